@@ -1,0 +1,25 @@
+//! # presidio-x402-core
+//!
+//! The pure decision core of **presidio-hardened-x402**: it decides, before an
+//! x402 payment is signed, whether the payment may go ahead.
+//!
+//! ## The rule: this crate is pure
+//! This crate is fully deterministic. It contains no networking or file code,
+//! never reads a clock, never draws randomness, never reads the environment
+//! and keeps no global state. The current time (`now_ms`), keys and every piece
+//! of prior state come in as arguments; new state comes back as return values.
+//! It forbids `unsafe` code. The same inputs give the same bytes out, natively
+//! and inside the `presidio_x402.wasm` component (whose import list is empty,
+//! which CI checks).
+//!
+//! ## Totality
+//! Every input, however hostile, gives a result or a stable [`Code`]. Inputs
+//! have size caps. Nothing panics on bad input.
+#![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub)]
+
+pub mod api;
+pub mod error;
+pub mod pii;
+
+pub use error::Code;
