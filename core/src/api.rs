@@ -9,20 +9,45 @@
 //! binary values (keys) are lowercase hex, and errors are [`Code`]s.
 
 use crate::error::Code;
-use serde_json::Value;
+use crate::money;
+use serde_json::{json, Value};
 
 /// Largest JSON input [`call_json`] accepts, in bytes.
 pub const MAX_INPUT_BYTES: usize = 1 << 20;
 
 /// Every operation name [`call`] understands.
-pub const OPERATIONS: &[&str] = &[];
+pub const OPERATIONS: &[&str] = &["money.parse-atomic", "money.parse-usd", "money.to-usd"];
 
 /// Runs operation `op` on a JSON `input`.
 pub fn call(op: &str, input: &Value) -> Result<Value, Code> {
-    let _ = input;
     match op {
+        "money.parse-atomic" => {
+            let v = money::parse_atomic(str_field(input, "amount")?)?;
+            Ok(json!({ "atomic": v.to_string() }))
+        }
+        "money.parse-usd" => {
+            let v = money::Usd::parse(str_field(input, "usd")?)?;
+            Ok(json!({ "usd": v.to_string(), "atto": v.0.to_string() }))
+        }
+        "money.to-usd" => {
+            let atomic = money::parse_atomic(str_field(input, "atomic")?)?;
+            let decimals = u8::try_from(u64_field(input, "decimals")?).map_err(|_| Code::InvalidInput)?;
+            let price = money::Usd::parse(str_field(input, "price_usd")?)?;
+            let v = money::to_usd(atomic, decimals, price)?;
+            Ok(json!({ "usd": v.to_string() }))
+        }
         _ => Err(Code::InvalidInput),
     }
+}
+
+/// A required string field of a JSON object, or [`Code::InvalidInput`].
+pub(crate) fn str_field<'a>(v: &'a Value, k: &str) -> Result<&'a str, Code> {
+    v.get(k).and_then(Value::as_str).ok_or(Code::InvalidInput)
+}
+
+/// A required unsigned integer field of a JSON object, or [`Code::InvalidInput`].
+pub(crate) fn u64_field(v: &Value, k: &str) -> Result<u64, Code> {
+    v.get(k).and_then(Value::as_u64).ok_or(Code::InvalidInput)
 }
 
 /// Like [`call`], on JSON text: parses `input`, runs `op`, and serialises the result.

@@ -169,6 +169,30 @@ codes! {
     InvalidInput = "invalid-input",
 }
 
+/// One configuration problem: where it is (a JSON-pointer-like path such as
+/// `per_endpoint.https://api.example.com` or `mpa.approvers[1].webhook_url`)
+/// and its code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// Dotted path of the offending value (`""` for the whole document).
+    pub path: String,
+    /// Why it is wrong.
+    pub code: Code,
+}
+
+impl ConfigError {
+    /// Builds an error at `path`.
+    pub fn new(path: impl Into<String>, code: Code) -> Self {
+        ConfigError { path: path.into(), code }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", if self.path.is_empty() { "(root)" } else { &self.path }, self.code)
+    }
+}
+
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -194,7 +218,7 @@ mod tests {
             let s = c.as_str();
             assert!(seen.insert(s), "duplicate code {s}");
             assert_eq!(Code::parse(s), Some(c));
-            assert!(s.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{s}");
+            assert!(s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{s}");
             assert!(!c.describe().is_empty());
         }
         assert_eq!(Code::parse("nope"), None);

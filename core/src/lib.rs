@@ -20,6 +20,7 @@
 
 pub mod api;
 pub mod error;
+pub mod money;
 pub mod pii;
 
-pub use error::Code;
+pub use error::{Code, ConfigError};
