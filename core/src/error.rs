@@ -120,6 +120,8 @@ codes! {
     TooManyReservations = "too-many-reservations",
     /// Stored guard state is corrupt or from an incompatible version.
     StateCorrupt = "state-corrupt",
+    /// A bounded state table (payee pins) is full.
+    StateFull = "state-full",
     // ---- replay ------------------------------------------------------------
     /// The same payment was already made within the replay TTL.
     ReplayDetected = "replay-detected",

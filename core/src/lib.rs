@@ -19,8 +19,16 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod api;
+pub mod assets;
+pub mod challenge;
+pub mod config;
 pub mod error;
+pub mod hex;
+pub mod json;
+pub mod ledger;
 pub mod money;
 pub mod pii;
+pub mod replay;
+pub mod url;
 
 pub use error::{Code, ConfigError};

@@ -1,0 +1,433 @@
+//! Guard configuration: parsing and validation.
+//!
+//! The configuration is one JSON object (hosts turn TOML, dicts and options
+//! into it). Every problem is reported, each with its path and [`Code`], so a
+//! policy file can be fixed in one pass. Unknown keys are errors: a typo such
+//! as `max_per_cal_usd` must not silently disable a limit.
+//!
+//! | key | type | default |
+//! |---|---|---|
+//! | `max_per_call_usd` | USD (number or string) or `null` for none | `1` |
+//! | `daily_limit_usd` | USD or `null` for none: the limit of each window | `10` |
+//! | `window_seconds` | integer 1..=31 536 000 | `86400` |
+//! | `per_endpoint` | object: endpoint key → USD window limit | `{}` |
+//! | `agent_id` | string ≤ 128 bytes | `""` |
+//! | `trusted_wallets` | array of payee addresses; empty = any payee | `[]` |
+//! | `pin_pay_to` | bool: pin the first payee per (origin, network) | `false` |
+//! | `networks` | array of network ids (v1 names or CAIP-2), in preference order; empty = any | `[]` |
+//! | `assets` | array of `{network, address, decimals, usd_price, symbol?}` added to the trusted table | `[]` |
+//! | `replay_ttl_seconds` | integer 1..=604 800 | `300` |
+//! | `reservation_lease_seconds` | integer 1..=86 400 | `900` |
+//! | `pii` | `{entities, action, template, min_score}` | all entities, `redact` |
+//! | `mpa` | MPA settings (see the `mpa` module) | none |
+
+use crate::assets::{self, TrustedAsset};
+use crate::error::{Code, ConfigError};
+use crate::money::Usd;
+use crate::pii::{EntityType, PiiAction, PiiConfig};
+use crate::url::EndpointKey;
+use serde_json::Value;
+
+/// Most per-endpoint entries.
+pub const MAX_ENDPOINTS: usize = 256;
+/// Most trusted wallets, networks or extra assets.
+pub const MAX_LIST: usize = 1024;
+
+/// Every top-level key the configuration accepts.
+pub const KEYS: &[&str] = &[
+    "max_per_call_usd",
+    "daily_limit_usd",
+    "window_seconds",
+    "per_endpoint",
+    "agent_id",
+    "trusted_wallets",
+    "pin_pay_to",
+    "networks",
+    "assets",
+    "replay_ttl_seconds",
+    "reservation_lease_seconds",
+    "pii",
+    "mpa",
+];
+
+/// A validated guard configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GuardConfig {
+    /// Largest single payment, or `None` for no per-call limit.
+    pub max_per_call_usd: Option<Usd>,
+    /// Limit of spend per window, or `None` for none.
+    pub daily_limit_usd: Option<Usd>,
+    /// Window length in seconds.
+    pub window_seconds: u64,
+    /// Per-endpoint window limits.
+    pub per_endpoint: Vec<(EndpointKey, Usd)>,
+    /// Agent identifier for audit lines.
+    pub agent_id: String,
+    /// Allowed payees (canonical form); empty allows any.
+    pub trusted_wallets: Vec<String>,
+    /// Pin the first payee seen per (origin, network).
+    pub pin_pay_to: bool,
+    /// Allowed networks (CAIP-2) in preference order; empty allows any.
+    pub networks: Vec<String>,
+    /// The trusted asset table: built-in entries plus configured ones.
+    pub assets: Vec<TrustedAsset>,
+    /// Replay TTL floor in seconds (the offer's `maxTimeoutSeconds` may raise it).
+    pub replay_ttl_seconds: u64,
+    /// Lease after which an open reservation is released.
+    pub reservation_lease_seconds: u64,
+    /// PII settings.
+    pub pii: PiiConfig,
+}
+
+impl Default for GuardConfig {
+    fn default() -> Self {
+        GuardConfig {
+            max_per_call_usd: Some(Usd::dollars(1)),
+            daily_limit_usd: Some(Usd::dollars(10)),
+            window_seconds: 86_400,
+            per_endpoint: Vec::new(),
+            agent_id: String::new(),
+            trusted_wallets: Vec::new(),
+            pin_pay_to: false,
+            networks: Vec::new(),
+            assets: assets::built_in(),
+            replay_ttl_seconds: 300,
+            reservation_lease_seconds: 900,
+            pii: PiiConfig::default(),
+        }
+    }
+}
+
+impl GuardConfig {
+    /// Window length in milliseconds.
+    pub fn window_ms(&self) -> u64 {
+        self.window_seconds.saturating_mul(1000)
+    }
+
+    /// Canonical form of a payee for allowlist and pin comparison.
+    pub fn canonical_wallet(addr: &str) -> String {
+        if addr.len() == 42 && addr.starts_with("0x") {
+            addr.to_ascii_lowercase()
+        } else {
+            addr.to_string()
+        }
+    }
+
+    /// Parses JSON text; see [`GuardConfig::from_value`].
+    pub fn from_json(text: &str) -> Result<GuardConfig, Vec<ConfigError>> {
+        let v = crate::json::parse_strict(text, 1 << 20, 16)
+            .map_err(|_| vec![ConfigError::new("", Code::ConfigMalformed)])?;
+        GuardConfig::from_value(&v)
+    }
+
+    /// Validates a configuration object, reporting every error with its path.
+    pub fn from_value(v: &Value) -> Result<GuardConfig, Vec<ConfigError>> {
+        let mut errs = Vec::new();
+        let mut c = GuardConfig::default();
+        let Some(o) = v.as_object() else {
+            return Err(vec![ConfigError::new("", Code::ConfigMalformed)]);
+        };
+        for k in o.keys() {
+            if !KEYS.contains(&k.as_str()) {
+                errs.push(ConfigError::new(k.clone(), Code::ConfigUnknownField));
+            }
+        }
+        if let Some(x) = o.get("max_per_call_usd") {
+            c.max_per_call_usd = opt_usd(x, "max_per_call_usd", &mut errs);
+        }
+        if let Some(x) = o.get("daily_limit_usd") {
+            c.daily_limit_usd = opt_usd(x, "daily_limit_usd", &mut errs);
+        }
+        if let Some(x) = o.get("window_seconds") {
+            c.window_seconds = int_in(x, "window_seconds", 1, 31_536_000, &mut errs).unwrap_or(c.window_seconds);
+        }
+        if let Some(x) = o.get("replay_ttl_seconds") {
+            c.replay_ttl_seconds = int_in(x, "replay_ttl_seconds", 1, 604_800, &mut errs).unwrap_or(300);
+        }
+        if let Some(x) = o.get("reservation_lease_seconds") {
+            c.reservation_lease_seconds = int_in(x, "reservation_lease_seconds", 1, 86_400, &mut errs).unwrap_or(900);
+        }
+        if let Some(x) = o.get("agent_id") {
+            match x.as_str() {
+                Some(s) if s.len() <= 128 && !s.chars().any(char::is_control) => c.agent_id = s.to_string(),
+                Some(_) => errs.push(ConfigError::new("agent_id", Code::ConfigOutOfRange)),
+                None => errs.push(ConfigError::new("agent_id", Code::ConfigBadType)),
+            }
+        }
+        if let Some(x) = o.get("pin_pay_to") {
+            match x.as_bool() {
+                Some(b) => c.pin_pay_to = b,
+                None => errs.push(ConfigError::new("pin_pay_to", Code::ConfigBadType)),
+            }
+        }
+        if let Some(x) = o.get("per_endpoint") {
+            c.per_endpoint = per_endpoint(x, &mut errs);
+        }
+        if let Some(x) = o.get("trusted_wallets") {
+            for (i, s) in strings(x, "trusted_wallets", &mut errs).into_iter().enumerate() {
+                let ok = (1..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric());
+                if ok {
+                    c.trusted_wallets.push(GuardConfig::canonical_wallet(&s));
+                } else {
+                    errs.push(ConfigError::new(format!("trusted_wallets[{i}]"), Code::ConfigBadAddress));
+                }
+            }
+        }
+        if let Some(x) = o.get("networks") {
+            for (i, s) in strings(x, "networks", &mut errs).into_iter().enumerate() {
+                match assets::normalize_network(&s, 1) {
+                    Ok(n) => c.networks.push(n),
+                    Err(code) => errs.push(ConfigError::new(format!("networks[{i}]"), code)),
+                }
+            }
+        }
+        if let Some(x) = o.get("assets") {
+            extra_assets(x, &mut c.assets, &mut errs);
+        }
+        if let Some(x) = o.get("pii") {
+            c.pii = pii(x, &mut errs);
+        }
+        if errs.is_empty() {
+            Ok(c)
+        } else {
+            Err(errs)
+        }
+    }
+}
+
+fn usd(x: &Value, path: &str, errs: &mut Vec<ConfigError>) -> Option<Usd> {
+    let text = match x {
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+        _ => {
+            errs.push(ConfigError::new(path, Code::ConfigBadType));
+            return None;
+        }
+    };
+    match Usd::parse(&text) {
+        Ok(u) => Some(u),
+        Err(code) => {
+            errs.push(ConfigError::new(path, code));
+            None
+        }
+    }
+}
+
+fn opt_usd(x: &Value, path: &str, errs: &mut Vec<ConfigError>) -> Option<Usd> {
+    if x.is_null() {
+        None
+    } else {
+        usd(x, path, errs)
+    }
+}
+
+fn int_in(x: &Value, path: &str, lo: u64, hi: u64, errs: &mut Vec<ConfigError>) -> Option<u64> {
+    match x.as_u64() {
+        Some(n) if (lo..=hi).contains(&n) => Some(n),
+        Some(_) => {
+            errs.push(ConfigError::new(path, Code::ConfigOutOfRange));
+            None
+        }
+        None if x.is_number() => {
+            errs.push(ConfigError::new(path, Code::ConfigOutOfRange));
+            None
+        }
+        None => {
+            errs.push(ConfigError::new(path, Code::ConfigBadType));
+            None
+        }
+    }
+}
+
+fn strings(x: &Value, path: &str, errs: &mut Vec<ConfigError>) -> Vec<String> {
+    let Some(a) = x.as_array() else {
+        errs.push(ConfigError::new(path, Code::ConfigBadType));
+        return Vec::new();
+    };
+    if a.len() > MAX_LIST {
+        errs.push(ConfigError::new(path, Code::ConfigOutOfRange));
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (i, s) in a.iter().enumerate() {
+        match s.as_str() {
+            Some(s) => out.push(s.to_string()),
+            None => errs.push(ConfigError::new(format!("{path}[{i}]"), Code::ConfigBadType)),
+        }
+    }
+    out
+}
+
+fn per_endpoint(x: &Value, errs: &mut Vec<ConfigError>) -> Vec<(EndpointKey, Usd)> {
+    let Some(m) = x.as_object() else {
+        errs.push(ConfigError::new("per_endpoint", Code::ConfigBadType));
+        return Vec::new();
+    };
+    if m.len() > MAX_ENDPOINTS {
+        errs.push(ConfigError::new("per_endpoint", Code::ConfigOutOfRange));
+        return Vec::new();
+    }
+    let mut out: Vec<(EndpointKey, Usd)> = Vec::new();
+    for (k, v) in m {
+        let path = format!("per_endpoint.{k}");
+        let key = EndpointKey::parse(k);
+        let limit = usd(v, &path, errs);
+        match (key, limit) {
+            (Ok(key), Some(limit)) => {
+                if out.iter().any(|(e, _)| *e == key) {
+                    errs.push(ConfigError::new(path, Code::ConfigBadEndpoint));
+                } else {
+                    out.push((key, limit));
+                }
+            }
+            (Err(code), _) => errs.push(ConfigError::new(path, code)),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn extra_assets(x: &Value, table: &mut Vec<TrustedAsset>, errs: &mut Vec<ConfigError>) {
+    let Some(a) = x.as_array() else {
+        errs.push(ConfigError::new("assets", Code::ConfigBadType));
+        return;
+    };
+    if a.len() > MAX_LIST {
+        errs.push(ConfigError::new("assets", Code::ConfigOutOfRange));
+        return;
+    }
+    for (i, e) in a.iter().enumerate() {
+        let path = format!("assets[{i}]");
+        let Some(o) = e.as_object() else {
+            errs.push(ConfigError::new(path, Code::ConfigBadType));
+            continue;
+        };
+        let before = errs.len();
+        for k in o.keys() {
+            if !["network", "address", "decimals", "usd_price", "symbol"].contains(&k.as_str()) {
+                errs.push(ConfigError::new(format!("{path}.{k}"), Code::ConfigUnknownField));
+            }
+        }
+        let s = |k: &str| o.get(k).and_then(Value::as_str);
+        let network = s("network").and_then(|n| assets::normalize_network(n, 1).ok());
+        if network.is_none() {
+            errs.push(ConfigError::new(format!("{path}.network"), Code::ConfigBadAsset));
+        }
+        let address = s("address").filter(|a| network.as_ref().is_some_and(|n| assets::valid_address(n, a)));
+        if address.is_none() {
+            errs.push(ConfigError::new(format!("{path}.address"), Code::ConfigBadAddress));
+        }
+        let decimals = o.get("decimals").and_then(Value::as_u64).filter(|d| *d <= 38);
+        if decimals.is_none() {
+            errs.push(ConfigError::new(format!("{path}.decimals"), Code::ConfigBadAsset));
+        }
+        let price = match o.get("usd_price") {
+            Some(p) => usd(p, &format!("{path}.usd_price"), errs),
+            None => {
+                errs.push(ConfigError::new(format!("{path}.usd_price"), Code::ConfigBadAsset));
+                None
+            }
+        };
+        let symbol = match o.get("symbol") {
+            None => String::new(),
+            Some(Value::String(s)) if s.len() <= 32 => s.clone(),
+            Some(_) => {
+                errs.push(ConfigError::new(format!("{path}.symbol"), Code::ConfigBadAsset));
+                String::new()
+            }
+        };
+        if errs.len() != before {
+            continue;
+        }
+        if let (Some(network), Some(address), Some(decimals), Some(usd_price)) = (network, address, decimals, price) {
+            let entry = TrustedAsset { network, address: address.to_string(), symbol, decimals: decimals as u8, usd_price };
+            // A configured entry replaces a built-in one for the same asset.
+            table.retain(|t| assets::lookup(std::slice::from_ref(t), &entry.network, &entry.address).is_none());
+            table.push(entry);
+        }
+    }
+}
+
+fn pii(x: &Value, errs: &mut Vec<ConfigError>) -> PiiConfig {
+    let mut p = PiiConfig::default();
+    let Some(o) = x.as_object() else {
+        errs.push(ConfigError::new("pii", Code::ConfigBadType));
+        return p;
+    };
+    for k in o.keys() {
+        if !["entities", "action", "template", "min_score"].contains(&k.as_str()) {
+            errs.push(ConfigError::new(format!("pii.{k}"), Code::ConfigUnknownField));
+        }
+    }
+    if let Some(e) = o.get("entities") {
+        p.entities.clear();
+        for (i, s) in strings(e, "pii.entities", errs).into_iter().enumerate() {
+            match EntityType::parse(&s) {
+                Some(t) if !p.entities.contains(&t) => p.entities.push(t),
+                Some(_) => {}
+                None => errs.push(ConfigError::new(format!("pii.entities[{i}]"), Code::ConfigBadPii)),
+            }
+        }
+    }
+    if let Some(a) = o.get("action") {
+        match a.as_str().and_then(PiiAction::parse) {
+            Some(a) => p.action = a,
+            None => errs.push(ConfigError::new("pii.action", Code::ConfigBadPii)),
+        }
+    }
+    if let Some(t) = o.get("template") {
+        match t.as_str() {
+            Some(s) if s.len() <= 64 && !s.chars().any(char::is_control) => p.template = s.to_string(),
+            _ => errs.push(ConfigError::new("pii.template", Code::ConfigBadPii)),
+        }
+    }
+    if let Some(m) = o.get("min_score") {
+        match m.as_u64().filter(|&n| n <= 1000) {
+            Some(n) => p.min_score = n as u16,
+            None => errs.push(ConfigError::new("pii.min_score", Code::ConfigBadPii)),
+        }
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn seed_example_parses_exactly() {
+        let c = GuardConfig::from_value(&json!({
+            "max_per_call_usd": 0.10, "daily_limit_usd": 5.0,
+            "per_endpoint": {"https://api.example.com": 1.0}
+        }))
+        .unwrap();
+        assert_eq!(c.max_per_call_usd.unwrap().to_string(), "0.1");
+        assert_eq!(c.daily_limit_usd.unwrap(), Usd::dollars(5));
+        assert_eq!(c.per_endpoint[0].0.origin, "https://api.example.com");
+    }
+
+    #[test]
+    fn every_error_is_reported_with_a_path() {
+        let e = GuardConfig::from_value(&json!({
+            "max_per_cal_usd": 1, "daily_limit_usd": "-1", "window_seconds": 0,
+            "per_endpoint": {"ftp://x": 1, "https://ok.example": "1e"},
+            "pii": {"entities": ["EMAIL", "PERSON"], "action": "shout"},
+            "assets": [{"network": "base", "address": "0x12", "decimals": 6, "usd_price": 1}]
+        }))
+        .unwrap_err();
+        let got: Vec<String> = e.iter().map(ToString::to_string).collect();
+        for want in [
+            "max_per_cal_usd: config-unknown-field",
+            "daily_limit_usd: usd-malformed",
+            "window_seconds: config-out-of-range",
+            "per_endpoint.ftp://x: config-bad-endpoint",
+            "per_endpoint.https://ok.example: usd-malformed",
+            "pii.entities[0]: config-bad-pii",
+            "pii.action: config-bad-pii",
+            "assets[0].address: config-bad-address",
+        ] {
+            assert!(got.iter().any(|g| g == want), "missing {want} in {got:?}");
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! Lowercase hex encoding and strict decoding.
+
+/// Lowercase hex of `bytes`.
+pub fn encode(bytes: &[u8]) -> String {
+    const D: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        s.push(D[usize::from(b >> 4)] as char);
+        s.push(D[usize::from(b & 15)] as char);
+    }
+    s
+}
+
+/// Decodes hex (either case); `None` on odd length or a non-hex digit.
+pub fn decode(s: &str) -> Option<Vec<u8>> {
+    let b = s.as_bytes();
+    if b.len() % 2 != 0 {
+        return None;
+    }
+    let v = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    b.chunks(2).map(|p| Some(v(p[0])? << 4 | v(p[1])?)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn round_trip() {
+        assert_eq!(super::encode(&[0, 0xab, 0xff]), "00abff");
+        assert_eq!(super::decode("00ABff"), Some(vec![0, 0xab, 0xff]));
+        assert_eq!(super::decode("0"), None);
+        assert_eq!(super::decode("zz"), None);
+    }
+}
