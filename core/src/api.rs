@@ -16,7 +16,18 @@ use serde_json::{json, Value};
 pub const MAX_INPUT_BYTES: usize = 1 << 20;
 
 /// Every operation name [`call`] understands.
-pub const OPERATIONS: &[&str] = &["money.parse-atomic", "money.parse-usd", "money.to-usd"];
+pub const OPERATIONS: &[&str] = &[
+    "money.parse-atomic",
+    "money.parse-usd",
+    "money.to-usd",
+    "url.normalize",
+    "url.endpoint-match",
+    "challenge.parse",
+    "config.validate",
+    "replay.fingerprint",
+    "policy.sequence",
+    "pipeline.run",
+];
 
 /// Runs operation `op` on a JSON `input`.
 pub fn call(op: &str, input: &Value) -> Result<Value, Code> {
@@ -36,7 +47,7 @@ pub fn call(op: &str, input: &Value) -> Result<Value, Code> {
             let v = money::to_usd(atomic, decimals, price)?;
             Ok(json!({ "usd": v.to_string() }))
         }
-        _ => Err(Code::InvalidInput),
+        _ => crate::api_decision::call(op, input).unwrap_or(Err(Code::InvalidInput)),
     }
 }
 

@@ -19,15 +19,19 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod api;
+mod api_decision;
 pub mod assets;
 pub mod challenge;
 pub mod config;
 pub mod error;
+pub mod guard;
 pub mod hex;
 pub mod json;
 pub mod ledger;
 pub mod money;
 pub mod pii;
+pub mod pipeline;
+pub mod policy;
 pub mod replay;
 pub mod url;
 

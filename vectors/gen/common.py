@@ -11,7 +11,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.dirname(HERE)
 
 
-def case(comment, input, expected=None, code=None, flags=()):
+def case(comment, input, expected=None, flags=(), *, code=None):
     """One test: valid with `expected` (subset-matched), or invalid with `code`."""
     if (expected is None) == (code is None):
         raise ValueError("exactly one of expected/code: " + comment)

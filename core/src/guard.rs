@@ -1,0 +1,127 @@
+//! [`Guard`]: one configured guard with its state and in-flight assessments.
+//!
+//! Bindings (the WIT component, the wasm-bindgen crate) wrap a `Guard` so a
+//! host needs only flat values per call: `assess` returns an id, and
+//! `finalize`/`settle` take that id back. The guard is still pure: the host
+//! passes `now_ms`, keys and I/O results in, persists [`Guard::state_json`]
+//! wherever it likes (memory, file, Redis), and loads it back with
+//! [`Guard::load_state_json`] before deciding.
+
+use crate::audit::Head;
+use crate::config::GuardConfig;
+use crate::error::{Code, ConfigError};
+use crate::pipeline::{self, Assessment, Decision, HostResults, Outcome, PaymentContext};
+use crate::policy::GuardState;
+use std::collections::BTreeMap;
+
+/// Most in-flight assessments kept; the oldest is dropped beyond this (its
+/// reservation then ends with its lease, which only ever over-counts).
+pub const MAX_PENDING: usize = 1024;
+
+/// A configured guard.
+#[derive(Clone, Debug)]
+pub struct Guard {
+    cfg: GuardConfig,
+    state: GuardState,
+    pending: BTreeMap<u64, (Assessment, bool)>,
+    next_id: u64,
+}
+
+impl Guard {
+    /// Builds a guard from configuration JSON text.
+    pub fn new(config_json: &str) -> Result<Guard, Vec<ConfigError>> {
+        Ok(Guard::with_config(GuardConfig::from_json(config_json)?))
+    }
+
+    /// Builds a guard from a validated configuration.
+    pub fn with_config(cfg: GuardConfig) -> Guard {
+        Guard { cfg, state: GuardState::default(), pending: BTreeMap::new(), next_id: 1 }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &GuardConfig {
+        &self.cfg
+    }
+
+    /// The state, for inspection.
+    pub fn state(&self) -> &GuardState {
+        &self.state
+    }
+
+    /// The state's serialised form, for the host's store.
+    pub fn state_json(&self) -> String {
+        self.state.to_json().to_string()
+    }
+
+    /// Replaces the state with a stored one (empty text means a fresh state).
+    pub fn load_state_json(&mut self, text: &str) -> Result<(), Code> {
+        if text.trim().is_empty() {
+            self.state = GuardState::default();
+            return Ok(());
+        }
+        let v = crate::json::parse_strict(text, 16 << 20, 8).map_err(|_| Code::StateCorrupt)?;
+        self.state = GuardState::from_json(&v)?;
+        Ok(())
+    }
+
+    /// Step 1 (see [`pipeline`]): returns the assessment's id and the assessment.
+    pub fn assess(&mut self, ctx: &PaymentContext<'_>, replay_key: &[u8]) -> (u64, &Assessment) {
+        let a = pipeline::assess(&self.cfg, &mut self.state, ctx, replay_key);
+        let id = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1).max(1);
+        while self.pending.len() >= MAX_PENDING {
+            self.pending.pop_first();
+        }
+        let (a, _) = self.pending.entry(id).or_insert((a, false));
+        (id, a)
+    }
+
+    /// The in-flight assessment `id`, if still held.
+    pub fn assessment(&self, id: u64) -> Option<&Assessment> {
+        self.pending.get(&id).map(|(a, _)| a)
+    }
+
+    /// Step 3: the pre-signing verdict. A refused assessment is dropped; an
+    /// allowed one is kept for [`Guard::settle`].
+    pub fn finalize(
+        &mut self,
+        id: u64,
+        io: &HostResults,
+        audit_key: &[u8],
+        head: Option<&Head>,
+        now_ms: u64,
+    ) -> Result<Decision, Code> {
+        let (a, done) = self.pending.get(&id).ok_or(Code::InvalidInput)?;
+        if *done {
+            return Err(Code::InvalidInput);
+        }
+        let d = pipeline::finalize(&self.cfg, &mut self.state, a, io, audit_key, head, now_ms)?;
+        if d.allowed {
+            if let Some(p) = self.pending.get_mut(&id) {
+                p.1 = true;
+            }
+        } else {
+            self.pending.remove(&id);
+        }
+        Ok(d)
+    }
+
+    /// Step 4: after the paid request; drops the assessment. Only an
+    /// assessment that [`Guard::finalize`] allowed can be settled.
+    pub fn settle(
+        &mut self,
+        id: u64,
+        outcome: Outcome,
+        audit_key: &[u8],
+        head: Option<&Head>,
+        now_ms: u64,
+    ) -> Result<Decision, Code> {
+        let (a, done) = self.pending.get(&id).ok_or(Code::InvalidInput)?;
+        if !*done {
+            return Err(Code::InvalidInput);
+        }
+        let d = pipeline::settle(&self.cfg, &mut self.state, a, outcome, audit_key, head, now_ms)?;
+        self.pending.remove(&id);
+        Ok(d)
+    }
+}

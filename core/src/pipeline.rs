@@ -1,0 +1,479 @@
+//! The decision pipeline: everything a host needs for one payment, in two
+//! calls, with the host's I/O in between.
+//!
+//! ## Call order
+//! 1. [`assess`] — after a 402 arrives, before anything is signed. It parses
+//!    the challenge and selects an offer, scans and redacts every metadata
+//!    string, checks the payee, evaluates the spending policy (reserving the
+//!    amount in `state`), computes the replay fingerprint and, when MPA
+//!    applies, the approval request.
+//! 2. The host does its I/O, only if the assessment is not already blocked:
+//!    an atomic check-and-set of [`Assessment::fingerprint`] with
+//!    [`Assessment::replay_ttl_ms`] in its replay store, and the approvals.
+//! 3. [`finalize`] — with the I/O results. It gives the final verdict, the
+//!    audit line and the metric increments, and releases the reservation if
+//!    the payment is refused. If it is allowed, the host signs and sends.
+//! 4. [`settle`] — after the paid request: commits the reservation (success)
+//!    or releases it and tells the host to forget the fingerprint (failure),
+//!    so a retry is neither charged twice nor taken for a replay.
+//!
+//! Every call appends exactly one audit line, blocked attempts included.
+
+use crate::audit::{self, AuditEvent, Head};
+use crate::challenge::{self, PaymentOffer};
+use crate::config::GuardConfig;
+use crate::error::Code;
+use crate::ledger::Reservation;
+use crate::money::{self, Usd};
+use crate::mpa::{self, ApprovalRequest, Vote};
+use crate::pii::{self, EntityType, PiiAction};
+use crate::policy::{self, GuardState, PolicyVerdict};
+use crate::replay::{self, PaymentIdentity};
+use crate::url;
+use serde_json::Value;
+
+/// Longest `reason` string accepted, in bytes.
+pub const MAX_REASON_BYTES: usize = 4 * 1024;
+/// Longest HTTP method accepted.
+pub const MAX_METHOD_BYTES: usize = 16;
+
+/// What the host knows about one 402 response.
+#[derive(Clone, Copy, Debug)]
+pub struct PaymentContext<'a> {
+    /// HTTP method of the request being paid for.
+    pub method: &'a str,
+    /// The real request URL (not the server's claim).
+    pub request_url: &'a str,
+    /// The v2 `PAYMENT-REQUIRED` header, if present.
+    pub payment_required: Option<&'a str>,
+    /// The 402 body, if any.
+    pub body: Option<&'a str>,
+    /// The agent's own reason for paying (metadata; may be empty).
+    pub reason: &'a str,
+    /// Current time.
+    pub now_ms: u64,
+}
+
+/// The metadata that may leave the process, after PII handling.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Metadata {
+    /// The request URL, redacted.
+    pub request_url: String,
+    /// The server's resource URL, redacted.
+    pub resource_url: String,
+    /// The description, redacted.
+    pub description: String,
+    /// The agent's reason, redacted.
+    pub reason: String,
+    /// `extra`, with every string redacted (for display; signing uses the raw requirement).
+    pub extra: Value,
+    /// The v2 `resource` object to echo in the payment payload, redacted (`Null` in v1).
+    pub resource_echo: Value,
+}
+
+/// The result of [`assess`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Assessment {
+    /// `Some` when the payment is already refused; the host skips its I/O.
+    pub blocked: Option<Code>,
+    /// x402 version of the challenge (0 when it could not be parsed).
+    pub x402_version: u8,
+    /// The selected offer (metadata fields redacted).
+    pub offer: Option<PaymentOffer>,
+    /// The selected requirement to sign: exactly as offered, except that in
+    /// v1 its `resource`/`description` metadata is redacted (v1 payloads do
+    /// not echo them; v2 requires `accepted` to deep-equal the offer).
+    pub requirements: Value,
+    /// Metadata after PII handling (what is sent and logged).
+    pub metadata: Metadata,
+    /// Entity types found, sorted and unique.
+    pub pii_entities: Vec<EntityType>,
+    /// Number of PII findings.
+    pub pii_count: usize,
+    /// Exact USD value of the payment, when priced.
+    pub amount_usd: Option<Usd>,
+    /// The limit that refused the payment, for policy blocks.
+    pub limit_usd: Option<Usd>,
+    /// Spend already counted against that limit, for policy blocks.
+    pub current_usd: Option<Usd>,
+    /// The reservation made by the policy step.
+    pub reservation: Option<Reservation>,
+    /// Replay fingerprint (lowercase hex).
+    pub fingerprint: Option<String>,
+    /// TTL for the replay store entry.
+    pub replay_ttl_ms: u64,
+    /// The approval request, when MPA applies.
+    pub approval: Option<ApprovalRequest>,
+    /// A payee pin to record once the payment succeeds.
+    pub pin: Option<(String, String)>,
+    /// HTTP method, upper-cased.
+    pub method: String,
+    /// When the assessment was made.
+    pub now_ms: u64,
+}
+
+/// The host's I/O results, passed to [`finalize`].
+#[derive(Clone, Debug, Default)]
+pub struct HostResults {
+    /// Result of the replay store's check-and-set: `Some(true)` if the
+    /// fingerprint was new (and is now stored), `Some(false)` if present.
+    /// `None` means the store could not answer: the payment fails closed.
+    pub replay_fresh: Option<bool>,
+    /// Approver votes (judged by [`mpa::judge_webhook_response`] or from countersignatures).
+    pub votes: Vec<Vote>,
+}
+
+/// One metric update for the host's exporter (seed metric names).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Metric {
+    /// Metric name, e.g. `x402_payments_total`.
+    pub name: &'static str,
+    /// Label pairs.
+    pub labels: Vec<(&'static str, String)>,
+    /// `None` to increment a counter by one; `Some(usd)` to observe a histogram value.
+    pub observe: Option<String>,
+}
+
+/// The result of [`finalize`] or [`settle`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decision {
+    /// True when the host may sign and send (finalize) / the payment is final (settle).
+    pub allowed: bool,
+    /// Why not, when refused or failed.
+    pub code: Option<Code>,
+    /// The audit line to append (no trailing newline).
+    pub audit_line: String,
+    /// The new audit head.
+    pub head: Head,
+    /// Metric updates.
+    pub metrics: Vec<Metric>,
+    /// True when the host must delete the fingerprint from its replay store.
+    pub forget_fingerprint: bool,
+}
+
+struct Scan<'c> {
+    cfg: &'c crate::pii::PiiConfig,
+    entities: Vec<EntityType>,
+    count: usize,
+}
+
+impl Scan<'_> {
+    fn text(&mut self, s: &str) -> Result<String, Code> {
+        let r = pii::redact(s, self.cfg)?;
+        self.note(r.findings.iter().map(|f| f.entity));
+        Ok(if self.cfg.action == PiiAction::Warn { s.to_string() } else { r.text })
+    }
+    fn json(&mut self, v: &Value) -> Result<Value, Code> {
+        let (out, findings) = pii::redact_json(v, self.cfg)?;
+        self.note(findings.iter().map(|f| f.entity));
+        Ok(if self.cfg.action == PiiAction::Warn { v.clone() } else { out })
+    }
+    fn note(&mut self, it: impl Iterator<Item = EntityType>) {
+        for e in it {
+            self.count += 1;
+            if !self.entities.contains(&e) {
+                self.entities.push(e);
+            }
+        }
+    }
+    /// Always-redacted copy for logs, whatever the action.
+    fn for_log(&self, s: &str) -> String {
+        let mut cfg = self.cfg.clone();
+        cfg.action = PiiAction::Redact;
+        pii::redact(s, &cfg).map(|r| r.text).unwrap_or_else(|_| "<REDACTED>".to_string())
+    }
+}
+
+/// Step 1: assess a 402 before signing. Never fails: problems become a
+/// blocked assessment with its code, so that every attempt is audited.
+pub fn assess(cfg: &GuardConfig, state: &mut GuardState, ctx: &PaymentContext<'_>, replay_key: &[u8]) -> Assessment {
+    let mut a = Assessment {
+        blocked: None,
+        x402_version: 0,
+        offer: None,
+        requirements: Value::Null,
+        metadata: Metadata::default(),
+        pii_entities: Vec::new(),
+        pii_count: 0,
+        amount_usd: None,
+        limit_usd: None,
+        current_usd: None,
+        reservation: None,
+        fingerprint: None,
+        replay_ttl_ms: 0,
+        approval: None,
+        pin: None,
+        method: ctx.method.to_ascii_uppercase(),
+        now_ms: ctx.now_ms,
+    };
+    if let Err(code) = assess_into(cfg, state, ctx, replay_key, &mut a) {
+        a.blocked = Some(code);
+        if let Some(r) = a.reservation.take() {
+            state.spend.release(&r);
+        }
+    }
+    a
+}
+
+fn assess_into(
+    cfg: &GuardConfig,
+    state: &mut GuardState,
+    ctx: &PaymentContext<'_>,
+    replay_key: &[u8],
+    a: &mut Assessment,
+) -> Result<(), Code> {
+    let mut scan = Scan { cfg: &cfg.pii, entities: Vec::new(), count: 0 };
+    // The log copy of the URL is redacted before anything can fail.
+    a.metadata.request_url = scan.for_log(ctx.request_url);
+    if ctx.method.is_empty()
+        || ctx.method.len() > MAX_METHOD_BYTES
+        || !ctx.method.bytes().all(|b| b.is_ascii_alphabetic())
+        || ctx.reason.len() > MAX_REASON_BYTES
+    {
+        return Err(Code::InvalidInput);
+    }
+    let request_url = url::parse(ctx.request_url)?;
+    // 1. Parse and select.
+    let ch = challenge::parse(ctx.payment_required, ctx.body)?;
+    a.x402_version = ch.x402_version;
+    let offer = challenge::select(&ch, &cfg.networks, &cfg.assets)?.clone();
+    // 2. PII in every metadata string.
+    let pii_result = (|| -> Result<(), Code> {
+        a.metadata.request_url = scan.text(ctx.request_url)?;
+        a.metadata.resource_url = scan.text(&offer.resource_url)?;
+        a.metadata.description = scan.text(&offer.description)?;
+        a.metadata.reason = scan.text(ctx.reason)?;
+        a.metadata.extra = scan.json(&offer.extra)?;
+        a.metadata.resource_echo = if ch.x402_version >= 2 { scan.json(&ch.resource)? } else { Value::Null };
+        Ok(())
+    })();
+    a.pii_entities = scan.entities.clone();
+    a.pii_entities.sort();
+    a.pii_count = scan.count;
+    let mut requirements = offer.raw.clone();
+    if ch.x402_version == 1 {
+        if let Some(o) = requirements.as_object_mut() {
+            o.insert("resource".into(), Value::String(scan.for_log(&offer.resource_url)));
+            if o.contains_key("description") {
+                o.insert("description".into(), Value::String(scan.for_log(&offer.description)));
+            }
+        }
+    }
+    a.requirements = requirements;
+    let mut shown = offer.clone();
+    shown.resource_url = a.metadata.resource_url.clone();
+    shown.description = a.metadata.description.clone();
+    shown.extra = a.metadata.extra.clone();
+    shown.raw = a.requirements.clone();
+    a.offer = Some(shown);
+    a.metadata.request_url = if cfg.pii.action == PiiAction::Warn {
+        scan.for_log(ctx.request_url)
+    } else {
+        a.metadata.request_url.clone()
+    };
+    pii_result?;
+    if cfg.pii.action == PiiAction::Block && scan.count > 0 {
+        return Err(Code::PiiBlocked);
+    }
+    // 3. Payee checks.
+    a.pin = policy::check_payee(cfg, &state.pins, &request_url.origin(), &offer.network, &offer.pay_to)?;
+    // 4. Price exactly, then policy (reserves on success).
+    let asset = crate::assets::lookup(&cfg.assets, &offer.network, &offer.asset).ok_or(Code::AssetUntrusted)?;
+    let usd = money::to_usd(offer.amount, asset.decimals, asset.usd_price)?;
+    a.amount_usd = Some(usd);
+    match policy::evaluate(cfg, &mut state.spend, usd, &request_url, ctx.now_ms)? {
+        PolicyVerdict::Allow(r) => a.reservation = Some(r),
+        PolicyVerdict::Deny(d) => {
+            a.limit_usd = Some(d.limit);
+            a.current_usd = Some(d.current);
+            return Err(d.code);
+        }
+    }
+    // 5. Replay fingerprint (the host's store does the check-and-set).
+    let id = PaymentIdentity {
+        method: &a.method,
+        url: &request_url,
+        network: &offer.network,
+        asset: &offer.asset,
+        pay_to: &offer.pay_to,
+        amount: offer.amount,
+        scheme: &offer.scheme,
+    };
+    let fp = replay::fingerprint(replay_key, &id)?;
+    a.replay_ttl_ms = replay::ttl_ms(cfg.replay_ttl_seconds, offer.max_timeout_seconds);
+    // 6. MPA request, when the amount reaches the threshold.
+    if let Some(m) = &cfg.mpa {
+        if usd >= m.min_amount_usd {
+            a.approval = Some(mpa::ApprovalRequest::new(
+                m,
+                &mpa::PaymentFields {
+                    resource_url: &a.metadata.request_url,
+                    method: &a.method,
+                    network: &offer.network,
+                    asset: &offer.asset,
+                    pay_to: &offer.pay_to,
+                    amount: &offer.amount.to_string(),
+                    amount_usd: &usd.to_string(),
+                    scheme: &offer.scheme,
+                    agent_id: &cfg.agent_id,
+                    fingerprint: &fp,
+                },
+                ctx.now_ms,
+            ));
+        }
+    }
+    a.fingerprint = Some(fp);
+    Ok(())
+}
+
+fn metric(name: &'static str, labels: Vec<(&'static str, String)>) -> Metric {
+    Metric { name, labels, observe: None }
+}
+
+fn network_of(a: &Assessment) -> String {
+    a.offer.as_ref().map(|o| o.network.clone()).unwrap_or_default()
+}
+
+fn limit_type(code: Code) -> Option<&'static str> {
+    match code {
+        Code::PolicyPerCallExceeded => Some("per_call"),
+        Code::PolicyWindowExceeded => Some("window"),
+        Code::PolicyEndpointExceeded => Some("per_endpoint"),
+        Code::WalletNotTrusted => Some("trusted_wallets"),
+        Code::PayToPinMismatch => Some("pay_to_pin"),
+        Code::AssetUntrusted => Some("untrusted_asset"),
+        _ => None,
+    }
+}
+
+fn event(cfg: &GuardConfig, a: &Assessment, event_type: &str, outcome: &str, code: Option<Code>) -> AuditEvent {
+    let network = network_of(a);
+    AuditEvent {
+        event_type: event_type.to_string(),
+        outcome: outcome.to_string(),
+        resource_url: a.metadata.request_url.clone(),
+        amount_usd: a.amount_usd,
+        network: (!network.is_empty()).then_some(network),
+        agent_id: (!cfg.agent_id.is_empty()).then(|| cfg.agent_id.clone()),
+        pii_entities_found: a.pii_entities.iter().map(|e| e.as_str().to_string()).collect(),
+        policy_limit_usd: a.limit_usd,
+        replay_fingerprint: a.fingerprint.clone(),
+        code,
+    }
+}
+
+/// Step 3: the final pre-signing verdict, given the host's I/O results.
+/// Releases the reservation when the payment is refused.
+pub fn finalize(
+    cfg: &GuardConfig,
+    state: &mut GuardState,
+    a: &Assessment,
+    io: &HostResults,
+    audit_key: &[u8],
+    head: Option<&Head>,
+    now_ms: u64,
+) -> Result<Decision, Code> {
+    let mut metrics = Vec::new();
+    let mut code = a.blocked;
+    let mut forget = false;
+    if code.is_none() {
+        code = match io.replay_fresh {
+            None => Some(Code::StoreUnavailable),
+            Some(false) => Some(Code::ReplayDetected),
+            Some(true) => None,
+        };
+    }
+    if let (None, Some(_), Some(m)) = (code, &a.approval, &cfg.mpa) {
+        metrics.push(metric("x402_mpa_events_total", vec![("event", "requested".into())]));
+        match mpa::tally(m, &io.votes) {
+            Ok(()) => metrics.push(metric("x402_mpa_events_total", vec![("event", "approved".into())])),
+            Err(c) => {
+                let ev = if c == Code::MpaTimeout { "timeout" } else { "denied" };
+                metrics.push(metric("x402_mpa_events_total", vec![("event", ev.into())]));
+                // The fingerprint was stored by this attempt: free it so an
+                // approved retry is not taken for a replay.
+                forget = true;
+                code = Some(c);
+            }
+        }
+    }
+    if code.is_some() {
+        if let Some(r) = &a.reservation {
+            state.spend.release(r);
+        }
+    }
+    for e in &a.pii_entities {
+        metrics.push(metric(
+            "x402_pii_detections_total",
+            vec![("entity_type", e.as_str().into()), ("action", cfg.pii.action.as_str().into())],
+        ));
+    }
+    if let Some(c) = code {
+        if let Some(lt) = limit_type(c) {
+            metrics.push(metric("x402_policy_violations_total", vec![("limit_type", lt.into())]));
+        }
+        if c == Code::ReplayDetected {
+            metrics.push(metric("x402_replay_detections_total", vec![]));
+        }
+    }
+    let outcome = if code.is_none() { "allowed" } else { "blocked" };
+    metrics.push(metric("x402_payments_total", vec![("outcome", outcome.into()), ("network", network_of(a))]));
+    let ev = event(cfg, a, if code.is_none() { "payment_allowed" } else { "payment_blocked" }, outcome, code);
+    let (audit_line, head) = audit::append(audit_key, head, &ev, now_ms)?;
+    Ok(Decision { allowed: code.is_none(), code, audit_line, head, metrics, forget_fingerprint: forget })
+}
+
+/// How the paid request ended, passed to [`settle`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The server accepted the payment (settlement succeeded).
+    Settled,
+    /// The signer failed ([`Code::SignerFailed`]) or the request or
+    /// settlement failed ([`Code::SettlementFailed`]).
+    Failed(Code),
+}
+
+/// Step 4: after the paid request. Commits the reservation on success;
+/// on failure releases it and asks the host to forget the fingerprint.
+pub fn settle(
+    cfg: &GuardConfig,
+    state: &mut GuardState,
+    a: &Assessment,
+    outcome: Outcome,
+    audit_key: &[u8],
+    head: Option<&Head>,
+    now_ms: u64,
+) -> Result<Decision, Code> {
+    let mut metrics = Vec::new();
+    let (code, forget) = match outcome {
+        Outcome::Settled => {
+            if let Some(r) = &a.reservation {
+                state.spend.commit(r);
+            }
+            if let Some((k, v)) = &a.pin {
+                if state.pins.len() < policy::MAX_PINS {
+                    state.pins.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
+            if let Some(u) = a.amount_usd {
+                metrics.push(Metric {
+                    name: "x402_payment_amount_usd",
+                    labels: vec![("network", network_of(a))],
+                    observe: Some(u.to_string()),
+                });
+            }
+            (None, false)
+        }
+        Outcome::Failed(c) => {
+            if let Some(r) = &a.reservation {
+                state.spend.release(r);
+            }
+            (Some(c), true)
+        }
+    };
+    let outcome = if code.is_none() { "settled" } else { "failed" };
+    metrics.push(metric("x402_payments_total", vec![("outcome", outcome.into()), ("network", network_of(a))]));
+    let ev = event(cfg, a, if code.is_none() { "payment_settled" } else { "payment_failed" }, outcome, code);
+    let (audit_line, head) = audit::append(audit_key, head, &ev, now_ms)?;
+    Ok(Decision { allowed: code.is_none(), code, audit_line, head, metrics, forget_fingerprint: forget })
+}

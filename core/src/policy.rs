@@ -1,0 +1,218 @@
+//! Spending policy and payee checks.
+//!
+//! [`check_payee`] runs the trusted-wallet allowlist, then payee pinning.
+//! [`evaluate`] runs the per-call limit, then the window aggregate, then every
+//! matching per-endpoint limit; passing reserves the amount on the global key
+//! and each matching endpoint key. Every endpoint key that matches applies
+//! (the most conservative reading when keys overlap).
+
+use crate::config::GuardConfig;
+use crate::error::Code;
+use crate::ledger::{Reservation, SpendState};
+use crate::money::Usd;
+use crate::url::NormalizedUrl;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// Ledger key of the global window limit.
+pub const GLOBAL_KEY: &str = "*";
+/// Most payee pins kept.
+pub const MAX_PINS: usize = 4096;
+
+/// All state a guard keeps between payments (hosts store it; the core owns its format).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GuardState {
+    /// Spend ledgers and open reservations.
+    pub spend: SpendState,
+    /// Payee pins: `"{origin} {network}"` → canonical payee.
+    pub pins: BTreeMap<String, String>,
+}
+
+impl GuardState {
+    /// The serialised form: `{"v":1,"spend":…,"pins":{…}}`.
+    pub fn to_json(&self) -> Value {
+        json!({"v": 1, "spend": self.spend.to_json(), "pins": self.pins})
+    }
+
+    /// Parses [`GuardState::to_json`] output.
+    pub fn from_json(v: &Value) -> Result<GuardState, Code> {
+        if v.get("v").and_then(Value::as_u64) != Some(1) {
+            return Err(Code::StateCorrupt);
+        }
+        let spend = SpendState::from_json(v.get("spend").ok_or(Code::StateCorrupt)?)?;
+        let pins_v = v.get("pins").and_then(Value::as_object).ok_or(Code::StateCorrupt)?;
+        if pins_v.len() > MAX_PINS {
+            return Err(Code::StateCorrupt);
+        }
+        let mut pins = BTreeMap::new();
+        for (k, p) in pins_v {
+            pins.insert(k.clone(), p.as_str().ok_or(Code::StateCorrupt)?.to_string());
+        }
+        Ok(GuardState { spend, pins })
+    }
+}
+
+/// Which limit refused a payment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Denial {
+    /// [`Code::PolicyPerCallExceeded`], [`Code::PolicyWindowExceeded`] or [`Code::PolicyEndpointExceeded`].
+    pub code: Code,
+    /// The limit that would be exceeded.
+    pub limit: Usd,
+    /// Spend already counted against that limit (committed + reserved).
+    pub current: Usd,
+    /// The endpoint key, for endpoint denials.
+    pub endpoint: Option<String>,
+}
+
+/// The result of a policy evaluation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PolicyVerdict {
+    /// The payment fits every limit; its amount is now reserved.
+    Allow(Reservation),
+    /// A limit refused the payment; nothing was reserved.
+    Deny(Denial),
+}
+
+/// Ledger key of a per-endpoint limit.
+pub fn endpoint_key(canonical: &str) -> String {
+    format!("endpoint:{canonical}")
+}
+
+/// Checks limits for a payment of `amount` to `url` and reserves it if it passes.
+pub fn evaluate(
+    cfg: &GuardConfig,
+    state: &mut SpendState,
+    amount: Usd,
+    url: &NormalizedUrl,
+    now_ms: u64,
+) -> Result<PolicyVerdict, Code> {
+    let window = cfg.window_ms();
+    state.rebucket(crate::ledger::bucket_ms_for(window));
+    state.prune(now_ms, window);
+    if let Some(limit) = cfg.max_per_call_usd {
+        if amount > limit {
+            return Ok(PolicyVerdict::Deny(Denial {
+                code: Code::PolicyPerCallExceeded,
+                limit,
+                current: Usd::ZERO,
+                endpoint: None,
+            }));
+        }
+    }
+    let fits = |current: Usd, limit: Usd| current.checked_add(amount).is_ok_and(|t| t <= limit);
+    if let Some(limit) = cfg.daily_limit_usd {
+        let current = state.window_total(GLOBAL_KEY, now_ms, window);
+        if !fits(current, limit) {
+            return Ok(PolicyVerdict::Deny(Denial { code: Code::PolicyWindowExceeded, limit, current, endpoint: None }));
+        }
+    }
+    let mut keys = vec![GLOBAL_KEY.to_string()];
+    for (ep, limit) in &cfg.per_endpoint {
+        if !ep.matches(url) {
+            continue;
+        }
+        let key = endpoint_key(&ep.canonical());
+        let current = state.window_total(&key, now_ms, window);
+        if !fits(current, *limit) {
+            return Ok(PolicyVerdict::Deny(Denial {
+                code: Code::PolicyEndpointExceeded,
+                limit: *limit,
+                current,
+                endpoint: Some(ep.canonical()),
+            }));
+        }
+        keys.push(key);
+    }
+    let lease = cfg.reservation_lease_seconds.saturating_mul(1000);
+    state.reserve(keys, amount, now_ms, lease).map(PolicyVerdict::Allow)
+}
+
+/// Pin-table key for an origin and network.
+pub fn pin_key(origin: &str, network: &str) -> String {
+    format!("{origin} {network}")
+}
+
+/// Runs the trusted-wallet allowlist, then payee pinning. Returns the pin to
+/// record once the payment succeeds, if this is the first payment to the
+/// (origin, network).
+pub fn check_payee(
+    cfg: &GuardConfig,
+    pins: &BTreeMap<String, String>,
+    origin: &str,
+    network: &str,
+    pay_to: &str,
+) -> Result<Option<(String, String)>, Code> {
+    let payee = GuardConfig::canonical_wallet(pay_to);
+    if !cfg.trusted_wallets.is_empty() && !cfg.trusted_wallets.contains(&payee) {
+        return Err(Code::WalletNotTrusted);
+    }
+    if !cfg.pin_pay_to {
+        return Ok(None);
+    }
+    let key = pin_key(origin, network);
+    match pins.get(&key) {
+        Some(p) if *p == payee => Ok(None),
+        Some(_) => Err(Code::PayToPinMismatch),
+        None if pins.len() >= MAX_PINS => Err(Code::StateFull),
+        None => Ok(Some((key, payee))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::url;
+    use serde_json::json;
+
+    fn cfg() -> GuardConfig {
+        GuardConfig::from_value(&json!({
+            "max_per_call_usd": "0.10", "daily_limit_usd": "0.25",
+            "per_endpoint": {"https://premium-api.io": "0.15"}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn order_and_reservations() {
+        let c = cfg();
+        let mut s = SpendState::default();
+        let u = url::parse("https://PREMIUM-API.io:443/x").unwrap();
+        let other = url::parse("https://premium-api.io.evil.com/x").unwrap();
+        let cents = |n: u64| Usd(u128::from(n) * crate::money::USD_ONE / 100);
+        match evaluate(&c, &mut s, cents(11), &u, 0).unwrap() {
+            PolicyVerdict::Deny(d) => assert_eq!(d.code, Code::PolicyPerCallExceeded),
+            v => panic!("{v:?}"),
+        }
+        let PolicyVerdict::Allow(r1) = evaluate(&c, &mut s, cents(10), &u, 0).unwrap() else { panic!() };
+        match evaluate(&c, &mut s, cents(6), &u, 1).unwrap() {
+            PolicyVerdict::Deny(d) => {
+                assert_eq!(d.code, Code::PolicyEndpointExceeded);
+                assert_eq!(d.current, cents(10));
+            }
+            v => panic!("{v:?}"),
+        }
+        assert!(matches!(evaluate(&c, &mut s, cents(10), &other, 2).unwrap(), PolicyVerdict::Allow(_)));
+        match evaluate(&c, &mut s, cents(6), &other, 3).unwrap() {
+            PolicyVerdict::Deny(d) => assert_eq!(d.code, Code::PolicyWindowExceeded),
+            v => panic!("{v:?}"),
+        }
+        s.release(&r1);
+        assert!(matches!(evaluate(&c, &mut s, cents(5), &u, 4).unwrap(), PolicyVerdict::Allow(_)));
+    }
+
+    #[test]
+    fn payee_checks() {
+        let mut c = cfg();
+        c.trusted_wallets = vec!["0xabcdef0123456789abcdef0123456789abcdef01".into()];
+        c.pin_pay_to = true;
+        let mut pins = BTreeMap::new();
+        let good = "0xABCDEF0123456789abcdef0123456789abcdef01";
+        assert_eq!(check_payee(&c, &pins, "https://a", "eip155:1", "0x0000000000000000000000000000000000000001"), Err(Code::WalletNotTrusted));
+        let pin = check_payee(&c, &pins, "https://a", "eip155:1", good).unwrap().unwrap();
+        pins.insert(pin.0, pin.1);
+        assert_eq!(check_payee(&c, &pins, "https://a", "eip155:1", good), Ok(None));
+        c.trusted_wallets.clear();
+        assert_eq!(check_payee(&c, &pins, "https://a", "eip155:1", "0x0000000000000000000000000000000000000001"), Err(Code::PayToPinMismatch));
+    }
+}

@@ -1,0 +1,180 @@
+"""End-to-end vectors: whole payments through assess → finalize → settle on one fresh state.
+
+The steps simulate a host: `replay_fresh: "store"` uses an in-memory replay store with TTLs,
+`settle` reports the paid request's outcome. Every run's audit log must verify.
+"""
+import json
+
+from common import case, write
+from fixtures import (AUDIT_KEY, BASE_USDC, PAY_TO, REPLAY_KEY, UNKNOWN_TOKEN, V1_OFFER, V2_OFFER, v1_body, v2_doc,
+                      v2_header, with_)
+
+URL1 = "https://api.example.com/premium-data"
+URL2 = "http://127.0.0.1:4021/weather"
+
+
+def run(comment, steps, results, config=None, flags=(), verifies=True):
+    inp = {"replay_key_hex": REPLAY_KEY, "audit_key_hex": AUDIT_KEY, "steps": steps}
+    if config is not None:
+        inp["config"] = config
+    return case(comment, inp, {"results": results, "audit_verifies": verifies}, flags)
+
+
+def assess_v1(offer=V1_OFFER, url=URL1, now=1_000, **kw):
+    return {"op": "assess", "url": url, "body": v1_body(offer), "now_ms": now, **kw}
+
+
+def assess_v2(offer=V2_OFFER, url=URL2, now=1_000, **kw):
+    return {"op": "assess", "url": url, "header": v2_header(offer), "now_ms": now, **kw}
+
+
+def fin(fresh="store", now=1_001, **kw):
+    return {"op": "finalize", "replay_fresh": fresh, "now_ms": now, **kw}
+
+
+def settle(outcome="settled", now=1_002):
+    return {"op": "settle", "outcome": outcome, "now_ms": now}
+
+
+OK_ASSESS = {"blocked": None}
+ALLOWED = {"allowed": True, "code": None}
+
+
+def blocked(code):
+    return {"allowed": False, "code": code}
+
+
+happy = [
+    run("v1 body: allowed, settled, committed", [assess_v1(), fin(), settle()],
+        [{"blocked": None, "x402_version": 1, "amount_usd": "0.01", "offer": {"amount": "10000", "network": "eip155:84532"},
+          "requirements": {"maxAmountRequired": "10000", "extra": {"name": "USDC", "version": "2"}},
+          "replay_ttl_ms": 300000, "reservation": {"amount_atto": "10000000000000000"}},
+         {"allowed": True, "code": None, "head": {"seq": 1}, "forget_fingerprint": False},
+         {"allowed": True, "code": None, "head": {"seq": 2}}], flags=["Real"]),
+    run("v2 header: allowed with the resource echo", [assess_v2(), fin(), settle()],
+        [{"blocked": None, "x402_version": 2, "amount_usd": "0.001",
+          "metadata": {"resource_echo": {"url": URL2, "description": "Weather data", "mimeType": "application/json"}},
+          "requirements": V2_OFFER},
+         ALLOWED, ALLOWED], flags=["Real"]),
+    run("metrics of an allowed, settled payment", [assess_v2(), fin(), settle()],
+        [OK_ASSESS,
+         {"metrics": [{"name": "x402_payments_total", "labels": {"outcome": "allowed", "network": "eip155:84532"}}]},
+         {"metrics": [{"name": "x402_payment_amount_usd", "observe": "0.001"},
+                      {"name": "x402_payments_total", "labels": {"outcome": "settled", "network": "eip155:84532"}}]}]),
+    run("replay TTL is raised to maxTimeoutSeconds", [assess_v2(with_(V2_OFFER, maxTimeoutSeconds=900))],
+        [{"replay_ttl_ms": 900000}]),
+]
+
+policy = [
+    run("over the per-call limit is blocked before signing",
+        [assess_v2(with_(V2_OFFER, amount="200000")), fin(fresh=None)],
+        [{"blocked": "policy-per-call-exceeded", "amount_usd": "0.2", "limit_usd": "0.1", "reservation": None,
+          "fingerprint": None},
+         {"allowed": False, "code": "policy-per-call-exceeded",
+          "metrics": [{"name": "x402_policy_violations_total", "labels": {"limit_type": "per_call"}},
+                      {"name": "x402_payments_total", "labels": {"outcome": "blocked"}}]}],
+        config={"max_per_call_usd": 0.10}),
+    run("daily budget exhausted",
+        [assess_v2(with_(V2_OFFER, amount="60000"), now=1), fin(now=2), settle(now=3),
+         assess_v2(with_(V2_OFFER, amount="50000"), now=4), fin(now=5)],
+        [OK_ASSESS, ALLOWED, ALLOWED,
+         {"blocked": "policy-window-exceeded", "limit_usd": "0.1", "current_usd": "0.06"},
+         blocked("policy-window-exceeded")],
+        config={"daily_limit_usd": 0.10}),
+    run("atomic units are not dollars: 10000 USDC units is one cent under a 5-cent cap",
+        [assess_v1(), fin()], [{"amount_usd": "0.01"}, ALLOWED], config={"max_per_call_usd": 0.05}),
+    run("untrusted asset is blocked (cannot be priced)",
+        [assess_v2(with_(V2_OFFER, asset=UNKNOWN_TOKEN)), fin(fresh=None)],
+        [{"blocked": "asset-untrusted", "amount_usd": None}, blocked("asset-untrusted")], flags=["Hostile"]),
+    run("USDC symbol on an unknown contract is still untrusted",
+        [assess_v2(with_(V2_OFFER, asset=UNKNOWN_TOKEN, extra={"name": "USDC", "version": "2", "decimals": 2}))],
+        [{"blocked": "asset-untrusted"}], flags=["Hostile"]),
+    run("USDC of another chain is untrusted on this chain",
+        [assess_v2(with_(V2_OFFER, asset=BASE_USDC))], [{"blocked": "asset-untrusted"}], flags=["Hostile"]),
+    run("configured asset is priced with its own decimals and price",
+        [assess_v2(with_(V2_OFFER, asset=UNKNOWN_TOKEN, amount="500000000000000000"))],
+        [{"blocked": None, "amount_usd": "0.25"}],
+        config={"max_per_call_usd": 1, "assets": [{"network": "eip155:84532", "address": UNKNOWN_TOKEN,
+                                                   "decimals": 18, "usd_price": "0.5"}]}),
+    run("payee outside trusted_wallets is blocked", [assess_v2(), fin(fresh=None)],
+        [{"blocked": "wallet-not-trusted"}, blocked("wallet-not-trusted")],
+        config={"trusted_wallets": ["0x0000000000000000000000000000000000000001"]}),
+    run("payee in trusted_wallets (any case) passes", [assess_v2()], [{"blocked": None}],
+        config={"trusted_wallets": [PAY_TO.lower()]}),
+    run("payee pinned after the first settled payment; a changed payee is blocked",
+        [assess_v2(now=1), fin(now=2), settle(now=3),
+         assess_v2(with_(V2_OFFER, payTo="0x0000000000000000000000000000000000000001"), now=4)],
+        [{"pin": ["http://127.0.0.1:4021 eip155:84532", PAY_TO.lower()]}, ALLOWED, ALLOWED,
+         {"blocked": "pay-to-pin-mismatch"}],
+        config={"pin_pay_to": True}, flags=["Hostile"]),
+]
+
+replay = [
+    run("a duplicate retry is not paid twice",
+        [assess_v1(now=1), fin(now=2), settle(now=3), assess_v1(now=4), fin(now=5)],
+        [OK_ASSESS, ALLOWED, ALLOWED, OK_ASSESS,
+         {"allowed": False, "code": "replay-detected",
+          "metrics": [{"name": "x402_replay_detections_total"}, {"name": "x402_payments_total"}]}]),
+    run("a blocked replay releases its reservation",
+        [assess_v1(now=1), fin(now=2), assess_v1(now=3), fin(now=4), assess_v1(now=5, url=URL1 + "?b=1"), fin(now=6)],
+        [OK_ASSESS, ALLOWED, OK_ASSESS, blocked("replay-detected"), {"blocked": None}, ALLOWED],
+        config={"daily_limit_usd": 0.02}),
+    run("payTo case variant of the same purchase is a replay",
+        [assess_v1(now=1), fin(now=2), settle(now=3), assess_v1(with_(V1_OFFER, payTo=PAY_TO.lower()), now=4),
+         fin(now=5)],
+        [OK_ASSESS, ALLOWED, ALLOWED, OK_ASSESS, blocked("replay-detected")], flags=["Hostile"]),
+    run("settlement failure releases the spend and the fingerprint",
+        [assess_v1(now=1), fin(now=2), settle("settlement-failed", now=3), assess_v1(now=4), fin(now=5), settle(now=6)],
+        [OK_ASSESS, ALLOWED, {"allowed": False, "code": "settlement-failed", "forget_fingerprint": True},
+         {"blocked": None}, ALLOWED, ALLOWED],
+        config={"daily_limit_usd": 0.015}),
+    run("a retry after a failure is paid once",
+        [assess_v1(now=1), fin(now=2), settle("settlement-failed", now=3), assess_v1(now=4), fin(now=5), settle(now=6),
+         assess_v1(now=7), fin(now=8)],
+        [OK_ASSESS, ALLOWED, blocked("settlement-failed"), OK_ASSESS, ALLOWED, ALLOWED, OK_ASSESS,
+         blocked("replay-detected")]),
+    run("signer failure releases the spend",
+        [assess_v1(now=1), fin(now=2), settle("signer-failed", now=3), assess_v1(now=4), fin(now=5)],
+        [OK_ASSESS, ALLOWED, blocked("signer-failed"), {"blocked": None}, ALLOWED],
+        config={"daily_limit_usd": 0.01}),
+    run("the same purchase after the TTL is a new payment",
+        [assess_v1(now=1), fin(now=2), settle(now=3), assess_v1(now=400_000), fin(now=400_001)],
+        [OK_ASSESS, ALLOWED, ALLOWED, OK_ASSESS, ALLOWED]),
+    run("a different resource is not a replay",
+        [assess_v1(now=1), fin(now=2), assess_v1(url=URL1 + "/other", now=3), fin(now=4)],
+        [OK_ASSESS, ALLOWED, OK_ASSESS, ALLOWED]),
+    run("replay store unavailable fails closed", [assess_v1(), fin(fresh=None)],
+        [OK_ASSESS, {"allowed": False, "code": "store-unavailable", "forget_fingerprint": False}]),
+]
+
+hostile = [
+    run("malformed challenge is blocked and audited", [{"op": "assess", "url": URL1, "body": "{", "now_ms": 1},
+                                                      fin(fresh=None)],
+        [{"blocked": "challenge-bad-json", "x402_version": 0}, {"allowed": False, "code": "challenge-bad-json",
+                                                                "head": {"seq": 1}}]),
+    run("hostile amount is blocked", [assess_v2(with_(V2_OFFER, amount="1e3")), fin(fresh=None)],
+        [{"blocked": "amount-malformed"}, blocked("amount-malformed")], flags=["Hostile"]),
+    run("no challenge at all", [{"op": "assess", "url": URL1, "now_ms": 1}], [{"blocked": "challenge-missing"}]),
+    run("request URL that cannot be parsed", [assess_v1(url="not a url")], [{"blocked": "url-invalid"}]),
+    run("method with odd characters", [assess_v1(method="GET\r\nX: y")], [{"blocked": "invalid-input"}],
+        flags=["Hostile"]),
+    run("unknown network", [assess_v1(with_(V1_OFFER, network="atlantis"))], [{"blocked": "unknown-network"}]),
+    run("network not configured", [assess_v2(), fin(fresh=None)], [{"blocked": "no-acceptable-offer"},
+                                                                   blocked("no-acceptable-offer")],
+        config={"networks": ["base"]}),
+    run("server-claimed resource URL does not change endpoint matching",
+        [assess_v2(with_(V2_OFFER, amount="100000"), url="https://premium-api.io/x")],
+        [{"blocked": "policy-endpoint-exceeded"}],
+        config={"per_endpoint": {"https://premium-api.io": 0.05}}, flags=["Hostile"]),
+    run("every attempt is audited: three lines, chained", [assess_v2(with_(V2_OFFER, amount="1e3")), fin(fresh=None),
+                                                           assess_v2(now=5), fin(now=6), settle(now=7)],
+        [{"blocked": "amount-malformed"}, {"head": {"seq": 1}}, OK_ASSESS, {"head": {"seq": 2}},
+         {"head": {"seq": 3}}]),
+]
+
+write("pipeline-run.json", "pipeline.run",
+      ["Whole payments through assess, finalize and settle on one fresh state, with a simulated host.",
+       "Every run's audit log is verified (audit_verifies)."],
+      [{"comment": "allowed payments", "tests": happy}, {"comment": "policy and payee", "tests": policy},
+       {"comment": "replay and release", "tests": replay}, {"comment": "hostile input", "tests": hostile}],
+      {"Real": "A real wire format.", "Hostile": "An attack the guard must stop."})
