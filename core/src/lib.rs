@@ -19,8 +19,11 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod api;
+pub mod audit;
+pub mod canonical;
 pub mod error;
 pub mod money;
+pub mod mpa;
 pub mod pii;
 
 pub use error::{Code, ConfigError};
