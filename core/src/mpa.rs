@@ -197,15 +197,18 @@ impl MpaConfig {
             }
             Some(Value::Array(a)) => {
                 let mut out: Vec<Approver> = Vec::new();
+                let mut seen: Vec<&str> = Vec::new();
                 for (i, x) in a.iter().enumerate() {
                     let ap = format!("{}[{i}]", p("approvers"));
-                    if let Some(appr) = approver_from_json(x, &ap, allow_private, &mut errs) {
-                        if out.iter().any(|o| o.id == appr.id) {
+                    let appr = approver_from_json(x, &ap, allow_private, &mut errs);
+                    match x.get("approver_id").and_then(Value::as_str).filter(|id| valid_id(id)) {
+                        Some(id) if seen.contains(&id) => {
                             errs.push(ConfigError::new(join(&ap, "approver_id"), Code::ConfigBadApprover));
-                        } else {
-                            out.push(appr);
                         }
+                        Some(id) => seen.push(id),
+                        None => {}
                     }
+                    out.extend(appr);
                 }
                 Some((a.len(), out))
             }
