@@ -27,10 +27,27 @@ pub const OPERATIONS: &[&str] = &[
     "replay.fingerprint",
     "policy.sequence",
     "pipeline.run",
+    // ---- audit and MPA (audit-mpa branch) ----
+    "audit.append",
+    "audit.verify",
+    "audit.verify-report",
+    "mpa.config",
+    "mpa.request",
+    "mpa.countersign",
+    "mpa.verify",
+    "mpa.judge-webhook",
+    "mpa.tally",
+    "mpa.webhook-address",
+    // ---- end audit and MPA ----
 ];
 
 /// Runs operation `op` on a JSON `input`.
 pub fn call(op: &str, input: &Value) -> Result<Value, Code> {
+    // ---- audit and MPA (audit-mpa branch) ----
+    if let Some(r) = crate::audit::api_call(op, input).or_else(|| crate::mpa::api_call(op, input)) {
+        return r;
+    }
+    // ---- end audit and MPA ----
     match op {
         "money.parse-atomic" => {
             let v = money::parse_atomic(str_field(input, "amount")?)?;

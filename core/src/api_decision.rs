@@ -336,7 +336,7 @@ fn base64_json(v: &Value) -> String {
     base64::engine::general_purpose::STANDARD.encode(v.to_string())
 }
 
-fn votes_from(cfg: &GuardConfig, a: &Assessment, s: &Value, now: u64) -> Result<Vec<crate::mpa::Vote>, Code> {
+fn votes_from(cfg: &GuardConfig, a: &Assessment, s: &Value, now: u64) -> Result<Vec<(String, crate::mpa::Vote)>, Code> {
     let (Some(m), Some(req)) = (&cfg.mpa, &a.approval) else {
         return Ok(Vec::new());
     };
@@ -346,20 +346,21 @@ fn votes_from(cfg: &GuardConfig, a: &Assessment, s: &Value, now: u64) -> Result<
             .iter()
             .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
             .collect();
-        votes.extend(crate::mpa::verify_countersignatures(m, req, &pairs, now).votes);
+        votes.extend(crate::mpa::verify_countersignatures(m, req, &pairs, now).votes());
     }
     if let Some(hooks) = s.get("webhooks").and_then(Value::as_array) {
         for h in hooks {
             let body = opt_str(h, "body")?.unwrap_or("");
-            votes.push(crate::mpa::judge_webhook_response(
+            let id = str_field(h, "approver_id")?;
+            votes.push((id.to_string(), crate::mpa::judge_webhook_response(
                 m,
-                str_field(h, "approver_id")?,
+                id,
                 req,
                 h.get("status").and_then(Value::as_u64).unwrap_or(200) as u16,
                 body.as_bytes(),
                 opt_str(h, "hmac")?,
                 h.get("timed_out").and_then(Value::as_bool).unwrap_or(false),
-            ));
+            )));
         }
     }
     Ok(votes)

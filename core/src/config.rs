@@ -24,6 +24,7 @@
 use crate::assets::{self, TrustedAsset};
 use crate::error::{Code, ConfigError};
 use crate::money::Usd;
+use crate::mpa::MpaConfig;
 use crate::pii::{EntityType, PiiAction, PiiConfig};
 use crate::url::EndpointKey;
 use serde_json::Value;
@@ -77,6 +78,8 @@ pub struct GuardConfig {
     pub reservation_lease_seconds: u64,
     /// PII settings.
     pub pii: PiiConfig,
+    /// Multi-party authorisation, when configured.
+    pub mpa: Option<MpaConfig>,
 }
 
 impl Default for GuardConfig {
@@ -94,6 +97,7 @@ impl Default for GuardConfig {
             replay_ttl_seconds: 300,
             reservation_lease_seconds: 900,
             pii: PiiConfig::default(),
+            mpa: None,
         }
     }
 }
@@ -186,6 +190,13 @@ impl GuardConfig {
         }
         if let Some(x) = o.get("pii") {
             c.pii = pii(x, &mut errs);
+        }
+        match o.get("mpa") {
+            None | Some(Value::Null) => {}
+            Some(x) => match MpaConfig::from_json(x, "mpa") {
+                Ok(m) => c.mpa = Some(m),
+                Err(e) => errs.extend(e),
+            },
         }
         if errs.is_empty() {
             Ok(c)

@@ -142,6 +142,8 @@ codes! {
     AuditHeadMismatch = "audit-head-mismatch",
     /// An audit line exceeds the line size cap.
     AuditLineTooLong = "audit-line-too-long",
+    /// The log ends with an unterminated, unparsable line (an interrupted append).
+    AuditPartialLine = "audit-partial-line",
     // ---- MPA ---------------------------------------------------------------
     /// Not enough approvals were received.
     MpaDenied = "mpa-denied",

@@ -119,8 +119,10 @@ pub struct HostResults {
     /// fingerprint was new (and is now stored), `Some(false)` if present.
     /// `None` means the store could not answer: the payment fails closed.
     pub replay_fresh: Option<bool>,
-    /// Approver votes (judged by [`mpa::judge_webhook_response`] or from countersignatures).
-    pub votes: Vec<Vote>,
+    /// Approver votes `(approver_id, vote)`, judged by the core:
+    /// [`mpa::judge_webhook_response`] for webhook answers and
+    /// [`mpa::Tally::votes`] of [`mpa::verify_countersignatures`].
+    pub votes: Vec<(String, Vote)>,
 }
 
 /// One metric update for the host's exporter (seed metric names).
@@ -302,25 +304,20 @@ fn assess_into(
     let fp = replay::fingerprint(replay_key, &id)?;
     a.replay_ttl_ms = replay::ttl_ms(cfg.replay_ttl_seconds, offer.max_timeout_seconds);
     // 6. MPA request, when the amount reaches the threshold.
-    if let Some(m) = &cfg.mpa {
-        if usd >= m.min_amount_usd {
-            a.approval = Some(mpa::ApprovalRequest::new(
-                m,
-                &mpa::PaymentFields {
-                    resource_url: &a.metadata.request_url,
-                    method: &a.method,
-                    network: &offer.network,
-                    asset: &offer.asset,
-                    pay_to: &offer.pay_to,
-                    amount: &offer.amount.to_string(),
-                    amount_usd: &usd.to_string(),
-                    scheme: &offer.scheme,
-                    agent_id: &cfg.agent_id,
-                    fingerprint: &fp,
-                },
-                ctx.now_ms,
-            ));
-        }
+    if let Some(m) = cfg.mpa.as_ref().filter(|m| m.requires_approval(usd)) {
+        let fields = mpa::PaymentFields {
+            resource_url: a.metadata.request_url.clone(),
+            method: a.method.clone(),
+            network: offer.network.clone(),
+            asset: offer.asset.clone(),
+            pay_to: offer.pay_to.clone(),
+            amount: offer.amount,
+            amount_usd: usd,
+            scheme: offer.scheme.clone(),
+            agent_id: (!cfg.agent_id.is_empty()).then(|| cfg.agent_id.clone()),
+            fingerprint: fp.clone(),
+        };
+        a.approval = Some(ApprovalRequest::new(fields, ctx.now_ms, m.timeout_ms)?);
     }
     a.fingerprint = Some(fp);
     Ok(())
@@ -383,9 +380,10 @@ pub fn finalize(
             Some(true) => None,
         };
     }
-    if let (None, Some(_), Some(m)) = (code, &a.approval, &cfg.mpa) {
+    if let (None, Some(req), Some(m)) = (code, &a.approval, &cfg.mpa) {
         metrics.push(metric("x402_mpa_events_total", vec![("event", "requested".into())]));
-        match mpa::tally(m, &io.votes) {
+        let verdict = if now_ms > req.expires_at_ms { Err(Code::MpaExpired) } else { mpa::tally(m, &io.votes).map(|_| ()) };
+        match verdict {
             Ok(()) => metrics.push(metric("x402_mpa_events_total", vec![("event", "approved".into())])),
             Err(c) => {
                 let ev = if c == Code::MpaTimeout { "timeout" } else { "denied" };

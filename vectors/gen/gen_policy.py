@@ -45,7 +45,7 @@ tests = [
         [ALLOW, deny("policy-endpoint-exceeded")]),
     seq("look-alike origins are not the endpoint",
         [pay("0.10", P), pay("0.06", "https://premium-api.io.evil.com/x"), pay("0.06", "https://premium-api.iox/")],
-        [ALLOW, {"allowed": True, "keys": ["*"]}, deny("policy-window-exceeded")], flags=["Hostile"]),
+        [ALLOW, {"allowed": True, "keys": ["*"]}, {"allowed": True, "keys": ["*"]}], flags=["Hostile"]),
     seq("window checked before endpoint", [pay("0.10"), pay("0.10"), pay("0.10", P)],
         [ALLOW, ALLOW, deny("policy-window-exceeded")]),
     seq("a reservation counts at once (concurrent payments cannot jointly exceed)",

@@ -1,0 +1,524 @@
+//! Canonical JSON (RFC 8785, JCS) and a strict JSON parser.
+//!
+//! * [`to_canonical`] / [`write_canonical`] serialise a [`Value`] the RFC 8785
+//!   way: no whitespace, object members sorted by the UTF-16 code units of
+//!   their keys, strings with the minimal JCS escaping (`\"`, `\\`, `\b`,
+//!   `\f`, `\n`, `\r`, `\t`, other controls as `\u00xx`, everything else
+//!   literal). Only **integers** in the IEEE-754 safe range
+//!   (|n| ≤ 2⁵³ − 1) are accepted as numbers, because for them the JCS number
+//!   form is simply the decimal integer; fractions, exponents and larger
+//!   integers are refused ([`CanonicalError::UnsupportedNumber`]). Values in
+//!   audit entries and approval requests never need them (money travels as
+//!   decimal strings).
+//! * [`parse_strict`] parses RFC 8259 JSON text under a byte cap and a nesting
+//!   cap, rejecting duplicate object keys (after unescaping), lone
+//!   surrogates, a byte-order mark and trailing content. Numbers keep their
+//!   exact text (`serde_json`'s `arbitrary_precision`).
+//!
+//! Both are recursive with a depth bounded by [`HARD_MAX_DEPTH`], so hostile
+//! input can never exhaust the stack.
+
+use serde_json::{Map, Number, Value};
+
+/// Nesting cap applied whatever the caller asks for (also bounds recursion).
+pub const HARD_MAX_DEPTH: usize = 128;
+
+/// Largest integer magnitude JCS prints as a plain integer (2⁵³ − 1).
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// Why a value has no canonical form here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CanonicalError {
+    /// A number is not an integer in the safe range (|n| ≤ 2⁵³ − 1).
+    UnsupportedNumber,
+    /// The value nests deeper than [`HARD_MAX_DEPTH`].
+    TooDeep,
+}
+
+/// Why [`parse_strict`] refused a text. Callers map these to their own codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StrictJsonError {
+    /// The text is longer than `max_bytes`.
+    TooLarge,
+    /// Arrays/objects nest deeper than `max_depth` (or [`HARD_MAX_DEPTH`]).
+    TooDeep,
+    /// The text is not valid JSON (syntax, lone surrogate, trailing data, BOM).
+    Invalid,
+    /// An object repeats a key (compared after unescaping).
+    DuplicateKey,
+}
+
+/// The canonical (RFC 8785) text of `v`.
+///
+/// ```
+/// use presidio_x402_core::canonical::to_canonical;
+/// let v = serde_json::json!({"b": [1, true, null], "a": "x\ny"});
+/// assert_eq!(to_canonical(&v).unwrap(), r#"{"a":"x\ny","b":[1,true,null]}"#);
+/// ```
+pub fn to_canonical(v: &Value) -> Result<String, CanonicalError> {
+    let mut out = String::with_capacity(256);
+    write_canonical(v, &mut out)?;
+    Ok(out)
+}
+
+/// Appends the canonical (RFC 8785) text of `v` to `out`. On error `out` may
+/// hold a partial text.
+pub fn write_canonical(v: &Value, out: &mut String) -> Result<(), CanonicalError> {
+    write_value(v, out, 0)
+}
+
+fn write_value(v: &Value, out: &mut String, depth: usize) -> Result<(), CanonicalError> {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Number(n) => write_number(n, out)?,
+        Value::String(s) => write_string(s, out),
+        Value::Array(a) => {
+            if depth >= HARD_MAX_DEPTH {
+                return Err(CanonicalError::TooDeep);
+            }
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(x, out, depth + 1)?;
+            }
+            out.push(']');
+        }
+        Value::Object(m) => {
+            if depth >= HARD_MAX_DEPTH {
+                return Err(CanonicalError::TooDeep);
+            }
+            out.push('{');
+            let mut keys: Vec<&String> = m.keys().collect();
+            // serde_json's map iterates in UTF-8 byte (= code point) order, which
+            // equals UTF-16 order for ASCII; only re-sort when a key is not ASCII.
+            if !keys.iter().all(|k| k.is_ascii()) {
+                keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+            }
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(k, out);
+                out.push(':');
+                if let Some(x) = m.get(k) {
+                    write_value(x, out, depth + 1)?;
+                }
+            }
+            out.push('}');
+        }
+    }
+    Ok(())
+}
+
+fn write_number(n: &Number, out: &mut String) -> Result<(), CanonicalError> {
+    if let Some(u) = n.as_u64() {
+        if u <= MAX_SAFE_INTEGER {
+            out.push_str(&u.to_string());
+            return Ok(());
+        }
+    } else if let Some(i) = n.as_i64() {
+        if i.unsigned_abs() <= MAX_SAFE_INTEGER {
+            // `-0` parses as 0 and prints as `0`, as JCS requires.
+            out.push_str(&i.to_string());
+            return Ok(());
+        }
+    }
+    Err(CanonicalError::UnsupportedNumber)
+}
+
+fn write_string(s: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(s.len() + 2);
+    out.push('"');
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc: &str = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if esc.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        } else {
+            out.push_str(esc);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// Parses `text` as one JSON value, strictly.
+///
+/// Refuses texts over `max_bytes` ([`StrictJsonError::TooLarge`], checked
+/// before any parsing), nesting deeper than `max_depth` containers
+/// (`min(max_depth, HARD_MAX_DEPTH)`; a bare scalar has depth 0, `[]` depth 1),
+/// repeated object keys, and anything RFC 8259 does not allow (including a
+/// leading BOM, lone surrogate escapes and trailing non-whitespace).
+///
+/// ```
+/// use presidio_x402_core::canonical::{parse_strict, StrictJsonError};
+/// assert!(parse_strict(r#"{"a":1}"#, 100, 4).is_ok());
+/// assert_eq!(parse_strict(r#"{"a":1,"\u0061":2}"#, 100, 4), Err(StrictJsonError::DuplicateKey));
+/// assert_eq!(parse_strict("[[1]]", 100, 1), Err(StrictJsonError::TooDeep));
+/// ```
+pub fn parse_strict(text: &str, max_bytes: usize, max_depth: usize) -> Result<Value, StrictJsonError> {
+    if text.len() > max_bytes {
+        return Err(StrictJsonError::TooLarge);
+    }
+    let mut p = Parser {
+        b: text.as_bytes(),
+        s: text,
+        i: 0,
+        max_depth: max_depth.min(HARD_MAX_DEPTH),
+    };
+    p.ws();
+    let v = p.value(0)?;
+    p.ws();
+    if p.i != p.b.len() {
+        return Err(StrictJsonError::Invalid);
+    }
+    Ok(v)
+}
+
+struct Parser<'a> {
+    b: &'a [u8],
+    s: &'a str,
+    i: usize,
+    max_depth: usize,
+}
+
+type PResult<T> = Result<T, StrictJsonError>;
+use StrictJsonError::Invalid;
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, c: u8) -> PResult<()> {
+        if self.peek() == Some(c) {
+            self.i += 1;
+            Ok(())
+        } else {
+            Err(Invalid)
+        }
+    }
+
+    fn lit(&mut self, word: &str, v: Value) -> PResult<Value> {
+        if self.b.get(self.i..self.i + word.len()) == Some(word.as_bytes()) {
+            self.i += word.len();
+            Ok(v)
+        } else {
+            Err(Invalid)
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> PResult<Value> {
+        match self.peek().ok_or(Invalid)? {
+            b'{' => self.object(depth + 1),
+            b'[' => self.array(depth + 1),
+            b'"' => self.string().map(Value::String),
+            b't' => self.lit("true", Value::Bool(true)),
+            b'f' => self.lit("false", Value::Bool(false)),
+            b'n' => self.lit("null", Value::Null),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => Err(Invalid),
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> PResult<Value> {
+        if depth > self.max_depth {
+            return Err(StrictJsonError::TooDeep);
+        }
+        self.i += 1;
+        let mut m = Map::new();
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.i += 1;
+            return Ok(Value::Object(m));
+        }
+        loop {
+            self.ws();
+            if self.peek() != Some(b'"') {
+                return Err(Invalid);
+            }
+            let k = self.string()?;
+            self.ws();
+            self.eat(b':')?;
+            self.ws();
+            let v = self.value(depth)?;
+            if m.insert(k, v).is_some() {
+                return Err(StrictJsonError::DuplicateKey);
+            }
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.i += 1,
+                Some(b'}') => {
+                    self.i += 1;
+                    return Ok(Value::Object(m));
+                }
+                _ => return Err(Invalid),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> PResult<Value> {
+        if depth > self.max_depth {
+            return Err(StrictJsonError::TooDeep);
+        }
+        self.i += 1;
+        let mut a = Vec::new();
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.i += 1;
+            return Ok(Value::Array(a));
+        }
+        loop {
+            self.ws();
+            a.push(self.value(depth)?);
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.i += 1,
+                Some(b']') => {
+                    self.i += 1;
+                    return Ok(Value::Array(a));
+                }
+                _ => return Err(Invalid),
+            }
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.i;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.i += 1;
+        }
+        self.i - start
+    }
+
+    fn number(&mut self) -> PResult<Value> {
+        let start = self.i;
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.i += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(Invalid),
+        }
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            if self.digits() == 0 {
+                return Err(Invalid);
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.i += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.i += 1;
+            }
+            if self.digits() == 0 {
+                return Err(Invalid);
+            }
+        }
+        let text = self.s.get(start..self.i).ok_or(Invalid)?;
+        text.parse::<Number>().map(Value::Number).map_err(|_| Invalid)
+    }
+
+    fn hex4(&mut self) -> PResult<u32> {
+        let h = self.b.get(self.i..self.i + 4).ok_or(Invalid)?;
+        let mut v = 0u32;
+        for &c in h {
+            v = (v << 4) | char::from(c).to_digit(16).ok_or(Invalid)?;
+        }
+        self.i += 4;
+        Ok(v)
+    }
+
+    fn string(&mut self) -> PResult<String> {
+        self.i += 1; // opening quote
+        let mut out = String::new();
+        loop {
+            let run = self.i;
+            while let Some(c) = self.peek() {
+                if c == b'"' || c == b'\\' || c < 0x20 {
+                    break;
+                }
+                self.i += 1;
+            }
+            // Stops only on ASCII bytes, so the slice ends on a char boundary.
+            out.push_str(self.s.get(run..self.i).ok_or(Invalid)?);
+            match self.peek().ok_or(Invalid)? {
+                b'"' => {
+                    self.i += 1;
+                    return Ok(out);
+                }
+                b'\\' => {
+                    self.i += 1;
+                    let e = self.peek().ok_or(Invalid)?;
+                    self.i += 1;
+                    let c = match e {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => self.unicode_escape()?,
+                        _ => return Err(Invalid),
+                    };
+                    out.push(c);
+                }
+                _ => return Err(Invalid), // raw control character
+            }
+        }
+    }
+
+    fn unicode_escape(&mut self) -> PResult<char> {
+        let hi = self.hex4()?;
+        let cp = if (0xD800..0xDC00).contains(&hi) {
+            if self.b.get(self.i..self.i + 2) != Some(b"\\u") {
+                return Err(Invalid);
+            }
+            self.i += 2;
+            let lo = self.hex4()?;
+            if !(0xDC00..0xE000).contains(&lo) {
+                return Err(Invalid);
+            }
+            0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+        } else {
+            hi
+        };
+        char::from_u32(cp).ok_or(Invalid)
+    }
+}
+
+/// Lowercase hex of `bytes`.
+pub(crate) fn hex_encode(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        s.push(char::from(HEX[usize::from(b >> 4)]));
+        s.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    s
+}
+
+/// Decodes hex (either case); `None` on odd length or a non-hex digit.
+pub(crate) fn hex_decode(s: &str) -> Option<Vec<u8>> {
+    let b = s.as_bytes();
+    if b.len() % 2 != 0 {
+        return None;
+    }
+    b.chunks_exact(2)
+        .map(|p| {
+            let hi = char::from(p[0]).to_digit(16)?;
+            let lo = char::from(p[1]).to_digit(16)?;
+            u8::try_from((hi << 4) | lo).ok()
+        })
+        .collect()
+}
+
+/// True when `s` is exactly `len` lowercase hex digits.
+pub(crate) fn is_lower_hex(s: &str, len: usize) -> bool {
+    s.len() == len && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn jcs_sorts_by_utf16_and_escapes_minimally() {
+        // U+E000 sorts after U+1F600 in UTF-8 order but before it in UTF-16.
+        let v = json!({"\u{1F600}": 1, "\u{E000}": 2, "a": "\u{1}\u{7f}/\u{2028}é\"\\"});
+        assert_eq!(
+            to_canonical(&v).unwrap(),
+            "{\"a\":\"\\u0001\u{7f}/\u{2028}é\\\"\\\\\",\"\u{1F600}\":1,\"\u{E000}\":2}"
+        );
+    }
+
+    #[test]
+    fn numbers_are_safe_integers_only() {
+        for (t, ok) in [("0", "0"), ("-0", "0"), ("9007199254740991", "9007199254740991"), ("-5", "-5")] {
+            let v = parse_strict(t, 100, 1).unwrap();
+            assert_eq!(to_canonical(&v).unwrap(), ok);
+        }
+        for t in ["1.5", "1e3", "9007199254740992", "-9007199254740992", "1.0"] {
+            let v = parse_strict(t, 100, 1).unwrap();
+            assert_eq!(to_canonical(&v), Err(CanonicalError::UnsupportedNumber), "{t}");
+        }
+    }
+
+    #[test]
+    fn strict_parse_keeps_number_text() {
+        let v = parse_strict(" {\"x\": 0.10 } ", 100, 1).unwrap();
+        assert_eq!(v["x"].to_string(), "0.10");
+    }
+
+    #[test]
+    fn strict_parse_rejects() {
+        use StrictJsonError::*;
+        let cases: &[(&str, StrictJsonError)] = &[
+            ("", Invalid),
+            ("\u{feff}{}", Invalid),
+            ("{} x", Invalid),
+            ("{,}", Invalid),
+            ("[1,]", Invalid),
+            ("{\"a\":1,}", Invalid),
+            ("01", Invalid),
+            ("1.", Invalid),
+            ("-", Invalid),
+            ("1e", Invalid),
+            ("NaN", Invalid),
+            ("\"\\ud800\"", Invalid),
+            ("\"\\udc00\"", Invalid),
+            ("\"\\ud800\\u0041\"", Invalid),
+            ("\"a\tb\"", Invalid),
+            ("\"\\x\"", Invalid),
+            ("\"abc", Invalid),
+            ("tru", Invalid),
+            ("{\"a\":{\"b\":1,\"b\":2}}", DuplicateKey),
+            ("[[[]]]", TooDeep),
+        ];
+        for (t, e) in cases {
+            assert_eq!(parse_strict(t, 1000, 2), Err(*e), "{t:?}");
+        }
+        assert_eq!(parse_strict("[1]", 2, 2), Err(TooLarge));
+        let deep = "[".repeat(10_000);
+        assert_eq!(parse_strict(&deep, 1 << 20, usize::MAX), Err(TooDeep));
+        assert_eq!(parse_strict("\"\\ud83d\\ude00\"", 100, 0).unwrap(), json!("\u{1F600}"));
+    }
+
+    #[test]
+    fn parse_then_canonical_round_trips() {
+        let t = r#"{"a":[1,-2,{"c":null,"b":false}],"s":"\u00e9\n"}"#;
+        let v = parse_strict(t, 1000, 8).unwrap();
+        assert_eq!(to_canonical(&v).unwrap(), "{\"a\":[1,-2,{\"b\":false,\"c\":null}],\"s\":\"é\\n\"}");
+    }
+}
