@@ -12,7 +12,7 @@
 
 use crate::assets::{self, TrustedAsset};
 use crate::error::Code;
-use crate::json;
+use crate::canonical::{self as json, StrictJsonError};
 use crate::money::{self, Usd};
 use base64::Engine as _;
 use serde_json::{Map, Value};
@@ -110,9 +110,9 @@ pub fn parse_body(b: &str) -> Result<Challenge, Code> {
 
 fn parse_json(text: &str) -> Result<Value, Code> {
     json::parse_strict(text, MAX_CHALLENGE_BYTES, MAX_DEPTH).map_err(|e| match e {
-        json::StrictError::TooLarge => Code::ChallengeTooLarge,
-        json::StrictError::TooDeep => Code::ChallengeTooDeep,
-        json::StrictError::Invalid | json::StrictError::DuplicateKey => Code::ChallengeBadJson,
+        StrictJsonError::TooLarge => Code::ChallengeTooLarge,
+        StrictJsonError::TooDeep => Code::ChallengeTooDeep,
+        StrictJsonError::Invalid | StrictJsonError::DuplicateKey => Code::ChallengeBadJson,
     })
 }
 

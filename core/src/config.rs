@@ -119,7 +119,7 @@ impl GuardConfig {
 
     /// Parses JSON text; see [`GuardConfig::from_value`].
     pub fn from_json(text: &str) -> Result<GuardConfig, Vec<ConfigError>> {
-        let v = crate::json::parse_strict(text, 1 << 20, 16)
+        let v = crate::canonical::parse_strict(text, 1 << 20, 16)
             .map_err(|_| vec![ConfigError::new("", Code::ConfigMalformed)])?;
         GuardConfig::from_value(&v)
     }

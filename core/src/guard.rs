@@ -59,7 +59,7 @@ impl Guard {
             self.state = GuardState::default();
             return Ok(());
         }
-        let v = crate::json::parse_strict(text, 16 << 20, 8).map_err(|_| Code::StateCorrupt)?;
+        let v = crate::canonical::parse_strict(text, 16 << 20, 8).map_err(|_| Code::StateCorrupt)?;
         self.state = GuardState::from_json(&v)?;
         Ok(())
     }

@@ -28,7 +28,6 @@ pub mod canonical;
 pub mod error;
 pub mod guard;
 pub mod hex;
-pub mod json;
 pub mod ledger;
 pub mod money;
 pub mod mpa;
