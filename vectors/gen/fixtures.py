@@ -1,7 +1,10 @@
 """Shared x402 fixtures for the vector generators: real-format v1 and v2 challenges."""
 import base64
 import copy
+import hashlib
+import hmac
 import json
+import struct
 
 BASE_SEPOLIA_USDC = "0x036CbD53842c5426634e7929541eC2318f3dCF7e"
 BASE_USDC = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913"
@@ -60,3 +63,20 @@ def with_(offer, **changes):
 
 
 DROP = object()
+
+
+# Replay fingerprints, computed independently of the core (see gen_replay.py).
+TAG = b"presidio-x402/replay/v1"
+
+
+def enc(method, url, network, asset, pay_to, amount, scheme):
+    fields = [TAG, method.upper(), url, network, asset, pay_to, amount, scheme]
+    out = b""
+    for f in fields:
+        b = f if isinstance(f, bytes) else f.encode()
+        out += struct.pack(">I", len(b)) + b
+    return out
+
+
+def fp(key_hex, *fields):
+    return hmac.new(bytes.fromhex(key_hex), enc(*fields), hashlib.sha256).hexdigest()

@@ -178,3 +178,109 @@ write("pipeline-run.json", "pipeline.run",
       [{"comment": "allowed payments", "tests": happy}, {"comment": "policy and payee", "tests": policy},
        {"comment": "replay and release", "tests": replay}, {"comment": "hostile input", "tests": hostile}],
       {"Real": "A real wire format.", "Hostile": "An attack the guard must stop."})
+
+
+# ---- MPA through the pipeline ------------------------------------------------
+from fixtures import BASE_SEPOLIA_USDC, fp  # noqa: E402
+from gen_mpa import SECRETS, sign  # noqa: E402
+from gen_mpa import request as mpa_request  # noqa: E402
+
+MPA_URL = "https://api.example.com/bulk-export"
+BIG = with_(V2_OFFER, amount="2500000")  # $2.50
+T = 1_767_225_600_000
+
+
+def mpa_cfg(threshold=2, approvers=None, **kw):
+    approvers = approvers or [{"approver_id": n, "mode": "crypto", "secret": SECRETS[n]}
+                              for n in ("alice", "bob", "carol")]
+    return {"max_per_call_usd": 10, "daily_limit_usd": 100, "agent_id": "my-agent-v1",
+            "mpa": {"threshold": threshold, "min_amount_usd": 1.00, "timeout_seconds": 30,
+                    "approvers": approvers, **kw}}
+
+
+def big_request(amount="2500000", amount_usd="2.5"):
+    f = fp(REPLAY_KEY, "GET", MPA_URL, "eip155:84532", BASE_SEPOLIA_USDC.lower(), PAY_TO.lower(), amount, "exact")
+    return mpa_request({"resource_url": MPA_URL, "method": "GET", "network": "eip155:84532",
+                        "asset": BASE_SEPOLIA_USDC.lower(), "pay_to": PAY_TO.lower(), "amount": amount,
+                        "amount_usd": amount_usd, "scheme": "exact", "agent_id": "my-agent-v1",
+                        "fingerprint": f}, now=T)
+
+
+REQ = big_request()
+OTHER = big_request(amount="2500001", amount_usd="2.500001")
+SIGS = {n: sign(n, REQ) for n in ("alice", "bob", "carol")}
+WEBHOOKS = [{"approver_id": n, "mode": "webhook", "webhook_url": "https://approvals.internal/" + n}
+            for n in ("alice", "bob", "charlie")]
+
+
+def assess_big(**kw):
+    return assess_v2(BIG, url=MPA_URL, now=T, **kw)
+
+
+def fin_at(now=T + 1_000, **kw):
+    return {"op": "finalize", "replay_fresh": "store", "now_ms": now, **kw}
+
+
+mpa_tests = [
+    run("2-of-3 countersignatures approve", [assess_big(), fin_at(signatures={"alice": SIGS["alice"], "bob": SIGS["bob"]})],
+        [{"blocked": None, "approval": {"request_id": REQ["request_id"], "expires_at_ms": T + 30_000,
+                                        "amount": "2500000", "amount_usd": "2.5"}},
+         {"allowed": True, "metrics": [{"name": "x402_mpa_events_total", "labels": {"event": "requested"}},
+                                       {"name": "x402_mpa_events_total", "labels": {"event": "approved"}},
+                                       {"name": "x402_payments_total"}]}],
+        config=mpa_cfg()),
+    run("one signature of two is denied; spend and fingerprint are freed",
+        [assess_big(), fin_at(signatures={"alice": SIGS["alice"]}), assess_big(), fin_at(signatures=SIGS)],
+        [{"blocked": None}, {"allowed": False, "code": "mpa-denied", "forget_fingerprint": True},
+         {"blocked": None}, {"allowed": True}],
+        config=mpa_cfg()),
+    run("the same approver twice counts once", [assess_big(), fin_at(signatures={"alice": SIGS["alice"],
+                                                                                 "ALICE": SIGS["alice"]})],
+        [{"blocked": None}, {"allowed": False, "code": "mpa-denied"}], config=mpa_cfg(), flags=["Hostile"]),
+    run("signatures for another payment do not approve this one",
+        [assess_big(), fin_at(signatures={n: sign(n, OTHER) for n in ("alice", "bob")})],
+        [{"blocked": None}, {"allowed": False, "code": "mpa-denied"}], config=mpa_cfg(), flags=["Hostile"]),
+    run("approvals after the request expired do not count",
+        [assess_big(), fin_at(now=T + 30_001, signatures=SIGS)],
+        [{"blocked": None}, {"allowed": False, "code": "mpa-expired"}], config=mpa_cfg()),
+    run("below min_amount_usd no approval is needed", [assess_v2(url=MPA_URL, now=T), fin_at()],
+        [{"blocked": None, "approval": None}, {"allowed": True}], config=mpa_cfg()),
+    run("webhooks 2-of-3: approve, deny, timeout is a timeout",
+        [assess_big(), fin_at(webhooks=[
+            {"approver_id": "alice", "status": 200, "body": '{"approved": true}'},
+            {"approver_id": "bob", "status": 200, "body": '{"approved": false}'},
+            {"approver_id": "charlie", "timed_out": True}])],
+        [{"blocked": None}, {"allowed": False, "code": "mpa-timeout",
+                             "metrics": [{"labels": {"event": "requested"}}, {"labels": {"event": "timeout"}},
+                                         {"name": "x402_payments_total"}]}],
+        config=mpa_cfg(approvers=WEBHOOKS)),
+    run("webhooks 2-of-3: two approvals pass",
+        [assess_big(), fin_at(webhooks=[
+            {"approver_id": "alice", "status": 200, "body": '{"approved": true}'},
+            {"approver_id": "bob", "status": 200, "body": '{"approved": true, "request_id": "%s"}' % REQ["request_id"]},
+            {"approver_id": "charlie", "timed_out": True}])],
+        [{"blocked": None}, {"allowed": True}], config=mpa_cfg(approvers=WEBHOOKS)),
+    run("webhook answering the string \"true\" does not approve",
+        [assess_big(), fin_at(webhooks=[
+            {"approver_id": "alice", "status": 200, "body": '{"approved": "true"}'},
+            {"approver_id": "bob", "status": 200, "body": '{"approved": true}'}])],
+        [{"blocked": None}, {"allowed": False, "code": "mpa-denied"}], config=mpa_cfg(approvers=WEBHOOKS),
+        flags=["Hostile"]),
+    run("webhook answer naming another request id does not approve",
+        [assess_big(), fin_at(webhooks=[
+            {"approver_id": "alice", "status": 200, "body": '{"approved": true, "request_id": "%s"}' % OTHER["request_id"]},
+            {"approver_id": "bob", "status": 200, "body": '{"approved": true}'}])],
+        [{"blocked": None}, {"allowed": False, "code": "mpa-denied"}], config=mpa_cfg(approvers=WEBHOOKS),
+        flags=["Hostile"]),
+    run("a redirect (3xx) is not an approval",
+        [assess_big(), fin_at(webhooks=[
+            {"approver_id": "alice", "status": 302, "body": '{"approved": true}'},
+            {"approver_id": "bob", "status": 200, "body": '{"approved": true}'}])],
+        [{"blocked": None}, {"allowed": False, "code": "mpa-denied"}], config=mpa_cfg(approvers=WEBHOOKS)),
+]
+
+write("pipeline-mpa.json", "pipeline.run",
+      ["Multi-party authorisation through the pipeline: countersignatures and webhook answers.",
+       "Request ids and countersignatures are computed independently in Python."],
+      [{"comment": "MPA", "tests": mpa_tests}],
+      {"Hostile": "An attempt to approve with the wrong evidence."})

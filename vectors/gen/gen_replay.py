@@ -3,28 +3,8 @@
 fingerprint = HMAC-SHA256(key, tag || for each field: u32be(len) || bytes), fields:
 METHOD (upper), normalised URL, CAIP-2 network, asset, payTo (lower-cased on eip155), amount, scheme.
 """
-import hashlib
-import hmac
-import struct
-
 from common import case, write
-from fixtures import BASE_SEPOLIA_USDC, PAY_TO, REPLAY_KEY
-
-TAG = b"presidio-x402/replay/v1"
-
-
-def enc(method, url, network, asset, pay_to, amount, scheme):
-    fields = [TAG, method.upper(), url, network, asset, pay_to, amount, scheme]
-    out = b""
-    for f in fields:
-        b = f if isinstance(f, bytes) else f.encode()
-        out += struct.pack(">I", len(b)) + b
-    return out
-
-
-def fp(key_hex, *fields):
-    return hmac.new(bytes.fromhex(key_hex), enc(*fields), hashlib.sha256).hexdigest()
-
+from fixtures import BASE_SEPOLIA_USDC, PAY_TO, REPLAY_KEY, enc, fp
 
 BASE = dict(key_hex=REPLAY_KEY, method="GET", url="https://api.example.com/data?q=1", network="eip155:84532",
             asset=BASE_SEPOLIA_USDC, pay_to=PAY_TO, amount="10000", scheme="exact")
