@@ -3,7 +3,6 @@
 use base64::Engine as _;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use presidio_x402_core::config::GuardConfig;
-use presidio_x402_core::ledger::Reservation;
 use presidio_x402_core::money::{self, Usd};
 use presidio_x402_core::pipeline::{self, HostResults, PaymentContext};
 use presidio_x402_core::policy::{self, GuardState};
@@ -40,7 +39,7 @@ fn state_after(cfg: &GuardConfig, n: u64, now: u64) -> GuardState {
     let step = (cfg.window_ms() / n.max(1)).max(1);
     for i in 0..n {
         let t = now - cfg.window_ms() + 1 + i * step;
-        if let policy::PolicyVerdict::Allow(r) = policy::evaluate(cfg, &mut s.spend, Usd(1000), &u, t).unwrap() {
+        if let policy::PolicyVerdict::Allow(r) = policy::evaluate(cfg, &mut s.spend, Usd(1000), &u, t, 86_400_000).unwrap() {
             s.spend.commit(&r);
         }
     }
@@ -98,7 +97,7 @@ fn functions(c: &mut Criterion) {
     let mut s = GuardState::default();
     c.bench_function("policy::evaluate + release", |b| {
         b.iter(|| {
-            if let policy::PolicyVerdict::Allow(r) = policy::evaluate(&cfg, &mut s.spend, Usd(1000), &u, 5).unwrap() {
+            if let policy::PolicyVerdict::Allow(r) = policy::evaluate(&cfg, &mut s.spend, Usd(1000), &u, 5, 60_000).unwrap() {
                 s.spend.release(black_box(&r));
             }
         })
@@ -108,7 +107,6 @@ fn functions(c: &mut Criterion) {
     c.bench_function("audit::append", |b| b.iter(|| audit::append(AK, None, black_box(&ev), 5).unwrap()));
     let (line, head) = audit::append(AK, None, &ev, 5).unwrap();
     c.bench_function("audit::verify (1 line)", |b| b.iter(|| audit::verify(AK, &[line.as_str()], None, Some(&head)).unwrap()));
-    let _ = Reservation { id: 0, amount: Usd(0), keys: vec![], bucket: 0, expires_at_ms: 0 };
 }
 
 criterion_group!(all, decision, functions);

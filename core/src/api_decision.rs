@@ -155,7 +155,7 @@ fn policy_sequence(input: &Value) -> Result<Value, Code> {
             "pay" => {
                 let usd = Usd::parse(str_field(s, "usd")?)?;
                 let u = url::parse(str_field(s, "url")?)?;
-                match policy::evaluate(&cfg, &mut state, usd, &u, at)? {
+                match policy::evaluate(&cfg, &mut state, usd, &u, at, cfg.reservation_lease_seconds.saturating_mul(1000))? {
                     PolicyVerdict::Allow(r) => {
                         reservations.push(Some(r.clone()));
                         json!({"allowed": true, "reservation": r.id, "keys": r.keys})

@@ -118,6 +118,8 @@ codes! {
     PayToPinMismatch = "pay-to-pin-mismatch",
     /// Too many open reservations; the host must commit or release first.
     TooManyReservations = "too-many-reservations",
+    /// The payment's spend reservation lapsed before the final verdict.
+    ReservationExpired = "reservation-expired",
     /// Stored guard state is corrupt or from an incompatible version.
     StateCorrupt = "state-corrupt",
     /// A bounded state table (payee pins) is full.

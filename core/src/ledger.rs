@@ -80,7 +80,8 @@ impl SpendState {
         if old == 0 {
             return;
         }
-        let map = |i: u64| (i.saturating_add(1).saturating_mul(old).saturating_sub(1)) / bucket_ms;
+        let new = bucket_ms.max(1);
+        let map = |i: u64| (i.saturating_add(1).saturating_mul(old).saturating_sub(1)) / new;
         for buckets in self.ledgers.values_mut() {
             let mut next: BTreeMap<u64, Bucket> = BTreeMap::new();
             for (i, b) in std::mem::take(buckets) {
@@ -97,7 +98,12 @@ impl SpendState {
 
     /// First bucket index that may hold spend inside `(now - window, now]`.
     fn first_live(&self, now_ms: u64, window_ms: u64) -> u64 {
-        now_ms.saturating_sub(window_ms) / self.bucket_ms
+        now_ms.saturating_sub(window_ms) / self.width()
+    }
+
+    /// The bucket width, never zero (a fresh state has none set yet).
+    fn width(&self) -> u64 {
+        self.bucket_ms.max(1)
     }
 
     /// Drops expired reservations (releasing them) and buckets older than the window.
@@ -157,7 +163,7 @@ impl SpendState {
         if self.ledgers.len() + new_keys > MAX_KEYS {
             return Err(Code::TooManyReservations);
         }
-        let bucket = now_ms / self.bucket_ms;
+        let bucket = now_ms / self.width();
         for k in &keys {
             let b = self.ledgers.entry(k.clone()).or_default().entry(bucket).or_default();
             b.reserved = Usd(b.reserved.0.saturating_add(amount.0));

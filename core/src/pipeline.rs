@@ -283,7 +283,13 @@ fn assess_into(
     let asset = crate::assets::lookup(&cfg.assets, &offer.network, &offer.asset).ok_or(Code::AssetUntrusted)?;
     let usd = money::to_usd(offer.amount, asset.decimals, asset.usd_price)?;
     a.amount_usd = Some(usd);
-    match policy::evaluate(cfg, &mut state.spend, usd, &request_url, ctx.now_ms)? {
+    // The lease outlives the offer's own timeout, so a payment can never
+    // settle after its reservation was released.
+    let lease_ms = cfg
+        .reservation_lease_seconds
+        .max(offer.max_timeout_seconds.saturating_add(60))
+        .saturating_mul(1000);
+    match policy::evaluate(cfg, &mut state.spend, usd, &request_url, ctx.now_ms, lease_ms)? {
         PolicyVerdict::Allow(r) => a.reservation = Some(r),
         PolicyVerdict::Deny(d) => {
             a.limit_usd = Some(d.limit);
@@ -373,6 +379,11 @@ pub fn finalize(
     let mut metrics = Vec::new();
     let mut code = a.blocked;
     let mut forget = false;
+    if let (None, Some(r)) = (code, &a.reservation) {
+        if now_ms >= r.expires_at_ms {
+            code = Some(Code::ReservationExpired);
+        }
+    }
     if code.is_none() {
         code = match io.replay_fresh {
             None => Some(Code::StoreUnavailable),

@@ -79,13 +79,15 @@ pub fn endpoint_key(canonical: &str) -> String {
     format!("endpoint:{canonical}")
 }
 
-/// Checks limits for a payment of `amount` to `url` and reserves it if it passes.
+/// Checks limits for a payment of `amount` to `url` and reserves it, for
+/// `lease_ms`, if it passes.
 pub fn evaluate(
     cfg: &GuardConfig,
     state: &mut SpendState,
     amount: Usd,
     url: &NormalizedUrl,
     now_ms: u64,
+    lease_ms: u64,
 ) -> Result<PolicyVerdict, Code> {
     let window = cfg.window_ms();
     state.rebucket(crate::ledger::bucket_ms_for(window));
@@ -124,8 +126,7 @@ pub fn evaluate(
         }
         keys.push(key);
     }
-    let lease = cfg.reservation_lease_seconds.saturating_mul(1000);
-    state.reserve(keys, amount, now_ms, lease).map(PolicyVerdict::Allow)
+    state.reserve(keys, amount, now_ms, lease_ms).map(PolicyVerdict::Allow)
 }
 
 /// Pin-table key for an origin and network.
@@ -180,25 +181,25 @@ mod tests {
         let u = url::parse("https://PREMIUM-API.io:443/x").unwrap();
         let other = url::parse("https://premium-api.io.evil.com/x").unwrap();
         let cents = |n: u64| Usd(u128::from(n) * crate::money::USD_ONE / 100);
-        match evaluate(&c, &mut s, cents(11), &u, 0).unwrap() {
+        match evaluate(&c, &mut s, cents(11), &u, 0, 1000).unwrap() {
             PolicyVerdict::Deny(d) => assert_eq!(d.code, Code::PolicyPerCallExceeded),
             v => panic!("{v:?}"),
         }
-        let PolicyVerdict::Allow(r1) = evaluate(&c, &mut s, cents(10), &u, 0).unwrap() else { panic!() };
-        match evaluate(&c, &mut s, cents(6), &u, 1).unwrap() {
+        let PolicyVerdict::Allow(r1) = evaluate(&c, &mut s, cents(10), &u, 0, 1000).unwrap() else { panic!() };
+        match evaluate(&c, &mut s, cents(6), &u, 1, 1000).unwrap() {
             PolicyVerdict::Deny(d) => {
                 assert_eq!(d.code, Code::PolicyEndpointExceeded);
                 assert_eq!(d.current, cents(10));
             }
             v => panic!("{v:?}"),
         }
-        assert!(matches!(evaluate(&c, &mut s, cents(10), &other, 2).unwrap(), PolicyVerdict::Allow(_)));
-        match evaluate(&c, &mut s, cents(6), &other, 3).unwrap() {
+        assert!(matches!(evaluate(&c, &mut s, cents(10), &other, 2, 1000).unwrap(), PolicyVerdict::Allow(_)));
+        match evaluate(&c, &mut s, cents(6), &other, 3, 1000).unwrap() {
             PolicyVerdict::Deny(d) => assert_eq!(d.code, Code::PolicyWindowExceeded),
             v => panic!("{v:?}"),
         }
         s.release(&r1);
-        assert!(matches!(evaluate(&c, &mut s, cents(5), &u, 4).unwrap(), PolicyVerdict::Allow(_)));
+        assert!(matches!(evaluate(&c, &mut s, cents(5), &u, 4, 1000).unwrap(), PolicyVerdict::Allow(_)));
     }
 
     #[test]
