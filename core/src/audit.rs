@@ -33,7 +33,7 @@
 //!   1-based line and a [`Code`]; line 0 means "not about a line" (a short
 //!   key or a malformed head argument).
 
-use crate::canonical::{hex_decode, hex_encode, is_lower_hex, parse_strict, to_canonical, write_canonical};
+use crate::canonical::{hex_decode, hex_encode, is_lower_hex, parse_strict, to_canonical, write_string};
 use crate::error::Code;
 use crate::money::Usd;
 use core::fmt;
@@ -202,17 +202,91 @@ fn cap(s: &str, max: usize) -> String {
     format!("{}…", &s[..end])
 }
 
-fn opt_str(s: Option<&str>) -> Value {
-    s.map_or(Value::Null, |s| Value::String(s.to_string()))
-}
-
 /// The fixed description of `code` used as `error_message`.
 fn message(code: Code) -> &'static str {
     code.describe().trim()
 }
 
-/// Builds the entry members (without `mac`) after validating the event.
-fn entry(event: &AuditEvent, seq: u64, prev_mac: &str, now_ms: u64) -> Result<serde_json::Map<String, Value>, Code> {
+/// Writes `"key":` (keys here are plain ASCII).
+fn key(out: &mut String, k: &str, first: bool) {
+    if !first {
+        out.push(',');
+    }
+    out.push('"');
+    out.push_str(k);
+    out.push_str("\":");
+}
+
+fn opt(out: &mut String, v: Option<&str>) {
+    match v {
+        Some(s) => write_string(s, out),
+        None => out.push_str("null"),
+    }
+}
+
+/// Writes the canonical entry, with or without its `mac` member, members in
+/// RFC 8785 order (checked against the generic serialiser in the tests).
+fn write_entry(out: &mut String, f: &Fields<'_>, mac: Option<&str>) {
+    let e = f.event;
+    out.push('{');
+    key(out, "agent_id", true);
+    opt(out, f.agent_id.as_deref());
+    key(out, "amount_usd", false);
+    opt(out, f.amount_usd.as_deref());
+    key(out, "code", false);
+    opt(out, e.code.map(Code::as_str));
+    key(out, "error_message", false);
+    opt(out, e.code.map(message));
+    key(out, "event_type", false);
+    write_string(&e.event_type, out);
+    if let Some(m) = mac {
+        key(out, "mac", false);
+        write_string(m, out);
+    }
+    key(out, "network", false);
+    opt(out, e.network.as_deref());
+    key(out, "outcome", false);
+    write_string(&e.outcome, out);
+    key(out, "pii_entities_found", false);
+    out.push('[');
+    for (i, n) in e.pii_entities_found.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_string(n, out);
+    }
+    out.push(']');
+    key(out, "policy_limit_usd", false);
+    opt(out, f.policy_limit_usd.as_deref());
+    key(out, "prev_mac", false);
+    write_string(f.prev_mac, out);
+    key(out, "replay_fingerprint", false);
+    opt(out, f.fingerprint.as_deref());
+    key(out, "resource_url", false);
+    write_string(&f.resource_url, out);
+    key(out, "seq", false);
+    out.push_str(&f.seq.to_string());
+    key(out, "timestamp", false);
+    write_string(&f.timestamp, out);
+    key(out, "v", false);
+    out.push_str("1}");
+}
+
+/// An event validated and normalised for writing.
+struct Fields<'a> {
+    event: &'a AuditEvent,
+    seq: u64,
+    prev_mac: &'a str,
+    timestamp: String,
+    resource_url: String,
+    agent_id: Option<String>,
+    amount_usd: Option<String>,
+    policy_limit_usd: Option<String>,
+    fingerprint: Option<String>,
+}
+
+/// Validates `event` and normalises its fields.
+fn fields<'a>(event: &'a AuditEvent, seq: u64, prev_mac: &'a str, now_ms: u64) -> Result<Fields<'a>, Code> {
     let e = event;
     if !is_token(&e.event_type, b"_.-", false) || !is_token(&e.outcome, b"_.-", false) {
         return Err(Code::InvalidInput);
@@ -228,30 +302,24 @@ fn entry(event: &AuditEvent, seq: u64, prev_mac: &str, now_ms: u64) -> Result<se
     {
         return Err(Code::InvalidInput);
     }
-    let fp = match &e.replay_fingerprint {
+    let fingerprint = match &e.replay_fingerprint {
         None => None,
         Some(f) if f.len() >= FINGERPRINT_PREFIX_HEX && f.len() <= 128 && f.bytes().all(|b| b.is_ascii_hexdigit()) => {
             Some(f[..FINGERPRINT_PREFIX_HEX].to_ascii_lowercase())
         }
         Some(_) => return Err(Code::InvalidInput),
     };
-    let mut m = serde_json::Map::new();
-    m.insert("v".into(), json!(1));
-    m.insert("seq".into(), json!(seq));
-    m.insert("timestamp".into(), Value::String(timestamp(now_ms)?));
-    m.insert("event_type".into(), Value::String(e.event_type.clone()));
-    m.insert("outcome".into(), Value::String(e.outcome.clone()));
-    m.insert("resource_url".into(), Value::String(cap(&e.resource_url, MAX_URL_BYTES)));
-    m.insert("amount_usd".into(), e.amount_usd.map_or(Value::Null, |u| Value::String(u.to_string())));
-    m.insert("network".into(), opt_str(e.network.as_deref()));
-    m.insert("agent_id".into(), e.agent_id.as_deref().map_or(Value::Null, |a| Value::String(cap(a, MAX_AGENT_ID_BYTES))));
-    m.insert("pii_entities_found".into(), json!(e.pii_entities_found));
-    m.insert("policy_limit_usd".into(), e.policy_limit_usd.map_or(Value::Null, |u| Value::String(u.to_string())));
-    m.insert("replay_fingerprint".into(), opt_str(fp.as_deref()));
-    m.insert("code".into(), opt_str(e.code.map(Code::as_str)));
-    m.insert("error_message".into(), opt_str(e.code.map(message)));
-    m.insert("prev_mac".into(), Value::String(prev_mac.to_string()));
-    Ok(m)
+    Ok(Fields {
+        event: e,
+        seq,
+        prev_mac,
+        timestamp: timestamp(now_ms)?,
+        resource_url: cap(&e.resource_url, MAX_URL_BYTES),
+        agent_id: e.agent_id.as_deref().map(|a| cap(a, MAX_AGENT_ID_BYTES)),
+        amount_usd: e.amount_usd.map(|u| u.to_string()),
+        policy_limit_usd: e.policy_limit_usd.map(|u| u.to_string()),
+        fingerprint,
+    })
 }
 
 /// Chains `event` after `head` (`None` = empty log) and returns the line
@@ -270,17 +338,16 @@ pub fn append(key: &[u8], head: Option<&Head>, event: &AuditEvent, now_ms: u64) 
     if !head.is_valid() || head.seq >= MAX_SEQ {
         return Err(Code::InvalidInput);
     }
-    let seq = head.seq + 1;
-    let mut m = entry(event, seq, &head.mac, now_ms)?;
-    let body = to_canonical(&Value::Object(m.clone())).map_err(|_| Code::InvalidInput)?;
+    let f = fields(event, head.seq + 1, &head.mac, now_ms)?;
+    let mut body = String::with_capacity(1024);
+    write_entry(&mut body, &f, None);
     let mac = hex_encode(&hmac_sha256(key, body.as_bytes()));
-    m.insert("mac".into(), Value::String(mac.clone()));
     let mut line = String::with_capacity(body.len() + 80);
-    write_canonical(&Value::Object(m), &mut line).map_err(|_| Code::InvalidInput)?;
+    write_entry(&mut line, &f, Some(&mac));
     if line.len() > MAX_LINE_BYTES {
         return Err(Code::AuditLineTooLong);
     }
-    Ok((line, Head { seq, mac }))
+    Ok((line, Head { seq: f.seq, mac }))
 }
 
 /// Verifies a whole log given as lines (without newlines).
@@ -442,9 +509,11 @@ fn parse_line(line: &str) -> Result<(u64, String, String, String), Option<u64>> 
     if to_canonical(&v).ok().as_deref() != Some(line) {
         return Err(seq);
     }
-    let m = v.as_object_mut().ok_or(seq)?;
-    m.remove("mac");
-    let body = to_canonical(&v).map_err(|_| seq)?;
+    // The line is canonical and flat, so its only `,"mac":"` is the member
+    // itself (a `"` inside a string value is always escaped): cut it out.
+    let member = format!(",\"mac\":\"{mac}\"");
+    let at = line.find(&member).ok_or(seq)?;
+    let body = [&line[..at], &line[at + member.len()..]].concat();
     Ok((seq.unwrap_or(0), prev_mac, mac, body))
 }
 
@@ -582,6 +651,21 @@ mod tests {
             head = Some(h);
         }
         (lines, head.unwrap_or_else(Head::genesis))
+    }
+
+    #[test]
+    fn direct_writer_is_canonical() {
+        for i in 0..6 {
+            let (line, _) = append(KEY, None, &ev(i), 1_700_000_000_000).unwrap();
+            let v = parse_strict(&line, MAX_LINE_BYTES, 2).unwrap();
+            assert_eq!(to_canonical(&v).unwrap(), line);
+        }
+        let mut e = ev(1);
+        e.resource_url = "x\u{1}\"\\\u{2028}é".into();
+        e.agent_id = None;
+        e.amount_usd = None;
+        let (line, _) = append(KEY, None, &e, 0).unwrap();
+        assert_eq!(to_canonical(&parse_strict(&line, MAX_LINE_BYTES, 2).unwrap()).unwrap(), line);
     }
 
     #[test]

@@ -130,7 +130,8 @@ fn write_number(n: &Number, out: &mut String) -> Result<(), CanonicalError> {
     Err(CanonicalError::UnsupportedNumber)
 }
 
-fn write_string(s: &str, out: &mut String) {
+/// Appends `s` as an RFC 8785 JSON string.
+pub(crate) fn write_string(s: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(s.len() + 2);
     out.push('"');

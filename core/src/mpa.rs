@@ -382,6 +382,9 @@ fn url_host(url: &str) -> Result<String, Code> {
     let (host, port) = if let Some(r) = authority.strip_prefix('[') {
         let (h, after) = r.split_once(']').ok_or(bad)?;
         h.parse::<Ipv6Addr>().map_err(|_| bad)?;
+        if !after.is_empty() && !after.starts_with(':') {
+            return Err(bad);
+        }
         (h, after.strip_prefix(':'))
     } else {
         match authority.split_once(':') {
@@ -1029,5 +1032,10 @@ mod tests {
         for h in ["127.1", "0x7f.0.0.1", "2130706433", "017.0.0.1"] {
             assert_eq!(is_private_host(h), Err(Code::UrlInvalid), "{h}");
         }
+        for u in ["https://[::1]x/", "https://[::1/", "https:///p", "https://a..b/", "https://%31.0.0.1/", "https://a.example:/"] {
+            assert_eq!(url_host(u), Err(Code::UrlInvalid), "{u}");
+        }
+        assert_eq!(url_host("HTTPS://Approvals.Example.COM:8443/x?y#z").unwrap(), "approvals.example.com");
+        assert_eq!(url_host("http://[2606:4700::1111]:80/").unwrap(), "2606:4700::1111");
     }
 }
