@@ -33,8 +33,8 @@ macro_rules! codes {
             }
 
             /// A short, fixed, human-readable description (never contains input data).
-            pub const fn describe(self) -> &'static str {
-                match self { $( Code::$variant => concat!($($doc),*), )* }
+            pub fn describe(self) -> &'static str {
+                match self { $( Code::$variant => concat!($($doc),*), )* }.trim()
             }
         }
     };
