@@ -337,31 +337,20 @@ fn base64_json(v: &Value) -> String {
 }
 
 fn votes_from(cfg: &GuardConfig, a: &Assessment, s: &Value, now: u64) -> Result<Vec<(String, crate::mpa::Vote)>, Code> {
-    let (Some(m), Some(req)) = (&cfg.mpa, &a.approval) else {
-        return Ok(Vec::new());
-    };
-    let mut votes = Vec::new();
-    if let Some(sigs) = s.get("signatures").and_then(Value::as_object) {
-        let pairs: Vec<(String, String)> = sigs
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
-            .collect();
-        votes.extend(crate::mpa::verify_countersignatures(m, req, &pairs, now).votes());
+    let sigs: Vec<(String, String)> = s
+        .get("signatures")
+        .and_then(Value::as_object)
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect())
+        .unwrap_or_default();
+    let mut hooks = Vec::new();
+    for h in s.get("webhooks").and_then(Value::as_array).into_iter().flatten() {
+        hooks.push(pipeline::WebhookAnswer {
+            approver_id: str_field(h, "approver_id")?.to_string(),
+            status: h.get("status").and_then(Value::as_u64).and_then(|x| u16::try_from(x).ok()).unwrap_or(200),
+            body: opt_str(h, "body")?.unwrap_or("").as_bytes().to_vec(),
+            hmac: opt_str(h, "hmac")?.map(str::to_string),
+            timed_out: h.get("timed_out").and_then(Value::as_bool).unwrap_or(false),
+        });
     }
-    if let Some(hooks) = s.get("webhooks").and_then(Value::as_array) {
-        for h in hooks {
-            let body = opt_str(h, "body")?.unwrap_or("");
-            let id = str_field(h, "approver_id")?;
-            votes.push((id.to_string(), crate::mpa::judge_webhook_response(
-                m,
-                id,
-                req,
-                h.get("status").and_then(Value::as_u64).unwrap_or(200) as u16,
-                body.as_bytes(),
-                opt_str(h, "hmac")?,
-                h.get("timed_out").and_then(Value::as_bool).unwrap_or(false),
-            )));
-        }
-    }
-    Ok(votes)
+    Ok(pipeline::judge_approvals(cfg, a, &sigs, &hooks, now))
 }

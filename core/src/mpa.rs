@@ -41,7 +41,7 @@ use crate::money::{parse_atomic, Usd};
 use core::fmt;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
-use std::net::{Ipv4Addr, Ipv6Addr};
+use core::net::{Ipv4Addr, Ipv6Addr};
 use subtle::ConstantTimeEq;
 
 /// Shortest accepted approver secret, in bytes.

@@ -125,6 +125,45 @@ pub struct HostResults {
     pub votes: Vec<(String, Vote)>,
 }
 
+/// One webhook approver's raw answer, as the host received it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WebhookAnswer {
+    /// The approver that was asked.
+    pub approver_id: String,
+    /// HTTP status (a redirect is not followed and is not an approval).
+    pub status: u16,
+    /// Response body, already capped by the host.
+    pub body: Vec<u8>,
+    /// The `X-MPA-HMAC` response header, if any.
+    pub hmac: Option<String>,
+    /// True when the approver did not answer in time.
+    pub timed_out: bool,
+}
+
+/// Turns raw approval evidence (countersignatures `(approver_id, hex)` and
+/// webhook answers) into judged votes for [`HostResults::votes`]. Empty when
+/// the assessment needs no approval.
+pub fn judge_approvals(
+    cfg: &GuardConfig,
+    a: &Assessment,
+    countersignatures: &[(String, String)],
+    webhooks: &[WebhookAnswer],
+    now_ms: u64,
+) -> Vec<(String, Vote)> {
+    let (Some(m), Some(req)) = (&cfg.mpa, &a.approval) else {
+        return Vec::new();
+    };
+    let mut votes = Vec::new();
+    if !countersignatures.is_empty() {
+        votes.extend(mpa::verify_countersignatures(m, req, countersignatures, now_ms).votes());
+    }
+    for w in webhooks {
+        let v = mpa::judge_webhook_response(m, &w.approver_id, req, w.status, &w.body, w.hmac.as_deref(), w.timed_out);
+        votes.push((w.approver_id.clone(), v));
+    }
+    votes
+}
+
 /// One metric update for the host's exporter (seed metric names).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Metric {
