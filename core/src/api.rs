@@ -16,10 +16,22 @@ use serde_json::{json, Value};
 pub const MAX_INPUT_BYTES: usize = 1 << 20;
 
 /// Every operation name [`call`] understands.
-pub const OPERATIONS: &[&str] = &["money.parse-atomic", "money.parse-usd", "money.to-usd"];
+pub const OPERATIONS: &[&str] = &[
+    "money.parse-atomic",
+    "money.parse-usd",
+    "money.to-usd",
+    // ---- PII (crate::pii::api) ----
+    "pii.scan",
+    "pii.redact",
+    "pii.redact-json",
+];
 
 /// Runs operation `op` on a JSON `input`.
 pub fn call(op: &str, input: &Value) -> Result<Value, Code> {
+    // ---- PII: every `pii.*` operation lives in crate::pii::api ----
+    if let Some(r) = crate::pii::api_call(op, input) {
+        return r;
+    }
     match op {
         "money.parse-atomic" => {
             let v = money::parse_atomic(str_field(input, "amount")?)?;

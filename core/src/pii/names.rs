@@ -1,0 +1,358 @@
+//! PERSON and LOCATION without a model: gazetteers plus context rules.
+//!
+//! PERSON rules, strongest first:
+//! * a cue (`patient`, `Dr.`, `user=`, `name=`, `/customers/`, `for`…)
+//!   followed by name-shaped words;
+//! * a capitalised `First Last` pair (`First M. Last`, `First Middle Last`);
+//! * `Last, First`, `F. Last`, `F.Last`;
+//! * slugs `first-last`, `first_last`, `first.last`;
+//! * an unknown capitalised word before a distinctive surname (`Priya Sharma`).
+//!
+//! Ambiguous first names (May, Will, Grant, Bill…) only count with a cue or a
+//! distinctive surname. LOCATION: countries, US states and large cities,
+//! longest multi-word match first; places that are also common words
+//! (Reading, Nice) need a location cue.
+
+use super::gazetteer as gz;
+use super::hit::Hit;
+use super::words::{Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, STOP};
+use super::EntityType;
+
+/// Cues after which name-shaped words are a person, whatever the gazetteer says.
+const STRONG_CUES: &[&str] = &[
+    "patient", "patients", "dr", "mr", "mrs", "ms", "mx", "miss", "prof", "user", "users", "username",
+    "name", "fullname", "requester", "requestor", "customer", "customers", "client", "clients",
+    "member", "members", "employee", "employees", "cardholder", "holder", "beneficiary", "recipient",
+    "payer", "payee", "sender", "applicant", "subscriber", "tenant", "guest", "passenger", "traveler",
+    "traveller", "attn", "dear", "owner", "insured", "claimant", "physician", "assignee", "contact",
+    "person", "people", "profile", "profiles", "author", "student", "students", "account", "buyer",
+    "seller", "driver", "signer", "approver", "respondent", "candidate", "nurse", "doctor",
+];
+/// Weaker cues: need gazetteer support.
+const WEAK_CUES: &[&str] = &["for", "by", "from", "with", "to", "of", "and", "via", "about", "cc", "hi", "hello", "thanks"];
+/// Words that introduce a place.
+const LOC_CUES: &[&str] = &[
+    "in", "at", "from", "near", "to", "city", "country", "state", "region", "location", "loc", "geo",
+    "town", "province", "address", "based", "located", "visiting", "travel", "ship", "shipping",
+    "deliver", "delivery", "destination", "origin", "residence", "lives", "born", "capital", "county",
+    "place", "area", "office", "within", "across", "around", "outside", "inside", "into",
+];
+/// Lowercase connectors inside multi-word place names.
+const PLACE_JOINERS: &[&str] = &["of", "and", "the", "de", "do", "da", "del", "la", "el", "al", "es", "upon", "on"];
+
+/// Finds PERSON (when `person`) and LOCATION (when `location`) in normalised text.
+pub(crate) fn scan(t: &str, person: bool, location: bool, out: &mut Vec<Hit>) {
+    let mut w = Words::new(t);
+    let n = w.w.len();
+    let mut i = 0;
+    while i < n {
+        let next = if person { person_at(&mut w, i, out) } else { None };
+        if let Some(j) = next {
+            i = j;
+            continue;
+        }
+        if location {
+            if let Some(j) = place_at(&mut w, i, out) {
+                i = j;
+                continue;
+            }
+        }
+        i += 1;
+    }
+}
+
+fn capital(s: Shape) -> bool {
+    matches!(s, Shape::Title | Shape::Upper)
+}
+
+fn hit(w: &Words<'_>, a: usize, b: usize, e: EntityType, score: u16) -> Option<Hit> {
+    let (s, t) = (w.w.get(a)?.s, w.w.get(b)?.e);
+    Some(Hit::new(e, s, t, score))
+}
+
+/// Tries every PERSON rule at word `i`; returns the index after the match.
+fn person_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
+    if let Some(r) = after_cue(w, i, out) {
+        return Some(r);
+    }
+    let x = *w.w.get(i)?;
+    let nx = w.w.get(i + 1).copied();
+    match x.shape {
+        Shape::Title | Shape::Upper => {
+            let f = w.flags(i);
+            if f & STOP != 0 {
+                return None;
+            }
+            let nx = nx?;
+            // Last, First
+            if nx.gap == Gap::Comma && f & LAST != 0 && capital(nx.shape) {
+                let g = w.flags(i + 1);
+                if g & FIRST != 0 && g & (FIRST_AMB | STOP) == 0 && !is_place(w, i, 1) {
+                    out.push(hit(w, i, i + 1, EntityType::Person, 800)?);
+                    return Some(i + 2);
+                }
+            }
+            let joined = matches!(nx.gap, Gap::Space | Gap::Join(b'-' | b'_'));
+            if !joined || !capital(nx.shape) {
+                return None;
+            }
+            // First [Middle | M.] Last
+            let (last, mid) = surname_after(w, i + 1);
+            let lf = w.flags(last);
+            if lf & STOP != 0 || w.w.get(last).is_none_or(|y| y.e - y.s < 2) {
+                return None;
+            }
+            let last_ok = lf & LAST != 0;
+            let distinctive = last_ok && lf & LAST_WL == 0;
+            let score = if f & FIRST != 0 && f & FIRST_AMB == 0 {
+                if last_ok {
+                    850
+                } else if !is_place(w, last, 1) {
+                    700
+                } else {
+                    0
+                }
+            } else if f & FIRST != 0 {
+                if distinctive { 650 } else { 0 }
+            } else if distinctive && x.shape == Shape::Title && !is_place(w, i, 1) && x.e - x.s >= 3 {
+                600
+            } else {
+                0
+            };
+            if score == 0 || (mid && !last_ok) {
+                return None;
+            }
+            out.push(hit(w, i, last, EntityType::Person, score)?);
+            Some(last + 1)
+        }
+        Shape::Initial => {
+            // F. Last / F.Last
+            let nx = nx?;
+            if !matches!(nx.gap, Gap::DotSpace | Gap::Join(b'.')) || nx.shape != Shape::Title {
+                return None;
+            }
+            let g = w.flags(i + 1);
+            if g & LAST != 0 && g & STOP == 0 {
+                out.push(hit(w, i, i + 1, EntityType::Person, 750)?);
+                return Some(i + 2);
+            }
+            None
+        }
+        Shape::Lower => {
+            // first-last / first_last / first.last slugs.
+            let nx = nx?;
+            if !matches!(nx.gap, Gap::Join(_)) || nx.shape != Shape::Lower {
+                return None;
+            }
+            let f = w.flags(i);
+            if f & FIRST == 0 || f & (FIRST_AMB | STOP) != 0 {
+                return None;
+            }
+            let mut last = i + 1;
+            if w.flags(last) & FIRST != 0
+                && w.w.get(last + 1).is_some_and(|y| y.gap == nx.gap && y.shape == Shape::Lower)
+                && w.flags(last + 1) & LAST != 0
+            {
+                last += 1;
+            }
+            let g = w.flags(last);
+            if g & LAST == 0 || g & STOP != 0 || w.after(last).is_ascii_digit() {
+                return None;
+            }
+            out.push(hit(w, i, last, EntityType::Person, 800)?);
+            Some(last + 1)
+        }
+        Shape::Other => None,
+    }
+}
+
+/// From the word after a first name: the surname index and whether a middle
+/// name or initial was skipped.
+fn surname_after(w: &mut Words<'_>, j: usize) -> (usize, bool) {
+    let Some(y) = w.w.get(j).copied() else { return (j, false) };
+    if let Some(z) = w.w.get(j + 1).copied() {
+        let mid_initial = y.shape == Shape::Initial && matches!(z.gap, Gap::DotSpace | Gap::Space);
+        let mid_name = y.shape == Shape::Title && z.gap == Gap::Space && w.flags(j) & FIRST != 0;
+        if (mid_initial || mid_name) && z.shape == Shape::Title && w.flags(j + 1) & LAST != 0 {
+            return (j + 1, true);
+        }
+    }
+    (j, false)
+}
+
+/// Name words after a cue at word `i`.
+fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
+    let strong = w.is(i, STRONG_CUES);
+    let weak = !strong && w.is(i, WEAK_CUES);
+    if !strong && !weak {
+        return None;
+    }
+    let first = *w.w.get(i + 1)?;
+    let keyed = strong && first.gap == Gap::Key;
+    let spaced = matches!(first.gap, Gap::Space | Gap::DotSpace);
+    if !keyed && !spaced {
+        return None;
+    }
+    // Collect up to four name words.
+    let mut j = i + 1;
+    let mut support = false;
+    let mut cap_words = 0;
+    let mut end = None;
+    while j <= i + 4 {
+        let Some(y) = w.w.get(j).copied() else { break };
+        if j > i + 1 {
+            let joint = match y.gap {
+                Gap::Space | Gap::DotSpace => true,
+                Gap::Join(c) => keyed || c == b'-',
+                _ => false,
+            };
+            if !joint {
+                break;
+            }
+        }
+        let f = w.flags(j);
+        let ok_shape = if keyed {
+            matches!(y.shape, Shape::Title | Shape::Upper | Shape::Lower | Shape::Initial)
+        } else {
+            capital(y.shape) || (y.shape == Shape::Initial && j + 1 < w.w.len())
+        };
+        if !ok_shape || f & STOP != 0 || (y.shape != Shape::Initial && y.e - y.s < 2) {
+            break;
+        }
+        if !keyed && is_place(w, j, 1) && f & (FIRST | LAST) == 0 {
+            break;
+        }
+        if (f & FIRST != 0 && f & FIRST_AMB == 0) || (f & LAST != 0 && f & LAST_WL == 0) {
+            support = true;
+        }
+        if capital(y.shape) {
+            cap_words += 1;
+        }
+        end = Some(j);
+        j += 1;
+    }
+    let end = end?;
+    if w.after(end).is_ascii_digit() || w.w.get(end).is_some_and(|y| y.shape == Shape::Initial) {
+        return None;
+    }
+    let words = end - i;
+    let score = if strong {
+        if support { 850 } else { 650 }
+    } else if support && (words >= 2 || w.flags(i + 1) & FIRST != 0) && cap_words == words {
+        if words >= 2 { 800 } else { 600 }
+    } else {
+        return None;
+    };
+    out.push(hit(w, i + 1, end, EntityType::Person, score)?);
+    Some(end + 1)
+}
+
+/// Length (in words) of the longest place name starting at word `i` (up to 5
+/// words), when `min_words` or more.
+fn place_len(w: &Words<'_>, i: usize) -> usize {
+    let mut buf = [0u8; KEY_MAX];
+    let mut n = 0;
+    let mut best = 0;
+    for k in 0..5 {
+        let Some(y) = w.w.get(i + k) else { break };
+        if k > 0 {
+            if !matches!(y.gap, Gap::Space | Gap::Join(b'-')) {
+                break;
+            }
+            let joiner = y.shape == Shape::Lower && w.is(i + k, PLACE_JOINERS);
+            let same_case = w.w.get(i).is_some_and(|f| f.shape == Shape::Lower) == (y.shape == Shape::Lower);
+            if !joiner && !same_case {
+                break;
+            }
+            let Some(slot) = buf.get_mut(n) else { break };
+            *slot = b' ';
+            n += 1;
+        }
+        let Some(src) = w.b.get(y.s..y.e) else { break };
+        for &c in src {
+            if c == b'\'' {
+                continue;
+            }
+            let Some(slot) = buf.get_mut(n) else { return best };
+            *slot = c.to_ascii_lowercase();
+            n += 1;
+        }
+        if gz::PLACES.contains(&buf[..n]) {
+            best = k + 1;
+        }
+    }
+    best
+}
+
+fn is_place(w: &Words<'_>, i: usize, words: usize) -> bool {
+    place_len(w, i) == words
+}
+
+/// A LOCATION at word `i`; returns the index after it.
+fn place_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
+    let x = *w.w.get(i)?;
+    if matches!(x.shape, Shape::Other | Shape::Initial) {
+        return None;
+    }
+    let cue = i > 0 && w.is(i - 1, LOC_CUES) && matches!(x.gap, Gap::Space | Gap::Key);
+    if x.shape == Shape::Lower && !(cue && x.gap == Gap::Key) {
+        return None;
+    }
+    let n = place_len(w, i);
+    if n == 0 {
+        return None;
+    }
+    let last = i + n - 1;
+    let mut buf = [0u8; KEY_MAX];
+    let k = w.key(i, &mut buf)?;
+    let ambiguous = n == 1 && gz::PLACES_AMBIGUOUS.contains(&buf[..k]);
+    let upper3 = x.shape == Shape::Upper && k == 3;
+    // `Place, Place` pairs support each other.
+    let paired = w.w.get(last + 1).is_some_and(|y| y.gap == Gap::Comma && capital(y.shape) && place_len(w, last + 1) > 0)
+        || (i > 0 && x.gap == Gap::Comma && place_len(w, i - 1) > 0);
+    if ambiguous && !(cue || paired || upper3) {
+        return None;
+    }
+    // A single capitalised word that is only a stop word is not a place.
+    if n == 1 && w.flags(i) & STOP != 0 && !cue {
+        return None;
+    }
+    let score = if ambiguous { 700 } else { 800 };
+    out.push(hit(w, i, last, EntityType::Location, score)?);
+    Some(last + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(t: &str) -> Vec<(EntityType, &str)> {
+        let mut v = Vec::new();
+        scan(t, true, true, &mut v);
+        v.iter().map(|h| (h.entity, &t[h.start..h.end])).collect()
+    }
+
+    #[test]
+    fn persons() {
+        use EntityType::Person as P;
+        assert_eq!(found("Report for John Smith today"), [(P, "John Smith")]);
+        assert_eq!(found("/users/john-smith/orders"), [(P, "john-smith")]);
+        assert_eq!(found("Smith, John"), [(P, "Smith, John")]);
+        assert_eq!(found("signed J. Smith"), [(P, "J. Smith")]);
+        assert_eq!(found("patient=oluwaseun_adeyemi&x=1"), [(P, "oluwaseun_adeyemi")]);
+        assert_eq!(found("Dr. Adaeze Okonkwo"), [(P, "Adaeze Okonkwo")]);
+        assert_eq!(found("May 2024 report"), []);
+        assert_eq!(found("Will deliver by Friday"), []);
+        assert_eq!(found("Grant access to the API"), []);
+    }
+
+    #[test]
+    fn places() {
+        use EntityType::Location as L;
+        assert_eq!(found("Weather for New York"), [(L, "New York")]);
+        assert_eq!(found("shipping to Germany"), [(L, "Germany")]);
+        assert_eq!(found("?city=paris"), [(L, "paris")]);
+        assert_eq!(found("Reading list"), []);
+        assert_eq!(found("office in Reading"), [(L, "Reading")]);
+    }
+}
