@@ -309,18 +309,84 @@ pub fn apply(text: &str, cfg: &PiiConfig) -> Result<Redaction, Code> {
     }
 }
 
+/// Most rescans [`redact`] does to reach a fixpoint.
+const MAX_REDACT_ROUNDS: usize = 4;
+
 /// Scans `text` and replaces every finding with the template.
+///
+/// Redaction is idempotent: after replacing, the result is scanned again, and
+/// anything that only became recognisable once its neighbour was replaced
+/// (a match glued to another one) is merged into the findings, whose spans
+/// may therefore be wider than [`scan`]'s.
 pub fn redact(text: &str, cfg: &PiiConfig) -> Result<Redaction, Code> {
-    let findings = scan(text, cfg)?;
+    let mut findings = scan(text, cfg)?;
+    if findings.is_empty() {
+        return Ok(Redaction { text: text.to_string(), findings });
+    }
+    for _ in 0..MAX_REDACT_ROUNDS {
+        let (out, map) = build(text, &findings, &cfg.template, true);
+        // The output may exceed the size cap when the template is long; then
+        // there is nothing more to check.
+        let again = match scan(&out, cfg) {
+            Ok(a) => a,
+            Err(_) => break,
+        };
+        if again.is_empty() {
+            return Ok(Redaction { text: out, findings });
+        }
+        for g in again {
+            if let (Some(a), Some(b)) = (map.get(g.start), map.get(g.end.saturating_sub(1))) {
+                findings.push(Finding { entity: g.entity, start: a.0 as usize, end: b.1 as usize, score: g.score });
+            }
+        }
+        findings = merge(findings);
+    }
+    let (out, _) = build(text, &findings, &cfg.template, false);
+    Ok(Redaction { text: out, findings })
+}
+
+/// Replaces `findings` (sorted, disjoint) in `text`; with `track`, also maps
+/// each output byte to its original span (a template maps to its finding).
+fn build(text: &str, findings: &[Finding], template: &str, track: bool) -> (String, Vec<(u32, u32)>) {
     let mut out = String::with_capacity(text.len());
+    let mut map = Vec::new();
     let mut at = 0;
-    for f in &findings {
-        out.push_str(text.get(at..f.start).unwrap_or(""));
-        out.push_str(&replacement(&cfg.template, f.entity));
+    for f in findings {
+        let keep = text.get(at..f.start).unwrap_or("");
+        out.push_str(keep);
+        let rep = replacement(template, f.entity);
+        out.push_str(&rep);
+        if track {
+            map.extend((at..at + keep.len()).map(|i| (i as u32, i as u32 + 1)));
+            map.extend(core::iter::repeat_n((f.start as u32, f.end as u32), rep.len()));
+        }
         at = f.end;
     }
-    out.push_str(text.get(at..).unwrap_or(""));
-    Ok(Redaction { text: out, findings })
+    let rest = text.get(at..).unwrap_or("");
+    out.push_str(rest);
+    if track {
+        map.extend((at..at + rest.len()).map(|i| (i as u32, i as u32 + 1)));
+    }
+    (out, map)
+}
+
+/// Sorts findings and unions overlapping ones (the higher score names it).
+fn merge(mut f: Vec<Finding>) -> Vec<Finding> {
+    f.sort_by_key(|x| (x.start, core::cmp::Reverse(x.end)));
+    let mut out: Vec<Finding> = Vec::with_capacity(f.len());
+    for x in f {
+        match out.last_mut() {
+            Some(l) if x.start < l.end => {
+                if x.score > l.score {
+                    l.entity = x.entity;
+                    l.score = x.score;
+                }
+                l.end = l.end.max(x.end);
+            }
+            _ => out.push(x),
+        }
+    }
+    out
 }
 
 /// Redacts every string (keys excluded) inside a JSON value, recursively,
