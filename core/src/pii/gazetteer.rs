@@ -40,7 +40,7 @@ impl Table {
             let Some(rec) = line.get(m * k..m * k + k) else {
                 return false;
             };
-            match rec.cmp(key) {
+            match cmp_bytes(rec, key) {
                 core::cmp::Ordering::Equal => return true,
                 core::cmp::Ordering::Less => a = m + 1,
                 core::cmp::Ordering::Greater => b = m,
@@ -48,6 +48,18 @@ impl Table {
         }
         false
     }
+}
+
+/// Byte-wise comparison of equal-length slices; inlined, exits at the first
+/// difference (usually the first or second byte).
+#[inline]
+fn cmp_bytes(a: &[u8], b: &[u8]) -> core::cmp::Ordering {
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return x.cmp(y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// Census first names (female and male).

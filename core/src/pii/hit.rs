@@ -42,3 +42,42 @@ pub(crate) fn word_before(b: &[u8], end: usize) -> &[u8] {
 pub(crate) fn is_one_of(word: &[u8], list: &[&str]) -> bool {
     list.iter().any(|w| w.as_bytes().eq_ignore_ascii_case(word))
 }
+
+/// Byte class bits, for cheap prefilters.
+pub(crate) const DIGIT: u8 = 1;
+/// `A`..=`Z`.
+pub(crate) const UPPER: u8 = 2;
+/// `a`..=`z`.
+pub(crate) const LOWER: u8 = 4;
+/// `@`.
+pub(crate) const AT: u8 = 8;
+/// `:`.
+pub(crate) const COLON: u8 = 16;
+/// `+` or `(`: may start a phone number.
+pub(crate) const OPENER: u8 = 32;
+
+/// The class of every byte.
+pub(crate) static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = if c.is_ascii_digit() {
+            DIGIT
+        } else if c.is_ascii_uppercase() {
+            UPPER
+        } else if c.is_ascii_lowercase() {
+            LOWER
+        } else if c == b'@' {
+            AT
+        } else if c == b':' {
+            COLON
+        } else if c == b'+' || c == b'(' {
+            OPENER
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};

@@ -49,14 +49,21 @@ pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
     while i + 4 <= b.len() {
         let start = i;
         i += 1;
+        if super::hit::CLASS[b[start] as usize] & (super::hit::UPPER | super::hit::LOWER) == 0 {
+            continue;
+        }
+        // Only at the start of an alphanumeric run; skip the rest of the run.
+        if start > 0 && (b[start - 1].is_ascii_alphanumeric() || b[start - 1] == b'_') {
+            while i < b.len() && b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            continue;
+        }
         if !(b[start].is_ascii_alphabetic()
             && b[start + 1].is_ascii_alphabetic()
             && b[start + 2].is_ascii_digit()
             && b[start + 3].is_ascii_digit())
         {
-            continue;
-        }
-        if start > 0 && (b[start - 1].is_ascii_alphanumeric() || b[start - 1] == b'_') {
             continue;
         }
         let Some(want) = expected_len([b[start], b[start + 1]]) else { continue };

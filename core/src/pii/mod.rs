@@ -237,13 +237,14 @@ impl Want {
 
 /// Runs the recognizers the prefilter allows over normalised text.
 fn detect(t: &str, want: Want, out: &mut Vec<Hit>) {
-    let (mut at, mut digit, mut colon, mut alpha) = (false, false, false, false);
+    let mut classes = 0u8;
     for &c in t.as_bytes() {
-        at |= c == b'@';
-        digit |= c.is_ascii_digit();
-        colon |= c == b':';
-        alpha |= c.is_ascii_alphabetic();
+        classes |= hit::CLASS[c as usize];
     }
+    let at = classes & hit::AT != 0;
+    let digit = classes & hit::DIGIT != 0;
+    let colon = classes & hit::COLON != 0;
+    let alpha = classes & (hit::UPPER | hit::LOWER) != 0;
     use EntityType::*;
     if at && want.has(EmailAddress) {
         email::scan(t, out);

@@ -18,25 +18,153 @@ use super::hit::Hit;
 use super::words::{Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, STOP};
 use super::EntityType;
 
-/// Cues after which name-shaped words are a person, whatever the gazetteer says.
-const STRONG_CUES: &[&str] = &[
-    "patient", "patients", "dr", "mr", "mrs", "ms", "mx", "miss", "prof", "user", "users", "username",
-    "name", "fullname", "requester", "requestor", "customer", "customers", "client", "clients",
-    "member", "members", "employee", "employees", "cardholder", "holder", "beneficiary", "recipient",
-    "payer", "payee", "sender", "applicant", "subscriber", "tenant", "guest", "passenger", "traveler",
-    "traveller", "attn", "dear", "owner", "insured", "claimant", "physician", "assignee", "contact",
-    "person", "people", "profile", "profiles", "author", "student", "students", "account", "buyer",
-    "seller", "driver", "signer", "approver", "respondent", "candidate", "nurse", "doctor",
+/// A cue after which name-shaped words are a person, whatever the gazetteer says.
+pub(crate) const STRONG: u8 = 1;
+/// A weaker person cue (`for`, `by`): needs gazetteer support.
+pub(crate) const WEAK: u8 = 2;
+/// A word that introduces a place.
+pub(crate) const LOC: u8 = 4;
+
+/// Cue bits of a lowercase word: [`STRONG`], [`WEAK`], [`LOC`].
+pub(crate) fn cue_bits(k: &[u8]) -> u8 {
+    if k.is_empty() || k.len() > 16 {
+        return 0;
+    }
+    let key = pack(k);
+    CUES.binary_search_by(|(p, _)| p.cmp(&key)).map_or(0, |i| CUES[i].1)
+}
+
+/// Packs up to 16 bytes big-endian, so integer order is string order.
+const fn pack(s: &[u8]) -> u128 {
+    let mut v: u128 = 0;
+    let mut i = 0;
+    while i < 16 {
+        v <<= 8;
+        if i < s.len() {
+            v |= s[i] as u128;
+        }
+        i += 1;
+    }
+    v
+}
+
+/// Every cue word, sorted.
+const CUES: &[(u128, u8)] = &[
+    (pack(b"about"), WEAK),
+    (pack(b"account"), STRONG),
+    (pack(b"across"), LOC),
+    (pack(b"address"), LOC),
+    (pack(b"and"), WEAK),
+    (pack(b"applicant"), STRONG),
+    (pack(b"approver"), STRONG),
+    (pack(b"area"), LOC),
+    (pack(b"around"), LOC),
+    (pack(b"assignee"), STRONG),
+    (pack(b"at"), LOC),
+    (pack(b"attn"), STRONG),
+    (pack(b"author"), STRONG),
+    (pack(b"based"), LOC),
+    (pack(b"beneficiary"), STRONG),
+    (pack(b"born"), LOC),
+    (pack(b"buyer"), STRONG),
+    (pack(b"by"), WEAK),
+    (pack(b"candidate"), STRONG),
+    (pack(b"capital"), LOC),
+    (pack(b"cardholder"), STRONG),
+    (pack(b"cc"), WEAK),
+    (pack(b"city"), LOC),
+    (pack(b"claimant"), STRONG),
+    (pack(b"client"), STRONG),
+    (pack(b"clients"), STRONG),
+    (pack(b"contact"), STRONG),
+    (pack(b"country"), LOC),
+    (pack(b"county"), LOC),
+    (pack(b"customer"), STRONG),
+    (pack(b"customers"), STRONG),
+    (pack(b"dear"), STRONG),
+    (pack(b"deliver"), LOC),
+    (pack(b"delivery"), LOC),
+    (pack(b"destination"), LOC),
+    (pack(b"doctor"), STRONG),
+    (pack(b"dr"), STRONG),
+    (pack(b"driver"), STRONG),
+    (pack(b"employee"), STRONG),
+    (pack(b"employees"), STRONG),
+    (pack(b"for"), WEAK),
+    (pack(b"from"), WEAK | LOC),
+    (pack(b"fullname"), STRONG),
+    (pack(b"geo"), LOC),
+    (pack(b"guest"), STRONG),
+    (pack(b"hello"), WEAK),
+    (pack(b"hi"), WEAK),
+    (pack(b"holder"), STRONG),
+    (pack(b"in"), LOC),
+    (pack(b"inside"), LOC),
+    (pack(b"insured"), STRONG),
+    (pack(b"into"), LOC),
+    (pack(b"lives"), LOC),
+    (pack(b"loc"), LOC),
+    (pack(b"located"), LOC),
+    (pack(b"location"), LOC),
+    (pack(b"member"), STRONG),
+    (pack(b"members"), STRONG),
+    (pack(b"miss"), STRONG),
+    (pack(b"mr"), STRONG),
+    (pack(b"mrs"), STRONG),
+    (pack(b"ms"), STRONG),
+    (pack(b"mx"), STRONG),
+    (pack(b"name"), STRONG),
+    (pack(b"near"), LOC),
+    (pack(b"nurse"), STRONG),
+    (pack(b"of"), WEAK),
+    (pack(b"office"), LOC),
+    (pack(b"origin"), LOC),
+    (pack(b"outside"), LOC),
+    (pack(b"owner"), STRONG),
+    (pack(b"passenger"), STRONG),
+    (pack(b"patient"), STRONG),
+    (pack(b"patients"), STRONG),
+    (pack(b"payee"), STRONG),
+    (pack(b"payer"), STRONG),
+    (pack(b"people"), STRONG),
+    (pack(b"person"), STRONG),
+    (pack(b"physician"), STRONG),
+    (pack(b"place"), LOC),
+    (pack(b"prof"), STRONG),
+    (pack(b"profile"), STRONG),
+    (pack(b"profiles"), STRONG),
+    (pack(b"province"), LOC),
+    (pack(b"recipient"), STRONG),
+    (pack(b"region"), LOC),
+    (pack(b"requester"), STRONG),
+    (pack(b"requestor"), STRONG),
+    (pack(b"residence"), LOC),
+    (pack(b"respondent"), STRONG),
+    (pack(b"seller"), STRONG),
+    (pack(b"sender"), STRONG),
+    (pack(b"ship"), LOC),
+    (pack(b"shipping"), LOC),
+    (pack(b"signer"), STRONG),
+    (pack(b"state"), LOC),
+    (pack(b"student"), STRONG),
+    (pack(b"students"), STRONG),
+    (pack(b"subscriber"), STRONG),
+    (pack(b"tenant"), STRONG),
+    (pack(b"thanks"), WEAK),
+    (pack(b"to"), WEAK | LOC),
+    (pack(b"town"), LOC),
+    (pack(b"travel"), LOC),
+    (pack(b"traveler"), STRONG),
+    (pack(b"traveller"), STRONG),
+    (pack(b"user"), STRONG),
+    (pack(b"username"), STRONG),
+    (pack(b"users"), STRONG),
+    (pack(b"via"), WEAK),
+    (pack(b"visiting"), LOC),
+    (pack(b"with"), WEAK),
+    (pack(b"within"), LOC),
 ];
-/// Weaker cues: need gazetteer support.
-const WEAK_CUES: &[&str] = &["for", "by", "from", "with", "to", "of", "and", "via", "about", "cc", "hi", "hello", "thanks"];
-/// Words that introduce a place.
-const LOC_CUES: &[&str] = &[
-    "in", "at", "from", "near", "to", "city", "country", "state", "region", "location", "loc", "geo",
-    "town", "province", "address", "based", "located", "visiting", "travel", "ship", "shipping",
-    "deliver", "delivery", "destination", "origin", "residence", "lives", "born", "capital", "county",
-    "place", "area", "office", "within", "across", "around", "outside", "inside", "into",
-];
+
 /// Lowercase connectors inside multi-word place names.
 const PLACE_JOINERS: &[&str] = &["of", "and", "the", "de", "do", "da", "del", "la", "el", "al", "es", "upon", "on"];
 
@@ -182,14 +310,22 @@ fn surname_after(w: &mut Words<'_>, j: usize) -> (usize, bool) {
 
 /// Name words after a cue at word `i`.
 fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
-    let strong = w.is(i, STRONG_CUES);
-    let weak = !strong && w.is(i, WEAK_CUES);
+    // Cheap shape checks before the cue lookup.
+    let first = *w.w.get(i + 1)?;
+    let spaced = matches!(first.gap, Gap::Space | Gap::DotSpace);
+    if !(first.gap == Gap::Key || (spaced && matches!(first.shape, Shape::Title | Shape::Upper | Shape::Initial))) {
+        return None;
+    }
+    if w.w.get(i).is_none_or(|x| x.e - x.s > 16) {
+        return None;
+    }
+    let cue = w.cue(i);
+    let strong = cue & STRONG != 0;
+    let weak = !strong && cue & WEAK != 0;
     if !strong && !weak {
         return None;
     }
-    let first = *w.w.get(i + 1)?;
     let keyed = strong && first.gap == Gap::Key;
-    let spaced = matches!(first.gap, Gap::Space | Gap::DotSpace);
     if !keyed && !spaced {
         return None;
     }
@@ -294,8 +430,11 @@ fn place_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     if matches!(x.shape, Shape::Other | Shape::Initial) {
         return None;
     }
-    let cue = i > 0 && w.is(i - 1, LOC_CUES) && matches!(x.gap, Gap::Space | Gap::Key);
-    if x.shape == Shape::Lower && !(cue && x.gap == Gap::Key) {
+    if x.shape == Shape::Lower && x.gap != Gap::Key {
+        return None;
+    }
+    let cue = i > 0 && matches!(x.gap, Gap::Space | Gap::Key) && w.cue(i - 1) & LOC != 0;
+    if x.shape == Shape::Lower && !cue {
         return None;
     }
     let n = place_len(w, i);

@@ -17,16 +17,17 @@
 //! `[s, e)` maps to original `[span(s).0, span(e - 1).1)`.
 
 use super::unicode::fold;
+use std::borrow::Cow;
 
 /// Normalised text plus its map to the original.
-pub(crate) struct Norm {
+pub(crate) struct Norm<'a> {
     /// The text the recognizers read.
-    pub(crate) text: String,
+    pub(crate) text: Cow<'a, str>,
     /// Per normalised byte: original `(start, end)`. `None` means identity.
     spans: Option<Vec<(u32, u32)>>,
 }
 
-impl Norm {
+impl Norm<'_> {
     /// The original span of normalised bytes `[s, e)` (`s < e <= len`).
     pub(crate) fn original(&self, s: usize, e: usize) -> Option<(usize, usize)> {
         if s >= e || e > self.text.len() {
@@ -76,16 +77,22 @@ fn span_of(spans: Option<&[(u32, u32)]>, a: usize, b: usize) -> (u32, u32) {
 
 /// Normalises `text` for matching. `text` is at most `MAX_TEXT_BYTES` long,
 /// so spans fit `u32`.
-pub(crate) fn normalize(text: &str) -> Norm {
+pub(crate) fn normalize(text: &str) -> Norm<'_> {
     let b = text.as_bytes();
-    let ascii = text.is_ascii();
-    let pct = has_percent_escape(b);
-    let amp = b.contains(&b'&');
-    let plus = b.contains(&b'+');
-    if ascii && !pct && !amp && !plus {
-        return Norm { text: text.to_string(), spans: None };
+    let (mut ascii, mut pct, mut amp, mut plus) = (true, false, false, false);
+    for &c in b {
+        ascii &= c < 0x80;
+        pct |= c == b'%';
+        amp |= c == b'&';
+        plus |= c == b'+';
     }
-    let mut cur = Norm { text: text.to_string(), spans: None };
+    let pct = pct && has_percent_escape(b);
+    let amp = amp && has_char_ref(b);
+    let plus = plus && b.windows(3).any(|w| w[1] == b'+' && w[0].is_ascii_alphabetic() && w[2].is_ascii_alphabetic());
+    if ascii && !pct && !amp && !plus {
+        return Norm { text: Cow::Borrowed(text), spans: None };
+    }
+    let mut cur = Norm { text: Cow::Borrowed(text), spans: None };
     if !ascii {
         cur = unicode_layer(&cur);
     }
@@ -97,7 +104,7 @@ pub(crate) fn normalize(text: &str) -> Norm {
         cur = percent_layer(&cur, round == 0);
         decoded_non_ascii |= !cur.text.is_ascii();
     }
-    if cur.text.as_bytes().contains(&b'&') {
+    if has_char_ref(cur.text.as_bytes()) {
         cur = html_layer(&cur);
         decoded_non_ascii |= !cur.text.is_ascii();
     }
@@ -107,18 +114,22 @@ pub(crate) fn normalize(text: &str) -> Norm {
     cur
 }
 
+fn has_char_ref(b: &[u8]) -> bool {
+    b.iter().enumerate().any(|(i, &c)| c == b'&' && b.get(i..).is_some_and(|r| char_ref(r).is_some()))
+}
+
 fn has_percent_escape(b: &[u8]) -> bool {
     b.windows(3).any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
 }
 
-fn unicode_layer(n: &Norm) -> Norm {
+fn unicode_layer(n: &Norm<'_>) -> Norm<'static> {
     let src = n.spans.as_deref();
     let mut out = Out::with_capacity(n.text.len());
     for (i, c) in n.text.char_indices() {
         let span = span_of(src, i, i + c.len_utf8());
         fold(c, &mut |d| out.push(d, span));
     }
-    Norm { text: out.text, spans: Some(out.spans) }
+    Norm { text: Cow::Owned(out.text), spans: Some(out.spans) }
 }
 
 fn hex(b: u8) -> u8 {
@@ -130,7 +141,7 @@ fn hex(b: u8) -> u8 {
     }
 }
 
-fn percent_layer(n: &Norm, plus_as_space: bool) -> Norm {
+fn percent_layer(n: &Norm<'_>, plus_as_space: bool) -> Norm<'static> {
     let src = n.spans.as_deref();
     let b = n.text.as_bytes();
     let mut out = Out::with_capacity(b.len());
@@ -167,11 +178,11 @@ fn percent_layer(n: &Norm, plus_as_space: bool) -> Norm {
         i += 1;
     }
     flush_literal(&mut out, n, lit, b.len());
-    Norm { text: out.text, spans: Some(out.spans) }
+    Norm { text: Cow::Owned(out.text), spans: Some(out.spans) }
 }
 
 /// Copies normalised bytes `[a, b)` of `n` unchanged (a and b are char boundaries).
-fn flush_literal(out: &mut Out, n: &Norm, a: usize, b: usize) {
+fn flush_literal(out: &mut Out, n: &Norm<'_>, a: usize, b: usize) {
     if a >= b {
         return;
     }
@@ -293,7 +304,7 @@ fn char_ref(b: &[u8]) -> Option<(char, usize)> {
     Some((c, end + 1))
 }
 
-fn html_layer(n: &Norm) -> Norm {
+fn html_layer(n: &Norm<'_>) -> Norm<'static> {
     let src = n.spans.as_deref();
     let b = n.text.as_bytes();
     let mut out = Out::with_capacity(b.len());
@@ -317,7 +328,7 @@ fn html_layer(n: &Norm) -> Norm {
         i += 1;
     }
     flush_literal(&mut out, n, lit, b.len());
-    Norm { text: out.text, spans: Some(out.spans) }
+    Norm { text: Cow::Owned(out.text), spans: Some(out.spans) }
 }
 
 #[cfg(test)]

@@ -44,8 +44,12 @@ pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
     let mut groups: Vec<Group> = Vec::new();
     while i < b.len() {
         let c = b[i];
-        let starts = c.is_ascii_digit()
-            || (matches!(c, b'+' | b'(') && b.get(i + 1).is_some_and(u8::is_ascii_digit));
+        let k = super::hit::CLASS[c as usize];
+        if k & (super::hit::DIGIT | super::hit::OPENER) == 0 {
+            i += 1;
+            continue;
+        }
+        let starts = k & super::hit::DIGIT != 0 || b.get(i + 1).is_some_and(u8::is_ascii_digit);
         if !starts {
             i += 1;
             continue;

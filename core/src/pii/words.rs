@@ -2,6 +2,7 @@
 //! gazetteer flags.
 
 use super::gazetteer as gz;
+use super::hit::{CLASS, LOWER, UPPER};
 
 /// Letter case of a word.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +48,7 @@ pub(crate) struct Word {
     /// The gap before this word (from the previous word).
     pub(crate) gap: Gap,
     flags: u8,
+    cue: u8,
 }
 
 /// Flag bits cached per word.
@@ -75,19 +77,9 @@ pub(crate) struct Words<'a> {
     pub(crate) w: Vec<Word>,
 }
 
-fn shape(s: &[u8]) -> Shape {
-    let letters = s.iter().filter(|c| c.is_ascii_alphabetic());
-    let (mut up, mut low, mut n) = (0, 0, 0);
-    for c in letters {
-        n += 1;
-        if c.is_ascii_uppercase() {
-            up += 1;
-        } else {
-            low += 1;
-        }
-    }
+fn shape(s: &[u8], up: usize, low: usize) -> Shape {
     let first_up = s.first().is_some_and(u8::is_ascii_uppercase);
-    if n == 1 && first_up {
+    if up + low == 1 && first_up {
         Shape::Initial
     } else if low == 0 {
         Shape::Upper
@@ -116,27 +108,32 @@ impl<'a> Words<'a> {
     /// Tokenises normalised text.
     pub(crate) fn new(t: &'a str) -> Words<'a> {
         let b = t.as_bytes();
-        let mut w = Vec::new();
+        let mut w = Vec::with_capacity(b.len() / 5 + 4);
         let mut i = 0;
         let mut prev_end = 0;
         while i < b.len() && w.len() < MAX_WORDS {
-            if !b[i].is_ascii_alphabetic() {
+            if CLASS[b[i] as usize] & (UPPER | LOWER) == 0 {
                 i += 1;
                 continue;
             }
             let s = i;
-            while i < b.len()
-                && (b[i].is_ascii_alphabetic()
-                    || (b[i] == b'\'' && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic) && i > s))
-            {
+            let (mut up, mut low) = (0usize, 0usize);
+            while i < b.len() {
+                let k = CLASS[b[i] as usize];
+                if k & UPPER != 0 {
+                    up += 1;
+                } else if k & LOWER != 0 {
+                    low += 1;
+                } else if !(b[i] == b'\'' && i > s && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic)) {
+                    break;
+                }
                 i += 1;
             }
             // Letters glued to digits (`abc123`, `2fa`) are not words.
             let glued = (s > 0 && b[s - 1].is_ascii_digit()) || b.get(i).is_some_and(u8::is_ascii_digit);
-            let g = if w.is_empty() { Gap::Break } else { gap(&b[prev_end..s]) };
-            let g = if glued { Gap::Break } else { g };
-            let sh = if glued { Shape::Other } else { shape(&b[s..i]) };
-            w.push(Word { s, e: i, shape: sh, gap: g, flags: 0 });
+            let g = if w.is_empty() || glued { Gap::Break } else { gap(&b[prev_end..s]) };
+            let sh = if glued { Shape::Other } else { shape(&b[s..i], up, low) };
+            w.push(Word { s, e: i, shape: sh, gap: g, flags: 0, cue: 0 });
             prev_end = i;
         }
         Words { b, w }
@@ -168,14 +165,13 @@ impl<'a> Words<'a> {
             let k = &buf[..n];
             if gz::STOP.contains(k) {
                 f |= STOP;
-            }
-            if gz::FIRST.contains(k) {
+            } else if gz::FIRST.contains(k) {
                 f |= FIRST;
                 if gz::FIRST_AMBIGUOUS.contains(k) {
                     f |= FIRST_AMB;
                 }
             }
-            if gz::LAST.contains(k) {
+            if f & STOP == 0 && gz::LAST.contains(k) {
                 f |= LAST;
                 if gz::LAST_WORDLIKE.contains(k) {
                     f |= LAST_WL;
@@ -186,6 +182,25 @@ impl<'a> Words<'a> {
             w.flags = f;
         }
         f
+    }
+
+    /// Cue bits of word `i` (see [`super::names::cue_bits`]), cached.
+    pub(crate) fn cue(&mut self, i: usize) -> u8 {
+        let Some(w) = self.w.get(i) else { return 0 };
+        if w.cue & DONE != 0 {
+            return w.cue & !DONE;
+        }
+        let mut c = DONE;
+        if w.e - w.s <= 14 {
+            let mut buf = [0u8; KEY_MAX];
+            if let Some(n) = self.key(i, &mut buf) {
+                c |= super::names::cue_bits(&buf[..n]);
+            }
+        }
+        if let Some(w) = self.w.get_mut(i) {
+            w.cue = c;
+        }
+        c & !DONE
     }
 
     /// True when word `i` lowercased equals one of `list`.
