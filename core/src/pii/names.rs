@@ -203,6 +203,11 @@ fn person_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     if let Some(r) = after_cue(w, i, out) {
         return Some(r);
     }
+    pattern_at(w, i, out)
+}
+
+/// The cue-free PERSON patterns at word `i`.
+fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let x = *w.w.get(i)?;
     let nx = w.w.get(i + 1).copied();
     match x.shape {
@@ -221,7 +226,7 @@ fn person_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
                 }
             }
             let joined = matches!(nx.gap, Gap::Space | Gap::Join(b'-' | b'_'));
-            if !joined || !capital(nx.shape) {
+            if !joined || !(capital(nx.shape) || nx.shape == Shape::Initial) {
                 return None;
             }
             // First [Middle | M.] Last
@@ -329,9 +334,18 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     if !keyed && !spaced {
         return None;
     }
+    // A full pattern right after the cue (`Patient: Garcia, Maria`) wins.
+    let before = out.len();
+    if let Some(r) = pattern_at(w, i + 1, out) {
+        if let Some(h) = out.get_mut(before) {
+            h.score = h.score.max(if strong { 850 } else { 800 });
+        }
+        return Some(r);
+    }
     // Collect up to four name words.
     let mut j = i + 1;
     let mut support = false;
+    let mut any_name = false;
     let mut cap_words = 0;
     let mut end = None;
     while j <= i + 4 {
@@ -361,6 +375,9 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         if (f & FIRST != 0 && f & FIRST_AMB == 0) || (f & LAST != 0 && f & LAST_WL == 0) {
             support = true;
         }
+        if f & (FIRST | LAST) != 0 {
+            any_name = true;
+        }
         if capital(y.shape) {
             cap_words += 1;
         }
@@ -374,8 +391,10 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let words = end - i;
     let score = if strong {
         if support { 850 } else { 650 }
-    } else if support && (words >= 2 || w.flags(i + 1) & FIRST != 0) && cap_words == words {
-        if words >= 2 { 800 } else { 600 }
+    } else if cap_words == words && words >= 2 && (support || any_name) {
+        800
+    } else if cap_words == words && words == 1 && w.flags(i + 1) & (FIRST | FIRST_AMB) == FIRST {
+        600
     } else {
         return None;
     };

@@ -168,6 +168,7 @@ fn percent_layer(n: &Norm<'_>, plus_as_space: bool) -> Norm<'static> {
             && i > 0
             && b[i - 1].is_ascii_alphabetic()
             && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic)
+            && plus_is_space(b, i)
         {
             flush_literal(&mut out, n, lit, i);
             out.push(' ', span_of(src, i, i + 1));
@@ -179,6 +180,23 @@ fn percent_layer(n: &Norm<'_>, plus_as_space: bool) -> Norm<'static> {
     }
     flush_literal(&mut out, n, lit, b.len());
     Norm { text: Cow::Owned(out.text), spans: Some(out.spans) }
+}
+
+/// A `+` reads as a space only inside a query value (`key=a+b`) that holds no
+/// `@` (so `john+tag@example.com` keeps its plus).
+fn plus_is_space(b: &[u8], i: usize) -> bool {
+    let mut l = i;
+    while l > 0 && !matches!(b[l - 1], b'=' | b'&' | b'?' | b'/' | b' ' | b'#') {
+        l -= 1;
+    }
+    if l == 0 || b[l - 1] != b'=' {
+        return false;
+    }
+    let mut r = i;
+    while r < b.len() && !matches!(b[r], b'&' | b'#' | b' ') {
+        r += 1;
+    }
+    !b[l..r].contains(&b'@')
 }
 
 /// Copies normalised bytes `[a, b)` of `n` unchanged (a and b are char boundaries).

@@ -59,9 +59,17 @@ pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
             && (b[i - 1].is_ascii_alphanumeric()
                 || b[i - 1] == b'_'
                 || (matches!(b[i - 1], b'-' | b'.' | b'/' | b':') && i >= 2 && b[i - 2].is_ascii_alphanumeric()));
+        if glued {
+            // Skip the rest of this alphanumeric token.
+            i += 1;
+            while i < b.len() && b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            continue;
+        }
         let plus = c == b'+';
         let (end, ok_right) = chain(b, if plus { i + 1 } else { i }, &mut groups);
-        if !glued && !groups.is_empty() {
+        if !groups.is_empty() {
             let before = word_before(b, i);
             classify_all(b, &groups, plus, i, ok_right, before, out);
         }
