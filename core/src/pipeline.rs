@@ -310,8 +310,11 @@ fn assess_into(
     offer.resource_url.clone_from(&a.metadata.resource_url);
     offer.description.clone_from(&a.metadata.description);
     offer.extra = a.metadata.extra.clone();
+    a.offer = Some(offer);
+    let Some(offer) = a.offer.as_ref() else {
+        return Err(Code::InvalidInput);
+    };
     if cfg.pii.action == PiiAction::Block && scan.count > 0 {
-        a.offer = Some(offer);
         return Err(Code::PiiBlocked);
     }
     // 3. Payee checks.
@@ -363,7 +366,6 @@ fn assess_into(
         a.approval = Some(ApprovalRequest::new(fields, ctx.now_ms, m.timeout_ms)?);
     }
     a.fingerprint = Some(fp);
-    a.offer = Some(offer);
     Ok(())
 }
 

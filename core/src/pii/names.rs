@@ -1,0 +1,516 @@
+//! PERSON and LOCATION without a model: gazetteers plus context rules.
+//!
+//! PERSON rules, strongest first:
+//! * a cue (`patient`, `Dr.`, `user=`, `name=`, `/customers/`, `for`…)
+//!   followed by name-shaped words;
+//! * a capitalised `First Last` pair (`First M. Last`, `First Middle Last`);
+//! * `Last, First`, `F. Last`, `F.Last`;
+//! * slugs `first-last`, `first_last`, `first.last`;
+//! * an unknown capitalised word before a distinctive surname (`Priya Sharma`).
+//!
+//! Ambiguous first names (May, Will, Grant, Bill…) only count with a cue or a
+//! distinctive surname. LOCATION: countries, US states and large cities,
+//! longest multi-word match first; places that are also common words
+//! (Reading, Nice) need a location cue.
+
+use super::gazetteer as gz;
+use super::hit::Hit;
+use super::words::{Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, STOP};
+use super::EntityType;
+
+/// A cue after which name-shaped words are a person, whatever the gazetteer says.
+pub(crate) const STRONG: u8 = 1;
+/// A weaker person cue (`for`, `by`): needs gazetteer support.
+pub(crate) const WEAK: u8 = 2;
+/// A word that introduces a place.
+pub(crate) const LOC: u8 = 4;
+
+/// Cue bits of a lowercase word: [`STRONG`], [`WEAK`], [`LOC`].
+pub(crate) fn cue_bits(k: &[u8]) -> u8 {
+    if k.is_empty() || k.len() > 16 {
+        return 0;
+    }
+    let key = pack(k);
+    CUES.binary_search_by(|(p, _)| p.cmp(&key)).map_or(0, |i| CUES[i].1)
+}
+
+/// Packs up to 16 bytes big-endian, so integer order is string order.
+const fn pack(s: &[u8]) -> u128 {
+    let mut v: u128 = 0;
+    let mut i = 0;
+    while i < 16 {
+        v <<= 8;
+        if i < s.len() {
+            v |= s[i] as u128;
+        }
+        i += 1;
+    }
+    v
+}
+
+/// Every cue word, sorted.
+const CUES: &[(u128, u8)] = &[
+    (pack(b"about"), WEAK),
+    (pack(b"account"), STRONG),
+    (pack(b"across"), LOC),
+    (pack(b"address"), LOC),
+    (pack(b"and"), WEAK),
+    (pack(b"applicant"), STRONG),
+    (pack(b"approver"), STRONG),
+    (pack(b"area"), LOC),
+    (pack(b"around"), LOC),
+    (pack(b"assignee"), STRONG),
+    (pack(b"at"), LOC),
+    (pack(b"attn"), STRONG),
+    (pack(b"author"), STRONG),
+    (pack(b"based"), LOC),
+    (pack(b"beneficiary"), STRONG),
+    (pack(b"born"), LOC),
+    (pack(b"buyer"), STRONG),
+    (pack(b"by"), WEAK),
+    (pack(b"candidate"), STRONG),
+    (pack(b"capital"), LOC),
+    (pack(b"cardholder"), STRONG),
+    (pack(b"cc"), WEAK),
+    (pack(b"city"), LOC),
+    (pack(b"claimant"), STRONG),
+    (pack(b"client"), STRONG),
+    (pack(b"clients"), STRONG),
+    (pack(b"contact"), STRONG),
+    (pack(b"country"), LOC),
+    (pack(b"county"), LOC),
+    (pack(b"customer"), STRONG),
+    (pack(b"customers"), STRONG),
+    (pack(b"dear"), STRONG),
+    (pack(b"deliver"), LOC),
+    (pack(b"delivery"), LOC),
+    (pack(b"destination"), LOC),
+    (pack(b"doctor"), STRONG),
+    (pack(b"dr"), STRONG),
+    (pack(b"driver"), STRONG),
+    (pack(b"employee"), STRONG),
+    (pack(b"employees"), STRONG),
+    (pack(b"for"), WEAK),
+    (pack(b"from"), WEAK | LOC),
+    (pack(b"fullname"), STRONG),
+    (pack(b"geo"), LOC),
+    (pack(b"guest"), STRONG),
+    (pack(b"hello"), WEAK),
+    (pack(b"hi"), WEAK),
+    (pack(b"holder"), STRONG),
+    (pack(b"in"), LOC),
+    (pack(b"inside"), LOC),
+    (pack(b"insured"), STRONG),
+    (pack(b"into"), LOC),
+    (pack(b"lives"), LOC),
+    (pack(b"loc"), LOC),
+    (pack(b"located"), LOC),
+    (pack(b"location"), LOC),
+    (pack(b"member"), STRONG),
+    (pack(b"members"), STRONG),
+    (pack(b"miss"), STRONG),
+    (pack(b"mr"), STRONG),
+    (pack(b"mrs"), STRONG),
+    (pack(b"ms"), STRONG),
+    (pack(b"mx"), STRONG),
+    (pack(b"name"), STRONG),
+    (pack(b"near"), LOC),
+    (pack(b"nurse"), STRONG),
+    (pack(b"of"), WEAK),
+    (pack(b"office"), LOC),
+    (pack(b"origin"), LOC),
+    (pack(b"outside"), LOC),
+    (pack(b"owner"), STRONG),
+    (pack(b"passenger"), STRONG),
+    (pack(b"patient"), STRONG),
+    (pack(b"patients"), STRONG),
+    (pack(b"payee"), STRONG),
+    (pack(b"payer"), STRONG),
+    (pack(b"people"), STRONG),
+    (pack(b"person"), STRONG),
+    (pack(b"physician"), STRONG),
+    (pack(b"place"), LOC),
+    (pack(b"prof"), STRONG),
+    (pack(b"profile"), STRONG),
+    (pack(b"profiles"), STRONG),
+    (pack(b"province"), LOC),
+    (pack(b"recipient"), STRONG),
+    (pack(b"region"), LOC),
+    (pack(b"requester"), STRONG),
+    (pack(b"requestor"), STRONG),
+    (pack(b"residence"), LOC),
+    (pack(b"respondent"), STRONG),
+    (pack(b"seller"), STRONG),
+    (pack(b"sender"), STRONG),
+    (pack(b"ship"), LOC),
+    (pack(b"shipping"), LOC),
+    (pack(b"signer"), STRONG),
+    (pack(b"state"), LOC),
+    (pack(b"student"), STRONG),
+    (pack(b"students"), STRONG),
+    (pack(b"subscriber"), STRONG),
+    (pack(b"tenant"), STRONG),
+    (pack(b"thanks"), WEAK),
+    (pack(b"to"), WEAK | LOC),
+    (pack(b"town"), LOC),
+    (pack(b"travel"), LOC),
+    (pack(b"traveler"), STRONG),
+    (pack(b"traveller"), STRONG),
+    (pack(b"user"), STRONG),
+    (pack(b"username"), STRONG),
+    (pack(b"users"), STRONG),
+    (pack(b"via"), WEAK),
+    (pack(b"visiting"), LOC),
+    (pack(b"with"), WEAK),
+    (pack(b"within"), LOC),
+];
+
+/// Lowercase connectors inside multi-word place names.
+const PLACE_JOINERS: &[&str] = &["of", "and", "the", "de", "do", "da", "del", "la", "el", "al", "es", "upon", "on"];
+
+/// Finds PERSON (when `person`) and LOCATION (when `location`) in normalised text.
+pub(crate) fn scan(t: &str, person: bool, location: bool, out: &mut Vec<Hit>) {
+    let mut w = Words::new(t);
+    let n = w.w.len();
+    let mut i = 0;
+    while i < n {
+        let next = if person { person_at(&mut w, i, out) } else { None };
+        if let Some(j) = next {
+            i = j;
+            continue;
+        }
+        if location {
+            if let Some(j) = place_at(&mut w, i, out) {
+                i = j;
+                continue;
+            }
+        }
+        i += 1;
+    }
+}
+
+fn capital(s: Shape) -> bool {
+    matches!(s, Shape::Title | Shape::Upper)
+}
+
+fn hit(w: &Words<'_>, a: usize, b: usize, e: EntityType, score: u16) -> Option<Hit> {
+    let (s, t) = (w.w.get(a)?.s, w.w.get(b)?.e);
+    Some(Hit::new(e, s, t, score))
+}
+
+/// Tries every PERSON rule at word `i`; returns the index after the match.
+fn person_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
+    if let Some(r) = after_cue(w, i, out) {
+        return Some(r);
+    }
+    pattern_at(w, i, out)
+}
+
+/// The cue-free PERSON patterns at word `i`.
+fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
+    let x = *w.w.get(i)?;
+    let nx = w.w.get(i + 1).copied();
+    match x.shape {
+        Shape::Title | Shape::Upper => {
+            let f = w.flags(i);
+            if f & STOP != 0 {
+                return None;
+            }
+            let nx = nx?;
+            // Last, First
+            if nx.gap == Gap::Comma && f & LAST != 0 && capital(nx.shape) {
+                let g = w.flags(i + 1);
+                if g & FIRST != 0 && g & (FIRST_AMB | STOP) == 0 && !is_place(w, i, 1) {
+                    out.push(hit(w, i, i + 1, EntityType::Person, 800)?);
+                    return Some(i + 2);
+                }
+            }
+            let joined = matches!(nx.gap, Gap::Space | Gap::Join(b'-' | b'_'));
+            if !joined || !(capital(nx.shape) || nx.shape == Shape::Initial) {
+                return None;
+            }
+            // First [Middle | M.] Last
+            let (last, mid) = surname_after(w, i + 1);
+            let lf = w.flags(last);
+            if lf & STOP != 0 || w.w.get(last).is_none_or(|y| y.e - y.s < 2) {
+                return None;
+            }
+            let last_ok = lf & LAST != 0;
+            let distinctive = last_ok && lf & LAST_WL == 0;
+            let score = if f & FIRST != 0 && f & FIRST_AMB == 0 {
+                if last_ok {
+                    850
+                } else if !is_place(w, last, 1) {
+                    700
+                } else {
+                    0
+                }
+            } else if f & FIRST != 0 {
+                if distinctive { 650 } else { 0 }
+            } else if distinctive && x.shape == Shape::Title && !is_place(w, i, 1) && x.e - x.s >= 3 {
+                600
+            } else {
+                0
+            };
+            if score == 0 || (mid && !last_ok) {
+                return None;
+            }
+            out.push(hit(w, i, last, EntityType::Person, score)?);
+            Some(last + 1)
+        }
+        Shape::Initial => {
+            // F. Last / F.Last
+            let nx = nx?;
+            if !matches!(nx.gap, Gap::DotSpace | Gap::Join(b'.')) || nx.shape != Shape::Title {
+                return None;
+            }
+            let g = w.flags(i + 1);
+            if g & LAST != 0 && g & STOP == 0 {
+                out.push(hit(w, i, i + 1, EntityType::Person, 750)?);
+                return Some(i + 2);
+            }
+            None
+        }
+        Shape::Lower => {
+            // first-last / first_last / first.last slugs.
+            let nx = nx?;
+            if !matches!(nx.gap, Gap::Join(_)) || nx.shape != Shape::Lower {
+                return None;
+            }
+            let f = w.flags(i);
+            if f & FIRST == 0 || f & (FIRST_AMB | STOP) != 0 {
+                return None;
+            }
+            let mut last = i + 1;
+            if w.flags(last) & FIRST != 0
+                && w.w.get(last + 1).is_some_and(|y| y.gap == nx.gap && y.shape == Shape::Lower)
+                && w.flags(last + 1) & LAST != 0
+            {
+                last += 1;
+            }
+            let g = w.flags(last);
+            if g & LAST == 0 || g & STOP != 0 || w.after(last).is_ascii_digit() {
+                return None;
+            }
+            out.push(hit(w, i, last, EntityType::Person, 800)?);
+            Some(last + 1)
+        }
+        Shape::Other => None,
+    }
+}
+
+/// From the word after a first name: the surname index and whether a middle
+/// name or initial was skipped.
+fn surname_after(w: &mut Words<'_>, j: usize) -> (usize, bool) {
+    let Some(y) = w.w.get(j).copied() else { return (j, false) };
+    if let Some(z) = w.w.get(j + 1).copied() {
+        let mid_initial = y.shape == Shape::Initial && matches!(z.gap, Gap::DotSpace | Gap::Space);
+        let mid_name = y.shape == Shape::Title && z.gap == Gap::Space && w.flags(j) & FIRST != 0;
+        if (mid_initial || mid_name) && z.shape == Shape::Title && w.flags(j + 1) & LAST != 0 {
+            return (j + 1, true);
+        }
+    }
+    (j, false)
+}
+
+/// Name words after a cue at word `i`.
+fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
+    // Cheap shape checks before the cue lookup.
+    let first = *w.w.get(i + 1)?;
+    let spaced = matches!(first.gap, Gap::Space | Gap::DotSpace);
+    if !(first.gap == Gap::Key || (spaced && matches!(first.shape, Shape::Title | Shape::Upper | Shape::Initial))) {
+        return None;
+    }
+    if w.w.get(i).is_none_or(|x| x.e - x.s > 16) {
+        return None;
+    }
+    let cue = w.cue(i);
+    let strong = cue & STRONG != 0;
+    let weak = !strong && cue & WEAK != 0;
+    if !strong && !weak {
+        return None;
+    }
+    let keyed = strong && first.gap == Gap::Key;
+    if !keyed && !spaced {
+        return None;
+    }
+    // A full pattern right after the cue (`Patient: Garcia, Maria`) wins.
+    let before = out.len();
+    if let Some(r) = pattern_at(w, i + 1, out) {
+        if let Some(h) = out.get_mut(before) {
+            h.score = h.score.max(if strong { 850 } else { 800 });
+        }
+        return Some(r);
+    }
+    // Collect up to four name words.
+    let mut j = i + 1;
+    let mut support = false;
+    let mut any_name = false;
+    let mut cap_words = 0;
+    let mut end = None;
+    while j <= i + 4 {
+        let Some(y) = w.w.get(j).copied() else { break };
+        if j > i + 1 {
+            let joint = match y.gap {
+                Gap::Space | Gap::DotSpace => true,
+                Gap::Join(c) => keyed || c == b'-',
+                _ => false,
+            };
+            if !joint {
+                break;
+            }
+        }
+        let f = w.flags(j);
+        let ok_shape = if keyed {
+            matches!(y.shape, Shape::Title | Shape::Upper | Shape::Lower | Shape::Initial)
+        } else {
+            capital(y.shape) || (y.shape == Shape::Initial && j + 1 < w.w.len())
+        };
+        if !ok_shape || f & STOP != 0 || (y.shape != Shape::Initial && y.e - y.s < 2) {
+            break;
+        }
+        if !keyed && is_place(w, j, 1) && f & (FIRST | LAST) == 0 {
+            break;
+        }
+        if (f & FIRST != 0 && f & FIRST_AMB == 0) || (f & LAST != 0 && f & LAST_WL == 0) {
+            support = true;
+        }
+        if f & (FIRST | LAST) != 0 {
+            any_name = true;
+        }
+        if capital(y.shape) {
+            cap_words += 1;
+        }
+        end = Some(j);
+        j += 1;
+    }
+    let end = end?;
+    if w.after(end).is_ascii_digit() || w.w.get(end).is_some_and(|y| y.shape == Shape::Initial) {
+        return None;
+    }
+    let words = end - i;
+    let score = if strong {
+        if support { 850 } else { 650 }
+    } else if cap_words == words && words >= 2 && (support || any_name) {
+        800
+    } else if cap_words == words && words == 1 && w.flags(i + 1) & (FIRST | FIRST_AMB) == FIRST {
+        600
+    } else {
+        return None;
+    };
+    out.push(hit(w, i + 1, end, EntityType::Person, score)?);
+    Some(end + 1)
+}
+
+/// Length (in words) of the longest place name starting at word `i` (up to 5
+/// words), when `min_words` or more.
+fn place_len(w: &Words<'_>, i: usize) -> usize {
+    let mut buf = [0u8; KEY_MAX];
+    let mut n = 0;
+    let mut best = 0;
+    for k in 0..5 {
+        let Some(y) = w.w.get(i + k) else { break };
+        if k > 0 {
+            if !matches!(y.gap, Gap::Space | Gap::Join(b'-')) {
+                break;
+            }
+            let joiner = y.shape == Shape::Lower && w.is(i + k, PLACE_JOINERS);
+            let same_case = w.w.get(i).is_some_and(|f| f.shape == Shape::Lower) == (y.shape == Shape::Lower);
+            if !joiner && !same_case {
+                break;
+            }
+            let Some(slot) = buf.get_mut(n) else { break };
+            *slot = b' ';
+            n += 1;
+        }
+        let Some(src) = w.b.get(y.s..y.e) else { break };
+        for &c in src {
+            if c == b'\'' {
+                continue;
+            }
+            let Some(slot) = buf.get_mut(n) else { return best };
+            *slot = c.to_ascii_lowercase();
+            n += 1;
+        }
+        if gz::PLACES.contains(&buf[..n]) {
+            best = k + 1;
+        }
+    }
+    best
+}
+
+fn is_place(w: &Words<'_>, i: usize, words: usize) -> bool {
+    place_len(w, i) == words
+}
+
+/// A LOCATION at word `i`; returns the index after it.
+fn place_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
+    let x = *w.w.get(i)?;
+    if matches!(x.shape, Shape::Other | Shape::Initial) {
+        return None;
+    }
+    if x.shape == Shape::Lower && x.gap != Gap::Key {
+        return None;
+    }
+    let cue = i > 0 && matches!(x.gap, Gap::Space | Gap::Key) && w.cue(i - 1) & LOC != 0;
+    if x.shape == Shape::Lower && !cue {
+        return None;
+    }
+    let n = place_len(w, i);
+    if n == 0 {
+        return None;
+    }
+    let last = i + n - 1;
+    let mut buf = [0u8; KEY_MAX];
+    let k = w.key(i, &mut buf)?;
+    let ambiguous = n == 1 && gz::PLACES_AMBIGUOUS.contains(&buf[..k]);
+    let upper3 = x.shape == Shape::Upper && k == 3;
+    // `Place, Place` pairs support each other.
+    let paired = w.w.get(last + 1).is_some_and(|y| y.gap == Gap::Comma && capital(y.shape) && place_len(w, last + 1) > 0)
+        || (i > 0 && x.gap == Gap::Comma && place_len(w, i - 1) > 0);
+    if ambiguous && !(cue || paired || upper3) {
+        return None;
+    }
+    // A single capitalised word that is only a stop word is not a place.
+    if n == 1 && w.flags(i) & STOP != 0 && !cue {
+        return None;
+    }
+    let score = if ambiguous { 700 } else { 800 };
+    out.push(hit(w, i, last, EntityType::Location, score)?);
+    Some(last + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(t: &str) -> Vec<(EntityType, &str)> {
+        let mut v = Vec::new();
+        scan(t, true, true, &mut v);
+        v.iter().map(|h| (h.entity, &t[h.start..h.end])).collect()
+    }
+
+    #[test]
+    fn persons() {
+        use EntityType::Person as P;
+        assert_eq!(found("Report for John Smith today"), [(P, "John Smith")]);
+        assert_eq!(found("/users/john-smith/orders"), [(P, "john-smith")]);
+        assert_eq!(found("Smith, John"), [(P, "Smith, John")]);
+        assert_eq!(found("signed J. Smith"), [(P, "J. Smith")]);
+        assert_eq!(found("patient=oluwaseun_adeyemi&x=1"), [(P, "oluwaseun_adeyemi")]);
+        assert_eq!(found("Dr. Adaeze Okonkwo"), [(P, "Adaeze Okonkwo")]);
+        assert_eq!(found("May 2024 report"), []);
+        assert_eq!(found("Will deliver by Friday"), []);
+        assert_eq!(found("Grant access to the API"), []);
+    }
+
+    #[test]
+    fn places() {
+        use EntityType::Location as L;
+        assert_eq!(found("Weather for New York"), [(L, "New York")]);
+        assert_eq!(found("shipping to Germany"), [(L, "Germany")]);
+        assert_eq!(found("?city=paris"), [(L, "paris")]);
+        assert_eq!(found("Reading list"), []);
+        assert_eq!(found("office in Reading"), [(L, "Reading")]);
+    }
+}
