@@ -24,6 +24,8 @@ pub(crate) const STRONG: u8 = 1;
 pub(crate) const WEAK: u8 = 2;
 /// A word that introduces a place.
 pub(crate) const LOC: u8 = 4;
+/// A title (`Dr.`, `Mrs`): a lone surname after it is a person.
+pub(crate) const TITLE: u8 = 8;
 
 /// Cue bits of a lowercase word: [`STRONG`], [`WEAK`], [`LOC`].
 pub(crate) fn cue_bits(k: &[u8]) -> u8 {
@@ -52,6 +54,7 @@ const fn pack(s: &[u8]) -> u128 {
 const CUES: &[(u128, u8)] = &[
     (pack(b"about"), WEAK),
     (pack(b"account"), STRONG),
+    (pack(b"accounts"), STRONG),
     (pack(b"across"), LOC),
     (pack(b"address"), LOC),
     (pack(b"and"), WEAK),
@@ -61,7 +64,7 @@ const CUES: &[(u128, u8)] = &[
     (pack(b"around"), LOC),
     (pack(b"assignee"), STRONG),
     (pack(b"at"), LOC),
-    (pack(b"attn"), STRONG),
+    (pack(b"attn"), STRONG | TITLE),
     (pack(b"author"), STRONG),
     (pack(b"based"), LOC),
     (pack(b"beneficiary"), STRONG),
@@ -81,12 +84,12 @@ const CUES: &[(u128, u8)] = &[
     (pack(b"county"), LOC),
     (pack(b"customer"), STRONG),
     (pack(b"customers"), STRONG),
-    (pack(b"dear"), STRONG),
+    (pack(b"dear"), STRONG | TITLE),
     (pack(b"deliver"), LOC),
     (pack(b"delivery"), LOC),
     (pack(b"destination"), LOC),
     (pack(b"doctor"), STRONG),
-    (pack(b"dr"), STRONG),
+    (pack(b"dr"), STRONG | TITLE),
     (pack(b"driver"), STRONG),
     (pack(b"employee"), STRONG),
     (pack(b"employees"), STRONG),
@@ -108,11 +111,11 @@ const CUES: &[(u128, u8)] = &[
     (pack(b"location"), LOC),
     (pack(b"member"), STRONG),
     (pack(b"members"), STRONG),
-    (pack(b"miss"), STRONG),
-    (pack(b"mr"), STRONG),
-    (pack(b"mrs"), STRONG),
-    (pack(b"ms"), STRONG),
-    (pack(b"mx"), STRONG),
+    (pack(b"miss"), STRONG | TITLE),
+    (pack(b"mr"), STRONG | TITLE),
+    (pack(b"mrs"), STRONG | TITLE),
+    (pack(b"ms"), STRONG | TITLE),
+    (pack(b"mx"), STRONG | TITLE),
     (pack(b"name"), STRONG),
     (pack(b"near"), LOC),
     (pack(b"nurse"), STRONG),
@@ -130,7 +133,7 @@ const CUES: &[(u128, u8)] = &[
     (pack(b"person"), STRONG),
     (pack(b"physician"), STRONG),
     (pack(b"place"), LOC),
-    (pack(b"prof"), STRONG),
+    (pack(b"prof"), STRONG | TITLE),
     (pack(b"profile"), STRONG),
     (pack(b"profiles"), STRONG),
     (pack(b"province"), LOC),
@@ -156,6 +159,7 @@ const CUES: &[(u128, u8)] = &[
     (pack(b"travel"), LOC),
     (pack(b"traveler"), STRONG),
     (pack(b"traveller"), STRONG),
+    (pack(b"u"), STRONG),
     (pack(b"user"), STRONG),
     (pack(b"username"), STRONG),
     (pack(b"users"), STRONG),
@@ -216,6 +220,11 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             if f & STOP != 0 {
                 return None;
             }
+            // A multi-word place (San Francisco, New York) or a known
+            // organisation (Morgan Stanley) is not a name.
+            if place_len(w, i) >= 2 || is_org(w, i) {
+                return None;
+            }
             let nx = nx?;
             // Last, First
             if nx.gap == Gap::Comma && f & LAST != 0 && capital(nx.shape) {
@@ -265,8 +274,17 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
                 return None;
             }
             let g = w.flags(i + 1);
-            if g & LAST != 0 && g & STOP == 0 {
+            if g & STOP != 0 {
+                return None;
+            }
+            if g & LAST != 0 {
                 out.push(hit(w, i, i + 1, EntityType::Person, 750)?);
+                return Some(i + 2);
+            }
+            // `F. Unknown` (a spaced initial before an unknown capitalised word).
+            let long = w.w.get(i + 1).is_some_and(|y| y.e - y.s >= 3);
+            if nx.gap == Gap::DotSpace && long && place_len(w, i + 1) == 0 && !w.after(i + 1).is_ascii_digit() {
+                out.push(hit(w, i, i + 1, EntityType::Person, 600)?);
                 return Some(i + 2);
             }
             None
@@ -334,6 +352,9 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     if !keyed && !spaced {
         return None;
     }
+    if is_org(w, i + 1) {
+        return None;
+    }
     // A full pattern right after the cue (`Patient: Garcia, Maria`) wins.
     let before = out.len();
     if let Some(r) = pattern_at(w, i + 1, out) {
@@ -369,7 +390,11 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         if !ok_shape || f & STOP != 0 || (y.shape != Shape::Initial && y.e - y.s < 2) {
             break;
         }
-        if !keyed && is_place(w, j, 1) && f & (FIRST | LAST) == 0 {
+        if !keyed && place_len(w, j) > 0 && (weak || f & (FIRST | LAST) == 0) {
+            break;
+        }
+        // An all-caps word is an acronym (SSN, API) unless it is a known name.
+        if y.shape == Shape::Upper && f & (FIRST | LAST) == 0 {
             break;
         }
         if (f & FIRST != 0 && f & FIRST_AMB == 0) || (f & LAST != 0 && f & LAST_WL == 0) {
@@ -378,7 +403,7 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         if f & (FIRST | LAST) != 0 {
             any_name = true;
         }
-        if capital(y.shape) {
+        if capital(y.shape) || y.shape == Shape::Initial {
             cap_words += 1;
         }
         end = Some(j);
@@ -390,6 +415,11 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     }
     let words = end - i;
     let score = if strong {
+        // In free text a lone unknown word after `patient`/`customer` is more
+        // often a product word (Customer Success) than a name; titles differ.
+        if !keyed && !support && words == 1 && cue & TITLE == 0 {
+            return None;
+        }
         if support { 850 } else { 650 }
     } else if cap_words == words && words >= 2 && (support || any_name) {
         800
@@ -400,6 +430,21 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     };
     out.push(hit(w, i + 1, end, EntityType::Person, score)?);
     Some(end + 1)
+}
+
+/// True when words `i` and `i + 1` name a known organisation or product.
+fn is_org(w: &Words<'_>, i: usize) -> bool {
+    let mut buf = [0u8; KEY_MAX];
+    let Some(n) = w.key(i, &mut buf) else { return false };
+    let Some(y) = w.w.get(i + 1) else { return false };
+    if !matches!(y.gap, Gap::Space | Gap::Join(b'-')) || n + 1 + (y.e - y.s) > KEY_MAX {
+        return false;
+    }
+    let mut b2 = [0u8; KEY_MAX];
+    let Some(m) = w.key(i + 1, &mut b2) else { return false };
+    buf[n] = b' ';
+    buf[n + 1..n + 1 + m].copy_from_slice(&b2[..m]);
+    gz::ORGS.contains(&buf[..n + 1 + m])
 }
 
 /// Length (in words) of the longest place name starting at word `i` (up to 5
@@ -471,6 +516,12 @@ fn place_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     if ambiguous && !(cue || paired || upper3) {
         return None;
     }
+    // A one-word place right before another capitalised word names an
+    // organisation (Lincoln Financial, Boston Scientific) unless a cue says
+    // otherwise.
+    if n == 1 && !cue && !paired && w.w.get(i + 1).is_some_and(|y| y.gap == Gap::Space && capital(y.shape)) {
+        return None;
+    }
     // A single capitalised word that is only a stop word is not a place.
     if n == 1 && w.flags(i) & STOP != 0 && !cue {
         return None;
@@ -502,6 +553,13 @@ mod tests {
         assert_eq!(found("May 2024 report"), []);
         assert_eq!(found("Will deliver by Friday"), []);
         assert_eq!(found("Grant access to the API"), []);
+    }
+
+    #[test]
+    fn cue_table_is_sorted() {
+        assert!(CUES.windows(2).all(|p| p[0].0 < p[1].0));
+        assert_eq!(cue_bits(b"u"), STRONG);
+        assert_eq!(cue_bits(b"in"), LOC);
     }
 
     #[test]

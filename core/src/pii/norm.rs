@@ -196,7 +196,8 @@ fn plus_is_space(b: &[u8], i: usize) -> bool {
     while r < b.len() && !matches!(b[r], b'&' | b'#' | b' ') {
         r += 1;
     }
-    !b[l..r].contains(&b'@')
+    let v = &b[l..r];
+    !(v.contains(&b'@') || v.windows(3).any(|w| w.eq_ignore_ascii_case(b"%40")) || v.windows(5).any(|w| w.eq_ignore_ascii_case(b"%2540")))
 }
 
 /// Copies normalised bytes `[a, b)` of `n` unchanged (a and b are char boundaries).
