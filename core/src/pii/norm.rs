@@ -185,15 +185,17 @@ fn percent_layer(n: &Norm<'_>, plus_as_space: bool) -> Norm<'static> {
 /// A `+` reads as a space only inside a query value (`key=a+b`) that holds no
 /// `@` (so `john+tag@example.com` keeps its plus).
 fn plus_is_space(b: &[u8], i: usize) -> bool {
+    // Bounded both ways so a long value cannot make this quadratic.
+    const REACH: usize = 256;
     let mut l = i;
-    while l > 0 && !matches!(b[l - 1], b'=' | b'&' | b'?' | b'/' | b' ' | b'#') {
+    while l > 0 && i - l < REACH && !matches!(b[l - 1], b'=' | b'&' | b'?' | b'/' | b' ' | b'#') {
         l -= 1;
     }
     if l == 0 || b[l - 1] != b'=' {
         return false;
     }
     let mut r = i;
-    while r < b.len() && !matches!(b[r], b'&' | b'#' | b' ') {
+    while r < b.len() && r - i < REACH && !matches!(b[r], b'&' | b'#' | b' ') {
         r += 1;
     }
     let v = &b[l..r];
