@@ -399,13 +399,21 @@ pub fn redact_json(value: &Value, cfg: &PiiConfig) -> Result<(Value, Vec<Finding
 }
 
 /// Like [`redact_json`], with the JSON Pointer (RFC 6901) of the string each
-/// finding is in. The configured action applies: `warn` returns the value
-/// unchanged, `block` fails with [`Code::PiiBlocked`] on any finding.
+/// finding is in (`""` when `value` itself is the string).
 pub fn redact_json_paths(value: &Value, cfg: &PiiConfig) -> Result<(Value, Vec<(String, Finding)>), Code> {
     let mut nodes = 0usize;
     let mut all = Vec::new();
     let mut path = String::new();
     let v = walk(value, cfg, 0, &mut nodes, &mut path, &mut all)?;
+    Ok((v, all))
+}
+
+/// Carries out `cfg.action` on a JSON value, like [`apply`] on a string:
+/// `redact` gives [`redact_json_paths`]' result, `warn` the value unchanged
+/// with the findings, and `block` fails with [`Code::PiiBlocked`] when
+/// anything is found. Caps apply in every mode.
+pub fn apply_json(value: &Value, cfg: &PiiConfig) -> Result<(Value, Vec<(String, Finding)>), Code> {
+    let (v, all) = redact_json_paths(value, cfg)?;
     match cfg.action {
         PiiAction::Redact => Ok((v, all)),
         PiiAction::Warn => Ok((value.clone(), all)),

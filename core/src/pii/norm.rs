@@ -98,7 +98,7 @@ pub(crate) fn normalize(text: &str) -> Norm<'_> {
     }
     let mut decoded_non_ascii = false;
     for round in 0..2 {
-        if !has_percent_escape(cur.text.as_bytes()) && !(round == 0 && plus) {
+        if !has_percent_escape(cur.text.as_bytes()) && (round != 0 || !plus) {
             break;
         }
         cur = percent_layer(&cur, round == 0);
