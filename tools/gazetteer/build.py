@@ -204,7 +204,11 @@ def main():
     dictionary = words()
     first = [n for n in census("dist.female.first") + census("dist.male.first") if n.isalpha()]
     last = [n for n in census("dist.all.last")[:TOP_SURNAMES] if n.isalpha() and len(n) >= 2]
-    stop = set(STOP)
+    # Names that are also months or common words (May, Grant, June) stay first
+    # names, marked ambiguous, rather than stop words: with context ("for
+    # Grant Smith") they are names.
+    census_first = set(first)
+    stop = set(STOP) - (set(EXTRA_AMBIGUOUS) & census_first)
     first = [n for n in first if n not in stop or n in FIRST_NOT_AMBIGUOUS]
     last = [n for n in last if n not in stop]
     keep = set(FIRST_NOT_AMBIGUOUS)
