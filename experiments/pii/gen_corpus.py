@@ -385,7 +385,27 @@ def text_field(g, field, cat, pii):
         return b
     if pii == "PERSON":
         f, l = g.name()
-        form = g.pick(["for", "pair", "last-first", "initial", "dr", "patient", "requested-by"])
+        form = g.pick(["for", "pair", "last-first", "initial", "dr", "patient", "requested-by",
+                       # forms the rules were not written for (added after the first evaluation)
+                       "possessive", "leading", "cc", "lowercase"])
+        if form == "possessive":
+            b.add(" - ")
+            b.pii(f"{f} {l}", "PERSON", form)
+            b.add("'s records")
+            return b
+        if form == "leading":
+            b.text = ""
+            b.pii(f"{f} {l}", "PERSON", form)
+            b.add(": " + g.fill(g.pick(DESCRIPTIONS[cat] if field == "description" else REASONS)).lower())
+            return b
+        if form == "cc":
+            b.add(", cc ")
+            b.pii(f"{f} {l}", "PERSON", form)
+            return b
+        if form == "lowercase":
+            b.add(" for ")
+            b.pii(f"{f} {l}".lower(), "PERSON", form)
+            return b
         if form == "for":
             b.add(" for ")
             b.pii(f"{f} {l}", "PERSON", form)

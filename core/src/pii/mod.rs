@@ -1,9 +1,12 @@
 //! PII detection and redaction for payment metadata.
 //!
-//! [`scan`] finds personal data in one metadata string, [`redact`] replaces
-//! it with a template, [`apply`] carries out the configured [`PiiAction`], and
-//! [`redact_json`] does the same for every string inside a JSON value (such as
-//! `extra`). [`api_call`] is the JSON façade for the `pii.*` operations.
+//! [`scan`] finds personal data in one metadata string and [`redact`]
+//! replaces it with the template (idempotently); [`redact_json`] and
+//! [`redact_json_paths`] do the same for every string inside a JSON value
+//! (such as `extra` or the v2 `resource` echo). [`apply`] and [`apply_json`]
+//! carry out the configured [`PiiAction`] (redact, warn, or block with
+//! [`Code::PiiBlocked`]). [`api_call`] is the JSON façade for the `pii.*`
+//! operations; [`config_from_json`] reads the optional settings it takes.
 //!
 //! How a string is scanned:
 //! 1. It is normalised for matching only (`norm`): Cf characters dropped,

@@ -336,7 +336,11 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     // Cheap shape checks before the cue lookup.
     let first = *w.w.get(i + 1)?;
     let spaced = matches!(first.gap, Gap::Space | Gap::DotSpace);
-    if !(first.gap == Gap::Key || (spaced && matches!(first.shape, Shape::Title | Shape::Upper | Shape::Initial))) {
+    let capital_next = matches!(first.shape, Shape::Title | Shape::Upper | Shape::Initial);
+    // A lower-case word after a short cue may start `for john smith`; after
+    // longer words the lookup is not worth it.
+    let short_cue = w.w.get(i).is_some_and(|x| x.e - x.s <= 7);
+    if !(first.gap == Gap::Key || (spaced && (capital_next || (short_cue && first.shape == Shape::Lower)))) {
         return None;
     }
     if w.w.get(i).is_none_or(|x| x.e - x.s > 16) {
@@ -354,6 +358,20 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     }
     if is_org(w, i + 1) {
         return None;
+    }
+    // Lower-case `first last` after a cue in free text: both from the gazetteer.
+    if spaced && first.shape == Shape::Lower {
+        let second = *w.w.get(i + 2)?;
+        let f = w.flags(i + 1);
+        if second.gap != Gap::Space || second.shape != Shape::Lower || f & FIRST == 0 || f & (FIRST_AMB | STOP) != 0 {
+            return None;
+        }
+        let g = w.flags(i + 2);
+        if g & LAST == 0 || g & STOP != 0 || w.after(i + 2).is_ascii_digit() {
+            return None;
+        }
+        out.push(hit(w, i + 1, i + 2, EntityType::Person, 700)?);
+        return Some(i + 3);
     }
     // A full pattern right after the cue (`Patient: Garcia, Maria`) wins.
     let before = out.len();
