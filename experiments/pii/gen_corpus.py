@@ -254,6 +254,8 @@ class Gen:
 def obfuscate_email(g, e):
     """Returns (surface text, form)."""
     form = g.pick(["plain"] * 6 + ["percent", "double", "html", "fullwidth", "zw", "cyrillic", "bidi"])
+    if form == "plain":
+        return e, form
     if form == "percent":
         return e.replace("@", "%40"), form
     if form == "double":

@@ -139,7 +139,8 @@ def write_report(corpus, rust, base, rs, bs, hard):
         "",
         *fmt_rows(rrows),
         "",
-        f"Latency per triple (3 strings; mean of {REPS} repetitions per triple, then across triples): "
+        f"Latency per triple (3 strings; per triple the median of 5 batch means over {REPS} repetitions; "
+        "then median and p95 across triples; other sessions may load this 2-core machine): "
         f"scan median {statistics.median(scan_ns) / 1000:.2f} µs, p95 {pct(scan_ns, 0.95) / 1000:.2f} µs; "
         f"redact median {statistics.median(red_ns) / 1000:.2f} µs, p95 {pct(red_ns, 0.95) / 1000:.2f} µs.",
         "",
