@@ -167,6 +167,8 @@ negatives = [
     none("Rust path is not IPv6", "std::collections::HashMap"),
     none("git-style user@host without a dot", "ssh deploy@localhost"),
     none("npm scoped package with a version", "@scope/pkg@1.2.3"),
+    none("IPv4 host of a resource URL is the server, not personal data", "http://127.0.0.1:4021/weather"),
+    none("IPv6 host of a resource URL", "https://[2001:db8::1]:8443/api"),
     none("Cyrillic word that is not PII", "\u0437\u0430\u043f\u0440\u043e\u0441 \u0434\u0430\u043d\u043d\u044b\u0445"),
 ]
 
@@ -196,10 +198,10 @@ positives = [
     scan("IBAN France grouped", "FR14 2004 1010 0505 0001 3M02 606", [("IBAN_CODE", "FR14 2004 1010 0505 0001 3M02 606")]),
     scan("IBAN Netherlands compact", "NL91ABNA0417164300", [("IBAN_CODE", "NL91ABNA0417164300")]),
     scan("IPv4", "client 203.0.113.42 connected", [("IP_ADDRESS", "203.0.113.42")]),
-    scan("IPv4 with port", "http://192.168.1.20:8080/x", [("IP_ADDRESS", "192.168.1.20")]),
+    scan("IPv4 in a query value", "http://api.example.com/x?client=192.168.1.20", [("IP_ADDRESS", "192.168.1.20")]),
     scan("IPv6 compressed", "from 2001:db8::8a2e:370:7334", [("IP_ADDRESS", "2001:db8::8a2e:370:7334")]),
     scan("IPv6 full", "2001:0db8:85a3:0000:0000:8a2e:0370:7334", [("IP_ADDRESS", "2001:0db8:85a3:0000:0000:8a2e:0370:7334")]),
-    scan("IPv6 bracketed with port", "http://[fe80::1]:443/", [("IP_ADDRESS", "fe80::1")]),
+    scan("IPv6 bracketed with port in text", "peer [fe80::1]:443 connected", [("IP_ADDRESS", "fe80::1")]),
     scan("IPv4-mapped IPv6", "::ffff:192.0.2.128", [("IP_ADDRESS", "::ffff:192.0.2.128")]),
     scan("capitalised First Last", "Invoice for John Smith", [("PERSON", "John Smith")]),
     scan("First M. Last", "signed by Mary J. Watson", [("PERSON", "Mary J. Watson")]),
@@ -271,6 +273,18 @@ config = [
 ]
 
 # ------------------------------------------------------------------ JSON
+V1_CHALLENGE = {"x402Version": 1, "error": "X-PAYMENT header is required", "accepts": [{
+    "scheme": "exact", "network": "base-sepolia", "maxAmountRequired": "10000",
+    "asset": "0x036CbD53842c5426634e7929541eC2318f3dCF7e", "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
+    "resource": "https://api.example.com/premium-data", "description": "Access to premium market data",
+    "mimeType": "application/json", "outputSchema": None, "maxTimeoutSeconds": 60,
+    "extra": {"name": "USDC", "version": "2"}}]}
+V2_CHALLENGE = {"x402Version": 2, "error": "Payment required", "resource": {
+    "url": "http://127.0.0.1:4021/weather", "description": "Weather data", "mimeType": "application/json"},
+    "accepts": [{"scheme": "exact", "network": "eip155:84532", "amount": "1000",
+                 "asset": "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+                 "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", "maxTimeoutSeconds": 300,
+                 "extra": {"name": "USDC", "version": "2"}}]}
 nested = {"order": {"buyer": "alice@example.com", "note": "ship to Berlin"},
           "items": [{"sku": "A-1", "memo": "SSN 123-45-6789"}, 42, True, None],
           "alice@example.com": "key kept"}
@@ -309,6 +323,15 @@ json_cases = [
     case("warn action inside JSON keeps the value", {"value": {"s": "alice@example.com"}, "action": "warn"},
          {"value": {"s": "alice@example.com"}, "entities": [{"entity_type": "EMAIL_ADDRESS"}]}, flags=["Json"]),
     case("missing value is invalid input", {"text": "x"}, code="invalid-input", flags=["Json"]),
+    case("a real x402 v1 challenge has no personal data", {"value": V1_CHALLENGE},
+         {"value": V1_CHALLENGE, "entities": []}, flags=["Json", "Negative"]),
+    case("a real x402 v2 challenge (loopback resource host) has no personal data", {"value": V2_CHALLENGE},
+         {"value": V2_CHALLENGE, "entities": []}, flags=["Json", "Negative"]),
+    case("PII in extra and the v2 resource echo is redacted", {"value": {
+        "resource": {"url": "https://api.example.com/u/alice%40example.com", "description": "Report for John Smith"},
+        "extra": {"note": "call +44 20 7946 0958", "name": "USDC"}}},
+         {"value": {"resource": {"url": f"https://api.example.com/u/{R}", "description": f"Report for {R}"},
+                    "extra": {"note": f"call {R}", "name": "USDC"}}}, flags=["Json"]),
 ]
 
 FLAGS = {

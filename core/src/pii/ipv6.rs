@@ -43,7 +43,7 @@ pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
         while s < e && b[s] == b'.' {
             s += 1;
         }
-        if valid(&b[s..e]) {
+        if valid(&b[s..e]) && !super::numeric::url_host(b, s) {
             out.push(Hit::new(EntityType::IpAddress, s, e, 900));
         }
     }
