@@ -82,6 +82,7 @@ time to today token top total track trade training transfer trial tue tuesday tv
 unit unlimited up update upgrade upload usage use user users value via video view
 vip voice wallet watch weather web wed wednesday week weekly west what when with
 work world year yearly your
+sir madam maam team everyone friends colleagues customers valued anonymous unknown guest admin
 """.split()
 
 # Well-known organisations and products whose names look like "First Last"

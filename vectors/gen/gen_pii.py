@@ -152,6 +152,7 @@ negatives = [
     none("place inside an organisation name", "Lincoln Financial rates"),
     none("product words after a cue word", "Customer Success plan; Patient Portal v2"),
     none("acronym after a cue word", "member SSN lookup"),
+    none("salutation is not a name", "Dear Sir, Hi Team, Hello Madam"),
     none("Luhn-invalid card", "card 4111 1111 1111 1112"),
     none("SSN with area 000", "SSN 000-12-3456"),
     none("SSN with area 666", "SSN 666-12-3456"),
