@@ -34,3 +34,8 @@ vectors-check:
 ## bench: criterion benchmarks of the core
 bench:
 	$(CARGO) bench -p presidio-x402-core --bench decision
+
+## pii-eval: PII corpus, precision/recall/F1 and latency vs presidio-hardened-x402 0.3.0 -> experiments/results/pii.md
+.PHONY: pii-eval
+pii-eval: setup-rust
+	$(PYTHON) experiments/pii/run.py
