@@ -31,9 +31,9 @@ vectors-check:
 	@git diff --exit-code --stat -- vectors/ || { echo "vectors/ differ from their generators: run 'make vectors' and commit" >&2; exit 1; }
 	@test -z "$$(git ls-files --others --exclude-standard vectors/)" || { echo "untracked vector files:" >&2; git ls-files --others --exclude-standard vectors/ >&2; exit 1; }
 
-## bench: criterion benchmarks of the core
+## bench: criterion benchmarks of the core (decision path, audit/MPA, PII)
 bench:
-	$(CARGO) bench -p presidio-x402-core --bench decision
+	$(CARGO) bench -p presidio-x402-core --bench decision --bench audit_mpa --bench pii
 
 ## pii-eval: PII corpus, precision/recall/F1 and latency vs presidio-hardened-x402 0.3.0 -> experiments/results/pii.md
 .PHONY: pii-eval
