@@ -116,18 +116,18 @@ impl Host {
 
     /// `call(op, input)`; a trap panics (the component must never trap).
     pub fn call(&mut self, op: &str, input: &str) -> Result<String, &'static str> {
-        let r = self.api().call_call(&mut self.store, op, input).unwrap_or_else(|t| trap("call", op, &t));
+        let r = self.bindings.presidio_x402_api().call_call(&mut self.store, op, input).unwrap_or_else(|t| trap("call", op, &t));
         r.map_err(code_name)
     }
 
     /// `operations()`.
     pub fn operations(&mut self) -> Vec<String> {
-        self.api().call_operations(&mut self.store).unwrap_or_else(|t| trap("operations", "", &t))
+        self.bindings.presidio_x402_api().call_operations(&mut self.store).unwrap_or_else(|t| trap("operations", "", &t))
     }
 
     /// `guard.create(config)`: the guard handle or the config errors as `(path, code)`.
     pub fn create(&mut self, config: &str) -> Result<ResourceAny, Vec<(String, &'static str)>> {
-        let r = self.api().guard().call_create(&mut self.store, config).unwrap_or_else(|t| trap("create", config, &t));
+        let r = self.bindings.presidio_x402_api().guard().call_create(&mut self.store, config).unwrap_or_else(|t| trap("create", config, &t));
         r.map_err(|es| es.into_iter().map(|e| (e.path, code_name(e.code))).collect())
     }
 
@@ -138,23 +138,24 @@ impl Host {
 
     /// `guard.load-state`.
     pub fn load_state(&mut self, g: ResourceAny, state: &str) -> Result<(), &'static str> {
-        let r = self.api().guard().call_load_state(&mut self.store, g, state).unwrap_or_else(|t| trap("load-state", state, &t));
+        let r = self.bindings.presidio_x402_api().guard().call_load_state(&mut self.store, g, state).unwrap_or_else(|t| trap("load-state", state, &t));
         r.map_err(code_name)
     }
 
     /// `guard.state`.
     pub fn state(&mut self, g: ResourceAny) -> String {
-        self.api().guard().call_state(&mut self.store, g).unwrap_or_else(|t| trap("state", "", &t))
+        self.bindings.presidio_x402_api().guard().call_state(&mut self.store, g).unwrap_or_else(|t| trap("state", "", &t))
     }
 
     /// `guard.approvers-json`.
     pub fn approvers_json(&mut self, g: ResourceAny) -> Option<String> {
-        self.api().guard().call_approvers_json(&mut self.store, g).unwrap_or_else(|t| trap("approvers-json", "", &t))
+        self.bindings.presidio_x402_api().guard().call_approvers_json(&mut self.store, g).unwrap_or_else(|t| trap("approvers-json", "", &t))
     }
 
     /// `guard.assess`.
     pub fn assess(&mut self, g: ResourceAny, ctx: &wit::PaymentContext, replay_key: &[u8]) -> wit::Assessment {
-        self.api()
+        self.bindings
+            .presidio_x402_api()
             .guard()
             .call_assess(&mut self.store, g, ctx, replay_key)
             .unwrap_or_else(|t| trap("assess", &format!("{ctx:?}"), &t))
@@ -171,7 +172,8 @@ impl Host {
         now_ms: u64,
     ) -> Result<wit::Decision, &'static str> {
         let r = self
-            .api()
+            .bindings
+            .presidio_x402_api()
             .guard()
             .call_finalize(&mut self.store, g, id, io, audit_key, head, now_ms)
             .unwrap_or_else(|t| trap("finalize", &format!("{io:?}"), &t));
@@ -189,7 +191,8 @@ impl Host {
         now_ms: u64,
     ) -> Result<wit::Decision, &'static str> {
         let r = self
-            .api()
+            .bindings
+            .presidio_x402_api()
             .guard()
             .call_settle(&mut self.store, g, id, outcome, audit_key, head, now_ms)
             .unwrap_or_else(|t| trap("settle", &format!("{outcome:?}"), &t));

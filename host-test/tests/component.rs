@@ -40,10 +40,10 @@ fn wit_error_codes_are_the_core_codes() {
     // 3. The built component's own type information.
     let ty = ht::component().component_type();
     let (_, item) = ty.exports(ht::engine()).next().expect("one export");
-    let ComponentItem::ComponentInstance(inst) = item else { panic!("the export is an instance") };
+    let ComponentItem::ComponentInstance(inst) = item.ty else { panic!("the export is an instance") };
     let describe = inst
         .exports(ht::engine())
-        .find_map(|(n, i)| match i {
+        .find_map(|(n, i)| match i.ty {
             ComponentItem::ComponentFunc(f) if n == "describe" => Some(f),
             _ => None,
         })
@@ -55,7 +55,7 @@ fn wit_error_codes_are_the_core_codes() {
     // 4. Each code crosses into the guest and back to the same core code.
     let mut h = Host::new();
     for (c, code) in codes.iter().zip(Code::ALL) {
-        let d = h.api().call_describe(&mut h.store, *c).expect("no trap");
+        let d = h.bindings.presidio_x402_api().call_describe(&mut h.store, *c).expect("no trap");
         assert_eq!(d, code.describe(), "{}", code.as_str());
     }
 }

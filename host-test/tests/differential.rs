@@ -23,9 +23,9 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
 const FIXED_SEED: u64 = 0x5eed_0402;
-const CALL_CASES: usize = 6000;
-const FLOW_CASES: usize = 500;
-const FREE_CASES: usize = 2500;
+const CALL_CASES: usize = 15_000;
+const FLOW_CASES: usize = 1500;
+const FREE_CASES: usize = 5000;
 
 fn random_seed() -> u64 {
     match std::env::var("PRESIDIO_X402_SEED") {
@@ -101,7 +101,10 @@ fn shown(s: &str) -> String {
 fn call_case(rng: &mut Rng, corpus: &[(String, Value)], pii_lines: &[String]) -> (String, String) {
     let ops = api::OPERATIONS;
     match rng.below(40) {
-        0 => (gen::mutate_text(rng, rng.clone().pick(ops)), gen::json_value(rng, 4).to_string()),
+        0 => {
+            let op = *rng.pick(ops);
+            (gen::mutate_text(rng, op), gen::json_value(rng, 4).to_string())
+        }
         1 | 2 => (rng.pick(ops).to_string(), gen::json_value(rng, 5).to_string()),
         3 => (rng.pick(ops).to_string(), gen::string(rng)),
         4 => {
@@ -294,7 +297,10 @@ fn host_results(rng: &mut Rng, cfg: &Value, req: Option<&ApprovalRequest>) -> wi
         webhook_answers.push(wit::WebhookAnswer {
             approver_id: gen::string(rng),
             status: rng.next_u64() as u16,
-            body: rng.bytes(rng.below(64)),
+            body: {
+                let n = rng.below(64);
+                rng.bytes(n)
+            },
             hmac: Some(gen::string(rng)),
             timed_out: false,
         });
@@ -304,8 +310,14 @@ fn host_results(rng: &mut Rng, cfg: &Value, req: Option<&ApprovalRequest>) -> wi
 
 fn key(rng: &mut Rng, good: &[u8; 32]) -> Vec<u8> {
     match rng.below(12) {
-        0 => rng.bytes(rng.below(16)),
-        1 => rng.bytes(16 + rng.below(100)),
+        0 => {
+            let n = rng.below(16);
+            rng.bytes(n)
+        }
+        1 => {
+            let n = 16 + rng.below(100);
+            rng.bytes(n)
+        }
         _ => good.to_vec(),
     }
 }
@@ -362,7 +374,11 @@ fn flow_differential(seed: u64, n: usize) -> usize {
                     "assess"
                 }
                 5..=7 => {
-                    let id = if !ids.is_empty() && rng.chance(7, 8) { *rng.pick(&ids) } else { rng.next_u64() % 8 };
+                    let id = match (ids.last(), rng.below(8)) {
+                        (Some(&last), 0..=3) => last,
+                        (Some(_), 4..=6) => *rng.pick(&ids),
+                        _ => rng.next_u64() % 8,
+                    };
                     let req = ng.assessment(id).and_then(|a| a.approval.clone());
                     let io = host_results(&mut rng, &cfg_v, req.as_ref());
                     let ak = key(&mut rng, &audit_key);
