@@ -61,9 +61,11 @@ component: setup-rust
 	@echo "component: $(COMPONENT_OUT) ($$(wc -c < $(COMPONENT_OUT)) bytes, sha256 $$(sha256sum $(COMPONENT_OUT) | cut -c1-16))"
 
 ## test-component: build the component, then run every vector, the differential test and the import/size checks in wasmtime
+# Profile `host` = release without whole-program LTO (see Cargo.toml): `--release` works
+# too, but each test binary's link then re-optimises all of wasmtime (minutes).
 test-component: component
-	$(CARGO) test -p presidio-x402-host-test --release
+	$(CARGO) test -p presidio-x402-host-test --profile host
 
 ## bench-component: per-decision cost through wasmtime next to the native core
 bench-component: component
-	$(CARGO) bench -p presidio-x402-host-test --bench component
+	$(CARGO) bench -p presidio-x402-host-test --profile host --bench component
