@@ -229,8 +229,10 @@ impl MpaConfig {
             }
             Some(Value::Number(n)) if n.as_u64().is_some() || n.as_i64().is_some() => {
                 let t = n.as_u64().unwrap_or(0);
-                let count = approvers.as_ref().map_or(usize::MAX, |(len, _)| *len);
-                if t == 0 || t > count as u64 {
+                // Without a valid approver list, only the absolute bound applies;
+                // comparing in u64 keeps 32- and 64-bit builds identical.
+                let count = approvers.as_ref().map_or(MAX_APPROVERS as u64, |(len, _)| *len as u64);
+                if t == 0 || t > count {
                     errs.push(ConfigError::new(p("threshold"), Code::ConfigBadThreshold));
                 }
                 usize::try_from(t).unwrap_or(0)
