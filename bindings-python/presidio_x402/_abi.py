@@ -66,6 +66,24 @@ _K = {
 _BOOL = ffi.WASMTIME_COMPONENT_BOOL
 
 
+_vec_t = ffi.wasm_byte_vec_t
+_vec_uninit = ffi.wasm_byte_vec_new_uninitialized
+_memmove = ctypes.memmove
+
+
+def _bytes_vec(b: bytes) -> Any:
+    """A new C byte vector holding ``b`` (one allocation, one copy)."""
+    vec = _vec_t()
+    _vec_uninit(byref(vec), len(b))
+    if b:
+        _memmove(vec.data, b, len(b))
+    return vec
+
+
+def _str_vec(s: str) -> Any:
+    return _bytes_vec(s.encode("utf-8"))
+
+
 def _clear(v: Any) -> None:
     """Marks a lifted (moved-out) slot as a plain bool so deleting its parent frees nothing twice."""
     v.kind = _BOOL
@@ -82,7 +100,7 @@ def compile_type(ty: Any) -> Tuple[Lower, Lift]:
     """Returns ``(lower, lift)`` closures for a wasmtime component ``ValType``."""
     if isinstance(ty, String):
         kind = ffi.WASMTIME_COMPONENT_STRING
-        str_to_capi, to_str, vec_delete = ffi.str_to_capi, ffi.to_str, ffi.wasm_byte_vec_delete
+        str_to_capi, to_str, vec_delete = _str_vec, ffi.to_str, ffi.wasm_byte_vec_delete
 
         def lower_s(store: Any, v: Any, c: Any) -> None:
             if not isinstance(v, str):
@@ -122,7 +140,7 @@ def compile_type(ty: Any) -> Tuple[Lower, Lift]:
             if v not in names:
                 raise ValueError("not a case of this enum")
             c.kind = kind
-            c.of.enumeration = ffi.str_to_capi(v)
+            c.of.enumeration = _str_vec(v)
 
         def lift_e(c: Any) -> Any:
             s = ffi.to_str(c.of.enumeration)
@@ -219,7 +237,7 @@ def _list_conv(ty: ListType) -> Tuple[Lower, Lift]:
 
 def _record_conv(ty: RecordType) -> Tuple[Lower, Lift]:
     kind = ffi.WASMTIME_COMPONENT_RECORD
-    fields = [(name, name.replace("-", "_"), *compile_type(t)) for name, t in ty.fields]
+    fields = [(name.encode("utf-8"), name.replace("-", "_"), *compile_type(t)) for name, t in ty.fields]
     n = len(fields)
 
     def lower(store: Any, v: Any, c: Any) -> None:
@@ -231,7 +249,7 @@ def _record_conv(ty: RecordType) -> Tuple[Lower, Lift]:
             for name, pyname, lo, _ in fields:
                 d = raw.data[i]
                 lo(store, get(pyname), d.val)
-                d.name = ffi.str_to_capi(name)
+                d.name = _bytes_vec(name)
                 i += 1
         except BaseException:
             for j in range(i, n):
@@ -350,7 +368,7 @@ def _variant_conv(ty: VariantType) -> Tuple[Lower, Lift]:
             raise ValueError("not a case of this variant")
         conv = cases[tag]
         c.kind = kind
-        c.of.variant.discriminant = ffi.str_to_capi(tag)
+        c.of.variant.discriminant = _str_vec(tag)
         c.of.variant.val = None if conv is None else _box(store, conv[0], payload)
 
     def lift(c: Any) -> Any:
