@@ -12,7 +12,7 @@ demo: setup-rust
 	$(CARGO) run --quiet --release -p presidio-x402-core --example demo
 
 ## test: every test
-test: setup-rust vectors-check test-core
+test: setup-rust vectors-check test-core test-js
 
 setup-rust:
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install rustup first" >&2; exit 1; }
@@ -34,3 +34,49 @@ vectors-check:
 ## bench: criterion benchmarks of the core
 bench:
 	$(CARGO) bench -p presidio-x402-core --bench decision
+
+# ---- npm package (bindings-js) ------------------------------------------------
+WBG_VERSION := 0.2.130
+WBG_ROOT := $(CURDIR)/.cache/cargo-bin-root
+WASM_BINDGEN := $(WBG_ROOT)/bin/wasm-bindgen
+JS_DIR := bindings-js
+JS_PACK_DIR := $(CURDIR)/.cache/js
+JS_TARBALL := $(JS_PACK_DIR)/presidio-hardened-x402-0.1.0.tgz
+NPM ?= npm
+
+.PHONY: js-package test-js js-tools js-browser-deps bench-js
+
+## js-tools: the wasm32 target and the pinned wasm-bindgen CLI (repo-local, in .cache/)
+js-tools: setup-rust
+	@rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@if ! [ -x "$(WASM_BINDGEN)" ] || ! "$(WASM_BINDGEN)" --version | grep -q "$(WBG_VERSION)"; then \
+	  echo "installing wasm-bindgen-cli $(WBG_VERSION) into $(WBG_ROOT) (about 4 min)"; \
+	  $(CARGO) install wasm-bindgen-cli --version $(WBG_VERSION) --root "$(WBG_ROOT)"; fi
+	@command -v node >/dev/null || { echo "node not found: install Node.js 20+" >&2; exit 1; }
+
+## js-package: the glue crate (its own cargo invocation) -> wasm-bindgen --target web -> tsc -> npm pack
+js-package: js-tools
+	$(CARGO) build -p presidio-x402-js --target wasm32-unknown-unknown --release
+	rm -rf $(JS_DIR)/src/wasm $(JS_DIR)/dist
+	"$(WASM_BINDGEN)" --target web --out-dir $(JS_DIR)/src/wasm target/wasm32-unknown-unknown/release/presidio_x402_js.wasm
+	cd $(JS_DIR) && { [ -d node_modules/typescript ] || $(NPM) ci --no-audit --no-fund; } && node_modules/.bin/tsc -p tsconfig.json
+	mkdir -p $(JS_DIR)/dist/wasm && cp $(JS_DIR)/src/wasm/*.js $(JS_DIR)/src/wasm/*.d.ts $(JS_DIR)/src/wasm/*.wasm $(JS_DIR)/dist/wasm/
+	mkdir -p $(JS_PACK_DIR) && cd $(JS_DIR) && $(NPM) pack --pack-destination $(JS_PACK_DIR) --silent >/dev/null
+	@ls -l $(JS_TARBALL)
+
+## js-browser-deps: Debian chromium for the browser tests (apt-get when missing)
+js-browser-deps:
+	@command -v chromium >/dev/null || { echo "installing chromium (Debian)"; \
+	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null || { echo "could not install chromium" >&2; exit 1; }; }
+
+## test-js: node:test over the PACKED package (installed from the tarball), Node and headless Chromium
+test-js: js-package js-browser-deps
+	cd $(JS_DIR)/test && { [ -d node_modules/@x402/core ] || $(NPM) ci --no-audit --no-fund; } \
+	  && $(NPM) install --no-save --no-audit --no-fund $(JS_TARBALL) >/dev/null \
+	  && node --test --test-reporter=spec --test-concurrency=1 *.test.mjs
+
+## bench-js: median per-decision time in Node and the tarball size
+bench-js: js-package
+	cd $(JS_DIR)/test && { [ -d node_modules/@x402/core ] || $(NPM) ci --no-audit --no-fund; } \
+	  && $(NPM) install --no-save --no-audit --no-fund $(JS_TARBALL) >/dev/null
+	node experiments/bench-js.mjs $(JS_TARBALL)
