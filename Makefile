@@ -44,7 +44,7 @@ JS_PACK_DIR := $(CURDIR)/.cache/js
 JS_TARBALL := $(JS_PACK_DIR)/presidio-hardened-x402-0.1.0.tgz
 NPM ?= npm
 
-.PHONY: js-package test-js js-tools js-browser-deps bench-js
+.PHONY: js-package test-js js-tools js-browser-deps js-extension bench-js
 
 ## js-tools: the wasm32 target and the pinned wasm-bindgen CLI (repo-local, in .cache/)
 js-tools: setup-rust
@@ -74,6 +74,11 @@ test-js: js-package js-browser-deps
 	cd $(JS_DIR)/test && { [ -d node_modules/@x402/core ] || $(NPM) ci --no-audit --no-fund; } \
 	  && $(NPM) install --no-save --no-audit --no-fund $(JS_TARBALL) >/dev/null \
 	  && node --test --test-reporter=spec --test-concurrency=1 *.test.mjs
+
+## js-extension: copy the package into the MV3 example (examples/browser-extension/vendor/, ignored)
+js-extension: js-package
+	rm -rf examples/browser-extension/vendor && mkdir -p examples/browser-extension/vendor
+	cp -r $(JS_DIR)/dist examples/browser-extension/vendor/presidio-hardened-x402
 
 ## bench-js: median per-decision time in Node and the tarball size
 bench-js: js-package

@@ -3,7 +3,6 @@
  * object and validated by the core, which reports every problem with its
  * path. Nothing is decided here.
  */
-import { parse as parseToml } from "smol-toml";
 import { call } from "./core.js";
 import { PolicyConfigError } from "./errors.js";
 
@@ -26,10 +25,22 @@ function plain(v: unknown): unknown {
   return v;
 }
 
-/** Parses policy text (`json` or `toml`) into a configuration object. */
-export function parsePolicy(text: string, format: "json" | "toml"): Record<string, unknown> {
+/**
+ * Parses policy text (`json` or `toml`) into a configuration object. The
+ * TOML parser (`smol-toml`) is loaded only when needed, so the browser entry
+ * has no bare imports.
+ */
+export async function parsePolicy(text: string, format: "json" | "toml"): Promise<Record<string, unknown>> {
+  let parseToml: ((t: string) => unknown) | undefined;
+  if (format === "toml") {
+    try {
+      parseToml = (await import("smol-toml")).parse;
+    } catch {
+      throw new PolicyConfigError([{ path: "", code: "config-malformed" }]);
+    }
+  }
   try {
-    const v = format === "toml" ? parseToml(text) : JSON.parse(text);
+    const v = format === "toml" ? parseToml!(text) : JSON.parse(text);
     return plain(v) as Record<string, unknown>;
   } catch {
     throw new PolicyConfigError([{ path: "", code: "config-malformed" }]);
@@ -42,8 +53,8 @@ export function validateConfig(config: unknown): Validation {
 }
 
 /** Parses and validates policy text; throws {@link PolicyConfigError} listing every problem. */
-export function loadPolicy(text: string, format: "json" | "toml"): Record<string, unknown> {
-  const cfg = parsePolicy(text, format);
+export async function loadPolicy(text: string, format: "json" | "toml"): Promise<Record<string, unknown>> {
+  const cfg = await parsePolicy(text, format);
   const v = validateConfig(cfg);
   if (!v.valid) throw new PolicyConfigError(v.errors);
   return cfg;

@@ -286,11 +286,11 @@ test("a random per-process audit key is warned about loudly", async () => {
 });
 
 test("policy files: TOML and JSON validated by the core, every error with its path", async () => {
-  const ok = x.loadPolicy(`max_per_call_usd = "0.10"\ndaily_limit_usd = 5\n[per_endpoint]\n"https://api.example.com/v1/" = "1.5"\n[pii]\naction = "block"\n`, "toml");
+  const ok = await x.loadPolicy(`max_per_call_usd = "0.10"\ndaily_limit_usd = 5\n[per_endpoint]\n"https://api.example.com/v1/" = "1.5"\n[pii]\naction = "block"\n`, "toml");
   assert.equal(ok.max_per_call_usd, "0.10");
   const g = await x.PaymentGuard.create({ config: ok, replayKey: REPLAY_KEY, auditKey: AUDIT_KEY });
   assert.ok(g);
-  assert.throws(() => x.loadPolicy(`max_per_cal_usd = 1\nwindow_seconds = 0\n[mpa]\nthreshold = 5\napprovers = [{approver_id = "a", mode = "webhook"}]\n`, "toml"), (e) => {
+  await assert.rejects(x.loadPolicy(`max_per_cal_usd = 1\nwindow_seconds = 0\n[mpa]\nthreshold = 5\napprovers = [{approver_id = "a", mode = "webhook"}]\n`, "toml"), (e) => {
     assert.ok(e instanceof x.PolicyConfigError);
     const paths = e.errors.map((x) => x.path);
     assert.ok(paths.includes("max_per_cal_usd") && paths.includes("window_seconds"), JSON.stringify(e.errors));
@@ -298,7 +298,17 @@ test("policy files: TOML and JSON validated by the core, every error with its pa
     assert.ok(e.errors.length >= 3);
     return true;
   });
-  assert.throws(() => x.loadPolicy("{not json", "json"), (e) => e.code === "config-malformed");
+  await assert.rejects(x.loadPolicy("{not json", "json"), (e) => e.code === "config-malformed");
+  const dir = mkdtempSync(join(tmpdir(), "px402-pol-"));
+  try {
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(join(dir, "p.toml"), `daily_limit_usd = "2.50"\nagent_id = "agent-7"\n`);
+    writeFileSync(join(dir, "p.json"), JSON.stringify({ per_endpoint: { "not a url": 1 } }));
+    assert.equal((await x.loadPolicyFile(join(dir, "p.toml"))).agent_id, "agent-7");
+    await assert.rejects(x.loadPolicyFile(join(dir, "p.json")), (e) => e instanceof x.PolicyConfigError && e.errors[0].path.startsWith("per_endpoint"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   await assert.rejects(x.PaymentGuard.create({ config: { max_per_call_usd: "abc" } }), (e) => e instanceof x.PolicyConfigError && e.errors[0].path === "max_per_call_usd");
 });
 
