@@ -104,9 +104,10 @@ export async function createHardenedFetch(options: HardenedFetchOptions): Promis
           ? { x402Version: 1, scheme: offer.scheme, network: offer.network_raw, payload: signed }
           : { x402Version: 2, ...(a.metadata.resource_echo ? { resource: a.metadata.resource_echo } : {}), accepted: a.requirements, payload: signed };
       if (version === 2 && a.metadata.resource_echo) payload.resource = a.metadata.resource_echo;
-    } catch (e) {
+    } catch {
       const d = await guard.settle(a.id, "signer-failed", fp);
-      throw new X402PaymentError("signer-failed", "signer-failed: " + describe("signer-failed"), { cause: e, auditLine: d.audit_line });
+      // The signer's own error is not attached: its text may hold key material.
+      throw new X402PaymentError("signer-failed", "signer-failed: " + describe("signer-failed"), { auditLine: d.audit_line });
     }
     retry.headers.set(version === 1 ? "X-PAYMENT" : "PAYMENT-SIGNATURE", b64encodeUtf8(JSON.stringify(payload)));
     retry.headers.set("Access-Control-Expose-Headers", "PAYMENT-RESPONSE,X-PAYMENT-RESPONSE");
@@ -115,7 +116,8 @@ export async function createHardenedFetch(options: HardenedFetchOptions): Promis
       paid = await base(retry);
     } catch (e) {
       const d = await guard.settle(a.id, "settlement-failed", fp);
-      throw new X402PaymentError("settlement-failed", "settlement-failed: " + describe("settlement-failed"), { cause: e, auditLine: d.audit_line });
+      throw new X402PaymentError("settlement-failed", "settlement-failed: " + describe("settlement-failed"), {
+        auditLine: d.audit_line, cause: e instanceof Error ? new Error(e.name) : undefined });
     }
     const settle = decodeSettle(paid.headers.get(version === 1 ? "x-payment-response" : "payment-response") ?? paid.headers.get("payment-response"));
     const ok = paid.ok && (settle === null ? true : settle.success === true);

@@ -125,6 +125,7 @@ test("signer failure releases the spend and the fingerprint; the retry pays once
     assert.ok(e instanceof x.X402PaymentError);
     assert.equal(e.code, "signer-failed");
     assert.ok(!String(e.message).includes("deadbeef"));
+    assert.ok(!inspect(e, { depth: 9 }).includes("deadbeef"), "the signer's error text (maybe key material) is not attached");
     return true;
   });
   // Not a replay, and the $0.01 budget is whole again.
