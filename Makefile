@@ -71,6 +71,7 @@ js-browser-deps:
 
 ## test-js: node:test over the PACKED package (installed from the tarball), Node and headless Chromium
 test-js: js-package js-browser-deps
+	$(CARGO) test -p presidio-x402-js --release
 	cd $(JS_DIR)/test && { [ -d node_modules/@x402/core ] || $(NPM) ci --no-audit --no-fund; } \
 	  && $(NPM) install --no-save --no-audit --no-fund $(JS_TARBALL) >/dev/null \
 	  && node --test --test-reporter=spec --test-concurrency=1 *.test.mjs

@@ -45,9 +45,12 @@ export function createPromMetrics(prom: PromLike, opts: { registry?: unknown; bu
       for (const m of metrics) {
         const target = made[m.name];
         if (!target) continue;
-        if (m.observe === null) target.inc(m.labels);
+        // Labels in the declared order, whatever order the core listed them in.
+        const labels: Record<string, string> = {};
+        for (const l of METRICS[m.name]!.labels) if (m.labels[l] !== undefined) labels[l] = m.labels[l]!;
+        if (m.observe === null) target.inc(labels);
         // Export only: the decision was made on exact integers in the core.
-        else target.observe(m.labels, Number(m.observe));
+        else target.observe(labels, Number(m.observe));
       }
     },
   };

@@ -323,7 +323,7 @@ test("prom-client: the seed's metric names are fed from the core's metric list",
   await f(`${world.url}/v2/prom`).catch(() => {});
   await f(`${world.url}/v2/prom?amount=9000000`).catch(() => {});
   const text = await registry.metrics();
-  assert.match(text, /x402_payments_total\{network="eip155:84532",outcome="settled"\} 1/);
+  assert.match(text, /x402_payments_total\{outcome="settled",network="eip155:84532"\} 1/);
   assert.match(text, /x402_payment_amount_usd_sum\{network="eip155:84532"\} 0.01/);
   assert.match(text, /x402_replay_detections_total 1/);
   assert.match(text, /x402_policy_violations_total\{limit_type="per_call"\} 1/);

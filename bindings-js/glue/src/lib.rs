@@ -23,6 +23,8 @@ use presidio_x402_core::pipeline::{self, HostResults, Outcome, PaymentContext, W
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
+mod json;
+
 /// Largest time or id that crosses as a JS number exactly (2^53 - 1).
 const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 
@@ -144,12 +146,9 @@ impl Guard {
             now_ms: ms(now_ms)?,
         };
         let (id, a) = self.inner.assess(&ctx, replay_key);
-        let mut j = api::assessment_json(a);
-        if let Value::Object(m) = &mut j {
-            m.insert("id".into(), json!(id));
-            m.insert("approval_canonical".into(), a.approval.as_ref().map(|r| r.canonical()).into());
-        }
-        Ok(j.to_string())
+        let mut out = String::with_capacity(2048);
+        json::assessment(&mut out, a, id);
+        Ok(out)
     }
 
     /// Step 3: the pre-signing verdict. `replay_fresh` is the replay store's
@@ -178,23 +177,29 @@ impl Guard {
             let a = self.inner.assessment(id).ok_or_else(|| code_error(Code::InvalidInput))?;
             pipeline::judge_approvals(self.inner.config(), a, &sigs, &hooks, now)
         };
-        let vote_json: Vec<Value> = votes
-            .iter()
-            .map(|(id, v)| {
-                let code = match v {
-                    mpa::Vote::Bad(c) => Value::from(c.as_str()),
-                    _ => Value::Null,
-                };
-                json!({"approver_id": id, "vote": v.as_str(), "code": code})
-            })
-            .collect();
         let io = HostResults { replay_fresh, votes };
         let d = self.inner.finalize(id, &io, audit_key, head.as_ref(), now).map_err(code_error)?;
-        let mut j = api::decision_json(&d);
-        if let Value::Object(m) = &mut j {
-            m.insert("votes".into(), Value::Array(vote_json));
-        }
-        Ok(j.to_string())
+        let mut out = String::with_capacity(1024);
+        json::decision(&mut out, &d, |w| {
+            w.with("votes", |o| {
+                o.push('[');
+                for (i, (id, v)) in io.votes.iter().enumerate() {
+                    if i > 0 {
+                        o.push(',');
+                    }
+                    let mut w = json::Obj::new(o);
+                    w.str("approver_id", id);
+                    w.str("vote", v.as_str());
+                    w.opt_str("code", match v {
+                        mpa::Vote::Bad(c) => Some(c.as_str()),
+                        _ => None,
+                    });
+                    w.end();
+                }
+                o.push(']');
+            })
+        });
+        Ok(out)
     }
 
     /// Step 4: `outcome` is `"settled"` or a failure code (`signer-failed`,
@@ -217,7 +222,9 @@ impl Guard {
             .inner
             .settle(ms(id)?, outcome, audit_key, head.as_ref(), ms(now_ms)?)
             .map_err(code_error)?;
-        Ok(api::decision_json(&d).to_string())
+        let mut out = String::with_capacity(1024);
+        json::decision(&mut out, &d, |_| {});
+        Ok(out)
     }
 
     /// The state's serialised form, for the host's store.
