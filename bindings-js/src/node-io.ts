@@ -178,9 +178,29 @@ export class FileAuditSink implements AuditSink {
     await fh.appendFile(line + "\n");
     await fh.sync();
   }
+  /** The head from the log's last complete lines (reads only the file's tail). */
   async head(): Promise<Head | null> {
-    const t = await readOr(this.file);
-    return t === null ? null : headOfLog(t);
+    let fh: fsp.FileHandle;
+    try {
+      fh = await fsp.open(this.file, "r");
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw e;
+    }
+    try {
+      const { size } = await fh.stat();
+      for (let span = 64 * 1024; ; span *= 4) {
+        const start = Math.max(0, size - span);
+        const buf = Buffer.alloc(size - start);
+        await fh.read(buf, 0, buf.length, start);
+        let text = buf.toString("utf8");
+        if (start > 0) text = text.slice(text.indexOf("\n") + 1);
+        const h = headOfLog(text);
+        if (h !== null || start === 0) return h;
+      }
+    } finally {
+      await fh.close();
+    }
   }
   async close(): Promise<void> {
     await this.#fh?.close();

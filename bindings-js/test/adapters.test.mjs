@@ -140,6 +140,22 @@ test("settlement failure (paid request answered 402) releases the spend", async 
   assert.equal((await f(`${world.url}/v2/after-settlefail`)).status, 200);
 });
 
+test("a hostile challenge fails closed with the core's code and is audited", async () => {
+  const { f, calls, sink } = await hardened();
+  await assert.rejects(f(`${world.url}/v2/garbage`), (e) => e instanceof x.X402PaymentError && e.code === "challenge-bad-base64");
+  assert.equal(calls.length, 0);
+  assert.match(sink.lines[0], /payment_blocked/);
+});
+
+test("concurrent payments never jointly exceed the window limit", async () => {
+  const { f, calls } = await hardened({ daily_limit_usd: "0.03" });
+  const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => f(`${world.url}/v2/slow-paid?n=${i}`)));
+  const ok = results.filter((r) => r.status === "fulfilled").length;
+  assert.equal(ok, 3);
+  assert.equal(calls.length, 3);
+  for (const r of results) if (r.status === "rejected") assert.equal(r.reason.code, "policy-window-exceeded");
+});
+
 // ---- webhook approvals --------------------------------------------------------
 function mpa(approvers, extra = {}) {
   return {

@@ -40,6 +40,11 @@ export async function startWorld() {
       if (name === "badsig") { res.setHeader("X-MPA-HMAC", createHmac("sha256", "wrong-secret-00000000000").update(text).digest("hex")); }
       return res.end(text);
     }
+    if (u.pathname === "/v2/garbage") {
+      res.writeHead(402, { "PAYMENT-REQUIRED": "%%%not base64%%%" });
+      return res.end("{}");
+    }
+    if (u.pathname === "/v2/slow-paid" && (req.headers["payment-signature"])) await new Promise((r) => setTimeout(r, 20));
     const v = u.pathname.startsWith("/v1/") ? 1 : 2;
     const header = v === 1 ? req.headers["x-payment"] : req.headers["payment-signature"];
     if (!header) {

@@ -27,3 +27,15 @@ test("every vector passes through call()", () => {
 test("an unknown operation fails with a code", () => {
   assert.throws(() => pkg.call("no.such-op", {}), (e) => e instanceof pkg.X402GuardError && e.code === "invalid-input");
 });
+
+test("the runner itself fails an unknown operation, a miscount, a wrong result and an unused operation", () => {
+  const call = (op, input) => pkg.callJson(op, input);
+  const t = (result, extra) => ({ tcId: 1, comment: "", flags: [], input: { amount: "10" }, result, ...extra });
+  const doc = (algorithm, tests, n = tests.length) => ({ algorithm, numberOfTests: n, testGroups: [{ tests }] });
+  assert.equal(runVectors(call, ["money.parse-atomic"], [{ name: "a", doc: doc("money.parse-atomic", [t("valid", { expected: { atomic: "10" } })]) }]).failures.length, 0);
+  assert.equal(runVectors(call, ["money.parse-atomic"], [{ name: "a", doc: doc("no.such-op", [t("valid", { expected: {} })]) }]).failures.length, 2);
+  assert.equal(runVectors(call, ["money.parse-atomic"], [{ name: "a", doc: doc("money.parse-atomic", [t("valid", { expected: { atomic: "10" } })], 2) }]).failures.length, 1);
+  assert.equal(runVectors(call, ["money.parse-atomic"], [{ name: "a", doc: doc("money.parse-atomic", [t("invalid", { code: "amount-malformed" })]) }]).failures.length, 1);
+  assert.equal(runVectors(call, ["money.parse-atomic"], [{ name: "a", doc: doc("money.parse-atomic", [t("acceptable", {})]) }]).failures.length, 1);
+  assert.equal(runVectors(call, ["money.parse-atomic", "url.normalize"], [{ name: "a", doc: doc("money.parse-atomic", [t("valid", { expected: { atomic: "10" } })]) }]).failures.length, 1);
+});
