@@ -59,7 +59,8 @@ js-package: js-tools
 	$(CARGO) build -p presidio-x402-js --target wasm32-unknown-unknown --release
 	rm -rf $(JS_DIR)/src/wasm $(JS_DIR)/dist
 	"$(WASM_BINDGEN)" --target web --out-dir $(JS_DIR)/src/wasm target/wasm32-unknown-unknown/release/presidio_x402_js.wasm
-	cd $(JS_DIR) && { [ -d node_modules/typescript ] || $(NPM) ci --no-audit --no-fund; } && node_modules/.bin/tsc -p tsconfig.json
+	cd $(JS_DIR) && { cmp -s package-lock.json node_modules/.lock-installed || { $(NPM) ci --no-audit --no-fund && cp package-lock.json node_modules/.lock-installed; }; } \
+	  && node_modules/.bin/tsc -p tsconfig.json
 	mkdir -p $(JS_DIR)/dist/wasm && cp $(JS_DIR)/src/wasm/*.js $(JS_DIR)/src/wasm/*.d.ts $(JS_DIR)/src/wasm/*.wasm $(JS_DIR)/dist/wasm/
 	mkdir -p $(JS_PACK_DIR) && cd $(JS_DIR) && $(NPM) pack --pack-destination $(JS_PACK_DIR) --silent >/dev/null
 	@ls -l $(JS_TARBALL)
@@ -72,7 +73,7 @@ js-browser-deps:
 ## test-js: node:test over the PACKED package (installed from the tarball), Node and headless Chromium
 test-js: js-package js-browser-deps
 	$(CARGO) test -p presidio-x402-js --release
-	cd $(JS_DIR)/test && { [ -d node_modules/@x402/core ] || $(NPM) ci --no-audit --no-fund; } \
+	cd $(JS_DIR)/test && { cmp -s package-lock.json node_modules/.lock-installed || { $(NPM) ci --no-audit --no-fund && cp package-lock.json node_modules/.lock-installed; }; } \
 	  && $(NPM) install --no-save --no-audit --no-fund $(JS_TARBALL) >/dev/null \
 	  && node --test --test-reporter=spec --test-concurrency=1 *.test.mjs
 
@@ -83,6 +84,6 @@ js-extension: js-package
 
 ## bench-js: median per-decision time in Node and the tarball size
 bench-js: js-package
-	cd $(JS_DIR)/test && { [ -d node_modules/@x402/core ] || $(NPM) ci --no-audit --no-fund; } \
+	cd $(JS_DIR)/test && { cmp -s package-lock.json node_modules/.lock-installed || { $(NPM) ci --no-audit --no-fund && cp package-lock.json node_modules/.lock-installed; }; } \
 	  && $(NPM) install --no-save --no-audit --no-fund $(JS_TARBALL) >/dev/null
 	node experiments/bench-js.mjs $(JS_TARBALL)
