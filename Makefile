@@ -5,14 +5,14 @@ SHELL := /bin/bash
 CARGO ?= cargo
 PYTHON ?= python3
 
-.PHONY: demo test test-core vectors vectors-check bench setup-rust
+.PHONY: demo test test-core vectors vectors-check bench setup-rust component test-component bench-component
 
 ## demo: the main job (until the end-to-end world lands: the core demo example)
 demo: setup-rust
 	$(CARGO) run --quiet --release -p presidio-x402-core --example demo
 
 ## test: every test
-test: setup-rust vectors-check test-core test-js
+test: setup-rust vectors-check test-core test-component test-js
 
 setup-rust:
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install rustup first" >&2; exit 1; }
@@ -31,9 +31,49 @@ vectors-check:
 	@git diff --exit-code --stat -- vectors/ || { echo "vectors/ differ from their generators: run 'make vectors' and commit" >&2; exit 1; }
 	@test -z "$$(git ls-files --others --exclude-standard vectors/)" || { echo "untracked vector files:" >&2; git ls-files --others --exclude-standard vectors/ >&2; exit 1; }
 
-## bench: criterion benchmarks of the core
+## bench: criterion benchmarks of the core (decision path, audit/MPA, PII)
 bench:
-	$(CARGO) bench -p presidio-x402-core --bench decision
+	$(CARGO) bench -p presidio-x402-core --bench decision --bench audit_mpa --bench pii
+
+## pii-eval: PII corpus, precision/recall/F1 and latency vs presidio-hardened-x402 0.3.0 -> experiments/results/pii.md
+.PHONY: pii-eval
+pii-eval: setup-rust
+	$(PYTHON) experiments/pii/run.py
+
+# ---- the component ------------------------------------------------------------
+WASM_TARGET := wasm32-unknown-unknown
+## WASM_PROFILE: `wasm` (release, opt-level "s": the shipped build) or `release` (opt-level 3)
+WASM_PROFILE ?= wasm
+COMPONENT_OUT := target/presidio_x402.wasm
+PY_WASM := bindings-python/presidio_x402/presidio_x402.wasm
+
+## component: build presidio_x402.wasm (zero imports) into target/ and the Python package
+# Built for wasm32-unknown-unknown and linked by the toolchain's own
+# wasm-component-ld (set as linker for this crate only). Paths are remapped
+# and Cargo.lock is honoured, so the bytes do not depend on the checkout.
+component: setup-rust
+	@if command -v rustup >/dev/null; then \
+	  rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET); \
+	fi
+	@host=$$(rustc -vV | sed -n 's/^host: //p'); \
+	cld="$$(rustc --print sysroot)/lib/rustlib/$$host/bin/wasm-component-ld"; \
+	test -x "$$cld" || { echo "wasm-component-ld not found at $$cld (it ships with Rust >= 1.82)" >&2; exit 1; }; \
+	RUSTFLAGS="--remap-path-prefix=$(CURDIR)=/presidio-x402 --remap-path-prefix=$${CARGO_HOME:-$$HOME/.cargo}=/cargo" \
+	  $(CARGO) rustc --locked --quiet -p presidio-x402-component --target $(WASM_TARGET) --profile $(WASM_PROFILE) -- -C linker="$$cld"
+	cp target/$(WASM_TARGET)/$(WASM_PROFILE)/presidio_x402_component.wasm $(COMPONENT_OUT)
+	mkdir -p $(dir $(PY_WASM))
+	cp $(COMPONENT_OUT) $(PY_WASM)
+	@echo "component: $(COMPONENT_OUT) ($$(wc -c < $(COMPONENT_OUT)) bytes, sha256 $$(sha256sum $(COMPONENT_OUT) | cut -c1-16))"
+
+## test-component: build the component, then run every vector, the differential test and the import/size checks in wasmtime
+# Profile `host` = release without whole-program LTO (see Cargo.toml): `--release` works
+# too, but each test binary's link then re-optimises all of wasmtime (minutes).
+test-component: component
+	$(CARGO) test -p presidio-x402-host-test --profile host
+
+## bench-component: per-decision cost through wasmtime next to the native core
+bench-component: component
+	$(CARGO) bench -p presidio-x402-host-test --profile host --bench component
 
 # ---- npm package (bindings-js) ------------------------------------------------
 WBG_VERSION := 0.2.130

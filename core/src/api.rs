@@ -27,7 +27,6 @@ pub const OPERATIONS: &[&str] = &[
     "replay.fingerprint",
     "policy.sequence",
     "pipeline.run",
-    // ---- audit and MPA (audit-mpa branch) ----
     "audit.append",
     "audit.verify",
     "audit.verify-report",
@@ -38,16 +37,19 @@ pub const OPERATIONS: &[&str] = &[
     "mpa.judge-webhook",
     "mpa.tally",
     "mpa.webhook-address",
-    // ---- end audit and MPA ----
+    "pii.scan",
+    "pii.redact",
+    "pii.redact-json",
 ];
 
 /// Runs operation `op` on a JSON `input`.
 pub fn call(op: &str, input: &Value) -> Result<Value, Code> {
-    // ---- audit and MPA (audit-mpa branch) ----
     if let Some(r) = crate::audit::api_call(op, input).or_else(|| crate::mpa::api_call(op, input)) {
         return r;
     }
-    // ---- end audit and MPA ----
+    if let Some(r) = crate::pii::api_call(op, input) {
+        return r;
+    }
     match op {
         "money.parse-atomic" => {
             let v = money::parse_atomic(str_field(input, "amount")?)?;

@@ -95,7 +95,7 @@ pub fn parse_v2_header(h: &str) -> Result<Challenge, Code> {
         .map_err(|_| Code::ChallengeBadBase64)?;
     let text = std::str::from_utf8(&bytes).map_err(|_| Code::ChallengeBadJson)?;
     let doc = parse_json(text)?;
-    let c = from_doc(&doc)?;
+    let c = from_doc(doc)?;
     if c.x402_version != 2 {
         return Err(Code::ChallengeUnsupportedVersion);
     }
@@ -105,7 +105,7 @@ pub fn parse_v2_header(h: &str) -> Result<Challenge, Code> {
 /// Parses a 402 response body.
 pub fn parse_body(b: &str) -> Result<Challenge, Code> {
     let doc = parse_json(b)?;
-    from_doc(&doc)
+    from_doc(doc)
 }
 
 fn parse_json(text: &str) -> Result<Value, Code> {
@@ -116,8 +116,10 @@ fn parse_json(text: &str) -> Result<Value, Code> {
     })
 }
 
-fn from_doc(doc: &Value) -> Result<Challenge, Code> {
-    let obj = doc.as_object().ok_or(Code::ChallengeBadField)?;
+fn from_doc(doc: Value) -> Result<Challenge, Code> {
+    let Value::Object(mut obj) = doc else {
+        return Err(Code::ChallengeBadField);
+    };
     let version = match obj.get("x402Version") {
         None => return Err(Code::ChallengeMissingField),
         Some(v) => match v.as_u64() {
@@ -127,8 +129,8 @@ fn from_doc(doc: &Value) -> Result<Challenge, Code> {
             None => return Err(Code::ChallengeBadField),
         },
     };
-    let error = opt_text(obj, "error", MAX_TEXT_BYTES)?;
-    let accepts = match obj.get("accepts") {
+    let error = opt_text(&obj, "error", MAX_TEXT_BYTES)?;
+    let accepts = match obj.remove("accepts") {
         None => return Err(Code::ChallengeMissingField),
         Some(Value::Array(a)) => a,
         Some(_) => return Err(Code::ChallengeBadField),
@@ -140,17 +142,17 @@ fn from_doc(doc: &Value) -> Result<Challenge, Code> {
         return Err(Code::ChallengeTooManyOffers);
     }
     let (resource, top) = if version == 2 {
-        let r = obj.get("resource").ok_or(Code::ChallengeMissingField)?;
+        let r = obj.remove("resource").ok_or(Code::ChallengeMissingField)?;
         let ro = r.as_object().ok_or(Code::ChallengeBadField)?;
         let url = req_text(ro, "url", MAX_URL_BYTES)?;
         let desc = opt_text(ro, "description", MAX_TEXT_BYTES)?;
         let mime = opt_text(ro, "mimeType", MAX_TEXT_BYTES)?;
-        (r.clone(), Some((url, desc, mime)))
+        (r, Some((url, desc, mime)))
     } else {
         (Value::Null, None)
     };
     let offers = accepts
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(i, a)| parse_offer(i, a, version, top.as_ref()))
         .collect();
@@ -159,7 +161,7 @@ fn from_doc(doc: &Value) -> Result<Challenge, Code> {
 
 fn parse_offer(
     index: usize,
-    v: &Value,
+    v: Value,
     version: u8,
     top: Option<&(String, String, String)>,
 ) -> Result<PaymentOffer, Code> {
@@ -211,7 +213,7 @@ fn parse_offer(
         description,
         mime_type,
         extra,
-        raw: v.clone(),
+        raw: v,
     })
 }
 
@@ -247,10 +249,16 @@ pub fn select<'a>(
     networks: &[String],
     table: &[TrustedAsset],
 ) -> Result<&'a PaymentOffer, Code> {
-    let mut best: Option<((bool, usize, bool, Usd, usize), &PaymentOffer)> = None;
+    let i = select_position(challenge, networks, table)?;
+    challenge.offers[i].as_ref().map_err(|c| *c)
+}
+
+/// Like [`select`], but gives the position of the chosen offer in `offers`.
+pub fn select_position(challenge: &Challenge, networks: &[String], table: &[TrustedAsset]) -> Result<usize, Code> {
+    let mut best: Option<((bool, usize, bool, Usd, usize), usize)> = None;
     let mut first_err = None;
     let mut any_ok = false;
-    for o in &challenge.offers {
+    for (pos, o) in challenge.offers.iter().enumerate() {
         let o = match o {
             Ok(o) => o,
             Err(c) => {
@@ -271,11 +279,11 @@ pub fn select<'a>(
             .and_then(|a| money::to_usd(o.amount, a.decimals, a.usd_price).ok());
         let key = (o.scheme != "exact", net_rank, priced.is_none(), priced.unwrap_or(Usd(u128::MAX)), o.index);
         if best.as_ref().is_none_or(|(k, _)| key < *k) {
-            best = Some((key, o));
+            best = Some((key, pos));
         }
     }
     match best {
-        Some((_, o)) => Ok(o),
+        Some((_, pos)) => Ok(pos),
         None if !any_ok => Err(first_err.unwrap_or(Code::ChallengeNoOffers)),
         None => Err(Code::NoAcceptableOffer),
     }

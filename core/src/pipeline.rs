@@ -78,11 +78,13 @@ pub struct Assessment {
     pub blocked: Option<Code>,
     /// x402 version of the challenge (0 when it could not be parsed).
     pub x402_version: u8,
-    /// The selected offer (metadata fields redacted).
+    /// The selected offer, with its metadata fields as sent (redacted unless
+    /// the action is `warn`); its `raw` field is moved to `requirements`.
     pub offer: Option<PaymentOffer>,
     /// The selected requirement to sign: exactly as offered, except that in
     /// v1 its `resource`/`description` metadata is redacted (v1 payloads do
-    /// not echo them; v2 requires `accepted` to deep-equal the offer).
+    /// not echo them; v2 requires `accepted` to deep-equal the offer, so it is
+    /// never changed).
     pub requirements: Value,
     /// Metadata after PII handling (what is sent and logged).
     pub metadata: Metadata,
@@ -217,12 +219,6 @@ impl Scan<'_> {
             }
         }
     }
-    /// Always-redacted copy for logs, whatever the action.
-    fn for_log(&self, s: &str) -> String {
-        let mut cfg = self.cfg.clone();
-        cfg.action = PiiAction::Redact;
-        pii::redact(s, &cfg).map(|r| r.text).unwrap_or_else(|_| "<REDACTED>".to_string())
-    }
 }
 
 /// Step 1: assess a 402 before signing. Never fails: problems become a
@@ -264,8 +260,13 @@ fn assess_into(
     a: &mut Assessment,
 ) -> Result<(), Code> {
     let mut scan = Scan { cfg: &cfg.pii, entities: Vec::new(), count: 0 };
-    // The log copy of the URL is redacted before anything can fail.
-    a.metadata.request_url = scan.for_log(ctx.request_url);
+    // The request URL is only ever logged (audit, approvals), so it is always
+    // redacted, whatever the action, before anything else can fail.
+    let url_scan = pii::redact(ctx.request_url, &cfg.pii);
+    a.metadata.request_url = match &url_scan {
+        Ok(r) => r.text.clone(),
+        Err(_) => "<REDACTED>".to_string(),
+    };
     if ctx.method.is_empty()
         || ctx.method.len() > MAX_METHOD_BYTES
         || !ctx.method.bytes().all(|b| b.is_ascii_alphabetic())
@@ -275,44 +276,44 @@ fn assess_into(
     }
     let request_url = url::parse(ctx.request_url)?;
     // 1. Parse and select.
-    let ch = challenge::parse(ctx.payment_required, ctx.body)?;
+    let mut ch = challenge::parse(ctx.payment_required, ctx.body)?;
     a.x402_version = ch.x402_version;
-    let offer = challenge::select(&ch, &cfg.networks, &cfg.assets)?.clone();
-    // 2. PII in every metadata string.
+    let pos = challenge::select_position(&ch, &cfg.networks, &cfg.assets)?;
+    let mut offer = ch.offers.swap_remove(pos)?;
+    // 2. PII in every metadata string. What is sent is redacted unless the
+    // action is `warn`, which only reports.
     let pii_result = (|| -> Result<(), Code> {
-        a.metadata.request_url = scan.text(ctx.request_url)?;
+        scan.note(url_scan?.findings.iter().map(|f| f.entity));
         a.metadata.resource_url = scan.text(&offer.resource_url)?;
         a.metadata.description = scan.text(&offer.description)?;
         a.metadata.reason = scan.text(ctx.reason)?;
         a.metadata.extra = scan.json(&offer.extra)?;
-        a.metadata.resource_echo = if ch.x402_version >= 2 { scan.json(&ch.resource)? } else { Value::Null };
+        if ch.x402_version >= 2 {
+            a.metadata.resource_echo = scan.json(&ch.resource)?;
+        }
         Ok(())
     })();
-    a.pii_entities = scan.entities.clone();
+    a.pii_entities = std::mem::take(&mut scan.entities);
     a.pii_entities.sort();
     a.pii_count = scan.count;
-    let mut requirements = offer.raw.clone();
+    pii_result?;
+    let mut requirements = std::mem::take(&mut offer.raw);
     if ch.x402_version == 1 {
         if let Some(o) = requirements.as_object_mut() {
-            o.insert("resource".into(), Value::String(scan.for_log(&offer.resource_url)));
+            o.insert("resource".into(), Value::String(a.metadata.resource_url.clone()));
             if o.contains_key("description") {
-                o.insert("description".into(), Value::String(scan.for_log(&offer.description)));
+                o.insert("description".into(), Value::String(a.metadata.description.clone()));
             }
         }
     }
     a.requirements = requirements;
-    let mut shown = offer.clone();
-    shown.resource_url = a.metadata.resource_url.clone();
-    shown.description = a.metadata.description.clone();
-    shown.extra = a.metadata.extra.clone();
-    shown.raw = a.requirements.clone();
-    a.offer = Some(shown);
-    a.metadata.request_url = if cfg.pii.action == PiiAction::Warn {
-        scan.for_log(ctx.request_url)
-    } else {
-        a.metadata.request_url.clone()
+    offer.resource_url.clone_from(&a.metadata.resource_url);
+    offer.description.clone_from(&a.metadata.description);
+    offer.extra = a.metadata.extra.clone();
+    a.offer = Some(offer);
+    let Some(offer) = a.offer.as_ref() else {
+        return Err(Code::InvalidInput);
     };
-    pii_result?;
     if cfg.pii.action == PiiAction::Block && scan.count > 0 {
         return Err(Code::PiiBlocked);
     }

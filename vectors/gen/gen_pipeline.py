@@ -284,3 +284,68 @@ write("pipeline-mpa.json", "pipeline.run",
        "Request ids and countersignatures are computed independently in Python."],
       [{"comment": "MPA", "tests": mpa_tests}],
       {"Hostile": "An attempt to approve with the wrong evidence."})
+
+
+# ---- PII through the pipeline -----------------------------------------------
+PII_URL = "https://api.example.com/patients/records?email=jane.doe%40example.com&ssn=123-45-6789"
+PII_V2 = v2_header(V2_OFFER, url=PII_URL, description="Lab results for jane.doe@example.com")
+PII_V1 = v1_body(with_(V1_OFFER, resource=PII_URL, description="Report for jane.doe@example.com"))
+
+
+def assess_pii(version=2, **kw):
+    if version == 2:
+        return {"op": "assess", "url": PII_URL, "header": PII_V2, "now_ms": 1_000, **kw}
+    return {"op": "assess", "url": PII_URL, "body": PII_V1, "now_ms": 1_000, **kw}
+
+
+pii_tests = [
+    run("v2: the resource echo, description and URL are redacted; the requirement is untouched",
+        [assess_pii(), fin()],
+        [{"blocked": None, "pii_entities": ["EMAIL_ADDRESS", "US_SSN"],
+          "metadata": {"request_url": "https://api.example.com/patients/records?email=<REDACTED>&ssn=<REDACTED>",
+                       "description": "Lab results for <REDACTED>",
+                       "resource_echo": {"url": "https://api.example.com/patients/records?email=<REDACTED>&ssn=<REDACTED>",
+                                         "description": "Lab results for <REDACTED>",
+                                         "mimeType": "application/json"}},
+          "requirements": V2_OFFER},
+         {"allowed": True, "metrics": [{"name": "x402_pii_detections_total",
+                                        "labels": {"entity_type": "EMAIL_ADDRESS", "action": "redact"}},
+                                       {"name": "x402_pii_detections_total",
+                                        "labels": {"entity_type": "US_SSN", "action": "redact"}},
+                                       {"name": "x402_payments_total"}]}]),
+    run("v1: the requirement handed to the signer carries the redacted resource and description",
+        [assess_pii(1)],
+        [{"blocked": None,
+          "requirements": {"resource": "https://api.example.com/patients/records?email=<REDACTED>&ssn=<REDACTED>",
+                           "description": "Report for <REDACTED>", "maxAmountRequired": "10000"},
+          "offer": {"resource_url": "https://api.example.com/patients/records?email=<REDACTED>&ssn=<REDACTED>"}}]),
+    run("block action refuses the payment before signing, and nothing is reserved",
+        [assess_pii(), fin(fresh=None)],
+        [{"blocked": "pii-blocked", "reservation": None, "pii_entities": ["EMAIL_ADDRESS", "US_SSN"]},
+         {"allowed": False, "code": "pii-blocked"}],
+        config={"pii": {"action": "block"}}),
+    run("warn action sends the metadata unchanged but never logs it",
+        [assess_pii(), fin()],
+        [{"blocked": None, "pii_entities": ["EMAIL_ADDRESS", "US_SSN"],
+          "metadata": {"description": "Lab results for jane.doe@example.com",
+                       "request_url": "https://api.example.com/patients/records?email=<REDACTED>&ssn=<REDACTED>"}},
+         {"allowed": True}],
+        config={"pii": {"action": "warn"}}),
+    run("entity filter: only the listed entities are redacted",
+        [assess_pii()],
+        [{"blocked": None, "pii_entities": ["US_SSN"],
+          "metadata": {"description": "Lab results for jane.doe@example.com"}}],
+        config={"pii": {"entities": ["US_SSN"]}}),
+    run("template with the entity type",
+        [assess_pii()],
+        [{"metadata": {"description": "Lab results for [EMAIL_ADDRESS]"}}],
+        config={"pii": {"template": "[{entity_type}]"}}),
+    run("PII in extra is redacted in the metadata copy but the signed requirement keeps extra",
+        [assess_v2(with_(V2_OFFER, extra={"name": "USDC", "version": "2", "note": "for jane.doe@example.com"}))],
+        [{"blocked": None, "metadata": {"extra": {"name": "USDC", "version": "2", "note": "for <REDACTED>"}},
+          "requirements": {"extra": {"note": "for jane.doe@example.com"}}}]),
+]
+
+write("pipeline-pii.json", "pipeline.run",
+      ["PII handling through the pipeline: what leaves the process is redacted; the audit line never holds raw PII."],
+      [{"comment": "PII", "tests": pii_tests}])

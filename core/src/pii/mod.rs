@@ -1,12 +1,53 @@
 //! PII detection and redaction for payment metadata.
 //!
-//! This module is the seam the pipeline calls. The full engine (validated
-//! recognizers, evasion-proof normalisation, gazetteers) lands with the PII
-//! issue; until then [`scan`] finds nothing, so every payment's metadata passes
-//! through unchanged. The interface below is the stable one.
+//! [`scan`] finds personal data in one metadata string and [`redact`]
+//! replaces it with the template (idempotently); [`redact_json`] and
+//! [`redact_json_paths`] do the same for every string inside a JSON value
+//! (such as `extra` or the v2 `resource` echo). [`apply`] and [`apply_json`]
+//! carry out the configured [`PiiAction`] (redact, warn, or block with
+//! [`Code::PiiBlocked`]). [`api_call`] is the JSON façade for the `pii.*`
+//! operations; [`config_from_json`] reads the optional settings it takes.
+//!
+//! How a string is scanned:
+//! 1. It is normalised for matching only (`norm`): Cf characters dropped,
+//!    NFKC-style compatibility folding, Cyrillic/Greek look-alikes and
+//!    non-ASCII hyphens folded, percent-decoding (two rounds at most) and HTML
+//!    character references decoded. Each normalised byte remembers the span of
+//!    original bytes it came from.
+//! 2. A cheap prefilter (`@`, digits, `:`, letters) picks the recognizers to
+//!    run: hand-written scanners with validators (Luhn, mod-97, SSN rules,
+//!    NANP/E.164, IPv4/IPv6) and the gazetteer rules for PERSON and LOCATION.
+//! 3. Base64/base64url query values that decode to text are scanned as well;
+//!    a finding there covers the whole encoded value.
+//! 4. Matches map back to the caller's original text (on char boundaries,
+//!    covering any escape they were decoded from), scores below `min_score`
+//!    and entity types not asked for are dropped, and overlaps are resolved
+//!    (higher score, then longer span, wins).
+//!
+//! Redaction replaces exactly the original spans: every other byte, benign
+//! escapes included, is unchanged.
 
 use crate::error::Code;
-use serde_json::Value;
+
+mod server_ip;
+mod api;
+mod b64;
+mod email;
+mod gazetteer;
+mod hit;
+mod iban;
+mod ipv6;
+mod json;
+mod names;
+mod places;
+mod norm;
+mod numeric;
+mod unicode;
+mod words;
+
+pub use api::{api_call, config_from_json, OPERATIONS};
+pub use json::{apply_json, redact_json, redact_json_paths};
+use hit::Hit;
 
 /// Largest metadata string the scanner accepts, in bytes. Larger values fail
 /// closed with [`Code::PiiInputTooLarge`].
@@ -148,67 +189,210 @@ pub struct Redaction {
     pub findings: Vec<Finding>,
 }
 
-/// Finds personal data in `text`. Spans refer to the original text.
+/// Longest replacement template accepted, in bytes.
+pub const MAX_TEMPLATE_BYTES: usize = 256;
+
+/// Finds personal data in `text`. Spans refer to the original text, are on
+/// char boundaries, sorted and non-overlapping.
 pub fn scan(text: &str, cfg: &PiiConfig) -> Result<Vec<Finding>, Code> {
     if text.len() > MAX_TEXT_BYTES {
         return Err(Code::PiiInputTooLarge);
     }
-    let _ = cfg;
-    Ok(Vec::new())
+    let want = Want::of(&cfg.entities);
+    if want.none() || text.is_empty() {
+        return Ok(Vec::new());
+    }
+    let n = norm::normalize(text);
+    let mut hits = Vec::new();
+    detect(&n.text, want, &mut hits);
+    let mut cands: Vec<Finding> = Vec::with_capacity(hits.len());
+    for h in &hits {
+        if let Some((s, e)) = n.original(h.start, h.end) {
+            cands.push(Finding { entity: h.entity, start: s, end: e, score: h.score });
+        }
+    }
+    if n.text.as_bytes().contains(&b'=') {
+        for (s, e, decoded) in b64::segments(&n.text) {
+            let inner = norm::normalize(&decoded);
+            let mut sub = Vec::new();
+            detect(&inner.text, want, &mut sub);
+            if let (Some(h), Some((os, oe))) = (sub.iter().max_by_key(|h| h.score), n.original(s, e)) {
+                cands.push(Finding { entity: h.entity, start: os, end: oe, score: h.score });
+            }
+        }
+    }
+    cands.retain(|f| f.score >= cfg.min_score && want.has(f.entity) && f.start < f.end);
+    cands.retain(|f| f.entity != EntityType::IpAddress || !server_ip::is_server_address(text, f.start, f.end));
+    Ok(resolve(text, cands))
 }
 
-/// Scans `text` and replaces every finding with the template.
-pub fn redact(text: &str, cfg: &PiiConfig) -> Result<Redaction, Code> {
-    let findings = scan(text, cfg)?;
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for f in &findings {
-        out.push_str(&text[at..f.start]);
-        out.push_str(&cfg.template.replace("{entity_type}", f.entity.as_str()));
-        at = f.end;
+/// Which entity types to look for, as a bit set.
+#[derive(Clone, Copy)]
+struct Want(u16);
+
+impl Want {
+    fn of(list: &[EntityType]) -> Want {
+        Want(list.iter().fold(0, |a, e| a | (1 << *e as u16)))
     }
-    out.push_str(&text[at..]);
+    fn has(self, e: EntityType) -> bool {
+        self.0 & (1 << e as u16) != 0
+    }
+    fn none(self) -> bool {
+        self.0 == 0
+    }
+}
+
+/// Runs the recognizers the prefilter allows over normalised text.
+fn detect(t: &str, want: Want, out: &mut Vec<Hit>) {
+    let mut classes = 0u8;
+    for &c in t.as_bytes() {
+        classes |= hit::CLASS[c as usize];
+    }
+    let at = classes & hit::AT != 0;
+    let digit = classes & hit::DIGIT != 0;
+    let colon = classes & hit::COLON != 0;
+    let alpha = classes & (hit::UPPER | hit::LOWER) != 0;
+    use EntityType::*;
+    if at && want.has(EmailAddress) {
+        email::scan(t, out);
+    }
+    if digit && (want.has(UsSsn) || want.has(CreditCard) || want.has(PhoneNumber) || want.has(IpAddress)) {
+        numeric::scan(t, out);
+    }
+    if digit && alpha && want.has(IbanCode) {
+        iban::scan(t, out);
+    }
+    if colon && want.has(IpAddress) {
+        ipv6::scan(t, out);
+    }
+    if alpha && (want.has(Person) || want.has(Location)) {
+        names::scan(t, want.has(Person), want.has(Location), out);
+    }
+    out.retain(|h| want.has(h.entity));
+}
+
+/// Keeps the best non-overlapping findings, in text order, with spans widened
+/// to char boundaries (they already are; this is a guard).
+fn resolve(text: &str, mut c: Vec<Finding>) -> Vec<Finding> {
+    c.sort_by(|a, b| {
+        b.score
+            .cmp(&a.score)
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+            .then(a.start.cmp(&b.start))
+            .then(a.entity.cmp(&b.entity))
+    });
+    let mut kept: Vec<Finding> = Vec::with_capacity(c.len());
+    for f in c {
+        if !text.is_char_boundary(f.start) || !text.is_char_boundary(f.end) || f.end > text.len() {
+            continue;
+        }
+        if kept.iter().all(|k| f.end <= k.start || f.start >= k.end) {
+            kept.push(f);
+        }
+    }
+    kept.sort_by_key(|f| f.start);
+    kept
+}
+
+/// The replacement text for one finding.
+pub fn replacement(template: &str, entity: EntityType) -> String {
+    template.replace("{entity_type}", entity.as_str())
+}
+
+/// Carries out `cfg.action` on one string: `redact` replaces findings,
+/// `warn` keeps the text and reports them, `block` fails with
+/// [`Code::PiiBlocked`] when anything is found.
+pub fn apply(text: &str, cfg: &PiiConfig) -> Result<Redaction, Code> {
+    match cfg.action {
+        PiiAction::Redact => redact(text, cfg),
+        PiiAction::Warn => Ok(Redaction { text: text.to_string(), findings: scan(text, cfg)? }),
+        PiiAction::Block => {
+            let findings = scan(text, cfg)?;
+            if findings.is_empty() {
+                Ok(Redaction { text: text.to_string(), findings })
+            } else {
+                Err(Code::PiiBlocked)
+            }
+        }
+    }
+}
+
+/// Most rescans [`redact`] does to reach a fixpoint.
+const MAX_REDACT_ROUNDS: usize = 4;
+
+/// Scans `text` and replaces every finding with the template.
+///
+/// Redaction is idempotent: after replacing, the result is scanned again, and
+/// anything that only became recognisable once its neighbour was replaced
+/// (a match glued to another one) is merged into the findings, whose spans
+/// may therefore be wider than [`scan`]'s.
+pub fn redact(text: &str, cfg: &PiiConfig) -> Result<Redaction, Code> {
+    let mut findings = scan(text, cfg)?;
+    if findings.is_empty() {
+        return Ok(Redaction { text: text.to_string(), findings });
+    }
+    for _ in 0..MAX_REDACT_ROUNDS {
+        let (out, map) = build(text, &findings, &cfg.template, true);
+        // The output may exceed the size cap when the template is long; then
+        // there is nothing more to check.
+        let again = match scan(&out, cfg) {
+            Ok(a) => a,
+            Err(_) => break,
+        };
+        if again.is_empty() {
+            return Ok(Redaction { text: out, findings });
+        }
+        for g in again {
+            if let (Some(a), Some(b)) = (map.get(g.start), map.get(g.end.saturating_sub(1))) {
+                findings.push(Finding { entity: g.entity, start: a.0 as usize, end: b.1 as usize, score: g.score });
+            }
+        }
+        findings = merge(findings);
+    }
+    let (out, _) = build(text, &findings, &cfg.template, false);
     Ok(Redaction { text: out, findings })
 }
 
-/// Redacts every string (keys excluded) inside a JSON value, recursively,
-/// within [`MAX_JSON_DEPTH`] and [`MAX_JSON_NODES`].
-pub fn redact_json(value: &Value, cfg: &PiiConfig) -> Result<(Value, Vec<Finding>), Code> {
-    let mut nodes = 0usize;
-    let mut all = Vec::new();
-    let v = walk(value, cfg, 0, &mut nodes, &mut all)?;
-    Ok((v, all))
+/// Replaces `findings` (sorted, disjoint) in `text`; with `track`, also maps
+/// each output byte to its original span (a template maps to its finding).
+fn build(text: &str, findings: &[Finding], template: &str, track: bool) -> (String, Vec<(u32, u32)>) {
+    let mut out = String::with_capacity(text.len());
+    let mut map = Vec::new();
+    let mut at = 0;
+    for f in findings {
+        let keep = text.get(at..f.start).unwrap_or("");
+        out.push_str(keep);
+        let rep = replacement(template, f.entity);
+        out.push_str(&rep);
+        if track {
+            map.extend((at..at + keep.len()).map(|i| (i as u32, i as u32 + 1)));
+            map.extend(core::iter::repeat_n((f.start as u32, f.end as u32), rep.len()));
+        }
+        at = f.end;
+    }
+    let rest = text.get(at..).unwrap_or("");
+    out.push_str(rest);
+    if track {
+        map.extend((at..at + rest.len()).map(|i| (i as u32, i as u32 + 1)));
+    }
+    (out, map)
 }
 
-fn walk(
-    v: &Value,
-    cfg: &PiiConfig,
-    depth: usize,
-    nodes: &mut usize,
-    all: &mut Vec<Finding>,
-) -> Result<Value, Code> {
-    *nodes += 1;
-    if depth > MAX_JSON_DEPTH || *nodes > MAX_JSON_NODES {
-        return Err(Code::PiiInputTooLarge);
-    }
-    Ok(match v {
-        Value::String(s) => {
-            let r = redact(s, cfg)?;
-            all.extend(r.findings);
-            Value::String(r.text)
-        }
-        Value::Array(a) => Value::Array(
-            a.iter()
-                .map(|x| walk(x, cfg, depth + 1, nodes, all))
-                .collect::<Result<_, _>>()?,
-        ),
-        Value::Object(m) => {
-            let mut out = serde_json::Map::new();
-            for (k, x) in m {
-                out.insert(k.clone(), walk(x, cfg, depth + 1, nodes, all)?);
+/// Sorts findings and unions overlapping ones (the higher score names it).
+fn merge(mut f: Vec<Finding>) -> Vec<Finding> {
+    f.sort_by_key(|x| (x.start, core::cmp::Reverse(x.end)));
+    let mut out: Vec<Finding> = Vec::with_capacity(f.len());
+    for x in f {
+        match out.last_mut() {
+            Some(l) if x.start < l.end => {
+                if x.score > l.score {
+                    l.entity = x.entity;
+                    l.score = x.score;
+                }
+                l.end = l.end.max(x.end);
             }
-            Value::Object(out)
+            _ => out.push(x),
         }
-        other => other.clone(),
-    })
+    }
+    out
 }

@@ -1,0 +1,356 @@
+//! # presidio-x402-component
+//!
+//! The `presidio:x402/api` interface (`wit/presidio-x402.wit`) over
+//! [`presidio_x402_core`], built for `wasm32-unknown-unknown` and linked by
+//! the toolchain's `wasm-component-ld` into `presidio_x402.wasm`, a component
+//! that **imports nothing** (`make component`).
+//!
+//! This crate holds no rule. Every function converts WIT values to core
+//! values, calls the core, and converts back; the decisions, their order and
+//! every error code come from the core. `host-test` checks that the built
+//! component gives the same bytes as the native core.
+
+use exports::presidio::x402::api::{self as wit, Guest, GuestGuard};
+use presidio_x402_core::audit::{self, AuditEvent, Head};
+use presidio_x402_core::error::Code;
+use presidio_x402_core::guard::Guard;
+use presidio_x402_core::mpa::{self, ApprovalRequest, MpaConfig};
+use presidio_x402_core::pipeline::{self, Assessment, Decision, HostResults, Outcome, PaymentContext, WebhookAnswer};
+use presidio_x402_core::{api, config::GuardConfig, pii, ConfigError};
+use serde_json::{json, Map, Value};
+use std::cell::RefCell;
+
+wit_bindgen::generate!({
+    path: "../wit",
+    world: "guard-core",
+});
+
+/// The exported component.
+struct Component;
+
+export!(Component);
+
+/// Maps every core [`Code`] to the WIT `error-code` case of the same name
+/// and back. Both matches are exhaustive, so a code added on one side only
+/// does not compile; host-test checks that the order matches `Code::ALL`.
+macro_rules! code_map {
+    ($($v:ident),* $(,)?) => {
+        fn code_out(c: Code) -> wit::ErrorCode {
+            match c { $(Code::$v => wit::ErrorCode::$v,)* }
+        }
+        fn code_in(c: wit::ErrorCode) -> Code {
+            match c { $(wit::ErrorCode::$v => Code::$v,)* }
+        }
+    };
+}
+
+code_map!(
+    ChallengeTooLarge, ChallengeTooDeep, ChallengeBadBase64, ChallengeBadJson, ChallengeMissing,
+    ChallengeUnsupportedVersion, ChallengeMissingField, ChallengeBadField, ChallengeNoOffers,
+    ChallengeTooManyOffers, ChallengeFieldTooLong, NoAcceptableOffer, UnknownNetwork, AmountMalformed,
+    AmountOverflow, UsdMalformed, UsdTooPrecise, UsdOverflow, AssetUntrusted, ConfigMalformed,
+    ConfigUnknownField, ConfigBadType, ConfigOutOfRange, ConfigBadEndpoint, ConfigBadAddress,
+    ConfigBadAsset, ConfigBadThreshold, ConfigBadApprover, ConfigBadPii, UrlInvalid,
+    PolicyPerCallExceeded, PolicyWindowExceeded, PolicyEndpointExceeded, WalletNotTrusted,
+    PayToPinMismatch, TooManyReservations, ReservationExpired, StateCorrupt, StateFull, ReplayDetected,
+    KeyTooShort, AuditMalformedLine, AuditBadMac, AuditSeqGap, AuditChainBroken, AuditTruncated,
+    AuditHeadMismatch, AuditLineTooLong, AuditPartialLine, MpaDenied, MpaTimeout, MpaExpired,
+    MpaBadSignature, MpaUnknownApprover, MpaBadResponse, PiiBlocked, PiiInputTooLarge, SignerFailed,
+    SettlementFailed, StoreUnavailable, InvalidInput,
+);
+
+fn config_errors(es: Vec<ConfigError>) -> Vec<wit::ConfigError> {
+    es.into_iter().map(|e| wit::ConfigError { path: e.path, code: code_out(e.code) }).collect()
+}
+
+fn head_in(h: Option<wit::Head>) -> Option<Head> {
+    h.map(|h| Head { seq: h.seq, mac: h.mac })
+}
+
+fn head_out(h: Head) -> wit::Head {
+    wit::Head { seq: h.seq, mac: h.mac }
+}
+
+/// Parses a JSON argument the way [`api::call_json`] parses its input.
+fn parse_json(text: &str) -> Result<Value, Code> {
+    if text.len() > api::MAX_INPUT_BYTES {
+        return Err(Code::InvalidInput);
+    }
+    serde_json::from_str(text).map_err(|_| Code::InvalidInput)
+}
+
+/// The flat WIT form of an assessment.
+fn assessment_out(id: u64, a: &Assessment) -> wit::Assessment {
+    let o = a.offer.as_ref();
+    let m = &a.metadata;
+    let metadata = json!({
+        "request_url": m.request_url,
+        "resource_url": m.resource_url,
+        "description": m.description,
+        "reason": m.reason,
+        "extra": m.extra,
+        "resource_echo": m.resource_echo,
+    });
+    wit::Assessment {
+        id,
+        blocked: a.blocked.map(code_out),
+        x402_version: a.x402_version,
+        method: a.method.clone(),
+        scheme: o.map(|o| o.scheme.clone()),
+        network: o.map(|o| o.network.clone()),
+        asset: o.map(|o| o.asset.clone()),
+        pay_to: o.map(|o| o.pay_to.clone()),
+        amount: o.map(|o| o.amount.to_string()),
+        max_timeout_seconds: o.map(|o| o.max_timeout_seconds),
+        amount_usd: a.amount_usd.map(|u| u.to_string()),
+        limit_usd: a.limit_usd.map(|u| u.to_string()),
+        current_usd: a.current_usd.map(|u| u.to_string()),
+        fingerprint: a.fingerprint.clone(),
+        replay_ttl_ms: a.replay_ttl_ms,
+        approval_request_json: a.approval.as_ref().map(ApprovalRequest::canonical),
+        approval_expires_at_ms: a.approval.as_ref().map(|r| r.expires_at_ms),
+        requirements_json: a.requirements.to_string(),
+        metadata_json: metadata.to_string(),
+        pii_entities: a.pii_entities.iter().map(|e| e.as_str().to_string()).collect(),
+        pii_count: u32::try_from(a.pii_count).unwrap_or(u32::MAX),
+    }
+}
+
+/// The WIT form of a decision.
+fn decision_out(d: Decision) -> wit::Decision {
+    let metrics: Vec<Value> = d
+        .metrics
+        .iter()
+        .map(|m| {
+            let labels: Map<String, Value> = m.labels.iter().map(|(k, v)| ((*k).to_string(), json!(v))).collect();
+            json!({"name": m.name, "labels": labels, "observe": m.observe})
+        })
+        .collect();
+    wit::Decision {
+        allowed: d.allowed,
+        code: d.code.map(code_out),
+        audit_line: d.audit_line,
+        head: head_out(d.head),
+        metrics_json: Value::Array(metrics).to_string(),
+        forget_fingerprint: d.forget_fingerprint,
+    }
+}
+
+/// A [`Guard`] behind the WIT resource (methods take `&self`).
+struct GuardResource(RefCell<Guard>);
+
+impl GuestGuard for GuardResource {
+    fn create(config_json: String) -> Result<wit::Guard, Vec<wit::ConfigError>> {
+        let g = Guard::new(&config_json).map_err(config_errors)?;
+        Ok(wit::Guard::new(GuardResource(RefCell::new(g))))
+    }
+
+    fn load_state(&self, state: String) -> Result<(), wit::ErrorCode> {
+        self.0.borrow_mut().load_state_json(&state).map_err(code_out)
+    }
+
+    fn state(&self) -> String {
+        self.0.borrow().state_json()
+    }
+
+    fn approvers_json(&self) -> Option<String> {
+        self.0.borrow().config().mpa.as_ref().map(|m| m.summary().to_string())
+    }
+
+    fn assess(&self, ctx: wit::PaymentContext, replay_key: Vec<u8>) -> wit::Assessment {
+        let c = PaymentContext {
+            method: &ctx.method,
+            request_url: &ctx.request_url,
+            payment_required: ctx.payment_required.as_deref(),
+            body: ctx.body.as_deref(),
+            reason: &ctx.reason,
+            now_ms: ctx.now_ms,
+        };
+        let mut g = self.0.borrow_mut();
+        let (id, a) = g.assess(&c, &replay_key);
+        assessment_out(id, a)
+    }
+
+    fn finalize(
+        &self,
+        id: u64,
+        io: wit::HostResults,
+        audit_key: Vec<u8>,
+        head: Option<wit::Head>,
+        now_ms: u64,
+    ) -> Result<wit::Decision, wit::ErrorCode> {
+        let mut g = self.0.borrow_mut();
+        let webhooks: Vec<WebhookAnswer> = io
+            .webhook_answers
+            .into_iter()
+            .map(|w| WebhookAnswer {
+                approver_id: w.approver_id,
+                status: w.status,
+                body: w.body,
+                hmac: w.hmac,
+                timed_out: w.timed_out,
+            })
+            .collect();
+        let votes = match g.assessment(id) {
+            Some(a) => pipeline::judge_approvals(g.config(), a, &io.countersignatures, &webhooks, now_ms),
+            None => Vec::new(),
+        };
+        let results = HostResults { replay_fresh: io.replay_fresh, votes };
+        g.finalize(id, &results, &audit_key, head_in(head).as_ref(), now_ms).map(decision_out).map_err(code_out)
+    }
+
+    fn settle(
+        &self,
+        id: u64,
+        outcome: wit::Outcome,
+        audit_key: Vec<u8>,
+        head: Option<wit::Head>,
+        now_ms: u64,
+    ) -> Result<wit::Decision, wit::ErrorCode> {
+        let outcome = match outcome {
+            wit::Outcome::Settled => Outcome::Settled,
+            wit::Outcome::Failed(c) => Outcome::Failed(code_in(c)),
+        };
+        let mut g = self.0.borrow_mut();
+        g.settle(id, outcome, &audit_key, head_in(head).as_ref(), now_ms).map(decision_out).map_err(code_out)
+    }
+}
+
+impl Guest for Component {
+    type Guard = GuardResource;
+
+    fn call(op: String, input_json: String) -> Result<String, wit::ErrorCode> {
+        api::call_json(&op, &input_json).map_err(code_out)
+    }
+
+    fn operations() -> Vec<String> {
+        api::OPERATIONS.iter().map(|s| (*s).to_string()).collect()
+    }
+
+    fn describe(code: wit::ErrorCode) -> String {
+        code_in(code).describe().to_string()
+    }
+
+    fn parse_challenge(
+        payment_required: Option<String>,
+        body: Option<String>,
+        config_json: Option<String>,
+    ) -> Result<String, wit::ErrorCode> {
+        let config = match config_json {
+            Some(c) => parse_json(&c).map_err(code_out)?,
+            None => Value::Null,
+        };
+        let input = json!({"header": payment_required, "body": body, "config": config});
+        api::call("challenge.parse", &input).map(|v| v.to_string()).map_err(code_out)
+    }
+
+    fn redact(text: String, pii_config_json: String) -> Result<wit::Redaction, wit::ErrorCode> {
+        let run = || -> Result<wit::Redaction, Code> {
+            let cfg = pii::config_from_json(&parse_json(&pii_config_json)?)?;
+            let r = pii::apply(&text, &cfg)?;
+            Ok(wit::Redaction {
+                text: r.text,
+                entities: r.findings.iter().map(|f| f.entity.as_str().to_string()).collect(),
+            })
+        };
+        run().map_err(code_out)
+    }
+
+    fn fingerprint(
+        replay_key: Vec<u8>,
+        method: String,
+        url: String,
+        network: String,
+        asset: String,
+        pay_to: String,
+        amount: String,
+        scheme: String,
+    ) -> Result<String, wit::ErrorCode> {
+        let input = json!({
+            "key_hex": presidio_x402_core::hex::encode(&replay_key),
+            "method": method, "url": url, "network": network, "asset": asset,
+            "pay_to": pay_to, "amount": amount, "scheme": scheme,
+        });
+        let out = api::call("replay.fingerprint", &input).map_err(code_out)?;
+        Ok(out.get("fingerprint").and_then(Value::as_str).unwrap_or_default().to_string())
+    }
+
+    fn audit_append(
+        audit_key: Vec<u8>,
+        head: Option<wit::Head>,
+        event_json: String,
+        now_ms: u64,
+    ) -> Result<wit::AuditEntry, wit::ErrorCode> {
+        let run = || -> Result<wit::AuditEntry, Code> {
+            let event = AuditEvent::from_json(&parse_json(&event_json)?)?;
+            let (line, head) = audit::append(&audit_key, head_in(head).as_ref(), &event, now_ms)?;
+            Ok(wit::AuditEntry { line, head: head_out(head) })
+        };
+        run().map_err(code_out)
+    }
+
+    fn audit_verify(
+        audit_key: Vec<u8>,
+        log: String,
+        start: Option<wit::Head>,
+        expected_head: Option<wit::Head>,
+    ) -> Result<wit::Head, wit::AuditFailure> {
+        audit::verify_text(&audit_key, &log, head_in(start).as_ref(), head_in(expected_head).as_ref())
+            .map(head_out)
+            .map_err(|f| wit::AuditFailure { line: f.line as u64, seq: f.seq, code: code_out(f.code) })
+    }
+
+    fn mpa_request(payment_json: String, now_ms: u64, timeout_ms: u64) -> Result<wit::ApprovalRequest, wit::ErrorCode> {
+        let run = || -> Result<wit::ApprovalRequest, Code> {
+            let input = json!({"payment": parse_json(&payment_json)?, "now_ms": now_ms, "timeout_ms": timeout_ms});
+            let out = api::call("mpa.request", &input)?;
+            let req = ApprovalRequest::from_json(out.get("request").ok_or(Code::InvalidInput)?)?;
+            Ok(wit::ApprovalRequest {
+                canonical: req.canonical(),
+                request_json: req.to_json().to_string(),
+                expires_at_ms: req.expires_at_ms,
+                request_id: req.request_id,
+            })
+        };
+        run().map_err(code_out)
+    }
+
+    fn mpa_countersign(secret: Vec<u8>, request_json: String) -> Result<String, wit::ErrorCode> {
+        let run = || -> Result<String, Code> {
+            let req = ApprovalRequest::from_json(&parse_json(&request_json)?)?;
+            mpa::countersign(&secret, &req)
+        };
+        run().map_err(code_out)
+    }
+
+    fn mpa_verify(
+        mpa_config_json: String,
+        request_json: String,
+        countersignatures: Vec<(String, String)>,
+        now_ms: u64,
+    ) -> Result<wit::MpaTally, wit::ErrorCode> {
+        let run = || -> Result<wit::MpaTally, Code> {
+            let cfg = MpaConfig::from_json(&parse_json(&mpa_config_json)?, "mpa")
+                .map_err(|e| e.first().map_or(Code::ConfigMalformed, |e| e.code))?;
+            let req = ApprovalRequest::from_json(&parse_json(&request_json)?)?;
+            let t = mpa::verify_countersignatures(&cfg, &req, &countersignatures, now_ms);
+            let problems: Vec<Value> =
+                t.problems.iter().map(|(a, c)| json!({"approver_id": a, "code": c.as_str()})).collect();
+            Ok(wit::MpaTally {
+                approvals: u32::try_from(t.approvals).unwrap_or(u32::MAX),
+                threshold: u32::try_from(t.threshold).unwrap_or(u32::MAX),
+                approved_by: t.approved_by,
+                verdict: t.verdict.err().map(code_out),
+                problems_json: Value::Array(problems).to_string(),
+            })
+        };
+        run().map_err(code_out)
+    }
+
+    fn validate_config(config_json: String) -> Vec<wit::ConfigError> {
+        match GuardConfig::from_json(&config_json) {
+            Ok(_) => Vec::new(),
+            Err(es) => config_errors(es),
+        }
+    }
+}

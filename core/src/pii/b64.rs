@@ -1,0 +1,96 @@
+//! Base64 and base64url segments in query values, decoded for matching.
+//!
+//! A value after `=` made only of base64/base64url characters (8..=1024 of
+//! them, optional `=` padding) is decoded; when the result is printable UTF-8
+//! text it is scanned too, and any finding in it covers the whole encoded
+//! segment. At most [`MAX_SEGMENTS`] segments per text; decoded text is not
+//! decoded again.
+
+/// Most base64 segments decoded per text.
+pub(crate) const MAX_SEGMENTS: usize = 16;
+const MIN_LEN: usize = 8;
+const MAX_LEN: usize = 1024;
+
+fn sextet(c: u8) -> Option<u32> {
+    Some(u32::from(match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' | b'-' => 62,
+        b'/' | b'_' => 63,
+        _ => return None,
+    }))
+}
+
+/// Decodes unpadded base64 (either alphabet, not mixed).
+fn decode(s: &[u8]) -> Option<Vec<u8>> {
+    let std = s.iter().any(|&c| c == b'+' || c == b'/');
+    let url = s.iter().any(|&c| c == b'-' || c == b'_');
+    if (std && url) || s.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for &c in s {
+        acc = (acc << 6) | sextet(c)?;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// Base64 segments of query values in `t`: `(start, end, decoded text)`.
+pub(crate) fn segments(t: &str) -> Vec<(usize, usize, String)> {
+    let b = t.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(off) = b.get(from..).and_then(|r| r.iter().position(|&c| c == b'=')) {
+        if out.len() >= MAX_SEGMENTS {
+            break;
+        }
+        let s = from + off + 1;
+        let mut e = s;
+        while e < b.len() && sextet(b[e]).is_some() {
+            e += 1;
+        }
+        let body = e;
+        while e < b.len() && e - body < 2 && b[e] == b'=' {
+            e += 1;
+        }
+        from = e.max(s);
+        let terminated = e == b.len() || matches!(b[e], b'&' | b'#' | b' ' | b';' | b'"' | b'\'' | b'\n' | b'\t');
+        let n = body - s;
+        if !terminated || !(MIN_LEN..=MAX_LEN).contains(&n) {
+            continue;
+        }
+        let Some(bytes) = decode(&b[s..body]) else { continue };
+        let Ok(text) = String::from_utf8(bytes) else { continue };
+        let printable = text.chars().all(|c| !c.is_control() || c == '\t');
+        if printable && text.len() >= 5 && text.bytes().any(|c| c.is_ascii_punctuation() || c.is_ascii_digit() || c == b' ') {
+            out.push((s, e, text));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_query_values() {
+        let t = "https://x.io/a?q=YWxpY2VAZXhhbXBsZS5jb20=&h=deadbeefdeadbeef";
+        let s = segments(t);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].2, "alice@example.com");
+        assert_eq!(&t[s[0].0..s[0].1], "YWxpY2VAZXhhbXBsZS5jb20=");
+        // base64url, unpadded
+        let s = segments("c=NDExMSAxMTExIDExMTEgMTExMQ");
+        assert_eq!(s[0].2, "4111 1111 1111 1111");
+    }
+}

@@ -1,0 +1,87 @@
+//! EMAIL_ADDRESS: `local@domain.tld` with a validated domain.
+
+use super::hit::Hit;
+use super::EntityType;
+
+fn is_local(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-')
+}
+
+fn is_domain(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-')
+}
+
+/// True for `label(.label)+` where labels are 1..=63 alnum/hyphen bytes not
+/// starting or ending with `-`, and the last label is 2..=24 letters.
+fn valid_domain(d: &[u8]) -> bool {
+    if d.len() > 253 {
+        return false;
+    }
+    let mut labels = 0;
+    let mut last: &[u8] = &[];
+    for l in d.split(|&c| c == b'.') {
+        if l.is_empty() || l.len() > 63 || l[0] == b'-' || l[l.len() - 1] == b'-' {
+            return false;
+        }
+        labels += 1;
+        last = l;
+    }
+    labels >= 2 && (2..=24).contains(&last.len()) && last.iter().all(u8::is_ascii_alphabetic)
+}
+
+/// Finds e-mail addresses in normalised text.
+pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
+    let b = t.as_bytes();
+    let mut from = 0;
+    while let Some(off) = b.get(from..).and_then(|r| r.iter().position(|&c| c == b'@')) {
+        let at = from + off;
+        from = at + 1;
+        let mut s = at;
+        while s > 0 && at - s < 64 && is_local(b[s - 1]) {
+            s -= 1;
+        }
+        if s > 0 && is_local(b[s - 1]) {
+            continue; // local part longer than 64
+        }
+        while s < at && matches!(b[s], b'.' | b'-' | b'+' | b'%') {
+            s += 1;
+        }
+        if s == at || b[at - 1] == b'.' {
+            continue;
+        }
+        let mut e = at + 1;
+        while e < b.len() && e - at <= 254 && is_domain(b[e]) {
+            e += 1;
+        }
+        while e > at + 1 && matches!(b[e - 1], b'.' | b'-') {
+            e -= 1;
+        }
+        if e < b.len() && b[e].is_ascii_alphanumeric() {
+            continue;
+        }
+        if valid_domain(&b[at + 1..e]) {
+            out.push(Hit::new(EntityType::EmailAddress, s, e, 1000));
+            from = e;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(t: &str) -> Vec<&str> {
+        let mut v = Vec::new();
+        scan(t, &mut v);
+        v.iter().map(|h| &t[h.start..h.end]).collect()
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(spans("https://x.io/u/alice@example.com?x=1"), ["alice@example.com"]);
+        assert_eq!(spans("email=john.smith+tag@mail.co.uk."), ["john.smith+tag@mail.co.uk"]);
+        assert_eq!(spans("pkg@1.2.3 and @scope/x"), Vec::<&str>::new());
+        assert_eq!(spans("user@localhost"), Vec::<&str>::new());
+        assert_eq!(spans("a@b.c"), Vec::<&str>::new());
+    }
+}

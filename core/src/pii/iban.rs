@@ -1,0 +1,134 @@
+//! IBAN_CODE: ISO 13616, compact or in groups of four, country length and
+//! mod-97 checked.
+
+use super::hit::Hit;
+use super::EntityType;
+
+/// IBAN length per country (SWIFT IBAN registry).
+const LENGTHS: &[(&[u8; 2], u8)] = &[
+    (b"AD", 24), (b"AE", 23), (b"AL", 28), (b"AT", 20), (b"AZ", 28), (b"BA", 20), (b"BE", 16),
+    (b"BG", 22), (b"BH", 22), (b"BI", 27), (b"BR", 29), (b"BY", 28), (b"CH", 21), (b"CR", 22),
+    (b"CY", 28), (b"CZ", 24), (b"DE", 22), (b"DJ", 27), (b"DK", 18), (b"DO", 28), (b"EE", 20),
+    (b"EG", 29), (b"ES", 24), (b"FI", 18), (b"FK", 18), (b"FO", 18), (b"FR", 27), (b"GB", 22),
+    (b"GE", 22), (b"GI", 23), (b"GL", 18), (b"GR", 27), (b"GT", 28), (b"HR", 21), (b"HU", 28),
+    (b"IE", 22), (b"IL", 23), (b"IQ", 23), (b"IS", 26), (b"IT", 27), (b"JO", 30), (b"KW", 30),
+    (b"KZ", 20), (b"LB", 28), (b"LC", 32), (b"LI", 21), (b"LT", 20), (b"LU", 20), (b"LV", 21),
+    (b"LY", 25), (b"MC", 27), (b"MD", 24), (b"ME", 22), (b"MK", 19), (b"MN", 20), (b"MR", 27),
+    (b"MT", 31), (b"MU", 30), (b"NI", 28), (b"NL", 18), (b"NO", 15), (b"OM", 23), (b"PK", 24),
+    (b"PL", 28), (b"PS", 29), (b"PT", 25), (b"QA", 29), (b"RO", 24), (b"RS", 22), (b"RU", 33),
+    (b"SA", 24), (b"SC", 31), (b"SD", 18), (b"SE", 24), (b"SI", 19), (b"SK", 24), (b"SM", 27),
+    (b"SO", 23), (b"ST", 25), (b"SV", 28), (b"TL", 23), (b"TN", 24), (b"TR", 26), (b"UA", 29),
+    (b"VA", 22), (b"VG", 24), (b"XK", 20), (b"YE", 30),
+];
+
+fn expected_len(cc: [u8; 2]) -> Option<usize> {
+    let cc = [cc[0].to_ascii_uppercase(), cc[1].to_ascii_uppercase()];
+    LENGTHS.iter().find(|(c, _)| **c == cc).map(|&(_, n)| usize::from(n))
+}
+
+/// ISO 7064 mod 97-10 over the rearranged IBAN.
+fn mod97(iban: &[u8]) -> bool {
+    let mut r: u32 = 0;
+    for &c in iban[4..].iter().chain(&iban[..4]) {
+        let c = c.to_ascii_uppercase();
+        if c.is_ascii_digit() {
+            r = (r * 10 + u32::from(c - b'0')) % 97;
+        } else if c.is_ascii_uppercase() {
+            r = (r * 100 + u32::from(c - b'A' + 10)) % 97;
+        } else {
+            return false;
+        }
+    }
+    r == 1
+}
+
+/// Finds IBANs in normalised text.
+pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
+    let b = t.as_bytes();
+    let mut i = 0;
+    while i + 4 <= b.len() {
+        let start = i;
+        i += 1;
+        if super::hit::CLASS[b[start] as usize] & (super::hit::UPPER | super::hit::LOWER) == 0 {
+            continue;
+        }
+        // Only at the start of an alphanumeric run; skip the rest of the run.
+        if start > 0 && (b[start - 1].is_ascii_alphanumeric() || b[start - 1] == b'_') {
+            while i < b.len() && b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            continue;
+        }
+        if !(b[start].is_ascii_alphabetic()
+            && b[start + 1].is_ascii_alphabetic()
+            && b[start + 2].is_ascii_digit()
+            && b[start + 3].is_ascii_digit())
+        {
+            continue;
+        }
+        let Some(want) = expected_len([b[start], b[start + 1]]) else { continue };
+        if let Some(end) = read(b, start, want) {
+            out.push(Hit::new(EntityType::IbanCode, start, end, 1000));
+            i = end;
+        }
+    }
+}
+
+/// Reads `want` alphanumerics from `start`, compact or grouped by four with a
+/// single space or `-`; returns the end when the IBAN validates.
+fn read(b: &[u8], start: usize, want: usize) -> Option<usize> {
+    let mut buf = [0u8; 34];
+    let mut n = 0;
+    let mut j = start;
+    let mut in_group = 0;
+    let mut sep: Option<u8> = None;
+    while n < want {
+        let c = *b.get(j)?;
+        if c.is_ascii_alphanumeric() {
+            *buf.get_mut(n)? = c;
+            n += 1;
+            in_group += 1;
+            j += 1;
+            continue;
+        }
+        // A separator is allowed only after a full group of four.
+        if matches!(c, b' ' | b'-') && in_group == 4 && sep.is_none_or(|s| s == c) && b.get(j + 1).is_some_and(u8::is_ascii_alphanumeric) {
+            sep = Some(c);
+            in_group = 0;
+            j += 1;
+            continue;
+        }
+        return None;
+    }
+    if b.get(j).is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_') {
+        return None;
+    }
+    // Letters of one case only, so random mixed-case tokens do not qualify.
+    let s = &buf[..n];
+    let upper = s.iter().any(u8::is_ascii_uppercase);
+    let lower = s.iter().any(u8::is_ascii_lowercase);
+    if upper && lower {
+        return None;
+    }
+    mod97(s).then_some(j)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(t: &str) -> Vec<&str> {
+        let mut v = Vec::new();
+        scan(t, &mut v);
+        v.iter().map(|h| &t[h.start..h.end]).collect()
+    }
+
+    #[test]
+    fn ibans() {
+        assert_eq!(found("iban DE89370400440532013000."), ["DE89370400440532013000"]);
+        assert_eq!(found("GB82 WEST 1234 5698 7654 32 thanks"), ["GB82 WEST 1234 5698 7654 32"]);
+        assert_eq!(found("DE89370400440532013001"), Vec::<&str>::new());
+        assert_eq!(found("DE8937040044053201300012"), Vec::<&str>::new());
+        assert_eq!(found("xDE89370400440532013000"), Vec::<&str>::new());
+    }
+}

