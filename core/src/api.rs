@@ -89,3 +89,8 @@ pub fn call_json(op: &str, input: &str) -> Result<String, Code> {
     let out = call(op, &v)?;
     Ok(out.to_string())
 }
+
+/// The JSON shapes of [`crate::pipeline::Assessment`] and
+/// [`crate::pipeline::Decision`] used by `pipeline.run`, for bindings that
+/// wrap [`crate::guard::Guard`] (the wasm-bindgen crate).
+pub use crate::api_decision::{assessment_json, decision_json};

@@ -194,7 +194,7 @@ fn policy_sequence(input: &Value) -> Result<Value, Code> {
 }
 
 /// JSON summary of an assessment.
-pub(crate) fn assessment_json(a: &Assessment) -> Value {
+pub fn assessment_json(a: &Assessment) -> Value {
     let m = &a.metadata;
     json!({
         "blocked": a.blocked.map(Code::as_str),
@@ -221,7 +221,7 @@ pub(crate) fn assessment_json(a: &Assessment) -> Value {
 }
 
 /// JSON form of a decision.
-pub(crate) fn decision_json(d: &Decision) -> Value {
+pub fn decision_json(d: &Decision) -> Value {
     let metrics: Vec<Value> = d
         .metrics
         .iter()

@@ -1,0 +1,291 @@
+//! wasm-bindgen glue over `presidio-x402-core`: the npm package's only way
+//! into the core.
+//!
+//! This crate holds **no rules**. It converts flat JavaScript values to the
+//! core's types and back (JSON text for structured results, because the
+//! core's `serde_json` uses `arbitrary_precision`, whose numbers
+//! serde-wasm-bindgen cannot represent, and because amounts stay decimal
+//! strings), and it turns every core [`Code`] into a JavaScript `Error`
+//! carrying `.code`. Time, keys and state come from the TypeScript host.
+//!
+//! Call order (see `presidio_x402_core::pipeline`): `assess` → host I/O
+//! (replay store check-and-set, approvals) → `finalize` → sign and send →
+//! `settle`.
+#![forbid(unsafe_code)]
+
+use presidio_x402_core::api;
+use presidio_x402_core::audit::Head;
+use presidio_x402_core::error::{Code, ConfigError};
+use presidio_x402_core::guard;
+use presidio_x402_core::mpa;
+use presidio_x402_core::pii;
+use presidio_x402_core::pipeline::{self, HostResults, Outcome, PaymentContext, WebhookAnswer};
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+
+mod json;
+
+/// Largest time or id that crosses as a JS number exactly (2^53 - 1).
+const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+
+fn code_error(code: Code) -> JsValue {
+    let e = js_sys::Error::new(&format!("{}: {}", code.as_str(), code.describe()));
+    e.set_name("PresidioCoreError");
+    let _ = js_sys::Reflect::set(&e, &"code".into(), &code.as_str().into());
+    e.into()
+}
+
+fn config_error(errs: &[ConfigError]) -> JsValue {
+    let first = errs.first().map_or(Code::ConfigMalformed, |e| e.code);
+    let e: JsValue = code_error(first);
+    let list: Vec<Value> = errs.iter().map(|e| json!({"path": e.path, "code": e.code.as_str()})).collect();
+    let arr = js_sys::JSON::parse(&Value::Array(list).to_string()).unwrap_or(JsValue::NULL);
+    let _ = js_sys::Reflect::set(&e, &"errors".into(), &arr);
+    e
+}
+
+fn ms(x: f64) -> Result<u64, JsValue> {
+    if x.is_finite() && x >= 0.0 && x <= MAX_SAFE && x.fract() == 0.0 {
+        Ok(x as u64)
+    } else {
+        Err(code_error(Code::InvalidInput))
+    }
+}
+
+fn head_of(seq: Option<f64>, mac: Option<String>) -> Result<Option<Head>, JsValue> {
+    match (seq, mac) {
+        (Some(s), Some(m)) => Ok(Some(Head { seq: ms(s)?, mac: m })),
+        (None, None) => Ok(None),
+        _ => Err(code_error(Code::InvalidInput)),
+    }
+}
+
+fn hex_decode(s: &str) -> Option<Vec<u8>> {
+    presidio_x402_core::hex::decode(s)
+}
+
+/// Runs one core operation by name on JSON text (the golden-vector entry
+/// point); returns JSON text or throws an `Error` with `.code`.
+#[wasm_bindgen]
+pub fn call(op: &str, input_json: &str) -> Result<String, JsValue> {
+    if !api::OPERATIONS.contains(&op) {
+        return Err(code_error(Code::InvalidInput));
+    }
+    api::call_json(op, input_json).map_err(code_error)
+}
+
+/// Every operation name [`call`] understands, as a JSON array.
+#[wasm_bindgen]
+pub fn operations() -> String {
+    Value::from(api::OPERATIONS.to_vec()).to_string()
+}
+
+/// Every error code with its fixed description, as a JSON object.
+#[wasm_bindgen(js_name = errorCodes)]
+pub fn error_codes() -> String {
+    let m: serde_json::Map<String, Value> =
+        Code::ALL.iter().map(|c| (c.as_str().to_string(), Value::from(c.describe()))).collect();
+    Value::Object(m).to_string()
+}
+
+/// `n` random bytes from the platform CSPRNG (for replay and audit keys).
+#[wasm_bindgen(js_name = randomBytes)]
+pub fn random_bytes(n: usize) -> Result<Vec<u8>, JsValue> {
+    if n == 0 || n > 1024 {
+        return Err(code_error(Code::InvalidInput));
+    }
+    let mut out = vec![0u8; n];
+    fill_random(&mut out)?;
+    Ok(out)
+}
+
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+fn fill_random(out: &mut [u8]) -> Result<(), JsValue> {
+    getrandom::fill(out).map_err(|_| code_error(Code::InvalidInput))
+}
+
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+fn fill_random(_out: &mut [u8]) -> Result<(), JsValue> {
+    Err(code_error(Code::InvalidInput))
+}
+
+/// One configured guard with its state and in-flight assessments.
+#[wasm_bindgen]
+pub struct Guard {
+    inner: guard::Guard,
+}
+
+#[wasm_bindgen]
+impl Guard {
+    /// Validates `config_json`; throws an `Error` with `.code` (the first
+    /// problem) and `.errors` (every `{path, code}`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(config_json: &str) -> Result<Guard, JsValue> {
+        guard::Guard::new(config_json).map(|inner| Guard { inner }).map_err(|e| config_error(&e))
+    }
+
+    /// Step 1: assess a 402. Returns the assessment JSON plus `id` and, when
+    /// approval is needed, `approval_canonical` (the webhook POST body).
+    #[allow(clippy::too_many_arguments)]
+    pub fn assess(
+        &mut self,
+        method: &str,
+        request_url: &str,
+        payment_required: Option<String>,
+        body: Option<String>,
+        reason: &str,
+        now_ms: f64,
+        replay_key: &[u8],
+    ) -> Result<String, JsValue> {
+        let ctx = PaymentContext {
+            method,
+            request_url,
+            payment_required: payment_required.as_deref(),
+            body: body.as_deref(),
+            reason,
+            now_ms: ms(now_ms)?,
+        };
+        let (id, a) = self.inner.assess(&ctx, replay_key);
+        let mut out = String::with_capacity(2048);
+        json::assessment(&mut out, a, id);
+        Ok(out)
+    }
+
+    /// Step 3: the pre-signing verdict. `replay_fresh` is the replay store's
+    /// answer (`undefined` when it failed). `approvals_json` is
+    /// `{"signatures": [[approver_id, hex]...], "webhooks": [{approver_id,
+    /// status, body_hex, hmac, timed_out}...]}` (raw evidence, judged by the
+    /// core) or empty. Returns the decision JSON plus the judged `votes`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn finalize(
+        &mut self,
+        id: f64,
+        replay_fresh: Option<bool>,
+        approvals_json: &str,
+        audit_key: &[u8],
+        head_seq: Option<f64>,
+        head_mac: Option<String>,
+        now_ms: f64,
+    ) -> Result<String, JsValue> {
+        let id = ms(id)?;
+        let now = ms(now_ms)?;
+        let head = head_of(head_seq, head_mac)?;
+        let votes = if approvals_json.is_empty() {
+            Vec::new()
+        } else {
+            let (sigs, hooks) = approvals(approvals_json)?;
+            let a = self.inner.assessment(id).ok_or_else(|| code_error(Code::InvalidInput))?;
+            pipeline::judge_approvals(self.inner.config(), a, &sigs, &hooks, now)
+        };
+        let io = HostResults { replay_fresh, votes };
+        let d = self.inner.finalize(id, &io, audit_key, head.as_ref(), now).map_err(code_error)?;
+        let mut out = String::with_capacity(1024);
+        json::decision(&mut out, &d, |w| {
+            w.with("votes", |o| {
+                o.push('[');
+                for (i, (id, v)) in io.votes.iter().enumerate() {
+                    if i > 0 {
+                        o.push(',');
+                    }
+                    let mut w = json::Obj::new(o);
+                    w.str("approver_id", id);
+                    w.str("vote", v.as_str());
+                    w.opt_str("code", match v {
+                        mpa::Vote::Bad(c) => Some(c.as_str()),
+                        _ => None,
+                    });
+                    w.end();
+                }
+                o.push(']');
+            })
+        });
+        Ok(out)
+    }
+
+    /// Step 4: `outcome` is `"settled"` or a failure code (`signer-failed`,
+    /// `settlement-failed`). Returns the decision JSON.
+    pub fn settle(
+        &mut self,
+        id: f64,
+        outcome: &str,
+        audit_key: &[u8],
+        head_seq: Option<f64>,
+        head_mac: Option<String>,
+        now_ms: f64,
+    ) -> Result<String, JsValue> {
+        let outcome = match outcome {
+            "settled" => Outcome::Settled,
+            c => Outcome::Failed(Code::parse(c).ok_or_else(|| code_error(Code::InvalidInput))?),
+        };
+        let head = head_of(head_seq, head_mac)?;
+        let d = self
+            .inner
+            .settle(ms(id)?, outcome, audit_key, head.as_ref(), ms(now_ms)?)
+            .map_err(code_error)?;
+        let mut out = String::with_capacity(1024);
+        json::decision(&mut out, &d, |_| {});
+        Ok(out)
+    }
+
+    /// The state's serialised form, for the host's store.
+    #[wasm_bindgen(js_name = stateJson)]
+    pub fn state_json(&self) -> String {
+        self.inner.state_json()
+    }
+
+    /// Replaces the state with a stored one (empty text: a fresh state).
+    #[wasm_bindgen(js_name = loadStateJson)]
+    pub fn load_state_json(&mut self, text: &str) -> Result<(), JsValue> {
+        self.inner.load_state_json(text).map_err(code_error)
+    }
+
+    /// The MPA settings without secrets (`null` when MPA is off): threshold,
+    /// timeout_ms, allow_private_webhooks and each approver's id, mode and
+    /// webhook_url.
+    #[wasm_bindgen(js_name = mpaSummary)]
+    pub fn mpa_summary(&self) -> String {
+        self.inner.config().mpa.as_ref().map_or(Value::Null, mpa::MpaConfig::summary).to_string()
+    }
+
+    /// Whether a webhook may be posted to `address` (an IP literal the host
+    /// resolved the webhook's host to) under this guard's MPA settings.
+    #[wasm_bindgen(js_name = webhookAddressAllowed)]
+    pub fn webhook_address_allowed(&self, address: &str) -> bool {
+        self.inner.config().mpa.as_ref().is_some_and(|m| mpa::webhook_address_allowed(m, address))
+    }
+
+    /// Redacts `text` with this guard's PII settings: `{text, count, entities}`.
+    pub fn redact(&self, text: &str) -> Result<String, JsValue> {
+        let r = pii::redact(text, &self.inner.config().pii).map_err(code_error)?;
+        let mut entities: Vec<&str> = r.findings.iter().map(|f| f.entity.as_str()).collect();
+        entities.sort_unstable();
+        entities.dedup();
+        Ok(json!({"text": r.text, "count": r.findings.len(), "entities": entities}).to_string())
+    }
+}
+
+type Approvals = (Vec<(String, String)>, Vec<WebhookAnswer>);
+
+fn approvals(text: &str) -> Result<Approvals, JsValue> {
+    let bad = || code_error(Code::InvalidInput);
+    let v: Value = serde_json::from_str(text).map_err(|_| bad())?;
+    let mut sigs = Vec::new();
+    for p in v.get("signatures").and_then(Value::as_array).into_iter().flatten() {
+        match p.as_array().map(Vec::as_slice) {
+            Some([Value::String(a), Value::String(s)]) => sigs.push((a.clone(), s.clone())),
+            _ => return Err(bad()),
+        }
+    }
+    let mut hooks = Vec::new();
+    for h in v.get("webhooks").and_then(Value::as_array).into_iter().flatten() {
+        let s = |k: &str| h.get(k).and_then(Value::as_str);
+        hooks.push(WebhookAnswer {
+            approver_id: s("approver_id").ok_or_else(bad)?.to_string(),
+            status: h.get("status").and_then(Value::as_u64).and_then(|x| u16::try_from(x).ok()).unwrap_or(0),
+            body: hex_decode(s("body_hex").unwrap_or("")).ok_or_else(bad)?,
+            hmac: s("hmac").map(str::to_string),
+            timed_out: h.get("timed_out").and_then(Value::as_bool).unwrap_or(false),
+        });
+    }
+    Ok((sigs, hooks))
+}

@@ -1,0 +1,104 @@
+/**
+ * `BrowserStore`: `chrome.storage.local` when present (wallet extensions,
+ * MV3 service workers), else IndexedDB. One key per item; the replay
+ * check-and-set is serialised within the JS realm (a service worker or page
+ * is one realm; use one guard per extension).
+ */
+import { type GuardStore, replaySet } from "./stores.js";
+import type { Head } from "./types.js";
+
+interface KV {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown): Promise<void>;
+}
+
+function chromeKV(area: any): KV {
+  return {
+    get: async (key) => (await area.get(key))[key],
+    set: (key, value) => area.set({ [key]: value }),
+  };
+}
+
+function idbKV(dbName: string): KV {
+  const open = (): Promise<IDBDatabase> =>
+    new Promise((resolve, reject) => {
+      const r = indexedDB.open(dbName, 1);
+      r.onupgradeneeded = () => r.result.createObjectStore("kv");
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+  let db: Promise<IDBDatabase> | null = null;
+  const tx = async <T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> => {
+    db ??= open();
+    const d = await db;
+    return new Promise<T>((resolve, reject) => {
+      const t = d.transaction("kv", mode);
+      const req = fn(t.objectStore("kv"));
+      t.oncomplete = () => resolve(req.result);
+      t.onerror = () => reject(t.error);
+    });
+  };
+  return {
+    get: (key) => tx("readonly", (s) => s.get(key)),
+    set: async (key, value) => {
+      await tx("readwrite", (s) => s.put(value, key));
+    },
+  };
+}
+
+export class BrowserStore implements GuardStore {
+  readonly persistent: boolean = true;
+  readonly backend: "chrome.storage.local" | "indexedDB";
+  readonly #kv: KV;
+  readonly #prefix: string;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  /** `prefix` namespaces the keys (one guard per prefix). */
+  constructor(opts: { prefix?: string; dbName?: string } = {}) {
+    const c = (globalThis as any).chrome;
+    this.#prefix = opts.prefix ?? "presidio-x402:";
+    if (c?.storage?.local) {
+      this.backend = "chrome.storage.local";
+      this.#kv = chromeKV(c.storage.local);
+    } else {
+      this.backend = "indexedDB";
+      this.#kv = idbKV(opts.dbName ?? "presidio-x402");
+    }
+  }
+
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.#queue.then(fn);
+    this.#queue = p.catch(() => {});
+    return p;
+  }
+
+  async loadState(): Promise<string | null> {
+    return ((await this.#kv.get(this.#prefix + "state")) as string | undefined) ?? null;
+  }
+  async saveState(state: string): Promise<void> {
+    return this.#serial(() => this.#kv.set(this.#prefix + "state", state));
+  }
+  async loadHead(): Promise<Head | null> {
+    return ((await this.#kv.get(this.#prefix + "head")) as Head | undefined) ?? null;
+  }
+  async saveHead(head: Head): Promise<void> {
+    return this.#serial(() => this.#kv.set(this.#prefix + "head", { ...head }));
+  }
+  async checkAndSet(fp: string, ttlMs: number, nowMs: number): Promise<boolean> {
+    return this.#serial(async () => {
+      const obj = ((await this.#kv.get(this.#prefix + "replay")) as Record<string, number> | undefined) ?? {};
+      const m = new Map(Object.entries(obj));
+      for (const [k, v] of m) if (v <= nowMs) m.delete(k);
+      const fresh = replaySet(m, fp, ttlMs, nowMs);
+      await this.#kv.set(this.#prefix + "replay", Object.fromEntries(m));
+      return fresh;
+    });
+  }
+  async forget(fp: string): Promise<void> {
+    return this.#serial(async () => {
+      const obj = ((await this.#kv.get(this.#prefix + "replay")) as Record<string, number> | undefined) ?? {};
+      delete obj[fp];
+      await this.#kv.set(this.#prefix + "replay", obj);
+    });
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The one door into the WebAssembly core (wasm-bindgen glue crate
+ * `presidio-x402-js`). Every decision is made there; this module only
+ * converts values and maps errors.
+ */
+import * as wasm from "./wasm/presidio_x402_js.js";
+import { errorFor, PolicyConfigError, X402GuardError } from "./errors.js";
+
+let ready = false;
+let descriptions: Record<string, string> | undefined;
+
+/** Marks the module initialised (called by the node/browser entry points). */
+export function markReady(): void {
+  ready = true;
+}
+
+/** Whether the WebAssembly module is initialised. */
+export function isReady(): boolean {
+  return ready;
+}
+
+/** @internal the raw wasm-bindgen module. */
+export { wasm };
+
+function ensure(): void {
+  if (!ready) throw new X402GuardError("invalid-input", "presidio-hardened-x402: call `await init()` first (browser entry)");
+}
+
+/** The fixed description of a core code (never contains input data). */
+export function describe(code: string): string {
+  ensure();
+  descriptions ??= JSON.parse(wasm.errorCodes()) as Record<string, string>;
+  return descriptions[code] ?? code;
+}
+
+/** Converts anything thrown by the glue into a package error with `.code`. */
+export function mapError(e: unknown): X402GuardError {
+  if (e instanceof X402GuardError) return e;
+  const any = e as { code?: unknown; errors?: unknown };
+  if (any && typeof any.code === "string") {
+    if (Array.isArray(any.errors)) return new PolicyConfigError(any.errors as { path: string; code: string }[]);
+    return errorFor(any.code, describe(any.code));
+  }
+  return new X402GuardError("invalid-input", "core call failed", { cause: e });
+}
+
+/** Runs one core operation by name (JSON in, JSON out); throws a coded error. */
+export function call<T = unknown>(op: string, input: unknown): T {
+  ensure();
+  let out: string;
+  try {
+    out = wasm.call(op, typeof input === "string" ? input : JSON.stringify(input));
+  } catch (e) {
+    throw mapError(e);
+  }
+  return JSON.parse(out) as T;
+}
+
+/** Like {@link call} on JSON text, returning JSON text (for exact numbers). */
+export function callJson(op: string, inputJson: string): string {
+  ensure();
+  try {
+    return wasm.call(op, inputJson);
+  } catch (e) {
+    throw mapError(e);
+  }
+}
+
+/** Every operation name {@link call} understands. */
+export function operations(): string[] {
+  ensure();
+  return JSON.parse(wasm.operations()) as string[];
+}
+
+/** `n` random bytes from the platform CSPRNG (via getrandom in the glue). */
+export function randomBytes(n = 32): Uint8Array {
+  ensure();
+  try {
+    return wasm.randomBytes(n);
+  } catch (e) {
+    throw mapError(e);
+  }
+}

@@ -1,0 +1,4 @@
+/** Types of the package (both entry points export the same API plus `init`). */
+export * from "./common.js";
+export declare function init(source?: { module_or_path?: unknown }): Promise<void>;
+export { FileStore, FileAuditSink, streamAuditSink, resolveHost, loadPolicyFile, writeAtomic } from "./node-io.js";

@@ -1,0 +1,19 @@
+/**
+ * Node entry point: the WebAssembly module is compiled synchronously from
+ * the bytes shipped in the package, so everything works right after import.
+ */
+import { readFileSync } from "node:fs";
+import { initSync } from "./wasm/presidio_x402_js.js";
+import { markReady } from "./core.js";
+import { setDefaultResolver } from "./approvals.js";
+import { resolveHost } from "./node-io.js";
+
+initSync({ module: readFileSync(new URL("./wasm/presidio_x402_js_bg.wasm", import.meta.url)) });
+markReady();
+setDefaultResolver(resolveHost);
+
+export * from "./common.js";
+export { FileStore, FileAuditSink, streamAuditSink, resolveHost, loadPolicyFile, writeAtomic } from "./node-io.js";
+
+/** Already initialised in Node; kept for code shared with browsers. */
+export async function init(): Promise<void> {}

@@ -1,0 +1,120 @@
+// Headless Chromium (Debian `chromium`, driven by playwright-core): a page
+// served from 127.0.0.1 loads the PACKED package's browser entry, runs every
+// vector and a guard decision with BrowserStore (IndexedDB); then the MV3
+// example extension is loaded and its service worker decides one payment
+// with BrowserStore on chrome.storage.local.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import http from "node:http";
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, extname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const pkgDir = join(here, "node_modules/presidio-hardened-x402");
+const vectorsDir = join(here, "../../vectors");
+const exampleDir = join(here, "../../examples/browser-extension");
+const executablePath = process.env.CHROMIUM ?? execFileSync("sh", ["-c", "command -v chromium || command -v chromium-browser"]).toString().trim();
+const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"];
+const TYPES = { ".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json", ".wasm": "application/wasm", ".html": "text/html" };
+
+const PAGE = `<!doctype html><meta charset="utf-8"><title>presidio-hardened-x402 vectors</title>
+<script type="module">
+import * as x from "/pkg/dist/browser.js";
+import { runVectors } from "/runner.mjs";
+window.result = (async () => {
+  await x.init();
+  const names = await (await fetch("/vectors/")).json();
+  const docs = await Promise.all(names.map(async (name) => ({ name, doc: await (await fetch("/vectors/" + name)).json() })));
+  const r = runVectors((op, input) => x.callJson(op, input), x.operations(), docs);
+  const store = new x.BrowserStore({ prefix: "page:" });
+  const audit = new x.MemoryAuditSink();
+  const key = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+  const guard = await x.PaymentGuard.create({ store, audit, replayKey: key, auditKey: key });
+  const header = btoa(JSON.stringify({ x402Version: 2, resource: { url: "https://api.example.com/w" }, accepts: [{ scheme: "exact",
+    network: "eip155:84532", amount: "10000", asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+    payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", maxTimeoutSeconds: 60, extra: { name: "USDC", version: "2" } }] }));
+  const first = await guard.decide({ url: "https://api.example.com/w", paymentRequired: header });
+  const again = await guard.decide({ url: "https://api.example.com/w", paymentRequired: header });
+  return { ...r, backend: store.backend, first: first.allowed, again: again.code, verified: x.verifyAuditLog(key, audit.text()).seq };
+})().catch((e) => ({ error: String(e && e.stack || e) }));
+</script>`;
+
+let server, base;
+before(async () => {
+  server = http.createServer((req, res) => {
+    const u = new URL(req.url, "http://127.0.0.1");
+    let file = null;
+    if (u.pathname === "/" || u.pathname === "/index.html") return res.end(PAGE);
+    if (u.pathname === "/vectors/") {
+      res.setHeader("content-type", "application/json");
+      return res.end(JSON.stringify(readdirSync(vectorsDir).filter((f) => f.endsWith(".json")).sort()));
+    }
+    if (u.pathname === "/runner.mjs") file = join(here, "vector-runner.mjs");
+    else if (u.pathname.startsWith("/vectors/")) file = join(vectorsDir, u.pathname.slice(9));
+    else if (u.pathname.startsWith("/pkg/")) file = join(pkgDir, u.pathname.slice(5));
+    if (!file || file.includes("..") || !existsSync(file)) { res.statusCode = 404; return res.end(); }
+    res.setHeader("content-type", TYPES[extname(file)] ?? "application/octet-stream");
+    res.end(readFileSync(file));
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${server.address().port}`;
+});
+after(() => new Promise((r) => { server.closeAllConnections(); server.close(r); }));
+
+test("Chromium page: every vector through the packed browser entry, and a BrowserStore decision", async () => {
+  const browser = await chromium.launch({ executablePath, headless: true, args: FLAGS });
+  try {
+    const page = await browser.newPage();
+    const logs = [];
+    page.on("console", (m) => logs.push(m.text()));
+    page.on("pageerror", (e) => logs.push(String(e)));
+    await page.goto(base + "/");
+    const r = await page.evaluate(() => window.result);
+    assert.equal(r.error, undefined, r.error + "\n" + logs.join("\n"));
+    console.log(`# Chromium ${browser.version()}: ${r.total} vectors in ${r.files} files`);
+    assert.deepEqual(r.failures, []);
+    assert.ok(r.total > 100);
+    assert.equal(r.backend, "indexedDB");
+    assert.equal(r.first, true);
+    assert.equal(r.again, "replay-detected");
+    assert.equal(r.verified, 2);
+  } finally {
+    await browser.close();
+  }
+});
+
+test("MV3 example extension: the service worker decides with BrowserStore on chrome.storage.local", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "px402-ext-"));
+  const ext = join(dir, "ext");
+  cpSync(exampleDir, ext, { recursive: true, filter: (s) => !s.includes("/vendor") });
+  cpSync(join(pkgDir, "dist"), join(ext, "vendor/presidio-hardened-x402"), { recursive: true });
+  const ctx = await chromium.launchPersistentContext(join(dir, "profile"), {
+    executablePath, headless: true,
+    args: [...FLAGS, `--disable-extensions-except=${ext}`, `--load-extension=${ext}`],
+  });
+  try {
+    let [worker] = ctx.serviceWorkers();
+    worker ??= await ctx.waitForEvent("serviceworker", { timeout: 20000 });
+    assert.match(worker.url(), /^chrome-extension:\/\/.*\/worker\.js$/);
+    const header = Buffer.from(JSON.stringify({ x402Version: 2, resource: { url: "https://api.example.com/w", description: "Weather" },
+      accepts: [{ scheme: "exact", network: "eip155:84532", amount: "10000", asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+        payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", maxTimeoutSeconds: 60, extra: { name: "USDC", version: "2" } }] })).toString("base64");
+    const d = await worker.evaluate((h) => self.presidioDecide({ url: "https://api.example.com/w", paymentRequired: h }), header);
+    assert.equal(d.allowed, true, JSON.stringify(d));
+    assert.equal(d.backend, "chrome.storage.local");
+    assert.equal(d.amount_usd, "0.01");
+    const big = Buffer.from(Buffer.from(header, "base64").toString().replace('"10000"', '"900000"')).toString("base64");
+    const refused = await worker.evaluate((h) => self.presidioDecide({ url: "https://api.example.com/x", paymentRequired: h }), big);
+    assert.equal(refused.code, "policy-per-call-exceeded");
+    const stored = await worker.evaluate(() => chrome.storage.local.get(null));
+    assert.ok(stored["presidio:state"] && stored["presidio:head"].seq === 2, JSON.stringify(Object.keys(stored)));
+  } finally {
+    await ctx.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,144 @@
+// hardenX402Client against the REAL @x402 2.27 stack: @x402/fetch
+// wrapFetchWithPayment + x402Client/x402HTTPClient + @x402/evm exact with a
+// throwaway viem key, a local @x402/express server and a stub facilitator
+// (viem verifyTypedData) on 127.0.0.1. No chain, no network.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import express from "express";
+import { paymentMiddleware, x402ResourceServer } from "@x402/express";
+import { HTTPFacilitatorClient } from "@x402/core/server";
+import { ExactEvmScheme as ServerEvmScheme } from "@x402/evm/exact/server";
+import { registerExactEvmScheme } from "@x402/evm/exact/client";
+import { x402Client, x402HTTPClient, wrapFetchWithPayment } from "@x402/fetch";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { verifyTypedData } from "viem";
+import * as x from "presidio-hardened-x402";
+import { startWorld, REPLAY_KEY, AUDIT_KEY, EMAIL } from "./helpers.mjs";
+
+const PAY_TO = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
+const seen = { verify: [], settle: [] };
+let facilitator, server, serverUrl, world;
+
+function listen(app) {
+  return new Promise((resolve) => { const s = app.listen(0, "127.0.0.1", () => resolve(s)); });
+}
+
+before(async () => {
+  // Stub facilitator: checks the EIP-3009 signature, fakes settlement, refuses a reused nonce.
+  const nonces = new Set();
+  const f = express();
+  f.use(express.json());
+  f.get("/supported", (_q, r) => r.json({ kinds: [{ x402Version: 2, scheme: "exact", network: "eip155:84532" }], extensions: [], signers: {} }));
+  const check = async ({ paymentPayload: p, paymentRequirements: req }) => {
+    const a = p.payload.authorization;
+    const ok = await verifyTypedData({
+      address: a.from,
+      domain: { name: req.extra.name, version: req.extra.version, chainId: 84532, verifyingContract: req.asset },
+      types: { TransferWithAuthorization: [
+        { name: "from", type: "address" }, { name: "to", type: "address" }, { name: "value", type: "uint256" },
+        { name: "validAfter", type: "uint256" }, { name: "validBefore", type: "uint256" }, { name: "nonce", type: "bytes32" }] },
+      primaryType: "TransferWithAuthorization",
+      message: { ...a, value: BigInt(a.value), validAfter: BigInt(a.validAfter), validBefore: BigInt(a.validBefore) },
+      signature: p.payload.signature,
+    });
+    return { ok, payer: a.from, nonce: a.nonce };
+  };
+  f.post("/verify", async (q, r) => {
+    seen.verify.push(q.body.paymentPayload);
+    const c = await check(q.body);
+    r.json(c.ok ? { isValid: true, payer: c.payer } : { isValid: false, invalidReason: "invalid_signature" });
+  });
+  f.post("/settle", async (q, r) => {
+    seen.settle.push(q.body.paymentPayload);
+    const c = await check(q.body);
+    if (!c.ok || nonces.has(c.nonce)) return r.json({ success: false, errorReason: "invalid", transaction: "", network: "eip155:84532" });
+    nonces.add(c.nonce);
+    r.json({ success: true, transaction: "0x" + "cd".repeat(32), network: "eip155:84532", payer: c.payer });
+  });
+  facilitator = await listen(f);
+  const rs = new x402ResourceServer(new HTTPFacilitatorClient({ url: `http://127.0.0.1:${facilitator.address().port}` }))
+    .register("eip155:84532", new ServerEvmScheme());
+  const app = express();
+  app.use(paymentMiddleware({
+    "GET /weather": { accepts: [{ scheme: "exact", price: "$0.001", network: "eip155:84532", payTo: PAY_TO }],
+      description: `Weather for ${EMAIL}`, mimeType: "application/json" },
+    "GET /forecast": { accepts: [{ scheme: "exact", price: "$0.001", network: "eip155:84532", payTo: PAY_TO }],
+      description: "Forecast", mimeType: "application/json" },
+  }, rs));
+  app.get("/weather", (_q, r) => r.json({ weather: "sunny" }));
+  app.get("/forecast", (_q, r) => r.json({ forecast: "rain" }));
+  server = await listen(app);
+  serverUrl = `http://127.0.0.1:${server.address().port}`;
+  world = await startWorld();
+});
+
+after(async () => {
+  server.closeAllConnections(); facilitator.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  await new Promise((r) => facilitator.close(r));
+  await world.close();
+});
+
+async function setup(config = {}) {
+  const client = new x402Client();
+  registerExactEvmScheme(client, { signer: privateKeyToAccount(generatePrivateKey()) });
+  const sink = new x.MemoryAuditSink();
+  const h = await x.hardenX402Client(new x402HTTPClient(client), { config, replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, audit: sink, warn: () => {} });
+  const pay = wrapFetchWithPayment(h.fetch(globalThis.fetch), h.httpClient);
+  return { h, sink, pay };
+}
+
+test("allowed v2 payment: hooks assess, the redacted resource reaches the server and facilitator, onPaymentResponse settles", async () => {
+  const { h, sink, pay } = await setup();
+  const before = seen.settle.length;
+  const res = await pay(`${serverUrl}/weather`);
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { weather: "sunny" });
+  assert.equal(seen.settle.length, before + 1);
+  const sent = seen.settle.at(-1);
+  const echo = { url: `${serverUrl}/weather`, description: `Weather for ${EMAIL}`, mimeType: "application/json" };
+  const redacted = { ...echo, description: h.guard.redact(echo.description).text };
+  assert.deepEqual(sent.resource, redacted, "the facilitator got the core's redacted echo");
+  if (h.guard.redact(EMAIL).count > 0) assert.ok(!JSON.stringify(sent).includes(EMAIL));
+  assert.equal(sink.lines.length, 2);
+  assert.match(sink.lines[0], /payment_allowed/);
+  assert.match(sink.lines[1], /payment_settled/, "onPaymentResponse committed the reservation");
+  assert.deepEqual(x.verifyAuditLog(AUDIT_KEY, sink.text(), h.guard.head), h.guard.head);
+});
+
+test("a refusal aborts payment creation with the core's code as the reason; nothing is signed or sent", async () => {
+  const { pay, sink } = await setup({ max_per_call_usd: "0.0005" });
+  const before = seen.verify.length;
+  const err = await pay(`${serverUrl}/forecast`).then(() => null, (e) => e);
+  assert.ok(err, "must throw");
+  assert.match(err.message, /Payment creation aborted: policy-per-call-exceeded/);
+  assert.equal(seen.verify.length, before);
+  assert.equal(sink.lines.length, 1);
+  assert.match(sink.lines[0], /payment_blocked/);
+});
+
+test("a duplicate purchase is aborted as replay-detected by onBeforePaymentCreation", async () => {
+  const { pay } = await setup();
+  assert.equal((await pay(`${serverUrl}/forecast`)).status, 200);
+  const err = await pay(`${serverUrl}/forecast`).then(() => null, (e) => e);
+  assert.match(err?.message ?? "", /Payment creation aborted: replay-detected/);
+});
+
+test("v1 (no onPaymentResponse): the hardened fetch settles from X-PAYMENT-RESPONSE", async () => {
+  const { pay, sink } = await setup();
+  const res = await pay(`${world.url}/v1/hooked`);
+  assert.equal(res.status, 200);
+  const paid = world.paid.filter((p) => p.path === "/v1/hooked");
+  assert.equal(paid.length, 1);
+  assert.equal(paid[0].payload.x402Version, 1);
+  assert.equal(sink.lines.length, 2);
+  assert.match(sink.lines[1], /payment_settled/);
+});
+
+test("v1 settlement failure releases the spend through the fallback", async () => {
+  const { pay, sink } = await setup({ daily_limit_usd: "0.01" });
+  const res = await pay(`${world.url}/v1/settlefail`);
+  assert.equal(res.status, 402);
+  assert.match(sink.lines[1], /payment_failed/);
+  assert.equal((await pay(`${world.url}/v1/after-v1-fail`)).status, 200, "the budget was released");
+});

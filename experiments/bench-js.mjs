@@ -1,0 +1,86 @@
+// Median per-decision time of the npm package in Node, and the tarball size.
+// Usage: node experiments/bench-js.mjs [tarball]   (make bench-js)
+// Imports the PACKED package installed in bindings-js/test/node_modules.
+import { statSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const pkg = join(root, "bindings-js/test/node_modules/presidio-hardened-x402");
+const x = await import(pathToFileURL(join(pkg, "dist/node.js")));
+const { wasm } = await import(pathToFileURL(join(pkg, "dist/core.js")));
+
+const N = Number(process.env.N ?? 20000);
+const KEY = new Uint8Array(32).fill(7);
+const cfg = { max_per_call_usd: null, daily_limit_usd: null };
+const header = (i) => Buffer.from(JSON.stringify({ x402Version: 2, error: "Payment required",
+  resource: { url: `https://api.example.com/weather/${i}`, description: "Weather data", mimeType: "application/json" },
+  accepts: [{ scheme: "exact", network: "eip155:84532", amount: "1000", asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+    payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", maxTimeoutSeconds: 300, extra: { name: "USDC", version: "2" } }] })).toString("base64");
+const headers = Array.from({ length: 1000 }, (_, i) => header(i));
+
+function median(a) {
+  const s = Float64Array.from(a).sort();
+  return s[s.length >> 1];
+}
+function stats(name, ns) {
+  const m = median(ns) / 1000;
+  const p90 = Float64Array.from(ns).sort()[Math.floor(ns.length * 0.9)] / 1000;
+  console.log(`${name.padEnd(58)} median ${m.toFixed(2)} µs   p90 ${p90.toFixed(2)} µs   (n=${ns.length})`);
+  return m;
+}
+
+// 1. The two core crossings of one decision (assess + finalize) through the glue, JSON results parsed.
+{
+  const g = new wasm.Guard(JSON.stringify(cfg));
+  let head = null;
+  const t = [], tSettle = [];
+  for (let i = 0; i < N + 2000; i++) {
+    const now = 1767225600000 + i * 1000;
+    const t0 = process.hrtime.bigint();
+    const a = JSON.parse(g.assess("GET", `https://api.example.com/weather/${i}`, headers[i % 1000], undefined, "", now, KEY));
+    const d = JSON.parse(g.finalize(a.id, true, "", KEY, head?.seq, head?.mac, now));
+    const t1 = process.hrtime.bigint();
+    head = d.head;
+    const s = JSON.parse(g.settle(a.id, "settled", KEY, head.seq, head.mac, now));
+    const t2 = process.hrtime.bigint();
+    head = s.head;
+    if (i >= 2000) { t.push(Number(t1 - t0)); tSettle.push(Number(t2 - t1)); }
+  }
+  var core = stats("decision: assess + finalize (2 wasm crossings, JSON parsed)", t);
+  stats("settle (1 wasm crossing)", tSettle);
+}
+
+// 2. The whole host path: PaymentGuard.decide (MemoryStore replay check-and-set, audit sink, metrics) + settle.
+{
+  let clock = 1767225600000;
+  const g = await x.PaymentGuard.create({ config: cfg, replayKey: KEY, auditKey: KEY, audit: () => {}, metrics: new x.MemoryMetrics(), clock: () => clock });
+  const t = [];
+  for (let i = 0; i < N + 2000; i++) {
+    clock += 1000;
+    const t0 = process.hrtime.bigint();
+    const v = await g.decide({ url: `https://api.example.com/weather/${i}`, paymentRequired: headers[i % 1000] });
+    const t1 = process.hrtime.bigint();
+    if (!v.allowed) throw new Error("bench payment refused: " + v.code);
+    await g.settle(v.assessment.id, "settled", v.assessment.fingerprint);
+    if (i >= 2000) t.push(Number(t1 - t0));
+  }
+  stats("PaymentGuard.decide (async host path, MemoryStore)", t);
+}
+
+// 3. An echo-sized crossing for scale.
+{
+  const t = [];
+  for (let i = 0; i < N; i++) {
+    const t0 = process.hrtime.bigint();
+    x.callJson("money.parse-atomic", '{"amount":"10000"}');
+    t.push(Number(process.hrtime.bigint() - t0));
+  }
+  stats("call('money.parse-atomic') (small crossing)", t);
+}
+
+const tarball = process.argv[2] ?? join(root, ".cache/js/presidio-hardened-x402-0.1.0.tgz");
+const size = statSync(tarball).size;
+const wasmSize = statSync(join(pkg, "dist/wasm/presidio_x402_js_bg.wasm")).size;
+console.log(`npm tarball: ${(size / 1024).toFixed(1)} KiB (${size} bytes); wasm: ${(wasmSize / 1024).toFixed(1)} KiB`);
+console.log(`target: decision median <= 10 µs: ${core <= 10 ? "met" : "NOT met"} (${core.toFixed(2)} µs)`);
