@@ -5,14 +5,14 @@ SHELL := /bin/bash
 CARGO ?= cargo
 PYTHON ?= python3
 
-.PHONY: demo test test-core vectors vectors-check bench setup-rust component test-component bench-component
+.PHONY: demo test test-core vectors vectors-check bench setup-rust component test-component bench-component test-python bench-python
 
 ## demo: the main job (until the end-to-end world lands: the core demo example)
 demo: setup-rust
 	$(CARGO) run --quiet --release -p presidio-x402-core --example demo
 
 ## test: every test
-test: setup-rust vectors-check test-core test-component
+test: setup-rust vectors-check test-core test-component test-python
 
 setup-rust:
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install rustup first" >&2; exit 1; }
@@ -31,9 +31,14 @@ vectors-check:
 	@git diff --exit-code --stat -- vectors/ || { echo "vectors/ differ from their generators: run 'make vectors' and commit" >&2; exit 1; }
 	@test -z "$$(git ls-files --others --exclude-standard vectors/)" || { echo "untracked vector files:" >&2; git ls-files --others --exclude-standard vectors/ >&2; exit 1; }
 
-## bench: criterion benchmarks of the core
+## bench: criterion benchmarks of the core (decision path, audit/MPA, PII)
 bench:
-	$(CARGO) bench -p presidio-x402-core --bench decision
+	$(CARGO) bench -p presidio-x402-core --bench decision --bench audit_mpa --bench pii
+
+## pii-eval: PII corpus, precision/recall/F1 and latency vs presidio-hardened-x402 0.3.0 -> experiments/results/pii.md
+.PHONY: pii-eval
+pii-eval: setup-rust
+	$(PYTHON) experiments/pii/run.py
 
 # ---- the component ------------------------------------------------------------
 WASM_TARGET := wasm32-unknown-unknown
@@ -69,3 +74,23 @@ test-component: component
 ## bench-component: per-decision cost through wasmtime next to the native core
 bench-component: component
 	$(CARGO) bench -p presidio-x402-host-test --profile host --bench component
+
+# ---- the Python package ---------------------------------------------------------
+PY_VENV := .cache/venv-python
+PY_BIN := $(PY_VENV)/bin
+
+## test-python: build the component, install bindings-python (+ test extras) into a repo-local venv, run pytest
+test-python: component
+	@test -x $(PY_BIN)/python || $(PYTHON) -m venv $(PY_VENV)
+	@if [ ! -f $(PY_VENV)/.deps-stamp ] || [ bindings-python/pyproject.toml -nt $(PY_VENV)/.deps-stamp ]; then \
+	  $(PY_BIN)/pip install --quiet --upgrade pip && \
+	  $(PY_BIN)/pip install --quiet "./bindings-python[test]" && touch $(PY_VENV)/.deps-stamp; \
+	fi
+	$(PY_BIN)/pip install --quiet --no-deps --force-reinstall ./bindings-python
+	cd bindings-python && ../$(PY_BIN)/pytest -p no:cacheprovider -q tests
+
+## bench-python: our client's decision path vs presidio-hardened-x402==0.3.0 (from PyPI, own venv)
+bench-python: test-python
+	@test -x .cache/venv-seed/bin/python || $(PYTHON) -m venv .cache/venv-seed
+	@.cache/venv-seed/bin/python -c "import presidio_x402" 2>/dev/null || .cache/venv-seed/bin/pip install --quiet "presidio-hardened-x402==0.3.0"
+	$(PY_BIN)/python experiments/bench_python.py --seed-python .cache/venv-seed/bin/python

@@ -69,6 +69,22 @@ fn decision(c: &mut Criterion) {
             )
         });
     }
+    let no_pii = GuardConfig::from_json(
+        r#"{"max_per_call_usd": 0.10, "daily_limit_usd": 1000000, "per_endpoint": {"http://127.0.0.1:4021": 1000000},
+            "reservation_lease_seconds": 86400, "pii": {"entities": []}}"#,
+    )
+    .unwrap();
+    c.bench_function("full decision (assess+finalize), PII off, 0 prior payments", |b| {
+        b.iter_batched_ref(
+            GuardState::default,
+            |s| {
+                let a = pipeline::assess(&no_pii, s, &ctx, RK);
+                let io = HostResults { replay_fresh: Some(true), votes: vec![] };
+                black_box(pipeline::finalize(&no_pii, s, &a, &io, AK, None, now).unwrap().allowed)
+            },
+            BatchSize::SmallInput,
+        )
+    });
     let mut s = GuardState::default();
     c.bench_function("assess only", |b| {
         b.iter(|| {

@@ -168,7 +168,7 @@ fn policy_sequence(input: &Value) -> Result<Value, Code> {
                 }
             }
             op @ ("commit" | "release") => {
-                let i = u64_field(s, "ref")? as usize;
+                let i = usize::try_from(u64_field(s, "ref")?).map_err(|_| Code::InvalidInput)?;
                 let r = reservations.get(i).cloned().flatten().ok_or(Code::InvalidInput)?;
                 if op == "commit" {
                     state.commit(&r)

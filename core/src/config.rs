@@ -51,6 +51,11 @@ pub const KEYS: &[&str] = &[
     "mpa",
 ];
 
+/// Keys of the `pii` table.
+pub const PII_KEYS: &[&str] = &["entities", "action", "template", "min_score"];
+/// Keys of one `assets` entry.
+pub const ASSET_KEYS: &[&str] = &["network", "address", "decimals", "usd_price", "symbol"];
+
 /// A validated guard configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GuardConfig {
@@ -315,7 +320,7 @@ fn extra_assets(x: &Value, table: &mut Vec<TrustedAsset>, errs: &mut Vec<ConfigE
         };
         let before = errs.len();
         for k in o.keys() {
-            if !["network", "address", "decimals", "usd_price", "symbol"].contains(&k.as_str()) {
+            if !ASSET_KEYS.contains(&k.as_str()) {
                 errs.push(ConfigError::new(format!("{path}.{k}"), Code::ConfigUnknownField));
             }
         }
@@ -366,7 +371,7 @@ fn pii(x: &Value, errs: &mut Vec<ConfigError>) -> PiiConfig {
         return p;
     };
     for k in o.keys() {
-        if !["entities", "action", "template", "min_score"].contains(&k.as_str()) {
+        if !PII_KEYS.contains(&k.as_str()) {
             errs.push(ConfigError::new(format!("pii.{k}"), Code::ConfigUnknownField));
         }
     }

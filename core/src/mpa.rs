@@ -44,6 +44,11 @@ use sha2::{Digest, Sha256};
 use core::net::{Ipv4Addr, Ipv6Addr};
 use subtle::ConstantTimeEq;
 
+/// Keys of the `[mpa]` table.
+pub const CONFIG_KEYS: &[&str] = &["threshold", "min_amount_usd", "timeout_seconds", "approvers", "allow_private_webhooks"];
+/// Keys of one `[[mpa.approvers]]` entry.
+pub const APPROVER_KEYS: &[&str] = &["approver_id", "mode", "webhook_url", "secret"];
+
 /// Shortest accepted approver secret, in bytes.
 pub const MIN_SECRET_BYTES: usize = 16;
 /// Most approvers a configuration may list.
@@ -143,7 +148,7 @@ impl MpaConfig {
         };
         let p = |k: &str| join(path_prefix, k);
         for k in m.keys() {
-            if !["threshold", "min_amount_usd", "timeout_seconds", "approvers", "allow_private_webhooks"].contains(&k.as_str()) {
+            if !CONFIG_KEYS.contains(&k.as_str()) {
                 errs.push(ConfigError::new(p(k), Code::ConfigUnknownField));
             }
         }
@@ -224,8 +229,10 @@ impl MpaConfig {
             }
             Some(Value::Number(n)) if n.as_u64().is_some() || n.as_i64().is_some() => {
                 let t = n.as_u64().unwrap_or(0);
-                let count = approvers.as_ref().map_or(usize::MAX, |(len, _)| *len);
-                if t == 0 || t > count as u64 {
+                // Without a valid approver list, only the absolute bound applies;
+                // comparing in u64 keeps 32- and 64-bit builds identical.
+                let count = approvers.as_ref().map_or(MAX_APPROVERS as u64, |(len, _)| *len as u64);
+                if t == 0 || t > count {
                     errs.push(ConfigError::new(p("threshold"), Code::ConfigBadThreshold));
                 }
                 usize::try_from(t).unwrap_or(0)
@@ -296,7 +303,7 @@ fn approver_from_json(v: &Value, path: &str, allow_private: bool, errs: &mut Vec
     let before = errs.len();
     let p = |k: &str| join(path, k);
     for k in m.keys() {
-        if !["approver_id", "mode", "webhook_url", "secret"].contains(&k.as_str()) {
+        if !APPROVER_KEYS.contains(&k.as_str()) {
             errs.push(ConfigError::new(p(k), Code::ConfigUnknownField));
         }
     }

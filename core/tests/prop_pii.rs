@@ -35,6 +35,11 @@ fn fragment() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Cases per property: `PROPTEST_CASES` or 2048.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2048)
+}
+
 fn pii_text() -> impl Strategy<Value = String> {
     prop::collection::vec(fragment(), 0..24).prop_map(|v| v.concat())
 }
@@ -60,7 +65,7 @@ fn check_idempotent(text: &str) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn never_panics_and_spans_are_sane(text in any::<String>()) {

@@ -82,7 +82,28 @@ time to today token top total track trade training transfer trial tue tuesday tv
 unit unlimited up update upgrade upload usage use user users value via video view
 vip voice wallet watch weather web wed wednesday week weekly west what when with
 work world year yearly your
+sir madam maam team everyone friends colleagues customers valued anonymous unknown guest admin
 """.split()
+
+# Well-known organisations and products whose names look like "First Last"
+# (companies named after people, model names). Written from general knowledge;
+# the evaluation corpus also uses eponymous brands that are NOT listed here, to
+# measure how the rules do on unlisted ones.
+ORGS = """
+morgan stanley|goldman sachs|charles schwab|wells fargo|dow jones|merrill lynch|edward jones
+|raymond james|johnson controls|grant thornton|ernst young|kaiser permanente|mayo clinic
+|victoria secret|victorias secret|procter gamble|marks spencer|ralph lauren|calvin klein
+|tommy hilfiger|louis vuitton|estee lauder|john deere|harley davidson|rolls royce
+|mercedes benz|aston martin|hewlett packard|walt disney|eli lilly|baker hughes
+|thomson reuters|charles river|jack daniels|ben jerry|dolce gabbana|giorgio armani
+|claude sonnet|claude opus|claude haiku|gemini flash|gemini pro|mistral large|mistral small
+|llama guard|stable diffusion|tesla model|lincoln financial|red hat|open weather
+|harvard medical|johns hopkins|st jude|sloan kettering|cedars sinai|mount sinai
+|royal bank|lloyds bank|barclays bank|charles tyrwhitt|paul smith|ted baker|hugo boss
+|kate spade|michael kors|tory burch|vera wang|coco chanel|christian dior|yves saint
+|martha stewart|wolfgang puck|dr pepper|jimmy choo|ben franklin|benjamin moore
+|sherwin williams|allen edmonds|brooks brothers|marshall field|lane bryant|ann taylor
+""".replace("\n", "").split("|")
 
 # Extra place names and aliases GeoNames' English names leave out.
 PLACE_ALIASES = """
@@ -184,7 +205,11 @@ def main():
     dictionary = words()
     first = [n for n in census("dist.female.first") + census("dist.male.first") if n.isalpha()]
     last = [n for n in census("dist.all.last")[:TOP_SURNAMES] if n.isalpha() and len(n) >= 2]
-    stop = set(STOP)
+    # Names that are also months or common words (May, Grant, June) stay first
+    # names, marked ambiguous, rather than stop words: with context ("for
+    # Grant Smith") they are names.
+    census_first = set(first)
+    stop = set(STOP) - (set(EXTRA_AMBIGUOUS) & census_first)
     first = [n for n in first if n not in stop or n in FIRST_NOT_AMBIGUOUS]
     last = [n for n in last if n not in stop]
     keep = set(FIRST_NOT_AMBIGUOUS)
@@ -225,6 +250,7 @@ def main():
     write("places", places, index)
     write("places_ambiguous", ambiguous_places, index)
     write("stop", stop, index)
+    write("orgs", [o.strip() for o in ORGS if o.strip()], index)
     write_index(index)
 
 

@@ -101,6 +101,9 @@ def config_vectors():
                                    "has_secret": False} for n in ["alice", "bob", "charlie"]]}
     tests = [
         ok("the seed's 2-of-3 webhook example", SEED_CFG, seed_summary),
+        bad("threshold beyond 32-bit range with no valid approvers (found by the wasm differential test)",
+            {"threshold": 16332064447353937346, "approvers": []},
+            [("mpa.approvers", "config-bad-approver"), ("mpa.threshold", "config-bad-threshold")], ["Hostile"]),
         ok("crypto and webhook approvers; secrets never echoed", CRYPTO_CFG, {
             "threshold": 2, "approvers": [
                 {"approver_id": "alice", "mode": "crypto", "webhook_url": None, "has_secret": True},

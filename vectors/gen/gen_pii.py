@@ -70,8 +70,8 @@ evasions = [
         ["Evasion", "Percent", "Cf"]),
     red("double-encoded spaces in a card", "card=4111%25201111%25201111%25201111", f"card={R}", ["CREDIT_CARD"],
         ["Evasion", "Percent"]),
-    red("three rounds of encoding are not decoded (two at most)", "u=alice%252540example.com",
-        "u=alice%252540example.com", [], ["Evasion", "Percent", "Bound"]),
+    red("three rounds of encoding are not decoded (two at most)", "q=alice%252540example.com",
+        "q=alice%252540example.com", [], ["Evasion", "Percent", "Bound"]),
     red("HTML decimal reference &#64;", "alice&#64;example.com", R, ["EMAIL_ADDRESS"], ["Evasion", "Html"]),
     red("HTML hex reference &#x40;", "mail: alice&#x40;example.com.", f"mail: {R}.", ["EMAIL_ADDRESS"], ["Evasion", "Html"]),
     red("HTML named reference &commat; and &period;", "alice&commat;example&period;com", R, ["EMAIL_ADDRESS"],
@@ -147,6 +147,12 @@ negatives = [
     none("x402 description", "Access to premium weather forecast API"),
     none("ambiguous first names without context", "Grant access; Will retry; Bill payment due in May"),
     none("place-like word without a cue", "Reading list and Nice to have"),
+    none("ambiguous first names next to words", "Bill Payment, May 2024, Grant Access, June Release"),
+    none("organisation named after people", "Morgan Stanley research feed"),
+    none("place inside an organisation name", "Lincoln Financial rates"),
+    none("product words after a cue word", "Customer Success plan; Patient Portal v2"),
+    none("acronym after a cue word", "member SSN lookup"),
+    none("salutation is not a name", "Dear Sir, Hi Team, Hello Madam"),
     none("Luhn-invalid card", "card 4111 1111 1111 1112"),
     none("SSN with area 000", "SSN 000-12-3456"),
     none("SSN with area 666", "SSN 666-12-3456"),
@@ -162,6 +168,8 @@ negatives = [
     none("Rust path is not IPv6", "std::collections::HashMap"),
     none("git-style user@host without a dot", "ssh deploy@localhost"),
     none("npm scoped package with a version", "@scope/pkg@1.2.3"),
+    none("IPv4 host of a resource URL is the server, not personal data", "http://127.0.0.1:4021/weather"),
+    none("IPv6 host of a resource URL", "https://[2001:db8::1]:8443/api"),
     none("Cyrillic word that is not PII", "\u0437\u0430\u043f\u0440\u043e\u0441 \u0434\u0430\u043d\u043d\u044b\u0445"),
 ]
 
@@ -200,6 +208,8 @@ positives = [
     scan("IPv6 full", "2001:0db8:85a3:0000:0000:8a2e:0370:7334", [("IP_ADDRESS", "2001:0db8:85a3:0000:0000:8a2e:0370:7334")]),
     scan("IPv6 bracketed with port", "peer [fe80::1]:443 paid", [("IP_ADDRESS", "fe80::1")]),
     scan("IPv6 URL host is not personal", "http://[fe80::1]:443/", []),
+    scan("IPv4 in a query value", "http://api.example.com/x?client=192.168.1.20", [("IP_ADDRESS", "192.168.1.20")]),
+    scan("IPv6 bracketed with port in text", "peer [fe80::1]:443 connected", [("IP_ADDRESS", "fe80::1")]),
     scan("IPv4-mapped IPv6", "::ffff:192.0.2.128", [("IP_ADDRESS", "::ffff:192.0.2.128")]),
     scan("capitalised First Last", "Invoice for John Smith", [("PERSON", "John Smith")]),
     scan("First M. Last", "signed by Mary J. Watson", [("PERSON", "Mary J. Watson")]),
@@ -214,6 +224,15 @@ positives = [
     scan("name after user=", "user=wei.zhang&plan=pro", [("PERSON", "wei.zhang")]),
     scan("ambiguous first name with a cue", "for Will Turner", [("PERSON", "Will Turner")]),
     scan("accented name", "Rechnung für José García", [("PERSON", "José García")]),
+    scan("ambiguous first name Grant with a cue", "refund for Grant Smith", [("PERSON", "Grant Smith")]),
+    scan("ambiguous first name May with a cue", "Payment for May Johnson", [("PERSON", "May Johnson")]),
+    scan("upper-case name", "CARDHOLDER JOHN SMITH", [("PERSON", "JOHN SMITH")]),
+    scan("Last,First without a space", "owner Smith,John", [("PERSON", "Smith,John")]),
+    scan("first.last path segment", "https://x.io/john.smith/orders", [("PERSON", "john.smith")]),
+    scan("a name inside an e-mail is one e-mail finding", "john.smith@example.com",
+         [("EMAIL_ADDRESS", "john.smith@example.com")]),
+    scan("accented city", "shipped from São Paulo", [("LOCATION", "São Paulo")]),
+    scan("upper-case country alias", "USA only", [("LOCATION", "USA")]),
     scan("country", "VAT rules for Germany", [("LOCATION", "Germany")]),
     scan("multi-word city", "Weather in New York", [("LOCATION", "New York")]),
     scan("US state", "shipping to Texas", [("LOCATION", "Texas")]),
@@ -262,6 +281,18 @@ config = [
 ]
 
 # ------------------------------------------------------------------ JSON
+V1_CHALLENGE = {"x402Version": 1, "error": "X-PAYMENT header is required", "accepts": [{
+    "scheme": "exact", "network": "base-sepolia", "maxAmountRequired": "10000",
+    "asset": "0x036CbD53842c5426634e7929541eC2318f3dCF7e", "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
+    "resource": "https://api.example.com/premium-data", "description": "Access to premium market data",
+    "mimeType": "application/json", "outputSchema": None, "maxTimeoutSeconds": 60,
+    "extra": {"name": "USDC", "version": "2"}}]}
+V2_CHALLENGE = {"x402Version": 2, "error": "Payment required", "resource": {
+    "url": "http://127.0.0.1:4021/weather", "description": "Weather data", "mimeType": "application/json"},
+    "accepts": [{"scheme": "exact", "network": "eip155:84532", "amount": "1000",
+                 "asset": "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+                 "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", "maxTimeoutSeconds": 300,
+                 "extra": {"name": "USDC", "version": "2"}}]}
 nested = {"order": {"buyer": "alice@example.com", "note": "ship to Berlin"},
           "items": [{"sku": "A-1", "memo": "SSN 123-45-6789"}, 42, True, None],
           "alice@example.com": "key kept"}
@@ -300,6 +331,15 @@ json_cases = [
     case("warn action inside JSON keeps the value", {"value": {"s": "alice@example.com"}, "action": "warn"},
          {"value": {"s": "alice@example.com"}, "entities": [{"entity_type": "EMAIL_ADDRESS"}]}, flags=["Json"]),
     case("missing value is invalid input", {"text": "x"}, code="invalid-input", flags=["Json"]),
+    case("a real x402 v1 challenge has no personal data", {"value": V1_CHALLENGE},
+         {"value": V1_CHALLENGE, "entities": []}, flags=["Json", "Negative"]),
+    case("a real x402 v2 challenge (loopback resource host) has no personal data", {"value": V2_CHALLENGE},
+         {"value": V2_CHALLENGE, "entities": []}, flags=["Json", "Negative"]),
+    case("PII in extra and the v2 resource echo is redacted", {"value": {
+        "resource": {"url": "https://api.example.com/u/alice%40example.com", "description": "Report for John Smith"},
+        "extra": {"note": "call +44 20 7946 0958", "name": "USDC"}}},
+         {"value": {"resource": {"url": f"https://api.example.com/u/{R}", "description": f"Report for {R}"},
+                    "extra": {"note": f"call {R}", "name": "USDC"}}}, flags=["Json"]),
 ]
 
 FLAGS = {

@@ -12,7 +12,7 @@
 //!
 //! Offsets are UTF-8 byte offsets into the original string.
 
-use super::{apply, redact_json_paths, scan, EntityType, Finding, PiiAction, PiiConfig, MAX_TEMPLATE_BYTES};
+use super::{apply, apply_json, scan, EntityType, Finding, PiiAction, PiiConfig, MAX_TEMPLATE_BYTES};
 use crate::error::Code;
 use serde_json::{json, Value};
 
@@ -90,7 +90,7 @@ fn run_redact(input: &Value) -> Result<Value, Code> {
 fn run_redact_json(input: &Value) -> Result<Value, Code> {
     let value = input.get("value").ok_or(Code::InvalidInput)?;
     let cfg = config_from_json(input)?;
-    let (v, found) = redact_json_paths(value, &cfg)?;
+    let (v, found) = apply_json(value, &cfg)?;
     let entities: Vec<Value> = found
         .iter()
         .map(|(p, f)| json!({"path": p, "entity_type": f.entity.as_str(), "start": f.start, "end": f.end, "score": f.score}))

@@ -74,6 +74,8 @@ pub(crate) const LAST_WORDLIKE: &Table = &tables::LAST_WORDLIKE;
 pub(crate) const PLACES: &Table = &tables::PLACES;
 /// Places that are also common words (Reading, Nice): need a location cue.
 pub(crate) const PLACES_AMBIGUOUS: &Table = &tables::PLACES_AMBIGUOUS;
+/// Organisations and products named like people (`morgan stanley`).
+pub(crate) const ORGS: &Table = &tables::ORGS;
 /// Common metadata words that are never part of a name.
 pub(crate) const STOP: &Table = &tables::STOP;
 

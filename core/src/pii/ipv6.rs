@@ -3,6 +3,9 @@
 use super::hit::Hit;
 use super::EntityType;
 
+/// Longest IPv6 text form (with a dotted IPv4 tail) plus trailing punctuation.
+const MAX_TEXT_LEN: usize = 48;
+
 fn is_v6(c: u8) -> bool {
     c.is_ascii_hexdigit() || c == b':' || c == b'.'
 }
@@ -13,15 +16,20 @@ pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
     let mut from = 0;
     while let Some(off) = b.get(from..).and_then(|r| r.iter().position(|&c| c == b':')) {
         let colon = from + off;
+        // The whole run of address characters around this colon; every byte
+        // is visited a bounded number of times (the run is skipped after).
         let mut s = colon;
-        while s > 0 && is_v6(b[s - 1]) {
+        while s > from && is_v6(b[s - 1]) {
             s -= 1;
         }
         let mut e = colon;
-        while e < b.len() && is_v6(b[e]) && e - s < 64 {
+        while e < b.len() && is_v6(b[e]) {
             e += 1;
         }
         from = e.max(colon + 1);
+        if e - s > MAX_TEXT_LEN {
+            continue;
+        }
         if s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_') {
             continue;
         }
@@ -35,7 +43,7 @@ pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
         while s < e && b[s] == b'.' {
             s += 1;
         }
-        if valid(&b[s..e]) {
+        if valid(&b[s..e]) && !super::numeric::url_host(b, s) {
             out.push(Hit::new(EntityType::IpAddress, s, e, 900));
         }
     }

@@ -1,9 +1,12 @@
 //! PII detection and redaction for payment metadata.
 //!
-//! [`scan`] finds personal data in one metadata string, [`redact`] replaces
-//! it with a template, [`apply`] carries out the configured [`PiiAction`], and
-//! [`redact_json`] does the same for every string inside a JSON value (such as
-//! `extra`). [`api_call`] is the JSON façade for the `pii.*` operations.
+//! [`scan`] finds personal data in one metadata string and [`redact`]
+//! replaces it with the template (idempotently); [`redact_json`] and
+//! [`redact_json_paths`] do the same for every string inside a JSON value
+//! (such as `extra` or the v2 `resource` echo). [`apply`] and [`apply_json`]
+//! carry out the configured [`PiiAction`] (redact, warn, or block with
+//! [`Code::PiiBlocked`]). [`api_call`] is the JSON façade for the `pii.*`
+//! operations; [`config_from_json`] reads the optional settings it takes.
 //!
 //! How a string is scanned:
 //! 1. It is normalised for matching only (`norm`): Cf characters dropped,
@@ -25,7 +28,6 @@
 //! escapes included, is unchanged.
 
 use crate::error::Code;
-use serde_json::Value;
 
 mod server_ip;
 mod api;
@@ -35,13 +37,16 @@ mod gazetteer;
 mod hit;
 mod iban;
 mod ipv6;
+mod json;
 mod names;
+mod places;
 mod norm;
 mod numeric;
 mod unicode;
 mod words;
 
 pub use api::{api_call, config_from_json, OPERATIONS};
+pub use json::{apply_json, redact_json, redact_json_paths};
 use hit::Hit;
 
 /// Largest metadata string the scanner accepts, in bytes. Larger values fail
@@ -390,72 +395,4 @@ fn merge(mut f: Vec<Finding>) -> Vec<Finding> {
         }
     }
     out
-}
-
-/// Redacts every string (keys excluded) inside a JSON value, recursively,
-/// within [`MAX_JSON_DEPTH`] and [`MAX_JSON_NODES`]. Each finding's span refers
-/// to its own string; [`redact_json_paths`] also gives where that string is.
-pub fn redact_json(value: &Value, cfg: &PiiConfig) -> Result<(Value, Vec<Finding>), Code> {
-    let (v, found) = redact_json_paths(value, cfg)?;
-    Ok((v, found.into_iter().map(|(_, f)| f).collect()))
-}
-
-/// Like [`redact_json`], with the JSON Pointer (RFC 6901) of the string each
-/// finding is in. The configured action applies: `warn` returns the value
-/// unchanged, `block` fails with [`Code::PiiBlocked`] on any finding.
-pub fn redact_json_paths(value: &Value, cfg: &PiiConfig) -> Result<(Value, Vec<(String, Finding)>), Code> {
-    let mut nodes = 0usize;
-    let mut all = Vec::new();
-    let mut path = String::new();
-    let v = walk(value, cfg, 0, &mut nodes, &mut path, &mut all)?;
-    match cfg.action {
-        PiiAction::Redact => Ok((v, all)),
-        PiiAction::Warn => Ok((value.clone(), all)),
-        PiiAction::Block if all.is_empty() => Ok((value.clone(), all)),
-        PiiAction::Block => Err(Code::PiiBlocked),
-    }
-}
-
-fn walk(
-    v: &Value,
-    cfg: &PiiConfig,
-    depth: usize,
-    nodes: &mut usize,
-    path: &mut String,
-    all: &mut Vec<(String, Finding)>,
-) -> Result<Value, Code> {
-    *nodes += 1;
-    if depth > MAX_JSON_DEPTH || *nodes > MAX_JSON_NODES {
-        return Err(Code::PiiInputTooLarge);
-    }
-    Ok(match v {
-        Value::String(s) => {
-            let r = redact(s, cfg)?;
-            all.extend(r.findings.into_iter().map(|f| (path.clone(), f)));
-            Value::String(r.text)
-        }
-        Value::Array(a) => {
-            let mut out = Vec::with_capacity(a.len());
-            for (k, x) in a.iter().enumerate() {
-                let len = path.len();
-                path.push('/');
-                path.push_str(&k.to_string());
-                out.push(walk(x, cfg, depth + 1, nodes, path, all)?);
-                path.truncate(len);
-            }
-            Value::Array(out)
-        }
-        Value::Object(m) => {
-            let mut out = serde_json::Map::new();
-            for (k, x) in m {
-                let len = path.len();
-                path.push('/');
-                path.push_str(&k.replace('~', "~0").replace('/', "~1"));
-                out.insert(k.clone(), walk(x, cfg, depth + 1, nodes, path, all)?);
-                path.truncate(len);
-            }
-            Value::Object(out)
-        }
-        other => other.clone(),
-    })
 }

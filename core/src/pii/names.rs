@@ -15,6 +15,7 @@
 
 use super::gazetteer as gz;
 use super::hit::Hit;
+use super::places::{is_place, place_at, place_len};
 use super::words::{Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, STOP};
 use super::EntityType;
 
@@ -24,6 +25,8 @@ pub(crate) const STRONG: u8 = 1;
 pub(crate) const WEAK: u8 = 2;
 /// A word that introduces a place.
 pub(crate) const LOC: u8 = 4;
+/// A title (`Dr.`, `Mrs`): a lone surname after it is a person.
+pub(crate) const TITLE: u8 = 8;
 
 /// Cue bits of a lowercase word: [`STRONG`], [`WEAK`], [`LOC`].
 pub(crate) fn cue_bits(k: &[u8]) -> u8 {
@@ -52,6 +55,7 @@ const fn pack(s: &[u8]) -> u128 {
 const CUES: &[(u128, u8)] = &[
     (pack(b"about"), WEAK),
     (pack(b"account"), STRONG),
+    (pack(b"accounts"), STRONG),
     (pack(b"across"), LOC),
     (pack(b"address"), LOC),
     (pack(b"and"), WEAK),
@@ -61,7 +65,7 @@ const CUES: &[(u128, u8)] = &[
     (pack(b"around"), LOC),
     (pack(b"assignee"), STRONG),
     (pack(b"at"), LOC),
-    (pack(b"attn"), STRONG),
+    (pack(b"attn"), STRONG | TITLE),
     (pack(b"author"), STRONG),
     (pack(b"based"), LOC),
     (pack(b"beneficiary"), STRONG),
@@ -81,12 +85,12 @@ const CUES: &[(u128, u8)] = &[
     (pack(b"county"), LOC),
     (pack(b"customer"), STRONG),
     (pack(b"customers"), STRONG),
-    (pack(b"dear"), STRONG),
+    (pack(b"dear"), STRONG | TITLE),
     (pack(b"deliver"), LOC),
     (pack(b"delivery"), LOC),
     (pack(b"destination"), LOC),
     (pack(b"doctor"), STRONG),
-    (pack(b"dr"), STRONG),
+    (pack(b"dr"), STRONG | TITLE),
     (pack(b"driver"), STRONG),
     (pack(b"employee"), STRONG),
     (pack(b"employees"), STRONG),
@@ -108,11 +112,11 @@ const CUES: &[(u128, u8)] = &[
     (pack(b"location"), LOC),
     (pack(b"member"), STRONG),
     (pack(b"members"), STRONG),
-    (pack(b"miss"), STRONG),
-    (pack(b"mr"), STRONG),
-    (pack(b"mrs"), STRONG),
-    (pack(b"ms"), STRONG),
-    (pack(b"mx"), STRONG),
+    (pack(b"miss"), STRONG | TITLE),
+    (pack(b"mr"), STRONG | TITLE),
+    (pack(b"mrs"), STRONG | TITLE),
+    (pack(b"ms"), STRONG | TITLE),
+    (pack(b"mx"), STRONG | TITLE),
     (pack(b"name"), STRONG),
     (pack(b"near"), LOC),
     (pack(b"nurse"), STRONG),
@@ -130,7 +134,7 @@ const CUES: &[(u128, u8)] = &[
     (pack(b"person"), STRONG),
     (pack(b"physician"), STRONG),
     (pack(b"place"), LOC),
-    (pack(b"prof"), STRONG),
+    (pack(b"prof"), STRONG | TITLE),
     (pack(b"profile"), STRONG),
     (pack(b"profiles"), STRONG),
     (pack(b"province"), LOC),
@@ -156,6 +160,7 @@ const CUES: &[(u128, u8)] = &[
     (pack(b"travel"), LOC),
     (pack(b"traveler"), STRONG),
     (pack(b"traveller"), STRONG),
+    (pack(b"u"), STRONG),
     (pack(b"user"), STRONG),
     (pack(b"username"), STRONG),
     (pack(b"users"), STRONG),
@@ -165,8 +170,6 @@ const CUES: &[(u128, u8)] = &[
     (pack(b"within"), LOC),
 ];
 
-/// Lowercase connectors inside multi-word place names.
-const PLACE_JOINERS: &[&str] = &["of", "and", "the", "de", "do", "da", "del", "la", "el", "al", "es", "upon", "on"];
 
 /// Finds PERSON (when `person`) and LOCATION (when `location`) in normalised text.
 pub(crate) fn scan(t: &str, person: bool, location: bool, out: &mut Vec<Hit>) {
@@ -189,11 +192,11 @@ pub(crate) fn scan(t: &str, person: bool, location: bool, out: &mut Vec<Hit>) {
     }
 }
 
-fn capital(s: Shape) -> bool {
+pub(crate) fn capital(s: Shape) -> bool {
     matches!(s, Shape::Title | Shape::Upper)
 }
 
-fn hit(w: &Words<'_>, a: usize, b: usize, e: EntityType, score: u16) -> Option<Hit> {
+pub(crate) fn hit(w: &Words<'_>, a: usize, b: usize, e: EntityType, score: u16) -> Option<Hit> {
     let (s, t) = (w.w.get(a)?.s, w.w.get(b)?.e);
     Some(Hit::new(e, s, t, score))
 }
@@ -214,6 +217,11 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
         Shape::Title | Shape::Upper => {
             let f = w.flags(i);
             if f & STOP != 0 {
+                return None;
+            }
+            // A multi-word place (San Francisco, New York) or a known
+            // organisation (Morgan Stanley) is not a name.
+            if place_len(w, i) >= 2 || is_org(w, i) {
                 return None;
             }
             let nx = nx?;
@@ -265,8 +273,17 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
                 return None;
             }
             let g = w.flags(i + 1);
-            if g & LAST != 0 && g & STOP == 0 {
+            if g & STOP != 0 {
+                return None;
+            }
+            if g & LAST != 0 {
                 out.push(hit(w, i, i + 1, EntityType::Person, 750)?);
+                return Some(i + 2);
+            }
+            // `F. Unknown` (a spaced initial before an unknown capitalised word).
+            let long = w.w.get(i + 1).is_some_and(|y| y.e - y.s >= 3);
+            if nx.gap == Gap::DotSpace && long && place_len(w, i + 1) == 0 && !w.after(i + 1).is_ascii_digit() {
+                out.push(hit(w, i, i + 1, EntityType::Person, 600)?);
                 return Some(i + 2);
             }
             None
@@ -318,7 +335,11 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     // Cheap shape checks before the cue lookup.
     let first = *w.w.get(i + 1)?;
     let spaced = matches!(first.gap, Gap::Space | Gap::DotSpace);
-    if !(first.gap == Gap::Key || (spaced && matches!(first.shape, Shape::Title | Shape::Upper | Shape::Initial))) {
+    let capital_next = matches!(first.shape, Shape::Title | Shape::Upper | Shape::Initial);
+    // A lower-case word after a short cue may start `for john smith`; after
+    // longer words the lookup is not worth it.
+    let short_cue = w.w.get(i).is_some_and(|x| x.e - x.s <= 7);
+    if !(first.gap == Gap::Key || (spaced && (capital_next || (short_cue && first.shape == Shape::Lower)))) {
         return None;
     }
     if w.w.get(i).is_none_or(|x| x.e - x.s > 16) {
@@ -333,6 +354,23 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let keyed = strong && first.gap == Gap::Key;
     if !keyed && !spaced {
         return None;
+    }
+    if is_org(w, i + 1) {
+        return None;
+    }
+    // Lower-case `first last` after a cue in free text: both from the gazetteer.
+    if spaced && first.shape == Shape::Lower {
+        let second = *w.w.get(i + 2)?;
+        let f = w.flags(i + 1);
+        if second.gap != Gap::Space || second.shape != Shape::Lower || f & FIRST == 0 || f & (FIRST_AMB | STOP) != 0 {
+            return None;
+        }
+        let g = w.flags(i + 2);
+        if g & LAST == 0 || g & STOP != 0 || w.after(i + 2).is_ascii_digit() {
+            return None;
+        }
+        out.push(hit(w, i + 1, i + 2, EntityType::Person, 700)?);
+        return Some(i + 3);
     }
     // A full pattern right after the cue (`Patient: Garcia, Maria`) wins.
     let before = out.len();
@@ -369,7 +407,11 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         if !ok_shape || f & STOP != 0 || (y.shape != Shape::Initial && y.e - y.s < 2) {
             break;
         }
-        if !keyed && is_place(w, j, 1) && f & (FIRST | LAST) == 0 {
+        if !keyed && place_len(w, j) > 0 && (weak || f & (FIRST | LAST) == 0) {
+            break;
+        }
+        // An all-caps word is an acronym (SSN, API) unless it is a known name.
+        if y.shape == Shape::Upper && f & (FIRST | LAST) == 0 {
             break;
         }
         if (f & FIRST != 0 && f & FIRST_AMB == 0) || (f & LAST != 0 && f & LAST_WL == 0) {
@@ -378,7 +420,7 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         if f & (FIRST | LAST) != 0 {
             any_name = true;
         }
-        if capital(y.shape) {
+        if capital(y.shape) || y.shape == Shape::Initial {
             cap_words += 1;
         }
         end = Some(j);
@@ -390,6 +432,11 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     }
     let words = end - i;
     let score = if strong {
+        // In free text a lone unknown word after `patient`/`customer` is more
+        // often a product word (Customer Success) than a name; titles differ.
+        if !keyed && !support && words == 1 && cue & TITLE == 0 {
+            return None;
+        }
         if support { 850 } else { 650 }
     } else if cap_words == words && words >= 2 && (support || any_name) {
         800
@@ -402,82 +449,19 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     Some(end + 1)
 }
 
-/// Length (in words) of the longest place name starting at word `i` (up to 5
-/// words), when `min_words` or more.
-fn place_len(w: &Words<'_>, i: usize) -> usize {
+/// True when words `i` and `i + 1` name a known organisation or product.
+fn is_org(w: &Words<'_>, i: usize) -> bool {
     let mut buf = [0u8; KEY_MAX];
-    let mut n = 0;
-    let mut best = 0;
-    for k in 0..5 {
-        let Some(y) = w.w.get(i + k) else { break };
-        if k > 0 {
-            if !matches!(y.gap, Gap::Space | Gap::Join(b'-')) {
-                break;
-            }
-            let joiner = y.shape == Shape::Lower && w.is(i + k, PLACE_JOINERS);
-            let same_case = w.w.get(i).is_some_and(|f| f.shape == Shape::Lower) == (y.shape == Shape::Lower);
-            if !joiner && !same_case {
-                break;
-            }
-            let Some(slot) = buf.get_mut(n) else { break };
-            *slot = b' ';
-            n += 1;
-        }
-        let Some(src) = w.b.get(y.s..y.e) else { break };
-        for &c in src {
-            if c == b'\'' {
-                continue;
-            }
-            let Some(slot) = buf.get_mut(n) else { return best };
-            *slot = c.to_ascii_lowercase();
-            n += 1;
-        }
-        if gz::PLACES.contains(&buf[..n]) {
-            best = k + 1;
-        }
+    let Some(n) = w.key(i, &mut buf) else { return false };
+    let Some(y) = w.w.get(i + 1) else { return false };
+    if !matches!(y.gap, Gap::Space | Gap::Join(b'-')) || n + 1 + (y.e - y.s) > KEY_MAX {
+        return false;
     }
-    best
-}
-
-fn is_place(w: &Words<'_>, i: usize, words: usize) -> bool {
-    place_len(w, i) == words
-}
-
-/// A LOCATION at word `i`; returns the index after it.
-fn place_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
-    let x = *w.w.get(i)?;
-    if matches!(x.shape, Shape::Other | Shape::Initial) {
-        return None;
-    }
-    if x.shape == Shape::Lower && x.gap != Gap::Key {
-        return None;
-    }
-    let cue = i > 0 && matches!(x.gap, Gap::Space | Gap::Key) && w.cue(i - 1) & LOC != 0;
-    if x.shape == Shape::Lower && !cue {
-        return None;
-    }
-    let n = place_len(w, i);
-    if n == 0 {
-        return None;
-    }
-    let last = i + n - 1;
-    let mut buf = [0u8; KEY_MAX];
-    let k = w.key(i, &mut buf)?;
-    let ambiguous = n == 1 && gz::PLACES_AMBIGUOUS.contains(&buf[..k]);
-    let upper3 = x.shape == Shape::Upper && k == 3;
-    // `Place, Place` pairs support each other.
-    let paired = w.w.get(last + 1).is_some_and(|y| y.gap == Gap::Comma && capital(y.shape) && place_len(w, last + 1) > 0)
-        || (i > 0 && x.gap == Gap::Comma && place_len(w, i - 1) > 0);
-    if ambiguous && !(cue || paired || upper3) {
-        return None;
-    }
-    // A single capitalised word that is only a stop word is not a place.
-    if n == 1 && w.flags(i) & STOP != 0 && !cue {
-        return None;
-    }
-    let score = if ambiguous { 700 } else { 800 };
-    out.push(hit(w, i, last, EntityType::Location, score)?);
-    Some(last + 1)
+    let mut b2 = [0u8; KEY_MAX];
+    let Some(m) = w.key(i + 1, &mut b2) else { return false };
+    buf[n] = b' ';
+    buf[n + 1..n + 1 + m].copy_from_slice(&b2[..m]);
+    gz::ORGS.contains(&buf[..n + 1 + m])
 }
 
 #[cfg(test)]
@@ -502,6 +486,13 @@ mod tests {
         assert_eq!(found("May 2024 report"), []);
         assert_eq!(found("Will deliver by Friday"), []);
         assert_eq!(found("Grant access to the API"), []);
+    }
+
+    #[test]
+    fn cue_table_is_sorted() {
+        assert!(CUES.windows(2).all(|p| p[0].0 < p[1].0));
+        assert_eq!(cue_bits(b"u"), STRONG);
+        assert_eq!(cue_bits(b"in"), LOC);
     }
 
     #[test]

@@ -98,7 +98,7 @@ pub(crate) fn normalize(text: &str) -> Norm<'_> {
     }
     let mut decoded_non_ascii = false;
     for round in 0..2 {
-        if !has_percent_escape(cur.text.as_bytes()) && !(round == 0 && plus) {
+        if !has_percent_escape(cur.text.as_bytes()) && (round != 0 || !plus) {
             break;
         }
         cur = percent_layer(&cur, round == 0);
@@ -185,18 +185,21 @@ fn percent_layer(n: &Norm<'_>, plus_as_space: bool) -> Norm<'static> {
 /// A `+` reads as a space only inside a query value (`key=a+b`) that holds no
 /// `@` (so `john+tag@example.com` keeps its plus).
 fn plus_is_space(b: &[u8], i: usize) -> bool {
+    // Bounded both ways so a long value cannot make this quadratic.
+    const REACH: usize = 256;
     let mut l = i;
-    while l > 0 && !matches!(b[l - 1], b'=' | b'&' | b'?' | b'/' | b' ' | b'#') {
+    while l > 0 && i - l < REACH && !matches!(b[l - 1], b'=' | b'&' | b'?' | b'/' | b' ' | b'#') {
         l -= 1;
     }
     if l == 0 || b[l - 1] != b'=' {
         return false;
     }
     let mut r = i;
-    while r < b.len() && !matches!(b[r], b'&' | b'#' | b' ') {
+    while r < b.len() && r - i < REACH && !matches!(b[r], b'&' | b'#' | b' ') {
         r += 1;
     }
-    !b[l..r].contains(&b'@')
+    let v = &b[l..r];
+    !(v.contains(&b'@') || v.windows(3).any(|w| w.eq_ignore_ascii_case(b"%40")) || v.windows(5).any(|w| w.eq_ignore_ascii_case(b"%2540")))
 }
 
 /// Copies normalised bytes `[a, b)` of `n` unchanged (a and b are char boundaries).

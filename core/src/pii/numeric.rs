@@ -213,7 +213,7 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, before: &[u8]) -> Option<(Entity
             let s = &b[g.ds..g.de];
             s.len() <= 3 && !(s.len() > 1 && s[0] == b'0') && s.iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0')) <= 255
         });
-        if ok && !is_one_of(before, VERSION_CUES) {
+        if ok && !is_one_of(before, VERSION_CUES) && !url_host(b, gs[0].start) {
             return Some((EntityType::IpAddress, 900));
         }
         return None;
@@ -245,6 +245,12 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, before: &[u8]) -> Option<(Entity
         return Some((EntityType::PhoneNumber, 750));
     }
     None
+}
+
+/// True when the address at `start` is the host of a URL (`http://1.2.3.4/`):
+/// the server's address, not the payer's personal data.
+pub(crate) fn url_host(b: &[u8], start: usize) -> bool {
+    b.get(..start).is_some_and(|p| p.ends_with(b"://") || p.ends_with(b"://["))
 }
 
 /// North American number: [1] NXX NXX XXXX in groups 3-3-4 / 1-3-3-4, or bare.

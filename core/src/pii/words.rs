@@ -129,6 +129,11 @@ impl<'a> Words<'a> {
                 }
                 i += 1;
             }
+            // A possessive `'s` is not part of the word (Wright's -> Wright).
+            if i >= s + 3 && b[i - 1] == b's' && b[i - 2] == b'\'' {
+                i -= 2;
+                low = low.saturating_sub(1);
+            }
             // Letters glued to digits (`abc123`, `2fa`) are not words.
             let glued = (s > 0 && b[s - 1].is_ascii_digit()) || b.get(i).is_some_and(u8::is_ascii_digit);
             let g = if w.is_empty() || glued { Gap::Break } else { gap(&b[prev_end..s]) };

@@ -1,0 +1,222 @@
+"""The bundled WebAssembly component, loaded once per process.
+
+Every rule of the guard lives in ``presidio_x402.wasm`` (the Rust core compiled
+to a zero-import component). This module loads it with wasmtime-py's
+``wasmtime.component`` API, looks every export up once, compiles the value
+conversions once (:mod:`presidio_x402._abi`) and exposes thin typed wrappers.
+It holds no rules: it only converts and maps error codes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+from ._abi import FastFunc
+
+WASM_NAME = "presidio_x402.wasm"
+INTERFACE = "presidio:x402/api@0.1.0"
+#: Environment variable naming another component file to load (tests, development).
+WASM_ENV = "PRESIDIO_X402_WASM"
+
+
+class CoreError(Exception):
+    """A core operation failed with a stable error ``code`` (a kebab-case name)."""
+
+    def __init__(self, code: str, message: str = "") -> None:
+        super().__init__(message or code)
+        self.code = code
+
+
+def wasm_path() -> Path:
+    """Where the component is read from: ``$PRESIDIO_X402_WASM`` or the packaged file."""
+    env = os.environ.get(WASM_ENV)
+    return Path(env) if env else Path(__file__).with_name(WASM_NAME)
+
+
+_FUNCS = {
+    "call": "call",
+    "operations": "operations",
+    "describe": "describe",
+    "parse_challenge": "parse-challenge",
+    "redact": "redact",
+    "fingerprint": "fingerprint",
+    "audit_append": "audit-append",
+    "audit_verify": "audit-verify",
+    "mpa_request": "mpa-request",
+    "mpa_countersign": "mpa-countersign",
+    "mpa_verify": "mpa-verify",
+    "validate_config": "validate-config",
+    "guard_create": "[static]guard.create",
+    "guard_load_state": "[method]guard.load-state",
+    "guard_state": "[method]guard.state",
+    "guard_approvers_json": "[method]guard.approvers-json",
+    "guard_assess": "[method]guard.assess",
+    "guard_finalize": "[method]guard.finalize",
+    "guard_settle": "[method]guard.settle",
+}
+
+
+class Core:
+    """One instance of the component with every export resolved.
+
+    Calls are serialised by a lock (a wasmtime ``Store`` is single-threaded).
+    """
+
+    def __init__(self, path: Optional[Path] = None) -> None:
+        from wasmtime import Engine, Store
+        from wasmtime.component import Component, Linker
+
+        path = Path(path) if path else wasm_path()
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"the guard component {path} is missing: build it with `make component` "
+                f"(or set {WASM_ENV})"
+            )
+        self.path = path
+        self.engine = Engine()
+        self.store = Store(self.engine)
+        component = Component.from_file(self.engine, str(path))
+        if component.type.imports(self.engine):
+            raise RuntimeError("the guard component must import nothing")
+        self.instance = Linker(self.engine).instantiate(self.store, component)
+        self.lock = threading.RLock()
+        api = self.instance.get_export_index(self.store, INTERFACE)
+        if api is None:
+            raise RuntimeError(f"component does not export {INTERFACE}")
+        self._f: Dict[str, FastFunc] = {}
+        for attr, name in _FUNCS.items():
+            idx = self.instance.get_export_index(self.store, name, api)
+            func = self.instance.get_func(self.store, idx) if idx is not None else None
+            if func is None:
+                raise RuntimeError(f"component does not export {name}")
+            self._f[attr] = FastFunc(self.store, func, name)
+        self._describe: Dict[str, str] = {}
+
+    # -- the JSON façade ---------------------------------------------------------
+    def call_raw(self, op: str, input_json: str) -> Tuple[str, str]:
+        """``call`` on JSON text: ``("ok", json)`` or ``("err", code)``."""
+        with self.lock:
+            return self._f["call"](op, input_json)
+
+    def call(self, op: str, input: Any) -> Any:
+        """Runs core operation ``op`` on a JSON-able ``input``; raises :class:`CoreError`."""
+        tag, out = self.call_raw(op, json.dumps(input, separators=(",", ":"), ensure_ascii=False))
+        if tag != "ok":
+            raise CoreError(out, self.describe(out))
+        return json.loads(out)
+
+    def operations(self) -> List[str]:
+        with self.lock:
+            return list(self._f["operations"]())
+
+    def describe(self, code: str) -> str:
+        d = self._describe.get(code)
+        if d is None:
+            try:
+                with self.lock:
+                    d = self._f["describe"](code)
+            except (ValueError, TypeError):
+                d = code
+            self._describe[code] = d
+        return d
+
+    # -- fine-grained functions --------------------------------------------------
+    def fn(self, name: str, *args: Any) -> Any:
+        """Calls export ``name`` (an attribute name of ``_FUNCS``) under the lock."""
+        with self.lock:
+            return self._f[name](*args)
+
+    def ok(self, name: str, *args: Any) -> Any:
+        """Calls an export returning ``result<T, error-code>``; raises :class:`CoreError`."""
+        tag, v = self.fn(name, *args)
+        if tag != "ok":
+            raise CoreError(v, self.describe(v))
+        return v
+
+    def validate_config(self, config: Dict[str, Any]) -> List[Tuple[str, str]]:
+        errs = self.fn("validate_config", json.dumps(config, ensure_ascii=False))
+        return [(e["path"], e["code"]) for e in errs]
+
+    def new_guard(self, config_json: str) -> "GuardHandle":
+        tag, v = self.fn("guard_create", config_json)
+        if tag != "ok":
+            raise ConfigErrors([(e["path"], e["code"]) for e in v])
+        return GuardHandle(self, v)
+
+
+class ConfigErrors(Exception):
+    """The configuration has problems: ``errors`` is a list of ``(path, code)``."""
+
+    def __init__(self, errors: List[Tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{p or '(root)'}: {c}" for p, c in errors))
+        self.errors = errors
+
+
+class GuardHandle:
+    """A ``guard`` resource: configuration, state and in-flight assessments."""
+
+    def __init__(self, core: Core, resource: Any) -> None:
+        self.core = core
+        self.res = resource
+        f = core._f
+        self._assess = f["guard_assess"]
+        self._finalize = f["guard_finalize"]
+        self._settle = f["guard_settle"]
+
+    def assess(self, ctx: Dict[str, Any], replay_key: bytes) -> Dict[str, Any]:
+        with self.core.lock:
+            return self._assess(self.res, ctx, replay_key)
+
+    def finalize(self, id: int, io: Dict[str, Any], audit_key: bytes, head: Optional[Dict[str, Any]], now_ms: int) -> Dict[str, Any]:
+        with self.core.lock:
+            tag, v = self._finalize(self.res, id, io, audit_key, head, now_ms)
+        if tag != "ok":
+            raise CoreError(v, self.core.describe(v))
+        return v
+
+    def settle(self, id: int, outcome: Any, audit_key: bytes, head: Optional[Dict[str, Any]], now_ms: int) -> Dict[str, Any]:
+        with self.core.lock:
+            tag, v = self._settle(self.res, id, outcome, audit_key, head, now_ms)
+        if tag != "ok":
+            raise CoreError(v, self.core.describe(v))
+        return v
+
+    def state(self) -> str:
+        return self.core.fn("guard_state", self.res)
+
+    def load_state(self, blob: str) -> None:
+        tag, v = self.core.fn("guard_load_state", self.res, blob)
+        if tag != "ok":
+            raise CoreError(v, self.core.describe(v))
+
+    def approvers_json(self) -> Optional[str]:
+        return self.core.fn("guard_approvers_json", self.res)
+
+    def close(self) -> None:
+        res, self.res = self.res, None
+        if res is not None:
+            with self.core.lock:
+                try:
+                    res.drop(self.core.store)
+                except Exception:  # pragma: no cover - best effort at teardown
+                    pass
+
+
+_CORE: Optional[Core] = None
+_CORE_LOCK = threading.Lock()
+
+
+def core() -> Core:
+    """The process-wide component instance (loaded on first use)."""
+    global _CORE
+    c = _CORE
+    if c is None:
+        with _CORE_LOCK:
+            if _CORE is None:
+                _CORE = Core()
+            c = _CORE
+    return c

@@ -1,0 +1,81 @@
+"""Shared data types (seed names)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from typing import Any, Dict, Optional, Protocol, runtime_checkable
+
+
+@dataclass(frozen=True)
+class PaymentDetails:
+    """What the signer gets: the selected offer with **redacted** metadata.
+
+    Seed fields: ``resource_url``, ``description``, ``reason`` and ``extra`` are
+    redacted (unless ``pii_action="warn"``); ``amount`` is the exact USD value
+    as a decimal string and ``currency`` is ``"USD"``; ``network`` is CAIP-2;
+    ``deadline_seconds`` is the offer's ``maxTimeoutSeconds``.
+
+    Real x402: ``amount_atomic`` (token units, the value to sign), ``asset``,
+    ``scheme``, ``x402_version``, ``requirements`` (the selected requirement to
+    sign, as offered; v1 metadata redacted) and ``resource`` (the redacted v2
+    ``resource`` object to echo; ``None`` in v1).
+    """
+
+    resource_url: str
+    pay_to: str
+    amount: str
+    currency: str
+    network: str
+    deadline_seconds: int
+    description: str = ""
+    reason: str = ""
+    extra: Dict[str, Any] = field(default_factory=dict)
+    amount_atomic: str = ""
+    asset: str = ""
+    scheme: str = "exact"
+    x402_version: int = 1
+    requirements: Dict[str, Any] = field(default_factory=dict)
+    resource: Optional[Dict[str, Any]] = None
+    request_url: str = ""
+    """The real request URL, redacted."""
+
+    def payment_payload(self, payload: Dict[str, Any], extensions: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        """Wraps a scheme payload (e.g. ``{"signature", "authorization"}``) in the
+        x402 ``PaymentPayload`` of this version."""
+        if self.x402_version >= 2:
+            out: Dict[str, Any] = {"x402Version": self.x402_version, "accepted": self.requirements, "payload": payload}
+            if self.resource is not None:
+                out["resource"] = self.resource
+            if extensions:
+                out["extensions"] = extensions
+            return out
+        return {"x402Version": 1, "scheme": self.requirements.get("scheme", self.scheme),
+                "network": self.requirements.get("network", self.network), "payload": payload}
+
+
+def encode_payment(payload: Dict[str, Any]) -> str:
+    """base64 (standard, padded) of the JSON payment payload: the header value."""
+    return base64.b64encode(json.dumps(payload, separators=(",", ":")).encode("utf-8")).decode("ascii")
+
+
+@dataclass
+class PaymentResponse:
+    """A signed payment: ``token`` is the header value (base64 PaymentPayload)."""
+
+    token: str
+    details: PaymentDetails
+
+
+@runtime_checkable
+class PaymentSigner(Protocol):
+    async def sign(self, details: PaymentDetails) -> Any: ...
+
+
+@runtime_checkable
+class AuditWriter(Protocol):
+    def write(self, event: Any) -> None: ...
+
+
+__all__ = ["PaymentDetails", "PaymentResponse", "PaymentSigner", "AuditWriter", "encode_payment"]

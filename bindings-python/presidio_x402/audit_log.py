@@ -1,0 +1,283 @@
+"""HMAC-chained JSONL audit log: writers, the chain, and its verifier.
+
+The core builds every line (``{seq, prev_mac, event…, mac}`` with
+``mac = HMAC-SHA256(key, canonical(line without mac))``) and verifies logs.
+This module only writes lines out and keeps the head.
+
+The chain key comes from ``PRESIDIO_X402_CHAIN_KEY`` (hex, ≥ 16 bytes; 32
+recommended). Without it a per-process random key is used and a loud warning
+is logged: such a log cannot be verified after the process exits.
+
+Verify a log file::
+
+    PRESIDIO_X402_CHAIN_KEY=… python -m presidio_x402.audit_log verify audit.jsonl \\
+        [--expected-seq N --expected-mac HEX]
+
+Exit status 0 when the chain verifies, 1 when it does not (the first bad line
+and the reason are printed), 2 on usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import threading
+from dataclasses import dataclass
+from typing import IO, Any, Dict, Iterable, Optional, Union
+
+from . import _keys
+from ._core import CoreError, core
+
+logger = logging.getLogger("presidio_x402.audit_log")
+
+KeyLike = Union[bytes, bytearray, str, "_keys.SecretKey"]
+
+
+class AuditEvent(str):
+    """One audit line (its canonical JSON text), with its fields as attributes
+    (``event.event_type``, ``event.outcome``, ``event.seq``…) for writers
+    written against the seed's ``AuditEvent``."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        d = self.__dict__.get("_fields")
+        if d is None:
+            d = json.loads(str(self))
+            self.__dict__["_fields"] = d
+        try:
+            return d[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def to_dict(self) -> Dict[str, Any]:
+        return dict(json.loads(str(self)))
+
+
+class NullAuditWriter:
+    """Discards every line."""
+
+    def write(self, event: AuditEvent) -> None:
+        pass
+
+
+class StreamAuditWriter:
+    """Writes JSONL to a text stream (default ``sys.stdout``)."""
+
+    def __init__(self, stream: Optional[IO[str]] = None) -> None:
+        self._stream = stream or sys.stdout
+        self._lock = threading.Lock()
+
+    def write(self, event: AuditEvent) -> None:
+        with self._lock:
+            self._stream.write(str(event) + "\n")
+            self._stream.flush()
+
+
+class FileAuditWriter:
+    """Appends JSONL to a file, one ``write`` per line, then flush and fsync, so
+    a crash loses no committed line. An unterminated last line (an append cut
+    short) is set aside on open, and the chain resumes from the last complete
+    line."""
+
+    def __init__(self, path: Union[str, "os.PathLike[str]"], *, fsync: bool = True) -> None:
+        self._path = os.fspath(path)
+        self._fsync = fsync
+        self._lock = threading.Lock()
+
+    def resume_head(self) -> Optional[Dict[str, Any]]:
+        """The head of the existing file, if it has complete lines."""
+        try:
+            with open(self._path, "rb") as fh:
+                data = fh.read()
+        except FileNotFoundError:
+            return None
+        if data and not data.endswith(b"\n"):
+            # A torn append: cut it so the log still verifies.
+            cut = data.rfind(b"\n") + 1
+            with open(self._path, "r+b") as fh:
+                fh.truncate(cut)
+            logger.warning("audit log %s ended with a partial line; it was removed", os.path.basename(self._path))
+            data = data[:cut]
+        lines = data.rstrip(b"\n").split(b"\n") if data.strip() else []
+        if not lines:
+            return None
+        try:
+            last = json.loads(lines[-1])
+            return {"seq": int(last["seq"]), "mac": str(last["mac"])}
+        except Exception:
+            return None
+
+    def write(self, event: AuditEvent) -> None:
+        data = (str(event) + "\n").encode("utf-8")
+        with self._lock:
+            fd = os.open(self._path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, data)
+                if self._fsync:
+                    os.fsync(fd)
+            finally:
+                os.close(fd)
+
+
+class AuditLog:
+    """The chain: a writer, the key and the head. Lines come from the core.
+
+    ``key`` defaults to ``$PRESIDIO_X402_CHAIN_KEY`` (see the module notes).
+    """
+
+    def __init__(self, writer: Any = None, *, agent_id: Optional[str] = None, key: Optional[KeyLike] = None,
+                 head: Optional[Dict[str, Any]] = None) -> None:
+        self.writer = writer if writer is not None else NullAuditWriter()
+        self.agent_id = agent_id
+        self._key = _keys.coerce_key(key, "audit key") or _keys.chain_key()
+        self._lock = threading.Lock()
+        if head is None and hasattr(self.writer, "resume_head"):
+            head = self.writer.resume_head()
+        self.head: Optional[Dict[str, Any]] = head
+
+    def __repr__(self) -> str:
+        return f"<AuditLog writer={type(self.writer).__name__} head_seq={(self.head or {}).get('seq', 0)}>"
+
+    @property
+    def key_bytes(self) -> bytes:
+        return self._key.bytes()
+
+    def record(self, line: str, head: Dict[str, Any]) -> None:
+        """Writes a line the core built and moves the head."""
+        with self._lock:
+            self.head = {"seq": head["seq"], "mac": head["mac"]}
+        try:
+            self.writer.write(AuditEvent(line))
+        except Exception:
+            logger.error("audit writer failed to write line seq=%s", head.get("seq"))
+
+    def emit(self, event_type: str, *, resource_url: str, outcome: str, amount_usd: Any = None, network: str = "",
+             pii_entities_found: Optional[list] = None, policy_limit_usd: Any = None,
+             replay_fingerprint: Optional[str] = None, error_message: Optional[str] = None,
+             agent_id: Optional[str] = None, code: Optional[str] = None, now_ms: Optional[int] = None) -> AuditEvent:
+        """Appends one event (seed signature). The core redacts nothing here:
+        pass redacted text. ``error_message`` is not recorded (audit lines never
+        carry exception text); use ``code``."""
+        from .stores import now_ms as _now
+
+        ev: Dict[str, Any] = {"event_type": event_type, "outcome": outcome, "resource_url": resource_url}
+        if amount_usd is not None:
+            ev["amount_usd"] = str(amount_usd)
+        if network:
+            ev["network"] = network
+        aid = agent_id or self.agent_id
+        if aid:
+            ev["agent_id"] = aid
+        if pii_entities_found:
+            ev["pii_entities_found"] = list(pii_entities_found)
+        if policy_limit_usd is not None:
+            ev["policy_limit_usd"] = str(policy_limit_usd)
+        if replay_fingerprint:
+            ev["replay_fingerprint"] = replay_fingerprint
+        if code:
+            ev["code"] = code
+        with self._lock:
+            head = self.head
+            tag, out = core().fn("audit_append", self.key_bytes, head, json.dumps(ev), now_ms if now_ms is not None else _now())
+            if tag != "ok":
+                raise CoreError(out, core().describe(out))
+            self.head = out["head"]
+        line = AuditEvent(out["line"])
+        try:
+            self.writer.write(line)
+        except Exception:
+            logger.error("audit writer failed to write line seq=%s", out["head"]["seq"])
+        return line
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """The outcome of :func:`verify_chain`."""
+
+    ok: bool
+    head: Optional[Dict[str, Any]]
+    """The final head when the chain verifies."""
+    line: Optional[int]
+    """1-based number of the first bad line (one past the end for truncation; 0 when not about a line)."""
+    seq: Optional[int]
+    """The ``seq`` the bad line claims, when readable."""
+    code: Optional[str]
+    """Why it failed (``audit-bad-mac``, ``audit-chain-broken``, ``audit-seq-gap``, ``audit-truncated``…)."""
+    reason: Optional[str]
+    """A fixed description of ``code``."""
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def _head(h: Any) -> Optional[Dict[str, Any]]:
+    if h is None:
+        return None
+    if isinstance(h, dict):
+        return {"seq": int(h["seq"]), "mac": str(h["mac"])}
+    seq, mac = h
+    return {"seq": int(seq), "mac": str(mac)}
+
+
+def verify_chain(lines: Union[str, bytes, Iterable[str]], key: KeyLike, expected_head: Any = None,
+                 start: Any = None) -> VerifyResult:
+    """Verifies a JSONL audit log under ``key`` (bytes, hex or SecretKey).
+
+    ``lines`` is the log text or its lines. ``expected_head`` (``{"seq", "mac"}``
+    or ``(seq, mac)``), when known, must be reached exactly, which detects
+    truncation. ``start`` is the head before the first line (for a log that
+    continues another).
+    """
+    k = _keys.coerce_key(key, "audit key")
+    assert k is not None
+    if isinstance(lines, bytes):
+        text = lines.decode("utf-8", errors="replace")
+    elif isinstance(lines, str):
+        text = lines
+    else:
+        text = "".join(l if l.endswith("\n") else l + "\n" for l in lines)
+    tag, out = core().fn("audit_verify", k.bytes(), text, _head(start), _head(expected_head))
+    if tag == "ok":
+        return VerifyResult(True, out, None, None, None, None)
+    code = out["code"]
+    return VerifyResult(False, None, out["line"], out["seq"], code, core().describe(code))
+
+
+def _main(argv: Optional[list] = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m presidio_x402.audit_log",
+                                 description="Verify an HMAC-chained audit log (key from $PRESIDIO_X402_CHAIN_KEY).")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    v = sub.add_parser("verify", help="verify a JSONL audit log file")
+    v.add_argument("file")
+    v.add_argument("--expected-seq", type=int)
+    v.add_argument("--expected-mac")
+    args = ap.parse_args(argv)
+    if not os.environ.get(_keys.CHAIN_KEY_ENV):
+        print(f"!!! WARNING: {_keys.CHAIN_KEY_ENV} is not set: verifying with a per-process random key, "
+              "so no line can verify !!!", file=sys.stderr)
+    key = _keys.chain_key()
+    with open(args.file, "rb") as fh:
+        data = fh.read()
+    expected = None
+    if args.expected_seq is not None or args.expected_mac:
+        if args.expected_seq is None or not args.expected_mac:
+            print("--expected-seq and --expected-mac go together", file=sys.stderr)
+            return 2
+        expected = (args.expected_seq, args.expected_mac)
+    r = verify_chain(data, key, expected_head=expected)
+    if r.ok:
+        assert r.head is not None
+        print(f"OK: {r.head['seq']} lines, head mac {r.head['mac']}")
+        return 0
+    print(f"FAILED at line {r.line} (seq {r.seq}): {r.code}: {r.reason}")
+    return 1
+
+
+__all__ = ["AuditEvent", "AuditLog", "NullAuditWriter", "StreamAuditWriter", "FileAuditWriter", "VerifyResult", "verify_chain"]
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(_main())

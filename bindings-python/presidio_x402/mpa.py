@@ -1,0 +1,297 @@
+"""Multi-party authorization (n-of-m approval) for high-value payments.
+
+The core decides everything: when a payment needs approval (``amount_usd ≥
+min_amount_usd``), the canonical approval request, whether a countersignature
+or a webhook answer counts, and the tally. This module posts webhooks and
+collects countersignatures.
+
+How an approver obtains and signs a request
+-------------------------------------------
+When a payment needs approval, the core builds an **approval request**: the
+RFC 8785 canonical JSON of ::
+
+    {"agent_id", "amount" (atomic units), "amount_usd", "asset", "domain":
+     "presidio-x402/mpa-approval/v1", "expires_at_ms", "fingerprint", "method",
+     "network", "pay_to", "request_id", "resource_url" (redacted), "scheme"}
+
+(keys sorted, no whitespace). It binds every payment field, a request id and
+an expiry, so a signature for one request never approves another.
+
+* **Webhook approvers** (``mode="webhook"``) receive exactly those bytes as the
+  body of a ``POST`` (``Content-Type: application/json``; the request id is
+  also in the ``X-MPA-Request-Id`` header). They answer ``200`` with
+  ``{"approved": true, "request_id": "<the request_id>"}`` (or ``false``). When
+  the approver has a ``shared_secret``, the answer must carry ``X-MPA-HMAC:
+  hex(HMAC-SHA256(shared_secret, raw response body))`` and must echo the
+  ``request_id``. Redirects are not followed; answers over 4 KiB, late answers
+  and non-2xx statuses do not approve. Webhook hosts that resolve to private,
+  loopback or link-local addresses are refused unless
+  ``allow_private_webhooks=True``.
+* **Crypto approvers** (``mode="crypto"``) sign the canonical bytes::
+
+      sig = hmac.new(shared_secret, canonical.encode(), hashlib.sha256).hexdigest()
+
+  (or :func:`countersign`). The agent obtains the request while the payment is
+  pending: pass ``mpa_signatures=`` a callable (sync or async) that receives an
+  :class:`ApprovalRequest` and returns ``{"approver_id": "hex_sig", …}`` (for
+  example by forwarding ``request.canonical`` to the approvers), or give the
+  engine a ``countersigner`` with the same shape. A plain dict of signatures is
+  also accepted (seed API), but a request id is unique per attempt, so a dict
+  only works for signatures made over that exact request. A denied attempt's
+  request is on ``MPADeniedError.approval_request``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac as _hmac
+import inspect
+import json
+import logging
+import math
+import socket
+import time
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple, Union
+
+import httpx
+
+from ._core import CoreError, core
+
+logger = logging.getLogger("presidio_x402.mpa")
+
+MAX_RESPONSE_BYTES = 4096
+
+
+@dataclass(frozen=True)
+class MPAApproverConfig:
+    """One approver: ``mode="webhook"`` (``webhook_url``; optional response
+    ``shared_secret``) or ``mode="crypto"`` (``shared_secret`` required, ≥ 16 bytes)."""
+
+    approver_id: str
+    mode: str = "webhook"
+    webhook_url: Optional[str] = None
+    shared_secret: Optional[bytes] = field(default=None, repr=False)
+
+    def to_config(self) -> Dict[str, Any]:
+        d: Dict[str, Any] = {"approver_id": self.approver_id, "mode": self.mode}
+        if self.webhook_url is not None:
+            d["webhook_url"] = self.webhook_url
+        if self.shared_secret is not None:
+            s = self.shared_secret
+            if isinstance(s, str):
+                d["secret"] = s
+            else:
+                try:
+                    d["secret"] = bytes(s).decode("utf-8")
+                except UnicodeDecodeError:
+                    raise ValueError(f"approver {self.approver_id!r}: shared_secret must be UTF-8 text or bytes") from None
+        return d
+
+
+@dataclass
+class MPAConfig:
+    """n-of-m settings, validated by the core on construction (``ValueError``
+    lists every problem)."""
+
+    threshold: int
+    approvers: List[MPAApproverConfig] = field(default_factory=list)
+    min_amount_usd: Any = 0.0
+    timeout_seconds: float = 30.0
+    allow_private_webhooks: bool = False
+
+    def __post_init__(self) -> None:
+        out = core().call("mpa.config", {"config": self.to_config(), "path_prefix": "mpa"})
+        if not out["ok"]:
+            raise ValueError("invalid MPA configuration: " + "; ".join(f"{e['path']}: {e['code']}" for e in out["errors"]))
+
+    def __repr__(self) -> str:
+        ids = [a.approver_id for a in self.approvers]
+        return f"MPAConfig(threshold={self.threshold}, approvers={ids}, min_amount_usd={self.min_amount_usd!r}, timeout_seconds={self.timeout_seconds})"
+
+    def to_config(self) -> Dict[str, Any]:
+        """The core's ``mpa`` configuration (holds secrets: never log it)."""
+        return {
+            "threshold": self.threshold,
+            "min_amount_usd": self.min_amount_usd,
+            "timeout_seconds": max(1, int(math.ceil(float(self.timeout_seconds)))),
+            "allow_private_webhooks": bool(self.allow_private_webhooks),
+            "approvers": [a.to_config() for a in self.approvers],
+        }
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "MPAConfig":
+        appr = [
+            MPAApproverConfig(a["approver_id"], a.get("mode", "webhook"), a.get("webhook_url"),
+                              a["secret"].encode() if isinstance(a.get("secret"), str) else a.get("secret"))
+            for a in d.get("approvers", [])
+        ]
+        return cls(threshold=d.get("threshold", 0), approvers=appr, min_amount_usd=d.get("min_amount_usd", 0),
+                   timeout_seconds=d.get("timeout_seconds", 30), allow_private_webhooks=d.get("allow_private_webhooks", False))
+
+
+@dataclass(frozen=True)
+class ApprovalRequest:
+    """A pending approval request, as the core built it."""
+
+    request_id: str
+    expires_at_ms: int
+    canonical: str
+    """The bytes (UTF-8) approvers sign and webhooks receive."""
+
+    @property
+    def fields(self) -> Dict[str, Any]:
+        return json.loads(self.canonical)
+
+    def request_json(self) -> str:
+        """The core's JSON form of the request (the canonical object without ``domain``)."""
+        d = json.loads(self.canonical)
+        d.pop("domain", None)
+        return json.dumps(d, separators=(",", ":"))
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {"request_id": self.request_id, "expires_at_ms": self.expires_at_ms, "canonical": self.canonical}
+
+    @classmethod
+    def from_canonical(cls, canonical: str, expires_at_ms: Optional[int] = None) -> "ApprovalRequest":
+        d = json.loads(canonical)
+        return cls(d["request_id"], int(expires_at_ms if expires_at_ms is not None else d["expires_at_ms"]), canonical)
+
+
+def countersign(secret: Union[bytes, str], request: Union[ApprovalRequest, str]) -> str:
+    """An approver's countersignature: ``hex(HMAC-SHA256(secret, canonical))``, computed by the core."""
+    req = request if isinstance(request, ApprovalRequest) else ApprovalRequest.from_canonical(request)
+    s = secret.encode() if isinstance(secret, str) else bytes(secret)
+    return core().ok("mpa_countersign", s, req.request_json())
+
+
+Signatures = Union[None, Dict[str, str], Callable[[ApprovalRequest], Any]]
+Resolver = Callable[[str, int], Awaitable[List[str]]]
+
+
+async def _default_resolver(host: str, port: int) -> List[str]:
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return sorted({i[4][0] for i in infos})
+
+
+class MPAEngine:
+    """Collects approvals for the core to judge.
+
+    ``httpx_client``: client for webhooks (default: a private one);
+    ``resolver``: ``async (host, port) -> [addresses]`` for the SSRF check;
+    ``countersigner``: default source of crypto signatures (see the module notes).
+    """
+
+    def __init__(self, config: MPAConfig, *, httpx_client: Optional[httpx.AsyncClient] = None,
+                 resolver: Optional[Resolver] = None, countersigner: Signatures = None,
+                 max_response_bytes: int = MAX_RESPONSE_BYTES) -> None:
+        self.config = config
+        self._httpx = httpx_client
+        self._resolver = resolver or _default_resolver
+        self.countersigner = countersigner
+        self._cap = int(max_response_bytes)
+
+    def __repr__(self) -> str:
+        return f"<MPAEngine {self.config!r}>"
+
+    def config_json(self) -> Dict[str, Any]:
+        return self.config.to_config()
+
+    async def _signatures(self, sigs: Signatures, req: ApprovalRequest) -> List[Tuple[str, str]]:
+        src = sigs if sigs is not None else self.countersigner
+        if src is None:
+            return []
+        if callable(src):
+            out = src(req)
+            if inspect.isawaitable(out):
+                out = await out
+        else:
+            out = src
+        return [(str(k), str(v)) for k, v in dict(out or {}).items()]
+
+    async def collect(self, req: ApprovalRequest, signatures: Signatures = None) -> Dict[str, Any]:
+        """Countersignatures and webhook answers for ``req``, as ``host-results`` fields."""
+        hooks = [a for a in self.config.approvers if a.mode == "webhook" and a.webhook_url]
+        # Stop a little before the request expires so the core still sees a timeout, not an expiry.
+        remaining = max(0.0, min(float(self.config.timeout_seconds), req.expires_at_ms / 1000.0 - time.time()) - 0.05)
+        sig_task = asyncio.ensure_future(self._signatures(signatures, req))
+        answers: List[Dict[str, Any]] = []
+        if hooks:
+            own = self._httpx is None
+            client = self._httpx or httpx.AsyncClient(follow_redirects=False)
+            try:
+                answers = list(await asyncio.gather(*(self._ask(client, a, req, remaining) for a in hooks)))
+            finally:
+                if own:
+                    await client.aclose()
+        try:
+            sigs = await asyncio.wait_for(sig_task, timeout=max(remaining, 0.001))
+        except asyncio.TimeoutError:
+            sigs = []
+        except Exception:
+            logger.warning("MPA countersigner failed")
+            sigs = []
+        return {"countersignatures": sigs, "webhook_answers": answers}
+
+    async def _ask(self, client: httpx.AsyncClient, a: MPAApproverConfig, req: ApprovalRequest, timeout: float) -> Dict[str, Any]:
+        refused = {"approver_id": a.approver_id, "status": 0, "body": b"", "hmac": None, "timed_out": False}
+        try:
+            url = httpx.URL(a.webhook_url or "")
+            host, port = url.host, url.port or (443 if url.scheme == "https" else 80)
+            addrs = await asyncio.wait_for(self._resolver(host, port), timeout=max(timeout, 0.001))
+            if not addrs:
+                return refused
+            for addr in addrs:
+                verdict = core().call("mpa.webhook-address", {"address": addr, "allow_private": bool(self.config.allow_private_webhooks)})
+                if not verdict["allowed"]:
+                    logger.warning("MPA webhook for approver %s refused: it resolves to a private address", a.approver_id)
+                    return refused
+        except asyncio.TimeoutError:
+            return dict(refused, timed_out=True)
+        except (OSError, CoreError, ValueError, httpx.InvalidURL):
+            return refused
+
+        async def post() -> Dict[str, Any]:
+            async with client.stream("POST", url, content=req.canonical.encode("utf-8"),
+                                     headers={"Content-Type": "application/json", "X-MPA-Request-Id": req.request_id},
+                                     follow_redirects=False) as r:
+                buf = bytearray()
+                async for chunk in r.aiter_bytes():
+                    buf += chunk
+                    if len(buf) > self._cap:
+                        break
+                return {"approver_id": a.approver_id, "status": r.status_code, "body": bytes(buf[: self._cap + 1]),
+                        "hmac": r.headers.get("X-MPA-HMAC"), "timed_out": False}
+
+        try:
+            return await asyncio.wait_for(post(), timeout=max(timeout, 0.001))
+        except asyncio.TimeoutError:
+            return dict(refused, timed_out=True)
+        except httpx.TimeoutException:
+            return dict(refused, timed_out=True)
+        except Exception:
+            logger.warning("MPA webhook for approver %s failed", a.approver_id)
+            return refused
+
+    def count_approvals(self, req: ApprovalRequest, io: Dict[str, Any]) -> int:
+        """How many distinct approvers the core counts as approving (for error reports)."""
+        cfg = self.config_json()
+        votes = []
+        if io.get("countersignatures"):
+            tag, t = core().fn("mpa_verify", json.dumps(cfg), req.request_json(), io["countersignatures"], int(time.time() * 1000))
+            if tag == "ok":
+                votes += [{"approver_id": i, "vote": "approve"} for i in t["approved_by"]]
+        for w in io.get("webhook_answers", []):
+            try:
+                v = core().call("mpa.judge-webhook", {
+                    "config": cfg, "request": json.loads(req.request_json()), "approver_id": w["approver_id"],
+                    "status": w["status"], "body": w["body"].decode("utf-8", "replace"), "hmac_header": w["hmac"],
+                    "timed_out": w["timed_out"]})
+                votes.append({"approver_id": w["approver_id"], "vote": v["vote"]})
+            except CoreError:
+                pass
+        return len({v["approver_id"] for v in votes if v["vote"] == "approve"} - {v["approver_id"] for v in votes if v["vote"] in ("deny", "bad")})
+
+
+__all__ = ["MPAConfig", "MPAApproverConfig", "MPAEngine", "ApprovalRequest", "countersign"]

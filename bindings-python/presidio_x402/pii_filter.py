@@ -1,0 +1,173 @@
+"""PII detection and redaction for payment metadata (the core's scanner).
+
+The core normalises text (zero-width and every Unicode format character,
+NFKC, Cyrillic/Greek look-alikes, non-ASCII hyphens, percent-encoding up to
+two rounds, HTML references, base64 in query values), finds emails, cards
+(Luhn), SSNs, phone numbers, IBANs (mod-97), IP addresses, names and places,
+and maps every span back to the caller's original text.
+
+The core reports UTF-8 byte offsets and per-mille scores; this module turns
+them into Python ``str`` indices and 0..1 floats.
+
+``mode="nlp"``: when ``presidio-analyzer`` and a spaCy model are importable,
+their PERSON / LOCATION / ORGANIZATION spans are merged with the core's (the
+core's win where they overlap). Otherwise the core's own name and place
+detection is used, and the log says so once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from ._core import CoreError, core
+
+logger = logging.getLogger("presidio_x402.pii_filter")
+
+REDACTED_TEMPLATE = "<REDACTED>"
+#: Entity types the core detects (Presidio names).
+CORE_ENTITIES = ("EMAIL_ADDRESS", "US_SSN", "CREDIT_CARD", "PHONE_NUMBER", "IBAN_CODE", "IP_ADDRESS", "PERSON", "LOCATION")
+NLP_ENTITIES = ("PERSON", "LOCATION", "ORGANIZATION")
+
+
+@dataclass(frozen=True)
+class EntityResult:
+    """One finding. ``start``/``end`` index the caller's original ``str``."""
+
+    entity_type: str
+    start: int
+    end: int
+    score: float
+    original_text: str
+
+    def __repr__(self) -> str:  # never print the matched personal data
+        return f"EntityResult(entity_type={self.entity_type!r}, start={self.start}, end={self.end}, score={self.score})"
+
+
+def byte_to_char(text: str, offsets: Sequence[int]) -> Dict[int, int]:
+    """Maps UTF-8 byte offsets of ``text`` to ``str`` indices."""
+    if text.isascii():
+        return {o: o for o in offsets}
+    out: Dict[int, int] = {}
+    want = sorted(set(offsets))
+    i = b = 0
+    n = len(text)
+    for o in want:
+        while b < o and i < n:
+            b += len(text[i].encode("utf-8"))
+            i += 1
+        out[o] = i
+    return out
+
+
+_nlp_state: Dict[str, Any] = {}
+
+
+def _nlp_analyzer() -> Any:
+    """A presidio-analyzer AnalyzerEngine, or None (logged once)."""
+    if "engine" in _nlp_state:
+        return _nlp_state["engine"]
+    engine = None
+    try:
+        from presidio_analyzer import AnalyzerEngine  # type: ignore
+
+        engine = AnalyzerEngine()
+    except Exception:
+        logger.info(
+            "pii_mode='nlp': presidio-analyzer or a spaCy model is not available; "
+            "using the core's built-in name and location detection"
+        )
+    _nlp_state["engine"] = engine
+    return engine
+
+
+class PIIFilter:
+    """Scans and redacts PII (seed API).
+
+    ``entities``: Presidio names to look for (``None``: all the core knows);
+    ``redaction_template``: replacement, ``{entity_type}`` is substituted;
+    ``min_score``: 0..1, findings scoring lower are ignored.
+    """
+
+    def __init__(self, mode: str = "regex", entities: Optional[List[str]] = None,
+                 redaction_template: str = REDACTED_TEMPLATE, min_score: float = 0.0) -> None:
+        if mode not in ("regex", "nlp"):
+            raise ValueError("mode must be 'regex' or 'nlp'")
+        self.mode = mode
+        self.entities = list(entities) if entities is not None else None
+        self.redaction_template = redaction_template
+        self.min_score = float(min_score)
+        self._core_entities = [e for e in self.entities if e in CORE_ENTITIES] if self.entities is not None else None
+        self._nlp_entities = [e for e in (self.entities or NLP_ENTITIES) if e in NLP_ENTITIES]
+        unknown = [e for e in (self.entities or []) if e not in CORE_ENTITIES and not (mode == "nlp" and e in NLP_ENTITIES)]
+        if unknown:
+            raise ValueError(f"unknown PII entity types: {unknown} (known: {list(CORE_ENTITIES)})")
+        cfg: Dict[str, Any] = {"template": redaction_template, "min_score": int(round(self.min_score * 1000))}
+        if self._core_entities is not None:
+            cfg["entities"] = self._core_entities
+        self._cfg = cfg
+        self._analyzer = _nlp_analyzer() if mode == "nlp" else None
+
+    def pii_config(self, action: str = "redact") -> Dict[str, Any]:
+        """This filter's settings as the core's ``pii`` configuration."""
+        d = dict(self._cfg)
+        d["action"] = action
+        return d
+
+    def scan(self, text: str) -> List[EntityResult]:
+        """Findings only (no redaction)."""
+        return self.scan_and_redact(text)[1]
+
+    def scan_and_redact(self, text: str) -> Tuple[str, List[EntityResult]]:
+        """Returns ``(redacted_text, findings)``; spans index the original ``text``."""
+        if not text:
+            return text, []
+        out = core().call("pii.redact", dict(self._cfg, text=text, action="redact"))
+        found = out["entities"]
+        m = byte_to_char(text, [x for f in found for x in (f["start"], f["end"])])
+        results = [
+            EntityResult(f["entity_type"], m[f["start"]], m[f["end"]], f["score"] / 1000.0, text[m[f["start"]]:m[f["end"]]])
+            for f in found
+        ]
+        if self._analyzer is not None and self._nlp_entities:
+            extra = self._nlp_spans(text, results)
+            if extra:
+                results = sorted(results + extra, key=lambda r: r.start)
+                return self._rebuild(text, results), results
+        return out["text"], results
+
+    def _nlp_spans(self, text: str, have: List[EntityResult]) -> List[EntityResult]:
+        try:
+            res = self._analyzer.analyze(text=text, entities=self._nlp_entities, language="en")
+        except Exception:
+            return []
+        out = []
+        for r in res:
+            if r.score < self.min_score or any(r.start < h.end and h.start < r.end for h in have + out):
+                continue
+            out.append(EntityResult(r.entity_type, r.start, r.end, float(r.score), text[r.start:r.end]))
+        return out
+
+    def _rebuild(self, text: str, results: List[EntityResult]) -> str:
+        parts, pos = [], 0
+        for r in results:
+            parts.append(text[pos:r.start])
+            parts.append(self.redaction_template.replace("{entity_type}", r.entity_type))
+            pos = r.end
+        parts.append(text[pos:])
+        return "".join(parts)
+
+    def scan_payment_fields(self, resource_url: str, description: str, reason: str) -> Tuple[str, str, str, List[EntityResult]]:
+        """Scans and redacts the three metadata fields: ``(url, description, reason, findings)``."""
+        u, a = self.scan_and_redact(resource_url)
+        d, b = self.scan_and_redact(description)
+        r, c = self.scan_and_redact(reason)
+        found = a + b + c
+        if found:
+            logger.warning("PII detected in x402 payment metadata: %s", ", ".join(sorted({e.entity_type for e in found})))
+        return u, d, r, found
+
+
+__all__ = ["PIIFilter", "EntityResult", "REDACTED_TEMPLATE", "CORE_ENTITIES"]
+_ = CoreError

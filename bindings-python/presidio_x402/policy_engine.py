@@ -1,0 +1,122 @@
+"""Spending policy configuration (the seed's ``PolicyConfig``).
+
+The policy is only *data* here: the core validates it and enforces it, with
+exact integer money. ``PolicyConfig`` turns into the core's configuration JSON
+(``schema/policy.schema.json``; see :func:`PolicyConfig.to_config`).
+
+Limits left unset take the core's safe defaults ($1 per call, $10 per window);
+pass ``None`` explicitly for "no limit".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Union
+
+#: Marker for "not given": the core's default applies.
+DEFAULT: Any = type("Default", (), {"__repr__": lambda self: "DEFAULT", "__bool__": lambda self: False})()
+
+_CORE_KEYS = (
+    "max_per_call_usd", "daily_limit_usd", "window_seconds", "per_endpoint", "agent_id",
+    "trusted_wallets", "pin_pay_to", "networks", "assets", "replay_ttl_seconds",
+    "reservation_lease_seconds", "pii", "mpa",
+)
+
+
+@dataclass
+class PolicyConfig:
+    """Spending policy. USD values may be floats, ints or decimal strings; the
+    core parses them exactly (``0.10`` is ten cents, never 0.1000000000000000055).
+    """
+
+    max_per_call_usd: Any = DEFAULT
+    """Block any single payment above this (USD). Default $1; ``None`` = no limit."""
+    daily_limit_usd: Any = DEFAULT
+    """Block a payment that would push spend in the window above this. Default $10; ``None`` = no limit."""
+    per_endpoint: Dict[str, Any] = field(default_factory=dict)
+    """Endpoint key (origin plus optional path prefix) → window limit in USD."""
+    window_seconds: int = 86_400
+    """Length of the aggregate window."""
+    agent_id: Optional[str] = None
+    """Agent identifier for audit lines."""
+    trusted_wallets: Optional[List[str]] = None
+    pin_pay_to: Optional[bool] = None
+    networks: Optional[List[str]] = None
+    assets: Optional[List[Dict[str, Any]]] = None
+    replay_ttl_seconds: Optional[int] = None
+    reservation_lease_seconds: Optional[int] = None
+    pii: Optional[Dict[str, Any]] = None
+    mpa: Optional[Dict[str, Any]] = None
+    extra: Dict[str, Any] = field(default_factory=dict)
+    """Keys the core does not know (kept so that validation reports them)."""
+
+    @classmethod
+    def from_dict(cls, data: Dict[str, Any]) -> "PolicyConfig":
+        """Builds a PolicyConfig from a plain dict (TOML/JSON-friendly). Every
+        core key is kept; unknown keys go to ``extra`` and fail validation."""
+        if not isinstance(data, dict):
+            raise TypeError("policy must be a dict")
+        known = {k: v for k, v in data.items() if k in _CORE_KEYS}
+        extra = {k: v for k, v in data.items() if k not in _CORE_KEYS}
+        p = cls(**{k: v for k, v in known.items()})
+        p.extra = extra
+        if p.per_endpoint is None:
+            p.per_endpoint = {}
+        return p
+
+    def to_config(self) -> Dict[str, Any]:
+        """The core configuration object for this policy (no defaults filled in)."""
+        out: Dict[str, Any] = {}
+        if self.max_per_call_usd is not DEFAULT:
+            out["max_per_call_usd"] = _usd(self.max_per_call_usd)
+        if self.daily_limit_usd is not DEFAULT:
+            out["daily_limit_usd"] = _usd(self.daily_limit_usd)
+        if self.per_endpoint:
+            out["per_endpoint"] = {k: _usd(v) for k, v in self.per_endpoint.items()}
+        if self.window_seconds != 86_400:
+            out["window_seconds"] = self.window_seconds
+        if self.agent_id is not None:
+            out["agent_id"] = self.agent_id
+        for k in ("trusted_wallets", "pin_pay_to", "networks", "assets", "replay_ttl_seconds",
+                  "reservation_lease_seconds", "pii", "mpa"):
+            v = getattr(self, k)
+            if v is not None:
+                out[k] = v
+        out.update(self.extra)
+        return out
+
+
+def _usd(v: Any) -> Any:
+    # Decimal and other numbers go to the core as exact decimal text.
+    if v is None or isinstance(v, (str, int, float)) and not isinstance(v, bool):
+        return v
+    try:
+        from decimal import Decimal
+
+        if isinstance(v, Decimal):
+            return format(v, "f")
+    except Exception:  # pragma: no cover
+        pass
+    return v
+
+
+def policy_to_config(policy: Union[PolicyConfig, Dict[str, Any], None]) -> Dict[str, Any]:
+    if policy is None:
+        return {}
+    if isinstance(policy, dict):
+        policy = PolicyConfig.from_dict(policy)
+    if not isinstance(policy, PolicyConfig):
+        raise TypeError("policy must be a PolicyConfig, a dict or None")
+    return policy.to_config()
+
+
+class PolicyEngine:
+    """Seed-compatible name; the policy engine now lives in the core. Use
+    :class:`presidio_x402.HardenedX402Client` (or ``policy.sequence`` through
+    :func:`presidio_x402.call`)."""
+
+    def __init__(self, config: Union[PolicyConfig, Dict[str, Any], None] = None) -> None:
+        self.config = PolicyConfig.from_dict(config) if isinstance(config, dict) else (config or PolicyConfig())
+
+
+__all__ = ["PolicyConfig", "PolicyEngine", "DEFAULT", "policy_to_config"]

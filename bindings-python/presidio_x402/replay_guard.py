@@ -1,0 +1,59 @@
+"""Replay detection: the core's fingerprint plus a host store with a TTL.
+
+The fingerprint is an HMAC-SHA256 (key from ``PRESIDIO_X402_FINGERPRINT_KEY``,
+hex; else a per-process key with a warning) of an unambiguous encoding of the
+method, the normalised request URL, the CAIP-2 network, the asset, the payee
+(EVM addresses case-folded), the atomic amount and the scheme. The store does
+the atomic check-and-set.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional, Union
+
+from . import _keys
+from ._core import core
+from .exceptions import ReplayDetectedError
+from .stores import make_store, now_ms
+
+
+def compute_fingerprint(resource_url: str, pay_to: str, amount: Union[str, int], currency: Optional[str] = None,
+                        deadline_seconds: Optional[int] = None, *, method: str = "GET", network: str = "eip155:8453",
+                        asset: Optional[str] = None, scheme: str = "exact", key: Any = None) -> str:
+    """The core's replay fingerprint (64 lowercase hex).
+
+    Seed signature, with the fields real x402 needs: ``amount`` is in atomic
+    token units (``"10000"`` is one cent of USDC); ``asset`` is the token
+    contract (``currency`` is used when ``asset`` is not given);
+    ``deadline_seconds`` is not part of the identity of a payment and is ignored.
+    """
+    k = _keys.coerce_key(key, "fingerprint key") or _keys.fingerprint_key()
+    return core().ok("fingerprint", k.bytes(), method, resource_url, network, asset or currency or "",
+                     pay_to, str(amount), scheme)
+
+
+class ReplayGuard:
+    """Remembers fingerprints for ``ttl`` seconds (in memory, or in Redis with ``redis_url``)."""
+
+    def __init__(self, ttl: int = 300, *, redis_url: Optional[str] = None, store: Any = None) -> None:
+        self.ttl = int(ttl)
+        self.store = store if store is not None else make_store(redis_url)
+
+    def check_and_record(self, fingerprint: str, ttl: Optional[int] = None) -> None:
+        """Raises :class:`ReplayDetectedError` when ``fingerprint`` was seen within the TTL."""
+        fresh = self.store.replay_check_and_set(fingerprint, 1000 * int(ttl or self.ttl), now_ms())
+        if fresh is False:
+            raise ReplayDetectedError(core().describe("replay-detected"), fingerprint=fingerprint)
+        if fresh is None:
+            from .exceptions import X402PaymentError
+
+            raise X402PaymentError(core().describe("store-unavailable"), code="store-unavailable")
+
+    def forget(self, fingerprint: str) -> None:
+        self.store.replay_forget(fingerprint)
+
+    def reset(self) -> None:
+        self.store.clear()
+
+
+__all__ = ["ReplayGuard", "compute_fingerprint"]

@@ -1,0 +1,260 @@
+"""Real-format v1 and v2 402 flows through HardenedX402Client."""
+
+import json
+
+import httpx
+import pytest
+
+from presidio_x402 import (
+    HardenedX402Client,
+    PIIBlockedError,
+    PolicyConfig,
+    PolicyViolationError,
+    ReplayDetectedError,
+    X402PaymentError,
+    verify_chain,
+)
+from presidio_x402.audit_log import AuditLog
+from presidio_x402.stores import MemoryStore
+from x402mock import PAY_TO, RecordingSigner, Server, unb64
+
+KEY = bytes.fromhex("61" * 32)
+
+
+class Lines:
+    def __init__(self):
+        self.lines = []
+
+    def write(self, ev):
+        self.lines.append(str(ev))
+
+
+def make(server, signer=None, **kw):
+    w = Lines()
+    c = HardenedX402Client(payment_signer=signer or RecordingSigner(), httpx_client=server.client(), audit_writer=w, **kw)
+    return c, w
+
+
+async def test_v1_allowed_pays_with_x_payment_and_settles():
+    s, signer = Server(version=1, amount="10000"), RecordingSigner()
+    c, w = make(s, signer, policy={"max_per_call_usd": 0.10, "daily_limit_usd": 5.0})
+    r = await c.get("https://api.example.com/premium-data")
+    assert r.status_code == 200 and r.json() == {"data": "premium"}
+    assert "X-PAYMENT" in s.requests[-1].headers and "PAYMENT-SIGNATURE" not in s.requests[-1].headers
+    d = signer.calls[0]
+    assert (d.x402_version, d.amount_atomic, d.amount, d.network, d.pay_to) == (1, "10000", "0.01", "eip155:84532", PAY_TO)
+    assert d.requirements["maxAmountRequired"] == "10000" and d.requirements["network"] == "base-sepolia"
+    p = s.payments[0]
+    assert p["x402Version"] == 1 and p["scheme"] == "exact" and p["network"] == "base-sepolia"
+    assert r.extensions["presidio_x402"]["settled"] is True
+    assert r.extensions["presidio_x402"]["settlement"]["success"] is True
+    events = [json.loads(l)["event_type"] for l in w.lines]
+    assert events == ["payment_allowed", "payment_settled"]
+    assert verify_chain(w.lines, KEY).ok
+    await c.aclose()
+
+
+async def test_v2_allowed_pays_with_payment_signature_and_echoes_resource():
+    s, signer = Server(version=2, amount="1000"), RecordingSigner()
+    c, w = make(s, signer)
+    r = await c.get("http://127.0.0.1:4021/weather")
+    assert r.status_code == 200
+    req = s.requests[-1]
+    assert "PAYMENT-SIGNATURE" in req.headers and "X-PAYMENT" not in req.headers
+    p = unb64(req.headers["PAYMENT-SIGNATURE"])
+    assert p["x402Version"] == 2 and p["accepted"]["amount"] == "1000"
+    assert p["resource"]["url"] == "http://127.0.0.1:4021/weather"
+    assert signer.calls[0].amount == "0.001" and signer.calls[0].x402_version == 2
+    assert [json.loads(l)["outcome"] for l in w.lines] == ["allowed", "settled"]
+
+
+@pytest.mark.parametrize("version", [1, 2])
+async def test_atomic_units_are_priced_exactly(version):
+    # 100000 atomic USDC = $0.10 exactly: allowed at a $0.10 limit; 100001 is over.
+    s, signer = Server(version=version, amount="100000"), RecordingSigner()
+    c, _ = make(s, signer, policy={"max_per_call_usd": 0.10})
+    assert (await c.get("https://api.example.com/a")).status_code == 200
+    s.amount = "100001"
+    with pytest.raises(PolicyViolationError) as e:
+        await c.get("https://api.example.com/b")
+    assert e.value.code == "policy-per-call-exceeded"
+    assert e.value.amount_usd_exact == "0.100001" and e.value.limit_usd_exact == "0.1"
+    assert e.value.limit_usd == pytest.approx(0.1)
+    assert len(signer.calls) == 1  # never signed
+
+
+async def test_daily_window_limit():
+    s = Server(amount="30000")  # $0.03
+    c, _ = make(s, policy=PolicyConfig(max_per_call_usd=1, daily_limit_usd=0.05))
+    await c.get("https://api.example.com/1")
+    with pytest.raises(PolicyViolationError) as e:
+        await c.get("https://api.example.com/2")
+    assert e.value.code == "policy-window-exceeded"
+
+
+@pytest.mark.parametrize("url,counted", [
+    ("https://PREMIUM-API.io/x", True),
+    ("https://premium-api.io:443/y", True),
+    ("https://premium-api.io.evil.com/x", False),
+    ("https://premium-api.iox/x", False),
+])
+async def test_endpoint_matching(url, counted):
+    s = Server(amount="20000")  # $0.02
+    c, _ = make(s, policy={"max_per_call_usd": 1, "daily_limit_usd": 10, "per_endpoint": {"https://premium-api.io": 0.03}})
+    await c.get("https://premium-api.io/first")  # $0.02 of the $0.03 endpoint budget
+    if counted:
+        with pytest.raises(PolicyViolationError) as e:
+            await c.get(url)
+        assert e.value.code == "policy-endpoint-exceeded"
+    else:
+        assert (await c.get(url)).status_code == 200
+
+
+@pytest.mark.parametrize("url,counted", [("https://api.example.com/paid/x", True), ("https://api.example.com/paidx", False)])
+async def test_endpoint_path_prefix_ends_on_slash(url, counted):
+    s = Server(amount="20000")
+    c, _ = make(s, policy={"per_endpoint": {"https://api.example.com/paid": 0.03}})
+    await c.get("https://api.example.com/paid/first")
+    if counted:
+        with pytest.raises(PolicyViolationError):
+            await c.get(url)
+    else:
+        assert (await c.get(url)).status_code == 200
+
+
+async def test_signer_failure_releases_the_spend_and_the_fingerprint():
+    s = Server(amount="10000")
+    bad = RecordingSigner(fail=True)
+    store = MemoryStore()
+    c, w = make(s, bad, policy={"daily_limit_usd": 0.01}, store=store)
+    with pytest.raises(X402PaymentError) as e:
+        await c.get("https://api.example.com/r")
+    assert e.value.code == "signer-failed"
+    assert "hardware wallet" not in str(e.value)
+    c._signer = RecordingSigner()
+    r = await c.get("https://api.example.com/r")  # same purchase: not a replay, budget not double-counted
+    assert r.status_code == 200
+    assert [json.loads(l)["event_type"] for l in w.lines] == ["payment_allowed", "payment_failed", "payment_allowed", "payment_settled"]
+    assert json.loads(w.lines[1])["code"] == "signer-failed"
+
+
+async def test_settlement_failure_releases():
+    s = Server(amount="10000", settle_ok=False)
+    c, w = make(s, policy={"daily_limit_usd": 0.01})
+    r = await c.get("https://api.example.com/r")
+    assert r.extensions["presidio_x402"]["settled"] is False
+    s.settle_ok = True
+    assert (await c.get("https://api.example.com/r")).status_code == 200
+    assert [json.loads(l)["outcome"] for l in w.lines] == ["allowed", "failed", "allowed", "settled"]
+
+
+async def test_replay_after_success_and_case_variants():
+    s = Server(amount="10000")
+    c, _ = make(s)
+    await c.get("https://api.example.com/r")
+    with pytest.raises(ReplayDetectedError) as e:
+        await c.get("https://api.example.com/r")
+    assert e.value.code == "replay-detected" and len(e.value.fingerprint) == 64
+    s.pay_to = PAY_TO.lower()  # payTo case variant: the same payment
+    with pytest.raises(ReplayDetectedError):
+        await c.get("https://API.EXAMPLE.com:443/r")  # host case and default port: the same URL
+    s.amount = "10001"  # a different payment
+    assert (await c.get("https://api.example.com/r")).status_code == 200
+
+
+async def test_pii_redact_signer_sees_redacted_fields_v1():
+    s = Server(version=1, description="Report for alice@example.com")
+    signer = RecordingSigner()
+    c, w = make(s, signer, pii_action="redact")
+    await c.get("https://api.example.com/report?email=alice@example.com", payment_reason="for Bob, ssn 536-22-1234")
+    d = signer.calls[0]
+    for f in (d.resource_url, d.description, d.reason, d.request_url, json.dumps(d.requirements)):
+        assert "alice@example.com" not in f and "536-22-1234" not in f
+    assert "<REDACTED>" in d.description and "<REDACTED>" in d.resource_url
+    for line in w.lines:
+        assert "alice@example.com" not in line
+        assert "EMAIL_ADDRESS" in json.loads(line)["pii_entities_found"]
+
+
+async def test_pii_redact_v2_resource_echo_is_redacted():
+    s = Server(version=2, description="Weather for alice@example.com")
+    c, _ = make(s)
+    await c.get("https://api.example.com/w?u=alice@example.com")
+    p = s.payments[0]
+    assert "alice@example.com" not in json.dumps(p)
+    assert p["accepted"]["amount"] == "10000"
+
+
+async def test_pii_block_raises_with_entities_and_never_signs():
+    s = Server(description="Report for alice@example.com")
+    signer = RecordingSigner()
+    c, w = make(s, signer, pii_action="block")
+    with pytest.raises(PIIBlockedError) as e:
+        await c.get("https://api.example.com/r")
+    assert e.value.code == "pii-blocked" and "EMAIL_ADDRESS" in e.value.entities
+    assert signer.calls == [] and json.loads(w.lines[0])["outcome"] == "blocked"
+
+
+async def test_pii_warn_passes_text_unchanged():
+    s = Server(description="Report for alice@example.com")
+    signer = RecordingSigner()
+    c, w = make(s, signer, pii_action="warn")
+    await c.get("https://api.example.com/r")
+    assert signer.calls[0].description == "Report for alice@example.com"
+    assert "alice@example.com" not in "".join(w.lines)
+
+
+async def test_untrusted_asset_and_malformed_amount_fail_closed():
+    s = Server(challenge=lambda r: (1, {"x402Version": 1, "accepts": [dict(__import__("x402mock").v1_offer(str(r.url)), asset="0x" + "99" * 20)]}))
+    c, _ = make(s)
+    with pytest.raises(X402PaymentError) as e:
+        await c.get("https://api.example.com/r")
+    assert e.value.code == "asset-untrusted"
+    s2 = Server(amount="1e3")
+    c2, _ = make(s2)
+    with pytest.raises(X402PaymentError) as e:
+        await c2.get("https://api.example.com/r")
+    assert e.value.code == "amount-malformed"
+
+
+async def test_trusted_wallets_seed_dict_form():
+    s = Server()
+    c, _ = make(s, trusted_wallets={"https://api.example.com": {"0x" + "33" * 20}})
+    with pytest.raises(X402PaymentError) as e:
+        await c.get("https://api.example.com/r")
+    assert e.value.code == "wallet-not-trusted"
+
+
+async def test_non_402_passes_through_and_context_manager():
+    t = httpx.MockTransport(lambda r: httpx.Response(200, text="free"))
+    async with HardenedX402Client(payment_signer=RecordingSigner(), httpx_client=httpx.AsyncClient(transport=t)) as c:
+        for m in (c.get, c.post, c.put, c.patch, c.delete):
+            assert (await m("https://api.example.com/x")).text == "free"
+        assert (await c.request("HEAD", "https://api.example.com/x")).status_code == 200
+
+
+async def test_missing_challenge_is_refused_with_a_code():
+    t = httpx.MockTransport(lambda r: httpx.Response(402))
+    c = HardenedX402Client(payment_signer=RecordingSigner(), httpx_client=httpx.AsyncClient(transport=t))
+    with pytest.raises(X402PaymentError) as e:
+        await c.get("https://api.example.com/x")
+    assert e.value.code == "challenge-missing"
+
+
+async def test_signer_forms_callable_string_and_payment_response():
+    from presidio_x402 import PaymentResponse
+
+    s = Server(version=2)
+
+    async def as_callable(details):
+        return PaymentResponse(token="eyJ4NDAyVmVyc2lvbiI6Mn0=", details=details)
+
+    c, _ = make(s, as_callable)
+    r = await c.get("https://api.example.com/a")
+    assert r.status_code == 200 and s.requests[-1].headers["PAYMENT-SIGNATURE"] == "eyJ4NDAyVmVyc2lvbiI6Mn0="
+
+
+async def test_keys_never_in_repr():
+    c, _ = make(Server(), audit_key=KEY, replay_key=bytes.fromhex("62" * 32))
+    text = repr(c) + repr(c.guard) + repr(c.audit_log) + repr(c.guard.audit._key)
+    assert "61" * 8 not in text and "62" * 8 not in text

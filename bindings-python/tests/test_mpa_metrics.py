@@ -1,0 +1,194 @@
+"""MPA (webhook and crypto) and metrics through the client."""
+
+import hashlib
+import hmac
+import json
+
+import httpx
+import pytest
+
+from presidio_x402 import HardenedX402Client, MPADeniedError, MPATimeoutError
+from presidio_x402.mpa import ApprovalRequest, MPAApproverConfig, MPAConfig, MPAEngine, countersign
+from x402mock import RecordingSigner, Server
+
+ALICE, BOB = b"alice-secret-0123456789", b"bob-secret-0123456789"
+HOOK_SECRET = b"carol-response-key-0123"
+
+
+async def public(host, port):
+    return ["93.184.216.34"]
+
+
+async def private(host, port):
+    return ["10.0.0.7"]
+
+
+class Approvers:
+    """Webhook approvers behind an httpx MockTransport."""
+
+    def __init__(self, answers):
+        self.answers = answers  # approver -> callable(request_dict) -> httpx.Response
+        self.seen = []
+
+    def handler(self, request):
+        name = request.url.path.rsplit("/", 1)[-1]
+        body = request.content.decode()
+        self.seen.append((name, body, request.headers.get("X-MPA-Request-Id")))
+        return self.answers[name](json.loads(body))
+
+    def client(self):
+        return httpx.AsyncClient(transport=httpx.MockTransport(self.handler))
+
+
+def approve(secret=None, approved=True):
+    def f(req):
+        body = json.dumps({"approved": approved, "request_id": req["request_id"]}).encode()
+        h = {"X-MPA-HMAC": hmac.new(secret, body, hashlib.sha256).hexdigest()} if secret else {}
+        return httpx.Response(200, content=body, headers=h)
+    return f
+
+
+def hook_engine(approvers, resolver=public, **kw):
+    cfg = MPAConfig(threshold=2, min_amount_usd=1.00, timeout_seconds=5, approvers=[
+        MPAApproverConfig("alice", mode="webhook", webhook_url="https://approvals.example.com/alice"),
+        MPAApproverConfig("bob", mode="webhook", webhook_url="https://approvals.example.com/bob"),
+        MPAApproverConfig("carol", mode="webhook", webhook_url="https://approvals.example.com/carol", shared_secret=HOOK_SECRET),
+    ], **kw)
+    return MPAEngine(cfg, httpx_client=approvers.client(), resolver=resolver)
+
+
+def client(server, engine, signer=None):
+    return HardenedX402Client(payment_signer=signer or RecordingSigner(), httpx_client=server.client(), mpa_engine=engine,
+                              policy={"max_per_call_usd": 10, "daily_limit_usd": 100})
+
+
+async def test_webhook_quorum_approves_and_webhooks_get_the_canonical_request():
+    ap = Approvers({"alice": approve(), "bob": approve(approved=False), "carol": approve(HOOK_SECRET)})
+    s = Server(amount="2000000")  # $2: needs approval
+    c = client(s, hook_engine(ap))
+    assert (await c.get("https://api.example.com/big")).status_code == 200
+    assert {n for n, _, _ in ap.seen} == {"alice", "bob", "carol"}
+    body = ap.seen[0][1]
+    req = json.loads(body)
+    assert req["domain"] == "presidio-x402/mpa-approval/v1" and req["amount"] == "2000000" and req["amount_usd"] == "2"
+    assert body == json.dumps(req, separators=(",", ":"), sort_keys=True)  # canonical
+    assert ap.seen[0][2] == req["request_id"]
+
+
+async def test_small_payments_need_no_approval():
+    ap = Approvers({})
+    c = client(Server(amount="10000"), hook_engine(ap))
+    assert (await c.get("https://api.example.com/small")).status_code == 200 and ap.seen == []
+
+
+async def test_webhook_denied_bad_hmac_and_redirect():
+    bad_hmac = lambda req: httpx.Response(200, json={"approved": True, "request_id": req["request_id"]},
+                                          headers={"X-MPA-HMAC": "00" * 32})
+    redirect = lambda req: httpx.Response(302, headers={"Location": "https://approvals.example.com/alice"})
+    ap = Approvers({"alice": approve(), "bob": redirect, "carol": bad_hmac})
+    signer = RecordingSigner()
+    c = client(Server(amount="2000000"), hook_engine(ap), signer)
+    with pytest.raises(MPADeniedError) as e:
+        await c.get("https://api.example.com/big")
+    assert e.value.code == "mpa-denied" and e.value.threshold == 2 and e.value.approvals_received == 1
+    assert signer.calls == []
+    assert e.value.approval_request["request_id"]
+
+
+async def test_webhook_ssrf_private_address_refused():
+    ap = Approvers({"alice": approve(), "bob": approve(), "carol": approve(HOOK_SECRET)})
+    c = client(Server(amount="2000000"), hook_engine(ap, resolver=private))
+    with pytest.raises(MPADeniedError):
+        await c.get("https://api.example.com/big")
+    assert ap.seen == []  # nothing was posted
+    ap2 = Approvers({"alice": approve(), "bob": approve(), "carol": approve(HOOK_SECRET)})
+    c2 = client(Server(amount="2000000"), hook_engine(ap2, resolver=private, allow_private_webhooks=True))
+    assert (await c2.get("https://api.example.com/big")).status_code == 200
+
+
+async def test_webhook_timeout():
+    import asyncio
+
+    class Slow(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request):
+            await asyncio.sleep(5)
+            return httpx.Response(200)
+
+    cfg = MPAConfig(threshold=1, min_amount_usd=1, timeout_seconds=1, approvers=[
+        MPAApproverConfig("alice", mode="webhook", webhook_url="https://approvals.example.com/alice")])
+    eng = MPAEngine(cfg, httpx_client=httpx.AsyncClient(transport=Slow()), resolver=public)
+    c = client(Server(amount="2000000"), eng)
+    with pytest.raises(MPATimeoutError) as e:
+        await c.get("https://api.example.com/big")
+    assert e.value.code == "mpa-timeout"
+
+
+def crypto_engine():
+    return MPAEngine(MPAConfig(threshold=2, min_amount_usd=1.0, approvers=[
+        MPAApproverConfig("alice", mode="crypto", shared_secret=ALICE),
+        MPAApproverConfig("bob", mode="crypto", shared_secret=BOB)]))
+
+
+async def test_crypto_countersignatures_via_callable():
+    async def approvers(req: ApprovalRequest):
+        # What an approver does: HMAC-SHA256 over the canonical bytes.
+        a = hmac.new(ALICE, req.canonical.encode(), hashlib.sha256).hexdigest()
+        return {"alice": a, "bob": countersign(BOB, req)}
+
+    c = client(Server(amount="5000000"), crypto_engine())
+    assert (await c.get("https://api.example.com/big", mpa_signatures=approvers)).status_code == 200
+
+
+async def test_crypto_wrong_or_replayed_signatures_are_denied():
+    c = client(Server(amount="5000000"), crypto_engine())
+    with pytest.raises(MPADeniedError) as e:
+        await c.get("https://api.example.com/big", mpa_signatures={"alice": "00" * 32, "bob": "11" * 32})
+    old = ApprovalRequest.from_canonical(e.value.approval_request["canonical"])
+    sigs = {"alice": countersign(ALICE, old), "bob": countersign(BOB, old)}
+    # Signatures over an earlier request never approve another one.
+    with pytest.raises(MPADeniedError):
+        await c.get("https://api.example.com/big", mpa_signatures=sigs)
+
+
+async def test_mpa_config_validated_by_core():
+    with pytest.raises(ValueError) as e:
+        MPAConfig(threshold=3, approvers=[MPAApproverConfig("a", mode="crypto", shared_secret=b"tiny")])
+    assert "mpa.threshold" in str(e.value) and "tiny" not in str(e.value)
+    assert "secret" not in repr(MPAApproverConfig("a", mode="crypto", shared_secret=ALICE)).lower().replace("shared_secret", "")
+
+
+async def test_metrics_follow_the_core():
+    from prometheus_client import CollectorRegistry
+
+    from presidio_x402 import PolicyViolationError, ReplayDetectedError
+    from presidio_x402.metrics import MetricsCollector
+
+    reg = CollectorRegistry()
+    m = MetricsCollector(registry=reg)
+    s = Server(amount="10000", description="mail alice@example.com")
+    c = HardenedX402Client(payment_signer=RecordingSigner(), httpx_client=s.client(), metrics_collector=m,
+                           policy={"max_per_call_usd": 0.05})
+    await c.get("https://api.example.com/a")
+    with pytest.raises(ReplayDetectedError):
+        await c.get("https://api.example.com/a")
+    s.amount = "60000"
+    with pytest.raises(PolicyViolationError):
+        await c.get("https://api.example.com/b")
+    v = lambda name, **l: reg.get_sample_value(name, l) or 0.0
+    assert v("x402_payments_total", outcome="allowed", reason="none", network="eip155:84532") == 1
+    assert v("x402_payments_total", outcome="settled", reason="none", network="eip155:84532") == 1
+    assert v("x402_payments_total", outcome="blocked", reason="replay-detected", network="eip155:84532") == 1
+    assert v("x402_replay_detections_total") == 1
+    assert v("x402_policy_violations_total", violation_type="per_call") == 1
+    assert v("x402_pii_detections_total", entity_type="EMAIL_ADDRESS", action="redact") >= 1
+    assert v("x402_payment_amount_usd_count", network="eip155:84532") == 1
+
+
+def test_metrics_noop_without_prometheus(monkeypatch):
+    import presidio_x402.metrics as mm
+
+    monkeypatch.setattr(mm, "_PROM", False)
+    m = mm.MetricsCollector()
+    m.apply('[{"name":"x402_payments_total","labels":{},"observe":null}]')
+    m.record_payment_allowed(0.1)
+    assert not m.available

@@ -1,0 +1,87 @@
+"""The hook integration against the real PyPI `x402` client, signing with an eth-account key."""
+
+import json
+
+import httpx
+import pytest
+from eth_account import Account
+from x402 import x402Client
+from x402.http import x402HTTPClient
+from x402.http.clients.httpx import x402AsyncTransport
+from x402.mechanisms.evm.exact import register_exact_evm_client
+
+from presidio_x402 import verify_chain
+from presidio_x402.integrations.x402 import harden
+from x402mock import PAY_TO, Server, unb64
+
+KEY = "0x" + "4c" * 32
+CHAIN = "61" * 32
+
+
+class Lines:
+    def __init__(self):
+        self.lines = []
+
+    def write(self, ev):
+        self.lines.append(str(ev))
+
+
+def setup(server, http_level=True, **opts):
+    client = x402Client()
+    register_exact_evm_client(client, Account.from_key(KEY))
+    http = x402HTTPClient(client)
+    w = Lines()
+    guard = harden(http if http_level else client, audit_writer=w, **opts)
+    transport = x402AsyncTransport(http, transport=httpx.MockTransport(server.handler))
+    return httpx.AsyncClient(transport=transport), w, guard
+
+
+async def test_v2_allowed_signed_with_eth_account_and_settled():
+    s = Server(version=2, amount="1000", description="Weather for alice@example.com")
+    c, w, guard = setup(s, policy={"max_per_call_usd": 0.10})
+    r = await c.get("https://api.example.com/weather?user=alice@example.com")
+    assert r.status_code == 200
+    p = s.payments[0]
+    assert p["x402Version"] == 2 and p["accepted"]["amount"] == "1000"
+    auth = p["payload"]["authorization"]
+    assert auth["from"].lower() == Account.from_key(KEY).address.lower() and auth["value"] == "1000"
+    assert auth["to"].lower() == PAY_TO.lower()
+    assert "alice@example.com" not in json.dumps(p["resource"])  # the echo was redacted
+    assert [json.loads(l)["event_type"] for l in w.lines] == ["payment_allowed", "payment_settled"]
+    assert json.loads(w.lines[0])["resource_url"].startswith("https://api.example.com/weather")  # the real URL
+    assert verify_chain(w.lines, CHAIN).ok
+
+
+async def test_v2_policy_block_aborts_before_signing():
+    s = Server(version=2, amount="200000")  # $0.20
+    c, w, _ = setup(s, policy={"max_per_call_usd": 0.10})
+    with pytest.raises(Exception) as e:
+        await c.get("https://api.example.com/weather")
+    assert "policy-per-call-exceeded" in str(e.value)
+    assert s.payments == []
+    assert json.loads(w.lines[0])["code"] == "policy-per-call-exceeded"
+
+
+async def test_v2_replay_aborts_and_failed_settlement_releases():
+    s = Server(version=2, amount="1000", settle_ok=False)
+    c, w, _ = setup(s, policy={"daily_limit_usd": 0.001})
+    await c.get("https://api.example.com/w")  # settlement fails: released, fingerprint forgotten
+    s.settle_ok = True
+    assert (await c.get("https://api.example.com/w")).status_code == 200  # not a replay, not over budget
+    assert [json.loads(l)["outcome"] for l in w.lines] == ["allowed", "failed", "allowed", "settled"]
+    c2, w2, _ = setup(s)
+    await c2.get("https://api.example.com/w")
+    with pytest.raises(Exception) as e:
+        await c2.get("https://api.example.com/w")
+    assert "replay-detected" in str(e.value)
+
+
+async def test_v1_with_plain_x402client():
+    s = Server(version=1, amount="10000")
+    c, w, _ = setup(s, http_level=False, policy={"daily_limit_usd": 0.01})
+    assert (await c.get("https://api.example.com/premium-data")).status_code == 200
+    assert s.payments[0]["x402Version"] == 1 and s.payments[0]["network"] == "base-sepolia"
+    s.amount = "10001"
+    with pytest.raises(Exception) as e:
+        await c.get("https://api.example.com/other")
+    assert "policy-window-exceeded" in str(e.value)

@@ -1,0 +1,99 @@
+//! LOCATION: countries, US states and large cities from the gazetteer,
+//! longest multi-word match first (`New York`, `Rio de Janeiro`). Places that
+//! are also common words (Reading, Nice) need a location cue (`in`, `from`,
+//! `city=`) or a `Place, Place` pair; a one-word place right before another
+//! capitalised word (Lincoln Financial) is taken for an organisation.
+
+use super::gazetteer as gz;
+use super::hit::Hit;
+use super::names::{capital, hit, LOC};
+use super::words::{Gap, Shape, Words, KEY_MAX, STOP};
+use super::EntityType;
+
+/// Lowercase connectors inside multi-word place names.
+const PLACE_JOINERS: &[&str] = &["of", "and", "the", "de", "do", "da", "del", "la", "el", "al", "es", "upon", "on"];
+
+/// Length (in words) of the longest place name starting at word `i` (up to 5
+/// words), when `min_words` or more.
+pub(crate) fn place_len(w: &Words<'_>, i: usize) -> usize {
+    let mut buf = [0u8; KEY_MAX];
+    let mut n = 0;
+    let mut best = 0;
+    for k in 0..5 {
+        let Some(y) = w.w.get(i + k) else { break };
+        if k > 0 {
+            if !matches!(y.gap, Gap::Space | Gap::Join(b'-')) {
+                break;
+            }
+            let joiner = y.shape == Shape::Lower && w.is(i + k, PLACE_JOINERS);
+            let same_case = w.w.get(i).is_some_and(|f| f.shape == Shape::Lower) == (y.shape == Shape::Lower);
+            if !joiner && !same_case {
+                break;
+            }
+            let Some(slot) = buf.get_mut(n) else { break };
+            *slot = b' ';
+            n += 1;
+        }
+        let Some(src) = w.b.get(y.s..y.e) else { break };
+        for &c in src {
+            if c == b'\'' {
+                continue;
+            }
+            let Some(slot) = buf.get_mut(n) else { return best };
+            *slot = c.to_ascii_lowercase();
+            n += 1;
+        }
+        if gz::PLACES.contains(&buf[..n]) {
+            best = k + 1;
+        }
+    }
+    best
+}
+
+pub(crate) fn is_place(w: &Words<'_>, i: usize, words: usize) -> bool {
+    place_len(w, i) == words
+}
+
+/// A LOCATION at word `i`; returns the index after it.
+pub(crate) fn place_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
+    let x = *w.w.get(i)?;
+    if matches!(x.shape, Shape::Other | Shape::Initial) {
+        return None;
+    }
+    if x.shape == Shape::Lower && x.gap != Gap::Key {
+        return None;
+    }
+    let cue = i > 0 && matches!(x.gap, Gap::Space | Gap::Key) && w.cue(i - 1) & LOC != 0;
+    if x.shape == Shape::Lower && !cue {
+        return None;
+    }
+    let n = place_len(w, i);
+    if n == 0 {
+        return None;
+    }
+    let last = i + n - 1;
+    let mut buf = [0u8; KEY_MAX];
+    let k = w.key(i, &mut buf)?;
+    let ambiguous = n == 1 && gz::PLACES_AMBIGUOUS.contains(&buf[..k]);
+    let upper3 = x.shape == Shape::Upper && k == 3;
+    // `Place, Place` pairs support each other.
+    let paired = w.w.get(last + 1).is_some_and(|y| y.gap == Gap::Comma && capital(y.shape) && place_len(w, last + 1) > 0)
+        || (i > 0 && x.gap == Gap::Comma && place_len(w, i - 1) > 0);
+    if ambiguous && !(cue || paired || upper3) {
+        return None;
+    }
+    // A one-word place right before another capitalised word names an
+    // organisation (Lincoln Financial, Boston Scientific) unless a cue says
+    // otherwise.
+    if n == 1 && !cue && !paired && w.w.get(i + 1).is_some_and(|y| y.gap == Gap::Space && capital(y.shape)) {
+        return None;
+    }
+    // A single capitalised word that is only a stop word is not a place.
+    if n == 1 && w.flags(i) & STOP != 0 && !cue {
+        return None;
+    }
+    let score = if ambiguous { 700 } else { 800 };
+    out.push(hit(w, i, last, EntityType::Location, score)?);
+    Some(last + 1)
+}
+

@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""`make pii-eval`: corpus → Rust engine → Python baseline → experiments/results/pii.md.
+
+Steps (all deterministic except the timings):
+1. gen_corpus.py writes the seeded corpus to .cache/pii-eval/corpus.jsonl.
+2. `cargo run --release --example pii_eval` scans and times every triple.
+3. A venv under .cache/pii-eval/venv-baseline gets presidio-hardened-x402==0.3.0
+   from PyPI (--no-deps; regex mode is stdlib-only) and run_baseline.py scans
+   and times the same corpus.
+4. evaluate.py scores both against the ground truth; the report is written.
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+from collections import Counter
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+CACHE = os.path.join(ROOT, ".cache", "pii-eval")
+sys.path.insert(0, HERE)
+import evaluate  # noqa: E402
+
+N, SEED, REPS = 2400, 402, 50
+BASELINE = "presidio-hardened-x402==0.3.0"
+
+
+def sh(cmd, **kw):
+    print("+", " ".join(cmd), file=sys.stderr)
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def pct(xs, q):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(q * len(xs)))]
+
+
+def gazetteer_coverage():
+    """Share of the corpus name list found in the gazetteer tables."""
+    from names_world import FIRST, LAST
+    data = os.path.join(ROOT, "core", "src", "pii", "data")
+
+    def entries(name):
+        out = set()
+        with open(os.path.join(data, name + ".txt"), encoding="ascii") as f:
+            for k, line in enumerate(f.read().split("\n"), start=1):
+                out.update(line[i:i + k] for i in range(0, len(line), k))
+        return out
+    first, last = entries("first"), entries("last")
+    fin = sum(1 for n in set(FIRST) if n.lower() in first)
+    lin = sum(1 for n in set(LAST) if n.lower() in last)
+    return fin, len(set(FIRST)), lin, len(set(LAST))
+
+
+def main():
+    os.makedirs(CACHE, exist_ok=True)
+    corpus_path = os.path.join(CACHE, "corpus.jsonl")
+    sh([sys.executable, os.path.join(HERE, "gen_corpus.py"), corpus_path, "--n", str(N), "--seed", str(SEED)])
+    corpus = [json.loads(l) for l in open(corpus_path, encoding="utf-8")]
+
+    # Rust engine
+    sh(["cargo", "build", "--quiet", "--release", "-p", "presidio-x402-core", "--example", "pii_eval"], cwd=ROOT)
+    rust_path = os.path.join(CACHE, "rust.jsonl")
+    with open(rust_path, "w") as f:
+        sh([os.path.join(ROOT, "target", "release", "examples", "pii_eval"), corpus_path, str(REPS)], stdout=f)
+    rust = [json.loads(l) for l in open(rust_path)]
+    by_id = {r["id"]: r for r in corpus}
+    rust_preds = {}
+    for r in rust:
+        rec = by_id[r["id"]]
+        rust_preds[r["id"]] = [(x["field"], evaluate.byte_to_char(rec["fields"][x["field"]], x["start"]),
+                                evaluate.byte_to_char(rec["fields"][x["field"]], x["end"]), x["entity"])
+                               for x in r["findings"]]
+
+    # Python baseline
+    venv = os.path.join(CACHE, "venv-baseline")
+    py = os.path.join(venv, "bin", "python")
+    if not os.path.exists(py):
+        sh([sys.executable, "-m", "venv", venv])
+        sh([py, "-m", "pip", "install", "--quiet", "--no-deps", BASELINE])
+    base_path = os.path.join(CACHE, "baseline.jsonl")
+    with open(base_path, "w") as f:
+        sh([py, os.path.join(HERE, "run_baseline.py"), corpus_path, "20"], stdout=f)
+    base = [json.loads(l) for l in open(base_path)]
+    base_preds = {b["id"]: [(x["field"], x["start"], x["end"], x["entity"]) for x in b["findings"]] for b in base}
+
+    rs = evaluate.score(corpus, rust_preds)
+    bs = evaluate.score(corpus, base_preds)
+    write_report(corpus, rust, base, rs, bs, hard_negative_stats(corpus, rust_preds))
+
+
+def hard_negative_stats(corpus, preds):
+    """{kind: (phrases, phrases with any finding)}."""
+    out = {}
+    for rec in corpus:
+        for h in rec.get("hard_negatives", []):
+            hit = any(f == h["field"] and s < h["end"] and h["start"] < e for f, s, e, _ in preds.get(rec["id"], []))
+            n, k = out.get(h["kind"], (0, 0))
+            out[h["kind"]] = (n + 1, k + int(hit))
+    return out
+
+
+def fmt_rows(rows):
+    out = ["| entity | truth | TP | FP | FN | exact span | precision | recall | F1 |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for ent, n, tp, fp, fn, ex, p, r, f in rows:
+        out.append(f"| {ent} | {n} | {tp} | {fp} | {fn} | {ex} | {p:.3f} | {r:.3f} | {f:.3f} |")
+    return out
+
+
+def write_report(corpus, rust, base, rs, bs, hard):
+    pos = sum(1 for r in corpus if r["spans"])
+    cats = Counter(r["category"] for r in corpus)
+    forms = Counter((s["entity"], s["form"]) for r in corpus for s in r["spans"])
+    scan_ns = [r["ns_scan"] for r in rust]
+    red_ns = [r["ns_redact"] for r in rust]
+    base_ns = [b["ns"] for b in base]
+    fin, fn_, lin, ln_ = gazetteer_coverage()
+    rrows = evaluate.table(*rs[:4])
+    brows = evaluate.table(*bs[:4])
+    lines = [
+        "# PII engine: precision, recall and latency",
+        "",
+        "Generated by `make pii-eval` (experiments/pii/run.py). Do not edit by hand.",
+        "",
+        f"Corpus: {len(corpus)} metadata triples (url, description, reason), seed {SEED}, "
+        f"{pos} PII-positive ({pos / len(corpus):.1%}), {sum(len(r['spans']) for r in corpus)} truth spans.",
+        "Categories: " + ", ".join(f"{c} {n}" for c, n in sorted(cats.items())) + ".",
+        f"Surface forms: {len(forms)} (entity, form) pairs, e.g. "
+        + ", ".join(f"{e}/{f}" for (e, f), _ in sorted(forms.items())[:12]) + ", ...",
+        f"Names: drawn from a hand-written multicultural list; {fin}/{fn_} given names and {lin}/{ln_} surnames "
+        "are in the gazetteer (the rest are found only through context rules).",
+        "",
+        "Matching: same entity type and overlapping span in the same field, one-to-one. "
+        "`exact span` counts predictions whose span equals the truth span.",
+        "",
+        "## presidio-x402-core (this engine, native, default config)",
+        "",
+        *fmt_rows(rrows),
+        "",
+        f"Latency per triple (3 strings; per triple the median of 5 batch means over {REPS} repetitions; "
+        "then median and p95 across triples; other sessions may load this 2-core machine): "
+        f"scan median {statistics.median(scan_ns) / 1000:.2f} µs, p95 {pct(scan_ns, 0.95) / 1000:.2f} µs; "
+        f"redact median {statistics.median(red_ns) / 1000:.2f} µs, p95 {pct(red_ns, 0.95) / 1000:.2f} µs.",
+        "",
+        "Hard negatives (capitalised brands and organisations, several named after people, in 6% of text "
+        "fields; any finding on them is counted above as a false positive): "
+        + "; ".join(f"{kind}: {k} of {n} phrases flagged" for kind, (n, k) in sorted(hard.items()))
+        + ". `listed` phrases are in the engine's organisation list, `held_out` ones deliberately are not.",
+        "",
+        "## presidio-hardened-x402 0.3.0, regex mode (Python baseline, same corpus, same run)",
+        "",
+        *fmt_rows(brows),
+        "",
+        f"Latency per triple (`scan_payment_fields`): median {statistics.median(base_ns) / 1000:.2f} µs, "
+        f"p95 {pct(base_ns, 0.95) / 1000:.2f} µs. Regex mode has no PERSON or LOCATION recognizer and no IPv6.",
+        "",
+        "## Sample errors of this engine",
+        "",
+    ]
+    errs = rs[4]
+    shown = Counter()
+    for kind, ent, s, text in errs:
+        if shown[(kind, ent)] >= 3:
+            continue
+        shown[(kind, ent)] += 1
+        lines.append(f"- {kind} {ent}: `{s}` in `{text[:140]}`")
+    lines.append("")
+    out = os.path.join(ROOT, "experiments", "results", "pii.md")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "w", encoding="utf-8", newline="\n") as f:
+        f.write("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
