@@ -69,7 +69,7 @@ component: setup-rust
 # Profile `host` = release without whole-program LTO (see Cargo.toml): `--release` works
 # too, but each test binary's link then re-optimises all of wasmtime (minutes).
 test-component: component
-	$(CARGO) test -p presidio-x402-host-test --profile host
+	$(CARGO) test -p presidio-x402-host-test --profile host -- --show-output
 
 ## bench-component: per-decision cost through wasmtime next to the native core
 bench-component: component

@@ -75,7 +75,7 @@ pub fn string(rng: &mut Rng) -> String {
     let mut s = String::new();
     for _ in 0..parts {
         match rng.below(4) {
-            0 | 1 => s.push_str(*rng.pick(FRAGMENTS)),
+            0 | 1 => s.push_str(rng.pick::<&str>(FRAGMENTS)),
             2 => {
                 for _ in 0..1 + rng.below(12) {
                     s.push((b' ' + rng.below(95) as u8) as char);
@@ -142,7 +142,7 @@ pub fn json_value(rng: &mut Rng, depth: usize) -> Value {
         2 => match rng.below(4) {
             0 => json!(rng.next_u64()),
             1 => json!(-(rng.below(1000) as i64)),
-            2 => serde_json::from_str(*rng.pick(&["1e400", "0.1", "-0", "1.5e-7", "123456789012345678901234567890"]))
+            2 => serde_json::from_str(rng.pick::<&str>(&["1e400", "0.1", "-0", "1.5e-7", "123456789012345678901234567890"]))
                 .unwrap_or(Value::Null),
             _ => json!(rng.below(100)),
         },
@@ -247,7 +247,7 @@ fn edit_node(rng: &mut Rng, v: &mut Value) {
             *v = match rng.below(4) {
                 0 => Value::String(amount(rng)),
                 1 => json!(rng.next_u64()),
-                2 => serde_json::from_str(*rng.pick(&["-1", "0", "1e3", "0.5", "18446744073709551616", "1.0"])).unwrap_or(Value::Null),
+                2 => serde_json::from_str(rng.pick::<&str>(&["-1", "0", "1e3", "0.5", "18446744073709551616", "1.0"])).unwrap_or(Value::Null),
                 _ => json!(rng.below(10)),
             }
         }

@@ -96,6 +96,20 @@ fn shown(s: &str) -> String {
     t
 }
 
+/// Regression: `MpaConfig::from_json` once compared `threshold` with
+/// `usize::MAX`, so on wasm32 a threshold above 2^32 - 1 added an error the
+/// 64-bit native build did not report (found by this test; fixed in the core).
+#[test]
+fn mpa_threshold_above_u32_is_judged_alike() {
+    let mut h = Host::new();
+    for input in [
+        r#"{"config":{"approvers":"x","threshold":4575926644878571500}}"#,
+        r#"{"config":{"approvers":[],"threshold":4294967296}}"#,
+    ] {
+        assert_eq!(h.call("mpa.config", input), native_call("mpa.config", input), "{input}");
+    }
+}
+
 // ---- call ---------------------------------------------------------------------
 
 fn call_case(rng: &mut Rng, corpus: &[(String, Value)], pii_lines: &[String]) -> (String, String) {
