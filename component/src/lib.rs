@@ -17,7 +17,7 @@ use presidio_x402_core::guard::Guard;
 use presidio_x402_core::mpa::{self, ApprovalRequest, MpaConfig};
 use presidio_x402_core::pipeline::{self, Assessment, Decision, HostResults, Outcome, PaymentContext, WebhookAnswer};
 use presidio_x402_core::{api, config::GuardConfig, pii, ConfigError};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::cell::RefCell;
 
 wit_bindgen::generate!({
@@ -118,20 +118,13 @@ fn assessment_out(id: u64, a: &Assessment) -> wit::Assessment {
 
 /// The WIT form of a decision.
 fn decision_out(d: Decision) -> wit::Decision {
-    let metrics: Vec<Value> = d
-        .metrics
-        .iter()
-        .map(|m| {
-            let labels: Map<String, Value> = m.labels.iter().map(|(k, v)| ((*k).to_string(), json!(v))).collect();
-            json!({"name": m.name, "labels": labels, "observe": m.observe})
-        })
-        .collect();
+    let metrics = presidio_x402_core::pipeline::metrics_json(&d.metrics);
     wit::Decision {
         allowed: d.allowed,
         code: d.code.map(code_out),
         audit_line: d.audit_line,
         head: head_out(d.head),
-        metrics_json: Value::Array(metrics).to_string(),
+        metrics_json: metrics.to_string(),
         forget_fingerprint: d.forget_fingerprint,
     }
 }

@@ -70,6 +70,23 @@ pub fn call(op: &str, input: &Value) -> Result<Value, Code> {
     }
 }
 
+/// The golden-vector matching rule, shared by every Rust runner: `actual`
+/// contains everything `expected` states. Objects match key by key (extra
+/// keys in `actual` are allowed), arrays element by element with equal
+/// lengths, numbers by their exact text, everything else by equality.
+pub fn expected_matches(expected: &Value, actual: &Value) -> bool {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            e.iter().all(|(k, ev)| a.get(k).is_some_and(|av| expected_matches(ev, av)))
+        }
+        (Value::Array(e), Value::Array(a)) => {
+            e.len() == a.len() && e.iter().zip(a).all(|(x, y)| expected_matches(x, y))
+        }
+        (Value::Number(e), Value::Number(a)) => e.to_string() == a.to_string(),
+        _ => expected == actual,
+    }
+}
+
 /// A required string field of a JSON object, or [`Code::InvalidInput`].
 pub(crate) fn str_field<'a>(v: &'a Value, k: &str) -> Result<&'a str, Code> {
     v.get(k).and_then(Value::as_str).ok_or(Code::InvalidInput)

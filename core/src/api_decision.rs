@@ -12,7 +12,7 @@ use crate::pipeline::{self, Assessment, Decision, HostResults, Outcome, PaymentC
 use crate::policy::{self, GuardState, PolicyVerdict};
 use crate::replay::{self, PaymentIdentity};
 use crate::url::{self, EndpointKey};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 /// Runs a decision-side operation; `None` when `op` is not one of them.
 pub(crate) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
@@ -222,14 +222,7 @@ pub fn assessment_json(a: &Assessment) -> Value {
 
 /// JSON form of a decision.
 pub fn decision_json(d: &Decision) -> Value {
-    let metrics: Vec<Value> = d
-        .metrics
-        .iter()
-        .map(|m| {
-            let labels: Map<String, Value> = m.labels.iter().map(|(k, v)| ((*k).to_string(), json!(v))).collect();
-            json!({"name": m.name, "labels": labels, "observe": m.observe})
-        })
-        .collect();
+    let metrics = pipeline::metrics_json(&d.metrics);
     json!({
         "allowed": d.allowed,
         "code": d.code.map(Code::as_str),

@@ -177,6 +177,21 @@ pub struct Metric {
     pub observe: Option<String>,
 }
 
+/// The JSON form of metric updates, as every host receives them:
+/// `[{"name", "labels": {…}, "observe": null | "<usd>"}]`.
+pub fn metrics_json(metrics: &[Metric]) -> Value {
+    Value::Array(
+        metrics
+            .iter()
+            .map(|m| {
+                let labels: serde_json::Map<String, Value> =
+                    m.labels.iter().map(|(k, v)| ((*k).to_string(), Value::String(v.clone()))).collect();
+                serde_json::json!({"name": m.name, "labels": labels, "observe": m.observe})
+            })
+            .collect(),
+    )
+}
+
 /// The result of [`finalize`] or [`settle`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Decision {

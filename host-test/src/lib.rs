@@ -312,14 +312,7 @@ pub fn decision_from_wit(d: &Result<wit::Decision, &'static str>) -> String {
 pub fn decision_from_native(d: &Result<Decision, Code>) -> String {
     match d {
         Ok(d) => {
-            let metrics: Vec<Value> = d
-                .metrics
-                .iter()
-                .map(|m| {
-                    let labels: Map<String, Value> = m.labels.iter().map(|(k, v)| ((*k).to_string(), json!(v))).collect();
-                    json!({"name": m.name, "labels": labels, "observe": m.observe})
-                })
-                .collect();
+            let metrics = presidio_x402_core::pipeline::metrics_json(&d.metrics);
             format!(
                 "allowed={} code={} head={}/{} forget={}\n{}\n{}",
                 d.allowed,
@@ -328,7 +321,7 @@ pub fn decision_from_native(d: &Result<Decision, Code>) -> String {
                 d.head.mac,
                 d.forget_fingerprint,
                 d.audit_line,
-                Value::Array(metrics)
+                metrics
             )
         }
         Err(c) => format!("error {}", c.as_str()),

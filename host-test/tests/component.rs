@@ -66,16 +66,7 @@ fn operations_are_the_core_operations() {
     assert_eq!(h.operations(), api::OPERATIONS);
 }
 
-/// True when `actual` contains everything `expected` states (as in
-/// `core/tests/vectors.rs`).
-fn matches(expected: &Value, actual: &Value) -> bool {
-    match (expected, actual) {
-        (Value::Object(e), Value::Object(a)) => e.iter().all(|(k, ev)| a.get(k).is_some_and(|av| matches(ev, av))),
-        (Value::Array(e), Value::Array(a)) => e.len() == a.len() && e.iter().zip(a).all(|(x, y)| matches(x, y)),
-        (Value::Number(e), Value::Number(a)) => e.to_string() == a.to_string(),
-        _ => expected == actual,
-    }
-}
+use presidio_x402_core::api::expected_matches as matches;
 
 #[test]
 fn every_vector_passes_through_the_component() {
