@@ -7,8 +7,14 @@ PYTHON ?= python3
 
 .PHONY: demo test test-core vectors vectors-check bench setup-rust component test-component bench-component test-python bench-python
 
-## demo: the main job (until the end-to-end world lands: the core demo example)
-demo: setup-rust
+## demo: the local x402 world (stub facilitator, @x402/express, v1 route, webhook approvers) on 127.0.0.1
+## and the hardened agents through every scenario; prints a table, verifies every audit log
+demo: js-package world-deps
+	cd $(WORLD_DIR) && node demo.mjs
+
+## demo-core: the core's own example (no network, no x402 server)
+.PHONY: demo-core
+demo-core: setup-rust
 	$(CARGO) run --quiet --release -p presidio-x402-core --example demo
 
 ## test: every test
@@ -141,6 +147,19 @@ test-js: js-package js-browser-deps
 js-extension: js-package
 	rm -rf examples/browser-extension/vendor && mkdir -p examples/browser-extension/vendor
 	cp -r $(JS_DIR)/dist examples/browser-extension/vendor/presidio-hardened-x402
+
+# ---- the end-to-end world (examples/x402-world) -----------------------------------
+WORLD_DIR := examples/x402-world
+.PHONY: world-deps test-e2e
+
+## world-deps: the world's npm dependencies (lock file) + the PACKED package from .cache/js
+world-deps: js-package
+	cd $(WORLD_DIR) && { cmp -s package-lock.json node_modules/.lock-installed || { $(NPM) ci --no-audit --no-fund && cp package-lock.json node_modules/.lock-installed; }; } \
+	  && $(NPM) install --no-save --no-audit --no-fund $(JS_TARBALL) >/dev/null
+
+## test-e2e: the demo's scenarios as node:test assertions (outcomes, settlements, facilitator log)
+test-e2e: world-deps
+	cd $(WORLD_DIR) && node --test --test-reporter=spec e2e.test.mjs
 
 ## bench-js: median per-decision time in Node and the tarball size
 bench-js: js-package
