@@ -9,8 +9,8 @@ PYTHON ?= python3
 
 ## demo: the local x402 world (stub facilitator, @x402/express, v1 route, webhook approvers) on 127.0.0.1
 ## and the hardened agents through every scenario; prints a table, verifies every audit log
-demo: js-package world-deps
-	cd $(WORLD_DIR) && node demo.mjs
+demo: js-package world-deps python-venv
+	cd $(WORLD_DIR) && DEMO_PYTHON_AGENTS="$(CURDIR)/$(PY_BIN)/python=agent_py_x402.py" node demo.mjs
 
 ## demo-core: the core's own example (no network, no x402 server)
 .PHONY: demo-core
@@ -18,7 +18,7 @@ demo-core: setup-rust
 	$(CARGO) run --quiet --release -p presidio-x402-core --example demo
 
 ## test: every test
-test: setup-rust vectors-check test-core test-component test-python test-js
+test: setup-rust vectors-check test-core test-component test-python test-js test-e2e
 
 setup-rust:
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install rustup first" >&2; exit 1; }
@@ -85,14 +85,18 @@ bench-component: component
 PY_VENV := .cache/venv-python
 PY_BIN := $(PY_VENV)/bin
 
-## test-python: build the component, install bindings-python (+ test extras) into a repo-local venv, run pytest
-test-python: component
+## python-venv: build the component, install bindings-python (+ test extras) into a repo-local venv
+.PHONY: python-venv
+python-venv: component
 	@test -x $(PY_BIN)/python || $(PYTHON) -m venv $(PY_VENV)
 	@if [ ! -f $(PY_VENV)/.deps-stamp ] || [ bindings-python/pyproject.toml -nt $(PY_VENV)/.deps-stamp ]; then \
 	  $(PY_BIN)/pip install --quiet --upgrade pip && \
 	  $(PY_BIN)/pip install --quiet "./bindings-python[test]" && touch $(PY_VENV)/.deps-stamp; \
 	fi
 	$(PY_BIN)/pip install --quiet --no-deps --force-reinstall ./bindings-python
+
+## test-python: the venv above, then pytest
+test-python: python-venv
 	cd bindings-python && ../$(PY_BIN)/pytest -p no:cacheprovider -q tests
 
 ## bench-python: our client's decision path vs presidio-hardened-x402==0.3.0 (from PyPI, own venv)
@@ -158,8 +162,8 @@ world-deps: js-package
 	  && $(NPM) install --no-save --no-audit --no-fund $(JS_TARBALL) >/dev/null
 
 ## test-e2e: the demo's scenarios as node:test assertions (outcomes, settlements, facilitator log)
-test-e2e: world-deps
-	cd $(WORLD_DIR) && node --test --test-reporter=spec e2e.test.mjs
+test-e2e: world-deps python-venv
+	cd $(WORLD_DIR) && E2E_PYTHON="$(CURDIR)/$(PY_BIN)/python" node --test --test-reporter=spec e2e.test.mjs
 
 ## bench-js: median per-decision time in Node and the tarball size
 bench-js: js-package

@@ -21,7 +21,7 @@ try {
   // Python agents: a child process speaking to the same world (when the venv is given).
   for (const py of (process.env.DEMO_PYTHON_AGENTS ?? "").split(",").filter(Boolean)) {
     const [python, script] = py.split("=");
-    results.push(await runChild(python, [script, JSON.stringify({ serverUrl: world.serverUrl, approverUrl: world.approverUrl })], world));
+    results.push(await runChild(python, [script, JSON.stringify({ serverUrl: world.serverUrl, approverUrl: world.approverUrl, facilitatorUrl: world.facilitatorUrl })]));
   }
 } catch (e) {
   console.error("demo error:", e); failed = true;

@@ -66,6 +66,8 @@ function startFacilitator({ logPath } = {}) {
     kinds: [{ x402Version: 2, scheme: "exact", network: V2_NET }, { x402Version: 1, scheme: "exact", network: "base-sepolia" }],
     extensions: [], signers: {},
   }));
+  // Not part of x402: lets an out-of-process agent count what reached the facilitator.
+  f.get("/_log", (_q, r) => r.json({ verify: log.filter((l) => l.endpoint === "verify").length, settle: log.filter((l) => l.endpoint === "settle").length }));
   f.post("/verify", async (q, r) => {
     record("verify", q.body);
     const c = await check(q.body);
