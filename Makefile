@@ -7,12 +7,18 @@ PYTHON ?= python3
 
 .PHONY: demo test test-core vectors vectors-check bench setup-rust component test-component bench-component test-python bench-python
 
-## demo: the main job (until the end-to-end world lands: the core demo example)
-demo: setup-rust
+## demo: the local x402 world (stub facilitator, @x402/express, v1 route, webhook approvers) on 127.0.0.1
+## and the hardened agents through every scenario; prints a table, verifies every audit log
+demo: js-package world-deps python-venv
+	cd $(WORLD_DIR) && DEMO_PYTHON_AGENTS="$(CURDIR)/$(PY_BIN)/python=agent_py_x402.py" node demo.mjs
+
+## demo-core: the core's own example (no network, no x402 server)
+.PHONY: demo-core
+demo-core: setup-rust
 	$(CARGO) run --quiet --release -p presidio-x402-core --example demo
 
 ## test: every test
-test: setup-rust vectors-check test-core test-component test-python test-js
+test: setup-rust vectors-check test-core test-component test-python test-js test-e2e
 
 setup-rust:
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install rustup first" >&2; exit 1; }
@@ -79,14 +85,18 @@ bench-component: component
 PY_VENV := .cache/venv-python
 PY_BIN := $(PY_VENV)/bin
 
-## test-python: build the component, install bindings-python (+ test extras) into a repo-local venv, run pytest
-test-python: component
+## python-venv: build the component, install bindings-python (+ test extras) into a repo-local venv
+.PHONY: python-venv
+python-venv: component
 	@test -x $(PY_BIN)/python || $(PYTHON) -m venv $(PY_VENV)
 	@if [ ! -f $(PY_VENV)/.deps-stamp ] || [ bindings-python/pyproject.toml -nt $(PY_VENV)/.deps-stamp ]; then \
 	  $(PY_BIN)/pip install --quiet --upgrade pip && \
 	  $(PY_BIN)/pip install --quiet "./bindings-python[test]" && touch $(PY_VENV)/.deps-stamp; \
 	fi
 	$(PY_BIN)/pip install --quiet --no-deps --force-reinstall ./bindings-python
+
+## test-python: the venv above, then pytest
+test-python: python-venv
 	cd bindings-python && ../$(PY_BIN)/pytest -p no:cacheprovider -q tests
 
 ## bench-python: our client's decision path vs presidio-hardened-x402==0.3.0 (from PyPI, own venv)
@@ -141,6 +151,19 @@ test-js: js-package js-browser-deps
 js-extension: js-package
 	rm -rf examples/browser-extension/vendor && mkdir -p examples/browser-extension/vendor
 	cp -r $(JS_DIR)/dist examples/browser-extension/vendor/presidio-hardened-x402
+
+# ---- the end-to-end world (examples/x402-world) -----------------------------------
+WORLD_DIR := examples/x402-world
+.PHONY: world-deps test-e2e
+
+## world-deps: the world's npm dependencies (lock file) + the PACKED package from .cache/js
+world-deps: js-package
+	cd $(WORLD_DIR) && { cmp -s package-lock.json node_modules/.lock-installed || { $(NPM) ci --no-audit --no-fund && cp package-lock.json node_modules/.lock-installed; }; } \
+	  && $(NPM) install --no-save --no-audit --no-fund $(JS_TARBALL) >/dev/null
+
+## test-e2e: the demo's scenarios as node:test assertions (outcomes, settlements, facilitator log)
+test-e2e: world-deps python-venv
+	cd $(WORLD_DIR) && E2E_PYTHON="$(CURDIR)/$(PY_BIN)/python" node --test --test-reporter=spec e2e.test.mjs
 
 ## bench-js: median per-decision time in Node and the tarball size
 bench-js: js-package

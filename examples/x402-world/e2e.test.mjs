@@ -1,0 +1,80 @@
+// The demo's scenarios as assertions: the hardened official clients against
+// the real @x402/express server and the stub facilitator on 127.0.0.1.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { startWorld, EMAIL } from "./world.mjs";
+import { runScenarios, hardenedAgent, attempt } from "./agent-ts.mjs";
+import { EXPECTED, checkRows, leaksIn } from "./expected.mjs";
+
+let world;
+before(async () => { world = await startWorld(); });
+after(async () => { await world.close(); });
+
+test("TypeScript agent (@x402/fetch + hardenX402Client): every scenario has its expected outcome; audit logs verify", async () => {
+  const { rows, audit } = await runScenarios(world);
+  assert.deepEqual(rows.map((r) => r.scenario), Object.keys(EXPECTED));
+  assert.deepEqual(checkRows(rows), []);
+  assert.ok(audit.verified && audit.lines > 0);
+  assert.deepEqual(leaksIn(world.log), [], "no personal data reached the facilitator");
+});
+
+test("PII: the facilitator receives only the redacted resource (description and URL)", async () => {
+  const { pay } = await hardenedAgent({});
+  const from = world.log.length;
+  assert.equal((await attempt(pay, `${world.serverUrl}/v2/records?email=${encodeURIComponent(EMAIL)}&k=pii`)).outcome, "paid");
+  const got = world.log.slice(from);
+  assert.deepEqual(got.map((l) => l.endpoint), ["verify", "settle"]);
+  for (const l of got) {
+    const r = l.body.paymentPayload.resource;
+    assert.match(r.description, /^Medical records of <REDACTED>, phone <REDACTED>$/);
+    assert.match(r.url, /\/v2\/records\?email=<REDACTED>&k=pii$/);
+  }
+  assert.deepEqual(leaksIn(got), []);
+});
+
+test("duplicate retry: one authorization reaches the facilitator, the retry is never signed", async () => {
+  const { pay, sink } = await hardenedAgent({});
+  const from = world.log.length;
+  const url = `${world.serverUrl}/v2/cheap?k=dup`;
+  assert.equal((await attempt(pay, url)).outcome, "paid");
+  assert.deepEqual(await attempt(pay, url), { outcome: "blocked", code: "replay-detected", status: null });
+  assert.equal(world.log.slice(from).filter((l) => l.endpoint === "settle").length, 1);
+  assert.match(sink.lines.at(-1), /payment_blocked/);
+});
+
+test("settlement failure releases the reserved spend; the facilitator also refuses a reused nonce", async () => {
+  const { pay, sink } = await hardenedAgent({ daily_limit_usd: "0.001" });
+  assert.equal((await attempt(pay, `${world.serverUrl}/v2/flaky?k=rel`)).outcome, "not paid");
+  assert.match(sink.lines.at(-1), /payment_failed/);
+  assert.equal((await attempt(pay, `${world.serverUrl}/v2/cheap?k=rel`)).outcome, "paid", "the whole budget is available again");
+  const settle = world.log.filter((l) => l.endpoint === "settle" && l.body.paymentPayload.resource?.url?.endsWith("/v2/cheap?k=rel")).at(-1);
+  const again = await (await fetch(`${world.facilitatorUrl}/settle`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(settle.body) })).json();
+  assert.deepEqual([again.success, again.errorReason], [false, "nonce_already_used"]);
+});
+
+test("MPA: each webhook approver received the core's canonical request", async () => {
+  const before = world.hooks.length;
+  const { rows } = await runScenarios(world); // a second full run also proves the world is reusable
+  assert.deepEqual(checkRows(rows), []);
+  const hooks = world.hooks.slice(before);
+  assert.deepEqual([...new Set(hooks.map((h) => h.name))].sort(), ["no", "slow", "yes"]);
+  for (const h of hooks) assert.equal(JSON.parse(h.body).domain, "presidio-x402/mpa-approval/v1");
+});
+
+test("Python agent (PyPI x402 + presidio_x402.integrations.x402.harden): every scenario; audit logs verify; no PII at the facilitator",
+  { skip: process.env.E2E_PYTHON ? false : "E2E_PYTHON (a venv python with presidio_x402 and x402) not set" }, async () => {
+    const { spawn } = await import("node:child_process");
+    const arg = JSON.stringify({ serverUrl: world.serverUrl, approverUrl: world.approverUrl, facilitatorUrl: world.facilitatorUrl });
+    const out = await new Promise((resolve, reject) => {
+      const p = spawn(process.env.E2E_PYTHON, ["agent_py_x402.py", arg], { stdio: ["ignore", "pipe", "inherit"] });
+      let s = "";
+      p.stdout.on("data", (d) => { s += d; });
+      p.on("exit", (c) => (c === 0 ? resolve(s) : reject(new Error(`python agent exited ${c}`))));
+    });
+    const { rows, audit } = JSON.parse(out.trim().split("\n").at(-1));
+    assert.deepEqual(rows.map((r) => r.scenario), Object.keys(EXPECTED));
+    assert.deepEqual(checkRows(rows), []);
+    assert.ok(audit.verified && audit.lines > 0);
+    assert.deepEqual(leaksIn(world.log), []);
+  });

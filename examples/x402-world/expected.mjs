@@ -1,0 +1,38 @@
+// What every agent must get for every scenario (shared by the demo and the tests).
+import { EMAIL } from "./world.mjs";
+
+/** scenario -> [outcome, code, settle requests the facilitator received] */
+export const EXPECTED = {
+  "allowed payment": ["paid", "-", 1],
+  "PII in the resource": ["paid", "-", 1],
+  "over the per-call limit": ["blocked", "policy-per-call-exceeded", 0],
+  "daily budget exhausted": ["blocked", "policy-window-exceeded", 1],
+  "duplicate retry": ["blocked", "replay-detected", 1],
+  "untrusted asset": ["blocked", "asset-untrusted", 0],
+  "settlement failure": ["not paid", "http-402", 1],
+  "then spend released": ["paid", "-", 1],
+  // The JS guard reports mpa-timeout; the Python MPAEngine stops waiting 50 ms
+  // before the request expires and its final verdict is mpa-expired (see the report).
+  "MPA 2-of-3: yes/no/timeout": ["blocked", ["mpa-timeout", "mpa-expired"], 0],
+  "MPA 2-of-3: yes/yes/no": ["paid", "-", 1],
+  "v1 route (X-PAYMENT)": ["paid", "-", 1],
+};
+
+/** Differences between rows and EXPECTED (empty when all is as expected). */
+export function checkRows(rows) {
+  const out = [];
+  for (const r of rows) {
+    const e = EXPECTED[r.scenario];
+    if (!e) { out.push(`${r.agent}: unknown scenario ${r.scenario}`); continue; }
+    const got = [r.outcome, r.code, r.settles];
+    const codeOk = Array.isArray(e[1]) ? e[1].includes(r.code) : e[1] === r.code;
+    if (got[0] !== e[0] || !codeOk || got[2] !== e[2]) out.push(`${r.agent} / ${r.scenario}: got ${JSON.stringify(got)}, expected ${JSON.stringify(e)}`);
+  }
+  return out;
+}
+
+/** Personal data of the PII route found anywhere in the facilitator log. */
+export function leaksIn(log) {
+  const text = JSON.stringify(log);
+  return [EMAIL, encodeURIComponent(EMAIL), "555 0134", "555%200134"].filter((s) => text.includes(s));
+}
