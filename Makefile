@@ -10,7 +10,7 @@ PYTHON ?= python3
 ## demo: the local x402 world (stub facilitator, @x402/express, v1 route, webhook approvers) on 127.0.0.1
 ## and the hardened agents through every scenario; prints a table, verifies every audit log
 demo: js-package world-deps python-venv
-	cd $(WORLD_DIR) && DEMO_PYTHON_AGENTS="$(CURDIR)/$(PY_BIN)/python=agent_py_x402.py" node demo.mjs
+	cd $(WORLD_DIR) && DEMO_PYTHON_AGENTS="$(CURDIR)/$(PY_BIN)/python=agent_py_x402.py,$(CURDIR)/$(PY_BIN)/python=agent_py_seed.py" node demo.mjs
 
 ## demo-core: the core's own example (no network, no x402 server)
 .PHONY: demo-core

@@ -91,7 +91,8 @@ def scenarios(world):
     ]
 
 
-async def main(world):
+async def main(world, make_agent=None, label=AGENT):
+    make_agent = make_agent or Agent
     rows, agents, agent = [], [], None
     async with httpx.AsyncClient() as plain:
         async def settles():
@@ -99,12 +100,12 @@ async def main(world):
 
         for name, policy, approvers, steps in scenarios(world):
             if policy is not None:
-                agent = Agent(policy, mpa(world, approvers) if approvers else None)
+                agent = make_agent(policy, mpa(world, approvers) if approvers else None)
                 agents.append(agent)
             before, t0 = await settles(), time.perf_counter()
             for p in steps:
                 r = await agent.attempt(world["serverUrl"] + p)
-            rows.append({"scenario": name, "agent": AGENT, **r, "amount": agent.amount(),
+            rows.append({"scenario": name, "agent": label, **r, "amount": agent.amount(),
                          "settles": await settles() - before, "ms": round((time.perf_counter() - t0) * 1000)})
     lines = 0
     for a in agents:

@@ -62,19 +62,24 @@ test("MPA: each webhook approver received the core's canonical request", async (
   for (const h of hooks) assert.equal(JSON.parse(h.body).domain, "presidio-x402/mpa-approval/v1");
 });
 
-test("Python agent (PyPI x402 + presidio_x402.integrations.x402.harden): every scenario; audit logs verify; no PII at the facilitator",
-  { skip: process.env.E2E_PYTHON ? false : "E2E_PYTHON (a venv python with presidio_x402 and x402) not set" }, async () => {
-    const { spawn } = await import("node:child_process");
-    const arg = JSON.stringify({ serverUrl: world.serverUrl, approverUrl: world.approverUrl, facilitatorUrl: world.facilitatorUrl });
-    const out = await new Promise((resolve, reject) => {
-      const p = spawn(process.env.E2E_PYTHON, ["agent_py_x402.py", arg], { stdio: ["ignore", "pipe", "inherit"] });
-      let s = "";
-      p.stdout.on("data", (d) => { s += d; });
-      p.on("exit", (c) => (c === 0 ? resolve(s) : reject(new Error(`python agent exited ${c}`))));
+for (const [script, what] of [
+  ["agent_py_x402.py", "PyPI x402 + presidio_x402.integrations.x402.harden"],
+  ["agent_py_seed.py", "seed-style HardenedX402Client with an eth-account signer"],
+]) {
+  test(`Python agent (${what}): every scenario; audit logs verify; no PII at the facilitator`,
+    { skip: process.env.E2E_PYTHON ? false : "E2E_PYTHON (a venv python with presidio_x402 and x402) not set" }, async () => {
+      const { spawn } = await import("node:child_process");
+      const arg = JSON.stringify({ serverUrl: world.serverUrl, approverUrl: world.approverUrl, facilitatorUrl: world.facilitatorUrl });
+      const out = await new Promise((resolve, reject) => {
+        const p = spawn(process.env.E2E_PYTHON, [script, arg], { stdio: ["ignore", "pipe", "inherit"] });
+        let s = "";
+        p.stdout.on("data", (d) => { s += d; });
+        p.on("exit", (c) => (c === 0 ? resolve(s) : reject(new Error(`python agent ${script} exited ${c}`))));
+      });
+      const { rows, audit } = JSON.parse(out.trim().split("\n").at(-1));
+      assert.deepEqual(rows.map((r) => r.scenario), Object.keys(EXPECTED));
+      assert.deepEqual(checkRows(rows), []);
+      assert.ok(audit.verified && audit.lines > 0);
+      assert.deepEqual(leaksIn(world.log), []);
     });
-    const { rows, audit } = JSON.parse(out.trim().split("\n").at(-1));
-    assert.deepEqual(rows.map((r) => r.scenario), Object.keys(EXPECTED));
-    assert.deepEqual(checkRows(rows), []);
-    assert.ok(audit.verified && audit.lines > 0);
-    assert.deepEqual(leaksIn(world.log), []);
-  });
+}
