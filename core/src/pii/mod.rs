@@ -222,7 +222,7 @@ pub fn scan(text: &str, cfg: &PiiConfig) -> Result<Vec<Finding>, Code> {
         }
     }
     cands.retain(|f| f.score >= cfg.min_score && want.has(f.entity) && f.start < f.end);
-    cands.retain(|f| f.entity != EntityType::IpAddress || !server_ip::is_server_address(text, f.start, f.end));
+    cands.retain(|f| f.entity != EntityType::IpAddress || !server_ip::is_local_address(text, f.start, f.end));
     Ok(resolve(text, cands))
 }
 

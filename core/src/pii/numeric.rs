@@ -247,10 +247,20 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, before: &[u8]) -> Option<(Entity
     None
 }
 
-/// True when the address at `start` is the host of a URL (`http://1.2.3.4/`):
-/// the server's address, not the payer's personal data.
+/// True when the address at `start` is the host of a URL (`http://1.2.3.4/`,
+/// `https://user@[2001:db8::1]/`): the server's address, not the payer's
+/// personal data. Only user info may stand between `://` and the host.
 pub(crate) fn url_host(b: &[u8], start: usize) -> bool {
-    b.get(..start).is_some_and(|p| p.ends_with(b"://") || p.ends_with(b"://["))
+    let Some(p) = b.get(..start) else { return false };
+    let p = p.strip_suffix(b"[").unwrap_or(p);
+    if p.ends_with(b"://") {
+        return true;
+    }
+    if !p.ends_with(b"@") {
+        return false;
+    }
+    let Some(sep) = p.windows(3).rposition(|w| w == b"://") else { return false };
+    !p[sep + 3..].iter().any(|c| matches!(c, b'/' | b'?' | b'#' | b' '))
 }
 
 /// North American number: [1] NXX NXX XXXX in groups 3-3-4 / 1-3-3-4, or bare.
@@ -340,6 +350,19 @@ pub(crate) fn luhn(d: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn url_host_positions() {
+        let host = |t: &str, ip: &str| super::url_host(t.as_bytes(), t.find(ip).unwrap());
+        assert!(host("http://127.0.0.1:4021/weather", "127.0.0.1"));
+        assert!(host("https://203.0.113.7/report", "203.0.113.7"));
+        assert!(host("https://user@203.0.113.7/report", "203.0.113.7"));
+        assert!(host("http://[2001:db8::1]:8080/x", "2001:db8::1"));
+        assert!(host("https://u@[2001:db8::1]/x", "2001:db8::1"));
+        assert!(!host("https://api.example.com/geo?client_ip=203.0.113.7", "203.0.113.7"));
+        assert!(!host("https://a.example/x/u@203.0.113.7", "203.0.113.7"));
+        assert!(!host("visitor 203.0.113.7 paid", "203.0.113.7"));
+    }
     use super::*;
 
     fn found(t: &str) -> Vec<(EntityType, &str)> {
