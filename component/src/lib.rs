@@ -54,7 +54,7 @@ code_map!(
     PolicyPerCallExceeded, PolicyWindowExceeded, PolicyEndpointExceeded, WalletNotTrusted,
     PayToPinMismatch, TooManyReservations, ReservationExpired, StateCorrupt, StateFull, ReplayDetected,
     KeyTooShort, AuditMalformedLine, AuditBadMac, AuditSeqGap, AuditChainBroken, AuditTruncated,
-    AuditHeadMismatch, AuditLineTooLong, AuditPartialLine, MpaDenied, MpaTimeout, MpaExpired,
+    AuditHeadMismatch, AuditLineTooLong, AuditPartialLine, AuditReplicaMismatch, AuditReplicaDuplicate, MpaDenied, MpaTimeout, MpaExpired,
     MpaBadSignature, MpaUnknownApprover, MpaBadResponse, PiiBlocked, PiiInputTooLarge, SignerFailed,
     SettlementFailed, StoreUnavailable, InvalidInput,
 );
@@ -206,6 +206,10 @@ impl GuestGuard for GuardResource {
         };
         let mut g = self.0.borrow_mut();
         g.settle(id, outcome, &audit_key, head_in(head).as_ref(), now_ms).map(decision_out).map_err(code_out)
+    }
+
+    fn undo(&self) -> bool {
+        self.0.borrow_mut().undo()
     }
 }
 

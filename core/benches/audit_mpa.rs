@@ -16,6 +16,7 @@ fn event() -> AuditEvent {
         amount_usd: Some(Usd(250_000_000_000_000_000)),
         network: Some("eip155:8453".into()),
         agent_id: Some("my-agent-v1".into()),
+        replica: None,
         pii_entities_found: vec!["EMAIL_ADDRESS".into()],
         policy_limit_usd: Some(Usd(100_000_000_000_000_000)),
         replay_fingerprint: Some("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into()),

@@ -30,6 +30,7 @@ pub const OPERATIONS: &[&str] = &[
     "audit.append",
     "audit.verify",
     "audit.verify-report",
+    "audit.verify-chains",
     "mpa.config",
     "mpa.request",
     "mpa.countersign",

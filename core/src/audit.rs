@@ -14,12 +14,19 @@
 //! | `amount_usd`, `policy_limit_usd` | exact decimal strings, or `null` |
 //! | `network` | CAIP-2 style token, or `null` |
 //! | `agent_id` | string (cut to 256 bytes), or `null` |
+//! | `replica` | **only when set**: the replica id (`[A-Za-z0-9._:-]`, ≤ 64 bytes) of the process that wrote the line |
 //! | `pii_entities_found` | entity names (`[A-Z0-9_]`, ≤ 32 of them) |
 //! | `replay_fingerprint` | the first 16 hex digits of the fingerprint, or `null` |
 //! | `code` | the stable error code, or `null` |
 //! | `error_message` | the fixed description of `code` (never free text), or `null` |
 //! | `prev_mac` | the previous line's `mac` (64 zeros before the first line) |
 //! | `mac` | `hex(HMAC-SHA256(key, canonical(entry without mac)))` |
+//!
+//! Several replicas of one agent each keep their own chain, and every line of
+//! a replica's chain carries its `replica` (a chain never mixes replicas:
+//! [`Code::AuditReplicaMismatch`]). [`verify_chains`] checks a set of chains
+//! (a log directory) and refuses two chains of one replica
+//! ([`Code::AuditReplicaDuplicate`]).
 //!
 //! There is no free-text channel: no field can carry an exception message,
 //! a key or raw metadata.
@@ -113,6 +120,8 @@ pub struct AuditEvent {
     pub network: Option<String>,
     /// The configured agent id.
     pub agent_id: Option<String>,
+    /// The replica that writes the line (its own chain); `None` for a single process.
+    pub replica: Option<String>,
     /// Names of the PII entity types found (never the values).
     pub pii_entities_found: Vec<String>,
     /// The limit that applied, when a policy decided.
@@ -262,6 +271,10 @@ fn write_entry(out: &mut String, f: &Fields<'_>, mac: Option<&str>) {
     write_string(f.prev_mac, out);
     key(out, "replay_fingerprint", false);
     opt(out, f.fingerprint.as_deref());
+    if let Some(r) = &e.replica {
+        key(out, "replica", false);
+        write_string(r, out);
+    }
     key(out, "resource_url", false);
     write_string(&f.resource_url, out);
     key(out, "seq", false);
@@ -285,6 +298,14 @@ struct Fields<'a> {
     fingerprint: Option<String>,
 }
 
+/// Longest replica id, in bytes.
+pub const MAX_REPLICA_BYTES: usize = 64;
+
+/// A valid replica id: 1–64 bytes of `[A-Za-z0-9._:-]`.
+pub fn is_replica_id(r: &str) -> bool {
+    !r.is_empty() && r.len() <= MAX_REPLICA_BYTES && r.bytes().all(|b| b.is_ascii_alphanumeric() || b"._:-".contains(&b))
+}
+
 /// Validates `event` and normalises its fields.
 fn fields<'a>(event: &'a AuditEvent, seq: u64, prev_mac: &'a str, now_ms: u64) -> Result<Fields<'a>, Code> {
     let e = event;
@@ -295,6 +316,9 @@ fn fields<'a>(event: &'a AuditEvent, seq: u64, prev_mac: &'a str, now_ms: u64) -
         !n.is_empty() && n.len() <= MAX_TOKEN_BYTES && n.bytes().all(|b| b.is_ascii_alphanumeric() || b":_.-".contains(&b))
     };
     if e.network.as_deref().is_some_and(|n| !network_ok(n)) {
+        return Err(Code::InvalidInput);
+    }
+    if e.replica.as_deref().is_some_and(|r| !is_replica_id(r)) {
         return Err(Code::InvalidInput);
     }
     if e.pii_entities_found.len() > MAX_PII_ENTITIES
@@ -377,6 +401,16 @@ pub fn verify(key: &[u8], lines: &[&str], start: Option<&Head>, expected_head: O
 /// (an interrupted append: every earlier line has verified, and a host may
 /// cut the tail and retry). Otherwise as [`verify`].
 pub fn verify_text(key: &[u8], text: &str, start: Option<&Head>, expected_head: Option<&Head>) -> Result<Head, AuditFailure> {
+    verify_text_replica(key, text, start, expected_head).map(|(h, _)| h)
+}
+
+/// [`verify_text`], also returning the chain's replica.
+fn verify_text_replica(
+    key: &[u8],
+    text: &str,
+    start: Option<&Head>,
+    expected_head: Option<&Head>,
+) -> Result<(Head, Option<String>), AuditFailure> {
     let mut v = ChainVerifier::new(key, start, expected_head)?;
     let (complete, tail) = match text.rfind('\n') {
         _ if text.is_empty() => ("", ""),
@@ -395,7 +429,48 @@ pub fn verify_text(key: &[u8], text: &str, start: Option<&Head>, expected_head: 
             }
         })?;
     }
-    v.finish()
+    let replica = v.replica().map(str::to_string);
+    v.finish().map(|h| (h, replica))
+}
+
+/// Most chains [`verify_chains`] accepts in one call.
+pub const MAX_CHAINS: usize = 4096;
+
+/// One chain of a log directory, as [`verify_chains`] reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainReport {
+    /// The caller's name for the chain (a file name).
+    pub name: String,
+    /// The replica its lines name (`None`: no replica ids, or an empty chain).
+    pub replica: Option<String>,
+    /// Its final head, or why it fails.
+    pub result: Result<Head, AuditFailure>,
+}
+
+/// Verifies the chains of a log directory: every `(name, text)` chain on its
+/// own, as [`verify_text`] (each must start at seq 1), then across chains: two
+/// non-empty chains naming the same replica (or both naming none) are
+/// [`Code::AuditReplicaDuplicate`], reported on the later chain at its line 1.
+/// Reports come back in input order.
+pub fn verify_chains(key: &[u8], chains: &[(&str, &str)]) -> Result<Vec<ChainReport>, Code> {
+    if chains.len() > MAX_CHAINS {
+        return Err(Code::InvalidInput);
+    }
+    let mut seen: std::collections::BTreeMap<Option<String>, ()> = std::collections::BTreeMap::new();
+    let mut out = Vec::with_capacity(chains.len());
+    for (name, text) in chains {
+        let (replica, mut result) = match verify_text_replica(key, text, None, None) {
+            Ok((h, r)) => (r, Ok(h)),
+            Err(f) => (None, Err(f)),
+        };
+        if let Ok(h) = &result {
+            if h.seq > 0 && seen.insert(replica.clone(), ()).is_some() {
+                result = Err(AuditFailure::at(1, Some(1), Code::AuditReplicaDuplicate));
+            }
+        }
+        out.push(ChainReport { name: (*name).to_string(), replica, result });
+    }
+    Ok(out)
 }
 
 /// Incremental verifier: [`ChainVerifier::new`], then [`ChainVerifier::push`]
@@ -407,6 +482,8 @@ pub struct ChainVerifier {
     prev: Head,
     expected: Option<Head>,
     line: usize,
+    /// The chain's replica, fixed by its first line (`Some(None)`: no replica).
+    replica: Option<Option<String>>,
 }
 
 impl fmt::Debug for ChainVerifier {
@@ -439,7 +516,7 @@ impl ChainVerifier {
             return Err(AuditFailure::at(0, None, Code::InvalidInput));
         }
         let mac = keyed(key).ok_or(AuditFailure::at(0, None, Code::KeyTooShort))?;
-        Ok(ChainVerifier { mac, prev, expected: expected_head.cloned(), line: 0 })
+        Ok(ChainVerifier { mac, prev, expected: expected_head.cloned(), line: 0, replica: None })
     }
 
     /// Verifies the next line (without its newline).
@@ -449,7 +526,8 @@ impl ChainVerifier {
         if line.len() > MAX_LINE_BYTES {
             return Err(AuditFailure::at(n, None, Code::AuditLineTooLong));
         }
-        let (seq, prev_mac, mac, body) = parse_line(line).map_err(|seq| AuditFailure::at(n, seq, Code::AuditMalformedLine))?;
+        let (seq, prev_mac, mac, body, replica) =
+            parse_line(line).map_err(|seq| AuditFailure::at(n, seq, Code::AuditMalformedLine))?;
         let want = hex_decode(&mac).unwrap_or_default();
         let mut m = self.mac.clone();
         m.update(body.as_bytes());
@@ -462,6 +540,11 @@ impl ChainVerifier {
         if prev_mac != self.prev.mac {
             return Err(AuditFailure::at(n, Some(seq), Code::AuditChainBroken));
         }
+        match &self.replica {
+            None => self.replica = Some(replica),
+            Some(r) if *r != replica => return Err(AuditFailure::at(n, Some(seq), Code::AuditReplicaMismatch)),
+            Some(_) => {}
+        }
         if let Some(h) = &self.expected {
             if seq > h.seq || (seq == h.seq && mac != h.mac) {
                 return Err(AuditFailure::at(n, Some(seq), Code::AuditHeadMismatch));
@@ -469,6 +552,12 @@ impl ChainVerifier {
         }
         self.prev = Head { seq, mac };
         Ok(())
+    }
+
+    /// The replica named by the chain's lines (`None` before the first line
+    /// or for a chain without replica ids).
+    pub fn replica(&self) -> Option<&str> {
+        self.replica.as_ref().and_then(|r| r.as_deref())
     }
 
     /// Ends verification: the final head, or [`Code::AuditTruncated`] when
@@ -483,12 +572,18 @@ impl ChainVerifier {
 
 /// Parses and shape-checks one line; returns (seq, prev_mac, mac, canonical
 /// body without mac). On failure, the seq it could read, if any.
-fn parse_line(line: &str) -> Result<(u64, String, String, String), Option<u64>> {
+#[allow(clippy::type_complexity)]
+fn parse_line(line: &str) -> Result<(u64, String, String, String, Option<String>), Option<u64>> {
     let mut v = parse_strict(line, MAX_LINE_BYTES, 2).map_err(|_| None)?;
     let m = v.as_object_mut().ok_or(None)?;
     let seq = m.get("seq").and_then(Value::as_u64).filter(|s| (1..=MAX_SEQ).contains(s));
     let str_or_null = |k: &str| m.get(k).is_some_and(|x| x.is_string() || x.is_null());
-    let shape_ok = m.len() == ENTRY_KEYS.len()
+    let replica = match m.get("replica") {
+        None => None,
+        Some(Value::String(r)) if is_replica_id(r) => Some(r.clone()),
+        Some(_) => return Err(seq),
+    };
+    let shape_ok = m.len() == ENTRY_KEYS.len() + usize::from(replica.is_some())
         && ENTRY_KEYS.iter().all(|k| m.contains_key(*k))
         && m.get("v").and_then(Value::as_u64) == Some(1)
         && seq.is_some()
@@ -514,7 +609,7 @@ fn parse_line(line: &str) -> Result<(u64, String, String, String), Option<u64>> 
     let member = format!(",\"mac\":\"{mac}\"");
     let at = line.find(&member).ok_or(seq)?;
     let body = [&line[..at], &line[at + member.len()..]].concat();
-    Ok((seq.unwrap_or(0), prev_mac, mac, body))
+    Ok((seq.unwrap_or(0), prev_mac, mac, body, replica))
 }
 
 // ---- JSON façade -------------------------------------------------------------
@@ -545,8 +640,8 @@ impl AuditEvent {
     /// is a code string; absent optional members are `null`/empty;
     /// `error_message` is derived, never read). Unknown members are refused.
     pub fn from_json(v: &Value) -> Result<AuditEvent, Code> {
-        const KNOWN: [&str; 10] = [
-            "event_type", "outcome", "resource_url", "amount_usd", "network", "agent_id",
+        const KNOWN: [&str; 11] = [
+            "event_type", "outcome", "resource_url", "amount_usd", "network", "agent_id", "replica",
             "pii_entities_found", "policy_limit_usd", "replay_fingerprint", "code",
         ];
         let m = v.as_object().ok_or(Code::InvalidInput)?;
@@ -576,6 +671,7 @@ impl AuditEvent {
             amount_usd: usd("amount_usd")?,
             network: s("network")?,
             agent_id: s("agent_id")?,
+            replica: s("replica")?,
             pii_entities_found: entities,
             policy_limit_usd: usd("policy_limit_usd")?,
             replay_fingerprint: s("replay_fingerprint")?,
@@ -597,6 +693,14 @@ fn verify_input(input: &Value) -> Result<Result<Head, AuditFailure>, Code> {
     Ok(verify(&key, &lines, start.as_ref(), expected.as_ref()))
 }
 
+/// `{ok, head, line, seq, code}` of one verification.
+fn report_json(r: &Result<Head, AuditFailure>) -> Value {
+    match r {
+        Ok(h) => json!({ "ok": true, "head": head_json(h), "line": null, "seq": null, "code": null }),
+        Err(f) => json!({ "ok": false, "head": null, "line": f.line, "seq": f.seq, "code": f.code.as_str() }),
+    }
+}
+
 /// The audit operations of [`crate::api::call`]; `None` when `op` is not one.
 pub(crate) fn api_call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
     let r = match op {
@@ -612,10 +716,33 @@ pub(crate) fn api_call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
             Ok(h) => Ok(json!({ "head": head_json(&h) })),
             Err(f) => Err(f.code),
         }),
-        "audit.verify-report" => verify_input(input).map(|r| match r {
-            Ok(h) => json!({ "ok": true, "head": head_json(&h), "line": null, "seq": null, "code": null }),
-            Err(f) => json!({ "ok": false, "head": null, "line": f.line, "seq": f.seq, "code": f.code.as_str() }),
-        }),
+        "audit.verify-report" => verify_input(input).map(|r| report_json(&r)),
+        "audit.verify-chains" => (|| {
+            let key = key_field(input)?;
+            let chains = input.get("chains").and_then(Value::as_array).ok_or(Code::InvalidInput)?;
+            let chains: Vec<(&str, &str)> = chains
+                .iter()
+                .map(|c| match (c.get("name").and_then(Value::as_str), c.get("text").and_then(Value::as_str)) {
+                    (Some(n), Some(t)) => Ok((n, t)),
+                    _ => Err(Code::InvalidInput),
+                })
+                .collect::<Result<_, _>>()?;
+            if key.len() < MIN_KEY_BYTES {
+                return Err(Code::KeyTooShort);
+            }
+            let reports = verify_chains(&key, &chains)?;
+            let ok = reports.iter().all(|r| r.result.is_ok());
+            let list: Vec<Value> = reports
+                .iter()
+                .map(|r| {
+                    let mut v = report_json(&r.result);
+                    v["name"] = json!(r.name);
+                    v["replica"] = json!(r.replica);
+                    v
+                })
+                .collect();
+            Ok(json!({ "ok": ok, "chains": list }))
+        })(),
         _ => return None,
     };
     Some(r)
@@ -627,6 +754,45 @@ mod tests {
 
     const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
 
+    fn chain(replica: Option<&str>, n: u64) -> String {
+        let mut head = None;
+        let mut text = String::new();
+        for i in 0..n {
+            let e = AuditEvent { replica: replica.map(str::to_string), ..ev(i) };
+            let (line, h) = append(KEY, head.as_ref(), &e, 1_700_000_000_000 + i).unwrap();
+            text.push_str(&line);
+            text.push('\n');
+            head = Some(h);
+        }
+        text
+    }
+
+    #[test]
+    fn replica_lines_verify_and_never_mix() {
+        let a = chain(Some("replica-a"), 3);
+        assert!(a.contains(r#""replica":"replica-a""#));
+        assert_eq!(verify_text(KEY, &a, None, None).unwrap().seq, 3);
+        let b = chain(Some("replica-b"), 3);
+        // line 2 of a chain from another replica, re-chained correctly, still fails on replica
+        let mut head = None;
+        let mut mixed = String::new();
+        for (i, r) in ["replica-a", "replica-b"].iter().enumerate() {
+            let e = AuditEvent { replica: Some(r.to_string()), ..ev(i as u64) };
+            let (line, h) = append(KEY, head.as_ref(), &e, 1_700_000_000_000).unwrap();
+            mixed.push_str(&line);
+            mixed.push('\n');
+            head = Some(h);
+        }
+        assert_eq!(verify_text(KEY, &mixed, None, None).unwrap_err(), AuditFailure::at(2, Some(2), Code::AuditReplicaMismatch));
+        let bad = AuditEvent { replica: Some("no spaces".into()), ..ev(0) };
+        assert_eq!(append(KEY, None, &bad, 1).unwrap_err(), Code::InvalidInput);
+        let reports = verify_chains(KEY, &[("a", &a), ("b", &b), ("a2", &a), ("empty", "")]).unwrap();
+        assert_eq!(reports[0].replica.as_deref(), Some("replica-a"));
+        assert!(reports[1].result.is_ok());
+        assert_eq!(reports[2].result.clone().unwrap_err().code, Code::AuditReplicaDuplicate);
+        assert_eq!(reports[3].result.as_ref().unwrap().seq, 0);
+    }
+
     fn ev(i: u64) -> AuditEvent {
         AuditEvent {
             event_type: "payment_attempt".into(),
@@ -635,6 +801,7 @@ mod tests {
             amount_usd: Some(Usd(i as u128 * 10_000_000_000_000_000)),
             network: Some("eip155:8453".into()),
             agent_id: Some("agent-1".into()),
+            replica: None,
             pii_entities_found: vec!["EMAIL_ADDRESS".into()],
             policy_limit_usd: None,
             replay_fingerprint: Some("ab".repeat(32)),

@@ -12,6 +12,7 @@
 //! | `window_seconds` | integer 1..=31 536 000 | `86400` |
 //! | `per_endpoint` | object: endpoint key → USD window limit | `{}` |
 //! | `agent_id` | string ≤ 128 bytes | `""` |
+//! | `replica_id` | `""`, or 1–64 bytes of `[A-Za-z0-9._:-]`: this process's own audit chain (see `audit`) | `""` |
 //! | `trusted_wallets` | array of payee addresses; empty = any payee | `[]` |
 //! | `pin_pay_to` | bool: pin the first payee per (origin, network) | `false` |
 //! | `networks` | array of network ids (v1 names or CAIP-2), in preference order; empty = any | `[]` |
@@ -41,6 +42,7 @@ pub const KEYS: &[&str] = &[
     "window_seconds",
     "per_endpoint",
     "agent_id",
+    "replica_id",
     "trusted_wallets",
     "pin_pay_to",
     "networks",
@@ -69,6 +71,8 @@ pub struct GuardConfig {
     pub per_endpoint: Vec<(EndpointKey, Usd)>,
     /// Agent identifier for audit lines.
     pub agent_id: String,
+    /// Replica id written in every audit line (empty: a single process).
+    pub replica_id: String,
     /// Allowed payees (canonical form); empty allows any.
     pub trusted_wallets: Vec<String>,
     /// Pin the first payee seen per (origin, network).
@@ -95,6 +99,7 @@ impl Default for GuardConfig {
             window_seconds: 86_400,
             per_endpoint: Vec::new(),
             agent_id: String::new(),
+            replica_id: String::new(),
             trusted_wallets: Vec::new(),
             pin_pay_to: false,
             networks: Vec::new(),
@@ -161,6 +166,13 @@ impl GuardConfig {
                 Some(s) if s.len() <= 128 && !s.chars().any(char::is_control) => c.agent_id = s.to_string(),
                 Some(_) => errs.push(ConfigError::new("agent_id", Code::ConfigOutOfRange)),
                 None => errs.push(ConfigError::new("agent_id", Code::ConfigBadType)),
+            }
+        }
+        if let Some(x) = o.get("replica_id") {
+            match x.as_str() {
+                Some(s) if s.is_empty() || crate::audit::is_replica_id(s) => c.replica_id = s.to_string(),
+                Some(_) => errs.push(ConfigError::new("replica_id", Code::ConfigOutOfRange)),
+                None => errs.push(ConfigError::new("replica_id", Code::ConfigBadType)),
             }
         }
         if let Some(x) = o.get("pin_pay_to") {

@@ -146,6 +146,10 @@ codes! {
     AuditLineTooLong = "audit-line-too-long",
     /// The log ends with an unterminated, unparsable line (an interrupted append).
     AuditPartialLine = "audit-partial-line",
+    /// An audit line names a different replica than the earlier lines of its chain.
+    AuditReplicaMismatch = "audit-replica-mismatch",
+    /// Two audit chains of one log directory belong to the same replica.
+    AuditReplicaDuplicate = "audit-replica-duplicate",
     // ---- MPA ---------------------------------------------------------------
     /// Not enough approvals were received.
     MpaDenied = "mpa-denied",

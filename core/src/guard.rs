@@ -6,6 +6,16 @@
 //! passes `now_ms`, keys and I/O results in, persists [`Guard::state_json`]
 //! wherever it likes (memory, file, Redis), and loads it back with
 //! [`Guard::load_state_json`] before deciding.
+//!
+//! ## Shared stores: compare-and-set
+//! When several processes share one state (a Redis or file store), a host
+//! runs each step as a transaction: load the stored state and its version,
+//! [`Guard::load_state_json`], run the step, then store [`Guard::state_json`]
+//! only if the version is unchanged. When another process won the race, the
+//! host calls [`Guard::undo`] (which puts the in-flight assessment back as it
+//! was before the step), reloads the newer state and runs the step again. The
+//! step's outputs (verdict, audit line, head) count only once the store has
+//! accepted the state.
 
 use crate::audit::Head;
 use crate::config::GuardConfig;
@@ -25,6 +35,18 @@ pub struct Guard {
     state: GuardState,
     pending: BTreeMap<u64, (Assessment, bool)>,
     next_id: u64,
+    undo: Option<Undo>,
+}
+
+/// How to take back the last step's effect on the in-flight assessments.
+#[derive(Clone, Debug)]
+enum Undo {
+    /// `assess` added this id.
+    Added(u64),
+    /// `finalize` allowed this id (marked it finalized).
+    Finalized(u64),
+    /// `finalize` refused, or `settle` ended, this entry.
+    Removed(u64, Box<(Assessment, bool)>),
 }
 
 impl Guard {
@@ -35,7 +57,7 @@ impl Guard {
 
     /// Builds a guard from a validated configuration.
     pub fn with_config(cfg: GuardConfig) -> Guard {
-        Guard { cfg, state: GuardState::default(), pending: BTreeMap::new(), next_id: 1 }
+        Guard { cfg, state: GuardState::default(), pending: BTreeMap::new(), next_id: 1, undo: None }
     }
 
     /// The configuration.
@@ -72,6 +94,7 @@ impl Guard {
         while self.pending.len() >= MAX_PENDING {
             self.pending.pop_first();
         }
+        self.undo = Some(Undo::Added(id));
         let (a, _) = self.pending.entry(id).or_insert((a, false));
         (id, a)
     }
@@ -100,8 +123,9 @@ impl Guard {
             if let Some(p) = self.pending.get_mut(&id) {
                 p.1 = true;
             }
+            self.undo = Some(Undo::Finalized(id));
         } else {
-            self.pending.remove(&id);
+            self.undo = self.pending.remove(&id).map(|e| Undo::Removed(id, Box::new(e)));
         }
         Ok(d)
     }
@@ -121,7 +145,30 @@ impl Guard {
             return Err(Code::InvalidInput);
         }
         let d = pipeline::settle(&self.cfg, &mut self.state, a, outcome, audit_key, head, now_ms)?;
-        self.pending.remove(&id);
+        self.undo = self.pending.remove(&id).map(|e| Undo::Removed(id, Box::new(e)));
         Ok(d)
+    }
+
+    /// Takes back the last successful `assess`, `finalize` or `settle` on the
+    /// in-flight assessments, so the step can run again on a newer state (see
+    /// the module docs). It does not touch the state: the host reloads it.
+    /// Returns false when there is nothing to undo (a second call, or the
+    /// step failed).
+    pub fn undo(&mut self) -> bool {
+        match self.undo.take() {
+            None => false,
+            Some(Undo::Added(id)) => self.pending.remove(&id).is_some(),
+            Some(Undo::Finalized(id)) => match self.pending.get_mut(&id) {
+                Some(p) => {
+                    p.1 = false;
+                    true
+                }
+                None => false,
+            },
+            Some(Undo::Removed(id, e)) => {
+                self.pending.insert(id, *e);
+                true
+            }
+        }
     }
 }

@@ -413,6 +413,7 @@ fn event(cfg: &GuardConfig, a: &Assessment, event_type: &str, outcome: &str, cod
         amount_usd: a.amount_usd,
         network: (!network.is_empty()).then_some(network),
         agent_id: (!cfg.agent_id.is_empty()).then(|| cfg.agent_id.clone()),
+        replica: (!cfg.replica_id.is_empty()).then(|| cfg.replica_id.clone()),
         pii_entities_found: a.pii_entities.iter().map(|e| e.as_str().to_string()).collect(),
         policy_limit_usd: a.limit_usd,
         replay_fingerprint: a.fingerprint.clone(),

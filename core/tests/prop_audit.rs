@@ -36,6 +36,7 @@ fn arb_event() -> impl Strategy<Value = AuditEvent> {
             amount_usd: amount.map(Usd),
             network: network.map(str::to_string),
             agent_id: agent,
+            replica: None,
             pii_entities_found: pii.into_iter().map(str::to_string).collect(),
             policy_limit_usd: None,
             replay_fingerprint: fp,

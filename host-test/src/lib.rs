@@ -198,6 +198,15 @@ impl Host {
             .unwrap_or_else(|t| trap("settle", &format!("{outcome:?}"), &t));
         r.map_err(code_name)
     }
+
+    /// `guard.undo`.
+    pub fn undo(&mut self, g: ResourceAny) -> bool {
+        self.bindings
+            .presidio_x402_api()
+            .guard()
+            .call_undo(&mut self.store, g)
+            .unwrap_or_else(|t| trap("undo", "", &t))
+    }
 }
 
 fn trap(what: &str, input: &str, t: &wasmtime::Error) -> ! {
@@ -401,7 +410,7 @@ pub fn wit_codes() -> &'static [wit::ErrorCode] {
         E::PolicyPerCallExceeded, E::PolicyWindowExceeded, E::PolicyEndpointExceeded, E::WalletNotTrusted,
         E::PayToPinMismatch, E::TooManyReservations, E::ReservationExpired, E::StateCorrupt, E::StateFull, E::ReplayDetected,
         E::KeyTooShort, E::AuditMalformedLine, E::AuditBadMac, E::AuditSeqGap, E::AuditChainBroken, E::AuditTruncated,
-        E::AuditHeadMismatch, E::AuditLineTooLong, E::AuditPartialLine, E::MpaDenied, E::MpaTimeout, E::MpaExpired,
+        E::AuditHeadMismatch, E::AuditLineTooLong, E::AuditPartialLine, E::AuditReplicaMismatch, E::AuditReplicaDuplicate, E::MpaDenied, E::MpaTimeout, E::MpaExpired,
         E::MpaBadSignature, E::MpaUnknownApprover, E::MpaBadResponse, E::PiiBlocked, E::PiiInputTooLarge, E::SignerFailed,
         E::SettlementFailed, E::StoreUnavailable, E::InvalidInput,
     ]

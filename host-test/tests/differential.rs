@@ -371,7 +371,7 @@ fn flow_differential(seed: u64, n: usize) -> usize {
         let mut now = 1_767_225_600_000u64;
         for step in 0..2 + rng.below(10) {
             steps += 1;
-            let what = match rng.below(12) {
+            let what = match rng.below(13) {
                 0..=4 => {
                     let base = rng.pick(&corpus.contexts).clone();
                     let mut ctx = if rng.chance(1, 2) { mutate_context(&mut rng, &base) } else { base };
@@ -432,6 +432,11 @@ fn flow_differential(seed: u64, n: usize) -> usize {
                     let cr = h.load_state(g, &text);
                     assert_eq!(cr, nr, "{} step {step}: load-state {}", ctx_msg("load-state"), shown(&text));
                     "load-state"
+                }
+                11 => {
+                    // A lost compare-and-set: take the step back, then (maybe) reload the stored state.
+                    assert_eq!(h.undo(g), ng.undo(), "{} step {step}: undo", ctx_msg("undo"));
+                    "undo"
                 }
                 _ => {
                     // A guard's state moves to a fresh guard of the same config.

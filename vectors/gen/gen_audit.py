@@ -110,6 +110,8 @@ def make_line(key, head, ev, now_ms):
         "error_message": DESCRIBE[code] if code else None,
         "prev_mac": head["mac"] if head else GENESIS,
     }
+    if ev.get("replica") is not None:
+        entry["replica"] = ev["replica"]
     entry["mac"] = hmac_hex(key, jcs(entry))
     return jcs(entry), {"seq": entry["seq"], "mac": entry["mac"]}
 
@@ -140,10 +142,12 @@ def event(i):
     return e
 
 
-def build_log(n, key=KEY, t0=T0, salt=0):
+def build_log(n, key=KEY, t0=T0, salt=0, replica=None):
     lines, heads, head = [], [], None
     for i in range(n):
         ev = event(i + salt)
+        if replica is not None:
+            ev["replica"] = replica
         line, head = make_line(key, head, ev, t0 + 1000 * i)
         lines.append(line)
         heads.append(head)
@@ -202,6 +206,13 @@ def append_vectors():
         case("last millisecond of year 9999", inp(minimal, now=253402300799999),
              {"line": make_line(KEY, None, minimal, 253402300799999)[0]}),
         case("largest sequence number", inp(minimal, head=big_head), {"line": lbig, "head": hbig}),
+        case("replica id: written between replay_fingerprint and resource_url (JCS order)",
+             inp({**e0, "replica": "agent-7.pod-2:a_b-c"}),
+             {"line": make_line(KEY, None, {**e0, "replica": "agent-7.pod-2:a_b-c"}, T0)[0]}, ["Replica"]),
+        case("replica id of 64 bytes", inp({**minimal, "replica": "r" * 64}),
+             {"line": make_line(KEY, None, {**minimal, "replica": "r" * 64}, T0)[0]}, ["Replica"]),
+        case("replica null is the same as absent", inp({**minimal, "replica": None}), {"line": lmin, "head": hmin},
+             ["Replica"]),
     ]
     invalid = [
         case("15-byte key", inp(minimal, key=bytes(15).hex()), code="key-too-short"),
@@ -228,11 +239,17 @@ def append_vectors():
         case("sequence number would leave the safe integer range", inp(minimal, head={"seq": 2**53 - 1, "mac": GENESIS}),
              code="invalid-input"),
         case("time past year 9999", inp(minimal, now=253402300800000), code="invalid-input"),
+        case("empty replica id", inp({**minimal, "replica": ""}), code="invalid-input", flags=["Replica"]),
+        case("replica id of 65 bytes", inp({**minimal, "replica": "r" * 65}), code="invalid-input", flags=["Replica"]),
+        case("replica id with a space", inp({**minimal, "replica": "pod 2"}), code="invalid-input", flags=["Replica"]),
+        case("replica id with a slash (no path in a file name)", inp({**minimal, "replica": "../x"}),
+             code="invalid-input", flags=["Replica"]),
     ]
     write("audit-append.json", "audit.append",
           ["audit.append: chain one event after a head; the line is RFC 8785 JSON with an HMAC-SHA256 mac.",
            "Lines and MACs are computed independently in Python (vectors/gen/gen_audit.py)."],
-          [{"type": "AppendValid", "tests": valid}, {"type": "AppendInvalid", "tests": invalid}])
+          [{"type": "AppendValid", "tests": valid}, {"type": "AppendInvalid", "tests": invalid}],
+          {"Replica": "The optional replica id (several replicas, one chain each)."})
 
 
 def mac_of(line):
@@ -323,6 +340,71 @@ def verify_cases():
     return out, lines, heads
 
 
+def mixed_replicas(first="pod-a", second="pod-b"):
+    """Three lines, correctly chained, whose third names another replica."""
+    lines, head = [], None
+    for i, r in enumerate([first, first, second]):
+        ev = event(i)
+        if r is not None:
+            ev["replica"] = r
+        line, head = make_line(KEY, head, ev, T0 + 1000 * i)
+        lines.append(line)
+    return lines, head
+
+
+def chains_vectors():
+    """audit.verify-chains: a log directory of per-replica chains."""
+    a, ha = build_log(4, replica="pod-a")
+    b, hb = build_log(3, replica="pod-b", salt=2)
+    plain, hp = build_log(2)
+    ta, tb, tp = ("".join(l + "\n" for l in x) for x in (a, b, plain))
+
+    def ok(name, replica, head):
+        return {"name": name, "ok": True, "head": head, "line": None, "seq": None, "code": None, "replica": replica}
+
+    def bad(name, replica, line, seq, code):
+        return {"name": name, "ok": False, "head": None, "line": line, "seq": seq, "code": code, "replica": replica}
+
+    def inp(*chains, key=KEY_HEX):
+        return {"key_hex": key, "chains": [{"name": n, "text": t} for n, t in chains]}
+
+    tests = [
+        case("two replicas, each its own chain", inp(("pod-a.jsonl", ta), ("pod-b.jsonl", tb)),
+             {"ok": True, "chains": [ok("pod-a.jsonl", "pod-a", ha[-1]), ok("pod-b.jsonl", "pod-b", hb[-1])]}),
+        case("an empty chain verifies and names no replica", inp(("pod-a.jsonl", ta), ("new.jsonl", "")),
+             {"ok": True, "chains": [ok("pod-a.jsonl", "pod-a", ha[-1]), ok("new.jsonl", None, {"seq": 0, "mac": GENESIS})]}),
+        case("a single-process chain (no replica ids) next to a replica",
+             inp(("single.jsonl", tp), ("pod-b.jsonl", tb)),
+             {"ok": True, "chains": [ok("single.jsonl", None, hp[-1]), ok("pod-b.jsonl", "pod-b", hb[-1])]}),
+        case("two chains of one replica: the later one is refused", inp(("a1.jsonl", ta), ("a2.jsonl", ta)),
+             {"ok": False, "chains": [ok("a1.jsonl", "pod-a", ha[-1]), bad("a2.jsonl", "pod-a", 1, 1, "audit-replica-duplicate")]},
+             ["Replica", "Splice"]),
+        case("two chains without replica ids are ambiguous", inp(("x.jsonl", tp), ("y.jsonl", tp)),
+             {"ok": False, "chains": [ok("x.jsonl", None, hp[-1]), bad("y.jsonl", None, 1, 1, "audit-replica-duplicate")]},
+             ["Replica"]),
+        case("one tampered chain fails alone; the others still verify",
+             inp(("pod-a.jsonl", ta.replace('"outcome":"allowed"', '"outcome":"blocked"', 1)), ("pod-b.jsonl", tb)),
+             {"ok": False, "chains": [bad("pod-a.jsonl", None, 1, 1, "audit-bad-mac"), ok("pod-b.jsonl", "pod-b", hb[-1])]},
+             ["Edit"]),
+        case("a chain whose tail was torn by a crash", inp(("pod-a.jsonl", ta + a[0][:40])),
+             {"ok": False, "chains": [bad("pod-a.jsonl", None, 5, None, "audit-partial-line")]}, ["Crash"]),
+        case("a line moved from one replica's chain to another's", inp(("pod-a.jsonl", ta[: ta.index("\n") + 1] + tb)),
+             {"ok": False, "chains": [bad("pod-a.jsonl", None, 2, 1, "audit-seq-gap")]}, ["Splice"]),
+        case("no chains", inp(), {"ok": True, "chains": []}),
+        case("15-byte key", inp(("pod-a.jsonl", ta), key=KEY_HEX[:30]), code="key-too-short"),
+        case("a chain without text", {"key_hex": KEY_HEX, "chains": [{"name": "x"}]}, code="invalid-input"),
+        case("chains is not a list", {"key_hex": KEY_HEX, "chains": {"x": ta}}, code="invalid-input"),
+    ]
+    write("audit-verify-chains.json", "audit.verify-chains",
+          ["audit.verify-chains: a log directory of per-replica chains, as {name, text} in input order.",
+           "Each chain verifies on its own (from seq 1); two non-empty chains of one replica (or both without",
+           "replica ids) are audit-replica-duplicate on the later chain. ok is true when every chain verifies."],
+          [{"tests": tests}],
+          {"Replica": "Several replicas: one chain each, the replica id in every line.",
+           "Splice": "Lines or chains copied between replicas.", "Edit": "A line's content was changed.",
+           "Crash": "An append interrupted mid-write."})
+
+
 def verify_vectors():
     cases, lines, heads = verify_cases()
     head = heads[-1]
@@ -356,6 +438,16 @@ def verify_vectors():
         ("complete but edited last line without newline", {"key_hex": KEY_HEX,
          "text": text + make_line(KEY, head, event(5), T0 + 9000)[0].replace('"outcome":"', '"outcome":"x', 1)},
          (6, 6, "audit-bad-mac"), None, ["Text", "LastLine"]),
+        ("every line names the same replica", {"key_hex": KEY_HEX, "lines": build_log(3, replica="pod-a")[0]}, None,
+         build_log(3, replica="pod-a")[1][-1], ["Replica"]),
+        ("a line from another replica, chained correctly, is refused",
+         {"key_hex": KEY_HEX, "lines": mixed_replicas()[0]}, (3, 3, "audit-replica-mismatch"), None, ["Replica"]),
+        ("a line without replica in a replica's chain is refused",
+         {"key_hex": KEY_HEX, "lines": mixed_replicas(second=None)[0]}, (3, 3, "audit-replica-mismatch"), None,
+         ["Replica"]),
+        ("a replica value that is not a replica id is malformed",
+         {"key_hex": KEY_HEX, "lines": [make_line(KEY, None, {**event(0), "replica": ""}, T0)[0]]},
+         (1, 1, "audit-malformed-line"), None, ["Replica"]),
         ("text truncated against the expected head", {"key_hex": KEY_HEX, "text": "".join(l + "\n" for l in lines[:4]),
          "expected_head": head}, (5, None, "audit-truncated"), None, ["Text", "Truncate"]),
     ]
@@ -375,6 +467,7 @@ def verify_vectors():
         "Splice": "A validly MACed line from another log under the same key.",
         "Huge": "Line size cap (16 KiB).", "KeyMismatch": "Verified with another key.",
         "Text": "JSONL text input (`text` instead of `lines`).", "Crash": "An append interrupted mid-write.",
+        "Replica": "Per-replica chains: every line names the chain's replica.",
     }
     header = ["Verification of an HMAC-chained audit log: input key_hex, lines[] or text, start?, expected_head?.",
               "line is 1-based (0: not about a line); seq is what the failing line claims, when readable."]
@@ -386,6 +479,7 @@ def verify_vectors():
 def main():
     append_vectors()
     verify_vectors()
+    chains_vectors()
 
 
 if __name__ == "__main__":

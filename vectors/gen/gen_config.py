@@ -25,6 +25,8 @@ ok = [
     case("pii entities and action", {"config": {"pii": {"entities": ["EMAIL_ADDRESS", "US_SSN"], "action": "block"}}},
          {"pii_entities": ["EMAIL_ADDRESS", "US_SSN"], "pii_action": "block"}),
     case("empty entity list", {"config": {"pii": {"entities": []}}}, {"valid": True, "pii_entities": []}),
+    case("replica id for a replica's own audit chain", {"config": {"replica_id": "agent-7.pod-2"}}, {"valid": True}),
+    case("empty replica id: a single process", {"config": {"replica_id": ""}}, {"valid": True}),
 ]
 
 
@@ -60,6 +62,9 @@ errs = [
     bad("unknown pii action", {"pii": {"action": "shout"}}, [{"path": "pii.action", "code": "config-bad-pii"}]),
     bad("min_score out of range", {"pii": {"min_score": 5000}}, [{"path": "pii.min_score", "code": "config-bad-pii"}]),
     bad("control char in agent_id", {"agent_id": "a\nb"}, [{"path": "agent_id", "code": "config-out-of-range"}]),
+    bad("replica id with a slash", {"replica_id": "pods/2"}, [{"path": "replica_id", "code": "config-out-of-range"}]),
+    bad("replica id of 65 bytes", {"replica_id": "r" * 65}, [{"path": "replica_id", "code": "config-out-of-range"}]),
+    bad("replica id not a string", {"replica_id": 7}, [{"path": "replica_id", "code": "config-bad-type"}]),
     bad("every error at once", {"max_per_cal_usd": 1, "daily_limit_usd": "-1", "window_seconds": 0,
                                 "pii": {"action": "shout"}},
         [{"path": "max_per_cal_usd", "code": "config-unknown-field"},

@@ -227,6 +227,13 @@ impl Guard {
         Ok(out)
     }
 
+    /// Takes back the last successful assess/finalize/settle on the in-flight
+    /// assessments (not the state): a store whose compare-and-set lost a race
+    /// reloads the state and runs the step again. False when nothing to undo.
+    pub fn undo(&mut self) -> bool {
+        self.inner.undo()
+    }
+
     /// The state's serialised form, for the host's store.
     #[wasm_bindgen(js_name = stateJson)]
     pub fn state_json(&self) -> String {
