@@ -16,6 +16,7 @@ use presidio_x402_core::error::Code;
 use presidio_x402_core::guard::Guard;
 use presidio_x402_core::mpa::{self, ApprovalRequest, MpaConfig};
 use presidio_x402_core::pipeline::{self, Assessment, Decision, HostResults, Outcome, PaymentContext, WebhookAnswer};
+use presidio_x402_core::pii::{EntityType, PiiHint};
 use presidio_x402_core::{api, config::GuardConfig, pii, ConfigError};
 use serde_json::{json, Value};
 use std::cell::RefCell;
@@ -61,6 +62,17 @@ code_map!(
 
 fn config_errors(es: Vec<ConfigError>) -> Vec<wit::ConfigError> {
     es.into_iter().map(|e| wit::ConfigError { path: e.path, code: code_out(e.code) }).collect()
+}
+
+fn context_in(ctx: &wit::PaymentContext) -> PaymentContext<'_> {
+    PaymentContext {
+        method: &ctx.method,
+        request_url: &ctx.request_url,
+        payment_required: ctx.payment_required.as_deref(),
+        body: ctx.body.as_deref(),
+        reason: &ctx.reason,
+        now_ms: ctx.now_ms,
+    }
 }
 
 fn head_in(h: Option<wit::Head>) -> Option<Head> {
@@ -151,17 +163,28 @@ impl GuestGuard for GuardResource {
     }
 
     fn assess(&self, ctx: wit::PaymentContext, replay_key: Vec<u8>) -> wit::Assessment {
-        let c = PaymentContext {
-            method: &ctx.method,
-            request_url: &ctx.request_url,
-            payment_required: ctx.payment_required.as_deref(),
-            body: ctx.body.as_deref(),
-            reason: &ctx.reason,
-            now_ms: ctx.now_ms,
-        };
         let mut g = self.0.borrow_mut();
-        let (id, a) = g.assess(&c, &replay_key);
+        let (id, a) = g.assess(&context_in(&ctx), &replay_key);
         assessment_out(id, a)
+    }
+
+    fn assess_with_hints(
+        &self,
+        ctx: wit::PaymentContext,
+        hints: Vec<wit::PiiHint>,
+        replay_key: Vec<u8>,
+    ) -> Result<wit::Assessment, wit::ErrorCode> {
+        let hints = hints
+            .into_iter()
+            .map(|h| match EntityType::parse(&h.entity_type) {
+                Some(entity) => Ok(PiiHint { entity, text: h.text, score: h.score }),
+                None => Err(wit::ErrorCode::InvalidInput),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        PiiHint::validate(&hints).map_err(code_out)?;
+        let mut g = self.0.borrow_mut();
+        let (id, a) = g.assess_with_hints(&context_in(&ctx), &hints, &replay_key);
+        Ok(assessment_out(id, a))
     }
 
     fn finalize(

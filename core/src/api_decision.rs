@@ -270,7 +270,11 @@ fn pipeline_run(input: &Value) -> Result<Value, Code> {
                     reason: opt_str(s, "reason")?.unwrap_or(""),
                     now_ms: now,
                 };
-                let a = pipeline::assess(&cfg, &mut state, &ctx, &replay_key);
+                let hints = match s.get("hints") {
+                    Some(h) => crate::pii::hints_from_json(h)?,
+                    None => Vec::new(),
+                };
+                let a = pipeline::assess_with_hints(&cfg, &mut state, &ctx, &hints, &replay_key);
                 let j = assessment_json(&a);
                 last = Some(a);
                 j

@@ -88,7 +88,18 @@ impl Guard {
 
     /// Step 1 (see [`pipeline`]): returns the assessment's id and the assessment.
     pub fn assess(&mut self, ctx: &PaymentContext<'_>, replay_key: &[u8]) -> (u64, &Assessment) {
-        let a = pipeline::assess(&self.cfg, &mut self.state, ctx, replay_key);
+        self.assess_with_hints(ctx, &[], replay_key)
+    }
+
+    /// [`Guard::assess`] with a host detector's PII hints (see
+    /// [`pipeline::assess_with_hints`]).
+    pub fn assess_with_hints(
+        &mut self,
+        ctx: &PaymentContext<'_>,
+        hints: &[crate::pii::PiiHint],
+        replay_key: &[u8],
+    ) -> (u64, &Assessment) {
+        let a = pipeline::assess_with_hints(&self.cfg, &mut self.state, ctx, hints, replay_key);
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1).max(1);
         while self.pending.len() >= MAX_PENDING {

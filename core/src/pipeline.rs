@@ -267,6 +267,31 @@ pub fn assess(cfg: &GuardConfig, state: &mut GuardState, ctx: &PaymentContext<'_
     a
 }
 
+/// [`assess`] with spans a host-side detector found in the same metadata
+/// (see [`pii::PiiHint`]): they join the core's own findings, under the same
+/// configured entities, `min_score` and action. Invalid hints (too many, too
+/// long) block the payment with [`Code::InvalidInput`].
+pub fn assess_with_hints(
+    cfg: &GuardConfig,
+    state: &mut GuardState,
+    ctx: &PaymentContext<'_>,
+    hints: &[pii::PiiHint],
+    replay_key: &[u8],
+) -> Assessment {
+    if hints.is_empty() {
+        return assess(cfg, state, ctx, replay_key);
+    }
+    let mut with = cfg.clone();
+    with.pii.hints = hints.to_vec();
+    if pii::PiiHint::validate(hints).is_err() {
+        with.pii.hints.clear();
+        let mut a = assess(&with, state, &PaymentContext { body: None, payment_required: None, ..*ctx }, replay_key);
+        a.blocked = Some(Code::InvalidInput);
+        return a;
+    }
+    assess(&with, state, ctx, replay_key)
+}
+
 fn assess_into(
     cfg: &GuardConfig,
     state: &mut GuardState,

@@ -161,6 +161,22 @@ impl Host {
             .unwrap_or_else(|t| trap("assess", &format!("{ctx:?}"), &t))
     }
 
+    /// `guard.assess-with-hints`.
+    pub fn assess_with_hints(
+        &mut self,
+        g: ResourceAny,
+        ctx: &wit::PaymentContext,
+        hints: &[wit::PiiHint],
+        replay_key: &[u8],
+    ) -> Result<wit::Assessment, &'static str> {
+        self.bindings
+            .presidio_x402_api()
+            .guard()
+            .call_assess_with_hints(&mut self.store, g, ctx, hints, replay_key)
+            .unwrap_or_else(|t| trap("assess-with-hints", &format!("{ctx:?} {hints:?}"), &t))
+            .map_err(code_name)
+    }
+
     /// `guard.finalize`.
     pub fn finalize(
         &mut self,

@@ -16,6 +16,7 @@ use presidio_x402_core::audit::{self, AuditEvent};
 use presidio_x402_core::config::GuardConfig;
 use presidio_x402_core::guard::Guard;
 use presidio_x402_core::mpa::{self, ApprovalRequest, MpaConfig};
+use presidio_x402_core::pii::{EntityType, PiiHint};
 use presidio_x402_core::{api, pii, Code};
 use presidio_x402_host_test::gen::{self, Rng};
 use presidio_x402_host_test::{self as ht, wit, FlatAssessment, Host};
@@ -236,6 +237,29 @@ fn flow_corpus() -> Corpus {
     Corpus { configs, contexts }
 }
 
+/// Hints for `assess-with-hints`: substrings of the context's text with
+/// random entities and scores, sometimes malformed (unknown entity, too short,
+/// too long, too many, score over 1000).
+fn random_hints(rng: &mut Rng, c: &wit::PaymentContext) -> Vec<wit::PiiHint> {
+    let source = format!("{} {} {} {}", c.request_url, c.reason, c.body.as_deref().unwrap_or(""), c.payment_required.as_deref().unwrap_or(""));
+    let chars: Vec<char> = source.chars().collect();
+    let entities = ["PERSON", "LOCATION", "ORGANIZATION", "EMAIL_ADDRESS", "NRP", ""];
+    let n = if rng.chance(1, 20) { 65 } else { rng.below(4) };
+    (0..n)
+        .map(|_| {
+            let text: String = if chars.is_empty() || rng.chance(1, 10) {
+                gen::string(rng)
+            } else {
+                let start = rng.below(chars.len());
+                let len = 1 + rng.below(24);
+                chars[start..(start + len).min(chars.len())].iter().collect()
+            };
+            let score = if rng.chance(1, 15) { 1001 + rng.below(100) as u16 } else { rng.below(1001) as u16 };
+            wit::PiiHint { entity_type: (*rng.pick(&entities)).to_string(), text, score }
+        })
+        .collect()
+}
+
 fn mutate_context(rng: &mut Rng, c: &wit::PaymentContext) -> wit::PaymentContext {
     let mut c = c.clone();
     for _ in 0..1 + rng.below(3) {
@@ -380,12 +404,37 @@ fn flow_differential(seed: u64, n: usize) -> usize {
                         ctx.now_ms = now;
                     }
                     let rk = key(&mut rng, &replay_key);
-                    let ca = h.assess(g, &ctx, &rk);
-                    let (id, na) = ng.assess(&ht::native_context(&ctx), &rk);
-                    let na = FlatAssessment::from_native(id, na);
-                    assert_eq!(FlatAssessment::from_wit(&ca), na, "{} step {step}: assess {ctx:?}", ctx_msg("assess"));
-                    ids.push(id);
-                    "assess"
+                    if rng.chance(1, 4) {
+                        // pii_mode="nlp": hints cut from the context's own text (or junk).
+                        let hints = random_hints(&mut rng, &ctx);
+                        let ca = h.assess_with_hints(g, &ctx, &hints, &rk);
+                        let native: Result<Vec<PiiHint>, Code> = hints
+                            .iter()
+                            .map(|x| match EntityType::parse(&x.entity_type) {
+                                Some(entity) => Ok(PiiHint { entity, text: x.text.clone(), score: x.score }),
+                                None => Err(Code::InvalidInput),
+                            })
+                            .collect::<Result<Vec<PiiHint>, _>>()
+                            .and_then(|v| PiiHint::validate(&v).map(|_| v));
+                        match (native, ca) {
+                            (Ok(nh), Ok(ca)) => {
+                                let (id, na) = ng.assess_with_hints(&ht::native_context(&ctx), &nh, &rk);
+                                let na = FlatAssessment::from_native(id, na);
+                                assert_eq!(FlatAssessment::from_wit(&ca), na, "{} step {step}: assess-with-hints {hints:?}", ctx_msg("hints"));
+                                ids.push(id);
+                            }
+                            (Err(c), Err(w)) => assert_eq!(w, c.as_str(), "{} step {step}: hints {hints:?}", ctx_msg("hints")),
+                            (n, c) => panic!("{} step {step}: hints {hints:?}: native {n:?} component ok={}", ctx_msg("hints"), c.is_ok()),
+                        }
+                        "assess-with-hints"
+                    } else {
+                        let ca = h.assess(g, &ctx, &rk);
+                        let (id, na) = ng.assess(&ht::native_context(&ctx), &rk);
+                        let na = FlatAssessment::from_native(id, na);
+                        assert_eq!(FlatAssessment::from_wit(&ca), na, "{} step {step}: assess {ctx:?}", ctx_msg("assess"));
+                        ids.push(id);
+                        "assess"
+                    }
                 }
                 5..=7 => {
                     let id = match (ids.last(), rng.below(8)) {

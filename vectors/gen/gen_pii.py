@@ -346,6 +346,43 @@ json_cases = [
                     "extra": {"note": f"call {R}", "name": "USDC"}}}, flags=["Json"]),
 ]
 
+# ---------------------------------------------------------------- host hints (pii_mode="nlp")
+def hint(entity, text, score=850):
+    return {"entity_type": entity, "text": text, "score": score}
+
+
+hints = [
+    red("an NER hint finds a name the gazetteers do not know", "Invoice for Zorbla Quenth, 3 items",
+        f"Invoice for {R}, 3 items", ["PERSON"], ["Hint"], hints=[hint("PERSON", "Zorbla Quenth")]),
+    red("ORGANIZATION comes only from hints", "Order placed by Blue Heron Widgets Ltd",
+        f"Order placed by {R}", ["ORGANIZATION"], ["Hint"], hints=[hint("ORGANIZATION", "Blue Heron Widgets Ltd")]),
+    red("every occurrence of a hinted text is redacted", "Quenth paid; Quenth again",
+        f"{R} paid; {R} again", ["PERSON", "PERSON"], ["Hint"], hints=[hint("PERSON", "Quenth")]),
+    red("hints join the core's own findings", "Zorbla Quenth <zq@example.com>",
+        f"{R} <{R}>", ["PERSON", "EMAIL_ADDRESS"], ["Hint"], hints=[hint("PERSON", "Zorbla Quenth")]),
+    red("a hint overlapping a core finding: the higher score wins, nothing is redacted twice",
+        "mail zq@example.com now", f"mail {R} now", ["EMAIL_ADDRESS"], ["Hint"],
+        hints=[hint("PERSON", "zq", 300)]),
+    red("a hint under min_score is ignored", "Invoice for Zorbla Quenth", "Invoice for Zorbla Quenth", [], ["Hint"],
+        hints=[hint("PERSON", "Zorbla Quenth", 400)], min_score=500),
+    red("a hint of an entity that is not configured is ignored", "Invoice for Zorbla Quenth",
+        "Invoice for Zorbla Quenth", [], ["Hint"], hints=[hint("PERSON", "Zorbla Quenth")], entities=["EMAIL_ADDRESS"]),
+    red("a hint whose text is absent finds nothing", "weather data", "weather data", [], ["Hint"],
+        hints=[hint("LOCATION", "Atlantis")]),
+    red("hint matching is exact (case-sensitive)", "ZORBLA QUENTH", "ZORBLA QUENTH", [], ["Hint"],
+        hints=[hint("PERSON", "Zorbla Quenth")]),
+    case("a one-byte hint is refused", {"text": "x", "hints": [hint("PERSON", "x")]}, code="invalid-input",
+         flags=["Hint"]),
+    case("a hint longer than 256 bytes is refused", {"text": "x", "hints": [hint("PERSON", "y" * 257)]},
+         code="invalid-input", flags=["Hint"]),
+    case("more than 64 hints are refused", {"text": "x", "hints": [hint("PERSON", "ab")] * 65},
+         code="invalid-input", flags=["Hint"]),
+    case("a hint with an unknown entity is refused", {"text": "x", "hints": [hint("NRP", "ab")]},
+         code="invalid-input", flags=["Hint"]),
+    case("a hint score above 1000 is refused", {"text": "x", "hints": [hint("PERSON", "ab", 1001)]},
+         code="invalid-input", flags=["Hint"]),
+]
+
 FLAGS = {
     "Evasion": "An obfuscation from THREATS.md that must not hide PII.",
     "Cf": "Unicode format characters (zero-width, BiDi, tags), stripped for matching.",
@@ -360,13 +397,14 @@ FLAGS = {
     "Negative": "Real x402 metadata that must not be flagged.",
     "Json": "Recursive scanning of JSON values.",
     "Cap": "Depth, node and size caps (fail closed).",
+    "Hint": "Spans a host-side NER detector found (pii_mode=\"nlp\"), merged under the core's rules.",
 }
 HEADER = ["PII detection and redaction on x402 metadata. Offsets are UTF-8 byte offsets into the original text.",
           "Optional input fields: entities, min_score (per mille), template ({entity_type}), action."]
 
 write("pii-redact.json", "pii.redact", HEADER,
       [{"type": "Evasions", "tests": evasions}, {"type": "Spans", "tests": [t for t in spans if "findings" not in t.get("expected", {})]},
-       {"type": "Config", "tests": config}], FLAGS)
+       {"type": "Config", "tests": config}, {"type": "Hints", "tests": hints}], FLAGS)
 write("pii-scan.json", "pii.scan", HEADER,
       [{"type": "Spans", "tests": [t for t in spans if "findings" in t.get("expected", {})]},
        {"type": "Negatives", "tests": negatives}, {"type": "Positives", "tests": positives}], FLAGS)

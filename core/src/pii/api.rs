@@ -4,7 +4,8 @@
 //! all, empty finds nothing), `min_score` (0..=1000, per mille),
 //! `template` (default `<REDACTED>`, `{entity_type}` is replaced) and
 //! `action` (`redact`, `warn` or `block`; for `pii.redact` and
-//! `pii.redact-json`).
+//! `pii.redact-json`), and `hints` (a host detector's findings:
+//! `[{entity_type, text, score}]`, see [`super::PiiHint`]).
 //!
 //! * `pii.scan` `{text}` → `{findings: [{entity_type, start, end, score, text}]}`
 //! * `pii.redact` `{text}` → `{text, entities: [finding…]}`
@@ -53,7 +54,35 @@ pub fn config_from_json(input: &Value) -> Result<PiiConfig, Code> {
     if let Some(a) = input.get("action") {
         cfg.action = a.as_str().and_then(PiiAction::parse).ok_or(Code::ConfigBadPii)?;
     }
+    if let Some(h) = input.get("hints") {
+        cfg.hints = hints_from_json(h)?;
+    }
     Ok(cfg)
+}
+
+/// Reads host hints `[{entity_type, text, score}]` ([`super::PiiHint`]);
+/// anything malformed, too many or too long is [`Code::InvalidInput`].
+pub fn hints_from_json(v: &Value) -> Result<Vec<super::PiiHint>, Code> {
+    let arr = v.as_array().ok_or(Code::InvalidInput)?;
+    if arr.len() > super::MAX_HINTS {
+        return Err(Code::InvalidInput);
+    }
+    let hints = arr
+        .iter()
+        .map(|h| {
+            let entity = h.get("entity_type").and_then(Value::as_str).and_then(EntityType::parse);
+            let text = h.get("text").and_then(Value::as_str);
+            let score = h.get("score").and_then(Value::as_u64).filter(|&s| s <= 1000);
+            match (entity, text, score) {
+                (Some(entity), Some(text), Some(score)) => {
+                    Ok(super::PiiHint { entity, text: text.to_string(), score: score as u16 })
+                }
+                _ => Err(Code::InvalidInput),
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    super::PiiHint::validate(&hints)?;
+    Ok(hints)
 }
 
 fn finding_json(text: &str, f: &Finding) -> Value {

@@ -31,6 +31,7 @@ use crate::error::Code;
 
 mod server_ip;
 mod api;
+pub use api::hints_from_json;
 mod b64;
 mod email;
 mod gazetteer;
@@ -76,11 +77,14 @@ pub enum EntityType {
     Person,
     /// A place: country, state or city.
     Location,
+    /// An organisation. The core has no recognizer of its own for it: it is
+    /// found only through host hints ([`PiiHint`], e.g. an NER model).
+    Organization,
 }
 
 impl EntityType {
     /// Every entity type.
-    pub const ALL: [EntityType; 8] = [
+    pub const ALL: [EntityType; 9] = [
         EntityType::EmailAddress,
         EntityType::UsSsn,
         EntityType::CreditCard,
@@ -89,6 +93,7 @@ impl EntityType {
         EntityType::IpAddress,
         EntityType::Person,
         EntityType::Location,
+        EntityType::Organization,
     ];
 
     /// The Presidio name, e.g. `EMAIL_ADDRESS`.
@@ -102,6 +107,7 @@ impl EntityType {
             EntityType::IpAddress => "IP_ADDRESS",
             EntityType::Person => "PERSON",
             EntityType::Location => "LOCATION",
+            EntityType::Organization => "ORGANIZATION",
         }
     }
 
@@ -154,6 +160,43 @@ pub struct PiiConfig {
     pub template: String,
     /// Findings scoring below this (per mille, 0..=1000) are ignored.
     pub min_score: u16,
+    /// Spans a host's own detector found (never part of the configuration
+    /// file; set per assessment by [`crate::pipeline::assess_with_hints`]).
+    pub hints: Vec<PiiHint>,
+}
+
+/// Most hints one assessment accepts.
+pub const MAX_HINTS: usize = 64;
+/// Longest hint text, in bytes.
+pub const MAX_HINT_BYTES: usize = 256;
+
+/// A surface string that a host-side detector (presidio-analyzer with a
+/// spaCy model, say) classified as personal data. Every occurrence of `text`
+/// in a scanned value becomes a finding of `entity` with `score`; the core
+/// still applies the configured entities, `min_score`, overlap resolution and
+/// action, so a hint can add findings but never remove the core's own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PiiHint {
+    /// The entity type the detector assigned.
+    pub entity: EntityType,
+    /// The exact text found (2..=256 bytes).
+    pub text: String,
+    /// The detector's confidence, per mille.
+    pub score: u16,
+}
+
+impl PiiHint {
+    /// Checks a host's hints: at most [`MAX_HINTS`], each text 2..=256 bytes
+    /// and score ≤ 1000; otherwise [`Code::InvalidInput`].
+    pub fn validate(hints: &[PiiHint]) -> Result<(), Code> {
+        let ok = hints.len() <= MAX_HINTS
+            && hints.iter().all(|h| h.text.len() >= 2 && h.text.len() <= MAX_HINT_BYTES && h.score <= 1000);
+        if ok {
+            Ok(())
+        } else {
+            Err(Code::InvalidInput)
+        }
+    }
 }
 
 impl Default for PiiConfig {
@@ -163,6 +206,7 @@ impl Default for PiiConfig {
             action: PiiAction::Redact,
             template: "<REDACTED>".to_string(),
             min_score: 0,
+            hints: Vec::new(),
         }
     }
 }
@@ -219,6 +263,14 @@ pub fn scan(text: &str, cfg: &PiiConfig) -> Result<Vec<Finding>, Code> {
             if let (Some(h), Some((os, oe))) = (sub.iter().max_by_key(|h| h.score), n.original(s, e)) {
                 cands.push(Finding { entity: h.entity, start: os, end: oe, score: h.score });
             }
+        }
+    }
+    for h in &cfg.hints {
+        if want.has(h.entity) {
+            cands.extend(
+                text.match_indices(h.text.as_str())
+                    .map(|(s, m)| Finding { entity: h.entity, start: s, end: s + m.len(), score: h.score }),
+            );
         }
     }
     cands.retain(|f| f.score >= cfg.min_score && want.has(f.entity) && f.start < f.end);
