@@ -18,7 +18,7 @@ demo-core: setup-rust
 	$(CARGO) run --quiet --release -p presidio-x402-core --example demo
 
 ## test: every test
-test: setup-rust vectors-check test-core test-component test-python test-js test-e2e
+test: setup-rust vectors-check test-core test-component test-python test-js test-e2e test-stores
 
 setup-rust:
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install rustup first" >&2; exit 1; }
@@ -95,8 +95,8 @@ python-venv: component
 	fi
 	$(PY_BIN)/pip install --quiet --no-deps --force-reinstall ./bindings-python
 
-## test-python: the venv above, then pytest
-test-python: python-venv
+## test-python: the venv above, then pytest (a real redis-server on a free loopback port, started by the tests)
+test-python: python-venv redis-deps
 	cd bindings-python && ../$(PY_BIN)/pytest -p no:cacheprovider -q tests
 
 ## bench-python: our client's decision path vs presidio-hardened-x402==0.3.0 (from PyPI, own venv)
@@ -141,7 +141,7 @@ js-browser-deps:
 	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null || { echo "could not install chromium" >&2; exit 1; }; }
 
 ## test-js: node:test over the PACKED package (installed from the tarball), Node and headless Chromium
-test-js: js-package js-browser-deps
+test-js: js-package js-browser-deps redis-deps
 	$(CARGO) test -p presidio-x402-js --release
 	cd $(JS_DIR)/test && { cmp -s package-lock.json node_modules/.lock-installed || { $(NPM) ci --no-audit --no-fund && cp package-lock.json node_modules/.lock-installed; }; } \
 	  && $(NPM) install --no-save --no-audit --no-fund $(JS_TARBALL) >/dev/null \
@@ -170,3 +170,19 @@ bench-js: js-package
 	cd $(JS_DIR)/test && { cmp -s package-lock.json node_modules/.lock-installed || { $(NPM) ci --no-audit --no-fund && cp package-lock.json node_modules/.lock-installed; }; } \
 	  && $(NPM) install --no-save --no-audit --no-fund $(JS_TARBALL) >/dev/null
 	node experiments/bench-js.mjs $(JS_TARBALL)
+
+# ---- shared state: Redis and file stores across processes (docs/STORES.md) ---------
+STORES_DIR := tests/shared-state
+.PHONY: redis-deps test-stores
+
+## redis-deps: Debian redis-server for the store tests (apt-get when missing; tests start it on 127.0.0.1 themselves)
+redis-deps:
+	@command -v redis-server >/dev/null || { echo "installing redis-server (Debian)"; \
+	  (apt-get update -qq && apt-get install -y -qq redis-server) >/dev/null || { echo "could not install redis-server" >&2; exit 1; }; }
+
+## test-stores: the proofs of issue 8 — 4 Node + 4 Python processes on one Redis (no overspend, no double pay),
+## kill -9 between reserve and commit (Redis and file store), every reported audit line kept
+test-stores: js-package python-venv redis-deps
+	cd $(STORES_DIR) && { cmp -s package-lock.json node_modules/.lock-installed || { $(NPM) ci --no-audit --no-fund && cp package-lock.json node_modules/.lock-installed; }; } \
+	  && $(NPM) install --no-save --no-audit --no-fund $(JS_TARBALL) >/dev/null \
+	  && STORES_PYTHON="$(CURDIR)/$(PY_BIN)/python" node --test --test-reporter=spec --test-concurrency=1 proofs.test.mjs

@@ -1,0 +1,263 @@
+// Issue 8 proofs: shared state across processes, with every rule in the core.
+//
+// * overspend: 4 Node + 4 Python workers × 250 attempts of $0.01 on one Redis
+//   tenant with a $10 window: exactly 1,000 allowed, exactly $10.00 committed;
+// * double pay: 8 workers (4 + 4) submit the same purchase at the same instant:
+//   exactly one is allowed;
+// * crash (Redis, then the file store): kill -9 a worker between reserve and
+//   commit. Its reservation keeps counting until its lease ends, then it is
+//   released; no audit line it reported written is lost; every chain verifies;
+// * the same file store shared by Node and Python processes on one host.
+//
+// A real redis-server (Debian) runs on a free 127.0.0.1 port for these tests.
+// Run: make test-stores (STORES_PYTHON = the package venv's python).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import Redis from "ioredis";
+import { PaymentGuard, RedisStore, FileStore, verifyAuditDir } from "presidio-hardened-x402/node";
+import { body, config } from "./common.mjs";
+
+const HERE = fileURLToPath(new URL(".", import.meta.url));
+const PY = process.env.STORES_PYTHON ?? "python3";
+const REPLAY_KEY = "11".repeat(32);
+const AUDIT_KEY = "22".repeat(32);
+const CENT_ATTO = 10n ** 16n; // $0.01 in the core's 10^-18 dollar units
+const LEASE_MS = 900_000; // the default reservation lease (reservation_lease_seconds = 900)
+
+let redis; // { proc, port, url, client }
+let scratch;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.unref();
+    s.on("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startRedis() {
+  const port = await freePort();
+  const dir = join(scratch, "redis");
+  mkdirSync(dir);
+  const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+    "--dir", dir, "--protected-mode", "yes"], { stdio: ["ignore", "pipe", "pipe"] });
+  const spawnError = new Promise((_, reject) => proc.on("error", (e) => reject(new Error(`redis-server could not start: ${e.message}`))));
+  const url = `redis://127.0.0.1:${port}/0`;
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  for (let i = 0; ; i++) {
+    try {
+      await Promise.race([spawnError, new Promise((r) => setTimeout(r, 100))]);
+      if (client.status !== "ready") await client.connect();
+      if ((await client.ping()) === "PONG") break;
+    } catch (e) {
+      if (i > 100 || String(e.message).startsWith("redis-server could not start")) throw e;
+      client.disconnect();
+    }
+  }
+  return { proc, port, url, client };
+}
+
+before(async () => {
+  scratch = mkdtempSync(join(tmpdir(), "presidio-x402-stores-"));
+  redis = await startRedis();
+});
+
+after(async () => {
+  redis?.client.disconnect();
+  redis?.proc.kill("SIGKILL");
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+/** Starts a worker; `events` fills as it prints; `done` resolves with them when it exits. */
+function worker(kind, job) {
+  const args = kind === "node" ? [join(HERE, "worker.mjs"), JSON.stringify(job)] : [join(HERE, "worker.py"), JSON.stringify(job)];
+  const proc = spawn(kind === "node" ? process.execPath : PY, args, { cwd: HERE, stdio: ["ignore", "pipe", "pipe"] });
+  const events = [];
+  let buf = "";
+  let err = "";
+  const waiters = [];
+  proc.stdout.on("data", (d) => {
+    buf += d;
+    let i;
+    while ((i = buf.indexOf("\n")) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      if (!line.trim()) continue;
+      events.push(JSON.parse(line));
+      for (const w of waiters.splice(0)) w();
+    }
+  });
+  proc.stderr.on("data", (d) => (err += d));
+  const done = new Promise((resolve, reject) => {
+    proc.on("exit", (code, signal) => {
+      if (code === 0 || signal === "SIGKILL") resolve(events);
+      else reject(new Error(`${kind} worker ${job.replica} exited ${code ?? signal}: ${err.slice(-2000)}`));
+    });
+  });
+  const until = async (pred, ms = 60_000) => {
+    const end = Date.now() + ms;
+    while (!events.some(pred)) {
+      if (proc.exitCode !== null) throw new Error(`${kind} worker ${job.replica} exited early: ${err.slice(-2000)}`);
+      if (Date.now() > end) throw new Error(`${kind} worker ${job.replica}: timed out`);
+      await new Promise((r) => { waiters.push(r); setTimeout(r, 200); });
+    }
+  };
+  return { proc, events, done, until, kind, replica: job.replica };
+}
+
+function baseJob(extra) {
+  return { replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, urlBase: "https://api.example.com/item", ...extra };
+}
+
+/** The 8 workers: replicas node-0..3 and py-0..3. */
+function eight(make) {
+  return [0, 1, 2, 3].flatMap((i) => [worker("node", make(`node-${i}`)), worker("py", make(`py-${i}`))]);
+}
+
+/** Committed and reserved spend (10^-18 dollars) of a state's global ledger. */
+function spendOf(stateText) {
+  const st = JSON.parse(stateText);
+  let committed = 0n;
+  let reserved = 0n;
+  for (const [, c, r] of st.spend.l["*"] ?? []) {
+    committed += BigInt(c);
+    reserved += BigInt(r);
+  }
+  return { committed, reserved, open: st.spend.r.length };
+}
+
+async function redisState(tenant) {
+  const s = await redis.client.hget(`presidio_x402:${tenant}:state`, "s");
+  assert.ok(s, "the shared state exists");
+  return s;
+}
+
+/** Every chain in `dir` verifies, and every head a worker reported is in its chain. */
+async function checkAudit(dir, workers) {
+  const report = await verifyAuditDir(dir, AUDIT_KEY);
+  assert.equal(report.ok, true, JSON.stringify(report));
+  for (const w of workers) {
+    const text = readFileSync(join(dir, `${w.replica}.jsonl`), "utf8");
+    const macs = new Set(text.split("\n").filter(Boolean).map((l) => JSON.parse(l).mac));
+    const reported = w.events.filter((e) => e.event === "line");
+    assert.ok(reported.length > 0, `${w.replica} reported lines`);
+    for (const e of reported) assert.ok(macs.has(e.mac), `${w.replica}: reported line seq ${e.seq} is in its chain`);
+    for (const l of text.split("\n").filter(Boolean)) assert.equal(JSON.parse(l).replica, w.replica);
+  }
+  return report;
+}
+
+test("overspend: 4 Node + 4 Python workers × 250 × $0.01 on one Redis, $10 window → exactly 1,000 allowed, $10.00 committed", async () => {
+  const auditDir = join(scratch, "audit-overspend");
+  mkdirSync(auditDir);
+  const startAtMs = Date.now() + 4000; // every process is loaded before the first attempt
+  const ws = eight((replica) => baseJob({ mode: "spend", store: "redis", redisUrl: redis.url, tenant: "overspend",
+    replica, auditDir, attempts: 250, startAtMs }));
+  const results = await Promise.all(ws.map((w) => w.done));
+  const done = results.map((evs) => evs.find((e) => e.event === "done"));
+  const allowed = done.reduce((n, d) => n + d.allowed, 0);
+  const refused = done.reduce((n, d) => n + (d.codes["policy-window-exceeded"] ?? 0), 0);
+  const other = done.flatMap((d) => Object.keys(d.codes).filter((c) => c !== "policy-window-exceeded"));
+  console.log(`overspend: allowed per worker ${done.map((d) => d.allowed).join(", ")}; total ${allowed}; refused ${refused}`);
+  assert.deepEqual(other, [], "the only refusal is the window limit");
+  assert.equal(allowed, 1000);
+  assert.equal(refused, 1000);
+  assert.ok(ws.filter((w) => w.kind === "node").some((_, i) => done[2 * i].allowed > 0), "Node workers spent");
+  assert.ok(ws.filter((w) => w.kind === "py").some((_, i) => done[2 * i + 1].allowed > 0), "Python workers spent");
+  const s = spendOf(await redisState("overspend"));
+  assert.equal(s.committed, 1000n * CENT_ATTO, "exactly $10.00 committed");
+  assert.equal(s.reserved, 0n);
+  assert.equal(s.open, 0);
+  const report = await checkAudit(auditDir, ws);
+  assert.equal(report.chains.length, 8);
+});
+
+test("double pay: 8 processes submit the same purchase at the same instant → exactly one allowed", async () => {
+  const auditDir = join(scratch, "audit-double");
+  mkdirSync(auditDir);
+  const startAtMs = Date.now() + 4000;
+  const ws = eight((replica) => baseJob({ mode: "double", store: "redis", redisUrl: redis.url, tenant: "double",
+    replica, auditDir, startAtMs, urlBase: "https://api.example.com/item/the-same-one" }));
+  const done = (await Promise.all(ws.map((w) => w.done))).map((evs) => evs.find((e) => e.event === "done"));
+  assert.equal(done.reduce((n, d) => n + d.allowed, 0), 1);
+  assert.equal(done.reduce((n, d) => n + (d.codes["replay-detected"] ?? 0), 0), 7);
+  const s = spendOf(await redisState("double"));
+  assert.equal(s.committed, CENT_ATTO);
+  await checkAudit(auditDir, ws);
+});
+
+/** kill -9 one Node and one Python worker while each holds a reservation. */
+async function crashTest(storeJob, readState, guardStore) {
+  const auditDir = join(scratch, `audit-crash-${storeJob.store}`);
+  mkdirSync(auditDir);
+  const ws = [worker("node", baseJob({ ...storeJob, mode: "crash", replica: "node-crash", auditDir, attempts: 3 })),
+    worker("py", baseJob({ ...storeJob, mode: "crash", replica: "py-crash", auditDir, attempts: 3 }))];
+  for (const w of ws) await w.until((e) => e.event === "reserved");
+  for (const w of ws) w.proc.kill("SIGKILL");
+  await Promise.all(ws.map((w) => w.done));
+
+  // The dead processes' reservations still count: 6 settled + 2 reserved.
+  let s = spendOf(await readState());
+  assert.equal(s.committed, 6n * CENT_ATTO);
+  assert.equal(s.reserved, 2n * CENT_ATTO);
+  assert.equal(s.open, 2);
+
+  // No line a worker reported written is lost; both chains verify.
+  await checkAudit(auditDir, ws);
+
+  // After the lease, the next step of any process releases them.
+  const now = Date.now();
+  for (const [at, open] of [[now + 60_000, 3], [now + LEASE_MS + 1000, 1]]) {
+    const g = await PaymentGuard.create({ config: config("checker"), store: await guardStore(), replayKey: REPLAY_KEY,
+      auditKey: AUDIT_KEY, clock: () => at, warn: () => {} });
+    const url = `https://api.example.com/item/checker/${at}`;
+    const v = await g.decide({ method: "GET", url, body: body(url) });
+    assert.equal(v.allowed, true);
+    s = spendOf(await readState());
+    assert.equal(s.open, open, `open reservations at +${at - now} ms`);
+    await g.settle(v.assessment.id, "settled", v.assessment.fingerprint);
+    await g.close();
+  }
+  s = spendOf(await readState());
+  assert.equal(s.committed, 8n * CENT_ATTO, "6 paid before the crash + 2 by the checker; the dead reservations are gone");
+  assert.equal(s.reserved, 0n);
+  assert.equal(s.open, 0);
+}
+
+test("crash on Redis: kill -9 between reserve and commit; released after the lease; reported audit lines kept", async () => {
+  await crashTest({ store: "redis", redisUrl: redis.url, tenant: "crash" }, () => redisState("crash"),
+    async () => new RedisStore({ url: redis.url, tenant: "crash" }));
+});
+
+test("crash on the file store (Node and Python sharing one directory): same guarantees", async () => {
+  const dir = join(scratch, "filestore");
+  await crashTest({ store: "file", dir }, async () => JSON.parse(readFileSync(join(dir, "state.json"), "utf8")).state,
+    async () => FileStore.open(dir));
+});
+
+test("file store shared by 2 Node + 2 Python processes: exactly the limit is allowed", async () => {
+  const dir = join(scratch, "filestore-spend");
+  const auditDir = join(scratch, "audit-file-spend");
+  mkdirSync(auditDir);
+  const startAtMs = Date.now() + 4000;
+  // $10 limit, 4 × 300 × $0.01 = $12 offered
+  const ws = [0, 1].flatMap((i) => [
+    worker("node", baseJob({ mode: "spend", store: "file", dir, replica: `fnode-${i}`, auditDir, attempts: 300, startAtMs })),
+    worker("py", baseJob({ mode: "spend", store: "file", dir, replica: `fpy-${i}`, auditDir, attempts: 300, startAtMs })),
+  ]);
+  const done = (await Promise.all(ws.map((w) => w.done))).map((evs) => evs.find((e) => e.event === "done"));
+  assert.equal(done.reduce((n, d) => n + d.allowed, 0), 1000);
+  const s = spendOf(JSON.parse(readFileSync(join(dir, "state.json"), "utf8")).state);
+  assert.equal(s.committed, 1000n * CENT_ATTO);
+  await checkAudit(auditDir, ws);
+});

@@ -1,0 +1,96 @@
+"""A Python worker of the shared-state proofs (see proofs.test.mjs and worker.mjs).
+
+Usage: python worker.py '<json job>' (the same job and stdout protocol as worker.mjs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import os
+import sys
+import time
+
+from presidio_x402.audit_log import AuditLog, FileAuditWriter
+from presidio_x402.exceptions import X402Error
+from presidio_x402.guard import Guard
+from presidio_x402.stores import FileStore, RedisStore
+
+
+def body(url: str) -> str:
+    """The same 402 body as common.mjs: $0.01 (10,000 atomic USDC on Base)."""
+    return json.dumps({
+        "x402Version": 1, "error": "X-PAYMENT header is required",
+        "accepts": [{
+            "scheme": "exact", "network": "base", "maxAmountRequired": "10000",
+            "asset": "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
+            "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
+            "resource": url, "description": "one item", "mimeType": "application/json", "maxTimeoutSeconds": 60,
+            "extra": {"name": "USD Coin", "version": "2"},
+        }],
+    })
+
+
+def config(replica: str) -> dict:
+    return {"max_per_call_usd": 1, "daily_limit_usd": 10, "window_seconds": 86400, "replica_id": replica}
+
+
+def out(o: dict) -> None:
+    sys.stdout.write(json.dumps(o) + "\n")
+    sys.stdout.flush()
+
+
+async def maybe(x):
+    return await x if inspect.isawaitable(x) else x
+
+
+async def main() -> None:
+    job = json.loads(sys.argv[1])
+    store = RedisStore(job["redisUrl"], tenant=job["tenant"]) if job["store"] == "redis" else FileStore(job["dir"])
+    audit = AuditLog(FileAuditWriter(os.path.join(job["auditDir"], f"{job['replica']}.jsonl")), key=job["auditKey"])
+    guard = Guard(config(job["replica"]), store=store, audit=audit, replay_key=job["replayKey"])
+    codes: dict = {}
+    allowed = 0
+
+    async def attempt(url: str):
+        nonlocal allowed
+        a = await maybe(guard.assess("GET", url, None, body(url)))
+        io = await guard.host_io(a)
+        try:
+            d = await maybe(guard.finalize(a, io))
+        except X402Error as e:
+            out({"event": "line", **audit.head})
+            codes[e.code] = codes.get(e.code, 0) + 1
+            return None
+        out({"event": "line", **d["head"]})
+        allowed += 1
+        return a
+
+    async def pay(url: str) -> bool:
+        a = await attempt(url)
+        if a is not None:
+            d = await maybe(guard.settle(a))
+            out({"event": "line", **d["head"]})
+        return a is not None
+
+    wait = (job.get("startAtMs") or 0) / 1000 - time.time()
+    if wait > 0:
+        await asyncio.sleep(wait)
+    if job["mode"] == "spend":
+        for i in range(job["attempts"]):
+            await pay(f"{job['urlBase']}/{job['replica']}/{i}")
+    elif job["mode"] == "double":
+        await pay(job["urlBase"])
+    elif job["mode"] == "crash":
+        for i in range(job["attempts"]):
+            await pay(f"{job['urlBase']}/{job['replica']}/{i}")
+        if await attempt(f"{job['urlBase']}/{job['replica']}/reserved") is not None:
+            out({"event": "reserved"})
+        while True:
+            await asyncio.sleep(1)
+    out({"event": "done", "allowed": allowed, "codes": codes})
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
