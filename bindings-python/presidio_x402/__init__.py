@@ -23,6 +23,7 @@ from .exceptions import (
     PIIBlockedError,
     PolicyViolationError,
     ReplayDetectedError,
+    StoreUnavailableError,
     X402Error,
     X402PaymentError,
 )
@@ -32,6 +33,7 @@ from .mpa import MPAApproverConfig, MPAConfig, MPAEngine
 from .pii_filter import EntityResult, PIIFilter
 from .policy_engine import PolicyConfig, PolicyEngine
 from .replay_guard import ReplayGuard, compute_fingerprint
+from .stores import AsyncRedisStore, FileStore, MemoryStore, RedisStore
 
 __version__ = "0.4.0"
 logger = logging.getLogger("presidio_x402")
@@ -48,7 +50,8 @@ __all__ = [
     "HardenedX402Client", "PolicyConfig", "PolicyEngine", "PaymentDetails", "PaymentResponse", "encode_payment",
     "MPAConfig", "MPAApproverConfig", "MPAEngine", "MetricsCollector",
     "X402Error", "X402PaymentError", "PIIBlockedError", "PolicyViolationError", "ReplayDetectedError",
-    "MPADeniedError", "MPATimeoutError",
+    "MPADeniedError", "MPATimeoutError", "StoreUnavailableError",
+    "MemoryStore", "FileStore", "RedisStore", "AsyncRedisStore",
     "PIIFilter", "EntityResult", "ReplayGuard", "compute_fingerprint",
     "AuditLog", "NullAuditWriter", "StreamAuditWriter", "FileAuditWriter", "verify_chain", "call",
 ]

@@ -9,8 +9,12 @@ It holds no rules: it only converts and maps error codes.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import os
+import platform
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
@@ -21,6 +25,10 @@ WASM_NAME = "presidio_x402.wasm"
 INTERFACE = "presidio:x402/api@0.1.0"
 #: Environment variable naming another component file to load (tests, development).
 WASM_ENV = "PRESIDIO_X402_WASM"
+#: Set to ``1`` to never read or write the compiled-component cache.
+NO_CACHE_ENV = "PRESIDIO_X402_NO_CACHE"
+
+logger = logging.getLogger("presidio_x402")
 
 
 class CoreError(Exception):
@@ -35,6 +43,77 @@ def wasm_path() -> Path:
     """Where the component is read from: ``$PRESIDIO_X402_WASM`` or the packaged file."""
     env = os.environ.get(WASM_ENV)
     return Path(env) if env else Path(__file__).with_name(WASM_NAME)
+
+
+_CACHE_MAGIC = b"PX402CC1"
+
+
+def cache_dir() -> Path:
+    """Where compiled components are cached: ``$XDG_CACHE_HOME/presidio_x402``
+    (default ``~/.cache/presidio_x402``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "presidio_x402"
+
+
+def _wasmtime_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("wasmtime")
+    except Exception:  # pragma: no cover - metadata missing
+        import wasmtime
+
+        return str(getattr(wasmtime, "__version__", "unknown"))
+
+
+def cache_path(wasm: bytes) -> Path:
+    """The cache file of a component: keyed by the SHA-256 of its bytes, the
+    wasmtime version and the machine (a compiled component is native code)."""
+    digest = hashlib.sha256(wasm).hexdigest()[:48]
+    return cache_dir() / f"component-{digest}-wasmtime{_wasmtime_version()}-{platform.machine() or 'cpu'}.bin"
+
+
+def _load_component(engine: Any, wasm: bytes) -> Tuple[Any, str]:
+    """Compiles ``wasm``, or deserializes it from the cache. Returns the
+    component and where it came from (``"cache"`` or ``"compiled"``).
+
+    A cache file is ``magic ‖ sha256(payload) ‖ payload``; a file that is
+    unreadable, truncated, for another wasmtime, or whose hash does not match is
+    ignored (never handed to wasmtime: a serialized component is native code).
+    """
+    from wasmtime.component import Component
+
+    use_cache = os.environ.get(NO_CACHE_ENV, "") not in ("1", "true", "yes")
+    path = cache_path(wasm) if use_cache else None
+    if path is not None:
+        try:
+            blob = path.read_bytes()
+            head = len(_CACHE_MAGIC) + 32
+            if blob[: len(_CACHE_MAGIC)] == _CACHE_MAGIC and hashlib.sha256(memoryview(blob)[head:]).digest() == blob[len(_CACHE_MAGIC):head]:
+                return Component.deserialize(engine, memoryview(blob)[head:].tobytes()), "cache"
+        except Exception:
+            pass  # missing or unusable: compile
+    component = Component(engine, wasm)
+    if path is not None:
+        try:
+            payload = bytes(component.serialize())
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, tmp = tempfile.mkstemp(prefix=".component-", suffix=".tmp", dir=str(path.parent))
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(_CACHE_MAGIC + hashlib.sha256(payload).digest() + payload)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, path)
+            except BaseException:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+                raise
+        except Exception:
+            logger.debug("could not write the compiled-component cache")
+    return component, "compiled"
 
 
 _FUNCS = {
@@ -57,6 +136,7 @@ _FUNCS = {
     "guard_assess": "[method]guard.assess",
     "guard_finalize": "[method]guard.finalize",
     "guard_settle": "[method]guard.settle",
+    "guard_undo": "[method]guard.undo",
 }
 
 
@@ -68,7 +148,7 @@ class Core:
 
     def __init__(self, path: Optional[Path] = None) -> None:
         from wasmtime import Engine, Store
-        from wasmtime.component import Component, Linker
+        from wasmtime.component import Linker
 
         path = Path(path) if path else wasm_path()
         if not path.is_file():
@@ -79,7 +159,7 @@ class Core:
         self.path = path
         self.engine = Engine()
         self.store = Store(self.engine)
-        component = Component.from_file(self.engine, str(path))
+        component, self.component_source = _load_component(self.engine, path.read_bytes())
         if component.type.imports(self.engine):
             raise RuntimeError("the guard component must import nothing")
         self.instance = Linker(self.engine).instantiate(self.store, component)
@@ -166,6 +246,7 @@ class GuardHandle:
         self._assess = f["guard_assess"]
         self._finalize = f["guard_finalize"]
         self._settle = f["guard_settle"]
+        self._undo = f["guard_undo"]
 
     def assess(self, ctx: Dict[str, Any], replay_key: bytes) -> Dict[str, Any]:
         with self.core.lock:
@@ -184,6 +265,12 @@ class GuardHandle:
         if tag != "ok":
             raise CoreError(v, self.core.describe(v))
         return v
+
+    def undo(self) -> bool:
+        """Takes back the last successful assess/finalize/settle on the in-flight
+        assessments (not the state): a lost compare-and-set runs the step again."""
+        with self.core.lock:
+            return bool(self._undo(self.res))
 
     def state(self) -> str:
         return self.core.fn("guard_state", self.res)

@@ -29,6 +29,14 @@ class X402PaymentError(X402Error):
     code = "settlement-failed"
 
 
+class StoreUnavailableError(X402PaymentError):
+    """The state store failed (unreachable, timed out, answered something
+    unusable, or stayed contended): the payment is refused, never allowed
+    unguarded (``.code == "store-unavailable"``)."""
+
+    code = "store-unavailable"
+
+
 class PIIBlockedError(X402Error):
     """PII was found in payment metadata and ``pii_action="block"``."""
 
@@ -111,6 +119,7 @@ class MPATimeoutError(_MPAError):
 __all__ = [
     "X402Error",
     "X402PaymentError",
+    "StoreUnavailableError",
     "PIIBlockedError",
     "PolicyViolationError",
     "ReplayDetectedError",

@@ -61,7 +61,8 @@ def _trusted_wallets(tw: Any) -> Optional[List[str]]:
 
 def build_config(policy: Any = None, *, pii_entities: Optional[List[str]] = None, pii_action: str = "redact",
                  replay_ttl: Optional[int] = None, agent_id: Optional[str] = None, trusted_wallets: Any = None,
-                 mpa_engine: Any = None, pii_template: Optional[str] = None) -> Dict[str, Any]:
+                 mpa_engine: Any = None, pii_template: Optional[str] = None,
+                 replica_id: Optional[str] = None) -> Dict[str, Any]:
     """The core configuration for the client's keyword arguments (no rules: a mapping)."""
     cfg = policy_to_config(policy)
     pii = dict(cfg.get("pii") or {})
@@ -82,6 +83,8 @@ def build_config(policy: Any = None, *, pii_entities: Optional[List[str]] = None
         cfg["trusted_wallets"] = tw
     if mpa_engine is not None:
         cfg["mpa"] = mpa_engine.config_json()
+    if replica_id is not None:
+        cfg["replica_id"] = replica_id
     return cfg
 
 
@@ -105,8 +108,14 @@ class HardenedX402Client:
     ``pii_mode``, ``pii_entities``, ``pii_action``, ``replay_ttl``,
     ``redis_url``, ``audit_writer``, ``agent_id``, ``httpx_client``,
     ``mpa_engine``, ``metrics_collector``, ``trusted_wallets``. Extra:
-    ``store`` (a :mod:`presidio_x402.stores` store), ``audit_key`` and
-    ``replay_key`` (bytes or hex; default from the environment).
+    ``store`` (a :mod:`presidio_x402.stores` store: ``MemoryStore``,
+    ``FileStore``, ``RedisStore``, ``AsyncRedisStore``; ``redis_url`` is
+    ``RedisStore(redis_url)``), ``replica_id`` (this process's audit chain when
+    several processes share a store), ``audit_key`` and ``replay_key`` (bytes
+    or hex; default from the environment).
+
+    A store failure refuses the payment with ``StoreUnavailableError``
+    (``.code == "store-unavailable"``); it is never allowed unguarded.
 
     Request methods accept ``mpa_signatures=`` (a dict, or a callable that gets
     the :class:`~presidio_x402.mpa.ApprovalRequest`) and ``payment_reason=``.
@@ -117,7 +126,8 @@ class HardenedX402Client:
                  replay_ttl: int = 300, redis_url: Optional[str] = None, audit_writer: Any = None,
                  agent_id: Optional[str] = None, httpx_client: Optional[httpx.AsyncClient] = None,
                  mpa_engine: Any = None, metrics_collector: Any = None, trusted_wallets: Any = None,
-                 store: Any = None, audit_key: Any = None, replay_key: Any = None) -> None:
+                 store: Any = None, audit_key: Any = None, replay_key: Any = None,
+                 replica_id: Optional[str] = None) -> None:
         if pii_mode not in ("regex", "nlp"):
             raise ValueError("pii_mode must be 'regex' or 'nlp'")
         if pii_mode == "nlp":
@@ -133,8 +143,10 @@ class HardenedX402Client:
                 except ValueError:
                     mpa_engine = None  # the guard reports the configuration errors below
         config = build_config(policy, pii_entities=pii_entities, pii_action=pii_action, replay_ttl=replay_ttl,
-                              agent_id=agent_id, trusted_wallets=trusted_wallets, mpa_engine=mpa_engine)
+                              agent_id=agent_id, trusted_wallets=trusted_wallets, mpa_engine=mpa_engine,
+                              replica_id=replica_id)
         audit = AuditLog(audit_writer or NullAuditWriter(), agent_id=agent_id, key=audit_key)
+        self._own_store = store is None
         self._guard = Guard(config, store=store if store is not None else make_store(redis_url), audit=audit,
                             metrics=metrics_collector, mpa_engine=mpa_engine, replay_key=replay_key)
         self._own_httpx = httpx_client is None
@@ -181,6 +193,10 @@ class HardenedX402Client:
 
     async def aclose(self) -> None:
         await self._httpx.aclose()  # as the seed: the client owns the httpx client it was given
+        if self._own_store:  # the store made from redis_url (a store passed in belongs to the caller)
+            out = self._guard.store.close()
+            if inspect.isawaitable(out):
+                await out
 
     # -- the payment flow ----------------------------------------------------------------
     async def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
@@ -193,27 +209,38 @@ class HardenedX402Client:
         header = resp.headers.get(HEADER_V2_REQUIRED)
         body = resp.text if resp.content and len(resp.content) <= MAX_CHALLENGE_BODY else (None if not resp.content else resp.text[: MAX_CHALLENGE_BODY + 1])
         g = self._guard
-        a = g.assess(method, str(httpx.URL(url)), header, body, reason)
+        a = await g.assess_async(method, str(httpx.URL(url)), header, body, reason)  # store failure: raises
         io = await g.host_io(a, mpa_signatures)
-        g.finalize(a, io)  # raises on refusal
+        await g.finalize_async(a, io)  # raises on refusal
         details = g.details(a)
         try:
             token = await self._sign(details)
         except Exception as exc:
-            g.settle(a, "signer-failed")
+            await self._settle(a, "signer-failed")
             raise X402PaymentError(g._core.describe("signer-failed"), code="signer-failed") from exc
         headers = dict(kwargs.pop("headers", None) or {})
         headers[HEADER_V2_PAYMENT if a["x402_version"] >= 2 else HEADER_V1_PAYMENT] = token
         try:
             paid = await self._httpx.request(method, url, headers=headers, **kwargs)
         except Exception as exc:
-            g.settle(a, "settlement-failed")
+            await self._settle(a, "settlement-failed")
             raise X402PaymentError(g._core.describe("settlement-failed"), code="settlement-failed") from exc
         settlement = _decode_settlement(paid.headers.get(HEADER_V2_RESPONSE) or paid.headers.get(HEADER_V1_RESPONSE))
         ok = paid.status_code < 400 and not (isinstance(settlement, dict) and settlement.get("success") is False)
-        g.settle(a, None if ok else "settlement-failed")
-        paid.extensions["presidio_x402"] = {"settlement": settlement, "fingerprint": a["fingerprint"], "settled": ok}
+        settle_code = await self._settle(a, None if ok else "settlement-failed")
+        paid.extensions["presidio_x402"] = {"settlement": settlement, "fingerprint": a["fingerprint"], "settled": ok,
+                                            "settle_error": settle_code}
         return paid
+
+    async def _settle(self, a: Any, failure: Optional[str]) -> Optional[str]:
+        """Settles; a store failure here (the payment already went out) is logged
+        and returned as its code: the reservation keeps counting until its lease ends."""
+        try:
+            await self._guard.settle_async(a, failure)
+        except X402Error as e:
+            logger.error("could not record the settlement (%s): the reservation counts until its lease ends", e.code)
+            return e.code
+        return None
 
     async def _sign(self, details: PaymentDetails) -> str:
         s = self._signer

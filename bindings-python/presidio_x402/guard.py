@@ -15,27 +15,45 @@ integration (:mod:`presidio_x402.integrations.x402`). No rules here.
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import json
 import logging
+import random
 import threading
-from typing import Any, Dict, List, Optional
+import time
+from typing import Any, Callable, Dict, Generator, List, Optional, Tuple
 
 from . import _keys
 from ._core import ConfigErrors, CoreError, core
 from ._types import PaymentDetails
-from .audit_log import AuditLog
+from .audit_log import AuditLog, NullAuditWriter
 from .exceptions import (
     MPADeniedError,
     MPATimeoutError,
     PIIBlockedError,
     PolicyViolationError,
     ReplayDetectedError,
+    StoreUnavailableError,
     X402Error,
     X402PaymentError,
 )
-from .stores import MemoryStore, now_ms
+from .stores import SINGLE_REPLICA, MemoryStore, StoreError, is_async_store, now_ms
 
 logger = logging.getLogger("presidio_x402")
+
+#: Compare-and-set attempts of one step before it is refused with ``store-unavailable``.
+MAX_ATTEMPTS = 64
+
+#: A step's host I/O: yields ``("call", store_method, args)`` or ``("sleep", seconds)``.
+Steps = Generator[Tuple[Any, ...], Any, Any]
+
+
+def _store_error(e: BaseException) -> StoreError:
+    err = StoreError(f"store: {type(e).__name__}")
+    err.__cause__ = e
+    return err
+
 
 _POLICY_CODES = {"policy-per-call-exceeded", "policy-window-exceeded", "policy-endpoint-exceeded"}
 
@@ -67,7 +85,14 @@ class Assessment(dict):
 
 
 class Guard:
-    """A configured guard: the core ``guard`` resource plus keys, store, audit and metrics."""
+    """A configured guard: the core ``guard`` resource plus keys, store, audit and metrics.
+
+    ``assess``, ``finalize`` and ``settle`` return their result directly for a
+    synchronous store and a coroutine for an asynchronous one (for example
+    :class:`~presidio_x402.stores.AsyncRedisStore`); the ``*_async`` variants
+    always return a coroutine. With any store but :class:`MemoryStore`, each
+    step runs as the compare-and-set transaction of docs/STORES.md.
+    """
 
     def __init__(self, config: Dict[str, Any], *, store: Any = None, audit: Optional[AuditLog] = None,
                  metrics: Any = None, mpa_engine: Any = None, replay_key: Any = None) -> None:
@@ -84,33 +109,43 @@ class Guard:
         self.audit = audit if audit is not None else AuditLog()
         self.metrics = metrics
         self.mpa = mpa_engine
+        #: This process's replica id (config ``replica_id``; ``"-"`` for a single process).
+        self.replica: str = str(config.get("replica_id") or SINGLE_REPLICA)
         self._replay_key = (_keys.coerce_key(replay_key, "replay key") or _keys.fingerprint_key()).bytes()
         self._audit_key = self.audit.key_bytes
         self._lock = threading.Lock()
-        if self.audit.head is None:
-            h = self.store.load_head()
-            if h:
-                self.audit.head = h
-        blob = self.store.load_state()
-        if blob:
-            self._g.load_state(blob)
+        self._memory = isinstance(self.store, MemoryStore)
+        self._async = is_async_store(self.store)
+        # The audit head goes to the store when a log is kept (a replica's chain has one writer).
+        self._keep_head = not self._memory and not isinstance(self.audit.writer, NullAuditWriter)
+        self._ready = self._memory
+        self._stored_seq = 0
+        self._warned_head = False
 
     def __repr__(self) -> str:
-        return f"<Guard store={type(self.store).__name__}>"
+        return f"<Guard store={type(self.store).__name__} replica={self.replica!r}>"
 
     def close(self) -> None:
         self._g.close()
 
     # 1 ---------------------------------------------------------------------------
     def assess(self, method: str, url: str, payment_required: Optional[str], body: Optional[str],
-               reason: str = "", now: Optional[int] = None) -> Assessment:
-        if self.store.shared:
-            blob = self.store.load_state()
-            if blob:
-                self._g.load_state(blob)
-        ctx = {"method": method, "request_url": url, "payment_required": payment_required, "body": body,
-               "reason": reason, "now_ms": now if now is not None else now_ms()}
-        return Assessment(self._g.assess(ctx, self._replay_key))
+               reason: str = "", now: Optional[int] = None) -> Any:
+        """Step 1 (an :class:`Assessment`; a coroutine with an async store)."""
+        return self._drive(self._assess_steps(method, url, payment_required, body, reason, now))
+
+    async def assess_async(self, method: str, url: str, payment_required: Optional[str], body: Optional[str],
+                           reason: str = "", now: Optional[int] = None) -> Assessment:
+        return await self._run_async(self._assess_steps(method, url, payment_required, body, reason, now))
+
+    def _assess_steps(self, method: str, url: str, payment_required: Optional[str], body: Optional[str],
+                      reason: str, now: Optional[int]) -> Steps:
+        def step() -> Assessment:
+            ctx = {"method": method, "request_url": url, "payment_required": payment_required, "body": body,
+                   "reason": reason, "now_ms": now if now is not None else now_ms()}
+            return Assessment(self._g.assess(ctx, self._replay_key))
+
+        return (yield from self._transaction(step))
 
     # 2 ---------------------------------------------------------------------------
     async def host_io(self, a: Assessment, mpa_signatures: Any = None) -> Dict[str, Any]:
@@ -118,9 +153,12 @@ class Guard:
         if a["blocked"] is not None:
             return io
         try:
-            io["replay_fresh"] = self.store.replay_check_and_set(a["fingerprint"], a["replay_ttl_ms"], now_ms())
+            fresh = self.store.replay_check_and_set(a["fingerprint"], a["replay_ttl_ms"], now_ms())
+            if inspect.isawaitable(fresh):
+                fresh = await fresh
+            io["replay_fresh"] = fresh if isinstance(fresh, bool) else None
         except Exception:
-            io["replay_fresh"] = None
+            io["replay_fresh"] = None  # unknown: the core refuses (store-unavailable)
         if io["replay_fresh"] and a.get("approval_request_json"):
             req = a.approval()
             if self.mpa is not None:
@@ -133,35 +171,206 @@ class Guard:
         return io
 
     # 3 ---------------------------------------------------------------------------
-    def finalize(self, a: Assessment, io: Dict[str, Any]) -> Dict[str, Any]:
-        with self._lock:
-            d = self._g.finalize(a["id"], io, self._audit_key, self.audit.head, now_ms())
-            self._after(a, d)
+    def finalize(self, a: Assessment, io: Dict[str, Any]) -> Any:
+        """Step 3: the decision; raises the mapped exception on a refusal (a
+        coroutine with an async store)."""
+        return self._drive(self._finalize_steps(a, io))
+
+    async def finalize_async(self, a: Assessment, io: Dict[str, Any]) -> Dict[str, Any]:
+        return await self._run_async(self._finalize_steps(a, io))
+
+    def _finalize_steps(self, a: Assessment, io: Dict[str, Any]) -> Steps:
+        def step() -> Dict[str, Any]:
+            return self._g.finalize(a["id"], io, self._audit_key, self.audit.head, now_ms())
+
+        d = yield from self._transaction(step)
+        yield from self._after(a, d)
         if not d["allowed"]:
             raise self.error(a, d["code"], io)
         return d
 
     # 4 ---------------------------------------------------------------------------
-    def settle(self, a: Assessment, failure: Optional[str] = None) -> Dict[str, Any]:
+    def settle(self, a: Assessment, failure: Optional[str] = None) -> Any:
+        """Step 4: commit (``failure=None``) or release (a coroutine with an async store)."""
+        return self._drive(self._settle_steps(a, failure))
+
+    async def settle_async(self, a: Assessment, failure: Optional[str] = None) -> Dict[str, Any]:
+        return await self._run_async(self._settle_steps(a, failure))
+
+    def _settle_steps(self, a: Assessment, failure: Optional[str]) -> Steps:
         outcome: Any = "settled" if failure is None else ("failed", failure)
-        with self._lock:
-            d = self._g.settle(a["id"], outcome, self._audit_key, self.audit.head, now_ms())
-            self._after(a, d)
+
+        def step() -> Dict[str, Any]:
+            return self._g.settle(a["id"], outcome, self._audit_key, self.audit.head, now_ms())
+
+        d = yield from self._transaction(step)
+        yield from self._after(a, d)
         return d
 
-    def _after(self, a: Assessment, d: Dict[str, Any]) -> None:
+    # the store protocol (docs/STORES.md) ------------------------------------------
+    def _prepare(self) -> Steps:
+        """Once (and again after a head problem): the replica's stored audit head."""
+        if self._ready:
+            return None
+        if self._keep_head:
+            stored = yield ("call", "load_head", (self.replica,))
+            local = self.audit.head
+            if stored is not None and (not isinstance(stored, dict) or not isinstance(stored.get("seq"), int)):
+                raise StoreError("load_head answered something other than {seq, mac}")
+            if stored is None:
+                self._stored_seq = 0
+            elif local is None:
+                self.audit.head = {"seq": stored["seq"], "mac": stored["mac"]}  # continue the stored chain
+                self._stored_seq = stored["seq"]
+            elif stored["seq"] < local["seq"] or (stored["seq"] == local["seq"] and stored["mac"] == local["mac"]):
+                self._stored_seq = stored["seq"]  # ours (a head save cut short catches up)
+            else:
+                self._head_conflict()
+        self._ready = True
+        return None
+
+    def _head_conflict(self) -> None:
+        if not self._warned_head:
+            self._warned_head = True
+            logger.error("the audit head of replica %r in the store is not this process's: another process uses "
+                         "the same replica_id (give each process its own), or this log lost lines", self.replica)
+        raise StoreError("audit head of this replica advanced by another process")
+
+    def _transaction(self, step: Callable[[], Any]) -> Steps:
+        """Runs a core step on the stored state, stored back by compare-and-set."""
+        yield from self._prepare()
+        if self._memory:
+            return step()
+        for attempt in range(MAX_ATTEMPTS):
+            loaded = yield ("call", "load_versioned", ())
+            if not isinstance(loaded, (tuple, list)) or len(loaded) != 2:
+                raise StoreError("load_versioned answered something other than (state, version)")
+            state, version = loaded
+            if not (state is None or isinstance(state, str)) or not isinstance(version, str):
+                raise StoreError("load_versioned answered something other than (state, version)")
+            try:
+                self._g.load_state(state or "")
+            except CoreError as e:
+                raise X402PaymentError(self._core.describe(e.code), code=e.code) from None
+            result = step()
+            new = self._g.state()
+            if new == state:
+                return result  # nothing changed: a read of one consistent snapshot
+            try:
+                ok = yield ("call", "compare_and_set", (new, version))
+                if not isinstance(ok, bool):
+                    raise StoreError("compare_and_set answered something other than a bool")
+            except BaseException:
+                self._g.undo()  # unknown outcome: the step did not happen here
+                raise
+            if ok:
+                return result
+            self._g.undo()  # another process stored first: reload and run the step again
+            yield ("sleep", random.uniform(0, min(2 ** attempt, 50)) / 1000.0)
+        raise StoreError("compare-and-set still contended after %d attempts" % MAX_ATTEMPTS)
+
+    def _after(self, a: Assessment, d: Dict[str, Any]) -> Steps:
+        """After the state is stored: the audit line, the head, forget, metrics."""
         self.audit.record(d["audit_line"], d["head"])
-        st = self.store
-        if st.shared or type(st) is not MemoryStore:
-            st.save_head(d["head"])
-            st.save_state(self._g.state())
-        if d["forget_fingerprint"] and a.get("fingerprint"):
-            st.replay_forget(a["fingerprint"])
         if self.metrics is not None:
             self.metrics.apply(d["metrics_json"], d["code"])
+        if self._keep_head:
+            try:
+                ok = yield ("call", "save_head", (self.replica, d["head"], self._stored_seq))
+            except StoreError:
+                self._ready = False  # reread the stored head before the next step
+                raise
+            if ok is not True:
+                self._ready = False
+                self._head_conflict()
+            self._stored_seq = d["head"]["seq"]
+        if d["forget_fingerprint"] and a.get("fingerprint"):
+            try:
+                yield ("call", "replay_forget", (a["fingerprint"],))
+            except StoreError:
+                logger.warning("could not forget a failed payment's fingerprint: a retry within its TTL is a replay")
+        return None
+
+    # drivers: the same steps, synchronous or awaited ---------------------------------
+    def _drive(self, gen: Steps) -> Any:
+        return self._run_async(gen) if self._async else self._run_sync(gen)
+
+    def _call(self, name: str, args: Tuple[Any, ...]) -> Any:
+        return getattr(self.store, name)(*args)
+
+    def _run_sync(self, gen: Steps) -> Any:
+        with self._lock:
+            try:
+                return self._steps(gen, None)
+            finally:
+                gen.close()
+
+    def _steps(self, gen: Steps, _unused: None) -> Any:
+        send: Any = None
+        exc: Optional[BaseException] = None
+        while True:
+            try:
+                req = gen.throw(exc) if exc is not None else gen.send(send)
+            except StopIteration as stop:
+                return stop.value
+            except StoreError as e:
+                raise self._unavailable() from e
+            send, exc = None, None
+            if req[0] == "sleep":
+                time.sleep(req[1])
+                continue
+            try:
+                send = self._call(req[1], req[2])
+            except StoreError as e:
+                exc = e
+            except Exception as e:
+                exc = _store_error(e)
+            else:
+                if inspect.isawaitable(send):
+                    close = getattr(send, "close", None)
+                    if close is not None:
+                        close()
+                    raise TypeError("this store is asynchronous: await the guard's methods")
+
+    async def _run_async(self, gen: Steps) -> Any:
+        delay = 0.0005
+        while not self._lock.acquire(blocking=False):  # never block the event loop
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.01)
+        try:
+            send: Any = None
+            exc: Optional[BaseException] = None
+            while True:
+                try:
+                    req = gen.throw(exc) if exc is not None else gen.send(send)
+                except StopIteration as stop:
+                    return stop.value
+                except StoreError as e:
+                    raise self._unavailable() from e
+                send, exc = None, None
+                if req[0] == "sleep":
+                    await asyncio.sleep(req[1])
+                    continue
+                try:
+                    send = self._call(req[1], req[2])
+                    if inspect.isawaitable(send):
+                        send = await send
+                except StoreError as e:
+                    exc = e
+                except Exception as e:
+                    exc = _store_error(e)
+                except BaseException as e:  # cancelled: undo in the steps, then propagate
+                    exc = e
+        finally:
+            gen.close()
+            self._lock.release()
+
+    def _unavailable(self) -> StoreUnavailableError:
+        return StoreUnavailableError(self._core.describe("store-unavailable"), code="store-unavailable")
 
     def state(self) -> str:
-        """The core's serialised state (spend ledger, pins)."""
+        """The core's serialised state (spend ledger, pins): with a shared store,
+        the state of this guard's last step."""
         return self._g.state()
 
     # ----------------------------------------------------------------------------
@@ -199,6 +408,8 @@ class Guard:
             cls = MPATimeoutError if code == "mpa-timeout" else MPADeniedError
             return cls(msg, approvals_received=got, threshold=threshold, code=code,
                        approval_request=req.as_dict() if req is not None else None)
+        if code == "store-unavailable":
+            return StoreUnavailableError(msg, code=code)
         return X402PaymentError(msg, code=code)
 
 

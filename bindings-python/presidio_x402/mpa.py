@@ -198,6 +198,15 @@ class MPAEngine:
     def config_json(self) -> Dict[str, Any]:
         return self.config.to_config()
 
+    def budget_seconds(self, req: ApprovalRequest, now_ms: Optional[int] = None) -> float:
+        """How long approvals may take, as the JS host: ``min(timeout, expires_at
+        - now - 100 ms)`` (never negative), with the core's timeout (whole
+        seconds). Answers must arrive before the request expires; what a late
+        or missing answer means (``mpa-timeout``…) is the core's verdict."""
+        timeout_ms = 1000 * max(1, int(math.ceil(float(self.config.timeout_seconds))))
+        now = time.time_ns() // 1_000_000 if now_ms is None else int(now_ms)
+        return max(0, min(timeout_ms, int(req.expires_at_ms) - now - 100)) / 1000.0
+
     async def _signatures(self, sigs: Signatures, req: ApprovalRequest) -> List[Tuple[str, str]]:
         src = sigs if sigs is not None else self.countersigner
         if src is None:
@@ -213,8 +222,8 @@ class MPAEngine:
     async def collect(self, req: ApprovalRequest, signatures: Signatures = None) -> Dict[str, Any]:
         """Countersignatures and webhook answers for ``req``, as ``host-results`` fields."""
         hooks = [a for a in self.config.approvers if a.mode == "webhook" and a.webhook_url]
-        # Stop a little before the request expires so the core still sees a timeout, not an expiry.
-        remaining = max(0.0, min(float(self.config.timeout_seconds), req.expires_at_ms / 1000.0 - time.time()) - 0.05)
+        remaining = self.budget_seconds(req)
+        deadline = asyncio.get_running_loop().time() + remaining
         sig_task = asyncio.ensure_future(self._signatures(signatures, req))
         answers: List[Dict[str, Any]] = []
         if hooks:
@@ -226,7 +235,7 @@ class MPAEngine:
                 if own:
                     await client.aclose()
         try:
-            sigs = await asyncio.wait_for(sig_task, timeout=max(remaining, 0.001))
+            sigs = await asyncio.wait_for(sig_task, timeout=max(deadline - asyncio.get_running_loop().time(), 0.001))
         except asyncio.TimeoutError:
             sigs = []
         except Exception:
@@ -236,6 +245,8 @@ class MPAEngine:
 
     async def _ask(self, client: httpx.AsyncClient, a: MPAApproverConfig, req: ApprovalRequest, timeout: float) -> Dict[str, Any]:
         refused = {"approver_id": a.approver_id, "status": 0, "body": b"", "hmac": None, "timed_out": False}
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout  # one budget for resolving and answering
         try:
             url = httpx.URL(a.webhook_url or "")
             host, port = url.host, url.port or (443 if url.scheme == "https" else 80)
@@ -265,7 +276,7 @@ class MPAEngine:
                         "hmac": r.headers.get("X-MPA-HMAC"), "timed_out": False}
 
         try:
-            return await asyncio.wait_for(post(), timeout=max(timeout, 0.001))
+            return await asyncio.wait_for(post(), timeout=max(deadline - loop.time(), 0.001))
         except asyncio.TimeoutError:
             return dict(refused, timed_out=True)
         except httpx.TimeoutException:

@@ -41,13 +41,16 @@ class ReplayGuard:
 
     def check_and_record(self, fingerprint: str, ttl: Optional[int] = None) -> None:
         """Raises :class:`ReplayDetectedError` when ``fingerprint`` was seen within the TTL."""
-        fresh = self.store.replay_check_and_set(fingerprint, 1000 * int(ttl or self.ttl), now_ms())
+        try:
+            fresh = self.store.replay_check_and_set(fingerprint, 1000 * int(ttl or self.ttl), now_ms())
+        except Exception:
+            fresh = None
         if fresh is False:
             raise ReplayDetectedError(core().describe("replay-detected"), fingerprint=fingerprint)
-        if fresh is None:
-            from .exceptions import X402PaymentError
+        if fresh is not True:
+            from .exceptions import StoreUnavailableError
 
-            raise X402PaymentError(core().describe("store-unavailable"), code="store-unavailable")
+            raise StoreUnavailableError(core().describe("store-unavailable"), code="store-unavailable")
 
     def forget(self, fingerprint: str) -> None:
         self.store.replay_forget(fingerprint)

@@ -1,48 +1,164 @@
 """State stores: where a host keeps what the core asks it to keep.
 
-The core defines the state and its serialised form; a store only holds it:
+A store holds **no rules** (docs/STORES.md). It keeps, in the core's own
+formats:
 
-* the **guard state** blob (spend ledger and payee pins), from ``guard.state``;
-* the **replay set**: fingerprint → expiry, with an atomic check-and-set;
-* the **audit head** ``{"seq", "mac"}`` of the log.
+* the **guard state** (spend ledger, open reservations with their lease, payee
+  pins) with a **version**, changed only by compare-and-set;
+* the **replay set**: fingerprint → expiry, with an atomic check-and-set (the
+  TTL is the core's ``replay_ttl_ms``);
+* the **audit head** ``{"seq", "mac"}`` of each replica's chain, saved by
+  compare-and-set on ``seq``.
 
-:class:`MemoryStore` is the default (one process). :class:`RedisStore` shares
-the replay set, state blob and audit head across processes (basic: the state
-blob is last-writer-wins; issue 8 hardens it with compare-and-set).
+Stores:
+
+* :class:`MemoryStore` — one process (the default; not ``shared``);
+* :class:`FileStore` — one directory shared by the processes of one host
+  (Node and Python alike): atomic writes, a ``lock`` file with the owner's pid;
+* :class:`RedisStore` — one Redis shared by any number of processes (a
+  ``tenant`` per budget, a ``prefix`` per application), with the same keys and
+  Lua scripts as the JS package;
+* :class:`AsyncRedisStore` — the same over ``redis.asyncio`` (every method is
+  a coroutine; the guard awaits them).
+
+Every store error (unreachable, timeout, wrong type, unparsable answer) raises
+:class:`StoreError`; the guard turns it into the code ``store-unavailable`` and
+refuses the payment.
 """
 
 from __future__ import annotations
 
+import errno
+import json
+import os
+import random
+import re
 import threading
 import time
-from typing import Any, Dict, Optional, Protocol
+from contextlib import contextmanager
+from typing import Any, Dict, Iterator, Optional, Protocol, Tuple
+
+#: Default Redis key prefix (one per application).
+DEFAULT_PREFIX = "presidio_x402"
+#: Default tenant (one per budget: agent or customer).
+DEFAULT_TENANT = "default"
+#: The replica of a single process.
+SINGLE_REPLICA = "-"
+
+_NAME_OK = re.compile(r"^[^\s:]+$")
+_REPLICA_OK = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+_DECIMAL = re.compile(r"^(0|[1-9][0-9]{0,18})$")
+_MAC = re.compile(r"^[0-9a-f]{64}$")
+
+#: Compare-and-set of the state hash (docs/STORES.md, byte-for-byte the JS script).
+CAS_LUA = """local v = redis.call('HGET', KEYS[1], 'v') or '0'
+if v ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'v', tostring(tonumber(v) + 1), 's', ARGV[2])
+return 1
+"""
+
+#: Compare-and-set of a replica's audit head on its ``seq`` (0 when absent).
+HEAD_LUA = """local s = redis.call('HGET', KEYS[1], 'seq') or '0'
+if s ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'seq', ARGV[2], 'mac', ARGV[3])
+return 1
+"""
+
+
+class StoreError(Exception):
+    """A store failed or answered something unusable (maps to ``store-unavailable``)."""
+
+    code = "store-unavailable"
 
 
 class Store(Protocol):
-    """What a guard needs from its storage."""
+    """What a guard needs from its storage (docs/STORES.md). Methods may be
+    coroutines (the guard awaits them); every error raises."""
 
     shared: bool
-    """True when other processes may change the state (reload before each payment)."""
+    """True when other processes may change the state: every step runs as a
+    compare-and-set transaction."""
 
-    def replay_check_and_set(self, fingerprint: str, ttl_ms: int, now_ms: int) -> Optional[bool]:
-        """Atomically: ``True`` if the fingerprint was absent (and is now stored
-        until ``now_ms + ttl_ms``), ``False`` if present; ``None`` if unknown."""
+    def load_versioned(self) -> Tuple[Optional[str], str]:
+        """A consistent ``(state, version)``: ``state`` is ``None`` when empty,
+        ``version`` an opaque string (``"0"`` when empty)."""
+
+    def compare_and_set(self, state: str, version: str) -> bool:
+        """Stores ``state`` only if the version is still ``version``."""
+
+    def replay_check_and_set(self, fingerprint: str, ttl_ms: int, now_ms: int) -> bool:
+        """True (remembering ``fingerprint`` until ``now_ms + ttl_ms``) when it
+        is new or expired; False when live."""
 
     def replay_forget(self, fingerprint: str) -> None: ...
 
-    def load_state(self) -> Optional[str]: ...
+    def load_head(self, replica: str) -> Optional[Dict[str, Any]]: ...
 
-    def save_state(self, blob: str) -> None: ...
+    def save_head(self, replica: str, head: Dict[str, Any], prev_seq: int) -> bool:
+        """Saves ``head`` only when the stored ``seq`` (0 when absent) is ``prev_seq``."""
 
-    def load_head(self) -> Optional[Dict[str, Any]]: ...
-
-    def save_head(self, head: Dict[str, Any]) -> None: ...
-
-    def clear(self) -> None: ...
+    def close(self) -> None: ...
 
 
+def _check_name(what: str, v: str) -> str:
+    if not isinstance(v, str) or not _NAME_OK.match(v):
+        raise ValueError(f"{what} must be a non-empty string without ':' or spaces")
+    return v
+
+
+def _replica(replica: Optional[str]) -> str:
+    r = replica or SINGLE_REPLICA
+    if not isinstance(r, str) or not _REPLICA_OK.match(r):
+        raise ValueError("a replica id is 1-64 characters of [A-Za-z0-9._:-]")
+    return r
+
+
+def _text(v: Any) -> Optional[str]:
+    if v is None:
+        return None
+    if isinstance(v, bytes):
+        try:
+            return v.decode("utf-8")
+        except UnicodeDecodeError:
+            raise StoreError("the store answered bytes that are not UTF-8") from None
+    if isinstance(v, str):
+        return v
+    raise StoreError(f"the store answered a {type(v).__name__}")
+
+
+def _version(v: Any) -> str:
+    s = _text(v)
+    if s is None or not _DECIMAL.match(s):
+        raise StoreError("the stored version is not a decimal integer")
+    return s
+
+
+def _head(seq: Any, mac: Any) -> Optional[Dict[str, Any]]:
+    s, m = _text(seq), _text(mac)
+    if s is None and m is None:
+        return None
+    if s is None or m is None or not _DECIMAL.match(s) or not _MAC.match(m):
+        raise StoreError("the stored audit head is not {seq, mac}")
+    return {"seq": int(s), "mac": m}
+
+
+def _flag(v: Any) -> bool:
+    if v in (0, 1) and not isinstance(v, bool):
+        return bool(v)
+    raise StoreError("the store answered something other than 0 or 1")
+
+
+def _head_args(head: Dict[str, Any], prev_seq: int) -> Tuple[str, str, str]:
+    seq, mac = head["seq"], head["mac"]
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0 or not isinstance(mac, str):
+        raise ValueError("a head is {seq: int, mac: hex}")
+    return str(int(prev_seq)), str(seq), mac
+
+
+# -- memory ----------------------------------------------------------------------------
 class MemoryStore:
-    """In-process store (the default). The replay set is pruned as it grows."""
+    """In-process store (the default). Not ``shared``: the guard keeps the state
+    in the core and skips the transaction. The replay set is pruned as it grows."""
 
     shared = False
 
@@ -50,10 +166,30 @@ class MemoryStore:
         self._lock = threading.Lock()
         self._seen: Dict[str, int] = {}
         self._state: Optional[str] = None
-        self._head: Optional[Dict[str, Any]] = None
+        self._version = 0
+        self._heads: Dict[str, Dict[str, Any]] = {}
         self._next_prune = 0
 
-    def replay_check_and_set(self, fingerprint: str, ttl_ms: int, now_ms: int) -> Optional[bool]:
+    def __repr__(self) -> str:
+        return f"<MemoryStore version={self._version}>"
+
+    def load_versioned(self) -> Tuple[Optional[str], str]:
+        with self._lock:
+            return self._state, str(self._version)
+
+    def compare_and_set(self, state: str, version: str) -> bool:
+        with self._lock:
+            if str(self._version) != version:
+                return False
+            self._state = state
+            self._version += 1
+            return True
+
+    def load_state(self) -> Optional[str]:
+        """The stored state (``None`` when empty)."""
+        return self._state
+
+    def replay_check_and_set(self, fingerprint: str, ttl_ms: int, now_ms: int) -> bool:
         with self._lock:
             if len(self._seen) >= self._next_prune:
                 self._seen = {k: v for k, v in self._seen.items() if v > now_ms}
@@ -68,78 +204,548 @@ class MemoryStore:
         with self._lock:
             self._seen.pop(fingerprint, None)
 
-    def load_state(self) -> Optional[str]:
-        return self._state
+    def load_head(self, replica: Optional[str] = None) -> Optional[Dict[str, Any]]:
+        h = self._heads.get(_replica(replica))
+        return dict(h) if h else None
 
-    def save_state(self, blob: str) -> None:
-        self._state = blob
-
-    def load_head(self) -> Optional[Dict[str, Any]]:
-        return self._head
-
-    def save_head(self, head: Dict[str, Any]) -> None:
-        self._head = dict(head)
+    def save_head(self, replica: Optional[str], head: Dict[str, Any], prev_seq: int) -> bool:
+        r = _replica(replica)
+        prev, seq, mac = _head_args(head, prev_seq)
+        with self._lock:
+            cur = self._heads.get(r)
+            if str(cur["seq"] if cur else 0) != prev:
+                return False
+            self._heads[r] = {"seq": int(seq), "mac": mac}
+            return True
 
     def clear(self) -> None:
         with self._lock:
             self._seen.clear()
             self._state = None
-            self._head = None
+            self._version = 0
+            self._heads.clear()
+
+    def close(self) -> None:
+        pass
 
 
-class RedisStore:
-    """Redis-backed store (``pip install presidio-hardened-x402[redis]``).
+# -- file ------------------------------------------------------------------------------
+_PATH_LOCKS: Dict[str, threading.Lock] = {}
+_PATH_LOCKS_GUARD = threading.Lock()
 
-    Replay check-and-set is ``SET key 1 NX PX ttl`` (atomic across processes).
+
+def _path_lock(path: str) -> threading.Lock:
+    with _PATH_LOCKS_GUARD:
+        lk = _PATH_LOCKS.get(path)
+        if lk is None:
+            lk = _PATH_LOCKS[path] = threading.Lock()
+        return lk
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    try:  # a killed child that nobody reaped yet is a zombie: dead
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+        return stat[stat.rfind(b")") + 2: stat.rfind(b")") + 3] not in (b"Z", b"X")
+    except OSError:
+        return True
+
+
+_PID = re.compile(rb"^\s*(\d{1,10})\s*$")
+
+
+class FileStore:
+    """A directory shared by the processes of one host (docs/STORES.md):
+
+    * ``state.json`` — ``{"version": N, "state": "<core state JSON>"}``;
+    * ``replay.json`` — ``{"<fingerprint>": expiry_ms, …}`` (expired entries
+      swept on write);
+    * ``head-{replica}.json`` — ``{"seq", "mac"}``;
+    * ``lock`` — held during each change: created with ``O_CREAT|O_EXCL``, it
+      holds the owner's pid. A lock whose pid is dead (a killed process) is
+      broken; one held longer than ``lock_timeout`` (10 s) is refused.
+
+    Every write goes to a temp file that is fsynced, renamed over the old file,
+    and the directory is fsynced: a ``kill -9`` at any instant leaves the old or
+    the new file, never a torn one.
     """
 
     shared = True
 
-    def __init__(self, redis_url: str, *, prefix: str = "presidio_x402", client: Any = None) -> None:
+    def __init__(self, path: "str | os.PathLike[str]", *, lock_timeout: float = 10.0) -> None:
+        self.path = os.path.abspath(os.fspath(path))
+        os.makedirs(self.path, mode=0o700, exist_ok=True)
+        self.lock_timeout = float(lock_timeout)
+        self._lock_path = os.path.join(self.path, "lock")
+        self._tlock = _path_lock(os.path.realpath(self.path))
+        self._pid = os.getpid()
+
+    def __repr__(self) -> str:
+        return f"<FileStore {os.path.basename(self.path)!r}>"
+
+    # -- the lock --------------------------------------------------------------------
+    def _try_create_lock(self) -> bool:
+        try:
+            fd = os.open(self._lock_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            return False
+        try:
+            os.write(fd, str(self._pid).encode("ascii"))
+        finally:
+            os.close(fd)
+        return True
+
+    def _lock_owner(self) -> Tuple[Optional[bytes], Optional[float]]:
+        """The lock file's content and age in seconds (``None`` when absent)."""
+        try:
+            fd = os.open(self._lock_path, os.O_RDONLY)
+        except FileNotFoundError:
+            return None, None
+        try:
+            st = os.fstat(fd)
+            data = os.read(fd, 64)
+        finally:
+            os.close(fd)
+        return data, max(0.0, time.time() - st.st_mtime)
+
+    def _stale(self, data: bytes, age: float) -> bool:
+        m = _PID.match(data)
+        if m is None:
+            return age > 2.0  # its creator died between create and write
+        pid = int(m.group(1))
+        if pid == self._pid:
+            return True  # not ours (this process holds the thread lock): a dead process with our pid
+        return not _pid_alive(pid)
+
+    def _break(self, seen: bytes) -> None:
+        """Moves a stale lock aside; puts it back if it changed meanwhile."""
+        aside = os.path.join(self.path, f"lock.stale.{self._pid}.{random.getrandbits(48):012x}")
+        try:
+            os.rename(self._lock_path, aside)
+        except FileNotFoundError:
+            return
+        try:
+            with open(aside, "rb") as fh:
+                now = fh.read(64)
+            if now != seen:  # a live owner's new lock: give it back
+                try:
+                    os.link(aside, self._lock_path)
+                except OSError:
+                    pass
+        finally:
+            try:
+                os.unlink(aside)
+            except OSError:
+                pass
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        deadline = time.monotonic() + self.lock_timeout
+        if not self._tlock.acquire(timeout=max(0.0, self.lock_timeout)):
+            raise StoreError("the file store is locked by this process for too long")
+        try:
+            delay = 0.0005
+            while not self._try_create_lock():
+                data, age = self._lock_owner()
+                if data is not None and age is not None and self._stale(data, age):
+                    self._break(data)
+                    continue
+                if time.monotonic() > deadline:
+                    raise StoreError("the file store lock is held for more than %.0f s" % self.lock_timeout)
+                time.sleep(delay * (0.5 + random.random()))
+                delay = min(delay * 1.5, 0.02)
+            try:
+                yield
+            finally:
+                data, _ = self._lock_owner()
+                if data is not None and _PID.match(data) and int(_PID.match(data).group(1)) == self._pid:  # type: ignore[union-attr]
+                    try:
+                        os.unlink(self._lock_path)
+                    except FileNotFoundError:
+                        pass
+        finally:
+            self._tlock.release()
+
+    # -- files -----------------------------------------------------------------------
+    def _read(self, name: str) -> Any:
+        try:
+            with open(os.path.join(self.path, name), "rb") as fh:
+                data = fh.read()
+        except FileNotFoundError:
+            return None
+        try:
+            return json.loads(data)
+        except ValueError:
+            raise StoreError(f"{name} is not JSON") from None
+
+    def _write(self, name: str, obj: Any) -> None:
+        data = json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        tmp = os.path.join(self.path, f".{name}.{self._pid}.{random.getrandbits(48):012x}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            try:
+                view = memoryview(data)
+                while view:
+                    n = os.write(fd, view)
+                    view = view[n:]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, os.path.join(self.path, name))
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+        dfd = os.open(self.path, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        except OSError as e:  # pragma: no cover - filesystems without directory fsync
+            if e.errno not in (errno.EINVAL, errno.ENOTSUP):
+                raise
+        finally:
+            os.close(dfd)
+
+    def _state_file(self) -> Tuple[Optional[str], int]:
+        doc = self._read("state.json")
+        if doc is None:
+            return None, 0
+        if not isinstance(doc, dict):
+            raise StoreError("state.json is not {version, state}")
+        v, s = doc.get("version"), doc.get("state")
+        if not isinstance(v, int) or isinstance(v, bool) or v < 0 or not (s is None or isinstance(s, str)):
+            raise StoreError("state.json is not {version, state}")
+        return s, v
+
+    def _io(self, fn: Any, *args: Any) -> Any:
+        try:
+            return fn(*args)
+        except StoreError:
+            raise
+        except OSError as e:
+            raise StoreError(f"file store: {type(e).__name__} (errno {e.errno})") from e
+
+    # -- the interface ---------------------------------------------------------------
+    def load_versioned(self) -> Tuple[Optional[str], str]:
+        s, v = self._io(self._state_file)
+        return s, str(v)
+
+    def load_state(self) -> Optional[str]:
+        return self.load_versioned()[0]
+
+    def compare_and_set(self, state: str, version: str) -> bool:
+        def run() -> bool:
+            with self._locked():
+                _, v = self._state_file()
+                if str(v) != version:
+                    return False
+                self._write("state.json", {"version": v + 1, "state": state})
+                return True
+
+        return self._io(run)
+
+    def _replay(self) -> Dict[str, int]:
+        doc = self._read("replay.json")
+        if doc is None:
+            return {}
+        if not isinstance(doc, dict) or not all(isinstance(x, int) and not isinstance(x, bool) for x in doc.values()):
+            raise StoreError("replay.json is not {fingerprint: expiry_ms}")
+        return doc
+
+    def replay_check_and_set(self, fingerprint: str, ttl_ms: int, now_ms: int) -> bool:
+        def run() -> bool:
+            with self._locked():
+                m = self._replay()
+                exp = m.get(fingerprint)
+                if exp is not None and exp > now_ms:
+                    return False
+                m = {k: x for k, x in m.items() if x > now_ms}
+                m[fingerprint] = int(now_ms) + int(ttl_ms)
+                self._write("replay.json", m)
+                return True
+
+        return self._io(run)
+
+    def replay_forget(self, fingerprint: str) -> None:
+        def run() -> None:
+            with self._locked():
+                m = self._replay()
+                if m.pop(fingerprint, None) is not None:
+                    self._write("replay.json", m)
+
+        self._io(run)
+
+    def _head_file(self, replica: str) -> Optional[Dict[str, Any]]:
+        doc = self._read(f"head-{replica}.json")
+        if doc is None:
+            return None
+        if not isinstance(doc, dict):
+            raise StoreError("a head file is not {seq, mac}")
+        seq, mac = doc.get("seq"), doc.get("mac")
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0 or not isinstance(mac, str) or not _MAC.match(mac):
+            raise StoreError("a head file is not {seq, mac}")
+        return {"seq": seq, "mac": mac}
+
+    def load_head(self, replica: Optional[str] = None) -> Optional[Dict[str, Any]]:
+        return self._io(self._head_file, _replica(replica))
+
+    def save_head(self, replica: Optional[str], head: Dict[str, Any], prev_seq: int) -> bool:
+        r = _replica(replica)
+        prev, seq, mac = _head_args(head, prev_seq)
+
+        def run() -> bool:
+            with self._locked():
+                cur = self._head_file(r)
+                if str(cur["seq"] if cur else 0) != prev:
+                    return False
+                self._write(f"head-{r}.json", {"seq": int(seq), "mac": mac})
+                return True
+
+        return self._io(run)
+
+    def close(self) -> None:
+        pass
+
+
+# -- Redis -----------------------------------------------------------------------------
+def _redis_kwargs(timeout: float, connect_timeout: float, asyncio: bool) -> Dict[str, Any]:
+    from redis.backoff import NoBackoff
+
+    if asyncio:
+        from redis.asyncio.retry import Retry
+    else:
+        from redis.retry import Retry  # type: ignore[assignment]
+    # No retries: a command that timed out may have run, and a retried
+    # compare-and-set or SET NX would then answer "lost" for our own write.
+    return {"socket_timeout": timeout, "socket_connect_timeout": connect_timeout, "retry": Retry(NoBackoff(), 0)}
+
+
+class _RedisKeys:
+    def __init__(self, prefix: str, tenant: str) -> None:
+        self.prefix = _check_name("prefix", prefix)
+        self.tenant = _check_name("tenant", tenant)
+        base = f"{prefix}:{tenant}"
+        self.state = f"{base}:state"
+        self.replay = f"{base}:replay:"
+        self.head = f"{base}:head:"
+        self.all = f"{base}:*"
+
+    @staticmethod
+    def versioned(answer: Any) -> Tuple[Optional[str], str]:
+        if not isinstance(answer, (list, tuple)) or len(answer) != 2:
+            raise StoreError("HMGET answered something other than two values")
+        v, s = answer
+        if v is None and s is None:
+            return None, "0"
+        if v is None or s is None:
+            raise StoreError("the state hash lacks its version or its state")
+        return _text(s), _version(v)
+
+
+def _redis_error(e: Exception) -> StoreError:
+    return StoreError(f"redis: {type(e).__name__}")
+
+
+class RedisStore:
+    """Redis store (``pip install 'presidio-hardened-x402[redis]'``), shared by
+    every process on one ``tenant`` (docs/STORES.md for the keys and scripts).
+
+    ``RedisStore("redis://…")`` or ``RedisStore(client=redis.Redis(…))``;
+    ``prefix`` separates applications, ``tenant`` budgets (neither may contain
+    ``:`` or spaces). A client made from the URL has a ``timeout``-second
+    socket timeout, a ``connect_timeout`` and no retries, so an unreachable
+    Redis fails fast. ``repr`` never shows the URL (it may hold a password).
+    """
+
+    shared = True
+
+    def __init__(self, redis_url: Optional[str] = None, *, client: Any = None, prefix: str = DEFAULT_PREFIX,
+                 tenant: str = DEFAULT_TENANT, timeout: float = 1.5, connect_timeout: float = 1.0) -> None:
+        self._k = _RedisKeys(prefix, tenant)
         if client is None:
+            if not redis_url:
+                raise ValueError("RedisStore needs redis_url or client")
             try:
                 import redis  # type: ignore
             except ImportError as exc:  # pragma: no cover - depends on extras
-                raise ImportError("redis_url needs: pip install 'presidio-hardened-x402[redis]'") from exc
-            client = redis.Redis.from_url(redis_url)
+                raise ImportError("RedisStore needs: pip install 'presidio-hardened-x402[redis]'") from exc
+            client = redis.Redis.from_url(redis_url, **_redis_kwargs(timeout, connect_timeout, False))
+            self._own = True
+        else:
+            self._own = False
         self._r = client
-        self._p = prefix
+        self._cas = client.register_script(CAS_LUA)
+        self._head_cas = client.register_script(HEAD_LUA)
 
     def __repr__(self) -> str:  # the URL may hold a password
-        return f"<RedisStore prefix={self._p!r}>"
+        return f"<RedisStore prefix={self._k.prefix!r} tenant={self._k.tenant!r}>"
 
-    def replay_check_and_set(self, fingerprint: str, ttl_ms: int, now_ms: int) -> Optional[bool]:
-        try:
-            return bool(self._r.set(f"{self._p}:replay:{fingerprint}", b"1", nx=True, px=max(1, int(ttl_ms))))
-        except Exception:
-            return None
+    @property
+    def prefix(self) -> str:
+        return self._k.prefix
 
-    def replay_forget(self, fingerprint: str) -> None:
+    @property
+    def tenant(self) -> str:
+        return self._k.tenant
+
+    def _call(self, fn: Any, *args: Any, **kw: Any) -> Any:
         try:
-            self._r.delete(f"{self._p}:replay:{fingerprint}")
-        except Exception:
-            pass
+            return fn(*args, **kw)
+        except StoreError:
+            raise
+        except Exception as e:
+            raise _redis_error(e) from e
+
+    def load_versioned(self) -> Tuple[Optional[str], str]:
+        return self._k.versioned(self._call(self._r.hmget, self._k.state, ["v", "s"]))
 
     def load_state(self) -> Optional[str]:
-        v = self._r.get(f"{self._p}:state")
-        return v.decode() if isinstance(v, bytes) else v
+        return self.load_versioned()[0]
 
-    def save_state(self, blob: str) -> None:
-        self._r.set(f"{self._p}:state", blob.encode())
+    def compare_and_set(self, state: str, version: str) -> bool:
+        return _flag(self._call(self._cas, keys=[self._k.state], args=[version, state]))
 
-    def load_head(self) -> Optional[Dict[str, Any]]:
-        v = self._r.hgetall(f"{self._p}:head")
-        if not v:
-            return None
-        d = {(k.decode() if isinstance(k, bytes) else k): (x.decode() if isinstance(x, bytes) else x) for k, x in v.items()}
-        return {"seq": int(d["seq"]), "mac": d["mac"]}
+    def replay_check_and_set(self, fingerprint: str, ttl_ms: int, now_ms: int) -> bool:
+        r = self._call(self._r.set, self._k.replay + fingerprint, b"1", nx=True, px=max(1, int(ttl_ms)))
+        if r is None or r is False:
+            return False
+        if r is True or r in (b"OK", "OK"):
+            return True
+        raise StoreError("SET NX answered something unexpected")
 
-    def save_head(self, head: Dict[str, Any]) -> None:
-        self._r.hset(f"{self._p}:head", mapping={"seq": str(head["seq"]), "mac": head["mac"]})
+    def replay_forget(self, fingerprint: str) -> None:
+        self._call(self._r.delete, self._k.replay + fingerprint)
+
+    def load_head(self, replica: Optional[str] = None) -> Optional[Dict[str, Any]]:
+        ans = self._call(self._r.hmget, self._k.head + _replica(replica), ["seq", "mac"])
+        if not isinstance(ans, (list, tuple)) or len(ans) != 2:
+            raise StoreError("HMGET answered something other than two values")
+        return _head(*ans)
+
+    def save_head(self, replica: Optional[str], head: Dict[str, Any], prev_seq: int) -> bool:
+        prev, seq, mac = _head_args(head, prev_seq)
+        return _flag(self._call(self._head_cas, keys=[self._k.head + _replica(replica)], args=[prev, seq, mac]))
 
     def clear(self) -> None:
-        for k in self._r.scan_iter(f"{self._p}:*"):
-            self._r.delete(k)
+        """Deletes this tenant's keys (tests)."""
+        for k in self._call(lambda: list(self._r.scan_iter(self._k.all))):
+            self._call(self._r.delete, k)
+
+    def close(self) -> None:
+        if self._own:
+            try:
+                self._r.close()
+            except Exception:  # pragma: no cover - best effort
+                pass
+
+
+class AsyncRedisStore:
+    """:class:`RedisStore` over ``redis.asyncio``: every method is a coroutine
+    (the guard awaits them). Same keys, scripts, timeouts and ``repr``."""
+
+    shared = True
+    is_async = True
+
+    def __init__(self, redis_url: Optional[str] = None, *, client: Any = None, prefix: str = DEFAULT_PREFIX,
+                 tenant: str = DEFAULT_TENANT, timeout: float = 1.5, connect_timeout: float = 1.0) -> None:
+        self._k = _RedisKeys(prefix, tenant)
+        if client is None:
+            if not redis_url:
+                raise ValueError("AsyncRedisStore needs redis_url or client")
+            try:
+                import redis.asyncio as aioredis  # type: ignore
+            except ImportError as exc:  # pragma: no cover - depends on extras
+                raise ImportError("AsyncRedisStore needs: pip install 'presidio-hardened-x402[redis]'") from exc
+            client = aioredis.Redis.from_url(redis_url, **_redis_kwargs(timeout, connect_timeout, True))
+            self._own = True
+        else:
+            self._own = False
+        self._r = client
+        self._cas = client.register_script(CAS_LUA)
+        self._head_cas = client.register_script(HEAD_LUA)
+
+    def __repr__(self) -> str:
+        return f"<AsyncRedisStore prefix={self._k.prefix!r} tenant={self._k.tenant!r}>"
+
+    @property
+    def prefix(self) -> str:
+        return self._k.prefix
+
+    @property
+    def tenant(self) -> str:
+        return self._k.tenant
+
+    async def _call(self, fn: Any, *args: Any, **kw: Any) -> Any:
+        try:
+            return await fn(*args, **kw)
+        except StoreError:
+            raise
+        except Exception as e:
+            raise _redis_error(e) from e
+
+    async def load_versioned(self) -> Tuple[Optional[str], str]:
+        return self._k.versioned(await self._call(self._r.hmget, self._k.state, ["v", "s"]))
+
+    async def load_state(self) -> Optional[str]:
+        return (await self.load_versioned())[0]
+
+    async def compare_and_set(self, state: str, version: str) -> bool:
+        return _flag(await self._call(self._cas, keys=[self._k.state], args=[version, state]))
+
+    async def replay_check_and_set(self, fingerprint: str, ttl_ms: int, now_ms: int) -> bool:
+        r = await self._call(self._r.set, self._k.replay + fingerprint, b"1", nx=True, px=max(1, int(ttl_ms)))
+        if r is None or r is False:
+            return False
+        if r is True or r in (b"OK", "OK"):
+            return True
+        raise StoreError("SET NX answered something unexpected")
+
+    async def replay_forget(self, fingerprint: str) -> None:
+        await self._call(self._r.delete, self._k.replay + fingerprint)
+
+    async def load_head(self, replica: Optional[str] = None) -> Optional[Dict[str, Any]]:
+        ans = await self._call(self._r.hmget, self._k.head + _replica(replica), ["seq", "mac"])
+        if not isinstance(ans, (list, tuple)) or len(ans) != 2:
+            raise StoreError("HMGET answered something other than two values")
+        return _head(*ans)
+
+    async def save_head(self, replica: Optional[str], head: Dict[str, Any], prev_seq: int) -> bool:
+        prev, seq, mac = _head_args(head, prev_seq)
+        return _flag(await self._call(self._head_cas, keys=[self._k.head + _replica(replica)], args=[prev, seq, mac]))
+
+    async def clear(self) -> None:
+        async def keys() -> list:
+            return [k async for k in self._r.scan_iter(self._k.all)]
+
+        for k in await self._call(keys):
+            await self._call(self._r.delete, k)
+
+    async def close(self) -> None:
+        if self._own:
+            try:
+                await self._r.aclose()
+            except Exception:  # pragma: no cover - best effort
+                pass
+
+
+def is_async_store(store: Any) -> bool:
+    """True when the store's methods are coroutines."""
+    if getattr(store, "is_async", False):
+        return True
+    import inspect
+
+    return inspect.iscoroutinefunction(getattr(store, "load_versioned", None))
 
 
 def now_ms() -> int:
@@ -151,4 +757,5 @@ def make_store(redis_url: Optional[str]) -> Any:
     return RedisStore(redis_url) if redis_url else MemoryStore()
 
 
-__all__ = ["Store", "MemoryStore", "RedisStore", "make_store", "now_ms"]
+__all__ = ["Store", "StoreError", "MemoryStore", "FileStore", "RedisStore", "AsyncRedisStore", "make_store",
+           "is_async_store", "now_ms", "CAS_LUA", "HEAD_LUA"]

@@ -64,7 +64,7 @@ client = HardenedX402Client(
     await client.aclose()
 
 
-async def test_configuration_examples_verbatim(server, capsys):
+async def test_configuration_examples_verbatim(server, capsys, redis_server):
     async def signer(details):
         return {"signature": "0x00"}
 
@@ -107,12 +107,10 @@ client = HardenedX402Client(payment_signer=signer, replay_ttl=300)
 ''', signer=signer, HardenedX402Client=__import__("presidio_x402").HardenedX402Client)
     assert (await g["client"].get("https://api.example.com/r2")).status_code == 200
 
-    import fakeredis
     import redis
 
-    fake = fakeredis.FakeRedis()
-    orig = redis.Redis.from_url
-    redis.Redis.from_url = classmethod(lambda cls, url, **kw: fake)
+    orig = redis.Redis.from_url  # the README's URL, pointed at the test's redis-server
+    redis.Redis.from_url = classmethod(lambda cls, url, **kw: orig.__func__(cls, redis_server.url, **kw))
     try:
         g = run('''
 # Redis-backed (production, cross-process)

@@ -14,7 +14,7 @@
 and the :class:`~presidio_x402.HardenedX402Client` keyword arguments
 (``policy``, ``pii_action``, ``pii_entities``, ``replay_ttl``, ``redis_url``,
 ``audit_writer``, ``agent_id``, ``mpa_engine``, ``metrics_collector``,
-``trusted_wallets``, ``store``, ``audit_key``, ``replay_key``) plus
+``trusted_wallets``, ``store``, ``replica_id``, ``audit_key``, ``replay_key``) plus
 ``mpa_signatures``. It registers:
 
 * ``x402HTTPClient.on_payment_required`` (when given the HTTP client): records
@@ -93,10 +93,10 @@ class _Hooks:
         else:
             body = json.dumps(challenge)
         g = self.guard
-        a = g.assess("GET", url, header, body)
-        io = await g.host_io(a, self.mpa_signatures)
         try:
-            g.finalize(a, io)
+            a = await g.assess_async("GET", url, header, body)
+            io = await g.host_io(a, self.mpa_signatures)
+            await g.finalize_async(a, io)
         except X402Error as e:
             return AbortResult(reason=e.code, message=str(e))
         self.pending[_req_key(ctx.selected_requirements)].append(a)
@@ -120,13 +120,19 @@ class _Hooks:
         else:
             a = self._take(ctx.selected_requirements)
             if a is not None:
-                self.guard.settle(a)  # v1 fires no response hook: count the spend now
+                await self._settle(a, None)  # v1 fires no response hook: count the spend now
         return None
+
+    async def _settle(self, a: Assessment, failure: Optional[str]) -> None:
+        try:
+            await self.guard.settle_async(a, failure)
+        except X402Error as e:  # the payment went out: its reservation counts until its lease ends
+            logger.error("could not record the settlement (%s)", e.code)
 
     async def failure(self, ctx: Any) -> None:
         a = self._take(ctx.selected_requirements)
         if a is not None:
-            self.guard.settle(a, "signer-failed")
+            await self._settle(a, "signer-failed")
         return None
 
     async def response(self, ctx: Any) -> None:
@@ -135,21 +141,23 @@ class _Hooks:
             return None
         s = ctx.settle_response
         ok = s is not None and bool(getattr(s, "success", False)) and ctx.error is None
-        self.guard.settle(a, None if ok else "settlement-failed")
+        await self._settle(a, None if ok else "settlement-failed")
         return None
 
 
 def harden(client: Any, *, mpa_signatures: Any = None, policy: Any = None, pii_action: str = "redact",
            pii_entities: Any = None, replay_ttl: int = 300, redis_url: Optional[str] = None, audit_writer: Any = None,
            agent_id: Optional[str] = None, mpa_engine: Any = None, metrics_collector: Any = None,
-           trusted_wallets: Any = None, store: Any = None, audit_key: Any = None, replay_key: Any = None) -> Guard:
+           trusted_wallets: Any = None, store: Any = None, audit_key: Any = None, replay_key: Any = None,
+           replica_id: Optional[str] = None) -> Guard:
     """Registers the guard's hooks on an official ``x402Client`` or ``x402HTTPClient``."""
     from x402.http import x402HTTPClient
 
     http: Optional[Any] = client if isinstance(client, x402HTTPClient) else None
     core_client = client._client if http is not None else client
     config = build_config(policy, pii_entities=pii_entities, pii_action=pii_action, replay_ttl=replay_ttl,
-                          agent_id=agent_id, trusted_wallets=trusted_wallets, mpa_engine=mpa_engine)
+                          agent_id=agent_id, trusted_wallets=trusted_wallets, mpa_engine=mpa_engine,
+                          replica_id=replica_id)
     guard = Guard(config, store=store if store is not None else make_store(redis_url),
                   audit=AuditLog(audit_writer or NullAuditWriter(), agent_id=agent_id, key=audit_key),
                   metrics=metrics_collector, mpa_engine=mpa_engine, replay_key=replay_key)
