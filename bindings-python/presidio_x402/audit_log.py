@@ -8,13 +8,15 @@ The chain key comes from ``PRESIDIO_X402_CHAIN_KEY`` (hex, ≥ 16 bytes; 32
 recommended). Without it a per-process random key is used and a loud warning
 is logged: such a log cannot be verified after the process exits.
 
-Verify a log file::
+Verify a log file, or a directory of replica chains (every ``*.jsonl`` in it:
+each chain must verify, and no two chains may belong to one replica)::
 
     PRESIDIO_X402_CHAIN_KEY=… python -m presidio_x402.audit_log verify audit.jsonl \\
         [--expected-seq N --expected-mac HEX]
+    PRESIDIO_X402_CHAIN_KEY=… python -m presidio_x402.audit_log verify audit/
 
-Exit status 0 when the chain verifies, 1 when it does not (the first bad line
-and the reason are printed), 2 on usage errors.
+Exit status 0 when every chain verifies, 1 when one does not (the first bad
+line and the reason are printed, per chain), 2 on usage errors.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import os
 import sys
 import threading
 from dataclasses import dataclass
-from typing import IO, Any, Dict, Iterable, Optional, Union
+from typing import IO, Any, Dict, Iterable, List, Optional, Union
 
 from . import _keys
 from ._core import CoreError, core
@@ -114,13 +116,28 @@ class FileAuditWriter:
     def write(self, event: AuditEvent) -> None:
         data = (str(event) + "\n").encode("utf-8")
         with self._lock:
-            fd = os.open(self._path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            created = False
             try:
-                os.write(fd, data)
+                fd = os.open(self._path, os.O_WRONLY | os.O_APPEND)
+            except FileNotFoundError:
+                fd = os.open(self._path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+                created = True
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
                 if self._fsync:
-                    os.fsync(fd)
+                    os.fsync(fd)  # durable before write() returns: a reported line survives a crash
             finally:
                 os.close(fd)
+            if created and self._fsync:  # the new file's directory entry, too
+                dfd = os.open(os.path.dirname(os.path.abspath(self._path)), os.O_RDONLY)
+                try:
+                    os.fsync(dfd)
+                except OSError:  # pragma: no cover - filesystems without directory fsync
+                    pass
+                finally:
+                    os.close(dfd)
 
 
 class AuditLog:
@@ -247,12 +264,61 @@ def verify_chain(lines: Union[str, bytes, Iterable[str]], key: KeyLike, expected
     return VerifyResult(False, None, out["line"], out["seq"], code, core().describe(code))
 
 
+@dataclass(frozen=True)
+class ChainResult:
+    """One chain (file) of a log directory, as :func:`verify_dir` reports it."""
+
+    name: str
+    """The file name."""
+    ok: bool
+    replica: Optional[str]
+    """The replica its lines name (``None``: no replica ids, or an empty chain)."""
+    head: Optional[Dict[str, Any]]
+    line: Optional[int]
+    seq: Optional[int]
+    code: Optional[str]
+    reason: Optional[str]
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+@dataclass(frozen=True)
+class DirVerifyResult:
+    """The outcome of :func:`verify_dir`: ``ok`` when every chain verifies."""
+
+    ok: bool
+    chains: List[ChainResult]
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def verify_dir(path: Union[str, "os.PathLike[str]"], key: KeyLike) -> DirVerifyResult:
+    """Verifies every ``*.jsonl`` chain of a log directory under ``key`` (the
+    core's ``audit.verify-chains``): each chain on its own (from seq 1), and no
+    two chains of one replica (``audit-replica-duplicate``)."""
+    k = _keys.coerce_key(key, "audit key")
+    assert k is not None
+    root = os.fspath(path)
+    names = sorted(n for n in os.listdir(root) if n.endswith(".jsonl") and os.path.isfile(os.path.join(root, n)))
+    chains = []
+    for n in names:
+        with open(os.path.join(root, n), "rb") as fh:
+            chains.append({"name": n, "text": fh.read().decode("utf-8", errors="replace")})
+    out = core().call("audit.verify-chains", {"key_hex": k.bytes().hex(), "chains": chains})
+    res = [ChainResult(c["name"], bool(c["ok"]), c.get("replica"), c.get("head"), c.get("line"), c.get("seq"),
+                       c.get("code"), core().describe(c["code"]) if c.get("code") else None)
+           for c in out["chains"]]
+    return DirVerifyResult(bool(out["ok"]), res)
+
+
 def _main(argv: Optional[list] = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m presidio_x402.audit_log",
                                  description="Verify an HMAC-chained audit log (key from $PRESIDIO_X402_CHAIN_KEY).")
     sub = ap.add_subparsers(dest="cmd", required=True)
-    v = sub.add_parser("verify", help="verify a JSONL audit log file")
-    v.add_argument("file")
+    v = sub.add_parser("verify", help="verify a JSONL audit log file, or a directory of replica chains (*.jsonl)")
+    v.add_argument("file", metavar="FILE|DIR")
     v.add_argument("--expected-seq", type=int)
     v.add_argument("--expected-mac")
     args = ap.parse_args(argv)
@@ -260,6 +326,19 @@ def _main(argv: Optional[list] = None) -> int:
         print(f"!!! WARNING: {_keys.CHAIN_KEY_ENV} is not set: verifying with a per-process random key, "
               "so no line can verify !!!", file=sys.stderr)
     key = _keys.chain_key()
+    if os.path.isdir(args.file):
+        if args.expected_seq is not None or args.expected_mac:
+            print("--expected-seq and --expected-mac are for one file, not a directory", file=sys.stderr)
+            return 2
+        d = verify_dir(args.file, key)
+        for c in d.chains:
+            if c.ok:
+                assert c.head is not None
+                print(f"OK: {c.name} (replica {c.replica or '-'}): {c.head['seq']} lines, head mac {c.head['mac']}")
+            else:
+                print(f"FAILED: {c.name} (replica {c.replica or '-'}) at line {c.line} (seq {c.seq}): {c.code}: {c.reason}")
+        print(f"{'OK' if d.ok else 'FAILED'}: {sum(c.ok for c in d.chains)} of {len(d.chains)} chains verify")
+        return 0 if d.ok else 1
     with open(args.file, "rb") as fh:
         data = fh.read()
     expected = None
@@ -277,7 +356,8 @@ def _main(argv: Optional[list] = None) -> int:
     return 1
 
 
-__all__ = ["AuditEvent", "AuditLog", "NullAuditWriter", "StreamAuditWriter", "FileAuditWriter", "VerifyResult", "verify_chain"]
+__all__ = ["AuditEvent", "AuditLog", "NullAuditWriter", "StreamAuditWriter", "FileAuditWriter", "VerifyResult", "verify_chain",
+           "ChainResult", "DirVerifyResult", "verify_dir"]
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(_main())

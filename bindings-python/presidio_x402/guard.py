@@ -219,9 +219,12 @@ class Guard:
                 raise StoreError("load_head answered something other than {seq, mac}")
             if stored is None:
                 self._stored_seq = 0
-            elif local is None:
-                self.audit.head = {"seq": stored["seq"], "mac": stored["mac"]}  # continue the stored chain
+            elif local is None and not hasattr(self.audit.writer, "resume_head"):
+                # A writer that cannot read its own log back: continue the stored chain.
+                self.audit.head = {"seq": stored["seq"], "mac": stored["mac"]}
                 self._stored_seq = stored["seq"]
+            elif local is None:
+                self._head_conflict()  # an empty log file, but the store has this replica's head
             elif stored["seq"] < local["seq"] or (stored["seq"] == local["seq"] and stored["mac"] == local["mac"]):
                 self._stored_seq = stored["seq"]  # ours (a head save cut short catches up)
             else:

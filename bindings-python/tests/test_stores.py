@@ -1,0 +1,552 @@
+"""Stores of docs/STORES.md: Memory, File and Redis (sync and asyncio), the
+compare-and-set transaction with the core's undo, replay SET NX, replica heads,
+fail-closed errors. Redis is a real redis-server on a free loopback port (the
+``redis_server`` session fixture): a missing redis-server fails, never skips."""
+
+import asyncio
+import json
+import os
+import random
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import uuid
+
+import pytest
+
+from conftest import free_port
+from presidio_x402 import HardenedX402Client, ReplayDetectedError, StoreUnavailableError, X402PaymentError
+from presidio_x402.audit_log import AuditLog, FileAuditWriter
+from presidio_x402.exceptions import PolicyViolationError, X402Error
+from presidio_x402.guard import MAX_ATTEMPTS, Guard
+from presidio_x402.stores import CAS_LUA, HEAD_LUA, AsyncRedisStore, FileStore, MemoryStore, RedisStore, StoreError
+from x402mock import RecordingSigner, Server
+
+REPLAY_KEY = "11" * 32
+AUDIT_KEY = "22" * 32
+CENT_ATTO = 10 ** 16
+MAC = "ab" * 32
+
+
+def body(url, atomic="10000"):
+    """A real x402 v1 body: $0.01 (10,000 atomic USDC on Base) at ``url`` (as tests/shared-state)."""
+    return json.dumps({
+        "x402Version": 1, "error": "X-PAYMENT header is required",
+        "accepts": [{
+            "scheme": "exact", "network": "base", "maxAmountRequired": atomic,
+            "asset": "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
+            "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
+            "resource": url, "description": "one item", "mimeType": "application/json", "maxTimeoutSeconds": 60,
+            "extra": {"name": "USD Coin", "version": "2"},
+        }],
+    })
+
+
+def config(replica=None, limit=10):
+    c = {"max_per_call_usd": 1, "daily_limit_usd": limit, "window_seconds": 86400}
+    if replica is not None:
+        c["replica_id"] = replica
+    return c
+
+
+def guard(store, replica=None, limit=10, log=None):
+    audit = AuditLog(FileAuditWriter(log) if log else None, key=AUDIT_KEY)
+    return Guard(config(replica, limit), store=store, audit=audit, replay_key=REPLAY_KEY)
+
+
+def drive(coro):
+    """Runs a coroutine that never suspends (host_io with a sync store)."""
+    try:
+        coro.send(None)
+    except StopIteration as e:
+        return e.value
+    raise RuntimeError("suspended")
+
+
+def pay(g, url, settle=True):
+    """One payment through the sync API: the code of a refusal, or None."""
+    a = g.assess("GET", url, None, body(url))
+    io = drive(g.host_io(a))
+    try:
+        g.finalize(a, io)
+    except X402Error as e:
+        return e.code
+    if settle:
+        g.settle(a)
+    return None
+
+
+def spend(state_text):
+    st = json.loads(state_text)
+    committed = sum(int(c) for _, c, _ in st["spend"]["l"].get("*", []))
+    reserved = sum(int(r) for _, _, r in st["spend"]["l"].get("*", []))
+    return committed, reserved, len(st["spend"]["r"])
+
+
+@pytest.fixture
+def tenant():
+    return "t" + uuid.uuid4().hex[:12]
+
+
+@pytest.fixture
+def rstore(redis_server, tenant):
+    s = RedisStore(redis_server.url, tenant=tenant)
+    yield s
+    s.close()
+
+
+class Spy:
+    """Wraps a store; ``before_cas`` runs once before the first compare-and-set."""
+
+    def __init__(self, inner, before_cas=None):
+        self.inner = inner
+        self.shared = inner.shared
+        self.cas = []
+        self.before_cas = before_cas
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def compare_and_set(self, state, version):
+        hook, self.before_cas = self.before_cas, None
+        if hook:
+            hook()
+        ok = self.inner.compare_and_set(state, version)
+        self.cas.append(ok)
+        return ok
+
+
+# -- the interface on every store -------------------------------------------------------
+@pytest.fixture(params=["memory", "file", "redis"])
+def any_store(request, tmp_path, redis_server, tenant):
+    if request.param == "memory":
+        s = MemoryStore()
+    elif request.param == "file":
+        s = FileStore(tmp_path / "fs")
+    else:
+        s = RedisStore(redis_server.url, tenant=tenant)
+    yield s
+    s.close()
+
+
+def test_store_interface(any_store):
+    s = any_store
+    assert s.load_versioned() == (None, "0")
+    assert s.compare_and_set('{"a":1}', "0") is True
+    state, v = s.load_versioned()
+    assert state == '{"a":1}' and v != "0"
+    assert s.compare_and_set('{"a":2}', "0") is False  # stale version
+    assert s.compare_and_set('{"a":2}', v) is True
+    assert s.load_versioned()[0] == '{"a":2}'
+    now = int(time.time() * 1000)
+    assert s.replay_check_and_set("f" * 64, 60_000, now) is True
+    assert s.replay_check_and_set("f" * 64, 60_000, now + 1) is False
+    s.replay_forget("f" * 64)
+    assert s.replay_check_and_set("f" * 64, 60_000, now + 2) is True
+    assert s.load_head("pod-a") is None
+    assert s.save_head("pod-a", {"seq": 1, "mac": MAC}, 0) is True
+    assert s.save_head("pod-a", {"seq": 1, "mac": MAC}, 0) is False  # another process claims the replica
+    assert s.save_head("pod-a", {"seq": 2, "mac": MAC}, 1) is True
+    assert s.load_head("pod-a") == {"seq": 2, "mac": MAC}
+    assert s.load_head("pod-b") is None and s.load_head(None) is None
+
+
+def test_file_store_replay_expiry(tmp_path):
+    s = FileStore(tmp_path)
+    assert s.replay_check_and_set("a" * 64, 10, 1000)
+    assert s.replay_check_and_set("a" * 64, 10, 1011)  # expired: fresh again
+    assert s.replay_check_and_set("b" * 64, 10, 5000)
+    assert json.loads((tmp_path / "replay.json").read_text()) == {"b" * 64: 5010}  # expired entries swept
+
+
+def test_layouts_byte_for_byte(tmp_path, rstore, redis_server, tenant):
+    fs = FileStore(tmp_path)
+    assert fs.compare_and_set('{"x":"é"}', "0")
+    assert (tmp_path / "state.json").read_bytes() == '{"version":1,"state":"{\\"x\\":\\"é\\"}"}'.encode()
+    assert fs.save_head("pod-a", {"seq": 3, "mac": MAC}, 0)
+    assert (tmp_path / "head-pod-a.json").read_bytes() == b'{"seq":3,"mac":"' + MAC.encode() + b'"}'
+    assert not (tmp_path / "lock").exists()
+    r = redis_server.client(decode_responses=True)
+    assert rstore.compare_and_set("S", "0") and rstore.replay_check_and_set("c" * 64, 5000, 0)
+    assert rstore.save_head(None, {"seq": 1, "mac": MAC}, 0)
+    assert r.hgetall(f"presidio_x402:{tenant}:state") == {"v": "1", "s": "S"}
+    assert r.get(f"presidio_x402:{tenant}:replay:{'c' * 64}") == "1"
+    assert 0 < r.pttl(f"presidio_x402:{tenant}:replay:{'c' * 64}") <= 5000
+    assert r.hgetall(f"presidio_x402:{tenant}:head:-") == {"seq": "1", "mac": MAC}
+    assert "tostring(tonumber(v) + 1)" in CAS_LUA and "'seq'" in HEAD_LUA
+
+
+def test_names_and_repr_hide_the_url(redis_server):
+    with pytest.raises(ValueError):
+        RedisStore(redis_server.url, tenant="a:b")
+    with pytest.raises(ValueError):
+        RedisStore(redis_server.url, prefix="my app")
+    s = RedisStore("redis://:hunter2secret@127.0.0.1:1/0", tenant="acme")
+    assert "hunter2" not in repr(s) and "acme" in repr(s)
+    c = HardenedX402Client(payment_signer=RecordingSigner(), redis_url="redis://:hunter2secret@127.0.0.1:1/0")
+    assert "hunter2" not in repr(c) and "hunter2" not in repr(c.guard)
+    assert "hunter2" not in repr(AsyncRedisStore("redis://:hunter2secret@127.0.0.1:1/0"))
+
+
+# -- the transaction ----------------------------------------------------------------------
+def test_cas_conflict_undo_and_retry(rstore, redis_server, tenant):
+    """B completes a step between A's load and A's compare-and-set: A loses,
+    undoes, reloads and runs the step again; both reservations count."""
+    b = guard(RedisStore(redis_server.url, tenant=tenant))
+    b_url = "https://api.example.com/b"
+    done = []
+
+    def b_steps():
+        done.append(b.assess("GET", b_url, None, body(b_url)))
+
+    spy = Spy(rstore, before_cas=b_steps)
+    a = guard(spy)
+    url = "https://api.example.com/a"
+    aa = a.assess("GET", url, None, body(url))
+    assert spy.cas == [False, True]  # lost once, then stored
+    committed, reserved, n = spend(rstore.load_versioned()[0])
+    assert (committed, reserved, n) == (0, 2 * CENT_ATTO, 2)
+    # The retried assessment is the one A holds: it finalizes and settles.
+    a.finalize(aa, drive(a.host_io(aa)))
+    a.settle(aa)
+    assert spend(rstore.load_versioned()[0]) == (CENT_ATTO, CENT_ATTO, 1)
+
+
+def test_undo_in_the_wrapper():
+    g = guard(MemoryStore())
+    url = "https://api.example.com/u"
+    a = g.assess("GET", url, None, body(url))
+    assert g._g.undo() is True
+    assert g._g.undo() is False
+    from presidio_x402._core import CoreError
+
+    with pytest.raises(CoreError):
+        g._g.finalize(a["id"], {"replay_fresh": True, "countersignatures": [], "webhook_answers": []}, bytes(32), None, 1)
+
+
+def test_guards_in_threads_spend_exactly_the_limit(redis_server, tenant):
+    """4 guards (4 core instances' worth of state) × 25 payments of $0.01 on one
+    tenant with a $0.50 limit, concurrently: exactly 50 allowed, $0.50 committed."""
+    guards = [guard(RedisStore(redis_server.url, tenant=tenant), limit=0.5) for _ in range(4)]
+    results = [[] for _ in guards]
+
+    def run(i):
+        for k in range(25):
+            results[i].append(pay(guards[i], f"https://api.example.com/{i}/{k}"))
+
+    ts = [threading.Thread(target=run, args=(i,)) for i in range(4)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    codes = [c for r in results for c in r]
+    assert codes.count(None) == 50
+    assert set(codes) == {None, "policy-window-exceeded"}
+    assert spend(RedisStore(redis_server.url, tenant=tenant).load_versioned()[0]) == (50 * CENT_ATTO, 0, 0)
+
+
+def test_replay_set_nx_across_two_guards(redis_server, tenant):
+    g1, g2 = (guard(RedisStore(redis_server.url, tenant=tenant)) for _ in range(2))
+    url = "https://api.example.com/the-same-one"
+    a1 = g1.assess("GET", url, None, body(url))
+    a2 = g2.assess("GET", url, None, body(url))
+    assert a1["fingerprint"] == a2["fingerprint"]
+    io1, io2 = drive(g1.host_io(a1)), drive(g2.host_io(a2))
+    assert sorted([io1["replay_fresh"], io2["replay_fresh"]]) == [False, True]
+    outcomes = []
+    for g, a, io in ((g1, a1, io1), (g2, a2, io2)):
+        try:
+            g.finalize(a, io)
+            outcomes.append("allowed")
+        except ReplayDetectedError:
+            outcomes.append("replay")
+    assert sorted(outcomes) == ["allowed", "replay"]
+    assert spend(RedisStore(redis_server.url, tenant=tenant).load_versioned()[0])[2] == 1  # the refusal released
+
+
+def test_tenant_and_prefix_isolation(redis_server, tenant):
+    url = "https://api.example.com/one"
+    stores = [RedisStore(redis_server.url, tenant=tenant + "a"), RedisStore(redis_server.url, tenant=tenant + "b"),
+              RedisStore(redis_server.url, tenant=tenant + "a", prefix="otherapp")]
+    for s in stores:  # the same purchase, a $0.01 budget: each namespace allows it once
+        g = guard(s, limit=0.01)
+        assert pay(g, url) is None
+        assert pay(g, url + "/2") == "policy-window-exceeded"
+    r = redis_server.client(decode_responses=True)
+    keys = set(r.keys(f"*{tenant}*"))
+    for p, t in (("presidio_x402", tenant + "a"), ("presidio_x402", tenant + "b"), ("otherapp", tenant + "a")):
+        assert f"{p}:{t}:state" in keys
+        assert sum(k.startswith(f"{p}:{t}:replay:") for k in keys) == 1
+
+
+def test_head_cas_refuses_a_duplicate_replica(redis_server, tenant, tmp_path):
+    a = guard(RedisStore(redis_server.url, tenant=tenant), replica="pod-a", log=tmp_path / "a.jsonl")
+    assert pay(a, "https://api.example.com/1") is None
+    # A second process with the same replica id and its own (empty) log: refused before any step.
+    b = guard(RedisStore(redis_server.url, tenant=tenant), replica="pod-a", log=tmp_path / "b.jsonl")
+    with pytest.raises(StoreUnavailableError):
+        b.assess("GET", "https://api.example.com/2", None, body("https://api.example.com/2"))
+    # A second process resuming the same log file: it saves first, A's next line is refused.
+    c = guard(RedisStore(redis_server.url, tenant=tenant), replica="pod-a", log=tmp_path / "a.jsonl")
+    assert pay(c, "https://api.example.com/3") is None
+    assert pay(a, "https://api.example.com/4") == "store-unavailable"
+    assert RedisStore(redis_server.url, tenant=tenant).load_head("pod-a")["seq"] == 4
+
+
+def test_head_save_cut_short_catches_up(redis_server, tenant, tmp_path):
+    log = tmp_path / "pod.jsonl"
+    g = guard(RedisStore(redis_server.url, tenant=tenant), replica="pod", log=log)
+    assert pay(g, "https://api.example.com/1") is None
+    # Lines 3-4 reached the log but the process died before saving its head.
+    s = RedisStore(redis_server.url, tenant=tenant)
+    assert pay(g, "https://api.example.com/2") is None
+    redis_server.client().hset(f"presidio_x402:{tenant}:head:pod", mapping={"seq": "2"})
+    g2 = guard(s, replica="pod", log=log)
+    assert pay(g2, "https://api.example.com/3") is None
+    assert s.load_head("pod")["seq"] == 6
+
+
+def test_contention_without_end_is_store_unavailable(monkeypatch):
+    class Lost(MemoryStore):
+        shared = True
+
+        def compare_and_set(self, state, version):
+            self.tries = getattr(self, "tries", 0) + 1
+            return False
+
+    monkeypatch.setattr(random, "uniform", lambda a, b: 0.0)
+    s = Lost()
+    g = guard(s)
+    g._memory = False  # a MemoryStore subclass that claims to be shared: run the transaction
+    with pytest.raises(StoreUnavailableError) as e:
+        g.assess("GET", "https://api.example.com/x", None, body("https://api.example.com/x"))
+    assert e.value.code == "store-unavailable" and s.tries == MAX_ATTEMPTS
+
+
+# -- failures are refusals ---------------------------------------------------------------------
+async def test_unreachable_redis_refuses_fast():
+    url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens
+    s = Server()
+    signer = RecordingSigner()
+    c = HardenedX402Client(payment_signer=signer, httpx_client=s.client(), redis_url=url)
+    t = time.monotonic()
+    with pytest.raises(StoreUnavailableError) as e:
+        await c.get("https://api.example.com/r")
+    assert time.monotonic() - t < 3.0
+    assert e.value.code == "store-unavailable"
+    assert signer.calls == [] and s.payments == []
+    await c.aclose()
+
+
+async def test_unreachable_async_redis_refuses_fast():
+    s, signer = Server(), RecordingSigner()
+    store = AsyncRedisStore(f"redis://127.0.0.1:{free_port()}/0")
+    c = HardenedX402Client(payment_signer=signer, httpx_client=s.client(), store=store)
+    t = time.monotonic()
+    with pytest.raises(StoreUnavailableError):
+        await c.get("https://api.example.com/r")
+    assert time.monotonic() - t < 3.0 and signer.calls == []
+    await store.close()
+
+
+def _refused(g):
+    url = "https://api.example.com/bad"
+    try:
+        g.assess("GET", url, None, body(url))
+    except X402PaymentError as e:
+        return e.code
+    return None
+
+
+@pytest.mark.parametrize("bad,code", [
+    ({"v": "abc", "s": "{}"}, "store-unavailable"),
+    ({"v": "-3", "s": "{}"}, "store-unavailable"),
+    ({"v": "7"}, "store-unavailable"),
+    ({"s": "{}"}, "store-unavailable"),
+    ({"v": "7", "s": "garbage, not a state"}, "state-corrupt"),
+    ({"v": "7", "s": b"\xff\xfe"}, "store-unavailable"),
+])
+def test_bad_answers_refuse(redis_server, rstore, tenant, bad, code):
+    redis_server.client().hset(f"presidio_x402:{tenant}:state", mapping=bad)
+    assert _refused(guard(rstore)) == code
+
+
+def test_wrong_type_refuses(redis_server, rstore, tenant):
+    redis_server.client().set(f"presidio_x402:{tenant}:state", "a string, not a hash")
+    assert _refused(guard(rstore)) == "store-unavailable"  # WRONGTYPE
+
+
+def test_bad_head_refuses(redis_server, rstore, tenant, tmp_path):
+    redis_server.client().hset(f"presidio_x402:{tenant}:head:pod", mapping={"seq": "x", "mac": "y"})
+    assert _refused(guard(rstore, replica="pod", log=tmp_path / "pod.jsonl")) == "store-unavailable"
+
+
+def test_bad_files_refuse(tmp_path):
+    (tmp_path / "state.json").write_text('{"version":"1","state":"{}"}')
+    assert _refused(guard(FileStore(tmp_path))) == "store-unavailable"
+    (tmp_path / "state.json").write_text("{not json")
+    assert _refused(guard(FileStore(tmp_path))) == "store-unavailable"
+    (tmp_path / "state.json").write_text('{"version":1,"state":"nope"}')
+    assert _refused(guard(FileStore(tmp_path))) == "state-corrupt"
+
+
+def test_replay_store_failure_is_refused_by_the_core(rstore):
+    class NoReplay:
+        shared = True
+
+        def __getattr__(self, name):
+            return getattr(rstore, name)
+
+        def replay_check_and_set(self, *a):
+            raise StoreError("down")
+
+    g = guard(NoReplay())
+    assert pay(g, "https://api.example.com/x") == "store-unavailable"
+    assert spend(rstore.load_versioned()[0]) == (0, 0, 0)  # the refusal released the reservation
+
+
+def test_dead_process_reservation_counts_until_its_lease(redis_server, tenant):
+    s = RedisStore(redis_server.url, tenant=tenant)
+    dead = guard(s)
+    url = "https://api.example.com/d"
+    a = dead.assess("GET", url, None, body(url))
+    dead.finalize(a, drive(dead.host_io(a)))  # reserved; the process "dies" before settle
+    assert spend(s.load_versioned()[0]) == (0, CENT_ATTO, 1)
+    later = guard(RedisStore(redis_server.url, tenant=tenant))
+    now = int(time.time() * 1000)
+    later.assess("GET", url + "/2", None, body(url + "/2"), now=now + 60_000)
+    assert spend(s.load_versioned()[0])[2] == 2  # still counted within the lease
+    later.assess("GET", url + "/3", None, body(url + "/3"), now=now + 901_000)
+    assert spend(s.load_versioned()[0])[2] == 2  # the dead one dropped, the new one added
+
+
+# -- asyncio ------------------------------------------------------------------------------------
+async def test_async_redis_store_guard_and_client(redis_server, tenant):
+    store = AsyncRedisStore(redis_server.url, tenant=tenant)
+    g = guard(store, limit=0.02)
+    url = "https://api.example.com/async"
+    assess = g.assess("GET", url, None, body(url))
+    assert asyncio.iscoroutine(assess)  # the guard awaits an async store
+    a = await assess
+    io = await g.host_io(a)
+    d = await g.finalize(a, io)
+    assert d["allowed"]
+    await g.settle(a)
+    st = RedisStore(redis_server.url, tenant=tenant)
+    assert spend(st.load_versioned()[0]) == (CENT_ATTO, 0, 0)
+    # The client over the same tenant: concurrent requests, one budget.
+    s = Server(challenge=lambda req: (1, json.loads(body(str(req.url)))))  # the same payment as body()
+    c = HardenedX402Client(payment_signer=RecordingSigner(), httpx_client=s.client(), store=store,
+                           policy=config(limit=0.05), replay_key=REPLAY_KEY)
+    with pytest.raises(ReplayDetectedError):  # the guard above paid it: the replay set is shared
+        await c.get(url)
+    rs = await asyncio.gather(*(c.get(f"https://api.example.com/c/{i}") for i in range(6)), return_exceptions=True)
+    assert sum(getattr(r, "status_code", 0) == 200 for r in rs) == 4
+    assert all(isinstance(r, PolicyViolationError) for r in rs if not hasattr(r, "status_code"))
+    assert spend(st.load_versioned()[0]) == (5 * CENT_ATTO, 0, 0)
+    await c.aclose()
+    await store.close()
+
+
+async def test_async_store_through_sync_api_needs_await(redis_server, tenant):
+    g = guard(AsyncRedisStore(redis_server.url, tenant=tenant))
+    coro = g.assess("GET", "https://api.example.com/x", None, body("https://api.example.com/x"))
+    a = await coro
+    assert a["blocked"] is None
+
+
+# -- the file store across processes ------------------------------------------------------------
+WORKER = textwrap.dedent("""
+    import json, sys, asyncio
+    sys.path.insert(0, sys.argv[3])
+    from test_stores import guard, pay
+    from presidio_x402.stores import FileStore
+    g = guard(FileStore(sys.argv[1]), replica=sys.argv[2], limit=0.4, log=None)
+    codes = [pay(g, f"https://api.example.com/{sys.argv[2]}/{i}") for i in range(30)]
+    print(json.dumps(codes))
+""")
+
+
+def _env():
+    env = dict(os.environ)
+    env.setdefault("PRESIDIO_X402_CHAIN_KEY", "61" * 32)
+    env.setdefault("PRESIDIO_X402_FINGERPRINT_KEY", "62" * 32)
+    return env
+
+
+def test_file_store_shared_by_two_processes(tmp_path):
+    here = os.path.dirname(os.path.abspath(__file__))
+    procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(tmp_path / "fs"), f"p{i}", here],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env()) for i in range(2)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    for p, (o, e) in zip(procs, outs):
+        assert p.returncode == 0, e.decode()[-2000:]
+    codes = [c for o, _ in outs for c in json.loads(o)]
+    assert codes.count(None) == 40 and set(codes) == {None, "policy-window-exceeded"}
+    st = FileStore(tmp_path / "fs").load_versioned()[0]
+    assert spend(st) == (40 * CENT_ATTO, 0, 0)
+    assert not (tmp_path / "fs" / "lock").exists()
+
+
+def test_file_store_kill_9_leaves_whole_files(tmp_path):
+    d = tmp_path / "fs"
+    src = textwrap.dedent(f"""
+        import sys
+        from presidio_x402.stores import FileStore
+        s = FileStore({str(d)!r})
+        print("ready", flush=True)
+        while True:
+            state, v = s.load_versioned()
+            s.compare_and_set("x" * (1000 + int(v) % 5000), v)
+            s.replay_check_and_set(v.rjust(64, "0"), 60000, 0)
+    """)
+    p = subprocess.Popen([sys.executable, "-c", src], stdout=subprocess.PIPE, env=_env())
+    assert p.stdout.readline().strip() == b"ready"
+    time.sleep(0.5)
+    p.kill()
+    p.wait()
+    s = FileStore(d, lock_timeout=2)
+    state, v = s.load_versioned()
+    assert int(v) > 0 and set(state) == {"x"}
+    assert s.compare_and_set("y", v)  # a lock left by the killed writer is broken
+    assert s.replay_check_and_set("e" * 64, 1, 0)
+
+
+def test_stale_lock_of_a_dead_pid_is_broken(tmp_path):
+    s = FileStore(tmp_path, lock_timeout=1)
+    p = subprocess.Popen([sys.executable, "-c", "pass"])
+    p.wait()  # a dead pid
+    (tmp_path / "lock").write_text(str(p.pid))
+    t = time.monotonic()
+    assert s.compare_and_set("a", "0")
+    assert time.monotonic() - t < 0.5
+    # A killed child nobody reaped yet (a zombie) is dead too.
+    z = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    z.kill()
+    time.sleep(0.2)
+    (tmp_path / "lock").write_text(str(z.pid))
+    assert s.compare_and_set("b", "1")
+    z.wait()
+    # A lock whose creator died before writing its pid, once it is old.
+    (tmp_path / "lock").write_text("")
+    old = time.time() - 10
+    os.utime(tmp_path / "lock", (old, old))
+    assert s.compare_and_set("c", "2")
+    # Our own pid in a lock this process does not hold: a dead process that had our pid.
+    (tmp_path / "lock").write_text(str(os.getpid()))
+    assert s.compare_and_set("d", "3")
+
+
+def test_live_lock_holder_refuses_after_the_timeout(tmp_path):
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (tmp_path / "lock").write_text(str(live.pid))
+        s = FileStore(tmp_path, lock_timeout=0.3)
+        with pytest.raises(StoreError):
+            s.compare_and_set("a", "0")
+        assert _refused(guard(s)) == "store-unavailable"
+    finally:
+        live.kill()
+        live.wait()
