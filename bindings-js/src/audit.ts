@@ -1,5 +1,6 @@
 /** Audit sinks: where the core's HMAC-chained JSONL lines go. */
-import type { Head } from "./types.js";
+import { call } from "./core.js";
+import type { ChainsReport, Head, KeyInput } from "./types.js";
 
 /** Receives each audit line (no trailing newline), in chain order. */
 export interface AuditSink {
@@ -38,4 +39,14 @@ export function headOfLog(text: string): Head | null {
     }
   }
   return null;
+}
+
+/**
+ * Verifies the chains of a log directory given as `{name, text}` (one chain
+ * per replica) with the core's `audit.verify-chains`: every chain on its own
+ * from seq 1, and no two chains of one replica. Returns the per-chain report.
+ */
+export function verifyAuditChains(key: KeyInput, chains: { name: string; text: string }[]): ChainsReport {
+  const keyHex = typeof key === "string" ? key : Array.from(key, (b) => b.toString(16).padStart(2, "0")).join("");
+  return call<ChainsReport>("audit.verify-chains", { key_hex: keyHex, chains });
 }

@@ -4,7 +4,7 @@
  * check-and-set is serialised within the JS realm (a service worker or page
  * is one realm; use one guard per extension).
  */
-import { type GuardStore, replaySet } from "./stores.js";
+import { type GuardStore, type VersionedState, replaySet, checkReplica, checkHead, NO_REPLICA } from "./stores.js";
 import type { Head } from "./types.js";
 
 interface KV {
@@ -46,12 +46,20 @@ function idbKV(dbName: string): KV {
   };
 }
 
+/**
+ * Not shared: one guard per prefix in one JS realm (the guard keeps the state
+ * in the core and saves it after each step). Keys: `{prefix}state`,
+ * `{prefix}head` (or `{prefix}head:{replica}` with a `replica_id`),
+ * `{prefix}replay`.
+ */
 export class BrowserStore implements GuardStore {
+  readonly shared: boolean = false;
   readonly persistent: boolean = true;
   readonly backend: "chrome.storage.local" | "indexedDB";
   readonly #kv: KV;
   readonly #prefix: string;
   #queue: Promise<unknown> = Promise.resolve();
+  #version = 0;
 
   /** `prefix` namespaces the keys (one guard per prefix). */
   constructor(opts: { prefix?: string; dbName?: string } = {}) {
@@ -72,17 +80,41 @@ export class BrowserStore implements GuardStore {
     return p;
   }
 
-  async loadState(): Promise<string | null> {
-    return ((await this.#kv.get(this.#prefix + "state")) as string | undefined) ?? null;
+  #headKey(replica: string): string {
+    return this.#prefix + (checkReplica(replica) === NO_REPLICA ? "head" : "head:" + replica);
   }
-  async saveState(state: string): Promise<void> {
-    return this.#serial(() => this.#kv.set(this.#prefix + "state", state));
+
+  async loadVersioned(): Promise<VersionedState> {
+    return this.#serial(async () => {
+      const state = ((await this.#kv.get(this.#prefix + "state")) as string | undefined) ?? null;
+      if (state !== null && typeof state !== "string") throw new TypeError("the store holds an invalid state");
+      return { state, version: String(this.#version) };
+    });
   }
-  async loadHead(): Promise<Head | null> {
-    return ((await this.#kv.get(this.#prefix + "head")) as Head | undefined) ?? null;
+  async compareAndSet(state: string, version: string): Promise<boolean> {
+    return this.#serial(async () => {
+      if (version !== String(this.#version)) return false;
+      await this.#kv.set(this.#prefix + "state", state);
+      this.#version++;
+      return true;
+    });
   }
-  async saveHead(head: Head): Promise<void> {
-    return this.#serial(() => this.#kv.set(this.#prefix + "head", { ...head }));
+  async loadHead(replica: string): Promise<Head | null> {
+    const key = this.#headKey(replica);
+    return this.#serial(async () => {
+      const h = await this.#kv.get(key);
+      return h === undefined || h === null ? null : checkHead(h);
+    });
+  }
+  async saveHead(replica: string, head: Head, prevSeq: number): Promise<boolean> {
+    const key = this.#headKey(replica);
+    return this.#serial(async () => {
+      const h = await this.#kv.get(key);
+      const seq = h === undefined || h === null ? 0 : checkHead(h).seq;
+      if (seq !== prevSeq) return false;
+      await this.#kv.set(key, { seq: head.seq, mac: head.mac });
+      return true;
+    });
   }
   async checkAndSet(fp: string, ttlMs: number, nowMs: number): Promise<boolean> {
     return this.#serial(async () => {

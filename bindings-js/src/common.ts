@@ -2,8 +2,8 @@
 export { call, callJson, operations, randomBytes, describe, isReady } from "./core.js";
 export * from "./errors.js";
 export * from "./types.js";
-export { MemoryStore, type GuardStore } from "./stores.js";
-export { callbackSink, MemoryAuditSink, headOfLog, type AuditSink } from "./audit.js";
+export { MemoryStore, NO_REPLICA, type GuardStore, type VersionedState } from "./stores.js";
+export { callbackSink, MemoryAuditSink, headOfLog, verifyAuditChains, type AuditSink } from "./audit.js";
 export { createPromMetrics, MemoryMetrics, METRICS, type MetricsSink } from "./metrics.js";
 export { parsePolicy, validateConfig, loadPolicy, type Validation } from "./policy.js";
 export { PaymentGuard, type GuardOptions, type Verdict, type SettleOutcome } from "./guard.js";

@@ -3,30 +3,44 @@ import { promises as fsp, constants as FS } from "node:fs";
 import * as path from "node:path";
 import { lookup } from "node:dns/promises";
 import type { Writable } from "node:stream";
-import { type GuardStore, replaySet } from "./stores.js";
+import { randomBytes } from "node:crypto";
+import { type GuardStore, type VersionedState, checkReplica, checkHead } from "./stores.js";
 import { headOfLog, type AuditSink } from "./audit.js";
 import { loadPolicy } from "./policy.js";
 import { X402GuardError } from "./errors.js";
-import type { Head } from "./types.js";
+import { verifyAuditChains } from "./audit.js";
+import type { ChainsReport, Head, KeyInput } from "./types.js";
 
 /** Writes `data` to `file` atomically: temp file, fsync, rename, fsync of the directory. */
 export async function writeAtomic(file: string, data: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  const fh = await fsp.open(tmp, "w", 0o600);
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  const fh = await fsp.open(tmp, FS.O_CREAT | FS.O_EXCL | FS.O_WRONLY, 0o600);
   try {
     await fh.writeFile(data);
     await fh.sync();
-  } finally {
-    await fh.close();
+  } catch (e) {
+    await fh.close().catch(() => {});
+    await fsp.rm(tmp, { force: true });
+    throw e;
   }
-  await fsp.rename(tmp, file);
-  const dir = await fsp.open(path.dirname(file), "r");
+  await fh.close();
   try {
-    await dir.sync();
+    await fsp.rename(tmp, file);
+  } catch (e) {
+    await fsp.rm(tmp, { force: true });
+    throw e;
+  }
+  await syncDir(path.dirname(file));
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const fh = await fsp.open(dir, "r");
+  try {
+    await fh.sync();
   } catch {
     /* some filesystems cannot fsync a directory */
   } finally {
-    await dir.close();
+    await fh.close();
   }
 }
 
@@ -48,114 +62,236 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Store directories opened by this process. */
-const openDirs = new Set<string>();
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** One operation at a time per directory within this process (the lock file orders processes). */
+const dirQueues = new Map<string, Promise<unknown>>();
+
+/** Options of {@link FileStore}. */
+export interface FileStoreOptions {
+  /** How long to wait for a lock held by a live process before `store-unavailable` (default 10 000 ms). */
+  lockTimeoutMs?: number;
+}
+
+/** An empty lock file older than this is a crash between its creation and its pid. */
+const EMPTY_LOCK_STALE_MS = 2000;
 
 /**
- * A durable store in a directory: `state.json`, `replay.json`, `head.json`,
- * each replaced atomically (temp + fsync + rename), so a crash leaves the
- * old or the new version, never a torn one. One process owns a directory at
- * a time (a `lock` file holding its pid; a dead owner's lock is taken over).
+ * A store in a directory shared by the processes of one host, Node or Python
+ * (docs/STORES.md): `state.json` (`{"version": N, "state": "…"}`),
+ * `replay.json` (fingerprint → expiry ms), `head-{replica}.json`
+ * (`{"seq", "mac"}`). Each operation holds the `lock` file (created with
+ * `O_CREAT|O_EXCL`, holding the owner's pid); a lock of a dead pid is broken,
+ * a lock held by a live process for longer than 10 s is `store-unavailable`.
+ * Every write is atomic (temp + fsync + rename + directory fsync): a `kill -9`
+ * at any instant leaves the old or the new file.
  */
 export class FileStore implements GuardStore {
+  readonly shared: boolean = true;
   readonly persistent: boolean = true;
   readonly dir: string;
-  #replay: Map<string, number> | null = null;
-  #locked = false;
-  #queue: Promise<unknown> = Promise.resolve();
+  /** The directory's real path (the in-process queue key), known after {@link FileStore.open}. */
+  #key = "";
+  readonly #lockTimeoutMs: number;
+  #ready: Promise<void> | null = null;
 
-  constructor(dir: string) {
+  constructor(dir: string, opts: FileStoreOptions = {}) {
     this.dir = dir;
+    this.#lockTimeoutMs = opts.lockTimeoutMs ?? 10_000;
   }
 
-  /** Opens (creates) the directory and takes the lock. */
-  static async open(dir: string): Promise<FileStore> {
-    const s = new FileStore(dir);
-    await s.#lock();
+  /** Creates the directory (mode 0700) and removes temp files of dead processes. */
+  static async open(dir: string, opts: FileStoreOptions = {}): Promise<FileStore> {
+    const s = new FileStore(dir, opts);
+    await s.#prepare();
     return s;
   }
 
-  async #lock(): Promise<void> {
-    if (this.#locked) return;
-    await fsp.mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const lockFile = path.join(this.dir, "lock");
-    for (let i = 0; i < 2; i++) {
-      try {
-        const fh = await fsp.open(lockFile, FS.O_CREAT | FS.O_EXCL | FS.O_WRONLY, 0o600);
-        await fh.writeFile(String(process.pid));
-        await fh.close();
-        this.#locked = true;
-        openDirs.add(path.resolve(this.dir));
-        return;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-        const pid = Number((await readOr(lockFile)) ?? "0");
-        const mine = pid === process.pid && openDirs.has(path.resolve(this.dir));
-        if (!mine && (pid === process.pid || !pid || !alive(pid))) {
-          await fsp.rm(lockFile, { force: true });
-          continue;
-        }
-        throw new X402GuardError("store-unavailable", "store-unavailable: the store directory is locked by another live process");
+  #prepare(): Promise<void> {
+    this.#ready ??= (async () => {
+      await fsp.mkdir(this.dir, { recursive: true, mode: 0o700 });
+      this.#key = await fsp.realpath(this.dir);
+      for (const name of await fsp.readdir(this.dir)) {
+        const m = /\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name);
+        if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) await fsp.rm(this.#file(name), { force: true });
       }
-    }
-    throw new X402GuardError("store-unavailable", "store-unavailable: could not lock the store directory");
-  }
-
-  #serial<T>(fn: () => Promise<T>): Promise<T> {
-    const p = this.#queue.then(async () => {
-      await this.#lock();
-      return fn();
+    })();
+    this.#ready.catch(() => {
+      this.#ready = null;
     });
-    this.#queue = p.catch(() => {});
-    return p;
+    return this.#ready;
   }
 
   #file(name: string): string {
     return path.join(this.dir, name);
   }
 
-  async loadState(): Promise<string | null> {
-    return this.#serial(() => readOr(this.#file("state.json")));
-  }
-  async saveState(state: string): Promise<void> {
-    return this.#serial(() => writeAtomic(this.#file("state.json"), state));
-  }
-  async loadHead(): Promise<Head | null> {
-    return this.#serial(async () => {
-      const t = await readOr(this.#file("head.json"));
-      return t ? (JSON.parse(t) as Head) : null;
+  /** Runs `fn` holding the directory's lock (in-process queue, then the lock file). */
+  async #locked<T>(fn: () => Promise<T>): Promise<T> {
+    await this.#prepare();
+    const prev = dirQueues.get(this.#key) ?? Promise.resolve();
+    const p = prev.then(async () => {
+      await this.#acquire();
+      try {
+        return await fn();
+      } finally {
+        await fsp.rm(this.#file("lock"), { force: true });
+      }
     });
+    const tail = p.catch(() => {});
+    dirQueues.set(this.#key, tail);
+    void tail.then(() => {
+      if (dirQueues.get(this.#key) === tail) dirQueues.delete(this.#key);
+    });
+    return p;
   }
-  async saveHead(head: Head): Promise<void> {
-    return this.#serial(() => writeAtomic(this.#file("head.json"), JSON.stringify(head)));
-  }
-  async #replaySet(): Promise<Map<string, number>> {
-    if (!this.#replay) {
-      const t = await readOr(this.#file("replay.json"));
-      this.#replay = new Map(t ? (Object.entries(JSON.parse(t)) as [string, number][]) : []);
+
+  async #acquire(): Promise<void> {
+    const lockFile = this.#file("lock");
+    const deadline = Date.now() + this.#lockTimeoutMs;
+    for (let wait = 1; ; wait = Math.min(wait * 2, 20)) {
+      try {
+        const fh = await fsp.open(lockFile, FS.O_CREAT | FS.O_EXCL | FS.O_WRONLY, 0o600);
+        try {
+          await fh.writeFile(String(process.pid));
+        } finally {
+          await fh.close();
+        }
+        return;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      }
+      if (await this.#breakStale(lockFile)) continue;
+      if (Date.now() >= deadline) {
+        throw new X402GuardError("store-unavailable", "store-unavailable: the store directory stayed locked by another live process");
+      }
+      await sleep(wait * (0.5 + Math.random()));
     }
-    return this.#replay;
   }
-  async checkAndSet(fp: string, ttlMs: number, nowMs: number): Promise<boolean> {
-    return this.#serial(async () => {
-      const m = await this.#replaySet();
-      for (const [k, v] of m) if (v <= nowMs) m.delete(k);
-      const fresh = replaySet(m, fp, ttlMs, nowMs);
-      if (fresh) await writeAtomic(this.#file("replay.json"), JSON.stringify(Object.fromEntries(m)));
-      return fresh;
+
+  /**
+   * Breaks the lock when its owner is dead: our own pid (this process holds
+   * no lock here outside the queue), a pid that no longer runs, or an empty
+   * file left by a crash before its pid was written. The lock is renamed
+   * away first, so two processes breaking at once cannot remove a fresh lock.
+   */
+  async #breakStale(lockFile: string): Promise<boolean> {
+    const owner = async (file: string): Promise<{ pid: number | null; mtimeMs: number } | null> => {
+      try {
+        const [text, st] = await Promise.all([fsp.readFile(file, "utf8"), fsp.stat(file)]);
+        const t = text.trim();
+        return { pid: /^[1-9][0-9]{0,9}$/.test(t) ? Number(t) : null, mtimeMs: st.mtimeMs };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+        throw e;
+      }
+    };
+    const stale = (o: { pid: number | null; mtimeMs: number }): boolean =>
+      o.pid === null ? Date.now() - o.mtimeMs > EMPTY_LOCK_STALE_MS : o.pid === process.pid || !alive(o.pid);
+    const seen = await owner(lockFile);
+    if (seen === null) return true; // released meanwhile
+    if (!stale(seen)) return false;
+    const aside = `${lockFile}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+    try {
+      await fsp.rename(lockFile, aside);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return true;
+      throw e;
+    }
+    const got = await owner(aside);
+    if (got !== null && !stale(got)) {
+      // A live lock was taken between our read and the rename: put it back unless a new one exists.
+      await fsp.link(aside, lockFile).catch(() => {});
+    }
+    await fsp.rm(aside, { force: true });
+    return true;
+  }
+
+  async loadVersioned(): Promise<VersionedState> {
+    return this.#locked(() => this.#readState());
+  }
+
+  async #readState(): Promise<VersionedState> {
+    const t = await readOr(this.#file("state.json"));
+    if (t === null) return { state: null, version: "0" };
+    const v = JSON.parse(t) as { version?: unknown; state?: unknown };
+    if (v === null || typeof v !== "object" || !Number.isSafeInteger(v.version) || (v.version as number) < 0 || typeof v.state !== "string") {
+      throw new TypeError("state.json is not {version, state}");
+    }
+    return { state: v.state, version: String(v.version) };
+  }
+
+  async compareAndSet(state: string, version: string): Promise<boolean> {
+    return this.#locked(async () => {
+      const cur = await this.#readState();
+      if (cur.version !== version) return false;
+      await writeAtomic(this.#file("state.json"), JSON.stringify({ version: Number(cur.version) + 1, state }));
+      return true;
     });
   }
+
+  #headFile(replica: string): string {
+    return this.#file(`head-${checkReplica(replica)}.json`);
+  }
+
+  async #readHead(file: string): Promise<Head | null> {
+    const t = await readOr(file);
+    return t === null ? null : checkHead(JSON.parse(t));
+  }
+
+  async loadHead(replica: string): Promise<Head | null> {
+    const file = this.#headFile(replica);
+    return this.#locked(() => this.#readHead(file));
+  }
+
+  async saveHead(replica: string, head: Head, prevSeq: number): Promise<boolean> {
+    const file = this.#headFile(replica);
+    return this.#locked(async () => {
+      if (((await this.#readHead(file))?.seq ?? 0) !== prevSeq) return false;
+      await writeAtomic(file, JSON.stringify({ seq: head.seq, mac: head.mac }));
+      return true;
+    });
+  }
+
+  async #readReplay(): Promise<Map<string, number>> {
+    const t = await readOr(this.#file("replay.json"));
+    if (t === null) return new Map();
+    const v = JSON.parse(t) as unknown;
+    if (v === null || typeof v !== "object" || Array.isArray(v)) throw new TypeError("replay.json is not an object");
+    const m = new Map<string, number>();
+    for (const [k, exp] of Object.entries(v)) {
+      if (typeof exp !== "number" || !Number.isFinite(exp)) throw new TypeError("replay.json holds a bad expiry");
+      m.set(k, exp);
+    }
+    return m;
+  }
+
+  async checkAndSet(fp: string, ttlMs: number, nowMs: number): Promise<boolean> {
+    return this.#locked(async () => {
+      const m = await this.#readReplay();
+      const exp = m.get(fp);
+      if (exp !== undefined && exp > nowMs) return false;
+      for (const [k, v] of m) if (v <= nowMs) m.delete(k);
+      m.set(fp, nowMs + ttlMs);
+      await writeAtomic(this.#file("replay.json"), JSON.stringify(Object.fromEntries(m)));
+      return true;
+    });
+  }
+
   async forget(fp: string): Promise<void> {
-    return this.#serial(async () => {
-      const m = await this.#replaySet();
+    return this.#locked(async () => {
+      const m = await this.#readReplay();
       if (m.delete(fp)) await writeAtomic(this.#file("replay.json"), JSON.stringify(Object.fromEntries(m)));
     });
   }
+
+  /** Waits for this process's pending operations on the directory. */
   async close(): Promise<void> {
-    await this.#queue;
-    if (this.#locked) await fsp.rm(this.#file("lock"), { force: true });
-    if (this.#locked) openDirs.delete(path.resolve(this.dir));
-    this.#locked = false;
+    if (this.#key) await dirQueues.get(this.#key);
+  }
+
+  toString(): string {
+    return "FileStore";
   }
 }
 
@@ -169,14 +305,73 @@ export class FileAuditSink implements AuditSink {
   constructor(file: string) {
     this.file = file;
   }
-  async #open(): Promise<fsp.FileHandle> {
-    this.#fh ??= await fsp.open(this.file, "a", 0o600);
-    return this.#fh;
+  #opening: Promise<fsp.FileHandle> | null = null;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Opens the log for appending. A partial last line (an append cut by a
+   * crash, never reported written) is cut off first (a complete one missing
+   * only its newline gets it), so the next line does
+   * not land after it; a new file's directory entry is fsynced.
+   */
+  #open(): Promise<fsp.FileHandle> {
+    if (this.#fh) return Promise.resolve(this.#fh);
+    this.#opening ??= (async () => {
+      let created = false;
+      let fh: fsp.FileHandle;
+      try {
+        fh = await fsp.open(this.file, FS.O_RDWR | FS.O_APPEND);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+        fh = await fsp.open(this.file, FS.O_RDWR | FS.O_APPEND | FS.O_CREAT, 0o600);
+        created = true;
+      }
+      try {
+        const { size } = await fh.stat();
+        if (size > 0) {
+          const last = Buffer.alloc(1);
+          await fh.read(last, 0, 1, size - 1);
+          if (last[0] !== 0x0a) {
+            let cut = 0;
+            for (let end = size; end > 0 && cut === 0; ) {
+              const start = Math.max(0, end - 64 * 1024);
+              const buf = Buffer.alloc(end - start);
+              await fh.read(buf, 0, buf.length, start);
+              const i = buf.lastIndexOf(0x0a);
+              if (i >= 0) cut = start + i + 1;
+              end = start;
+            }
+            const tail = Buffer.alloc(size - cut);
+            await fh.read(tail, 0, tail.length, cut);
+            // A complete line missing only its newline counts (head() read it): finish it; else cut it.
+            if (headOfLog(tail.toString("utf8")) !== null) await fh.appendFile("\n");
+            else await fh.truncate(cut);
+            await fh.sync();
+          }
+        }
+        if (created) await syncDir(path.dirname(path.resolve(this.file)));
+      } catch (e) {
+        await fh.close().catch(() => {});
+        throw e;
+      }
+      this.#fh = fh;
+      return fh;
+    })();
+    this.#opening.catch(() => {
+      this.#opening = null;
+    });
+    return this.#opening;
   }
-  async write(line: string): Promise<void> {
-    const fh = await this.#open();
-    await fh.appendFile(line + "\n");
-    await fh.sync();
+
+  /** Appends the line and resolves only once it is fsynced (durable). */
+  write(line: string): Promise<void> {
+    const p = this.#queue.then(async () => {
+      const fh = await this.#open();
+      await fh.appendFile(line + "\n");
+      await fh.sync();
+    });
+    this.#queue = p.catch(() => {});
+    return p;
   }
   /** The head from the log's last complete lines (reads only the file's tail). */
   async head(): Promise<Head | null> {
@@ -203,8 +398,10 @@ export class FileAuditSink implements AuditSink {
     }
   }
   async close(): Promise<void> {
+    await this.#queue;
     await this.#fh?.close();
     this.#fh = null;
+    this.#opening = null;
   }
 }
 
@@ -226,4 +423,20 @@ export async function resolveHost(host: string): Promise<string[]> {
 export async function loadPolicyFile(file: string): Promise<Record<string, unknown>> {
   const text = await fsp.readFile(file, "utf8");
   return loadPolicy(text, file.toLowerCase().endsWith(".toml") ? "toml" : "json");
+}
+
+/**
+ * Verifies every `*.jsonl` chain of a log directory with the core (one
+ * chain per replica): each chain on its own from seq 1, and no two chains
+ * of one replica (`audit-replica-duplicate`). Returns the per-chain report;
+ * throws a coded error only for a bad key (`key-too-short`) or input.
+ */
+export async function verifyAuditDir(dir: string, key: KeyInput): Promise<ChainsReport> {
+  const names = (await fsp.readdir(dir, { withFileTypes: true }))
+    .filter((d) => d.isFile() && d.name.endsWith(".jsonl"))
+    .map((d) => d.name)
+    .sort();
+  const chains: { name: string; text: string }[] = [];
+  for (const name of names) chains.push({ name, text: await fsp.readFile(path.join(dir, name), "utf8") });
+  return verifyAuditChains(key, chains);
 }

@@ -13,7 +13,8 @@ markReady();
 setDefaultResolver(resolveHost);
 
 export * from "./common.js";
-export { FileStore, FileAuditSink, streamAuditSink, resolveHost, loadPolicyFile, writeAtomic } from "./node-io.js";
+export { FileStore, FileAuditSink, streamAuditSink, resolveHost, loadPolicyFile, writeAtomic, verifyAuditDir, type FileStoreOptions } from "./node-io.js";
+export { RedisStore, type RedisStoreOptions, type RedisClientLike } from "./redis-store.js";
 
 /** Already initialised in Node; kept for code shared with browsers. */
 export async function init(): Promise<void> {}

@@ -1,18 +1,39 @@
 /**
- * Stores keep what the core asks hosts to keep: the guard state blob, the
- * replay set (atomic check-and-set with a TTL) and the audit head. They hold
- * no rules: expiry times come from the core's `replay_ttl_ms`.
+ * Stores keep what the core asks hosts to keep: the guard state blob (with a
+ * version for compare-and-set), the replay set (atomic check-and-set with a
+ * TTL) and one audit head per replica. They hold no rules: expiry times,
+ * limits, reservations and leases all come from the core. The layouts are
+ * specified in docs/STORES.md and shared with the Python package.
  */
 import type { Head } from "./types.js";
 
-/** Where a guard keeps its state. All methods may be async. */
+/** A consistent snapshot of the guard state. */
+export interface VersionedState {
+  /** The core's state JSON, or `null` when nothing is stored yet. */
+  state: string | null;
+  /**
+   * The snapshot's version: a decimal integer as a string (`"0"` when empty),
+   * incremented by one by each successful {@link GuardStore.compareAndSet}.
+   */
+  version: string;
+}
+
+/** Where a guard keeps its state. Every method may throw: the guard refuses with `store-unavailable`. */
 export interface GuardStore {
-  /** True when the store outlives the process (state is saved after each step). */
-  readonly persistent: boolean;
-  loadState(): Promise<string | null>;
-  saveState(state: string): Promise<void>;
-  loadHead(): Promise<Head | null>;
-  saveHead(head: Head): Promise<void>;
+  /**
+   * True when other processes may change the state (Redis, a shared file
+   * directory): every core step then runs as a compare-and-set transaction.
+   */
+  readonly shared: boolean;
+  /**
+   * For a store that is not shared: false when nothing outlives the process
+   * (the guard then never writes the state). Default true.
+   */
+  readonly persistent?: boolean;
+  /** A consistent snapshot of the state and its version. */
+  loadVersioned(): Promise<VersionedState>;
+  /** Stores `state` only if the version is still `version`; false when another writer stored first. */
+  compareAndSet(state: string, version: string): Promise<boolean>;
   /**
    * Atomically: if `fingerprint` is present and unexpired at `nowMs`, return
    * false; else store it until `nowMs + ttlMs` and return true.
@@ -20,31 +41,65 @@ export interface GuardStore {
   checkAndSet(fingerprint: string, ttlMs: number, nowMs: number): Promise<boolean>;
   /** Removes a fingerprint (the core asks for it after a failed payment). */
   forget(fingerprint: string): Promise<void>;
-  /** Releases resources (locks, handles). */
+  /** The audit head of `replica` (`"-"` for a guard without `replica_id`). */
+  loadHead(replica: string): Promise<Head | null>;
+  /**
+   * Stores the head of `replica` only if the stored seq (0 when none) is
+   * `prevSeq`; false otherwise (two processes claiming one replica id).
+   */
+  saveHead(replica: string, head: Head, prevSeq: number): Promise<boolean>;
+  /** Releases resources (connections, handles). */
   close?(): Promise<void>;
+}
+
+/** The replica name of a guard without `replica_id` (file `head--.json`, Redis key `head:-`). */
+export const NO_REPLICA = "-";
+
+/** Checks a replica name as used in store keys and file names. */
+export function checkReplica(replica: string): string {
+  if (typeof replica !== "string" || !/^[A-Za-z0-9._:-]{1,64}$/.test(replica)) throw new TypeError("invalid replica id");
+  return replica;
+}
+
+/** Checks a head read back from a store; throws on anything else. */
+export function checkHead(v: unknown): Head {
+  const h = v as Head;
+  if (h === null || typeof h !== "object" || !Number.isSafeInteger(h.seq) || h.seq < 0 || typeof h.mac !== "string" || !/^[0-9a-f]{64}$/.test(h.mac)) {
+    throw new TypeError("the store holds an invalid audit head");
+  }
+  return { seq: h.seq, mac: h.mac };
 }
 
 /** Most replay entries kept in memory before expired ones are swept. */
 const SWEEP_AT = 4096;
 
-/** In-process store (the default). Nothing survives the process. */
+/** In-process store (the default): not shared, nothing survives the process. */
 export class MemoryStore implements GuardStore {
+  readonly shared: boolean = false;
   readonly persistent: boolean = false;
   #state: string | null = null;
-  #head: Head | null = null;
+  #version = 0;
+  #heads = new Map<string, Head>();
   #replay = new Map<string, number>();
 
-  async loadState(): Promise<string | null> {
-    return this.#state;
+  async loadVersioned(): Promise<VersionedState> {
+    return { state: this.#state, version: String(this.#version) };
   }
-  async saveState(state: string): Promise<void> {
+  async compareAndSet(state: string, version: string): Promise<boolean> {
+    if (version !== String(this.#version)) return false;
     this.#state = state;
+    this.#version++;
+    return true;
   }
-  async loadHead(): Promise<Head | null> {
-    return this.#head;
+  async loadHead(replica: string): Promise<Head | null> {
+    const h = this.#heads.get(checkReplica(replica));
+    return h ? { ...h } : null;
   }
-  async saveHead(head: Head): Promise<void> {
-    this.#head = { ...head };
+  async saveHead(replica: string, head: Head, prevSeq: number): Promise<boolean> {
+    checkReplica(replica);
+    if ((this.#heads.get(replica)?.seq ?? 0) !== prevSeq) return false;
+    this.#heads.set(replica, { seq: head.seq, mac: head.mac });
+    return true;
   }
   async checkAndSet(fingerprint: string, ttlMs: number, nowMs: number): Promise<boolean> {
     return replaySet(this.#replay, fingerprint, ttlMs, nowMs);

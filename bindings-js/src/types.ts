@@ -97,3 +97,26 @@ export interface PaymentContext {
 
 /** A key: raw bytes, or a hex string. */
 export type KeyInput = Uint8Array | string;
+
+/** One chain's result from `verifyAuditDir`/`verifyAuditChains` (the core's `audit.verify-chains`). */
+export interface ChainReport {
+  /** The file name (e.g. `pod-a.jsonl`). */
+  name: string;
+  ok: boolean;
+  /** The replica named by the chain's lines (`null` when none). */
+  replica: string | null;
+  /** The chain's head when it verified. */
+  head: Head | null;
+  /** The failure code (`audit-bad-mac`, `audit-replica-duplicate`, …). */
+  code: string | null;
+  /** 1-based line of the failure. */
+  line: number | null;
+  /** The failing line's seq, when it could be read. */
+  seq: number | null;
+}
+
+/** The result of `verifyAuditDir`/`verifyAuditChains`: `ok` when every chain verified. */
+export interface ChainsReport {
+  ok: boolean;
+  chains: ChainReport[];
+}

@@ -21,6 +21,7 @@
  */
 import { PaymentGuard, type GuardOptions } from "./guard.js";
 import { describe } from "./core.js";
+import { X402GuardError } from "./errors.js";
 import { b64decodeUtf8, b64encodeUtf8 } from "./base64.js";
 
 type Obj = Record<string, any>;
@@ -85,13 +86,20 @@ export async function hardenX402Client(target: Obj, options: HardenOptions = {})
     // Assess exactly the requirement the client selected.
     const only = JSON.stringify({ ...pr, accepts: [ctx.selectedRequirements] });
     const v2 = pr.x402Version !== 1;
-    const verdict = await guard.decide({
-      method: methods.get(url) ?? "GET",
-      url,
-      paymentRequired: v2 ? b64encodeUtf8(only) : null,
-      body: v2 ? null : only,
-      reason: options.reason?.() ?? "",
-    });
+    let verdict;
+    try {
+      verdict = await guard.decide({
+        method: methods.get(url) ?? "GET",
+        url,
+        paymentRequired: v2 ? b64encodeUtf8(only) : null,
+        body: v2 ? null : only,
+        reason: options.reason?.() ?? "",
+      });
+    } catch (e) {
+      // A store failure (store-unavailable, state-corrupt) refuses: never pay unguarded.
+      const code = e instanceof X402GuardError ? e.code : "store-unavailable";
+      return { abort: true, reason: `${code}: ${describe(code)}` };
+    }
     if (!verdict.allowed) {
       const code = verdict.code ?? "invalid-input";
       return { abort: true, reason: `${code}: ${describe(code)}` };

@@ -176,3 +176,58 @@ async def test_mpa_budget_bounds_a_slow_webhook():
     io = await eng.collect(req)
     assert time.monotonic() - t < 0.6  # 600 - 100 ms, not the 30 s timeout
     assert io["webhook_answers"][0]["timed_out"] is True
+
+
+# -- verify_dir gives the core's verdicts on logs of any size ---------------------------------------
+def _reference(d):
+    """The core's audit.verify-chains on the whole texts (small directories only)."""
+    from presidio_x402._core import core
+
+    names = sorted(n for n in os.listdir(d) if n.endswith(".jsonl"))
+    chains = [{"name": n, "text": open(os.path.join(d, n), encoding="utf-8").read()} for n in names]
+    return core().call("audit.verify-chains", {"key_hex": AUDIT_KEY, "chains": chains})
+
+
+def _as_core(r):
+    return {"ok": r.ok, "chains": [{"name": c.name, "ok": c.ok, "replica": c.replica, "head": c.head, "line": c.line,
+                                    "seq": c.seq, "code": c.code} for c in r.chains]}
+
+
+def test_verify_dir_equals_the_core_on_every_vector(tmp_path):
+    from conftest import VECTORS
+
+    doc = json.loads((VECTORS / "audit-verify-chains.json").read_text())
+    n = 0
+    for g in doc["testGroups"]:
+        for t in g["tests"]:
+            if t["result"] != "valid" or len(t["input"]["key_hex"]) < 32:
+                continue
+            d = tmp_path / f"v{t['tcId']}"
+            d.mkdir()
+            for c in t["input"]["chains"]:
+                (d / c["name"]).write_text(c["text"], encoding="utf-8")
+            key = t["input"]["key_hex"]
+            names = sorted(c["name"] for c in t["input"]["chains"])
+            from presidio_x402._core import core
+
+            ref = core().call("audit.verify-chains", {"key_hex": key, "chains": [
+                {"name": nm, "text": (d / nm).read_text(encoding="utf-8")} for nm in names]})
+            assert _as_core(verify_dir(d, key)) == ref, t["comment"]
+            n += 1
+    assert n >= 8
+
+
+def test_verify_dir_beyond_the_call_limit(tmp_path, redis_server):
+    """Chains totalling more than the core's 1 MiB call input still verify."""
+    logs = tmp_path / "audit"
+    logs.mkdir()
+    tenant = "big" + os.urandom(4).hex()
+    g = guard(RedisStore(redis_server.url, tenant=tenant), replica="big", log=logs / "big.jsonl", limit=1000)
+    for i in range(1300):
+        assert pay(g, f"https://api.example.com/big/{i}") is None
+    shutil.copy(logs / "big.jsonl", logs / "big-copy.jsonl")
+    assert sum(p.stat().st_size for p in logs.iterdir()) > (1 << 20)
+    r = verify_dir(logs, AUDIT_KEY)
+    assert [(c.name, c.ok, c.code) for c in r.chains] == [("big-copy.jsonl", True, None),
+                                                          ("big.jsonl", False, "audit-replica-duplicate")]
+    assert r.chains[0].head["seq"] == 2600

@@ -108,6 +108,7 @@ fn config_validate(input: &Value) -> Value {
             "window_seconds": c.window_seconds,
             "per_endpoint": c.per_endpoint.iter().map(|(k, u)| json!([k.canonical(), u.to_string()])).collect::<Vec<_>>(),
             "trusted_wallets": c.trusted_wallets,
+            "trusted_wallets_by_endpoint": c.trusted_wallets_by_endpoint.iter().map(|(k, w)| json!([k.canonical(), w])).collect::<Vec<_>>(),
             "networks": c.networks,
             "assets": c.assets.len(),
             "pii_entities": c.pii.entities.iter().map(|e| e.as_str()).collect::<Vec<_>>(),

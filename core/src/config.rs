@@ -13,7 +13,7 @@
 //! | `per_endpoint` | object: endpoint key → USD window limit | `{}` |
 //! | `agent_id` | string ≤ 128 bytes | `""` |
 //! | `replica_id` | `""`, or 1–64 bytes of `[A-Za-z0-9._:-]`: this process's own audit chain (see `audit`) | `""` |
-//! | `trusted_wallets` | array of payee addresses; empty = any payee | `[]` |
+//! | `trusted_wallets` | array of payee addresses (empty = any payee), or an object: endpoint key (as in `per_endpoint`) or `"*"` → array of payees | `[]` |
 //! | `pin_pay_to` | bool: pin the first payee per (origin, network) | `false` |
 //! | `networks` | array of network ids (v1 names or CAIP-2), in preference order; empty = any | `[]` |
 //! | `assets` | array of `{network, address, decimals, usd_price, symbol?}` added to the trusted table | `[]` |
@@ -73,8 +73,14 @@ pub struct GuardConfig {
     pub agent_id: String,
     /// Replica id written in every audit line (empty: a single process).
     pub replica_id: String,
-    /// Allowed payees (canonical form); empty allows any.
+    /// Allowed payees (canonical form) where no endpoint-specific list
+    /// applies; empty allows any.
     pub trusted_wallets: Vec<String>,
+    /// Allowed payees per endpoint (the object form of `trusted_wallets`):
+    /// a payment must go to a payee in the list of every key that matches
+    /// its request URL; where none matches, [`GuardConfig::trusted_wallets`]
+    /// (the `"*"` entry) applies.
+    pub trusted_wallets_by_endpoint: Vec<(EndpointKey, Vec<String>)>,
     /// Pin the first payee seen per (origin, network).
     pub pin_pay_to: bool,
     /// Allowed networks (CAIP-2) in preference order; empty allows any.
@@ -101,6 +107,7 @@ impl Default for GuardConfig {
             agent_id: String::new(),
             replica_id: String::new(),
             trusted_wallets: Vec::new(),
+            trusted_wallets_by_endpoint: Vec::new(),
             pin_pay_to: false,
             networks: Vec::new(),
             assets: assets::built_in(),
@@ -185,12 +192,28 @@ impl GuardConfig {
             c.per_endpoint = per_endpoint(x, &mut errs);
         }
         if let Some(x) = o.get("trusted_wallets") {
-            for (i, s) in strings(x, "trusted_wallets", &mut errs).into_iter().enumerate() {
-                let ok = (1..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric());
-                if ok {
-                    c.trusted_wallets.push(GuardConfig::canonical_wallet(&s));
-                } else {
-                    errs.push(ConfigError::new(format!("trusted_wallets[{i}]"), Code::ConfigBadAddress));
+            match x.as_object() {
+                None => c.trusted_wallets = wallets(x, "trusted_wallets", &mut errs),
+                Some(m) if m.len() > MAX_ENDPOINTS => {
+                    errs.push(ConfigError::new("trusted_wallets", Code::ConfigOutOfRange));
+                }
+                Some(m) => {
+                    for (k, list) in m {
+                        let path = format!("trusted_wallets.{k}");
+                        let ws = wallets(list, &path, &mut errs);
+                        if k == "*" {
+                            c.trusted_wallets = ws;
+                            continue;
+                        }
+                        match EndpointKey::parse(k) {
+                            // An empty list for an endpoint would silently allow any payee there.
+                            Ok(_) if list.as_array().is_some_and(Vec::is_empty) => {
+                                errs.push(ConfigError::new(path, Code::ConfigOutOfRange))
+                            }
+                            Ok(key) => c.trusted_wallets_by_endpoint.push((key, ws)),
+                            Err(code) => errs.push(ConfigError::new(path, code)),
+                        }
+                    }
                 }
             }
         }
@@ -265,6 +288,19 @@ fn int_in(x: &Value, path: &str, lo: u64, hi: u64, errs: &mut Vec<ConfigError>) 
             None
         }
     }
+}
+
+/// An array of payee addresses, canonicalised; bad ones are reported at `path[i]`.
+fn wallets(x: &Value, path: &str, errs: &mut Vec<ConfigError>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, s) in strings(x, path, errs).into_iter().enumerate() {
+        if (1..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            out.push(GuardConfig::canonical_wallet(&s));
+        } else {
+            errs.push(ConfigError::new(format!("{path}[{i}]"), Code::ConfigBadAddress));
+        }
+    }
+    out
 }
 
 fn strings(x: &Value, path: &str, errs: &mut Vec<ConfigError>) -> Vec<String> {

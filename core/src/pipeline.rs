@@ -358,7 +358,7 @@ fn assess_into(
         return Err(Code::PiiBlocked);
     }
     // 3. Payee checks.
-    a.pin = policy::check_payee(cfg, &state.pins, &request_url.origin(), &offer.network, &offer.pay_to)?;
+    a.pin = policy::check_payee(cfg, &state.pins, &request_url, &offer.network, &offer.pay_to)?;
     // 4. Price exactly, then policy (reserves on success).
     let asset = crate::assets::lookup(&cfg.assets, &offer.network, &offer.asset).ok_or(Code::AssetUntrusted)?;
     let usd = money::to_usd(offer.amount, asset.decimals, asset.usd_price)?;

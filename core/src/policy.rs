@@ -140,14 +140,25 @@ pub fn pin_key(origin: &str, network: &str) -> String {
 pub fn check_payee(
     cfg: &GuardConfig,
     pins: &BTreeMap<String, String>,
-    origin: &str,
+    url: &NormalizedUrl,
     network: &str,
     pay_to: &str,
 ) -> Result<Option<(String, String)>, Code> {
     let payee = GuardConfig::canonical_wallet(pay_to);
-    if !cfg.trusted_wallets.is_empty() && !cfg.trusted_wallets.contains(&payee) {
+    let mut specific = false;
+    for (key, list) in &cfg.trusted_wallets_by_endpoint {
+        if key.matches(url) {
+            specific = true;
+            if !list.contains(&payee) {
+                return Err(Code::WalletNotTrusted);
+            }
+        }
+    }
+    if !specific && !cfg.trusted_wallets.is_empty() && !cfg.trusted_wallets.contains(&payee) {
         return Err(Code::WalletNotTrusted);
     }
+    let origin = url.origin();
+    let origin = origin.as_str();
     if !cfg.pin_pay_to {
         return Ok(None);
     }
@@ -209,11 +220,31 @@ mod tests {
         c.pin_pay_to = true;
         let mut pins = BTreeMap::new();
         let good = "0xABCDEF0123456789abcdef0123456789abcdef01";
-        assert_eq!(check_payee(&c, &pins, "https://a", "eip155:1", "0x0000000000000000000000000000000000000001"), Err(Code::WalletNotTrusted));
-        let pin = check_payee(&c, &pins, "https://a", "eip155:1", good).unwrap().unwrap();
+        let a = url::parse("https://a/x").unwrap();
+        assert_eq!(check_payee(&c, &pins, &a, "eip155:1", "0x0000000000000000000000000000000000000001"), Err(Code::WalletNotTrusted));
+        let pin = check_payee(&c, &pins, &a, "eip155:1", good).unwrap().unwrap();
         pins.insert(pin.0, pin.1);
-        assert_eq!(check_payee(&c, &pins, "https://a", "eip155:1", good), Ok(None));
+        assert_eq!(check_payee(&c, &pins, &a, "eip155:1", good), Ok(None));
         c.trusted_wallets.clear();
-        assert_eq!(check_payee(&c, &pins, "https://a", "eip155:1", "0x0000000000000000000000000000000000000001"), Err(Code::PayToPinMismatch));
+        assert_eq!(check_payee(&c, &pins, &a, "eip155:1", "0x0000000000000000000000000000000000000001"), Err(Code::PayToPinMismatch));
+    }
+
+    #[test]
+    fn payee_lists_per_endpoint() {
+        let c = GuardConfig::from_value(&json!({"trusted_wallets": {
+            "https://a": ["0x00000000000000000000000000000000000000aa"],
+            "https://a/v2": ["0x00000000000000000000000000000000000000bb"],
+            "*": ["0x00000000000000000000000000000000000000cc"]}}))
+        .unwrap();
+        let pins = BTreeMap::new();
+        let check = |u: &str, w: &str| check_payee(&c, &pins, &url::parse(u).unwrap(), "eip155:1", w).map(|_| ());
+        let (aa, bb, cc) = ("0x00000000000000000000000000000000000000AA", "0x00000000000000000000000000000000000000bb", "0x00000000000000000000000000000000000000cc");
+        assert_eq!(check("https://a/x", aa), Ok(()));
+        assert_eq!(check("https://a/x", cc), Err(Code::WalletNotTrusted), "the origin's list, not the default");
+        // Under /v2 both keys match: the payee must be in both lists.
+        assert_eq!(check("https://a/v2/y", bb), Err(Code::WalletNotTrusted));
+        assert_eq!(check("https://a/v2/y", aa), Err(Code::WalletNotTrusted));
+        assert_eq!(check("https://b/x", cc), Ok(()));
+        assert_eq!(check("https://b/x", aa), Err(Code::WalletNotTrusted));
     }
 }
