@@ -10,9 +10,10 @@ The core reports UTF-8 byte offsets and per-mille scores; this module turns
 them into Python ``str`` indices and 0..1 floats.
 
 ``mode="nlp"``: when ``presidio-analyzer`` and a spaCy model are importable,
-their PERSON / LOCATION / ORGANIZATION spans are merged with the core's (the
-core's win where they overlap). Otherwise the core's own name and place
-detection is used, and the log says so once.
+their PERSON / LOCATION / ORGANIZATION spans go to the core as hints and are
+merged with its own findings by the core's rules (configured entities,
+``min_score``, overlaps: the higher score wins). Otherwise the core's own name
+and place detection is used, and the log says so once.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ logger = logging.getLogger("presidio_x402.pii_filter")
 
 REDACTED_TEMPLATE = "<REDACTED>"
 #: Entity types the core detects (Presidio names).
-CORE_ENTITIES = ("EMAIL_ADDRESS", "US_SSN", "CREDIT_CARD", "PHONE_NUMBER", "IBAN_CODE", "IP_ADDRESS", "PERSON", "LOCATION")
+CORE_ENTITIES = ("EMAIL_ADDRESS", "US_SSN", "CREDIT_CARD", "PHONE_NUMBER", "IBAN_CODE", "IP_ADDRESS", "PERSON", "LOCATION",
+                 "ORGANIZATION")
 NLP_ENTITIES = ("PERSON", "LOCATION", "ORGANIZATION")
 
 
@@ -61,25 +63,11 @@ def byte_to_char(text: str, offsets: Sequence[int]) -> Dict[int, int]:
     return out
 
 
-_nlp_state: Dict[str, Any] = {}
-
-
 def _nlp_analyzer() -> Any:
     """A presidio-analyzer AnalyzerEngine, or None (logged once)."""
-    if "engine" in _nlp_state:
-        return _nlp_state["engine"]
-    engine = None
-    try:
-        from presidio_analyzer import AnalyzerEngine  # type: ignore
+    from ._nlp import default_analyzer
 
-        engine = AnalyzerEngine()
-    except Exception:
-        logger.info(
-            "pii_mode='nlp': presidio-analyzer or a spaCy model is not available; "
-            "using the core's built-in name and location detection"
-        )
-    _nlp_state["engine"] = engine
-    return engine
+    return default_analyzer()
 
 
 class PIIFilter:
@@ -91,7 +79,8 @@ class PIIFilter:
     """
 
     def __init__(self, mode: str = "regex", entities: Optional[List[str]] = None,
-                 redaction_template: str = REDACTED_TEMPLATE, min_score: float = 0.0) -> None:
+                 redaction_template: str = REDACTED_TEMPLATE, min_score: float = 0.0, *,
+                 analyzer: Any = None) -> None:
         if mode not in ("regex", "nlp"):
             raise ValueError("mode must be 'regex' or 'nlp'")
         self.mode = mode
@@ -107,7 +96,7 @@ class PIIFilter:
         if self._core_entities is not None:
             cfg["entities"] = self._core_entities
         self._cfg = cfg
-        self._analyzer = _nlp_analyzer() if mode == "nlp" else None
+        self._analyzer = (analyzer if analyzer is not None else _nlp_analyzer()) if mode == "nlp" else None
 
     def pii_config(self, action: str = "redact") -> Dict[str, Any]:
         """This filter's settings as the core's ``pii`` configuration."""
@@ -123,40 +112,21 @@ class PIIFilter:
         """Returns ``(redacted_text, findings)``; spans index the original ``text``."""
         if not text:
             return text, []
-        out = core().call("pii.redact", dict(self._cfg, text=text, action="redact"))
+        req = dict(self._cfg, text=text, action="redact")
+        if self._analyzer is not None and self._nlp_entities:
+            from ._nlp import hints
+
+            h = hints(self._analyzer, [text], self._nlp_entities)
+            if h:
+                req["hints"] = h
+        out = core().call("pii.redact", req)
         found = out["entities"]
         m = byte_to_char(text, [x for f in found for x in (f["start"], f["end"])])
         results = [
             EntityResult(f["entity_type"], m[f["start"]], m[f["end"]], f["score"] / 1000.0, text[m[f["start"]]:m[f["end"]]])
             for f in found
         ]
-        if self._analyzer is not None and self._nlp_entities:
-            extra = self._nlp_spans(text, results)
-            if extra:
-                results = sorted(results + extra, key=lambda r: r.start)
-                return self._rebuild(text, results), results
         return out["text"], results
-
-    def _nlp_spans(self, text: str, have: List[EntityResult]) -> List[EntityResult]:
-        try:
-            res = self._analyzer.analyze(text=text, entities=self._nlp_entities, language="en")
-        except Exception:
-            return []
-        out = []
-        for r in res:
-            if r.score < self.min_score or any(r.start < h.end and h.start < r.end for h in have + out):
-                continue
-            out.append(EntityResult(r.entity_type, r.start, r.end, float(r.score), text[r.start:r.end]))
-        return out
-
-    def _rebuild(self, text: str, results: List[EntityResult]) -> str:
-        parts, pos = [], 0
-        for r in results:
-            parts.append(text[pos:r.start])
-            parts.append(self.redaction_template.replace("{entity_type}", r.entity_type))
-            pos = r.end
-        parts.append(text[pos:])
-        return "".join(parts)
 
     def scan_payment_fields(self, resource_url: str, description: str, reason: str) -> Tuple[str, str, str, List[EntityResult]]:
         """Scans and redacts the three metadata fields: ``(url, description, reason, findings)``."""
