@@ -134,6 +134,7 @@ _FUNCS = {
     "guard_state": "[method]guard.state",
     "guard_approvers_json": "[method]guard.approvers-json",
     "guard_assess": "[method]guard.assess",
+    "guard_assess_with_hints": "[method]guard.assess-with-hints",
     "guard_finalize": "[method]guard.finalize",
     "guard_settle": "[method]guard.settle",
     "guard_undo": "[method]guard.undo",
@@ -244,6 +245,7 @@ class GuardHandle:
         self.res = resource
         f = core._f
         self._assess = f["guard_assess"]
+        self._assess_hints = f["guard_assess_with_hints"]
         self._finalize = f["guard_finalize"]
         self._settle = f["guard_settle"]
         self._undo = f["guard_undo"]
@@ -251,6 +253,14 @@ class GuardHandle:
     def assess(self, ctx: Dict[str, Any], replay_key: bytes) -> Dict[str, Any]:
         with self.core.lock:
             return self._assess(self.res, ctx, replay_key)
+
+    def assess_with_hints(self, ctx: Dict[str, Any], hints: List[Dict[str, Any]], replay_key: bytes) -> Dict[str, Any]:
+        """``assess`` with an NER analyzer's ``[{entity_type, text, score}]`` hints (``pii_mode="nlp"``)."""
+        with self.core.lock:
+            tag, v = self._assess_hints(self.res, ctx, hints, replay_key)
+        if tag != "ok":
+            raise CoreError(v, self.core.describe(v))
+        return v
 
     def finalize(self, id: int, io: Dict[str, Any], audit_key: bytes, head: Optional[Dict[str, Any]], now_ms: int) -> Dict[str, Any]:
         with self.core.lock:

@@ -31,7 +31,7 @@ from ._types import PaymentDetails, PaymentResponse, encode_payment
 from .audit_log import AuditLog, NullAuditWriter
 from .exceptions import X402Error, X402PaymentError
 from .guard import Guard
-from .pii_filter import CORE_ENTITIES, _nlp_analyzer
+from .pii_filter import _nlp_analyzer
 from .policy_engine import PolicyConfig, policy_to_config
 from .stores import make_store
 
@@ -48,14 +48,13 @@ DEFAULT_TRANSPORT: Optional[httpx.AsyncBaseTransport] = None
 MAX_CHALLENGE_BODY = 64 * 1024
 
 
-def _trusted_wallets(tw: Any) -> Optional[List[str]]:
+def _trusted_wallets(tw: Any) -> Any:
+    """A list (any endpoint) or the seed's ``{origin: [wallets]}`` form, which the
+    core applies per endpoint (``"*"``: every other endpoint)."""
     if tw is None:
         return None
-    if isinstance(tw, dict):  # seed form: origin -> wallets; the core has one allowlist
-        out: List[str] = []
-        for ws in tw.values():
-            out.extend(ws)
-        return sorted(set(out))
+    if isinstance(tw, dict):
+        return {str(k): list(v) for k, v in tw.items()}
     return list(tw)
 
 
@@ -67,7 +66,7 @@ def build_config(policy: Any = None, *, pii_entities: Optional[List[str]] = None
     cfg = policy_to_config(policy)
     pii = dict(cfg.get("pii") or {})
     if pii_entities is not None:
-        pii["entities"] = [e for e in pii_entities if e in CORE_ENTITIES or e not in ("ORGANIZATION", "ORG")]
+        pii["entities"] = ["ORGANIZATION" if e == "ORG" else e for e in pii_entities]
     pii.setdefault("action", pii_action)
     if pii_action != "redact":
         pii["action"] = pii_action
@@ -112,7 +111,11 @@ class HardenedX402Client:
     ``FileStore``, ``RedisStore``, ``AsyncRedisStore``; ``redis_url`` is
     ``RedisStore(redis_url)``), ``replica_id`` (this process's audit chain when
     several processes share a store), ``audit_key`` and ``replay_key`` (bytes
-    or hex; default from the environment).
+    or hex; default from the environment), ``nlp_analyzer`` (``pii_mode="nlp"``:
+    any object with presidio's ``analyze(text=, entities=, language=)``;
+    default: presidio-analyzer's ``AnalyzerEngine`` when it and a spaCy model
+    are installed). Its PERSON/LOCATION/ORGANIZATION spans go to the core as
+    hints; the core applies the entities, score threshold and action.
 
     A store failure refuses the payment with ``StoreUnavailableError``
     (``.code == "store-unavailable"``); it is never allowed unguarded.
@@ -127,11 +130,12 @@ class HardenedX402Client:
                  agent_id: Optional[str] = None, httpx_client: Optional[httpx.AsyncClient] = None,
                  mpa_engine: Any = None, metrics_collector: Any = None, trusted_wallets: Any = None,
                  store: Any = None, audit_key: Any = None, replay_key: Any = None,
-                 replica_id: Optional[str] = None) -> None:
+                 replica_id: Optional[str] = None, nlp_analyzer: Any = None) -> None:
         if pii_mode not in ("regex", "nlp"):
             raise ValueError("pii_mode must be 'regex' or 'nlp'")
+        analyzer = None
         if pii_mode == "nlp":
-            _nlp_analyzer()  # logs once when NLP is unavailable
+            analyzer = nlp_analyzer if nlp_analyzer is not None else _nlp_analyzer()  # logs once when unavailable
         self._signer = payment_signer
         if mpa_engine is None:
             cfg_mpa = policy_to_config(policy).get("mpa")
@@ -148,7 +152,8 @@ class HardenedX402Client:
         audit = AuditLog(audit_writer or NullAuditWriter(), agent_id=agent_id, key=audit_key)
         self._own_store = store is None
         self._guard = Guard(config, store=store if store is not None else make_store(redis_url), audit=audit,
-                            metrics=metrics_collector, mpa_engine=mpa_engine, replay_key=replay_key)
+                            metrics=metrics_collector, mpa_engine=mpa_engine, replay_key=replay_key,
+                            nlp_analyzer=analyzer)
         self._own_httpx = httpx_client is None
         self._httpx = httpx_client or httpx.AsyncClient(timeout=30.0, transport=DEFAULT_TRANSPORT)
         self._mpa = mpa_engine

@@ -38,6 +38,8 @@ from .exceptions import (
     X402Error,
     X402PaymentError,
 )
+from ._nlp import NLP_ENTITIES, metadata_texts
+from ._nlp import hints as nlp_hints
 from .stores import SINGLE_REPLICA, MemoryStore, StoreError, is_async_store, now_ms
 
 logger = logging.getLogger("presidio_x402")
@@ -95,7 +97,8 @@ class Guard:
     """
 
     def __init__(self, config: Dict[str, Any], *, store: Any = None, audit: Optional[AuditLog] = None,
-                 metrics: Any = None, mpa_engine: Any = None, replay_key: Any = None) -> None:
+                 metrics: Any = None, mpa_engine: Any = None, replay_key: Any = None,
+                 nlp_analyzer: Any = None) -> None:
         self._core = core()
         try:
             self._g = self._core.new_guard(json.dumps(config, ensure_ascii=False))
@@ -109,6 +112,9 @@ class Guard:
         self.audit = audit if audit is not None else AuditLog()
         self.metrics = metrics
         self.mpa = mpa_engine
+        #: ``pii_mode="nlp"``: an analyzer whose spans go to the core as hints (see ``_nlp``).
+        self.nlp_analyzer = nlp_analyzer
+        self._nlp_entities = [e for e in (config.get("pii") or {}).get("entities") or NLP_ENTITIES if e in NLP_ENTITIES]
         #: This process's replica id (config ``replica_id``; ``"-"`` for a single process).
         self.replica: str = str(config.get("replica_id") or SINGLE_REPLICA)
         self._replay_key = (_keys.coerce_key(replay_key, "replay key") or _keys.fingerprint_key()).bytes()
@@ -140,9 +146,15 @@ class Guard:
 
     def _assess_steps(self, method: str, url: str, payment_required: Optional[str], body: Optional[str],
                       reason: str, now: Optional[int]) -> Steps:
+        hints: List[Dict[str, Any]] = []
+        if self.nlp_analyzer is not None and self._nlp_entities:
+            hints = nlp_hints(self.nlp_analyzer, metadata_texts(url, payment_required, body, reason), self._nlp_entities)
+
         def step() -> Assessment:
             ctx = {"method": method, "request_url": url, "payment_required": payment_required, "body": body,
                    "reason": reason, "now_ms": now if now is not None else now_ms()}
+            if hints:
+                return Assessment(self._g.assess_with_hints(ctx, hints, self._replay_key))
             return Assessment(self._g.assess(ctx, self._replay_key))
 
         return (yield from self._transaction(step))

@@ -41,6 +41,7 @@ from typing import Any, Deque, Dict, Optional, Tuple
 
 from ..audit_log import AuditLog, NullAuditWriter
 from ..exceptions import X402Error
+from ..pii_filter import _nlp_analyzer
 from ..gateway import build_config
 from ..guard import Assessment, Guard
 from ..stores import make_store
@@ -149,7 +150,7 @@ def harden(client: Any, *, mpa_signatures: Any = None, policy: Any = None, pii_a
            pii_entities: Any = None, replay_ttl: int = 300, redis_url: Optional[str] = None, audit_writer: Any = None,
            agent_id: Optional[str] = None, mpa_engine: Any = None, metrics_collector: Any = None,
            trusted_wallets: Any = None, store: Any = None, audit_key: Any = None, replay_key: Any = None,
-           replica_id: Optional[str] = None) -> Guard:
+           replica_id: Optional[str] = None, pii_mode: str = "regex", nlp_analyzer: Any = None) -> Guard:
     """Registers the guard's hooks on an official ``x402Client`` or ``x402HTTPClient``."""
     from x402.http import x402HTTPClient
 
@@ -160,7 +161,8 @@ def harden(client: Any, *, mpa_signatures: Any = None, policy: Any = None, pii_a
                           replica_id=replica_id)
     guard = Guard(config, store=store if store is not None else make_store(redis_url),
                   audit=AuditLog(audit_writer or NullAuditWriter(), agent_id=agent_id, key=audit_key),
-                  metrics=metrics_collector, mpa_engine=mpa_engine, replay_key=replay_key)
+                  metrics=metrics_collector, mpa_engine=mpa_engine, replay_key=replay_key,
+                  nlp_analyzer=(nlp_analyzer if nlp_analyzer is not None else _nlp_analyzer()) if pii_mode == "nlp" else None)
     hooks = _Hooks(guard, mpa_signatures)
     if http is not None:
         http.on_payment_required(hooks.on_payment_required)

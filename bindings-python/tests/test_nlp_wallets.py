@@ -1,0 +1,163 @@
+"""pii_mode="nlp" (an analyzer's spans go to the core as hints) and per-origin trusted wallets."""
+
+import json
+import logging
+
+import pytest
+
+from presidio_x402 import HardenedX402Client, PIIBlockedError, X402PaymentError, verify_chain
+from presidio_x402 import _nlp
+from presidio_x402.pii_filter import PIIFilter
+from x402mock import PAY_TO, RecordingSigner, Server
+
+KEY = bytes.fromhex("61" * 32)
+NAMES = {"Zorbla Quenth": "PERSON", "Blue Heron Widgets": "ORGANIZATION", "Quux Harbour": "LOCATION"}
+
+
+class Result:
+    def __init__(self, entity_type, start, end, score):
+        self.entity_type, self.start, self.end, self.score = entity_type, start, end, score
+
+
+class FakeAnalyzer:
+    """presidio-analyzer's ``analyze`` contract, with a fixed vocabulary the core's gazetteers do not know."""
+
+    def __init__(self, score=0.85):
+        self.score = score
+        self.calls = []
+
+    def analyze(self, text, entities, language):
+        self.calls.append((text, tuple(entities), language))
+        out = []
+        for name, ent in NAMES.items():
+            i = text.find(name)
+            if i >= 0 and ent in entities:
+                out.append(Result(ent, i, i + len(name), self.score))
+        return out
+
+
+class Lines:
+    def __init__(self):
+        self.lines = []
+
+    def write(self, ev):
+        self.lines.append(str(ev))
+
+
+def client(server, signer, **kw):
+    w = Lines()
+    return HardenedX402Client(payment_signer=signer, httpx_client=server.client(), audit_writer=w, audit_key=KEY, **kw), w
+
+
+@pytest.mark.parametrize("version", [1, 2])
+async def test_nlp_spans_are_redacted_before_the_signer_sees_them(version):
+    s = Server(version=version, description="Dossier on Zorbla Quenth for Blue Heron Widgets")
+    signer, analyzer = RecordingSigner(), FakeAnalyzer()
+    c, w = client(s, signer, pii_mode="nlp", nlp_analyzer=analyzer)
+    r = await c.get("https://api.example.com/r", payment_reason="visit Quux Harbour")
+    assert r.status_code == 200
+    d = signer.calls[0]
+    sent = json.dumps([d.description, d.reason, d.requirements, s.payments[0]])
+    for name in NAMES:
+        assert name not in sent
+        assert name not in "".join(w.lines)
+    assert d.description == "Dossier on <REDACTED> for <REDACTED>"
+    assert d.reason == "visit <REDACTED>"
+    found = json.loads(w.lines[0])["pii_entities_found"]
+    assert {"PERSON", "ORGANIZATION", "LOCATION"} <= set(found)
+    assert all(lang == "en" for _, _, lang in analyzer.calls)
+    assert verify_chain(w.lines, KEY).ok
+    await c.aclose()
+
+
+async def test_nlp_block_refuses_on_an_analyzer_span():
+    s = Server(version=2, description="Dossier on Zorbla Quenth")
+    signer = RecordingSigner()
+    c, w = client(s, signer, pii_mode="nlp", pii_action="block", nlp_analyzer=FakeAnalyzer())
+    with pytest.raises(PIIBlockedError) as e:
+        await c.get("https://api.example.com/r")
+    assert e.value.code == "pii-blocked" and e.value.entities == ["PERSON"]
+    assert signer.calls == []
+
+
+async def test_nlp_spans_obey_the_configured_entities_and_min_score():
+    s = Server(version=2, description="Dossier on Zorbla Quenth for Blue Heron Widgets")
+    signer = RecordingSigner()
+    c, _ = client(s, signer, pii_mode="nlp", pii_entities=["EMAIL_ADDRESS", "ORGANIZATION"], nlp_analyzer=FakeAnalyzer())
+    await c.get("https://api.example.com/r")
+    assert signer.calls[0].description == "Dossier on Zorbla Quenth for <REDACTED>"
+    low = FakeAnalyzer(score=0.3)
+    s2, signer2 = Server(version=2, description="Dossier on Zorbla Quenth"), RecordingSigner()
+    c2, _ = client(s2, signer2, pii_mode="nlp", nlp_analyzer=low,
+                   policy={"pii": {"min_score": 500}, "max_per_call_usd": 1, "daily_limit_usd": 10})
+    await c2.get("https://api.example.com/r")
+    assert signer2.calls[0].description == "Dossier on Zorbla Quenth"
+
+
+async def test_a_failing_analyzer_leaves_the_core_detection_in_place(caplog):
+    class Broken:
+        def analyze(self, **kw):
+            raise RuntimeError("model crashed")
+
+    s = Server(version=2, description="Report for alice@example.com, Zorbla Quenth")
+    signer = RecordingSigner()
+    c, _ = client(s, signer, pii_mode="nlp", nlp_analyzer=Broken())
+    with caplog.at_level(logging.WARNING, logger="presidio_x402.pii_filter"):
+        await c.get("https://api.example.com/r")
+    assert signer.calls[0].description == "Report for <REDACTED>, Zorbla Quenth"
+    assert "analyzer failed" in caplog.text and "crashed" not in caplog.text
+
+
+def test_without_presidio_analyzer_the_core_detects_names_and_says_so_once(caplog, monkeypatch):
+    monkeypatch.setattr(_nlp, "_state", {})
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_presidio(name, *a, **k):
+        if name.startswith("presidio_analyzer"):
+            raise ImportError(name)
+        return real_import(name, *a, **k)
+
+    monkeypatch.setattr(builtins, "__import__", no_presidio)
+    with caplog.at_level(logging.INFO, logger="presidio_x402.pii_filter"):
+        f = PIIFilter(mode="nlp")
+        PIIFilter(mode="nlp")
+    assert caplog.text.count("not available") == 1
+    text, found = f.scan_and_redact("Invoice for John Smith")
+    assert text == "Invoice for <REDACTED>" and found[0].entity_type == "PERSON"
+
+
+def test_pii_filter_merges_analyzer_spans_through_the_core():
+    f = PIIFilter(mode="nlp", analyzer=FakeAnalyzer())
+    text, found = f.scan_and_redact("Zorbla Quenth of Blue Heron Widgets, zq@example.com")
+    assert text == "<REDACTED> of <REDACTED>, <REDACTED>"
+    assert [(r.entity_type, r.original_text) for r in found] == [
+        ("PERSON", "Zorbla Quenth"), ("ORGANIZATION", "Blue Heron Widgets"), ("EMAIL_ADDRESS", "zq@example.com")]
+
+
+def test_hints_from_the_challenge_strings_are_capped_and_deduplicated():
+    a = FakeAnalyzer()
+    texts = _nlp.metadata_texts("https://api.example.com/r", None,
+                                json.dumps({"accepts": [{"description": "Zorbla Quenth"}] * 200}), "Zorbla Quenth")
+    assert len(texts) == _nlp.MAX_TEXTS
+    assert _nlp.hints(a, texts) == [{"entity_type": "PERSON", "text": "Zorbla Quenth", "score": 850}]
+
+
+OTHER = "0x" + "33" * 20
+
+
+async def test_trusted_wallets_per_origin_with_a_default():
+    wallets = {"https://api.example.com": [PAY_TO.lower()], "*": [OTHER]}
+    s = Server(version=2)
+    c, _ = client(s, RecordingSigner(), trusted_wallets=wallets)
+    assert (await c.get("https://api.example.com/r")).status_code == 200
+    with pytest.raises(X402PaymentError) as e:
+        await c.get("https://other.example.com/r")  # the default list applies there
+    assert e.value.code == "wallet-not-trusted"
+    s2 = Server(version=2, pay_to=OTHER)
+    c2, _ = client(s2, RecordingSigner(), trusted_wallets=wallets)
+    assert (await c2.get("https://other.example.com/r")).status_code == 200
+    with pytest.raises(X402PaymentError) as e:
+        await c2.get("https://api.example.com/r")  # the origin's own list, not the default
+    assert e.value.code == "wallet-not-trusted"
