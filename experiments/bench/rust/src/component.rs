@@ -1,7 +1,10 @@
 //! The same workloads through `target/presidio_x402.wasm` under wasmtime
 //! (host-test's `Host`: one instance, the typed WIT exports).
 
-use crate::{prewarm, sample, stats, wall_ms, ReplaySet, Workload, AUDIT_KEY, AUDIT_RUNS, PII_REPS, REPLAY_KEY};
+use crate::{
+    crossing, interleave, prewarm, stats, wall_ms, ReplaySet, Workload, AUDIT_KEY, AUDIT_RUNS,
+    CALL_INPUT, CALL_OP, PII_REPS, REPLAY_KEY,
+};
 use presidio_x402_host_test::{wasm_path, wit, Host};
 use serde_json::{json, Value};
 use std::hint::black_box;
@@ -14,26 +17,51 @@ pub fn run(w: &Workload) -> Value {
     let mut rows = Vec::new();
     {
         let g = h.create(&w.config).expect("config");
-        let fresh = wit::HostResults { replay_fresh: Some(true), countersignatures: vec![], webhook_answers: vec![] };
+        let fresh = wit::HostResults {
+            replay_fresh: Some(true),
+            countersignatures: vec![],
+            webhook_answers: vec![],
+        };
         prewarm(|i| {
             let (url, hdr) = &w.requests[i];
             let now = wall_ms();
             let ctx = wit::PaymentContext {
-                method: "GET".into(), request_url: url.clone(), payment_required: Some(hdr.clone()), body: None,
-                reason: w.reason.clone(), now_ms: now,
+                method: "GET".into(),
+                request_url: url.clone(),
+                payment_required: Some(hdr.clone()),
+                body: None,
+                reason: w.reason.clone(),
+                now_ms: now,
             };
             let a = h.assess(g, &ctx, &REPLAY_KEY);
-            let d = h.finalize(g, a.id, &fresh, &AUDIT_KEY, None, now).expect("finalize");
-            h.settle(g, a.id, wit::Outcome::Settled, &AUDIT_KEY, Some(&d.head), now).expect("settle");
+            let d = h
+                .finalize(g, a.id, &fresh, &AUDIT_KEY, None, now)
+                .expect("finalize");
+            h.settle(
+                g,
+                a.id,
+                wit::Outcome::Settled,
+                &AUDIT_KEY,
+                Some(&d.head),
+                now,
+            )
+            .expect("settle");
         });
         h.drop_guard(g);
     }
-    for &n in &w.sizes {
-        let g = h.create(&w.config).expect("config");
-        h.load_state(g, &w.state(n)).expect("load state");
-        let mut replay = ReplaySet::prefilled(n, wall_ms());
-        let mut head: Option<wit::Head> = None;
-        let mut ns = sample(|i| {
+    let mut all: Vec<(_, ReplaySet, Option<wit::Head>)> = w
+        .sizes
+        .iter()
+        .map(|&n| {
+            let g = h.create(&w.config).expect("config");
+            h.load_state(g, &w.state(n)).expect("load state");
+            (g, ReplaySet::prefilled(n, wall_ms()), None)
+        })
+        .collect();
+    let samples = interleave(all.len(), |s, i| {
+        let (g, replay, head) = &mut all[s];
+        let g = *g;
+        {
             let (url, hdr) = &w.requests[i];
             let now = wall_ms();
             let t0 = Instant::now();
@@ -50,14 +78,32 @@ pub fn run(w: &Workload) -> Value {
                 (None, Some(fp)) => Some(replay.check_and_set(fp, a.replay_ttl_ms, now)),
                 _ => None,
             };
-            let io = wit::HostResults { replay_fresh: fresh, countersignatures: vec![], webhook_answers: vec![] };
-            let d = h.finalize(g, a.id, &io, &AUDIT_KEY, head.as_ref(), now).expect("finalize");
+            let io = wit::HostResults {
+                replay_fresh: fresh,
+                countersignatures: vec![],
+                webhook_answers: vec![],
+            };
+            let d = h
+                .finalize(g, a.id, &io, &AUDIT_KEY, head.as_ref(), now)
+                .expect("finalize");
             let dt = t0.elapsed().as_nanos() as f64;
             assert!(d.allowed, "bench payment refused: {:?}", d.code);
-            let s = h.settle(g, a.id, wit::Outcome::Settled, &AUDIT_KEY, Some(&d.head), now).expect("settle");
-            head = Some(s.head);
+            let s = h
+                .settle(
+                    g,
+                    a.id,
+                    wit::Outcome::Settled,
+                    &AUDIT_KEY,
+                    Some(&d.head),
+                    now,
+                )
+                .expect("settle");
+            *head = Some(s.head);
+            replay.forget(a.fingerprint.as_deref().unwrap_or(""));
             dt
-        });
+        }
+    });
+    for ((&n, mut ns), (g, replay, _)) in w.sizes.iter().zip(samples).zip(all) {
         h.drop_guard(g);
         let mut r = stats(&mut ns);
         r["workload"] = json!("decision");
@@ -70,7 +116,11 @@ pub fn run(w: &Workload) -> Value {
     let corpus = w.corpus();
     let mut redact = |s: &str| {
         let api = h.bindings.presidio_x402_api();
-        black_box(api.call_redact(&mut h.store, s, "{}").expect("no trap").expect("redacts"));
+        black_box(
+            api.call_redact(&mut h.store, s, "{}")
+                .expect("no trap")
+                .expect("redacts"),
+        );
     };
     let mut ns: Vec<f64> = corpus
         .iter()
@@ -106,7 +156,9 @@ pub fn run(w: &Workload) -> Value {
         .map(|_| {
             let api = h.bindings.presidio_x402_api();
             let t0 = Instant::now();
-            let r = api.call_audit_verify(&mut h.store, &AUDIT_KEY, &text, None, Some(&expected)).expect("no trap");
+            let r = api
+                .call_audit_verify(&mut h.store, &AUDIT_KEY, &text, None, Some(&expected))
+                .expect("no trap");
             assert!(r.is_ok(), "chain verifies");
             t0.elapsed().as_nanos() as f64 / lines
         })
@@ -117,6 +169,9 @@ pub fn run(w: &Workload) -> Value {
     r["op"] = json!("audit-verify export of a 1000-line chain with its head, per line");
     eprintln!("component: audit verify per line: {r}");
     rows.push(r);
+    rows.push(crossing(|| {
+        black_box(h.call(CALL_OP, CALL_INPUT).expect("call"));
+    }));
     let size = std::fs::metadata(wasm_path()).map(|m| m.len()).unwrap_or(0);
     json!({"host": "component", "label": "component in wasmtime (Rust host)", "rows": rows,
            "component_bytes": size, "instantiate_ms": instantiate_ms,

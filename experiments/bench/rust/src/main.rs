@@ -55,6 +55,7 @@ const MARGIN_MS: u64 = 30 * 60 * 1000;
 pub const WARMUP: usize = 300;
 pub const SAMPLES: usize = 3000;
 pub const MIN_SAMPLES: usize = 20;
+pub const ROUNDS: usize = 10;
 pub const BUDGET_S: f64 = 3.0;
 pub const PII_REPS: usize = 5;
 pub const AUDIT_RUNS: usize = 20;
@@ -63,7 +64,10 @@ pub const AUDIT_RUNS: usize = 20;
 pub const PREWARM_S: f64 = 1.0;
 
 pub fn wall_ms() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).expect("clock after 1970").as_millis() as u64
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_millis() as u64
 }
 
 fn url(i: usize) -> String {
@@ -98,19 +102,30 @@ pub struct Workload {
 
 impl Workload {
     pub fn load(dir: &Path) -> Workload {
-        let text = std::fs::read_to_string(dir.join("workload.json")).expect("workload.json (run prepare first)");
+        let text = std::fs::read_to_string(dir.join("workload.json"))
+            .expect("workload.json (run prepare first)");
         let v: Value = serde_json::from_str(&text).expect("workload json");
         let requests = v["requests"]
             .as_array()
             .expect("requests")
             .iter()
-            .map(|r| (r["url"].as_str().unwrap().to_string(), r["header"].as_str().unwrap().to_string()))
+            .map(|r| {
+                (
+                    r["url"].as_str().unwrap().to_string(),
+                    r["header"].as_str().unwrap().to_string(),
+                )
+            })
             .collect();
         Workload {
             dir: dir.to_path_buf(),
             config: v["config_json"].as_str().unwrap().to_string(),
             reason: v["reason"].as_str().unwrap().to_string(),
-            sizes: v["sizes"].as_array().unwrap().iter().map(|x| x.as_u64().unwrap()).collect(),
+            sizes: v["sizes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_u64().unwrap())
+                .collect(),
             requests,
             v,
         }
@@ -123,10 +138,14 @@ impl Workload {
     }
     pub fn audit_head(&self) -> (u64, String) {
         let h = &self.v["audit"]["head"];
-        (h["seq"].as_u64().unwrap(), h["mac"].as_str().unwrap().to_string())
+        (
+            h["seq"].as_u64().unwrap(),
+            h["mac"].as_str().unwrap().to_string(),
+        )
     }
     pub fn corpus(&self) -> Vec<[String; 3]> {
-        let text = std::fs::read_to_string(self.dir.join("corpus.jsonl")).expect("corpus.jsonl (gen_corpus.py)");
+        let text = std::fs::read_to_string(self.dir.join("corpus.jsonl"))
+            .expect("corpus.jsonl (gen_corpus.py)");
         text.lines()
             .filter(|l| !l.trim().is_empty())
             .map(|l| {
@@ -165,6 +184,11 @@ impl ReplaySet {
         self.map.insert(fp.to_string(), now + ttl_ms);
         true
     }
+    /// Removes a fingerprint (the bench's untimed bookkeeping: every sample
+    /// then sees exactly n prior fingerprints).
+    pub fn forget(&mut self, fp: &str) {
+        self.map.remove(fp);
+    }
     pub fn len(&self) -> usize {
         self.map.len()
     }
@@ -178,22 +202,58 @@ pub fn stats(ns: &mut [f64]) -> Value {
     json!({"median_us": q(0.5), "p95_us": q(0.95), "mean_us": mean, "samples": ns.len()})
 }
 
-/// Runs `step(i)` for warm-up then samples, stopping at SAMPLES or once the
-/// time budget is spent (after at least MIN_SAMPLES). `step` returns ns.
-pub fn sample(mut step: impl FnMut(usize) -> f64) -> Vec<f64> {
-    for i in 0..WARMUP {
-        step(i);
+/// Samples `k` sizes interleaved, so a burst of load from another process
+/// hits every size alike: first a warm-up per size (WARMUP calls, at most
+/// 1 s), then ROUNDS rounds (alternating in direction) in which each size gets
+/// SAMPLES / ROUNDS timed calls or BUDGET_S / ROUNDS seconds, whichever ends
+/// first (at least MIN_SAMPLES / ROUNDS calls). `step(size, i)` runs call `i`
+/// (a fresh request index per size) and returns its time in ns.
+pub fn interleave(k: usize, mut step: impl FnMut(usize, usize) -> f64) -> Vec<Vec<f64>> {
+    let mut next = vec![0usize; k];
+    for (s, i) in next.iter_mut().enumerate() {
+        let start = Instant::now();
+        while *i < WARMUP && start.elapsed().as_secs_f64() < 1.0 {
+            step(s, *i);
+            *i += 1;
+        }
     }
-    let start = Instant::now();
-    let budget = Duration::from_secs_f64(BUDGET_S);
-    let mut out = Vec::with_capacity(SAMPLES);
-    for i in WARMUP..WARMUP + SAMPLES {
-        out.push(step(i));
-        if out.len() >= MIN_SAMPLES && start.elapsed() > budget {
-            break;
+    let chunk = Duration::from_secs_f64(BUDGET_S / ROUNDS as f64);
+    let mut out = vec![Vec::with_capacity(SAMPLES); k];
+    for round in 0..ROUNDS {
+        for j in 0..k {
+            let s = if round % 2 == 0 { j } else { k - 1 - j };
+            let start = Instant::now();
+            let mut c = 0;
+            while c < SAMPLES / ROUNDS && (c < MIN_SAMPLES / ROUNDS || start.elapsed() < chunk) {
+                out[s].push(step(s, next[s]));
+                next[s] += 1;
+                c += 1;
+            }
         }
     }
     out
+}
+
+/// The trivial JSON-façade call timed in every host, for scale (the cost of a crossing).
+pub const CALL_OP: &str = "money.parse-usd";
+pub const CALL_INPUT: &str = r#"{"usd":"0.01"}"#;
+
+/// 200 untimed then 3000 timed calls of `f`.
+pub fn crossing(mut f: impl FnMut()) -> Value {
+    for _ in 0..200 {
+        f();
+    }
+    let mut ns: Vec<f64> = (0..3000)
+        .map(|_| {
+            let t0 = Instant::now();
+            f();
+            t0.elapsed().as_nanos() as f64
+        })
+        .collect();
+    let mut r = stats(&mut ns);
+    r["workload"] = json!("call");
+    r["op"] = json!(format!("call(\"{CALL_OP}\", {CALL_INPUT})"));
+    r
 }
 
 /// Calls `step(i)` (i cycling over the requests) for PREWARM_S seconds.
@@ -224,16 +284,32 @@ fn prepare(dir: &Path) {
         for i in 0..n {
             let now = now0 - span + (span as u128 * (i + 1) as u128 / n as u128) as u64;
             let ctx = PaymentContext {
-                method: "GET", request_url: &u0, payment_required: Some(&h0), body: None, reason: REASON, now_ms: now,
+                method: "GET",
+                request_url: &u0,
+                payment_required: Some(&h0),
+                body: None,
+                reason: REASON,
+                now_ms: now,
             };
             let (id, a) = g.assess(&ctx, &REPLAY_KEY);
-            assert!(a.blocked.is_none(), "prior payment {i} blocked: {:?}", a.blocked);
+            assert!(
+                a.blocked.is_none(),
+                "prior payment {i} blocked: {:?}",
+                a.blocked
+            );
             // The builder's replay store answers "fresh": every prior payment is
             // paid (the measured hosts get n live fingerprints instead).
-            let io = HostResults { replay_fresh: Some(true), votes: vec![] };
-            let d = g.finalize(id, &io, &AUDIT_KEY, head.as_ref(), now).expect("finalize");
+            let io = HostResults {
+                replay_fresh: Some(true),
+                votes: vec![],
+            };
+            let d = g
+                .finalize(id, &io, &AUDIT_KEY, head.as_ref(), now)
+                .expect("finalize");
             assert!(d.allowed, "prior payment {i} refused: {:?}", d.code);
-            let s = g.settle(id, Outcome::Settled, &AUDIT_KEY, Some(&d.head), now).expect("settle");
+            let s = g
+                .settle(id, Outcome::Settled, &AUDIT_KEY, Some(&d.head), now)
+                .expect("settle");
             if n == 1_000 && audit_lines.len() < AUDIT_LINES {
                 audit_lines.push(d.audit_line.clone());
                 audit_lines.push(s.audit_line.clone());
@@ -244,7 +320,10 @@ fn prepare(dir: &Path) {
         let state = g.state_json();
         std::fs::write(dir.join(format!("state-{n}.json")), &state).expect("write state");
         let secs = t.elapsed().as_secs_f64();
-        eprintln!("prepare: {n} prior payments through the native guard in {secs:.2} s, state {} bytes", state.len());
+        eprintln!(
+            "prepare: {n} prior payments through the native guard in {secs:.2} s, state {} bytes",
+            state.len()
+        );
         builds.push(json!({"prior": n, "seconds": secs, "state_bytes": state.len()}));
     }
     assert_eq!(audit_lines.len(), AUDIT_LINES);
@@ -252,7 +331,9 @@ fn prepare(dir: &Path) {
     text.push('\n');
     std::fs::write(dir.join("audit.jsonl"), &text).expect("write audit");
     let ah = audit_head.expect("head");
-    let requests: Vec<Value> = (0..REQUESTS).map(|i| json!({"url": url(i), "header": header(i)})).collect();
+    let requests: Vec<Value> = (0..REQUESTS)
+        .map(|i| json!({"url": url(i), "header": header(i)}))
+        .collect();
     let w = json!({
         "built_at_ms": now0,
         "config": cfg_v, "config_json": CONFIG,
@@ -261,13 +342,18 @@ fn prepare(dir: &Path) {
         "amount_usd": "0.01", "network": "eip155:8453",
         "sizes": SIZES, "state_builds": builds,
         "requests": requests,
-        "sampling": {"warmup": WARMUP, "samples": SAMPLES, "min_samples": MIN_SAMPLES, "budget_s": BUDGET_S,
+        "sampling": {"warmup": WARMUP, "samples": SAMPLES, "rounds": ROUNDS, "min_samples": MIN_SAMPLES, "budget_s": BUDGET_S,
                      "pii_reps": PII_REPS, "audit_runs": AUDIT_RUNS, "prewarm_s": PREWARM_S},
+        "call": {"op": CALL_OP, "input": CALL_INPUT},
         "audit": {"file": "audit.jsonl", "lines": AUDIT_LINES, "bytes": text.len(),
                   "head": {"seq": ah.seq, "mac": ah.mac}},
         "corpus": "corpus.jsonl",
     });
-    std::fs::write(dir.join("workload.json"), serde_json::to_string(&w).unwrap()).expect("write workload");
+    std::fs::write(
+        dir.join("workload.json"),
+        serde_json::to_string(&w).unwrap(),
+    )
+    .expect("write workload");
 }
 
 fn native(w: &Workload) -> Value {
@@ -278,47 +364,85 @@ fn native(w: &Workload) -> Value {
             let (url, hdr) = &w.requests[i];
             let now = wall_ms();
             let ctx = PaymentContext {
-                method: "GET", request_url: url, payment_required: Some(hdr), body: None, reason: &w.reason, now_ms: now,
+                method: "GET",
+                request_url: url,
+                payment_required: Some(hdr),
+                body: None,
+                reason: &w.reason,
+                now_ms: now,
             };
             let (id, _) = g.assess(&ctx, &REPLAY_KEY);
-            let io = HostResults { replay_fresh: Some(true), votes: vec![] };
-            let d = g.finalize(id, &io, &AUDIT_KEY, None, now).expect("finalize");
-            g.settle(id, Outcome::Settled, &AUDIT_KEY, Some(&d.head), now).expect("settle");
+            let io = HostResults {
+                replay_fresh: Some(true),
+                votes: vec![],
+            };
+            let d = g
+                .finalize(id, &io, &AUDIT_KEY, None, now)
+                .expect("finalize");
+            g.settle(id, Outcome::Settled, &AUDIT_KEY, Some(&d.head), now)
+                .expect("settle");
         });
     }
-    for &n in &w.sizes {
-        let mut g = Guard::new(&w.config).expect("config");
-        g.load_state_json(&w.state(n)).expect("load state");
-        let mut replay = ReplaySet::prefilled(n, wall_ms());
-        let mut head: Option<Head> = None;
-        let mut ns = sample(|i| {
+    struct Size {
+        g: Guard,
+        replay: ReplaySet,
+        head: Option<Head>,
+    }
+    let mut all: Vec<Size> = w
+        .sizes
+        .iter()
+        .map(|&n| {
+            let mut g = Guard::new(&w.config).expect("config");
+            g.load_state_json(&w.state(n)).expect("load state");
+            Size {
+                g,
+                replay: ReplaySet::prefilled(n, wall_ms()),
+                head: None,
+            }
+        })
+        .collect();
+    let samples = interleave(all.len(), |s, i| {
+        let Size { g, replay, head } = &mut all[s];
+        {
             let (url, hdr) = &w.requests[i];
             let now = wall_ms();
             let t0 = Instant::now();
             let ctx = PaymentContext {
-                method: "GET", request_url: url, payment_required: Some(hdr), body: None, reason: &w.reason, now_ms: now,
+                method: "GET",
+                request_url: url,
+                payment_required: Some(hdr),
+                body: None,
+                reason: &w.reason,
+                now_ms: now,
             };
             let (id, a) = g.assess(&ctx, &REPLAY_KEY);
-            let fresh = match (&a.blocked, &a.fingerprint) {
-                (None, Some(fp)) => {
-                    let ttl = a.replay_ttl_ms;
-                    let fp = fp.clone();
-                    Some(replay.check_and_set(&fp, ttl, now))
-                }
+            let fp = a.fingerprint.clone();
+            let fresh = match (&a.blocked, &fp) {
+                (None, Some(fp)) => Some(replay.check_and_set(fp, a.replay_ttl_ms, now)),
                 _ => None,
             };
-            let io = HostResults { replay_fresh: fresh, votes: vec![] };
-            let d = g.finalize(id, &io, &AUDIT_KEY, head.as_ref(), now).expect("finalize");
+            let io = HostResults {
+                replay_fresh: fresh,
+                votes: vec![],
+            };
+            let d = g
+                .finalize(id, &io, &AUDIT_KEY, head.as_ref(), now)
+                .expect("finalize");
             let dt = t0.elapsed().as_nanos() as f64;
             assert!(d.allowed, "bench payment refused: {:?}", d.code);
-            let s = g.settle(id, Outcome::Settled, &AUDIT_KEY, Some(&d.head), now).expect("settle");
-            head = Some(s.head);
+            let s = g
+                .settle(id, Outcome::Settled, &AUDIT_KEY, Some(&d.head), now)
+                .expect("settle");
+            *head = Some(s.head);
+            replay.forget(fp.as_deref().unwrap_or(""));
             dt
-        });
+        }
+    });
+    for ((&n, mut ns), size) in w.sizes.iter().zip(samples).zip(&all) {
         let mut r = stats(&mut ns);
         r["workload"] = json!("decision");
         r["prior"] = json!(n);
-        r["replay_entries"] = json!(replay.len());
+        r["replay_entries"] = json!(size.replay.len());
         eprintln!("native: decision after {n} prior payments: {r}");
         rows.push(r);
     }
@@ -370,7 +494,8 @@ fn native(w: &Workload) -> Value {
     let mut ns: Vec<f64> = (0..AUDIT_RUNS + 2)
         .map(|_| {
             let t0 = Instant::now();
-            let h = audit::verify_text(&AUDIT_KEY, black_box(&text), None, Some(&head)).expect("chain verifies");
+            let h = audit::verify_text(&AUDIT_KEY, black_box(&text), None, Some(&head))
+                .expect("chain verifies");
             black_box(h);
             t0.elapsed().as_nanos() as f64 / lines
         })
@@ -381,6 +506,9 @@ fn native(w: &Workload) -> Value {
     r["op"] = json!("audit::verify_text of a 1000-line chain with its head, per line");
     eprintln!("native: audit verify per line: {r}");
     rows.push(r);
+    rows.push(crossing(|| {
+        black_box(presidio_x402_core::api::call_json(CALL_OP, CALL_INPUT).expect("call"));
+    }));
     json!({"host": "native", "label": "native core (Rust, release)", "rows": rows,
            "notes": ["Guard (core::guard) with the state loaded by load_state_json; replay set: an in-process HashMap holding n live fingerprints"]})
 }
