@@ -96,7 +96,11 @@ const rows = [];
 {
   const stores = W.sizes.map((n) => new PrefilledStore(n, Date.now(), state(n)));
   const guards = [];
-  for (const st of stores) guards.push(await x.PaymentGuard.create(guardOpts(st)));
+  for (const st of stores) {
+    const g = await x.PaymentGuard.create(guardOpts(st));
+    if (g.stateJson() !== st.blob) throw new Error("the loaded state is not the prepared one");
+    guards.push(g);
+  }
   const all = await interleave(W.sizes.length, async (k, i) => {
     const g = guards[k], store = stores[k];
     const t0 = process.hrtime.bigint();
@@ -169,6 +173,7 @@ const coreRows = [];
   const sizes = W.sizes.map((n) => {
     const g = new wasm.Guard(cfgText);
     g.loadStateJson(state(n));
+    if (g.stateJson() !== state(n)) throw new Error("the loaded state is not the prepared one");
     const seen = new Map();
     for (let k = 0; k < n; k++) seen.set(fp(k), Date.now() + 3_600_000);
     return { g, seen, head: null };

@@ -61,7 +61,9 @@ def main(workdir, out_path):
         store.save_state(common.state(workdir, n))
         exp = now_ms() + 3_600_000
         store._seen = {common.fp(k): exp for k in range(n)}
-        sizes.append((store, guard(store)))
+        g = guard(store)
+        assert g.state() == store.load_state(), "the loaded state is the prepared one"
+        sizes.append((store, g))
 
     def step(k, i):
         store, g = sizes[k]

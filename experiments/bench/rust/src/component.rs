@@ -54,7 +54,9 @@ pub fn run(w: &Workload) -> Value {
         .iter()
         .map(|&n| {
             let g = h.create(&w.config).expect("config");
-            h.load_state(g, &w.state(n)).expect("load state");
+            let state = w.state(n);
+            h.load_state(g, &state).expect("load state");
+            assert_eq!(h.state(g), state, "the loaded state is the prepared one");
             (g, ReplaySet::prefilled(n, wall_ms()), None)
         })
         .collect();

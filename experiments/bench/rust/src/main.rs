@@ -393,7 +393,13 @@ fn native(w: &Workload) -> Value {
         .iter()
         .map(|&n| {
             let mut g = Guard::new(&w.config).expect("config");
-            g.load_state_json(&w.state(n)).expect("load state");
+            let state = w.state(n);
+            g.load_state_json(&state).expect("load state");
+            assert_eq!(
+                g.state_json(),
+                state,
+                "the loaded state is the prepared one"
+            );
             Size {
                 g,
                 replay: ReplaySet::prefilled(n, wall_ms()),
