@@ -37,8 +37,48 @@ vectors-check:
 	@git diff --exit-code --stat -- vectors/ || { echo "vectors/ differ from their generators: run 'make vectors' and commit" >&2; exit 1; }
 	@test -z "$$(git ls-files --others --exclude-standard vectors/)" || { echo "untracked vector files:" >&2; git ls-files --others --exclude-standard vectors/ >&2; exit 1; }
 
-## bench: criterion benchmarks of the core (decision path, audit/MPA, PII)
+# ---- benchmarks ---------------------------------------------------------------------
+# `make bench`: every host on one workload, side by side with presidio-hardened-x402==0.3.0
+# (PyPI, own venv) -> experiments/results/bench.{md,json,png}. See experiments/bench/run.py.
+BENCH_DIR := .cache/bench
+BENCH_RS := experiments/bench/rust
+SEED_VENV := .cache/venv-seed
+BENCH_VENV := .cache/venv-bench
+.PHONY: bench bench-prereqs bench-rust bench-seed-venv bench-venv bench-js-install bench-core
+
+## bench: native core, component (wasmtime), npm package (Node), Python package and 0.3.0, one run, < 10 min
 bench:
+	@mkdir -p $(BENCH_DIR) && date +%s.%N > $(BENCH_DIR)/started
+	$(MAKE) --no-print-directory bench-prereqs
+	$(PYTHON) experiments/bench/run.py --workdir $(BENCH_DIR) --out experiments/results \
+	  --started "$$(cat $(BENCH_DIR)/started)" --build-done "$$(date +%s.%N)"
+
+bench-prereqs: component js-package python-venv bench-rust bench-seed-venv bench-venv bench-js-install
+
+## bench-rust: the native/wasmtime bench binary (own package; the workspace's Cargo.lock and target/)
+bench-rust: setup-rust
+	cp Cargo.lock $(BENCH_RS)/Cargo.lock
+	cd $(BENCH_RS) && $(CARGO) build --quiet --release --target-dir $(CURDIR)/target
+	cd $(BENCH_RS) && $(CARGO) build --quiet --profile host --features component --target-dir $(CURDIR)/target
+
+## bench-seed-venv: presidio-hardened-x402==0.3.0 from PyPI in its own venv
+bench-seed-venv:
+	@test -x $(SEED_VENV)/bin/python || $(PYTHON) -m venv $(SEED_VENV)
+	@$(SEED_VENV)/bin/python -c "import importlib.metadata as m; assert m.version('presidio-hardened-x402') == '0.3.0'" 2>/dev/null \
+	  || $(SEED_VENV)/bin/pip install --quiet "presidio-hardened-x402==0.3.0"
+
+## bench-venv: matplotlib for the report's plot
+bench-venv:
+	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	@$(BENCH_VENV)/bin/python -c "import matplotlib" 2>/dev/null || $(BENCH_VENV)/bin/pip install --quiet "matplotlib==3.11.2"
+
+## bench-js-install: the PACKED npm package, installed from the tarball into .cache/bench/js
+bench-js-install: js-package
+	mkdir -p $(BENCH_DIR)/js && cd $(BENCH_DIR)/js && echo '{"private": true}' > package.json \
+	  && $(NPM) install --no-save --no-package-lock --no-audit --no-fund $(JS_TARBALL) >/dev/null
+
+## bench-core: criterion benchmarks of the core (decision path, audit/MPA, PII)
+bench-core:
 	$(CARGO) bench -p presidio-x402-core --bench decision --bench audit_mpa --bench pii
 
 ## pii-eval: PII corpus, precision/recall/F1 and latency vs presidio-hardened-x402 0.3.0 -> experiments/results/pii.md

@@ -1,0 +1,135 @@
+"""Our Python package (presidio_x402 over the component via wasmtime-py) on the `make bench` workload.
+
+Usage: .cache/venv-python/bin/python experiments/bench/bench_python.py WORKDIR OUT.json
+
+Decision = ``Guard.assess`` (one component call: parse the real v2 challenge,
+PII, policy, fingerprint) → ``Guard.host_io`` (the MemoryStore's replay
+check-and-set) → ``Guard.finalize`` (one component call: verdict, audit line);
+``Guard.settle`` runs after each one, untimed. The state of n prior payments is
+loaded the way a host loads it (the store's blob, read by ``Guard`` at
+construction: ``guard.load-state``); the MemoryStore's replay set holds n live
+fingerprints.
+"""
+import json
+import logging
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
+
+logging.disable(logging.CRITICAL)  # PIIFilter logs a warning per finding (the seed's too)
+
+from presidio_x402 import PIIFilter  # noqa: E402
+from presidio_x402.audit_log import AuditLog, verify_chain  # noqa: E402
+from presidio_x402.guard import Guard  # noqa: E402
+from presidio_x402.stores import MemoryStore, now_ms  # noqa: E402
+
+
+class AlwaysFresh(MemoryStore):
+    def replay_check_and_set(self, fingerprint, ttl_ms, now_ms):
+        return True
+
+
+def main(workdir, out_path):
+    w = common.load(workdir)
+    cfg = w["config"]
+    rk = bytes.fromhex(w["replay_key_hex"])
+    ak = w["audit_key_hex"]
+    reqs = w["requests"]
+    reason = w["reason"]
+    rows = []
+
+    def guard(store):
+        return Guard(cfg, store=store, audit=AuditLog(key=ak), replay_key=rk)
+
+    g = guard(AlwaysFresh())
+
+    def warm(i):
+        r = reqs[i]
+        a = g.assess("GET", r["url"], r["header"], None, reason, now_ms())
+        g.finalize(a, common.drive(g.host_io(a)))
+        g.settle(a)
+
+    common.prewarm(w, warm)
+    g.close()
+
+    sizes = []
+    for n in w["sizes"]:
+        store = MemoryStore()
+        store.save_state(common.state(workdir, n))
+        exp = now_ms() + 3_600_000
+        store._seen = {common.fp(k): exp for k in range(n)}
+        g = guard(store)
+        assert g.state() == store.load_state(), "the loaded state is the prepared one"
+        sizes.append((store, g))
+
+    def step(k, i):
+        store, g = sizes[k]
+        r = reqs[i]
+        now = now_ms()
+        t0 = time.perf_counter_ns()
+        a = g.assess("GET", r["url"], r["header"], None, reason, now)
+        io = common.drive(g.host_io(a))
+        g.finalize(a, io)  # raises if refused
+        dt = time.perf_counter_ns() - t0
+        g.settle(a)
+        store._seen.pop(a["fingerprint"], None)
+        return dt
+
+    samples = common.interleave(w, len(sizes), step)
+    for n, ns, (store, g) in zip(w["sizes"], samples, sizes):
+        row = {"workload": "decision", "prior": n, **common.stats(ns), "replay_entries": len(store._seen)}
+        print("python: decision", json.dumps(row), file=sys.stderr)
+        rows.append(row)
+        g.close()
+    del sizes
+
+    triples = common.corpus(workdir)
+    pf = PIIFilter()
+    row = {"workload": "pii", "op": "PIIFilter().scan_payment_fields(url, description, reason) (the seed API)",
+           "triples": len(triples), **common.stats(common.per_triple(w, triples, lambda t: pf.scan_payment_fields(*t)))}
+    print("python: pii", json.dumps(row), file=sys.stderr)
+    rows.append(row)
+
+    with open(os.path.join(workdir, "audit.jsonl"), encoding="utf-8") as f:
+        text = f.read()
+    head = w["audit"]["head"]
+    lines = w["audit"]["lines"]
+    ns = []
+    for k in range(w["sampling"]["audit_runs"] + 2):
+        t0 = time.perf_counter_ns()
+        ok = verify_chain(text, ak, expected_head=head)
+        dt = time.perf_counter_ns() - t0
+        assert ok, ok
+        if k >= 2:
+            ns.append(dt / lines)
+    row = {"workload": "audit_verify", "op": "verify_chain of a 1000-line chain with its head, per line", **common.stats(ns)}
+    print("python: audit", json.dumps(row), file=sys.stderr)
+    rows.append(row)
+
+    from presidio_x402._core import core
+
+    c, op, arg = core(), w["call"]["op"], json.loads(w["call"]["input"])
+    for _ in range(200):
+        c.call(op, arg)
+    ns = []
+    for _ in range(3000):
+        t0 = time.perf_counter_ns()
+        c.call(op, arg)
+        ns.append(time.perf_counter_ns() - t0)
+    rows.append({"workload": "call", "op": f"core().call({op!r}, {arg!r})", **common.stats(ns)})
+
+    from importlib.metadata import version
+    out = {"host": "python", "label": f"Python package (component via wasmtime-py {version('wasmtime')}, "
+                                      f"CPython {sys.version.split()[0]})",
+           "rows": rows,
+           "notes": ["Guard (presidio_x402.guard) with the state blob loaded from a MemoryStore at construction; "
+                     "MemoryStore replay set holding n live fingerprints; AuditLog with the default null writer; no metrics"]}
+    with open(out_path, "w", encoding="utf-8") as f:
+        json.dump(out, f, indent=1)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
