@@ -249,7 +249,10 @@ test("FileStore + FileAuditSink: state, replay set and audit chain survive a res
     };
     const one = await open();
     assert.equal((await one.f(`${world.url}/v2/fs1`)).status, 200);
-    await assert.rejects(x.FileStore.open(join(dir, "store")), (e) => e.code === "store-unavailable");
+    // The directory is shared (docs/STORES.md): a second store sees the same versioned state.
+    const peer = await x.FileStore.open(join(dir, "store"));
+    assert.deepEqual(await peer.loadVersioned(), await one.guard.store.loadVersioned());
+    assert.ok(JSON.parse(readFileSync(join(dir, "store", "state.json"), "utf8")).version >= 1);
     await one.guard.close();
     const two = await open();
     await assert.rejects(two.f(`${world.url}/v2/fs1`), (e) => e.code === "replay-detected");

@@ -1,0 +1,420 @@
+// Shared stores (docs/STORES.md) through the PACKED package: RedisStore on a
+// real redis-server (started here on a free 127.0.0.1 port; the test fails if
+// redis-server is missing), FileStore shared by two processes, lock breaking,
+// per-replica audit chains and verifyAuditDir.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { inspect } from "node:util";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, readFileSync, writeFileSync, readdirSync, copyFileSync, existsSync, utimesSync, mkdirSync, appendFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Redis from "ioredis";
+import * as x from "presidio-hardened-x402";
+import { REPLAY_KEY, AUDIT_KEY } from "./helpers.mjs";
+import { challenge, STORE_CONFIG, startRedis, freePort, payer, sleep } from "./store-helpers.mjs";
+
+let redis; // {url, port, stop}
+let admin; // an ioredis client for inspecting and corrupting keys
+const opened = [];
+let tenantN = 0;
+const tenant = () => `t${process.pid}-${++tenantN}`;
+
+before(async () => {
+  redis = await startRedis();
+  admin = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+});
+after(async () => {
+  for (const g of opened) await g.close().catch(() => {});
+  admin?.disconnect();
+  await redis?.stop();
+});
+
+const tmp = (name) => mkdtempSync(join(tmpdir(), `px402-${name}-`));
+
+async function guard(store, config = {}, opts = {}) {
+  const g = await x.PaymentGuard.create({ config: { ...STORE_CONFIG, ...config }, replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, store, warn: () => {}, ...opts });
+  opened.push(g);
+  return g;
+}
+
+/** decide, then settle an allowed payment; returns the verdict (or the thrown error's code). */
+async function pay(g, path) {
+  try {
+    const v = await g.decide(challenge(path));
+    if (v.allowed) await g.settle(v.assessment.id, "settled", v.assessment.fingerprint);
+    return { allowed: v.allowed, code: v.code };
+  } catch (e) {
+    return { allowed: false, code: e.code ?? String(e), thrown: true };
+  }
+}
+
+/** A store wrapper that slows loads (so two guards read the same version) and counts CAS conflicts. */
+function contended(store, stats) {
+  return {
+    shared: true,
+    loadVersioned: async () => { const r = await store.loadVersioned(); await sleep(3 + Math.random() * 5); return r; },
+    compareAndSet: async (s, v) => { const ok = await store.compareAndSet(s, v); if (!ok) stats.conflicts++; else stats.commits++; return ok; },
+    checkAndSet: (...a) => store.checkAndSet(...a),
+    forget: (f) => store.forget(f),
+    loadHead: (r) => store.loadHead(r),
+    saveHead: (...a) => store.saveHead(...a),
+    close: () => store.close(),
+  };
+}
+
+// ---- RedisStore ------------------------------------------------------------------
+test("RedisStore: the key layout and scripts of docs/STORES.md (state CAS, replay SET NX PX, head CAS)", async () => {
+  const t = tenant();
+  const s = new x.RedisStore({ url: redis.url, tenant: t });
+  try {
+    assert.equal(s.shared, true);
+    assert.deepEqual(await s.loadVersioned(), { state: null, version: "0" });
+    assert.equal(await s.compareAndSet("S1", "0"), true);
+    assert.equal(await s.compareAndSet("S2", "0"), false, "a stale version is refused");
+    assert.deepEqual(await s.loadVersioned(), { state: "S1", version: "1" });
+    assert.deepEqual(await admin.hgetall(`presidio_x402:${t}:state`), { v: "1", s: "S1" });
+
+    assert.equal(await s.checkAndSet("fp1", 60_000, Date.now()), true);
+    assert.equal(await s.checkAndSet("fp1", 60_000, Date.now()), false);
+    assert.equal(await admin.get(`presidio_x402:${t}:replay:fp1`), "1");
+    const pttl = await admin.pttl(`presidio_x402:${t}:replay:fp1`);
+    assert.ok(pttl > 50_000 && pttl <= 60_000, String(pttl));
+    await s.forget("fp1");
+    assert.equal(await s.checkAndSet("fp1", 60_000, Date.now()), true);
+
+    const h1 = { seq: 1, mac: "a".repeat(64) };
+    const h2 = { seq: 2, mac: "b".repeat(64) };
+    assert.equal(await s.loadHead("pod-a"), null);
+    assert.equal(await s.saveHead("pod-a", h1, 0), true);
+    assert.equal(await s.saveHead("pod-a", h2, 0), false, "a second writer of one replica is refused");
+    assert.equal(await s.saveHead("pod-a", h2, 1), true);
+    assert.deepEqual(await s.loadHead("pod-a"), h2);
+    assert.deepEqual(await admin.hgetall(`presidio_x402:${t}:head:pod-a`), { seq: "2", mac: "b".repeat(64) });
+    assert.equal(await s.saveHead("-", h1, 0), true);
+    assert.deepEqual(await admin.hgetall(`presidio_x402:${t}:head:-`), { seq: "1", mac: "a".repeat(64) });
+  } finally {
+    await s.close();
+  }
+});
+
+test("RedisStore: two guards on one tenant interleave; conflicts are retried and the limit holds exactly", async () => {
+  const t = tenant();
+  const stats = { conflicts: 0, commits: 0 };
+  const a = await guard(contended(new x.RedisStore({ url: redis.url, tenant: t }), stats), { replica_id: "pod-a" });
+  const b = await guard(contended(new x.RedisStore({ url: redis.url, tenant: t }), stats), { replica_id: "pod-b" });
+  const runs = [];
+  for (let i = 0; i < 6; i++) runs.push(pay(a, `a-${i}`), pay(b, `b-${i}`));
+  const results = await Promise.all(runs);
+  const allowed = results.filter((r) => r.allowed).length;
+  assert.equal(allowed, 5, JSON.stringify(results)); // 0.05 USD / 0.01 USD
+  assert.ok(results.filter((r) => !r.allowed).every((r) => r.code === "policy-window-exceeded"), JSON.stringify(results));
+  assert.ok(stats.conflicts > 0, `the interleaving produced compare-and-set conflicts (${JSON.stringify(stats)})`);
+  // A third process sees the spend of both.
+  const c = await guard(new x.RedisStore({ url: redis.url, tenant: t }), { replica_id: "pod-c" });
+  assert.deepEqual(await pay(c, "c-0"), { allowed: false, code: "policy-window-exceeded" });
+});
+
+test("RedisStore: the same payment through two guards on one tenant is allowed exactly once (SET NX)", async () => {
+  const t = tenant();
+  const a = await guard(new x.RedisStore({ url: redis.url, tenant: t }), { replica_id: "pod-a" });
+  const b = await guard(new x.RedisStore({ url: redis.url, tenant: t }), { replica_id: "pod-b" });
+  for (let round = 0; round < 3; round++) {
+    const ctx = challenge(`same-${round}`);
+    const [va, vb] = await Promise.all([a.decide(ctx), b.decide(ctx)]);
+    assert.equal([va, vb].filter((v) => v.allowed).length, 1, JSON.stringify([va.code, vb.code]));
+    assert.equal([va, vb].find((v) => !v.allowed).code, "replay-detected");
+    const won = va.allowed ? [a, va] : [b, vb];
+    await won[0].settle(won[1].assessment.id, "settled", won[1].assessment.fingerprint);
+  }
+});
+
+test("RedisStore: tenants and prefixes are separate budgets; bad names are refused", async () => {
+  const t1 = tenant();
+  const t2 = tenant();
+  const g1 = await guard(new x.RedisStore({ url: redis.url, tenant: t1 }));
+  for (let i = 0; i < 5; i++) assert.equal((await pay(g1, `iso-${i}`)).allowed, true);
+  assert.equal((await pay(g1, "iso-5")).code, "policy-window-exceeded");
+  const g2 = await guard(new x.RedisStore({ url: redis.url, tenant: t2 }));
+  assert.equal((await pay(g2, "iso-0")).allowed, true, "another tenant has its own budget and replay set");
+  const g3 = await guard(new x.RedisStore({ url: redis.url, tenant: t1, prefix: "other_app" }));
+  assert.equal((await pay(g3, "iso-0")).allowed, true, "another prefix is another application");
+  assert.equal(await admin.exists(`presidio_x402:${t1}:state`, `presidio_x402:${t2}:state`, `other_app:${t1}:state`), 3);
+  for (const bad of [{ tenant: "a:b" }, { tenant: "a b" }, { prefix: "p:q" }, { prefix: "" }, { tenant: "tab\t" }]) {
+    assert.throws(() => new x.RedisStore({ url: redis.url, ...bad }), TypeError, JSON.stringify(bad));
+  }
+});
+
+test("RedisStore: a second process claiming the same replica id is refused (head compare-and-set)", async () => {
+  const t = tenant();
+  const a = await guard(new x.RedisStore({ url: redis.url, tenant: t }), { replica_id: "pod-x" });
+  const b = await guard(new x.RedisStore({ url: redis.url, tenant: t }), { replica_id: "pod-x" });
+  assert.equal((await pay(a, "dup-a0")).allowed, true);
+  const rb = await b.decide(challenge("dup-b0")).then(() => null, (e) => e);
+  assert.ok(rb instanceof x.X402GuardError && rb.code === "store-unavailable", String(rb));
+  assert.equal((await pay(a, "dup-a1")).allowed, true, "the replica's owner goes on");
+  assert.equal(a.replica, "pod-x");
+});
+
+test("RedisStore: an unreachable Redis is store-unavailable at once and nothing is paid", async () => {
+  const port = await freePort(); // closed
+  const url = `redis://:s3cret-pass@127.0.0.1:${port}`;
+  const t0 = Date.now();
+  const s1 = new x.RedisStore({ url, timeoutMs: 500 });
+  await assert.rejects(x.PaymentGuard.create({ store: s1, replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, warn: () => {} }),
+    (e) => e instanceof x.X402GuardError && e.code === "store-unavailable" && !e.message.includes("s3cret"));
+  const calls = [];
+  const s2 = new x.RedisStore({ url, timeoutMs: 500 });
+  await assert.rejects(x.createHardenedFetch({ store: s2, replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, warn: () => {},
+    signer: async (r) => { calls.push(r); return {}; } }), (e) => e.code === "store-unavailable");
+  // Every later step fails fast too (no queue, no hang).
+  await assert.rejects(s1.loadVersioned());
+  await assert.rejects(s1.checkAndSet("fp", 1000, Date.now()));
+  assert.ok(Date.now() - t0 < 3000, `failed fast (${Date.now() - t0} ms)`);
+  assert.equal(calls.length, 0);
+  await s1.close();
+  await s2.close();
+});
+
+test("RedisStore: a Redis that stops answering mid-run times out to store-unavailable; the payment is not allowed", async () => {
+  const t = tenant();
+  const lines = [];
+  const g = await guard(new x.RedisStore({ url: redis.url, tenant: t, timeoutMs: 300 }), {}, { audit: (l) => lines.push(l) });
+  assert.equal((await pay(g, "pause-0")).allowed, true);
+  const before = lines.length;
+  await admin.call("CLIENT", "PAUSE", "1500", "ALL");
+  const t0 = Date.now();
+  const r = await g.decide(challenge("pause-1")).then((v) => v, (e) => e);
+  assert.ok(r instanceof x.X402GuardError && r.code === "store-unavailable", String(r?.code ?? r?.allowed));
+  assert.ok(Date.now() - t0 < 1400, `timed out (${Date.now() - t0} ms)`);
+  assert.equal(lines.length, before, "no audit line for a step that never counted");
+  await sleep(1600);
+  assert.equal((await pay(g, "pause-2")).allowed, true, "works again once Redis answers");
+});
+
+test("RedisStore: bad answers (non-integer version, garbage state, WRONGTYPE) are refused, never allowed", async () => {
+  const cases = [
+    [async (k) => admin.hset(k, "v", "abc", "s", "{}"), "store-unavailable"],
+    [async (k) => admin.hset(k, "v", "1", "s", "not json"), "state-corrupt"],
+    [async (k) => admin.hset(k, "v", "1"), "store-unavailable"],
+    [async (k) => admin.rpush(k, "x"), "store-unavailable"],
+  ];
+  for (const [corrupt, code] of cases) {
+    const t = tenant();
+    const g = await guard(new x.RedisStore({ url: redis.url, tenant: t }));
+    await corrupt(`presidio_x402:${t}:state`);
+    const r = await g.decide(challenge("bad")).then((v) => v, (e) => e);
+    assert.ok(r instanceof x.X402GuardError && r.code === code, `${code}: got ${r?.code ?? JSON.stringify(r?.allowed)}`);
+  }
+  // A head key of the wrong type: the guard cannot start.
+  const t = tenant();
+  await admin.rpush(`presidio_x402:${t}:head:-`, "x");
+  const s = new x.RedisStore({ url: redis.url, tenant: t });
+  await assert.rejects(x.PaymentGuard.create({ store: s, replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, warn: () => {} }),
+    (e) => e.code === "store-unavailable");
+  await s.close();
+});
+
+test("RedisStore never prints its URL (passwords)", async () => {
+  const s = new x.RedisStore({ url: `redis://user:hunter2-secret@127.0.0.1:${redis.port}/0`, tenant: "tn" });
+  try {
+    for (const text of [String(s), JSON.stringify({ s }), inspect(s, { showHidden: true, depth: 9 }), `${s}`]) {
+      assert.ok(!text.includes("hunter2") && !text.includes("redis://"), text);
+    }
+    assert.match(inspect(s), /tenant: 'tn'/);
+  } finally {
+    await s.close();
+  }
+});
+
+test("a dead process's reservation stays counted until its lease ends, then any process drops it", async () => {
+  const t = tenant();
+  let now = Date.now();
+  const clock = () => now;
+  // lease = max(reservation_lease_seconds, maxTimeoutSeconds + 60 s) = max(30, 60 + 60) = 120 s
+  const cfg = { reservation_lease_seconds: 30 };
+  const dead = await guard(new x.RedisStore({ url: redis.url, tenant: t }), { ...cfg, replica_id: "dead" }, { clock });
+  for (let i = 0; i < 5; i++) assert.equal((await dead.decide(challenge(`lease-${i}`))).allowed, true); // reserved, never settled
+  const live = await guard(new x.RedisStore({ url: redis.url, tenant: t }), { ...cfg, replica_id: "live" }, { clock });
+  assert.equal((await pay(live, "lease-live-0")).code, "policy-window-exceeded", "reservations of the dead process still count");
+  now += 110_000;
+  assert.equal((await pay(live, "lease-live-1")).code, "policy-window-exceeded", "still within the lease");
+  now += 11_000;
+  assert.equal((await pay(live, "lease-live-2")).allowed, true, "the lease ended: the reservation is dropped");
+});
+
+// ---- FileStore ------------------------------------------------------------------
+test("FileStore: the file layout of docs/STORES.md (state.json, replay.json, head-{replica}.json)", async () => {
+  const dir = tmp("fs-layout");
+  try {
+    const s = await x.FileStore.open(join(dir, "store"));
+    assert.equal(s.shared, true);
+    assert.deepEqual(await s.loadVersioned(), { state: null, version: "0" });
+    assert.equal(await s.compareAndSet("S1", "0"), true);
+    assert.equal(await s.compareAndSet("S2", "0"), false);
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, "store", "state.json"), "utf8")), { version: 1, state: "S1" });
+    assert.equal(await s.checkAndSet("fp", 1000, 5000), true);
+    assert.equal(await s.checkAndSet("fp", 1000, 5500), false);
+    assert.equal(await s.checkAndSet("fp", 1000, 6000), true, "expired at now + ttl");
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, "store", "replay.json"), "utf8")), { fp: 7000 });
+    assert.equal(await s.saveHead("-", { seq: 1, mac: "c".repeat(64) }, 0), true);
+    assert.equal(await s.saveHead("pod:1", { seq: 1, mac: "d".repeat(64) }, 0), true);
+    assert.equal(await s.saveHead("pod:1", { seq: 2, mac: "d".repeat(64) }, 0), false);
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, "store", "head--.json"), "utf8")), { seq: 1, mac: "c".repeat(64) });
+    assert.deepEqual(await s.loadHead("pod:1"), { seq: 1, mac: "d".repeat(64) });
+    assert.deepEqual(readdirSync(join(dir, "store")).sort(), ["head--.json", "head-pod:1.json", "replay.json", "state.json"], "no lock or temp file left");
+    // A malformed state file is a store error, not an empty state.
+    writeFileSync(join(dir, "store", "state.json"), "\"just a string\"");
+    await assert.rejects(s.loadVersioned());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("FileStore: shared by two processes with compare-and-set; the limit holds; each replica's chain verifies", async () => {
+  const dir = tmp("fs-shared");
+  try {
+    const storeDir = join(dir, "store");
+    const auditDir = join(dir, "audit");
+    mkdirSync(auditDir);
+    const child = payer(["file", storeDir, "child", "8", auditDir]);
+    const store = await x.FileStore.open(storeDir);
+    const g = await guard(store, { replica_id: "parent" }, { audit: new x.FileAuditSink(join(auditDir, "parent.jsonl")) });
+    const mine = [];
+    for (let i = 0; i < 8; i++) mine.push(await pay(g, `parent-${i}`));
+    const { results, code } = await child.done;
+    assert.equal(code, 0);
+    const all = [...mine, ...results];
+    assert.equal(all.length, 16);
+    assert.equal(all.filter((r) => r.allowed).length, 5, JSON.stringify(all));
+    assert.ok(all.filter((r) => !r.allowed).every((r) => r.code === "policy-window-exceeded"), JSON.stringify(all));
+    await g.close();
+    opened.splice(opened.indexOf(g), 1);
+    const report = await x.verifyAuditDir(auditDir, AUDIT_KEY);
+    assert.equal(report.ok, true, JSON.stringify(report));
+    assert.deepEqual(report.chains.map((c) => [c.name, c.replica, c.ok]), [["child.jsonl", "child", true], ["parent.jsonl", "parent", true]]);
+    // The stored heads are the chains' heads.
+    for (const c of report.chains) assert.deepEqual(await store.loadHead(c.replica), c.head);
+    assert.ok(!existsSync(join(storeDir, "lock")));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("FileStore: a process killed with -9 mid-run leaves a readable store; its reservations stay counted; others go on", async () => {
+  const dir = tmp("fs-kill");
+  try {
+    const storeDir = join(dir, "store");
+    const auditDir = join(dir, "audit");
+    mkdirSync(auditDir);
+    // A generous limit so the child keeps paying until killed.
+    const child = payer(["file", storeDir, "victim", "0", auditDir, "loop"]);
+    await child.after(3);
+    child.proc.kill("SIGKILL");
+    await child.done;
+    const store = await x.FileStore.open(storeDir);
+    const snap = await store.loadVersioned();
+    assert.ok(Number(snap.version) > 0 && typeof snap.state === "string");
+    const g = await guard(store, { replica_id: "survivor" });
+    const after = [];
+    for (let i = 0; i < 6; i++) after.push(await pay(g, `survivor-${i}`));
+    const paidBefore = child.results.filter((r) => r.allowed).length;
+    assert.ok(paidBefore >= 3);
+    // The window counts the victim's settled spend (and any reservation it held when killed).
+    assert.ok(after.filter((r) => r.allowed).length <= Math.max(0, 5 - paidBefore), JSON.stringify({ paidBefore, after }));
+    assert.ok(after.every((r) => r.allowed || r.code === "policy-window-exceeded"), JSON.stringify(after));
+    const report = await x.verifyAuditDir(auditDir, AUDIT_KEY);
+    assert.equal(report.ok, true, JSON.stringify(report));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("FileStore: a stale lock of a dead pid (or an old empty one) is broken; a live one times out to store-unavailable", async () => {
+  const dir = tmp("fs-lock");
+  const lock = join(dir, "lock");
+  try {
+    const s = await x.FileStore.open(dir, { lockTimeoutMs: 400 });
+    // A dead pid: a child that already exited.
+    const dead = spawn(process.execPath, ["-e", ""]);
+    await new Promise((r) => dead.on("exit", r));
+    writeFileSync(lock, String(dead.pid));
+    const t0 = Date.now();
+    assert.equal(await s.compareAndSet("A", "0"), true);
+    assert.ok(Date.now() - t0 < 300, "broken at once");
+    assert.ok(!existsSync(lock));
+    // An empty lock left by a crash between create and write: broken once old.
+    writeFileSync(lock, "");
+    utimesSync(lock, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    assert.deepEqual(await s.loadVersioned(), { state: "A", version: "1" });
+    // A live owner: refused after the lock timeout, then fine once it is gone.
+    const live = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"]);
+    try {
+      writeFileSync(lock, String(live.pid));
+      await assert.rejects(s.compareAndSet("B", "1"), (e) => e instanceof x.X402GuardError && e.code === "store-unavailable");
+      const g = await x.PaymentGuard.create({ store: s, replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, warn: () => {} }).then(() => null, (e) => e);
+      assert.equal(g?.code, "store-unavailable", "the guard refuses while the store is locked");
+    } finally {
+      live.kill("SIGKILL");
+      await new Promise((r) => live.on("exit", r));
+    }
+    assert.equal(await s.compareAndSet("B", "1"), true, "the killed owner's lock is broken");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("FileAuditSink: a torn last line (crash mid-append) is cut before the next line; write resolves after fsync", async () => {
+  const dir = tmp("sink");
+  try {
+    const file = join(dir, "a.jsonl");
+    const store = await x.FileStore.open(join(dir, "store"));
+    const g1 = await x.PaymentGuard.create({ config: STORE_CONFIG, store, audit: new x.FileAuditSink(file), replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, warn: () => {} });
+    assert.equal((await pay(g1, "torn-0")).allowed, true);
+    await g1.close();
+    appendFileSync(file, '{"agent_id":"my-agent-v1","amount_usd":"0.0');
+    const g2 = await x.PaymentGuard.create({ config: STORE_CONFIG, store, audit: new x.FileAuditSink(file), replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, warn: () => {} });
+    assert.equal((await pay(g2, "torn-1")).allowed, true);
+    await g2.close();
+    const text = readFileSync(file, "utf8");
+    assert.deepEqual(x.verifyAuditLog(AUDIT_KEY, text, g2.head), g2.head);
+    assert.equal(g2.head.seq, 4);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// ---- replica chains ----------------------------------------------------------------
+test("verifyAuditDir: two replicas' chains verify; a tampered chain fails alone; a copied chain is a duplicate replica", async () => {
+  const dir = tmp("chains");
+  try {
+    const t = tenant();
+    for (const replica of ["pod-a", "pod-b"]) {
+      const g = await x.PaymentGuard.create({ config: { ...STORE_CONFIG, replica_id: replica }, store: new x.RedisStore({ url: redis.url, tenant: t }),
+        audit: new x.FileAuditSink(join(dir, `${replica}.jsonl`)), replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, warn: () => {} });
+      for (let i = 0; i < 2; i++) await pay(g, `${replica}-${i}`);
+      await g.close();
+    }
+    writeFileSync(join(dir, "notes.txt"), "not a chain");
+    let r = await x.verifyAuditDir(dir, AUDIT_KEY);
+    assert.equal(r.ok, true, JSON.stringify(r));
+    assert.deepEqual(r.chains.map((c) => [c.name, c.replica, c.head.seq]), [["pod-a.jsonl", "pod-a", 4], ["pod-b.jsonl", "pod-b", 4]]);
+    for (const line of readFileSync(join(dir, "pod-a.jsonl"), "utf8").trim().split("\n")) assert.equal(JSON.parse(line).replica, "pod-a");
+
+    const b = join(dir, "pod-b.jsonl");
+    const good = readFileSync(b, "utf8");
+    writeFileSync(b, good.replace('"outcome":"allowed"', '"outcome":"blocked"'));
+    r = await x.verifyAuditDir(dir, AUDIT_KEY);
+    assert.equal(r.ok, false);
+    assert.deepEqual(r.chains.map((c) => [c.name, c.ok, c.code]), [["pod-a.jsonl", true, null], ["pod-b.jsonl", false, "audit-bad-mac"]]);
+    writeFileSync(b, good);
+
+    copyFileSync(join(dir, "pod-a.jsonl"), join(dir, "pod-a-copy.jsonl"));
+    r = await x.verifyAuditDir(dir, AUDIT_KEY);
+    assert.equal(r.ok, false);
+    assert.deepEqual(r.chains.map((c) => [c.name, c.code]), [["pod-a-copy.jsonl", null], ["pod-a.jsonl", "audit-replica-duplicate"], ["pod-b.jsonl", null]]);
+    await assert.rejects(x.verifyAuditDir(dir, "00"), (e) => e.code === "key-too-short");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
