@@ -34,6 +34,7 @@ pub const OPERATIONS: &[&str] = &[
     "mpa.config",
     "mpa.request",
     "mpa.countersign",
+    "mpa.preapprove",
     "mpa.verify",
     "mpa.judge-webhook",
     "mpa.tally",

@@ -29,6 +29,15 @@
 //!   is expired).
 //! * A webhook with a response-HMAC secret must also echo the `request_id`
 //!   in its body, so a signed answer cannot be replayed for another request.
+//! * **Pre-approvals** (the seed's `mpa_signatures=` computed before the
+//!   request): an approver who knows the payment ahead signs a
+//!   [`Preapproval`] document instead of the request. It binds the method, the
+//!   SHA-256 of the normalised request URL, network, asset, payee, atomic
+//!   amount and scheme, plus a `not_after_ms` the approver chooses (at most
+//!   [`MAX_PREAPPROVAL_MS`] ahead). The token passed as a countersignature is
+//!   `"{not_after_ms}.{hex(HMAC-SHA256(secret, canonical))}"`; it is valid
+//!   while `now_ms < not_after_ms`. Replay protection still applies: the same
+//!   purchase is paid once per replay TTL.
 //! * Webhook URLs whose host is a private, loopback, link-local or otherwise
 //!   non-public IP literal (or `localhost`) are refused unless
 //!   `allow_private_webhooks`; hosts check resolved addresses with
@@ -647,6 +656,104 @@ fn sig_matches(hex_sig: &str, expected: &[u8; 32]) -> Option<bool> {
     Some(bool::from(got.ct_eq(expected)))
 }
 
+/// Domain tag of a pre-approval document.
+pub const PREAPPROVAL_DOMAIN: &str = "presidio-x402/mpa-preapproval/v1";
+/// Longest validity of a pre-approval: 24 hours.
+pub const MAX_PREAPPROVAL_MS: u64 = 86_400_000;
+
+/// What a pre-approval binds: one payment, known before the request (see the
+/// module notes). Holds a digest of the URL, never the URL itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Preapproval {
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Lowercase hex SHA-256 of the normalised request URL (`url::parse`, then
+    /// `to_url_string`).
+    pub request_url_sha256: String,
+    /// CAIP-2 network.
+    pub network: String,
+    /// Canonical asset address.
+    pub asset: String,
+    /// Canonical payee address.
+    pub pay_to: String,
+    /// Atomic amount.
+    pub amount: u128,
+    /// x402 scheme.
+    pub scheme: String,
+}
+
+impl Preapproval {
+    /// Builds the binding from a request URL and the payment as a server would
+    /// offer it (v1 network names are accepted; addresses in any case).
+    pub fn new(method: &str, url: &str, network: &str, asset: &str, pay_to: &str, amount: u128, scheme: &str) -> Result<Preapproval, Code> {
+        let u = crate::url::parse(url)?;
+        let network = crate::assets::normalize_network(network, 1)?;
+        if !crate::assets::valid_address(&network, asset) || !crate::assets::valid_address(&network, pay_to) {
+            return Err(Code::InvalidInput);
+        }
+        if method.is_empty() || method.len() > 16 || !method.bytes().all(|b| b.is_ascii_alphabetic()) || scheme.is_empty() || scheme.len() > 64 {
+            return Err(Code::InvalidInput);
+        }
+        Ok(Preapproval {
+            method: method.to_ascii_uppercase(),
+            request_url_sha256: url_digest(&u),
+            asset: crate::assets::canonical_address(&network, asset),
+            pay_to: crate::assets::canonical_address(&network, pay_to),
+            network,
+            amount,
+            scheme: scheme.to_string(),
+        })
+    }
+
+    /// The signed bytes: RFC 8785 JSON of the binding, `not_after_ms` and the domain.
+    pub fn canonical(&self, not_after_ms: u64) -> String {
+        let v = json!({
+            "domain": PREAPPROVAL_DOMAIN, "method": self.method, "request_url_sha256": self.request_url_sha256,
+            "network": self.network, "asset": self.asset, "pay_to": self.pay_to,
+            "amount": self.amount.to_string(), "scheme": self.scheme, "not_after_ms": not_after_ms,
+        });
+        to_canonical(&v).unwrap_or_default()
+    }
+
+    /// The token an approver hands over: `"{not_after_ms}.{hex mac}"`.
+    pub fn token(&self, secret: &[u8], not_after_ms: u64) -> Result<String, Code> {
+        if secret.len() < MIN_SECRET_BYTES {
+            return Err(Code::KeyTooShort);
+        }
+        if not_after_ms > MAX_SAFE_INTEGER {
+            return Err(Code::InvalidInput);
+        }
+        Ok(format!("{not_after_ms}.{}", hex_encode(&hmac_sha256(secret, self.canonical(not_after_ms).as_bytes()))))
+    }
+
+    /// Checks a token at `now_ms` against `secret`: `Ok(true)` approves,
+    /// `Err` says why not ([`Code::MpaExpired`]; [`Code::MpaBadSignature`] for a
+    /// malformed token, a wrong MAC or a validity over [`MAX_PREAPPROVAL_MS`]).
+    pub fn check(&self, token: &str, secret: &[u8], now_ms: u64) -> Result<(), Code> {
+        let (n, sig) = token.split_once('.').ok_or(Code::MpaBadSignature)?;
+        let not_after: u64 = (!n.is_empty() && n.len() <= 16 && n.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| n.parse().ok())
+            .flatten()
+            .ok_or(Code::MpaBadSignature)?;
+        let expected = hmac_sha256(secret, self.canonical(not_after).as_bytes());
+        if sig_matches(sig, &expected) != Some(true) {
+            return Err(Code::MpaBadSignature);
+        }
+        if now_ms >= not_after {
+            return Err(Code::MpaExpired);
+        }
+        if not_after - now_ms > MAX_PREAPPROVAL_MS {
+            return Err(Code::MpaBadSignature);
+        }
+        Ok(())
+    }
+}
+
+/// Lowercase hex SHA-256 of a normalised URL's string form.
+pub fn url_digest(u: &crate::url::NormalizedUrl) -> String {
+    hex_encode(&Sha256::digest(u.to_url_string().as_bytes()))
+}
+
 /// One approver's answer, as judged by the core.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Vote {
@@ -709,6 +816,19 @@ fn cut(s: &str) -> String {
 /// malformed hex or a wrong MAC [`Code::MpaBadSignature`]. An expired request
 /// approves nothing ([`Code::MpaExpired`]).
 pub fn verify_countersignatures(cfg: &MpaConfig, req: &ApprovalRequest, sigs: &[(String, String)], now_ms: u64) -> Tally {
+    verify_with_preapprovals(cfg, req, None, sigs, now_ms)
+}
+
+/// [`verify_countersignatures`], where a signature of the form
+/// `"{not_after_ms}.{hex}"` is a pre-approval token checked against `pre`
+/// ([`Preapproval::check`]; without `pre` it is [`Code::MpaBadSignature`]).
+pub fn verify_with_preapprovals(
+    cfg: &MpaConfig,
+    req: &ApprovalRequest,
+    pre: Option<&Preapproval>,
+    sigs: &[(String, String)],
+    now_ms: u64,
+) -> Tally {
     let mut t = Tally {
         approvals: 0,
         threshold: cfg.threshold,
@@ -736,6 +856,14 @@ pub fn verify_countersignatures(cfg: &MpaConfig, req: &ApprovalRequest, sigs: &[
             t.problems.push((cut(id), Code::MpaUnknownApprover));
             continue;
         };
+        if sig.contains('.') {
+            let ApproverMode::Crypto { secret } = &cfg.approvers[i].mode else { continue };
+            match pre.map_or(Err(Code::MpaBadSignature), |p| p.check(sig, secret, now_ms)) {
+                Ok(()) => ok[i] = true,
+                Err(c) => t.problems.push((cut(id), c)),
+            }
+            continue;
+        }
         match sig_matches(sig, exp) {
             Some(true) => ok[i] = true,
             _ => t.problems.push((cut(id), Code::MpaBadSignature)),
@@ -887,6 +1015,16 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
                 "request_id": r.request_id, "expires_at_ms": r.expires_at_ms,
                 "canonical": r.canonical(), "request": r.to_json(),
             }))
+        }
+        "mpa.preapprove" => {
+            let amount = parse_atomic(str_field(input, "amount")?)?;
+            let method = input.get("method").and_then(Value::as_str).unwrap_or("GET");
+            let scheme = input.get("scheme").and_then(Value::as_str).unwrap_or("exact");
+            let p = Preapproval::new(method, str_field(input, "url")?, str_field(input, "network")?,
+                str_field(input, "asset")?, str_field(input, "pay_to")?, amount, scheme)?;
+            let not_after = u64_field(input, "not_after_ms")?;
+            let token = p.token(str_field(input, "secret")?.as_bytes(), not_after)?;
+            Ok(json!({ "token": token, "canonical": p.canonical(not_after) }))
         }
         "mpa.countersign" => {
             let sig = countersign(str_field(input, "secret")?.as_bytes(), &request_field(input)?)?;

@@ -106,6 +106,8 @@ pub struct Assessment {
     pub replay_ttl_ms: u64,
     /// The approval request, when MPA applies.
     pub approval: Option<ApprovalRequest>,
+    /// What a pre-approval token must bind, when MPA applies (no URL, only its digest).
+    pub preapproval: Option<mpa::Preapproval>,
     /// A payee pin to record once the payment succeeds.
     pub pin: Option<(String, String)>,
     /// HTTP method, upper-cased.
@@ -157,7 +159,7 @@ pub fn judge_approvals(
     };
     let mut votes = Vec::new();
     if !countersignatures.is_empty() {
-        votes.extend(mpa::verify_countersignatures(m, req, countersignatures, now_ms).votes());
+        votes.extend(mpa::verify_with_preapprovals(m, req, a.preapproval.as_ref(), countersignatures, now_ms).votes());
     }
     for w in webhooks {
         let v = mpa::judge_webhook_response(m, &w.approver_id, req, w.status, &w.body, w.hmac.as_deref(), w.timed_out);
@@ -254,6 +256,7 @@ pub fn assess(cfg: &GuardConfig, state: &mut GuardState, ctx: &PaymentContext<'_
         fingerprint: None,
         replay_ttl_ms: 0,
         approval: None,
+        preapproval: None,
         pin: None,
         method: ctx.method.to_ascii_uppercase(),
         now_ms: ctx.now_ms,
@@ -403,6 +406,15 @@ fn assess_into(
             agent_id: (!cfg.agent_id.is_empty()).then(|| cfg.agent_id.clone()),
             fingerprint: fp.clone(),
         };
+        a.preapproval = Some(mpa::Preapproval {
+            method: a.method.clone(),
+            request_url_sha256: mpa::url_digest(&request_url),
+            network: fields.network.clone(),
+            asset: fields.asset.clone(),
+            pay_to: fields.pay_to.clone(),
+            amount: offer.amount,
+            scheme: offer.scheme.clone(),
+        });
         a.approval = Some(ApprovalRequest::new(fields, ctx.now_ms, m.timeout_ms)?);
     }
     a.fingerprint = Some(fp);

@@ -271,6 +271,53 @@ def countersign_vectors():
           [{"tests": tests}])
 
 
+PREAPPROVAL_DOMAIN = "presidio-x402/mpa-preapproval/v1"
+
+
+def preapproval(secret, url_normalized, not_after, method="GET", network="eip155:8453",
+                asset="0x833589fcd6edb6e08f4c7c32d4f71b54bda02913",
+                pay_to="0x209693bc6afc0c5328ba36faf03c514ef312287c", amount="2500000", scheme="exact"):
+    """(token, canonical) of a pre-approval, computed here independently of the core.
+    `url_normalized` is the URL as the core normalises it (the caller writes it out)."""
+    doc = {"domain": PREAPPROVAL_DOMAIN, "method": method,
+           "request_url_sha256": hashlib.sha256(url_normalized.encode("utf-8")).hexdigest(),
+           "network": network, "asset": asset, "pay_to": pay_to, "amount": amount, "scheme": scheme,
+           "not_after_ms": not_after}
+    c = jcs(doc)
+    return "%d.%s" % (not_after, hmac_hex(SECRETS.get(secret, secret), c)), c
+
+
+def preapprove_vectors():
+    url = "https://api.example.com/premium/report?id=7"
+    base = {"secret": SECRETS["alice"], "url": url, "network": "eip155:8453",
+            "asset": "0x833589fcd6edb6e08f4c7c32d4f71b54bda02913",
+            "pay_to": "0x209693bc6afc0c5328ba36faf03c514ef312287c", "amount": "2500000", "not_after_ms": T0 + 60000}
+
+    def ok(comment, inp, url_norm=url, flags=(), **kw):
+        tok, c = preapproval(inp["secret"], url_norm, inp["not_after_ms"], **kw)
+        return case(comment, inp, {"token": tok, "canonical": c}, flags=flags)
+
+    tests = [
+        ok("alice pre-approves one payment for a minute", base),
+        ok("the URL is normalised first (host case, default port)",
+           {**base, "url": "https://API.Example.COM:443/premium/report?id=7"}),
+        ok("v1 network name and EIP-55 addresses are canonicalised",
+           {**base, "network": "base", "asset": "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
+            "pay_to": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C"}),
+        ok("method and scheme are bound", {**base, "method": "post", "scheme": "exact"}, method="POST"),
+        case("secret under 16 bytes", {**base, "secret": "short"}, code="key-too-short"),
+        case("malformed amount", {**base, "amount": "1e6"}, code="amount-malformed"),
+        case("unknown network", {**base, "network": "atlantis"}, code="unknown-network"),
+        case("malformed payee", {**base, "pay_to": "0x12"}, code="invalid-input"),
+        case("URL that is not http(s)", {**base, "url": "ftp://api.example.com/x"}, code="url-invalid"),
+    ]
+    write("mpa-preapprove.json", "mpa.preapprove",
+          ["mpa.preapprove: a pre-approval token '{not_after_ms}.{hex HMAC}' over RFC 8785 JSON of",
+           "{domain:'%s', method, request_url_sha256 (of the normalised URL), network, asset, pay_to," % PREAPPROVAL_DOMAIN,
+           "amount (atomic), scheme, not_after_ms}; for seed-style mpa_signatures computed before the request."],
+          [{"tests": tests}])
+
+
 def verify_vectors():
     def inp(sigs, req=REQ, now=T0 + 1000, cfg=CRYPTO_CFG):
         return {"config": cfg, "request": req, "signatures": [list(s) for s in sigs], "now_ms": now}
@@ -484,6 +531,7 @@ def main():
     config_vectors()
     request_vectors()
     countersign_vectors()
+    preapprove_vectors()
     verify_vectors()
     judge_vectors()
     tally_vectors()

@@ -231,6 +231,14 @@ def fin_at(now=T + 1_000, **kw):
     return {"op": "finalize", "replay_fresh": "store", "now_ms": now, **kw}
 
 
+def pre(name, not_after, amount="2500000", url=MPA_URL, method="GET"):
+    """A pre-approval token, computed independently (gen_mpa.preapproval)."""
+    from gen_mpa import preapproval
+
+    return preapproval(name, url, not_after, method=method, network="eip155:84532", asset=BASE_SEPOLIA_USDC.lower(),
+                       pay_to=PAY_TO.lower(), amount=amount)[0]
+
+
 mpa_tests = [
     run("2-of-3 countersignatures approve", [assess_big(), fin_at(signatures={"alice": SIGS["alice"], "bob": SIGS["bob"]})],
         [{"blocked": None, "approval": {"request_id": REQ["request_id"], "expires_at_ms": T + 30_000,
@@ -250,6 +258,29 @@ mpa_tests = [
     run("signatures for another payment do not approve this one",
         [assess_big(), fin_at(signatures={n: sign(n, OTHER) for n in ("alice", "bob")})],
         [{"blocked": None}, {"allowed": False, "code": "mpa-denied"}], config=mpa_cfg(), flags=["Hostile"]),
+    run("seed-style pre-approvals (signed before the request) approve the payment they bind",
+        [assess_big(), fin_at(signatures={"alice": pre("alice", T + 60_000), "bob": pre("bob", T + 60_000)})],
+        [{"blocked": None}, {"allowed": True}], config=mpa_cfg(), flags=["Preapproval"]),
+    run("a pre-approval mixed with a countersignature of the request",
+        [assess_big(), fin_at(signatures={"alice": pre("alice", T + 60_000), "bob": SIGS["bob"]})],
+        [{"blocked": None}, {"allowed": True}], config=mpa_cfg(), flags=["Preapproval"]),
+    run("pre-approvals past their not_after do not count",
+        [assess_big(), fin_at(signatures={"alice": pre("alice", T + 1_000), "bob": pre("bob", T + 60_000)})],
+        [{"blocked": None}, {"allowed": False, "code": "mpa-denied"}], config=mpa_cfg(), flags=["Preapproval"]),
+    run("pre-approvals for another amount, URL or method do not count",
+        [assess_big(), fin_at(signatures={"alice": pre("alice", T + 60_000, amount="2500001"),
+                                          "bob": pre("bob", T + 60_000, url=MPA_URL + "/x")}),
+         assess_big(), fin_at(signatures={"alice": pre("alice", T + 60_000, method="POST"),
+                                          "bob": pre("bob", T + 60_000)})],
+        [{"blocked": None}, {"allowed": False, "code": "mpa-denied"}, {"blocked": None},
+         {"allowed": False, "code": "mpa-denied"}], config=mpa_cfg(), flags=["Preapproval", "Hostile"]),
+    run("a pre-approval valid for more than 24 hours is refused",
+        [assess_big(), fin_at(signatures={"alice": pre("alice", T + 86_400_001 + 1_000),
+                                          "bob": pre("bob", T + 60_000)})],
+        [{"blocked": None}, {"allowed": False, "code": "mpa-denied"}], config=mpa_cfg(), flags=["Preapproval"]),
+    run("a tampered not_after breaks the MAC",
+        [assess_big(), fin_at(signatures={"alice": "9" + pre("alice", T + 60_000), "bob": pre("bob", T + 60_000)})],
+        [{"blocked": None}, {"allowed": False, "code": "mpa-denied"}], config=mpa_cfg(), flags=["Preapproval", "Hostile"]),
     run("approvals after the request expired do not count",
         [assess_big(), fin_at(now=T + 30_001, signatures=SIGS)],
         [{"blocked": None}, {"allowed": False, "code": "mpa-expired"}], config=mpa_cfg()),
@@ -293,7 +324,8 @@ write("pipeline-mpa.json", "pipeline.run",
       ["Multi-party authorisation through the pipeline: countersignatures and webhook answers.",
        "Request ids and countersignatures are computed independently in Python."],
       [{"comment": "MPA", "tests": mpa_tests}],
-      {"Hostile": "An attempt to approve with the wrong evidence."})
+      {"Hostile": "An attempt to approve with the wrong evidence.",
+       "Preapproval": "Seed-style mpa_signatures computed before the request (gen_mpa.preapproval)."})
 
 
 # ---- PII through the pipeline -----------------------------------------------
