@@ -1,5 +1,5 @@
 /** Audit sinks: where the core's HMAC-chained JSONL lines go. */
-import { call } from "./core.js";
+import { callAudit } from "./core.js";
 import type { ChainsReport, Head, KeyInput } from "./types.js";
 
 /** Receives each audit line (no trailing newline), in chain order. */
@@ -48,5 +48,5 @@ export function headOfLog(text: string): Head | null {
  */
 export function verifyAuditChains(key: KeyInput, chains: { name: string; text: string }[]): ChainsReport {
   const keyHex = typeof key === "string" ? key : Array.from(key, (b) => b.toString(16).padStart(2, "0")).join("");
-  return call<ChainsReport>("audit.verify-chains", { key_hex: keyHex, chains });
+  return callAudit<ChainsReport>("audit.verify-chains", { key_hex: keyHex, chains });
 }

@@ -13,7 +13,7 @@ export { type ApprovalOptions, type Resolver, type MpaSummary } from "./approval
 export { BrowserStore } from "./browser-store.js";
 
 /** Verifies an audit log (JSONL text) with the core; returns the head or throws a coded error. */
-import { call as _call } from "./core.js";
+import { callAudit as _callAudit } from "./core.js";
 import type { Head } from "./types.js";
 function hex(k: Uint8Array | string): string {
   return typeof k === "string" ? k : Array.from(k, (b) => b.toString(16).padStart(2, "0")).join("");
@@ -21,5 +21,5 @@ function hex(k: Uint8Array | string): string {
 export function verifyAuditLog(key: Uint8Array | string, text: string, expectedHead?: Head | null): Head {
   const input: Record<string, unknown> = { key_hex: hex(key), text };
   if (expectedHead) input.expected_head = expectedHead;
-  return _call<{ head: Head }>("audit.verify", input).head;
+  return _callAudit<{ head: Head }>("audit.verify", input).head;
 }

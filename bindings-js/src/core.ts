@@ -56,6 +56,18 @@ export function call<T = unknown>(op: string, input: unknown): T {
   return JSON.parse(out) as T;
 }
 
+/** @internal An audit verification over a whole log (no 1 MiB input cap). */
+export function callAudit<T = unknown>(op: "audit.verify" | "audit.verify-report" | "audit.verify-chains", input: unknown): T {
+  ensure();
+  let out: string;
+  try {
+    out = wasm.callAudit(op, JSON.stringify(input));
+  } catch (e) {
+    throw mapError(e);
+  }
+  return JSON.parse(out) as T;
+}
+
 /** Like {@link call} on JSON text, returning JSON text (for exact numbers). */
 export function callJson(op: string, inputJson: string): string {
   ensure();

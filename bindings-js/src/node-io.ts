@@ -135,7 +135,7 @@ export class FileStore implements GuardStore {
       try {
         return await fn();
       } finally {
-        await fsp.rm(this.#file("lock"), { force: true });
+        await this.#release();
       }
     });
     const tail = p.catch(() => {});
@@ -144,6 +144,13 @@ export class FileStore implements GuardStore {
       if (dirQueues.get(this.#key) === tail) dirQueues.delete(this.#key);
     });
     return p;
+  }
+
+  /** Removes the lock file if it still holds our pid. */
+  async #release(): Promise<void> {
+    const lockFile = this.#file("lock");
+    const t = await readOr(lockFile);
+    if (t !== null && t.trim() === String(process.pid)) await fsp.rm(lockFile, { force: true });
   }
 
   async #acquire(): Promise<void> {

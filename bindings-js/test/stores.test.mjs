@@ -418,3 +418,20 @@ test("verifyAuditDir: two replicas' chains verify; a tampered chain fails alone;
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("verifyAuditDir and verifyAuditLog take logs over 1 MiB (the generic call() input cap)", async () => {
+  const dir = tmp("big");
+  try {
+    const sink = new x.MemoryAuditSink();
+    const g = await x.PaymentGuard.create({ config: { max_per_call_usd: "1", daily_limit_usd: "1000", replica_id: "big" }, audit: sink, replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, warn: () => {} });
+    for (let i = 0; sink.text().length <= 1.2 * 1024 * 1024; i++) await pay(g, `big-${i}`);
+    writeFileSync(join(dir, "big.jsonl"), sink.text());
+    assert.throws(() => x.call("audit.verify", { key_hex: AUDIT_KEY, text: sink.text() }), (e) => e.code === "invalid-input");
+    const r = await x.verifyAuditDir(dir, AUDIT_KEY);
+    assert.equal(r.ok, true, JSON.stringify(r).slice(0, 300));
+    assert.deepEqual(r.chains[0].head, g.head);
+    assert.deepEqual(x.verifyAuditLog(AUDIT_KEY, sink.text(), g.head), g.head);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
