@@ -35,10 +35,25 @@ an expiry, so a signature for one request never approves another.
   pending: pass ``mpa_signatures=`` a callable (sync or async) that receives an
   :class:`ApprovalRequest` and returns ``{"approver_id": "hex_sig", …}`` (for
   example by forwarding ``request.canonical`` to the approvers), or give the
-  engine a ``countersigner`` with the same shape. A plain dict of signatures is
-  also accepted (seed API), but a request id is unique per attempt, so a dict
-  only works for signatures made over that exact request. A denied attempt's
-  request is on ``MPADeniedError.approval_request``.
+  engine a ``countersigner`` with the same shape. A denied attempt's request
+  is on ``MPADeniedError.approval_request``.
+* **Pre-approvals** (the seed's ``mpa_signatures={"alice": …, "bob": …}``
+  computed *before* the request): a request id is unique per attempt, so an
+  approver who signs ahead signs a pre-approval instead, with
+  :func:`preapprove` (the core computes it)::
+
+      token = preapprove("alice-secret", url="https://api.example.com/big",
+                         network="base", asset=USDC, pay_to=PAYEE,
+                         amount_atomic="5000000", valid_for_seconds=300)
+      await client.get("https://api.example.com/big", mpa_signatures={"alice": token, ...})
+
+  The token is ``"{not_after_ms}.{hex}"``: ``hex(HMAC-SHA256(secret,
+  canonical))`` over the RFC 8785 JSON of ``{"domain":
+  "presidio-x402/mpa-preapproval/v1", "method", "request_url_sha256" (SHA-256
+  of the normalised URL), "network" (CAIP-2), "asset", "pay_to" (lower-case on
+  EVM), "amount" (atomic), "scheme", "not_after_ms"}``. It approves only that
+  payment, until ``not_after_ms`` (at most 24 h ahead); replay protection
+  still pays the same purchase once per TTL.
 """
 
 from __future__ import annotations
@@ -164,6 +179,20 @@ def countersign(secret: Union[bytes, str], request: Union[ApprovalRequest, str])
     req = request if isinstance(request, ApprovalRequest) else ApprovalRequest.from_canonical(request)
     s = secret.encode() if isinstance(secret, str) else bytes(secret)
     return core().ok("mpa_countersign", s, req.request_json())
+
+
+def preapprove(secret: Union[bytes, str], *, url: str, network: str, asset: str, pay_to: str,
+               amount_atomic: Union[int, str], method: str = "GET", scheme: str = "exact",
+               valid_for_seconds: int = 300, now_ms: Optional[int] = None) -> str:
+    """A pre-approval token for one payment known ahead (see the module notes),
+    valid for ``valid_for_seconds`` (≤ 24 h). Computed by the core."""
+    s = secret.decode("utf-8") if isinstance(secret, (bytes, bytearray)) else str(secret)
+    now = now_ms if now_ms is not None else time.time_ns() // 1_000_000
+    out = core().call("mpa.preapprove", {
+        "secret": s, "url": url, "network": network, "asset": asset, "pay_to": pay_to,
+        "amount": str(amount_atomic), "method": method, "scheme": scheme,
+        "not_after_ms": now + int(valid_for_seconds * 1000)})
+    return str(out["token"])
 
 
 Signatures = Union[None, Dict[str, str], Callable[[ApprovalRequest], Any]]
@@ -305,4 +334,4 @@ class MPAEngine:
         return len({v["approver_id"] for v in votes if v["vote"] == "approve"} - {v["approver_id"] for v in votes if v["vote"] in ("deny", "bad")})
 
 
-__all__ = ["MPAConfig", "MPAApproverConfig", "MPAEngine", "ApprovalRequest", "countersign"]
+__all__ = ["MPAConfig", "MPAApproverConfig", "MPAEngine", "ApprovalRequest", "countersign", "preapprove"]

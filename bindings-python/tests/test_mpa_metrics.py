@@ -150,6 +150,31 @@ async def test_crypto_wrong_or_replayed_signatures_are_denied():
         await c.get("https://api.example.com/big", mpa_signatures=sigs)
 
 
+async def test_seed_style_precomputed_signatures_are_pre_approvals():
+    from presidio_x402.mpa import preapprove
+    from x402mock import PAY_TO, USDC_BASE_SEPOLIA
+
+    def token(secret, amount="5000000", url="https://api.example.com/big", valid=300):
+        return preapprove(secret, url=url, network="base-sepolia", asset=USDC_BASE_SEPOLIA, pay_to=PAY_TO,
+                          amount_atomic=amount, valid_for_seconds=valid)
+
+    c = client(Server(amount="5000000"), crypto_engine())
+    # Signed before the request, passed as the seed's mpa_signatures dict.
+    sigs = {"alice": token(ALICE), "bob": token(BOB)}
+    assert (await c.get("https://api.example.com/big", mpa_signatures=sigs)).status_code == 200
+    # They bind the amount and the URL, and they expire.
+    c2 = client(Server(amount="5000001"), crypto_engine())
+    with pytest.raises(MPADeniedError):
+        await c2.get("https://api.example.com/big", mpa_signatures=sigs)
+    c3 = client(Server(amount="5000000"), crypto_engine())
+    with pytest.raises(MPADeniedError):
+        await c3.get("https://api.example.com/other", mpa_signatures=sigs)
+    with pytest.raises(MPADeniedError):
+        await c3.get("https://api.example.com/big", mpa_signatures={"alice": token(ALICE, valid=-1), "bob": token(BOB)})
+    with pytest.raises(MPADeniedError):  # valid for a day at most
+        await c3.get("https://api.example.com/big", mpa_signatures={"alice": token(ALICE, valid=86_401), "bob": token(BOB)})
+
+
 async def test_mpa_config_validated_by_core():
     with pytest.raises(ValueError) as e:
         MPAConfig(threshold=3, approvers=[MPAApproverConfig("a", mode="crypto", shared_secret=b"tiny")])
