@@ -72,7 +72,7 @@ function storeError(e: unknown): X402GuardError {
 
 /** The `replica_id` of a validated configuration (`"-"` when none). */
 const DUPLICATE_REPLICA = "another process writes the audit chain of this replica (give each process its own replica_id)";
-const HEAD_AHEAD = "the stored audit head of this replica is ahead of its audit log (another process uses the same replica_id, or the log was cut)";
+const HEAD_AHEAD = "the stored audit head of this replica is not its audit log's (another process uses the same replica_id, or the log lost lines)";
 
 function replicaOf(configText: string): string {
   try {
@@ -126,6 +126,8 @@ export class PaymentGuard {
   #head: Head | null;
   /** The seq of this replica's head as last stored (the `prevSeq` of the next save). */
   #storedSeq: number;
+  /** Whether this replica's head is kept in the store (when there is an audit log). */
+  readonly #keepHead: boolean;
   /** Store not shared: the version of the state the core holds. */
   #version: string;
   #io: Promise<void> = Promise.resolve();
@@ -145,6 +147,7 @@ export class PaymentGuard {
     this.#mpa = JSON.parse(core.mpaSummary()) as MpaSummary | null;
     this.#head = init.head;
     this.#storedSeq = init.storedSeq;
+    this.#keepHead = init.keepHead;
     this.#version = init.version;
   }
 
@@ -175,17 +178,24 @@ export class PaymentGuard {
       // A shared store is reloaded before each step; loading it here checks it early.
       const snap = await store.loadVersioned();
       if (snap.state) core.loadStateJson(snap.state);
-      const stored = await store.loadHead(replica);
-      const sinkHead = (await sink?.head?.()) ?? null;
+      // The replica's head is kept in the store when there is a log to chain (docs/STORES.md).
+      const keepHead = opts.audit !== undefined;
+      const stored = keepHead ? await store.loadHead(replica) : null;
+      const readsBack = typeof sink?.head === "function";
+      const sinkHead = readsBack ? ((await sink!.head!()) ?? null) : null;
       let storedSeq = stored?.seq ?? 0;
-      if (sinkHead && sinkHead.seq > storedSeq) {
-        // The log is ahead of the stored head (a crash between the two writes): catch up.
+      if (readsBack && stored) {
+        // A log that reads its own head back must hold the stored head, or be ahead of it (a
+        // crash between the line and the head save): anything else is another writer.
+        if (sinkHead === null || sinkHead.seq < stored.seq || (sinkHead.seq === stored.seq && sinkHead.mac !== stored.mac)) {
+          throw unavailable(undefined, HEAD_AHEAD);
+        }
+      }
+      if (keepHead && sinkHead && sinkHead.seq > storedSeq) {
         if (!(await store.saveHead(replica, sinkHead, storedSeq))) throw unavailable(undefined, DUPLICATE_REPLICA);
         storedSeq = sinkHead.seq;
-      } else if (sinkHead && sinkHead.seq < storedSeq) {
-        throw unavailable(undefined, HEAD_AHEAD);
       }
-      init = { head: sinkHead ?? stored, storedSeq, version: snap.version, replica };
+      init = { head: readsBack ? sinkHead : stored, storedSeq, version: snap.version, replica, keepHead };
     } catch (e) {
       throw storeError(e);
     }
@@ -390,7 +400,7 @@ export class PaymentGuard {
     const head = d.head;
     const step = this.#io.then(async () => {
       await this.#sink?.write(d.audit_line);
-      await this.#saveHead(head, prev);
+      if (this.#keepHead) await this.#saveHead(head, prev);
       if (state !== null) {
         if ((await this.#store.compareAndSet(state, this.#version)) !== true) {
           throw unavailable(undefined, "another writer changed a store that is not shared");
@@ -446,6 +456,7 @@ export class PaymentGuard {
 }
 
 interface GuardInit {
+  keepHead: boolean;
   head: Head | null;
   storedSeq: number;
   version: string;

@@ -147,8 +147,9 @@ test("RedisStore: tenants and prefixes are separate budgets; bad names are refus
 
 test("RedisStore: a second process claiming the same replica id is refused (head compare-and-set)", async () => {
   const t = tenant();
-  const a = await guard(new x.RedisStore({ url: redis.url, tenant: t }), { replica_id: "pod-x" });
-  const b = await guard(new x.RedisStore({ url: redis.url, tenant: t }), { replica_id: "pod-x" });
+  const lines = { a: [], b: [] };
+  const a = await guard(new x.RedisStore({ url: redis.url, tenant: t }), { replica_id: "pod-x" }, { audit: (l) => lines.a.push(l) });
+  const b = await guard(new x.RedisStore({ url: redis.url, tenant: t }), { replica_id: "pod-x" }, { audit: (l) => lines.b.push(l) });
   assert.equal((await pay(a, "dup-a0")).allowed, true);
   const rb = await b.decide(challenge("dup-b0")).then(() => null, (e) => e);
   assert.ok(rb instanceof x.X402GuardError && rb.code === "store-unavailable", String(rb));
@@ -210,7 +211,7 @@ test("RedisStore: bad answers (non-integer version, garbage state, WRONGTYPE) ar
   const t = tenant();
   await admin.rpush(`presidio_x402:${t}:head:-`, "x");
   const s = new x.RedisStore({ url: redis.url, tenant: t });
-  await assert.rejects(x.PaymentGuard.create({ store: s, replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, warn: () => {} }),
+  await assert.rejects(x.PaymentGuard.create({ store: s, replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, audit: () => {}, warn: () => {} }),
     (e) => e.code === "store-unavailable");
   await s.close();
 });
@@ -379,6 +380,36 @@ test("FileAuditSink: a torn last line (crash mid-append) is cut before the next 
     const text = readFileSync(file, "utf8");
     assert.deepEqual(x.verifyAuditLog(AUDIT_KEY, text, g2.head), g2.head);
     assert.equal(g2.head.seq, 4);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("replica heads: a log that lost the stored head is refused; guards without an audit log keep no head", async () => {
+  const dir = tmp("heads");
+  try {
+    const storeDir = join(dir, "store");
+    const open = async (file, extra = {}) => x.PaymentGuard.create({ config: { ...STORE_CONFIG, replica_id: "r1" }, store: await x.FileStore.open(storeDir),
+      audit: file === null ? undefined : new x.FileAuditSink(join(dir, file)), replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, warn: () => {}, ...extra });
+    const g = await open("r1.jsonl");
+    assert.equal((await pay(g, "h-0")).allowed, true);
+    await g.close();
+    assert.equal((await x.FileStore.open(storeDir).then((s) => s.loadHead("r1"))).seq, 2);
+    // Another (empty) log for the same replica: the stored head is not its own.
+    await assert.rejects(open("other.jsonl"), (e) => e.code === "store-unavailable");
+    // The same log again continues its chain.
+    const again = await open("r1.jsonl");
+    assert.equal((await pay(again, "h-1")).allowed, true);
+    assert.equal(again.head.seq, 4);
+    await again.close();
+    // Two guards of one replica without a log: nothing to chain, nothing refused.
+    const n1 = await open(null);
+    const n2 = await open(null);
+    assert.equal((await pay(n1, "h-2")).allowed, true);
+    assert.equal((await pay(n2, "h-3")).allowed, true);
+    await n1.close();
+    await n2.close();
+    assert.equal((await x.FileStore.open(storeDir).then((s) => s.loadHead("r1"))).seq, 4, "the head is the log's");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
