@@ -113,9 +113,15 @@ export class MemoryStore implements GuardStore {
 export function replaySet(map: Map<string, number>, fp: string, ttlMs: number, nowMs: number): boolean {
   const exp = map.get(fp);
   if (exp !== undefined && exp > nowMs) return false;
-  if (map.size >= SWEEP_AT) {
+  // Sweep expired entries only when the map has doubled since the last sweep,
+  // so the cost per payment stays constant however many entries are live.
+  if (map.size >= (nextSweep.get(map) ?? SWEEP_AT)) {
     for (const [k, v] of map) if (v <= nowMs) map.delete(k);
+    nextSweep.set(map, Math.max(SWEEP_AT, 2 * map.size));
   }
   map.set(fp, nowMs + ttlMs);
   return true;
 }
+
+/** Per replay map: the size at which the next sweep runs. */
+const nextSweep = new WeakMap<Map<string, number>, number>();

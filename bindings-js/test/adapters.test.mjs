@@ -348,3 +348,16 @@ test("prom-client: the seed's metric names are fed from the core's metric list",
   assert.match(text, /x402_policy_violations_total\{limit_type="per_call"\} 1/);
   for (const n of ["x402_pii_detections_total", "x402_mpa_events_total"]) assert.match(text, new RegExp(`# TYPE ${n} counter`));
 });
+
+test("MemoryStore replay set: expired entries are swept, live ones kept (sweeps only when the map doubled: make bench shows the flat cost)", async () => {
+  const s = new x.MemoryStore();
+  // 5,000 live fingerprints: far past the first sweep size, none may be forgotten.
+  for (let i = 0; i < 5000; i++) assert.equal(await s.checkAndSet(`live-${i}`, 1_000_000, 0), true);
+  for (const i of [0, 2500, 4999]) assert.equal(await s.checkAndSet(`live-${i}`, 1_000_000, 10), false);
+  // Entries that expired are swept and may be used again.
+  const t = new x.MemoryStore();
+  for (let i = 0; i < 4096; i++) await t.checkAndSet(`old-${i}`, 10, 0);
+  assert.equal(await t.checkAndSet("old-7", 10, 5), false);
+  assert.equal(await t.checkAndSet("fresh", 10, 20), true);
+  assert.equal(await t.checkAndSet("old-7", 10, 20), true);
+});
