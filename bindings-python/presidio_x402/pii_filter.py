@@ -129,15 +129,29 @@ class PIIFilter:
         return out["text"], results
 
     def scan_payment_fields(self, resource_url: str, description: str, reason: str) -> Tuple[str, str, str, List[EntityResult]]:
-        """Scans and redacts the three metadata fields: ``(url, description, reason, findings)``."""
-        u, a = self.scan_and_redact(resource_url)
-        d, b = self.scan_and_redact(description)
-        r, c = self.scan_and_redact(reason)
-        found = a + b + c
+        """Scans and redacts the three metadata fields: ``(url, description, reason, findings)``.
+        One core call for the three (``pii.redact-json`` on the list of fields)."""
+        fields = [resource_url or "", description or "", reason or ""]
+        req: Dict[str, Any] = dict(self._cfg, value=fields, action="redact")
+        if self._analyzer is not None and self._nlp_entities:
+            from ._nlp import hints
+
+            h = hints(self._analyzer, [f for f in fields if f], self._nlp_entities)
+            if h:
+                req["hints"] = h
+        out = core().call("pii.redact-json", req)
+        per: List[List[Dict[str, Any]]] = [[], [], []]
+        for f in out["entities"]:
+            per[int(f["path"][1:])].append(f)
+        found: List[EntityResult] = []
+        for text, fs in zip(fields, per):
+            m = byte_to_char(text, [x for f in fs for x in (f["start"], f["end"])])
+            found.extend(EntityResult(f["entity_type"], m[f["start"]], m[f["end"]], f["score"] / 1000.0,
+                                      text[m[f["start"]]:m[f["end"]]]) for f in fs)
         if found:
             logger.warning("PII detected in x402 payment metadata: %s", ", ".join(sorted({e.entity_type for e in found})))
+        u, d, r = out["value"]
         return u, d, r, found
-
 
 __all__ = ["PIIFilter", "EntityResult", "REDACTED_TEMPLATE", "CORE_ENTITIES"]
 _ = CoreError
