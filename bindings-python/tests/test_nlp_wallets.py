@@ -161,3 +161,16 @@ async def test_trusted_wallets_per_origin_with_a_default():
     with pytest.raises(X402PaymentError) as e:
         await c2.get("https://api.example.com/r")  # the origin's own list, not the default
     assert e.value.code == "wallet-not-trusted"
+
+
+def test_scan_payment_fields_maps_each_field_in_one_call():
+    f = PIIFilter()
+    u, d, r, found = f.scan_payment_fields("https://api.example.com/r?email=a@b.com", "Café report for John Smith",
+                                           "ssn 536-22-1234")
+    assert (u, d, r) == ("https://api.example.com/r?email=<REDACTED>", "Café report for <REDACTED>", "ssn <REDACTED>")
+    assert [(e.entity_type, e.original_text) for e in found] == [
+        ("EMAIL_ADDRESS", "a@b.com"), ("PERSON", "John Smith"), ("US_SSN", "536-22-1234")]
+    # str offsets (not UTF-8 byte offsets) into each field
+    assert "Café report for John Smith"[found[1].start:found[1].end] == "John Smith"
+    nlp = PIIFilter(mode="nlp", analyzer=FakeAnalyzer())
+    assert nlp.scan_payment_fields("", "for Blue Heron Widgets", "")[1] == "for <REDACTED>"
