@@ -388,6 +388,16 @@ class Guard:
         the state of this guard's last step."""
         return self._g.state()
 
+    def load_state(self, blob: str) -> None:
+        """Replaces the core's state with a saved one (``state()`` output), for a
+        guard on a :class:`MemoryStore` (a shared store is reloaded at every
+        step). A state the core cannot read raises ``X402PaymentError``
+        (``state-corrupt``)."""
+        try:
+            self._g.load_state(blob)
+        except CoreError as e:
+            raise X402PaymentError(self._core.describe(e.code), code=e.code) from None
+
     # ----------------------------------------------------------------------------
     def details(self, a: Assessment) -> PaymentDetails:
         m = a.metadata

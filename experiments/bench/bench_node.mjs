@@ -66,8 +66,8 @@ class PrefilledStore extends x.MemoryStore {
     for (let k = 0; k < n; k++) this.replay.set(fp(k), now + 3_600_000);
     this.blob = blob;
   }
-  async loadState() {
-    return this.blob;
+  async loadVersioned() {
+    return { state: this.blob, version: "0" };
   }
   async checkAndSet(f, ttlMs, nowMs) {
     return replaySet(this.replay, f, ttlMs, nowMs);
@@ -211,7 +211,7 @@ const out = {
     {
       host: "node", label: `npm package in Node ${process.version} (PaymentGuard)`, rows,
       tarball_bytes: tarball ? statSync(tarball).size : null, wasm_bytes: statSync(wasmFile).size,
-      notes: ["PaymentGuard.decide with the state loaded from the store at create (loadStateJson); replay set: MemoryStore's check-and-set (replaySet) on a Map holding n live fingerprints; audit sink: a no-op callback; no metrics"],
+      notes: ["PaymentGuard.decide with the state loaded from the store (loadVersioned) at create (loadStateJson); replay set: MemoryStore's check-and-set (replaySet) on a Map holding n live fingerprints; audit sink: a no-op callback; no metrics"],
     },
     {
       host: "node-core", label: "npm package in Node: core crossings only", rows: coreRows,

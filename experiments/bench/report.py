@@ -250,9 +250,10 @@ def main(workdir, outdir):
             f"Python: one trivial crossing into the component through wasmtime-py costs "
             f"{fmt(one(py, 'call')['median_us'])} (native: {fmt(one(nat, 'call')['median_us']) if nat else '?'}, "
             f"wasmtime from Rust: {fmt(one(hosts['component'], 'call')['median_us']) if 'component' in hosts else '?'}); "
-            "the PII row makes 3 of them (one per field) and a decision 2 with large records, which is why Python's "
-            "PII is slower than 0.3.0's regex and its small-state decision slower than 0.3.0's on an almost empty "
-            "state. Python's decision is flat"
+            "a decision makes 2 timed crossings (assess, finalize) with large records plus the host's glue, which is "
+            "why its small-state decision is slower than 0.3.0's on an almost empty state (0.3.0 also parses nothing "
+            "and writes no audit line before signing); the PII row is a single crossing (`pii.redact-json` over the "
+            "three fields). Python's decision is flat"
             + (f", so it is faster than 0.3.0 from {sup(cross[0])} prior payments on." if cross else "."))
     if nat:
         notes.append(
