@@ -33,16 +33,42 @@ MAX_TEXT_CHARS = 4096
 _state: Dict[str, Any] = {}
 
 
+#: spaCy models looked for, best first (``$PRESIDIO_X402_SPACY_MODEL`` comes before them).
+SPACY_MODELS = ("en_core_web_lg", "en_core_web_trf", "en_core_web_md", "en_core_web_sm")
+
+
+def _installed_model() -> Optional[str]:
+    """An installed spaCy model (package name or directory); never downloads one."""
+    import os
+
+    import spacy  # type: ignore
+
+    chosen = os.environ.get("PRESIDIO_X402_SPACY_MODEL")
+    if chosen:
+        return chosen if (os.path.isdir(chosen) or spacy.util.is_package(chosen)) else None
+    return next((m for m in SPACY_MODELS if spacy.util.is_package(m)), None)
+
+
 def default_analyzer() -> Any:
-    """A presidio-analyzer ``AnalyzerEngine``, or None when presidio-analyzer or
-    its spaCy model is missing (said once in the log)."""
+    """A presidio-analyzer ``AnalyzerEngine`` on an installed spaCy model
+    (``$PRESIDIO_X402_SPACY_MODEL``: a package name or a model directory; else
+    the first of :data:`SPACY_MODELS` installed), or None when presidio-analyzer
+    or a model is missing (said once in the log). Nothing is downloaded:
+    presidio's own default would fetch a model over the network."""
     if "engine" not in _state:
         engine = None
         try:
             from presidio_analyzer import AnalyzerEngine  # type: ignore
+            from presidio_analyzer.nlp_engine import NlpEngineProvider  # type: ignore
 
-            engine = AnalyzerEngine()
+            model = _installed_model()
+            if model is not None:
+                conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": model}]}
+                nlp = NlpEngineProvider(nlp_configuration=conf).create_engine()
+                engine = AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"])
         except Exception:
+            engine = None
+        if engine is None:
             logger.info("pii_mode='nlp': presidio-analyzer or a spaCy model is not available; "
                         "using the core's built-in name and location detection")
         _state["engine"] = engine

@@ -174,3 +174,43 @@ def test_scan_payment_fields_maps_each_field_in_one_call():
     assert "Café report for John Smith"[found[1].start:found[1].end] == "John Smith"
     nlp = PIIFilter(mode="nlp", analyzer=FakeAnalyzer())
     assert nlp.scan_payment_fields("", "for Blue Heron Widgets", "")[1] == "for <REDACTED>"
+
+
+@pytest.fixture
+def spacy_ruler_model(tmp_path, monkeypatch):
+    """A real spaCy pipeline saved to disk (no download): a blank English model whose
+    entity ruler knows three names. presidio-analyzer loads it like any model."""
+    import spacy  # the [test] extra installs presidio-analyzer and spaCy: a missing one fails, never skips
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "PERSON", "pattern": "Zorbla Quenth"}, {"label": "ORG", "pattern": "Blue Heron Widgets"},
+                        {"label": "GPE", "pattern": "Quux Harbour"}])
+    nlp.to_disk(tmp_path / "model")
+    monkeypatch.setenv("PRESIDIO_X402_SPACY_MODEL", str(tmp_path / "model"))
+    monkeypatch.setattr(_nlp, "_state", {})
+    yield
+    _nlp._state.clear()
+
+
+async def test_real_presidio_analyzer_spans_reach_the_core(spacy_ruler_model):
+    import presidio_analyzer  # noqa: F401  (installed by the [test] extra: this test must not skip)
+
+    assert _nlp.default_analyzer() is not None
+    s = Server(version=2, description="Dossier on Zorbla Quenth for Blue Heron Widgets")
+    signer = RecordingSigner()
+    c, w = client(s, signer, pii_mode="nlp")  # no injected analyzer: presidio's AnalyzerEngine
+    await c.get("https://api.example.com/r", payment_reason="visit Quux Harbour")
+    d = signer.calls[0]
+    assert d.description == "Dossier on <REDACTED> for <REDACTED>" and d.reason == "visit <REDACTED>"
+    assert {"PERSON", "ORGANIZATION", "LOCATION"} <= set(json.loads(w.lines[0])["pii_entities_found"])
+    text, found = PIIFilter(mode="nlp").scan_and_redact("Zorbla Quenth of Blue Heron Widgets")
+    assert text == "<REDACTED> of <REDACTED>" and [e.entity_type for e in found] == ["PERSON", "ORGANIZATION"]
+
+
+def test_no_model_means_no_download_and_core_detection(monkeypatch):
+    import presidio_analyzer  # noqa: F401
+
+    monkeypatch.setenv("PRESIDIO_X402_SPACY_MODEL", "en_core_web_not_installed")
+    monkeypatch.setattr(_nlp, "_state", {})
+    assert _nlp.default_analyzer() is None
+    assert PIIFilter(mode="nlp").scan_and_redact("Invoice for John Smith")[0] == "Invoice for <REDACTED>"
