@@ -23,3 +23,37 @@ export function verifyAuditLog(key: Uint8Array | string, text: string, expectedH
   if (expectedHead) input.expected_head = expectedHead;
   return _callAudit<{ head: Head }>("audit.verify", input).head;
 }
+
+/** What a pre-approval binds (see `preapprove`). */
+export interface PreapprovalFields {
+  /** The approver's secret (as configured for a `crypto` approver). */
+  secret: string;
+  /** The request URL the agent will pay for (normalised by the core). */
+  url: string;
+  /** Network (v1 name or CAIP-2), asset and payee as the server offers them. */
+  network: string;
+  asset: string;
+  payTo: string;
+  /** Atomic amount (decimal string). */
+  amount: string;
+  method?: string;
+  scheme?: string;
+  /** Validity in seconds from `nowMs` (the core refuses more than 24 h). */
+  validForSeconds?: number;
+  nowMs?: number;
+}
+
+/**
+ * A pre-approval token for one payment known ahead: a crypto approver signs it
+ * before the request, and the agent returns it from `approvals.countersign`
+ * (`[[approverId, token]]`). It binds the method, the normalised URL, network,
+ * asset, payee, atomic amount and scheme until `not_after_ms`; the core checks it.
+ */
+export function preapprove(f: PreapprovalFields): string {
+  const now = f.nowMs ?? Date.now();
+  return _call<{ token: string }>("mpa.preapprove", {
+    secret: f.secret, url: f.url, network: f.network, asset: f.asset, pay_to: f.payTo, amount: f.amount,
+    method: f.method ?? "GET", scheme: f.scheme ?? "exact", not_after_ms: now + Math.round((f.validForSeconds ?? 300) * 1000),
+  }).token;
+}
+import { call as _call } from "./core.js";

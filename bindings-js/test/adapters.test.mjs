@@ -238,6 +238,25 @@ test("countersignatures (crypto approvers) are judged by the core", async () => 
   await assert.rejects(forged.f(`${world.url}/v2/cs-bad?amount=${BIG}`), (e) => e instanceof x.MPADeniedError);
 });
 
+test("pre-approvals: tokens signed before the request approve exactly that payment (x.preapprove)", async () => {
+  const A = "alice-countersign-key-0001", B = "bob-countersign-key-0002";
+  const cfg = { max_per_call_usd: 10, daily_limit_usd: 100, mpa: { threshold: 2, min_amount_usd: "0.5", approvers: [
+    { approver_id: "alice", mode: "crypto", secret: A }, { approver_id: "bob", mode: "crypto", secret: B }] } };
+  const url = `${world.url}/v2/pre-ok?amount=${BIG}`;
+  const res = await fetch(url);
+  assert.equal(res.status, 402);
+  const offer = JSON.parse(Buffer.from(res.headers.get("payment-required"), "base64").toString()).accepts[0];
+  const tok = (secret, over = {}) => x.preapprove({ secret, url, network: offer.network, asset: offer.asset, payTo: offer.payTo,
+    amount: offer.amount, ...over });
+  assert.match(tok(A), /^\d+\.[0-9a-f]{64}$/);
+  const good = await hardened(cfg, { opts: { approvals: { countersign: () => [["alice", tok(A)], ["bob", tok(B)]] } } });
+  assert.equal((await good.f(url)).status, 200);
+  const other = await hardened(cfg, { opts: { approvals: { countersign: () => [["alice", tok(A, { amount: "1" })], ["bob", tok(B)]] } } });
+  await assert.rejects(other.f(`${world.url}/v2/pre-ok?amount=${BIG}&n=2`), (e) => e instanceof x.MPADeniedError);
+  const late = await hardened(cfg, { opts: { approvals: { countersign: () => [["alice", tok(A, { validForSeconds: -1 })], ["bob", tok(B)]] } } });
+  await assert.rejects(late.f(url), (e) => e instanceof x.MPADeniedError);
+});
+
 // ---- stores, sinks, errors, policy files, metrics ------------------------------
 test("FileStore + FileAuditSink: state, replay set and audit chain survive a restart", async () => {
   const dir = mkdtempSync(join(tmpdir(), "px402-"));
