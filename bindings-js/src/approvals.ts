@@ -34,6 +34,16 @@ export interface MpaSummary {
 }
 
 let defaultResolve: Resolver | undefined;
+let defaultPinned: ((address: string) => typeof fetch) | undefined;
+
+/**
+ * Sets how a webhook is posted to the address that was checked (the Node entry
+ * connects to that address, so a second DNS answer cannot redirect the POST:
+ * no DNS rebinding between the check and the request).
+ */
+export function setDefaultPinnedFetch(p: ((address: string) => typeof fetch) | undefined): void {
+  defaultPinned = p;
+}
 
 /** Sets the resolver used when the options give none (the Node entry sets DNS). */
 export function setDefaultResolver(r: Resolver | undefined): void {
@@ -104,6 +114,7 @@ async function askWebhook(
   const host = hostOf(url);
   if (host === null) return refused;
   let addresses: string[];
+  let pinTo: string | null = null;
   if (IP_LITERAL.test(host) || /(^|\.)localhost\.?$/i.test(host)) {
     addresses = [host];
   } else if (opts.resolve ?? defaultResolve) {
@@ -113,15 +124,18 @@ async function askWebhook(
       return refused;
     }
     if (addresses.length === 0) return refused;
+    pinTo = addresses[0] ?? null;
     addresses.push(host);
   } else {
     addresses = [host];
   }
   if (!addresses.every(addressAllowed)) return refused;
+  // Post to the address just checked (Node), not to a fresh resolution of the name.
+  const post: typeof fetch = opts.fetch ?? (pinTo !== null && defaultPinned ? defaultPinned(pinTo) : fetch);
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), timeoutMs);
   try {
-    const res = await (opts.fetch ?? fetch)(url, {
+    const res = await post(url, {
       method: "POST",
       body: canonical,
       headers: { "content-type": "application/json" },

@@ -2,7 +2,10 @@
 import { promises as fsp, constants as FS } from "node:fs";
 import * as path from "node:path";
 import { lookup } from "node:dns/promises";
-import type { Writable } from "node:stream";
+import * as http from "node:http";
+import * as https from "node:https";
+import type { LookupFunction } from "node:net";
+import { Readable, type Writable } from "node:stream";
 import { randomBytes } from "node:crypto";
 import { type GuardStore, type VersionedState, checkReplica, checkHead } from "./stores.js";
 import { headOfLog, type AuditSink } from "./audit.js";
@@ -446,4 +449,38 @@ export async function verifyAuditDir(dir: string, key: KeyInput): Promise<Chains
   const chains: { name: string; text: string }[] = [];
   for (const name of names) chains.push({ name, text: await fsp.readFile(path.join(dir, name), "utf8") });
   return verifyAuditChains(key, chains);
+}
+
+/**
+ * A `fetch` for one webhook POST that connects to `address` (already checked
+ * by the core) whatever DNS answers next: TLS still verifies the URL's host
+ * name. Redirects are never followed (the caller judges the status).
+ */
+export function pinnedFetch(address: string): typeof fetch {
+  const family = address.includes(":") ? 6 : 4;
+  const pinned: LookupFunction = (_host, options, cb) => {
+    if (options && (options as { all?: boolean }).all) (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address, family }]);
+    else cb(null, address, family);
+  };
+  return ((input: string | URL | Request, init?: RequestInit) =>
+    new Promise<Response>((resolve, reject) => {
+      const u = new URL(typeof input === "string" || input instanceof URL ? String(input) : input.url);
+      const mod = u.protocol === "https:" ? https : http;
+      const headers: Record<string, string> = {};
+      new Headers(init?.headers).forEach((v, k) => (headers[k] = v));
+      const req = mod.request(u, { method: init?.method ?? "GET", headers, lookup: pinned, signal: init?.signal ?? undefined }, (res) => {
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(", ") : String(v));
+        const status = res.statusCode ?? 0;
+        const empty = status === 204 || status === 304 || init?.method === "HEAD";
+        try {
+          resolve(new Response(empty ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), { status, headers: h }));
+        } catch (e) {
+          res.destroy();
+          reject(e);
+        }
+      });
+      req.on("error", reject);
+      req.end(typeof init?.body === "string" ? init.body : undefined);
+    })) as typeof fetch;
 }

@@ -5,15 +5,16 @@
 import { readFileSync } from "node:fs";
 import { initSync } from "./wasm/presidio_x402_js.js";
 import { markReady } from "./core.js";
-import { setDefaultResolver } from "./approvals.js";
-import { resolveHost } from "./node-io.js";
+import { setDefaultResolver, setDefaultPinnedFetch } from "./approvals.js";
+import { resolveHost, pinnedFetch } from "./node-io.js";
 
 initSync({ module: readFileSync(new URL("./wasm/presidio_x402_js_bg.wasm", import.meta.url)) });
 markReady();
 setDefaultResolver(resolveHost);
+setDefaultPinnedFetch(pinnedFetch);
 
 export * from "./common.js";
-export { FileStore, FileAuditSink, streamAuditSink, resolveHost, loadPolicyFile, writeAtomic, verifyAuditDir, type FileStoreOptions } from "./node-io.js";
+export { FileStore, FileAuditSink, streamAuditSink, resolveHost, pinnedFetch, loadPolicyFile, writeAtomic, verifyAuditDir, type FileStoreOptions } from "./node-io.js";
 export { RedisStore, type RedisStoreOptions, type RedisClientLike } from "./redis-store.js";
 
 /** Already initialised in Node; kept for code shared with browsers. */

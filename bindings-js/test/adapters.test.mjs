@@ -222,6 +222,23 @@ test("webhooks: private and loopback addresses are refused unless configured", a
   assert.equal(world.hooks.length, 3);
 });
 
+test("webhooks are posted to the address that was checked (no DNS rebinding between check and POST)", async () => {
+  world.hooks.length = 0;
+  const port = new URL(world.url).port;
+  const cfg = mpa([["a", "yes"], ["b", "yes"], ["c", "yes"]], { allow_private_webhooks: true });
+  // A name that real DNS cannot resolve: only the checked answer (127.0.0.1) can reach the approvers.
+  for (const a of cfg.mpa.approvers) a.webhook_url = a.webhook_url.replace(`127.0.0.1:${port}`, `approver.invalid:${port}`);
+  let asked = 0;
+  const resolve = async (host) => { asked++; return host === "approver.invalid" ? ["127.0.0.1"] : []; };
+  const { f } = await hardened(cfg, { opts: { approvals: { resolve } } }); // no fetch: the package's pinned one
+  assert.equal((await f(`${world.url}/v2/mpa-pinned?amount=${BIG}`)).status, 200);
+  assert.equal(world.hooks.length, 3);
+  assert.equal(asked, 3, "each name resolved once, for the check");
+  // pinnedFetch on its own: the URL's host is kept (Host header), the connection goes to the address.
+  const r = await x.pinnedFetch("127.0.0.1")(`http://no-such-host.invalid:${port}/v2/anything`, { method: "GET" });
+  assert.equal(r.status, 402);
+});
+
 test("Node's default resolver uses dns.promises.lookup", async () => {
   const addrs = await x.resolveHost("localhost");
   assert.ok(addrs.some((a) => a === "127.0.0.1" || a === "::1"), JSON.stringify(addrs));

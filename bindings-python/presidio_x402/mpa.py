@@ -26,7 +26,9 @@ an expiry, so a signature for one request never approves another.
   ``request_id``. Redirects are not followed; answers over 4 KiB, late answers
   and non-2xx statuses do not approve. Webhook hosts that resolve to private,
   loopback or link-local addresses are refused unless
-  ``allow_private_webhooks=True``.
+  ``allow_private_webhooks=True``; the POST connects to the address that was
+  checked (``Host`` and TLS SNI keep the name), so DNS rebinding between the
+  check and the request cannot redirect it.
 * **Crypto approvers** (``mode="crypto"``) sign the canonical bytes::
 
       sig = hmac.new(shared_secret, canonical.encode(), hashlib.sha256).hexdigest()
@@ -292,10 +294,20 @@ class MPAEngine:
         except (OSError, CoreError, ValueError, httpx.InvalidURL):
             return refused
 
+        # Connect to the address just checked, not to a fresh resolution of the
+        # name (no DNS rebinding between the check and the POST); the Host
+        # header and TLS (SNI and certificate) keep the URL's host name.
+        headers = {"Content-Type": "application/json", "X-MPA-Request-Id": req.request_id}
+        target, extensions = url, {}
+        if addrs[0] != host:
+            target = url.copy_with(host=addrs[0])
+            headers["Host"] = url.netloc.decode("ascii")
+            if url.scheme == "https":
+                extensions["sni_hostname"] = host
+
         async def post() -> Dict[str, Any]:
-            async with client.stream("POST", url, content=req.canonical.encode("utf-8"),
-                                     headers={"Content-Type": "application/json", "X-MPA-Request-Id": req.request_id},
-                                     follow_redirects=False) as r:
+            async with client.stream("POST", target, content=req.canonical.encode("utf-8"), headers=headers,
+                                     follow_redirects=False, extensions=extensions) as r:
                 buf = bytearray()
                 async for chunk in r.aiter_bytes():
                     buf += chunk

@@ -29,11 +29,13 @@ class Approvers:
     def __init__(self, answers):
         self.answers = answers  # approver -> callable(request_dict) -> httpx.Response
         self.seen = []
+        self.wire = []  # (connected host, Host header, SNI) per request
 
     def handler(self, request):
         name = request.url.path.rsplit("/", 1)[-1]
         body = request.content.decode()
         self.seen.append((name, body, request.headers.get("X-MPA-Request-Id")))
+        self.wire.append((request.url.host, request.headers.get("Host"), request.extensions.get("sni_hostname")))
         return self.answers[name](json.loads(body))
 
     def client(self):
@@ -73,6 +75,50 @@ async def test_webhook_quorum_approves_and_webhooks_get_the_canonical_request():
     assert req["domain"] == "presidio-x402/mpa-approval/v1" and req["amount"] == "2000000" and req["amount_usd"] == "2"
     assert body == json.dumps(req, separators=(",", ":"), sort_keys=True)  # canonical
     assert ap.seen[0][2] == req["request_id"]
+
+
+async def test_webhooks_go_to_the_checked_address_with_the_real_host_name():
+    ap = Approvers({"alice": approve(), "bob": approve(), "carol": approve(HOOK_SECRET)})
+    c = client(Server(amount="2000000"), hook_engine(ap))
+    assert (await c.get("https://api.example.com/big")).status_code == 200
+    # Connected to the address the core allowed; the name survives in Host and TLS SNI.
+    assert set(ap.wire) == {("93.184.216.34", "approvals.example.com", "approvals.example.com")}
+
+
+async def test_webhook_pinned_over_a_real_socket():
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    seen = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            seen.append(self.headers["Host"])
+            out = json.dumps({"approved": True, "request_id": json.loads(body)["request_id"]}).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(out)))
+            self.end_headers()
+            self.wfile.write(out)
+
+        def log_message(self, *a):
+            pass
+
+    srv = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    port = srv.server_address[1]
+
+    async def resolver(host, p):  # the only answer for a name real DNS cannot resolve
+        return ["127.0.0.1"] if host == "approver.invalid" else []
+
+    cfg = MPAConfig(threshold=2, min_amount_usd=1.00, timeout_seconds=5, allow_private_webhooks=True, approvers=[
+        MPAApproverConfig(n, mode="webhook", webhook_url=f"http://approver.invalid:{port}/{n}") for n in ("a", "b")])
+    try:
+        c = client(Server(amount="2000000"), MPAEngine(cfg, resolver=resolver))
+        assert (await c.get("https://api.example.com/big")).status_code == 200
+        assert seen == [f"approver.invalid:{port}"] * 2
+    finally:
+        srv.shutdown()
 
 
 async def test_small_payments_need_no_approval():
