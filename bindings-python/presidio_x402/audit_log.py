@@ -164,13 +164,20 @@ class AuditLog:
         return self._key.bytes()
 
     def record(self, line: str, head: Dict[str, Any]) -> None:
-        """Writes a line the core built and moves the head."""
+        """Writes a line the core built, then moves the head. A writer that fails
+        raises ``StoreUnavailableError`` (fail closed: the guard refuses the
+        payment) and leaves the head where it was, so the next line still chains
+        to the last line actually written."""
         with self._lock:
+            try:
+                self.writer.write(AuditEvent(line))
+            except Exception:
+                logger.error("audit writer failed to write line seq=%s", head.get("seq"))
+                from .exceptions import StoreUnavailableError
+
+                raise StoreUnavailableError("the audit log could not be written; the payment is refused",
+                                            code="store-unavailable") from None
             self.head = {"seq": head["seq"], "mac": head["mac"]}
-        try:
-            self.writer.write(AuditEvent(line))
-        except Exception:
-            logger.error("audit writer failed to write line seq=%s", head.get("seq"))
 
     def emit(self, event_type: str, *, resource_url: str, outcome: str, amount_usd: Any = None, network: str = "",
              pii_entities_found: Optional[list] = None, policy_limit_usd: Any = None,

@@ -214,3 +214,26 @@ def test_no_model_means_no_download_and_core_detection(monkeypatch):
     monkeypatch.setattr(_nlp, "_state", {})
     assert _nlp.default_analyzer() is None
     assert PIIFilter(mode="nlp").scan_and_redact("Invoice for John Smith")[0] == "Invoice for <REDACTED>"
+
+
+async def test_an_audit_writer_failure_refuses_the_payment_and_keeps_the_chain():
+    from presidio_x402 import StoreUnavailableError
+
+    class Flaky:
+        def __init__(self):
+            self.fail, self.lines = True, []
+
+        def write(self, ev):
+            if self.fail:
+                raise OSError("disk full")
+            self.lines.append(str(ev))
+
+    s, signer, w = Server(version=2), RecordingSigner(), Flaky()
+    c = HardenedX402Client(payment_signer=signer, httpx_client=s.client(), audit_writer=w, audit_key=KEY)
+    with pytest.raises(StoreUnavailableError) as e:
+        await c.get("https://api.example.com/a")
+    assert e.value.code == "store-unavailable" and signer.calls == [] and s.payments == []
+    w.fail = False
+    assert (await c.get("https://api.example.com/b")).status_code == 200
+    # The lost line never entered the chain: what was written verifies from seq 1.
+    assert [json.loads(l)["seq"] for l in w.lines] == [1, 2] and verify_chain(w.lines, KEY).ok
