@@ -124,6 +124,8 @@ export class PaymentGuard {
   readonly #approvals: ApprovalOptions;
   readonly #mpa: MpaSummary | null;
   #head: Head | null;
+  /** A lost audit line that a later line already chained to: refuse until reopened. */
+  #auditBroken = false;
   /** The seq of this replica's head as last stored (the `prevSeq` of the next save). */
   #storedSeq: number;
   /** Whether this replica's head is kept in the store (when there is an audit log). */
@@ -262,6 +264,7 @@ export class PaymentGuard {
    * Throws `store-unavailable` (never allows) when the store fails.
    */
   async decide(ctx: PaymentContext): Promise<Verdict> {
+    if (this.#auditBroken) throw unavailable(undefined, "an audit line could not be written and a later line already chained to it: reopen the guard");
     const a = await this.#run(() => this.#assess(ctx, this.#clock()), () => {});
     let fresh: boolean | undefined;
     let evidence: ApprovalEvidence | null = null;
@@ -399,7 +402,15 @@ export class PaymentGuard {
     const state = !this.#shared && this.#store.persistent !== false ? this.#core.stateJson() : null;
     const head = d.head;
     const step = this.#io.then(async () => {
-      await this.#sink?.write(d.audit_line);
+      try {
+        await this.#sink?.write(d.audit_line);
+      } catch (e) {
+        // The line is lost: the chain goes on from the last line written, or,
+        // when a later decision already chained to this one, the guard stops.
+        if (this.#head?.seq === head.seq && this.#head.mac === head.mac) this.#head = prev;
+        else this.#auditBroken = true;
+        throw e;
+      }
       if (this.#keepHead) await this.#saveHead(head, prev);
       if (state !== null) {
         if ((await this.#store.compareAndSet(state, this.#version)) !== true) {

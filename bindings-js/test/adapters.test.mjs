@@ -274,6 +274,19 @@ test("pre-approvals: tokens signed before the request approve exactly that payme
   await assert.rejects(late.f(url), (e) => e instanceof x.MPADeniedError);
 });
 
+test("an audit sink failure refuses the payment and the chain goes on from the last line written", async () => {
+  const lines = [];
+  let fail = true;
+  const sink = { write: async (l) => { if (fail) throw new Error("disk full"); lines.push(l); } };
+  const { f, calls } = await hardened({}, { opts: { audit: sink } });
+  await assert.rejects(f(`${world.url}/v2/sink-a`), (e) => e.code === "store-unavailable");
+  assert.equal(calls.length, 0, "nothing signed");
+  fail = false;
+  assert.equal((await f(`${world.url}/v2/sink-b`)).status, 200);
+  assert.deepEqual(lines.map((l) => JSON.parse(l).seq), [1, 2]);
+  x.verifyAuditLog(AUDIT_KEY, lines.map((l) => l + "\n").join(""));
+});
+
 // ---- stores, sinks, errors, policy files, metrics ------------------------------
 test("FileStore + FileAuditSink: state, replay set and audit chain survive a restart", async () => {
   const dir = mkdtempSync(join(tmpdir(), "px402-"));
