@@ -313,23 +313,31 @@ class Guard:
     def _call(self, name: str, args: Tuple[Any, ...]) -> Any:
         return getattr(self.store, name)(*args)
 
+    def _advance(self, gen: Steps, send: Any, exc: Optional[BaseException]) -> Tuple[bool, Any]:
+        """Runs the steps to their next request: ``(True, result)`` when they
+        ended, else ``(False, request)``; a store failure ends them as
+        ``store-unavailable``."""
+        try:
+            return False, (gen.throw(exc) if exc is not None else gen.send(send))
+        except StopIteration as stop:
+            return True, stop.value
+        except StoreError as e:
+            raise self._unavailable() from e
+
     def _run_sync(self, gen: Steps) -> Any:
         with self._lock:
             try:
-                return self._steps(gen, None)
+                return self._steps(gen)
             finally:
                 gen.close()
 
-    def _steps(self, gen: Steps, _unused: None) -> Any:
+    def _steps(self, gen: Steps) -> Any:
         send: Any = None
         exc: Optional[BaseException] = None
         while True:
-            try:
-                req = gen.throw(exc) if exc is not None else gen.send(send)
-            except StopIteration as stop:
-                return stop.value
-            except StoreError as e:
-                raise self._unavailable() from e
+            done, req = self._advance(gen, send, exc)
+            if done:
+                return req
             send, exc = None, None
             if req[0] == "sleep":
                 time.sleep(req[1])
@@ -356,12 +364,9 @@ class Guard:
             send: Any = None
             exc: Optional[BaseException] = None
             while True:
-                try:
-                    req = gen.throw(exc) if exc is not None else gen.send(send)
-                except StopIteration as stop:
-                    return stop.value
-                except StoreError as e:
-                    raise self._unavailable() from e
+                done, req = self._advance(gen, send, exc)
+                if done:
+                    return req
                 send, exc = None, None
                 if req[0] == "sleep":
                     await asyncio.sleep(req[1])

@@ -557,7 +557,62 @@ def _redis_error(e: Exception) -> StoreError:
     return StoreError(f"redis: {type(e).__name__}")
 
 
-class RedisStore:
+def _nx_answer(r: Any) -> bool:
+    """What ``SET … NX PX`` answered: True when the key was set, False when present."""
+    if r is None or r is False:
+        return False
+    if r is True or r in (b"OK", "OK"):
+        return True
+    raise StoreError("SET NX answered something unexpected")
+
+
+def _hmget_head(ans: Any) -> Optional[Dict[str, Any]]:
+    """A head from ``HMGET head seq mac``."""
+    if not isinstance(ans, (list, tuple)) or len(ans) != 2:
+        raise StoreError("HMGET answered something other than two values")
+    return _head(*ans)
+
+
+class _RedisCommon:
+    """What the sync and asyncio Redis stores share: keys, client, scripts, ``repr``."""
+
+    shared = True
+
+    def __init__(self, redis_url: Optional[str], client: Any, prefix: str, tenant: str, timeout: float,
+                 connect_timeout: float, asynchronous: bool) -> None:
+        self._k = _RedisKeys(prefix, tenant)
+        name = type(self).__name__
+        if client is None:
+            if not redis_url:
+                raise ValueError(f"{name} needs redis_url or client")
+            try:
+                if asynchronous:
+                    from redis.asyncio import Redis  # type: ignore
+                else:
+                    from redis import Redis  # type: ignore
+            except ImportError as exc:  # pragma: no cover - depends on extras
+                raise ImportError(f"{name} needs: pip install 'presidio-hardened-x402[redis]'") from exc
+            client = Redis.from_url(redis_url, **_redis_kwargs(timeout, connect_timeout, asynchronous))
+            self._own = True
+        else:
+            self._own = False
+        self._r = client
+        self._cas = client.register_script(CAS_LUA)
+        self._head_cas = client.register_script(HEAD_LUA)
+
+    def __repr__(self) -> str:  # the URL may hold a password
+        return f"<{type(self).__name__} prefix={self._k.prefix!r} tenant={self._k.tenant!r}>"
+
+    @property
+    def prefix(self) -> str:
+        return self._k.prefix
+
+    @property
+    def tenant(self) -> str:
+        return self._k.tenant
+
+
+class RedisStore(_RedisCommon):
     """Redis store (``pip install 'presidio-hardened-x402[redis]'``), shared by
     every process on one ``tenant`` (docs/STORES.md for the keys and scripts).
 
@@ -568,36 +623,9 @@ class RedisStore:
     Redis fails fast. ``repr`` never shows the URL (it may hold a password).
     """
 
-    shared = True
-
     def __init__(self, redis_url: Optional[str] = None, *, client: Any = None, prefix: str = DEFAULT_PREFIX,
                  tenant: str = DEFAULT_TENANT, timeout: float = 1.5, connect_timeout: float = 1.0) -> None:
-        self._k = _RedisKeys(prefix, tenant)
-        if client is None:
-            if not redis_url:
-                raise ValueError("RedisStore needs redis_url or client")
-            try:
-                import redis  # type: ignore
-            except ImportError as exc:  # pragma: no cover - depends on extras
-                raise ImportError("RedisStore needs: pip install 'presidio-hardened-x402[redis]'") from exc
-            client = redis.Redis.from_url(redis_url, **_redis_kwargs(timeout, connect_timeout, False))
-            self._own = True
-        else:
-            self._own = False
-        self._r = client
-        self._cas = client.register_script(CAS_LUA)
-        self._head_cas = client.register_script(HEAD_LUA)
-
-    def __repr__(self) -> str:  # the URL may hold a password
-        return f"<RedisStore prefix={self._k.prefix!r} tenant={self._k.tenant!r}>"
-
-    @property
-    def prefix(self) -> str:
-        return self._k.prefix
-
-    @property
-    def tenant(self) -> str:
-        return self._k.tenant
+        super().__init__(redis_url, client, prefix, tenant, timeout, connect_timeout, False)
 
     def _call(self, fn: Any, *args: Any, **kw: Any) -> Any:
         try:
@@ -617,21 +645,13 @@ class RedisStore:
         return _flag(self._call(self._cas, keys=[self._k.state], args=[version, state]))
 
     def replay_check_and_set(self, fingerprint: str, ttl_ms: int, now_ms: int) -> bool:
-        r = self._call(self._r.set, self._k.replay + fingerprint, b"1", nx=True, px=max(1, int(ttl_ms)))
-        if r is None or r is False:
-            return False
-        if r is True or r in (b"OK", "OK"):
-            return True
-        raise StoreError("SET NX answered something unexpected")
+        return _nx_answer(self._call(self._r.set, self._k.replay + fingerprint, b"1", nx=True, px=max(1, int(ttl_ms))))
 
     def replay_forget(self, fingerprint: str) -> None:
         self._call(self._r.delete, self._k.replay + fingerprint)
 
     def load_head(self, replica: Optional[str] = None) -> Optional[Dict[str, Any]]:
-        ans = self._call(self._r.hmget, self._k.head + _replica(replica), ["seq", "mac"])
-        if not isinstance(ans, (list, tuple)) or len(ans) != 2:
-            raise StoreError("HMGET answered something other than two values")
-        return _head(*ans)
+        return _hmget_head(self._call(self._r.hmget, self._k.head + _replica(replica), ["seq", "mac"]))
 
     def save_head(self, replica: Optional[str], head: Dict[str, Any], prev_seq: int) -> bool:
         prev, seq, mac = _head_args(head, prev_seq)
@@ -650,41 +670,15 @@ class RedisStore:
                 pass
 
 
-class AsyncRedisStore:
+class AsyncRedisStore(_RedisCommon):
     """:class:`RedisStore` over ``redis.asyncio``: every method is a coroutine
     (the guard awaits them). Same keys, scripts, timeouts and ``repr``."""
 
-    shared = True
     is_async = True
 
     def __init__(self, redis_url: Optional[str] = None, *, client: Any = None, prefix: str = DEFAULT_PREFIX,
                  tenant: str = DEFAULT_TENANT, timeout: float = 1.5, connect_timeout: float = 1.0) -> None:
-        self._k = _RedisKeys(prefix, tenant)
-        if client is None:
-            if not redis_url:
-                raise ValueError("AsyncRedisStore needs redis_url or client")
-            try:
-                import redis.asyncio as aioredis  # type: ignore
-            except ImportError as exc:  # pragma: no cover - depends on extras
-                raise ImportError("AsyncRedisStore needs: pip install 'presidio-hardened-x402[redis]'") from exc
-            client = aioredis.Redis.from_url(redis_url, **_redis_kwargs(timeout, connect_timeout, True))
-            self._own = True
-        else:
-            self._own = False
-        self._r = client
-        self._cas = client.register_script(CAS_LUA)
-        self._head_cas = client.register_script(HEAD_LUA)
-
-    def __repr__(self) -> str:
-        return f"<AsyncRedisStore prefix={self._k.prefix!r} tenant={self._k.tenant!r}>"
-
-    @property
-    def prefix(self) -> str:
-        return self._k.prefix
-
-    @property
-    def tenant(self) -> str:
-        return self._k.tenant
+        super().__init__(redis_url, client, prefix, tenant, timeout, connect_timeout, True)
 
     async def _call(self, fn: Any, *args: Any, **kw: Any) -> Any:
         try:
@@ -704,21 +698,14 @@ class AsyncRedisStore:
         return _flag(await self._call(self._cas, keys=[self._k.state], args=[version, state]))
 
     async def replay_check_and_set(self, fingerprint: str, ttl_ms: int, now_ms: int) -> bool:
-        r = await self._call(self._r.set, self._k.replay + fingerprint, b"1", nx=True, px=max(1, int(ttl_ms)))
-        if r is None or r is False:
-            return False
-        if r is True or r in (b"OK", "OK"):
-            return True
-        raise StoreError("SET NX answered something unexpected")
+        return _nx_answer(await self._call(self._r.set, self._k.replay + fingerprint, b"1", nx=True,
+                                           px=max(1, int(ttl_ms))))
 
     async def replay_forget(self, fingerprint: str) -> None:
         await self._call(self._r.delete, self._k.replay + fingerprint)
 
     async def load_head(self, replica: Optional[str] = None) -> Optional[Dict[str, Any]]:
-        ans = await self._call(self._r.hmget, self._k.head + _replica(replica), ["seq", "mac"])
-        if not isinstance(ans, (list, tuple)) or len(ans) != 2:
-            raise StoreError("HMGET answered something other than two values")
-        return _head(*ans)
+        return _hmget_head(await self._call(self._r.hmget, self._k.head + _replica(replica), ["seq", "mac"]))
 
     async def save_head(self, replica: Optional[str], head: Dict[str, Any], prev_seq: int) -> bool:
         prev, seq, mac = _head_args(head, prev_seq)
