@@ -10,8 +10,9 @@
 //! every error code come from the core. `host-test` checks that the built
 //! component gives the same bytes as the native core.
 
-use exports::presidio::x402::api::{self as wit, Guest, GuestGuard};
+use exports::presidio::x402::api::{self as wit, Guest, GuestDriver, GuestGuard};
 use presidio_x402_core::audit::{self, AuditEvent, Head};
+use presidio_x402_core::driver::{self, Driver};
 use presidio_x402_core::error::Code;
 use presidio_x402_core::guard::Guard;
 use presidio_x402_core::mpa::{self, ApprovalRequest, MpaConfig};
@@ -236,8 +237,49 @@ impl GuestGuard for GuardResource {
     }
 }
 
+/// A [`Driver`] behind the WIT resource (methods take `&self`). JSON text
+/// crosses unchanged: the same bytes as the native core.
+struct DriverResource(RefCell<Driver>);
+
+impl GuestDriver for DriverResource {
+    fn create(
+        config_json: String,
+        profile_json: String,
+        replay_key: Vec<u8>,
+        audit_key: Vec<u8>,
+    ) -> Result<wit::Driver, Vec<wit::ConfigError>> {
+        let d = Driver::from_json(&config_json, &profile_json, &replay_key, &audit_key).map_err(config_errors)?;
+        Ok(wit::Driver::new(DriverResource(RefCell::new(d))))
+    }
+
+    fn open(&self) -> String {
+        self.0.borrow_mut().open_json()
+    }
+
+    fn begin(&self, begin_json: String, now_ms: u64) -> Result<String, wit::ErrorCode> {
+        self.0.borrow_mut().begin_json(&begin_json, now_ms).map_err(code_out)
+    }
+
+    fn handle(&self, id: u64, now_ms: u64, events_json: String) -> Result<String, wit::ErrorCode> {
+        self.0.borrow_mut().handle_json(id, now_ms, &events_json).map_err(code_out)
+    }
+
+    fn state(&self) -> String {
+        self.0.borrow().state_json()
+    }
+
+    fn load_state(&self, state: String) -> Result<(), wit::ErrorCode> {
+        self.0.borrow_mut().load_state_json(&state).map_err(code_out)
+    }
+
+    fn head(&self) -> Option<wit::Head> {
+        self.0.borrow().head().cloned().map(head_out)
+    }
+}
+
 impl Guest for Component {
     type Guard = GuardResource;
+    type Driver = DriverResource;
 
     fn call(op: String, input_json: String) -> Result<String, wit::ErrorCode> {
         api::call_json(&op, &input_json).map_err(code_out)
@@ -372,5 +414,13 @@ impl Guest for Component {
             Ok(_) => Vec::new(),
             Err(es) => config_errors(es),
         }
+    }
+
+    fn error_table() -> String {
+        driver::tables::codes_json().to_string()
+    }
+
+    fn metric_table() -> String {
+        driver::tables::metrics_json().to_string()
     }
 }
