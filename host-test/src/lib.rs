@@ -4,7 +4,8 @@
 //! same `wit/` as the guest. The tests (`tests/component.rs`) run every
 //! golden vector through the component, compare it byte for byte with the
 //! native core on generated hostile inputs, and check that the component
-//! imports nothing and stays under 1 MiB.
+//! imports nothing and stays under 1 MiB; `tests/driver.rs` replays the
+//! driver transcripts (`vectors/driver/`) through the `driver` resource.
 //!
 //! The component is built by `make component` into
 //! `target/presidio_x402.wasm` (`PRESIDIO_X402_WASM` overrides the path).
@@ -222,6 +223,114 @@ impl Host {
             .guard()
             .call_undo(&mut self.store, g)
             .unwrap_or_else(|t| trap("undo", "", &t))
+    }
+}
+
+/// The `driver` resource (`presidio_x402_core::driver`): JSON text in and out.
+impl Host {
+    /// `driver.create(config, profile, replay-key, audit-key)`: the handle or the
+    /// config errors as `(path, code)`.
+    pub fn driver_create(
+        &mut self,
+        config: &str,
+        profile: &str,
+        replay_key: &[u8],
+        audit_key: &[u8],
+    ) -> Result<ResourceAny, Vec<(String, &'static str)>> {
+        let r = self
+            .bindings
+            .presidio_x402_api()
+            .driver()
+            .call_create(&mut self.store, config, profile, replay_key, audit_key)
+            .unwrap_or_else(|t| trap("driver.create", &format!("{config} {profile}"), &t));
+        r.map_err(|es| es.into_iter().map(|e| (e.path, code_name(e.code))).collect())
+    }
+
+    /// Drops a driver handle.
+    pub fn drop_driver(&mut self, d: ResourceAny) {
+        d.resource_drop(&mut self.store).expect("resource drop");
+    }
+
+    /// `driver.open`: `{"id","actions"}`.
+    pub fn driver_open(&mut self, d: ResourceAny) -> String {
+        self.bindings
+            .presidio_x402_api()
+            .driver()
+            .call_open(&mut self.store, d)
+            .unwrap_or_else(|t| trap("driver.open", "", &t))
+    }
+
+    /// `driver.begin`: `{"id","actions"}` or the error code.
+    pub fn driver_begin(&mut self, d: ResourceAny, begin: &str, now_ms: u64) -> Result<String, &'static str> {
+        let r = self
+            .bindings
+            .presidio_x402_api()
+            .driver()
+            .call_begin(&mut self.store, d, begin, now_ms)
+            .unwrap_or_else(|t| trap("driver.begin", begin, &t));
+        r.map_err(code_name)
+    }
+
+    /// `driver.handle`: the actions array or the error code.
+    pub fn driver_handle(
+        &mut self,
+        d: ResourceAny,
+        id: u64,
+        now_ms: u64,
+        events: &str,
+    ) -> Result<String, &'static str> {
+        let r = self
+            .bindings
+            .presidio_x402_api()
+            .driver()
+            .call_handle(&mut self.store, d, id, now_ms, events)
+            .unwrap_or_else(|t| trap("driver.handle", events, &t));
+        r.map_err(code_name)
+    }
+
+    /// `driver.state`.
+    pub fn driver_state(&mut self, d: ResourceAny) -> String {
+        self.bindings
+            .presidio_x402_api()
+            .driver()
+            .call_state(&mut self.store, d)
+            .unwrap_or_else(|t| trap("driver.state", "", &t))
+    }
+
+    /// `driver.load-state`.
+    pub fn driver_load_state(&mut self, d: ResourceAny, state: &str) -> Result<(), &'static str> {
+        let r = self
+            .bindings
+            .presidio_x402_api()
+            .driver()
+            .call_load_state(&mut self.store, d, state)
+            .unwrap_or_else(|t| trap("driver.load-state", state, &t));
+        r.map_err(code_name)
+    }
+
+    /// `driver.head`.
+    pub fn driver_head(&mut self, d: ResourceAny) -> Option<wit::Head> {
+        self.bindings
+            .presidio_x402_api()
+            .driver()
+            .call_head(&mut self.store, d)
+            .unwrap_or_else(|t| trap("driver.head", "", &t))
+    }
+
+    /// `error-table`.
+    pub fn error_table(&mut self) -> String {
+        self.bindings
+            .presidio_x402_api()
+            .call_error_table(&mut self.store)
+            .unwrap_or_else(|t| trap("error-table", "", &t))
+    }
+
+    /// `metric-table`.
+    pub fn metric_table(&mut self) -> String {
+        self.bindings
+            .presidio_x402_api()
+            .call_metric_table(&mut self.store)
+            .unwrap_or_else(|t| trap("metric-table", "", &t))
     }
 }
 
