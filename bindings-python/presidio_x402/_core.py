@@ -9,6 +9,7 @@ It holds no rules: it only converts and maps error codes.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import logging
@@ -138,6 +139,15 @@ _FUNCS = {
     "guard_finalize": "[method]guard.finalize",
     "guard_settle": "[method]guard.settle",
     "guard_undo": "[method]guard.undo",
+    "driver_create": "[static]driver.create",
+    "driver_open": "[method]driver.open",
+    "driver_begin": "[method]driver.begin",
+    "driver_handle": "[method]driver.handle",
+    "driver_state": "[method]driver.state",
+    "driver_load_state": "[method]driver.load-state",
+    "driver_head": "[method]driver.head",
+    "error_table": "error-table",
+    "metric_table": "metric-table",
 }
 
 
@@ -176,6 +186,7 @@ class Core:
                 raise RuntimeError(f"component does not export {name}")
             self._f[attr] = FastFunc(self.store, func, name)
         self._describe: Dict[str, str] = {}
+        self._tables: Dict[str, List[Dict[str, Any]]] = {}
 
     # -- the JSON façade ---------------------------------------------------------
     def call_raw(self, op: str, input_json: str) -> Tuple[str, str]:
@@ -227,6 +238,32 @@ class Core:
         if tag != "ok":
             raise ConfigErrors([(e["path"], e["code"]) for e in v])
         return GuardHandle(self, v)
+
+    def new_driver(self, config_json: str, profile_json: str, replay_key: bytes, audit_key: bytes) -> "Driver":
+        """A ``driver`` resource (see :class:`Driver`); raises :class:`ConfigErrors`."""
+        tag, v = self.fn("driver_create", config_json, profile_json, bytes(replay_key), bytes(audit_key))
+        if tag != "ok":
+            raise ConfigErrors([(e["path"], e["code"]) for e in v])
+        return Driver(self, v)
+
+    def _table(self, name: str) -> List[Dict[str, Any]]:
+        t = self._tables.get(name)
+        if t is None:
+            t = json.loads(self.fn(name))
+            self._tables[name] = t
+        return copy.deepcopy(t)
+
+    def error_table(self) -> List[Dict[str, Any]]:
+        """Every error code with its ``family``, exception ``class``, ``description``
+        and policy ``limit_type`` (the core's ``driver::tables::codes_json``).
+        Parsed once; each call returns a fresh copy."""
+        return self._table("error_table")
+
+    def metric_table(self) -> List[Dict[str, Any]]:
+        """Every metric the core emits updates for: ``name``, ``type``, ``help``,
+        ``labels``, ``buckets`` (the core's ``driver::tables::metrics_json``).
+        Parsed once; each call returns a fresh copy."""
+        return self._table("metric_table")
 
 
 class ConfigErrors(Exception):
@@ -303,6 +340,80 @@ class GuardHandle:
                     pass
 
 
+class Driver:
+    """A ``driver`` resource: the payment protocol as a sans-I/O state machine
+    (events in, actions out). The grammar (actions, events, batches, order) is
+    documented once, in the crate doc of ``presidio_x402_core::driver``.
+
+    Every method passes the driver's own JSON text through unchanged (the same
+    bytes as the native core); failures raise :class:`CoreError` with the
+    core's code. Build one with :meth:`create`.
+    """
+
+    def __init__(self, core: Core, resource: Any) -> None:
+        self.core = core
+        self.res = resource
+        f = core._f
+        self._open = f["driver_open"]
+        self._begin = f["driver_begin"]
+        self._handle = f["driver_handle"]
+
+    @classmethod
+    def create(
+        cls, config_json: str, profile_json: str, replay_key: bytes, audit_key: bytes, *, core: Optional[Core] = None
+    ) -> "Driver":
+        """A driver for configuration JSON, host profile JSON (``""``: the default
+        profile) and the two keys; raises :class:`ConfigErrors` (a bad profile is
+        ``invalid-input``, a short key ``key-too-short``, both with an empty path)."""
+        return (core or _process_core()).new_driver(config_json, profile_json, replay_key, audit_key)
+
+    def _ok(self, r: Tuple[str, Any]) -> Any:
+        tag, v = r
+        if tag != "ok":
+            raise CoreError(v, self.core.describe(v))
+        return v
+
+    def open(self) -> str:
+        """Starts the guard: ``{"id":N,"actions":[...]}``."""
+        with self.core.lock:
+            return str(self._open(self.res))
+
+    def begin(self, begin_json: str, now_ms: int) -> str:
+        """Starts a payment for a request that got a 402: ``{"id":N,"actions":[...]}``."""
+        with self.core.lock:
+            r = self._begin(self.res, begin_json, now_ms)
+        return str(self._ok(r))
+
+    def handle(self, id: int, now_ms: int, events_json: str) -> str:
+        """Feeds one crossing's events (an event object or an array) to task ``id``;
+        returns the next batch (a JSON array of actions)."""
+        with self.core.lock:
+            r = self._handle(self.res, id, now_ms, events_json)
+        return str(self._ok(r))
+
+    def state(self) -> str:
+        """The state's serialised form (shared store: as of the last step)."""
+        return str(self.core.fn("driver_state", self.res))
+
+    def load_state(self, state: str) -> None:
+        """Replaces the state with a saved one (``""``: a fresh state), for an unshared store."""
+        self._ok(self.core.fn("driver_load_state", self.res, state))
+
+    def head(self) -> Optional[Dict[str, Any]]:
+        """The audit head ``{"seq", "mac"}`` of the last line emitted, or ``None``."""
+        h = self.core.fn("driver_head", self.res)
+        return dict(h) if h is not None else None
+
+    def close(self) -> None:
+        res, self.res = self.res, None
+        if res is not None:
+            with self.core.lock:
+                try:
+                    res.drop(self.core.store)
+                except Exception:  # pragma: no cover - best effort at teardown
+                    pass
+
+
 _CORE: Optional[Core] = None
 _CORE_LOCK = threading.Lock()
 
@@ -317,3 +428,16 @@ def core() -> Core:
                 _CORE = Core()
             c = _CORE
     return c
+
+
+_process_core = core
+
+
+def error_table() -> List[Dict[str, Any]]:
+    """The core's error table (see :meth:`Core.error_table`)."""
+    return core().error_table()
+
+
+def metric_table() -> List[Dict[str, Any]]:
+    """The core's metric table (see :meth:`Core.metric_table`)."""
+    return core().metric_table()

@@ -95,3 +95,14 @@ def _component_cache(tmp_path_factory):
 
 
 _ = sys
+
+
+#: Summary lines test modules print at the end of the run (``pytest -q`` hides
+#: their output): callables returning a line, or ``None``.
+SUMMARY: list = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    for line in (f() for f in SUMMARY):
+        if line:
+            terminalreporter.write_line(line)
