@@ -23,6 +23,7 @@ mod api_decision;
 pub mod assets;
 pub mod challenge;
 pub mod config;
+pub mod driver;
 pub mod audit;
 pub mod canonical;
 pub mod error;

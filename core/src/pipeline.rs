@@ -429,17 +429,6 @@ fn network_of(a: &Assessment) -> String {
     a.offer.as_ref().map(|o| o.network.clone()).unwrap_or_default()
 }
 
-fn limit_type(code: Code) -> Option<&'static str> {
-    match code {
-        Code::PolicyPerCallExceeded => Some("per_call"),
-        Code::PolicyWindowExceeded => Some("window"),
-        Code::PolicyEndpointExceeded => Some("per_endpoint"),
-        Code::WalletNotTrusted => Some("trusted_wallets"),
-        Code::PayToPinMismatch => Some("pay_to_pin"),
-        Code::AssetUntrusted => Some("untrusted_asset"),
-        _ => None,
-    }
-}
 
 fn event(cfg: &GuardConfig, a: &Assessment, event_type: &str, outcome: &str, code: Option<Code>) -> AuditEvent {
     let network = network_of(a);
@@ -458,6 +447,38 @@ fn event(cfg: &GuardConfig, a: &Assessment, event_type: &str, outcome: &str, cod
     }
 }
 
+/// The result of [`finalize_step`] or [`settle_step`]: a verdict whose audit
+/// event is not yet chained (the driver chains it once the step counted, see
+/// [`crate::driver`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    /// True when the host may sign and send (finalize) / the payment is final (settle).
+    pub allowed: bool,
+    /// Why not, when refused or failed.
+    pub code: Option<Code>,
+    /// The audit event to chain.
+    pub event: AuditEvent,
+    /// Metric updates.
+    pub metrics: Vec<Metric>,
+    /// True when the host must delete the fingerprint from its replay store.
+    pub forget_fingerprint: bool,
+}
+
+impl Step {
+    /// Chains the step's audit event after `head`, giving the [`Decision`].
+    pub fn chain(self, audit_key: &[u8], head: Option<&Head>, now_ms: u64) -> Result<Decision, Code> {
+        let (audit_line, head) = audit::append(audit_key, head, &self.event, now_ms)?;
+        Ok(Decision {
+            allowed: self.allowed,
+            code: self.code,
+            audit_line,
+            head,
+            metrics: self.metrics,
+            forget_fingerprint: self.forget_fingerprint,
+        })
+    }
+}
+
 /// Step 3: the final pre-signing verdict, given the host's I/O results.
 /// Releases the reservation when the payment is refused.
 pub fn finalize(
@@ -469,6 +490,14 @@ pub fn finalize(
     head: Option<&Head>,
     now_ms: u64,
 ) -> Result<Decision, Code> {
+    if audit_key.len() < audit::MIN_KEY_BYTES {
+        return Err(Code::KeyTooShort);
+    }
+    finalize_step(cfg, state, a, io, now_ms).chain(audit_key, head, now_ms)
+}
+
+/// [`finalize`] without chaining the audit event.
+pub fn finalize_step(cfg: &GuardConfig, state: &mut GuardState, a: &Assessment, io: &HostResults, now_ms: u64) -> Step {
     let mut metrics = Vec::new();
     let mut code = a.blocked;
     let mut forget = false;
@@ -511,7 +540,7 @@ pub fn finalize(
         ));
     }
     if let Some(c) = code {
-        if let Some(lt) = limit_type(c) {
+        if let Some(lt) = crate::driver::tables::limit_type(c) {
             metrics.push(metric("x402_policy_violations_total", vec![("limit_type", lt.into())]));
         }
         if c == Code::ReplayDetected {
@@ -521,17 +550,28 @@ pub fn finalize(
     let outcome = if code.is_none() { "allowed" } else { "blocked" };
     metrics.push(metric("x402_payments_total", vec![("outcome", outcome.into()), ("network", network_of(a))]));
     let ev = event(cfg, a, if code.is_none() { "payment_allowed" } else { "payment_blocked" }, outcome, code);
-    let (audit_line, head) = audit::append(audit_key, head, &ev, now_ms)?;
-    Ok(Decision { allowed: code.is_none(), code, audit_line, head, metrics, forget_fingerprint: forget })
+    Step { allowed: code.is_none(), code, event: ev, metrics, forget_fingerprint: forget }
 }
 
-/// How the paid request ended, passed to [`settle`].
+/// How the paid request ended, passed to [`settle`] (the driver judges it
+/// from what the host observed, see [`crate::driver::settlement`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// The server accepted the payment (settlement succeeded).
+    /// The server confirmed the settlement: the spend is committed.
     Settled,
-    /// The signer failed ([`Code::SignerFailed`]) or the request or
-    /// settlement failed ([`Code::SettlementFailed`]).
+    /// The paid request went out and the server answered with content but
+    /// did not confirm the settlement (no or an unreadable settlement
+    /// header), or the host cannot observe the answer: the money most likely
+    /// left, so the spend is committed (audited `unknown`).
+    Unconfirmed,
+    /// The signed payment left the process but the request failed or the
+    /// server refused it ([`Code::SettlementFailed`]): the server still holds
+    /// a valid authorization, so the reservation and the fingerprint stay
+    /// until they lapse (audited `failed-after-send`).
+    FailedAfterSend(Code),
+    /// Nothing left the process (the signer failed, [`Code::SignerFailed`],
+    /// or the request was never sent): the reservation is released and the
+    /// fingerprint forgotten.
     Failed(Code),
 }
 
@@ -546,36 +586,50 @@ pub fn settle(
     head: Option<&Head>,
     now_ms: u64,
 ) -> Result<Decision, Code> {
+    if audit_key.len() < audit::MIN_KEY_BYTES {
+        return Err(Code::KeyTooShort);
+    }
+    settle_step(cfg, state, a, outcome).chain(audit_key, head, now_ms)
+}
+
+/// [`settle`] without chaining the audit event.
+pub fn settle_step(cfg: &GuardConfig, state: &mut GuardState, a: &Assessment, outcome: Outcome) -> Step {
     let mut metrics = Vec::new();
-    let (code, forget) = match outcome {
-        Outcome::Settled => {
-            if let Some(r) = &a.reservation {
-                state.spend.commit(r);
-            }
-            if let Some((k, v)) = &a.pin {
-                if state.pins.len() < policy::MAX_PINS {
-                    state.pins.entry(k.clone()).or_insert_with(|| v.clone());
-                }
-            }
-            if let Some(u) = a.amount_usd {
-                metrics.push(Metric {
-                    name: "x402_payment_amount_usd",
-                    labels: vec![("network", network_of(a))],
-                    observe: Some(u.to_string()),
-                });
-            }
-            (None, false)
+    let commit = |state: &mut GuardState, metrics: &mut Vec<Metric>| {
+        if let Some(r) = &a.reservation {
+            state.spend.commit(r);
         }
+        if let Some((k, v)) = &a.pin {
+            if state.pins.len() < policy::MAX_PINS {
+                state.pins.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+        if let Some(u) = a.amount_usd {
+            metrics.push(Metric {
+                name: "x402_payment_amount_usd",
+                labels: vec![("network", network_of(a))],
+                observe: Some(u.to_string()),
+            });
+        }
+    };
+    let (code, forget, outcome, event_type) = match outcome {
+        Outcome::Settled => {
+            commit(state, &mut metrics);
+            (None, false, "settled", "payment_settled")
+        }
+        Outcome::Unconfirmed => {
+            commit(state, &mut metrics);
+            (None, false, "unknown", "payment_unconfirmed")
+        }
+        Outcome::FailedAfterSend(c) => (Some(c), false, "failed-after-send", "payment_failed"),
         Outcome::Failed(c) => {
             if let Some(r) = &a.reservation {
                 state.spend.release(r);
             }
-            (Some(c), true)
+            (Some(c), true, "failed", "payment_failed")
         }
     };
-    let outcome = if code.is_none() { "settled" } else { "failed" };
     metrics.push(metric("x402_payments_total", vec![("outcome", outcome.into()), ("network", network_of(a))]));
-    let ev = event(cfg, a, if code.is_none() { "payment_settled" } else { "payment_failed" }, outcome, code);
-    let (audit_line, head) = audit::append(audit_key, head, &ev, now_ms)?;
-    Ok(Decision { allowed: code.is_none(), code, audit_line, head, metrics, forget_fingerprint: forget })
+    let ev = event(cfg, a, event_type, outcome, code);
+    Step { allowed: code.is_none(), code, event: ev, metrics, forget_fingerprint: forget }
 }

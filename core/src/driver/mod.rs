@@ -1,0 +1,413 @@
+//! The payment protocol as a sans-I/O driver: events in, actions out.
+//!
+//! Every host (Node, browsers, Python, the sidecar) runs payments through
+//! this driver instead of writing the protocol itself. The host performs the
+//! actions the driver asks for and reports what happened; every rule about
+//! *what happens around* the decision steps lives here: which state to load
+//! and store, the compare-and-set retry and its backoff, when a replay
+//! fingerprint is set and forgotten, how long approvals are awaited and how
+//! they are counted, how the paid response is judged ([`settlement`]), when
+//! the audit line is written and how the head is repaired after a lost
+//! write, which exception family a code belongs to and which metrics are
+//! emitted ([`tables`]).
+//!
+//! # The grammar
+//! A [`Driver`] is one configured guard with its keys and host [`Profile`].
+//! It runs *tasks*: the guard's start-up ([`Driver::open`]) and payments
+//! ([`Driver::begin`]). A task is fed with [`Driver::handle`]; each call is
+//! one *crossing* and returns every action that is ready, as a batch.
+//!
+//! **Batches.** The host performs a batch's actions in order. Actions that
+//! need an answer (`load-state`, `cas-state`, `replay-set`, `load-head`,
+//! `post-webhook`, `countersign`, `sign`, `send`, `sleep`) are answered
+//! together in the next crossing, one event each, in any order. The others
+//! (`audit`, `save-head`, `replay-forget`, `done`) answer only when they
+//! fail: when `audit` or `save-head` fails, the host stops the batch there
+//! and reports `audit-failed` / `head-save-failed` at once; the driver
+//! repairs and sends a new batch. `replay-forget` is best effort: its failure
+//! is not reported. A batch ends with the answered actions or with `done`,
+//! the task's last action.
+//!
+//! **Order across tasks.** `audit` and `save-head` actions are performed in
+//! the order the driver emitted them, across all tasks of one driver (one
+//! FIFO queue per guard), since each line chains to the one before.
+//!
+//! **Time and randomness** come in: every crossing carries the host's
+//! `now_ms`; a payment's backoff jitter comes from the `seed` it was begun
+//! with. Nothing is read from the environment.
+//!
+//! | action | fields | answer |
+//! |---|---|---|
+//! | `load-head` | `replica`, `from_store` | `head {stored, log}` (`stored` when `from_store`, `log` when the log reads back) or `store-error` |
+//! | `load-state` | | `state {state, version}` or `store-error` |
+//! | `cas-state` | `state`, `version` | `cas {won}` or `store-error` |
+//! | `replay-set` | `fingerprint`, `ttl_ms` | `replay {fresh}` or `store-error` |
+//! | `replay-forget` | `fingerprint` | none |
+//! | `post-webhook` | `approver_id`, `url`, `body`, `headers`, `deadline_ms` | `webhook {approver_id, status, body, hmac, timed_out}` |
+//! | `countersign` | `request`, `request_json`, `deadline_ms` | `countersignatures {signatures: [[id, hex]]}` |
+//! | `audit` | `line`, `head` | none, or `audit-failed` |
+//! | `save-head` | `replica`, `head`, `prev_seq` | none, or `head-save-failed` |
+//! | `sign` | `x402_version`, `requirements`, `network`, `network_raw`, `amount`, `asset`, `pay_to`, `scheme`, `amount_usd`, `metadata`, `resource` | `signed {payload}` or `signer-failed` |
+//! | `send` | `method`, `url`, `header {name, value}`, `redirect: "manual"` | `response {status, settlement}`, `network-error {sent}` or `unobserved` |
+//! | `sleep` | `until_ms` | `wake` |
+//! | `done` | `allowed`, `code`, `family`, `settlement`, `metrics`, `details`, `audit_line` | (the task is over) |
+//!
+//! A payment's course: `begin` → (`load-state` → `cas-state`)\* → `replay-set` →
+//! (`post-webhook`\*, `countersign`) → `audit`, `save-head`? → `sign` → `send` →
+//! `audit`, `save-head`?, `done`. A refusal at any step ends with its
+//! `audit` and `done`. With an unshared store (memory) the state lives in
+//! the driver and no `load-state`/`cas-state` is asked for. With a shared
+//! one every state change is the transaction of `docs/STORES.md`, retried
+//! [`MAX_ATTEMPTS`] times with a jittered backoff of at most
+//! `min(2^attempt, 50)` ms, then refused with `store-unavailable`.
+//!
+//! A host that lets an official x402 client sign and send answers `sign`
+//! with the payload the client made and `send` with the response it saw, or
+//! `unobserved`.
+
+mod payment;
+pub mod settlement;
+pub mod tables;
+pub mod wire;
+
+use crate::audit::{self, Head};
+use crate::config::GuardConfig;
+use crate::error::{Code, ConfigError};
+use crate::policy::GuardState;
+use payment::Payment;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+pub use wire::{actions_json, Action, Begin, Event, Profile, WebhookReply};
+
+/// Compare-and-set attempts of one step before it is refused.
+pub const MAX_ATTEMPTS: u32 = 64;
+/// Most tasks in flight in one driver; the oldest is dropped beyond this.
+pub const MAX_TASKS: usize = 1024;
+/// Approval answers are due this long before the request expires.
+pub const APPROVAL_MARGIN_MS: u64 = 100;
+
+/// One configured guard driving payments (see the module docs).
+#[derive(Debug)]
+pub struct Driver {
+    cfg: GuardConfig,
+    profile: Profile,
+    replica: String,
+    replay_key: Vec<u8>,
+    audit_key: Vec<u8>,
+    /// The state (unshared store: the only copy; shared: as of the last step).
+    state: GuardState,
+    /// The audit head (the last line emitted).
+    head: Option<Head>,
+    /// The head's seq as last saved in the store.
+    stored_seq: u64,
+    /// Start-up done.
+    ready: bool,
+    /// A lost audit line that a later line already chained to: refuse until reopened.
+    broken: bool,
+    tasks: BTreeMap<u64, Task>,
+    next_id: u64,
+}
+
+#[derive(Debug)]
+enum Task {
+    Open,
+    Pay(Box<Payment>),
+}
+
+impl Driver {
+    /// A driver for a configuration, a host profile and the two keys.
+    pub fn new(
+        cfg: GuardConfig,
+        profile: Profile,
+        replay_key: &[u8],
+        audit_key: &[u8],
+    ) -> Result<Driver, Code> {
+        if replay_key.len() < audit::MIN_KEY_BYTES || audit_key.len() < audit::MIN_KEY_BYTES {
+            return Err(Code::KeyTooShort);
+        }
+        let replica = if cfg.replica_id.is_empty() {
+            "-".to_string()
+        } else {
+            cfg.replica_id.clone()
+        };
+        Ok(Driver {
+            ready: !profile.keep_head && !profile.log_reads_back,
+            cfg,
+            profile,
+            replica,
+            replay_key: replay_key.to_vec(),
+            audit_key: audit_key.to_vec(),
+            state: GuardState::default(),
+            head: None,
+            stored_seq: 0,
+            broken: false,
+            tasks: BTreeMap::new(),
+            next_id: 1,
+        })
+    }
+
+    /// [`Driver::new`] from configuration and profile JSON text.
+    pub fn from_json(
+        config: &str,
+        profile: &str,
+        replay_key: &[u8],
+        audit_key: &[u8],
+    ) -> Result<Driver, Vec<ConfigError>> {
+        let cfg = GuardConfig::from_json(config)?;
+        let one = |code| {
+            vec![ConfigError {
+                path: String::new(),
+                code,
+            }]
+        };
+        let p = serde_json::from_str(if profile.trim().is_empty() {
+            "{}"
+        } else {
+            profile
+        })
+        .map_err(|_| one(Code::InvalidInput))?;
+        let p = Profile::from_json(&p).map_err(one)?;
+        Driver::new(cfg, p, replay_key, audit_key).map_err(one)
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &GuardConfig {
+        &self.cfg
+    }
+
+    /// The current audit head.
+    pub fn head(&self) -> Option<&Head> {
+        self.head.as_ref()
+    }
+
+    /// The state's serialised form (with a shared store: as of the last step).
+    pub fn state_json(&self) -> String {
+        self.state.to_json().to_string()
+    }
+
+    /// Replaces the state with a saved one (empty text: a fresh state), for
+    /// an unshared store.
+    pub fn load_state_json(&mut self, text: &str) -> Result<(), Code> {
+        self.state = parse_state(text)?;
+        Ok(())
+    }
+
+    fn add(&mut self, t: Task) -> u64 {
+        let id = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1).max(1);
+        while self.tasks.len() >= MAX_TASKS {
+            self.tasks.pop_first();
+        }
+        self.tasks.insert(id, t);
+        id
+    }
+
+    /// Starts the guard: reconciles the audit head of this replica (store and
+    /// log). Returns the task id and its first actions.
+    pub fn open(&mut self) -> (u64, Vec<Action>) {
+        self.broken = false;
+        if !self.profile.keep_head && !self.profile.log_reads_back {
+            self.ready = true;
+            return (0, vec![done_ok()]);
+        }
+        self.ready = false;
+        let id = self.add(Task::Open);
+        (
+            id,
+            vec![Action::new(
+                "load-head",
+                json!({"replica": self.replica, "from_store": self.profile.keep_head}),
+            )],
+        )
+    }
+
+    /// Starts a payment for a request that got a 402. Returns the task id and
+    /// its first actions.
+    pub fn begin(&mut self, b: Begin, now_ms: u64) -> (u64, Vec<Action>) {
+        if !self.ready || self.broken {
+            return (0, vec![done_refused(Code::StoreUnavailable)]);
+        }
+        let (p, actions) = Payment::begin(self, b, now_ms);
+        if p.finished() {
+            return (0, actions);
+        }
+        (self.add(Task::Pay(Box::new(p))), actions)
+    }
+
+    /// Feeds a crossing's events to task `id`; returns the next batch.
+    /// `invalid-input` for an unknown task or an event it does not expect.
+    pub fn handle(
+        &mut self,
+        id: u64,
+        now_ms: u64,
+        events: Vec<Event>,
+    ) -> Result<Vec<Action>, Code> {
+        let task = self.tasks.remove(&id).ok_or(Code::InvalidInput)?;
+        // A finished task stays (bounded by MAX_TASKS) so that a failure of its
+        // last batch (`audit-failed`, `head-save-failed`) can still be reported.
+        match task {
+            Task::Open => {
+                let out = self.open_events(&events);
+                self.tasks.insert(id, Task::Open);
+                out
+            }
+            Task::Pay(mut p) => {
+                let out = p.handle(self, now_ms, events);
+                self.tasks.insert(id, Task::Pay(p));
+                out
+            }
+        }
+    }
+
+    /// [`Driver::begin`] on JSON text: `{"id", "actions"}`.
+    pub fn begin_json(&mut self, begin: &str, now_ms: u64) -> Result<String, Code> {
+        if begin.len() > wire::MAX_EVENTS_BYTES {
+            return Err(Code::InvalidInput);
+        }
+        let v: Value = serde_json::from_str(begin).map_err(|_| Code::InvalidInput)?;
+        let (id, actions) = self.begin(Begin::from_json(&v)?, now_ms);
+        Ok(format!(
+            "{{\"id\":{id},\"actions\":{}}}",
+            actions_json(&actions)
+        ))
+    }
+
+    /// [`Driver::open`] as JSON text: `{"id", "actions"}`.
+    pub fn open_json(&mut self) -> String {
+        let (id, actions) = self.open();
+        format!("{{\"id\":{id},\"actions\":{}}}", actions_json(&actions))
+    }
+
+    /// [`Driver::handle`] on JSON text (one event or an array); returns the actions' JSON.
+    pub fn handle_json(&mut self, id: u64, now_ms: u64, events: &str) -> Result<String, Code> {
+        let ev = Event::list_from_json(events)?;
+        Ok(actions_json(&self.handle(id, now_ms, ev)?))
+    }
+
+    fn open_events(&mut self, events: &[Event]) -> Result<Vec<Action>, Code> {
+        match events {
+            [Event::Head { stored, log }] => {
+                let stored = if self.profile.keep_head {
+                    stored.clone()
+                } else {
+                    None
+                };
+                let log = if self.profile.log_reads_back {
+                    log.clone()
+                } else {
+                    None
+                };
+                if self.profile.log_reads_back {
+                    if let Some(s) = &stored {
+                        // A log that reads its own head back must hold the stored head or be
+                        // ahead of it (a crash between the line and the head save).
+                        let behind = match &log {
+                            None => true,
+                            Some(l) => l.seq < s.seq || (l.seq == s.seq && l.mac != s.mac),
+                        };
+                        if behind {
+                            return Ok(vec![done_refused_detail(
+                                Code::StoreUnavailable,
+                                "head-not-in-log",
+                            )]);
+                        }
+                    }
+                }
+                self.stored_seq = stored.as_ref().map_or(0, |h| h.seq);
+                self.head = if self.profile.log_reads_back {
+                    log.clone()
+                } else {
+                    stored
+                };
+                let mut out = Vec::new();
+                if let Some(l) = log.filter(|l| self.profile.keep_head && l.seq > self.stored_seq) {
+                    out.push(self.save_head_action(&l));
+                    self.stored_seq = l.seq;
+                }
+                self.ready = true;
+                out.push(done_ok());
+                Ok(out)
+            }
+            [Event::StoreError] | [Event::HeadSaveFailed] => {
+                self.ready = false;
+                Ok(vec![done_refused_detail(
+                    Code::StoreUnavailable,
+                    "head-save-refused",
+                )])
+            }
+            _ => Err(Code::InvalidInput),
+        }
+    }
+
+    fn save_head_action(&self, h: &Head) -> Action {
+        Action::new(
+            "save-head",
+            json!({"replica": self.replica, "head": wire::head_json(h), "prev_seq": self.stored_seq}),
+        )
+    }
+
+    /// Chains `event` after the head; returns the `audit` (and `save-head`)
+    /// actions and the head before.
+    fn chain(
+        &mut self,
+        ev: &audit::AuditEvent,
+        now_ms: u64,
+    ) -> Result<(Vec<Action>, Option<Head>, Head, String), Code> {
+        let (line, head) = audit::append(&self.audit_key, self.head.as_ref(), ev, now_ms)?;
+        let prev = self.head.replace(head.clone());
+        let mut out = vec![Action::new(
+            "audit",
+            json!({"line": line, "head": wire::head_json(&head)}),
+        )];
+        if self.profile.keep_head {
+            out.push(self.save_head_action(&head));
+            self.stored_seq = head.seq;
+        }
+        Ok((out, prev, head, line))
+    }
+
+    /// An audit line was lost: the chain goes on from the line before it, or,
+    /// when a later line already chained to it, the driver stops.
+    fn audit_lost(&mut self, line_head: &Head, prev: Option<Head>) {
+        if self.head.as_ref() == Some(line_head) {
+            if self.profile.keep_head {
+                self.stored_seq = prev.as_ref().map_or(0, |h| h.seq);
+            }
+            self.head = prev;
+        } else {
+            self.broken = true;
+        }
+    }
+}
+
+fn parse_state(text: &str) -> Result<GuardState, Code> {
+    if text.trim().is_empty() {
+        return Ok(GuardState::default());
+    }
+    let v = crate::canonical::parse_strict(text, 16 << 20, 8).map_err(|_| Code::StateCorrupt)?;
+    GuardState::from_json(&v)
+}
+
+fn done_ok() -> Action {
+    Action::new(
+        "done",
+        json!({"allowed": true, "code": null, "family": null, "settlement": null, "metrics": [], "details": {}, "audit_line": null}),
+    )
+}
+
+fn done_refused(code: Code) -> Action {
+    done_refused_detail(code, "")
+}
+
+fn done_refused_detail(code: Code, reason: &str) -> Action {
+    let details = if reason.is_empty() {
+        json!({})
+    } else {
+        json!({"reason": reason})
+    };
+    Action::new(
+        "done",
+        json!({"allowed": false, "code": code.as_str(), "family": tables::family(code).as_str(), "settlement": null,
+               "metrics": [], "details": details, "audit_line": null}),
+    )
+}

@@ -1,0 +1,700 @@
+//! One payment's course through the driver (the grammar is in the parent
+//! module's docs).
+
+use super::settlement::{self, Observed};
+use super::tables;
+use super::wire::{Action, Begin, Event};
+use super::{Driver, APPROVAL_MARGIN_MS, MAX_ATTEMPTS};
+use crate::audit::Head;
+use crate::error::Code;
+use crate::mpa::{ApproverMode, Vote};
+use crate::pipeline::{
+    self, Assessment, HostResults, Metric, Outcome, PaymentContext, Step, WebhookAnswer,
+};
+use base64::Engine as _;
+use serde_json::{json, Value};
+
+/// A state-changing core step, run on the stored state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Assess,
+    Finalize,
+    Settle(Outcome),
+}
+
+/// A step's result before its compare-and-set counted.
+#[derive(Debug)]
+enum Staged {
+    Assessed(Box<Assessment>),
+    Stepped(Box<(Option<Assessment>, Step)>),
+}
+
+#[derive(Debug)]
+enum Phase {
+    /// Waiting for `state`, then (with a result staged) for `cas`, or for `wake`.
+    Txn {
+        kind: Kind,
+        attempt: u32,
+        staged: Option<(Staged, String)>,
+    },
+    Wake {
+        kind: Kind,
+        attempt: u32,
+    },
+    Replay,
+    Approvals,
+    Sign,
+    Send,
+    /// `head-save-failed`: waiting for the stored head.
+    HeadRepair,
+    Finished,
+}
+
+#[derive(Debug, Default)]
+struct Approvals {
+    waiting: Vec<String>,
+    countersign: bool,
+    deadline_ms: u64,
+    sigs: Vec<(String, String)>,
+    webhooks: Vec<WebhookAnswer>,
+}
+
+/// The last line this payment emitted, for a late `audit-failed`.
+#[derive(Debug)]
+struct Line {
+    head: Head,
+    prev: Option<Head>,
+    repaired: bool,
+    /// What followed the line in its batch (re-sent after a head repair).
+    rest: Vec<Action>,
+    /// The line's step allowed signing (a lost line then refuses the payment).
+    pre_sign_allowed: bool,
+    done: Option<Value>,
+}
+
+/// One payment.
+#[derive(Debug)]
+pub(super) struct Payment {
+    begin: Begin,
+    rng: u64,
+    a: Option<Assessment>,
+    phase: Phase,
+    replay_fresh: Option<bool>,
+    approvals: Approvals,
+    votes: Vec<(String, Vote)>,
+    metrics: Vec<Metric>,
+    settlement: Option<&'static str>,
+    line: Option<Line>,
+}
+
+impl Payment {
+    pub(super) fn begin(d: &mut Driver, b: Begin, now: u64) -> (Payment, Vec<Action>) {
+        let mut p = Payment {
+            rng: b.seed ^ 0x9e37_79b9_7f4a_7c15,
+            begin: b,
+            a: None,
+            phase: Phase::Finished,
+            replay_fresh: None,
+            approvals: Approvals::default(),
+            votes: Vec::new(),
+            metrics: Vec::new(),
+            settlement: None,
+            line: None,
+        };
+        let out = p.start(d, Kind::Assess, now);
+        (p, out)
+    }
+
+    pub(super) fn finished(&self) -> bool {
+        matches!(self.phase, Phase::Finished) && self.line.is_none()
+    }
+
+    pub(super) fn handle(
+        &mut self,
+        d: &mut Driver,
+        now: u64,
+        events: Vec<Event>,
+    ) -> Result<Vec<Action>, Code> {
+        let mut out = Vec::new();
+        for ev in events {
+            out.extend(self.event(d, now, ev)?);
+        }
+        if matches!(self.phase, Phase::Approvals) {
+            out.extend(self.approvals_ready(d, now));
+        }
+        Ok(out)
+    }
+
+    fn event(&mut self, d: &mut Driver, now: u64, ev: Event) -> Result<Vec<Action>, Code> {
+        let phase = std::mem::replace(&mut self.phase, Phase::Finished);
+        match (phase, ev) {
+            (_, Event::AuditFailed) if self.line.is_some() => Ok(self.audit_failed(d, now)),
+            (_, Event::HeadSaveFailed) if self.line.is_some() => Ok(self.head_save_failed(d, now)),
+            (Phase::HeadRepair, Event::Head { stored, .. }) => {
+                Ok(self.head_repaired(d, now, stored))
+            }
+            (Phase::HeadRepair, Event::StoreError) => Ok(self.head_repaired(d, now, None)),
+            (
+                Phase::Txn {
+                    kind,
+                    attempt,
+                    staged: None,
+                },
+                Event::State { state, version },
+            ) => Ok(self.loaded(d, now, kind, attempt, state, version)),
+            (
+                Phase::Txn {
+                    kind,
+                    staged: Some((s, _)),
+                    ..
+                },
+                Event::Cas { won: true },
+            ) => Ok(self.commit(d, now, kind, s)),
+            (
+                Phase::Txn {
+                    kind,
+                    attempt,
+                    staged: Some(_),
+                },
+                Event::Cas { won: false },
+            ) => {
+                // Another process stored first: the step never happened (the state is reloaded).
+                let attempt = attempt + 1;
+                if attempt >= MAX_ATTEMPTS {
+                    return Ok(self.store_failed(d, now, kind));
+                }
+                self.phase = Phase::Wake { kind, attempt };
+                let cap = (1u64 << attempt.min(6)).min(50);
+                let until = now.saturating_add(self.jitter() % (cap + 1));
+                Ok(vec![Action::new("sleep", json!({"until_ms": until}))])
+            }
+            (Phase::Txn { kind, .. }, Event::StoreError) => Ok(self.store_failed(d, now, kind)),
+            (Phase::Wake { kind, attempt }, Event::Wake) => {
+                self.phase = Phase::Txn {
+                    kind,
+                    attempt,
+                    staged: None,
+                };
+                Ok(vec![Action::new("load-state", json!({}))])
+            }
+            (Phase::Replay, ev @ (Event::Replay { .. } | Event::StoreError)) => {
+                self.replay_fresh = match ev {
+                    Event::Replay { fresh } => Some(fresh),
+                    _ => None,
+                };
+                match (
+                    &self.replay_fresh,
+                    self.a.as_ref().and_then(|a| a.approval.as_ref()),
+                ) {
+                    (Some(true), Some(_)) => Ok(self.ask_approvals(d, now)),
+                    _ => Ok(self.start(d, Kind::Finalize, now)),
+                }
+            }
+            (Phase::Approvals, Event::Webhook(r)) => {
+                self.phase = Phase::Approvals;
+                let late = now > self.approvals.deadline_ms;
+                self.approvals.waiting.retain(|w| *w != r.approver_id);
+                self.approvals.webhooks.push(WebhookAnswer {
+                    approver_id: r.approver_id,
+                    status: r.status,
+                    body: r.body.into_bytes(),
+                    hmac: r.hmac,
+                    timed_out: r.timed_out || late,
+                });
+                Ok(Vec::new())
+            }
+            (Phase::Approvals, Event::Countersignatures(s)) => {
+                self.phase = Phase::Approvals;
+                self.approvals.countersign = false;
+                if now <= self.approvals.deadline_ms {
+                    self.approvals.sigs = s;
+                }
+                Ok(Vec::new())
+            }
+            (Phase::Sign, Event::Signed(payload)) => Ok(self.signed(d, now, payload)),
+            (Phase::Sign, Event::SignerFailed) => {
+                Ok(self.start(d, Kind::Settle(Outcome::Failed(Code::SignerFailed)), now))
+            }
+            (
+                Phase::Send,
+                ev @ (Event::Response { .. } | Event::NetworkError { .. } | Event::Unobserved),
+            ) => {
+                let o = match ev {
+                    Event::Response { status, settlement } => {
+                        Observed::Response { status, settlement }
+                    }
+                    Event::NetworkError { sent } => Observed::NetworkError { sent },
+                    _ => Observed::Unobserved,
+                };
+                let outcome = settlement::judge(&o);
+                self.settlement = Some(match outcome {
+                    Outcome::Settled => "settled",
+                    Outcome::Unconfirmed => "unknown",
+                    Outcome::FailedAfterSend(_) => "failed-after-send",
+                    Outcome::Failed(_) => "failed",
+                });
+                Ok(self.start(d, Kind::Settle(outcome), now))
+            }
+            (phase, _) => {
+                self.phase = phase;
+                Err(Code::InvalidInput)
+            }
+        }
+    }
+
+    fn jitter(&mut self) -> u64 {
+        // xorshift64*: deterministic from the host's seed.
+        let mut x = self.rng.max(1);
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.rng = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 32
+    }
+
+    /// Runs a step: at once on an unshared store, else as a transaction.
+    fn start(&mut self, d: &mut Driver, kind: Kind, now: u64) -> Vec<Action> {
+        if d.profile.shared {
+            self.phase = Phase::Txn {
+                kind,
+                attempt: 0,
+                staged: None,
+            };
+            return vec![Action::new("load-state", json!({}))];
+        }
+        let staged = self.run(d, kind, now);
+        self.commit(d, now, kind, staged)
+    }
+
+    fn loaded(
+        &mut self,
+        d: &mut Driver,
+        now: u64,
+        kind: Kind,
+        attempt: u32,
+        state: Option<String>,
+        version: String,
+    ) -> Vec<Action> {
+        let before = state.unwrap_or_default();
+        match super::parse_state(&before) {
+            Ok(s) => d.state = s,
+            Err(c) => return self.store_failed_code(d, now, kind, c),
+        }
+        let staged = self.run(d, kind, now);
+        let after = d.state_json();
+        if after == before {
+            return self.commit(d, now, kind, staged); // nothing changed: a read of one snapshot
+        }
+        self.phase = Phase::Txn {
+            kind,
+            attempt,
+            staged: Some((staged, version.clone())),
+        };
+        vec![Action::new(
+            "cas-state",
+            json!({"state": after, "version": version}),
+        )]
+    }
+
+    fn run(&mut self, d: &mut Driver, kind: Kind, now: u64) -> Staged {
+        let cfg = &d.cfg;
+        match kind {
+            Kind::Assess => {
+                let b = &self.begin;
+                let ctx = PaymentContext {
+                    method: &b.method,
+                    request_url: &b.url,
+                    payment_required: b.payment_required.as_deref(),
+                    body: b.body.as_deref(),
+                    reason: &b.reason,
+                    now_ms: now,
+                };
+                let a =
+                    pipeline::assess_with_hints(cfg, &mut d.state, &ctx, &b.hints, &d.replay_key);
+                if a.blocked.is_some() {
+                    // Refused already: its verdict needs no I/O, so it is part of the same step.
+                    let s = pipeline::finalize_step(
+                        cfg,
+                        &mut d.state,
+                        &a,
+                        &HostResults::default(),
+                        now,
+                    );
+                    return Staged::Stepped(Box::new((Some(a), s)));
+                }
+                Staged::Assessed(Box::new(a))
+            }
+            Kind::Finalize | Kind::Settle(_) => {
+                let Some(a) = self.a.as_ref() else {
+                    return Staged::Stepped(Box::new((None, refused_step(Code::InvalidInput))));
+                };
+                let s = match kind {
+                    Kind::Finalize => {
+                        let io = HostResults {
+                            replay_fresh: self.replay_fresh,
+                            votes: self.votes.clone(),
+                        };
+                        let at = if a.approval.is_some() {
+                            now.min(self.approvals.deadline_ms.max(a.now_ms))
+                        } else {
+                            now
+                        };
+                        pipeline::finalize_step(cfg, &mut d.state, a, &io, at)
+                    }
+                    Kind::Settle(o) => pipeline::settle_step(cfg, &mut d.state, a, o),
+                    Kind::Assess => unreachable_step(),
+                };
+                Staged::Stepped(Box::new((None, s)))
+            }
+        }
+    }
+
+    /// The step counted: its audit line, then what comes next.
+    fn commit(&mut self, d: &mut Driver, now: u64, kind: Kind, staged: Staged) -> Vec<Action> {
+        let step = match staged {
+            Staged::Assessed(a) => {
+                let fp = a.fingerprint.clone().unwrap_or_default();
+                let ttl = a.replay_ttl_ms;
+                self.a = Some(*a);
+                self.phase = Phase::Replay;
+                return vec![Action::new(
+                    "replay-set",
+                    json!({"fingerprint": fp, "ttl_ms": ttl}),
+                )];
+            }
+            Staged::Stepped(b) => {
+                let (a, step) = *b;
+                if let Some(a) = a {
+                    self.a = Some(a);
+                }
+                step
+            }
+        };
+        self.metrics.extend(step.metrics.iter().cloned());
+        let mut out = Vec::new();
+        if step.forget_fingerprint {
+            if let Some(fp) = self.a.as_ref().and_then(|a| a.fingerprint.clone()) {
+                out.push(Action::new("replay-forget", json!({"fingerprint": fp})));
+            }
+        }
+        let (chain, prev, head, line) = match d.chain(&step.event, now) {
+            Ok(c) => c,
+            Err(c) => {
+                self.phase = Phase::Finished;
+                out.push(self.done(false, Some(c), None));
+                return out;
+            }
+        };
+        out.extend(chain);
+        let pre_sign_allowed = kind == Kind::Finalize && step.allowed;
+        let rest = if pre_sign_allowed {
+            self.phase = Phase::Sign;
+            vec![self.sign_action()]
+        } else {
+            self.phase = Phase::Finished;
+            vec![self.done(step.allowed, step.code, Some(&line))]
+        };
+        self.line = Some(Line {
+            head,
+            prev,
+            repaired: false,
+            rest: rest.clone(),
+            pre_sign_allowed,
+            done: None,
+        });
+        if let (Some(l), Some(a)) = (self.line.as_mut(), rest.last()) {
+            if a.kind() == "done" {
+                l.done = Some(a.0.clone());
+            }
+        }
+        out.extend(rest);
+        out
+    }
+
+    fn store_failed(&mut self, d: &mut Driver, now: u64, kind: Kind) -> Vec<Action> {
+        self.store_failed_code(d, now, kind, Code::StoreUnavailable)
+    }
+
+    /// A step could not be stored: nothing more is audited (the store that
+    /// keeps the head is down); a fingerprint set for a payment that never
+    /// left is forgotten.
+    fn store_failed_code(
+        &mut self,
+        _d: &mut Driver,
+        _now: u64,
+        kind: Kind,
+        code: Code,
+    ) -> Vec<Action> {
+        self.phase = Phase::Finished;
+        self.line = None;
+        let mut out = Vec::new();
+        if kind == Kind::Finalize || matches!(kind, Kind::Settle(Outcome::Failed(_))) {
+            if let Some(fp) = self
+                .a
+                .as_ref()
+                .and_then(|a| a.fingerprint.clone())
+                .filter(|_| self.replay_fresh == Some(true))
+            {
+                out.push(Action::new("replay-forget", json!({"fingerprint": fp})));
+            }
+        }
+        out.push(self.done(false, Some(code), None));
+        out
+    }
+
+    fn ask_approvals(&mut self, d: &mut Driver, now: u64) -> Vec<Action> {
+        let (Some(req), Some(m)) = (
+            self.a.as_ref().and_then(|a| a.approval.as_ref()),
+            d.cfg.mpa.as_ref(),
+        ) else {
+            return self.start(d, Kind::Finalize, now);
+        };
+        let deadline = req
+            .expires_at_ms
+            .saturating_sub(APPROVAL_MARGIN_MS)
+            .max(now);
+        let body = req.canonical();
+        let mut out = Vec::new();
+        let mut waiting = Vec::new();
+        for ap in &m.approvers {
+            if let ApproverMode::Webhook { url, .. } = &ap.mode {
+                waiting.push(ap.id.clone());
+                out.push(Action::new(
+                    "post-webhook",
+                    json!({"approver_id": ap.id, "url": url, "body": body, "deadline_ms": deadline,
+                           "headers": {"content-type": "application/json", "x-mpa-request-id": req.request_id}}),
+                ));
+            }
+        }
+        out.push(Action::new(
+            "countersign",
+            json!({"request": body, "request_json": req.to_json(), "deadline_ms": deadline}),
+        ));
+        self.approvals = Approvals {
+            waiting,
+            countersign: true,
+            deadline_ms: deadline,
+            ..Approvals::default()
+        };
+        self.phase = Phase::Approvals;
+        out
+    }
+
+    /// Every answer is in (or the deadline passed): judge them, then finalize.
+    fn approvals_ready(&mut self, d: &mut Driver, now: u64) -> Vec<Action> {
+        let ap = &mut self.approvals;
+        if now <= ap.deadline_ms && (!ap.waiting.is_empty() || ap.countersign) {
+            return Vec::new();
+        }
+        for id in std::mem::take(&mut ap.waiting) {
+            ap.webhooks.push(WebhookAnswer {
+                approver_id: id,
+                timed_out: true,
+                ..WebhookAnswer::default()
+            });
+        }
+        let at = now.min(ap.deadline_ms);
+        if let Some(a) = self.a.as_ref() {
+            self.votes = pipeline::judge_approvals(&d.cfg, a, &ap.sigs, &ap.webhooks, at);
+        }
+        self.start(d, Kind::Finalize, now)
+    }
+
+    fn sign_action(&self) -> Action {
+        let Some(a) = self.a.as_ref() else {
+            return Action::new("sign", json!({}));
+        };
+        let o = a.offer.as_ref();
+        let m = &a.metadata;
+        Action::new(
+            "sign",
+            json!({
+                "x402_version": a.x402_version,
+                "requirements": a.requirements,
+                "network": o.map(|o| o.network.as_str()),
+                "network_raw": o.map(|o| o.network_raw.as_str()),
+                "amount": o.map(|o| o.amount.to_string()),
+                "asset": o.map(|o| o.asset.as_str()),
+                "pay_to": o.map(|o| o.pay_to.as_str()),
+                "scheme": o.map(|o| o.scheme.as_str()),
+                "amount_usd": a.amount_usd.map(|u| u.to_string()),
+                "metadata": {"request_url": m.request_url, "resource_url": m.resource_url, "description": m.description,
+                             "reason": m.reason, "extra": m.extra},
+                "resource": m.resource_echo,
+            }),
+        )
+    }
+
+    /// The signer's payload becomes the payment header of the paid request.
+    fn signed(&mut self, d: &mut Driver, now: u64, payload: Value) -> Vec<Action> {
+        let Some(a) = self.a.as_ref() else {
+            return self.start(d, Kind::Settle(Outcome::Failed(Code::SignerFailed)), now);
+        };
+        let Some(o) = a.offer.as_ref() else {
+            return self.start(d, Kind::Settle(Outcome::Failed(Code::SignerFailed)), now);
+        };
+        let echo = &a.metadata.resource_echo;
+        let full = if payload.get("x402Version").is_some() {
+            let mut p = payload;
+            if a.x402_version >= 2 && !echo.is_null() {
+                if let Some(m) = p.as_object_mut() {
+                    m.insert("resource".into(), echo.clone());
+                }
+            }
+            p
+        } else if a.x402_version == 1 {
+            json!({"x402Version": 1, "scheme": o.scheme, "network": o.network_raw, "payload": payload})
+        } else if echo.is_null() {
+            json!({"x402Version": 2, "accepted": a.requirements, "payload": payload})
+        } else {
+            json!({"x402Version": 2, "resource": echo, "accepted": a.requirements, "payload": payload})
+        };
+        let name = if a.x402_version == 1 {
+            "X-PAYMENT"
+        } else {
+            "PAYMENT-SIGNATURE"
+        };
+        let value = base64::engine::general_purpose::STANDARD.encode(full.to_string());
+        self.phase = Phase::Send;
+        vec![Action::new(
+            "send",
+            json!({"method": a.method, "url": self.begin.url, "header": {"name": name, "value": value}, "redirect": "manual"}),
+        )]
+    }
+
+    fn done(&self, allowed: bool, code: Option<Code>, line: Option<&str>) -> Action {
+        let a = self.a.as_ref();
+        let threshold = a.and_then(|a| a.approval.as_ref()).map(|_| ());
+        let approvals = self
+            .votes
+            .iter()
+            .filter(|(_, v)| *v == Vote::Approve)
+            .count();
+        let details = json!({
+            "amount_usd": a.and_then(|a| a.amount_usd).map(|u| u.to_string()),
+            "limit_usd": a.and_then(|a| a.limit_usd).map(|u| u.to_string()),
+            "current_usd": a.and_then(|a| a.current_usd).map(|u| u.to_string()),
+            "fingerprint": a.and_then(|a| a.fingerprint.clone()),
+            "pii_entities": a.map(|a| a.pii_entities.iter().map(|e| e.as_str()).collect::<Vec<_>>()).unwrap_or_default(),
+            "approvals": threshold.map(|_| approvals),
+        });
+        Action::new(
+            "done",
+            json!({
+                "allowed": allowed,
+                "code": code.map(Code::as_str),
+                "family": code.map(|c| tables::family(c).as_str()),
+                "settlement": self.settlement,
+                "metrics": pipeline::metrics_json(&self.metrics),
+                "details": details,
+                "audit_line": line,
+            }),
+        )
+    }
+
+    /// The payment's last line was not written.
+    fn audit_failed(&mut self, d: &mut Driver, now: u64) -> Vec<Action> {
+        let Some(l) = self.line.take() else {
+            return Vec::new();
+        };
+        d.audit_lost(&l.head, l.prev);
+        if l.pre_sign_allowed && !d.broken {
+            // It must not be paid unaudited: release it (that step is audited in turn).
+            return self.start(
+                d,
+                Kind::Settle(Outcome::Failed(Code::StoreUnavailable)),
+                now,
+            );
+        }
+        self.phase = Phase::Finished;
+        let allowed = false;
+        vec![self.done(allowed, Some(Code::StoreUnavailable), None)]
+    }
+
+    fn head_save_failed(&mut self, d: &mut Driver, _now: u64) -> Vec<Action> {
+        let Some(l) = self.line.as_mut() else {
+            return Vec::new();
+        };
+        if !l.repaired {
+            l.repaired = true;
+            self.phase = Phase::HeadRepair;
+            return vec![Action::new(
+                "load-head",
+                json!({"replica": d.replica, "from_store": true}),
+            )];
+        }
+        let forget = l.pre_sign_allowed;
+        self.head_conflict(d, forget)
+    }
+
+    fn head_repaired(&mut self, d: &mut Driver, now: u64, stored: Option<Head>) -> Vec<Action> {
+        let Some(l) = self.line.as_ref() else {
+            return Vec::new();
+        };
+        // An earlier save that reported a failure may have landed: the stored head is then our previous one.
+        if stored == l.prev {
+            d.stored_seq = stored.as_ref().map_or(0, |h| h.seq);
+            let head = l.head.clone();
+            let mut out = vec![d.save_head_action(&head)];
+            d.stored_seq = head.seq;
+            out.extend(l.rest.iter().cloned());
+            self.phase = if l.pre_sign_allowed {
+                Phase::Sign
+            } else {
+                Phase::Finished
+            };
+            return out;
+        }
+        let _ = now;
+        let forget = l.pre_sign_allowed;
+        self.head_conflict(d, forget)
+    }
+
+    /// Another process writes this replica's chain: stop until reopened.
+    fn head_conflict(&mut self, d: &mut Driver, forget: bool) -> Vec<Action> {
+        d.ready = false;
+        self.line = None;
+        self.phase = Phase::Finished;
+        let mut out = Vec::new();
+        if let Some(fp) = self
+            .a
+            .as_ref()
+            .and_then(|a| a.fingerprint.clone())
+            .filter(|_| forget)
+        {
+            out.push(Action::new("replay-forget", json!({"fingerprint": fp})));
+        }
+        let mut done = self.done(false, Some(Code::StoreUnavailable), None);
+        if let Some(m) = done.0.get_mut("details").and_then(Value::as_object_mut) {
+            m.insert("reason".into(), json!("replica-head-conflict"));
+        }
+        out.push(done);
+        out
+    }
+}
+
+fn refused_step(code: Code) -> Step {
+    Step {
+        allowed: false,
+        code: Some(code),
+        event: crate::audit::AuditEvent {
+            event_type: "payment_blocked".into(),
+            outcome: "blocked".into(),
+            resource_url: String::new(),
+            amount_usd: None,
+            network: None,
+            agent_id: None,
+            replica: None,
+            pii_entities_found: Vec::new(),
+            policy_limit_usd: None,
+            replay_fingerprint: None,
+            code: Some(code),
+        },
+        metrics: Vec::new(),
+        forget_fingerprint: false,
+    }
+}
+
+fn unreachable_step() -> Step {
+    refused_step(Code::InvalidInput)
+}

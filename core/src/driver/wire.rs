@@ -1,0 +1,316 @@
+//! The driver's events and actions, and their JSON forms (the same bytes in
+//! every host). The grammar is documented once, in [`crate::driver`].
+
+use crate::audit::Head;
+use crate::error::Code;
+use crate::pii::PiiHint;
+use serde_json::{json, Map, Value};
+
+/// Longest events text one crossing accepts, in bytes.
+pub const MAX_EVENTS_BYTES: usize = 1 << 20;
+/// Most events one crossing accepts.
+pub const MAX_EVENTS: usize = 64;
+
+/// How a host keeps state and writes its audit log (given once, when the
+/// driver is made).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Profile {
+    /// The store may be changed by other processes (or outlives the
+    /// process): every state change runs as a compare-and-set transaction.
+    pub shared: bool,
+    /// The replica's audit head is kept in the store (`load-head` /
+    /// `save-head`).
+    pub keep_head: bool,
+    /// The audit sink can read its own last head back (a file log).
+    pub log_reads_back: bool,
+}
+
+impl Profile {
+    /// Reads `{"shared", "keep_head", "log_reads_back"}` (each optional, default false).
+    pub fn from_json(v: &Value) -> Result<Profile, Code> {
+        let m = v.as_object().ok_or(Code::InvalidInput)?;
+        let flag = |k: &str| match m.get(k) {
+            None => Ok(false),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(_) => Err(Code::InvalidInput),
+        };
+        if m.keys()
+            .any(|k| !["shared", "keep_head", "log_reads_back"].contains(&k.as_str()))
+        {
+            return Err(Code::InvalidInput);
+        }
+        Ok(Profile {
+            shared: flag("shared")?,
+            keep_head: flag("keep_head")?,
+            log_reads_back: flag("log_reads_back")?,
+        })
+    }
+}
+
+/// A request that got a 402: what starts a payment.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Begin {
+    /// HTTP method.
+    pub method: String,
+    /// The real request URL, as the host's client sent it.
+    pub url: String,
+    /// The v2 `PAYMENT-REQUIRED` header, if any.
+    pub payment_required: Option<String>,
+    /// The 402 body (capped by the host), if any.
+    pub body: Option<String>,
+    /// The agent's reason for paying.
+    pub reason: String,
+    /// Host detector PII hints (`pii_mode="nlp"`).
+    pub hints: Vec<PiiHint>,
+    /// Seed of the backoff jitter.
+    pub seed: u64,
+}
+
+impl Begin {
+    /// Reads `{"method", "url", "payment_required", "body", "reason", "hints", "seed"}`.
+    pub fn from_json(v: &Value) -> Result<Begin, Code> {
+        let m = v.as_object().ok_or(Code::InvalidInput)?;
+        let s = |k: &str| -> Result<Option<String>, Code> {
+            match m.get(k) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(_) => Err(Code::InvalidInput),
+            }
+        };
+        let hints = match m.get("hints") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(h) => crate::pii::hints_from_json(h)?,
+        };
+        Ok(Begin {
+            method: s("method")?.unwrap_or_else(|| "GET".into()),
+            url: s("url")?.ok_or(Code::InvalidInput)?,
+            payment_required: s("payment_required")?,
+            body: s("body")?,
+            reason: s("reason")?.unwrap_or_default(),
+            hints,
+            seed: m
+                .get("seed")
+                .map_or(Ok(0), |v| v.as_u64().ok_or(Code::InvalidInput))?,
+        })
+    }
+}
+
+/// One webhook approver's answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebhookReply {
+    /// The approver asked.
+    pub approver_id: String,
+    /// HTTP status (0 when the host refused the address or the transport failed).
+    pub status: u16,
+    /// The body, capped by the host.
+    pub body: String,
+    /// The `X-MPA-HMAC` header.
+    pub hmac: Option<String>,
+    /// The host's deadline passed before an answer.
+    pub timed_out: bool,
+}
+
+/// Something the host reports to the driver.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    /// Answer to `load-state`.
+    State {
+        /// The stored state (`None` when empty).
+        state: Option<String>,
+        /// Its opaque version.
+        version: String,
+    },
+    /// Answer to `cas-state`.
+    Cas {
+        /// True when the state was stored.
+        won: bool,
+    },
+    /// A store action (`load-state`, `cas-state`, `replay-set`, `load-head`) failed.
+    StoreError,
+    /// Answer to `replay-set`.
+    Replay {
+        /// True when the fingerprint was new (and is now stored).
+        fresh: bool,
+    },
+    /// Answer to `load-head`.
+    Head {
+        /// The replica's head in the store.
+        stored: Option<Head>,
+        /// The audit log's own last head (hosts whose log reads back).
+        log: Option<Head>,
+    },
+    /// `save-head` was refused (another writer) or failed.
+    HeadSaveFailed,
+    /// `audit` could not be written.
+    AuditFailed,
+    /// One webhook approver's answer.
+    Webhook(WebhookReply),
+    /// Answer to `countersign`: `(approver_id, hex)` pairs (pre-approval tokens too).
+    Countersignatures(Vec<(String, String)>),
+    /// Answer to `sign`: the signer's payload (a JSON object).
+    Signed(Value),
+    /// The signer failed (its error is not passed in: it may hold key material).
+    SignerFailed,
+    /// Answer to `send`: the paid response.
+    Response {
+        /// HTTP status.
+        status: u16,
+        /// The settlement header, if any.
+        settlement: Option<String>,
+    },
+    /// `send` failed; `sent` is false only when nothing left the process.
+    NetworkError {
+        /// Whether the request may have left.
+        sent: bool,
+    },
+    /// The host's client sent the paid request and does not show its answer.
+    Unobserved,
+    /// Answer to `sleep`.
+    Wake,
+}
+
+fn head_from(v: Option<&Value>) -> Result<Option<Head>, Code> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(h) => {
+            let seq = h
+                .get("seq")
+                .and_then(Value::as_u64)
+                .ok_or(Code::InvalidInput)?;
+            let mac = h
+                .get("mac")
+                .and_then(Value::as_str)
+                .ok_or(Code::InvalidInput)?;
+            if mac.len() != 64 || !mac.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(Code::InvalidInput);
+            }
+            Ok(Some(Head {
+                seq,
+                mac: mac.to_ascii_lowercase(),
+            }))
+        }
+    }
+}
+
+/// The JSON form of a head.
+pub fn head_json(h: &Head) -> Value {
+    json!({"seq": h.seq, "mac": h.mac})
+}
+
+impl Event {
+    /// Reads one event `{"on": …}`.
+    pub fn from_json(v: &Value) -> Result<Event, Code> {
+        let on = v
+            .get("on")
+            .and_then(Value::as_str)
+            .ok_or(Code::InvalidInput)?;
+        let b = |k: &str| v.get(k).and_then(Value::as_bool).ok_or(Code::InvalidInput);
+        let opt_s = |k: &str| -> Result<Option<String>, Code> {
+            match v.get(k) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(_) => Err(Code::InvalidInput),
+            }
+        };
+        let status = || {
+            v.get("status")
+                .and_then(Value::as_u64)
+                .and_then(|s| u16::try_from(s).ok())
+                .ok_or(Code::InvalidInput)
+        };
+        Ok(match on {
+            "state" => Event::State {
+                state: opt_s("state")?,
+                version: v
+                    .get("version")
+                    .and_then(Value::as_str)
+                    .ok_or(Code::InvalidInput)?
+                    .to_string(),
+            },
+            "cas" => Event::Cas { won: b("won")? },
+            "store-error" => Event::StoreError,
+            "replay" => Event::Replay { fresh: b("fresh")? },
+            "head" => Event::Head {
+                stored: head_from(v.get("stored"))?,
+                log: head_from(v.get("log"))?,
+            },
+            "head-save-failed" => Event::HeadSaveFailed,
+            "audit-failed" => Event::AuditFailed,
+            "webhook" => Event::Webhook(WebhookReply {
+                approver_id: opt_s("approver_id")?.ok_or(Code::InvalidInput)?,
+                status: status()?,
+                body: opt_s("body")?.unwrap_or_default(),
+                hmac: opt_s("hmac")?,
+                timed_out: v.get("timed_out").and_then(Value::as_bool).unwrap_or(false),
+            }),
+            "countersignatures" => {
+                let list = v
+                    .get("signatures")
+                    .and_then(Value::as_array)
+                    .ok_or(Code::InvalidInput)?;
+                let mut out = Vec::with_capacity(list.len());
+                for p in list {
+                    match p.as_array().map(Vec::as_slice) {
+                        Some([Value::String(id), Value::String(sig)]) => {
+                            out.push((id.clone(), sig.clone()))
+                        }
+                        _ => return Err(Code::InvalidInput),
+                    }
+                }
+                Event::Countersignatures(out)
+            }
+            "signed" => match v.get("payload") {
+                Some(p @ Value::Object(_)) => Event::Signed(p.clone()),
+                _ => Event::SignerFailed,
+            },
+            "signer-failed" => Event::SignerFailed,
+            "response" => Event::Response {
+                status: status()?,
+                settlement: opt_s("settlement")?,
+            },
+            "network-error" => Event::NetworkError { sent: b("sent")? },
+            "unobserved" => Event::Unobserved,
+            "wake" => Event::Wake,
+            _ => return Err(Code::InvalidInput),
+        })
+    }
+
+    /// Reads a crossing's events: one event object or an array of them.
+    pub fn list_from_json(text: &str) -> Result<Vec<Event>, Code> {
+        if text.len() > MAX_EVENTS_BYTES {
+            return Err(Code::InvalidInput);
+        }
+        let v: Value = serde_json::from_str(text).map_err(|_| Code::InvalidInput)?;
+        match &v {
+            Value::Array(a) if a.len() <= MAX_EVENTS => a.iter().map(Event::from_json).collect(),
+            Value::Object(_) => Ok(vec![Event::from_json(&v)?]),
+            _ => Err(Code::InvalidInput),
+        }
+    }
+}
+
+/// Something the driver asks the host to do, in order (see [`crate::driver`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Action(pub Value);
+
+impl Action {
+    /// An action `{"do": kind, …fields}`.
+    pub fn new(kind: &str, fields: Value) -> Action {
+        let mut m = Map::new();
+        m.insert("do".into(), Value::String(kind.into()));
+        if let Value::Object(f) = fields {
+            m.extend(f);
+        }
+        Action(Value::Object(m))
+    }
+
+    /// The action's kind (`"load-state"`, `"sign"`, `"done"`, …).
+    pub fn kind(&self) -> &str {
+        self.0.get("do").and_then(Value::as_str).unwrap_or("")
+    }
+}
+
+/// The JSON text of a crossing's actions: `[{"do": …}, …]`.
+pub fn actions_json(actions: &[Action]) -> String {
+    Value::Array(actions.iter().map(|a| a.0.clone()).collect()).to_string()
+}

@@ -1,0 +1,458 @@
+//! Driver scenarios (`vectors/driver/scenarios.json`): a config, payments
+//! (requests with their 402) and the scripted answers of the world. This
+//! test plays the world against the native driver, checks each scenario's
+//! stated expectations (action kinds per crossing, the verdict, audit
+//! outcomes, metrics), verifies the audit log, and records every crossing
+//! in `vectors/driver/transcripts.json`, which every other host replays byte
+//! for byte. `UPDATE_TRANSCRIPTS=1 cargo test --test driver_vectors` rewrites
+//! the file; otherwise any difference fails.
+
+use presidio_x402_core::api::expected_matches;
+use presidio_x402_core::driver::Driver;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../vectors/driver")
+}
+
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
+        .collect()
+}
+
+/// The scripted world: a store with versions, a replay set with TTLs, an
+/// audit log, webhook approvers, a signer and a server.
+struct World<'a> {
+    script: &'a Value,
+    state: Option<String>,
+    version: u64,
+    replay: BTreeMap<String, u64>,
+    heads: Option<Value>,
+    lines: Vec<String>,
+    counts: BTreeMap<String, u64>,
+    payment: usize,
+}
+
+impl World<'_> {
+    /// The n-th (1-based) action of `kind` in the scenario: is it scripted to fail?
+    fn fails(&mut self, kind: &str) -> bool {
+        let n = self.counts.entry(kind.to_string()).or_insert(0);
+        *n += 1;
+        let n = *n;
+        self.script
+            .get("fail")
+            .and_then(|f| f.get(kind))
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.iter().any(|x| x.as_u64() == Some(n)))
+    }
+
+    /// This payment's scripted value of `key` (an array per payment, or one value for all).
+    fn per_payment(&self, key: &str) -> Option<Value> {
+        let v = self.script.get(key)?;
+        match v {
+            Value::Array(a)
+                if self
+                    .script
+                    .get("per_payment")
+                    .and_then(|p| p.as_array())
+                    .is_some_and(|p| p.iter().any(|k| k == key)) =>
+            {
+                a.get(self.payment).cloned()
+            }
+            _ => Some(v.clone()),
+        }
+    }
+
+    /// Performs one action; returns its answer event, if it has one.
+    fn perform(&mut self, a: &Value, now: u64) -> Result<Option<Value>, Value> {
+        let kind = a["do"].as_str().expect("do");
+        Ok(Some(match kind {
+            "load-head" => {
+                if self.fails("load-head") {
+                    json!({"on": "store-error"})
+                } else {
+                    let h = self.script.get("heads").cloned().unwrap_or(json!({}));
+                    let stored = h
+                        .get("stored")
+                        .cloned()
+                        .or_else(|| self.heads.clone())
+                        .unwrap_or(Value::Null);
+                    json!({"on": "head", "stored": stored, "log": h.get("log").cloned().unwrap_or(Value::Null)})
+                }
+            }
+            "load-state" => {
+                if self.fails("load-state") {
+                    json!({"on": "store-error"})
+                } else {
+                    json!({"on": "state", "state": self.state, "version": self.version.to_string()})
+                }
+            }
+            "cas-state" => {
+                if self.fails("cas-state") {
+                    json!({"on": "store-error"})
+                } else {
+                    let n = self.counts["cas-state"];
+                    let lost = self
+                        .script
+                        .get("cas_lost")
+                        .and_then(Value::as_array)
+                        .is_some_and(|l| {
+                            l.iter()
+                                .any(|x| x.as_u64() == Some(n) || x.as_str() == Some("always"))
+                        });
+                    if lost || a["version"].as_str() != Some(&self.version.to_string()) {
+                        self.version += 1; // another process stored first
+                        json!({"on": "cas", "won": false})
+                    } else {
+                        self.version += 1;
+                        self.state = a["state"].as_str().map(str::to_string);
+                        json!({"on": "cas", "won": true})
+                    }
+                }
+            }
+            "replay-set" => {
+                if self.fails("replay-set") {
+                    json!({"on": "store-error"})
+                } else {
+                    let fp = a["fingerprint"].as_str().expect("fp").to_string();
+                    let live = self.replay.get(&fp).is_some_and(|&exp| exp > now);
+                    if !live {
+                        self.replay
+                            .insert(fp, now + a["ttl_ms"].as_u64().expect("ttl"));
+                    }
+                    json!({"on": "replay", "fresh": !live})
+                }
+            }
+            "replay-forget" => {
+                self.replay.remove(a["fingerprint"].as_str().expect("fp"));
+                return Ok(None);
+            }
+            "audit" => {
+                if self.fails("audit") {
+                    return Err(json!({"on": "audit-failed"}));
+                }
+                self.lines
+                    .push(a["line"].as_str().expect("line").to_string());
+                return Ok(None);
+            }
+            "save-head" => {
+                let cur = self
+                    .heads
+                    .as_ref()
+                    .map_or(0, |h| h["seq"].as_u64().unwrap_or(0));
+                if self.fails("save-head") || a["prev_seq"].as_u64() != Some(cur) {
+                    return Err(json!({"on": "head-save-failed"}));
+                }
+                self.heads = Some(a["head"].clone());
+                return Ok(None);
+            }
+            "post-webhook" => {
+                let id = a["approver_id"].as_str().expect("id");
+                let rid = a["headers"]["x-mpa-request-id"]
+                    .as_str()
+                    .expect("request id");
+                let how = self
+                    .script
+                    .get("webhooks")
+                    .and_then(|w| w.get(id))
+                    .and_then(Value::as_str)
+                    .unwrap_or("timeout");
+                let (status, body, timed_out) = match how {
+                    "approve" => (
+                        200,
+                        json!({"approved": true, "request_id": rid}).to_string(),
+                        false,
+                    ),
+                    "deny" => (
+                        200,
+                        json!({"approved": false, "request_id": rid}).to_string(),
+                        false,
+                    ),
+                    "forged" => (
+                        200,
+                        json!({"approved": true, "request_id": "0".repeat(32)}).to_string(),
+                        false,
+                    ),
+                    "redirect" => (302, String::new(), false),
+                    "late" => (
+                        200,
+                        json!({"approved": true, "request_id": rid}).to_string(),
+                        false,
+                    ),
+                    _ => (0, String::new(), true),
+                };
+                json!({"on": "webhook", "approver_id": id, "status": status, "body": body, "hmac": null, "timed_out": timed_out})
+            }
+            "countersign" => {
+                // Each scripted approver signs the canonical request with its secret (hex).
+                let req = presidio_x402_core::mpa::ApprovalRequest::from_json(&a["request_json"])
+                    .expect("request");
+                let sigs: Vec<Value> = self
+                    .script
+                    .get("countersign")
+                    .and_then(Value::as_object)
+                    .map(|m| {
+                        m.iter()
+                            .map(|(id, secret)| {
+                                let sig = presidio_x402_core::mpa::countersign(
+                                    secret.as_str().expect("secret").as_bytes(),
+                                    &req,
+                                )
+                                .expect("countersign");
+                                json!([id, sig])
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                json!({"on": "countersignatures", "signatures": sigs})
+            }
+            "sign" => match self.per_payment("signer").unwrap_or(json!("ok")) {
+                Value::String(s) if s == "fail" => json!({"on": "signer-failed"}),
+                Value::String(_) => {
+                    json!({"on": "signed", "payload": {"signature": "0xsig", "authorization": {"value": a["amount"]}}})
+                }
+                p => json!({"on": "signed", "payload": p}),
+            },
+            "send" => match self.per_payment("paid").unwrap_or(json!("settled")) {
+                Value::String(s) if s == "settled" => json!({"on": "response", "status": 200,
+                    "settlement": "eyJzdWNjZXNzIjp0cnVlLCJ0cmFuc2FjdGlvbiI6IjB4MSJ9"}),
+                Value::String(s) if s == "unobserved" => json!({"on": "unobserved"}),
+                Value::Object(mut m) => {
+                    m.insert(
+                        "on".into(),
+                        json!(if m.contains_key("sent") {
+                            "network-error"
+                        } else {
+                            "response"
+                        }),
+                    );
+                    Value::Object(m)
+                }
+                other => panic!("paid: {other}"),
+            },
+            "sleep" => json!({"on": "wake"}),
+            "done" => return Ok(None),
+            other => panic!("unknown action {other}"),
+        }))
+    }
+}
+
+struct Recorder {
+    crossings: Vec<Value>,
+}
+
+fn kinds(actions: &[Value]) -> String {
+    actions
+        .iter()
+        .map(|a| a["do"].as_str().unwrap_or("?"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Runs one task to its `done`, crossing by crossing; returns its kinds per crossing and the done action.
+fn run_task(
+    d: &mut Driver,
+    w: &mut World<'_>,
+    rec: &mut Recorder,
+    start: usize,
+    first: Value,
+    clock: &mut u64,
+) -> (Vec<String>, Value) {
+    let id = first["id"].as_u64().expect("id");
+    let mut actions: Vec<Value> = first["actions"].as_array().expect("actions").clone();
+    let mut trace = vec![kinds(&actions)];
+    for _ in 0..400 {
+        let mut answers = Vec::new();
+        let mut done = None;
+        for a in &actions {
+            match w.perform(a, *clock) {
+                Ok(Some(ev)) => answers.push(ev),
+                Ok(None) => {
+                    if a["do"] == "done" {
+                        done = Some(a.clone());
+                    }
+                }
+                Err(fail) => {
+                    answers = vec![fail];
+                    done = None;
+                    break;
+                }
+            }
+        }
+        if let Some(dn) = done {
+            return (trace, dn);
+        }
+        assert!(
+            !answers.is_empty(),
+            "task stalled after {}",
+            kinds(&actions)
+        );
+        // A sleep's answer comes when its time is reached.
+        for a in &actions {
+            if a["do"] == "sleep" {
+                *clock = (*clock).max(a["until_ms"].as_u64().expect("until"));
+            }
+        }
+        if actions.iter().any(|a| a["do"] == "post-webhook")
+            && w.script.get("webhooks").is_some_and(|m| {
+                m.as_object()
+                    .is_some_and(|m| m.values().any(|v| v == "late"))
+            })
+        {
+            *clock += 3_600_000;
+        }
+        *clock += 1;
+        let input = Value::Array(answers).to_string();
+        let out = d.handle_json(id, *clock, &input);
+        let out_text = match &out {
+            Ok(t) => t.clone(),
+            Err(c) => json!({"error": c.as_str()}).to_string(),
+        };
+        rec.crossings.push(json!({"call": "handle", "task": start, "now_ms": *clock, "input": input, "output": out_text}));
+        actions = serde_json::from_str::<Value>(&out.expect("handle"))
+            .expect("json")
+            .as_array()
+            .expect("array")
+            .clone();
+        trace.push(kinds(&actions));
+    }
+    panic!("task did not finish");
+}
+
+fn run_scenario(s: &Value) -> (Value, Vec<String>) {
+    let input = &s["input"];
+    let config = input["config"].to_string();
+    let profile = input["profile"].to_string();
+    let (rk, ak) = (
+        input["replay_key_hex"].as_str().expect("rk"),
+        input["audit_key_hex"].as_str().expect("ak"),
+    );
+    let mut d = Driver::from_json(&config, &profile, &hex(rk), &hex(ak)).expect("driver");
+    let world = &input["world"];
+    let mut w = World {
+        script: world,
+        state: None,
+        version: 0,
+        replay: BTreeMap::new(),
+        heads: world
+            .get("heads")
+            .and_then(|h| h.get("stored"))
+            .cloned()
+            .filter(|v| !v.is_null()),
+        lines: world
+            .get("log")
+            .and_then(Value::as_array)
+            .map(|l| l.iter().map(|x| x.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default(),
+        counts: BTreeMap::new(),
+        payment: 0,
+    };
+    let mut rec = Recorder {
+        crossings: Vec::new(),
+    };
+    let mut clock = input["now_ms"].as_u64().unwrap_or(1_000);
+    let mut results = Vec::new();
+    let open = d.open_json();
+    rec.crossings.push(json!({"call": "open", "output": open}));
+    let open_v: Value = serde_json::from_str(&open).expect("open");
+    let (trace, done) = run_task(&mut d, &mut w, &mut rec, 0, open_v, &mut clock);
+    results.push(json!({"crossings": trace, "done": done}));
+    for (i, p) in input["payments"]
+        .as_array()
+        .expect("payments")
+        .iter()
+        .enumerate()
+    {
+        w.payment = i;
+        clock += 1;
+        let begin = p.to_string();
+        let out = d.begin_json(&begin, clock).expect("begin");
+        let start = rec.crossings.len();
+        rec.crossings
+            .push(json!({"call": "begin", "now_ms": clock, "input": begin, "output": out}));
+        let first: Value = serde_json::from_str(&out).expect("begin json");
+        let (trace, done) = run_task(&mut d, &mut w, &mut rec, start, first, &mut clock);
+        results.push(json!({"crossings": trace, "done": done}));
+    }
+    let transcript = json!({
+        "tcId": s["tcId"], "comment": s["comment"], "config": config, "profile": profile,
+        "replay_key_hex": rk, "audit_key_hex": ak, "crossings": rec.crossings,
+    });
+    let mut outcomes: Map<String, Value> = Map::new();
+    outcomes.insert("tasks".into(), Value::Array(results));
+    outcomes.insert(
+        "audit_outcomes".into(),
+        Value::Array(
+            w.lines
+                .iter()
+                .map(|l| serde_json::from_str::<Value>(l).expect("line")["outcome"].clone())
+                .collect(),
+        ),
+    );
+    outcomes.insert(
+        "state".into(),
+        serde_json::from_str(&d.state_json()).expect("state"),
+    );
+    // Every log the world kept verifies under the audit key.
+    let verify = presidio_x402_core::api::call(
+        "audit.verify",
+        &json!({"key_hex": ak, "lines": w.lines, "expected_head": d.head().map(|h| json!({"seq": h.seq, "mac": h.mac}))}),
+    );
+    outcomes.insert("audit_verifies".into(), json!(verify.is_ok()));
+    (
+        json!({"transcript": transcript, "outcomes": Value::Object(outcomes)}),
+        w.lines,
+    )
+}
+
+#[test]
+fn driver_scenarios() {
+    let text = std::fs::read_to_string(dir().join("scenarios.json")).expect("scenarios.json");
+    let doc: Value = serde_json::from_str(&text).expect("json");
+    let mut transcripts = Vec::new();
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for g in doc["testGroups"].as_array().expect("groups") {
+        for s in g["tests"].as_array().expect("tests") {
+            n += 1;
+            let (r, _) = run_scenario(s);
+            let got = &r["outcomes"];
+            if !expected_matches(&s["expected"], got) {
+                failures.push(format!(
+                    "tcId {} ({}):\n  expected {}\n  got      {}",
+                    s["tcId"],
+                    s["comment"].as_str().unwrap_or(""),
+                    s["expected"],
+                    got
+                ));
+            }
+            transcripts.push(r["transcript"].clone());
+        }
+    }
+    assert!(n > 0, "no driver scenarios");
+    assert!(
+        failures.is_empty(),
+        "{} of {n} driver scenarios failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    let crossings: usize = transcripts
+        .iter()
+        .map(|t| t["crossings"].as_array().map_or(0, Vec::len))
+        .sum();
+    let file = json!({"schema": "presidio-x402-driver-transcripts-v1", "scenarios": transcripts});
+    let mut out = serde_json::to_string_pretty(&file).expect("json");
+    out.push('\n');
+    let path = dir().join("transcripts.json");
+    if std::env::var_os("UPDATE_TRANSCRIPTS").is_some() {
+        std::fs::write(&path, &out).expect("write transcripts");
+    } else {
+        let old = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(old == out, "vectors/driver/transcripts.json differs from the native driver: run UPDATE_TRANSCRIPTS=1 cargo test -p presidio-x402-core --release --test driver_vectors and review the diff");
+    }
+    println!("driver scenarios: {n} passed, {crossings} crossings recorded");
+}

@@ -1,0 +1,295 @@
+"""Driver scenarios: whole payments through the sans-I/O driver against a scripted world.
+
+A scenario is a config, the host profile, the payments (requests with their 402) and the
+scripted answers of the world (`world`): store failures (`fail: {action: [n, ...]}`, the n-th
+action of that kind fails), lost compare-and-sets (`cas_lost`), webhook approvers
+(`webhooks: {id: approve|deny|forged|redirect|late|timeout}`), countersigning approvers
+(`countersign: {id: secret}`), the signer (`signer: ok|fail|{payload}`) and the paid response
+(`paid: settled|unobserved|{status, settlement}|{sent}`); `per_payment` lists the keys given
+per payment. `core/tests/driver_vectors.rs` plays the world, checks `expected` (subset match:
+action kinds per crossing of each task, its `done`, the audit outcomes) and records every
+crossing in `vectors/driver/transcripts.json`, which every host replays byte for byte.
+"""
+import base64
+import json
+
+from common import case, write
+from fixtures import AUDIT_KEY, BASE_SEPOLIA_USDC, REPLAY_KEY, UNKNOWN_TOKEN, V1_OFFER, V2_OFFER, v1_body, v2_header, with_
+from gen_mpa import SECRETS
+
+URL = "http://127.0.0.1:4021/weather"
+URL1 = "https://api.example.com/premium-data"
+MEMORY = {}
+SHARED = {"shared": True}
+T0 = 1_767_225_600_000
+
+
+def b64(obj):
+    return base64.b64encode(json.dumps(obj, separators=(",", ":")).encode()).decode()
+
+
+def v2(offer=V2_OFFER, url=URL, **kw):
+    return {"method": "GET", "url": url, "payment_required": v2_header(offer, url=url, **kw), "seed": 7}
+
+
+def v1(offer=V1_OFFER, url=URL1):
+    return {"method": "GET", "url": url, "body": v1_body(offer), "seed": 7}
+
+
+def scenario(comment, payments, tasks=None, *, config=None, profile=MEMORY, world=None, audit=None, verifies=True,
+             flags=()):
+    inp = {"config": config if config is not None else {"max_per_call_usd": 0.10, "daily_limit_usd": 5},
+           "profile": profile, "replay_key_hex": REPLAY_KEY, "audit_key_hex": AUDIT_KEY, "now_ms": T0,
+           "payments": payments, "world": world or {}}
+    exp = {}
+    if tasks is not None:
+        exp["tasks"] = tasks
+    if audit is not None:
+        exp["audit_outcomes"] = audit
+    if verifies is not None:
+        exp["audit_verifies"] = verifies
+    return case(comment, inp, exp, flags)
+
+
+OPEN = {"crossings": ["done"], "done": {"allowed": True}}
+
+
+def task(crossings=None, **done):
+    t = {"done": done}
+    if crossings is not None:
+        t["crossings"] = crossings
+    return t
+
+
+PAID = ["replay-set", "audit sign", "send", "audit done"]
+# An allowed finalize changes no state: it is read from one snapshot, without a compare-and-set.
+PAID_SHARED = ["load-state", "cas-state", "replay-set", "load-state", "audit sign", "send",
+               "load-state", "cas-state", "audit done"]
+
+
+def settled():
+    return task(PAID, allowed=True, code=None, settlement="settled")
+
+
+def blocked(code, family):
+    return task(["audit done"], allowed=False, code=code, family=family, settlement=None)
+
+
+OK_SETTLE = b64({"success": True, "transaction": "0x1", "network": "eip155:84532"})
+
+happy = [
+    scenario("v2: allowed, signed, sent, settled", [v2()], [OPEN, settled()], audit=["allowed", "settled"],
+             flags=["Real"]),
+    scenario("v1 body: X-PAYMENT, settled by X-PAYMENT-RESPONSE", [v1()],
+             [OPEN, settled()], world={"paid": {"status": 200, "settlement": OK_SETTLE}}, flags=["Real"]),
+    scenario("metrics of a settled payment come with done", [v2()],
+             [OPEN, task(PAID, metrics=[{"name": "x402_payments_total", "labels": {"outcome": "allowed"}},
+                                        {"name": "x402_payment_amount_usd", "observe": "0.001"},
+                                        {"name": "x402_payments_total", "labels": {"outcome": "settled"}}])]),
+    scenario("PII in the v2 resource is redacted before signing; the payment goes ahead",
+             [v2(url="http://127.0.0.1:4021/v2/records?email=alice.smith@example.com",
+                 description="Medical records of Alice Smith, phone 415-555-0132")],
+             [OPEN, task(PAID, allowed=True, details={"pii_entities": ["EMAIL_ADDRESS", "PHONE_NUMBER", "PERSON"]})]),
+    scenario("a signer returning a full v2 PaymentPayload is sent as given (resource echo replaced)",
+             [v2()], [OPEN, settled()], world={"signer": {"x402Version": 2, "accepted": {}, "payload": {"sig": "0x1"}}}),
+]
+
+policy = [
+    scenario("over the per-call limit: refused before signing", [v2(with_(V2_OFFER, amount="200000"))],
+             [OPEN, blocked("policy-per-call-exceeded", "policy-violation")], audit=["blocked"]),
+    scenario("daily budget exhausted", [v2(with_(V2_OFFER, amount="60000")), v2(with_(V2_OFFER, amount="50000"), url=URL + "?b")],
+             [OPEN, settled(), blocked("policy-window-exceeded", "policy-violation")],
+             config={"max_per_call_usd": 0.10, "daily_limit_usd": 0.10}),
+    scenario("duplicate retry: the second identical request is a replay", [v2(), v2()],
+             [OPEN, settled(), task(["replay-set", "audit done"], allowed=False, code="replay-detected",
+                                    family="replay-detected")]),
+    scenario("untrusted asset", [v2(with_(V2_OFFER, asset=UNKNOWN_TOKEN))],
+             [OPEN, blocked("asset-untrusted", "policy-violation")]),
+    scenario("no acceptable offer is a payment error, not a policy violation",
+             [v2()], [OPEN, blocked("no-acceptable-offer", "payment")],
+             config={"max_per_call_usd": 0.10, "networks": ["eip155:8453"]}),
+    scenario("malformed challenge", [{"method": "GET", "url": URL, "payment_required": "%%%"}],
+             [OPEN, blocked("challenge-bad-base64", "payment")]),
+]
+
+FAILED_AFTER = task(PAID, allowed=False, code="settlement-failed", family="payment", settlement="failed-after-send")
+
+
+def paid(answer, comment, expect=FAILED_AFTER, **kw):
+    return scenario(comment, [v2()], [OPEN, expect], world={"paid": answer}, **kw)
+
+
+settlement = [
+    paid({"status": 402}, "the paid request gets a 402 again: failed after send, the money stays counted",
+         audit=["allowed", "failed-after-send"]),
+    paid({"status": 200, "settlement": b64({"success": False})}, "2xx with success:false: failed after send"),
+    paid({"status": 200, "settlement": b64({"success": "false"})}, "2xx with success:\"false\" (a string): failed after send",
+         flags=["Hostile"]),
+    paid({"status": 200, "settlement": b64({"success": "true"})}, "2xx with success:\"true\" (a string) is not a settlement",
+         flags=["Hostile"]),
+    paid({"status": 302}, "3xx: failed after send (redirects are not followed)"),
+    paid({"status": 304}, "304: failed after send", flags=["Hostile"]),
+    paid({"status": 500}, "5xx: failed after send"),
+    paid({"sent": True}, "network error after the request may have left: failed after send"),
+    paid({"sent": False}, "network error before anything was sent: released",
+         task(PAID[:3] + ["replay-forget audit done"], allowed=False, code="settlement-failed", settlement="failed")),
+    paid({"status": 200}, "2xx without a settlement header: unconfirmed, committed",
+         task(PAID, allowed=True, code=None, settlement="unknown"), audit=["allowed", "unknown"]),
+    paid({"status": 200, "settlement": "not base64 !"}, "2xx with an unreadable settlement header: unconfirmed",
+         task(PAID, allowed=True, settlement="unknown")),
+    paid({"status": 200, "settlement": json.dumps({"success": True})}, "a raw-JSON settlement header is read too",
+         task(PAID, allowed=True, settlement="settled")),
+    paid({"status": 200, "settlement": "\ufeff" + json.dumps({"success": True})}, "a raw-JSON header with a BOM",
+         task(PAID, allowed=True, settlement="settled"), flags=["Hostile"]),
+    paid({"status": 200, "settlement": b64({"a": [[[[[[[[[[[[{"success": True}]]]]]]]]]]]]})},
+         "a deeply nested settlement header is unconfirmed, never an error", task(PAID, allowed=True, settlement="unknown"),
+         flags=["Hostile"]),
+    paid("unobserved", "the official client sends and the host cannot see the answer: unconfirmed, committed",
+         task(PAID, allowed=True, settlement="unknown")),
+    scenario("money that left stays counted: after a 500 the same purchase is a replay and the budget holds it",
+             [v2(with_(V2_OFFER, amount="60000")), v2(with_(V2_OFFER, amount="60000")),
+              v2(with_(V2_OFFER, amount="100000"), url=URL + "?other")],
+             [OPEN, FAILED_AFTER,
+              task(["replay-set", "audit done"], code="replay-detected"),
+              blocked("policy-window-exceeded", "policy-violation")],
+             config={"max_per_call_usd": 0.10, "daily_limit_usd": 0.15},
+             world={"paid": [{"status": 500}, "settled", "settled"], "per_payment": ["paid"]}, flags=["Hostile"]),
+    scenario("signer failure releases: nothing left the process, a retry is a new payment",
+             [v2(), v2()],
+             [OPEN, task(["replay-set", "audit sign", "replay-forget audit done"], allowed=False, code="signer-failed",
+                         settlement=None), settled()],
+             world={"signer": ["fail", "ok"], "per_payment": ["signer"]}, audit=["allowed", "failed", "allowed", "settled"]),
+    scenario("a network error before sending releases too", [v2(), v2()],
+             [OPEN, task(PAID[:3] + ["replay-forget audit done"], code="settlement-failed", settlement="failed"),
+              settled()],
+             world={"paid": [{"sent": False}, "settled"], "per_payment": ["paid"]}),
+]
+
+
+def mpa_cfg(approvers, threshold=2):
+    return {"max_per_call_usd": 10, "daily_limit_usd": 100, "agent_id": "my-agent-v1",
+            "mpa": {"threshold": threshold, "min_amount_usd": 1.00, "timeout_seconds": 30, "approvers": approvers}}
+
+
+HOOKS = [{"approver_id": n, "mode": "webhook", "webhook_url": "https://approvals.internal/" + n}
+         for n in ("alice", "bob", "charlie")]
+CRYPTO = [{"approver_id": n, "mode": "crypto", "secret": SECRETS[n]} for n in ("alice", "bob", "carol")]
+BIG = with_(V2_OFFER, amount="2500000")
+ASK = "post-webhook post-webhook post-webhook countersign"
+MPA_PAID = ["replay-set", ASK, "audit sign", "send", "audit done"]
+
+
+def mpa(comment, answers, expect, approvers=HOOKS, flags=(), **world):
+    return scenario(comment, [v2(BIG)], [OPEN, expect], config=mpa_cfg(approvers),
+                    world={"webhooks": answers, **world}, flags=flags)
+
+
+approvals = [
+    mpa("MPA 2-of-3 webhooks: yes/yes/no: paid", {"alice": "approve", "bob": "approve", "charlie": "deny"},
+        task(MPA_PAID, allowed=True, settlement="settled", details={"approvals": 2})),
+    mpa("MPA 2-of-3 webhooks: yes/no/timeout: mpa-timeout (the same code in every host)",
+        {"alice": "approve", "bob": "deny", "charlie": "timeout"},
+        task(["replay-set", ASK, "replay-forget audit done"], allowed=False, code="mpa-timeout", family="mpa-timeout")),
+    mpa("MPA: two denials: mpa-denied", {"alice": "deny", "bob": "deny", "charlie": "approve"},
+        task(["replay-set", ASK, "replay-forget audit done"], code="mpa-denied", family="mpa-denied")),
+    mpa("MPA: a forged answer (another request id) does not approve", {"alice": "approve", "bob": "forged", "charlie": "deny"},
+        task(["replay-set", ASK, "replay-forget audit done"], code="mpa-denied"), flags=["Hostile"]),
+    mpa("MPA: a redirect is a denial", {"alice": "approve", "bob": "redirect", "charlie": "deny"},
+        task(["replay-set", ASK, "replay-forget audit done"], code="mpa-denied"), flags=["Hostile"]),
+    mpa("MPA: answers after the deadline count as timeouts, never as approvals",
+        {"alice": "late", "bob": "late", "charlie": "late"},
+        task(["replay-set", ASK, "replay-forget audit done"], code="mpa-timeout"), flags=["Hostile"]),
+    mpa("MPA: countersignatures of crypto approvers", {},
+        task(["replay-set", "countersign", "audit sign", "send", "audit done"], allowed=True, details={"approvals": 2}),
+        approvers=CRYPTO, countersign={"alice": SECRETS["alice"], "carol": SECRETS["carol"]}),
+    mpa("MPA: a countersignature under a wrong secret does not approve", {},
+        task(["replay-set", "countersign", "replay-forget audit done"], code="mpa-denied"),
+        approvers=CRYPTO, countersign={"alice": SECRETS["alice"], "carol": "not-carols-secret-000"}, flags=["Hostile"]),
+    scenario("MPA: one approval covers one authorization that left, not one per retry",
+             [v2(BIG), v2(BIG)],
+             [OPEN, task(MPA_PAID, allowed=False, settlement="failed-after-send"),
+              task(["replay-set", "audit done"], code="replay-detected")],
+             config=mpa_cfg(HOOKS), world={"webhooks": {"alice": "approve", "bob": "approve"},
+                                          "paid": {"status": 500}}, flags=["Hostile"]),
+]
+
+shared = [
+    scenario("shared store: every state change is a compare-and-set", [v2()],
+             [OPEN, task(PAID_SHARED, allowed=True, settlement="settled")], profile=SHARED),
+    scenario("shared store: compare-and-set lost once: sleep, reload, retry", [v2()],
+             [OPEN, task(["load-state", "cas-state", "sleep", "load-state", "cas-state"] + PAID_SHARED[2:],
+                         allowed=True)], profile=SHARED, world={"cas_lost": [1]}),
+    scenario("shared store: compare-and-set lost every time: store-unavailable after 64 attempts, nothing audited",
+             [v2()], [OPEN, task(None, allowed=False, code="store-unavailable", family="store-unavailable")],
+             profile=SHARED, world={"cas_lost": ["always"]}, audit=[]),
+    scenario("shared store: load fails at assess: refused, nothing reserved", [v2()],
+             [OPEN, task(["load-state", "done"], allowed=False, code="store-unavailable")],
+             profile=SHARED, world={"fail": {"load-state": [1]}}, audit=[]),
+    scenario("shared store: the replay store fails: refused (fail closed) and audited", [v2()],
+             [OPEN, task(["load-state", "cas-state", "replay-set", "load-state", "cas-state", "audit done"],
+                         allowed=False, code="store-unavailable")],
+             profile=SHARED, world={"fail": {"replay-set": [1]}}, audit=["blocked"]),
+    scenario("shared store: load fails at finalize: refused, the fingerprint forgotten", [v2()],
+             [OPEN, task(["load-state", "cas-state", "replay-set", "load-state", "replay-forget done"],
+                         code="store-unavailable")],
+             profile=SHARED, world={"fail": {"load-state": [2]}}, audit=[]),
+    scenario("shared store: compare-and-set errors at settle: store-unavailable, the settlement still reported",
+             [v2()],
+             [OPEN, task(PAID_SHARED[:-1] + ["done"], code="store-unavailable", settlement="settled")],
+             profile=SHARED, world={"fail": {"cas-state": [2]}}, audit=["allowed"]),
+]
+
+audit = [
+    scenario("the audit line before signing is lost: not signed, released, the chain goes on from the last line",
+             [v2(), v2()],
+             [OPEN, task(["replay-set", "audit sign", "replay-forget audit done"], allowed=False,
+                         code="store-unavailable"), settled()],
+             world={"fail": {"audit": [1]}}, audit=["failed", "allowed", "settled"]),
+    scenario("the last audit line is lost: done reports store-unavailable", [v2()],
+             [OPEN, task(PAID + ["done"], allowed=False, code="store-unavailable", settlement="settled")],
+             world={"fail": {"audit": [2]}}, audit=["allowed"]),
+]
+
+KEEP = {"keep_head": True, "log_reads_back": True}
+H = lambda seq, c: {"seq": seq, "mac": c * 64}  # noqa: E731
+
+startup = [
+    scenario("start-up: stored head equals the log's", [],
+             [task(["load-head", "done"], allowed=True)], profile=KEEP,
+             world={"heads": {"stored": H(3, "a"), "log": H(3, "a")}}, verifies=None),
+    scenario("start-up: the log is ahead of the stored head (a crash before the head save): the head is saved", [],
+             [task(["load-head", "save-head done"], allowed=True)], profile=KEEP,
+             world={"heads": {"stored": H(3, "a"), "log": H(4, "b")}}, verifies=None),
+    scenario("start-up: the stored head is ahead of the log: another writer, refused", [v2()],
+             [task(["load-head", "done"], allowed=False, code="store-unavailable", details={"reason": "head-not-in-log"}),
+              task(["done"], code="store-unavailable")], profile=KEEP,
+             world={"heads": {"stored": H(5, "a"), "log": H(3, "a")}}, verifies=None),
+    scenario("start-up: same seq, another mac: refused", [],
+             [task(["load-head", "done"], allowed=False, code="store-unavailable")], profile=KEEP,
+             world={"heads": {"stored": H(3, "a"), "log": H(3, "c")}}, verifies=None),
+    scenario("start-up: a store without a head and a new log", [v2()],
+             [task(["load-head", "done"], allowed=True),
+              task(["replay-set", "audit save-head sign", "send", "audit save-head done"], allowed=True)],
+             profile=KEEP, world={"heads": {}}),
+    scenario("a head save refused once: the stored head is reread and the save repaired", [v2()],
+             [task(["load-head", "done"], allowed=True),
+              task(["replay-set", "audit save-head sign", "load-head", "save-head sign", "send", "audit save-head done"],
+                   allowed=True)],
+             profile=KEEP, world={"heads": {}, "fail": {"save-head": [1]}}),
+]
+
+groups = [
+    {"comment": "payments that go through", "tests": happy},
+    {"comment": "refusals before signing", "tests": policy},
+    {"comment": "settlement: one rule for every paid response", "tests": settlement},
+    {"comment": "multi-party approval", "tests": approvals},
+    {"comment": "shared stores: compare-and-set, errors at each step", "tests": shared},
+    {"comment": "audit writes and their repair", "tests": audit},
+    {"comment": "start-up and the replica's head", "tests": startup},
+]
+
+if __name__ == "__main__":
+    write("driver/scenarios.json", "driver.scenario",
+          ["Whole payments through the sans-I/O driver against a scripted world (see gen_driver.py).",
+           "core/tests/driver_vectors.rs checks them and records vectors/driver/transcripts.json."],
+          groups, notes={"Real": "A real wire format.", "Hostile": "An attack the guard must stop."})
