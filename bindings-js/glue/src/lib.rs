@@ -15,6 +15,7 @@
 
 use presidio_x402_core::api;
 use presidio_x402_core::audit::Head;
+use presidio_x402_core::driver;
 use presidio_x402_core::error::{Code, ConfigError};
 use presidio_x402_core::guard;
 use presidio_x402_core::mpa;
@@ -283,6 +284,93 @@ impl Guard {
     }
 }
 
+/// The sans-I/O payment driver (`presidio_x402_core::driver`): one
+/// configured guard with its keys and host profile. The host performs the
+/// actions it returns and feeds back what happened; every crossing is JSON
+/// text in and out, the same bytes as in every other host.
+#[wasm_bindgen]
+pub struct Driver {
+    inner: driver::Driver,
+}
+
+#[wasm_bindgen]
+impl Driver {
+    /// Validates `config_json` and `profile_json` (`{"shared", "keep_head",
+    /// "log_reads_back"}`, empty text: all false). Throws an `Error` with
+    /// `.code` and, for configuration problems, `.errors` (every `{path,
+    /// code}`), like the `Guard` constructor.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config_json: &str, profile_json: &str, replay_key: &[u8], audit_key: &[u8]) -> Result<Driver, JsValue> {
+        driver::Driver::from_json(config_json, profile_json, replay_key, audit_key)
+            .map(|inner| Driver { inner })
+            .map_err(|e| driver_new_error(&e))
+    }
+
+    /// Starts the guard (audit head reconciliation): `{"id", "actions"}`.
+    pub fn open(&mut self) -> String {
+        self.inner.open_json()
+    }
+
+    /// Starts a payment for a request that got a 402 (`begin_json`: `{method,
+    /// url, payment_required, body, reason, hints, seed}`): `{"id", "actions"}`.
+    pub fn begin(&mut self, begin_json: &str, now_ms: f64) -> Result<String, JsValue> {
+        self.inner.begin_json(begin_json, ms(now_ms)?).map_err(code_error)
+    }
+
+    /// One crossing of task `id`: the answers (`events_json`, one event or an
+    /// array) in, the next batch of actions (a JSON array) out.
+    pub fn handle(&mut self, id: f64, now_ms: f64, events_json: &str) -> Result<String, JsValue> {
+        self.inner.handle_json(ms(id)?, ms(now_ms)?, events_json).map_err(code_error)
+    }
+
+    /// The state's serialised form (with a shared store: as of the last step).
+    #[wasm_bindgen(js_name = stateJson)]
+    pub fn state_json(&self) -> String {
+        self.inner.state_json()
+    }
+
+    /// Replaces the state with a saved one (empty text: a fresh state), for
+    /// an unshared store.
+    #[wasm_bindgen(js_name = loadStateJson)]
+    pub fn load_state_json(&mut self, text: &str) -> Result<(), JsValue> {
+        self.inner.load_state_json(text).map_err(code_error)
+    }
+
+    /// The current audit head as JSON text: `{"seq", "mac"}` or `null`.
+    pub fn head(&self) -> String {
+        head_text(self.inner.head())
+    }
+}
+
+/// A driver construction failure: configuration problems as in
+/// [`Guard::new`]; a problem outside the configuration (the profile, a key
+/// too short), reported with an empty path, as a plain coded error.
+fn driver_new_error(errs: &[ConfigError]) -> JsValue {
+    match errs {
+        [e] if e.path.is_empty() && !e.code.as_str().starts_with("config-") => code_error(e.code),
+        _ => config_error(errs),
+    }
+}
+
+fn head_text(h: Option<&Head>) -> String {
+    h.map_or(Value::Null, |h| json!({"seq": h.seq, "mac": h.mac})).to_string()
+}
+
+/// Every error code with its family, class, description and policy
+/// `limit_type`, as JSON text (`driver::tables::codes_json`): the table the
+/// package builds its error classes from.
+#[wasm_bindgen(js_name = errorTable)]
+pub fn error_table() -> String {
+    driver::tables::codes_json().to_string()
+}
+
+/// Every metric the core emits, with type, help, labels and histogram
+/// buckets, as JSON text (`driver::tables::metrics_json`).
+#[wasm_bindgen(js_name = metricTable)]
+pub fn metric_table() -> String {
+    driver::tables::metrics_json().to_string()
+}
+
 type Approvals = (Vec<(String, String)>, Vec<WebhookAnswer>);
 
 fn approvals(text: &str) -> Result<Approvals, JsValue> {
@@ -307,4 +395,55 @@ fn approvals(text: &str) -> Result<Approvals, JsValue> {
         });
     }
     Ok((sigs, hooks))
+}
+
+#[cfg(test)]
+mod tests {
+    //! Native tests of the conversions that create no JS value (errors
+    //! need a JS engine: they are covered by the package's Node tests).
+    use super::*;
+
+    const KEY: [u8; 32] = [7; 32];
+
+    #[test]
+    fn tables_are_the_cores_json() {
+        let codes: Value = serde_json::from_str(&error_table()).unwrap();
+        let codes = codes.as_array().unwrap();
+        assert_eq!(codes.len(), Code::ALL.len());
+        for (row, c) in codes.iter().zip(Code::ALL) {
+            assert_eq!(row["code"], c.as_str());
+            assert!(row["family"].is_string() && row["class"].is_string());
+        }
+        let metrics: Value = serde_json::from_str(&metric_table()).unwrap();
+        assert_eq!(metrics, driver::tables::metrics_json());
+    }
+
+    #[test]
+    fn driver_crossings_are_the_cores_bytes() {
+        let cfg = r#"{"max_per_call_usd": "0.10"}"#;
+        let mut glue = Driver::new(cfg, "", &KEY, &KEY).unwrap_or_else(|_| panic!("valid config"));
+        let mut core = driver::Driver::from_json(cfg, "", &KEY, &KEY).unwrap();
+        assert_eq!(glue.open(), core.open_json());
+        assert_eq!(glue.head(), "null");
+        let body = json!({"x402Version": 1, "error": "pay", "accepts": [{"scheme": "exact", "network": "base-sepolia",
+            "maxAmountRequired": "10000", "asset": "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+            "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", "resource": "https://api.example.com/x",
+            "description": "d", "mimeType": "application/json", "maxTimeoutSeconds": 60}]});
+        let begin = json!({"url": "https://api.example.com/x", "body": body.to_string(), "seed": 1}).to_string();
+        let (g, c) = (glue.begin(&begin, 1000.0).ok().unwrap(), core.begin_json(&begin, 1000).unwrap());
+        assert_eq!(g, c);
+        let first: Value = serde_json::from_str(&g).unwrap();
+        assert_eq!(first["actions"][0]["do"], "replay-set", "{g}");
+        let id = first["id"].as_u64().unwrap();
+        let ev = r#"{"on": "replay", "fresh": true}"#;
+        let (g, c) = (glue.handle(id as f64, 1001.0, ev).ok().unwrap(), core.handle_json(id, 1001, ev).unwrap());
+        assert_eq!(g, c);
+        assert_eq!(glue.head(), head_text(core.head()));
+        assert_ne!(glue.head(), "null");
+        assert_eq!(glue.state_json(), core.state_json());
+        assert_eq!(
+            head_text(Some(&Head { seq: 3, mac: "ab".repeat(32) })),
+            format!(r#"{{"mac":"{}","seq":3}}"#, "ab".repeat(32))
+        );
+    }
 }
