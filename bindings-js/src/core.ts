@@ -6,24 +6,17 @@
 import * as wasm from "./wasm/presidio_x402_js.js";
 import { errorFor, PolicyConfigError, X402GuardError } from "./errors.js";
 
-let ready = false;
+import { isReady, markReady, NOT_READY } from "./ready.js";
+
 let descriptions: Record<string, string> | undefined;
 
-/** Marks the module initialised (called by the node/browser entry points). */
-export function markReady(): void {
-  ready = true;
-}
-
-/** Whether the WebAssembly module is initialised. */
-export function isReady(): boolean {
-  return ready;
-}
+export { isReady, markReady };
 
 /** @internal the raw wasm-bindgen module. */
 export { wasm };
 
 function ensure(): void {
-  if (!ready) throw new X402GuardError("invalid-input", "presidio-hardened-x402: call `await init()` first (browser entry)");
+  if (!isReady()) throw new X402GuardError("invalid-input", NOT_READY);
 }
 
 /** The fixed description of a core code (never contains input data). */

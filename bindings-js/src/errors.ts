@@ -3,7 +3,12 @@
  * the same strings as the vectors, the WIT enum and the Python exceptions).
  * Messages are the core's fixed descriptions: they never contain keys, URLs
  * or metadata.
+ *
+ * Which class a code gets comes from the core's error table (`errorTable()`:
+ * code -> family), never from a list of codes written here.
  */
+import * as wasm from "./wasm/presidio_x402_js.js";
+import { isReady, NOT_READY } from "./ready.js";
 
 /** Base class of every error raised by this package. */
 export class X402GuardError extends Error {
@@ -41,20 +46,68 @@ export class PolicyConfigError extends X402GuardError {
   }
 }
 
-const POLICY = new Set([
-  "policy-per-call-exceeded", "policy-window-exceeded", "policy-endpoint-exceeded",
-  "wallet-not-trusted", "pay-to-pin-mismatch", "asset-untrusted", "too-many-reservations",
-  "reservation-expired", "no-acceptable-offer", "unknown-network",
-]);
+/** The exception family of a code, as named by the core's error table. */
+export type ErrorFamily =
+  | "pii-blocked" | "policy-violation" | "replay-detected" | "mpa-denied" | "mpa-timeout"
+  | "store-unavailable" | "config" | "payment";
 
-/** The error class for a core code. */
-export function errorClassFor(code: string): new (code: string, message?: string, extra?: { auditLine?: string; cause?: unknown }) => X402GuardError {
-  if (code === "pii-blocked") return PIIBlockedError;
-  if (code === "replay-detected") return ReplayDetectedError;
-  if (code === "mpa-denied" || code === "mpa-expired") return MPADeniedError;
-  if (code === "mpa-timeout") return MPATimeoutError;
-  if (POLICY.has(code)) return PolicyViolationError;
-  return X402PaymentError;
+/** One row of the core's error table. */
+export interface ErrorTableRow {
+  /** The stable code (`policy-per-call-exceeded`, …). */
+  code: string;
+  /** Its exception family. */
+  family: ErrorFamily;
+  /** The seed's class name for the family (`StoreUnavailableError` has no JS class: see {@link errorClassFor}). */
+  class: string;
+  /** The core's fixed description. */
+  description: string;
+  /** The `limit_type` label of `x402_policy_violations_total` (policy violations only). */
+  limit_type: string | null;
+}
+
+/** The constructor shape shared by the coded error classes. */
+export type ErrorClass = new (code: string, message?: string, extra?: { auditLine?: string; cause?: unknown }) => X402GuardError;
+
+/**
+ * The class of each family. A store failure is an {@link X402PaymentError}
+ * (there is no separate store class); a `config` code met on its own (not
+ * as a validation's `.errors` list, which is a {@link PolicyConfigError})
+ * stays an {@link X402PaymentError}, as before the table.
+ */
+const FAMILY_CLASS: Record<ErrorFamily, ErrorClass> = {
+  "pii-blocked": PIIBlockedError,
+  "policy-violation": PolicyViolationError,
+  "replay-detected": ReplayDetectedError,
+  "mpa-denied": MPADeniedError,
+  "mpa-timeout": MPATimeoutError,
+  "store-unavailable": X402PaymentError,
+  "config": X402PaymentError,
+  "payment": X402PaymentError,
+};
+
+let table: readonly Readonly<ErrorTableRow>[] | undefined;
+let byCode: Map<string, Readonly<ErrorTableRow>> | undefined;
+
+/** The core's error table: every code with its family, class name, description and `limit_type` (parsed once). */
+export function errorTable(): readonly Readonly<ErrorTableRow>[] {
+  if (table) return table;
+  if (!isReady()) throw new X402GuardError("invalid-input", NOT_READY);
+  const rows = (JSON.parse(wasm.errorTable()) as ErrorTableRow[]).map((r) => Object.freeze(r));
+  byCode = new Map(rows.map((r) => [r.code, r]));
+  table = Object.freeze(rows);
+  return table;
+}
+
+/** The error class for a family of the core's error table (a family this package does not know: {@link X402PaymentError}). */
+export function errorClassForFamily(family: ErrorFamily): ErrorClass {
+  return Object.prototype.hasOwnProperty.call(FAMILY_CLASS, family) ? FAMILY_CLASS[family] : X402PaymentError;
+}
+
+/** The error class for a core code (its family in the core's table; an unknown code is an {@link X402PaymentError}). */
+export function errorClassFor(code: string): ErrorClass {
+  errorTable();
+  const row = byCode!.get(code);
+  return row ? errorClassForFamily(row.family) : X402PaymentError;
 }
 
 /** Builds the error for a core code, with the core's fixed description. */

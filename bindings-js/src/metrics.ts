@@ -2,8 +2,12 @@
  * Metrics: the core lists each update (name, labels, observe); this module
  * only forwards them to an exporter. `createPromMetrics(promClient)` wires
  * the seed's Prometheus names with `prom-client` (an optional peer: pass the
- * module in).
+ * module in). Names, types, help, labels and buckets come from the core's
+ * metric table (`metricTable()`), never from a list written here.
  */
+import * as wasm from "./wasm/presidio_x402_js.js";
+import { isReady, NOT_READY } from "./ready.js";
+import { X402GuardError } from "./errors.js";
 import type { CoreMetric } from "./types.js";
 
 /** Receives the core's metric updates. */
@@ -11,15 +15,68 @@ export interface MetricsSink {
   record(metrics: CoreMetric[]): void;
 }
 
-/** The seed's metric names and label names. */
-export const METRICS: Record<string, { type: "counter" | "histogram"; help: string; labels: string[] }> = {
-  x402_payments_total: { type: "counter", help: "x402 payment attempts by outcome", labels: ["outcome", "network"] },
-  x402_payment_amount_usd: { type: "histogram", help: "Settled x402 payment amounts in USD", labels: ["network"] },
-  x402_pii_detections_total: { type: "counter", help: "PII entities found in payment metadata", labels: ["entity_type", "action"] },
-  x402_policy_violations_total: { type: "counter", help: "Payments refused by a spending or payee policy", labels: ["limit_type"] },
-  x402_replay_detections_total: { type: "counter", help: "Payments refused as replays", labels: [] },
-  x402_mpa_events_total: { type: "counter", help: "Multi-party approval events", labels: ["event"] },
-};
+/** One row of the core's metric table. */
+export interface MetricTableRow {
+  /** Prometheus name (the seed's). */
+  name: string;
+  type: "counter" | "histogram";
+  help: string;
+  /** Label names, in export order. */
+  labels: string[];
+  /** Histogram bucket upper bounds in USD, as the core's exact decimal text (empty for counters). */
+  buckets: string[];
+}
+
+/** A metric as {@link METRICS} lists it. */
+export interface MetricDef {
+  type: "counter" | "histogram";
+  help: string;
+  labels: string[];
+  /** Histogram bucket upper bounds in USD (empty for counters). */
+  buckets: number[];
+}
+
+let table: readonly Readonly<MetricTableRow>[] | undefined;
+
+/** The core's metric table: every metric with its type, help, labels and buckets (parsed once). */
+export function metricTable(): readonly Readonly<MetricTableRow>[] {
+  if (table) return table;
+  if (!isReady()) throw new X402GuardError("invalid-input", NOT_READY);
+  const rows = JSON.parse(wasm.metricTable()) as MetricTableRow[];
+  table = Object.freeze(rows.map((r) => Object.freeze({ ...r, labels: Object.freeze([...r.labels]) as string[], buckets: Object.freeze([...r.buckets]) as string[] })));
+  return table;
+}
+
+const metricsTarget: Record<string, MetricDef> = {};
+let metricsFilled = false;
+
+function fillMetrics(): Record<string, MetricDef> {
+  if (!metricsFilled) {
+    for (const r of metricTable()) {
+      metricsTarget[r.name] = Object.freeze({ type: r.type, help: r.help, labels: [...r.labels], buckets: r.buckets.map(Number) });
+    }
+    Object.freeze(metricsTarget);
+    metricsFilled = true;
+  }
+  return metricsTarget;
+}
+
+/**
+ * The seed's metrics by name, built from the core's metric table on first
+ * use (the table needs the initialised WebAssembly module; in browsers,
+ * after `await init()`).
+ */
+export const METRICS: Readonly<Record<string, MetricDef>> = new Proxy(metricsTarget, {
+  get: (_t, k) => Reflect.get(fillMetrics(), k),
+  has: (_t, k) => Reflect.has(fillMetrics(), k),
+  ownKeys: () => Reflect.ownKeys(fillMetrics()),
+  getOwnPropertyDescriptor: (_t, k) => Reflect.getOwnPropertyDescriptor(fillMetrics(), k),
+  set: () => false,
+  defineProperty: () => false,
+  deleteProperty: () => false,
+  isExtensible: () => Reflect.isExtensible(fillMetrics()),
+  preventExtensions: () => Reflect.preventExtensions(fillMetrics()),
+});
 
 interface PromLike {
   Counter: new (cfg: { name: string; help: string; labelNames: string[]; registers?: unknown[] }) => { inc(labels?: Record<string, string>): void };
@@ -35,8 +92,8 @@ export function createPromMetrics(prom: PromLike, opts: { registry?: unknown; bu
   const made: Record<string, any> = {};
   for (const [name, m] of Object.entries(METRICS)) {
     made[name] = m.type === "counter"
-      ? new prom.Counter({ name, help: m.help, labelNames: m.labels, ...(registers ? { registers } : {}) })
-      : new prom.Histogram({ name, help: m.help, labelNames: m.labels, buckets: opts.buckets ?? [0.001, 0.01, 0.1, 1, 10, 100],
+      ? new prom.Counter({ name, help: m.help, labelNames: [...m.labels], ...(registers ? { registers } : {}) })
+      : new prom.Histogram({ name, help: m.help, labelNames: [...m.labels], buckets: opts.buckets ?? [...m.buckets],
         ...(registers ? { registers } : {}) });
   }
   return {

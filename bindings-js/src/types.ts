@@ -1,4 +1,5 @@
 /** Shapes of the core's JSON results (see core/src/api_decision.rs). */
+import type { ErrorFamily } from "./errors.js";
 
 /** An audit head: the last line's sequence number and MAC. */
 export interface Head {
@@ -120,3 +121,134 @@ export interface ChainsReport {
   ok: boolean;
   chains: ChainReport[];
 }
+
+// ---- the payment driver (core/src/driver: events in, actions out) ----------
+
+/** How the host keeps state and writes its audit log (given once, to the {@link Driver} constructor). */
+export interface DriverProfile {
+  /** The store may be changed by other processes: every state change is a compare-and-set transaction. */
+  shared?: boolean;
+  /** The replica's audit head is kept in the store (`load-head` / `save-head`). */
+  keep_head?: boolean;
+  /** The audit sink can read its own last head back (a file log). */
+  log_reads_back?: boolean;
+}
+
+/** A host PII detector's finding (`pii_mode="nlp"`), passed to the core as a hint. */
+export interface PiiHint {
+  entity_type: string;
+  text: string;
+  /** Confidence in thousandths (0..=1000). */
+  score: number;
+}
+
+/** A request that got a 402: what starts a payment (`Driver.begin`). */
+export interface DriverBegin {
+  /** HTTP method (default GET). */
+  method?: string;
+  /** The real request URL, as the host's client sent it. */
+  url: string;
+  /** The v2 `PAYMENT-REQUIRED` header, if any. */
+  payment_required?: string | null;
+  /** The 402 body (capped by the host), if any. */
+  body?: string | null;
+  /** The agent's reason for paying. */
+  reason?: string;
+  /** Host detector PII hints. */
+  hints?: PiiHint[] | null;
+  /** Seed of the backoff jitter (a safe integer). */
+  seed?: number;
+}
+
+/** The start of a task (`Driver.open` / `Driver.begin`): its id (0 when it is already over) and first actions. */
+export interface DriverStart {
+  id: number;
+  actions: DriverAction[];
+}
+
+/** How the paid request was judged. */
+export type DriverSettlement = "settled" | "unknown" | "failed-after-send" | "failed";
+
+/** The `details` of a `done` action. */
+export interface DriverDoneDetails {
+  amount_usd?: string | null;
+  limit_usd?: string | null;
+  current_usd?: string | null;
+  fingerprint?: string | null;
+  pii_entities?: string[];
+  /** Approvals counted, when multi-party approval applied. */
+  approvals?: number | null;
+  /** Why the driver refused on its own (`head-not-in-log`, `replica-head-conflict`, …). */
+  reason?: string;
+}
+
+/** What the sign action asks the signer to sign. */
+export interface DriverSignAction {
+  do: "sign";
+  x402_version: number;
+  /** The exact requirement to sign. */
+  requirements: Record<string, unknown> | null;
+  network: string | null;
+  network_raw: string | null;
+  /** Atomic amount (decimal string). */
+  amount: string | null;
+  asset: string | null;
+  pay_to: string | null;
+  scheme: string | null;
+  amount_usd: string | null;
+  metadata: { request_url: string; resource_url: string; description: string; reason: string; extra: unknown };
+  /** The redacted v2 `resource` to echo in the payload (`null` in v1). */
+  resource: Record<string, unknown> | null;
+}
+
+/**
+ * Something the driver asks the host to do; a crossing's actions are
+ * performed in order (see the grammar in the core's `driver` module docs).
+ */
+export type DriverAction =
+  | { do: "load-head"; replica: string; from_store: boolean }
+  | { do: "load-state" }
+  | { do: "cas-state"; state: string; version: string }
+  | { do: "replay-set"; fingerprint: string; ttl_ms: number }
+  | { do: "replay-forget"; fingerprint: string }
+  | { do: "post-webhook"; approver_id: string; url: string; body: string; headers: Record<string, string>; deadline_ms: number }
+  | { do: "countersign"; request: string; request_json: Record<string, unknown>; deadline_ms: number }
+  | { do: "audit"; line: string; head: Head }
+  | { do: "save-head"; replica: string; head: Head; prev_seq: number }
+  | DriverSignAction
+  | { do: "send"; method: string; url: string; header: { name: string; value: string }; redirect: "manual" }
+  | { do: "sleep"; until_ms: number }
+  | {
+    do: "done";
+    allowed: boolean;
+    code: string | null;
+    /** The code's exception family (the core's error table). */
+    family: ErrorFamily | null;
+    settlement: DriverSettlement | null;
+    metrics: CoreMetric[];
+    details: DriverDoneDetails;
+    audit_line: string | null;
+  };
+
+/** Something the host reports to the driver (one answer per action that needs one). */
+export type DriverEvent =
+  | { on: "state"; state: string | null; version: string }
+  | { on: "cas"; won: boolean }
+  | { on: "store-error" }
+  | { on: "replay"; fresh: boolean }
+  | { on: "head"; stored?: Head | null; log?: Head | null }
+  | { on: "head-save-failed" }
+  | { on: "audit-failed" }
+  | { on: "webhook"; approver_id: string; status: number; body?: string; hmac?: string | null; timed_out?: boolean }
+  | { on: "countersignatures"; signatures: [string, string][] }
+  | { on: "signed"; payload: Record<string, unknown> }
+  | { on: "signer-failed" }
+  | { on: "response"; status: number; settlement?: string | null }
+  | { on: "network-error"; sent: boolean }
+  | { on: "unobserved" }
+  | { on: "wake" };
+
+/** The kinds of {@link DriverAction}. */
+export type DriverActionKind = DriverAction["do"];
+/** The kinds of {@link DriverEvent}. */
+export type DriverEventKind = DriverEvent["on"];

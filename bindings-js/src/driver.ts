@@ -1,0 +1,109 @@
+/**
+ * `Driver`: the core's sans-I/O payment driver (core/src/driver). The host
+ * feeds events in and performs the actions that come out; every rule of the
+ * protocol around the decision steps (state transactions, replay set and
+ * forget, approvals, settlement, audit and head repair) is the core's.
+ *
+ * Each method exists twice: on JSON text (`openJson`, `beginJson`,
+ * `handleJson`: the exact bytes of the core, the same in every host) and on
+ * typed values (`open`, `begin`, `handle`). Errors are the package's coded
+ * errors (`.code`).
+ */
+import { wasm, mapError } from "./core.js";
+import { X402GuardError } from "./errors.js";
+import { NOT_READY, isReady } from "./ready.js";
+import type { DriverAction, DriverBegin, DriverEvent, DriverProfile, DriverStart, Head, KeyInput } from "./types.js";
+
+function keyBytes(k: KeyInput): Uint8Array {
+  if (typeof k !== "string") return k;
+  if (!/^([0-9a-fA-F]{2})*$/.test(k)) throw new X402GuardError("invalid-input", "invalid-input: a key must be bytes or hex");
+  const out = new Uint8Array(k.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(k.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+function text(v: unknown): string {
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+/** One configured guard driving payments: events in, actions out. */
+export class Driver {
+  readonly #core: wasm.Driver;
+
+  /**
+   * A driver for a configuration (object or JSON text, validated by the
+   * core: throws a {@link PolicyConfigError} listing every problem), a host
+   * profile (object or JSON text; empty: an unshared store, no kept head)
+   * and the replay and audit keys (bytes or hex; `key-too-short` under 32 bytes).
+   */
+  constructor(config: Record<string, unknown> | string, profile: DriverProfile | string, replayKey: KeyInput, auditKey: KeyInput) {
+    if (!isReady()) throw new X402GuardError("invalid-input", NOT_READY);
+    try {
+      this.#core = new wasm.Driver(text(config), text(profile), keyBytes(replayKey), keyBytes(auditKey));
+    } catch (e) {
+      throw mapError(e);
+    }
+  }
+
+  /** Starts the guard (reconciles the audit head): `{"id", "actions"}` as the core's JSON text. */
+  openJson(): string {
+    return this.#core.open();
+  }
+
+  /** Starts a payment from `{method, url, payment_required, body, reason, hints, seed}` JSON text: `{"id", "actions"}` text. */
+  beginJson(beginJson: string, nowMs: number): string {
+    try {
+      return this.#core.begin(beginJson, nowMs);
+    } catch (e) {
+      throw mapError(e);
+    }
+  }
+
+  /** One crossing of task `id`: the events' JSON text (one event or an array) in, the actions' JSON text out. */
+  handleJson(id: number, nowMs: number, eventsJson: string): string {
+    try {
+      return this.#core.handle(id, nowMs, eventsJson);
+    } catch (e) {
+      throw mapError(e);
+    }
+  }
+
+  /** {@link openJson}, parsed. */
+  open(): DriverStart {
+    return JSON.parse(this.openJson()) as DriverStart;
+  }
+
+  /** {@link beginJson} on a value, parsed. */
+  begin(begin: DriverBegin, nowMs: number): DriverStart {
+    return JSON.parse(this.beginJson(JSON.stringify(begin), nowMs)) as DriverStart;
+  }
+
+  /** {@link handleJson} on values (one event or several), parsed. */
+  handle(id: number, nowMs: number, events: DriverEvent | DriverEvent[]): DriverAction[] {
+    return JSON.parse(this.handleJson(id, nowMs, JSON.stringify(events))) as DriverAction[];
+  }
+
+  /** The state's serialised form (with a shared store: as of the last step). */
+  stateJson(): string {
+    return this.#core.stateJson();
+  }
+
+  /** Replaces the state with a saved one (empty text: a fresh state), for an unshared store. */
+  loadStateJson(state: string): void {
+    try {
+      this.#core.loadStateJson(state);
+    } catch (e) {
+      throw mapError(e);
+    }
+  }
+
+  /** The current audit head (`null` before the first line). */
+  head(): Head | null {
+    return JSON.parse(this.#core.head()) as Head | null;
+  }
+
+  /** Releases the core's memory at once (otherwise when the driver is garbage-collected). */
+  free(): void {
+    this.#core.free();
+  }
+}
