@@ -1,8 +1,9 @@
 // Headless Chromium (Debian `chromium`, driven by playwright-core): a page
 // served from 127.0.0.1 loads the PACKED package's browser entry, runs every
-// vector and a guard decision with BrowserStore (IndexedDB); then the MV3
-// example extension is loaded and its service worker decides one payment
-// with BrowserStore on chrome.storage.local.
+// vector and a guard decision with BrowserStore (IndexedDB); a second page
+// replays every driver transcript byte for byte; then the MV3 example
+// extension is loaded and its service worker decides one payment with
+// BrowserStore on chrome.storage.local.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
@@ -16,6 +17,8 @@ import { chromium } from "playwright-core";
 const here = fileURLToPath(new URL(".", import.meta.url));
 const pkgDir = join(here, "node_modules/presidio-hardened-x402");
 const vectorsDir = join(here, "../../vectors");
+// The driver transcripts (DRIVER_TRANSCRIPTS overrides the file, as in driver.test.mjs).
+const transcriptsPath = process.env.DRIVER_TRANSCRIPTS ?? join(vectorsDir, "driver/transcripts.json");
 const exampleDir = join(here, "../../examples/browser-extension");
 const executablePath = process.env.CHROMIUM ?? execFileSync("sh", ["-c", "command -v chromium || command -v chromium-browser"]).toString().trim();
 const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -25,11 +28,13 @@ const TYPES = { ".js": "text/javascript", ".mjs": "text/javascript", ".json": "a
 const PAGE = `<!doctype html><meta charset="utf-8"><title>presidio-hardened-x402 vectors</title>
 <script type="module">
 import * as x from "/pkg/dist/browser.js";
-import { runVectors } from "/runner.mjs";
+import { runVectors, isTranscripts } from "/runner.mjs";
 window.result = (async () => {
   await x.init();
   const names = await (await fetch("/vectors/")).json();
-  const docs = await Promise.all(names.map(async (name) => ({ name, doc: await (await fetch("/vectors/" + name)).json() })));
+  const all = await Promise.all(names.map(async (name) => ({ name, doc: await (await fetch("/vectors/" + name)).json() })));
+  // The driver transcripts run on their own page (DRIVER_PAGE).
+  const docs = all.filter(({ doc }) => !isTranscripts(doc));
   const r = runVectors((op, input) => x.callJson(op, input), x.operations(), docs);
   const store = new x.BrowserStore({ prefix: "page:" });
   const audit = new x.MemoryAuditSink();
@@ -44,17 +49,33 @@ window.result = (async () => {
 })().catch((e) => ({ error: String(e && e.stack || e) }));
 </script>`;
 
+const DRIVER_PAGE = `<!doctype html><meta charset="utf-8"><title>presidio-hardened-x402 driver transcripts</title>
+<script type="module">
+import * as x from "/pkg/dist/browser.js";
+import { runTranscripts } from "/runner.mjs";
+window.result = (async () => {
+  await x.init();
+  const r = runTranscripts(x, await (await fetch("/transcripts.json")).json());
+  const classes = [x.PIIBlockedError, x.PolicyViolationError, x.ReplayDetectedError, x.X402PaymentError, x.MPADeniedError, x.MPATimeoutError];
+  const table = x.errorTable();
+  return { ...r, codes: table.map((e) => e.code), unmapped: table.filter((e) => !classes.includes(x.errorClassFor(e.code))).map((e) => e.code),
+    metrics: Object.keys(x.METRICS), buckets: x.METRICS.x402_payment_amount_usd.buckets };
+})().catch((e) => ({ error: String(e && e.stack || e) }));
+</script>`;
+
 let server, base;
 before(async () => {
   server = http.createServer((req, res) => {
     const u = new URL(req.url, "http://127.0.0.1");
     let file = null;
     if (u.pathname === "/" || u.pathname === "/index.html") return res.end(PAGE);
+    if (u.pathname === "/driver.html") return res.end(DRIVER_PAGE);
     if (u.pathname === "/vectors/") {
       res.setHeader("content-type", "application/json");
       return res.end(JSON.stringify(readdirSync(vectorsDir).filter((f) => f.endsWith(".json")).sort()));
     }
     if (u.pathname === "/runner.mjs") file = join(here, "vector-runner.mjs");
+    else if (u.pathname === "/transcripts.json") file = transcriptsPath;
     else if (u.pathname.startsWith("/vectors/")) file = join(vectorsDir, u.pathname.slice(9));
     else if (u.pathname.startsWith("/pkg/")) file = join(pkgDir, u.pathname.slice(5));
     if (!file || file.includes("..") || !existsSync(file)) { res.statusCode = 404; return res.end(); }
@@ -83,6 +104,32 @@ test("Chromium page: every vector through the packed browser entry, and a Browse
     assert.equal(r.first, true);
     assert.equal(r.again, "replay-detected");
     assert.equal(r.verified, 2);
+  } finally {
+    await browser.close();
+  }
+});
+
+test("Chromium page: every driver transcript through the packed browser entry, byte for byte", async () => {
+  const doc = JSON.parse(readFileSync(transcriptsPath, "utf8"));
+  const browser = await chromium.launch({ executablePath, headless: true, args: FLAGS });
+  try {
+    const page = await browser.newPage();
+    const logs = [];
+    page.on("console", (m) => logs.push(m.text()));
+    page.on("pageerror", (e) => logs.push(String(e)));
+    await page.goto(base + "/driver.html");
+    const r = await page.evaluate(() => window.result);
+    assert.equal(r.error, undefined, r.error + "\n" + logs.join("\n"));
+    console.log(`# Chromium ${browser.version()}: driver transcripts: ${r.scenarios} scenarios, ${r.crossings} crossings`);
+    assert.deepEqual(r.failures, []);
+    // Every scenario and every crossing of the file ran in the browser.
+    assert.ok(doc.scenarios.length > 0);
+    assert.equal(r.scenarios, doc.scenarios.length);
+    assert.equal(r.crossings, doc.scenarios.reduce((n, s) => n + s.crossings.length, 0));
+    assert.ok(r.codes.length > 50);
+    assert.deepEqual(r.unmapped, []);
+    assert.ok(r.metrics.includes("x402_payments_total"));
+    assert.deepEqual(r.buckets, [0.001, 0.01, 0.1, 1, 10, 100]);
   } finally {
     await browser.close();
   }

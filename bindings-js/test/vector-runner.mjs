@@ -57,3 +57,108 @@ export function runVectors(call, ops, docs) {
   for (const op of ops) if (!opsSeen.has(op)) failures.push(`operation ${op} has no vector file`);
   return { total, files: docs.length, failures };
 }
+
+// ---- driver transcripts (vectors/driver/transcripts.json) ------------------
+// Every scenario replays its crossings through the package's `Driver` and
+// compares each output text byte for byte. `{"error": code}` expects the call
+// to throw that `.code`. A document without scenarios, a scenario without
+// crossings, an unknown call or a handle whose task is not an open/begin
+// crossing is a failure: nothing is skipped.
+
+export const TRANSCRIPTS_SCHEMA = "presidio-x402-driver-transcripts-v1";
+
+/** Whether a vectors/ document is the driver transcripts (not a golden-vector file). */
+export function isTranscripts(doc) {
+  return doc !== null && typeof doc === "object" && doc.schema === TRANSCRIPTS_SCHEMA;
+}
+
+function expectedError(output) {
+  if (typeof output !== "string" || !output.startsWith('{"error"')) return null;
+  try {
+    const v = JSON.parse(output);
+    const keys = Object.keys(v);
+    return keys.length === 1 && typeof v.error === "string" ? v.error : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Replays one crossing; returns the failure text or null. */
+function crossing(d, c, i, crossings) {
+  let run;
+  if (c.call === "open") run = () => d.openJson();
+  else if (c.call === "begin") run = () => d.beginJson(c.input, c.now_ms);
+  else if (c.call === "handle") {
+    const t = crossings[c.task];
+    if (!Number.isInteger(c.task) || c.task < 0 || c.task >= i || !t || (t.call !== "open" && t.call !== "begin") || expectedError(t.output) !== null) {
+      return `crossing ${i}: task ${JSON.stringify(c.task)} is not an earlier successful open/begin crossing`;
+    }
+    const id = JSON.parse(t.output).id;
+    run = () => d.handleJson(id, c.now_ms, c.input);
+  } else {
+    return `crossing ${i}: unknown call ${JSON.stringify(c.call)}`;
+  }
+  let out = null;
+  let err = null;
+  try {
+    out = run();
+  } catch (e) {
+    err = e;
+  }
+  const code = expectedError(c.output);
+  if (code !== null) {
+    if (err === null) return `crossing ${i} (${c.call}): expected error ${code}, got ${String(out).slice(0, 300)}`;
+    if (err.code !== code) return `crossing ${i} (${c.call}): expected error ${code}, got error ${err.code ?? err}`;
+    return null;
+  }
+  if (err !== null) return `crossing ${i} (${c.call}): expected ${String(c.output).slice(0, 300)}, got error ${err.code ?? err}`;
+  if (typeof c.output !== "string") return `crossing ${i} (${c.call}): the expected output is not text`;
+  if (out !== c.output) {
+    let at = 0;
+    while (at < out.length && out[at] === c.output[at]) at++;
+    return `crossing ${i} (${c.call}): output differs at byte ${at}:\n  expected …${c.output.slice(Math.max(0, at - 80), at + 160)}\n  got      …${out.slice(Math.max(0, at - 80), at + 160)}`;
+  }
+  return null;
+}
+
+/** pkg: the package (its `Driver`); doc: the parsed transcripts document. */
+export function runTranscripts(pkg, doc) {
+  const failures = [];
+  let scenarios = 0;
+  let crossings = 0;
+  if (!isTranscripts(doc)) failures.push(`schema ${JSON.stringify(doc?.schema)} is not ${TRANSCRIPTS_SCHEMA}`);
+  const list = Array.isArray(doc?.scenarios) ? doc.scenarios : [];
+  if (list.length === 0) failures.push("no scenarios");
+  const ids = new Set();
+  for (const s of list) {
+    const name = `scenario #${s.tcId} (${s.comment})`;
+    scenarios++;
+    if (ids.has(s.tcId)) failures.push(`${name}: duplicate tcId`);
+    ids.add(s.tcId);
+    if (!Array.isArray(s.crossings) || s.crossings.length === 0) {
+      failures.push(`${name}: no crossings`);
+      continue;
+    }
+    let d;
+    try {
+      d = new pkg.Driver(s.config, s.profile, s.replay_key_hex, s.audit_key_hex);
+    } catch (e) {
+      failures.push(`${name}: the driver was not made: ${e.code ?? e}`);
+      continue;
+    }
+    try {
+      for (let i = 0; i < s.crossings.length; i++) {
+        crossings++;
+        const f = crossing(d, s.crossings[i], i, s.crossings);
+        if (f !== null) {
+          // The driver's state has diverged: the rest of the scenario cannot be compared.
+          failures.push(`${name}: ${f}`);
+          break;
+        }
+      }
+    } finally {
+      d.free();
+    }
+  }
+  return { scenarios, crossings, failures };
+}
