@@ -9,11 +9,11 @@ export const EXPECTED = {
   "daily budget exhausted": ["blocked", "policy-window-exceeded", 1],
   "duplicate retry": ["blocked", "replay-detected", 1],
   "untrusted asset": ["blocked", "asset-untrusted", 0],
+  // The signed authorization left the process: the server can still settle it, so its
+  // spend stays counted (core/src/driver/settlement.rs) and the next payment is over budget.
   "settlement failure": ["not paid", "http-402", 1],
-  "then spend released": ["paid", "-", 1],
-  // The JS guard reports mpa-timeout; the Python MPAEngine stops waiting 50 ms
-  // before the request expires and its final verdict is mpa-expired (see the report).
-  "MPA 2-of-3: yes/no/timeout": ["blocked", ["mpa-timeout", "mpa-expired"], 0],
+  "then the spend stays counted": ["blocked", "policy-window-exceeded", 0],
+  "MPA 2-of-3: yes/no/timeout": ["blocked", "mpa-timeout", 0],
   "MPA 2-of-3: yes/yes/no": ["paid", "-", 1],
   "v1 route (X-PAYMENT)": ["paid", "-", 1],
 };
