@@ -83,6 +83,9 @@ pub use wire::{actions_json, Action, Begin, Event, Profile, WebhookReply};
 pub const MAX_ATTEMPTS: u32 = 64;
 /// Most tasks in flight in one driver; the oldest is dropped beyond this.
 pub const MAX_TASKS: usize = 1024;
+/// Most live fingerprints an unshared driver keeps; a payment beyond is
+/// refused with `state-full` (fail closed).
+pub const MAX_REPLAY: usize = 1 << 18;
 /// Approval answers are due this long before the request expires.
 pub const APPROVAL_MARGIN_MS: u64 = 100;
 
@@ -106,6 +109,10 @@ pub struct Driver {
     broken: bool,
     tasks: BTreeMap<u64, Task>,
     next_id: u64,
+    /// Unshared store: the replay set (fingerprint → expiry), kept here.
+    replay: BTreeMap<String, u64>,
+    /// Its size after the last sweep of expired entries.
+    replay_swept: usize,
 }
 
 #[derive(Debug)]
@@ -143,6 +150,8 @@ impl Driver {
             broken: false,
             tasks: BTreeMap::new(),
             next_id: 1,
+            replay: BTreeMap::new(),
+            replay_swept: 0,
         })
     }
 
@@ -339,6 +348,26 @@ impl Driver {
         }
     }
 
+    /// Unshared store: the atomic check-and-set of a fingerprint (`None`
+    /// when the set is full of live entries). Expired entries are swept when
+    /// the set has doubled since the last sweep, so the cost stays flat.
+    fn replay_set(&mut self, fp: &str, ttl_ms: u64, now_ms: u64) -> Option<bool> {
+        if self.replay.get(fp).is_some_and(|&exp| exp > now_ms) {
+            return Some(false);
+        }
+        if self.replay.len() >= (2 * self.replay_swept).max(1024) || self.replay.len() >= MAX_REPLAY
+        {
+            self.replay.retain(|_, exp| *exp > now_ms);
+            self.replay_swept = self.replay.len();
+            if self.replay.len() >= MAX_REPLAY {
+                return None;
+            }
+        }
+        self.replay
+            .insert(fp.to_string(), now_ms.saturating_add(ttl_ms));
+        Some(true)
+    }
+
     fn save_head_action(&self, h: &Head) -> Action {
         Action::new(
             "save-head",
@@ -410,4 +439,31 @@ fn done_refused_detail(code: Code, reason: &str) -> Action {
         json!({"allowed": false, "code": code.as_str(), "family": tables::family(code).as_str(), "settlement": null,
                "metrics": [], "details": details, "audit_line": null}),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_unshared_replay_set_expires_sweeps_and_stays_bounded() {
+        let mut d = Driver::new(
+            GuardConfig::default(),
+            Profile::default(),
+            &[1; 32],
+            &[2; 32],
+        )
+        .expect("driver");
+        for i in 0..3000u64 {
+            assert_eq!(d.replay_set(&format!("{i:064x}"), 10, i), Some(true));
+        }
+        // Live entries are replays; expired ones are fresh again.
+        assert_eq!(
+            d.replay_set(&format!("{:064x}", 2999), 10, 3000),
+            Some(false)
+        );
+        assert_eq!(d.replay_set(&format!("{:064x}", 0), 10, 3000), Some(true));
+        // Sweeps kept the set near its live size, not its history.
+        assert!(d.replay.len() < 2100, "{}", d.replay.len());
+    }
 }

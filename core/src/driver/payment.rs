@@ -178,17 +178,11 @@ impl Payment {
                 Ok(vec![Action::new("load-state", json!({}))])
             }
             (Phase::Replay, ev @ (Event::Replay { .. } | Event::StoreError)) => {
-                self.replay_fresh = match ev {
+                let fresh = match ev {
                     Event::Replay { fresh } => Some(fresh),
                     _ => None,
                 };
-                match (
-                    &self.replay_fresh,
-                    self.a.as_ref().and_then(|a| a.approval.as_ref()),
-                ) {
-                    (Some(true), Some(_)) => Ok(self.ask_approvals(d, now)),
-                    _ => Ok(self.start(d, Kind::Finalize, now)),
-                }
+                Ok(self.replayed(d, now, fresh))
             }
             (Phase::Approvals, Event::Webhook(r)) => {
                 self.phase = Phase::Approvals;
@@ -349,6 +343,26 @@ impl Payment {
         }
     }
 
+    /// The replay check answered (`None`: the store could not answer).
+    fn replayed(&mut self, d: &mut Driver, now: u64, fresh: Option<bool>) -> Vec<Action> {
+        self.replay_fresh = fresh;
+        match (fresh, self.a.as_ref().and_then(|a| a.approval.as_ref())) {
+            (Some(true), Some(_)) => self.ask_approvals(d, now),
+            _ => self.start(d, Kind::Finalize, now),
+        }
+    }
+
+    /// Forgets this payment's fingerprint: an action for a shared store, at once otherwise.
+    fn forget(&self, d: &mut Driver) -> Option<Action> {
+        let fp = self.a.as_ref().and_then(|a| a.fingerprint.clone())?;
+        if d.profile.shared {
+            Some(Action::new("replay-forget", json!({"fingerprint": fp})))
+        } else {
+            d.replay.remove(&fp);
+            None
+        }
+    }
+
     /// The step counted: its audit line, then what comes next.
     fn commit(&mut self, d: &mut Driver, now: u64, kind: Kind, staged: Staged) -> Vec<Action> {
         let step = match staged {
@@ -356,6 +370,11 @@ impl Payment {
                 let fp = a.fingerprint.clone().unwrap_or_default();
                 let ttl = a.replay_ttl_ms;
                 self.a = Some(*a);
+                if !d.profile.shared {
+                    // Nothing else sees an unshared store: the driver keeps the replay set.
+                    let fresh = d.replay_set(&fp, ttl, now);
+                    return self.replayed(d, now, fresh);
+                }
                 self.phase = Phase::Replay;
                 return vec![Action::new(
                     "replay-set",
@@ -373,9 +392,7 @@ impl Payment {
         self.metrics.extend(step.metrics.iter().cloned());
         let mut out = Vec::new();
         if step.forget_fingerprint {
-            if let Some(fp) = self.a.as_ref().and_then(|a| a.fingerprint.clone()) {
-                out.push(Action::new("replay-forget", json!({"fingerprint": fp})));
-            }
+            out.extend(self.forget(d));
         }
         let (chain, prev, head, line) = match d.chain(&step.event, now) {
             Ok(c) => c,
@@ -420,7 +437,7 @@ impl Payment {
     /// left is forgotten.
     fn store_failed_code(
         &mut self,
-        _d: &mut Driver,
+        d: &mut Driver,
         _now: u64,
         kind: Kind,
         code: Code,
@@ -428,15 +445,9 @@ impl Payment {
         self.phase = Phase::Finished;
         self.line = None;
         let mut out = Vec::new();
-        if kind == Kind::Finalize || matches!(kind, Kind::Settle(Outcome::Failed(_))) {
-            if let Some(fp) = self
-                .a
-                .as_ref()
-                .and_then(|a| a.fingerprint.clone())
-                .filter(|_| self.replay_fresh == Some(true))
-            {
-                out.push(Action::new("replay-forget", json!({"fingerprint": fp})));
-            }
+        let left = matches!(kind, Kind::Settle(Outcome::Failed(_)));
+        if (kind == Kind::Finalize || left) && self.replay_fresh == Some(true) {
+            out.extend(self.forget(d));
         }
         out.push(self.done(false, Some(code), None));
         out
@@ -656,13 +667,8 @@ impl Payment {
         self.line = None;
         self.phase = Phase::Finished;
         let mut out = Vec::new();
-        if let Some(fp) = self
-            .a
-            .as_ref()
-            .and_then(|a| a.fingerprint.clone())
-            .filter(|_| forget)
-        {
-            out.push(Action::new("replay-forget", json!({"fingerprint": fp})));
+        if forget {
+            out.extend(self.forget(d));
         }
         let mut done = self.done(false, Some(Code::StoreUnavailable), None);
         if let Some(m) = done.0.get_mut("details").and_then(Value::as_object_mut) {
