@@ -55,8 +55,10 @@
 //! A payment's course: `begin` → (`load-state` → `cas-state`)\* → `replay-set` →
 //! (`post-webhook`\*, `countersign`) → `audit`, `save-head`? → `sign` → `send` →
 //! `audit`, `save-head`?, `done`. A refusal at any step ends with its
-//! `audit` and `done`. With an unshared store (memory) the state lives in
-//! the driver and no `load-state`/`cas-state` is asked for. With a shared
+//! `audit` and `done`. With an unshared store (memory) the state and the
+//! replay set (at most [`MAX_REPLAY`] live fingerprints) live in the driver:
+//! no `load-state`/`cas-state`/`replay-set`/`replay-forget` is asked for,
+//! and a payment takes three crossings after `begin`. With a shared
 //! one every state change is the transaction of `docs/STORES.md`, retried
 //! [`MAX_ATTEMPTS`] times with a jittered backoff of at most
 //! `min(2^attempt, 50)` ms, then refused with `store-unavailable`.
