@@ -1,18 +1,16 @@
 /**
- * Webhook approvers: I/O only. The core builds the canonical approval
- * request, decides which addresses are allowed and judges every answer
- * (status, body, `X-MPA-HMAC`, request id). This module posts, times out,
- * caps the body and never follows redirects.
+ * Webhook approvers and countersigners: I/O only. The driver's
+ * `post-webhook` action carries the URL, the canonical approval request, its
+ * headers (with `x-mpa-request-id`) and the deadline; its `countersign`
+ * action the request and the deadline. The core decides which addresses are
+ * allowed and judges every answer (status, body, `X-MPA-HMAC`, request id).
+ * This module resolves, checks, posts, never follows redirects, caps the
+ * body and stops at the deadline.
  */
+import type { DriverAction, DriverEvent } from "./types.js";
 
 /** Resolves a host name to IP addresses (Node: `dns.promises.lookup`). */
 export type Resolver = (host: string) => Promise<string[]>;
-
-/** What the host collects for the core's `finalize`. */
-export interface ApprovalEvidence {
-  signatures: [string, string][];
-  webhooks: { approver_id: string; status: number; body_hex: string; hmac: string | null; timed_out: boolean }[];
-}
 
 export interface ApprovalOptions {
   /** Countersignatures of `crypto` approvers for one request: `[approver_id, hex]` pairs. */
@@ -23,14 +21,6 @@ export interface ApprovalOptions {
   resolve?: Resolver;
   /** Bytes read from a webhook answer before it is cut (the core refuses > 4096). */
   maxResponseBytes?: number;
-}
-
-/** The guard's MPA settings, as the core summarises them (no secrets). */
-export interface MpaSummary {
-  threshold: number;
-  timeout_ms: number;
-  allow_private_webhooks: boolean;
-  approvers: { approver_id: string; mode: "webhook" | "crypto"; webhook_url: string | null; has_secret: boolean }[];
 }
 
 let defaultResolve: Resolver | undefined;
@@ -48,15 +38,6 @@ export function setDefaultPinnedFetch(p: ((address: string) => typeof fetch) | u
 /** Sets the resolver used when the options give none (the Node entry sets DNS). */
 export function setDefaultResolver(r: Resolver | undefined): void {
   defaultResolve = r;
-}
-
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-
-/** Lowercase hex of bytes. */
-export function toHex(b: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < b.length; i++) s += HEX[b[i]!];
-  return s;
 }
 
 /** Reads at most `cap` bytes of a body, then stops reading. */
@@ -97,73 +78,75 @@ function hostOf(url: string): string | null {
 
 const IP_LITERAL = /^(\d+\.\d+\.\d+\.\d+|[0-9a-f:.]*:[0-9a-f:.]*)$/i;
 
+type PostWebhook = Extract<DriverAction, { do: "post-webhook" }>;
+type Countersign = Extract<DriverAction, { do: "countersign" }>;
+
+/** A timer that resolves with `value` at `deadlineMs` on `clock`; `clear()` stops it. */
+function at<T>(deadlineMs: number, clock: () => number, value: () => T): { done: Promise<T>; clear: () => void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const done = new Promise<T>((r) => {
+    timer = setTimeout(() => r(value()), Math.max(0, deadlineMs - clock()));
+  });
+  return { done, clear: () => clearTimeout(timer) };
+}
+
 /**
- * Asks one webhook approver. A refused address, a redirect or a transport
- * error is reported as a non-2xx answer (the core counts it as a denial); a
- * timeout as `timed_out`.
+ * Performs a `post-webhook` action: the answer's status, capped body and
+ * `X-MPA-HMAC`. A refused address, a transport error or a redirect is
+ * reported as it is (status 0, or the 3xx) for the core to judge; no answer
+ * by the action's deadline is `timed_out`.
  */
-async function askWebhook(
-  id: string,
-  url: string,
-  canonical: string,
-  timeoutMs: number,
-  addressAllowed: (addr: string) => boolean,
-  opts: ApprovalOptions,
-): Promise<ApprovalEvidence["webhooks"][number]> {
-  const refused = { approver_id: id, status: 0, body_hex: "", hmac: null, timed_out: false };
-  const host = hostOf(url);
-  if (host === null) return refused;
-  let addresses: string[];
-  let pinTo: string | null = null;
-  if (IP_LITERAL.test(host) || /(^|\.)localhost\.?$/i.test(host)) {
-    addresses = [host];
-  } else if (opts.resolve ?? defaultResolve) {
-    try {
-      addresses = await (opts.resolve ?? defaultResolve)!(host);
-    } catch {
-      return refused;
-    }
-    if (addresses.length === 0) return refused;
-    pinTo = addresses[0] ?? null;
-    addresses.push(host);
-  } else {
-    addresses = [host];
-  }
-  if (!addresses.every(addressAllowed)) return refused;
-  // Post to the address just checked (Node), not to a fresh resolution of the name.
-  const post: typeof fetch = opts.fetch ?? (pinTo !== null && defaultPinned ? defaultPinned(pinTo) : fetch);
+export async function postWebhook(a: PostWebhook, addressAllowed: (addr: string) => boolean, opts: ApprovalOptions,
+  clock: () => number): Promise<DriverEvent> {
+  const refused = { on: "webhook" as const, approver_id: a.approver_id, status: 0, body: "", hmac: null, timed_out: false };
   const ctrl = new AbortController();
-  const timer = setTimeout(() => ctrl.abort(), timeoutMs);
-  try {
-    const res = await post(url, {
-      method: "POST",
-      body: canonical,
-      headers: { "content-type": "application/json" },
-      redirect: "manual",
-      signal: ctrl.signal,
-    });
+  const late = at(a.deadline_ms, clock, () => {
+    ctrl.abort();
+    return { ...refused, timed_out: true };
+  });
+  const ask = async (): Promise<DriverEvent> => {
+    const host = hostOf(a.url);
+    if (host === null) return refused;
+    const resolve = opts.resolve ?? defaultResolve;
+    let addresses = [host];
+    let pinTo: string | null = null;
+    if (!IP_LITERAL.test(host) && !/(^|\.)localhost\.?$/i.test(host) && resolve) {
+      addresses = await resolve(host);
+      if (addresses.length === 0) return refused;
+      pinTo = addresses[0] ?? null;
+      addresses.push(host);
+    }
+    if (!addresses.every(addressAllowed)) return refused;
+    // Post to the address just checked (Node), not to a fresh resolution of the name.
+    const post: typeof fetch = opts.fetch ?? (pinTo !== null && defaultPinned ? defaultPinned(pinTo) : fetch);
+    const res = await post(a.url, { method: "POST", body: a.body, headers: a.headers, redirect: "manual", signal: ctrl.signal });
     const body = await readCapped(res, (opts.maxResponseBytes ?? 4096) + 1);
-    return { approver_id: id, status: res.status, body_hex: toHex(body), hmac: res.headers.get("x-mpa-hmac"), timed_out: false };
-  } catch {
-    if (ctrl.signal.aborted) return { ...refused, timed_out: true };
-    return refused;
+    return { ...refused, status: res.status, body: new TextDecoder().decode(body), hmac: res.headers.get("x-mpa-hmac") };
+  };
+  try {
+    return await Promise.race([ask().catch(() => refused), late.done]);
   } finally {
-    clearTimeout(timer);
+    late.clear();
   }
 }
 
-/** Collects every approver's raw evidence, in parallel, for the core to judge. */
-export async function collectApprovals(
-  summary: MpaSummary,
-  canonical: string,
-  request: Record<string, unknown>,
-  addressAllowed: (addr: string) => boolean,
-  opts: ApprovalOptions,
-): Promise<ApprovalEvidence> {
-  const hooks = summary.approvers.filter((a) => a.mode === "webhook" && a.webhook_url);
-  const [webhooks, signatures] = await Promise.all([
-    Promise.all(hooks.map((a) => askWebhook(a.approver_id, a.webhook_url!, canonical, summary.timeout_ms, addressAllowed, opts))),
-    (async () => (opts.countersign ? await opts.countersign({ canonical, request }) : []))().catch(() => [] as [string, string][]),
-  ]);
-  return { signatures, webhooks };
+/**
+ * Performs a `countersign` action: the pairs `[approver_id, hex]` (or
+ * pre-approval tokens) from `approvals.countersign`; none when there is no
+ * callback, it fails, or it has not answered by the action's deadline.
+ */
+export async function countersign(a: Countersign, opts: ApprovalOptions, clock: () => number): Promise<DriverEvent> {
+  const none: DriverEvent = { on: "countersignatures", signatures: [] };
+  const cb = opts.countersign;
+  if (!cb) return none;
+  const late = at(a.deadline_ms, clock, () => null);
+  try {
+    const got = await Promise.race([Promise.resolve().then(() => cb({ canonical: a.request, request: a.request_json })), late.done]);
+    const pairs = Array.isArray(got) ? got.filter((p) => Array.isArray(p) && p.length === 2 && p.every((s) => typeof s === "string")) : [];
+    return { on: "countersignatures", signatures: pairs };
+  } catch {
+    return none;
+  } finally {
+    late.clear();
+  }
 }

@@ -7,10 +7,11 @@ export { callbackSink, MemoryAuditSink, headOfLog, verifyAuditChains, type Audit
 export { createPromMetrics, MemoryMetrics, METRICS, metricTable, type MetricsSink, type MetricTableRow, type MetricDef } from "./metrics.js";
 export { Driver } from "./driver.js";
 export { parsePolicy, validateConfig, loadPolicy, type Validation } from "./policy.js";
-export { PaymentGuard, type GuardOptions, type Verdict, type SettleOutcome } from "./guard.js";
+export { PaymentGuard, type GuardOptions, type Payment } from "./guard.js";
+export { type Stop } from "./executor.js";
 export { createHardenedFetch, type HardenedFetch, type HardenedFetchOptions, type Signer, type SignRequest } from "./fetch.js";
 export { hardenX402Client, type HardenedX402, type HardenOptions } from "./x402-client.js";
-export { type ApprovalOptions, type Resolver, type MpaSummary } from "./approvals.js";
+export { type ApprovalOptions, type Resolver } from "./approvals.js";
 export { BrowserStore } from "./browser-store.js";
 
 /** Verifies an audit log (JSONL text) with the core; returns the head or throws a coded error. */

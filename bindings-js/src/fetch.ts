@@ -1,23 +1,22 @@
 /**
  * `createHardenedFetch`: the whole x402 v1/v2 client flow for agents with
- * their own signer. It reads the challenge (v1 body or v2
- * `PAYMENT-REQUIRED`), asks the core, calls the signer with the exact
- * requirement and the redacted metadata, sends `X-PAYMENT` (v1) or
- * `PAYMENT-SIGNATURE` (v2), reads the settlement header and settles.
+ * their own signer. On a 402 it starts a payment in the guard's driver, then
+ * performs the driver's `sign` (the signer, with the exact requirement and
+ * the redacted metadata) and `send` (exactly the request the driver built,
+ * redirects not followed) and reports what happened; the driver judges the
+ * paid response.
  */
-import { PaymentGuard, type GuardOptions } from "./guard.js";
-import { X402PaymentError, X402GuardError } from "./errors.js";
-import { describe } from "./core.js";
+import { PaymentGuard, type GuardOptions, type Payment } from "./guard.js";
 import { readCapped } from "./approvals.js";
-import { b64decodeUtf8, b64encodeUtf8 } from "./base64.js";
-import type { Assessment } from "./types.js";
+import type { X402GuardError } from "./errors.js";
+import type { DriverEvent, DriverSendAction, DriverSignAction } from "./types.js";
 
 /** What the signer gets: everything needed to sign, with metadata already redacted. */
 export interface SignRequest {
   x402Version: 1 | 2;
   /** The exact requirement to sign (as offered; v1 metadata redacted). */
   requirements: Record<string, unknown>;
-  /** Network (CAIP-2), amount (atomic units, decimal string), asset and payee of the selected offer. */
+  /** Network (as offered: a v1 name or CAIP-2), amount (atomic units, decimal string), asset and payee of the selected offer. */
   network: string;
   amount: string;
   asset: string;
@@ -25,7 +24,7 @@ export interface SignRequest {
   /** USD value computed exactly by the core (decimal string). */
   amountUsd: string | null;
   /** Redacted metadata (what may leave the process). */
-  metadata: Assessment["metadata"];
+  metadata: DriverSignAction["metadata"] & { resource_echo: Record<string, unknown> | null };
   /** The v2 `resource` echo, redacted (null in v1). */
   resource: Record<string, unknown> | null;
 }
@@ -51,12 +50,60 @@ export interface HardenedFetchOptions extends GuardOptions {
 /** A fetch that pays x402 challenges through the guard. */
 export type HardenedFetch = ((input: RequestInfo | URL, init?: RequestInit) => Promise<Response>) & { guard: PaymentGuard };
 
-function decodeSettle(h: string | null): { success?: boolean } | null {
-  if (!h) return null;
+/** Transport errors raised before any byte of the request left (nothing was sent). */
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "EADDRNOTAVAIL"]);
+
+/** Whether a failed fetch may have sent the request: false only when it is known that nothing left. */
+export function maybeSent(e: unknown): boolean {
+  const c = (e as { cause?: { code?: unknown; errors?: { code?: unknown }[] } })?.cause;
+  if (!c) return true;
+  if (NOT_SENT.has(String(c.code))) return false;
+  return !(Array.isArray(c.errors) && c.errors.length > 0 && c.errors.every((x) => NOT_SENT.has(String(x?.code))));
+}
+
+/** Performs a `sign` action with the user's signer. */
+async function sign(signer: Signer, a: DriverSignAction): Promise<DriverEvent> {
   try {
-    return JSON.parse(b64decodeUtf8(h));
+    const payload = await signer({
+      x402Version: a.x402_version as 1 | 2, requirements: a.requirements ?? {}, network: a.network_raw ?? "", amount: a.amount ?? "",
+      asset: a.asset ?? "", payTo: a.pay_to ?? "", amountUsd: a.amount_usd, metadata: { ...a.metadata, resource_echo: a.resource },
+      resource: a.resource,
+    });
+    // A payload that is not an object is the driver's `signer-failed`.
+    return { on: "signed", payload };
   } catch {
-    return null;
+    // The signer's own error is not kept: its text may hold key material.
+    return { on: "signer-failed" };
+  }
+}
+
+/** What a `send` gave: the driver's event, and the response or the transport error. */
+export interface Sent {
+  event: DriverEvent;
+  response?: Response;
+  error?: unknown;
+}
+
+/**
+ * Performs a `send` action: exactly the action's method, URL and payment
+ * header, with `original`'s other headers and body, redirects not followed.
+ */
+export async function sendPaid(base: typeof fetch, original: Request, a: DriverSendAction): Promise<Sent> {
+  let req: Request;
+  try {
+    const body = a.method === "GET" || a.method === "HEAD" ? undefined : await original.arrayBuffer();
+    req = new Request(a.url, { method: a.method, headers: original.headers, body, redirect: a.redirect, signal: original.signal });
+    req.headers.set(a.header.name, a.header.value);
+    req.headers.set("Access-Control-Expose-Headers", "PAYMENT-RESPONSE,X-PAYMENT-RESPONSE");
+  } catch (error) {
+    return { event: { on: "network-error", sent: false }, error };
+  }
+  try {
+    const response = await base(req);
+    const settlement = response.headers.get("payment-response") ?? response.headers.get("x-payment-response");
+    return { event: { on: "response", status: response.status, settlement }, response };
+  } catch (error) {
+    return { event: { on: "network-error", sent: maybeSent(error) }, error };
   }
 }
 
@@ -72,63 +119,23 @@ export async function createHardenedFetch(options: HardenedFetchOptions): Promis
     if (first.status !== 402) return first;
     const header = first.headers.get("payment-required");
     let body: string | null = null;
-    if (!header) {
-      const bytes = await readCapped(first, cap);
-      body = new TextDecoder().decode(bytes);
-    } else {
-      await first.body?.cancel().catch(() => {});
+    if (!header) body = new TextDecoder().decode(await readCapped(first, cap));
+    else await first.body?.cancel().catch(() => {});
+    let p: Payment = await guard.begin({ method: request.method, url: first.url || request.url, paymentRequired: header, body,
+      reason: options.reason?.(request) ?? "" });
+    let sent: Sent | undefined;
+    while (p.action.do !== "done") {
+      const a = p.action;
+      let event: DriverEvent;
+      if (a.do === "sign") event = await sign(options.signer, a);
+      else ({ event } = sent = await sendPaid(base, retry, a));
+      p = await guard.resume(p, event);
     }
-    const url = first.url || request.url;
-    const verdict = await guard.check({ method: request.method, url, paymentRequired: header, body, reason: options.reason?.(request) ?? "" });
-    const a = verdict.assessment;
-    const fp = a.fingerprint;
-    const offer = a.offer!;
-    const version = a.x402_version as 1 | 2;
-    let payload: Record<string, unknown>;
-    try {
-      const signed = await options.signer({
-        x402Version: version,
-        requirements: a.requirements!,
-        network: offer.network_raw,
-        amount: offer.amount,
-        asset: offer.asset,
-        payTo: offer.pay_to,
-        amountUsd: a.amount_usd,
-        metadata: a.metadata,
-        resource: a.metadata.resource_echo,
-      });
-      if (signed === null || typeof signed !== "object") throw new TypeError("signer returned no payload");
-      payload = "x402Version" in signed
-        ? signed
-        : version === 1
-          ? { x402Version: 1, scheme: offer.scheme, network: offer.network_raw, payload: signed }
-          : { x402Version: 2, ...(a.metadata.resource_echo ? { resource: a.metadata.resource_echo } : {}), accepted: a.requirements, payload: signed };
-      if (version === 2 && a.metadata.resource_echo) payload.resource = a.metadata.resource_echo;
-    } catch {
-      const d = await guard.settle(a.id, "signer-failed", fp);
-      // The signer's own error is not attached: its text may hold key material.
-      throw new X402PaymentError("signer-failed", "signer-failed: " + describe("signer-failed"), { auditLine: d.audit_line });
-    }
-    retry.headers.set(version === 1 ? "X-PAYMENT" : "PAYMENT-SIGNATURE", b64encodeUtf8(JSON.stringify(payload)));
-    retry.headers.set("Access-Control-Expose-Headers", "PAYMENT-RESPONSE,X-PAYMENT-RESPONSE");
-    let paid: Response;
-    try {
-      paid = await base(retry);
-    } catch (e) {
-      const d = await guard.settle(a.id, "settlement-failed", fp);
-      throw new X402PaymentError("settlement-failed", "settlement-failed: " + describe("settlement-failed"), {
-        auditLine: d.audit_line, cause: e instanceof Error ? new Error(e.name) : undefined });
-    }
-    const settle = decodeSettle(paid.headers.get(version === 1 ? "x-payment-response" : "payment-response") ?? paid.headers.get("payment-response"));
-    const ok = paid.ok && (settle === null ? true : settle.success === true);
-    if (!ok) {
-      const d = await guard.settle(a.id, "settlement-failed", fp);
-      const err = new X402PaymentError("settlement-failed", "settlement-failed: " + describe("settlement-failed"), { auditLine: d.audit_line });
-      (err as X402GuardError & { response?: Response }).response = paid;
-      throw err;
-    }
-    await guard.settle(a.id, "settled", fp);
-    return paid;
+    const done = p.action;
+    if (done.allowed && sent?.response) return sent.response;
+    const err = guard.errorOf(done, sent?.error) as X402GuardError & { response?: Response };
+    if (sent?.response) err.response = sent.response;
+    throw err;
   };
   return Object.assign(f, { guard });
 }

@@ -201,6 +201,29 @@ export interface DriverSignAction {
   resource: Record<string, unknown> | null;
 }
 
+/** What the send action asks the host to send: exactly this request, redirects not followed. */
+export interface DriverSendAction {
+  do: "send";
+  method: string;
+  url: string;
+  /** The payment header (`X-PAYMENT` in v1, `PAYMENT-SIGNATURE` in v2) with its base64 value. */
+  header: { name: string; value: string };
+  redirect: "manual";
+}
+
+/** The last action of a task: the verdict, its code and family, the settlement and the metric updates. */
+export interface DriverDoneAction {
+  do: "done";
+  allowed: boolean;
+  code: string | null;
+  /** The code's exception family (the core's error table). */
+  family: ErrorFamily | null;
+  settlement: DriverSettlement | null;
+  metrics: CoreMetric[];
+  details: DriverDoneDetails;
+  audit_line: string | null;
+}
+
 /**
  * Something the driver asks the host to do; a crossing's actions are
  * performed in order (see the grammar in the core's `driver` module docs).
@@ -216,19 +239,9 @@ export type DriverAction =
   | { do: "audit"; line: string; head: Head }
   | { do: "save-head"; replica: string; head: Head; prev_seq: number }
   | DriverSignAction
-  | { do: "send"; method: string; url: string; header: { name: string; value: string }; redirect: "manual" }
+  | DriverSendAction
   | { do: "sleep"; until_ms: number }
-  | {
-    do: "done";
-    allowed: boolean;
-    code: string | null;
-    /** The code's exception family (the core's error table). */
-    family: ErrorFamily | null;
-    settlement: DriverSettlement | null;
-    metrics: CoreMetric[];
-    details: DriverDoneDetails;
-    audit_line: string | null;
-  };
+  | DriverDoneAction;
 
 /** Something the host reports to the driver (one answer per action that needs one). */
 export type DriverEvent =

@@ -1,28 +1,34 @@
 /**
- * `hardenX402Client(client, options)`: hooks the guard into the official
- * `@x402/core` 2.27 `x402Client` / `x402HTTPClient`.
+ * `hardenX402Client(client, options)`: hooks the guard's driver into the
+ * official `@x402/core` 2.27 `x402Client` / `x402HTTPClient`. The client
+ * signs and sends; the guard's driver decides, audits and judges:
  *
  * - `x402HTTPClient.onPaymentRequired` records the real request URL (the
  *   only hook that sees it).
- * - `onBeforePaymentCreation` runs the core's assess, the replay store,
- *   approvals and the final verdict; a refusal aborts with the core's code
- *   as the reason (`"<code>: <description>"`).
- * - `onAfterPaymentCreation` replaces the v2 `resource` echo with the
- *   redacted copy.
- * - `onPaymentCreationFailure` settles as `signer-failed` (spend released).
- * - `onPaymentResponse` (v2, `@x402/fetch`) commits or releases and audits.
+ * - `onBeforePaymentCreation` begins a payment on exactly the selected
+ *   requirement and runs it until the driver asks to `sign` (the client
+ *   proceeds) or is `done` (abort, reason `"<code>: <description>"`).
+ * - `onAfterPaymentCreation` answers `sign` with the client's payload; the
+ *   driver's `send` action carries the payment to send, which replaces the
+ *   client's payload (its v2 `resource` echo is the core's redacted copy).
+ * - `onPaymentCreationFailure` answers `signer-failed` (or, when the client
+ *   gives up after our hook, `network-error` with nothing sent).
+ * - `hardened.fetch(fetch)` wraps the client's transport: it sends the paid
+ *   request exactly as the driver's `send` says (redirects not followed) and
+ *   answers with the response or the network error before the client sees it.
+ *   From axios, report responses with `hardened.observeResponse(...)`.
  *
- * Fallback: v1 payments, and `@x402/axios`, never fire `onPaymentResponse`.
- * Wrap the transport's fetch with `hardened.fetch(fetch)` (it sees the paid
- * request's `X-PAYMENT`/`PAYMENT-SIGNATURE` header and the settlement
- * response), or feed responses to `hardened.observeResponse(...)` from an
- * axios response interceptor. A payment never settled keeps its spend
- * reserved until the core's lease ends (over-counting, never under).
+ * A signed payment whose paid response nobody observed is answered
+ * `unobserved` (the driver commits it, settlement `unknown`): when the client
+ * reports the response through `onPaymentResponse` (v2) and no wrapper saw
+ * it, or `unobservedAfterMs` (default 60 s) after signing.
  */
-import { PaymentGuard, type GuardOptions } from "./guard.js";
+import { PaymentGuard, type GuardOptions, type Payment } from "./guard.js";
 import { describe } from "./core.js";
 import { X402GuardError } from "./errors.js";
+import { sendPaid } from "./fetch.js";
 import { b64decodeUtf8, b64encodeUtf8 } from "./base64.js";
+import type { DriverEvent } from "./types.js";
 
 type Obj = Record<string, any>;
 
@@ -31,13 +37,8 @@ export interface HardenOptions extends GuardOptions {
   guard?: PaymentGuard;
   /** The agent's reason for paying (scanned for PII). */
   reason?: () => string;
-}
-
-interface Pending {
-  id: number;
-  fingerprint: string | null;
-  version: number;
-  echo: Obj | null;
+  /** A signed payment whose paid response no observer reported is answered `unobserved` after this many ms (default 60 000). */
+  unobservedAfterMs?: number;
 }
 
 /** What {@link hardenX402Client} returns. */
@@ -47,15 +48,32 @@ export interface HardenedX402 {
   client: Obj;
   /** The `x402HTTPClient` with `onPaymentRequired` (pass it to `wrapFetchWithPayment`). */
   httpClient: Obj | null;
-  /** Wraps a fetch so v1 (and any unhooked) payments settle from the wire. */
+  /** Wraps the client's fetch: paid requests are sent as the driver says and their answers reported. */
   fetch(base: typeof fetch): typeof fetch;
-  /** Settles from a paid response seen by another transport (axios). */
+  /** Reports a paid response seen by another transport (axios). */
   observeResponse(r: { status: number; requestHeaders: (name: string) => string | null | undefined; responseHeaders: (name: string) => string | null | undefined }): Promise<void>;
 }
 
-function payloadKey(payload: Obj): string {
-  return JSON.stringify(payload?.payload ?? null);
+/** A payment between the hooks: at `sign`, then at `send` under its wire key until observed. */
+interface Pending {
+  payment: Payment;
+  key: string | null;
+  timer?: ReturnType<typeof setTimeout>;
 }
+
+/** The key of a payment on the wire: its scheme payload (signature and nonce). */
+const wireKey = (payload: Obj | null | undefined): string => JSON.stringify(payload?.payload ?? null);
+
+function headerKey(header: string | null | undefined): string | null {
+  if (!header) return null;
+  try {
+    return wireKey(JSON.parse(b64decodeUtf8(header)));
+  } catch {
+    return null;
+  }
+}
+
+const abort = (code: string) => ({ abort: true, reason: `${code}: ${describe(code)}` });
 
 /**
  * Hooks the guard into an `x402Client`, or an `x402HTTPClient` (whose
@@ -67,12 +85,25 @@ export async function hardenX402Client(target: Obj, options: HardenOptions = {})
   const isHttp = typeof target.onPaymentRequired === "function" && target.client;
   const client: Obj = isHttp ? target.client : target;
   const httpClient: Obj | null = isHttp ? target : null;
+  const unobservedAfter = options.unobservedAfterMs ?? 60_000;
   const urls = new WeakMap<object, string>();
   const methods = new Map<string, string>();
   let lastUrl: string | null = null;
   const byContext = new WeakMap<object, Pending>();
-  const byPayload = new WeakMap<object, Pending>();
-  const byWire = new Map<string, Pending>();
+  const waiting = new Map<string, Pending>();
+
+  /** Takes a signed payment off the waiting list (once). */
+  const take = (key: string | null): Pending | undefined => {
+    const p = key === null ? undefined : waiting.get(key);
+    if (p) {
+      waiting.delete(key!);
+      clearTimeout(p.timer);
+    }
+    return p;
+  };
+  const finish = async (p: Pending, event: DriverEvent): Promise<void> => {
+    p.payment = await guard.resume(p.payment, event);
+  };
 
   httpClient?.onPaymentRequired(async ({ paymentRequired, requestUrl }: Obj) => {
     if (paymentRequired && typeof paymentRequired === "object") urls.set(paymentRequired, requestUrl);
@@ -83,117 +114,80 @@ export async function hardenX402Client(target: Obj, options: HardenOptions = {})
     const pr = ctx.paymentRequired as Obj;
     const url = urls.get(pr) ?? lastUrl;
     if (!url) return { abort: true, reason: "invalid-input: the request URL is unknown (pass hardened.httpClient to wrapFetchWithPayment)" };
-    // Assess exactly the requirement the client selected.
+    // Exactly the requirement the client selected.
     const only = JSON.stringify({ ...pr, accepts: [ctx.selectedRequirements] });
     const v2 = pr.x402Version !== 1;
-    let verdict;
+    let payment: Payment;
     try {
-      verdict = await guard.decide({
-        method: methods.get(url) ?? "GET",
-        url,
-        paymentRequired: v2 ? b64encodeUtf8(only) : null,
-        body: v2 ? null : only,
-        reason: options.reason?.() ?? "",
-      });
+      payment = await guard.begin({ method: methods.get(url) ?? "GET", url, paymentRequired: v2 ? b64encodeUtf8(only) : null,
+        body: v2 ? null : only, reason: options.reason?.() ?? "" });
     } catch (e) {
-      // A store failure (store-unavailable, state-corrupt) refuses: never pay unguarded.
-      const code = e instanceof X402GuardError ? e.code : "store-unavailable";
-      return { abort: true, reason: `${code}: ${describe(code)}` };
+      return abort(e instanceof X402GuardError ? e.code : "invalid-input");
     }
-    if (!verdict.allowed) {
-      const code = verdict.code ?? "invalid-input";
-      return { abort: true, reason: `${code}: ${describe(code)}` };
-    }
-    byContext.set(pr, {
-      id: verdict.assessment.id,
-      fingerprint: verdict.assessment.fingerprint,
-      version: verdict.assessment.x402_version,
-      echo: verdict.assessment.metadata.resource_echo,
-    });
+    const a = payment.action;
+    if (a.do !== "sign") return abort((a.do === "done" ? a.code : null) ?? "invalid-input");
+    byContext.set(pr, { payment, key: null });
     return undefined;
   });
 
   client.onAfterPaymentCreation(async (ctx: Obj) => {
     const p = byContext.get(ctx.paymentRequired);
-    if (!p) return;
-    byContext.delete(ctx.paymentRequired);
+    if (!p || p.payment.action.do !== "sign") return;
+    p.payment = await guard.resume(p.payment, { on: "signed", payload: ctx.paymentPayload });
+    const a = p.payment.action;
+    if (a.do !== "send") throw guard.errorOf(a.do === "done" ? a : { code: "invalid-input" });
     const payload = ctx.paymentPayload as Obj;
-    if (p.version >= 2 && p.echo) payload.resource = p.echo;
-    byPayload.set(payload, p);
-    byWire.set(payloadKey(payload), p);
+    for (const k of Object.keys(payload)) delete payload[k];
+    Object.assign(payload, JSON.parse(b64decodeUtf8(a.header.value)));
+    p.key = wireKey(payload);
+    waiting.set(p.key, p);
+    p.timer = setTimeout(() => {
+      const q = take(p.key);
+      if (q) finish(q, { on: "unobserved" }).catch(() => {});
+    }, unobservedAfter);
+    (p.timer as { unref?: () => void }).unref?.();
   });
 
   client.onPaymentCreationFailure?.(async (ctx: Obj) => {
     const p = byContext.get(ctx.paymentRequired);
-    if (!p) return undefined;
     byContext.delete(ctx.paymentRequired);
-    await guard.settle(p.id, "signer-failed", p.fingerprint);
+    if (p?.payment.action.do === "sign") await finish(p, { on: "signer-failed" });
+    // Signed, but the client gave up before sending it: nothing left the process.
+    else if (p && take(p.key)) await finish(p, { on: "network-error", sent: false });
     return undefined;
   });
 
-  const finish = async (p: Pending | undefined, ok: boolean): Promise<void> => {
-    if (!p) return;
-    for (const [k, v] of byWire) if (v === p) byWire.delete(k);
-    await guard.settle(p.id, ok ? "settled" : "settlement-failed", p.fingerprint);
-  };
-
-  client.onPaymentResponse(async (ctx: Obj) => {
-    const p = byPayload.get(ctx.paymentPayload);
-    byPayload.delete(ctx.paymentPayload);
-    if (!p || !byWire.has(payloadKey(ctx.paymentPayload))) return undefined;
-    await finish(p, ctx.settleResponse?.success === true);
+  client.onPaymentResponse?.(async (ctx: Obj) => {
+    // The client saw the paid response and no observer reported it.
+    const p = take(wireKey(ctx.paymentPayload));
+    if (p) await finish(p, { on: "unobserved" });
     return undefined;
   });
 
   const observeResponse: HardenedX402["observeResponse"] = async ({ status, requestHeaders, responseHeaders }) => {
-    const wire = requestHeaders("payment-signature") ?? requestHeaders("x-payment");
-    if (!wire) return;
-    let key: string;
-    try {
-      key = payloadKey(JSON.parse(b64decodeUtf8(wire)));
-    } catch {
-      return;
-    }
-    const p = byWire.get(key);
+    const p = take(headerKey(requestHeaders("payment-signature") ?? requestHeaders("x-payment")));
     if (!p) return;
-    const h = responseHeaders("payment-response") ?? responseHeaders("x-payment-response");
-    let success: boolean | null = null;
-    if (h) {
-      try {
-        success = JSON.parse(b64decodeUtf8(h)).success === true;
-      } catch {
-        success = false;
-      }
-    }
-    await finish(p, status >= 200 && status < 300 && success !== false);
+    const settlement = responseHeaders("payment-response") ?? responseHeaders("x-payment-response") ?? null;
+    await finish(p, { on: "response", status, settlement });
   };
 
   const wrap = (base: typeof fetch): typeof fetch => async (input: RequestInfo | URL, init?: RequestInit) => {
     const req = new Request(input, init);
-    const paidHeader = req.headers.get("payment-signature") ?? req.headers.get("x-payment");
-    let res: Response;
-    try {
-      res = await base(req);
-    } catch (e) {
-      if (paidHeader) {
-        try {
-          const p = byWire.get(payloadKey(JSON.parse(b64decodeUtf8(paidHeader))));
-          await finish(p, false);
-        } catch {
-          /* not ours */
-        }
+    const wire = req.headers.get("payment-signature") ?? req.headers.get("x-payment");
+    const p = take(headerKey(wire));
+    if (!p || p.payment.action.do !== "send") {
+      const res = await base(req);
+      if (!wire && res.status === 402) {
+        methods.set(res.url || req.url, req.method);
+        if (!httpClient) lastUrl = res.url || req.url;
       }
-      throw e;
+      return res;
     }
-    if (!paidHeader && res.status === 402) {
-      methods.set(res.url || req.url, req.method);
-      if (!httpClient) lastUrl = res.url || req.url;
-    }
-    // v2 responses settle in onPaymentResponse; v1 (no hook) settles here.
-    if (paidHeader && req.headers.has("x-payment")) {
-      await observeResponse({ status: res.status, requestHeaders: (n) => req.headers.get(n), responseHeaders: (n) => res.headers.get(n) });
-    }
-    return res;
+    const sent = await sendPaid(base, req, p.payment.action);
+    // The driver's verdict and audit line come before the client sees the answer.
+    await finish(p, sent.event);
+    if (sent.response) return sent.response;
+    throw sent.error;
   };
 
   return { guard, client, httpClient, fetch: wrap, observeResponse };

@@ -134,10 +134,38 @@ test("signer failure releases the spend and the fingerprint; the retry pays once
   assert.match(sink.lines[1], /payment_failed/);
 });
 
-test("settlement failure (paid request answered 402) releases the spend", async () => {
-  const { f } = await hardened({ daily_limit_usd: "0.01" });
-  await assert.rejects(f(`${world.url}/v2/settlefail`), (e) => e instanceof x.X402PaymentError && e.code === "settlement-failed");
-  assert.equal((await f(`${world.url}/v2/after-settlefail`)).status, 200);
+test("settlement failure (paid request answered 402): the money that left stays counted; the same purchase is a replay", async () => {
+  const { f, sink } = await hardened({ daily_limit_usd: "0.015" });
+  await assert.rejects(f(`${world.url}/v2/settlefail`), (e) => e instanceof x.X402PaymentError && e.code === "settlement-failed"
+    && e.response?.status === 402 && /payment_failed/.test(e.auditLine));
+  assert.match(sink.lines[1], /"outcome":"failed-after-send"/);
+  // The signed authorization left the process: the budget holds it...
+  await assert.rejects(f(`${world.url}/v2/after-settlefail`), (e) => e instanceof x.PolicyViolationError && e.code === "policy-window-exceeded");
+  // ...and a retry of the same purchase is not signed again.
+  const other = await hardened();
+  await assert.rejects(other.f(`${world.url}/v2/settlefail?n=2`), (e) => e.code === "settlement-failed");
+  await assert.rejects(other.f(`${world.url}/v2/settlefail?n=2`), (e) => e instanceof x.ReplayDetectedError);
+  assert.equal(paidFor("/v2/settlefail").length, 2);
+});
+
+test("the paid request's transport: refused before any byte releases; a reset after sending keeps the spend; 2xx without a settlement header commits", async () => {
+  const failing = (code) => async (req) => {
+    if (!req.headers.has("payment-signature")) return fetch(req);
+    throw new TypeError("fetch failed", { cause: Object.assign(new Error(code), { code }) });
+  };
+  const refused = await hardened({}, { opts: { fetch: failing("ECONNREFUSED") } });
+  await assert.rejects(refused.f(`${world.url}/v2/refused`), (e) => e.code === "settlement-failed" && e.cause?.message === "TypeError");
+  assert.match(refused.sink.lines[1], /"outcome":"failed"/);
+  await assert.rejects(refused.f(`${world.url}/v2/refused`), (e) => e.code === "settlement-failed", "released: not a replay");
+  const reset = await hardened({}, { opts: { fetch: failing("ECONNRESET") } });
+  await assert.rejects(reset.f(`${world.url}/v2/reset`), (e) => e.code === "settlement-failed");
+  assert.match(reset.sink.lines[1], /"outcome":"failed-after-send"/);
+  await assert.rejects(reset.f(`${world.url}/v2/reset`), (e) => e.code === "replay-detected", "it may have left: kept");
+  const bare = async (req) => (req.headers.has("payment-signature") ? new Response("{}", { status: 200 }) : fetch(req));
+  const unknown = await hardened({}, { opts: { fetch: bare } });
+  assert.equal((await unknown.f(`${world.url}/v2/no-header`)).status, 200);
+  assert.match(unknown.sink.lines[1], /"outcome":"unknown"/);
+  assert.equal(unknown.metrics.total("x402_payments_total", { outcome: "unknown" }), 1);
 });
 
 test("a hostile challenge fails closed with the core's code and is audited", async () => {

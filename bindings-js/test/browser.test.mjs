@@ -2,8 +2,8 @@
 // served from 127.0.0.1 loads the PACKED package's browser entry, runs every
 // vector and a guard decision with BrowserStore (IndexedDB); a second page
 // replays every driver transcript byte for byte; then the MV3 example
-// extension is loaded and its service worker decides one payment with
-// BrowserStore on chrome.storage.local.
+// extension is loaded and its service worker runs one payment (decide, signed,
+// paid) and one refusal with BrowserStore on chrome.storage.local.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
@@ -43,9 +43,9 @@ window.result = (async () => {
   const header = btoa(JSON.stringify({ x402Version: 2, resource: { url: "https://api.example.com/w" }, accepts: [{ scheme: "exact",
     network: "eip155:84532", amount: "10000", asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
     payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", maxTimeoutSeconds: 60, extra: { name: "USDC", version: "2" } }] }));
-  const first = await guard.decide({ url: "https://api.example.com/w", paymentRequired: header });
-  const again = await guard.decide({ url: "https://api.example.com/w", paymentRequired: header });
-  return { ...r, backend: store.backend, first: first.allowed, again: again.code, verified: x.verifyAuditLog(key, audit.text()).seq };
+  const first = await guard.begin({ url: "https://api.example.com/w", paymentRequired: header });
+  const again = await guard.begin({ url: "https://api.example.com/w", paymentRequired: header });
+  return { ...r, backend: store.backend, first: first.action.do, again: again.action.code, verified: x.verifyAuditLog(key, audit.text()).seq };
 })().catch((e) => ({ error: String(e && e.stack || e) }));
 </script>`;
 
@@ -101,7 +101,7 @@ test("Chromium page: every vector through the packed browser entry, and a Browse
     assert.deepEqual(r.failures, []);
     assert.ok(r.total > 100);
     assert.equal(r.backend, "indexedDB");
-    assert.equal(r.first, true);
+    assert.equal(r.first, "sign");
     assert.equal(r.again, "replay-detected");
     assert.equal(r.verified, 2);
   } finally {
@@ -135,7 +135,7 @@ test("Chromium page: every driver transcript through the packed browser entry, b
   }
 });
 
-test("MV3 example extension: the service worker decides with BrowserStore on chrome.storage.local", async () => {
+test("MV3 example extension: the service worker runs payments with BrowserStore on chrome.storage.local", async () => {
   const dir = mkdtempSync(join(tmpdir(), "px402-ext-"));
   const ext = join(dir, "ext");
   cpSync(exampleDir, ext, { recursive: true, filter: (s) => !s.includes("/vendor") });
@@ -155,11 +155,17 @@ test("MV3 example extension: the service worker decides with BrowserStore on chr
     assert.equal(d.allowed, true, JSON.stringify(d));
     assert.equal(d.backend, "chrome.storage.local");
     assert.equal(d.amount_usd, "0.01");
+    // The wallet signs, then sends exactly the driver's request and reports the answer.
+    const send = await worker.evaluate((id) => self.presidioSigned(id, { signature: "0x01" }), d.id);
+    assert.deepEqual([send.send.method, send.send.url, send.send.header.name], ["GET", "https://api.example.com/w", "PAYMENT-SIGNATURE"]);
+    const settlement = Buffer.from(JSON.stringify({ success: true })).toString("base64");
+    const end = await worker.evaluate(([id, s]) => self.presidioPaid(id, { status: 200, settlement: s }), [d.id, settlement]);
+    assert.deepEqual([end.done, end.allowed, end.settlement], [true, true, "settled"]);
     const big = Buffer.from(Buffer.from(header, "base64").toString().replace('"10000"', '"900000"')).toString("base64");
     const refused = await worker.evaluate((h) => self.presidioDecide({ url: "https://api.example.com/x", paymentRequired: h }), big);
     assert.equal(refused.code, "policy-per-call-exceeded");
     const stored = await worker.evaluate(() => chrome.storage.local.get(null));
-    assert.ok(stored["presidio:state"] && stored["presidio:head"].seq === 2, JSON.stringify(Object.keys(stored)));
+    assert.ok(stored["presidio:state"] && stored["presidio:head"].seq === 3, JSON.stringify(Object.keys(stored)));
   } finally {
     await ctx.close();
     rmSync(dir, { recursive: true, force: true });

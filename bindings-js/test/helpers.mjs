@@ -89,3 +89,19 @@ export function fakeSigner({ fail = false } = {}) {
   };
   return { signer, calls };
 }
+
+/** A settlement header the driver reads as settled. */
+export const SETTLED = Buffer.from(JSON.stringify({ success: true, transaction: "0x" + "ab".repeat(32) })).toString("base64");
+
+/**
+ * Runs one payment through a guard's driver with a scripted signer and paid
+ * response (default: signed, then 200 with a settled header); returns the
+ * `done` action.
+ */
+export async function payThrough(guard, ctx, { signed = { signature: "0x01" }, response = { status: 200, settlement: SETTLED } } = {}) {
+  let p = await guard.begin(ctx);
+  while (p.action.do !== "done") {
+    p = await guard.resume(p, p.action.do === "sign" ? { on: "signed", payload: signed } : { on: "response", ...response });
+  }
+  return p.action;
+}

@@ -21,11 +21,11 @@ test("the tarball installs in an empty folder outside the repo and decides", () 
       const body = JSON.stringify({ x402Version: 1, error: "pay", accepts: [{ scheme: "exact", network: "base-sepolia",
         maxAmountRequired: "10000", asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e", payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
         resource: "https://api.example.com/x", description: "d", mimeType: "application/json", maxTimeoutSeconds: 60, extra: { name: "USDC", version: "2" } }] });
-      const v = await g.decide({ url: "https://api.example.com/x", body });
-      console.log(JSON.stringify({ allowed: v.allowed, usd: v.assessment.amount_usd, atomic: call("money.parse-atomic", { amount: "10000" }).atomic }));
+      const p = await g.begin({ url: "https://api.example.com/x", body });
+      console.log(JSON.stringify({ next: p.action.do, usd: p.action.amount_usd, atomic: call("money.parse-atomic", { amount: "10000" }).atomic }));
     `);
     const out = JSON.parse(execFileSync(process.execPath, ["main.mjs"], { cwd: dir }).toString());
-    assert.deepEqual(out, { allowed: true, usd: "0.01", atomic: "10000" });
+    assert.deepEqual(out, { next: "sign", usd: "0.01", atomic: "10000" });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

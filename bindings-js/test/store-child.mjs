@@ -5,7 +5,7 @@
 //   node store-child.mjs redis <url> <replica> <n> <auditDir> <tenant>
 import { join } from "node:path";
 import * as x from "presidio-hardened-x402";
-import { REPLAY_KEY, AUDIT_KEY } from "./helpers.mjs";
+import { REPLAY_KEY, AUDIT_KEY, payThrough } from "./helpers.mjs";
 import { challenge, STORE_CONFIG } from "./store-helpers.mjs";
 
 const [kind, where, replica, n, auditDir, extra] = process.argv.slice(2);
@@ -17,9 +17,8 @@ for (let i = 0; loop || i < Number(n); i++) {
   const ctx = challenge(`${replica}-${i}`);
   let out;
   try {
-    const v = await guard.decide(ctx);
-    if (v.allowed) await guard.settle(v.assessment.id, "settled", v.assessment.fingerprint);
-    out = { i, allowed: v.allowed, code: v.code };
+    const done = await payThrough(guard, ctx);
+    out = { i, allowed: done.allowed, code: done.code };
   } catch (e) {
     out = { i, allowed: false, code: e.code ?? String(e) };
   }

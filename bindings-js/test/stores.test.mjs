@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Redis from "ioredis";
 import * as x from "presidio-hardened-x402";
-import { REPLAY_KEY, AUDIT_KEY } from "./helpers.mjs";
+import { REPLAY_KEY, AUDIT_KEY, SETTLED, payThrough } from "./helpers.mjs";
 import { challenge, STORE_CONFIG, startRedis, freePort, payer, sleep } from "./store-helpers.mjs";
 
 let redis; // {url, port, stop}
@@ -38,12 +38,11 @@ async function guard(store, config = {}, opts = {}) {
   return g;
 }
 
-/** decide, then settle an allowed payment; returns the verdict (or the thrown error's code). */
+/** One payment through the guard (signed, then a settled 200); returns its verdict (or the thrown error's code). */
 async function pay(g, path) {
   try {
-    const v = await g.decide(challenge(path));
-    if (v.allowed) await g.settle(v.assessment.id, "settled", v.assessment.fingerprint);
-    return { allowed: v.allowed, code: v.code };
+    const done = await payThrough(g, challenge(path));
+    return { allowed: done.allowed, code: done.code };
   } catch (e) {
     return { allowed: false, code: e.code ?? String(e), thrown: true };
   }
@@ -121,11 +120,12 @@ test("RedisStore: the same payment through two guards on one tenant is allowed e
   const b = await guard(new x.RedisStore({ url: redis.url, tenant: t }), { replica_id: "pod-b" });
   for (let round = 0; round < 3; round++) {
     const ctx = challenge(`same-${round}`);
-    const [va, vb] = await Promise.all([a.decide(ctx), b.decide(ctx)]);
-    assert.equal([va, vb].filter((v) => v.allowed).length, 1, JSON.stringify([va.code, vb.code]));
-    assert.equal([va, vb].find((v) => !v.allowed).code, "replay-detected");
-    const won = va.allowed ? [a, va] : [b, vb];
-    await won[0].settle(won[1].assessment.id, "settled", won[1].assessment.fingerprint);
+    const [pa, pb] = await Promise.all([a.begin(ctx), b.begin(ctx)]);
+    assert.equal([pa, pb].filter((p) => p.action.do === "sign").length, 1, JSON.stringify([pa.action.code, pb.action.code]));
+    assert.equal([pa, pb].find((p) => p.action.do === "done").action.code, "replay-detected");
+    const [g, p] = pa.action.do === "sign" ? [a, pa] : [b, pb];
+    const sent = await g.resume(p, { on: "signed", payload: { signature: "0x01" } });
+    assert.equal((await g.resume(sent, { on: "response", status: 200, settlement: SETTLED })).action.allowed, true);
   }
 });
 
@@ -151,7 +151,7 @@ test("RedisStore: a second process claiming the same replica id is refused (head
   const a = await guard(new x.RedisStore({ url: redis.url, tenant: t }), { replica_id: "pod-x" }, { audit: (l) => lines.a.push(l) });
   const b = await guard(new x.RedisStore({ url: redis.url, tenant: t }), { replica_id: "pod-x" }, { audit: (l) => lines.b.push(l) });
   assert.equal((await pay(a, "dup-a0")).allowed, true);
-  const rb = await b.decide(challenge("dup-b0")).then(() => null, (e) => e);
+  const rb = await b.check(challenge("dup-b0")).then(() => null, (e) => e);
   assert.ok(rb instanceof x.X402GuardError && rb.code === "store-unavailable", String(rb));
   assert.equal((await pay(a, "dup-a1")).allowed, true, "the replica's owner goes on");
   assert.equal(a.replica, "pod-x");
@@ -161,13 +161,17 @@ test("RedisStore: an unreachable Redis is store-unavailable at once and nothing 
   const port = await freePort(); // closed
   const url = `redis://:s3cret-pass@127.0.0.1:${port}`;
   const t0 = Date.now();
+  // With an audit log the driver's start-up reads the replica's head: the guard cannot start.
   const s1 = new x.RedisStore({ url, timeoutMs: 500 });
-  await assert.rejects(x.PaymentGuard.create({ store: s1, replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, warn: () => {} }),
+  await assert.rejects(x.PaymentGuard.create({ store: s1, replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, audit: () => {}, warn: () => {} }),
     (e) => e instanceof x.X402GuardError && e.code === "store-unavailable" && !e.message.includes("s3cret"));
+  // Without one, nothing is read at start-up: the first payment is refused before signing.
   const calls = [];
   const s2 = new x.RedisStore({ url, timeoutMs: 500 });
-  await assert.rejects(x.createHardenedFetch({ store: s2, replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, warn: () => {},
-    signer: async (r) => { calls.push(r); return {}; } }), (e) => e.code === "store-unavailable");
+  const { body } = challenge("unreachable");
+  const f = await x.createHardenedFetch({ store: s2, replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, warn: () => {},
+    fetch: async () => new Response(body, { status: 402 }), signer: async (r) => { calls.push(r); return {}; } });
+  await assert.rejects(f("https://api.example.com/unreachable"), (e) => e instanceof x.X402PaymentError && e.code === "store-unavailable" && !e.message.includes("s3cret"));
   // Every later step fails fast too (no queue, no hang).
   await assert.rejects(s1.loadVersioned());
   await assert.rejects(s1.checkAndSet("fp", 1000, Date.now()));
@@ -185,7 +189,7 @@ test("RedisStore: a Redis that stops answering mid-run times out to store-unavai
   const before = lines.length;
   await admin.call("CLIENT", "PAUSE", "1500", "ALL");
   const t0 = Date.now();
-  const r = await g.decide(challenge("pause-1")).then((v) => v, (e) => e);
+  const r = await g.check(challenge("pause-1")).then((v) => v, (e) => e);
   assert.ok(r instanceof x.X402GuardError && r.code === "store-unavailable", String(r?.code ?? r?.allowed));
   assert.ok(Date.now() - t0 < 1400, `timed out (${Date.now() - t0} ms)`);
   assert.equal(lines.length, before, "no audit line for a step that never counted");
@@ -204,7 +208,7 @@ test("RedisStore: bad answers (non-integer version, garbage state, WRONGTYPE) ar
     const t = tenant();
     const g = await guard(new x.RedisStore({ url: redis.url, tenant: t }));
     await corrupt(`presidio_x402:${t}:state`);
-    const r = await g.decide(challenge("bad")).then((v) => v, (e) => e);
+    const r = await g.check(challenge("bad")).then((v) => v, (e) => e);
     assert.ok(r instanceof x.X402GuardError && r.code === code, `${code}: got ${r?.code ?? JSON.stringify(r?.allowed)}`);
   }
   // A head key of the wrong type: the guard cannot start.
@@ -235,7 +239,7 @@ test("a dead process's reservation stays counted until its lease ends, then any 
   // lease = max(reservation_lease_seconds, maxTimeoutSeconds + 60 s) = max(30, 60 + 60) = 120 s
   const cfg = { reservation_lease_seconds: 30 };
   const dead = await guard(new x.RedisStore({ url: redis.url, tenant: t }), { ...cfg, replica_id: "dead" }, { clock });
-  for (let i = 0; i < 5; i++) assert.equal((await dead.decide(challenge(`lease-${i}`))).allowed, true); // reserved, never settled
+  for (let i = 0; i < 5; i++) assert.equal((await dead.begin(challenge(`lease-${i}`))).action.do, "sign"); // reserved, never sent
   const live = await guard(new x.RedisStore({ url: redis.url, tenant: t }), { ...cfg, replica_id: "live" }, { clock });
   assert.equal((await pay(live, "lease-live-0")).code, "policy-window-exceeded", "reservations of the dead process still count");
   now += 110_000;
@@ -353,8 +357,9 @@ test("FileStore: a stale lock of a dead pid (or an old empty one) is broken; a l
     try {
       writeFileSync(lock, String(live.pid));
       await assert.rejects(s.compareAndSet("B", "1"), (e) => e instanceof x.X402GuardError && e.code === "store-unavailable");
-      const g = await x.PaymentGuard.create({ store: s, replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, warn: () => {} }).then(() => null, (e) => e);
-      assert.equal(g?.code, "store-unavailable", "the guard refuses while the store is locked");
+      const g = await x.PaymentGuard.create({ store: s, replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, warn: () => {} });
+      const r = await g.check(challenge("locked")).then(() => null, (e) => e);
+      assert.equal(r?.code, "store-unavailable", "the guard refuses while the store is locked");
     } finally {
       live.kill("SIGKILL");
       await new Promise((r) => live.on("exit", r));

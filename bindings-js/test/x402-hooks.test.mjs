@@ -79,16 +79,16 @@ after(async () => {
   await world.close();
 });
 
-async function setup(config = {}) {
+async function setup(config = {}, { wrapped = true, ...opts } = {}) {
   const client = new x402Client();
   registerExactEvmScheme(client, { signer: privateKeyToAccount(generatePrivateKey()) });
   const sink = new x.MemoryAuditSink();
-  const h = await x.hardenX402Client(new x402HTTPClient(client), { config, replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, audit: sink, warn: () => {} });
-  const pay = wrapFetchWithPayment(h.fetch(globalThis.fetch), h.httpClient);
+  const h = await x.hardenX402Client(new x402HTTPClient(client), { config, replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, audit: sink, warn: () => {}, ...opts });
+  const pay = wrapFetchWithPayment(wrapped ? h.fetch(globalThis.fetch) : globalThis.fetch, h.httpClient);
   return { h, sink, pay };
 }
 
-test("allowed v2 payment: hooks assess, the redacted resource reaches the server and facilitator, onPaymentResponse settles", async () => {
+test("allowed v2 payment: hooks drive the payment, the redacted resource reaches the server and facilitator, the wrapper reports the settlement", async () => {
   const { h, sink, pay } = await setup();
   const before = seen.settle.length;
   const res = await pay(`${serverUrl}/weather`);
@@ -102,7 +102,7 @@ test("allowed v2 payment: hooks assess, the redacted resource reaches the server
   if (h.guard.redact(EMAIL).count > 0) assert.ok(!JSON.stringify(sent).includes(EMAIL));
   assert.equal(sink.lines.length, 2);
   assert.match(sink.lines[0], /payment_allowed/);
-  assert.match(sink.lines[1], /payment_settled/, "onPaymentResponse committed the reservation");
+  assert.match(sink.lines[1], /payment_settled/, "the wrapper reported the settled response");
   assert.deepEqual(x.verifyAuditLog(AUDIT_KEY, sink.text(), h.guard.head), h.guard.head);
 });
 
@@ -124,7 +124,7 @@ test("a duplicate purchase is aborted as replay-detected by onBeforePaymentCreat
   assert.match(err?.message ?? "", /Payment creation aborted: replay-detected/);
 });
 
-test("v1 (no onPaymentResponse): the hardened fetch settles from X-PAYMENT-RESPONSE", async () => {
+test("v1 (no onPaymentResponse): the hardened fetch reports X-PAYMENT-RESPONSE", async () => {
   const { pay, sink } = await setup();
   const res = await pay(`${world.url}/v1/hooked`);
   assert.equal(res.status, 200);
@@ -135,10 +135,23 @@ test("v1 (no onPaymentResponse): the hardened fetch settles from X-PAYMENT-RESPO
   assert.match(sink.lines[1], /payment_settled/);
 });
 
-test("v1 settlement failure releases the spend through the fallback", async () => {
-  const { pay, sink } = await setup({ daily_limit_usd: "0.01" });
+test("v1 settlement failure: the client gets the 402 and the spend stays counted", async () => {
+  const { pay, sink } = await setup({ daily_limit_usd: "0.015" });
   const res = await pay(`${world.url}/v1/settlefail`);
   assert.equal(res.status, 402);
-  assert.match(sink.lines[1], /payment_failed/);
-  assert.equal((await pay(`${world.url}/v1/after-v1-fail`)).status, 200, "the budget was released");
+  assert.match(sink.lines[1], /"outcome":"failed-after-send"/);
+  const err = await pay(`${world.url}/v1/after-v1-fail`).then(() => null, (e) => e);
+  assert.match(err?.message ?? "", /aborted: policy-window-exceeded/, "the authorization that left is still counted");
+});
+
+test("a paid response no wrapper saw is unobserved: committed with settlement unknown (v2 at onPaymentResponse, v1 after unobservedAfterMs)", async () => {
+  const v2 = await setup({}, { wrapped: false });
+  assert.equal((await v2.pay(`${serverUrl}/weather?k=unwrapped`)).status, 200);
+  assert.match(v2.sink.lines[1], /payment_unconfirmed/);
+  const v1 = await setup({}, { wrapped: false, unobservedAfterMs: 50 });
+  assert.equal((await v1.pay(`${world.url}/v1/unwrapped`)).status, 200);
+  assert.equal(v1.sink.lines.length, 1);
+  await new Promise((r) => setTimeout(r, 150));
+  assert.match(v1.sink.lines[1], /payment_unconfirmed/);
+  assert.deepEqual(x.verifyAuditLog(AUDIT_KEY, v1.sink.text(), v1.h.guard.head), v1.h.guard.head);
 });

@@ -1,7 +1,12 @@
 // MV3 service worker: one guard for the whole extension, state in
-// chrome.storage.local (BrowserStore). A wallet's UI (popup, content script)
-// sends {type: "presidio-decide", ctx} before it signs an x402 payment, and
-// {type: "presidio-settle", id, outcome} afterwards.
+// chrome.storage.local (BrowserStore). Each payment runs in the guard's
+// driver; the wallet's UI (popup, content script) performs the two steps the
+// driver leaves to it and reports back:
+//   {type: "presidio-decide", ctx}      before signing: allowed (with what to sign) or refused;
+//   {type: "presidio-signed", id, payload} the wallet's payload (none: signing failed):
+//                                        the request to send ({method, url, header}) or the verdict;
+//   {type: "presidio-paid", id, status, settlement} or {..., sent} (a network error):
+//                                        the verdict on the paid response.
 //
 // `vendor/presidio-hardened-x402/` is the package's dist/ folder (copied by
 // `make js-extension`); no bundler is needed.
@@ -29,34 +34,49 @@ const ready = (async () => {
   return { guard, store, audit };
 })();
 
-/** Decides one 402 (ctx: {method, url, paymentRequired?, body?, reason?}). */
+/** Payments waiting for the wallet, by id. */
+const payments = new Map();
+
+/** What the wallet gets back from a step: the next thing to do, or the verdict. */
+function reply(p) {
+  const a = p.action;
+  if (a.do === "done") {
+    payments.delete(p.id);
+    return { id: p.id, done: true, allowed: a.allowed, code: a.code, settlement: a.settlement, audit_line: a.audit_line,
+      amount_usd: a.details.amount_usd ?? null };
+  }
+  payments.set(p.id, p);
+  if (a.do === "send") return { id: p.id, send: { method: a.method, url: a.url, header: a.header } };
+  return { id: p.id, allowed: true, code: null, amount_usd: a.amount_usd, requirements: a.requirements, resource: a.resource };
+}
+
+/** Starts a payment for one 402 (ctx: {method, url, paymentRequired?, body?, reason?}). */
 async function decide(ctx) {
   const { guard, store } = await ready;
-  const v = await guard.decide(ctx);
-  return {
-    allowed: v.allowed,
-    code: v.code,
-    id: v.assessment.id,
-    amount_usd: v.assessment.amount_usd,
-    requirements: v.assessment.requirements,
-    resource: v.assessment.metadata.resource_echo,
-    audit_line: v.decision.audit_line,
-    backend: store.backend,
-  };
+  return { ...reply(await guard.begin(ctx)), backend: store.backend };
 }
 
-async function settle(id, outcome) {
+/** Feeds the wallet's answer to the payment's current step. */
+async function step(id, event) {
   const { guard } = await ready;
-  const d = await guard.settle(id, outcome);
-  return { allowed: d.allowed, code: d.code };
+  const p = payments.get(id);
+  if (!p) return { error: "invalid-input" };
+  return reply(await guard.resume(p, event));
 }
+
+const signed = (id, payload) => step(id, payload ? { on: "signed", payload } : { on: "signer-failed" });
+const paid = (id, r) => step(id, typeof r.sent === "boolean" ? { on: "network-error", sent: r.sent }
+  : { on: "response", status: r.status, settlement: r.settlement ?? null });
 
 self.presidioDecide = decide;
-self.presidioSettle = settle;
+self.presidioSigned = signed;
+self.presidioPaid = paid;
 
-chrome.runtime.onMessage.addListener((msg, _sender, reply) => {
-  if (msg?.type === "presidio-decide") decide(msg.ctx).then(reply, (e) => reply({ error: e.code ?? "invalid-input" }));
-  else if (msg?.type === "presidio-settle") settle(msg.id, msg.outcome).then(reply, (e) => reply({ error: e.code ?? "invalid-input" }));
-  else return false;
+chrome.runtime.onMessage.addListener((msg, _sender, send) => {
+  const answer = msg?.type === "presidio-decide" ? decide(msg.ctx)
+    : msg?.type === "presidio-signed" ? signed(msg.id, msg.payload)
+    : msg?.type === "presidio-paid" ? paid(msg.id, msg) : null;
+  if (answer === null) return false;
+  answer.then(send, (e) => send({ error: e.code ?? "invalid-input" }));
   return true;
 });

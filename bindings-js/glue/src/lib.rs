@@ -432,12 +432,15 @@ mod tests {
         let begin = json!({"url": "https://api.example.com/x", "body": body.to_string(), "seed": 1}).to_string();
         let (g, c) = (glue.begin(&begin, 1000.0).ok().unwrap(), core.begin_json(&begin, 1000).unwrap());
         assert_eq!(g, c);
+        // An unshared store: the replay set lives in the driver, the payment goes to `sign`.
         let first: Value = serde_json::from_str(&g).unwrap();
-        assert_eq!(first["actions"][0]["do"], "replay-set", "{g}");
+        assert_eq!(first["actions"][0]["do"], "audit", "{g}");
+        assert_eq!(first["actions"][1]["do"], "sign", "{g}");
         let id = first["id"].as_u64().unwrap();
-        let ev = r#"{"on": "replay", "fresh": true}"#;
+        let ev = r#"{"on": "signed", "payload": {"signature": "0x01"}}"#;
         let (g, c) = (glue.handle(id as f64, 1001.0, ev).ok().unwrap(), core.handle_json(id, 1001, ev).unwrap());
         assert_eq!(g, c);
+        assert!(g.contains(r#""do":"send""#), "{g}");
         assert_eq!(glue.head(), head_text(core.head()));
         assert_ne!(glue.head(), "null");
         assert_eq!(glue.state_json(), core.state_json());
