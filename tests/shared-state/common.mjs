@@ -27,3 +27,8 @@ export async function sleepUntil(atMs) {
   const wait = atMs - Date.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
 }
+
+/** A settlement header the driver reads as settled (`PAYMENT-RESPONSE` of a paid request). */
+export function settled() {
+  return Buffer.from(JSON.stringify({ success: true, transaction: "0x" + "ab".repeat(32), network: "base" })).toString("base64");
+}

@@ -21,7 +21,7 @@ import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import Redis from "ioredis";
 import { PaymentGuard, RedisStore, FileStore, verifyAuditDir } from "presidio-hardened-x402/node";
-import { body, config } from "./common.mjs";
+import { body, config, settled } from "./common.mjs";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const PY = process.env.STORES_PYTHON ?? "python3";
@@ -221,11 +221,12 @@ async function crashTest(storeJob, readState, guardStore) {
     const g = await PaymentGuard.create({ config: config("checker"), store: await guardStore(), replayKey: REPLAY_KEY,
       auditKey: AUDIT_KEY, clock: () => at, warn: () => {} });
     const url = `https://api.example.com/item/checker/${at}`;
-    const v = await g.decide({ method: "GET", url, body: body(url) });
-    assert.equal(v.allowed, true);
+    const p = await g.begin({ method: "GET", url, body: body(url) });
+    assert.equal(p.action.do, "sign");
     s = spendOf(await readState());
     assert.equal(s.open, open, `open reservations at +${at - now} ms`);
-    await g.settle(v.assessment.id, "settled", v.assessment.fingerprint);
+    const sent = await g.resume(p, { on: "signed", payload: { signature: "0x01" } });
+    assert.equal((await g.resume(sent, { on: "response", status: 200, settlement: settled() })).action.allowed, true);
     await g.close();
   }
   s = spendOf(await readState());

@@ -3,13 +3,15 @@
 // Usage: node worker.mjs '<json job>'; the job is
 //   {mode: "spend"|"double"|"crash", store: "redis"|"file", redisUrl?, tenant?, dir?,
 //    replica, auditDir, replayKey, auditKey, attempts?, startAtMs?, urlBase}
-// It prints one JSON object per line on stdout:
+// Each payment runs in the guard's driver: begin (reserved when allowed), then
+// the worker answers the driver's sign and send with a scripted payload and a
+// settled 200. It prints one JSON object per line on stdout:
 //   {"event":"line","seq","mac"}  after an audit line is durably written (fsynced),
-//   {"event":"reserved"}          (crash mode) when a payment is reserved and not yet settled,
+//   {"event":"reserved"}          (crash mode) when a payment is reserved (at sign) and not yet sent,
 //   {"event":"done","allowed","codes"} at the end.
 import { join } from "node:path";
 import { PaymentGuard, RedisStore, FileStore, FileAuditSink } from "presidio-hardened-x402/node";
-import { body, config, sleepUntil } from "./common.mjs";
+import { body, config, settled, sleepUntil } from "./common.mjs";
 
 const job = JSON.parse(process.argv[2]);
 const out = (o) => process.stdout.write(JSON.stringify(o) + "\n");
@@ -29,40 +31,39 @@ const guard = await PaymentGuard.create({
 
 const codes = {};
 let allowed = 0;
+const line = () => guard.head && out({ event: "line", ...guard.head });
 async function attempt(url) {
-  const v = await guard.decide({ method: "GET", url, body: body(url) });
-  out({ event: "line", ...v.decision.head });
-  if (!v.allowed) {
-    codes[v.code] = (codes[v.code] ?? 0) + 1;
+  const p = await guard.begin({ method: "GET", url, body: body(url) });
+  line();
+  if (p.action.do === "done") {
+    codes[p.action.code] = (codes[p.action.code] ?? 0) + 1;
     return null;
   }
   allowed++;
-  return v;
+  return p;
+}
+/** Signs and sends an allowed payment (scripted): the driver settles it. */
+async function settle(p) {
+  const sent = await guard.resume(p, { on: "signed", payload: { signature: "0x01" } });
+  const done = await guard.resume(sent, { on: "response", status: 200, settlement: settled() });
+  if (!done.action.allowed) throw new Error(`settle refused: ${done.action.code}`);
+  line();
 }
 
 await sleepUntil(job.startAtMs ?? 0);
 if (job.mode === "spend") {
   for (let i = 0; i < job.attempts; i++) {
     const v = await attempt(`${job.urlBase}/${job.replica}/${i}`);
-    if (v) {
-      const d = await guard.settle(v.assessment.id, "settled", v.assessment.fingerprint);
-      out({ event: "line", ...d.head });
-    }
+    if (v) await settle(v);
   }
 } else if (job.mode === "double") {
   const v = await attempt(job.urlBase);
-  if (v) {
-    const d = await guard.settle(v.assessment.id, "settled", v.assessment.fingerprint);
-    out({ event: "line", ...d.head });
-  }
+  if (v) await settle(v);
 } else if (job.mode === "crash") {
   // Some complete payments, then one reserved and never settled: the parent kills us here.
   for (let i = 0; i < job.attempts; i++) {
     const v = await attempt(`${job.urlBase}/${job.replica}/${i}`);
-    if (v) {
-      const d = await guard.settle(v.assessment.id, "settled", v.assessment.fingerprint);
-      out({ event: "line", ...d.head });
-    }
+    if (v) await settle(v);
   }
   const v = await attempt(`${job.urlBase}/${job.replica}/reserved`);
   if (v) out({ event: "reserved" });
