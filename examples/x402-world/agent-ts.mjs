@@ -64,7 +64,7 @@ export function scenarios(world) {
     { name: "duplicate retry", config: {}, steps: ["/v2/cheap", "/v2/cheap"] },
     { name: "untrusted asset", config: {}, steps: ["/v2/untrusted"] },
     { name: "settlement failure", config: { daily_limit_usd: "0.0015" }, steps: ["/v2/flaky"] },
-    { name: "  then spend released", config: null, steps: ["/v2/cheap"] },
+    { name: "  then the spend stays counted", config: null, steps: ["/v2/cheap"] },
     { name: "MPA 2-of-3: yes/no/timeout", config: MPA(world, ["yes", "no", "slow"]), steps: ["/v2/expensive"] },
     { name: "MPA 2-of-3: yes/yes/no", config: MPA(world, ["yes", "yes", "no"]), steps: ["/v2/expensive"] },
     { name: "v1 route (X-PAYMENT)", config: {}, steps: ["/v1/quote"] },

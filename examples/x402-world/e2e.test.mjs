@@ -43,11 +43,15 @@ test("duplicate retry: one authorization reaches the facilitator, the retry is n
   assert.match(sink.lines.at(-1), /payment_blocked/);
 });
 
-test("settlement failure releases the reserved spend; the facilitator also refuses a reused nonce", async () => {
-  const { pay, sink } = await hardenedAgent({ daily_limit_usd: "0.001" });
+test("settlement failure: the authorization that left stays counted; the facilitator also refuses a reused nonce", async () => {
+  const { pay, sink } = await hardenedAgent({ daily_limit_usd: "0.0015" });
   assert.equal((await attempt(pay, `${world.serverUrl}/v2/flaky?k=rel`)).outcome, "not paid");
   assert.match(sink.lines.at(-1), /payment_failed/);
-  assert.equal((await attempt(pay, `${world.serverUrl}/v2/cheap?k=rel`)).outcome, "paid", "the whole budget is available again");
+  assert.match(sink.lines.at(-1), /"outcome":"failed-after-send"/);
+  assert.deepEqual(await attempt(pay, `${world.serverUrl}/v2/cheap?k=rel`), { outcome: "blocked", code: "policy-window-exceeded", status: null },
+    "the server may still settle the first authorization: its spend is not released");
+  const other = await hardenedAgent({});
+  assert.equal((await attempt(other.pay, `${world.serverUrl}/v2/cheap?k=rel`)).outcome, "paid");
   const settle = world.log.filter((l) => l.endpoint === "settle" && l.body.paymentPayload.resource?.url?.endsWith("/v2/cheap?k=rel")).at(-1);
   const again = await (await fetch(`${world.facilitatorUrl}/settle`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(settle.body) })).json();
   assert.deepEqual([again.success, again.errorReason], [false, "nonce_already_used"]);
