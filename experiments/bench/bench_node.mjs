@@ -3,11 +3,14 @@
 //
 // PACKAGE_DIR is the PACKED package installed from the tarball
 // (.cache/bench/js/node_modules/presidio-hardened-x402). Two series:
-//  * node: PaymentGuard.decide (assess → store check-and-set → finalize → audit
-//    sink), state loaded from the store at create (loadStateJson), the replay
-//    set holding n live fingerprints with MemoryStore's own check-and-set
-//    (`replaySet` from dist/stores.js on a Map we can pre-fill: MemoryStore's
-//    map is private and filling it through checkAndSet is O(n^2));
+//  * node: PaymentGuard.begin, the driver run to its `sign` action (the
+//    store's load-state / compare-and-set, its replay check-and-set, the audit
+//    sink), on a persistent store that answers every load with the prepared
+//    state (its compare-and-set is accepted and dropped, so every decision
+//    sees n prior payments) and whose replay set holds n live fingerprints with
+//    MemoryStore's own check-and-set (`replaySet` from dist/stores.js on a Map
+//    we can pre-fill: MemoryStore's map is private and filling it through
+//    checkAndSet is O(n^2));
 //  * node-core: the two core crossings only (wasm Guard assess + finalize, JSON
 //    results parsed), replay answered by a plain Map: where the core's time goes.
 import { readFileSync, statSync, writeFileSync } from "node:fs";
@@ -58,16 +61,26 @@ async function prewarm(step) {
   for (let i = 0; performance.now() - t0 < S.prewarm_s * 1000; i++) await step(i % reqs.length);
 }
 
-/** MemoryStore with a replay set we can pre-fill; the check-and-set is the package's own. */
+/**
+ * A persistent store (the driver loads it at each step) that always holds the
+ * prepared state, with a replay set we can pre-fill; the check-and-set is the
+ * package's own.
+ */
 class PrefilledStore extends x.MemoryStore {
+  persistent = true;
   constructor(n, now, blob) {
     super();
     this.replay = new Map();
     for (let k = 0; k < n; k++) this.replay.set(fp(k), now + 3_600_000);
     this.blob = blob;
+    this.loads = 0;
   }
   async loadVersioned() {
+    this.loads++;
     return { state: this.blob, version: "0" };
+  }
+  async compareAndSet() {
+    return true;
   }
   async checkAndSet(f, ttlMs, nowMs) {
     return replaySet(this.replay, f, ttlMs, nowMs);
@@ -84,31 +97,37 @@ class AlwaysFresh extends x.MemoryStore {
 
 const guardOpts = (store) => ({ config: cfgText, replayKey: RK, auditKey: AK, audit: () => {}, store });
 
-// ---- node: PaymentGuard.decide -----------------------------------------------------
+/** Answers a payment stopped at `sign` with a payload, then a settled 200. */
+const SETTLED = Buffer.from(JSON.stringify({ success: true })).toString("base64");
+async function payRest(g, p) {
+  const sent = await g.resume(p, { on: "signed", payload: { signature: "0x01" } });
+  return g.resume(sent, { on: "response", status: 200, settlement: SETTLED });
+}
+
+// ---- node: PaymentGuard.begin --------------------------------------------------------
 const rows = [];
 {
   const g = await x.PaymentGuard.create(guardOpts(new AlwaysFresh()));
   await prewarm(async (i) => {
-    const v = await g.decide({ url: reqs[i].url, paymentRequired: reqs[i].header, reason: W.reason });
-    await g.settle(v.assessment.id, "settled", v.assessment.fingerprint);
+    const p = await g.begin({ url: reqs[i].url, paymentRequired: reqs[i].header, reason: W.reason });
+    if (p.action.do === "sign") await payRest(g, p);
   });
 }
 {
   const stores = W.sizes.map((n) => new PrefilledStore(n, Date.now(), state(n)));
   const guards = [];
   for (const st of stores) {
-    const g = await x.PaymentGuard.create(guardOpts(st));
-    if (g.stateJson() !== st.blob) throw new Error("the loaded state is not the prepared one");
-    guards.push(g);
+    guards.push(await x.PaymentGuard.create(guardOpts(st)));
   }
   const all = await interleave(W.sizes.length, async (k, i) => {
     const g = guards[k], store = stores[k];
     const t0 = process.hrtime.bigint();
-    const v = await g.decide({ url: reqs[i].url, paymentRequired: reqs[i].header, reason: W.reason });
+    const p = await g.begin({ url: reqs[i].url, paymentRequired: reqs[i].header, reason: W.reason });
     const dt = Number(process.hrtime.bigint() - t0);
-    if (!v.allowed) throw new Error("bench payment refused: " + v.code);
-    await g.settle(v.assessment.id, "settled", v.assessment.fingerprint);
-    store.replay.delete(v.assessment.fingerprint);
+    if (p.action.do !== "sign") throw new Error("bench payment refused: " + p.action.code);
+    if (store.loads === 0) throw new Error("the prepared state was not loaded");
+    const done = await payRest(g, p);
+    store.replay.delete(done.action.details.fingerprint);
     return dt;
   });
   W.sizes.forEach((n, k) => {
@@ -211,7 +230,7 @@ const out = {
     {
       host: "node", label: `npm package in Node ${process.version} (PaymentGuard)`, rows,
       tarball_bytes: tarball ? statSync(tarball).size : null, wasm_bytes: statSync(wasmFile).size,
-      notes: ["PaymentGuard.decide with the state loaded from the store (loadVersioned) at create (loadStateJson); replay set: MemoryStore's check-and-set (replaySet) on a Map holding n live fingerprints; audit sink: a no-op callback; no metrics"],
+      notes: ["PaymentGuard.begin (the driver run to its sign action) on a persistent store that loads the prepared state at each step (loadVersioned; its compare-and-set is accepted and dropped); replay set: MemoryStore's check-and-set (replaySet) on a Map holding n live fingerprints; audit sink: a no-op callback; no metrics"],
     },
     {
       host: "node-core", label: "npm package in Node: core crossings only", rows: coreRows,
