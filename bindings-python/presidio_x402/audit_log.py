@@ -164,19 +164,16 @@ class AuditLog:
         return self._key.bytes()
 
     def record(self, line: str, head: Dict[str, Any]) -> None:
-        """Writes a line the core built, then moves the head. A writer that fails
-        raises ``StoreUnavailableError`` (fail closed: the guard refuses the
-        payment) and leaves the head where it was, so the next line still chains
-        to the last line actually written."""
+        """Writes a line the core built (the driver's ``audit`` action), then moves
+        the head. A writer that fails raises its error and leaves the head where
+        it was; the guard reports ``audit-failed`` and the core decides (the
+        payment is refused, the chain goes on from the last line written)."""
         with self._lock:
             try:
                 self.writer.write(AuditEvent(line))
             except Exception:
                 logger.error("audit writer failed to write line seq=%s", head.get("seq"))
-                from .exceptions import StoreUnavailableError
-
-                raise StoreUnavailableError("the audit log could not be written; the payment is refused",
-                                            code="store-unavailable") from None
+                raise
             self.head = {"seq": head["seq"], "mac": head["mac"]}
 
     def emit(self, event_type: str, *, resource_url: str, outcome: str, amount_usd: Any = None, network: str = "",

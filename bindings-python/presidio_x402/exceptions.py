@@ -21,6 +21,9 @@ class X402Error(Exception):
         if code is not None:
             self.code = code
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r}, code={self.code!r})"
+
 
 class X402PaymentError(X402Error):
     """The payment cannot go ahead: an unusable challenge, an untrusted asset or
@@ -116,6 +119,52 @@ class MPATimeoutError(_MPAError):
     code = "mpa-timeout"
 
 
+def _families() -> Dict[str, Any]:
+    """``code -> (exception class, description)`` from the core's error table
+    (read once). The table names the seed's classes; its configuration family
+    (``PolicyConfigError`` in JS) is :class:`PolicyValidationError` here."""
+    global _TABLE
+    if _TABLE is None:
+        from ._core import error_table
+        from .x402_policy_schema import PolicyValidationError
+
+        classes = {c.__name__: c for c in (X402PaymentError, StoreUnavailableError, PIIBlockedError,
+                                           PolicyViolationError, ReplayDetectedError, MPADeniedError, MPATimeoutError)}
+        classes["PolicyConfigError"] = PolicyValidationError
+        _TABLE = {r["code"]: (classes[r["class"]], r["description"]) for r in error_table()}
+    return _TABLE
+
+
+_TABLE: Optional[Dict[str, Any]] = None
+
+
+def _f(x: Optional[str]) -> float:
+    return float(x) if x is not None else 0.0
+
+
+def error_for(code: Optional[str], details: Optional[Dict[str, Any]] = None, *, threshold: int = 0,
+              approval_request: Optional[Dict[str, Any]] = None) -> Exception:
+    """The exception of a refusal: the class of ``code``'s family in the core's
+    error table, with the fields of the driver's ``done.details``."""
+    code = code or "invalid-input"
+    cls, msg = _families().get(code, (X402PaymentError, code))
+    d = details or {}
+    if cls is PIIBlockedError:
+        return cls(msg, list(d.get("pii_entities") or []), code=code)
+    if cls is PolicyViolationError:
+        return cls(msg, amount_usd=_f(d.get("amount_usd")), limit_usd=_f(d.get("limit_usd")), code=code,
+                   amount_usd_exact=d.get("amount_usd"), limit_usd_exact=d.get("limit_usd"),
+                   current_usd_exact=d.get("current_usd"))
+    if cls is ReplayDetectedError:
+        return cls(msg, fingerprint=d.get("fingerprint") or "", code=code)
+    if issubclass(cls, _MPAError):
+        return cls(msg, approvals_received=int(d.get("approvals") or 0), threshold=threshold, code=code,
+                   approval_request=approval_request)
+    if issubclass(cls, X402Error):
+        return cls(msg, code=code)
+    return cls(msg, [f"(root): {code}: {msg}"], [("", code)])
+
+
 __all__ = [
     "X402Error",
     "X402PaymentError",
@@ -125,4 +174,5 @@ __all__ = [
     "ReplayDetectedError",
     "MPADeniedError",
     "MPATimeoutError",
+    "error_for",
 ]

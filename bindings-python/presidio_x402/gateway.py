@@ -1,19 +1,22 @@
 """``HardenedX402Client``: an async httpx client that pays x402 challenges through the guard.
 
-Flow for a request that answers ``402``:
+A request that answers ``402`` becomes a payment of the core's driver
+(:mod:`presidio_x402.guard` performs its actions). This client answers the
+two actions that are its own:
 
-1. read the challenge: the v2 ``PAYMENT-REQUIRED`` header and/or the v1 JSON body;
-2. the core assesses it (parse, select, PII, payee, exact policy with a
-   reservation, replay fingerprint, approval request) — one component call;
-3. host I/O: replay check-and-set in the store, approvals when required;
-4. the core finalizes (verdict, audit line, metrics) — one component call;
-   a refusal raises ``PIIBlockedError``/``PolicyViolationError``/… with ``.code``;
-5. the signer gets :class:`PaymentDetails` with redacted metadata and returns
-   the payment (a ``PaymentResponse``, a header string, or a PaymentPayload dict);
-6. the request is retried with ``X-PAYMENT`` (v1) or ``PAYMENT-SIGNATURE`` (v2);
-   the settlement header (``X-PAYMENT-RESPONSE`` / ``PAYMENT-RESPONSE``) is read;
-7. the core settles: commit on success; on failure release the spend and
-   forget the fingerprint, so a retry is neither charged twice nor a replay.
+* ``sign``: the ``payment_signer`` gets :class:`PaymentDetails` with redacted
+  metadata and returns the payment (a PaymentPayload dict, a scheme payload
+  dict, a ``PaymentResponse`` or the header value); a failure or no payment is
+  ``signer-failed``;
+* ``send``: the paid request goes to exactly the action's URL and method with
+  the action's payment header, redirects not followed; the answer is the
+  status and the settlement header (``PAYMENT-RESPONSE``, else
+  ``X-PAYMENT-RESPONSE``), or ``network-error``.
+
+The verdict is the driver's ``done``: a refusal before sending raises the
+seed exception of its family (``PIIBlockedError``, ``PolicyViolationError``,
+…, each with ``.code``); a paid request comes back as the server's response,
+with the guard's judgement in ``response.extensions["presidio_x402"]``.
 """
 
 from __future__ import annotations
@@ -23,13 +26,12 @@ import binascii
 import inspect
 import json
 import logging
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 import httpx
 
-from ._types import PaymentDetails, PaymentResponse, encode_payment
+from ._types import PaymentDetails, PaymentResponse
 from .audit_log import AuditLog, NullAuditWriter
-from .exceptions import X402Error, X402PaymentError
 from .guard import Guard
 from .pii_filter import _nlp_analyzer
 from .policy_engine import PolicyConfig, policy_to_config
@@ -37,8 +39,6 @@ from .stores import make_store
 
 logger = logging.getLogger("presidio_x402.gateway")
 
-HEADER_V1_PAYMENT = "X-PAYMENT"
-HEADER_V2_PAYMENT = "PAYMENT-SIGNATURE"
 HEADER_V2_REQUIRED = "PAYMENT-REQUIRED"
 HEADER_V1_RESPONSE = "X-PAYMENT-RESPONSE"
 HEADER_V2_RESPONSE = "PAYMENT-RESPONSE"
@@ -88,6 +88,7 @@ def build_config(policy: Any = None, *, pii_entities: Optional[List[str]] = None
 
 
 def _decode_settlement(value: Optional[str]) -> Optional[Dict[str, Any]]:
+    """The settlement header as JSON, for the caller's convenience (the driver judges it)."""
     if not value:
         return None
     try:
@@ -97,6 +98,22 @@ def _decode_settlement(value: Optional[str]) -> Optional[Dict[str, Any]]:
             return json.loads(value)
         except ValueError:
             return None
+
+
+def _payload(out: Any) -> Optional[Dict[str, Any]]:
+    """The signer's result as a JSON object (a header value is base64 JSON)."""
+    if isinstance(out, PaymentResponse):
+        out = out.token
+    if isinstance(out, (bytes, str)) and out:
+        try:
+            out = json.loads(base64.b64decode(out, validate=True))
+        except (binascii.Error, ValueError):
+            return None
+    return out if isinstance(out, dict) else None
+
+
+#: Transport errors after which nothing of the request has left the process.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
 
 class HardenedX402Client:
@@ -212,56 +229,59 @@ class HardenedX402Client:
             return resp
         await resp.aread()
         header = resp.headers.get(HEADER_V2_REQUIRED)
-        body = resp.text if resp.content and len(resp.content) <= MAX_CHALLENGE_BODY else (None if not resp.content else resp.text[: MAX_CHALLENGE_BODY + 1])
+        body = resp.text[: MAX_CHALLENGE_BODY + 1] if resp.content else None
+        try:
+            real_url = str(resp.request.url)  # what was sent (params and redirects included)
+        except RuntimeError:
+            real_url = str(httpx.URL(url))
         g = self._guard
-        a = await g.assess_async(method, str(httpx.URL(url)), header, body, reason)  # store failure: raises
-        io = await g.host_io(a, mpa_signatures)
-        await g.finalize_async(a, io)  # raises on refusal
-        details = g.details(a)
-        try:
-            token = await self._sign(details)
-        except Exception as exc:
-            await self._settle(a, "signer-failed")
-            raise X402PaymentError(g._core.describe("signer-failed"), code="signer-failed") from exc
-        headers = dict(kwargs.pop("headers", None) or {})
-        headers[HEADER_V2_PAYMENT if a["x402_version"] >= 2 else HEADER_V1_PAYMENT] = token
-        try:
-            paid = await self._httpx.request(method, url, headers=headers, **kwargs)
-        except Exception as exc:
-            await self._settle(a, "settlement-failed")
-            raise X402PaymentError(g._core.describe("settlement-failed"), code="settlement-failed") from exc
-        settlement = _decode_settlement(paid.headers.get(HEADER_V2_RESPONSE) or paid.headers.get(HEADER_V1_RESPONSE))
-        ok = paid.status_code < 400 and not (isinstance(settlement, dict) and settlement.get("success") is False)
-        settle_code = await self._settle(a, None if ok else "settlement-failed")
-        paid.extensions["presidio_x402"] = {"settlement": settlement, "fingerprint": a["fingerprint"], "settled": ok,
-                                            "settle_error": settle_code}
+        p = await g.begin_async(method, real_url, header, body, reason, mpa_signatures=mpa_signatures)
+        paid: Optional[httpx.Response] = None
+        cause: Optional[BaseException] = None
+        while not p.done:
+            if p.action["do"] == "sign":
+                event, cause = await self._sign(g.details(p))
+            else:
+                event, paid, cause = await self._send(p.action, kwargs)
+            p = await g.resume_async(p, event)
+        if paid is None:
+            raise g.error(p) from cause
+        d = p.action
+        if not d["allowed"]:
+            logger.warning("paid request not settled (%s, %s): its spend stays counted", d["code"], d["settlement"])
+        settlement = paid.headers.get(HEADER_V2_RESPONSE) or paid.headers.get(HEADER_V1_RESPONSE)
+        paid.extensions["presidio_x402"] = {
+            "settlement": _decode_settlement(settlement), "fingerprint": (d.get("details") or {}).get("fingerprint"),
+            "settled": d["settlement"] == "settled", "outcome": d["settlement"], "allowed": d["allowed"],
+            "code": d["code"]}
         return paid
 
-    async def _settle(self, a: Any, failure: Optional[str]) -> Optional[str]:
-        """Settles; a store failure here (the payment already went out) is logged
-        and returned as its code: the reservation keeps counting until its lease ends."""
-        try:
-            await self._guard.settle_async(a, failure)
-        except X402Error as e:
-            logger.error("could not record the settlement (%s): the reservation counts until its lease ends", e.code)
-            return e.code
-        return None
-
-    async def _sign(self, details: PaymentDetails) -> str:
+    async def _sign(self, details: PaymentDetails) -> Tuple[Dict[str, Any], Optional[BaseException]]:
+        """The ``sign`` action: ``signed`` with the signer's payload, or ``signer-failed``."""
         s = self._signer
-        out = s.sign(details) if hasattr(s, "sign") else s(details)
-        if inspect.isawaitable(out):
-            out = await out
-        if isinstance(out, PaymentResponse):
-            out = out.token
-        if isinstance(out, bytes):
-            out = out.decode("ascii")
-        if isinstance(out, dict):
-            out = encode_payment(out if "x402Version" in out else details.payment_payload(out))
-        if not isinstance(out, str) or not out:
-            raise X402PaymentError("the payment signer returned no payment", code="signer-failed")
-        return out
+        try:
+            out = s.sign(details) if hasattr(s, "sign") else s(details)
+            if inspect.isawaitable(out):
+                out = await out
+        except Exception as exc:
+            return {"on": "signer-failed"}, exc
+        payload = _payload(out)
+        if payload is None:
+            return {"on": "signer-failed"}, None
+        return {"on": "signed", "payload": payload}, None
+
+    async def _send(self, a: Dict[str, Any], kwargs: Dict[str, Any]) -> Tuple[Dict[str, Any], Any, Any]:
+        """The ``send`` action: exactly its method, URL and payment header (the
+        caller's other request arguments kept), no redirects."""
+        kw = {k: v for k, v in kwargs.items() if k not in ("params", "follow_redirects", "headers")}
+        headers = dict(kwargs.get("headers") or {})
+        headers[a["header"]["name"]] = a["header"]["value"]
+        try:
+            paid = await self._httpx.request(a["method"], a["url"], headers=headers, follow_redirects=False, **kw)
+        except Exception as exc:
+            return {"on": "network-error", "sent": not isinstance(exc, _NOT_SENT)}, None, exc
+        settlement = paid.headers.get(HEADER_V2_RESPONSE) or paid.headers.get(HEADER_V1_RESPONSE)
+        return {"on": "response", "status": paid.status_code, "settlement": settlement}, paid, None
 
 
 __all__ = ["HardenedX402Client", "build_config", "DEFAULT_TRANSPORT"]
-_ = X402Error

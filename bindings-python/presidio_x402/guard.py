@@ -1,16 +1,40 @@
-"""The host side of one configured guard: the core's call order, with I/O.
+"""The host side of one configured guard: an executor of the core's driver.
 
-Call order (see ``wit/presidio-x402.wit``):
+The payment protocol (state transactions and their retry, replay set and
+forget, approvals and their deadline, the settlement rule, the audit chain and
+its repair, error families, metrics) is the core's sans-I/O driver; its
+grammar (events, actions, batches, call order) is the crate doc of
+``core/src/driver/mod.rs``. A :class:`Guard` only performs the driver's
+actions, in order, and reports what happened:
 
-1. :meth:`Guard.assess` — one component call after a 402, before signing;
-2. :meth:`Guard.host_io` — the replay store's check-and-set and, when the core
-   asks for it, the approvals (webhooks, countersignatures);
-3. :meth:`Guard.finalize` — one component call: the verdict, the audit line,
-   metric updates; refusals raise the mapped exception;
-4. sign and send (the caller), then :meth:`Guard.settle` — commit or release.
+=================  ==============================================  ====================================
+action             performed with                                  answered with
+=================  ==============================================  ====================================
+``load-state``     ``store.load_versioned()``                      ``state`` (``store-error``)
+``cas-state``      ``store.compare_and_set(state, version)``       ``cas``
+``replay-set``     ``store.replay_check_and_set(fp, ttl, now)``    ``replay``
+``replay-forget``  ``store.replay_forget(fp)``, best effort        —
+``load-head``      ``store.load_head(replica)``, the log's head    ``head``
+``save-head``      ``store.save_head(replica, head, prev_seq)``    ``head-save-failed`` when refused
+``audit``          the audit writer                                ``audit-failed`` when it fails
+``post-webhook``   :func:`presidio_x402.mpa.post_webhook`          ``webhook`` (all in parallel)
+``countersign``    the caller's ``mpa_signatures``                 ``countersignatures``
+``sleep``          the clock                                       ``wake``
+``sign``/``send``  the caller (:meth:`Guard.resume`)               ``signed``/``signer-failed``,
+                                                                   ``response``/``network-error``/
+                                                                   ``unobserved``
+``done``           the verdict: metrics; :meth:`Guard.error`       —
+=================  ==============================================  ====================================
 
-Shared by :class:`presidio_x402.HardenedX402Client` and the official-client
-integration (:mod:`presidio_x402.integrations.x402`). No rules here.
+:meth:`Guard.begin` starts a payment and :meth:`Guard.resume` feeds the
+caller's answer; both run the driver until it asks for ``sign`` or ``send``,
+or is ``done`` (:attr:`Payment.action`). They return a :class:`Payment`
+directly with a synchronous store and a coroutine with an asynchronous one;
+the ``*_async`` variants always return a coroutine. The store and the audit
+writer are used under the guard's lock (audit lines reach the writer in the
+order the driver chained them); signing, sending, approvals and back-off
+sleeps run outside it. Used by :class:`presidio_x402.HardenedX402Client` and
+the official-client integration (:mod:`presidio_x402.integrations.x402`).
 """
 
 from __future__ import annotations
@@ -22,92 +46,65 @@ import logging
 import random
 import threading
 import time
-from typing import Any, Callable, Dict, Generator, List, Optional, Tuple
+from typing import Any, Dict, Generator, List, Optional, Tuple
 
 from . import _keys
-from ._core import ConfigErrors, CoreError, core
-from ._types import PaymentDetails
-from .audit_log import AuditLog, NullAuditWriter
-from .exceptions import (
-    MPADeniedError,
-    MPATimeoutError,
-    PIIBlockedError,
-    PolicyViolationError,
-    ReplayDetectedError,
-    StoreUnavailableError,
-    X402Error,
-    X402PaymentError,
-)
+from . import mpa as _mpa
+from ._core import ConfigErrors, CoreError, Driver, core
 from ._nlp import NLP_ENTITIES, metadata_texts
 from ._nlp import hints as nlp_hints
+from ._types import PaymentDetails
+from .audit_log import AuditLog, NullAuditWriter
+from .exceptions import error_for
 from .stores import SINGLE_REPLICA, MemoryStore, StoreError, is_async_store, now_ms
 
 logger = logging.getLogger("presidio_x402")
 
-#: Compare-and-set attempts of one step before it is refused with ``store-unavailable``.
-MAX_ATTEMPTS = 64
-
-#: A step's host I/O: yields ``("call", store_method, args)`` or ``("sleep", seconds)``.
+#: The executor's requests to its runner: ``("call", store_method, args)``,
+#: ``("sleep", seconds)`` or ``("approvals", payment, actions)``.
 Steps = Generator[Tuple[Any, ...], Any, Any]
 
-
-def _store_error(e: BaseException) -> StoreError:
-    err = StoreError(f"store: {type(e).__name__}")
-    err.__cause__ = e
-    return err
+_STOPS = ("sign", "send", "done")
+_APPROVALS = ("post-webhook", "countersign")
+_ASKS = ("load-state", "cas-state", "replay-set", "load-head")
 
 
-_POLICY_CODES = {"policy-per-call-exceeded", "policy-window-exceeded", "policy-endpoint-exceeded"}
+class Payment:
+    """One payment in flight: the driver's task and the action it stopped at
+    (``sign``, ``send`` or ``done``, in :attr:`action`)."""
 
+    def __init__(self, begin: Dict[str, Any], signatures: Any) -> None:
+        self.id = 0
+        self.begin = begin
+        self.signatures = signatures
+        self.action: Dict[str, Any] = {}
+        #: The approval request, when the driver asked for approvals.
+        self.approval: Optional[_mpa.ApprovalRequest] = None
 
-def _f(x: Optional[str]) -> float:
-    return float(x) if x is not None else 0.0
-
-
-class Assessment(dict):
-    """The core's assessment record (a dict) with the JSON fields decoded lazily."""
-
-    @property
-    def requirements(self) -> Dict[str, Any]:
-        if "_req" not in self.__dict__:
-            self.__dict__["_req"] = json.loads(self["requirements_json"]) or {}
-        return self.__dict__["_req"]
+    def __repr__(self) -> str:
+        return f"<Payment {self.id} at {self.action.get('do')!r}>"
 
     @property
-    def metadata(self) -> Dict[str, Any]:
-        if "_meta" not in self.__dict__:
-            self.__dict__["_meta"] = json.loads(self["metadata_json"])
-        return self.__dict__["_meta"]
+    def done(self) -> bool:
+        return self.action.get("do") == "done"
 
-    def approval(self) -> Any:
-        from .mpa import ApprovalRequest
+    @property
+    def allowed(self) -> bool:
+        return self.done and self.action.get("allowed") is True
 
-        c = self.get("approval_request_json")
-        return ApprovalRequest.from_canonical(c, self.get("approval_expires_at_ms")) if c else None
+    @property
+    def code(self) -> Optional[str]:
+        return self.action.get("code")
 
 
 class Guard:
-    """A configured guard: the core ``guard`` resource plus keys, store, audit and metrics.
-
-    ``assess``, ``finalize`` and ``settle`` return their result directly for a
-    synchronous store and a coroutine for an asynchronous one (for example
-    :class:`~presidio_x402.stores.AsyncRedisStore`); the ``*_async`` variants
-    always return a coroutine. With any store but :class:`MemoryStore`, each
-    step runs as the compare-and-set transaction of docs/STORES.md.
-    """
+    """A configured guard: the core's ``driver`` plus keys, store, audit log, metrics and approvers."""
 
     def __init__(self, config: Dict[str, Any], *, store: Any = None, audit: Optional[AuditLog] = None,
                  metrics: Any = None, mpa_engine: Any = None, replay_key: Any = None,
                  nlp_analyzer: Any = None) -> None:
         self._core = core()
-        try:
-            self._g = self._core.new_guard(json.dumps(config, ensure_ascii=False))
-        except ConfigErrors as e:
-            from .x402_policy_schema import PolicyValidationError
-
-            lines = [f"{p or '(root)'}: {c}: {self._core.describe(c)}" for p, c in e.errors]
-            raise PolicyValidationError("invalid guard configuration:\n" + "\n".join("  - " + l for l in lines),
-                                        lines, e.errors) from None
+        self.config = config
         self.store = store if store is not None else MemoryStore()
         self.audit = audit if audit is not None else AuditLog()
         self.metrics = metrics
@@ -117,331 +114,321 @@ class Guard:
         self._nlp_entities = [e for e in (config.get("pii") or {}).get("entities") or NLP_ENTITIES if e in NLP_ENTITIES]
         #: This process's replica id (config ``replica_id``; ``"-"`` for a single process).
         self.replica: str = str(config.get("replica_id") or SINGLE_REPLICA)
-        self._replay_key = (_keys.coerce_key(replay_key, "replay key") or _keys.fingerprint_key()).bytes()
-        self._audit_key = self.audit.key_bytes
-        self._lock = threading.Lock()
-        self._memory = isinstance(self.store, MemoryStore)
-        self._async = is_async_store(self.store)
+        #: The host clock (epoch milliseconds) every crossing carries.
+        self.clock = now_ms
+        shared = not isinstance(self.store, MemoryStore)
+        writer = self.audit.writer
         # The audit head goes to the store when a log is kept (a replica's chain has one writer).
-        self._keep_head = not self._memory and not isinstance(self.audit.writer, NullAuditWriter)
-        self._ready = self._memory
-        self._stored_seq = 0
-        self._warned_head = False
+        self.profile = {"shared": shared, "keep_head": shared and not isinstance(writer, NullAuditWriter),
+                        "log_reads_back": hasattr(writer, "resume_head") or self.audit.head is not None}
+        replay = (_keys.coerce_key(replay_key, "replay key") or _keys.fingerprint_key()).bytes()
+        try:
+            self._d = Driver.create(json.dumps(config, ensure_ascii=False), json.dumps(self.profile), replay,
+                                    self.audit.key_bytes, core=self._core)
+        except ConfigErrors as e:
+            from .x402_policy_schema import PolicyValidationError
+
+            lines = [f"{p or '(root)'}: {c}: {self._core.describe(c)}" for p, c in e.errors]
+            raise PolicyValidationError("invalid guard configuration:\n" + "\n".join("  - " + l for l in lines),
+                                        lines, e.errors) from None
+        self._lock = threading.Lock()
+        self._async = is_async_store(self.store)
+        self._ready = False
 
     def __repr__(self) -> str:
         return f"<Guard store={type(self.store).__name__} replica={self.replica!r}>"
 
     def close(self) -> None:
-        self._g.close()
+        self._d.close()
 
-    # 1 ---------------------------------------------------------------------------
-    def assess(self, method: str, url: str, payment_required: Optional[str], body: Optional[str],
-               reason: str = "", now: Optional[int] = None) -> Any:
-        """Step 1 (an :class:`Assessment`; a coroutine with an async store)."""
-        return self._drive(self._assess_steps(method, url, payment_required, body, reason, now))
+    # -- the caller's API ---------------------------------------------------------------
+    def begin(self, method: str, url: str, payment_required: Optional[str] = None, body: Optional[str] = None,
+              reason: str = "", *, mpa_signatures: Any = None) -> Any:
+        """Starts a payment for a request that got a 402 (``url``: the real request
+        URL; the 402's ``PAYMENT-REQUIRED`` header and/or body) and runs it to
+        ``sign`` or ``done``. ``mpa_signatures``: countersignatures or
+        pre-approval tokens (a dict, or a callable given the
+        :class:`~presidio_x402.mpa.ApprovalRequest`)."""
+        return self._drive(self._course(self._new(method, url, payment_required, body, reason, mpa_signatures), None))
 
-    async def assess_async(self, method: str, url: str, payment_required: Optional[str], body: Optional[str],
-                           reason: str = "", now: Optional[int] = None) -> Assessment:
-        return await self._run_async(self._assess_steps(method, url, payment_required, body, reason, now))
+    async def begin_async(self, method: str, url: str, payment_required: Optional[str] = None,
+                          body: Optional[str] = None, reason: str = "", *, mpa_signatures: Any = None) -> Payment:
+        p = self._new(method, url, payment_required, body, reason, mpa_signatures)
+        return await self._run_async(self._course(p, None))
 
-    def _assess_steps(self, method: str, url: str, payment_required: Optional[str], body: Optional[str],
-                      reason: str, now: Optional[int]) -> Steps:
-        hints: List[Dict[str, Any]] = []
-        if self.nlp_analyzer is not None and self._nlp_entities:
-            hints = nlp_hints(self.nlp_analyzer, metadata_texts(url, payment_required, body, reason), self._nlp_entities)
+    def resume(self, p: Payment, event: Dict[str, Any]) -> Any:
+        """Feeds the caller's answer to ``sign`` (``{"on": "signed", "payload"}`` or
+        ``{"on": "signer-failed"}``) or ``send`` (``{"on": "response", "status",
+        "settlement"}``, ``{"on": "network-error", "sent"}`` or ``{"on":
+        "unobserved"}``) and runs the payment to its next stop."""
+        return self._drive(self._course(p, [event]))
 
-        def step() -> Assessment:
-            ctx = {"method": method, "request_url": url, "payment_required": payment_required, "body": body,
-                   "reason": reason, "now_ms": now if now is not None else now_ms()}
-            if hints:
-                return Assessment(self._g.assess_with_hints(ctx, hints, self._replay_key))
-            return Assessment(self._g.assess(ctx, self._replay_key))
+    async def resume_async(self, p: Payment, event: Dict[str, Any]) -> Payment:
+        return await self._run_async(self._course(p, [event]))
 
-        return (yield from self._transaction(step))
+    def details(self, p: Payment) -> PaymentDetails:
+        """What the signer gets, from the ``sign`` action (redacted metadata)."""
+        a = p.action
+        m = a.get("metadata") or {}
+        req = a.get("requirements") or {}
+        return PaymentDetails(
+            resource_url=m.get("resource_url") or "", pay_to=a.get("pay_to") or "", amount=a.get("amount_usd") or "",
+            currency="USD", network=a.get("network") or "", deadline_seconds=int(req.get("maxTimeoutSeconds") or 0),
+            description=m.get("description") or "", reason=m.get("reason") or "",
+            extra=m["extra"] if isinstance(m.get("extra"), dict) else {}, amount_atomic=a.get("amount") or "",
+            asset=a.get("asset") or "", scheme=a.get("scheme") or "exact", x402_version=int(a.get("x402_version") or 1),
+            requirements=req, resource=a.get("resource"), request_url=m.get("request_url") or "")
 
-    # 2 ---------------------------------------------------------------------------
-    async def host_io(self, a: Assessment, mpa_signatures: Any = None) -> Dict[str, Any]:
-        io: Dict[str, Any] = {"replay_fresh": None, "countersignatures": [], "webhook_answers": []}
-        if a["blocked"] is not None:
-            return io
+    def error(self, p: Payment) -> Exception:
+        """The seed exception of a refused payment (its ``done``), from the core's error table."""
+        mpa = self.mpa.config.threshold if self.mpa is not None else (self.config.get("mpa") or {}).get("threshold")
+        return error_for(p.code, p.action.get("details"), threshold=int(mpa or 0),
+                         approval_request=p.approval.as_dict() if p.approval is not None else None)
+
+    def state(self) -> str:
+        """The core's serialised state (spend ledger, pins): with a shared store,
+        as of this guard's last step."""
+        return self._d.state()
+
+    def load_state(self, blob: str) -> None:
+        """Replaces the state with a saved one (``state()`` output), for a guard on
+        a :class:`MemoryStore`. A state the core cannot read raises
+        ``StoreUnavailableError`` (``state-corrupt``)."""
         try:
-            fresh = self.store.replay_check_and_set(a["fingerprint"], a["replay_ttl_ms"], now_ms())
-            if inspect.isawaitable(fresh):
-                fresh = await fresh
-            io["replay_fresh"] = fresh if isinstance(fresh, bool) else None
-        except Exception:
-            io["replay_fresh"] = None  # unknown: the core refuses (store-unavailable)
-        if io["replay_fresh"] and a.get("approval_request_json"):
-            req = a.approval()
-            if self.mpa is not None:
-                io.update(await self.mpa.collect(req, mpa_signatures))
-            elif mpa_signatures is not None:
-                from .mpa import MPAEngine
+            self._d.load_state(blob)
+        except CoreError as e:
+            raise error_for(e.code) from None
 
-                sigs = await MPAEngine._signatures(None, mpa_signatures, req)  # type: ignore[arg-type]
-                io["countersignatures"] = sigs
-        return io
+    def _new(self, method: str, url: str, payment_required: Optional[str], body: Optional[str], reason: str,
+             signatures: Any) -> Payment:
+        b: Dict[str, Any] = {"method": method, "url": url, "payment_required": payment_required, "body": body,
+                             "reason": reason or "", "seed": random.getrandbits(63)}
+        if self.nlp_analyzer is not None and self._nlp_entities:
+            b["hints"] = nlp_hints(self.nlp_analyzer, metadata_texts(url, payment_required, body, reason or ""),
+                                   self._nlp_entities)
+        return Payment(b, signatures)
 
-    # 3 ---------------------------------------------------------------------------
-    def finalize(self, a: Assessment, io: Dict[str, Any]) -> Any:
-        """Step 3: the decision; raises the mapped exception on a refusal (a
-        coroutine with an async store)."""
-        return self._drive(self._finalize_steps(a, io))
+    # -- the executor: actions to I/O, answers to events ------------------------------------
+    def _course(self, p: Payment, events: Optional[List[Dict[str, Any]]]) -> Steps:
+        """Crossings of ``p`` (begun when ``events`` is None) until it stops."""
+        if events is None:
+            if not self._ready:
+                yield from self._open()
+            start = json.loads(self._d.begin(json.dumps(p.begin), self.clock()))
+            p.id, batch = start["id"], start["actions"]
+        else:
+            batch = self._cross(p.id, events)
+        while True:
+            kind, out = yield from self._batch(p, batch)
+            if kind == "stop":
+                p.action = out
+                if out["do"] == "done":
+                    self._done(out)
+                return p
+            batch = out if kind == "batch" else self._cross(p.id, out)
 
-    async def finalize_async(self, a: Assessment, io: Dict[str, Any]) -> Dict[str, Any]:
-        return await self._run_async(self._finalize_steps(a, io))
+    def _open(self) -> Steps:
+        """The driver's start-up task: the replica's head in the store and in the log."""
+        start = json.loads(self._d.open())
+        batch = start["actions"]
+        while True:
+            kind, out = yield from self._batch(None, batch)
+            if kind == "stop":
+                self._ready = out.get("allowed") is True
+                if not self._ready:
+                    logger.error("the guard cannot start (%s): the audit head of replica %r in the store is not this "
+                                 "log's (another process with the same replica_id?) or the store failed",
+                                 (out.get("details") or {}).get("reason", out.get("code")), self.replica)
+                return None
+            batch = self._cross(start["id"], out)
 
-    def _finalize_steps(self, a: Assessment, io: Dict[str, Any]) -> Steps:
-        def step() -> Dict[str, Any]:
-            return self._g.finalize(a["id"], io, self._audit_key, self.audit.head, now_ms())
+    def _cross(self, task: int, events: List[Dict[str, Any]], at: Optional[int] = None) -> List[Dict[str, Any]]:
+        batch = json.loads(self._d.handle(task, self.clock() if at is None else at, json.dumps(events)))
+        if not batch and at is None:
+            raise RuntimeError("the driver answered an empty batch")
+        return batch
 
-        d = yield from self._transaction(step)
-        yield from self._after(a, d)
-        if not d["allowed"]:
-            raise self.error(a, d["code"], io)
-        return d
-
-    # 4 ---------------------------------------------------------------------------
-    def settle(self, a: Assessment, failure: Optional[str] = None) -> Any:
-        """Step 4: commit (``failure=None``) or release (a coroutine with an async store)."""
-        return self._drive(self._settle_steps(a, failure))
-
-    async def settle_async(self, a: Assessment, failure: Optional[str] = None) -> Dict[str, Any]:
-        return await self._run_async(self._settle_steps(a, failure))
-
-    def _settle_steps(self, a: Assessment, failure: Optional[str]) -> Steps:
-        outcome: Any = "settled" if failure is None else ("failed", failure)
-
-        def step() -> Dict[str, Any]:
-            return self._g.settle(a["id"], outcome, self._audit_key, self.audit.head, now_ms())
-
-        d = yield from self._transaction(step)
-        yield from self._after(a, d)
-        return d
-
-    # the store protocol (docs/STORES.md) ------------------------------------------
-    def _prepare(self) -> Steps:
-        """Once (and again after a head problem): the replica's stored audit head."""
-        if self._ready:
-            return None
-        if self._keep_head:
-            stored = yield ("call", "load_head", (self.replica,))
-            local = self.audit.head
-            if stored is not None and (not isinstance(stored, dict) or not isinstance(stored.get("seq"), int)):
-                raise StoreError("load_head answered something other than {seq, mac}")
-            if stored is None:
-                self._stored_seq = 0
-            elif local is None and not hasattr(self.audit.writer, "resume_head"):
-                # A writer that cannot read its own log back: continue the stored chain.
-                self.audit.head = {"seq": stored["seq"], "mac": stored["mac"]}
-                self._stored_seq = stored["seq"]
-            elif local is None:
-                self._head_conflict()  # an empty log file, but the store has this replica's head
-            elif stored["seq"] < local["seq"] or (stored["seq"] == local["seq"] and stored["mac"] == local["mac"]):
-                self._stored_seq = stored["seq"]  # ours (a head save cut short catches up)
+    def _batch(self, p: Optional[Payment], batch: List[Dict[str, Any]]) -> Steps:
+        """Performs a batch in order: ``("events", events)`` for the next crossing,
+        ``("batch", actions)`` when approvals already crossed, or ``("stop",
+        action)`` at ``sign``, ``send`` or ``done``."""
+        events: List[Dict[str, Any]] = []
+        i = 0
+        while i < len(batch):
+            a, i = batch[i], i + 1
+            do = a["do"]
+            if do in _STOPS:
+                return "stop", a
+            if do in _APPROVALS and p is not None and all(x["do"] in _APPROVALS for x in batch[i:]):
+                # Every approval answer crosses when it arrived: an early answer is
+                # never late because a slower approver ran into the deadline.
+                for at, ev in (yield ("approvals", p, batch[i - 1:])):
+                    nxt = self._cross(p.id, [ev], at)
+                    if nxt:
+                        return "batch", nxt
+                raise RuntimeError("the approvals ended without a batch")
+            if do == "sleep":
+                yield ("sleep", max(0, int(a["until_ms"]) - self.clock()) / 1000.0)
+                events.append({"on": "wake"})
+            elif do == "audit":
+                try:
+                    self.audit.record(a["line"], a["head"])
+                except Exception:
+                    return "events", [{"on": "audit-failed"}]
+            elif do == "save-head":
+                try:
+                    ok = yield ("call", "save_head", (a["replica"], a["head"], a["prev_seq"]))
+                except Exception:
+                    ok = False
+                if ok is not True:
+                    return "events", [{"on": "head-save-failed"}]
+            elif do == "replay-forget":
+                try:
+                    yield ("call", "replay_forget", (a["fingerprint"],))
+                except Exception:
+                    logger.warning("could not forget a released payment's fingerprint: a retry within its TTL is a replay")
+            elif do in _ASKS:
+                try:
+                    events.append((yield from self._ask(a)))
+                except Exception:
+                    events.append({"on": "store-error"})
             else:
-                self._head_conflict()
-        self._ready = True
-        return None
+                raise RuntimeError(f"cannot perform the driver's action {do!r} here")
+        return "events", events
 
-    def _head_conflict(self) -> None:
-        if not self._warned_head:
-            self._warned_head = True
-            logger.error("the audit head of replica %r in the store is not this process's: another process uses "
-                         "the same replica_id (give each process its own), or this log lost lines", self.replica)
-        raise StoreError("audit head of this replica advanced by another process")
-
-    def _transaction(self, step: Callable[[], Any]) -> Steps:
-        """Runs a core step on the stored state, stored back by compare-and-set."""
-        yield from self._prepare()
-        if self._memory:
-            return step()
-        for attempt in range(MAX_ATTEMPTS):
+    def _ask(self, a: Dict[str, Any]) -> Steps:
+        """A store action that needs an answer, as its event (an unusable answer raises)."""
+        do = a["do"]
+        if do == "load-state":
             loaded = yield ("call", "load_versioned", ())
-            if not isinstance(loaded, (tuple, list)) or len(loaded) != 2:
+            if not isinstance(loaded, (tuple, list)) or len(loaded) != 2 or not isinstance(loaded[1], str) \
+                    or not (loaded[0] is None or isinstance(loaded[0], str)):
                 raise StoreError("load_versioned answered something other than (state, version)")
-            state, version = loaded
-            if not (state is None or isinstance(state, str)) or not isinstance(version, str):
-                raise StoreError("load_versioned answered something other than (state, version)")
-            try:
-                self._g.load_state(state or "")
-            except CoreError as e:
-                raise X402PaymentError(self._core.describe(e.code), code=e.code) from None
-            result = step()
-            new = self._g.state()
-            if new == state:
-                return result  # nothing changed: a read of one consistent snapshot
-            try:
-                ok = yield ("call", "compare_and_set", (new, version))
-                if not isinstance(ok, bool):
-                    raise StoreError("compare_and_set answered something other than a bool")
-            except BaseException:
-                self._g.undo()  # unknown outcome: the step did not happen here
-                raise
-            if ok:
-                return result
-            self._g.undo()  # another process stored first: reload and run the step again
-            yield ("sleep", random.uniform(0, min(2 ** attempt, 50)) / 1000.0)
-        raise StoreError("compare-and-set still contended after %d attempts" % MAX_ATTEMPTS)
+            return {"on": "state", "state": loaded[0], "version": loaded[1]}
+        if do == "cas-state":
+            return {"on": "cas", "won": _bool((yield ("call", "compare_and_set", (a["state"], a["version"]))))}
+        if do == "replay-set":
+            args = (a["fingerprint"], a["ttl_ms"], self.clock())
+            return {"on": "replay", "fresh": _bool((yield ("call", "replay_check_and_set", args)))}
+        stored = _head((yield ("call", "load_head", (a["replica"],)))) if a.get("from_store") else None
+        return {"on": "head", "stored": stored, "log": self._log_head()}
 
-    def _after(self, a: Assessment, d: Dict[str, Any]) -> Steps:
-        """After the state is stored: the audit line, the head, forget, metrics."""
-        self.audit.record(d["audit_line"], d["head"])
+    def _log_head(self) -> Optional[Dict[str, Any]]:
+        if not self.profile["log_reads_back"]:
+            return None
+        w = self.audit.writer
+        return _head(w.resume_head() if hasattr(w, "resume_head") else self.audit.head)
+
+    async def _approvals(self, p: Payment, group: List[Dict[str, Any]]) -> List[Tuple[int, Dict[str, Any]]]:
+        """Webhooks and countersignatures, all at once, each bounded by its
+        ``deadline_ms``: ``(arrival ms, event)`` in the order they arrived."""
+        async def one(a: Dict[str, Any]) -> Tuple[int, Dict[str, Any]]:
+            if a["do"] == "countersign":
+                p.approval = _mpa.ApprovalRequest.from_canonical(a["request"])
+                src = p.signatures if p.signatures is not None else getattr(self.mpa, "countersigner", None)
+                ev = await _mpa.countersignatures(a, src)
+            elif self.mpa is not None:
+                ev = await self.mpa.post_webhook(a)
+            else:
+                ev = await _mpa.post_webhook(a, allow_private=bool((self.config.get("mpa") or {}).get("allow_private_webhooks")))
+            return self.clock(), ev
+
+        return sorted(await asyncio.gather(*(one(a) for a in group)), key=lambda t: t[0])
+
+    def _done(self, d: Dict[str, Any]) -> None:
         if self.metrics is not None:
-            self.metrics.apply(d["metrics_json"], d["code"])
-        if self._keep_head:
-            try:
-                ok = yield ("call", "save_head", (self.replica, d["head"], self._stored_seq))
-            except StoreError:
-                self._ready = False  # reread the stored head before the next step
-                raise
-            if ok is not True:
-                self._ready = False
-                self._head_conflict()
-            self._stored_seq = d["head"]["seq"]
-        if d["forget_fingerprint"] and a.get("fingerprint"):
-            try:
-                yield ("call", "replay_forget", (a["fingerprint"],))
-            except StoreError:
-                logger.warning("could not forget a failed payment's fingerprint: a retry within its TTL is a replay")
-        return None
+            self.metrics.apply(d.get("metrics") or [])
+        if d.get("family") == "store-unavailable" and (self.profile["keep_head"] or self.profile["log_reads_back"]):
+            self._ready = False  # start again (reread the replica's head) before the next payment
 
-    # drivers: the same steps, synchronous or awaited ---------------------------------
+    # -- runners: the same steps, synchronous or awaited --------------------------------------
     def _drive(self, gen: Steps) -> Any:
         return self._run_async(gen) if self._async else self._run_sync(gen)
 
-    def _call(self, name: str, args: Tuple[Any, ...]) -> Any:
-        return getattr(self.store, name)(*args)
-
-    def _advance(self, gen: Steps, send: Any, exc: Optional[BaseException]) -> Tuple[bool, Any]:
-        """Runs the steps to their next request: ``(True, result)`` when they
-        ended, else ``(False, request)``; a store failure ends them as
-        ``store-unavailable``."""
+    @staticmethod
+    def _advance(gen: Steps, out: Tuple[Any, Optional[BaseException]]) -> Tuple[bool, Any]:
+        """Runs the steps to their next request with the last answer (or error):
+        ``(True, payment)`` when they stopped, else ``(False, request)``."""
         try:
-            return False, (gen.throw(exc) if exc is not None else gen.send(send))
+            return False, (gen.throw(out[1]) if out[1] is not None else gen.send(out[0]))
         except StopIteration as stop:
             return True, stop.value
-        except StoreError as e:
-            raise self._unavailable() from e
+        except CoreError as e:
+            raise error_for(e.code) from None
+
+    def _call(self, req: Tuple[Any, ...]) -> Tuple[Any, Optional[BaseException]]:
+        try:
+            return getattr(self.store, req[1])(*req[2]), None
+        except Exception as e:
+            return None, e
 
     def _run_sync(self, gen: Steps) -> Any:
-        with self._lock:
+        out: Tuple[Any, Optional[BaseException]] = (None, None)
+        with self._lock:  # released while waiting (back-off, approvals)
             try:
-                return self._steps(gen)
+                while True:
+                    done, req = self._advance(gen, out)
+                    if done:
+                        return req
+                    if req[0] == "call":
+                        out = self._call(req)
+                        if inspect.isawaitable(out[0]):
+                            getattr(out[0], "close", lambda: None)()
+                            raise TypeError("this store is asynchronous: await the guard's methods")
+                        continue
+                    self._lock.release()
+                    try:
+                        out = (time.sleep(req[1]) if req[0] == "sleep" else asyncio.run(self._approvals(*req[1:])), None)
+                    finally:
+                        self._lock.acquire()
             finally:
                 gen.close()
 
-    def _steps(self, gen: Steps) -> Any:
-        send: Any = None
-        exc: Optional[BaseException] = None
-        while True:
-            done, req = self._advance(gen, send, exc)
-            if done:
-                return req
-            send, exc = None, None
-            if req[0] == "sleep":
-                time.sleep(req[1])
-                continue
-            try:
-                send = self._call(req[1], req[2])
-            except StoreError as e:
-                exc = e
-            except Exception as e:
-                exc = _store_error(e)
-            else:
-                if inspect.isawaitable(send):
-                    close = getattr(send, "close", None)
-                    if close is not None:
-                        close()
-                    raise TypeError("this store is asynchronous: await the guard's methods")
-
-    async def _run_async(self, gen: Steps) -> Any:
+    async def _acquire(self) -> None:
         delay = 0.0005
         while not self._lock.acquire(blocking=False):  # never block the event loop
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.01)
+
+    async def _run_async(self, gen: Steps) -> Any:
+        out: Tuple[Any, Optional[BaseException]] = (None, None)
+        await self._acquire()
         try:
-            send: Any = None
-            exc: Optional[BaseException] = None
             while True:
-                done, req = self._advance(gen, send, exc)
+                done, req = self._advance(gen, out)
                 if done:
                     return req
-                send, exc = None, None
-                if req[0] == "sleep":
-                    await asyncio.sleep(req[1])
+                if req[0] == "call":
+                    out = self._call(req)
+                    if inspect.isawaitable(out[0]):
+                        try:
+                            out = (await out[0], None)
+                        except Exception as e:
+                            out = (None, e)
                     continue
+                self._lock.release()
                 try:
-                    send = self._call(req[1], req[2])
-                    if inspect.isawaitable(send):
-                        send = await send
-                except StoreError as e:
-                    exc = e
-                except Exception as e:
-                    exc = _store_error(e)
-                except BaseException as e:  # cancelled: undo in the steps, then propagate
-                    exc = e
+                    out = (await (asyncio.sleep(req[1]) if req[0] == "sleep" else self._approvals(*req[1:])), None)
+                finally:
+                    await self._acquire()
         finally:
             gen.close()
             self._lock.release()
 
-    def _unavailable(self) -> StoreUnavailableError:
-        return StoreUnavailableError(self._core.describe("store-unavailable"), code="store-unavailable")
 
-    def state(self) -> str:
-        """The core's serialised state (spend ledger, pins): with a shared store,
-        the state of this guard's last step."""
-        return self._g.state()
-
-    def load_state(self, blob: str) -> None:
-        """Replaces the core's state with a saved one (``state()`` output), for a
-        guard on a :class:`MemoryStore` (a shared store is reloaded at every
-        step). A state the core cannot read raises ``X402PaymentError``
-        (``state-corrupt``)."""
-        try:
-            self._g.load_state(blob)
-        except CoreError as e:
-            raise X402PaymentError(self._core.describe(e.code), code=e.code) from None
-
-    # ----------------------------------------------------------------------------
-    def details(self, a: Assessment) -> PaymentDetails:
-        m = a.metadata
-        return PaymentDetails(
-            resource_url=m.get("resource_url", ""), pay_to=a["pay_to"] or "", amount=a["amount_usd"] or "",
-            currency="USD", network=a["network"] or "", deadline_seconds=int(a["max_timeout_seconds"] or 0),
-            description=m.get("description", ""), reason=m.get("reason", ""),
-            extra=m.get("extra") if isinstance(m.get("extra"), dict) else {},
-            amount_atomic=a["amount"] or "", asset=a["asset"] or "", scheme=a["scheme"] or "exact",
-            x402_version=int(a["x402_version"]), requirements=a.requirements,
-            resource=m.get("resource_echo"), request_url=m.get("request_url", ""))
-
-    def error(self, a: Assessment, code: str, io: Optional[Dict[str, Any]] = None) -> X402Error:
-        """The seed exception for a refusal ``code``."""
-        msg = self._core.describe(code)
-        if code == "pii-blocked":
-            return PIIBlockedError(msg, list(a.get("pii_entities") or []), code=code)
-        if code in _POLICY_CODES:
-            return PolicyViolationError(msg, amount_usd=_f(a.get("amount_usd")), limit_usd=_f(a.get("limit_usd")), code=code,
-                                        amount_usd_exact=a.get("amount_usd"), limit_usd_exact=a.get("limit_usd"),
-                                        current_usd_exact=a.get("current_usd"))
-        if code == "replay-detected":
-            return ReplayDetectedError(msg, fingerprint=a.get("fingerprint") or "", code=code)
-        if code.startswith("mpa-"):
-            req = a.approval()
-            threshold = int(self.mpa.config.threshold) if self.mpa is not None else 0
-            got = 0
-            if self.mpa is not None and req is not None and io:
-                try:
-                    got = self.mpa.count_approvals(req, io)
-                except Exception:
-                    got = 0
-            cls = MPATimeoutError if code == "mpa-timeout" else MPADeniedError
-            return cls(msg, approvals_received=got, threshold=threshold, code=code,
-                       approval_request=req.as_dict() if req is not None else None)
-        if code == "store-unavailable":
-            return StoreUnavailableError(msg, code=code)
-        return X402PaymentError(msg, code=code)
+def _bool(v: Any) -> bool:
+    if not isinstance(v, bool):
+        raise StoreError("the store answered something other than a bool")
+    return v
 
 
-__all__ = ["Guard", "Assessment"]
-_ = (CoreError, List)
+def _head(h: Any) -> Optional[Dict[str, Any]]:
+    if h is None:
+        return None
+    if not isinstance(h, dict) or not isinstance(h.get("seq"), int) or isinstance(h.get("seq"), bool) \
+            or not isinstance(h.get("mac"), str):
+        raise StoreError("an audit head is {seq, mac}")
+    return {"seq": h["seq"], "mac": h["mac"]}
+
+
+__all__ = ["Guard", "Payment"]

@@ -1,9 +1,10 @@
 """Multi-party authorization (n-of-m approval) for high-value payments.
 
 The core decides everything: when a payment needs approval (``amount_usd ≥
-min_amount_usd``), the canonical approval request, whether a countersignature
-or a webhook answer counts, and the tally. This module posts webhooks and
-collects countersignatures.
+min_amount_usd``), the canonical approval request, how long answers are
+awaited (the driver's ``deadline_ms``), whether a countersignature or a webhook
+answer counts, and the tally. This module only performs the driver's
+``post-webhook`` and ``countersign`` actions.
 
 How an approver obtains and signs a request
 -------------------------------------------
@@ -61,8 +62,6 @@ an expiry, so a signature for one request never approves another.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac as _hmac
 import inspect
 import json
 import logging
@@ -70,7 +69,7 @@ import math
 import socket
 import time
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple, Union
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Union
 
 import httpx
 
@@ -206,8 +205,102 @@ async def _default_resolver(host: str, port: int) -> List[str]:
     return sorted({i[4][0] for i in infos})
 
 
+def _seconds_left(deadline_ms: Any) -> float:
+    return (int(deadline_ms) - time.time_ns() // 1_000_000) / 1000.0
+
+
+async def post_webhook(action: Dict[str, Any], *, client: Optional[httpx.AsyncClient] = None,
+                       resolver: Optional[Resolver] = None, allow_private: bool = False,
+                       cap: int = MAX_RESPONSE_BYTES) -> Dict[str, Any]:
+    """Performs the driver's ``post-webhook`` action: resolves the host, asks the
+    core whether each address may be posted to, POSTs the action's body and
+    headers to the checked address (``Host`` and TLS SNI keep the name), reads
+    at most ``cap`` + 1 bytes, and gives up at the action's ``deadline_ms``.
+    Returns the ``webhook`` event; the core judges it."""
+    refused = {"on": "webhook", "approver_id": action["approver_id"], "status": 0, "body": "", "hmac": None,
+               "timed_out": False}
+    left = _seconds_left(action["deadline_ms"])
+    if left <= 0:
+        return dict(refused, timed_out=True)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + left
+    try:
+        url = httpx.URL(action["url"])
+        host, port = url.host, url.port or (443 if url.scheme == "https" else 80)
+        addrs = await asyncio.wait_for((resolver or _default_resolver)(host, port), timeout=left)
+        if not addrs:
+            return refused
+        for addr in addrs:
+            if not core().call("mpa.webhook-address", {"address": addr, "allow_private": bool(allow_private)})["allowed"]:
+                logger.warning("MPA webhook for approver %s refused: it resolves to a private address", action["approver_id"])
+                return refused
+    except asyncio.TimeoutError:
+        return dict(refused, timed_out=True)
+    except (OSError, CoreError, ValueError, httpx.InvalidURL):
+        return refused
+
+    # Connect to the address just checked, not to a fresh resolution of the
+    # name (no DNS rebinding between the check and the POST); the Host
+    # header and TLS (SNI and certificate) keep the URL's host name.
+    headers = dict(action.get("headers") or {})
+    target, extensions = url, {}
+    if addrs[0] != host:
+        target = url.copy_with(host=addrs[0])
+        headers["Host"] = url.netloc.decode("ascii")
+        if url.scheme == "https":
+            extensions["sni_hostname"] = host
+
+    async def post(c: httpx.AsyncClient) -> Dict[str, Any]:
+        async with c.stream("POST", target, content=str(action["body"]).encode("utf-8"), headers=headers,
+                            follow_redirects=False, extensions=extensions) as r:
+            buf = bytearray()
+            async for chunk in r.aiter_bytes():
+                buf += chunk
+                if len(buf) > cap:
+                    break
+            return dict(refused, status=r.status_code, body=bytes(buf[: cap + 1]).decode("utf-8", "replace"),
+                        hmac=r.headers.get("X-MPA-HMAC"))
+
+    own = client is None
+    c = client or httpx.AsyncClient(follow_redirects=False)
+    try:
+        return await asyncio.wait_for(post(c), timeout=max(deadline - loop.time(), 0.001))
+    except (asyncio.TimeoutError, httpx.TimeoutException):
+        return dict(refused, timed_out=True)
+    except Exception:
+        logger.warning("MPA webhook for approver %s failed", action["approver_id"])
+        return refused
+    finally:
+        if own:
+            await c.aclose()
+
+
+async def countersignatures(action: Dict[str, Any], source: Signatures) -> Dict[str, Any]:
+    """Performs the driver's ``countersign`` action: the caller's countersignatures
+    or pre-approval tokens (a dict, or a callable, sync or async, given the
+    :class:`ApprovalRequest`), obtained by the action's ``deadline_ms``.
+    Returns the ``countersignatures`` event; the core verifies them."""
+    out: Any = {}
+    try:
+        if callable(source):
+            out = source(ApprovalRequest.from_canonical(action["request"]))
+            if inspect.isawaitable(out):
+                out = await asyncio.wait_for(out, timeout=max(_seconds_left(action["deadline_ms"]), 0.001))
+        elif source is not None:
+            out = source
+        pairs = [[str(k), str(v)] for k, v in dict(out or {}).items()]
+    except asyncio.TimeoutError:
+        pairs = []
+    except Exception:
+        logger.warning("MPA countersigner failed")
+        pairs = []
+    return {"on": "countersignatures", "signatures": pairs}
+
+
 class MPAEngine:
-    """Collects approvals for the core to judge.
+    """The approvers' I/O for the guard: webhooks and countersignatures (the core
+    decides when approval is needed, builds the request, sets the deadline and
+    judges every answer).
 
     ``httpx_client``: client for webhooks (default: a private one);
     ``resolver``: ``async (host, port) -> [addresses]`` for the SSRF check;
@@ -229,121 +322,11 @@ class MPAEngine:
     def config_json(self) -> Dict[str, Any]:
         return self.config.to_config()
 
-    def budget_seconds(self, req: ApprovalRequest, now_ms: Optional[int] = None) -> float:
-        """How long approvals may take, as the JS host: ``min(timeout, expires_at
-        - now - 100 ms)`` (never negative), with the core's timeout (whole
-        seconds). Answers must arrive before the request expires; what a late
-        or missing answer means (``mpa-timeout``…) is the core's verdict."""
-        timeout_ms = 1000 * max(1, int(math.ceil(float(self.config.timeout_seconds))))
-        now = time.time_ns() // 1_000_000 if now_ms is None else int(now_ms)
-        return max(0, min(timeout_ms, int(req.expires_at_ms) - now - 100)) / 1000.0
-
-    async def _signatures(self, sigs: Signatures, req: ApprovalRequest) -> List[Tuple[str, str]]:
-        src = sigs if sigs is not None else self.countersigner
-        if src is None:
-            return []
-        if callable(src):
-            out = src(req)
-            if inspect.isawaitable(out):
-                out = await out
-        else:
-            out = src
-        return [(str(k), str(v)) for k, v in dict(out or {}).items()]
-
-    async def collect(self, req: ApprovalRequest, signatures: Signatures = None) -> Dict[str, Any]:
-        """Countersignatures and webhook answers for ``req``, as ``host-results`` fields."""
-        hooks = [a for a in self.config.approvers if a.mode == "webhook" and a.webhook_url]
-        remaining = self.budget_seconds(req)
-        deadline = asyncio.get_running_loop().time() + remaining
-        sig_task = asyncio.ensure_future(self._signatures(signatures, req))
-        answers: List[Dict[str, Any]] = []
-        if hooks:
-            own = self._httpx is None
-            client = self._httpx or httpx.AsyncClient(follow_redirects=False)
-            try:
-                answers = list(await asyncio.gather(*(self._ask(client, a, req, remaining) for a in hooks)))
-            finally:
-                if own:
-                    await client.aclose()
-        try:
-            sigs = await asyncio.wait_for(sig_task, timeout=max(deadline - asyncio.get_running_loop().time(), 0.001))
-        except asyncio.TimeoutError:
-            sigs = []
-        except Exception:
-            logger.warning("MPA countersigner failed")
-            sigs = []
-        return {"countersignatures": sigs, "webhook_answers": answers}
-
-    async def _ask(self, client: httpx.AsyncClient, a: MPAApproverConfig, req: ApprovalRequest, timeout: float) -> Dict[str, Any]:
-        refused = {"approver_id": a.approver_id, "status": 0, "body": b"", "hmac": None, "timed_out": False}
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout  # one budget for resolving and answering
-        try:
-            url = httpx.URL(a.webhook_url or "")
-            host, port = url.host, url.port or (443 if url.scheme == "https" else 80)
-            addrs = await asyncio.wait_for(self._resolver(host, port), timeout=max(timeout, 0.001))
-            if not addrs:
-                return refused
-            for addr in addrs:
-                verdict = core().call("mpa.webhook-address", {"address": addr, "allow_private": bool(self.config.allow_private_webhooks)})
-                if not verdict["allowed"]:
-                    logger.warning("MPA webhook for approver %s refused: it resolves to a private address", a.approver_id)
-                    return refused
-        except asyncio.TimeoutError:
-            return dict(refused, timed_out=True)
-        except (OSError, CoreError, ValueError, httpx.InvalidURL):
-            return refused
-
-        # Connect to the address just checked, not to a fresh resolution of the
-        # name (no DNS rebinding between the check and the POST); the Host
-        # header and TLS (SNI and certificate) keep the URL's host name.
-        headers = {"Content-Type": "application/json", "X-MPA-Request-Id": req.request_id}
-        target, extensions = url, {}
-        if addrs[0] != host:
-            target = url.copy_with(host=addrs[0])
-            headers["Host"] = url.netloc.decode("ascii")
-            if url.scheme == "https":
-                extensions["sni_hostname"] = host
-
-        async def post() -> Dict[str, Any]:
-            async with client.stream("POST", target, content=req.canonical.encode("utf-8"), headers=headers,
-                                     follow_redirects=False, extensions=extensions) as r:
-                buf = bytearray()
-                async for chunk in r.aiter_bytes():
-                    buf += chunk
-                    if len(buf) > self._cap:
-                        break
-                return {"approver_id": a.approver_id, "status": r.status_code, "body": bytes(buf[: self._cap + 1]),
-                        "hmac": r.headers.get("X-MPA-HMAC"), "timed_out": False}
-
-        try:
-            return await asyncio.wait_for(post(), timeout=max(deadline - loop.time(), 0.001))
-        except asyncio.TimeoutError:
-            return dict(refused, timed_out=True)
-        except httpx.TimeoutException:
-            return dict(refused, timed_out=True)
-        except Exception:
-            logger.warning("MPA webhook for approver %s failed", a.approver_id)
-            return refused
-
-    def count_approvals(self, req: ApprovalRequest, io: Dict[str, Any]) -> int:
-        """How many distinct approvers the core counts as approving (for error reports)."""
-        cfg = self.config_json()
-        votes = []
-        if io.get("countersignatures"):
-            tag, t = core().fn("mpa_verify", json.dumps(cfg), req.request_json(), io["countersignatures"], int(time.time() * 1000))
-            if tag == "ok":
-                votes += [{"approver_id": i, "vote": "approve"} for i in t["approved_by"]]
-        for w in io.get("webhook_answers", []):
-            try:
-                v = core().call("mpa.judge-webhook", {
-                    "config": cfg, "request": json.loads(req.request_json()), "approver_id": w["approver_id"],
-                    "status": w["status"], "body": w["body"].decode("utf-8", "replace"), "hmac_header": w["hmac"],
-                    "timed_out": w["timed_out"]})
-                votes.append({"approver_id": w["approver_id"], "vote": v["vote"]})
-            except CoreError:
-                pass
-        return len({v["approver_id"] for v in votes if v["vote"] == "approve"} - {v["approver_id"] for v in votes if v["vote"] in ("deny", "bad")})
+    async def post_webhook(self, action: Dict[str, Any]) -> Dict[str, Any]:
+        """:func:`post_webhook` with this engine's client, resolver and settings."""
+        return await post_webhook(action, client=self._httpx, resolver=self._resolver,
+                                  allow_private=self.config.allow_private_webhooks, cap=self._cap)
 
 
-__all__ = ["MPAConfig", "MPAApproverConfig", "MPAEngine", "ApprovalRequest", "countersign", "preapprove"]
+__all__ = ["MPAConfig", "MPAApproverConfig", "MPAEngine", "ApprovalRequest", "countersign", "preapprove",
+           "post_webhook", "countersignatures"]

@@ -138,14 +138,84 @@ async def test_signer_failure_releases_the_spend_and_the_fingerprint():
     assert json.loads(w.lines[1])["code"] == "signer-failed"
 
 
-async def test_settlement_failure_releases():
+async def test_settlement_failure_keeps_the_spend_counted():
+    # The signed authorization left the process: the server can still settle it, so its
+    # spend and fingerprint stay (core/src/driver/settlement.rs); the response comes back.
     s = Server(amount="10000", settle_ok=False)
-    c, w = make(s, policy={"daily_limit_usd": 0.01})
+    c, w = make(s, policy={"daily_limit_usd": 0.02})
     r = await c.get("https://api.example.com/r")
-    assert r.extensions["presidio_x402"]["settled"] is False
+    assert r.status_code == 402
+    ext = r.extensions["presidio_x402"]
+    assert (ext["settled"], ext["outcome"], ext["code"]) == (False, "failed-after-send", "settlement-failed")
+    assert ext["settlement"]["success"] is False
     s.settle_ok = True
-    assert (await c.get("https://api.example.com/r")).status_code == 200
-    assert [json.loads(l)["outcome"] for l in w.lines] == ["allowed", "failed", "allowed", "settled"]
+    with pytest.raises(ReplayDetectedError):  # the same purchase is not paid twice
+        await c.get("https://api.example.com/r")
+    assert (await c.get("https://api.example.com/r2")).status_code == 200  # $0.01 + $0.01 of $0.02
+    with pytest.raises(PolicyViolationError) as e:
+        await c.get("https://api.example.com/r3")
+    assert e.value.code == "policy-window-exceeded"
+    assert [json.loads(l)["outcome"] for l in w.lines] == ["allowed", "failed-after-send", "blocked", "allowed",
+                                                           "settled", "blocked"]
+
+
+async def test_2xx_without_settlement_header_commits_as_unknown():
+    def handler(request):
+        if request.headers.get("X-PAYMENT"):
+            return httpx.Response(200, json={"data": "premium"})
+        return Server(amount="10000").handler(request)
+
+    w = Lines()
+    c = HardenedX402Client(payment_signer=RecordingSigner(), httpx_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+                           audit_writer=w, policy={"daily_limit_usd": 0.01})
+    r = await c.get("https://api.example.com/r")
+    assert r.status_code == 200
+    ext = r.extensions["presidio_x402"]
+    assert (ext["settled"], ext["outcome"], ext["allowed"]) == (False, "unknown", True)
+    with pytest.raises(PolicyViolationError):  # committed
+        await c.get("https://api.example.com/r2")
+    assert [json.loads(l)["outcome"] for l in w.lines][:2] == ["allowed", "unknown"]
+
+
+@pytest.mark.parametrize("error,sent", [(httpx.ConnectError("refused"), False), (httpx.ReadTimeout("slow"), True),
+                                        (httpx.RemoteProtocolError("reset"), True)])
+async def test_network_error_after_signing(error, sent):
+    """Only an error before anything was sent releases; otherwise the spend stays."""
+    s = Server(amount="10000")
+    fail = [True]
+
+    def handler(request):
+        if request.headers.get("X-PAYMENT") and fail[0]:
+            raise error
+        return s.handler(request)
+
+    c = HardenedX402Client(payment_signer=RecordingSigner(), httpx_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+                           policy={"daily_limit_usd": 0.01})
+    with pytest.raises(X402PaymentError) as e:
+        await c.get("https://api.example.com/r")
+    assert e.value.code == "settlement-failed" and e.value.__cause__ is error
+    fail[0] = False
+    if sent:
+        with pytest.raises(PolicyViolationError):  # the same purchase: over the window (held), never paid twice
+            await c.get("https://api.example.com/r")
+    else:
+        assert (await c.get("https://api.example.com/r")).status_code == 200  # released: a retry pays
+
+
+async def test_paid_request_is_the_drivers_and_never_follows_redirects():
+    seen = []
+
+    def handler(request):
+        seen.append((request.method, str(request.url), request.headers.get("X-PAYMENT") is not None,
+                     request.headers.get("X-Trace")))
+        if request.headers.get("X-PAYMENT"):
+            return httpx.Response(302, headers={"Location": "https://evil.example.com/"})
+        return Server(amount="10000").handler(request)
+
+    c = HardenedX402Client(payment_signer=RecordingSigner(), httpx_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)))
+    r = await c.post("https://api.example.com/r", params={"q": "1"}, headers={"X-Trace": "t"}, follow_redirects=True)
+    assert r.status_code == 302 and r.extensions["presidio_x402"]["outcome"] == "failed-after-send"
+    assert seen == [("POST", "https://api.example.com/r?q=1", False, "t"), ("POST", "https://api.example.com/r?q=1", True, "t")]
 
 
 async def test_replay_after_success_and_case_variants():
@@ -207,7 +277,7 @@ async def test_pii_warn_passes_text_unchanged():
 async def test_untrusted_asset_and_malformed_amount_fail_closed():
     s = Server(challenge=lambda r: (1, {"x402Version": 1, "accepts": [dict(__import__("x402mock").v1_offer(str(r.url)), asset="0x" + "99" * 20)]}))
     c, _ = make(s)
-    with pytest.raises(X402PaymentError) as e:
+    with pytest.raises(PolicyViolationError) as e:  # a code with a policy limit type (the core's error table)
         await c.get("https://api.example.com/r")
     assert e.value.code == "asset-untrusted"
     s2 = Server(amount="1e3")
@@ -220,7 +290,7 @@ async def test_untrusted_asset_and_malformed_amount_fail_closed():
 async def test_trusted_wallets_seed_dict_form():
     s = Server()
     c, _ = make(s, trusted_wallets={"https://api.example.com": {"0x" + "33" * 20}})
-    with pytest.raises(X402PaymentError) as e:
+    with pytest.raises(PolicyViolationError) as e:
         await c.get("https://api.example.com/r")
     assert e.value.code == "wallet-not-trusted"
 
@@ -247,11 +317,29 @@ async def test_signer_forms_callable_string_and_payment_response():
     s = Server(version=2)
 
     async def as_callable(details):
-        return PaymentResponse(token="eyJ4NDAyVmVyc2lvbiI6Mn0=", details=details)
+        return PaymentResponse(token="eyJ4NDAyVmVyc2lvbiI6Mn0=", details=details)  # {"x402Version":2}
 
     c, _ = make(s, as_callable)
     r = await c.get("https://api.example.com/a")
-    assert r.status_code == 200 and s.requests[-1].headers["PAYMENT-SIGNATURE"] == "eyJ4NDAyVmVyc2lvbiI6Mn0="
+    # The header value is the driver's: the signer's PaymentPayload with the redacted resource echo.
+    assert r.status_code == 200 and unb64(s.requests[-1].headers["PAYMENT-SIGNATURE"]) == {
+        "x402Version": 2, "resource": s.payments[0]["resource"]}
+    assert s.payments[0]["resource"]["url"] == "https://api.example.com/a"
+
+
+@pytest.mark.parametrize("out", [None, "", "not base64!", "bm90IGpzb24=", b"W10=", 42])
+async def test_a_signer_without_a_payment_is_signer_failed_and_releases(out):
+    s = Server(amount="10000")
+
+    def signer(details):
+        return out
+
+    c, w = make(s, signer, policy={"daily_limit_usd": 0.01})
+    with pytest.raises(X402PaymentError) as e:
+        await c.get("https://api.example.com/r")
+    assert e.value.code == "signer-failed" and s.payments == []
+    c._signer = RecordingSigner()
+    assert (await c.get("https://api.example.com/r")).status_code == 200  # released: neither a replay nor over budget
 
 
 async def test_keys_never_in_repr():

@@ -169,6 +169,55 @@ async def test_webhook_timeout():
     assert e.value.code == "mpa-timeout"
 
 
+async def test_an_unanswered_quorum_is_always_mpa_timeout():
+    import asyncio
+    import time
+
+    class Mixed(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request):
+            name = request.url.path.rsplit("/", 1)[-1]
+            if name == "carol":
+                await asyncio.sleep(10)
+            req = json.loads(request.content)
+            return httpx.Response(200, json={"approved": name == "alice", "request_id": req["request_id"]})
+
+    cfg = MPAConfig(threshold=2, min_amount_usd=1, timeout_seconds=1, approvers=[
+        MPAApproverConfig(n, mode="webhook", webhook_url=f"https://approvals.example.com/{n}") for n in ("alice", "bob", "carol")])
+    c = client(Server(amount="2000000"), MPAEngine(cfg, httpx_client=httpx.AsyncClient(transport=Mixed()), resolver=public))
+    t = time.monotonic()
+    with pytest.raises(MPATimeoutError) as e:  # yes / no / no answer: the driver's one deadline
+        await c.get("https://api.example.com/big")
+    assert time.monotonic() - t < 2.5
+    assert (e.value.code, e.value.approvals_received, e.value.threshold) == ("mpa-timeout", 1, 2)
+    assert e.value.approval_request["request_id"]
+
+
+async def test_post_webhook_is_bounded_by_the_actions_deadline():
+    import asyncio
+    import time
+
+    from presidio_x402.mpa import post_webhook
+
+    class Slow(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request):
+            await asyncio.sleep(10)
+            return httpx.Response(200)
+
+    now = int(time.time() * 1000)
+    action = {"do": "post-webhook", "approver_id": "alice", "url": "https://approvals.example.com/alice", "body": "{}",
+              "headers": {"content-type": "application/json", "x-mpa-request-id": "r"}, "deadline_ms": now + 300}
+    t = time.monotonic()
+    ev = await post_webhook(action, client=httpx.AsyncClient(transport=Slow()), resolver=public)
+    assert time.monotonic() - t < 0.6
+    assert ev == {"on": "webhook", "approver_id": "alice", "status": 0, "body": "", "hmac": None, "timed_out": True}
+    late = dict(action, deadline_ms=now - 1)  # past its deadline: not even resolved
+    assert (await post_webhook(late, resolver=private))["timed_out"] is True
+    big = lambda r: httpx.Response(200, content=b"x" * 10_000)  # noqa: E731
+    ev = await post_webhook(dict(action, deadline_ms=now + 5000), client=httpx.AsyncClient(transport=httpx.MockTransport(big)),
+                            resolver=public)
+    assert ev["status"] == 200 and len(ev["body"]) == 4097  # capped: the core refuses more than 4 KiB
+
+
 def crypto_engine():
     return MPAEngine(MPAConfig(threshold=2, min_amount_usd=1.0, approvers=[
         MPAApproverConfig("alice", mode="crypto", shared_secret=ALICE),
@@ -246,13 +295,36 @@ async def test_metrics_follow_the_core():
     with pytest.raises(PolicyViolationError):
         await c.get("https://api.example.com/b")
     v = lambda name, **l: reg.get_sample_value(name, l) or 0.0
-    assert v("x402_payments_total", outcome="allowed", reason="none", network="eip155:84532") == 1
-    assert v("x402_payments_total", outcome="settled", reason="none", network="eip155:84532") == 1
-    assert v("x402_payments_total", outcome="blocked", reason="replay-detected", network="eip155:84532") == 1
+    assert v("x402_payments_total", outcome="allowed", network="eip155:84532") == 1
+    assert v("x402_payments_total", outcome="settled", network="eip155:84532") == 1
+    assert v("x402_payments_total", outcome="blocked", network="eip155:84532") == 2
     assert v("x402_replay_detections_total") == 1
-    assert v("x402_policy_violations_total", violation_type="per_call") == 1
+    assert v("x402_policy_violations_total", limit_type="per_call") == 1
     assert v("x402_pii_detections_total", entity_type="EMAIL_ADDRESS", action="redact") >= 1
     assert v("x402_payment_amount_usd_count", network="eip155:84532") == 1
+
+
+def test_metrics_are_the_cores_table():
+    from prometheus_client import CollectorRegistry
+
+    from presidio_x402._core import metric_table
+    from presidio_x402.metrics import MetricsCollector
+
+    reg = CollectorRegistry()
+    MetricsCollector(registry=reg)
+    got = {m.name: m for m in reg.collect()}
+    for t in metric_table():
+        name = t["name"][:-len("_total")] if t["name"].endswith("_total") else t["name"]  # prometheus drops _total
+        m = got[name]
+        assert (m.type, m.documentation) == (t["type"], t["help"])
+    m = MetricsCollector(registry=reg)
+    m.apply([{"name": "x402_payment_amount_usd", "labels": {"network": "eip155:8453"}, "observe": "0.05"},
+             {"name": "x402_mpa_events_total", "labels": {"event": "requested"}, "observe": None}])
+    buckets = {s.labels["le"] for s in reg.collect() for s in s.samples if s.name == "x402_payment_amount_usd_bucket"}
+    hist = next(t for t in metric_table() if t["type"] == "histogram")
+    assert buckets == {str(float(b)) for b in hist["buckets"]} | {"+Inf"}
+    assert reg.get_sample_value("x402_mpa_events_total", {"event": "requested"}) == 1
+    assert reg.get_sample_value("x402_payment_amount_usd_bucket", {"network": "eip155:8453", "le": "0.1"}) == 1
 
 
 def test_metrics_noop_without_prometheus(monkeypatch):

@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from presidio_x402 import HardenedX402Client, PIIBlockedError, X402PaymentError, verify_chain
+from presidio_x402 import HardenedX402Client, PIIBlockedError, PolicyViolationError, verify_chain
 from presidio_x402 import _nlp
 from presidio_x402.pii_filter import PIIFilter
 from x402mock import PAY_TO, RecordingSigner, Server
@@ -152,13 +152,13 @@ async def test_trusted_wallets_per_origin_with_a_default():
     s = Server(version=2)
     c, _ = client(s, RecordingSigner(), trusted_wallets=wallets)
     assert (await c.get("https://api.example.com/r")).status_code == 200
-    with pytest.raises(X402PaymentError) as e:
+    with pytest.raises(PolicyViolationError) as e:  # a code with a policy limit type (the core's error table)
         await c.get("https://other.example.com/r")  # the default list applies there
     assert e.value.code == "wallet-not-trusted"
     s2 = Server(version=2, pay_to=OTHER)
     c2, _ = client(s2, RecordingSigner(), trusted_wallets=wallets)
     assert (await c2.get("https://other.example.com/r")).status_code == 200
-    with pytest.raises(X402PaymentError) as e:
+    with pytest.raises(PolicyViolationError) as e:
         await c2.get("https://api.example.com/r")  # the origin's own list, not the default
     assert e.value.code == "wallet-not-trusted"
 

@@ -1,18 +1,16 @@
 """Replica audit chains (verify_dir and the CLI on a directory), the compiled-
-component cache, and the MPA approval budget (as the JS host)."""
+component cache."""
 
 import json
 import os
 import shutil
 import subprocess
 import sys
-import time
 
 import pytest
 
 from presidio_x402 import _core
 from presidio_x402.audit_log import verify_chain, verify_dir
-from presidio_x402.mpa import ApprovalRequest, MPAApproverConfig, MPAConfig, MPAEngine
 from presidio_x402.stores import FileStore, RedisStore
 from test_stores import AUDIT_KEY, guard, pay
 
@@ -133,49 +131,6 @@ def test_component_cache_across_processes(tmp_path):
     runs = [subprocess.run([sys.executable, "-c", src], capture_output=True, text=True, env=env, timeout=120).stdout.strip()
             for _ in range(2)]
     assert runs == ["compiled", "cache"]
-
-
-# -- MPA budget: min(timeout, expires_at - now - 100 ms), as the JS host --------------------------
-def _engine(timeout):
-    return MPAEngine(MPAConfig(threshold=1, min_amount_usd=1, timeout_seconds=timeout, approvers=[
-        MPAApproverConfig("alice", mode="webhook", webhook_url="https://approvals.example.com/alice")]))
-
-
-@pytest.mark.parametrize("timeout,expires_in,budget", [
-    (30, 10_000, 9.9),  # the request expires first: stop 100 ms before it
-    (2, 10_000, 2.0),  # the timeout (whole seconds, as the core) first
-    (0.2, 10_000, 1.0),  # the core's timeout is at least one second
-    (30, 50, 0.0),  # less than 100 ms left: no wait at all (never negative)
-    (30, -5_000, 0.0),
-])
-def test_mpa_budget_as_js(timeout, expires_in, budget):
-    now = 1_700_000_000_000
-    req = ApprovalRequest("r", now + expires_in, "{}")
-    assert _engine(timeout).budget_seconds(req, now) == pytest.approx(budget)
-
-
-async def test_mpa_budget_bounds_a_slow_webhook():
-    import asyncio
-
-    import httpx
-
-    class Slow(httpx.AsyncBaseTransport):
-        async def handle_async_request(self, request):
-            await asyncio.sleep(10)
-            return httpx.Response(200)
-
-    eng = _engine(30)
-    eng._httpx = httpx.AsyncClient(transport=Slow())
-
-    async def public(host, port):
-        return ["93.184.216.34"]
-
-    eng._resolver = public
-    req = ApprovalRequest("r", int(time.time() * 1000) + 600, "{}")
-    t = time.monotonic()
-    io = await eng.collect(req)
-    assert time.monotonic() - t < 0.6  # 600 - 100 ms, not the 30 s timeout
-    assert io["webhook_answers"][0]["timed_out"] is True
 
 
 # -- verify_dir gives the core's verdicts on logs of any size ---------------------------------------

@@ -1,9 +1,10 @@
 """Stores of docs/STORES.md: Memory, File and Redis (sync and asyncio), the
-compare-and-set transaction with the core's undo, replay SET NX, replica heads,
-fail-closed errors. Redis is a real redis-server on a free loopback port (the
+driver's compare-and-set transactions as the guard performs them, replay SET NX,
+replica heads, fail-closed errors. Redis is a real redis-server on a free loopback port (the
 ``redis_server`` session fixture): a missing redis-server fails, never skips."""
 
 import asyncio
+import base64
 import json
 import os
 import random
@@ -17,13 +18,15 @@ import uuid
 import pytest
 
 from conftest import free_port
-from presidio_x402 import HardenedX402Client, ReplayDetectedError, StoreUnavailableError, X402PaymentError
+from presidio_x402 import HardenedX402Client, ReplayDetectedError, StoreUnavailableError
 from presidio_x402.audit_log import AuditLog, FileAuditWriter
-from presidio_x402.exceptions import PolicyViolationError, X402Error
-from presidio_x402.guard import MAX_ATTEMPTS, Guard
+from presidio_x402.exceptions import PolicyViolationError
+from presidio_x402.guard import Guard
 from presidio_x402.stores import CAS_LUA, HEAD_LUA, AsyncRedisStore, FileStore, MemoryStore, RedisStore, StoreError
 from x402mock import RecordingSigner, Server
 
+#: The core's compare-and-set attempts of one step (core/src/driver/mod.rs MAX_ATTEMPTS).
+MAX_ATTEMPTS = 64
 REPLAY_KEY = "11" * 32
 AUDIT_KEY = "22" * 32
 CENT_ATTO = 10 ** 16
@@ -56,26 +59,25 @@ def guard(store, replica=None, limit=10, log=None):
     return Guard(config(replica, limit), store=store, audit=audit, replay_key=REPLAY_KEY)
 
 
-def drive(coro):
-    """Runs a coroutine that never suspends (host_io with a sync store)."""
-    try:
-        coro.send(None)
-    except StopIteration as e:
-        return e.value
-    raise RuntimeError("suspended")
+#: The signer's payload and a settled paid response (what a host feeds the driver).
+SIGNED = {"on": "signed", "payload": {"signature": "0x" + "00" * 65, "authorization": {"value": "10000"}}}
+SETTLED = {"on": "response", "status": 200,
+           "settlement": base64.b64encode(b'{"success":true,"transaction":"0x1"}').decode()}
 
 
-def pay(g, url, settle=True):
-    """One payment through the sync API: the code of a refusal, or None."""
-    a = g.assess("GET", url, None, body(url))
-    io = drive(g.host_io(a))
-    try:
-        g.finalize(a, io)
-    except X402Error as e:
-        return e.code
-    if settle:
-        g.settle(a)
-    return None
+def pay(g, url):
+    """One payment through the sync API, signed and settled: the code of a refusal, or None."""
+    p = g.begin("GET", url, None, body(url))
+    if not p.done:
+        p = g.resume(g.resume(p, SIGNED), SETTLED)
+    return None if p.allowed else p.code
+
+
+async def pay_async(g, url):
+    p = await g.begin_async("GET", url, None, body(url))
+    if not p.done:
+        p = await g.resume_async(await g.resume_async(p, SIGNED), SETTLED)
+    return None if p.allowed else p.code
 
 
 def spend(state_text):
@@ -191,39 +193,68 @@ def test_names_and_repr_hide_the_url(redis_server):
 
 
 # -- the transaction ----------------------------------------------------------------------
-def test_cas_conflict_undo_and_retry(rstore, redis_server, tenant):
+def test_cas_conflict_reload_and_retry(rstore, redis_server, tenant):
     """B completes a step between A's load and A's compare-and-set: A loses,
-    undoes, reloads and runs the step again; both reservations count."""
+    reloads and runs the step again (the driver's transaction); both reservations count."""
     b = guard(RedisStore(redis_server.url, tenant=tenant))
     b_url = "https://api.example.com/b"
     done = []
 
     def b_steps():
-        done.append(b.assess("GET", b_url, None, body(b_url)))
+        done.append(b.begin("GET", b_url, None, body(b_url)))
 
     spy = Spy(rstore, before_cas=b_steps)
     a = guard(spy)
     url = "https://api.example.com/a"
-    aa = a.assess("GET", url, None, body(url))
-    assert spy.cas == [False, True]  # lost once, then stored
+    pa = a.begin("GET", url, None, body(url))
+    assert pa.action["do"] == "sign" and done[0].action["do"] == "sign"
+    assert spy.cas == [False, True]  # lost once, then stored (an allowed finalize changes nothing)
     committed, reserved, n = spend(rstore.load_versioned()[0])
     assert (committed, reserved, n) == (0, 2 * CENT_ATTO, 2)
-    # The retried assessment is the one A holds: it finalizes and settles.
-    a.finalize(aa, drive(a.host_io(aa)))
-    a.settle(aa)
+    # A's payment goes on: signed, sent, settled.
+    pa = a.resume(a.resume(pa, SIGNED), SETTLED)
+    assert pa.allowed and pa.action["settlement"] == "settled"
     assert spend(rstore.load_versioned()[0]) == (CENT_ATTO, CENT_ATTO, 1)
 
 
-def test_undo_in_the_wrapper():
-    g = guard(MemoryStore())
-    url = "https://api.example.com/u"
-    a = g.assess("GET", url, None, body(url))
-    assert g._g.undo() is True
-    assert g._g.undo() is False
-    from presidio_x402._core import CoreError
+def test_undo_in_the_guard_resource_wrapper():
+    """The component's fine-grained ``guard`` resource (kept for callers who want it)."""
+    from presidio_x402._core import CoreError, core
 
+    g = core().new_guard(json.dumps(config()))
+    url = "https://api.example.com/u"
+    ctx = {"method": "GET", "request_url": url, "payment_required": None, "body": body(url), "reason": "",
+           "now_ms": int(time.time() * 1000)}
+    a = g.assess(ctx, bytes.fromhex(REPLAY_KEY))
+    assert g.undo() is True
+    assert g.undo() is False
     with pytest.raises(CoreError):
-        g._g.finalize(a["id"], {"replay_fresh": True, "countersignatures": [], "webhook_answers": []}, bytes(32), None, 1)
+        g.finalize(a["id"], {"replay_fresh": True, "countersignatures": [], "webhook_answers": []}, bytes(32), None, 1)
+
+
+def test_audit_lines_reach_the_writer_in_chain_order(tmp_path):
+    """Concurrent payments of one guard: every line is written in the order the driver chained it."""
+    from presidio_x402 import verify_chain
+
+    class Slow:
+        def __init__(self):
+            self.lines = []
+
+        def write(self, ev):
+            time.sleep(random.random() / 1000)
+            self.lines.append(str(ev))
+
+    w = Slow()
+    for store in (MemoryStore(), FileStore(tmp_path / "fs")):
+        w.lines.clear()
+        g = Guard(config(limit=1000), store=store, audit=AuditLog(w, key=AUDIT_KEY), replay_key=REPLAY_KEY)
+        ts = [threading.Thread(target=lambda i=i: [pay(g, f"https://api.example.com/{i}/{k}") for k in range(15)])
+              for i in range(4)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        assert len(w.lines) == 120 and verify_chain(w.lines, AUDIT_KEY).ok
 
 
 def test_guards_in_threads_spend_exactly_the_limit(redis_server, tenant):
@@ -250,19 +281,13 @@ def test_guards_in_threads_spend_exactly_the_limit(redis_server, tenant):
 def test_replay_set_nx_across_two_guards(redis_server, tenant):
     g1, g2 = (guard(RedisStore(redis_server.url, tenant=tenant)) for _ in range(2))
     url = "https://api.example.com/the-same-one"
-    a1 = g1.assess("GET", url, None, body(url))
-    a2 = g2.assess("GET", url, None, body(url))
-    assert a1["fingerprint"] == a2["fingerprint"]
-    io1, io2 = drive(g1.host_io(a1)), drive(g2.host_io(a2))
-    assert sorted([io1["replay_fresh"], io2["replay_fresh"]]) == [False, True]
-    outcomes = []
-    for g, a, io in ((g1, a1, io1), (g2, a2, io2)):
-        try:
-            g.finalize(a, io)
-            outcomes.append("allowed")
-        except ReplayDetectedError:
-            outcomes.append("replay")
-    assert sorted(outcomes) == ["allowed", "replay"]
+    out = {}
+    ts = [threading.Thread(target=lambda g=g: out.__setitem__(g, g.begin("GET", url, None, body(url)))) for g in (g1, g2)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert sorted(p.action["do"] if not p.done else p.code for p in out.values()) == ["replay-detected", "sign"]
     assert spend(RedisStore(redis_server.url, tenant=tenant).load_versioned()[0])[2] == 1  # the refusal released
 
 
@@ -286,8 +311,8 @@ def test_head_cas_refuses_a_duplicate_replica(redis_server, tenant, tmp_path):
     assert pay(a, "https://api.example.com/1") is None
     # A second process with the same replica id and its own (empty) log: refused before any step.
     b = guard(RedisStore(redis_server.url, tenant=tenant), replica="pod-a", log=tmp_path / "b.jsonl")
-    with pytest.raises(StoreUnavailableError):
-        b.assess("GET", "https://api.example.com/2", None, body("https://api.example.com/2"))
+    assert pay(b, "https://api.example.com/2") == "store-unavailable"
+    assert not (tmp_path / "b.jsonl").exists()
     # A second process resuming the same log file: it saves first, A's next line is refused.
     c = guard(RedisStore(redis_server.url, tenant=tenant), replica="pod-a", log=tmp_path / "a.jsonl")
     assert pay(c, "https://api.example.com/3") is None
@@ -308,21 +333,24 @@ def test_head_save_cut_short_catches_up(redis_server, tenant, tmp_path):
     assert s.load_head("pod")["seq"] == 6
 
 
-def test_contention_without_end_is_store_unavailable(monkeypatch):
-    class Lost(MemoryStore):
-        shared = True
+def test_contention_without_end_is_store_unavailable():
+    class Lost:
+        """A shared store whose compare-and-set always loses."""
+
+        def __init__(self):
+            self.inner, self.tries = MemoryStore(), 0
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
 
         def compare_and_set(self, state, version):
-            self.tries = getattr(self, "tries", 0) + 1
+            self.tries += 1
             return False
 
-    monkeypatch.setattr(random, "uniform", lambda a, b: 0.0)
     s = Lost()
     g = guard(s)
-    g._memory = False  # a MemoryStore subclass that claims to be shared: run the transaction
-    with pytest.raises(StoreUnavailableError) as e:
-        g.assess("GET", "https://api.example.com/x", None, body("https://api.example.com/x"))
-    assert e.value.code == "store-unavailable" and s.tries == MAX_ATTEMPTS
+    assert g.profile["shared"] is True
+    assert pay(g, "https://api.example.com/x") == "store-unavailable" and s.tries == MAX_ATTEMPTS
 
 
 # -- failures are refusals ---------------------------------------------------------------------
@@ -353,11 +381,8 @@ async def test_unreachable_async_redis_refuses_fast():
 
 def _refused(g):
     url = "https://api.example.com/bad"
-    try:
-        g.assess("GET", url, None, body(url))
-    except X402PaymentError as e:
-        return e.code
-    return None
+    p = g.begin("GET", url, None, body(url))
+    return p.code if p.done else None
 
 
 @pytest.mark.parametrize("bad,code", [
@@ -411,14 +436,15 @@ def test_dead_process_reservation_counts_until_its_lease(redis_server, tenant):
     s = RedisStore(redis_server.url, tenant=tenant)
     dead = guard(s)
     url = "https://api.example.com/d"
-    a = dead.assess("GET", url, None, body(url))
-    dead.finalize(a, drive(dead.host_io(a)))  # reserved; the process "dies" before settle
+    assert dead.begin("GET", url, None, body(url)).action["do"] == "sign"  # reserved; the process "dies" here
     assert spend(s.load_versioned()[0]) == (0, CENT_ATTO, 1)
     later = guard(RedisStore(redis_server.url, tenant=tenant))
     now = int(time.time() * 1000)
-    later.assess("GET", url + "/2", None, body(url + "/2"), now=now + 60_000)
+    later.clock = lambda: now + 60_000
+    later.begin("GET", url + "/2", None, body(url + "/2"))
     assert spend(s.load_versioned()[0])[2] == 2  # still counted within the lease
-    later.assess("GET", url + "/3", None, body(url + "/3"), now=now + 901_000)
+    later.clock = lambda: now + 901_000
+    later.begin("GET", url + "/3", None, body(url + "/3"))
     assert spend(s.load_versioned()[0])[2] == 2  # the dead one dropped, the new one added
 
 
@@ -427,13 +453,13 @@ async def test_async_redis_store_guard_and_client(redis_server, tenant):
     store = AsyncRedisStore(redis_server.url, tenant=tenant)
     g = guard(store, limit=0.02)
     url = "https://api.example.com/async"
-    assess = g.assess("GET", url, None, body(url))
-    assert asyncio.iscoroutine(assess)  # the guard awaits an async store
-    a = await assess
-    io = await g.host_io(a)
-    d = await g.finalize(a, io)
-    assert d["allowed"]
-    await g.settle(a)
+    begin = g.begin("GET", url, None, body(url))
+    assert asyncio.iscoroutine(begin)  # the guard awaits an async store
+    p = await begin
+    assert p.action["do"] == "sign"
+    p = await g.resume(await g.resume(p, SIGNED), SETTLED)
+    assert p.allowed
+    assert await pay_async(g, url) == "replay-detected"
     st = RedisStore(redis_server.url, tenant=tenant)
     assert spend(st.load_versioned()[0]) == (CENT_ATTO, 0, 0)
     # The client over the same tenant: concurrent requests, one budget.
@@ -452,9 +478,9 @@ async def test_async_redis_store_guard_and_client(redis_server, tenant):
 
 async def test_async_store_through_sync_api_needs_await(redis_server, tenant):
     g = guard(AsyncRedisStore(redis_server.url, tenant=tenant))
-    coro = g.assess("GET", "https://api.example.com/x", None, body("https://api.example.com/x"))
-    a = await coro
-    assert a["blocked"] is None
+    coro = g.begin("GET", "https://api.example.com/x", None, body("https://api.example.com/x"))
+    p = await coro
+    assert p.action["do"] == "sign"
 
 
 # -- the file store across processes ------------------------------------------------------------

@@ -10,7 +10,7 @@ from x402.http import x402HTTPClient
 from x402.http.clients.httpx import x402AsyncTransport
 from x402.mechanisms.evm.exact import register_exact_evm_client
 
-from presidio_x402 import verify_chain
+from presidio_x402 import PolicyViolationError, ReplayDetectedError, verify_chain
 from presidio_x402.integrations.x402 import harden
 from x402mock import PAY_TO, Server, unb64
 
@@ -57,23 +57,61 @@ async def test_v2_policy_block_aborts_before_signing():
     c, w, _ = setup(s, policy={"max_per_call_usd": 0.10})
     with pytest.raises(Exception) as e:
         await c.get("https://api.example.com/weather")
-    assert "policy-per-call-exceeded" in str(e.value)
+    # The hook raised the seed exception of the refusal's family: the client aborted.
+    assert isinstance(e.value.__cause__, PolicyViolationError) and e.value.__cause__.code == "policy-per-call-exceeded"
+    assert "policy-per-call-exceeded" in repr(e.value.__cause__)
     assert s.payments == []
     assert json.loads(w.lines[0])["code"] == "policy-per-call-exceeded"
 
 
-async def test_v2_replay_aborts_and_failed_settlement_releases():
+async def test_v2_failed_settlement_keeps_the_spend_and_replay_aborts():
     s = Server(version=2, amount="1000", settle_ok=False)
-    c, w, _ = setup(s, policy={"daily_limit_usd": 0.001})
-    await c.get("https://api.example.com/w")  # settlement fails: released, fingerprint forgotten
+    c, w, _ = setup(s, policy={"daily_limit_usd": 0.002})
+    r = await c.get("https://api.example.com/w")  # the transport saw a 402 with success:false
+    assert r.status_code == 402
     s.settle_ok = True
-    assert (await c.get("https://api.example.com/w")).status_code == 200  # not a replay, not over budget
-    assert [json.loads(l)["outcome"] for l in w.lines] == ["allowed", "failed", "allowed", "settled"]
-    c2, w2, _ = setup(s)
-    await c2.get("https://api.example.com/w")
+    with pytest.raises(Exception) as e:  # the authorization left: the same purchase is a replay
+        await c.get("https://api.example.com/w")
+    assert isinstance(e.value.__cause__, ReplayDetectedError)
+    assert (await c.get("https://api.example.com/w2")).status_code == 200  # $0.001 + $0.001 of $0.002
     with pytest.raises(Exception) as e:
-        await c2.get("https://api.example.com/w")
-    assert "replay-detected" in str(e.value)
+        await c.get("https://api.example.com/w3")
+    assert e.value.__cause__.code == "policy-window-exceeded"
+    assert [json.loads(l)["outcome"] for l in w.lines] == ["allowed", "failed-after-send", "blocked", "allowed",
+                                                           "settled", "blocked"]
+    assert verify_chain(w.lines, CHAIN).ok
+
+
+async def test_v1_paid_response_is_observed_through_the_http_client():
+    s = Server(version=1, amount="10000")
+    c, w, _ = setup(s, policy={"daily_limit_usd": 0.02})
+    assert (await c.get("https://api.example.com/premium-data")).status_code == 200
+    # Nothing is committed at payload creation: the X-PAYMENT-RESPONSE the transport saw settles it.
+    assert [json.loads(l)["outcome"] for l in w.lines] == ["allowed", "settled"]
+
+
+class BrokenSigner:
+    """An EVM signer whose device is gone: the client's payload creation fails."""
+
+    address = Account.from_key(KEY).address
+
+    def sign_typed_data(self, *a, **kw):
+        raise RuntimeError("hardware wallet unplugged")
+
+
+async def test_a_signer_failure_releases():
+    s = Server(version=2, amount="1000")
+    client = x402Client()
+    register_exact_evm_client(client, BrokenSigner())
+    http = x402HTTPClient(client)
+    w = Lines()
+    harden(http, audit_writer=w, policy={"daily_limit_usd": 0.001})
+    c = httpx.AsyncClient(transport=x402AsyncTransport(http, transport=httpx.MockTransport(s.handler)))
+    with pytest.raises(Exception):
+        await c.get("https://api.example.com/w")
+    assert s.payments == []
+    assert [(json.loads(l)["outcome"], json.loads(l).get("code")) for l in w.lines] == [
+        ("allowed", None), ("failed", "signer-failed")]
 
 
 async def test_v1_with_plain_x402client():
@@ -84,4 +122,6 @@ async def test_v1_with_plain_x402client():
     s.amount = "10001"
     with pytest.raises(Exception) as e:
         await c.get("https://api.example.com/other")
-    assert "policy-window-exceeded" in str(e.value)
+    assert e.value.__cause__.code == "policy-window-exceeded"
+    # A plain x402Client never sees the paid response: answered `unobserved`, committed as unknown.
+    assert [json.loads(l)["outcome"] for l in w.lines] == ["allowed", "unknown", "blocked"]

@@ -84,7 +84,7 @@ def scenarios(world):
         ("duplicate retry", {}, None, ["/v2/cheap", "/v2/cheap"]),
         ("untrusted asset", {}, None, ["/v2/untrusted"]),
         ("settlement failure", {"daily_limit_usd": 0.0015}, None, ["/v2/flaky"]),
-        ("then spend released", None, None, ["/v2/cheap"]),
+        ("then the spend stays counted", None, None, ["/v2/cheap"]),
         ("MPA 2-of-3: yes/no/timeout", big, ["yes", "no", "slow"], ["/v2/expensive"]),
         ("MPA 2-of-3: yes/yes/no", big, ["yes", "yes", "no"], ["/v2/expensive"]),
         ("v1 route (X-PAYMENT)", {}, None, ["/v1/quote"]),

@@ -15,18 +15,23 @@ and the :class:`~presidio_x402.HardenedX402Client` keyword arguments
 (``policy``, ``pii_action``, ``pii_entities``, ``replay_ttl``, ``redis_url``,
 ``audit_writer``, ``agent_id``, ``mpa_engine``, ``metrics_collector``,
 ``trusted_wallets``, ``store``, ``replica_id``, ``audit_key``, ``replay_key``) plus
-``mpa_signatures``. It registers:
+``mpa_signatures``. Each payment is one payment of the core's driver
+(:mod:`presidio_x402.guard`), driven from the client's hooks:
 
-* ``x402HTTPClient.on_payment_required`` (when given the HTTP client): records
-  the **real request URL** (otherwise the server's claimed resource URL is used);
-* ``on_before_payment_creation``: the core assesses exactly the requirement the
-  client selected; host I/O (replay, approvals); finalize; a refusal returns
-  ``AbortResult(reason=<code>, message=<description>)``, so nothing is signed;
-* ``on_after_payment_creation``: replaces the v2 ``resource`` echo with the
-  redacted one; for v1 (whose responses fire no hook) the spend is committed
-  here, so it counts against the limits;
-* ``on_payment_response`` (v2): commits on a successful settlement, releases and
-  forgets the fingerprint on failure.
+* ``x402HTTPClient.on_payment_required`` (given the HTTP client): records the
+  **real request URL** (otherwise the server's claimed resource URL is used);
+* ``on_before_payment_creation``: the payment begins with exactly the
+  requirement the client selected and runs until the driver asks to ``sign``
+  (the client signs) or is ``done`` (the hook raises the seed exception of the
+  refusal's family, so nothing is signed);
+* ``on_after_payment_creation``: the client's payload is the driver's
+  ``signed`` answer; the v2 ``resource`` echo becomes the one of the driver's
+  payment header (redacted);
+* ``on_payment_creation_failure``: ``signer-failed``;
+* the paid response: with the HTTP client, its ``process_payment_result`` (the
+  status and the settlement header the transport saw) is the ``response``;
+  a plain ``x402Client`` never sees the response, so the payment is answered
+  ``unobserved`` as soon as it is signed.
 
 Every step appends its audit line. Returns the :class:`~presidio_x402.guard.Guard`.
 """
@@ -37,13 +42,12 @@ import base64
 import json
 import logging
 from collections import defaultdict, deque
-from typing import Any, Deque, Dict, Optional, Tuple
+from typing import Any, Deque, Dict, Optional
 
 from ..audit_log import AuditLog, NullAuditWriter
-from ..exceptions import X402Error
+from ..gateway import HEADER_V1_RESPONSE, HEADER_V2_RESPONSE, build_config
+from ..guard import Guard, Payment
 from ..pii_filter import _nlp_analyzer
-from ..gateway import build_config
-from ..guard import Assessment, Guard
 from ..stores import make_store
 
 logger = logging.getLogger("presidio_x402.integrations.x402")
@@ -55,95 +59,88 @@ def _dump(model: Any) -> Dict[str, Any]:
     return dict(model)
 
 
-def _req_key(req: Any) -> str:
-    return json.dumps(_dump(req), sort_keys=True, separators=(",", ":"))
+def _key(obj: Any) -> str:
+    return json.dumps(_dump(obj) if not isinstance(obj, dict) else obj, sort_keys=True, separators=(",", ":"))
 
 
 class _Hooks:
-    def __init__(self, guard: Guard, mpa_signatures: Any) -> None:
+    def __init__(self, guard: Guard, mpa_signatures: Any, observed: bool) -> None:
         self.guard = guard
         self.mpa_signatures = mpa_signatures
-        self.urls: Dict[str, Deque[str]] = defaultdict(deque)  # challenge key -> request URLs
-        self.pending: Dict[str, Deque[Assessment]] = defaultdict(deque)  # requirement key -> assessments
-
-    @staticmethod
-    def _challenge_key(pr: Any) -> str:
-        return json.dumps(_dump(pr), sort_keys=True, separators=(",", ":"))
+        self.observed = observed  # the paid response reaches process_payment_result
+        self.urls: Dict[str, Deque[str]] = defaultdict(deque)  # challenge -> request URLs
+        self.signing: Dict[str, Deque[Payment]] = defaultdict(deque)  # requirement -> payments at `sign`
+        self.sent: Dict[str, Payment] = {}  # signed scheme payload -> payment at `send`
 
     async def on_payment_required(self, ctx: Any) -> None:
-        self.urls[self._challenge_key(ctx.payment_required)].append(ctx.request_url)
+        self.urls[_key(ctx.payment_required)].append(ctx.request_url)
         return None
 
-    async def before(self, ctx: Any) -> Any:
-        from x402 import AbortResult
-
+    async def before(self, ctx: Any) -> None:
         pr = _dump(ctx.payment_required)
         sel = _dump(ctx.selected_requirements)
-        q = self.urls.get(self._challenge_key(ctx.payment_required))
+        q = self.urls.get(_key(pr))
         if q:
             url = q.popleft()
         elif pr.get("x402Version", 1) >= 2:
             url = (pr.get("resource") or {}).get("url", "")
         else:
             url = sel.get("resource", "")
-        # Assess exactly the requirement the client selected.
-        challenge = dict(pr, accepts=[sel])
-        header = body = None
-        if challenge.get("x402Version", 1) >= 2:
-            header = base64.b64encode(json.dumps(challenge).encode()).decode()
-        else:
-            body = json.dumps(challenge)
-        g = self.guard
-        try:
-            a = await g.assess_async("GET", url, header, body)
-            io = await g.host_io(a, self.mpa_signatures)
-            await g.finalize_async(a, io)
-        except X402Error as e:
-            return AbortResult(reason=e.code, message=str(e))
-        self.pending[_req_key(ctx.selected_requirements)].append(a)
+        challenge = json.dumps(dict(pr, accepts=[sel]))  # exactly the requirement the client selected
+        header, body = (base64.b64encode(challenge.encode()).decode(), None) if pr.get("x402Version", 1) >= 2 \
+            else (None, challenge)
+        p = await self.guard.begin_async("GET", url, header, body, mpa_signatures=self.mpa_signatures)
+        if p.done:
+            raise self.guard.error(p)  # the client aborts: nothing is signed
+        self.signing[_key(sel)].append(p)
         return None
 
-    def _take(self, req: Any) -> Optional[Assessment]:
-        q = self.pending.get(_req_key(req))
+    def _take(self, req: Any) -> Optional[Payment]:
+        q = self.signing.get(_key(req))
         return q.popleft() if q else None
 
-    def _peek(self, req: Any) -> Optional[Assessment]:
-        q = self.pending.get(_req_key(req))
-        return q[0] if q else None
-
     async def after(self, ctx: Any) -> None:
-        p = ctx.payment_payload
-        if getattr(p, "x402_version", 1) >= 2:
-            a = self._peek(ctx.selected_requirements)
-            echo = a.metadata.get("resource_echo") if a is not None else None
-            if echo is not None and getattr(p, "resource", None) is not None:
-                p.resource = type(p.resource).model_validate(echo)
+        p = self._take(ctx.selected_requirements)
+        if p is None:
+            return None
+        payload = ctx.payment_payload
+        p = await self.guard.resume_async(p, {"on": "signed", "payload": _dump(payload)})
+        if p.done:
+            raise self.guard.error(p)
+        sent = json.loads(base64.b64decode(p.action["header"]["value"]))
+        if sent.get("resource") is not None and getattr(payload, "resource", None) is not None:
+            payload.resource = type(payload.resource).model_validate(sent["resource"])
+        if self.observed:
+            self.sent[_key(_dump(payload).get("payload") or {})] = p
         else:
-            a = self._take(ctx.selected_requirements)
-            if a is not None:
-                await self._settle(a, None)  # v1 fires no response hook: count the spend now
+            await self.guard.resume_async(p, {"on": "unobserved"})
         return None
-
-    async def _settle(self, a: Assessment, failure: Optional[str]) -> None:
-        try:
-            await self.guard.settle_async(a, failure)
-        except X402Error as e:  # the payment went out: its reservation counts until its lease ends
-            logger.error("could not record the settlement (%s)", e.code)
 
     async def failure(self, ctx: Any) -> None:
-        a = self._take(ctx.selected_requirements)
-        if a is not None:
-            await self._settle(a, "signer-failed")
+        p = self._take(ctx.selected_requirements)
+        if p is not None:
+            await self.guard.resume_async(p, {"on": "signer-failed"})
         return None
 
-    async def response(self, ctx: Any) -> None:
-        a = self._take(ctx.requirements)
-        if a is None:
-            return None
-        s = ctx.settle_response
-        ok = s is not None and bool(getattr(s, "success", False)) and ctx.error is None
-        await self._settle(a, None if ok else "settlement-failed")
-        return None
+    async def response(self, payload: Any, get_header: Any, status: int) -> None:
+        p = self.sent.pop(_key(_dump(payload).get("payload") or {}), None)
+        if p is not None:
+            settlement = get_header(HEADER_V2_RESPONSE) or get_header(HEADER_V1_RESPONSE)
+            await self.guard.resume_async(p, {"on": "response", "status": int(status), "settlement": settlement})
+
+
+def _observe(http: Any, hooks: _Hooks) -> None:
+    """Wraps ``http.process_payment_result``: the transport reports every paid response there."""
+    inner = http.process_payment_result
+
+    async def process_payment_result(payment_payload: Any, get_header: Any, status: int) -> Any:
+        try:
+            await hooks.response(payment_payload, get_header, status)
+        except Exception:
+            logger.exception("could not report the paid response to the guard")
+        return await inner(payment_payload, get_header, status)
+
+    http.process_payment_result = process_payment_result
 
 
 def harden(client: Any, *, mpa_signatures: Any = None, policy: Any = None, pii_action: str = "redact",
@@ -163,15 +160,14 @@ def harden(client: Any, *, mpa_signatures: Any = None, policy: Any = None, pii_a
                   audit=AuditLog(audit_writer or NullAuditWriter(), agent_id=agent_id, key=audit_key),
                   metrics=metrics_collector, mpa_engine=mpa_engine, replay_key=replay_key,
                   nlp_analyzer=(nlp_analyzer if nlp_analyzer is not None else _nlp_analyzer()) if pii_mode == "nlp" else None)
-    hooks = _Hooks(guard, mpa_signatures)
+    hooks = _Hooks(guard, mpa_signatures, observed=http is not None)
     if http is not None:
         http.on_payment_required(hooks.on_payment_required)
+        _observe(http, hooks)
     core_client.on_before_payment_creation(hooks.before)
     core_client.on_after_payment_creation(hooks.after)
     core_client.on_payment_creation_failure(hooks.failure)
-    core_client.on_payment_response(hooks.response)
     return guard
 
 
 __all__ = ["harden"]
-_ = Tuple
