@@ -6,6 +6,7 @@ Usage: python worker.py '<json job>' (the same job and stdout protocol as worker
 from __future__ import annotations
 
 import asyncio
+import base64
 import inspect
 import json
 import os
@@ -13,7 +14,6 @@ import sys
 import time
 
 from presidio_x402.audit_log import AuditLog, FileAuditWriter
-from presidio_x402.exceptions import X402Error
 from presidio_x402.guard import Guard
 from presidio_x402.stores import FileStore, RedisStore
 
@@ -41,6 +41,20 @@ def out(o: dict) -> None:
     sys.stdout.flush()
 
 
+class ReportingWriter(FileAuditWriter):
+    """Reports each line once it is durably written (fsynced)."""
+
+    def write(self, event) -> None:
+        super().write(event)
+        out({"event": "line", "seq": event.seq, "mac": event.mac})
+
+
+#: What the signer and the paid request answer (the guard's driver judges them).
+SIGNED = {"on": "signed", "payload": {"signature": "0x" + "00" * 65, "authorization": {"value": "10000"}}}
+SETTLED = {"on": "response", "status": 200,
+           "settlement": base64.b64encode(b'{"success":true,"transaction":"0x1"}').decode()}
+
+
 async def maybe(x):
     return await x if inspect.isawaitable(x) else x
 
@@ -48,31 +62,26 @@ async def maybe(x):
 async def main() -> None:
     job = json.loads(sys.argv[1])
     store = RedisStore(job["redisUrl"], tenant=job["tenant"]) if job["store"] == "redis" else FileStore(job["dir"])
-    audit = AuditLog(FileAuditWriter(os.path.join(job["auditDir"], f"{job['replica']}.jsonl")), key=job["auditKey"])
+    audit = AuditLog(ReportingWriter(os.path.join(job["auditDir"], f"{job['replica']}.jsonl")), key=job["auditKey"])
     guard = Guard(config(job["replica"]), store=store, audit=audit, replay_key=job["replayKey"])
     codes: dict = {}
     allowed = 0
 
     async def attempt(url: str):
+        """A payment up to its signature: allowed and reserved, or refused."""
         nonlocal allowed
-        a = await maybe(guard.assess("GET", url, None, body(url)))
-        io = await guard.host_io(a)
-        try:
-            d = await maybe(guard.finalize(a, io))
-        except X402Error as e:
-            out({"event": "line", **audit.head})
-            codes[e.code] = codes.get(e.code, 0) + 1
+        p = await maybe(guard.begin("GET", url, None, body(url)))
+        if p.done:
+            codes[p.code] = codes.get(p.code, 0) + 1
             return None
-        out({"event": "line", **d["head"]})
         allowed += 1
-        return a
+        return p
 
     async def pay(url: str) -> bool:
-        a = await attempt(url)
-        if a is not None:
-            d = await maybe(guard.settle(a))
-            out({"event": "line", **d["head"]})
-        return a is not None
+        p = await attempt(url)
+        if p is not None:
+            await maybe(guard.resume(await maybe(guard.resume(p, SIGNED)), SETTLED))
+        return p is not None
 
     wait = (job.get("startAtMs") or 0) / 1000 - time.time()
     if wait > 0:
