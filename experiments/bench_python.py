@@ -4,9 +4,10 @@ Measured in one run, on the same machine, at small state and after 10,000 and
 100,000 prior payments. "Decision path" = everything the client does for a
 402 before signing plus the bookkeeping after it, without HTTP:
 
-* ours: guard.assess (parse the real v1 challenge, PII, policy, fingerprint)
-  → replay check-and-set → guard.finalize (verdict, audit line, metrics) →
-  guard.settle (commit, audit line) — three component calls;
+* ours: ``Guard.begin`` up to the driver's ``sign`` (parse the real v1
+  challenge, PII, policy, fingerprint, replay, verdict, audit line), then
+  ``Guard.resume`` with the signer's payload and the settled response (commit,
+  audit line) — three driver crossings;
 * seed 0.3.0: ``HardenedX402Client._apply_security_controls`` (PII scan,
   policy check-and-record, replay check) on pre-parsed ``PaymentDetails``
   (its own parser cannot read a real challenge).
@@ -41,12 +42,8 @@ BODY = ('{"x402Version":1,"error":"X-PAYMENT header is required","accepts":[{"sc
         '"maxTimeoutSeconds":60,"extra":{"name":"USD Coin","version":"2"}}]}')
 
 
-def drive(coro):
-    try:
-        coro.send(None)
-    except StopIteration as e:
-        return e.value
-    raise RuntimeError("coroutine suspended")
+SIGNED = {"on": "signed", "payload": {"signature": "0x00"}}
+SETTLED = {"on": "response", "status": 200, "settlement": '{"success":true}'}
 
 
 def bench_ours():
@@ -63,10 +60,7 @@ def bench_ours():
             nonlocal i
             i += 1
             url = f"https://api.example.com/premium-data/{i}"
-            a = g.assess("GET", url, None, BODY % i)
-            io = drive(g.host_io(a))
-            g.finalize(a, io)
-            g.settle(a)
+            g.resume(g.resume(g.begin("GET", url, None, BODY % i), SIGNED), SETTLED)
 
         for _ in range(n):
             pay()
@@ -75,11 +69,10 @@ def bench_ours():
             i += 1
             url = f"https://api.example.com/premium-data/{i}"
             t = time.perf_counter_ns()
-            a = g.assess("GET", url, None, BODY % i)
-            io = drive(g.host_io(a))
-            g.finalize(a, io)
+            p = g.begin("GET", url, None, BODY % i)
+            assert p.action["do"] == "sign", p.action
             t1 = time.perf_counter_ns()
-            g.settle(a)
+            g.resume(g.resume(p, SIGNED), SETTLED)
             t2 = time.perf_counter_ns()
             ds.append(t1 - t)
             ts.append(t2 - t)
@@ -136,7 +129,7 @@ def main():
         sys.exit("seed benchmark failed:\n" + r.stderr[-2000:])
     seed = json.loads(r.stdout)
     ours = bench_ours()
-    print("median µs per payment; ours 'decision' = assess + replay + finalize (before signing), 'full' adds settle")
+    print("median µs per payment; ours 'decision' = begin up to sign (verdict and audit line), 'full' adds signed + settled")
     print(f"{'prior payments':>15} | {'seed 0.3.0':>10} | {'ours decision':>13} | {'ratio':>5} | {'ours full':>9} | {'ratio':>5}")
     rows = []
     for n in SIZES:
