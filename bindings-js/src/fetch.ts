@@ -54,7 +54,7 @@ export type HardenedFetch = ((input: RequestInfo | URL, init?: RequestInit) => P
 const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "EADDRNOTAVAIL"]);
 
 /** Whether a failed fetch may have sent the request: false only when it is known that nothing left. */
-export function maybeSent(e: unknown): boolean {
+function maybeSent(e: unknown): boolean {
   const c = (e as { cause?: { code?: unknown; errors?: { code?: unknown }[] } })?.cause;
   if (!c) return true;
   if (NOT_SENT.has(String(c.code))) return false;

@@ -21,7 +21,10 @@
  * A signed payment whose paid response nobody observed is answered
  * `unobserved` (the driver commits it, settlement `unknown`): when the client
  * reports the response through `onPaymentResponse` (v2) and no wrapper saw
- * it, or `unobservedAfterMs` (default 60 s) after signing.
+ * it, or `unobservedAfterMs` (default 60 s) after signing. A payment the
+ * client neither signed nor reported failed within that time (another hook
+ * aborted it) is answered `signer-failed`; a payload that comes later is
+ * refused (the hook throws), so it is never sent.
  */
 import { PaymentGuard, type GuardOptions, type Payment } from "./guard.js";
 import { describe } from "./core.js";
@@ -37,7 +40,7 @@ export interface HardenOptions extends GuardOptions {
   guard?: PaymentGuard;
   /** The agent's reason for paying (scanned for PII). */
   reason?: () => string;
-  /** A signed payment whose paid response no observer reported is answered `unobserved` after this many ms (default 60 000). */
+  /** A payment not signed, or signed and its paid response not reported, within this many ms is answered `signer-failed` / `unobserved` (default 60 000). */
   unobservedAfterMs?: number;
 }
 
@@ -104,6 +107,14 @@ export async function hardenX402Client(target: Obj, options: HardenOptions = {})
   const finish = async (p: Pending, event: DriverEvent): Promise<void> => {
     p.payment = await guard.resume(p.payment, event);
   };
+  /** Answers `event` after `unobservedAfter` ms unless the payment moved on. */
+  const expire = (p: Pending, event: DriverEvent, still: () => boolean): void => {
+    clearTimeout(p.timer);
+    p.timer = setTimeout(() => {
+      if (still()) finish(p, event).catch(() => {});
+    }, unobservedAfter);
+    (p.timer as { unref?: () => void }).unref?.();
+  };
 
   httpClient?.onPaymentRequired(async ({ paymentRequired, requestUrl }: Obj) => {
     if (paymentRequired && typeof paymentRequired === "object") urls.set(paymentRequired, requestUrl);
@@ -126,14 +137,17 @@ export async function hardenX402Client(target: Obj, options: HardenOptions = {})
     }
     const a = payment.action;
     if (a.do !== "sign") return abort((a.do === "done" ? a.code : null) ?? "invalid-input");
-    byContext.set(pr, { payment, key: null });
+    const p: Pending = { payment, key: null };
+    byContext.set(pr, p);
+    expire(p, { on: "signer-failed" }, () => p.payment.action.do === "sign");
     return undefined;
   });
 
   client.onAfterPaymentCreation(async (ctx: Obj) => {
     const p = byContext.get(ctx.paymentRequired);
-    if (!p || p.payment.action.do !== "sign") return;
-    p.payment = await guard.resume(p.payment, { on: "signed", payload: ctx.paymentPayload });
+    if (!p) return;
+    clearTimeout(p.timer);
+    if (p.payment.action.do === "sign") p.payment = await guard.resume(p.payment, { on: "signed", payload: ctx.paymentPayload });
     const a = p.payment.action;
     if (a.do !== "send") throw guard.errorOf(a.do === "done" ? a : { code: "invalid-input" });
     const payload = ctx.paymentPayload as Obj;
@@ -141,16 +155,13 @@ export async function hardenX402Client(target: Obj, options: HardenOptions = {})
     Object.assign(payload, JSON.parse(b64decodeUtf8(a.header.value)));
     p.key = wireKey(payload);
     waiting.set(p.key, p);
-    p.timer = setTimeout(() => {
-      const q = take(p.key);
-      if (q) finish(q, { on: "unobserved" }).catch(() => {});
-    }, unobservedAfter);
-    (p.timer as { unref?: () => void }).unref?.();
+    expire(p, { on: "unobserved" }, () => take(p.key) !== undefined);
   });
 
   client.onPaymentCreationFailure?.(async (ctx: Obj) => {
     const p = byContext.get(ctx.paymentRequired);
     byContext.delete(ctx.paymentRequired);
+    clearTimeout(p?.timer);
     if (p?.payment.action.do === "sign") await finish(p, { on: "signer-failed" });
     // Signed, but the client gave up before sending it: nothing left the process.
     else if (p && take(p.key)) await finish(p, { on: "network-error", sent: false });

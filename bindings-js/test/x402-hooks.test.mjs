@@ -155,3 +155,16 @@ test("a paid response no wrapper saw is unobserved: committed with settlement un
   assert.match(v1.sink.lines[1], /payment_unconfirmed/);
   assert.deepEqual(x.verifyAuditLog(AUDIT_KEY, v1.sink.text(), v1.h.guard.head), v1.h.guard.head);
 });
+
+test("a payment another hook aborted after ours is released after unobservedAfterMs (signer-failed); the budget is whole again", async () => {
+  const { h, pay, sink } = await setup({ daily_limit_usd: "0.001" }, { unobservedAfterMs: 50 });
+  let veto = true;
+  h.client.onBeforePaymentCreation(async () => (veto ? { abort: true, reason: "another hook" } : undefined));
+  const err = await pay(`${serverUrl}/forecast?k=veto`).then(() => null, (e) => e);
+  assert.match(err?.message ?? "", /aborted: another hook/);
+  assert.match(sink.lines[0], /payment_allowed/);
+  await new Promise((r) => setTimeout(r, 150));
+  assert.match(sink.lines[1], /"outcome":"failed"/, "released: nothing was signed");
+  veto = false;
+  assert.equal((await pay(`${serverUrl}/forecast?k=veto2`)).status, 200);
+});
