@@ -114,6 +114,55 @@ async def test_a_signer_failure_releases():
         ("allowed", None), ("failed", "signer-failed")]
 
 
+async def test_a_payment_another_hook_aborted_is_released():
+    from x402 import AbortResult
+
+    s = Server(version=2, amount="1000")
+    c, w, guard = setup(s, policy={"daily_limit_usd": 0.001})
+    veto = [True]
+    guard_client = c._transport._client  # the x402HTTPClient
+
+    def later_hook(ctx):  # registered after ours: it aborts a payment our hook let through
+        return AbortResult(reason="agent-veto") if veto[0] else None
+
+    guard_client._client.on_before_payment_creation(later_hook)
+    with pytest.raises(Exception):
+        await c.get("https://api.example.com/w")
+    assert s.payments == []
+    veto[0] = False
+    # The next payment's first hook answers the abandoned one `signer-failed`: released, so
+    # the same purchase is neither a replay nor over the $0.001 budget.
+    assert (await c.get("https://api.example.com/w")).status_code == 200
+    assert [json.loads(l)["outcome"] for l in w.lines] == ["allowed", "failed", "allowed", "settled"]
+
+
+async def test_a_paid_response_never_reported_is_unobserved(monkeypatch):
+    import presidio_x402.integrations.x402 as integ
+
+    monkeypatch.setattr(integ, "UNOBSERVED_AFTER_S", 0.0)
+    s = Server(version=2, amount="1000")
+    reset = [True]
+
+    def handler(request):
+        if request.headers.get("PAYMENT-SIGNATURE") and reset[0]:
+            raise httpx.RemoteProtocolError("connection reset")  # the transport never reports a response
+        return s.handler(request)
+
+    client = x402Client()
+    register_exact_evm_client(client, Account.from_key(KEY))
+    http = x402HTTPClient(client)
+    w = Lines()
+    harden(http, audit_writer=w, policy={"daily_limit_usd": 0.002})
+    c = httpx.AsyncClient(transport=x402AsyncTransport(http, transport=httpx.MockTransport(handler)))
+    with pytest.raises(Exception):
+        await c.get("https://api.example.com/w")
+    reset[0] = False
+    with pytest.raises(Exception) as e:  # the signed authorization may have left: its spend stays, never paid twice
+        await c.get("https://api.example.com/w")
+    assert isinstance(e.value.__cause__, ReplayDetectedError)
+    assert [json.loads(l)["outcome"] for l in w.lines] == ["allowed", "unknown", "blocked"]
+
+
 async def test_v1_with_plain_x402client():
     s = Server(version=1, amount="10000")
     c, w, _ = setup(s, http_level=False, policy={"daily_limit_usd": 0.01})

@@ -33,6 +33,12 @@ and the :class:`~presidio_x402.HardenedX402Client` keyword arguments
   a plain ``x402Client`` never sees the response, so the payment is answered
   ``unobserved`` as soon as it is signed.
 
+A payment is matched across the hooks by the client's selected-requirements
+object. One that another hook aborted after ours (its creation neither signed
+nor failed) is answered ``signer-failed``, and a signed one whose response
+never came (the transport failed) ``unobserved`` after
+:data:`UNOBSERVED_AFTER_S`, both at the next payment's first hook.
+
 Every step appends its audit line. Returns the :class:`~presidio_x402.guard.Guard`.
 """
 
@@ -41,8 +47,10 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import time
+import weakref
 from collections import defaultdict, deque
-from typing import Any, Deque, Dict, Optional
+from typing import Any, Deque, Dict, Optional, Tuple
 
 from ..audit_log import AuditLog, NullAuditWriter
 from ..gateway import HEADER_V1_RESPONSE, HEADER_V2_RESPONSE, build_config
@@ -51,6 +59,9 @@ from ..pii_filter import _nlp_analyzer
 from ..stores import make_store
 
 logger = logging.getLogger("presidio_x402.integrations.x402")
+
+#: A signed payment whose paid response was not reported within this many seconds is ``unobserved``.
+UNOBSERVED_AFTER_S = 60.0
 
 
 def _dump(model: Any) -> Dict[str, Any]:
@@ -69,14 +80,25 @@ class _Hooks:
         self.mpa_signatures = mpa_signatures
         self.observed = observed  # the paid response reaches process_payment_result
         self.urls: Dict[str, Deque[str]] = defaultdict(deque)  # challenge -> request URLs
-        self.signing: Dict[str, Deque[Payment]] = defaultdict(deque)  # requirement -> payments at `sign`
-        self.sent: Dict[str, Payment] = {}  # signed scheme payload -> payment at `send`
+        self.signing: Dict[int, Tuple[Any, Payment]] = {}  # id(selected requirements) -> (its weakref, payment at `sign`)
+        self.sent: Dict[str, Tuple[float, Payment]] = {}  # signed scheme payload -> (when, payment at `send`)
+
+    async def _sweep(self) -> None:
+        """Answers the payments no hook will finish (see the module notes)."""
+        for k, (ref, p) in list(self.signing.items()):
+            if ref() is None and self.signing.pop(k, None) is not None:
+                await self.guard.resume_async(p, {"on": "signer-failed"})
+        late = time.monotonic() - UNOBSERVED_AFTER_S
+        for k, (t, p) in list(self.sent.items()):
+            if t < late and self.sent.pop(k, None) is not None:
+                await self.guard.resume_async(p, {"on": "unobserved"})
 
     async def on_payment_required(self, ctx: Any) -> None:
         self.urls[_key(ctx.payment_required)].append(ctx.request_url)
         return None
 
     async def before(self, ctx: Any) -> None:
+        await self._sweep()
         pr = _dump(ctx.payment_required)
         sel = _dump(ctx.selected_requirements)
         q = self.urls.get(_key(pr))
@@ -92,12 +114,15 @@ class _Hooks:
         p = await self.guard.begin_async("GET", url, header, body, mpa_signatures=self.mpa_signatures)
         if p.done:
             raise self.guard.error(p)  # the client aborts: nothing is signed
-        self.signing[_key(sel)].append(p)
+        self.signing[id(ctx.selected_requirements)] = (weakref.ref(ctx.selected_requirements), p)
         return None
 
     def _take(self, req: Any) -> Optional[Payment]:
-        q = self.signing.get(_key(req))
-        return q.popleft() if q else None
+        ref, p = self.signing.get(id(req), (None, None))
+        if ref is None or ref() is not req:
+            return None
+        del self.signing[id(req)]
+        return p
 
     async def after(self, ctx: Any) -> None:
         p = self._take(ctx.selected_requirements)
@@ -111,7 +136,7 @@ class _Hooks:
         if sent.get("resource") is not None and getattr(payload, "resource", None) is not None:
             payload.resource = type(payload.resource).model_validate(sent["resource"])
         if self.observed:
-            self.sent[_key(_dump(payload).get("payload") or {})] = p
+            self.sent[_key(_dump(payload).get("payload") or {})] = (time.monotonic(), p)
         else:
             await self.guard.resume_async(p, {"on": "unobserved"})
         return None
@@ -123,7 +148,7 @@ class _Hooks:
         return None
 
     async def response(self, payload: Any, get_header: Any, status: int) -> None:
-        p = self.sent.pop(_key(_dump(payload).get("payload") or {}), None)
+        p = self.sent.pop(_key(_dump(payload).get("payload") or {}), (0.0, None))[1]
         if p is not None:
             settlement = get_header(HEADER_V2_RESPONSE) or get_header(HEADER_V1_RESPONSE)
             await self.guard.resume_async(p, {"on": "response", "status": int(status), "settlement": settlement})
