@@ -155,37 +155,38 @@ impl World<'_> {
                 let rid = a["headers"]["x-mpa-request-id"]
                     .as_str()
                     .expect("request id");
+                let deadline = a["deadline_ms"].as_u64().expect("deadline");
                 let how = self
                     .script
                     .get("webhooks")
                     .and_then(|w| w.get(id))
                     .and_then(Value::as_str)
                     .unwrap_or("timeout");
-                let (status, body, timed_out) = match how {
-                    "approve" => (
-                        200,
-                        json!({"approved": true, "request_id": rid}).to_string(),
-                        false,
-                    ),
+                let approve = json!({"approved": true, "request_id": rid}).to_string();
+                let (status, body, at) = match how {
+                    "approve" => (200, approve, now),
                     "deny" => (
                         200,
                         json!({"approved": false, "request_id": rid}).to_string(),
-                        false,
+                        now,
                     ),
                     "forged" => (
                         200,
                         json!({"approved": true, "request_id": "0".repeat(32)}).to_string(),
-                        false,
+                        now,
                     ),
-                    "redirect" => (302, String::new(), false),
-                    "late" => (
-                        200,
-                        json!({"approved": true, "request_id": rid}).to_string(),
-                        false,
-                    ),
-                    _ => (0, String::new(), true),
+                    "redirect" => (302, String::new(), now),
+                    // Answered after the deadline (the host reports when it arrived).
+                    "late" => (200, approve, deadline + 1_000),
+                    _ => {
+                        return Ok(Some(
+                            json!({"on": "webhook", "approver_id": id, "status": 0, "body": "",
+                                               "hmac": null, "timed_out": true}),
+                        ))
+                    }
                 };
-                json!({"on": "webhook", "approver_id": id, "status": status, "body": body, "hmac": null, "timed_out": timed_out})
+                json!({"on": "webhook", "approver_id": id, "status": status, "body": body, "hmac": null,
+                       "timed_out": false, "at_ms": at})
             }
             "countersign" => {
                 // Each scripted approver signs the canonical request with its secret (hex).
@@ -297,13 +298,28 @@ fn run_task(
                 *clock = (*clock).max(a["until_ms"].as_u64().expect("until"));
             }
         }
-        if actions.iter().any(|a| a["do"] == "post-webhook")
-            && w.script.get("webhooks").is_some_and(|m| {
-                m.as_object()
-                    .is_some_and(|m| m.values().any(|v| v == "late"))
-            })
-        {
-            *clock += 3_600_000;
+        // A host that waited for a slow approver answers after the deadline, all at once.
+        let slow = w
+            .script
+            .get("webhooks")
+            .and_then(Value::as_object)
+            .is_some_and(|m| {
+                actions
+                    .iter()
+                    .filter(|a| a["do"] == "post-webhook")
+                    .any(|a| {
+                        m.get(a["approver_id"].as_str().unwrap_or(""))
+                            .and_then(Value::as_str)
+                            .is_none_or(|h| h == "late" || h == "timeout")
+                    })
+            });
+        if slow {
+            let deadline = actions
+                .iter()
+                .filter_map(|a| a["deadline_ms"].as_u64())
+                .max()
+                .unwrap_or(0);
+            *clock = (*clock).max(deadline + 1);
         }
         *clock += 1;
         let input = Value::Array(answers).to_string();

@@ -43,8 +43,8 @@
 //! | `cas-state` | `state`, `version` | `cas {won}` or `store-error` |
 //! | `replay-set` | `fingerprint`, `ttl_ms` | `replay {fresh}` or `store-error` |
 //! | `replay-forget` | `fingerprint` | none |
-//! | `post-webhook` | `approver_id`, `url`, `body`, `headers`, `deadline_ms` | `webhook {approver_id, status, body, hmac, timed_out}` |
-//! | `countersign` | `request`, `request_json`, `deadline_ms` | `countersignatures {signatures: [[id, hex]]}` |
+//! | `post-webhook` | `approver_id`, `url`, `body`, `headers`, `deadline_ms` | `webhook {approver_id, status, body, hmac, timed_out, at_ms?}` |
+//! | `countersign` | `request`, `request_json`, `deadline_ms` | `countersignatures {signatures: [[id, hex]], at_ms?}` |
 //! | `audit` | `line`, `head` | none, or `audit-failed` |
 //! | `save-head` | `replica`, `head`, `prev_seq` | none, or `head-save-failed` |
 //! | `sign` | `x402_version`, `requirements`, `network`, `network_raw`, `amount`, `asset`, `pay_to`, `scheme`, `amount_usd`, `metadata`, `resource` | `signed {payload}` or `signer-failed` |
@@ -62,6 +62,12 @@
 //! one every state change is the transaction of `docs/STORES.md`, retried
 //! [`MAX_ATTEMPTS`] times with a jittered backoff of at most
 //! `min(2^attempt, 50)` ms, then refused with `store-unavailable`.
+//!
+//! Approval answers may come in one crossing or several; each counts only
+//! if it arrived by the action's `deadline_ms` (`at_ms`, the arrival time,
+//! defaults to the crossing's `now_ms`). Once every answer is in, or a
+//! crossing's `now_ms` is past the deadline (missing answers are then
+//! timeouts), the votes are judged and the payment goes on.
 //!
 //! A host that lets an official x402 client sign and send answers `sign`
 //! with the payload the client made and `send` with the response it saw, or

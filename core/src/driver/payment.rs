@@ -69,7 +69,6 @@ struct Line {
     rest: Vec<Action>,
     /// The line's step allowed signing (a lost line then refuses the payment).
     pre_sign_allowed: bool,
-    done: Option<Value>,
 }
 
 /// One payment.
@@ -186,7 +185,7 @@ impl Payment {
             }
             (Phase::Approvals, Event::Webhook(r)) => {
                 self.phase = Phase::Approvals;
-                let late = now > self.approvals.deadline_ms;
+                let late = r.at_ms.unwrap_or(now) > self.approvals.deadline_ms;
                 self.approvals.waiting.retain(|w| *w != r.approver_id);
                 self.approvals.webhooks.push(WebhookAnswer {
                     approver_id: r.approver_id,
@@ -197,10 +196,10 @@ impl Payment {
                 });
                 Ok(Vec::new())
             }
-            (Phase::Approvals, Event::Countersignatures(s)) => {
+            (Phase::Approvals, Event::Countersignatures(s, at)) => {
                 self.phase = Phase::Approvals;
                 self.approvals.countersign = false;
-                if now <= self.approvals.deadline_ms {
+                if at.unwrap_or(now) <= self.approvals.deadline_ms {
                     self.approvals.sigs = s;
                 }
                 Ok(Vec::new())
@@ -415,15 +414,14 @@ impl Payment {
             head,
             prev,
             repaired: false,
-            rest: rest.clone(),
+            // Only a head save can fail after the line and need the rest again.
+            rest: if d.profile.keep_head {
+                rest.clone()
+            } else {
+                Vec::new()
+            },
             pre_sign_allowed,
-            done: None,
         });
-        if let (Some(l), Some(a)) = (self.line.as_mut(), rest.last()) {
-            if a.kind() == "done" {
-                l.done = Some(a.0.clone());
-            }
-        }
         out.extend(rest);
         out
     }

@@ -108,6 +108,9 @@ pub struct WebhookReply {
     pub hmac: Option<String>,
     /// The host's deadline passed before an answer.
     pub timed_out: bool,
+    /// When the answer arrived (default: the crossing's `now_ms`); an answer
+    /// that arrived after the deadline counts as a timeout.
+    pub at_ms: Option<u64>,
 }
 
 /// Something the host reports to the driver.
@@ -145,8 +148,9 @@ pub enum Event {
     AuditFailed,
     /// One webhook approver's answer.
     Webhook(WebhookReply),
-    /// Answer to `countersign`: `(approver_id, hex)` pairs (pre-approval tokens too).
-    Countersignatures(Vec<(String, String)>),
+    /// Answer to `countersign`: `(approver_id, hex)` pairs (pre-approval
+    /// tokens too) and when they arrived (default: the crossing's `now_ms`).
+    Countersignatures(Vec<(String, String)>, Option<u64>),
     /// Answer to `sign`: the signer's payload (a JSON object).
     Signed(Value),
     /// The signer failed (its error is not passed in: it may hold key material).
@@ -212,6 +216,10 @@ impl Event {
                 Some(_) => Err(Code::InvalidInput),
             }
         };
+        let at_ms = || match v.get("at_ms") {
+            None | Some(Value::Null) => Ok(None),
+            Some(t) => t.as_u64().map(Some).ok_or(Code::InvalidInput),
+        };
         let status = || {
             v.get("status")
                 .and_then(Value::as_u64)
@@ -242,6 +250,7 @@ impl Event {
                 body: opt_s("body")?.unwrap_or_default(),
                 hmac: opt_s("hmac")?,
                 timed_out: v.get("timed_out").and_then(Value::as_bool).unwrap_or(false),
+                at_ms: at_ms()?,
             }),
             "countersignatures" => {
                 let list = v
@@ -257,7 +266,7 @@ impl Event {
                         _ => return Err(Code::InvalidInput),
                     }
                 }
-                Event::Countersignatures(out)
+                Event::Countersignatures(out, at_ms()?)
             }
             "signed" => match v.get("payload") {
                 Some(p @ Value::Object(_)) => Event::Signed(p.clone()),
@@ -312,5 +321,8 @@ impl Action {
 
 /// The JSON text of a crossing's actions: `[{"do": …}, …]`.
 pub fn actions_json(actions: &[Action]) -> String {
-    Value::Array(actions.iter().map(|a| a.0.clone()).collect()).to_string()
+    let values: Vec<&Value> = actions.iter().map(|a| &a.0).collect();
+    // Writing a Value to bytes never fails; its output is UTF-8.
+    let bytes = serde_json::to_vec(&values).unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
 }
