@@ -94,7 +94,8 @@ function at<T>(deadlineMs: number, clock: () => number, value: () => T): { done:
  * Performs a `post-webhook` action: the answer's status, capped body and
  * `X-MPA-HMAC`. A refused address, a transport error or a redirect is
  * reported as it is (status 0, or the 3xx) for the core to judge; no answer
- * by the action's deadline is `timed_out`.
+ * by the action's deadline is `timed_out`. An answer carries its arrival time
+ * (`at_ms`): the driver counts it only if it arrived by the deadline.
  */
 export async function postWebhook(a: PostWebhook, addressAllowed: (addr: string) => boolean, opts: ApprovalOptions,
   clock: () => number): Promise<DriverEvent> {
@@ -121,7 +122,7 @@ export async function postWebhook(a: PostWebhook, addressAllowed: (addr: string)
     const post: typeof fetch = opts.fetch ?? (pinTo !== null && defaultPinned ? defaultPinned(pinTo) : fetch);
     const res = await post(a.url, { method: "POST", body: a.body, headers: a.headers, redirect: "manual", signal: ctrl.signal });
     const body = await readCapped(res, (opts.maxResponseBytes ?? 4096) + 1);
-    return { ...refused, status: res.status, body: new TextDecoder().decode(body), hmac: res.headers.get("x-mpa-hmac") };
+    return { ...refused, status: res.status, body: new TextDecoder().decode(body), hmac: res.headers.get("x-mpa-hmac"), at_ms: clock() };
   };
   try {
     return await Promise.race([ask().catch(() => refused), late.done]);
@@ -143,7 +144,7 @@ export async function countersign(a: Countersign, opts: ApprovalOptions, clock: 
   try {
     const got = await Promise.race([Promise.resolve().then(() => cb({ canonical: a.request, request: a.request_json })), late.done]);
     const pairs = Array.isArray(got) ? got.filter((p) => Array.isArray(p) && p.length === 2 && p.every((s) => typeof s === "string")) : [];
-    return { on: "countersignatures", signatures: pairs };
+    return { on: "countersignatures", signatures: pairs, at_ms: clock() };
   } catch {
     return none;
   } finally {

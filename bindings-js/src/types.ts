@@ -252,8 +252,8 @@ export type DriverEvent =
   | { on: "head"; stored?: Head | null; log?: Head | null }
   | { on: "head-save-failed" }
   | { on: "audit-failed" }
-  | { on: "webhook"; approver_id: string; status: number; body?: string; hmac?: string | null; timed_out?: boolean }
-  | { on: "countersignatures"; signatures: [string, string][] }
+  | { on: "webhook"; approver_id: string; status: number; body?: string; hmac?: string | null; timed_out?: boolean; at_ms?: number }
+  | { on: "countersignatures"; signatures: [string, string][]; at_ms?: number }
   | { on: "signed"; payload: Record<string, unknown> }
   | { on: "signer-failed" }
   | { on: "response"; status: number; settlement?: string | null }
