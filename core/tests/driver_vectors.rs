@@ -75,7 +75,12 @@ impl World<'_> {
                 if self.fails("load-head") {
                     json!({"on": "store-error"})
                 } else {
-                    let h = self.script.get("heads").cloned().unwrap_or(json!({}));
+                    let mut h = self.script.get("heads").cloned().unwrap_or(json!({}));
+                    // The log's own head is its last line, once the world has written one.
+                    if let Some(last) = self.lines.last() {
+                        let l: Value = serde_json::from_str(last).expect("line");
+                        h["log"] = json!({"seq": l["seq"], "mac": l["mac"]});
+                    }
                     let stored = h
                         .get("stored")
                         .cloned()
@@ -329,11 +334,13 @@ fn run_task(
             Err(c) => json!({"error": c.as_str()}).to_string(),
         };
         rec.crossings.push(json!({"call": "handle", "task": start, "now_ms": *clock, "input": input, "output": out_text}));
-        actions = serde_json::from_str::<Value>(&out.expect("handle"))
-            .expect("json")
-            .as_array()
-            .expect("array")
-            .clone();
+        actions = serde_json::from_str::<Value>(
+            &out.unwrap_or_else(|c| panic!("handle {c:?}: {input} after {}", kinds(&actions))),
+        )
+        .expect("json")
+        .as_array()
+        .expect("array")
+        .clone();
         trace.push(kinds(&actions));
     }
     panic!("task did not finish");

@@ -278,7 +278,7 @@ startup = [
              world={"heads": {"stored": H(3, "a"), "log": H(4, "b")}}, verifies=None),
     scenario("start-up: the stored head is ahead of the log: another writer, refused", [v2()],
              [task(["load-head", "done"], allowed=False, code="store-unavailable", details={"reason": "head-not-in-log"}),
-              task(["done"], code="store-unavailable")], profile=KEEP,
+              task(["load-head", "done"], code="store-unavailable")], profile=KEEP,
              world={"heads": {"stored": H(5, "a"), "log": H(3, "a")}}, verifies=None),
     scenario("start-up: same seq, another mac: refused", [],
              [task(["load-head", "done"], allowed=False, code="store-unavailable")], profile=KEEP,
@@ -292,6 +292,15 @@ startup = [
               task(["replay-set", "audit save-head sign", "load-head", "save-head sign", "send", "audit save-head done"],
                    allowed=True)],
              profile=KEEP, world={"heads": {}, "fail": {"save-head": [1]}}),
+]
+
+startup += [
+    scenario("a head conflict stops the guard; the next payment rereads the head and goes on", [v2(), v2(url=URL + "?b")],
+             [task(["load-head", "done"], allowed=True),
+              task(["audit save-head sign", "load-head", "save-head sign", "done"], allowed=False,
+                   code="store-unavailable", details={"reason": "replica-head-conflict"}),
+              task(["load-head", "audit save-head sign", "send", "audit save-head done"], allowed=True)],
+             profile=KEEP, world={"heads": {}, "fail": {"save-head": [1, 2]}}, audit=["allowed", "allowed", "settled"]),
 ]
 
 groups = [

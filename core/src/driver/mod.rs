@@ -241,7 +241,8 @@ impl Driver {
     /// Starts a payment for a request that got a 402. Returns the task id and
     /// its first actions.
     pub fn begin(&mut self, b: Begin, now_ms: u64) -> (u64, Vec<Action>) {
-        if !self.ready || self.broken {
+        // A lost line can be recovered from only by a log that reads its head back.
+        if self.broken && !self.profile.log_reads_back {
             return (0, vec![done_refused(Code::StoreUnavailable)]);
         }
         let (p, actions) = Payment::begin(self, b, now_ms);
@@ -304,46 +305,13 @@ impl Driver {
     fn open_events(&mut self, events: &[Event]) -> Result<Vec<Action>, Code> {
         match events {
             [Event::Head { stored, log }] => {
-                let stored = if self.profile.keep_head {
-                    stored.clone()
-                } else {
-                    None
-                };
-                let log = if self.profile.log_reads_back {
-                    log.clone()
-                } else {
-                    None
-                };
-                if self.profile.log_reads_back {
-                    if let Some(s) = &stored {
-                        // A log that reads its own head back must hold the stored head or be
-                        // ahead of it (a crash between the line and the head save).
-                        let behind = match &log {
-                            None => true,
-                            Some(l) => l.seq < s.seq || (l.seq == s.seq && l.mac != s.mac),
-                        };
-                        if behind {
-                            return Ok(vec![done_refused_detail(
-                                Code::StoreUnavailable,
-                                "head-not-in-log",
-                            )]);
-                        }
+                Ok(match self.reconcile(stored.clone(), log.clone(), true) {
+                    Ok(mut out) => {
+                        out.push(done_ok());
+                        out
                     }
-                }
-                self.stored_seq = stored.as_ref().map_or(0, |h| h.seq);
-                self.head = if self.profile.log_reads_back {
-                    log.clone()
-                } else {
-                    stored
-                };
-                let mut out = Vec::new();
-                if let Some(l) = log.filter(|l| self.profile.keep_head && l.seq > self.stored_seq) {
-                    out.push(self.save_head_action(&l));
-                    self.stored_seq = l.seq;
-                }
-                self.ready = true;
-                out.push(done_ok());
-                Ok(out)
+                    Err(detail) => vec![done_refused_detail(Code::StoreUnavailable, detail)],
+                })
             }
             [Event::StoreError] | [Event::HeadSaveFailed] => {
                 self.ready = false;
@@ -374,6 +342,59 @@ impl Driver {
         self.replay
             .insert(fp.to_string(), now_ms.saturating_add(ttl_ms));
         Some(true)
+    }
+
+    /// Takes the replica's head from the store and the log (start-up, and a
+    /// payment after a head problem): the head to chain to, or why another
+    /// writer is suspected. With `catch_up`, a log ahead of the store (a
+    /// crash between a line and its head save) gets its head saved now;
+    /// otherwise the next save, made against the stored seq, catches up.
+    fn reconcile(
+        &mut self,
+        stored: Option<Head>,
+        log: Option<Head>,
+        catch_up: bool,
+    ) -> Result<Vec<Action>, &'static str> {
+        let stored = if self.profile.keep_head { stored } else { None };
+        let log = if self.profile.log_reads_back {
+            log
+        } else {
+            None
+        };
+        if let (true, Some(s)) = (self.profile.log_reads_back, &stored) {
+            // A log that reads its own head back must hold the stored head or be
+            // ahead of it (a crash between the line and the head save).
+            let behind = match &log {
+                None => true,
+                Some(l) => l.seq < s.seq || (l.seq == s.seq && l.mac != s.mac),
+            };
+            if behind {
+                self.ready = false;
+                return Err("head-not-in-log");
+            }
+        }
+        self.stored_seq = stored.as_ref().map_or(0, |h| h.seq);
+        self.head = if self.profile.log_reads_back {
+            log.clone()
+        } else {
+            stored
+        };
+        let mut out = Vec::new();
+        if let Some(l) =
+            log.filter(|l| catch_up && self.profile.keep_head && l.seq > self.stored_seq)
+        {
+            out.push(self.save_head_action(&l));
+            self.stored_seq = l.seq;
+        }
+        self.ready = true;
+        self.broken = false;
+        Ok(out)
+    }
+
+    /// Whether a payment must first reread the replica's head (after a head
+    /// conflict, or a lost line on a log that reads its head back).
+    fn needs_head(&self) -> bool {
+        (self.profile.keep_head || self.profile.log_reads_back) && (!self.ready || self.broken)
     }
 
     fn save_head_action(&self, h: &Head) -> Action {

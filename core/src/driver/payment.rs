@@ -31,6 +31,8 @@ enum Staged {
 
 #[derive(Debug)]
 enum Phase {
+    /// Waiting for the replica's head (the guard had a head problem).
+    Opening,
     /// Waiting for `state`, then (with a result staged) for `cas`, or for `wake`.
     Txn {
         kind: Kind,
@@ -100,7 +102,15 @@ impl Payment {
             settlement: None,
             line: None,
         };
-        let out = p.start(d, Kind::Assess, now);
+        let out = if d.needs_head() {
+            p.phase = Phase::Opening;
+            vec![Action::new(
+                "load-head",
+                json!({"replica": d.replica, "from_store": d.profile.keep_head}),
+            )]
+        } else {
+            p.start(d, Kind::Assess, now)
+        };
         (p, out)
     }
 
@@ -129,6 +139,15 @@ impl Payment {
         match (phase, ev) {
             (_, Event::AuditFailed) if self.line.is_some() => Ok(self.audit_failed(d, now)),
             (_, Event::HeadSaveFailed) if self.line.is_some() => Ok(self.head_save_failed(d, now)),
+            (Phase::Opening, Event::Head { stored, log }) => {
+                match d.reconcile(stored, log, false) {
+                    Ok(_) => Ok(self.start(d, Kind::Assess, now)),
+                    Err(detail) => Ok(vec![self.refused_detail(Code::StoreUnavailable, detail)]),
+                }
+            }
+            (Phase::Opening, Event::StoreError) => Ok(vec![
+                self.refused_detail(Code::StoreUnavailable, "head-unreadable")
+            ]),
             (Phase::HeadRepair, Event::Head { stored, .. }) => {
                 Ok(self.head_repaired(d, now, stored))
             }
@@ -601,6 +620,15 @@ impl Payment {
         )
     }
 
+    /// A `done` refusal without an audit line, with a reason in its details.
+    fn refused_detail(&self, code: Code, reason: &str) -> Action {
+        let mut done = self.done(false, Some(code), None);
+        if let Some(m) = done.0.get_mut("details").and_then(Value::as_object_mut) {
+            m.insert("reason".into(), json!(reason));
+        }
+        done
+    }
+
     /// The payment's last line was not written.
     fn audit_failed(&mut self, d: &mut Driver, now: u64) -> Vec<Action> {
         let Some(l) = self.line.take() else {
@@ -668,11 +696,7 @@ impl Payment {
         if forget {
             out.extend(self.forget(d));
         }
-        let mut done = self.done(false, Some(Code::StoreUnavailable), None);
-        if let Some(m) = done.0.get_mut("details").and_then(Value::as_object_mut) {
-            m.insert("reason".into(), json!("replica-head-conflict"));
-        }
-        out.push(done);
+        out.push(self.refused_detail(Code::StoreUnavailable, "replica-head-conflict"));
         out
     }
 }
