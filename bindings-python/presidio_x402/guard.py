@@ -234,8 +234,9 @@ class Guard:
         while True:
             kind, out = yield from self._batch(None, batch)
             if kind == "stop":
-                self._ready = out.get("allowed") is True
-                if not self._ready:
+                # Run once: after a refused start-up the driver rereads the head at the next payment.
+                self._ready = True
+                if out.get("allowed") is not True:
                     logger.error("the guard cannot start (%s): the audit head of replica %r in the store is not this "
                                  "log's (another process with the same replica_id?) or the store failed",
                                  (out.get("details") or {}).get("reason", out.get("code")), self.replica)
@@ -338,8 +339,6 @@ class Guard:
     def _done(self, d: Dict[str, Any]) -> None:
         if self.metrics is not None:
             self.metrics.apply(d.get("metrics") or [])
-        if d.get("family") == "store-unavailable" and (self.profile["keep_head"] or self.profile["log_reads_back"]):
-            self._ready = False  # start again (reread the replica's head) before the next payment
 
     # -- runners: the same steps, synchronous or awaited --------------------------------------
     def _drive(self, gen: Steps) -> Any:
