@@ -40,8 +40,9 @@
 //!   1-based line and a [`Code`]; line 0 means "not about a line" (a short
 //!   key or a malformed head argument).
 
-use crate::canonical::{hex_decode, hex_encode, is_lower_hex, parse_strict, to_canonical, write_string};
+use crate::canonical::{parse_strict, to_canonical, write_string};
 use crate::error::Code;
+use crate::hex;
 use crate::money::Usd;
 use core::fmt;
 use hmac::{Hmac, Mac};
@@ -101,7 +102,7 @@ impl Head {
     }
 
     fn is_valid(&self) -> bool {
-        self.seq <= MAX_SEQ && is_lower_hex(&self.mac, 64)
+        self.seq <= MAX_SEQ && hex::is_lower(&self.mac, 64)
     }
 }
 
@@ -365,7 +366,7 @@ pub fn append(key: &[u8], head: Option<&Head>, event: &AuditEvent, now_ms: u64) 
     let f = fields(event, head.seq + 1, &head.mac, now_ms)?;
     let mut body = String::with_capacity(1024);
     write_entry(&mut body, &f, None);
-    let mac = hex_encode(&hmac_sha256(key, body.as_bytes()));
+    let mac = hex::encode(&hmac_sha256(key, body.as_bytes()));
     let mut line = String::with_capacity(body.len() + 80);
     write_entry(&mut line, &f, Some(&mac));
     if line.len() > MAX_LINE_BYTES {
@@ -528,7 +529,7 @@ impl ChainVerifier {
         }
         let (seq, prev_mac, mac, body, replica) =
             parse_line(line).map_err(|seq| AuditFailure::at(n, seq, Code::AuditMalformedLine))?;
-        let want = hex_decode(&mac).unwrap_or_default();
+        let want = hex::decode(&mac).unwrap_or_default();
         let mut m = self.mac.clone();
         m.update(body.as_bytes());
         if m.verify_slice(&want).is_err() {
@@ -598,7 +599,7 @@ fn parse_line(line: &str) -> Result<(u64, String, String, String, Option<String>
             .is_some_and(|a| a.iter().all(Value::is_string));
     let text = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or("").to_string();
     let (prev_mac, mac) = (text("prev_mac"), text("mac"));
-    if !shape_ok || !is_lower_hex(&prev_mac, 64) || !is_lower_hex(&mac, 64) {
+    if !shape_ok || !hex::is_lower(&prev_mac, 64) || !hex::is_lower(&mac, 64) {
         return Err(seq);
     }
     if to_canonical(&v).ok().as_deref() != Some(line) {
@@ -632,7 +633,7 @@ fn head_json(h: &Head) -> Value {
 /// Decodes the `key_hex` field of an API input.
 pub(crate) fn key_field(input: &Value) -> Result<Vec<u8>, Code> {
     let k = input.get("key_hex").and_then(Value::as_str).ok_or(Code::InvalidInput)?;
-    hex_decode(k).ok_or(Code::InvalidInput)
+    hex::decode(k).ok_or(Code::InvalidInput)
 }
 
 impl AuditEvent {

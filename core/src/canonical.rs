@@ -418,37 +418,6 @@ impl Parser<'_> {
     }
 }
 
-/// Lowercase hex of `bytes`.
-pub(crate) fn hex_encode(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        s.push(char::from(HEX[usize::from(b >> 4)]));
-        s.push(char::from(HEX[usize::from(b & 15)]));
-    }
-    s
-}
-
-/// Decodes hex (either case); `None` on odd length or a non-hex digit.
-pub(crate) fn hex_decode(s: &str) -> Option<Vec<u8>> {
-    let b = s.as_bytes();
-    if b.len() % 2 != 0 {
-        return None;
-    }
-    b.chunks_exact(2)
-        .map(|p| {
-            let hi = char::from(p[0]).to_digit(16)?;
-            let lo = char::from(p[1]).to_digit(16)?;
-            u8::try_from((hi << 4) | lo).ok()
-        })
-        .collect()
-}
-
-/// True when `s` is exactly `len` lowercase hex digits.
-pub(crate) fn is_lower_hex(s: &str, len: usize) -> bool {
-    s.len() == len && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

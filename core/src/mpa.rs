@@ -44,8 +44,9 @@
 //!   [`webhook_address_allowed`] and never follow redirects.
 
 use crate::audit::hmac_sha256;
-use crate::canonical::{hex_decode, hex_encode, is_lower_hex, parse_strict, to_canonical, MAX_SAFE_INTEGER};
+use crate::canonical::{parse_strict, to_canonical, MAX_SAFE_INTEGER};
 use crate::error::{Code, ConfigError};
+use crate::hex;
 use crate::money::{parse_atomic, Usd};
 use core::fmt;
 use serde_json::{json, Map, Value};
@@ -542,7 +543,7 @@ impl PaymentFields {
             && p.scheme.len() <= 32
             && p.scheme.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
             && p.agent_id.as_deref().is_none_or(|a| text_ok(a, 0, 256))
-            && is_lower_hex(&p.fingerprint, 64);
+            && hex::is_lower(&p.fingerprint, 64);
         if ok {
             Ok(())
         } else {
@@ -561,7 +562,7 @@ impl ApprovalRequest {
         let seed = json!({ "domain": REQUEST_ID_DOMAIN, "fingerprint": payment.fingerprint, "now_ms": now_ms });
         let seed = to_canonical(&seed).map_err(|_| Code::InvalidInput)?;
         let digest = Sha256::digest(seed.as_bytes());
-        let request_id = hex_encode(&digest[..16]);
+        let request_id = hex::encode(&digest[..16]);
         Ok(ApprovalRequest { request_id, expires_at_ms, payment })
     }
 
@@ -630,7 +631,7 @@ impl ApprovalRequest {
             .and_then(Value::as_u64)
             .filter(|e| *e <= MAX_SAFE_INTEGER)
             .ok_or(Code::InvalidInput)?;
-        if !is_lower_hex(&request_id, 32) {
+        if !hex::is_lower(&request_id, 32) {
             return Err(Code::InvalidInput);
         }
         Ok(ApprovalRequest { request_id, expires_at_ms, payment })
@@ -643,7 +644,7 @@ pub fn countersign(secret: &[u8], req: &ApprovalRequest) -> Result<String, Code>
     if secret.len() < MIN_SECRET_BYTES {
         return Err(Code::KeyTooShort);
     }
-    Ok(hex_encode(&hmac_sha256(secret, req.canonical().as_bytes())))
+    Ok(hex::encode(&hmac_sha256(secret, req.canonical().as_bytes())))
 }
 
 /// Constant-time check that `hex_sig` (64 hex digits, either case) is the
@@ -652,7 +653,7 @@ fn sig_matches(hex_sig: &str, expected: &[u8; 32]) -> Option<bool> {
     if hex_sig.len() != 64 {
         return None;
     }
-    let got = hex_decode(hex_sig)?;
+    let got = hex::decode(hex_sig)?;
     Some(bool::from(got.ct_eq(expected)))
 }
 
@@ -723,7 +724,7 @@ impl Preapproval {
         if not_after_ms > MAX_SAFE_INTEGER {
             return Err(Code::InvalidInput);
         }
-        Ok(format!("{not_after_ms}.{}", hex_encode(&hmac_sha256(secret, self.canonical(not_after_ms).as_bytes()))))
+        Ok(format!("{not_after_ms}.{}", hex::encode(&hmac_sha256(secret, self.canonical(not_after_ms).as_bytes()))))
     }
 
     /// Checks a token at `now_ms` against `secret`: `Ok(true)` approves,
@@ -751,7 +752,7 @@ impl Preapproval {
 
 /// Lowercase hex SHA-256 of a normalised URL's string form.
 pub fn url_digest(u: &crate::url::NormalizedUrl) -> String {
-    hex_encode(&Sha256::digest(u.to_url_string().as_bytes()))
+    hex::encode(&Sha256::digest(u.to_url_string().as_bytes()))
 }
 
 /// One approver's answer, as judged by the core.
@@ -1159,7 +1160,7 @@ mod tests {
     fn webhook_judging() {
         let (c, r) = (cfg(), req());
         let body = format!("{{\"approved\":true,\"request_id\":\"{}\"}}", r.request_id);
-        let h = hex_encode(&hmac_sha256(b"carol-response-key", body.as_bytes()));
+        let h = hex::encode(&hmac_sha256(b"carol-response-key", body.as_bytes()));
         assert_eq!(judge_webhook_response(&c, "carol", &r, 200, body.as_bytes(), Some(&h), false), Vote::Approve);
         assert_eq!(judge_webhook_response(&c, "carol", &r, 200, body.as_bytes(), None, false), Vote::Bad(Code::MpaBadResponse));
         assert_eq!(judge_webhook_response(&c, "carol", &r, 302, body.as_bytes(), Some(&h), false), Vote::Deny);

@@ -280,7 +280,7 @@ fn mutate_context(rng: &mut Rng, c: &wit::PaymentContext) -> wit::PaymentContext
 fn hmac_hex(key: &[u8], data: &[u8]) -> String {
     let mut m = <Hmac<sha2::Sha256>>::new_from_slice(key).expect("any key length");
     m.update(data);
-    m.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    presidio_x402_core::hex::encode(&m.finalize().into_bytes())
 }
 
 /// Approvers of a configuration: `(id, mode, secret)`.

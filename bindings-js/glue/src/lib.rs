@@ -18,6 +18,7 @@ use presidio_x402_core::audit::Head;
 use presidio_x402_core::driver;
 use presidio_x402_core::error::{Code, ConfigError};
 use presidio_x402_core::guard;
+use presidio_x402_core::hex;
 use presidio_x402_core::mpa;
 use presidio_x402_core::pii;
 use presidio_x402_core::pipeline::{self, HostResults, Outcome, PaymentContext, WebhookAnswer};
@@ -59,10 +60,6 @@ fn head_of(seq: Option<f64>, mac: Option<String>) -> Result<Option<Head>, JsValu
         (None, None) => Ok(None),
         _ => Err(code_error(Code::InvalidInput)),
     }
-}
-
-fn hex_decode(s: &str) -> Option<Vec<u8>> {
-    presidio_x402_core::hex::decode(s)
 }
 
 /// Runs one core operation by name on JSON text (the golden-vector entry
@@ -389,7 +386,7 @@ fn approvals(text: &str) -> Result<Approvals, JsValue> {
         hooks.push(WebhookAnswer {
             approver_id: s("approver_id").ok_or_else(bad)?.to_string(),
             status: h.get("status").and_then(Value::as_u64).and_then(|x| u16::try_from(x).ok()).unwrap_or(0),
-            body: hex_decode(s("body_hex").unwrap_or("")).ok_or_else(bad)?,
+            body: hex::decode(s("body_hex").unwrap_or("")).ok_or_else(bad)?,
             hmac: s("hmac").map(str::to_string),
             timed_out: h.get("timed_out").and_then(Value::as_bool).unwrap_or(false),
         });
