@@ -33,6 +33,7 @@ mod server_ip;
 mod api;
 pub use api::hints_from_json;
 mod b64;
+mod cues;
 mod email;
 mod gazetteer;
 mod hit;
@@ -161,7 +162,7 @@ pub struct PiiConfig {
     /// Findings scoring below this (per mille, 0..=1000) are ignored.
     pub min_score: u16,
     /// Spans a host's own detector found (never part of the configuration
-    /// file; set per assessment by [`crate::pipeline::assess_with_hints`]).
+    /// file; the pipeline sets them per assessment from the host's hints).
     pub hints: Vec<PiiHint>,
 }
 

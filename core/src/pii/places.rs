@@ -4,10 +4,10 @@
 //! `city=`) or a `Place, Place` pair; a one-word place right before another
 //! capitalised word (Lincoln Financial) is taken for an organisation.
 
+use super::cues::LOC;
 use super::gazetteer as gz;
 use super::hit::Hit;
-use super::names::{capital, hit, LOC};
-use super::words::{Gap, Shape, Words, KEY_MAX, STOP};
+use super::words::{capital, hit, Gap, Shape, Words, KEY_MAX, STOP};
 use super::EntityType;
 
 /// Lowercase connectors inside multi-word place names.

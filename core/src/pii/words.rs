@@ -1,8 +1,10 @@
 //! Word tokens for the PERSON and LOCATION rules, with lazily cached
 //! gazetteer flags.
 
+use super::cues::cue_bits;
 use super::gazetteer as gz;
-use super::hit::{CLASS, LOWER, UPPER};
+use super::hit::{Hit, CLASS, LOWER, UPPER};
+use super::EntityType;
 
 /// Letter case of a word.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -189,7 +191,7 @@ impl<'a> Words<'a> {
         f
     }
 
-    /// Cue bits of word `i` (see [`super::names::cue_bits`]), cached.
+    /// Cue bits of word `i` (see [`cue_bits`]), cached.
     pub(crate) fn cue(&mut self, i: usize) -> u8 {
         let Some(w) = self.w.get(i) else { return 0 };
         if w.cue & DONE != 0 {
@@ -199,7 +201,7 @@ impl<'a> Words<'a> {
         if w.e - w.s <= 14 {
             let mut buf = [0u8; KEY_MAX];
             if let Some(n) = self.key(i, &mut buf) {
-                c |= super::names::cue_bits(&buf[..n]);
+                c |= cue_bits(&buf[..n]);
             }
         }
         if let Some(w) = self.w.get_mut(i) {
@@ -220,4 +222,15 @@ impl<'a> Words<'a> {
     pub(crate) fn after(&self, i: usize) -> u8 {
         self.w.get(i).and_then(|w| self.b.get(w.e)).copied().unwrap_or(0)
     }
+}
+
+/// A capitalised word shape (`John`, `JOHN`).
+pub(crate) fn capital(s: Shape) -> bool {
+    matches!(s, Shape::Title | Shape::Upper)
+}
+
+/// A hit of entity `e` spanning words `a..=b`.
+pub(crate) fn hit(w: &Words<'_>, a: usize, b: usize, e: EntityType, score: u16) -> Option<Hit> {
+    let (s, t) = (w.w.get(a)?.s, w.w.get(b)?.e);
+    Some(Hit::new(e, s, t, score))
 }
