@@ -18,7 +18,7 @@ use presidio_x402_core::guard::Guard;
 use presidio_x402_core::mpa::{self, ApprovalRequest, MpaConfig};
 use presidio_x402_core::pipeline::{self, Assessment, Decision, HostResults, Outcome, PaymentContext, WebhookAnswer};
 use presidio_x402_core::pii::{EntityType, PiiHint};
-use presidio_x402_core::{api, config::GuardConfig, pii, ConfigError};
+use presidio_x402_core::{config::GuardConfig, facade, pii, ConfigError};
 use serde_json::{json, Value};
 use std::cell::RefCell;
 
@@ -82,14 +82,6 @@ fn head_in(h: Option<wit::Head>) -> Option<Head> {
 
 fn head_out(h: Head) -> wit::Head {
     wit::Head { seq: h.seq, mac: h.mac }
-}
-
-/// Parses a JSON argument the way [`api::call_json`] parses its input.
-fn parse_json(text: &str) -> Result<Value, Code> {
-    if text.len() > api::MAX_INPUT_BYTES {
-        return Err(Code::InvalidInput);
-    }
-    serde_json::from_str(text).map_err(|_| Code::InvalidInput)
 }
 
 /// The flat WIT form of an assessment.
@@ -282,11 +274,11 @@ impl Guest for Component {
     type Driver = DriverResource;
 
     fn call(op: String, input_json: String) -> Result<String, wit::ErrorCode> {
-        api::call_json(&op, &input_json).map_err(code_out)
+        facade::call_json(&op, &input_json).map_err(code_out)
     }
 
     fn operations() -> Vec<String> {
-        api::OPERATIONS.iter().map(|s| (*s).to_string()).collect()
+        facade::OPERATIONS.iter().map(|s| (*s).to_string()).collect()
     }
 
     fn describe(code: wit::ErrorCode) -> String {
@@ -299,16 +291,16 @@ impl Guest for Component {
         config_json: Option<String>,
     ) -> Result<String, wit::ErrorCode> {
         let config = match config_json {
-            Some(c) => parse_json(&c).map_err(code_out)?,
+            Some(c) => facade::parse_input(&c).map_err(code_out)?,
             None => Value::Null,
         };
         let input = json!({"header": payment_required, "body": body, "config": config});
-        api::call("challenge.parse", &input).map(|v| v.to_string()).map_err(code_out)
+        facade::call("challenge.parse", &input).map(|v| v.to_string()).map_err(code_out)
     }
 
     fn redact(text: String, pii_config_json: String) -> Result<wit::Redaction, wit::ErrorCode> {
         let run = || -> Result<wit::Redaction, Code> {
-            let cfg = pii::config_from_json(&parse_json(&pii_config_json)?)?;
+            let cfg = pii::config_from_json(&facade::parse_input(&pii_config_json)?)?;
             let r = pii::apply(&text, &cfg)?;
             Ok(wit::Redaction {
                 text: r.text,
@@ -333,7 +325,7 @@ impl Guest for Component {
             "method": method, "url": url, "network": network, "asset": asset,
             "pay_to": pay_to, "amount": amount, "scheme": scheme,
         });
-        let out = api::call("replay.fingerprint", &input).map_err(code_out)?;
+        let out = facade::call("replay.fingerprint", &input).map_err(code_out)?;
         Ok(out.get("fingerprint").and_then(Value::as_str).unwrap_or_default().to_string())
     }
 
@@ -344,7 +336,7 @@ impl Guest for Component {
         now_ms: u64,
     ) -> Result<wit::AuditEntry, wit::ErrorCode> {
         let run = || -> Result<wit::AuditEntry, Code> {
-            let event = AuditEvent::from_json(&parse_json(&event_json)?)?;
+            let event = AuditEvent::from_json(&facade::parse_input(&event_json)?)?;
             let (line, head) = audit::append(&audit_key, head_in(head).as_ref(), &event, now_ms)?;
             Ok(wit::AuditEntry { line, head: head_out(head) })
         };
@@ -364,8 +356,8 @@ impl Guest for Component {
 
     fn mpa_request(payment_json: String, now_ms: u64, timeout_ms: u64) -> Result<wit::ApprovalRequest, wit::ErrorCode> {
         let run = || -> Result<wit::ApprovalRequest, Code> {
-            let input = json!({"payment": parse_json(&payment_json)?, "now_ms": now_ms, "timeout_ms": timeout_ms});
-            let out = api::call("mpa.request", &input)?;
+            let input = json!({"payment": facade::parse_input(&payment_json)?, "now_ms": now_ms, "timeout_ms": timeout_ms});
+            let out = facade::call("mpa.request", &input)?;
             let req = ApprovalRequest::from_json(out.get("request").ok_or(Code::InvalidInput)?)?;
             Ok(wit::ApprovalRequest {
                 canonical: req.canonical(),
@@ -379,7 +371,7 @@ impl Guest for Component {
 
     fn mpa_countersign(secret: Vec<u8>, request_json: String) -> Result<String, wit::ErrorCode> {
         let run = || -> Result<String, Code> {
-            let req = ApprovalRequest::from_json(&parse_json(&request_json)?)?;
+            let req = ApprovalRequest::from_json(&facade::parse_input(&request_json)?)?;
             mpa::countersign(&secret, &req)
         };
         run().map_err(code_out)
@@ -392,9 +384,9 @@ impl Guest for Component {
         now_ms: u64,
     ) -> Result<wit::MpaTally, wit::ErrorCode> {
         let run = || -> Result<wit::MpaTally, Code> {
-            let cfg = MpaConfig::from_json(&parse_json(&mpa_config_json)?, "mpa")
+            let cfg = MpaConfig::from_json(&facade::parse_input(&mpa_config_json)?, "mpa")
                 .map_err(|e| e.first().map_or(Code::ConfigMalformed, |e| e.code))?;
-            let req = ApprovalRequest::from_json(&parse_json(&request_json)?)?;
+            let req = ApprovalRequest::from_json(&facade::parse_input(&request_json)?)?;
             let t = mpa::verify_countersignatures(&cfg, &req, &countersignatures, now_ms);
             let problems: Vec<Value> =
                 t.problems.iter().map(|(a, c)| json!({"approver_id": a, "code": c.as_str()})).collect();

@@ -46,7 +46,7 @@ use crate::hex;
 use crate::money::Usd;
 use core::fmt;
 use hmac::{Hmac, Mac};
-use serde_json::{json, Value};
+use serde_json::Value;
 use sha2::Sha256;
 
 /// Longest accepted audit line, in bytes (without the newline).
@@ -613,29 +613,6 @@ fn parse_line(line: &str) -> Result<(u64, String, String, String, Option<String>
     Ok((seq.unwrap_or(0), prev_mac, mac, body, replica))
 }
 
-// ---- JSON façade -------------------------------------------------------------
-
-fn head_field(input: &Value, k: &str) -> Result<Option<Head>, Code> {
-    match input.get(k) {
-        None | Some(Value::Null) => Ok(None),
-        Some(h) => {
-            let seq = h.get("seq").and_then(Value::as_u64).ok_or(Code::InvalidInput)?;
-            let mac = h.get("mac").and_then(Value::as_str).ok_or(Code::InvalidInput)?;
-            Ok(Some(Head { seq, mac: mac.to_string() }))
-        }
-    }
-}
-
-fn head_json(h: &Head) -> Value {
-    json!({ "seq": h.seq, "mac": h.mac })
-}
-
-/// Decodes the `key_hex` field of an API input.
-pub(crate) fn key_field(input: &Value) -> Result<Vec<u8>, Code> {
-    let k = input.get("key_hex").and_then(Value::as_str).ok_or(Code::InvalidInput)?;
-    hex::decode(k).ok_or(Code::InvalidInput)
-}
-
 impl AuditEvent {
     /// Reads an event from its JSON form (the module table's names; `code`
     /// is a code string; absent optional members are `null`/empty;
@@ -679,74 +656,6 @@ impl AuditEvent {
             code: s("code")?.map(|c| Code::parse(&c).ok_or(Code::InvalidInput)).transpose()?,
         })
     }
-}
-
-fn verify_input(input: &Value) -> Result<Result<Head, AuditFailure>, Code> {
-    let key = key_field(input)?;
-    let start = head_field(input, "start")?;
-    let expected = head_field(input, "expected_head")?;
-    if let Some(text) = input.get("text") {
-        let text = text.as_str().ok_or(Code::InvalidInput)?;
-        return Ok(verify_text(&key, text, start.as_ref(), expected.as_ref()));
-    }
-    let lines = input.get("lines").and_then(Value::as_array).ok_or(Code::InvalidInput)?;
-    let lines: Vec<&str> = lines.iter().map(|l| l.as_str().ok_or(Code::InvalidInput)).collect::<Result<_, _>>()?;
-    Ok(verify(&key, &lines, start.as_ref(), expected.as_ref()))
-}
-
-/// `{ok, head, line, seq, code}` of one verification.
-fn report_json(r: &Result<Head, AuditFailure>) -> Value {
-    match r {
-        Ok(h) => json!({ "ok": true, "head": head_json(h), "line": null, "seq": null, "code": null }),
-        Err(f) => json!({ "ok": false, "head": null, "line": f.line, "seq": f.seq, "code": f.code.as_str() }),
-    }
-}
-
-/// The audit operations of [`crate::api::call`]; `None` when `op` is not one.
-pub(crate) fn api_call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
-    let r = match op {
-        "audit.append" => (|| {
-            let key = key_field(input)?;
-            let head = head_field(input, "head")?;
-            let event = AuditEvent::from_json(input.get("event").ok_or(Code::InvalidInput)?)?;
-            let now = crate::api::u64_field(input, "now_ms")?;
-            let (line, head) = append(&key, head.as_ref(), &event, now)?;
-            Ok(json!({ "line": line, "head": head_json(&head) }))
-        })(),
-        "audit.verify" => verify_input(input).and_then(|r| match r {
-            Ok(h) => Ok(json!({ "head": head_json(&h) })),
-            Err(f) => Err(f.code),
-        }),
-        "audit.verify-report" => verify_input(input).map(|r| report_json(&r)),
-        "audit.verify-chains" => (|| {
-            let key = key_field(input)?;
-            let chains = input.get("chains").and_then(Value::as_array).ok_or(Code::InvalidInput)?;
-            let chains: Vec<(&str, &str)> = chains
-                .iter()
-                .map(|c| match (c.get("name").and_then(Value::as_str), c.get("text").and_then(Value::as_str)) {
-                    (Some(n), Some(t)) => Ok((n, t)),
-                    _ => Err(Code::InvalidInput),
-                })
-                .collect::<Result<_, _>>()?;
-            if key.len() < MIN_KEY_BYTES {
-                return Err(Code::KeyTooShort);
-            }
-            let reports = verify_chains(&key, &chains)?;
-            let ok = reports.iter().all(|r| r.result.is_ok());
-            let list: Vec<Value> = reports
-                .iter()
-                .map(|r| {
-                    let mut v = report_json(&r.result);
-                    v["name"] = json!(r.name);
-                    v["replica"] = json!(r.replica);
-                    v
-                })
-                .collect();
-            Ok(json!({ "ok": ok, "chains": list }))
-        })(),
-        _ => return None,
-    };
-    Some(r)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 //! for byte. `UPDATE_TRANSCRIPTS=1 cargo test --test driver_vectors` rewrites
 //! the file; otherwise any difference fails.
 
-use presidio_x402_core::api::expected_matches;
+use presidio_x402_core::facade::expected_matches;
 use presidio_x402_core::driver::Driver;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -398,7 +398,7 @@ fn run_scenario(s: &Value) -> (Value, Vec<String>) {
         serde_json::from_str(&d.state_json()).expect("state"),
     );
     // Every log the world kept verifies under the audit key.
-    let verify = presidio_x402_core::api::call(
+    let verify = presidio_x402_core::facade::call(
         "audit.verify",
         &json!({"key_hex": ak, "lines": w.lines, "expected_head": d.head().map(|h| json!({"seq": h.seq, "mac": h.mac}))}),
     );

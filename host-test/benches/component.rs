@@ -8,7 +8,7 @@
 //! Run with `make bench-component` (builds the component first).
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use presidio_x402_core::api;
+use presidio_x402_core::facade;
 use presidio_x402_core::guard::Guard;
 use presidio_x402_core::pipeline::{HostResults, Outcome};
 use presidio_x402_host_test::{wit, Host};
@@ -87,7 +87,7 @@ fn bench(c: &mut Criterion) {
 
     // ---- one JSON façade round trip ----
     let input = r#"{"usd":"0.01"}"#;
-    g.bench_function("call/native", |b| b.iter(|| black_box(api::call_json("money.parse-usd", input).expect("ok"))));
+    g.bench_function("call/native", |b| b.iter(|| black_box(facade::call_json("money.parse-usd", input).expect("ok"))));
     g.bench_function("call/component", |b| b.iter(|| black_box(h.call("money.parse-usd", input).expect("ok"))));
     g.finish();
 }

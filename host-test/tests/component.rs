@@ -2,7 +2,7 @@
 //! stays under 1 MiB, declares exactly the core's error codes, and passes
 //! every golden vector in `../vectors/` through its `call` export.
 
-use presidio_x402_core::{api, Code};
+use presidio_x402_core::{facade, Code};
 use presidio_x402_host_test::{self as ht, wit, Host};
 use serde_json::Value;
 use std::path::Path;
@@ -63,10 +63,10 @@ fn wit_error_codes_are_the_core_codes() {
 #[test]
 fn operations_are_the_core_operations() {
     let mut h = Host::new();
-    assert_eq!(h.operations(), api::OPERATIONS);
+    assert_eq!(h.operations(), facade::OPERATIONS);
 }
 
-use presidio_x402_core::api::expected_matches as matches;
+use presidio_x402_core::facade::expected_matches as matches;
 
 #[test]
 fn every_vector_passes_through_the_component() {

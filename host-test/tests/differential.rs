@@ -17,7 +17,7 @@ use presidio_x402_core::config::GuardConfig;
 use presidio_x402_core::guard::Guard;
 use presidio_x402_core::mpa::{self, ApprovalRequest, MpaConfig};
 use presidio_x402_core::pii::{EntityType, PiiHint};
-use presidio_x402_core::{api, pii, Code};
+use presidio_x402_core::{facade, pii, Code};
 use presidio_x402_host_test::gen::{self, Rng};
 use presidio_x402_host_test::{self as ht, wit, FlatAssessment, Host};
 use serde_json::{json, Value};
@@ -86,7 +86,7 @@ fn pii_corpus() -> Vec<String> {
 }
 
 fn native_call(op: &str, input: &str) -> Result<String, &'static str> {
-    api::call_json(op, input).map_err(Code::as_str)
+    facade::call_json(op, input).map_err(Code::as_str)
 }
 
 fn shown(s: &str) -> String {
@@ -114,7 +114,7 @@ fn mpa_threshold_above_u32_is_judged_alike() {
 // ---- call ---------------------------------------------------------------------
 
 fn call_case(rng: &mut Rng, corpus: &[(String, Value)], pii_lines: &[String]) -> (String, String) {
-    let ops = api::OPERATIONS;
+    let ops = facade::OPERATIONS;
     match rng.below(40) {
         0 => {
             let op = *rng.pick(ops);
@@ -129,7 +129,7 @@ fn call_case(rng: &mut Rng, corpus: &[(String, Value)], pii_lines: &[String]) ->
                 0 => gen::deep(100 + rng.below(20_000), rng.chance(1, 2)),
                 1 => json!({"text": "a@b.co ".repeat(rng.below(200_000))}).to_string(),
                 2 => format!("[{}]", vec!["1"; rng.below(300_000)].join(",")),
-                3 => "x".repeat(api::MAX_INPUT_BYTES + rng.below(3)),
+                3 => "x".repeat(facade::MAX_INPUT_BYTES + rng.below(3)),
                 _ => json!({"text": gen::string(rng).repeat(1 + rng.below(2000)), "value": gen::json_value(rng, 6)}).to_string(),
             };
             (op, text)
@@ -534,7 +534,7 @@ fn hex_key(v: &Value, k: &str) -> Vec<u8> {
 }
 
 fn parse(text: &str) -> Result<Value, Code> {
-    if text.len() > api::MAX_INPUT_BYTES {
+    if text.len() > facade::MAX_INPUT_BYTES {
         return Err(Code::InvalidInput);
     }
     serde_json::from_str(text).map_err(|_| Code::InvalidInput)
@@ -562,7 +562,7 @@ fn free_differential(seed: u64, n: usize) -> usize {
                         Some(c) => parse(c)?,
                         None => Value::Null,
                     };
-                    api::call_json("challenge.parse", &json!({"header": hd, "body": body, "config": config}).to_string())
+                    facade::call_json("challenge.parse", &json!({"header": hd, "body": body, "config": config}).to_string())
                 })();
                 assert_eq!(c.map_err(ht::code_name), n_.map_err(Code::as_str), "{ctx}");
             }
@@ -590,7 +590,7 @@ fn free_differential(seed: u64, n: usize) -> usize {
                     .map_err(ht::code_name);
                 let input = json!({"key_hex": presidio_x402_core::hex::encode(&key), "method": f("method"), "url": f("url"),
                     "network": f("network"), "asset": f("asset"), "pay_to": f("pay_to"), "amount": f("amount"), "scheme": f("scheme")});
-                let n_ = api::call("replay.fingerprint", &input).map(|o| o["fingerprint"].as_str().unwrap_or("").to_string()).map_err(Code::as_str);
+                let n_ = facade::call("replay.fingerprint", &input).map(|o| o["fingerprint"].as_str().unwrap_or("").to_string()).map_err(Code::as_str);
                 assert_eq!(c, n_, "{ctx}");
             }
             "audit.append" => {
@@ -630,7 +630,7 @@ fn free_differential(seed: u64, n: usize) -> usize {
                 let (now, to) = (v["now_ms"].as_u64().unwrap_or(0), v["timeout_ms"].as_u64().unwrap_or(30_000));
                 let c = api_.call_mpa_request(&mut *s, &p, now, to).expect("no trap");
                 let n_ = (|| {
-                    let out = api::call("mpa.request", &json!({"payment": parse(&p)?, "now_ms": now, "timeout_ms": to}))?;
+                    let out = facade::call("mpa.request", &json!({"payment": parse(&p)?, "now_ms": now, "timeout_ms": to}))?;
                     Ok::<_, Code>((out["request_id"].as_str().unwrap_or("").to_string(), out["expires_at_ms"].as_u64().unwrap_or(0),
                         out["canonical"].as_str().unwrap_or("").to_string(), out["request"].to_string()))
                 })();
@@ -702,7 +702,7 @@ fn hostile_sizes_never_trap() {
     let mut h = Host::new();
     let big = "a".repeat(4 << 20);
     let deep = gen::deep(200_000, true);
-    for op in api::OPERATIONS {
+    for op in facade::OPERATIONS {
         for input in [big.as_str(), deep.as_str(), "", "null", "[]", "{\"text\":null}"] {
             assert_eq!(h.call(op, input), native_call(op, input), "{op}");
         }

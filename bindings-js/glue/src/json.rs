@@ -1,6 +1,6 @@
 //! Direct JSON writers for the two hot results (assessment, decision).
 //!
-//! They emit exactly the shapes of `presidio_x402_core::api::assessment_json`
+//! They emit exactly the shapes of `presidio_x402_core::facade::views::assessment_json`
 //! and `decision_json` (the tests below compare both on every pipeline
 //! vector), without building a `serde_json::Value` tree first: that tree cost
 //! more than the decision itself (about 13 µs natively per assessment).
@@ -262,7 +262,7 @@ pub(crate) fn decision(out: &mut String, d: &Decision, extra: impl FnOnce(&mut O
 #[cfg(test)]
 mod tests {
     use super::*;
-    use presidio_x402_core::{api, guard::Guard, hex, pipeline::{HostResults, Outcome, PaymentContext}};
+    use presidio_x402_core::{facade::views as api, guard::Guard, hex, pipeline::{HostResults, Outcome, PaymentContext}};
 
     fn parse(s: &str) -> Value {
         serde_json::from_str(s).expect("valid JSON")

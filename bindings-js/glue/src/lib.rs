@@ -13,10 +13,10 @@
 //! `settle`.
 #![forbid(unsafe_code)]
 
-use presidio_x402_core::api;
 use presidio_x402_core::audit::Head;
 use presidio_x402_core::driver;
 use presidio_x402_core::error::{Code, ConfigError};
+use presidio_x402_core::facade;
 use presidio_x402_core::guard;
 use presidio_x402_core::hex;
 use presidio_x402_core::mpa;
@@ -66,10 +66,10 @@ fn head_of(seq: Option<f64>, mac: Option<String>) -> Result<Option<Head>, JsValu
 /// point); returns JSON text or throws an `Error` with `.code`.
 #[wasm_bindgen]
 pub fn call(op: &str, input_json: &str) -> Result<String, JsValue> {
-    if !api::OPERATIONS.contains(&op) {
+    if !facade::OPERATIONS.contains(&op) {
         return Err(code_error(Code::InvalidInput));
     }
-    api::call_json(op, input_json).map_err(code_error)
+    facade::call_json(op, input_json).map_err(code_error)
 }
 
 /// The audit verifications whose input is a whole log (`audit.verify`,
@@ -81,13 +81,13 @@ pub fn call_audit(op: &str, input_json: &str) -> Result<String, JsValue> {
         return Err(code_error(Code::InvalidInput));
     }
     let v: Value = serde_json::from_str(input_json).map_err(|_| code_error(Code::InvalidInput))?;
-    api::call(op, &v).map(|out| out.to_string()).map_err(code_error)
+    facade::call(op, &v).map(|out| out.to_string()).map_err(code_error)
 }
 
 /// Every operation name [`call`] understands, as a JSON array.
 #[wasm_bindgen]
 pub fn operations() -> String {
-    Value::from(api::OPERATIONS.to_vec()).to_string()
+    Value::from(facade::OPERATIONS.to_vec()).to_string()
 }
 
 /// Every error code with its fixed description, as a JSON object.

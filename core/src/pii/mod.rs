@@ -5,8 +5,9 @@
 //! [`redact_json_paths`] do the same for every string inside a JSON value
 //! (such as `extra` or the v2 `resource` echo). [`apply`] and [`apply_json`]
 //! carry out the configured [`PiiAction`] (redact, warn, or block with
-//! [`Code::PiiBlocked`]). [`api_call`] is the JSON façade for the `pii.*`
-//! operations; [`config_from_json`] reads the optional settings it takes.
+//! [`Code::PiiBlocked`]). [`config_from_json`] reads PII settings from JSON
+//! (the `pii.*` operations of the JSON façade take them) and
+//! [`hints_from_json`] a host detector's hints.
 //!
 //! How a string is scanned:
 //! 1. It is normalised for matching only (`norm`): Cf characters dropped,
@@ -30,11 +31,10 @@
 use crate::error::Code;
 
 mod server_ip;
-mod api;
-pub use api::hints_from_json;
 mod b64;
 mod cues;
 mod email;
+mod from_json;
 mod gazetteer;
 mod hit;
 mod iban;
@@ -47,7 +47,7 @@ mod numeric;
 mod unicode;
 mod words;
 
-pub use api::{api_call, config_from_json, OPERATIONS};
+pub use from_json::{config_from_json, hints_from_json};
 pub use json::{apply_json, redact_json, redact_json_paths};
 use hit::Hit;
 

@@ -510,7 +510,7 @@ fn native(w: &Workload) -> Value {
     eprintln!("native: audit verify per line: {r}");
     rows.push(r);
     rows.push(crossing(|| {
-        black_box(presidio_x402_core::api::call_json(CALL_OP, CALL_INPUT).expect("call"));
+        black_box(presidio_x402_core::facade::call_json(CALL_OP, CALL_INPUT).expect("call"));
     }));
     json!({"host": "native", "label": "native core (Rust, release)", "rows": rows,
            "notes": ["Guard (core::guard) with the state loaded by load_state_json; replay set: an in-process HashMap holding n live fingerprints"]})

@@ -1,151 +1,32 @@
-//! JSON façade operations for parsing, URLs, configuration, replay, policy
-//! and the pipeline (see [`crate::api`]).
+//! The vector-only simulators: `policy.sequence` (policy steps on a fresh
+//! ledger) and `pipeline.run` (whole payments through the pipeline, with a
+//! host simulated by the steps). Hosts never need them; the golden vectors do.
 
-use crate::api::{str_field, u64_field};
-use crate::challenge::{self, PaymentOffer};
+use super::views::{assessment_json, decision_json};
+use super::{config_field, key_field, opt_str, str_field, u64_field};
 use crate::config::GuardConfig;
-use crate::error::{Code, ConfigError};
-use crate::hex;
+use crate::error::Code;
 use crate::ledger;
 use crate::money::Usd;
-use crate::pipeline::{self, Assessment, Decision, HostResults, Outcome, PaymentContext};
+use crate::pipeline::{self, Assessment, HostResults, Outcome, PaymentContext};
 use crate::policy::{self, GuardState, PolicyVerdict};
-use crate::replay::{self, PaymentIdentity};
-use crate::url::{self, EndpointKey};
+use crate::url;
 use serde_json::{json, Value};
 
-/// Runs a decision-side operation; `None` when `op` is not one of them.
-pub(crate) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
+/// Runs one of these operations; `None` when `op` is not one of them.
+pub(super) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
     Some(match op {
-        "url.normalize" => url_normalize(input),
-        "url.endpoint-match" => endpoint_match(input),
-        "challenge.parse" => challenge_parse(input),
-        "config.validate" => Ok(config_validate(input)),
-        "replay.fingerprint" => fingerprint(input),
         "policy.sequence" => policy_sequence(input),
         "pipeline.run" => pipeline_run(input),
         _ => return None,
     })
 }
 
-fn opt_str<'a>(v: &'a Value, k: &str) -> Result<Option<&'a str>, Code> {
-    match v.get(k) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(Code::InvalidInput),
-    }
-}
-
-fn url_normalize(input: &Value) -> Result<Value, Code> {
-    let u = url::parse(str_field(input, "url")?)?;
-    Ok(json!({"url": u.to_url_string(), "origin": u.origin(), "path": u.path}))
-}
-
-fn endpoint_match(input: &Value) -> Result<Value, Code> {
-    let key = EndpointKey::parse(str_field(input, "key")?)?;
-    let u = url::parse(str_field(input, "url")?)?;
-    Ok(json!({"matches": key.matches(&u), "key": key.canonical()}))
-}
-
-/// JSON form of an offer (amount as a decimal string).
-pub(crate) fn offer_json(o: &PaymentOffer) -> Value {
-    json!({
-        "index": o.index,
-        "scheme": o.scheme,
-        "network": o.network,
-        "network_raw": o.network_raw,
-        "amount": o.amount.to_string(),
-        "asset": o.asset,
-        "pay_to": o.pay_to,
-        "max_timeout_seconds": o.max_timeout_seconds,
-        "resource_url": o.resource_url,
-        "description": o.description,
-        "mime_type": o.mime_type,
-        "extra": o.extra,
-    })
-}
-
-fn config_from(input: &Value) -> Result<GuardConfig, Code> {
-    match input.get("config") {
-        None | Some(Value::Null) => Ok(GuardConfig::default()),
-        Some(c) => GuardConfig::from_value(c).map_err(|e| e[0].code),
-    }
-}
-
-fn challenge_parse(input: &Value) -> Result<Value, Code> {
-    let cfg = config_from(input)?;
-    let ch = challenge::parse(opt_str(input, "header")?, opt_str(input, "body")?)?;
-    let offers: Vec<Value> = ch
-        .offers
-        .iter()
-        .map(|o| match o {
-            Ok(o) => offer_json(o),
-            Err(c) => json!({"error": c.as_str()}),
-        })
-        .collect();
-    let selected = challenge::select(&ch, &cfg.networks, &cfg.assets)?;
-    Ok(json!({
-        "x402_version": ch.x402_version,
-        "error": ch.error,
-        "resource": ch.resource,
-        "offers": offers,
-        "selected": offer_json(selected),
-    }))
-}
-
-fn errors_json(errs: &[ConfigError]) -> Value {
-    Value::Array(errs.iter().map(|e| json!({"path": e.path, "code": e.code.as_str()})).collect())
-}
-
-fn config_validate(input: &Value) -> Value {
-    let cfg = input.get("config").cloned().unwrap_or(Value::Null);
-    match GuardConfig::from_value(&cfg) {
-        Ok(c) => json!({
-            "valid": true,
-            "errors": [],
-            "max_per_call_usd": c.max_per_call_usd.map(|u| u.to_string()),
-            "daily_limit_usd": c.daily_limit_usd.map(|u| u.to_string()),
-            "window_seconds": c.window_seconds,
-            "per_endpoint": c.per_endpoint.iter().map(|(k, u)| json!([k.canonical(), u.to_string()])).collect::<Vec<_>>(),
-            "trusted_wallets": c.trusted_wallets,
-            "trusted_wallets_by_endpoint": c.trusted_wallets_by_endpoint.iter().map(|(k, w)| json!([k.canonical(), w])).collect::<Vec<_>>(),
-            "networks": c.networks,
-            "assets": c.assets.len(),
-            "pii_entities": c.pii.entities.iter().map(|e| e.as_str()).collect::<Vec<_>>(),
-            "pii_action": c.pii.action.as_str(),
-            "mpa_threshold": c.mpa.as_ref().map(|m| m.threshold),
-        }),
-        Err(e) => json!({"valid": false, "errors": errors_json(&e)}),
-    }
-}
-
-fn key_from(input: &Value, k: &str) -> Result<Vec<u8>, Code> {
-    hex::decode(str_field(input, k)?).ok_or(Code::InvalidInput)
-}
-
-fn fingerprint(input: &Value) -> Result<Value, Code> {
-    let key = key_from(input, "key_hex")?;
-    let u = url::parse(str_field(input, "url")?)?;
-    let network = crate::assets::normalize_network(str_field(input, "network")?, 2)?;
-    let amount = crate::money::parse_atomic(str_field(input, "amount")?)?;
-    let id = PaymentIdentity {
-        method: str_field(input, "method")?,
-        url: &u,
-        network: &network,
-        asset: str_field(input, "asset")?,
-        pay_to: str_field(input, "pay_to")?,
-        amount,
-        scheme: str_field(input, "scheme")?,
-    };
-    let fp = replay::fingerprint(&key, &id)?;
-    Ok(json!({"fingerprint": fp, "encoding_hex": hex::encode(&replay::encode(&id))}))
-}
-
 /// Runs a sequence of policy steps on a fresh state:
 /// `{"op":"pay","at_ms","usd","url"}`, `{"op":"commit"|"release","ref":<step>}`,
 /// `{"op":"total","at_ms","key"?}`. Each step yields one result.
 fn policy_sequence(input: &Value) -> Result<Value, Code> {
-    let cfg = config_from(input)?;
+    let cfg = config_field(input)?;
     let steps = input.get("steps").and_then(Value::as_array).ok_or(Code::InvalidInput)?;
     let mut state = ledger::SpendState::default();
     let mut reservations: Vec<Option<ledger::Reservation>> = Vec::new();
@@ -194,55 +75,15 @@ fn policy_sequence(input: &Value) -> Result<Value, Code> {
     Ok(json!({"results": out}))
 }
 
-/// JSON summary of an assessment.
-pub fn assessment_json(a: &Assessment) -> Value {
-    let m = &a.metadata;
-    json!({
-        "blocked": a.blocked.map(Code::as_str),
-        "x402_version": a.x402_version,
-        "offer": a.offer.as_ref().map(offer_json),
-        "requirements": a.requirements,
-        "metadata": {
-            "request_url": m.request_url, "resource_url": m.resource_url, "description": m.description,
-            "reason": m.reason, "extra": m.extra, "resource_echo": m.resource_echo,
-        },
-        "pii_entities": a.pii_entities.iter().map(|e| e.as_str()).collect::<Vec<_>>(),
-        "pii_count": a.pii_count,
-        "amount_usd": a.amount_usd.map(|u| u.to_string()),
-        "limit_usd": a.limit_usd.map(|u| u.to_string()),
-        "current_usd": a.current_usd.map(|u| u.to_string()),
-        "reservation": a.reservation.as_ref().map(ledger::reservation_to_json),
-        "fingerprint": a.fingerprint,
-        "replay_ttl_ms": a.replay_ttl_ms,
-        "approval": a.approval.as_ref().map(|r| r.to_json()),
-        "pin": a.pin.as_ref().map(|(k, v)| json!([k, v])),
-        "method": a.method,
-        "now_ms": a.now_ms,
-    })
-}
-
-/// JSON form of a decision.
-pub fn decision_json(d: &Decision) -> Value {
-    let metrics = pipeline::metrics_json(&d.metrics);
-    json!({
-        "allowed": d.allowed,
-        "code": d.code.map(Code::as_str),
-        "audit_line": d.audit_line,
-        "head": {"seq": d.head.seq, "mac": d.head.mac},
-        "metrics": metrics,
-        "forget_fingerprint": d.forget_fingerprint,
-    })
-}
-
 /// Runs whole payments through the pipeline on one fresh state, with a host
 /// simulated by the steps: `assess` (a 402 context), then `finalize`
 /// (`replay_fresh`, `votes`) and/or `settle` (`outcome`) on the latest
 /// assessment. A simulated replay store is kept when `replay_fresh` is
 /// `"store"`. Returns each step's JSON and, at the end, the audit log.
 fn pipeline_run(input: &Value) -> Result<Value, Code> {
-    let cfg = config_from(input)?;
-    let replay_key = key_from(input, "replay_key_hex")?;
-    let audit_key = key_from(input, "audit_key_hex")?;
+    let cfg = config_field(input)?;
+    let replay_key = key_field(input, "replay_key_hex")?;
+    let audit_key = key_field(input, "audit_key_hex")?;
     let steps = input.get("steps").and_then(Value::as_array).ok_or(Code::InvalidInput)?;
     let mut state = GuardState::default();
     let mut head = None;
