@@ -18,7 +18,8 @@ use presidio_x402_core::guard::Guard;
 use presidio_x402_core::mpa::{self, ApprovalRequest, MpaConfig};
 use presidio_x402_core::pipeline::{self, Assessment, Decision, HostResults, Outcome, PaymentContext, WebhookAnswer};
 use presidio_x402_core::pii::{EntityType, PiiHint};
-use presidio_x402_core::{config::GuardConfig, facade, pii, ConfigError};
+use presidio_x402_core::facade::{self, views};
+use presidio_x402_core::{config::GuardConfig, pii, ConfigError};
 use serde_json::{json, Value};
 use std::cell::RefCell;
 
@@ -87,15 +88,6 @@ fn head_out(h: Head) -> wit::Head {
 /// The flat WIT form of an assessment.
 fn assessment_out(id: u64, a: &Assessment) -> wit::Assessment {
     let o = a.offer.as_ref();
-    let m = &a.metadata;
-    let metadata = json!({
-        "request_url": m.request_url,
-        "resource_url": m.resource_url,
-        "description": m.description,
-        "reason": m.reason,
-        "extra": m.extra,
-        "resource_echo": m.resource_echo,
-    });
     wit::Assessment {
         id,
         blocked: a.blocked.map(code_out),
@@ -115,7 +107,7 @@ fn assessment_out(id: u64, a: &Assessment) -> wit::Assessment {
         approval_request_json: a.approval.as_ref().map(ApprovalRequest::canonical),
         approval_expires_at_ms: a.approval.as_ref().map(|r| r.expires_at_ms),
         requirements_json: a.requirements.to_string(),
-        metadata_json: metadata.to_string(),
+        metadata_json: views::metadata_json(&a.metadata).to_string(),
         pii_entities: a.pii_entities.iter().map(|e| e.as_str().to_string()).collect(),
         pii_count: u32::try_from(a.pii_count).unwrap_or(u32::MAX),
     }
@@ -388,14 +380,12 @@ impl Guest for Component {
                 .map_err(|e| e.first().map_or(Code::ConfigMalformed, |e| e.code))?;
             let req = ApprovalRequest::from_json(&facade::parse_input(&request_json)?)?;
             let t = mpa::verify_countersignatures(&cfg, &req, &countersignatures, now_ms);
-            let problems: Vec<Value> =
-                t.problems.iter().map(|(a, c)| json!({"approver_id": a, "code": c.as_str()})).collect();
             Ok(wit::MpaTally {
                 approvals: u32::try_from(t.approvals).unwrap_or(u32::MAX),
                 threshold: u32::try_from(t.threshold).unwrap_or(u32::MAX),
                 approved_by: t.approved_by,
                 verdict: t.verdict.err().map(code_out),
-                problems_json: Value::Array(problems).to_string(),
+                problems_json: views::problems_json(&t.problems).to_string(),
             })
         };
         run().map_err(code_out)

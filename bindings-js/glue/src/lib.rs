@@ -16,16 +16,14 @@
 use presidio_x402_core::audit::Head;
 use presidio_x402_core::driver;
 use presidio_x402_core::error::{Code, ConfigError};
-use presidio_x402_core::facade;
+use presidio_x402_core::facade::{self, views};
 use presidio_x402_core::guard;
 use presidio_x402_core::hex;
 use presidio_x402_core::mpa;
 use presidio_x402_core::pii;
 use presidio_x402_core::pipeline::{self, HostResults, Outcome, PaymentContext, WebhookAnswer};
-use serde_json::{json, Value};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
-
-mod json;
 
 /// Largest time or id that crosses as a JS number exactly (2^53 - 1).
 const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
@@ -40,8 +38,7 @@ fn code_error(code: Code) -> JsValue {
 fn config_error(errs: &[ConfigError]) -> JsValue {
     let first = errs.first().map_or(Code::ConfigMalformed, |e| e.code);
     let e: JsValue = code_error(first);
-    let list: Vec<Value> = errs.iter().map(|e| json!({"path": e.path, "code": e.code.as_str()})).collect();
-    let arr = js_sys::JSON::parse(&Value::Array(list).to_string()).unwrap_or(JsValue::NULL);
+    let arr = js_sys::JSON::parse(&views::config_errors_json(errs).to_string()).unwrap_or(JsValue::NULL);
     let _ = js_sys::Reflect::set(&e, &"errors".into(), &arr);
     e
 }
@@ -157,7 +154,7 @@ impl Guard {
         };
         let (id, a) = self.inner.assess(&ctx, replay_key);
         let mut out = String::with_capacity(2048);
-        json::assessment(&mut out, a, id);
+        views::write_assessment(&mut out, a, Some(id));
         Ok(out)
     }
 
@@ -190,25 +187,7 @@ impl Guard {
         let io = HostResults { replay_fresh, votes };
         let d = self.inner.finalize(id, &io, audit_key, head.as_ref(), now).map_err(code_error)?;
         let mut out = String::with_capacity(1024);
-        json::decision(&mut out, &d, |w| {
-            w.with("votes", |o| {
-                o.push('[');
-                for (i, (id, v)) in io.votes.iter().enumerate() {
-                    if i > 0 {
-                        o.push(',');
-                    }
-                    let mut w = json::Obj::new(o);
-                    w.str("approver_id", id);
-                    w.str("vote", v.as_str());
-                    w.opt_str("code", match v {
-                        mpa::Vote::Bad(c) => Some(c.as_str()),
-                        _ => None,
-                    });
-                    w.end();
-                }
-                o.push(']');
-            })
-        });
+        views::write_decision(&mut out, &d, Some(&io.votes));
         Ok(out)
     }
 
@@ -233,7 +212,7 @@ impl Guard {
             .settle(ms(id)?, outcome, audit_key, head.as_ref(), ms(now_ms)?)
             .map_err(code_error)?;
         let mut out = String::with_capacity(1024);
-        json::decision(&mut out, &d, |_| {});
+        views::write_decision(&mut out, &d, None);
         Ok(out)
     }
 
@@ -274,10 +253,7 @@ impl Guard {
     /// Redacts `text` with this guard's PII settings: `{text, count, entities}`.
     pub fn redact(&self, text: &str) -> Result<String, JsValue> {
         let r = pii::redact(text, &self.inner.config().pii).map_err(code_error)?;
-        let mut entities: Vec<&str> = r.findings.iter().map(|f| f.entity.as_str()).collect();
-        entities.sort_unstable();
-        entities.dedup();
-        Ok(json!({"text": r.text, "count": r.findings.len(), "entities": entities}).to_string())
+        Ok(views::redaction_json(&r).to_string())
     }
 }
 
