@@ -11,9 +11,9 @@
 //!   and `approval_canonical`), [`assessment_json`] (`pipeline.run`);
 //! * decision: [`write_decision`] (the glue, with the judged votes),
 //!   [`decision_json`] (`pipeline.run`);
-//! * offer: [`write_offer`], [`offer_json`] (`challenge.parse`);
-//! * payment metadata: [`write_metadata`], [`metadata_json`] (the component's
-//!   `metadata-json`);
+//! * offer: `offer_json` (`challenge.parse`, and inside the assessment);
+//! * payment metadata: [`metadata_json`] (the component's `metadata-json`,
+//!   and inside the assessment);
 //! * [`config_errors_json`], [`problems_json`], [`redaction_json`].
 
 use crate::challenge::PaymentOffer;
@@ -26,7 +26,7 @@ use std::fmt::Write as _;
 
 /// Appends `s` as a JSON string literal: `"`, `\`, `\n`, `\r` and `\t`
 /// escaped by name, other control characters as `\u00xx`.
-pub fn write_str(out: &mut String, s: &str) {
+fn write_str(out: &mut String, s: &str) {
     out.push('"');
     let mut start = 0;
     for (i, b) in s.bytes().enumerate() {
@@ -54,7 +54,7 @@ pub fn write_str(out: &mut String, s: &str) {
 
 /// Appends a JSON value (numbers keep their exact text, object members in
 /// the value's order).
-pub fn write_value(out: &mut String, v: &Value) {
+fn write_value(out: &mut String, v: &Value) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -153,7 +153,7 @@ fn write_strs<'s>(out: &mut String, items: impl IntoIterator<Item = &'s str>) {
 /// Appends an offer: `{index, scheme, network, network_raw, amount, asset,
 /// pay_to, max_timeout_seconds, resource_url, description, mime_type,
 /// extra}` (the amount as a decimal string).
-pub fn write_offer(out: &mut String, o: &PaymentOffer) {
+fn write_offer(out: &mut String, o: &PaymentOffer) {
     let mut w = Obj::new(out);
     w.num("index", o.index);
     w.str("scheme", &o.scheme);
@@ -172,7 +172,7 @@ pub fn write_offer(out: &mut String, o: &PaymentOffer) {
 
 /// Appends the (redacted) payment metadata: `{request_url, resource_url,
 /// description, reason, extra, resource_echo}`.
-pub fn write_metadata(out: &mut String, m: &Metadata) {
+fn write_metadata(out: &mut String, m: &Metadata) {
     let mut w = Obj::new(out);
     w.str("request_url", &m.request_url);
     w.str("resource_url", &m.resource_url);
@@ -298,14 +298,15 @@ fn parsed(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or(Value::Null)
 }
 
-/// [`write_offer`]'s shape as a value.
-pub fn offer_json(o: &PaymentOffer) -> Value {
+/// An offer (`write_offer`'s shape) as a value.
+pub(crate) fn offer_json(o: &PaymentOffer) -> Value {
     let mut out = String::with_capacity(512);
     write_offer(&mut out, o);
     parsed(&out)
 }
 
-/// [`write_metadata`]'s shape as a value.
+/// The payment metadata: `{request_url, resource_url, description, reason,
+/// extra, resource_echo}` as a value.
 pub fn metadata_json(m: &Metadata) -> Value {
     let mut out = String::with_capacity(512);
     write_metadata(&mut out, m);
