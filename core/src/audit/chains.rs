@@ -20,7 +20,7 @@ pub struct ChainReport {
 }
 
 /// Verifies the chains of a log directory: every `(name, text)` chain on its
-/// own, as [`verify_text`] (each must start at seq 1), then across chains: two
+/// own, as [`verify_text`](super::verify_text) (each must start at seq 1), then across chains: two
 /// non-empty chains naming the same replica (or both naming none) are
 /// [`Code::AuditReplicaDuplicate`], reported on the later chain at its line 1.
 /// Reports come back in input order.

@@ -24,20 +24,20 @@
 //!
 //! Several replicas of one agent each keep their own chain, and every line of
 //! a replica's chain carries its `replica` (a chain never mixes replicas:
-//! [`Code::AuditReplicaMismatch`]). [`verify_chains`] checks a set of chains
+//! [`Code::AuditReplicaMismatch`](crate::Code::AuditReplicaMismatch)). [`verify_chains`] checks a set of chains
 //! (a log directory) and refuses two chains of one replica
-//! ([`Code::AuditReplicaDuplicate`]).
+//! ([`Code::AuditReplicaDuplicate`](crate::Code::AuditReplicaDuplicate)).
 //!
 //! There is no free-text channel: no field can carry an exception message,
 //! a key or raw metadata.
 //!
 //! ## Call order
-//! * Writing: keep the [`Head`] (`seq`, `mac`) of the log; call [`append`]
+//! * Writing: keep the [`Head`] (`seq`, `mac`) of the log; call [`append`](fn@append)
 //!   with it and write the returned line plus `\n`; store the returned head.
-//! * Checking: [`verify`] (lines) or [`verify_text`] (JSONL text), or feed a
+//! * Checking: [`verify`](fn@verify) (lines) or [`verify_text`] (JSONL text), or feed a
 //!   [`ChainVerifier`] line by line for big files. Passing the expected head
 //!   (kept apart from the log) also detects truncation. A failure names the
-//!   1-based line and a [`Code`]; line 0 means "not about a line" (a short
+//!   1-based line and a [`Code`](crate::Code); line 0 means "not about a line" (a short
 //!   key or a malformed head argument).
 
 mod append;

@@ -26,7 +26,7 @@ pub const MAX_TIMEOUT_SECONDS: u64 = 3600;
 #[derive(Clone, PartialEq, Eq)]
 pub enum ApproverMode {
     /// The host POSTs the canonical request to `url`; the answer is judged by
-    /// [`judge_webhook_response`].
+    /// [`judge_webhook_response`](super::judge_webhook_response).
     Webhook {
         /// The approval endpoint (http or https).
         url: String,

@@ -35,7 +35,7 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// The approvals as votes, to combine with webhook votes in [`tally`].
+    /// The approvals as votes, to combine with webhook votes in [`tally`](super::tally()).
     pub fn votes(&self) -> Vec<(String, Vote)> {
         self.approved_by.iter().map(|id| (id.clone(), Vote::Approve)).collect()
     }

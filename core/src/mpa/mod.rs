@@ -7,12 +7,12 @@
 //!    [`ApprovalRequest`] with [`ApprovalRequest::new`]: it binds **every**
 //!    payment field, a `request_id` and an expiry. Its
 //!    [`ApprovalRequest::canonical`] text is what webhooks receive (POST body)
-//!    and what crypto approvers sign with [`countersign`].
+//!    and what crypto approvers sign with [`countersign`](fn@countersign).
 //! 3. The host collects answers (its I/O): webhook responses go through
 //!    [`judge_webhook_response`] (one [`Vote`] each); countersignatures go
 //!    through [`verify_countersignatures`] (a [`Tally`]).
-//! 4. [`tally`] combines every vote into the verdict: `Ok` or
-//!    [`Code::MpaDenied`] / [`Code::MpaTimeout`].
+//! 4. [`tally`](fn@tally) combines every vote into the verdict: `Ok` or
+//!    [`Code::MpaDenied`](crate::Code::MpaDenied) / [`Code::MpaTimeout`](crate::Code::MpaTimeout).
 //!
 //! ## Decisions
 //! * Secrets are configured as strings and used as their UTF-8 bytes
