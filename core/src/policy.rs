@@ -74,6 +74,20 @@ pub enum PolicyVerdict {
     Deny(Denial),
 }
 
+/// The `limit_type` label of `x402_policy_violations_total` for a code; a
+/// code is a policy violation exactly when it has one.
+pub const fn limit_type(code: Code) -> Option<&'static str> {
+    match code {
+        Code::PolicyPerCallExceeded => Some("per_call"),
+        Code::PolicyWindowExceeded => Some("window"),
+        Code::PolicyEndpointExceeded => Some("per_endpoint"),
+        Code::WalletNotTrusted => Some("trusted_wallets"),
+        Code::PayToPinMismatch => Some("pay_to_pin"),
+        Code::AssetUntrusted => Some("untrusted_asset"),
+        _ => None,
+    }
+}
+
 /// Ledger key of a per-endpoint limit.
 pub fn endpoint_key(canonical: &str) -> String {
     format!("endpoint:{canonical}")

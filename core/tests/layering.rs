@@ -6,8 +6,8 @@
 //! * inside a folder module, the sibling files import each other without a
 //!   circle (the folder's `mod.rs` only gathers and re-exports them).
 //!
-//! An edge is a `crate::m` / `super::m` path in code or an intra-doc link
-//! (`[`crate::m::…`]`); plain comments do not count.
+//! An edge is a `crate::m` / `super::m` path in code; comments, doc links
+//! included, do not count (a doc link up the layers is not an import).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -46,17 +46,11 @@ fn names_after(text: &str, prefix: &str) -> BTreeSet<String> {
     out
 }
 
-/// The code of a file plus its intra-doc links; plain comments dropped.
-fn code_and_links(text: &str) -> String {
+/// The code of a file, comments dropped.
+fn code_only(text: &str) -> String {
     let mut out = String::new();
     for line in text.lines() {
-        let t = line.trim_start();
-        if t.starts_with("///") || t.starts_with("//!") {
-            for part in t.split("[`").skip(1) {
-                out.push_str(part.split('`').next().unwrap_or(""));
-                out.push('\n');
-            }
-        } else if !t.starts_with("//") {
+        if !line.trim_start().starts_with("//") {
             out.push_str(line);
             out.push('\n');
         }
@@ -127,7 +121,7 @@ fn facade_on_top_and_no_import_circles() {
         if module != "facade" && (text.contains("crate::facade") || text.contains("crate::api")) {
             facade_users.push(r.clone());
         }
-        let code = code_and_links(&text);
+        let code = code_only(&text);
         let uses = names_after(&code, "crate::");
         for m in uses.iter().filter(|m| **m != module && top_modules.contains(*m)) {
             top.entry(module.clone()).or_default().insert(m.clone());
