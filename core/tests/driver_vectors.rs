@@ -18,10 +18,7 @@ fn dir() -> PathBuf {
 }
 
 fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect()
+    presidio_x402_core::hex::decode(s).expect("hex")
 }
 
 /// The scripted world: a store with versions, a replay set with TTLs, an
