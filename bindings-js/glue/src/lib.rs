@@ -326,7 +326,7 @@ fn driver_new_error(errs: &[ConfigError]) -> JsValue {
 }
 
 fn head_text(h: Option<&Head>) -> String {
-    h.map_or(Value::Null, |h| json!({"seq": h.seq, "mac": h.mac})).to_string()
+    h.map_or(Value::Null, Head::to_json).to_string()
 }
 
 /// Every error code with its family, class, description and policy
@@ -375,6 +375,7 @@ mod tests {
     //! Native tests of the conversions that create no JS value (errors
     //! need a JS engine: they are covered by the package's Node tests).
     use super::*;
+    use serde_json::json;
 
     const KEY: [u8; 32] = [7; 32];
 

@@ -4,7 +4,7 @@
 use crate::error::Code;
 use crate::hex;
 use crate::money::Usd;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 /// Longest accepted audit line, in bytes (without the newline).
 pub const MAX_LINE_BYTES: usize = 16 * 1024;
@@ -48,6 +48,11 @@ impl Head {
     /// The head of an empty log: `seq` 0, `mac` [`GENESIS_MAC`].
     pub fn genesis() -> Head {
         Head { seq: 0, mac: GENESIS_MAC.to_string() }
+    }
+
+    /// The JSON form of a head: `{"seq", "mac"}`.
+    pub fn to_json(&self) -> Value {
+        json!({"seq": self.seq, "mac": self.mac})
     }
 
     pub(super) fn is_valid(&self) -> bool {

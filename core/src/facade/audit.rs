@@ -17,10 +17,6 @@ fn head_field(input: &Value, k: &str) -> Result<Option<Head>, Code> {
     }
 }
 
-fn head_json(h: &Head) -> Value {
-    json!({ "seq": h.seq, "mac": h.mac })
-}
-
 fn verify_input(input: &Value) -> Result<Result<Head, AuditFailure>, Code> {
     let key = key_field(input, "key_hex")?;
     let start = head_field(input, "start")?;
@@ -37,7 +33,7 @@ fn verify_input(input: &Value) -> Result<Result<Head, AuditFailure>, Code> {
 /// `{ok, head, line, seq, code}` of one verification.
 fn report_json(r: &Result<Head, AuditFailure>) -> Value {
     match r {
-        Ok(h) => json!({ "ok": true, "head": head_json(h), "line": null, "seq": null, "code": null }),
+        Ok(h) => json!({ "ok": true, "head": h.to_json(), "line": null, "seq": null, "code": null }),
         Err(f) => json!({ "ok": false, "head": null, "line": f.line, "seq": f.seq, "code": f.code.as_str() }),
     }
 }
@@ -51,10 +47,10 @@ pub(super) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
             let event = AuditEvent::from_json(input.get("event").ok_or(Code::InvalidInput)?)?;
             let now = u64_field(input, "now_ms")?;
             let (line, head) = append(&key, head.as_ref(), &event, now)?;
-            Ok(json!({ "line": line, "head": head_json(&head) }))
+            Ok(json!({ "line": line, "head": head.to_json() }))
         })(),
         "audit.verify" => verify_input(input).and_then(|r| match r {
-            Ok(h) => Ok(json!({ "head": head_json(&h) })),
+            Ok(h) => Ok(json!({ "head": h.to_json() })),
             Err(f) => Err(f.code),
         }),
         "audit.verify-report" => verify_input(input).map(|r| report_json(&r)),
