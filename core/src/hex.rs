@@ -19,12 +19,16 @@ pub fn decode(s: &str) -> Option<Vec<u8>> {
         return None;
     }
     let v = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-    b.chunks(2).map(|p| Some(v(p[0])? << 4 | v(p[1])?)).collect()
+    b.chunks(2)
+        .map(|p| Some(v(p[0])? << 4 | v(p[1])?))
+        .collect()
 }
 
 /// True when `s` is exactly `len` lowercase hex digits.
 pub(crate) fn is_lower(s: &str, len: usize) -> bool {
-    s.len() == len && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == len
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@
 //! for byte. `UPDATE_TRANSCRIPTS=1 cargo test --test driver_vectors` rewrites
 //! the file; otherwise any difference fails.
 
-use presidio_x402_core::facade::expected_matches;
 use presidio_x402_core::driver::Driver;
+use presidio_x402_core::facade::expected_matches;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -28,7 +28,11 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
 /// The module names after `prefix` (`crate::`, `super::`) in `text`, for
 /// both `prefix m` and `prefix {m, n::x}`.
 fn names_after(text: &str, prefix: &str) -> BTreeSet<String> {
-    let ident = |s: &str| s.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect::<String>();
+    let ident = |s: &str| {
+        s.chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect::<String>()
+    };
     let mut out = BTreeSet::new();
     for (i, _) in text.match_indices(prefix) {
         if text[..i].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == ':') {
@@ -37,7 +41,12 @@ fn names_after(text: &str, prefix: &str) -> BTreeSet<String> {
         let rest = &text[i + prefix.len()..];
         if let Some(group) = rest.strip_prefix('{') {
             let group = &group[..group.find('}').unwrap_or(group.len())];
-            out.extend(group.split(',').map(|s| ident(s.trim())).filter(|s| !s.is_empty()));
+            out.extend(
+                group
+                    .split(',')
+                    .map(|s| ident(s.trim()))
+                    .filter(|s| !s.is_empty()),
+            );
         } else {
             out.insert(ident(rest));
         }
@@ -59,7 +68,12 @@ fn code_only(text: &str) -> String {
 }
 
 fn circle(g: &Graph) -> Option<Vec<String>> {
-    fn visit(g: &Graph, n: &str, state: &mut BTreeMap<String, u8>, path: &mut Vec<String>) -> Option<Vec<String>> {
+    fn visit(
+        g: &Graph,
+        n: &str,
+        state: &mut BTreeMap<String, u8>,
+        path: &mut Vec<String>,
+    ) -> Option<Vec<String>> {
         state.insert(n.to_string(), 1);
         path.push(n.to_string());
         for m in g.get(n).into_iter().flatten() {
@@ -99,14 +113,28 @@ fn facade_on_top_and_no_import_circles() {
     let mut files = Vec::new();
     sources(&src, &mut files);
     files.sort();
-    let rel = |p: &Path| p.strip_prefix(&src).expect("under src").to_string_lossy().replace('\\', "/");
+    let rel = |p: &Path| {
+        p.strip_prefix(&src)
+            .expect("under src")
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
     let top_modules: BTreeSet<String> = files
         .iter()
         .map(|p| rel(p))
         .filter(|r| r != "lib.rs")
-        .map(|r| r.split('/').next().unwrap_or("").trim_end_matches(".rs").to_string())
+        .map(|r| {
+            r.split('/')
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(".rs")
+                .to_string()
+        })
         .collect();
-    assert!(top_modules.contains("facade") && top_modules.len() > 10, "{top_modules:?}");
+    assert!(
+        top_modules.contains("facade") && top_modules.len() > 10,
+        "{top_modules:?}"
+    );
 
     let mut top = Graph::new();
     let mut siblings: BTreeMap<String, Graph> = BTreeMap::new();
@@ -117,13 +145,21 @@ fn facade_on_top_and_no_import_circles() {
             continue;
         }
         let text = std::fs::read_to_string(p).expect("readable source");
-        let module = r.split('/').next().unwrap_or("").trim_end_matches(".rs").to_string();
+        let module = r
+            .split('/')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(".rs")
+            .to_string();
         if module != "facade" && (text.contains("crate::facade") || text.contains("crate::api")) {
             facade_users.push(r.clone());
         }
         let code = code_only(&text);
         let uses = names_after(&code, "crate::");
-        for m in uses.iter().filter(|m| **m != module && top_modules.contains(*m)) {
+        for m in uses
+            .iter()
+            .filter(|m| **m != module && top_modules.contains(*m))
+        {
             top.entry(module.clone()).or_default().insert(m.clone());
         }
         // Sibling files of a folder module: `super::x` or `crate::folder::x`.
@@ -142,16 +178,31 @@ fn facade_on_top_and_no_import_circles() {
             refs.extend(names_after(&code, &format!("crate::{folder}::")));
             let g = siblings.entry(folder.to_string()).or_default();
             g.entry(me.to_string()).or_default();
-            for s in refs.into_iter().filter(|s| s != me && files_here.contains(s)) {
+            for s in refs
+                .into_iter()
+                .filter(|s| s != me && files_here.contains(s))
+            {
                 g.entry(me.to_string()).or_default().insert(s);
             }
         }
     }
-    assert!(facade_users.is_empty(), "domain modules naming the façade: {facade_users:?}");
-    assert!(top.get("pipeline").is_some_and(|d| d.contains("pii")), "the scan finds edges: {top:?}");
-    assert_eq!(circle(&top), None, "import circle between top-level modules");
+    assert!(
+        facade_users.is_empty(),
+        "domain modules naming the façade: {facade_users:?}"
+    );
+    assert!(
+        top.get("pipeline").is_some_and(|d| d.contains("pii")),
+        "the scan finds edges: {top:?}"
+    );
+    assert_eq!(
+        circle(&top),
+        None,
+        "import circle between top-level modules"
+    );
     for (folder, g) in &siblings {
         assert_eq!(circle(g), None, "import circle inside {folder}/");
     }
-    assert!(siblings.get("pii").is_some_and(|g| g.get("names").is_some_and(|d| d.contains("places"))));
+    assert!(siblings
+        .get("pii")
+        .is_some_and(|g| g.get("names").is_some_and(|d| d.contains("places"))));
 }

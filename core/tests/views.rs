@@ -14,7 +14,9 @@ use presidio_x402_core::hex;
 use presidio_x402_core::ledger;
 use presidio_x402_core::mpa::Vote;
 use presidio_x402_core::pii;
-use presidio_x402_core::pipeline::{self, Assessment, Decision, HostResults, Outcome, PaymentContext, WebhookAnswer};
+use presidio_x402_core::pipeline::{
+    self, Assessment, Decision, HostResults, Outcome, PaymentContext, WebhookAnswer,
+};
 use presidio_x402_core::policy::GuardState;
 use presidio_x402_core::Code;
 use serde_json::{json, Value};
@@ -78,7 +80,10 @@ fn votes_oracle(votes: &[(String, Vote)]) -> Value {
         Vote::Bad(c) => Value::from(c.as_str()),
         _ => Value::Null,
     };
-    votes.iter().map(|(id, v)| json!({"approver_id": id, "vote": v.as_str(), "code": code(v)})).collect()
+    votes
+        .iter()
+        .map(|(id, v)| json!({"approver_id": id, "vote": v.as_str(), "code": code(v)}))
+        .collect()
 }
 
 fn check_assessment(a: &Assessment, id: u64, ctx: &str) {
@@ -88,10 +93,20 @@ fn check_assessment(a: &Assessment, id: u64, ctx: &str) {
     let mut want = assessment_oracle(a);
     let m = want.as_object_mut().unwrap();
     m.insert("id".into(), id.into());
-    m.insert("approval_canonical".into(), a.approval.as_ref().map(|r| r.canonical()).into());
+    m.insert(
+        "approval_canonical".into(),
+        a.approval.as_ref().map(|r| r.canonical()).into(),
+    );
     assert_eq!(parse(&out), want, "{ctx}");
-    assert!(out.starts_with(&format!("{{\"id\":{id},\"blocked\":")), "{ctx}: members in the glue's order");
-    assert_eq!(views::metadata_json(&a.metadata).to_string(), metadata_oracle(a).to_string(), "{ctx}");
+    assert!(
+        out.starts_with(&format!("{{\"id\":{id},\"blocked\":")),
+        "{ctx}: members in the glue's order"
+    );
+    assert_eq!(
+        views::metadata_json(&a.metadata).to_string(),
+        metadata_oracle(a).to_string(),
+        "{ctx}"
+    );
 }
 
 fn check_decision(d: &Decision, votes: &[(String, Vote)], ctx: &str) {
@@ -108,7 +123,11 @@ fn approvals(s: &Value) -> (Vec<(String, String)>, Vec<WebhookAnswer>) {
     let sigs = s
         .get("signatures")
         .and_then(Value::as_object)
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
+                .collect()
+        })
         .unwrap_or_default();
     let hooks = s
         .get("webhooks")
@@ -117,7 +136,10 @@ fn approvals(s: &Value) -> (Vec<(String, String)>, Vec<WebhookAnswer>) {
         .flatten()
         .map(|h| WebhookAnswer {
             approver_id: h["approver_id"].as_str().unwrap_or("").to_string(),
-            status: h.get("status").and_then(Value::as_u64).map_or(200, |x| x as u16),
+            status: h
+                .get("status")
+                .and_then(Value::as_u64)
+                .map_or(200, |x| x as u16),
             body: h["body"].as_str().unwrap_or("").as_bytes().to_vec(),
             hmac: h["hmac"].as_str().map(str::to_string),
             timed_out: h["timed_out"].as_bool().unwrap_or(false),
@@ -129,13 +151,20 @@ fn approvals(s: &Value) -> (Vec<(String, String)>, Vec<WebhookAnswer>) {
 #[test]
 fn views_match_the_json_builders_on_every_pipeline_vector() {
     let (mut assessments, mut decisions) = (0, 0);
-    for file in ["pipeline-run.json", "pipeline-mpa.json", "pipeline-pii.json"] {
+    for file in [
+        "pipeline-run.json",
+        "pipeline-mpa.json",
+        "pipeline-pii.json",
+    ] {
         let path = format!("{}/../vectors/{file}", env!("CARGO_MANIFEST_DIR"));
         let doc = parse(&std::fs::read_to_string(path).expect("vector file"));
         for g in doc["testGroups"].as_array().unwrap() {
             for t in g["tests"].as_array().unwrap() {
                 let input = &t["input"];
-                let Ok(cfg) = GuardConfig::from_value(input.get("config").unwrap_or(&json!({}))) else { continue };
+                let Ok(cfg) = GuardConfig::from_value(input.get("config").unwrap_or(&json!({})))
+                else {
+                    continue;
+                };
                 let rk = hex::decode(input["replay_key_hex"].as_str().unwrap()).unwrap();
                 let ak = hex::decode(input["audit_key_hex"].as_str().unwrap()).unwrap();
                 let mut state = GuardState::default();
@@ -151,7 +180,9 @@ fn views_match_the_json_builders_on_every_pipeline_vector() {
                                 o => Some(o.to_string()),
                             };
                             let header = match s.get("header_json") {
-                                Some(v) => Some(base64::engine::general_purpose::STANDARD.encode(v.to_string())),
+                                Some(v) => Some(
+                                    base64::engine::general_purpose::STANDARD.encode(v.to_string()),
+                                ),
                                 None => s["header"].as_str().map(str::to_string),
                             };
                             let pc = PaymentContext {
@@ -162,7 +193,10 @@ fn views_match_the_json_builders_on_every_pipeline_vector() {
                                 reason: s["reason"].as_str().unwrap_or(""),
                                 now_ms: now,
                             };
-                            let hints = s.get("hints").map(|h| pii::hints_from_json(h).unwrap()).unwrap_or_default();
+                            let hints = s
+                                .get("hints")
+                                .map(|h| pii::hints_from_json(h).unwrap())
+                                .unwrap_or_default();
                             let a = pipeline::assess_with_hints(&cfg, &mut state, &pc, &hints, &rk);
                             check_assessment(&a, n as u64 + 1, &ctx);
                             assessments += 1;
@@ -173,14 +207,39 @@ fn views_match_the_json_builders_on_every_pipeline_vector() {
                             let (d, votes) = if op == "finalize" {
                                 let (sigs, hooks) = approvals(s);
                                 let votes = pipeline::judge_approvals(&cfg, a, &sigs, &hooks, now);
-                                let io = HostResults { replay_fresh: Some(true), votes: votes.clone() };
-                                (pipeline::finalize(&cfg, &mut state, a, &io, &ak, head.as_ref(), now), votes)
+                                let io = HostResults {
+                                    replay_fresh: Some(true),
+                                    votes: votes.clone(),
+                                };
+                                (
+                                    pipeline::finalize(
+                                        &cfg,
+                                        &mut state,
+                                        a,
+                                        &io,
+                                        &ak,
+                                        head.as_ref(),
+                                        now,
+                                    ),
+                                    votes,
+                                )
                             } else {
                                 let outcome = match s["outcome"].as_str().unwrap() {
                                     "settled" => Outcome::Settled,
                                     c => Outcome::Failed(Code::parse(c).unwrap()),
                                 };
-                                (pipeline::settle(&cfg, &mut state, a, outcome, &ak, head.as_ref(), now), Vec::new())
+                                (
+                                    pipeline::settle(
+                                        &cfg,
+                                        &mut state,
+                                        a,
+                                        outcome,
+                                        &ak,
+                                        head.as_ref(),
+                                        now,
+                                    ),
+                                    Vec::new(),
+                                )
                             };
                             let Ok(d) = d else { continue };
                             check_decision(&d, &votes, &ctx);
@@ -193,20 +252,33 @@ fn views_match_the_json_builders_on_every_pipeline_vector() {
             }
         }
     }
-    assert!(assessments > 50 && decisions > 50, "only {assessments} assessments and {decisions} decisions compared");
+    assert!(
+        assessments > 50 && decisions > 50,
+        "only {assessments} assessments and {decisions} decisions compared"
+    );
 }
 
 #[test]
 fn small_views() {
     let errs = GuardConfig::from_value(&json!({"max_per_call_usd": "x", "nope": 1})).unwrap_err();
-    let want: Vec<Value> = errs.iter().map(|e| json!({"path": e.path, "code": e.code.as_str()})).collect();
+    let want: Vec<Value> = errs
+        .iter()
+        .map(|e| json!({"path": e.path, "code": e.code.as_str()}))
+        .collect();
     assert_eq!(views::config_errors_json(&errs), Value::Array(want));
-    let problems = vec![("alice".to_string(), Code::MpaBadSignature), ("x".to_string(), Code::MpaUnknownApprover)];
+    let problems = vec![
+        ("alice".to_string(), Code::MpaBadSignature),
+        ("x".to_string(), Code::MpaUnknownApprover),
+    ];
     assert_eq!(
         views::problems_json(&problems).to_string(),
         r#"[{"approver_id":"alice","code":"mpa-bad-signature"},{"approver_id":"x","code":"mpa-unknown-approver"}]"#
     );
-    let r = pii::redact("mail john@example.com or jane@example.com, John Smith", &pii::PiiConfig::default()).unwrap();
+    let r = pii::redact(
+        "mail john@example.com or jane@example.com, John Smith",
+        &pii::PiiConfig::default(),
+    )
+    .unwrap();
     assert_eq!(
         views::redaction_json(&r).to_string(),
         r#"{"count":3,"entities":["EMAIL_ADDRESS","PERSON"],"text":"mail <REDACTED> or <REDACTED>, <REDACTED>"}"#

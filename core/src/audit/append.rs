@@ -2,8 +2,8 @@
 //! canonical line.
 
 use super::entry::{
-    is_replica_id, timestamp, AuditEvent, Head, FINGERPRINT_PREFIX_HEX, MAX_AGENT_ID_BYTES, MAX_LINE_BYTES,
-    MAX_PII_ENTITIES, MAX_SEQ, MAX_TOKEN_BYTES, MAX_URL_BYTES, MIN_KEY_BYTES,
+    is_replica_id, timestamp, AuditEvent, Head, FINGERPRINT_PREFIX_HEX, MAX_AGENT_ID_BYTES,
+    MAX_LINE_BYTES, MAX_PII_ENTITIES, MAX_SEQ, MAX_TOKEN_BYTES, MAX_URL_BYTES, MIN_KEY_BYTES,
 };
 use super::mac::hmac_sha256;
 use crate::canonical::write_string;
@@ -16,7 +16,11 @@ fn is_token(s: &str, extra: &[u8], upper_only: bool) -> bool {
         && s.bytes().all(|b| {
             b.is_ascii_digit()
                 || extra.contains(&b)
-                || if upper_only { b.is_ascii_uppercase() } else { b.is_ascii_lowercase() }
+                || if upper_only {
+                    b.is_ascii_uppercase()
+                } else {
+                    b.is_ascii_lowercase()
+                }
         })
 }
 
@@ -120,13 +124,21 @@ struct Fields<'a> {
 }
 
 /// Validates `event` and normalises its fields.
-fn fields<'a>(event: &'a AuditEvent, seq: u64, prev_mac: &'a str, now_ms: u64) -> Result<Fields<'a>, Code> {
+fn fields<'a>(
+    event: &'a AuditEvent,
+    seq: u64,
+    prev_mac: &'a str,
+    now_ms: u64,
+) -> Result<Fields<'a>, Code> {
     let e = event;
     if !is_token(&e.event_type, b"_.-", false) || !is_token(&e.outcome, b"_.-", false) {
         return Err(Code::InvalidInput);
     }
     let network_ok = |n: &str| {
-        !n.is_empty() && n.len() <= MAX_TOKEN_BYTES && n.bytes().all(|b| b.is_ascii_alphanumeric() || b":_.-".contains(&b))
+        !n.is_empty()
+            && n.len() <= MAX_TOKEN_BYTES
+            && n.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b":_.-".contains(&b))
     };
     if e.network.as_deref().is_some_and(|n| !network_ok(n)) {
         return Err(Code::InvalidInput);
@@ -141,7 +153,11 @@ fn fields<'a>(event: &'a AuditEvent, seq: u64, prev_mac: &'a str, now_ms: u64) -
     }
     let fingerprint = match &e.replay_fingerprint {
         None => None,
-        Some(f) if f.len() >= FINGERPRINT_PREFIX_HEX && f.len() <= 128 && f.bytes().all(|b| b.is_ascii_hexdigit()) => {
+        Some(f)
+            if f.len() >= FINGERPRINT_PREFIX_HEX
+                && f.len() <= 128
+                && f.bytes().all(|b| b.is_ascii_hexdigit()) =>
+        {
             Some(f[..FINGERPRINT_PREFIX_HEX].to_ascii_lowercase())
         }
         Some(_) => return Err(Code::InvalidInput),
@@ -166,7 +182,12 @@ fn fields<'a>(event: &'a AuditEvent, seq: u64, prev_mac: &'a str, now_ms: u64) -
 /// (malformed head, seq overflow, a field outside its charset or count cap,
 /// `now_ms` past year 9999), [`Code::AuditLineTooLong`] (never for in-cap
 /// fields).
-pub fn append(key: &[u8], head: Option<&Head>, event: &AuditEvent, now_ms: u64) -> Result<(String, Head), Code> {
+pub fn append(
+    key: &[u8],
+    head: Option<&Head>,
+    event: &AuditEvent,
+    now_ms: u64,
+) -> Result<(String, Head), Code> {
     if key.len() < MIN_KEY_BYTES {
         return Err(Code::KeyTooShort);
     }
@@ -205,6 +226,9 @@ mod tests {
         e.agent_id = None;
         e.amount_usd = None;
         let (line, _) = append(KEY, None, &e, 0).unwrap();
-        assert_eq!(to_canonical(&parse_strict(&line, MAX_LINE_BYTES, 2).unwrap()).unwrap(), line);
+        assert_eq!(
+            to_canonical(&parse_strict(&line, MAX_LINE_BYTES, 2).unwrap()).unwrap(),
+            line
+        );
     }
 }

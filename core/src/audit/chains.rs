@@ -28,7 +28,8 @@ pub fn verify_chains(key: &[u8], chains: &[(&str, &str)]) -> Result<Vec<ChainRep
     if chains.len() > MAX_CHAINS {
         return Err(Code::InvalidInput);
     }
-    let mut seen: std::collections::BTreeMap<Option<String>, ()> = std::collections::BTreeMap::new();
+    let mut seen: std::collections::BTreeMap<Option<String>, ()> =
+        std::collections::BTreeMap::new();
     let mut out = Vec::with_capacity(chains.len());
     for (name, text) in chains {
         let (replica, mut result) = match verify_text_replica(key, text, None, None) {
@@ -40,7 +41,11 @@ pub fn verify_chains(key: &[u8], chains: &[(&str, &str)]) -> Result<Vec<ChainRep
                 result = Err(AuditFailure::at(1, Some(1), Code::AuditReplicaDuplicate));
             }
         }
-        out.push(ChainReport { name: (*name).to_string(), replica, result });
+        out.push(ChainReport {
+            name: (*name).to_string(),
+            replica,
+            result,
+        });
     }
     Ok(out)
 }
@@ -61,19 +66,32 @@ mod tests {
         let mut head = None;
         let mut mixed = String::new();
         for (i, r) in ["replica-a", "replica-b"].iter().enumerate() {
-            let e = AuditEvent { replica: Some(r.to_string()), ..ev(i as u64) };
+            let e = AuditEvent {
+                replica: Some(r.to_string()),
+                ..ev(i as u64)
+            };
             let (line, h) = append(KEY, head.as_ref(), &e, 1_700_000_000_000).unwrap();
             mixed.push_str(&line);
             mixed.push('\n');
             head = Some(h);
         }
-        assert_eq!(verify_text(KEY, &mixed, None, None).unwrap_err(), AuditFailure::at(2, Some(2), Code::AuditReplicaMismatch));
-        let bad = AuditEvent { replica: Some("no spaces".into()), ..ev(0) };
+        assert_eq!(
+            verify_text(KEY, &mixed, None, None).unwrap_err(),
+            AuditFailure::at(2, Some(2), Code::AuditReplicaMismatch)
+        );
+        let bad = AuditEvent {
+            replica: Some("no spaces".into()),
+            ..ev(0)
+        };
         assert_eq!(append(KEY, None, &bad, 1).unwrap_err(), Code::InvalidInput);
-        let reports = verify_chains(KEY, &[("a", &a), ("b", &b), ("a2", &a), ("empty", "")]).unwrap();
+        let reports =
+            verify_chains(KEY, &[("a", &a), ("b", &b), ("a2", &a), ("empty", "")]).unwrap();
         assert_eq!(reports[0].replica.as_deref(), Some("replica-a"));
         assert!(reports[1].result.is_ok());
-        assert_eq!(reports[2].result.clone().unwrap_err().code, Code::AuditReplicaDuplicate);
+        assert_eq!(
+            reports[2].result.clone().unwrap_err().code,
+            Code::AuditReplicaDuplicate
+        );
         assert_eq!(reports[3].result.as_ref().unwrap().seq, 0);
     }
 }

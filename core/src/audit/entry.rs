@@ -32,7 +32,10 @@ pub const MAX_REPLICA_BYTES: usize = 64;
 
 /// A valid replica id: 1–64 bytes of `[A-Za-z0-9._:-]`.
 pub fn is_replica_id(r: &str) -> bool {
-    !r.is_empty() && r.len() <= MAX_REPLICA_BYTES && r.bytes().all(|b| b.is_ascii_alphanumeric() || b"._:-".contains(&b))
+    !r.is_empty()
+        && r.len() <= MAX_REPLICA_BYTES
+        && r.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._:-".contains(&b))
 }
 
 /// The head of a log: the last line's `seq` and `mac`.
@@ -47,7 +50,10 @@ pub struct Head {
 impl Head {
     /// The head of an empty log: `seq` 0, `mac` [`GENESIS_MAC`].
     pub fn genesis() -> Head {
-        Head { seq: 0, mac: GENESIS_MAC.to_string() }
+        Head {
+            seq: 0,
+            mac: GENESIS_MAC.to_string(),
+        }
     }
 
     /// The JSON form of a head: `{"seq", "mac"}`.
@@ -93,8 +99,17 @@ impl AuditEvent {
     /// `error_message` is derived, never read). Unknown members are refused.
     pub fn from_json(v: &Value) -> Result<AuditEvent, Code> {
         const KNOWN: [&str; 11] = [
-            "event_type", "outcome", "resource_url", "amount_usd", "network", "agent_id", "replica",
-            "pii_entities_found", "policy_limit_usd", "replay_fingerprint", "code",
+            "event_type",
+            "outcome",
+            "resource_url",
+            "amount_usd",
+            "network",
+            "agent_id",
+            "replica",
+            "pii_entities_found",
+            "policy_limit_usd",
+            "replay_fingerprint",
+            "code",
         ];
         let m = v.as_object().ok_or(Code::InvalidInput)?;
         if m.keys().any(|k| !KNOWN.contains(&k.as_str())) {
@@ -107,7 +122,8 @@ impl AuditEvent {
                 Some(_) => Err(Code::InvalidInput),
             }
         };
-        let usd = |k: &str| -> Result<Option<Usd>, Code> { s(k)?.map(|x| Usd::parse(&x)).transpose() };
+        let usd =
+            |k: &str| -> Result<Option<Usd>, Code> { s(k)?.map(|x| Usd::parse(&x)).transpose() };
         let entities = match m.get("pii_entities_found") {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::Array(a)) => a
@@ -127,7 +143,9 @@ impl AuditEvent {
             pii_entities_found: entities,
             policy_limit_usd: usd("policy_limit_usd")?,
             replay_fingerprint: s("replay_fingerprint")?,
-            code: s("code")?.map(|c| Code::parse(&c).ok_or(Code::InvalidInput)).transpose()?,
+            code: s("code")?
+                .map(|c| Code::parse(&c).ok_or(Code::InvalidInput))
+                .transpose()?,
         })
     }
 }
@@ -177,9 +195,15 @@ mod tests {
 
     #[test]
     fn civil_dates() {
-        assert_eq!(timestamp(1_700_000_000_123).unwrap(), "2023-11-14T22:13:20.123Z");
+        assert_eq!(
+            timestamp(1_700_000_000_123).unwrap(),
+            "2023-11-14T22:13:20.123Z"
+        );
         assert_eq!(timestamp(MAX_TIME_MS).unwrap(), "9999-12-31T23:59:59.999Z");
         assert_eq!(timestamp(MAX_TIME_MS + 1), Err(Code::InvalidInput));
-        assert_eq!(timestamp(4_107_542_400_000).unwrap(), "2100-03-01T00:00:00.000Z");
+        assert_eq!(
+            timestamp(4_107_542_400_000).unwrap(),
+            "2100-03-01T00:00:00.000Z"
+        );
     }
 }

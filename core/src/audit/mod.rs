@@ -49,8 +49,9 @@ mod verify;
 pub use append::append;
 pub use chains::{verify_chains, ChainReport, MAX_CHAINS};
 pub use entry::{
-    is_replica_id, timestamp, AuditEvent, Head, FINGERPRINT_PREFIX_HEX, GENESIS_MAC, MAX_AGENT_ID_BYTES, MAX_LINE_BYTES,
-    MAX_PII_ENTITIES, MAX_REPLICA_BYTES, MAX_SEQ, MAX_TIME_MS, MAX_TOKEN_BYTES, MAX_URL_BYTES, MIN_KEY_BYTES,
+    is_replica_id, timestamp, AuditEvent, Head, FINGERPRINT_PREFIX_HEX, GENESIS_MAC,
+    MAX_AGENT_ID_BYTES, MAX_LINE_BYTES, MAX_PII_ENTITIES, MAX_REPLICA_BYTES, MAX_SEQ, MAX_TIME_MS,
+    MAX_TOKEN_BYTES, MAX_URL_BYTES, MIN_KEY_BYTES,
 };
 pub(crate) use mac::hmac_sha256;
 pub use verify::{verify, verify_text, AuditFailure, ChainVerifier};
@@ -68,7 +69,10 @@ mod fixtures {
         let mut head = None;
         let mut text = String::new();
         for i in 0..n {
-            let e = AuditEvent { replica: replica.map(str::to_string), ..ev(i) };
+            let e = AuditEvent {
+                replica: replica.map(str::to_string),
+                ..ev(i)
+            };
             let (line, h) = append(KEY, head.as_ref(), &e, 1_700_000_000_000 + i).unwrap();
             text.push_str(&line);
             text.push('\n');
@@ -80,7 +84,11 @@ mod fixtures {
     pub(super) fn ev(i: u64) -> AuditEvent {
         AuditEvent {
             event_type: "payment_attempt".into(),
-            outcome: if i % 2 == 0 { "allowed".into() } else { "blocked".into() },
+            outcome: if i % 2 == 0 {
+                "allowed".into()
+            } else {
+                "blocked".into()
+            },
             resource_url: format!("https://api.example.com/r/{i}"),
             amount_usd: Some(Usd(i as u128 * 10_000_000_000_000_000)),
             network: Some("eip155:8453".into()),

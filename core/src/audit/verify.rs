@@ -40,7 +40,12 @@ impl AuditFailure {
 /// ([`Code::AuditChainBroken`]), and the expected head
 /// ([`Code::AuditHeadMismatch`]); after the last line, a log short of the
 /// expected head is [`Code::AuditTruncated`] at line `lines.len() + 1`.
-pub fn verify(key: &[u8], lines: &[&str], start: Option<&Head>, expected_head: Option<&Head>) -> Result<Head, AuditFailure> {
+pub fn verify(
+    key: &[u8],
+    lines: &[&str],
+    start: Option<&Head>,
+    expected_head: Option<&Head>,
+) -> Result<Head, AuditFailure> {
     let mut v = ChainVerifier::new(key, start, expected_head)?;
     for l in lines {
         v.push(l)?;
@@ -54,7 +59,12 @@ pub fn verify(key: &[u8], lines: &[&str], start: Option<&Head>, expected_head: O
 /// parse is reported as [`Code::AuditPartialLine`] at its line number
 /// (an interrupted append: every earlier line has verified, and a host may
 /// cut the tail and retry). Otherwise as [`verify`].
-pub fn verify_text(key: &[u8], text: &str, start: Option<&Head>, expected_head: Option<&Head>) -> Result<Head, AuditFailure> {
+pub fn verify_text(
+    key: &[u8],
+    text: &str,
+    start: Option<&Head>,
+    expected_head: Option<&Head>,
+) -> Result<Head, AuditFailure> {
     verify_text_replica(key, text, start, expected_head).map(|(h, _)| h)
 }
 
@@ -76,8 +86,12 @@ pub(super) fn verify_text_replica(
     }
     if !tail.is_empty() {
         v.push(tail).map_err(|f| {
-            if f.code == Code::AuditMalformedLine && parse_strict(tail, MAX_LINE_BYTES, 4).is_err() {
-                AuditFailure { code: Code::AuditPartialLine, ..f }
+            if f.code == Code::AuditMalformedLine && parse_strict(tail, MAX_LINE_BYTES, 4).is_err()
+            {
+                AuditFailure {
+                    code: Code::AuditPartialLine,
+                    ..f
+                }
             } else {
                 f
             }
@@ -112,15 +126,32 @@ impl fmt::Debug for ChainVerifier {
 }
 
 const ENTRY_KEYS: [&str; 16] = [
-    "agent_id", "amount_usd", "code", "error_message", "event_type", "mac", "network", "outcome",
-    "pii_entities_found", "policy_limit_usd", "prev_mac", "replay_fingerprint", "resource_url", "seq",
-    "timestamp", "v",
+    "agent_id",
+    "amount_usd",
+    "code",
+    "error_message",
+    "event_type",
+    "mac",
+    "network",
+    "outcome",
+    "pii_entities_found",
+    "policy_limit_usd",
+    "prev_mac",
+    "replay_fingerprint",
+    "resource_url",
+    "seq",
+    "timestamp",
+    "v",
 ];
 
 impl ChainVerifier {
     /// Starts verifying after `start` (`None` = an empty log), expecting to
     /// end exactly at `expected_head` when given.
-    pub fn new(key: &[u8], start: Option<&Head>, expected_head: Option<&Head>) -> Result<Self, AuditFailure> {
+    pub fn new(
+        key: &[u8],
+        start: Option<&Head>,
+        expected_head: Option<&Head>,
+    ) -> Result<Self, AuditFailure> {
         if key.len() < MIN_KEY_BYTES {
             return Err(AuditFailure::at(0, None, Code::KeyTooShort));
         }
@@ -130,7 +161,13 @@ impl ChainVerifier {
             return Err(AuditFailure::at(0, None, Code::InvalidInput));
         }
         let mac = keyed(key).ok_or(AuditFailure::at(0, None, Code::KeyTooShort))?;
-        Ok(ChainVerifier { mac, prev, expected: expected_head.cloned(), line: 0, replica: None })
+        Ok(ChainVerifier {
+            mac,
+            prev,
+            expected: expected_head.cloned(),
+            line: 0,
+            replica: None,
+        })
     }
 
     /// Verifies the next line (without its newline).
@@ -156,7 +193,9 @@ impl ChainVerifier {
         }
         match &self.replica {
             None => self.replica = Some(replica),
-            Some(r) if *r != replica => return Err(AuditFailure::at(n, Some(seq), Code::AuditReplicaMismatch)),
+            Some(r) if *r != replica => {
+                return Err(AuditFailure::at(n, Some(seq), Code::AuditReplicaMismatch))
+            }
             Some(_) => {}
         }
         if let Some(h) = &self.expected {
@@ -178,7 +217,9 @@ impl ChainVerifier {
     /// the expected head was not reached.
     pub fn finish(self) -> Result<Head, AuditFailure> {
         match &self.expected {
-            Some(h) if self.prev.seq < h.seq => Err(AuditFailure::at(self.line + 1, None, Code::AuditTruncated)),
+            Some(h) if self.prev.seq < h.seq => {
+                Err(AuditFailure::at(self.line + 1, None, Code::AuditTruncated))
+            }
             _ => Ok(self.prev),
         }
     }
@@ -190,7 +231,10 @@ impl ChainVerifier {
 fn parse_line(line: &str) -> Result<(u64, String, String, String, Option<String>), Option<u64>> {
     let mut v = parse_strict(line, MAX_LINE_BYTES, 2).map_err(|_| None)?;
     let m = v.as_object_mut().ok_or(None)?;
-    let seq = m.get("seq").and_then(Value::as_u64).filter(|s| (1..=MAX_SEQ).contains(s));
+    let seq = m
+        .get("seq")
+        .and_then(Value::as_u64)
+        .filter(|s| (1..=MAX_SEQ).contains(s));
     let str_or_null = |k: &str| m.get(k).is_some_and(|x| x.is_string() || x.is_null());
     let replica = match m.get("replica") {
         None => None,
@@ -201,12 +245,27 @@ fn parse_line(line: &str) -> Result<(u64, String, String, String, Option<String>
         && ENTRY_KEYS.iter().all(|k| m.contains_key(*k))
         && m.get("v").and_then(Value::as_u64) == Some(1)
         && seq.is_some()
-        && ["timestamp", "event_type", "outcome", "resource_url", "prev_mac", "mac"]
-            .iter()
-            .all(|k| m.get(*k).is_some_and(Value::is_string))
-        && ["amount_usd", "network", "agent_id", "policy_limit_usd", "replay_fingerprint", "code", "error_message"]
-            .iter()
-            .all(|k| str_or_null(k))
+        && [
+            "timestamp",
+            "event_type",
+            "outcome",
+            "resource_url",
+            "prev_mac",
+            "mac",
+        ]
+        .iter()
+        .all(|k| m.get(*k).is_some_and(Value::is_string))
+        && [
+            "amount_usd",
+            "network",
+            "agent_id",
+            "policy_limit_usd",
+            "replay_fingerprint",
+            "code",
+            "error_message",
+        ]
+        .iter()
+        .all(|k| str_or_null(k))
         && m.get("pii_entities_found")
             .and_then(Value::as_array)
             .is_some_and(|a| a.iter().all(Value::is_string));
@@ -244,19 +303,34 @@ mod tests {
         // swap
         let mut s = refs.clone();
         s.swap(3, 4);
-        assert_eq!(verify(KEY, &s, None, None).unwrap_err().code, Code::AuditSeqGap);
+        assert_eq!(
+            verify(KEY, &s, None, None).unwrap_err().code,
+            Code::AuditSeqGap
+        );
         // wrong key
-        assert_eq!(verify(&[7; 16], &refs, None, None).unwrap_err().code, Code::AuditBadMac);
+        assert_eq!(
+            verify(&[7; 16], &refs, None, None).unwrap_err().code,
+            Code::AuditBadMac
+        );
         // whitespace re-serialisation
         let spaced = lines[2].replacen(",", ", ", 1);
         let mut s = refs.clone();
         s[2] = &spaced;
-        assert_eq!(verify(KEY, &s, None, None).unwrap_err(), AuditFailure::at(3, Some(3), Code::AuditMalformedLine));
+        assert_eq!(
+            verify(KEY, &s, None, None).unwrap_err(),
+            AuditFailure::at(3, Some(3), Code::AuditMalformedLine)
+        );
         // text with partial tail
         let text = format!("{}\n{}\n{}", lines[0], lines[1], &lines[2][..40]);
-        assert_eq!(verify_text(KEY, &text, None, None).unwrap_err(), AuditFailure::at(3, None, Code::AuditPartialLine));
+        assert_eq!(
+            verify_text(KEY, &text, None, None).unwrap_err(),
+            AuditFailure::at(3, None, Code::AuditPartialLine)
+        );
         let text = format!("{}\n{}", lines[0], lines[1]);
         assert_eq!(verify_text(KEY, &text, None, None).unwrap().seq, 2);
-        assert!(!format!("{:?}", ChainVerifier::new(KEY, None, None).unwrap()).contains("0123456789abcdef"));
+        assert!(
+            !format!("{:?}", ChainVerifier::new(KEY, None, None).unwrap())
+                .contains("0123456789abcdef")
+        );
     }
 }

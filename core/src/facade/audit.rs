@@ -2,7 +2,9 @@
 //! `audit.verify-report` and `audit.verify-chains`.
 
 use super::{key_field, u64_field};
-use crate::audit::{append, verify, verify_chains, verify_text, AuditEvent, AuditFailure, Head, MIN_KEY_BYTES};
+use crate::audit::{
+    append, verify, verify_chains, verify_text, AuditEvent, AuditFailure, Head, MIN_KEY_BYTES,
+};
 use crate::error::Code;
 use serde_json::{json, Value};
 
@@ -10,9 +12,18 @@ fn head_field(input: &Value, k: &str) -> Result<Option<Head>, Code> {
     match input.get(k) {
         None | Some(Value::Null) => Ok(None),
         Some(h) => {
-            let seq = h.get("seq").and_then(Value::as_u64).ok_or(Code::InvalidInput)?;
-            let mac = h.get("mac").and_then(Value::as_str).ok_or(Code::InvalidInput)?;
-            Ok(Some(Head { seq, mac: mac.to_string() }))
+            let seq = h
+                .get("seq")
+                .and_then(Value::as_u64)
+                .ok_or(Code::InvalidInput)?;
+            let mac = h
+                .get("mac")
+                .and_then(Value::as_str)
+                .ok_or(Code::InvalidInput)?;
+            Ok(Some(Head {
+                seq,
+                mac: mac.to_string(),
+            }))
         }
     }
 }
@@ -25,16 +36,26 @@ fn verify_input(input: &Value) -> Result<Result<Head, AuditFailure>, Code> {
         let text = text.as_str().ok_or(Code::InvalidInput)?;
         return Ok(verify_text(&key, text, start.as_ref(), expected.as_ref()));
     }
-    let lines = input.get("lines").and_then(Value::as_array).ok_or(Code::InvalidInput)?;
-    let lines: Vec<&str> = lines.iter().map(|l| l.as_str().ok_or(Code::InvalidInput)).collect::<Result<_, _>>()?;
+    let lines = input
+        .get("lines")
+        .and_then(Value::as_array)
+        .ok_or(Code::InvalidInput)?;
+    let lines: Vec<&str> = lines
+        .iter()
+        .map(|l| l.as_str().ok_or(Code::InvalidInput))
+        .collect::<Result<_, _>>()?;
     Ok(verify(&key, &lines, start.as_ref(), expected.as_ref()))
 }
 
 /// `{ok, head, line, seq, code}` of one verification.
 fn report_json(r: &Result<Head, AuditFailure>) -> Value {
     match r {
-        Ok(h) => json!({ "ok": true, "head": h.to_json(), "line": null, "seq": null, "code": null }),
-        Err(f) => json!({ "ok": false, "head": null, "line": f.line, "seq": f.seq, "code": f.code.as_str() }),
+        Ok(h) => {
+            json!({ "ok": true, "head": h.to_json(), "line": null, "seq": null, "code": null })
+        }
+        Err(f) => {
+            json!({ "ok": false, "head": null, "line": f.line, "seq": f.seq, "code": f.code.as_str() })
+        }
     }
 }
 
@@ -56,12 +77,20 @@ pub(super) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
         "audit.verify-report" => verify_input(input).map(|r| report_json(&r)),
         "audit.verify-chains" => (|| {
             let key = key_field(input, "key_hex")?;
-            let chains = input.get("chains").and_then(Value::as_array).ok_or(Code::InvalidInput)?;
+            let chains = input
+                .get("chains")
+                .and_then(Value::as_array)
+                .ok_or(Code::InvalidInput)?;
             let chains: Vec<(&str, &str)> = chains
                 .iter()
-                .map(|c| match (c.get("name").and_then(Value::as_str), c.get("text").and_then(Value::as_str)) {
-                    (Some(n), Some(t)) => Ok((n, t)),
-                    _ => Err(Code::InvalidInput),
+                .map(|c| {
+                    match (
+                        c.get("name").and_then(Value::as_str),
+                        c.get("text").and_then(Value::as_str),
+                    ) {
+                        (Some(n), Some(t)) => Ok((n, t)),
+                        _ => Err(Code::InvalidInput),
+                    }
                 })
                 .collect::<Result<_, _>>()?;
             if key.len() < MIN_KEY_BYTES {

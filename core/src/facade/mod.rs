@@ -94,9 +94,9 @@ pub fn parse_input(text: &str) -> Result<Value, Code> {
 /// lengths, numbers by their exact text, everything else by equality.
 pub fn expected_matches(expected: &Value, actual: &Value) -> bool {
     match (expected, actual) {
-        (Value::Object(e), Value::Object(a)) => {
-            e.iter().all(|(k, ev)| a.get(k).is_some_and(|av| expected_matches(ev, av)))
-        }
+        (Value::Object(e), Value::Object(a)) => e
+            .iter()
+            .all(|(k, ev)| a.get(k).is_some_and(|av| expected_matches(ev, av))),
         (Value::Array(e), Value::Array(a)) => {
             e.len() == a.len() && e.iter().zip(a).all(|(x, y)| expected_matches(x, y))
         }

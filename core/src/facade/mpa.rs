@@ -6,8 +6,8 @@ use super::{str_field, u64_field};
 use crate::error::Code;
 use crate::money::parse_atomic;
 use crate::mpa::{
-    countersign, is_private_host, judge_webhook_response, tally, verify_countersignatures, ApprovalRequest, MpaConfig,
-    PaymentFields, Preapproval, Vote,
+    countersign, is_private_host, judge_webhook_response, tally, verify_countersignatures,
+    ApprovalRequest, MpaConfig, PaymentFields, Preapproval, Vote,
 };
 use serde_json::{json, Map, Value};
 
@@ -50,7 +50,10 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
     match op {
         "mpa.config" => {
             let cfg = input.get("config").ok_or(Code::InvalidInput)?;
-            let prefix = input.get("path_prefix").and_then(Value::as_str).unwrap_or("mpa");
+            let prefix = input
+                .get("path_prefix")
+                .and_then(Value::as_str)
+                .unwrap_or("mpa");
             Ok(match MpaConfig::from_json(cfg, prefix) {
                 Ok(c) => json!({ "ok": true, "config": c.summary(), "errors": [] }),
                 Err(es) => {
@@ -60,7 +63,11 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
         }
         "mpa.request" => {
             let (payment, _) = payment_from_json(input.get("payment").ok_or(Code::InvalidInput)?)?;
-            let r = ApprovalRequest::new(payment, u64_field(input, "now_ms")?, u64_field(input, "timeout_ms")?)?;
+            let r = ApprovalRequest::new(
+                payment,
+                u64_field(input, "now_ms")?,
+                u64_field(input, "timeout_ms")?,
+            )?;
             Ok(json!({
                 "request_id": r.request_id, "expires_at_ms": r.expires_at_ms,
                 "canonical": r.canonical(), "request": r.to_json(),
@@ -69,21 +76,37 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
         "mpa.preapprove" => {
             let amount = parse_atomic(str_field(input, "amount")?)?;
             let method = input.get("method").and_then(Value::as_str).unwrap_or("GET");
-            let scheme = input.get("scheme").and_then(Value::as_str).unwrap_or("exact");
-            let p = Preapproval::new(method, str_field(input, "url")?, str_field(input, "network")?,
-                str_field(input, "asset")?, str_field(input, "pay_to")?, amount, scheme)?;
+            let scheme = input
+                .get("scheme")
+                .and_then(Value::as_str)
+                .unwrap_or("exact");
+            let p = Preapproval::new(
+                method,
+                str_field(input, "url")?,
+                str_field(input, "network")?,
+                str_field(input, "asset")?,
+                str_field(input, "pay_to")?,
+                amount,
+                scheme,
+            )?;
             let not_after = u64_field(input, "not_after_ms")?;
             let token = p.token(str_field(input, "secret")?.as_bytes(), not_after)?;
             Ok(json!({ "token": token, "canonical": p.canonical(not_after) }))
         }
         "mpa.countersign" => {
-            let sig = countersign(str_field(input, "secret")?.as_bytes(), &request_field(input)?)?;
+            let sig = countersign(
+                str_field(input, "secret")?.as_bytes(),
+                &request_field(input)?,
+            )?;
             Ok(json!({ "signature": sig }))
         }
         "mpa.verify" => {
             let cfg = mpa_config_field(input)?;
             let req = request_field(input)?;
-            let sigs = input.get("signatures").and_then(Value::as_array).ok_or(Code::InvalidInput)?;
+            let sigs = input
+                .get("signatures")
+                .and_then(Value::as_array)
+                .ok_or(Code::InvalidInput)?;
             let sigs: Vec<(String, String)> = sigs
                 .iter()
                 .map(|p| match p.as_array().map(Vec::as_slice) {
@@ -101,7 +124,8 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
         "mpa.judge-webhook" => {
             let cfg = mpa_config_field(input)?;
             let req = request_field(input)?;
-            let status = u16::try_from(u64_field(input, "status")?).map_err(|_| Code::InvalidInput)?;
+            let status =
+                u16::try_from(u64_field(input, "status")?).map_err(|_| Code::InvalidInput)?;
             let header = match input.get("hmac_header") {
                 None | Some(Value::Null) => None,
                 Some(h) => Some(h.as_str().ok_or(Code::InvalidInput)?),
@@ -111,12 +135,23 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
                 Some(t) => t.as_bool().ok_or(Code::InvalidInput)?,
             };
             let body = str_field(input, "body")?;
-            let v = judge_webhook_response(&cfg, str_field(input, "approver_id")?, &req, status, body.as_bytes(), header, timed_out);
+            let v = judge_webhook_response(
+                &cfg,
+                str_field(input, "approver_id")?,
+                &req,
+                status,
+                body.as_bytes(),
+                header,
+                timed_out,
+            );
             Ok(vote_json(v))
         }
         "mpa.tally" => {
             let cfg = mpa_config_field(input)?;
-            let votes = input.get("votes").and_then(Value::as_array).ok_or(Code::InvalidInput)?;
+            let votes = input
+                .get("votes")
+                .and_then(Value::as_array)
+                .ok_or(Code::InvalidInput)?;
             let votes: Vec<(String, Vote)> = votes
                 .iter()
                 .map(|v| {
@@ -130,7 +165,10 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
         }
         "mpa.webhook-address" => {
             let addr = str_field(input, "address")?;
-            let allow = input.get("allow_private").and_then(Value::as_bool).unwrap_or(false);
+            let allow = input
+                .get("allow_private")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
             let private = is_private_host(addr)?;
             Ok(json!({ "private": private, "allowed": allow || !private }))
         }

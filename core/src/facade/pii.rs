@@ -38,7 +38,10 @@ fn finding_json(text: &str, f: &Finding) -> Value {
 }
 
 fn text_field(input: &Value) -> Result<&str, Code> {
-    input.get("text").and_then(Value::as_str).ok_or(Code::InvalidInput)
+    input
+        .get("text")
+        .and_then(Value::as_str)
+        .ok_or(Code::InvalidInput)
 }
 
 fn run_scan(input: &Value) -> Result<Value, Code> {

@@ -27,7 +27,10 @@ pub(super) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
 /// `{"op":"total","at_ms","key"?}`. Each step yields one result.
 fn policy_sequence(input: &Value) -> Result<Value, Code> {
     let cfg = config_field(input)?;
-    let steps = input.get("steps").and_then(Value::as_array).ok_or(Code::InvalidInput)?;
+    let steps = input
+        .get("steps")
+        .and_then(Value::as_array)
+        .ok_or(Code::InvalidInput)?;
     let mut state = ledger::SpendState::default();
     let mut reservations: Vec<Option<ledger::Reservation>> = Vec::new();
     let mut out = Vec::new();
@@ -37,7 +40,14 @@ fn policy_sequence(input: &Value) -> Result<Value, Code> {
             "pay" => {
                 let usd = Usd::parse(str_field(s, "usd")?)?;
                 let u = url::parse(str_field(s, "url")?)?;
-                match policy::evaluate(&cfg, &mut state, usd, &u, at, cfg.reservation_lease_seconds.saturating_mul(1000))? {
+                match policy::evaluate(
+                    &cfg,
+                    &mut state,
+                    usd,
+                    &u,
+                    at,
+                    cfg.reservation_lease_seconds.saturating_mul(1000),
+                )? {
                     PolicyVerdict::Allow(r) => {
                         reservations.push(Some(r.clone()));
                         json!({"allowed": true, "reservation": r.id, "keys": r.keys})
@@ -51,7 +61,11 @@ fn policy_sequence(input: &Value) -> Result<Value, Code> {
             }
             op @ ("commit" | "release") => {
                 let i = usize::try_from(u64_field(s, "ref")?).map_err(|_| Code::InvalidInput)?;
-                let r = reservations.get(i).cloned().flatten().ok_or(Code::InvalidInput)?;
+                let r = reservations
+                    .get(i)
+                    .cloned()
+                    .flatten()
+                    .ok_or(Code::InvalidInput)?;
                 if op == "commit" {
                     state.commit(&r)
                 } else {
@@ -62,7 +76,8 @@ fn policy_sequence(input: &Value) -> Result<Value, Code> {
             }
             "total" => {
                 reservations.push(None);
-                let key = opt_str(s, "key")?.map_or(policy::GLOBAL_KEY.to_string(), policy::endpoint_key);
+                let key =
+                    opt_str(s, "key")?.map_or(policy::GLOBAL_KEY.to_string(), policy::endpoint_key);
                 state.rebucket(ledger::bucket_ms_for(cfg.window_ms()));
                 state.prune(at, cfg.window_ms());
                 json!({"total_usd": state.window_total(&key, at, cfg.window_ms()).to_string(),
@@ -84,7 +99,10 @@ fn pipeline_run(input: &Value) -> Result<Value, Code> {
     let cfg = config_field(input)?;
     let replay_key = key_field(input, "replay_key_hex")?;
     let audit_key = key_field(input, "audit_key_hex")?;
-    let steps = input.get("steps").and_then(Value::as_array).ok_or(Code::InvalidInput)?;
+    let steps = input
+        .get("steps")
+        .and_then(Value::as_array)
+        .ok_or(Code::InvalidInput)?;
     let mut state = GuardState::default();
     let mut head = None;
     let mut lines = Vec::new();
@@ -135,8 +153,12 @@ fn pipeline_run(input: &Value) -> Result<Value, Code> {
                     _ => None,
                 };
                 let votes = votes_from(&cfg, a, s, now)?;
-                let io = HostResults { replay_fresh: fresh, votes };
-                let d = pipeline::finalize(&cfg, &mut state, a, &io, &audit_key, head.as_ref(), now)?;
+                let io = HostResults {
+                    replay_fresh: fresh,
+                    votes,
+                };
+                let d =
+                    pipeline::finalize(&cfg, &mut state, a, &io, &audit_key, head.as_ref(), now)?;
                 if d.forget_fingerprint {
                     if let Some(fp) = &a.fingerprint {
                         seen.remove(fp);
@@ -152,7 +174,8 @@ fn pipeline_run(input: &Value) -> Result<Value, Code> {
                     "settled" => Outcome::Settled,
                     c => Outcome::Failed(Code::parse(c).ok_or(Code::InvalidInput)?),
                 };
-                let d = pipeline::settle(&cfg, &mut state, a, outcome, &audit_key, head.as_ref(), now)?;
+                let d =
+                    pipeline::settle(&cfg, &mut state, a, outcome, &audit_key, head.as_ref(), now)?;
                 if d.forget_fingerprint {
                     if let Some(fp) = &a.fingerprint {
                         seen.remove(fp);
@@ -166,7 +189,13 @@ fn pipeline_run(input: &Value) -> Result<Value, Code> {
         };
         out.push(r);
     }
-    let verified = crate::audit::verify(&audit_key, &lines.iter().map(String::as_str).collect::<Vec<_>>(), None, head.as_ref()).is_ok();
+    let verified = crate::audit::verify(
+        &audit_key,
+        &lines.iter().map(String::as_str).collect::<Vec<_>>(),
+        None,
+        head.as_ref(),
+    )
+    .is_ok();
     Ok(json!({"results": out, "audit_lines": lines, "audit_verifies": verified}))
 }
 
@@ -175,17 +204,35 @@ fn base64_json(v: &Value) -> String {
     base64::engine::general_purpose::STANDARD.encode(v.to_string())
 }
 
-fn votes_from(cfg: &GuardConfig, a: &Assessment, s: &Value, now: u64) -> Result<Vec<(String, crate::mpa::Vote)>, Code> {
+fn votes_from(
+    cfg: &GuardConfig,
+    a: &Assessment,
+    s: &Value,
+    now: u64,
+) -> Result<Vec<(String, crate::mpa::Vote)>, Code> {
     let sigs: Vec<(String, String)> = s
         .get("signatures")
         .and_then(Value::as_object)
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
+                .collect()
+        })
         .unwrap_or_default();
     let mut hooks = Vec::new();
-    for h in s.get("webhooks").and_then(Value::as_array).into_iter().flatten() {
+    for h in s
+        .get("webhooks")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         hooks.push(pipeline::WebhookAnswer {
             approver_id: str_field(h, "approver_id")?.to_string(),
-            status: h.get("status").and_then(Value::as_u64).and_then(|x| u16::try_from(x).ok()).unwrap_or(200),
+            status: h
+                .get("status")
+                .and_then(Value::as_u64)
+                .and_then(|x| u16::try_from(x).ok())
+                .unwrap_or(200),
             body: opt_str(h, "body")?.unwrap_or("").as_bytes().to_vec(),
             hmac: opt_str(h, "hmac")?.map(str::to_string),
             timed_out: h.get("timed_out").and_then(Value::as_bool).unwrap_or(false),

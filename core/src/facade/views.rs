@@ -199,11 +199,16 @@ pub fn write_assessment(out: &mut String, a: &Assessment, id: Option<u64>) {
     });
     w.value("requirements", &a.requirements);
     w.with("metadata", |o| write_metadata(o, &a.metadata));
-    w.with("pii_entities", |o| write_strs(o, a.pii_entities.iter().map(|e| e.as_str())));
+    w.with("pii_entities", |o| {
+        write_strs(o, a.pii_entities.iter().map(|e| e.as_str()))
+    });
     w.num("pii_count", a.pii_count);
     w.opt_str("amount_usd", a.amount_usd.map(|u| u.to_string()).as_deref());
     w.opt_str("limit_usd", a.limit_usd.map(|u| u.to_string()).as_deref());
-    w.opt_str("current_usd", a.current_usd.map(|u| u.to_string()).as_deref());
+    w.opt_str(
+        "current_usd",
+        a.current_usd.map(|u| u.to_string()).as_deref(),
+    );
     w.with("reservation", |o| match &a.reservation {
         Some(r) => {
             let mut w = Obj::new(o);
@@ -223,7 +228,10 @@ pub fn write_assessment(out: &mut String, a: &Assessment, id: Option<u64>) {
         None => o.push_str("null"),
     });
     if id.is_some() {
-        w.opt_str("approval_canonical", a.approval.as_ref().map(|r| r.canonical()).as_deref());
+        w.opt_str(
+            "approval_canonical",
+            a.approval.as_ref().map(|r| r.canonical()).as_deref(),
+        );
     }
     w.with("pin", |o| match &a.pin {
         Some((k, v)) => write_strs(o, [k.as_str(), v.as_str()]),
@@ -279,10 +287,13 @@ pub fn write_decision(out: &mut String, d: &Decision, votes: Option<&[(String, V
                 let mut w = Obj::new(o);
                 w.str("approver_id", id);
                 w.str("vote", v.as_str());
-                w.opt_str("code", match v {
-                    Vote::Bad(c) => Some(c.as_str()),
-                    _ => None,
-                });
+                w.opt_str(
+                    "code",
+                    match v {
+                        Vote::Bad(c) => Some(c.as_str()),
+                        _ => None,
+                    },
+                );
                 w.end();
             }
             o.push(']');
@@ -329,13 +340,22 @@ pub fn decision_json(d: &Decision) -> Value {
 
 /// Configuration problems: `[{path, code}]`.
 pub fn config_errors_json(errs: &[ConfigError]) -> Value {
-    Value::Array(errs.iter().map(|e| json!({"path": e.path, "code": e.code.as_str()})).collect())
+    Value::Array(
+        errs.iter()
+            .map(|e| json!({"path": e.path, "code": e.code.as_str()}))
+            .collect(),
+    )
 }
 
 /// Countersignatures that did not count (`mpa::Tally::problems`):
 /// `[{approver_id, code}]`.
 pub fn problems_json(problems: &[(String, Code)]) -> Value {
-    Value::Array(problems.iter().map(|(a, c)| json!({"approver_id": a, "code": c.as_str()})).collect())
+    Value::Array(
+        problems
+            .iter()
+            .map(|(a, c)| json!({"approver_id": a, "code": c.as_str()}))
+            .collect(),
+    )
 }
 
 /// A redaction for a binding's `redact`: `{text, count, entities}`, with the
@@ -353,16 +373,26 @@ mod tests {
 
     #[test]
     fn strings_escape_like_serde() {
-        for s in ["plain", "q\"b\\s", "ctl\u{1}\u{8}\u{c}\u{1f}\n\r\t", "ünï\u{202e}code", ""] {
+        for s in [
+            "plain",
+            "q\"b\\s",
+            "ctl\u{1}\u{8}\u{c}\u{1f}\n\r\t",
+            "ünï\u{202e}code",
+            "",
+        ] {
             let mut o = String::new();
             write_str(&mut o, s);
-            assert_eq!(serde_json::from_str::<Value>(&o).unwrap(), Value::String(s.into()));
+            assert_eq!(
+                serde_json::from_str::<Value>(&o).unwrap(),
+                Value::String(s.into())
+            );
         }
     }
 
     #[test]
     fn values_keep_their_text() {
-        let v: Value = serde_json::from_str(r#"{"b":[1.50,-0,null,true],"a":{"x":"\u0001é"}}"#).unwrap();
+        let v: Value =
+            serde_json::from_str(r#"{"b":[1.50,-0,null,true],"a":{"x":"\u0001é"}}"#).unwrap();
         let mut o = String::new();
         write_value(&mut o, &v);
         assert_eq!(o, v.to_string());

@@ -38,12 +38,16 @@ pub(super) fn url_host(url: &str) -> Result<String, Code> {
         }
     };
     if let Some(p) = port {
-        let ok = !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u32>().is_ok_and(|n| (1..=65535).contains(&n));
+        let ok = !p.is_empty()
+            && p.len() <= 5
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u32>().is_ok_and(|n| (1..=65535).contains(&n));
         if !ok {
             return Err(bad);
         }
     }
-    let label_ok = |l: &str| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let label_ok =
+        |l: &str| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
     if !authority.starts_with('[') && !host.trim_end_matches('.').split('.').all(label_ok) {
         return Err(bad);
     }
@@ -58,7 +62,10 @@ pub(super) fn url_host(url: &str) -> Result<String, Code> {
 /// plain dotted quad, else [`Code::UrlInvalid`], because resolvers read such
 /// forms as addresses.
 pub fn is_private_host(host: &str) -> Result<bool, Code> {
-    let h = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+    let h = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
     let h = h.strip_suffix('.').unwrap_or(&h);
     if h == "localhost" || h.ends_with(".localhost") {
         return Ok(true);
@@ -67,7 +74,8 @@ pub fn is_private_host(host: &str) -> Result<bool, Code> {
         return Ok(private_v6(v6));
     }
     let last = h.rsplit('.').next().unwrap_or("");
-    let numeric = !last.is_empty() && (last.bytes().all(|b| b.is_ascii_digit()) || last.starts_with("0x"));
+    let numeric =
+        !last.is_empty() && (last.bytes().all(|b| b.is_ascii_digit()) || last.starts_with("0x"));
     if numeric {
         let v4: Ipv4Addr = h.parse().map_err(|_| Code::UrlInvalid)?;
         return Ok(private_v4(v4));
@@ -116,7 +124,16 @@ mod tests {
 
     #[test]
     fn private_hosts() {
-        for h in ["127.0.0.1", "10.1.2.3", "localhost", "[::1]", "::ffff:192.168.1.1", "169.254.169.254", "fd00::1", "0.0.0.0"] {
+        for h in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "localhost",
+            "[::1]",
+            "::ffff:192.168.1.1",
+            "169.254.169.254",
+            "fd00::1",
+            "0.0.0.0",
+        ] {
             assert_eq!(is_private_host(h), Ok(true), "{h}");
         }
         for h in ["8.8.8.8", "approvals.internal", "2606:4700::1111"] {
@@ -125,10 +142,23 @@ mod tests {
         for h in ["127.1", "0x7f.0.0.1", "2130706433", "017.0.0.1"] {
             assert_eq!(is_private_host(h), Err(Code::UrlInvalid), "{h}");
         }
-        for u in ["https://[::1]x/", "https://[::1/", "https:///p", "https://a..b/", "https://%31.0.0.1/", "https://a.example:/"] {
+        for u in [
+            "https://[::1]x/",
+            "https://[::1/",
+            "https:///p",
+            "https://a..b/",
+            "https://%31.0.0.1/",
+            "https://a.example:/",
+        ] {
             assert_eq!(url_host(u), Err(Code::UrlInvalid), "{u}");
         }
-        assert_eq!(url_host("HTTPS://Approvals.Example.COM:8443/x?y#z").unwrap(), "approvals.example.com");
-        assert_eq!(url_host("http://[2606:4700::1111]:80/").unwrap(), "2606:4700::1111");
+        assert_eq!(
+            url_host("HTTPS://Approvals.Example.COM:8443/x?y#z").unwrap(),
+            "approvals.example.com"
+        );
+        assert_eq!(
+            url_host("http://[2606:4700::1111]:80/").unwrap(),
+            "2606:4700::1111"
+        );
     }
 }

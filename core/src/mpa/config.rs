@@ -8,7 +8,13 @@ use core::fmt;
 use serde_json::{json, Value};
 
 /// Keys of the `[mpa]` table.
-pub const CONFIG_KEYS: &[&str] = &["threshold", "min_amount_usd", "timeout_seconds", "approvers", "allow_private_webhooks"];
+pub const CONFIG_KEYS: &[&str] = &[
+    "threshold",
+    "min_amount_usd",
+    "timeout_seconds",
+    "approvers",
+    "allow_private_webhooks",
+];
 /// Keys of one `[[mpa.approvers]]` entry.
 pub const APPROVER_KEYS: &[&str] = &["approver_id", "mode", "webhook_url", "secret"];
 
@@ -43,12 +49,21 @@ pub enum ApproverMode {
 impl fmt::Debug for ApproverMode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ApproverMode::Webhook { url, response_hmac_secret } => f
+            ApproverMode::Webhook {
+                url,
+                response_hmac_secret,
+            } => f
                 .debug_struct("Webhook")
                 .field("url", url)
-                .field("response_hmac_secret", &response_hmac_secret.as_ref().map(|_| "<redacted>"))
+                .field(
+                    "response_hmac_secret",
+                    &response_hmac_secret.as_ref().map(|_| "<redacted>"),
+                )
                 .finish(),
-            ApproverMode::Crypto { .. } => f.debug_struct("Crypto").field("secret", &"<redacted>").finish(),
+            ApproverMode::Crypto { .. } => f
+                .debug_struct("Crypto")
+                .field("secret", &"<redacted>")
+                .finish(),
         }
     }
 }
@@ -86,7 +101,10 @@ fn join(prefix: &str, key: &str) -> String {
 }
 
 fn valid_id(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._@:-".contains(&b))
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._@:-".contains(&b))
 }
 
 impl MpaConfig {
@@ -112,7 +130,10 @@ impl MpaConfig {
             None => false,
             Some(Value::Bool(b)) => *b,
             Some(_) => {
-                errs.push(ConfigError::new(p("allow_private_webhooks"), Code::ConfigBadType));
+                errs.push(ConfigError::new(
+                    p("allow_private_webhooks"),
+                    Code::ConfigBadType,
+                ));
                 false
             }
         };
@@ -130,11 +151,17 @@ impl MpaConfig {
             Some(Value::Number(n)) => match n.as_u64() {
                 Some(t) if (1..=MAX_TIMEOUT_SECONDS).contains(&t) => t,
                 Some(_) => {
-                    errs.push(ConfigError::new(p("timeout_seconds"), Code::ConfigOutOfRange));
+                    errs.push(ConfigError::new(
+                        p("timeout_seconds"),
+                        Code::ConfigOutOfRange,
+                    ));
                     DEFAULT_TIMEOUT_SECONDS
                 }
                 None if n.as_i64().is_some() => {
-                    errs.push(ConfigError::new(p("timeout_seconds"), Code::ConfigOutOfRange));
+                    errs.push(ConfigError::new(
+                        p("timeout_seconds"),
+                        Code::ConfigOutOfRange,
+                    ));
                     DEFAULT_TIMEOUT_SECONDS
                 }
                 None => {
@@ -162,9 +189,16 @@ impl MpaConfig {
                 for (i, x) in a.iter().enumerate() {
                     let ap = format!("{}[{i}]", p("approvers"));
                     let appr = approver_from_json(x, &ap, allow_private, &mut errs);
-                    match x.get("approver_id").and_then(Value::as_str).filter(|id| valid_id(id)) {
+                    match x
+                        .get("approver_id")
+                        .and_then(Value::as_str)
+                        .filter(|id| valid_id(id))
+                    {
                         Some(id) if seen.contains(&id) => {
-                            errs.push(ConfigError::new(join(&ap, "approver_id"), Code::ConfigBadApprover));
+                            errs.push(ConfigError::new(
+                                join(&ap, "approver_id"),
+                                Code::ConfigBadApprover,
+                            ));
                         }
                         Some(id) => seen.push(id),
                         None => {}
@@ -187,7 +221,9 @@ impl MpaConfig {
                 let t = n.as_u64().unwrap_or(0);
                 // Without a valid approver list, only the absolute bound applies;
                 // comparing in u64 keeps 32- and 64-bit builds identical.
-                let count = approvers.as_ref().map_or(MAX_APPROVERS as u64, |(len, _)| *len as u64);
+                let count = approvers
+                    .as_ref()
+                    .map_or(MAX_APPROVERS as u64, |(len, _)| *len as u64);
                 if t == 0 || t > count {
                     errs.push(ConfigError::new(p("threshold"), Code::ConfigBadThreshold));
                 }
@@ -225,7 +261,10 @@ impl MpaConfig {
             .approvers
             .iter()
             .map(|a| match &a.mode {
-                ApproverMode::Webhook { url, response_hmac_secret } => json!({
+                ApproverMode::Webhook {
+                    url,
+                    response_hmac_secret,
+                } => json!({
                     "approver_id": a.id, "mode": "webhook", "webhook_url": url,
                     "has_secret": response_hmac_secret.is_some(),
                 }),
@@ -251,7 +290,12 @@ fn usd_or(text: &str, path: String, errs: &mut Vec<ConfigError>) -> Usd {
     })
 }
 
-fn approver_from_json(v: &Value, path: &str, allow_private: bool, errs: &mut Vec<ConfigError>) -> Option<Approver> {
+fn approver_from_json(
+    v: &Value,
+    path: &str,
+    allow_private: bool,
+    errs: &mut Vec<ConfigError>,
+) -> Option<Approver> {
     let Some(m) = v.as_object() else {
         errs.push(ConfigError::new(path, Code::ConfigBadType));
         return None;
@@ -271,8 +315,15 @@ fn approver_from_json(v: &Value, path: &str, allow_private: bool, errs: &mut Vec
             None
         }
     };
-    let (id, mode, url, secret) = (string("approver_id"), string("mode"), string("webhook_url"), string("secret"));
-    if !id.as_deref().is_some_and(valid_id) && !matches!(m.get("approver_id"), Some(x) if !x.is_string()) {
+    let (id, mode, url, secret) = (
+        string("approver_id"),
+        string("mode"),
+        string("webhook_url"),
+        string("secret"),
+    );
+    if !id.as_deref().is_some_and(valid_id)
+        && !matches!(m.get("approver_id"), Some(x) if !x.is_string())
+    {
         errs.push(ConfigError::new(p("approver_id"), Code::ConfigBadApprover));
     }
     let secret = secret.map(String::into_bytes);
@@ -296,7 +347,10 @@ fn approver_from_json(v: &Value, path: &str, allow_private: bool, errs: &mut Vec
                     if !allow_private && is_private_host(&host).unwrap_or(true) {
                         errs.push(ConfigError::new(p("webhook_url"), Code::ConfigBadApprover));
                     }
-                    Some(ApproverMode::Webhook { url: u, response_hmac_secret: secret })
+                    Some(ApproverMode::Webhook {
+                        url: u,
+                        response_hmac_secret: secret,
+                    })
                 }
             },
         },
@@ -335,6 +389,9 @@ mod tests {
         let c = cfg();
         assert_eq!(c.min_amount_usd, Usd::dollars(1));
         let d = format!("{c:?}");
-        assert!(!d.contains("secret-0123") && !d.contains("carol-response"), "{d}");
+        assert!(
+            !d.contains("secret-0123") && !d.contains("carol-response"),
+            "{d}"
+        );
     }
 }

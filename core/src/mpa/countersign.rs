@@ -16,7 +16,10 @@ pub fn countersign(secret: &[u8], req: &ApprovalRequest) -> Result<String, Code>
     if secret.len() < MIN_SECRET_BYTES {
         return Err(Code::KeyTooShort);
     }
-    Ok(hex::encode(&hmac_sha256(secret, req.canonical().as_bytes())))
+    Ok(hex::encode(&hmac_sha256(
+        secret,
+        req.canonical().as_bytes(),
+    )))
 }
 
 /// The outcome of [`verify_countersignatures`].
@@ -37,7 +40,10 @@ pub struct Tally {
 impl Tally {
     /// The approvals as votes, to combine with webhook votes in [`tally`](super::tally()).
     pub fn votes(&self) -> Vec<(String, Vote)> {
-        self.approved_by.iter().map(|id| (id.clone(), Vote::Approve)).collect()
+        self.approved_by
+            .iter()
+            .map(|id| (id.clone(), Vote::Approve))
+            .collect()
     }
 }
 
@@ -54,7 +60,12 @@ fn cut(s: &str) -> String {
 /// unknown ids and webhook approvers give [`Code::MpaUnknownApprover`],
 /// malformed hex or a wrong MAC [`Code::MpaBadSignature`]. An expired request
 /// approves nothing ([`Code::MpaExpired`]).
-pub fn verify_countersignatures(cfg: &MpaConfig, req: &ApprovalRequest, sigs: &[(String, String)], now_ms: u64) -> Tally {
+pub fn verify_countersignatures(
+    cfg: &MpaConfig,
+    req: &ApprovalRequest,
+    sigs: &[(String, String)],
+    now_ms: u64,
+) -> Tally {
     verify_with_preapprovals(cfg, req, None, sigs, now_ms)
 }
 
@@ -96,7 +107,9 @@ pub fn verify_with_preapprovals(
             continue;
         };
         if sig.contains('.') {
-            let ApproverMode::Crypto { secret } = &cfg.approvers[i].mode else { continue };
+            let ApproverMode::Crypto { secret } = &cfg.approvers[i].mode else {
+                continue;
+            };
             match pre.map_or(Err(Code::MpaBadSignature), |p| p.check(sig, secret, now_ms)) {
                 Ok(()) => ok[i] = true,
                 Err(c) => t.problems.push((cut(id), c)),
@@ -108,7 +121,13 @@ pub fn verify_with_preapprovals(
             _ => t.problems.push((cut(id), Code::MpaBadSignature)),
         }
     }
-    t.approved_by = cfg.approvers.iter().zip(&ok).filter(|(_, ok)| **ok).map(|(a, _)| a.id.clone()).collect();
+    t.approved_by = cfg
+        .approvers
+        .iter()
+        .zip(&ok)
+        .filter(|(_, ok)| **ok)
+        .map(|(a, _)| a.id.clone())
+        .collect();
     t.approvals = t.approved_by.len();
     if t.approvals >= cfg.threshold {
         t.verdict = Ok(());
@@ -127,11 +146,29 @@ mod tests {
         let (c, r) = (cfg(), req());
         let a = countersign(b"alice-secret-0123456789", &r).unwrap();
         let b = countersign(b"bob-secret-0123456789", &r).unwrap();
-        let t = verify_countersignatures(&c, &r, &[("alice".into(), a.clone()), ("alice".into(), a.clone())], 2_000);
+        let t = verify_countersignatures(
+            &c,
+            &r,
+            &[("alice".into(), a.clone()), ("alice".into(), a.clone())],
+            2_000,
+        );
         assert_eq!((t.approvals, t.verdict), (1, Err(Code::MpaDenied)));
-        let t = verify_countersignatures(&c, &r, &[("alice".into(), a.to_uppercase()), ("bob".into(), b.clone())], 2_000);
+        let t = verify_countersignatures(
+            &c,
+            &r,
+            &[
+                ("alice".into(), a.to_uppercase()),
+                ("bob".into(), b.clone()),
+            ],
+            2_000,
+        );
         assert_eq!(t.verdict, Ok(()));
-        let t = verify_countersignatures(&c, &r, &[("alice".into(), a.clone()), ("bob".into(), b)], 31_000);
+        let t = verify_countersignatures(
+            &c,
+            &r,
+            &[("alice".into(), a.clone()), ("bob".into(), b)],
+            31_000,
+        );
         assert_eq!(t.verdict, Err(Code::MpaExpired));
         let t = verify_countersignatures(&c, &r, &[("alice".into(), a)], 2_000);
         let mut votes = t.votes();

@@ -54,8 +54,8 @@ mod webhook;
 
 pub use address::{is_private_host, MAX_URL_BYTES};
 pub use config::{
-    Approver, ApproverMode, MpaConfig, APPROVER_KEYS, CONFIG_KEYS, DEFAULT_TIMEOUT_SECONDS, MAX_APPROVERS,
-    MAX_TIMEOUT_SECONDS, MIN_SECRET_BYTES,
+    Approver, ApproverMode, MpaConfig, APPROVER_KEYS, CONFIG_KEYS, DEFAULT_TIMEOUT_SECONDS,
+    MAX_APPROVERS, MAX_TIMEOUT_SECONDS, MIN_SECRET_BYTES,
 };
 pub use countersign::{countersign, verify_countersignatures, verify_with_preapprovals, Tally};
 pub use preapprove::{url_digest, Preapproval, MAX_PREAPPROVAL_MS, PREAPPROVAL_DOMAIN};

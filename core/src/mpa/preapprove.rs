@@ -39,13 +39,28 @@ pub struct Preapproval {
 impl Preapproval {
     /// Builds the binding from a request URL and the payment as a server would
     /// offer it (v1 network names are accepted; addresses in any case).
-    pub fn new(method: &str, url: &str, network: &str, asset: &str, pay_to: &str, amount: u128, scheme: &str) -> Result<Preapproval, Code> {
+    pub fn new(
+        method: &str,
+        url: &str,
+        network: &str,
+        asset: &str,
+        pay_to: &str,
+        amount: u128,
+        scheme: &str,
+    ) -> Result<Preapproval, Code> {
         let u = crate::url::parse(url)?;
         let network = crate::assets::normalize_network(network, 1)?;
-        if !crate::assets::valid_address(&network, asset) || !crate::assets::valid_address(&network, pay_to) {
+        if !crate::assets::valid_address(&network, asset)
+            || !crate::assets::valid_address(&network, pay_to)
+        {
             return Err(Code::InvalidInput);
         }
-        if method.is_empty() || method.len() > 16 || !method.bytes().all(|b| b.is_ascii_alphabetic()) || scheme.is_empty() || scheme.len() > 64 {
+        if method.is_empty()
+            || method.len() > 16
+            || !method.bytes().all(|b| b.is_ascii_alphabetic())
+            || scheme.is_empty()
+            || scheme.len() > 64
+        {
             return Err(Code::InvalidInput);
         }
         Ok(Preapproval {
@@ -77,7 +92,13 @@ impl Preapproval {
         if not_after_ms > MAX_SAFE_INTEGER {
             return Err(Code::InvalidInput);
         }
-        Ok(format!("{not_after_ms}.{}", hex::encode(&hmac_sha256(secret, self.canonical(not_after_ms).as_bytes()))))
+        Ok(format!(
+            "{not_after_ms}.{}",
+            hex::encode(&hmac_sha256(
+                secret,
+                self.canonical(not_after_ms).as_bytes()
+            ))
+        ))
     }
 
     /// Checks a token at `now_ms` against `secret`: `Ok(true)` approves,
@@ -85,10 +106,11 @@ impl Preapproval {
     /// malformed token, a wrong MAC or a validity over [`MAX_PREAPPROVAL_MS`]).
     pub fn check(&self, token: &str, secret: &[u8], now_ms: u64) -> Result<(), Code> {
         let (n, sig) = token.split_once('.').ok_or(Code::MpaBadSignature)?;
-        let not_after: u64 = (!n.is_empty() && n.len() <= 16 && n.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| n.parse().ok())
-            .flatten()
-            .ok_or(Code::MpaBadSignature)?;
+        let not_after: u64 =
+            (!n.is_empty() && n.len() <= 16 && n.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| n.parse().ok())
+                .flatten()
+                .ok_or(Code::MpaBadSignature)?;
         let expected = hmac_sha256(secret, self.canonical(not_after).as_bytes());
         if sig_matches(sig, &expected) != Some(true) {
             return Err(Code::MpaBadSignature);

@@ -67,7 +67,9 @@ impl PaymentFields {
             && text_ok(&p.pay_to, 1, 128)
             && !p.scheme.is_empty()
             && p.scheme.len() <= 32
-            && p.scheme.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+            && p.scheme
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
             && p.agent_id.as_deref().is_none_or(|a| text_ok(a, 0, 256))
             && hex::is_lower(&p.fingerprint, 64);
         if ok {
@@ -82,14 +84,25 @@ impl ApprovalRequest {
     /// Builds the request for `payment` at `now_ms`, expiring after `timeout_ms`.
     /// [`Code::InvalidInput`] for a field outside its cap or charset, or a
     /// time beyond 2⁵³ − 1 ms.
-    pub fn new(payment: PaymentFields, now_ms: u64, timeout_ms: u64) -> Result<ApprovalRequest, Code> {
+    pub fn new(
+        payment: PaymentFields,
+        now_ms: u64,
+        timeout_ms: u64,
+    ) -> Result<ApprovalRequest, Code> {
         payment.validate()?;
-        let expires_at_ms = now_ms.checked_add(timeout_ms).filter(|e| *e <= MAX_SAFE_INTEGER).ok_or(Code::InvalidInput)?;
+        let expires_at_ms = now_ms
+            .checked_add(timeout_ms)
+            .filter(|e| *e <= MAX_SAFE_INTEGER)
+            .ok_or(Code::InvalidInput)?;
         let seed = json!({ "domain": REQUEST_ID_DOMAIN, "fingerprint": payment.fingerprint, "now_ms": now_ms });
         let seed = to_canonical(&seed).map_err(|_| Code::InvalidInput)?;
         let digest = Sha256::digest(seed.as_bytes());
         let request_id = hex::encode(&digest[..16]);
-        Ok(ApprovalRequest { request_id, expires_at_ms, payment })
+        Ok(ApprovalRequest {
+            request_id,
+            expires_at_ms,
+            payment,
+        })
     }
 
     /// The request as JSON (no domain tag): the shape [`ApprovalRequest::from_json`] reads.
@@ -126,13 +139,28 @@ impl ApprovalRequest {
     pub fn from_json(v: &Value) -> Result<ApprovalRequest, Code> {
         let m = v.as_object().ok_or(Code::InvalidInput)?;
         const KEYS: [&str; 12] = [
-            "request_id", "expires_at_ms", "resource_url", "method", "network", "asset", "pay_to", "amount",
-            "amount_usd", "scheme", "agent_id", "fingerprint",
+            "request_id",
+            "expires_at_ms",
+            "resource_url",
+            "method",
+            "network",
+            "asset",
+            "pay_to",
+            "amount",
+            "amount_usd",
+            "scheme",
+            "agent_id",
+            "fingerprint",
         ];
         if m.keys().any(|k| !KEYS.contains(&k.as_str())) {
             return Err(Code::InvalidInput);
         }
-        let s = |k: &str| m.get(k).and_then(Value::as_str).map(str::to_string).ok_or(Code::InvalidInput);
+        let s = |k: &str| {
+            m.get(k)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or(Code::InvalidInput)
+        };
         let agent_id = match m.get("agent_id") {
             None | Some(Value::Null) => None,
             Some(Value::String(a)) => Some(a.clone()),
@@ -160,6 +188,10 @@ impl ApprovalRequest {
         if !hex::is_lower(&request_id, 32) {
             return Err(Code::InvalidInput);
         }
-        Ok(ApprovalRequest { request_id, expires_at_ms, payment })
+        Ok(ApprovalRequest {
+            request_id,
+            expires_at_ms,
+            payment,
+        })
     }
 }

@@ -40,7 +40,11 @@ pub fn judge_webhook_response(
     timed_out: bool,
 ) -> Vote {
     let bad = Vote::Bad(Code::MpaBadResponse);
-    let Some(ApproverMode::Webhook { response_hmac_secret, .. }) = cfg.approver(approver_id).map(|a| &a.mode) else {
+    let Some(ApproverMode::Webhook {
+        response_hmac_secret,
+        ..
+    }) = cfg.approver(approver_id).map(|a| &a.mode)
+    else {
         return Vote::Bad(Code::MpaUnknownApprover);
     };
     if timed_out {
@@ -58,8 +62,12 @@ pub fn judge_webhook_response(
             return bad;
         }
     }
-    let Ok(text) = core::str::from_utf8(body) else { return bad };
-    let Ok(Value::Object(m)) = parse_strict(text, MAX_RESPONSE_BYTES, 8) else { return bad };
+    let Ok(text) = core::str::from_utf8(body) else {
+        return bad;
+    };
+    let Ok(Value::Object(m)) = parse_strict(text, MAX_RESPONSE_BYTES, 8) else {
+        return bad;
+    };
     match m.get("request_id") {
         None if response_hmac_secret.is_none() => {}
         Some(Value::String(id)) if *id == req.request_id => {}
@@ -83,9 +91,21 @@ mod tests {
         let (c, r) = (cfg(), req());
         let body = format!("{{\"approved\":true,\"request_id\":\"{}\"}}", r.request_id);
         let h = hex::encode(&hmac_sha256(b"carol-response-key", body.as_bytes()));
-        assert_eq!(judge_webhook_response(&c, "carol", &r, 200, body.as_bytes(), Some(&h), false), Vote::Approve);
-        assert_eq!(judge_webhook_response(&c, "carol", &r, 200, body.as_bytes(), None, false), Vote::Bad(Code::MpaBadResponse));
-        assert_eq!(judge_webhook_response(&c, "carol", &r, 302, body.as_bytes(), Some(&h), false), Vote::Deny);
-        assert_eq!(judge_webhook_response(&c, "alice", &r, 200, body.as_bytes(), Some(&h), false), Vote::Bad(Code::MpaUnknownApprover));
+        assert_eq!(
+            judge_webhook_response(&c, "carol", &r, 200, body.as_bytes(), Some(&h), false),
+            Vote::Approve
+        );
+        assert_eq!(
+            judge_webhook_response(&c, "carol", &r, 200, body.as_bytes(), None, false),
+            Vote::Bad(Code::MpaBadResponse)
+        );
+        assert_eq!(
+            judge_webhook_response(&c, "carol", &r, 302, body.as_bytes(), Some(&h), false),
+            Vote::Deny
+        );
+        assert_eq!(
+            judge_webhook_response(&c, "alice", &r, 200, body.as_bytes(), Some(&h), false),
+            Vote::Bad(Code::MpaUnknownApprover)
+        );
     }
 }

@@ -16,7 +16,8 @@ pub(crate) fn cue_bits(k: &[u8]) -> u8 {
         return 0;
     }
     let key = pack(k);
-    CUES.binary_search_by(|(p, _)| p.cmp(&key)).map_or(0, |i| CUES[i].1)
+    CUES.binary_search_by(|(p, _)| p.cmp(&key))
+        .map_or(0, |i| CUES[i].1)
 }
 
 /// Packs up to 16 bytes big-endian, so integer order is string order.

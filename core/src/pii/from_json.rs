@@ -18,22 +18,34 @@ pub fn config_from_json(input: &Value) -> Result<PiiConfig, Code> {
         let arr = e.as_array().ok_or(Code::ConfigBadPii)?;
         cfg.entities = Vec::with_capacity(arr.len());
         for x in arr {
-            let ent = x.as_str().and_then(EntityType::parse).ok_or(Code::ConfigBadPii)?;
+            let ent = x
+                .as_str()
+                .and_then(EntityType::parse)
+                .ok_or(Code::ConfigBadPii)?;
             if !cfg.entities.contains(&ent) {
                 cfg.entities.push(ent);
             }
         }
     }
     if let Some(m) = input.get("min_score") {
-        let v = m.as_u64().filter(|&v| v <= 1000).ok_or(Code::ConfigBadPii)?;
+        let v = m
+            .as_u64()
+            .filter(|&v| v <= 1000)
+            .ok_or(Code::ConfigBadPii)?;
         cfg.min_score = v as u16;
     }
     if let Some(t) = input.get("template") {
-        let t = t.as_str().filter(|t| t.len() <= MAX_TEMPLATE_BYTES).ok_or(Code::ConfigBadPii)?;
+        let t = t
+            .as_str()
+            .filter(|t| t.len() <= MAX_TEMPLATE_BYTES)
+            .ok_or(Code::ConfigBadPii)?;
         cfg.template = t.to_string();
     }
     if let Some(a) = input.get("action") {
-        cfg.action = a.as_str().and_then(PiiAction::parse).ok_or(Code::ConfigBadPii)?;
+        cfg.action = a
+            .as_str()
+            .and_then(PiiAction::parse)
+            .ok_or(Code::ConfigBadPii)?;
     }
     if let Some(h) = input.get("hints") {
         cfg.hints = hints_from_json(h)?;
@@ -51,13 +63,21 @@ pub fn hints_from_json(v: &Value) -> Result<Vec<PiiHint>, Code> {
     let hints = arr
         .iter()
         .map(|h| {
-            let entity = h.get("entity_type").and_then(Value::as_str).and_then(EntityType::parse);
+            let entity = h
+                .get("entity_type")
+                .and_then(Value::as_str)
+                .and_then(EntityType::parse);
             let text = h.get("text").and_then(Value::as_str);
-            let score = h.get("score").and_then(Value::as_u64).filter(|&s| s <= 1000);
+            let score = h
+                .get("score")
+                .and_then(Value::as_u64)
+                .filter(|&s| s <= 1000);
             match (entity, text, score) {
-                (Some(entity), Some(text), Some(score)) => {
-                    Ok(PiiHint { entity, text: text.to_string(), score: score as u16 })
-                }
+                (Some(entity), Some(text), Some(score)) => Ok(PiiHint {
+                    entity,
+                    text: text.to_string(),
+                    score: score as u16,
+                }),
                 _ => Err(Code::InvalidInput),
             }
         })
