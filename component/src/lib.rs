@@ -14,11 +14,13 @@ use exports::presidio::x402::api::{self as wit, Guest, GuestDriver, GuestGuard};
 use presidio_x402_core::audit::{self, AuditEvent, Head};
 use presidio_x402_core::driver::{self, Driver};
 use presidio_x402_core::error::Code;
+use presidio_x402_core::facade::{self, views};
 use presidio_x402_core::guard::Guard;
 use presidio_x402_core::mpa::{self, ApprovalRequest, MpaConfig};
-use presidio_x402_core::pipeline::{self, Assessment, Decision, HostResults, Outcome, PaymentContext, WebhookAnswer};
 use presidio_x402_core::pii::{EntityType, PiiHint};
-use presidio_x402_core::facade::{self, views};
+use presidio_x402_core::pipeline::{
+    self, Assessment, Decision, HostResults, Outcome, PaymentContext, WebhookAnswer,
+};
 use presidio_x402_core::{config::GuardConfig, pii, ConfigError};
 use serde_json::{json, Value};
 use std::cell::RefCell;
@@ -48,22 +50,78 @@ macro_rules! code_map {
 }
 
 code_map!(
-    ChallengeTooLarge, ChallengeTooDeep, ChallengeBadBase64, ChallengeBadJson, ChallengeMissing,
-    ChallengeUnsupportedVersion, ChallengeMissingField, ChallengeBadField, ChallengeNoOffers,
-    ChallengeTooManyOffers, ChallengeFieldTooLong, NoAcceptableOffer, UnknownNetwork, AmountMalformed,
-    AmountOverflow, UsdMalformed, UsdTooPrecise, UsdOverflow, AssetUntrusted, ConfigMalformed,
-    ConfigUnknownField, ConfigBadType, ConfigOutOfRange, ConfigBadEndpoint, ConfigBadAddress,
-    ConfigBadAsset, ConfigBadThreshold, ConfigBadApprover, ConfigBadPii, UrlInvalid,
-    PolicyPerCallExceeded, PolicyWindowExceeded, PolicyEndpointExceeded, WalletNotTrusted,
-    PayToPinMismatch, TooManyReservations, ReservationExpired, StateCorrupt, StateFull, ReplayDetected,
-    KeyTooShort, AuditMalformedLine, AuditBadMac, AuditSeqGap, AuditChainBroken, AuditTruncated,
-    AuditHeadMismatch, AuditLineTooLong, AuditPartialLine, AuditReplicaMismatch, AuditReplicaDuplicate, MpaDenied, MpaTimeout, MpaExpired,
-    MpaBadSignature, MpaUnknownApprover, MpaBadResponse, PiiBlocked, PiiInputTooLarge, SignerFailed,
-    SettlementFailed, StoreUnavailable, InvalidInput,
+    ChallengeTooLarge,
+    ChallengeTooDeep,
+    ChallengeBadBase64,
+    ChallengeBadJson,
+    ChallengeMissing,
+    ChallengeUnsupportedVersion,
+    ChallengeMissingField,
+    ChallengeBadField,
+    ChallengeNoOffers,
+    ChallengeTooManyOffers,
+    ChallengeFieldTooLong,
+    NoAcceptableOffer,
+    UnknownNetwork,
+    AmountMalformed,
+    AmountOverflow,
+    UsdMalformed,
+    UsdTooPrecise,
+    UsdOverflow,
+    AssetUntrusted,
+    ConfigMalformed,
+    ConfigUnknownField,
+    ConfigBadType,
+    ConfigOutOfRange,
+    ConfigBadEndpoint,
+    ConfigBadAddress,
+    ConfigBadAsset,
+    ConfigBadThreshold,
+    ConfigBadApprover,
+    ConfigBadPii,
+    UrlInvalid,
+    PolicyPerCallExceeded,
+    PolicyWindowExceeded,
+    PolicyEndpointExceeded,
+    WalletNotTrusted,
+    PayToPinMismatch,
+    TooManyReservations,
+    ReservationExpired,
+    StateCorrupt,
+    StateFull,
+    ReplayDetected,
+    KeyTooShort,
+    AuditMalformedLine,
+    AuditBadMac,
+    AuditSeqGap,
+    AuditChainBroken,
+    AuditTruncated,
+    AuditHeadMismatch,
+    AuditLineTooLong,
+    AuditPartialLine,
+    AuditReplicaMismatch,
+    AuditReplicaDuplicate,
+    MpaDenied,
+    MpaTimeout,
+    MpaExpired,
+    MpaBadSignature,
+    MpaUnknownApprover,
+    MpaBadResponse,
+    PiiBlocked,
+    PiiInputTooLarge,
+    SignerFailed,
+    SettlementFailed,
+    StoreUnavailable,
+    InvalidInput,
 );
 
 fn config_errors(es: Vec<ConfigError>) -> Vec<wit::ConfigError> {
-    es.into_iter().map(|e| wit::ConfigError { path: e.path, code: code_out(e.code) }).collect()
+    es.into_iter()
+        .map(|e| wit::ConfigError {
+            path: e.path,
+            code: code_out(e.code),
+        })
+        .collect()
 }
 
 fn context_in(ctx: &wit::PaymentContext) -> PaymentContext<'_> {
@@ -78,11 +136,17 @@ fn context_in(ctx: &wit::PaymentContext) -> PaymentContext<'_> {
 }
 
 fn head_in(h: Option<wit::Head>) -> Option<Head> {
-    h.map(|h| Head { seq: h.seq, mac: h.mac })
+    h.map(|h| Head {
+        seq: h.seq,
+        mac: h.mac,
+    })
 }
 
 fn head_out(h: Head) -> wit::Head {
-    wit::Head { seq: h.seq, mac: h.mac }
+    wit::Head {
+        seq: h.seq,
+        mac: h.mac,
+    }
 }
 
 /// The flat WIT form of an assessment.
@@ -108,7 +172,11 @@ fn assessment_out(id: u64, a: &Assessment) -> wit::Assessment {
         approval_expires_at_ms: a.approval.as_ref().map(|r| r.expires_at_ms),
         requirements_json: a.requirements.to_string(),
         metadata_json: views::metadata_json(&a.metadata).to_string(),
-        pii_entities: a.pii_entities.iter().map(|e| e.as_str().to_string()).collect(),
+        pii_entities: a
+            .pii_entities
+            .iter()
+            .map(|e| e.as_str().to_string())
+            .collect(),
         pii_count: u32::try_from(a.pii_count).unwrap_or(u32::MAX),
     }
 }
@@ -136,7 +204,10 @@ impl GuestGuard for GuardResource {
     }
 
     fn load_state(&self, state: String) -> Result<(), wit::ErrorCode> {
-        self.0.borrow_mut().load_state_json(&state).map_err(code_out)
+        self.0
+            .borrow_mut()
+            .load_state_json(&state)
+            .map_err(code_out)
     }
 
     fn state(&self) -> String {
@@ -144,7 +215,12 @@ impl GuestGuard for GuardResource {
     }
 
     fn approvers_json(&self) -> Option<String> {
-        self.0.borrow().config().mpa.as_ref().map(|m| m.summary().to_string())
+        self.0
+            .borrow()
+            .config()
+            .mpa
+            .as_ref()
+            .map(|m| m.summary().to_string())
     }
 
     fn assess(&self, ctx: wit::PaymentContext, replay_key: Vec<u8>) -> wit::Assessment {
@@ -162,7 +238,11 @@ impl GuestGuard for GuardResource {
         let hints = hints
             .into_iter()
             .map(|h| match EntityType::parse(&h.entity_type) {
-                Some(entity) => Ok(PiiHint { entity, text: h.text, score: h.score }),
+                Some(entity) => Ok(PiiHint {
+                    entity,
+                    text: h.text,
+                    score: h.score,
+                }),
                 None => Err(wit::ErrorCode::InvalidInput),
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -193,11 +273,18 @@ impl GuestGuard for GuardResource {
             })
             .collect();
         let votes = match g.assessment(id) {
-            Some(a) => pipeline::judge_approvals(g.config(), a, &io.countersignatures, &webhooks, now_ms),
+            Some(a) => {
+                pipeline::judge_approvals(g.config(), a, &io.countersignatures, &webhooks, now_ms)
+            }
             None => Vec::new(),
         };
-        let results = HostResults { replay_fresh: io.replay_fresh, votes };
-        g.finalize(id, &results, &audit_key, head_in(head).as_ref(), now_ms).map(decision_out).map_err(code_out)
+        let results = HostResults {
+            replay_fresh: io.replay_fresh,
+            votes,
+        };
+        g.finalize(id, &results, &audit_key, head_in(head).as_ref(), now_ms)
+            .map(decision_out)
+            .map_err(code_out)
     }
 
     fn settle(
@@ -213,7 +300,9 @@ impl GuestGuard for GuardResource {
             wit::Outcome::Failed(c) => Outcome::Failed(code_in(c)),
         };
         let mut g = self.0.borrow_mut();
-        g.settle(id, outcome, &audit_key, head_in(head).as_ref(), now_ms).map(decision_out).map_err(code_out)
+        g.settle(id, outcome, &audit_key, head_in(head).as_ref(), now_ms)
+            .map(decision_out)
+            .map_err(code_out)
     }
 
     fn undo(&self) -> bool {
@@ -232,7 +321,8 @@ impl GuestDriver for DriverResource {
         replay_key: Vec<u8>,
         audit_key: Vec<u8>,
     ) -> Result<wit::Driver, Vec<wit::ConfigError>> {
-        let d = Driver::from_json(&config_json, &profile_json, &replay_key, &audit_key).map_err(config_errors)?;
+        let d = Driver::from_json(&config_json, &profile_json, &replay_key, &audit_key)
+            .map_err(config_errors)?;
         Ok(wit::Driver::new(DriverResource(RefCell::new(d))))
     }
 
@@ -241,11 +331,17 @@ impl GuestDriver for DriverResource {
     }
 
     fn begin(&self, begin_json: String, now_ms: u64) -> Result<String, wit::ErrorCode> {
-        self.0.borrow_mut().begin_json(&begin_json, now_ms).map_err(code_out)
+        self.0
+            .borrow_mut()
+            .begin_json(&begin_json, now_ms)
+            .map_err(code_out)
     }
 
     fn handle(&self, id: u64, now_ms: u64, events_json: String) -> Result<String, wit::ErrorCode> {
-        self.0.borrow_mut().handle_json(id, now_ms, &events_json).map_err(code_out)
+        self.0
+            .borrow_mut()
+            .handle_json(id, now_ms, &events_json)
+            .map_err(code_out)
     }
 
     fn state(&self) -> String {
@@ -253,7 +349,10 @@ impl GuestDriver for DriverResource {
     }
 
     fn load_state(&self, state: String) -> Result<(), wit::ErrorCode> {
-        self.0.borrow_mut().load_state_json(&state).map_err(code_out)
+        self.0
+            .borrow_mut()
+            .load_state_json(&state)
+            .map_err(code_out)
     }
 
     fn head(&self) -> Option<wit::Head> {
@@ -270,7 +369,10 @@ impl Guest for Component {
     }
 
     fn operations() -> Vec<String> {
-        facade::OPERATIONS.iter().map(|s| (*s).to_string()).collect()
+        facade::OPERATIONS
+            .iter()
+            .map(|s| (*s).to_string())
+            .collect()
     }
 
     fn describe(code: wit::ErrorCode) -> String {
@@ -287,7 +389,9 @@ impl Guest for Component {
             None => Value::Null,
         };
         let input = json!({"header": payment_required, "body": body, "config": config});
-        facade::call("challenge.parse", &input).map(|v| v.to_string()).map_err(code_out)
+        facade::call("challenge.parse", &input)
+            .map(|v| v.to_string())
+            .map_err(code_out)
     }
 
     fn redact(text: String, pii_config_json: String) -> Result<wit::Redaction, wit::ErrorCode> {
@@ -296,7 +400,11 @@ impl Guest for Component {
             let r = pii::apply(&text, &cfg)?;
             Ok(wit::Redaction {
                 text: r.text,
-                entities: r.findings.iter().map(|f| f.entity.as_str().to_string()).collect(),
+                entities: r
+                    .findings
+                    .iter()
+                    .map(|f| f.entity.as_str().to_string())
+                    .collect(),
             })
         };
         run().map_err(code_out)
@@ -318,7 +426,11 @@ impl Guest for Component {
             "pay_to": pay_to, "amount": amount, "scheme": scheme,
         });
         let out = facade::call("replay.fingerprint", &input).map_err(code_out)?;
-        Ok(out.get("fingerprint").and_then(Value::as_str).unwrap_or_default().to_string())
+        Ok(out
+            .get("fingerprint")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string())
     }
 
     fn audit_append(
@@ -330,7 +442,10 @@ impl Guest for Component {
         let run = || -> Result<wit::AuditEntry, Code> {
             let event = AuditEvent::from_json(&facade::parse_input(&event_json)?)?;
             let (line, head) = audit::append(&audit_key, head_in(head).as_ref(), &event, now_ms)?;
-            Ok(wit::AuditEntry { line, head: head_out(head) })
+            Ok(wit::AuditEntry {
+                line,
+                head: head_out(head),
+            })
         };
         run().map_err(code_out)
     }
@@ -341,12 +456,25 @@ impl Guest for Component {
         start: Option<wit::Head>,
         expected_head: Option<wit::Head>,
     ) -> Result<wit::Head, wit::AuditFailure> {
-        audit::verify_text(&audit_key, &log, head_in(start).as_ref(), head_in(expected_head).as_ref())
-            .map(head_out)
-            .map_err(|f| wit::AuditFailure { line: f.line as u64, seq: f.seq, code: code_out(f.code) })
+        audit::verify_text(
+            &audit_key,
+            &log,
+            head_in(start).as_ref(),
+            head_in(expected_head).as_ref(),
+        )
+        .map(head_out)
+        .map_err(|f| wit::AuditFailure {
+            line: f.line as u64,
+            seq: f.seq,
+            code: code_out(f.code),
+        })
     }
 
-    fn mpa_request(payment_json: String, now_ms: u64, timeout_ms: u64) -> Result<wit::ApprovalRequest, wit::ErrorCode> {
+    fn mpa_request(
+        payment_json: String,
+        now_ms: u64,
+        timeout_ms: u64,
+    ) -> Result<wit::ApprovalRequest, wit::ErrorCode> {
         let run = || -> Result<wit::ApprovalRequest, Code> {
             let input = json!({"payment": facade::parse_input(&payment_json)?, "now_ms": now_ms, "timeout_ms": timeout_ms});
             let out = facade::call("mpa.request", &input)?;

@@ -176,7 +176,11 @@ pub(crate) fn write_string(s: &str, out: &mut String) {
 /// assert_eq!(parse_strict(r#"{"a":1,"\u0061":2}"#, 100, 4), Err(StrictJsonError::DuplicateKey));
 /// assert_eq!(parse_strict("[[1]]", 100, 1), Err(StrictJsonError::TooDeep));
 /// ```
-pub fn parse_strict(text: &str, max_bytes: usize, max_depth: usize) -> Result<Value, StrictJsonError> {
+pub fn parse_strict(
+    text: &str,
+    max_bytes: usize,
+    max_depth: usize,
+) -> Result<Value, StrictJsonError> {
     if text.len() > max_bytes {
         return Err(StrictJsonError::TooLarge);
     }
@@ -345,7 +349,9 @@ impl Parser<'_> {
             }
         }
         let text = self.s.get(start..self.i).ok_or(Invalid)?;
-        text.parse::<Number>().map(Value::Number).map_err(|_| Invalid)
+        text.parse::<Number>()
+            .map(Value::Number)
+            .map_err(|_| Invalid)
     }
 
     fn hex4(&mut self) -> PResult<u32> {
@@ -435,13 +441,22 @@ mod tests {
 
     #[test]
     fn numbers_are_safe_integers_only() {
-        for (t, ok) in [("0", "0"), ("-0", "0"), ("9007199254740991", "9007199254740991"), ("-5", "-5")] {
+        for (t, ok) in [
+            ("0", "0"),
+            ("-0", "0"),
+            ("9007199254740991", "9007199254740991"),
+            ("-5", "-5"),
+        ] {
             let v = parse_strict(t, 100, 1).unwrap();
             assert_eq!(to_canonical(&v).unwrap(), ok);
         }
         for t in ["1.5", "1e3", "9007199254740992", "-9007199254740992", "1.0"] {
             let v = parse_strict(t, 100, 1).unwrap();
-            assert_eq!(to_canonical(&v), Err(CanonicalError::UnsupportedNumber), "{t}");
+            assert_eq!(
+                to_canonical(&v),
+                Err(CanonicalError::UnsupportedNumber),
+                "{t}"
+            );
         }
     }
 
@@ -482,13 +497,19 @@ mod tests {
         assert_eq!(parse_strict("[1]", 2, 2), Err(TooLarge));
         let deep = "[".repeat(10_000);
         assert_eq!(parse_strict(&deep, 1 << 20, usize::MAX), Err(TooDeep));
-        assert_eq!(parse_strict("\"\\ud83d\\ude00\"", 100, 0).unwrap(), json!("\u{1F600}"));
+        assert_eq!(
+            parse_strict("\"\\ud83d\\ude00\"", 100, 0).unwrap(),
+            json!("\u{1F600}")
+        );
     }
 
     #[test]
     fn parse_then_canonical_round_trips() {
         let t = r#"{"a":[1,-2,{"c":null,"b":false}],"s":"\u00e9\n"}"#;
         let v = parse_strict(t, 1000, 8).unwrap();
-        assert_eq!(to_canonical(&v).unwrap(), "{\"a\":[1,-2,{\"b\":false,\"c\":null}],\"s\":\"é\\n\"}");
+        assert_eq!(
+            to_canonical(&v).unwrap(),
+            "{\"a\":[1,-2,{\"b\":false,\"c\":null}],\"s\":\"é\\n\"}"
+        );
     }
 }

@@ -17,7 +17,9 @@ use super::cues::{STRONG, TITLE, WEAK};
 use super::gazetteer as gz;
 use super::hit::Hit;
 use super::places::{is_place, place_at, place_len};
-use super::words::{capital, hit, Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, STOP};
+use super::words::{
+    capital, hit, Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, STOP,
+};
 use super::EntityType;
 
 /// Finds PERSON (when `person`) and LOCATION (when `location`) in normalised text.
@@ -26,7 +28,11 @@ pub(crate) fn scan(t: &str, person: bool, location: bool, out: &mut Vec<Hit>) {
     let n = w.w.len();
     let mut i = 0;
     while i < n {
-        let next = if person { person_at(&mut w, i, out) } else { None };
+        let next = if person {
+            person_at(&mut w, i, out)
+        } else {
+            None
+        };
         if let Some(j) = next {
             i = j;
             continue;
@@ -94,8 +100,13 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
                     0
                 }
             } else if f & FIRST != 0 {
-                if distinctive { 650 } else { 0 }
-            } else if distinctive && x.shape == Shape::Title && !is_place(w, i, 1) && x.e - x.s >= 3 {
+                if distinctive {
+                    650
+                } else {
+                    0
+                }
+            } else if distinctive && x.shape == Shape::Title && !is_place(w, i, 1) && x.e - x.s >= 3
+            {
                 600
             } else {
                 0
@@ -122,7 +133,11 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             }
             // `F. Unknown` (a spaced initial before an unknown capitalised word).
             let long = w.w.get(i + 1).is_some_and(|y| y.e - y.s >= 3);
-            if nx.gap == Gap::DotSpace && long && place_len(w, i + 1) == 0 && !w.after(i + 1).is_ascii_digit() {
+            if nx.gap == Gap::DotSpace
+                && long
+                && place_len(w, i + 1) == 0
+                && !w.after(i + 1).is_ascii_digit()
+            {
                 out.push(hit(w, i, i + 1, EntityType::Person, 600)?);
                 return Some(i + 2);
             }
@@ -140,7 +155,9 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             }
             let mut last = i + 1;
             if w.flags(last) & FIRST != 0
-                && w.w.get(last + 1).is_some_and(|y| y.gap == nx.gap && y.shape == Shape::Lower)
+                && w.w
+                    .get(last + 1)
+                    .is_some_and(|y| y.gap == nx.gap && y.shape == Shape::Lower)
                 && w.flags(last + 1) & LAST != 0
             {
                 last += 1;
@@ -159,7 +176,9 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
 /// From the word after a first name: the surname index and whether a middle
 /// name or initial was skipped.
 fn surname_after(w: &mut Words<'_>, j: usize) -> (usize, bool) {
-    let Some(y) = w.w.get(j).copied() else { return (j, false) };
+    let Some(y) = w.w.get(j).copied() else {
+        return (j, false);
+    };
     if let Some(z) = w.w.get(j + 1).copied() {
         let mid_initial = y.shape == Shape::Initial && matches!(z.gap, Gap::DotSpace | Gap::Space);
         let mid_name = y.shape == Shape::Title && z.gap == Gap::Space && w.flags(j) & FIRST != 0;
@@ -179,7 +198,9 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     // A lower-case word after a short cue may start `for john smith`; after
     // longer words the lookup is not worth it.
     let short_cue = w.w.get(i).is_some_and(|x| x.e - x.s <= 7);
-    if !(first.gap == Gap::Key || (spaced && (capital_next || (short_cue && first.shape == Shape::Lower)))) {
+    if !(first.gap == Gap::Key
+        || (spaced && (capital_next || (short_cue && first.shape == Shape::Lower))))
+    {
         return None;
     }
     if w.w.get(i).is_none_or(|x| x.e - x.s > 16) {
@@ -202,7 +223,11 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     if spaced && first.shape == Shape::Lower {
         let second = *w.w.get(i + 2)?;
         let f = w.flags(i + 1);
-        if second.gap != Gap::Space || second.shape != Shape::Lower || f & FIRST == 0 || f & (FIRST_AMB | STOP) != 0 {
+        if second.gap != Gap::Space
+            || second.shape != Shape::Lower
+            || f & FIRST == 0
+            || f & (FIRST_AMB | STOP) != 0
+        {
             return None;
         }
         let g = w.flags(i + 2);
@@ -240,7 +265,10 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         }
         let f = w.flags(j);
         let ok_shape = if keyed {
-            matches!(y.shape, Shape::Title | Shape::Upper | Shape::Lower | Shape::Initial)
+            matches!(
+                y.shape,
+                Shape::Title | Shape::Upper | Shape::Lower | Shape::Initial
+            )
         } else {
             capital(y.shape) || (y.shape == Shape::Initial && j + 1 < w.w.len())
         };
@@ -277,7 +305,11 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         if !keyed && !support && words == 1 && cue & TITLE == 0 {
             return None;
         }
-        if support { 850 } else { 650 }
+        if support {
+            850
+        } else {
+            650
+        }
     } else if cap_words == words && words >= 2 && (support || any_name) {
         800
     } else if cap_words == words && words == 1 && w.flags(i + 1) & (FIRST | FIRST_AMB) == FIRST {
@@ -292,13 +324,19 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
 /// True when words `i` and `i + 1` name a known organisation or product.
 fn is_org(w: &Words<'_>, i: usize) -> bool {
     let mut buf = [0u8; KEY_MAX];
-    let Some(n) = w.key(i, &mut buf) else { return false };
-    let Some(y) = w.w.get(i + 1) else { return false };
+    let Some(n) = w.key(i, &mut buf) else {
+        return false;
+    };
+    let Some(y) = w.w.get(i + 1) else {
+        return false;
+    };
     if !matches!(y.gap, Gap::Space | Gap::Join(b'-')) || n + 1 + (y.e - y.s) > KEY_MAX {
         return false;
     }
     let mut b2 = [0u8; KEY_MAX];
-    let Some(m) = w.key(i + 1, &mut b2) else { return false };
+    let Some(m) = w.key(i + 1, &mut b2) else {
+        return false;
+    };
     buf[n] = b' ';
     buf[n + 1..n + 1 + m].copy_from_slice(&b2[..m]);
     gz::ORGS.contains(&buf[..n + 1 + m])
@@ -321,7 +359,10 @@ mod tests {
         assert_eq!(found("/users/john-smith/orders"), [(P, "john-smith")]);
         assert_eq!(found("Smith, John"), [(P, "Smith, John")]);
         assert_eq!(found("signed J. Smith"), [(P, "J. Smith")]);
-        assert_eq!(found("patient=oluwaseun_adeyemi&x=1"), [(P, "oluwaseun_adeyemi")]);
+        assert_eq!(
+            found("patient=oluwaseun_adeyemi&x=1"),
+            [(P, "oluwaseun_adeyemi")]
+        );
         assert_eq!(found("Dr. Adaeze Okonkwo"), [(P, "Adaeze Okonkwo")]);
         assert_eq!(found("May 2024 report"), []);
         assert_eq!(found("Will deliver by Friday"), []);

@@ -100,7 +100,12 @@ fn gap(g: &[u8]) -> Gap {
         [b'-' | b'_' | b'.'] => Gap::Join(g[0]),
         [b','] | [b',', b' '] => Gap::Comma,
         [b'.', b' '] => Gap::DotSpace,
-        [b'=' | b':' | b'/'] | [b':', b' '] | [b'=', b'"' | b'\''] | [b':', b' ', b'"'] | [b'"', b':', b'"'] | [b'"', b':', b' ', b'"'] => Gap::Key,
+        [b'=' | b':' | b'/']
+        | [b':', b' ']
+        | [b'=', b'"' | b'\'']
+        | [b':', b' ', b'"']
+        | [b'"', b':', b'"']
+        | [b'"', b':', b' ', b'"'] => Gap::Key,
         _ if g.len() <= 3 && g.iter().all(|&c| c == b' ' || c == b'\t') => Gap::Space,
         _ => Gap::Break,
     }
@@ -126,7 +131,10 @@ impl<'a> Words<'a> {
                     up += 1;
                 } else if k & LOWER != 0 {
                     low += 1;
-                } else if !(b[i] == b'\'' && i > s && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic)) {
+                } else if !(b[i] == b'\''
+                    && i > s
+                    && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic))
+                {
                     break;
                 }
                 i += 1;
@@ -137,10 +145,26 @@ impl<'a> Words<'a> {
                 low = low.saturating_sub(1);
             }
             // Letters glued to digits (`abc123`, `2fa`) are not words.
-            let glued = (s > 0 && b[s - 1].is_ascii_digit()) || b.get(i).is_some_and(u8::is_ascii_digit);
-            let g = if w.is_empty() || glued { Gap::Break } else { gap(&b[prev_end..s]) };
-            let sh = if glued { Shape::Other } else { shape(&b[s..i], up, low) };
-            w.push(Word { s, e: i, shape: sh, gap: g, flags: 0, cue: 0 });
+            let glued =
+                (s > 0 && b[s - 1].is_ascii_digit()) || b.get(i).is_some_and(u8::is_ascii_digit);
+            let g = if w.is_empty() || glued {
+                Gap::Break
+            } else {
+                gap(&b[prev_end..s])
+            };
+            let sh = if glued {
+                Shape::Other
+            } else {
+                shape(&b[s..i], up, low)
+            };
+            w.push(Word {
+                s,
+                e: i,
+                shape: sh,
+                gap: g,
+                flags: 0,
+                cue: 0,
+            });
             prev_end = i;
         }
         Words { b, w }
@@ -220,7 +244,11 @@ impl<'a> Words<'a> {
 
     /// The byte right after word `i` (0 at the end).
     pub(crate) fn after(&self, i: usize) -> u8 {
-        self.w.get(i).and_then(|w| self.b.get(w.e)).copied().unwrap_or(0)
+        self.w
+            .get(i)
+            .and_then(|w| self.b.get(w.e))
+            .copied()
+            .unwrap_or(0)
     }
 }
 
