@@ -1,4 +1,4 @@
-/** Shapes of the core's JSON results (see core/src/api_decision.rs). */
+/** Shapes of the core's JSON results (see core/src/facade/views.rs). */
 import type { ErrorFamily } from "./errors.js";
 
 /** An audit head: the last line's sequence number and MAC. */

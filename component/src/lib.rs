@@ -14,11 +14,14 @@ use exports::presidio::x402::api::{self as wit, Guest, GuestDriver, GuestGuard};
 use presidio_x402_core::audit::{self, AuditEvent, Head};
 use presidio_x402_core::driver::{self, Driver};
 use presidio_x402_core::error::Code;
+use presidio_x402_core::facade::{self, views};
 use presidio_x402_core::guard::Guard;
 use presidio_x402_core::mpa::{self, ApprovalRequest, MpaConfig};
-use presidio_x402_core::pipeline::{self, Assessment, Decision, HostResults, Outcome, PaymentContext, WebhookAnswer};
 use presidio_x402_core::pii::{EntityType, PiiHint};
-use presidio_x402_core::{api, config::GuardConfig, pii, ConfigError};
+use presidio_x402_core::pipeline::{
+    self, Assessment, Decision, HostResults, Outcome, PaymentContext, WebhookAnswer,
+};
+use presidio_x402_core::{config::GuardConfig, pii, ConfigError};
 use serde_json::{json, Value};
 use std::cell::RefCell;
 
@@ -47,22 +50,78 @@ macro_rules! code_map {
 }
 
 code_map!(
-    ChallengeTooLarge, ChallengeTooDeep, ChallengeBadBase64, ChallengeBadJson, ChallengeMissing,
-    ChallengeUnsupportedVersion, ChallengeMissingField, ChallengeBadField, ChallengeNoOffers,
-    ChallengeTooManyOffers, ChallengeFieldTooLong, NoAcceptableOffer, UnknownNetwork, AmountMalformed,
-    AmountOverflow, UsdMalformed, UsdTooPrecise, UsdOverflow, AssetUntrusted, ConfigMalformed,
-    ConfigUnknownField, ConfigBadType, ConfigOutOfRange, ConfigBadEndpoint, ConfigBadAddress,
-    ConfigBadAsset, ConfigBadThreshold, ConfigBadApprover, ConfigBadPii, UrlInvalid,
-    PolicyPerCallExceeded, PolicyWindowExceeded, PolicyEndpointExceeded, WalletNotTrusted,
-    PayToPinMismatch, TooManyReservations, ReservationExpired, StateCorrupt, StateFull, ReplayDetected,
-    KeyTooShort, AuditMalformedLine, AuditBadMac, AuditSeqGap, AuditChainBroken, AuditTruncated,
-    AuditHeadMismatch, AuditLineTooLong, AuditPartialLine, AuditReplicaMismatch, AuditReplicaDuplicate, MpaDenied, MpaTimeout, MpaExpired,
-    MpaBadSignature, MpaUnknownApprover, MpaBadResponse, PiiBlocked, PiiInputTooLarge, SignerFailed,
-    SettlementFailed, StoreUnavailable, InvalidInput,
+    ChallengeTooLarge,
+    ChallengeTooDeep,
+    ChallengeBadBase64,
+    ChallengeBadJson,
+    ChallengeMissing,
+    ChallengeUnsupportedVersion,
+    ChallengeMissingField,
+    ChallengeBadField,
+    ChallengeNoOffers,
+    ChallengeTooManyOffers,
+    ChallengeFieldTooLong,
+    NoAcceptableOffer,
+    UnknownNetwork,
+    AmountMalformed,
+    AmountOverflow,
+    UsdMalformed,
+    UsdTooPrecise,
+    UsdOverflow,
+    AssetUntrusted,
+    ConfigMalformed,
+    ConfigUnknownField,
+    ConfigBadType,
+    ConfigOutOfRange,
+    ConfigBadEndpoint,
+    ConfigBadAddress,
+    ConfigBadAsset,
+    ConfigBadThreshold,
+    ConfigBadApprover,
+    ConfigBadPii,
+    UrlInvalid,
+    PolicyPerCallExceeded,
+    PolicyWindowExceeded,
+    PolicyEndpointExceeded,
+    WalletNotTrusted,
+    PayToPinMismatch,
+    TooManyReservations,
+    ReservationExpired,
+    StateCorrupt,
+    StateFull,
+    ReplayDetected,
+    KeyTooShort,
+    AuditMalformedLine,
+    AuditBadMac,
+    AuditSeqGap,
+    AuditChainBroken,
+    AuditTruncated,
+    AuditHeadMismatch,
+    AuditLineTooLong,
+    AuditPartialLine,
+    AuditReplicaMismatch,
+    AuditReplicaDuplicate,
+    MpaDenied,
+    MpaTimeout,
+    MpaExpired,
+    MpaBadSignature,
+    MpaUnknownApprover,
+    MpaBadResponse,
+    PiiBlocked,
+    PiiInputTooLarge,
+    SignerFailed,
+    SettlementFailed,
+    StoreUnavailable,
+    InvalidInput,
 );
 
 fn config_errors(es: Vec<ConfigError>) -> Vec<wit::ConfigError> {
-    es.into_iter().map(|e| wit::ConfigError { path: e.path, code: code_out(e.code) }).collect()
+    es.into_iter()
+        .map(|e| wit::ConfigError {
+            path: e.path,
+            code: code_out(e.code),
+        })
+        .collect()
 }
 
 fn context_in(ctx: &wit::PaymentContext) -> PaymentContext<'_> {
@@ -77,33 +136,22 @@ fn context_in(ctx: &wit::PaymentContext) -> PaymentContext<'_> {
 }
 
 fn head_in(h: Option<wit::Head>) -> Option<Head> {
-    h.map(|h| Head { seq: h.seq, mac: h.mac })
+    h.map(|h| Head {
+        seq: h.seq,
+        mac: h.mac,
+    })
 }
 
 fn head_out(h: Head) -> wit::Head {
-    wit::Head { seq: h.seq, mac: h.mac }
-}
-
-/// Parses a JSON argument the way [`api::call_json`] parses its input.
-fn parse_json(text: &str) -> Result<Value, Code> {
-    if text.len() > api::MAX_INPUT_BYTES {
-        return Err(Code::InvalidInput);
+    wit::Head {
+        seq: h.seq,
+        mac: h.mac,
     }
-    serde_json::from_str(text).map_err(|_| Code::InvalidInput)
 }
 
 /// The flat WIT form of an assessment.
 fn assessment_out(id: u64, a: &Assessment) -> wit::Assessment {
     let o = a.offer.as_ref();
-    let m = &a.metadata;
-    let metadata = json!({
-        "request_url": m.request_url,
-        "resource_url": m.resource_url,
-        "description": m.description,
-        "reason": m.reason,
-        "extra": m.extra,
-        "resource_echo": m.resource_echo,
-    });
     wit::Assessment {
         id,
         blocked: a.blocked.map(code_out),
@@ -123,8 +171,12 @@ fn assessment_out(id: u64, a: &Assessment) -> wit::Assessment {
         approval_request_json: a.approval.as_ref().map(ApprovalRequest::canonical),
         approval_expires_at_ms: a.approval.as_ref().map(|r| r.expires_at_ms),
         requirements_json: a.requirements.to_string(),
-        metadata_json: metadata.to_string(),
-        pii_entities: a.pii_entities.iter().map(|e| e.as_str().to_string()).collect(),
+        metadata_json: views::metadata_json(&a.metadata).to_string(),
+        pii_entities: a
+            .pii_entities
+            .iter()
+            .map(|e| e.as_str().to_string())
+            .collect(),
         pii_count: u32::try_from(a.pii_count).unwrap_or(u32::MAX),
     }
 }
@@ -152,7 +204,10 @@ impl GuestGuard for GuardResource {
     }
 
     fn load_state(&self, state: String) -> Result<(), wit::ErrorCode> {
-        self.0.borrow_mut().load_state_json(&state).map_err(code_out)
+        self.0
+            .borrow_mut()
+            .load_state_json(&state)
+            .map_err(code_out)
     }
 
     fn state(&self) -> String {
@@ -160,7 +215,12 @@ impl GuestGuard for GuardResource {
     }
 
     fn approvers_json(&self) -> Option<String> {
-        self.0.borrow().config().mpa.as_ref().map(|m| m.summary().to_string())
+        self.0
+            .borrow()
+            .config()
+            .mpa
+            .as_ref()
+            .map(|m| m.summary().to_string())
     }
 
     fn assess(&self, ctx: wit::PaymentContext, replay_key: Vec<u8>) -> wit::Assessment {
@@ -178,7 +238,11 @@ impl GuestGuard for GuardResource {
         let hints = hints
             .into_iter()
             .map(|h| match EntityType::parse(&h.entity_type) {
-                Some(entity) => Ok(PiiHint { entity, text: h.text, score: h.score }),
+                Some(entity) => Ok(PiiHint {
+                    entity,
+                    text: h.text,
+                    score: h.score,
+                }),
                 None => Err(wit::ErrorCode::InvalidInput),
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -209,11 +273,18 @@ impl GuestGuard for GuardResource {
             })
             .collect();
         let votes = match g.assessment(id) {
-            Some(a) => pipeline::judge_approvals(g.config(), a, &io.countersignatures, &webhooks, now_ms),
+            Some(a) => {
+                pipeline::judge_approvals(g.config(), a, &io.countersignatures, &webhooks, now_ms)
+            }
             None => Vec::new(),
         };
-        let results = HostResults { replay_fresh: io.replay_fresh, votes };
-        g.finalize(id, &results, &audit_key, head_in(head).as_ref(), now_ms).map(decision_out).map_err(code_out)
+        let results = HostResults {
+            replay_fresh: io.replay_fresh,
+            votes,
+        };
+        g.finalize(id, &results, &audit_key, head_in(head).as_ref(), now_ms)
+            .map(decision_out)
+            .map_err(code_out)
     }
 
     fn settle(
@@ -229,7 +300,9 @@ impl GuestGuard for GuardResource {
             wit::Outcome::Failed(c) => Outcome::Failed(code_in(c)),
         };
         let mut g = self.0.borrow_mut();
-        g.settle(id, outcome, &audit_key, head_in(head).as_ref(), now_ms).map(decision_out).map_err(code_out)
+        g.settle(id, outcome, &audit_key, head_in(head).as_ref(), now_ms)
+            .map(decision_out)
+            .map_err(code_out)
     }
 
     fn undo(&self) -> bool {
@@ -248,7 +321,8 @@ impl GuestDriver for DriverResource {
         replay_key: Vec<u8>,
         audit_key: Vec<u8>,
     ) -> Result<wit::Driver, Vec<wit::ConfigError>> {
-        let d = Driver::from_json(&config_json, &profile_json, &replay_key, &audit_key).map_err(config_errors)?;
+        let d = Driver::from_json(&config_json, &profile_json, &replay_key, &audit_key)
+            .map_err(config_errors)?;
         Ok(wit::Driver::new(DriverResource(RefCell::new(d))))
     }
 
@@ -257,11 +331,17 @@ impl GuestDriver for DriverResource {
     }
 
     fn begin(&self, begin_json: String, now_ms: u64) -> Result<String, wit::ErrorCode> {
-        self.0.borrow_mut().begin_json(&begin_json, now_ms).map_err(code_out)
+        self.0
+            .borrow_mut()
+            .begin_json(&begin_json, now_ms)
+            .map_err(code_out)
     }
 
     fn handle(&self, id: u64, now_ms: u64, events_json: String) -> Result<String, wit::ErrorCode> {
-        self.0.borrow_mut().handle_json(id, now_ms, &events_json).map_err(code_out)
+        self.0
+            .borrow_mut()
+            .handle_json(id, now_ms, &events_json)
+            .map_err(code_out)
     }
 
     fn state(&self) -> String {
@@ -269,7 +349,10 @@ impl GuestDriver for DriverResource {
     }
 
     fn load_state(&self, state: String) -> Result<(), wit::ErrorCode> {
-        self.0.borrow_mut().load_state_json(&state).map_err(code_out)
+        self.0
+            .borrow_mut()
+            .load_state_json(&state)
+            .map_err(code_out)
     }
 
     fn head(&self) -> Option<wit::Head> {
@@ -282,11 +365,14 @@ impl Guest for Component {
     type Driver = DriverResource;
 
     fn call(op: String, input_json: String) -> Result<String, wit::ErrorCode> {
-        api::call_json(&op, &input_json).map_err(code_out)
+        facade::call_json(&op, &input_json).map_err(code_out)
     }
 
     fn operations() -> Vec<String> {
-        api::OPERATIONS.iter().map(|s| (*s).to_string()).collect()
+        facade::OPERATIONS
+            .iter()
+            .map(|s| (*s).to_string())
+            .collect()
     }
 
     fn describe(code: wit::ErrorCode) -> String {
@@ -299,20 +385,26 @@ impl Guest for Component {
         config_json: Option<String>,
     ) -> Result<String, wit::ErrorCode> {
         let config = match config_json {
-            Some(c) => parse_json(&c).map_err(code_out)?,
+            Some(c) => facade::parse_input(&c).map_err(code_out)?,
             None => Value::Null,
         };
         let input = json!({"header": payment_required, "body": body, "config": config});
-        api::call("challenge.parse", &input).map(|v| v.to_string()).map_err(code_out)
+        facade::call("challenge.parse", &input)
+            .map(|v| v.to_string())
+            .map_err(code_out)
     }
 
     fn redact(text: String, pii_config_json: String) -> Result<wit::Redaction, wit::ErrorCode> {
         let run = || -> Result<wit::Redaction, Code> {
-            let cfg = pii::config_from_json(&parse_json(&pii_config_json)?)?;
+            let cfg = pii::config_from_json(&facade::parse_input(&pii_config_json)?)?;
             let r = pii::apply(&text, &cfg)?;
             Ok(wit::Redaction {
                 text: r.text,
-                entities: r.findings.iter().map(|f| f.entity.as_str().to_string()).collect(),
+                entities: r
+                    .findings
+                    .iter()
+                    .map(|f| f.entity.as_str().to_string())
+                    .collect(),
             })
         };
         run().map_err(code_out)
@@ -333,8 +425,12 @@ impl Guest for Component {
             "method": method, "url": url, "network": network, "asset": asset,
             "pay_to": pay_to, "amount": amount, "scheme": scheme,
         });
-        let out = api::call("replay.fingerprint", &input).map_err(code_out)?;
-        Ok(out.get("fingerprint").and_then(Value::as_str).unwrap_or_default().to_string())
+        let out = facade::call("replay.fingerprint", &input).map_err(code_out)?;
+        Ok(out
+            .get("fingerprint")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string())
     }
 
     fn audit_append(
@@ -344,9 +440,12 @@ impl Guest for Component {
         now_ms: u64,
     ) -> Result<wit::AuditEntry, wit::ErrorCode> {
         let run = || -> Result<wit::AuditEntry, Code> {
-            let event = AuditEvent::from_json(&parse_json(&event_json)?)?;
+            let event = AuditEvent::from_json(&facade::parse_input(&event_json)?)?;
             let (line, head) = audit::append(&audit_key, head_in(head).as_ref(), &event, now_ms)?;
-            Ok(wit::AuditEntry { line, head: head_out(head) })
+            Ok(wit::AuditEntry {
+                line,
+                head: head_out(head),
+            })
         };
         run().map_err(code_out)
     }
@@ -357,15 +456,28 @@ impl Guest for Component {
         start: Option<wit::Head>,
         expected_head: Option<wit::Head>,
     ) -> Result<wit::Head, wit::AuditFailure> {
-        audit::verify_text(&audit_key, &log, head_in(start).as_ref(), head_in(expected_head).as_ref())
-            .map(head_out)
-            .map_err(|f| wit::AuditFailure { line: f.line as u64, seq: f.seq, code: code_out(f.code) })
+        audit::verify_text(
+            &audit_key,
+            &log,
+            head_in(start).as_ref(),
+            head_in(expected_head).as_ref(),
+        )
+        .map(head_out)
+        .map_err(|f| wit::AuditFailure {
+            line: f.line as u64,
+            seq: f.seq,
+            code: code_out(f.code),
+        })
     }
 
-    fn mpa_request(payment_json: String, now_ms: u64, timeout_ms: u64) -> Result<wit::ApprovalRequest, wit::ErrorCode> {
+    fn mpa_request(
+        payment_json: String,
+        now_ms: u64,
+        timeout_ms: u64,
+    ) -> Result<wit::ApprovalRequest, wit::ErrorCode> {
         let run = || -> Result<wit::ApprovalRequest, Code> {
-            let input = json!({"payment": parse_json(&payment_json)?, "now_ms": now_ms, "timeout_ms": timeout_ms});
-            let out = api::call("mpa.request", &input)?;
+            let input = json!({"payment": facade::parse_input(&payment_json)?, "now_ms": now_ms, "timeout_ms": timeout_ms});
+            let out = facade::call("mpa.request", &input)?;
             let req = ApprovalRequest::from_json(out.get("request").ok_or(Code::InvalidInput)?)?;
             Ok(wit::ApprovalRequest {
                 canonical: req.canonical(),
@@ -379,7 +491,7 @@ impl Guest for Component {
 
     fn mpa_countersign(secret: Vec<u8>, request_json: String) -> Result<String, wit::ErrorCode> {
         let run = || -> Result<String, Code> {
-            let req = ApprovalRequest::from_json(&parse_json(&request_json)?)?;
+            let req = ApprovalRequest::from_json(&facade::parse_input(&request_json)?)?;
             mpa::countersign(&secret, &req)
         };
         run().map_err(code_out)
@@ -392,18 +504,16 @@ impl Guest for Component {
         now_ms: u64,
     ) -> Result<wit::MpaTally, wit::ErrorCode> {
         let run = || -> Result<wit::MpaTally, Code> {
-            let cfg = MpaConfig::from_json(&parse_json(&mpa_config_json)?, "mpa")
+            let cfg = MpaConfig::from_json(&facade::parse_input(&mpa_config_json)?, "mpa")
                 .map_err(|e| e.first().map_or(Code::ConfigMalformed, |e| e.code))?;
-            let req = ApprovalRequest::from_json(&parse_json(&request_json)?)?;
+            let req = ApprovalRequest::from_json(&facade::parse_input(&request_json)?)?;
             let t = mpa::verify_countersignatures(&cfg, &req, &countersignatures, now_ms);
-            let problems: Vec<Value> =
-                t.problems.iter().map(|(a, c)| json!({"approver_id": a, "code": c.as_str()})).collect();
             Ok(wit::MpaTally {
                 approvals: u32::try_from(t.approvals).unwrap_or(u32::MAX),
                 threshold: u32::try_from(t.threshold).unwrap_or(u32::MAX),
                 approved_by: t.approved_by,
                 verdict: t.verdict.err().map(code_out),
-                problems_json: Value::Array(problems).to_string(),
+                problems_json: views::problems_json(&t.problems).to_string(),
             })
         };
         run().map_err(code_out)

@@ -176,7 +176,11 @@ pub(crate) fn write_string(s: &str, out: &mut String) {
 /// assert_eq!(parse_strict(r#"{"a":1,"\u0061":2}"#, 100, 4), Err(StrictJsonError::DuplicateKey));
 /// assert_eq!(parse_strict("[[1]]", 100, 1), Err(StrictJsonError::TooDeep));
 /// ```
-pub fn parse_strict(text: &str, max_bytes: usize, max_depth: usize) -> Result<Value, StrictJsonError> {
+pub fn parse_strict(
+    text: &str,
+    max_bytes: usize,
+    max_depth: usize,
+) -> Result<Value, StrictJsonError> {
     if text.len() > max_bytes {
         return Err(StrictJsonError::TooLarge);
     }
@@ -345,7 +349,9 @@ impl Parser<'_> {
             }
         }
         let text = self.s.get(start..self.i).ok_or(Invalid)?;
-        text.parse::<Number>().map(Value::Number).map_err(|_| Invalid)
+        text.parse::<Number>()
+            .map(Value::Number)
+            .map_err(|_| Invalid)
     }
 
     fn hex4(&mut self) -> PResult<u32> {
@@ -418,37 +424,6 @@ impl Parser<'_> {
     }
 }
 
-/// Lowercase hex of `bytes`.
-pub(crate) fn hex_encode(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        s.push(char::from(HEX[usize::from(b >> 4)]));
-        s.push(char::from(HEX[usize::from(b & 15)]));
-    }
-    s
-}
-
-/// Decodes hex (either case); `None` on odd length or a non-hex digit.
-pub(crate) fn hex_decode(s: &str) -> Option<Vec<u8>> {
-    let b = s.as_bytes();
-    if b.len() % 2 != 0 {
-        return None;
-    }
-    b.chunks_exact(2)
-        .map(|p| {
-            let hi = char::from(p[0]).to_digit(16)?;
-            let lo = char::from(p[1]).to_digit(16)?;
-            u8::try_from((hi << 4) | lo).ok()
-        })
-        .collect()
-}
-
-/// True when `s` is exactly `len` lowercase hex digits.
-pub(crate) fn is_lower_hex(s: &str, len: usize) -> bool {
-    s.len() == len && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -466,13 +441,22 @@ mod tests {
 
     #[test]
     fn numbers_are_safe_integers_only() {
-        for (t, ok) in [("0", "0"), ("-0", "0"), ("9007199254740991", "9007199254740991"), ("-5", "-5")] {
+        for (t, ok) in [
+            ("0", "0"),
+            ("-0", "0"),
+            ("9007199254740991", "9007199254740991"),
+            ("-5", "-5"),
+        ] {
             let v = parse_strict(t, 100, 1).unwrap();
             assert_eq!(to_canonical(&v).unwrap(), ok);
         }
         for t in ["1.5", "1e3", "9007199254740992", "-9007199254740992", "1.0"] {
             let v = parse_strict(t, 100, 1).unwrap();
-            assert_eq!(to_canonical(&v), Err(CanonicalError::UnsupportedNumber), "{t}");
+            assert_eq!(
+                to_canonical(&v),
+                Err(CanonicalError::UnsupportedNumber),
+                "{t}"
+            );
         }
     }
 
@@ -513,13 +497,19 @@ mod tests {
         assert_eq!(parse_strict("[1]", 2, 2), Err(TooLarge));
         let deep = "[".repeat(10_000);
         assert_eq!(parse_strict(&deep, 1 << 20, usize::MAX), Err(TooDeep));
-        assert_eq!(parse_strict("\"\\ud83d\\ude00\"", 100, 0).unwrap(), json!("\u{1F600}"));
+        assert_eq!(
+            parse_strict("\"\\ud83d\\ude00\"", 100, 0).unwrap(),
+            json!("\u{1F600}")
+        );
     }
 
     #[test]
     fn parse_then_canonical_round_trips() {
         let t = r#"{"a":[1,-2,{"c":null,"b":false}],"s":"\u00e9\n"}"#;
         let v = parse_strict(t, 1000, 8).unwrap();
-        assert_eq!(to_canonical(&v).unwrap(), "{\"a\":[1,-2,{\"b\":false,\"c\":null}],\"s\":\"é\\n\"}");
+        assert_eq!(
+            to_canonical(&v).unwrap(),
+            "{\"a\":[1,-2,{\"b\":false,\"c\":null}],\"s\":\"é\\n\"}"
+        );
     }
 }

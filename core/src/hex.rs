@@ -1,4 +1,5 @@
-//! Lowercase hex encoding and strict decoding.
+//! Lowercase hex encoding and strict decoding: the one hex codec of the core
+//! and of every crate over it (component, glue, host-test, benches).
 
 /// Lowercase hex of `bytes`.
 pub fn encode(bytes: &[u8]) -> String {
@@ -18,7 +19,16 @@ pub fn decode(s: &str) -> Option<Vec<u8>> {
         return None;
     }
     let v = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-    b.chunks(2).map(|p| Some(v(p[0])? << 4 | v(p[1])?)).collect()
+    b.chunks(2)
+        .map(|p| Some(v(p[0])? << 4 | v(p[1])?))
+        .collect()
+}
+
+/// True when `s` is exactly `len` lowercase hex digits.
+pub(crate) fn is_lower(s: &str, len: usize) -> bool {
+    s.len() == len
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 #[cfg(test)]
@@ -29,5 +39,13 @@ mod tests {
         assert_eq!(super::decode("00ABff"), Some(vec![0, 0xab, 0xff]));
         assert_eq!(super::decode("0"), None);
         assert_eq!(super::decode("zz"), None);
+        assert_eq!(super::decode("\u{e9}a"), None);
+    }
+
+    #[test]
+    fn lower_only() {
+        assert!(super::is_lower("00abff", 6));
+        assert!(!super::is_lower("00ABff", 6));
+        assert!(!super::is_lower("00abff", 4));
     }
 }

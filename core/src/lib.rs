@@ -18,8 +18,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
 
-pub mod api;
-mod api_decision;
 pub mod assets;
 pub mod challenge;
 pub mod config;
@@ -27,6 +25,7 @@ pub mod driver;
 pub mod audit;
 pub mod canonical;
 pub mod error;
+pub mod facade;
 pub mod guard;
 pub mod hex;
 pub mod ledger;

@@ -540,7 +540,7 @@ pub fn finalize_step(cfg: &GuardConfig, state: &mut GuardState, a: &Assessment, 
         ));
     }
     if let Some(c) = code {
-        if let Some(lt) = crate::driver::tables::limit_type(c) {
+        if let Some(lt) = crate::policy::limit_type(c) {
             metrics.push(metric("x402_policy_violations_total", vec![("limit_type", lt.into())]));
         }
         if c == Code::ReplayDetected {

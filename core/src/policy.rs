@@ -40,7 +40,10 @@ impl GuardState {
             return Err(Code::StateCorrupt);
         }
         let spend = SpendState::from_json(v.get("spend").ok_or(Code::StateCorrupt)?)?;
-        let pins_v = v.get("pins").and_then(Value::as_object).ok_or(Code::StateCorrupt)?;
+        let pins_v = v
+            .get("pins")
+            .and_then(Value::as_object)
+            .ok_or(Code::StateCorrupt)?;
         if pins_v.len() > MAX_PINS {
             return Err(Code::StateCorrupt);
         }
@@ -72,6 +75,20 @@ pub enum PolicyVerdict {
     Allow(Reservation),
     /// A limit refused the payment; nothing was reserved.
     Deny(Denial),
+}
+
+/// The `limit_type` label of `x402_policy_violations_total` for a code; a
+/// code is a policy violation exactly when it has one.
+pub const fn limit_type(code: Code) -> Option<&'static str> {
+    match code {
+        Code::PolicyPerCallExceeded => Some("per_call"),
+        Code::PolicyWindowExceeded => Some("window"),
+        Code::PolicyEndpointExceeded => Some("per_endpoint"),
+        Code::WalletNotTrusted => Some("trusted_wallets"),
+        Code::PayToPinMismatch => Some("pay_to_pin"),
+        Code::AssetUntrusted => Some("untrusted_asset"),
+        _ => None,
+    }
 }
 
 /// Ledger key of a per-endpoint limit.
@@ -106,7 +123,12 @@ pub fn evaluate(
     if let Some(limit) = cfg.daily_limit_usd {
         let current = state.window_total(GLOBAL_KEY, now_ms, window);
         if !fits(current, limit) {
-            return Ok(PolicyVerdict::Deny(Denial { code: Code::PolicyWindowExceeded, limit, current, endpoint: None }));
+            return Ok(PolicyVerdict::Deny(Denial {
+                code: Code::PolicyWindowExceeded,
+                limit,
+                current,
+                endpoint: None,
+            }));
         }
     }
     let mut keys = vec![GLOBAL_KEY.to_string()];
@@ -126,7 +148,9 @@ pub fn evaluate(
         }
         keys.push(key);
     }
-    state.reserve(keys, amount, now_ms, lease_ms).map(PolicyVerdict::Allow)
+    state
+        .reserve(keys, amount, now_ms, lease_ms)
+        .map(PolicyVerdict::Allow)
 }
 
 /// Pin-table key for an origin and network.
@@ -196,7 +220,9 @@ mod tests {
             PolicyVerdict::Deny(d) => assert_eq!(d.code, Code::PolicyPerCallExceeded),
             v => panic!("{v:?}"),
         }
-        let PolicyVerdict::Allow(r1) = evaluate(&c, &mut s, cents(10), &u, 0, 1000).unwrap() else { panic!() };
+        let PolicyVerdict::Allow(r1) = evaluate(&c, &mut s, cents(10), &u, 0, 1000).unwrap() else {
+            panic!()
+        };
         match evaluate(&c, &mut s, cents(6), &u, 1, 1000).unwrap() {
             PolicyVerdict::Deny(d) => {
                 assert_eq!(d.code, Code::PolicyEndpointExceeded);
@@ -204,13 +230,19 @@ mod tests {
             }
             v => panic!("{v:?}"),
         }
-        assert!(matches!(evaluate(&c, &mut s, cents(10), &other, 2, 1000).unwrap(), PolicyVerdict::Allow(_)));
+        assert!(matches!(
+            evaluate(&c, &mut s, cents(10), &other, 2, 1000).unwrap(),
+            PolicyVerdict::Allow(_)
+        ));
         match evaluate(&c, &mut s, cents(6), &other, 3, 1000).unwrap() {
             PolicyVerdict::Deny(d) => assert_eq!(d.code, Code::PolicyWindowExceeded),
             v => panic!("{v:?}"),
         }
         s.release(&r1);
-        assert!(matches!(evaluate(&c, &mut s, cents(5), &u, 4, 1000).unwrap(), PolicyVerdict::Allow(_)));
+        assert!(matches!(
+            evaluate(&c, &mut s, cents(5), &u, 4, 1000).unwrap(),
+            PolicyVerdict::Allow(_)
+        ));
     }
 
     #[test]
@@ -221,12 +253,32 @@ mod tests {
         let mut pins = BTreeMap::new();
         let good = "0xABCDEF0123456789abcdef0123456789abcdef01";
         let a = url::parse("https://a/x").unwrap();
-        assert_eq!(check_payee(&c, &pins, &a, "eip155:1", "0x0000000000000000000000000000000000000001"), Err(Code::WalletNotTrusted));
-        let pin = check_payee(&c, &pins, &a, "eip155:1", good).unwrap().unwrap();
+        assert_eq!(
+            check_payee(
+                &c,
+                &pins,
+                &a,
+                "eip155:1",
+                "0x0000000000000000000000000000000000000001"
+            ),
+            Err(Code::WalletNotTrusted)
+        );
+        let pin = check_payee(&c, &pins, &a, "eip155:1", good)
+            .unwrap()
+            .unwrap();
         pins.insert(pin.0, pin.1);
         assert_eq!(check_payee(&c, &pins, &a, "eip155:1", good), Ok(None));
         c.trusted_wallets.clear();
-        assert_eq!(check_payee(&c, &pins, &a, "eip155:1", "0x0000000000000000000000000000000000000001"), Err(Code::PayToPinMismatch));
+        assert_eq!(
+            check_payee(
+                &c,
+                &pins,
+                &a,
+                "eip155:1",
+                "0x0000000000000000000000000000000000000001"
+            ),
+            Err(Code::PayToPinMismatch)
+        );
     }
 
     #[test]
@@ -237,10 +289,20 @@ mod tests {
             "*": ["0x00000000000000000000000000000000000000cc"]}}))
         .unwrap();
         let pins = BTreeMap::new();
-        let check = |u: &str, w: &str| check_payee(&c, &pins, &url::parse(u).unwrap(), "eip155:1", w).map(|_| ());
-        let (aa, bb, cc) = ("0x00000000000000000000000000000000000000AA", "0x00000000000000000000000000000000000000bb", "0x00000000000000000000000000000000000000cc");
+        let check = |u: &str, w: &str| {
+            check_payee(&c, &pins, &url::parse(u).unwrap(), "eip155:1", w).map(|_| ())
+        };
+        let (aa, bb, cc) = (
+            "0x00000000000000000000000000000000000000AA",
+            "0x00000000000000000000000000000000000000bb",
+            "0x00000000000000000000000000000000000000cc",
+        );
         assert_eq!(check("https://a/x", aa), Ok(()));
-        assert_eq!(check("https://a/x", cc), Err(Code::WalletNotTrusted), "the origin's list, not the default");
+        assert_eq!(
+            check("https://a/x", cc),
+            Err(Code::WalletNotTrusted),
+            "the origin's list, not the default"
+        );
         // Under /v2 both keys match: the payee must be in both lists.
         assert_eq!(check("https://a/v2/y", bb), Err(Code::WalletNotTrusted));
         assert_eq!(check("https://a/v2/y", aa), Err(Code::WalletNotTrusted));

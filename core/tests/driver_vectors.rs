@@ -7,8 +7,8 @@
 //! for byte. `UPDATE_TRANSCRIPTS=1 cargo test --test driver_vectors` rewrites
 //! the file; otherwise any difference fails.
 
-use presidio_x402_core::api::expected_matches;
 use presidio_x402_core::driver::Driver;
+use presidio_x402_core::facade::expected_matches;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -18,10 +18,7 @@ fn dir() -> PathBuf {
 }
 
 fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect()
+    presidio_x402_core::hex::decode(s).expect("hex")
 }
 
 /// The scripted world: a store with versions, a replay set with TTLs, an
@@ -421,7 +418,7 @@ fn run_scenario(s: &Value) -> (Value, Vec<String>) {
         serde_json::from_str(&d.state_json()).expect("state"),
     );
     // Every log the world kept verifies under the audit key.
-    let verify = presidio_x402_core::api::call(
+    let verify = presidio_x402_core::facade::call(
         "audit.verify",
         &json!({"key_hex": ak, "lines": w.lines, "expected_head": d.head().map(|h| json!({"seq": h.seq, "mac": h.mac}))}),
     );

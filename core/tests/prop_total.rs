@@ -1,7 +1,7 @@
 //! Totality: hostile input never panics; it gives a result or a code.
 
 use base64::Engine as _;
-use presidio_x402_core::{api, challenge, config::GuardConfig, url};
+use presidio_x402_core::{challenge, config::GuardConfig, facade, url};
 use proptest::prelude::*;
 
 const REAL_V2: &str = r#"{"x402Version":2,"error":"Payment required","resource":{"url":"http://127.0.0.1:4021/weather","description":"Weather data","mimeType":"application/json"},"accepts":[{"scheme":"exact","network":"eip155:84532","amount":"1000","asset":"0x036CbD53842c5426634e7929541eC2318f3dCF7e","payTo":"0x209693Bc6afc0C5328bA36FaF03C514EF312287C","maxTimeoutSeconds":300,"extra":{"name":"USDC","version":"2"}}]}"#;
@@ -39,9 +39,9 @@ proptest! {
     /// Every façade operation survives arbitrary JSON input.
     #[test]
     fn every_operation_is_total(json in "\\{(\"[a-z_]{1,12}\":(\"[^\"]{0,20}\"|[0-9]{1,3}|null|true|\\[\\]|\\{\\}),?){0,6}\\}") {
-        for op in api::OPERATIONS {
-            let _ = api::call_json(op, &json);
-            let _ = api::call_json(op, "{\"steps\":[{\"op\":\"settle\",\"outcome\":\"settled\"}]}");
+        for op in facade::OPERATIONS {
+            let _ = facade::call_json(op, &json);
+            let _ = facade::call_json(op, "{\"steps\":[{\"op\":\"settle\",\"outcome\":\"settled\"}]}");
         }
     }
 }

@@ -8,7 +8,7 @@
 //! Run with `make bench-component` (builds the component first).
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use presidio_x402_core::api;
+use presidio_x402_core::facade;
 use presidio_x402_core::guard::Guard;
 use presidio_x402_core::pipeline::{HostResults, Outcome};
 use presidio_x402_host_test::{wit, Host};
@@ -18,7 +18,8 @@ use std::time::Duration;
 /// A real x402 v2 `PAYMENT-REQUIRED` header (0.001 USDC on Base Sepolia).
 const HEADER: &str = "eyJ4NDAyVmVyc2lvbiI6MiwiZXJyb3IiOiJQYXltZW50IHJlcXVpcmVkIiwicmVzb3VyY2UiOnsidXJsIjoiaHR0cDovLzEyNy4wLjAuMTo0MDIxL3dlYXRoZXIiLCJkZXNjcmlwdGlvbiI6IldlYXRoZXIgZGF0YSIsIm1pbWVUeXBlIjoiYXBwbGljYXRpb24vanNvbiJ9LCJhY2NlcHRzIjpbeyJzY2hlbWUiOiJleGFjdCIsIm5ldHdvcmsiOiJlaXAxNTU6ODQ1MzIiLCJhbW91bnQiOiIxMDAwIiwiYXNzZXQiOiIweDAzNkNiRDUzODQyYzU0MjY2MzRlNzkyOTU0MWVDMjMxOGYzZENGN2UiLCJwYXlUbyI6IjB4MjA5NjkzQmM2YWZjMEM1MzI4YkEzNkZhRjAzQzUxNEVGMzEyMjg3QyIsIm1heFRpbWVvdXRTZWNvbmRzIjozMDAsImV4dHJhIjp7Im5hbWUiOiJVU0RDIiwidmVyc2lvbiI6IjIifX1dfQ==";
 const URL: &str = "http://127.0.0.1:4021/weather";
-const CONFIG: &str = r#"{"max_per_call_usd": 1, "daily_limit_usd": 1000000, "agent_id": "bench-agent"}"#;
+const CONFIG: &str =
+    r#"{"max_per_call_usd": 1, "daily_limit_usd": 1000000, "agent_id": "bench-agent"}"#;
 const REPLAY_KEY: [u8; 32] = [0x11; 32];
 const AUDIT_KEY: [u8; 32] = [0x22; 32];
 
@@ -35,7 +36,9 @@ fn ctx(now_ms: u64) -> wit::PaymentContext {
 
 fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("per-decision");
-    g.sample_size(60).measurement_time(Duration::from_secs(4)).warm_up_time(Duration::from_secs(1));
+    g.sample_size(60)
+        .measurement_time(Duration::from_secs(4))
+        .warm_up_time(Duration::from_secs(1));
 
     // ---- native ----
     let mut native = Guard::new(CONFIG).expect("config");
@@ -46,10 +49,19 @@ fn bench(c: &mut Criterion) {
             let c = ctx(now);
             let (id, a) = native.assess(&presidio_x402_host_test::native_context(&c), &REPLAY_KEY);
             assert!(a.blocked.is_none());
-            let io = HostResults { replay_fresh: Some(true), votes: vec![] };
-            let d = native.finalize(id, &io, &AUDIT_KEY, None, now).expect("finalize");
+            let io = HostResults {
+                replay_fresh: Some(true),
+                votes: vec![],
+            };
+            let d = native
+                .finalize(id, &io, &AUDIT_KEY, None, now)
+                .expect("finalize");
             assert!(d.allowed);
-            black_box(native.settle(id, Outcome::Settled, &AUDIT_KEY, Some(&d.head), now).expect("settle"));
+            black_box(
+                native
+                    .settle(id, Outcome::Settled, &AUDIT_KEY, Some(&d.head), now)
+                    .expect("settle"),
+            );
         })
     });
     g.bench_function("decision/native", |b| {
@@ -57,38 +69,72 @@ fn bench(c: &mut Criterion) {
             now += 1;
             let c = ctx(now);
             let (id, _) = native.assess(&presidio_x402_host_test::native_context(&c), &REPLAY_KEY);
-            let io = HostResults { replay_fresh: Some(false), votes: vec![] };
-            black_box(native.finalize(id, &io, &AUDIT_KEY, None, now).expect("finalize"));
+            let io = HostResults {
+                replay_fresh: Some(false),
+                votes: vec![],
+            };
+            black_box(
+                native
+                    .finalize(id, &io, &AUDIT_KEY, None, now)
+                    .expect("finalize"),
+            );
         })
     });
 
     // ---- component ----
     let mut h = Host::new();
     let guard = h.create(CONFIG).expect("config");
-    let fresh = wit::HostResults { replay_fresh: Some(true), countersignatures: vec![], webhook_answers: vec![] };
-    let seen = wit::HostResults { replay_fresh: Some(false), countersignatures: vec![], webhook_answers: vec![] };
+    let fresh = wit::HostResults {
+        replay_fresh: Some(true),
+        countersignatures: vec![],
+        webhook_answers: vec![],
+    };
+    let seen = wit::HostResults {
+        replay_fresh: Some(false),
+        countersignatures: vec![],
+        webhook_answers: vec![],
+    };
     g.bench_function("payment/component", |b| {
         b.iter(|| {
             now += 1;
             let a = h.assess(guard, &ctx(now), &REPLAY_KEY);
             assert!(a.blocked.is_none());
-            let d = h.finalize(guard, a.id, &fresh, &AUDIT_KEY, None, now).expect("finalize");
+            let d = h
+                .finalize(guard, a.id, &fresh, &AUDIT_KEY, None, now)
+                .expect("finalize");
             assert!(d.allowed);
-            black_box(h.settle(guard, a.id, wit::Outcome::Settled, &AUDIT_KEY, Some(&d.head), now).expect("settle"));
+            black_box(
+                h.settle(
+                    guard,
+                    a.id,
+                    wit::Outcome::Settled,
+                    &AUDIT_KEY,
+                    Some(&d.head),
+                    now,
+                )
+                .expect("settle"),
+            );
         })
     });
     g.bench_function("decision/component", |b| {
         b.iter(|| {
             now += 1;
             let a = h.assess(guard, &ctx(now), &REPLAY_KEY);
-            black_box(h.finalize(guard, a.id, &seen, &AUDIT_KEY, None, now).expect("finalize"));
+            black_box(
+                h.finalize(guard, a.id, &seen, &AUDIT_KEY, None, now)
+                    .expect("finalize"),
+            );
         })
     });
 
     // ---- one JSON façade round trip ----
     let input = r#"{"usd":"0.01"}"#;
-    g.bench_function("call/native", |b| b.iter(|| black_box(api::call_json("money.parse-usd", input).expect("ok"))));
-    g.bench_function("call/component", |b| b.iter(|| black_box(h.call("money.parse-usd", input).expect("ok"))));
+    g.bench_function("call/native", |b| {
+        b.iter(|| black_box(facade::call_json("money.parse-usd", input).expect("ok")))
+    });
+    g.bench_function("call/component", |b| {
+        b.iter(|| black_box(h.call("money.parse-usd", input).expect("ok")))
+    });
     g.finish();
 }
 

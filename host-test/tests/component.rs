@@ -2,7 +2,7 @@
 //! stays under 1 MiB, declares exactly the core's error codes, and passes
 //! every golden vector in `../vectors/` through its `call` export.
 
-use presidio_x402_core::{api, Code};
+use presidio_x402_core::{facade, Code};
 use presidio_x402_host_test::{self as ht, wit, Host};
 use serde_json::Value;
 use std::path::Path;
@@ -11,18 +11,42 @@ use wasmtime::component::types::ComponentItem;
 #[test]
 fn component_imports_nothing() {
     let ty = ht::component().component_type();
-    let imports: Vec<String> = ty.imports(ht::engine()).map(|(name, _)| name.to_string()).collect();
-    let exports: Vec<String> = ty.exports(ht::engine()).map(|(name, _)| name.to_string()).collect();
-    println!("component imports: {} {:?}; exports: {:?}", imports.len(), imports, exports);
-    assert!(imports.is_empty(), "the component must import nothing, but imports {imports:?}");
+    let imports: Vec<String> = ty
+        .imports(ht::engine())
+        .map(|(name, _)| name.to_string())
+        .collect();
+    let exports: Vec<String> = ty
+        .exports(ht::engine())
+        .map(|(name, _)| name.to_string())
+        .collect();
+    println!(
+        "component imports: {} {:?}; exports: {:?}",
+        imports.len(),
+        imports,
+        exports
+    );
+    assert!(
+        imports.is_empty(),
+        "the component must import nothing, but imports {imports:?}"
+    );
     assert_eq!(exports, ["presidio:x402/api@0.1.0"]);
 }
 
 #[test]
 fn component_size_is_at_most_1_mib() {
-    let len = std::fs::metadata(ht::wasm_path()).expect("component built (run `make component`)").len();
-    println!("component size: {len} bytes ({:.1} KiB) at {}", len as f64 / 1024.0, ht::wasm_path().display());
-    assert!(len <= ht::MAX_COMPONENT_BYTES, "presidio_x402.wasm is {len} bytes, above the {} byte cap", ht::MAX_COMPONENT_BYTES);
+    let len = std::fs::metadata(ht::wasm_path())
+        .expect("component built (run `make component`)")
+        .len();
+    println!(
+        "component size: {len} bytes ({:.1} KiB) at {}",
+        len as f64 / 1024.0,
+        ht::wasm_path().display()
+    );
+    assert!(
+        len <= ht::MAX_COMPONENT_BYTES,
+        "presidio_x402.wasm is {len} bytes, above the {} byte cap",
+        ht::MAX_COMPONENT_BYTES
+    );
 }
 
 #[test]
@@ -30,7 +54,10 @@ fn wit_error_codes_are_the_core_codes() {
     let core: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
     // 1. The WIT text.
     let names = ht::wit_error_names();
-    assert_eq!(names, core, "enum error-code in wit/presidio-x402.wit differs from presidio_x402_core::Code::ALL");
+    assert_eq!(
+        names, core,
+        "enum error-code in wit/presidio-x402.wit differs from presidio_x402_core::Code::ALL"
+    );
     // 2. The host's generated enum: same count, discriminant = position.
     let codes = ht::wit_codes();
     assert_eq!(codes.len(), core.len());
@@ -40,7 +67,9 @@ fn wit_error_codes_are_the_core_codes() {
     // 3. The built component's own type information.
     let ty = ht::component().component_type();
     let (_, item) = ty.exports(ht::engine()).next().expect("one export");
-    let ComponentItem::ComponentInstance(inst) = item.ty else { panic!("the export is an instance") };
+    let ComponentItem::ComponentInstance(inst) = item.ty else {
+        panic!("the export is an instance")
+    };
     let describe = inst
         .exports(ht::engine())
         .find_map(|(n, i)| match i.ty {
@@ -49,13 +78,22 @@ fn wit_error_codes_are_the_core_codes() {
         })
         .expect("describe export");
     let (_, param) = describe.params().next().expect("describe has a parameter");
-    let wasmtime::component::types::Type::Enum(e) = param else { panic!("describe takes the error-code enum") };
+    let wasmtime::component::types::Type::Enum(e) = param else {
+        panic!("describe takes the error-code enum")
+    };
     let built: Vec<&str> = e.names().collect();
-    assert_eq!(built, core, "the built component's error-code differs from Code::ALL");
+    assert_eq!(
+        built, core,
+        "the built component's error-code differs from Code::ALL"
+    );
     // 4. Each code crosses into the guest and back to the same core code.
     let mut h = Host::new();
     for (c, code) in codes.iter().zip(Code::ALL) {
-        let d = h.bindings.presidio_x402_api().call_describe(&mut h.store, *c).expect("no trap");
+        let d = h
+            .bindings
+            .presidio_x402_api()
+            .call_describe(&mut h.store, *c)
+            .expect("no trap");
         assert_eq!(d, code.describe(), "{}", code.as_str());
     }
 }
@@ -63,10 +101,10 @@ fn wit_error_codes_are_the_core_codes() {
 #[test]
 fn operations_are_the_core_operations() {
     let mut h = Host::new();
-    assert_eq!(h.operations(), api::OPERATIONS);
+    assert_eq!(h.operations(), facade::OPERATIONS);
 }
 
-use presidio_x402_core::api::expected_matches as matches;
+use presidio_x402_core::facade::expected_matches as matches;
 
 #[test]
 fn every_vector_passes_through_the_component() {
@@ -77,7 +115,11 @@ fn every_vector_passes_through_the_component() {
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     files.sort();
-    assert!(!files.is_empty(), "no vector files found in {}", dir.display());
+    assert!(
+        !files.is_empty(),
+        "no vector files found in {}",
+        dir.display()
+    );
     let mut h = Host::new();
     let ops = h.operations();
     let (mut total, mut failures) = (0usize, Vec::new());
@@ -91,20 +133,33 @@ fn every_vector_passes_through_the_component() {
             skipped_transcripts += 1; // replayed by tests/driver.rs
             continue;
         }
-        let op = doc["algorithm"].as_str().unwrap_or_else(|| panic!("{name}: no algorithm"));
-        assert!(ops.iter().any(|o| o == op), "{name}: operation {op} unknown to the component");
+        let op = doc["algorithm"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name}: no algorithm"));
+        assert!(
+            ops.iter().any(|o| o == op),
+            "{name}: operation {op} unknown to the component"
+        );
         ops_seen.insert(op.to_string());
-        let groups = doc["testGroups"].as_array().unwrap_or_else(|| panic!("{name}: no testGroups"));
+        let groups = doc["testGroups"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name}: no testGroups"));
         let mut count = 0usize;
         let mut ids = std::collections::BTreeSet::new();
         for g in groups {
-            for t in g["tests"].as_array().unwrap_or_else(|| panic!("{name}: group without tests")) {
+            for t in g["tests"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{name}: group without tests"))
+            {
                 count += 1;
-                let id = t["tcId"].as_u64().unwrap_or_else(|| panic!("{name}: test without tcId"));
+                let id = t["tcId"]
+                    .as_u64()
+                    .unwrap_or_else(|| panic!("{name}: test without tcId"));
                 assert!(ids.insert(id), "{name}: duplicate tcId {id}");
                 let got = h.call(op, &t["input"].to_string());
                 let ok = match (t["result"].as_str(), &got) {
-                    (Some("valid"), Ok(out)) => serde_json::from_str::<Value>(out).is_ok_and(|v| matches(&t["expected"], &v)),
+                    (Some("valid"), Ok(out)) => serde_json::from_str::<Value>(out)
+                        .is_ok_and(|v| matches(&t["expected"], &v)),
                     (Some("invalid"), Err(c)) => t["code"].as_str() == Some(*c),
                     _ => false,
                 };
@@ -113,29 +168,56 @@ fn every_vector_passes_through_the_component() {
                         "{name} #{id} ({}): expected {} {}, got {:?}",
                         t["comment"].as_str().unwrap_or(""),
                         t["result"],
-                        if t["result"] == "valid" { t["expected"].to_string() } else { t["code"].to_string() },
+                        if t["result"] == "valid" {
+                            t["expected"].to_string()
+                        } else {
+                            t["code"].to_string()
+                        },
                         got
                     ));
                 }
             }
         }
-        assert_eq!(doc["numberOfTests"].as_u64(), Some(count as u64), "{name}: numberOfTests");
+        assert_eq!(
+            doc["numberOfTests"].as_u64(),
+            Some(count as u64),
+            "{name}: numberOfTests"
+        );
         total += count;
     }
     for op in &ops {
         assert!(ops_seen.contains(op), "operation {op} has no vector file");
     }
-    assert!(failures.is_empty(), "{} of {total} vectors failed through the component:\n{}", failures.len(), failures.join("\n"));
-    println!("{total} vectors in {} files passed through the component", files.len() - skipped_transcripts);
+    assert!(
+        failures.is_empty(),
+        "{} of {total} vectors failed through the component:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    println!(
+        "{total} vectors in {} files passed through the component",
+        files.len() - skipped_transcripts
+    );
 }
 
 #[test]
 fn a_missing_guard_or_bad_key_is_an_error_not_a_trap() {
     let mut h = Host::new();
     let g = h.create("{}").expect("default config");
-    let io = wit::HostResults { replay_fresh: Some(true), countersignatures: vec![], webhook_answers: vec![] };
-    assert_eq!(h.finalize(g, 42, &io, &[7; 32], None, 0).unwrap_err(), "invalid-input");
-    assert_eq!(h.settle(g, 42, wit::Outcome::Settled, &[7; 32], None, 0).unwrap_err(), "invalid-input");
+    let io = wit::HostResults {
+        replay_fresh: Some(true),
+        countersignatures: vec![],
+        webhook_answers: vec![],
+    };
+    assert_eq!(
+        h.finalize(g, 42, &io, &[7; 32], None, 0).unwrap_err(),
+        "invalid-input"
+    );
+    assert_eq!(
+        h.settle(g, 42, wit::Outcome::Settled, &[7; 32], None, 0)
+            .unwrap_err(),
+        "invalid-input"
+    );
     assert_eq!(h.load_state(g, "{").unwrap_err(), "state-corrupt");
     assert_eq!(h.approvers_json(g), None);
     h.drop_guard(g);

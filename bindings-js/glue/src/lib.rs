@@ -13,18 +13,17 @@
 //! `settle`.
 #![forbid(unsafe_code)]
 
-use presidio_x402_core::api;
 use presidio_x402_core::audit::Head;
 use presidio_x402_core::driver;
 use presidio_x402_core::error::{Code, ConfigError};
+use presidio_x402_core::facade::{self, views};
 use presidio_x402_core::guard;
+use presidio_x402_core::hex;
 use presidio_x402_core::mpa;
 use presidio_x402_core::pii;
 use presidio_x402_core::pipeline::{self, HostResults, Outcome, PaymentContext, WebhookAnswer};
-use serde_json::{json, Value};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
-
-mod json;
 
 /// Largest time or id that crosses as a JS number exactly (2^53 - 1).
 const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
@@ -39,8 +38,8 @@ fn code_error(code: Code) -> JsValue {
 fn config_error(errs: &[ConfigError]) -> JsValue {
     let first = errs.first().map_or(Code::ConfigMalformed, |e| e.code);
     let e: JsValue = code_error(first);
-    let list: Vec<Value> = errs.iter().map(|e| json!({"path": e.path, "code": e.code.as_str()})).collect();
-    let arr = js_sys::JSON::parse(&Value::Array(list).to_string()).unwrap_or(JsValue::NULL);
+    let arr =
+        js_sys::JSON::parse(&views::config_errors_json(errs).to_string()).unwrap_or(JsValue::NULL);
     let _ = js_sys::Reflect::set(&e, &"errors".into(), &arr);
     e
 }
@@ -55,24 +54,23 @@ fn ms(x: f64) -> Result<u64, JsValue> {
 
 fn head_of(seq: Option<f64>, mac: Option<String>) -> Result<Option<Head>, JsValue> {
     match (seq, mac) {
-        (Some(s), Some(m)) => Ok(Some(Head { seq: ms(s)?, mac: m })),
+        (Some(s), Some(m)) => Ok(Some(Head {
+            seq: ms(s)?,
+            mac: m,
+        })),
         (None, None) => Ok(None),
         _ => Err(code_error(Code::InvalidInput)),
     }
-}
-
-fn hex_decode(s: &str) -> Option<Vec<u8>> {
-    presidio_x402_core::hex::decode(s)
 }
 
 /// Runs one core operation by name on JSON text (the golden-vector entry
 /// point); returns JSON text or throws an `Error` with `.code`.
 #[wasm_bindgen]
 pub fn call(op: &str, input_json: &str) -> Result<String, JsValue> {
-    if !api::OPERATIONS.contains(&op) {
+    if !facade::OPERATIONS.contains(&op) {
         return Err(code_error(Code::InvalidInput));
     }
-    api::call_json(op, input_json).map_err(code_error)
+    facade::call_json(op, input_json).map_err(code_error)
 }
 
 /// The audit verifications whose input is a whole log (`audit.verify`,
@@ -80,24 +78,31 @@ pub fn call(op: &str, input_json: &str) -> Result<String, JsValue> {
 /// input cap: logs outgrow it. Same JSON in and out as [`call`].
 #[wasm_bindgen(js_name = callAudit)]
 pub fn call_audit(op: &str, input_json: &str) -> Result<String, JsValue> {
-    if !matches!(op, "audit.verify" | "audit.verify-report" | "audit.verify-chains") {
+    if !matches!(
+        op,
+        "audit.verify" | "audit.verify-report" | "audit.verify-chains"
+    ) {
         return Err(code_error(Code::InvalidInput));
     }
     let v: Value = serde_json::from_str(input_json).map_err(|_| code_error(Code::InvalidInput))?;
-    api::call(op, &v).map(|out| out.to_string()).map_err(code_error)
+    facade::call(op, &v)
+        .map(|out| out.to_string())
+        .map_err(code_error)
 }
 
 /// Every operation name [`call`] understands, as a JSON array.
 #[wasm_bindgen]
 pub fn operations() -> String {
-    Value::from(api::OPERATIONS.to_vec()).to_string()
+    Value::from(facade::OPERATIONS.to_vec()).to_string()
 }
 
 /// Every error code with its fixed description, as a JSON object.
 #[wasm_bindgen(js_name = errorCodes)]
 pub fn error_codes() -> String {
-    let m: serde_json::Map<String, Value> =
-        Code::ALL.iter().map(|c| (c.as_str().to_string(), Value::from(c.describe()))).collect();
+    let m: serde_json::Map<String, Value> = Code::ALL
+        .iter()
+        .map(|c| (c.as_str().to_string(), Value::from(c.describe())))
+        .collect();
     Value::Object(m).to_string()
 }
 
@@ -134,7 +139,9 @@ impl Guard {
     /// problem) and `.errors` (every `{path, code}`).
     #[wasm_bindgen(constructor)]
     pub fn new(config_json: &str) -> Result<Guard, JsValue> {
-        guard::Guard::new(config_json).map(|inner| Guard { inner }).map_err(|e| config_error(&e))
+        guard::Guard::new(config_json)
+            .map(|inner| Guard { inner })
+            .map_err(|e| config_error(&e))
     }
 
     /// Step 1: assess a 402. Returns the assessment JSON plus `id` and, when
@@ -160,7 +167,7 @@ impl Guard {
         };
         let (id, a) = self.inner.assess(&ctx, replay_key);
         let mut out = String::with_capacity(2048);
-        json::assessment(&mut out, a, id);
+        views::write_assessment(&mut out, a, Some(id));
         Ok(out)
     }
 
@@ -187,31 +194,22 @@ impl Guard {
             Vec::new()
         } else {
             let (sigs, hooks) = approvals(approvals_json)?;
-            let a = self.inner.assessment(id).ok_or_else(|| code_error(Code::InvalidInput))?;
+            let a = self
+                .inner
+                .assessment(id)
+                .ok_or_else(|| code_error(Code::InvalidInput))?;
             pipeline::judge_approvals(self.inner.config(), a, &sigs, &hooks, now)
         };
-        let io = HostResults { replay_fresh, votes };
-        let d = self.inner.finalize(id, &io, audit_key, head.as_ref(), now).map_err(code_error)?;
+        let io = HostResults {
+            replay_fresh,
+            votes,
+        };
+        let d = self
+            .inner
+            .finalize(id, &io, audit_key, head.as_ref(), now)
+            .map_err(code_error)?;
         let mut out = String::with_capacity(1024);
-        json::decision(&mut out, &d, |w| {
-            w.with("votes", |o| {
-                o.push('[');
-                for (i, (id, v)) in io.votes.iter().enumerate() {
-                    if i > 0 {
-                        o.push(',');
-                    }
-                    let mut w = json::Obj::new(o);
-                    w.str("approver_id", id);
-                    w.str("vote", v.as_str());
-                    w.opt_str("code", match v {
-                        mpa::Vote::Bad(c) => Some(c.as_str()),
-                        _ => None,
-                    });
-                    w.end();
-                }
-                o.push(']');
-            })
-        });
+        views::write_decision(&mut out, &d, Some(&io.votes));
         Ok(out)
     }
 
@@ -236,7 +234,7 @@ impl Guard {
             .settle(ms(id)?, outcome, audit_key, head.as_ref(), ms(now_ms)?)
             .map_err(code_error)?;
         let mut out = String::with_capacity(1024);
-        json::decision(&mut out, &d, |_| {});
+        views::write_decision(&mut out, &d, None);
         Ok(out)
     }
 
@@ -264,23 +262,29 @@ impl Guard {
     /// webhook_url.
     #[wasm_bindgen(js_name = mpaSummary)]
     pub fn mpa_summary(&self) -> String {
-        self.inner.config().mpa.as_ref().map_or(Value::Null, mpa::MpaConfig::summary).to_string()
+        self.inner
+            .config()
+            .mpa
+            .as_ref()
+            .map_or(Value::Null, mpa::MpaConfig::summary)
+            .to_string()
     }
 
     /// Whether a webhook may be posted to `address` (an IP literal the host
     /// resolved the webhook's host to) under this guard's MPA settings.
     #[wasm_bindgen(js_name = webhookAddressAllowed)]
     pub fn webhook_address_allowed(&self, address: &str) -> bool {
-        self.inner.config().mpa.as_ref().is_some_and(|m| mpa::webhook_address_allowed(m, address))
+        self.inner
+            .config()
+            .mpa
+            .as_ref()
+            .is_some_and(|m| mpa::webhook_address_allowed(m, address))
     }
 
     /// Redacts `text` with this guard's PII settings: `{text, count, entities}`.
     pub fn redact(&self, text: &str) -> Result<String, JsValue> {
         let r = pii::redact(text, &self.inner.config().pii).map_err(code_error)?;
-        let mut entities: Vec<&str> = r.findings.iter().map(|f| f.entity.as_str()).collect();
-        entities.sort_unstable();
-        entities.dedup();
-        Ok(json!({"text": r.text, "count": r.findings.len(), "entities": entities}).to_string())
+        Ok(views::redaction_json(&r).to_string())
     }
 }
 
@@ -300,7 +304,12 @@ impl Driver {
     /// `.code` and, for configuration problems, `.errors` (every `{path,
     /// code}`), like the `Guard` constructor.
     #[wasm_bindgen(constructor)]
-    pub fn new(config_json: &str, profile_json: &str, replay_key: &[u8], audit_key: &[u8]) -> Result<Driver, JsValue> {
+    pub fn new(
+        config_json: &str,
+        profile_json: &str,
+        replay_key: &[u8],
+        audit_key: &[u8],
+    ) -> Result<Driver, JsValue> {
         driver::Driver::from_json(config_json, profile_json, replay_key, audit_key)
             .map(|inner| Driver { inner })
             .map_err(|e| driver_new_error(&e))
@@ -314,13 +323,17 @@ impl Driver {
     /// Starts a payment for a request that got a 402 (`begin_json`: `{method,
     /// url, payment_required, body, reason, hints, seed}`): `{"id", "actions"}`.
     pub fn begin(&mut self, begin_json: &str, now_ms: f64) -> Result<String, JsValue> {
-        self.inner.begin_json(begin_json, ms(now_ms)?).map_err(code_error)
+        self.inner
+            .begin_json(begin_json, ms(now_ms)?)
+            .map_err(code_error)
     }
 
     /// One crossing of task `id`: the answers (`events_json`, one event or an
     /// array) in, the next batch of actions (a JSON array) out.
     pub fn handle(&mut self, id: f64, now_ms: f64, events_json: &str) -> Result<String, JsValue> {
-        self.inner.handle_json(ms(id)?, ms(now_ms)?, events_json).map_err(code_error)
+        self.inner
+            .handle_json(ms(id)?, ms(now_ms)?, events_json)
+            .map_err(code_error)
     }
 
     /// The state's serialised form (with a shared store: as of the last step).
@@ -353,7 +366,7 @@ fn driver_new_error(errs: &[ConfigError]) -> JsValue {
 }
 
 fn head_text(h: Option<&Head>) -> String {
-    h.map_or(Value::Null, |h| json!({"seq": h.seq, "mac": h.mac})).to_string()
+    h.map_or(Value::Null, Head::to_json).to_string()
 }
 
 /// Every error code with its family, class, description and policy
@@ -377,19 +390,33 @@ fn approvals(text: &str) -> Result<Approvals, JsValue> {
     let bad = || code_error(Code::InvalidInput);
     let v: Value = serde_json::from_str(text).map_err(|_| bad())?;
     let mut sigs = Vec::new();
-    for p in v.get("signatures").and_then(Value::as_array).into_iter().flatten() {
+    for p in v
+        .get("signatures")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         match p.as_array().map(Vec::as_slice) {
             Some([Value::String(a), Value::String(s)]) => sigs.push((a.clone(), s.clone())),
             _ => return Err(bad()),
         }
     }
     let mut hooks = Vec::new();
-    for h in v.get("webhooks").and_then(Value::as_array).into_iter().flatten() {
+    for h in v
+        .get("webhooks")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let s = |k: &str| h.get(k).and_then(Value::as_str);
         hooks.push(WebhookAnswer {
             approver_id: s("approver_id").ok_or_else(bad)?.to_string(),
-            status: h.get("status").and_then(Value::as_u64).and_then(|x| u16::try_from(x).ok()).unwrap_or(0),
-            body: hex_decode(s("body_hex").unwrap_or("")).ok_or_else(bad)?,
+            status: h
+                .get("status")
+                .and_then(Value::as_u64)
+                .and_then(|x| u16::try_from(x).ok())
+                .unwrap_or(0),
+            body: hex::decode(s("body_hex").unwrap_or("")).ok_or_else(bad)?,
             hmac: s("hmac").map(str::to_string),
             timed_out: h.get("timed_out").and_then(Value::as_bool).unwrap_or(false),
         });
@@ -402,6 +429,7 @@ mod tests {
     //! Native tests of the conversions that create no JS value (errors
     //! need a JS engine: they are covered by the package's Node tests).
     use super::*;
+    use serde_json::json;
 
     const KEY: [u8; 32] = [7; 32];
 
@@ -429,8 +457,13 @@ mod tests {
             "maxAmountRequired": "10000", "asset": "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
             "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", "resource": "https://api.example.com/x",
             "description": "d", "mimeType": "application/json", "maxTimeoutSeconds": 60}]});
-        let begin = json!({"url": "https://api.example.com/x", "body": body.to_string(), "seed": 1}).to_string();
-        let (g, c) = (glue.begin(&begin, 1000.0).ok().unwrap(), core.begin_json(&begin, 1000).unwrap());
+        let begin =
+            json!({"url": "https://api.example.com/x", "body": body.to_string(), "seed": 1})
+                .to_string();
+        let (g, c) = (
+            glue.begin(&begin, 1000.0).ok().unwrap(),
+            core.begin_json(&begin, 1000).unwrap(),
+        );
         assert_eq!(g, c);
         // An unshared store: the replay set lives in the driver, the payment goes to `sign`.
         let first: Value = serde_json::from_str(&g).unwrap();
@@ -438,14 +471,20 @@ mod tests {
         assert_eq!(first["actions"][1]["do"], "sign", "{g}");
         let id = first["id"].as_u64().unwrap();
         let ev = r#"{"on": "signed", "payload": {"signature": "0x01"}}"#;
-        let (g, c) = (glue.handle(id as f64, 1001.0, ev).ok().unwrap(), core.handle_json(id, 1001, ev).unwrap());
+        let (g, c) = (
+            glue.handle(id as f64, 1001.0, ev).ok().unwrap(),
+            core.handle_json(id, 1001, ev).unwrap(),
+        );
         assert_eq!(g, c);
         assert!(g.contains(r#""do":"send""#), "{g}");
         assert_eq!(glue.head(), head_text(core.head()));
         assert_ne!(glue.head(), "null");
         assert_eq!(glue.state_json(), core.state_json());
         assert_eq!(
-            head_text(Some(&Head { seq: 3, mac: "ab".repeat(32) })),
+            head_text(Some(&Head {
+                seq: 3,
+                mac: "ab".repeat(32)
+            })),
             format!(r#"{{"mac":"{}","seq":3}}"#, "ab".repeat(32))
         );
     }

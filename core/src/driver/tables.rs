@@ -72,19 +72,9 @@ impl Family {
     }
 }
 
-/// The `limit_type` label of `x402_policy_violations_total` for a code; a
-/// code is a policy violation exactly when it has one.
-pub const fn limit_type(code: Code) -> Option<&'static str> {
-    match code {
-        Code::PolicyPerCallExceeded => Some("per_call"),
-        Code::PolicyWindowExceeded => Some("window"),
-        Code::PolicyEndpointExceeded => Some("per_endpoint"),
-        Code::WalletNotTrusted => Some("trusted_wallets"),
-        Code::PayToPinMismatch => Some("pay_to_pin"),
-        Code::AssetUntrusted => Some("untrusted_asset"),
-        _ => None,
-    }
-}
+/// The `limit_type` label of a policy-violation code (defined with the
+/// policy, which the pipeline's metrics also read).
+pub use crate::policy::limit_type;
 
 /// The family of a code.
 pub fn family(code: Code) -> Family {

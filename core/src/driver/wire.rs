@@ -4,7 +4,7 @@
 use crate::audit::Head;
 use crate::error::Code;
 use crate::pii::PiiHint;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// Longest events text one crossing accepts, in bytes.
 pub const MAX_EVENTS_BYTES: usize = 1 << 20;
@@ -196,9 +196,9 @@ fn head_from(v: Option<&Value>) -> Result<Option<Head>, Code> {
     }
 }
 
-/// The JSON form of a head.
+/// The JSON form of a head ([`Head::to_json`]).
 pub fn head_json(h: &Head) -> Value {
-    json!({"seq": h.seq, "mac": h.mac})
+    h.to_json()
 }
 
 impl Event {

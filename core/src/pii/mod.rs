@@ -5,8 +5,9 @@
 //! [`redact_json_paths`] do the same for every string inside a JSON value
 //! (such as `extra` or the v2 `resource` echo). [`apply`] and [`apply_json`]
 //! carry out the configured [`PiiAction`] (redact, warn, or block with
-//! [`Code::PiiBlocked`]). [`api_call`] is the JSON façade for the `pii.*`
-//! operations; [`config_from_json`] reads the optional settings it takes.
+//! [`Code::PiiBlocked`]). [`config_from_json`] reads PII settings from JSON
+//! (the `pii.*` operations of the JSON façade take them) and
+//! [`hints_from_json`] a host detector's hints.
 //!
 //! How a string is scanned:
 //! 1. It is normalised for matching only (`norm`): Cf characters dropped,
@@ -29,26 +30,26 @@
 
 use crate::error::Code;
 
-mod server_ip;
-mod api;
-pub use api::hints_from_json;
 mod b64;
+mod cues;
 mod email;
+mod from_json;
 mod gazetteer;
 mod hit;
 mod iban;
 mod ipv6;
 mod json;
 mod names;
-mod places;
 mod norm;
 mod numeric;
+mod places;
+mod server_ip;
 mod unicode;
 mod words;
 
-pub use api::{api_call, config_from_json, OPERATIONS};
-pub use json::{apply_json, redact_json, redact_json_paths};
+pub use from_json::{config_from_json, hints_from_json};
 use hit::Hit;
+pub use json::{apply_json, redact_json, redact_json_paths};
 
 /// Largest metadata string the scanner accepts, in bytes. Larger values fail
 /// closed with [`Code::PiiInputTooLarge`].
@@ -161,7 +162,7 @@ pub struct PiiConfig {
     /// Findings scoring below this (per mille, 0..=1000) are ignored.
     pub min_score: u16,
     /// Spans a host's own detector found (never part of the configuration
-    /// file; set per assessment by [`crate::pipeline::assess_with_hints`]).
+    /// file; the pipeline sets them per assessment from the host's hints).
     pub hints: Vec<PiiHint>,
 }
 
@@ -190,7 +191,9 @@ impl PiiHint {
     /// and score ≤ 1000; otherwise [`Code::InvalidInput`].
     pub fn validate(hints: &[PiiHint]) -> Result<(), Code> {
         let ok = hints.len() <= MAX_HINTS
-            && hints.iter().all(|h| h.text.len() >= 2 && h.text.len() <= MAX_HINT_BYTES && h.score <= 1000);
+            && hints
+                .iter()
+                .all(|h| h.text.len() >= 2 && h.text.len() <= MAX_HINT_BYTES && h.score <= 1000);
         if ok {
             Ok(())
         } else {
@@ -252,7 +255,12 @@ pub fn scan(text: &str, cfg: &PiiConfig) -> Result<Vec<Finding>, Code> {
     let mut cands: Vec<Finding> = Vec::with_capacity(hits.len());
     for h in &hits {
         if let Some((s, e)) = n.original(h.start, h.end) {
-            cands.push(Finding { entity: h.entity, start: s, end: e, score: h.score });
+            cands.push(Finding {
+                entity: h.entity,
+                start: s,
+                end: e,
+                score: h.score,
+            });
         }
     }
     if n.text.as_bytes().contains(&b'=') {
@@ -260,21 +268,32 @@ pub fn scan(text: &str, cfg: &PiiConfig) -> Result<Vec<Finding>, Code> {
             let inner = norm::normalize(&decoded);
             let mut sub = Vec::new();
             detect(&inner.text, want, &mut sub);
-            if let (Some(h), Some((os, oe))) = (sub.iter().max_by_key(|h| h.score), n.original(s, e)) {
-                cands.push(Finding { entity: h.entity, start: os, end: oe, score: h.score });
+            if let (Some(h), Some((os, oe))) =
+                (sub.iter().max_by_key(|h| h.score), n.original(s, e))
+            {
+                cands.push(Finding {
+                    entity: h.entity,
+                    start: os,
+                    end: oe,
+                    score: h.score,
+                });
             }
         }
     }
     for h in &cfg.hints {
         if want.has(h.entity) {
-            cands.extend(
-                text.match_indices(h.text.as_str())
-                    .map(|(s, m)| Finding { entity: h.entity, start: s, end: s + m.len(), score: h.score }),
-            );
+            cands.extend(text.match_indices(h.text.as_str()).map(|(s, m)| Finding {
+                entity: h.entity,
+                start: s,
+                end: s + m.len(),
+                score: h.score,
+            }));
         }
     }
     cands.retain(|f| f.score >= cfg.min_score && want.has(f.entity) && f.start < f.end);
-    cands.retain(|f| f.entity != EntityType::IpAddress || !server_ip::is_local_address(text, f.start, f.end));
+    cands.retain(|f| {
+        f.entity != EntityType::IpAddress || !server_ip::is_local_address(text, f.start, f.end)
+    });
     Ok(resolve(text, cands))
 }
 
@@ -308,7 +327,9 @@ fn detect(t: &str, want: Want, out: &mut Vec<Hit>) {
     if at && want.has(EmailAddress) {
         email::scan(t, out);
     }
-    if digit && (want.has(UsSsn) || want.has(CreditCard) || want.has(PhoneNumber) || want.has(IpAddress)) {
+    if digit
+        && (want.has(UsSsn) || want.has(CreditCard) || want.has(PhoneNumber) || want.has(IpAddress))
+    {
         numeric::scan(t, out);
     }
     if digit && alpha && want.has(IbanCode) {
@@ -357,11 +378,17 @@ pub fn replacement(template: &str, entity: EntityType) -> String {
 pub fn apply(text: &str, cfg: &PiiConfig) -> Result<Redaction, Code> {
     match cfg.action {
         PiiAction::Redact => redact(text, cfg),
-        PiiAction::Warn => Ok(Redaction { text: text.to_string(), findings: scan(text, cfg)? }),
+        PiiAction::Warn => Ok(Redaction {
+            text: text.to_string(),
+            findings: scan(text, cfg)?,
+        }),
         PiiAction::Block => {
             let findings = scan(text, cfg)?;
             if findings.is_empty() {
-                Ok(Redaction { text: text.to_string(), findings })
+                Ok(Redaction {
+                    text: text.to_string(),
+                    findings,
+                })
             } else {
                 Err(Code::PiiBlocked)
             }
@@ -381,7 +408,10 @@ const MAX_REDACT_ROUNDS: usize = 4;
 pub fn redact(text: &str, cfg: &PiiConfig) -> Result<Redaction, Code> {
     let mut findings = scan(text, cfg)?;
     if findings.is_empty() {
-        return Ok(Redaction { text: text.to_string(), findings });
+        return Ok(Redaction {
+            text: text.to_string(),
+            findings,
+        });
     }
     for _ in 0..MAX_REDACT_ROUNDS {
         let (out, map) = build(text, &findings, &cfg.template, true);
@@ -392,22 +422,38 @@ pub fn redact(text: &str, cfg: &PiiConfig) -> Result<Redaction, Code> {
             Err(_) => break,
         };
         if again.is_empty() {
-            return Ok(Redaction { text: out, findings });
+            return Ok(Redaction {
+                text: out,
+                findings,
+            });
         }
         for g in again {
             if let (Some(a), Some(b)) = (map.get(g.start), map.get(g.end.saturating_sub(1))) {
-                findings.push(Finding { entity: g.entity, start: a.0 as usize, end: b.1 as usize, score: g.score });
+                findings.push(Finding {
+                    entity: g.entity,
+                    start: a.0 as usize,
+                    end: b.1 as usize,
+                    score: g.score,
+                });
             }
         }
         findings = merge(findings);
     }
     let (out, _) = build(text, &findings, &cfg.template, false);
-    Ok(Redaction { text: out, findings })
+    Ok(Redaction {
+        text: out,
+        findings,
+    })
 }
 
 /// Replaces `findings` (sorted, disjoint) in `text`; with `track`, also maps
 /// each output byte to its original span (a template maps to its finding).
-fn build(text: &str, findings: &[Finding], template: &str, track: bool) -> (String, Vec<(u32, u32)>) {
+fn build(
+    text: &str,
+    findings: &[Finding],
+    template: &str,
+    track: bool,
+) -> (String, Vec<(u32, u32)>) {
     let mut out = String::with_capacity(text.len());
     let mut map = Vec::new();
     let mut at = 0;
@@ -418,7 +464,10 @@ fn build(text: &str, findings: &[Finding], template: &str, track: bool) -> (Stri
         out.push_str(&rep);
         if track {
             map.extend((at..at + keep.len()).map(|i| (i as u32, i as u32 + 1)));
-            map.extend(core::iter::repeat_n((f.start as u32, f.end as u32), rep.len()));
+            map.extend(core::iter::repeat_n(
+                (f.start as u32, f.end as u32),
+                rep.len(),
+            ));
         }
         at = f.end;
     }

@@ -4,14 +4,16 @@
 //! `city=`) or a `Place, Place` pair; a one-word place right before another
 //! capitalised word (Lincoln Financial) is taken for an organisation.
 
+use super::cues::LOC;
 use super::gazetteer as gz;
 use super::hit::Hit;
-use super::names::{capital, hit, LOC};
-use super::words::{Gap, Shape, Words, KEY_MAX, STOP};
+use super::words::{capital, hit, Gap, Shape, Words, KEY_MAX, STOP};
 use super::EntityType;
 
 /// Lowercase connectors inside multi-word place names.
-const PLACE_JOINERS: &[&str] = &["of", "and", "the", "de", "do", "da", "del", "la", "el", "al", "es", "upon", "on"];
+const PLACE_JOINERS: &[&str] = &[
+    "of", "and", "the", "de", "do", "da", "del", "la", "el", "al", "es", "upon", "on",
+];
 
 /// Length (in words) of the longest place name starting at word `i` (up to 5
 /// words), when `min_words` or more.
@@ -26,7 +28,8 @@ pub(crate) fn place_len(w: &Words<'_>, i: usize) -> usize {
                 break;
             }
             let joiner = y.shape == Shape::Lower && w.is(i + k, PLACE_JOINERS);
-            let same_case = w.w.get(i).is_some_and(|f| f.shape == Shape::Lower) == (y.shape == Shape::Lower);
+            let same_case =
+                w.w.get(i).is_some_and(|f| f.shape == Shape::Lower) == (y.shape == Shape::Lower);
             if !joiner && !same_case {
                 break;
             }
@@ -39,7 +42,9 @@ pub(crate) fn place_len(w: &Words<'_>, i: usize) -> usize {
             if c == b'\'' {
                 continue;
             }
-            let Some(slot) = buf.get_mut(n) else { return best };
+            let Some(slot) = buf.get_mut(n) else {
+                return best;
+            };
             *slot = c.to_ascii_lowercase();
             n += 1;
         }
@@ -77,15 +82,23 @@ pub(crate) fn place_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Optio
     let ambiguous = n == 1 && gz::PLACES_AMBIGUOUS.contains(&buf[..k]);
     let upper3 = x.shape == Shape::Upper && k == 3;
     // `Place, Place` pairs support each other.
-    let paired = w.w.get(last + 1).is_some_and(|y| y.gap == Gap::Comma && capital(y.shape) && place_len(w, last + 1) > 0)
-        || (i > 0 && x.gap == Gap::Comma && place_len(w, i - 1) > 0);
+    let paired =
+        w.w.get(last + 1)
+            .is_some_and(|y| y.gap == Gap::Comma && capital(y.shape) && place_len(w, last + 1) > 0)
+            || (i > 0 && x.gap == Gap::Comma && place_len(w, i - 1) > 0);
     if ambiguous && !(cue || paired || upper3) {
         return None;
     }
     // A one-word place right before another capitalised word names an
     // organisation (Lincoln Financial, Boston Scientific) unless a cue says
     // otherwise.
-    if n == 1 && !cue && !paired && w.w.get(i + 1).is_some_and(|y| y.gap == Gap::Space && capital(y.shape)) {
+    if n == 1
+        && !cue
+        && !paired
+        && w.w
+            .get(i + 1)
+            .is_some_and(|y| y.gap == Gap::Space && capital(y.shape))
+    {
         return None;
     }
     // A single capitalised word that is only a stop word is not a place.
@@ -96,4 +109,3 @@ pub(crate) fn place_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Optio
     out.push(hit(w, i, last, EntityType::Location, score)?);
     Some(last + 1)
 }
-

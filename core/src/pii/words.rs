@@ -1,8 +1,10 @@
 //! Word tokens for the PERSON and LOCATION rules, with lazily cached
 //! gazetteer flags.
 
+use super::cues::cue_bits;
 use super::gazetteer as gz;
-use super::hit::{CLASS, LOWER, UPPER};
+use super::hit::{Hit, CLASS, LOWER, UPPER};
+use super::EntityType;
 
 /// Letter case of a word.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,7 +100,12 @@ fn gap(g: &[u8]) -> Gap {
         [b'-' | b'_' | b'.'] => Gap::Join(g[0]),
         [b','] | [b',', b' '] => Gap::Comma,
         [b'.', b' '] => Gap::DotSpace,
-        [b'=' | b':' | b'/'] | [b':', b' '] | [b'=', b'"' | b'\''] | [b':', b' ', b'"'] | [b'"', b':', b'"'] | [b'"', b':', b' ', b'"'] => Gap::Key,
+        [b'=' | b':' | b'/']
+        | [b':', b' ']
+        | [b'=', b'"' | b'\'']
+        | [b':', b' ', b'"']
+        | [b'"', b':', b'"']
+        | [b'"', b':', b' ', b'"'] => Gap::Key,
         _ if g.len() <= 3 && g.iter().all(|&c| c == b' ' || c == b'\t') => Gap::Space,
         _ => Gap::Break,
     }
@@ -124,7 +131,10 @@ impl<'a> Words<'a> {
                     up += 1;
                 } else if k & LOWER != 0 {
                     low += 1;
-                } else if !(b[i] == b'\'' && i > s && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic)) {
+                } else if !(b[i] == b'\''
+                    && i > s
+                    && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic))
+                {
                     break;
                 }
                 i += 1;
@@ -135,10 +145,26 @@ impl<'a> Words<'a> {
                 low = low.saturating_sub(1);
             }
             // Letters glued to digits (`abc123`, `2fa`) are not words.
-            let glued = (s > 0 && b[s - 1].is_ascii_digit()) || b.get(i).is_some_and(u8::is_ascii_digit);
-            let g = if w.is_empty() || glued { Gap::Break } else { gap(&b[prev_end..s]) };
-            let sh = if glued { Shape::Other } else { shape(&b[s..i], up, low) };
-            w.push(Word { s, e: i, shape: sh, gap: g, flags: 0, cue: 0 });
+            let glued =
+                (s > 0 && b[s - 1].is_ascii_digit()) || b.get(i).is_some_and(u8::is_ascii_digit);
+            let g = if w.is_empty() || glued {
+                Gap::Break
+            } else {
+                gap(&b[prev_end..s])
+            };
+            let sh = if glued {
+                Shape::Other
+            } else {
+                shape(&b[s..i], up, low)
+            };
+            w.push(Word {
+                s,
+                e: i,
+                shape: sh,
+                gap: g,
+                flags: 0,
+                cue: 0,
+            });
             prev_end = i;
         }
         Words { b, w }
@@ -189,7 +215,7 @@ impl<'a> Words<'a> {
         f
     }
 
-    /// Cue bits of word `i` (see [`super::names::cue_bits`]), cached.
+    /// Cue bits of word `i` (see [`cue_bits`]), cached.
     pub(crate) fn cue(&mut self, i: usize) -> u8 {
         let Some(w) = self.w.get(i) else { return 0 };
         if w.cue & DONE != 0 {
@@ -199,7 +225,7 @@ impl<'a> Words<'a> {
         if w.e - w.s <= 14 {
             let mut buf = [0u8; KEY_MAX];
             if let Some(n) = self.key(i, &mut buf) {
-                c |= super::names::cue_bits(&buf[..n]);
+                c |= cue_bits(&buf[..n]);
             }
         }
         if let Some(w) = self.w.get_mut(i) {
@@ -218,6 +244,21 @@ impl<'a> Words<'a> {
 
     /// The byte right after word `i` (0 at the end).
     pub(crate) fn after(&self, i: usize) -> u8 {
-        self.w.get(i).and_then(|w| self.b.get(w.e)).copied().unwrap_or(0)
+        self.w
+            .get(i)
+            .and_then(|w| self.b.get(w.e))
+            .copied()
+            .unwrap_or(0)
     }
+}
+
+/// A capitalised word shape (`John`, `JOHN`).
+pub(crate) fn capital(s: Shape) -> bool {
+    matches!(s, Shape::Title | Shape::Upper)
+}
+
+/// A hit of entity `e` spanning words `a..=b`.
+pub(crate) fn hit(w: &Words<'_>, a: usize, b: usize, e: EntityType, score: u16) -> Option<Hit> {
+    let (s, t) = (w.w.get(a)?.s, w.w.get(b)?.e);
+    Some(Hit::new(e, s, t, score))
 }

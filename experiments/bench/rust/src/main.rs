@@ -21,6 +21,7 @@
 use base64::Engine as _;
 use presidio_x402_core::audit::{self, Head};
 use presidio_x402_core::guard::Guard;
+use presidio_x402_core::hex;
 use presidio_x402_core::pii::{self, PiiConfig};
 use presidio_x402_core::pipeline::{HostResults, Outcome, PaymentContext};
 use serde_json::{json, Value};
@@ -84,10 +85,6 @@ fn header(i: usize) -> String {
                      "maxTimeoutSeconds": 60, "extra": {"name": "USD Coin", "version": "2"}}]
     });
     base64::engine::general_purpose::STANDARD.encode(doc.to_string())
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// The prepared workload, as read back by every host.
@@ -337,7 +334,7 @@ fn prepare(dir: &Path) {
     let w = json!({
         "built_at_ms": now0,
         "config": cfg_v, "config_json": CONFIG,
-        "replay_key_hex": hex(&REPLAY_KEY), "audit_key_hex": hex(&AUDIT_KEY),
+        "replay_key_hex": hex::encode(&REPLAY_KEY), "audit_key_hex": hex::encode(&AUDIT_KEY),
         "method": "GET", "reason": REASON, "description": DESCRIPTION, "pay_to": PAY_TO,
         "amount_usd": "0.01", "network": "eip155:8453",
         "sizes": SIZES, "state_builds": builds,
@@ -513,7 +510,7 @@ fn native(w: &Workload) -> Value {
     eprintln!("native: audit verify per line: {r}");
     rows.push(r);
     rows.push(crossing(|| {
-        black_box(presidio_x402_core::api::call_json(CALL_OP, CALL_INPUT).expect("call"));
+        black_box(presidio_x402_core::facade::call_json(CALL_OP, CALL_INPUT).expect("call"));
     }));
     json!({"host": "native", "label": "native core (Rust, release)", "rows": rows,
            "notes": ["Guard (core::guard) with the state loaded by load_state_json; replay set: an in-process HashMap holding n live fingerprints"]})

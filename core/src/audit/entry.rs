@@ -1,0 +1,209 @@
+//! The entry format: its caps, the log head, the caller's event (and its
+//! JSON form), replica ids and timestamps.
+
+use crate::error::Code;
+use crate::hex;
+use crate::money::Usd;
+use serde_json::{json, Value};
+
+/// Longest accepted audit line, in bytes (without the newline).
+pub const MAX_LINE_BYTES: usize = 16 * 1024;
+/// Shortest accepted chain key, in bytes.
+pub const MIN_KEY_BYTES: usize = 16;
+/// `prev_mac` of the first line (and `mac` of the empty log's head).
+pub const GENESIS_MAC: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// Number of fingerprint hex digits kept in an entry.
+pub const FINGERPRINT_PREFIX_HEX: usize = 16;
+/// Cap on `resource_url`, in bytes; longer values are cut and end in `…`.
+pub const MAX_URL_BYTES: usize = 2048;
+/// Cap on `agent_id`, in bytes; longer values are cut and end in `…`.
+pub const MAX_AGENT_ID_BYTES: usize = 256;
+/// Cap on token fields (`event_type`, `outcome`, `network`, entity names).
+pub const MAX_TOKEN_BYTES: usize = 64;
+/// Cap on the number of entries in `pii_entities_found`.
+pub const MAX_PII_ENTITIES: usize = 32;
+/// Latest `now_ms` that still has a four-digit year (9999-12-31T23:59:59.999Z).
+pub const MAX_TIME_MS: u64 = 253_402_300_799_999;
+/// Largest sequence number (the canonical-JSON safe integer range).
+pub const MAX_SEQ: u64 = crate::canonical::MAX_SAFE_INTEGER;
+
+/// Longest replica id, in bytes.
+pub const MAX_REPLICA_BYTES: usize = 64;
+
+/// A valid replica id: 1–64 bytes of `[A-Za-z0-9._:-]`.
+pub fn is_replica_id(r: &str) -> bool {
+    !r.is_empty()
+        && r.len() <= MAX_REPLICA_BYTES
+        && r.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._:-".contains(&b))
+}
+
+/// The head of a log: the last line's `seq` and `mac`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Head {
+    /// Sequence number of the last line (0 for an empty log).
+    pub seq: u64,
+    /// MAC of the last line, 64 lowercase hex digits ([`GENESIS_MAC`] when empty).
+    pub mac: String,
+}
+
+impl Head {
+    /// The head of an empty log: `seq` 0, `mac` [`GENESIS_MAC`].
+    pub fn genesis() -> Head {
+        Head {
+            seq: 0,
+            mac: GENESIS_MAC.to_string(),
+        }
+    }
+
+    /// The JSON form of a head: `{"seq", "mac"}`.
+    pub fn to_json(&self) -> Value {
+        json!({"seq": self.seq, "mac": self.mac})
+    }
+
+    pub(super) fn is_valid(&self) -> bool {
+        self.seq <= MAX_SEQ && hex::is_lower(&self.mac, 64)
+    }
+}
+
+/// What happened, as the caller describes it (see the module table).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditEvent {
+    /// Kind of event, e.g. `payment_attempt` (token).
+    pub event_type: String,
+    /// Result, e.g. `allowed`, `blocked` (token).
+    pub outcome: String,
+    /// The resource URL, already redacted by the caller.
+    pub resource_url: String,
+    /// The payment's USD value, when known.
+    pub amount_usd: Option<Usd>,
+    /// The CAIP-2 network, when known.
+    pub network: Option<String>,
+    /// The configured agent id.
+    pub agent_id: Option<String>,
+    /// The replica that writes the line (its own chain); `None` for a single process.
+    pub replica: Option<String>,
+    /// Names of the PII entity types found (never the values).
+    pub pii_entities_found: Vec<String>,
+    /// The limit that applied, when a policy decided.
+    pub policy_limit_usd: Option<Usd>,
+    /// The replay fingerprint (hex); only its first 16 digits are kept.
+    pub replay_fingerprint: Option<String>,
+    /// The refusal code, when there is one; `error_message` is its fixed description.
+    pub code: Option<Code>,
+}
+
+impl AuditEvent {
+    /// Reads an event from its JSON form (the module table's names; `code`
+    /// is a code string; absent optional members are `null`/empty;
+    /// `error_message` is derived, never read). Unknown members are refused.
+    pub fn from_json(v: &Value) -> Result<AuditEvent, Code> {
+        const KNOWN: [&str; 11] = [
+            "event_type",
+            "outcome",
+            "resource_url",
+            "amount_usd",
+            "network",
+            "agent_id",
+            "replica",
+            "pii_entities_found",
+            "policy_limit_usd",
+            "replay_fingerprint",
+            "code",
+        ];
+        let m = v.as_object().ok_or(Code::InvalidInput)?;
+        if m.keys().any(|k| !KNOWN.contains(&k.as_str())) {
+            return Err(Code::InvalidInput);
+        }
+        let s = |k: &str| -> Result<Option<String>, Code> {
+            match m.get(k) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(_) => Err(Code::InvalidInput),
+            }
+        };
+        let usd =
+            |k: &str| -> Result<Option<Usd>, Code> { s(k)?.map(|x| Usd::parse(&x)).transpose() };
+        let entities = match m.get("pii_entities_found") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(a)) => a
+                .iter()
+                .map(|x| x.as_str().map(str::to_string).ok_or(Code::InvalidInput))
+                .collect::<Result<_, _>>()?,
+            Some(_) => return Err(Code::InvalidInput),
+        };
+        Ok(AuditEvent {
+            event_type: s("event_type")?.ok_or(Code::InvalidInput)?,
+            outcome: s("outcome")?.ok_or(Code::InvalidInput)?,
+            resource_url: s("resource_url")?.unwrap_or_default(),
+            amount_usd: usd("amount_usd")?,
+            network: s("network")?,
+            agent_id: s("agent_id")?,
+            replica: s("replica")?,
+            pii_entities_found: entities,
+            policy_limit_usd: usd("policy_limit_usd")?,
+            replay_fingerprint: s("replay_fingerprint")?,
+            code: s("code")?
+                .map(|c| Code::parse(&c).ok_or(Code::InvalidInput))
+                .transpose()?,
+        })
+    }
+}
+
+/// The ISO-8601 UTC timestamp with milliseconds for `now_ms` (Unix epoch ms).
+///
+/// ```
+/// use presidio_x402_core::audit::timestamp;
+/// assert_eq!(timestamp(0).unwrap(), "1970-01-01T00:00:00.000Z");
+/// assert_eq!(timestamp(951_782_400_123).unwrap(), "2000-02-29T00:00:00.123Z");
+/// ```
+pub fn timestamp(now_ms: u64) -> Result<String, Code> {
+    if now_ms > MAX_TIME_MS {
+        return Err(Code::InvalidInput);
+    }
+    let ms = now_ms % 1000;
+    let secs = now_ms / 1000;
+    let days = secs / 86_400;
+    let sod = secs % 86_400;
+    let (y, m, d) = civil_from_days(days);
+    Ok(format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ms:03}Z",
+        sod / 3600,
+        (sod % 3600) / 60,
+        sod % 60
+    ))
+}
+
+/// Proleptic Gregorian (year, month, day) of `days` since 1970-01-01.
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    // Shift the epoch to 0000-03-01 so that leap days end each 400-year era.
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z % 146_097; // day of era, 0..=146096
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // 0..=399
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // day of (March-based) year
+    let mp = (5 * doy + 2) / 153; // March = 0
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = era * 400 + yoe + u64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(
+            timestamp(1_700_000_000_123).unwrap(),
+            "2023-11-14T22:13:20.123Z"
+        );
+        assert_eq!(timestamp(MAX_TIME_MS).unwrap(), "9999-12-31T23:59:59.999Z");
+        assert_eq!(timestamp(MAX_TIME_MS + 1), Err(Code::InvalidInput));
+        assert_eq!(
+            timestamp(4_107_542_400_000).unwrap(),
+            "2100-03-01T00:00:00.000Z"
+        );
+    }
+}

@@ -1,0 +1,114 @@
+//! The HMAC-chained audit log: one canonical JSON line per payment attempt.
+//!
+//! ## Entry format (version 1)
+//! Each line is the RFC 8785 canonical JSON ([`crate::canonical`]) of one
+//! object with exactly these members:
+//!
+//! | key | value |
+//! |---|---|
+//! | `v` | `1` (format version) |
+//! | `seq` | 1 for the first line, then +1 per line |
+//! | `timestamp` | `YYYY-MM-DDTHH:MM:SS.mmmZ`, computed from `now_ms` |
+//! | `event_type`, `outcome` | short tokens (`[a-z0-9_.-]`, ≤ 64 bytes) |
+//! | `resource_url` | the **already redacted** URL (cut to 2048 bytes, `…` marks a cut) |
+//! | `amount_usd`, `policy_limit_usd` | exact decimal strings, or `null` |
+//! | `network` | CAIP-2 style token, or `null` |
+//! | `agent_id` | string (cut to 256 bytes), or `null` |
+//! | `replica` | **only when set**: the replica id (`[A-Za-z0-9._:-]`, ≤ 64 bytes) of the process that wrote the line |
+//! | `pii_entities_found` | entity names (`[A-Z0-9_]`, ≤ 32 of them) |
+//! | `replay_fingerprint` | the first 16 hex digits of the fingerprint, or `null` |
+//! | `code` | the stable error code, or `null` |
+//! | `error_message` | the fixed description of `code` (never free text), or `null` |
+//! | `prev_mac` | the previous line's `mac` (64 zeros before the first line) |
+//! | `mac` | `hex(HMAC-SHA256(key, canonical(entry without mac)))` |
+//!
+//! Several replicas of one agent each keep their own chain, and every line of
+//! a replica's chain carries its `replica` (a chain never mixes replicas:
+//! [`Code::AuditReplicaMismatch`](crate::Code::AuditReplicaMismatch)). [`verify_chains`] checks a set of chains
+//! (a log directory) and refuses two chains of one replica
+//! ([`Code::AuditReplicaDuplicate`](crate::Code::AuditReplicaDuplicate)).
+//!
+//! There is no free-text channel: no field can carry an exception message,
+//! a key or raw metadata.
+//!
+//! ## Call order
+//! * Writing: keep the [`Head`] (`seq`, `mac`) of the log; call [`append`](fn@append)
+//!   with it and write the returned line plus `\n`; store the returned head.
+//! * Checking: [`verify`](fn@verify) (lines) or [`verify_text`] (JSONL text), or feed a
+//!   [`ChainVerifier`] line by line for big files. Passing the expected head
+//!   (kept apart from the log) also detects truncation. A failure names the
+//!   1-based line and a [`Code`](crate::Code); line 0 means "not about a line" (a short
+//!   key or a malformed head argument).
+
+mod append;
+mod chains;
+mod entry;
+mod mac;
+mod verify;
+
+pub use append::append;
+pub use chains::{verify_chains, ChainReport, MAX_CHAINS};
+pub use entry::{
+    is_replica_id, timestamp, AuditEvent, Head, FINGERPRINT_PREFIX_HEX, GENESIS_MAC,
+    MAX_AGENT_ID_BYTES, MAX_LINE_BYTES, MAX_PII_ENTITIES, MAX_REPLICA_BYTES, MAX_SEQ, MAX_TIME_MS,
+    MAX_TOKEN_BYTES, MAX_URL_BYTES, MIN_KEY_BYTES,
+};
+pub(crate) use mac::hmac_sha256;
+pub use verify::{verify, verify_text, AuditFailure, ChainVerifier};
+
+/// The key, events and logs the unit tests share.
+#[cfg(test)]
+mod fixtures {
+    use super::{append, AuditEvent, Head};
+    use crate::error::Code;
+    use crate::money::Usd;
+
+    pub(super) const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+    pub(super) fn chain(replica: Option<&str>, n: u64) -> String {
+        let mut head = None;
+        let mut text = String::new();
+        for i in 0..n {
+            let e = AuditEvent {
+                replica: replica.map(str::to_string),
+                ..ev(i)
+            };
+            let (line, h) = append(KEY, head.as_ref(), &e, 1_700_000_000_000 + i).unwrap();
+            text.push_str(&line);
+            text.push('\n');
+            head = Some(h);
+        }
+        text
+    }
+
+    pub(super) fn ev(i: u64) -> AuditEvent {
+        AuditEvent {
+            event_type: "payment_attempt".into(),
+            outcome: if i % 2 == 0 {
+                "allowed".into()
+            } else {
+                "blocked".into()
+            },
+            resource_url: format!("https://api.example.com/r/{i}"),
+            amount_usd: Some(Usd(i as u128 * 10_000_000_000_000_000)),
+            network: Some("eip155:8453".into()),
+            agent_id: Some("agent-1".into()),
+            replica: None,
+            pii_entities_found: vec!["EMAIL_ADDRESS".into()],
+            policy_limit_usd: None,
+            replay_fingerprint: Some("ab".repeat(32)),
+            code: (i % 2 == 1).then_some(Code::PolicyPerCallExceeded),
+        }
+    }
+
+    pub(super) fn log(n: u64) -> (Vec<String>, Head) {
+        let mut head = None;
+        let mut lines = Vec::new();
+        for i in 0..n {
+            let (l, h) = append(KEY, head.as_ref(), &ev(i), 1_700_000_000_000 + i).unwrap();
+            lines.push(l);
+            head = Some(h);
+        }
+        (lines, head.unwrap_or_else(Head::genesis))
+    }
+}

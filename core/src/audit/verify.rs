@@ -1,0 +1,336 @@
+//! Checking: a whole log (lines or JSONL text) or line by line with a
+//! [`ChainVerifier`], each failure at its line with a [`Code`].
+
+use super::entry::{is_replica_id, Head, MAX_LINE_BYTES, MAX_SEQ, MIN_KEY_BYTES};
+use super::mac::{keyed, HmacSha256};
+use crate::canonical::{parse_strict, to_canonical};
+use crate::error::Code;
+use crate::hex;
+use core::fmt;
+use hmac::Mac;
+use serde_json::Value;
+
+/// Why a log failed to verify.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AuditFailure {
+    /// 1-based line number (one past the last line for truncation; 0 when the
+    /// failure is not about a line: short key, malformed head argument).
+    pub line: usize,
+    /// The `seq` the bad line claims, when it could be read.
+    pub seq: Option<u64>,
+    /// The reason.
+    pub code: Code,
+}
+
+impl AuditFailure {
+    pub(super) fn at(line: usize, seq: Option<u64>, code: Code) -> Self {
+        AuditFailure { line, seq, code }
+    }
+}
+
+/// Verifies a whole log given as lines (without newlines).
+///
+/// `start` is the head just before the first line (`None` = the log starts
+/// at seq 1); `expected_head`, when known, must be reached exactly.
+/// Returns the final head. Per line, in this order: size
+/// ([`Code::AuditLineTooLong`]), canonical form and shape
+/// ([`Code::AuditMalformedLine`]: also any re-serialisation, such as added
+/// whitespace), MAC ([`Code::AuditBadMac`], compared in constant time),
+/// sequence ([`Code::AuditSeqGap`]: deletions, reordering), chain
+/// ([`Code::AuditChainBroken`]), and the expected head
+/// ([`Code::AuditHeadMismatch`]); after the last line, a log short of the
+/// expected head is [`Code::AuditTruncated`] at line `lines.len() + 1`.
+pub fn verify(
+    key: &[u8],
+    lines: &[&str],
+    start: Option<&Head>,
+    expected_head: Option<&Head>,
+) -> Result<Head, AuditFailure> {
+    let mut v = ChainVerifier::new(key, start, expected_head)?;
+    for l in lines {
+        v.push(l)?;
+    }
+    v.finish()
+}
+
+/// Verifies JSONL text: lines separated by `\n`, each canonical (so no `\r`).
+///
+/// A final newline is optional. An unterminated last line that does not
+/// parse is reported as [`Code::AuditPartialLine`] at its line number
+/// (an interrupted append: every earlier line has verified, and a host may
+/// cut the tail and retry). Otherwise as [`verify`].
+pub fn verify_text(
+    key: &[u8],
+    text: &str,
+    start: Option<&Head>,
+    expected_head: Option<&Head>,
+) -> Result<Head, AuditFailure> {
+    verify_text_replica(key, text, start, expected_head).map(|(h, _)| h)
+}
+
+/// [`verify_text`], also returning the chain's replica.
+pub(super) fn verify_text_replica(
+    key: &[u8],
+    text: &str,
+    start: Option<&Head>,
+    expected_head: Option<&Head>,
+) -> Result<(Head, Option<String>), AuditFailure> {
+    let mut v = ChainVerifier::new(key, start, expected_head)?;
+    let (complete, tail) = match text.rfind('\n') {
+        _ if text.is_empty() => ("", ""),
+        Some(i) => (&text[..=i], &text[i + 1..]),
+        None => ("", text),
+    };
+    for l in complete.split_terminator('\n') {
+        v.push(l)?;
+    }
+    if !tail.is_empty() {
+        v.push(tail).map_err(|f| {
+            if f.code == Code::AuditMalformedLine && parse_strict(tail, MAX_LINE_BYTES, 4).is_err()
+            {
+                AuditFailure {
+                    code: Code::AuditPartialLine,
+                    ..f
+                }
+            } else {
+                f
+            }
+        })?;
+    }
+    let replica = v.replica().map(str::to_string);
+    v.finish().map(|h| (h, replica))
+}
+
+/// Incremental verifier: [`ChainVerifier::new`], then [`ChainVerifier::push`]
+/// each line in order, then [`ChainVerifier::finish`]. Holds a keyed MAC
+/// state; its `Debug` output never shows the key.
+#[derive(Clone)]
+pub struct ChainVerifier {
+    mac: HmacSha256,
+    prev: Head,
+    expected: Option<Head>,
+    line: usize,
+    /// The chain's replica, fixed by its first line (`Some(None)`: no replica).
+    replica: Option<Option<String>>,
+}
+
+impl fmt::Debug for ChainVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ChainVerifier")
+            .field("key", &"<redacted>")
+            .field("prev", &self.prev)
+            .field("expected", &self.expected)
+            .field("line", &self.line)
+            .finish()
+    }
+}
+
+const ENTRY_KEYS: [&str; 16] = [
+    "agent_id",
+    "amount_usd",
+    "code",
+    "error_message",
+    "event_type",
+    "mac",
+    "network",
+    "outcome",
+    "pii_entities_found",
+    "policy_limit_usd",
+    "prev_mac",
+    "replay_fingerprint",
+    "resource_url",
+    "seq",
+    "timestamp",
+    "v",
+];
+
+impl ChainVerifier {
+    /// Starts verifying after `start` (`None` = an empty log), expecting to
+    /// end exactly at `expected_head` when given.
+    pub fn new(
+        key: &[u8],
+        start: Option<&Head>,
+        expected_head: Option<&Head>,
+    ) -> Result<Self, AuditFailure> {
+        if key.len() < MIN_KEY_BYTES {
+            return Err(AuditFailure::at(0, None, Code::KeyTooShort));
+        }
+        let prev = start.cloned().unwrap_or_else(Head::genesis);
+        let bad_expected = expected_head.is_some_and(|h| !h.is_valid() || h.seq < prev.seq);
+        if !prev.is_valid() || bad_expected {
+            return Err(AuditFailure::at(0, None, Code::InvalidInput));
+        }
+        let mac = keyed(key).ok_or(AuditFailure::at(0, None, Code::KeyTooShort))?;
+        Ok(ChainVerifier {
+            mac,
+            prev,
+            expected: expected_head.cloned(),
+            line: 0,
+            replica: None,
+        })
+    }
+
+    /// Verifies the next line (without its newline).
+    pub fn push(&mut self, line: &str) -> Result<(), AuditFailure> {
+        self.line += 1;
+        let n = self.line;
+        if line.len() > MAX_LINE_BYTES {
+            return Err(AuditFailure::at(n, None, Code::AuditLineTooLong));
+        }
+        let (seq, prev_mac, mac, body, replica) =
+            parse_line(line).map_err(|seq| AuditFailure::at(n, seq, Code::AuditMalformedLine))?;
+        let want = hex::decode(&mac).unwrap_or_default();
+        let mut m = self.mac.clone();
+        m.update(body.as_bytes());
+        if m.verify_slice(&want).is_err() {
+            return Err(AuditFailure::at(n, Some(seq), Code::AuditBadMac));
+        }
+        if Some(seq) != self.prev.seq.checked_add(1) {
+            return Err(AuditFailure::at(n, Some(seq), Code::AuditSeqGap));
+        }
+        if prev_mac != self.prev.mac {
+            return Err(AuditFailure::at(n, Some(seq), Code::AuditChainBroken));
+        }
+        match &self.replica {
+            None => self.replica = Some(replica),
+            Some(r) if *r != replica => {
+                return Err(AuditFailure::at(n, Some(seq), Code::AuditReplicaMismatch))
+            }
+            Some(_) => {}
+        }
+        if let Some(h) = &self.expected {
+            if seq > h.seq || (seq == h.seq && mac != h.mac) {
+                return Err(AuditFailure::at(n, Some(seq), Code::AuditHeadMismatch));
+            }
+        }
+        self.prev = Head { seq, mac };
+        Ok(())
+    }
+
+    /// The replica named by the chain's lines (`None` before the first line
+    /// or for a chain without replica ids).
+    pub fn replica(&self) -> Option<&str> {
+        self.replica.as_ref().and_then(|r| r.as_deref())
+    }
+
+    /// Ends verification: the final head, or [`Code::AuditTruncated`] when
+    /// the expected head was not reached.
+    pub fn finish(self) -> Result<Head, AuditFailure> {
+        match &self.expected {
+            Some(h) if self.prev.seq < h.seq => {
+                Err(AuditFailure::at(self.line + 1, None, Code::AuditTruncated))
+            }
+            _ => Ok(self.prev),
+        }
+    }
+}
+
+/// Parses and shape-checks one line; returns (seq, prev_mac, mac, canonical
+/// body without mac). On failure, the seq it could read, if any.
+#[allow(clippy::type_complexity)]
+fn parse_line(line: &str) -> Result<(u64, String, String, String, Option<String>), Option<u64>> {
+    let mut v = parse_strict(line, MAX_LINE_BYTES, 2).map_err(|_| None)?;
+    let m = v.as_object_mut().ok_or(None)?;
+    let seq = m
+        .get("seq")
+        .and_then(Value::as_u64)
+        .filter(|s| (1..=MAX_SEQ).contains(s));
+    let str_or_null = |k: &str| m.get(k).is_some_and(|x| x.is_string() || x.is_null());
+    let replica = match m.get("replica") {
+        None => None,
+        Some(Value::String(r)) if is_replica_id(r) => Some(r.clone()),
+        Some(_) => return Err(seq),
+    };
+    let shape_ok = m.len() == ENTRY_KEYS.len() + usize::from(replica.is_some())
+        && ENTRY_KEYS.iter().all(|k| m.contains_key(*k))
+        && m.get("v").and_then(Value::as_u64) == Some(1)
+        && seq.is_some()
+        && [
+            "timestamp",
+            "event_type",
+            "outcome",
+            "resource_url",
+            "prev_mac",
+            "mac",
+        ]
+        .iter()
+        .all(|k| m.get(*k).is_some_and(Value::is_string))
+        && [
+            "amount_usd",
+            "network",
+            "agent_id",
+            "policy_limit_usd",
+            "replay_fingerprint",
+            "code",
+            "error_message",
+        ]
+        .iter()
+        .all(|k| str_or_null(k))
+        && m.get("pii_entities_found")
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.iter().all(Value::is_string));
+    let text = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let (prev_mac, mac) = (text("prev_mac"), text("mac"));
+    if !shape_ok || !hex::is_lower(&prev_mac, 64) || !hex::is_lower(&mac, 64) {
+        return Err(seq);
+    }
+    if to_canonical(&v).ok().as_deref() != Some(line) {
+        return Err(seq);
+    }
+    // The line is canonical and flat, so its only `,"mac":"` is the member
+    // itself (a `"` inside a string value is always escaped): cut it out.
+    let member = format!(",\"mac\":\"{mac}\"");
+    let at = line.find(&member).ok_or(seq)?;
+    let body = [&line[..at], &line[at + member.len()..]].concat();
+    Ok((seq.unwrap_or(0), prev_mac, mac, body, replica))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{log, KEY};
+    use super::*;
+
+    #[test]
+    fn append_then_verify_and_detect() {
+        let (lines, head) = log(5);
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        assert_eq!(verify(KEY, &refs, None, Some(&head)), Ok(head.clone()));
+        assert!(lines[0].contains("\"error_message\":null"));
+        assert!(lines[1].contains("\"error_message\":\"The payment exceeds the per-call limit.\""));
+        // truncation
+        let f = verify(KEY, &refs[..4], None, Some(&head)).unwrap_err();
+        assert_eq!((f.line, f.code), (5, Code::AuditTruncated));
+        // swap
+        let mut s = refs.clone();
+        s.swap(3, 4);
+        assert_eq!(
+            verify(KEY, &s, None, None).unwrap_err().code,
+            Code::AuditSeqGap
+        );
+        // wrong key
+        assert_eq!(
+            verify(&[7; 16], &refs, None, None).unwrap_err().code,
+            Code::AuditBadMac
+        );
+        // whitespace re-serialisation
+        let spaced = lines[2].replacen(",", ", ", 1);
+        let mut s = refs.clone();
+        s[2] = &spaced;
+        assert_eq!(
+            verify(KEY, &s, None, None).unwrap_err(),
+            AuditFailure::at(3, Some(3), Code::AuditMalformedLine)
+        );
+        // text with partial tail
+        let text = format!("{}\n{}\n{}", lines[0], lines[1], &lines[2][..40]);
+        assert_eq!(
+            verify_text(KEY, &text, None, None).unwrap_err(),
+            AuditFailure::at(3, None, Code::AuditPartialLine)
+        );
+        let text = format!("{}\n{}", lines[0], lines[1]);
+        assert_eq!(verify_text(KEY, &text, None, None).unwrap().seq, 2);
+        assert!(
+            !format!("{:?}", ChainVerifier::new(KEY, None, None).unwrap())
+                .contains("0123456789abcdef")
+        );
+    }
+}

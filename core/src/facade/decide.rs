@@ -1,0 +1,126 @@
+//! The stateless decision-side operations: `money.*`, `url.*`,
+//! `challenge.parse`, `config.validate` and `replay.fingerprint`.
+
+use super::views::{config_errors_json, offer_json};
+use super::{config_field, key_field, opt_str, str_field, u64_field};
+use crate::challenge;
+use crate::config::GuardConfig;
+use crate::error::Code;
+use crate::hex;
+use crate::money;
+use crate::replay::{self, PaymentIdentity};
+use crate::url::{self, EndpointKey};
+use serde_json::{json, Value};
+
+/// Runs one of these operations; `None` when `op` is not one of them.
+pub(super) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
+    Some(match op {
+        "money.parse-atomic" => parse_atomic(input),
+        "money.parse-usd" => parse_usd(input),
+        "money.to-usd" => to_usd(input),
+        "url.normalize" => url_normalize(input),
+        "url.endpoint-match" => endpoint_match(input),
+        "challenge.parse" => challenge_parse(input),
+        "config.validate" => Ok(config_validate(input)),
+        "replay.fingerprint" => fingerprint(input),
+        _ => return None,
+    })
+}
+
+fn parse_atomic(input: &Value) -> Result<Value, Code> {
+    let v = money::parse_atomic(str_field(input, "amount")?)?;
+    Ok(json!({ "atomic": v.to_string() }))
+}
+
+fn parse_usd(input: &Value) -> Result<Value, Code> {
+    let v = money::Usd::parse(str_field(input, "usd")?)?;
+    Ok(json!({ "usd": v.to_string(), "atto": v.0.to_string() }))
+}
+
+fn to_usd(input: &Value) -> Result<Value, Code> {
+    let atomic = money::parse_atomic(str_field(input, "atomic")?)?;
+    let decimals = u8::try_from(u64_field(input, "decimals")?).map_err(|_| Code::InvalidInput)?;
+    let price = money::Usd::parse(str_field(input, "price_usd")?)?;
+    let v = money::to_usd(atomic, decimals, price)?;
+    Ok(json!({ "usd": v.to_string() }))
+}
+
+fn url_normalize(input: &Value) -> Result<Value, Code> {
+    let u = url::parse(str_field(input, "url")?)?;
+    Ok(json!({"url": u.to_url_string(), "origin": u.origin(), "path": u.path}))
+}
+
+fn endpoint_match(input: &Value) -> Result<Value, Code> {
+    let key = EndpointKey::parse(str_field(input, "key")?)?;
+    let u = url::parse(str_field(input, "url")?)?;
+    Ok(json!({"matches": key.matches(&u), "key": key.canonical()}))
+}
+
+fn challenge_parse(input: &Value) -> Result<Value, Code> {
+    let cfg = config_field(input)?;
+    let ch = challenge::parse(opt_str(input, "header")?, opt_str(input, "body")?)?;
+    let offers: Vec<Value> = ch
+        .offers
+        .iter()
+        .map(|o| match o {
+            Ok(o) => offer_json(o),
+            Err(c) => json!({"error": c.as_str()}),
+        })
+        .collect();
+    let selected = challenge::select(&ch, &cfg.networks, &cfg.assets)?;
+    Ok(json!({
+        "x402_version": ch.x402_version,
+        "error": ch.error,
+        "resource": ch.resource,
+        "offers": offers,
+        "selected": offer_json(selected),
+    }))
+}
+
+fn config_validate(input: &Value) -> Value {
+    let cfg = input.get("config").cloned().unwrap_or(Value::Null);
+    match GuardConfig::from_value(&cfg) {
+        Ok(c) => json!({
+            "valid": true,
+            "errors": [],
+            "max_per_call_usd": c.max_per_call_usd.map(|u| u.to_string()),
+            "daily_limit_usd": c.daily_limit_usd.map(|u| u.to_string()),
+            "window_seconds": c.window_seconds,
+            "per_endpoint": c
+                .per_endpoint
+                .iter()
+                .map(|(k, u)| json!([k.canonical(), u.to_string()]))
+                .collect::<Vec<_>>(),
+            "trusted_wallets": c.trusted_wallets,
+            "trusted_wallets_by_endpoint": c
+                .trusted_wallets_by_endpoint
+                .iter()
+                .map(|(k, w)| json!([k.canonical(), w]))
+                .collect::<Vec<_>>(),
+            "networks": c.networks,
+            "assets": c.assets.len(),
+            "pii_entities": c.pii.entities.iter().map(|e| e.as_str()).collect::<Vec<_>>(),
+            "pii_action": c.pii.action.as_str(),
+            "mpa_threshold": c.mpa.as_ref().map(|m| m.threshold),
+        }),
+        Err(e) => json!({"valid": false, "errors": config_errors_json(&e)}),
+    }
+}
+
+fn fingerprint(input: &Value) -> Result<Value, Code> {
+    let key = key_field(input, "key_hex")?;
+    let u = url::parse(str_field(input, "url")?)?;
+    let network = crate::assets::normalize_network(str_field(input, "network")?, 2)?;
+    let amount = money::parse_atomic(str_field(input, "amount")?)?;
+    let id = PaymentIdentity {
+        method: str_field(input, "method")?,
+        url: &u,
+        network: &network,
+        asset: str_field(input, "asset")?,
+        pay_to: str_field(input, "pay_to")?,
+        amount,
+        scheme: str_field(input, "scheme")?,
+    };
+    let fp = replay::fingerprint(&key, &id)?;
+    Ok(json!({"fingerprint": fp, "encoding_hex": hex::encode(&replay::encode(&id))}))
+}
