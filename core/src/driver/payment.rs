@@ -4,14 +4,17 @@
 use super::settlement::{self, Observed};
 use super::tables;
 use super::wire::{Action, Begin, Event};
-use super::{Driver, APPROVAL_MARGIN_MS, MAX_ATTEMPTS};
+use super::{Driver, MAX_ATTEMPTS};
 use crate::audit::Head;
 use crate::error::Code;
-use crate::mpa::{ApproverMode, Vote};
+use crate::mpa::Vote;
 use crate::pipeline::{
     self, Assessment, HostResults, Metric, Outcome, PaymentContext, Step, WebhookAnswer,
 };
 use base64::Engine as _;
+
+mod approvals;
+mod repair;
 use serde_json::{json, Value};
 
 /// A state-changing core step, run on the stored state.
@@ -470,64 +473,6 @@ impl Payment {
         out
     }
 
-    fn ask_approvals(&mut self, d: &mut Driver, now: u64) -> Vec<Action> {
-        let (Some(req), Some(m)) = (
-            self.a.as_ref().and_then(|a| a.approval.as_ref()),
-            d.cfg.mpa.as_ref(),
-        ) else {
-            return self.start(d, Kind::Finalize, now);
-        };
-        let deadline = req
-            .expires_at_ms
-            .saturating_sub(APPROVAL_MARGIN_MS)
-            .max(now);
-        let body = req.canonical();
-        let mut out = Vec::new();
-        let mut waiting = Vec::new();
-        for ap in &m.approvers {
-            if let ApproverMode::Webhook { url, .. } = &ap.mode {
-                waiting.push(ap.id.clone());
-                out.push(Action::new(
-                    "post-webhook",
-                    json!({"approver_id": ap.id, "url": url, "body": body, "deadline_ms": deadline,
-                           "headers": {"content-type": "application/json", "x-mpa-request-id": req.request_id}}),
-                ));
-            }
-        }
-        out.push(Action::new(
-            "countersign",
-            json!({"request": body, "request_json": req.to_json(), "deadline_ms": deadline}),
-        ));
-        self.approvals = Approvals {
-            waiting,
-            countersign: true,
-            deadline_ms: deadline,
-            ..Approvals::default()
-        };
-        self.phase = Phase::Approvals;
-        out
-    }
-
-    /// Every answer is in (or the deadline passed): judge them, then finalize.
-    fn approvals_ready(&mut self, d: &mut Driver, now: u64) -> Vec<Action> {
-        let ap = &mut self.approvals;
-        if now <= ap.deadline_ms && (!ap.waiting.is_empty() || ap.countersign) {
-            return Vec::new();
-        }
-        for id in std::mem::take(&mut ap.waiting) {
-            ap.webhooks.push(WebhookAnswer {
-                approver_id: id,
-                timed_out: true,
-                ..WebhookAnswer::default()
-            });
-        }
-        let at = now.min(ap.deadline_ms);
-        if let Some(a) = self.a.as_ref() {
-            self.votes = pipeline::judge_approvals(&d.cfg, a, &ap.sigs, &ap.webhooks, at);
-        }
-        self.start(d, Kind::Finalize, now)
-    }
-
     fn sign_action(&self) -> Action {
         let Some(a) = self.a.as_ref() else {
             return Action::new("sign", json!({}));
@@ -627,77 +572,6 @@ impl Payment {
             m.insert("reason".into(), json!(reason));
         }
         done
-    }
-
-    /// The payment's last line was not written.
-    fn audit_failed(&mut self, d: &mut Driver, now: u64) -> Vec<Action> {
-        let Some(l) = self.line.take() else {
-            return Vec::new();
-        };
-        d.audit_lost(&l.head, l.prev);
-        if l.pre_sign_allowed && !d.broken {
-            // It must not be paid unaudited: release it (that step is audited in turn).
-            return self.start(
-                d,
-                Kind::Settle(Outcome::Failed(Code::StoreUnavailable)),
-                now,
-            );
-        }
-        self.phase = Phase::Finished;
-        let allowed = false;
-        vec![self.done(allowed, Some(Code::StoreUnavailable), None)]
-    }
-
-    fn head_save_failed(&mut self, d: &mut Driver, _now: u64) -> Vec<Action> {
-        let Some(l) = self.line.as_mut() else {
-            return Vec::new();
-        };
-        if !l.repaired {
-            l.repaired = true;
-            self.phase = Phase::HeadRepair;
-            return vec![Action::new(
-                "load-head",
-                json!({"replica": d.replica, "from_store": true}),
-            )];
-        }
-        let forget = l.pre_sign_allowed;
-        self.head_conflict(d, forget)
-    }
-
-    fn head_repaired(&mut self, d: &mut Driver, now: u64, stored: Option<Head>) -> Vec<Action> {
-        let Some(l) = self.line.as_ref() else {
-            return Vec::new();
-        };
-        // An earlier save that reported a failure may have landed: the stored head is then our previous one.
-        if stored == l.prev {
-            d.stored_seq = stored.as_ref().map_or(0, |h| h.seq);
-            let head = l.head.clone();
-            let mut out = vec![d.save_head_action(&head)];
-            d.stored_seq = head.seq;
-            out.extend(l.rest.iter().cloned());
-            self.phase = if l.pre_sign_allowed {
-                Phase::Sign
-            } else {
-                Phase::Finished
-            };
-            return out;
-        }
-        let _ = now;
-        let forget = l.pre_sign_allowed;
-        self.head_conflict(d, forget)
-    }
-
-    /// Another process writes this replica's chain: stop until reopened.
-    fn head_conflict(&mut self, d: &mut Driver, forget: bool) -> Vec<Action> {
-        d.ready = false;
-        self.line = None;
-        self.phase = Phase::Finished;
-        let mut out = Vec::new();
-        if forget {
-            out.extend(self.forget(d));
-        }
-        out.push(self.refused_detail(Code::StoreUnavailable, "replica-head-conflict"));
-        out
     }
 }
 

@@ -1,0 +1,69 @@
+//! A payment's approvals: the requests to approvers, their deadline, and the
+//! judgement of what came back.
+
+use super::{Approvals, Kind, Payment, Phase};
+use crate::driver::wire::Action;
+use crate::driver::{Driver, APPROVAL_MARGIN_MS};
+use crate::mpa::ApproverMode;
+use crate::pipeline::{self, WebhookAnswer};
+use serde_json::json;
+
+impl Payment {
+    pub(super) fn ask_approvals(&mut self, d: &mut Driver, now: u64) -> Vec<Action> {
+        let (Some(req), Some(m)) = (
+            self.a.as_ref().and_then(|a| a.approval.as_ref()),
+            d.cfg.mpa.as_ref(),
+        ) else {
+            return self.start(d, Kind::Finalize, now);
+        };
+        let deadline = req
+            .expires_at_ms
+            .saturating_sub(APPROVAL_MARGIN_MS)
+            .max(now);
+        let body = req.canonical();
+        let mut out = Vec::new();
+        let mut waiting = Vec::new();
+        for ap in &m.approvers {
+            if let ApproverMode::Webhook { url, .. } = &ap.mode {
+                waiting.push(ap.id.clone());
+                out.push(Action::new(
+                    "post-webhook",
+                    json!({"approver_id": ap.id, "url": url, "body": body, "deadline_ms": deadline,
+                           "headers": {"content-type": "application/json", "x-mpa-request-id": req.request_id}}),
+                ));
+            }
+        }
+        out.push(Action::new(
+            "countersign",
+            json!({"request": body, "request_json": req.to_json(), "deadline_ms": deadline}),
+        ));
+        self.approvals = Approvals {
+            waiting,
+            countersign: true,
+            deadline_ms: deadline,
+            ..Approvals::default()
+        };
+        self.phase = Phase::Approvals;
+        out
+    }
+
+    /// Every answer is in (or the deadline passed): judge them, then finalize.
+    pub(super) fn approvals_ready(&mut self, d: &mut Driver, now: u64) -> Vec<Action> {
+        let ap = &mut self.approvals;
+        if now <= ap.deadline_ms && (!ap.waiting.is_empty() || ap.countersign) {
+            return Vec::new();
+        }
+        for id in std::mem::take(&mut ap.waiting) {
+            ap.webhooks.push(WebhookAnswer {
+                approver_id: id,
+                timed_out: true,
+                ..WebhookAnswer::default()
+            });
+        }
+        let at = now.min(ap.deadline_ms);
+        if let Some(a) = self.a.as_ref() {
+            self.votes = pipeline::judge_approvals(&d.cfg, a, &ap.sigs, &ap.webhooks, at);
+        }
+        self.start(d, Kind::Finalize, now)
+    }
+}

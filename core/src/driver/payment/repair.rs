@@ -1,0 +1,87 @@
+//! A payment whose audit line or head save failed: the chain's repair.
+
+use super::{Kind, Payment, Phase};
+use crate::audit::Head;
+use crate::driver::wire::Action;
+use crate::driver::Driver;
+use crate::error::Code;
+use crate::pipeline::Outcome;
+use serde_json::json;
+
+impl Payment {
+    /// The payment's last line was not written.
+    pub(super) fn audit_failed(&mut self, d: &mut Driver, now: u64) -> Vec<Action> {
+        let Some(l) = self.line.take() else {
+            return Vec::new();
+        };
+        d.audit_lost(&l.head, l.prev);
+        if l.pre_sign_allowed && !d.broken {
+            // It must not be paid unaudited: release it (that step is audited in turn).
+            return self.start(
+                d,
+                Kind::Settle(Outcome::Failed(Code::StoreUnavailable)),
+                now,
+            );
+        }
+        self.phase = Phase::Finished;
+        let allowed = false;
+        vec![self.done(allowed, Some(Code::StoreUnavailable), None)]
+    }
+
+    pub(super) fn head_save_failed(&mut self, d: &mut Driver, _now: u64) -> Vec<Action> {
+        let Some(l) = self.line.as_mut() else {
+            return Vec::new();
+        };
+        if !l.repaired {
+            l.repaired = true;
+            self.phase = Phase::HeadRepair;
+            return vec![Action::new(
+                "load-head",
+                json!({"replica": d.replica, "from_store": true}),
+            )];
+        }
+        let forget = l.pre_sign_allowed;
+        self.head_conflict(d, forget)
+    }
+
+    pub(super) fn head_repaired(
+        &mut self,
+        d: &mut Driver,
+        now: u64,
+        stored: Option<Head>,
+    ) -> Vec<Action> {
+        let Some(l) = self.line.as_ref() else {
+            return Vec::new();
+        };
+        // An earlier save that reported a failure may have landed: the stored head is then our previous one.
+        if stored == l.prev {
+            d.stored_seq = stored.as_ref().map_or(0, |h| h.seq);
+            let head = l.head.clone();
+            let mut out = vec![d.save_head_action(&head)];
+            d.stored_seq = head.seq;
+            out.extend(l.rest.iter().cloned());
+            self.phase = if l.pre_sign_allowed {
+                Phase::Sign
+            } else {
+                Phase::Finished
+            };
+            return out;
+        }
+        let _ = now;
+        let forget = l.pre_sign_allowed;
+        self.head_conflict(d, forget)
+    }
+
+    /// Another process writes this replica's chain: stop until reopened.
+    pub(super) fn head_conflict(&mut self, d: &mut Driver, forget: bool) -> Vec<Action> {
+        d.ready = false;
+        self.line = None;
+        self.phase = Phase::Finished;
+        let mut out = Vec::new();
+        if forget {
+            out.extend(self.forget(d));
+        }
+        out.push(self.refused_detail(Code::StoreUnavailable, "replica-head-conflict"));
+        out
+    }
+}
