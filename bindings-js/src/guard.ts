@@ -11,7 +11,7 @@
  * {@link PaymentGuard.resume} feeds the caller's answer and runs on.
  */
 import { wasm, mapError, describe, randomBytes } from "./core.js";
-import { errorFor, PolicyConfigError, type X402GuardError } from "./errors.js";
+import { errorFor, PolicyConfigError, X402GuardError } from "./errors.js";
 import { Driver } from "./driver.js";
 import { Executor, type Stop } from "./executor.js";
 import { MemoryStore, NO_REPLICA, type GuardStore } from "./stores.js";
@@ -151,6 +151,22 @@ export class PaymentGuard {
   /** The state blob the driver holds (with a store that is loaded at each step: as of the last step). */
   stateJson(): string {
     return this.#driver.stateJson();
+  }
+
+  /**
+   * Replaces the state the driver holds with a saved one (`stateJson()`
+   * output), for a guard whose store is not loaded at each step (a
+   * `MemoryStore`). A state the core cannot read throws `state-corrupt`.
+   */
+  loadStateJson(blob: string): void {
+    if (this.#store.shared === true || this.#store.persistent === true) {
+      throw new X402GuardError("invalid-input", "invalid-input: this guard's store is loaded at every step; save the state there");
+    }
+    try {
+      this.#driver.loadStateJson(blob);
+    } catch (e) {
+      throw mapError(e);
+    }
   }
 
   /**
