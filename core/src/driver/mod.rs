@@ -89,6 +89,8 @@ pub use wire::{actions_json, Action, Begin, Event, Profile, WebhookReply};
 
 /// Compare-and-set attempts of one step before it is refused.
 pub const MAX_ATTEMPTS: u32 = 64;
+/// Finished payments kept for a late failure report of their last batch.
+pub const MAX_FINISHED: usize = 64;
 /// Most tasks in flight in one driver; the oldest is dropped beyond this.
 pub const MAX_TASKS: usize = 1024;
 /// Most live fingerprints an unshared driver keeps; a payment beyond is
@@ -116,6 +118,8 @@ pub struct Driver {
     /// A lost audit line that a later line already chained to: refuse until reopened.
     broken: bool,
     tasks: BTreeMap<u64, Task>,
+    /// Finished payments kept for a failure of their last batch, oldest first.
+    finished: std::collections::VecDeque<u64>,
     next_id: u64,
     /// Unshared store: the replay set (fingerprint → expiry), kept here.
     replay: BTreeMap<String, u64>,
@@ -157,6 +161,7 @@ impl Driver {
             stored_seq: 0,
             broken: false,
             tasks: BTreeMap::new(),
+            finished: std::collections::VecDeque::new(),
             next_id: 1,
             replay: BTreeMap::new(),
             replay_swept: 0,
@@ -249,7 +254,33 @@ impl Driver {
         if p.finished() {
             return (0, actions);
         }
-        (self.add(Task::Pay(Box::new(p))), actions)
+        let id = self.add(Task::Pay(Box::new(Payment::placeholder())));
+        self.keep(id, Box::new(p), &actions);
+        (id, actions)
+    }
+
+    /// Keeps a payment after a crossing. One whose batch ended with `done`
+    /// stays only while a failure of that batch (`audit-failed`,
+    /// `head-save-failed`) can still be reported: the host reports it in its
+    /// next crossing, so the last [`MAX_FINISHED`] are enough.
+    fn keep(&mut self, id: u64, p: Box<Payment>, batch: &[Action]) {
+        if !batch.iter().any(|a| a.kind() == "done") {
+            self.tasks.insert(id, Task::Pay(p));
+            return;
+        }
+        if p.finished() {
+            self.tasks.remove(&id);
+            return;
+        }
+        self.tasks.insert(id, Task::Pay(p));
+        self.finished.push_back(id);
+        while self.finished.len() > MAX_FINISHED {
+            if let Some(old) = self.finished.pop_front() {
+                if matches!(self.tasks.get(&old), Some(Task::Pay(q)) if q.is_done()) {
+                    self.tasks.remove(&old);
+                }
+            }
+        }
     }
 
     /// Feeds a crossing's events to task `id`; returns the next batch.
@@ -271,7 +302,7 @@ impl Driver {
             }
             Task::Pay(mut p) => {
                 let out = p.handle(self, now_ms, events);
-                self.tasks.insert(id, Task::Pay(p));
+                self.keep(id, p, out.as_deref().unwrap_or(&[]));
                 out
             }
         }

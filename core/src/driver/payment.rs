@@ -96,14 +96,7 @@ impl Payment {
         let mut p = Payment {
             rng: b.seed ^ 0x9e37_79b9_7f4a_7c15,
             begin: b,
-            a: None,
-            phase: Phase::Finished,
-            replay_fresh: None,
-            approvals: Approvals::default(),
-            votes: Vec::new(),
-            metrics: Vec::new(),
-            settlement: None,
-            line: None,
+            ..Payment::placeholder()
         };
         let out = if d.needs_head() {
             p.phase = Phase::Opening;
@@ -115,6 +108,27 @@ impl Payment {
             p.start(d, Kind::Assess, now)
         };
         (p, out)
+    }
+
+    /// An empty payment, holding a task id's place.
+    pub(super) fn placeholder() -> Payment {
+        Payment {
+            rng: 0,
+            begin: Begin::default(),
+            a: None,
+            phase: Phase::Finished,
+            replay_fresh: None,
+            approvals: Approvals::default(),
+            votes: Vec::new(),
+            metrics: Vec::new(),
+            settlement: None,
+            line: None,
+        }
+    }
+
+    /// The payment has given its `done`.
+    pub(super) fn is_done(&self) -> bool {
+        matches!(self.phase, Phase::Finished)
     }
 
     pub(super) fn finished(&self) -> bool {

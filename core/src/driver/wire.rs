@@ -305,11 +305,11 @@ pub struct Action(pub Value);
 impl Action {
     /// An action `{"do": kind, …fields}`.
     pub fn new(kind: &str, fields: Value) -> Action {
-        let mut m = Map::new();
+        let mut m = match fields {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
         m.insert("do".into(), Value::String(kind.into()));
-        if let Value::Object(f) = fields {
-            m.extend(f);
-        }
         Action(Value::Object(m))
     }
 
