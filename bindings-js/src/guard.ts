@@ -55,12 +55,10 @@ export interface Payment {
 
 /** The driver's profile for a store and sink: how state is kept and the audit head reconciled. */
 function profileOf(store: GuardStore, sink: AuditSink | undefined): DriverProfile {
-  return {
-    // A store that outlives the process (even unshared) is loaded and stored at each step.
-    shared: store.shared === true || store.persistent !== false,
-    keep_head: sink !== undefined,
-    log_reads_back: typeof sink?.head === "function",
-  };
+  // A store that outlives the process (even unshared) is loaded and stored at each step,
+  // and keeps the replica's audit head when there is a log (as the Python guard).
+  const shared = store.shared === true || store.persistent !== false;
+  return { shared, keep_head: shared && sink !== undefined, log_reads_back: typeof sink?.head === "function" };
 }
 
 /** One configured guard. Create with {@link PaymentGuard.create}. */
