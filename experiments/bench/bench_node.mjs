@@ -25,6 +25,7 @@ const AK = Buffer.from(W.audit_key_hex, "hex");
 const cfgText = W.config_json;
 const reqs = W.requests;
 const state = (n) => readFileSync(join(dir, `state-${n}.json`), "utf8");
+const fp = (k) => k.toString(16).padStart(64, "0");
 
 function stats(ns) {
   const s = Float64Array.from(ns).sort();
