@@ -73,9 +73,23 @@ export class Driver {
     return JSON.parse(this.openJson()) as DriverStart;
   }
 
-  /** {@link beginJson} on a value, parsed. */
+  /**
+   * {@link beginJson} on a value, parsed. Without hints the request crosses as
+   * values (the same output, without a JSON round trip).
+   */
   begin(begin: DriverBegin, nowMs: number): DriverStart {
-    return JSON.parse(this.beginJson(JSON.stringify(begin), nowMs)) as DriverStart;
+    return JSON.parse(this.beginText(begin, nowMs)) as DriverStart;
+  }
+
+  /** {@link begin}'s output as the driver's JSON text (the same bytes as {@link beginJson}). */
+  beginText(begin: DriverBegin, nowMs: number): string {
+    if (begin.hints && begin.hints.length > 0) return this.beginJson(JSON.stringify(begin), nowMs);
+    try {
+      return this.#core.beginRequest(begin.method ?? "GET", begin.url, begin.payment_required ?? undefined,
+        begin.body ?? undefined, begin.reason ?? "", begin.seed ?? 0, nowMs);
+    } catch (e) {
+      throw mapError(e);
+    }
   }
 
   /** {@link handleJson} on values (one event or several), parsed. */

@@ -29,6 +29,13 @@ test("driver transcripts: every scenario, every crossing byte for byte", () => {
   assert.ok(r.scenarios > 0 && r.crossings >= r.scenarios);
 });
 
+test("driver transcripts with every begin crossing as values (Driver.begin's path): the same bytes", () => {
+  const doc = JSON.parse(readFileSync(transcriptsPath, "utf8"));
+  const r = runTranscripts(x, doc, { typedBegin: true });
+  assert.deepEqual(r.failures, []);
+  assert.ok(r.scenarios > 0);
+});
+
 test("the transcript runner fails a wrong output, a wrong error, an unknown call, a bad task and an empty document", () => {
   const open = new x.Driver("{}", "", KEY, KEY).openJson();
   const sc = (crossings, extra = {}) => ({ schema: "presidio-x402-driver-transcripts-v1",

@@ -84,10 +84,10 @@ function expectedError(output) {
 }
 
 /** Replays one crossing; returns the failure text or null. */
-function crossing(d, c, i, crossings) {
+function crossing(d, c, i, crossings, typedBegin) {
   let run;
   if (c.call === "open") run = () => d.openJson();
-  else if (c.call === "begin") run = () => d.beginJson(c.input, c.now_ms);
+  else if (c.call === "begin") run = typedBegin ? () => d.beginText(JSON.parse(c.input), c.now_ms) : () => d.beginJson(c.input, c.now_ms);
   else if (c.call === "handle") {
     const t = crossings[c.task];
     if (!Number.isInteger(c.task) || c.task < 0 || c.task >= i || !t || (t.call !== "open" && t.call !== "begin") || expectedError(t.output) !== null) {
@@ -122,7 +122,7 @@ function crossing(d, c, i, crossings) {
 }
 
 /** pkg: the package (its `Driver`); doc: the parsed transcripts document. */
-export function runTranscripts(pkg, doc) {
+export function runTranscripts(pkg, doc, { typedBegin = false } = {}) {
   const failures = [];
   let scenarios = 0;
   let crossings = 0;
@@ -149,7 +149,7 @@ export function runTranscripts(pkg, doc) {
     try {
       for (let i = 0; i < s.crossings.length; i++) {
         crossings++;
-        const f = crossing(d, s.crossings[i], i, s.crossings);
+        const f = crossing(d, s.crossings[i], i, s.crossings, typedBegin);
         if (f !== null) {
           // The driver's state has diverged: the rest of the scenario cannot be compared.
           failures.push(`${name}: ${f}`);

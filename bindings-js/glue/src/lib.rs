@@ -328,6 +328,42 @@ impl Driver {
             .map_err(code_error)
     }
 
+    /// [`Driver::begin`] with the request as values (no hints): the same
+    /// output, without a JSON round trip. Each text is capped like `begin`'s
+    /// JSON input.
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen(js_name = beginRequest)]
+    pub fn begin_request(
+        &mut self,
+        method: &str,
+        url: &str,
+        payment_required: Option<String>,
+        body: Option<String>,
+        reason: &str,
+        seed: f64,
+        now_ms: f64,
+    ) -> Result<String, JsValue> {
+        let cap = driver::wire::MAX_EVENTS_BYTES;
+        let too_long = [method.len(), url.len(), reason.len()]
+            .into_iter()
+            .chain(payment_required.as_ref().map(String::len))
+            .chain(body.as_ref().map(String::len))
+            .any(|n| n > cap);
+        if too_long {
+            return Err(code_error(Code::InvalidInput));
+        }
+        let b = driver::Begin {
+            method: method.to_string(),
+            url: url.to_string(),
+            payment_required,
+            body,
+            reason: reason.to_string(),
+            hints: Vec::new(),
+            seed: ms(seed)?,
+        };
+        Ok(self.inner.begin_text(b, ms(now_ms)?))
+    }
+
     /// One crossing of task `id`: the answers (`events_json`, one event or an
     /// array) in, the next batch of actions (a JSON array) out.
     pub fn handle(&mut self, id: f64, now_ms: f64, events_json: &str) -> Result<String, JsValue> {

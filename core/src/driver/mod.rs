@@ -314,11 +314,14 @@ impl Driver {
             return Err(Code::InvalidInput);
         }
         let v: Value = serde_json::from_str(begin).map_err(|_| Code::InvalidInput)?;
-        let (id, actions) = self.begin(Begin::from_json(&v)?, now_ms);
-        Ok(format!(
-            "{{\"id\":{id},\"actions\":{}}}",
-            actions_json(&actions)
-        ))
+        Ok(self.begin_text(Begin::from_json(&v)?, now_ms))
+    }
+
+    /// [`Driver::begin`] with its result as JSON text: `{"id", "actions"}`
+    /// (for bindings that pass the request as values, not JSON).
+    pub fn begin_text(&mut self, b: Begin, now_ms: u64) -> String {
+        let (id, actions) = self.begin(b, now_ms);
+        format!("{{\"id\":{id},\"actions\":{}}}", actions_json(&actions))
     }
 
     /// [`Driver::open`] as JSON text: `{"id", "actions"}`.
