@@ -11,10 +11,18 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 
+class _DefaultCode:
+    """A class's default ``.code`` (when built without one, as the seed's
+    constructors allow): its family's default code in the core's error table."""
+
+    def __get__(self, obj: Any, cls: type) -> str:
+        return _defaults().get(cls.__name__) or _defaults()["X402PaymentError"]
+
+
 class X402Error(Exception):
     """Base exception for all presidio-hardened-x402 errors."""
 
-    code: str = "invalid-input"
+    code: Any = _DefaultCode()
 
     def __init__(self, message: str = "", *, code: Optional[str] = None) -> None:
         super().__init__(message or (code or self.code))
@@ -29,7 +37,6 @@ class X402PaymentError(X402Error):
     """The payment cannot go ahead: an unusable challenge, an untrusted asset or
     payee, a signer or network failure (``.code`` says which)."""
 
-    code = "settlement-failed"
 
 
 class StoreUnavailableError(X402PaymentError):
@@ -37,15 +44,13 @@ class StoreUnavailableError(X402PaymentError):
     unusable, or stayed contended): the payment is refused, never allowed
     unguarded (``.code == "store-unavailable"``)."""
 
-    code = "store-unavailable"
 
 
 class PIIBlockedError(X402Error):
     """PII was found in payment metadata and ``pii_action="block"``."""
 
-    code = "pii-blocked"
 
-    def __init__(self, message: str, entities: List[str], *, code: str = "pii-blocked") -> None:
+    def __init__(self, message: str, entities: List[str], *, code: Optional[str] = None) -> None:
         super().__init__(message, code=code)
         self.entities = entities
 
@@ -58,7 +63,6 @@ class PolicyViolationError(X402Error):
     ``current_usd_exact``.
     """
 
-    code = "policy-per-call-exceeded"
 
     def __init__(
         self,
@@ -66,7 +70,7 @@ class PolicyViolationError(X402Error):
         *,
         amount_usd: float,
         limit_usd: float,
-        code: str = "policy-per-call-exceeded",
+        code: Optional[str] = None,
         amount_usd_exact: Optional[str] = None,
         limit_usd_exact: Optional[str] = None,
         current_usd_exact: Optional[str] = None,
@@ -82,9 +86,8 @@ class PolicyViolationError(X402Error):
 class ReplayDetectedError(X402Error):
     """The same payment was already made within the replay TTL."""
 
-    code = "replay-detected"
 
-    def __init__(self, message: str, *, fingerprint: str, code: str = "replay-detected") -> None:
+    def __init__(self, message: str, *, fingerprint: str, code: Optional[str] = None) -> None:
         super().__init__(message, code=code)
         self.fingerprint = fingerprint
 
@@ -110,13 +113,11 @@ class _MPAError(X402Error):
 class MPADeniedError(_MPAError):
     """Multi-party authorization was required but not enough approvals arrived."""
 
-    code = "mpa-denied"
 
 
 class MPATimeoutError(_MPAError):
     """Multi-party authorization timed out before the threshold was reached."""
 
-    code = "mpa-timeout"
 
 
 def _families() -> Dict[str, Any]:
@@ -136,6 +137,17 @@ def _families() -> Dict[str, Any]:
 
 
 _TABLE: Optional[Dict[str, Any]] = None
+_DEFAULTS: Optional[Dict[str, str]] = None
+
+
+def _defaults() -> Dict[str, str]:
+    """``class name -> default code`` from the core's error table (read once)."""
+    global _DEFAULTS
+    if _DEFAULTS is None:
+        from ._core import error_table
+
+        _DEFAULTS = {r["class"]: r["code"] for r in error_table() if r.get("default")}
+    return _DEFAULTS
 
 
 def _f(x: Optional[str]) -> float:

@@ -61,6 +61,26 @@ impl Head {
         json!({"seq": self.seq, "mac": self.mac})
     }
 
+    /// Reads `{"seq", "mac"}` as given (`null` or absent: `None`); a missing
+    /// or mistyped field is [`Code::InvalidInput`]. Checking the mac is the
+    /// caller's (the verifier reports a bad head as such).
+    pub fn from_json(v: Option<&Value>) -> Result<Option<Head>, crate::Code> {
+        match v {
+            None | Some(Value::Null) => Ok(None),
+            Some(h) => {
+                let seq = h.get("seq").and_then(Value::as_u64);
+                let mac = h.get("mac").and_then(Value::as_str);
+                match (seq, mac) {
+                    (Some(seq), Some(mac)) => Ok(Some(Head {
+                        seq,
+                        mac: mac.to_string(),
+                    })),
+                    _ => Err(crate::Code::InvalidInput),
+                }
+            }
+        }
+    }
+
     pub(super) fn is_valid(&self) -> bool {
         self.seq <= MAX_SEQ && hex::is_lower(&self.mac, 64)
     }

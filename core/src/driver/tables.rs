@@ -57,6 +57,21 @@ impl Family {
         }
     }
 
+    /// The code an exception of this family carries when a caller builds one
+    /// without a code (the seed's constructors).
+    pub const fn default_code(self) -> Code {
+        match self {
+            Family::PiiBlocked => Code::PiiBlocked,
+            Family::PolicyViolation => Code::PolicyPerCallExceeded,
+            Family::ReplayDetected => Code::ReplayDetected,
+            Family::MpaDenied => Code::MpaDenied,
+            Family::MpaTimeout => Code::MpaTimeout,
+            Family::StoreUnavailable => Code::StoreUnavailable,
+            Family::Config => Code::ConfigMalformed,
+            Family::Payment => Code::SettlementFailed,
+        }
+    }
+
     /// The seed's exception class name for the family (both hosts use it).
     pub const fn class(self) -> &'static str {
         match self {
@@ -94,8 +109,9 @@ pub fn family(code: Code) -> Family {
     }
 }
 
-/// Every code with its family, class, description and policy `limit_type`:
-/// `[{"code", "family", "class", "description", "limit_type"}]`.
+/// Every code with its family, class, description, policy `limit_type` and
+/// whether it is its family's default code:
+/// `[{"code", "family", "class", "description", "limit_type", "default"}]`.
 pub fn codes_json() -> Value {
     Value::Array(
         Code::ALL
@@ -108,6 +124,7 @@ pub fn codes_json() -> Value {
                     "class": f.class(),
                     "description": c.describe(),
                     "limit_type": limit_type(c),
+                    "default": f.default_code() == c,
                 })
             })
             .collect(),
@@ -200,5 +217,8 @@ mod tests {
         assert_eq!(family(Code::MpaExpired), Family::MpaDenied);
         assert_eq!(family(Code::ConfigBadType), Family::Config);
         assert_eq!(codes_json().as_array().map(Vec::len), Some(Code::ALL.len()));
+        for &f in Family::ALL {
+            assert_eq!(family(f.default_code()), f, "{}", f.as_str());
+        }
     }
 }

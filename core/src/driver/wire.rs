@@ -173,26 +173,17 @@ pub enum Event {
     Wake,
 }
 
+/// A head the host read back: 64 hex digits of mac (lower-cased), or `invalid-input`.
 fn head_from(v: Option<&Value>) -> Result<Option<Head>, Code> {
-    match v {
-        None | Some(Value::Null) => Ok(None),
-        Some(h) => {
-            let seq = h
-                .get("seq")
-                .and_then(Value::as_u64)
-                .ok_or(Code::InvalidInput)?;
-            let mac = h
-                .get("mac")
-                .and_then(Value::as_str)
-                .ok_or(Code::InvalidInput)?;
-            if mac.len() != 64 || !mac.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(Code::InvalidInput);
-            }
+    match Head::from_json(v)? {
+        Some(h) if h.mac.len() == 64 && h.mac.bytes().all(|b| b.is_ascii_hexdigit()) => {
             Ok(Some(Head {
-                seq,
-                mac: mac.to_ascii_lowercase(),
+                seq: h.seq,
+                mac: h.mac.to_ascii_lowercase(),
             }))
         }
+        Some(_) => Err(Code::InvalidInput),
+        None => Ok(None),
     }
 }
 

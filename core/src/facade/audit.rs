@@ -9,23 +9,7 @@ use crate::error::Code;
 use serde_json::{json, Value};
 
 fn head_field(input: &Value, k: &str) -> Result<Option<Head>, Code> {
-    match input.get(k) {
-        None | Some(Value::Null) => Ok(None),
-        Some(h) => {
-            let seq = h
-                .get("seq")
-                .and_then(Value::as_u64)
-                .ok_or(Code::InvalidInput)?;
-            let mac = h
-                .get("mac")
-                .and_then(Value::as_str)
-                .ok_or(Code::InvalidInput)?;
-            Ok(Some(Head {
-                seq,
-                mac: mac.to_string(),
-            }))
-        }
-    }
+    Head::from_json(input.get(k))
 }
 
 fn verify_input(input: &Value) -> Result<Result<Head, AuditFailure>, Code> {
