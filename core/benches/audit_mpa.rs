@@ -19,7 +19,9 @@ fn event() -> AuditEvent {
         replica: None,
         pii_entities_found: vec!["EMAIL_ADDRESS".into()],
         policy_limit_usd: Some(Usd(100_000_000_000_000_000)),
-        replay_fingerprint: Some("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into()),
+        replay_fingerprint: Some(
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
+        ),
         code: Some(Code::PolicyPerCallExceeded),
     }
 }
@@ -43,7 +45,14 @@ fn benches(c: &mut Criterion) {
     let ev = event();
     let (first, head) = audit::append(KEY, None, &ev, 1_767_225_600_000).expect("append");
     c.bench_function("audit/append", |b| {
-        b.iter(|| audit::append(black_box(KEY), Some(black_box(&head)), black_box(&ev), 1_767_225_601_000))
+        b.iter(|| {
+            audit::append(
+                black_box(KEY),
+                Some(black_box(&head)),
+                black_box(&ev),
+                1_767_225_601_000,
+            )
+        })
     });
     c.bench_function("audit/verify-one-line", |b| {
         b.iter(|| {
@@ -60,8 +69,12 @@ fn benches(c: &mut Criterion) {
         h = Some(nh);
     }
     let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
-    c.bench_function("audit/verify-100-lines", |b| b.iter(|| audit::verify(KEY, black_box(&refs), None, h.as_ref())));
-    c.bench_function("canonical/parse-strict-line", |b| b.iter(|| parse_strict(black_box(&first), 1 << 14, 4)));
+    c.bench_function("audit/verify-100-lines", |b| {
+        b.iter(|| audit::verify(KEY, black_box(&refs), None, h.as_ref()))
+    });
+    c.bench_function("canonical/parse-strict-line", |b| {
+        b.iter(|| parse_strict(black_box(&first), 1 << 14, 4))
+    });
 
     let cfg = MpaConfig::from_json(
         &serde_json::json!({"threshold": 2, "approvers": [
@@ -78,18 +91,50 @@ fn benches(c: &mut Criterion) {
     let req = ApprovalRequest::new(p, 1_767_225_600_000, 30_000).expect("request");
     c.bench_function("mpa/canonical", |b| b.iter(|| black_box(&req).canonical()));
     let sigs = vec![
-        ("alice".to_string(), mpa::countersign(b"alice-countersign-key-0001", &req).expect("sig")),
-        ("bob".to_string(), mpa::countersign(b"bob-countersign-key-0002", &req).expect("sig")),
+        (
+            "alice".to_string(),
+            mpa::countersign(b"alice-countersign-key-0001", &req).expect("sig"),
+        ),
+        (
+            "bob".to_string(),
+            mpa::countersign(b"bob-countersign-key-0002", &req).expect("sig"),
+        ),
     ];
     c.bench_function("mpa/verify-2-countersignatures", |b| {
-        b.iter(|| mpa::verify_countersignatures(&cfg, black_box(&req), black_box(&sigs), 1_767_225_601_000))
+        b.iter(|| {
+            mpa::verify_countersignatures(
+                &cfg,
+                black_box(&req),
+                black_box(&sigs),
+                1_767_225_601_000,
+            )
+        })
     });
-    let body = format!("{{\"approved\":true,\"request_id\":\"{}\"}}", req.request_id);
+    let body = format!(
+        "{{\"approved\":true,\"request_id\":\"{}\"}}",
+        req.request_id
+    );
     c.bench_function("mpa/judge-webhook", |b| {
-        b.iter(|| mpa::judge_webhook_response(&cfg, "carol", &req, 200, black_box(body.as_bytes()), None, false))
+        b.iter(|| {
+            mpa::judge_webhook_response(
+                &cfg,
+                "carol",
+                &req,
+                200,
+                black_box(body.as_bytes()),
+                None,
+                false,
+            )
+        })
     });
-    let votes = vec![("alice".to_string(), Vote::Approve), ("bob".to_string(), Vote::Approve), ("carol".to_string(), Vote::Timeout)];
-    c.bench_function("mpa/tally", |b| b.iter(|| mpa::tally(&cfg, black_box(&votes))));
+    let votes = vec![
+        ("alice".to_string(), Vote::Approve),
+        ("bob".to_string(), Vote::Approve),
+        ("carol".to_string(), Vote::Timeout),
+    ];
+    c.bench_function("mpa/tally", |b| {
+        b.iter(|| mpa::tally(&cfg, black_box(&votes)))
+    });
 }
 
 criterion_group!(all, benches);

@@ -39,7 +39,9 @@ fn state_after(cfg: &GuardConfig, n: u64, now: u64) -> GuardState {
     let step = (cfg.window_ms() / n.max(1)).max(1);
     for i in 0..n {
         let t = now - cfg.window_ms() + 1 + i * step;
-        if let policy::PolicyVerdict::Allow(r) = policy::evaluate(cfg, &mut s.spend, Usd(1000), &u, t, 86_400_000).unwrap() {
+        if let policy::PolicyVerdict::Allow(r) =
+            policy::evaluate(cfg, &mut s.spend, Usd(1000), &u, t, 86_400_000).unwrap()
+        {
             s.spend.commit(&r);
         }
     }
@@ -51,40 +53,60 @@ fn decision(c: &mut Criterion) {
     let h = header();
     let now = 1_800_000_000_000u64;
     let ctx = PaymentContext {
-        method: "GET", request_url: "http://127.0.0.1:4021/weather", payment_required: Some(&h), body: None,
-        reason: "", now_ms: now,
+        method: "GET",
+        request_url: "http://127.0.0.1:4021/weather",
+        payment_required: Some(&h),
+        body: None,
+        reason: "",
+        now_ms: now,
     };
     for n in [0u64, 1_000, 100_000] {
         let base = state_after(&cfg, n, now);
-        c.bench_function(&format!("full decision (assess+finalize), {n} prior payments"), |b| {
-            b.iter_batched_ref(
-                || base.clone(),
-                |s| {
-                    let a = pipeline::assess(&cfg, s, &ctx, RK);
-                    let io = HostResults { replay_fresh: Some(true), votes: vec![] };
-                    let d = pipeline::finalize(&cfg, s, &a, &io, AK, None, now).unwrap();
-                    black_box(d.allowed)
-                },
-                BatchSize::SmallInput,
-            )
-        });
+        c.bench_function(
+            &format!("full decision (assess+finalize), {n} prior payments"),
+            |b| {
+                b.iter_batched_ref(
+                    || base.clone(),
+                    |s| {
+                        let a = pipeline::assess(&cfg, s, &ctx, RK);
+                        let io = HostResults {
+                            replay_fresh: Some(true),
+                            votes: vec![],
+                        };
+                        let d = pipeline::finalize(&cfg, s, &a, &io, AK, None, now).unwrap();
+                        black_box(d.allowed)
+                    },
+                    BatchSize::SmallInput,
+                )
+            },
+        );
     }
     let no_pii = GuardConfig::from_json(
         r#"{"max_per_call_usd": 0.10, "daily_limit_usd": 1000000, "per_endpoint": {"http://127.0.0.1:4021": 1000000},
             "reservation_lease_seconds": 86400, "pii": {"entities": []}}"#,
     )
     .unwrap();
-    c.bench_function("full decision (assess+finalize), PII off, 0 prior payments", |b| {
-        b.iter_batched_ref(
-            GuardState::default,
-            |s| {
-                let a = pipeline::assess(&no_pii, s, &ctx, RK);
-                let io = HostResults { replay_fresh: Some(true), votes: vec![] };
-                black_box(pipeline::finalize(&no_pii, s, &a, &io, AK, None, now).unwrap().allowed)
-            },
-            BatchSize::SmallInput,
-        )
-    });
+    c.bench_function(
+        "full decision (assess+finalize), PII off, 0 prior payments",
+        |b| {
+            b.iter_batched_ref(
+                GuardState::default,
+                |s| {
+                    let a = pipeline::assess(&no_pii, s, &ctx, RK);
+                    let io = HostResults {
+                        replay_fresh: Some(true),
+                        votes: vec![],
+                    };
+                    black_box(
+                        pipeline::finalize(&no_pii, s, &a, &io, AK, None, now)
+                            .unwrap()
+                            .allowed,
+                    )
+                },
+                BatchSize::SmallInput,
+            )
+        },
+    );
     let mut s = GuardState::default();
     c.bench_function("assess only", |b| {
         b.iter(|| {
@@ -99,30 +121,53 @@ fn decision(c: &mut Criterion) {
 
 fn functions(c: &mut Criterion) {
     let h = header();
-    c.bench_function("challenge::parse v2 header", |b| b.iter(|| black_box(challenge::parse(Some(&h), None).unwrap())));
-    c.bench_function("money::parse_atomic", |b| b.iter(|| money::parse_atomic(black_box("123456789"))));
+    c.bench_function("challenge::parse v2 header", |b| {
+        b.iter(|| black_box(challenge::parse(Some(&h), None).unwrap()))
+    });
+    c.bench_function("money::parse_atomic", |b| {
+        b.iter(|| money::parse_atomic(black_box("123456789")))
+    });
     c.bench_function("Usd::parse", |b| b.iter(|| Usd::parse(black_box("0.10"))));
-    c.bench_function("url::parse", |b| b.iter(|| url::parse(black_box("https://API.example.com:443/a/b?x=1"))));
+    c.bench_function("url::parse", |b| {
+        b.iter(|| url::parse(black_box("https://API.example.com:443/a/b?x=1")))
+    });
     let u = url::parse("https://api.example.com/a/b?x=1").unwrap();
     let id = replay::PaymentIdentity {
-        method: "GET", url: &u, network: "eip155:84532", asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
-        pay_to: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", amount: 1000, scheme: "exact",
+        method: "GET",
+        url: &u,
+        network: "eip155:84532",
+        asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+        pay_to: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
+        amount: 1000,
+        scheme: "exact",
     };
-    c.bench_function("replay::fingerprint", |b| b.iter(|| replay::fingerprint(RK, black_box(&id)).unwrap()));
+    c.bench_function("replay::fingerprint", |b| {
+        b.iter(|| replay::fingerprint(RK, black_box(&id)).unwrap())
+    });
     let cfg = cfg();
     let mut s = GuardState::default();
     c.bench_function("policy::evaluate + release", |b| {
         b.iter(|| {
-            if let policy::PolicyVerdict::Allow(r) = policy::evaluate(&cfg, &mut s.spend, Usd(1000), &u, 5, 60_000).unwrap() {
+            if let policy::PolicyVerdict::Allow(r) =
+                policy::evaluate(&cfg, &mut s.spend, Usd(1000), &u, 5, 60_000).unwrap()
+            {
                 s.spend.release(black_box(&r));
             }
         })
     });
-    let ev = audit::AuditEvent { event_type: "payment_allowed".into(), outcome: "allowed".into(),
-                                 resource_url: "https://api.example.com/a".into(), ..Default::default() };
-    c.bench_function("audit::append", |b| b.iter(|| audit::append(AK, None, black_box(&ev), 5).unwrap()));
+    let ev = audit::AuditEvent {
+        event_type: "payment_allowed".into(),
+        outcome: "allowed".into(),
+        resource_url: "https://api.example.com/a".into(),
+        ..Default::default()
+    };
+    c.bench_function("audit::append", |b| {
+        b.iter(|| audit::append(AK, None, black_box(&ev), 5).unwrap())
+    });
     let (line, head) = audit::append(AK, None, &ev, 5).unwrap();
-    c.bench_function("audit::verify (1 line)", |b| b.iter(|| audit::verify(AK, &[line.as_str()], None, Some(&head)).unwrap()));
+    c.bench_function("audit::verify (1 line)", |b| {
+        b.iter(|| audit::verify(AK, &[line.as_str()], None, Some(&head)).unwrap())
+    });
 }
 
 criterion_group!(all, decision, functions);

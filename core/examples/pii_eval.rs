@@ -60,8 +60,12 @@ fn main() {
         time(true);
         let ns_scan = time(false);
         let ns_redact = time(true);
-        writeln!(out, "{}", json!({"id": rec["id"], "findings": findings,
-                                    "ns_scan": ns_scan, "ns_redact": ns_redact}))
-            .expect("write");
+        writeln!(
+            out,
+            "{}",
+            json!({"id": rec["id"], "findings": findings,
+                                    "ns_scan": ns_scan, "ns_redact": ns_redact})
+        )
+        .expect("write");
     }
 }

@@ -9,7 +9,12 @@ fn main() {
             Ok(r) => {
                 println!("{a:?}\n  -> {:?}", r.text);
                 for f in r.findings {
-                    println!("     {} {:?} ({})", f.entity.as_str(), &a[f.start..f.end], f.score);
+                    println!(
+                        "     {} {:?} ({})",
+                        f.entity.as_str(),
+                        &a[f.start..f.end],
+                        f.score
+                    );
                 }
             }
             Err(c) => println!("{a:?}\n  -> error {c}"),

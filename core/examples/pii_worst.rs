@@ -14,10 +14,39 @@ fn fill(unit: &str) -> String {
 fn main() {
     let cfg = PiiConfig::default();
     let cases = [
-        "a@", "@", "a", "a.", "1 ", "1-", "1.", "1", ":", "a:", "f:", "::1 ", "%41", "%2541", "&#64;", "&amp;",
-        "=QUFBQUFBQUFBQQ&", "John Smith ", "for John ", "patient=john-smith&", "in New York, ", "J. ",
-        "4111 1111 1111 1111 ", "1.1.1.1 ", "+1 415 555 2671 ", "DE89 3704 0044 0532 0130 00 ", "\u{200b}",
-        "ａ", "a+b", "x@y.co ", "Smith, ", "ab-", "A ",
+        "a@",
+        "@",
+        "a",
+        "a.",
+        "1 ",
+        "1-",
+        "1.",
+        "1",
+        ":",
+        "a:",
+        "f:",
+        "::1 ",
+        "%41",
+        "%2541",
+        "&#64;",
+        "&amp;",
+        "=QUFBQUFBQUFBQQ&",
+        "John Smith ",
+        "for John ",
+        "patient=john-smith&",
+        "in New York, ",
+        "J. ",
+        "4111 1111 1111 1111 ",
+        "1.1.1.1 ",
+        "+1 415 555 2671 ",
+        "DE89 3704 0044 0532 0130 00 ",
+        "\u{200b}",
+        "ａ",
+        "a+b",
+        "x@y.co ",
+        "Smith, ",
+        "ab-",
+        "A ",
     ];
     let mut worst = 0f64;
     for unit in cases {
@@ -26,7 +55,13 @@ fn main() {
         let r = redact(&s, &cfg).expect("within cap");
         let ms = t0.elapsed().as_secs_f64() * 1e3;
         worst = worst.max(ms);
-        println!("{:>8.3} ms  {:>5} findings  {:?} x {}", ms, r.findings.len(), unit, s.len() / unit.len());
+        println!(
+            "{:>8.3} ms  {:>5} findings  {:?} x {}",
+            ms,
+            r.findings.len(),
+            unit,
+            s.len() / unit.len()
+        );
     }
     println!("worst {worst:.3} ms");
 }

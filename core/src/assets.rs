@@ -53,15 +53,60 @@ pub struct TrustedAsset {
 
 /// A built-in entry: (CAIP-2 network, address, symbol, decimals). USDC is valued at $1.
 pub const BUILT_IN: &[(&str, &str, &str, u8)] = &[
-    ("eip155:8453", "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913", "USDC", 6),
-    ("eip155:84532", "0x036CbD53842c5426634e7929541eC2318f3dCF7e", "USDC", 6),
-    ("eip155:1", "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48", "USDC", 6),
-    ("eip155:137", "0x3c499c542cEF5E3811e1192ce70d8cC03d5c3359", "USDC", 6),
-    ("eip155:42161", "0xaf88d065e77c8cC2239327C5EDb3A432268e5831", "USDC", 6),
-    ("eip155:10", "0x0b2C639c533813f4Aa9D7837CAf62653d097Ff85", "USDC", 6),
-    ("eip155:43114", "0xB97EF9Ef8734C71904D8002F8b6Bc66Dd9c48a6E", "USDC", 6),
-    (SOLANA_MAINNET, "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v", "USDC", 6),
-    (SOLANA_DEVNET, "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU", "USDC", 6),
+    (
+        "eip155:8453",
+        "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
+        "USDC",
+        6,
+    ),
+    (
+        "eip155:84532",
+        "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+        "USDC",
+        6,
+    ),
+    (
+        "eip155:1",
+        "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48",
+        "USDC",
+        6,
+    ),
+    (
+        "eip155:137",
+        "0x3c499c542cEF5E3811e1192ce70d8cC03d5c3359",
+        "USDC",
+        6,
+    ),
+    (
+        "eip155:42161",
+        "0xaf88d065e77c8cC2239327C5EDb3A432268e5831",
+        "USDC",
+        6,
+    ),
+    (
+        "eip155:10",
+        "0x0b2C639c533813f4Aa9D7837CAf62653d097Ff85",
+        "USDC",
+        6,
+    ),
+    (
+        "eip155:43114",
+        "0xB97EF9Ef8734C71904D8002F8b6Bc66Dd9c48a6E",
+        "USDC",
+        6,
+    ),
+    (
+        SOLANA_MAINNET,
+        "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v",
+        "USDC",
+        6,
+    ),
+    (
+        SOLANA_DEVNET,
+        "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU",
+        "USDC",
+        6,
+    ),
 ];
 
 /// The built-in table as [`TrustedAsset`]s.
@@ -131,7 +176,9 @@ pub fn is_caip2(s: &str) -> bool {
         return false;
     };
     (3..=8).contains(&ns.len())
-        && ns.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && ns
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && (1..=32).contains(&reference.len())
         && reference
             .bytes()
@@ -139,7 +186,11 @@ pub fn is_caip2(s: &str) -> bool {
 }
 
 /// Finds the trusted entry for (`network`, `address`) in `table`.
-pub fn lookup<'a>(table: &'a [TrustedAsset], network: &str, address: &str) -> Option<&'a TrustedAsset> {
+pub fn lookup<'a>(
+    table: &'a [TrustedAsset],
+    network: &str,
+    address: &str,
+) -> Option<&'a TrustedAsset> {
     let want = canonical_address(network, address);
     table
         .iter()
@@ -152,8 +203,14 @@ mod tests {
 
     #[test]
     fn networks_map_and_validate() {
-        assert_eq!(normalize_network("base-sepolia", 1).unwrap(), "eip155:84532");
-        assert_eq!(normalize_network("solana-devnet", 1).unwrap(), SOLANA_DEVNET);
+        assert_eq!(
+            normalize_network("base-sepolia", 1).unwrap(),
+            "eip155:84532"
+        );
+        assert_eq!(
+            normalize_network("solana-devnet", 1).unwrap(),
+            SOLANA_DEVNET
+        );
         assert_eq!(normalize_network("eip155:8453", 2).unwrap(), "eip155:8453");
         assert_eq!(normalize_network("atlantis", 1), Err(Code::UnknownNetwork));
         assert_eq!(normalize_network("EIP155:1", 2), Err(Code::UnknownNetwork));
@@ -165,8 +222,23 @@ mod tests {
     #[test]
     fn lookup_is_case_insensitive_on_evm_only() {
         let t = built_in();
-        assert!(lookup(&t, "eip155:84532", "0x036cbd53842c5426634e7929541ec2318f3dcf7e").is_some());
-        assert!(lookup(&t, "eip155:8453", "0x036CbD53842c5426634e7929541eC2318f3dCF7e").is_none());
-        assert!(lookup(&t, SOLANA_MAINNET, "epjfwdd5aufqssqem2qn1xzybapc8g4wegGkZwyTDt1v").is_none());
+        assert!(lookup(
+            &t,
+            "eip155:84532",
+            "0x036cbd53842c5426634e7929541ec2318f3dcf7e"
+        )
+        .is_some());
+        assert!(lookup(
+            &t,
+            "eip155:8453",
+            "0x036CbD53842c5426634e7929541eC2318f3dCF7e"
+        )
+        .is_none());
+        assert!(lookup(
+            &t,
+            SOLANA_MAINNET,
+            "epjfwdd5aufqssqem2qn1xzybapc8g4wegGkZwyTDt1v"
+        )
+        .is_none());
     }
 }

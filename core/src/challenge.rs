@@ -11,8 +11,8 @@
 //! malformed input gets a stable [`Code`].
 
 use crate::assets::{self, TrustedAsset};
-use crate::error::Code;
 use crate::canonical::{self as json, StrictJsonError};
+use crate::error::Code;
 use crate::money::{self, Usd};
 use base64::Engine as _;
 use serde_json::{Map, Value};
@@ -156,7 +156,12 @@ fn from_doc(doc: Value) -> Result<Challenge, Code> {
         .enumerate()
         .map(|(i, a)| parse_offer(i, a, version, top.as_ref()))
         .collect();
-    Ok(Challenge { x402_version: version, error, resource, offers })
+    Ok(Challenge {
+        x402_version: version,
+        error,
+        resource,
+        offers,
+    })
 }
 
 fn parse_offer(
@@ -167,12 +172,19 @@ fn parse_offer(
 ) -> Result<PaymentOffer, Code> {
     let o = v.as_object().ok_or(Code::ChallengeBadField)?;
     let scheme = req_text(o, "scheme", 32)?;
-    if !scheme.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_') {
+    if !scheme
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    {
         return Err(Code::ChallengeBadField);
     }
     let network_raw = req_text(o, "network", 64)?;
     let network = assets::normalize_network(&network_raw, version)?;
-    let amount_key = if version == 1 { "maxAmountRequired" } else { "amount" };
+    let amount_key = if version == 1 {
+        "maxAmountRequired"
+    } else {
+        "amount"
+    };
     let amount = match o.get(amount_key) {
         None => return Err(Code::ChallengeMissingField),
         Some(Value::String(s)) => money::parse_atomic(s)?,
@@ -185,7 +197,10 @@ fn parse_offer(
     }
     let max_timeout_seconds = match o.get("maxTimeoutSeconds") {
         None => return Err(Code::ChallengeMissingField),
-        Some(v) => v.as_u64().filter(|&t| t <= MAX_TIMEOUT_SECONDS).ok_or(Code::ChallengeBadField)?,
+        Some(v) => v
+            .as_u64()
+            .filter(|&t| t <= MAX_TIMEOUT_SECONDS)
+            .ok_or(Code::ChallengeBadField)?,
     };
     let extra = match o.get("extra") {
         None | Some(Value::Null) => Value::Null,
@@ -254,7 +269,11 @@ pub fn select<'a>(
 }
 
 /// Like [`select`], but gives the position of the chosen offer in `offers`.
-pub fn select_position(challenge: &Challenge, networks: &[String], table: &[TrustedAsset]) -> Result<usize, Code> {
+pub fn select_position(
+    challenge: &Challenge,
+    networks: &[String],
+    table: &[TrustedAsset],
+) -> Result<usize, Code> {
     let mut best: Option<((bool, usize, bool, Usd, usize), usize)> = None;
     let mut first_err = None;
     let mut any_ok = false;
@@ -277,7 +296,13 @@ pub fn select_position(challenge: &Challenge, networks: &[String], table: &[Trus
         };
         let priced = assets::lookup(table, &o.network, &o.asset)
             .and_then(|a| money::to_usd(o.amount, a.decimals, a.usd_price).ok());
-        let key = (o.scheme != "exact", net_rank, priced.is_none(), priced.unwrap_or(Usd(u128::MAX)), o.index);
+        let key = (
+            o.scheme != "exact",
+            net_rank,
+            priced.is_none(),
+            priced.unwrap_or(Usd(u128::MAX)),
+            o.index,
+        );
         if best.as_ref().is_none_or(|(k, _)| key < *k) {
             best = Some((key, pos));
         }

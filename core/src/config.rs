@@ -160,24 +160,31 @@ impl GuardConfig {
             c.daily_limit_usd = opt_usd(x, "daily_limit_usd", &mut errs);
         }
         if let Some(x) = o.get("window_seconds") {
-            c.window_seconds = int_in(x, "window_seconds", 1, 31_536_000, &mut errs).unwrap_or(c.window_seconds);
+            c.window_seconds =
+                int_in(x, "window_seconds", 1, 31_536_000, &mut errs).unwrap_or(c.window_seconds);
         }
         if let Some(x) = o.get("replay_ttl_seconds") {
-            c.replay_ttl_seconds = int_in(x, "replay_ttl_seconds", 1, 604_800, &mut errs).unwrap_or(300);
+            c.replay_ttl_seconds =
+                int_in(x, "replay_ttl_seconds", 1, 604_800, &mut errs).unwrap_or(300);
         }
         if let Some(x) = o.get("reservation_lease_seconds") {
-            c.reservation_lease_seconds = int_in(x, "reservation_lease_seconds", 1, 86_400, &mut errs).unwrap_or(900);
+            c.reservation_lease_seconds =
+                int_in(x, "reservation_lease_seconds", 1, 86_400, &mut errs).unwrap_or(900);
         }
         if let Some(x) = o.get("agent_id") {
             match x.as_str() {
-                Some(s) if s.len() <= 128 && !s.chars().any(char::is_control) => c.agent_id = s.to_string(),
+                Some(s) if s.len() <= 128 && !s.chars().any(char::is_control) => {
+                    c.agent_id = s.to_string()
+                }
                 Some(_) => errs.push(ConfigError::new("agent_id", Code::ConfigOutOfRange)),
                 None => errs.push(ConfigError::new("agent_id", Code::ConfigBadType)),
             }
         }
         if let Some(x) = o.get("replica_id") {
             match x.as_str() {
-                Some(s) if s.is_empty() || crate::audit::is_replica_id(s) => c.replica_id = s.to_string(),
+                Some(s) if s.is_empty() || crate::audit::is_replica_id(s) => {
+                    c.replica_id = s.to_string()
+                }
                 Some(_) => errs.push(ConfigError::new("replica_id", Code::ConfigOutOfRange)),
                 None => errs.push(ConfigError::new("replica_id", Code::ConfigBadType)),
             }
@@ -297,7 +304,10 @@ fn wallets(x: &Value, path: &str, errs: &mut Vec<ConfigError>) -> Vec<String> {
         if (1..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()) {
             out.push(GuardConfig::canonical_wallet(&s));
         } else {
-            errs.push(ConfigError::new(format!("{path}[{i}]"), Code::ConfigBadAddress));
+            errs.push(ConfigError::new(
+                format!("{path}[{i}]"),
+                Code::ConfigBadAddress,
+            ));
         }
     }
     out
@@ -316,7 +326,10 @@ fn strings(x: &Value, path: &str, errs: &mut Vec<ConfigError>) -> Vec<String> {
     for (i, s) in a.iter().enumerate() {
         match s.as_str() {
             Some(s) => out.push(s.to_string()),
-            None => errs.push(ConfigError::new(format!("{path}[{i}]"), Code::ConfigBadType)),
+            None => errs.push(ConfigError::new(
+                format!("{path}[{i}]"),
+                Code::ConfigBadType,
+            )),
         }
     }
     out
@@ -369,26 +382,48 @@ fn extra_assets(x: &Value, table: &mut Vec<TrustedAsset>, errs: &mut Vec<ConfigE
         let before = errs.len();
         for k in o.keys() {
             if !ASSET_KEYS.contains(&k.as_str()) {
-                errs.push(ConfigError::new(format!("{path}.{k}"), Code::ConfigUnknownField));
+                errs.push(ConfigError::new(
+                    format!("{path}.{k}"),
+                    Code::ConfigUnknownField,
+                ));
             }
         }
         let s = |k: &str| o.get(k).and_then(Value::as_str);
         let network = s("network").and_then(|n| assets::normalize_network(n, 1).ok());
         if network.is_none() {
-            errs.push(ConfigError::new(format!("{path}.network"), Code::ConfigBadAsset));
+            errs.push(ConfigError::new(
+                format!("{path}.network"),
+                Code::ConfigBadAsset,
+            ));
         }
-        let address = s("address").filter(|a| network.as_ref().is_some_and(|n| assets::valid_address(n, a)));
+        let address = s("address").filter(|a| {
+            network
+                .as_ref()
+                .is_some_and(|n| assets::valid_address(n, a))
+        });
         if address.is_none() {
-            errs.push(ConfigError::new(format!("{path}.address"), Code::ConfigBadAddress));
+            errs.push(ConfigError::new(
+                format!("{path}.address"),
+                Code::ConfigBadAddress,
+            ));
         }
-        let decimals = o.get("decimals").and_then(Value::as_u64).filter(|d| *d <= 38);
+        let decimals = o
+            .get("decimals")
+            .and_then(Value::as_u64)
+            .filter(|d| *d <= 38);
         if decimals.is_none() {
-            errs.push(ConfigError::new(format!("{path}.decimals"), Code::ConfigBadAsset));
+            errs.push(ConfigError::new(
+                format!("{path}.decimals"),
+                Code::ConfigBadAsset,
+            ));
         }
         let price = match o.get("usd_price") {
             Some(p) => usd(p, &format!("{path}.usd_price"), errs),
             None => {
-                errs.push(ConfigError::new(format!("{path}.usd_price"), Code::ConfigBadAsset));
+                errs.push(ConfigError::new(
+                    format!("{path}.usd_price"),
+                    Code::ConfigBadAsset,
+                ));
                 None
             }
         };
@@ -396,17 +431,30 @@ fn extra_assets(x: &Value, table: &mut Vec<TrustedAsset>, errs: &mut Vec<ConfigE
             None => String::new(),
             Some(Value::String(s)) if s.len() <= 32 => s.clone(),
             Some(_) => {
-                errs.push(ConfigError::new(format!("{path}.symbol"), Code::ConfigBadAsset));
+                errs.push(ConfigError::new(
+                    format!("{path}.symbol"),
+                    Code::ConfigBadAsset,
+                ));
                 String::new()
             }
         };
         if errs.len() != before {
             continue;
         }
-        if let (Some(network), Some(address), Some(decimals), Some(usd_price)) = (network, address, decimals, price) {
-            let entry = TrustedAsset { network, address: address.to_string(), symbol, decimals: decimals as u8, usd_price };
+        if let (Some(network), Some(address), Some(decimals), Some(usd_price)) =
+            (network, address, decimals, price)
+        {
+            let entry = TrustedAsset {
+                network,
+                address: address.to_string(),
+                symbol,
+                decimals: decimals as u8,
+                usd_price,
+            };
             // A configured entry replaces a built-in one for the same asset.
-            table.retain(|t| assets::lookup(std::slice::from_ref(t), &entry.network, &entry.address).is_none());
+            table.retain(|t| {
+                assets::lookup(std::slice::from_ref(t), &entry.network, &entry.address).is_none()
+            });
             table.push(entry);
         }
     }
@@ -420,7 +468,10 @@ fn pii(x: &Value, errs: &mut Vec<ConfigError>) -> PiiConfig {
     };
     for k in o.keys() {
         if !PII_KEYS.contains(&k.as_str()) {
-            errs.push(ConfigError::new(format!("pii.{k}"), Code::ConfigUnknownField));
+            errs.push(ConfigError::new(
+                format!("pii.{k}"),
+                Code::ConfigUnknownField,
+            ));
         }
     }
     if let Some(e) = o.get("entities") {
@@ -429,7 +480,10 @@ fn pii(x: &Value, errs: &mut Vec<ConfigError>) -> PiiConfig {
             match EntityType::parse(&s) {
                 Some(t) if !p.entities.contains(&t) => p.entities.push(t),
                 Some(_) => {}
-                None => errs.push(ConfigError::new(format!("pii.entities[{i}]"), Code::ConfigBadPii)),
+                None => errs.push(ConfigError::new(
+                    format!("pii.entities[{i}]"),
+                    Code::ConfigBadPii,
+                )),
             }
         }
     }
@@ -441,7 +495,9 @@ fn pii(x: &Value, errs: &mut Vec<ConfigError>) -> PiiConfig {
     }
     if let Some(t) = o.get("template") {
         match t.as_str() {
-            Some(s) if s.len() <= 64 && !s.chars().any(char::is_control) => p.template = s.to_string(),
+            Some(s) if s.len() <= 64 && !s.chars().any(char::is_control) => {
+                p.template = s.to_string()
+            }
             _ => errs.push(ConfigError::new("pii.template", Code::ConfigBadPii)),
         }
     }

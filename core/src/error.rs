@@ -193,13 +193,25 @@ pub struct ConfigError {
 impl ConfigError {
     /// Builds an error at `path`.
     pub fn new(path: impl Into<String>, code: Code) -> Self {
-        ConfigError { path: path.into(), code }
+        ConfigError {
+            path: path.into(),
+            code,
+        }
     }
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", if self.path.is_empty() { "(root)" } else { &self.path }, self.code)
+        write!(
+            f,
+            "{}: {}",
+            if self.path.is_empty() {
+                "(root)"
+            } else {
+                &self.path
+            },
+            self.code
+        )
     }
 }
 
@@ -228,7 +240,11 @@ mod tests {
             let s = c.as_str();
             assert!(seen.insert(s), "duplicate code {s}");
             assert_eq!(Code::parse(s), Some(c));
-            assert!(s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{s}");
+            assert!(
+                s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{s}"
+            );
             assert!(!c.describe().is_empty());
         }
         assert_eq!(Code::parse("nope"), None);

@@ -57,7 +57,13 @@ impl Guard {
 
     /// Builds a guard from a validated configuration.
     pub fn with_config(cfg: GuardConfig) -> Guard {
-        Guard { cfg, state: GuardState::default(), pending: BTreeMap::new(), next_id: 1, undo: None }
+        Guard {
+            cfg,
+            state: GuardState::default(),
+            pending: BTreeMap::new(),
+            next_id: 1,
+            undo: None,
+        }
     }
 
     /// The configuration.
@@ -81,7 +87,8 @@ impl Guard {
             self.state = GuardState::default();
             return Ok(());
         }
-        let v = crate::canonical::parse_strict(text, 16 << 20, 8).map_err(|_| Code::StateCorrupt)?;
+        let v =
+            crate::canonical::parse_strict(text, 16 << 20, 8).map_err(|_| Code::StateCorrupt)?;
         self.state = GuardState::from_json(&v)?;
         Ok(())
     }
@@ -136,7 +143,10 @@ impl Guard {
             }
             self.undo = Some(Undo::Finalized(id));
         } else {
-            self.undo = self.pending.remove(&id).map(|e| Undo::Removed(id, Box::new(e)));
+            self.undo = self
+                .pending
+                .remove(&id)
+                .map(|e| Undo::Removed(id, Box::new(e)));
         }
         Ok(d)
     }
@@ -155,8 +165,19 @@ impl Guard {
         if !*done {
             return Err(Code::InvalidInput);
         }
-        let d = pipeline::settle(&self.cfg, &mut self.state, a, outcome, audit_key, head, now_ms)?;
-        self.undo = self.pending.remove(&id).map(|e| Undo::Removed(id, Box::new(e)));
+        let d = pipeline::settle(
+            &self.cfg,
+            &mut self.state,
+            a,
+            outcome,
+            audit_key,
+            head,
+            now_ms,
+        )?;
+        self.undo = self
+            .pending
+            .remove(&id)
+            .map(|e| Undo::Removed(id, Box::new(e)));
         Ok(d)
     }
 

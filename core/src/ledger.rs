@@ -149,23 +149,39 @@ impl SpendState {
         let first = self.first_live(now_ms, window_ms);
         let mut sum: u128 = 0;
         for (_, b) in buckets.range(first..) {
-            sum = sum.saturating_add(b.committed.0).saturating_add(b.reserved.0);
+            sum = sum
+                .saturating_add(b.committed.0)
+                .saturating_add(b.reserved.0);
         }
         Usd(sum)
     }
 
     /// Reserves `amount` on every key in `keys`.
-    pub fn reserve(&mut self, keys: Vec<String>, amount: Usd, now_ms: u64, lease_ms: u64) -> Result<Reservation, Code> {
+    pub fn reserve(
+        &mut self,
+        keys: Vec<String>,
+        amount: Usd,
+        now_ms: u64,
+        lease_ms: u64,
+    ) -> Result<Reservation, Code> {
         if self.reservations.len() >= MAX_RESERVATIONS {
             return Err(Code::TooManyReservations);
         }
-        let new_keys = keys.iter().filter(|k| !self.ledgers.contains_key(*k)).count();
+        let new_keys = keys
+            .iter()
+            .filter(|k| !self.ledgers.contains_key(*k))
+            .count();
         if self.ledgers.len() + new_keys > MAX_KEYS {
             return Err(Code::TooManyReservations);
         }
         let bucket = now_ms / self.width();
         for k in &keys {
-            let b = self.ledgers.entry(k.clone()).or_default().entry(bucket).or_default();
+            let b = self
+                .ledgers
+                .entry(k.clone())
+                .or_default()
+                .entry(bucket)
+                .or_default();
             b.reserved = Usd(b.reserved.0.saturating_add(amount.0));
         }
         let r = Reservation {
@@ -196,7 +212,12 @@ impl SpendState {
             self.unreserve(&open);
         }
         for k in &r.keys {
-            let b = self.ledgers.entry(k.clone()).or_default().entry(r.bucket).or_default();
+            let b = self
+                .ledgers
+                .entry(k.clone())
+                .or_default()
+                .entry(r.bucket)
+                .or_default();
             b.committed = Usd(b.committed.0.saturating_add(r.amount.0));
         }
     }
@@ -222,7 +243,11 @@ impl SpendState {
                 (k.clone(), Value::Array(rows))
             })
             .collect();
-        let res: Vec<Value> = self.reservations.values().map(reservation_to_json).collect();
+        let res: Vec<Value> = self
+            .reservations
+            .values()
+            .map(reservation_to_json)
+            .collect();
         json!({"v": 1, "b": self.bucket_ms, "n": self.next_id, "l": ledgers, "r": res})
     }
 
@@ -234,20 +259,33 @@ impl SpendState {
         }
         let bucket_ms = v.get("b").and_then(Value::as_u64).ok_or(bad)?;
         let next_id = v.get("n").and_then(Value::as_u64).ok_or(bad)?;
-        let mut s = SpendState { bucket_ms, next_id, ..Default::default() };
+        let mut s = SpendState {
+            bucket_ms,
+            next_id,
+            ..Default::default()
+        };
         let ledgers = v.get("l").and_then(Value::as_object).ok_or(bad)?;
         if ledgers.len() > MAX_KEYS {
             return Err(bad);
         }
         for (k, rows) in ledgers {
-            let rows = rows.as_array().filter(|r| r.len() <= MAX_BUCKETS * 2).ok_or(bad)?;
+            let rows = rows
+                .as_array()
+                .filter(|r| r.len() <= MAX_BUCKETS * 2)
+                .ok_or(bad)?;
             let mut m = BTreeMap::new();
             for row in rows {
                 let (i, c, r) = match row.as_array().map(Vec::as_slice) {
                     Some([i, c, r]) => (i.as_u64().ok_or(bad)?, amount(c)?, amount(r)?),
                     _ => return Err(bad),
                 };
-                m.insert(i, Bucket { committed: c, reserved: r });
+                m.insert(
+                    i,
+                    Bucket {
+                        committed: c,
+                        reserved: r,
+                    },
+                );
             }
             s.ledgers.insert(k.clone(), m);
         }
@@ -332,7 +370,9 @@ mod tests {
     #[test]
     fn reserve_commit_release_and_lease() {
         let mut s = st();
-        let a = s.reserve(vec!["*".into(), "e".into()], Usd(3), 0, 10).unwrap();
+        let a = s
+            .reserve(vec!["*".into(), "e".into()], Usd(3), 0, 10)
+            .unwrap();
         let b = s.reserve(vec!["*".into()], Usd(4), 0, 10).unwrap();
         assert_eq!(s.window_total("*", 0, W), Usd(7));
         s.release(&b);
@@ -352,6 +392,9 @@ mod tests {
         let r = s.reserve(vec!["*".into()], Usd(1), 900_000, 1).unwrap();
         s.commit(&r);
         s.rebucket(bucket_ms_for(3_600_000));
-        assert_eq!(s.window_total("*", 900_000 + 3_600_000 - 1, 3_600_000), Usd(1));
+        assert_eq!(
+            s.window_total("*", 900_000 + 3_600_000 - 1, 3_600_000),
+            Usd(1)
+        );
     }
 }

@@ -19,11 +19,11 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod assets;
+pub mod audit;
+pub mod canonical;
 pub mod challenge;
 pub mod config;
 pub mod driver;
-pub mod audit;
-pub mod canonical;
 pub mod error;
 pub mod facade;
 pub mod guard;

@@ -171,7 +171,11 @@ fn mul_div_ceil(a: u128, b: u128, d: u128) -> Option<u128> {
     let mut q_hi: u128 = 0;
     let mut q_lo: u128 = 0;
     for i in (0..256).rev() {
-        let bit = if i >= 128 { (hi >> (i - 128)) & 1 } else { (lo >> i) & 1 };
+        let bit = if i >= 128 {
+            (hi >> (i - 128)) & 1
+        } else {
+            (lo >> i) & 1
+        };
         let carry = rem >> 127;
         rem = (rem << 1) | bit;
         if carry == 1 || rem >= d {
@@ -215,13 +219,31 @@ mod tests {
     #[test]
     fn atomic_rejects_hostile_forms() {
         for s in [
-            "", "1e2", "1_0", "NaN", "-0.5", "inf", " 0.01 ", "0x10", "0.1000000000000000055", "+1",
-            "01", "１", "1 ", "-1",
+            "",
+            "1e2",
+            "1_0",
+            "NaN",
+            "-0.5",
+            "inf",
+            " 0.01 ",
+            "0x10",
+            "0.1000000000000000055",
+            "+1",
+            "01",
+            "１",
+            "1 ",
+            "-1",
         ] {
             assert_eq!(parse_atomic(s), Err(Code::AmountMalformed), "{s:?}");
         }
-        assert_eq!(parse_atomic("340282366920938463463374607431768211455"), Ok(u128::MAX));
-        assert_eq!(parse_atomic("340282366920938463463374607431768211456"), Err(Code::AmountOverflow));
+        assert_eq!(
+            parse_atomic("340282366920938463463374607431768211455"),
+            Ok(u128::MAX)
+        );
+        assert_eq!(
+            parse_atomic("340282366920938463463374607431768211456"),
+            Err(Code::AmountOverflow)
+        );
         assert_eq!(parse_atomic("0"), Ok(0));
     }
 
@@ -233,10 +255,18 @@ mod tests {
         assert_eq!(Usd::parse("2.5E+3").unwrap(), Usd::dollars(2500));
         assert_eq!(Usd::parse("0.000000000000000001").unwrap(), Usd(1));
         assert_eq!(Usd::parse("0.0000000000000000010").unwrap(), Usd(1));
-        assert_eq!(Usd::parse("0.0000000000000000001"), Err(Code::UsdTooPrecise));
-        assert_eq!(Usd::parse("0.1000000000000000055"), Err(Code::UsdTooPrecise));
+        assert_eq!(
+            Usd::parse("0.0000000000000000001"),
+            Err(Code::UsdTooPrecise)
+        );
+        assert_eq!(
+            Usd::parse("0.1000000000000000055"),
+            Err(Code::UsdTooPrecise)
+        );
         assert_eq!(Usd::parse("0e999"), Ok(Usd::ZERO));
-        for s in ["-1", "$1", " 1", "1 ", ".5", "5.", "NaN", "inf", "0x1", "1_0", "", "1e", "1e+", "１"] {
+        for s in [
+            "-1", "$1", " 1", "1 ", ".5", "5.", "NaN", "inf", "0x1", "1_0", "", "1e", "1e+", "１",
+        ] {
             assert_eq!(Usd::parse(s), Err(Code::UsdMalformed), "{s:?}");
         }
         assert_eq!(Usd::parse("1e30"), Err(Code::UsdOverflow));
@@ -244,13 +274,25 @@ mod tests {
 
     #[test]
     fn to_usd_rounds_up_and_handles_wide_products() {
-        assert_eq!(to_usd(1, 6, Usd::dollars(1)).unwrap(), Usd(1_000_000_000_000));
+        assert_eq!(
+            to_usd(1, 6, Usd::dollars(1)).unwrap(),
+            Usd(1_000_000_000_000)
+        );
         assert_eq!(to_usd(1, 30, Usd::dollars(1)).unwrap(), Usd(1));
-        assert_eq!(to_usd(u128::MAX, 38, Usd::dollars(1)).unwrap(), Usd(3_402_823_669_209_384_635));
-        assert_eq!(to_usd(u128::MAX, 6, Usd::dollars(1)), Err(Code::AmountOverflow));
+        assert_eq!(
+            to_usd(u128::MAX, 38, Usd::dollars(1)).unwrap(),
+            Usd(3_402_823_669_209_384_635)
+        );
+        assert_eq!(
+            to_usd(u128::MAX, 6, Usd::dollars(1)),
+            Err(Code::AmountOverflow)
+        );
         let (hi, lo) = mul_wide(u128::MAX, u128::MAX);
         assert_eq!((hi, lo), (u128::MAX - 1, 1));
-        assert_eq!(mul_div_ceil(u128::MAX, u128::MAX, u128::MAX), Some(u128::MAX));
+        assert_eq!(
+            mul_div_ceil(u128::MAX, u128::MAX, u128::MAX),
+            Some(u128::MAX)
+        );
         assert_eq!(mul_div_ceil(7, 3, 2), Some(11));
     }
 }

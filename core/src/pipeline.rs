@@ -159,10 +159,27 @@ pub fn judge_approvals(
     };
     let mut votes = Vec::new();
     if !countersignatures.is_empty() {
-        votes.extend(mpa::verify_with_preapprovals(m, req, a.preapproval.as_ref(), countersignatures, now_ms).votes());
+        votes.extend(
+            mpa::verify_with_preapprovals(
+                m,
+                req,
+                a.preapproval.as_ref(),
+                countersignatures,
+                now_ms,
+            )
+            .votes(),
+        );
     }
     for w in webhooks {
-        let v = mpa::judge_webhook_response(m, &w.approver_id, req, w.status, &w.body, w.hmac.as_deref(), w.timed_out);
+        let v = mpa::judge_webhook_response(
+            m,
+            &w.approver_id,
+            req,
+            w.status,
+            &w.body,
+            w.hmac.as_deref(),
+            w.timed_out,
+        );
         votes.push((w.approver_id.clone(), v));
     }
     votes
@@ -186,8 +203,11 @@ pub fn metrics_json(metrics: &[Metric]) -> Value {
         metrics
             .iter()
             .map(|m| {
-                let labels: serde_json::Map<String, Value> =
-                    m.labels.iter().map(|(k, v)| ((*k).to_string(), Value::String(v.clone()))).collect();
+                let labels: serde_json::Map<String, Value> = m
+                    .labels
+                    .iter()
+                    .map(|(k, v)| ((*k).to_string(), Value::String(v.clone())))
+                    .collect();
                 serde_json::json!({"name": m.name, "labels": labels, "observe": m.observe})
             })
             .collect(),
@@ -221,12 +241,20 @@ impl Scan<'_> {
     fn text(&mut self, s: &str) -> Result<String, Code> {
         let r = pii::redact(s, self.cfg)?;
         self.note(r.findings.iter().map(|f| f.entity));
-        Ok(if self.cfg.action == PiiAction::Warn { s.to_string() } else { r.text })
+        Ok(if self.cfg.action == PiiAction::Warn {
+            s.to_string()
+        } else {
+            r.text
+        })
     }
     fn json(&mut self, v: &Value) -> Result<Value, Code> {
         let (out, findings) = pii::redact_json(v, self.cfg)?;
         self.note(findings.iter().map(|f| f.entity));
-        Ok(if self.cfg.action == PiiAction::Warn { v.clone() } else { out })
+        Ok(if self.cfg.action == PiiAction::Warn {
+            v.clone()
+        } else {
+            out
+        })
     }
     fn note(&mut self, it: impl Iterator<Item = EntityType>) {
         for e in it {
@@ -240,7 +268,12 @@ impl Scan<'_> {
 
 /// Step 1: assess a 402 before signing. Never fails: problems become a
 /// blocked assessment with its code, so that every attempt is audited.
-pub fn assess(cfg: &GuardConfig, state: &mut GuardState, ctx: &PaymentContext<'_>, replay_key: &[u8]) -> Assessment {
+pub fn assess(
+    cfg: &GuardConfig,
+    state: &mut GuardState,
+    ctx: &PaymentContext<'_>,
+    replay_key: &[u8],
+) -> Assessment {
     let mut a = Assessment {
         blocked: None,
         x402_version: 0,
@@ -288,7 +321,16 @@ pub fn assess_with_hints(
     with.pii.hints = hints.to_vec();
     if pii::PiiHint::validate(hints).is_err() {
         with.pii.hints.clear();
-        let mut a = assess(&with, state, &PaymentContext { body: None, payment_required: None, ..*ctx }, replay_key);
+        let mut a = assess(
+            &with,
+            state,
+            &PaymentContext {
+                body: None,
+                payment_required: None,
+                ..*ctx
+            },
+            replay_key,
+        );
         a.blocked = Some(Code::InvalidInput);
         return a;
     }
@@ -302,7 +344,11 @@ fn assess_into(
     replay_key: &[u8],
     a: &mut Assessment,
 ) -> Result<(), Code> {
-    let mut scan = Scan { cfg: &cfg.pii, entities: Vec::new(), count: 0 };
+    let mut scan = Scan {
+        cfg: &cfg.pii,
+        entities: Vec::new(),
+        count: 0,
+    };
     // The request URL is only ever logged (audit, approvals), so it is always
     // redacted, whatever the action, before anything else can fail.
     let url_scan = pii::redact(ctx.request_url, &cfg.pii);
@@ -343,9 +389,15 @@ fn assess_into(
     let mut requirements = std::mem::take(&mut offer.raw);
     if ch.x402_version == 1 {
         if let Some(o) = requirements.as_object_mut() {
-            o.insert("resource".into(), Value::String(a.metadata.resource_url.clone()));
+            o.insert(
+                "resource".into(),
+                Value::String(a.metadata.resource_url.clone()),
+            );
             if o.contains_key("description") {
-                o.insert("description".into(), Value::String(a.metadata.description.clone()));
+                o.insert(
+                    "description".into(),
+                    Value::String(a.metadata.description.clone()),
+                );
             }
         }
     }
@@ -361,9 +413,16 @@ fn assess_into(
         return Err(Code::PiiBlocked);
     }
     // 3. Payee checks.
-    a.pin = policy::check_payee(cfg, &state.pins, &request_url, &offer.network, &offer.pay_to)?;
+    a.pin = policy::check_payee(
+        cfg,
+        &state.pins,
+        &request_url,
+        &offer.network,
+        &offer.pay_to,
+    )?;
     // 4. Price exactly, then policy (reserves on success).
-    let asset = crate::assets::lookup(&cfg.assets, &offer.network, &offer.asset).ok_or(Code::AssetUntrusted)?;
+    let asset = crate::assets::lookup(&cfg.assets, &offer.network, &offer.asset)
+        .ok_or(Code::AssetUntrusted)?;
     let usd = money::to_usd(offer.amount, asset.decimals, asset.usd_price)?;
     a.amount_usd = Some(usd);
     // The lease outlives the offer's own timeout, so a payment can never
@@ -372,7 +431,14 @@ fn assess_into(
         .reservation_lease_seconds
         .max(offer.max_timeout_seconds.saturating_add(60))
         .saturating_mul(1000);
-    match policy::evaluate(cfg, &mut state.spend, usd, &request_url, ctx.now_ms, lease_ms)? {
+    match policy::evaluate(
+        cfg,
+        &mut state.spend,
+        usd,
+        &request_url,
+        ctx.now_ms,
+        lease_ms,
+    )? {
         PolicyVerdict::Allow(r) => a.reservation = Some(r),
         PolicyVerdict::Deny(d) => {
             a.limit_usd = Some(d.limit);
@@ -422,15 +488,27 @@ fn assess_into(
 }
 
 fn metric(name: &'static str, labels: Vec<(&'static str, String)>) -> Metric {
-    Metric { name, labels, observe: None }
+    Metric {
+        name,
+        labels,
+        observe: None,
+    }
 }
 
 fn network_of(a: &Assessment) -> String {
-    a.offer.as_ref().map(|o| o.network.clone()).unwrap_or_default()
+    a.offer
+        .as_ref()
+        .map(|o| o.network.clone())
+        .unwrap_or_default()
 }
 
-
-fn event(cfg: &GuardConfig, a: &Assessment, event_type: &str, outcome: &str, code: Option<Code>) -> AuditEvent {
+fn event(
+    cfg: &GuardConfig,
+    a: &Assessment,
+    event_type: &str,
+    outcome: &str,
+    code: Option<Code>,
+) -> AuditEvent {
     let network = network_of(a);
     AuditEvent {
         event_type: event_type.to_string(),
@@ -440,7 +518,11 @@ fn event(cfg: &GuardConfig, a: &Assessment, event_type: &str, outcome: &str, cod
         network: (!network.is_empty()).then_some(network),
         agent_id: (!cfg.agent_id.is_empty()).then(|| cfg.agent_id.clone()),
         replica: (!cfg.replica_id.is_empty()).then(|| cfg.replica_id.clone()),
-        pii_entities_found: a.pii_entities.iter().map(|e| e.as_str().to_string()).collect(),
+        pii_entities_found: a
+            .pii_entities
+            .iter()
+            .map(|e| e.as_str().to_string())
+            .collect(),
         policy_limit_usd: a.limit_usd,
         replay_fingerprint: a.fingerprint.clone(),
         code,
@@ -466,7 +548,12 @@ pub struct Step {
 
 impl Step {
     /// Chains the step's audit event after `head`, giving the [`Decision`].
-    pub fn chain(self, audit_key: &[u8], head: Option<&Head>, now_ms: u64) -> Result<Decision, Code> {
+    pub fn chain(
+        self,
+        audit_key: &[u8],
+        head: Option<&Head>,
+        now_ms: u64,
+    ) -> Result<Decision, Code> {
         let (audit_line, head) = audit::append(audit_key, head, &self.event, now_ms)?;
         Ok(Decision {
             allowed: self.allowed,
@@ -497,7 +584,13 @@ pub fn finalize(
 }
 
 /// [`finalize`] without chaining the audit event.
-pub fn finalize_step(cfg: &GuardConfig, state: &mut GuardState, a: &Assessment, io: &HostResults, now_ms: u64) -> Step {
+pub fn finalize_step(
+    cfg: &GuardConfig,
+    state: &mut GuardState,
+    a: &Assessment,
+    io: &HostResults,
+    now_ms: u64,
+) -> Step {
     let mut metrics = Vec::new();
     let mut code = a.blocked;
     let mut forget = false;
@@ -514,12 +607,26 @@ pub fn finalize_step(cfg: &GuardConfig, state: &mut GuardState, a: &Assessment, 
         };
     }
     if let (None, Some(req), Some(m)) = (code, &a.approval, &cfg.mpa) {
-        metrics.push(metric("x402_mpa_events_total", vec![("event", "requested".into())]));
-        let verdict = if now_ms > req.expires_at_ms { Err(Code::MpaExpired) } else { mpa::tally(m, &io.votes).map(|_| ()) };
+        metrics.push(metric(
+            "x402_mpa_events_total",
+            vec![("event", "requested".into())],
+        ));
+        let verdict = if now_ms > req.expires_at_ms {
+            Err(Code::MpaExpired)
+        } else {
+            mpa::tally(m, &io.votes).map(|_| ())
+        };
         match verdict {
-            Ok(()) => metrics.push(metric("x402_mpa_events_total", vec![("event", "approved".into())])),
+            Ok(()) => metrics.push(metric(
+                "x402_mpa_events_total",
+                vec![("event", "approved".into())],
+            )),
             Err(c) => {
-                let ev = if c == Code::MpaTimeout { "timeout" } else { "denied" };
+                let ev = if c == Code::MpaTimeout {
+                    "timeout"
+                } else {
+                    "denied"
+                };
                 metrics.push(metric("x402_mpa_events_total", vec![("event", ev.into())]));
                 // The fingerprint was stored by this attempt: free it so an
                 // approved retry is not taken for a replay.
@@ -536,21 +643,46 @@ pub fn finalize_step(cfg: &GuardConfig, state: &mut GuardState, a: &Assessment, 
     for e in &a.pii_entities {
         metrics.push(metric(
             "x402_pii_detections_total",
-            vec![("entity_type", e.as_str().into()), ("action", cfg.pii.action.as_str().into())],
+            vec![
+                ("entity_type", e.as_str().into()),
+                ("action", cfg.pii.action.as_str().into()),
+            ],
         ));
     }
     if let Some(c) = code {
         if let Some(lt) = crate::policy::limit_type(c) {
-            metrics.push(metric("x402_policy_violations_total", vec![("limit_type", lt.into())]));
+            metrics.push(metric(
+                "x402_policy_violations_total",
+                vec![("limit_type", lt.into())],
+            ));
         }
         if c == Code::ReplayDetected {
             metrics.push(metric("x402_replay_detections_total", vec![]));
         }
     }
     let outcome = if code.is_none() { "allowed" } else { "blocked" };
-    metrics.push(metric("x402_payments_total", vec![("outcome", outcome.into()), ("network", network_of(a))]));
-    let ev = event(cfg, a, if code.is_none() { "payment_allowed" } else { "payment_blocked" }, outcome, code);
-    Step { allowed: code.is_none(), code, event: ev, metrics, forget_fingerprint: forget }
+    metrics.push(metric(
+        "x402_payments_total",
+        vec![("outcome", outcome.into()), ("network", network_of(a))],
+    ));
+    let ev = event(
+        cfg,
+        a,
+        if code.is_none() {
+            "payment_allowed"
+        } else {
+            "payment_blocked"
+        },
+        outcome,
+        code,
+    );
+    Step {
+        allowed: code.is_none(),
+        code,
+        event: ev,
+        metrics,
+        forget_fingerprint: forget,
+    }
 }
 
 /// How the paid request ended, passed to [`settle`] (the driver judges it
@@ -593,7 +725,12 @@ pub fn settle(
 }
 
 /// [`settle`] without chaining the audit event.
-pub fn settle_step(cfg: &GuardConfig, state: &mut GuardState, a: &Assessment, outcome: Outcome) -> Step {
+pub fn settle_step(
+    cfg: &GuardConfig,
+    state: &mut GuardState,
+    a: &Assessment,
+    outcome: Outcome,
+) -> Step {
     let mut metrics = Vec::new();
     let commit = |state: &mut GuardState, metrics: &mut Vec<Metric>| {
         if let Some(r) = &a.reservation {
@@ -629,7 +766,16 @@ pub fn settle_step(cfg: &GuardConfig, state: &mut GuardState, a: &Assessment, ou
             (Some(c), true, "failed", "payment_failed")
         }
     };
-    metrics.push(metric("x402_payments_total", vec![("outcome", outcome.into()), ("network", network_of(a))]));
+    metrics.push(metric(
+        "x402_payments_total",
+        vec![("outcome", outcome.into()), ("network", network_of(a))],
+    ));
     let ev = event(cfg, a, event_type, outcome, code);
-    Step { allowed: code.is_none(), code, event: ev, metrics, forget_fingerprint: forget }
+    Step {
+        allowed: code.is_none(),
+        code,
+        event: ev,
+        metrics,
+        forget_fingerprint: forget,
+    }
 }

@@ -78,7 +78,9 @@ pub fn fingerprint(key: &[u8], p: &PaymentIdentity<'_>) -> Result<String, Code> 
 /// Replay TTL in ms: the configured floor, raised to the offer's
 /// `maxTimeoutSeconds` so an authorisation cannot outlive its dedupe entry.
 pub fn ttl_ms(configured_seconds: u64, max_timeout_seconds: u64) -> u64 {
-    configured_seconds.max(max_timeout_seconds).saturating_mul(1000)
+    configured_seconds
+        .max(max_timeout_seconds)
+        .saturating_mul(1000)
 }
 
 #[cfg(test)]
@@ -104,18 +106,63 @@ mod tests {
 
     #[test]
     fn case_variants_are_one_payment_and_fields_matter() {
-        let a = fp("GET", "https://api.example.com/x", "0xABCDEF0123456789abcdef0123456789ABCDEF01", 10);
-        assert_eq!(a, fp("get", "HTTPS://API.example.com:443/x", "0xabcdef0123456789abcdef0123456789abcdef01", 10));
-        assert_ne!(a, fp("POST", "https://api.example.com/x", "0xabcdef0123456789abcdef0123456789abcdef01", 10));
-        assert_ne!(a, fp("GET", "https://api.example.com/X", "0xabcdef0123456789abcdef0123456789abcdef01", 10));
-        assert_ne!(a, fp("GET", "https://api.example.com/x", "0xabcdef0123456789abcdef0123456789abcdef01", 11));
+        let a = fp(
+            "GET",
+            "https://api.example.com/x",
+            "0xABCDEF0123456789abcdef0123456789ABCDEF01",
+            10,
+        );
+        assert_eq!(
+            a,
+            fp(
+                "get",
+                "HTTPS://API.example.com:443/x",
+                "0xabcdef0123456789abcdef0123456789abcdef01",
+                10
+            )
+        );
+        assert_ne!(
+            a,
+            fp(
+                "POST",
+                "https://api.example.com/x",
+                "0xabcdef0123456789abcdef0123456789abcdef01",
+                10
+            )
+        );
+        assert_ne!(
+            a,
+            fp(
+                "GET",
+                "https://api.example.com/X",
+                "0xabcdef0123456789abcdef0123456789abcdef01",
+                10
+            )
+        );
+        assert_ne!(
+            a,
+            fp(
+                "GET",
+                "https://api.example.com/x",
+                "0xabcdef0123456789abcdef0123456789abcdef01",
+                11
+            )
+        );
         assert_eq!(a.len(), 64);
     }
 
     #[test]
     fn short_key_refused() {
         let u = url::parse("https://a/").unwrap();
-        let p = PaymentIdentity { method: "GET", url: &u, network: "n:1", asset: "a", pay_to: "b", amount: 1, scheme: "exact" };
+        let p = PaymentIdentity {
+            method: "GET",
+            url: &u,
+            network: "n:1",
+            asset: "a",
+            pay_to: "b",
+            amount: 1,
+            scheme: "exact",
+        };
         assert_eq!(fingerprint(b"short", &p), Err(Code::KeyTooShort));
     }
 }

@@ -95,15 +95,28 @@ pub fn parse(input: &str) -> Result<NormalizedUrl, Code> {
         Some((p, q)) => (p, Some(normalize_escapes(q, false)?)),
         None => (tail, None),
     };
-    let path = remove_dot_segments(&normalize_escapes(if path.is_empty() { "/" } else { path }, true)?);
-    Ok(NormalizedUrl { scheme, host, port, path, query })
+    let path = remove_dot_segments(&normalize_escapes(
+        if path.is_empty() { "/" } else { path },
+        true,
+    )?);
+    Ok(NormalizedUrl {
+        scheme,
+        host,
+        port,
+        path,
+        query,
+    })
 }
 
 fn split_host_port(hp: &str) -> Result<(String, Option<u16>), Code> {
     let (host, port) = if let Some(rest) = hp.strip_prefix('[') {
         let close = rest.find(']').ok_or(Code::UrlInvalid)?;
         let inner = &rest[..close];
-        if inner.is_empty() || !inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
+        if inner.is_empty()
+            || !inner
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        {
             return Err(Code::UrlInvalid);
         }
         let after = &rest[close + 1..];
@@ -122,7 +135,9 @@ fn split_host_port(hp: &str) -> Result<(String, Option<u16>), Code> {
         if h.is_empty()
             || h.starts_with('.')
             || h.contains("..")
-            || !h.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '.' || c == '_')
+            || !h
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '.' || c == '_')
         {
             return Err(Code::UrlInvalid);
         }
@@ -150,7 +165,10 @@ fn normalize_escapes(s: &str, _in_path: bool) -> Result<String, Code> {
     while i < b.len() {
         if b[i] == b'%' {
             let hex = |c: u8| (c as char).to_digit(16);
-            match (b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex)) {
+            match (
+                b.get(i + 1).copied().and_then(hex),
+                b.get(i + 2).copied().and_then(hex),
+            ) {
                 (Some(h), Some(l)) => {
                     let v = (h * 16 + l) as u8;
                     if v.is_ascii_alphanumeric() || matches!(v, b'-' | b'.' | b'_' | b'~') {
@@ -220,7 +238,10 @@ impl EndpointKey {
         }
         let u = parse(key).map_err(|_| Code::ConfigBadEndpoint)?;
         let prefix = u.path.trim_end_matches('/').to_string();
-        Ok(EndpointKey { origin: u.origin(), prefix })
+        Ok(EndpointKey {
+            origin: u.origin(),
+            prefix,
+        })
     }
 
     /// The canonical spelling, used as the ledger key.
@@ -247,7 +268,9 @@ mod tests {
     use super::*;
 
     fn m(key: &str, url: &str) -> bool {
-        EndpointKey::parse(key).unwrap().matches(&parse(url).unwrap())
+        EndpointKey::parse(key)
+            .unwrap()
+            .matches(&parse(url).unwrap())
     }
 
     #[test]
@@ -274,8 +297,20 @@ mod tests {
 
     #[test]
     fn rejects_bad_urls() {
-        for u in ["ftp://a/", "https://", "https:///x", "https://a b/", "https://a:99999/", "https://a:x/",
-                  "https://[zz]/", "https://a/%zz", "https://a%2eb/", "//a/b", "https://a..b/", "https://.a/"] {
+        for u in [
+            "ftp://a/",
+            "https://",
+            "https:///x",
+            "https://a b/",
+            "https://a:99999/",
+            "https://a:x/",
+            "https://[zz]/",
+            "https://a/%zz",
+            "https://a%2eb/",
+            "//a/b",
+            "https://a..b/",
+            "https://.a/",
+        ] {
             assert_eq!(parse(u), Err(Code::UrlInvalid), "{u}");
         }
         assert!(EndpointKey::parse("https://a/?q=1").is_err());
@@ -284,7 +319,15 @@ mod tests {
     #[test]
     fn normal_forms() {
         assert_eq!(parse("http://A:80").unwrap().to_url_string(), "http://a/");
-        assert_eq!(parse("https://[::1]:8443/a").unwrap().origin(), "https://[::1]:8443");
-        assert_eq!(parse("https://a/%7euser/%2e%2e/x?q=%7e%2f").unwrap().to_url_string(), "https://a/x?q=~%2F");
+        assert_eq!(
+            parse("https://[::1]:8443/a").unwrap().origin(),
+            "https://[::1]:8443"
+        );
+        assert_eq!(
+            parse("https://a/%7euser/%2e%2e/x?q=%7e%2f")
+                .unwrap()
+                .to_url_string(),
+            "https://a/x?q=~%2F"
+        );
     }
 }

@@ -38,7 +38,12 @@ struct Worker {
 }
 
 /// Runs `step` as a CAS transaction; `conflict_first` forces one lost race first.
-fn transact<T>(w: &mut Worker, store: &mut Store, conflict_first: bool, mut step: impl FnMut(&mut Guard) -> T) -> T {
+fn transact<T>(
+    w: &mut Worker,
+    store: &mut Store,
+    conflict_first: bool,
+    mut step: impl FnMut(&mut Guard) -> T,
+) -> T {
     let mut conflict = conflict_first;
     loop {
         let seen = store.version;
@@ -66,7 +71,13 @@ fn config(limit: &str) -> String {
 fn run_schedule(workers: usize, schedule: &[(usize, bool)], limit_cents: u64) -> (u64, u64) {
     let mut store = Store::default();
     let mut ws: Vec<Worker> = (0..workers)
-        .map(|_| Worker { guard: Guard::new(&config(&format!("{}", limit_cents as f64 / 100.0))).unwrap(), id: None, allowed: false, head: None, lines: vec![] })
+        .map(|_| Worker {
+            guard: Guard::new(&config(&format!("{}", limit_cents as f64 / 100.0))).unwrap(),
+            id: None,
+            allowed: false,
+            head: None,
+            lines: vec![],
+        })
         .collect();
     let mut item = 0usize;
     let (mut settled, mut attempts) = (0u64, 0u64);
@@ -79,7 +90,14 @@ fn run_schedule(workers: usize, schedule: &[(usize, bool)], limit_cents: u64) ->
                 let b = body(item);
                 let url = format!("https://api.example.com/item/{item}");
                 let id = transact(w, &mut store, conflict, |g| {
-                    let ctx = PaymentContext { method: "GET", request_url: &url, payment_required: None, body: Some(&b), reason: "", now_ms: T0 };
+                    let ctx = PaymentContext {
+                        method: "GET",
+                        request_url: &url,
+                        payment_required: None,
+                        body: Some(&b),
+                        reason: "",
+                        now_ms: T0,
+                    };
                     g.assess(&ctx, RK).0
                 });
                 w.id = Some(id);
@@ -87,7 +105,17 @@ fn run_schedule(workers: usize, schedule: &[(usize, bool)], limit_cents: u64) ->
             (Some(id), false) => {
                 let head = w.head.clone();
                 let d = transact(w, &mut store, conflict, |g| {
-                    g.finalize(id, &HostResults { replay_fresh: Some(true), votes: vec![] }, AK, head.as_ref(), T0).unwrap()
+                    g.finalize(
+                        id,
+                        &HostResults {
+                            replay_fresh: Some(true),
+                            votes: vec![],
+                        },
+                        AK,
+                        head.as_ref(),
+                        T0,
+                    )
+                    .unwrap()
                 });
                 w.head = Some(d.head.clone());
                 w.lines.push(d.audit_line);
@@ -99,7 +127,10 @@ fn run_schedule(workers: usize, schedule: &[(usize, bool)], limit_cents: u64) ->
             }
             (Some(id), true) => {
                 let head = w.head.clone();
-                let d = transact(w, &mut store, conflict, |g| g.settle(id, Outcome::Settled, AK, head.as_ref(), T0).unwrap());
+                let d = transact(w, &mut store, conflict, |g| {
+                    g.settle(id, Outcome::Settled, AK, head.as_ref(), T0)
+                        .unwrap()
+                });
                 w.head = Some(d.head.clone());
                 w.lines.push(d.audit_line);
                 settled += 1;
@@ -118,10 +149,21 @@ fn run_schedule(workers: usize, schedule: &[(usize, bool)], limit_cents: u64) ->
     g.load_state_json(&store.state).unwrap();
     let open = ws
         .iter()
-        .filter(|w| w.id.is_some_and(|id| w.guard.assessment(id).is_some_and(|a| a.reservation.is_some())))
+        .filter(|w| {
+            w.id.is_some_and(|id| {
+                w.guard
+                    .assessment(id)
+                    .is_some_and(|a| a.reservation.is_some())
+            })
+        })
         .count();
     assert_eq!(g.state().spend.reservations.len(), open);
-    let committed: u128 = g.state().spend.ledgers.get("*").map_or(0, |l| l.values().map(|b| b.committed.0).sum());
+    let committed: u128 = g
+        .state()
+        .spend
+        .ledgers
+        .get("*")
+        .map_or(0, |l| l.values().map(|b| b.committed.0).sum());
     assert_eq!(committed, settled as u128 * 10_000_000_000_000_000);
     let _ = attempts;
     (settled, open as u64)
@@ -149,7 +191,14 @@ fn undo_has_nothing_to_take_back_twice() {
     let mut g = Guard::new("{}").unwrap();
     assert!(!g.undo());
     let b = body(1);
-    let ctx = PaymentContext { method: "GET", request_url: "https://api.example.com/item/1", payment_required: None, body: Some(&b), reason: "", now_ms: T0 };
+    let ctx = PaymentContext {
+        method: "GET",
+        request_url: "https://api.example.com/item/1",
+        payment_required: None,
+        body: Some(&b),
+        reason: "",
+        now_ms: T0,
+    };
     let (id, _) = g.assess(&ctx, RK);
     assert!(g.undo());
     assert!(!g.undo());

@@ -34,17 +34,32 @@ fn audit_lines_and_debug_output_hold_no_pii_or_secrets() {
         let url = format!("https://api.example.com/r?email={EMAIL}&ssn={SSN}");
         let h = challenge();
         let ctx = PaymentContext {
-            method: "GET", request_url: &url, payment_required: Some(&h), body: None,
-            reason: "for jane.doe@example.com", now_ms: 1_000,
+            method: "GET",
+            request_url: &url,
+            payment_required: Some(&h),
+            body: None,
+            reason: "for jane.doe@example.com",
+            now_ms: 1_000,
         };
         let (id, a) = g.assess(&ctx, &[1u8; 32]);
         let blocked = a.blocked;
         let d = g
-            .finalize(id, &HostResults { replay_fresh: Some(true), votes: vec![] }, &[2u8; 32], None, 1_001)
+            .finalize(
+                id,
+                &HostResults {
+                    replay_fresh: Some(true),
+                    votes: vec![],
+                },
+                &[2u8; 32],
+                None,
+                1_001,
+            )
             .unwrap();
         let mut lines = vec![d.audit_line.clone()];
         if d.allowed {
-            let s = g.settle(id, Outcome::Settled, &[2u8; 32], Some(&d.head), 1_002).unwrap();
+            let s = g
+                .settle(id, Outcome::Settled, &[2u8; 32], Some(&d.head), 1_002)
+                .unwrap();
             lines.push(s.audit_line);
         }
         for l in &lines {

@@ -25,23 +25,28 @@ fn arb_event() -> impl Strategy<Value = AuditEvent> {
         prop::option::of(0u128..10_000_000_000_000_000_000u128),
         prop::option::of(prop::sample::select(vec!["eip155:8453", "solana:devnet"])),
         prop::option::of("\\PC{0,20}"),
-        prop::collection::vec(prop::sample::select(vec!["EMAIL_ADDRESS", "PERSON", "US_SSN"]), 0..3),
+        prop::collection::vec(
+            prop::sample::select(vec!["EMAIL_ADDRESS", "PERSON", "US_SSN"]),
+            0..3,
+        ),
         prop::option::of(prop::sample::select(Code::ALL.to_vec())),
         prop::option::of("[0-9a-f]{64}"),
     )
-        .prop_map(|(event_type, outcome, url, amount, network, agent, pii, code, fp)| AuditEvent {
-            event_type,
-            outcome: outcome.to_string(),
-            resource_url: url,
-            amount_usd: amount.map(Usd),
-            network: network.map(str::to_string),
-            agent_id: agent,
-            replica: None,
-            pii_entities_found: pii.into_iter().map(str::to_string).collect(),
-            policy_limit_usd: None,
-            replay_fingerprint: fp,
-            code,
-        })
+        .prop_map(
+            |(event_type, outcome, url, amount, network, agent, pii, code, fp)| AuditEvent {
+                event_type,
+                outcome: outcome.to_string(),
+                resource_url: url,
+                amount_usd: amount.map(Usd),
+                network: network.map(str::to_string),
+                agent_id: agent,
+                replica: None,
+                pii_entities_found: pii.into_iter().map(str::to_string).collect(),
+                policy_limit_usd: None,
+                replay_fingerprint: fp,
+                code,
+            },
+        )
 }
 
 fn build(events: &[AuditEvent], t0: u64) -> (Vec<String>, Head) {
@@ -142,7 +147,13 @@ fn mpa_cfg() -> MpaConfig {
 /// Changes field `which` of `r` to a different valid value derived from `s`.
 fn mutate(mut r: ApprovalRequest, which: usize, s: &str, n: u64) -> ApprovalRequest {
     let p = &mut r.payment;
-    let alt = |cur: &str| if cur == s { format!("{s}x") } else { s.to_string() };
+    let alt = |cur: &str| {
+        if cur == s {
+            format!("{s}x")
+        } else {
+            s.to_string()
+        }
+    };
     match which {
         0 => p.resource_url = format!("https://api.example.com/{}", alt("r")),
         1 => p.method = "POST".into(),

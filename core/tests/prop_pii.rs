@@ -10,26 +10,67 @@ use proptest::prelude::*;
 /// escapes, look-alikes and invisible characters.
 fn fragment() -> impl Strategy<Value = String> {
     prop_oneof![
-        Just("John".to_string()), Just("Smith".to_string()), Just("john".to_string()),
-        Just("smith".to_string()), Just("Mary".to_string()), Just("Garcia".to_string()),
-        Just("May".to_string()), Just("for".to_string()), Just("patient".to_string()),
-        Just("Dr.".to_string()), Just("Paris".to_string()), Just("New York".to_string()),
-        Just("in".to_string()), Just("Reading".to_string()), Just("J.".to_string()),
-        Just("@".to_string()), Just("example.com".to_string()), Just("alice".to_string()),
-        Just("%40".to_string()), Just("%2540".to_string()), Just("&#64;".to_string()),
-        Just("4111".to_string()), Just("1111".to_string()), Just("123".to_string()),
-        Just("45".to_string()), Just("6789".to_string()), Just("555".to_string()),
-        Just("+1".to_string()), Just("+44".to_string()), Just("(415)".to_string()),
-        Just("192.168.1.1".to_string()), Just("2001:db8::1".to_string()), Just("::".to_string()),
-        Just("DE89".to_string()), Just("3704".to_string()), Just("0044".to_string()),
-        Just("0532".to_string()), Just("0130".to_string()), Just("00".to_string()),
-        Just(" ".to_string()), Just("-".to_string()), Just("_".to_string()), Just(".".to_string()),
-        Just(",".to_string()), Just("=".to_string()), Just("&".to_string()), Just("/".to_string()),
-        Just("?q=".to_string()), Just("user=".to_string()), Just("name=".to_string()),
-        Just("YWxpY2VAZXhhbXBsZS5jb20".to_string()), Just("<REDACTED>".to_string()),
-        Just("\u{200b}".to_string()), Just("\u{202e}".to_string()), Just("\u{ff20}".to_string()),
-        Just("\u{430}".to_string()), Just("\u{3b1}".to_string()), Just("\u{2013}".to_string()),
-        Just("é".to_string()), Just("%".to_string()), Just("%E2%80%8B".to_string()),
+        Just("John".to_string()),
+        Just("Smith".to_string()),
+        Just("john".to_string()),
+        Just("smith".to_string()),
+        Just("Mary".to_string()),
+        Just("Garcia".to_string()),
+        Just("May".to_string()),
+        Just("for".to_string()),
+        Just("patient".to_string()),
+        Just("Dr.".to_string()),
+        Just("Paris".to_string()),
+        Just("New York".to_string()),
+        Just("in".to_string()),
+        Just("Reading".to_string()),
+        Just("J.".to_string()),
+        Just("@".to_string()),
+        Just("example.com".to_string()),
+        Just("alice".to_string()),
+        Just("%40".to_string()),
+        Just("%2540".to_string()),
+        Just("&#64;".to_string()),
+        Just("4111".to_string()),
+        Just("1111".to_string()),
+        Just("123".to_string()),
+        Just("45".to_string()),
+        Just("6789".to_string()),
+        Just("555".to_string()),
+        Just("+1".to_string()),
+        Just("+44".to_string()),
+        Just("(415)".to_string()),
+        Just("192.168.1.1".to_string()),
+        Just("2001:db8::1".to_string()),
+        Just("::".to_string()),
+        Just("DE89".to_string()),
+        Just("3704".to_string()),
+        Just("0044".to_string()),
+        Just("0532".to_string()),
+        Just("0130".to_string()),
+        Just("00".to_string()),
+        Just(" ".to_string()),
+        Just("-".to_string()),
+        Just("_".to_string()),
+        Just(".".to_string()),
+        Just(",".to_string()),
+        Just("=".to_string()),
+        Just("&".to_string()),
+        Just("/".to_string()),
+        Just("?q=".to_string()),
+        Just("user=".to_string()),
+        Just("name=".to_string()),
+        Just("YWxpY2VAZXhhbXBsZS5jb20".to_string()),
+        Just("<REDACTED>".to_string()),
+        Just("\u{200b}".to_string()),
+        Just("\u{202e}".to_string()),
+        Just("\u{ff20}".to_string()),
+        Just("\u{430}".to_string()),
+        Just("\u{3b1}".to_string()),
+        Just("\u{2013}".to_string()),
+        Just("é".to_string()),
+        Just("%".to_string()),
+        Just("%E2%80%8B".to_string()),
         "[a-zA-Z0-9]{1,6}",
         any::<char>().prop_map(|c| c.to_string()),
     ]
@@ -37,7 +78,10 @@ fn fragment() -> impl Strategy<Value = String> {
 
 /// Cases per property: `PROPTEST_CASES` or 2048.
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2048)
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2048)
 }
 
 fn pii_text() -> impl Strategy<Value = String> {
@@ -50,7 +94,10 @@ fn check_spans(text: &str) {
     let mut last = 0;
     for f in &found {
         assert!(f.start < f.end && f.end <= text.len(), "{f:?} in {text:?}");
-        assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end), "{f:?} in {text:?}");
+        assert!(
+            text.is_char_boundary(f.start) && text.is_char_boundary(f.end),
+            "{f:?} in {text:?}"
+        );
         assert!(f.start >= last, "overlap {f:?} in {text:?}");
         assert!(f.score <= 1000);
         last = f.end;

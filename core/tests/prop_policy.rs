@@ -10,7 +10,11 @@ use proptest::prelude::*;
 
 #[derive(Clone, Debug)]
 enum Step {
-    Pay { micros: u64, endpoint: bool, dt: u64 },
+    Pay {
+        micros: u64,
+        endpoint: bool,
+        dt: u64,
+    },
     Commit(usize),
     Release(usize),
     Tick(u64),

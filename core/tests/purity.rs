@@ -5,8 +5,22 @@
 use std::path::Path;
 
 const FORBIDDEN: &[&str] = &[
-    "std::fs", "std::net", "std::env", "std::time", "std::process", "std::thread", "SystemTime", "Instant::",
-    "rand::", "getrandom", "thread_local!", "static mut", "unsafe ", "std::io::stdin", "println!", "eprintln!",
+    "std::fs",
+    "std::net",
+    "std::env",
+    "std::time",
+    "std::process",
+    "std::thread",
+    "SystemTime",
+    "Instant::",
+    "rand::",
+    "getrandom",
+    "thread_local!",
+    "static mut",
+    "unsafe ",
+    "std::io::stdin",
+    "println!",
+    "eprintln!",
     "dbg!",
 ];
 
@@ -33,7 +47,12 @@ fn scan(dir: &Path, bad: &mut Vec<String>) {
 fn core_sources_use_no_ambient_authority() {
     let mut bad = Vec::new();
     scan(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut bad);
-    assert!(bad.is_empty(), "impure APIs in the core:\n{}", bad.join("\n"));
-    let lib = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).unwrap();
+    assert!(
+        bad.is_empty(),
+        "impure APIs in the core:\n{}",
+        bad.join("\n")
+    );
+    let lib =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).unwrap();
     assert!(lib.contains("#![forbid(unsafe_code)]"));
 }

@@ -6,7 +6,12 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 
 fn keys(v: &Value) -> BTreeSet<String> {
-    v["properties"].as_object().expect("properties").keys().cloned().collect()
+    v["properties"]
+        .as_object()
+        .expect("properties")
+        .keys()
+        .cloned()
+        .collect()
 }
 
 fn set(list: &[&str]) -> BTreeSet<String> {
@@ -20,15 +25,39 @@ fn schema_matches_the_core() {
     assert_eq!(keys(&s), set(config::KEYS), "top level");
     let p = &s["properties"];
     assert_eq!(keys(&p["pii"]), set(config::PII_KEYS), "pii");
-    assert_eq!(keys(&p["assets"]["items"]), set(config::ASSET_KEYS), "assets[]");
+    assert_eq!(
+        keys(&p["assets"]["items"]),
+        set(config::ASSET_KEYS),
+        "assets[]"
+    );
     assert_eq!(keys(&p["mpa"]), set(mpa::CONFIG_KEYS), "mpa");
-    assert_eq!(keys(&p["mpa"]["properties"]["approvers"]["items"]), set(mpa::APPROVER_KEYS), "mpa.approvers[]");
-    let entities: BTreeSet<String> =
-        s["$defs"]["entity"]["enum"].as_array().unwrap().iter().map(|e| e.as_str().unwrap().to_string()).collect();
-    let core_entities: BTreeSet<String> =
-        presidio_x402_core::pii::EntityType::ALL.iter().map(|e| e.as_str().to_string()).collect();
+    assert_eq!(
+        keys(&p["mpa"]["properties"]["approvers"]["items"]),
+        set(mpa::APPROVER_KEYS),
+        "mpa.approvers[]"
+    );
+    let entities: BTreeSet<String> = s["$defs"]["entity"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap().to_string())
+        .collect();
+    let core_entities: BTreeSet<String> = presidio_x402_core::pii::EntityType::ALL
+        .iter()
+        .map(|e| e.as_str().to_string())
+        .collect();
     assert_eq!(entities, core_entities);
-    for obj in [&s, &p["pii"], &p["assets"]["items"], &p["mpa"], &p["mpa"]["properties"]["approvers"]["items"]] {
-        assert_eq!(obj["additionalProperties"], Value::Bool(false), "unknown keys must be refused");
+    for obj in [
+        &s,
+        &p["pii"],
+        &p["assets"]["items"],
+        &p["mpa"],
+        &p["mpa"]["properties"]["approvers"]["items"],
+    ] {
+        assert_eq!(
+            obj["additionalProperties"],
+            Value::Bool(false),
+            "unknown keys must be refused"
+        );
     }
 }

@@ -48,20 +48,113 @@ impl Rng {
 
 /// Fragments that stress parsers, normalisers and PII recognisers.
 const FRAGMENTS: &[&str] = &[
-    "", " ", "\t", "\n", "\r\n", "\0", "\u{7f}", "\u{200b}", "\u{200d}", "\u{feff}", "\u{202e}", "\u{2028}",
-    "\u{ff10}\u{ff11}\u{ff12}", "\u{0301}", "é", "ß", "İ", "ﬁ", "𝟘𝟙𝟚", "😀", "\u{10ffff}", "\"", "\\", "\\u0000",
-    "\\ud800", "{", "}", "[", "]", ":", ",", "null", "true", "1e308", "-0", "0x10", "1.0", "01",
-    "340282366920938463463374607431768211455", "340282366920938463463374607431768211456", "18446744073709551616",
-    "9007199254740993", "@", "alice@example.com", "a.b+c@sub.example.co.uk", "john.doe@example", "123-45-6789",
-    "078-05-1120", "4111 1111 1111 1111", "4111-1111-1111-1112", "+1 (415) 555-0132", "415.555.0132",
-    "GB82 WEST 1234 5698 7654 32", "DE89370400440532013000", "192.168.0.1", "8.8.8.8", "::1", "2001:db8::1",
-    "John Smith", "Maria Garcia", "Paris", "New York", "Mr. Jones", "https://", "http://", "//", "..", "%2e%2e",
-    "%00", "%", "?", "#", "@evil.com", ":443", ":0", ":99999", "[::1]", "xn--", "localhost", "127.1",
-    "0x7f.0.0.1", "eip155:8453", "base-sepolia", "solana", "exact", "upto", "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
-    "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913", "0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
-    "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v", "x402Version", "accepts", "payTo", "maxAmountRequired",
-    "amount", "maxTimeoutSeconds", "resource", "extra", "description", "<REDACTED>", "{entity_type}",
-    "=", "==", "+/", "-_", "AAAA", "eyJ4NDAyVmVyc2lvbiI6Mn0=",
+    "",
+    " ",
+    "\t",
+    "\n",
+    "\r\n",
+    "\0",
+    "\u{7f}",
+    "\u{200b}",
+    "\u{200d}",
+    "\u{feff}",
+    "\u{202e}",
+    "\u{2028}",
+    "\u{ff10}\u{ff11}\u{ff12}",
+    "\u{0301}",
+    "é",
+    "ß",
+    "İ",
+    "ﬁ",
+    "𝟘𝟙𝟚",
+    "😀",
+    "\u{10ffff}",
+    "\"",
+    "\\",
+    "\\u0000",
+    "\\ud800",
+    "{",
+    "}",
+    "[",
+    "]",
+    ":",
+    ",",
+    "null",
+    "true",
+    "1e308",
+    "-0",
+    "0x10",
+    "1.0",
+    "01",
+    "340282366920938463463374607431768211455",
+    "340282366920938463463374607431768211456",
+    "18446744073709551616",
+    "9007199254740993",
+    "@",
+    "alice@example.com",
+    "a.b+c@sub.example.co.uk",
+    "john.doe@example",
+    "123-45-6789",
+    "078-05-1120",
+    "4111 1111 1111 1111",
+    "4111-1111-1111-1112",
+    "+1 (415) 555-0132",
+    "415.555.0132",
+    "GB82 WEST 1234 5698 7654 32",
+    "DE89370400440532013000",
+    "192.168.0.1",
+    "8.8.8.8",
+    "::1",
+    "2001:db8::1",
+    "John Smith",
+    "Maria Garcia",
+    "Paris",
+    "New York",
+    "Mr. Jones",
+    "https://",
+    "http://",
+    "//",
+    "..",
+    "%2e%2e",
+    "%00",
+    "%",
+    "?",
+    "#",
+    "@evil.com",
+    ":443",
+    ":0",
+    ":99999",
+    "[::1]",
+    "xn--",
+    "localhost",
+    "127.1",
+    "0x7f.0.0.1",
+    "eip155:8453",
+    "base-sepolia",
+    "solana",
+    "exact",
+    "upto",
+    "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+    "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
+    "0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
+    "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v",
+    "x402Version",
+    "accepts",
+    "payTo",
+    "maxAmountRequired",
+    "amount",
+    "maxTimeoutSeconds",
+    "resource",
+    "extra",
+    "description",
+    "<REDACTED>",
+    "{entity_type}",
+    "=",
+    "==",
+    "+/",
+    "-_",
+    "AAAA",
+    "eyJ4NDAyVmVyc2lvbiI6Mn0=",
 ];
 
 /// A random string: fragments, random code points and ASCII, of varied length.
@@ -105,22 +198,61 @@ pub fn amount(rng: &mut Rng) -> String {
     match rng.below(8) {
         0 => rng.next_u64().to_string(),
         1 => (rng.next_u64() % 100_000_000).to_string(),
-        2 => format!("{}.{}", rng.below(1000), rng.next_u64() % 1_000_000_000_000_000_000),
+        2 => format!(
+            "{}.{}",
+            rng.below(1000),
+            rng.next_u64() % 1_000_000_000_000_000_000
+        ),
         3 => "9".repeat(1 + rng.below(60)),
         4 => format!("{}{}", rng.next_u64(), rng.next_u64()),
-        5 => (*rng.pick(&["1e3", "-1", "+1", " 1", "1 ", "0x10", "01", "1.", ".5", "NaN", "inf", "", "0", "0.000000000000000001", "0.0000000000000000001"])).to_string(),
+        5 => (*rng.pick(&[
+            "1e3",
+            "-1",
+            "+1",
+            " 1",
+            "1 ",
+            "0x10",
+            "01",
+            "1.",
+            ".5",
+            "NaN",
+            "inf",
+            "",
+            "0",
+            "0.000000000000000001",
+            "0.0000000000000000001",
+        ]))
+        .to_string(),
         _ => string(rng),
     }
 }
 
 /// A hostile URL.
 pub fn url(rng: &mut Rng) -> String {
-    let scheme = *rng.pick(&["https://", "http://", "HTTPS://", "ftp://", "", "javascript:", "https:/", "https:\\\\"]);
+    let scheme = *rng.pick(&[
+        "https://",
+        "http://",
+        "HTTPS://",
+        "ftp://",
+        "",
+        "javascript:",
+        "https:/",
+        "https:\\\\",
+    ]);
     let host = match rng.below(6) {
         0 => "api.example.com".to_string(),
         1 => "API.Example.COM.".to_string(),
         2 => format!("{}.{}", string(rng), "com"),
-        3 => (*rng.pick(&["127.0.0.1", "[::1]", "10.0.0.1", "user:pass@api.example.com", "api.example.com:443", "xn--80ak6aa92e.com", "premium-api.io.evil.com"])).to_string(),
+        3 => (*rng.pick(&[
+            "127.0.0.1",
+            "[::1]",
+            "10.0.0.1",
+            "user:pass@api.example.com",
+            "api.example.com:443",
+            "xn--80ak6aa92e.com",
+            "premium-api.io.evil.com",
+        ]))
+        .to_string(),
         4 => string(rng),
         _ => "premium-api.io".to_string(),
     };
@@ -128,22 +260,36 @@ pub fn url(rng: &mut Rng) -> String {
         0 => String::new(),
         1 => "/weather".to_string(),
         2 => format!("/{}?q={}#{}", string(rng), string(rng), string(rng)),
-        _ => format!("/users/{}/export?email={}", string(rng), *rng.pick(FRAGMENTS)),
+        _ => format!(
+            "/users/{}/export?email={}",
+            string(rng),
+            *rng.pick(FRAGMENTS)
+        ),
     };
     format!("{scheme}{host}{path}")
 }
 
 /// A random JSON value, at most `depth` deep.
 pub fn json_value(rng: &mut Rng, depth: usize) -> Value {
-    let k = if depth == 0 { rng.below(5) } else { rng.below(8) };
+    let k = if depth == 0 {
+        rng.below(5)
+    } else {
+        rng.below(8)
+    };
     match k {
         0 => Value::Null,
         1 => Value::Bool(rng.chance(1, 2)),
         2 => match rng.below(4) {
             0 => json!(rng.next_u64()),
             1 => json!(-(rng.below(1000) as i64)),
-            2 => serde_json::from_str(rng.pick::<&str>(&["1e400", "0.1", "-0", "1.5e-7", "123456789012345678901234567890"]))
-                .unwrap_or(Value::Null),
+            2 => serde_json::from_str(rng.pick::<&str>(&[
+                "1e400",
+                "0.1",
+                "-0",
+                "1.5e-7",
+                "123456789012345678901234567890",
+            ]))
+            .unwrap_or(Value::Null),
             _ => json!(rng.below(100)),
         },
         3 | 4 => Value::String(string(rng)),
@@ -154,7 +300,11 @@ pub fn json_value(rng: &mut Rng, depth: usize) -> Value {
             }
             Value::Object(m)
         }
-        _ => Value::Array((0..rng.below(6)).map(|_| json_value(rng, depth - 1)).collect()),
+        _ => Value::Array(
+            (0..rng.below(6))
+                .map(|_| json_value(rng, depth - 1))
+                .collect(),
+        ),
     }
 }
 
@@ -247,7 +397,15 @@ fn edit_node(rng: &mut Rng, v: &mut Value) {
             *v = match rng.below(4) {
                 0 => Value::String(amount(rng)),
                 1 => json!(rng.next_u64()),
-                2 => serde_json::from_str(rng.pick::<&str>(&["-1", "0", "1e3", "0.5", "18446744073709551616", "1.0"])).unwrap_or(Value::Null),
+                2 => serde_json::from_str(rng.pick::<&str>(&[
+                    "-1",
+                    "0",
+                    "1e3",
+                    "0.5",
+                    "18446744073709551616",
+                    "1.0",
+                ]))
+                .unwrap_or(Value::Null),
                 _ => json!(rng.below(10)),
             }
         }

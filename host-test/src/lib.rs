@@ -11,7 +11,9 @@
 //! `target/presidio_x402.wasm` (`PRESIDIO_X402_WASM` overrides the path).
 
 use presidio_x402_core::guard::Guard;
-use presidio_x402_core::pipeline::{self, Assessment, Decision, HostResults, Outcome, PaymentContext, WebhookAnswer};
+use presidio_x402_core::pipeline::{
+    self, Assessment, Decision, HostResults, Outcome, PaymentContext, WebhookAnswer,
+};
 use presidio_x402_core::Code;
 use serde_json::{json, Map, Value};
 use std::path::PathBuf;
@@ -49,7 +51,10 @@ pub fn wit_path() -> PathBuf {
 pub fn wasm_bytes() -> Vec<u8> {
     let p = wasm_path();
     std::fs::read(&p).unwrap_or_else(|e| {
-        panic!("cannot read the component at {} ({e}): run `make component` first (or `make test`)", p.display())
+        panic!(
+            "cannot read the component at {} ({e}): run `make component` first (or `make test`)",
+            p.display()
+        )
     })
 }
 
@@ -68,7 +73,9 @@ pub fn component() -> &'static Component {
 /// The `error-code` case names in `wit/presidio-x402.wit`, in order.
 pub fn wit_error_names() -> Vec<String> {
     let text = std::fs::read_to_string(wit_path()).expect("wit/presidio-x402.wit is readable");
-    let start = text.find("enum error-code {").expect("the WIT declares enum error-code");
+    let start = text
+        .find("enum error-code {")
+        .expect("the WIT declares enum error-code");
     let body = &text[start + "enum error-code {".len()..];
     let body = &body[..body.find('}').expect("enum error-code is closed")];
     body.lines()
@@ -106,7 +113,8 @@ impl Host {
     pub fn new() -> Host {
         let mut store = Store::new(engine(), ());
         let linker = Linker::new(engine());
-        let bindings = GuardCore::instantiate(&mut store, component(), &linker).expect("instantiates with no imports");
+        let bindings = GuardCore::instantiate(&mut store, component(), &linker)
+            .expect("instantiates with no imports");
         Host { store, bindings }
     }
 
@@ -117,19 +125,35 @@ impl Host {
 
     /// `call(op, input)`; a trap panics (the component must never trap).
     pub fn call(&mut self, op: &str, input: &str) -> Result<String, &'static str> {
-        let r = self.bindings.presidio_x402_api().call_call(&mut self.store, op, input).unwrap_or_else(|t| trap("call", op, &t));
+        let r = self
+            .bindings
+            .presidio_x402_api()
+            .call_call(&mut self.store, op, input)
+            .unwrap_or_else(|t| trap("call", op, &t));
         r.map_err(code_name)
     }
 
     /// `operations()`.
     pub fn operations(&mut self) -> Vec<String> {
-        self.bindings.presidio_x402_api().call_operations(&mut self.store).unwrap_or_else(|t| trap("operations", "", &t))
+        self.bindings
+            .presidio_x402_api()
+            .call_operations(&mut self.store)
+            .unwrap_or_else(|t| trap("operations", "", &t))
     }
 
     /// `guard.create(config)`: the guard handle or the config errors as `(path, code)`.
     pub fn create(&mut self, config: &str) -> Result<ResourceAny, Vec<(String, &'static str)>> {
-        let r = self.bindings.presidio_x402_api().guard().call_create(&mut self.store, config).unwrap_or_else(|t| trap("create", config, &t));
-        r.map_err(|es| es.into_iter().map(|e| (e.path, code_name(e.code))).collect())
+        let r = self
+            .bindings
+            .presidio_x402_api()
+            .guard()
+            .call_create(&mut self.store, config)
+            .unwrap_or_else(|t| trap("create", config, &t));
+        r.map_err(|es| {
+            es.into_iter()
+                .map(|e| (e.path, code_name(e.code)))
+                .collect()
+        })
     }
 
     /// Drops a guard handle.
@@ -139,22 +163,40 @@ impl Host {
 
     /// `guard.load-state`.
     pub fn load_state(&mut self, g: ResourceAny, state: &str) -> Result<(), &'static str> {
-        let r = self.bindings.presidio_x402_api().guard().call_load_state(&mut self.store, g, state).unwrap_or_else(|t| trap("load-state", state, &t));
+        let r = self
+            .bindings
+            .presidio_x402_api()
+            .guard()
+            .call_load_state(&mut self.store, g, state)
+            .unwrap_or_else(|t| trap("load-state", state, &t));
         r.map_err(code_name)
     }
 
     /// `guard.state`.
     pub fn state(&mut self, g: ResourceAny) -> String {
-        self.bindings.presidio_x402_api().guard().call_state(&mut self.store, g).unwrap_or_else(|t| trap("state", "", &t))
+        self.bindings
+            .presidio_x402_api()
+            .guard()
+            .call_state(&mut self.store, g)
+            .unwrap_or_else(|t| trap("state", "", &t))
     }
 
     /// `guard.approvers-json`.
     pub fn approvers_json(&mut self, g: ResourceAny) -> Option<String> {
-        self.bindings.presidio_x402_api().guard().call_approvers_json(&mut self.store, g).unwrap_or_else(|t| trap("approvers-json", "", &t))
+        self.bindings
+            .presidio_x402_api()
+            .guard()
+            .call_approvers_json(&mut self.store, g)
+            .unwrap_or_else(|t| trap("approvers-json", "", &t))
     }
 
     /// `guard.assess`.
-    pub fn assess(&mut self, g: ResourceAny, ctx: &wit::PaymentContext, replay_key: &[u8]) -> wit::Assessment {
+    pub fn assess(
+        &mut self,
+        g: ResourceAny,
+        ctx: &wit::PaymentContext,
+        replay_key: &[u8],
+    ) -> wit::Assessment {
         self.bindings
             .presidio_x402_api()
             .guard()
@@ -243,7 +285,11 @@ impl Host {
             .driver()
             .call_create(&mut self.store, config, profile, replay_key, audit_key)
             .unwrap_or_else(|t| trap("driver.create", &format!("{config} {profile}"), &t));
-        r.map_err(|es| es.into_iter().map(|e| (e.path, code_name(e.code))).collect())
+        r.map_err(|es| {
+            es.into_iter()
+                .map(|e| (e.path, code_name(e.code)))
+                .collect()
+        })
     }
 
     /// Drops a driver handle.
@@ -261,7 +307,12 @@ impl Host {
     }
 
     /// `driver.begin`: `{"id","actions"}` or the error code.
-    pub fn driver_begin(&mut self, d: ResourceAny, begin: &str, now_ms: u64) -> Result<String, &'static str> {
+    pub fn driver_begin(
+        &mut self,
+        d: ResourceAny,
+        begin: &str,
+        now_ms: u64,
+    ) -> Result<String, &'static str> {
         let r = self
             .bindings
             .presidio_x402_api()
@@ -376,7 +427,10 @@ impl FlatAssessment {
                 ("current-usd", opt(a.current_usd.as_ref())),
                 ("fingerprint", opt(a.fingerprint.as_ref())),
                 ("replay-ttl-ms", a.replay_ttl_ms.to_string()),
-                ("approval-request-json", opt(a.approval_request_json.as_ref())),
+                (
+                    "approval-request-json",
+                    opt(a.approval_request_json.as_ref()),
+                ),
                 ("approval-expires-at-ms", opt(a.approval_expires_at_ms)),
                 ("requirements-json", a.requirements_json.clone()),
                 ("metadata-json", a.metadata_json.clone()),
@@ -414,11 +468,24 @@ impl FlatAssessment {
                 ("current-usd", opt(a.current_usd)),
                 ("fingerprint", opt(a.fingerprint.as_ref())),
                 ("replay-ttl-ms", a.replay_ttl_ms.to_string()),
-                ("approval-request-json", opt(a.approval.as_ref().map(|r| r.canonical()))),
-                ("approval-expires-at-ms", opt(a.approval.as_ref().map(|r| r.expires_at_ms))),
+                (
+                    "approval-request-json",
+                    opt(a.approval.as_ref().map(|r| r.canonical())),
+                ),
+                (
+                    "approval-expires-at-ms",
+                    opt(a.approval.as_ref().map(|r| r.expires_at_ms)),
+                ),
                 ("requirements-json", a.requirements.to_string()),
                 ("metadata-json", Value::Object(meta).to_string()),
-                ("pii-entities", a.pii_entities.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(",")),
+                (
+                    "pii-entities",
+                    a.pii_entities
+                        .iter()
+                        .map(|e| e.as_str())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                ),
                 ("pii-count", a.pii_count.to_string()),
             ],
         }
@@ -487,8 +554,20 @@ pub fn native_finalize(
         .assessment(id)
         .map(|a| pipeline::judge_approvals(g.config(), a, &io.countersignatures, &webhooks, now_ms))
         .unwrap_or_default();
-    let head = head.map(|h| presidio_x402_core::audit::Head { seq: h.seq, mac: h.mac.clone() });
-    g.finalize(id, &HostResults { replay_fresh: io.replay_fresh, votes }, audit_key, head.as_ref(), now_ms)
+    let head = head.map(|h| presidio_x402_core::audit::Head {
+        seq: h.seq,
+        mac: h.mac.clone(),
+    });
+    g.finalize(
+        id,
+        &HostResults {
+            replay_fresh: io.replay_fresh,
+            votes,
+        },
+        audit_key,
+        head.as_ref(),
+        now_ms,
+    )
 }
 
 /// The native settle with a WIT outcome.
@@ -504,7 +583,10 @@ pub fn native_settle(
         wit::Outcome::Settled => Outcome::Settled,
         wit::Outcome::Failed(c) => Outcome::Failed(Code::parse(code_name(c)).expect("a core code")),
     };
-    let head = head.map(|h| presidio_x402_core::audit::Head { seq: h.seq, mac: h.mac.clone() });
+    let head = head.map(|h| presidio_x402_core::audit::Head {
+        seq: h.seq,
+        mac: h.mac.clone(),
+    });
     g.settle(id, outcome, audit_key, head.as_ref(), now_ms)
 }
 
@@ -526,17 +608,68 @@ pub fn native_context(c: &wit::PaymentContext) -> PaymentContext<'_> {
 pub fn wit_codes() -> &'static [wit::ErrorCode] {
     use wit::ErrorCode as E;
     &[
-        E::ChallengeTooLarge, E::ChallengeTooDeep, E::ChallengeBadBase64, E::ChallengeBadJson, E::ChallengeMissing,
-        E::ChallengeUnsupportedVersion, E::ChallengeMissingField, E::ChallengeBadField, E::ChallengeNoOffers,
-        E::ChallengeTooManyOffers, E::ChallengeFieldTooLong, E::NoAcceptableOffer, E::UnknownNetwork, E::AmountMalformed,
-        E::AmountOverflow, E::UsdMalformed, E::UsdTooPrecise, E::UsdOverflow, E::AssetUntrusted, E::ConfigMalformed,
-        E::ConfigUnknownField, E::ConfigBadType, E::ConfigOutOfRange, E::ConfigBadEndpoint, E::ConfigBadAddress,
-        E::ConfigBadAsset, E::ConfigBadThreshold, E::ConfigBadApprover, E::ConfigBadPii, E::UrlInvalid,
-        E::PolicyPerCallExceeded, E::PolicyWindowExceeded, E::PolicyEndpointExceeded, E::WalletNotTrusted,
-        E::PayToPinMismatch, E::TooManyReservations, E::ReservationExpired, E::StateCorrupt, E::StateFull, E::ReplayDetected,
-        E::KeyTooShort, E::AuditMalformedLine, E::AuditBadMac, E::AuditSeqGap, E::AuditChainBroken, E::AuditTruncated,
-        E::AuditHeadMismatch, E::AuditLineTooLong, E::AuditPartialLine, E::AuditReplicaMismatch, E::AuditReplicaDuplicate, E::MpaDenied, E::MpaTimeout, E::MpaExpired,
-        E::MpaBadSignature, E::MpaUnknownApprover, E::MpaBadResponse, E::PiiBlocked, E::PiiInputTooLarge, E::SignerFailed,
-        E::SettlementFailed, E::StoreUnavailable, E::InvalidInput,
+        E::ChallengeTooLarge,
+        E::ChallengeTooDeep,
+        E::ChallengeBadBase64,
+        E::ChallengeBadJson,
+        E::ChallengeMissing,
+        E::ChallengeUnsupportedVersion,
+        E::ChallengeMissingField,
+        E::ChallengeBadField,
+        E::ChallengeNoOffers,
+        E::ChallengeTooManyOffers,
+        E::ChallengeFieldTooLong,
+        E::NoAcceptableOffer,
+        E::UnknownNetwork,
+        E::AmountMalformed,
+        E::AmountOverflow,
+        E::UsdMalformed,
+        E::UsdTooPrecise,
+        E::UsdOverflow,
+        E::AssetUntrusted,
+        E::ConfigMalformed,
+        E::ConfigUnknownField,
+        E::ConfigBadType,
+        E::ConfigOutOfRange,
+        E::ConfigBadEndpoint,
+        E::ConfigBadAddress,
+        E::ConfigBadAsset,
+        E::ConfigBadThreshold,
+        E::ConfigBadApprover,
+        E::ConfigBadPii,
+        E::UrlInvalid,
+        E::PolicyPerCallExceeded,
+        E::PolicyWindowExceeded,
+        E::PolicyEndpointExceeded,
+        E::WalletNotTrusted,
+        E::PayToPinMismatch,
+        E::TooManyReservations,
+        E::ReservationExpired,
+        E::StateCorrupt,
+        E::StateFull,
+        E::ReplayDetected,
+        E::KeyTooShort,
+        E::AuditMalformedLine,
+        E::AuditBadMac,
+        E::AuditSeqGap,
+        E::AuditChainBroken,
+        E::AuditTruncated,
+        E::AuditHeadMismatch,
+        E::AuditLineTooLong,
+        E::AuditPartialLine,
+        E::AuditReplicaMismatch,
+        E::AuditReplicaDuplicate,
+        E::MpaDenied,
+        E::MpaTimeout,
+        E::MpaExpired,
+        E::MpaBadSignature,
+        E::MpaUnknownApprover,
+        E::MpaBadResponse,
+        E::PiiBlocked,
+        E::PiiInputTooLarge,
+        E::SignerFailed,
+        E::SettlementFailed,
+        E::StoreUnavailable,
+        E::InvalidInput,
     ]
 }

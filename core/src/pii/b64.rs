@@ -49,7 +49,10 @@ pub(crate) fn segments(t: &str) -> Vec<(usize, usize, String)> {
     let b = t.as_bytes();
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(off) = b.get(from..).and_then(|r| r.iter().position(|&c| c == b'=')) {
+    while let Some(off) = b
+        .get(from..)
+        .and_then(|r| r.iter().position(|&c| c == b'='))
+    {
         if out.len() >= MAX_SEGMENTS {
             break;
         }
@@ -63,15 +66,28 @@ pub(crate) fn segments(t: &str) -> Vec<(usize, usize, String)> {
             e += 1;
         }
         from = e.max(s);
-        let terminated = e == b.len() || matches!(b[e], b'&' | b'#' | b' ' | b';' | b'"' | b'\'' | b'\n' | b'\t');
+        let terminated = e == b.len()
+            || matches!(
+                b[e],
+                b'&' | b'#' | b' ' | b';' | b'"' | b'\'' | b'\n' | b'\t'
+            );
         let n = body - s;
         if !terminated || !(MIN_LEN..=MAX_LEN).contains(&n) {
             continue;
         }
-        let Some(bytes) = decode(&b[s..body]) else { continue };
-        let Ok(text) = String::from_utf8(bytes) else { continue };
+        let Some(bytes) = decode(&b[s..body]) else {
+            continue;
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
         let printable = text.chars().all(|c| !c.is_control() || c == '\t');
-        if printable && text.len() >= 5 && text.bytes().any(|c| c.is_ascii_punctuation() || c.is_ascii_digit() || c == b' ') {
+        if printable
+            && text.len() >= 5
+            && text
+                .bytes()
+                .any(|c| c.is_ascii_punctuation() || c.is_ascii_digit() || c == b' ')
+        {
             out.push((s, e, text));
         }
     }

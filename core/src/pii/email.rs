@@ -33,7 +33,10 @@ fn valid_domain(d: &[u8]) -> bool {
 pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
     let b = t.as_bytes();
     let mut from = 0;
-    while let Some(off) = b.get(from..).and_then(|r| r.iter().position(|&c| c == b'@')) {
+    while let Some(off) = b
+        .get(from..)
+        .and_then(|r| r.iter().position(|&c| c == b'@'))
+    {
         let at = from + off;
         from = at + 1;
         let mut s = at;
@@ -78,8 +81,14 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(spans("https://x.io/u/alice@example.com?x=1"), ["alice@example.com"]);
-        assert_eq!(spans("email=john.smith+tag@mail.co.uk."), ["john.smith+tag@mail.co.uk"]);
+        assert_eq!(
+            spans("https://x.io/u/alice@example.com?x=1"),
+            ["alice@example.com"]
+        );
+        assert_eq!(
+            spans("email=john.smith+tag@mail.co.uk."),
+            ["john.smith+tag@mail.co.uk"]
+        );
         assert_eq!(spans("pkg@1.2.3 and @scope/x"), Vec::<&str>::new());
         assert_eq!(spans("user@localhost"), Vec::<&str>::new());
         assert_eq!(spans("a@b.c"), Vec::<&str>::new());

@@ -18,7 +18,12 @@ pub(crate) struct Hit {
 impl Hit {
     /// Builds a hit.
     pub(crate) fn new(entity: EntityType, start: usize, end: usize, score: u16) -> Hit {
-        Hit { entity, start, end, score }
+        Hit {
+            entity,
+            start,
+            end,
+            score,
+        }
     }
 }
 
@@ -28,7 +33,23 @@ impl Hit {
 pub(crate) fn word_before(b: &[u8], end: usize) -> &[u8] {
     let mut e = end.min(b.len());
     let floor = end.saturating_sub(24);
-    while e > floor && matches!(b[e - 1], b' ' | b'=' | b':' | b'_' | b'-' | b'/' | b'#' | b'"' | b'\'' | b'.' | b'?' | b'&' | b'(') {
+    while e > floor
+        && matches!(
+            b[e - 1],
+            b' ' | b'='
+                | b':'
+                | b'_'
+                | b'-'
+                | b'/'
+                | b'#'
+                | b'"'
+                | b'\''
+                | b'.'
+                | b'?'
+                | b'&'
+                | b'('
+        )
+    {
         e -= 1;
     }
     let mut s = e;

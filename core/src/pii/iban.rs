@@ -6,24 +6,102 @@ use super::EntityType;
 
 /// IBAN length per country (SWIFT IBAN registry).
 const LENGTHS: &[(&[u8; 2], u8)] = &[
-    (b"AD", 24), (b"AE", 23), (b"AL", 28), (b"AT", 20), (b"AZ", 28), (b"BA", 20), (b"BE", 16),
-    (b"BG", 22), (b"BH", 22), (b"BI", 27), (b"BR", 29), (b"BY", 28), (b"CH", 21), (b"CR", 22),
-    (b"CY", 28), (b"CZ", 24), (b"DE", 22), (b"DJ", 27), (b"DK", 18), (b"DO", 28), (b"EE", 20),
-    (b"EG", 29), (b"ES", 24), (b"FI", 18), (b"FK", 18), (b"FO", 18), (b"FR", 27), (b"GB", 22),
-    (b"GE", 22), (b"GI", 23), (b"GL", 18), (b"GR", 27), (b"GT", 28), (b"HR", 21), (b"HU", 28),
-    (b"IE", 22), (b"IL", 23), (b"IQ", 23), (b"IS", 26), (b"IT", 27), (b"JO", 30), (b"KW", 30),
-    (b"KZ", 20), (b"LB", 28), (b"LC", 32), (b"LI", 21), (b"LT", 20), (b"LU", 20), (b"LV", 21),
-    (b"LY", 25), (b"MC", 27), (b"MD", 24), (b"ME", 22), (b"MK", 19), (b"MN", 20), (b"MR", 27),
-    (b"MT", 31), (b"MU", 30), (b"NI", 28), (b"NL", 18), (b"NO", 15), (b"OM", 23), (b"PK", 24),
-    (b"PL", 28), (b"PS", 29), (b"PT", 25), (b"QA", 29), (b"RO", 24), (b"RS", 22), (b"RU", 33),
-    (b"SA", 24), (b"SC", 31), (b"SD", 18), (b"SE", 24), (b"SI", 19), (b"SK", 24), (b"SM", 27),
-    (b"SO", 23), (b"ST", 25), (b"SV", 28), (b"TL", 23), (b"TN", 24), (b"TR", 26), (b"UA", 29),
-    (b"VA", 22), (b"VG", 24), (b"XK", 20), (b"YE", 30),
+    (b"AD", 24),
+    (b"AE", 23),
+    (b"AL", 28),
+    (b"AT", 20),
+    (b"AZ", 28),
+    (b"BA", 20),
+    (b"BE", 16),
+    (b"BG", 22),
+    (b"BH", 22),
+    (b"BI", 27),
+    (b"BR", 29),
+    (b"BY", 28),
+    (b"CH", 21),
+    (b"CR", 22),
+    (b"CY", 28),
+    (b"CZ", 24),
+    (b"DE", 22),
+    (b"DJ", 27),
+    (b"DK", 18),
+    (b"DO", 28),
+    (b"EE", 20),
+    (b"EG", 29),
+    (b"ES", 24),
+    (b"FI", 18),
+    (b"FK", 18),
+    (b"FO", 18),
+    (b"FR", 27),
+    (b"GB", 22),
+    (b"GE", 22),
+    (b"GI", 23),
+    (b"GL", 18),
+    (b"GR", 27),
+    (b"GT", 28),
+    (b"HR", 21),
+    (b"HU", 28),
+    (b"IE", 22),
+    (b"IL", 23),
+    (b"IQ", 23),
+    (b"IS", 26),
+    (b"IT", 27),
+    (b"JO", 30),
+    (b"KW", 30),
+    (b"KZ", 20),
+    (b"LB", 28),
+    (b"LC", 32),
+    (b"LI", 21),
+    (b"LT", 20),
+    (b"LU", 20),
+    (b"LV", 21),
+    (b"LY", 25),
+    (b"MC", 27),
+    (b"MD", 24),
+    (b"ME", 22),
+    (b"MK", 19),
+    (b"MN", 20),
+    (b"MR", 27),
+    (b"MT", 31),
+    (b"MU", 30),
+    (b"NI", 28),
+    (b"NL", 18),
+    (b"NO", 15),
+    (b"OM", 23),
+    (b"PK", 24),
+    (b"PL", 28),
+    (b"PS", 29),
+    (b"PT", 25),
+    (b"QA", 29),
+    (b"RO", 24),
+    (b"RS", 22),
+    (b"RU", 33),
+    (b"SA", 24),
+    (b"SC", 31),
+    (b"SD", 18),
+    (b"SE", 24),
+    (b"SI", 19),
+    (b"SK", 24),
+    (b"SM", 27),
+    (b"SO", 23),
+    (b"ST", 25),
+    (b"SV", 28),
+    (b"TL", 23),
+    (b"TN", 24),
+    (b"TR", 26),
+    (b"UA", 29),
+    (b"VA", 22),
+    (b"VG", 24),
+    (b"XK", 20),
+    (b"YE", 30),
 ];
 
 fn expected_len(cc: [u8; 2]) -> Option<usize> {
     let cc = [cc[0].to_ascii_uppercase(), cc[1].to_ascii_uppercase()];
-    LENGTHS.iter().find(|(c, _)| **c == cc).map(|&(_, n)| usize::from(n))
+    LENGTHS
+        .iter()
+        .find(|(c, _)| **c == cc)
+        .map(|&(_, n)| usize::from(n))
 }
 
 /// ISO 7064 mod 97-10 over the rearranged IBAN.
@@ -66,7 +144,9 @@ pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
         {
             continue;
         }
-        let Some(want) = expected_len([b[start], b[start + 1]]) else { continue };
+        let Some(want) = expected_len([b[start], b[start + 1]]) else {
+            continue;
+        };
         if let Some(end) = read(b, start, want) {
             out.push(Hit::new(EntityType::IbanCode, start, end, 1000));
             i = end;
@@ -92,7 +172,11 @@ fn read(b: &[u8], start: usize, want: usize) -> Option<usize> {
             continue;
         }
         // A separator is allowed only after a full group of four.
-        if matches!(c, b' ' | b'-') && in_group == 4 && sep.is_none_or(|s| s == c) && b.get(j + 1).is_some_and(u8::is_ascii_alphanumeric) {
+        if matches!(c, b' ' | b'-')
+            && in_group == 4
+            && sep.is_none_or(|s| s == c)
+            && b.get(j + 1).is_some_and(u8::is_ascii_alphanumeric)
+        {
             sep = Some(c);
             in_group = 0;
             j += 1;
@@ -100,7 +184,9 @@ fn read(b: &[u8], start: usize, want: usize) -> Option<usize> {
         }
         return None;
     }
-    if b.get(j).is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_') {
+    if b.get(j)
+        .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
+    {
         return None;
     }
     // Letters of one case only, so random mixed-case tokens do not qualify.
@@ -125,8 +211,14 @@ mod tests {
 
     #[test]
     fn ibans() {
-        assert_eq!(found("iban DE89370400440532013000."), ["DE89370400440532013000"]);
-        assert_eq!(found("GB82 WEST 1234 5698 7654 32 thanks"), ["GB82 WEST 1234 5698 7654 32"]);
+        assert_eq!(
+            found("iban DE89370400440532013000."),
+            ["DE89370400440532013000"]
+        );
+        assert_eq!(
+            found("GB82 WEST 1234 5698 7654 32 thanks"),
+            ["GB82 WEST 1234 5698 7654 32"]
+        );
         assert_eq!(found("DE89370400440532013001"), Vec::<&str>::new());
         assert_eq!(found("DE8937040044053201300012"), Vec::<&str>::new());
         assert_eq!(found("xDE89370400440532013000"), Vec::<&str>::new());

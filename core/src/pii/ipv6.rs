@@ -14,7 +14,10 @@ fn is_v6(c: u8) -> bool {
 pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
     let b = t.as_bytes();
     let mut from = 0;
-    while let Some(off) = b.get(from..).and_then(|r| r.iter().position(|&c| c == b':')) {
+    while let Some(off) = b
+        .get(from..)
+        .and_then(|r| r.iter().position(|&c| c == b':'))
+    {
         let colon = from + off;
         // The whole run of address characters around this colon; every byte
         // is visited a bounded number of times (the run is skipped after).
@@ -37,7 +40,9 @@ pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
             continue;
         }
         // Trailing sentence punctuation or a lone `:`.
-        while e > s && (b[e - 1] == b'.' || (b[e - 1] == b':' && b.get(e.wrapping_sub(2)) != Some(&b':'))) {
+        while e > s
+            && (b[e - 1] == b'.' || (b[e - 1] == b':' && b.get(e.wrapping_sub(2)) != Some(&b':')))
+        {
             e -= 1;
         }
         while s < e && b[s] == b'.' {
@@ -53,7 +58,11 @@ fn valid_v4(s: &[u8]) -> bool {
     let mut n = 0;
     for p in s.split(|&c| c == b'.') {
         n += 1;
-        if p.is_empty() || p.len() > 3 || !p.iter().all(u8::is_ascii_digit) || (p.len() > 1 && p[0] == b'0') {
+        if p.is_empty()
+            || p.len() > 3
+            || !p.iter().all(u8::is_ascii_digit)
+            || (p.len() > 1 && p[0] == b'0')
+        {
             return false;
         }
         if p.iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0')) > 255 {
@@ -92,7 +101,10 @@ fn valid(s: &[u8]) -> bool {
     match s.windows(2).position(|w| w == b"::") {
         Some(p) => {
             let (l, r) = (&s[..p], &s[p + 2..]);
-            if r.windows(2).any(|w| w == b"::") || r.first() == Some(&b':') || l.last() == Some(&b':') {
+            if r.windows(2).any(|w| w == b"::")
+                || r.first() == Some(&b':')
+                || l.last() == Some(&b':')
+            {
                 return false;
             }
             match (groups(l, r.is_empty()), groups(r, true)) {
@@ -116,11 +128,24 @@ mod tests {
 
     #[test]
     fn v6() {
-        assert_eq!(found("from 2001:db8::8a2e:370:7334."), ["2001:db8::8a2e:370:7334"]);
+        assert_eq!(
+            found("from 2001:db8::8a2e:370:7334."),
+            ["2001:db8::8a2e:370:7334"]
+        );
         assert_eq!(found("[fe80::1]:443"), ["fe80::1"]);
-        assert_eq!(found("2001:0db8:85a3:0000:0000:8a2e:0370:7334"), ["2001:0db8:85a3:0000:0000:8a2e:0370:7334"]);
+        assert_eq!(
+            found("2001:0db8:85a3:0000:0000:8a2e:0370:7334"),
+            ["2001:0db8:85a3:0000:0000:8a2e:0370:7334"]
+        );
         assert_eq!(found("::ffff:192.0.2.128"), ["::ffff:192.0.2.128"]);
-        for t in ["12:30:45", "std::vector", "eip155:8453", "00:1a:2b:3c:4d:5e", "a:b", "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp"] {
+        for t in [
+            "12:30:45",
+            "std::vector",
+            "eip155:8453",
+            "00:1a:2b:3c:4d:5e",
+            "a:b",
+            "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp",
+        ] {
             assert!(found(t).is_empty(), "{t}");
         }
     }

@@ -15,7 +15,10 @@ pub fn redact_json(value: &Value, cfg: &PiiConfig) -> Result<(Value, Vec<Finding
 
 /// Like [`redact_json`], with the JSON Pointer (RFC 6901) of the string each
 /// finding is in (`""` when `value` itself is the string).
-pub fn redact_json_paths(value: &Value, cfg: &PiiConfig) -> Result<(Value, Vec<(String, Finding)>), Code> {
+pub fn redact_json_paths(
+    value: &Value,
+    cfg: &PiiConfig,
+) -> Result<(Value, Vec<(String, Finding)>), Code> {
     let mut nodes = 0usize;
     let mut all = Vec::new();
     let mut path = String::new();

@@ -48,7 +48,10 @@ struct Out {
 
 impl Out {
     fn with_capacity(n: usize) -> Out {
-        Out { text: String::with_capacity(n), spans: Vec::with_capacity(n) }
+        Out {
+            text: String::with_capacity(n),
+            spans: Vec::with_capacity(n),
+        }
     }
     fn push(&mut self, c: char, span: (u32, u32)) {
         self.text.push(c);
@@ -88,11 +91,19 @@ pub(crate) fn normalize(text: &str) -> Norm<'_> {
     }
     let pct = pct && has_percent_escape(b);
     let amp = amp && has_char_ref(b);
-    let plus = plus && b.windows(3).any(|w| w[1] == b'+' && w[0].is_ascii_alphabetic() && w[2].is_ascii_alphabetic());
+    let plus = plus
+        && b.windows(3)
+            .any(|w| w[1] == b'+' && w[0].is_ascii_alphabetic() && w[2].is_ascii_alphabetic());
     if ascii && !pct && !amp && !plus {
-        return Norm { text: Cow::Borrowed(text), spans: None };
+        return Norm {
+            text: Cow::Borrowed(text),
+            spans: None,
+        };
     }
-    let mut cur = Norm { text: Cow::Borrowed(text), spans: None };
+    let mut cur = Norm {
+        text: Cow::Borrowed(text),
+        spans: None,
+    };
     if !ascii {
         cur = unicode_layer(&cur);
     }
@@ -115,11 +126,14 @@ pub(crate) fn normalize(text: &str) -> Norm<'_> {
 }
 
 fn has_char_ref(b: &[u8]) -> bool {
-    b.iter().enumerate().any(|(i, &c)| c == b'&' && b.get(i..).is_some_and(|r| char_ref(r).is_some()))
+    b.iter()
+        .enumerate()
+        .any(|(i, &c)| c == b'&' && b.get(i..).is_some_and(|r| char_ref(r).is_some()))
 }
 
 fn has_percent_escape(b: &[u8]) -> bool {
-    b.windows(3).any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
+    b.windows(3)
+        .any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
 }
 
 fn unicode_layer(n: &Norm<'_>) -> Norm<'static> {
@@ -129,7 +143,10 @@ fn unicode_layer(n: &Norm<'_>) -> Norm<'static> {
         let span = span_of(src, i, i + c.len_utf8());
         fold(c, &mut |d| out.push(d, span));
     }
-    Norm { text: Cow::Owned(out.text), spans: Some(out.spans) }
+    Norm {
+        text: Cow::Owned(out.text),
+        spans: Some(out.spans),
+    }
 }
 
 fn hex(b: u8) -> u8 {
@@ -149,7 +166,11 @@ fn percent_layer(n: &Norm<'_>, plus_as_space: bool) -> Norm<'static> {
     let mut lit = 0; // start of pending literal text
     let mut raw: Vec<u8> = Vec::new();
     while i < b.len() {
-        let esc = |j: usize| b.get(j) == Some(&b'%') && b.get(j + 1).is_some_and(u8::is_ascii_hexdigit) && b.get(j + 2).is_some_and(u8::is_ascii_hexdigit);
+        let esc = |j: usize| {
+            b.get(j) == Some(&b'%')
+                && b.get(j + 1).is_some_and(u8::is_ascii_hexdigit)
+                && b.get(j + 2).is_some_and(u8::is_ascii_hexdigit)
+        };
         if esc(i) {
             flush_literal(&mut out, n, lit, i);
             // A run of escapes.
@@ -179,7 +200,10 @@ fn percent_layer(n: &Norm<'_>, plus_as_space: bool) -> Norm<'static> {
         i += 1;
     }
     flush_literal(&mut out, n, lit, b.len());
-    Norm { text: Cow::Owned(out.text), spans: Some(out.spans) }
+    Norm {
+        text: Cow::Owned(out.text),
+        spans: Some(out.spans),
+    }
 }
 
 /// A `+` reads as a space only inside a query value (`key=a+b`) that holds no
@@ -199,7 +223,9 @@ fn plus_is_space(b: &[u8], i: usize) -> bool {
         r += 1;
     }
     let v = &b[l..r];
-    !(v.contains(&b'@') || v.windows(3).any(|w| w.eq_ignore_ascii_case(b"%40")) || v.windows(5).any(|w| w.eq_ignore_ascii_case(b"%2540")))
+    !(v.contains(&b'@')
+        || v.windows(3).any(|w| w.eq_ignore_ascii_case(b"%40"))
+        || v.windows(5).any(|w| w.eq_ignore_ascii_case(b"%2540")))
 }
 
 /// Copies normalised bytes `[a, b)` of `n` unchanged (a and b are char boundaries).
@@ -295,7 +321,11 @@ fn named(name: &[u8]) -> Option<char> {
 /// Parses a character reference at `b[0] == b'&'`: (char, length).
 fn char_ref(b: &[u8]) -> Option<(char, usize)> {
     if b.get(1) == Some(&b'#') {
-        let (radix, start) = if matches!(b.get(2), Some(b'x' | b'X')) { (16, 3) } else { (10, 2) };
+        let (radix, start) = if matches!(b.get(2), Some(b'x' | b'X')) {
+            (16, 3)
+        } else {
+            (10, 2)
+        };
         let mut v: u32 = 0;
         let mut i = start;
         while let Some(&d) = b.get(i) {
@@ -349,7 +379,10 @@ fn html_layer(n: &Norm<'_>) -> Norm<'static> {
         i += 1;
     }
     flush_literal(&mut out, n, lit, b.len());
-    Norm { text: Cow::Owned(out.text), spans: Some(out.spans) }
+    Norm {
+        text: Cow::Owned(out.text),
+        spans: Some(out.spans),
+    }
 }
 
 #[cfg(test)]

@@ -23,17 +23,73 @@ struct Group {
 
 /// Words that, right before a bare digit run, say it is not personal data.
 const NOT_PII_KEYS: &[&str] = &[
-    "amount", "value", "nonce", "ts", "timestamp", "time", "id", "block", "height", "gas", "wei",
-    "atomic", "maxamountrequired", "qty", "price", "order", "orderid", "invoice", "ref", "seq",
-    "chain", "chainid", "epoch", "exp", "iat", "nbf", "expires", "deadline", "slot", "round",
-    "version", "ver", "v", "build", "release", "size", "bytes", "count", "limit", "offset",
-    "page", "tokens", "sku", "tx", "txid", "hash", "number", "no", "units", "max", "min",
+    "amount",
+    "value",
+    "nonce",
+    "ts",
+    "timestamp",
+    "time",
+    "id",
+    "block",
+    "height",
+    "gas",
+    "wei",
+    "atomic",
+    "maxamountrequired",
+    "qty",
+    "price",
+    "order",
+    "orderid",
+    "invoice",
+    "ref",
+    "seq",
+    "chain",
+    "chainid",
+    "epoch",
+    "exp",
+    "iat",
+    "nbf",
+    "expires",
+    "deadline",
+    "slot",
+    "round",
+    "version",
+    "ver",
+    "v",
+    "build",
+    "release",
+    "size",
+    "bytes",
+    "count",
+    "limit",
+    "offset",
+    "page",
+    "tokens",
+    "sku",
+    "tx",
+    "txid",
+    "hash",
+    "number",
+    "no",
+    "units",
+    "max",
+    "min",
 ];
 
 const SSN_CUES: &[&str] = &["ssn", "social", "security", "taxpayer", "tin", "itin", "ss"];
 const PHONE_CUES: &[&str] = &[
-    "phone", "tel", "telephone", "mobile", "cell", "call", "sms", "fax", "whatsapp", "contact",
-    "msisdn", "text",
+    "phone",
+    "tel",
+    "telephone",
+    "mobile",
+    "cell",
+    "call",
+    "sms",
+    "fax",
+    "whatsapp",
+    "contact",
+    "msisdn",
+    "text",
 ];
 const VERSION_CUES: &[&str] = &["version", "ver", "v", "release", "build", "firmware", "rev"];
 
@@ -58,7 +114,9 @@ pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
         let glued = i > 0
             && (b[i - 1].is_ascii_alphanumeric()
                 || b[i - 1] == b'_'
-                || (matches!(b[i - 1], b'-' | b'.' | b'/' | b':') && i >= 2 && b[i - 2].is_ascii_alphanumeric()));
+                || (matches!(b[i - 1], b'-' | b'.' | b'/' | b':')
+                    && i >= 2
+                    && b[i - 2].is_ascii_alphanumeric()));
         if glued {
             // Skip the rest of this alphanumeric token.
             i += 1;
@@ -99,7 +157,14 @@ fn chain(b: &[u8], mut i: usize, groups: &mut Vec<Group>) -> (usize, bool) {
             }
             end = de + 1;
         }
-        groups.push(Group { start, end, ds, de, paren, sep });
+        groups.push(Group {
+            start,
+            end,
+            ds,
+            de,
+            paren,
+            sep,
+        });
         i = end;
         if groups.len() >= MAX_GROUPS {
             break;
@@ -198,7 +263,10 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, before: &[u8]) -> Option<(Entity
     let d = &buf[..nd];
     let lens: [usize; 8] = core::array::from_fn(|k| gs.get(k).map_or(0, |g| g.de - g.ds));
     let ng = gs.len();
-    let seps_same = gs.iter().skip(1).all(|g| g.sep == gs.get(1).map_or(0, |x| x.sep));
+    let seps_same = gs
+        .iter()
+        .skip(1)
+        .all(|g| g.sep == gs.get(1).map_or(0, |x| x.sep));
     let sep = gs.get(1).map_or(0, |g| g.sep);
     let any_paren = gs.iter().any(|g| g.paren);
     let bare = ng == 1;
@@ -211,7 +279,9 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, before: &[u8]) -> Option<(Entity
     if ng == 4 && !any_paren && gs.iter().skip(1).all(|g| g.sep == b'.') {
         let ok = gs.iter().all(|g| {
             let s = &b[g.ds..g.de];
-            s.len() <= 3 && !(s.len() > 1 && s[0] == b'0') && s.iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0')) <= 255
+            s.len() <= 3
+                && !(s.len() > 1 && s[0] == b'0')
+                && s.iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0')) <= 255
         });
         if ok && !is_one_of(before, VERSION_CUES) && !url_host(b, gs[0].start) {
             return Some((EntityType::IpAddress, 900));
@@ -233,7 +303,9 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, before: &[u8]) -> Option<(Entity
     // Card: 13..=19 digits, bare or in 4s (or Amex/Diners 4-6-5 / 4-6-4).
     if (13..=19).contains(&nd) && (seps_same && matches!(sep, 0 | b' ' | b'-')) {
         let shaped = bare
-            || (ng >= 3 && gs[..ng - 1].iter().all(|g| g.de - g.ds == 4) && (1..=4).contains(&lens[ng.min(8) - 1]))
+            || (ng >= 3
+                && gs[..ng - 1].iter().all(|g| g.de - g.ds == 4)
+                && (1..=4).contains(&lens[ng.min(8) - 1]))
             || (ng == 3 && lens[0] == 4 && lens[1] == 6 && (lens[2] == 5 || lens[2] == 4));
         if shaped && card_valid(d) && !(bare && not_pii_key) {
             return Some((EntityType::CreditCard, if bare { 900 } else { 1000 }));
@@ -251,7 +323,9 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, before: &[u8]) -> Option<(Entity
 /// `https://user@[2001:db8::1]/`): the server's address, not the payer's
 /// personal data. Only user info may stand between `://` and the host.
 pub(crate) fn url_host(b: &[u8], start: usize) -> bool {
-    let Some(p) = b.get(..start) else { return false };
+    let Some(p) = b.get(..start) else {
+        return false;
+    };
     let p = p.strip_suffix(b"[").unwrap_or(p);
     if p.ends_with(b"://") {
         return true;
@@ -259,8 +333,12 @@ pub(crate) fn url_host(b: &[u8], start: usize) -> bool {
     if !p.ends_with(b"@") {
         return false;
     }
-    let Some(sep) = p.windows(3).rposition(|w| w == b"://") else { return false };
-    !p[sep + 3..].iter().any(|c| matches!(c, b'/' | b'?' | b'#' | b' '))
+    let Some(sep) = p.windows(3).rposition(|w| w == b"://") else {
+        return false;
+    };
+    !p[sep + 3..]
+        .iter()
+        .any(|c| matches!(c, b'/' | b'?' | b'#' | b' '))
 }
 
 /// North American number: [1] NXX NXX XXXX in groups 3-3-4 / 1-3-3-4, or bare.
@@ -359,7 +437,10 @@ mod tests {
         assert!(host("https://user@203.0.113.7/report", "203.0.113.7"));
         assert!(host("http://[2001:db8::1]:8080/x", "2001:db8::1"));
         assert!(host("https://u@[2001:db8::1]/x", "2001:db8::1"));
-        assert!(!host("https://api.example.com/geo?client_ip=203.0.113.7", "203.0.113.7"));
+        assert!(!host(
+            "https://api.example.com/geo?client_ip=203.0.113.7",
+            "203.0.113.7"
+        ));
         assert!(!host("https://a.example/x/u@203.0.113.7", "203.0.113.7"));
         assert!(!host("visitor 203.0.113.7 paid", "203.0.113.7"));
     }
@@ -376,24 +457,55 @@ mod tests {
         use EntityType::*;
         assert_eq!(found("ssn 123-45-6789."), [(UsSsn, "123-45-6789")]);
         assert_eq!(found("ssn: 123456789"), [(UsSsn, "123456789")]);
-        assert_eq!(found("card 4111 1111 1111 1111 ok"), [(CreditCard, "4111 1111 1111 1111")]);
-        assert_eq!(found("4111-1111-1111-1111"), [(CreditCard, "4111-1111-1111-1111")]);
-        assert_eq!(found("amex 3782 822463 10005"), [(CreditCard, "3782 822463 10005")]);
-        assert_eq!(found("call (415) 555-2671"), [(PhoneNumber, "(415) 555-2671")]);
+        assert_eq!(
+            found("card 4111 1111 1111 1111 ok"),
+            [(CreditCard, "4111 1111 1111 1111")]
+        );
+        assert_eq!(
+            found("4111-1111-1111-1111"),
+            [(CreditCard, "4111-1111-1111-1111")]
+        );
+        assert_eq!(
+            found("amex 3782 822463 10005"),
+            [(CreditCard, "3782 822463 10005")]
+        );
+        assert_eq!(
+            found("call (415) 555-2671"),
+            [(PhoneNumber, "(415) 555-2671")]
+        );
         assert_eq!(found("415.555.2671"), [(PhoneNumber, "415.555.2671")]);
         assert_eq!(found("+1 415 555 2671"), [(PhoneNumber, "+1 415 555 2671")]);
-        assert_eq!(found("+44 20 7946 0958"), [(PhoneNumber, "+44 20 7946 0958")]);
-        assert_eq!(found("host 192.168.1.20:8080"), [(IpAddress, "192.168.1.20")]);
+        assert_eq!(
+            found("+44 20 7946 0958"),
+            [(PhoneNumber, "+44 20 7946 0958")]
+        );
+        assert_eq!(
+            found("host 192.168.1.20:8080"),
+            [(IpAddress, "192.168.1.20")]
+        );
     }
 
     #[test]
     fn negatives() {
         for t in [
-            "amount=1000000", "ts 1700000000", "1700000000123", "v1.2.3.4", "version 1.2.3.4",
-            "550e8400-e29b-41d4-a716-446655440000", "ORD-2024-000123", "2024-01-15",
-            "0x1234567890123456789012345678901234567890", "amount=4111111111111111",
-            "123-45-678", "000-12-3456", "666-12-3456", "900-12-3456", "1.2.3.256",
-            "id 4000000000000000", "12:30:45", "3.14159",
+            "amount=1000000",
+            "ts 1700000000",
+            "1700000000123",
+            "v1.2.3.4",
+            "version 1.2.3.4",
+            "550e8400-e29b-41d4-a716-446655440000",
+            "ORD-2024-000123",
+            "2024-01-15",
+            "0x1234567890123456789012345678901234567890",
+            "amount=4111111111111111",
+            "123-45-678",
+            "000-12-3456",
+            "666-12-3456",
+            "900-12-3456",
+            "1.2.3.256",
+            "id 4000000000000000",
+            "12:30:45",
+            "3.14159",
         ] {
             assert!(found(t).is_empty(), "{t}: {:?}", found(t));
         }
