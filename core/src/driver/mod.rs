@@ -447,9 +447,13 @@ impl Driver {
     ) -> Result<(Vec<Action>, Option<Head>, Head, String), Code> {
         let (line, head) = audit::append(&self.audit_key, self.head.as_ref(), ev, now_ms)?;
         let prev = self.head.replace(head.clone());
-        let mut out = vec![Action::new(
+        let mut out = vec![Action::write(
             "audit",
-            json!({"line": line, "head": wire::head_json(&head)}),
+            &wire::AuditRecord {
+                kind: "audit",
+                head: (&head).into(),
+                line: &line,
+            },
         )];
         if self.profile.keep_head {
             out.push(self.save_head_action(&head));

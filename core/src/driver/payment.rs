@@ -3,7 +3,7 @@
 
 use super::settlement::{self, Observed};
 use super::tables;
-use super::wire::{Action, Begin, Event};
+use super::wire::{self, Action, Begin, Event};
 use super::{Driver, MAX_ATTEMPTS};
 use crate::audit::Head;
 use crate::error::Code;
@@ -493,22 +493,28 @@ impl Payment {
         };
         let o = a.offer.as_ref();
         let m = &a.metadata;
-        Action::new(
+        Action::write(
             "sign",
-            json!({
-                "x402_version": a.x402_version,
-                "requirements": a.requirements,
-                "network": o.map(|o| o.network.as_str()),
-                "network_raw": o.map(|o| o.network_raw.as_str()),
-                "amount": o.map(|o| o.amount.to_string()),
-                "asset": o.map(|o| o.asset.as_str()),
-                "pay_to": o.map(|o| o.pay_to.as_str()),
-                "scheme": o.map(|o| o.scheme.as_str()),
-                "amount_usd": a.amount_usd.map(|u| u.to_string()),
-                "metadata": {"request_url": m.request_url, "resource_url": m.resource_url, "description": m.description,
-                             "reason": m.reason, "extra": m.extra},
-                "resource": m.resource_echo,
-            }),
+            &wire::SignRecord {
+                amount: o.map(|o| o.amount.to_string()),
+                amount_usd: a.amount_usd.map(|u| u.to_string()),
+                asset: o.map(|o| o.asset.as_str()),
+                kind: "sign",
+                metadata: wire::SignMetadata {
+                    description: &m.description,
+                    extra: &m.extra,
+                    reason: &m.reason,
+                    request_url: &m.request_url,
+                    resource_url: &m.resource_url,
+                },
+                network: o.map(|o| o.network.as_str()),
+                network_raw: o.map(|o| o.network_raw.as_str()),
+                pay_to: o.map(|o| o.pay_to.as_str()),
+                requirements: &a.requirements,
+                resource: &m.resource_echo,
+                scheme: o.map(|o| o.scheme.as_str()),
+                x402_version: a.x402_version,
+            },
         )
     }
 
@@ -543,49 +549,67 @@ impl Payment {
         };
         let value = base64::engine::general_purpose::STANDARD.encode(full.to_string());
         self.phase = Phase::Send;
-        vec![Action::new(
+        vec![Action::write(
             "send",
-            json!({"method": a.method, "url": self.begin.url, "header": {"name": name, "value": value}, "redirect": "manual"}),
+            &wire::SendRecord {
+                kind: "send",
+                header: wire::HeaderRecord {
+                    name,
+                    value: &value,
+                },
+                method: &a.method,
+                redirect: "manual",
+                url: &self.begin.url,
+            },
         )]
     }
 
     fn done(&self, allowed: bool, code: Option<Code>, line: Option<&str>) -> Action {
+        self.done_with(allowed, code, line, None)
+    }
+
+    fn done_with(
+        &self,
+        allowed: bool,
+        code: Option<Code>,
+        line: Option<&str>,
+        reason: Option<&str>,
+    ) -> Action {
         let a = self.a.as_ref();
-        let threshold = a.and_then(|a| a.approval.as_ref()).map(|_| ());
-        let approvals = self
-            .votes
-            .iter()
-            .filter(|(_, v)| *v == Vote::Approve)
-            .count();
-        let details = json!({
-            "amount_usd": a.and_then(|a| a.amount_usd).map(|u| u.to_string()),
-            "limit_usd": a.and_then(|a| a.limit_usd).map(|u| u.to_string()),
-            "current_usd": a.and_then(|a| a.current_usd).map(|u| u.to_string()),
-            "fingerprint": a.and_then(|a| a.fingerprint.clone()),
-            "pii_entities": a.map(|a| a.pii_entities.iter().map(|e| e.as_str()).collect::<Vec<_>>()).unwrap_or_default(),
-            "approvals": threshold.map(|_| approvals),
+        let approvals = a.and_then(|a| a.approval.as_ref()).map(|_| {
+            self.votes
+                .iter()
+                .filter(|(_, v)| *v == Vote::Approve)
+                .count()
         });
-        Action::new(
+        Action::write(
             "done",
-            json!({
-                "allowed": allowed,
-                "code": code.map(Code::as_str),
-                "family": code.map(|c| tables::family(c).as_str()),
-                "settlement": self.settlement,
-                "metrics": pipeline::metrics_json(&self.metrics),
-                "details": details,
-                "audit_line": line,
-            }),
+            &wire::DoneRecord {
+                allowed,
+                audit_line: line,
+                code: code.map(Code::as_str),
+                details: wire::DoneDetails {
+                    amount_usd: a.and_then(|a| a.amount_usd).map(|u| u.to_string()),
+                    approvals,
+                    current_usd: a.and_then(|a| a.current_usd).map(|u| u.to_string()),
+                    fingerprint: a.and_then(|a| a.fingerprint.as_deref()),
+                    limit_usd: a.and_then(|a| a.limit_usd).map(|u| u.to_string()),
+                    pii_entities: a
+                        .map(|a| a.pii_entities.iter().map(|e| e.as_str()).collect())
+                        .unwrap_or_default(),
+                    reason,
+                },
+                kind: "done",
+                family: code.map(|c| tables::family(c).as_str()),
+                metrics: pipeline::metrics_json(&self.metrics),
+                settlement: self.settlement,
+            },
         )
     }
 
     /// A `done` refusal without an audit line, with a reason in its details.
     fn refused_detail(&self, code: Code, reason: &str) -> Action {
-        let mut done = self.done(false, Some(code), None);
-        if let Some(m) = done.0.get_mut("details").and_then(Value::as_object_mut) {
-            m.insert("reason".into(), json!(reason));
-        }
-        done
+        self.done_with(false, Some(code), None, Some(reason))
     }
 }
 

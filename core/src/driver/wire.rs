@@ -4,6 +4,7 @@
 use crate::audit::Head;
 use crate::error::Code;
 use crate::pii::PiiHint;
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// Longest events text one crossing accepts, in bytes.
@@ -289,31 +290,161 @@ impl Event {
     }
 }
 
-/// Something the driver asks the host to do, in order (see [`crate::driver`]).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Action(pub Value);
+/// Something the driver asks the host to do, in order (see [`crate::driver`]):
+/// one JSON object `{"do": kind, …}`, written once, when the action is made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Action {
+    kind: &'static str,
+    text: String,
+}
 
 impl Action {
     /// An action `{"do": kind, …fields}`.
-    pub fn new(kind: &str, fields: Value) -> Action {
+    pub fn new(kind: &'static str, fields: Value) -> Action {
         let mut m = match fields {
             Value::Object(m) => m,
             _ => Map::new(),
         };
         m.insert("do".into(), Value::String(kind.into()));
-        Action(Value::Object(m))
+        Action::write(kind, &Value::Object(m))
+    }
+
+    /// An action written from a typed record, without building a JSON tree
+    /// (the hot actions of a payment). The record's fields, `do` among them,
+    /// are declared in the byte order of their names, so its text is the
+    /// text [`Action::new`] gives for the same fields (the driver's
+    /// transcripts pin this byte for byte).
+    pub fn write<T: Serialize>(kind: &'static str, record: &T) -> Action {
+        // Writing a record of strings, numbers and JSON values never fails.
+        let text = serde_json::to_string(record).unwrap_or_default();
+        Action { kind, text }
     }
 
     /// The action's kind (`"load-state"`, `"sign"`, `"done"`, …).
     pub fn kind(&self) -> &str {
-        self.0.get("do").and_then(Value::as_str).unwrap_or("")
+        self.kind
+    }
+
+    /// The action's JSON text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The action as a JSON value.
+    pub fn to_value(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or(Value::Null)
     }
 }
 
 /// The JSON text of a crossing's actions: `[{"do": …}, …]`.
 pub fn actions_json(actions: &[Action]) -> String {
-    let values: Vec<&Value> = actions.iter().map(|a| &a.0).collect();
-    // Writing a Value to bytes never fails; its output is UTF-8.
-    let bytes = serde_json::to_vec(&values).unwrap_or_default();
-    String::from_utf8(bytes).unwrap_or_default()
+    let mut out =
+        String::with_capacity(2 + actions.iter().map(|a| a.text.len() + 1).sum::<usize>());
+    out.push('[');
+    for (i, a) in actions.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&a.text);
+    }
+    out.push(']');
+    out
+}
+
+/// A head as actions write it: `{"mac", "seq"}`.
+#[derive(Serialize)]
+pub(crate) struct HeadRecord<'a> {
+    pub mac: &'a str,
+    pub seq: u64,
+}
+
+impl<'a> From<&'a Head> for HeadRecord<'a> {
+    fn from(h: &'a Head) -> Self {
+        HeadRecord {
+            mac: &h.mac,
+            seq: h.seq,
+        }
+    }
+}
+
+/// The `audit` action: write `line`, now the replica's `head`.
+#[derive(Serialize)]
+pub(crate) struct AuditRecord<'a> {
+    #[serde(rename = "do")]
+    pub kind: &'static str,
+    pub head: HeadRecord<'a>,
+    pub line: &'a str,
+}
+
+/// The `sign` action: what the signer signs (fields in name order, see [`Action::write`]).
+#[derive(Serialize)]
+pub(crate) struct SignRecord<'a> {
+    pub amount: Option<String>,
+    pub amount_usd: Option<String>,
+    pub asset: Option<&'a str>,
+    #[serde(rename = "do")]
+    pub kind: &'static str,
+    pub metadata: SignMetadata<'a>,
+    pub network: Option<&'a str>,
+    pub network_raw: Option<&'a str>,
+    pub pay_to: Option<&'a str>,
+    pub requirements: &'a Value,
+    pub resource: &'a Value,
+    pub scheme: Option<&'a str>,
+    pub x402_version: u8,
+}
+
+/// The redacted metadata of a `sign` action.
+#[derive(Serialize)]
+pub(crate) struct SignMetadata<'a> {
+    pub description: &'a str,
+    pub extra: &'a Value,
+    pub reason: &'a str,
+    pub request_url: &'a str,
+    pub resource_url: &'a str,
+}
+
+/// The `send` action: the paid request.
+#[derive(Serialize)]
+pub(crate) struct SendRecord<'a> {
+    #[serde(rename = "do")]
+    pub kind: &'static str,
+    pub header: HeaderRecord<'a>,
+    pub method: &'a str,
+    pub redirect: &'static str,
+    pub url: &'a str,
+}
+
+/// One request header.
+#[derive(Serialize)]
+pub(crate) struct HeaderRecord<'a> {
+    pub name: &'static str,
+    pub value: &'a str,
+}
+
+/// The `done` action: the payment's verdict.
+#[derive(Serialize)]
+pub(crate) struct DoneRecord<'a> {
+    pub allowed: bool,
+    pub audit_line: Option<&'a str>,
+    pub code: Option<&'static str>,
+    pub details: DoneDetails<'a>,
+    #[serde(rename = "do")]
+    pub kind: &'static str,
+    pub family: Option<&'static str>,
+    pub metrics: Value,
+    pub settlement: Option<&'static str>,
+}
+
+/// The details of a `done` action.
+#[derive(Serialize)]
+pub(crate) struct DoneDetails<'a> {
+    pub amount_usd: Option<String>,
+    pub approvals: Option<usize>,
+    pub current_usd: Option<String>,
+    pub fingerprint: Option<&'a str>,
+    pub limit_usd: Option<String>,
+    pub pii_entities: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'a str>,
 }
