@@ -86,7 +86,7 @@ export class Driver {
     if (begin.hints && begin.hints.length > 0) return this.beginJson(JSON.stringify(begin), nowMs);
     try {
       return this.#core.beginRequest(begin.method ?? "GET", begin.url, begin.payment_required ?? undefined,
-        begin.body ?? undefined, begin.reason ?? "", begin.seed ?? 0, nowMs);
+        begin.body ?? undefined, begin.request_body_sha256 ?? undefined, begin.idempotency_key ?? undefined, begin.reason ?? "", begin.seed ?? 0, nowMs);
     } catch (e) {
       throw mapError(e);
     }

@@ -154,6 +154,10 @@ export interface DriverBegin {
   body?: string | null;
   /** The agent's reason for paying. */
   reason?: string;
+  /** SHA-256 (64 hex) of the request's body, when it has one (part of the purchase's identity: core/src/replay.rs). */
+  request_body_sha256?: string | null;
+  /** The caller's idempotency key (the request's `Idempotency-Key` header), if any. */
+  idempotency_key?: string | null;
   /** Host detector PII hints. */
   hints?: PiiHint[] | null;
   /** Seed of the backoff jitter (a safe integer). */

@@ -138,6 +138,10 @@ fn context_in(ctx: &wit::PaymentContext) -> PaymentContext<'_> {
         payment_required: ctx.payment_required.as_deref(),
         body: ctx.body.as_deref(),
         reason: &ctx.reason,
+        // The fine-grained `guard` resource keeps its record; the driver's
+        // `begin` carries the request's body digest and idempotency key.
+        request_body_sha256: None,
+        idempotency_key: None,
         now_ms: ctx.now_ms,
     }
 }
@@ -421,16 +425,16 @@ impl Guest for Component {
         replay_key: Vec<u8>,
         method: String,
         url: String,
+        request_body_sha256: Option<String>,
+        idempotency_key: Option<String>,
         network: String,
         asset: String,
         pay_to: String,
-        amount: String,
-        scheme: String,
     ) -> Result<String, wit::ErrorCode> {
         let input = json!({
             "key_hex": presidio_x402_core::hex::encode(&replay_key),
-            "method": method, "url": url, "network": network, "asset": asset,
-            "pay_to": pay_to, "amount": amount, "scheme": scheme,
+            "method": method, "url": url, "network": network, "asset": asset, "pay_to": pay_to,
+            "request_body_sha256": request_body_sha256, "idempotency_key": idempotency_key,
         });
         let out = facade::call("replay.fingerprint", &input).map_err(code_out)?;
         Ok(out

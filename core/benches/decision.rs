@@ -58,6 +58,8 @@ fn decision(c: &mut Criterion) {
         payment_required: Some(&h),
         body: None,
         reason: "",
+        request_body_sha256: None,
+        idempotency_key: None,
         now_ms: now,
     };
     for n in [0u64, 1_000, 100_000] {
@@ -135,11 +137,11 @@ fn functions(c: &mut Criterion) {
     let id = replay::PaymentIdentity {
         method: "GET",
         url: &u,
+        body_sha256: None,
+        idempotency_key: None,
         network: "eip155:84532",
         asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
         pay_to: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
-        amount: 1000,
-        scheme: "exact",
     };
     c.bench_function("replay::fingerprint", |b| {
         b.iter(|| replay::fingerprint(RK, black_box(&id)).unwrap())

@@ -190,6 +190,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             payment_required: s.header.as_deref(),
             body: s.body.as_deref(),
             reason: "",
+            request_body_sha256: None,
+            idempotency_key: None,
             now_ms: now,
         };
         let a = pipeline::assess(&cfg, &mut state, &ctx, replay_key);

@@ -50,6 +50,11 @@ pub struct PaymentContext<'a> {
     pub body: Option<&'a str>,
     /// The agent's own reason for paying (metadata; may be empty).
     pub reason: &'a str,
+    /// SHA-256 (hex) of the request's body, when it has one the host could
+    /// read: part of the purchase's identity (see [`crate::replay`]).
+    pub request_body_sha256: Option<&'a str>,
+    /// The caller's idempotency key, if any (see [`crate::replay`]).
+    pub idempotency_key: Option<&'a str>,
     /// Current time.
     pub now_ms: u64,
 }
@@ -363,6 +368,7 @@ fn assess_into(
     {
         return Err(Code::InvalidInput);
     }
+    replay::check_request(ctx.request_body_sha256, ctx.idempotency_key)?;
     let request_url = url::parse(ctx.request_url)?;
     // 1. Parse and select.
     let mut ch = challenge::parse(ctx.payment_required, ctx.body)?;
@@ -450,11 +456,11 @@ fn assess_into(
     let id = PaymentIdentity {
         method: &a.method,
         url: &request_url,
+        body_sha256: ctx.request_body_sha256,
+        idempotency_key: ctx.idempotency_key,
         network: &offer.network,
         asset: &offer.asset,
         pay_to: &offer.pay_to,
-        amount: offer.amount,
-        scheme: &offer.scheme,
     };
     let fp = replay::fingerprint(replay_key, &id)?;
     a.replay_ttl_ms = replay::ttl_ms(cfg.replay_ttl_seconds, offer.max_timeout_seconds);

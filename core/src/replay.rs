@@ -1,12 +1,17 @@
 //! Replay fingerprints: one purchase is never paid twice.
 //!
-//! The fingerprint is `HMAC-SHA256(key, encoding)` where the encoding is a
-//! domain tag followed by each field as a 4-byte big-endian length and its
-//! bytes: method, normalised request URL, network, asset, payee, amount and
-//! scheme. Length prefixes make the encoding unambiguous (no delimiter a field
-//! could contain), amounts are exact decimal integers (no rounding collisions),
-//! and case is folded only where the protocol is case-insensitive: the method,
-//! the URL's scheme and host, EVM addresses.
+//! A purchase is a **request**, not a quote. The fingerprint is
+//! `HMAC-SHA256(key, encoding)` where the encoding is a domain tag followed by
+//! each field as a 4-byte big-endian length and its bytes: the method, the
+//! canonical request URL, the SHA-256 of the request body (methods with a
+//! body), the caller's idempotency key, the CAIP-2 network, the asset and the
+//! payee. The price and the scheme are the server's choice, so they are not
+//! part of it: the same request quoted again at another price is the same
+//! purchase (refused as a replay within the TTL), not a new one. Length
+//! prefixes make the encoding unambiguous (no delimiter a field could
+//! contain); an absent body digest or key is an empty field, and present
+//! ones are never empty. Case is folded only where the protocol is
+//! case-insensitive: the method, the URL's scheme and host, EVM addresses.
 
 use crate::assets;
 use crate::error::Code;
@@ -17,41 +22,76 @@ use sha2::Sha256;
 /// Shortest accepted key, in bytes.
 pub const MIN_KEY_BYTES: usize = 16;
 /// Domain-separation tag of the encoding.
-pub const DOMAIN: &[u8] = b"presidio-x402/replay/v1";
+pub const DOMAIN: &[u8] = b"presidio-x402/replay/v2";
 /// Hex characters of the fingerprint written to audit lines.
 pub const AUDIT_PREFIX_LEN: usize = 16;
+/// Longest idempotency key accepted, in bytes.
+pub const MAX_IDEMPOTENCY_KEY_BYTES: usize = 255;
 
-/// The payment fields a fingerprint covers.
+/// What makes one purchase: the request and who is paid in what.
 #[derive(Clone, Copy, Debug)]
 pub struct PaymentIdentity<'a> {
     /// HTTP method of the paid request.
     pub method: &'a str,
-    /// The real request URL, normalised.
+    /// The real request URL, canonical.
     pub url: &'a NormalizedUrl,
+    /// SHA-256 of the request body, 64 hex digits; `None` without a body (or
+    /// when the host could not read it). Ignored for `GET` and `HEAD`.
+    pub body_sha256: Option<&'a str>,
+    /// The caller's idempotency key (1 to [`MAX_IDEMPOTENCY_KEY_BYTES`]
+    /// visible ASCII bytes, e.g. the request's `Idempotency-Key` header).
+    pub idempotency_key: Option<&'a str>,
     /// CAIP-2 network.
     pub network: &'a str,
     /// Asset contract or mint.
     pub asset: &'a str,
     /// Payee.
     pub pay_to: &'a str,
-    /// Atomic amount.
-    pub amount: u128,
-    /// Payment scheme.
-    pub scheme: &'a str,
+}
+
+impl PaymentIdentity<'_> {
+    /// [`check_request`] on this identity's caller fields.
+    pub fn check(&self) -> Result<(), Code> {
+        check_request(self.body_sha256, self.idempotency_key)
+    }
+}
+
+/// Checks the caller's request fields: a body digest is 64 hex digits, an
+/// idempotency key 1 to [`MAX_IDEMPOTENCY_KEY_BYTES`] bytes of visible ASCII
+/// or space ([`Code::InvalidInput`] otherwise).
+pub fn check_request(body_sha256: Option<&str>, idempotency_key: Option<&str>) -> Result<(), Code> {
+    if let Some(d) = body_sha256 {
+        if d.len() != 64 || !d.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Code::InvalidInput);
+        }
+    }
+    if let Some(k) = idempotency_key {
+        let ok = (1..=MAX_IDEMPOTENCY_KEY_BYTES).contains(&k.len())
+            && k.bytes().all(|b| (0x20..0x7f).contains(&b));
+        if !ok {
+            return Err(Code::InvalidInput);
+        }
+    }
+    Ok(())
 }
 
 /// The unambiguous byte encoding that is MACed.
 pub fn encode(p: &PaymentIdentity<'_>) -> Vec<u8> {
+    let method = p.method.to_ascii_uppercase();
+    let has_body = method != "GET" && method != "HEAD";
     let fields = [
-        p.method.to_ascii_uppercase(),
+        method,
         p.url.to_url_string(),
+        p.body_sha256
+            .filter(|_| has_body)
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default(),
+        p.idempotency_key.unwrap_or_default().to_string(),
         p.network.to_string(),
         assets::canonical_address(p.network, p.asset),
         assets::canonical_address(p.network, p.pay_to),
-        p.amount.to_string(),
-        p.scheme.to_string(),
     ];
-    let mut out = Vec::with_capacity(160);
+    let mut out = Vec::with_capacity(192);
     push(&mut out, DOMAIN);
     for f in &fields {
         push(&mut out, f.as_bytes());
@@ -70,6 +110,7 @@ pub fn fingerprint(key: &[u8], p: &PaymentIdentity<'_>) -> Result<String, Code> 
     if key.len() < MIN_KEY_BYTES {
         return Err(Code::KeyTooShort);
     }
+    p.check()?;
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).map_err(|_| Code::KeyTooShort)?;
     mac.update(&encode(p));
     Ok(crate::hex::encode(&mac.finalize().into_bytes()))
@@ -89,66 +130,74 @@ mod tests {
     use crate::url;
 
     const K: &[u8] = b"0123456789abcdef0123456789abcdef";
+    const D1: &str = "abababababababababababababababababababababababababababababababab";
+    const D2: &str = "2222222222222222222222222222222222222222222222222222222222222222";
 
-    fn fp(method: &str, u: &str, pay_to: &str, amount: u128) -> String {
+    fn fp_full(method: &str, u: &str, pay_to: &str, body: Option<&str>, key: Option<&str>) -> String {
         let u = url::parse(u).unwrap();
         let p = PaymentIdentity {
             method,
             url: &u,
+            body_sha256: body,
+            idempotency_key: key,
             network: "eip155:8453",
             asset: "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
             pay_to,
-            amount,
-            scheme: "exact",
         };
         fingerprint(K, &p).unwrap()
     }
 
+    fn fp(method: &str, u: &str, pay_to: &str) -> String {
+        fp_full(method, u, pay_to, None, None)
+    }
+
+    const PAY: &str = "0xabcdef0123456789abcdef0123456789abcdef01";
+
     #[test]
     fn case_variants_are_one_payment_and_fields_matter() {
-        let a = fp(
-            "GET",
-            "https://api.example.com/x",
-            "0xABCDEF0123456789abcdef0123456789ABCDEF01",
-            10,
-        );
-        assert_eq!(
-            a,
-            fp(
-                "get",
-                "HTTPS://API.example.com:443/x",
-                "0xabcdef0123456789abcdef0123456789abcdef01",
-                10
-            )
-        );
-        assert_ne!(
-            a,
-            fp(
-                "POST",
-                "https://api.example.com/x",
-                "0xabcdef0123456789abcdef0123456789abcdef01",
-                10
-            )
-        );
-        assert_ne!(
-            a,
-            fp(
-                "GET",
-                "https://api.example.com/X",
-                "0xabcdef0123456789abcdef0123456789abcdef01",
-                10
-            )
-        );
-        assert_ne!(
-            a,
-            fp(
-                "GET",
-                "https://api.example.com/x",
-                "0xabcdef0123456789abcdef0123456789abcdef01",
-                11
-            )
-        );
+        let a = fp("GET", "https://api.example.com/x", "0xABCDEF0123456789abcdef0123456789ABCDEF01");
+        assert_eq!(a, fp("get", "HTTPS://API.example.com:443/x", PAY));
+        assert_ne!(a, fp("POST", "https://api.example.com/x", PAY));
+        assert_ne!(a, fp("GET", "https://api.example.com/X", PAY));
+        assert_ne!(a, fp("GET", "https://api.example.com/x", "0x0000000000000000000000000000000000000001"));
         assert_eq!(a.len(), 64);
+    }
+
+    #[test]
+    fn the_body_and_the_key_are_part_of_the_request() {
+        let u = "https://api.example.com/x";
+        let post = |b, k| fp_full("POST", u, PAY, b, k);
+        assert_ne!(post(Some(D1), None), post(Some(D2), None));
+        assert_ne!(post(Some(D1), None), post(None, None));
+        let upper = D1.to_uppercase();
+        assert_eq!(post(Some(D1), None), post(Some(&upper), None));
+        assert_ne!(post(None, Some("a")), post(None, Some("b")));
+        assert_ne!(post(None, Some("a")), post(None, None));
+        // A body digest means nothing on GET: the same request.
+        assert_eq!(fp_full("GET", u, PAY, Some(D1), None), fp("GET", u, PAY));
+    }
+
+    #[test]
+    fn malformed_request_fields_refused() {
+        let u = url::parse("https://a/").unwrap();
+        for (body, key) in [
+            (Some("abc"), None),
+            (Some(&"g".repeat(64)[..]), None),
+            (None, Some("")),
+            (None, Some("a\nb")),
+            (None, Some(&"k".repeat(256)[..])),
+        ] {
+            let p = PaymentIdentity {
+                method: "POST",
+                url: &u,
+                body_sha256: body,
+                idempotency_key: key,
+                network: "n:1",
+                asset: "a",
+                pay_to: "b",
+            };
+            assert_eq!(fingerprint(K, &p), Err(Code::InvalidInput), "{body:?} {key:?}");
+        }
     }
 
     #[test]
@@ -157,11 +206,11 @@ mod tests {
         let p = PaymentIdentity {
             method: "GET",
             url: &u,
+            body_sha256: None,
+            idempotency_key: None,
             network: "n:1",
             asset: "a",
             pay_to: "b",
-            amount: 1,
-            scheme: "exact",
         };
         assert_eq!(fingerprint(b"short", &p), Err(Code::KeyTooShort));
     }

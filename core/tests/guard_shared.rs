@@ -96,6 +96,8 @@ fn run_schedule(workers: usize, schedule: &[(usize, bool)], limit_cents: u64) ->
                         payment_required: None,
                         body: Some(&b),
                         reason: "",
+                        request_body_sha256: None,
+                        idempotency_key: None,
                         now_ms: T0,
                     };
                     g.assess(&ctx, RK).0
@@ -197,6 +199,8 @@ fn undo_has_nothing_to_take_back_twice() {
         payment_required: None,
         body: Some(&b),
         reason: "",
+        request_body_sha256: None,
+        idempotency_key: None,
         now_ms: T0,
     };
     let (id, _) = g.assess(&ctx, RK);

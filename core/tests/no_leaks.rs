@@ -39,6 +39,8 @@ fn audit_lines_and_debug_output_hold_no_pii_or_secrets() {
             payment_required: Some(&h),
             body: None,
             reason: "for jane.doe@example.com",
+            request_body_sha256: None,
+            idempotency_key: None,
             now_ms: 1_000,
         };
         let (id, a) = g.assess(&ctx, &[1u8; 32]);

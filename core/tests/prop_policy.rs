@@ -111,18 +111,18 @@ fn ident<'a>(u: &'a url::NormalizedUrl, f: &'a [String; 6]) -> PaymentIdentity<'
     PaymentIdentity {
         method: &f[0],
         url: u,
+        body_sha256: Some(&f[4]),
+        idempotency_key: Some(&f[5]),
         network: &f[1],
         asset: &f[2],
         pay_to: &f[3],
-        amount: f[4].parse().unwrap_or(0),
-        scheme: &f[5],
     }
 }
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
-    /// Changing any one field changes the fingerprint.
+    /// Changing any one field of the purchase changes the fingerprint.
     #[test]
     fn any_differing_field_changes_the_fingerprint(
         which in 0usize..7,
@@ -133,17 +133,18 @@ proptest! {
     ) {
         prop_assume!(a != b && n1 != n2);
         let key = [7u8; 32];
-        let base: [String; 6] = ["GET".into(), "eip155:8453".into(), "0xaa".into(), "0xbb".into(), n1.to_string(), "exact".into()];
+        let digest = |n: u128| format!("{n:064x}");
+        let base: [String; 6] = ["POST".into(), "eip155:8453".into(), "0xaa".into(), "0xbb".into(), digest(n1), a.clone()];
         let u1 = url::parse("https://api.example.com/x").unwrap();
         let mut f2 = base.clone();
         let mut u2 = u1.clone();
         match which {
-            0 => { f2[0] = "POST".into(); }
+            0 => { f2[0] = "PUT".into(); }
             1 => { u2 = url::parse(&format!("https://api.example.com/{a}x{b}")).unwrap(); }
             2 => { f2[1] = format!("eip155:{b}"); }
             3 => { f2[2] = format!("0x{a}"); }
             4 => { f2[3] = format!("0x{b}"); }
-            5 => { f2[4] = n2.to_string(); }
+            5 => { f2[4] = digest(n2); }
             _ => { f2[5] = b.clone(); }
         }
         let fp1 = replay::fingerprint(&key, &ident(&u1, &base)).unwrap();
@@ -160,7 +161,7 @@ proptest! {
         let lower = format!("0x{}", addr.to_lowercase());
         let mixed = format!("0x{addr}");
         let mk = |u, m: &str, p: &str| replay::fingerprint(&key, &PaymentIdentity {
-            method: m, url: u, network: "eip155:8453", asset: &mixed, pay_to: p, amount: 5, scheme: "exact",
+            method: m, url: u, body_sha256: None, idempotency_key: None, network: "eip155:8453", asset: &mixed, pay_to: p,
         }).unwrap();
         prop_assert_eq!(mk(&u1, "GET", &lower), mk(&u2, &method, &mixed));
     }

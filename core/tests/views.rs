@@ -191,6 +191,8 @@ fn views_match_the_json_builders_on_every_pipeline_vector() {
                                 payment_required: header.as_deref(),
                                 body: body.as_deref(),
                                 reason: s["reason"].as_str().unwrap_or(""),
+                                request_body_sha256: None,
+                                idempotency_key: None,
                                 now_ms: now,
                             };
                             let hints = s

@@ -598,6 +598,8 @@ pub fn native_context(c: &wit::PaymentContext) -> PaymentContext<'_> {
         payment_required: c.payment_required.as_deref(),
         body: c.body.as_deref(),
         reason: &c.reason,
+        request_body_sha256: None,
+        idempotency_key: None,
         now_ms: c.now_ms,
     }
 }

@@ -853,16 +853,17 @@ fn free_differential(seed: u64, n: usize) -> usize {
                         &key,
                         &f("method"),
                         &f("url"),
+                        opt_str(&v, "request_body_sha256").as_deref(),
+                        opt_str(&v, "idempotency_key").as_deref(),
                         &f("network"),
                         &f("asset"),
                         &f("pay_to"),
-                        &f("amount"),
-                        &f("scheme"),
                     )
                     .expect("no trap")
                     .map_err(ht::code_name);
                 let input = json!({"key_hex": presidio_x402_core::hex::encode(&key), "method": f("method"), "url": f("url"),
-                    "network": f("network"), "asset": f("asset"), "pay_to": f("pay_to"), "amount": f("amount"), "scheme": f("scheme")});
+                    "network": f("network"), "asset": f("asset"), "pay_to": f("pay_to"),
+                    "request_body_sha256": opt_str(&v, "request_body_sha256"), "idempotency_key": opt_str(&v, "idempotency_key")});
                 let n_ = facade::call("replay.fingerprint", &input)
                     .map(|o| o["fingerprint"].as_str().unwrap_or("").to_string())
                     .map_err(Code::as_str);

@@ -66,11 +66,13 @@ DROP = object()
 
 
 # Replay fingerprints, computed independently of the core (see gen_replay.py).
-TAG = b"presidio-x402/replay/v1"
+TAG = b"presidio-x402/replay/v2"
 
 
-def enc(method, url, network, asset, pay_to, amount, scheme):
-    fields = [TAG, method.upper(), url, network, asset, pay_to, amount, scheme]
+def enc(method, url, body_sha256, idempotency_key, network, asset, pay_to):
+    """The request (method, URL, body digest on methods with a body, idempotency key), then who is paid in what."""
+    body = body_sha256.lower() if method.upper() not in ("GET", "HEAD") else ""
+    fields = [TAG, method.upper(), url, body, idempotency_key, network, asset, pay_to]
     out = b""
     for f in fields:
         b = f if isinstance(f, bytes) else f.encode()

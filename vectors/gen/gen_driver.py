@@ -125,6 +125,33 @@ policy = [
              [OPEN, blocked("challenge-bad-base64", "payment")]),
 ]
 
+# A purchase is the request (method, canonical URL, body digest, idempotency key) with payee and asset;
+# the price is the server's quote (THREATS.md, Replay; see gen_replay.py).
+D1, D2 = "a1" * 32, "b2" * 32
+REPLAY = task(["replay-set", "audit done"], allowed=False, code="replay-detected", family="replay-detected")
+
+
+def post(body=None, **kw):
+    p = {**v2(), "method": "POST", **kw}
+    if body is not None:
+        p["request_body_sha256"] = body
+    return p
+
+
+identity = [
+    scenario("the same request quoted again at a higher price is the same purchase: a replay",
+             [v2(), v2(with_(V2_OFFER, amount="2000"))], [OPEN, settled(), REPLAY], flags=["Hostile"]),
+    scenario("two POSTs with different bodies are two purchases", [post(D1), post(D2)],
+             [OPEN, settled(), settled()]),
+    scenario("the same POST body twice is one purchase: a replay", [post(D1), post(D1.upper())],
+             [OPEN, settled(), REPLAY]),
+    scenario("the caller's idempotency key makes a second purchase of the same request",
+             [v2(), {**v2(), "idempotency_key": "order-2"}, {**v2(), "idempotency_key": "order-2"}],
+             [OPEN, settled(), settled(), REPLAY]),
+    scenario("a malformed body digest is refused before anything is judged", [post("abc")],
+             [OPEN, blocked("invalid-input", "payment")], flags=["Hostile"]),
+]
+
 FAILED_AFTER = task(PAID, allowed=False, code="settlement-failed", family="payment", settlement="failed-after-send")
 
 
@@ -306,6 +333,7 @@ startup += [
 groups = [
     {"comment": "payments that go through", "tests": happy},
     {"comment": "refusals before signing", "tests": policy},
+    {"comment": "what one purchase is: the request, not the quote", "tests": identity},
     {"comment": "settlement: one rule for every paid response", "tests": settlement},
     {"comment": "multi-party approval", "tests": approvals},
     {"comment": "shared stores: compare-and-set, errors at each step", "tests": shared},

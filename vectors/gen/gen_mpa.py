@@ -11,7 +11,7 @@ from common import case, write
 from gen_audit import jcs, usd_norm
 
 APPROVAL_DOMAIN = "presidio-x402/mpa-approval/v1"
-REQUEST_ID_DOMAIN = "presidio-x402/mpa-request-id/v1"
+REQUEST_ID_DOMAIN = "presidio-x402/mpa-request-id/v2"
 T0 = 1767225600000
 TIMEOUT = 30000
 
@@ -46,7 +46,8 @@ def payment(**over):
 
 
 def request(p, now=T0, timeout=TIMEOUT):
-    rid = hashlib.sha256(jcs({"domain": REQUEST_ID_DOMAIN, "fingerprint": p["fingerprint"], "now_ms": now})
+    rid = hashlib.sha256(jcs({"domain": REQUEST_ID_DOMAIN, "fingerprint": p["fingerprint"], "amount": str(p["amount"]),
+                              "now_ms": now})
                          .encode("utf-8")).hexdigest()[:32]
     return {"request_id": rid, "expires_at_ms": now + timeout, **p, "amount_usd": usd_norm(p["amount_usd"])}
 
@@ -251,7 +252,7 @@ def request_vectors():
     ]
     write("mpa-request.json", "mpa.request",
           ["mpa.request: the canonical approval request binding every payment field, a request id and an expiry.",
-           "request_id = first 32 hex of SHA-256(JCS({domain:'%s', fingerprint, now_ms})); canonical = JCS(request + "
+           "request_id = first 32 hex of SHA-256(JCS({domain:'%s', fingerprint, amount, now_ms})); canonical = JCS(request + "
            "{domain:'%s'})." % (REQUEST_ID_DOMAIN, APPROVAL_DOMAIN)],
           [{"tests": tests}])
 

@@ -209,7 +209,7 @@ def mpa_cfg(threshold=2, approvers=None, **kw):
 
 
 def big_request(amount="2500000", amount_usd="2.5"):
-    f = fp(REPLAY_KEY, "GET", MPA_URL, "eip155:84532", BASE_SEPOLIA_USDC.lower(), PAY_TO.lower(), amount, "exact")
+    f = fp(REPLAY_KEY, "GET", MPA_URL, "", "", "eip155:84532", BASE_SEPOLIA_USDC.lower(), PAY_TO.lower())
     return mpa_request({"resource_url": MPA_URL, "method": "GET", "network": "eip155:84532",
                         "asset": BASE_SEPOLIA_USDC.lower(), "pay_to": PAY_TO.lower(), "amount": amount,
                         "amount_usd": amount_usd, "scheme": "exact", "agent_id": "my-agent-v1",

@@ -1,22 +1,31 @@
 """Vectors for replay fingerprints, computed here independently of the core.
 
-fingerprint = HMAC-SHA256(key, tag || for each field: u32be(len) || bytes), fields:
-METHOD (upper), normalised URL, CAIP-2 network, asset, payTo (lower-cased on eip155), amount, scheme.
+A purchase is a request: fingerprint = HMAC-SHA256(key, tag || for each field: u32be(len) || bytes), fields:
+METHOD (upper), canonical URL, SHA-256 of the request body (lower-case hex; empty on GET/HEAD or when absent),
+the caller's idempotency key (empty when absent), CAIP-2 network, asset, payTo (lower-cased on eip155).
+The amount and the scheme are the server's quote, not part of the purchase: the same request quoted at
+another price is the same purchase (THREATS.md, Replay).
 """
 from common import case, write
 from fixtures import BASE_SEPOLIA_USDC, PAY_TO, REPLAY_KEY, enc, fp
 
 BASE = dict(key_hex=REPLAY_KEY, method="GET", url="https://api.example.com/data?q=1", network="eip155:84532",
-            asset=BASE_SEPOLIA_USDC, pay_to=PAY_TO, amount="10000", scheme="exact")
-CANON = ("GET", "https://api.example.com/data?q=1", "eip155:84532", BASE_SEPOLIA_USDC.lower(), PAY_TO.lower(),
-         "10000", "exact")
+            asset=BASE_SEPOLIA_USDC, pay_to=PAY_TO)
+CANON = ("GET", "https://api.example.com/data?q=1", "", "", "eip155:84532", BASE_SEPOLIA_USDC.lower(),
+         PAY_TO.lower())
 A = fp(REPLAY_KEY, *CANON)
+D1 = "a1" * 32
+D2 = "b2" * 32
 
 
 def inp(**kw):
     d = dict(BASE)
     d.update(kw)
     return d
+
+
+def post(body="", key=""):
+    return fp(REPLAY_KEY, "POST", CANON[1], body, key, *CANON[4:])
 
 
 same = [
@@ -28,6 +37,10 @@ same = [
     case("method case", inp(method="get"), {"fingerprint": A}, ["CaseFold"]),
     case("fragment ignored", inp(url="https://api.example.com/data?q=1#x"), {"fingerprint": A}),
     case("v1 network name is the same network", inp(network="base-sepolia"), {"fingerprint": A}),
+    case("a price changed by the server is the same purchase", inp(amount="10001"), {"fingerprint": A}, ["Hostile"]),
+    case("another scheme for the same request is the same purchase", inp(scheme="upto"), {"fingerprint": A}, ["Hostile"]),
+    case("a body digest on GET means nothing", inp(request_body_sha256=D1), {"fingerprint": A}),
+    case("body digest case", inp(method="POST", request_body_sha256=D1.upper()), {"fingerprint": post(D1)}, ["CaseFold"]),
 ]
 
 differ = []
@@ -35,12 +48,12 @@ for field, value, why in [
     ("method", "POST", "method"), ("url", "https://api.example.com/data?q=2", "query"),
     ("url", "https://api.example.com/Data?q=1", "path case"), ("network", "eip155:8453", "network"),
     ("asset", "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913", "asset"),
-    ("pay_to", "0x0000000000000000000000000000000000000001", "payTo"), ("amount", "10001", "amount"),
-    ("scheme", "upto", "scheme"), ("key_hex", "ff" * 32, "key"),
+    ("pay_to", "0x0000000000000000000000000000000000000001", "payTo"),
+    ("idempotency_key", "order-42", "idempotency key"), ("key_hex", "ff" * 32, "key"),
 ]:
     kw = {field: value}
     c = list(CANON)
-    idx = {"method": 0, "url": 1, "network": 2, "asset": 3, "pay_to": 4, "amount": 5, "scheme": 6}
+    idx = {"method": 0, "url": 1, "idempotency_key": 3, "network": 4, "asset": 5, "pay_to": 6}
     key = REPLAY_KEY
     if field == "key_hex":
         key = value
@@ -50,24 +63,30 @@ for field, value, why in [
     expect = fp(key, *c)
     assert expect != A
     differ.append(case("different " + why + " is a different payment", inp(**kw), {"fingerprint": expect}))
+differ += [
+    case("two POSTs with different bodies are two purchases (1)", inp(method="POST", request_body_sha256=D1),
+         {"fingerprint": post(D1)}),
+    case("two POSTs with different bodies are two purchases (2)", inp(method="POST", request_body_sha256=D2),
+         {"fingerprint": post(D2)}),
+    case("a POST with a body is not one without", inp(method="POST"), {"fingerprint": post()}),
+]
+assert len({post(D1), post(D2), post()}) == 3
 
-# Delimiter collisions: a join with '|' would make these two equal.
-d1 = inp(scheme="exact|x", amount="1")
-d2 = inp(scheme="exact", amount="1|x")
 collide = [
-    case("delimiter inside a field (1)", inp(scheme="a|b"),
-         {"fingerprint": fp(REPLAY_KEY, *CANON[:6], "a|b")}, ["Hostile"]),
-    case("long amounts do not collide by rounding (1)", inp(amount="1" * 39),
-         {"fingerprint": fp(REPLAY_KEY, *CANON[:5], "1" * 39, "exact")}, ["Hostile"]),
-    case("long amounts do not collide by rounding (2)", inp(amount="1" * 38 + "2"),
-         {"fingerprint": fp(REPLAY_KEY, *CANON[:5], "1" * 38 + "2", "exact")}, ["Hostile"]),
+    case("a key cannot pose as a body digest", inp(method="POST", idempotency_key=D1),
+         {"fingerprint": post("", D1)}, ["Hostile"]),
     case("short key refused", inp(key_hex="00" * 8), code="key-too-short"),
-    case("hostile amount refused", inp(amount="1e4"), code="amount-malformed"),
+    case("malformed body digest refused", inp(method="POST", request_body_sha256="abc"), code="invalid-input", flags=["Hostile"]),
+    case("non-hex body digest refused", inp(method="POST", request_body_sha256="zz" * 32), code="invalid-input", flags=["Hostile"]),
+    case("empty idempotency key refused", inp(idempotency_key=""), code="invalid-input"),
+    case("control character in an idempotency key refused", inp(idempotency_key="a\nb"), code="invalid-input", flags=["Hostile"]),
+    case("overlong idempotency key refused", inp(idempotency_key="k" * 256), code="invalid-input", flags=["Hostile"]),
     case("bad URL refused", inp(url="ftp://x/"), code="url-invalid"),
 ]
+assert post("", D1) != post(D1)
 
 write("replay-fingerprint.json", "replay.fingerprint",
-      ["HMAC-SHA256 over a length-prefixed canonical encoding; expected values computed independently in Python."],
-      [{"comment": "same payment", "tests": same}, {"comment": "different payments", "tests": differ},
+      ["HMAC-SHA256 over a length-prefixed canonical encoding of the request and the payee; expected values computed independently in Python."],
+      [{"comment": "same purchase", "tests": same}, {"comment": "different purchases", "tests": differ},
        {"comment": "collisions and errors", "tests": collide}],
-      {"CaseFold": "A spelling the protocol treats as identical.", "Hostile": "An attempt to collide two payments."})
+      {"CaseFold": "A spelling the protocol treats as identical.", "Hostile": "An attempt to collide two payments or to make one purchase look like two."})

@@ -170,6 +170,10 @@ impl Guard {
             payment_required: payment_required.as_deref(),
             body: body.as_deref(),
             reason,
+            // The fine-grained guard keeps its signature; the driver's
+            // `begin` carries the request's body digest and idempotency key.
+            request_body_sha256: None,
+            idempotency_key: None,
             now_ms: ms(now_ms)?,
         };
         let (id, a) = self.inner.assess(&ctx, replay_key);
@@ -346,6 +350,8 @@ impl Driver {
         url: &str,
         payment_required: Option<String>,
         body: Option<String>,
+        request_body_sha256: Option<String>,
+        idempotency_key: Option<String>,
         reason: &str,
         seed: f64,
         now_ms: f64,
@@ -355,6 +361,8 @@ impl Driver {
             .into_iter()
             .chain(payment_required.as_ref().map(String::len))
             .chain(body.as_ref().map(String::len))
+            .chain(request_body_sha256.as_ref().map(String::len))
+            .chain(idempotency_key.as_ref().map(String::len))
             .any(|n| n > cap);
         if too_long {
             return Err(code_error(Code::InvalidInput));
@@ -364,6 +372,8 @@ impl Driver {
             url: url.to_string(),
             payment_required,
             body,
+            request_body_sha256,
+            idempotency_key,
             reason: reason.to_string(),
             hints: Vec::new(),
             seed: ms(seed)?,

@@ -336,6 +336,8 @@ impl Payment {
                     payment_required: b.payment_required.as_deref(),
                     body: b.body.as_deref(),
                     reason: &b.reason,
+                    request_body_sha256: b.request_body_sha256.as_deref(),
+                    idempotency_key: b.idempotency_key.as_deref(),
                     now_ms: now,
                 };
                 let a =

@@ -61,6 +61,12 @@ pub struct Begin {
     pub body: Option<String>,
     /// The agent's reason for paying.
     pub reason: String,
+    /// SHA-256 (hex) of the request's body, when it has one the host could
+    /// read (see [`crate::replay`]).
+    pub request_body_sha256: Option<String>,
+    /// The caller's idempotency key (e.g. the request's `Idempotency-Key`
+    /// header), if any.
+    pub idempotency_key: Option<String>,
     /// Host detector PII hints (`pii_mode="nlp"`).
     pub hints: Vec<PiiHint>,
     /// Seed of the backoff jitter.
@@ -68,7 +74,8 @@ pub struct Begin {
 }
 
 impl Begin {
-    /// Reads `{"method", "url", "payment_required", "body", "reason", "hints", "seed"}`.
+    /// Reads `{"method", "url", "payment_required", "body", "reason",
+    /// "request_body_sha256", "idempotency_key", "hints", "seed"}`.
     pub fn from_json(v: &Value) -> Result<Begin, Code> {
         let m = v.as_object().ok_or(Code::InvalidInput)?;
         let s = |k: &str| -> Result<Option<String>, Code> {
@@ -88,6 +95,8 @@ impl Begin {
             payment_required: s("payment_required")?,
             body: s("body")?,
             reason: s("reason")?.unwrap_or_default(),
+            request_body_sha256: s("request_body_sha256")?,
+            idempotency_key: s("idempotency_key")?,
             hints,
             seed: m
                 .get("seed")

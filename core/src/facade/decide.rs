@@ -111,15 +111,14 @@ fn fingerprint(input: &Value) -> Result<Value, Code> {
     let key = key_field(input, "key_hex")?;
     let u = url::parse(str_field(input, "url")?)?;
     let network = crate::assets::normalize_network(str_field(input, "network")?, 2)?;
-    let amount = money::parse_atomic(str_field(input, "amount")?)?;
     let id = PaymentIdentity {
         method: str_field(input, "method")?,
         url: &u,
+        body_sha256: opt_str(input, "request_body_sha256")?,
+        idempotency_key: opt_str(input, "idempotency_key")?,
         network: &network,
         asset: str_field(input, "asset")?,
         pay_to: str_field(input, "pay_to")?,
-        amount,
-        scheme: str_field(input, "scheme")?,
     };
     let fp = replay::fingerprint(&key, &id)?;
     Ok(json!({"fingerprint": fp, "encoding_hex": hex::encode(&replay::encode(&id))}))

@@ -128,6 +128,8 @@ fn pipeline_run(input: &Value) -> Result<Value, Code> {
                     payment_required: header.as_deref(),
                     body: body.as_deref(),
                     reason: opt_str(s, "reason")?.unwrap_or(""),
+                    request_body_sha256: opt_str(s, "request_body_sha256")?,
+                    idempotency_key: opt_str(s, "idempotency_key")?,
                     now_ms: now,
                 };
                 let hints = match s.get("hints") {

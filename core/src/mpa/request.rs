@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 /// Domain tag of the signed approval request.
 pub const APPROVAL_DOMAIN: &str = "presidio-x402/mpa-approval/v1";
 /// Domain tag of the request-id derivation.
-pub const REQUEST_ID_DOMAIN: &str = "presidio-x402/mpa-request-id/v1";
+pub const REQUEST_ID_DOMAIN: &str = "presidio-x402/mpa-request-id/v2";
 
 /// The payment fields an approval binds. Build them from the selected offer
 /// after redaction; all values are exact strings.
@@ -94,7 +94,10 @@ impl ApprovalRequest {
             .checked_add(timeout_ms)
             .filter(|e| *e <= MAX_SAFE_INTEGER)
             .ok_or(Code::InvalidInput)?;
-        let seed = json!({ "domain": REQUEST_ID_DOMAIN, "fingerprint": payment.fingerprint, "now_ms": now_ms });
+        // The fingerprint names the purchase (the request), not its price:
+        // the amount makes the same request at another price another id.
+        let seed = json!({ "domain": REQUEST_ID_DOMAIN, "fingerprint": payment.fingerprint,
+                           "amount": payment.amount.to_string(), "now_ms": now_ms });
         let seed = to_canonical(&seed).map_err(|_| Code::InvalidInput)?;
         let digest = Sha256::digest(seed.as_bytes());
         let request_id = hex::encode(&digest[..16]);

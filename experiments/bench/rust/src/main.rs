@@ -286,6 +286,8 @@ fn prepare(dir: &Path) {
                 payment_required: Some(&h0),
                 body: None,
                 reason: REASON,
+                request_body_sha256: None,
+                idempotency_key: None,
                 now_ms: now,
             };
             let (id, a) = g.assess(&ctx, &REPLAY_KEY);
@@ -366,6 +368,8 @@ fn native(w: &Workload) -> Value {
                 payment_required: Some(hdr),
                 body: None,
                 reason: &w.reason,
+                request_body_sha256: None,
+                idempotency_key: None,
                 now_ms: now,
             };
             let (id, _) = g.assess(&ctx, &REPLAY_KEY);
@@ -416,6 +420,8 @@ fn native(w: &Workload) -> Value {
                 payment_required: Some(hdr),
                 body: None,
                 reason: &w.reason,
+                request_body_sha256: None,
+                idempotency_key: None,
                 now_ms: now,
             };
             let (id, a) = g.assess(&ctx, &REPLAY_KEY);
