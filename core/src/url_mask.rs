@@ -14,7 +14,8 @@
 //!   authority (which ends at the first `/`, `\`, `?` or `#`) becomes `***`;
 //! * parameters of the query and of the fragment, separated by `&` or `;`:
 //!   the name is percent-decoded (and `+` read as a space, as in form
-//!   encoding), lower-cased, and `-`, `.` and spaces are read as `_`; when it
+//!   encoding), ASCII lower-cased, `-`, `.` and spaces are read as `_` and
+//!   leading or trailing `_` dropped; when it
 //!   is one of [`SECRET_NAMES`] or ends with one of [`SECRET_SUFFIXES`], the
 //!   value becomes `***` (the name is kept). A secret name without a value
 //!   (`?token`) is kept as it is: there is nothing to mask.
@@ -90,23 +91,19 @@ pub fn mask(url: &str) -> String {
     if url.len() > MAX_MASK_BYTES {
         return MASK.to_string();
     }
+    let b = url.as_bytes();
     let mut out = String::with_capacity(url.len());
-    let (before_frag, frag) = match url.find('#') {
-        Some(i) => (&url[..i], Some(&url[i + 1..])),
-        None => (url, None),
-    };
-    let (head, query) = match before_frag.find('?') {
-        Some(i) => (&before_frag[..i], Some(&before_frag[i + 1..])),
-        None => (before_frag, None),
-    };
-    out.push_str(&mask_userinfo(head));
-    if let Some(q) = query {
+    let frag = b.iter().position(|&c| c == b'#').unwrap_or(b.len());
+    let query = b[..frag].iter().position(|&c| c == b'?').unwrap_or(frag);
+    // Every cut below is at an ASCII byte, so on a char boundary.
+    push_userinfo_masked(&url[..query], &mut out);
+    if query < frag {
         out.push('?');
-        mask_params(q, &mut out);
+        push_params_masked(&url[query + 1..frag], &mut out);
     }
-    if let Some(f) = frag {
+    if frag < b.len() {
         out.push('#');
-        mask_params(f, &mut out);
+        push_params_masked(&url[frag + 1..], &mut out);
     }
     out
 }
@@ -116,65 +113,76 @@ pub fn has_credentials(url: &str) -> bool {
     mask(url) != url
 }
 
-fn mask_userinfo(head: &str) -> String {
-    let Some(i) = head.find("://") else {
-        return head.to_string();
+fn push_userinfo_masked(head: &str, out: &mut String) {
+    let b = head.as_bytes();
+    let Some(i) = b.windows(3).position(|w| w == b"://") else {
+        out.push_str(head);
+        return;
     };
     let start = i + 3;
-    let rest = &head[start..];
-    let end = rest.find(['/', '\\']).unwrap_or(rest.len());
-    let authority = &rest[..end];
-    match authority.rfind('@') {
-        Some(at) => format!("{}{MASK}{}", &head[..start], &head[start + at..]),
-        None => head.to_string(),
+    let end = b[start..]
+        .iter()
+        .position(|&c| c == b'/' || c == b'\\')
+        .map_or(b.len(), |e| start + e);
+    match b[start..end].iter().rposition(|&c| c == b'@') {
+        Some(at) => {
+            out.push_str(&head[..start]);
+            out.push_str(MASK);
+            out.push_str(&head[start + at..]);
+        }
+        None => out.push_str(head),
     }
 }
 
-fn mask_params(params: &str, out: &mut String) {
-    for part in params.split_inclusive(['&', ';']) {
-        let (body, sep) = match part.char_indices().last() {
-            Some((i, c @ ('&' | ';'))) => (&part[..i], Some(c)),
-            _ => (part, None),
-        };
-        match body.find('=') {
-            Some(eq) if is_secret_name(&body[..eq]) => {
-                out.push_str(&body[..=eq]);
+fn push_params_masked(params: &str, out: &mut String) {
+    let b = params.as_bytes();
+    let mut from = 0;
+    loop {
+        let end = b[from..]
+            .iter()
+            .position(|&c| c == b'&' || c == b';')
+            .map_or(b.len(), |e| from + e);
+        let part = &params[from..end];
+        match part.as_bytes().iter().position(|&c| c == b'=') {
+            Some(eq) if is_secret_name(&part.as_bytes()[..eq]) => {
+                out.push_str(&part[..=eq]);
                 out.push_str(MASK);
             }
-            _ => out.push_str(body),
+            _ => out.push_str(part),
         }
-        if let Some(c) = sep {
-            out.push(c);
+        if end == b.len() {
+            break;
         }
+        out.push_str(&params[end..=end]);
+        from = end + 1;
     }
 }
 
-/// The name normalised: percent-decoded once, `+` as a space, lower-cased,
-/// and `-`, `.`, spaces as `_`.
-fn normal_name(raw: &str) -> String {
-    let b = raw.as_bytes();
-    let mut bytes = Vec::with_capacity(b.len());
+/// The name normalised: percent-decoded once, `+` as a space, ASCII
+/// lower-cased, `-`, `.` and spaces as `_`, and `_` trimmed at both ends.
+fn normal_name(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c == b'%' && i + 2 < b.len() {
-            if let (Some(h), Some(l)) = (hex_val(b[i + 1]), hex_val(b[i + 2])) {
-                bytes.push(h << 4 | l);
-                i += 3;
-                continue;
+    while i < raw.len() {
+        let mut c = raw[i];
+        i += 1;
+        if c == b'%' && i + 1 < raw.len() {
+            if let (Some(h), Some(l)) = (hex_val(raw[i]), hex_val(raw[i + 1])) {
+                c = h << 4 | l;
+                i += 2;
             }
         }
-        bytes.push(if c == b'+' { b' ' } else { c });
-        i += 1;
-    }
-    String::from_utf8_lossy(&bytes)
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '-' | '.' | ' ' => '_',
+        out.push(match c {
+            b'+' | b'-' | b'.' | b' ' => b'_',
             c => c.to_ascii_lowercase(),
-        })
-        .collect()
+        });
+    }
+    let first = out.iter().position(|&c| c != b'_').unwrap_or(out.len());
+    let last = out
+        .iter()
+        .rposition(|&c| c != b'_')
+        .map_or(first, |l| l + 1);
+    out[first..last].to_vec()
 }
 
 fn hex_val(c: u8) -> Option<u8> {
@@ -186,11 +194,11 @@ fn hex_val(c: u8) -> Option<u8> {
     }
 }
 
-fn is_secret_name(raw: &str) -> bool {
+fn is_secret_name(raw: &[u8]) -> bool {
     let n = normal_name(raw);
-    let n = n.trim_start_matches('_');
     // `x_api_key`, `stripe-key`: one of the names, or one of the endings.
-    SECRET_NAMES.contains(&n) || SECRET_SUFFIXES.iter().any(|s| n.ends_with(s))
+    SECRET_NAMES.iter().any(|s| n == s.as_bytes())
+        || SECRET_SUFFIXES.iter().any(|s| n.ends_with(s.as_bytes()))
 }
 
 #[cfg(test)]
