@@ -21,8 +21,8 @@
 //!   (`?token`) is kept as it is: there is nothing to mask.
 //!
 //! Masking is total: any text (a URL or not) gives a text; at most
-//! [`crate::url::MAX_URL_BYTES`] × 4 bytes are examined, a longer text is
-//! replaced by `***` whole (fail closed).
+//! [`MAX_MASK_BYTES`] (four times the longest URL the guard accepts) are
+//! examined, a longer text is replaced by `***` whole (fail closed).
 
 /// What a masked credential is replaced with.
 pub const MASK: &str = "***";
@@ -75,7 +75,7 @@ pub const SECRET_SUFFIXES: &[&str] = &[
 ];
 
 /// Longest text examined (longer texts are masked whole).
-pub const MAX_MASK_BYTES: usize = 4 * crate::url::MAX_URL_BYTES;
+pub const MAX_MASK_BYTES: usize = 32 * 1024;
 
 /// Masks the credentials of `url` (see the module docs). A URL without
 /// credentials comes back byte for byte.
