@@ -1,8 +1,8 @@
 /**
  * `createHardenedFetch`: the whole x402 v1/v2 client flow for agents with
  * their own signer. On a 402 it starts a payment in the guard's driver, then
- * performs the driver's `sign` (the signer, with the exact requirement and
- * the redacted metadata) and `send` (exactly the request the driver built,
+ * performs the driver's `sign` (the signer, with the redacted requirement and
+ * metadata) and `send` (exactly the request the driver built,
  * redirects not followed) and reports what happened; the driver judges the
  * paid response.
  */
@@ -14,7 +14,7 @@ import type { DriverEvent, DriverSendAction, DriverSignAction } from "./types.js
 /** What the signer gets: everything needed to sign, with metadata already redacted. */
 export interface SignRequest {
   x402Version: 1 | 2;
-  /** The exact requirement to sign (as offered; v1 metadata redacted). */
+  /** The requirement to sign (and send as v2 `accepted`): its payment fields as offered, every other field and key redacted. */
   requirements: Record<string, unknown>;
   /** Network (as offered: a v1 name or CAIP-2), amount (atomic units, decimal string), asset and payee of the selected offer. */
   network: string;

@@ -37,7 +37,7 @@ export interface Assessment {
   blocked: string | null;
   x402_version: number;
   offer: Offer | null;
-  /** The exact requirement to sign (v1: metadata redacted; v2: as offered). */
+  /** The requirement to sign (and send as v2 `accepted`): payment fields as offered, every other field and key redacted. */
   requirements: Record<string, unknown> | null;
   metadata: {
     request_url: string;
@@ -190,7 +190,7 @@ export interface DriverDoneDetails {
 export interface DriverSignAction {
   do: "sign";
   x402_version: number;
-  /** The exact requirement to sign. */
+  /** The requirement to sign: payment fields as offered, every other field and key redacted. */
   requirements: Record<string, unknown> | null;
   network: string | null;
   network_raw: string | null;

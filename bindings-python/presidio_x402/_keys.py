@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-from typing import Optional, Union
+import weakref
+from typing import Any, Optional, Union
 
 logger = logging.getLogger("presidio_x402")
 
@@ -15,24 +16,52 @@ MIN_KEY_BYTES = 16
 
 
 class SecretKey:
-    """Raw key bytes that never appear in ``repr``/``str``/logs."""
+    """Raw key bytes behind an opaque holder.
 
-    __slots__ = ("_b", "origin")
+    The bytes are not an attribute of the holder: they live in a private
+    table keyed by the holder, so ``vars()``/``__slots__`` walks, ``repr``,
+    ``str`` and logs of any object that holds a key never reach them. A holder
+    cannot be pickled; ``copy``/``deepcopy`` give the same holder (a key is
+    immutable). :meth:`bytes` is the only way to the key.
+    """
 
-    def __init__(self, raw: bytes, origin: str) -> None:
-        self._b = bytes(raw)
+    __slots__ = ("origin", "_len", "__weakref__")
+
+    def __init__(self, raw: Union[bytes, bytearray, str], origin: str) -> None:
+        b = raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
+        _VAULT[self] = b
         self.origin = origin
+        self._len = len(b)
 
     def bytes(self) -> bytes:
-        return self._b
+        return _VAULT[self]
+
+    def __len__(self) -> int:
+        return self._len
 
     def __repr__(self) -> str:
-        return f"<SecretKey {self.origin}, {len(self._b)} bytes>"
+        return f"<SecretKey {self.origin}, {self._len} bytes>"
 
     __str__ = __repr__
 
-    def __reduce__(self):  # never pickled by accident
+    def __reduce__(self) -> Any:  # never pickled by accident
         raise TypeError("SecretKey cannot be pickled")
+
+    def __copy__(self) -> "SecretKey":
+        return self
+
+    def __deepcopy__(self, memo: Any) -> "SecretKey":
+        return self
+
+
+_VAULT: "weakref.WeakKeyDictionary[SecretKey, bytes]" = weakref.WeakKeyDictionary()
+
+
+def secret(value: Union[None, bytes, bytearray, str, SecretKey], origin: str) -> Optional[SecretKey]:
+    """Wraps a secret of any length (an approver's shared secret) in a holder."""
+    if value is None or isinstance(value, SecretKey):
+        return value
+    return SecretKey(value, origin)
 
 
 def coerce_key(key: Union[None, bytes, bytearray, str, SecretKey], what: str) -> Optional[SecretKey]:

@@ -19,7 +19,8 @@ class PaymentDetails:
 
     Real x402: ``amount_atomic`` (token units, the value to sign), ``asset``,
     ``scheme``, ``x402_version``, ``requirements`` (the selected requirement to
-    sign, as offered; v1 metadata redacted) and ``resource`` (the redacted v2
+    sign and echo as v2 ``accepted``: payment fields as offered, every other
+    field and key redacted) and ``resource`` (the redacted v2
     ``resource`` object to echo; ``None`` in v1).
     """
 

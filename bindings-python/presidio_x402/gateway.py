@@ -116,6 +116,14 @@ def _payload(out: Any) -> Optional[Dict[str, Any]]:
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
 
+class _SignerFailed(Exception):
+    """A signer failed: only the name of its exception's type, never its text."""
+
+    def __init__(self, type_name: str) -> None:
+        super().__init__(type_name)
+        self.type_name = type_name
+
+
 class HardenedX402Client:
     """Async HTTP client with x402 payments guarded by the core (seed API).
 
@@ -245,6 +253,10 @@ class HardenedX402Client:
                 event, paid, cause = await self._send(p.action, kwargs)
             p = await g.resume_async(p, event)
         if paid is None:
+            if isinstance(cause, _SignerFailed):
+                err = g.error(p)
+                err.signer_error_type = cause.type_name  # type: ignore[attr-defined]
+                raise err from None
             raise g.error(p) from cause
         d = p.action
         if not d["allowed"]:
@@ -264,7 +276,9 @@ class HardenedX402Client:
             if inspect.isawaitable(out):
                 out = await out
         except Exception as exc:
-            return {"on": "signer-failed"}, exc
+            # The signer's exception is never chained into ours, nor its text
+            # copied: it can hold key material. Only its type name is kept.
+            return {"on": "signer-failed"}, _SignerFailed(type(exc).__name__)
         payload = _payload(out)
         if payload is None:
             return {"on": "signer-failed"}, None

@@ -97,6 +97,16 @@ class Payment:
         return self.action.get("code")
 
 
+def _without_secrets(config: Dict[str, Any]) -> Dict[str, Any]:
+    """A copy of ``config`` whose MPA approver secrets are ``"***"``."""
+    out = dict(config)
+    mpa = out.get("mpa")
+    if isinstance(mpa, dict) and isinstance(mpa.get("approvers"), list):
+        out["mpa"] = dict(mpa, approvers=[dict(a, secret="***") if isinstance(a, dict) and "secret" in a else a
+                                          for a in mpa["approvers"]])
+    return out
+
+
 class Guard:
     """A configured guard: the core's ``driver`` plus keys, store, audit log, metrics and approvers."""
 
@@ -104,7 +114,9 @@ class Guard:
                  metrics: Any = None, mpa_engine: Any = None, replay_key: Any = None,
                  nlp_analyzer: Any = None) -> None:
         self._core = core()
-        self.config = config
+        #: The configuration, approver secrets replaced by ``"***"`` (the
+        #: driver got them once; no attribute of the guard holds a raw key).
+        self.config = _without_secrets(config)
         self.store = store if store is not None else MemoryStore()
         self.audit = audit if audit is not None else AuditLog()
         self.metrics = metrics

@@ -73,6 +73,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Union
 
 import httpx
 
+from . import _keys
 from ._core import CoreError, core
 
 logger = logging.getLogger("presidio_x402.mpa")
@@ -88,21 +89,22 @@ class MPAApproverConfig:
     approver_id: str
     mode: str = "webhook"
     webhook_url: Optional[str] = None
-    shared_secret: Optional[bytes] = field(default=None, repr=False)
+    shared_secret: Union[bytes, str, _keys.SecretKey, None] = field(default=None, repr=False)
+    """Given as bytes or text; kept in an opaque :class:`~presidio_x402._keys.SecretKey`."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "shared_secret", _keys.secret(self.shared_secret, f"approver {self.approver_id}"))
 
     def to_config(self) -> Dict[str, Any]:
         d: Dict[str, Any] = {"approver_id": self.approver_id, "mode": self.mode}
         if self.webhook_url is not None:
             d["webhook_url"] = self.webhook_url
-        if self.shared_secret is not None:
-            s = self.shared_secret
-            if isinstance(s, str):
-                d["secret"] = s
-            else:
-                try:
-                    d["secret"] = bytes(s).decode("utf-8")
-                except UnicodeDecodeError:
-                    raise ValueError(f"approver {self.approver_id!r}: shared_secret must be UTF-8 text or bytes") from None
+        s = self.shared_secret
+        if isinstance(s, _keys.SecretKey):
+            try:
+                d["secret"] = s.bytes().decode("utf-8")
+            except UnicodeDecodeError:
+                raise ValueError(f"approver {self.approver_id!r}: shared_secret must be UTF-8 text or bytes") from None
         return d
 
 

@@ -24,6 +24,7 @@ pub mod canonical;
 pub mod challenge;
 pub mod config;
 pub mod driver;
+pub mod echo;
 pub mod error;
 pub mod facade;
 pub mod guard;
@@ -36,5 +37,6 @@ pub mod pipeline;
 pub mod policy;
 pub mod replay;
 pub mod url;
+pub mod url_mask;
 
 pub use error::{Code, ConfigError};

@@ -22,6 +22,7 @@
 use crate::audit::{self, AuditEvent, Head};
 use crate::challenge::{self, PaymentOffer};
 use crate::config::GuardConfig;
+use crate::echo::{self, Scan};
 use crate::error::Code;
 use crate::ledger::Reservation;
 use crate::money::{self, Usd};
@@ -30,6 +31,7 @@ use crate::pii::{self, EntityType, PiiAction};
 use crate::policy::{self, GuardState, PolicyVerdict};
 use crate::replay::{self, PaymentIdentity};
 use crate::url;
+use crate::url_mask;
 use serde_json::Value;
 
 /// Longest `reason` string accepted, in bytes.
@@ -62,17 +64,19 @@ pub struct PaymentContext<'a> {
 /// The metadata that may leave the process, after PII handling.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Metadata {
-    /// The request URL, redacted.
+    /// The request URL, credentials masked and PII redacted (what audit
+    /// lines and approval requests name).
     pub request_url: String,
-    /// The server's resource URL, redacted.
+    /// The server's resource URL, credentials masked, redacted.
     pub resource_url: String,
     /// The description, redacted.
     pub description: String,
     /// The agent's reason, redacted.
     pub reason: String,
-    /// `extra`, with every string redacted (for display; signing uses the raw requirement).
+    /// `extra`, with every string and key redacted (as in `requirements`).
     pub extra: Value,
-    /// The v2 `resource` object to echo in the payment payload, redacted (`Null` in v1).
+    /// The v2 `resource` object to echo in the payment payload, redacted,
+    /// keys included, with its URL's credentials masked (`Null` in v1).
     pub resource_echo: Value,
 }
 
@@ -86,10 +90,10 @@ pub struct Assessment {
     /// The selected offer, with its metadata fields as sent (redacted unless
     /// the action is `warn`); its `raw` field is moved to `requirements`.
     pub offer: Option<PaymentOffer>,
-    /// The selected requirement to sign: exactly as offered, except that in
-    /// v1 its `resource`/`description` metadata is redacted (v1 payloads do
-    /// not echo them; v2 requires `accepted` to deep-equal the offer, so it is
-    /// never changed).
+    /// The selected requirement to sign (and, in v2, to send as `accepted`):
+    /// its payment fields (scheme, network, amount, asset, payee, timeout)
+    /// exactly as offered, every other member and key redacted (see
+    /// [`crate::echo`] for why that is safe on the x402 wire).
     pub requirements: Value,
     /// Metadata after PII handling (what is sent and logged).
     pub metadata: Metadata,
@@ -236,41 +240,6 @@ pub struct Decision {
     pub forget_fingerprint: bool,
 }
 
-struct Scan<'c> {
-    cfg: &'c crate::pii::PiiConfig,
-    entities: Vec<EntityType>,
-    count: usize,
-}
-
-impl Scan<'_> {
-    fn text(&mut self, s: &str) -> Result<String, Code> {
-        let r = pii::redact(s, self.cfg)?;
-        self.note(r.findings.iter().map(|f| f.entity));
-        Ok(if self.cfg.action == PiiAction::Warn {
-            s.to_string()
-        } else {
-            r.text
-        })
-    }
-    fn json(&mut self, v: &Value) -> Result<Value, Code> {
-        let (out, findings) = pii::redact_json(v, self.cfg)?;
-        self.note(findings.iter().map(|f| f.entity));
-        Ok(if self.cfg.action == PiiAction::Warn {
-            v.clone()
-        } else {
-            out
-        })
-    }
-    fn note(&mut self, it: impl Iterator<Item = EntityType>) {
-        for e in it {
-            self.count += 1;
-            if !self.entities.contains(&e) {
-                self.entities.push(e);
-            }
-        }
-    }
-}
-
 /// Step 1: assess a 402 before signing. Never fails: problems become a
 /// blocked assessment with its code, so that every attempt is audited.
 pub fn assess(
@@ -349,14 +318,12 @@ fn assess_into(
     replay_key: &[u8],
     a: &mut Assessment,
 ) -> Result<(), Code> {
-    let mut scan = Scan {
-        cfg: &cfg.pii,
-        entities: Vec::new(),
-        count: 0,
-    };
-    // The request URL is only ever logged (audit, approvals), so it is always
-    // redacted, whatever the action, before anything else can fail.
-    let url_scan = pii::redact(ctx.request_url, &cfg.pii);
+    let mut scan = Scan::new(&cfg.pii);
+    // The request URL is only ever logged (audit, approvals), so its
+    // credentials are masked and its PII redacted, whatever the action,
+    // before anything else can fail. Policy, pins and the replay identity use
+    // the URL as parsed below, and the paid request goes to the raw URL.
+    let url_scan = pii::redact(&url_mask::mask(ctx.request_url), &cfg.pii);
     a.metadata.request_url = match &url_scan {
         Ok(r) => r.text.clone(),
         Err(_) => "<REDACTED>".to_string(),
@@ -375,39 +342,31 @@ fn assess_into(
     a.x402_version = ch.x402_version;
     let pos = challenge::select_position(&ch, &cfg.networks, &cfg.assets)?;
     let mut offer = ch.offers.swap_remove(pos)?;
-    // 2. PII in every metadata string. What is sent is redacted unless the
-    // action is `warn`, which only reports.
-    let pii_result = (|| -> Result<(), Code> {
+    // 2. PII in every string that leaves the process: the metadata, the
+    // requirement handed to the signer (v2 `accepted`) and the v2 `resource`
+    // echo, keys included (see `echo` for which fields stay verbatim). What
+    // is sent is redacted unless the action is `warn`, which only reports.
+    let pii_result = (|| -> Result<Value, Code> {
         scan.note(url_scan?.findings.iter().map(|f| f.entity));
-        a.metadata.resource_url = scan.text(&offer.resource_url)?;
-        a.metadata.description = scan.text(&offer.description)?;
-        a.metadata.reason = scan.text(ctx.reason)?;
-        a.metadata.extra = scan.json(&offer.extra)?;
+        let requirements = echo::requirement(&mut scan, &offer.raw, ch.x402_version)?;
         if ch.x402_version >= 2 {
-            a.metadata.resource_echo = scan.json(&ch.resource)?;
+            let r = echo::resource(&mut scan, &ch.resource)?;
+            a.metadata.resource_url = echo::str_member(&r, "url");
+            a.metadata.description = echo::str_member(&r, "description");
+            a.metadata.resource_echo = r;
+        } else {
+            a.metadata.resource_url = echo::str_member(&requirements, "resource");
+            a.metadata.description = echo::str_member(&requirements, "description");
         }
-        Ok(())
+        a.metadata.reason = scan.text(ctx.reason)?;
+        a.metadata.extra = requirements.get("extra").cloned().unwrap_or(Value::Null);
+        Ok(requirements)
     })();
     a.pii_entities = std::mem::take(&mut scan.entities);
     a.pii_entities.sort();
     a.pii_count = scan.count;
-    pii_result?;
-    let mut requirements = std::mem::take(&mut offer.raw);
-    if ch.x402_version == 1 {
-        if let Some(o) = requirements.as_object_mut() {
-            o.insert(
-                "resource".into(),
-                Value::String(a.metadata.resource_url.clone()),
-            );
-            if o.contains_key("description") {
-                o.insert(
-                    "description".into(),
-                    Value::String(a.metadata.description.clone()),
-                );
-            }
-        }
-    }
-    a.requirements = requirements;
+    a.requirements = pii_result?;
+    offer.raw = Value::Null;
     offer.resource_url.clone_from(&a.metadata.resource_url);
     offer.description.clone_from(&a.metadata.description);
     offer.extra = a.metadata.extra.clone();

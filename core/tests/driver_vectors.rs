@@ -32,9 +32,38 @@ struct World<'a> {
     lines: Vec<String>,
     counts: BTreeMap<String, u64>,
     payment: usize,
+    /// Every action's JSON (a `send` without its URL, with its header
+    /// decoded): what the host would write, log or send on.
+    emitted: String,
+    /// The `sign` actions' requirements and resource echo.
+    signed: Vec<Value>,
+    /// The payment headers sent, decoded.
+    sent: Vec<Value>,
 }
 
 impl World<'_> {
+    /// Keeps what an action hands out, for the `leaks` outcome.
+    fn record(&mut self, kind: &str, a: &Value) {
+        use base64::Engine as _;
+        let mut a = a.clone();
+        if kind == "send" {
+            // The request goes to the raw URL: that is not a leak.
+            a["url"] = Value::Null;
+            let value = a["header"]["value"].as_str().unwrap_or("");
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(value)
+                .expect("header base64");
+            let payload: Value = serde_json::from_slice(&bytes).expect("header json");
+            self.emitted.push_str(&payload.to_string());
+            self.sent.push(payload);
+        }
+        if kind == "sign" {
+            self.signed
+                .push(json!({"requirements": a["requirements"], "resource": a["resource"], "metadata": a["metadata"]}));
+        }
+        self.emitted.push_str(&a.to_string());
+    }
+
     /// The n-th (1-based) action of `kind` in the scenario: is it scripted to fail?
     fn fails(&mut self, kind: &str) -> bool {
         let n = self.counts.entry(kind.to_string()).or_insert(0);
@@ -67,6 +96,7 @@ impl World<'_> {
     /// Performs one action; returns its answer event, if it has one.
     fn perform(&mut self, a: &Value, now: u64) -> Result<Option<Value>, Value> {
         let kind = a["do"].as_str().expect("do");
+        self.record(kind, a);
         Ok(Some(match kind {
             "load-head" => {
                 if self.fails("load-head") {
@@ -370,6 +400,9 @@ fn run_scenario(s: &Value) -> (Value, Vec<String>) {
             .unwrap_or_default(),
         counts: BTreeMap::new(),
         payment: 0,
+        emitted: String::new(),
+        signed: Vec::new(),
+        sent: Vec::new(),
     };
     let mut rec = Recorder {
         crossings: Vec::new(),
@@ -413,6 +446,25 @@ fn run_scenario(s: &Value) -> (Value, Vec<String>) {
                 .collect(),
         ),
     );
+    // The world's secrets (`secrets`: strings of the input) that any action
+    // handed out, raw or JSON-escaped: the expected list is empty.
+    let leaks: Vec<Value> = world
+        .get("secrets")
+        .and_then(Value::as_array)
+        .map(|l| {
+            l.iter()
+                .filter_map(Value::as_str)
+                .filter(|x| {
+                    let esc = Value::String((*x).to_string()).to_string();
+                    w.emitted.contains(x) || w.emitted.contains(esc.trim_matches('"'))
+                })
+                .map(|x| json!(x))
+                .collect()
+        })
+        .unwrap_or_default();
+    outcomes.insert("leaks".into(), Value::Array(leaks));
+    outcomes.insert("signed".into(), Value::Array(w.signed.clone()));
+    outcomes.insert("sent".into(), Value::Array(w.sent.clone()));
     outcomes.insert(
         "state".into(),
         serde_json::from_str(&d.state_json()).expect("state"),

@@ -15,7 +15,8 @@ import base64
 import json
 
 from common import case, write
-from fixtures import AUDIT_KEY, BASE_SEPOLIA_USDC, REPLAY_KEY, UNKNOWN_TOKEN, V1_OFFER, V2_OFFER, v1_body, v2_header, with_
+from fixtures import (AUDIT_KEY, BASE_SEPOLIA_USDC, REPLAY_KEY, UNKNOWN_TOKEN, V1_OFFER, V2_OFFER, v1_body, v2_doc,
+                      v2_header, with_)
 from gen_mpa import SECRETS
 
 URL = "http://127.0.0.1:4021/weather"
@@ -330,6 +331,73 @@ startup += [
              profile=KEEP, world={"heads": {}, "fail": {"save-head": [1, 2]}}, audit=["allowed", "allowed", "settled"]),
 ]
 
+# ---- echoes and secrets: what the client hands back is redacted; URL credentials never logged
+R = "<REDACTED>"
+ECHO_OFFER = with_(V2_OFFER, extra={"name": "USDC", "version": "2", "note": "for jane.doe@example.com",
+                                    "bob.jones@example.com": "owner"})
+ECHO_EXTRA = {"name": "USDC", "version": "2", "note": f"for {R}", R: "owner"}
+ECHO_SECRETS = ["jane.doe@example.com", "bob.jones@example.com", "carol.white@example.com", "Dana Scully"]
+
+
+def echo_v2(offer=ECHO_OFFER, url=URL):
+    doc = v2_doc(offer, url=url, description="Lab results of Dana Scully")
+    doc["resource"]["carol.white@example.com"] = "contact"
+    return {"method": "GET", "url": url, "payment_required": b64(doc), "seed": 7}
+
+
+ECHO_RESOURCE = {"url": URL, "description": f"Lab results of {R}", "mimeType": "application/json", R: "contact"}
+CRED_URL = "http://agent:hunter2@127.0.0.1:4021/weather?api_key=sk_live_51abc&q=1#access_token=tok_9f8e"
+CRED_MASKED = "http://***@127.0.0.1:4021/weather?api_key=***&q=1#access_token=***"
+CRED_SECRETS = ["hunter2", "sk_live_51abc", "tok_9f8e"]
+
+echoes = [
+    scenario("v2: PII in extra (a value and a key) and in the resource echo (a value and a key) is redacted in the "
+             "sign action and in the sent header; the payment fields stay verbatim",
+             [echo_v2()], [OPEN, task(PAID, allowed=True, settlement="settled")],
+             world={"secrets": ECHO_SECRETS}, flags=["Hostile"]),
+    scenario("v2: the same echo under the block action: refused before signing, nothing handed out",
+             [echo_v2()], [OPEN, blocked("pii-blocked", "pii-blocked")],
+             config={"max_per_call_usd": 0.10, "daily_limit_usd": 5, "pii": {"action": "block"}},
+             world={"secrets": ECHO_SECRETS}, audit=["blocked"], flags=["Hostile"]),
+    scenario("v2: a PII key alone in extra is refused under block",
+             [v2(with_(V2_OFFER, extra={"name": "USDC", "version": "2", "jane.doe@example.com": 1}))],
+             [OPEN, blocked("pii-blocked", "pii-blocked")],
+             config={"max_per_call_usd": 0.10, "daily_limit_usd": 5, "pii": {"action": "block"}},
+             world={"secrets": ["jane.doe@example.com"]}, flags=["Hostile"]),
+    scenario("v2: an official client's payload has its accepted and resource echoes replaced by the redacted copies",
+             [echo_v2()], [OPEN, task(PAID, allowed=True)],
+             world={"secrets": ECHO_SECRETS, "signer": {"x402Version": 2, "accepted": ECHO_OFFER,
+                                                        "payload": {"sig": "0x1"}}}, flags=["Hostile"]),
+    scenario("v1: the requirement handed to the signer has its description, extra and resource redacted",
+             [v1(with_(V1_OFFER, description="Report for jane.doe@example.com",
+                       resource="https://api.example.com/premium-data?owner=bob.jones@example.com",
+                       extra={"name": "USDC", "version": "2", "carol.white@example.com": "x"}))],
+             [OPEN, task(PAID, allowed=True)], world={"secrets": ECHO_SECRETS}, flags=["Hostile"]),
+    scenario("credentials in the request URL (user info, api_key, a fragment token) are masked in the audit lines, "
+             "the sign metadata and the resource echo; the request still goes to the raw URL",
+             [v2(url=CRED_URL)], [OPEN, task(PAID, allowed=True)],
+             world={"secrets": CRED_SECRETS}, flags=["Hostile"]),
+    scenario("credentials in the request URL are masked in the approval requests (webhook bodies, countersigning)",
+             [v2(BIG, url=CRED_URL)], [OPEN, task(MPA_PAID, allowed=True)], config=mpa_cfg(HOOKS),
+             world={"secrets": CRED_SECRETS, "webhooks": {"alice": "approve", "bob": "approve", "charlie": "approve"}},
+             flags=["Hostile"]),
+]
+for t in echoes:
+    t["expected"]["leaks"] = []
+echoes[0]["expected"]["signed"] = [{"requirements": with_(V2_OFFER, extra=ECHO_EXTRA), "resource": ECHO_RESOURCE,
+                                     "metadata": {"extra": ECHO_EXTRA, "description": f"Lab results of {R}"}}]
+echoes[0]["expected"]["sent"] = [{"x402Version": 2, "accepted": with_(V2_OFFER, extra=ECHO_EXTRA),
+                                   "resource": ECHO_RESOURCE}]
+echoes[5]["expected"]["signed"] = [{"metadata": {"request_url": CRED_MASKED, "resource_url": CRED_MASKED},
+                                     "resource": {"url": CRED_MASKED}}]
+echoes[5]["expected"]["sent"] = [{"resource": {"url": CRED_MASKED}}]
+echoes[3]["expected"]["sent"] = [{"accepted": with_(V2_OFFER, extra=ECHO_EXTRA), "resource": ECHO_RESOURCE}]
+echoes[1]["expected"]["signed"] = []
+echoes[4]["expected"]["signed"] = [{"requirements": {
+    "description": f"Report for {R}", "resource": f"https://api.example.com/premium-data?owner={R}",
+    "extra": {"name": "USDC", "version": "2", R: "x"}, "maxAmountRequired": "10000", "payTo": V1_OFFER["payTo"]},
+    "resource": None}]
+
 groups = [
     {"comment": "payments that go through", "tests": happy},
     {"comment": "refusals before signing", "tests": policy},
@@ -339,6 +407,7 @@ groups = [
     {"comment": "shared stores: compare-and-set, errors at each step", "tests": shared},
     {"comment": "audit writes and their repair", "tests": audit},
     {"comment": "start-up and the replica's head", "tests": startup},
+    {"comment": "echoes and secrets: what is handed back is redacted, URL credentials are masked", "tests": echoes},
 ]
 
 if __name__ == "__main__":

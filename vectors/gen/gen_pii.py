@@ -307,13 +307,24 @@ deep_ok = "alice@example.com"
 for _ in range(16):
     deep_ok = {"a": deep_ok}
 json_cases = [
-    case("recursive redaction of nested strings; keys and non-strings untouched", {"value": nested},
+    case("recursive redaction of nested strings and keys; non-strings untouched", {"value": nested},
          {"value": {"order": {"buyer": R, "note": f"ship to {R}"},
                     "items": [{"sku": "A-1", "memo": f"SSN {R}"}, 42, True, None],
-                    "alice@example.com": "key kept"},
-          "entities": [{"path": "/alice@example.com"}, {"path": "/items/0/memo", "entity_type": "US_SSN"},
+                    R: "key kept"},
+          "entities": [{"path": "/" + R, "key": True, "entity_type": "EMAIL_ADDRESS"},
+                       {"path": "/items/0/memo", "key": False, "entity_type": "US_SSN"},
                        {"path": "/order/buyer", "entity_type": "EMAIL_ADDRESS"},
-                       {"path": "/order/note", "entity_type": "LOCATION"}][1:]},
+                       {"path": "/order/note", "entity_type": "LOCATION"}]},
+         flags=["Json"]),
+    case("keys that redact alike are kept apart (#2), never overwritten",
+         {"value": {"a.b@example.com": 1, "c.d@example.com": 2, R: 3}},
+         {"value": {R: 3, R + "#2": 1, R + "#3": 2},
+          "entities": [{"path": "/" + R + "#2", "key": True}, {"path": "/" + R + "#3", "key": True}]},
+         flags=["Json", "Hostile"]),
+    case("a nested key: its path is the redacted member's", {"value": {"x": {"call 415-555-2671": "y"}}},
+         {"value": {"x": {f"call {R}": "y"}},
+          "entities": [{"path": f"/x/call {R}", "key": True, "entity_type": "PHONE_NUMBER"}]}, flags=["Json"]),
+    case("block action on a key", {"value": {"alice@example.com": 1}, "action": "block"}, code="pii-blocked",
          flags=["Json"]),
     case("a plain string value", {"value": "call (415) 555-2671"},
          {"value": f"call {R}", "entities": [{"path": "", "entity_type": "PHONE_NUMBER"}]}, flags=["Json"]),
@@ -408,5 +419,6 @@ write("pii-redact.json", "pii.redact", HEADER,
 write("pii-scan.json", "pii.scan", HEADER,
       [{"type": "Spans", "tests": [t for t in spans if "findings" in t.get("expected", {})]},
        {"type": "Negatives", "tests": negatives}, {"type": "Positives", "tests": positives}], FLAGS)
-write("pii-redact-json.json", "pii.redact-json", HEADER + ["Every string inside `value` is scanned; keys are not."],
+write("pii-redact-json.json", "pii.redact-json", HEADER + ["Every string and every object key inside `value` is scanned; a finding in a key has `key: true` "
+                "and the member's path after redaction."],
       [{"type": "Json", "tests": json_cases}], FLAGS)

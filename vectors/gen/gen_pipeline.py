@@ -3,6 +3,7 @@
 The steps simulate a host: `replay_fresh: "store"` uses an in-memory replay store with TTLs,
 `settle` reports the paid request's outcome. Every run's audit log must verify.
 """
+import base64
 import json
 
 from common import case, write
@@ -18,6 +19,10 @@ def run(comment, steps, results, config=None, flags=(), verifies=True):
     if config is not None:
         inp["config"] = config
     return case(comment, inp, {"results": results, "audit_verifies": verifies}, flags)
+
+
+def b64json(doc):
+    return base64.b64encode(json.dumps(doc, separators=(",", ":")).encode()).decode()
 
 
 def assess_v1(offer=V1_OFFER, url=URL1, now=1_000, **kw):
@@ -396,12 +401,67 @@ pii_tests = [
           "hints": [{"entity_type": "PERSON", "text": "Zorbla Quenth", "score": 850}]}],
         [{"blocked": "pii-blocked", "reservation": None, "pii_entities": ["PERSON"]}],
         config={"pii": {"action": "block"}}),
-    run("PII in extra is redacted in the metadata copy but the signed requirement keeps extra",
+    run("PII in extra (a value and a key) is redacted in the requirement to sign and echo as accepted; "
+        "the payment fields stay verbatim",
+        [assess_v2(with_(V2_OFFER, extra={"name": "USDC", "version": "2", "note": "for jane.doe@example.com",
+                                          "bob.jones@example.com": "owner"}))],
+        [{"blocked": None, "pii_entities": ["EMAIL_ADDRESS"],
+          "metadata": {"extra": {"name": "USDC", "version": "2", "note": "for <REDACTED>", "<REDACTED>": "owner"}},
+          "requirements": with_(V2_OFFER, extra={"name": "USDC", "version": "2", "note": "for <REDACTED>",
+                                                 "<REDACTED>": "owner"})}], flags=["Hostile"]),
+    run("two PII keys that redact alike both stay, the second as <REDACTED>#2",
+        [assess_v2(with_(V2_OFFER, extra={"name": "USDC", "version": "2", "a.b@example.com": "1",
+                                          "c.d@example.com": "2"}))],
+        [{"blocked": None, "requirements": {"extra": {"name": "USDC", "version": "2", "<REDACTED>": "1",
+                                                      "<REDACTED>#2": "2"}}}], flags=["Hostile"]),
+    run("a PII key in the v2 resource echo is redacted",
+        [{"op": "assess", "url": URL2, "now_ms": 1_000,
+          "header": b64json(dict(v2_doc(V2_OFFER), resource={"url": URL2, "description": "Weather data",
+                                                             "jane.doe@example.com": "x"}))}],
+        [{"blocked": None, "metadata": {"resource_echo": {"url": URL2, "description": "Weather data",
+                                                          "<REDACTED>": "x"}}}], flags=["Hostile"]),
+    run("block: PII only in a key of extra refuses the payment",
+        [assess_v2(with_(V2_OFFER, extra={"name": "USDC", "version": "2", "jane.doe@example.com": 1})), fin(fresh=None)],
+        [{"blocked": "pii-blocked", "pii_entities": ["EMAIL_ADDRESS"], "reservation": None},
+         {"allowed": False, "code": "pii-blocked"}], config={"pii": {"action": "block"}}, flags=["Hostile"]),
+    run("warn: the requirement is reported but sent unchanged",
         [assess_v2(with_(V2_OFFER, extra={"name": "USDC", "version": "2", "note": "for jane.doe@example.com"}))],
-        [{"blocked": None, "metadata": {"extra": {"name": "USDC", "version": "2", "note": "for <REDACTED>"}},
-          "requirements": {"extra": {"note": "for jane.doe@example.com"}}}]),
+        [{"blocked": None, "pii_entities": ["EMAIL_ADDRESS"],
+          "requirements": {"extra": {"note": "for jane.doe@example.com"}}}], config={"pii": {"action": "warn"}}),
+    run("v1: description, mimeType, outputSchema and extra of the requirement handed to the signer are redacted",
+        [assess_v1(with_(V1_OFFER, mimeType="text/plain; owner=jane.doe@example.com",
+                         outputSchema={"bob.jones@example.com": {"type": "string"}},
+                         extra={"name": "USDC", "version": "2", "memo": "SSN 123-45-6789"}))],
+        [{"blocked": None, "pii_entities": ["EMAIL_ADDRESS", "US_SSN"],
+          "requirements": {"mimeType": "text/plain; owner=<REDACTED>",
+                           "outputSchema": {"<REDACTED>": {"type": "string"}},
+                           "extra": {"name": "USDC", "version": "2", "memo": "SSN <REDACTED>"},
+                           "maxAmountRequired": "10000", "payTo": V1_OFFER["payTo"], "asset": V1_OFFER["asset"]}}],
+        flags=["Hostile"]),
+]
+
+# ---- Credentials in the request URL ------------------------------------------------------------------------------
+CRED_URL = "https://agent:hunter2@api.example.com/bulk-export?api_key=sk_live_51abc&q=1#access_token=tok_9f8e"
+CRED_MASKED = "https://***@api.example.com/bulk-export?api_key=***&q=1#access_token=***"
+
+cred_tests = [
+    run("credentials in the request URL are masked in the metadata, the resource echo and the approval request",
+        [{"op": "assess", "url": CRED_URL, "header": v2_header(BIG, url=CRED_URL), "now_ms": T}],
+        [{"blocked": None, "pii_entities": [],
+          "metadata": {"request_url": CRED_MASKED, "resource_url": CRED_MASKED,
+                       "resource_echo": {"url": CRED_MASKED}},
+          "approval": {"resource_url": CRED_MASKED}}], config=mpa_cfg(), flags=["Hostile"]),
+    run("masking whatever the PII action: warn still masks URL credentials",
+        [{"op": "assess", "url": CRED_URL, "header": v2_header(V2_OFFER, url=CRED_URL), "now_ms": 1_000}],
+        [{"blocked": None, "metadata": {"request_url": CRED_MASKED, "resource_url": CRED_MASKED,
+                                        "resource_echo": {"url": CRED_MASKED}}}],
+        config={"pii": {"action": "warn"}}, flags=["Hostile"]),
+    run("v1: the resource handed to the signer has its credentials masked",
+        [assess_v1(with_(V1_OFFER, resource=CRED_URL), url=CRED_URL)],
+        [{"blocked": None, "requirements": {"resource": CRED_MASKED}, "metadata": {"request_url": CRED_MASKED}}],
+        flags=["Hostile"]),
 ]
 
 write("pipeline-pii.json", "pipeline.run",
       ["PII handling through the pipeline: what leaves the process is redacted; the audit line never holds raw PII."],
-      [{"comment": "PII", "tests": pii_tests}])
+      [{"comment": "PII", "tests": pii_tests}, {"comment": "URL credentials", "tests": cred_tests}])

@@ -133,8 +133,10 @@ class _Hooks:
         if p.done:
             raise self.guard.error(p)
         sent = json.loads(base64.b64decode(p.action["header"]["value"]))
-        if sent.get("resource") is not None and getattr(payload, "resource", None) is not None:
-            payload.resource = type(payload.resource).model_validate(sent["resource"])
+        # The echoes the client sends back are the core's redacted copies.
+        for k in ("resource", "accepted"):
+            if sent.get(k) is not None and getattr(payload, k, None) is not None:
+                setattr(payload, k, type(getattr(payload, k)).model_validate(sent[k]))
         if self.observed:
             self.sent[_key(_dump(payload).get("payload") or {})] = (time.monotonic(), p)
         else:

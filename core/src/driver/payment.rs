@@ -530,10 +530,17 @@ impl Payment {
         };
         let echo = &a.metadata.resource_echo;
         let full = if payload.get("x402Version").is_some() {
+            // A payload an official client made: its echoes become the
+            // core's redacted copies (see `crate::echo`).
             let mut p = payload;
-            if a.x402_version >= 2 && !echo.is_null() {
+            if a.x402_version >= 2 {
                 if let Some(m) = p.as_object_mut() {
-                    m.insert("resource".into(), echo.clone());
+                    if !echo.is_null() {
+                        m.insert("resource".into(), echo.clone());
+                    }
+                    if m.contains_key("accepted") {
+                        m.insert("accepted".into(), a.requirements.clone());
+                    }
                 }
             }
             p

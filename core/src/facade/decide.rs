@@ -1,5 +1,8 @@
 //! The stateless decision-side operations: `money.*`, `url.*`,
 //! `challenge.parse`, `config.validate` and `replay.fingerprint`.
+//!
+//! `url.mask` `{url}` → `{url, masked}`: the URL with its credentials masked
+//! as every log and approval request shows it ([`crate::url_mask`]).
 
 use super::views::{config_errors_json, offer_json};
 use super::{config_field, key_field, opt_str, str_field, u64_field};
@@ -10,6 +13,7 @@ use crate::hex;
 use crate::money;
 use crate::replay::{self, PaymentIdentity};
 use crate::url::{self, EndpointKey};
+use crate::url_mask;
 use serde_json::{json, Value};
 
 /// Runs one of these operations; `None` when `op` is not one of them.
@@ -20,6 +24,10 @@ pub(super) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
         "money.to-usd" => to_usd(input),
         "url.normalize" => url_normalize(input),
         "url.endpoint-match" => endpoint_match(input),
+        "url.mask" => str_field(input, "url").map(|u| {
+            let m = url_mask::mask(u);
+            json!({"masked": m != u, "url": m})
+        }),
         "challenge.parse" => challenge_parse(input),
         "config.validate" => Ok(config_validate(input)),
         "replay.fingerprint" => fingerprint(input),

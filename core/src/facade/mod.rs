@@ -39,6 +39,7 @@ pub const OPERATIONS: &[&str] = &[
     "money.to-usd",
     "url.normalize",
     "url.endpoint-match",
+    "url.mask",
     "challenge.parse",
     "config.validate",
     "replay.fingerprint",

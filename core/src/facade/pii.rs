@@ -9,7 +9,9 @@
 //!
 //! * `pii.scan` `{text}` → `{findings: [{entity_type, start, end, score, text}]}`
 //! * `pii.redact` `{text}` → `{text, entities: [finding…]}`
-//! * `pii.redact-json` `{value}` → `{value, entities: [{path, entity_type, start, end, score}]}`
+//! * `pii.redact-json` `{value}` → `{value, entities: [{path, key, entity_type, start, end, score}]}`
+//!   (keys are scanned too: `key` is true for a finding in an object key,
+//!   whose `path` is the member's pointer after redaction)
 //!
 //! Offsets are UTF-8 byte offsets into the original string.
 
@@ -67,7 +69,10 @@ fn run_redact_json(input: &Value) -> Result<Value, Code> {
     let (v, found) = apply_json(value, &cfg)?;
     let entities: Vec<Value> = found
         .iter()
-        .map(|(p, f)| json!({"path": p, "entity_type": f.entity.as_str(), "start": f.start, "end": f.end, "score": f.score}))
+        .map(|j| {
+            let f = &j.finding;
+            json!({"path": j.path, "key": j.in_key, "entity_type": f.entity.as_str(), "start": f.start, "end": f.end, "score": f.score})
+        })
         .collect();
     Ok(json!({ "value": v, "entities": entities }))
 }

@@ -1,24 +1,40 @@
-//! Recursive redaction of JSON values (`extra`, the v2 `resource` echo),
-//! within [`MAX_JSON_DEPTH`] and [`MAX_JSON_NODES`].
+//! Recursive redaction of JSON values (`extra`, the v2 `resource` echo, the
+//! requirement echoed in v2 `accepted`), within [`MAX_JSON_DEPTH`] and
+//! [`MAX_JSON_NODES`]. Object keys are scanned like strings: a key holding
+//! personal data is replaced by its redacted text (a key that then collides
+//! with one already written gets `#2`, `#3`… appended, so no member is lost
+//! and no value is overwritten).
 
 use super::{redact, Finding, PiiAction, PiiConfig, MAX_JSON_DEPTH, MAX_JSON_NODES};
 use crate::error::Code;
 use serde_json::Value;
 
-/// Redacts every string (keys excluded) inside a JSON value, recursively,
-/// within [`MAX_JSON_DEPTH`] and [`MAX_JSON_NODES`]. Each finding's span refers
-/// to its own string; [`redact_json_paths`] also gives where that string is.
-pub fn redact_json(value: &Value, cfg: &PiiConfig) -> Result<(Value, Vec<Finding>), Code> {
-    let (v, found) = redact_json_paths(value, cfg)?;
-    Ok((v, found.into_iter().map(|(_, f)| f).collect()))
+/// Where a finding inside a JSON value is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonFinding {
+    /// JSON Pointer (RFC 6901) of the string, in the *redacted* value (`""`
+    /// when the value itself is the string). For a key, the member's pointer.
+    pub path: String,
+    /// True when the finding is in an object key, not a string value.
+    pub in_key: bool,
+    /// The finding; its span refers to that one string (or key).
+    pub finding: Finding,
 }
 
-/// Like [`redact_json`], with the JSON Pointer (RFC 6901) of the string each
-/// finding is in (`""` when `value` itself is the string).
+/// Redacts every string and every object key inside a JSON value,
+/// recursively, within [`MAX_JSON_DEPTH`] and [`MAX_JSON_NODES`]. Each
+/// finding's span refers to its own string; [`redact_json_paths`] also gives
+/// where that string is.
+pub fn redact_json(value: &Value, cfg: &PiiConfig) -> Result<(Value, Vec<Finding>), Code> {
+    let (v, found) = redact_json_paths(value, cfg)?;
+    Ok((v, found.into_iter().map(|f| f.finding).collect()))
+}
+
+/// Like [`redact_json`], with where each finding is ([`JsonFinding`]).
 pub fn redact_json_paths(
     value: &Value,
     cfg: &PiiConfig,
-) -> Result<(Value, Vec<(String, Finding)>), Code> {
+) -> Result<(Value, Vec<JsonFinding>), Code> {
     let mut nodes = 0usize;
     let mut all = Vec::new();
     let mut path = String::new();
@@ -30,7 +46,7 @@ pub fn redact_json_paths(
 /// `redact` gives [`redact_json_paths`]' result, `warn` the value unchanged
 /// with the findings, and `block` fails with [`Code::PiiBlocked`] when
 /// anything is found. Caps apply in every mode.
-pub fn apply_json(value: &Value, cfg: &PiiConfig) -> Result<(Value, Vec<(String, Finding)>), Code> {
+pub fn apply_json(value: &Value, cfg: &PiiConfig) -> Result<(Value, Vec<JsonFinding>), Code> {
     let (v, all) = redact_json_paths(value, cfg)?;
     match cfg.action {
         PiiAction::Redact => Ok((v, all)),
@@ -46,7 +62,7 @@ fn walk(
     depth: usize,
     nodes: &mut usize,
     path: &mut String,
-    all: &mut Vec<(String, Finding)>,
+    all: &mut Vec<JsonFinding>,
 ) -> Result<Value, Code> {
     *nodes += 1;
     if depth > MAX_JSON_DEPTH || *nodes > MAX_JSON_NODES {
@@ -55,7 +71,11 @@ fn walk(
     Ok(match v {
         Value::String(s) => {
             let r = redact(s, cfg)?;
-            all.extend(r.findings.into_iter().map(|f| (path.clone(), f)));
+            all.extend(r.findings.into_iter().map(|finding| JsonFinding {
+                path: path.clone(),
+                in_key: false,
+                finding,
+            }));
             Value::String(r.text)
         }
         Value::Array(a) => {
@@ -72,14 +92,37 @@ fn walk(
         Value::Object(m) => {
             let mut out = serde_json::Map::new();
             for (k, x) in m {
+                let r = redact(k, cfg)?;
+                let mut key = r.text;
+                if out.contains_key(&key) || (key != *k && m.contains_key(&key)) {
+                    key = free_key(&key, &out, m);
+                }
                 let len = path.len();
                 path.push('/');
-                path.push_str(&k.replace('~', "~0").replace('/', "~1"));
-                out.insert(k.clone(), walk(x, cfg, depth + 1, nodes, path, all)?);
+                path.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                all.extend(r.findings.into_iter().map(|finding| JsonFinding {
+                    path: path.clone(),
+                    in_key: true,
+                    finding,
+                }));
+                let v = walk(x, cfg, depth + 1, nodes, path, all)?;
+                out.insert(key, v);
                 path.truncate(len);
             }
             Value::Object(out)
         }
         other => other.clone(),
     })
+}
+
+/// `key#2`, `key#3`… : the first not written yet and not an original key.
+fn free_key(
+    key: &str,
+    out: &serde_json::Map<String, Value>,
+    orig: &serde_json::Map<String, Value>,
+) -> String {
+    (2..)
+        .map(|n| format!("{key}#{n}"))
+        .find(|k| !out.contains_key(k) && !orig.contains_key(k))
+        .unwrap_or_default()
 }

@@ -2,8 +2,8 @@
 //!
 //! [`scan`] finds personal data in one metadata string and [`redact`]
 //! replaces it with the template (idempotently); [`redact_json`] and
-//! [`redact_json_paths`] do the same for every string inside a JSON value
-//! (such as `extra` or the v2 `resource` echo). [`apply`] and [`apply_json`]
+//! [`redact_json_paths`] do the same for every string and every object key
+//! inside a JSON value (such as `extra` or the v2 `resource` echo). [`apply`] and [`apply_json`]
 //! carry out the configured [`PiiAction`] (redact, warn, or block with
 //! [`Code::PiiBlocked`]). [`config_from_json`] reads PII settings from JSON
 //! (the `pii.*` operations of the JSON façade take them) and
@@ -49,7 +49,7 @@ mod words;
 
 pub use from_json::{config_from_json, hints_from_json};
 use hit::Hit;
-pub use json::{apply_json, redact_json, redact_json_paths};
+pub use json::{apply_json, redact_json, redact_json_paths, JsonFinding};
 
 /// Largest metadata string the scanner accepts, in bytes. Larger values fail
 /// closed with [`Code::PiiInputTooLarge`].

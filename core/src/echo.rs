@@ -1,0 +1,144 @@
+//! What the client sends back: the redacted echoes of a challenge.
+//!
+//! A payment hands parts of the server's challenge back out: to the signer
+//! (the selected requirement), to the server and its facilitator (v2
+//! `accepted` and the `resource` echo) and to the logs. Every string in them,
+//! object keys included, goes through the same PII handling as the metadata
+//! ([`Scan`]): redacted under `redact`, reported under `warn`, and counted so
+//! that `block` refuses the payment with [`Code::PiiBlocked`]. URLs in them
+//! (v1 `resource`, v2 `resource.url`) have their credentials masked first
+//! ([`crate::url_mask`]), whatever the PII action.
+//!
+//! ## Which fields are redacted, and why that is safe on the x402 wire
+//! * **Kept verbatim** ([`VERBATIM`]): `scheme`, `network`, `amount` /
+//!   `maxAmountRequired`, `asset`, `payTo`, `maxTimeoutSeconds`. The
+//!   signature binds the amount, payee, asset and network, and the server
+//!   matches `accepted` on them; none of them is free text (the challenge
+//!   parser admits only a scheme token, a known network, an integer amount,
+//!   valid addresses and a bounded integer), so none can carry personal data.
+//! * **Redacted**: every other member of the requirement (`extra`, and in v1
+//!   `resource`, `description`, `mimeType`, `outputSchema`, or anything a
+//!   server adds), its keys, and the whole v2 `resource` object with its
+//!   keys. v1 payloads echo nothing: the redacted requirement only reaches
+//!   the signer. In v2 the server requires `accepted` to deep-equal one of
+//!   its offers, so an offer whose free text held personal data is paid with
+//!   an `accepted` the server may not recognise: the payment then fails at
+//!   the server instead of handing the data back (fail closed). The same
+//!   holds for `extra.name` / `extra.version`, the EIP-712 domain: a domain
+//!   holding personal data is redacted, and an authorization signed over it
+//!   is one no token contract accepts, so nothing can be settled with it.
+//!   `@x402/express` accepts a redacted `resource` echo (`X402.md`).
+
+use crate::error::Code;
+use crate::pii::{self, EntityType, PiiAction, PiiConfig};
+use crate::url_mask;
+use serde_json::Value;
+
+/// Requirement members passed verbatim (see the module docs).
+pub const VERBATIM: &[&str] = &[
+    "scheme",
+    "network",
+    "amount",
+    "maxAmountRequired",
+    "asset",
+    "payTo",
+    "maxTimeoutSeconds",
+];
+
+/// PII handling of one assessment: carries out the action and collects the
+/// findings.
+#[derive(Debug)]
+pub struct Scan<'c> {
+    /// The PII settings.
+    pub cfg: &'c PiiConfig,
+    /// Entity types found, in order of first finding.
+    pub entities: Vec<EntityType>,
+    /// Number of findings.
+    pub count: usize,
+}
+
+impl<'c> Scan<'c> {
+    /// A scan with nothing found yet.
+    pub fn new(cfg: &'c PiiConfig) -> Scan<'c> {
+        Scan {
+            cfg,
+            entities: Vec::new(),
+            count: 0,
+        }
+    }
+
+    /// One string: redacted, unless the action is `warn`.
+    pub fn text(&mut self, s: &str) -> Result<String, Code> {
+        let r = pii::redact(s, self.cfg)?;
+        self.note(r.findings.iter().map(|f| f.entity));
+        Ok(if self.cfg.action == PiiAction::Warn {
+            s.to_string()
+        } else {
+            r.text
+        })
+    }
+
+    /// A JSON value, strings and keys: redacted, unless the action is `warn`.
+    pub fn json(&mut self, v: &Value) -> Result<Value, Code> {
+        let (out, findings) = pii::redact_json(v, self.cfg)?;
+        self.note(findings.iter().map(|f| f.entity));
+        Ok(if self.cfg.action == PiiAction::Warn {
+            v.clone()
+        } else {
+            out
+        })
+    }
+
+    /// Counts findings made elsewhere.
+    pub fn note(&mut self, it: impl Iterator<Item = EntityType>) {
+        for e in it {
+            self.count += 1;
+            if !self.entities.contains(&e) {
+                self.entities.push(e);
+            }
+        }
+    }
+}
+
+/// The requirement to hand to the signer and, in v2, to send as `accepted`:
+/// [`VERBATIM`] members as offered, every other member (key and value)
+/// through `scan`; in v1 the `resource` URL has its credentials masked first.
+pub fn requirement(scan: &mut Scan<'_>, raw: &Value, version: u8) -> Result<Value, Code> {
+    let Some(o) = raw.as_object() else {
+        return Err(Code::ChallengeBadField);
+    };
+    let mut rest = o.clone();
+    let kept: Vec<(String, Value)> = VERBATIM
+        .iter()
+        .filter_map(|k| rest.remove(*k).map(|v| ((*k).to_string(), v)))
+        .collect();
+    if version == 1 {
+        if let Some(Value::String(u)) = rest.get_mut("resource") {
+            *u = url_mask::mask(u);
+        }
+    }
+    let mut out = match scan.json(&Value::Object(rest))? {
+        Value::Object(m) => m,
+        _ => return Err(Code::InvalidInput),
+    };
+    out.extend(kept);
+    Ok(Value::Object(out))
+}
+
+/// The v2 `resource` object to echo: its `url` with credentials masked,
+/// then every string and key through `scan`.
+pub fn resource(scan: &mut Scan<'_>, r: &Value) -> Result<Value, Code> {
+    let mut r = r.clone();
+    if let Some(Value::String(u)) = r.get_mut("url") {
+        *u = url_mask::mask(u);
+    }
+    scan.json(&r)
+}
+
+/// A string member of an (echoed) object, or `""`.
+pub fn str_member(v: &Value, k: &str) -> String {
+    v.get(k)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
