@@ -101,6 +101,7 @@ code_map!(
     AuditPartialLine,
     AuditReplicaMismatch,
     AuditReplicaDuplicate,
+    AuditLogMissing,
     MpaDenied,
     MpaTimeout,
     MpaExpired,

@@ -659,6 +659,7 @@ pub fn wit_codes() -> &'static [wit::ErrorCode] {
         E::AuditPartialLine,
         E::AuditReplicaMismatch,
         E::AuditReplicaDuplicate,
+        E::AuditLogMissing,
         E::MpaDenied,
         E::MpaTimeout,
         E::MpaExpired,
