@@ -369,6 +369,10 @@ impl Guest for Component {
         facade::call_json(&op, &input_json).map_err(code_out)
     }
 
+    fn audit_call(op: String, input_json: String) -> Result<String, wit::ErrorCode> {
+        facade::call_audit_json(&op, &input_json).map_err(code_out)
+    }
+
     fn operations() -> Vec<String> {
         facade::OPERATIONS
             .iter()

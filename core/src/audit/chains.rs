@@ -5,7 +5,6 @@
 use super::entry::{is_replica_id, Head};
 use super::verify::{run_text, AuditFailure, ChainVerifier};
 use crate::error::Code;
-use std::collections::BTreeMap;
 
 /// Most chains (and most stored heads) [`verify_chains`] accepts in one call.
 pub const MAX_CHAINS: usize = 4096;
@@ -77,8 +76,9 @@ impl DirReport {
 /// non-empty chains naming the same replica (or both naming none) are
 /// [`Code::AuditReplicaDuplicate`], reported on the later chain at its line 1.
 ///
-/// `heads`, when given, are the replicas' stored heads (replica id →
-/// head; [`NO_REPLICA`] for chains without replica ids), as the driver's
+/// `heads`, when given, are the replicas' stored heads (replica id and
+/// head, sorted by replica id, each once; [`NO_REPLICA`] for chains without
+/// replica ids), as the driver's
 /// `save-head` keeps them. A chain is then verified against its replica's
 /// head ([`ChainVerifier::with_stored_head`]): a chain that ends before it
 /// is [`Code::AuditTruncated`] (a cut tail), one whose line at the head's
@@ -91,24 +91,26 @@ impl DirReport {
 /// [`DirReport::truncation_checked`] is false.
 ///
 /// Errors: [`Code::InvalidInput`] (more than [`MAX_CHAINS`] chains or heads,
-/// a head under a name that is not a replica id, a malformed head),
+/// a head under a name that is not a replica id, a malformed head, heads
+/// out of order or repeated),
 /// [`Code::KeyTooShort`].
 pub fn verify_chains(
     key: &[u8],
     chains: &[(&str, &str)],
-    heads: Option<&BTreeMap<String, Head>>,
+    heads: Option<&[(String, Head)]>,
 ) -> Result<DirReport, Code> {
     if chains.len() > MAX_CHAINS || heads.is_some_and(|h| h.len() > MAX_CHAINS) {
         return Err(Code::InvalidInput);
     }
-    for (r, h) in heads.into_iter().flatten() {
-        if !is_replica_id(r) || !h.is_valid() {
-            return Err(Code::InvalidInput);
-        }
+    let hs = heads.unwrap_or_default();
+    if hs.iter().any(|(r, h)| !is_replica_id(r) || !h.is_valid())
+        || hs.windows(2).any(|w| w[0].0 >= w[1].0)
+    {
+        return Err(Code::InvalidInput);
     }
     ChainVerifier::new(key, None, None).map_err(|f| f.code)?;
-    let mut seen: BTreeMap<Option<String>, ()> = BTreeMap::new();
-    let mut held: BTreeMap<&str, ()> = BTreeMap::new();
+    let mut seen: std::collections::BTreeMap<Option<String>, ()> = Default::default();
+    let mut held = vec![false; hs.len()];
     let mut out = Vec::with_capacity(chains.len());
     let mut checked = heads.is_some();
     for (name, text) in chains {
@@ -116,13 +118,11 @@ pub fn verify_chains(
         let (named, first) = run_text(fresh()?, text);
         // The store's name of the replica its verified lines name (none before a verified line).
         let key_of = named.as_ref().map(|r| r.as_deref().unwrap_or(NO_REPLICA));
-        let stored = match (heads, key_of) {
-            (Some(hs), Some(k)) => hs.get_key_value(k).map(|(k, h)| {
-                held.insert(k.as_str(), ());
-                h.clone()
-            }),
-            _ => None,
-        };
+        let at = key_of.and_then(|k| hs.binary_search_by(|(r, _)| r.as_str().cmp(k)).ok());
+        let stored = at.map(|i| {
+            held[i] = true;
+            hs[i].1.clone()
+        });
         let (mut result, mut head_check) = (first.clone(), HeadCheck::Unchecked);
         if let (Ok(_), Some(s)) = (&first, &stored) {
             result = run_text(
@@ -151,11 +151,11 @@ pub fn verify_chains(
             head_check,
         });
     }
-    let missing = heads
-        .into_iter()
-        .flatten()
-        .filter(|(r, h)| h.seq > 0 && !held.contains_key(r.as_str()))
-        .map(|(r, h)| MissingLog {
+    let missing = hs
+        .iter()
+        .zip(&held)
+        .filter(|((_, h), held)| h.seq > 0 && !**held)
+        .map(|((r, h), _)| MissingLog {
             replica: r.clone(),
             stored_head: h.clone(),
         })
@@ -236,14 +236,19 @@ mod tests {
             chain(Some("pod-b"), 3),
             chain(None, 2),
         );
-        let heads: BTreeMap<String, Head> = [
+        let heads: Vec<(String, Head)> = [
+            (NO_REPLICA.to_string(), head_at(&single, 2)),
             ("pod-a".to_string(), head_at(&a, 5)),
             ("pod-b".to_string(), head_at(&b, 3)),
-            (NO_REPLICA.to_string(), head_at(&single, 2)),
         ]
         .into();
-        let run = |chains: &[(&str, &str)], h: &BTreeMap<String, Head>| {
+        let run = |chains: &[(&str, &str)], h: &[(String, Head)]| {
             verify_chains(KEY, chains, Some(h)).unwrap()
+        };
+        let set = |h: &[(String, Head)], r: &str, head: Head| {
+            let mut h = h.to_vec();
+            h.iter_mut().find(|(k, _)| k == r).unwrap().1 = head;
+            h
         };
         // intact, heads equal
         let d = run(&[("a", &a), ("b", &b), ("s", &single)], &heads);
@@ -278,15 +283,14 @@ mod tests {
             assert!(d.missing.is_empty() && !d.ok());
         }
         // log ahead of its head (the head saved after its line): allowed, counted
-        let mut behind = heads.clone();
-        behind.insert("pod-a".into(), head_at(&a, 3));
+        let behind = set(&heads, "pod-a", head_at(&a, 3));
         let d = run(&[("a", &a)], &behind);
         assert_eq!(d.chains[0].head_check, HeadCheck::Reached(2));
         assert!(d.chains[0].result.is_ok());
         // wrong head mac at its seq: forked or edited
-        let mut wrong = heads.clone();
-        wrong.insert(
-            "pod-a".into(),
+        let wrong = set(
+            &heads,
+            "pod-a",
             Head {
                 seq: 5,
                 mac: head_at(&a, 4).mac,
@@ -296,8 +300,9 @@ mod tests {
             run(&[("a", &a)], &wrong).chains[0].result,
             Err(AuditFailure::at(5, Some(5), Code::AuditHeadMismatch))
         );
-        wrong.insert(
-            "pod-a".into(),
+        let wrong = set(
+            &heads,
+            "pod-a",
             Head {
                 seq: 2,
                 mac: head_at(&b, 2).mac,
@@ -330,12 +335,18 @@ mod tests {
                 },
             ),
         ] {
-            let h: BTreeMap<String, Head> = [(bad.0.to_string(), bad.1)].into();
+            let h = [(bad.0.to_string(), bad.1)];
             assert_eq!(
                 verify_chains(KEY, &[("a", &a)], Some(&h)),
                 Err(Code::InvalidInput)
             );
         }
+        let mut twice = heads.clone();
+        twice.push(twice[2].clone());
+        assert_eq!(
+            verify_chains(KEY, &[("a", &a)], Some(&twice)),
+            Err(Code::InvalidInput)
+        );
         assert_eq!(
             verify_chains(&KEY[..15], &[("a", &a)], Some(&heads)),
             Err(Code::KeyTooShort)

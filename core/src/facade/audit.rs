@@ -7,7 +7,6 @@ use crate::audit::{
 };
 use crate::error::Code;
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 
 fn head_field(input: &Value, k: &str) -> Result<Option<Head>, Code> {
     Head::from_json(input.get(k))
@@ -63,7 +62,9 @@ fn head_check_json(c: HeadCheck) -> (Value, Value) {
     }
 }
 
-/// `{ok, head, line, seq, code, head_check, past_head}` of one verification.
+/// `{ok, head, line, seq, code, head_check, past_head}` of one verification:
+/// `head_check` is `equal` (the log ends at the stored or expected head),
+/// `ahead` (`past_head` lines past a stored head) or `unchecked`.
 fn report_json(r: &Result<Head, AuditFailure>, check: HeadCheck) -> Value {
     let (head_check, past_head) = head_check_json(check);
     match r {
@@ -78,8 +79,9 @@ fn report_json(r: &Result<Head, AuditFailure>, check: HeadCheck) -> Value {
     }
 }
 
-/// The `heads` member: replica id → `{seq, mac}` (`null` or absent: none given).
-fn heads_field(input: &Value) -> Result<Option<BTreeMap<String, Head>>, Code> {
+/// The `heads` member: replica id → `{seq, mac}` (`null` or absent: none
+/// given), in replica order (a JSON object's members are sorted).
+fn heads_field(input: &Value) -> Result<Option<Vec<(String, Head)>>, Code> {
     match input.get("heads") {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Object(m)) => m
@@ -132,7 +134,7 @@ pub(super) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
                 return Err(Code::KeyTooShort);
             }
             let heads = heads_field(input)?;
-            let d = verify_chains(&key, &chains, heads.as_ref())?;
+            let d = verify_chains(&key, &chains, heads.as_deref())?;
             let list: Vec<Value> = d
                 .chains
                 .iter()
