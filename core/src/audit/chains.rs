@@ -32,7 +32,8 @@ pub struct ChainReport {
     /// The caller's name for the chain (a file name).
     pub name: String,
     /// The replica its lines name (`None`: no replica ids, an empty chain,
-    /// or a chain that failed).
+    /// or a chain that fails on its own; a chain failing only against its
+    /// stored head keeps its replica).
     pub replica: Option<String>,
     /// Its final head, or why it fails.
     pub result: Result<Head, AuditFailure>,
