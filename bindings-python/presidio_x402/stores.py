@@ -36,7 +36,7 @@ import re
 import threading
 import time
 from contextlib import contextmanager
-from typing import Any, Dict, Iterator, Optional, Protocol, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Protocol, Tuple
 
 #: Default Redis key prefix (one per application).
 DEFAULT_PREFIX = "presidio_x402"
@@ -513,7 +513,7 @@ class FileStore:
         ``{"seq", "mac"}`` (for the audit verifier)."""
 
         def run() -> Dict[str, Dict[str, Any]]:
-            out = {}
+            out: Dict[str, Dict[str, Any]] = {}
             for n in sorted(os.listdir(self.path)):
                 r = n[len("head-"):-len(".json")] if n.startswith("head-") and n.endswith(".json") else ""
                 h = self._head_file(r) if _REPLICA_OK.match(r) else None
@@ -521,7 +521,8 @@ class FileStore:
                     out[r] = h
             return out
 
-        return self._io(run)
+        heads: Dict[str, Dict[str, Any]] = self._io(run)
+        return heads
 
     def save_head(self, replica: Optional[str], head: Dict[str, Any], prev_seq: int) -> bool:
         r = _replica(replica)
@@ -691,7 +692,7 @@ class RedisStore(_RedisCommon):
     def load_heads(self) -> Dict[str, Dict[str, Any]]:
         """Every stored head (the ``head:{replica}`` hashes): replica id →
         ``{"seq", "mac"}`` (for the audit verifier)."""
-        out = {}
+        out: Dict[str, Dict[str, Any]] = {}
         for k in self._call(lambda: list(self._r.scan_iter(match=self._k.head + "*", count=256))):
             r = self._k.head_replica(k)
             h = _hmget_head(self._call(self._r.hmget, k, ["seq", "mac"]))
@@ -756,10 +757,10 @@ class AsyncRedisStore(_RedisCommon):
     async def load_heads(self) -> Dict[str, Dict[str, Any]]:
         """Every stored head (the ``head:{replica}`` hashes): replica id →
         ``{"seq", "mac"}`` (for the audit verifier)."""
-        async def keys() -> list:
+        async def keys() -> List[Any]:
             return [k async for k in self._r.scan_iter(match=self._k.head + "*", count=256)]
 
-        out = {}
+        out: Dict[str, Dict[str, Any]] = {}
         for k in await self._call(keys):
             r = self._k.head_replica(k)
             h = _hmget_head(await self._call(self._r.hmget, k, ["seq", "mac"]))
