@@ -44,9 +44,11 @@ export function headOfLog(text: string): Head | null {
 /**
  * Verifies the chains of a log directory given as `{name, text}` (one chain
  * per replica) with the core's `audit.verify-chains`: every chain on its own
- * from seq 1, and no two chains of one replica. Returns the per-chain report.
+ * from seq 1, and no two chains of one replica; given the replicas' stored
+ * `heads` (replica id → head), also cut tails, chains that do not hold their
+ * head and replicas whose log is missing. Returns the per-chain report.
  */
-export function verifyAuditChains(key: KeyInput, chains: { name: string; text: string }[]): ChainsReport {
+export function verifyAuditChains(key: KeyInput, chains: { name: string; text: string }[], heads?: Record<string, Head> | null): ChainsReport {
   const keyHex = typeof key === "string" ? key : Array.from(key, (b) => b.toString(16).padStart(2, "0")).join("");
-  return callAudit<ChainsReport>("audit.verify-chains", { key_hex: keyHex, chains });
+  return callAudit<ChainsReport>("audit.verify-chains", { key_hex: keyHex, chains, heads: heads ?? null });
 }

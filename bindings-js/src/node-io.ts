@@ -7,7 +7,7 @@ import * as https from "node:https";
 import type { LookupFunction } from "node:net";
 import { Readable, type Writable } from "node:stream";
 import { randomBytes } from "node:crypto";
-import { type GuardStore, type VersionedState, checkReplica, checkHead } from "./stores.js";
+import { type GuardStore, type VersionedState, REPLICA_ID, checkReplica, checkHead } from "./stores.js";
 import { headOfLog, type AuditSink } from "./audit.js";
 import { loadPolicy } from "./policy.js";
 import { X402GuardError } from "./errors.js";
@@ -254,6 +254,18 @@ export class FileStore implements GuardStore {
     return this.#locked(() => this.#readHead(file));
   }
 
+  /** Every stored head (the `head-{replica}.json` files), for {@link verifyAuditDir}. */
+  async loadHeads(): Promise<Record<string, Head>> {
+    const out: Record<string, Head> = {};
+    for (const n of (await fsp.readdir(this.dir)).sort()) {
+      const m = /^head-(.+)\.json$/.exec(n);
+      if (!m || !REPLICA_ID.test(m[1]!)) continue;
+      const h = await this.#readHead(this.#headFile(m[1]!));
+      if (h) out[m[1]!] = h;
+    }
+    return out;
+  }
+
   async saveHead(replica: string, head: Head, prevSeq: number): Promise<boolean> {
     const file = this.#headFile(replica);
     return this.#locked(async () => {
@@ -435,20 +447,39 @@ export async function loadPolicyFile(file: string): Promise<Record<string, unkno
   return loadPolicy(text, file.toLowerCase().endsWith(".toml") ? "toml" : "json");
 }
 
+/** Where {@link verifyAuditDir} takes the replicas' stored heads from. */
+export interface AuditDirHeads {
+  /** The heads themselves: replica id → head (`"-"` for a guard without `replica_id`). */
+  heads?: Record<string, Head>;
+  /** A store whose `loadHeads()` gives them (`FileStore`, `RedisStore`, `MemoryStore`). */
+  store?: Pick<GuardStore, "loadHeads">;
+}
+
 /**
- * Verifies every `*.jsonl` chain of a log directory with the core (one
- * chain per replica): each chain on its own from seq 1, and no two chains
- * of one replica (`audit-replica-duplicate`). Returns the per-chain report;
- * throws a coded error only for a bad key (`key-too-short`) or input.
+ * Verifies every `*.jsonl` chain of a log directory with the core's
+ * `audit.verify-chains` (one chain per replica): each chain on its own from
+ * seq 1, and no two chains of one replica (`audit-replica-duplicate`). Given
+ * the replicas' stored heads (`opts.heads`, or `opts.store.loadHeads()`), also
+ * a cut tail (`audit-truncated`), a chain that does not hold its head
+ * (`audit-head-mismatch`) and a replica whose log is gone (`missing`,
+ * `audit-log-missing`); without them `truncation_checked` is false. Returns
+ * the report; throws a coded error only for a bad key (`key-too-short`) or
+ * input.
  */
-export async function verifyAuditDir(dir: string, key: KeyInput): Promise<ChainsReport> {
+export async function verifyAuditDir(dir: string, key: KeyInput, opts: AuditDirHeads = {}): Promise<ChainsReport> {
+  if (opts.heads && opts.store) throw new TypeError("verifyAuditDir: give heads or store, not both");
+  let heads = opts.heads;
+  if (opts.store) {
+    if (!opts.store.loadHeads) throw new TypeError("verifyAuditDir: the store cannot list its heads (no loadHeads)");
+    heads = await opts.store.loadHeads();
+  }
   const names = (await fsp.readdir(dir, { withFileTypes: true }))
     .filter((d) => d.isFile() && d.name.endsWith(".jsonl"))
     .map((d) => d.name)
     .sort();
   const chains: { name: string; text: string }[] = [];
   for (const name of names) chains.push({ name, text: await fsp.readFile(path.join(dir, name), "utf8") });
-  return verifyAuditChains(key, chains);
+  return verifyAuditChains(key, chains, heads);
 }
 
 /**

@@ -15,7 +15,7 @@
  */
 import { createRequire } from "node:module";
 import { createHash } from "node:crypto";
-import { type GuardStore, type VersionedState, checkReplica, checkHead } from "./stores.js";
+import { type GuardStore, type VersionedState, REPLICA_ID, checkReplica, checkHead } from "./stores.js";
 import type { Head } from "./types.js";
 
 /** The client methods the store uses (an `ioredis` `Redis` instance fits). */
@@ -27,6 +27,8 @@ export interface RedisClientLike {
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
   set(key: string, value: string, ...args: (string | number)[]): Promise<unknown>;
   del(...keys: string[]): Promise<unknown>;
+  /** `SCAN cursor MATCH pattern COUNT n` (for {@link RedisStore.loadHeads}). */
+  scan?(cursor: string | number, ...args: (string | number)[]): Promise<unknown>;
   quit?(): Promise<unknown>;
   disconnect?(): void;
   on?(event: string, listener: (...args: any[]) => void): unknown;
@@ -189,7 +191,36 @@ export class RedisStore implements GuardStore {
   }
 
   async loadHead(replica: string): Promise<Head | null> {
-    const key = this.#key("head", checkReplica(replica));
+    return this.#readHead(this.#key("head", checkReplica(replica)));
+  }
+
+  /** Every stored head (the `head:{replica}` hashes, found with `SCAN`), for {@link verifyAuditDir}. */
+  async loadHeads(): Promise<Record<string, Head>> {
+    const prefix = this.#key("head", "");
+    const keys = new Set<string>();
+    let cursor = "0";
+    do {
+      const r = await this.#cmd((c) => {
+        if (!c.scan) throw new TypeError("the Redis client has no scan()");
+        return c.scan(cursor, "MATCH", prefix + "*", "COUNT", 256);
+      });
+      if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== "string" || !Array.isArray(r[1])) {
+        throw new TypeError("Redis returned an unexpected SCAN answer");
+      }
+      cursor = r[0];
+      for (const k of r[1] as unknown[]) keys.add(String(k));
+    } while (cursor !== "0");
+    const out: Record<string, Head> = {};
+    for (const k of [...keys].sort()) {
+      const replica = k.slice(prefix.length);
+      if (!k.startsWith(prefix) || !REPLICA_ID.test(replica)) throw new TypeError("a Redis head key does not name a replica");
+      const h = await this.#readHead(k);
+      if (h) out[replica] = h;
+    }
+    return out;
+  }
+
+  async #readHead(key: string): Promise<Head | null> {
     const r = await this.#cmd((c) => c.hmget(key, "seq", "mac"));
     if (!Array.isArray(r) || r.length !== 2) throw new TypeError("Redis returned an unexpected HMGET answer");
     const [seq, mac] = r as unknown[];

@@ -48,6 +48,11 @@ export interface GuardStore {
    * `prevSeq`; false otherwise (two processes claiming one replica id).
    */
   saveHead(replica: string, head: Head, prevSeq: number): Promise<boolean>;
+  /**
+   * Every stored audit head, replica id → head (optional; the stores here
+   * have it): what {@link verifyAuditDir} checks a log directory against.
+   */
+  loadHeads?(): Promise<Record<string, Head>>;
   /** Releases resources (connections, handles). */
   close?(): Promise<void>;
 }
@@ -55,9 +60,12 @@ export interface GuardStore {
 /** The replica name of a guard without `replica_id` (file `head--.json`, Redis key `head:-`). */
 export const NO_REPLICA = "-";
 
+/** A replica id: 1-64 characters of `[A-Za-z0-9._:-]`. */
+export const REPLICA_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
 /** Checks a replica name as used in store keys and file names. */
 export function checkReplica(replica: string): string {
-  if (typeof replica !== "string" || !/^[A-Za-z0-9._:-]{1,64}$/.test(replica)) throw new TypeError("invalid replica id");
+  if (typeof replica !== "string" || !REPLICA_ID.test(replica)) throw new TypeError("invalid replica id");
   return replica;
 }
 
@@ -100,6 +108,9 @@ export class MemoryStore implements GuardStore {
     if ((this.#heads.get(replica)?.seq ?? 0) !== prevSeq) return false;
     this.#heads.set(replica, { seq: head.seq, mac: head.mac });
     return true;
+  }
+  async loadHeads(): Promise<Record<string, Head>> {
+    return Object.fromEntries([...this.#heads].map(([r, h]) => [r, { ...h }]));
   }
   async checkAndSet(fingerprint: string, ttlMs: number, nowMs: number): Promise<boolean> {
     return replaySet(this.#replay, fingerprint, ttlMs, nowMs);

@@ -114,12 +114,34 @@ export interface ChainReport {
   line: number | null;
   /** The failing line's seq, when it could be read. */
   seq: number | null;
+  /** The stored head of its replica, when heads were given and it has one. */
+  stored_head: Head | null;
+  /**
+   * `equal` (the chain ends at its stored head), `ahead` (`past_head` lines
+   * past it: the head is saved after its line) or `unchecked` (no stored
+   * head, or the chain failed).
+   */
+  head_check: "equal" | "ahead" | "unchecked";
+  /** Lines past the stored head (`null` when unchecked). */
+  past_head: number | null;
 }
 
-/** The result of `verifyAuditDir`/`verifyAuditChains`: `ok` when every chain verified. */
+/** A replica with a stored head whose lines no chain holds (a deleted or emptied log). */
+export interface MissingLog {
+  replica: string;
+  stored_head: Head;
+  /** `audit-log-missing`. */
+  code: string;
+}
+
+/** The result of `verifyAuditDir`/`verifyAuditChains`: `ok` when every chain verified and no log is missing. */
 export interface ChainsReport {
   ok: boolean;
   chains: ChainReport[];
+  /** Replicas whose stored head no chain holds. */
+  missing: MissingLog[];
+  /** True only when stored heads were given and every non-empty chain was compared with one. */
+  truncation_checked: boolean;
 }
 
 // ---- the payment driver (core/src/driver: events in, actions out) ----------

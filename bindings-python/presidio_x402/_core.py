@@ -119,6 +119,7 @@ def _load_component(engine: Any, wasm: bytes) -> Tuple[Any, str]:
 
 _FUNCS = {
     "call": "call",
+    "audit_call": "audit-call",
     "operations": "operations",
     "describe": "describe",
     "parse_challenge": "parse-challenge",
@@ -197,6 +198,16 @@ class Core:
     def call(self, op: str, input: Any) -> Any:
         """Runs core operation ``op`` on a JSON-able ``input``; raises :class:`CoreError`."""
         tag, out = self.call_raw(op, json.dumps(input, separators=(",", ":"), ensure_ascii=False))
+        if tag != "ok":
+            raise CoreError(out, self.describe(out))
+        return json.loads(out)
+
+    def audit_call(self, op: str, input: Any) -> Any:
+        """:meth:`call` for the audit verifications whose input is whole logs
+        (``audit.verify``, ``audit.verify-report``, ``audit.verify-chains``),
+        without ``call``'s 1 MiB input cap; raises :class:`CoreError`."""
+        with self.lock:
+            tag, out = self._f["audit_call"](op, json.dumps(input, separators=(",", ":"), ensure_ascii=False))
         if tag != "ok":
             raise CoreError(out, self.describe(out))
         return json.loads(out)

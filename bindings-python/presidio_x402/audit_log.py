@@ -13,7 +13,13 @@ each chain must verify, and no two chains may belong to one replica)::
 
     PRESIDIO_X402_CHAIN_KEY=… python -m presidio_x402.audit_log verify audit.jsonl \\
         [--expected-seq N --expected-mac HEX]
-    PRESIDIO_X402_CHAIN_KEY=… python -m presidio_x402.audit_log verify audit/
+    PRESIDIO_X402_CHAIN_KEY=… python -m presidio_x402.audit_log verify audit/ \\
+        [--store-dir STATE_DIR | --redis-url URL [--tenant T] [--prefix P] | --heads HEADS.json]
+
+A directory is checked against the replicas' stored heads (the file store's
+``head-{replica}.json``, Redis ``head:{replica}`` hashes, or a JSON file): a cut
+tail, a chain that does not hold its head and a replica whose log is gone are
+reported. Without heads a warning says that truncation was not checked.
 
 Exit status 0 when every chain verifies, 1 when one does not (the first bad
 line and the reason are printed, per chain), 2 on usage errors.
@@ -27,7 +33,7 @@ import logging
 import os
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any, Dict, Iterable, List, Optional, Union
 
 from . import _keys
@@ -276,68 +282,115 @@ class ChainResult:
     """The file name."""
     ok: bool
     replica: Optional[str]
-    """The replica its lines name (``None``: no replica ids, or an empty chain)."""
+    """The replica its lines name (``None``: no replica ids, an empty chain, or a chain that fails on its own)."""
     head: Optional[Dict[str, Any]]
     line: Optional[int]
     seq: Optional[int]
     code: Optional[str]
     reason: Optional[str]
+    stored_head: Optional[Dict[str, Any]] = None
+    """The stored head of its replica, when heads were given and it has one."""
+    head_check: str = "unchecked"
+    """``equal`` (the chain ends at its stored head), ``ahead`` (``past_head`` lines past it: the head is saved
+    after its line) or ``unchecked`` (no stored head, or the chain failed): the core's verdict."""
+    past_head: Optional[int] = None
 
     def __bool__(self) -> bool:
         return self.ok
 
 
 @dataclass(frozen=True)
+class MissingLog:
+    """A replica with a stored head whose lines no chain holds (``audit-log-missing``)."""
+
+    replica: str
+    stored_head: Dict[str, Any]
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class DirVerifyResult:
-    """The outcome of :func:`verify_dir`: ``ok`` when every chain verifies."""
+    """The outcome of :func:`verify_dir`: ``ok`` when every chain verifies and no replica's log is missing."""
 
     ok: bool
     chains: List[ChainResult]
+    missing: List[MissingLog] = field(default_factory=list)
+    """Replicas with a stored head and no log (deleted or emptied)."""
+    truncation_checked: bool = False
+    """True only when stored heads were given and every non-empty chain was compared with one: without
+    them a cut tail or a deleted log cannot be seen."""
 
     def __bool__(self) -> bool:
         return self.ok
 
 
-def verify_dir(path: Union[str, "os.PathLike[str]"], key: KeyLike) -> DirVerifyResult:
-    """Verifies every ``*.jsonl`` chain of a log directory under ``key``: each
-    chain on its own (from seq 1), and no two chains of one replica
-    (``audit-replica-duplicate``), as the core's ``audit.verify-chains``.
+def verify_dir(path: Union[str, "os.PathLike[str]"], key: KeyLike, *, heads: Optional[Dict[str, Any]] = None,
+               store: Any = None) -> DirVerifyResult:
+    """Verifies every ``*.jsonl`` chain of a log directory under ``key`` with the
+    core's ``audit.verify-chains``: each chain on its own (from seq 1), no two
+    chains of one replica (``audit-replica-duplicate``), and, given the
+    replicas' stored heads, no cut tail (``audit-truncated``), no chain that
+    does not hold its head (``audit-head-mismatch``) and no replica whose log
+    is gone (``audit-log-missing``, in ``missing``).
 
-    Logs outgrow the core's 1 MiB ``call`` input, so each chain is verified by
-    the component's ``audit-verify`` (no size limit), and ``audit.verify-chains``
-    then judges the directory on each verified chain's first line (a valid
-    chain's first line is a valid chain of the same replica; a failed chain
-    takes no part, as in the core): the same verdicts, for logs of any size.
+    The heads are ``heads`` (replica id → ``{"seq", "mac"}``; ``"-"`` for a
+    guard without ``replica_id``) or those of ``store`` (a store of
+    :mod:`presidio_x402.stores`: its ``load_heads()``; for an
+    ``AsyncRedisStore`` pass ``heads=await store.load_heads()``). Without
+    either, ``truncation_checked`` is False. Logs of any size (no 1 MiB cap).
     """
     k = _keys.coerce_key(key, "audit key")
     assert k is not None
-    kb = k.bytes()
+    if store is not None:
+        if heads is not None:
+            raise ValueError("give heads or store, not both")
+        loaded = store.load_heads()
+        if hasattr(loaded, "__await__"):
+            loaded.close()
+            raise TypeError("an asyncio store: pass heads=await store.load_heads()")
+        heads = loaded
     root = os.fspath(path)
     names = sorted(n for n in os.listdir(root) if n.endswith(".jsonl") and os.path.isfile(os.path.join(root, n)))
-    alone: List[Any] = []
-    firsts = []
+    chains = []
     for n in names:
         with open(os.path.join(root, n), "rb") as fh:
-            text = fh.read().decode("utf-8", errors="replace")
-        tag, out = core().fn("audit_verify", kb, text, None, None)
-        alone.append((tag, out))
-        if tag == "ok":
-            nl = text.find("\n")
-            firsts.append({"name": n, "text": text[: nl + 1] if nl >= 0 else text})
-        else:
-            firsts.append({"name": n, "text": "\n"})  # fails in the core too: takes no part
-    across = core().call("audit.verify-chains", {"key_hex": kb.hex(), "chains": firsts})["chains"]
+            chains.append({"name": n, "text": fh.read().decode("utf-8", errors="replace")})
+    inp: Dict[str, Any] = {"key_hex": k.bytes().hex(), "chains": chains}
+    if heads is not None:
+        inp["heads"] = {r: _head(h) for r, h in heads.items()}
+    d = core().audit_call("audit.verify-chains", inp)
     res = []
-    for n, (tag, out), c in zip(names, alone, across):
-        if tag != "ok":
-            code = out["code"]
-            res.append(ChainResult(n, False, None, None, out["line"], out["seq"], code, core().describe(code)))
-        elif c["ok"]:
-            res.append(ChainResult(n, True, c.get("replica"), {"seq": out["seq"], "mac": out["mac"]}, None, None, None, None))
-        else:
-            code = c["code"]
-            res.append(ChainResult(n, False, c.get("replica"), None, c.get("line"), c.get("seq"), code, core().describe(code)))
-    return DirVerifyResult(all(c.ok for c in res), res)
+    for c in d["chains"]:
+        code = c["code"]
+        res.append(ChainResult(c["name"], c["ok"], c["replica"], c["head"], c["line"], c["seq"], code,
+                               core().describe(code) if code else None, c["stored_head"], c["head_check"],
+                               c["past_head"]))
+    missing = [MissingLog(m["replica"], m["stored_head"], m["code"], core().describe(m["code"])) for m in d["missing"]]
+    return DirVerifyResult(d["ok"], res, missing, d["truncation_checked"])
+
+
+def _cli_heads(args: argparse.Namespace) -> Optional[Dict[str, Any]]:
+    """The stored heads the CLI was pointed at (a file store, Redis or a JSON file), or None."""
+    if args.store_dir:
+        from .stores import FileStore
+
+        return FileStore(args.store_dir).load_heads()
+    if args.redis_url:
+        from .stores import RedisStore
+
+        rs = RedisStore(args.redis_url, prefix=args.prefix, tenant=args.tenant)
+        try:
+            return rs.load_heads()
+        finally:
+            rs.close()
+    if args.heads:
+        with open(args.heads, "rb") as fh:
+            doc = json.loads(fh.read())
+        if not isinstance(doc, dict):
+            raise ValueError("--heads: a JSON object {replica: {seq, mac}}")
+        return doc
+    return None
 
 
 def _main(argv: Optional[list] = None) -> int:
@@ -348,6 +401,11 @@ def _main(argv: Optional[list] = None) -> int:
     v.add_argument("file", metavar="FILE|DIR")
     v.add_argument("--expected-seq", type=int)
     v.add_argument("--expected-mac")
+    v.add_argument("--store-dir", help="for a directory: the file store directory whose head-{replica}.json are the stored heads")
+    v.add_argument("--redis-url", help="for a directory: the Redis store holding the stored heads (with --tenant, --prefix)")
+    v.add_argument("--tenant", default="default")
+    v.add_argument("--prefix", default="presidio_x402")
+    v.add_argument("--heads", help="for a directory: a JSON file {replica: {seq, mac}} of stored heads")
     args = ap.parse_args(argv)
     if not os.environ.get(_keys.CHAIN_KEY_ENV):
         print(f"!!! WARNING: {_keys.CHAIN_KEY_ENV} is not set: verifying with a per-process random key, "
@@ -357,14 +415,25 @@ def _main(argv: Optional[list] = None) -> int:
         if args.expected_seq is not None or args.expected_mac:
             print("--expected-seq and --expected-mac are for one file, not a directory", file=sys.stderr)
             return 2
-        d = verify_dir(args.file, key)
+        if sum(bool(x) for x in (args.store_dir, args.redis_url, args.heads)) > 1:
+            print("--store-dir, --redis-url and --heads are alternatives", file=sys.stderr)
+            return 2
+        d = verify_dir(args.file, key, heads=_cli_heads(args))
         for c in d.chains:
             if c.ok:
                 assert c.head is not None
-                print(f"OK: {c.name} (replica {c.replica or '-'}): {c.head['seq']} lines, head mac {c.head['mac']}")
+                past = f" ({c.past_head} past the stored head)" if c.head_check == "ahead" else ""
+                print(f"OK: {c.name} (replica {c.replica or '-'}): {c.head['seq']} lines, head mac {c.head['mac']}, "
+                      f"stored head {c.head_check}{past}")
             else:
                 print(f"FAILED: {c.name} (replica {c.replica or '-'}) at line {c.line} (seq {c.seq}): {c.code}: {c.reason}")
-        print(f"{'OK' if d.ok else 'FAILED'}: {sum(c.ok for c in d.chains)} of {len(d.chains)} chains verify")
+        for m in d.missing:
+            print(f"FAILED: replica {m.replica}: stored head at seq {m.stored_head['seq']} but no log: {m.code}: {m.reason}")
+        if not d.truncation_checked:
+            print("WARNING: truncation not checked (no stored head for every chain: give --store-dir, --redis-url "
+                  "or --heads): a cut tail or a deleted log would pass", file=sys.stderr)
+        print(f"{'OK' if d.ok else 'FAILED'}: {sum(c.ok for c in d.chains)} of {len(d.chains)} chains verify, "
+              f"{len(d.missing)} missing")
         return 0 if d.ok else 1
     with open(args.file, "rb") as fh:
         data = fh.read()
@@ -384,7 +453,7 @@ def _main(argv: Optional[list] = None) -> int:
 
 
 __all__ = ["AuditEvent", "AuditLog", "NullAuditWriter", "StreamAuditWriter", "FileAuditWriter", "VerifyResult", "verify_chain",
-           "ChainResult", "DirVerifyResult", "verify_dir"]
+           "ChainResult", "DirVerifyResult", "MissingLog", "verify_dir"]
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(_main())

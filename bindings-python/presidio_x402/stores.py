@@ -36,7 +36,7 @@ import re
 import threading
 import time
 from contextlib import contextmanager
-from typing import Any, Dict, Iterator, Optional, Protocol, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Protocol, Tuple
 
 #: Default Redis key prefix (one per application).
 DEFAULT_PREFIX = "presidio_x402"
@@ -96,6 +96,9 @@ class Store(Protocol):
 
     def save_head(self, replica: str, head: Dict[str, Any], prev_seq: int) -> bool:
         """Saves ``head`` only when the stored ``seq`` (0 when absent) is ``prev_seq``."""
+
+    # Optional (the audit directory verifier): ``load_heads() -> {replica: {"seq", "mac"}}``,
+    # every stored head (the stores here all have it).
 
     def close(self) -> None: ...
 
@@ -217,6 +220,11 @@ class MemoryStore:
                 return False
             self._heads[r] = {"seq": int(seq), "mac": mac}
             return True
+
+    def load_heads(self) -> Dict[str, Dict[str, Any]]:
+        """Every stored head: replica id → ``{"seq", "mac"}`` (for the audit verifier)."""
+        with self._lock:
+            return {r: dict(h) for r, h in self._heads.items()}
 
     def clear(self) -> None:
         with self._lock:
@@ -500,6 +508,22 @@ class FileStore:
     def load_head(self, replica: Optional[str] = None) -> Optional[Dict[str, Any]]:
         return self._io(self._head_file, _replica(replica))
 
+    def load_heads(self) -> Dict[str, Dict[str, Any]]:
+        """Every stored head (the ``head-{replica}.json`` files): replica id →
+        ``{"seq", "mac"}`` (for the audit verifier)."""
+
+        def run() -> Dict[str, Dict[str, Any]]:
+            out: Dict[str, Dict[str, Any]] = {}
+            for n in sorted(os.listdir(self.path)):
+                r = n[len("head-"):-len(".json")] if n.startswith("head-") and n.endswith(".json") else ""
+                h = self._head_file(r) if _REPLICA_OK.match(r) else None
+                if h is not None:
+                    out[r] = h
+            return out
+
+        heads: Dict[str, Dict[str, Any]] = self._io(run)
+        return heads
+
     def save_head(self, replica: Optional[str], head: Dict[str, Any], prev_seq: int) -> bool:
         r = _replica(replica)
         prev, seq, mac = _head_args(head, prev_seq)
@@ -540,6 +564,14 @@ class _RedisKeys:
         self.replay = f"{base}:replay:"
         self.head = f"{base}:head:"
         self.all = f"{base}:*"
+
+    def head_replica(self, key: Any) -> str:
+        """The replica of a ``head:{replica}`` key (a key no store writes raises)."""
+        k = _text(key) or ""
+        r = k[len(self.head):] if k.startswith(self.head) else ""
+        if not _REPLICA_OK.match(r):
+            raise StoreError("a head key does not name a replica")
+        return r
 
     @staticmethod
     def versioned(answer: Any) -> Tuple[Optional[str], str]:
@@ -657,6 +689,17 @@ class RedisStore(_RedisCommon):
         prev, seq, mac = _head_args(head, prev_seq)
         return _flag(self._call(self._head_cas, keys=[self._k.head + _replica(replica)], args=[prev, seq, mac]))
 
+    def load_heads(self) -> Dict[str, Dict[str, Any]]:
+        """Every stored head (the ``head:{replica}`` hashes): replica id →
+        ``{"seq", "mac"}`` (for the audit verifier)."""
+        out: Dict[str, Dict[str, Any]] = {}
+        for k in self._call(lambda: list(self._r.scan_iter(match=self._k.head + "*", count=256))):
+            r = self._k.head_replica(k)
+            h = _hmget_head(self._call(self._r.hmget, k, ["seq", "mac"]))
+            if h is not None:
+                out[r] = h
+        return out
+
     def clear(self) -> None:
         """Deletes this tenant's keys (tests)."""
         for k in self._call(lambda: list(self._r.scan_iter(self._k.all))):
@@ -710,6 +753,20 @@ class AsyncRedisStore(_RedisCommon):
     async def save_head(self, replica: Optional[str], head: Dict[str, Any], prev_seq: int) -> bool:
         prev, seq, mac = _head_args(head, prev_seq)
         return _flag(await self._call(self._head_cas, keys=[self._k.head + _replica(replica)], args=[prev, seq, mac]))
+
+    async def load_heads(self) -> Dict[str, Dict[str, Any]]:
+        """Every stored head (the ``head:{replica}`` hashes): replica id →
+        ``{"seq", "mac"}`` (for the audit verifier)."""
+        async def keys() -> List[Any]:
+            return [k async for k in self._r.scan_iter(match=self._k.head + "*", count=256)]
+
+        out: Dict[str, Dict[str, Any]] = {}
+        for k in await self._call(keys):
+            r = self._k.head_replica(k)
+            h = _hmget_head(await self._call(self._r.hmget, k, ["seq", "mac"]))
+            if h is not None:
+                out[r] = h
+        return out
 
     async def clear(self) -> None:
         async def keys() -> list:

@@ -108,6 +108,7 @@ code_map!(
     AuditPartialLine,
     AuditReplicaMismatch,
     AuditReplicaDuplicate,
+    AuditLogMissing,
     MpaDenied,
     MpaTimeout,
     MpaExpired,
@@ -377,6 +378,10 @@ impl Guest for Component {
 
     fn call(op: String, input_json: String) -> Result<String, wit::ErrorCode> {
         facade::call_json(&op, &input_json).map_err(code_out)
+    }
+
+    fn audit_call(op: String, input_json: String) -> Result<String, wit::ErrorCode> {
+        facade::call_audit_json(&op, &input_json).map_err(code_out)
     }
 
     fn operations() -> Vec<String> {

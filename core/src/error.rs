@@ -150,6 +150,8 @@ codes! {
     AuditReplicaMismatch = "audit-replica-mismatch",
     /// Two audit chains of one log directory belong to the same replica.
     AuditReplicaDuplicate = "audit-replica-duplicate",
+    /// A replica has a stored audit head but no chain holds its lines (a deleted or emptied log).
+    AuditLogMissing = "audit-log-missing",
     // ---- MPA ---------------------------------------------------------------
     /// Not enough approvals were received.
     MpaDenied = "mpa-denied",

@@ -133,6 +133,16 @@ impl Host {
         r.map_err(code_name)
     }
 
+    /// `audit-call(op, input)`: the audit verifications without `call`'s input cap.
+    pub fn audit_call(&mut self, op: &str, input: &str) -> Result<String, &'static str> {
+        let r = self
+            .bindings
+            .presidio_x402_api()
+            .call_audit_call(&mut self.store, op, input)
+            .unwrap_or_else(|t| trap("audit-call", op, &t));
+        r.map_err(code_name)
+    }
+
     /// `operations()`.
     pub fn operations(&mut self) -> Vec<String> {
         self.bindings
@@ -661,6 +671,7 @@ pub fn wit_codes() -> &'static [wit::ErrorCode] {
         E::AuditPartialLine,
         E::AuditReplicaMismatch,
         E::AuditReplicaDuplicate,
+        E::AuditLogMissing,
         E::MpaDenied,
         E::MpaTimeout,
         E::MpaExpired,

@@ -2,6 +2,7 @@
 //! stays under 1 MiB, declares exactly the core's error codes, and passes
 //! every golden vector in `../vectors/` through its `call` export.
 
+use presidio_x402_core::facade::AUDIT_OPERATIONS;
 use presidio_x402_core::{facade, Code};
 use presidio_x402_host_test::{self as ht, wit, Host};
 use serde_json::Value;
@@ -157,6 +158,14 @@ fn every_vector_passes_through_the_component() {
                     .unwrap_or_else(|| panic!("{name}: test without tcId"));
                 assert!(ids.insert(id), "{name}: duplicate tcId {id}");
                 let got = h.call(op, &t["input"].to_string());
+                if AUDIT_OPERATIONS.contains(&op) {
+                    // the same verdict through audit-call (no input cap)
+                    assert_eq!(
+                        h.audit_call(op, &t["input"].to_string()),
+                        got,
+                        "{name} #{id}: audit-call"
+                    );
+                }
                 let ok = match (t["result"].as_str(), &got) {
                     (Some("valid"), Ok(out)) => serde_json::from_str::<Value>(out)
                         .is_ok_and(|v| matches(&t["expected"], &v)),
@@ -223,4 +232,40 @@ fn a_missing_guard_or_bad_key_is_an_error_not_a_trap() {
     h.drop_guard(g);
     let errs = h.create("{\"nope\":1}").unwrap_err();
     assert_eq!(errs, vec![("nope".to_string(), "config-unknown-field")]);
+}
+
+#[test]
+fn audit_call_takes_whole_logs_past_the_call_cap() {
+    let mut h = Host::new();
+    let key = [7u8; 32];
+    let ev = presidio_x402_core::audit::AuditEvent {
+        event_type: "payment_attempt".into(),
+        outcome: "allowed".into(),
+        resource_url: "https://api.example.com/x".into(),
+        ..Default::default()
+    };
+    let mut text = String::new();
+    let mut head = None;
+    while text.len() <= facade::MAX_INPUT_BYTES {
+        let (line, next) =
+            presidio_x402_core::audit::append(&key, head.as_ref(), &ev, 1_700_000_000_000)
+                .expect("append");
+        text.push_str(&line);
+        text.push('\n');
+        head = Some(next);
+    }
+    let head = head.unwrap();
+    let input = serde_json::json!({
+        "key_hex": presidio_x402_core::hex::encode(&key),
+        "chains": [{"name": "big.jsonl", "text": text}],
+        "heads": {"-": head.to_json()},
+    })
+    .to_string();
+    assert_eq!(h.call("audit.verify-chains", &input), Err("invalid-input"));
+    let out: Value =
+        serde_json::from_str(&h.audit_call("audit.verify-chains", &input).unwrap()).unwrap();
+    assert_eq!(out["ok"], true);
+    assert_eq!(out["truncation_checked"], true);
+    assert_eq!(out["chains"][0]["head"], head.to_json());
+    assert_eq!(h.audit_call("pii.scan", "{}"), Err("invalid-input"));
 }

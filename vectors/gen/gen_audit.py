@@ -313,6 +313,21 @@ def verify_cases():
     add("extra line past the expected head", lines, fail=(5, 5, "audit-head-mismatch"), expected_head=heads[3])
     add("expected head with another mac", lines, fail=(5, 5, "audit-head-mismatch"),
         expected_head={"seq": 5, "mac": heads[2]["mac"]})
+    add("stored head equal to the log's end", lines, ok_head=head, stored_head=head, flags=["StoredHead"])
+    add("stored head behind the log (saved after its line; a crash between): allowed", lines, ok_head=head,
+        stored_head=heads[2], flags=["StoredHead"])
+    add("cut tail against the stored head: last line removed", lines[:4], fail=(5, None, "audit-truncated"),
+        stored_head=head, flags=["StoredHead", "Truncate", "LastLine"])
+    add("cut tail against the stored head: last 3 lines removed", lines[:2], fail=(3, None, "audit-truncated"),
+        stored_head=head, flags=["StoredHead", "Truncate"])
+    add("stored head ahead of the log", lines[:3], fail=(4, None, "audit-truncated"), stored_head=heads[4],
+        flags=["StoredHead", "Truncate"])
+    add("deleted log (no lines) with a stored head", [], fail=(1, None, "audit-truncated"), stored_head=head,
+        flags=["StoredHead", "Truncate"])
+    add("stored head with a wrong mac at its seq", lines, fail=(5, 5, "audit-head-mismatch"),
+        stored_head={"seq": 5, "mac": heads[3]["mac"]}, flags=["StoredHead"])
+    add("stored head with another log's mac below the log's end", lines, fail=(2, 2, "audit-head-mismatch"),
+        stored_head={"seq": 2, "mac": build_log(5, t0=T0 + 7, salt=2)[1][1]["mac"]}, flags=["StoredHead", "Splice"])
     add("whitespace after a colon (non-canonical)", [edit(lines[0], '"v":1', '"v": 1')] + lines[1:],
         fail=(1, 1, "audit-malformed-line"), flags=["NonCanonical"])
     add("pretty-printed line", [lines[0].replace(",", ", ")] + lines[1:], fail=(1, 1, "audit-malformed-line"),
@@ -359,48 +374,131 @@ def chains_vectors():
     plain, hp = build_log(2)
     ta, tb, tp = ("".join(l + "\n" for l in x) for x in (a, b, plain))
 
-    def ok(name, replica, head):
-        return {"name": name, "ok": True, "head": head, "line": None, "seq": None, "code": None, "replica": replica}
+    def ok(name, replica, head, stored=None):
+        past = None if stored is None else head["seq"] - stored["seq"]
+        check = "unchecked" if stored is None else ("equal" if past == 0 else "ahead")
+        return {"name": name, "ok": True, "head": head, "line": None, "seq": None, "code": None, "replica": replica,
+                "stored_head": stored, "head_check": check, "past_head": past}
 
-    def bad(name, replica, line, seq, code):
-        return {"name": name, "ok": False, "head": None, "line": line, "seq": seq, "code": code, "replica": replica}
+    def bad(name, replica, line, seq, code, stored=None):
+        return {"name": name, "ok": False, "head": None, "line": line, "seq": seq, "code": code, "replica": replica,
+                "stored_head": stored, "head_check": "unchecked", "past_head": None}
 
-    def inp(*chains, key=KEY_HEX):
-        return {"key_hex": key, "chains": [{"name": n, "text": t} for n, t in chains]}
+    def inp(*chains, key=KEY_HEX, **extra):
+        return {"key_hex": key, "chains": [{"name": n, "text": t} for n, t in chains], **extra}
+
+    def out(ok_, *chains, missing=(), checked=False):
+        return {"ok": ok_, "chains": list(chains), "missing": list(missing), "truncation_checked": checked}
+
+    def gone(replica, stored):
+        return {"replica": replica, "stored_head": stored, "code": "audit-log-missing"}
 
     tests = [
         case("two replicas, each its own chain", inp(("pod-a.jsonl", ta), ("pod-b.jsonl", tb)),
-             {"ok": True, "chains": [ok("pod-a.jsonl", "pod-a", ha[-1]), ok("pod-b.jsonl", "pod-b", hb[-1])]}),
+             out(True, ok("pod-a.jsonl", "pod-a", ha[-1]), ok("pod-b.jsonl", "pod-b", hb[-1]))),
         case("an empty chain verifies and names no replica", inp(("pod-a.jsonl", ta), ("new.jsonl", "")),
-             {"ok": True, "chains": [ok("pod-a.jsonl", "pod-a", ha[-1]), ok("new.jsonl", None, {"seq": 0, "mac": GENESIS})]}),
+             out(True, ok("pod-a.jsonl", "pod-a", ha[-1]), ok("new.jsonl", None, {"seq": 0, "mac": GENESIS}))),
         case("a single-process chain (no replica ids) next to a replica",
              inp(("single.jsonl", tp), ("pod-b.jsonl", tb)),
-             {"ok": True, "chains": [ok("single.jsonl", None, hp[-1]), ok("pod-b.jsonl", "pod-b", hb[-1])]}),
+             out(True, ok("single.jsonl", None, hp[-1]), ok("pod-b.jsonl", "pod-b", hb[-1]))),
         case("two chains of one replica: the later one is refused", inp(("a1.jsonl", ta), ("a2.jsonl", ta)),
-             {"ok": False, "chains": [ok("a1.jsonl", "pod-a", ha[-1]), bad("a2.jsonl", "pod-a", 1, 1, "audit-replica-duplicate")]},
+             out(False, ok("a1.jsonl", "pod-a", ha[-1]), bad("a2.jsonl", "pod-a", 1, 1, "audit-replica-duplicate")),
              ["Replica", "Splice"]),
         case("two chains without replica ids are ambiguous", inp(("x.jsonl", tp), ("y.jsonl", tp)),
-             {"ok": False, "chains": [ok("x.jsonl", None, hp[-1]), bad("y.jsonl", None, 1, 1, "audit-replica-duplicate")]},
+             out(False, ok("x.jsonl", None, hp[-1]), bad("y.jsonl", None, 1, 1, "audit-replica-duplicate")),
              ["Replica"]),
         case("one tampered chain fails alone; the others still verify",
              inp(("pod-a.jsonl", ta.replace('"outcome":"allowed"', '"outcome":"blocked"', 1)), ("pod-b.jsonl", tb)),
-             {"ok": False, "chains": [bad("pod-a.jsonl", None, 1, 1, "audit-bad-mac"), ok("pod-b.jsonl", "pod-b", hb[-1])]},
+             out(False, bad("pod-a.jsonl", None, 1, 1, "audit-bad-mac"), ok("pod-b.jsonl", "pod-b", hb[-1])),
              ["Edit"]),
         case("a chain whose tail was torn by a crash", inp(("pod-a.jsonl", ta + a[0][:40])),
-             {"ok": False, "chains": [bad("pod-a.jsonl", None, 5, None, "audit-partial-line")]}, ["Crash"]),
+             out(False, bad("pod-a.jsonl", None, 5, None, "audit-partial-line")), ["Crash"]),
         case("a line moved from one replica's chain to another's", inp(("pod-a.jsonl", ta[: ta.index("\n") + 1] + tb)),
-             {"ok": False, "chains": [bad("pod-a.jsonl", None, 2, 1, "audit-seq-gap")]}, ["Splice"]),
-        case("no chains", inp(), {"ok": True, "chains": []}),
+             out(False, bad("pod-a.jsonl", None, 2, 1, "audit-seq-gap")), ["Splice"]),
+        case("no chains", inp(), out(True)),
         case("15-byte key", inp(("pod-a.jsonl", ta), key=KEY_HEX[:30]), code="key-too-short"),
         case("a chain without text", {"key_hex": KEY_HEX, "chains": [{"name": "x"}]}, code="invalid-input"),
         case("chains is not a list", {"key_hex": KEY_HEX, "chains": {"x": ta}}, code="invalid-input"),
     ]
+    heads = {"pod-a": ha[-1], "pod-b": hb[-1], "-": hp[-1]}
+    a5 = build_log(5, replica="pod-a")[1][-1]  # the same chain one line further
+    other_b = build_log(3, replica="pod-b", salt=7)[1]
+    tc = "".join(l + "\n" for l in a[:3])
+    t1 = a[0] + "\n"
+    tampered = "".join(l + "\n" for l in a[:2]) + a[2].replace('"outcome":"allowed"', '"outcome":"blocked"', 1) + "\n" + a[3] + "\n"
+    three = (("pod-a.jsonl", ta), ("pod-b.jsonl", tb), ("single.jsonl", tp))
+    intact = (ok("pod-a.jsonl", "pod-a", ha[-1], ha[-1]), ok("pod-b.jsonl", "pod-b", hb[-1], hb[-1]),
+              ok("single.jsonl", None, hp[-1], hp[-1]))
+    with_heads = [
+        case("heads equal: every chain ends at its replica's stored head ('-': no replica ids)",
+             inp(*three, heads=heads), out(True, *intact, checked=True), ["HeadEqual"]),
+        case("deleted replica log: pod-b has a stored head but no chain",
+             inp(three[0], three[2], heads=heads), out(False, intact[0], intact[2], missing=[gone("pod-b", hb[-1])],
+                                                         checked=True), ["Deleted"]),
+        case("emptied replica log: an empty chain names no replica, so pod-b's lines are missing",
+             inp(three[0], ("pod-b.jsonl", ""), three[2], heads=heads),
+             out(False, intact[0], ok("pod-b.jsonl", None, {"seq": 0, "mac": GENESIS}), intact[2],
+                 missing=[gone("pod-b", hb[-1])], checked=True), ["Deleted"]),
+        case("every log deleted: each stored head is reported", inp(heads=heads),
+             out(False, missing=[gone("-", hp[-1]), gone("pod-a", ha[-1]), gone("pod-b", hb[-1])], checked=True),
+             ["Deleted"]),
+        case("cut tail: the last line removed", inp(("pod-a.jsonl", tc), three[1], three[2], heads=heads),
+             out(False, bad("pod-a.jsonl", "pod-a", 4, None, "audit-truncated", ha[-1]), intact[1], intact[2],
+                 checked=True),
+             ["Truncate", "LastLine"]),
+        case("cut tail: the last 3 lines removed", inp(("pod-a.jsonl", t1), heads=heads),
+             out(False, bad("pod-a.jsonl", "pod-a", 2, None, "audit-truncated", ha[-1]),
+                 missing=[gone("-", hp[-1]), gone("pod-b", hb[-1])], checked=True), ["Truncate"]),
+        case("stored head ahead of the log (a line past the log's end)", inp(("pod-a.jsonl", ta), heads={"pod-a": a5}),
+             out(False, bad("pod-a.jsonl", "pod-a", 5, None, "audit-truncated", a5), checked=True), ["Truncate"]),
+        case("stored head behind the log (saved after its line; a crash between): allowed, past_head counted",
+             inp(("pod-a.jsonl", ta), heads={"pod-a": ha[1]}),
+             out(True, ok("pod-a.jsonl", "pod-a", ha[-1], ha[1]), checked=True), ["HeadBehind"]),
+        case("wrong head mac at its seq (an edited or forked chain)",
+             inp(("pod-a.jsonl", ta), heads={"pod-a": {"seq": 4, "mac": ha[2]["mac"]}}),
+             out(False, bad("pod-a.jsonl", "pod-a", 4, 4, "audit-head-mismatch", {"seq": 4, "mac": ha[2]["mac"]}),
+                 checked=True), ["WrongHead"]),
+        case("a head from another chain of the replica, below the log's end",
+             inp(("pod-b.jsonl", tb), heads={"pod-b": other_b[1]}),
+             out(False, bad("pod-b.jsonl", "pod-b", 2, 2, "audit-head-mismatch", other_b[1]), checked=True),
+             ["WrongHead", "Splice"]),
+        case("heads absent (null): truncation not checked", inp(three[0], heads=None),
+             out(True, ok("pod-a.jsonl", "pod-a", ha[-1])), ["NoHeads"]),
+        case("heads given, one replica without a head: its chain is not checked",
+             inp(three[0], three[1], heads={"pod-a": ha[-1]}),
+             out(True, intact[0], ok("pod-b.jsonl", "pod-b", hb[-1])), ["NoHeads"]),
+        case("a stored head at seq 0 needs no log", inp(three[0], heads={"pod-a": ha[-1], "pod-c": {"seq": 0, "mac": GENESIS}}),
+             out(True, intact[0], checked=True), ["HeadEqual"]),
+        case("a tampered chain is still matched to its replica by the lines before the failure",
+             inp(("pod-a.jsonl", tampered), heads=heads),
+             out(False, bad("pod-a.jsonl", None, 3, 3, "audit-bad-mac", ha[-1]),
+                 missing=[gone("-", hp[-1]), gone("pod-b", hb[-1])], checked=True), ["Edit"]),
+        case("a head under a name that is not a replica id", inp(three[0], heads={"pod a": ha[-1]}), code="invalid-input"),
+        case("a head mac in upper case", inp(three[0], heads={"pod-a": {"seq": 4, "mac": ha[-1]["mac"].upper()}}),
+             code="invalid-input"),
+        case("a head without its mac", inp(three[0], heads={"pod-a": {"seq": 4}}), code="invalid-input"),
+        case("heads is a list", inp(three[0], heads=[ha[-1]]), code="invalid-input"),
+    ]
     write("audit-verify-chains.json", "audit.verify-chains",
           ["audit.verify-chains: a log directory of per-replica chains, as {name, text} in input order.",
            "Each chain verifies on its own (from seq 1); two non-empty chains of one replica (or both without",
-           "replica ids) are audit-replica-duplicate on the later chain. ok is true when every chain verifies."],
-          [{"tests": tests}],
+           "replica ids) are audit-replica-duplicate on the later chain.",
+           "replica is the replica the chain's lines name (null when the chain fails on its own or names none).",
+           "heads (optional): replica id -> the stored head as the driver saves it ('-' for chains without replica",
+           "ids). A chain is then verified against its replica's head: ended before it is audit-truncated, a line at",
+           "its seq with another mac is audit-head-mismatch, lines past it are allowed (head_check ahead,",
+           "past_head lines). A head with seq > 0 whose replica no chain names is listed in missing[] with",
+           "audit-log-missing. truncation_checked is true only when heads were given and every non-empty chain",
+           "that verified was compared with one. ok is true when every chain verifies and nothing is missing."],
+          [{"tests": tests}, {"type": "StoredHeads", "tests": with_heads}],
           {"Replica": "Several replicas: one chain each, the replica id in every line.",
+           "HeadEqual": "Each chain ends at its replica's stored head.",
+           "HeadBehind": "The stored head is behind the log (saved after its line): allowed.",
+           "Deleted": "A replica's log was deleted or emptied: audit-log-missing in missing[].",
+           "Truncate": "Lines cut from a chain's end: audit-truncated against its stored head.",
+           "LastLine": "Concerns the last line (THREATS.md: including the last line).",
+           "WrongHead": "The line at the stored head's seq has another mac: audit-head-mismatch.",
+           "NoHeads": "No stored head to compare with: truncation_checked is false.",
            "Splice": "Lines or chains copied between replicas.", "Edit": "A line's content was changed.",
            "Crash": "An append interrupted mid-write."})
 
@@ -411,13 +509,16 @@ def verify_vectors():
     report, plain = [], []
     for comment, inp, fail, ok_head, flags in cases:
         if fail is None:
-            report.append(case(comment, inp, {"ok": True, "head": ok_head, "line": None, "seq": None, "code": None},
-                               flags=flags))
+            ref = inp.get("stored_head") or inp.get("expected_head")
+            past = ok_head["seq"] - ref["seq"] if ref else None
+            check = "unchecked" if ref is None else ("equal" if past == 0 else "ahead")
+            report.append(case(comment, inp, {"ok": True, "head": ok_head, "line": None, "seq": None, "code": None,
+                                              "head_check": check, "past_head": past}, flags=flags))
             plain.append(case(comment, inp, {"head": ok_head}, flags=flags))
         else:
             line, seq, code = fail
-            report.append(case(comment, inp, {"ok": False, "head": None, "line": line, "seq": seq, "code": code},
-                               flags=flags))
+            report.append(case(comment, inp, {"ok": False, "head": None, "line": line, "seq": seq, "code": code,
+                                              "head_check": "unchecked", "past_head": None}, flags=flags))
             plain.append(case(comment, inp, code=code, flags=flags))
     # Key handling and JSONL text.
     text = "".join(l + "\n" for l in lines)
@@ -448,13 +549,31 @@ def verify_vectors():
         ("a replica value that is not a replica id is malformed",
          {"key_hex": KEY_HEX, "lines": [make_line(KEY, None, {**event(0), "replica": ""}, T0)[0]]},
          (1, 1, "audit-malformed-line"), None, ["Replica"]),
+        ("stored head and expected head together", {"key_hex": KEY_HEX, "lines": lines, "stored_head": head,
+         "expected_head": head}, (None, None, "invalid-input"), None, ["StoredHead"]),
+        ("stored head and a start head together", {"key_hex": KEY_HEX, "lines": lines[2:], "stored_head": head,
+         "start": heads[1]}, (None, None, "invalid-input"), None, ["StoredHead"]),
+        ("stored head mac not hex", {"key_hex": KEY_HEX, "lines": lines, "stored_head": {"seq": 5, "mac": "x" * 64}},
+         (0, None, "invalid-input"), None, ["StoredHead"]),
+        ("text with a cut tail against the stored head", {"key_hex": KEY_HEX,
+         "text": "".join(l + "\n" for l in lines[:4]), "stored_head": head}, (5, None, "audit-truncated"), None,
+         ["Text", "Truncate", "StoredHead"]),
+        ("text ahead of the stored head", {"key_hex": KEY_HEX, "text": text, "stored_head": heads[3]}, None, head,
+         ["Text", "StoredHead"]),
         ("text truncated against the expected head", {"key_hex": KEY_HEX, "text": "".join(l + "\n" for l in lines[:4]),
          "expected_head": head}, (5, None, "audit-truncated"), None, ["Text", "Truncate"]),
     ]
     for comment, inp, fail, ok_head, flags in key_cases:
         if fail is None:
-            report.append(case(comment, inp, {"ok": True, "head": ok_head, "code": None}, flags=flags))
+            ref = inp.get("stored_head") or inp.get("expected_head")
+            past = ok_head["seq"] - ref["seq"] if ref else None
+            check = "unchecked" if ref is None else ("equal" if past == 0 else "ahead")
+            report.append(case(comment, inp, {"ok": True, "head": ok_head, "code": None, "head_check": check,
+                                              "past_head": past}, flags=flags))
             plain.append(case(comment, inp, {"head": ok_head}, flags=flags))
+        elif fail[0] is None:
+            report.append(case(comment, inp, code=fail[2], flags=flags))
+            plain.append(case(comment, inp, code=fail[2], flags=flags))
         else:
             line, seq, code = fail
             report.append(case(comment, inp, {"ok": False, "line": line, "seq": seq, "code": code}, flags=flags))
@@ -468,9 +587,15 @@ def verify_vectors():
         "Huge": "Line size cap (16 KiB).", "KeyMismatch": "Verified with another key.",
         "Text": "JSONL text input (`text` instead of `lines`).", "Crash": "An append interrupted mid-write.",
         "Replica": "Per-replica chains: every line names the chain's replica.",
+        "StoredHead": "stored_head: the replica's head as the driver saves it (after its line): the line at its "
+                      "seq must carry its mac and the log must reach it; lines past it are allowed (head_check "
+                      "ahead, past_head lines).",
     }
-    header = ["Verification of an HMAC-chained audit log: input key_hex, lines[] or text, start?, expected_head?.",
-              "line is 1-based (0: not about a line); seq is what the failing line claims, when readable."]
+    header = ["Verification of an HMAC-chained audit log: input key_hex, lines[] or text, start?, expected_head?,",
+              "stored_head? (alone: not with start or expected_head).",
+              "line is 1-based (0: not about a line); seq is what the failing line claims, when readable.",
+              "verify-report: head_check is equal (the log ends at the expected or stored head), ahead (past_head",
+              "lines past the stored head) or unchecked (no head given, or the log failed): truncation unchecked."]
     write("audit-verify-report.json", "audit.verify-report", header, [{"tests": report}], notes)
     write("audit-verify.json", "audit.verify", header + ["audit.verify gives {head} or the failure code."],
           [{"tests": plain}], notes)

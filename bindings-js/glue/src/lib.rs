@@ -85,16 +85,7 @@ pub fn call(op: &str, input_json: &str) -> Result<String, JsValue> {
 /// input cap: logs outgrow it. Same JSON in and out as [`call`].
 #[wasm_bindgen(js_name = callAudit)]
 pub fn call_audit(op: &str, input_json: &str) -> Result<String, JsValue> {
-    if !matches!(
-        op,
-        "audit.verify" | "audit.verify-report" | "audit.verify-chains"
-    ) {
-        return Err(code_error(Code::InvalidInput));
-    }
-    let v: Value = serde_json::from_str(input_json).map_err(|_| code_error(Code::InvalidInput))?;
-    facade::call(op, &v)
-        .map(|out| out.to_string())
-        .map_err(code_error)
+    facade::call_audit_json(op, input_json).map_err(code_error)
 }
 
 /// Every operation name [`call`] understands, as a JSON array.

@@ -26,7 +26,13 @@
 //! a replica's chain carries its `replica` (a chain never mixes replicas:
 //! [`Code::AuditReplicaMismatch`](crate::Code::AuditReplicaMismatch)). [`verify_chains`] checks a set of chains
 //! (a log directory) and refuses two chains of one replica
-//! ([`Code::AuditReplicaDuplicate`](crate::Code::AuditReplicaDuplicate)).
+//! ([`Code::AuditReplicaDuplicate`](crate::Code::AuditReplicaDuplicate)). Given the replicas' stored
+//! heads (the driver's `save-head`), it also reports a cut tail
+//! ([`Code::AuditTruncated`](crate::Code::AuditTruncated)), a chain that does not hold its head
+//! ([`Code::AuditHeadMismatch`](crate::Code::AuditHeadMismatch)) and a replica whose log is gone
+//! ([`Code::AuditLogMissing`](crate::Code::AuditLogMissing)); a log ahead of its stored head is
+//! allowed (the head is saved after its line). Without heads the report says
+//! that truncation was not checked.
 //!
 //! There is no free-text channel: no field can carry an exception message,
 //! a key or raw metadata.
@@ -36,7 +42,8 @@
 //!   with it and write the returned line plus `\n`; store the returned head.
 //! * Checking: [`verify`](fn@verify) (lines) or [`verify_text`] (JSONL text), or feed a
 //!   [`ChainVerifier`] line by line for big files. Passing the expected head
-//!   (kept apart from the log) also detects truncation. A failure names the
+//!   (kept apart from the log) also detects truncation; a stored head
+//!   ([`ChainVerifier::with_stored_head`]) does too, allowing lines past it. A failure names the
 //!   1-based line and a [`Code`](crate::Code); line 0 means "not about a line" (a short
 //!   key or a malformed head argument).
 
@@ -47,14 +54,16 @@ mod mac;
 mod verify;
 
 pub use append::append;
-pub use chains::{verify_chains, ChainReport, MAX_CHAINS};
+pub use chains::{
+    verify_chains, ChainReport, DirReport, HeadCheck, MissingLog, MAX_CHAINS, NO_REPLICA,
+};
 pub use entry::{
     is_replica_id, timestamp, AuditEvent, Head, FINGERPRINT_PREFIX_HEX, GENESIS_MAC,
     MAX_AGENT_ID_BYTES, MAX_LINE_BYTES, MAX_PII_ENTITIES, MAX_REPLICA_BYTES, MAX_SEQ, MAX_TIME_MS,
     MAX_TOKEN_BYTES, MAX_URL_BYTES, MIN_KEY_BYTES,
 };
 pub(crate) use mac::hmac_sha256;
-pub use verify::{verify, verify_text, AuditFailure, ChainVerifier};
+pub use verify::{verify, verify_text, verify_text_with, AuditFailure, ChainVerifier};
 
 /// The key, events and logs the unit tests share.
 #[cfg(test)]

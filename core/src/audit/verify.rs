@@ -2,7 +2,7 @@
 //! [`ChainVerifier`], each failure at its line with a [`Code`].
 
 use super::entry::{is_replica_id, Head, MAX_LINE_BYTES, MAX_SEQ, MIN_KEY_BYTES};
-use super::mac::{keyed, HmacSha256};
+use super::mac::{ct_eq, keyed, HmacSha256};
 use crate::canonical::{parse_strict, to_canonical};
 use crate::error::Code;
 use crate::hex;
@@ -65,27 +65,37 @@ pub fn verify_text(
     start: Option<&Head>,
     expected_head: Option<&Head>,
 ) -> Result<Head, AuditFailure> {
-    verify_text_replica(key, text, start, expected_head).map(|(h, _)| h)
+    run_text(ChainVerifier::new(key, start, expected_head)?, text).1
 }
 
-/// [`verify_text`], also returning the chain's replica.
-pub(super) fn verify_text_replica(
-    key: &[u8],
+/// [`verify_text`] with a prepared verifier (e.g.
+/// [`ChainVerifier::with_stored_head`]).
+pub fn verify_text_with(v: ChainVerifier, text: &str) -> Result<Head, AuditFailure> {
+    run_text(v, text).1
+}
+
+/// Runs `v` over JSONL `text` (as [`verify_text`]); returns the replica its
+/// verified lines name (also when a later line fails; `None` before any
+/// line verified, `Some(None)` for lines without replica ids) and the result.
+#[allow(clippy::type_complexity)]
+pub(super) fn run_text(
+    mut v: ChainVerifier,
     text: &str,
-    start: Option<&Head>,
-    expected_head: Option<&Head>,
-) -> Result<(Head, Option<String>), AuditFailure> {
-    let mut v = ChainVerifier::new(key, start, expected_head)?;
+) -> (Option<Option<String>>, Result<Head, AuditFailure>) {
     let (complete, tail) = match text.rfind('\n') {
         _ if text.is_empty() => ("", ""),
         Some(i) => (&text[..=i], &text[i + 1..]),
         None => ("", text),
     };
+    let mut pushed = Ok(());
     for l in complete.split_terminator('\n') {
-        v.push(l)?;
+        pushed = v.push(l);
+        if pushed.is_err() {
+            break;
+        }
     }
-    if !tail.is_empty() {
-        v.push(tail).map_err(|f| {
+    if pushed.is_ok() && !tail.is_empty() {
+        pushed = v.push(tail).map_err(|f| {
             if f.code == Code::AuditMalformedLine && parse_strict(tail, MAX_LINE_BYTES, 4).is_err()
             {
                 AuditFailure {
@@ -95,10 +105,10 @@ pub(super) fn verify_text_replica(
             } else {
                 f
             }
-        })?;
+        });
     }
-    let replica = v.replica().map(str::to_string);
-    v.finish().map(|h| (h, replica))
+    let replica = v.replica.clone();
+    (replica, pushed.and_then(|()| v.finish()))
 }
 
 /// Incremental verifier: [`ChainVerifier::new`], then [`ChainVerifier::push`]
@@ -109,6 +119,8 @@ pub struct ChainVerifier {
     mac: HmacSha256,
     prev: Head,
     expected: Option<Head>,
+    /// `expected` is a stored head: lines past it are allowed.
+    at_least: bool,
     line: usize,
     /// The chain's replica, fixed by its first line (`Some(None)`: no replica).
     replica: Option<Option<String>>,
@@ -165,9 +177,23 @@ impl ChainVerifier {
             mac,
             prev,
             expected: expected_head.cloned(),
+            at_least: false,
             line: 0,
             replica: None,
         })
+    }
+
+    /// Starts verifying a whole log (from seq 1) against a replica's
+    /// *stored* head, as the driver's `save-head` keeps it: the line at the
+    /// stored head's `seq` must carry its `mac` ([`Code::AuditHeadMismatch`]),
+    /// the log must reach it ([`Code::AuditTruncated`]), and lines past it
+    /// are allowed (the head is saved after its line, so a crash or a failed
+    /// save between the two leaves the log ahead; the driver's start-up
+    /// saves the log's head then).
+    pub fn with_stored_head(key: &[u8], stored: &Head) -> Result<Self, AuditFailure> {
+        let mut v = ChainVerifier::new(key, None, Some(stored))?;
+        v.at_least = true;
+        Ok(v)
     }
 
     /// Verifies the next line (without its newline).
@@ -188,7 +214,7 @@ impl ChainVerifier {
         if Some(seq) != self.prev.seq.checked_add(1) {
             return Err(AuditFailure::at(n, Some(seq), Code::AuditSeqGap));
         }
-        if prev_mac != self.prev.mac {
+        if !ct_eq(&prev_mac, &self.prev.mac) {
             return Err(AuditFailure::at(n, Some(seq), Code::AuditChainBroken));
         }
         match &self.replica {
@@ -199,7 +225,7 @@ impl ChainVerifier {
             Some(_) => {}
         }
         if let Some(h) = &self.expected {
-            if seq > h.seq || (seq == h.seq && mac != h.mac) {
+            if (seq > h.seq && !self.at_least) || (seq == h.seq && !ct_eq(&mac, &h.mac)) {
                 return Err(AuditFailure::at(n, Some(seq), Code::AuditHeadMismatch));
             }
         }

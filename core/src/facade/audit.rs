@@ -3,7 +3,7 @@
 
 use super::{key_field, u64_field};
 use crate::audit::{
-    append, verify, verify_chains, verify_text, AuditEvent, AuditFailure, Head, MIN_KEY_BYTES,
+    append, verify_chains, AuditEvent, AuditFailure, ChainVerifier, Head, HeadCheck, MIN_KEY_BYTES,
 };
 use crate::error::Code;
 use serde_json::{json, Value};
@@ -12,34 +12,87 @@ fn head_field(input: &Value, k: &str) -> Result<Option<Head>, Code> {
     Head::from_json(input.get(k))
 }
 
-fn verify_input(input: &Value) -> Result<Result<Head, AuditFailure>, Code> {
+/// One log's verification and how it compares with the stored head.
+type Verified = (Result<Head, AuditFailure>, HeadCheck);
+
+fn verify_input(input: &Value) -> Result<Verified, Code> {
     let key = key_field(input, "key_hex")?;
     let start = head_field(input, "start")?;
     let expected = head_field(input, "expected_head")?;
-    if let Some(text) = input.get("text") {
+    let stored = head_field(input, "stored_head")?;
+    let v = match (&stored, &start, &expected) {
+        (None, _, _) => ChainVerifier::new(&key, start.as_ref(), expected.as_ref()),
+        (Some(s), None, None) => ChainVerifier::with_stored_head(&key, s),
+        _ => return Err(Code::InvalidInput),
+    };
+    let mut v = match v {
+        Ok(v) => v,
+        Err(f) => return Ok((Err(f), HeadCheck::Unchecked)),
+    };
+    let result = if let Some(text) = input.get("text") {
         let text = text.as_str().ok_or(Code::InvalidInput)?;
-        return Ok(verify_text(&key, text, start.as_ref(), expected.as_ref()));
-    }
-    let lines = input
-        .get("lines")
-        .and_then(Value::as_array)
-        .ok_or(Code::InvalidInput)?;
-    let lines: Vec<&str> = lines
-        .iter()
-        .map(|l| l.as_str().ok_or(Code::InvalidInput))
-        .collect::<Result<_, _>>()?;
-    Ok(verify(&key, &lines, start.as_ref(), expected.as_ref()))
+        crate::audit::verify_text_with(v, text)
+    } else {
+        let lines = input
+            .get("lines")
+            .and_then(Value::as_array)
+            .ok_or(Code::InvalidInput)?;
+        let lines: Vec<&str> = lines
+            .iter()
+            .map(|l| l.as_str().ok_or(Code::InvalidInput))
+            .collect::<Result<_, _>>()?;
+        lines
+            .iter()
+            .try_for_each(|l| v.push(l))
+            .and_then(|()| v.finish())
+    };
+    let reached = stored.as_ref().or(expected.as_ref());
+    let check = match (&result, reached) {
+        (Ok(h), Some(s)) => HeadCheck::Reached(h.seq - s.seq),
+        _ => HeadCheck::Unchecked,
+    };
+    Ok((result, check))
 }
 
-/// `{ok, head, line, seq, code}` of one verification.
-fn report_json(r: &Result<Head, AuditFailure>) -> Value {
+fn head_check_json(c: HeadCheck) -> (Value, Value) {
+    match c {
+        HeadCheck::Unchecked => (json!("unchecked"), Value::Null),
+        HeadCheck::Reached(0) => (json!("equal"), json!(0)),
+        HeadCheck::Reached(n) => (json!("ahead"), json!(n)),
+    }
+}
+
+/// `{ok, head, line, seq, code, head_check, past_head}` of one verification:
+/// `head_check` is `equal` (the log ends at the stored or expected head),
+/// `ahead` (`past_head` lines past a stored head) or `unchecked`.
+fn report_json(r: &Result<Head, AuditFailure>, check: HeadCheck) -> Value {
+    let (head_check, past_head) = head_check_json(check);
     match r {
-        Ok(h) => {
-            json!({ "ok": true, "head": h.to_json(), "line": null, "seq": null, "code": null })
-        }
-        Err(f) => {
-            json!({ "ok": false, "head": null, "line": f.line, "seq": f.seq, "code": f.code.as_str() })
-        }
+        Ok(h) => json!({
+            "ok": true, "head": h.to_json(), "line": null, "seq": null, "code": null,
+            "head_check": head_check, "past_head": past_head,
+        }),
+        Err(f) => json!({
+            "ok": false, "head": null, "line": f.line, "seq": f.seq, "code": f.code.as_str(),
+            "head_check": head_check, "past_head": past_head,
+        }),
+    }
+}
+
+/// The `heads` member: replica id → `{seq, mac}` (`null` or absent: none
+/// given), in replica order (a JSON object's members are sorted).
+fn heads_field(input: &Value) -> Result<Option<Vec<(String, Head)>>, Code> {
+    match input.get("heads") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(m)) => m
+            .iter()
+            .map(|(r, h)| match Head::from_json(Some(h))? {
+                Some(h) => Ok((r.clone(), h)),
+                None => Err(Code::InvalidInput),
+            })
+            .collect::<Result<_, _>>()
+            .map(Some),
+        Some(_) => Err(Code::InvalidInput),
     }
 }
 
@@ -54,11 +107,11 @@ pub(super) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
             let (line, head) = append(&key, head.as_ref(), &event, now)?;
             Ok(json!({ "line": line, "head": head.to_json() }))
         })(),
-        "audit.verify" => verify_input(input).and_then(|r| match r {
+        "audit.verify" => verify_input(input).and_then(|(r, _)| match r {
             Ok(h) => Ok(json!({ "head": h.to_json() })),
             Err(f) => Err(f.code),
         }),
-        "audit.verify-report" => verify_input(input).map(|r| report_json(&r)),
+        "audit.verify-report" => verify_input(input).map(|(r, c)| report_json(&r, c)),
         "audit.verify-chains" => (|| {
             let key = key_field(input, "key_hex")?;
             let chains = input
@@ -80,18 +133,33 @@ pub(super) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
             if key.len() < MIN_KEY_BYTES {
                 return Err(Code::KeyTooShort);
             }
-            let reports = verify_chains(&key, &chains)?;
-            let ok = reports.iter().all(|r| r.result.is_ok());
-            let list: Vec<Value> = reports
+            let heads = heads_field(input)?;
+            let d = verify_chains(&key, &chains, heads.as_deref())?;
+            let list: Vec<Value> = d
+                .chains
                 .iter()
                 .map(|r| {
-                    let mut v = report_json(&r.result);
+                    let mut v = report_json(&r.result, r.head_check);
                     v["name"] = json!(r.name);
                     v["replica"] = json!(r.replica);
+                    v["stored_head"] = r.stored_head.as_ref().map_or(Value::Null, Head::to_json);
                     v
                 })
                 .collect();
-            Ok(json!({ "ok": ok, "chains": list }))
+            let missing: Vec<Value> = d
+                .missing
+                .iter()
+                .map(|m| {
+                    json!({
+                        "replica": m.replica, "stored_head": m.stored_head.to_json(),
+                        "code": Code::AuditLogMissing.as_str(),
+                    })
+                })
+                .collect();
+            Ok(json!({
+                "ok": d.ok(), "chains": list, "missing": missing,
+                "truncation_checked": d.truncation_checked,
+            }))
         })(),
         _ => return None,
     };

@@ -62,6 +62,21 @@ pub const OPERATIONS: &[&str] = &[
     "pii.redact-json",
 ];
 
+/// The audit verifications whose input is whole logs: [`call_audit_json`]
+/// runs them without [`MAX_INPUT_BYTES`].
+pub const AUDIT_OPERATIONS: &[&str] =
+    &["audit.verify", "audit.verify-report", "audit.verify-chains"];
+
+/// [`call_json`] for one of [`AUDIT_OPERATIONS`], without the input cap
+/// (logs outgrow it); any other `op` is [`Code::InvalidInput`].
+pub fn call_audit_json(op: &str, input: &str) -> Result<String, Code> {
+    if !AUDIT_OPERATIONS.contains(&op) {
+        return Err(Code::InvalidInput);
+    }
+    let v: Value = serde_json::from_str(input).map_err(|_| Code::InvalidInput)?;
+    Ok(call(op, &v)?.to_string())
+}
+
 /// Runs operation `op` on a JSON `input`.
 pub fn call(op: &str, input: &Value) -> Result<Value, Code> {
     audit::call(op, input)
