@@ -13,7 +13,9 @@
  *   client's payload (its v2 `resource` echo is the core's redacted copy).
  * - `onPaymentCreationFailure` answers `signer-failed` (or, when the client
  *   gives up after our hook, `network-error` with nothing sent).
- * - `hardened.fetch(fetch)` wraps the client's transport: it sends the paid
+ * - `hardened.fetch(fetch)` wraps the client's transport: a 402 body reaches
+ *   the client read as the core's limits say (`limits()`: at most
+ *   `max_challenge_bytes` + 1 bytes within `challenge_read_ms`); it sends the paid
  *   request exactly as the driver's `send` says (redirects not followed) and
  *   answers with the response or the network error before the client sees it.
  *   From axios, report responses with `hardened.observeResponse(...)`.
@@ -27,7 +29,8 @@
  * refused (the hook throws), so it is never sent.
  */
 import { PaymentGuard, type GuardOptions, type Payment } from "./guard.js";
-import { describe } from "./core.js";
+import { describe, limits } from "./core.js";
+import { readCapped } from "./approvals.js";
 import { X402GuardError } from "./errors.js";
 import { sendPaid } from "./fetch.js";
 import { b64decodeUtf8, b64encodeUtf8 } from "./base64.js";
@@ -188,11 +191,13 @@ export async function hardenX402Client(target: Obj, options: HardenOptions = {})
     const p = take(headerKey(wire));
     if (!p || p.payment.action.do !== "send") {
       const res = await base(req);
-      if (!wire && res.status === 402) {
-        methods.set(res.url || req.url, req.method);
-        if (!httpClient) lastUrl = res.url || req.url;
-      }
-      return res;
+      if (wire || res.status !== 402) return res;
+      methods.set(res.url || req.url, req.method);
+      if (!httpClient) lastUrl = res.url || req.url;
+      // The client reads the 402 body as the core's limits say: over the cap or past the deadline it gets it cut (and pays nothing).
+      const { max_challenge_bytes: cap, challenge_read_ms: within } = limits();
+      const body = await readCapped(res, cap + 1, within);
+      return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
     }
     const sent = await sendPaid(base, req, p.payment.action);
     // The driver's verdict and audit line come before the client sees the answer.

@@ -329,8 +329,9 @@ impl Driver {
     }
 
     /// [`Driver::begin`] with the request as values (no hints): the same
-    /// output, without a JSON round trip. Each text is capped like `begin`'s
-    /// JSON input.
+    /// output, without a JSON round trip. The 402 body is `body` (text) or
+    /// `body_bytes` (the bytes read, decoded by the core with `content_type`),
+    /// not both. Each input is capped like `begin`'s JSON input.
     #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(js_name = beginRequest)]
     pub fn begin_request(
@@ -339,6 +340,8 @@ impl Driver {
         url: &str,
         payment_required: Option<String>,
         body: Option<String>,
+        body_bytes: Option<Vec<u8>>,
+        content_type: Option<String>,
         reason: &str,
         seed: f64,
         now_ms: f64,
@@ -348,8 +351,10 @@ impl Driver {
             .into_iter()
             .chain(payment_required.as_ref().map(String::len))
             .chain(body.as_ref().map(String::len))
+            .chain(body_bytes.as_ref().map(Vec::len))
+            .chain(content_type.as_ref().map(String::len))
             .any(|n| n > cap);
-        if too_long {
+        if too_long || (body.is_some() && body_bytes.is_some()) {
             return Err(code_error(Code::InvalidInput));
         }
         let b = driver::Begin {
@@ -357,6 +362,8 @@ impl Driver {
             url: url.to_string(),
             payment_required,
             body,
+            body_bytes,
+            content_type,
             reason: reason.to_string(),
             hints: Vec::new(),
             seed: ms(seed)?,
@@ -403,6 +410,13 @@ fn driver_new_error(errs: &[ConfigError]) -> JsValue {
 
 fn head_text(h: Option<&Head>) -> String {
     h.map_or(Value::Null, Head::to_json).to_string()
+}
+
+/// The limits the package applies while reading from the network (the 402
+/// body cap and read deadline), as JSON text (`driver::tables::limits_json`).
+#[wasm_bindgen(js_name = limitTable)]
+pub fn limit_table() -> String {
+    driver::tables::limits_json().to_string()
 }
 
 /// Every error code with its family, class, description and policy
