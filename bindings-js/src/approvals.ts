@@ -41,7 +41,7 @@ export function setDefaultResolver(r: Resolver | undefined): void {
 }
 
 /** Reads at most `cap` bytes of a body, then stops reading; after `withinMs`, stops and gives what it read. */
-export async function readCapped(res: Response, cap: number, withinMs = Infinity): Promise<Uint8Array> {
+export async function readCapped(res: Response, cap: number, withinMs = Infinity): Promise<Uint8Array<ArrayBuffer>> {
   if (!res.body) return new Uint8Array(0);
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];

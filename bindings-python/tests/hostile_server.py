@@ -105,7 +105,7 @@ class HostileServer:
             if ch["body"] == "bom":
                 return await send(w, 402, ct, BOM + body)
             if ch["body"] == "not-utf8":
-                return await send(w, 402, ct, json.dumps(v1_doc(url, ch["amount"], "Caf\u00e9")).encode("latin-1"))
+                return await send(w, 402, ct, json.dumps(v1_doc(url, ch["amount"], "Caf\u00e9"), ensure_ascii=False).encode("latin-1"))
             if ch["body"] == "endless":  # no length, never ends: the client must stop reading
                 w.write(b"HTTP/1.1 402 Payment Required\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n")
                 w.write(b'{"x402Version":1,"accepts":[')
