@@ -14,10 +14,10 @@ from x402.http import x402HTTPClient
 from x402.http.clients.httpx import x402AsyncTransport
 from x402.mechanisms.evm.exact import register_exact_evm_client
 
-from hostile_server import HostileServer, amount_of, load_cases
 from presidio_x402 import HardenedX402Client
 from presidio_x402._core import core
 from presidio_x402.integrations.x402 import CappedTransport, harden
+from hostile_server import HostileServer, amount_of, load_cases
 
 CASES = load_cases()
 KEY = "0x" + "4c" * 32

@@ -253,4 +253,4 @@ def harden(client: Any, *, mpa_signatures: Any = None, policy: Any = None, pii_a
     return guard
 
 
-__all__ = ["harden", "CappedTransport"]
+__all__ = ["CappedTransport", "harden"]
