@@ -40,20 +40,25 @@ export function setDefaultResolver(r: Resolver | undefined): void {
   defaultResolve = r;
 }
 
-/** Reads at most `cap` bytes of a body, then stops reading. */
-export async function readCapped(res: Response, cap: number): Promise<Uint8Array> {
+/** Reads at most `cap` bytes of a body, then stops reading; after `withinMs`, stops and gives what it read. */
+export async function readCapped(res: Response, cap: number, withinMs = Infinity): Promise<Uint8Array<ArrayBuffer>> {
   if (!res.body) return new Uint8Array(0);
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let n = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<null>((resolve) => {
+    if (Number.isFinite(withinMs)) timer = setTimeout(() => resolve(null), Math.max(0, withinMs));
+  });
   try {
     while (n < cap) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      n += value.length;
+      const next = await Promise.race([reader.read(), late]);
+      if (next === null || next.done) break;
+      chunks.push(next.value);
+      n += next.value.length;
     }
   } finally {
+    clearTimeout(timer);
     await reader.cancel().catch(() => {});
   }
   const out = new Uint8Array(Math.min(n, cap));

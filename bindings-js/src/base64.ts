@@ -1,6 +1,10 @@
 /** Standard padded base64 over UTF-8 (the x402 header encoding). */
 export function b64encodeUtf8(text: string): string {
-  const bytes = new TextEncoder().encode(text);
+  return b64encodeBytes(new TextEncoder().encode(text));
+}
+
+/** Standard padded base64 of bytes. */
+export function b64encodeBytes(bytes: Uint8Array): string {
   let bin = "";
   for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(bin);

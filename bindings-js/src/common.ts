@@ -1,5 +1,5 @@
 /** Everything shared by the Node and browser entry points. */
-export { call, callJson, operations, randomBytes, describe, isReady } from "./core.js";
+export { call, callJson, operations, randomBytes, describe, isReady, limits, type Limits } from "./core.js";
 export * from "./errors.js";
 export * from "./types.js";
 export { MemoryStore, NO_REPLICA, type GuardStore, type VersionedState } from "./stores.js";

@@ -26,6 +26,25 @@ export function describe(code: string): string {
   return descriptions[code] ?? code;
 }
 
+/** The limits the package applies while reading from the network (the core's `driver::tables::limits_json`). */
+export interface Limits {
+  /** A 402 body is read up to this many bytes + 1 (the core refuses more: `challenge-too-large`). */
+  readonly max_challenge_bytes: number;
+  /** Longest settlement header the core reads. */
+  readonly max_settlement_header_bytes: number;
+  /** A 402 body is read within this many ms; then what was read goes to the core (a cut body is refused). */
+  readonly challenge_read_ms: number;
+}
+
+let limitTable: Limits | undefined;
+
+/** The core's read limits (parsed once). */
+export function limits(): Limits {
+  ensure();
+  limitTable ??= Object.freeze(JSON.parse(wasm.limitTable()) as Limits);
+  return limitTable;
+}
+
 /** Converts anything thrown by the glue into a package error with `.code`. */
 export function mapError(e: unknown): X402GuardError {
   if (e instanceof X402GuardError) return e;

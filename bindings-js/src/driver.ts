@@ -12,6 +12,7 @@
 import { wasm, mapError } from "./core.js";
 import { X402GuardError } from "./errors.js";
 import { NOT_READY, isReady } from "./ready.js";
+import { b64encodeBytes } from "./base64.js";
 import type { DriverAction, DriverBegin, DriverEvent, DriverProfile, DriverStart, Head, KeyInput } from "./types.js";
 
 function keyBytes(k: KeyInput): Uint8Array {
@@ -50,7 +51,7 @@ export class Driver {
     return this.#core.open();
   }
 
-  /** Starts a payment from `{method, url, payment_required, body, reason, hints, seed}` JSON text: `{"id", "actions"}` text. */
+  /** Starts a payment from `{method, url, payment_required, body | body_base64, content_type, reason, hints, seed}` JSON text: `{"id", "actions"}` text. */
   beginJson(beginJson: string, nowMs: number): string {
     try {
       return this.#core.begin(beginJson, nowMs);
@@ -83,10 +84,15 @@ export class Driver {
 
   /** {@link begin}'s output as the driver's JSON text (the same bytes as {@link beginJson}). */
   beginText(begin: DriverBegin, nowMs: number): string {
-    if (begin.hints && begin.hints.length > 0) return this.beginJson(JSON.stringify(begin), nowMs);
+    const { body_bytes, ...rest } = begin;
+    if ((begin.hints && begin.hints.length > 0) || typeof begin.body_base64 === "string") {
+      const json = body_bytes ? { ...rest, body_base64: b64encodeBytes(body_bytes) } : rest;
+      return this.beginJson(JSON.stringify(json), nowMs);
+    }
     try {
       return this.#core.beginRequest(begin.method ?? "GET", begin.url, begin.payment_required ?? undefined,
-        begin.body ?? undefined, begin.request_body_sha256 ?? undefined, begin.idempotency_key ?? undefined, begin.reason ?? "", begin.seed ?? 0, nowMs);
+        begin.body ?? undefined, body_bytes ?? undefined, begin.content_type ?? undefined, begin.request_body_sha256 ?? undefined,
+        begin.idempotency_key ?? undefined, begin.reason ?? "", begin.seed ?? 0, nowMs);
     } catch (e) {
       throw mapError(e);
     }

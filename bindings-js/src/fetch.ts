@@ -8,6 +8,7 @@
  */
 import { PaymentGuard, type GuardOptions, type Payment } from "./guard.js";
 import { readCapped } from "./approvals.js";
+import { limits } from "./core.js";
 import type { X402GuardError } from "./errors.js";
 import type { DriverEvent, DriverSendAction, DriverSignAction } from "./types.js";
 
@@ -43,8 +44,6 @@ export interface HardenedFetchOptions extends GuardOptions {
   fetch?: typeof fetch;
   /** The agent's reason for paying, per request (scanned for PII). */
   reason?: (request: Request) => string;
-  /** Largest 402 body read (the core refuses challenges over 64 KiB). */
-  maxChallengeBytes?: number;
 }
 
 /** A fetch that pays x402 challenges through the guard. */
@@ -111,18 +110,19 @@ export async function sendPaid(base: typeof fetch, original: Request, a: DriverS
 export async function createHardenedFetch(options: HardenedFetchOptions): Promise<HardenedFetch> {
   const guard = options.guard ?? (await PaymentGuard.create(options));
   const base = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const cap = options.maxChallengeBytes ?? 64 * 1024 + 1;
+  const { max_challenge_bytes: cap, challenge_read_ms: within } = limits();
   const f = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
     const retry = request.clone();
     const first = await base(request);
     if (first.status !== 402) return first;
     const header = first.headers.get("payment-required");
-    let body: string | null = null;
-    if (!header) body = new TextDecoder().decode(await readCapped(first, cap));
+    // The bytes as read (at most the core's cap + 1, within its deadline): the core decodes them.
+    let bodyBytes: Uint8Array | null = null;
+    if (!header) bodyBytes = await readCapped(first, cap + 1, within);
     else await first.body?.cancel().catch(() => {});
-    let p: Payment = await guard.begin({ method: request.method, url: first.url || request.url, paymentRequired: header, body,
-      reason: options.reason?.(request) ?? "" });
+    let p: Payment = await guard.begin({ method: request.method, url: first.url || request.url, paymentRequired: header, bodyBytes,
+      contentType: first.headers.get("content-type"), reason: options.reason?.(request) ?? "" });
     let sent: Sent | undefined;
     while (p.action.do !== "done") {
       const a = p.action;

@@ -92,6 +92,10 @@ export interface PaymentContext {
   paymentRequired?: string | null;
   /** The 402 body text, if any (v1 challenge). */
   body?: string | null;
+  /** Or the 402 body as the bytes read (the core decodes them with `contentType`). */
+  bodyBytes?: Uint8Array | null;
+  /** The 402's `Content-Type` header. */
+  contentType?: string | null;
   /** The agent's own reason for paying (metadata; scanned for PII). */
   reason?: string;
 }
@@ -172,8 +176,14 @@ export interface DriverBegin {
   url: string;
   /** The v2 `PAYMENT-REQUIRED` header, if any. */
   payment_required?: string | null;
-  /** The 402 body (capped by the host), if any. */
+  /** The 402 body as text, if any (at most one of `body`, `body_bytes`, `body_base64`). */
   body?: string | null;
+  /** The 402 body as the bytes read (at most `limits().max_challenge_bytes` + 1), decoded by the core. */
+  body_bytes?: Uint8Array | null;
+  /** The same bytes as standard base64 (the JSON form). */
+  body_base64?: string | null;
+  /** The 402's `Content-Type` (its `charset` decides the core's decoding). */
+  content_type?: string | null;
   /** The agent's reason for paying. */
   reason?: string;
   /** SHA-256 (64 hex) of the request's body, when it has one (part of the purchase's identity: core/src/replay.rs). */

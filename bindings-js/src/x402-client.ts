@@ -4,7 +4,8 @@
  * signs and sends; the guard's driver decides, audits and judges:
  *
  * - `x402HTTPClient.onPaymentRequired` records the real request URL (the
- *   only hook that sees it).
+ *   only hook that sees it; when `hardened.fetch` saw the request redirected,
+ *   the URL that answered 402 is judged and paid, never the first).
  * - `onBeforePaymentCreation` begins a payment on exactly the selected
  *   requirement and runs it until the driver asks to `sign` (the client
  *   proceeds) or is `done` (abort, reason `"<code>: <description>"`).
@@ -13,7 +14,9 @@
  *   client's payload (its v2 `resource` echo is the core's redacted copy).
  * - `onPaymentCreationFailure` answers `signer-failed` (or, when the client
  *   gives up after our hook, `network-error` with nothing sent).
- * - `hardened.fetch(fetch)` wraps the client's transport: it sends the paid
+ * - `hardened.fetch(fetch)` wraps the client's transport: a 402 body reaches
+ *   the client read as the core's limits say (`limits()`: at most
+ *   `max_challenge_bytes` + 1 bytes within `challenge_read_ms`); it sends the paid
  *   request exactly as the driver's `send` says (redirects not followed) and
  *   answers with the response or the network error before the client sees it.
  *   From axios, report responses with `hardened.observeResponse(...)`.
@@ -27,7 +30,8 @@
  * refused (the hook throws), so it is never sent.
  */
 import { PaymentGuard, type GuardOptions, type Payment } from "./guard.js";
-import { describe } from "./core.js";
+import { describe, limits } from "./core.js";
+import { readCapped } from "./approvals.js";
 import { X402GuardError } from "./errors.js";
 import { sendPaid } from "./fetch.js";
 import { b64decodeUtf8, b64encodeUtf8 } from "./base64.js";
@@ -92,6 +96,8 @@ export async function hardenX402Client(target: Obj, options: HardenOptions = {})
   const urls = new WeakMap<object, string>();
   const methods = new Map<string, string>();
   let lastUrl: string | null = null;
+  /** Requests the wrapper saw redirected to a 402: asked URL -> the URL that answered (at most 1024 kept). */
+  const redirected = new Map<string, string>();
   const byContext = new WeakMap<object, Pending>();
   const waiting = new Map<string, Pending>();
 
@@ -117,8 +123,11 @@ export async function hardenX402Client(target: Obj, options: HardenOptions = {})
   };
 
   httpClient?.onPaymentRequired(async ({ paymentRequired, requestUrl }: Obj) => {
-    if (paymentRequired && typeof paymentRequired === "object") urls.set(paymentRequired, requestUrl);
-    lastUrl = requestUrl;
+    // The URL that answered 402 (after redirects, as the wrapper saw it), not the one the client asked for.
+    const real = redirected.get(requestUrl) ?? requestUrl;
+    redirected.delete(requestUrl);
+    if (paymentRequired && typeof paymentRequired === "object") urls.set(paymentRequired, real);
+    lastUrl = real;
   });
 
   client.onBeforePaymentCreation(async (ctx: Obj) => {
@@ -188,11 +197,17 @@ export async function hardenX402Client(target: Obj, options: HardenOptions = {})
     const p = take(headerKey(wire));
     if (!p || p.payment.action.do !== "send") {
       const res = await base(req);
-      if (!wire && res.status === 402) {
-        methods.set(res.url || req.url, req.method);
-        if (!httpClient) lastUrl = res.url || req.url;
+      if (wire || res.status !== 402) return res;
+      methods.set(res.url || req.url, req.method);
+      if (!httpClient) lastUrl = res.url || req.url;
+      if (res.url && res.url !== req.url) {
+        redirected.set(req.url, res.url);
+        if (redirected.size > 1024) redirected.delete(redirected.keys().next().value!);
       }
-      return res;
+      // The client reads the 402 body as the core's limits say: over the cap or past the deadline it gets it cut (and pays nothing).
+      const { max_challenge_bytes: cap, challenge_read_ms: within } = limits();
+      const body = await readCapped(res, cap + 1, within);
+      return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
     }
     const sent = await sendPaid(base, req, p.payment.action);
     // The driver's verdict and audit line come before the client sees the answer.

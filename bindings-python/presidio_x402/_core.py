@@ -149,6 +149,7 @@ _FUNCS = {
     "driver_head": "[method]driver.head",
     "error_table": "error-table",
     "metric_table": "metric-table",
+    "limit_table": "limit-table",
 }
 
 
@@ -188,6 +189,7 @@ class Core:
             self._f[attr] = FastFunc(self.store, func, name)
         self._describe: Dict[str, str] = {}
         self._tables: Dict[str, List[Dict[str, Any]]] = {}
+        self._limits: Optional[Dict[str, Any]] = None
 
     # -- the JSON façade ---------------------------------------------------------
     def call_raw(self, op: str, input_json: str) -> Tuple[str, str]:
@@ -275,6 +277,15 @@ class Core:
         ``labels``, ``buckets`` (the core's ``driver::tables::metrics_json``).
         Parsed once; each call returns a fresh copy."""
         return self._table("metric_table")
+
+    def limits(self) -> Dict[str, Any]:
+        """The limits hosts apply while reading from the network (the core's
+        ``driver::tables::limits_json``): ``max_challenge_bytes`` (a 402 body is
+        read up to one byte more), ``max_settlement_header_bytes``,
+        ``challenge_read_ms``. Parsed once; each call returns a fresh copy."""
+        if self._limits is None:
+            self._limits = dict(json.loads(self.fn("limit_table")))
+        return dict(self._limits)
 
 
 class ConfigErrors(Exception):
@@ -452,3 +463,8 @@ def error_table() -> List[Dict[str, Any]]:
 def metric_table() -> List[Dict[str, Any]]:
     """The core's metric table (see :meth:`Core.metric_table`)."""
     return core().metric_table()
+
+
+def limits() -> Dict[str, Any]:
+    """The core's read limits (see :meth:`Core.limits`)."""
+    return core().limits()

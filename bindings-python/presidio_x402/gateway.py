@@ -1,8 +1,10 @@
 """``HardenedX402Client``: an async httpx client that pays x402 challenges through the guard.
 
 A request that answers ``402`` becomes a payment of the core's driver
-(:mod:`presidio_x402.guard` performs its actions). This client answers the
-two actions that are its own:
+(:mod:`presidio_x402.guard` performs its actions). Its body is streamed as the
+core's limits say (:func:`read_challenge`) and handed to the core as bytes with
+the ``Content-Type``; the core decodes it. This client answers the two actions
+that are its own:
 
 * ``sign``: the ``payment_signer`` gets :class:`PaymentDetails` with redacted
   metadata and returns the payment (a PaymentPayload dict, a scheme payload
@@ -21,6 +23,7 @@ with the guard's judgement in ``response.extensions["presidio_x402"]``.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import inspect
@@ -30,6 +33,7 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 
 import httpx
 
+from ._core import core
 from ._types import PaymentDetails, PaymentResponse
 from .audit_log import AuditLog, NullAuditWriter
 from .guard import Guard
@@ -45,7 +49,29 @@ HEADER_V2_RESPONSE = "PAYMENT-RESPONSE"
 
 #: Transport used when the client creates its own ``httpx.AsyncClient`` (tests set it).
 DEFAULT_TRANSPORT: Optional[httpx.AsyncBaseTransport] = None
-MAX_CHALLENGE_BODY = 64 * 1024
+
+
+async def read_challenge(resp: httpx.Response, *, raw: bool = False) -> bytes:
+    """Reads a streamed 402 body as the core's limits say: at most
+    ``max_challenge_bytes`` + 1 bytes (``raw``: as sent, before any
+    content-encoding is undone), within ``challenge_read_ms`` (then what was
+    read), and closes the response. The core decodes the bytes."""
+    lim = core().limits()
+    cap, buf = int(lim["max_challenge_bytes"]) + 1, bytearray()
+
+    async def read() -> None:
+        async for chunk in (resp.aiter_raw() if raw else resp.aiter_bytes()):
+            buf.extend(chunk[: cap - len(buf)])
+            if len(buf) >= cap:
+                return
+
+    try:
+        await asyncio.wait_for(read(), timeout=int(lim["challenge_read_ms"]) / 1000)
+    except asyncio.TimeoutError:
+        pass  # a cut body: the core refuses it
+    finally:
+        await resp.aclose()
+    return bytes(buf)
 
 
 def _trusted_wallets(tw: Any) -> Any:
@@ -232,18 +258,26 @@ class HardenedX402Client:
     async def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         mpa_signatures = kwargs.pop("mpa_signatures", None)
         reason = kwargs.pop("payment_reason", "") or ""
-        resp = await self._httpx.request(method, url, **kwargs)
+        send_kw = {k: kwargs[k] for k in ("auth", "follow_redirects") if k in kwargs}
+        request = self._httpx.build_request(method, url, **{k: v for k, v in kwargs.items() if k not in send_kw})
+        resp = await self._httpx.send(request, stream=True, **send_kw)
         if resp.status_code != 402:
+            try:
+                await resp.aread()  # what httpx.AsyncClient.request does
+            except BaseException:
+                await resp.aclose()
+                raise
             return resp
-        await resp.aread()
         header = resp.headers.get(HEADER_V2_REQUIRED)
-        body = resp.text[: MAX_CHALLENGE_BODY + 1] if resp.content else None
-        try:
-            real_url = str(resp.request.url)  # what was sent (params and redirects included)
-        except RuntimeError:
-            real_url = str(httpx.URL(url))
+        body: Optional[bytes] = None
+        if header:
+            await resp.aclose()
+        else:
+            body = await read_challenge(resp)  # bytes, capped and within the deadline: the core decodes them
+        real_url = str(resp.request.url)  # what was sent (params and redirects included)
         g = self._guard
-        p = await g.begin_async(method, real_url, header, body, reason, mpa_signatures=mpa_signatures)
+        p = await g.begin_async(method, real_url, header, body, reason, mpa_signatures=mpa_signatures,
+                                content_type=resp.headers.get("content-type"))
         paid: Optional[httpx.Response] = None
         cause: Optional[BaseException] = None
         while not p.done:

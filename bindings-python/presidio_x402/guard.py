@@ -40,13 +40,14 @@ the official-client integration (:mod:`presidio_x402.integrations.x402`).
 from __future__ import annotations
 
 import asyncio
+import base64
 import inspect
 import json
 import logging
 import random
 import threading
 import time
-from typing import Any, Dict, Generator, List, Optional, Tuple
+from typing import Any, Dict, Generator, List, Optional, Tuple, Union
 
 from . import _keys
 from . import mpa as _mpa
@@ -63,6 +64,8 @@ logger = logging.getLogger("presidio_x402")
 #: The executor's requests to its runner: ``("call", store_method, args)``,
 #: ``("sleep", seconds)`` or ``("approvals", payment, actions)``.
 Steps = Generator[Tuple[Any, ...], Any, Any]
+#: A 402 body: text, or the bytes read (the core decodes them).
+Body = Union[str, bytes, bytearray, None]
 
 _STOPS = ("sign", "send", "done")
 _APPROVALS = ("post-webhook", "countersign")
@@ -154,18 +157,22 @@ class Guard:
         self._d.close()
 
     # -- the caller's API ---------------------------------------------------------------
-    def begin(self, method: str, url: str, payment_required: Optional[str] = None, body: Optional[str] = None,
-              reason: str = "", *, mpa_signatures: Any = None) -> Any:
+    def begin(self, method: str, url: str, payment_required: Optional[str] = None, body: Body = None,
+              reason: str = "", *, mpa_signatures: Any = None, content_type: Optional[str] = None) -> Any:
         """Starts a payment for a request that got a 402 (``url``: the real request
         URL; the 402's ``PAYMENT-REQUIRED`` header and/or body) and runs it to
-        ``sign`` or ``done``. ``mpa_signatures``: countersignatures or
-        pre-approval tokens (a dict, or a callable given the
+        ``sign`` or ``done``. ``body``: text, or the bytes read (at most
+        ``limits()["max_challenge_bytes"]`` + 1), which the core decodes with
+        ``content_type`` (the 402's ``Content-Type``). ``mpa_signatures``:
+        countersignatures or pre-approval tokens (a dict, or a callable given the
         :class:`~presidio_x402.mpa.ApprovalRequest`)."""
-        return self._drive(self._course(self._new(method, url, payment_required, body, reason, mpa_signatures), None))
+        p = self._new(method, url, payment_required, body, reason, mpa_signatures, content_type)
+        return self._drive(self._course(p, None))
 
     async def begin_async(self, method: str, url: str, payment_required: Optional[str] = None,
-                          body: Optional[str] = None, reason: str = "", *, mpa_signatures: Any = None) -> Payment:
-        p = self._new(method, url, payment_required, body, reason, mpa_signatures)
+                          body: Body = None, reason: str = "", *, mpa_signatures: Any = None,
+                          content_type: Optional[str] = None) -> Payment:
+        p = self._new(method, url, payment_required, body, reason, mpa_signatures, content_type)
         return await self._run_async(self._course(p, None))
 
     def resume(self, p: Payment, event: Dict[str, Any]) -> Any:
@@ -211,12 +218,18 @@ class Guard:
         except CoreError as e:
             raise error_for(e.code) from None
 
-    def _new(self, method: str, url: str, payment_required: Optional[str], body: Optional[str], reason: str,
-             signatures: Any) -> Payment:
-        b: Dict[str, Any] = {"method": method, "url": url, "payment_required": payment_required, "body": body,
+    def _new(self, method: str, url: str, payment_required: Optional[str], body: Body, reason: str,
+             signatures: Any, content_type: Optional[str] = None) -> Payment:
+        b: Dict[str, Any] = {"method": method, "url": url, "payment_required": payment_required,
                              "reason": reason or "", "seed": random.getrandbits(63)}
+        if isinstance(body, (bytes, bytearray)):
+            b["body_base64"] = base64.b64encode(bytes(body)).decode("ascii")  # the core decodes the bytes
+            b["content_type"] = content_type
+            text: Optional[str] = bytes(body).decode("utf-8", "replace")  # for the detector's hints only
+        else:
+            b["body"] = text = body
         if self.nlp_analyzer is not None and self._nlp_entities:
-            b["hints"] = nlp_hints(self.nlp_analyzer, metadata_texts(url, payment_required, body, reason or ""),
+            b["hints"] = nlp_hints(self.nlp_analyzer, metadata_texts(url, payment_required, text, reason or ""),
                                    self._nlp_entities)
         return Payment(b, signatures)
 

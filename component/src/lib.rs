@@ -549,4 +549,8 @@ impl Guest for Component {
     fn metric_table() -> String {
         driver::tables::metrics_json().to_string()
     }
+
+    fn limit_table() -> String {
+        driver::tables::limits_json().to_string()
+    }
 }

@@ -102,6 +102,48 @@ pub fn parse_v2_header(h: &str) -> Result<Challenge, Code> {
     Ok(c)
 }
 
+/// Decodes a 402 body from the bytes the host read (at most
+/// [`MAX_CHALLENGE_BYTES`] + 1: hosts stop there) and its `Content-Type`.
+/// One rule for every host:
+///
+/// * more than [`MAX_CHALLENGE_BYTES`] bytes (a leading BOM included):
+///   `challenge-too-large`;
+/// * a `charset` parameter other than `utf-8`/`utf8` or `us-ascii`/`ascii`
+///   (case-insensitive, quoted or not): `challenge-bad-json` (JSON between
+///   systems is UTF-8, RFC 8259 §8.1; nothing else is transcoded);
+/// * one leading UTF-8 BOM (`EF BB BF`) is dropped;
+/// * the rest must be UTF-8 (under `us-ascii`: ASCII), else `challenge-bad-json`.
+///
+/// The media type itself is not judged (servers label challenges loosely).
+pub fn decode_body(bytes: &[u8], content_type: Option<&str>) -> Result<String, Code> {
+    if bytes.len() > MAX_CHALLENGE_BYTES {
+        return Err(Code::ChallengeTooLarge);
+    }
+    let ascii_only = match content_type.and_then(charset) {
+        None => false,
+        Some(c) if c.eq_ignore_ascii_case("utf-8") || c.eq_ignore_ascii_case("utf8") => false,
+        Some(c) if c.eq_ignore_ascii_case("us-ascii") || c.eq_ignore_ascii_case("ascii") => true,
+        Some(_) => return Err(Code::ChallengeBadJson),
+    };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if ascii_only && !bytes.is_ascii() {
+        return Err(Code::ChallengeBadJson);
+    }
+    std::str::from_utf8(bytes)
+        .map(str::to_string)
+        .map_err(|_| Code::ChallengeBadJson)
+}
+
+/// The `charset` parameter of a `Content-Type` value (unquoted), if any.
+fn charset(content_type: &str) -> Option<&str> {
+    content_type.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| v.trim().trim_matches('"').trim())
+    })
+}
+
 /// Parses a 402 response body.
 pub fn parse_body(b: &str) -> Result<Challenge, Code> {
     let doc = parse_json(b)?;
@@ -311,5 +353,39 @@ pub fn select_position(
         Some((_, pos)) => Ok(pos),
         None if !any_ok => Err(first_err.unwrap_or(Code::ChallengeNoOffers)),
         None => Err(Code::NoAcceptableOffer),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_is_decoded_by_one_rule() {
+        let ok = |b: &[u8], ct: Option<&str>| decode_body(b, ct);
+        assert_eq!(ok(b"{}", None), Ok("{}".into()));
+        assert_eq!(
+            ok(b"\xEF\xBB\xBF{}", Some("application/json")),
+            Ok("{}".into())
+        );
+        assert_eq!(
+            ok(b"{}", Some("application/json; charset=\"UTF-8\"")),
+            Ok("{}".into())
+        );
+        assert_eq!(
+            ok(b"{}", Some("application/json;charset=us-ascii")),
+            Ok("{}".into())
+        );
+        let bad = Err(Code::ChallengeBadJson);
+        assert_eq!(ok(b"{}", Some("application/json; charset=iso-8859-1")), bad);
+        assert_eq!(ok(b"{\xE9}", None), bad);
+        assert_eq!(
+            ok("{\u{e9}}".as_bytes(), Some("text/plain; charset=ascii")),
+            bad
+        );
+        assert_eq!(ok(b"\xFF\xFE{\x00}\x00", None), bad);
+        let big = vec![b' '; MAX_CHALLENGE_BYTES + 1];
+        assert_eq!(ok(&big, None), Err(Code::ChallengeTooLarge));
+        assert!(ok(&big[1..], None).is_ok());
     }
 }

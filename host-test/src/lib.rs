@@ -393,6 +393,14 @@ impl Host {
             .call_metric_table(&mut self.store)
             .unwrap_or_else(|t| trap("metric-table", "", &t))
     }
+
+    /// `limit-table`.
+    pub fn limit_table(&mut self) -> String {
+        self.bindings
+            .presidio_x402_api()
+            .call_limit_table(&mut self.store)
+            .unwrap_or_else(|t| trap("limit-table", "", &t))
+    }
 }
 
 fn trap(what: &str, input: &str, t: &wasmtime::Error) -> ! {

@@ -276,6 +276,7 @@ fn the_tables_are_the_native_tables() {
     let mut h = Host::new();
     assert_eq!(h.error_table(), tables::codes_json().to_string());
     assert_eq!(h.metric_table(), tables::metrics_json().to_string());
+    assert_eq!(h.limit_table(), tables::limits_json().to_string());
     let codes: Value = serde_json::from_str(&h.error_table()).expect("error table is JSON");
     let names: Vec<&str> = codes
         .as_array()

@@ -153,6 +153,44 @@ identity = [
              [OPEN, blocked("invalid-input", "payment")], flags=["Hostile"]),
 ]
 
+
+def v1_bytes(raw, content_type="application/json", url=URL1):
+    """A v1 402 whose body crosses as the bytes the host read (the core decodes them)."""
+    return {"method": "GET", "url": url, "body_base64": base64.b64encode(raw).decode(), "content_type": content_type,
+            "seed": 7}
+
+
+V1_RAW = v1_body(V1_OFFER).encode()
+
+body_bytes = [
+    scenario("402 body bytes with a UTF-8 BOM: the BOM is dropped, the challenge read", [v1_bytes(b"\xef\xbb\xbf" + V1_RAW)],
+             [OPEN, settled()], flags=["Hostile"]),
+    scenario("402 body bytes labelled charset=utf-8 (quoted, any case): read",
+             [v1_bytes(V1_RAW, 'application/json; charset="UTF-8"')], [OPEN, settled()]),
+    scenario("402 body labelled charset=iso-8859-1: refused, nothing else is transcoded",
+             [v1_bytes(V1_RAW, "application/json; charset=iso-8859-1")],
+             [OPEN, blocked("challenge-bad-json", "payment")], audit=["blocked"], flags=["Hostile"]),
+    scenario("402 body labelled charset=utf-16 with a UTF-16 BOM: refused",
+             [v1_bytes(b"\xff\xfe" + v1_body(V1_OFFER).encode("utf-16-le"), "application/json; charset=utf-16")],
+             [OPEN, blocked("challenge-bad-json", "payment")], flags=["Hostile"]),
+    scenario("402 body bytes that are not UTF-8: refused",
+             [v1_bytes(V1_RAW.replace(b'"exact"', b'"ex\xe9ct"'))],
+             [OPEN, blocked("challenge-bad-json", "payment")], flags=["Hostile"]),
+    scenario("402 body labelled us-ascii with a non-ASCII byte: refused",
+             [v1_bytes(V1_RAW.replace(b'"exact"', "\"ex\u00e9ct\"".encode()), "application/json; charset=us-ascii")],
+             [OPEN, blocked("challenge-bad-json", "payment")], flags=["Hostile"]),
+    scenario("402 body over the cap (the host stops at 64 KiB + 1 bytes): challenge-too-large",
+             [v1_bytes(V1_RAW + b" " * (64 * 1024 + 1 - len(V1_RAW)))],
+             [OPEN, blocked("challenge-too-large", "payment")], flags=["Hostile"]),
+    scenario("402 body cut by the read deadline: challenge-bad-json",
+             [v1_bytes(V1_RAW[: len(V1_RAW) // 2])], [OPEN, blocked("challenge-bad-json", "payment")], flags=["Hostile"]),
+    scenario("a refused body does not count when the v2 header is there: the header wins",
+             [dict(v2(), body_base64=base64.b64encode(b"\xff\xfe").decode(), content_type="text/plain; charset=latin1")],
+             [OPEN, settled()]),
+    scenario("an empty body without a header: challenge-missing",
+             [v1_bytes(b"")], [OPEN, blocked("challenge-missing", "payment")]),
+]
+
 FAILED_AFTER = task(PAID, allowed=False, code="settlement-failed", family="payment", settlement="failed-after-send")
 
 
@@ -408,6 +446,7 @@ groups = [
     {"comment": "audit writes and their repair", "tests": audit},
     {"comment": "start-up and the replica's head", "tests": startup},
     {"comment": "echoes and secrets: what is handed back is redacted, URL credentials are masked", "tests": echoes},
+    {"comment": "402 bodies as bytes: decoded once, by the core", "tests": body_bytes},
 ]
 
 if __name__ == "__main__":

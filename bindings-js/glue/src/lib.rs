@@ -331,8 +331,9 @@ impl Driver {
     }
 
     /// [`Driver::begin`] with the request as values (no hints): the same
-    /// output, without a JSON round trip. Each text is capped like `begin`'s
-    /// JSON input.
+    /// output, without a JSON round trip. The 402 body is `body` (text) or
+    /// `body_bytes` (the bytes read, decoded by the core with `content_type`),
+    /// not both. Each input is capped like `begin`'s JSON input.
     #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(js_name = beginRequest)]
     pub fn begin_request(
@@ -341,6 +342,8 @@ impl Driver {
         url: &str,
         payment_required: Option<String>,
         body: Option<String>,
+        body_bytes: Option<Vec<u8>>,
+        content_type: Option<String>,
         request_body_sha256: Option<String>,
         idempotency_key: Option<String>,
         reason: &str,
@@ -354,8 +357,10 @@ impl Driver {
             .chain(body.as_ref().map(String::len))
             .chain(request_body_sha256.as_ref().map(String::len))
             .chain(idempotency_key.as_ref().map(String::len))
+            .chain(body_bytes.as_ref().map(Vec::len))
+            .chain(content_type.as_ref().map(String::len))
             .any(|n| n > cap);
-        if too_long {
+        if too_long || (body.is_some() && body_bytes.is_some()) {
             return Err(code_error(Code::InvalidInput));
         }
         let b = driver::Begin {
@@ -365,6 +370,8 @@ impl Driver {
             body,
             request_body_sha256,
             idempotency_key,
+            body_bytes,
+            content_type,
             reason: reason.to_string(),
             hints: Vec::new(),
             seed: ms(seed)?,
@@ -411,6 +418,13 @@ fn driver_new_error(errs: &[ConfigError]) -> JsValue {
 
 fn head_text(h: Option<&Head>) -> String {
     h.map_or(Value::Null, Head::to_json).to_string()
+}
+
+/// The limits the package applies while reading from the network (the 402
+/// body cap and read deadline), as JSON text (`driver::tables::limits_json`).
+#[wasm_bindgen(js_name = limitTable)]
+pub fn limit_table() -> String {
+    driver::tables::limits_json().to_string()
 }
 
 /// Every error code with its family, class, description and policy

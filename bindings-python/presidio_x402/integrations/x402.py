@@ -33,6 +33,10 @@ and the :class:`~presidio_x402.HardenedX402Client` keyword arguments
   a plain ``x402Client`` never sees the response, so the payment is answered
   ``unobserved`` as soon as it is signed.
 
+The official transport reads a 402 body without a bound: wrap the transport under it in
+:class:`CappedTransport` (given the guard, it also reports a paid request lost in the
+transport as ``network-error``).
+
 A payment is matched across the hooks by the client's selected-requirements
 object. One that another hook aborted after ours (its creation neither signed
 nor failed) is answered ``signer-failed``, and a signed one whose response
@@ -52,8 +56,10 @@ import weakref
 from collections import defaultdict, deque
 from typing import Any, Deque, Dict, Optional, Tuple
 
+import httpx
+
 from ..audit_log import AuditLog, NullAuditWriter
-from ..gateway import HEADER_V1_RESPONSE, HEADER_V2_RESPONSE, build_config
+from ..gateway import _NOT_SENT, HEADER_V1_RESPONSE, HEADER_V2_RESPONSE, build_config, read_challenge
 from ..guard import Guard, Payment
 from ..pii_filter import _nlp_analyzer
 from ..stores import make_store
@@ -149,11 +155,62 @@ class _Hooks:
             await self.guard.resume_async(p, {"on": "signer-failed"})
         return None
 
+    async def failed(self, wire: str, sent: bool) -> None:
+        """The paid request carrying ``wire`` (its payment header) failed in the transport."""
+        try:
+            key = _key(json.loads(base64.b64decode(wire)).get("payload") or {})
+        except (ValueError, AttributeError):
+            return
+        p = self.sent.pop(key, (0.0, None))[1]
+        if p is not None:
+            await self.guard.resume_async(p, {"on": "network-error", "sent": sent})
+
     async def response(self, payload: Any, get_header: Any, status: int) -> None:
         p = self.sent.pop(_key(_dump(payload).get("payload") or {}), (0.0, None))[1]
         if p is not None:
             settlement = get_header(HEADER_V2_RESPONSE) or get_header(HEADER_V1_RESPONSE)
             await self.guard.resume_async(p, {"on": "response", "status": int(status), "settlement": settlement})
+
+
+#: The hooks of each guard :func:`harden` made (for :class:`CappedTransport`).
+_HOOKS: "weakref.WeakKeyDictionary[Guard, _Hooks]" = weakref.WeakKeyDictionary()
+
+
+class CappedTransport(httpx.AsyncBaseTransport):
+    """Wraps the transport under the official client's ``x402AsyncTransport`` so
+    that the client reads a 402 body as the core's limits say (at most
+    ``max_challenge_bytes`` + 1 bytes, within ``challenge_read_ms``): a body
+    over the cap or cut by the deadline reaches the client cut, and it pays
+    nothing (the official client reads the 402 body without a bound). Given
+    the guard :func:`harden` returned, a paid request that fails in the
+    transport (a reset connection) is reported to it as it happens
+    (``network-error``), not ``unobserved`` after :data:`UNOBSERVED_AFTER_S`::
+
+        guard = harden(http, ...)
+        x402AsyncTransport(http, transport=CappedTransport(httpx.AsyncHTTPTransport(), guard))
+    """
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, guard: Optional[Guard] = None) -> None:
+        self._inner = inner
+        self._guard = guard
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            r = await self._inner.handle_async_request(request)
+        except Exception as exc:
+            hooks = _HOOKS.get(self._guard) if self._guard is not None else None
+            wire = request.headers.get("payment-signature") or request.headers.get("x-payment")
+            if hooks is not None and wire:
+                await hooks.failed(wire, sent=not isinstance(exc, _NOT_SENT))
+            raise
+        if r.status_code != 402:
+            return r
+        body = await read_challenge(r, raw=True)
+        headers = [(k, v) for k, v in r.headers.multi_items() if k.lower() not in ("content-length", "transfer-encoding")]
+        return httpx.Response(r.status_code, headers=headers, content=body, extensions=r.extensions, request=request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
 
 
 def _observe(http: Any, hooks: _Hooks) -> None:
@@ -188,6 +245,7 @@ def harden(client: Any, *, mpa_signatures: Any = None, policy: Any = None, pii_a
                   metrics=metrics_collector, mpa_engine=mpa_engine, replay_key=replay_key,
                   nlp_analyzer=(nlp_analyzer if nlp_analyzer is not None else _nlp_analyzer()) if pii_mode == "nlp" else None)
     hooks = _Hooks(guard, mpa_signatures, observed=http is not None)
+    _HOOKS[guard] = hooks
     if http is not None:
         http.on_payment_required(hooks.on_payment_required)
         _observe(http, hooks)
@@ -197,4 +255,4 @@ def harden(client: Any, *, mpa_signatures: Any = None, policy: Any = None, pii_a
     return guard
 
 
-__all__ = ["harden"]
+__all__ = ["CappedTransport", "harden"]

@@ -80,6 +80,8 @@ struct Line {
 #[derive(Debug)]
 pub(super) struct Payment {
     begin: Begin,
+    /// Why the 402 body's bytes were refused (it counts when there is no header).
+    body_error: Option<Code>,
     rng: u64,
     a: Option<Assessment>,
     phase: Phase,
@@ -92,8 +94,9 @@ pub(super) struct Payment {
 }
 
 impl Payment {
-    pub(super) fn begin(d: &mut Driver, b: Begin, now: u64) -> (Payment, Vec<Action>) {
+    pub(super) fn begin(d: &mut Driver, mut b: Begin, now: u64) -> (Payment, Vec<Action>) {
         let mut p = Payment {
+            body_error: b.decode_body(),
             rng: b.seed ^ 0x9e37_79b9_7f4a_7c15,
             begin: b,
             ..Payment::placeholder()
@@ -114,6 +117,7 @@ impl Payment {
     pub(super) fn placeholder() -> Payment {
         Payment {
             rng: 0,
+            body_error: None,
             begin: Begin::default(),
             a: None,
             phase: Phase::Finished,
@@ -340,8 +344,11 @@ impl Payment {
                     idempotency_key: b.idempotency_key.as_deref(),
                     now_ms: now,
                 };
-                let a =
+                let mut a =
                     pipeline::assess_with_hints(cfg, &mut d.state, &ctx, &b.hints, &d.replay_key);
+                if a.blocked == Some(Code::ChallengeMissing) && self.body_error.is_some() {
+                    a.blocked = self.body_error;
+                }
                 if a.blocked.is_some() {
                     // Refused already: its verdict needs no I/O, so it is part of the same step.
                     let s = pipeline::finalize_step(

@@ -1,8 +1,8 @@
 //! The tables hosts build their exceptions and metrics from.
 //!
-//! A host never lists codes, families, metric names, labels or buckets of
-//! its own: it reads [`codes_json`] and [`metrics_json`] (or the typed
-//! [`family`] and [`METRICS`]) once at start-up.
+//! A host never lists codes, families, metric names, labels, buckets or
+//! read limits of its own: it reads [`codes_json`], [`metrics_json`] and
+//! [`limits_json`] (or the typed [`family`] and [`METRICS`]) once at start-up.
 
 use crate::error::Code;
 use serde_json::{json, Value};
@@ -200,6 +200,24 @@ pub fn metrics_json() -> Value {
             .map(|m| json!({"name": m.name, "type": m.kind, "help": m.help, "labels": m.labels, "buckets": m.buckets}))
             .collect(),
     )
+}
+
+/// How long a host may spend reading one 402 body (from the 402's headers
+/// to its last byte read) before it stops and refuses, in milliseconds.
+pub const CHALLENGE_READ_MS: u64 = 10_000;
+
+/// The limits hosts apply while reading from the network, as JSON:
+/// `{"max_challenge_bytes", "max_settlement_header_bytes", "challenge_read_ms"}`.
+/// A host reads at most `max_challenge_bytes + 1` bytes of a 402 body (the
+/// core refuses more: `challenge-too-large`) within `challenge_read_ms`
+/// (then it stops and hands over what it read: a cut body is
+/// `challenge-bad-json`), and hands the bytes to the core undecoded.
+pub fn limits_json() -> Value {
+    json!({
+        "max_challenge_bytes": crate::challenge::MAX_CHALLENGE_BYTES,
+        "max_settlement_header_bytes": super::settlement::MAX_HEADER_BYTES,
+        "challenge_read_ms": CHALLENGE_READ_MS,
+    })
 }
 
 #[cfg(test)]

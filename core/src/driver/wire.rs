@@ -5,6 +5,7 @@ use crate::audit::Head;
 use crate::error::Code;
 use crate::pii::PiiHint;
 use serde::Serialize;
+use base64::Engine as _;
 use serde_json::{Map, Value};
 
 /// Longest events text one crossing accepts, in bytes.
@@ -57,8 +58,15 @@ pub struct Begin {
     pub url: String,
     /// The v2 `PAYMENT-REQUIRED` header, if any.
     pub payment_required: Option<String>,
-    /// The 402 body (capped by the host), if any.
+    /// The 402 body as text, if any (hosts that hold it as text, e.g. an
+    /// official client's parsed challenge).
     pub body: Option<String>,
+    /// The 402 body as the bytes the host read (at most
+    /// [`crate::challenge::MAX_CHALLENGE_BYTES`] + 1), decoded by the core
+    /// ([`crate::challenge::decode_body`]); at most one of `body` and `body_bytes`.
+    pub body_bytes: Option<Vec<u8>>,
+    /// The 402's `Content-Type` header (its `charset` decides the decoding).
+    pub content_type: Option<String>,
     /// The agent's reason for paying.
     pub reason: String,
     /// SHA-256 (hex) of the request's body, when it has one the host could
@@ -74,8 +82,10 @@ pub struct Begin {
 }
 
 impl Begin {
-    /// Reads `{"method", "url", "payment_required", "body", "reason",
-    /// "request_body_sha256", "idempotency_key", "hints", "seed"}`.
+    /// Reads `{"method", "url", "payment_required", "body" | "body_base64",
+    /// "content_type", "request_body_sha256", "idempotency_key", "reason",
+    /// "hints", "seed"}` (`body_base64`: the bytes read, standard padded
+    /// base64).
     pub fn from_json(v: &Value) -> Result<Begin, Code> {
         let m = v.as_object().ok_or(Code::InvalidInput)?;
         let s = |k: &str| -> Result<Option<String>, Code> {
@@ -89,11 +99,23 @@ impl Begin {
             None | Some(Value::Null) => Vec::new(),
             Some(h) => crate::pii::hints_from_json(h)?,
         };
+        let body = s("body")?;
+        let body_bytes = match s("body_base64")? {
+            Some(_) if body.is_some() => return Err(Code::InvalidInput),
+            Some(b) => Some(
+                base64::engine::general_purpose::STANDARD
+                    .decode(b)
+                    .map_err(|_| Code::InvalidInput)?,
+            ),
+            None => None,
+        };
         Ok(Begin {
             method: s("method")?.unwrap_or_else(|| "GET".into()),
             url: s("url")?.ok_or(Code::InvalidInput)?,
             payment_required: s("payment_required")?,
-            body: s("body")?,
+            body,
+            body_bytes,
+            content_type: s("content_type")?,
             reason: s("reason")?.unwrap_or_default(),
             request_body_sha256: s("request_body_sha256")?,
             idempotency_key: s("idempotency_key")?,
@@ -102,6 +124,19 @@ impl Begin {
                 .get("seed")
                 .map_or(Ok(0), |v| v.as_u64().ok_or(Code::InvalidInput))?,
         })
+    }
+
+    /// Decodes `body_bytes` into `body` (once; see
+    /// [`crate::challenge::decode_body`]): the code when the bytes are refused.
+    pub fn decode_body(&mut self) -> Option<Code> {
+        let bytes = self.body_bytes.take()?;
+        match crate::challenge::decode_body(&bytes, self.content_type.as_deref()) {
+            Ok(text) => {
+                self.body = Some(text);
+                None
+            }
+            Err(c) => Some(c),
+        }
     }
 }
 
