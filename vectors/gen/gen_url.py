@@ -12,15 +12,127 @@ norm = [
     case("escaped dot segments removed", {"url": "https://a.example/a/%2e%2E/c"}, {"path": "/c"}),
     case("unreserved escapes decoded", {"url": "https://a.example/%7Euser/%61"}, {"path": "/~user/a"}),
     case("reserved escapes upper-cased", {"url": "https://a.example/a%2fb?x=%3d"}, {"url": "https://a.example/a%2Fb?x=%3D"}),
-    case("trailing dot of host", {"url": "https://a.example./x"}, {"origin": "https://a.example"}),
+    case("trailing dot of host", {"url": "https://a.example./x"}, {"origin": "https://a.example"}, ["WhatwgDiffers"]),
     case("backslash is a path separator", {"url": "https://evil.example\\@good.example/x"},
          {"origin": "https://evil.example"}),
     case("IPv6 host", {"url": "https://[::1]:8443/a"}, {"origin": "https://[::1]:8443"}),
-] + [case("rejects " + u, {"url": u}, code="url-invalid", flags=["Hostile"]) for u in [
+] + [case("rejects " + u, {"url": u}, code="url-invalid", flags=["Hostile"] + (["WhatwgAccepts"] if u in (
+    "ftp://a.example/", "https:///x", "javascript:alert(1)", "https://a/\u0000", "https://a/%zz", "https://a..b/",
+    "https://.a/")
+    else [])) for u in [
     "ftp://a.example/", "https://", "https:///x", "https://a b/", "https://a:99999/", "https://a:x/",
-    "https://[zz]/", "https://a/%zz", "https://a%2eb/", "//a/b", "https://a..b/", "javascript:alert(1)",
+    "https://[zz]/", "https://a/%zz", "https://a%zzb/", "//a/b", "https://a..b/", "javascript:alert(1)",
     "https://a/\u0000", "https://.a/",
 ]]
+
+
+def host(comment, url, h, origin=None, flags=()):
+    """A host form: `h` is the canonical host, `origin` the origin when not `http://h`."""
+    return case(comment, {"url": url}, {"host": h, "origin": origin or "http://" + h}, flags)
+
+
+def bad(comment, url, flags=()):
+    return case(comment, {"url": url}, code="url-invalid", flags=["Hostile", *flags])
+
+
+# One host, one origin: every spelling WHATWG gives one host gives it here too.
+L = "127.0.0.1"
+hosts = [
+    host("IPv4 as one 32-bit decimal number", "http://2130706433/", L, flags=["Hostile"]),
+    host("IPv4 in hex, shortened", "http://0x7f.1/", L, flags=["Hostile"]),
+    host("IPv4 hex parts, upper-case X", "http://0X7F.0.0.1/", L, flags=["Hostile"]),
+    host("IPv4 as one hex number", "http://0x7F000001/", L, flags=["Hostile"]),
+    host("IPv4 with an octal part", "http://0177.0.0.1/", L, flags=["Hostile"]),
+    host("IPv4 octal, not decimal: 0127 is 87", "http://0127.0.0.1/", "87.0.0.1", flags=["Hostile"]),
+    host("IPv4 shortened to two parts", "http://127.1/", L, flags=["Hostile"]),
+    host("IPv4 shortened to three parts", "http://127.0.1/", L, flags=["Hostile"]),
+    host("IPv4 with a trailing dot", "http://127.0.0.1./", L, flags=["Hostile"]),
+    host("IPv4 percent-encoded", "http://%31%32%37.0.0.1/", L, flags=["Hostile"]),
+    host("IPv4 in fullwidth digits", "http://\uff11\uff12\uff17.\uff10.\uff10.\uff11/", L, flags=["Hostile"]),
+    host("IPv4 with ideographic full stops", "http://127\u30020\u30020\u30021/", L, flags=["Hostile"]),
+    host("IPv4 spelling with a port", "http://0x7f.1:8080/x", L, "http://127.0.0.1:8080", ["Hostile"]),
+    host("IPv4 zero", "http://0/", "0.0.0.0"),
+    host("IPv4 largest single number", "http://4294967295/", "255.255.255.255"),
+    host("a last label that is not a number is a domain", "http://1.2.3.a/", "1.2.3.a"),
+    host("0x7g is not a hex number: a domain", "http://0x7g/", "0x7g"),
+    bad("IPv4 with five parts", "http://1.2.3.4.5/"),
+    bad("IPv4 number past 32 bits (hex)", "http://0x100000000/"),
+    bad("IPv4 number past 32 bits (decimal)", "http://4294967296/"),
+    bad("IPv4 part over 255", "http://256.0.0.1/"),
+    bad("IPv4 shortened, last part too large", "http://1.2.65536/"),
+    bad("IPv4 bad octal digit", "http://1.2.3.09/"),
+    bad("a domain ending in a number", "http://a.1/"),
+    bad("a domain ending in a hex number", "http://foo.0x4/"),
+    bad("IPv4 with an empty part", "http://1..2/"),
+    host("IPv6 zero pieces compressed", "http://[0:0::1]/", "[::1]"),
+    host("IPv6 written in full", "http://[0:0:0:0:0:0:0:1]/", "[::1]"),
+    host("IPv6 upper-case hex and leading zeros", "http://[2001:0DB8:0000:0000:0000:0000:0000:0001]/",
+         "[2001:db8::1]"),
+    host("IPv6 longest zero run compressed", "http://[1:0:0:2:0:0:0:3]/", "[1:0:0:2::3]"),
+    host("IPv6 first of equal zero runs compressed", "http://[1:0:0:2:0:0:3:4]/", "[1::2:0:0:3:4]"),
+    host("IPv6 one zero piece is not compressed", "http://[1:0:2:3:4:5:6:7]/", "[1:0:2:3:4:5:6:7]"),
+    host("IPv6 with an embedded IPv4 tail", "http://[::1.2.3.4]/", "[::102:304]"),
+    host("IPv6 with a port", "https://[::1]:8443/a", "[::1]", "https://[::1]:8443"),
+    host("IPv4-mapped IPv6 is the IPv4 host (WHATWG keeps [::ffff:7f00:1])", "http://[::ffff:127.0.0.1]/", L,
+         flags=["Hostile", "WhatwgDiffers"]),
+    host("IPv4-mapped IPv6 in hex, with a port", "http://[::ffff:7f00:1]:8080/", L, "http://127.0.0.1:8080",
+         ["Hostile", "WhatwgDiffers"]),
+    bad("IPv6 with two ::", "http://[1::2::3]/"),
+    bad("IPv6 with a short IPv4 tail", "http://[::1.2.3]/"),
+    bad("IPv6 IPv4 tail with a leading zero", "http://[::01.2.3.4]/"),
+    bad("IPv6 zone id", "http://[::1%25eth0]/"),
+    bad("IPv6 with text after the bracket", "http://[::1]x/"),
+    bad("IPv6 with nine pieces", "http://[1:2:3:4:5:6:7:8:9]/"),
+    host("percent-encoded letter in the host", "http://%41.example/", "a.example", flags=["Hostile"]),
+    host("percent-encoded dot in the host", "http://a%2eb/", "a.b", flags=["Hostile"]),
+    host("WHATWG-allowed ASCII punctuation in a host", "http://a!b.example/", "a!b.example"),
+    bad("bad percent escape in the host", "http://a%zzb/"),
+    bad("percent-encoded slash in the host", "http://a%2fb/"),
+    bad("percent-encoded NUL in the host", "http://a%00b/"),
+    bad("percent-encoded percent in the host", "http://a%25b/"),
+    bad("percent-encoded @ in the host", "http://a%40b/"),
+    bad("percent-encoded byte that is not UTF-8", "http://a%ffb/"),
+    host("IDN to punycode", "https://m\u00fcnchen.de/", "xn--mnchen-3ya.de", "https://xn--mnchen-3ya.de"),
+    host("IDN upper case", "https://M\u00dcNCHEN.de/", "xn--mnchen-3ya.de", "https://xn--mnchen-3ya.de"),
+    bad("IDN decomposed (composing is not implemented)", "https://mu\u0308nchen.de/", ["WhatwgAccepts"]),
+    host("IDN in fullwidth letters", "https://\uff4d\u00fc\uff4e\uff43\uff48\uff45\uff4e.de/", "xn--mnchen-3ya.de",
+         "https://xn--mnchen-3ya.de", ["Hostile"]),
+    host("IDN with an ideographic full stop", "https://m\u00fcnchen\u3002de/", "xn--mnchen-3ya.de",
+         "https://xn--mnchen-3ya.de", ["Hostile"]),
+    host("IDN percent-encoded UTF-8", "https://m%C3%BCnchen.de/", "xn--mnchen-3ya.de", "https://xn--mnchen-3ya.de",
+         ["Hostile"]),
+    host("punycode as written", "https://xn--mnchen-3ya.de/", "xn--mnchen-3ya.de", "https://xn--mnchen-3ya.de"),
+    host("punycode upper case", "https://XN--MNCHEN-3YA.DE/", "xn--mnchen-3ya.de", "https://xn--mnchen-3ya.de"),
+    host("sharp s kept (non-transitional)", "https://fa\u00df.de/", "xn--fa-hia.de", "https://xn--fa-hia.de"),
+    host("capital sigma is sigma, not final sigma", "https://\u039f\u0394\u039f\u03a3.gr/", "xn--pxavbq.gr",
+         "https://xn--pxavbq.gr"),
+    host("CJK labels", "https://\u4ed6\u4eec\u4e3a\u4ec0\u4e48\u4e0d\u8bf4\u4e2d\u6587.cn/",
+         "xn--ihqwcrb4cv8a8dqg056pqjye.cn", "https://xn--ihqwcrb4cv8a8dqg056pqjye.cn"),
+    host("Hangul labels", "https://\uc548\ub155\ud558\uc138\uc694.kr/", "xn--o70b841ad5c9qb763b.kr",
+         "https://xn--o70b841ad5c9qb763b.kr"),
+    host("Cyrillic look-alike stays its own host", "https://\u0430pple.com/", "xn--pple-43d.com",
+         "https://xn--pple-43d.com", ["Hostile"]),
+    bad("punycode of an ASCII label (refused by UTS-46 since Unicode 15.1)", "https://xn--abc-/", ["WhatwgAccepts"]),
+    bad("empty punycode", "https://xn--/"),
+    bad("malformed punycode", "https://xn--a!/"),
+    bad("punycode decoding to ASCII (refused by UTS-46 since Unicode 15.1)", "https://xn--mnchen-3ya-.de/",
+        ["WhatwgAccepts"]),
+    bad("IDN: soft hyphen (UTS-46 drops it; not canonicalised here)", "https://a\u00adb.de/", ["WhatwgAccepts"]),
+    bad("IDN: capital sharp s (UTS-46 maps it to ss; not canonicalised here)", "https://\u1e9e.de/",
+        ["WhatwgAccepts"]),
+    bad("IDN: right-to-left script (bidi rule not implemented)", "https://\u05d0\u05d1.il/", ["WhatwgAccepts"]),
+    bad("IDN: Indic combining marks (not implemented)", "https://\u0915\u093f.in/", ["WhatwgAccepts"]),
+    bad("IDN: a symbol", "https://\u2603.example/", ["WhatwgAccepts"]),
+    bad("IDN: a symbol as punycode", "https://xn--n3h.example/", ["WhatwgAccepts"]),
+    bad("IDN: zero width joiner", "https://a\u200db.example/"),
+    host("trailing dot dropped (one DNS name; WHATWG keeps it)", "http://a.example./", "a.example",
+         flags=["WhatwgDiffers"]),
+    bad("two trailing dots", "http://a.example../", ["WhatwgAccepts"]),
+    host("port with leading zeros, default", "http://a.example:0080/", "a.example"),
+    host("port with leading zeros", "http://a.example:0008080/", "a.example", "http://a.example:8080"),
+    bad("empty host with a port", "http://:80/"),
+    bad("empty host after user info", "http://u@/"),
+]
 
 K = "https://premium-api.io"
 match = [
@@ -45,6 +157,16 @@ match = [
     case("prefix: dot segments into the prefix", {"key": K + "/v1", "url": "https://premium-api.io/x/../v1/a"},
          {"matches": True}),
     case("prefix: escaped unreserved chars", {"key": K + "/v1", "url": "https://premium-api.io/%76%31/a"}, {"matches": True}),
+    case("IPv4 key matches every spelling", {"key": "http://127.0.0.1:8080", "url": "http://0x7f.1:8080/x"},
+         {"matches": True}, ["Hostile"]),
+    case("IPv4 key spelled as a number", {"key": "http://2130706433:8080/v1", "url": "http://127.1:8080/v1/x"},
+         {"matches": True, "key": "http://127.0.0.1:8080/v1"}, ["Hostile"]),
+    case("IPv4 key matches an IPv4-mapped IPv6 URL", {"key": "http://127.0.0.1:8080", "url": "http://[::ffff:7f00:1]:8080/"},
+         {"matches": True}, ["Hostile"]),
+    case("IDN key matches its punycode", {"key": "https://M\u00fcnchen.de", "url": "https://xn--mnchen-3ya.de/x"},
+         {"matches": True, "key": "https://xn--mnchen-3ya.de"}),
+    case("a key with an invalid IPv4 is refused", {"key": "http://1.2.3.4.5", "url": "http://1.2.3.4/"},
+         code="config-bad-endpoint"),
     case("prefix: escaped slash is not a boundary", {"key": K + "/v1", "url": "https://premium-api.io/v1%2Fa"},
          {"matches": False}, ["Hostile"]),
     case("key with a query is refused", {"key": K + "/?a=1", "url": "https://premium-api.io/"}, code="config-bad-endpoint"),
@@ -52,7 +174,11 @@ match = [
 ]
 
 write("url-normalize.json", "url.normalize", ["URL normal form used for matching and fingerprints."],
-      [{"tests": norm}], {"Hostile": "An input crafted to confuse URL parsers."})
+      [{"tests": norm + hosts}], {
+          "Hostile": "An input crafted to confuse URL parsers.",
+          "WhatwgDiffers": "Accepted with another host than WHATWG new URL() gives (deliberate: one origin per host).",
+          "WhatwgAccepts": "Refused here, accepted by WHATWG new URL() (deliberate: not http(s), or not canonicalised "
+                           "safely by the core's UTS-46-lite, see core/src/url/idna.rs)."})
 write("url-endpoint-match.json", "url.endpoint-match",
       ["per_endpoint keys match by normalised origin plus an optional path prefix on a / boundary."],
       [{"tests": match}], {"Hostile": "A near-miss that a bare string prefix would wrongly match."})

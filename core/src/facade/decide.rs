@@ -55,7 +55,7 @@ fn to_usd(input: &Value) -> Result<Value, Code> {
 
 fn url_normalize(input: &Value) -> Result<Value, Code> {
     let u = url::parse(str_field(input, "url")?)?;
-    Ok(json!({"url": u.to_url_string(), "origin": u.origin(), "path": u.path}))
+    Ok(json!({"url": u.to_url_string(), "origin": u.origin(), "host": u.host, "path": u.path}))
 }
 
 fn endpoint_match(input: &Value) -> Result<Value, Code> {

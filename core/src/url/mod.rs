@@ -15,6 +15,11 @@
 
 use crate::error::Code;
 
+mod host;
+mod idna;
+
+pub use host::{parse_host, MAX_HOST_BYTES};
+
 /// Longest URL accepted, in bytes.
 pub const MAX_URL_BYTES: usize = 8 * 1024;
 
@@ -23,7 +28,9 @@ pub const MAX_URL_BYTES: usize = 8 * 1024;
 pub struct NormalizedUrl {
     /// `http` or `https`.
     pub scheme: &'static str,
-    /// Lower-cased host without a trailing dot; IPv6 keeps its brackets.
+    /// The canonical host ([`parse_host`]): a lower-case ASCII domain
+    /// (IDNs as `xn--` punycode) without a trailing dot, a dotted-decimal
+    /// IPv4 address, or a bracketed IPv6 address in WHATWG form.
     pub host: String,
     /// The port, only when it is not the scheme's default.
     pub port: Option<u16>,
@@ -109,47 +116,36 @@ pub fn parse(input: &str) -> Result<NormalizedUrl, Code> {
 }
 
 fn split_host_port(hp: &str) -> Result<(String, Option<u16>), Code> {
-    let (host, port) = if let Some(rest) = hp.strip_prefix('[') {
-        let close = rest.find(']').ok_or(Code::UrlInvalid)?;
-        let inner = &rest[..close];
-        if inner.is_empty()
-            || !inner
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
-        {
-            return Err(Code::UrlInvalid);
-        }
-        let after = &rest[close + 1..];
-        let port = match after.strip_prefix(':') {
-            Some(p) => Some(p),
-            None if after.is_empty() => None,
-            None => return Err(Code::UrlInvalid),
-        };
-        (format!("[{}]", inner.to_ascii_lowercase()), port)
-    } else {
-        let (h, p) = match hp.rsplit_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (hp, None),
-        };
-        let h = h.strip_suffix('.').unwrap_or(h);
-        if h.is_empty()
-            || h.starts_with('.')
-            || h.contains("..")
-            || !h
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '-' || c == '.' || c == '_')
-        {
-            return Err(Code::UrlInvalid);
-        }
-        (h.to_lowercase(), p)
+    // A `:` inside IPv6 brackets is not a port separator.
+    let colon = match hp.rfind(']') {
+        Some(close) if hp.starts_with('[') => match &hp[close + 1..] {
+            "" => None,
+            after if after.starts_with(':') => Some(close + 1),
+            _ => return Err(Code::UrlInvalid),
+        },
+        _ => hp.rfind(':'),
     };
+    let (host, port) = match colon {
+        Some(i) => (&hp[..i], Some(&hp[i + 1..])),
+        None => (hp, None),
+    };
+    let host = host::parse_host(host)?;
     let port = match port {
         None | Some("") => None,
         Some(p) => {
-            if p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            // WHATWG: any number of leading zeros; the value must fit 16 bits.
+            if !p.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(Code::UrlInvalid);
             }
-            Some(p.parse::<u16>().map_err(|_| Code::UrlInvalid)?)
+            let digits = p.trim_start_matches('0');
+            if digits.len() > 5 {
+                return Err(Code::UrlInvalid);
+            }
+            Some(if digits.is_empty() {
+                0
+            } else {
+                digits.parse::<u16>().map_err(|_| Code::UrlInvalid)?
+            })
         }
     };
     Ok((host, port))
@@ -305,8 +301,11 @@ mod tests {
             "https://a:99999/",
             "https://a:x/",
             "https://[zz]/",
+            "https://[::1]x/",
+            "https://1.2.3.4.5/",
+            "https://0x100000000/",
             "https://a/%zz",
-            "https://a%2eb/",
+            "https://a%zzb/",
             "//a/b",
             "https://a..b/",
             "https://.a/",
