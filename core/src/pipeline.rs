@@ -337,12 +337,6 @@ fn assess_into(
     }
     replay::check_request(ctx.request_body_sha256, ctx.idempotency_key)?;
     let request_url = url::parse(ctx.request_url)?;
-    // Logged in its canonical form, so every spelling of one URL is one line
-    // (its findings were counted on the URL as given, above).
-    a.metadata.request_url = match pii::redact(&request_url.to_url_string(), &cfg.pii) {
-        Ok(r) => r.text,
-        Err(_) => "<REDACTED>".to_string(),
-    };
     // 1. Parse and select.
     let mut ch = challenge::parse(ctx.payment_required, ctx.body)?;
     a.x402_version = ch.x402_version;
