@@ -106,6 +106,25 @@ export async function sendPaid(base: typeof fetch, original: Request, a: DriverS
   }
 }
 
+/** What names a request as a purchase besides its method and URL (the core's replay identity, core/src/replay.rs). */
+export interface RequestIdentity {
+  /** SHA-256 (hex) of the body, `null` when it is empty (the core ignores it for GET and HEAD). */
+  requestBodySha256: string | null;
+  /** The `Idempotency-Key` header, if any. */
+  idempotencyKey: string | null;
+}
+
+/** Reads `req`'s identity without consuming it (the body is read from a clone). */
+export async function requestIdentity(req: Request): Promise<RequestIdentity> {
+  let requestBodySha256: string | null = null;
+  const bytes = req.body === null ? null : await req.clone().arrayBuffer();
+  if (bytes && bytes.byteLength > 0) {
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+    requestBodySha256 = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+  return { requestBodySha256, idempotencyKey: req.headers.get("idempotency-key") };
+}
+
 /** Creates a fetch that handles x402 402 responses through the guard. */
 export async function createHardenedFetch(options: HardenedFetchOptions): Promise<HardenedFetch> {
   const guard = options.guard ?? (await PaymentGuard.create(options));
@@ -122,7 +141,7 @@ export async function createHardenedFetch(options: HardenedFetchOptions): Promis
     if (!header) bodyBytes = await readCapped(first, cap + 1, within);
     else await first.body?.cancel().catch(() => {});
     let p: Payment = await guard.begin({ method: request.method, url: first.url || request.url, paymentRequired: header, bodyBytes,
-      contentType: first.headers.get("content-type"), reason: options.reason?.(request) ?? "" });
+      contentType: first.headers.get("content-type"), ...(await requestIdentity(retry)), reason: options.reason?.(request) ?? "" });
     let sent: Sent | undefined;
     while (p.action.do !== "done") {
       const a = p.action;

@@ -175,7 +175,8 @@ export class PaymentGuard {
   async begin(ctx: PaymentContext): Promise<Payment> {
     const seed = Math.floor(Math.random() * Number.MAX_SAFE_INTEGER);
     const { id, actions } = this.#driver.begin({ method: ctx.method ?? "GET", url: ctx.url, payment_required: ctx.paymentRequired ?? null,
-      body: ctx.body ?? null, body_bytes: ctx.bodyBytes ?? null, content_type: ctx.contentType ?? null, reason: ctx.reason ?? "", seed },
+      body: ctx.body ?? null, body_bytes: ctx.bodyBytes ?? null, content_type: ctx.contentType ?? null,
+      request_body_sha256: ctx.requestBodySha256 ?? null, idempotency_key: ctx.idempotencyKey ?? null, reason: ctx.reason ?? "", seed },
     this.#clock());
     return this.#run(id, actions);
   }

@@ -98,6 +98,10 @@ export interface PaymentContext {
   contentType?: string | null;
   /** The agent's own reason for paying (metadata; scanned for PII). */
   reason?: string;
+  /** SHA-256 (64 hex) of the paid request's body, when it has one: part of the purchase's identity (core/src/replay.rs). */
+  requestBodySha256?: string | null;
+  /** The caller's idempotency key (the request's `Idempotency-Key` header): another key is another purchase. */
+  idempotencyKey?: string | null;
 }
 
 /** A key: raw bytes, or a hex string. */

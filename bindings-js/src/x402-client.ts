@@ -33,7 +33,7 @@ import { PaymentGuard, type GuardOptions, type Payment } from "./guard.js";
 import { describe, limits } from "./core.js";
 import { readCapped } from "./approvals.js";
 import { X402GuardError } from "./errors.js";
-import { sendPaid } from "./fetch.js";
+import { requestIdentity, sendPaid, type RequestIdentity } from "./fetch.js";
 import { b64decodeUtf8, b64encodeUtf8 } from "./base64.js";
 import type { DriverEvent } from "./types.js";
 
@@ -94,7 +94,8 @@ export async function hardenX402Client(target: Obj, options: HardenOptions = {})
   const httpClient: Obj | null = isHttp ? target : null;
   const unobservedAfter = options.unobservedAfterMs ?? 60_000;
   const urls = new WeakMap<object, string>();
-  const methods = new Map<string, string>();
+  /** The requests the wrapper saw answered 402: URL -> method and identity (at most 1024 kept). */
+  const requests = new Map<string, { method: string } & RequestIdentity>();
   let lastUrl: string | null = null;
   /** Requests the wrapper saw redirected to a 402: asked URL -> the URL that answered (at most 1024 kept). */
   const redirected = new Map<string, string>();
@@ -132,14 +133,16 @@ export async function hardenX402Client(target: Obj, options: HardenOptions = {})
 
   client.onBeforePaymentCreation(async (ctx: Obj) => {
     const pr = ctx.paymentRequired as Obj;
-    const url = urls.get(pr) ?? lastUrl;
-    if (!url) return { abort: true, reason: "invalid-input: the request URL is unknown (pass hardened.httpClient to wrapFetchWithPayment)" };
+    // The real request URL; unknown (no wrapper or HTTP client saw the 402), the core refuses it: url-invalid.
+    const url = urls.get(pr) ?? lastUrl ?? "";
     // Exactly the requirement the client selected.
     const only = JSON.stringify({ ...pr, accepts: [ctx.selectedRequirements] });
     const v2 = pr.x402Version !== 1;
     let payment: Payment;
     try {
-      payment = await guard.begin({ method: methods.get(url) ?? "GET", url, paymentRequired: v2 ? b64encodeUtf8(only) : null,
+      const seen = requests.get(url);
+      payment = await guard.begin({ method: seen?.method ?? "GET", requestBodySha256: seen?.requestBodySha256, idempotencyKey: seen?.idempotencyKey,
+        url, paymentRequired: v2 ? b64encodeUtf8(only) : null,
         body: v2 ? null : only, reason: options.reason?.() ?? "" });
     } catch (e) {
       return abort(e instanceof X402GuardError ? e.code : "invalid-input");
@@ -196,9 +199,11 @@ export async function hardenX402Client(target: Obj, options: HardenOptions = {})
     const wire = req.headers.get("payment-signature") ?? req.headers.get("x-payment");
     const p = take(headerKey(wire));
     if (!p || p.payment.action.do !== "send") {
+      const copy = wire ? null : req.clone();
       const res = await base(req);
       if (wire || res.status !== 402) return res;
-      methods.set(res.url || req.url, req.method);
+      requests.set(res.url || req.url, { method: req.method, ...(await requestIdentity(copy!)) });
+      if (requests.size > 1024) requests.delete(requests.keys().next().value!);
       if (!httpClient) lastUrl = res.url || req.url;
       if (res.url && res.url !== req.url) {
         redirected.set(req.url, res.url);

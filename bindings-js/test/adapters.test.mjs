@@ -438,3 +438,24 @@ test("MemoryStore replay set: expired entries are swept, live ones kept (sweeps 
   assert.equal(await t.checkAndSet("fresh", 10, 20), true);
   assert.equal(await t.checkAndSet("old-7", 10, 20), true);
 });
+
+test("a purchase is the request: another POST body or Idempotency-Key is another purchase, another price is not", async () => {
+  const { f, sink, calls } = await hardened();
+  const post = (city, headers = {}) => f(`${world.url}/v2/identity`, { method: "POST", body: JSON.stringify({ city }), headers });
+  assert.equal((await post("Paris")).status, 200);
+  assert.equal((await post("Rome")).status, 200, "another body: another purchase");
+  await assert.rejects(post("Paris"), (e) => e.code === "replay-detected", "the same body: a replay");
+  assert.equal((await post("Paris", { "Idempotency-Key": "order-2" })).status, 200, "another idempotency key");
+  await assert.rejects(post("Paris", { "Idempotency-Key": "order-2" }), (e) => e.code === "replay-detected");
+  const bodies = paidFor("/v2/identity").map((p) => p.body);
+  assert.deepEqual(bodies, ['{"city":"Paris"}', '{"city":"Rome"}', '{"city":"Paris"}'], "the paid request carries its body");
+  assert.equal(calls.length, 3);
+  world.state.amount = "2000";
+  try {
+    await assert.rejects(f(`${world.url}/v2/identity`, { method: "POST", body: JSON.stringify({ city: "Rome" }) }),
+      (e) => e.code === "replay-detected", "the same request at a higher price: the same purchase");
+  } finally {
+    delete world.state.amount;
+  }
+  assert.equal(sink.lines.filter((l) => l.includes('"code":"replay-detected"')).length, 3);
+});

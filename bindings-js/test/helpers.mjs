@@ -22,7 +22,7 @@ export async function startWorld() {
     const chunks = [];
     for await (const c of req) chunks.push(c);
     const body = Buffer.concat(chunks).toString("utf8");
-    const amount = u.searchParams.get("amount") ?? "10000";
+    const amount = u.searchParams.get("amount") ?? state.amount ?? "10000";
     const desc = u.searchParams.get("desc") ?? "Premium data";
     const resource = `http://127.0.0.1:${server.address().port}${u.pathname}${u.search}`;
     if (u.pathname.startsWith("/approve/")) {

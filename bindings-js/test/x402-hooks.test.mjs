@@ -117,6 +117,19 @@ test("a refusal aborts payment creation with the core's code as the reason; noth
   assert.match(sink.lines[0], /payment_blocked/);
 });
 
+test("without the HTTP client or the hardened fetch the real URL is unknown: the core refuses it (url-invalid, audited), nothing is signed", async () => {
+  const client = new x402Client();
+  registerExactEvmScheme(client, { signer: privateKeyToAccount(generatePrivateKey()) });
+  const sink = new x.MemoryAuditSink();
+  await x.hardenX402Client(client, { replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, audit: sink, warn: () => {} });
+  const before = seen.verify.length;
+  const err = await wrapFetchWithPayment(globalThis.fetch, client)(`${serverUrl}/weather`).then(() => null, (e) => e);
+  assert.match(err?.message ?? "", /Payment creation aborted: url-invalid/);
+  assert.equal(seen.verify.length, before);
+  assert.equal(sink.lines.length, 1);
+  assert.match(sink.lines[0], /"code":"url-invalid"/);
+});
+
 test("a duplicate purchase is aborted as replay-detected by onBeforePaymentCreation", async () => {
   const { pay } = await setup();
   assert.equal((await pay(`${serverUrl}/forecast`)).status, 200);

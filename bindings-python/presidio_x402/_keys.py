@@ -64,6 +64,15 @@ def secret(value: Union[None, bytes, bytearray, str, SecretKey], origin: str) ->
     return SecretKey(value, origin)
 
 
+class KeyInputError(ValueError):
+    """A key argument the package cannot use; ``.code`` is the core's code
+    (``key-too-short``, or ``invalid-input`` for text that is not hex)."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 def coerce_key(key: Union[None, bytes, bytearray, str, SecretKey], what: str) -> Optional[SecretKey]:
     """Turns bytes, a hex string or a SecretKey into a SecretKey (``None`` stays ``None``)."""
     if key is None:
@@ -74,11 +83,11 @@ def coerce_key(key: Union[None, bytes, bytearray, str, SecretKey], what: str) ->
         try:
             raw = bytes.fromhex(key)
         except ValueError:
-            raise ValueError(f"{what} must be hex") from None
+            raise KeyInputError(f"{what} must be hex", "invalid-input") from None
     else:
         raw = bytes(key)
     if len(raw) < MIN_KEY_BYTES:
-        raise ValueError(f"{what} must be at least {MIN_KEY_BYTES} bytes")
+        raise KeyInputError(f"{what} must be at least {MIN_KEY_BYTES} bytes", "key-too-short")
     return SecretKey(raw, "argument")
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import hashlib
 import inspect
 import json
 import logging
@@ -148,6 +149,20 @@ class _SignerFailed(Exception):
     def __init__(self, type_name: str) -> None:
         super().__init__(type_name)
         self.type_name = type_name
+
+
+def request_identity(request: httpx.Request) -> Dict[str, Optional[str]]:
+    """What names ``request`` as a purchase besides its method and URL (the
+    core's replay identity, ``core/src/replay.rs``): ``request_body_sha256``,
+    the hex SHA-256 of its body (``None`` when it is empty, or streamed and
+    not read), and ``idempotency_key``, its ``Idempotency-Key``
+    header. Keyword arguments of :meth:`Guard.begin`."""
+    try:
+        content = request.content
+    except httpx.RequestNotRead:
+        content = b""
+    return {"request_body_sha256": hashlib.sha256(content).hexdigest() if content else None,
+            "idempotency_key": request.headers.get("idempotency-key")}
 
 
 class HardenedX402Client:
@@ -277,7 +292,7 @@ class HardenedX402Client:
         real_url = str(resp.request.url)  # what was sent (params and redirects included)
         g = self._guard
         p = await g.begin_async(method, real_url, header, body, reason, mpa_signatures=mpa_signatures,
-                                content_type=resp.headers.get("content-type"))
+                                content_type=resp.headers.get("content-type"), **request_identity(request))
         paid: Optional[httpx.Response] = None
         cause: Optional[BaseException] = None
         while not p.done:
@@ -332,4 +347,4 @@ class HardenedX402Client:
         return {"on": "response", "status": paid.status_code, "settlement": settlement}, paid, None
 
 
-__all__ = ["HardenedX402Client", "build_config", "DEFAULT_TRANSPORT"]
+__all__ = ["HardenedX402Client", "build_config", "DEFAULT_TRANSPORT", "request_identity"]

@@ -158,21 +158,29 @@ class Guard:
 
     # -- the caller's API ---------------------------------------------------------------
     def begin(self, method: str, url: str, payment_required: Optional[str] = None, body: Body = None,
-              reason: str = "", *, mpa_signatures: Any = None, content_type: Optional[str] = None) -> Any:
+              reason: str = "", *, mpa_signatures: Any = None, content_type: Optional[str] = None,
+              request_body_sha256: Optional[str] = None, idempotency_key: Optional[str] = None) -> Any:
         """Starts a payment for a request that got a 402 (``url``: the real request
         URL; the 402's ``PAYMENT-REQUIRED`` header and/or body) and runs it to
         ``sign`` or ``done``. ``body``: text, or the bytes read (at most
         ``limits()["max_challenge_bytes"]`` + 1), which the core decodes with
         ``content_type`` (the 402's ``Content-Type``). ``mpa_signatures``:
         countersignatures or pre-approval tokens (a dict, or a callable given the
-        :class:`~presidio_x402.mpa.ApprovalRequest`)."""
-        p = self._new(method, url, payment_required, body, reason, mpa_signatures, content_type)
+        :class:`~presidio_x402.mpa.ApprovalRequest`). ``request_body_sha256``
+        (hex SHA-256 of the paid request's body, if it has one) and
+        ``idempotency_key`` (its ``Idempotency-Key`` header) are part of what
+        names the purchase (see
+        :func:`presidio_x402.gateway.request_identity`)."""
+        p = self._new(method, url, payment_required, body, reason, mpa_signatures, content_type,
+                      request_body_sha256, idempotency_key)
         return self._drive(self._course(p, None))
 
     async def begin_async(self, method: str, url: str, payment_required: Optional[str] = None,
                           body: Body = None, reason: str = "", *, mpa_signatures: Any = None,
-                          content_type: Optional[str] = None) -> Payment:
-        p = self._new(method, url, payment_required, body, reason, mpa_signatures, content_type)
+                          content_type: Optional[str] = None, request_body_sha256: Optional[str] = None,
+                          idempotency_key: Optional[str] = None) -> Payment:
+        p = self._new(method, url, payment_required, body, reason, mpa_signatures, content_type,
+                      request_body_sha256, idempotency_key)
         return await self._run_async(self._course(p, None))
 
     def resume(self, p: Payment, event: Dict[str, Any]) -> Any:
@@ -219,9 +227,11 @@ class Guard:
             raise error_for(e.code) from None
 
     def _new(self, method: str, url: str, payment_required: Optional[str], body: Body, reason: str,
-             signatures: Any, content_type: Optional[str] = None) -> Payment:
+             signatures: Any, content_type: Optional[str] = None, request_body_sha256: Optional[str] = None,
+             idempotency_key: Optional[str] = None) -> Payment:
         b: Dict[str, Any] = {"method": method, "url": url, "payment_required": payment_required,
-                             "reason": reason or "", "seed": random.getrandbits(63)}
+                             "reason": reason or "", "seed": random.getrandbits(63),
+                             "request_body_sha256": request_body_sha256, "idempotency_key": idempotency_key}
         if isinstance(body, (bytes, bytearray)):
             b["body_base64"] = base64.b64encode(bytes(body)).decode("ascii")  # the core decodes the bytes
             b["content_type"] = content_type

@@ -1,10 +1,12 @@
 """Replay detection: the core's fingerprint plus a host store with a TTL.
 
 The fingerprint is an HMAC-SHA256 (key from ``PRESIDIO_X402_FINGERPRINT_KEY``,
-hex; else a per-process key with a warning) of an unambiguous encoding of the
-method, the normalised request URL, the CAIP-2 network, the asset, the payee
-(EVM addresses case-folded), the atomic amount and the scheme. The store does
-the atomic check-and-set.
+hex; else a per-process key with a warning) of an unambiguous encoding of what
+names one purchase: the method, the canonical request URL, the SHA-256 of the
+request body (methods with a body), the caller's idempotency key, the CAIP-2
+network, the asset and the payee (EVM addresses case-folded). The price is the
+server's quote, not part of the purchase (``core/src/replay.rs``). The store
+does the atomic check-and-set.
 """
 
 from __future__ import annotations
@@ -17,19 +19,24 @@ from .exceptions import ReplayDetectedError
 from .stores import make_store, now_ms
 
 
-def compute_fingerprint(resource_url: str, pay_to: str, amount: Union[str, int], currency: Optional[str] = None,
-                        deadline_seconds: Optional[int] = None, *, method: str = "GET", network: str = "eip155:8453",
-                        asset: Optional[str] = None, scheme: str = "exact", key: Any = None) -> str:
+def compute_fingerprint(resource_url: str, pay_to: str, amount: Union[str, int, None] = None,
+                        currency: Optional[str] = None, deadline_seconds: Optional[int] = None, *,
+                        method: str = "GET", network: str = "eip155:8453", asset: Optional[str] = None,
+                        request_body_sha256: Optional[str] = None, idempotency_key: Optional[str] = None,
+                        scheme: Optional[str] = None, key: Any = None) -> str:
     """The core's replay fingerprint (64 lowercase hex).
 
-    Seed signature, with the fields real x402 needs: ``amount`` is in atomic
-    token units (``"10000"`` is one cent of USDC); ``asset`` is the token
+    Seed signature, with the fields real x402 needs: ``asset`` is the token
     contract (``currency`` is used when ``asset`` is not given);
-    ``deadline_seconds`` is not part of the identity of a payment and is ignored.
+    ``request_body_sha256`` (hex) and ``idempotency_key`` name the request as
+    :meth:`Guard.begin` takes them. ``amount``, ``scheme`` and
+    ``deadline_seconds`` are accepted for the seed's callers and ignored: the
+    same request quoted again at another price is the same purchase.
     """
+    del amount, scheme, deadline_seconds  # not part of a purchase's identity
     k = _keys.coerce_key(key, "fingerprint key") or _keys.fingerprint_key()
-    return core().ok("fingerprint", k.bytes(), method, resource_url, network, asset or currency or "",
-                     pay_to, str(amount), scheme)
+    return core().ok("fingerprint", k.bytes(), method, resource_url, request_body_sha256, idempotency_key, network,
+                     asset or currency or "", pay_to)
 
 
 class ReplayGuard:

@@ -228,8 +228,24 @@ async def test_replay_after_success_and_case_variants():
     s.pay_to = PAY_TO.lower()  # payTo case variant: the same payment
     with pytest.raises(ReplayDetectedError):
         await c.get("https://API.EXAMPLE.com:443/r")  # host case and default port: the same URL
-    s.amount = "10001"  # a different payment
-    assert (await c.get("https://api.example.com/r")).status_code == 200
+    s.amount = "10001"  # the same request quoted again at another price: the same purchase
+    with pytest.raises(ReplayDetectedError):
+        await c.get("https://api.example.com/r")
+    # The caller's idempotency key names another purchase of the same request.
+    assert (await c.get("https://api.example.com/r", headers={"Idempotency-Key": "order-2"})).status_code == 200
+    with pytest.raises(ReplayDetectedError):
+        await c.get("https://api.example.com/r", headers={"Idempotency-Key": "order-2"})
+
+
+async def test_post_bodies_name_the_purchase():
+    s = Server(amount="10000")
+    c, w = make(s)
+    assert (await c.post("https://api.example.com/q", json={"city": "Paris"})).status_code == 200
+    assert (await c.post("https://api.example.com/q", json={"city": "Rome"})).status_code == 200  # another body
+    with pytest.raises(ReplayDetectedError):
+        await c.post("https://api.example.com/q", json={"city": "Paris"})
+    assert len(s.payments) == 2
+    assert [json.loads(l)["outcome"] for l in w.lines] == ["allowed", "settled", "allowed", "settled", "blocked"]
 
 
 async def test_pii_redact_signer_sees_redacted_fields_v1():

@@ -51,7 +51,7 @@ def file_dir(tmp_path):
 @pytest.fixture
 def redis_dir(tmp_path, redis_server):
     tenant = "dirverify" + os.urandom(4).hex()
-    logs = tmp_path / "audit"
+    logs = tmp_path / "audit-redis"
     logs.mkdir()
     _fill(lambda: RedisStore(redis_server.url, tenant=tenant), logs)
     return RedisStore(redis_server.url, tenant=tenant), logs, tenant

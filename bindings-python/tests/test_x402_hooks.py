@@ -163,14 +163,14 @@ async def test_a_paid_response_never_reported_is_unobserved(monkeypatch):
     assert [json.loads(l)["outcome"] for l in w.lines] == ["allowed", "unknown", "blocked"]
 
 
-async def test_v1_with_plain_x402client():
+async def test_plain_x402client_refuses_without_the_real_url():
+    # Without the HTTP client's hook the real request URL is unknown: the server's claimed
+    # resource is not trusted, the core refuses it (url-invalid) before anything is signed, and says so in the log.
     s = Server(version=1, amount="10000")
     c, w, _ = setup(s, http_level=False, policy={"daily_limit_usd": 0.01})
-    assert (await c.get("https://api.example.com/premium-data")).status_code == 200
-    assert s.payments[0]["x402Version"] == 1 and s.payments[0]["network"] == "base-sepolia"
-    s.amount = "10001"
     with pytest.raises(Exception) as e:
-        await c.get("https://api.example.com/other")
-    assert e.value.__cause__.code == "policy-window-exceeded"
-    # A plain x402Client never sees the paid response: answered `unobserved`, committed as unknown.
-    assert [json.loads(l)["outcome"] for l in w.lines] == ["allowed", "unknown", "blocked"]
+        await c.get("https://api.example.com/premium-data")
+    assert e.value.__cause__.code == "url-invalid"
+    assert s.payments == []
+    assert [json.loads(l)["outcome"] for l in w.lines] == ["blocked"]
+    assert json.loads(w.lines[0])["code"] == "url-invalid"

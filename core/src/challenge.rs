@@ -310,13 +310,16 @@ pub fn select<'a>(
     challenge.offers[i].as_ref().map_err(|c| *c)
 }
 
+/// How an offer ranks in [`select_position`] (smaller is better).
+type Rank = (bool, usize, bool, Usd, usize);
+
 /// Like [`select`], but gives the position of the chosen offer in `offers`.
 pub fn select_position(
     challenge: &Challenge,
     networks: &[String],
     table: &[TrustedAsset],
 ) -> Result<usize, Code> {
-    let mut best: Option<((bool, usize, bool, Usd, usize), usize)> = None;
+    let mut best: Option<(Rank, usize)> = None;
     let mut first_err = None;
     let mut any_ok = false;
     for (pos, o) in challenge.offers.iter().enumerate() {

@@ -133,7 +133,13 @@ mod tests {
     const D1: &str = "abababababababababababababababababababababababababababababababab";
     const D2: &str = "2222222222222222222222222222222222222222222222222222222222222222";
 
-    fn fp_full(method: &str, u: &str, pay_to: &str, body: Option<&str>, key: Option<&str>) -> String {
+    fn fp_full(
+        method: &str,
+        u: &str,
+        pay_to: &str,
+        body: Option<&str>,
+        key: Option<&str>,
+    ) -> String {
         let u = url::parse(u).unwrap();
         let p = PaymentIdentity {
             method,
@@ -155,11 +161,22 @@ mod tests {
 
     #[test]
     fn case_variants_are_one_payment_and_fields_matter() {
-        let a = fp("GET", "https://api.example.com/x", "0xABCDEF0123456789abcdef0123456789ABCDEF01");
+        let a = fp(
+            "GET",
+            "https://api.example.com/x",
+            "0xABCDEF0123456789abcdef0123456789ABCDEF01",
+        );
         assert_eq!(a, fp("get", "HTTPS://API.example.com:443/x", PAY));
         assert_ne!(a, fp("POST", "https://api.example.com/x", PAY));
         assert_ne!(a, fp("GET", "https://api.example.com/X", PAY));
-        assert_ne!(a, fp("GET", "https://api.example.com/x", "0x0000000000000000000000000000000000000001"));
+        assert_ne!(
+            a,
+            fp(
+                "GET",
+                "https://api.example.com/x",
+                "0x0000000000000000000000000000000000000001"
+            )
+        );
         assert_eq!(a.len(), 64);
     }
 
@@ -196,7 +213,11 @@ mod tests {
                 asset: "a",
                 pay_to: "b",
             };
-            assert_eq!(fingerprint(K, &p), Err(Code::InvalidInput), "{body:?} {key:?}");
+            assert_eq!(
+                fingerprint(K, &p),
+                Err(Code::InvalidInput),
+                "{body:?} {key:?}"
+            );
         }
     }
 

@@ -52,7 +52,7 @@ fn config_error(errs: &[ConfigError]) -> JsValue {
 }
 
 fn ms(x: f64) -> Result<u64, JsValue> {
-    if x.is_finite() && x >= 0.0 && x <= MAX_SAFE && x.fract() == 0.0 {
+    if x.is_finite() && (0.0..=MAX_SAFE).contains(&x) && x.fract() == 0.0 {
         Ok(x as u64)
     } else {
         Err(code_error(Code::InvalidInput))

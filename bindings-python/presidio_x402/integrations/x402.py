@@ -19,7 +19,9 @@ and the :class:`~presidio_x402.HardenedX402Client` keyword arguments
 (:mod:`presidio_x402.guard`), driven from the client's hooks:
 
 * ``x402HTTPClient.on_payment_required`` (given the HTTP client): records the
-  **real request URL** (otherwise the server's claimed resource URL is used);
+  **real request URL**. Given only an ``x402Client``, the real URL is unknown
+  and every payment is refused (``url-invalid``, audited): the server's
+  claimed resource URL is never trusted;
 * ``on_before_payment_creation``: the payment begins with exactly the
   requirement the client selected and runs until the driver asks to ``sign``
   (the client signs) or is ``done`` (the hook raises the seed exception of the
@@ -30,8 +32,9 @@ and the :class:`~presidio_x402.HardenedX402Client` keyword arguments
 * ``on_payment_creation_failure``: ``signer-failed``;
 * the paid response: with the HTTP client, its ``process_payment_result`` (the
   status and the settlement header the transport saw) is the ``response``;
-  a plain ``x402Client`` never sees the response, so the payment is answered
-  ``unobserved`` as soon as it is signed.
+  hooks registered on a plain ``x402Client`` (another HTTP layer drives it)
+  never see the response, so a payment is answered ``unobserved`` as soon as
+  it is signed.
 
 The official transport reads a 402 body without a bound: wrap the transport under it in
 :class:`CappedTransport` (given the guard, it also reports a paid request lost in the
@@ -108,12 +111,9 @@ class _Hooks:
         pr = _dump(ctx.payment_required)
         sel = _dump(ctx.selected_requirements)
         q = self.urls.get(_key(pr))
-        if q:
-            url = q.popleft()
-        elif pr.get("x402Version", 1) >= 2:
-            url = (pr.get("resource") or {}).get("url", "")
-        else:
-            url = sel.get("resource", "")
+        # The real request URL, as the HTTP client's hook saw it. Never the
+        # server's claimed resource: without it the core refuses (url-invalid).
+        url = q.popleft() if q else ""
         challenge = json.dumps(dict(pr, accepts=[sel]))  # exactly the requirement the client selected
         header, body = (base64.b64encode(challenge.encode()).decode(), None) if pr.get("x402Version", 1) >= 2 \
             else (None, challenge)

@@ -4,8 +4,8 @@
 use crate::audit::Head;
 use crate::error::Code;
 use crate::pii::PiiHint;
-use serde::Serialize;
 use base64::Engine as _;
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// Longest events text one crossing accepts, in bytes.
