@@ -32,6 +32,13 @@ async function officialFetch(config, sink) {
   return wrapFetchWithPayment(h.fetch(globalThis.fetch), h.httpClient);
 }
 
+/** Request `i` of a case: its own `?n=<i>` URL, or (with `hosts`) the same URL under the host's `i`-th spelling. */
+function caseUrl(origin, inp, i) {
+  if (!inp.hosts) return `${origin}/case/${inp.name}?n=${i}`;
+  const u = new URL(origin);
+  return `http://${inp.hosts[i % inp.hosts.length]}:${u.port}/case/${inp.name}`;
+}
+
 async function play(c, make, hooks) {
   const inp = c.input;
   const b = await new HostileServer(CASES).start();
@@ -45,7 +52,7 @@ async function play(c, make, hooks) {
       const before = sink.lines.length;
       const t0 = Date.now();
       // A refusal, or the answer to a failed paid request: the audit line is the verdict.
-      await f(`${a.origin}/case/${inp.name}?n=${i}`).then((r) => r.arrayBuffer(), () => null).catch(() => null);
+      await f(caseUrl(a.origin, inp, i)).then((r) => r.arrayBuffer(), () => null).catch(() => null);
       // A body is read within the core's deadline (an endless one stops at the cap at once).
       assert.ok(Date.now() - t0 < x.limits().challenge_read_ms + 5000);
       const last = sink.lines.length > before ? JSON.parse(sink.lines.at(-1)) : null;

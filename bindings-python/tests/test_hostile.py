@@ -61,6 +61,15 @@ def cases_for(package):
     return [pytest.param(c, id=c["input"]["name"]) for c in CASES if package in c["input"]["packages"]]
 
 
+def case_url(origin, inp, i):
+    """Request ``i`` of a case: its own ``?n=<i>`` URL, or (with ``hosts``) the same URL under the
+    host's ``i``-th spelling (httpx sends the spelling as written; the core canonicalises it)."""
+    if "hosts" not in inp:
+        return f"{origin}/case/{inp['name']}?n={i}"
+    port = origin.rsplit(":", 1)[1]
+    return f"http://{inp['hosts'][i % len(inp['hosts'])]}:{port}/case/{inp['name']}"
+
+
 async def play(case, make, hooks):
     inp = case["input"]
     b = await HostileServer(CASES).start()
@@ -73,7 +82,7 @@ async def play(case, make, hooks):
             before = len(lines.lines)
             t0 = time.monotonic()
             try:
-                await get(f"{a.origin}/case/{inp['name']}?n={i}")
+                await get(case_url(a.origin, inp, i))
             except Exception:
                 pass  # a refusal, or the answer to a failed paid request: the audit line is the verdict
             # A body is read within the core's deadline (an endless one stops at the cap at once).

@@ -21,7 +21,9 @@ challenge: `{"version": 1|2, "body": json|bom|not-utf8|endless|trickle, "content
 body (or v2 header) offers `amount` atomic USDC on base-sepolia. paid: `{"status", "settlement":
 {"b64"|"raw": obj}}` or `{"reset": true}` (the connection is dropped after the request is read).
 `redirect`: the unpaid request is redirected (302) to the same case on a second server (another
-origin); payment headers must reach that origin only.
+origin); payment headers must reach that origin only. `hosts` (when given): request `i` spells the
+loopback host as `hosts[i % len(hosts)]` and every request asks for the same URL (no `?n=<i>`), so
+the verdicts show whether the spellings are one origin to the guard.
 """
 import os
 
@@ -34,11 +36,13 @@ OWN = ["fetch", "client"]
 
 
 def play(name, comment, challenge, paid, expect, *, packages=ALL, requests=1, config=None, expect_hooks=None,
-         redirect=False, flags=("Hostile",)):
+         redirect=False, hosts=None, flags=("Hostile",)):
     inp = {"name": name, "packages": packages, "requests": requests, "config": config or LIMIT,
            "challenge": {"version": 2, "body": "json", "content_type": "application/json", "amount": "5000",
                          **challenge},
            "paid": paid, "redirect": redirect}
+    if hosts is not None:
+        inp["hosts"] = hosts
     exp = {"all": expect}
     if expect_hooks is not None:
         exp["hooks"] = expect_hooks
@@ -87,6 +91,12 @@ limits = [
     play("redirect-origin", "the unpaid request is redirected to another origin: that origin is judged and paid, "
          "the payment header never reaches the first", {}, [{"status": 200, "settlement": {"b64": OK}}],
          once("settled", None), redirect=True),
+    play("host-spellings", "one purchase asked for under four spellings of the loopback address (dotted, one integer, "
+         "hex, shortened): one origin to the guard, paid once, the other spellings are replays",
+         {}, [{"status": 200, "settlement": {"b64": OK}}],
+         {"payments": 1, "spent_atomic": "5000", "outcomes": ["settled", "blocked", "blocked", "blocked"],
+          "codes": [None, "replay-detected", "replay-detected", "replay-detected"]},
+         requests=4, hosts=["127.0.0.1", "2130706433", "0x7f.0.0.1", "127.1"]),
 ]
 
 if __name__ == "__main__":
