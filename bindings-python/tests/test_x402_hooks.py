@@ -174,3 +174,23 @@ async def test_plain_x402client_refuses_without_the_real_url():
     assert s.payments == []
     assert [json.loads(l)["outcome"] for l in w.lines] == ["blocked"]
     assert json.loads(w.lines[0])["code"] == "url-invalid"
+
+
+async def test_capped_transport_gives_the_guard_the_method_and_body_of_each_purchase():
+    from presidio_x402.integrations.x402 import CappedTransport
+
+    s = Server(version=2, amount="1000")
+    client = x402Client()
+    register_exact_evm_client(client, Account.from_key(KEY))
+    http = x402HTTPClient(client)
+    w = Lines()
+    guard = harden(http, audit_writer=w, policy={"daily_limit_usd": 1.0})
+    inner = CappedTransport(httpx.MockTransport(s.handler), guard)
+    c = httpx.AsyncClient(transport=x402AsyncTransport(http, transport=inner))
+    assert (await c.post("https://api.example.com/q", json={"city": "Paris"})).status_code == 200
+    assert (await c.post("https://api.example.com/q", json={"city": "Rome"})).status_code == 200  # another purchase
+    with pytest.raises(Exception) as e:
+        await c.post("https://api.example.com/q", json={"city": "Paris"})
+    assert isinstance(e.value.__cause__, ReplayDetectedError)
+    assert len(s.payments) == 2
+    assert [json.loads(l)["outcome"] for l in w.lines] == ["allowed", "settled", "allowed", "settled", "blocked"]

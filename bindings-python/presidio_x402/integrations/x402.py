@@ -56,13 +56,13 @@ import json
 import logging
 import time
 import weakref
-from collections import defaultdict, deque
+from collections import OrderedDict, defaultdict, deque
 from typing import Any, Deque, Dict, Optional, Tuple
 
 import httpx
 
 from ..audit_log import AuditLog, NullAuditWriter
-from ..gateway import _NOT_SENT, HEADER_V1_RESPONSE, HEADER_V2_RESPONSE, build_config, read_challenge
+from ..gateway import _NOT_SENT, HEADER_V1_RESPONSE, HEADER_V2_RESPONSE, build_config, read_challenge, request_identity
 from ..guard import Guard, Payment
 from ..pii_filter import _nlp_analyzer
 from ..stores import make_store
@@ -89,6 +89,8 @@ class _Hooks:
         self.mpa_signatures = mpa_signatures
         self.observed = observed  # the paid response reaches process_payment_result
         self.urls: Dict[str, Deque[str]] = defaultdict(deque)  # challenge -> request URLs
+        # URL -> method and identity of the last request answered 402 (seen by CappedTransport; at most 1024)
+        self.requests: "OrderedDict[str, Dict[str, Any]]" = OrderedDict()
         self.signing: Dict[int, Tuple[Any, Payment]] = {}  # id(selected requirements) -> (its weakref, payment at `sign`)
         self.sent: Dict[str, Tuple[float, Payment]] = {}  # signed scheme payload -> (when, payment at `send`)
 
@@ -114,14 +116,24 @@ class _Hooks:
         # The real request URL, as the HTTP client's hook saw it. Never the
         # server's claimed resource: without it the core refuses (url-invalid).
         url = q.popleft() if q else ""
+        # The method and body identity, when CappedTransport saw the request (else a GET without a body).
+        seen = self.requests.pop(url, None) or {"method": "GET"}
         challenge = json.dumps(dict(pr, accepts=[sel]))  # exactly the requirement the client selected
         header, body = (base64.b64encode(challenge.encode()).decode(), None) if pr.get("x402Version", 1) >= 2 \
             else (None, challenge)
-        p = await self.guard.begin_async("GET", url, header, body, mpa_signatures=self.mpa_signatures)
+        p = await self.guard.begin_async(seen["method"], url, header, body, mpa_signatures=self.mpa_signatures,
+                                         request_body_sha256=seen.get("request_body_sha256"),
+                                         idempotency_key=seen.get("idempotency_key"))
         if p.done:
             raise self.guard.error(p)  # the client aborts: nothing is signed
         self.signing[id(ctx.selected_requirements)] = (weakref.ref(ctx.selected_requirements), p)
         return None
+
+    def saw_402(self, request: httpx.Request) -> None:
+        """Records the method and identity of a request the server answered 402."""
+        self.requests[str(request.url)] = {"method": request.method, **request_identity(request)}
+        while len(self.requests) > 1024:
+            self.requests.popitem(last=False)
 
     def _take(self, req: Any) -> Optional[Payment]:
         ref, p = self.signing.get(id(req), (None, None))
@@ -182,7 +194,8 @@ class CappedTransport(httpx.AsyncBaseTransport):
     ``max_challenge_bytes`` + 1 bytes, within ``challenge_read_ms``): a body
     over the cap or cut by the deadline reaches the client cut, and it pays
     nothing (the official client reads the 402 body without a bound). Given
-    the guard :func:`harden` returned, a paid request that fails in the
+    the guard :func:`harden` returned, the guard learns each 402's method and
+    body identity (else a payment is judged as a ``GET`` without a body), and a paid request that fails in the
     transport (a reset connection) is reported to it as it happens
     (``network-error``), not ``unobserved`` after :data:`UNOBSERVED_AFTER_S`::
 
@@ -205,6 +218,9 @@ class CappedTransport(httpx.AsyncBaseTransport):
             raise
         if r.status_code != 402:
             return r
+        hooks = _HOOKS.get(self._guard) if self._guard is not None else None
+        if hooks is not None:
+            hooks.saw_402(request)
         body = await read_challenge(r, raw=True)
         headers = [(k, v) for k, v in r.headers.multi_items() if k.lower() not in ("content-length", "transfer-encoding")]
         return httpx.Response(r.status_code, headers=headers, content=body, extensions=r.extensions, request=request)
