@@ -18,7 +18,7 @@ demo-core: setup-rust
 	$(CARGO) run --quiet --release -p presidio-x402-core --example demo
 
 ## test: every test
-test: setup-rust vectors-check test-core test-component test-python test-js test-e2e test-stores
+test: setup-rust vectors-check test-core test-fuzz-replay test-component test-python test-js test-e2e test-stores
 
 setup-rust:
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install rustup first" >&2; exit 1; }
@@ -26,6 +26,35 @@ setup-rust:
 ## test-core: unit tests, vectors, property tests and doc tests of the core
 test-core:
 	$(CARGO) test -p presidio-x402-core --release
+
+# ---- fuzzing (fuzz/: cargo-fuzz, libFuzzer on the stable toolchain) -----------------
+FUZZ_TARGETS := call challenge money url canonical pii config audit settlement
+FUZZ_SECONDS ?= 60
+CARGO_FUZZ_ROOT := $(CURDIR)/.cache/cargo-bin-root
+FUZZ_RUN = PATH=$(CARGO_FUZZ_ROOT)/bin:$$PATH $(CARGO) fuzz
+FUZZ_FLAGS = --fuzz-dir fuzz --features libfuzzer -s none --target-dir target/fuzz-lf
+.PHONY: fuzz fuzz-cmin fuzz-tools test-fuzz-replay
+
+## test-fuzz-replay: every committed fuzz input (fuzz/corpus, fuzz/regressions) through its target, no libFuzzer
+test-fuzz-replay:
+	cd fuzz && $(CARGO) test --release --target-dir ../target/fuzz
+
+fuzz-tools: setup-rust
+	@test -x $(CARGO_FUZZ_ROOT)/bin/cargo-fuzz || $(CARGO) install cargo-fuzz --locked --version 0.13.2 --root $(CARGO_FUZZ_ROOT)
+
+## fuzz: every target for FUZZ_SECONDS (default 60) each, seeded from the vectors; a crash stops the run
+##       (its input is in fuzz/artifacts/<target>/: copy it to fuzz/regressions/<target>/ with the fix)
+fuzz: fuzz-tools
+	$(PYTHON) fuzz/seed_corpus.py
+	@for t in $(FUZZ_TARGETS); do echo "== fuzz $$t ($(FUZZ_SECONDS) s)"; \
+	  $(FUZZ_RUN) run $(FUZZ_FLAGS) $$t -- -max_total_time=$(FUZZ_SECONDS) -timeout=1 -rss_limit_mb=2048 \
+	    -print_final_stats=1 2>&1 | grep -E "^(stat::|Done|==|INFO: -max_total_time)|ERROR|panicked" || exit 1; \
+	  test -z "$$(ls fuzz/artifacts/$$t 2>/dev/null)" || { echo "fuzz $$t: crashers in fuzz/artifacts/$$t"; exit 1; }; done
+
+## fuzz-cmin: minimize every corpus in place (before committing it)
+fuzz-cmin: fuzz-tools
+	@for t in $(FUZZ_TARGETS); do $(FUZZ_RUN) cmin $(FUZZ_FLAGS) $$t >/dev/null 2>&1 || exit 1; \
+	  echo "$$t: $$(ls fuzz/corpus/$$t | wc -l) inputs"; done
 
 ## vectors: regenerate vectors/*.json from vectors/gen/*.py
 vectors:

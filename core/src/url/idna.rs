@@ -101,8 +101,17 @@ pub(super) fn domain_to_ascii(s: &str) -> Result<String, Code> {
         if !label.chars().all(|c| c.is_ascii() || is_output(c)) {
             return Err(Code::UrlInvalid);
         }
+        let ace = encode(&label.chars().collect::<Vec<_>>()).ok_or(Code::UrlInvalid)?;
+        // What `decode` (and so a reparse of this output) accepts, no more.
+        if ace.len() > MAX_DOMAIN_CHARS {
+            return Err(Code::UrlInvalid);
+        }
         out.push_str("xn--");
-        out.push_str(&encode(&label.chars().collect::<Vec<_>>()).ok_or(Code::UrlInvalid)?);
+        out.push_str(&ace);
+    }
+    // The canonical host must parse again as written (found by the url fuzz target).
+    if out.len() > super::MAX_HOST_BYTES {
+        return Err(Code::UrlInvalid);
     }
     Ok(out)
 }
@@ -333,6 +342,21 @@ mod tests {
         assert_eq!(a("ΟΔΟΣ.gr"), a("οδοσ.gr"));
         assert_ne!(a("ΟΔΟΣ.gr"), a("οδος.gr"));
         assert_eq!(a("faß.de").as_deref(), Ok("xn--fa-hia.de"));
+    }
+
+    #[test]
+    fn the_output_parses_again() {
+        // Fuzzing found a label whose punycode was longer than `decode` accepts:
+        // the canonical form of an accepted host did not parse.
+        let long = format!("中{}", "l".repeat(510));
+        assert_eq!(a(&long), Err(Code::UrlInvalid));
+        let three = ["中".repeat(150), "文".repeat(150), "说".repeat(150)].join(".");
+        if let Ok(out) = a(&three) {
+            assert_eq!(a(&out), Ok(out.clone()));
+        }
+        let ok = format!("{}{}", "中".repeat(6), "l".repeat(100));
+        let out = a(&ok).expect("a long label that fits");
+        assert_eq!(a(&out), Ok(out.clone()));
     }
 
     #[test]
