@@ -90,7 +90,7 @@ pub fn money(data: &[u8]) -> Option<()> {
 }
 
 /// URLs: the canonical form is a fixed point; masking never panics and is
-/// idempotent.
+/// idempotent (within its size cap).
 pub fn url(data: &[u8]) -> Option<()> {
     let s = text(data)?;
     if let Ok(u) = url::parse(s) {
@@ -99,7 +99,11 @@ pub fn url(data: &[u8]) -> Option<()> {
         assert_eq!(again.to_url_string(), c, "canonical form is stable");
     }
     let m = url_mask::mask(s);
-    assert_eq!(url_mask::mask(&m), m, "masking is idempotent");
+    // Masking can lengthen a URL (`k=1` -> `k=***`) past the cap, which
+    // masks everything: idempotent within the cap.
+    if m.len() <= url_mask::MAX_MASK_BYTES {
+        assert_eq!(url_mask::mask(&m), m, "masking is idempotent");
+    }
     Some(())
 }
 
