@@ -28,7 +28,7 @@ test-core:
 	$(CARGO) test -p presidio-x402-core --release
 
 # ---- fuzzing (fuzz/: cargo-fuzz, libFuzzer on the stable toolchain) -----------------
-FUZZ_TARGETS := call challenge money url canonical pii config audit settlement
+FUZZ_TARGETS := call challenge money url canonical pii config audit settlement driver
 FUZZ_SECONDS ?= 60
 CARGO_FUZZ_ROOT := $(CURDIR)/.cache/cargo-bin-root
 FUZZ_RUN = PATH=$(CARGO_FUZZ_ROOT)/bin:$$PATH $(CARGO) fuzz

@@ -12,6 +12,9 @@
 
 #![forbid(unsafe_code)]
 
+mod driver;
+pub use driver::driver;
+
 use presidio_x402_core::audit::verify_text;
 use presidio_x402_core::canonical::{parse_strict, to_canonical};
 use presidio_x402_core::challenge;
@@ -34,6 +37,7 @@ pub const TARGETS: &[(&str, fn(&[u8]) -> Option<()>)] = &[
     ("config", config),
     ("audit", audit),
     ("settlement", settlement),
+    ("driver", driver),
 ];
 
 /// A fixed 32-byte key for the targets that need one.
