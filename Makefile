@@ -5,7 +5,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 PYTHON ?= python3
 
-.PHONY: demo test test-core vectors vectors-check bench setup-rust component test-component bench-component test-python bench-python
+.PHONY: demo test lint test-core vectors vectors-check bench setup-rust component test-component bench-component test-python bench-python
 
 ## demo: the local x402 world (stub facilitator, @x402/express, v1 route, webhook approvers) on 127.0.0.1
 ## and the hardened agents through every scenario; prints a table, verifies every audit log
@@ -18,10 +18,19 @@ demo-core: setup-rust
 	$(CARGO) run --quiet --release -p presidio-x402-core --example demo
 
 ## test: every test
-test: setup-rust vectors-check test-core test-fuzz-replay test-component test-python test-js test-e2e test-stores
+test: setup-rust lint vectors-check test-core test-fuzz-replay test-component test-python test-js test-e2e test-stores
 
 setup-rust:
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install rustup first" >&2; exit 1; }
+
+## lint: formatting and clippy (warnings are errors) on every crate, the fuzz crate included
+lint: setup-rust
+	@$(CARGO) fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+	@$(CARGO) clippy --version >/dev/null 2>&1 || rustup component add clippy
+	$(CARGO) fmt --all --check
+	cd fuzz && $(CARGO) fmt --check
+	$(CARGO) clippy --workspace --all-targets --release -- -D warnings
+	cd fuzz && $(CARGO) clippy --all-targets --release --target-dir ../target/fuzz -- -D warnings
 
 ## test-core: unit tests, vectors, property tests and doc tests of the core
 test-core:

@@ -93,7 +93,7 @@ fn answer(host: &mut Host, task: &mut Task, b: &mut Bytes, now: u64) -> Option<V
                     .as_str()
                     .and_then(|s| s.parse().ok())
                     .unwrap_or(0);
-                if pick % 8 == 0 {
+                if pick.is_multiple_of(8) {
                     return Some(json!({"on": "signer-failed"}));
                 }
                 let auth = json!({"from": "0x1111111111111111111111111111111111111111", "to": PAY_TO,
@@ -119,7 +119,7 @@ fn answer(host: &mut Host, task: &mut Task, b: &mut Bytes, now: u64) -> Option<V
                 });
             }
             "audit" | "save-head" => {
-                if pick % 16 == 0 {
+                if pick.is_multiple_of(16) {
                     let on = if a["do"] == "audit" {
                         "audit-failed"
                     } else {

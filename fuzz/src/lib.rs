@@ -26,8 +26,12 @@ use presidio_x402_core::pii::{self, PiiConfig};
 use presidio_x402_core::url;
 use presidio_x402_core::url_mask;
 
+/// A target's body: the fuzzer's bytes in, `None` when they were not an
+/// input of its kind (a panic is a finding).
+pub type Target = fn(&[u8]) -> Option<()>;
+
 /// Every fuzz target, by name (the file names under `fuzz_targets/`).
-pub const TARGETS: &[(&str, fn(&[u8]) -> Option<()>)] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("call", call),
     ("challenge", challenge),
     ("money", money),
