@@ -1,23 +1,33 @@
 #!/usr/bin/env python3
-"""Seeds fuzz/corpus/<target>/ from the golden vectors (run once before fuzzing; `make fuzz` runs it).
+"""Seeds fuzz/corpus/<target>/ from the golden vectors (`make fuzz` runs it before fuzzing).
 
 Each vector input that belongs to a target's input space becomes one file named by its SHA-1
 (libFuzzer's convention); the fuzzers then grow and `cargo fuzz cmin` minimizes the corpora.
+`seed_corpus.py --remove` takes the seeds out again (`make fuzz-cmin` runs it): the vectors are
+tested as vectors, so only what the fuzzers found is committed.
 """
 import hashlib
 import json
 import pathlib
+import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent
 VECTORS = ROOT.parent / "vectors"
+
+
+REMOVE = "--remove" in sys.argv[1:]
 
 
 def put(target, data):
     if isinstance(data, str):
         data = data.encode("utf-8")
     d = ROOT / "corpus" / target
+    f = d / hashlib.sha1(data).hexdigest()
+    if REMOVE:
+        f.unlink(missing_ok=True)
+        return
     d.mkdir(parents=True, exist_ok=True)
-    (d / hashlib.sha1(data).hexdigest()).write_bytes(data)
+    f.write_bytes(data)
 
 
 def main():
