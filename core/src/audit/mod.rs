@@ -37,6 +37,9 @@
 //! There is no free-text channel: no field can carry an exception message,
 //! a key or raw metadata.
 //!
+//! [`report`] turns a verified log directory into the compliance report
+//! (totals over the lines that verified, as canonical JSON and Markdown).
+//!
 //! ## Call order
 //! * Writing: keep the [`Head`] (`seq`, `mac`) of the log; call [`append`](fn@append)
 //!   with it and write the returned line plus `\n`; store the returned head.
@@ -51,6 +54,7 @@ mod append;
 mod chains;
 mod entry;
 mod mac;
+mod report;
 mod verify;
 
 pub use append::append;
@@ -63,6 +67,7 @@ pub use entry::{
     MAX_TOKEN_BYTES, MAX_URL_BYTES, MIN_KEY_BYTES,
 };
 pub(crate) use mac::hmac_sha256;
+pub use report::{report, AgentSummary, Report, Totals};
 pub use verify::{verify, verify_text, verify_text_with, AuditFailure, ChainVerifier};
 
 /// The key, events and logs the unit tests share.

@@ -1,0 +1,418 @@
+//! The compliance report: totals over the **verified** lines of a log
+//! directory (the seed's `ComplianceReport`), as canonical JSON and Markdown.
+//!
+//! [`report`] first verifies every chain with [`verify_chains`]; only lines
+//! that verified are counted. A chain that fails is counted up to the line
+//! before its failure, and the report says so (`chain_ok` false, the chain's
+//! `line`, `seq` and `code`, `unverified_lines`, and a warning). A log whose
+//! truncation could not be checked (no stored heads) says that too.
+//!
+//! ## What is counted (per verified line)
+//! | counter | lines |
+//! |---|---|
+//! | `allowed` / `blocked` | `outcome` `allowed` / `blocked` (decisions) |
+//! | `settled`, `unconfirmed`, `failed` | `event_type` `payment_settled`, `payment_unconfirmed`, `payment_failed` |
+//! | `total_spend_usd` | `amount_usd` of `payment_allowed` decisions, less those of `payment_failed` lines with outcome `failed` (the reservation was released): the ledger's committed or open spend |
+//! | `blocked_by_code` | blocked decisions by `code` (`-` when none) |
+//! | `pii_entity_counts` | entity names of decision lines (each settlement line repeats them) |
+//! | `agent_summaries` | per `agent_id` (`null` first, then sorted): `total_payments`, `total_usd`, `pii_redacted` (allowed decisions that found PII, or `pii_redacted` events), `blocked_pii`, `blocked_policy`, `blocked_replay` (by code family or the seed's event names), `payment_errors` (`payment_failed` and `payment_error` lines) |
+//!
+//! Amounts are exact decimal strings ([`Usd`]); the JSON is canonical
+//! (sorted members, no spaces), so every host writes the same bytes.
+
+use super::chains::{verify_chains, DirReport};
+use super::entry::Head;
+use crate::error::Code;
+use crate::money::Usd;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+/// Per-agent totals of a [`Report`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AgentSummary {
+    /// Allowed `payment_allowed` decisions.
+    pub total_payments: u64,
+    /// Their spend, less released reservations.
+    pub total_usd: Usd,
+    /// Allowed decisions that redacted PII.
+    pub pii_redacted: u64,
+    /// Payments blocked for PII.
+    pub blocked_pii: u64,
+    /// Payments blocked by the spending policy.
+    pub blocked_policy: u64,
+    /// Payments blocked as replays.
+    pub blocked_replay: u64,
+    /// Payments that failed after they were allowed.
+    pub payment_errors: u64,
+}
+
+/// Counters over the verified lines (see the module table).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Verified lines.
+    pub total_events: u64,
+    /// Decisions with outcome `allowed`.
+    pub allowed: u64,
+    /// Decisions with outcome `blocked`.
+    pub blocked: u64,
+    /// `payment_settled` lines.
+    pub settled: u64,
+    /// `payment_unconfirmed` lines.
+    pub unconfirmed: u64,
+    /// `payment_failed` lines.
+    pub failed: u64,
+    /// Committed or open spend.
+    pub total_spend: Usd,
+    /// Blocked decisions by code.
+    pub blocked_by_code: BTreeMap<String, u64>,
+    /// PII entity names found by decisions.
+    pub pii_entity_counts: BTreeMap<String, u64>,
+    /// Per agent id (`None`: lines without one).
+    pub agents: BTreeMap<Option<String>, AgentSummary>,
+}
+
+/// A compliance report: the verification of every chain and the totals of
+/// the lines that verified.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// What [`verify_chains`] found.
+    pub dir: DirReport,
+    /// Lines not counted (after a chain's failure).
+    pub unverified_lines: u64,
+    /// Counters over the verified lines.
+    pub totals: Totals,
+}
+
+/// The non-empty lines of a chain as [`verify_chains`] reads them.
+fn lines_of(text: &str) -> Vec<&str> {
+    text.split_terminator('\n').collect()
+}
+
+fn bump(m: &mut BTreeMap<String, u64>, k: &str) {
+    *m.entry(k.to_string()).or_insert(0) += 1;
+}
+
+impl Totals {
+    /// Counts one verified line (its parsed canonical JSON).
+    fn add(&mut self, v: &Value) -> Result<(), Code> {
+        let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("");
+        let (event_type, outcome, code) = (s("event_type"), s("outcome"), s("code"));
+        let amount = match v.get("amount_usd").and_then(Value::as_str) {
+            Some(a) => Usd::parse(a)?,
+            None => Usd(0),
+        };
+        let entities: Vec<&str> = v
+            .get("pii_entities_found")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let agent = v
+            .get("agent_id")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        self.total_events += 1;
+        let a = self.agents.entry(agent).or_default();
+        let decision = outcome == "allowed" || outcome == "blocked";
+        if decision {
+            for e in &entities {
+                bump(&mut self.pii_entity_counts, e);
+            }
+        }
+        match outcome {
+            "allowed" => {
+                self.allowed += 1;
+                if event_type == "payment_allowed" {
+                    a.total_payments += 1;
+                    a.total_usd = a.total_usd.checked_add(amount)?;
+                    self.total_spend = self.total_spend.checked_add(amount)?;
+                }
+                if !entities.is_empty() || event_type == "pii_redacted" {
+                    a.pii_redacted += 1;
+                }
+            }
+            "blocked" => {
+                self.blocked += 1;
+                bump(
+                    &mut self.blocked_by_code,
+                    if code.is_empty() { "-" } else { code },
+                );
+                if code.starts_with("pii-") || event_type == "pii_blocked" {
+                    a.blocked_pii += 1;
+                } else if code.starts_with("policy-") || event_type == "policy_blocked" {
+                    a.blocked_policy += 1;
+                } else if code == Code::ReplayDetected.as_str() || event_type == "replay_blocked" {
+                    a.blocked_replay += 1;
+                }
+            }
+            _ => {}
+        }
+        match event_type {
+            "payment_settled" => self.settled += 1,
+            "payment_unconfirmed" => self.unconfirmed += 1,
+            "payment_failed" => {
+                self.failed += 1;
+                a.payment_errors += 1;
+                if outcome == "failed" {
+                    a.total_usd = a.total_usd.saturating_sub(amount);
+                    self.total_spend = self.total_spend.saturating_sub(amount);
+                }
+            }
+            "payment_error" => a.payment_errors += 1,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// Verifies the chains of a log directory (as [`verify_chains`]: `(name,
+/// text)` chains and the replicas' stored heads, when known) and counts the
+/// lines that verified. Errors are those of [`verify_chains`]
+/// ([`Code::InvalidInput`], [`Code::KeyTooShort`]).
+pub fn report(
+    key: &[u8],
+    chains: &[(&str, &str)],
+    heads: Option<&[(String, Head)]>,
+) -> Result<Report, Code> {
+    let dir = verify_chains(key, chains, heads)?;
+    let mut totals = Totals::default();
+    let mut unverified = 0u64;
+    for ((_, text), c) in chains.iter().zip(&dir.chains) {
+        let lines = lines_of(text);
+        let good = match &c.result {
+            Ok(_) => lines.len(),
+            // A duplicate replica's chain verified on its own but is not counted twice.
+            Err(f) if f.code == Code::AuditReplicaDuplicate => 0,
+            Err(f) => f.line.saturating_sub(1).min(lines.len()),
+        };
+        unverified += (lines.len() - good) as u64;
+        for l in &lines[..good] {
+            // A verified line is canonical JSON: it parses.
+            let v: Value = serde_json::from_str(l).map_err(|_| Code::AuditMalformedLine)?;
+            totals.add(&v)?;
+        }
+    }
+    Ok(Report {
+        dir,
+        unverified_lines: unverified,
+        totals,
+    })
+}
+
+impl Report {
+    /// Every chain verified and no replica's log is missing.
+    pub fn chain_ok(&self) -> bool {
+        self.dir.ok()
+    }
+
+    /// The warnings: one per failed chain (`NAME: line L (seq S): CODE`), one
+    /// per missing log, and one when truncation was not checked.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut w = Vec::new();
+        for c in &self.dir.chains {
+            if let Err(f) = &c.result {
+                let seq = f.seq.map_or("-".to_string(), |s| s.to_string());
+                w.push(format!(
+                    "{}: line {} (seq {seq}): {}; lines from there on are not counted",
+                    c.name,
+                    f.line,
+                    f.code.as_str()
+                ));
+            }
+        }
+        for m in &self.dir.missing {
+            w.push(format!(
+                "replica {}: stored head at seq {} but no log: {}",
+                m.replica,
+                m.stored_head.seq,
+                Code::AuditLogMissing.as_str()
+            ));
+        }
+        if !self.dir.truncation_checked && self.totals.total_events > 0 {
+            w.push("truncation not checked: no stored head for every chain".to_string());
+        }
+        w
+    }
+
+    /// The report as JSON (see [`Report::to_json_text`] for its bytes).
+    pub fn to_json(&self) -> Value {
+        let t = &self.totals;
+        let counts = |m: &BTreeMap<String, u64>| -> Value {
+            Value::Object(m.iter().map(|(k, v)| (k.clone(), json!(v))).collect())
+        };
+        let chains: Vec<Value> = self
+            .dir
+            .chains
+            .iter()
+            .map(|c| match &c.result {
+                Ok(h) => json!({"name": c.name, "replica": c.replica, "ok": true,
+                    "head": h.to_json(), "line": null, "seq": null, "code": null}),
+                Err(f) => json!({"name": c.name, "replica": c.replica, "ok": false,
+                    "head": null, "line": f.line, "seq": f.seq, "code": f.code.as_str()}),
+            })
+            .collect();
+        let missing: Vec<Value> = self
+            .dir
+            .missing
+            .iter()
+            .map(|m| json!({"replica": m.replica, "stored_head": m.stored_head.to_json(),
+                "code": Code::AuditLogMissing.as_str()}))
+            .collect();
+        let agents: Vec<Value> = t
+            .agents
+            .iter()
+            .map(|(id, a)| {
+                json!({"agent_id": id, "total_payments": a.total_payments,
+                    "total_usd": a.total_usd.to_string(), "pii_redacted": a.pii_redacted,
+                    "blocked_pii": a.blocked_pii, "blocked_policy": a.blocked_policy,
+                    "blocked_replay": a.blocked_replay, "payment_errors": a.payment_errors})
+            })
+            .collect();
+        let mut m = Map::new();
+        m.insert("v".into(), json!(1));
+        m.insert("chain_ok".into(), json!(self.chain_ok()));
+        m.insert(
+            "truncation_checked".into(),
+            json!(self.dir.truncation_checked),
+        );
+        m.insert("chain_warnings".into(), json!(self.warnings()));
+        m.insert("chains".into(), Value::Array(chains));
+        m.insert("missing".into(), Value::Array(missing));
+        m.insert("unverified_lines".into(), json!(self.unverified_lines));
+        m.insert("total_events".into(), json!(t.total_events));
+        m.insert("allowed".into(), json!(t.allowed));
+        m.insert("blocked".into(), json!(t.blocked));
+        m.insert("settled".into(), json!(t.settled));
+        m.insert("unconfirmed".into(), json!(t.unconfirmed));
+        m.insert("failed".into(), json!(t.failed));
+        m.insert("total_spend_usd".into(), json!(t.total_spend.to_string()));
+        m.insert("blocked_by_code".into(), counts(&t.blocked_by_code));
+        m.insert("pii_entity_counts".into(), counts(&t.pii_entity_counts));
+        m.insert("agent_summaries".into(), Value::Array(agents));
+        Value::Object(m)
+    }
+
+    /// The canonical JSON text of [`Report::to_json`] (RFC 8785: sorted
+    /// members, no whitespace): what every host writes, byte for byte.
+    pub fn to_json_text(&self) -> Result<String, Code> {
+        crate::canonical::to_canonical(&self.to_json()).map_err(|_| Code::InvalidInput)
+    }
+
+    /// The report as Markdown (the same facts as the JSON).
+    pub fn to_markdown(&self) -> String {
+        let t = &self.totals;
+        let mut s = String::from("# presidio-hardened-x402 Compliance Report\n\n");
+        if self.chain_ok() {
+            s.push_str(&format!(
+                "**Chain integrity: OK** ({} chains verified",
+                self.dir.chains.len()
+            ));
+            s.push_str(if self.dir.truncation_checked {
+                ", truncation checked against the stored heads)\n"
+            } else {
+                ")\n"
+            });
+        } else {
+            s.push_str(&format!(
+                "**Chain integrity: FAILED**: the totals below count only the {} lines that verified ({} not counted)\n",
+                t.total_events, self.unverified_lines
+            ));
+        }
+        let warnings = self.warnings();
+        if !warnings.is_empty() {
+            s.push('\n');
+            for w in &warnings {
+                s.push_str(&format!("- WARNING: {}\n", md_escape(w)));
+            }
+        }
+        s.push_str("\n| | |\n|---|---|\n");
+        for (k, v) in [
+            ("Audit lines counted", t.total_events.to_string()),
+            ("Payments allowed", t.allowed.to_string()),
+            ("Payments blocked", t.blocked.to_string()),
+            ("Settled", t.settled.to_string()),
+            ("Unconfirmed", t.unconfirmed.to_string()),
+            ("Failed", t.failed.to_string()),
+            ("Total spend (USD)", t.total_spend.to_string()),
+        ] {
+            s.push_str(&format!("| {k} | {v} |\n"));
+        }
+        s.push_str("\n## Blocked by code\n\n");
+        table(&mut s, "code", &t.blocked_by_code);
+        s.push_str("\n## PII entities detected\n\n");
+        table(&mut s, "entity", &t.pii_entity_counts);
+        s.push_str("\n## Per agent\n\n");
+        s.push_str("| agent | payments | spent (USD) | PII redacted | blocked PII | blocked policy | blocked replay | payment errors |\n");
+        s.push_str("|---|---|---|---|---|---|---|---|\n");
+        for (id, a) in &t.agents {
+            s.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                id.as_deref().map_or("(none)".to_string(), md_escape),
+                a.total_payments,
+                a.total_usd,
+                a.pii_redacted,
+                a.blocked_pii,
+                a.blocked_policy,
+                a.blocked_replay,
+                a.payment_errors
+            ));
+        }
+        s
+    }
+}
+
+fn table(s: &mut String, what: &str, m: &BTreeMap<String, u64>) {
+    if m.is_empty() {
+        s.push_str("(none)\n");
+        return;
+    }
+    s.push_str(&format!("| {what} | count |\n|---|---|\n"));
+    for (k, v) in m {
+        s.push_str(&format!("| {} | {v} |\n", md_escape(k)));
+    }
+}
+
+/// Escapes the characters that would break a Markdown table cell or start
+/// markup (`\`, `|`, `` ` ``, `*`, `_`, `<`, `>`, `[`, `]`) and removes line breaks.
+fn md_escape(x: &str) -> String {
+    let mut o = String::with_capacity(x.len());
+    for ch in x.chars() {
+        match ch {
+            '\\' | '|' | '`' | '*' | '_' | '<' | '>' | '[' | ']' => {
+                o.push('\\');
+                o.push(ch);
+            }
+            '\n' | '\r' => o.push(' '),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{chain, KEY};
+    use super::*;
+
+    #[test]
+    fn counts_only_verified_lines() {
+        let text = chain(None, 4);
+        let r = report(KEY, &[("a.jsonl", &text)], None).unwrap();
+        assert!(r.chain_ok());
+        assert_eq!(r.totals.total_events, 4);
+        assert_eq!((r.totals.allowed, r.totals.blocked), (2, 2));
+        let mut bad: Vec<String> = text.lines().map(str::to_string).collect();
+        bad[2] = bad[2].replace("agent-1", "agent-2");
+        let bad = bad.join("\n") + "\n";
+        let r = report(KEY, &[("a.jsonl", &bad)], None).unwrap();
+        assert!(!r.chain_ok());
+        assert_eq!(r.totals.total_events, 2);
+        assert_eq!(r.unverified_lines, 2);
+        assert!(r.warnings()[0].starts_with("a.jsonl: line 3 (seq 3): audit-bad-mac"));
+        assert!(r.to_markdown().contains("Chain integrity: FAILED"));
+    }
+
+    #[test]
+    fn md_escape_neutralises_markup() {
+        assert_eq!(md_escape("a|b\n<x>"), "a\\|b \\<x\\>");
+    }
+}
