@@ -125,6 +125,8 @@ def md_escape(x):
 
 
 def expected(chains, counted, missing=(), checked=False):
+    for c, n in zip(chains, counted["per_chain"]):
+        c["counted"] = n
     """chains: [{name, replica, ok, head | (line, seq, code)}]; counted: the verified lines of every chain."""
     t = totals(counted["lines"])
     ok = all(c["ok"] for c in chains) and not missing
@@ -141,7 +143,7 @@ def expected(chains, counted, missing=(), checked=False):
     agents = sorted(t["agents"].items(), key=lambda kv: (kv[0] is not None, kv[0] or ""))
     report = {
         "v": 1, "chain_ok": ok, "truncation_checked": checked, "chain_warnings": warnings,
-        "chains": [{"name": c["name"], "replica": c["replica"], "ok": c["ok"], "head": c.get("head"),
+        "chains": [{"name": c["name"], "replica": c["replica"], "ok": c["ok"], "counted": c["counted"], "head": c.get("head"),
                     "line": c.get("line"), "seq": c.get("seq"), "code": c.get("code")} for c in chains],
         "missing": [{"replica": m["replica"], "stored_head": m["stored_head"], "code": "audit-log-missing"} for m in missing],
         "unverified_lines": counted["unverified"],
@@ -210,38 +212,38 @@ def main():
     tests = [
         case("one chain, a day of payments: totals over every line; truncation not checked without heads",
              inp(("audit.jsonl", text(day))),
-             expected([ok("audit.jsonl", hday)], {"lines": day, "unverified": 0}), ["Totals", "NoHeads"]),
+             expected([ok("audit.jsonl", hday)], {"lines": day, "unverified": 0, "per_chain": [11]}), ["Totals", "NoHeads"]),
         case("two replicas with their stored heads: truncation checked, same totals",
              inp(("pod-a.jsonl", text(pa)), ("pod-b.jsonl", text(pb)), heads={"pod-a": hpa, "pod-b": hpb}),
              expected([ok("pod-a.jsonl", hpa, "pod-a"), ok("pod-b.jsonl", hpb, "pod-b")],
-                      {"lines": pa + pb, "unverified": 0}, checked=True), ["Totals", "Replica"]),
+                      {"lines": pa + pb, "unverified": 0, "per_chain": [6, 5]}, checked=True), ["Totals", "Replica"]),
         case("an edited amount: the chain fails at that line and only the lines before it are counted",
              inp(("audit.jsonl", text(tampered))),
-             expected([bad("audit.jsonl", 5, 5, "audit-bad-mac")], {"lines": day[:4], "unverified": 7}), ["Edit"]),
+             expected([bad("audit.jsonl", 5, 5, "audit-bad-mac")], {"lines": day[:4], "unverified": 7, "per_chain": [4]}), ["Edit"]),
         case("a cut tail against the stored head: every line present counts, the report says audit-truncated",
              inp(("pod-a.jsonl", text(pa[:4])), heads={"pod-a": hpa}),
              expected([{**bad("pod-a.jsonl", 5, None, "audit-truncated"), "replica": "pod-a"}],
-                      {"lines": pa[:4], "unverified": 0}, checked=True), ["Truncate"]),
+                      {"lines": pa[:4], "unverified": 0, "per_chain": [4]}, checked=True), ["Truncate"]),
         case("a deleted replica log: its stored head is reported missing",
              inp(("pod-a.jsonl", text(pa)), heads={"pod-a": hpa, "pod-b": hpb}),
-             expected([ok("pod-a.jsonl", hpa, "pod-a")], {"lines": pa, "unverified": 0},
+             expected([ok("pod-a.jsonl", hpa, "pod-a")], {"lines": pa, "unverified": 0, "per_chain": [6]},
                       missing=[{"replica": "pod-b", "stored_head": hpb}], checked=True), ["Deleted"]),
         case("a torn last line (a crash mid-append) is not counted",
              inp(("audit.jsonl", text(day[:3]) + day[3][:40])),
-             expected([bad("audit.jsonl", 4, None, "audit-partial-line")], {"lines": day[:3], "unverified": 1}),
+             expected([bad("audit.jsonl", 4, None, "audit-partial-line")], {"lines": day[:3], "unverified": 1, "per_chain": [3]}),
              ["Crash"]),
         case("the same chain twice: the copy is refused and not counted twice",
              inp(("a.jsonl", text(day)), ("b.jsonl", text(day))),
              expected([ok("a.jsonl", hday), bad("b.jsonl", 1, 1, "audit-replica-duplicate")],
-                      {"lines": day, "unverified": 11}), ["Splice"]),
+                      {"lines": day, "unverified": 11, "per_chain": [11, 0]}), ["Splice"]),
         case("a log under another key: nothing verifies, nothing is counted",
              inp(("audit.jsonl", text(day)), key=bytes(range(100, 132)).hex()),
-             expected([bad("audit.jsonl", 1, 1, "audit-bad-mac")], {"lines": [], "unverified": 11}), ["Edit"]),
-        case("an empty directory", inp(), expected([], {"lines": [], "unverified": 0})),
+             expected([bad("audit.jsonl", 1, 1, "audit-bad-mac")], {"lines": [], "unverified": 11, "per_chain": [0]}), ["Edit"]),
+        case("an empty directory", inp(), expected([], {"lines": [], "unverified": 0, "per_chain": []})),
         case("an empty log file", inp(("audit.jsonl", "")),
-             expected([ok("audit.jsonl", {"seq": 0, "mac": GENESIS})], {"lines": [], "unverified": 0})),
+             expected([ok("audit.jsonl", {"seq": 0, "mac": GENESIS})], {"lines": [], "unverified": 0, "per_chain": [0]})),
         case("Markdown cells escape an agent id's markup", inp(("audit.jsonl", text(odd))),
-             expected([ok("audit.jsonl", hodd)], {"lines": odd, "unverified": 0}), ["Markdown"]),
+             expected([ok("audit.jsonl", hodd)], {"lines": odd, "unverified": 0, "per_chain": [2]}), ["Markdown"]),
         case("15-byte key", inp(("audit.jsonl", text(day)), key=KEY_HEX[:30]), code="key-too-short"),
         case("a chain without text", {"key_hex": KEY_HEX, "chains": [{"name": "x"}]}, code="invalid-input"),
     ]

@@ -79,6 +79,8 @@ pub struct Report {
     pub dir: DirReport,
     /// Lines not counted (after a chain's failure).
     pub unverified_lines: u64,
+    /// Per chain (in input order), how many of its first lines were counted.
+    pub counted: Vec<u64>,
     /// Counters over the verified lines.
     pub totals: Totals,
 }
@@ -176,6 +178,7 @@ pub fn report(
     let dir = verify_chains(key, chains, heads)?;
     let mut totals = Totals::default();
     let mut unverified = 0u64;
+    let mut counted = Vec::with_capacity(chains.len());
     for ((_, text), c) in chains.iter().zip(&dir.chains) {
         let lines = lines_of(text);
         let good = match &c.result {
@@ -185,6 +188,7 @@ pub fn report(
             Err(f) => f.line.saturating_sub(1).min(lines.len()),
         };
         unverified += (lines.len() - good) as u64;
+        counted.push(good as u64);
         for l in &lines[..good] {
             // A verified line is canonical JSON: it parses.
             let v: Value = serde_json::from_str(l).map_err(|_| Code::AuditMalformedLine)?;
@@ -194,6 +198,7 @@ pub fn report(
     Ok(Report {
         dir,
         unverified_lines: unverified,
+        counted,
         totals,
     })
 }
@@ -243,10 +248,11 @@ impl Report {
             .dir
             .chains
             .iter()
-            .map(|c| match &c.result {
-                Ok(h) => json!({"name": c.name, "replica": c.replica, "ok": true,
+            .zip(&self.counted)
+            .map(|(c, n)| match &c.result {
+                Ok(h) => json!({"name": c.name, "replica": c.replica, "ok": true, "counted": n,
                     "head": h.to_json(), "line": null, "seq": null, "code": null}),
-                Err(f) => json!({"name": c.name, "replica": c.replica, "ok": false,
+                Err(f) => json!({"name": c.name, "replica": c.replica, "ok": false, "counted": n,
                     "head": null, "line": f.line, "seq": f.seq, "code": f.code.as_str()}),
             })
             .collect();
