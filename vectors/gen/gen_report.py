@@ -182,7 +182,7 @@ def expected(chains, counted, missing=(), checked=False):
         md += "| %s | %d | %s | %d | %d | %d | %d | %d |\n" % (
             "(none)" if k is None else md_escape(k), a["total_payments"], usd(a["total_usd"]), a["pii_redacted"],
             a["blocked_pii"], a["blocked_policy"], a["blocked_replay"], a["payment_errors"])
-    return {"report": report, "json": jcs(report), "markdown": md}
+    return {"json": jcs(report), "markdown": md}
 
 
 def text(lines):
@@ -252,8 +252,8 @@ def main():
            "The chains are verified first (as audit.verify-chains); only lines that verified are counted, and a",
            "failed chain is reported with its line, seq and code (chain_ok false, a warning, unverified_lines).",
            "Spend is exact: payment_allowed amounts less payment_failed (outcome failed) amounts.",
-           "json is the canonical (RFC 8785) text of report, which every host writes byte for byte; markdown",
-           "renders the same facts. Expected values are computed in Python (vectors/gen/gen_report.py)."],
+           "json is the canonical (RFC 8785) text of the report object, which every host parses and writes byte for",
+           "byte; markdown renders the same facts. Expected values are computed in Python (vectors/gen/gen_report.py)."],
           [{"tests": tests}],
           {"Totals": "Counts and exact spend over a realistic mix of decisions and settlements.",
            "NoHeads": "No stored heads: the report warns that truncation was not checked.",

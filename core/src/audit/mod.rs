@@ -67,7 +67,7 @@ pub use entry::{
     MAX_TOKEN_BYTES, MAX_URL_BYTES, MIN_KEY_BYTES,
 };
 pub(crate) use mac::hmac_sha256;
-pub use report::{report, AgentSummary, Report, Totals};
+pub use report::{report, AgentSummary, Counts, Report, Totals};
 pub use verify::{verify, verify_text, verify_text_with, AuditFailure, ChainVerifier};
 
 /// The key, events and logs the unit tests share.

@@ -22,10 +22,10 @@
 
 use super::chains::{verify_chains, DirReport};
 use super::entry::Head;
+use crate::canonical::write_string;
 use crate::error::Code;
 use crate::money::Usd;
-use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
+use serde_json::Value;
 
 /// Per-agent totals of a [`Report`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -63,12 +63,12 @@ pub struct Totals {
     pub failed: u64,
     /// Committed or open spend.
     pub total_spend: Usd,
-    /// Blocked decisions by code.
-    pub blocked_by_code: BTreeMap<String, u64>,
-    /// PII entity names found by decisions.
-    pub pii_entity_counts: BTreeMap<String, u64>,
-    /// Per agent id (`None`: lines without one).
-    pub agents: BTreeMap<Option<String>, AgentSummary>,
+    /// Blocked decisions by code (sorted by code).
+    pub blocked_by_code: Counts,
+    /// PII entity names found by decisions (sorted by name).
+    pub pii_entity_counts: Counts,
+    /// Per agent id (`None`: lines without one; `None` first, then sorted).
+    pub agents: Vec<(Option<String>, AgentSummary)>,
 }
 
 /// A compliance report: the verification of every chain and the totals of
@@ -90,8 +90,30 @@ fn lines_of(text: &str) -> Vec<&str> {
     text.split_terminator('\n').collect()
 }
 
-fn bump(m: &mut BTreeMap<String, u64>, k: &str) {
-    *m.entry(k.to_string()).or_insert(0) += 1;
+/// Counts by name, kept sorted by name (a small sorted vector: fewer
+/// instantiations, so a smaller component, than a map).
+pub type Counts = Vec<(String, u64)>;
+
+fn bump(m: &mut Counts, k: &str) {
+    match m.binary_search_by(|(n, _)| n.as_str().cmp(k)) {
+        Ok(i) => m[i].1 += 1,
+        Err(i) => m.insert(i, (k.to_string(), 1)),
+    }
+}
+
+/// The summary of `agent`, created in sorted place when new.
+fn agent_entry<'a>(
+    v: &'a mut Vec<(Option<String>, AgentSummary)>,
+    agent: Option<String>,
+) -> &'a mut AgentSummary {
+    let i = match v.binary_search_by(|(a, _)| a.cmp(&agent)) {
+        Ok(i) => i,
+        Err(i) => {
+            v.insert(i, (agent, AgentSummary::default()));
+            i
+        }
+    };
+    &mut v[i].1
 }
 
 impl Totals {
@@ -113,7 +135,7 @@ impl Totals {
             .and_then(Value::as_str)
             .map(str::to_string);
         self.total_events += 1;
-        let a = self.agents.entry(agent).or_default();
+        let a = agent_entry(&mut self.agents, agent);
         let decision = outcome == "allowed" || outcome == "blocked";
         if decision {
             for e in &entities {
@@ -238,69 +260,108 @@ impl Report {
         w
     }
 
-    /// The report as JSON (see [`Report::to_json_text`] for its bytes).
+    /// The report as JSON (parsed from [`Report::to_json_text`]).
     pub fn to_json(&self) -> Value {
-        let t = &self.totals;
-        let counts = |m: &BTreeMap<String, u64>| -> Value {
-            Value::Object(m.iter().map(|(k, v)| (k.clone(), json!(v))).collect())
-        };
-        let chains: Vec<Value> = self
-            .dir
-            .chains
-            .iter()
-            .zip(&self.counted)
-            .map(|(c, n)| match &c.result {
-                Ok(h) => json!({"name": c.name, "replica": c.replica, "ok": true, "counted": n,
-                    "head": h.to_json(), "line": null, "seq": null, "code": null}),
-                Err(f) => json!({"name": c.name, "replica": c.replica, "ok": false, "counted": n,
-                    "head": null, "line": f.line, "seq": f.seq, "code": f.code.as_str()}),
-            })
-            .collect();
-        let missing: Vec<Value> = self
-            .dir
-            .missing
-            .iter()
-            .map(|m| json!({"replica": m.replica, "stored_head": m.stored_head.to_json(),
-                "code": Code::AuditLogMissing.as_str()}))
-            .collect();
-        let agents: Vec<Value> = t
-            .agents
-            .iter()
-            .map(|(id, a)| {
-                json!({"agent_id": id, "total_payments": a.total_payments,
-                    "total_usd": a.total_usd.to_string(), "pii_redacted": a.pii_redacted,
-                    "blocked_pii": a.blocked_pii, "blocked_policy": a.blocked_policy,
-                    "blocked_replay": a.blocked_replay, "payment_errors": a.payment_errors})
-            })
-            .collect();
-        let mut m = Map::new();
-        m.insert("v".into(), json!(1));
-        m.insert("chain_ok".into(), json!(self.chain_ok()));
-        m.insert(
-            "truncation_checked".into(),
-            json!(self.dir.truncation_checked),
-        );
-        m.insert("chain_warnings".into(), json!(self.warnings()));
-        m.insert("chains".into(), Value::Array(chains));
-        m.insert("missing".into(), Value::Array(missing));
-        m.insert("unverified_lines".into(), json!(self.unverified_lines));
-        m.insert("total_events".into(), json!(t.total_events));
-        m.insert("allowed".into(), json!(t.allowed));
-        m.insert("blocked".into(), json!(t.blocked));
-        m.insert("settled".into(), json!(t.settled));
-        m.insert("unconfirmed".into(), json!(t.unconfirmed));
-        m.insert("failed".into(), json!(t.failed));
-        m.insert("total_spend_usd".into(), json!(t.total_spend.to_string()));
-        m.insert("blocked_by_code".into(), counts(&t.blocked_by_code));
-        m.insert("pii_entity_counts".into(), counts(&t.pii_entity_counts));
-        m.insert("agent_summaries".into(), Value::Array(agents));
-        Value::Object(m)
+        // The text is canonical JSON written here: it always parses.
+        serde_json::from_str(&self.to_json_text()).unwrap_or(Value::Null)
     }
 
-    /// The canonical JSON text of [`Report::to_json`] (RFC 8785: sorted
-    /// members, no whitespace): what every host writes, byte for byte.
-    pub fn to_json_text(&self) -> Result<String, Code> {
-        crate::canonical::to_canonical(&self.to_json()).map_err(|_| Code::InvalidInput)
+    /// The canonical JSON text of the report (RFC 8785: members sorted, no
+    /// whitespace; written directly, which keeps the component small): what
+    /// every host writes, byte for byte.
+    pub fn to_json_text(&self) -> String {
+        let t = &self.totals;
+        let mut o = String::from("{\"agent_summaries\":[");
+        for (i, (id, a)) in t.agents.iter().enumerate() {
+            if i > 0 {
+                o.push(',');
+            }
+            o.push_str("{\"agent_id\":");
+            opt_str(&mut o, id.as_deref());
+            for (k, n) in [
+                ("blocked_pii", a.blocked_pii),
+                ("blocked_policy", a.blocked_policy),
+                ("blocked_replay", a.blocked_replay),
+                ("payment_errors", a.payment_errors),
+                ("pii_redacted", a.pii_redacted),
+                ("total_payments", a.total_payments),
+            ] {
+                num(&mut o, k, n);
+            }
+            o.push_str(",\"total_usd\":");
+            write_string(&a.total_usd.to_string(), &mut o);
+            o.push('}');
+        }
+        o.push(']');
+        num(&mut o, "allowed", t.allowed);
+        num(&mut o, "blocked", t.blocked);
+        o.push_str(",\"blocked_by_code\":");
+        counts(&mut o, &t.blocked_by_code);
+        o.push_str(",\"chain_ok\":");
+        o.push_str(bool_str(self.chain_ok()));
+        o.push_str(",\"chain_warnings\":[");
+        for (i, w) in self.warnings().iter().enumerate() {
+            if i > 0 {
+                o.push(',');
+            }
+            write_string(w, &mut o);
+        }
+        o.push_str("],\"chains\":[");
+        for (i, (c, n)) in self.dir.chains.iter().zip(&self.counted).enumerate() {
+            if i > 0 {
+                o.push(',');
+            }
+            let (f, h) = match &c.result {
+                Ok(h) => (None, Some(h)),
+                Err(f) => (Some(f), None),
+            };
+            o.push_str("{\"code\":");
+            opt_str(&mut o, f.map(|f| f.code.as_str()));
+            num(&mut o, "counted", *n);
+            o.push_str(",\"head\":");
+            match h {
+                Some(h) => head(&mut o, h),
+                None => o.push_str("null"),
+            }
+            o.push_str(",\"line\":");
+            opt_num(&mut o, f.map(|f| f.line as u64));
+            o.push_str(",\"name\":");
+            write_string(&c.name, &mut o);
+            o.push_str(",\"ok\":");
+            o.push_str(bool_str(f.is_none()));
+            o.push_str(",\"replica\":");
+            opt_str(&mut o, c.replica.as_deref());
+            o.push_str(",\"seq\":");
+            opt_num(&mut o, f.and_then(|f| f.seq));
+            o.push('}');
+        }
+        o.push(']');
+        num(&mut o, "failed", t.failed);
+        o.push_str(",\"missing\":[");
+        for (i, m) in self.dir.missing.iter().enumerate() {
+            if i > 0 {
+                o.push(',');
+            }
+            o.push_str("{\"code\":");
+            write_string(Code::AuditLogMissing.as_str(), &mut o);
+            o.push_str(",\"replica\":");
+            write_string(&m.replica, &mut o);
+            o.push_str(",\"stored_head\":");
+            head(&mut o, &m.stored_head);
+            o.push('}');
+        }
+        o.push_str("],\"pii_entity_counts\":");
+        counts(&mut o, &t.pii_entity_counts);
+        num(&mut o, "settled", t.settled);
+        num(&mut o, "total_events", t.total_events);
+        o.push_str(",\"total_spend_usd\":");
+        write_string(&t.total_spend.to_string(), &mut o);
+        o.push_str(",\"truncation_checked\":");
+        o.push_str(bool_str(self.dir.truncation_checked));
+        num(&mut o, "unconfirmed", t.unconfirmed);
+        num(&mut o, "unverified_lines", self.unverified_lines);
+        o.push_str(",\"v\":1}");
+        o
     }
 
     /// The report as Markdown (the same facts as the JSON).
@@ -366,7 +427,59 @@ impl Report {
     }
 }
 
-fn table(s: &mut String, what: &str, m: &BTreeMap<String, u64>) {
+fn bool_str(b: bool) -> &'static str {
+    if b {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+/// `,"k":n`.
+fn num(o: &mut String, k: &str, n: u64) {
+    o.push_str(",\"");
+    o.push_str(k);
+    o.push_str("\":");
+    o.push_str(&n.to_string());
+}
+
+fn opt_num(o: &mut String, n: Option<u64>) {
+    match n {
+        Some(n) => o.push_str(&n.to_string()),
+        None => o.push_str("null"),
+    }
+}
+
+fn opt_str(o: &mut String, s: Option<&str>) {
+    match s {
+        Some(s) => write_string(s, o),
+        None => o.push_str("null"),
+    }
+}
+
+fn head(o: &mut String, h: &Head) {
+    o.push_str("{\"mac\":");
+    write_string(&h.mac, o);
+    o.push_str(",\"seq\":");
+    o.push_str(&h.seq.to_string());
+    o.push('}');
+}
+
+/// A counts object (names are ASCII tokens, already in canonical order).
+fn counts(o: &mut String, m: &Counts) {
+    o.push('{');
+    for (i, (k, n)) in m.iter().enumerate() {
+        if i > 0 {
+            o.push(',');
+        }
+        write_string(k, o);
+        o.push(':');
+        o.push_str(&n.to_string());
+    }
+    o.push('}');
+}
+
+fn table(s: &mut String, what: &str, m: &Counts) {
     if m.is_empty() {
         s.push_str("(none)\n");
         return;

@@ -136,9 +136,8 @@ pub(super) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
             let chains = chains_field(input)?;
             let heads = heads_field(input)?;
             let r = crate::audit::report(&key, &chains, heads.as_deref())?;
-            Ok(json!({
-                "report": r.to_json(), "json": r.to_json_text()?, "markdown": r.to_markdown(),
-            }))
+            // `json` is the report's canonical text (hosts parse it and write it as is).
+            Ok(json!({ "json": r.to_json_text(), "markdown": r.to_markdown() }))
         })(),
         "audit.verify-chains" => (|| {
             let key = key_field(input, "key_hex")?;

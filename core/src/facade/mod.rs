@@ -65,8 +65,7 @@ pub const OPERATIONS: &[&str] = &[
 
 /// The audit verifications whose input is whole logs: [`call_audit_json`]
 /// runs them without [`MAX_INPUT_BYTES`].
-pub const AUDIT_OPERATIONS: &[&str] =
-    &[
+pub const AUDIT_OPERATIONS: &[&str] = &[
     "audit.verify",
     "audit.verify-report",
     "audit.verify-chains",
