@@ -102,10 +102,10 @@ fn bump(m: &mut Counts, k: &str) {
 }
 
 /// The summary of `agent`, created in sorted place when new.
-fn agent_entry<'a>(
-    v: &'a mut Vec<(Option<String>, AgentSummary)>,
+fn agent_entry(
+    v: &mut Vec<(Option<String>, AgentSummary)>,
     agent: Option<String>,
-) -> &'a mut AgentSummary {
+) -> &mut AgentSummary {
     let i = match v.binary_search_by(|(a, _)| a.cmp(&agent)) {
         Ok(i) => i,
         Err(i) => {
