@@ -168,12 +168,11 @@ class AuditLog:
              agent_id: Optional[str] = None, code: Optional[str] = None, now_ms: Optional[int] = None) -> AuditEvent:
         """Appends one event (seed signature). The core redacts nothing here:
         pass redacted text. ``error_message`` is not recorded (audit lines never
-        carry exception text); use ``code``. The seed's upper-case names
-        (``"PAYMENT_ALLOWED"``) are written in the line format's lower case
-        (``payment_allowed``)."""
+        carry exception text); use ``code``. The seed's upper-case event names
+        (``"PAYMENT_ALLOWED"``) are kept as written."""
         from .stores import now_ms as _now
 
-        ev: Dict[str, Any] = {"event_type": event_type.lower(), "outcome": outcome.lower(), "resource_url": resource_url}
+        ev: Dict[str, Any] = {"event_type": event_type, "outcome": outcome, "resource_url": resource_url}
         if amount_usd is not None:
             ev["amount_usd"] = str(amount_usd)
         if network:

@@ -51,7 +51,7 @@ DAY = [
     ev("payment_blocked", "blocked", "0.01", pii=["US_SSN", "PERSON"], code="pii-blocked"),
     ev("payment_blocked", "blocked", "0.01", code="replay-detected", agent="agent-b"),
     ev("payment_allowed", "allowed", "0.001", agent=None),
-    ev("pii_redacted", "allowed", None, pii=["PHONE_NUMBER"]),
+    ev("PII_REDACTED", "allowed", None, pii=["PHONE_NUMBER"]),  # the seed's upper-case name
 ]
 
 
@@ -69,7 +69,7 @@ def totals(lines):
          "spend": Decimal(0), "by_code": {}, "pii": {}, "agents": {}}
     for l in lines:
         v = json.loads(l)
-        et, oc, code = v["event_type"], v["outcome"], v["code"] or ""
+        et, oc, code = v["event_type"].lower(), v["outcome"], v["code"] or ""
         amt = Decimal(v["amount_usd"]) if v["amount_usd"] is not None else Decimal(0)
         ents = v["pii_entities_found"]
         t["total_events"] += 1

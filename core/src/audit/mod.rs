@@ -9,7 +9,7 @@
 //! | `v` | `1` (format version) |
 //! | `seq` | 1 for the first line, then +1 per line |
 //! | `timestamp` | `YYYY-MM-DDTHH:MM:SS.mmmZ`, computed from `now_ms` |
-//! | `event_type`, `outcome` | short tokens (`[a-z0-9_.-]`, ≤ 64 bytes) |
+//! | `event_type`, `outcome` | short tokens (`[a-z0-9_.-]`, ≤ 64 bytes; `event_type` may also use `A-Z`, for the seed's names such as `PAYMENT_ALLOWED`) |
 //! | `resource_url` | the **already redacted** URL (cut to 2048 bytes, `…` marks a cut) |
 //! | `amount_usd`, `policy_limit_usd` | exact decimal strings, or `null` |
 //! | `network` | CAIP-2 style token, or `null` |

@@ -15,6 +15,7 @@
 //! | `total_spend_usd` | `amount_usd` of `payment_allowed` decisions, less those of `payment_failed` lines with outcome `failed` (the reservation was released): the ledger's committed or open spend |
 //! | `blocked_by_code` | blocked decisions by `code` (`-` when none) |
 //! | `pii_entity_counts` | entity names of decision lines (each settlement line repeats them) |
+//! | (event names) | compared in lower case, so the seed's `PAYMENT_ALLOWED` is `payment_allowed` |
 //! | `agent_summaries` | per `agent_id` (`null` first, then sorted): `total_payments`, `total_usd`, `pii_redacted` (allowed decisions that found PII, or `pii_redacted` events), `blocked_pii`, `blocked_policy`, `blocked_replay` (by code family or the seed's event names), `payment_errors` (`payment_failed` and `payment_error` lines) |
 //!
 //! Amounts are exact decimal strings ([`Usd`]); the JSON is canonical
@@ -120,7 +121,10 @@ impl Totals {
     /// Counts one verified line (its parsed canonical JSON).
     fn add(&mut self, v: &Value) -> Result<(), Code> {
         let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("");
-        let (event_type, outcome, code) = (s("event_type"), s("outcome"), s("code"));
+        // The seed's upper-case event names count as ours (`PII_REDACTED` is `pii_redacted`).
+        let event_type = s("event_type").to_ascii_lowercase();
+        let event_type = event_type.as_str();
+        let (outcome, code) = (s("outcome"), s("code"));
         let amount = match v.get("amount_usd").and_then(Value::as_str) {
             Some(a) => Usd::parse(a)?,
             None => Usd(0),
