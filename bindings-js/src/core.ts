@@ -69,7 +69,7 @@ export function call<T = unknown>(op: string, input: unknown): T {
 }
 
 /** @internal An audit verification over a whole log (no 1 MiB input cap). */
-export function callAudit<T = unknown>(op: "audit.verify" | "audit.verify-report" | "audit.verify-chains", input: unknown): T {
+export function callAudit<T = unknown>(op: "audit.verify" | "audit.verify-report" | "audit.verify-chains" | "audit.report", input: unknown): T {
   ensure();
   let out: string;
   try {

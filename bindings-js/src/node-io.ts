@@ -12,6 +12,7 @@ import { headOfLog, type AuditSink } from "./audit.js";
 import { loadPolicy } from "./policy.js";
 import { X402GuardError } from "./errors.js";
 import { verifyAuditChains } from "./audit.js";
+import { callAudit } from "./core.js";
 import type { ChainsReport, Head, KeyInput } from "./types.js";
 
 /** Writes `data` to `file` atomically: temp file, fsync, rename, fsync of the directory. */
@@ -480,6 +481,77 @@ export async function verifyAuditDir(dir: string, key: KeyInput, opts: AuditDirH
   const chains: { name: string; text: string }[] = [];
   for (const name of names) chains.push({ name, text: await fsp.readFile(path.join(dir, name), "utf8") });
   return verifyAuditChains(key, chains, heads);
+}
+
+/** The compliance report of a log directory (the core's `audit.report`). */
+export interface ComplianceReport {
+  /** The report as an object (amounts are exact decimal strings). */
+  report: ComplianceReportData;
+  /** Its canonical JSON text: byte-identical to Python's `ComplianceReport.to_json()`. */
+  json: string;
+  /** The same facts as Markdown. */
+  markdown: string;
+}
+
+/** The fields of {@link ComplianceReport.report} (see the core's `audit::report` docs). */
+export interface ComplianceReportData {
+  v: 1;
+  /** Every chain verified and no replica's log is missing. */
+  chain_ok: boolean;
+  /** Every chain was compared with its replica's stored head. */
+  truncation_checked: boolean;
+  /** Where each chain failed, missing logs, unchecked truncation. */
+  chain_warnings: string[];
+  /** Per chain: `counted` lines, and `line`/`seq`/`code` where it failed. */
+  chains: { name: string; replica: string | null; ok: boolean; counted: number; head: Head | null; line: number | null; seq: number | null; code: string | null }[];
+  /** Replicas with a stored head and no log. */
+  missing: { replica: string; stored_head: Head; code: string }[];
+  /** Lines not counted (from each failed chain's failure on). */
+  unverified_lines: number;
+  total_events: number;
+  allowed: number;
+  blocked: number;
+  settled: number;
+  unconfirmed: number;
+  failed: number;
+  /** Exact decimal USD. */
+  total_spend_usd: string;
+  blocked_by_code: Record<string, number>;
+  pii_entity_counts: Record<string, number>;
+  agent_summaries: {
+    agent_id: string | null; total_payments: number; total_usd: string; pii_redacted: number;
+    blocked_pii: number; blocked_policy: number; blocked_replay: number; payment_errors: number;
+  }[];
+}
+
+/**
+ * The compliance report of a log directory (every `*.jsonl`, one chain per
+ * replica) or of one log file, from the core's `audit.report`: the chains are
+ * verified first and only lines that verified are counted; a failed chain is
+ * reported with its line, seq and code, and without stored heads (`opts`, as
+ * for {@link verifyAuditDir}) a warning says truncation was not checked.
+ * The JSON text is the same bytes as Python's `ComplianceReport`.
+ */
+export async function complianceReport(dir: string, key: KeyInput, opts: AuditDirHeads = {}): Promise<ComplianceReport> {
+  if (opts.heads && opts.store) throw new TypeError("complianceReport: give heads or store, not both");
+  let heads = opts.heads;
+  if (opts.store) {
+    if (!opts.store.loadHeads) throw new TypeError("complianceReport: the store cannot list its heads (no loadHeads)");
+    heads = await opts.store.loadHeads();
+  }
+  const chains: { name: string; text: string }[] = [];
+  if ((await fsp.stat(dir)).isDirectory()) {
+    const names = (await fsp.readdir(dir, { withFileTypes: true }))
+      .filter((d) => d.isFile() && d.name.endsWith(".jsonl"))
+      .map((d) => d.name)
+      .sort();
+    for (const name of names) chains.push({ name, text: await fsp.readFile(path.join(dir, name), "utf8") });
+  } else {
+    chains.push({ name: path.basename(dir), text: await fsp.readFile(dir, "utf8") });
+  }
+  const keyHex = typeof key === "string" ? key : Array.from(key, (b) => b.toString(16).padStart(2, "0")).join("");
+  const out = callAudit<{ json: string; markdown: string }>("audit.report", { key_hex: keyHex, chains, heads: heads ?? null });
+  return { report: JSON.parse(out.json) as ComplianceReportData, json: out.json, markdown: out.markdown };
 }
 
 /**

@@ -14,7 +14,7 @@ setDefaultResolver(resolveHost);
 setDefaultPinnedFetch(pinnedFetch);
 
 export * from "./common.js";
-export { FileStore, FileAuditSink, streamAuditSink, resolveHost, pinnedFetch, loadPolicyFile, writeAtomic, verifyAuditDir, type FileStoreOptions, type AuditDirHeads } from "./node-io.js";
+export { FileStore, FileAuditSink, streamAuditSink, resolveHost, pinnedFetch, loadPolicyFile, writeAtomic, verifyAuditDir, complianceReport, type ComplianceReport, type ComplianceReportData, type FileStoreOptions, type AuditDirHeads } from "./node-io.js";
 export { RedisStore, type RedisStoreOptions, type RedisClientLike } from "./redis-store.js";
 
 /** Already initialised in Node; kept for code shared with browsers. */

@@ -61,6 +61,28 @@ def encode_payment(payload: Dict[str, Any]) -> str:
     return base64.b64encode(json.dumps(payload, separators=(",", ":")).encode("utf-8")).decode("ascii")
 
 
+class AuditEvent(str):
+    """One audit line (its canonical JSON text), with its fields as attributes
+    (``event.event_type``, ``event.outcome``, ``event.seq``…) for writers
+    written against the seed's ``AuditEvent``."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        d = self.__dict__.get("_fields")
+        if d is None:
+            d = json.loads(str(self))
+            self.__dict__["_fields"] = d
+        try:
+            return d[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The line's fields as a dict."""
+        return dict(json.loads(str(self)))
+
+
 @dataclass
 class PaymentResponse:
     """A signed payment: ``token`` is the header value (base64 PaymentPayload)."""
@@ -79,4 +101,4 @@ class AuditWriter(Protocol):
     def write(self, event: Any) -> None: ...
 
 
-__all__ = ["PaymentDetails", "PaymentResponse", "PaymentSigner", "AuditWriter", "encode_payment"]
+__all__ = ["AuditEvent", "PaymentDetails", "PaymentResponse", "PaymentSigner", "AuditWriter", "encode_payment"]

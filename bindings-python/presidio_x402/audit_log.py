@@ -38,31 +38,11 @@ from typing import IO, Any, Dict, Iterable, List, Optional, Union
 
 from . import _keys
 from ._core import CoreError, core
+from ._types import AuditEvent
 
 logger = logging.getLogger("presidio_x402.audit_log")
 
 KeyLike = Union[bytes, bytearray, str, "_keys.SecretKey"]
-
-
-class AuditEvent(str):
-    """One audit line (its canonical JSON text), with its fields as attributes
-    (``event.event_type``, ``event.outcome``, ``event.seq``…) for writers
-    written against the seed's ``AuditEvent``."""
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        d = self.__dict__.get("_fields")
-        if d is None:
-            d = json.loads(str(self))
-            self.__dict__["_fields"] = d
-        try:
-            return d[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def to_dict(self) -> Dict[str, Any]:
-        return dict(json.loads(str(self)))
 
 
 class NullAuditWriter:
@@ -188,7 +168,8 @@ class AuditLog:
              agent_id: Optional[str] = None, code: Optional[str] = None, now_ms: Optional[int] = None) -> AuditEvent:
         """Appends one event (seed signature). The core redacts nothing here:
         pass redacted text. ``error_message`` is not recorded (audit lines never
-        carry exception text); use ``code``."""
+        carry exception text); use ``code``. The seed's upper-case event names
+        (``"PAYMENT_ALLOWED"``) are kept as written."""
         from .stores import now_ms as _now
 
         ev: Dict[str, Any] = {"event_type": event_type, "outcome": outcome, "resource_url": resource_url}

@@ -8,7 +8,8 @@ seed's: ``x402_payments_total``, ``x402_payment_amount_usd`` (histogram),
 ``x402_pii_detections_total``, ``x402_policy_violations_total``,
 ``x402_replay_detections_total``, ``x402_mpa_events_total``.
 
-Without ``prometheus_client`` (``pip install presidio-hardened-x402[prometheus]``)
+Without ``prometheus_client`` (``pip install presidio-hardened-x402[prometheus]``;
+``_PROM_AVAILABLE`` is False, as in the seed, read when a collector is made)
 every method is a silent no-op.
 """
 
@@ -20,9 +21,9 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 try:
     from prometheus_client import REGISTRY, Counter, Histogram
 
-    _PROM = True
+    _PROM_AVAILABLE = True
 except ImportError:  # pragma: no cover - depends on extras
-    _PROM = False
+    _PROM_AVAILABLE = False
 
 _shared: Dict[Tuple[int, str], Dict[str, Any]] = {}
 
@@ -40,11 +41,11 @@ class MetricsCollector:
     """
 
     def __init__(self, namespace: str = "x402", registry: Any = None) -> None:
-        self._available = _PROM
+        self._available = _PROM_AVAILABLE
         self.namespace = namespace
         self._m: Dict[str, Any] = {}
         self._labels: Dict[str, List[str]] = {}
-        if not _PROM:
+        if not _PROM_AVAILABLE:
             return
         from ._core import metric_table
 

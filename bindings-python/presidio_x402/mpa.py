@@ -122,7 +122,12 @@ class MPAConfig:
     def __post_init__(self) -> None:
         out = core().call("mpa.config", {"config": self.to_config(), "path_prefix": "mpa"})
         if not out["ok"]:
-            raise ValueError("invalid MPA configuration: " + "; ".join(f"{e['path']}: {e['code']}" for e in out["errors"]))
+            # Each problem: its path, its code and the code's fixed description (the core's table).
+            msg = "invalid MPA configuration: " + "; ".join(
+                f"{e['path']}: {e['code']}: {core().describe(e['code'])}" for e in out["errors"])
+            if not self.approvers:
+                msg += f" (no approvers: a threshold of {self.threshold} cannot exceed number of approvers, 0)"
+            raise ValueError(msg)
 
     def __repr__(self) -> str:
         ids = [a.approver_id for a in self.approvers]

@@ -111,12 +111,49 @@ def policy_to_config(policy: Union[PolicyConfig, Dict[str, Any], None]) -> Dict[
 
 
 class PolicyEngine:
-    """Seed-compatible name; the policy engine now lives in the core. Use
-    :class:`presidio_x402.HardenedX402Client` (or ``policy.sequence`` through
-    :func:`presidio_x402.call`)."""
+    """The seed's stand-alone policy engine, decided by the core.
+
+    :meth:`check_and_record` runs the core's ``policy.sequence`` over this
+    engine's history of allowed payments (each recorded as spent) plus the new
+    one, at the current time: the same per-call, window and per-endpoint rules,
+    with exact money, as the guard. The history grows with every allowed
+    payment: use it for tests and small scripts; :class:`presidio_x402.HardenedX402Client`
+    keeps the bounded ledger state.
+    """
 
     def __init__(self, config: Union[PolicyConfig, Dict[str, Any], None] = None) -> None:
         self.config = PolicyConfig.from_dict(config) if isinstance(config, dict) else (config or PolicyConfig())
+        self._steps: List[Dict[str, Any]] = []
+
+    def check_and_record(self, *, resource_url: str, amount_usd: Any, now_ms: Optional[int] = None) -> None:
+        """Allows and records a payment of ``amount_usd`` (float, int, Decimal or
+        decimal string) to ``resource_url``, or raises
+        :class:`~presidio_x402.exceptions.PolicyViolationError` (``.code``,
+        ``.amount_usd``, ``.limit_usd`` and the exact strings)."""
+        import time
+
+        from ._core import core
+
+        at = int(time.time() * 1000) if now_ms is None else int(now_ms)
+        usd = _usd(amount_usd)
+        step = {"op": "pay", "at_ms": at, "usd": usd if isinstance(usd, str) else repr(usd), "url": resource_url}
+        steps = self._steps + [step]
+        res = core().call("policy.sequence", {"config": policy_to_config(self.config), "steps": steps})["results"][-1]
+        if res["allowed"]:
+            self._steps = steps + [{"op": "commit", "ref": len(steps) - 1}]
+            return
+        from .exceptions import error_for
+
+        code = res["code"]
+        err = error_for(code, {"amount_usd": step["usd"], "limit_usd": res["limit_usd"], "current_usd": res["current_usd"]})
+        what = {"policy-per-call-exceeded": "per-call limit", "policy-window-exceeded": "aggregate spend in the window",
+                "policy-endpoint-exceeded": "endpoint spend"}.get(code, code)
+        err.args = (f"{err.args[0]} ({what}: {res['current_usd']} spent + {step['usd']} > limit {res['limit_usd']} USD)",)
+        raise err
+
+    def reset(self) -> None:
+        """Forgets every recorded payment."""
+        self._steps = []
 
 
 __all__ = ["PolicyConfig", "PolicyEngine", "DEFAULT", "policy_to_config"]

@@ -53,7 +53,9 @@ class ReplayGuard:
         except Exception:
             fresh = None
         if fresh is False:
-            raise ReplayDetectedError(core().describe("replay-detected"), fingerprint=fingerprint)
+            # The seed's message names the fingerprint's first 8 characters (never the payment's fields).
+            raise ReplayDetectedError(f"{core().describe('replay-detected')} (fingerprint {fingerprint[:8]}…)",
+                                      fingerprint=fingerprint)
         if fresh is not True:
             from .exceptions import StoreUnavailableError
 

@@ -623,7 +623,8 @@ class _RedisCommon:
                 else:
                     from redis import Redis  # type: ignore
             except ImportError as exc:  # pragma: no cover - depends on extras
-                raise ImportError(f"{name} needs: pip install 'presidio-hardened-x402[redis]'") from exc
+                raise ImportError(f"Redis backend requires the redis package ({name}): "
+                                  "pip install 'presidio-hardened-x402[redis]'") from exc
             client = Redis.from_url(redis_url, **_redis_kwargs(timeout, connect_timeout, asynchronous))
             self._own = True
         else:

@@ -126,6 +126,10 @@ def test_schema_shipped_identical():
 
     root = Path(__file__).resolve().parents[2] / "schema" / "policy.schema.json"
     assert SCHEMA_PATH.read_bytes() == root.read_bytes()
+    # The seed's file name (x402-policy-schema.json, title X402PolicyConfig) ships too, identical.
+    seed_name = SCHEMA_PATH.with_name("x402-policy-schema.json")
+    assert seed_name.read_bytes() == root.read_bytes()
+    assert json.loads(seed_name.read_text())["title"] == "X402PolicyConfig"
 
 
 def test_bad_client_config_raises_with_paths():

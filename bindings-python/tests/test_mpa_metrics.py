@@ -330,7 +330,7 @@ def test_metrics_are_the_cores_table():
 def test_metrics_noop_without_prometheus(monkeypatch):
     import presidio_x402.metrics as mm
 
-    monkeypatch.setattr(mm, "_PROM", False)
+    monkeypatch.setattr(mm, "_PROM_AVAILABLE", False)
     m = mm.MetricsCollector()
     m.apply('[{"name":"x402_payments_total","labels":{},"observe":null}]')
     m.record_payment_allowed(0.1)

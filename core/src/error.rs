@@ -96,7 +96,7 @@ codes! {
     ConfigBadAddress = "config-bad-address",
     /// A configured asset entry is invalid.
     ConfigBadAsset = "config-bad-asset",
-    /// The MPA threshold is outside 1..=number of approvers.
+    /// The MPA threshold must be >= 1 and cannot exceed number of approvers.
     ConfigBadThreshold = "config-bad-threshold",
     /// An MPA approver entry is invalid (duplicate id, missing url or secret).
     ConfigBadApprover = "config-bad-approver",

@@ -91,5 +91,7 @@ export async function runScenarios(world) {
     x.verifyAuditLog(a.auditKey, a.sink.text(), a.h.guard.head); // throws on any broken chain
     auditLines += a.sink.lines.length;
   }
-  return { rows, audit: { logs: agents.length, lines: auditLines, verified: true } };
+  // Each agent's chain and key, for `make demo` to write to .cache/demo/audit/ (the compliance report's input).
+  const chains = agents.map((a) => ({ key: a.auditKey, text: a.sink.text() }));
+  return { rows, audit: { logs: agents.length, lines: auditLines, verified: true }, chains };
 }

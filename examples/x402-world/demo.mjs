@@ -1,10 +1,11 @@
 // `make demo`: start the local x402 world, run every scenario with each agent,
 // print a table, verify every audit log, stop everything. Exit 0 only if every
 // scenario had its expected outcome.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { startWorld, EMAIL } from "./world.mjs";
 import { runScenarios } from "./agent-ts.mjs";
+import { complianceReport } from "presidio-hardened-x402";
 import { EXPECTED, checkRows, leaksIn } from "./expected.mjs";
 
 const t0 = performance.now();
@@ -42,6 +43,20 @@ console.log(`\nfacilitator log (${logPath}): ${world.log.length} requests; PII r
 for (const l of piiSettle) console.log(`  ${JSON.stringify(l.body.paymentPayload.resource)}`);
 console.log(leaks.length ? `  LEAK: ${leaks.join(", ")}` : `  no "${EMAIL}" (nor its URL-encoded form, nor the phone number) anywhere in the log`);
 for (const r of results) console.log(`audit: ${r.rows[0]?.agent}: ${r.audit.logs} logs, ${r.audit.lines} lines, every HMAC chain verified`);
+// Each TypeScript agent's audit chain as a log directory (its own key in key.hex), and its compliance report
+// (the same report as `presidio-x402 report DIR` or `python -m presidio_x402.compliance_report DIR`).
+const auditRoot = `${outDir}audit/`;
+rmSync(auditRoot, { recursive: true, force: true });
+for (const [i, c] of (results[0]?.chains ?? []).entries()) {
+  const d = `${auditRoot}demo-ts-${i + 1}/`;
+  mkdirSync(d, { recursive: true });
+  writeFileSync(`${d}audit.jsonl`, c.text);
+  writeFileSync(`${d}key.hex`, c.key + "\n", { mode: 0o600 });
+  const r = await complianceReport(d, c.key);
+  writeFileSync(`${d}report.md`, r.markdown);
+  if (!r.report.chain_ok) problems.push(`compliance report of ${d}: chain does not verify`);
+  if (i === 0) console.log(`compliance reports: ${auditRoot}demo-ts-N/report.md (e.g. PRESIDIO_X402_CHAIN_KEY=$(cat ${d}key.hex) python -m presidio_x402.compliance_report ${d})`);
+}
 for (const p of problems) console.log(`UNEXPECTED: ${p}`);
 await world.close();
 const ok = !failed && problems.length === 0 && leaks.length === 0 && results.every((r) => r.audit.verified);

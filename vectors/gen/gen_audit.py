@@ -168,6 +168,7 @@ def append_vectors():
     ctl_url = "https://api.example.com/x\u0001y\"z\\\u2028\u00e9/\u007f"
     lctl, _ = make_line(KEY, None, {**minimal, "resource_url": ctl_url}, T0)
     l500, _ = make_line(KEY, None, {**minimal, "amount_usd": "5.00"}, T0)
+    lseed, _ = make_line(KEY, None, {**minimal, "event_type": "PAYMENT_ALLOWED", "outcome": "allowed"}, T0)
     lup, _ = make_line(KEY, None, {**minimal, "replay_fingerprint": FP.upper()}, T0)
     lpii, _ = make_line(KEY, None, {**minimal, "outcome": "blocked", "code": "pii-blocked",
                                     "pii_entities_found": ["EMAIL_ADDRESS", "CREDIT_CARD"]}, T0)
@@ -194,6 +195,8 @@ def append_vectors():
         case("upper-case fingerprint is lower-cased and cut", inp({**minimal, "replay_fingerprint": FP.upper()}),
              {"line": lup}),
         case("amount 5.00 is written as 5", inp({**minimal, "amount_usd": "5.00"}), {"line": l500}),
+        case("the seed's upper-case event names (PAYMENT_ALLOWED) are kept as written",
+             inp({**minimal, "event_type": "PAYMENT_ALLOWED", "outcome": "allowed"}), {"line": lseed}),
         case("over-long resource_url is cut at 2048 bytes on a char boundary with an ellipsis",
              inp({**minimal, "resource_url": long_url}), {"line": lurl}),
         case("over-long agent_id is cut at 256 bytes", inp({**minimal, "agent_id": long_agent}), {"line": lagent}),
@@ -229,6 +232,8 @@ def append_vectors():
         case("event_type is free text", inp({**minimal, "event_type": "Payment attempt for john"}),
              code="invalid-input"),
         case("outcome missing", inp({"event_type": "payment_attempt"}), code="invalid-input"),
+        case("outcome in upper case (outcomes are lower-case tokens)", inp({**minimal, "outcome": "ALLOWED"}),
+             code="invalid-input"),
         case("network with a space", inp({**minimal, "network": "eip155 8453"}), code="invalid-input"),
         case("fingerprint shorter than the prefix", inp({**minimal, "replay_fingerprint": "abcd"}),
              code="invalid-input"),

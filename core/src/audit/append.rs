@@ -131,7 +131,10 @@ fn fields<'a>(
     now_ms: u64,
 ) -> Result<Fields<'a>, Code> {
     let e = event;
-    if !is_token(&e.event_type, b"_.-", false) || !is_token(&e.outcome, b"_.-", false) {
+    // `event_type` may also be the seed's upper-case names (`PAYMENT_ALLOWED`).
+    if !is_token(&e.event_type, b"_.-ABCDEFGHIJKLMNOPQRSTUVWXYZ", false)
+        || !is_token(&e.outcome, b"_.-", false)
+    {
         return Err(Code::InvalidInput);
     }
     let network_ok = |n: &str| {

@@ -9,7 +9,7 @@
 //! | `v` | `1` (format version) |
 //! | `seq` | 1 for the first line, then +1 per line |
 //! | `timestamp` | `YYYY-MM-DDTHH:MM:SS.mmmZ`, computed from `now_ms` |
-//! | `event_type`, `outcome` | short tokens (`[a-z0-9_.-]`, ≤ 64 bytes) |
+//! | `event_type`, `outcome` | short tokens (`[a-z0-9_.-]`, ≤ 64 bytes; `event_type` may also use `A-Z`, for the seed's names such as `PAYMENT_ALLOWED`) |
 //! | `resource_url` | the **already redacted** URL (cut to 2048 bytes, `…` marks a cut) |
 //! | `amount_usd`, `policy_limit_usd` | exact decimal strings, or `null` |
 //! | `network` | CAIP-2 style token, or `null` |
@@ -37,6 +37,9 @@
 //! There is no free-text channel: no field can carry an exception message,
 //! a key or raw metadata.
 //!
+//! [`report`] turns a verified log directory into the compliance report
+//! (totals over the lines that verified, as canonical JSON and Markdown).
+//!
 //! ## Call order
 //! * Writing: keep the [`Head`] (`seq`, `mac`) of the log; call [`append`](fn@append)
 //!   with it and write the returned line plus `\n`; store the returned head.
@@ -51,6 +54,7 @@ mod append;
 mod chains;
 mod entry;
 mod mac;
+mod report;
 mod verify;
 
 pub use append::append;
@@ -63,6 +67,7 @@ pub use entry::{
     MAX_TOKEN_BYTES, MAX_URL_BYTES, MIN_KEY_BYTES,
 };
 pub(crate) use mac::hmac_sha256;
+pub use report::{report, AgentSummary, Counts, Report, Totals};
 pub use verify::{verify, verify_text, verify_text_with, AuditFailure, ChainVerifier};
 
 /// The key, events and logs the unit tests share.

@@ -1,5 +1,5 @@
 //! The `audit.*` operations: `audit.append`, `audit.verify`,
-//! `audit.verify-report` and `audit.verify-chains`.
+//! `audit.verify-report`, `audit.verify-chains` and `audit.report`.
 
 use super::{key_field, u64_field};
 use crate::audit::{
@@ -96,6 +96,25 @@ fn heads_field(input: &Value) -> Result<Option<Vec<(String, Head)>>, Code> {
     }
 }
 
+/// The `chains` member: `[{name, text}]`.
+fn chains_field(input: &Value) -> Result<Vec<(&str, &str)>, Code> {
+    input
+        .get("chains")
+        .and_then(Value::as_array)
+        .ok_or(Code::InvalidInput)?
+        .iter()
+        .map(|c| {
+            match (
+                c.get("name").and_then(Value::as_str),
+                c.get("text").and_then(Value::as_str),
+            ) {
+                (Some(n), Some(t)) => Ok((n, t)),
+                _ => Err(Code::InvalidInput),
+            }
+        })
+        .collect()
+}
+
 /// Runs an `audit.*` operation; `None` when `op` is not one.
 pub(super) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
     let r = match op {
@@ -112,6 +131,14 @@ pub(super) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
             Err(f) => Err(f.code),
         }),
         "audit.verify-report" => verify_input(input).map(|(r, c)| report_json(&r, c)),
+        "audit.report" => (|| {
+            let key = key_field(input, "key_hex")?;
+            let chains = chains_field(input)?;
+            let heads = heads_field(input)?;
+            let r = crate::audit::report(&key, &chains, heads.as_deref())?;
+            // `json` is the report's canonical text (hosts parse it and write it as is).
+            Ok(json!({ "json": r.to_json_text(), "markdown": r.to_markdown() }))
+        })(),
         "audit.verify-chains" => (|| {
             let key = key_field(input, "key_hex")?;
             let chains = input

@@ -49,6 +49,7 @@ pub const OPERATIONS: &[&str] = &[
     "audit.verify",
     "audit.verify-report",
     "audit.verify-chains",
+    "audit.report",
     "mpa.config",
     "mpa.request",
     "mpa.countersign",
@@ -64,8 +65,12 @@ pub const OPERATIONS: &[&str] = &[
 
 /// The audit verifications whose input is whole logs: [`call_audit_json`]
 /// runs them without [`MAX_INPUT_BYTES`].
-pub const AUDIT_OPERATIONS: &[&str] =
-    &["audit.verify", "audit.verify-report", "audit.verify-chains"];
+pub const AUDIT_OPERATIONS: &[&str] = &[
+    "audit.verify",
+    "audit.verify-report",
+    "audit.verify-chains",
+    "audit.report",
+];
 
 /// [`call_json`] for one of [`AUDIT_OPERATIONS`], without the input cap
 /// (logs outgrow it); any other `op` is [`Code::InvalidInput`].
