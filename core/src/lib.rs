@@ -31,6 +31,7 @@ pub mod guard;
 pub mod hex;
 pub mod ledger;
 pub mod money;
+pub mod payload;
 pub mod mpa;
 pub mod pii;
 pub mod pipeline;
