@@ -26,8 +26,8 @@
 use crate::assets::{self, TrustedAsset};
 use crate::error::{Code, ConfigError};
 use crate::money::Usd;
-use crate::payload::{self, Binding};
 use crate::mpa::MpaConfig;
+use crate::payload::{self, Binding};
 use crate::pii::{EntityType, PiiAction, PiiConfig};
 use crate::url::EndpointKey;
 use serde_json::Value;
@@ -494,17 +494,26 @@ fn payload_table(x: &Value, errs: &mut Vec<ConfigError>) -> Binding {
         }
     }
     if let Some(s) = o.get("skew_seconds") {
-        b.skew_seconds = int_in(s, "payload.skew_seconds", 0, payload::MAX_SKEW_SECONDS, errs)
-            .unwrap_or(payload::DEFAULT_SKEW_SECONDS);
+        b.skew_seconds = int_in(
+            s,
+            "payload.skew_seconds",
+            0,
+            payload::MAX_SKEW_SECONDS,
+            errs,
+        )
+        .unwrap_or(payload::DEFAULT_SKEW_SECONDS);
     }
     match o.get("wallet") {
         None | Some(Value::Null) => {}
-        Some(Value::String(w)) if crate::assets::valid_address("eip155:1", w)
-            || crate::assets::valid_address(crate::assets::SOLANA_MAINNET, w) =>
+        Some(Value::String(w))
+            if crate::assets::valid_address("eip155:1", w)
+                || crate::assets::valid_address(crate::assets::SOLANA_MAINNET, w) =>
         {
             b.wallet = Some(GuardConfig::canonical_wallet(w));
         }
-        Some(Value::String(_)) => errs.push(ConfigError::new("payload.wallet", Code::ConfigBadAddress)),
+        Some(Value::String(_)) => {
+            errs.push(ConfigError::new("payload.wallet", Code::ConfigBadAddress))
+        }
         Some(_) => errs.push(ConfigError::new("payload.wallet", Code::ConfigBadType)),
     }
     b

@@ -155,7 +155,10 @@ pub fn check(b: &Binding, ap: &Approved<'_>, payload: &Value, now_ms: u64) -> Re
 }
 
 /// A full `PaymentPayload`: its own claims about the offer, then its scheme payload.
-fn envelope<'p>(ap: &Approved<'_>, p: &'p Map<String, Value>) -> Result<&'p Map<String, Value>, Refusal> {
+fn envelope<'p>(
+    ap: &Approved<'_>,
+    p: &'p Map<String, Value>,
+) -> Result<&'p Map<String, Value>, Refusal> {
     match p.get("x402Version").and_then(Value::as_u64) {
         Some(v) if v == u64::from(ap.x402_version) => {}
         Some(_) => return Err(mismatch("x402Version")),
@@ -226,19 +229,38 @@ fn exact_evm(
             return Err(mismatch("authorization.value"));
         }
         wallet(b, from, "authorization.from")?;
-        window(b, ap, now_s, after, before, "authorization.validAfter", "authorization.validBefore")
+        window(
+            b,
+            ap,
+            now_s,
+            after,
+            before,
+            "authorization.validAfter",
+            "authorization.validBefore",
+        )
     } else if let Some(Value::Object(a)) = p.get("permit2Authorization") {
         only(p, &["signature", "permit2Authorization"], "payload")?;
         only(
             a,
-            &["from", "permitted", "spender", "nonce", "deadline", "witness"],
+            &[
+                "from",
+                "permitted",
+                "spender",
+                "nonce",
+                "deadline",
+                "witness",
+            ],
             "permit2Authorization",
         )?;
         let from = evm_address(a, "from", "permit2Authorization.from")?;
         let Some(Value::Object(permitted)) = a.get("permitted") else {
             return Err(malformed("permit2Authorization.permitted"));
         };
-        only(permitted, &["token", "amount"], "permit2Authorization.permitted")?;
+        only(
+            permitted,
+            &["token", "amount"],
+            "permit2Authorization.permitted",
+        )?;
         let token = evm_address(permitted, "token", "permit2Authorization.permitted.token")?;
         let value = atomic(permitted, "amount", "permit2Authorization.permitted.amount")?;
         let spender = evm_address(a, "spender", "permit2Authorization.spender")?;
@@ -247,9 +269,17 @@ fn exact_evm(
         let Some(Value::Object(witness)) = a.get("witness") else {
             return Err(malformed("permit2Authorization.witness"));
         };
-        only(witness, &["to", "validAfter"], "permit2Authorization.witness")?;
+        only(
+            witness,
+            &["to", "validAfter"],
+            "permit2Authorization.witness",
+        )?;
         let to = evm_address(witness, "to", "permit2Authorization.witness.to")?;
-        let after = seconds(witness, "validAfter", "permit2Authorization.witness.validAfter")?;
+        let after = seconds(
+            witness,
+            "validAfter",
+            "permit2Authorization.witness.validAfter",
+        )?;
         if !token.eq_ignore_ascii_case(ap.asset) {
             return Err(mismatch("permit2Authorization.permitted.token"));
         }
@@ -326,7 +356,12 @@ fn str_of<'v>(m: &'v Map<String, Value>, k: &str, field: &'static str) -> Result
     m.get(k).and_then(Value::as_str).ok_or(malformed(field))
 }
 
-fn same_str(m: &Map<String, Value>, k: &str, field: &'static str, want: &str) -> Result<(), Refusal> {
+fn same_str(
+    m: &Map<String, Value>,
+    k: &str,
+    field: &'static str,
+    want: &str,
+) -> Result<(), Refusal> {
     if str_of(m, k, field)? == want {
         Ok(())
     } else {
@@ -435,19 +470,43 @@ mod tests {
         let mis = |f| Err(mismatch(f));
         assert_eq!(set("to", json!(ASSET)), mis("authorization.to"));
         assert_eq!(set("value", json!("1001")), mis("authorization.value"));
-        assert_eq!(set("value", json!("01000")), Err(malformed("authorization.value")));
-        assert_eq!(set("validAfter", json!((NOW + 31).to_string())), mis("authorization.validAfter"));
-        assert_eq!(set("validBefore", json!((NOW - 31).to_string())), mis("authorization.validBefore"));
+        assert_eq!(
+            set("value", json!("01000")),
+            Err(malformed("authorization.value"))
+        );
+        assert_eq!(
+            set("validAfter", json!((NOW + 31).to_string())),
+            mis("authorization.validAfter")
+        );
+        assert_eq!(
+            set("validBefore", json!((NOW - 31).to_string())),
+            mis("authorization.validBefore")
+        );
         assert_eq!(
             set("validBefore", json!((NOW + 331).to_string())),
-            Err(Refusal { code: Code::PayloadExpiryTooLong, field: "authorization.validBefore" })
+            Err(Refusal {
+                code: Code::PayloadExpiryTooLong,
+                field: "authorization.validBefore"
+            })
         );
-        assert_eq!(set("nonce", json!("0x1")), Err(malformed("authorization.nonce")));
+        assert_eq!(
+            set("nonce", json!("0x1")),
+            Err(malformed("authorization.nonce"))
+        );
         assert_eq!(set("extra", json!("1")), Err(malformed("authorization")));
         assert_eq!(run(&json!({"sig": "0x1"})), Err(malformed("signature")));
-        let b = Binding { wallet: Some("0x2222222222222222222222222222222222222222".into()), ..Binding::default() };
-        assert_eq!(check(&b, &ap(), &good(), NOW * 1000), mis("authorization.from"));
-        let b = Binding { mode: Mode::Opaque, ..Binding::default() };
+        let b = Binding {
+            wallet: Some("0x2222222222222222222222222222222222222222".into()),
+            ..Binding::default()
+        };
+        assert_eq!(
+            check(&b, &ap(), &good(), NOW * 1000),
+            mis("authorization.from")
+        );
+        let b = Binding {
+            mode: Mode::Opaque,
+            ..Binding::default()
+        };
         assert_eq!(check(&b, &ap(), &json!("token"), NOW * 1000), Ok(()));
     }
 

@@ -250,7 +250,9 @@ impl World<'_> {
                 Value::String(_) => {
                     // A well-behaved EIP-3009 signer: exactly what was approved,
                     // valid for the offer's timeout from now (as `@x402/evm` signs).
-                    let timeout = a["requirements"]["maxTimeoutSeconds"].as_u64().unwrap_or(60);
+                    let timeout = a["requirements"]["maxTimeoutSeconds"]
+                        .as_u64()
+                        .unwrap_or(60);
                     let from = self
                         .script
                         .get("wallet")

@@ -23,6 +23,7 @@ secrets.token_hex = lambda n=32: "5a" * n
 from eth_account import Account  # noqa: E402
 from x402 import x402ClientSync  # noqa: E402
 from x402.mechanisms.evm.exact import register_exact_evm_client  # noqa: E402
+from x402.schemas.helpers import parse_payment_required  # noqa: E402
 
 
 def dump(m):
@@ -37,7 +38,7 @@ def main():
            "now_s": COMMON["now_s"], "cases": []}
     for c in COMMON["cases"]:
         try:
-            payload = client.create_payment_payload(c["payment_required"])
+            payload = client.create_payment_payload(parse_payment_required(c["payment_required"]))
         except Exception as e:  # noqa: BLE001 (a flow this SDK does not offer is left out, and said so)
             print(f"{c['name']}: not made by this SDK ({type(e).__name__}: {e})", file=sys.stderr)
             continue
