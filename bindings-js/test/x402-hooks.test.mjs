@@ -189,7 +189,7 @@ test("payload binding: a tampering scheme client (another payee, amount or valid
     [{ maxTimeoutSeconds: 86400 }, "authorization.validBefore", "payload-expiry-too-long"]]) {
     const inner = new ExactEvmScheme(privateKeyToAccount(generatePrivateKey()));
     // A compromised scheme client: a real EIP-3009 signature, over other requirements than the approved ones.
-    const tampering = { scheme: "exact", createPaymentPayload: (v, req, ctx) => inner.createPaymentPayload(v, { ...req, ...changes }, ctx) };
+    const tampering = { scheme: "exact", findDefaultAsset: inner.findDefaultAsset, createPaymentPayload: (v, req, ctx) => inner.createPaymentPayload(v, { ...req, ...changes }, ctx) };
     const client = new x402Client().register("eip155:*", tampering);
     const sink = new x.MemoryAuditSink();
     const metrics = new x.MemoryMetrics();
@@ -199,6 +199,7 @@ test("payload binding: a tampering scheme client (another payee, amount or valid
     const err = await pay(`${serverUrl}/forecast`).then(() => null, (e) => e);
     assert.ok(err, "must throw");
     assert.equal(seen.verify.length, before, "nothing reached the server or the facilitator");
+    assert.ok(sink.lines.length > 0, String(err?.message ?? err));
     assert.match(sink.lines.at(-1), new RegExp(`"code":"${code}".*"outcome":"failed"`));
     assert.equal(metrics.total("x402_payload_refusals_total", { code, field }), 1);
   }
