@@ -64,7 +64,9 @@ function stats(name, ns) {
     const p = await g.begin({ url: `https://api.example.com/weather/${i}`, paymentRequired: headers[i % 1000] });
     const t1 = process.hrtime.bigint();
     if (p.action.do !== "sign") throw new Error("bench payment refused: " + p.action.code);
-    const sent = await g.resume(p, { on: "signed", payload: { signature: "0x01" } });
+    const sent = await g.resume(p, { on: "signed", payload: { signature: "0x" + "11".repeat(65), authorization: { from: "0x" + "22".repeat(20), to: p.action.pay_to,
+      value: p.action.amount, validAfter: "0", validBefore: String(Math.floor(Date.now() / 1000) + (p.action.requirements?.maxTimeoutSeconds ?? 60)),
+      nonce: "0x" + "00".repeat(32) } } });
     await g.resume(sent, { on: "response", status: 200, settlement: settled });
     const t2 = process.hrtime.bigint();
     if (i >= 2000) { t.push(Number(t1 - t0)); tRest.push(Number(t2 - t1)); }

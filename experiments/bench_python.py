@@ -42,7 +42,13 @@ BODY = ('{"x402Version":1,"error":"X-PAYMENT header is required","accepts":[{"sc
         '"maxTimeoutSeconds":60,"extra":{"name":"USD Coin","version":"2"}}]}')
 
 
-SIGNED = {"on": "signed", "payload": {"signature": "0x00"}}
+def signed(p):
+    """A well-behaved signer's answer for the `sign` action (the core binds it to the approval)."""
+    a = p.action
+    return {"on": "signed", "payload": {"signature": "0x" + "00" * 65, "authorization": {
+        "from": "0x" + "11" * 20, "to": a["pay_to"], "value": a["amount"], "validAfter": "0",
+        "validBefore": str(int(time.time()) + int(a["requirements"].get("maxTimeoutSeconds", 60))),
+        "nonce": "0x" + "00" * 32}}}
 SETTLED = {"on": "response", "status": 200, "settlement": '{"success":true}'}
 
 
@@ -60,7 +66,7 @@ def bench_ours():
             nonlocal i
             i += 1
             url = f"https://api.example.com/premium-data/{i}"
-            g.resume(g.resume(g.begin("GET", url, None, BODY % i), SIGNED), SETTLED)
+            g.resume((lambda p: g.resume(p, signed(p)))(g.begin("GET", url, None, BODY % i)), SETTLED)
 
         for _ in range(n):
             pay()
@@ -72,7 +78,7 @@ def bench_ours():
             p = g.begin("GET", url, None, BODY % i)
             assert p.action["do"] == "sign", p.action
             t1 = time.perf_counter_ns()
-            g.resume(g.resume(p, SIGNED), SETTLED)
+            g.resume(g.resume(p, signed(p)), SETTLED)
             t2 = time.perf_counter_ns()
             ds.append(t1 - t)
             ts.append(t2 - t)

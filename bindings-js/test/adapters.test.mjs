@@ -459,3 +459,36 @@ test("a purchase is the request: another POST body or Idempotency-Key is another
   }
   assert.equal(sink.lines.filter((l) => l.includes('"code":"replay-detected"')).length, 3);
 });
+
+test("payload binding: a tampering signer (payee, amount, validity) is refused by the core before sending; released, audited and counted", async () => {
+  for (const [field, value, code] of [["to", "0x" + "33".repeat(20), "payload-mismatch"], ["value", "20000", "payload-mismatch"],
+    ["validBefore", "99999999999", "payload-expiry-too-long"]]) {
+    const honest = fakeSigner();
+    const tamper = { calls: honest.calls, signer: async (req) => {
+      const p = await honest.signer(req);
+      p.authorization[field] = value;
+      return p;
+    } };
+    const { f, sink, metrics } = await hardened({ max_per_call_usd: 0.10, daily_limit_usd: 0.01 }, { signerObj: tamper });
+    const before = paidFor("/v1/allowed").length;
+    const err = await f(`${world.url}/v1/allowed`).then(() => null, (e) => e);
+    assert.ok(err instanceof x.X402PaymentError, String(err));
+    assert.equal(err.code, code);
+    assert.equal(paidFor("/v1/allowed").length, before, "nothing was sent");
+    assert.match(sink.lines.at(-1), new RegExp(`"code":"${code}".*"outcome":"failed"`));
+    assert.equal(metrics.total("x402_payload_refusals_total", { code, field: `authorization.${field}` }), 1);
+    // Released and forgotten: the same purchase with an honest signer is paid within the same $0.01 budget.
+    const g = await x.createHardenedFetch({ signer: honest.signer, guard: f.guard });
+    assert.equal((await g(`${world.url}/v1/allowed`)).status, 200);
+  }
+});
+
+test("payload binding: the opaque opt-out sends a payload the core cannot read", async () => {
+  const opaque = { calls: [], signer: async () => ({ token: "remote-signer-envelope" }) };
+  const refused = await hardened({}, { signerObj: opaque });
+  const err = await refused.f(`${world.url}/v1/allowed`).then(() => null, (e) => e);
+  assert.equal(err?.code, "payload-malformed");
+  const { f } = await hardened({ payload: { check: "opaque" } }, { signerObj: opaque });
+  assert.equal((await f(`${world.url}/v1/allowed`)).status, 200);
+  assert.deepEqual(paidFor("/v1/allowed").at(-1).payload.payload, { token: "remote-signer-envelope" });
+});

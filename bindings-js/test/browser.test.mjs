@@ -156,7 +156,9 @@ test("MV3 example extension: the service worker runs payments with BrowserStore 
     assert.equal(d.backend, "chrome.storage.local");
     assert.equal(d.amount_usd, "0.01");
     // The wallet signs, then sends exactly the driver's request and reports the answer.
-    const send = await worker.evaluate((id) => self.presidioSigned(id, { signature: "0x01" }), d.id);
+    const payload = { signature: "0x" + "11".repeat(65), authorization: { from: "0x" + "22".repeat(20), to: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
+      value: "10000", validAfter: "0", validBefore: String(Math.floor(Date.now() / 1000) + 60), nonce: "0x" + "00".repeat(32) } };
+    const send = await worker.evaluate(([id, p]) => self.presidioSigned(id, p), [d.id, payload]);
     assert.deepEqual([send.send.method, send.send.url, send.send.header.name], ["GET", "https://api.example.com/w", "PAYMENT-SIGNATURE"]);
     const settlement = Buffer.from(JSON.stringify({ success: true })).toString("base64");
     const end = await worker.evaluate(([id, s]) => self.presidioPaid(id, { status: 200, settlement: s }), [d.id, settlement]);

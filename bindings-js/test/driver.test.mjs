@@ -117,7 +117,10 @@ test("Driver: typed crossings of one payment (memory store) and coded errors", (
   const sign = pre[1];
   assert.equal(sign.amount, "10000");
   assert.equal(sign.x402_version, 1);
-  const send = d.handle(id, 1002, [{ on: "signed", payload: { signature: "0x01" } }]);
+  // A payload that authorizes exactly the approved payment (the core checks it: payload binding).
+  const payload = { signature: "0x" + "11".repeat(65), authorization: { from: "0x" + "22".repeat(20), to: sign.pay_to, value: sign.amount,
+    validAfter: "0", validBefore: "61", nonce: "0x" + "00".repeat(32) } };
+  const send = d.handle(id, 1002, [{ on: "signed", payload }]);
   assert.equal(send[0].do, "send");
   assert.equal(send[0].header.name, "X-PAYMENT");
   const settlement = Buffer.from(JSON.stringify({ success: true })).toString("base64");

@@ -84,10 +84,25 @@ export function fakeSigner({ fail = false } = {}) {
     calls.push(req);
     if (fail) throw new Error("hardware wallet unplugged (secret 0xdeadbeef)");
     n++;
-    return { signature: "0x" + String(n).padStart(130, "0"), authorization: { from: "0x" + "11".repeat(20), to: req.payTo,
-      value: req.amount, validAfter: "0", validBefore: "9999999999", nonce: "0x" + String(n).padStart(64, "0") } };
+    // What the guard approved, as @x402/evm signs it: valid for the offer's maxTimeoutSeconds from now.
+    return evmPayload({ payTo: req.payTo, amount: req.amount, maxTimeoutSeconds: req.requirements?.maxTimeoutSeconds }, n);
   };
   return { signer, calls };
+}
+
+/**
+ * An EIP-3009 scheme payload that authorizes exactly `payTo` / `amount` for
+ * `maxTimeoutSeconds` from `nowMs` (the core refuses any other: payload binding).
+ */
+export function evmPayload({ payTo, amount, maxTimeoutSeconds = 60 }, n = 1, nowMs = Date.now()) {
+  return { signature: "0x" + String(n).padStart(130, "0"), authorization: { from: "0x" + "11".repeat(20), to: payTo,
+    value: amount, validAfter: "0", validBefore: String(Math.floor(nowMs / 1000) + (maxTimeoutSeconds ?? 60)),
+    nonce: "0x" + String(n).padStart(64, "0") } };
+}
+
+/** The payload a well-behaved signer returns for a driver `sign` action (see `evmPayload`). */
+export function payloadFor(action, nowMs = Date.now(), n = 1) {
+  return evmPayload({ payTo: action.pay_to, amount: action.amount, maxTimeoutSeconds: action.requirements?.maxTimeoutSeconds }, n, nowMs);
 }
 
 /** A settlement header the driver reads as settled. */
@@ -98,10 +113,10 @@ export const SETTLED = Buffer.from(JSON.stringify({ success: true, transaction: 
  * response (default: signed, then 200 with a settled header); returns the
  * `done` action.
  */
-export async function payThrough(guard, ctx, { signed = { signature: "0x01" }, response = { status: 200, settlement: SETTLED } } = {}) {
+export async function payThrough(guard, ctx, { signed, response = { status: 200, settlement: SETTLED }, nowMs } = {}) {
   let p = await guard.begin(ctx);
   while (p.action.do !== "done") {
-    p = await guard.resume(p, p.action.do === "sign" ? { on: "signed", payload: signed } : { on: "response", ...response });
+    p = await guard.resume(p, p.action.do === "sign" ? { on: "signed", payload: signed ?? payloadFor(p.action, nowMs) } : { on: "response", ...response });
   }
   return p.action;
 }

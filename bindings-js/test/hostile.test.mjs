@@ -17,7 +17,8 @@ const CASES = loadCases();
 /** A scheme payload for the offer (the server only counts what it authorizes). */
 const signer = async (req) => ({
   signature: "0x" + "11".repeat(65),
-  authorization: { from: "0x" + "22".repeat(20), to: req.payTo, value: req.amount, validAfter: "0", validBefore: "9999999999",
+  authorization: { from: "0x" + "22".repeat(20), to: req.payTo, value: req.amount, validAfter: "0",
+    validBefore: String(Math.floor(Date.now() / 1000) + (req.requirements?.maxTimeoutSeconds ?? 60)),
     nonce: "0x" + randomBytes(32).toString("hex") },
 });
 

@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import * as x from "presidio-hardened-x402";
-import { startWorld, fakeSigner, payThrough, ASSET, PAY_TO } from "./helpers.mjs";
+import { startWorld, fakeSigner, payThrough, payloadFor, ASSET, PAY_TO } from "./helpers.mjs";
 
 let world;
 before(async () => { world = await startWorld(); });
@@ -111,7 +111,7 @@ test("URL credentials are masked in audit lines, approval requests and the sign 
   const sign = JSON.stringify(p.action);
   assert.match(p.action.metadata.request_url, /^http:\/\/\*\*\*@127\.0\.0\.1:4021\/weather\?api_key=\*\*\*&q=1#access_token=\*\*\*$/);
   assert.deepEqual(p.action.requirements.extra, { name: "USDC", version: "2", note: "for <REDACTED>", "<REDACTED>": "owner" });
-  p = await guard.resume(p, { on: "signed", payload: { signature: "0x01" } });
+  p = await guard.resume(p, { on: "signed", payload: payloadFor(p.action) });
   assert.equal(p.action.do, "send");
   assert.equal(p.action.url, CRED, "the request still goes to the raw URL");
   const header = Buffer.from(p.action.header.value, "base64").toString("utf8");

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Redis from "ioredis";
 import * as x from "presidio-hardened-x402";
-import { REPLAY_KEY, AUDIT_KEY, SETTLED, payThrough } from "./helpers.mjs";
+import { REPLAY_KEY, AUDIT_KEY, SETTLED, payThrough, payloadFor } from "./helpers.mjs";
 import { challenge, STORE_CONFIG, startRedis, freePort, payer, sleep } from "./store-helpers.mjs";
 
 let redis; // {url, port, stop}
@@ -39,9 +39,9 @@ async function guard(store, config = {}, opts = {}) {
 }
 
 /** One payment through the guard (signed, then a settled 200); returns its verdict (or the thrown error's code). */
-async function pay(g, path) {
+async function pay(g, path, nowMs) {
   try {
-    const done = await payThrough(g, challenge(path));
+    const done = await payThrough(g, challenge(path), { nowMs });
     return { allowed: done.allowed, code: done.code };
   } catch (e) {
     return { allowed: false, code: e.code ?? String(e), thrown: true };
@@ -124,7 +124,7 @@ test("RedisStore: the same payment through two guards on one tenant is allowed e
     assert.equal([pa, pb].filter((p) => p.action.do === "sign").length, 1, JSON.stringify([pa.action.code, pb.action.code]));
     assert.equal([pa, pb].find((p) => p.action.do === "done").action.code, "replay-detected");
     const [g, p] = pa.action.do === "sign" ? [a, pa] : [b, pb];
-    const sent = await g.resume(p, { on: "signed", payload: { signature: "0x01" } });
+    const sent = await g.resume(p, { on: "signed", payload: payloadFor(p.action) });
     assert.equal((await g.resume(sent, { on: "response", status: 200, settlement: SETTLED })).action.allowed, true);
   }
 });
@@ -245,7 +245,7 @@ test("a dead process's reservation stays counted until its lease ends, then any 
   now += 110_000;
   assert.equal((await pay(live, "lease-live-1")).code, "policy-window-exceeded", "still within the lease");
   now += 11_000;
-  assert.equal((await pay(live, "lease-live-2")).allowed, true, "the lease ended: the reservation is dropped");
+  assert.equal((await pay(live, "lease-live-2", now)).allowed, true, "the lease ended: the reservation is dropped");
 });
 
 // ---- FileStore ------------------------------------------------------------------

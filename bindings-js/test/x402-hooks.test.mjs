@@ -181,3 +181,26 @@ test("a payment another hook aborted after ours is released after unobservedAfte
   veto = false;
   assert.equal((await pay(`${serverUrl}/forecast?k=veto2`)).status, 200);
 });
+
+test("payload binding: a tampering scheme client (another payee, amount or validity) is refused by the core in onAfterPaymentCreation; nothing reaches the server", async () => {
+  const { ExactEvmScheme } = await import("@x402/evm/exact/client");
+  for (const [changes, field, code] of [[{ payTo: "0x" + "33".repeat(20) }, "authorization.to", "payload-mismatch"],
+    [{ amount: "2000" }, "authorization.value", "payload-mismatch"],
+    [{ maxTimeoutSeconds: 86400 }, "authorization.validBefore", "payload-expiry-too-long"]]) {
+    const inner = new ExactEvmScheme(privateKeyToAccount(generatePrivateKey()));
+    // A compromised scheme client: a real EIP-3009 signature, over other requirements than the approved ones.
+    const tampering = { scheme: "exact", findDefaultAsset: inner.findDefaultAsset, createPaymentPayload: (v, req, ctx) => inner.createPaymentPayload(v, { ...req, ...changes }, ctx) };
+    const client = new x402Client().register("eip155:*", tampering);
+    const sink = new x.MemoryAuditSink();
+    const metrics = new x.MemoryMetrics();
+    const h = await x.hardenX402Client(new x402HTTPClient(client), { replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, audit: sink, metrics, warn: () => {} });
+    const pay = wrapFetchWithPayment(h.fetch(globalThis.fetch), h.httpClient);
+    const before = seen.verify.length;
+    const err = await pay(`${serverUrl}/forecast`).then(() => null, (e) => e);
+    assert.ok(err, "must throw");
+    assert.equal(seen.verify.length, before, "nothing reached the server or the facilitator");
+    assert.ok(sink.lines.length > 0, String(err?.message ?? err));
+    assert.match(sink.lines.at(-1), new RegExp(`"code":"${code}".*"outcome":"failed"`));
+    assert.equal(metrics.total("x402_payload_refusals_total", { code, field }), 1);
+  }
+});

@@ -19,7 +19,7 @@ DEFAULT: Any = type("Default", (), {"__repr__": lambda self: "DEFAULT", "__bool_
 _CORE_KEYS = (
     "max_per_call_usd", "daily_limit_usd", "window_seconds", "per_endpoint", "agent_id",
     "trusted_wallets", "pin_pay_to", "networks", "assets", "replay_ttl_seconds",
-    "reservation_lease_seconds", "pii", "mpa",
+    "reservation_lease_seconds", "pii", "mpa", "payload",
 )
 
 
@@ -47,6 +47,10 @@ class PolicyConfig:
     reservation_lease_seconds: Optional[int] = None
     pii: Optional[Dict[str, Any]] = None
     mpa: Optional[Dict[str, Any]] = None
+    payload: Optional[Dict[str, Any]] = None
+    """How a signed payload is bound to the approval: ``{"check": "enforce" | "opaque",
+    "skew_seconds": 30, "wallet": "0x…"}`` (``"opaque"``: the documented opt-out for signers that
+    return payloads the guard cannot read; they are sent unchecked)."""
     extra: Dict[str, Any] = field(default_factory=dict)
     """Keys the core does not know (kept so that validation reports them)."""
 
@@ -78,7 +82,7 @@ class PolicyConfig:
         if self.agent_id is not None:
             out["agent_id"] = self.agent_id
         for k in ("trusted_wallets", "pin_pay_to", "networks", "assets", "replay_ttl_seconds",
-                  "reservation_lease_seconds", "pii", "mpa"):
+                  "reservation_lease_seconds", "pii", "mpa", "payload"):
             v = getattr(self, k)
             if v is not None:
                 out[k] = v

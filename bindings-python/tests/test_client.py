@@ -1,5 +1,6 @@
 """Real-format v1 and v2 402 flows through HardenedX402Client."""
 
+import base64
 import json
 
 import httpx
@@ -16,7 +17,7 @@ from presidio_x402 import (
 )
 from presidio_x402.audit_log import AuditLog
 from presidio_x402.stores import MemoryStore
-from x402mock import PAY_TO, RecordingSigner, Server, unb64
+from x402mock import PAY_TO, RecordingSigner, Server, details_payload, unb64
 
 KEY = bytes.fromhex("61" * 32)
 
@@ -333,14 +334,60 @@ async def test_signer_forms_callable_string_and_payment_response():
     s = Server(version=2)
 
     async def as_callable(details):
-        return PaymentResponse(token="eyJ4NDAyVmVyc2lvbiI6Mn0=", details=details)  # {"x402Version":2}
+        token = base64.b64encode(json.dumps({"x402Version": 2, "payload": details_payload(details)}).encode()).decode()
+        return PaymentResponse(token=token, details=details)
 
     c, _ = make(s, as_callable)
     r = await c.get("https://api.example.com/a")
     # The header value is the driver's: the signer's PaymentPayload with the redacted resource echo.
-    assert r.status_code == 200 and unb64(s.requests[-1].headers["PAYMENT-SIGNATURE"]) == {
-        "x402Version": 2, "resource": s.payments[0]["resource"]}
+    sent = unb64(s.requests[-1].headers["PAYMENT-SIGNATURE"])
+    assert r.status_code == 200 and sent["resource"] == s.payments[0]["resource"] and sent["x402Version"] == 2
     assert s.payments[0]["resource"]["url"] == "https://api.example.com/a"
+
+
+@pytest.mark.parametrize("field,value,code", [
+    ("to", "0x" + "33" * 20, "payload-mismatch"),
+    ("value", "20000", "payload-mismatch"),
+    ("validBefore", "99999999999", "payload-expiry-too-long"),
+    ("nonce", "0x1", "payload-malformed"),
+])
+async def test_a_tampering_signer_is_refused_before_anything_is_sent(field, value, code):
+    from prometheus_client import CollectorRegistry
+
+    from presidio_x402.metrics import MetricsCollector
+
+    s = Server(amount="10000")
+    reg = CollectorRegistry()
+
+    def tamper(details):
+        p = details_payload(details)
+        p["authorization"][field] = value
+        return p
+
+    c, w = make(s, tamper, policy={"daily_limit_usd": 0.01}, metrics_collector=MetricsCollector(registry=reg))
+    with pytest.raises(X402PaymentError) as e:
+        await c.get("https://api.example.com/r")
+    assert e.value.code == code and s.payments == [] and len(s.requests) == 1  # only the 402: nothing sent
+    lines = [json.loads(x) for x in w.lines]
+    assert [x["outcome"] for x in lines] == ["allowed", "failed"] and lines[-1]["code"] == code
+    assert reg.get_sample_value("x402_payload_refusals_total", {"code": code, "field": f"authorization.{field}"}) == 1
+    c._signer = RecordingSigner()
+    assert (await c.get("https://api.example.com/r")).status_code == 200  # released: neither a replay nor over budget
+
+
+async def test_the_opaque_opt_out_sends_a_payload_the_guard_cannot_read():
+    s = Server(version=2, amount="10000")
+
+    def opaque(details):
+        return {"token": "remote-signer-envelope"}
+
+    c, _ = make(s, opaque)
+    with pytest.raises(X402PaymentError) as e:
+        await c.get("https://api.example.com/r")
+    assert e.value.code == "payload-malformed" and s.payments == []
+    c, _ = make(s, opaque, policy={"payload": {"check": "opaque"}})
+    assert (await c.get("https://api.example.com/r")).status_code == 200
+    assert unb64(s.requests[-1].headers["PAYMENT-SIGNATURE"])["payload"] == {"token": "remote-signer-envelope"}
 
 
 @pytest.mark.parametrize("out", [None, "", "not base64!", "bm90IGpzb24=", b"W10=", 42])

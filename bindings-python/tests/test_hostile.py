@@ -35,7 +35,8 @@ def signer(details):
     """A scheme payload for the offer (the server only counts what it authorizes)."""
     return {"signature": "0x" + "11" * 65,
             "authorization": {"from": "0x" + "22" * 20, "to": details.pay_to, "value": details.amount_atomic,
-                              "validAfter": "0", "validBefore": "9999999999", "nonce": "0x" + os.urandom(32).hex()}}
+                              "validAfter": "0",
+                              "validBefore": str(int(time.time()) + details.requirements.get("maxTimeoutSeconds", 60)), "nonce": "0x" + os.urandom(32).hex()}}
 
 
 async def own_client(case, lines):

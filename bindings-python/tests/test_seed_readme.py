@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 import presidio_x402.gateway as gw
-from x402mock import Server
+from x402mock import Server, details_payload
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ client = HardenedX402Client(
 
     # With a signer that signs, the same client pays.
     async def my_signer(details):
-        return {"signature": "0x00", "authorization": {"value": details.amount_atomic}}
+        return details_payload(details)
 
     client._signer = my_signer
     response = await client.get("https://api.example.com/resource")
@@ -66,7 +66,7 @@ client = HardenedX402Client(
 
 async def test_configuration_examples_verbatim(server, capsys, redis_server):
     async def signer(details):
-        return {"signature": "0x00"}
+        return details_payload(details)
 
     g = run('''
 from presidio_x402 import HardenedX402Client, PolicyConfig
@@ -144,7 +144,7 @@ client = HardenedX402Client(
 
 def test_mpa_example_verbatim():
     async def signer(details):
-        return {"signature": "0x00"}
+        return details_payload(details)
 
     g = run('''
 from presidio_x402 import HardenedX402Client
@@ -170,7 +170,7 @@ client = HardenedX402Client(payment_signer=signer, mpa_engine=mpa)
 def test_metrics_example_verbatim():
 
     async def signer(details):
-        return {"signature": "0x00"}
+        return details_payload(details)
 
     g = run('''
 from presidio_x402 import HardenedX402Client
@@ -222,7 +222,7 @@ webhook_url = "https://approvals.internal/bob"
     from presidio_x402 import HardenedX402Client
 
     async def signer(details):
-        return {"signature": "0x00"}
+        return details_payload(details)
 
     g = run('''
 from presidio_x402.x402_policy_schema import load_policy_file

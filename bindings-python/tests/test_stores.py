@@ -23,7 +23,7 @@ from presidio_x402.audit_log import AuditLog, FileAuditWriter
 from presidio_x402.exceptions import PolicyViolationError
 from presidio_x402.guard import Guard
 from presidio_x402.stores import CAS_LUA, HEAD_LUA, AsyncRedisStore, FileStore, MemoryStore, RedisStore, StoreError
-from x402mock import RecordingSigner, Server
+from x402mock import RecordingSigner, Server, signed_for
 
 #: The core's compare-and-set attempts of one step (core/src/driver/mod.rs MAX_ATTEMPTS).
 MAX_ATTEMPTS = 64
@@ -59,8 +59,7 @@ def guard(store, replica=None, limit=10, log=None):
     return Guard(config(replica, limit), store=store, audit=audit, replay_key=REPLAY_KEY)
 
 
-#: The signer's payload and a settled paid response (what a host feeds the driver).
-SIGNED = {"on": "signed", "payload": {"signature": "0x" + "00" * 65, "authorization": {"value": "10000"}}}
+#: A settled paid response (what a host feeds the driver); the signer's answer is `signed_for(action)`.
 SETTLED = {"on": "response", "status": 200,
            "settlement": base64.b64encode(b'{"success":true,"transaction":"0x1"}').decode()}
 
@@ -69,14 +68,14 @@ def pay(g, url):
     """One payment through the sync API, signed and settled: the code of a refusal, or None."""
     p = g.begin("GET", url, None, body(url))
     if not p.done:
-        p = g.resume(g.resume(p, SIGNED), SETTLED)
+        p = g.resume(g.resume(p, signed_for(p.action)), SETTLED)
     return None if p.allowed else p.code
 
 
 async def pay_async(g, url):
     p = await g.begin_async("GET", url, None, body(url))
     if not p.done:
-        p = await g.resume_async(await g.resume_async(p, SIGNED), SETTLED)
+        p = await g.resume_async(await g.resume_async(p, signed_for(p.action)), SETTLED)
     return None if p.allowed else p.code
 
 
@@ -212,7 +211,7 @@ def test_cas_conflict_reload_and_retry(rstore, redis_server, tenant):
     committed, reserved, n = spend(rstore.load_versioned()[0])
     assert (committed, reserved, n) == (0, 2 * CENT_ATTO, 2)
     # A's payment goes on: signed, sent, settled.
-    pa = a.resume(a.resume(pa, SIGNED), SETTLED)
+    pa = a.resume(a.resume(pa, signed_for(pa.action)), SETTLED)
     assert pa.allowed and pa.action["settlement"] == "settled"
     assert spend(rstore.load_versioned()[0]) == (CENT_ATTO, CENT_ATTO, 1)
 
@@ -457,7 +456,7 @@ async def test_async_redis_store_guard_and_client(redis_server, tenant):
     assert asyncio.iscoroutine(begin)  # the guard awaits an async store
     p = await begin
     assert p.action["do"] == "sign"
-    p = await g.resume(await g.resume(p, SIGNED), SETTLED)
+    p = await g.resume(await g.resume(p, signed_for(p.action)), SETTLED)
     assert p.allowed
     assert await pay_async(g, url) == "replay-detected"
     st = RedisStore(redis_server.url, tenant=tenant)

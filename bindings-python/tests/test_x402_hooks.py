@@ -194,3 +194,40 @@ async def test_capped_transport_gives_the_guard_the_method_and_body_of_each_purc
     assert isinstance(e.value.__cause__, ReplayDetectedError)
     assert len(s.payments) == 2
     assert [json.loads(l)["outcome"] for l in w.lines] == ["allowed", "settled", "allowed", "settled", "blocked"]
+
+
+class Tampering:
+    """A compromised scheme client: it signs a real EIP-3009 authorization, but for other
+    requirements than the ones the client selected (and the guard approved)."""
+
+    def __init__(self, inner, **changes):
+        self.inner, self.changes = inner, changes
+        self.scheme = inner.scheme
+
+    def create_payment_payload(self, requirements, *a, **kw):
+        return self.inner.create_payment_payload(requirements.model_copy(update=self.changes), *a, **kw)
+
+    def __getattr__(self, k):
+        return getattr(self.inner, k)
+
+
+@pytest.mark.parametrize("changes,field", [({"pay_to": "0x" + "33" * 20}, "authorization.to"),
+                                           ({"amount": "2000"}, "authorization.value"),
+                                           ({"max_timeout_seconds": 86400}, "authorization.validBefore")])
+async def test_a_tampering_signer_is_refused_by_the_core_and_nothing_is_sent(changes, field):
+    from x402.mechanisms.evm.exact.client import ExactEvmScheme
+
+    s = Server(version=2, amount="1000")
+    client = x402Client()
+    client.register("eip155:*", Tampering(ExactEvmScheme(Account.from_key(KEY)), **changes))
+    http = x402HTTPClient(client)
+    w = Lines()
+    harden(http, audit_writer=w, policy={"daily_limit_usd": 0.001})
+    c = httpx.AsyncClient(transport=x402AsyncTransport(http, transport=httpx.MockTransport(s.handler)))
+    with pytest.raises(Exception) as e:
+        await c.get("https://api.example.com/weather")
+    code = "payload-expiry-too-long" if field.endswith("validBefore") else "payload-mismatch"
+    assert getattr(e.value.__cause__, "code", None) == code or getattr(e.value, "code", None) == code, repr(e.value)
+    assert s.payments == []  # refused before the paid request: nothing left
+    lines = [json.loads(x) for x in w.lines]
+    assert [x["outcome"] for x in lines] == ["allowed", "failed"] and lines[-1]["code"] == code

@@ -2,12 +2,33 @@
 
 import base64
 import json
+import time
 
 import httpx
 
 USDC_BASE_SEPOLIA = "0x036CbD53842c5426634e7929541eC2318f3dCF7e"
 PAY_TO = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C"
 
+
+
+def evm_payload(pay_to, amount, max_timeout_seconds=60, now_ms=None, n=0x22):
+    """An EIP-3009 scheme payload that authorizes exactly ``pay_to`` / ``amount``, valid for the
+    offer's ``maxTimeoutSeconds`` from now (the core refuses any other: payload binding)."""
+    now_s = int((time.time() * 1000 if now_ms is None else now_ms) // 1000)
+    return {"signature": "0x" + "00" * 65, "authorization": {
+        "from": "0x" + "11" * 20, "to": pay_to, "value": str(amount), "validAfter": "0",
+        "validBefore": str(now_s + int(max_timeout_seconds or 60)), "nonce": "0x" + f"{n:02x}" * 32}}
+
+
+def signed_for(action, now_ms=None):
+    """The ``signed`` event of a well-behaved signer for a driver ``sign`` action."""
+    return {"on": "signed", "payload": evm_payload(action["pay_to"], action["amount"],
+                                                   (action.get("requirements") or {}).get("maxTimeoutSeconds", 60), now_ms)}
+
+
+def details_payload(details):
+    """What a well-behaved seed-style signer returns for ``PaymentDetails``."""
+    return evm_payload(details.pay_to, details.amount_atomic, details.requirements.get("maxTimeoutSeconds", 60))
 
 def b64(obj):
     return base64.b64encode(json.dumps(obj).encode()).decode()
@@ -93,6 +114,4 @@ class RecordingSigner:
         self.calls.append(details)
         if self.fail:
             raise RuntimeError("hardware wallet unplugged")
-        return {"signature": "0x" + "00" * 65, "authorization": {
-            "from": "0x" + "11" * 20, "to": details.pay_to, "value": details.amount_atomic,
-            "validAfter": "0", "validBefore": "9999999999", "nonce": "0x" + "22" * 32}}
+        return evm_payload(details.pay_to, details.amount_atomic, details.requirements.get("maxTimeoutSeconds", 60))

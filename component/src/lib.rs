@@ -119,6 +119,9 @@ code_map!(
     PiiInputTooLarge,
     SignerFailed,
     SettlementFailed,
+    PayloadMalformed,
+    PayloadMismatch,
+    PayloadExpiryTooLong,
     StoreUnavailable,
     InvalidInput,
 );

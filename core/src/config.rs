@@ -21,11 +21,13 @@
 //! | `reservation_lease_seconds` | integer 1..=86 400 | `900` |
 //! | `pii` | `{entities, action, template, min_score}` | all entities, `redact` |
 //! | `mpa` | MPA settings (see the `mpa` module) | none |
+//! | `payload` | `{check, skew_seconds, wallet}`: how signed payloads are bound to the approval (see [`crate::payload`]): `check` `"enforce"` (default) or `"opaque"` (the opt-out for signers that return opaque tokens: sent unchecked), `skew_seconds` 0..=600 (default 30), `wallet` the payer's address (`from` must be it) | enforce, 30, none |
 
 use crate::assets::{self, TrustedAsset};
 use crate::error::{Code, ConfigError};
 use crate::money::Usd;
 use crate::mpa::MpaConfig;
+use crate::payload::{self, Binding};
 use crate::pii::{EntityType, PiiAction, PiiConfig};
 use crate::url::EndpointKey;
 use serde_json::Value;
@@ -51,7 +53,11 @@ pub const KEYS: &[&str] = &[
     "reservation_lease_seconds",
     "pii",
     "mpa",
+    "payload",
 ];
+
+/// Keys of the `payload` table.
+pub const PAYLOAD_KEYS: &[&str] = &["check", "skew_seconds", "wallet"];
 
 /// Keys of the `pii` table.
 pub const PII_KEYS: &[&str] = &["entities", "action", "template", "min_score"];
@@ -95,6 +101,8 @@ pub struct GuardConfig {
     pub pii: PiiConfig,
     /// Multi-party authorisation, when configured.
     pub mpa: Option<MpaConfig>,
+    /// How signed payloads are bound to the approval.
+    pub payload: Binding,
 }
 
 impl Default for GuardConfig {
@@ -115,6 +123,7 @@ impl Default for GuardConfig {
             reservation_lease_seconds: 900,
             pii: PiiConfig::default(),
             mpa: None,
+            payload: Binding::default(),
         }
     }
 }
@@ -237,6 +246,9 @@ impl GuardConfig {
         }
         if let Some(x) = o.get("pii") {
             c.pii = pii(x, &mut errs);
+        }
+        if let Some(x) = o.get("payload") {
+            c.payload = payload_table(x, &mut errs);
         }
         match o.get("mpa") {
             None | Some(Value::Null) => {}
@@ -458,6 +470,53 @@ fn extra_assets(x: &Value, table: &mut Vec<TrustedAsset>, errs: &mut Vec<ConfigE
             table.push(entry);
         }
     }
+}
+
+fn payload_table(x: &Value, errs: &mut Vec<ConfigError>) -> Binding {
+    let mut b = Binding::default();
+    let Some(o) = x.as_object() else {
+        errs.push(ConfigError::new("payload", Code::ConfigBadType));
+        return b;
+    };
+    for k in o.keys() {
+        if !PAYLOAD_KEYS.contains(&k.as_str()) {
+            errs.push(ConfigError::new(
+                format!("payload.{k}"),
+                Code::ConfigUnknownField,
+            ));
+        }
+    }
+    if let Some(m) = o.get("check") {
+        match m.as_str().map(payload::Mode::parse) {
+            Some(Some(m)) => b.mode = m,
+            Some(None) => errs.push(ConfigError::new("payload.check", Code::ConfigOutOfRange)),
+            None => errs.push(ConfigError::new("payload.check", Code::ConfigBadType)),
+        }
+    }
+    if let Some(s) = o.get("skew_seconds") {
+        b.skew_seconds = int_in(
+            s,
+            "payload.skew_seconds",
+            0,
+            payload::MAX_SKEW_SECONDS,
+            errs,
+        )
+        .unwrap_or(payload::DEFAULT_SKEW_SECONDS);
+    }
+    match o.get("wallet") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(w))
+            if crate::assets::valid_address("eip155:1", w)
+                || crate::assets::valid_address(crate::assets::SOLANA_MAINNET, w) =>
+        {
+            b.wallet = Some(GuardConfig::canonical_wallet(w));
+        }
+        Some(Value::String(_)) => {
+            errs.push(ConfigError::new("payload.wallet", Code::ConfigBadAddress))
+        }
+        Some(_) => errs.push(ConfigError::new("payload.wallet", Code::ConfigBadType)),
+    }
+    b
 }
 
 fn pii(x: &Value, errs: &mut Vec<ConfigError>) -> PiiConfig {

@@ -175,6 +175,13 @@ codes! {
     SignerFailed = "signer-failed",
     /// The paid request or its settlement failed.
     SettlementFailed = "settlement-failed",
+    // ---- signed payloads ---------------------------------------------------
+    /// The signer's payload cannot be decoded (unknown scheme or shape); nothing was sent.
+    PayloadMalformed = "payload-malformed",
+    /// The signer's payload authorizes something other than what was approved; nothing was sent.
+    PayloadMismatch = "payload-mismatch",
+    /// The signer's payload stays valid longer than the offer's timeout allows; nothing was sent.
+    PayloadExpiryTooLong = "payload-expiry-too-long",
     /// The host's state store was unreachable or answered badly.
     StoreUnavailable = "store-unavailable",
     /// An input to the core is malformed (host programming error).

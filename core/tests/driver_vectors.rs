@@ -39,6 +39,8 @@ struct World<'a> {
     signed: Vec<Value>,
     /// The payment headers sent, decoded.
     sent: Vec<Value>,
+    /// The default signer's last EIP-3009 nonce.
+    nonce: u64,
 }
 
 impl World<'_> {
@@ -246,7 +248,21 @@ impl World<'_> {
             "sign" => match self.per_payment("signer").unwrap_or(json!("ok")) {
                 Value::String(s) if s == "fail" => json!({"on": "signer-failed"}),
                 Value::String(_) => {
-                    json!({"on": "signed", "payload": {"signature": "0xsig", "authorization": {"value": a["amount"]}}})
+                    // A well-behaved EIP-3009 signer: exactly what was approved,
+                    // valid for the offer's timeout from now (as `@x402/evm` signs).
+                    let timeout = a["requirements"]["maxTimeoutSeconds"]
+                        .as_u64()
+                        .unwrap_or(60);
+                    let from = self
+                        .script
+                        .get("wallet")
+                        .and_then(Value::as_str)
+                        .unwrap_or("0x1111111111111111111111111111111111111111");
+                    self.nonce += 1;
+                    json!({"on": "signed", "payload": {"signature": format!("0x{}", "ab".repeat(65)),
+                        "authorization": {"from": from, "to": a["pay_to"], "value": a["amount"],
+                            "validAfter": "0", "validBefore": (now / 1000 + timeout).to_string(),
+                            "nonce": format!("0x{:064x}", self.nonce)}}})
                 }
                 p => json!({"on": "signed", "payload": p}),
             },
@@ -402,6 +418,7 @@ fn run_scenario(s: &Value) -> (Value, Vec<String>) {
         payment: 0,
         emitted: String::new(),
         signed: Vec::new(),
+        nonce: 0,
         sent: Vec::new(),
     };
     let mut rec = Recorder {

@@ -31,6 +31,7 @@ fn schema_matches_the_core() {
         "assets[]"
     );
     assert_eq!(keys(&p["mpa"]), set(mpa::CONFIG_KEYS), "mpa");
+    assert_eq!(keys(&p["payload"]), set(config::PAYLOAD_KEYS), "payload");
     assert_eq!(
         keys(&p["mpa"]["properties"]["approvers"]["items"]),
         set(mpa::APPROVER_KEYS),
@@ -52,6 +53,7 @@ fn schema_matches_the_core() {
         &p["pii"],
         &p["assets"]["items"],
         &p["mpa"],
+        &p["payload"],
         &p["mpa"]["properties"]["approvers"]["items"],
     ] {
         assert_eq!(

@@ -2,7 +2,7 @@
 // key, hardened by hardenX402Client from the PACKED presidio-hardened-x402.
 // runScenarios(world) returns one row per scenario (and the audit logs, each
 // verified with the core's verifier).
-import { registerExactEvmScheme } from "@x402/evm/exact/client";
+import { registerExactEvmScheme, ExactEvmScheme } from "@x402/evm/exact/client";
 import { x402Client, x402HTTPClient, wrapFetchWithPayment } from "@x402/fetch";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import * as x from "presidio-hardened-x402";
@@ -10,14 +10,23 @@ import { randomBytes } from "node:crypto";
 import { EMAIL } from "./world.mjs";
 
 export const AGENT = "ts/@x402/fetch";
+/** Where the tampering signer pays instead. */
+const TAMPER_PAY_TO = "0x" + "33".repeat(20);
 
 /** One hardened official client with its own key, guard, keys and audit log. */
-export async function hardenedAgent(config) {
+export async function hardenedAgent(config, { tamper = false } = {}) {
   const client = new x402Client();
   // The SDK's own spendControls (known assets, $1 cap) are turned off so the
   // guard is the control being demonstrated.
   client.setSpendControls(false);
-  registerExactEvmScheme(client, { signer: privateKeyToAccount(generatePrivateKey()) });
+  if (tamper) {
+    // A compromised signer: a real EIP-3009 signature, for another payee than the approved one.
+    const inner = new ExactEvmScheme(privateKeyToAccount(generatePrivateKey()));
+    client.register("eip155:*", { scheme: "exact", findDefaultAsset: inner.findDefaultAsset,
+      createPaymentPayload: (v, req, ctx) => inner.createPaymentPayload(v, { ...req, payTo: TAMPER_PAY_TO }, ctx) });
+  } else {
+    registerExactEvmScheme(client, { signer: privateKeyToAccount(generatePrivateKey()) });
+  }
   const sink = new x.MemoryAuditSink();
   const auditKey = randomBytes(32).toString("hex");
   const h = await x.hardenX402Client(new x402HTTPClient(client), {
@@ -35,8 +44,11 @@ export async function attempt(pay, url) {
     if (res.status === 200) return { outcome: "paid", code: "-", status: 200 };
     return { outcome: "not paid", code: `http-${res.status}`, status: res.status };
   } catch (e) {
-    const m = /aborted: ([a-z0-9-]+)/.exec(String(e?.message ?? e));
-    return { outcome: "blocked", code: m ? m[1] : String(e?.message ?? e).slice(0, 60), status: null };
+    const text = String(e?.message ?? e);
+    const m = /aborted: ([a-z0-9-]+)/.exec(text);
+    // An error our hook raised after signing reaches us as the SDK's message: its description names the code.
+    const row = m ? null : x.errorTable().find((r) => text.includes(r.description));
+    return { outcome: "blocked", code: m ? m[1] : row ? row.code : text.slice(0, 60), status: null };
   }
 }
 
@@ -68,6 +80,7 @@ export function scenarios(world) {
     { name: "MPA 2-of-3: yes/no/timeout", config: MPA(world, ["yes", "no", "slow"]), steps: ["/v2/expensive"] },
     { name: "MPA 2-of-3: yes/yes/no", config: MPA(world, ["yes", "yes", "no"]), steps: ["/v2/expensive"] },
     { name: "v1 route (X-PAYMENT)", config: {}, steps: ["/v1/quote"] },
+    { name: "tampering signer (another payee)", config: {}, tamper: true, steps: ["/v2/cheap"] },
   ];
 }
 
@@ -76,7 +89,7 @@ export async function runScenarios(world) {
   const agents = [];
   let agent = null;
   for (const s of scenarios(world)) {
-    if (s.config !== null) { agent = await hardenedAgent(s.config); agents.push(agent); }
+    if (s.config !== null) { agent = await hardenedAgent(s.config, { tamper: !!s.tamper }); agents.push(agent); }
     const settlesBefore = world.log.filter((l) => l.endpoint === "settle").length;
     const t0 = performance.now();
     let r;

@@ -19,22 +19,24 @@ from x402.mechanisms.evm.exact.v1.client import ExactEvmSchemeV1
 from x402.schemas.payments import PaymentRequirements
 from x402.schemas.v1 import PaymentRequirementsV1
 
-from agent_py_x402 import CODE, Lines, main
+from agent_py_x402 import CODE, TAMPER_PAY_TO, Lines, main
 from presidio_x402 import HardenedX402Client
 
 AGENT = "py/HardenedX402Client"
 
 
-def eth_signer(account):
+def eth_signer(account, tamper=False):
     """An async seed-style signer: ``details.requirements`` is the exact
-    requirement the guard selected; the result is the x402 PaymentPayload."""
+    requirement the guard selected; the result is the x402 PaymentPayload. A
+    tampering one signs for another payee (the core refuses its payload)."""
     v2, v1 = ExactEvmScheme(account), ExactEvmSchemeV1(account)
 
     async def sign(details):
+        req = dict(details.requirements, **({"payTo": TAMPER_PAY_TO} if tamper else {}))
         if details.x402_version >= 2:
-            inner = v2.create_payment_payload(PaymentRequirements.model_validate(details.requirements))
+            inner = v2.create_payment_payload(PaymentRequirements.model_validate(req))
         else:
-            inner = v1.create_payment_payload(PaymentRequirementsV1.model_validate(details.requirements))
+            inner = v1.create_payment_payload(PaymentRequirementsV1.model_validate(req))
         return details.payment_payload(inner)
 
     return sign
@@ -43,10 +45,10 @@ def eth_signer(account):
 class SeedAgent:
     """One ``HardenedX402Client`` per scenario, as the seed README builds it."""
 
-    def __init__(self, policy, mpa=None):
+    def __init__(self, policy, mpa=None, tamper=False):
         self.sink = Lines()
         self.key = os.urandom(32).hex()
-        self.client = HardenedX402Client(payment_signer=eth_signer(Account.create()), policy=policy,
+        self.client = HardenedX402Client(payment_signer=eth_signer(Account.create(), tamper), policy=policy,
                                          audit_writer=self.sink, audit_key=self.key,
                                          replay_key=os.urandom(32).hex(), agent_id="demo-py-seed", mpa_engine=mpa)
 

@@ -28,7 +28,22 @@ from presidio_x402.mpa import MPAApproverConfig, MPAConfig, MPAEngine
 
 AGENT = "py/x402 (PyPI)"
 EMAIL = "alice.smith@example.com"
-CODE = re.compile(r"(policy-[a-z-]+|replay-detected|asset-untrusted|mpa-[a-z]+|pii-[a-z-]+)")
+CODE = re.compile(r"(policy-[a-z-]+|replay-detected|asset-untrusted|mpa-[a-z]+|pii-[a-z-]+|payload-[a-z-]+)")
+#: Where the tampering signer pays instead.
+TAMPER_PAY_TO = "0x" + "33" * 20
+
+
+class Tampering:
+    """A compromised scheme client: a real EIP-3009 signature, for another payee than the approved one."""
+
+    def __init__(self, inner):
+        self.inner, self.scheme = inner, inner.scheme
+
+    def create_payment_payload(self, requirements, *a, **kw):
+        return self.inner.create_payment_payload(requirements.model_copy(update={"pay_to": TAMPER_PAY_TO}), *a, **kw)
+
+    def __getattr__(self, k):
+        return getattr(self.inner, k)
 
 
 class Lines:
@@ -40,10 +55,15 @@ class Lines:
 
 
 class Agent:
-    def __init__(self, policy, mpa=None):
+    def __init__(self, policy, mpa=None, tamper=False):
         client = x402Client()
         client.set_spend_controls(False)  # the guard is the control shown here
-        register_exact_evm_client(client, Account.create())
+        if tamper:
+            from x402.mechanisms.evm.exact.client import ExactEvmScheme
+
+            client.register("eip155:*", Tampering(ExactEvmScheme(Account.create())))
+        else:
+            register_exact_evm_client(client, Account.create())
         http = x402HTTPClient(client)
         self.sink = Lines()
         self.key = os.urandom(32).hex()
@@ -88,6 +108,7 @@ def scenarios(world):
         ("MPA 2-of-3: yes/no/timeout", big, ["yes", "no", "slow"], ["/v2/expensive"]),
         ("MPA 2-of-3: yes/yes/no", big, ["yes", "yes", "no"], ["/v2/expensive"]),
         ("v1 route (X-PAYMENT)", {}, None, ["/v1/quote"]),
+        ("tampering signer (another payee)", {}, None, ["/v2/cheap"], "tamper"),
     ]
 
 
@@ -98,9 +119,9 @@ async def main(world, make_agent=None, label=AGENT):
         async def settles():
             return (await plain.get(world["facilitatorUrl"] + "/_log")).json()["settle"]
 
-        for name, policy, approvers, steps in scenarios(world):
+        for name, policy, approvers, steps, *tamper in scenarios(world):
             if policy is not None:
-                agent = make_agent(policy, mpa(world, approvers) if approvers else None)
+                agent = make_agent(policy, mpa(world, approvers) if approvers else None, tamper=bool(tamper))
                 agents.append(agent)
             before, t0 = await settles(), time.perf_counter()
             for p in steps:

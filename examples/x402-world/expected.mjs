@@ -16,6 +16,9 @@ export const EXPECTED = {
   "MPA 2-of-3: yes/no/timeout": ["blocked", "mpa-timeout", 0],
   "MPA 2-of-3: yes/yes/no": ["paid", "-", 1],
   "v1 route (X-PAYMENT)": ["paid", "-", 1],
+  // A compromised signer signs a real authorization for another payee: the core refuses the
+  // payload before it is sent (core/src/payload.rs), so nothing reaches the facilitator.
+  "tampering signer (another payee)": ["blocked", "payload-mismatch", 0],
 };
 
 /** Differences between rows and EXPECTED (empty when all is as expected). */

@@ -68,7 +68,9 @@ const guardOpts = (store) => ({ config: cfgText, replayKey: RK, auditKey: AK, au
 /** Answers a payment stopped at `sign` with a payload, then a settled 200. */
 const SETTLED = Buffer.from(JSON.stringify({ success: true })).toString("base64");
 async function payRest(g, p) {
-  const sent = await g.resume(p, { on: "signed", payload: { signature: "0x01" } });
+  const sent = await g.resume(p, { on: "signed", payload: { signature: "0x" + "11".repeat(65), authorization: { from: "0x" + "22".repeat(20), to: p.action.pay_to,
+      value: p.action.amount, validAfter: "0", validBefore: String(Math.floor(Date.now() / 1000) + (p.action.requirements?.maxTimeoutSeconds ?? 60)),
+      nonce: "0x" + "00".repeat(32) } } });
   return g.resume(sent, { on: "response", status: 200, settlement: SETTLED });
 }
 

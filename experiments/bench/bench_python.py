@@ -26,7 +26,13 @@ from presidio_x402.guard import Guard  # noqa: E402
 from presidio_x402.stores import MemoryStore  # noqa: E402
 
 
-SIGNED = {"on": "signed", "payload": {"signature": "0x00"}}
+def signed(p):
+    """A well-behaved signer's answer for the `sign` action (the core binds it to the approval)."""
+    a = p.action
+    return {"on": "signed", "payload": {"signature": "0x" + "00" * 65, "authorization": {
+        "from": "0x" + "11" * 20, "to": a["pay_to"], "value": a["amount"], "validAfter": "0",
+        "validBefore": str(int(time.time()) + int(a["requirements"].get("maxTimeoutSeconds", 60))),
+        "nonce": "0x" + "00" * 32}}}
 SETTLED = {"on": "response", "status": 200, "settlement": '{"success":true}'}
 
 
@@ -48,7 +54,7 @@ def main(workdir, out_path):
         r = reqs[i]
         p = g.begin("GET", r["url"], r["header"], None, reason)
         if not p.done:  # a request seen before is a replay: refused, which exercises the same path
-            g.resume(g.resume(p, SIGNED), SETTLED)
+            g.resume(g.resume(p, signed(p)), SETTLED)
 
     common.prewarm(w, warm)
     g.close()
@@ -69,7 +75,7 @@ def main(workdir, out_path):
         p = g.begin("GET", r["url"], r["header"], None, reason)
         dt = time.perf_counter_ns() - t0
         assert p.action["do"] == "sign", p.action  # allowed
-        g.resume(g.resume(p, SIGNED), SETTLED)
+        g.resume(g.resume(p, signed(p)), SETTLED)
         return dt
 
     samples = common.interleave(w, len(sizes), step)

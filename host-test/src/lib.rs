@@ -690,6 +690,9 @@ pub fn wit_codes() -> &'static [wit::ErrorCode] {
         E::PiiInputTooLarge,
         E::SignerFailed,
         E::SettlementFailed,
+        E::PayloadMalformed,
+        E::PayloadMismatch,
+        E::PayloadExpiryTooLong,
         E::StoreUnavailable,
         E::InvalidInput,
     ]

@@ -32,3 +32,13 @@ export async function sleepUntil(atMs) {
 export function settled() {
   return Buffer.from(JSON.stringify({ success: true, transaction: "0x" + "ab".repeat(32), network: "base" })).toString("base64");
 }
+
+/**
+ * The signed event of a well-behaved EIP-3009 signer for a `sign` action: exactly the approved
+ * payee and amount, valid for the offer's maxTimeoutSeconds from `nowMs` (the core checks it).
+ */
+export function signedFor(action, nowMs = Date.now()) {
+  return { on: "signed", payload: { signature: "0x" + "11".repeat(65), authorization: { from: "0x" + "22".repeat(20),
+    to: action.pay_to, value: action.amount, validAfter: "0",
+    validBefore: String(Math.floor(nowMs / 1000) + (action.requirements?.maxTimeoutSeconds ?? 60)), nonce: "0x" + "00".repeat(32) } } };
+}

@@ -21,7 +21,7 @@ import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import Redis from "ioredis";
 import { PaymentGuard, RedisStore, FileStore, verifyAuditDir } from "presidio-hardened-x402/node";
-import { body, config, settled } from "./common.mjs";
+import { body, config, settled, signedFor } from "./common.mjs";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const PY = process.env.STORES_PYTHON ?? "python3";
@@ -225,7 +225,7 @@ async function crashTest(storeJob, readState, guardStore) {
     assert.equal(p.action.do, "sign");
     s = spendOf(await readState());
     assert.equal(s.open, open, `open reservations at +${at - now} ms`);
-    const sent = await g.resume(p, { on: "signed", payload: { signature: "0x01" } });
+    const sent = await g.resume(p, signedFor(p.action, at));
     assert.equal((await g.resume(sent, { on: "response", status: 200, settlement: settled() })).action.allowed, true);
     await g.close();
   }

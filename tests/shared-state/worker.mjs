@@ -11,7 +11,7 @@
 //   {"event":"done","allowed","codes"} at the end.
 import { join } from "node:path";
 import { PaymentGuard, RedisStore, FileStore, FileAuditSink } from "presidio-hardened-x402/node";
-import { body, config, settled, sleepUntil } from "./common.mjs";
+import { body, config, settled, signedFor, sleepUntil } from "./common.mjs";
 
 const job = JSON.parse(process.argv[2]);
 const out = (o) => process.stdout.write(JSON.stringify(o) + "\n");
@@ -44,7 +44,7 @@ async function attempt(url) {
 }
 /** Signs and sends an allowed payment (scripted): the driver settles it. */
 async function settle(p) {
-  const sent = await guard.resume(p, { on: "signed", payload: { signature: "0x01" } });
+  const sent = await guard.resume(p, signedFor(p.action));
   const done = await guard.resume(sent, { on: "response", status: 200, settlement: settled() });
   if (!done.action.allowed) throw new Error(`settle refused: ${done.action.code}`);
   line();

@@ -50,7 +50,13 @@ class ReportingWriter(FileAuditWriter):
 
 
 #: What the signer and the paid request answer (the guard's driver judges them).
-SIGNED = {"on": "signed", "payload": {"signature": "0x" + "00" * 65, "authorization": {"value": "10000"}}}
+def signed_for(action):
+    """A well-behaved EIP-3009 signer's answer: exactly the approved payee and amount, valid for
+    the offer's maxTimeoutSeconds from now (the core checks it: payload binding)."""
+    timeout = int((action.get("requirements") or {}).get("maxTimeoutSeconds", 60))
+    return {"on": "signed", "payload": {"signature": "0x" + "00" * 65, "authorization": {
+        "from": "0x" + "11" * 20, "to": action["pay_to"], "value": action["amount"], "validAfter": "0",
+        "validBefore": str(int(time.time()) + timeout), "nonce": "0x" + "00" * 32}}}
 SETTLED = {"on": "response", "status": 200,
            "settlement": base64.b64encode(b'{"success":true,"transaction":"0x1"}').decode()}
 
@@ -80,7 +86,7 @@ async def main() -> None:
     async def pay(url: str) -> bool:
         p = await attempt(url)
         if p is not None:
-            await maybe(guard.resume(await maybe(guard.resume(p, SIGNED)), SETTLED))
+            await maybe(guard.resume(await maybe(guard.resume(p, signed_for(p.action))), SETTLED))
         return p is not None
 
     wait = (job.get("startAtMs") or 0) / 1000 - time.time()

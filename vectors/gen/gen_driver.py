@@ -15,8 +15,8 @@ import base64
 import json
 
 from common import case, write
-from fixtures import (AUDIT_KEY, BASE_SEPOLIA_USDC, REPLAY_KEY, UNKNOWN_TOKEN, V1_OFFER, V2_OFFER, v1_body, v2_doc,
-                      v2_header, with_)
+from fixtures import (AUDIT_KEY, BASE_SEPOLIA_USDC, DROP, PAY_TO, REPLAY_KEY, SOL_PAY_TO, SOLANA_DEVNET,
+                      SOLANA_DEVNET_USDC, UNKNOWN_TOKEN, V1_OFFER, V2_OFFER, v1_body, v2_doc, v2_header, with_)
 from gen_mpa import SECRETS
 
 URL = "http://127.0.0.1:4021/weather"
@@ -24,6 +24,20 @@ URL1 = "https://api.example.com/premium-data"
 MEMORY = {}
 SHARED = {"shared": True}
 T0 = 1_767_225_600_000
+
+
+# ---- signed payloads: what a well-behaved EIP-3009 signer returns at T0 (as @x402/evm signs) ----
+NOW_S = T0 // 1000
+PAYER = "0x1111111111111111111111111111111111111111"
+SIG = "0x" + "ab" * 65
+
+
+def evm(offer=V2_OFFER, sig=SIG, **changes):
+    """The scheme payload for `offer` (validAfter 0, validBefore now + maxTimeoutSeconds), with
+    `authorization` members changed (or dropped with DROP)."""
+    auth = {"from": PAYER, "to": offer["payTo"], "value": offer.get("amount", offer.get("maxAmountRequired")),
+            "validAfter": "0", "validBefore": str(NOW_S + offer["maxTimeoutSeconds"]), "nonce": "0x" + "00" * 32}
+    return {"signature": sig, "authorization": with_(auth, **changes)}
 
 
 def b64(obj):
@@ -105,7 +119,8 @@ happy = [
                  description="Medical records of Alice Smith, phone 415-555-0132")],
              [OPEN, task(PAID, allowed=True, details={"pii_entities": ["EMAIL_ADDRESS", "PHONE_NUMBER", "PERSON"]})]),
     scenario("a signer returning a full v2 PaymentPayload is sent as given (resource echo replaced)",
-             [v2()], [OPEN, settled()], world={"signer": {"x402Version": 2, "accepted": {}, "payload": {"sig": "0x1"}}}),
+             [v2()], [OPEN, settled()], world={"signer": {"x402Version": 2, "accepted": V2_OFFER,
+                                                          "payload": evm()}}),
 ]
 
 policy = [
@@ -405,7 +420,7 @@ echoes = [
     scenario("v2: an official client's payload has its accepted and resource echoes replaced by the redacted copies",
              [echo_v2()], [OPEN, task(PAID, allowed=True)],
              world={"secrets": ECHO_SECRETS, "signer": {"x402Version": 2, "accepted": ECHO_OFFER,
-                                                        "payload": {"sig": "0x1"}}}, flags=["Hostile"]),
+                                                        "payload": evm()}}, flags=["Hostile"]),
     scenario("v1: the requirement handed to the signer has its description, extra and resource redacted",
              [v1(with_(V1_OFFER, description="Report for jane.doe@example.com",
                        resource="https://api.example.com/premium-data?owner=bob.jones@example.com",
@@ -436,6 +451,181 @@ echoes[4]["expected"]["signed"] = [{"requirements": {
     "extra": {"name": "USDC", "version": "2", R: "x"}, "maxAmountRequired": "10000", "payTo": V1_OFFER["payTo"]},
     "resource": None}]
 
+
+# ---- what gets signed is what was approved (core/src/payload.rs) -----------------------------------
+def refused(code, field):
+    return task(["replay-set", "audit sign", "audit done"], allowed=False, code=code, family="payment",
+                settlement=None, details={"reason": field})
+
+
+def bind(comment, payload, code=None, field=None, *, payment=None, config=None, flags=("Hostile",), **world):
+    """One payment whose signer answers `payload`: paid, or refused before sending (nothing sent)."""
+    t = settled() if code is None else refused(code, field)
+    sc = scenario(comment, [payment or v2()], [OPEN, t], config=config, world={"signer": payload, **world},
+                  audit=["allowed", "settled" if code is None else "failed"], flags=flags)
+    if code is not None:
+        sc["expected"]["sent"] = []
+    return sc
+
+
+MIS, MAL, LONG = "payload-mismatch", "payload-malformed", "payload-expiry-too-long"
+OTHER = "0x2222222222222222222222222222222222222222"
+PERMIT2_PROXY = "0x402085c248EeA27D92E8b30b2C58ed07f9E20001"
+WALLET_CFG = {"max_per_call_usd": 0.10, "daily_limit_usd": 5, "payload": {"wallet": PAYER}}
+
+
+def permit2(offer=V2_OFFER, witness=None, permitted=None, **changes):
+    a = {"from": PAYER, "permitted": with_({"token": offer["asset"], "amount": offer["amount"]}, **(permitted or {})),
+         "spender": PERMIT2_PROXY, "nonce": "1", "deadline": str(NOW_S + offer["maxTimeoutSeconds"]),
+         "witness": with_({"to": offer["payTo"], "validAfter": "0"}, **(witness or {}))}
+    return {"signature": SIG, "permit2Authorization": with_(a, **changes)}
+
+
+def full(payload=None, **accepted):
+    return {"x402Version": 2, "accepted": with_(V2_OFFER, **accepted), "payload": payload or evm()}
+
+
+binding = [
+    bind("EIP-3009: the approved authorization (to, value, validBefore = now + maxTimeoutSeconds) is sent",
+         evm(), flags=()),
+    bind("EIP-3009: the payee in another case (EIP-55 vs lower case) is the same payee", evm(to=PAY_TO.lower()),
+         flags=()),
+    bind("EIP-3009: another payee (to)", evm(to=OTHER), MIS, "authorization.to"),
+    bind("EIP-3009: one atomic unit more (value)", evm(value="1001"), MIS, "authorization.value"),
+    bind("EIP-3009: one atomic unit less (value)", evm(value="999"), MIS, "authorization.value"),
+    bind("EIP-3009: a value that is not a canonical integer", evm(value="1e3"), MAL, "authorization.value"),
+    bind("EIP-3009: validAfter later than now + skew (30 s)", evm(validAfter=str(NOW_S + 31)), MIS,
+         "authorization.validAfter"),
+    bind("EIP-3009: validAfter at now + skew is accepted", evm(validAfter=str(NOW_S + 30)), flags=()),
+    bind("EIP-3009: already expired (validBefore + skew <= now)", evm(validBefore=str(NOW_S - 30)), MIS,
+         "authorization.validBefore"),
+    bind("EIP-3009: valid for longer than maxTimeoutSeconds + skew", evm(validBefore=str(NOW_S + 331)), LONG,
+         "authorization.validBefore"),
+    bind("EIP-3009: valid for a day (a bearer capability that outlives the offer)",
+         evm(validBefore=str(NOW_S + 86400)), LONG, "authorization.validBefore"),
+    bind("EIP-3009: validBefore at now + maxTimeoutSeconds + skew is accepted", evm(validBefore=str(NOW_S + 330)),
+         flags=()),
+    bind("EIP-3009: the skew is configurable (0 s: one second past maxTimeoutSeconds is too long)",
+         evm(validBefore=str(NOW_S + 301)), LONG, "authorization.validBefore",
+         config={"max_per_call_usd": 0.10, "daily_limit_usd": 5, "payload": {"skew_seconds": 0}}),
+    bind("EIP-3009: from is the configured wallet", evm(), config=WALLET_CFG, flags=()),
+    bind("EIP-3009: from is the configured wallet in another case", evm(**{"from": PAYER.upper().replace("0X", "0x")}),
+         config=WALLET_CFG, flags=()),
+    bind("EIP-3009: from is not the configured wallet", evm(**{"from": OTHER}), MIS, "authorization.from",
+         config=WALLET_CFG),
+    bind("EIP-3009: a malformed nonce", evm(nonce="0x1"), MAL, "authorization.nonce"),
+    bind("EIP-3009: a malformed payer address", evm(**{"from": "0x12"}), MAL, "authorization.from"),
+    bind("EIP-3009: a signature that is not hex", evm(sig="0xsig"), MAL, "signature"),
+    bind("EIP-3009: an unknown authorization member", evm(extra="1"), MAL, "authorization"),
+    *[bind(f"EIP-3009: {k} missing", evm(**{k: DROP}), MAL, f"authorization.{k}")
+      for k in ["from", "to", "value", "validAfter", "validBefore", "nonce"]],
+    bind("EIP-3009: a number where the SDK writes a string (value)", evm(value=1000), MAL, "authorization.value"),
+    bind("a payload with neither authorization nor permit2Authorization", {"signature": SIG, "sig": "0x1"}, MAL,
+         "authorization"),
+    bind("a payload that is an empty object", {}, MAL, "signature"),
+    bind("full v2 PaymentPayload: the accepted offer and authorization are the approved ones", full(), flags=()),
+    *[bind(f"full v2 PaymentPayload: another accepted.{k}", full(**{k: v}), MIS, f"accepted.{k}")
+      for k, v in [("scheme", "upto"), ("network", "eip155:8453"), ("amount", "1001"), ("asset", UNKNOWN_TOKEN),
+                   ("payTo", OTHER)]],
+    bind("full v2 PaymentPayload: another x402Version", {**full(), "x402Version": 1}, MIS, "x402Version"),
+    bind("full v2 PaymentPayload without its scheme payload", {"x402Version": 2, "accepted": V2_OFFER}, MAL,
+         "payload"),
+    bind("full v2 PaymentPayload whose accepted matches but whose authorization pays more",
+         full(evm(value="2000")), MIS, "authorization.value"),
+    bind("v1: the approved authorization (value = maxAmountRequired) is sent", evm(V1_OFFER), payment=v1(),
+         flags=()),
+    bind("v1: a value above maxAmountRequired (v1 facilitators accept >=; the guard does not)",
+         evm(V1_OFFER, value="10001"), MIS, "authorization.value", payment=v1()),
+    bind("v1: validBefore beyond maxTimeoutSeconds (60) + skew", evm(V1_OFFER, validBefore=str(NOW_S + 91)), LONG,
+         "authorization.validBefore", payment=v1()),
+    bind("v1 full PaymentPayload on another network", {"x402Version": 1, "scheme": "exact", "network": "base",
+                                                       "payload": evm(V1_OFFER)}, MIS, "network", payment=v1()),
+    bind("Permit2: the approved permit (token, amount, witness.to, spender, deadline) is sent", permit2(), flags=()),
+    bind("Permit2: another token", permit2(permitted={"token": UNKNOWN_TOKEN}), MIS,
+         "permit2Authorization.permitted.token"),
+    bind("Permit2: another amount", permit2(permitted={"amount": "1001"}), MIS,
+         "permit2Authorization.permitted.amount"),
+    bind("Permit2: another payee (witness.to)", permit2(witness={"to": OTHER}), MIS,
+         "permit2Authorization.witness.to"),
+    bind("Permit2: another spender than the x402 exact proxy", permit2(spender=OTHER), MIS,
+         "permit2Authorization.spender"),
+    bind("Permit2: a deadline beyond maxTimeoutSeconds + skew", permit2(deadline=str(NOW_S + 400)), LONG,
+         "permit2Authorization.deadline"),
+    bind("Permit2: witness.validAfter in the future", permit2(witness={"validAfter": str(NOW_S + 60)}), MIS,
+         "permit2Authorization.witness.validAfter"),
+    bind("Permit2: from is not the configured wallet", permit2(**{"from": OTHER}), MIS, "permit2Authorization.from",
+         config=WALLET_CFG),
+    bind("Solana exact: the core cannot decode a transaction yet: refused (fail closed)",
+         {"transaction": "AQID"}, MAL, "payload",
+         payment=v2(with_(V2_OFFER, network=SOLANA_DEVNET, asset=SOLANA_DEVNET_USDC, payTo=SOL_PAY_TO))),
+    bind("opt-out: payload.check = opaque sends a signer's opaque token unchecked", {"token": "opaque-remote-signer"},
+         config={"max_per_call_usd": 0.10, "daily_limit_usd": 5, "payload": {"check": "opaque"}}, flags=()),
+    scenario("a refused payload releases the reservation and forgets the fingerprint: the retry is paid once",
+             [v2(), v2()], [OPEN, refused(MIS, "authorization.to"), settled()],
+             world={"signer": [evm(to=OTHER), "ok"], "per_payment": ["signer"]},
+             audit=["allowed", "failed", "allowed", "settled"], flags=["Hostile"]),
+    scenario("a refused payload in a shared store: released in a transaction, the fingerprint forgotten",
+             [v2()], [OPEN, task(["load-state", "cas-state", "replay-set", "load-state", "audit sign",
+                                  "load-state", "cas-state", "replay-forget audit done"],
+                                 allowed=False, code=MIS, details={"reason": "authorization.value"})],
+             profile=SHARED, world={"signer": evm(value="1001")}, audit=["allowed", "failed"], flags=["Hostile"]),
+    scenario("a payload refusal is counted (code and field) with the failed payment",
+             [v2()], [OPEN, task(["audit sign", "audit done"], allowed=False, metrics=[
+                 {"name": "x402_payments_total", "labels": {"outcome": "allowed"}},
+                 {"name": "x402_payload_refusals_total", "labels": {"code": LONG, "field": "authorization.validBefore"}},
+                 {"name": "x402_payments_total", "labels": {"outcome": "failed"}}])],
+             world={"signer": evm(validBefore=str(NOW_S + 3600))}, flags=["Hostile"]),
+]
+binding[-3]["expected"]["state"] = {"spend": {"r": []}}
+
+
+def sdk_fixtures():
+    """Payloads made by the real SDKs (vectors/fixtures/sdk-payloads-*.json, see sdk/regen.py): each is
+    paid as made, and refused with its payee, value or validity changed."""
+    import copy
+    import os
+    out = []
+    here = os.path.dirname(os.path.abspath(__file__))
+    from sdk.regen import PERMIT2_OFFER
+    offers = {"v2-eip3009": (v2(), "authorization"), "v1-eip3009": (v1(), "authorization"),
+              "v2-permit2": (v2(PERMIT2_OFFER), "permit2Authorization")}
+    for lang in ["ts", "py"]:
+        path = os.path.join(here, "..", "fixtures", f"sdk-payloads-{lang}.json")
+        if not os.path.exists(path):
+            continue
+        doc = json.load(open(path))
+        assert doc["now_s"] == NOW_S
+        for c in doc["cases"]:
+            payment, key = offers[c["name"]]
+            p = c["payload"]
+            wallet = {"max_per_call_usd": 0.10, "daily_limit_usd": 5, "payload": {"wallet": doc["wallet"]}}
+            out.append(bind(f"{doc['sdk']}: {c['name']} as the SDK made it is paid (from = the configured wallet)",
+                            p, payment=payment, config=wallet, flags=("Real",)))
+
+            def mutate(path_, value):
+                q = copy.deepcopy(p)
+                o = q["payload"][key]
+                for k in path_[:-1]:
+                    o = o[k]
+                o[path_[-1]] = value
+                return q
+            to = ["witness", "to"] if key == "permit2Authorization" else ["to"]
+            value = ["permitted", "amount"] if key == "permit2Authorization" else ["value"]
+            before = ["deadline"] if key == "permit2Authorization" else ["validBefore"]
+            amt = str(int(c["payload"]["payload"][key][value[0]] if len(value) == 1 else
+                          c["payload"]["payload"][key]["permitted"]["amount"]) + 1)
+            for path_, v, code in [(to, OTHER, MIS), (value, amt, MIS), (before, str(NOW_S + 86400), LONG)]:
+                out.append(bind(f"{doc['sdk']}: {c['name']} with {key}.{'.'.join(path_)} changed",
+                                mutate(path_, v), code, f"{key}.{'.'.join(path_)}", payment=payment,
+                                flags=("Real", "Hostile")))
+            out.append(bind(f"{doc['sdk']}: {c['name']} signed by another wallet than the configured one",
+                            p, MIS, f"{key}.from", payment=payment,
+                            config={**wallet, "payload": {"wallet": OTHER}}, flags=("Real", "Hostile")))
+    return out
+
+
+binding += sdk_fixtures()
+
 groups = [
     {"comment": "payments that go through", "tests": happy},
     {"comment": "refusals before signing", "tests": policy},
@@ -447,6 +637,8 @@ groups = [
     {"comment": "start-up and the replica's head", "tests": startup},
     {"comment": "echoes and secrets: what is handed back is redacted, URL credentials are masked", "tests": echoes},
     {"comment": "402 bodies as bytes: decoded once, by the core", "tests": body_bytes},
+    {"comment": "what gets signed is what was approved: the signed payload is bound to the approval",
+     "tests": binding},
 ]
 
 if __name__ == "__main__":

@@ -528,7 +528,13 @@ mod tests {
         assert_eq!(first["actions"][0]["do"], "audit", "{g}");
         assert_eq!(first["actions"][1]["do"], "sign", "{g}");
         let id = first["id"].as_u64().unwrap();
-        let ev = r#"{"on": "signed", "payload": {"signature": "0x01"}}"#;
+        // A payload that authorizes exactly the approved payment (the core binds it).
+        let ev = json!({"on": "signed", "payload": {"signature": format!("0x{}", "11".repeat(65)),
+            "authorization": {"from": format!("0x{}", "22".repeat(20)),
+                "to": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", "value": "10000",
+                "validAfter": "0", "validBefore": "61", "nonce": format!("0x{}", "00".repeat(32))}}})
+        .to_string();
+        let ev = ev.as_str();
         let (g, c) = (
             glue.handle(id as f64, 1001.0, ev).ok().unwrap(),
             core.handle_json(id, 1001, ev).unwrap(),

@@ -72,6 +72,15 @@
 //! A host that lets an official x402 client sign and send answers `sign`
 //! with the payload the client made and `send` with the response it saw, or
 //! `unobserved`.
+//!
+//! **Payload binding.** A `signed` payload is decoded and checked against the
+//! approved offer ([`crate::payload`]) before `send` is asked for: one that does
+//! not authorize exactly the approved payment (`payload-malformed`,
+//! `payload-mismatch`, `payload-expiry-too-long`) ends the payment as a signer
+//! failure does (nothing was sent: the reservation is released and the
+//! fingerprint forgotten), with its audit line, the metric
+//! `x402_payload_refusals_total{code, field}` and the field in
+//! `done.details.reason`. Configuration `payload.check = "opaque"` opts out.
 
 mod payment;
 pub mod settlement;

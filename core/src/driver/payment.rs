@@ -91,6 +91,8 @@ pub(super) struct Payment {
     metrics: Vec<Metric>,
     settlement: Option<&'static str>,
     line: Option<Line>,
+    /// The field of a refused payload (named in `done`'s details).
+    refused_field: Option<&'static str>,
 }
 
 impl Payment {
@@ -127,6 +129,7 @@ impl Payment {
             metrics: Vec::new(),
             settlement: None,
             line: None,
+            refused_field: None,
         }
     }
 
@@ -535,6 +538,25 @@ impl Payment {
         let Some(o) = a.offer.as_ref() else {
             return self.start(d, Kind::Settle(Outcome::Failed(Code::SignerFailed)), now);
         };
+        let approved = crate::payload::Approved {
+            x402_version: a.x402_version,
+            scheme: &o.scheme,
+            network: &o.network,
+            asset: &o.asset,
+            pay_to: &o.pay_to,
+            amount: o.amount,
+            max_timeout_seconds: o.max_timeout_seconds,
+        };
+        if let Err(r) = crate::payload::check(&d.cfg.payload, &approved, &payload, now) {
+            // Nothing leaves: released and forgotten as for a signer failure.
+            self.refused_field = Some(r.field);
+            self.metrics.push(Metric {
+                name: "x402_payload_refusals_total",
+                labels: vec![("code", r.code.as_str().into()), ("field", r.field.into())],
+                observe: None,
+            });
+            return self.start(d, Kind::Settle(Outcome::Failed(r.code)), now);
+        }
         let echo = &a.metadata.resource_echo;
         let full = if payload.get("x402Version").is_some() {
             // A payload an official client made: its echoes become the
@@ -581,7 +603,7 @@ impl Payment {
     }
 
     fn done(&self, allowed: bool, code: Option<Code>, line: Option<&str>) -> Action {
-        self.done_with(allowed, code, line, None)
+        self.done_with(allowed, code, line, self.refused_field)
     }
 
     fn done_with(

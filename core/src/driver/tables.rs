@@ -184,6 +184,13 @@ pub const METRICS: &[MetricDef] = &[
         buckets: &[],
     },
     MetricDef {
+        name: "x402_payload_refusals_total",
+        kind: "counter",
+        help: "Signed payloads refused before sending (they did not bind the approved payment)",
+        labels: &["code", "field"],
+        buckets: &[],
+    },
+    MetricDef {
         name: "x402_mpa_events_total",
         kind: "counter",
         help: "Multi-party approval events",

@@ -3,6 +3,11 @@
 //!
 //! `url.mask` `{url}` → `{url, masked}`: the URL with its credentials masked
 //! as every log and approval request shows it ([`crate::url_mask`]).
+//!
+//! `payload.check` `{config?, payment_required?, body?, payload, now_ms}` →
+//! `{allowed: true}` or `{allowed: false, code, field}`: the signed payload
+//! checked against the offer the guard selects from the challenge
+//! ([`crate::payload::check`], as the driver does on `signed`).
 
 use super::views::{config_errors_json, offer_json};
 use super::{config_field, key_field, opt_str, str_field, u64_field};
@@ -31,8 +36,36 @@ pub(super) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
         "challenge.parse" => challenge_parse(input),
         "config.validate" => Ok(config_validate(input)),
         "replay.fingerprint" => fingerprint(input),
+        "payload.check" => payload_check(input),
         _ => return None,
     })
+}
+
+fn payload_check(input: &Value) -> Result<Value, Code> {
+    let cfg = config_field(input)?;
+    let ch = challenge::parse(opt_str(input, "payment_required")?, opt_str(input, "body")?)?;
+    let o = challenge::select(&ch, &cfg.networks, &cfg.assets)?;
+    let approved = crate::payload::Approved {
+        x402_version: ch.x402_version,
+        scheme: &o.scheme,
+        network: &o.network,
+        asset: &o.asset,
+        pay_to: &o.pay_to,
+        amount: o.amount,
+        max_timeout_seconds: o.max_timeout_seconds,
+    };
+    let payload = input.get("payload").ok_or(Code::InvalidInput)?;
+    Ok(
+        match crate::payload::check(
+            &cfg.payload,
+            &approved,
+            payload,
+            u64_field(input, "now_ms")?,
+        ) {
+            Ok(()) => json!({"allowed": true}),
+            Err(r) => json!({"allowed": false, "code": r.code.as_str(), "field": r.field}),
+        },
+    )
 }
 
 fn parse_atomic(input: &Value) -> Result<Value, Code> {

@@ -10,7 +10,7 @@
 //!
 //! | module | operations |
 //! |---|---|
-//! | `decide` | `money.*`, `url.*`, `challenge.parse`, `config.validate`, `replay.fingerprint` |
+//! | `decide` | `money.*`, `url.*`, `challenge.parse`, `config.validate`, `replay.fingerprint`, `payload.check` |
 //! | `simulate` | `policy.sequence`, `pipeline.run` (vector-only simulators of a host) |
 //! | `audit` | `audit.*` |
 //! | `mpa` | `mpa.*` |
@@ -43,6 +43,7 @@ pub const OPERATIONS: &[&str] = &[
     "challenge.parse",
     "config.validate",
     "replay.fingerprint",
+    "payload.check",
     "policy.sequence",
     "pipeline.run",
     "audit.append",
