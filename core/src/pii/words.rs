@@ -192,19 +192,19 @@ impl<'a> Words<'a> {
         }
         let mut buf = [0u8; KEY_MAX];
         let mut f = DONE;
-        if let Some(n) = self.key(i, &mut buf) {
-            let k = &buf[..n];
-            if gz::STOP.contains(k) {
+        // Packed once for the five tables.
+        if let Some(k) = self.key(i, &mut buf).and_then(|n| gz::Key::new(&buf[..n])) {
+            if gz::STOP.has(&k) {
                 f |= STOP;
-            } else if gz::FIRST.contains(k) {
+            } else if gz::FIRST.has(&k) {
                 f |= FIRST;
-                if gz::FIRST_AMBIGUOUS.contains(k) {
+                if gz::FIRST_AMBIGUOUS.has(&k) {
                     f |= FIRST_AMB;
                 }
             }
-            if f & STOP == 0 && gz::LAST.contains(k) {
+            if f & STOP == 0 && gz::LAST.has(&k) {
                 f |= LAST;
-                if gz::LAST_WORDLIKE.contains(k) {
+                if gz::LAST_WORDLIKE.has(&k) {
                     f |= LAST_WL;
                 }
             }
