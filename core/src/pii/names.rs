@@ -216,7 +216,7 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     if !keyed && !spaced {
         return None;
     }
-    if is_org(w, i + 1) {
+    if is_org(w, i + 1) || token_after_cue(w.b, first.s) {
         return None;
     }
     // Lower-case `first last` after a cue in free text: both from the gazetteer.
@@ -321,6 +321,23 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     Some(end + 1)
 }
 
+/// True when the value that starts at byte `s` (up to the next `&`, `/`,
+/// `?`, `#`, `;`, `,`, quote or space) is a token rather than a name: it holds
+/// a digit, a `:` or an `@` (`user=mailto:grace@…`, `/users/usr_abc123`,
+/// `owner=did:key:z6Mk…`). Bounded to 64 bytes.
+fn token_after_cue(b: &[u8], s: usize) -> bool {
+    b.iter()
+        .skip(s)
+        .take(64)
+        .take_while(|&&c| {
+            !matches!(
+                c,
+                b'&' | b'/' | b'?' | b'#' | b';' | b',' | b'"' | b'\'' | b' '
+            )
+        })
+        .any(|&c| c.is_ascii_digit() || c == b':' || c == b'@')
+}
+
 /// True when words `i` and `i + 1` name a known organisation or product.
 fn is_org(w: &Words<'_>, i: usize) -> bool {
     let mut buf = [0u8; KEY_MAX];
@@ -365,6 +382,11 @@ mod tests {
         );
         assert_eq!(found("Dr. Adaeze Okonkwo"), [(P, "Adaeze Okonkwo")]);
         assert_eq!(found("May 2024 report"), []);
+        assert_eq!(found("user=mailto:grace@example.com"), []);
+        assert_eq!(found("owner=did:key:z6MkhaXg"), []);
+        assert_eq!(found("https://api.example.com/v2/users/usr_abc123"), []);
+        assert_eq!(found("/users/cus_9fK2/orders"), []);
+        assert_eq!(found("/users/john-smith/orders"), [(P, "john-smith")]);
         assert_eq!(found("Will deliver by Friday"), []);
         assert_eq!(found("Grant access to the API"), []);
     }

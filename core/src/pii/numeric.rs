@@ -91,7 +91,25 @@ const PHONE_CUES: &[&str] = &[
     "msisdn",
     "text",
 ];
-const VERSION_CUES: &[&str] = &["version", "ver", "v", "release", "build", "firmware", "rev"];
+/// Path segments before a bare 9-digit segment that make it an SSN
+/// (`/patients/312456789/…`).
+const RECORD_CUES: &[&str] = &[
+    "records",
+    "record",
+    "patient",
+    "patients",
+    "member",
+    "members",
+    "employee",
+    "employees",
+    "claimant",
+    "claimants",
+    "taxpayer",
+    "taxpayers",
+];
+const VERSION_CUES: &[&str] = &[
+    "version", "versions", "ver", "v", "release", "releases", "build", "builds", "firmware", "rev",
+];
 
 /// Finds digit-group entities in normalised text.
 pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
@@ -110,13 +128,16 @@ pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
             i += 1;
             continue;
         }
-        // Left boundary: not glued to an alphanumeric token.
+        // Left boundary: not glued to an alphanumeric token. A `/` after a
+        // word is a path-segment boundary (`/cards/4111…`, `/v2/…`); after a
+        // bare number it is a date or a fraction (`12/31/2024`, `3/4`).
         let glued = i > 0
             && (b[i - 1].is_ascii_alphanumeric()
                 || b[i - 1] == b'_'
-                || (matches!(b[i - 1], b'-' | b'.' | b'/' | b':')
+                || (matches!(b[i - 1], b'-' | b'.' | b':')
                     && i >= 2
-                    && b[i - 2].is_ascii_alphanumeric()));
+                    && b[i - 2].is_ascii_alphanumeric())
+                || (b[i - 1] == b'/' && number_before(b, i - 1)));
         if glued {
             // Skip the rest of this alphanumeric token.
             i += 1;
@@ -129,10 +150,39 @@ pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
         let (end, ok_right) = chain(b, if plus { i + 1 } else { i }, &mut groups);
         if !groups.is_empty() {
             let before = word_before(b, i);
-            classify_all(b, &groups, plus, i, ok_right, before, out);
+            let seg = i > 0 && b[i - 1] == b'/' && segment_end(b, end);
+            classify_all(b, &groups, plus, i, ok_right, Ctx { before, seg }, out);
         }
         i = end.max(i + 1);
     }
+}
+
+/// True when the alphanumeric run ending at `end` (exclusive) is all digits.
+fn number_before(b: &[u8], end: usize) -> bool {
+    let mut k = end;
+    while k > 0 && b[k - 1].is_ascii_alphanumeric() {
+        if !b[k - 1].is_ascii_digit() {
+            return false;
+        }
+        k -= 1;
+    }
+    k < end
+}
+
+/// True when a path segment ends at `e` (`/`, `?`, `#`, `;`, the text's end).
+fn segment_end(b: &[u8], e: usize) -> bool {
+    matches!(
+        b.get(e),
+        None | Some(b'/' | b'?' | b'#' | b';' | b'&' | b' ')
+    )
+}
+
+/// What stands before a chain: the word before it and whether the chain is a
+/// whole URL path segment (`/records/312456789/history`).
+#[derive(Clone, Copy)]
+struct Ctx<'a> {
+    before: &'a [u8],
+    seg: bool,
 }
 
 /// Reads the chain starting at `i`; returns (end, right boundary clean).
@@ -202,7 +252,7 @@ fn classify_all(
     plus: bool,
     chain_start: usize,
     right_ok: bool,
-    before: &[u8],
+    cx: Ctx<'_>,
     out: &mut Vec<Hit>,
 ) {
     let n = groups.len();
@@ -224,7 +274,17 @@ fn classify_all(
                 continue;
             }
             let p = plus && g0 == 0;
-            let ctx = if g0 == 0 { before } else { &[][..] };
+            let ctx = if g0 == 0 {
+                Ctx {
+                    seg: cx.seg && at_end,
+                    ..cx
+                }
+            } else {
+                Ctx {
+                    before: &[][..],
+                    seg: false,
+                }
+            };
             if let Some((e, score)) = classify(b, &groups[g0..g1], p, ctx) {
                 let start = if p { chain_start } else { groups[g0].start };
                 found = Some((Hit::new(e, start, groups[g1 - 1].end, score), g1));
@@ -254,7 +314,8 @@ fn digits_of(b: &[u8], gs: &[Group], buf: &mut [u8; 32]) -> usize {
     n
 }
 
-fn classify(b: &[u8], gs: &[Group], plus: bool, before: &[u8]) -> Option<(EntityType, u16)> {
+fn classify(b: &[u8], gs: &[Group], plus: bool, cx: Ctx<'_>) -> Option<(EntityType, u16)> {
+    let before = cx.before;
     let mut buf = [0u8; 32];
     let nd = digits_of(b, gs, &mut buf);
     if nd > 32 {
@@ -267,6 +328,11 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, before: &[u8]) -> Option<(Entity
         .iter()
         .skip(1)
         .all(|g| g.sep == gs.get(1).map_or(0, |x| x.sep));
+    // Separators from `-`, ` ` and `.`, possibly mixed (`123.45-6789`).
+    let seps_any = gs
+        .iter()
+        .skip(1)
+        .all(|g| matches!(g.sep, b'-' | b' ' | b'.'));
     let sep = gs.get(1).map_or(0, |g| g.sep);
     let any_paren = gs.iter().any(|g| g.paren);
     let bare = ng == 1;
@@ -286,14 +352,21 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, before: &[u8]) -> Option<(Entity
         if ok && !is_one_of(before, VERSION_CUES) && !url_host(b, gs[0].start) {
             return Some((EntityType::IpAddress, 900));
         }
-        return None;
+        // Four short dotted groups are an address or a version, never more;
+        // `4111.1111.1111.1111` goes on to the card rule.
+        if gs.iter().all(|g| g.de - g.ds <= 3) {
+            return None;
+        }
     }
     if any_paren {
         return nanp(d, gs).then_some((EntityType::PhoneNumber, 750));
     }
-    // SSN: 3-2-4 with one consistent separator, or 9 bare digits after a cue.
-    if (ng == 3 && lens[..3] == [3, 2, 4] && seps_same && matches!(sep, b'-' | b' '))
-        || (bare && nd == 9 && is_one_of(before, SSN_CUES))
+    // SSN: 3-2-4 with `-`, ` ` or `.` (mixed too), or 9 bare digits after a
+    // cue (in a path, a segment naming people's records counts as one).
+    if (ng == 3 && lens[..3] == [3, 2, 4] && seps_any)
+        || (bare
+            && nd == 9
+            && (is_one_of(before, SSN_CUES) || (cx.seg && is_one_of(before, RECORD_CUES))))
     {
         if ssn_valid(d) {
             return Some((EntityType::UsSsn, if bare { 700 } else { 850 }));
@@ -301,7 +374,8 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, before: &[u8]) -> Option<(Entity
         return None;
     }
     // Card: 13..=19 digits, bare or in 4s (or Amex/Diners 4-6-5 / 4-6-4).
-    if (13..=19).contains(&nd) && (seps_same && matches!(sep, 0 | b' ' | b'-')) {
+    let card_seps = (seps_same && matches!(sep, 0 | b' ' | b'-')) || (ng >= 3 && seps_any);
+    if (13..=19).contains(&nd) && card_seps {
         let shaped = bare
             || (ng >= 3
                 && gs[..ng - 1].iter().all(|g| g.de - g.ds == 4)
@@ -480,6 +554,29 @@ mod tests {
             [(PhoneNumber, "+44 20 7946 0958")]
         );
         assert_eq!(
+            found("/members/401-62-7719/claims"),
+            [(UsSsn, "401-62-7719")]
+        );
+        assert_eq!(found("/records/312456789/history"), [(UsSsn, "312456789")]);
+        assert_eq!(found("ssn 401.62.7719"), [(UsSsn, "401.62.7719")]);
+        assert_eq!(found("ssn 401-62.7719"), [(UsSsn, "401-62.7719")]);
+        assert_eq!(
+            found("/wallets/4916338506082832/limits"),
+            [(CreditCard, "4916338506082832")]
+        );
+        assert_eq!(
+            found("card 4111.1111.1111.1111"),
+            [(CreditCard, "4111.1111.1111.1111")]
+        );
+        assert_eq!(
+            found("card 4111-1111 1111.1111"),
+            [(CreditCard, "4111-1111 1111.1111")]
+        );
+        assert_eq!(
+            found("/lines/+33142685300/porting"),
+            [(PhoneNumber, "+33142685300")]
+        );
+        assert_eq!(
             found("host 192.168.1.20:8080"),
             [(IpAddress, "192.168.1.20")]
         );
@@ -506,6 +603,12 @@ mod tests {
             "id 4000000000000000",
             "12:30:45",
             "3.14159",
+            "12/31/2024",
+            "https://x.io/v2/items/42/1700000000123",
+            "/orders/550e8400-e29b-41d4-a716-446655440000/items",
+            "/builds/1.2.3.4/notes",
+            "/blocks/123456789/tx",
+            "/tx/4111111111111111/",
         ] {
             assert!(found(t).is_empty(), "{t}: {:?}", found(t));
         }
