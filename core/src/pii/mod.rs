@@ -18,8 +18,9 @@
 //! 2. A cheap prefilter (`@`, digits, `:`, letters) picks the recognizers to
 //!    run: hand-written scanners with validators (Luhn, mod-97, SSN rules,
 //!    NANP/E.164, IPv4/IPv6) and the gazetteer rules for PERSON and LOCATION.
-//! 3. Base64/base64url query values that decode to text are scanned as well;
-//!    a finding there covers the whole encoded value.
+//! 3. Base64/base64url query values, query keys, path segments and fragments
+//!    that decode to text are scanned as well; a finding there covers the
+//!    whole encoded value.
 //! 4. Matches map back to the caller's original text (on char boundaries,
 //!    covering any escape they were decoded from), scores below `min_score`
 //!    and entity types not asked for are dropped, and overlaps are resolved
@@ -263,7 +264,10 @@ pub fn scan(text: &str, cfg: &PiiConfig) -> Result<Vec<Finding>, Code> {
             });
         }
     }
-    if n.text.as_bytes().contains(&b'=') {
+    if n.text
+        .bytes()
+        .any(|c| matches!(c, b'=' | b'/' | b'#' | b'?' | b'&'))
+    {
         for (s, e, decoded) in b64::segments(&n.text) {
             let inner = norm::normalize(&decoded);
             let mut sub = Vec::new();

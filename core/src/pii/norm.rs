@@ -93,7 +93,7 @@ pub(crate) fn normalize(text: &str) -> Norm<'_> {
     let amp = amp && has_char_ref(b);
     let plus = plus
         && b.windows(3)
-            .any(|w| w[1] == b'+' && w[0].is_ascii_alphabetic() && w[2].is_ascii_alphabetic());
+            .any(|w| w[1] == b'+' && plus_between(w[0], w[2]));
     if ascii && !pct && !amp && !plus {
         return Norm {
             text: Cow::Borrowed(text),
@@ -187,8 +187,7 @@ fn percent_layer(n: &Norm<'_>, plus_as_space: bool) -> Norm<'static> {
         if plus_as_space
             && b[i] == b'+'
             && i > 0
-            && b[i - 1].is_ascii_alphabetic()
-            && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic)
+            && b.get(i + 1).is_some_and(|&c| plus_between(b[i - 1], c))
             && plus_is_space(b, i)
         {
             flush_literal(&mut out, n, lit, i);
@@ -204,6 +203,13 @@ fn percent_layer(n: &Norm<'_>, plus_as_space: bool) -> Norm<'static> {
         text: Cow::Owned(out.text),
         spans: Some(out.spans),
     }
+}
+
+/// A form-encoded space stands between two letters (`John+Smith`) or two
+/// digits (`401+62+7719`, `+33+1+42+68+53+00`).
+fn plus_between(a: u8, c: u8) -> bool {
+    (a.is_ascii_alphabetic() && c.is_ascii_alphabetic())
+        || (a.is_ascii_digit() && c.is_ascii_digit())
 }
 
 /// A `+` reads as a space only inside a query value (`key=a+b`) that holds no
@@ -413,5 +419,10 @@ mod tests {
         let n = normalize(t);
         assert_eq!(n.text, "q=John Smith&x=%ZZ%ff");
         assert_eq!(orig(t, &n, "%ff"), "%ff");
+        let t = "?ssn=401+62+7719&tel=%2B33+1+42+68+53+00&n=1+2";
+        let n = normalize(t);
+        assert_eq!(n.text, "?ssn=401 62 7719&tel=+33 1 42 68 53 00&n=1 2");
+        let t = "/a+b/c?d=e+f";
+        assert_eq!(normalize(t).text, "/a+b/c?d=e f");
     }
 }
