@@ -394,6 +394,73 @@ hints = [
          code="invalid-input", flags=["Hint"]),
 ]
 
+
+# ------------------------------------------- PII where real URLs put it (issue 20)
+url_forms = [
+    red("SSN as a path segment", "https://api.example.com/members/401-62-7719/claims",
+        f"https://api.example.com/members/{R}/claims", ["US_SSN"], ["UrlForm", "Path"]),
+    red("bare SSN as a path segment after a records segment", "https://ehr.example.com/records/312456789/history",
+        f"https://ehr.example.com/records/{R}/history", ["US_SSN"], ["UrlForm", "Path"]),
+    red("card as a path segment", "https://pay.example.com/wallets/4916338506082832/limits",
+        f"https://pay.example.com/wallets/{R}/limits", ["CREDIT_CARD"], ["UrlForm", "Path"]),
+    red("E.164 phone as a path segment", "https://tel.example.com/lines/+33142685300/porting",
+        f"https://tel.example.com/lines/{R}/porting", ["PHONE_NUMBER"], ["UrlForm", "Path"]),
+    red("IBAN as a path segment", "https://bank.example.com/accounts/DE89370400440532013000/balance",
+        f"https://bank.example.com/accounts/{R}/balance", ["IBAN_CODE"], ["UrlForm", "Path"]),
+    red("SSN in a fragment", "https://x.example.com/form#ssn=401-62-7719", f"https://x.example.com/form#ssn={R}",
+        ["US_SSN"], ["UrlForm", "Fragment"]),
+    red("e-mail as a query key", "https://x.example.com/q?alice@example.com=1", f"https://x.example.com/q?{R}=1",
+        ["EMAIL_ADDRESS"], ["UrlForm", "Key"]),
+    red("form-encoded SSN (+ as space)", "https://x.example.com/v?ssn=401+62+7719&a=1",
+        f"https://x.example.com/v?ssn={R}&a=1", ["US_SSN"], ["UrlForm", "Form"]),
+    red("form-encoded card (+ as space)", "card=4111+1111+1111+1111", f"card={R}", ["CREDIT_CARD"], ["UrlForm", "Form"]),
+    red("form-encoded international phone (%2B and + as space)", "tel=%2B33+1+42+68+53+00", f"tel={R}",
+        ["PHONE_NUMBER"], ["UrlForm", "Form", "Percent"]),
+    red("SSN with dots", "ssn 401.62.7719", f"ssn {R}", ["US_SSN"], ["UrlForm", "Separator"]),
+    red("SSN with mixed separators", "ssn 401-62.7719", f"ssn {R}", ["US_SSN"], ["UrlForm", "Separator"]),
+    red("card with dots", "card 4111.1111.1111.1111", f"card {R}", ["CREDIT_CARD"], ["UrlForm", "Separator"]),
+    red("card with mixed separators", "card 4111-1111 1111.1111", f"card {R}", ["CREDIT_CARD"], ["UrlForm", "Separator"]),
+    red("Arabic-Indic digits in an SSN", "ssn ٤٠١-٦٢-٧٧١٩", f"ssn {R}",
+        ["US_SSN"], ["Evasion", "Digits"]),
+    red("Extended Arabic-Indic digits in a card", "card " + "".join(chr(0x6F0 + int(c)) for c in "4111111111111111"),
+        f"card {R}", ["CREDIT_CARD"], ["Evasion", "Digits"]),
+    red("Devanagari digits in a phone", "tel " + "".join(chr(0x966 + int(c)) if c.isdigit() else c for c in "(415) 555-2671"),
+        f"tel {R}", ["PHONE_NUMBER"], ["Evasion", "Digits"]),
+    red("non-Latin e-mail local part redacted whole", "contact 用户名@example.com today",
+        f"contact {R} today", ["EMAIL_ADDRESS"], ["UrlForm", "Email"]),
+    red("Cyrillic e-mail local part redacted whole", "ёжик.петров@example.com",
+        R, ["EMAIL_ADDRESS"], ["UrlForm", "Email"]),
+    red("base64url e-mail as a path segment", f"https://x.example.com/u/{b64('alice@example.com', True, False)}/orders",
+        f"https://x.example.com/u/{R}/orders", ["EMAIL_ADDRESS"], ["UrlForm", "Base64", "Path"]),
+    red("base64 SSN in a fragment", f"https://x.example.com/p#{b64('ssn 401-62-7719', False, False)}",
+        f"https://x.example.com/p#{R}", ["US_SSN"], ["UrlForm", "Base64", "Fragment"]),
+    red("base64url e-mail as a query key", f"https://x.example.com/p?{b64('alice@example.com', True, False)}=1",
+        f"https://x.example.com/p?{R}=1", ["EMAIL_ADDRESS"], ["UrlForm", "Base64", "Key"]),
+    red("a scheme after a cue is not a name; the e-mail is still found", "user=mailto:grace@example.com",
+        f"user=mailto:{R}", ["EMAIL_ADDRESS"], ["UrlForm", "Cue"]),
+]
+
+url_negatives = [
+    none("id with a prefix after a users segment", "https://api.example.com/v2/users/usr_abc123", ["Negative", "Cue"]),
+    none("Stripe-style id after customers", "https://api.example.com/customers/cus_9fK2LmQ/orders", ["Negative", "Cue"]),
+    none("DID after owner", "owner=did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", ["Negative", "Cue"]),
+    none("numeric id path segment", "https://api.example.com/v2/items/42/reviews/1700000000123", ["Negative", "Path"]),
+    none("UUID path segment", "https://api.example.com/orders/550e8400-e29b-41d4-a716-446655440000/items",
+         ["Negative", "Path"]),
+    none("transaction hash path segment",
+         "https://scan.example.com/tx/0x9f2c4e1b7a3d5f60812c4e9b7a3d5f60812c4e9b7a3d5f60812c4e9b7a3d5f60/receipt",
+         ["Negative", "Path"]),
+    none("sha256 digest path segment",
+         "https://cdn.example.com/blobs/1ea8a279a80dc5a44cc51fbdded542c0cc3234e1e83f62c3bcfdc8044ee06429", ["Negative", "Path"]),
+    none("version path segments", "https://api.example.com/releases/1.2.3.4/builds/2024.11.30/notes", ["Negative", "Path"]),
+    none("date path segments", "https://news.example.com/2024/11/30/story", ["Negative", "Path"]),
+    none("slug path segment", "https://data.example.com/datasets/open-data-2024/files", ["Negative", "Path"]),
+    none("plain words in path segments are not base64",
+         "https://api.example.com/v1/completions/trending/inventory/schedules", ["Negative", "Base64", "Path"]),
+    none("timestamp under a transaction segment", "https://x.example.com/tx/4111111111111111/", ["Negative", "Path"]),
+    none("form-encoded arithmetic in a search", "https://x.example.com/search?q=1+2+3", ["Negative", "Form"]),
+]
+
 FLAGS = {
     "Evasion": "An obfuscation from THREATS.md that must not hide PII.",
     "Cf": "Unicode format characters (zero-width, BiDi, tags), stripped for matching.",
@@ -408,6 +475,15 @@ FLAGS = {
     "Negative": "Real x402 metadata that must not be flagged.",
     "Json": "Recursive scanning of JSON values.",
     "Cap": "Depth, node and size caps (fail closed).",
+    "UrlForm": "PII where real URLs put it: path segments, fragments, query keys, form encoding (issue 20).",
+    "Path": "A URL path segment, read with the previous segment as context.",
+    "Fragment": "A URL fragment.",
+    "Key": "A query key.",
+    "Form": "Form encoding: + as a space (URLSearchParams, urlencode).",
+    "Separator": "Dots or mixed separators inside an SSN or card.",
+    "Digits": "Decimal digits of another script (Arabic-Indic, Devanagari...).",
+    "Email": "An e-mail whose local part is in another script.",
+    "Cue": "A cue word followed by a scheme, an id prefix or a token: not a name.",
     "Hint": "Spans a host-side NER detector found (pii_mode=\"nlp\"), merged under the core's rules.",
 }
 HEADER = ["PII detection and redaction on x402 metadata. Offsets are UTF-8 byte offsets into the original text.",
@@ -415,10 +491,12 @@ HEADER = ["PII detection and redaction on x402 metadata. Offsets are UTF-8 byte 
 
 write("pii-redact.json", "pii.redact", HEADER,
       [{"type": "Evasions", "tests": evasions}, {"type": "Spans", "tests": [t for t in spans if "findings" not in t.get("expected", {})]},
-       {"type": "Config", "tests": config}, {"type": "Hints", "tests": hints}], FLAGS)
+       {"type": "Config", "tests": config}, {"type": "Hints", "tests": hints},
+       {"type": "UrlForms", "tests": url_forms}], FLAGS)
 write("pii-scan.json", "pii.scan", HEADER,
       [{"type": "Spans", "tests": [t for t in spans if "findings" in t.get("expected", {})]},
-       {"type": "Negatives", "tests": negatives}, {"type": "Positives", "tests": positives}], FLAGS)
+       {"type": "Negatives", "tests": negatives}, {"type": "Positives", "tests": positives},
+       {"type": "UrlNegatives", "tests": url_negatives}], FLAGS)
 write("pii-redact-json.json", "pii.redact-json", HEADER + ["Every string and every object key inside `value` is scanned; a finding in a key has `key: true` "
                 "and the member's path after redaction."],
       [{"type": "Json", "tests": json_cases}], FLAGS)
