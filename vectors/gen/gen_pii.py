@@ -436,6 +436,13 @@ url_forms = [
         f"https://x.example.com/p#{R}", ["US_SSN"], ["UrlForm", "Base64", "Fragment"]),
     red("base64url e-mail as a query key", f"https://x.example.com/p?{b64('alice@example.com', True, False)}=1",
         f"https://x.example.com/p?{R}=1", ["EMAIL_ADDRESS"], ["UrlForm", "Base64", "Key"]),
+    red("Munich number, 7 digits after the area code (numbering plan)", "office +49 89 5123467 ext",
+        f"office {R} ext", ["PHONE_NUMBER"], ["UrlForm", "Plan"]),
+    red("Paris number in pairs", "tel +33 1 42 68 53 00", f"tel {R}", ["PHONE_NUMBER"], ["UrlForm", "Plan"]),
+    red("India mobile", "whatsapp +91 98765 43210", f"whatsapp {R}", ["PHONE_NUMBER"], ["UrlForm", "Plan"]),
+    red("00 international prefix", "call 0049 89 5123467", f"call {R}", ["PHONE_NUMBER"], ["UrlForm", "Plan"]),
+    red("national number with trunk 0 after a phone cue", "phone=0142685300", f"phone={R}", ["PHONE_NUMBER"],
+        ["UrlForm", "Plan"]),
     red("a scheme after a cue is not a name; the e-mail is still found", "user=mailto:grace@example.com",
         f"user=mailto:{R}", ["EMAIL_ADDRESS"], ["UrlForm", "Cue"]),
 ]
@@ -458,6 +465,10 @@ url_negatives = [
     none("plain words in path segments are not base64",
          "https://api.example.com/v1/completions/trending/inventory/schedules", ["Negative", "Base64", "Path"]),
     none("timestamp under a transaction segment", "https://x.example.com/tx/4111111111111111/", ["Negative", "Path"]),
+    none("+ amount that is no numbering plan's number", "balance delta +2500000000 atomic", ["Negative", "Plan"]),
+    none("trunk 0 kept after a calling code", "ref +33 0142685300", ["Negative", "Plan"]),
+    none("NANP area code starting with 1", "+1 155 555 2671", ["Negative", "Plan"]),
+    none("a 0-led number without a phone cue", "https://x.example.com/orders/0142685300", ["Negative", "Plan"]),
     none("form-encoded arithmetic in a search", "https://x.example.com/search?q=1+2+3", ["Negative", "Form"]),
 ]
 
@@ -483,6 +494,7 @@ FLAGS = {
     "Separator": "Dots or mixed separators inside an SSN or card.",
     "Digits": "Decimal digits of another script (Arabic-Indic, Devanagari...).",
     "Email": "An e-mail whose local part is in another script.",
+    "Plan": "Phone numbers by numbering plan (calling codes and national lengths from libphonenumber).",
     "Cue": "A cue word followed by a scheme, an id prefix or a token: not a name.",
     "Hint": "Spans a host-side NER detector found (pii_mode=\"nlp\"), merged under the core's rules.",
 }

@@ -43,6 +43,7 @@ mod json;
 mod names;
 mod norm;
 mod numeric;
+mod phone;
 mod places;
 mod server_ip;
 mod unicode;

@@ -341,6 +341,14 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, cx: Ctx<'_>) -> Option<(EntityTy
     if plus {
         return e164(d, gs).then_some((EntityType::PhoneNumber, 750));
     }
+    // International prefix `00` instead of `+`, with separators or a cue.
+    if d.len() > 2
+        && d[..2] == [0, 0]
+        && (ng >= 2 || is_one_of(before, PHONE_CUES))
+        && e164(&d[2..], &trim_first(gs, 2))
+    {
+        return Some((EntityType::PhoneNumber, 700));
+    }
     // IPv4
     if ng == 4 && !any_paren && gs.iter().skip(1).all(|g| g.sep == b'.') {
         let ok = gs.iter().all(|g| {
@@ -390,7 +398,24 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, cx: Ctx<'_>) -> Option<(EntityTy
     if nanp(d, gs) && (!bare || is_one_of(before, PHONE_CUES)) {
         return Some((EntityType::PhoneNumber, 750));
     }
+    // After a phone cue: a national number with its trunk `0`
+    // (`tel: 089 5123467`), or an international one written without `+`.
+    if is_one_of(before, PHONE_CUES)
+        && ((d[0] == 0 && d[1] != 0 && (9..=12).contains(&nd))
+            || (d[0] != 0 && nd >= 10 && e164(d, gs)))
+    {
+        return Some((EntityType::PhoneNumber, 650));
+    }
     None
+}
+
+/// `gs` with `k` digits dropped from the front of the first group.
+fn trim_first(gs: &[Group], k: usize) -> Vec<Group> {
+    let mut v = gs.to_vec();
+    if let Some(g) = v.first_mut() {
+        g.ds = (g.ds + k).min(g.de);
+    }
+    v
 }
 
 /// True when the address at `start` is the host of a URL (`http://1.2.3.4/`,
@@ -426,19 +451,18 @@ fn nanp(d: &[u8], gs: &[Group]) -> bool {
     body[0] >= 2 && body[3] >= 2 && !(body[1] == 1 && body[2] == 1)
 }
 
-/// E.164 after `+`: 8..=15 digits, country code not 0, groups of 1..=5 digits
-/// (or one compact group), NANP rules when the code is 1.
+/// E.164 after `+`: 8..=15 digits that the numbering plan accepts (a known
+/// calling code, a national number of an allowed length and first digit,
+/// NANP rules for code 1), with the calling code inside the first group.
 fn e164(d: &[u8], gs: &[Group]) -> bool {
-    if !(8..=15).contains(&d.len()) || d[0] == 0 {
+    if !(8..=15).contains(&d.len()) {
         return false;
     }
-    if gs.len() > 1 && gs.iter().skip(1).any(|g| g.de - g.ds > 5) && gs.len() > 2 {
+    let Some(cc) = super::phone::plan(d) else {
         return false;
-    }
-    if d[0] == 1 {
-        return d.len() == 11 && d[1] >= 2 && d[4] >= 2;
-    }
-    true
+    };
+    // `+4 989…` splits the calling code: not a way numbers are written.
+    gs.first().is_some_and(|g| g.de - g.ds >= cc) && gs.iter().skip(1).all(|g| g.de - g.ds <= 10)
 }
 
 fn ssn_valid(d: &[u8]) -> bool {
@@ -573,6 +597,24 @@ mod tests {
             [(CreditCard, "4111-1111 1111.1111")]
         );
         assert_eq!(
+            found("Munich +49 89 5123467"),
+            [(PhoneNumber, "+49 89 5123467")]
+        );
+        assert_eq!(
+            found("Paris +33 1 42 68 53 00 ok"),
+            [(PhoneNumber, "+33 1 42 68 53 00")]
+        );
+        assert_eq!(
+            found("Mumbai +91 98765 43210"),
+            [(PhoneNumber, "+91 98765 43210")]
+        );
+        assert_eq!(
+            found("office 0049 89 5123467"),
+            [(PhoneNumber, "0049 89 5123467")]
+        );
+        assert_eq!(found("tel: 089 5123467"), [(PhoneNumber, "089 5123467")]);
+        assert_eq!(found("phone=0142685300"), [(PhoneNumber, "0142685300")]);
+        assert_eq!(
             found("/lines/+33142685300/porting"),
             [(PhoneNumber, "+33142685300")]
         );
@@ -609,6 +651,11 @@ mod tests {
             "/builds/1.2.3.4/notes",
             "/blocks/123456789/tx",
             "/tx/4111111111111111/",
+            "delta +2500000000",
+            "+1 155 555 2671",
+            "+33 0142685300",
+            "id 0142685300",
+            "+100.00",
         ] {
             assert!(found(t).is_empty(), "{t}: {:?}", found(t));
         }
