@@ -443,6 +443,13 @@ url_forms = [
     red("00 international prefix", "call 0049 89 5123467", f"call {R}", ["PHONE_NUMBER"], ["UrlForm", "Plan"]),
     red("national number with trunk 0 after a phone cue", "phone=0142685300", f"phone={R}", ["PHONE_NUMBER"],
         ["UrlForm", "Plan"]),
+    red("form-encoded IBAN (+ between letters and digits)", "iban=NL91+ABNA+0417+1643+00&x=1", f"iban={R}&x=1",
+        ["IBAN_CODE"], ["UrlForm", "Form"]),
+    red("Last, First after a strong cue, neither in the gazetteer", "Scheduled job; patient: Nkosi, Wanjiru",
+        f"Scheduled job; patient: {R}", ["PERSON"], ["UrlForm", "Name"]),
+    red("Last,First keyed after a strong cue", "patient=Okafor,Chidi", f"patient={R}", ["PERSON"], ["UrlForm", "Name"]),
+    red("single given name ending the clause after a lower-case strong cue", "Lab results for patient Wanjiru.",
+        f"Lab results for patient {R}.", ["PERSON"], ["UrlForm", "Name"]),
     red("a scheme after a cue is not a name; the e-mail is still found", "user=mailto:grace@example.com",
         f"user=mailto:{R}", ["EMAIL_ADDRESS"], ["UrlForm", "Cue"]),
 ]
@@ -469,6 +476,8 @@ url_negatives = [
     none("trunk 0 kept after a calling code", "ref +33 0142685300", ["Negative", "Plan"]),
     none("NANP area code starting with 1", "+1 155 555 2671", ["Negative", "Plan"]),
     none("a 0-led number without a phone cue", "https://x.example.com/orders/0142685300", ["Negative", "Plan"]),
+    none("capitalised cue and word: a product phrase", "Upgrade to Customer Success", ["Negative", "Name"]),
+    none("lone unknown word after a cue, clause continues", "for patient Portal access", ["Negative", "Name"]),
     none("form-encoded arithmetic in a search", "https://x.example.com/search?q=1+2+3", ["Negative", "Form"]),
 ]
 
@@ -495,6 +504,7 @@ FLAGS = {
     "Digits": "Decimal digits of another script (Arabic-Indic, Devanagari...).",
     "Email": "An e-mail whose local part is in another script.",
     "Plan": "Phone numbers by numbering plan (calling codes and national lengths from libphonenumber).",
+    "Name": "Names after a strong cue: Last, First and single given names.",
     "Cue": "A cue word followed by a scheme, an id prefix or a token: not a name.",
     "Hint": "Spans a host-side NER detector found (pii_mode=\"nlp\"), merged under the core's rules.",
 }

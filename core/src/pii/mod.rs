@@ -269,13 +269,22 @@ pub fn scan(text: &str, cfg: &PiiConfig) -> Result<Vec<Finding>, Code> {
         .bytes()
         .any(|c| matches!(c, b'=' | b'/' | b'#' | b'?' | b'&'))
     {
-        for (s, e, decoded) in b64::segments(&n.text) {
+        // A form-encoded `+` read as a space would break a standard-base64
+        // value, so when the text holds one its own bytes are decoded too.
+        let raw = if n.text.as_ref() != text && text.contains('+') {
+            b64::segments(text)
+        } else {
+            Vec::new()
+        };
+        let normed = b64::segments(&n.text)
+            .into_iter()
+            .map(|(s, e, d)| (n.original(s, e), d));
+        let raw = raw.into_iter().map(|(s, e, d)| (Some((s, e)), d));
+        for (span, decoded) in normed.chain(raw) {
             let inner = norm::normalize(&decoded);
             let mut sub = Vec::new();
             detect(&inner.text, want, &mut sub);
-            if let (Some(h), Some((os, oe))) =
-                (sub.iter().max_by_key(|h| h.score), n.original(s, e))
-            {
+            if let (Some(h), Some((os, oe))) = (sub.iter().max_by_key(|h| h.score), span) {
                 cands.push(Finding {
                     entity: h.entity,
                     start: os,

@@ -7,7 +7,7 @@
 //!    folded.
 //! 2. Percent-decoding, at most two rounds (`%2540` → `%40` → `@`); a run of
 //!    escapes is decoded only when it forms valid UTF-8. A `+` between two
-//!    letters reads as a space (form encoding).
+//!    letters or digits inside a query value reads as a space (form encoding).
 //! 3. HTML character references: `&#64;`, `&#x40;` and common named ones.
 //! 4. Unicode folding again when a decode produced non-ASCII text.
 //!
@@ -205,11 +205,11 @@ fn percent_layer(n: &Norm<'_>, plus_as_space: bool) -> Norm<'static> {
     }
 }
 
-/// A form-encoded space stands between two letters (`John+Smith`) or two
-/// digits (`401+62+7719`, `+33+1+42+68+53+00`).
+/// A form-encoded space stands between two letters or digits (`John+Smith`,
+/// `401+62+7719`, `+33+1+42+68+53+00`, `NL91+ABNA+0417`). Base64 values that
+/// hold a `+` are decoded from the original text as well (see `scan`).
 fn plus_between(a: u8, c: u8) -> bool {
-    (a.is_ascii_alphabetic() && c.is_ascii_alphabetic())
-        || (a.is_ascii_digit() && c.is_ascii_digit())
+    a.is_ascii_alphanumeric() && c.is_ascii_alphanumeric()
 }
 
 /// A `+` reads as a space only inside a query value (`key=a+b`) that holds no
@@ -422,6 +422,8 @@ mod tests {
         let t = "?ssn=401+62+7719&tel=%2B33+1+42+68+53+00&n=1+2";
         let n = normalize(t);
         assert_eq!(n.text, "?ssn=401 62 7719&tel=+33 1 42 68 53 00&n=1 2");
+        let t = "?iban=NL91+ABNA+0417+1643+00";
+        assert_eq!(normalize(t).text, "?iban=NL91 ABNA 0417 1643 00");
         let t = "/a+b/c?d=e+f";
         assert_eq!(normalize(t).text, "/a+b/c?d=e f");
     }
