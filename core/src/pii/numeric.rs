@@ -129,8 +129,9 @@ pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
             continue;
         }
         // Left boundary: not glued to an alphanumeric token. A `/` after a
-        // word is a path-segment boundary (`/cards/4111…`, `/v2/…`); after a
-        // bare number it is a date or a fraction (`12/31/2024`, `3/4`).
+        // word or a longer number is a path-segment boundary (`/cards/4111…`,
+        // `/v2/…`, `/items/1042/…`); after one or two digits it is a date or a
+        // fraction (`12/31/2024`, `3/4`).
         let glued = i > 0
             && (b[i - 1].is_ascii_alphanumeric()
                 || b[i - 1] == b'_'
@@ -157,11 +158,12 @@ pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
     }
 }
 
-/// True when the alphanumeric run ending at `end` (exclusive) is all digits.
+/// True when the alphanumeric run ending at `end` (exclusive) is a number of
+/// one or two digits: the day or month of a date, or a fraction (`12/31`).
 fn number_before(b: &[u8], end: usize) -> bool {
     let mut k = end;
     while k > 0 && b[k - 1].is_ascii_alphanumeric() {
-        if !b[k - 1].is_ascii_digit() {
+        if !b[k - 1].is_ascii_digit() || end - k >= 2 {
             return false;
         }
         k -= 1;
