@@ -114,6 +114,9 @@ def main():
         _, bp = baseline(path, 1)
         extra.append((title, c, evaluate.score(c, rp), evaluate.score(c, bp)))
     write_report(corpus, rust, base, rs, bs, hard_negative_stats(corpus, rust_preds), extra)
+    # The precision/recall sweep over the same corpora (writes pii-grid.md).
+    py = os.path.join(ROOT, ".cache", "venv-bench", "bin", "python")
+    sh([py if os.path.exists(py) else sys.executable, os.path.join(HERE, "grid.py")], stdout=subprocess.DEVNULL)
 
 
 def hard_negative_stats(corpus, preds):
