@@ -450,6 +450,8 @@ url_forms = [
     red("Last,First keyed after a strong cue", "patient=Okafor,Chidi", f"patient={R}", ["PERSON"], ["UrlForm", "Name"]),
     red("single given name ending the clause after a lower-case strong cue", "Lab results for patient Wanjiru.",
         f"Lab results for patient {R}.", ["PERSON"], ["UrlForm", "Name"]),
+    red("lower-case unknown given name and distinctive surname ending the text after `for`",
+        "Batch job for kian esposito", f"Batch job for {R}", ["PERSON"], ["UrlForm", "Name"]),
     red("a scheme after a cue is not a name; the e-mail is still found", "user=mailto:grace@example.com",
         f"user=mailto:{R}", ["EMAIL_ADDRESS"], ["UrlForm", "Cue"]),
 ]
@@ -478,6 +480,7 @@ url_negatives = [
     none("a 0-led number without a phone cue", "https://x.example.com/orders/0142685300", ["Negative", "Plan"]),
     none("capitalised cue and word: a product phrase", "Upgrade to Customer Success", ["Negative", "Name"]),
     none("lone unknown word after a cue, clause continues", "for patient Portal access", ["Negative", "Name"]),
+    none("lower-case words after `for` that do not end the clause", "priced for gpu hours per day", ["Negative", "Name"]),
     none("form-encoded arithmetic in a search", "https://x.example.com/search?q=1+2+3", ["Negative", "Form"]),
 ]
 

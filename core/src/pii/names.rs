@@ -219,22 +219,30 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     if is_org(w, i + 1) || token_after_cue(w.b, first.s) {
         return None;
     }
-    // Lower-case `first last` after a cue in free text: both from the gazetteer.
+    // Lower-case `first last` after a cue in free text: both from the
+    // gazetteer; or an unknown given name before a distinctive surname when
+    // the pair ends the text or the clause (`for kian esposito`).
     if spaced && first.shape == Shape::Lower {
         let second = *w.w.get(i + 2)?;
         let f = w.flags(i + 1);
-        if second.gap != Gap::Space
-            || second.shape != Shape::Lower
-            || f & FIRST == 0
-            || f & (FIRST_AMB | STOP) != 0
-        {
+        if second.gap != Gap::Space || second.shape != Shape::Lower {
             return None;
         }
         let g = w.flags(i + 2);
         if g & LAST == 0 || g & STOP != 0 || w.after(i + 2).is_ascii_digit() {
             return None;
         }
-        out.push(hit(w, i + 1, i + 2, EntityType::Person, 700)?);
+        let known = f & FIRST != 0 && f & (FIRST_AMB | STOP) == 0;
+        let clause_end = matches!(w.after(i + 2), 0 | b'.' | b',' | b';' | b')');
+        let unknown = f & (FIRST | LAST | STOP) == 0
+            && first.e - first.s >= 3
+            && g & LAST_WL == 0
+            && clause_end;
+        if !known && !unknown {
+            return None;
+        }
+        let score = if known { 700 } else { 600 };
+        out.push(hit(w, i + 1, i + 2, EntityType::Person, score)?);
         return Some(i + 3);
     }
     // `Last, First` after a strong cue, whatever the gazetteer says
@@ -454,6 +462,9 @@ mod tests {
         assert_eq!(found("Lab results for patient Wanjiru"), [(P, "Wanjiru")]);
         assert_eq!(found("Customer Success team"), []);
         assert_eq!(found("Customer Success"), []);
+        assert_eq!(found("Batch job for kian esposito"), [(P, "kian esposito")]);
+        assert_eq!(found("Batch job for kian esposito today"), []);
+        assert_eq!(found("priced for gpu hours"), []);
         assert_eq!(found("Member Services portal"), []);
         assert_eq!(found("user=mailto:grace@example.com"), []);
         assert_eq!(found("owner=did:key:z6MkhaXg"), []);
