@@ -5,6 +5,12 @@
 //! to letters (`ORD-123`, `v1.2.3.4`, UUID tails, hex digests) is never read.
 //! Every contiguous sub-chain (up to 8 groups, starting and ending at a space
 //! or at the chain's ends) is tried, longest first, against each validator.
+//!
+//! A `/` before a chain is a path-segment boundary (unless it follows a one-
+//! or two-digit number, as in a date), so path segments are read like query
+//! values; the word before (the previous segment, the query key) is the
+//! context. Numbers after `+` or `00` are checked against the numbering plan
+//! ([`super::phone`]).
 
 use super::hit::{is_one_of, word_before, Hit};
 use super::EntityType;
@@ -171,7 +177,8 @@ fn number_before(b: &[u8], end: usize) -> bool {
     k < end
 }
 
-/// True when a path segment ends at `e` (`/`, `?`, `#`, `;`, the text's end).
+/// True when a path segment ends at `e` (`/`, `?`, `#`, `;`, `&`, a space,
+/// the text's end).
 fn segment_end(b: &[u8], e: usize) -> bool {
     matches!(
         b.get(e),
@@ -373,7 +380,11 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, cx: Ctx<'_>) -> Option<(EntityTy
     }
     // SSN: 3-2-4 with `-`, ` ` or `.` (mixed too), or 9 bare digits after a
     // cue (in a path, a segment naming people's records counts as one).
-    if (ng == 3 && lens[..3] == [3, 2, 4] && seps_any)
+    let dotted = gs.iter().any(|g| g.sep == b'.');
+    if (ng == 3
+        && lens[..3] == [3, 2, 4]
+        && seps_any
+        && !(dotted && is_one_of(before, VERSION_CUES)))
         || (bare
             && nd == 9
             && (is_one_of(before, SSN_CUES) || (cx.seg && is_one_of(before, RECORD_CUES))))
@@ -658,6 +669,7 @@ mod tests {
             "+33 0142685300",
             "id 0142685300",
             "+100.00",
+            "version 123.45.6789",
         ] {
             assert!(found(t).is_empty(), "{t}: {:?}", found(t));
         }
