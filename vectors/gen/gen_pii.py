@@ -405,6 +405,8 @@ url_forms = [
         f"https://pay.example.com/wallets/{R}/limits", ["CREDIT_CARD"], ["UrlForm", "Path"]),
     red("E.164 phone as a path segment", "https://tel.example.com/lines/+33142685300/porting",
         f"https://tel.example.com/lines/{R}/porting", ["PHONE_NUMBER"], ["UrlForm", "Path"]),
+    red("bare NANP number as a path segment after a phones segment", "https://tel.example.com/phones/4155552671/verify",
+        f"https://tel.example.com/phones/{R}/verify", ["PHONE_NUMBER"], ["UrlForm", "Path"]),
     red("IBAN as a path segment", "https://bank.example.com/accounts/DE89370400440532013000/balance",
         f"https://bank.example.com/accounts/{R}/balance", ["IBAN_CODE"], ["UrlForm", "Path"]),
     red("SSN in a fragment", "https://x.example.com/form#ssn=401-62-7719", f"https://x.example.com/form#ssn={R}",

@@ -96,6 +96,9 @@ const PHONE_CUES: &[&str] = &[
     "contact",
     "msisdn",
     "text",
+    "phones",
+    "telephones",
+    "mobiles",
 ];
 /// Path segments before a bare 9-digit segment that make it an SSN
 /// (`/patients/312456789/…`).
@@ -627,6 +630,10 @@ mod tests {
         );
         assert_eq!(found("tel: 089 5123467"), [(PhoneNumber, "089 5123467")]);
         assert_eq!(found("phone=0142685300"), [(PhoneNumber, "0142685300")]);
+        assert_eq!(
+            found("/phones/4155552671/verify"),
+            [(PhoneNumber, "4155552671")]
+        );
         assert_eq!(
             found("/lines/+33142685300/porting"),
             [(PhoneNumber, "+33142685300")]
