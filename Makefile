@@ -120,9 +120,9 @@ bench-js-install: js-package
 bench-core:
 	$(CARGO) bench -p presidio-x402-core --bench decision --bench audit_mpa --bench pii
 
-## pii-eval: PII corpus, precision/recall/F1 and latency vs presidio-hardened-x402 0.3.0 -> experiments/results/pii.md
+## pii-eval: PII corpora (ours, held-out, the seed 0.3.0 corpus), P/R/F1, latency and the P/R sweep vs presidio-hardened-x402 0.3.0 -> experiments/results/pii.md, pii-grid.{md,json,png}
 .PHONY: pii-eval
-pii-eval: setup-rust
+pii-eval: setup-rust bench-venv
 	$(PYTHON) experiments/pii/run.py
 
 # ---- the component ------------------------------------------------------------

@@ -2,12 +2,12 @@
 //! `experiments/pii/gen_corpus.py`) and prints one JSON line per record with
 //! the findings (UTF-8 byte offsets) and the time per triple.
 //!
-//! `cargo run --release --example pii_eval -- corpus.jsonl [reps] > out.jsonl`
+//! `cargo run --release --example pii_eval -- corpus.jsonl [reps [min_score [ENTITY,...]]] > out.jsonl`
 //!
 //! Timing: each triple (url, description, reason) is scanned `reps` times
 //! (default 50) after one warm-up pass, in 5 batches; the reported time is the
 //! median batch mean, for `scan` and for `redact` (what the pipeline calls).
-use presidio_x402_core::pii::{redact, scan, PiiConfig};
+use presidio_x402_core::pii::{redact, scan, EntityType, PiiConfig};
 use serde_json::{json, Value};
 use std::io::{BufRead, Write};
 use std::time::Instant;
@@ -19,7 +19,15 @@ fn main() {
     let path = args.next().expect("usage: pii_eval CORPUS.jsonl [reps]");
     let reps: u32 = args.next().and_then(|s| s.parse().ok()).unwrap_or(50);
     let file = std::fs::File::open(&path).expect("corpus readable");
-    let cfg = PiiConfig::default();
+    // Optional grid axes: `min_score` (per mille) and a comma-separated
+    // entity list (`make pii-eval`'s sweep, experiments/pii/grid.py).
+    let mut cfg = PiiConfig::default();
+    if let Some(m) = args.next().and_then(|s| s.parse().ok()) {
+        cfg.min_score = m;
+    }
+    if let Some(list) = args.next() {
+        cfg.entities = list.split(',').filter_map(EntityType::parse).collect();
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for line in std::io::BufReader::new(file).lines() {

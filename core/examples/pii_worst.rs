@@ -47,6 +47,24 @@ fn main() {
         "Smith, ",
         "ab-",
         "A ",
+        // issue 20 forms: path segments, fragments, keys, form encoding,
+        // other-script digits, non-Latin local parts, cue + token.
+        "/QUFBQUFBQUFBQQ",
+        "#QUFBQUFBQUFBQQ",
+        "?QUFBQUFBQUFBQQ=",
+        "&QUFBQUFBQUFBQQ",
+        "QUFB",
+        "1+",
+        "a+1+",
+        "/1-",
+        "/+33142685300",
+        "/4111111111111111",
+        "user=x:",
+        "Nkosi, Wanjiru, ",
+        "for patient Wanjiru. ",
+        "\u{664}",
+        "\u{7528}@",
+        "\u{7528}",
     ];
     let mut worst = 0f64;
     for unit in cases {

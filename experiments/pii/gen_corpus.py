@@ -11,7 +11,11 @@ when it deliberately does not.
 Offsets are Python character offsets into the field text. `form` names the
 surface form (plain, slug, percent, base64, homoglyph, ...).
 
-Usage: gen_corpus.py OUT.jsonl [--n 2400] [--seed 402]
+Usage: gen_corpus.py OUT.jsonl [--n 2400] [--seed 402] [--split tune|heldout]
+
+The `heldout` split (run.py uses seed 2027) swaps the PII context templates
+(path segments, query keys, cue words; see CONTEXTS) for ones the engine was
+never tuned on.
 """
 import argparse
 import base64
@@ -97,9 +101,54 @@ IBAN_COUNTRIES = {"DE": ("n", 18), "GB": ("a4n14", 18), "FR": ("n10a11n2", 23), 
                   "AT": ("n", 16)}
 
 
+# Context templates for PII. The `tune` split (the corpus the engine is
+# developed against) uses the first table; the `heldout` split (another seed,
+# and these other path segments, keys and cue words) is never looked at while
+# tuning and is reported separately.
+CONTEXTS = {
+    "tune": {
+        "ssn_path": ["/members/", "/ssn/", "/records/", "/patients/"],
+        "card_path": ["/cards/", "/wallets/", "/pan/"],
+        "phone_path": ["/lines/", "/phones/", "/numbers/"],
+        "iban_path": ["/accounts/", "/iban/", "/payouts/"],
+        "email_path": ["/users/"],
+        "person_path": ["/patients/", "/users/", "/customers/", "/profile/"],
+        "person_path_us": ["/members/", "/u/", "/accounts/"],
+        "ssn_key": ["ssn", "tin", "social"],
+        "card_key": ["pan", "card"],
+        "phone_key": ["phone", "tel", "msisdn"],
+        "name_key": ["name", "full_name", "requester", "cardholder"],
+        "strong_text": ["patient", "customer", "member"],
+        "lf_text": ["; client: ", "; patient: "],
+    },
+    "heldout": {
+        "ssn_path": ["/employees/", "/claimants/", "/taxpayers/"],
+        "card_path": ["/payment-methods/", "/instruments/", "/card/"],
+        "phone_path": ["/contacts/", "/subscribers/", "/tel/"],
+        "iban_path": ["/beneficiaries/", "/bank-accounts/"],
+        "email_path": ["/inbox/", "/accounts/"],
+        "person_path": ["/people/", "/employees/", "/travellers/", "/holders/"],
+        "person_path_us": ["/students/", "/guests/", "/owner/"],
+        "ssn_key": ["itin", "ss", "taxpayer"],
+        "card_key": ["card_number", "cc"],
+        "phone_key": ["mobile", "cell", "whatsapp"],
+        "name_key": ["beneficiary", "payer", "recipient", "holder"],
+        "strong_text": ["passenger", "applicant", "tenant"],
+        "lf_text": ["; payee: ", "; insured: "],
+    },
+}
+ARABIC = str.maketrans("0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669")
+NON_LATIN_LOCAL = ["\u7528\u6237", "\u0438\u0432\u0430\u043d.\u043f\u0435\u0442\u0440\u043e\u0432",
+                   "\u0645\u062d\u0645\u062f", "\u00e9l\u00e8ve.\u00e7a", "\u30e6\u30fc\u30b6\u30fc"]
+
+
 class Gen:
-    def __init__(self, seed):
+    def __init__(self, seed, split="tune"):
         self.r = random.Random(seed)
+        self.ctx = CONTEXTS[split]
+
+    def c(self, key):
+        return self.pick(self.ctx[key])
 
     def pick(self, xs):
         return self.r.choice(xs)
@@ -162,10 +211,12 @@ class Gen:
             n = self.luhn_complete(self.pick(["34", "37"]), 15)
         else:
             n = self.luhn_complete("6011", 16)
-        style = self.pick(["space", "dash", "bare"])
+        style = self.pick(["space", "dash", "bare", "dot", "mixed"])
         if style == "bare":
             return n, "bare"
-        sep = " " if style == "space" else "-"
+        if style == "mixed" and len(n) == 16:
+            return f"{n[:4]}-{n[4:8]} {n[8:12]}.{n[12:]}", style
+        sep = {"space": " ", "dash": "-", "dot": "."}.get(style, "-")
         if len(n) == 15:
             return f"{n[:4]}{sep}{n[4:10]}{sep}{n[10:]}", style
         return sep.join(n[i:i + 4] for i in range(0, 16, 4)), style
@@ -177,8 +228,10 @@ class Gen:
             if a != 666:
                 break
         g, s = r.randint(1, 99), r.randint(1, 9999)
-        style = self.pick(["dash", "dash", "space"])
-        sep = "-" if style == "dash" else " "
+        style = self.pick(["dash", "dash", "space", "dot", "mixed"])
+        if style == "mixed":
+            return f"{a:03d}-{g:02d}.{s:04d}", style
+        sep = {"dash": "-", "space": " ", "dot": "."}[style]
         return f"{a:03d}{sep}{g:02d}{sep}{s:04d}", style
 
     def phone(self):
@@ -200,10 +253,12 @@ class Gen:
             return self.pick([f"+1 {a} {e} {n:04d}", f"+1{a}{e}{n:04d}", f"+1-{a}-{e}-{n:04d}"]), style
         cc, fmt = self.pick([("44", "20 {a4} {b4}"), ("49", "30 {a4} {b4}"), ("33", "1 {a2} {b2} {c2} {d2}"),
                              ("91", "98{a3} {b5}"), ("81", "3-{a4}-{b4}"), ("234", "803 {a3} {b4}"),
-                             ("55", "11 9{a4}-{b4}")])
+                             ("55", "11 9{a4}-{b4}"), ("49", "89 {a3}{b4}"), ("39", "06 {a4} {b4}"),
+                             ("86", "138 {a4} {b4}"), ("61", "4{a2} {a3} {b3}"), ("27", "82 {a3} {b4}"),
+                             ("52", "55 {a4} {b4}"), ("62", "812 {a4} {b4}"), ("90", "532 {a3} {b2} {c2}")])
         vals = {"a4": f"{r.randint(0, 9999):04d}", "b4": f"{r.randint(0, 9999):04d}", "a2": f"{r.randint(10, 99)}",
                 "b2": f"{r.randint(10, 99)}", "c2": f"{r.randint(10, 99)}", "d2": f"{r.randint(10, 99)}",
-                "a3": f"{r.randint(100, 999)}", "b5": f"{r.randint(10000, 99999)}"}
+                "a3": f"{r.randint(100, 999)}", "b5": f"{r.randint(10000, 99999)}", "b3": f"{r.randint(100, 999)}"}
         return "+" + cc + " " + fmt.format(**vals), style
 
     def iban(self):
@@ -294,11 +349,18 @@ def url_field(g, cat, pii):
     b.add(g.fill(g.pick(PATHS[cat])))
     if pii == "EMAIL_ADDRESS":
         e = g.email_addr()
-        where = g.pick(["path", "query", "b64"])
+        where = g.pick(["path", "query", "b64", "b64path", "nonlatin"])
         s, form = obfuscate_email(g, e)
         if where == "path":
-            b.add("/users/")
+            b.add(g.c("email_path"))
             b.pii(s, "EMAIL_ADDRESS", form)
+        elif where == "b64path":
+            b.add(g.c("email_path"))
+            b.pii(base64.urlsafe_b64encode(e.encode()).decode().rstrip("="), "EMAIL_ADDRESS", "base64-path")
+            b.add("/inbox")
+        elif where == "nonlatin":
+            b.add("?" + g.pick(["email", "contact"]) + "=")
+            b.pii(g.pick(NON_LATIN_LOCAL) + e[e.index("@"):], "EMAIL_ADDRESS", "nonlatin-local")
         elif where == "query":
             b.add("?" + g.pick(["email", "user", "contact", "to"]) + "=")
             b.pii(s if form != "plain" else e.replace("@", g.pick(["@", "%40"])), "EMAIL_ADDRESS",
@@ -315,13 +377,13 @@ def url_field(g, cat, pii):
         f, l = g.name()
         form = g.pick(["slug-dash", "slug-underscore", "query-plus", "query-encoded", "patient", "user-dot"])
         if form == "slug-dash":
-            b.add(g.pick(["/patients/", "/users/", "/customers/", "/profile/"]))
+            b.add(g.c("person_path"))
             b.pii(f"{f}-{l}".lower(), "PERSON", form)
         elif form == "slug-underscore":
-            b.add(g.pick(["/members/", "/u/", "/accounts/"]))
+            b.add(g.c("person_path_us"))
             b.pii(f"{f}_{l}".lower(), "PERSON", form)
         elif form == "query-plus":
-            b.add("?" + g.pick(["name", "full_name", "requester", "cardholder"]) + "=")
+            b.add("?" + g.c("name_key") + "=")
             b.pii(f"{f}+{l}", "PERSON", form)
         elif form == "query-encoded":
             b.add("?" + g.pick(["name", "patient_name", "customer"]) + "=")
@@ -332,7 +394,7 @@ def url_field(g, cat, pii):
         else:
             b.add("?user=")
             b.pii(f"{f}.{l}".lower(), "PERSON", form)
-        b.add("&v=" + str(g.r.randint(1, 3)))
+        b.add(("&" if "?" in b.text else "?") + "v=" + str(g.r.randint(1, 3)))
         return b
     if pii == "LOCATION":
         b.add("?" + g.pick(["city", "location", "region", "country"]) + "=")
@@ -347,18 +409,33 @@ def url_field(g, cat, pii):
         b.add("?client_ip=")
         b.pii(ip, "IP_ADDRESS", form)
         return b
-    if pii == "CREDIT_CARD":
-        c, form = g.card()
-        b.add("?pan=")
-        if form == "bare" and g.r.random() < 0.3:
-            b.pii(base64.b64encode(c.encode()).decode(), "CREDIT_CARD", "base64")
+    if pii in ("CREDIT_CARD", "US_SSN", "PHONE_NUMBER", "IBAN_CODE"):
+        val, form = {"CREDIT_CARD": g.card, "US_SSN": g.ssn, "PHONE_NUMBER": g.phone, "IBAN_CODE": g.iban}[pii]()
+        key, path = {"CREDIT_CARD": ("card_key", "card_path"), "US_SSN": ("ssn_key", "ssn_path"),
+                     "PHONE_NUMBER": ("phone_key", "phone_path"), "IBAN_CODE": ("card_key", "iban_path")}[pii]
+        where = g.pick(["query", "query", "path", "form", "fragment"])
+        if pii == "IBAN_CODE" and where != "path":
+            key = None
+        if where == "path":
+            compact = val.replace(" ", "") if pii == "IBAN_CODE" else val.replace(" ", "-")
+            b.add(g.c(path))
+            b.pii(compact, pii, "path")
+            b.add(g.pick(["/limits", "/history", "/porting", "/balance", ""]))
+        elif where == "form":
+            b.add("?" + (g.c(key) if key else "iban") + "=")
+            b.pii(urllib.parse.quote_plus(val), pii, "form-" + form)
+            b.add("&lang=en")
+        elif where == "fragment":
+            b.add("#" + (g.c(key) if key else "iban") + "=")
+            b.pii(val, pii, "fragment-" + form)
         else:
-            b.pii(urllib.parse.quote(c), "CREDIT_CARD", "query-" + form)
-        return b
-    if pii == "PHONE_NUMBER":
-        p, form = g.phone()
-        b.add("?phone=")
-        b.pii(urllib.parse.quote(p), "PHONE_NUMBER", "query-" + form)
+            b.add("?" + (g.c(key) if key else "iban") + "=")
+            if pii == "CREDIT_CARD" and form == "bare" and g.r.random() < 0.3:
+                b.pii(base64.b64encode(val.encode()).decode(), pii, "base64")
+            elif pii in ("US_SSN", "PHONE_NUMBER") and g.r.random() < 0.15:
+                b.pii(val.translate(ARABIC), pii, "arabic-indic")
+            else:
+                b.pii(urllib.parse.quote(val), pii, "query-" + form)
         return b
     # benign query
     q = g.pick(["", "?lat=52.52&lon=13.40", "?limit=50&offset=100", "?format=json", "?ts=" + str(g.r.randint(1600000000, 1800000000)),
@@ -389,7 +466,14 @@ def text_field(g, field, cat, pii):
         f, l = g.name()
         form = g.pick(["for", "pair", "last-first", "initial", "dr", "patient", "requested-by",
                        # forms the rules were not written for (added after the first evaluation)
-                       "possessive", "leading", "cc", "lowercase"])
+                       "possessive", "leading", "cc", "lowercase",
+                       # issue 20: a single given name after a strong cue
+                       "given-only"])
+        if form == "given-only":
+            b.add(" for " + g.c("strong_text") + " ")
+            b.pii(f, "PERSON", form)
+            b.add(".")
+            return b
         if form == "possessive":
             b.add(" - ")
             b.pii(f"{f} {l}", "PERSON", form)
@@ -416,7 +500,7 @@ def text_field(g, field, cat, pii):
             b.pii(f"{f} {l}", "PERSON", form)
             b.add(" account")
         elif form == "last-first":
-            b.add("; client: ")
+            b.add(g.c("lf_text"))
             b.pii(f"{l}, {f}", "PERSON", form)
         elif form == "initial":
             b.add(" approved by ")
@@ -477,7 +561,7 @@ def text_field(g, field, cat, pii):
 
 
 ENTITIES = ["EMAIL_ADDRESS", "US_SSN", "CREDIT_CARD", "PHONE_NUMBER", "IBAN_CODE", "IP_ADDRESS", "PERSON", "LOCATION"]
-URL_OK = {"EMAIL_ADDRESS", "PERSON", "LOCATION", "IP_ADDRESS", "CREDIT_CARD", "PHONE_NUMBER"}
+URL_OK = {"EMAIL_ADDRESS", "PERSON", "LOCATION", "IP_ADDRESS", "CREDIT_CARD", "PHONE_NUMBER", "US_SSN", "IBAN_CODE"}
 
 
 def main():
@@ -485,8 +569,9 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--n", type=int, default=2400)
     ap.add_argument("--seed", type=int, default=402)
+    ap.add_argument("--split", choices=sorted(CONTEXTS), default="tune")
     a = ap.parse_args()
-    g = Gen(a.seed)
+    g = Gen(a.seed, a.split)
     with open(a.out, "w", encoding="utf-8", newline="\n") as f:
         for k in range(a.n):
             cat = CATEGORIES[k % len(CATEGORIES)]

@@ -2,7 +2,10 @@
 """`make pii-eval`: corpus → Rust engine → Python baseline → experiments/results/pii.md.
 
 Steps (all deterministic except the timings):
-1. gen_corpus.py writes the seeded corpus to .cache/pii-eval/corpus.jsonl.
+1. gen_corpus.py writes the seeded corpus to .cache/pii-eval/corpus.jsonl and
+   a held-out split (seed 2027, other context templates) to heldout.jsonl;
+   seed_corpus.py regenerates the seed's published corpus (0.3.0 sdist,
+   corpus/generate.py, seed 42, 2,000 triples) into seed.jsonl.
 2. `cargo run --release --example pii_eval` scans and times every triple.
 3. A venv under .cache/pii-eval/venv-baseline gets presidio-hardened-x402==0.3.0
    from PyPI (--no-deps; regex mode is stdlib-only) and run_baseline.py scans
@@ -23,6 +26,7 @@ sys.path.insert(0, HERE)
 import evaluate  # noqa: E402
 
 N, SEED, REPS = 2400, 402, 50
+HELDOUT_SEED = 2027
 BASELINE = "presidio-hardened-x402==0.3.0"
 
 
@@ -53,41 +57,66 @@ def gazetteer_coverage():
     return fin, len(set(FIRST)), lin, len(set(LAST))
 
 
-def main():
-    os.makedirs(CACHE, exist_ok=True)
-    corpus_path = os.path.join(CACHE, "corpus.jsonl")
-    sh([sys.executable, os.path.join(HERE, "gen_corpus.py"), corpus_path, "--n", str(N), "--seed", str(SEED)])
-    corpus = [json.loads(l) for l in open(corpus_path, encoding="utf-8")]
-
-    # Rust engine
-    sh(["cargo", "build", "--quiet", "--release", "-p", "presidio-x402-core", "--example", "pii_eval"], cwd=ROOT)
-    rust_path = os.path.join(CACHE, "rust.jsonl")
-    with open(rust_path, "w") as f:
-        sh([os.path.join(ROOT, "target", "release", "examples", "pii_eval"), corpus_path, str(REPS)], stdout=f)
-    rust = [json.loads(l) for l in open(rust_path)]
+def native(corpus_path, corpus, reps):
+    """Runs the native engine; returns (rows, preds in chars)."""
+    out_path = corpus_path.replace(".jsonl", ".rust.jsonl")
+    with open(out_path, "w") as f:
+        sh([os.path.join(ROOT, "target", "release", "examples", "pii_eval"), corpus_path, str(reps)], stdout=f)
+    rust = [json.loads(l) for l in open(out_path)]
     by_id = {r["id"]: r for r in corpus}
-    rust_preds = {}
+    preds = {}
     for r in rust:
         rec = by_id[r["id"]]
-        rust_preds[r["id"]] = [(x["field"], evaluate.byte_to_char(rec["fields"][x["field"]], x["start"]),
-                                evaluate.byte_to_char(rec["fields"][x["field"]], x["end"]), x["entity"])
-                               for x in r["findings"]]
+        preds[r["id"]] = [(x["field"], evaluate.byte_to_char(rec["fields"][x["field"]], x["start"]),
+                           evaluate.byte_to_char(rec["fields"][x["field"]], x["end"]), x["entity"])
+                          for x in r["findings"]]
+    return rust, preds
 
-    # Python baseline
+
+def baseline(corpus_path, reps):
+    """Runs 0.3.0's regex mode; returns (rows, preds in chars)."""
     venv = os.path.join(CACHE, "venv-baseline")
     py = os.path.join(venv, "bin", "python")
     if not os.path.exists(py):
         sh([sys.executable, "-m", "venv", venv])
         sh([py, "-m", "pip", "install", "--quiet", "--no-deps", BASELINE])
-    base_path = os.path.join(CACHE, "baseline.jsonl")
-    with open(base_path, "w") as f:
-        sh([py, os.path.join(HERE, "run_baseline.py"), corpus_path, "20"], stdout=f)
-    base = [json.loads(l) for l in open(base_path)]
-    base_preds = {b["id"]: [(x["field"], x["start"], x["end"], x["entity"]) for x in b["findings"]] for b in base}
+    out_path = corpus_path.replace(".jsonl", ".baseline.jsonl")
+    with open(out_path, "w") as f:
+        sh([py, os.path.join(HERE, "run_baseline.py"), corpus_path, str(reps)], stdout=f)
+    base = [json.loads(l) for l in open(out_path)]
+    return base, {b["id"]: [(x["field"], x["start"], x["end"], x["entity"]) for x in b["findings"]] for b in base}
 
+
+def main():
+    os.makedirs(CACHE, exist_ok=True)
+    corpus_path = os.path.join(CACHE, "corpus.jsonl")
+    sh([sys.executable, os.path.join(HERE, "gen_corpus.py"), corpus_path, "--n", str(N), "--seed", str(SEED)])
+    heldout_path = os.path.join(CACHE, "heldout.jsonl")
+    sh([sys.executable, os.path.join(HERE, "gen_corpus.py"), heldout_path, "--n", str(N), "--seed", str(HELDOUT_SEED),
+        "--split", "heldout"])
+    seed_path = os.path.join(CACHE, "seed.jsonl")
+    sh([sys.executable, os.path.join(HERE, "seed_corpus.py"), seed_path])
+    sh(["cargo", "build", "--quiet", "--release", "-p", "presidio-x402-core", "--example", "pii_eval"], cwd=ROOT)
+
+    corpus = [json.loads(l) for l in open(corpus_path, encoding="utf-8")]
+    rust, rust_preds = native(corpus_path, corpus, REPS)
+    base, base_preds = baseline(corpus_path, 20)
     rs = evaluate.score(corpus, rust_preds)
     bs = evaluate.score(corpus, base_preds)
-    write_report(corpus, rust, base, rs, bs, hard_negative_stats(corpus, rust_preds))
+
+    extra = []
+    for title, path in (("Held-out split of our corpus (seed %d, other context templates; never tuned on)"
+                         % HELDOUT_SEED, heldout_path),
+                        ("The seed's published corpus (0.3.0 sdist `corpus/generate.py`, seed 42, 2,000 triples)",
+                         seed_path)):
+        c = [json.loads(l) for l in open(path, encoding="utf-8")]
+        _, rp = native(path, c, 1)
+        _, bp = baseline(path, 1)
+        extra.append((title, c, evaluate.score(c, rp), evaluate.score(c, bp)))
+    write_report(corpus, rust, base, rs, bs, hard_negative_stats(corpus, rust_preds), extra)
+    # The precision/recall sweep over the same corpora (writes pii-grid.md).
+    py = os.path.join(ROOT, ".cache", "venv-bench", "bin", "python")
+    sh([py if os.path.exists(py) else sys.executable, os.path.join(HERE, "grid.py")], stdout=subprocess.DEVNULL)
 
 
 def hard_negative_stats(corpus, preds):
@@ -109,7 +138,7 @@ def fmt_rows(rows):
     return out
 
 
-def write_report(corpus, rust, base, rs, bs, hard):
+def write_report(corpus, rust, base, rs, bs, hard, extra=()):
     pos = sum(1 for r in corpus if r["spans"])
     cats = Counter(r["category"] for r in corpus)
     forms = Counter((s["entity"], s["form"]) for r in corpus for s in r["spans"])
@@ -167,6 +196,22 @@ def write_report(corpus, rust, base, rs, bs, hard):
         shown[(kind, ent)] += 1
         lines.append(f"- {kind} {ent}: `{s}` in `{text[:140]}`")
     lines.append("")
+    for title, c, r_sc, b_sc in extra:
+        pos = sum(1 for r in c if r["spans"])
+        lines += [f"## {title}", "",
+                  f"{len(c)} triples, {pos} PII-positive, {sum(len(r['spans']) for r in c)} truth spans. "
+                  "Same matching as above.", "",
+                  "This engine (native, default config):", "", *fmt_rows(evaluate.table(*r_sc[:4])), "",
+                  "presidio-hardened-x402 0.3.0, regex mode, same run:", "", *fmt_rows(evaluate.table(*b_sc[:4])), ""]
+        shown = Counter()
+        errs = []
+        for kind, ent, sp, text in r_sc[4]:
+            if shown[(kind, ent)] >= 3:
+                continue
+            shown[(kind, ent)] += 1
+            errs.append(f"- {kind} {ent}: `{sp}` in `{text[:140]}`")
+        if errs:
+            lines += ["Sample errors of this engine:", "", *errs, ""]
     out = os.path.join(ROOT, "experiments", "results", "pii.md")
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out, "w", encoding="utf-8", newline="\n") as f:

@@ -1,6 +1,7 @@
-//! Base64 and base64url segments in query values, decoded for matching.
+//! Base64 and base64url segments in query values, query keys, path segments
+//! and fragments, decoded for matching.
 //!
-//! A value after `=` made only of base64/base64url characters (8..=1024 of
+//! A value (see [`segments`]) made only of base64/base64url characters (8..=1024 of
 //! them, optional `=` padding) is decoded; when the result is printable UTF-8
 //! text it is scanned too, and any finding in it covers the whole encoded
 //! segment. At most [`MAX_SEGMENTS`] segments per text; decoded text is not
@@ -44,32 +45,42 @@ fn decode(s: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// Base64 segments of query values in `t`: `(start, end, decoded text)`.
+/// Base64 segments of `t`: `(start, end, decoded text)`.
+///
+/// A segment starts after `=` (a query value), `/` (a path segment), `#` (a
+/// fragment), `?` or `&` (a query key). After `=` the body may hold `/` (the
+/// standard alphabet); elsewhere `/` ends it, since it ends the path segment.
+/// It must end at the text's end or a delimiter (`&`, `#`, `/`, `?`, space,
+/// `;`, quotes), after optional `=` padding; a key may also end at its `=`.
+/// One left-to-right pass: the next start is searched after the body.
 pub(crate) fn segments(t: &str) -> Vec<(usize, usize, String)> {
     let b = t.as_bytes();
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(off) = b
-        .get(from..)
-        .and_then(|r| r.iter().position(|&c| c == b'='))
-    {
+    while let Some(off) = b.get(from..).and_then(|r| {
+        r.iter()
+            .position(|&c| matches!(c, b'=' | b'/' | b'#' | b'?' | b'&'))
+    }) {
         if out.len() >= MAX_SEGMENTS {
             break;
         }
+        let opener = b[from + off];
         let s = from + off + 1;
         let mut e = s;
-        while e < b.len() && sextet(b[e]).is_some() {
+        while e < b.len() && sextet(b[e]).is_some() && (opener == b'=' || b[e] != b'/') {
             e += 1;
         }
         let body = e;
-        while e < b.len() && e - body < 2 && b[e] == b'=' {
+        let key = matches!(opener, b'?' | b'&') && b.get(body) == Some(&b'=');
+        while !key && e < b.len() && e - body < 2 && b[e] == b'=' {
             e += 1;
         }
         from = e.max(s);
-        let terminated = e == b.len()
+        let terminated = key
+            || e == b.len()
             || matches!(
                 b[e],
-                b'&' | b'#' | b' ' | b';' | b'"' | b'\'' | b'\n' | b'\t'
+                b'&' | b'#' | b' ' | b';' | b'"' | b'\'' | b'\n' | b'\t' | b'/' | b'?'
             );
         let n = body - s;
         if !terminated || !(MIN_LEN..=MAX_LEN).contains(&n) {
@@ -108,5 +119,28 @@ mod tests {
         // base64url, unpadded
         let s = segments("c=NDExMSAxMTExIDExMTEgMTExMQ");
         assert_eq!(s[0].2, "4111 1111 1111 1111");
+    }
+
+    #[test]
+    fn decodes_segments_fragments_keys() {
+        // alice@example.com, base64url, in a path segment, a fragment and a key.
+        for t in [
+            "https://x.io/u/YWxpY2VAZXhhbXBsZS5jb20/orders",
+            "https://x.io/u#YWxpY2VAZXhhbXBsZS5jb20",
+            "https://x.io/u?YWxpY2VAZXhhbXBsZS5jb20=1",
+            "https://x.io/u?a=1&YWxpY2VAZXhhbXBsZS5jb20",
+        ] {
+            let s = segments(t);
+            assert_eq!(s.len(), 1, "{t}");
+            assert_eq!(s[0].2, "alice@example.com", "{t}");
+            assert_eq!(&t[s[0].0..s[0].1], "YWxpY2VAZXhhbXBsZS5jb20", "{t}");
+        }
+        // Plain path words decode to nothing printable.
+        for t in [
+            "https://api.example.com/v1/completions/trending/inventory",
+            "https://x.io/jobs/job-7a3f2c/status",
+        ] {
+            assert!(segments(t).is_empty(), "{t}: {:?}", segments(t));
+        }
     }
 }

@@ -3,8 +3,11 @@
 use super::hit::Hit;
 use super::EntityType;
 
+/// A local-part byte: ASCII letters, digits, `._%+-`, and any byte of a
+/// non-ASCII character (internationalised addresses, RFC 6531), so a local
+/// part in another script is covered whole.
 fn is_local(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-')
+    c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-') || c >= 0x80
 }
 
 fn is_domain(c: u8) -> bool {
@@ -89,6 +92,8 @@ mod tests {
             spans("email=john.smith+tag@mail.co.uk."),
             ["john.smith+tag@mail.co.uk"]
         );
+        assert_eq!(spans("to 用户名@example.com now"), ["用户名@example.com"]);
+        assert_eq!(spans("Ёжик.ёж@example.com"), ["Ёжик.ёж@example.com"]);
         assert_eq!(spans("pkg@1.2.3 and @scope/x"), Vec::<&str>::new());
         assert_eq!(spans("user@localhost"), Vec::<&str>::new());
         assert_eq!(spans("a@b.c"), Vec::<&str>::new());

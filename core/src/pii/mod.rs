@@ -18,8 +18,9 @@
 //! 2. A cheap prefilter (`@`, digits, `:`, letters) picks the recognizers to
 //!    run: hand-written scanners with validators (Luhn, mod-97, SSN rules,
 //!    NANP/E.164, IPv4/IPv6) and the gazetteer rules for PERSON and LOCATION.
-//! 3. Base64/base64url query values that decode to text are scanned as well;
-//!    a finding there covers the whole encoded value.
+//! 3. Base64/base64url query values, query keys, path segments and fragments
+//!    that decode to text are scanned as well; a finding there covers the
+//!    whole encoded value.
 //! 4. Matches map back to the caller's original text (on char boundaries,
 //!    covering any escape they were decoded from), scores below `min_score`
 //!    and entity types not asked for are dropped, and overlaps are resolved
@@ -42,6 +43,7 @@ mod json;
 mod names;
 mod norm;
 mod numeric;
+mod phone;
 mod places;
 mod server_ip;
 mod unicode;
@@ -263,14 +265,26 @@ pub fn scan(text: &str, cfg: &PiiConfig) -> Result<Vec<Finding>, Code> {
             });
         }
     }
-    if n.text.as_bytes().contains(&b'=') {
-        for (s, e, decoded) in b64::segments(&n.text) {
+    if n.text
+        .bytes()
+        .any(|c| matches!(c, b'=' | b'/' | b'#' | b'?' | b'&'))
+    {
+        // A form-encoded `+` read as a space would break a standard-base64
+        // value, so when the text holds one its own bytes are decoded too.
+        let raw = if n.text.as_ref() != text && text.contains('+') {
+            b64::segments(text)
+        } else {
+            Vec::new()
+        };
+        let normed = b64::segments(&n.text)
+            .into_iter()
+            .map(|(s, e, d)| (n.original(s, e), d));
+        let raw = raw.into_iter().map(|(s, e, d)| (Some((s, e)), d));
+        for (span, decoded) in normed.chain(raw) {
             let inner = norm::normalize(&decoded);
             let mut sub = Vec::new();
             detect(&inner.text, want, &mut sub);
-            if let (Some(h), Some((os, oe))) =
-                (sub.iter().max_by_key(|h| h.score), n.original(s, e))
-            {
+            if let (Some(h), Some((os, oe))) = (sub.iter().max_by_key(|h| h.score), span) {
                 cands.push(Finding {
                     entity: h.entity,
                     start: os,

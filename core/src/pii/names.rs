@@ -216,26 +216,41 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     if !keyed && !spaced {
         return None;
     }
-    if is_org(w, i + 1) {
+    if is_org(w, i + 1) || token_after_cue(w.b, first.s) {
         return None;
     }
-    // Lower-case `first last` after a cue in free text: both from the gazetteer.
+    // Lower-case `first last` after a cue in free text: both from the
+    // gazetteer; or an unknown given name before a distinctive surname when
+    // the pair ends the text or the clause (`for kian esposito`).
     if spaced && first.shape == Shape::Lower {
         let second = *w.w.get(i + 2)?;
         let f = w.flags(i + 1);
-        if second.gap != Gap::Space
-            || second.shape != Shape::Lower
-            || f & FIRST == 0
-            || f & (FIRST_AMB | STOP) != 0
-        {
+        if second.gap != Gap::Space || second.shape != Shape::Lower {
             return None;
         }
         let g = w.flags(i + 2);
         if g & LAST == 0 || g & STOP != 0 || w.after(i + 2).is_ascii_digit() {
             return None;
         }
-        out.push(hit(w, i + 1, i + 2, EntityType::Person, 700)?);
+        let known = f & FIRST != 0 && f & (FIRST_AMB | STOP) == 0;
+        let clause_end = matches!(w.after(i + 2), 0 | b'.' | b',' | b';' | b')');
+        let unknown = f & (FIRST | LAST | STOP) == 0
+            && first.e - first.s >= 3
+            && g & LAST_WL == 0
+            && clause_end;
+        if !known && !unknown {
+            return None;
+        }
+        let score = if known { 700 } else { 600 };
+        out.push(hit(w, i + 1, i + 2, EntityType::Person, score)?);
         return Some(i + 3);
+    }
+    // `Last, First` after a strong cue, whatever the gazetteer says
+    // (`patient=Nkosi, Wanjiru`, `Patient: Okafor,Chidi`).
+    if strong {
+        if let Some(r) = last_first_after_cue(w, i, out) {
+            return Some(r);
+        }
     }
     // A full pattern right after the cue (`Patient: Garcia, Maria`) wins.
     let before = out.len();
@@ -301,8 +316,17 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let words = end - i;
     let score = if strong {
         // In free text a lone unknown word after `patient`/`customer` is more
-        // often a product word (Customer Success) than a name; titles differ.
-        if !keyed && !support && words == 1 && cue & TITLE == 0 {
+        // often a product word (Customer Success, Member Services) than a
+        // name; titles differ. A lone Title-case word that ends the clause
+        // after a lower-case cue (`for patient Wanjiru.`) is a given name; a
+        // capitalised cue starts a product phrase (`Customer Success`).
+        let cue_lower = w.w.get(i).is_some_and(|x| x.shape == Shape::Lower);
+        if !keyed
+            && !support
+            && words == 1
+            && cue & TITLE == 0
+            && !(cue_lower && lone_given_name(w, end))
+        {
             return None;
         }
         if support {
@@ -319,6 +343,73 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     };
     out.push(hit(w, i + 1, end, EntityType::Person, score)?);
     Some(end + 1)
+}
+
+/// `Last, First` right after the cue at word `i`: two capitalised words
+/// joined by a comma, neither a stop word nor a place, the second not
+/// followed by another capitalised word (`Paris, Texas, USA`).
+fn last_first_after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
+    let a = *w.w.get(i + 1)?;
+    let b = *w.w.get(i + 2)?;
+    if b.gap != Gap::Comma || a.shape != Shape::Title || b.shape != Shape::Title {
+        return None;
+    }
+    if a.e - a.s < 2 || b.e - b.s < 2 {
+        return None;
+    }
+    if (w.flags(i + 1) | w.flags(i + 2)) & STOP != 0
+        || is_place(w, i + 1, 1)
+        || is_place(w, i + 2, 1)
+    {
+        return None;
+    }
+    if w.w
+        .get(i + 3)
+        .is_some_and(|c| capital(c.shape) && matches!(c.gap, Gap::Space | Gap::Comma))
+    {
+        return None;
+    }
+    if w.after(i + 2).is_ascii_digit() {
+        return None;
+    }
+    out.push(hit(w, i + 1, i + 2, EntityType::Person, 800)?);
+    Some(i + 3)
+}
+
+/// True when word `j`, a lone capitalised word after a strong cue, ends its
+/// clause: the text ends, or punctuation (`.`, `,`, `;`, `)`, `'s`) follows,
+/// and it is not a place.
+fn lone_given_name(w: &mut Words<'_>, j: usize) -> bool {
+    let Some(y) = w.w.get(j).copied() else {
+        return false;
+    };
+    if y.shape != Shape::Title || y.e - y.s < 3 || is_place(w, j, 1) {
+        return false;
+    }
+    let rest = w.b.get(y.e..).unwrap_or(&[]);
+    match rest.first() {
+        None => true,
+        Some(b'.' | b',' | b';' | b')' | b'\'' | b'!') => true,
+        Some(b' ') => rest.get(1).is_none_or(|c| matches!(c, b'-' | b'(')),
+        _ => false,
+    }
+}
+
+/// True when the value that starts at byte `s` (up to the next `&`, `/`,
+/// `?`, `#`, `;`, `,`, quote or space) is a token rather than a name: it holds
+/// a digit, a `:` or an `@` (`user=mailto:grace@…`, `/users/usr_abc123`,
+/// `owner=did:key:z6Mk…`). Bounded to 64 bytes.
+fn token_after_cue(b: &[u8], s: usize) -> bool {
+    b.iter()
+        .skip(s)
+        .take(64)
+        .take_while(|&&c| {
+            !matches!(
+                c,
+                b'&' | b'/' | b'?' | b'#' | b';' | b',' | b'"' | b'\'' | b' '
+            )
+        })
+        .any(|&c| c.is_ascii_digit() || c == b':' || c == b'@')
 }
 
 /// True when words `i` and `i + 1` name a known organisation or product.
@@ -365,6 +456,21 @@ mod tests {
         );
         assert_eq!(found("Dr. Adaeze Okonkwo"), [(P, "Adaeze Okonkwo")]);
         assert_eq!(found("May 2024 report"), []);
+        assert_eq!(found("patient=Nkosi, Wanjiru"), [(P, "Nkosi, Wanjiru")]);
+        assert_eq!(found("Patient: Okafor,Chidi"), [(P, "Okafor,Chidi")]);
+        assert_eq!(found("Lab results for patient Wanjiru."), [(P, "Wanjiru")]);
+        assert_eq!(found("Lab results for patient Wanjiru"), [(P, "Wanjiru")]);
+        assert_eq!(found("Customer Success team"), []);
+        assert_eq!(found("Customer Success"), []);
+        assert_eq!(found("Batch job for kian esposito"), [(P, "kian esposito")]);
+        assert_eq!(found("Batch job for kian esposito today"), []);
+        assert_eq!(found("priced for gpu hours"), []);
+        assert_eq!(found("Member Services portal"), []);
+        assert_eq!(found("user=mailto:grace@example.com"), []);
+        assert_eq!(found("owner=did:key:z6MkhaXg"), []);
+        assert_eq!(found("https://api.example.com/v2/users/usr_abc123"), []);
+        assert_eq!(found("/users/cus_9fK2/orders"), []);
+        assert_eq!(found("/users/john-smith/orders"), [(P, "john-smith")]);
         assert_eq!(found("Will deliver by Friday"), []);
         assert_eq!(found("Grant access to the API"), []);
     }

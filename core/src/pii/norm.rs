@@ -7,7 +7,7 @@
 //!    folded.
 //! 2. Percent-decoding, at most two rounds (`%2540` → `%40` → `@`); a run of
 //!    escapes is decoded only when it forms valid UTF-8. A `+` between two
-//!    letters reads as a space (form encoding).
+//!    letters or digits inside a query value reads as a space (form encoding).
 //! 3. HTML character references: `&#64;`, `&#x40;` and common named ones.
 //! 4. Unicode folding again when a decode produced non-ASCII text.
 //!
@@ -93,7 +93,7 @@ pub(crate) fn normalize(text: &str) -> Norm<'_> {
     let amp = amp && has_char_ref(b);
     let plus = plus
         && b.windows(3)
-            .any(|w| w[1] == b'+' && w[0].is_ascii_alphabetic() && w[2].is_ascii_alphabetic());
+            .any(|w| w[1] == b'+' && plus_between(w[0], w[2]));
     if ascii && !pct && !amp && !plus {
         return Norm {
             text: Cow::Borrowed(text),
@@ -187,8 +187,7 @@ fn percent_layer(n: &Norm<'_>, plus_as_space: bool) -> Norm<'static> {
         if plus_as_space
             && b[i] == b'+'
             && i > 0
-            && b[i - 1].is_ascii_alphabetic()
-            && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic)
+            && b.get(i + 1).is_some_and(|&c| plus_between(b[i - 1], c))
             && plus_is_space(b, i)
         {
             flush_literal(&mut out, n, lit, i);
@@ -204,6 +203,13 @@ fn percent_layer(n: &Norm<'_>, plus_as_space: bool) -> Norm<'static> {
         text: Cow::Owned(out.text),
         spans: Some(out.spans),
     }
+}
+
+/// A form-encoded space stands between two letters or digits (`John+Smith`,
+/// `401+62+7719`, `+33+1+42+68+53+00`, `NL91+ABNA+0417`). Base64 values that
+/// hold a `+` are decoded from the original text as well (see `scan`).
+fn plus_between(a: u8, c: u8) -> bool {
+    a.is_ascii_alphanumeric() && c.is_ascii_alphanumeric()
 }
 
 /// A `+` reads as a space only inside a query value (`key=a+b`) that holds no
@@ -413,5 +419,12 @@ mod tests {
         let n = normalize(t);
         assert_eq!(n.text, "q=John Smith&x=%ZZ%ff");
         assert_eq!(orig(t, &n, "%ff"), "%ff");
+        let t = "?ssn=401+62+7719&tel=%2B33+1+42+68+53+00&n=1+2";
+        let n = normalize(t);
+        assert_eq!(n.text, "?ssn=401 62 7719&tel=+33 1 42 68 53 00&n=1 2");
+        let t = "?iban=NL91+ABNA+0417+1643+00";
+        assert_eq!(normalize(t).text, "?iban=NL91 ABNA 0417 1643 00");
+        let t = "/a+b/c?d=e+f";
+        assert_eq!(normalize(t).text, "/a+b/c?d=e f");
     }
 }

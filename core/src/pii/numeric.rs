@@ -5,6 +5,12 @@
 //! to letters (`ORD-123`, `v1.2.3.4`, UUID tails, hex digests) is never read.
 //! Every contiguous sub-chain (up to 8 groups, starting and ending at a space
 //! or at the chain's ends) is tried, longest first, against each validator.
+//!
+//! A `/` before a chain is a path-segment boundary (unless it follows a one-
+//! or two-digit number, as in a date), so path segments are read like query
+//! values; the word before (the previous segment, the query key) is the
+//! context. Numbers after `+` or `00` are checked against the numbering plan
+//! ([`super::phone`]).
 
 use super::hit::{is_one_of, word_before, Hit};
 use super::EntityType;
@@ -90,8 +96,29 @@ const PHONE_CUES: &[&str] = &[
     "contact",
     "msisdn",
     "text",
+    "phones",
+    "telephones",
+    "mobiles",
 ];
-const VERSION_CUES: &[&str] = &["version", "ver", "v", "release", "build", "firmware", "rev"];
+/// Path segments before a bare 9-digit segment that make it an SSN
+/// (`/patients/312456789/…`).
+const RECORD_CUES: &[&str] = &[
+    "records",
+    "record",
+    "patient",
+    "patients",
+    "member",
+    "members",
+    "employee",
+    "employees",
+    "claimant",
+    "claimants",
+    "taxpayer",
+    "taxpayers",
+];
+const VERSION_CUES: &[&str] = &[
+    "version", "versions", "ver", "v", "release", "releases", "build", "builds", "firmware", "rev",
+];
 
 /// Finds digit-group entities in normalised text.
 pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
@@ -110,13 +137,17 @@ pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
             i += 1;
             continue;
         }
-        // Left boundary: not glued to an alphanumeric token.
+        // Left boundary: not glued to an alphanumeric token. A `/` after a
+        // word or a longer number is a path-segment boundary (`/cards/4111…`,
+        // `/v2/…`, `/items/1042/…`); after one or two digits it is a date or a
+        // fraction (`12/31/2024`, `3/4`).
         let glued = i > 0
             && (b[i - 1].is_ascii_alphanumeric()
                 || b[i - 1] == b'_'
-                || (matches!(b[i - 1], b'-' | b'.' | b'/' | b':')
+                || (matches!(b[i - 1], b'-' | b'.' | b':')
                     && i >= 2
-                    && b[i - 2].is_ascii_alphanumeric()));
+                    && b[i - 2].is_ascii_alphanumeric())
+                || (b[i - 1] == b'/' && number_before(b, i - 1)));
         if glued {
             // Skip the rest of this alphanumeric token.
             i += 1;
@@ -129,10 +160,41 @@ pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
         let (end, ok_right) = chain(b, if plus { i + 1 } else { i }, &mut groups);
         if !groups.is_empty() {
             let before = word_before(b, i);
-            classify_all(b, &groups, plus, i, ok_right, before, out);
+            let seg = i > 0 && b[i - 1] == b'/' && segment_end(b, end);
+            classify_all(b, &groups, plus, i, ok_right, Ctx { before, seg }, out);
         }
         i = end.max(i + 1);
     }
+}
+
+/// True when the alphanumeric run ending at `end` (exclusive) is a number of
+/// one or two digits: the day or month of a date, or a fraction (`12/31`).
+fn number_before(b: &[u8], end: usize) -> bool {
+    let mut k = end;
+    while k > 0 && b[k - 1].is_ascii_alphanumeric() {
+        if !b[k - 1].is_ascii_digit() || end - k >= 2 {
+            return false;
+        }
+        k -= 1;
+    }
+    k < end
+}
+
+/// True when a path segment ends at `e` (`/`, `?`, `#`, `;`, `&`, a space,
+/// the text's end).
+fn segment_end(b: &[u8], e: usize) -> bool {
+    matches!(
+        b.get(e),
+        None | Some(b'/' | b'?' | b'#' | b';' | b'&' | b' ')
+    )
+}
+
+/// What stands before a chain: the word before it and whether the chain is a
+/// whole URL path segment (`/records/312456789/history`).
+#[derive(Clone, Copy)]
+struct Ctx<'a> {
+    before: &'a [u8],
+    seg: bool,
 }
 
 /// Reads the chain starting at `i`; returns (end, right boundary clean).
@@ -202,7 +264,7 @@ fn classify_all(
     plus: bool,
     chain_start: usize,
     right_ok: bool,
-    before: &[u8],
+    cx: Ctx<'_>,
     out: &mut Vec<Hit>,
 ) {
     let n = groups.len();
@@ -224,7 +286,17 @@ fn classify_all(
                 continue;
             }
             let p = plus && g0 == 0;
-            let ctx = if g0 == 0 { before } else { &[][..] };
+            let ctx = if g0 == 0 {
+                Ctx {
+                    seg: cx.seg && at_end,
+                    ..cx
+                }
+            } else {
+                Ctx {
+                    before: &[][..],
+                    seg: false,
+                }
+            };
             if let Some((e, score)) = classify(b, &groups[g0..g1], p, ctx) {
                 let start = if p { chain_start } else { groups[g0].start };
                 found = Some((Hit::new(e, start, groups[g1 - 1].end, score), g1));
@@ -254,7 +326,8 @@ fn digits_of(b: &[u8], gs: &[Group], buf: &mut [u8; 32]) -> usize {
     n
 }
 
-fn classify(b: &[u8], gs: &[Group], plus: bool, before: &[u8]) -> Option<(EntityType, u16)> {
+fn classify(b: &[u8], gs: &[Group], plus: bool, cx: Ctx<'_>) -> Option<(EntityType, u16)> {
+    let before = cx.before;
     let mut buf = [0u8; 32];
     let nd = digits_of(b, gs, &mut buf);
     if nd > 32 {
@@ -267,6 +340,11 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, before: &[u8]) -> Option<(Entity
         .iter()
         .skip(1)
         .all(|g| g.sep == gs.get(1).map_or(0, |x| x.sep));
+    // Separators from `-`, ` ` and `.`, possibly mixed (`123.45-6789`).
+    let seps_any = gs
+        .iter()
+        .skip(1)
+        .all(|g| matches!(g.sep, b'-' | b' ' | b'.'));
     let sep = gs.get(1).map_or(0, |g| g.sep);
     let any_paren = gs.iter().any(|g| g.paren);
     let bare = ng == 1;
@@ -274,6 +352,14 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, before: &[u8]) -> Option<(Entity
 
     if plus {
         return e164(d, gs).then_some((EntityType::PhoneNumber, 750));
+    }
+    // International prefix `00` instead of `+`, with separators or a cue.
+    if d.len() > 2
+        && d[..2] == [0, 0]
+        && (ng >= 2 || is_one_of(before, PHONE_CUES))
+        && e164(&d[2..], &trim_first(gs, 2))
+    {
+        return Some((EntityType::PhoneNumber, 700));
     }
     // IPv4
     if ng == 4 && !any_paren && gs.iter().skip(1).all(|g| g.sep == b'.') {
@@ -286,14 +372,25 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, before: &[u8]) -> Option<(Entity
         if ok && !is_one_of(before, VERSION_CUES) && !url_host(b, gs[0].start) {
             return Some((EntityType::IpAddress, 900));
         }
-        return None;
+        // Four short dotted groups are an address or a version, never more;
+        // `4111.1111.1111.1111` goes on to the card rule.
+        if gs.iter().all(|g| g.de - g.ds <= 3) {
+            return None;
+        }
     }
     if any_paren {
         return nanp(d, gs).then_some((EntityType::PhoneNumber, 750));
     }
-    // SSN: 3-2-4 with one consistent separator, or 9 bare digits after a cue.
-    if (ng == 3 && lens[..3] == [3, 2, 4] && seps_same && matches!(sep, b'-' | b' '))
-        || (bare && nd == 9 && is_one_of(before, SSN_CUES))
+    // SSN: 3-2-4 with `-`, ` ` or `.` (mixed too), or 9 bare digits after a
+    // cue (in a path, a segment naming people's records counts as one).
+    let dotted = gs.iter().any(|g| g.sep == b'.');
+    if (ng == 3
+        && lens[..3] == [3, 2, 4]
+        && seps_any
+        && !(dotted && is_one_of(before, VERSION_CUES)))
+        || (bare
+            && nd == 9
+            && (is_one_of(before, SSN_CUES) || (cx.seg && is_one_of(before, RECORD_CUES))))
     {
         if ssn_valid(d) {
             return Some((EntityType::UsSsn, if bare { 700 } else { 850 }));
@@ -301,7 +398,8 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, before: &[u8]) -> Option<(Entity
         return None;
     }
     // Card: 13..=19 digits, bare or in 4s (or Amex/Diners 4-6-5 / 4-6-4).
-    if (13..=19).contains(&nd) && (seps_same && matches!(sep, 0 | b' ' | b'-')) {
+    let card_seps = (seps_same && matches!(sep, 0 | b' ' | b'-')) || (ng >= 3 && seps_any);
+    if (13..=19).contains(&nd) && card_seps {
         let shaped = bare
             || (ng >= 3
                 && gs[..ng - 1].iter().all(|g| g.de - g.ds == 4)
@@ -316,7 +414,24 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, before: &[u8]) -> Option<(Entity
     if nanp(d, gs) && (!bare || is_one_of(before, PHONE_CUES)) {
         return Some((EntityType::PhoneNumber, 750));
     }
+    // After a phone cue: a national number with its trunk `0`
+    // (`tel: 089 5123467`), or an international one written without `+`.
+    if is_one_of(before, PHONE_CUES)
+        && ((d[0] == 0 && d[1] != 0 && (9..=12).contains(&nd))
+            || (d[0] != 0 && nd >= 10 && e164(d, gs)))
+    {
+        return Some((EntityType::PhoneNumber, 650));
+    }
     None
+}
+
+/// `gs` with `k` digits dropped from the front of the first group.
+fn trim_first(gs: &[Group], k: usize) -> Vec<Group> {
+    let mut v = gs.to_vec();
+    if let Some(g) = v.first_mut() {
+        g.ds = (g.ds + k).min(g.de);
+    }
+    v
 }
 
 /// True when the address at `start` is the host of a URL (`http://1.2.3.4/`,
@@ -352,19 +467,18 @@ fn nanp(d: &[u8], gs: &[Group]) -> bool {
     body[0] >= 2 && body[3] >= 2 && !(body[1] == 1 && body[2] == 1)
 }
 
-/// E.164 after `+`: 8..=15 digits, country code not 0, groups of 1..=5 digits
-/// (or one compact group), NANP rules when the code is 1.
+/// E.164 after `+`: 8..=15 digits that the numbering plan accepts (a known
+/// calling code, a national number of an allowed length and first digit,
+/// NANP rules for code 1), with the calling code inside the first group.
 fn e164(d: &[u8], gs: &[Group]) -> bool {
-    if !(8..=15).contains(&d.len()) || d[0] == 0 {
+    if !(8..=15).contains(&d.len()) {
         return false;
     }
-    if gs.len() > 1 && gs.iter().skip(1).any(|g| g.de - g.ds > 5) && gs.len() > 2 {
+    let Some(cc) = super::phone::plan(d) else {
         return false;
-    }
-    if d[0] == 1 {
-        return d.len() == 11 && d[1] >= 2 && d[4] >= 2;
-    }
-    true
+    };
+    // `+4 989…` splits the calling code: not a way numbers are written.
+    gs.first().is_some_and(|g| g.de - g.ds >= cc) && gs.iter().skip(1).all(|g| g.de - g.ds <= 10)
 }
 
 fn ssn_valid(d: &[u8]) -> bool {
@@ -480,6 +594,51 @@ mod tests {
             [(PhoneNumber, "+44 20 7946 0958")]
         );
         assert_eq!(
+            found("/members/401-62-7719/claims"),
+            [(UsSsn, "401-62-7719")]
+        );
+        assert_eq!(found("/records/312456789/history"), [(UsSsn, "312456789")]);
+        assert_eq!(found("ssn 401.62.7719"), [(UsSsn, "401.62.7719")]);
+        assert_eq!(found("ssn 401-62.7719"), [(UsSsn, "401-62.7719")]);
+        assert_eq!(
+            found("/wallets/4916338506082832/limits"),
+            [(CreditCard, "4916338506082832")]
+        );
+        assert_eq!(
+            found("card 4111.1111.1111.1111"),
+            [(CreditCard, "4111.1111.1111.1111")]
+        );
+        assert_eq!(
+            found("card 4111-1111 1111.1111"),
+            [(CreditCard, "4111-1111 1111.1111")]
+        );
+        assert_eq!(
+            found("Munich +49 89 5123467"),
+            [(PhoneNumber, "+49 89 5123467")]
+        );
+        assert_eq!(
+            found("Paris +33 1 42 68 53 00 ok"),
+            [(PhoneNumber, "+33 1 42 68 53 00")]
+        );
+        assert_eq!(
+            found("Mumbai +91 98765 43210"),
+            [(PhoneNumber, "+91 98765 43210")]
+        );
+        assert_eq!(
+            found("office 0049 89 5123467"),
+            [(PhoneNumber, "0049 89 5123467")]
+        );
+        assert_eq!(found("tel: 089 5123467"), [(PhoneNumber, "089 5123467")]);
+        assert_eq!(found("phone=0142685300"), [(PhoneNumber, "0142685300")]);
+        assert_eq!(
+            found("/phones/4155552671/verify"),
+            [(PhoneNumber, "4155552671")]
+        );
+        assert_eq!(
+            found("/lines/+33142685300/porting"),
+            [(PhoneNumber, "+33142685300")]
+        );
+        assert_eq!(
             found("host 192.168.1.20:8080"),
             [(IpAddress, "192.168.1.20")]
         );
@@ -506,6 +665,18 @@ mod tests {
             "id 4000000000000000",
             "12:30:45",
             "3.14159",
+            "12/31/2024",
+            "https://x.io/v2/items/42/1700000000123",
+            "/orders/550e8400-e29b-41d4-a716-446655440000/items",
+            "/builds/1.2.3.4/notes",
+            "/blocks/123456789/tx",
+            "/tx/4111111111111111/",
+            "delta +2500000000",
+            "+1 155 555 2671",
+            "+33 0142685300",
+            "id 0142685300",
+            "+100.00",
+            "version 123.45.6789",
         ] {
             assert!(found(t).is_empty(), "{t}: {:?}", found(t));
         }

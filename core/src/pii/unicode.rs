@@ -57,6 +57,28 @@ fn is_invisible(c: char) -> bool {
     )
 }
 
+/// The zero of every run of Unicode decimal digits (general category Nd)
+/// that NFKD does not already fold to ASCII: Arabic-Indic, Extended
+/// Arabic-Indic, Devanagari, Bengali, Thai, Myanmar… (generated from the UCD
+/// with Python's `unicodedata` 14.0). Each run is ten consecutive digits.
+const DIGIT_ZEROS: &[u32] = &[
+    0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6,
+    0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50,
+    0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0x104A0,
+    0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650, 0x116C0,
+    0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50, 0x1E140,
+    0x1E2F0, 0x1E950,
+];
+
+/// The ASCII digit for a decimal digit of another script (`٤` → `4`).
+fn other_digit(c: char) -> Option<char> {
+    let c = c as u32;
+    let k = DIGIT_ZEROS.partition_point(|&z| z <= c);
+    let zero = *DIGIT_ZEROS.get(k.checked_sub(1)?)?;
+    let d = c - zero;
+    (d < 10).then(|| char::from(b'0' + d as u8))
+}
+
 /// Non-ASCII hyphens and dashes, folded to `-`.
 fn is_hyphen(c: char) -> bool {
     matches!(
@@ -220,7 +242,7 @@ pub(crate) fn fold(c: char, out: &mut impl FnMut(char)) {
         out('-');
         return;
     }
-    if let Some(a) = homoglyph(c) {
+    if let Some(a) = homoglyph(c).or_else(|| other_digit(c)) {
         out(a);
         return;
     }
@@ -262,6 +284,9 @@ mod tests {
         assert_eq!(f("José"), "Jose");
         assert_eq!(f("e\u{301}"), "e");
         assert_eq!(f("a\u{a0}b"), "a b");
+        assert_eq!(f("٤٠١-٦٢-٧٧١٩"), "401-62-7719");
+        assert_eq!(f("۴۰۱"), "401");
+        assert_eq!(f("४०१"), "401");
         assert!(is_cf('\u{200b}') && is_cf('\u{e0041}') && !is_cf('a'));
     }
 }
