@@ -56,7 +56,7 @@ fuzz-tools: setup-rust
 fuzz: fuzz-tools
 	$(PYTHON) fuzz/seed_corpus.py
 	@for t in $(FUZZ_TARGETS); do echo "== fuzz $$t ($(FUZZ_SECONDS) s)"; \
-	  $(FUZZ_RUN) run $(FUZZ_FLAGS) $$t -- -max_total_time=$(FUZZ_SECONDS) -timeout=1 -rss_limit_mb=2048 \
+	  $(FUZZ_RUN) run $(FUZZ_FLAGS) $$t -- -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	    -print_final_stats=1 2>&1 | grep -E "^(stat::|Done|==|INFO: -max_total_time)|ERROR|panicked" || exit 1; \
 	  test -z "$$(ls fuzz/artifacts/$$t 2>/dev/null)" || { echo "fuzz $$t: crashers in fuzz/artifacts/$$t"; exit 1; }; done
 
