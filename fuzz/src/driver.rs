@@ -96,11 +96,24 @@ fn answer(host: &mut Host, task: &mut Task, b: &mut Bytes, now: u64) -> Option<V
                 if pick.is_multiple_of(8) {
                     return Some(json!({"on": "signer-failed"}));
                 }
-                let auth = json!({"from": "0x1111111111111111111111111111111111111111", "to": PAY_TO,
-                    "value": task.amount.to_string(), "validAfter": "0",
+                // A payload that authorizes exactly the approval, or (sometimes) a tampered one
+                // the driver must refuse before anything is sent.
+                let value = if pick % 8 == 1 {
+                    task.amount + 1
+                } else {
+                    task.amount
+                };
+                let to = if pick % 8 == 2 {
+                    "0x3333333333333333333333333333333333333333"
+                } else {
+                    PAY_TO
+                };
+                let auth = json!({"from": "0x1111111111111111111111111111111111111111", "to": to,
+                    "value": value.to_string(), "validAfter": "0",
                     "validBefore": (now / 1000 + 300).to_string(), "nonce": format!("0x{:064x}", now)});
+                let signature = format!("0x{}", "ab".repeat(65));
                 return Some(
-                    json!({"on": "signed", "payload": {"signature": "0x01", "authorization": auth}}),
+                    json!({"on": "signed", "payload": {"signature": signature, "authorization": auth}}),
                 );
             }
             "send" => {
