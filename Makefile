@@ -175,7 +175,7 @@ python-venv: component
 	$(PY_BIN)/pip install --quiet --no-deps --force-reinstall ./bindings-python
 
 ## test-python: the venv above, then pytest (a real redis-server on a free loopback port, started by the tests)
-test-python: python-venv redis-deps
+test-python: python-venv redis-deps js-package
 	cd bindings-python && ../$(PY_BIN)/pytest -p no:cacheprovider -q tests
 
 ## test-seed-suite: presidio-hardened-x402==0.3.0's own tests (its PyPI sdist, sha256-pinned, cached in .cache/seed-sdist)
