@@ -18,7 +18,7 @@ demo-core: setup-rust
 	$(CARGO) run --quiet --release -p presidio-x402-core --example demo
 
 ## test: every test
-test: setup-rust lint vectors-check test-core test-fuzz-replay test-component test-python test-seed-suite test-js test-e2e test-stores
+test: setup-rust lint vectors-check test-core test-fuzz-replay test-component lint-python test-python test-seed-suite test-js test-e2e test-stores
 
 setup-rust:
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install rustup first" >&2; exit 1; }
@@ -163,6 +163,12 @@ bench-component: component
 # ---- the Python package ---------------------------------------------------------
 PY_VENV := .cache/venv-python
 PY_BIN := $(PY_VENV)/bin
+
+## lint-python: mypy over the package (pinned; installed into the test venv)
+.PHONY: lint-python
+lint-python: python-venv
+	@$(PY_BIN)/python -c "import mypy" 2>/dev/null || $(PY_BIN)/pip install --quiet "mypy==2.4.1"
+	cd bindings-python && ../$(PY_BIN)/mypy presidio_x402 --ignore-missing-imports
 
 ## python-venv: build the component, install bindings-python (+ test extras) into a repo-local venv
 .PHONY: python-venv

@@ -417,7 +417,7 @@ class FastFunc:
         if len(params) != n:
             raise TypeError(f"{self.name}: expected {n} arguments, got {len(params)}")
         store = self._store
-        args = (_VAL * n)() if n else None
+        args: Any = (_VAL * n)() if n else None
         done = 0
         try:
             for lo, v in zip(self._lowers, params):

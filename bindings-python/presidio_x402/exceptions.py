@@ -129,7 +129,7 @@ def _families() -> Dict[str, Any]:
         from ._core import error_table
         from .x402_policy_schema import PolicyValidationError
 
-        classes = {c.__name__: c for c in (X402PaymentError, StoreUnavailableError, PIIBlockedError,
+        classes: Dict[str, type] = {c.__name__: c for c in (X402PaymentError, StoreUnavailableError, PIIBlockedError,
                                            PolicyViolationError, ReplayDetectedError, MPADeniedError, MPATimeoutError)}
         classes["PolicyConfigError"] = PolicyValidationError
         _TABLE = {r["code"]: (classes[r["class"]], r["description"]) for r in error_table()}

@@ -412,7 +412,11 @@ class Guard:
                         continue
                     self._lock.release()
                     try:
-                        out = (time.sleep(req[1]) if req[0] == "sleep" else asyncio.run(self._approvals(*req[1:])), None)
+                        if req[0] == "sleep":
+                            time.sleep(req[1])
+                            out = (None, None)
+                        else:
+                            out = (asyncio.run(self._approvals(*req[1:])), None)
                     finally:
                         self._lock.acquire()
             finally:

@@ -54,7 +54,7 @@ class MetricsCollector:
         reg = registry if registry is not None else REGISTRY
         key = (id(reg), namespace)
         if key not in _shared:
-            made = {}
+            made: Dict[str, Any] = {}
             for t in table:
                 suffix = _suffix(t["name"])
                 name = f"{namespace}_{suffix}"
@@ -76,9 +76,8 @@ class MetricsCollector:
         """Applies a payment's metric updates (``done.metrics``, or its JSON text)."""
         if not self._available:
             return
-        if isinstance(updates, str):
-            updates = json.loads(updates)
-        for u in updates:
+        rows: Any = json.loads(updates) if isinstance(updates, str) else updates
+        for u in rows:
             self._update(_suffix(u.get("name", "")), u.get("labels") or {}, u.get("observe"))
 
     def _update(self, suffix: str, labels: Dict[str, Any], observe: Any = None) -> None:

@@ -209,7 +209,7 @@ Resolver = Callable[[str, int], Awaitable[List[str]]]
 
 async def _default_resolver(host: str, port: int) -> List[str]:
     infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return sorted({i[4][0] for i in infos})
+    return sorted({str(i[4][0]) for i in infos})
 
 
 def _seconds_left(deadline_ms: Any) -> float:

@@ -100,9 +100,9 @@ class _Hooks:
             if ref() is None and self.signing.pop(k, None) is not None:
                 await self.guard.resume_async(p, {"on": "signer-failed"})
         late = time.monotonic() - UNOBSERVED_AFTER_S
-        for k, (t, p) in list(self.sent.items()):
-            if t < late and self.sent.pop(k, None) is not None:
-                await self.guard.resume_async(p, {"on": "unobserved"})
+        for key, (t, sent) in list(self.sent.items()):
+            if t < late and self.sent.pop(key, None) is not None:
+                await self.guard.resume_async(sent, {"on": "unobserved"})
 
     async def on_payment_required(self, ctx: Any) -> None:
         self.urls[_key(ctx.payment_required)].append(ctx.request_url)
