@@ -60,10 +60,11 @@ fuzz: fuzz-tools
 	    -print_final_stats=1 2>&1 | grep -E "^(stat::|Done|==|INFO: -max_total_time)|ERROR|panicked" || exit 1; \
 	  test -z "$$(ls fuzz/artifacts/$$t 2>/dev/null)" || { echo "fuzz $$t: crashers in fuzz/artifacts/$$t"; exit 1; }; done
 
-## fuzz-cmin: minimize every corpus in place and take the vector seeds out (before committing it)
+## fuzz-cmin: minimize every corpus in place, take the vector seeds and inputs over 8 KiB out (before committing)
 fuzz-cmin: fuzz-tools
 	@for t in $(FUZZ_TARGETS); do $(FUZZ_RUN) cmin $(FUZZ_FLAGS) $$t >/dev/null 2>&1 || exit 1; done
 	$(PYTHON) fuzz/seed_corpus.py --remove
+	find fuzz/corpus -type f -size +8k -delete
 	@for t in $(FUZZ_TARGETS); do echo "$$t: $$(ls fuzz/corpus/$$t | wc -l) inputs"; done
 
 ## vectors: regenerate vectors/*.json from vectors/gen/*.py

@@ -417,8 +417,8 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, cx: Ctx<'_>) -> Option<(EntityTy
     // After a phone cue: a national number with its trunk `0`
     // (`tel: 089 5123467`), or an international one written without `+`.
     if is_one_of(before, PHONE_CUES)
-        && ((d[0] == 0 && d[1] != 0 && (9..=12).contains(&nd))
-            || (d[0] != 0 && nd >= 10 && e164(d, gs)))
+        && (((9..=12).contains(&nd) && d.len() >= 2 && d[0] == 0 && d[1] != 0)
+            || (nd >= 10 && d.first().is_some_and(|&x| x != 0) && e164(d, gs)))
     {
         return Some((EntityType::PhoneNumber, 650));
     }
