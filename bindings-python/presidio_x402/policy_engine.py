@@ -150,9 +150,8 @@ class PolicyEngine:
 
         code = res["code"]
         err = error_for(code, {"amount_usd": step["usd"], "limit_usd": res["limit_usd"], "current_usd": res["current_usd"]})
-        what = {"policy-per-call-exceeded": "per-call limit", "policy-window-exceeded": "aggregate spend in the window",
-                "policy-endpoint-exceeded": "endpoint spend"}.get(code, code)
-        err.args = (f"{err.args[0]} ({what}: {res['current_usd']} spent + {step['usd']} > limit {res['limit_usd']} USD)",)
+        if res.get("message"):  # the core's words for the limit and the amounts
+            err.args = (f"{err.args[0]} ({res['message']})",)
         raise err
 
     def reset(self) -> None:

@@ -91,6 +91,17 @@ pub const fn limit_type(code: Code) -> Option<&'static str> {
     }
 }
 
+/// The seed's words for the limit a spending refusal hit (its messages name
+/// them: "per-call limit", "aggregate spend", "endpoint spend").
+pub const fn limit_words(code: Code) -> Option<&'static str> {
+    match code {
+        Code::PolicyPerCallExceeded => Some("per-call limit"),
+        Code::PolicyWindowExceeded => Some("aggregate spend in the window"),
+        Code::PolicyEndpointExceeded => Some("endpoint spend"),
+        _ => None,
+    }
+}
+
 /// Ledger key of a per-endpoint limit.
 pub fn endpoint_key(canonical: &str) -> String {
     format!("endpoint:{canonical}")

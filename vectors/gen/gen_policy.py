@@ -18,12 +18,19 @@ def seq(comment, steps, results, config=CFG, flags=()):
 ALLOW = {"allowed": True}
 
 
-def deny(code, limit=None, current=None):
+# The seed's words for each spending limit; a refusal's message names them (hosts raise it as is).
+WORDS = {"policy-per-call-exceeded": "per-call limit", "policy-window-exceeded": "aggregate spend in the window",
+         "policy-endpoint-exceeded": "endpoint spend"}
+
+
+def deny(code, limit=None, current=None, amount=None):
     d = {"allowed": False, "code": code}
     if limit is not None:
         d["limit_usd"] = limit
     if current is not None:
         d["current_usd"] = current
+    if amount is not None:
+        d["message"] = f"{WORDS[code]}: {current} spent + {amount} > limit {limit} USD"
     return d
 
 
@@ -31,15 +38,15 @@ tests = [
     seq("under every limit", [pay("0.05")], [{"allowed": True, "keys": ["*"]}]),
     seq("per-call limit is inclusive", [pay("0.10")], [ALLOW]),
     seq("per-call limit exceeded by one atto-dollar", [pay("0.100000000000000001")],
-        [deny("policy-per-call-exceeded", "0.1", "0")]),
+        [deny("policy-per-call-exceeded", "0.1", "0", "0.100000000000000001")]),
     seq("per-call checked before the window", [pay("0.10"), pay("0.10"), pay("0.11")],
         [ALLOW, ALLOW, deny("policy-per-call-exceeded")]),
     seq("window limit reached exactly, then refused",
         [pay("0.10"), pay("0.10"), pay("0.05"), pay("0.000001")],
-        [ALLOW, ALLOW, ALLOW, deny("policy-window-exceeded", "0.25", "0.25")]),
+        [ALLOW, ALLOW, ALLOW, deny("policy-window-exceeded", "0.25", "0.25", "0.000001")]),
     seq("endpoint limit applies on its origin", [pay("0.10", P), pay("0.06", P)],
         [{"allowed": True, "keys": ["*", "endpoint:https://premium-api.io"]},
-         deny("policy-endpoint-exceeded", "0.15", "0.1")]),
+         deny("policy-endpoint-exceeded", "0.15", "0.1", "0.06")]),
     seq("endpoint limit matches upper-case host and :443",
         [pay("0.10", "https://PREMIUM-API.io/x"), pay("0.06", "https://premium-api.io:443/y")],
         [ALLOW, deny("policy-endpoint-exceeded")]),
@@ -61,7 +68,7 @@ tests = [
     seq("window checked before endpoint", [pay("0.10"), pay("0.10"), pay("0.10", P)],
         [ALLOW, ALLOW, deny("policy-window-exceeded")]),
     seq("a reservation counts at once (concurrent payments cannot jointly exceed)",
-        [pay("0.10"), pay("0.10"), pay("0.10")], [ALLOW, ALLOW, deny("policy-window-exceeded", "0.25", "0.2")]),
+        [pay("0.10"), pay("0.10"), pay("0.10")], [ALLOW, ALLOW, deny("policy-window-exceeded", "0.25", "0.2", "0.1")]),
     seq("release returns the spend (failed signing or settlement)",
         [pay("0.10"), pay("0.10"), {"op": "release", "ref": 1}, pay("0.10"), {"op": "total"}],
         [ALLOW, ALLOW, {"done": "release"}, ALLOW, {"total_usd": "0.2", "open_reservations": 2}]),

@@ -54,8 +54,15 @@ fn policy_sequence(input: &Value) -> Result<Value, Code> {
                     }
                     PolicyVerdict::Deny(d) => {
                         reservations.push(None);
-                        json!({"allowed": false, "code": d.code.as_str(), "limit_usd": d.limit.to_string(),
-                               "current_usd": d.current.to_string()})
+                        let mut out = json!({"allowed": false, "code": d.code.as_str(),
+                                             "limit_usd": d.limit.to_string(), "current_usd": d.current.to_string()});
+                        if let Some(words) = policy::limit_words(d.code) {
+                            out["message"] = Value::String(format!(
+                                "{words}: {} spent + {usd} > limit {} USD",
+                                d.current, d.limit
+                            ));
+                        }
+                        out
                     }
                 }
             }
