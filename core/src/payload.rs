@@ -108,6 +108,21 @@ pub struct Approved<'a> {
     pub max_timeout_seconds: u64,
 }
 
+impl<'a> Approved<'a> {
+    /// The approval of `offer`, selected from a challenge of `x402_version`.
+    pub fn of(x402_version: u8, offer: &'a crate::challenge::PaymentOffer) -> Approved<'a> {
+        Approved {
+            x402_version,
+            scheme: &offer.scheme,
+            network: &offer.network,
+            asset: &offer.asset,
+            pay_to: &offer.pay_to,
+            amount: offer.amount,
+            max_timeout_seconds: offer.max_timeout_seconds,
+        }
+    }
+}
+
 /// Why a payload was refused: its code and the field (a fixed name, never input data).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Refusal {

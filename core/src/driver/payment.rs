@@ -538,15 +538,7 @@ impl Payment {
         let Some(o) = a.offer.as_ref() else {
             return self.start(d, Kind::Settle(Outcome::Failed(Code::SignerFailed)), now);
         };
-        let approved = crate::payload::Approved {
-            x402_version: a.x402_version,
-            scheme: &o.scheme,
-            network: &o.network,
-            asset: &o.asset,
-            pay_to: &o.pay_to,
-            amount: o.amount,
-            max_timeout_seconds: o.max_timeout_seconds,
-        };
+        let approved = crate::payload::Approved::of(a.x402_version, o);
         if let Err(r) = crate::payload::check(&d.cfg.payload, &approved, &payload, now) {
             // Nothing leaves: released and forgotten as for a signer failure.
             self.refused_field = Some(r.field);

@@ -141,22 +141,7 @@ pub(super) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
         })(),
         "audit.verify-chains" => (|| {
             let key = key_field(input, "key_hex")?;
-            let chains = input
-                .get("chains")
-                .and_then(Value::as_array)
-                .ok_or(Code::InvalidInput)?;
-            let chains: Vec<(&str, &str)> = chains
-                .iter()
-                .map(|c| {
-                    match (
-                        c.get("name").and_then(Value::as_str),
-                        c.get("text").and_then(Value::as_str),
-                    ) {
-                        (Some(n), Some(t)) => Ok((n, t)),
-                        _ => Err(Code::InvalidInput),
-                    }
-                })
-                .collect::<Result<_, _>>()?;
+            let chains = chains_field(input)?;
             if key.len() < MIN_KEY_BYTES {
                 return Err(Code::KeyTooShort);
             }

@@ -45,15 +45,7 @@ fn payload_check(input: &Value) -> Result<Value, Code> {
     let cfg = config_field(input)?;
     let ch = challenge::parse(opt_str(input, "payment_required")?, opt_str(input, "body")?)?;
     let o = challenge::select(&ch, &cfg.networks, &cfg.assets)?;
-    let approved = crate::payload::Approved {
-        x402_version: ch.x402_version,
-        scheme: &o.scheme,
-        network: &o.network,
-        asset: &o.asset,
-        pay_to: &o.pay_to,
-        amount: o.amount,
-        max_timeout_seconds: o.max_timeout_seconds,
-    };
+    let approved = crate::payload::Approved::of(ch.x402_version, o);
     let payload = input.get("payload").ok_or(Code::InvalidInput)?;
     Ok(
         match crate::payload::check(
