@@ -347,6 +347,29 @@ def test_sidecar_environment_matches_the_interface():
         assert "subPath" not in mount and env["X402_POLICY_FILE"]["value"] == mount["mountPath"] + "/policy.json"
 
 
+# The sidecar's fixed interface (issue 16): the only X402_* variables the chart may give it.
+SIDECAR_ENV = {"X402_SIDECAR_LISTEN", "X402_POLICY_FILE", "X402_STORE", "X402_STATE_DIR", "X402_REDIS_URL",
+               "X402_AUDIT_DIR", "X402_REPLICA_ID", "X402_AUDIT_KEY_FILE", "X402_FINGERPRINT_KEY_FILE",
+               "X402_AUDIT_KEY", "X402_FINGERPRINT_KEY", "X402_SIDECAR_TOKEN_FILE", "X402_AGENT_ID"}
+
+
+def test_chart_speaks_only_the_sidecars_interface():
+    used = set()
+    for scenario in SCENARIOS.values():
+        used |= {n for n in env_of(container(render(scenario), "presidio-x402")) if n.startswith("X402_")}
+    assert used <= SIDECAR_ENV, used - SIDECAR_ENV
+    assert used == SIDECAR_ENV - {"X402_AUDIT_KEY", "X402_FINGERPRINT_KEY"}  # keys only as files
+    # the same names in the image's defaults
+    final = _stages()[1]
+    image_env = " ".join(i["value"] for i in final if i["instruction"] == "ENV")
+    assert set(re.findall(r"X402_[A-Z_]+", image_env)) <= SIDECAR_ENV
+    # and, once sidecar/ is there, in its sources (the merged tree: a renamed variable fails here)
+    src = ROOT / "sidecar/src"
+    if src.is_dir():
+        text = "\n".join(f.read_text(errors="replace") for f in src.rglob("*.rs"))
+        assert [n for n in sorted(used) if n not in text] == []
+
+
 def test_network_policy_never_admits_everyone():
     (np_,) = by_kind(render(SEED_SET + ["networkPolicy.enabled=true"]), "NetworkPolicy")
     assert np_["spec"]["ingress"] == []
