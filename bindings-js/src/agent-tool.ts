@@ -166,8 +166,9 @@ export async function loadPeer<T>(name: string, subpath: string, load: () => Pro
   try {
     return await load();
   } catch (e) {
-    const code = (e as { code?: unknown })?.code;
-    if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
+    const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown };
+    // Only the peer itself missing (a module missing inside an installed peer is that peer's error).
+    if ((code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && String(message).includes(`'${name}'`)) {
       throw new Error(`presidio-hardened-x402/${subpath} needs the optional peer dependency "${name}", which is not installed: npm install ${name}`, { cause: e });
     }
     throw e;

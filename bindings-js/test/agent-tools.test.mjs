@@ -10,6 +10,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateText, stepCountIs } from "ai";
 import { MockLanguageModelV3 } from "ai/test";
@@ -189,11 +192,42 @@ test("MCP: PII in the resource is redacted before signing; the facilitator never
   } finally { await close(); }
 });
 
-test("the README's tool snippets (agent-tools-consumer.ts) type-check against the installed package (tsc --strict)", () => {
+test("the README's tool snippets are agent-tools-{ai-sdk,mcp}.ts and type-check against the installed package (tsc --strict)", () => {
   const here = fileURLToPath(new URL(".", import.meta.url));
+  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+  const files = ["agent-tools-ai-sdk.ts", "agent-tools-mcp.ts"];
+  for (const f of files) {
+    const snippet = readFileSync(new URL(f, import.meta.url), "utf8").split("// README snippet:\n")[1];
+    assert.ok(snippet && readme.includes("```ts\n" + snippet + "```"), `${f}: its snippet is in the README verbatim`);
+  }
   const tsc = fileURLToPath(new URL("../node_modules/.bin/tsc", import.meta.url));
   const out = execFileSync(tsc, ["--noEmit", "--strict", "--module", "NodeNext", "--moduleResolution", "NodeNext", "--target", "ES2022",
-    "--lib", "ES2022,DOM", "--types", "node", "--skipLibCheck", "--typeRoots", fileURLToPath(new URL("../node_modules/@types", import.meta.url)), "agent-tools-consumer.ts"],
+    "--lib", "ES2022,DOM", "--types", "node", "--skipLibCheck", "--typeRoots", fileURLToPath(new URL("../node_modules/@types", import.meta.url)), ...files],
     { cwd: here, encoding: "utf8" });
   assert.equal(out.trim(), "");
+});
+
+test("without the optional peers: the main entry works, each subpath names the package to install", () => {
+  // The installed package alone (no ai, zod or MCP SDK next to it), outside the repository.
+  const dir = mkdtempSync(join(tmpdir(), "px402-nopeers-"));
+  try {
+    cpSync(fileURLToPath(new URL("./node_modules/presidio-hardened-x402", import.meta.url)), join(dir, "node_modules/presidio-hardened-x402"), { recursive: true });
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "nopeers", private: true, type: "module" }));
+    writeFileSync(join(dir, "main.mjs"), `
+      const x = await import("presidio-hardened-x402");
+      const out = { main: typeof x.createHardenedFetch };
+      for (const sub of ["ai-sdk", "mcp"]) {
+        try { await import("presidio-hardened-x402/" + sub); out[sub] = "loaded"; } catch (e) { out[sub] = e.message; }
+      }
+      console.log(JSON.stringify(out));
+    `);
+    const out = JSON.parse(execFileSync(process.execPath, ["main.mjs"], { cwd: dir }).toString());
+    assert.deepEqual(out, {
+      main: "function",
+      "ai-sdk": 'presidio-hardened-x402/ai-sdk needs the optional peer dependency "ai", which is not installed: npm install ai',
+      mcp: 'presidio-hardened-x402/mcp needs the optional peer dependency "@modelcontextprotocol/sdk", which is not installed: npm install @modelcontextprotocol/sdk',
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
