@@ -7,7 +7,7 @@
  * data carrying the core's code and message.
  */
 import type { z as Z } from "zod";
-import type { HardenedFetch } from "./fetch.js";
+import { paymentOf, type HardenedFetch, type PaymentReceipt } from "./fetch.js";
 import { X402GuardError } from "./errors.js";
 import { readCapped } from "./approvals.js";
 
@@ -50,6 +50,8 @@ export interface X402ToolResponse {
   body: string;
   /** Whether the body was cut at `maxBodyBytes`. */
   truncated: boolean;
+  /** What was paid for this response (the core's USD amount and settlement judgement); `null` when the server asked for no payment. */
+  payment: PaymentReceipt | null;
 }
 
 /** The guard refused the payment (or it failed): the core's stable code and message. */
@@ -85,6 +87,10 @@ export function x402OutputShape(z: typeof Z) {
     contentType: z.string().nullable().optional().describe("The response's content-type"),
     body: z.string().optional().describe("The response body as text, capped"),
     truncated: z.boolean().optional().describe("Whether the body was cut at the cap"),
+    payment: z.object({
+      amountUsd: z.string().nullable().describe("The USD amount paid (decimal string)"),
+      settlement: z.string().nullable().describe("settled, or unknown when the server sent no readable settlement"),
+    }).nullable().optional().describe("What was paid for this response; null when no payment was asked"),
     code: z.string().optional().describe("The refusal's stable error code"),
     message: z.string().optional().describe("The refusal's description"),
   };
@@ -144,7 +150,7 @@ export async function runX402Tool(pay: HardenedFetch, input: X402ToolInput, maxB
   const truncated = bytes.length > maxBodyBytes;
   // `stream: true` keeps an incomplete UTF-8 sequence at the cut out of the text.
   const body = new TextDecoder().decode(truncated ? bytes.subarray(0, maxBodyBytes) : bytes, { stream: truncated });
-  return { refused: false, status: response.status, contentType: response.headers.get("content-type"), body, truncated };
+  return { refused: false, status: response.status, contentType: response.headers.get("content-type"), body, truncated, payment: paymentOf(response) ?? null };
 }
 
 /** The error's message without the leading `code: ` the package's errors carry. */

@@ -75,7 +75,8 @@ test("AI SDK: a paid call through generateText (mock model emits the tool call);
   const { pay, sink, auditKey } = await hardened();
   const from = world.log.length;
   const { output, shown } = await agentCalls(x402FetchTool({ fetch: pay }), { url: `${world.serverUrl}/v2/cheap?k=ai-paid` });
-  assert.deepEqual(output, { refused: false, status: 200, contentType: "application/json; charset=utf-8", body: '{"ok":true,"route":"cheap"}', truncated: false });
+  assert.deepEqual(output, { refused: false, status: 200, contentType: "application/json; charset=utf-8", body: '{"ok":true,"route":"cheap"}', truncated: false,
+    payment: { amountUsd: "0.001", settlement: "settled" } });
   assert.deepEqual(shown, { type: "json", value: output });
   assert.equal(settles(from).length, 1);
   assert.match(sink.lines.at(-1), /"event_type":"payment_settled"/);
@@ -113,7 +114,7 @@ test("AI SDK: PII in the resource is redacted before signing; the facilitator ne
   assert.deepEqual(leaksIn(got), []);
 });
 
-test("AI SDK: a failed settlement is a refusal with the server's status; the body is capped at maxBodyBytes", async () => {
+test("AI SDK: a failed settlement is a refusal with the server's status; the body is capped at maxBodyBytes; an unpaid answer has no payment", async () => {
   const { pay } = await hardened();
   const tool = x402FetchTool({ fetch: pay, maxBodyBytes: 5 });
   const failed = await tool.execute({ url: `${world.serverUrl}/v2/flaky?k=ai-flaky` }, { toolCallId: "c", messages: [] });
@@ -122,6 +123,8 @@ test("AI SDK: a failed settlement is a refusal with the server's status; the bod
   assert.equal(failed.status, 402);
   const capped = await tool.execute({ url: `${world.serverUrl}/v2/cheap?k=ai-cap` }, { toolCallId: "c", messages: [] });
   assert.deepEqual([capped.refused, capped.status, capped.body, capped.truncated], [false, 200, '{"ok"', true]);
+  const free = await tool.execute({ url: `${world.serverUrl}/not-for-sale` }, { toolCallId: "c", messages: [] });
+  assert.deepEqual([free.refused, free.status, free.payment], [false, 404, null], "no 402, nothing paid");
   assert.throws(() => x402FetchTool({ fetch: globalThis.fetch }), /createHardenedFetch/, "a plain fetch would pay unguarded");
 });
 
@@ -147,7 +150,8 @@ test("MCP: the tool is listed with its input and output schemas; a paid call ret
     const from = world.log.length;
     const r = await client.callTool({ name: X402_TOOL_NAME, arguments: { url: `${world.serverUrl}/v2/cheap?k=mcp-paid` } });
     assert.equal(r.isError, false);
-    assert.deepEqual(r.structuredContent, { refused: false, status: 200, contentType: "application/json; charset=utf-8", body: '{"ok":true,"route":"cheap"}', truncated: false });
+    assert.deepEqual(r.structuredContent, { refused: false, status: 200, contentType: "application/json; charset=utf-8", body: '{"ok":true,"route":"cheap"}', truncated: false,
+      payment: { amountUsd: "0.001", settlement: "settled" } });
     assert.deepEqual(JSON.parse(r.content[0].text), r.structuredContent);
     assert.equal(settles(from).length, 1);
   } finally { await close(); }
