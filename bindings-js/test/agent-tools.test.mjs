@@ -114,7 +114,7 @@ test("AI SDK: PII in the resource is redacted before signing; the facilitator ne
   assert.deepEqual(leaksIn(got), []);
 });
 
-test("AI SDK: a failed settlement is a refusal with the server's status; the body is capped at maxBodyBytes; an unpaid answer has no payment", async () => {
+test("AI SDK: a failed settlement is a refusal with the server's status; the body is capped at maxBodyBytes; an unpaid answer has no payment; the abort signal is passed", async () => {
   const { pay } = await hardened();
   const tool = x402FetchTool({ fetch: pay, maxBodyBytes: 5 });
   const failed = await tool.execute({ url: `${world.serverUrl}/v2/flaky?k=ai-flaky` }, { toolCallId: "c", messages: [] });
@@ -125,6 +125,11 @@ test("AI SDK: a failed settlement is a refusal with the server's status; the bod
   assert.deepEqual([capped.refused, capped.status, capped.body, capped.truncated], [false, 200, '{"ok"', true]);
   const free = await tool.execute({ url: `${world.serverUrl}/not-for-sale` }, { toolCallId: "c", messages: [] });
   assert.deepEqual([free.refused, free.status, free.payment], [false, 404, null], "no 402, nothing paid");
+  // The SDK's abort signal reaches the request; an error that is not the guard's is thrown (a tool error for the SDK).
+  const from = world.log.length;
+  await assert.rejects(tool.execute({ url: `${world.serverUrl}/v2/cheap?k=ai-abort` }, { toolCallId: "c", messages: [], abortSignal: AbortSignal.abort() }),
+    { name: "AbortError" });
+  assert.deepEqual(world.log.slice(from), []);
   assert.throws(() => x402FetchTool({ fetch: globalThis.fetch }), /createHardenedFetch/, "a plain fetch would pay unguarded");
 });
 
@@ -181,7 +186,7 @@ test("MCP: a refused call is a tool result (isError) carrying the core's code; a
   } finally { await close(); }
 });
 
-test("MCP: PII in the resource is redacted before signing; the facilitator never sees it", async () => {
+test("MCP: PII in the resource is redacted before signing (the facilitator never sees it), or refused as pii-blocked", async () => {
   const { pay } = await hardened();
   const { client, close } = await mcpPair(pay);
   try {
@@ -194,6 +199,14 @@ test("MCP: PII in the resource is redacted before signing; the facilitator never
     for (const l of got) assert.equal(l.body.paymentPayload.resource.description, "Medical records of <REDACTED>, phone <REDACTED>");
     assert.deepEqual(leaksIn(got), []);
   } finally { await close(); }
+  // With `pii.action: "block"` the same purchase is refused before signing, and the code reaches the client.
+  const blocking = await mcpPair((await hardened({ pii: { action: "block" } })).pay);
+  try {
+    const from = world.log.length;
+    const r = await blocking.client.callTool({ name: X402_TOOL_NAME, arguments: { url: `${world.serverUrl}/v2/records?k=mcp-pii-block` } });
+    assert.deepEqual([r.isError, r.structuredContent.code], [true, "pii-blocked"]);
+    assert.deepEqual(world.log.slice(from), []);
+  } finally { await blocking.close(); }
 });
 
 test("the README's tool snippets are agent-tools-{ai-sdk,mcp}.ts and type-check against the installed package (tsc --strict)", () => {
