@@ -232,8 +232,9 @@ js-browser-deps:
 	@command -v chromium >/dev/null || { echo "installing chromium (Debian)"; \
 	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null || { echo "could not install chromium" >&2; exit 1; }; }
 
-## test-js: node:test over the PACKED package (installed from the tarball), Node and headless Chromium
-test-js: js-package js-browser-deps redis-deps
+## test-js: node:test over the PACKED package (installed from the tarball), Node and headless Chromium;
+## the agent-framework tools (ai, zod, @modelcontextprotocol/sdk) against the x402 world (world-deps)
+test-js: js-package js-browser-deps redis-deps world-deps
 	$(CARGO) test -p presidio-x402-js --release
 	cd $(JS_DIR)/test && { cmp -s package-lock.json node_modules/.lock-installed || { $(NPM) ci --no-audit --no-fund && cp package-lock.json node_modules/.lock-installed; }; } \
 	  && $(NPM) install --no-save --no-audit --no-fund $(JS_TARBALL) >/dev/null \

@@ -9,7 +9,7 @@ export { Driver } from "./driver.js";
 export { parsePolicy, validateConfig, loadPolicy, type Validation } from "./policy.js";
 export { PaymentGuard, type GuardOptions, type Payment } from "./guard.js";
 export { type Stop } from "./executor.js";
-export { createHardenedFetch, requestIdentity, type HardenedFetch, type HardenedFetchOptions, type RequestIdentity, type Signer, type SignRequest } from "./fetch.js";
+export { createHardenedFetch, requestIdentity, paymentOf, type PaymentReceipt, type HardenedFetch, type HardenedFetchOptions, type RequestIdentity, type Signer, type SignRequest } from "./fetch.js";
 export { hardenX402Client, type HardenedX402, type HardenOptions } from "./x402-client.js";
 export { type ApprovalOptions, type Resolver } from "./approvals.js";
 export { BrowserStore } from "./browser-store.js";

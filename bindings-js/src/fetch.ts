@@ -10,7 +10,7 @@ import { PaymentGuard, type GuardOptions, type Payment } from "./guard.js";
 import { readCapped } from "./approvals.js";
 import { limits } from "./core.js";
 import type { X402GuardError } from "./errors.js";
-import type { DriverEvent, DriverSendAction, DriverSignAction } from "./types.js";
+import type { DriverEvent, DriverSendAction, DriverSettlement, DriverSignAction } from "./types.js";
 
 /** What the signer gets: everything needed to sign, with metadata already redacted. */
 export interface SignRequest {
@@ -125,6 +125,24 @@ export async function requestIdentity(req: Request): Promise<RequestIdentity> {
   return { requestBodySha256, idempotencyKey: req.headers.get("idempotency-key") };
 }
 
+/** What a paid response of a hardened fetch cost, as the core judged it (see {@link paymentOf}). */
+export interface PaymentReceipt {
+  /** The USD value of the payment computed by the core (decimal string), when it was priced. */
+  amountUsd: string | null;
+  /** The core's settlement judgement of the paid response (`settled`, or `unknown` without a readable settlement header). */
+  settlement: DriverSettlement | null;
+}
+
+const receipts = new WeakMap<Response, PaymentReceipt>();
+
+/**
+ * The payment behind a response returned by a {@link HardenedFetch}, or
+ * `undefined` when the response needed none (the server did not answer 402).
+ */
+export function paymentOf(response: Response): PaymentReceipt | undefined {
+  return receipts.get(response);
+}
+
 /** Creates a fetch that handles x402 402 responses through the guard. */
 export async function createHardenedFetch(options: HardenedFetchOptions): Promise<HardenedFetch> {
   const guard = options.guard ?? (await PaymentGuard.create(options));
@@ -151,7 +169,10 @@ export async function createHardenedFetch(options: HardenedFetchOptions): Promis
       p = await guard.resume(p, event);
     }
     const done = p.action;
-    if (done.allowed && sent?.response) return sent.response;
+    if (done.allowed && sent?.response) {
+      receipts.set(sent.response, { amountUsd: done.details.amount_usd ?? null, settlement: done.settlement });
+      return sent.response;
+    }
     const err = guard.errorOf(done, sent?.error) as X402GuardError & { response?: Response };
     if (sent?.response) err.response = sent.response;
     throw err;
