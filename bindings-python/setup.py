@@ -12,6 +12,7 @@ from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.build_py import build_py
+from setuptools.command.egg_info import egg_info
 from setuptools.command.sdist import sdist
 
 WASM = Path(__file__).resolve().parent / "presidio_x402" / "presidio_x402.wasm"
@@ -40,6 +41,15 @@ def require_component() -> None:
         raise SystemExit(MISSING)
 
 
+class EggInfo(egg_info):
+    """Metadata comes first in every build (pip, ``python -m build``): stopping
+    here fails an install before any dependency is downloaded."""
+
+    def run(self) -> None:
+        require_component()
+        super().run()
+
+
 class BuildPy(build_py):
     """``build_py`` that refuses to build a package without its component."""
 
@@ -56,4 +66,4 @@ class Sdist(sdist):
         super().run()
 
 
-setup(cmdclass={"build_py": BuildPy, "sdist": Sdist})
+setup(cmdclass={"egg_info": EggInfo, "build_py": BuildPy, "sdist": Sdist})
