@@ -39,6 +39,7 @@ import signal
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 import traceback
 import zipfile
@@ -74,7 +75,9 @@ def no_rust_env(venv: Optional[Path], work: Path) -> Dict[str, str]:
     """This process's environment without any Rust toolchain: PATH loses every
     folder holding ``cargo``, ``rustc`` or ``rustup`` (and ~/.cargo/bin),
     CARGO*/RUSTUP*/RUST* variables go, and so do the variables in SCRUBBED.
-    The venv's bin (when given) comes first; caches are fresh under ``work``."""
+    The venv's bin (when given) comes first. pip keeps its own cache (the
+    downloads); the package's compiled-component cache is a fresh folder
+    under ``work``."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("CARGO", "RUSTUP", "RUST")) and k not in SCRUBBED}
     keep = []
@@ -88,7 +91,9 @@ def no_rust_env(venv: Optional[Path], work: Path) -> Dict[str, str]:
         keep.insert(0, str(venv / "bin"))
     env["PATH"] = os.pathsep.join(keep)
     env["PYTHONNOUSERSITE"] = "1"
-    env["XDG_CACHE_HOME"] = str(work / "xdg-cache")  # the compiled-component cache starts empty
+    env["PIP_CACHE_DIR"] = os.environ.get("PIP_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "pip")
+    env["XDG_CACHE_HOME"] = str(work / "xdg-cache")  # presidio_x402's compiled-component cache starts empty
     for tool in ("cargo", "rustc", "rustup"):
         assert shutil.which(tool, path=env["PATH"]) is None, f"{tool} still on the scrubbed PATH"
     return env
@@ -150,6 +155,14 @@ class Dist:
         for f in (self.wheel, self.sdist, self.tarball):
             assert f.is_file(), f"{f} missing: run `make dist`"
         self.world: Optional[World] = None
+        self.venvs: Dict[Path, Dict[str, str]] = {}
+
+    def venv(self, name: str) -> tuple[Path, Dict[str, str]]:
+        """A clean venv made in this run (made once; a check that uses one leaves it clean or last)."""
+        path = self.work / name
+        if path not in self.venvs:
+            self.venvs[path] = fresh_venv(path, self.work)
+        return path, self.venvs[path]
 
     # ---- Python ----------------------------------------------------------------
     def package_modules(self) -> List[str]:
@@ -197,8 +210,7 @@ class Dist:
         return f"{len(names)} files, {self.sdist.stat().st_size:,} bytes"
 
     def test_wheel_quickstart(self) -> str:
-        venv = self.work / "venv-wheel"
-        env = fresh_venv(venv, self.work)
+        venv, env = self.venv("venv-wheel")
         # --only-binary: every dependency is a prebuilt wheel; nothing is compiled (there is no Rust to compile with)
         run([str(venv / "bin/pip"), "install", "--quiet", "--only-binary=:all:", f"{self.wheel}[x402]"], env=env, cwd=self.work)
         assert self.world is not None
@@ -233,8 +245,7 @@ class Dist:
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / f, dest)
         assert not (clone / "bindings-python/presidio_x402/presidio_x402.wasm").exists()
-        venv = self.work / "venv-sdist"
-        env = fresh_venv(venv, self.work)
+        venv, env = self.venv("venv-sdist")  # left as clean as it was: the sdist check installs into it next
         p = run([str(venv / "bin/pip"), "install", str(clone / "bindings-python")], env=env, cwd=self.work, check=False)
         text = p.stdout + p.stderr
         assert p.returncode != 0, f"pip install of a checkout without the component succeeded:\n{text[-2000:]}"
@@ -244,9 +255,15 @@ class Dist:
         return f"pip exited {p.returncode} before building, naming `make component` / `make python-venv`; nothing installed"
 
     def test_sdist_install(self) -> str:
-        venv = self.work / "venv-sdist"
-        env = fresh_venv(venv, self.work)
-        # --no-cache-dir: pip builds the wheel from this sdist (a cached wheel of an earlier sdist is never used)
+        venv, env = self.venv("venv-sdist")
+        assert "presidio_x402" not in run([str(venv / "bin/pip"), "list"], env=env).stdout.replace("-", "_")
+        # The dependencies first (pip's cache), then the sdist with --no-cache-dir: pip builds the wheel
+        # from this sdist (pip caches wheels of local sdists by path: an earlier sdist's must not be used)
+        with tarfile.open(self.sdist) as t:
+            pkg_info = t.extractfile(f"{DIST_NAME}-{VERSION}/PKG-INFO").read().decode()  # type: ignore[union-attr]
+        deps = [r for r in re.findall(r"^Requires-Dist: (.+)$", pkg_info, re.M) if "extra ==" not in r]
+        assert deps, "no dependencies in PKG-INFO"
+        run([str(venv / "bin/pip"), "install", "--quiet", "--only-binary=:all:", *deps], env=env, cwd=self.work)
         p = run([str(venv / "bin/pip"), "install", "--no-cache-dir", str(self.sdist)], env=env, cwd=self.work)
         assert f"Building wheel for presidio-hardened-x402" in p.stdout, p.stdout[-2000:]
         assert self.world is not None
@@ -324,9 +341,15 @@ print(json.dumps({{"code": asyncio.run(main()), "signed": len(calls), "file": pr
         return has_require(pkg.get("exports")) or (pkg.get("type") != "module" and "main" in pkg)
 
     def test_npm_empty_project(self) -> str:
-        proj = self.work / "npm-empty-project"
-        shutil.rmtree(proj, ignore_errors=True)
-        proj.mkdir(parents=True)
+        # outside the checkout, so nothing of the repository's resolves from it
+        proj = Path(tempfile.mkdtemp(prefix="px402-dist-npm-"))
+        try:
+            return self.npm_project(proj)
+        finally:
+            shutil.rmtree(proj, ignore_errors=True)
+
+    def npm_project(self, proj: Path) -> str:
+        """The empty-project check, in ``proj``."""
         env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
         run(["npm", "init", "-y"], cwd=proj, env=env)
         # a signer library at the world's pinned versions, as a user's project would have
