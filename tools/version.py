@@ -22,7 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VERSION_FILE = ROOT / "VERSION"
-SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$")
+#: MAJOR.MINOR.PATCH only: pre-release suffixes are spelled differently by npm/Cargo (0.5.0-rc.1)
+#: and Python (0.5.0rc1), so one string could not name every artifact.
+SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 WORKSPACE_MEMBERS = re.compile(r"^members\s*=\s*\[(.*?)\]", re.M | re.S)
 
 
@@ -73,7 +75,7 @@ def check() -> int:
     """0 when every copy equals ``VERSION``; else 1, naming each one that differs."""
     want = VERSION_FILE.read_text().strip()
     if not SEMVER.match(want):
-        print(f"version: VERSION holds {want!r}, not a semantic version", file=sys.stderr)
+        print(f"version: VERSION holds {want!r}, not MAJOR.MINOR.PATCH", file=sys.stderr)
         return 1
     bad = [(where, got) for where, got in found() if got != want]
     for where, got in bad:
@@ -88,7 +90,7 @@ def check() -> int:
 def set_version(new: str) -> int:
     """Writes ``new`` into VERSION and every copy (lock files included), then checks."""
     if not SEMVER.match(new):
-        print(f"version: {new!r} is not a semantic version", file=sys.stderr)
+        print(f"version: {new!r} is not MAJOR.MINOR.PATCH", file=sys.stderr)
         return 1
     VERSION_FILE.write_text(new + "\n")
 
