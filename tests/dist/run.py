@@ -16,10 +16,11 @@ way a user installs them (README "Install").
    before any signer is called).
 5. The npm tarball's contents: the wasm, every ``exports``/``bin``/``types``
    target, no tests, no source maps, the version of ``VERSION``.
-6. The npm tarball installed into an empty project (``npm init -y``) with a
-   signer library: imported as ESM (CommonJS too when the package claims it),
-   one payment against the world, and its audit log verified by the package's
-   own ``presidio-x402`` bin.
+6. The npm tarball installed alone into an empty project (``npm init -y``,
+   outside the checkout): imported as ESM (``.`` and ``./node``; CommonJS too
+   when the package claims it) and deciding; then, with a signer library
+   added, one payment against the world, and its audit log verified by the
+   package's own ``presidio-x402`` bin.
 7. ``dist/SHA256SUMS`` matches the files.
 
 Prints one line per check and ``test-dist: N passed, M failed``; exit 1 on a
@@ -353,21 +354,31 @@ print(json.dumps({{"code": asyncio.run(main()), "signed": len(calls), "file": pr
         """The empty-project check, in ``proj``."""
         env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
         run(["npm", "init", "-y"], cwd=proj, env=env)
-        # a signer library at the world's pinned versions, as a user's project would have
-        world_pkg = json.loads((self.world_dir / "package.json").read_text())["dependencies"]
-        signer_deps = [f"{n}@{world_pkg[n]}" for n in ("@x402/evm", "viem")]
-        run(["npm", "install", "--prefer-offline", "--no-audit", "--no-fund", "--silent", str(self.tarball.resolve()), *signer_deps],
-            cwd=proj, env=env, timeout=300)
+        npm_install = ["npm", "install", "--prefer-offline", "--no-audit", "--no-fund", "--silent"]
+        # the package alone first: its own dependencies must be enough to import it
+        run([*npm_install, str(self.tarball.resolve())], cwd=proj, env=env, timeout=300)
         installed = proj / "node_modules" / NPM_NAME
         pkg = json.loads((installed / "package.json").read_text())
         assert pkg["version"] == VERSION, pkg["version"]
-        notes = ["ESM import"]
+        esm = """
+            import * as x from "presidio-hardened-x402";
+            import * as n from "presidio-hardened-x402/node";
+            const g = await x.PaymentGuard.create({ replayKey: "11".repeat(32), auditKey: "22".repeat(32), warn: () => {} });
+            console.log(JSON.stringify({ fetch: typeof x.createHardenedFetch, node: typeof n.FileAuditSink,
+              guard: typeof g.begin, atomic: x.call("money.parse-atomic", { amount: "10000" }).atomic }));
+        """
+        out = run(["node", "--input-type=module", "-e", esm], cwd=proj, env=env)
+        assert json.loads(out.stdout) == {"fetch": "function", "node": "function", "guard": "function", "atomic": "10000"}, out.stdout
+        notes = ["ESM import of the package alone (. and ./node)"]
         if self.claims_commonjs(pkg):
             out = run(["node", "-e", f"const x = require({NPM_NAME!r}); console.log(typeof x.createHardenedFetch)"], cwd=proj, env=env)
             assert out.stdout.strip() == "function", out.stdout
             notes.append("CommonJS require")
         else:
             notes.append("no CommonJS claimed (type: module, no require condition)")
+        # then a signer library at the world's pinned versions, as a user's project would have
+        world_pkg = json.loads((self.world_dir / "package.json").read_text())["dependencies"]
+        run([*npm_install, *(f"{n}@{world_pkg[n]}" for n in ("@x402/evm", "viem"))], cwd=proj, env=env, timeout=300)
         shutil.copy(HERE / "npm_payment.mjs", proj / "npm_payment.mjs")
         audit_dir = proj / "audit"
         audit_dir.mkdir()
