@@ -4,6 +4,8 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 CARGO ?= cargo
 PYTHON ?= python3
+## VERSION: the release version of every package (Cargo, npm, Python), held in ./VERSION (tools/version.py)
+VERSION := $(shell cat VERSION)
 
 .PHONY: demo test lint test-core vectors vectors-check bench setup-rust component test-component bench-component test-python bench-python
 
@@ -18,13 +20,18 @@ demo-core: setup-rust
 	$(CARGO) run --quiet --release -p presidio-x402-core --example demo
 
 ## test: every test
-test: setup-rust lint vectors-check test-core test-fuzz-replay test-component lint-python test-python test-seed-suite test-js test-e2e test-stores test-deploy
+test: setup-rust lint vectors-check test-core test-fuzz-replay test-component lint-python test-python test-seed-suite test-js test-e2e test-dist test-stores test-deploy
 
 setup-rust:
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install rustup first" >&2; exit 1; }
 
-## lint: formatting and clippy (warnings are errors) on every crate, the fuzz crate included
-lint: setup-rust
+## version-check: VERSION equals the version of the Cargo workspace (and Cargo.lock), the npm package and the Python package
+.PHONY: version-check
+version-check:
+	$(PYTHON) tools/version.py
+
+## lint: one version everywhere, formatting and clippy (warnings are errors) on every crate, the fuzz crate included
+lint: setup-rust version-check
 	@$(CARGO) fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 	@$(CARGO) clippy --version >/dev/null 2>&1 || rustup component add clippy
 	$(CARGO) fmt --all --check
@@ -203,7 +210,7 @@ WBG_ROOT := $(CURDIR)/.cache/cargo-bin-root
 WASM_BINDGEN := $(WBG_ROOT)/bin/wasm-bindgen
 JS_DIR := bindings-js
 JS_PACK_DIR := $(CURDIR)/.cache/js
-JS_TARBALL := $(JS_PACK_DIR)/presidio-hardened-x402-0.1.0.tgz
+JS_TARBALL := $(JS_PACK_DIR)/presidio-hardened-x402-$(VERSION).tgz
 NPM ?= npm
 
 .PHONY: js-package test-js js-tools js-browser-deps js-extension bench-js
@@ -314,3 +321,29 @@ deploy-tools:
 ##              left out of `make test` for time, so that test reports itself skipped when the binary is absent)
 test-deploy: deploy-tools python-venv
 	DEPLOY_CORE_PYTHON=$(CURDIR)/$(PY_BIN)/python $(DEPLOY_VENV)/bin/pytest -p no:cacheprovider -q $(DEPLOY_DIR)
+
+# ---- release artifacts (dist/, ignored) -------------------------------------------
+DIST_DIR := dist
+BUILD_VENV := .cache/venv-build
+DIST_TEST_DIR := .cache/dist-test
+.PHONY: dist test-dist
+
+## dist: dist/ holds the npm tarball, the Python wheel (py3-none-any, presidio_x402.wasm inside) and the
+##       sdist (carries the built component: installs without Rust), built with pinned build + setuptools, and SHA256SUMS
+dist: version-check component js-package
+	@test -x $(BUILD_VENV)/bin/python || $(PYTHON) -m venv $(BUILD_VENV)
+	@$(BUILD_VENV)/bin/python -c "import build, setuptools; assert (build.__version__, setuptools.__version__) == ('1.6.1', '84.2.1')" 2>/dev/null \
+	  || $(BUILD_VENV)/bin/pip install --quiet "build==1.6.1" "setuptools==84.2.1"
+	rm -rf $(DIST_DIR) bindings-python/build bindings-python/*.egg-info && mkdir -p $(DIST_DIR)
+	cp $(JS_TARBALL) $(DIST_DIR)/
+	$(BUILD_VENV)/bin/python -m build --no-isolation --outdir $(DIST_DIR) bindings-python > $(BUILD_VENV)/build.log 2>&1 \
+	  || { cat $(BUILD_VENV)/build.log >&2; exit 1; }
+	cd $(DIST_DIR) && sha256sum -- *.tgz *.whl *.tar.gz > SHA256SUMS
+	@ls -l $(DIST_DIR)
+
+## test-dist: the artifacts of `make dist`, installed as a user would: the wheel into a clean venv with no Rust on PATH
+##            running the seed's Quick Start against the local x402 world (a real paid call); the sdist likewise (no Rust;
+##            import and a decision); `pip install ./bindings-python` from a fresh checkout (no component) failing with
+##            what to run; the npm tarball checked and installed into an empty project (ESM import, one payment)
+test-dist: dist world-deps
+	$(PYTHON) tests/dist/run.py --dist $(DIST_DIR) --world $(WORLD_DIR) --work $(DIST_TEST_DIR)

@@ -1,7 +1,7 @@
 // Median per-decision time of the npm package in Node, and the tarball size.
 // Usage: node experiments/bench-js.mjs [tarball]   (make bench-js)
 // Imports the PACKED package installed in bindings-js/test/node_modules.
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { join } from "node:path";
 
@@ -86,7 +86,8 @@ function stats(name, ns) {
   stats("call('money.parse-atomic') (small crossing)", t);
 }
 
-const tarball = process.argv[2] ?? join(root, ".cache/js/presidio-hardened-x402-0.1.0.tgz");
+const version = readFileSync(join(root, "VERSION"), "utf8").trim();
+const tarball = process.argv[2] ?? join(root, `.cache/js/presidio-hardened-x402-${version}.tgz`);
 const size = statSync(tarball).size;
 const wasmSize = statSync(join(pkg, "dist/wasm/presidio_x402_js_bg.wasm")).size;
 console.log(`npm tarball: ${(size / 1024).toFixed(1)} KiB (${size} bytes); wasm: ${(wasmSize / 1024).toFixed(1)} KiB`);

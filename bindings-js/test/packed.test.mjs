@@ -2,12 +2,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const tarball = fileURLToPath(new URL("../../.cache/js/presidio-hardened-x402-0.1.0.tgz", import.meta.url));
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+const tarball = fileURLToPath(new URL(`../../.cache/js/presidio-hardened-x402-${version}.tgz`, import.meta.url));
 
 test("the tarball installs in an empty folder outside the repo and decides", () => {
   assert.ok(existsSync(tarball), "run make js-package first");

@@ -200,7 +200,7 @@ const out = {
   hosts: [
     {
       host: "node", label: `npm package in Node ${process.version} (PaymentGuard)`, rows,
-      tarball_bytes: tarball ? statSync(tarball).size : null, wasm_bytes: statSync(wasmFile).size,
+      tarball: tarball ?? null, tarball_bytes: tarball ? statSync(tarball).size : null, wasm_bytes: statSync(wasmFile).size,
       notes: ["PaymentGuard.begin (the driver run to its sign action) on a persistent store that loads the prepared state at each step (loadVersioned; its compare-and-set is accepted and dropped); replay set: MemoryStore's check-and-set (replaySet) on a Map holding n live fingerprints; audit sink: a no-op callback; no metrics"],
     },
     {

@@ -32,7 +32,7 @@ def main():
     ap.add_argument("--native-bin", default="target/release/presidio-x402-bench")
     ap.add_argument("--component-bin", default="target/host/presidio-x402-bench")
     ap.add_argument("--js-package", default=".cache/bench/js/node_modules/presidio-hardened-x402")
-    ap.add_argument("--js-tarball", default=".cache/js/presidio-hardened-x402-0.1.0.tgz")
+    ap.add_argument("--js-tarball", default=f".cache/js/presidio-hardened-x402-{open('VERSION').read().strip()}.tgz")
     ap.add_argument("--python", default=".cache/venv-python/bin/python")
     ap.add_argument("--seed-python", default=".cache/venv-seed/bin/python")
     ap.add_argument("--bench-python", default=".cache/venv-bench/bin/python")
