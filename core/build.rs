@@ -96,5 +96,29 @@ fn main() {
             "pub(super) const {name}: Table = Table {{ packed: include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{bin}\")), at: &{at:?} }};\n"
         ));
     }
+    // Derived: every proper word prefix of a multi-word place, in the same
+    // line-per-length layout (see `PLACE_PREFIXES` in src/pii/gazetteer.rs).
+    let places = fs::read_to_string(data.join("places.txt")).expect("places.txt");
+    let mut prefixes = std::collections::BTreeSet::new();
+    for (i, line) in places.split_terminator('\n').enumerate() {
+        for entry in line.as_bytes().chunks(i + 1) {
+            for (at, _) in entry.iter().enumerate().filter(|(_, &c)| c == b' ') {
+                prefixes.insert(entry[..at].to_vec());
+            }
+        }
+    }
+    let longest = prefixes.iter().map(Vec::len).max().unwrap_or(0);
+    let mut text = String::new();
+    for k in 1..=longest {
+        for p in prefixes.iter().filter(|p| p.len() == k) {
+            text.push_str(std::str::from_utf8(p).expect("ASCII places"));
+        }
+        text.push('\n');
+    }
+    let (bytes, at) = pack(&text);
+    fs::write(out_dir.join("place_prefixes.bin"), &bytes).expect("writable OUT_DIR");
+    rust.push_str(&format!(
+        "pub(super) const PLACE_PREFIXES: Table = Table {{ packed: include_bytes!(concat!(env!(\"OUT_DIR\"), \"/place_prefixes.bin\")), at: &{at:?} }};\n"
+    ));
     fs::write(out_dir.join("packed_tables.rs"), rust).expect("writable OUT_DIR");
 }

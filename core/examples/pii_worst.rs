@@ -1,85 +1,38 @@
-//! Worst-case inputs at the 16 KiB cap: prints the time of `redact` on each,
-//! to catch super-linear behaviour. `cargo run --release --example pii_worst`
-use presidio_x402_core::pii::{redact, PiiConfig, MAX_TEXT_BYTES};
+//! Worst-case inputs at the 16 KiB cap (`core/tests/support/adversarial.rs`):
+//! prints the time of `redact` on each, slowest first, to catch super-linear
+//! behaviour. `cargo run --release --example pii_worst [CASE] [REPS]`; the
+//! same cases are timed by `make bench` (row "PII worst case at 16 KiB").
+use presidio_x402_core::pii::{redact, PiiConfig};
 use std::time::Instant;
 
-fn fill(unit: &str) -> String {
-    let mut s = String::new();
-    while s.len() + unit.len() <= MAX_TEXT_BYTES {
-        s.push_str(unit);
-    }
-    s
-}
+#[path = "../tests/support/adversarial.rs"]
+mod adversarial;
 
 fn main() {
     let cfg = PiiConfig::default();
-    let cases = [
-        "a@",
-        "@",
-        "a",
-        "a.",
-        "1 ",
-        "1-",
-        "1.",
-        "1",
-        ":",
-        "a:",
-        "f:",
-        "::1 ",
-        "%41",
-        "%2541",
-        "&#64;",
-        "&amp;",
-        "=QUFBQUFBQUFBQQ&",
-        "John Smith ",
-        "for John ",
-        "patient=john-smith&",
-        "in New York, ",
-        "J. ",
-        "4111 1111 1111 1111 ",
-        "1.1.1.1 ",
-        "+1 415 555 2671 ",
-        "DE89 3704 0044 0532 0130 00 ",
-        "\u{200b}",
-        "ａ",
-        "a+b",
-        "x@y.co ",
-        "Smith, ",
-        "ab-",
-        "A ",
-        // issue 20 forms: path segments, fragments, keys, form encoding,
-        // other-script digits, non-Latin local parts, cue + token.
-        "/QUFBQUFBQUFBQQ",
-        "#QUFBQUFBQUFBQQ",
-        "?QUFBQUFBQUFBQQ=",
-        "&QUFBQUFBQUFBQQ",
-        "QUFB",
-        "1+",
-        "a+1+",
-        "/1-",
-        "/+33142685300",
-        "/4111111111111111",
-        "user=x:",
-        "Nkosi, Wanjiru, ",
-        "for patient Wanjiru. ",
-        "\u{664}",
-        "\u{7528}@",
-        "\u{7528}",
-    ];
-    let mut worst = 0f64;
-    for unit in cases {
-        let s = fill(unit);
-        let t0 = Instant::now();
-        let r = redact(&s, &cfg).expect("within cap");
-        let ms = t0.elapsed().as_secs_f64() * 1e3;
-        worst = worst.max(ms);
-        println!(
-            "{:>8.3} ms  {:>5} findings  {:?} x {}",
-            ms,
-            r.findings.len(),
-            unit,
-            s.len() / unit.len()
-        );
+    let only = std::env::args().nth(1).filter(|s| !s.is_empty());
+    let reps: usize = std::env::args()
+        .nth(2)
+        .map_or(15, |s| s.parse().expect("REPS is a number"));
+    let mut rows: Vec<(f64, &str, usize)> = adversarial::cases()
+        .into_iter()
+        .filter(|(n, _)| only.as_deref().is_none_or(|o| o == *n))
+        .map(|(name, text)| {
+            let mut ms: Vec<f64> = (0..reps.max(1))
+                .map(|_| {
+                    let t0 = Instant::now();
+                    let r = redact(&text, &cfg).expect("within cap");
+                    std::hint::black_box(r);
+                    t0.elapsed().as_secs_f64() * 1e3
+                })
+                .collect();
+            ms.sort_by(f64::total_cmp);
+            let found = redact(&text, &cfg).map_or(0, |r| r.findings.len());
+            (ms[ms.len() / 2], name, found)
+        })
+        .collect();
+    rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (ms, name, found) in &rows {
+        println!("{ms:>8.3} ms  {found:>5} findings  {name}");
     }
-    println!("worst {worst:.3} ms");
 }

@@ -140,6 +140,10 @@ pub(crate) const LAST_WORDLIKE: &Table = &tables::LAST_WORDLIKE;
 pub(crate) const PLACES: &Table = &tables::PLACES;
 /// Places that are also common words (Reading, Nice): need a location cue.
 pub(crate) const PLACES_AMBIGUOUS: &Table = &tables::PLACES_AMBIGUOUS;
+/// Every proper word prefix of a multi-word place (`new`, `rio de`), derived
+/// from the places by `core/build.rs`: a place name is read on only while the
+/// words so far are one of these.
+pub(crate) const PLACE_PREFIXES: &Table = &tables::PLACE_PREFIXES;
 /// Organisations and products named like people (`morgan stanley`).
 pub(crate) const ORGS: &Table = &tables::ORGS;
 /// Common metadata words that are never part of a name.

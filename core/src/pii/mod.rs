@@ -368,17 +368,23 @@ fn resolve(text: &str, mut c: Vec<Finding>) -> Vec<Finding> {
             .then(a.start.cmp(&b.start))
             .then(a.entity.cmp(&b.entity))
     });
-    let mut kept: Vec<Finding> = Vec::with_capacity(c.len());
+    // The kept findings are disjoint, keyed by start: a candidate overlaps
+    // one of them exactly when it overlaps the last one starting before its
+    // end (linearithmic; a scan of every kept finding was quadratic).
+    let mut kept: std::collections::BTreeMap<usize, Finding> = std::collections::BTreeMap::new();
     for f in c {
         if !text.is_char_boundary(f.start) || !text.is_char_boundary(f.end) || f.end > text.len() {
             continue;
         }
-        if kept.iter().all(|k| f.end <= k.start || f.start >= k.end) {
-            kept.push(f);
+        let free = kept
+            .range(..f.end)
+            .next_back()
+            .is_none_or(|(_, k)| k.end <= f.start);
+        if free {
+            kept.insert(f.start, f);
         }
     }
-    kept.sort_by_key(|f| f.start);
-    kept
+    kept.into_values().collect()
 }
 
 /// The replacement text for one finding.

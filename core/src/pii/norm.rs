@@ -165,6 +165,7 @@ fn percent_layer(n: &Norm<'_>, plus_as_space: bool) -> Norm<'static> {
     let mut i = 0;
     let mut lit = 0; // start of pending literal text
     let mut raw: Vec<u8> = Vec::new();
+    let mut plus_values: Option<PlusValues<'_>> = None;
     while i < b.len() {
         let esc = |j: usize| {
             b.get(j) == Some(&b'%')
@@ -188,7 +189,9 @@ fn percent_layer(n: &Norm<'_>, plus_as_space: bool) -> Norm<'static> {
             && b[i] == b'+'
             && i > 0
             && b.get(i + 1).is_some_and(|&c| plus_between(b[i - 1], c))
-            && plus_is_space(b, i)
+            && plus_values
+                .get_or_insert_with(|| PlusValues::new(b))
+                .is_space(i)
         {
             flush_literal(&mut out, n, lit, i);
             out.push(' ', span_of(src, i, i + 1));
@@ -212,26 +215,70 @@ fn plus_between(a: u8, c: u8) -> bool {
     a.is_ascii_alphanumeric() && c.is_ascii_alphanumeric()
 }
 
-/// A `+` reads as a space only inside a query value (`key=a+b`) that holds no
-/// `@` (so `john+tag@example.com` keeps its plus).
-fn plus_is_space(b: &[u8], i: usize) -> bool {
-    // Bounded both ways so a long value cannot make this quadratic.
-    const REACH: usize = 256;
-    let mut l = i;
-    while l > 0 && i - l < REACH && !matches!(b[l - 1], b'=' | b'&' | b'?' | b'/' | b' ' | b'#') {
-        l -= 1;
+/// Decides, for the `+`s of one text in increasing order, whether each reads
+/// as a space: only inside a query value (`key=a+b`, the value running from
+/// the `=` to the next `&`, `#` or space) that holds no `@` (so
+/// `john+tag@example.com` keeps its plus). Linear in the text overall: the
+/// value's start follows a cursor, its end is cached until passed, and `@`
+/// marks are counted by prefix sums (scanning each value per `+` was
+/// quadratic).
+struct PlusValues<'b> {
+    b: &'b [u8],
+    /// Bytes before `cursor` have been read for delimiters.
+    cursor: usize,
+    /// The byte after the last delimiter before `cursor` (0: none).
+    start: usize,
+    /// The end of the value holding the last `+` asked about.
+    end: usize,
+    /// `marks[k]`: how many `@`, `%40` and `%2540` start before byte `k`.
+    marks: Vec<u32>,
+}
+
+impl<'b> PlusValues<'b> {
+    fn new(b: &'b [u8]) -> PlusValues<'b> {
+        let mut marks = Vec::with_capacity(b.len() + 1);
+        let mut n = 0u32;
+        marks.push(0);
+        for j in 0..b.len() {
+            let at = |m: &[u8]| {
+                b.get(j..j + m.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(m))
+            };
+            if b[j] == b'@' || at(b"%40") || at(b"%2540") {
+                n += 1;
+            }
+            marks.push(n);
+        }
+        PlusValues {
+            b,
+            cursor: 0,
+            start: 0,
+            end: 0,
+            marks,
+        }
     }
-    if l == 0 || b[l - 1] != b'=' {
-        return false;
+
+    /// True when the `+` at `i` (not before the last one asked about) is a space.
+    fn is_space(&mut self, i: usize) -> bool {
+        let b = self.b;
+        while self.cursor < i {
+            if matches!(b[self.cursor], b'=' | b'&' | b'?' | b'/' | b' ' | b'#') {
+                self.start = self.cursor + 1;
+            }
+            self.cursor += 1;
+        }
+        if self.start == 0 || b[self.start - 1] != b'=' {
+            return false;
+        }
+        if self.end <= i {
+            let mut r = i;
+            while r < b.len() && !matches!(b[r], b'&' | b'#' | b' ') {
+                r += 1;
+            }
+            self.end = r;
+        }
+        self.marks[self.end] == self.marks[self.start]
     }
-    let mut r = i;
-    while r < b.len() && r - i < REACH && !matches!(b[r], b'&' | b'#' | b' ') {
-        r += 1;
-    }
-    let v = &b[l..r];
-    !(v.contains(&b'@')
-        || v.windows(3).any(|w| w.eq_ignore_ascii_case(b"%40"))
-        || v.windows(5).any(|w| w.eq_ignore_ascii_case(b"%2540")))
 }
 
 /// Copies normalised bytes `[a, b)` of `n` unchanged (a and b are char boundaries).

@@ -328,14 +328,32 @@ fn digits_of(b: &[u8], gs: &[Group], buf: &mut [u8; 32]) -> usize {
 
 fn classify(b: &[u8], gs: &[Group], plus: bool, cx: Ctx<'_>) -> Option<(EntityType, u16)> {
     let before = cx.before;
-    let mut buf = [0u8; 32];
-    let nd = digits_of(b, gs, &mut buf);
-    if nd > 32 {
+    let ng = gs.len();
+    // Cheap gates first: the digit count and the grouping each rule below
+    // needs. Most sub-chains of a long run of short groups end here.
+    let total: usize = gs.iter().map(|g| g.de - g.ds).sum();
+    if plus && !(8..=15).contains(&total) {
         return None;
     }
+    // `00`, then a calling code (never 0), then 8..=15 digits in all.
+    let lead00 = (10..=17).contains(&total)
+        && gs[0].de - gs[0].ds >= 3
+        && b[gs[0].ds..gs[0].ds + 3].starts_with(b"00")
+        && b[gs[0].ds + 2] != b'0';
+    // The shapes of an SSN, a card, an IPv4 address or a NANP number.
+    let shaped = match ng {
+        1 | 3 => (9..=19).contains(&total),
+        4 => total <= 19,
+        _ => (13..=19).contains(&total) && gs[..ng - 1].iter().all(|g| g.de - g.ds == 4),
+    };
+    let cued = (9..=15).contains(&total) && is_one_of(before, PHONE_CUES);
+    if !(plus || lead00 || shaped || cued) {
+        return None;
+    }
+    let mut buf = [0u8; 32];
+    let nd = digits_of(b, gs, &mut buf);
     let d = &buf[..nd];
     let lens: [usize; 8] = core::array::from_fn(|k| gs.get(k).map_or(0, |g| g.de - g.ds));
-    let ng = gs.len();
     let seps_same = gs
         .iter()
         .skip(1)
@@ -357,7 +375,7 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, cx: Ctx<'_>) -> Option<(EntityTy
     if d.len() > 2
         && d[..2] == [0, 0]
         && (ng >= 2 || is_one_of(before, PHONE_CUES))
-        && e164(&d[2..], &trim_first(gs, 2))
+        && e164_trimmed(&d[2..], gs, 2)
     {
         return Some((EntityType::PhoneNumber, 700));
     }
@@ -425,15 +443,6 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, cx: Ctx<'_>) -> Option<(EntityTy
     None
 }
 
-/// `gs` with `k` digits dropped from the front of the first group.
-fn trim_first(gs: &[Group], k: usize) -> Vec<Group> {
-    let mut v = gs.to_vec();
-    if let Some(g) = v.first_mut() {
-        g.ds = (g.ds + k).min(g.de);
-    }
-    v
-}
-
 /// True when the address at `start` is the host of a URL (`http://1.2.3.4/`,
 /// `https://user@[2001:db8::1]/`): the server's address, not the payer's
 /// personal data. Only user info may stand between `://` and the host.
@@ -458,8 +467,14 @@ pub(crate) fn url_host(b: &[u8], start: usize) -> bool {
 
 /// North American number: [1] NXX NXX XXXX in groups 3-3-4 / 1-3-3-4, or bare.
 fn nanp(d: &[u8], gs: &[Group]) -> bool {
-    let lens: Vec<usize> = gs.iter().map(|g| g.de - g.ds).collect();
-    let body = match (lens.as_slice(), d.len()) {
+    if gs.len() > 4 {
+        return false;
+    }
+    let mut buf = [0usize; 4];
+    for (l, g) in buf.iter_mut().zip(gs) {
+        *l = g.de - g.ds;
+    }
+    let body = match (&buf[..gs.len()], d.len()) {
         ([3, 3, 4], 10) | ([10], 10) => d,
         ([1, 3, 3, 4], 11) | ([11], 11) if d[0] == 1 => &d[1..],
         _ => return false,
@@ -471,6 +486,12 @@ fn nanp(d: &[u8], gs: &[Group]) -> bool {
 /// calling code, a national number of an allowed length and first digit,
 /// NANP rules for code 1), with the calling code inside the first group.
 fn e164(d: &[u8], gs: &[Group]) -> bool {
+    e164_trimmed(d, gs, 0)
+}
+
+/// [`e164`] over `gs` whose first `k` digits (an international prefix `00`)
+/// are not part of `d`.
+fn e164_trimmed(d: &[u8], gs: &[Group], k: usize) -> bool {
     if !(8..=15).contains(&d.len()) {
         return false;
     }
@@ -478,7 +499,9 @@ fn e164(d: &[u8], gs: &[Group]) -> bool {
         return false;
     };
     // `+4 989…` splits the calling code: not a way numbers are written.
-    gs.first().is_some_and(|g| g.de - g.ds >= cc) && gs.iter().skip(1).all(|g| g.de - g.ds <= 10)
+    gs.first()
+        .is_some_and(|g| (g.de - g.ds).saturating_sub(k) >= cc)
+        && gs.iter().skip(1).all(|g| g.de - g.ds <= 10)
 }
 
 fn ssn_valid(d: &[u8]) -> bool {

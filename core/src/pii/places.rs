@@ -16,8 +16,24 @@ const PLACE_JOINERS: &[&str] = &[
 ];
 
 /// Length (in words) of the longest place name starting at word `i` (up to 5
-/// words), when `min_words` or more.
+/// words; 0 when none), looked up once per word.
 pub(crate) fn place_len(w: &Words<'_>, i: usize) -> usize {
+    let memo = w.place.get(i);
+    if let Some(v) = memo.map(core::cell::Cell::get).filter(|&v| v != 0) {
+        return usize::from(v - 1);
+    }
+    let n = longest_place(w, i);
+    if let Some(m) = memo {
+        m.set(n as u8 + 1);
+    }
+    n
+}
+
+/// [`place_len`] without the memo. A name is extended by another word only
+/// while the words so far begin some multi-word place
+/// ([`gz::PLACE_PREFIXES`]), so a run of capitalised words costs two lookups
+/// a word.
+fn longest_place(w: &Words<'_>, i: usize) -> usize {
     let mut buf = [0u8; KEY_MAX];
     let mut n = 0;
     let mut best = 0;
@@ -48,8 +64,14 @@ pub(crate) fn place_len(w: &Words<'_>, i: usize) -> usize {
             *slot = c.to_ascii_lowercase();
             n += 1;
         }
-        if gz::PLACES.contains(&buf[..n]) {
+        let Some(key) = gz::Key::new(&buf[..n]) else {
+            break;
+        };
+        if gz::PLACES.has(&key) {
             best = k + 1;
+        }
+        if !gz::PLACE_PREFIXES.has(&key) {
+            break;
         }
     }
     best

@@ -77,6 +77,9 @@ pub(crate) struct Words<'a> {
     pub(crate) b: &'a [u8],
     /// Its words, in order.
     pub(crate) w: Vec<Word>,
+    /// Per word, the length of the place name starting there plus one (0:
+    /// not yet looked up); see [`super::places::place_len`].
+    pub(crate) place: Vec<core::cell::Cell<u8>>,
 }
 
 fn shape(s: &[u8], up: usize, low: usize) -> Shape {
@@ -167,7 +170,8 @@ impl<'a> Words<'a> {
             });
             prev_end = i;
         }
-        Words { b, w }
+        let place = vec![core::cell::Cell::new(0); w.len()];
+        Words { b, w, place }
     }
 
     /// The word's lowercase key (apostrophes dropped), or `None` when too long.

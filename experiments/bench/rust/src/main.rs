@@ -30,6 +30,9 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+/// The PII engine's adversarial inputs at the 16 KiB cap (shared with the core's tests).
+#[path = "../../../../core/tests/support/adversarial.rs"]
+mod adversarial;
 #[cfg(feature = "component")]
 mod component;
 
@@ -495,6 +498,30 @@ fn native(w: &Workload) -> Value {
     r["triples"] = json!(corpus.len());
     eprintln!("native: pii scan per triple: {r}");
     rows.push(r);
+    // Worst case: each adversarial 16 KiB input, the median of 15 redactions;
+    // the row is the slowest case.
+    let mut worst: Option<(f64, &str)> = None;
+    for (name, text) in adversarial::cases() {
+        let mut ns: Vec<f64> = (0..15)
+            .map(|_| {
+                let t0 = Instant::now();
+                black_box(pii::redact(black_box(&text), &cfg).ok());
+                t0.elapsed().as_nanos() as f64
+            })
+            .collect();
+        ns.sort_by(f64::total_cmp);
+        let med = ns[ns.len() / 2];
+        if worst.is_none_or(|(w, _)| med > w) {
+            worst = Some((med, name));
+        }
+    }
+    if let Some((ns, name)) = worst {
+        let r = json!({"workload": "pii_worst", "median_us": ns / 1000.0, "case": name,
+                       "cases": adversarial::cases().len(),
+                       "op": "pii::redact on the slowest adversarial 16 KiB input (core/tests/support/adversarial.rs)"});
+        eprintln!("native: pii worst case: {r}");
+        rows.push(r);
+    }
     // Audit: verify the 1000-line chain, per line.
     let text = w.audit_text();
     let (seq, mac) = w.audit_head();
