@@ -87,14 +87,22 @@ function loadIoredis(): new (url: string, options: Record<string, unknown>) => R
   return mod.Redis ?? mod.default ?? mod;
 }
 
+const TIMED_OUT = "Redis command timed out";
+
 function timeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let t: ReturnType<typeof setTimeout>;
   return Promise.race([
     p,
     new Promise<never>((_, reject) => {
-      t = setTimeout(() => reject(new Error("Redis command timed out")), ms);
+      t = setTimeout(() => reject(new Error(TIMED_OUT)), ms);
     }),
   ]).finally(() => clearTimeout(t));
+}
+
+/** Our deadline, or ioredis's `commandTimeout` / `connectTimeout`. */
+function isTimeout(e: unknown): boolean {
+  const m = String((e as Error)?.message ?? "");
+  return m === TIMED_OUT || m === "Command timed out" || /ETIMEDOUT/.test(m);
 }
 
 /** The guard state, replay set and audit heads of one tenant in Redis (shared). */
@@ -146,8 +154,16 @@ export class RedisStore implements GuardStore {
         this.#connecting = null;
       });
     }
-    if (this.#connecting) await timeout(this.#connecting, this.#timeoutMs);
-    return timeout(fn(c), this.#timeoutMs);
+    try {
+      if (this.#connecting) await timeout(this.#connecting, this.#timeoutMs);
+      return await timeout(fn(c), this.#timeoutMs);
+    } catch (e) {
+      // No answer in time: the connection may be dead without a FIN or RST (a
+      // black hole), and every later command on it would time out too. The
+      // store's own client drops it; the next command connects anew.
+      if (this.#own && isTimeout(e)) c.disconnect?.();
+      throw e;
+    }
   }
 
   async #eval(s: Script, key: string, ...args: string[]): Promise<boolean> {

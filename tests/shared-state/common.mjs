@@ -17,9 +17,9 @@ export function body(url) {
   });
 }
 
-/** $1 per call, $10 per 24 h window, this process's replica id. */
-export function config(replica) {
-  return { max_per_call_usd: 1, daily_limit_usd: 10, window_seconds: 86400, replica_id: replica };
+/** $1 per call, $10 (or `limitUsd`) per 24 h window, this process's replica id. */
+export function config(replica, limitUsd = 10) {
+  return { max_per_call_usd: 1, daily_limit_usd: limitUsd, window_seconds: 86400, replica_id: replica };
 }
 
 /** Resolves at `atMs` (wall clock), so that processes start together. */

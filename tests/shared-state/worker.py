@@ -32,8 +32,8 @@ def body(url: str) -> str:
     })
 
 
-def config(replica: str) -> dict:
-    return {"max_per_call_usd": 1, "daily_limit_usd": 10, "window_seconds": 86400, "replica_id": replica}
+def config(replica: str, limit_usd: float = 10) -> dict:
+    return {"max_per_call_usd": 1, "daily_limit_usd": limit_usd, "window_seconds": 86400, "replica_id": replica}
 
 
 def out(o: dict) -> None:
@@ -69,7 +69,7 @@ async def main() -> None:
     job = json.loads(sys.argv[1])
     store = RedisStore(job["redisUrl"], tenant=job["tenant"]) if job["store"] == "redis" else FileStore(job["dir"])
     audit = AuditLog(ReportingWriter(os.path.join(job["auditDir"], f"{job['replica']}.jsonl")), key=job["auditKey"])
-    guard = Guard(config(job["replica"]), store=store, audit=audit, replay_key=job["replayKey"])
+    guard = Guard(config(job["replica"], job.get("limitUsd", 10)), store=store, audit=audit, replay_key=job["replayKey"])
     codes: dict = {}
     allowed = 0
 
@@ -97,6 +97,9 @@ async def main() -> None:
             await pay(f"{job['urlBase']}/{job['replica']}/{i}")
     elif job["mode"] == "double":
         await pay(job["urlBase"])
+    elif job["mode"] == "faults":
+        await faults(guard, job, codes)
+        allowed = codes.pop("allowed", 0)
     elif job["mode"] == "crash":
         for i in range(job["attempts"]):
             await pay(f"{job['urlBase']}/{job['replica']}/{i}")
@@ -105,6 +108,40 @@ async def main() -> None:
         while True:
             await asyncio.sleep(1)
     out({"event": "done", "allowed": allowed, "codes": codes})
+
+
+async def faults(guard: Guard, job: dict, codes: dict) -> None:
+    """Mode "faults" (see worker.mjs): the same purchases, retries and phases."""
+
+    async def purchase(pid: str, phase: str) -> str:
+        url = f"{job['urlBase']}/{pid}"
+        p = await maybe(guard.begin("GET", url, None, body(url)))
+        if p.action.get("do") == "sign":
+            p = await maybe(guard.resume(p, signed_for(p.action)))
+        if p.action.get("do") == "send":
+            out({"event": "sent", "id": pid})
+            p = await maybe(guard.resume(p, SETTLED))
+        out({"event": "result", "id": pid, "phase": phase, "allowed": p.allowed, "code": p.code})
+        key = "allowed" if p.allowed else str(p.code)
+        codes[key] = codes.get(key, 0) + 1
+        return key
+
+    async def run(phase: str, i: int) -> None:
+        pid = f"{phase}-shared/{i}" if i % 4 == 0 else f"{phase}/{job['replica']}/{i}"
+        for _ in range(3):
+            if await purchase(pid, phase) != "store-unavailable":
+                return
+
+    i = 0
+    while i < job["attempts"] and time.time() * 1000 < job["faultsEndAtMs"]:
+        await run("faults", i)
+        await asyncio.sleep(job.get("paceMs", 0) / 1000)
+        i += 1
+    wait = job["recoverAtMs"] / 1000 - time.time()
+    if wait > 0:
+        await asyncio.sleep(wait)
+    for i in range(job["recoveryAttempts"]):
+        await run("recovery", i)
 
 
 if __name__ == "__main__":
