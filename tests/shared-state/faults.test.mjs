@@ -6,7 +6,7 @@
 // connections; twice, redis-server is killed (SIGKILL) while the workers run their
 // transactions and restarted on the same port with its append-only file (`appendfsync
 // always`: every write Redis acknowledged is on disk). Then the faults stop (Redis stays up),
-// and every worker buys again. At the end, from Redis, the audit files and what each worker
+// and every worker buys again until the budget refuses. At the end, from Redis, the audit files and what each worker
 // printed:
 //
 // * no overspend: committed ≤ the limit and committed + reserved = the limit, exactly (BigInt,
@@ -36,7 +36,7 @@ import { CENT_ATTO, startRedis, worker, baseJob, spendOf, checkAudit } from "./h
 const FAULT_S = Number(process.env.FAULTS_SECONDS ?? 15);
 const SEED = Number(process.env.FAULTS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const PACE_MS = 20; // between two purchases of one worker in the fault phase
-const RECOVERY = 60; // purchases of each worker once the faults stop
+const RATE = 6; // purchases per second of one worker in the fault phase, at most
 
 const scratch = mkdtempSync(join(tmpdir(), "presidio-x402-faults-"));
 let redis;
@@ -80,14 +80,16 @@ test(`faults on a real Redis: 4 Node + 4 Python workers through a fault proxy fo
   const auditDir = join(scratch, "audit");
   mkdirSync(auditDir);
 
-  const cap = Math.ceil((FAULT_S * 1000) / PACE_MS); // purchases of a worker in the fault phase, at most
-  const limitCents = 8 * cap + 240; // the faults cannot spend it all; the recovery phase must
+  // A purchase spends at most $0.01 (committed, or a reservation left by a failed step), so the
+  // fault phase cannot spend the limit; the recovery phase buys until the budget refuses.
+  const cap = FAULT_S * RATE;
+  const limitCents = 8 * cap + 200;
   const startAtMs = Date.now() + 4000;
   const faultsEndAtMs = startAtMs + FAULT_S * 1000;
   const recoverAtMs = faultsEndAtMs + 3000; // after the timeouts of commands sent into a black hole
   const ws = [0, 1, 2, 3].flatMap((i) => ["node", "py"].map((kind) => worker(kind, baseJob({
     mode: "faults", store: "redis", redisUrl: proxyUrl, tenant: "faults", replica: `${kind}-${i}`, auditDir,
-    attempts: cap, limitUsd: limitCents / 100, startAtMs, faultsEndAtMs, recoverAtMs, recoveryAttempts: RECOVERY,
+    attempts: cap, limitUsd: limitCents / 100, startAtMs, faultsEndAtMs, recoverAtMs, recoveryAttempts: cap + 200,
     paceMs: PACE_MS }))));
   const finished = Promise.all(ws.map((w) => w.done));
   finished.catch(() => {});

@@ -107,20 +107,27 @@ async function purchase(id, phase) {
 }
 
 /**
- * Mode "faults": until `faultsEndAtMs` (at most `attempts`), one purchase every `paceMs`; every
- * 4th purchase id is shared by all workers, the others are this worker's. A purchase refused with
- * `store-unavailable` is tried again (same id) up to twice. From `recoverAtMs`, `recoveryAttempts`
- * more purchases (faults are off then: the guard must pay again).
+ * Mode "faults": until `faultsEndAtMs`, at most `attempts` purchases (retries included), one
+ * every `paceMs`; every 4th purchase id is shared by all workers, the others are this worker's.
+ * A purchase refused with `store-unavailable` is tried again (same id) up to twice. From
+ * `recoverAtMs` (the faults are off), purchases until the budget refuses one
+ * (`policy-window-exceeded`), at most `recoveryAttempts`: the guard must pay again.
  */
 async function faults() {
   const id = (phase, i) => (i % 4 === 0 ? `${phase}-shared/${i}` : `${phase}/${job.replica}/${i}`);
+  let calls = 0;
   const run = async (phase, i) => {
-    for (let t = 0; t < 3; t++) if ((await purchase(id(phase, i), phase)) !== "store-unavailable") return;
+    for (let t = 0; t < 3; t++) {
+      calls++;
+      const r = await purchase(id(phase, i), phase);
+      if (r !== "store-unavailable") return r;
+    }
+    return "store-unavailable";
   };
-  for (let i = 0; i < job.attempts && Date.now() < job.faultsEndAtMs; i++) {
+  for (let i = 0; calls < job.attempts && Date.now() < job.faultsEndAtMs; i++) {
     await run("faults", i);
     await new Promise((r) => setTimeout(r, job.paceMs ?? 0));
   }
   await sleepUntil(job.recoverAtMs);
-  for (let i = 0; i < job.recoveryAttempts; i++) await run("recovery", i);
+  for (let i = 0; i < job.recoveryAttempts; i++) if ((await run("recovery", i)) === "policy-window-exceeded") break;
 }

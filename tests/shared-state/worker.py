@@ -126,14 +126,21 @@ async def faults(guard: Guard, job: dict, codes: dict) -> None:
         codes[key] = codes.get(key, 0) + 1
         return key
 
-    async def run(phase: str, i: int) -> None:
+    calls = 0
+
+    async def run(phase: str, i: int) -> str:
+        nonlocal calls
         pid = f"{phase}-shared/{i}" if i % 4 == 0 else f"{phase}/{job['replica']}/{i}"
+        r = "store-unavailable"
         for _ in range(3):
-            if await purchase(pid, phase) != "store-unavailable":
-                return
+            calls += 1
+            r = await purchase(pid, phase)
+            if r != "store-unavailable":
+                break
+        return r
 
     i = 0
-    while i < job["attempts"] and time.time() * 1000 < job["faultsEndAtMs"]:
+    while calls < job["attempts"] and time.time() * 1000 < job["faultsEndAtMs"]:
         await run("faults", i)
         await asyncio.sleep(job.get("paceMs", 0) / 1000)
         i += 1
@@ -141,7 +148,8 @@ async def faults(guard: Guard, job: dict, codes: dict) -> None:
     if wait > 0:
         await asyncio.sleep(wait)
     for i in range(job["recoveryAttempts"]):
-        await run("recovery", i)
+        if await run("recovery", i) == "policy-window-exceeded":
+            break
 
 
 if __name__ == "__main__":
