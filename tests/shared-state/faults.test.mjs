@@ -67,7 +67,7 @@ const TURNS = [
   { name: "drop", drop: 0.03 },
   { name: "reset", reset: 0.03 },
   { name: "half-reply", halfReply: 0.03 },
-  { name: "stall", stall: 0.01 },
+  { name: "stall", stall: 0.03 },
   { name: "all", drop: 0.01, reset: 0.01, halfReply: 0.01, stall: 0.005 },
 ];
 
@@ -94,10 +94,10 @@ test(`faults on a real Redis: 4 Node + 4 Python workers through a fault proxy fo
   const finished = Promise.all(ws.map((w) => w.done));
   finished.catch(() => {});
 
-  // The fault phase: the turns in order, and two restarts of Redis at 1/3 and 2/3 of it.
+  // The fault phase: the turns in order, and two restarts of Redis (in the drop and the half-reply turns).
   await sleep(startAtMs - Date.now());
   const turnMs = (FAULT_S * 1000) / TURNS.length;
-  const restarts = [1 / 3, 2 / 3].map((f) => startAtMs + f * FAULT_S * 1000);
+  const restarts = [0.25, 0.58].map((f) => startAtMs + f * FAULT_S * 1000);
   let restarted = 0;
   for (const [i, turn] of TURNS.entries()) {
     proxy.set({ latencyMs: 4, ...turn });

@@ -1,19 +1,20 @@
 // A Node worker of the shared-state proofs (see proofs.test.mjs).
 //
 // Usage: node worker.mjs '<json job>'; the job is
-//   {mode: "spend"|"double"|"crash"|"faults", store: "redis"|"file", redisUrl?, tenant?, dir?,
+//   {mode: "spend"|"double"|"crash"|"faults"|"append", store: "redis"|"file", redisUrl?, tenant?, dir?,
 //    replica, auditDir, replayKey, auditKey, attempts?, startAtMs?, urlBase, limitUsd?,
-//    faultsEndAtMs?, recoverAtMs?, recoveryAttempts?, paceMs?}
+//    faultsEndAtMs?, recoverAtMs?, recoveryAttempts?, paceMs?, run?}
 // Each payment runs in the guard's driver: begin (reserved when allowed), then
 // the worker answers the driver's sign and send with a scripted payload and a
 // settled 200. It prints one JSON object per line on stdout:
 //   {"event":"line","seq","mac"}  after an audit line is durably written (fsynced),
 //   {"event":"reserved"}          (crash mode) when a payment is reserved (at sign) and not yet sent,
 //   {"event":"done","allowed","codes"} at the end.
-// Mode "faults" (faults.test.mjs) writes the audit log through a sink that reports
+// Modes "faults" (faults.test.mjs) and "append" (crash.test.mjs) write the audit log through a sink that reports
 // each line once the file sink resolved its write (fsynced), and also prints
 //   {"event":"sent","id"}                          when it answers a `send` (the payment leaves),
-//   {"event":"result","id","phase","allowed","code"} for every attempt.
+//   {"event":"result","id","phase","allowed","code"} for every attempt;
+// mode "append" prints {"event":"ready"} once the guard is open.
 import { join } from "node:path";
 import { PaymentGuard, RedisStore, FileStore, FileAuditSink } from "presidio-hardened-x402/node";
 import { body, config, settled, signedFor, sleepUntil } from "./common.mjs";
@@ -26,7 +27,7 @@ const store = job.store === "redis"
   : await FileStore.open(job.dir);
 const file = new FileAuditSink(join(job.auditDir, `${job.replica}.jsonl`));
 /** The file sink; in mode "faults", reporting each line the sink said it wrote. */
-const sink = job.mode !== "faults" ? file : {
+const sink = job.mode !== "faults" && job.mode !== "append" ? file : {
   async write(l) {
     await file.write(l);
     const { seq, mac } = JSON.parse(l);
@@ -76,6 +77,10 @@ if (job.mode === "spend") {
   if (v) await settle(v);
 } else if (job.mode === "faults") {
   await faults();
+} else if (job.mode === "append") {
+  // crash.test.mjs: pays until killed (or `attempts` purchases, then exits).
+  out({ event: "ready" });
+  for (let i = 0; i < (job.attempts ?? Infinity); i++) await purchase(`${job.run}/${i}`, "append");
 } else if (job.mode === "crash") {
   // Some complete payments, then one reserved and never settled: the parent kills us here.
   for (let i = 0; i < job.attempts; i++) {

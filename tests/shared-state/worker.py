@@ -100,6 +100,13 @@ async def main() -> None:
     elif job["mode"] == "faults":
         await faults(guard, job, codes)
         allowed = codes.pop("allowed", 0)
+    elif job["mode"] == "append":
+        out({"event": "ready"})
+        i = 0
+        while job.get("attempts") is None or i < job["attempts"]:
+            await purchase(guard, job, codes, f"{job['run']}/{i}", "append")
+            i += 1
+        allowed = codes.pop("allowed", 0)
     elif job["mode"] == "crash":
         for i in range(job["attempts"]):
             await pay(f"{job['urlBase']}/{job['replica']}/{i}")
@@ -110,21 +117,23 @@ async def main() -> None:
     out({"event": "done", "allowed": allowed, "codes": codes})
 
 
+async def purchase(guard: Guard, job: dict, codes: dict, pid: str, phase: str) -> str:
+    """One purchase (its URL is the purchase id), to its end; the driver decides everything."""
+    url = f"{job['urlBase']}/{pid}"
+    p = await maybe(guard.begin("GET", url, None, body(url)))
+    if p.action.get("do") == "sign":
+        p = await maybe(guard.resume(p, signed_for(p.action)))
+    if p.action.get("do") == "send":
+        out({"event": "sent", "id": pid})
+        p = await maybe(guard.resume(p, SETTLED))
+    out({"event": "result", "id": pid, "phase": phase, "allowed": p.allowed, "code": p.code})
+    key = "allowed" if p.allowed else str(p.code)
+    codes[key] = codes.get(key, 0) + 1
+    return key
+
+
 async def faults(guard: Guard, job: dict, codes: dict) -> None:
     """Mode "faults" (see worker.mjs): the same purchases, retries and phases."""
-
-    async def purchase(pid: str, phase: str) -> str:
-        url = f"{job['urlBase']}/{pid}"
-        p = await maybe(guard.begin("GET", url, None, body(url)))
-        if p.action.get("do") == "sign":
-            p = await maybe(guard.resume(p, signed_for(p.action)))
-        if p.action.get("do") == "send":
-            out({"event": "sent", "id": pid})
-            p = await maybe(guard.resume(p, SETTLED))
-        out({"event": "result", "id": pid, "phase": phase, "allowed": p.allowed, "code": p.code})
-        key = "allowed" if p.allowed else str(p.code)
-        codes[key] = codes.get(key, 0) + 1
-        return key
 
     calls = 0
 
@@ -134,7 +143,7 @@ async def faults(guard: Guard, job: dict, codes: dict) -> None:
         r = "store-unavailable"
         for _ in range(3):
             calls += 1
-            r = await purchase(pid, phase)
+            r = await purchase(guard, job, codes, pid, phase)
             if r != "store-unavailable":
                 break
         return r
