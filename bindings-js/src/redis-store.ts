@@ -32,6 +32,7 @@ export interface RedisClientLike {
   quit?(): Promise<unknown>;
   disconnect?(): void;
   on?(event: string, listener: (...args: any[]) => void): unknown;
+  once?(event: string, listener: (...args: any[]) => void): unknown;
 }
 
 /** Options of {@link RedisStore}. */
@@ -115,6 +116,8 @@ export class RedisStore implements GuardStore {
   readonly #own: boolean;
   readonly #timeoutMs: number;
   #connecting: Promise<unknown> | null = null;
+  /** A dropped connection, until the client has closed it (`end`). */
+  #dropping: Promise<void> | null = null;
 
   constructor(opts: RedisStoreOptions = {}) {
     this.prefix = checkName("prefix", opts.prefix ?? "presidio_x402");
@@ -149,6 +152,7 @@ export class RedisStore implements GuardStore {
   /** Runs one command with a deadline; a lazy client is connected first. */
   async #cmd<T>(fn: (c: RedisClientLike) => Promise<T>): Promise<T> {
     const c = this.#client;
+    if (this.#dropping) await timeout(this.#dropping, this.#timeoutMs);
     if ((c.status === "wait" || c.status === "end") && c.connect) {
       this.#connecting ??= c.connect().finally(() => {
         this.#connecting = null;
@@ -161,9 +165,22 @@ export class RedisStore implements GuardStore {
       // No answer in time: the connection may be dead without a FIN or RST (a
       // black hole), and every later command on it would time out too. The
       // store's own client drops it; the next command connects anew.
-      if (this.#own && isTimeout(e)) c.disconnect?.();
+      if (this.#own && isTimeout(e)) this.#drop();
       throw e;
     }
+  }
+
+  /** Closes the own client's connection; the next command waits for the close, then connects. */
+  #drop(): void {
+    const c = this.#client;
+    if (this.#dropping || !c.disconnect) return;
+    this.#dropping = new Promise<void>((resolve) => {
+      c.once?.("end", () => resolve());
+      c.disconnect?.();
+      if (c.status === "end" || !c.once) resolve();
+    }).finally(() => {
+      this.#dropping = null;
+    });
   }
 
   async #eval(s: Script, key: string, ...args: string[]): Promise<boolean> {
