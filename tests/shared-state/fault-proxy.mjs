@@ -53,6 +53,15 @@ export class FaultProxy {
     this.faults = { latencyMs: 0, drop: 0, reset: 0, halfReply: 0, stall: 0, ...faults };
   }
 
+  /**
+   * Connections whose last forwarded bytes were a request (a command in flight, its answer not
+   * yet back); with `script`, only those whose request runs a script (EVALSHA / EVAL: the
+   * compare-and-set of a transaction, or of an audit head).
+   */
+  inFlight(script = false) {
+    return [...this.conns].filter((k) => k.awaiting && !k.stalled && (!script || k.script)).length;
+  }
+
   /** Closes every connection (stalled ones too) and the listener. */
   close() {
     for (const k of this.conns) k.kill(false);
@@ -80,9 +89,9 @@ export class FaultProxy {
     this.conns.add(conn);
     client.setNoDelay(true);
     up.setNoDelay(true);
+    up.once("connect", () => (conn.upOpen = true));
     up.on("error", () => {
-      if (!up.connecting) return conn.kill(false);
-      this.stats.upstreamRefused++;
+      if (!conn.upOpen && !conn.dead) this.stats.upstreamRefused++;
       conn.kill(false);
     });
     client.on("error", () => conn.kill(false));
@@ -124,6 +133,8 @@ export class FaultProxy {
           return;
         default:
           to.write(data);
+          conn.awaiting = dir === "c2u";
+          if (dir === "c2u") conn.script = /\$(7\r\nEVALSHA|4\r\nEVAL)\r\n/i.test(data.toString("latin1"));
       }
     });
   }

@@ -3,7 +3,7 @@
 // Usage: node worker.mjs '<json job>'; the job is
 //   {mode: "spend"|"double"|"crash"|"faults"|"append", store: "redis"|"file", redisUrl?, tenant?, dir?,
 //    replica, auditDir, replayKey, auditKey, attempts?, startAtMs?, urlBase, limitUsd?,
-//    faultsEndAtMs?, recoverAtMs?, recoveryAttempts?, paceMs?, run?}
+//    faultsEndAtMs?, recoverAtMs?, recoveryAttempts?, rate?, run?}
 // Each payment runs in the guard's driver: begin (reserved when allowed), then
 // the worker answers the driver's sign and send with a scripted payload and a
 // settled 200. It prints one JSON object per line on stdout:
@@ -96,43 +96,50 @@ await guard.close();
 process.exit(0);
 
 /** One purchase (its URL is the purchase id), to its end; the driver decides everything. */
-async function purchase(id, phase) {
+async function purchase(id, phase, amount = "10000") {
   const url = `${job.urlBase}/${id}`;
-  let p = await guard.begin({ method: "GET", url, body: body(url) });
+  let p = await guard.begin({ method: "GET", url, body: body(url, amount) });
   if (p.action.do === "sign") p = await guard.resume(p, signedFor(p.action));
   if (p.action.do === "send") {
-    out({ event: "sent", id });
+    out({ event: "sent", id, amount });
     p = await guard.resume(p, { on: "response", status: 200, settlement: settled() });
   }
   const { allowed: ok, code } = p.action;
-  out({ event: "result", id, phase, allowed: ok === true, code: code ?? null });
+  out({ event: "result", id, phase, amount, allowed: ok === true, code: code ?? null });
   if (ok) allowed++;
   else codes[code] = (codes[code] ?? 0) + 1;
   return ok === true ? "allowed" : code;
 }
 
 /**
- * Mode "faults": until `faultsEndAtMs`, at most `attempts` purchases (retries included), one
- * every `paceMs`; every 4th purchase id is shared by all workers, the others are this worker's.
+ * Mode "faults": until `faultsEndAtMs`, at most `attempts` purchases (retries included), at
+ * most `rate` a second; every 4th purchase id is shared by all workers, the others are this worker's.
  * A purchase refused with `store-unavailable` is tried again (same id) up to twice. From
- * `recoverAtMs` (the faults are off), purchases until the budget refuses one
- * (`policy-window-exceeded`), at most `recoveryAttempts`: the guard must pay again.
+ * `recoverAtMs` (the faults are off), purchases of $0.10 until the budget refuses one
+ * (`policy-window-exceeded`), then of $0.01 until it refuses again (so the budget is spent to
+ * the cent), at most `recoveryAttempts`: the guard must pay again.
  */
 async function faults() {
-  const id = (phase, i) => (i % 4 === 0 ? `${phase}-shared/${i}` : `${phase}/${job.replica}/${i}`);
+  const id = (tag, i) => (i % 4 === 0 ? `${tag}-shared/${i}` : `${tag}/${job.replica}/${i}`);
   let calls = 0;
-  const run = async (phase, i) => {
+  const run = async (phase, i, amount = "10000") => {
+    const tag = amount === "10000" ? phase : `${phase}-${amount}`;
     for (let t = 0; t < 3; t++) {
       calls++;
-      const r = await purchase(id(phase, i), phase);
+      const r = await purchase(id(tag, i), phase, amount);
       if (r !== "store-unavailable") return r;
     }
     return "store-unavailable";
   };
   for (let i = 0; calls < job.attempts && Date.now() < job.faultsEndAtMs; i++) {
+    await sleepUntil(job.startAtMs + (calls * 1000) / job.rate); // at most `rate` a second, spread over the phase
     await run("faults", i);
-    await new Promise((r) => setTimeout(r, job.paceMs ?? 0));
   }
   await sleepUntil(job.recoverAtMs);
-  for (let i = 0; i < job.recoveryAttempts; i++) if ((await run("recovery", i)) === "policy-window-exceeded") break;
+  let amount = "100000"; // $0.10 until the budget refuses, then $0.01 until it refuses again
+  for (let i = 0; i < job.recoveryAttempts; i++) {
+    if ((await run("recovery", i, amount)) !== "policy-window-exceeded") continue;
+    if (amount === "10000") break;
+    amount = "10000";
+  }
 }
