@@ -4,10 +4,10 @@
 // fault-injecting proxy (fault-proxy.mjs). For FAULTS_SECONDS (default 15) the proxy adds
 // latency to every chunk and, in turns, drops, resets, cuts replies in half and black-holes
 // connections; twice (once every 30 s in a longer run), redis-server is killed (SIGKILL) while
-// a compare-and-set is on its way to it and restarted on the same port with its append-only file (`appendfsync
-// always`: every write Redis acknowledged is on disk). Then the faults stop (Redis stays up),
-// and every worker buys again ($0.10, then $0.01) until the budget refuses. At the end, from Redis, the audit files and what each worker
-// printed:
+// a compare-and-set is on its way to it, and restarted on the same port with its append-only
+// file (`appendfsync always`: every write Redis acknowledged is on disk). Then the faults stop
+// (Redis stays up), and every worker buys again ($0.10, then $0.01) until the budget refuses.
+// At the end, from Redis, the audit files and what each worker printed:
 //
 // * no overspend: committed ≤ the limit and committed + reserved = the limit, exactly (BigInt,
 //   10^-18 dollars); committed is at least what the workers were told was paid and at most what
