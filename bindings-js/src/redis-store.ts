@@ -152,7 +152,7 @@ export class RedisStore implements GuardStore {
   /** Runs one command with a deadline; a lazy client is connected first. */
   async #cmd<T>(fn: (c: RedisClientLike) => Promise<T>): Promise<T> {
     const c = this.#client;
-    if (this.#dropping) await timeout(this.#dropping, this.#timeoutMs);
+    if (this.#dropping) await this.#dropping;
     if ((c.status === "wait" || c.status === "end") && c.connect) {
       this.#connecting ??= c.connect().finally(() => {
         this.#connecting = null;
@@ -176,6 +176,9 @@ export class RedisStore implements GuardStore {
     if (this.#dropping || !c.disconnect) return;
     this.#dropping = new Promise<void>((resolve) => {
       c.once?.("end", () => resolve());
+      // Never waits longer than one command's deadline, whatever the client does.
+      const t = setTimeout(resolve, this.#timeoutMs);
+      (t as { unref?: () => void }).unref?.();
       c.disconnect?.();
       if (c.status === "end" || !c.once) resolve();
     }).finally(() => {
