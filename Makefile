@@ -298,7 +298,7 @@ test-faults: stores-deps
 	$(STORES_RUN) FAULTS_SECONDS=$(FAULTS_SECONDS) $(NODE_TEST) faults.test.mjs
 	$(STORES_RUN) CRASH_KILLS=$(CRASH_KILLS) $(NODE_TEST) crash.test.mjs
 
-## test-crash: kill -9 during audit appends, 1,000 per host (about 20 min)
+## test-crash: kill -9 during audit appends, 1,000 per host (31 min on 2 busy cores)
 test-crash: stores-deps
 	$(STORES_RUN) CRASH_KILLS=1000 $(NODE_TEST) crash.test.mjs
 

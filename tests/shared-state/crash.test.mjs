@@ -21,7 +21,7 @@
 // CRASH_KILLS (default 50) kills per host; make test-crash runs 1,000 per host.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, cpSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, cpSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FileStore, verifyAuditChains } from "presidio-hardened-x402/node";
@@ -62,7 +62,15 @@ function append(dir, kind, run, attempts) {
  * previous kill. Returns what it saw.
  */
 async function checkLog(dir, before, reported) {
-  const text = readFileSync(join(dir, "audit", "crash.jsonl"), "utf8");
+  const file = join(dir, "audit", "crash.jsonl");
+  if (!existsSync(file)) {
+    // Killed before the first line of the chain: nothing was reported, no head was saved.
+    assert.deepEqual(reported, []);
+    assert.equal(before, "");
+    assert.deepEqual(await heads(join(dir, "store")), {});
+    return { complete: "", torn: false, unterminated: false, ahead: false, lines: 0 };
+  }
+  const text = readFileSync(file, "utf8");
   const { complete, tail, lines } = split(text);
   assert.ok(complete.startsWith(before), "the complete lines before this kill are unchanged");
   const macs = new Set(lines.map((l) => JSON.parse(l).mac));
