@@ -20,7 +20,7 @@ demo-core: setup-rust
 	$(CARGO) run --quiet --release -p presidio-x402-core --example demo
 
 ## test: every test
-test: setup-rust lint vectors-check test-core test-fuzz-replay test-component lint-python test-python test-seed-suite test-js test-e2e test-dist test-stores test-deploy
+test: setup-rust lint vectors-check test-core test-fuzz-replay test-component lint-python test-python test-seed-suite test-js test-e2e test-dist test-stores test-faults test-deploy
 
 setup-rust:
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install rustup first" >&2; exit 1; }
@@ -347,3 +347,29 @@ dist: version-check component js-package
 ##            what to run; the npm tarball checked and installed into an empty project (ESM import, one payment)
 test-dist: dist world-deps
 	$(PYTHON) tests/dist/run.py --dist $(DIST_DIR) --world $(WORLD_DIR) --work $(DIST_TEST_DIR)
+# ---- faults: Redis faults and kill -9 on the audit log (issue 19; tests/shared-state) ------
+.PHONY: test-faults test-crash test-faults-long stores-deps
+FAULTS_SECONDS ?= 15
+CRASH_KILLS ?= 30
+STORES_RUN = cd $(STORES_DIR) && STORES_PYTHON="$(CURDIR)/$(PY_BIN)/python"
+NODE_TEST = node --test --test-reporter=spec --test-concurrency=1
+
+## stores-deps: the shared-state tests' npm dependencies (lock file) and the PACKED package
+stores-deps: js-package python-venv redis-deps
+	cd $(STORES_DIR) && { cmp -s package-lock.json node_modules/.lock-installed || { $(NPM) ci --no-audit --no-fund && cp package-lock.json node_modules/.lock-installed; }; } \
+	  && $(NPM) install --no-save --no-audit --no-fund $(JS_TARBALL) >/dev/null
+
+## test-faults: 4 Node + 4 Python workers through a fault-injecting proxy to a real Redis for FAULTS_SECONDS
+## (latency, dropped and reset connections, cut replies, black holes, 2 Redis restarts on its AOF), then
+## kill -9 during audit appends, CRASH_KILLS per host (default 30); about 75 s
+test-faults: stores-deps
+	$(STORES_RUN) FAULTS_SECONDS=$(FAULTS_SECONDS) $(NODE_TEST) faults.test.mjs
+	$(STORES_RUN) CRASH_KILLS=$(CRASH_KILLS) $(NODE_TEST) crash.test.mjs
+
+## test-crash: kill -9 during audit appends, 1,000 per host (31 min on 2 busy cores)
+test-crash: stores-deps
+	$(STORES_RUN) CRASH_KILLS=1000 $(NODE_TEST) crash.test.mjs
+
+## test-faults-long: the Redis fault test for 5 minutes (FAULTS_SECONDS=300)
+test-faults-long: stores-deps
+	$(STORES_RUN) FAULTS_SECONDS=300 $(NODE_TEST) faults.test.mjs

@@ -32,6 +32,7 @@ export interface RedisClientLike {
   quit?(): Promise<unknown>;
   disconnect?(): void;
   on?(event: string, listener: (...args: any[]) => void): unknown;
+  once?(event: string, listener: (...args: any[]) => void): unknown;
 }
 
 /** Options of {@link RedisStore}. */
@@ -87,14 +88,22 @@ function loadIoredis(): new (url: string, options: Record<string, unknown>) => R
   return mod.Redis ?? mod.default ?? mod;
 }
 
+const TIMED_OUT = "Redis command timed out";
+
 function timeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let t: ReturnType<typeof setTimeout>;
   return Promise.race([
     p,
     new Promise<never>((_, reject) => {
-      t = setTimeout(() => reject(new Error("Redis command timed out")), ms);
+      t = setTimeout(() => reject(new Error(TIMED_OUT)), ms);
     }),
   ]).finally(() => clearTimeout(t));
+}
+
+/** Our deadline, or ioredis's `commandTimeout` / `connectTimeout`. */
+function isTimeout(e: unknown): boolean {
+  const m = String((e as Error)?.message ?? "");
+  return m === TIMED_OUT || m === "Command timed out" || /ETIMEDOUT/.test(m);
 }
 
 /** The guard state, replay set and audit heads of one tenant in Redis (shared). */
@@ -107,6 +116,8 @@ export class RedisStore implements GuardStore {
   readonly #own: boolean;
   readonly #timeoutMs: number;
   #connecting: Promise<unknown> | null = null;
+  /** A dropped connection, until the client has closed it (`end`). */
+  #dropping: Promise<void> | null = null;
 
   constructor(opts: RedisStoreOptions = {}) {
     this.prefix = checkName("prefix", opts.prefix ?? "presidio_x402");
@@ -141,13 +152,38 @@ export class RedisStore implements GuardStore {
   /** Runs one command with a deadline; a lazy client is connected first. */
   async #cmd<T>(fn: (c: RedisClientLike) => Promise<T>): Promise<T> {
     const c = this.#client;
+    if (this.#dropping) await this.#dropping;
     if ((c.status === "wait" || c.status === "end") && c.connect) {
       this.#connecting ??= c.connect().finally(() => {
         this.#connecting = null;
       });
     }
-    if (this.#connecting) await timeout(this.#connecting, this.#timeoutMs);
-    return timeout(fn(c), this.#timeoutMs);
+    try {
+      if (this.#connecting) await timeout(this.#connecting, this.#timeoutMs);
+      return await timeout(fn(c), this.#timeoutMs);
+    } catch (e) {
+      // No answer in time: the connection may be dead without a FIN or RST (a
+      // black hole), and every later command on it would time out too. The
+      // store's own client drops it; the next command connects anew.
+      if (this.#own && isTimeout(e)) this.#drop();
+      throw e;
+    }
+  }
+
+  /** Closes the own client's connection; the next command waits for the close, then connects. */
+  #drop(): void {
+    const c = this.#client;
+    if (this.#dropping || !c.disconnect) return;
+    this.#dropping = new Promise<void>((resolve) => {
+      c.once?.("end", () => resolve());
+      // Never waits longer than one command's deadline, whatever the client does.
+      const t = setTimeout(resolve, this.#timeoutMs);
+      (t as { unref?: () => void }).unref?.();
+      c.disconnect?.();
+      if (c.status === "end" || !c.once) resolve();
+    }).finally(() => {
+      this.#dropping = null;
+    });
   }
 
   async #eval(s: Script, key: string, ...args: string[]): Promise<boolean> {

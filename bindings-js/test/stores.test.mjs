@@ -197,6 +197,38 @@ test("RedisStore: a Redis that stops answering mid-run times out to store-unavai
   assert.equal((await pay(g, "pause-2")).allowed, true, "works again once Redis answers");
 });
 
+test("RedisStore: a connection that went dead without a FIN or RST (a black hole) is dropped at its timeout; the next payment connects anew", async () => {
+  // Found by the fault test (tests/shared-state/faults.test.mjs): ioredis keeps a connection whose
+  // command timed out, so every later command of that guard timed out too, for as long as TCP
+  // took to give up.
+  const { createServer, connect } = await import("node:net");
+  const conns = [];
+  const proxy = createServer((c) => {
+    const k = { holed: false, c, up: connect(redis.port, "127.0.0.1") };
+    conns.push(k);
+    c.on("data", (d) => k.holed || k.up.write(d));
+    k.up.on("data", (d) => k.holed || c.write(d));
+    for (const [a, b] of [[c, k.up], [k.up, c]]) {
+      a.on("error", () => {});
+      a.on("close", () => b.destroy());
+    }
+  });
+  await new Promise((r) => proxy.listen(0, "127.0.0.1", r));
+  try {
+    const g = await guard(new x.RedisStore({ url: `redis://127.0.0.1:${proxy.address().port}`, tenant: tenant(), timeoutMs: 300 }));
+    assert.equal((await pay(g, "hole-0")).allowed, true);
+    for (const k of conns) k.holed = true; // the network drops everything on the open connection
+    const r = await g.check(challenge("hole-1")).then((v) => v, (e) => e);
+    assert.ok(r instanceof x.X402GuardError && r.code === "store-unavailable", String(r?.code ?? r?.allowed));
+    const again = await pay(g, "hole-2");
+    assert.equal(again.allowed, true, `a new connection, not the dead one: ${JSON.stringify(again)}`);
+    assert.equal(conns.length, 2);
+  } finally {
+    for (const k of conns) k.c.destroy();
+    await new Promise((r) => proxy.close(r));
+  }
+});
+
 test("RedisStore: bad answers (non-integer version, garbage state, WRONGTYPE) are refused, never allowed", async () => {
   const cases = [
     [async (k) => admin.hset(k, "v", "abc", "s", "{}"), "store-unavailable"],

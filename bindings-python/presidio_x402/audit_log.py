@@ -65,11 +65,23 @@ class StreamAuditWriter:
             self._stream.flush()
 
 
+def _line_head(raw: bytes) -> Optional[Dict[str, Any]]:
+    """``seq`` and ``mac`` of one complete JSONL line (None when it does not parse as one)."""
+    try:
+        v = json.loads(raw)
+    except ValueError:
+        return None
+    if isinstance(v, dict) and type(v.get("seq")) is int and isinstance(v.get("mac"), str):
+        return {"seq": v["seq"], "mac": v["mac"]}
+    return None
+
+
 class FileAuditWriter:
     """Appends JSONL to a file, one ``write`` per line, then flush and fsync, so
-    a crash loses no committed line. An unterminated last line (an append cut
-    short) is set aside on open, and the chain resumes from the last complete
-    line."""
+    a crash loses no committed line. On open, an unterminated last line (an
+    append cut short) is cut off, and the chain resumes from the last complete
+    line; a complete line that lost only its newline gets it (as the Node sink
+    does: the verifier counts that line)."""
 
     def __init__(self, path: Union[str, "os.PathLike[str]"], *, fsync: bool = True) -> None:
         self._path = os.fspath(path)
@@ -84,12 +96,23 @@ class FileAuditWriter:
         except FileNotFoundError:
             return None
         if data and not data.endswith(b"\n"):
-            # A torn append: cut it so the log still verifies.
             cut = data.rfind(b"\n") + 1
             with open(self._path, "r+b") as fh:
-                fh.truncate(cut)
-            logger.warning("audit log %s ended with a partial line; it was removed", os.path.basename(self._path))
-            data = data[:cut]
+                if _line_head(data[cut:]) is not None:
+                    # A complete line that lost only its newline: the verifier counts it
+                    # (and so does the Node sink), so it is finished, not dropped.
+                    fh.seek(0, os.SEEK_END)
+                    fh.write(b"\n")
+                    data += b"\n"
+                else:
+                    # A torn append (never reported written): cut it so the log still verifies.
+                    fh.truncate(cut)
+                    logger.warning("audit log %s ended with a partial line; it was removed",
+                                   os.path.basename(self._path))
+                    data = data[:cut]
+                if self._fsync:
+                    fh.flush()
+                    os.fsync(fh.fileno())
         lines = data.rstrip(b"\n").split(b"\n") if data.strip() else []
         if not lines:
             return None

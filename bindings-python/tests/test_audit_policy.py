@@ -63,6 +63,19 @@ async def test_chain_resumes_across_restarts_and_torn_lines(tmp_path):
     assert len(lines) == 4 and verify_chain(lines, KEY_HEX, expected_head=head2).ok
 
 
+async def test_a_complete_line_that_lost_its_newline_is_finished_not_dropped(tmp_path):
+    # The verifier counts an unterminated last line that parses (the final newline is
+    # optional), and the Node sink finishes it: so does this writer (it used to cut it).
+    path, head = await _log(tmp_path, 1)
+    text = path.read_text()
+    path.write_text(text[:-1])  # the kill came between the line's last byte and its newline
+    assert FileAuditWriter(path).resume_head() == head
+    assert path.read_text() == text
+    path2, head2 = await _log(tmp_path, 1)  # the chain goes on after it
+    assert path2 == path and head2["seq"] == head["seq"] + 2
+    assert verify_chain(path.read_text().splitlines(), KEY_HEX, expected_head=head2).ok
+
+
 async def test_cli_verify(tmp_path):
     path, head = await _log(tmp_path, 2)
     env = dict(os.environ, PRESIDIO_X402_CHAIN_KEY=KEY_HEX)

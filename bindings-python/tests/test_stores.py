@@ -575,3 +575,82 @@ def test_live_lock_holder_refuses_after_the_timeout(tmp_path):
     finally:
         live.kill()
         live.wait()
+
+
+class HoleProxy:
+    """A TCP proxy to Redis; ``hole()`` makes its open connections forward nothing more (a black
+    hole: no FIN, no RST), as a dead NAT entry or a vanished peer does. New connections work."""
+
+    def __init__(self, port):
+        import socket
+
+        self._socket = socket
+        self.up_port = port
+        self.srv = socket.create_server(("127.0.0.1", 0))
+        self.port = self.srv.getsockname()[1]
+        self.conns = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                c, _ = self.srv.accept()
+            except OSError:
+                return
+            k = {"holed": False, "socks": (c, self._socket.create_connection(("127.0.0.1", self.up_port)))}
+            self.conns.append(k)
+            for a, b in (k["socks"], k["socks"][::-1]):
+                threading.Thread(target=self._pipe, args=(k, a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(k, a, b):
+        try:
+            while True:
+                data = a.recv(65536)
+                if not data:
+                    break
+                if not k["holed"]:
+                    b.sendall(data)
+        except OSError:
+            pass
+        for s in k["socks"]:
+            try:
+                s.close()
+            except OSError:
+                pass
+
+    def hole(self):
+        for k in self.conns:
+            k["holed"] = True
+
+    def close(self):
+        self.srv.close()
+        for k in self.conns:
+            for s in k["socks"]:
+                s.close()
+
+
+def test_a_black_holed_connection_is_dropped_at_its_timeout_sync_and_async(redis_server, tenant):
+    """The Node store had to learn this (tests/shared-state/faults.test.mjs): a command that timed
+    out drops its connection, so the next payment connects anew instead of timing out again."""
+    for kind in ("sync", "async"):
+        px = HoleProxy(redis_server.port)
+        try:
+            url = f"redis://127.0.0.1:{px.port}/0"
+            t = f"{tenant}-{kind}"
+            if kind == "sync":
+                g = guard(RedisStore(url, tenant=t, timeout=0.3))
+                run = lambda u: pay(g, u)  # noqa: E731
+            else:
+                g = guard(AsyncRedisStore(url, tenant=t, timeout=0.3))
+                loop = asyncio.new_event_loop()
+                run = lambda u: loop.run_until_complete(pay_async(g, u))  # noqa: E731
+            assert run(f"https://api.example.com/hole/{kind}/0") is None
+            px.hole()
+            assert run(f"https://api.example.com/hole/{kind}/1") == "store-unavailable"
+            assert run(f"https://api.example.com/hole/{kind}/2") is None, kind
+            assert len(px.conns) >= 2, kind
+            if kind == "async":
+                loop.close()
+        finally:
+            px.close()

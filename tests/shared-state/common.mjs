@@ -2,13 +2,13 @@
 // and the guard configuration. worker.py builds the same (kept in step by
 // the proofs: the Python and Node workers spend from one budget).
 
-/** A real x402 v1 402 body for $0.01 (10,000 atomic USDC on Base) at `url`. */
-export function body(url) {
+/** A real x402 v1 402 body for $0.01 (10,000 atomic USDC on Base; or `amount`) at `url`. */
+export function body(url, amount = "10000") {
   return JSON.stringify({
     x402Version: 1,
     error: "X-PAYMENT header is required",
     accepts: [{
-      scheme: "exact", network: "base", maxAmountRequired: "10000",
+      scheme: "exact", network: "base", maxAmountRequired: amount,
       asset: "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
       payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
       resource: url, description: "one item", mimeType: "application/json", maxTimeoutSeconds: 60,
@@ -17,9 +17,9 @@ export function body(url) {
   });
 }
 
-/** $1 per call, $10 per 24 h window, this process's replica id. */
-export function config(replica) {
-  return { max_per_call_usd: 1, daily_limit_usd: 10, window_seconds: 86400, replica_id: replica };
+/** $1 per call, $10 (or `limitUsd`) per 24 h window, this process's replica id. */
+export function config(replica, limitUsd = 10) {
+  return { max_per_call_usd: 1, daily_limit_usd: limitUsd, window_seconds: 86400, replica_id: replica };
 }
 
 /** Resolves at `atMs` (wall clock), so that processes start together. */

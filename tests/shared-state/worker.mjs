@@ -1,14 +1,20 @@
 // A Node worker of the shared-state proofs (see proofs.test.mjs).
 //
 // Usage: node worker.mjs '<json job>'; the job is
-//   {mode: "spend"|"double"|"crash", store: "redis"|"file", redisUrl?, tenant?, dir?,
-//    replica, auditDir, replayKey, auditKey, attempts?, startAtMs?, urlBase}
+//   {mode: "spend"|"double"|"crash"|"faults"|"append", store: "redis"|"file", redisUrl?, tenant?, dir?,
+//    replica, auditDir, replayKey, auditKey, attempts?, startAtMs?, urlBase, limitUsd?,
+//    faultsEndAtMs?, recoverAtMs?, recoveryAttempts?, rate?, run?}
 // Each payment runs in the guard's driver: begin (reserved when allowed), then
 // the worker answers the driver's sign and send with a scripted payload and a
 // settled 200. It prints one JSON object per line on stdout:
 //   {"event":"line","seq","mac"}  after an audit line is durably written (fsynced),
 //   {"event":"reserved"}          (crash mode) when a payment is reserved (at sign) and not yet sent,
 //   {"event":"done","allowed","codes"} at the end.
+// Modes "faults" (faults.test.mjs) and "append" (crash.test.mjs) write the audit log through a sink that reports
+// each line once the file sink resolved its write (fsynced), and also prints
+//   {"event":"sent","id"}                          when it answers a `send` (the payment leaves),
+//   {"event":"result","id","phase","allowed","code"} for every attempt;
+// mode "append" prints {"event":"ready"} once the guard is open.
 import { join } from "node:path";
 import { PaymentGuard, RedisStore, FileStore, FileAuditSink } from "presidio-hardened-x402/node";
 import { body, config, settled, signedFor, sleepUntil } from "./common.mjs";
@@ -19,9 +25,19 @@ const out = (o) => process.stdout.write(JSON.stringify(o) + "\n");
 const store = job.store === "redis"
   ? new RedisStore({ url: job.redisUrl, tenant: job.tenant })
   : await FileStore.open(job.dir);
-const sink = new FileAuditSink(join(job.auditDir, `${job.replica}.jsonl`));
+const file = new FileAuditSink(join(job.auditDir, `${job.replica}.jsonl`));
+/** The file sink; in mode "faults", reporting each line the sink said it wrote. */
+const sink = job.mode !== "faults" && job.mode !== "append" ? file : {
+  async write(l) {
+    await file.write(l);
+    const { seq, mac } = JSON.parse(l);
+    out({ event: "line", seq, mac });
+  },
+  head: () => file.head(),
+  close: () => file.close?.(),
+};
 const guard = await PaymentGuard.create({
-  config: config(job.replica),
+  config: config(job.replica, job.limitUsd),
   store,
   replayKey: job.replayKey,
   auditKey: job.auditKey,
@@ -59,6 +75,12 @@ if (job.mode === "spend") {
 } else if (job.mode === "double") {
   const v = await attempt(job.urlBase);
   if (v) await settle(v);
+} else if (job.mode === "faults") {
+  await faults();
+} else if (job.mode === "append") {
+  // crash.test.mjs: pays until killed (or `attempts` purchases, then exits).
+  out({ event: "ready" });
+  for (let i = 0; i < (job.attempts ?? Infinity); i++) await purchase(`${job.run}/${i}`, "append");
 } else if (job.mode === "crash") {
   // Some complete payments, then one reserved and never settled: the parent kills us here.
   for (let i = 0; i < job.attempts; i++) {
@@ -72,3 +94,52 @@ if (job.mode === "spend") {
 out({ event: "done", allowed, codes });
 await guard.close();
 process.exit(0);
+
+/** One purchase (its URL is the purchase id), to its end; the driver decides everything. */
+async function purchase(id, phase, amount = "10000") {
+  const url = `${job.urlBase}/${id}`;
+  let p = await guard.begin({ method: "GET", url, body: body(url, amount) });
+  if (p.action.do === "sign") p = await guard.resume(p, signedFor(p.action));
+  if (p.action.do === "send") {
+    out({ event: "sent", id, amount });
+    p = await guard.resume(p, { on: "response", status: 200, settlement: settled() });
+  }
+  const { allowed: ok, code } = p.action;
+  out({ event: "result", id, phase, amount, allowed: ok === true, code: code ?? null });
+  if (ok) allowed++;
+  else codes[code] = (codes[code] ?? 0) + 1;
+  return ok === true ? "allowed" : code;
+}
+
+/**
+ * Mode "faults": until `faultsEndAtMs`, at most `attempts` purchases (retries included), at
+ * most `rate` a second; every 4th purchase id is shared by all workers, the others are this worker's.
+ * A purchase refused with `store-unavailable` is tried again (same id) up to twice. From
+ * `recoverAtMs` (the faults are off), purchases of $0.10 until the budget refuses one
+ * (`policy-window-exceeded`), then of $0.01 until it refuses again (so the budget is spent to
+ * the cent), at most `recoveryAttempts`: the guard must pay again.
+ */
+async function faults() {
+  const id = (tag, i) => (i % 4 === 0 ? `${tag}-shared/${i}` : `${tag}/${job.replica}/${i}`);
+  let calls = 0;
+  const run = async (phase, i, amount = "10000") => {
+    const tag = amount === "10000" ? phase : `${phase}-${amount}`;
+    for (let t = 0; t < 3; t++) {
+      calls++;
+      const r = await purchase(id(tag, i), phase, amount);
+      if (r !== "store-unavailable") return r;
+    }
+    return "store-unavailable";
+  };
+  for (let i = 0; calls < job.attempts && Date.now() < job.faultsEndAtMs; i++) {
+    await sleepUntil(job.startAtMs + (calls * 1000) / job.rate); // at most `rate` a second, spread over the phase
+    await run("faults", i);
+  }
+  await sleepUntil(job.recoverAtMs);
+  let amount = "100000"; // $0.10 until the budget refuses, then $0.01 until it refuses again
+  for (let i = 0; i < job.recoveryAttempts; i++) {
+    if ((await run("recovery", i, amount)) !== "policy-window-exceeded") continue;
+    if (amount === "10000") break;
+    amount = "10000";
+  }
+}

@@ -18,12 +18,12 @@ from presidio_x402.guard import Guard
 from presidio_x402.stores import FileStore, RedisStore
 
 
-def body(url: str) -> str:
-    """The same 402 body as common.mjs: $0.01 (10,000 atomic USDC on Base)."""
+def body(url: str, amount: str = "10000") -> str:
+    """The same 402 body as common.mjs: $0.01 (10,000 atomic USDC on Base; or ``amount``)."""
     return json.dumps({
         "x402Version": 1, "error": "X-PAYMENT header is required",
         "accepts": [{
-            "scheme": "exact", "network": "base", "maxAmountRequired": "10000",
+            "scheme": "exact", "network": "base", "maxAmountRequired": amount,
             "asset": "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
             "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
             "resource": url, "description": "one item", "mimeType": "application/json", "maxTimeoutSeconds": 60,
@@ -32,8 +32,8 @@ def body(url: str) -> str:
     })
 
 
-def config(replica: str) -> dict:
-    return {"max_per_call_usd": 1, "daily_limit_usd": 10, "window_seconds": 86400, "replica_id": replica}
+def config(replica: str, limit_usd: float = 10) -> dict:
+    return {"max_per_call_usd": 1, "daily_limit_usd": limit_usd, "window_seconds": 86400, "replica_id": replica}
 
 
 def out(o: dict) -> None:
@@ -69,7 +69,7 @@ async def main() -> None:
     job = json.loads(sys.argv[1])
     store = RedisStore(job["redisUrl"], tenant=job["tenant"]) if job["store"] == "redis" else FileStore(job["dir"])
     audit = AuditLog(ReportingWriter(os.path.join(job["auditDir"], f"{job['replica']}.jsonl")), key=job["auditKey"])
-    guard = Guard(config(job["replica"]), store=store, audit=audit, replay_key=job["replayKey"])
+    guard = Guard(config(job["replica"], job.get("limitUsd", 10)), store=store, audit=audit, replay_key=job["replayKey"])
     codes: dict = {}
     allowed = 0
 
@@ -97,6 +97,16 @@ async def main() -> None:
             await pay(f"{job['urlBase']}/{job['replica']}/{i}")
     elif job["mode"] == "double":
         await pay(job["urlBase"])
+    elif job["mode"] == "faults":
+        await faults(guard, job, codes)
+        allowed = codes.pop("allowed", 0)
+    elif job["mode"] == "append":
+        out({"event": "ready"})
+        i = 0
+        while job.get("attempts") is None or i < job["attempts"]:
+            await purchase(guard, job, codes, f"{job['run']}/{i}", "append")
+            i += 1
+        allowed = codes.pop("allowed", 0)
     elif job["mode"] == "crash":
         for i in range(job["attempts"]):
             await pay(f"{job['urlBase']}/{job['replica']}/{i}")
@@ -105,6 +115,56 @@ async def main() -> None:
         while True:
             await asyncio.sleep(1)
     out({"event": "done", "allowed": allowed, "codes": codes})
+
+
+async def purchase(guard: Guard, job: dict, codes: dict, pid: str, phase: str, amount: str = "10000") -> str:
+    """One purchase (its URL is the purchase id), to its end; the driver decides everything."""
+    url = f"{job['urlBase']}/{pid}"
+    p = await maybe(guard.begin("GET", url, None, body(url, amount)))
+    if p.action.get("do") == "sign":
+        p = await maybe(guard.resume(p, signed_for(p.action)))
+    if p.action.get("do") == "send":
+        out({"event": "sent", "id": pid, "amount": amount})
+        p = await maybe(guard.resume(p, SETTLED))
+    out({"event": "result", "id": pid, "phase": phase, "amount": amount, "allowed": p.allowed, "code": p.code})
+    key = "allowed" if p.allowed else str(p.code)
+    codes[key] = codes.get(key, 0) + 1
+    return key
+
+
+async def faults(guard: Guard, job: dict, codes: dict) -> None:
+    """Mode "faults" (see worker.mjs): the same purchases, retries and phases."""
+
+    calls = 0
+
+    async def run(phase: str, i: int, amount: str = "10000") -> str:
+        nonlocal calls
+        tag = phase if amount == "10000" else f"{phase}-{amount}"
+        pid = f"{tag}-shared/{i}" if i % 4 == 0 else f"{tag}/{job['replica']}/{i}"
+        r = "store-unavailable"
+        for _ in range(3):
+            calls += 1
+            r = await purchase(guard, job, codes, pid, phase, amount)
+            if r != "store-unavailable":
+                break
+        return r
+
+    i = 0
+    while calls < job["attempts"] and time.time() * 1000 < job["faultsEndAtMs"]:
+        wait = (job["startAtMs"] + calls * 1000 / job["rate"]) / 1000 - time.time()
+        if wait > 0:  # at most `rate` a second, spread over the phase
+            await asyncio.sleep(wait)
+        await run("faults", i)
+        i += 1
+    wait = job["recoverAtMs"] / 1000 - time.time()
+    if wait > 0:
+        await asyncio.sleep(wait)
+    amount = "100000"  # $0.10 until the budget refuses, then $0.01 until it refuses again
+    for i in range(job["recoveryAttempts"]):
+        if await run("recovery", i, amount) == "policy-window-exceeded":
+            if amount == "10000":
+                break
+            amount = "10000"
 
 
 if __name__ == "__main__":
