@@ -53,8 +53,8 @@ SETTLED = {"on": "response", "status": 200, "settlement": '{"success":true}'}
 
 
 def bench_ours():
-    from presidio_x402.guard import Guard
     from presidio_x402.audit_log import AuditLog
+    from presidio_x402.guard import Guard
 
     out = {}
     for n in SIZES:

@@ -31,7 +31,6 @@ def put(target, data):
 
 
 def main():
-    ops = None
     for f in sorted(VECTORS.glob("*.json")):
         doc = json.loads(f.read_text(encoding="utf-8"))
         op = doc["algorithm"]
@@ -48,7 +47,8 @@ def main():
                         if isinstance(i.get(k), str):
                             put("url", i[k])
                 if op == "challenge.parse":
-                    put("challenge", (i.get("payment_required") or "").encode() + b"\0" + (i.get("body") or "").encode())
+                    put("challenge",
+                        (i.get("payment_required") or "").encode() + b"\0" + (i.get("body") or "").encode())
                 if op == "config.validate" and "config" in i:
                     put("config", json.dumps(i["config"]))
                 if op.startswith("pii."):

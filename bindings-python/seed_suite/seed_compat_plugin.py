@@ -15,21 +15,21 @@ from __future__ import annotations
 import importlib
 import os
 import re
-from typing import Any, Dict, List, Tuple
+from typing import Any
 
 import pytest
 
 # (module, name) imported at module level by a seed test file, which our package does not provide.
-PRIVATE_IMPORTS: List[Tuple[str, str]] = [
+PRIVATE_IMPORTS: list[tuple[str, str]] = [
     ("presidio_x402.mpa", "_canonical_payload"),
 ]
 
 ROW = re.compile(r"^\|\s*`(tests/[^`]+)`\s*\|\s*(a|b|p)\s*\|(.*)$")
 
 
-def load_exemptions(path: str) -> Dict[str, Tuple[str, str]]:
+def load_exemptions(path: str) -> dict[str, tuple[str, str]]:
     """node id -> (kind, reason) from the COMPAT.md tables."""
-    out: Dict[str, Tuple[str, str]] = {}
+    out: dict[str, tuple[str, str]] = {}
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             m = ROW.match(line.strip())
@@ -57,8 +57,8 @@ class SeedCompat:
     def __init__(self, path: str) -> None:
         self.path = path
         self.exempt = load_exemptions(path)
-        self.collected: List[str] = []
-        self.outcomes: Dict[str, str] = {}
+        self.collected: list[str] = []
+        self.outcomes: dict[str, str] = {}
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self, session: Any) -> None:
@@ -68,7 +68,7 @@ class SeedCompat:
                 raise pytest.UsageError(f"{mod}.{name} now exists: drop it from PRIVATE_IMPORTS")
             setattr(m, name, _Private(f"{mod}.{name}"))
 
-    def pytest_collection_modifyitems(self, session: Any, config: Any, items: List[Any]) -> None:
+    def pytest_collection_modifyitems(self, session: Any, config: Any, items: list[Any]) -> None:
         for item in items:
             self.collected.append(item.nodeid)
             ex = self.exempt.get(item.nodeid)

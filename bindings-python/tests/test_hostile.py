@@ -9,6 +9,7 @@ import time
 import httpx
 import pytest
 from eth_account import Account
+from hostile_server import HostileServer, amount_of, load_cases
 from x402 import x402Client
 from x402.http import x402HTTPClient
 from x402.http.clients.httpx import x402AsyncTransport
@@ -17,7 +18,6 @@ from x402.mechanisms.evm.exact import register_exact_evm_client
 from presidio_x402 import HardenedX402Client
 from presidio_x402._core import core
 from presidio_x402.integrations.x402 import CappedTransport, harden
-from hostile_server import HostileServer, amount_of, load_cases
 
 CASES = load_cases()
 KEY = "0x" + "4c" * 32
@@ -36,7 +36,8 @@ def signer(details):
     return {"signature": "0x" + "11" * 65,
             "authorization": {"from": "0x" + "22" * 20, "to": details.pay_to, "value": details.amount_atomic,
                               "validAfter": "0",
-                              "validBefore": str(int(time.time()) + details.requirements.get("maxTimeoutSeconds", 60)), "nonce": "0x" + os.urandom(32).hex()}}
+                              "validBefore": str(int(time.time()) + details.requirements.get("maxTimeoutSeconds", 60)),
+                              "nonce": "0x" + os.urandom(32).hex()}}
 
 
 async def own_client(case, lines):

@@ -30,7 +30,7 @@ import time
 os.environ["PRESIDIO_X402_CHAIN_KEY"] = "22" * 32
 os.environ["PRESIDIO_X402_FINGERPRINT_KEY"] = "11" * 32
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import common  # noqa: E402
+import common
 
 logging.disable(logging.CRITICAL)
 
@@ -126,14 +126,15 @@ def main(workdir, out_path):
     ns = []
     for k in range(w["sampling"]["audit_runs"] + 2):
         t0 = time.perf_counter_ns()
-        raws = [json.loads(l) for l in lines]
+        raws = [json.loads(ln) for ln in lines]
         rep = ComplianceReport(events=[])
         rep._check_chain(raws)
         dt = time.perf_counter_ns() - t0
         assert rep.chain_ok, rep.chain_warnings[:3]
         if k >= 2:
             ns.append(dt / lines_n)
-    row = {"workload": "audit_verify", "op": "json.loads + ComplianceReport._check_chain of a 1000-line chain (no head: "
+    row = {"workload": "audit_verify",
+           "op": "json.loads + ComplianceReport._check_chain of a 1000-line chain (no head: "
                                             "truncation is not detected), per line", **common.stats(ns)}
     print("seed: audit", json.dumps(row), file=sys.stderr)
     rows.append(row)
