@@ -22,7 +22,7 @@ def put(target, data):
     if isinstance(data, str):
         data = data.encode("utf-8")
     d = ROOT / "corpus" / target
-    f = d / hashlib.sha1(data).hexdigest()
+    f = d / hashlib.sha1(data, usedforsecurity=False).hexdigest()  # libFuzzer's own file names
     if REMOVE:
         f.unlink(missing_ok=True)
         return

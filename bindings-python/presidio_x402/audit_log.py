@@ -412,9 +412,11 @@ def _main(argv: list | None = None) -> int:
                 print(f"OK: {c.name} (replica {c.replica or '-'}): {c.head['seq']} lines, head mac {c.head['mac']}, "
                       f"stored head {c.head_check}{past}")
             else:
-                print(f"FAILED: {c.name} (replica {c.replica or '-'}) at line {c.line} (seq {c.seq}): {c.code}: {c.reason}")
+                print(f"FAILED: {c.name} (replica {c.replica or '-'}) at line {c.line} (seq {c.seq}): {c.code}: "
+                      f"{c.reason}")
         for m in d.missing:
-            print(f"FAILED: replica {m.replica}: stored head at seq {m.stored_head['seq']} but no log: {m.code}: {m.reason}")
+            print(f"FAILED: replica {m.replica}: stored head at seq {m.stored_head['seq']} but no log: {m.code}: "
+                  f"{m.reason}")
         if not d.truncation_checked:
             print("WARNING: truncation not checked (no stored head for every chain: give --store-dir, --redis-url "
                   "or --heads): a cut tail or a deleted log would pass", file=sys.stderr)

@@ -238,7 +238,8 @@ def _main(argv: list | None = None) -> int:
 
     ap = argparse.ArgumentParser(prog="python -m presidio_x402.compliance_report",
                                  description="Compliance report of an audit log file or directory "
-                                             "(key from $PRESIDIO_X402_CHAIN_KEY); exit 1 when a chain does not verify.")
+                                             "(key from $PRESIDIO_X402_CHAIN_KEY); exit 1 when a chain does not "
+                                             "verify.")
     ap.add_argument("logdir", metavar="LOGDIR|FILE")
     ap.add_argument("--format", choices=("markdown", "json"), default="markdown")
     ap.add_argument("--out", help="write the report to this file instead of standard output")

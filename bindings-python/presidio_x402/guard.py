@@ -48,7 +48,7 @@ import random
 import threading
 import time
 from collections.abc import Generator
-from typing import Any, Union
+from typing import Any
 
 from . import _keys
 from . import mpa as _mpa
@@ -66,7 +66,7 @@ logger = logging.getLogger("presidio_x402")
 #: ``("sleep", seconds)`` or ``("approvals", payment, actions)``.
 Steps = Generator[tuple[Any, ...], Any, Any]
 #: A 402 body: text, or the bytes read (the core decodes them).
-Body = Union[str, bytes, bytearray, None]
+Body = str | bytes | bytearray | None
 
 _STOPS = ("sign", "send", "done")
 _APPROVALS = ("post-webhook", "countersign")
@@ -106,7 +106,8 @@ def _without_secrets(config: dict[str, Any]) -> dict[str, Any]:
     out = dict(config)
     mpa = out.get("mpa")
     if isinstance(mpa, dict) and isinstance(mpa.get("approvers"), list):
-        out["mpa"] = dict(mpa, approvers=[dict(a, secret="***") if isinstance(a, dict) and "secret" in a else a
+        out["mpa"] = dict(mpa, approvers=[dict(a, secret="***")  # noqa: S106 - a mask, not a secret
+                                          if isinstance(a, dict) and "secret" in a else a
                                           for a in mpa["approvers"]])
     return out
 
@@ -323,7 +324,8 @@ class Guard:
                 try:
                     yield ("call", "replay_forget", (a["fingerprint"],))
                 except Exception:
-                    logger.warning("could not forget a released payment's fingerprint: a retry within its TTL is a replay")
+                    logger.warning("could not forget a released payment's fingerprint: a retry within its TTL is a "
+                                   "replay")
             elif do in _ASKS:
                 try:
                     events.append((yield from self._ask(a)))
@@ -367,8 +369,8 @@ class Guard:
             elif self.mpa is not None:
                 ev = await self.mpa.post_webhook(a)
             else:
-                ev = await _mpa.post_webhook(a,
-                                             allow_private=bool((self.config.get("mpa") or {}).get("allow_private_webhooks")))
+                allow_private = bool((self.config.get("mpa") or {}).get("allow_private_webhooks"))
+                ev = await _mpa.post_webhook(a, allow_private=allow_private)
             return self.clock(), ev
 
         return sorted(await asyncio.gather(*(one(a) for a in group)), key=lambda t: t[0])

@@ -70,7 +70,7 @@ import socket
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 import httpx
 
@@ -132,7 +132,8 @@ class MPAConfig:
 
     def __repr__(self) -> str:
         ids = [a.approver_id for a in self.approvers]
-        return f"MPAConfig(threshold={self.threshold}, approvers={ids}, min_amount_usd={self.min_amount_usd!r}, timeout_seconds={self.timeout_seconds})"
+        return (f"MPAConfig(threshold={self.threshold}, approvers={ids}, min_amount_usd={self.min_amount_usd!r}, "
+                f"timeout_seconds={self.timeout_seconds})")
 
     def to_config(self) -> dict[str, Any]:
         """The core's ``mpa`` configuration (holds secrets: never log it)."""
@@ -152,8 +153,8 @@ class MPAConfig:
             for a in d.get("approvers", [])
         ]
         return cls(threshold=d.get("threshold", 0), approvers=appr, min_amount_usd=d.get("min_amount_usd", 0),
-                   timeout_seconds=d.get("timeout_seconds", 30), allow_private_webhooks=d.get("allow_private_webhooks",
-                                                                                              False))
+                   timeout_seconds=d.get("timeout_seconds", 30),
+                   allow_private_webhooks=d.get("allow_private_webhooks", False))
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ def preapprove(secret: bytes | str, *, url: str, network: str, asset: str, pay_t
     return str(out["token"])
 
 
-Signatures = Union[None, dict[str, str], Callable[[ApprovalRequest], Any]]
+Signatures = dict[str, str] | Callable[[ApprovalRequest], Any] | None
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 
@@ -240,8 +241,8 @@ async def post_webhook(action: dict[str, Any], *, client: httpx.AsyncClient | No
         if not addrs:
             return refused
         for addr in addrs:
-            if not core().call("mpa.webhook-address", {"address": addr,
-                                                       "allow_private": bool(allow_private)})["allowed"]:
+            if not core().call("mpa.webhook-address",
+                               {"address": addr, "allow_private": bool(allow_private)})["allowed"]:
                 logger.warning("MPA webhook for approver %s refused: it resolves to a private address",
                                action["approver_id"])
                 return refused

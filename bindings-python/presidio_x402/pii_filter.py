@@ -91,7 +91,8 @@ class PIIFilter:
         self.min_score = float(min_score)
         self._core_entities = [e for e in self.entities if e in CORE_ENTITIES] if self.entities is not None else None
         self._nlp_entities = [e for e in (self.entities or NLP_ENTITIES) if e in NLP_ENTITIES]
-        unknown = [e for e in (self.entities or []) if e not in CORE_ENTITIES and not (mode == "nlp" and e in NLP_ENTITIES)]
+        unknown = [e for e in (self.entities or [])
+                   if e not in CORE_ENTITIES and not (mode == "nlp" and e in NLP_ENTITIES)]
         if unknown:
             raise ValueError(f"unknown PII entity types: {unknown} (known: {list(CORE_ENTITIES)})")
         cfg: dict[str, Any] = {"template": redaction_template, "min_score": round(self.min_score * 1000)}

@@ -47,10 +47,12 @@ class _Private:
         self._name = name
 
     def __call__(self, *a: Any, **k: Any) -> Any:
-        raise AttributeError(f"{self._name} is underscore-private in the seed and not part of our API (COMPAT.md, kind b)")
+        raise AttributeError(f"{self._name} is underscore-private in the seed and not part of our API (COMPAT.md, kind "
+                             f"b)")
 
     def __getattr__(self, attr: str) -> Any:
-        raise AttributeError(f"{self._name} is underscore-private in the seed and not part of our API (COMPAT.md, kind b)")
+        raise AttributeError(f"{self._name} is underscore-private in the seed and not part of our API (COMPAT.md, kind "
+                             f"b)")
 
 
 class SeedCompat:
@@ -110,7 +112,8 @@ class SeedCompat:
         for n in failed:
             tr.write_line(f"FAILS AND IS NOT EXEMPT: {n}")
         tr.write_line(f"seed tests: {len(self.collected)} collected, {len(passed)} pass, "
-                      f"{len(xfailed)} listed (kind a: {by_kind['a']}, kind b: {by_kind['b']}, pending p: {by_kind['p']}), "
+                      f"{len(xfailed)} listed (kind a: {by_kind['a']}, kind b: {by_kind['b']}, pending p: "
+                      f"{by_kind['p']}), "
                       f"{len(failed)} fail, {len(xpassed)} exempt-but-pass, {len(skipped)} skipped")
 
 

@@ -58,7 +58,7 @@ class HostileServer:
 
     async def start(self) -> "HostileServer":
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
-        self.origin = "http://127.0.0.1:%d" % self._server.sockets[0].getsockname()[1]
+        self.origin = f"http://127.0.0.1:{self._server.sockets[0].getsockname()[1]}"
         return self
 
     async def close(self) -> None:
@@ -105,8 +105,9 @@ class HostileServer:
             if ch["body"] == "bom":
                 return await send(w, 402, ct, BOM + body)
             if ch["body"] == "not-utf8":
-                return await send(w, 402, ct, json.dumps(v1_doc(url, ch["amount"], "Caf\u00e9"),
-                                                         ensure_ascii=False).encode("latin-1"))
+                return await send(w, 402, ct,
+                                  json.dumps(v1_doc(url, ch["amount"], "Caf\u00e9"),
+                                             ensure_ascii=False).encode("latin-1"))
             if ch["body"] == "endless":  # no length, never ends: the client must stop reading
                 w.write(b"HTTP/1.1 402 Payment Required\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n")
                 w.write(b'{"x402Version":1,"accepts":[')
@@ -141,10 +142,10 @@ REASONS = {200: "OK", 302: "Found", 304: "Not Modified", 402: "Payment Required"
 
 
 async def send(w: asyncio.StreamWriter, status: int, headers: dict[str, str], body: bytes) -> None:
-    out = ["HTTP/1.1 %d %s" % (status, REASONS.get(status, "Other"))]
+    out = [f"HTTP/1.1 {status} {REASONS.get(status, 'Other')}"]
     out += ["{}: {}".format(*kv) for kv in headers.items()]
     if status != 304:
-        out.append("Content-Length: %d" % len(body))
+        out.append(f"Content-Length: {len(body)}")
     out.append("Connection: close")
     w.write(("\r\n".join(out) + "\r\n\r\n").encode("latin-1") + body)
     await w.drain()

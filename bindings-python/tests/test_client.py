@@ -102,8 +102,8 @@ async def test_daily_window_limit():
 ])
 async def test_endpoint_matching(url, counted):
     s = Server(amount="20000")  # $0.02
-    c, _ = make(s, policy={"max_per_call_usd": 1, "daily_limit_usd": 10,
-                           "per_endpoint": {"https://premium-api.io": 0.03}})
+    c, _ = make(s,
+                policy={"max_per_call_usd": 1, "daily_limit_usd": 10, "per_endpoint": {"https://premium-api.io": 0.03}})
     await c.get("https://premium-api.io/first")  # $0.02 of the $0.03 endpoint budget
     if counted:
         with pytest.raises(PolicyViolationError) as e:
@@ -113,8 +113,8 @@ async def test_endpoint_matching(url, counted):
         assert (await c.get(url)).status_code == 200
 
 
-@pytest.mark.parametrize("url,counted", [("https://api.example.com/paid/x", True), ("https://api.example.com/paidx",
-                                                                                    False)])
+@pytest.mark.parametrize("url,counted",
+                         [("https://api.example.com/paid/x", True), ("https://api.example.com/paidx", False)])
 async def test_endpoint_path_prefix_ends_on_slash(url, counted):
     s = Server(amount="20000")
     c, _ = make(s, policy={"per_endpoint": {"https://api.example.com/paid": 0.03}})
@@ -223,8 +223,8 @@ async def test_paid_request_is_the_drivers_and_never_follows_redirects():
                            httpx_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)))
     r = await c.post("https://api.example.com/r", params={"q": "1"}, headers={"X-Trace": "t"}, follow_redirects=True)
     assert r.status_code == 302 and r.extensions["presidio_x402"]["outcome"] == "failed-after-send"
-    assert seen == [("POST", "https://api.example.com/r?q=1", False, "t"), ("POST", "https://api.example.com/r?q=1",
-                                                                            True, "t")]
+    assert seen == [("POST", "https://api.example.com/r?q=1", False, "t"),
+                    ("POST", "https://api.example.com/r?q=1", True, "t")]
 
 
 async def test_replay_after_success_and_case_variants():
@@ -300,8 +300,10 @@ async def test_pii_warn_passes_text_unchanged():
 
 
 async def test_untrusted_asset_and_malformed_amount_fail_closed():
-    s = Server(challenge=lambda r: (1, {"x402Version": 1, "accepts": [dict(__import__("x402mock").v1_offer(str(r.url)),
-                                                                           asset="0x" + "99" * 20)]}))
+    s = Server(challenge=lambda r: (1,
+                                    {"x402Version": 1,
+                                     "accepts": [dict(__import__("x402mock").v1_offer(str(r.url)),
+                                                      asset="0x" + "99" * 20)]}))
     c, _ = make(s)
     with pytest.raises(PolicyViolationError) as e:  # a code with a policy limit type (the core's error table)
         await c.get("https://api.example.com/r")

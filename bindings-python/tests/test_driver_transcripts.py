@@ -122,7 +122,8 @@ def test_error_table_classes_are_python_exceptions():
     by_code = {e["code"]: e for e in table}
     for name in sorted({e["class"] for e in table} - set(aliases)):
         cls = getattr(exceptions, name)
-        assert by_code[cls.code]["class"] == name, f"{name}.code = {cls.code!r} is in family {by_code[cls.code]['family']}"
+        family = by_code[cls.code]["family"]
+        assert by_code[cls.code]["class"] == name, f"{name}.code = {cls.code!r} is in family {family}"
 
 
 def test_tables_are_cached_copies():

@@ -2,6 +2,7 @@
 and ``harden()`` over the PyPI ``x402`` client. The verdicts are ``vectors/hostile/cases.json``,
 which the Node package's ``hostile.test.mjs`` reads too: the same case, the same verdict."""
 
+import contextlib
 import json
 import os
 import time
@@ -83,10 +84,9 @@ async def play(case, make, hooks):
         for i in range(inp["requests"]):
             before = len(lines.lines)
             t0 = time.monotonic()
-            try:
+            # a refusal, or the answer to a failed paid request: the audit line is the verdict
+            with contextlib.suppress(Exception):
                 await get(case_url(a.origin, inp, i))
-            except Exception:
-                pass  # a refusal, or the answer to a failed paid request: the audit line is the verdict
             # A body is read within the core's deadline (an endless one stops at the cap at once).
             assert time.monotonic() - t0 < core().limits()["challenge_read_ms"] / 1000 + 5
             last = lines.lines[-1] if len(lines.lines) > before else None

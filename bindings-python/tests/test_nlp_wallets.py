@@ -184,8 +184,8 @@ def spacy_ruler_model(tmp_path, monkeypatch):
     import spacy  # the [test] extra installs presidio-analyzer and spaCy: a missing one fails, never skips
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns([{"label": "PERSON", "pattern": "Zorbla Quenth"}, {"label": "ORG",
-                                                                          "pattern": "Blue Heron Widgets"},
+    ruler.add_patterns([{"label": "PERSON", "pattern": "Zorbla Quenth"},
+                        {"label": "ORG", "pattern": "Blue Heron Widgets"},
                         {"label": "GPE", "pattern": "Quux Harbour"}])
     nlp.to_disk(tmp_path / "model")
     monkeypatch.setenv("PRESIDIO_X402_SPACY_MODEL", str(tmp_path / "model"))

@@ -41,8 +41,8 @@ def test_verify_dir_two_replicas(two_replicas):
         assert verify_chain(lines, AUDIT_KEY).ok  # one file still verifies alone
     r = verify_dir(two_replicas, AUDIT_KEY)
     assert r.ok and bool(r)
-    assert [(c.name, c.replica, c.head["seq"]) for c in r.chains] == [("pod-a.jsonl", "pod-a", 6), ("pod-b.jsonl",
-                                                                                                    "pod-b", 4)]
+    assert [(c.name, c.replica, c.head["seq"]) for c in r.chains] == [("pod-a.jsonl", "pod-a", 6),
+                                                                      ("pod-b.jsonl", "pod-b", 4)]
     p = _cli(str(two_replicas))
     assert p.returncode == 0, p.stdout + p.stderr
     assert "OK: pod-a.jsonl (replica pod-a): 6 lines" in p.stdout and "2 of 2 chains verify" in p.stdout

@@ -247,7 +247,7 @@ def test_audit_lines_reach_the_writer_in_chain_order(tmp_path):
     for store in (MemoryStore(), FileStore(tmp_path / "fs")):
         w.lines.clear()
         g = Guard(config(limit=1000), store=store, audit=AuditLog(w, key=AUDIT_KEY), replay_key=REPLAY_KEY)
-        ts = [threading.Thread(target=lambda i=i: [pay(g, f"https://api.example.com/{i}/{k}") for k in range(15)])
+        ts = [threading.Thread(target=lambda i=i, g=g: [pay(g, f"https://api.example.com/{i}/{k}") for k in range(15)])
               for i in range(4)]
         for t in ts:
             t.start()
@@ -257,7 +257,7 @@ def test_audit_lines_reach_the_writer_in_chain_order(tmp_path):
 
 
 def test_guards_in_threads_spend_exactly_the_limit(redis_server, tenant):
-    """4 guards (4 core instances' worth of state) × 25 payments of $0.01 on one
+    """4 guards (4 core instances' worth of state) x 25 payments of $0.01 on one
     tenant with a $0.50 limit, concurrently: exactly 50 allowed, $0.50 committed."""
     guards = [guard(RedisStore(redis_server.url, tenant=tenant), limit=0.5) for _ in range(4)]
     results = [[] for _ in guards]

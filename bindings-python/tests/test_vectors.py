@@ -87,8 +87,8 @@ def test_compute_fingerprint_agrees_with_the_vectors(t):
     args = dict(method=i["method"], network=i["network"], asset=i["asset"], key=bytes.fromhex(i["key_hex"]),
                 request_body_sha256=i.get("request_body_sha256"), idempotency_key=i.get("idempotency_key"))
     try:
-        got = ("ok", compute_fingerprint(i["url"], i["pay_to"], i.get("amount", "10000"), scheme=i.get("scheme"),
-                                         **args))
+        got = ("ok",
+               compute_fingerprint(i["url"], i["pay_to"], i.get("amount", "10000"), scheme=i.get("scheme"), **args))
     except CoreError as e:
         got = ("err", e.code)
     except Exception as e:  # the package's coded errors

@@ -7,7 +7,7 @@ import pytest
 from eth_account import Account
 from x402 import x402Client
 from x402.http import x402HTTPClient
-from x402.http.clients.httpx import x402AsyncTransport
+from x402.http.clients.httpx import PaymentError, x402AsyncTransport
 from x402.mechanisms.evm.exact import register_exact_evm_client
 from x402mock import PAY_TO, Server
 
@@ -107,7 +107,7 @@ async def test_a_signer_failure_releases():
     w = Lines()
     harden(http, audit_writer=w, policy={"daily_limit_usd": 0.001})
     c = httpx.AsyncClient(transport=x402AsyncTransport(http, transport=httpx.MockTransport(s.handler)))
-    with pytest.raises(Exception):
+    with pytest.raises(PaymentError, match="hardware wallet unplugged"):
         await c.get("https://api.example.com/w")
     assert s.payments == []
     assert [(json.loads(ln)["outcome"], json.loads(ln).get("code")) for ln in w.lines] == [
@@ -126,7 +126,7 @@ async def test_a_payment_another_hook_aborted_is_released():
         return AbortResult(reason="agent-veto") if veto[0] else None
 
     guard_client._client.on_before_payment_creation(later_hook)
-    with pytest.raises(Exception):
+    with pytest.raises(PaymentError, match="agent-veto"):
         await c.get("https://api.example.com/w")
     assert s.payments == []
     veto[0] = False
@@ -154,7 +154,7 @@ async def test_a_paid_response_never_reported_is_unobserved(monkeypatch):
     w = Lines()
     harden(http, audit_writer=w, policy={"daily_limit_usd": 0.002})
     c = httpx.AsyncClient(transport=x402AsyncTransport(http, transport=httpx.MockTransport(handler)))
-    with pytest.raises(Exception):
+    with pytest.raises(PaymentError, match="connection reset"):
         await c.get("https://api.example.com/w")
     reset[0] = False
     with pytest.raises(Exception) as e:  # the signed authorization may have left: its spend stays, never paid twice

@@ -68,7 +68,7 @@ def main(workdir, out_path):
         assert g.state() == blob, "the loaded state is the prepared one"
         sizes.append((store, g))
 
-    def step(k, i):
+    def step(k, i, sizes=sizes):
         _store, g = sizes[k]
         r = reqs[i]
         t0 = time.perf_counter_ns()
@@ -79,12 +79,12 @@ def main(workdir, out_path):
         return dt
 
     samples = common.interleave(w, len(sizes), step)
-    for n, ns, (store, g) in zip(w["sizes"], samples, sizes, strict=False):
+    for n, ns, (_store, g) in zip(w["sizes"], samples, sizes, strict=False):
         row = {"workload": "decision", "prior": n, **common.stats(ns)}
         print("python: decision", json.dumps(row), file=sys.stderr)
         rows.append(row)
         g.close()
-    del sizes
+    del sizes, step
 
     triples = common.corpus(workdir)
     pf = PIIFilter()

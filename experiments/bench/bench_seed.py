@@ -61,7 +61,7 @@ def main(workdir, out_path):
 
     dets = [details(i) for i in range(len(reqs))]
     c = client()
-    common.prewarm(w, lambda i: common.drive(c._apply_security_controls(dets[i])))
+    common.prewarm(w, lambda i, c=c: common.drive(c._apply_security_controls(dets[i])))
 
     rows, stopped = [], None
     for n in w["sizes"]:
@@ -81,7 +81,7 @@ def main(workdir, out_path):
         ep = pol._get_endpoint_ledger("https://api.example.com")
         replay = c._replay._store
 
-        def step(i):
+        def step(i, c=c, pol=pol, ep=ep, replay=replay, n=n):
             d = dets[i]
             t0 = time.perf_counter_ns()
             common.drive(c._apply_security_controls(d))
@@ -102,7 +102,7 @@ def main(workdir, out_path):
             stopped = n
             row["note"] = (f"median > {STOP_MS:g} ms: larger sizes not run" if n != w["sizes"][-1]
                            else f"median > {STOP_MS:g} ms (the stop rule; the last size anyway)")
-        del c, pol
+        del c, pol, ep, replay, step
 
     triples = common.corpus(workdir)
     pf = PIIFilter(mode="regex")

@@ -202,7 +202,8 @@ def main(workdir, outdir):
     L += [f"Run: {started_s}; {platform.machine()}, {os.cpu_count()} cores, load average at the end "
           f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}."]
     if total is not None:
-        L += [f"Wall time of `make bench`: **{total:.0f} s** in all ({build:.0f} s checking/building the prerequisites, "
+        L += [f"Wall time of `make bench`: **{total:.0f} s** in all ({build:.0f} s checking/building the "
+              f"prerequisites, "
               f"{total - build:.0f} s measuring and reporting); steps: "
               + ", ".join(f"{s['name']} {s['seconds']:.1f} s" for s in run.get("steps", [])) + "."]
     L += ["", "## Median (p95) per operation", "",
@@ -250,7 +251,8 @@ def main(workdir, outdir):
         notes.append(
             f"Python: one trivial crossing into the component through wasmtime-py costs "
             f"{fmt(one(py, 'call')['median_us'])} (native: {fmt(one(nat, 'call')['median_us']) if nat else '?'}, "
-            f"wasmtime from Rust: {fmt(one(hosts['component'], 'call')['median_us']) if 'component' in hosts else '?'}); "
+            f"wasmtime from Rust: "
+            f"{fmt(one(hosts['component'], 'call')['median_us']) if 'component' in hosts else '?'}); "
             "a decision makes 2 timed crossings (assess, finalize) with large records plus the host's glue, which is "
             "why its small-state decision is slower than 0.3.0's on an almost empty state (0.3.0 also parses nothing "
             "and writes no audit line before signing); the PII row is a single crossing (`pii.redact-json` over the "

@@ -105,8 +105,8 @@ def main():
     bs = evaluate.score(corpus, base_preds)
 
     extra = []
-    for title, path in (("Held-out split of our corpus (seed %d, other context templates; never tuned on)"
-                         % HELDOUT_SEED, heldout_path),
+    for title, path in ((f"Held-out split of our corpus (seed {HELDOUT_SEED}, other context templates; never tuned on)",
+                         heldout_path),
                         ("The seed's published corpus (0.3.0 sdist `corpus/generate.py`, seed 42, 2,000 triples)",
                          seed_path)):
         c = [json.loads(ln) for ln in open(path, encoding="utf-8")]

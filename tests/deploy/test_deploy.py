@@ -474,7 +474,7 @@ def _free_port() -> int:
 
 def _get(url: str) -> tuple[int, bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=5) as r:
+        with urllib.request.urlopen(url, timeout=5) as r:  # noqa: S310 - http:// on 127.0.0.1, built by this test
             return r.status, r.read()
     except urllib.error.HTTPError as e:
         return e.code, e.read()
@@ -550,8 +550,8 @@ def test_soc2_reference_cites_only_what_exists():
                                  check=True).stdout.split())
     cited = re.findall(r"`([A-Za-z0-9_.\-/]+\.[a-z]{1,5}|[A-Za-z0-9_.\-]+/[A-Za-z0-9_.\-/]*)(?:::([A-Za-z0-9_]+))?`",
                        text)
-    paths = [(p, t) for p, t in cited if "/" in p and not p.startswith(("/", "http")) and not re.match(r"^(v\d|x402_)",
-                                                                                                       p)]
+    paths = [(p, t) for p,
+             t in cited if "/" in p and not p.startswith(("/", "http")) and not re.match(r"^(v\d|x402_)", p)]
     assert len(paths) >= 30, paths
     missing, no_test = [], []
     for p, test in paths:

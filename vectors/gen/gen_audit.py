@@ -65,7 +65,7 @@ def hmac_hex(key, data):
 
 def timestamp(ms):
     t = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(milliseconds=ms)
-    return t.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (ms % 1000)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
 
 
 def usd_norm(s):
@@ -127,7 +127,7 @@ def event(i):
     e = {
         "event_type": "payment_attempt",
         "outcome": ["allowed", "blocked", "allowed", "blocked", "allowed"][i % 5],
-        "resource_url": "https://api.example.com/weather?city=[REDACTED]&n=%d" % i,
+        "resource_url": f"https://api.example.com/weather?city=[REDACTED]&n={i}",
         "amount_usd": ["0.01", "0.25", "1.5", "0.001", "2"][i % 5],
         "network": "eip155:8453",
         "agent_id": "my-agent-v1",
@@ -186,8 +186,8 @@ def append_vectors():
     valid = [
         case("first line: seq 1, prev_mac 64 zeros", inp(e0), {"line": l1, "head": h1}),
         case("second line chains to the first", inp(e1, T0 + 1000, h1), {"line": l2, "head": h2}),
-        case("explicit genesis head equals no head", inp(e0, head={"seq": 0, "mac": GENESIS}), {"line": l1,
-                                                                                                "head": h1}),
+        case("explicit genesis head equals no head", inp(e0, head={"seq": 0, "mac": GENESIS}),
+             {"line": l1, "head": h1}),
         case("minimal event: unknown fields are null or empty", inp(minimal), {"line": lmin, "head": hmin}),
         case("blocked by PII: entity names only, fixed error message", inp(
             {**minimal, "outcome": "blocked", "code": "pii-blocked",
@@ -242,8 +242,8 @@ def append_vectors():
         case("negative amount", inp({**minimal, "amount_usd": "-1"}), code="usd-malformed"),
         case("head mac not hex", inp(minimal, head={"seq": 1, "mac": "x" * 64}), code="invalid-input"),
         case("head mac upper case", inp(minimal, head={"seq": 1, "mac": h1["mac"].upper()}), code="invalid-input"),
-        case("sequence number would leave the safe integer range", inp(minimal, head={"seq": 2**53 - 1,
-                                                                                      "mac": GENESIS}),
+        case("sequence number would leave the safe integer range",
+             inp(minimal, head={"seq": 2**53 - 1, "mac": GENESIS}),
              code="invalid-input"),
         case("time past year 9999", inp(minimal, now=253402300800000), code="invalid-input"),
         case("empty replica id", inp({**minimal, "replica": ""}), code="invalid-input", flags=["Replica"]),
@@ -290,7 +290,7 @@ def verify_cases():
     add("suffix verified from a start head", lines[2:], ok_head=head, start=heads[1], expected_head=head)
     add("whole log given with a later start head", lines, fail=(1, 1, "audit-seq-gap"), start=heads[1])
     for i in range(5):
-        add("edit line %d (outcome) keeps its old mac" % (i + 1),
+        add(f"edit line {i + 1} (outcome) keeps its old mac",
             [*lines[:i], edit(lines[i], '"outcome":"', '"outcome":"x'), *lines[i + 1:]],
             fail=(i + 1, i + 1, "audit-bad-mac"), flags=["Edit"] + (["LastLine"] if i == 4 else []))
     add("edit the last line's amount", [*lines[:4], edit(lines[4], '"amount_usd":"2"', '"amount_usd":"0"')],
@@ -301,7 +301,7 @@ def verify_cases():
     add("edited seq is caught by the mac", [*lines[:2], edit(ent3, '"seq":3', '"seq":4'), *lines[3:]],
         fail=(3, 4, "audit-bad-mac"), flags=["Edit"])
     for i in range(4):
-        add("delete line %d" % (i + 1), lines[:i] + lines[i + 1:], fail=(i + 1, i + 2, "audit-seq-gap"),
+        add(f"delete line {i + 1}", lines[:i] + lines[i + 1:], fail=(i + 1, i + 2, "audit-seq-gap"),
             flags=["Delete"])
     add("delete the last line: undetectable without the expected head", lines[:4], ok_head=heads[3],
         flags=["Delete", "LastLine"])
@@ -344,8 +344,8 @@ def verify_cases():
         flags=["NonCanonical", "LastLine"])
     add("carriage return (CRLF log)", [lines[0] + "\r", *lines[1:]], fail=(1, 1, "audit-malformed-line"),
         flags=["NonCanonical"])
-    add("escaped letter instead of a literal", [edit(lines[0], '"outcome":"allowed"', '"outcome":"\\u0061llowed"'),
-                                                *lines[1:]],
+    add("escaped letter instead of a literal",
+        [edit(lines[0], '"outcome":"allowed"', '"outcome":"\\u0061llowed"'), *lines[1:]],
         fail=(1, 1, "audit-malformed-line"), flags=["NonCanonical"])
     reordered = "{" + lines[0][1:].replace('"agent_id":"my-agent-v1",', "", 1)[:-1] + ',"agent_id":"my-agent-v1"}'
     add("members out of order", [reordered, *lines[1:]], fail=(1, 1, "audit-malformed-line"), flags=["NonCanonical"])
@@ -353,8 +353,8 @@ def verify_cases():
     add("upper-case mac", [edit(lines[0], m, m.upper()), *lines[1:]], fail=(1, 1, "audit-malformed-line"))
     add("duplicate member", [lines[0][:-1] + ',"v":1}', *lines[1:]], fail=(1, None, "audit-malformed-line"))
     add("extra member", [edit(lines[0], '"v":1', '"v":1,"x":1'), *lines[1:]], fail=(1, 1, "audit-malformed-line"))
-    add("missing member", [edit(lines[0], '"network":"eip155:8453",', ''), *lines[1:]], fail=(1, 1,
-                                                                                              "audit-malformed-line"))
+    add("missing member", [edit(lines[0], '"network":"eip155:8453",', ''), *lines[1:]],
+        fail=(1, 1, "audit-malformed-line"))
     add("seq as a string", [edit(lines[0], '"seq":1', '"seq":"1"'), *lines[1:]], fail=(1, None, "audit-malformed-line"))
     add("seq 0", [edit(lines[0], '"seq":1', '"seq":0'), *lines[1:]], fail=(1, None, "audit-malformed-line"))
     add("not JSON", ["hello", *lines[1:]], fail=(1, None, "audit-malformed-line"))
@@ -478,8 +478,8 @@ def chains_vectors():
         case("heads given, one replica without a head: its chain is not checked",
              inp(three[0], three[1], heads={"pod-a": ha[-1]}),
              out(True, intact[0], ok("pod-b.jsonl", "pod-b", hb[-1])), ["NoHeads"]),
-        case("a stored head at seq 0 needs no log", inp(three[0], heads={"pod-a": ha[-1], "pod-c": {"seq": 0,
-                                                                                                    "mac": GENESIS}}),
+        case("a stored head at seq 0 needs no log",
+             inp(three[0], heads={"pod-a": ha[-1], "pod-c": {"seq": 0, "mac": GENESIS}}),
              out(True, intact[0], checked=True), ["HeadEqual"]),
         case("a tampered chain is still matched to its replica by the lines before the failure",
              inp(("pod-a.jsonl", tampered), heads=heads),
@@ -573,8 +573,8 @@ def verify_vectors():
          ["Text", "Truncate", "StoredHead"]),
         ("text ahead of the stored head", {"key_hex": KEY_HEX, "text": text, "stored_head": heads[3]}, None, head,
          ["Text", "StoredHead"]),
-        ("text truncated against the expected head", {"key_hex": KEY_HEX,
-                                                      "text": "".join(ln + "\n" for ln in lines[:4]),
+        ("text truncated against the expected head",
+         {"key_hex": KEY_HEX, "text": "".join(ln + "\n" for ln in lines[:4]),
          "expected_head": head}, (5, None, "audit-truncated"), None, ["Text", "Truncate"]),
     ]
     for comment, inp, fail, ok_head, flags in key_cases:

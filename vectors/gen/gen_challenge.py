@@ -73,7 +73,8 @@ select = [
 ]
 
 amounts = [
-    case(f"amount {a!r}", {"header": v2_header(with_(V2_OFFER, amount=a))}, code="amount-malformed", flags=["Hostile"])
+    case(f"amount {a!r}", {"header": v2_header(with_(V2_OFFER, amount=a))}, code="amount-malformed",
+         flags=["Hostile"])
     for a in ["1e2", "1_0", "NaN", "-0.5", "inf", " 0.01 ", "0x10", "0.1000000000000000055", "", "01", "10.0"]
 ] + [
     case("numeric amount (not a string)", {"header": v2_header(with_(V2_OFFER, amount=1000))}, code="amount-malformed"),

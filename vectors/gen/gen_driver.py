@@ -140,8 +140,8 @@ happy = [
 policy = [
     scenario("over the per-call limit: refused before signing", [v2(with_(V2_OFFER, amount="200000"))],
              [OPEN, blocked("policy-per-call-exceeded", "policy-violation")], audit=["blocked"]),
-    scenario("daily budget exhausted", [v2(with_(V2_OFFER, amount="60000")), v2(with_(V2_OFFER, amount="50000"),
-                                                                                url=URL + "?b")],
+    scenario("daily budget exhausted",
+             [v2(with_(V2_OFFER, amount="60000")), v2(with_(V2_OFFER, amount="50000"), url=URL + "?b")],
              [OPEN, settled(), blocked("policy-window-exceeded", "policy-violation")],
              config={"max_per_call_usd": 0.10, "daily_limit_usd": 0.10}),
     scenario("duplicate retry: the second identical request is a replay", [v2(), v2()],
@@ -256,8 +256,8 @@ settlement = [
     paid({"status": 200, "settlement": "\ufeff" + json.dumps({"success": True})}, "a raw-JSON header with a BOM",
          task(PAID, allowed=True, settlement="settled"), flags=["Hostile"]),
     paid({"status": 200, "settlement": b64({"a": [[[[[[[[[[[[{"success": True}]]]]]]]]]]]]})},
-         "a deeply nested settlement header is unconfirmed, never an error", task(PAID, allowed=True,
-                                                                                  settlement="unknown"),
+         "a deeply nested settlement header is unconfirmed, never an error",
+         task(PAID, allowed=True, settlement="unknown"),
          flags=["Hostile"]),
     paid("unobserved", "the official client sends and the host cannot see the answer: unconfirmed, committed",
          task(PAID, allowed=True, settlement="unknown")),
@@ -273,8 +273,8 @@ settlement = [
              [v2(), v2()],
              [OPEN, task(["replay-set", "audit sign", "replay-forget audit done"], allowed=False, code="signer-failed",
                          settlement=None), settled()],
-             world={"signer": ["fail", "ok"], "per_payment": ["signer"]}, audit=["allowed", "failed", "allowed",
-                                                                                 "settled"]),
+             world={"signer": ["fail", "ok"], "per_payment": ["signer"]},
+             audit=["allowed", "failed", "allowed", "settled"]),
     scenario("a network error before sending releases too", [v2(), v2()],
              [OPEN, task([*PAID[:3], "replay-forget audit done"], code="settlement-failed", settlement="failed"),
               settled()],
@@ -311,8 +311,8 @@ approvals = [
         task(MPA_PAID, allowed=True, settlement="settled", details={"approvals": 2})),
     mpa("MPA: two denials: mpa-denied", {"alice": "deny", "bob": "deny", "charlie": "approve"},
         task(["replay-set", ASK, "replay-forget audit done"], code="mpa-denied", family="mpa-denied")),
-    mpa("MPA: a forged answer (another request id) does not approve", {"alice": "approve", "bob": "forged",
-                                                                       "charlie": "deny"},
+    mpa("MPA: a forged answer (another request id) does not approve",
+        {"alice": "approve", "bob": "forged", "charlie": "deny"},
         task(["replay-set", ASK, "replay-forget audit done"], code="mpa-denied"), flags=["Hostile"]),
     mpa("MPA: a redirect is a denial", {"alice": "approve", "bob": "redirect", "charlie": "deny"},
         task(["replay-set", ASK, "replay-forget audit done"], code="mpa-denied"), flags=["Hostile"]),
@@ -401,8 +401,8 @@ startup = [
 ]
 
 startup += [
-    scenario("a head conflict stops the guard; the next payment rereads the head and goes on", [v2(),
-                                                                                                v2(url=URL + "?b")],
+    scenario("a head conflict stops the guard; the next payment rereads the head and goes on",
+             [v2(), v2(url=URL + "?b")],
              [task(["load-head", "done"], allowed=True),
               task(["audit save-head sign", "load-head", "save-head sign", "done"], allowed=False,
                    code="store-unavailable", details={"reason": "replica-head-conflict"}),
@@ -598,8 +598,8 @@ binding = [
     scenario("a payload refusal is counted (code and field) with the failed payment",
              [v2()], [OPEN, task(["audit sign", "audit done"], allowed=False, metrics=[
                  {"name": "x402_payments_total", "labels": {"outcome": "allowed"}},
-                 {"name": "x402_payload_refusals_total", "labels": {"code": LONG,
-                                                                    "field": "authorization.validBefore"}},
+                 {"name": "x402_payload_refusals_total",
+                  "labels": {"code": LONG, "field": "authorization.validBefore"}},
                  {"name": "x402_payments_total", "labels": {"outcome": "failed"}}])],
              world={"signer": evm(validBefore=str(NOW_S + 3600))}, flags=["Hostile"]),
 ]
@@ -629,7 +629,7 @@ def sdk_fixtures():
             out.append(bind(f"{doc['sdk']}: {c['name']} as the SDK made it is paid (from = the configured wallet)",
                             p, payment=payment, config=wallet, flags=("Real",)))
 
-            def mutate(path_, value):
+            def mutate(path_, value, p=p, key=key):
                 q = copy.deepcopy(p)
                 o = q["payload"][key]
                 for k in path_[:-1]:

@@ -17,7 +17,7 @@ TIMEOUT = 30000
 
 SECRETS = {"alice": "alice-countersign-key-0001", "bob": "bob-countersign-key-0002",
            "carol": "carol-countersign-key-0003"}
-W2_SECRET = "w2-response-hmac-key-0004"
+W2_SECRET = "w2-response-hmac-key-0004"  # noqa: S105 - fixed vector key material, published on purpose
 
 
 def hmac_hex(secret, data):
@@ -174,8 +174,8 @@ def config_vectors():
             [("mpa.approvers[0].webhook_url", "config-bad-approver")], flags=["SSRF"]),
         bad("crypto approver without a secret", appr({"approver_id": "a", "mode": "crypto"}, threshold=1),
             [("mpa.approvers[0].secret", "config-bad-approver")]),
-        bad("crypto secret under 16 bytes", appr({"approver_id": "a", "mode": "crypto", "secret": "short"},
-                                                 threshold=1),
+        bad("crypto secret under 16 bytes",
+            appr({"approver_id": "a", "mode": "crypto", "secret": "short"}, threshold=1),
             [("mpa.approvers[0].secret", "key-too-short")]),
         bad("webhook response secret under 16 bytes",
             appr({**wh("a", "https://x.example/a"), "secret": "0123456789abcde"}, threshold=1),
@@ -217,7 +217,8 @@ def config_vectors():
             path_prefix="policy.mpa"),
     ]
     write("mpa-config.json", "mpa.config",
-          ["mpa.config: validate the [mpa] table (keys as in the seed's TOML). Secrets are strings used as UTF-8 bytes.",
+          ["mpa.config: validate the [mpa] table (keys as in the seed's TOML). Secrets are strings used as UTF-8 "
+           "bytes.",
            "Every problem is listed as {path, code}; a summary never contains a secret."],
           [{"tests": tests}], {"SSRF": "Webhook to a private, loopback or ambiguous numeric address."})
 
@@ -258,7 +259,8 @@ def request_vectors():
     ]
     write("mpa-request.json", "mpa.request",
           ["mpa.request: the canonical approval request binding every payment field, a request id and an expiry.",
-           f"request_id = first 32 hex of SHA-256(JCS({{domain:'{REQUEST_ID_DOMAIN}', fingerprint, amount, now_ms}})); canonical = JCS(request + "
+           f"request_id = first 32 hex of SHA-256(JCS({{domain:'{REQUEST_ID_DOMAIN}', fingerprint, amount, now_ms}})); "
+           "canonical = JCS(request + "
            f"{{domain:'{APPROVAL_DOMAIN}'}})."],
           [{"tests": tests}])
 
@@ -291,7 +293,7 @@ def preapproval(secret, url_normalized, not_after, method="GET", network="eip155
            "network": network, "asset": asset, "pay_to": pay_to, "amount": amount, "scheme": scheme,
            "not_after_ms": not_after}
     c = jcs(doc)
-    return "%d.%s" % (not_after, hmac_hex(SECRETS.get(secret, secret), c)), c
+    return f"{not_after}.{hmac_hex(SECRETS.get(secret, secret), c)}", c
 
 
 def preapprove_vectors():
@@ -320,7 +322,8 @@ def preapprove_vectors():
     ]
     write("mpa-preapprove.json", "mpa.preapprove",
           ["mpa.preapprove: a pre-approval token '{not_after_ms}.{hex HMAC}' over RFC 8785 JSON of",
-           f"{{domain:'{PREAPPROVAL_DOMAIN}', method, request_url_sha256 (of the normalised URL), network, asset, pay_to,",
+           f"{{domain:'{PREAPPROVAL_DOMAIN}', method, request_url_sha256 (of the normalised URL), network, asset, "
+           "pay_to,",
            "amount (atomic), scheme, not_after_ms}; for seed-style mpa_signatures computed before the request."],
           [{"tests": tests}])
 
@@ -469,7 +472,8 @@ def judge_vectors():
     ]
     write("mpa-judge-webhook.json", "mpa.judge-webhook",
           ["mpa.judge-webhook: one webhook approver's HTTP answer -> a vote (approve | deny | timeout | bad).",
-           "Only a 2xx JSON object whose `approved` is the literal true approves; X-MPA-HMAC = hex(HMAC(secret, body))."],
+           "Only a 2xx JSON object whose `approved` is the literal true approves; X-MPA-HMAC = hex(HMAC(secret, "
+           "body))."],
           [{"tests": tests}],
           {"SizeCap": "Response size cap (4 KiB).", "Lenient": "A lenient parser would approve this.",
            "Hmac": "The approver has a response HMAC secret.", "Replay": "An answer for another request."})
@@ -518,12 +522,12 @@ def tally_vectors():
 
 def address_vectors():
     def t(addr, private, allow=False):
-        return case("{} is {}".format(addr, "private" if private else "public"), {"address": addr,
-                                                                                  "allow_private": allow},
+        return case("{} is {}".format(addr, "private" if private else "public"),
+                    {"address": addr, "allow_private": allow},
                     {"private": private, "allowed": allow or not private}, flags=["SSRF"] if private else [])
 
     tests = [t(a, True) for a in ["127.0.0.1", "10.20.30.40", "172.16.0.1", "192.168.1.1", "169.254.169.254",
-                                  "100.64.0.1", "0.0.0.0", "::1", "[::1]", "fd12:3456::1", "fe80::1",
+                                  "100.64.0.1", "0.0.0.0", "::1", "[::1]", "fd12:3456::1", "fe80::1",  # noqa: S104 - addresses to judge
                                   "::ffff:10.0.0.1", "64:ff9b::7f00:1", "localhost", "api.localhost", "224.0.0.1"]]
     tests += [t(a, False) for a in ["8.8.8.8", "172.32.0.1", "2606:4700:4700::1111", "approvals.example.com",
                                     "approvals.internal"]]

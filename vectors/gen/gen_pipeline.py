@@ -62,8 +62,8 @@ def blocked(code):
 
 happy = [
     run("v1 body: allowed, settled, committed", [assess_v1(), fin(), settle()],
-        [{"blocked": None, "x402_version": 1, "amount_usd": "0.01", "offer": {"amount": "10000",
-                                                                              "network": "eip155:84532"},
+        [{"blocked": None, "x402_version": 1, "amount_usd": "0.01",
+          "offer": {"amount": "10000", "network": "eip155:84532"},
           "requirements": {"maxAmountRequired": "10000", "extra": {"name": "USDC", "version": "2"}},
           "replay_ttl_ms": 300000, "reservation": {"amount_atto": "10000000000000000"}},
          {"allowed": True, "code": None, "head": {"seq": 1}, "forget_fingerprint": False},
@@ -257,8 +257,8 @@ def pre(name, not_after, amount="2500000", url=MPA_URL, method="GET"):
 
 
 mpa_tests = [
-    run("2-of-3 countersignatures approve", [assess_big(), fin_at(signatures={"alice": SIGS["alice"],
-                                                                              "bob": SIGS["bob"]})],
+    run("2-of-3 countersignatures approve",
+        [assess_big(), fin_at(signatures={"alice": SIGS["alice"], "bob": SIGS["bob"]})],
         [{"blocked": None, "approval": {"request_id": REQ["request_id"], "expires_at_ms": T + 30_000,
                                         "amount": "2500000", "amount_usd": "2.5"}},
          {"allowed": True, "metrics": [{"name": "x402_mpa_events_total", "labels": {"event": "requested"}},
@@ -298,8 +298,8 @@ mpa_tests = [
         [{"blocked": None}, {"allowed": False, "code": "mpa-denied"}], config=mpa_cfg(), flags=["Preapproval"]),
     run("a tampered not_after breaks the MAC",
         [assess_big(), fin_at(signatures={"alice": "9" + pre("alice", T + 60_000), "bob": pre("bob", T + 60_000)})],
-        [{"blocked": None}, {"allowed": False, "code": "mpa-denied"}], config=mpa_cfg(), flags=["Preapproval",
-                                                                                                "Hostile"]),
+        [{"blocked": None}, {"allowed": False, "code": "mpa-denied"}], config=mpa_cfg(),
+        flags=["Preapproval", "Hostile"]),
     run("approvals after the request expired do not count",
         [assess_big(), fin_at(now=T + 30_001, signatures=SIGS)],
         [{"blocked": None}, {"allowed": False, "code": "mpa-expired"}], config=mpa_cfg()),

@@ -93,7 +93,8 @@ collide = [
 assert post("", D1) != post(D1)
 
 write("replay-fingerprint.json", "replay.fingerprint",
-      ["HMAC-SHA256 over a length-prefixed canonical encoding of the request and the payee; expected values computed independently in Python."],
+      ["HMAC-SHA256 over a length-prefixed canonical encoding of the request and the payee; expected values computed "
+       "independently in Python."],
       [{"comment": "same purchase", "tests": same}, {"comment": "different purchases", "tests": differ},
        {"comment": "collisions and errors", "tests": collide}],
       {"CaseFold": "A spelling the protocol treats as identical.",

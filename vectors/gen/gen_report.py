@@ -135,11 +135,11 @@ def expected(chains, counted, missing=(), checked=False):
     for c in chains:
         if not c["ok"]:
             seq = "-" if c["seq"] is None else str(c["seq"])
-            warnings.append("%s: line %d (seq %s): %s; lines from there on are not counted"
-                            % (c["name"], c["line"], seq, c["code"]))
+            warnings.append(f"{c['name']}: line {c['line']:d} (seq {seq}): {c['code']}; "
+                            "lines from there on are not counted")
     for m in missing:
-        warnings.append("replica %s: stored head at seq %d but no log: audit-log-missing" % (m["replica"],
-                                                                                             m["stored_head"]["seq"]))
+        warnings.append(f"replica {m['replica']}: stored head at seq {m['stored_head']['seq']:d} "
+                        "but no log: audit-log-missing")
     if not checked and t["total_events"] > 0:
         warnings.append("truncation not checked: no stored head for every chain")
     agents = sorted(t["agents"].items(), key=lambda kv: (kv[0] is not None, kv[0] or ""))
@@ -159,11 +159,11 @@ def expected(chains, counted, missing=(), checked=False):
     }
     md = "# presidio-hardened-x402 Compliance Report\n\n"
     if ok:
-        md += "**Chain integrity: OK** (%d chains verified" % len(chains)
+        md += f"**Chain integrity: OK** ({len(chains):d} chains verified"
         md += ", truncation checked against the stored heads)\n" if checked else ")\n"
     else:
-        md += ("**Chain integrity: FAILED**: the totals below count only the %d lines that verified (%d not counted)\n"
-               % (t["total_events"], counted["unverified"]))
+        md += (f"**Chain integrity: FAILED**: the totals below count only the {t['total_events']:d} lines that "
+               f"verified ({counted['unverified']:d} not counted)\n")
     if warnings:
         md += "\n" + "".join(f"- WARNING: {md_escape(w)}\n" for w in warnings)
     md += "\n| | |\n|---|---|\n"
@@ -175,17 +175,19 @@ def expected(chains, counted, missing=(), checked=False):
     def table(what, m):
         if not m:
             return "(none)\n"
-        return f"| {what} | count |\n|---|---|\n" + "".join("| %s | %d |\n" % (md_escape(k), m[k]) for k in sorted(m))
+        return f"| {what} | count |\n|---|---|\n" + "".join(f"| {md_escape(k)} | {m[k]:d} |\n" for k in sorted(m))
 
     md += "\n## Blocked by code\n\n" + table("code", t["by_code"])
     md += "\n## PII entities detected\n\n" + table("entity", t["pii"])
     md += "\n## Per agent\n\n"
-    md += "| agent | payments | spent (USD) | PII redacted | blocked PII | blocked policy | blocked replay | payment errors |\n"
+    md += ("| agent | payments | spent (USD) | PII redacted | blocked PII | blocked policy | blocked replay "
+           "| payment errors |\n")
     md += "|---|---|---|---|---|---|---|---|\n"
     for k, a in agents:
-        md += "| %s | %d | %s | %d | %d | %d | %d | %d |\n" % (
-            "(none)" if k is None else md_escape(k), a["total_payments"], usd(a["total_usd"]), a["pii_redacted"],
-            a["blocked_pii"], a["blocked_policy"], a["blocked_replay"], a["payment_errors"])
+        name = "(none)" if k is None else md_escape(k)
+        md += (f"| {name} | {a['total_payments']:d} | {usd(a['total_usd'])} | {a['pii_redacted']:d} "
+               f"| {a['blocked_pii']:d} | {a['blocked_policy']:d} | {a['blocked_replay']:d} "
+               f"| {a['payment_errors']:d} |\n")
     return {"json": jcs(report), "markdown": md}
 
 
@@ -262,7 +264,8 @@ def main():
            "failed chain is reported with its line, seq and code (chain_ok false, a warning, unverified_lines).",
            "Spend is exact: payment_allowed amounts less payment_failed (outcome failed) amounts.",
            "json is the canonical (RFC 8785) text of the report object, which every host parses and writes byte for",
-           "byte; markdown renders the same facts. Expected values are computed in Python (vectors/gen/gen_report.py)."],
+           "byte; markdown renders the same facts. Expected values are computed in Python "
+           "(vectors/gen/gen_report.py)."],
           [{"tests": tests}],
           {"Totals": "Counts and exact spend over a realistic mix of decisions and settlements.",
            "NoHeads": "No stored heads: the report warns that truncation was not checked.",

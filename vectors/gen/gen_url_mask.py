@@ -43,8 +43,8 @@ params = [
     mask("everything at once", "http://u:p@127.0.0.1:4021/w?api_key=k&q=1#sig=s",
          f"http://{M}@127.0.0.1:4021/w?api_key={M}&q=1#sig={M}"),
     mask("not a URL: only parameters are looked at", "no url here", "no url here", ["Negative"]),
-    case("an oversized text is masked whole", {"url": "https://a.example/?q=" + "a" * 32768}, {"url": M,
-                                                                                               "masked": True},
+    case("an oversized text is masked whole", {"url": "https://a.example/?q=" + "a" * 32768},
+         {"url": M, "masked": True},
          ["Cap"]),
     case("missing url is invalid input", {"text": "x"}, code="invalid-input"),
 ]

@@ -91,8 +91,8 @@ class _Hooks:
         self.urls: dict[str, deque[str]] = defaultdict(deque)  # challenge -> request URLs
         # URL -> method and identity of the last request answered 402 (seen by CappedTransport; at most 1024)
         self.requests: OrderedDict[str, dict[str, Any]] = OrderedDict()
-        self.signing: dict[int, tuple[Any,
-                                      Payment]] = {}  # id(selected requirements) -> (its weakref, payment at `sign`)
+        self.signing: dict[int,
+                           tuple[Any, Payment]] = {}  # id(selected requirements) -> (its weakref, payment at `sign`)
         self.sent: dict[str, tuple[float, Payment]] = {}  # signed scheme payload -> (when, payment at `send`)
 
     async def _sweep(self) -> None:
@@ -223,8 +223,8 @@ class CappedTransport(httpx.AsyncBaseTransport):
         if hooks is not None:
             hooks.saw_402(request)
         body = await read_challenge(r, raw=True)
-        headers = [(k, v) for k, v in r.headers.multi_items() if k.lower() not in ("content-length",
-                                                                                   "transfer-encoding")]
+        headers = [(k, v) for k,
+                   v in r.headers.multi_items() if k.lower() not in ("content-length", "transfer-encoding")]
         return httpx.Response(r.status_code, headers=headers, content=body, extensions=r.extensions, request=request)
 
     async def aclose(self) -> None:
@@ -261,7 +261,8 @@ def harden(client: Any, *, mpa_signatures: Any = None, policy: Any = None, pii_a
     guard = Guard(config, store=store if store is not None else make_store(redis_url),
                   audit=AuditLog(audit_writer or NullAuditWriter(), agent_id=agent_id, key=audit_key),
                   metrics=metrics_collector, mpa_engine=mpa_engine, replay_key=replay_key,
-                  nlp_analyzer=(nlp_analyzer if nlp_analyzer is not None else _nlp_analyzer()) if pii_mode == "nlp" else None)
+                  nlp_analyzer=(nlp_analyzer if nlp_analyzer is not None else _nlp_analyzer())
+                  if pii_mode == "nlp" else None)
     hooks = _Hooks(guard, mpa_signatures, observed=http is not None)
     _HOOKS[guard] = hooks
     if http is not None:
