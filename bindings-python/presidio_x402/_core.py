@@ -329,8 +329,8 @@ class GuardHandle:
             raise CoreError(v, self.core.describe(v))
         return v
 
-    def settle(self, id: int, outcome: Any, audit_key: bytes, head: dict[str, Any] | None, now_ms: int) -> dict[str,
-                                                                                                                Any]:
+    def settle(self, id: int, outcome: Any, audit_key: bytes, head: dict[str, Any] | None,
+               now_ms: int) -> dict[str, Any]:
         with self.core.lock:
             tag, v = self._settle(self.res, id, outcome, audit_key, head, now_ms)
         if tag != "ok":

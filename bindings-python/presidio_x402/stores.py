@@ -503,8 +503,8 @@ class FileStore:
         if not isinstance(doc, dict):
             raise StoreError("a head file is not {seq, mac}")
         seq, mac = doc.get("seq"), doc.get("mac")
-        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0 or not isinstance(mac,
-                                                                                          str) or not _MAC.match(mac):
+        if (not isinstance(seq, int) or isinstance(seq, bool) or seq < 0
+                or not isinstance(mac, str) or not _MAC.match(mac)):
             raise StoreError("a head file is not {seq, mac}")
         return {"seq": seq, "mac": mac}
 

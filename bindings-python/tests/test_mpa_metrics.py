@@ -132,7 +132,7 @@ async def test_small_payments_need_no_approval():
 async def test_webhook_denied_bad_hmac_and_redirect():
     def bad_hmac(req):
         return httpx.Response(200, json={"approved": True, "request_id": req["request_id"]},
-                                              headers={"X-MPA-HMAC": "00" * 32})
+                              headers={"X-MPA-HMAC": "00" * 32})
     def redirect(req):
         return httpx.Response(302, headers={"Location": "https://approvals.example.com/alice"})
     ap = Approvers({"alice": approve(), "bob": redirect, "carol": bad_hmac})
@@ -186,10 +186,10 @@ async def test_an_unanswered_quorum_is_always_mpa_timeout():
             return httpx.Response(200, json={"approved": name == "alice", "request_id": req["request_id"]})
 
     cfg = MPAConfig(threshold=2, min_amount_usd=1, timeout_seconds=1, approvers=[
-        MPAApproverConfig(n, mode="webhook", webhook_url=f"https://approvals.example.com/{n}") for n in ("alice", "bob",
-                                                                                                         "carol")])
-    c = client(Server(amount="2000000"), MPAEngine(cfg, httpx_client=httpx.AsyncClient(transport=Mixed()),
-                                                   resolver=public))
+        MPAApproverConfig(n, mode="webhook", webhook_url=f"https://approvals.example.com/{n}")
+        for n in ("alice", "bob", "carol")])
+    engine = MPAEngine(cfg, httpx_client=httpx.AsyncClient(transport=Mixed()), resolver=public)
+    c = client(Server(amount="2000000"), engine)
     t = time.monotonic()
     with pytest.raises(MPATimeoutError) as e:  # yes / no / no answer: the driver's one deadline
         await c.get("https://api.example.com/big")
@@ -275,16 +275,16 @@ async def test_seed_style_precomputed_signatures_are_pre_approvals():
     with pytest.raises(MPADeniedError):
         await c3.get("https://api.example.com/big", mpa_signatures={"alice": token(ALICE, valid=-1), "bob": token(BOB)})
     with pytest.raises(MPADeniedError):  # valid for a day at most
-        await c3.get("https://api.example.com/big", mpa_signatures={"alice": token(ALICE, valid=86_401),
-                                                                    "bob": token(BOB)})
+        await c3.get("https://api.example.com/big",
+                     mpa_signatures={"alice": token(ALICE, valid=86_401), "bob": token(BOB)})
 
 
 async def test_mpa_config_validated_by_core():
     with pytest.raises(ValueError) as e:
         MPAConfig(threshold=3, approvers=[MPAApproverConfig("a", mode="crypto", shared_secret=b"tiny")])
     assert "mpa.threshold" in str(e.value) and "tiny" not in str(e.value)
-    assert "secret" not in repr(MPAApproverConfig("a", mode="crypto",
-                                                  shared_secret=ALICE)).lower().replace("shared_secret", "")
+    shown = repr(MPAApproverConfig("a", mode="crypto", shared_secret=ALICE))
+    assert "secret" not in shown.lower().replace("shared_secret", "")
 
 
 async def test_metrics_follow_the_core():

@@ -173,8 +173,8 @@ class Gen:
             "{n}": lambda: str(r.randint(2, 5000)), "{n6}": lambda: f"{r.randint(0, 999999):06d}",
             "{txhash}": lambda: "0x" + self.hexs(64), "{evm}": lambda: "0x" + self.hexs(40),
             "{amount}": lambda: str(r.choice([10000, 50000, 1000000, 250000000000000000, 4000000000000000, 123456789])),
-            "{nonce}": lambda: "0x" + self.hexs(64), "{version}": lambda: self.pick(["1.2.3", "v2.0.1", "10.4.0.1",
-                                                                                     "0.3.0"]),
+            "{nonce}": lambda: "0x" + self.hexs(64),
+            "{version}": lambda: self.pick(["1.2.3", "v2.0.1", "10.4.0.1", "0.3.0"]),
             "{ts}": lambda: str(r.randint(1600000000, 1800000000)),
             "{tsms}": lambda: str(r.randint(1600000000000, 1800000000000)),
             "{digest}": lambda: self.hexs(64),
@@ -441,8 +441,8 @@ def url_field(g, cat, pii):
                 b.pii(urllib.parse.quote(val), pii, "query-" + form)
         return b
     # benign query
-    q = g.pick(["", "?lat=52.52&lon=13.40", "?limit=50&offset=100", "?format=json", "?ts=" + str(g.r.randint(1600000000,
-                                                                                                             1800000000)),
+    q = g.pick(["", "?lat=52.52&lon=13.40", "?limit=50&offset=100", "?format=json",
+                "?ts=" + str(g.r.randint(1600000000, 1800000000)),
                 "?id=" + g.uuid(), "?amount=" + str(g.r.choice([10000, 1000000])), "?q=weather+berlin+forecast"])
     if "berlin" in q:
         q = "?q=weather+report+daily"
