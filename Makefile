@@ -165,11 +165,17 @@ bench-component: component
 PY_VENV := .cache/venv-python
 PY_BIN := $(PY_VENV)/bin
 
-## lint-python: mypy over the package (pinned; installed into the test venv)
+## lint-python: ruff over every Python file of the repository (rules: bindings-python/pyproject.toml [tool.ruff],
+##              ruff.toml for the files outside the package) and mypy --strict over the package
+##              ([tool.mypy]); both pinned and installed into the test venv
+RUFF_VERSION := 0.17.6
+MYPY_VERSION := 2.4.1
 .PHONY: lint-python
 lint-python: python-venv
-	@$(PY_BIN)/python -c "import mypy" 2>/dev/null || $(PY_BIN)/pip install --quiet "mypy==2.4.1"
-	cd bindings-python && ../$(PY_BIN)/mypy presidio_x402 --ignore-missing-imports
+	@$(PY_BIN)/ruff --version 2>/dev/null | grep -qx "ruff $(RUFF_VERSION)" || $(PY_BIN)/pip install --quiet "ruff==$(RUFF_VERSION)"
+	@$(PY_BIN)/mypy --version 2>/dev/null | grep -q "^mypy $(MYPY_VERSION) " || $(PY_BIN)/pip install --quiet "mypy==$(MYPY_VERSION)"
+	$(PY_BIN)/ruff check .
+	cd bindings-python && ../$(PY_BIN)/mypy
 
 ## python-venv: build the component, install bindings-python (+ test extras) into a repo-local venv
 .PHONY: python-venv

@@ -19,7 +19,7 @@ import platform
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ._abi import FastFunc
 
@@ -195,7 +195,7 @@ class Core:
     def call_raw(self, op: str, input_json: str) -> tuple[str, str]:
         """``call`` on JSON text: ``("ok", json)`` or ``("err", code)``."""
         with self.lock:
-            return self._f["call"](op, input_json)
+            return cast("tuple[str, str]", self._f["call"](op, input_json))
 
     def call(self, op: str, input: Any) -> Any:
         """Runs core operation ``op`` on a JSON-able ``input``; raises :class:`CoreError`."""
@@ -311,7 +311,7 @@ class GuardHandle:
 
     def assess(self, ctx: dict[str, Any], replay_key: bytes) -> dict[str, Any]:
         with self.core.lock:
-            return self._assess(self.res, ctx, replay_key)
+            return cast("dict[str, Any]", self._assess(self.res, ctx, replay_key))
 
     def assess_with_hints(self, ctx: dict[str, Any], hints: list[dict[str, Any]], replay_key: bytes) -> dict[str, Any]:
         """``assess`` with an NER analyzer's ``[{entity_type, text, score}]`` hints (``pii_mode="nlp"``)."""
@@ -319,7 +319,7 @@ class GuardHandle:
             tag, v = self._assess_hints(self.res, ctx, hints, replay_key)
         if tag != "ok":
             raise CoreError(v, self.core.describe(v))
-        return v
+        return cast("dict[str, Any]", v)
 
     def finalize(self, id: int, io: dict[str, Any], audit_key: bytes, head: dict[str, Any] | None,
                  now_ms: int) -> dict[str, Any]:
@@ -327,7 +327,7 @@ class GuardHandle:
             tag, v = self._finalize(self.res, id, io, audit_key, head, now_ms)
         if tag != "ok":
             raise CoreError(v, self.core.describe(v))
-        return v
+        return cast("dict[str, Any]", v)
 
     def settle(self, id: int, outcome: Any, audit_key: bytes, head: dict[str, Any] | None,
                now_ms: int) -> dict[str, Any]:
@@ -335,7 +335,7 @@ class GuardHandle:
             tag, v = self._settle(self.res, id, outcome, audit_key, head, now_ms)
         if tag != "ok":
             raise CoreError(v, self.core.describe(v))
-        return v
+        return cast("dict[str, Any]", v)
 
     def undo(self) -> bool:
         """Takes back the last successful assess/finalize/settle on the in-flight
@@ -344,7 +344,7 @@ class GuardHandle:
             return bool(self._undo(self.res))
 
     def state(self) -> str:
-        return self.core.fn("guard_state", self.res)
+        return cast("str", self.core.fn("guard_state", self.res))
 
     def load_state(self, blob: str) -> None:
         tag, v = self.core.fn("guard_load_state", self.res, blob)
@@ -352,7 +352,7 @@ class GuardHandle:
             raise CoreError(v, self.core.describe(v))
 
     def approvers_json(self) -> str | None:
-        return self.core.fn("guard_approvers_json", self.res)
+        return cast("str | None", self.core.fn("guard_approvers_json", self.res))
 
     def close(self) -> None:
         res, self.res = self.res, None

@@ -91,7 +91,7 @@ def coerce_key(key: bytes | bytearray | str | SecretKey | None, what: str) -> Se
     return SecretKey(raw, "argument")
 
 
-_cache: dict = {}
+_cache: dict[str, SecretKey] = {}
 
 
 def env_key(env: str, purpose: str, consequence: str) -> SecretKey:

@@ -42,7 +42,7 @@ def _installed_model() -> str | None:
     """An installed spaCy model (package name or directory); never downloads one."""
     import os
 
-    import spacy  # type: ignore
+    import spacy
 
     chosen = os.environ.get("PRESIDIO_X402_SPACY_MODEL")
     if chosen:
@@ -59,8 +59,8 @@ def default_analyzer() -> Any:
     if "engine" not in _state:
         engine = None
         try:
-            from presidio_analyzer import AnalyzerEngine  # type: ignore
-            from presidio_analyzer.nlp_engine import NlpEngineProvider  # type: ignore
+            from presidio_analyzer import AnalyzerEngine
+            from presidio_analyzer.nlp_engine import NlpEngineProvider
 
             model = _installed_model()
             if model is not None:
@@ -120,7 +120,7 @@ def hints(analyzer: Any, texts: Iterable[str], entities: list[str] | None = None
     want = [e for e in (entities or NLP_ENTITIES) if e in NLP_ENTITIES]
     if analyzer is None or not want:
         return []
-    seen: dict[tuple, dict[str, Any]] = {}
+    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
     for text in texts:
         try:
             results = analyzer.analyze(text=text, entities=want, language="en")

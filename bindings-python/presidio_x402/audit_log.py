@@ -164,7 +164,7 @@ class AuditLog:
             self.head = {"seq": head["seq"], "mac": head["mac"]}
 
     def emit(self, event_type: str, *, resource_url: str, outcome: str, amount_usd: Any = None, network: str = "",
-             pii_entities_found: list | None = None, policy_limit_usd: Any = None,
+             pii_entities_found: list[Any] | None = None, policy_limit_usd: Any = None,
              replay_fingerprint: str | None = None, error_message: str | None = None,
              agent_id: str | None = None, code: str | None = None, now_ms: int | None = None) -> AuditEvent:
         """Appends one event (seed signature). The core redacts nothing here:
@@ -378,7 +378,7 @@ def _cli_heads(args: argparse.Namespace) -> dict[str, Any] | None:
     return None
 
 
-def _main(argv: list | None = None) -> int:
+def _main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m presidio_x402.audit_log",
                                  description="Verify an HMAC-chained audit log (key from $PRESIDIO_X402_CHAIN_KEY).")
     sub = ap.add_subparsers(dest="cmd", required=True)

@@ -34,7 +34,7 @@ import os
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any, Union, cast
 
 from . import _keys
 from ._core import core
@@ -208,7 +208,7 @@ class ComplianceReport:
 
     def to_dict(self) -> dict[str, Any]:
         """The report as a dict (amounts are exact decimal strings)."""
-        return json.loads(self._json)
+        return cast("dict[str, Any]", json.loads(self._json))
 
     def to_json(self) -> str:
         """The core's canonical JSON text (identical in every host)."""
@@ -233,7 +233,7 @@ class ComplianceReport:
                 f"allowed={self.allowed_count()} blocked={self.blocked_count()}>")
 
 
-def _main(argv: list | None = None) -> int:
+def _main(argv: list[str] | None = None) -> int:
     from .audit_log import _cli_heads
 
     ap = argparse.ArgumentParser(prog="python -m presidio_x402.compliance_report",

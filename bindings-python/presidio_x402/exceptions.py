@@ -8,7 +8,7 @@ core and never contain URLs, metadata or keys.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 
 class _DefaultCode:
@@ -170,11 +170,11 @@ def error_for(code: str | None, details: dict[str, Any] | None = None, *, thresh
     if cls is ReplayDetectedError:
         return cls(msg, fingerprint=d.get("fingerprint") or "", code=code)
     if issubclass(cls, _MPAError):
-        return cls(msg, approvals_received=int(d.get("approvals") or 0), threshold=threshold, code=code,
-                   approval_request=approval_request)
+        return cast("Exception", cls(msg, approvals_received=int(d.get("approvals") or 0), threshold=threshold,
+                                     code=code, approval_request=approval_request))
     if issubclass(cls, X402Error):
-        return cls(msg, code=code)
-    return cls(msg, [f"(root): {code}: {msg}"], [("", code)])
+        return cast("Exception", cls(msg, code=code))
+    return cast("Exception", cls(msg, [f"(root): {code}: {msg}"], [("", code)]))
 
 
 __all__ = [

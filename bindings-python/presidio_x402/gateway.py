@@ -30,7 +30,7 @@ import hashlib
 import inspect
 import json
 import logging
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -122,10 +122,10 @@ def _decode_settlement(value: str | None) -> dict[str, Any] | None:
     if not value:
         return None
     try:
-        return json.loads(base64.b64decode(value, validate=True))
+        return cast("dict[str, Any] | None", json.loads(base64.b64decode(value, validate=True)))
     except (binascii.Error, ValueError):
         try:
-            return json.loads(value)
+            return cast("dict[str, Any] | None", json.loads(value))
         except ValueError:
             return None
 

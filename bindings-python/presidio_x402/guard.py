@@ -48,7 +48,7 @@ import random
 import threading
 import time
 from collections.abc import Generator
-from typing import Any
+from typing import Any, cast
 
 from . import _keys
 from . import mpa as _mpa
@@ -183,7 +183,7 @@ class Guard:
                           idempotency_key: str | None = None) -> Payment:
         p = self._new(method, url, payment_required, body, reason, mpa_signatures, content_type,
                       request_body_sha256, idempotency_key)
-        return await self._run_async(self._course(p, None))
+        return cast("Payment", await self._run_async(self._course(p, None)))
 
     def resume(self, p: Payment, event: dict[str, Any]) -> Any:
         """Feeds the caller's answer to ``sign`` (``{"on": "signed", "payload"}`` or
@@ -193,7 +193,7 @@ class Guard:
         return self._drive(self._course(p, [event]))
 
     async def resume_async(self, p: Payment, event: dict[str, Any]) -> Payment:
-        return await self._run_async(self._course(p, [event]))
+        return cast("Payment", await self._run_async(self._course(p, [event])))
 
     def details(self, p: Payment) -> PaymentDetails:
         """What the signer gets, from the ``sign`` action (redacted metadata)."""
@@ -284,7 +284,7 @@ class Guard:
         batch = json.loads(self._d.handle(task, self.clock() if at is None else at, json.dumps(events)))
         if not batch and at is None:
             raise RuntimeError("the driver answered an empty batch")
-        return batch
+        return cast("list[dict[str, Any]]", batch)
 
     def _batch(self, p: Payment | None, batch: list[dict[str, Any]]) -> Steps:
         """Performs a batch in order: ``("events", events)`` for the next crossing,

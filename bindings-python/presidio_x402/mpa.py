@@ -70,7 +70,7 @@ import socket
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -168,7 +168,7 @@ class ApprovalRequest:
 
     @property
     def fields(self) -> dict[str, Any]:
-        return json.loads(self.canonical)
+        return cast("dict[str, Any]", json.loads(self.canonical))
 
     def request_json(self) -> str:
         """The core's JSON form of the request (the canonical object without ``domain``)."""
@@ -189,7 +189,7 @@ def countersign(secret: bytes | str, request: ApprovalRequest | str) -> str:
     """An approver's countersignature: ``hex(HMAC-SHA256(secret, canonical))``, computed by the core."""
     req = request if isinstance(request, ApprovalRequest) else ApprovalRequest.from_canonical(request)
     s = secret.encode() if isinstance(secret, str) else bytes(secret)
-    return core().ok("mpa_countersign", s, req.request_json())
+    return cast("str", core().ok("mpa_countersign", s, req.request_json()))
 
 
 def preapprove(secret: bytes | str, *, url: str, network: str, asset: str, pay_to: str,

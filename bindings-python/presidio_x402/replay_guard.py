@@ -11,7 +11,7 @@ does the atomic check-and-set.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from . import _keys
 from ._core import core
@@ -35,8 +35,8 @@ def compute_fingerprint(resource_url: str, pay_to: str, amount: str | int | None
     """
     del amount, scheme, deadline_seconds  # not part of a purchase's identity
     k = _keys.coerce_key(key, "fingerprint key") or _keys.fingerprint_key()
-    return core().ok("fingerprint", k.bytes(), method, resource_url, request_body_sha256, idempotency_key, network,
-                     asset or currency or "", pay_to)
+    return cast("str", core().ok("fingerprint", k.bytes(), method, resource_url, request_body_sha256, idempotency_key,
+                                 network, asset or currency or "", pay_to))
 
 
 class ReplayGuard:

@@ -38,7 +38,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 #: Default Redis key prefix (one per application).
 DEFAULT_PREFIX = "presidio_x402"
@@ -463,7 +463,7 @@ class FileStore:
                 self._write("state.json", {"version": v + 1, "state": state})
                 return True
 
-        return self._io(run)
+        return cast("bool", self._io(run))
 
     def _replay(self) -> dict[str, int]:
         doc = self._read("replay.json")
@@ -485,7 +485,7 @@ class FileStore:
                 self._write("replay.json", m)
                 return True
 
-        return self._io(run)
+        return cast("bool", self._io(run))
 
     def replay_forget(self, fingerprint: str) -> None:
         def run() -> None:
@@ -509,7 +509,7 @@ class FileStore:
         return {"seq": seq, "mac": mac}
 
     def load_head(self, replica: str | None = None) -> dict[str, Any] | None:
-        return self._io(self._head_file, _replica(replica))
+        return cast("dict[str, Any] | None", self._io(self._head_file, _replica(replica)))
 
     def load_heads(self) -> dict[str, dict[str, Any]]:
         """Every stored head (the ``head-{replica}.json`` files): replica id →
@@ -539,7 +539,7 @@ class FileStore:
                 self._write(f"head-{r}.json", {"seq": int(seq), "mac": mac})
                 return True
 
-        return self._io(run)
+        return cast("bool", self._io(run))
 
     def close(self) -> None:
         pass
@@ -622,7 +622,7 @@ class _RedisCommon:
                 raise ValueError(f"{name} needs redis_url or client")
             try:
                 if asynchronous:
-                    from redis.asyncio import Redis  # type: ignore
+                    from redis.asyncio import Redis
                 else:
                     from redis import Redis  # type: ignore
             except ImportError as exc:  # pragma: no cover - depends on extras
@@ -771,7 +771,7 @@ class AsyncRedisStore(_RedisCommon):
         return out
 
     async def clear(self) -> None:
-        async def keys() -> list:
+        async def keys() -> list[Any]:
             return [k async for k in self._r.scan_iter(self._k.all)]
 
         for k in await self._call(keys):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ._core import core
 from .policy_engine import PolicyConfig
@@ -29,7 +29,7 @@ class PolicyValidationError(ValueError):
 
 def get_schema() -> dict[str, Any]:
     """The policy JSON Schema."""
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return cast("dict[str, Any]", json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
 
 
 def validate_policy(data: dict[str, Any]) -> None:

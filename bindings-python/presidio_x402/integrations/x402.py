@@ -57,7 +57,7 @@ import logging
 import time
 import weakref
 from collections import OrderedDict, defaultdict, deque
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -75,7 +75,7 @@ UNOBSERVED_AFTER_S = 60.0
 
 def _dump(model: Any) -> dict[str, Any]:
     if hasattr(model, "model_dump"):
-        return model.model_dump(by_alias=True, exclude_none=True, mode="json")
+        return cast("dict[str, Any]", model.model_dump(by_alias=True, exclude_none=True, mode="json"))
     return dict(model)
 
 
