@@ -18,7 +18,7 @@ demo-core: setup-rust
 	$(CARGO) run --quiet --release -p presidio-x402-core --example demo
 
 ## test: every test
-test: setup-rust lint vectors-check test-core test-fuzz-replay test-component lint-python test-python test-seed-suite test-js test-e2e test-stores test-deploy
+test: setup-rust lint vectors-check test-core test-fuzz-replay test-component lint-python test-python test-seed-suite lint-js test-js test-e2e test-stores test-deploy
 
 setup-rust:
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install rustup first" >&2; exit 1; }
@@ -232,6 +232,12 @@ js-package: js-tools
 	mkdir -p $(JS_DIR)/dist/wasm && cp $(JS_DIR)/src/wasm/*.js $(JS_DIR)/src/wasm/*.d.ts $(JS_DIR)/src/wasm/*.wasm $(JS_DIR)/dist/wasm/
 	mkdir -p $(JS_PACK_DIR) && cd $(JS_DIR) && $(NPM) pack --pack-destination $(JS_PACK_DIR) --silent >/dev/null
 	@ls -l $(JS_TARBALL)
+
+## lint-js: ESLint 9 with typescript-eslint's type-checked recommended rules over bindings-js/src
+##          (bindings-js/eslint.config.mjs; pinned devDependencies, installed by js-package's npm ci)
+.PHONY: lint-js
+lint-js: js-package
+	cd $(JS_DIR) && $(NPM) run --silent lint && echo "lint-js: eslint found no problems in $(JS_DIR)/src"
 
 ## js-browser-deps: Debian chromium for the browser tests (apt-get when missing)
 js-browser-deps:
