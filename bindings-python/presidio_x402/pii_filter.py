@@ -132,8 +132,8 @@ class PIIFilter:
         ]
         return out["text"], results
 
-    def scan_payment_fields(self, resource_url: str, description: str, reason: str) -> tuple[str, str, str,
-                                                                                             list[EntityResult]]:
+    def scan_payment_fields(self, resource_url: str, description: str,
+                            reason: str) -> tuple[str, str, str, list[EntityResult]]:
         """Scans and redacts the three metadata fields: ``(url, description, reason, findings)``.
         One core call for the three (``pii.redact-json`` on the list of fields)."""
         fields = [resource_url or "", description or "", reason or ""]

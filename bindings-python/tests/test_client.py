@@ -43,8 +43,8 @@ async def test_v1_allowed_pays_with_x_payment_and_settles():
     assert r.status_code == 200 and r.json() == {"data": "premium"}
     assert "X-PAYMENT" in s.requests[-1].headers and "PAYMENT-SIGNATURE" not in s.requests[-1].headers
     d = signer.calls[0]
-    assert (d.x402_version, d.amount_atomic, d.amount, d.network, d.pay_to) == (1, "10000", "0.01", "eip155:84532",
-                                                                                PAY_TO)
+    assert (d.x402_version, d.amount_atomic, d.amount, d.network, d.pay_to) == (
+        1, "10000", "0.01", "eip155:84532", PAY_TO)
     assert d.requirements["maxAmountRequired"] == "10000" and d.requirements["network"] == "base-sepolia"
     p = s.payments[0]
     assert p["x402Version"] == 1 and p["scheme"] == "exact" and p["network"] == "base-sepolia"
@@ -138,8 +138,8 @@ async def test_signer_failure_releases_the_spend_and_the_fingerprint():
     c._signer = RecordingSigner()
     r = await c.get("https://api.example.com/r")  # same purchase: not a replay, budget not double-counted
     assert r.status_code == 200
-    assert [json.loads(ln)["event_type"] for ln in w.lines] == ["payment_allowed", "payment_failed", "payment_allowed",
-                                                                "payment_settled"]
+    assert [json.loads(ln)["event_type"] for ln in w.lines] == [
+        "payment_allowed", "payment_failed", "payment_allowed", "payment_settled"]
     assert json.loads(w.lines[1])["code"] == "signer-failed"
 
 

@@ -281,8 +281,8 @@ def test_replay_set_nx_across_two_guards(redis_server, tenant):
     g1, g2 = (guard(RedisStore(redis_server.url, tenant=tenant)) for _ in range(2))
     url = "https://api.example.com/the-same-one"
     out = {}
-    ts = [threading.Thread(target=lambda g=g: out.__setitem__(g, g.begin("GET", url, None, body(url)))) for g in (g1,
-                                                                                                                  g2)]
+    ts = [threading.Thread(target=lambda g=g: out.__setitem__(g, g.begin("GET", url, None, body(url))))
+          for g in (g1, g2)]
     for t in ts:
         t.start()
     for t in ts:

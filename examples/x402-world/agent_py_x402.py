@@ -88,10 +88,11 @@ class Agent:
 
 
 def mpa(world, names):
-    return MPAEngine(MPAConfig(threshold=2, min_amount_usd=1, timeout_seconds=1, allow_private_webhooks=True,
-                               approvers=[
+    approvers = [
         MPAApproverConfig(f"approver-{i + 1}-{n}", mode="webhook", webhook_url=f"{world['approverUrl']}/approve/{n}")
-        for i, n in enumerate(names)]))
+        for i, n in enumerate(names)]
+    return MPAEngine(MPAConfig(threshold=2, min_amount_usd=1, timeout_seconds=1, allow_private_webhooks=True,
+                               approvers=approvers))
 
 
 def scenarios(world):
