@@ -20,7 +20,7 @@ demo-core: setup-rust
 	$(CARGO) run --quiet --release -p presidio-x402-core --example demo
 
 ## test: every test
-test: setup-rust lint vectors-check test-core test-fuzz-replay test-component lint-python test-python test-seed-suite test-js test-e2e test-dist test-stores test-faults test-deploy
+test: setup-rust lint vectors-check test-core test-fuzz-replay test-component lint-python test-python test-seed-suite lint-js test-js test-e2e test-dist test-stores test-faults test-deploy
 
 setup-rust:
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install rustup first" >&2; exit 1; }
@@ -172,11 +172,17 @@ bench-component: component
 PY_VENV := .cache/venv-python
 PY_BIN := $(PY_VENV)/bin
 
-## lint-python: mypy over the package (pinned; installed into the test venv)
+## lint-python: ruff over every Python file of the repository (rules: bindings-python/pyproject.toml [tool.ruff],
+##              ruff.toml for the files outside the package) and mypy --strict over the package
+##              ([tool.mypy]); both pinned and installed into the test venv
+RUFF_VERSION := 0.17.6
+MYPY_VERSION := 2.4.1
 .PHONY: lint-python
 lint-python: python-venv
-	@$(PY_BIN)/python -c "import mypy" 2>/dev/null || $(PY_BIN)/pip install --quiet "mypy==2.4.1"
-	cd bindings-python && ../$(PY_BIN)/mypy presidio_x402 --ignore-missing-imports
+	@$(PY_BIN)/ruff --version 2>/dev/null | grep -qx "ruff $(RUFF_VERSION)" || $(PY_BIN)/pip install --quiet "ruff==$(RUFF_VERSION)"
+	@$(PY_BIN)/mypy --version 2>/dev/null | grep -q "^mypy $(MYPY_VERSION) " || $(PY_BIN)/pip install --quiet "mypy==$(MYPY_VERSION)"
+	$(PY_BIN)/ruff check .
+	cd bindings-python && ../$(PY_BIN)/mypy
 
 ## python-venv: build the component, install bindings-python (+ test extras) into a repo-local venv
 .PHONY: python-venv
@@ -233,6 +239,12 @@ js-package: js-tools
 	mkdir -p $(JS_DIR)/dist/wasm && cp $(JS_DIR)/src/wasm/*.js $(JS_DIR)/src/wasm/*.d.ts $(JS_DIR)/src/wasm/*.wasm $(JS_DIR)/dist/wasm/
 	mkdir -p $(JS_PACK_DIR) && cd $(JS_DIR) && $(NPM) pack --pack-destination $(JS_PACK_DIR) --silent >/dev/null
 	@ls -l $(JS_TARBALL)
+
+## lint-js: ESLint 9 with typescript-eslint's type-checked recommended rules over bindings-js/src
+##          (bindings-js/eslint.config.mjs; pinned devDependencies, installed by js-package's npm ci)
+.PHONY: lint-js
+lint-js: js-package
+	cd $(JS_DIR) && $(NPM) run --silent lint && echo "lint-js: eslint found no problems in $(JS_DIR)/src"
 
 ## js-browser-deps: Debian chromium for the browser tests (apt-get when missing)
 js-browser-deps:

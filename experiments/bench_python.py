@@ -53,8 +53,8 @@ SETTLED = {"on": "response", "status": 200, "settlement": '{"success":true}'}
 
 
 def bench_ours():
-    from presidio_x402.guard import Guard
     from presidio_x402.audit_log import AuditLog
+    from presidio_x402.guard import Guard
 
     out = {}
     for n in SIZES:
@@ -62,11 +62,12 @@ def bench_ours():
                   audit=AuditLog())
         i = 0
 
-        def pay():
+        def pay(g=g):
             nonlocal i
             i += 1
             url = f"https://api.example.com/premium-data/{i}"
-            g.resume((lambda p: g.resume(p, signed(p)))(g.begin("GET", url, None, BODY % i)), SETTLED)
+            p = g.begin("GET", url, None, BODY % i)
+            g.resume(g.resume(p, signed(p)), SETTLED)
 
         for _ in range(n):
             pay()
@@ -105,9 +106,11 @@ for n in SIZES:
     def pay():
         global i
         i += 1
-        d = PaymentDetails(resource_url=f"https://api.example.com/premium-data/{i}", pay_to="0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
+        d = PaymentDetails(resource_url=f"https://api.example.com/premium-data/{i}",
+                           pay_to="0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
                            amount="0.01", currency="USDC", network="base", deadline_seconds=60,
-                           description="Access to premium market data", reason="", extra={"name": "USD Coin", "version": "2"})
+                           description="Access to premium market data", reason="",
+                           extra={"name": "USD Coin", "version": "2"})
         drive(c._apply_security_controls(d))
     # The state n prior payments leave (paying them one by one costs the seed O(n^2)):
     # n ledger entries (global and endpoint) inside the window, n live fingerprints.
@@ -135,8 +138,10 @@ def main():
         sys.exit("seed benchmark failed:\n" + r.stderr[-2000:])
     seed = json.loads(r.stdout)
     ours = bench_ours()
-    print("median µs per payment; ours 'decision' = begin up to sign (verdict and audit line), 'full' adds signed + settled")
-    print(f"{'prior payments':>15} | {'seed 0.3.0':>10} | {'ours decision':>13} | {'ratio':>5} | {'ours full':>9} | {'ratio':>5}")
+    print("median µs per payment; ours 'decision' = begin up to sign (verdict and audit line), 'full' adds signed + "
+          "settled")
+    print(f"{'prior payments':>15} | {'seed 0.3.0':>10} | {'ours decision':>13} | {'ratio':>5} | {'ours full':>9} | "
+          f"{'ratio':>5}")
     rows = []
     for n in SIZES:
         s, (d, o) = seed[str(n)], ours[n]

@@ -22,7 +22,7 @@ def put(target, data):
     if isinstance(data, str):
         data = data.encode("utf-8")
     d = ROOT / "corpus" / target
-    f = d / hashlib.sha1(data).hexdigest()
+    f = d / hashlib.sha1(data, usedforsecurity=False).hexdigest()  # libFuzzer's own file names
     if REMOVE:
         f.unlink(missing_ok=True)
         return
@@ -31,7 +31,6 @@ def put(target, data):
 
 
 def main():
-    ops = None
     for f in sorted(VECTORS.glob("*.json")):
         doc = json.loads(f.read_text(encoding="utf-8"))
         op = doc["algorithm"]
@@ -48,7 +47,8 @@ def main():
                         if isinstance(i.get(k), str):
                             put("url", i[k])
                 if op == "challenge.parse":
-                    put("challenge", (i.get("payment_required") or "").encode() + b"\0" + (i.get("body") or "").encode())
+                    put("challenge",
+                        (i.get("payment_required") or "").encode() + b"\0" + (i.get("body") or "").encode())
                 if op == "config.validate" and "config" in i:
                     put("config", json.dumps(i["config"]))
                 if op.startswith("pii."):

@@ -12,11 +12,22 @@ interface KV {
   set(key: string, value: unknown): Promise<void>;
 }
 
-function chromeKV(area: any): KV {
+/** The part of `chrome.storage.local` (MV3) this store uses. */
+interface ChromeStorageArea {
+  get(key: string): Promise<Record<string, unknown>>;
+  set(items: Record<string, unknown>): Promise<void>;
+}
+
+function chromeKV(area: ChromeStorageArea): KV {
   return {
     get: async (key) => (await area.get(key))[key],
     set: (key, value) => area.set({ [key]: value }),
   };
+}
+
+/** An IndexedDB error as an `Error` (a request or transaction error is a `DOMException` or null). */
+function idbError(e: DOMException | null): Error {
+  return e ?? new Error("IndexedDB request failed");
 }
 
 function idbKV(dbName: string): KV {
@@ -25,7 +36,7 @@ function idbKV(dbName: string): KV {
       const r = indexedDB.open(dbName, 1);
       r.onupgradeneeded = () => r.result.createObjectStore("kv");
       r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
+      r.onerror = () => reject(idbError(r.error));
     });
   let db: Promise<IDBDatabase> | null = null;
   const tx = async <T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> => {
@@ -35,7 +46,7 @@ function idbKV(dbName: string): KV {
       const t = d.transaction("kv", mode);
       const req = fn(t.objectStore("kv"));
       t.oncomplete = () => resolve(req.result);
-      t.onerror = () => reject(t.error);
+      t.onerror = () => reject(idbError(t.error));
     });
   };
   return {
@@ -63,7 +74,7 @@ export class BrowserStore implements GuardStore {
 
   /** `prefix` namespaces the keys (one guard per prefix). */
   constructor(opts: { prefix?: string; dbName?: string } = {}) {
-    const c = (globalThis as any).chrome;
+    const c = (globalThis as { chrome?: { storage?: { local?: ChromeStorageArea } } }).chrome;
     this.#prefix = opts.prefix ?? "presidio-x402:";
     if (c?.storage?.local) {
       this.backend = "chrome.storage.local";

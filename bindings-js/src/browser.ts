@@ -3,7 +3,7 @@
  * it fetches the `.wasm` next to this module (relative to `import.meta.url`),
  * or takes `{ module_or_path }` (a URL, Response, bytes or WebAssembly.Module).
  */
-import initWasm from "./wasm/presidio_x402_js.js";
+import initWasm, { type InitInput } from "./wasm/presidio_x402_js.js";
 import { isReady, markReady } from "./core.js";
 
 export * from "./common.js";
@@ -14,7 +14,7 @@ let pending: Promise<void> | null = null;
 export function init(source?: { module_or_path?: unknown }): Promise<void> {
   if (isReady()) return Promise.resolve();
   pending ??= (async () => {
-    await initWasm({ module_or_path: (source?.module_or_path ?? new URL("./wasm/presidio_x402_js_bg.wasm", import.meta.url)) as any });
+    await initWasm({ module_or_path: (source?.module_or_path ?? new URL("./wasm/presidio_x402_js_bg.wasm", import.meta.url)) as InitInput });
     markReady();
   })();
   return pending;

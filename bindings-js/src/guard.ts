@@ -135,7 +135,7 @@ export class PaymentGuard {
   /** Redacts a text with this guard's PII settings. */
   redact(text: string): { text: string; count: number; entities: string[] } {
     try {
-      return JSON.parse(this.#core.redact(text));
+      return JSON.parse(this.#core.redact(text)) as { text: string; count: number; entities: string[] };
     } catch (e) {
       throw mapError(e);
     }

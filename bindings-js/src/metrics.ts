@@ -67,7 +67,7 @@ function fillMetrics(): Record<string, MetricDef> {
  * after `await init()`).
  */
 export const METRICS: Readonly<Record<string, MetricDef>> = new Proxy(metricsTarget, {
-  get: (_t, k) => Reflect.get(fillMetrics(), k),
+  get: (_t, k) => Reflect.get(fillMetrics(), k) as unknown,
   has: (_t, k) => Reflect.has(fillMetrics(), k),
   ownKeys: () => Reflect.ownKeys(fillMetrics()),
   getOwnPropertyDescriptor: (_t, k) => Reflect.getOwnPropertyDescriptor(fillMetrics(), k),
@@ -89,7 +89,9 @@ interface PromLike {
 /** Registers the seed's metrics with `prom-client` and returns a sink feeding them. */
 export function createPromMetrics(prom: PromLike, opts: { registry?: unknown; buckets?: number[] } = {}): MetricsSink & { metrics: Record<string, unknown> } {
   const registers = opts.registry ? [opts.registry] : undefined;
-  const made: Record<string, any> = {};
+  type Counter = InstanceType<PromLike["Counter"]>;
+  type Histogram = InstanceType<PromLike["Histogram"]>;
+  const made: Record<string, Counter | Histogram> = {};
   for (const [name, m] of Object.entries(METRICS)) {
     made[name] = m.type === "counter"
       ? new prom.Counter({ name, help: m.help, labelNames: [...m.labels], ...(registers ? { registers } : {}) })
@@ -105,9 +107,9 @@ export function createPromMetrics(prom: PromLike, opts: { registry?: unknown; bu
         // Labels in the declared order, whatever order the core listed them in.
         const labels: Record<string, string> = {};
         for (const l of METRICS[m.name]!.labels) if (m.labels[l] !== undefined) labels[l] = m.labels[l]!;
-        if (m.observe === null) target.inc(labels);
+        if (m.observe === null) (target as Counter).inc(labels);
         // Export only: the decision was made on exact integers in the core.
-        else target.observe(labels, Number(m.observe));
+        else (target as Histogram).observe(labels, Number(m.observe));
       }
     },
   };

@@ -580,10 +580,10 @@ export function pinnedFetch(address: string): typeof fetch {
           resolve(new Response(empty ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), { status, headers: h }));
         } catch (e) {
           res.destroy();
-          reject(e);
+          reject(e instanceof Error ? e : new Error(String(e)));
         }
       });
       req.on("error", reject);
       req.end(typeof init?.body === "string" ? init.body : undefined);
-    })) as typeof fetch;
+    }));
 }

@@ -40,7 +40,7 @@ export async function parsePolicy(text: string, format: "json" | "toml"): Promis
     }
   }
   try {
-    const v = format === "toml" ? parseToml!(text) : JSON.parse(text);
+    const v: unknown = format === "toml" ? parseToml!(text) : JSON.parse(text);
     return plain(v) as Record<string, unknown>;
   } catch {
     throw new PolicyConfigError([{ path: "", code: "config-malformed" }]);

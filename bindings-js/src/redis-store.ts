@@ -31,8 +31,8 @@ export interface RedisClientLike {
   scan?(cursor: string | number, ...args: (string | number)[]): Promise<unknown>;
   quit?(): Promise<unknown>;
   disconnect?(): void;
-  on?(event: string, listener: (...args: any[]) => void): unknown;
-  once?(event: string, listener: (...args: any[]) => void): unknown;
+  on?(event: string, listener: (...args: unknown[]) => void): unknown;
+  once?(event: string, listener: (...args: unknown[]) => void): unknown;
 }
 
 /** Options of {@link RedisStore}. */
@@ -78,10 +78,13 @@ function checkName(what: string, v: string): string {
   return v;
 }
 
-function loadIoredis(): new (url: string, options: Record<string, unknown>) => RedisClientLike {
-  let mod: any;
+type IoredisCtor = new (url: string, options: Record<string, unknown>) => RedisClientLike;
+
+function loadIoredis(): IoredisCtor {
+  // ioredis 5 and 6 export the class as `Redis`, `default` and the module itself.
+  let mod: IoredisCtor & { Redis?: IoredisCtor; default?: IoredisCtor };
   try {
-    mod = createRequire(import.meta.url)("ioredis");
+    mod = createRequire(import.meta.url)("ioredis") as typeof mod;
   } catch (e) {
     throw new Error("RedisStore needs the ioredis package: npm install ioredis", { cause: e });
   }

@@ -82,6 +82,8 @@ export function checkHead(v: unknown): Head {
 const SWEEP_AT = 4096;
 
 /** In-process store (the default): not shared, nothing survives the process. */
+/* eslint-disable @typescript-eslint/require-await -- GuardStore is async: an async method turns a thrown
+   check (checkReplica) into a rejected promise, as the Redis and browser stores do. */
 export class MemoryStore implements GuardStore {
   readonly shared: boolean = false;
   readonly persistent: boolean = false;
@@ -119,6 +121,7 @@ export class MemoryStore implements GuardStore {
     this.#replay.delete(fingerprint);
   }
 }
+/* eslint-enable @typescript-eslint/require-await */
 
 /** The check-and-set on a map of fingerprint → expiry (shared by stores). */
 export function replaySet(map: Map<string, number>, fp: string, ttlMs: number, nowMs: number): boolean {

@@ -37,7 +37,28 @@ import { requestIdentity, sendPaid, type RequestIdentity } from "./fetch.js";
 import { b64decodeUtf8, b64encodeUtf8 } from "./base64.js";
 import type { DriverEvent } from "./types.js";
 
+// The x402 SDK's clients are duck-typed (any SDK version whose hooks match is accepted), so the
+// public signature takes and returns them as plain records; inside, they are read through the typed
+// views below, and every value taken from them is judged by the core.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 type Obj = Record<string, any>;
+
+/** A JSON object from the SDK (requirements, payloads). */
+type Json = Record<string, unknown>;
+type Abort = { abort: true; reason: string };
+
+/** The hooks of an `x402Client` that the guard registers. */
+interface X402ClientHooks {
+  onBeforePaymentCreation(hook: (ctx: { paymentRequired: Json; selectedRequirements: unknown }) => Promise<Abort | undefined>): unknown;
+  onAfterPaymentCreation(hook: (ctx: { paymentRequired: Json; paymentPayload: Json }) => Promise<void>): unknown;
+  onPaymentCreationFailure?(hook: (ctx: { paymentRequired: Json }) => Promise<undefined>): unknown;
+  onPaymentResponse?(hook: (ctx: { paymentPayload: Json }) => Promise<undefined>): unknown;
+}
+
+/** The hook of an `x402HTTPClient` that names the URL that answered 402. */
+interface X402HTTPClientHooks {
+  onPaymentRequired(hook: (ctx: { paymentRequired: unknown; requestUrl: string }) => Promise<void>): unknown;
+}
 
 export interface HardenOptions extends GuardOptions {
   /** An existing guard (else one is created from the options). */
@@ -69,18 +90,18 @@ interface Pending {
 }
 
 /** The key of a payment on the wire: its scheme payload (signature and nonce). */
-const wireKey = (payload: Obj | null | undefined): string => JSON.stringify(payload?.payload ?? null);
+const wireKey = (payload: Json | null | undefined): string => JSON.stringify(payload?.payload ?? null);
 
 function headerKey(header: string | null | undefined): string | null {
   if (!header) return null;
   try {
-    return wireKey(JSON.parse(b64decodeUtf8(header)));
+    return wireKey(JSON.parse(b64decodeUtf8(header)) as Json | null);
   } catch {
     return null;
   }
 }
 
-const abort = (code: string) => ({ abort: true, reason: `${code}: ${describe(code)}` });
+const abort = (code: string): Abort => ({ abort: true, reason: `${code}: ${describe(code)}` });
 
 /**
  * Hooks the guard into an `x402Client`, or an `x402HTTPClient` (whose
@@ -89,9 +110,11 @@ const abort = (code: string) => ({ abort: true, reason: `${code}: ${describe(cod
  */
 export async function hardenX402Client(target: Obj, options: HardenOptions = {}): Promise<HardenedX402> {
   const guard = options.guard ?? (await PaymentGuard.create(options));
-  const isHttp = typeof target.onPaymentRequired === "function" && target.client;
-  const client: Obj = isHttp ? target.client : target;
-  const httpClient: Obj | null = isHttp ? target : null;
+  const isHttp = typeof target.onPaymentRequired === "function" && Boolean(target.client);
+  const client = (isHttp ? target.client : target) as Obj;
+  const httpClient = isHttp ? target : null;
+  const hooks = client as X402ClientHooks;
+  const httpHooks = httpClient as X402HTTPClientHooks | null;
   const unobservedAfter = options.unobservedAfterMs ?? 60_000;
   const urls = new WeakMap<object, string>();
   /** The requests the wrapper saw answered 402: URL -> method and identity (at most 1024 kept). */
@@ -123,7 +146,8 @@ export async function hardenX402Client(target: Obj, options: HardenOptions = {})
     (p.timer as { unref?: () => void }).unref?.();
   };
 
-  httpClient?.onPaymentRequired(async ({ paymentRequired, requestUrl }: Obj) => {
+  // eslint-disable-next-line @typescript-eslint/require-await -- the SDK awaits its hooks
+  httpHooks?.onPaymentRequired(async ({ paymentRequired, requestUrl }) => {
     // The URL that answered 402 (after redirects, as the wrapper saw it), not the one the client asked for.
     const real = redirected.get(requestUrl) ?? requestUrl;
     redirected.delete(requestUrl);
@@ -131,8 +155,8 @@ export async function hardenX402Client(target: Obj, options: HardenOptions = {})
     lastUrl = real;
   });
 
-  client.onBeforePaymentCreation(async (ctx: Obj) => {
-    const pr = ctx.paymentRequired as Obj;
+  hooks.onBeforePaymentCreation(async (ctx) => {
+    const pr = ctx.paymentRequired;
     // The real request URL; unknown (no wrapper or HTTP client saw the 402), the core refuses it: url-invalid.
     const url = urls.get(pr) ?? lastUrl ?? "";
     // Exactly the requirement the client selected.
@@ -155,22 +179,22 @@ export async function hardenX402Client(target: Obj, options: HardenOptions = {})
     return undefined;
   });
 
-  client.onAfterPaymentCreation(async (ctx: Obj) => {
+  hooks.onAfterPaymentCreation(async (ctx) => {
     const p = byContext.get(ctx.paymentRequired);
     if (!p) return;
     clearTimeout(p.timer);
     if (p.payment.action.do === "sign") p.payment = await guard.resume(p.payment, { on: "signed", payload: ctx.paymentPayload });
     const a = p.payment.action;
     if (a.do !== "send") throw guard.errorOf(a.do === "done" ? a : { code: "invalid-input" });
-    const payload = ctx.paymentPayload as Obj;
+    const payload = ctx.paymentPayload;
     for (const k of Object.keys(payload)) delete payload[k];
-    Object.assign(payload, JSON.parse(b64decodeUtf8(a.header.value)));
+    Object.assign(payload, JSON.parse(b64decodeUtf8(a.header.value)) as Json);
     p.key = wireKey(payload);
     waiting.set(p.key, p);
     expire(p, { on: "unobserved" }, () => take(p.key) !== undefined);
   });
 
-  client.onPaymentCreationFailure?.(async (ctx: Obj) => {
+  hooks.onPaymentCreationFailure?.(async (ctx) => {
     const p = byContext.get(ctx.paymentRequired);
     byContext.delete(ctx.paymentRequired);
     clearTimeout(p?.timer);
@@ -180,7 +204,7 @@ export async function hardenX402Client(target: Obj, options: HardenOptions = {})
     return undefined;
   });
 
-  client.onPaymentResponse?.(async (ctx: Obj) => {
+  hooks.onPaymentResponse?.(async (ctx) => {
     // The client saw the paid response and no observer reported it.
     const p = take(wireKey(ctx.paymentPayload));
     if (p) await finish(p, { on: "unobserved" });

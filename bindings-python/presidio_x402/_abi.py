@@ -20,11 +20,20 @@ holds no rules.
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Callable
 from ctypes import byref
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any
 
 from wasmtime import _ffi as ffi
 from wasmtime.component import (
+    S8,
+    S16,
+    S32,
+    S64,
+    U8,
+    U16,
+    U32,
+    U64,
     Bool,
     BorrowType,
     EnumType,
@@ -33,16 +42,8 @@ from wasmtime.component import (
     OwnType,
     RecordType,
     ResultType,
-    S8,
-    S16,
-    S32,
-    S64,
     String,
     TupleType,
-    U8,
-    U16,
-    U32,
-    U64,
     VariantType,
 )
 from wasmtime.component._enter import enter_wasm
@@ -96,7 +97,7 @@ def _box(store: Any, lower: Lower, value: Any) -> Any:
     return ffi.wasmtime_component_val_new(byref(raw))
 
 
-def compile_type(ty: Any) -> Tuple[Lower, Lift]:
+def compile_type(ty: Any) -> tuple[Lower, Lift]:
     """Returns ``(lower, lift)`` closures for a wasmtime component ``ValType``."""
     if isinstance(ty, String):
         kind = ffi.WASMTIME_COMPONENT_STRING
@@ -123,7 +124,8 @@ def compile_type(ty: Any) -> Tuple[Lower, Lift]:
             c.of.boolean = v
 
         return lower_b, lambda c: bool(c.of.boolean)
-    for cls, name in ((U8, "u8"), (U16, "u16"), (U32, "u32"), (U64, "u64"), (S8, "s8"), (S16, "s16"), (S32, "s32"), (S64, "s64")):
+    for cls, name in ((U8, "u8"), (U16, "u16"), (U32, "u32"), (U64, "u64"), (S8, "s8"), (S16, "s16"), (S32, "s32"),
+                      (S64, "s64")):
         if isinstance(ty, cls):
             return _int_conv(name)
     if isinstance(ty, ListType):
@@ -159,7 +161,7 @@ def compile_type(ty: Any) -> Tuple[Lower, Lift]:
     raise TypeError(f"unsupported component type {type(ty).__name__}")
 
 
-def _int_conv(name: str) -> Tuple[Lower, Lift]:
+def _int_conv(name: str) -> tuple[Lower, Lift]:
     kind = _K[name]
 
     def lower(store: Any, v: Any, c: Any) -> None:
@@ -174,7 +176,7 @@ def _int_conv(name: str) -> Tuple[Lower, Lift]:
     return lower, lift
 
 
-def _list_conv(ty: ListType) -> Tuple[Lower, Lift]:
+def _list_conv(ty: ListType) -> tuple[Lower, Lift]:
     kind = ffi.WASMTIME_COMPONENT_LIST
     elem = ty.element
     if isinstance(elem, U8):
@@ -235,7 +237,7 @@ def _list_conv(ty: ListType) -> Tuple[Lower, Lift]:
     return lower_list, lift_list
 
 
-def _record_conv(ty: RecordType) -> Tuple[Lower, Lift]:
+def _record_conv(ty: RecordType) -> tuple[Lower, Lift]:
     kind = ffi.WASMTIME_COMPONENT_RECORD
     fields = [(name.encode("utf-8"), name.replace("-", "_"), *compile_type(t)) for name, t in ty.fields]
     n = len(fields)
@@ -275,7 +277,7 @@ def _record_conv(ty: RecordType) -> Tuple[Lower, Lift]:
     return lower, lift
 
 
-def _tuple_conv(ty: TupleType) -> Tuple[Lower, Lift]:
+def _tuple_conv(ty: TupleType) -> tuple[Lower, Lift]:
     kind = ffi.WASMTIME_COMPONENT_TUPLE
     elems = [compile_type(t) for t in ty.elements]
     n = len(elems)
@@ -287,7 +289,7 @@ def _tuple_conv(ty: TupleType) -> Tuple[Lower, Lift]:
         ffi.wasmtime_component_valtuple_new_uninit(raw, n)
         i = 0
         try:
-            for (lo, _), e in zip(elems, v):
+            for (lo, _), e in zip(elems, v, strict=False):
                 lo(store, e, raw.data[i])
                 i += 1
         except BaseException:
@@ -320,7 +322,7 @@ def _unbox(lift: Lift, ptr: Any) -> Any:
     return v
 
 
-def _option_conv(ty: OptionType) -> Tuple[Lower, Lift]:
+def _option_conv(ty: OptionType) -> tuple[Lower, Lift]:
     kind = ffi.WASMTIME_COMPONENT_OPTION
     lo, li = compile_type(ty.payload)
 
@@ -335,7 +337,7 @@ def _option_conv(ty: OptionType) -> Tuple[Lower, Lift]:
     return lower, lift
 
 
-def _result_conv(ty: ResultType) -> Tuple[Lower, Lift]:
+def _result_conv(ty: ResultType) -> tuple[Lower, Lift]:
     kind = ffi.WASMTIME_COMPONENT_RESULT
     ok_t, err_t = ty.ok, ty.err
     ok = compile_type(ok_t) if ok_t is not None else None
@@ -358,7 +360,7 @@ def _result_conv(ty: ResultType) -> Tuple[Lower, Lift]:
     return lower, lift
 
 
-def _variant_conv(ty: VariantType) -> Tuple[Lower, Lift]:
+def _variant_conv(ty: VariantType) -> tuple[Lower, Lift]:
     kind = ffi.WASMTIME_COMPONENT_VARIANT
     cases = {name: (compile_type(t) if t is not None else None) for name, t in ty.cases}
 
@@ -382,7 +384,7 @@ def _variant_conv(ty: VariantType) -> Tuple[Lower, Lift]:
     return lower, lift
 
 
-def _resource_conv(owned: bool) -> Tuple[Lower, Lift]:
+def _resource_conv(owned: bool) -> tuple[Lower, Lift]:
     kind = ffi.WASMTIME_COMPONENT_RESOURCE
 
     def lower(store: Any, v: Any, c: Any) -> None:
@@ -400,15 +402,15 @@ def _resource_conv(owned: bool) -> Tuple[Lower, Lift]:
 class FastFunc:
     """A component function with its parameter and result conversions compiled once."""
 
-    __slots__ = ("_func", "_store", "_lowers", "_lift", "_n", "name")
+    __slots__ = ("_func", "_lift", "_lowers", "_n", "_store", "name")
 
     def __init__(self, store: Any, func: Any, name: str) -> None:
         fty = func.type(store)
         self._func = func
         self._store = store
-        self._lowers: List[Lower] = [compile_type(t)[0] for _, t in fty.params]
+        self._lowers: list[Lower] = [compile_type(t)[0] for _, t in fty.params]
         res = fty.result
-        self._lift: Optional[Lift] = compile_type(res)[1] if res is not None else None
+        self._lift: Lift | None = compile_type(res)[1] if res is not None else None
         self._n = len(self._lowers)
         self.name = name
 
@@ -420,7 +422,7 @@ class FastFunc:
         args: Any = (_VAL * n)() if n else None
         done = 0
         try:
-            for lo, v in zip(self._lowers, params):
+            for lo, v in zip(self._lowers, params, strict=False):
                 lo(store, v, args[done])
                 done += 1
             out = _VAL() if self._lift is not None else None

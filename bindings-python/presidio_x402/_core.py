@@ -9,6 +9,7 @@ It holds no rules: it only converts and maps error codes.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import json
@@ -18,7 +19,7 @@ import platform
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, cast
 
 from ._abi import FastFunc
 
@@ -74,7 +75,7 @@ def cache_path(wasm: bytes) -> Path:
     return cache_dir() / f"component-{digest}-wasmtime{_wasmtime_version()}-{platform.machine() or 'cpu'}.bin"
 
 
-def _load_component(engine: Any, wasm: bytes) -> Tuple[Any, str]:
+def _load_component(engine: Any, wasm: bytes) -> tuple[Any, str]:
     """Compiles ``wasm``, or deserializes it from the cache. Returns the
     component and where it came from (``"cache"`` or ``"compiled"``).
 
@@ -87,13 +88,12 @@ def _load_component(engine: Any, wasm: bytes) -> Tuple[Any, str]:
     use_cache = os.environ.get(NO_CACHE_ENV, "") not in ("1", "true", "yes")
     path = cache_path(wasm) if use_cache else None
     if path is not None:
-        try:
+        with contextlib.suppress(Exception):  # missing or unusable: compile
             blob = path.read_bytes()
             head = len(_CACHE_MAGIC) + 32
-            if blob[: len(_CACHE_MAGIC)] == _CACHE_MAGIC and hashlib.sha256(memoryview(blob)[head:]).digest() == blob[len(_CACHE_MAGIC):head]:
+            digest = hashlib.sha256(memoryview(blob)[head:]).digest()
+            if blob[: len(_CACHE_MAGIC)] == _CACHE_MAGIC and digest == blob[len(_CACHE_MAGIC) : head]:
                 return Component.deserialize(engine, memoryview(blob)[head:].tobytes()), "cache"
-        except Exception:
-            pass  # missing or unusable: compile
     component = Component(engine, wasm)
     if path is not None:
         try:
@@ -159,7 +159,7 @@ class Core:
     Calls are serialised by a lock (a wasmtime ``Store`` is single-threaded).
     """
 
-    def __init__(self, path: Optional[Path] = None) -> None:
+    def __init__(self, path: Path | None = None) -> None:
         from wasmtime import Engine, Store
         from wasmtime.component import Linker
 
@@ -180,22 +180,22 @@ class Core:
         api = self.instance.get_export_index(self.store, INTERFACE)
         if api is None:
             raise RuntimeError(f"component does not export {INTERFACE}")
-        self._f: Dict[str, FastFunc] = {}
+        self._f: dict[str, FastFunc] = {}
         for attr, name in _FUNCS.items():
             idx = self.instance.get_export_index(self.store, name, api)
             func = self.instance.get_func(self.store, idx) if idx is not None else None
             if func is None:
                 raise RuntimeError(f"component does not export {name}")
             self._f[attr] = FastFunc(self.store, func, name)
-        self._describe: Dict[str, str] = {}
-        self._tables: Dict[str, List[Dict[str, Any]]] = {}
-        self._limits: Optional[Dict[str, Any]] = None
+        self._describe: dict[str, str] = {}
+        self._tables: dict[str, list[dict[str, Any]]] = {}
+        self._limits: dict[str, Any] | None = None
 
     # -- the JSON façade ---------------------------------------------------------
-    def call_raw(self, op: str, input_json: str) -> Tuple[str, str]:
+    def call_raw(self, op: str, input_json: str) -> tuple[str, str]:
         """``call`` on JSON text: ``("ok", json)`` or ``("err", code)``."""
         with self.lock:
-            return self._f["call"](op, input_json)
+            return cast("tuple[str, str]", self._f["call"](op, input_json))
 
     def call(self, op: str, input: Any) -> Any:
         """Runs core operation ``op`` on a JSON-able ``input``; raises :class:`CoreError`."""
@@ -214,7 +214,7 @@ class Core:
             raise CoreError(out, self.describe(out))
         return json.loads(out)
 
-    def operations(self) -> List[str]:
+    def operations(self) -> list[str]:
         with self.lock:
             return list(self._f["operations"]())
 
@@ -242,43 +242,43 @@ class Core:
             raise CoreError(v, self.describe(v))
         return v
 
-    def validate_config(self, config: Dict[str, Any]) -> List[Tuple[str, str]]:
+    def validate_config(self, config: dict[str, Any]) -> list[tuple[str, str]]:
         errs = self.fn("validate_config", json.dumps(config, ensure_ascii=False))
         return [(e["path"], e["code"]) for e in errs]
 
-    def new_guard(self, config_json: str) -> "GuardHandle":
+    def new_guard(self, config_json: str) -> GuardHandle:
         tag, v = self.fn("guard_create", config_json)
         if tag != "ok":
             raise ConfigErrors([(e["path"], e["code"]) for e in v])
         return GuardHandle(self, v)
 
-    def new_driver(self, config_json: str, profile_json: str, replay_key: bytes, audit_key: bytes) -> "Driver":
+    def new_driver(self, config_json: str, profile_json: str, replay_key: bytes, audit_key: bytes) -> Driver:
         """A ``driver`` resource (see :class:`Driver`); raises :class:`ConfigErrors`."""
         tag, v = self.fn("driver_create", config_json, profile_json, bytes(replay_key), bytes(audit_key))
         if tag != "ok":
             raise ConfigErrors([(e["path"], e["code"]) for e in v])
         return Driver(self, v)
 
-    def _table(self, name: str) -> List[Dict[str, Any]]:
+    def _table(self, name: str) -> list[dict[str, Any]]:
         t = self._tables.get(name)
         if t is None:
             t = json.loads(self.fn(name))
             self._tables[name] = t
         return copy.deepcopy(t)
 
-    def error_table(self) -> List[Dict[str, Any]]:
+    def error_table(self) -> list[dict[str, Any]]:
         """Every error code with its ``family``, exception ``class``, ``description``
         and policy ``limit_type`` (the core's ``driver::tables::codes_json``).
         Parsed once; each call returns a fresh copy."""
         return self._table("error_table")
 
-    def metric_table(self) -> List[Dict[str, Any]]:
+    def metric_table(self) -> list[dict[str, Any]]:
         """Every metric the core emits updates for: ``name``, ``type``, ``help``,
         ``labels``, ``buckets`` (the core's ``driver::tables::metrics_json``).
         Parsed once; each call returns a fresh copy."""
         return self._table("metric_table")
 
-    def limits(self) -> Dict[str, Any]:
+    def limits(self) -> dict[str, Any]:
         """The limits hosts apply while reading from the network (the core's
         ``driver::tables::limits_json``): ``max_challenge_bytes`` (a 402 body is
         read up to one byte more), ``max_settlement_header_bytes``,
@@ -291,7 +291,7 @@ class Core:
 class ConfigErrors(Exception):
     """The configuration has problems: ``errors`` is a list of ``(path, code)``."""
 
-    def __init__(self, errors: List[Tuple[str, str]]) -> None:
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
         super().__init__("; ".join(f"{p or '(root)'}: {c}" for p, c in errors))
         self.errors = errors
 
@@ -309,31 +309,33 @@ class GuardHandle:
         self._settle = f["guard_settle"]
         self._undo = f["guard_undo"]
 
-    def assess(self, ctx: Dict[str, Any], replay_key: bytes) -> Dict[str, Any]:
+    def assess(self, ctx: dict[str, Any], replay_key: bytes) -> dict[str, Any]:
         with self.core.lock:
-            return self._assess(self.res, ctx, replay_key)
+            return cast("dict[str, Any]", self._assess(self.res, ctx, replay_key))
 
-    def assess_with_hints(self, ctx: Dict[str, Any], hints: List[Dict[str, Any]], replay_key: bytes) -> Dict[str, Any]:
+    def assess_with_hints(self, ctx: dict[str, Any], hints: list[dict[str, Any]], replay_key: bytes) -> dict[str, Any]:
         """``assess`` with an NER analyzer's ``[{entity_type, text, score}]`` hints (``pii_mode="nlp"``)."""
         with self.core.lock:
             tag, v = self._assess_hints(self.res, ctx, hints, replay_key)
         if tag != "ok":
             raise CoreError(v, self.core.describe(v))
-        return v
+        return cast("dict[str, Any]", v)
 
-    def finalize(self, id: int, io: Dict[str, Any], audit_key: bytes, head: Optional[Dict[str, Any]], now_ms: int) -> Dict[str, Any]:
+    def finalize(self, id: int, io: dict[str, Any], audit_key: bytes, head: dict[str, Any] | None,
+                 now_ms: int) -> dict[str, Any]:
         with self.core.lock:
             tag, v = self._finalize(self.res, id, io, audit_key, head, now_ms)
         if tag != "ok":
             raise CoreError(v, self.core.describe(v))
-        return v
+        return cast("dict[str, Any]", v)
 
-    def settle(self, id: int, outcome: Any, audit_key: bytes, head: Optional[Dict[str, Any]], now_ms: int) -> Dict[str, Any]:
+    def settle(self, id: int, outcome: Any, audit_key: bytes, head: dict[str, Any] | None,
+               now_ms: int) -> dict[str, Any]:
         with self.core.lock:
             tag, v = self._settle(self.res, id, outcome, audit_key, head, now_ms)
         if tag != "ok":
             raise CoreError(v, self.core.describe(v))
-        return v
+        return cast("dict[str, Any]", v)
 
     def undo(self) -> bool:
         """Takes back the last successful assess/finalize/settle on the in-flight
@@ -342,24 +344,22 @@ class GuardHandle:
             return bool(self._undo(self.res))
 
     def state(self) -> str:
-        return self.core.fn("guard_state", self.res)
+        return cast("str", self.core.fn("guard_state", self.res))
 
     def load_state(self, blob: str) -> None:
         tag, v = self.core.fn("guard_load_state", self.res, blob)
         if tag != "ok":
             raise CoreError(v, self.core.describe(v))
 
-    def approvers_json(self) -> Optional[str]:
-        return self.core.fn("guard_approvers_json", self.res)
+    def approvers_json(self) -> str | None:
+        return cast("str | None", self.core.fn("guard_approvers_json", self.res))
 
     def close(self) -> None:
         res, self.res = self.res, None
         if res is not None:
             with self.core.lock:
-                try:
+                with contextlib.suppress(Exception):  # pragma: no cover - best effort at teardown
                     res.drop(self.core.store)
-                except Exception:  # pragma: no cover - best effort at teardown
-                    pass
 
 
 class Driver:
@@ -382,14 +382,14 @@ class Driver:
 
     @classmethod
     def create(
-        cls, config_json: str, profile_json: str, replay_key: bytes, audit_key: bytes, *, core: Optional[Core] = None
-    ) -> "Driver":
+        cls, config_json: str, profile_json: str, replay_key: bytes, audit_key: bytes, *, core: Core | None = None
+    ) -> Driver:
         """A driver for configuration JSON, host profile JSON (``""``: the default
         profile) and the two keys; raises :class:`ConfigErrors` (a bad profile is
         ``invalid-input``, a short key ``key-too-short``, both with an empty path)."""
         return (core or _process_core()).new_driver(config_json, profile_json, replay_key, audit_key)
 
-    def _ok(self, r: Tuple[str, Any]) -> Any:
+    def _ok(self, r: tuple[str, Any]) -> Any:
         tag, v = r
         if tag != "ok":
             raise CoreError(v, self.core.describe(v))
@@ -421,7 +421,7 @@ class Driver:
         """Replaces the state with a saved one (``""``: a fresh state), for an unshared store."""
         self._ok(self.core.fn("driver_load_state", self.res, state))
 
-    def head(self) -> Optional[Dict[str, Any]]:
+    def head(self) -> dict[str, Any] | None:
         """The audit head ``{"seq", "mac"}`` of the last line emitted, or ``None``."""
         h = self.core.fn("driver_head", self.res)
         return dict(h) if h is not None else None
@@ -430,13 +430,11 @@ class Driver:
         res, self.res = self.res, None
         if res is not None:
             with self.core.lock:
-                try:
+                with contextlib.suppress(Exception):  # pragma: no cover - best effort at teardown
                     res.drop(self.core.store)
-                except Exception:  # pragma: no cover - best effort at teardown
-                    pass
 
 
-_CORE: Optional[Core] = None
+_CORE: Core | None = None
 _CORE_LOCK = threading.Lock()
 
 
@@ -455,16 +453,16 @@ def core() -> Core:
 _process_core = core
 
 
-def error_table() -> List[Dict[str, Any]]:
+def error_table() -> list[dict[str, Any]]:
     """The core's error table (see :meth:`Core.error_table`)."""
     return core().error_table()
 
 
-def metric_table() -> List[Dict[str, Any]]:
+def metric_table() -> list[dict[str, Any]]:
     """The core's metric table (see :meth:`Core.metric_table`)."""
     return core().metric_table()
 
 
-def limits() -> Dict[str, Any]:
+def limits() -> dict[str, Any]:
     """The core's read limits (see :meth:`Core.limits`)."""
     return core().limits()

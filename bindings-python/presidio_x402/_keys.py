@@ -6,7 +6,7 @@ import logging
 import os
 import secrets
 import weakref
-from typing import Any, Optional, Union
+from typing import Any
 
 logger = logging.getLogger("presidio_x402")
 
@@ -25,9 +25,9 @@ class SecretKey:
     immutable). :meth:`bytes` is the only way to the key.
     """
 
-    __slots__ = ("origin", "_len", "__weakref__")
+    __slots__ = ("__weakref__", "_len", "origin")
 
-    def __init__(self, raw: Union[bytes, bytearray, str], origin: str) -> None:
+    def __init__(self, raw: bytes | bytearray | str, origin: str) -> None:
         b = raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
         _VAULT[self] = b
         self.origin = origin
@@ -47,17 +47,17 @@ class SecretKey:
     def __reduce__(self) -> Any:  # never pickled by accident
         raise TypeError("SecretKey cannot be pickled")
 
-    def __copy__(self) -> "SecretKey":
+    def __copy__(self) -> SecretKey:
         return self
 
-    def __deepcopy__(self, memo: Any) -> "SecretKey":
+    def __deepcopy__(self, memo: Any) -> SecretKey:
         return self
 
 
-_VAULT: "weakref.WeakKeyDictionary[SecretKey, bytes]" = weakref.WeakKeyDictionary()
+_VAULT: weakref.WeakKeyDictionary[SecretKey, bytes] = weakref.WeakKeyDictionary()
 
 
-def secret(value: Union[None, bytes, bytearray, str, SecretKey], origin: str) -> Optional[SecretKey]:
+def secret(value: bytes | bytearray | str | SecretKey | None, origin: str) -> SecretKey | None:
     """Wraps a secret of any length (an approver's shared secret) in a holder."""
     if value is None or isinstance(value, SecretKey):
         return value
@@ -73,7 +73,7 @@ class KeyInputError(ValueError):
         self.code = code
 
 
-def coerce_key(key: Union[None, bytes, bytearray, str, SecretKey], what: str) -> Optional[SecretKey]:
+def coerce_key(key: bytes | bytearray | str | SecretKey | None, what: str) -> SecretKey | None:
     """Turns bytes, a hex string or a SecretKey into a SecretKey (``None`` stays ``None``)."""
     if key is None:
         return None
@@ -91,7 +91,7 @@ def coerce_key(key: Union[None, bytes, bytearray, str, SecretKey], what: str) ->
     return SecretKey(raw, "argument")
 
 
-_cache: dict = {}
+_cache: dict[str, SecretKey] = {}
 
 
 def env_key(env: str, purpose: str, consequence: str) -> SecretKey:
@@ -99,7 +99,7 @@ def env_key(env: str, purpose: str, consequence: str) -> SecretKey:
     if env in _cache:
         return _cache[env]
     text = os.environ.get(env)
-    key: Optional[SecretKey] = None
+    key: SecretKey | None = None
     if text:
         try:
             raw = bytes.fromhex(text.strip())

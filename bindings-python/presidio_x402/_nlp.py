@@ -17,7 +17,8 @@ import base64
 import binascii
 import json
 import logging
-from typing import Any, Dict, Iterable, List, Optional
+from collections.abc import Iterable
+from typing import Any
 
 logger = logging.getLogger("presidio_x402.pii_filter")
 
@@ -30,18 +31,18 @@ MAX_HINT_BYTES = 256
 MAX_TEXTS = 64
 MAX_TEXT_CHARS = 4096
 
-_state: Dict[str, Any] = {}
+_state: dict[str, Any] = {}
 
 
 #: spaCy models looked for, best first (``$PRESIDIO_X402_SPACY_MODEL`` comes before them).
 SPACY_MODELS = ("en_core_web_lg", "en_core_web_trf", "en_core_web_md", "en_core_web_sm")
 
 
-def _installed_model() -> Optional[str]:
+def _installed_model() -> str | None:
     """An installed spaCy model (package name or directory); never downloads one."""
     import os
 
-    import spacy  # type: ignore
+    import spacy
 
     chosen = os.environ.get("PRESIDIO_X402_SPACY_MODEL")
     if chosen:
@@ -58,8 +59,8 @@ def default_analyzer() -> Any:
     if "engine" not in _state:
         engine = None
         try:
-            from presidio_analyzer import AnalyzerEngine  # type: ignore
-            from presidio_analyzer.nlp_engine import NlpEngineProvider  # type: ignore
+            from presidio_analyzer import AnalyzerEngine
+            from presidio_analyzer.nlp_engine import NlpEngineProvider
 
             model = _installed_model()
             if model is not None:
@@ -75,7 +76,7 @@ def default_analyzer() -> Any:
     return _state["engine"]
 
 
-def _strings(v: Any, out: List[str]) -> None:
+def _strings(v: Any, out: list[str]) -> None:
     if len(out) >= MAX_TEXTS:
         return
     if isinstance(v, str):
@@ -89,15 +90,15 @@ def _strings(v: Any, out: List[str]) -> None:
             _strings(x, out)
 
 
-def metadata_texts(url: str, payment_required: Optional[str], body: Optional[str], reason: str) -> List[str]:
+def metadata_texts(url: str, payment_required: str | None, body: str | None, reason: str) -> list[str]:
     """The strings the core scans for one 402: the request URL, the reason and
     every string of the challenge (v2 header, v1 body). Undecodable input adds
     nothing (the core refuses it anyway)."""
-    out: List[str] = []
+    out: list[str] = []
     for t in (url, reason):
         if t:
             out.append(t[:MAX_TEXT_CHARS])
-    docs: List[Any] = []
+    docs: list[Any] = []
     if payment_required:
         try:
             docs.append(json.loads(base64.b64decode(payment_required, validate=False)))
@@ -113,13 +114,13 @@ def metadata_texts(url: str, payment_required: Optional[str], body: Optional[str
     return out
 
 
-def hints(analyzer: Any, texts: Iterable[str], entities: Optional[List[str]] = None) -> List[Dict[str, Any]]:
+def hints(analyzer: Any, texts: Iterable[str], entities: list[str] | None = None) -> list[dict[str, Any]]:
     """Runs ``analyzer`` over ``texts``; returns the core's hint list (deduplicated,
     capped). An analyzer failure yields no hints: the core's own detection still runs."""
     want = [e for e in (entities or NLP_ENTITIES) if e in NLP_ENTITIES]
     if analyzer is None or not want:
         return []
-    seen: Dict[tuple, Dict[str, Any]] = {}
+    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
     for text in texts:
         try:
             results = analyzer.analyze(text=text, entities=want, language="en")
@@ -130,7 +131,7 @@ def hints(analyzer: Any, texts: Iterable[str], entities: Optional[List[str]] = N
             span = text[r.start:r.end]
             if r.entity_type not in want or len(span.encode("utf-8")) < 2 or len(span.encode("utf-8")) > MAX_HINT_BYTES:
                 continue
-            score = max(0, min(1000, int(round(float(r.score) * 1000))))
+            score = max(0, min(1000, round(float(r.score) * 1000)))
             key = (r.entity_type, span)
             if key not in seen or seen[key]["score"] < score:
                 seen[key] = {"entity_type": r.entity_type, "text": span, "score": score}

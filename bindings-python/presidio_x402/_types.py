@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field
-from typing import Any, Dict, Optional, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -32,21 +32,21 @@ class PaymentDetails:
     deadline_seconds: int
     description: str = ""
     reason: str = ""
-    extra: Dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
     amount_atomic: str = ""
     asset: str = ""
     scheme: str = "exact"
     x402_version: int = 1
-    requirements: Dict[str, Any] = field(default_factory=dict)
-    resource: Optional[Dict[str, Any]] = None
+    requirements: dict[str, Any] = field(default_factory=dict)
+    resource: dict[str, Any] | None = None
     request_url: str = ""
     """The real request URL, redacted."""
 
-    def payment_payload(self, payload: Dict[str, Any], extensions: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    def payment_payload(self, payload: dict[str, Any], extensions: dict[str, Any] | None = None) -> dict[str, Any]:
         """Wraps a scheme payload (e.g. ``{"signature", "authorization"}``) in the
         x402 ``PaymentPayload`` of this version."""
         if self.x402_version >= 2:
-            out: Dict[str, Any] = {"x402Version": self.x402_version, "accepted": self.requirements, "payload": payload}
+            out: dict[str, Any] = {"x402Version": self.x402_version, "accepted": self.requirements, "payload": payload}
             if self.resource is not None:
                 out["resource"] = self.resource
             if extensions:
@@ -56,7 +56,7 @@ class PaymentDetails:
                 "network": self.requirements.get("network", self.network), "payload": payload}
 
 
-def encode_payment(payload: Dict[str, Any]) -> str:
+def encode_payment(payload: dict[str, Any]) -> str:
     """base64 (standard, padded) of the JSON payment payload: the header value."""
     return base64.b64encode(json.dumps(payload, separators=(",", ":")).encode("utf-8")).decode("ascii")
 
@@ -78,7 +78,7 @@ class AuditEvent(str):
         except KeyError:
             raise AttributeError(name) from None
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The line's fields as a dict."""
         return dict(json.loads(str(self)))
 
@@ -101,4 +101,4 @@ class AuditWriter(Protocol):
     def write(self, event: Any) -> None: ...
 
 
-__all__ = ["AuditEvent", "PaymentDetails", "PaymentResponse", "PaymentSigner", "AuditWriter", "encode_payment"]
+__all__ = ["AuditEvent", "AuditWriter", "PaymentDetails", "PaymentResponse", "PaymentSigner", "encode_payment"]

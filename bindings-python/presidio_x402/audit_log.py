@@ -33,8 +33,9 @@ import logging
 import os
 import sys
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import IO, Any, Dict, Iterable, List, Optional, Union
+from typing import IO, Any, Union
 
 from . import _keys
 from ._core import CoreError, core
@@ -55,7 +56,7 @@ class NullAuditWriter:
 class StreamAuditWriter:
     """Writes JSONL to a text stream (default ``sys.stdout``)."""
 
-    def __init__(self, stream: Optional[IO[str]] = None) -> None:
+    def __init__(self, stream: IO[str] | None = None) -> None:
         self._stream = stream or sys.stdout
         self._lock = threading.Lock()
 
@@ -83,12 +84,12 @@ class FileAuditWriter:
     line; a complete line that lost only its newline gets it (as the Node sink
     does: the verifier counts that line)."""
 
-    def __init__(self, path: Union[str, "os.PathLike[str]"], *, fsync: bool = True) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, fsync: bool = True) -> None:
         self._path = os.fspath(path)
         self._fsync = fsync
         self._lock = threading.Lock()
 
-    def resume_head(self) -> Optional[Dict[str, Any]]:
+    def resume_head(self) -> dict[str, Any] | None:
         """The head of the existing file, if it has complete lines."""
         try:
             with open(self._path, "rb") as fh:
@@ -155,15 +156,15 @@ class AuditLog:
     ``key`` defaults to ``$PRESIDIO_X402_CHAIN_KEY`` (see the module notes).
     """
 
-    def __init__(self, writer: Any = None, *, agent_id: Optional[str] = None, key: Optional[KeyLike] = None,
-                 head: Optional[Dict[str, Any]] = None) -> None:
+    def __init__(self, writer: Any = None, *, agent_id: str | None = None, key: KeyLike | None = None,
+                 head: dict[str, Any] | None = None) -> None:
         self.writer = writer if writer is not None else NullAuditWriter()
         self.agent_id = agent_id
         self._key = _keys.coerce_key(key, "audit key") or _keys.chain_key()
         self._lock = threading.Lock()
         if head is None and hasattr(self.writer, "resume_head"):
             head = self.writer.resume_head()
-        self.head: Optional[Dict[str, Any]] = head
+        self.head: dict[str, Any] | None = head
 
     def __repr__(self) -> str:
         return f"<AuditLog writer={type(self.writer).__name__} head_seq={(self.head or {}).get('seq', 0)}>"
@@ -172,7 +173,7 @@ class AuditLog:
     def key_bytes(self) -> bytes:
         return self._key.bytes()
 
-    def record(self, line: str, head: Dict[str, Any]) -> None:
+    def record(self, line: str, head: dict[str, Any]) -> None:
         """Writes a line the core built (the driver's ``audit`` action), then moves
         the head. A writer that fails raises its error and leaves the head where
         it was; the guard reports ``audit-failed`` and the core decides (the
@@ -186,16 +187,16 @@ class AuditLog:
             self.head = {"seq": head["seq"], "mac": head["mac"]}
 
     def emit(self, event_type: str, *, resource_url: str, outcome: str, amount_usd: Any = None, network: str = "",
-             pii_entities_found: Optional[list] = None, policy_limit_usd: Any = None,
-             replay_fingerprint: Optional[str] = None, error_message: Optional[str] = None,
-             agent_id: Optional[str] = None, code: Optional[str] = None, now_ms: Optional[int] = None) -> AuditEvent:
+             pii_entities_found: list[Any] | None = None, policy_limit_usd: Any = None,
+             replay_fingerprint: str | None = None, error_message: str | None = None,
+             agent_id: str | None = None, code: str | None = None, now_ms: int | None = None) -> AuditEvent:
         """Appends one event (seed signature). The core redacts nothing here:
         pass redacted text. ``error_message`` is not recorded (audit lines never
         carry exception text); use ``code``. The seed's upper-case event names
         (``"PAYMENT_ALLOWED"``) are kept as written."""
         from .stores import now_ms as _now
 
-        ev: Dict[str, Any] = {"event_type": event_type, "outcome": outcome, "resource_url": resource_url}
+        ev: dict[str, Any] = {"event_type": event_type, "outcome": outcome, "resource_url": resource_url}
         if amount_usd is not None:
             ev["amount_usd"] = str(amount_usd)
         if network:
@@ -213,7 +214,8 @@ class AuditLog:
             ev["code"] = code
         with self._lock:
             head = self.head
-            tag, out = core().fn("audit_append", self.key_bytes, head, json.dumps(ev), now_ms if now_ms is not None else _now())
+            tag, out = core().fn("audit_append", self.key_bytes, head, json.dumps(ev),
+                                 now_ms if now_ms is not None else _now())
             if tag != "ok":
                 raise CoreError(out, core().describe(out))
             self.head = out["head"]
@@ -230,22 +232,22 @@ class VerifyResult:
     """The outcome of :func:`verify_chain`."""
 
     ok: bool
-    head: Optional[Dict[str, Any]]
+    head: dict[str, Any] | None
     """The final head when the chain verifies."""
-    line: Optional[int]
+    line: int | None
     """1-based number of the first bad line (one past the end for truncation; 0 when not about a line)."""
-    seq: Optional[int]
+    seq: int | None
     """The ``seq`` the bad line claims, when readable."""
-    code: Optional[str]
+    code: str | None
     """Why it failed (``audit-bad-mac``, ``audit-chain-broken``, ``audit-seq-gap``, ``audit-truncated``…)."""
-    reason: Optional[str]
+    reason: str | None
     """A fixed description of ``code``."""
 
     def __bool__(self) -> bool:
         return self.ok
 
 
-def _head(h: Any) -> Optional[Dict[str, Any]]:
+def _head(h: Any) -> dict[str, Any] | None:
     if h is None:
         return None
     if isinstance(h, dict):
@@ -254,7 +256,7 @@ def _head(h: Any) -> Optional[Dict[str, Any]]:
     return {"seq": int(seq), "mac": str(mac)}
 
 
-def verify_chain(lines: Union[str, bytes, Iterable[str]], key: KeyLike, expected_head: Any = None,
+def verify_chain(lines: str | bytes | Iterable[str], key: KeyLike, expected_head: Any = None,
                  start: Any = None) -> VerifyResult:
     """Verifies a JSONL audit log under ``key`` (bytes, hex or SecretKey).
 
@@ -264,13 +266,14 @@ def verify_chain(lines: Union[str, bytes, Iterable[str]], key: KeyLike, expected
     continues another).
     """
     k = _keys.coerce_key(key, "audit key")
-    assert k is not None
+    if k is None:
+        raise _keys.KeyInputError("audit key is required", "invalid-input")
     if isinstance(lines, bytes):
         text = lines.decode("utf-8", errors="replace")
     elif isinstance(lines, str):
         text = lines
     else:
-        text = "".join(l if l.endswith("\n") else l + "\n" for l in lines)
+        text = "".join(ln if ln.endswith("\n") else ln + "\n" for ln in lines)
     tag, out = core().fn("audit_verify", k.bytes(), text, _head(start), _head(expected_head))
     if tag == "ok":
         return VerifyResult(True, out, None, None, None, None)
@@ -285,19 +288,19 @@ class ChainResult:
     name: str
     """The file name."""
     ok: bool
-    replica: Optional[str]
+    replica: str | None
     """The replica its lines name (``None``: no replica ids, an empty chain, or a chain that fails on its own)."""
-    head: Optional[Dict[str, Any]]
-    line: Optional[int]
-    seq: Optional[int]
-    code: Optional[str]
-    reason: Optional[str]
-    stored_head: Optional[Dict[str, Any]] = None
+    head: dict[str, Any] | None
+    line: int | None
+    seq: int | None
+    code: str | None
+    reason: str | None
+    stored_head: dict[str, Any] | None = None
     """The stored head of its replica, when heads were given and it has one."""
     head_check: str = "unchecked"
     """``equal`` (the chain ends at its stored head), ``ahead`` (``past_head`` lines past it: the head is saved
     after its line) or ``unchecked`` (no stored head, or the chain failed): the core's verdict."""
-    past_head: Optional[int] = None
+    past_head: int | None = None
 
     def __bool__(self) -> bool:
         return self.ok
@@ -308,7 +311,7 @@ class MissingLog:
     """A replica with a stored head whose lines no chain holds (``audit-log-missing``)."""
 
     replica: str
-    stored_head: Dict[str, Any]
+    stored_head: dict[str, Any]
     code: str
     reason: str
 
@@ -318,8 +321,8 @@ class DirVerifyResult:
     """The outcome of :func:`verify_dir`: ``ok`` when every chain verifies and no replica's log is missing."""
 
     ok: bool
-    chains: List[ChainResult]
-    missing: List[MissingLog] = field(default_factory=list)
+    chains: list[ChainResult]
+    missing: list[MissingLog] = field(default_factory=list)
     """Replicas with a stored head and no log (deleted or emptied)."""
     truncation_checked: bool = False
     """True only when stored heads were given and every non-empty chain was compared with one: without
@@ -329,7 +332,7 @@ class DirVerifyResult:
         return self.ok
 
 
-def verify_dir(path: Union[str, "os.PathLike[str]"], key: KeyLike, *, heads: Optional[Dict[str, Any]] = None,
+def verify_dir(path: str | os.PathLike[str], key: KeyLike, *, heads: dict[str, Any] | None = None,
                store: Any = None) -> DirVerifyResult:
     """Verifies every ``*.jsonl`` chain of a log directory under ``key`` with the
     core's ``audit.verify-chains``: each chain on its own (from seq 1), no two
@@ -345,7 +348,8 @@ def verify_dir(path: Union[str, "os.PathLike[str]"], key: KeyLike, *, heads: Opt
     either, ``truncation_checked`` is False. Logs of any size (no 1 MiB cap).
     """
     k = _keys.coerce_key(key, "audit key")
-    assert k is not None
+    if k is None:
+        raise _keys.KeyInputError("audit key is required", "invalid-input")
     if store is not None:
         if heads is not None:
             raise ValueError("give heads or store, not both")
@@ -360,7 +364,7 @@ def verify_dir(path: Union[str, "os.PathLike[str]"], key: KeyLike, *, heads: Opt
     for n in names:
         with open(os.path.join(root, n), "rb") as fh:
             chains.append({"name": n, "text": fh.read().decode("utf-8", errors="replace")})
-    inp: Dict[str, Any] = {"key_hex": k.bytes().hex(), "chains": chains}
+    inp: dict[str, Any] = {"key_hex": k.bytes().hex(), "chains": chains}
     if heads is not None:
         inp["heads"] = {r: _head(h) for r, h in heads.items()}
     d = core().audit_call("audit.verify-chains", inp)
@@ -374,7 +378,7 @@ def verify_dir(path: Union[str, "os.PathLike[str]"], key: KeyLike, *, heads: Opt
     return DirVerifyResult(d["ok"], res, missing, d["truncation_checked"])
 
 
-def _cli_heads(args: argparse.Namespace) -> Optional[Dict[str, Any]]:
+def _cli_heads(args: argparse.Namespace) -> dict[str, Any] | None:
     """The stored heads the CLI was pointed at (a file store, Redis or a JSON file), or None."""
     if args.store_dir:
         from .stores import FileStore
@@ -397,7 +401,7 @@ def _cli_heads(args: argparse.Namespace) -> Optional[Dict[str, Any]]:
     return None
 
 
-def _main(argv: Optional[list] = None) -> int:
+def _main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m presidio_x402.audit_log",
                                  description="Verify an HMAC-chained audit log (key from $PRESIDIO_X402_CHAIN_KEY).")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -405,8 +409,10 @@ def _main(argv: Optional[list] = None) -> int:
     v.add_argument("file", metavar="FILE|DIR")
     v.add_argument("--expected-seq", type=int)
     v.add_argument("--expected-mac")
-    v.add_argument("--store-dir", help="for a directory: the file store directory whose head-{replica}.json are the stored heads")
-    v.add_argument("--redis-url", help="for a directory: the Redis store holding the stored heads (with --tenant, --prefix)")
+    v.add_argument("--store-dir",
+                   help="for a directory: the file store directory whose head-{replica}.json are the stored heads")
+    v.add_argument("--redis-url",
+                   help="for a directory: the Redis store holding the stored heads (with --tenant, --prefix)")
     v.add_argument("--tenant", default="default")
     v.add_argument("--prefix", default="presidio_x402")
     v.add_argument("--heads", help="for a directory: a JSON file {replica: {seq, mac}} of stored heads")
@@ -424,15 +430,16 @@ def _main(argv: Optional[list] = None) -> int:
             return 2
         d = verify_dir(args.file, key, heads=_cli_heads(args))
         for c in d.chains:
-            if c.ok:
-                assert c.head is not None
+            if c.ok and c.head is not None:
                 past = f" ({c.past_head} past the stored head)" if c.head_check == "ahead" else ""
                 print(f"OK: {c.name} (replica {c.replica or '-'}): {c.head['seq']} lines, head mac {c.head['mac']}, "
                       f"stored head {c.head_check}{past}")
             else:
-                print(f"FAILED: {c.name} (replica {c.replica or '-'}) at line {c.line} (seq {c.seq}): {c.code}: {c.reason}")
+                print(f"FAILED: {c.name} (replica {c.replica or '-'}) at line {c.line} (seq {c.seq}): {c.code}: "
+                      f"{c.reason}")
         for m in d.missing:
-            print(f"FAILED: replica {m.replica}: stored head at seq {m.stored_head['seq']} but no log: {m.code}: {m.reason}")
+            print(f"FAILED: replica {m.replica}: stored head at seq {m.stored_head['seq']} but no log: {m.code}: "
+                  f"{m.reason}")
         if not d.truncation_checked:
             print("WARNING: truncation not checked (no stored head for every chain: give --store-dir, --redis-url "
                   "or --heads): a cut tail or a deleted log would pass", file=sys.stderr)
@@ -448,16 +455,26 @@ def _main(argv: Optional[list] = None) -> int:
             return 2
         expected = (args.expected_seq, args.expected_mac)
     r = verify_chain(data, key, expected_head=expected)
-    if r.ok:
-        assert r.head is not None
+    if r.ok and r.head is not None:
         print(f"OK: {r.head['seq']} lines, head mac {r.head['mac']}")
         return 0
     print(f"FAILED at line {r.line} (seq {r.seq}): {r.code}: {r.reason}")
     return 1
 
 
-__all__ = ["AuditEvent", "AuditLog", "NullAuditWriter", "StreamAuditWriter", "FileAuditWriter", "VerifyResult", "verify_chain",
-           "ChainResult", "DirVerifyResult", "MissingLog", "verify_dir"]
+__all__ = [
+    "AuditEvent",
+    "AuditLog",
+    "ChainResult",
+    "DirVerifyResult",
+    "FileAuditWriter",
+    "MissingLog",
+    "NullAuditWriter",
+    "StreamAuditWriter",
+    "VerifyResult",
+    "verify_chain",
+    "verify_dir",
+]
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(_main())

@@ -32,8 +32,9 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Optional, Union
+from typing import Any, Union, cast
 
 from . import _keys
 from ._core import core
@@ -48,7 +49,7 @@ class AgentSummary:
     """One agent's totals (``total_usd`` as a float for the seed API;
     ``total_usd_exact`` is the exact decimal string)."""
 
-    agent_id: Optional[str]
+    agent_id: str | None
     total_payments: int = 0
     total_usd: float = 0.0
     blocked_pii: int = 0
@@ -59,7 +60,7 @@ class AgentSummary:
     total_usd_exact: str = "0"
 
 
-def _read_chains(path: PathLike) -> List[Dict[str, str]]:
+def _read_chains(path: PathLike) -> list[dict[str, str]]:
     """``[{name, text}]``: the file, or every ``*.jsonl`` of the directory (sorted)."""
     p = os.fspath(path)
     if os.path.isdir(p):
@@ -74,7 +75,7 @@ def _read_chains(path: PathLike) -> List[Dict[str, str]]:
     return out
 
 
-def _heads(h: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+def _heads(h: dict[str, Any] | None) -> dict[str, Any] | None:
     if h is None:
         return None
     return {r: {"seq": int(v["seq"]), "mac": str(v["mac"])} if isinstance(v, dict)
@@ -89,35 +90,35 @@ class ComplianceReport:
     ``$PRESIDIO_X402_CHAIN_KEY`` (the key the guard chains with).
     """
 
-    def __init__(self, json_text: str, markdown: str, events: List[AuditEvent]) -> None:
+    def __init__(self, json_text: str, markdown: str, events: list[AuditEvent]) -> None:
         self._json = json_text
         self._markdown = markdown
-        self._data: Dict[str, Any] = json.loads(json_text)
-        self.events: List[AuditEvent] = events
+        self._data: dict[str, Any] = json.loads(json_text)
+        self.events: list[AuditEvent] = events
         """The audit lines that verified (and were counted), in log order."""
 
     # ---- constructors -------------------------------------------------------------
     @classmethod
-    def from_chains(cls, chains: Iterable[Dict[str, str]], key: Optional[KeyLike] = None, *,
-                    heads: Optional[Dict[str, Any]] = None) -> "ComplianceReport":
+    def from_chains(cls, chains: Iterable[dict[str, str]], key: KeyLike | None = None, *,
+                    heads: dict[str, Any] | None = None) -> ComplianceReport:
         """The report of chains given as ``{"name", "text"}`` (one per replica),
         with the replicas' stored heads when known (replica → ``{seq, mac}``)."""
         k = _keys.coerce_key(key, "audit key") or _keys.chain_key()
         chains = [{"name": str(c["name"]), "text": str(c["text"])} for c in chains]
-        inp: Dict[str, Any] = {"key_hex": k.bytes().hex(), "chains": chains}
+        inp: dict[str, Any] = {"key_hex": k.bytes().hex(), "chains": chains}
         if heads is not None:
             inp["heads"] = _heads(heads)
         out = core().audit_call("audit.report", inp)
         data = json.loads(out["json"])
-        events: List[AuditEvent] = []
-        for c, r in zip(chains, data["chains"]):
+        events: list[AuditEvent] = []
+        for c, r in zip(chains, data["chains"], strict=False):
             lines = c["text"].split("\n")
-            events.extend(AuditEvent(l) for l in lines[: r["counted"]])
+            events.extend(AuditEvent(ln) for ln in lines[: r["counted"]])
         return cls(out["json"], out["markdown"], events)
 
     @classmethod
-    def from_jsonl(cls, path: PathLike, key: Optional[KeyLike] = None, *, heads: Optional[Dict[str, Any]] = None,
-                   store: Any = None) -> "ComplianceReport":
+    def from_jsonl(cls, path: PathLike, key: KeyLike | None = None, *, heads: dict[str, Any] | None = None,
+                   store: Any = None) -> ComplianceReport:
         """The report of a JSONL audit log file, or of a log directory (every
         ``*.jsonl`` in it, one chain per replica). ``heads`` or ``store`` (its
         ``load_heads()``) give the replicas' stored heads, which detect a cut
@@ -131,7 +132,7 @@ class ComplianceReport:
     from_dir = from_jsonl
 
     @classmethod
-    def from_events(cls, events: Iterable[Any], key: Optional[KeyLike] = None) -> "ComplianceReport":
+    def from_events(cls, events: Iterable[Any], key: KeyLike | None = None) -> ComplianceReport:
         """The report of one chain given as its lines (``AuditEvent`` objects, as
         writers receive them, or line strings), in order from seq 1."""
         lines = []
@@ -139,7 +140,7 @@ class ComplianceReport:
             if not isinstance(e, str):
                 raise TypeError("from_events takes audit lines (presidio_x402._types.AuditEvent or str)")
             lines.append(str(e))
-        return cls.from_chains([{"name": "events", "text": "".join(l + "\n" for l in lines)}], key)
+        return cls.from_chains([{"name": "events", "text": "".join(ln + "\n" for ln in lines)}], key)
 
     # ---- chain integrity ------------------------------------------------------------
     @property
@@ -148,7 +149,7 @@ class ComplianceReport:
         return bool(self._data["chain_ok"])
 
     @property
-    def chain_warnings(self) -> List[str]:
+    def chain_warnings(self) -> list[str]:
         """Where each chain failed, missing logs, and unchecked truncation."""
         return list(self._data["chain_warnings"])
 
@@ -174,17 +175,17 @@ class ComplianceReport:
         """Spend as an exact decimal string."""
         return str(self._data["total_spend_usd"])
 
-    def pii_entity_counts(self) -> Dict[str, int]:
+    def pii_entity_counts(self) -> dict[str, int]:
         """PII entity type → how many payment decisions found it."""
         return dict(self._data["pii_entity_counts"])
 
-    def blocked_by_code(self) -> Dict[str, int]:
+    def blocked_by_code(self) -> dict[str, int]:
         """Refusal code → count."""
         return dict(self._data["blocked_by_code"])
 
-    def agent_summaries(self) -> Dict[Optional[str], AgentSummary]:
+    def agent_summaries(self) -> dict[str | None, AgentSummary]:
         """Per-agent totals (``None``: lines without an agent id)."""
-        out: Dict[Optional[str], AgentSummary] = {}
+        out: dict[str | None, AgentSummary] = {}
         for a in self._data["agent_summaries"]:
             out[a["agent_id"]] = AgentSummary(
                 agent_id=a["agent_id"], total_payments=a["total_payments"], total_usd=float(a["total_usd"]),
@@ -192,7 +193,7 @@ class ComplianceReport:
                 pii_redacted=a["pii_redacted"], payment_errors=a["payment_errors"], total_usd_exact=a["total_usd"])
         return out
 
-    def entries_for_agent(self, agent_id: str) -> List[AuditEvent]:
+    def entries_for_agent(self, agent_id: str) -> list[AuditEvent]:
         """The verified lines of ``agent_id`` (GDPR Art. 15/17 data-subject requests)."""
         return [e for e in self.events if json.loads(str(e)).get("agent_id") == agent_id]
 
@@ -205,9 +206,9 @@ class ComplianceReport:
         """The report as Markdown (the core renders it)."""
         return self._markdown
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The report as a dict (amounts are exact decimal strings)."""
-        return json.loads(self._json)
+        return cast("dict[str, Any]", json.loads(self._json))
 
     def to_json(self) -> str:
         """The core's canonical JSON text (identical in every host)."""
@@ -232,12 +233,13 @@ class ComplianceReport:
                 f"allowed={self.allowed_count()} blocked={self.blocked_count()}>")
 
 
-def _main(argv: Optional[list] = None) -> int:
+def _main(argv: list[str] | None = None) -> int:
     from .audit_log import _cli_heads
 
     ap = argparse.ArgumentParser(prog="python -m presidio_x402.compliance_report",
                                  description="Compliance report of an audit log file or directory "
-                                             "(key from $PRESIDIO_X402_CHAIN_KEY); exit 1 when a chain does not verify.")
+                                             "(key from $PRESIDIO_X402_CHAIN_KEY); exit 1 when a chain does not "
+                                             "verify.")
     ap.add_argument("logdir", metavar="LOGDIR|FILE")
     ap.add_argument("--format", choices=("markdown", "json"), default="markdown")
     ap.add_argument("--out", help="write the report to this file instead of standard output")
@@ -266,7 +268,7 @@ def _main(argv: Optional[list] = None) -> int:
     return 0 if r.chain_ok else 1
 
 
-__all__ = ["ComplianceReport", "AgentSummary"]
+__all__ = ["AgentSummary", "ComplianceReport"]
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(_main())

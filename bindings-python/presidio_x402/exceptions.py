@@ -8,7 +8,7 @@ core and never contain URLs, metadata or keys.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, cast
 
 
 class _DefaultCode:
@@ -24,7 +24,7 @@ class X402Error(Exception):
 
     code: Any = _DefaultCode()
 
-    def __init__(self, message: str = "", *, code: Optional[str] = None) -> None:
+    def __init__(self, message: str = "", *, code: str | None = None) -> None:
         super().__init__(message or (code or self.code))
         if code is not None:
             self.code = code
@@ -50,7 +50,7 @@ class PIIBlockedError(X402Error):
     """PII was found in payment metadata and ``pii_action="block"``."""
 
 
-    def __init__(self, message: str, entities: List[str], *, code: Optional[str] = None) -> None:
+    def __init__(self, message: str, entities: list[str], *, code: str | None = None) -> None:
         super().__init__(message, code=code)
         self.entities = entities
 
@@ -70,10 +70,10 @@ class PolicyViolationError(X402Error):
         *,
         amount_usd: float,
         limit_usd: float,
-        code: Optional[str] = None,
-        amount_usd_exact: Optional[str] = None,
-        limit_usd_exact: Optional[str] = None,
-        current_usd_exact: Optional[str] = None,
+        code: str | None = None,
+        amount_usd_exact: str | None = None,
+        limit_usd_exact: str | None = None,
+        current_usd_exact: str | None = None,
     ) -> None:
         super().__init__(message, code=code)
         self.amount_usd = amount_usd
@@ -87,7 +87,7 @@ class ReplayDetectedError(X402Error):
     """The same payment was already made within the replay TTL."""
 
 
-    def __init__(self, message: str, *, fingerprint: str, code: Optional[str] = None) -> None:
+    def __init__(self, message: str, *, fingerprint: str, code: str | None = None) -> None:
         super().__init__(message, code=code)
         self.fingerprint = fingerprint
 
@@ -99,8 +99,8 @@ class _MPAError(X402Error):
         *,
         approvals_received: int,
         threshold: int,
-        code: Optional[str] = None,
-        approval_request: Optional[Dict[str, Any]] = None,
+        code: str | None = None,
+        approval_request: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message, code=code)
         self.approvals_received = approvals_received
@@ -120,7 +120,7 @@ class MPATimeoutError(_MPAError):
 
 
 
-def _families() -> Dict[str, Any]:
+def _families() -> dict[str, Any]:
     """``code -> (exception class, description)`` from the core's error table
     (read once). The table names the seed's classes; its configuration family
     (``PolicyConfigError`` in JS) is :class:`PolicyValidationError` here."""
@@ -129,18 +129,18 @@ def _families() -> Dict[str, Any]:
         from ._core import error_table
         from .x402_policy_schema import PolicyValidationError
 
-        classes: Dict[str, type] = {c.__name__: c for c in (X402PaymentError, StoreUnavailableError, PIIBlockedError,
+        classes: dict[str, type] = {c.__name__: c for c in (X402PaymentError, StoreUnavailableError, PIIBlockedError,
                                            PolicyViolationError, ReplayDetectedError, MPADeniedError, MPATimeoutError)}
         classes["PolicyConfigError"] = PolicyValidationError
         _TABLE = {r["code"]: (classes[r["class"]], r["description"]) for r in error_table()}
     return _TABLE
 
 
-_TABLE: Optional[Dict[str, Any]] = None
-_DEFAULTS: Optional[Dict[str, str]] = None
+_TABLE: dict[str, Any] | None = None
+_DEFAULTS: dict[str, str] | None = None
 
 
-def _defaults() -> Dict[str, str]:
+def _defaults() -> dict[str, str]:
     """``class name -> default code`` from the core's error table (read once)."""
     global _DEFAULTS
     if _DEFAULTS is None:
@@ -150,12 +150,12 @@ def _defaults() -> Dict[str, str]:
     return _DEFAULTS
 
 
-def _f(x: Optional[str]) -> float:
+def _f(x: str | None) -> float:
     return float(x) if x is not None else 0.0
 
 
-def error_for(code: Optional[str], details: Optional[Dict[str, Any]] = None, *, threshold: int = 0,
-              approval_request: Optional[Dict[str, Any]] = None) -> Exception:
+def error_for(code: str | None, details: dict[str, Any] | None = None, *, threshold: int = 0,
+              approval_request: dict[str, Any] | None = None) -> Exception:
     """The exception of a refusal: the class of ``code``'s family in the core's
     error table, with the fields of the driver's ``done.details``."""
     code = code or "invalid-input"
@@ -170,21 +170,21 @@ def error_for(code: Optional[str], details: Optional[Dict[str, Any]] = None, *, 
     if cls is ReplayDetectedError:
         return cls(msg, fingerprint=d.get("fingerprint") or "", code=code)
     if issubclass(cls, _MPAError):
-        return cls(msg, approvals_received=int(d.get("approvals") or 0), threshold=threshold, code=code,
-                   approval_request=approval_request)
+        return cast("Exception", cls(msg, approvals_received=int(d.get("approvals") or 0), threshold=threshold,
+                                     code=code, approval_request=approval_request))
     if issubclass(cls, X402Error):
-        return cls(msg, code=code)
-    return cls(msg, [f"(root): {code}: {msg}"], [("", code)])
+        return cast("Exception", cls(msg, code=code))
+    return cast("Exception", cls(msg, [f"(root): {code}: {msg}"], [("", code)]))
 
 
 __all__ = [
-    "X402Error",
-    "X402PaymentError",
-    "StoreUnavailableError",
+    "MPADeniedError",
+    "MPATimeoutError",
     "PIIBlockedError",
     "PolicyViolationError",
     "ReplayDetectedError",
-    "MPADeniedError",
-    "MPATimeoutError",
+    "StoreUnavailableError",
+    "X402Error",
+    "X402PaymentError",
     "error_for",
 ]

@@ -30,7 +30,7 @@ import hashlib
 import inspect
 import json
 import logging
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, cast
 
 import httpx
 
@@ -49,7 +49,7 @@ HEADER_V1_RESPONSE = "X-PAYMENT-RESPONSE"
 HEADER_V2_RESPONSE = "PAYMENT-RESPONSE"
 
 #: Transport used when the client creates its own ``httpx.AsyncClient`` (tests set it).
-DEFAULT_TRANSPORT: Optional[httpx.AsyncBaseTransport] = None
+DEFAULT_TRANSPORT: httpx.AsyncBaseTransport | None = None
 
 
 async def read_challenge(resp: httpx.Response, *, raw: bool = False) -> bytes:
@@ -71,7 +71,7 @@ async def read_challenge(resp: httpx.Response, *, raw: bool = False) -> bytes:
 
     try:
         await asyncio.wait_for(read(), timeout=int(lim["challenge_read_ms"]) / 1000)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         pass  # a cut body: the core refuses it
     finally:
         await resp.aclose()
@@ -88,10 +88,10 @@ def _trusted_wallets(tw: Any) -> Any:
     return list(tw)
 
 
-def build_config(policy: Any = None, *, pii_entities: Optional[List[str]] = None, pii_action: str = "redact",
-                 replay_ttl: Optional[int] = None, agent_id: Optional[str] = None, trusted_wallets: Any = None,
-                 mpa_engine: Any = None, pii_template: Optional[str] = None,
-                 replica_id: Optional[str] = None) -> Dict[str, Any]:
+def build_config(policy: Any = None, *, pii_entities: list[str] | None = None, pii_action: str = "redact",
+                 replay_ttl: int | None = None, agent_id: str | None = None, trusted_wallets: Any = None,
+                 mpa_engine: Any = None, pii_template: str | None = None,
+                 replica_id: str | None = None) -> dict[str, Any]:
     """The core configuration for the client's keyword arguments (no rules: a mapping)."""
     cfg = policy_to_config(policy)
     pii = dict(cfg.get("pii") or {})
@@ -117,20 +117,20 @@ def build_config(policy: Any = None, *, pii_entities: Optional[List[str]] = None
     return cfg
 
 
-def _decode_settlement(value: Optional[str]) -> Optional[Dict[str, Any]]:
+def _decode_settlement(value: str | None) -> dict[str, Any] | None:
     """The settlement header as JSON, for the caller's convenience (the driver judges it)."""
     if not value:
         return None
     try:
-        return json.loads(base64.b64decode(value, validate=True))
+        return cast("dict[str, Any] | None", json.loads(base64.b64decode(value, validate=True)))
     except (binascii.Error, ValueError):
         try:
-            return json.loads(value)
+            return cast("dict[str, Any] | None", json.loads(value))
         except ValueError:
             return None
 
 
-def _payload(out: Any) -> Optional[Dict[str, Any]]:
+def _payload(out: Any) -> dict[str, Any] | None:
     """The signer's result as a JSON object (a header value is base64 JSON)."""
     if isinstance(out, PaymentResponse):
         out = out.token
@@ -154,7 +154,7 @@ class _SignerFailed(Exception):
         self.type_name = type_name
 
 
-def request_identity(request: httpx.Request) -> Dict[str, Optional[str]]:
+def request_identity(request: httpx.Request) -> dict[str, str | None]:
     """What names ``request`` as a purchase besides its method and URL (the
     core's replay identity, ``core/src/replay.rs``): ``request_body_sha256``,
     the hex SHA-256 of its body (``None`` when it is empty, or streamed and
@@ -193,13 +193,13 @@ class HardenedX402Client:
     the :class:`~presidio_x402.mpa.ApprovalRequest`) and ``payment_reason=``.
     """
 
-    def __init__(self, payment_signer: Any, *, policy: Union[PolicyConfig, Dict[str, Any], None] = None,
-                 pii_mode: str = "regex", pii_entities: Optional[List[str]] = None, pii_action: str = "redact",
-                 replay_ttl: int = 300, redis_url: Optional[str] = None, audit_writer: Any = None,
-                 agent_id: Optional[str] = None, httpx_client: Optional[httpx.AsyncClient] = None,
+    def __init__(self, payment_signer: Any, *, policy: PolicyConfig | dict[str, Any] | None = None,
+                 pii_mode: str = "regex", pii_entities: list[str] | None = None, pii_action: str = "redact",
+                 replay_ttl: int = 300, redis_url: str | None = None, audit_writer: Any = None,
+                 agent_id: str | None = None, httpx_client: httpx.AsyncClient | None = None,
                  mpa_engine: Any = None, metrics_collector: Any = None, trusted_wallets: Any = None,
                  store: Any = None, audit_key: Any = None, replay_key: Any = None,
-                 replica_id: Optional[str] = None, nlp_analyzer: Any = None) -> None:
+                 replica_id: str | None = None, nlp_analyzer: Any = None) -> None:
         if pii_mode not in ("regex", "nlp"):
             raise ValueError("pii_mode must be 'regex' or 'nlp'")
         analyzer = None
@@ -259,7 +259,7 @@ class HardenedX402Client:
     async def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         return await self._request(method, url, **kwargs)
 
-    async def __aenter__(self) -> "HardenedX402Client":
+    async def __aenter__(self) -> HardenedX402Client:
         return self
 
     async def __aexit__(self, *args: Any) -> None:
@@ -287,7 +287,7 @@ class HardenedX402Client:
                 raise
             return resp
         header = resp.headers.get(HEADER_V2_REQUIRED)
-        body: Optional[bytes] = None
+        body: bytes | None = None
         if header:
             await resp.aclose()
         else:
@@ -296,8 +296,8 @@ class HardenedX402Client:
         g = self._guard
         p = await g.begin_async(method, real_url, header, body, reason, mpa_signatures=mpa_signatures,
                                 content_type=resp.headers.get("content-type"), **request_identity(request))
-        paid: Optional[httpx.Response] = None
-        cause: Optional[BaseException] = None
+        paid: httpx.Response | None = None
+        cause: BaseException | None = None
         while not p.done:
             if p.action["do"] == "sign":
                 event, cause = await self._sign(g.details(p))
@@ -320,7 +320,7 @@ class HardenedX402Client:
             "code": d["code"]}
         return paid
 
-    async def _sign(self, details: PaymentDetails) -> Tuple[Dict[str, Any], Optional[BaseException]]:
+    async def _sign(self, details: PaymentDetails) -> tuple[dict[str, Any], BaseException | None]:
         """The ``sign`` action: ``signed`` with the signer's payload, or ``signer-failed``."""
         s = self._signer
         try:
@@ -336,7 +336,7 @@ class HardenedX402Client:
             return {"on": "signer-failed"}, None
         return {"on": "signed", "payload": payload}, None
 
-    async def _send(self, a: Dict[str, Any], kwargs: Dict[str, Any]) -> Tuple[Dict[str, Any], Any, Any]:
+    async def _send(self, a: dict[str, Any], kwargs: dict[str, Any]) -> tuple[dict[str, Any], Any, Any]:
         """The ``send`` action: exactly its method, URL and payment header (the
         caller's other request arguments kept), no redirects."""
         kw = {k: v for k, v in kwargs.items() if k not in ("params", "follow_redirects", "headers")}
@@ -350,4 +350,4 @@ class HardenedX402Client:
         return {"on": "response", "status": paid.status_code, "settlement": settlement}, paid, None
 
 
-__all__ = ["HardenedX402Client", "build_config", "DEFAULT_TRANSPORT", "request_identity"]
+__all__ = ["DEFAULT_TRANSPORT", "HardenedX402Client", "build_config", "request_identity"]

@@ -47,7 +47,8 @@ import logging
 import random
 import threading
 import time
-from typing import Any, Dict, Generator, List, Optional, Tuple, Union
+from collections.abc import Generator
+from typing import Any, cast
 
 from . import _keys
 from . import mpa as _mpa
@@ -63,9 +64,9 @@ logger = logging.getLogger("presidio_x402")
 
 #: The executor's requests to its runner: ``("call", store_method, args)``,
 #: ``("sleep", seconds)`` or ``("approvals", payment, actions)``.
-Steps = Generator[Tuple[Any, ...], Any, Any]
+Steps = Generator[tuple[Any, ...], Any, Any]
 #: A 402 body: text, or the bytes read (the core decodes them).
-Body = Union[str, bytes, bytearray, None]
+Body = str | bytes | bytearray | None
 
 _STOPS = ("sign", "send", "done")
 _APPROVALS = ("post-webhook", "countersign")
@@ -76,13 +77,13 @@ class Payment:
     """One payment in flight: the driver's task and the action it stopped at
     (``sign``, ``send`` or ``done``, in :attr:`action`)."""
 
-    def __init__(self, begin: Dict[str, Any], signatures: Any) -> None:
+    def __init__(self, begin: dict[str, Any], signatures: Any) -> None:
         self.id = 0
         self.begin = begin
         self.signatures = signatures
-        self.action: Dict[str, Any] = {}
+        self.action: dict[str, Any] = {}
         #: The approval request, when the driver asked for approvals.
-        self.approval: Optional[_mpa.ApprovalRequest] = None
+        self.approval: _mpa.ApprovalRequest | None = None
 
     def __repr__(self) -> str:
         return f"<Payment {self.id} at {self.action.get('do')!r}>"
@@ -96,16 +97,17 @@ class Payment:
         return self.done and self.action.get("allowed") is True
 
     @property
-    def code(self) -> Optional[str]:
+    def code(self) -> str | None:
         return self.action.get("code")
 
 
-def _without_secrets(config: Dict[str, Any]) -> Dict[str, Any]:
+def _without_secrets(config: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``config`` whose MPA approver secrets are ``"***"``."""
     out = dict(config)
     mpa = out.get("mpa")
     if isinstance(mpa, dict) and isinstance(mpa.get("approvers"), list):
-        out["mpa"] = dict(mpa, approvers=[dict(a, secret="***") if isinstance(a, dict) and "secret" in a else a
+        out["mpa"] = dict(mpa, approvers=[dict(a, secret="***")  # noqa: S106 - a mask, not a secret
+                                          if isinstance(a, dict) and "secret" in a else a
                                           for a in mpa["approvers"]])
     return out
 
@@ -113,7 +115,7 @@ def _without_secrets(config: Dict[str, Any]) -> Dict[str, Any]:
 class Guard:
     """A configured guard: the core's ``driver`` plus keys, store, audit log, metrics and approvers."""
 
-    def __init__(self, config: Dict[str, Any], *, store: Any = None, audit: Optional[AuditLog] = None,
+    def __init__(self, config: dict[str, Any], *, store: Any = None, audit: AuditLog | None = None,
                  metrics: Any = None, mpa_engine: Any = None, replay_key: Any = None,
                  nlp_analyzer: Any = None) -> None:
         self._core = core()
@@ -144,7 +146,7 @@ class Guard:
             from .x402_policy_schema import PolicyValidationError
 
             lines = [f"{p or '(root)'}: {c}: {self._core.describe(c)}" for p, c in e.errors]
-            raise PolicyValidationError("invalid guard configuration:\n" + "\n".join("  - " + l for l in lines),
+            raise PolicyValidationError("invalid guard configuration:\n" + "\n".join("  - " + ln for ln in lines),
                                         lines, e.errors) from None
         self._lock = threading.Lock()
         self._async = is_async_store(self.store)
@@ -157,9 +159,9 @@ class Guard:
         self._d.close()
 
     # -- the caller's API ---------------------------------------------------------------
-    def begin(self, method: str, url: str, payment_required: Optional[str] = None, body: Body = None,
-              reason: str = "", *, mpa_signatures: Any = None, content_type: Optional[str] = None,
-              request_body_sha256: Optional[str] = None, idempotency_key: Optional[str] = None) -> Any:
+    def begin(self, method: str, url: str, payment_required: str | None = None, body: Body = None,
+              reason: str = "", *, mpa_signatures: Any = None, content_type: str | None = None,
+              request_body_sha256: str | None = None, idempotency_key: str | None = None) -> Any:
         """Starts a payment for a request that got a 402 (``url``: the real request
         URL; the 402's ``PAYMENT-REQUIRED`` header and/or body) and runs it to
         ``sign`` or ``done``. ``body``: text, or the bytes read (at most
@@ -175,23 +177,23 @@ class Guard:
                       request_body_sha256, idempotency_key)
         return self._drive(self._course(p, None))
 
-    async def begin_async(self, method: str, url: str, payment_required: Optional[str] = None,
+    async def begin_async(self, method: str, url: str, payment_required: str | None = None,
                           body: Body = None, reason: str = "", *, mpa_signatures: Any = None,
-                          content_type: Optional[str] = None, request_body_sha256: Optional[str] = None,
-                          idempotency_key: Optional[str] = None) -> Payment:
+                          content_type: str | None = None, request_body_sha256: str | None = None,
+                          idempotency_key: str | None = None) -> Payment:
         p = self._new(method, url, payment_required, body, reason, mpa_signatures, content_type,
                       request_body_sha256, idempotency_key)
-        return await self._run_async(self._course(p, None))
+        return cast("Payment", await self._run_async(self._course(p, None)))
 
-    def resume(self, p: Payment, event: Dict[str, Any]) -> Any:
+    def resume(self, p: Payment, event: dict[str, Any]) -> Any:
         """Feeds the caller's answer to ``sign`` (``{"on": "signed", "payload"}`` or
         ``{"on": "signer-failed"}``) or ``send`` (``{"on": "response", "status",
         "settlement"}``, ``{"on": "network-error", "sent"}`` or ``{"on":
         "unobserved"}``) and runs the payment to its next stop."""
         return self._drive(self._course(p, [event]))
 
-    async def resume_async(self, p: Payment, event: Dict[str, Any]) -> Payment:
-        return await self._run_async(self._course(p, [event]))
+    async def resume_async(self, p: Payment, event: dict[str, Any]) -> Payment:
+        return cast("Payment", await self._run_async(self._course(p, [event])))
 
     def details(self, p: Payment) -> PaymentDetails:
         """What the signer gets, from the ``sign`` action (redacted metadata)."""
@@ -226,16 +228,16 @@ class Guard:
         except CoreError as e:
             raise error_for(e.code) from None
 
-    def _new(self, method: str, url: str, payment_required: Optional[str], body: Body, reason: str,
-             signatures: Any, content_type: Optional[str] = None, request_body_sha256: Optional[str] = None,
-             idempotency_key: Optional[str] = None) -> Payment:
-        b: Dict[str, Any] = {"method": method, "url": url, "payment_required": payment_required,
+    def _new(self, method: str, url: str, payment_required: str | None, body: Body, reason: str,
+             signatures: Any, content_type: str | None = None, request_body_sha256: str | None = None,
+             idempotency_key: str | None = None) -> Payment:
+        b: dict[str, Any] = {"method": method, "url": url, "payment_required": payment_required,
                              "reason": reason or "", "seed": random.getrandbits(63),
                              "request_body_sha256": request_body_sha256, "idempotency_key": idempotency_key}
         if isinstance(body, (bytes, bytearray)):
             b["body_base64"] = base64.b64encode(bytes(body)).decode("ascii")  # the core decodes the bytes
             b["content_type"] = content_type
-            text: Optional[str] = bytes(body).decode("utf-8", "replace")  # for the detector's hints only
+            text: str | None = bytes(body).decode("utf-8", "replace")  # for the detector's hints only
         else:
             b["body"] = text = body
         if self.nlp_analyzer is not None and self._nlp_entities:
@@ -244,7 +246,7 @@ class Guard:
         return Payment(b, signatures)
 
     # -- the executor: actions to I/O, answers to events ------------------------------------
-    def _course(self, p: Payment, events: Optional[List[Dict[str, Any]]]) -> Steps:
+    def _course(self, p: Payment, events: list[dict[str, Any]] | None) -> Steps:
         """Crossings of ``p`` (begun when ``events`` is None) until it stops."""
         if events is None:
             if not self._ready:
@@ -278,17 +280,17 @@ class Guard:
                 return None
             batch = self._cross(start["id"], out)
 
-    def _cross(self, task: int, events: List[Dict[str, Any]], at: Optional[int] = None) -> List[Dict[str, Any]]:
+    def _cross(self, task: int, events: list[dict[str, Any]], at: int | None = None) -> list[dict[str, Any]]:
         batch = json.loads(self._d.handle(task, self.clock() if at is None else at, json.dumps(events)))
         if not batch and at is None:
             raise RuntimeError("the driver answered an empty batch")
-        return batch
+        return cast("list[dict[str, Any]]", batch)
 
-    def _batch(self, p: Optional[Payment], batch: List[Dict[str, Any]]) -> Steps:
+    def _batch(self, p: Payment | None, batch: list[dict[str, Any]]) -> Steps:
         """Performs a batch in order: ``("events", events)`` for the next crossing,
         ``("batch", actions)`` when approvals already crossed, or ``("stop",
         action)`` at ``sign``, ``send`` or ``done``."""
-        events: List[Dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
         i = 0
         while i < len(batch):
             a, i = batch[i], i + 1
@@ -322,7 +324,8 @@ class Guard:
                 try:
                     yield ("call", "replay_forget", (a["fingerprint"],))
                 except Exception:
-                    logger.warning("could not forget a released payment's fingerprint: a retry within its TTL is a replay")
+                    logger.warning("could not forget a released payment's fingerprint: a retry within its TTL is a "
+                                   "replay")
             elif do in _ASKS:
                 try:
                     events.append((yield from self._ask(a)))
@@ -332,7 +335,7 @@ class Guard:
                 raise RuntimeError(f"cannot perform the driver's action {do!r} here")
         return "events", events
 
-    def _ask(self, a: Dict[str, Any]) -> Steps:
+    def _ask(self, a: dict[str, Any]) -> Steps:
         """A store action that needs an answer, as its event (an unusable answer raises)."""
         do = a["do"]
         if do == "load-state":
@@ -349,16 +352,16 @@ class Guard:
         stored = _head((yield ("call", "load_head", (a["replica"],)))) if a.get("from_store") else None
         return {"on": "head", "stored": stored, "log": self._log_head()}
 
-    def _log_head(self) -> Optional[Dict[str, Any]]:
+    def _log_head(self) -> dict[str, Any] | None:
         if not self.profile["log_reads_back"]:
             return None
         w = self.audit.writer
         return _head(w.resume_head() if hasattr(w, "resume_head") else self.audit.head)
 
-    async def _approvals(self, p: Payment, group: List[Dict[str, Any]]) -> List[Tuple[int, Dict[str, Any]]]:
+    async def _approvals(self, p: Payment, group: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
         """Webhooks and countersignatures, all at once, each bounded by its
         ``deadline_ms``: ``(arrival ms, event)`` in the order they arrived."""
-        async def one(a: Dict[str, Any]) -> Tuple[int, Dict[str, Any]]:
+        async def one(a: dict[str, Any]) -> tuple[int, dict[str, Any]]:
             if a["do"] == "countersign":
                 p.approval = _mpa.ApprovalRequest.from_canonical(a["request"])
                 src = p.signatures if p.signatures is not None else getattr(self.mpa, "countersigner", None)
@@ -366,12 +369,13 @@ class Guard:
             elif self.mpa is not None:
                 ev = await self.mpa.post_webhook(a)
             else:
-                ev = await _mpa.post_webhook(a, allow_private=bool((self.config.get("mpa") or {}).get("allow_private_webhooks")))
+                allow_private = bool((self.config.get("mpa") or {}).get("allow_private_webhooks"))
+                ev = await _mpa.post_webhook(a, allow_private=allow_private)
             return self.clock(), ev
 
         return sorted(await asyncio.gather(*(one(a) for a in group)), key=lambda t: t[0])
 
-    def _done(self, d: Dict[str, Any]) -> None:
+    def _done(self, d: dict[str, Any]) -> None:
         if self.metrics is not None:
             self.metrics.apply(d.get("metrics") or [])
 
@@ -380,7 +384,7 @@ class Guard:
         return self._run_async(gen) if self._async else self._run_sync(gen)
 
     @staticmethod
-    def _advance(gen: Steps, out: Tuple[Any, Optional[BaseException]]) -> Tuple[bool, Any]:
+    def _advance(gen: Steps, out: tuple[Any, BaseException | None]) -> tuple[bool, Any]:
         """Runs the steps to their next request with the last answer (or error):
         ``(True, payment)`` when they stopped, else ``(False, request)``."""
         try:
@@ -390,14 +394,14 @@ class Guard:
         except CoreError as e:
             raise error_for(e.code) from None
 
-    def _call(self, req: Tuple[Any, ...]) -> Tuple[Any, Optional[BaseException]]:
+    def _call(self, req: tuple[Any, ...]) -> tuple[Any, BaseException | None]:
         try:
             return getattr(self.store, req[1])(*req[2]), None
         except Exception as e:
             return None, e
 
     def _run_sync(self, gen: Steps) -> Any:
-        out: Tuple[Any, Optional[BaseException]] = (None, None)
+        out: tuple[Any, BaseException | None] = (None, None)
         with self._lock:  # released while waiting (back-off, approvals)
             try:
                 while True:
@@ -429,7 +433,7 @@ class Guard:
             delay = min(delay * 2, 0.01)
 
     async def _run_async(self, gen: Steps) -> Any:
-        out: Tuple[Any, Optional[BaseException]] = (None, None)
+        out: tuple[Any, BaseException | None] = (None, None)
         await self._acquire()
         try:
             while True:
@@ -460,7 +464,7 @@ def _bool(v: Any) -> bool:
     return v
 
 
-def _head(h: Any) -> Optional[Dict[str, Any]]:
+def _head(h: Any) -> dict[str, Any] | None:
     if h is None:
         return None
     if not isinstance(h, dict) or not isinstance(h.get("seq"), int) or isinstance(h.get("seq"), bool) \

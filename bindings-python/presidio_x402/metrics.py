@@ -16,7 +16,8 @@ every method is a silent no-op.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
+from collections.abc import Iterable
+from typing import Any
 
 try:
     from prometheus_client import REGISTRY, Counter, Histogram
@@ -25,7 +26,7 @@ try:
 except ImportError:  # pragma: no cover - depends on extras
     _PROM_AVAILABLE = False
 
-_shared: Dict[Tuple[int, str], Dict[str, Any]] = {}
+_shared: dict[tuple[int, str], dict[str, Any]] = {}
 
 
 def _suffix(name: str) -> str:
@@ -43,8 +44,8 @@ class MetricsCollector:
     def __init__(self, namespace: str = "x402", registry: Any = None) -> None:
         self._available = _PROM_AVAILABLE
         self.namespace = namespace
-        self._m: Dict[str, Any] = {}
-        self._labels: Dict[str, List[str]] = {}
+        self._m: dict[str, Any] = {}
+        self._labels: dict[str, list[str]] = {}
         if not _PROM_AVAILABLE:
             return
         from ._core import metric_table
@@ -54,7 +55,7 @@ class MetricsCollector:
         reg = registry if registry is not None else REGISTRY
         key = (id(reg), namespace)
         if key not in _shared:
-            made: Dict[str, Any] = {}
+            made: dict[str, Any] = {}
             for t in table:
                 suffix = _suffix(t["name"])
                 name = f"{namespace}_{suffix}"
@@ -72,7 +73,7 @@ class MetricsCollector:
     def available(self) -> bool:
         return self._available
 
-    def apply(self, updates: Union[str, Iterable[Dict[str, Any]]], code: Optional[str] = None) -> None:
+    def apply(self, updates: str | Iterable[dict[str, Any]], code: str | None = None) -> None:
         """Applies a payment's metric updates (``done.metrics``, or its JSON text)."""
         if not self._available:
             return
@@ -80,7 +81,7 @@ class MetricsCollector:
         for u in rows:
             self._update(_suffix(u.get("name", "")), u.get("labels") or {}, u.get("observe"))
 
-    def _update(self, suffix: str, labels: Dict[str, Any], observe: Any = None) -> None:
+    def _update(self, suffix: str, labels: dict[str, Any], observe: Any = None) -> None:
         m = self._m.get(suffix)
         if m is None:
             return
@@ -97,11 +98,11 @@ class MetricsCollector:
             self._update("payments_total", {"outcome": "allowed"})
             self._update("payment_amount_usd", {}, amount_usd)
 
-    def record_payment_blocked(self, reason: str, amount_usd: Optional[float] = None) -> None:
+    def record_payment_blocked(self, reason: str, amount_usd: float | None = None) -> None:
         if self._available:
             self._update("payments_total", {"outcome": "blocked"})
 
-    def record_pii_detection(self, entity_types: List[str], action: str) -> None:
+    def record_pii_detection(self, entity_types: list[str], action: str) -> None:
         if self._available:
             for e in entity_types:
                 self._update("pii_detections_total", {"entity_type": e, "action": action})

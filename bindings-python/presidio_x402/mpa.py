@@ -68,8 +68,9 @@ import logging
 import math
 import socket
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Union
+from typing import Any, cast
 
 import httpx
 
@@ -88,15 +89,15 @@ class MPAApproverConfig:
 
     approver_id: str
     mode: str = "webhook"
-    webhook_url: Optional[str] = None
-    shared_secret: Union[bytes, str, _keys.SecretKey, None] = field(default=None, repr=False)
+    webhook_url: str | None = None
+    shared_secret: bytes | str | _keys.SecretKey | None = field(default=None, repr=False)
     """Given as bytes or text; kept in an opaque :class:`~presidio_x402._keys.SecretKey`."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "shared_secret", _keys.secret(self.shared_secret, f"approver {self.approver_id}"))
 
-    def to_config(self) -> Dict[str, Any]:
-        d: Dict[str, Any] = {"approver_id": self.approver_id, "mode": self.mode}
+    def to_config(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"approver_id": self.approver_id, "mode": self.mode}
         if self.webhook_url is not None:
             d["webhook_url"] = self.webhook_url
         s = self.shared_secret
@@ -114,7 +115,7 @@ class MPAConfig:
     lists every problem)."""
 
     threshold: int
-    approvers: List[MPAApproverConfig] = field(default_factory=list)
+    approvers: list[MPAApproverConfig] = field(default_factory=list)
     min_amount_usd: Any = 0.0
     timeout_seconds: float = 30.0
     allow_private_webhooks: bool = False
@@ -131,27 +132,29 @@ class MPAConfig:
 
     def __repr__(self) -> str:
         ids = [a.approver_id for a in self.approvers]
-        return f"MPAConfig(threshold={self.threshold}, approvers={ids}, min_amount_usd={self.min_amount_usd!r}, timeout_seconds={self.timeout_seconds})"
+        return (f"MPAConfig(threshold={self.threshold}, approvers={ids}, min_amount_usd={self.min_amount_usd!r}, "
+                f"timeout_seconds={self.timeout_seconds})")
 
-    def to_config(self) -> Dict[str, Any]:
+    def to_config(self) -> dict[str, Any]:
         """The core's ``mpa`` configuration (holds secrets: never log it)."""
         return {
             "threshold": self.threshold,
             "min_amount_usd": self.min_amount_usd,
-            "timeout_seconds": max(1, int(math.ceil(float(self.timeout_seconds)))),
+            "timeout_seconds": max(1, math.ceil(float(self.timeout_seconds))),
             "allow_private_webhooks": bool(self.allow_private_webhooks),
             "approvers": [a.to_config() for a in self.approvers],
         }
 
     @classmethod
-    def from_dict(cls, d: Dict[str, Any]) -> "MPAConfig":
+    def from_dict(cls, d: dict[str, Any]) -> MPAConfig:
         appr = [
             MPAApproverConfig(a["approver_id"], a.get("mode", "webhook"), a.get("webhook_url"),
                               a["secret"].encode() if isinstance(a.get("secret"), str) else a.get("secret"))
             for a in d.get("approvers", [])
         ]
         return cls(threshold=d.get("threshold", 0), approvers=appr, min_amount_usd=d.get("min_amount_usd", 0),
-                   timeout_seconds=d.get("timeout_seconds", 30), allow_private_webhooks=d.get("allow_private_webhooks", False))
+                   timeout_seconds=d.get("timeout_seconds", 30),
+                   allow_private_webhooks=d.get("allow_private_webhooks", False))
 
 
 @dataclass(frozen=True)
@@ -164,8 +167,8 @@ class ApprovalRequest:
     """The bytes (UTF-8) approvers sign and webhooks receive."""
 
     @property
-    def fields(self) -> Dict[str, Any]:
-        return json.loads(self.canonical)
+    def fields(self) -> dict[str, Any]:
+        return cast("dict[str, Any]", json.loads(self.canonical))
 
     def request_json(self) -> str:
         """The core's JSON form of the request (the canonical object without ``domain``)."""
@@ -173,25 +176,25 @@ class ApprovalRequest:
         d.pop("domain", None)
         return json.dumps(d, separators=(",", ":"))
 
-    def as_dict(self) -> Dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         return {"request_id": self.request_id, "expires_at_ms": self.expires_at_ms, "canonical": self.canonical}
 
     @classmethod
-    def from_canonical(cls, canonical: str, expires_at_ms: Optional[int] = None) -> "ApprovalRequest":
+    def from_canonical(cls, canonical: str, expires_at_ms: int | None = None) -> ApprovalRequest:
         d = json.loads(canonical)
         return cls(d["request_id"], int(expires_at_ms if expires_at_ms is not None else d["expires_at_ms"]), canonical)
 
 
-def countersign(secret: Union[bytes, str], request: Union[ApprovalRequest, str]) -> str:
+def countersign(secret: bytes | str, request: ApprovalRequest | str) -> str:
     """An approver's countersignature: ``hex(HMAC-SHA256(secret, canonical))``, computed by the core."""
     req = request if isinstance(request, ApprovalRequest) else ApprovalRequest.from_canonical(request)
     s = secret.encode() if isinstance(secret, str) else bytes(secret)
-    return core().ok("mpa_countersign", s, req.request_json())
+    return cast("str", core().ok("mpa_countersign", s, req.request_json()))
 
 
-def preapprove(secret: Union[bytes, str], *, url: str, network: str, asset: str, pay_to: str,
-               amount_atomic: Union[int, str], method: str = "GET", scheme: str = "exact",
-               valid_for_seconds: int = 300, now_ms: Optional[int] = None) -> str:
+def preapprove(secret: bytes | str, *, url: str, network: str, asset: str, pay_to: str,
+               amount_atomic: int | str, method: str = "GET", scheme: str = "exact",
+               valid_for_seconds: int = 300, now_ms: int | None = None) -> str:
     """A pre-approval token for one payment known ahead (see the module notes),
     valid for ``valid_for_seconds`` (≤ 24 h). Computed by the core."""
     s = secret.decode("utf-8") if isinstance(secret, (bytes, bytearray)) else str(secret)
@@ -203,11 +206,11 @@ def preapprove(secret: Union[bytes, str], *, url: str, network: str, asset: str,
     return str(out["token"])
 
 
-Signatures = Union[None, Dict[str, str], Callable[[ApprovalRequest], Any]]
-Resolver = Callable[[str, int], Awaitable[List[str]]]
+Signatures = dict[str, str] | Callable[[ApprovalRequest], Any] | None
+Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 
-async def _default_resolver(host: str, port: int) -> List[str]:
+async def _default_resolver(host: str, port: int) -> list[str]:
     infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return sorted({str(i[4][0]) for i in infos})
 
@@ -216,9 +219,9 @@ def _seconds_left(deadline_ms: Any) -> float:
     return (int(deadline_ms) - time.time_ns() // 1_000_000) / 1000.0
 
 
-async def post_webhook(action: Dict[str, Any], *, client: Optional[httpx.AsyncClient] = None,
-                       resolver: Optional[Resolver] = None, allow_private: bool = False,
-                       cap: int = MAX_RESPONSE_BYTES) -> Dict[str, Any]:
+async def post_webhook(action: dict[str, Any], *, client: httpx.AsyncClient | None = None,
+                       resolver: Resolver | None = None, allow_private: bool = False,
+                       cap: int = MAX_RESPONSE_BYTES) -> dict[str, Any]:
     """Performs the driver's ``post-webhook`` action: resolves the host, asks the
     core whether each address may be posted to, POSTs the action's body and
     headers to the checked address (``Host`` and TLS SNI keep the name), reads
@@ -238,10 +241,12 @@ async def post_webhook(action: Dict[str, Any], *, client: Optional[httpx.AsyncCl
         if not addrs:
             return refused
         for addr in addrs:
-            if not core().call("mpa.webhook-address", {"address": addr, "allow_private": bool(allow_private)})["allowed"]:
-                logger.warning("MPA webhook for approver %s refused: it resolves to a private address", action["approver_id"])
+            if not core().call("mpa.webhook-address",
+                               {"address": addr, "allow_private": bool(allow_private)})["allowed"]:
+                logger.warning("MPA webhook for approver %s refused: it resolves to a private address",
+                               action["approver_id"])
                 return refused
-    except asyncio.TimeoutError:
+    except TimeoutError:
         return dict(refused, timed_out=True)
     except (OSError, CoreError, ValueError, httpx.InvalidURL):
         return refused
@@ -257,7 +262,7 @@ async def post_webhook(action: Dict[str, Any], *, client: Optional[httpx.AsyncCl
         if url.scheme == "https":
             extensions["sni_hostname"] = host
 
-    async def post(c: httpx.AsyncClient) -> Dict[str, Any]:
+    async def post(c: httpx.AsyncClient) -> dict[str, Any]:
         async with c.stream("POST", target, content=str(action["body"]).encode("utf-8"), headers=headers,
                             follow_redirects=False, extensions=extensions) as r:
             buf = bytearray()
@@ -272,7 +277,7 @@ async def post_webhook(action: Dict[str, Any], *, client: Optional[httpx.AsyncCl
     c = client or httpx.AsyncClient(follow_redirects=False)
     try:
         return await asyncio.wait_for(post(c), timeout=max(deadline - loop.time(), 0.001))
-    except (asyncio.TimeoutError, httpx.TimeoutException):
+    except (TimeoutError, httpx.TimeoutException):
         return dict(refused, timed_out=True)
     except Exception:
         logger.warning("MPA webhook for approver %s failed", action["approver_id"])
@@ -282,7 +287,7 @@ async def post_webhook(action: Dict[str, Any], *, client: Optional[httpx.AsyncCl
             await c.aclose()
 
 
-async def countersignatures(action: Dict[str, Any], source: Signatures) -> Dict[str, Any]:
+async def countersignatures(action: dict[str, Any], source: Signatures) -> dict[str, Any]:
     """Performs the driver's ``countersign`` action: the caller's countersignatures
     or pre-approval tokens (a dict, or a callable, sync or async, given the
     :class:`ApprovalRequest`), obtained by the action's ``deadline_ms``.
@@ -296,7 +301,7 @@ async def countersignatures(action: Dict[str, Any], source: Signatures) -> Dict[
         elif source is not None:
             out = source
         pairs = [[str(k), str(v)] for k, v in dict(out or {}).items()]
-    except asyncio.TimeoutError:
+    except TimeoutError:
         pairs = []
     except Exception:
         logger.warning("MPA countersigner failed")
@@ -314,8 +319,8 @@ class MPAEngine:
     ``countersigner``: default source of crypto signatures (see the module notes).
     """
 
-    def __init__(self, config: MPAConfig, *, httpx_client: Optional[httpx.AsyncClient] = None,
-                 resolver: Optional[Resolver] = None, countersigner: Signatures = None,
+    def __init__(self, config: MPAConfig, *, httpx_client: httpx.AsyncClient | None = None,
+                 resolver: Resolver | None = None, countersigner: Signatures = None,
                  max_response_bytes: int = MAX_RESPONSE_BYTES) -> None:
         self.config = config
         self._httpx = httpx_client
@@ -326,14 +331,22 @@ class MPAEngine:
     def __repr__(self) -> str:
         return f"<MPAEngine {self.config!r}>"
 
-    def config_json(self) -> Dict[str, Any]:
+    def config_json(self) -> dict[str, Any]:
         return self.config.to_config()
 
-    async def post_webhook(self, action: Dict[str, Any]) -> Dict[str, Any]:
+    async def post_webhook(self, action: dict[str, Any]) -> dict[str, Any]:
         """:func:`post_webhook` with this engine's client, resolver and settings."""
         return await post_webhook(action, client=self._httpx, resolver=self._resolver,
                                   allow_private=self.config.allow_private_webhooks, cap=self._cap)
 
 
-__all__ = ["MPAConfig", "MPAApproverConfig", "MPAEngine", "ApprovalRequest", "countersign", "preapprove",
-           "post_webhook", "countersignatures"]
+__all__ = [
+    "ApprovalRequest",
+    "MPAApproverConfig",
+    "MPAConfig",
+    "MPAEngine",
+    "countersign",
+    "countersignatures",
+    "post_webhook",
+    "preapprove",
+]

@@ -19,8 +19,9 @@ and place detection is used, and the log says so once.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any
 
 from ._core import CoreError, core
 
@@ -28,7 +29,8 @@ logger = logging.getLogger("presidio_x402.pii_filter")
 
 REDACTED_TEMPLATE = "<REDACTED>"
 #: Entity types the core detects (Presidio names).
-CORE_ENTITIES = ("EMAIL_ADDRESS", "US_SSN", "CREDIT_CARD", "PHONE_NUMBER", "IBAN_CODE", "IP_ADDRESS", "PERSON", "LOCATION",
+CORE_ENTITIES = ("EMAIL_ADDRESS", "US_SSN", "CREDIT_CARD", "PHONE_NUMBER", "IBAN_CODE", "IP_ADDRESS", "PERSON",
+                 "LOCATION",
                  "ORGANIZATION")
 NLP_ENTITIES = ("PERSON", "LOCATION", "ORGANIZATION")
 
@@ -47,11 +49,11 @@ class EntityResult:
         return f"EntityResult(entity_type={self.entity_type!r}, start={self.start}, end={self.end}, score={self.score})"
 
 
-def byte_to_char(text: str, offsets: Sequence[int]) -> Dict[int, int]:
+def byte_to_char(text: str, offsets: Sequence[int]) -> dict[int, int]:
     """Maps UTF-8 byte offsets of ``text`` to ``str`` indices."""
     if text.isascii():
         return {o: o for o in offsets}
-    out: Dict[int, int] = {}
+    out: dict[int, int] = {}
     want = sorted(set(offsets))
     i = b = 0
     n = len(text)
@@ -78,7 +80,7 @@ class PIIFilter:
     ``min_score``: 0..1, findings scoring lower are ignored.
     """
 
-    def __init__(self, mode: str = "regex", entities: Optional[List[str]] = None,
+    def __init__(self, mode: str = "regex", entities: list[str] | None = None,
                  redaction_template: str = REDACTED_TEMPLATE, min_score: float = 0.0, *,
                  analyzer: Any = None) -> None:
         if mode not in ("regex", "nlp"):
@@ -89,26 +91,27 @@ class PIIFilter:
         self.min_score = float(min_score)
         self._core_entities = [e for e in self.entities if e in CORE_ENTITIES] if self.entities is not None else None
         self._nlp_entities = [e for e in (self.entities or NLP_ENTITIES) if e in NLP_ENTITIES]
-        unknown = [e for e in (self.entities or []) if e not in CORE_ENTITIES and not (mode == "nlp" and e in NLP_ENTITIES)]
+        unknown = [e for e in (self.entities or [])
+                   if e not in CORE_ENTITIES and not (mode == "nlp" and e in NLP_ENTITIES)]
         if unknown:
             raise ValueError(f"unknown PII entity types: {unknown} (known: {list(CORE_ENTITIES)})")
-        cfg: Dict[str, Any] = {"template": redaction_template, "min_score": int(round(self.min_score * 1000))}
+        cfg: dict[str, Any] = {"template": redaction_template, "min_score": round(self.min_score * 1000)}
         if self._core_entities is not None:
             cfg["entities"] = self._core_entities
         self._cfg = cfg
         self._analyzer = (analyzer if analyzer is not None else _nlp_analyzer()) if mode == "nlp" else None
 
-    def pii_config(self, action: str = "redact") -> Dict[str, Any]:
+    def pii_config(self, action: str = "redact") -> dict[str, Any]:
         """This filter's settings as the core's ``pii`` configuration."""
         d = dict(self._cfg)
         d["action"] = action
         return d
 
-    def scan(self, text: str) -> List[EntityResult]:
+    def scan(self, text: str) -> list[EntityResult]:
         """Findings only (no redaction)."""
         return self.scan_and_redact(text)[1]
 
-    def scan_and_redact(self, text: str) -> Tuple[str, List[EntityResult]]:
+    def scan_and_redact(self, text: str) -> tuple[str, list[EntityResult]]:
         """Returns ``(redacted_text, findings)``; spans index the original ``text``."""
         if not text:
             return text, []
@@ -123,16 +126,18 @@ class PIIFilter:
         found = out["entities"]
         m = byte_to_char(text, [x for f in found for x in (f["start"], f["end"])])
         results = [
-            EntityResult(f["entity_type"], m[f["start"]], m[f["end"]], f["score"] / 1000.0, text[m[f["start"]]:m[f["end"]]])
+            EntityResult(f["entity_type"], m[f["start"]], m[f["end"]], f["score"] / 1000.0,
+                         text[m[f["start"]]:m[f["end"]]])
             for f in found
         ]
         return out["text"], results
 
-    def scan_payment_fields(self, resource_url: str, description: str, reason: str) -> Tuple[str, str, str, List[EntityResult]]:
+    def scan_payment_fields(self, resource_url: str, description: str,
+                            reason: str) -> tuple[str, str, str, list[EntityResult]]:
         """Scans and redacts the three metadata fields: ``(url, description, reason, findings)``.
         One core call for the three (``pii.redact-json`` on the list of fields)."""
         fields = [resource_url or "", description or "", reason or ""]
-        req: Dict[str, Any] = dict(self._cfg, value=fields, action="redact")
+        req: dict[str, Any] = dict(self._cfg, value=fields, action="redact")
         if self._analyzer is not None and self._nlp_entities:
             from ._nlp import hints
 
@@ -140,18 +145,19 @@ class PIIFilter:
             if h:
                 req["hints"] = h
         out = core().call("pii.redact-json", req)
-        per: List[List[Dict[str, Any]]] = [[], [], []]
+        per: list[list[dict[str, Any]]] = [[], [], []]
         for f in out["entities"]:
             per[int(f["path"][1:])].append(f)
-        found: List[EntityResult] = []
-        for text, fs in zip(fields, per):
+        found: list[EntityResult] = []
+        for text, fs in zip(fields, per, strict=False):
             m = byte_to_char(text, [x for f in fs for x in (f["start"], f["end"])])
             found.extend(EntityResult(f["entity_type"], m[f["start"]], m[f["end"]], f["score"] / 1000.0,
                                       text[m[f["start"]]:m[f["end"]]]) for f in fs)
         if found:
-            logger.warning("PII detected in x402 payment metadata: %s", ", ".join(sorted({e.entity_type for e in found})))
+            logger.warning("PII detected in x402 payment metadata: %s",
+                           ", ".join(sorted({e.entity_type for e in found})))
         u, d, r = out["value"]
         return u, d, r, found
 
-__all__ = ["PIIFilter", "EntityResult", "REDACTED_TEMPLATE", "CORE_ENTITIES"]
+__all__ = ["CORE_ENTITIES", "REDACTED_TEMPLATE", "EntityResult", "PIIFilter"]
 _ = CoreError

@@ -11,7 +11,7 @@ pass ``None`` explicitly for "no limit".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Union
+from typing import Any
 
 #: Marker for "not given": the core's default applies.
 DEFAULT: Any = type("Default", (), {"__repr__": lambda self: "DEFAULT", "__bool__": lambda self: False})()
@@ -33,29 +33,29 @@ class PolicyConfig:
     """Block any single payment above this (USD). Default $1; ``None`` = no limit."""
     daily_limit_usd: Any = DEFAULT
     """Block a payment that would push spend in the window above this. Default $10; ``None`` = no limit."""
-    per_endpoint: Dict[str, Any] = field(default_factory=dict)
+    per_endpoint: dict[str, Any] = field(default_factory=dict)
     """Endpoint key (origin plus optional path prefix) → window limit in USD."""
     window_seconds: int = 86_400
     """Length of the aggregate window."""
-    agent_id: Optional[str] = None
+    agent_id: str | None = None
     """Agent identifier for audit lines."""
-    trusted_wallets: Optional[List[str]] = None
-    pin_pay_to: Optional[bool] = None
-    networks: Optional[List[str]] = None
-    assets: Optional[List[Dict[str, Any]]] = None
-    replay_ttl_seconds: Optional[int] = None
-    reservation_lease_seconds: Optional[int] = None
-    pii: Optional[Dict[str, Any]] = None
-    mpa: Optional[Dict[str, Any]] = None
-    payload: Optional[Dict[str, Any]] = None
+    trusted_wallets: list[str] | None = None
+    pin_pay_to: bool | None = None
+    networks: list[str] | None = None
+    assets: list[dict[str, Any]] | None = None
+    replay_ttl_seconds: int | None = None
+    reservation_lease_seconds: int | None = None
+    pii: dict[str, Any] | None = None
+    mpa: dict[str, Any] | None = None
+    payload: dict[str, Any] | None = None
     """How a signed payload is bound to the approval: ``{"check": "enforce" | "opaque",
     "skew_seconds": 30, "wallet": "0x…"}`` (``"opaque"``: the documented opt-out for signers that
     return payloads the guard cannot read; they are sent unchecked)."""
-    extra: Dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
     """Keys the core does not know (kept so that validation reports them)."""
 
     @classmethod
-    def from_dict(cls, data: Dict[str, Any]) -> "PolicyConfig":
+    def from_dict(cls, data: dict[str, Any]) -> PolicyConfig:
         """Builds a PolicyConfig from a plain dict (TOML/JSON-friendly). Every
         core key is kept; unknown keys go to ``extra`` and fail validation."""
         if not isinstance(data, dict):
@@ -68,9 +68,9 @@ class PolicyConfig:
             p.per_endpoint = {}
         return p
 
-    def to_config(self) -> Dict[str, Any]:
+    def to_config(self) -> dict[str, Any]:
         """The core configuration object for this policy (no defaults filled in)."""
-        out: Dict[str, Any] = {}
+        out: dict[str, Any] = {}
         if self.max_per_call_usd is not DEFAULT:
             out["max_per_call_usd"] = _usd(self.max_per_call_usd)
         if self.daily_limit_usd is not DEFAULT:
@@ -92,19 +92,16 @@ class PolicyConfig:
 
 def _usd(v: Any) -> Any:
     # Decimal and other numbers go to the core as exact decimal text.
-    if v is None or isinstance(v, (str, int, float)) and not isinstance(v, bool):
+    if v is None or (isinstance(v, (str, int, float)) and not isinstance(v, bool)):
         return v
-    try:
-        from decimal import Decimal
+    from decimal import Decimal
 
-        if isinstance(v, Decimal):
-            return format(v, "f")
-    except Exception:  # pragma: no cover
-        pass
+    if isinstance(v, Decimal):
+        return format(v, "f")
     return v
 
 
-def policy_to_config(policy: Union[PolicyConfig, Dict[str, Any], None]) -> Dict[str, Any]:
+def policy_to_config(policy: PolicyConfig | dict[str, Any] | None) -> dict[str, Any]:
     if policy is None:
         return {}
     if isinstance(policy, dict):
@@ -125,11 +122,11 @@ class PolicyEngine:
     keeps the bounded ledger state.
     """
 
-    def __init__(self, config: Union[PolicyConfig, Dict[str, Any], None] = None) -> None:
+    def __init__(self, config: PolicyConfig | dict[str, Any] | None = None) -> None:
         self.config = PolicyConfig.from_dict(config) if isinstance(config, dict) else (config or PolicyConfig())
-        self._steps: List[Dict[str, Any]] = []
+        self._steps: list[dict[str, Any]] = []
 
-    def check_and_record(self, *, resource_url: str, amount_usd: Any, now_ms: Optional[int] = None) -> None:
+    def check_and_record(self, *, resource_url: str, amount_usd: Any, now_ms: int | None = None) -> None:
         """Allows and records a payment of ``amount_usd`` (float, int, Decimal or
         decimal string) to ``resource_url``, or raises
         :class:`~presidio_x402.exceptions.PolicyViolationError` (``.code``,
@@ -141,15 +138,16 @@ class PolicyEngine:
         at = int(time.time() * 1000) if now_ms is None else int(now_ms)
         usd = _usd(amount_usd)
         step = {"op": "pay", "at_ms": at, "usd": usd if isinstance(usd, str) else repr(usd), "url": resource_url}
-        steps = self._steps + [step]
+        steps = [*self._steps, step]
         res = core().call("policy.sequence", {"config": policy_to_config(self.config), "steps": steps})["results"][-1]
         if res["allowed"]:
-            self._steps = steps + [{"op": "commit", "ref": len(steps) - 1}]
+            self._steps = [*steps, {"op": "commit", "ref": len(steps) - 1}]
             return
         from .exceptions import error_for
 
         code = res["code"]
-        err = error_for(code, {"amount_usd": step["usd"], "limit_usd": res["limit_usd"], "current_usd": res["current_usd"]})
+        err = error_for(code, {"amount_usd": step["usd"], "limit_usd": res["limit_usd"],
+                               "current_usd": res["current_usd"]})
         if res.get("message"):  # the core's words for the limit and the amounts
             err.args = (f"{err.args[0]} ({res['message']})",)
         raise err
@@ -159,4 +157,4 @@ class PolicyEngine:
         self._steps = []
 
 
-__all__ = ["PolicyConfig", "PolicyEngine", "DEFAULT", "policy_to_config"]
+__all__ = ["DEFAULT", "PolicyConfig", "PolicyEngine", "policy_to_config"]

@@ -11,7 +11,7 @@ does the atomic check-and-set.
 
 from __future__ import annotations
 
-from typing import Any, Optional, Union
+from typing import Any, cast
 
 from . import _keys
 from ._core import core
@@ -19,11 +19,11 @@ from .exceptions import ReplayDetectedError
 from .stores import make_store, now_ms
 
 
-def compute_fingerprint(resource_url: str, pay_to: str, amount: Union[str, int, None] = None,
-                        currency: Optional[str] = None, deadline_seconds: Optional[int] = None, *,
-                        method: str = "GET", network: str = "eip155:8453", asset: Optional[str] = None,
-                        request_body_sha256: Optional[str] = None, idempotency_key: Optional[str] = None,
-                        scheme: Optional[str] = None, key: Any = None) -> str:
+def compute_fingerprint(resource_url: str, pay_to: str, amount: str | int | None = None,
+                        currency: str | None = None, deadline_seconds: int | None = None, *,
+                        method: str = "GET", network: str = "eip155:8453", asset: str | None = None,
+                        request_body_sha256: str | None = None, idempotency_key: str | None = None,
+                        scheme: str | None = None, key: Any = None) -> str:
     """The core's replay fingerprint (64 lowercase hex).
 
     Seed signature, with the fields real x402 needs: ``asset`` is the token
@@ -35,18 +35,18 @@ def compute_fingerprint(resource_url: str, pay_to: str, amount: Union[str, int, 
     """
     del amount, scheme, deadline_seconds  # not part of a purchase's identity
     k = _keys.coerce_key(key, "fingerprint key") or _keys.fingerprint_key()
-    return core().ok("fingerprint", k.bytes(), method, resource_url, request_body_sha256, idempotency_key, network,
-                     asset or currency or "", pay_to)
+    return cast("str", core().ok("fingerprint", k.bytes(), method, resource_url, request_body_sha256, idempotency_key,
+                                 network, asset or currency or "", pay_to))
 
 
 class ReplayGuard:
     """Remembers fingerprints for ``ttl`` seconds (in memory, or in Redis with ``redis_url``)."""
 
-    def __init__(self, ttl: int = 300, *, redis_url: Optional[str] = None, store: Any = None) -> None:
+    def __init__(self, ttl: int = 300, *, redis_url: str | None = None, store: Any = None) -> None:
         self.ttl = int(ttl)
         self.store = store if store is not None else make_store(redis_url)
 
-    def check_and_record(self, fingerprint: str, ttl: Optional[int] = None) -> None:
+    def check_and_record(self, fingerprint: str, ttl: int | None = None) -> None:
         """Raises :class:`ReplayDetectedError` when ``fingerprint`` was seen within the TTL."""
         try:
             fresh = self.store.replay_check_and_set(fingerprint, 1000 * int(ttl or self.ttl), now_ms())

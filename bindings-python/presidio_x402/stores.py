@@ -28,6 +28,7 @@ refuses the payment.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -35,8 +36,9 @@ import random
 import re
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Dict, Iterator, List, Optional, Protocol, Tuple
+from typing import Any, Protocol, cast
 
 #: Default Redis key prefix (one per application).
 DEFAULT_PREFIX = "presidio_x402"
@@ -79,7 +81,7 @@ class Store(Protocol):
     """True when other processes may change the state: every step runs as a
     compare-and-set transaction."""
 
-    def load_versioned(self) -> Tuple[Optional[str], str]:
+    def load_versioned(self) -> tuple[str | None, str]:
         """A consistent ``(state, version)``: ``state`` is ``None`` when empty,
         ``version`` an opaque string (``"0"`` when empty)."""
 
@@ -92,9 +94,9 @@ class Store(Protocol):
 
     def replay_forget(self, fingerprint: str) -> None: ...
 
-    def load_head(self, replica: str) -> Optional[Dict[str, Any]]: ...
+    def load_head(self, replica: str) -> dict[str, Any] | None: ...
 
-    def save_head(self, replica: str, head: Dict[str, Any], prev_seq: int) -> bool:
+    def save_head(self, replica: str, head: dict[str, Any], prev_seq: int) -> bool:
         """Saves ``head`` only when the stored ``seq`` (0 when absent) is ``prev_seq``."""
 
     # Optional (the audit directory verifier): ``load_heads() -> {replica: {"seq", "mac"}}``,
@@ -109,14 +111,14 @@ def _check_name(what: str, v: str) -> str:
     return v
 
 
-def _replica(replica: Optional[str]) -> str:
+def _replica(replica: str | None) -> str:
     r = replica or SINGLE_REPLICA
     if not isinstance(r, str) or not _REPLICA_OK.match(r):
         raise ValueError("a replica id is 1-64 characters of [A-Za-z0-9._:-]")
     return r
 
 
-def _text(v: Any) -> Optional[str]:
+def _text(v: Any) -> str | None:
     if v is None:
         return None
     if isinstance(v, bytes):
@@ -136,7 +138,7 @@ def _version(v: Any) -> str:
     return s
 
 
-def _head(seq: Any, mac: Any) -> Optional[Dict[str, Any]]:
+def _head(seq: Any, mac: Any) -> dict[str, Any] | None:
     s, m = _text(seq), _text(mac)
     if s is None and m is None:
         return None
@@ -151,7 +153,7 @@ def _flag(v: Any) -> bool:
     raise StoreError("the store answered something other than 0 or 1")
 
 
-def _head_args(head: Dict[str, Any], prev_seq: int) -> Tuple[str, str, str]:
+def _head_args(head: dict[str, Any], prev_seq: int) -> tuple[str, str, str]:
     seq, mac = head["seq"], head["mac"]
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0 or not isinstance(mac, str):
         raise ValueError("a head is {seq: int, mac: hex}")
@@ -167,16 +169,16 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._seen: Dict[str, int] = {}
-        self._state: Optional[str] = None
+        self._seen: dict[str, int] = {}
+        self._state: str | None = None
         self._version = 0
-        self._heads: Dict[str, Dict[str, Any]] = {}
+        self._heads: dict[str, dict[str, Any]] = {}
         self._next_prune = 0
 
     def __repr__(self) -> str:
         return f"<MemoryStore version={self._version}>"
 
-    def load_versioned(self) -> Tuple[Optional[str], str]:
+    def load_versioned(self) -> tuple[str | None, str]:
         with self._lock:
             return self._state, str(self._version)
 
@@ -188,7 +190,7 @@ class MemoryStore:
             self._version += 1
             return True
 
-    def load_state(self) -> Optional[str]:
+    def load_state(self) -> str | None:
         """The stored state (``None`` when empty)."""
         return self._state
 
@@ -207,11 +209,11 @@ class MemoryStore:
         with self._lock:
             self._seen.pop(fingerprint, None)
 
-    def load_head(self, replica: Optional[str] = None) -> Optional[Dict[str, Any]]:
+    def load_head(self, replica: str | None = None) -> dict[str, Any] | None:
         h = self._heads.get(_replica(replica))
         return dict(h) if h else None
 
-    def save_head(self, replica: Optional[str], head: Dict[str, Any], prev_seq: int) -> bool:
+    def save_head(self, replica: str | None, head: dict[str, Any], prev_seq: int) -> bool:
         r = _replica(replica)
         prev, seq, mac = _head_args(head, prev_seq)
         with self._lock:
@@ -221,7 +223,7 @@ class MemoryStore:
             self._heads[r] = {"seq": int(seq), "mac": mac}
             return True
 
-    def load_heads(self) -> Dict[str, Dict[str, Any]]:
+    def load_heads(self) -> dict[str, dict[str, Any]]:
         """Every stored head: replica id → ``{"seq", "mac"}`` (for the audit verifier)."""
         with self._lock:
             return {r: dict(h) for r, h in self._heads.items()}
@@ -238,7 +240,7 @@ class MemoryStore:
 
 
 # -- file ------------------------------------------------------------------------------
-_PATH_LOCKS: Dict[str, threading.Lock] = {}
+_PATH_LOCKS: dict[str, threading.Lock] = {}
 _PATH_LOCKS_GUARD = threading.Lock()
 
 
@@ -290,7 +292,7 @@ class FileStore:
 
     shared = True
 
-    def __init__(self, path: "str | os.PathLike[str]", *, lock_timeout: float = 10.0) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = 10.0) -> None:
         self.path = os.path.abspath(os.fspath(path))
         os.makedirs(self.path, mode=0o700, exist_ok=True)
         self.lock_timeout = float(lock_timeout)
@@ -313,7 +315,7 @@ class FileStore:
             os.close(fd)
         return True
 
-    def _lock_owner(self) -> Tuple[Optional[bytes], Optional[float]]:
+    def _lock_owner(self) -> tuple[bytes | None, float | None]:
         """The lock file's content and age in seconds (``None`` when absent)."""
         try:
             fd = os.open(self._lock_path, os.O_RDONLY)
@@ -369,8 +371,8 @@ class FileStore:
                     self._break(data)
                     continue
                 if time.monotonic() > deadline:
-                    raise StoreError("the file store lock is held for more than %.0f s" % self.lock_timeout)
-                time.sleep(delay * (0.5 + random.random()))
+                    raise StoreError(f"the file store lock is held for more than {self.lock_timeout:.0f} s")
+                time.sleep(delay * (0.5 + random.random()))  # noqa: S311 - back-off jitter, not a secret
                 delay = min(delay * 1.5, 0.02)
             try:
                 yield
@@ -425,7 +427,7 @@ class FileStore:
         finally:
             os.close(dfd)
 
-    def _state_file(self) -> Tuple[Optional[str], int]:
+    def _state_file(self) -> tuple[str | None, int]:
         doc = self._read("state.json")
         if doc is None:
             return None, 0
@@ -445,11 +447,11 @@ class FileStore:
             raise StoreError(f"file store: {type(e).__name__} (errno {e.errno})") from e
 
     # -- the interface ---------------------------------------------------------------
-    def load_versioned(self) -> Tuple[Optional[str], str]:
+    def load_versioned(self) -> tuple[str | None, str]:
         s, v = self._io(self._state_file)
         return s, str(v)
 
-    def load_state(self) -> Optional[str]:
+    def load_state(self) -> str | None:
         return self.load_versioned()[0]
 
     def compare_and_set(self, state: str, version: str) -> bool:
@@ -461,9 +463,9 @@ class FileStore:
                 self._write("state.json", {"version": v + 1, "state": state})
                 return True
 
-        return self._io(run)
+        return cast("bool", self._io(run))
 
-    def _replay(self) -> Dict[str, int]:
+    def _replay(self) -> dict[str, int]:
         doc = self._read("replay.json")
         if doc is None:
             return {}
@@ -483,7 +485,7 @@ class FileStore:
                 self._write("replay.json", m)
                 return True
 
-        return self._io(run)
+        return cast("bool", self._io(run))
 
     def replay_forget(self, fingerprint: str) -> None:
         def run() -> None:
@@ -494,26 +496,27 @@ class FileStore:
 
         self._io(run)
 
-    def _head_file(self, replica: str) -> Optional[Dict[str, Any]]:
+    def _head_file(self, replica: str) -> dict[str, Any] | None:
         doc = self._read(f"head-{replica}.json")
         if doc is None:
             return None
         if not isinstance(doc, dict):
             raise StoreError("a head file is not {seq, mac}")
         seq, mac = doc.get("seq"), doc.get("mac")
-        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0 or not isinstance(mac, str) or not _MAC.match(mac):
+        if (not isinstance(seq, int) or isinstance(seq, bool) or seq < 0
+                or not isinstance(mac, str) or not _MAC.match(mac)):
             raise StoreError("a head file is not {seq, mac}")
         return {"seq": seq, "mac": mac}
 
-    def load_head(self, replica: Optional[str] = None) -> Optional[Dict[str, Any]]:
-        return self._io(self._head_file, _replica(replica))
+    def load_head(self, replica: str | None = None) -> dict[str, Any] | None:
+        return cast("dict[str, Any] | None", self._io(self._head_file, _replica(replica)))
 
-    def load_heads(self) -> Dict[str, Dict[str, Any]]:
+    def load_heads(self) -> dict[str, dict[str, Any]]:
         """Every stored head (the ``head-{replica}.json`` files): replica id →
         ``{"seq", "mac"}`` (for the audit verifier)."""
 
-        def run() -> Dict[str, Dict[str, Any]]:
-            out: Dict[str, Dict[str, Any]] = {}
+        def run() -> dict[str, dict[str, Any]]:
+            out: dict[str, dict[str, Any]] = {}
             for n in sorted(os.listdir(self.path)):
                 r = n[len("head-"):-len(".json")] if n.startswith("head-") and n.endswith(".json") else ""
                 h = self._head_file(r) if _REPLICA_OK.match(r) else None
@@ -521,10 +524,10 @@ class FileStore:
                     out[r] = h
             return out
 
-        heads: Dict[str, Dict[str, Any]] = self._io(run)
+        heads: dict[str, dict[str, Any]] = self._io(run)
         return heads
 
-    def save_head(self, replica: Optional[str], head: Dict[str, Any], prev_seq: int) -> bool:
+    def save_head(self, replica: str | None, head: dict[str, Any], prev_seq: int) -> bool:
         r = _replica(replica)
         prev, seq, mac = _head_args(head, prev_seq)
 
@@ -536,14 +539,14 @@ class FileStore:
                 self._write(f"head-{r}.json", {"seq": int(seq), "mac": mac})
                 return True
 
-        return self._io(run)
+        return cast("bool", self._io(run))
 
     def close(self) -> None:
         pass
 
 
 # -- Redis -----------------------------------------------------------------------------
-def _redis_kwargs(timeout: float, connect_timeout: float, asyncio: bool) -> Dict[str, Any]:
+def _redis_kwargs(timeout: float, connect_timeout: float, asyncio: bool) -> dict[str, Any]:
     from redis.backoff import NoBackoff
 
     if asyncio:
@@ -574,7 +577,7 @@ class _RedisKeys:
         return r
 
     @staticmethod
-    def versioned(answer: Any) -> Tuple[Optional[str], str]:
+    def versioned(answer: Any) -> tuple[str | None, str]:
         if not isinstance(answer, (list, tuple)) or len(answer) != 2:
             raise StoreError("HMGET answered something other than two values")
         v, s = answer
@@ -598,7 +601,7 @@ def _nx_answer(r: Any) -> bool:
     raise StoreError("SET NX answered something unexpected")
 
 
-def _hmget_head(ans: Any) -> Optional[Dict[str, Any]]:
+def _hmget_head(ans: Any) -> dict[str, Any] | None:
     """A head from ``HMGET head seq mac``."""
     if not isinstance(ans, (list, tuple)) or len(ans) != 2:
         raise StoreError("HMGET answered something other than two values")
@@ -610,7 +613,7 @@ class _RedisCommon:
 
     shared = True
 
-    def __init__(self, redis_url: Optional[str], client: Any, prefix: str, tenant: str, timeout: float,
+    def __init__(self, redis_url: str | None, client: Any, prefix: str, tenant: str, timeout: float,
                  connect_timeout: float, asynchronous: bool) -> None:
         self._k = _RedisKeys(prefix, tenant)
         name = type(self).__name__
@@ -619,7 +622,7 @@ class _RedisCommon:
                 raise ValueError(f"{name} needs redis_url or client")
             try:
                 if asynchronous:
-                    from redis.asyncio import Redis  # type: ignore
+                    from redis.asyncio import Redis
                 else:
                     from redis import Redis  # type: ignore
             except ImportError as exc:  # pragma: no cover - depends on extras
@@ -656,7 +659,7 @@ class RedisStore(_RedisCommon):
     Redis fails fast. ``repr`` never shows the URL (it may hold a password).
     """
 
-    def __init__(self, redis_url: Optional[str] = None, *, client: Any = None, prefix: str = DEFAULT_PREFIX,
+    def __init__(self, redis_url: str | None = None, *, client: Any = None, prefix: str = DEFAULT_PREFIX,
                  tenant: str = DEFAULT_TENANT, timeout: float = 1.5, connect_timeout: float = 1.0) -> None:
         super().__init__(redis_url, client, prefix, tenant, timeout, connect_timeout, False)
 
@@ -668,10 +671,10 @@ class RedisStore(_RedisCommon):
         except Exception as e:
             raise _redis_error(e) from e
 
-    def load_versioned(self) -> Tuple[Optional[str], str]:
+    def load_versioned(self) -> tuple[str | None, str]:
         return self._k.versioned(self._call(self._r.hmget, self._k.state, ["v", "s"]))
 
-    def load_state(self) -> Optional[str]:
+    def load_state(self) -> str | None:
         return self.load_versioned()[0]
 
     def compare_and_set(self, state: str, version: str) -> bool:
@@ -683,17 +686,17 @@ class RedisStore(_RedisCommon):
     def replay_forget(self, fingerprint: str) -> None:
         self._call(self._r.delete, self._k.replay + fingerprint)
 
-    def load_head(self, replica: Optional[str] = None) -> Optional[Dict[str, Any]]:
+    def load_head(self, replica: str | None = None) -> dict[str, Any] | None:
         return _hmget_head(self._call(self._r.hmget, self._k.head + _replica(replica), ["seq", "mac"]))
 
-    def save_head(self, replica: Optional[str], head: Dict[str, Any], prev_seq: int) -> bool:
+    def save_head(self, replica: str | None, head: dict[str, Any], prev_seq: int) -> bool:
         prev, seq, mac = _head_args(head, prev_seq)
         return _flag(self._call(self._head_cas, keys=[self._k.head + _replica(replica)], args=[prev, seq, mac]))
 
-    def load_heads(self) -> Dict[str, Dict[str, Any]]:
+    def load_heads(self) -> dict[str, dict[str, Any]]:
         """Every stored head (the ``head:{replica}`` hashes): replica id →
         ``{"seq", "mac"}`` (for the audit verifier)."""
-        out: Dict[str, Dict[str, Any]] = {}
+        out: dict[str, dict[str, Any]] = {}
         for k in self._call(lambda: list(self._r.scan_iter(match=self._k.head + "*", count=256))):
             r = self._k.head_replica(k)
             h = _hmget_head(self._call(self._r.hmget, k, ["seq", "mac"]))
@@ -708,10 +711,8 @@ class RedisStore(_RedisCommon):
 
     def close(self) -> None:
         if self._own:
-            try:
+            with contextlib.suppress(Exception):  # pragma: no cover - best effort
                 self._r.close()
-            except Exception:  # pragma: no cover - best effort
-                pass
 
 
 class AsyncRedisStore(_RedisCommon):
@@ -720,7 +721,7 @@ class AsyncRedisStore(_RedisCommon):
 
     is_async = True
 
-    def __init__(self, redis_url: Optional[str] = None, *, client: Any = None, prefix: str = DEFAULT_PREFIX,
+    def __init__(self, redis_url: str | None = None, *, client: Any = None, prefix: str = DEFAULT_PREFIX,
                  tenant: str = DEFAULT_TENANT, timeout: float = 1.5, connect_timeout: float = 1.0) -> None:
         super().__init__(redis_url, client, prefix, tenant, timeout, connect_timeout, True)
 
@@ -732,10 +733,10 @@ class AsyncRedisStore(_RedisCommon):
         except Exception as e:
             raise _redis_error(e) from e
 
-    async def load_versioned(self) -> Tuple[Optional[str], str]:
+    async def load_versioned(self) -> tuple[str | None, str]:
         return self._k.versioned(await self._call(self._r.hmget, self._k.state, ["v", "s"]))
 
-    async def load_state(self) -> Optional[str]:
+    async def load_state(self) -> str | None:
         return (await self.load_versioned())[0]
 
     async def compare_and_set(self, state: str, version: str) -> bool:
@@ -748,20 +749,20 @@ class AsyncRedisStore(_RedisCommon):
     async def replay_forget(self, fingerprint: str) -> None:
         await self._call(self._r.delete, self._k.replay + fingerprint)
 
-    async def load_head(self, replica: Optional[str] = None) -> Optional[Dict[str, Any]]:
+    async def load_head(self, replica: str | None = None) -> dict[str, Any] | None:
         return _hmget_head(await self._call(self._r.hmget, self._k.head + _replica(replica), ["seq", "mac"]))
 
-    async def save_head(self, replica: Optional[str], head: Dict[str, Any], prev_seq: int) -> bool:
+    async def save_head(self, replica: str | None, head: dict[str, Any], prev_seq: int) -> bool:
         prev, seq, mac = _head_args(head, prev_seq)
         return _flag(await self._call(self._head_cas, keys=[self._k.head + _replica(replica)], args=[prev, seq, mac]))
 
-    async def load_heads(self) -> Dict[str, Dict[str, Any]]:
+    async def load_heads(self) -> dict[str, dict[str, Any]]:
         """Every stored head (the ``head:{replica}`` hashes): replica id →
         ``{"seq", "mac"}`` (for the audit verifier)."""
-        async def keys() -> List[Any]:
+        async def keys() -> list[Any]:
             return [k async for k in self._r.scan_iter(match=self._k.head + "*", count=256)]
 
-        out: Dict[str, Dict[str, Any]] = {}
+        out: dict[str, dict[str, Any]] = {}
         for k in await self._call(keys):
             r = self._k.head_replica(k)
             h = _hmget_head(await self._call(self._r.hmget, k, ["seq", "mac"]))
@@ -770,7 +771,7 @@ class AsyncRedisStore(_RedisCommon):
         return out
 
     async def clear(self) -> None:
-        async def keys() -> list:
+        async def keys() -> list[Any]:
             return [k async for k in self._r.scan_iter(self._k.all)]
 
         for k in await self._call(keys):
@@ -778,10 +779,8 @@ class AsyncRedisStore(_RedisCommon):
 
     async def close(self) -> None:
         if self._own:
-            try:
+            with contextlib.suppress(Exception):  # pragma: no cover - best effort
                 await self._r.aclose()
-            except Exception:  # pragma: no cover - best effort
-                pass
 
 
 def is_async_store(store: Any) -> bool:
@@ -798,9 +797,20 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-def make_store(redis_url: Optional[str]) -> Any:
+def make_store(redis_url: str | None) -> Any:
     return RedisStore(redis_url) if redis_url else MemoryStore()
 
 
-__all__ = ["Store", "StoreError", "MemoryStore", "FileStore", "RedisStore", "AsyncRedisStore", "make_store",
-           "is_async_store", "now_ms", "CAS_LUA", "HEAD_LUA"]
+__all__ = [
+    "CAS_LUA",
+    "HEAD_LUA",
+    "AsyncRedisStore",
+    "FileStore",
+    "MemoryStore",
+    "RedisStore",
+    "Store",
+    "StoreError",
+    "is_async_store",
+    "make_store",
+    "now_ms",
+]

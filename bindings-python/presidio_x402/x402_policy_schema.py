@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Tuple, Union
+from typing import Any, cast
 
 from ._core import core
 from .policy_engine import PolicyConfig
@@ -21,18 +21,18 @@ class PolicyValidationError(ValueError):
     """A policy does not validate. ``errors`` holds one ``"path: code: reason"``
     string per problem; ``details`` the ``(path, code)`` pairs."""
 
-    def __init__(self, message: str, errors: List[str], details: List[Tuple[str, str]] = ()) -> None:  # type: ignore[assignment]
+    def __init__(self, message: str, errors: list[str], details: list[tuple[str, str]] = ()) -> None:  # type: ignore[assignment]
         super().__init__(message)
         self.errors = errors
         self.details = list(details)
 
 
-def get_schema() -> Dict[str, Any]:
+def get_schema() -> dict[str, Any]:
     """The policy JSON Schema."""
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return cast("dict[str, Any]", json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
 
 
-def validate_policy(data: Dict[str, Any]) -> None:
+def validate_policy(data: dict[str, Any]) -> None:
     """Raises :class:`PolicyValidationError` listing every problem of ``data``."""
     if not isinstance(data, dict):
         raise PolicyValidationError("Policy validation failed (1 error(s)):\n  - (root): config-malformed",
@@ -45,10 +45,10 @@ def validate_policy(data: Dict[str, Any]) -> None:
         c = core()
         lines = [f"{p or '(root)'}: {code}: {c.describe(code)}" for p, code in errs]
         raise PolicyValidationError(
-            f"Policy validation failed ({len(errs)} error(s)):\n" + "\n".join("  - " + l for l in lines), lines, errs)
+            f"Policy validation failed ({len(errs)} error(s)):\n" + "\n".join("  - " + ln for ln in lines), lines, errs)
 
 
-def load_policy_file(path: Union[str, Path]) -> PolicyConfig:
+def load_policy_file(path: str | Path) -> PolicyConfig:
     """Loads and validates a ``.toml`` or ``.json`` policy file.
 
     Every key the core knows is kept, ``mpa`` included (the client builds its
@@ -76,4 +76,4 @@ def load_policy_file(path: Union[str, Path]) -> PolicyConfig:
     return PolicyConfig.from_dict(data)
 
 
-__all__ = ["PolicyValidationError", "validate_policy", "load_policy_file", "get_schema", "SCHEMA_PATH"]
+__all__ = ["SCHEMA_PATH", "PolicyValidationError", "get_schema", "load_policy_file", "validate_policy"]

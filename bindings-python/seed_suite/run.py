@@ -65,7 +65,8 @@ def extract_tests(sdist: str, dest: str) -> None:
             out = os.path.join(dest, rel)
             os.makedirs(os.path.dirname(out), exist_ok=True)
             src = tf.extractfile(m)
-            assert src is not None
+            if src is None:
+                sys.exit(f"seed suite: cannot read member {m.name!r}")
             with open(out, "wb") as fh:
                 fh.write(src.read())
     with open(os.path.join(dest, "pytest.ini"), "w") as fh:

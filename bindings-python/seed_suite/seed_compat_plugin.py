@@ -15,21 +15,21 @@ from __future__ import annotations
 import importlib
 import os
 import re
-from typing import Any, Dict, List, Tuple
+from typing import Any
 
 import pytest
 
 # (module, name) imported at module level by a seed test file, which our package does not provide.
-PRIVATE_IMPORTS: List[Tuple[str, str]] = [
+PRIVATE_IMPORTS: list[tuple[str, str]] = [
     ("presidio_x402.mpa", "_canonical_payload"),
 ]
 
 ROW = re.compile(r"^\|\s*`(tests/[^`]+)`\s*\|\s*(a|b|p)\s*\|(.*)$")
 
 
-def load_exemptions(path: str) -> Dict[str, Tuple[str, str]]:
+def load_exemptions(path: str) -> dict[str, tuple[str, str]]:
     """node id -> (kind, reason) from the COMPAT.md tables."""
-    out: Dict[str, Tuple[str, str]] = {}
+    out: dict[str, tuple[str, str]] = {}
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             m = ROW.match(line.strip())
@@ -47,18 +47,20 @@ class _Private:
         self._name = name
 
     def __call__(self, *a: Any, **k: Any) -> Any:
-        raise AttributeError(f"{self._name} is underscore-private in the seed and not part of our API (COMPAT.md, kind b)")
+        raise AttributeError(f"{self._name} is underscore-private in the seed and not part of our API (COMPAT.md, kind "
+                             f"b)")
 
     def __getattr__(self, attr: str) -> Any:
-        raise AttributeError(f"{self._name} is underscore-private in the seed and not part of our API (COMPAT.md, kind b)")
+        raise AttributeError(f"{self._name} is underscore-private in the seed and not part of our API (COMPAT.md, kind "
+                             f"b)")
 
 
 class SeedCompat:
     def __init__(self, path: str) -> None:
         self.path = path
         self.exempt = load_exemptions(path)
-        self.collected: List[str] = []
-        self.outcomes: Dict[str, str] = {}
+        self.collected: list[str] = []
+        self.outcomes: dict[str, str] = {}
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self, session: Any) -> None:
@@ -68,7 +70,7 @@ class SeedCompat:
                 raise pytest.UsageError(f"{mod}.{name} now exists: drop it from PRIVATE_IMPORTS")
             setattr(m, name, _Private(f"{mod}.{name}"))
 
-    def pytest_collection_modifyitems(self, session: Any, config: Any, items: List[Any]) -> None:
+    def pytest_collection_modifyitems(self, session: Any, config: Any, items: list[Any]) -> None:
         for item in items:
             self.collected.append(item.nodeid)
             ex = self.exempt.get(item.nodeid)
@@ -110,7 +112,8 @@ class SeedCompat:
         for n in failed:
             tr.write_line(f"FAILS AND IS NOT EXEMPT: {n}")
         tr.write_line(f"seed tests: {len(self.collected)} collected, {len(passed)} pass, "
-                      f"{len(xfailed)} listed (kind a: {by_kind['a']}, kind b: {by_kind['b']}, pending p: {by_kind['p']}), "
+                      f"{len(xfailed)} listed (kind a: {by_kind['a']}, kind b: {by_kind['b']}, pending p: "
+                      f"{by_kind['p']}), "
                       f"{len(failed)} fail, {len(xpassed)} exempt-but-pass, {len(skipped)} skipped")
 
 

@@ -34,7 +34,8 @@ class RedisServer:
     def __init__(self) -> None:
         exe = shutil.which("redis-server")
         if exe is None:
-            pytest.fail("redis-server is not installed (make redis-deps installs it): the store tests need a real Redis")
+            pytest.fail("redis-server is not installed (make redis-deps installs it): the store tests need a real "
+                        "Redis")
         self.dir = tempfile.mkdtemp(prefix="presidio-x402-redis-")
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"

@@ -6,7 +6,7 @@ import asyncio
 import base64
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Optional
 from urllib.parse import urlsplit
 
 CASES = Path(__file__).resolve().parents[2] / "vectors" / "hostile" / "cases.json"
@@ -15,7 +15,7 @@ PAY_TO = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C"
 BOM = b"\xef\xbb\xbf"
 
 
-def load_cases() -> List[Dict[str, Any]]:
+def load_cases() -> list[dict[str, Any]]:
     doc = json.loads(CASES.read_text("utf-8"))
     return [t for g in doc["testGroups"] for t in g["tests"]]
 
@@ -24,21 +24,21 @@ def b64(obj: Any) -> str:
     return base64.b64encode(json.dumps(obj).encode()).decode()
 
 
-def v1_doc(url: str, amount: str, description: str = "Premium data") -> Dict[str, Any]:
+def v1_doc(url: str, amount: str, description: str = "Premium data") -> dict[str, Any]:
     return {"x402Version": 1, "error": "X-PAYMENT header is required", "accepts": [
         {"scheme": "exact", "network": "base-sepolia", "maxAmountRequired": amount, "asset": USDC, "payTo": PAY_TO,
          "resource": url, "description": description, "mimeType": "application/json", "maxTimeoutSeconds": 60,
          "extra": {"name": "USDC", "version": "2"}}]}
 
 
-def v2_doc(url: str, amount: str) -> Dict[str, Any]:
+def v2_doc(url: str, amount: str) -> dict[str, Any]:
     return {"x402Version": 2, "error": "Payment required",
             "resource": {"url": url, "description": "Weather data", "mimeType": "application/json"},
             "accepts": [{"scheme": "exact", "network": "eip155:84532", "amount": amount, "asset": USDC,
                          "payTo": PAY_TO, "maxTimeoutSeconds": 300, "extra": {"name": "USDC", "version": "2"}}]}
 
 
-def amount_of(payment: Dict[str, Any]) -> int:
+def amount_of(payment: dict[str, Any]) -> int:
     """The atomic amount a payment authorizes (EIP-3009 ``authorization.value``)."""
     return int(((payment.get("payload") or {}).get("authorization") or {}).get("value") or 0)
 
@@ -47,18 +47,18 @@ class HostileServer:
     """Serves ``/case/<name>``; ``payments[name]`` lists the decoded payment headers received,
     ``seen[name]`` every request's path and whether it carried a payment header."""
 
-    def __init__(self, cases: List[Dict[str, Any]], redirect_to: Optional["HostileServer"] = None) -> None:
+    def __init__(self, cases: list[dict[str, Any]], redirect_to: Optional["HostileServer"] = None) -> None:
         self.cases = {c["input"]["name"]: c["input"] for c in cases}
         self.redirect_to = redirect_to
-        self.payments: Dict[str, List[Dict[str, Any]]] = {}
-        self.seen: Dict[str, List[bool]] = {}
+        self.payments: dict[str, list[dict[str, Any]]] = {}
+        self.seen: dict[str, list[bool]] = {}
         self.origin = ""
-        self._server: Optional[asyncio.base_events.Server] = None
+        self._server: asyncio.base_events.Server | None = None
         self._tasks: set = set()
 
     async def start(self) -> "HostileServer":
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
-        self.origin = "http://127.0.0.1:%d" % self._server.sockets[0].getsockname()[1]
+        self.origin = f"http://127.0.0.1:{self._server.sockets[0].getsockname()[1]}"
         return self
 
     async def close(self) -> None:
@@ -86,7 +86,7 @@ class HostileServer:
             self._tasks.discard(task)
             writer.close()
 
-    async def _answer(self, target: str, headers: Dict[str, str], w: asyncio.StreamWriter) -> None:
+    async def _answer(self, target: str, headers: dict[str, str], w: asyncio.StreamWriter) -> None:
         path = urlsplit(target).path
         name = path.rsplit("/", 1)[-1]
         case = self.cases[name]
@@ -105,7 +105,9 @@ class HostileServer:
             if ch["body"] == "bom":
                 return await send(w, 402, ct, BOM + body)
             if ch["body"] == "not-utf8":
-                return await send(w, 402, ct, json.dumps(v1_doc(url, ch["amount"], "Caf\u00e9"), ensure_ascii=False).encode("latin-1"))
+                return await send(w, 402, ct,
+                                  json.dumps(v1_doc(url, ch["amount"], "Caf\u00e9"),
+                                             ensure_ascii=False).encode("latin-1"))
             if ch["body"] == "endless":  # no length, never ends: the client must stop reading
                 w.write(b"HTTP/1.1 402 Payment Required\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n")
                 w.write(b'{"x402Version":1,"accepts":[')
@@ -127,7 +129,7 @@ class HostileServer:
         if answer.get("reset"):
             w.transport.abort()  # the request was read; the connection is dropped
             return None
-        extra: Dict[str, str] = {}
+        extra: dict[str, str] = {}
         s = answer.get("settlement")
         if s is not None:
             value = b64(s["b64"]) if "b64" in s else json.dumps(s["raw"])
@@ -139,11 +141,11 @@ class HostileServer:
 REASONS = {200: "OK", 302: "Found", 304: "Not Modified", 402: "Payment Required", 500: "Internal Server Error"}
 
 
-async def send(w: asyncio.StreamWriter, status: int, headers: Dict[str, str], body: bytes) -> None:
-    out = ["HTTP/1.1 %d %s" % (status, REASONS.get(status, "Other"))]
-    out += ["%s: %s" % kv for kv in headers.items()]
+async def send(w: asyncio.StreamWriter, status: int, headers: dict[str, str], body: bytes) -> None:
+    out = [f"HTTP/1.1 {status} {REASONS.get(status, 'Other')}"]
+    out += ["{}: {}".format(*kv) for kv in headers.items()]
     if status != 304:
-        out.append("Content-Length: %d" % len(body))
+        out.append(f"Content-Length: {len(body)}")
     out.append("Connection: close")
     w.write(("\r\n".join(out) + "\r\n\r\n").encode("latin-1") + body)
     await w.drain()

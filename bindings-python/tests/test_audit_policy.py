@@ -6,10 +6,10 @@ import subprocess
 import sys
 
 import pytest
+from x402mock import RecordingSigner, Server
 
 from presidio_x402 import FileAuditWriter, HardenedX402Client, verify_chain
 from presidio_x402.x402_policy_schema import PolicyValidationError, load_policy_file, validate_policy
-from x402mock import RecordingSigner, Server
 
 KEY_HEX = "61" * 32
 
@@ -17,7 +17,8 @@ KEY_HEX = "61" * 32
 async def _log(tmp_path, n=3):
     path = tmp_path / "audit.jsonl"
     s = Server(amount="10000")
-    c = HardenedX402Client(payment_signer=RecordingSigner(), httpx_client=s.client(), audit_writer=FileAuditWriter(path))
+    c = HardenedX402Client(payment_signer=RecordingSigner(), httpx_client=s.client(),
+                           audit_writer=FileAuditWriter(path))
     for i in range(n):
         await c.get(f"https://api.example.com/r{i}")
     return path, c.audit_log.head
@@ -38,12 +39,12 @@ async def test_file_log_verifies_and_tampering_is_caught(tmp_path):
     r = verify_chain(lines[:1] + lines[2:], KEY_HEX)
     assert not r.ok and r.line == 2
     # reorder
-    r = verify_chain([lines[1], lines[0]] + lines[2:], KEY_HEX)
+    r = verify_chain([lines[1], lines[0], *lines[2:]], KEY_HEX)
     assert not r.ok and r.line == 1
     # edit the last line
     last = json.loads(lines[-1])
     last["amount_usd"] = "0.02"
-    r = verify_chain(lines[:-1] + [json.dumps(last, separators=(",", ":"), sort_keys=True)], KEY_HEX)
+    r = verify_chain([*lines[:-1], json.dumps(last, separators=(",", ":"), sort_keys=True)], KEY_HEX)
     assert not r.ok and r.line == 6
     # truncation needs the expected head
     assert verify_chain(lines[:-1], KEY_HEX).ok
@@ -54,7 +55,7 @@ async def test_file_log_verifies_and_tampering_is_caught(tmp_path):
 
 
 async def test_chain_resumes_across_restarts_and_torn_lines(tmp_path):
-    path, head = await _log(tmp_path, 1)
+    path, _head = await _log(tmp_path, 1)
     with open(path, "a") as fh:
         fh.write('{"seq":3,"partial')  # a crash mid-append
     path2, head2 = await _log(tmp_path, 1)  # same file: a new process appends after the last complete line

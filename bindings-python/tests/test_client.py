@@ -5,6 +5,7 @@ import json
 
 import httpx
 import pytest
+from x402mock import PAY_TO, RecordingSigner, Server, details_payload, unb64
 
 from presidio_x402 import (
     HardenedX402Client,
@@ -15,9 +16,7 @@ from presidio_x402 import (
     X402PaymentError,
     verify_chain,
 )
-from presidio_x402.audit_log import AuditLog
 from presidio_x402.stores import MemoryStore
-from x402mock import PAY_TO, RecordingSigner, Server, details_payload, unb64
 
 KEY = bytes.fromhex("61" * 32)
 
@@ -32,7 +31,8 @@ class Lines:
 
 def make(server, signer=None, **kw):
     w = Lines()
-    c = HardenedX402Client(payment_signer=signer or RecordingSigner(), httpx_client=server.client(), audit_writer=w, **kw)
+    c = HardenedX402Client(payment_signer=signer or RecordingSigner(), httpx_client=server.client(), audit_writer=w,
+                           **kw)
     return c, w
 
 
@@ -43,13 +43,14 @@ async def test_v1_allowed_pays_with_x_payment_and_settles():
     assert r.status_code == 200 and r.json() == {"data": "premium"}
     assert "X-PAYMENT" in s.requests[-1].headers and "PAYMENT-SIGNATURE" not in s.requests[-1].headers
     d = signer.calls[0]
-    assert (d.x402_version, d.amount_atomic, d.amount, d.network, d.pay_to) == (1, "10000", "0.01", "eip155:84532", PAY_TO)
+    assert (d.x402_version, d.amount_atomic, d.amount, d.network, d.pay_to) == (
+        1, "10000", "0.01", "eip155:84532", PAY_TO)
     assert d.requirements["maxAmountRequired"] == "10000" and d.requirements["network"] == "base-sepolia"
     p = s.payments[0]
     assert p["x402Version"] == 1 and p["scheme"] == "exact" and p["network"] == "base-sepolia"
     assert r.extensions["presidio_x402"]["settled"] is True
     assert r.extensions["presidio_x402"]["settlement"]["success"] is True
-    events = [json.loads(l)["event_type"] for l in w.lines]
+    events = [json.loads(ln)["event_type"] for ln in w.lines]
     assert events == ["payment_allowed", "payment_settled"]
     assert verify_chain(w.lines, KEY).ok
     await c.aclose()
@@ -66,7 +67,7 @@ async def test_v2_allowed_pays_with_payment_signature_and_echoes_resource():
     assert p["x402Version"] == 2 and p["accepted"]["amount"] == "1000"
     assert p["resource"]["url"] == "http://127.0.0.1:4021/weather"
     assert signer.calls[0].amount == "0.001" and signer.calls[0].x402_version == 2
-    assert [json.loads(l)["outcome"] for l in w.lines] == ["allowed", "settled"]
+    assert [json.loads(ln)["outcome"] for ln in w.lines] == ["allowed", "settled"]
 
 
 @pytest.mark.parametrize("version", [1, 2])
@@ -101,7 +102,8 @@ async def test_daily_window_limit():
 ])
 async def test_endpoint_matching(url, counted):
     s = Server(amount="20000")  # $0.02
-    c, _ = make(s, policy={"max_per_call_usd": 1, "daily_limit_usd": 10, "per_endpoint": {"https://premium-api.io": 0.03}})
+    c, _ = make(s,
+                policy={"max_per_call_usd": 1, "daily_limit_usd": 10, "per_endpoint": {"https://premium-api.io": 0.03}})
     await c.get("https://premium-api.io/first")  # $0.02 of the $0.03 endpoint budget
     if counted:
         with pytest.raises(PolicyViolationError) as e:
@@ -111,7 +113,8 @@ async def test_endpoint_matching(url, counted):
         assert (await c.get(url)).status_code == 200
 
 
-@pytest.mark.parametrize("url,counted", [("https://api.example.com/paid/x", True), ("https://api.example.com/paidx", False)])
+@pytest.mark.parametrize("url,counted",
+                         [("https://api.example.com/paid/x", True), ("https://api.example.com/paidx", False)])
 async def test_endpoint_path_prefix_ends_on_slash(url, counted):
     s = Server(amount="20000")
     c, _ = make(s, policy={"per_endpoint": {"https://api.example.com/paid": 0.03}})
@@ -135,7 +138,8 @@ async def test_signer_failure_releases_the_spend_and_the_fingerprint():
     c._signer = RecordingSigner()
     r = await c.get("https://api.example.com/r")  # same purchase: not a replay, budget not double-counted
     assert r.status_code == 200
-    assert [json.loads(l)["event_type"] for l in w.lines] == ["payment_allowed", "payment_failed", "payment_allowed", "payment_settled"]
+    assert [json.loads(ln)["event_type"] for ln in w.lines] == [
+        "payment_allowed", "payment_failed", "payment_allowed", "payment_settled"]
     assert json.loads(w.lines[1])["code"] == "signer-failed"
 
 
@@ -156,7 +160,7 @@ async def test_settlement_failure_keeps_the_spend_counted():
     with pytest.raises(PolicyViolationError) as e:
         await c.get("https://api.example.com/r3")
     assert e.value.code == "policy-window-exceeded"
-    assert [json.loads(l)["outcome"] for l in w.lines] == ["allowed", "failed-after-send", "blocked", "allowed",
+    assert [json.loads(ln)["outcome"] for ln in w.lines] == ["allowed", "failed-after-send", "blocked", "allowed",
                                                            "settled", "blocked"]
 
 
@@ -167,7 +171,8 @@ async def test_2xx_without_settlement_header_commits_as_unknown():
         return Server(amount="10000").handler(request)
 
     w = Lines()
-    c = HardenedX402Client(payment_signer=RecordingSigner(), httpx_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+    c = HardenedX402Client(payment_signer=RecordingSigner(),
+                           httpx_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
                            audit_writer=w, policy={"daily_limit_usd": 0.01})
     r = await c.get("https://api.example.com/r")
     assert r.status_code == 200
@@ -175,7 +180,7 @@ async def test_2xx_without_settlement_header_commits_as_unknown():
     assert (ext["settled"], ext["outcome"], ext["allowed"]) == (False, "unknown", True)
     with pytest.raises(PolicyViolationError):  # committed
         await c.get("https://api.example.com/r2")
-    assert [json.loads(l)["outcome"] for l in w.lines][:2] == ["allowed", "unknown"]
+    assert [json.loads(ln)["outcome"] for ln in w.lines][:2] == ["allowed", "unknown"]
 
 
 @pytest.mark.parametrize("error,sent", [(httpx.ConnectError("refused"), False), (httpx.ReadTimeout("slow"), True),
@@ -190,7 +195,8 @@ async def test_network_error_after_signing(error, sent):
             raise error
         return s.handler(request)
 
-    c = HardenedX402Client(payment_signer=RecordingSigner(), httpx_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+    c = HardenedX402Client(payment_signer=RecordingSigner(),
+                           httpx_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
                            policy={"daily_limit_usd": 0.01})
     with pytest.raises(X402PaymentError) as e:
         await c.get("https://api.example.com/r")
@@ -213,10 +219,12 @@ async def test_paid_request_is_the_drivers_and_never_follows_redirects():
             return httpx.Response(302, headers={"Location": "https://evil.example.com/"})
         return Server(amount="10000").handler(request)
 
-    c = HardenedX402Client(payment_signer=RecordingSigner(), httpx_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)))
+    c = HardenedX402Client(payment_signer=RecordingSigner(),
+                           httpx_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)))
     r = await c.post("https://api.example.com/r", params={"q": "1"}, headers={"X-Trace": "t"}, follow_redirects=True)
     assert r.status_code == 302 and r.extensions["presidio_x402"]["outcome"] == "failed-after-send"
-    assert seen == [("POST", "https://api.example.com/r?q=1", False, "t"), ("POST", "https://api.example.com/r?q=1", True, "t")]
+    assert seen == [("POST", "https://api.example.com/r?q=1", False, "t"),
+                    ("POST", "https://api.example.com/r?q=1", True, "t")]
 
 
 async def test_replay_after_success_and_case_variants():
@@ -246,7 +254,7 @@ async def test_post_bodies_name_the_purchase():
     with pytest.raises(ReplayDetectedError):
         await c.post("https://api.example.com/q", json={"city": "Paris"})
     assert len(s.payments) == 2
-    assert [json.loads(l)["outcome"] for l in w.lines] == ["allowed", "settled", "allowed", "settled", "blocked"]
+    assert [json.loads(ln)["outcome"] for ln in w.lines] == ["allowed", "settled", "allowed", "settled", "blocked"]
 
 
 async def test_pii_redact_signer_sees_redacted_fields_v1():
@@ -292,7 +300,10 @@ async def test_pii_warn_passes_text_unchanged():
 
 
 async def test_untrusted_asset_and_malformed_amount_fail_closed():
-    s = Server(challenge=lambda r: (1, {"x402Version": 1, "accepts": [dict(__import__("x402mock").v1_offer(str(r.url)), asset="0x" + "99" * 20)]}))
+    s = Server(challenge=lambda r: (1,
+                                    {"x402Version": 1,
+                                     "accepts": [dict(__import__("x402mock").v1_offer(str(r.url)),
+                                                      asset="0x" + "99" * 20)]}))
     c, _ = make(s)
     with pytest.raises(PolicyViolationError) as e:  # a code with a policy limit type (the core's error table)
         await c.get("https://api.example.com/r")
@@ -397,7 +408,7 @@ async def test_a_signer_without_a_payment_is_signer_failed_and_releases(out):
     def signer(details):
         return out
 
-    c, w = make(s, signer, policy={"daily_limit_usd": 0.01})
+    c, _w = make(s, signer, policy={"daily_limit_usd": 0.01})
     with pytest.raises(X402PaymentError) as e:
         await c.get("https://api.example.com/r")
     assert e.value.code == "signer-failed" and s.payments == []

@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_stores import AUDIT_KEY, guard, pay
 
 from presidio_x402.audit_log import AuditLog, StreamAuditWriter
 from presidio_x402.compliance_report import ComplianceReport
 from presidio_x402.stores import FileStore, MemoryStore
-from test_stores import AUDIT_KEY, guard, pay
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE_CLI = ROOT / "bindings-js" / "dist" / "cli.js"
@@ -113,7 +113,8 @@ def test_python_cli(tmp_path):
     assert out.returncode == 0 and "# presidio-hardened-x402 Compliance Report" in out.stdout
     out = _cli(str(tmp_path / "logs"), "--format", "json", "--out", str(tmp_path / "r.json"))
     assert out.returncode == 0
-    assert (tmp_path / "r.json").read_text() == ComplianceReport.from_jsonl(tmp_path / "logs", AUDIT_KEY).to_json() + "\n"
+    assert (tmp_path / "r.json").read_text() == ComplianceReport.from_jsonl(tmp_path / "logs",
+                                                                            AUDIT_KEY).to_json() + "\n"
     bad = _cli(str(tmp_path / "logs"), key="33" * 32)  # another key: nothing verifies
     assert bad.returncode == 1 and "Chain integrity: FAILED" in bad.stdout
     assert _cli(str(tmp_path / "nope")).returncode == 2

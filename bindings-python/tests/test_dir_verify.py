@@ -9,10 +9,10 @@ import subprocess
 import sys
 
 import pytest
+from test_stores import AUDIT_KEY, guard, pay
 
 from presidio_x402.audit_log import verify_dir
 from presidio_x402.stores import AsyncRedisStore, FileStore, MemoryStore, RedisStore
-from test_stores import AUDIT_KEY, guard, pay
 
 
 def _cli(*args):

@@ -14,10 +14,10 @@ import json
 import os
 from pathlib import Path
 
-import pytest
-
 import conftest
+import pytest
 from conftest import VECTORS
+
 from presidio_x402 import exceptions
 from presidio_x402._core import ConfigErrors, CoreError, Driver, error_table, metric_table
 from presidio_x402.x402_policy_schema import PolicyValidationError
@@ -73,7 +73,7 @@ def _task_id(crossings, at: int, task) -> int:
 
 
 def _first_difference(expected: str, got: str) -> str:
-    at = next((i for i, (a, b) in enumerate(zip(expected, got)) if a != b), min(len(expected), len(got)))
+    at = next((i for i, (a, b) in enumerate(zip(expected, got, strict=False)) if a != b), min(len(expected), len(got)))
     return (f"first difference at character {at} (lengths {len(expected)} / {len(got)}):\n"
             f"  expected …{expected[max(0, at - 40):at + 80]}\n  got      …{got[max(0, at - 40):at + 80]}")
 
@@ -122,7 +122,8 @@ def test_error_table_classes_are_python_exceptions():
     by_code = {e["code"]: e for e in table}
     for name in sorted({e["class"] for e in table} - set(aliases)):
         cls = getattr(exceptions, name)
-        assert by_code[cls.code]["class"] == name, f"{name}.code = {cls.code!r} is in family {by_code[cls.code]['family']}"
+        family = by_code[cls.code]["family"]
+        assert by_code[cls.code]["class"] == name, f"{name}.code = {cls.code!r} is in family {family}"
 
 
 def test_tables_are_cached_copies():

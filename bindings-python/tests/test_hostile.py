@@ -2,6 +2,7 @@
 and ``harden()`` over the PyPI ``x402`` client. The verdicts are ``vectors/hostile/cases.json``,
 which the Node package's ``hostile.test.mjs`` reads too: the same case, the same verdict."""
 
+import contextlib
 import json
 import os
 import time
@@ -9,6 +10,7 @@ import time
 import httpx
 import pytest
 from eth_account import Account
+from hostile_server import HostileServer, amount_of, load_cases
 from x402 import x402Client
 from x402.http import x402HTTPClient
 from x402.http.clients.httpx import x402AsyncTransport
@@ -17,7 +19,6 @@ from x402.mechanisms.evm.exact import register_exact_evm_client
 from presidio_x402 import HardenedX402Client
 from presidio_x402._core import core
 from presidio_x402.integrations.x402 import CappedTransport, harden
-from hostile_server import HostileServer, amount_of, load_cases
 
 CASES = load_cases()
 KEY = "0x" + "4c" * 32
@@ -36,7 +37,8 @@ def signer(details):
     return {"signature": "0x" + "11" * 65,
             "authorization": {"from": "0x" + "22" * 20, "to": details.pay_to, "value": details.amount_atomic,
                               "validAfter": "0",
-                              "validBefore": str(int(time.time()) + details.requirements.get("maxTimeoutSeconds", 60)), "nonce": "0x" + os.urandom(32).hex()}}
+                              "validBefore": str(int(time.time()) + details.requirements.get("maxTimeoutSeconds", 60)),
+                              "nonce": "0x" + os.urandom(32).hex()}}
 
 
 async def own_client(case, lines):
@@ -82,10 +84,9 @@ async def play(case, make, hooks):
         for i in range(inp["requests"]):
             before = len(lines.lines)
             t0 = time.monotonic()
-            try:
+            # a refusal, or the answer to a failed paid request: the audit line is the verdict
+            with contextlib.suppress(Exception):
                 await get(case_url(a.origin, inp, i))
-            except Exception:
-                pass  # a refusal, or the answer to a failed paid request: the audit line is the verdict
             # A body is read within the core's deadline (an endless one stops at the cap at once).
             assert time.monotonic() - t0 < core().limits()["challenge_read_ms"] / 1000 + 5
             last = lines.lines[-1] if len(lines.lines) > before else None

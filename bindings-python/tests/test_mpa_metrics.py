@@ -6,10 +6,10 @@ import json
 
 import httpx
 import pytest
+from x402mock import RecordingSigner, Server
 
 from presidio_x402 import HardenedX402Client, MPADeniedError, MPATimeoutError
 from presidio_x402.mpa import ApprovalRequest, MPAApproverConfig, MPAConfig, MPAEngine, countersign
-from x402mock import RecordingSigner, Server
 
 ALICE, BOB = b"alice-secret-0123456789", b"bob-secret-0123456789"
 HOOK_SECRET = b"carol-response-key-0123"
@@ -54,13 +54,15 @@ def hook_engine(approvers, resolver=public, **kw):
     cfg = MPAConfig(threshold=2, min_amount_usd=1.00, timeout_seconds=5, approvers=[
         MPAApproverConfig("alice", mode="webhook", webhook_url="https://approvals.example.com/alice"),
         MPAApproverConfig("bob", mode="webhook", webhook_url="https://approvals.example.com/bob"),
-        MPAApproverConfig("carol", mode="webhook", webhook_url="https://approvals.example.com/carol", shared_secret=HOOK_SECRET),
+        MPAApproverConfig("carol", mode="webhook", webhook_url="https://approvals.example.com/carol",
+                          shared_secret=HOOK_SECRET),
     ], **kw)
     return MPAEngine(cfg, httpx_client=approvers.client(), resolver=resolver)
 
 
 def client(server, engine, signer=None):
-    return HardenedX402Client(payment_signer=signer or RecordingSigner(), httpx_client=server.client(), mpa_engine=engine,
+    return HardenedX402Client(payment_signer=signer or RecordingSigner(), httpx_client=server.client(),
+                              mpa_engine=engine,
                               policy={"max_per_call_usd": 10, "daily_limit_usd": 100})
 
 
@@ -128,9 +130,11 @@ async def test_small_payments_need_no_approval():
 
 
 async def test_webhook_denied_bad_hmac_and_redirect():
-    bad_hmac = lambda req: httpx.Response(200, json={"approved": True, "request_id": req["request_id"]},
-                                          headers={"X-MPA-HMAC": "00" * 32})
-    redirect = lambda req: httpx.Response(302, headers={"Location": "https://approvals.example.com/alice"})
+    def bad_hmac(req):
+        return httpx.Response(200, json={"approved": True, "request_id": req["request_id"]},
+                              headers={"X-MPA-HMAC": "00" * 32})
+    def redirect(req):
+        return httpx.Response(302, headers={"Location": "https://approvals.example.com/alice"})
     ap = Approvers({"alice": approve(), "bob": redirect, "carol": bad_hmac})
     signer = RecordingSigner()
     c = client(Server(amount="2000000"), hook_engine(ap), signer)
@@ -182,8 +186,10 @@ async def test_an_unanswered_quorum_is_always_mpa_timeout():
             return httpx.Response(200, json={"approved": name == "alice", "request_id": req["request_id"]})
 
     cfg = MPAConfig(threshold=2, min_amount_usd=1, timeout_seconds=1, approvers=[
-        MPAApproverConfig(n, mode="webhook", webhook_url=f"https://approvals.example.com/{n}") for n in ("alice", "bob", "carol")])
-    c = client(Server(amount="2000000"), MPAEngine(cfg, httpx_client=httpx.AsyncClient(transport=Mixed()), resolver=public))
+        MPAApproverConfig(n, mode="webhook", webhook_url=f"https://approvals.example.com/{n}")
+        for n in ("alice", "bob", "carol")])
+    engine = MPAEngine(cfg, httpx_client=httpx.AsyncClient(transport=Mixed()), resolver=public)
+    c = client(Server(amount="2000000"), engine)
     t = time.monotonic()
     with pytest.raises(MPATimeoutError) as e:  # yes / no / no answer: the driver's one deadline
         await c.get("https://api.example.com/big")
@@ -213,7 +219,8 @@ async def test_post_webhook_is_bounded_by_the_actions_deadline():
     late = dict(action, deadline_ms=now - 1)  # past its deadline: not even resolved
     assert (await post_webhook(late, resolver=private))["timed_out"] is True
     big = lambda r: httpx.Response(200, content=b"x" * 10_000)  # noqa: E731
-    ev = await post_webhook(dict(action, deadline_ms=now + 5000), client=httpx.AsyncClient(transport=httpx.MockTransport(big)),
+    ev = await post_webhook(dict(action, deadline_ms=now + 5000),
+                            client=httpx.AsyncClient(transport=httpx.MockTransport(big)),
                             resolver=public)
     assert ev["status"] == 200 and len(ev["body"]) == 4097  # capped: the core refuses more than 4 KiB
 
@@ -246,8 +253,9 @@ async def test_crypto_wrong_or_replayed_signatures_are_denied():
 
 
 async def test_seed_style_precomputed_signatures_are_pre_approvals():
-    from presidio_x402.mpa import preapprove
     from x402mock import PAY_TO, USDC_BASE_SEPOLIA
+
+    from presidio_x402.mpa import preapprove
 
     def token(secret, amount="5000000", url="https://api.example.com/big", valid=300):
         return preapprove(secret, url=url, network="base-sepolia", asset=USDC_BASE_SEPOLIA, pay_to=PAY_TO,
@@ -267,14 +275,16 @@ async def test_seed_style_precomputed_signatures_are_pre_approvals():
     with pytest.raises(MPADeniedError):
         await c3.get("https://api.example.com/big", mpa_signatures={"alice": token(ALICE, valid=-1), "bob": token(BOB)})
     with pytest.raises(MPADeniedError):  # valid for a day at most
-        await c3.get("https://api.example.com/big", mpa_signatures={"alice": token(ALICE, valid=86_401), "bob": token(BOB)})
+        await c3.get("https://api.example.com/big",
+                     mpa_signatures={"alice": token(ALICE, valid=86_401), "bob": token(BOB)})
 
 
 async def test_mpa_config_validated_by_core():
     with pytest.raises(ValueError) as e:
         MPAConfig(threshold=3, approvers=[MPAApproverConfig("a", mode="crypto", shared_secret=b"tiny")])
     assert "mpa.threshold" in str(e.value) and "tiny" not in str(e.value)
-    assert "secret" not in repr(MPAApproverConfig("a", mode="crypto", shared_secret=ALICE)).lower().replace("shared_secret", "")
+    shown = repr(MPAApproverConfig("a", mode="crypto", shared_secret=ALICE))
+    assert "secret" not in shown.lower().replace("shared_secret", "")
 
 
 async def test_metrics_follow_the_core():
@@ -294,7 +304,8 @@ async def test_metrics_follow_the_core():
     s.amount = "60000"
     with pytest.raises(PolicyViolationError):
         await c.get("https://api.example.com/b")
-    v = lambda name, **l: reg.get_sample_value(name, l) or 0.0
+    def v(name, **labels):
+        return reg.get_sample_value(name, labels) or 0.0
     assert v("x402_payments_total", outcome="allowed", network="eip155:84532") == 1
     assert v("x402_payments_total", outcome="settled", network="eip155:84532") == 1
     assert v("x402_payments_total", outcome="blocked", network="eip155:84532") == 2

@@ -4,11 +4,10 @@ import json
 import logging
 
 import pytest
-
-from presidio_x402 import HardenedX402Client, PIIBlockedError, PolicyViolationError, verify_chain
-from presidio_x402 import _nlp
-from presidio_x402.pii_filter import PIIFilter
 from x402mock import PAY_TO, RecordingSigner, Server
+
+from presidio_x402 import HardenedX402Client, PIIBlockedError, PolicyViolationError, _nlp, verify_chain
+from presidio_x402.pii_filter import PIIFilter
 
 KEY = bytes.fromhex("61" * 32)
 NAMES = {"Zorbla Quenth": "PERSON", "Blue Heron Widgets": "ORGANIZATION", "Quux Harbour": "LOCATION"}
@@ -46,7 +45,8 @@ class Lines:
 
 def client(server, signer, **kw):
     w = Lines()
-    return HardenedX402Client(payment_signer=signer, httpx_client=server.client(), audit_writer=w, audit_key=KEY, **kw), w
+    return HardenedX402Client(payment_signer=signer, httpx_client=server.client(), audit_writer=w, audit_key=KEY,
+                              **kw), w
 
 
 @pytest.mark.parametrize("version", [1, 2])
@@ -73,7 +73,7 @@ async def test_nlp_spans_are_redacted_before_the_signer_sees_them(version):
 async def test_nlp_block_refuses_on_an_analyzer_span():
     s = Server(version=2, description="Dossier on Zorbla Quenth")
     signer = RecordingSigner()
-    c, w = client(s, signer, pii_mode="nlp", pii_action="block", nlp_analyzer=FakeAnalyzer())
+    c, _w = client(s, signer, pii_mode="nlp", pii_action="block", nlp_analyzer=FakeAnalyzer())
     with pytest.raises(PIIBlockedError) as e:
         await c.get("https://api.example.com/r")
     assert e.value.code == "pii-blocked" and e.value.entities == ["PERSON"]
@@ -83,7 +83,8 @@ async def test_nlp_block_refuses_on_an_analyzer_span():
 async def test_nlp_spans_obey_the_configured_entities_and_min_score():
     s = Server(version=2, description="Dossier on Zorbla Quenth for Blue Heron Widgets")
     signer = RecordingSigner()
-    c, _ = client(s, signer, pii_mode="nlp", pii_entities=["EMAIL_ADDRESS", "ORGANIZATION"], nlp_analyzer=FakeAnalyzer())
+    c, _ = client(s, signer, pii_mode="nlp", pii_entities=["EMAIL_ADDRESS", "ORGANIZATION"],
+                  nlp_analyzer=FakeAnalyzer())
     await c.get("https://api.example.com/r")
     assert signer.calls[0].description == "Dossier on Zorbla Quenth for <REDACTED>"
     low = FakeAnalyzer(score=0.3)
@@ -183,7 +184,8 @@ def spacy_ruler_model(tmp_path, monkeypatch):
     import spacy  # the [test] extra installs presidio-analyzer and spaCy: a missing one fails, never skips
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns([{"label": "PERSON", "pattern": "Zorbla Quenth"}, {"label": "ORG", "pattern": "Blue Heron Widgets"},
+    ruler.add_patterns([{"label": "PERSON", "pattern": "Zorbla Quenth"},
+                        {"label": "ORG", "pattern": "Blue Heron Widgets"},
                         {"label": "GPE", "pattern": "Quux Harbour"}])
     nlp.to_disk(tmp_path / "model")
     monkeypatch.setenv("PRESIDIO_X402_SPACY_MODEL", str(tmp_path / "model"))
@@ -236,4 +238,4 @@ async def test_an_audit_writer_failure_refuses_the_payment_and_keeps_the_chain()
     w.fail = False
     assert (await c.get("https://api.example.com/b")).status_code == 200
     # The lost line never entered the chain: what was written verifies from seq 1.
-    assert [json.loads(l)["seq"] for l in w.lines] == [1, 2] and verify_chain(w.lines, KEY).ok
+    assert [json.loads(ln)["seq"] for ln in w.lines] == [1, 2] and verify_chain(w.lines, KEY).ok

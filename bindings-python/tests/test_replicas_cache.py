@@ -8,11 +8,11 @@ import subprocess
 import sys
 
 import pytest
+from test_stores import AUDIT_KEY, guard, pay
 
 from presidio_x402 import _core
 from presidio_x402.audit_log import verify_chain, verify_dir
 from presidio_x402.stores import FileStore, RedisStore
-from test_stores import AUDIT_KEY, guard, pay
 
 
 def _cli(*args):
@@ -37,11 +37,12 @@ def two_replicas(tmp_path, redis_server):
 def test_verify_dir_two_replicas(two_replicas):
     for name, replica in (("pod-a.jsonl", "pod-a"), ("pod-b.jsonl", "pod-b")):
         lines = (two_replicas / name).read_text().splitlines()
-        assert lines and all(json.loads(l)["replica"] == replica for l in lines)
+        assert lines and all(json.loads(ln)["replica"] == replica for ln in lines)
         assert verify_chain(lines, AUDIT_KEY).ok  # one file still verifies alone
     r = verify_dir(two_replicas, AUDIT_KEY)
     assert r.ok and bool(r)
-    assert [(c.name, c.replica, c.head["seq"]) for c in r.chains] == [("pod-a.jsonl", "pod-a", 6), ("pod-b.jsonl", "pod-b", 4)]
+    assert [(c.name, c.replica, c.head["seq"]) for c in r.chains] == [("pod-a.jsonl", "pod-a", 6),
+                                                                      ("pod-b.jsonl", "pod-b", 4)]
     p = _cli(str(two_replicas))
     assert p.returncode == 0, p.stdout + p.stderr
     assert "OK: pod-a.jsonl (replica pod-a): 6 lines" in p.stdout and "2 of 2 chains verify" in p.stdout
@@ -128,7 +129,8 @@ def test_component_cache_across_processes(tmp_path):
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path))
     env.pop(_core.NO_CACHE_ENV, None)
     src = "from presidio_x402._core import core; print(core().component_source)"
-    runs = [subprocess.run([sys.executable, "-c", src], capture_output=True, text=True, env=env, timeout=120).stdout.strip()
+    runs = [subprocess.run([sys.executable, "-c", src], capture_output=True, text=True, env=env,
+                           timeout=120).stdout.strip()
             for _ in range(2)]
     assert runs == ["compiled", "cache"]
 

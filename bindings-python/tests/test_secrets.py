@@ -8,11 +8,11 @@ import traceback
 import types
 
 import pytest
+from x402mock import RecordingSigner, Server, v2_required
 
 from presidio_x402 import HardenedX402Client, PIIBlockedError, X402PaymentError
 from presidio_x402._keys import SecretKey
 from presidio_x402.mpa import MPAApproverConfig, MPAConfig, MPAEngine
-from x402mock import RecordingSigner, Server, v2_required
 
 AUDIT_KEY = bytes(range(0x40, 0x60))
 REPLAY_KEY = bytes(range(0x80, 0xA0))
@@ -112,7 +112,7 @@ NEEDLES = [AUDIT_KEY, REPLAY_KEY, CRYPTO_SECRET.encode(), HOOK_SECRET]
 
 
 async def test_no_raw_key_is_reachable_from_the_client_or_its_guard():
-    s, c = _client()
+    _s, c = _client()
     r = await c.get("http://127.0.0.1:4021/weather")  # a payment ran: nothing cached on the way either
     assert r.status_code == 200
     objs = _reachable(c)
@@ -132,7 +132,7 @@ def test_the_scan_finds_a_raw_key_when_there_is_one():
 
 
 async def test_copies_and_pickles_never_expose_a_key():
-    s, c = _client()
+    _s, c = _client()
     g = c._guard
     assert _holds(_reachable(copy.copy(g)), NEEDLES) == []
     k = g.audit._key
@@ -184,7 +184,8 @@ async def test_pii_in_the_echoes_is_redacted_in_what_is_sent():
     text = json.dumps(sent) + json.dumps(signer.calls[0].requirements)
     for raw in ("jane.doe@example.com", "bob.jones@example.com", "carol.white@example.com", "Dana Scully"):
         assert raw not in text
-    assert sent["accepted"]["extra"] == {"name": "USDC", "version": "2", "note": "for <REDACTED>", "<REDACTED>": "owner"}
+    assert sent["accepted"]["extra"] == {"name": "USDC", "version": "2", "note": "for <REDACTED>",
+                                         "<REDACTED>": "owner"}
     assert sent["accepted"]["amount"] == "1000" and sent["resource"]["<REDACTED>"] == "contact"
     await c.aclose()
 

@@ -3,15 +3,13 @@
 The examples build their own httpx client, so the mock is installed as the
 default transport (presidio_x402.gateway.DEFAULT_TRANSPORT)."""
 
-import asyncio
-import sys
 import textwrap
 
 import httpx
 import pytest
+from x402mock import Server, details_payload
 
 import presidio_x402.gateway as gw
-from x402mock import Server, details_payload
 
 
 @pytest.fixture
@@ -23,7 +21,8 @@ def server(monkeypatch):
 
 def run(src, **glb):
     g = dict(glb)
-    exec(compile(textwrap.dedent(src), "<seed-readme>", "exec"), g)
+    exec(compile(  # noqa: S102 - runs the seed README's own snippets, the point of this test
+        textwrap.dedent(src), "<seed-readme>", "exec"), g)
     return g
 
 
@@ -211,7 +210,7 @@ def test_policy_as_code_example(tmp_path, monkeypatch):
     # Verbatim, the seed's example asks for 2 approvals from 1 approver, which can
     # never be met: the core refuses it, naming the path.
     with pytest.raises(PolicyValidationError) as e:
-        policy = load_policy_file("policy.toml")
+        load_policy_file("policy.toml")
     assert e.value.details == [("mpa.threshold", "config-bad-threshold")]
     # With a second approver the same example loads and builds a client.
     (tmp_path / "policy.toml").write_text(SEED_TOML + '''[[mpa.approvers]]

@@ -16,14 +16,14 @@ import time
 import uuid
 
 import pytest
-
 from conftest import free_port
+from x402mock import RecordingSigner, Server, signed_for
+
 from presidio_x402 import HardenedX402Client, ReplayDetectedError, StoreUnavailableError
 from presidio_x402.audit_log import AuditLog, FileAuditWriter
 from presidio_x402.exceptions import PolicyViolationError
 from presidio_x402.guard import Guard
 from presidio_x402.stores import CAS_LUA, HEAD_LUA, AsyncRedisStore, FileStore, MemoryStore, RedisStore, StoreError
-from x402mock import RecordingSigner, Server, signed_for
 
 #: The core's compare-and-set attempts of one step (core/src/driver/mod.rs MAX_ATTEMPTS).
 MAX_ATTEMPTS = 64
@@ -247,7 +247,7 @@ def test_audit_lines_reach_the_writer_in_chain_order(tmp_path):
     for store in (MemoryStore(), FileStore(tmp_path / "fs")):
         w.lines.clear()
         g = Guard(config(limit=1000), store=store, audit=AuditLog(w, key=AUDIT_KEY), replay_key=REPLAY_KEY)
-        ts = [threading.Thread(target=lambda i=i: [pay(g, f"https://api.example.com/{i}/{k}") for k in range(15)])
+        ts = [threading.Thread(target=lambda i=i, g=g: [pay(g, f"https://api.example.com/{i}/{k}") for k in range(15)])
               for i in range(4)]
         for t in ts:
             t.start()
@@ -257,7 +257,7 @@ def test_audit_lines_reach_the_writer_in_chain_order(tmp_path):
 
 
 def test_guards_in_threads_spend_exactly_the_limit(redis_server, tenant):
-    """4 guards (4 core instances' worth of state) × 25 payments of $0.01 on one
+    """4 guards (4 core instances' worth of state) x 25 payments of $0.01 on one
     tenant with a $0.50 limit, concurrently: exactly 50 allowed, $0.50 committed."""
     guards = [guard(RedisStore(redis_server.url, tenant=tenant), limit=0.5) for _ in range(4)]
     results = [[] for _ in guards]
@@ -281,7 +281,8 @@ def test_replay_set_nx_across_two_guards(redis_server, tenant):
     g1, g2 = (guard(RedisStore(redis_server.url, tenant=tenant)) for _ in range(2))
     url = "https://api.example.com/the-same-one"
     out = {}
-    ts = [threading.Thread(target=lambda g=g: out.__setitem__(g, g.begin("GET", url, None, body(url)))) for g in (g1, g2)]
+    ts = [threading.Thread(target=lambda g=g: out.__setitem__(g, g.begin("GET", url, None, body(url))))
+          for g in (g1, g2)]
     for t in ts:
         t.start()
     for t in ts:
@@ -506,7 +507,7 @@ def test_file_store_shared_by_two_processes(tmp_path):
     procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(tmp_path / "fs"), f"p{i}", here],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env()) for i in range(2)]
     outs = [p.communicate(timeout=120) for p in procs]
-    for p, (o, e) in zip(procs, outs):
+    for p, (_o, e) in zip(procs, outs, strict=False):
         assert p.returncode == 0, e.decode()[-2000:]
     codes = [c for o, _ in outs for c in json.loads(o)]
     assert codes.count(None) == 40 and set(codes) == {None, "policy-window-exceeded"}

@@ -7,12 +7,12 @@ import pytest
 from eth_account import Account
 from x402 import x402Client
 from x402.http import x402HTTPClient
-from x402.http.clients.httpx import x402AsyncTransport
+from x402.http.clients.httpx import PaymentError, x402AsyncTransport
 from x402.mechanisms.evm.exact import register_exact_evm_client
+from x402mock import PAY_TO, Server
 
 from presidio_x402 import PolicyViolationError, ReplayDetectedError, verify_chain
 from presidio_x402.integrations.x402 import harden
-from x402mock import PAY_TO, Server, unb64
 
 KEY = "0x" + "4c" * 32
 CHAIN = "61" * 32
@@ -38,7 +38,7 @@ def setup(server, http_level=True, **opts):
 
 async def test_v2_allowed_signed_with_eth_account_and_settled():
     s = Server(version=2, amount="1000", description="Weather for alice@example.com")
-    c, w, guard = setup(s, policy={"max_per_call_usd": 0.10})
+    c, w, _guard = setup(s, policy={"max_per_call_usd": 0.10})
     r = await c.get("https://api.example.com/weather?user=alice@example.com")
     assert r.status_code == 200
     p = s.payments[0]
@@ -47,7 +47,7 @@ async def test_v2_allowed_signed_with_eth_account_and_settled():
     assert auth["from"].lower() == Account.from_key(KEY).address.lower() and auth["value"] == "1000"
     assert auth["to"].lower() == PAY_TO.lower()
     assert "alice@example.com" not in json.dumps(p["resource"])  # the echo was redacted
-    assert [json.loads(l)["event_type"] for l in w.lines] == ["payment_allowed", "payment_settled"]
+    assert [json.loads(ln)["event_type"] for ln in w.lines] == ["payment_allowed", "payment_settled"]
     assert json.loads(w.lines[0])["resource_url"].startswith("https://api.example.com/weather")  # the real URL
     assert verify_chain(w.lines, CHAIN).ok
 
@@ -77,7 +77,7 @@ async def test_v2_failed_settlement_keeps_the_spend_and_replay_aborts():
     with pytest.raises(Exception) as e:
         await c.get("https://api.example.com/w3")
     assert e.value.__cause__.code == "policy-window-exceeded"
-    assert [json.loads(l)["outcome"] for l in w.lines] == ["allowed", "failed-after-send", "blocked", "allowed",
+    assert [json.loads(ln)["outcome"] for ln in w.lines] == ["allowed", "failed-after-send", "blocked", "allowed",
                                                            "settled", "blocked"]
     assert verify_chain(w.lines, CHAIN).ok
 
@@ -87,7 +87,7 @@ async def test_v1_paid_response_is_observed_through_the_http_client():
     c, w, _ = setup(s, policy={"daily_limit_usd": 0.02})
     assert (await c.get("https://api.example.com/premium-data")).status_code == 200
     # Nothing is committed at payload creation: the X-PAYMENT-RESPONSE the transport saw settles it.
-    assert [json.loads(l)["outcome"] for l in w.lines] == ["allowed", "settled"]
+    assert [json.loads(ln)["outcome"] for ln in w.lines] == ["allowed", "settled"]
 
 
 class BrokenSigner:
@@ -107,10 +107,10 @@ async def test_a_signer_failure_releases():
     w = Lines()
     harden(http, audit_writer=w, policy={"daily_limit_usd": 0.001})
     c = httpx.AsyncClient(transport=x402AsyncTransport(http, transport=httpx.MockTransport(s.handler)))
-    with pytest.raises(Exception):
+    with pytest.raises(PaymentError, match="hardware wallet unplugged"):
         await c.get("https://api.example.com/w")
     assert s.payments == []
-    assert [(json.loads(l)["outcome"], json.loads(l).get("code")) for l in w.lines] == [
+    assert [(json.loads(ln)["outcome"], json.loads(ln).get("code")) for ln in w.lines] == [
         ("allowed", None), ("failed", "signer-failed")]
 
 
@@ -118,7 +118,7 @@ async def test_a_payment_another_hook_aborted_is_released():
     from x402 import AbortResult
 
     s = Server(version=2, amount="1000")
-    c, w, guard = setup(s, policy={"daily_limit_usd": 0.001})
+    c, w, _guard = setup(s, policy={"daily_limit_usd": 0.001})
     veto = [True]
     guard_client = c._transport._client  # the x402HTTPClient
 
@@ -126,14 +126,14 @@ async def test_a_payment_another_hook_aborted_is_released():
         return AbortResult(reason="agent-veto") if veto[0] else None
 
     guard_client._client.on_before_payment_creation(later_hook)
-    with pytest.raises(Exception):
+    with pytest.raises(PaymentError, match="agent-veto"):
         await c.get("https://api.example.com/w")
     assert s.payments == []
     veto[0] = False
     # The next payment's first hook answers the abandoned one `signer-failed`: released, so
     # the same purchase is neither a replay nor over the $0.001 budget.
     assert (await c.get("https://api.example.com/w")).status_code == 200
-    assert [json.loads(l)["outcome"] for l in w.lines] == ["allowed", "failed", "allowed", "settled"]
+    assert [json.loads(ln)["outcome"] for ln in w.lines] == ["allowed", "failed", "allowed", "settled"]
 
 
 async def test_a_paid_response_never_reported_is_unobserved(monkeypatch):
@@ -154,13 +154,13 @@ async def test_a_paid_response_never_reported_is_unobserved(monkeypatch):
     w = Lines()
     harden(http, audit_writer=w, policy={"daily_limit_usd": 0.002})
     c = httpx.AsyncClient(transport=x402AsyncTransport(http, transport=httpx.MockTransport(handler)))
-    with pytest.raises(Exception):
+    with pytest.raises(PaymentError, match="connection reset"):
         await c.get("https://api.example.com/w")
     reset[0] = False
     with pytest.raises(Exception) as e:  # the signed authorization may have left: its spend stays, never paid twice
         await c.get("https://api.example.com/w")
     assert isinstance(e.value.__cause__, ReplayDetectedError)
-    assert [json.loads(l)["outcome"] for l in w.lines] == ["allowed", "unknown", "blocked"]
+    assert [json.loads(ln)["outcome"] for ln in w.lines] == ["allowed", "unknown", "blocked"]
 
 
 async def test_plain_x402client_refuses_without_the_real_url():
@@ -172,7 +172,7 @@ async def test_plain_x402client_refuses_without_the_real_url():
         await c.get("https://api.example.com/premium-data")
     assert e.value.__cause__.code == "url-invalid"
     assert s.payments == []
-    assert [json.loads(l)["outcome"] for l in w.lines] == ["blocked"]
+    assert [json.loads(ln)["outcome"] for ln in w.lines] == ["blocked"]
     assert json.loads(w.lines[0])["code"] == "url-invalid"
 
 
@@ -193,7 +193,7 @@ async def test_capped_transport_gives_the_guard_the_method_and_body_of_each_purc
         await c.post("https://api.example.com/q", json={"city": "Paris"})
     assert isinstance(e.value.__cause__, ReplayDetectedError)
     assert len(s.payments) == 2
-    assert [json.loads(l)["outcome"] for l in w.lines] == ["allowed", "settled", "allowed", "settled", "blocked"]
+    assert [json.loads(ln)["outcome"] for ln in w.lines] == ["allowed", "settled", "allowed", "settled", "blocked"]
 
 
 class Tampering:

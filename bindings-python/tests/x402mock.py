@@ -23,7 +23,8 @@ def evm_payload(pay_to, amount, max_timeout_seconds=60, now_ms=None, n=0x22):
 def signed_for(action, now_ms=None):
     """The ``signed`` event of a well-behaved signer for a driver ``sign`` action."""
     return {"on": "signed", "payload": evm_payload(action["pay_to"], action["amount"],
-                                                   (action.get("requirements") or {}).get("maxTimeoutSeconds", 60), now_ms)}
+                                                   (action.get("requirements") or {}).get("maxTimeoutSeconds", 60),
+                                                   now_ms)}
 
 
 def details_payload(details):

@@ -13,14 +13,13 @@ import json
 import os
 import sys
 
+from agent_py_x402 import CODE, TAMPER_PAY_TO, Lines, main
 from eth_account import Account
+from presidio_x402 import HardenedX402Client
 from x402.mechanisms.evm.exact.client import ExactEvmScheme
 from x402.mechanisms.evm.exact.v1.client import ExactEvmSchemeV1
 from x402.schemas.payments import PaymentRequirements
 from x402.schemas.v1 import PaymentRequirementsV1
-
-from agent_py_x402 import CODE, TAMPER_PAY_TO, Lines, main
-from presidio_x402 import HardenedX402Client
 
 AGENT = "py/HardenedX402Client"
 

@@ -17,14 +17,13 @@ from urllib.parse import quote
 
 import httpx
 from eth_account import Account
+from presidio_x402 import verify_chain
+from presidio_x402.integrations.x402 import harden
+from presidio_x402.mpa import MPAApproverConfig, MPAConfig, MPAEngine
 from x402 import x402Client
 from x402.http import x402HTTPClient
 from x402.http.clients.httpx import x402AsyncTransport
 from x402.mechanisms.evm.exact import register_exact_evm_client
-
-from presidio_x402 import verify_chain
-from presidio_x402.integrations.x402 import harden
-from presidio_x402.mpa import MPAApproverConfig, MPAConfig, MPAEngine
 
 AGENT = "py/x402 (PyPI)"
 EMAIL = "alice.smith@example.com"
@@ -89,9 +88,11 @@ class Agent:
 
 
 def mpa(world, names):
-    return MPAEngine(MPAConfig(threshold=2, min_amount_usd=1, timeout_seconds=1, allow_private_webhooks=True, approvers=[
+    approvers = [
         MPAApproverConfig(f"approver-{i + 1}-{n}", mode="webhook", webhook_url=f"{world['approverUrl']}/approve/{n}")
-        for i, n in enumerate(names)]))
+        for i, n in enumerate(names)]
+    return MPAEngine(MPAConfig(threshold=2, min_amount_usd=1, timeout_seconds=1, allow_private_webhooks=True,
+                               approvers=approvers))
 
 
 def scenarios(world):

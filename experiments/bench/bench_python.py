@@ -16,7 +16,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import common  # noqa: E402
+import common
 
 logging.disable(logging.CRITICAL)  # PIIFilter logs a warning per finding (the seed's too)
 
@@ -68,8 +68,8 @@ def main(workdir, out_path):
         assert g.state() == blob, "the loaded state is the prepared one"
         sizes.append((store, g))
 
-    def step(k, i):
-        store, g = sizes[k]
+    def step(k, i, sizes=sizes):
+        _store, g = sizes[k]
         r = reqs[i]
         t0 = time.perf_counter_ns()
         p = g.begin("GET", r["url"], r["header"], None, reason)
@@ -79,12 +79,12 @@ def main(workdir, out_path):
         return dt
 
     samples = common.interleave(w, len(sizes), step)
-    for n, ns, (store, g) in zip(w["sizes"], samples, sizes):
+    for n, ns, (_store, g) in zip(w["sizes"], samples, sizes, strict=False):
         row = {"workload": "decision", "prior": n, **common.stats(ns)}
         print("python: decision", json.dumps(row), file=sys.stderr)
         rows.append(row)
         g.close()
-    del sizes
+    del sizes, step
 
     triples = common.corpus(workdir)
     pf = PIIFilter()
@@ -105,7 +105,8 @@ def main(workdir, out_path):
         assert ok, ok
         if k >= 2:
             ns.append(dt / lines)
-    row = {"workload": "audit_verify", "op": "verify_chain of a 1000-line chain with its head, per line", **common.stats(ns)}
+    row = {"workload": "audit_verify", "op": "verify_chain of a 1000-line chain with its head, per line",
+           **common.stats(ns)}
     print("python: audit", json.dumps(row), file=sys.stderr)
     rows.append(row)
 

@@ -30,7 +30,7 @@ import time
 os.environ["PRESIDIO_X402_CHAIN_KEY"] = "22" * 32
 os.environ["PRESIDIO_X402_FINGERPRINT_KEY"] = "11" * 32
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import common  # noqa: E402
+import common
 
 logging.disable(logging.CRITICAL)
 
@@ -61,7 +61,7 @@ def main(workdir, out_path):
 
     dets = [details(i) for i in range(len(reqs))]
     c = client()
-    common.prewarm(w, lambda i: common.drive(c._apply_security_controls(dets[i])))
+    common.prewarm(w, lambda i, c=c: common.drive(c._apply_security_controls(dets[i])))
 
     rows, stopped = [], None
     for n in w["sizes"]:
@@ -81,7 +81,7 @@ def main(workdir, out_path):
         ep = pol._get_endpoint_ledger("https://api.example.com")
         replay = c._replay._store
 
-        def step(i):
+        def step(i, c=c, pol=pol, ep=ep, replay=replay, n=n):
             d = dets[i]
             t0 = time.perf_counter_ns()
             common.drive(c._apply_security_controls(d))
@@ -102,7 +102,7 @@ def main(workdir, out_path):
             stopped = n
             row["note"] = (f"median > {STOP_MS:g} ms: larger sizes not run" if n != w["sizes"][-1]
                            else f"median > {STOP_MS:g} ms (the stop rule; the last size anyway)")
-        del c, pol
+        del c, pol, ep, replay, step
 
     triples = common.corpus(workdir)
     pf = PIIFilter(mode="regex")
@@ -126,14 +126,15 @@ def main(workdir, out_path):
     ns = []
     for k in range(w["sampling"]["audit_runs"] + 2):
         t0 = time.perf_counter_ns()
-        raws = [json.loads(l) for l in lines]
+        raws = [json.loads(ln) for ln in lines]
         rep = ComplianceReport(events=[])
         rep._check_chain(raws)
         dt = time.perf_counter_ns() - t0
         assert rep.chain_ok, rep.chain_warnings[:3]
         if k >= 2:
             ns.append(dt / lines_n)
-    row = {"workload": "audit_verify", "op": "json.loads + ComplianceReport._check_chain of a 1000-line chain (no head: "
+    row = {"workload": "audit_verify",
+           "op": "json.loads + ComplianceReport._check_chain of a 1000-line chain (no head: "
                                             "truncation is not detected), per line", **common.stats(ns)}
     print("seed: audit", json.dumps(row), file=sys.stderr)
     rows.append(row)

@@ -34,12 +34,13 @@ def corpus(workdir):
 
 def fp(k):
     """A synthetic live fingerprint (64 hex digits), as a real one looks."""
-    return "%064x" % k
+    return f"{k:064x}"
 
 
 def stats(ns):
     s = sorted(ns)
-    q = lambda p: s[min(len(s) - 1, int(len(s) * p))] / 1000
+    def q(p):
+        return s[min(len(s) - 1, int(len(s) * p))] / 1000
     return {"median_us": q(0.5), "p95_us": q(0.95), "mean_us": sum(s) / len(s) / 1000, "samples": len(s)}
 
 

@@ -58,7 +58,8 @@ def main():
     step("prepare", [a.native_bin, "prepare", wd])
     step("native", [a.native_bin, "native", wd, os.path.join(res, "native.json")])
     step("component", [a.component_bin, "component", wd, os.path.join(res, "component.json")])
-    step("node", [a.node, "experiments/bench/bench_node.mjs", wd, a.js_package, os.path.join(res, "node.json"), a.js_tarball])
+    step("node",
+         [a.node, "experiments/bench/bench_node.mjs", wd, a.js_package, os.path.join(res, "node.json"), a.js_tarball])
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     step("python", [a.python, "experiments/bench/bench_python.py", wd, os.path.join(res, "python.json")], env=env)
     step("0.3.0", [a.seed_python, "experiments/bench/bench_seed.py", wd, os.path.join(res, "seed.json")], env=env)

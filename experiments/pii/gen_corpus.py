@@ -54,7 +54,8 @@ DESCRIPTIONS = {
                   "Credit risk score report"],
     "data_access": ["Dataset export ({n} rows)", "Search API query", "Geocoding lookup", "Company records search",
                     "Public records API access"],
-    "generic": ["Access to premium content", "Pay-per-call API access", "Weather forecast API", "One-time resource access",
+    "generic": ["Access to premium content", "Pay-per-call API access", "Weather forecast API",
+                "One-time resource access",
                 "Monthly Pro tier upgrade"],
     "compute": ["GPU hour on A100", "Serverless function run", "Batch job ({n} tasks)", "Render farm minutes",
                 "Vector database query"],
@@ -172,7 +173,8 @@ class Gen:
             "{n}": lambda: str(r.randint(2, 5000)), "{n6}": lambda: f"{r.randint(0, 999999):06d}",
             "{txhash}": lambda: "0x" + self.hexs(64), "{evm}": lambda: "0x" + self.hexs(40),
             "{amount}": lambda: str(r.choice([10000, 50000, 1000000, 250000000000000000, 4000000000000000, 123456789])),
-            "{nonce}": lambda: "0x" + self.hexs(64), "{version}": lambda: self.pick(["1.2.3", "v2.0.1", "10.4.0.1", "0.3.0"]),
+            "{nonce}": lambda: "0x" + self.hexs(64),
+            "{version}": lambda: self.pick(["1.2.3", "v2.0.1", "10.4.0.1", "0.3.0"]),
             "{ts}": lambda: str(r.randint(1600000000, 1800000000)),
             "{tsms}": lambda: str(r.randint(1600000000000, 1800000000000)),
             "{digest}": lambda: self.hexs(64),
@@ -300,8 +302,9 @@ class Gen:
         return self.pick(FIRST), self.pick(LAST)
 
     def email_addr(self):
-        f, l = self.name()
-        local = self.pick([f"{f}.{l}", f"{f[0]}{l}", f"{f}_{l}", f"{f}{self.r.randint(1, 99)}", f"{f}.{l}+x402"]).lower()
+        f, last = self.name()
+        local = self.pick([f"{f}.{last}", f"{f[0]}{last}", f"{f}_{last}", f"{f}{self.r.randint(1, 99)}",
+                           f"{f}.{last}+x402"]).lower()
         dom = self.pick(["example.com", "mail.example.org", "corp.co.uk", "gmail.com", "outlook.com", "uni.edu"])
         return f"{local}@{dom}"
 
@@ -374,26 +377,26 @@ def url_field(g, cat, pii):
             b.pii(enc, "EMAIL_ADDRESS", "base64")
         return b
     if pii == "PERSON":
-        f, l = g.name()
+        f, last = g.name()
         form = g.pick(["slug-dash", "slug-underscore", "query-plus", "query-encoded", "patient", "user-dot"])
         if form == "slug-dash":
             b.add(g.c("person_path"))
-            b.pii(f"{f}-{l}".lower(), "PERSON", form)
+            b.pii(f"{f}-{last}".lower(), "PERSON", form)
         elif form == "slug-underscore":
             b.add(g.c("person_path_us"))
-            b.pii(f"{f}_{l}".lower(), "PERSON", form)
+            b.pii(f"{f}_{last}".lower(), "PERSON", form)
         elif form == "query-plus":
             b.add("?" + g.c("name_key") + "=")
-            b.pii(f"{f}+{l}", "PERSON", form)
+            b.pii(f"{f}+{last}", "PERSON", form)
         elif form == "query-encoded":
             b.add("?" + g.pick(["name", "patient_name", "customer"]) + "=")
-            b.pii(f"{f}%20{l}", "PERSON", form)
+            b.pii(f"{f}%20{last}", "PERSON", form)
         elif form == "patient":
             b.add("?patient=")
-            b.pii(f"{f}-{l}".lower(), "PERSON", form)
+            b.pii(f"{f}-{last}".lower(), "PERSON", form)
         else:
             b.add("?user=")
-            b.pii(f"{f}.{l}".lower(), "PERSON", form)
+            b.pii(f"{f}.{last}".lower(), "PERSON", form)
         b.add(("&" if "?" in b.text else "?") + "v=" + str(g.r.randint(1, 3)))
         return b
     if pii == "LOCATION":
@@ -438,7 +441,8 @@ def url_field(g, cat, pii):
                 b.pii(urllib.parse.quote(val), pii, "query-" + form)
         return b
     # benign query
-    q = g.pick(["", "?lat=52.52&lon=13.40", "?limit=50&offset=100", "?format=json", "?ts=" + str(g.r.randint(1600000000, 1800000000)),
+    q = g.pick(["", "?lat=52.52&lon=13.40", "?limit=50&offset=100", "?format=json",
+                "?ts=" + str(g.r.randint(1600000000, 1800000000)),
                 "?id=" + g.uuid(), "?amount=" + str(g.r.choice([10000, 1000000])), "?q=weather+berlin+forecast"])
     if "berlin" in q:
         q = "?q=weather+report+daily"
@@ -463,7 +467,7 @@ def text_field(g, field, cat, pii):
     if pii is None:
         return b
     if pii == "PERSON":
-        f, l = g.name()
+        f, last = g.name()
         form = g.pick(["for", "pair", "last-first", "initial", "dr", "patient", "requested-by",
                        # forms the rules were not written for (added after the first evaluation)
                        "possessive", "leading", "cc", "lowercase",
@@ -476,45 +480,45 @@ def text_field(g, field, cat, pii):
             return b
         if form == "possessive":
             b.add(" - ")
-            b.pii(f"{f} {l}", "PERSON", form)
+            b.pii(f"{f} {last}", "PERSON", form)
             b.add("'s records")
             return b
         if form == "leading":
             b.text = ""
-            b.pii(f"{f} {l}", "PERSON", form)
+            b.pii(f"{f} {last}", "PERSON", form)
             b.add(": " + g.fill(g.pick(DESCRIPTIONS[cat] if field == "description" else REASONS)).lower())
             return b
         if form == "cc":
             b.add(", cc ")
-            b.pii(f"{f} {l}", "PERSON", form)
+            b.pii(f"{f} {last}", "PERSON", form)
             return b
         if form == "lowercase":
             b.add(" for ")
-            b.pii(f"{f} {l}".lower(), "PERSON", form)
+            b.pii(f"{f} {last}".lower(), "PERSON", form)
             return b
         if form == "for":
             b.add(" for ")
-            b.pii(f"{f} {l}", "PERSON", form)
+            b.pii(f"{f} {last}", "PERSON", form)
         elif form == "pair":
             b.add(" - ")
-            b.pii(f"{f} {l}", "PERSON", form)
+            b.pii(f"{f} {last}", "PERSON", form)
             b.add(" account")
         elif form == "last-first":
             b.add(g.c("lf_text"))
-            b.pii(f"{l}, {f}", "PERSON", form)
+            b.pii(f"{last}, {f}", "PERSON", form)
         elif form == "initial":
             b.add(" approved by ")
-            b.pii(f"{f[0]}. {l}", "PERSON", form)
+            b.pii(f"{f[0]}. {last}", "PERSON", form)
         elif form == "dr":
             b.add(" ordered by Dr. ")
-            b.pii(f"{f} {l}", "PERSON", form)
+            b.pii(f"{f} {last}", "PERSON", form)
         elif form == "patient":
             b.add(" (patient ")
-            b.pii(f"{f} {l}", "PERSON", form)
+            b.pii(f"{f} {last}", "PERSON", form)
             b.add(")")
         else:
             b.add(", requested by ")
-            b.pii(f"{f} {l}", "PERSON", form)
+            b.pii(f"{f} {last}", "PERSON", form)
     elif pii == "LOCATION":
         place = g.pick(CITIES + COUNTRIES + STATES)
         form = g.pick(["in", "for", "from", "comma"])

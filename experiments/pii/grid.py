@@ -39,7 +39,8 @@ def to_chars(corpus, rows):
     for r in rows:
         rec = by[r["id"]]
         out[r["id"]] = [(x["field"], evaluate.byte_to_char(rec["fields"][x["field"]], x["start"]),
-                         evaluate.byte_to_char(rec["fields"][x["field"]], x["end"]), x["entity"]) for x in r["findings"]]
+                         evaluate.byte_to_char(rec["fields"][x["field"]], x["end"]),
+                         x["entity"]) for x in r["findings"]]
     return out
 
 
@@ -55,7 +56,7 @@ def main():
     rows = []
     for cname, fname in CORPORA:
         path = os.path.join(CACHE, fname)
-        corpus = [json.loads(l) for l in open(path, encoding="utf-8")]
+        corpus = [json.loads(ln) for ln in open(path, encoding="utf-8")]
         base_path = path.replace(".jsonl", ".baseline.jsonl")
         base = {b["id"]: [(x["field"], x["start"], x["end"], x["entity"]) for x in b["findings"]]
                 for b in map(json.loads, open(base_path))}
@@ -67,7 +68,7 @@ def main():
             for ms in SCORES:
                 out = subprocess.run([exe, path, "1", str(ms), ",".join(subset)], check=True,
                                      capture_output=True, text=True).stdout
-                preds = to_chars(corpus, [json.loads(l) for l in out.splitlines()])
+                preds = to_chars(corpus, [json.loads(ln) for ln in out.splitlines()])
                 p, r, f = micro(corpus, preds, subset)
                 rows.append({"corpus": cname, "engine": "this engine", "entities": label, "min_score": ms,
                              "precision": p, "recall": r, "f1": f})
@@ -94,7 +95,7 @@ def main():
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
         fig, axes = plt.subplots(1, len(CORPORA), figsize=(5 * len(CORPORA), 4.5), sharey=True)
-        for ax, (cname, _) in zip(axes, CORPORA):
+        for ax, (cname, _) in zip(axes, CORPORA, strict=False):
             for r in rows:
                 if r["corpus"] != cname:
                     continue

@@ -62,7 +62,7 @@ def native(corpus_path, corpus, reps):
     out_path = corpus_path.replace(".jsonl", ".rust.jsonl")
     with open(out_path, "w") as f:
         sh([os.path.join(ROOT, "target", "release", "examples", "pii_eval"), corpus_path, str(reps)], stdout=f)
-    rust = [json.loads(l) for l in open(out_path)]
+    rust = [json.loads(ln) for ln in open(out_path)]
     by_id = {r["id"]: r for r in corpus}
     preds = {}
     for r in rust:
@@ -83,7 +83,7 @@ def baseline(corpus_path, reps):
     out_path = corpus_path.replace(".jsonl", ".baseline.jsonl")
     with open(out_path, "w") as f:
         sh([py, os.path.join(HERE, "run_baseline.py"), corpus_path, str(reps)], stdout=f)
-    base = [json.loads(l) for l in open(out_path)]
+    base = [json.loads(ln) for ln in open(out_path)]
     return base, {b["id"]: [(x["field"], x["start"], x["end"], x["entity"]) for x in b["findings"]] for b in base}
 
 
@@ -98,18 +98,18 @@ def main():
     sh([sys.executable, os.path.join(HERE, "seed_corpus.py"), seed_path])
     sh(["cargo", "build", "--quiet", "--release", "-p", "presidio-x402-core", "--example", "pii_eval"], cwd=ROOT)
 
-    corpus = [json.loads(l) for l in open(corpus_path, encoding="utf-8")]
+    corpus = [json.loads(ln) for ln in open(corpus_path, encoding="utf-8")]
     rust, rust_preds = native(corpus_path, corpus, REPS)
     base, base_preds = baseline(corpus_path, 20)
     rs = evaluate.score(corpus, rust_preds)
     bs = evaluate.score(corpus, base_preds)
 
     extra = []
-    for title, path in (("Held-out split of our corpus (seed %d, other context templates; never tuned on)"
-                         % HELDOUT_SEED, heldout_path),
+    for title, path in ((f"Held-out split of our corpus (seed {HELDOUT_SEED}, other context templates; never tuned on)",
+                         heldout_path),
                         ("The seed's published corpus (0.3.0 sdist `corpus/generate.py`, seed 42, 2,000 triples)",
                          seed_path)):
-        c = [json.loads(l) for l in open(path, encoding="utf-8")]
+        c = [json.loads(ln) for ln in open(path, encoding="utf-8")]
         _, rp = native(path, c, 1)
         _, bp = baseline(path, 1)
         extra.append((title, c, evaluate.score(c, rp), evaluate.score(c, bp)))

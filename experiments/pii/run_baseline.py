@@ -16,7 +16,6 @@ import os
 import sys
 import sysconfig
 import time
-import unicodedata
 
 site = sysconfig.get_paths()["purelib"]
 spec = importlib.util.spec_from_file_location("pii_filter", os.path.join(site, "presidio_x402", "pii_filter.py"))
@@ -34,7 +33,7 @@ def main(corpus_path, reps):
         rec = json.loads(line)
         texts = [rec["fields"][f] for f in FIELDS]
         found = []
-        for f, t in zip(FIELDS, texts):
+        for f, t in zip(FIELDS, texts, strict=False):
             _, ents = filt.scan_and_redact(t)
             norm = mod._normalise(t)
             for e in ents:

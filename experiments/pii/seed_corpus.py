@@ -35,7 +35,7 @@ def sdist_dir():
     tgz = glob.glob(os.path.join(CACHE, "*.tar.gz"))[0]
     with tarfile.open(tgz) as t:
         members = [m for m in t.getmembers() if "/corpus/" in m.name and m.isfile()]
-        t.extractall(CACHE, members=members)
+        t.extractall(CACHE, members=members, filter="data")
     return os.path.join(CACHE, "presidio_hardened_x402-0.3.0")
 
 

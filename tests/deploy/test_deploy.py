@@ -43,33 +43,24 @@ CORE_PYTHON = os.environ.get("DEPLOY_CORE_PYTHON", str(ROOT / ".cache/venv-pytho
 KUBE_VERSIONS = ["1.25.0", kubernetes_validate.latest_version()]
 
 # The seed's command, word for word (its agent id is a placeholder there).
-SEED_SET = ["x402.agentId=my-agent", "x402.maxPerCallUsd=0.10", "x402.dailyLimitUsd=5.00", "serviceMonitor.enabled=true"]
+SEED_SET = ["x402.agentId=my-agent", "x402.maxPerCallUsd=0.10", "x402.dailyLimitUsd=5.00",
+            "serviceMonitor.enabled=true"]
 
-FULL_SET = SEED_SET + [
-    "agent.image.repository=registry.example/agent",
-    "agent.image.tag=1.2.3",
-    "replicaCount=3",
-    "store.type=redis",
-    "redis.existingSecret=x402-redis",
-    "keys.existingSecret=x402-keys",
-    "auth.existingSecret=x402-token",
-    "audit.existingClaim=x402-audit",
-    "networkPolicy.enabled=true",
-    "networkPolicy.from[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name=monitoring",
-    "serviceMonitor.labels.release=kube-prometheus-stack",
-    "x402.windowSeconds=3600",
-    "x402.policy.replay_ttl_seconds=600",
-    "x402.policy.pii.action=block",
-    "x402.policy.trusted_wallets[0]=0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
-]
+FULL_SET = [*SEED_SET, "agent.image.repository=registry.example/agent", "agent.image.tag=1.2.3", "replicaCount=3",
+            "store.type=redis", "redis.existingSecret=x402-redis", "keys.existingSecret=x402-keys",
+            "auth.existingSecret=x402-token", "audit.existingClaim=x402-audit", "networkPolicy.enabled=true",
+            "networkPolicy.from[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name=monitoring",
+            "serviceMonitor.labels.release=kube-prometheus-stack", "x402.windowSeconds=3600",
+            "x402.policy.replay_ttl_seconds=600", "x402.policy.pii.action=block",
+            "x402.policy.trusted_wallets[0]=0x209693Bc6afc0C5328bA36FaF03C514EF312287C"]
 
 SCENARIOS = {
     "defaults": [],
     "seed": SEED_SET,
     "full": FULL_SET,
-    "memory-store": SEED_SET + ["store.type=memory"],
-    "file-store-pvc": SEED_SET + ["state.existingClaim=x402-state", "redis.url=", "auth.existingSecret=t"],
-    "redis-url": SEED_SET + ["store.type=redis", "redis.url=rediss://:pw@redis.example:6380/0", "replicaCount=2"],
+    "memory-store": [*SEED_SET, "store.type=memory"],
+    "file-store-pvc": [*SEED_SET, "state.existingClaim=x402-state", "redis.url=", "auth.existingSecret=t"],
+    "redis-url": [*SEED_SET, "store.type=redis", "redis.url=rediss://:pw@redis.example:6380/0", "replicaCount=2"],
 }
 
 
@@ -257,7 +248,7 @@ def test_default_and_full_policies_load_in_the_core(tmp_path):
 
 
 def test_removed_limit_falls_back_to_the_core_default(tmp_path):
-    policy = policy_of(render(SEED_SET + ["x402.maxPerCallUsd=null"]))
+    policy = policy_of(render([*SEED_SET, "x402.maxPerCallUsd=null"]))
     assert "max_per_call_usd" not in policy
     res = core_policy(policy, tmp_path)
     # the core's default per-call limit ($1) applies, not "no limit"
@@ -267,7 +258,7 @@ def test_removed_limit_falls_back_to_the_core_default(tmp_path):
 def test_the_core_rejects_what_the_chart_cannot_know(tmp_path):
     # x402.policy is copied as it is: a typo renders, and the core refuses it (the sidecar
     # then refuses to start, or keeps the old policy on reload).
-    policy = policy_of(render(SEED_SET + ["x402.policy.max_per_cal_usd=1"]))
+    policy = policy_of(render([*SEED_SET, "x402.policy.max_per_cal_usd=1"]))
     assert policy["max_per_cal_usd"] == 1
     res = core_policy(policy, tmp_path)
     assert res == {"ok": False, "errors": [["max_per_cal_usd", "config-unknown-field"]]}
@@ -371,7 +362,7 @@ def test_chart_speaks_only_the_sidecars_interface():
 
 
 def test_network_policy_never_admits_everyone():
-    (np_,) = by_kind(render(SEED_SET + ["networkPolicy.enabled=true"]), "NetworkPolicy")
+    (np_,) = by_kind(render([*SEED_SET, "networkPolicy.enabled=true"]), "NetworkPolicy")
     assert np_["spec"]["ingress"] == []
     (np_,) = by_kind(render(FULL_SET), "NetworkPolicy")
     (rule,) = np_["spec"]["ingress"]
@@ -483,7 +474,7 @@ def _free_port() -> int:
 
 def _get(url: str) -> tuple[int, bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=5) as r:
+        with urllib.request.urlopen(url, timeout=5) as r:  # noqa: S310 - http:// on 127.0.0.1, built by this test
             return r.status, r.read()
     except urllib.error.HTTPError as e:
         return e.code, e.read()
@@ -557,8 +548,10 @@ def test_soc2_reference_cites_only_what_exists():
     text = SOC2.read_text(encoding="utf-8")
     tracked = set(subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
                                  check=True).stdout.split())
-    cited = re.findall(r"`([A-Za-z0-9_.\-/]+\.[a-z]{1,5}|[A-Za-z0-9_.\-]+/[A-Za-z0-9_.\-/]*)(?:::([A-Za-z0-9_]+))?`", text)
-    paths = [(p, t) for p, t in cited if "/" in p and not p.startswith(("/", "http")) and not re.match(r"^(v\d|x402_)", p)]
+    cited = re.findall(r"`([A-Za-z0-9_.\-/]+\.[a-z]{1,5}|[A-Za-z0-9_.\-]+/[A-Za-z0-9_.\-/]*)(?:::([A-Za-z0-9_]+))?`",
+                       text)
+    paths = [(p, t) for p,
+             t in cited if "/" in p and not p.startswith(("/", "http")) and not re.match(r"^(v\d|x402_)", p)]
     assert len(paths) >= 30, paths
     missing, no_test = [], []
     for p, test in paths:

@@ -31,7 +31,7 @@ def jstr(s):
         elif ch == "\\":
             out.append("\\\\")
         elif c < 0x20:
-            out.append(short.get(c, "\\u%04x" % c))
+            out.append(short.get(c, f"\\u{c:04x}"))
         else:
             out.append(ch)
     out.append('"')
@@ -64,8 +64,8 @@ def hmac_hex(key, data):
 
 
 def timestamp(ms):
-    t = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc) + datetime.timedelta(milliseconds=ms)
-    return t.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (ms % 1000)
+    t = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(milliseconds=ms)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
 
 
 def usd_norm(s):
@@ -127,7 +127,7 @@ def event(i):
     e = {
         "event_type": "payment_attempt",
         "outcome": ["allowed", "blocked", "allowed", "blocked", "allowed"][i % 5],
-        "resource_url": "https://api.example.com/weather?city=[REDACTED]&n=%d" % i,
+        "resource_url": f"https://api.example.com/weather?city=[REDACTED]&n={i}",
         "amount_usd": ["0.01", "0.25", "1.5", "0.001", "2"][i % 5],
         "network": "eip155:8453",
         "agent_id": "my-agent-v1",
@@ -186,7 +186,8 @@ def append_vectors():
     valid = [
         case("first line: seq 1, prev_mac 64 zeros", inp(e0), {"line": l1, "head": h1}),
         case("second line chains to the first", inp(e1, T0 + 1000, h1), {"line": l2, "head": h2}),
-        case("explicit genesis head equals no head", inp(e0, head={"seq": 0, "mac": GENESIS}), {"line": l1, "head": h1}),
+        case("explicit genesis head equals no head", inp(e0, head={"seq": 0, "mac": GENESIS}),
+             {"line": l1, "head": h1}),
         case("minimal event: unknown fields are null or empty", inp(minimal), {"line": lmin, "head": hmin}),
         case("blocked by PII: entity names only, fixed error message", inp(
             {**minimal, "outcome": "blocked", "code": "pii-blocked",
@@ -241,7 +242,8 @@ def append_vectors():
         case("negative amount", inp({**minimal, "amount_usd": "-1"}), code="usd-malformed"),
         case("head mac not hex", inp(minimal, head={"seq": 1, "mac": "x" * 64}), code="invalid-input"),
         case("head mac upper case", inp(minimal, head={"seq": 1, "mac": h1["mac"].upper()}), code="invalid-input"),
-        case("sequence number would leave the safe integer range", inp(minimal, head={"seq": 2**53 - 1, "mac": GENESIS}),
+        case("sequence number would leave the safe integer range",
+             inp(minimal, head={"seq": 2**53 - 1, "mac": GENESIS}),
              code="invalid-input"),
         case("time past year 9999", inp(minimal, now=253402300800000), code="invalid-input"),
         case("empty replica id", inp({**minimal, "replica": ""}), code="invalid-input", flags=["Replica"]),
@@ -288,18 +290,19 @@ def verify_cases():
     add("suffix verified from a start head", lines[2:], ok_head=head, start=heads[1], expected_head=head)
     add("whole log given with a later start head", lines, fail=(1, 1, "audit-seq-gap"), start=heads[1])
     for i in range(5):
-        add("edit line %d (outcome) keeps its old mac" % (i + 1),
-            lines[:i] + [edit(lines[i], '"outcome":"', '"outcome":"x')] + lines[i + 1:],
+        add(f"edit line {i + 1} (outcome) keeps its old mac",
+            [*lines[:i], edit(lines[i], '"outcome":"', '"outcome":"x'), *lines[i + 1:]],
             fail=(i + 1, i + 1, "audit-bad-mac"), flags=["Edit"] + (["LastLine"] if i == 4 else []))
-    add("edit the last line's amount", lines[:4] + [edit(lines[4], '"amount_usd":"2"', '"amount_usd":"0"')],
+    add("edit the last line's amount", [*lines[:4], edit(lines[4], '"amount_usd":"2"', '"amount_usd":"0"')],
         fail=(5, 5, "audit-bad-mac"), flags=["Edit", "LastLine"])
-    add("flip one hex digit of the last mac", lines[:4] + [flip_mac(lines[4])],
+    add("flip one hex digit of the last mac", [*lines[:4], flip_mac(lines[4])],
         fail=(5, 5, "audit-bad-mac"), flags=["Edit", "LastLine"])
     ent3 = lines[2]
-    add("edited seq is caught by the mac", lines[:2] + [edit(ent3, '"seq":3', '"seq":4')] + lines[3:],
+    add("edited seq is caught by the mac", [*lines[:2], edit(ent3, '"seq":3', '"seq":4'), *lines[3:]],
         fail=(3, 4, "audit-bad-mac"), flags=["Edit"])
     for i in range(4):
-        add("delete line %d" % (i + 1), lines[:i] + lines[i + 1:], fail=(i + 1, i + 2, "audit-seq-gap"), flags=["Delete"])
+        add(f"delete line {i + 1}", lines[:i] + lines[i + 1:], fail=(i + 1, i + 2, "audit-seq-gap"),
+            flags=["Delete"])
     add("delete the last line: undetectable without the expected head", lines[:4], ok_head=heads[3],
         flags=["Delete", "LastLine"])
     add("delete the last line: truncation with the expected head", lines[:4], fail=(5, None, "audit-truncated"),
@@ -308,12 +311,12 @@ def verify_cases():
         expected_head=head, flags=["Truncate"])
     add("empty log with an expected head", [], fail=(1, None, "audit-truncated"), expected_head=head,
         flags=["Truncate"])
-    add("swap lines 1 and 2", [lines[1], lines[0]] + lines[2:], fail=(1, 2, "audit-seq-gap"), flags=["Reorder"])
-    add("swap the last two lines", lines[:3] + [lines[4], lines[3]], fail=(4, 5, "audit-seq-gap"),
+    add("swap lines 1 and 2", [lines[1], lines[0], *lines[2:]], fail=(1, 2, "audit-seq-gap"), flags=["Reorder"])
+    add("swap the last two lines", [*lines[:3], lines[4], lines[3]], fail=(4, 5, "audit-seq-gap"),
         flags=["Reorder", "LastLine"])
-    add("move the last line to the front", [lines[4]] + lines[:4], fail=(1, 5, "audit-seq-gap"), flags=["Reorder"])
-    add("repeat line 3", lines[:3] + [lines[2]] + lines[3:], fail=(4, 3, "audit-seq-gap"), flags=["Reorder"])
-    add("splice line 3 from another log under the same key", lines[:2] + [other[2]] + lines[3:],
+    add("move the last line to the front", [lines[4], *lines[:4]], fail=(1, 5, "audit-seq-gap"), flags=["Reorder"])
+    add("repeat line 3", [*lines[:3], lines[2], *lines[3:]], fail=(4, 3, "audit-seq-gap"), flags=["Reorder"])
+    add("splice line 3 from another log under the same key", [*lines[:2], other[2], *lines[3:]],
         fail=(3, 3, "audit-chain-broken"), flags=["Splice"])
     add("extra line past the expected head", lines, fail=(5, 5, "audit-head-mismatch"), expected_head=heads[3])
     add("expected head with another mac", lines, fail=(5, 5, "audit-head-mismatch"),
@@ -333,30 +336,32 @@ def verify_cases():
         stored_head={"seq": 5, "mac": heads[3]["mac"]}, flags=["StoredHead"])
     add("stored head with another log's mac below the log's end", lines, fail=(2, 2, "audit-head-mismatch"),
         stored_head={"seq": 2, "mac": build_log(5, t0=T0 + 7, salt=2)[1][1]["mac"]}, flags=["StoredHead", "Splice"])
-    add("whitespace after a colon (non-canonical)", [edit(lines[0], '"v":1', '"v": 1')] + lines[1:],
+    add("whitespace after a colon (non-canonical)", [edit(lines[0], '"v":1', '"v": 1'), *lines[1:]],
         fail=(1, 1, "audit-malformed-line"), flags=["NonCanonical"])
-    add("pretty-printed line", [lines[0].replace(",", ", ")] + lines[1:], fail=(1, 1, "audit-malformed-line"),
+    add("pretty-printed line", [lines[0].replace(",", ", "), *lines[1:]], fail=(1, 1, "audit-malformed-line"),
         flags=["NonCanonical"])
-    add("trailing space", lines[:4] + [lines[4] + " "], fail=(5, 5, "audit-malformed-line"),
+    add("trailing space", [*lines[:4], lines[4] + " "], fail=(5, 5, "audit-malformed-line"),
         flags=["NonCanonical", "LastLine"])
-    add("carriage return (CRLF log)", [lines[0] + "\r"] + lines[1:], fail=(1, 1, "audit-malformed-line"),
+    add("carriage return (CRLF log)", [lines[0] + "\r", *lines[1:]], fail=(1, 1, "audit-malformed-line"),
         flags=["NonCanonical"])
-    add("escaped letter instead of a literal", [edit(lines[0], '"outcome":"allowed"', '"outcome":"\\u0061llowed"')] + lines[1:],
+    add("escaped letter instead of a literal",
+        [edit(lines[0], '"outcome":"allowed"', '"outcome":"\\u0061llowed"'), *lines[1:]],
         fail=(1, 1, "audit-malformed-line"), flags=["NonCanonical"])
     reordered = "{" + lines[0][1:].replace('"agent_id":"my-agent-v1",', "", 1)[:-1] + ',"agent_id":"my-agent-v1"}'
-    add("members out of order", [reordered] + lines[1:], fail=(1, 1, "audit-malformed-line"), flags=["NonCanonical"])
+    add("members out of order", [reordered, *lines[1:]], fail=(1, 1, "audit-malformed-line"), flags=["NonCanonical"])
     m = mac_of(lines[0])
-    add("upper-case mac", [edit(lines[0], m, m.upper())] + lines[1:], fail=(1, 1, "audit-malformed-line"))
-    add("duplicate member", [lines[0][:-1] + ',"v":1}'] + lines[1:], fail=(1, None, "audit-malformed-line"))
-    add("extra member", [edit(lines[0], '"v":1', '"v":1,"x":1')] + lines[1:], fail=(1, 1, "audit-malformed-line"))
-    add("missing member", [edit(lines[0], '"network":"eip155:8453",', '')] + lines[1:], fail=(1, 1, "audit-malformed-line"))
-    add("seq as a string", [edit(lines[0], '"seq":1', '"seq":"1"')] + lines[1:], fail=(1, None, "audit-malformed-line"))
-    add("seq 0", [edit(lines[0], '"seq":1', '"seq":0')] + lines[1:], fail=(1, None, "audit-malformed-line"))
-    add("not JSON", ["hello"] + lines[1:], fail=(1, None, "audit-malformed-line"))
-    add("empty line in the middle", lines[:2] + [""] + lines[2:], fail=(3, None, "audit-malformed-line"))
-    add("a line over 16 KiB", lines[:1] + ["{" + " " * 16400 + "}"] + lines[1:], fail=(2, None, "audit-line-too-long"),
+    add("upper-case mac", [edit(lines[0], m, m.upper()), *lines[1:]], fail=(1, 1, "audit-malformed-line"))
+    add("duplicate member", [lines[0][:-1] + ',"v":1}', *lines[1:]], fail=(1, None, "audit-malformed-line"))
+    add("extra member", [edit(lines[0], '"v":1', '"v":1,"x":1'), *lines[1:]], fail=(1, 1, "audit-malformed-line"))
+    add("missing member", [edit(lines[0], '"network":"eip155:8453",', ''), *lines[1:]],
+        fail=(1, 1, "audit-malformed-line"))
+    add("seq as a string", [edit(lines[0], '"seq":1', '"seq":"1"'), *lines[1:]], fail=(1, None, "audit-malformed-line"))
+    add("seq 0", [edit(lines[0], '"seq":1', '"seq":0'), *lines[1:]], fail=(1, None, "audit-malformed-line"))
+    add("not JSON", ["hello", *lines[1:]], fail=(1, None, "audit-malformed-line"))
+    add("empty line in the middle", [*lines[:2], "", *lines[2:]], fail=(3, None, "audit-malformed-line"))
+    add("a line over 16 KiB", [*lines[:1], "{" + " " * 16400 + "}", *lines[1:]], fail=(2, None, "audit-line-too-long"),
         flags=["Huge"])
-    add("JSON array line", ["[1,2]"] + lines[1:], fail=(1, None, "audit-malformed-line"))
+    add("JSON array line", ["[1,2]", *lines[1:]], fail=(1, None, "audit-malformed-line"))
     return out, lines, heads
 
 
@@ -377,7 +382,7 @@ def chains_vectors():
     a, ha = build_log(4, replica="pod-a")
     b, hb = build_log(3, replica="pod-b", salt=2)
     plain, hp = build_log(2)
-    ta, tb, tp = ("".join(l + "\n" for l in x) for x in (a, b, plain))
+    ta, tb, tp = ("".join(ln + "\n" for ln in x) for x in (a, b, plain))
 
     def ok(name, replica, head, stored=None):
         past = None if stored is None else head["seq"] - stored["seq"]
@@ -428,9 +433,10 @@ def chains_vectors():
     heads = {"pod-a": ha[-1], "pod-b": hb[-1], "-": hp[-1]}
     a5 = build_log(5, replica="pod-a")[1][-1]  # the same chain one line further
     other_b = build_log(3, replica="pod-b", salt=7)[1]
-    tc = "".join(l + "\n" for l in a[:3])
+    tc = "".join(ln + "\n" for ln in a[:3])
     t1 = a[0] + "\n"
-    tampered = "".join(l + "\n" for l in a[:2]) + a[2].replace('"outcome":"allowed"', '"outcome":"blocked"', 1) + "\n" + a[3] + "\n"
+    tampered = "".join(ln + "\n" for ln in a[:2]) + a[2].replace('"outcome":"allowed"', '"outcome":"blocked"',
+                                                                 1) + "\n" + a[3] + "\n"
     three = (("pod-a.jsonl", ta), ("pod-b.jsonl", tb), ("single.jsonl", tp))
     intact = (ok("pod-a.jsonl", "pod-a", ha[-1], ha[-1]), ok("pod-b.jsonl", "pod-b", hb[-1], hb[-1]),
               ok("single.jsonl", None, hp[-1], hp[-1]))
@@ -472,13 +478,15 @@ def chains_vectors():
         case("heads given, one replica without a head: its chain is not checked",
              inp(three[0], three[1], heads={"pod-a": ha[-1]}),
              out(True, intact[0], ok("pod-b.jsonl", "pod-b", hb[-1])), ["NoHeads"]),
-        case("a stored head at seq 0 needs no log", inp(three[0], heads={"pod-a": ha[-1], "pod-c": {"seq": 0, "mac": GENESIS}}),
+        case("a stored head at seq 0 needs no log",
+             inp(three[0], heads={"pod-a": ha[-1], "pod-c": {"seq": 0, "mac": GENESIS}}),
              out(True, intact[0], checked=True), ["HeadEqual"]),
         case("a tampered chain is still matched to its replica by the lines before the failure",
              inp(("pod-a.jsonl", tampered), heads=heads),
              out(False, bad("pod-a.jsonl", None, 3, 3, "audit-bad-mac", ha[-1]),
                  missing=[gone("-", hp[-1]), gone("pod-b", hb[-1])], checked=True), ["Edit"]),
-        case("a head under a name that is not a replica id", inp(three[0], heads={"pod a": ha[-1]}), code="invalid-input"),
+        case("a head under a name that is not a replica id", inp(three[0], heads={"pod a": ha[-1]}),
+             code="invalid-input"),
         case("a head mac in upper case", inp(three[0], heads={"pod-a": {"seq": 4, "mac": ha[-1]["mac"].upper()}}),
              code="invalid-input"),
         case("a head without its mac", inp(three[0], heads={"pod-a": {"seq": 4}}), code="invalid-input"),
@@ -526,7 +534,7 @@ def verify_vectors():
                                               "head_check": "unchecked", "past_head": None}, flags=flags))
             plain.append(case(comment, inp, code=code, flags=flags))
     # Key handling and JSONL text.
-    text = "".join(l + "\n" for l in lines)
+    text = "".join(ln + "\n" for ln in lines)
     key_cases = [
         ("wrong key", {"key_hex": OTHER_KEY.hex(), "lines": lines}, (1, 1, "audit-bad-mac"), None, ["KeyMismatch"]),
         ("15-byte key", {"key_hex": KEY_HEX[:30], "lines": lines}, (0, None, "key-too-short"), None, []),
@@ -561,11 +569,12 @@ def verify_vectors():
         ("stored head mac not hex", {"key_hex": KEY_HEX, "lines": lines, "stored_head": {"seq": 5, "mac": "x" * 64}},
          (0, None, "invalid-input"), None, ["StoredHead"]),
         ("text with a cut tail against the stored head", {"key_hex": KEY_HEX,
-         "text": "".join(l + "\n" for l in lines[:4]), "stored_head": head}, (5, None, "audit-truncated"), None,
+         "text": "".join(ln + "\n" for ln in lines[:4]), "stored_head": head}, (5, None, "audit-truncated"), None,
          ["Text", "Truncate", "StoredHead"]),
         ("text ahead of the stored head", {"key_hex": KEY_HEX, "text": text, "stored_head": heads[3]}, None, head,
          ["Text", "StoredHead"]),
-        ("text truncated against the expected head", {"key_hex": KEY_HEX, "text": "".join(l + "\n" for l in lines[:4]),
+        ("text truncated against the expected head",
+         {"key_hex": KEY_HEX, "text": "".join(ln + "\n" for ln in lines[:4]),
          "expected_head": head}, (5, None, "audit-truncated"), None, ["Text", "Truncate"]),
     ]
     for comment, inp, fail, ok_head, flags in key_cases:
@@ -602,7 +611,7 @@ def verify_vectors():
               "verify-report: head_check is equal (the log ends at the expected or stored head), ahead (past_head",
               "lines past the stored head) or unchecked (no head given, or the log failed): truncation unchecked."]
     write("audit-verify-report.json", "audit.verify-report", header, [{"tests": report}], notes)
-    write("audit-verify.json", "audit.verify", header + ["audit.verify gives {head} or the failure code."],
+    write("audit-verify.json", "audit.verify", [*header, "audit.verify gives {head} or the failure code."],
           [{"tests": plain}], notes)
 
 

@@ -2,8 +2,23 @@
 import json
 
 from common import case, write
-from fixtures import (BASE_SEPOLIA_USDC, BASE_USDC, DROP, PAY_TO, SOL_PAY_TO, SOLANA_DEVNET, SOLANA_DEVNET_USDC,
-                      UNKNOWN_TOKEN, V1_OFFER, V2_OFFER, b64, v1_body, v2_doc, v2_header, with_)
+from fixtures import (
+                      BASE_SEPOLIA_USDC,
+                      BASE_USDC,
+                      DROP,
+                      PAY_TO,
+                      SOL_PAY_TO,
+                      SOLANA_DEVNET,
+                      SOLANA_DEVNET_USDC,
+                      UNKNOWN_TOKEN,
+                      V1_OFFER,
+                      V2_OFFER,
+                      b64,
+                      v1_body,
+                      v2_doc,
+                      v2_header,
+                      with_,
+)
 
 SEL_V1 = {"x402_version": 1, "selected": {"scheme": "exact", "network": "eip155:84532", "network_raw": "base-sepolia",
                                           "amount": "10000", "asset": BASE_SEPOLIA_USDC, "pay_to": PAY_TO,
@@ -58,7 +73,8 @@ select = [
 ]
 
 amounts = [
-    case("amount %r" % a, {"header": v2_header(with_(V2_OFFER, amount=a))}, code="amount-malformed", flags=["Hostile"])
+    case(f"amount {a!r}", {"header": v2_header(with_(V2_OFFER, amount=a))}, code="amount-malformed",
+         flags=["Hostile"])
     for a in ["1e2", "1_0", "NaN", "-0.5", "inf", " 0.01 ", "0x10", "0.1000000000000000055", "", "01", "10.0"]
 ] + [
     case("numeric amount (not a string)", {"header": v2_header(with_(V2_OFFER, amount=1000))}, code="amount-malformed"),
@@ -82,7 +98,8 @@ structure = [
     case("body not JSON", {"body": "<html>402</html>"}, code="challenge-bad-json"),
     case("trailing garbage after JSON", {"body": v1_body() + "x"}, code="challenge-bad-json"),
     case("duplicate key (parser differential)",
-         {"body": v1_body().replace('"maxAmountRequired":"10000"', '"maxAmountRequired":"1","maxAmountRequired":"10000"')},
+         {"body": v1_body().replace('"maxAmountRequired":"10000"',
+                                    '"maxAmountRequired":"1","maxAmountRequired":"10000"')},
          code="challenge-bad-json", flags=["Hostile"]),
     case("deep nesting", {"body": '{"x402Version":1,"accepts":[],"x":' + deep + "}"}, code="challenge-too-deep",
          flags=["Hostile"]),
@@ -108,7 +125,8 @@ structure = [
     case("description over its cap", {"body": v1_body(with_(V1_OFFER, description="d" * 5000))},
          code="challenge-field-too-long"),
     case("unknown v1 network name", {"body": v1_body(with_(V1_OFFER, network="atlantis"))}, code="unknown-network"),
-    case("malformed CAIP-2 network", {"header": v2_header(with_(V2_OFFER, network="EIP155:1"))}, code="unknown-network"),
+    case("malformed CAIP-2 network", {"header": v2_header(with_(V2_OFFER, network="EIP155:1"))},
+         code="unknown-network"),
     case("missing payTo", {"header": v2_header(with_(V2_OFFER, payTo=DROP))}, code="challenge-missing-field"),
     case("malformed EVM payTo", {"header": v2_header(with_(V2_OFFER, payTo="0x1234"))}, code="challenge-bad-field"),
     case("malformed asset", {"header": v2_header(with_(V2_OFFER, asset="USDC"))}, code="challenge-bad-field",

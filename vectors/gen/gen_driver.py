@@ -15,8 +15,22 @@ import base64
 import json
 
 from common import case, write
-from fixtures import (AUDIT_KEY, BASE_SEPOLIA_USDC, DROP, PAY_TO, REPLAY_KEY, SOL_PAY_TO, SOLANA_DEVNET,
-                      SOLANA_DEVNET_USDC, UNKNOWN_TOKEN, V1_OFFER, V2_OFFER, v1_body, v2_doc, v2_header, with_)
+from fixtures import (
+    AUDIT_KEY,
+    DROP,
+    PAY_TO,
+    REPLAY_KEY,
+    SOL_PAY_TO,
+    SOLANA_DEVNET,
+    SOLANA_DEVNET_USDC,
+    UNKNOWN_TOKEN,
+    V1_OFFER,
+    V2_OFFER,
+    v1_body,
+    v2_doc,
+    v2_header,
+    with_,
+)
 from gen_mpa import SECRETS
 
 URL = "http://127.0.0.1:4021/weather"
@@ -126,7 +140,8 @@ happy = [
 policy = [
     scenario("over the per-call limit: refused before signing", [v2(with_(V2_OFFER, amount="200000"))],
              [OPEN, blocked("policy-per-call-exceeded", "policy-violation")], audit=["blocked"]),
-    scenario("daily budget exhausted", [v2(with_(V2_OFFER, amount="60000")), v2(with_(V2_OFFER, amount="50000"), url=URL + "?b")],
+    scenario("daily budget exhausted",
+             [v2(with_(V2_OFFER, amount="60000")), v2(with_(V2_OFFER, amount="50000"), url=URL + "?b")],
              [OPEN, settled(), blocked("policy-window-exceeded", "policy-violation")],
              config={"max_per_call_usd": 0.10, "daily_limit_usd": 0.10}),
     scenario("duplicate retry: the second identical request is a replay", [v2(), v2()],
@@ -178,7 +193,8 @@ def v1_bytes(raw, content_type="application/json", url=URL1):
 V1_RAW = v1_body(V1_OFFER).encode()
 
 body_bytes = [
-    scenario("402 body bytes with a UTF-8 BOM: the BOM is dropped, the challenge read", [v1_bytes(b"\xef\xbb\xbf" + V1_RAW)],
+    scenario("402 body bytes with a UTF-8 BOM: the BOM is dropped, the challenge read",
+             [v1_bytes(b"\xef\xbb\xbf" + V1_RAW)],
              [OPEN, settled()], flags=["Hostile"]),
     scenario("402 body bytes labelled charset=utf-8 (quoted, any case): read",
              [v1_bytes(V1_RAW, 'application/json; charset="UTF-8"')], [OPEN, settled()]),
@@ -198,9 +214,11 @@ body_bytes = [
              [v1_bytes(V1_RAW + b" " * (64 * 1024 + 1 - len(V1_RAW)))],
              [OPEN, blocked("challenge-too-large", "payment")], flags=["Hostile"]),
     scenario("402 body cut by the read deadline: challenge-bad-json",
-             [v1_bytes(V1_RAW[: len(V1_RAW) // 2])], [OPEN, blocked("challenge-bad-json", "payment")], flags=["Hostile"]),
+             [v1_bytes(V1_RAW[: len(V1_RAW) // 2])], [OPEN, blocked("challenge-bad-json", "payment")],
+             flags=["Hostile"]),
     scenario("a refused body does not count when the v2 header is there: the header wins",
-             [dict(v2(), body_base64=base64.b64encode(b"\xff\xfe").decode(), content_type="text/plain; charset=latin1")],
+             [dict(v2(), body_base64=base64.b64encode(b"\xff\xfe").decode(),
+                   content_type="text/plain; charset=latin1")],
              [OPEN, settled()]),
     scenario("an empty body without a header: challenge-missing",
              [v1_bytes(b"")], [OPEN, blocked("challenge-missing", "payment")]),
@@ -217,16 +235,18 @@ settlement = [
     paid({"status": 402}, "the paid request gets a 402 again: failed after send, the money stays counted",
          audit=["allowed", "failed-after-send"]),
     paid({"status": 200, "settlement": b64({"success": False})}, "2xx with success:false: failed after send"),
-    paid({"status": 200, "settlement": b64({"success": "false"})}, "2xx with success:\"false\" (a string): failed after send",
+    paid({"status": 200, "settlement": b64({"success": "false"})},
+         "2xx with success:\"false\" (a string): failed after send",
          flags=["Hostile"]),
-    paid({"status": 200, "settlement": b64({"success": "true"})}, "2xx with success:\"true\" (a string) is not a settlement",
+    paid({"status": 200, "settlement": b64({"success": "true"})},
+         "2xx with success:\"true\" (a string) is not a settlement",
          flags=["Hostile"]),
     paid({"status": 302}, "3xx: failed after send (redirects are not followed)"),
     paid({"status": 304}, "304: failed after send", flags=["Hostile"]),
     paid({"status": 500}, "5xx: failed after send"),
     paid({"sent": True}, "network error after the request may have left: failed after send"),
     paid({"sent": False}, "network error before anything was sent: released",
-         task(PAID[:3] + ["replay-forget audit done"], allowed=False, code="settlement-failed", settlement="failed")),
+         task([*PAID[:3], "replay-forget audit done"], allowed=False, code="settlement-failed", settlement="failed")),
     paid({"status": 200}, "2xx without a settlement header: unconfirmed, committed",
          task(PAID, allowed=True, code=None, settlement="unknown"), audit=["allowed", "unknown"]),
     paid({"status": 200, "settlement": "not base64 !"}, "2xx with an unreadable settlement header: unconfirmed",
@@ -236,7 +256,8 @@ settlement = [
     paid({"status": 200, "settlement": "\ufeff" + json.dumps({"success": True})}, "a raw-JSON header with a BOM",
          task(PAID, allowed=True, settlement="settled"), flags=["Hostile"]),
     paid({"status": 200, "settlement": b64({"a": [[[[[[[[[[[[{"success": True}]]]]]]]]]]]]})},
-         "a deeply nested settlement header is unconfirmed, never an error", task(PAID, allowed=True, settlement="unknown"),
+         "a deeply nested settlement header is unconfirmed, never an error",
+         task(PAID, allowed=True, settlement="unknown"),
          flags=["Hostile"]),
     paid("unobserved", "the official client sends and the host cannot see the answer: unconfirmed, committed",
          task(PAID, allowed=True, settlement="unknown")),
@@ -252,9 +273,10 @@ settlement = [
              [v2(), v2()],
              [OPEN, task(["replay-set", "audit sign", "replay-forget audit done"], allowed=False, code="signer-failed",
                          settlement=None), settled()],
-             world={"signer": ["fail", "ok"], "per_payment": ["signer"]}, audit=["allowed", "failed", "allowed", "settled"]),
+             world={"signer": ["fail", "ok"], "per_payment": ["signer"]},
+             audit=["allowed", "failed", "allowed", "settled"]),
     scenario("a network error before sending releases too", [v2(), v2()],
-             [OPEN, task(PAID[:3] + ["replay-forget audit done"], code="settlement-failed", settlement="failed"),
+             [OPEN, task([*PAID[:3], "replay-forget audit done"], code="settlement-failed", settlement="failed"),
               settled()],
              world={"paid": [{"sent": False}, "settled"], "per_payment": ["paid"]}),
 ]
@@ -289,7 +311,8 @@ approvals = [
         task(MPA_PAID, allowed=True, settlement="settled", details={"approvals": 2})),
     mpa("MPA: two denials: mpa-denied", {"alice": "deny", "bob": "deny", "charlie": "approve"},
         task(["replay-set", ASK, "replay-forget audit done"], code="mpa-denied", family="mpa-denied")),
-    mpa("MPA: a forged answer (another request id) does not approve", {"alice": "approve", "bob": "forged", "charlie": "deny"},
+    mpa("MPA: a forged answer (another request id) does not approve",
+        {"alice": "approve", "bob": "forged", "charlie": "deny"},
         task(["replay-set", ASK, "replay-forget audit done"], code="mpa-denied"), flags=["Hostile"]),
     mpa("MPA: a redirect is a denial", {"alice": "approve", "bob": "redirect", "charlie": "deny"},
         task(["replay-set", ASK, "replay-forget audit done"], code="mpa-denied"), flags=["Hostile"]),
@@ -314,7 +337,7 @@ shared = [
     scenario("shared store: every state change is a compare-and-set", [v2()],
              [OPEN, task(PAID_SHARED, allowed=True, settlement="settled")], profile=SHARED),
     scenario("shared store: compare-and-set lost once: sleep, reload, retry", [v2()],
-             [OPEN, task(["load-state", "cas-state", "sleep", "load-state", "cas-state"] + PAID_SHARED[2:],
+             [OPEN, task(["load-state", "cas-state", "sleep", "load-state", "cas-state", *PAID_SHARED[2:]],
                          allowed=True)], profile=SHARED, world={"cas_lost": [1]}),
     scenario("shared store: compare-and-set lost every time: store-unavailable after 64 attempts, nothing audited",
              [v2()], [OPEN, task(None, allowed=False, code="store-unavailable", family="store-unavailable")],
@@ -332,7 +355,7 @@ shared = [
              profile=SHARED, world={"fail": {"load-state": [2]}}, audit=[]),
     scenario("shared store: compare-and-set errors at settle: store-unavailable, the settlement still reported",
              [v2()],
-             [OPEN, task(PAID_SHARED[:-1] + ["done"], code="store-unavailable", settlement="settled")],
+             [OPEN, task([*PAID_SHARED[:-1], "done"], code="store-unavailable", settlement="settled")],
              profile=SHARED, world={"fail": {"cas-state": [2]}}, audit=["allowed"]),
 ]
 
@@ -343,7 +366,7 @@ audit = [
                          code="store-unavailable"), settled()],
              world={"fail": {"audit": [1]}}, audit=["failed", "allowed", "settled"]),
     scenario("the last audit line is lost: done reports store-unavailable", [v2()],
-             [OPEN, task(PAID + ["done"], allowed=False, code="store-unavailable", settlement="settled")],
+             [OPEN, task([*PAID, "done"], allowed=False, code="store-unavailable", settlement="settled")],
              world={"fail": {"audit": [2]}}, audit=["allowed"]),
 ]
 
@@ -358,7 +381,8 @@ startup = [
              [task(["load-head", "save-head done"], allowed=True)], profile=KEEP,
              world={"heads": {"stored": H(3, "a"), "log": H(4, "b")}}, verifies=None),
     scenario("start-up: the stored head is ahead of the log: another writer, refused", [v2()],
-             [task(["load-head", "done"], allowed=False, code="store-unavailable", details={"reason": "head-not-in-log"}),
+             [task(["load-head", "done"], allowed=False, code="store-unavailable",
+                   details={"reason": "head-not-in-log"}),
               task(["load-head", "done"], code="store-unavailable")], profile=KEEP,
              world={"heads": {"stored": H(5, "a"), "log": H(3, "a")}}, verifies=None),
     scenario("start-up: same seq, another mac: refused", [],
@@ -370,13 +394,15 @@ startup = [
              profile=KEEP, world={"heads": {}}),
     scenario("a head save refused once: the stored head is reread and the save repaired", [v2()],
              [task(["load-head", "done"], allowed=True),
-              task(["replay-set", "audit save-head sign", "load-head", "save-head sign", "send", "audit save-head done"],
+              task(["replay-set", "audit save-head sign", "load-head", "save-head sign", "send",
+                    "audit save-head done"],
                    allowed=True)],
              profile=KEEP, world={"heads": {}, "fail": {"save-head": [1]}}),
 ]
 
 startup += [
-    scenario("a head conflict stops the guard; the next payment rereads the head and goes on", [v2(), v2(url=URL + "?b")],
+    scenario("a head conflict stops the guard; the next payment rereads the head and goes on",
+             [v2(), v2(url=URL + "?b")],
              [task(["load-head", "done"], allowed=True),
               task(["audit save-head sign", "load-head", "save-head sign", "done"], allowed=False,
                    code="store-unavailable", details={"reason": "replica-head-conflict"}),
@@ -572,7 +598,8 @@ binding = [
     scenario("a payload refusal is counted (code and field) with the failed payment",
              [v2()], [OPEN, task(["audit sign", "audit done"], allowed=False, metrics=[
                  {"name": "x402_payments_total", "labels": {"outcome": "allowed"}},
-                 {"name": "x402_payload_refusals_total", "labels": {"code": LONG, "field": "authorization.validBefore"}},
+                 {"name": "x402_payload_refusals_total",
+                  "labels": {"code": LONG, "field": "authorization.validBefore"}},
                  {"name": "x402_payments_total", "labels": {"outcome": "failed"}}])],
              world={"signer": evm(validBefore=str(NOW_S + 3600))}, flags=["Hostile"]),
 ]
@@ -602,7 +629,7 @@ def sdk_fixtures():
             out.append(bind(f"{doc['sdk']}: {c['name']} as the SDK made it is paid (from = the configured wallet)",
                             p, payment=payment, config=wallet, flags=("Real",)))
 
-            def mutate(path_, value):
+            def mutate(path_, value, p=p, key=key):
                 q = copy.deepcopy(p)
                 o = q["payload"][key]
                 for k in path_[:-1]:

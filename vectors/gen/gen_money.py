@@ -39,7 +39,8 @@ usd = [
 
 to_usd = [
     case("10000 atomic USDC is one cent", {"atomic": "10000", "decimals": 6, "price_usd": "1"}, {"usd": "0.01"}),
-    case("1000 atomic USDC is a tenth of a cent", {"atomic": "1000", "decimals": 6, "price_usd": "1"}, {"usd": "0.001"}),
+    case("1000 atomic USDC is a tenth of a cent", {"atomic": "1000", "decimals": 6, "price_usd": "1"},
+         {"usd": "0.001"}),
     case("not read as dollars", {"atomic": "1000000", "decimals": 6, "price_usd": "1"}, {"usd": "1"}),
     case("18-decimal token at 0.998", {"atomic": "1000000000000000000", "decimals": 18, "price_usd": "0.998"},
          {"usd": "0.998"}),

@@ -17,7 +17,7 @@ TIMEOUT = 30000
 
 SECRETS = {"alice": "alice-countersign-key-0001", "bob": "bob-countersign-key-0002",
            "carol": "carol-countersign-key-0003"}
-W2_SECRET = "w2-response-hmac-key-0004"
+W2_SECRET = "w2-response-hmac-key-0004"  # noqa: S105 - fixed vector key material, published on purpose
 
 
 def hmac_hex(secret, data):
@@ -96,9 +96,11 @@ def config_vectors():
             base["approvers"] = list(a)
         return base
 
-    wh = lambda i, url: {"approver_id": i, "mode": "webhook", "webhook_url": url}
+    def wh(i, url):
+        return {"approver_id": i, "mode": "webhook", "webhook_url": url}
     seed_summary = {"threshold": 2, "min_amount_usd": "1", "timeout_ms": 30000, "allow_private_webhooks": False,
-                    "approvers": [{"approver_id": n, "mode": "webhook", "webhook_url": "https://approvals.internal/" + n,
+                    "approvers": [{"approver_id": n, "mode": "webhook",
+                                   "webhook_url": "https://approvals.internal/" + n,
                                    "has_secret": False} for n in ["alice", "bob", "charlie"]]}
     tests = [
         ok("the seed's 2-of-3 webhook example", SEED_CFG, seed_summary),
@@ -120,7 +122,8 @@ def config_vectors():
             "approvers": [{"approver_id": "a", "mode": "webhook"}]}),
         ok("threshold equal to the number of approvers", appr(threshold=3), {"threshold": 3}),
         ok("private webhook allowed by configuration", appr(wh("a", "http://127.0.0.1:8080/approve"), threshold=1,
-                                                            allow_private_webhooks=True), {"allow_private_webhooks": True}),
+                                                            allow_private_webhooks=True),
+           {"allow_private_webhooks": True}),
         ok("webhook with a response HMAC secret", WEBHOOK_CFG, {"approvers": [
             {"approver_id": "w1", "has_secret": False}, {"approver_id": "w2", "has_secret": True},
             {"approver_id": "c1", "has_secret": True}]}),
@@ -171,13 +174,15 @@ def config_vectors():
             [("mpa.approvers[0].webhook_url", "config-bad-approver")], flags=["SSRF"]),
         bad("crypto approver without a secret", appr({"approver_id": "a", "mode": "crypto"}, threshold=1),
             [("mpa.approvers[0].secret", "config-bad-approver")]),
-        bad("crypto secret under 16 bytes", appr({"approver_id": "a", "mode": "crypto", "secret": "short"}, threshold=1),
+        bad("crypto secret under 16 bytes",
+            appr({"approver_id": "a", "mode": "crypto", "secret": "short"}, threshold=1),
             [("mpa.approvers[0].secret", "key-too-short")]),
         bad("webhook response secret under 16 bytes",
             appr({**wh("a", "https://x.example/a"), "secret": "0123456789abcde"}, threshold=1),
             [("mpa.approvers[0].secret", "key-too-short")]),
         bad("crypto approver with a webhook url",
-            appr({"approver_id": "a", "mode": "crypto", "secret": SECRETS["alice"], "webhook_url": "https://x.example/"},
+            appr({"approver_id": "a", "mode": "crypto", "secret": SECRETS["alice"],
+                  "webhook_url": "https://x.example/"},
                  threshold=1), [("mpa.approvers[0].webhook_url", "config-bad-approver")]),
         bad("unknown mode", appr({"approver_id": "a", "mode": "sms", "webhook_url": "https://x.example/"}, threshold=1),
             [("mpa.approvers[0].mode", "config-bad-approver")]),
@@ -212,7 +217,8 @@ def config_vectors():
             path_prefix="policy.mpa"),
     ]
     write("mpa-config.json", "mpa.config",
-          ["mpa.config: validate the [mpa] table (keys as in the seed's TOML). Secrets are strings used as UTF-8 bytes.",
+          ["mpa.config: validate the [mpa] table (keys as in the seed's TOML). Secrets are strings used as UTF-8 "
+           "bytes.",
            "Every problem is listed as {path, code}; a summary never contains a secret."],
           [{"tests": tests}], {"SSRF": "Webhook to a private, loopback or ambiguous numeric address."})
 
@@ -238,7 +244,8 @@ def request_vectors():
         mk("Solana payment", payment(network="solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp",
                                      asset="EPjFWvyzKb2sZP6hTMyfu4MtbEURHX3dE5HdAKNbmxLB",
                                      pay_to="9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM")),
-        mk("non-ASCII in the redacted url is kept literally", payment(resource_url="https://api.example.com/caf\u00e9")),
+        mk("non-ASCII in the redacted url is kept literally",
+           payment(resource_url="https://api.example.com/caf\u00e9")),
         mk("amount_usd written in canonical form", payment(amount_usd="2.50")),
         bad("method in lower case", payment(method="get"), "invalid-input"),
         bad("fingerprint not 64 lower-case hex", payment(fingerprint="AB" * 32), "invalid-input"),
@@ -252,8 +259,9 @@ def request_vectors():
     ]
     write("mpa-request.json", "mpa.request",
           ["mpa.request: the canonical approval request binding every payment field, a request id and an expiry.",
-           "request_id = first 32 hex of SHA-256(JCS({domain:'%s', fingerprint, amount, now_ms})); canonical = JCS(request + "
-           "{domain:'%s'})." % (REQUEST_ID_DOMAIN, APPROVAL_DOMAIN)],
+           f"request_id = first 32 hex of SHA-256(JCS({{domain:'{REQUEST_ID_DOMAIN}', fingerprint, amount, now_ms}})); "
+           "canonical = JCS(request + "
+           f"{{domain:'{APPROVAL_DOMAIN}'}})."],
           [{"tests": tests}])
 
 
@@ -285,7 +293,7 @@ def preapproval(secret, url_normalized, not_after, method="GET", network="eip155
            "network": network, "asset": asset, "pay_to": pay_to, "amount": amount, "scheme": scheme,
            "not_after_ms": not_after}
     c = jcs(doc)
-    return "%d.%s" % (not_after, hmac_hex(SECRETS.get(secret, secret), c)), c
+    return f"{not_after}.{hmac_hex(SECRETS.get(secret, secret), c)}", c
 
 
 def preapprove_vectors():
@@ -314,7 +322,8 @@ def preapprove_vectors():
     ]
     write("mpa-preapprove.json", "mpa.preapprove",
           ["mpa.preapprove: a pre-approval token '{not_after_ms}.{hex HMAC}' over RFC 8785 JSON of",
-           "{domain:'%s', method, request_url_sha256 (of the normalised URL), network, asset, pay_to," % PREAPPROVAL_DOMAIN,
+           f"{{domain:'{PREAPPROVAL_DOMAIN}', method, request_url_sha256 (of the normalised URL), network, asset, "
+           "pay_to,",
            "amount (atomic), scheme, not_after_ms}; for seed-style mpa_signatures computed before the request."],
           [{"tests": tests}])
 
@@ -328,7 +337,7 @@ def verify_vectors():
     tests = [
         case("2 of 3 valid", inp(good), {"approved": True, "approvals": 2, "threshold": 2,
                                          "approved_by": ["alice", "bob"], "problems": []}),
-        case("3 of 3 valid", inp(good + [("carol", c)]), {"approved": True, "approvals": 3}),
+        case("3 of 3 valid", inp([*good, ("carol", c)]), {"approved": True, "approvals": 3}),
         case("upper-case hex is the same signature", inp([("alice", a.upper()), ("bob", b)]), {"approvals": 2}),
         case("one valid signature is below the threshold", inp([("alice", a)]), code="mpa-denied"),
         case("no signatures", inp([]), code="mpa-denied"),
@@ -338,7 +347,7 @@ def verify_vectors():
              {"approvals": 2, "approved_by": ["alice", "bob"], "problems": []}, flags=["Duplicate"]),
         case("bob's slot signed with alice's key", inp([("alice", a), ("bob", a)]), code="mpa-denied"),
         case("unknown approver does not count", inp([("alice", a), ("mallory", b)]), code="mpa-denied"),
-        case("unknown approver is reported", inp(good + [("mallory", c)]),
+        case("unknown approver is reported", inp([*good, ("mallory", c)]),
              {"approvals": 2, "problems": [{"approver_id": "mallory", "code": "mpa-unknown-approver"}]}),
         case("a webhook approver cannot countersign", inp([("alice", a), ("dave", b)], cfg=CRYPTO_CFG_1),
              {"approvals": 1, "problems": [{"approver_id": "dave", "code": "mpa-unknown-approver"}]}),
@@ -374,7 +383,7 @@ def verify_vectors():
     }
     for field, value in variants.items():
         other = {**REQ, field: value}
-        tests.append(case("signatures for one request do not approve another differing in %s" % field,
+        tests.append(case(f"signatures for one request do not approve another differing in {field}",
                           inp(good, req=other), code="mpa-denied", flags=["Binding"]))
     p2 = payment(fingerprint="60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752",
                  resource_url="https://api.example.com/premium/report?id=[REDACTED]&page=2")
@@ -406,8 +415,8 @@ def judge_vectors():
         return {"vote": v, "code": code}
 
     bad = vote("bad", "mpa-bad-response")
-    signed = '{"approved":true,"request_id":"%s"}' % rid
-    signed_no = '{"approved":false,"request_id":"%s"}' % rid
+    signed = f'{{"approved":true,"request_id":"{rid}"}}'
+    signed_no = f'{{"approved":false,"request_id":"{rid}"}}'
     pad = '{"approved":true,"pad":"%s"}'
     exact = pad % ("x" * (4096 - len(pad % "")))
     over = pad % ("x" * (4097 - len(pad % "")))
@@ -415,7 +424,7 @@ def judge_vectors():
     tests = [
         case("approved true", inp("w1", '{"approved": true}'), vote("approve")),
         case("approved false", inp("w1", '{"approved": false}'), vote("deny")),
-        case("approved with the matching request id", inp("w1", '{"approved":true,"request_id":"%s"}' % rid),
+        case("approved with the matching request id", inp("w1", f'{{"approved":true,"request_id":"{rid}"}}'),
              vote("approve")),
         case("extra members are ignored", inp("w1", '{"approved":true,"reason":{"by":"ops"}}'), vote("approve")),
         case("204 with an approving body", inp("w1", '{"approved":true}', status=204), vote("approve")),
@@ -463,7 +472,8 @@ def judge_vectors():
     ]
     write("mpa-judge-webhook.json", "mpa.judge-webhook",
           ["mpa.judge-webhook: one webhook approver's HTTP answer -> a vote (approve | deny | timeout | bad).",
-           "Only a 2xx JSON object whose `approved` is the literal true approves; X-MPA-HMAC = hex(HMAC(secret, body))."],
+           "Only a 2xx JSON object whose `approved` is the literal true approves; X-MPA-HMAC = hex(HMAC(secret, "
+           "body))."],
           [{"tests": tests}],
           {"SizeCap": "Response size cap (4 KiB).", "Lenient": "A lenient parser would approve this.",
            "Hmac": "The approver has a response HMAC secret.", "Replay": "An answer for another request."})
@@ -512,16 +522,17 @@ def tally_vectors():
 
 def address_vectors():
     def t(addr, private, allow=False):
-        return case("%s is %s" % (addr, "private" if private else "public"), {"address": addr, "allow_private": allow},
+        return case("{} is {}".format(addr, "private" if private else "public"),
+                    {"address": addr, "allow_private": allow},
                     {"private": private, "allowed": allow or not private}, flags=["SSRF"] if private else [])
 
     tests = [t(a, True) for a in ["127.0.0.1", "10.20.30.40", "172.16.0.1", "192.168.1.1", "169.254.169.254",
-                                  "100.64.0.1", "0.0.0.0", "::1", "[::1]", "fd12:3456::1", "fe80::1",
+                                  "100.64.0.1", "0.0.0.0", "::1", "[::1]", "fd12:3456::1", "fe80::1",  # noqa: S104 - addresses to judge
                                   "::ffff:10.0.0.1", "64:ff9b::7f00:1", "localhost", "api.localhost", "224.0.0.1"]]
     tests += [t(a, False) for a in ["8.8.8.8", "172.32.0.1", "2606:4700:4700::1111", "approvals.example.com",
                                     "approvals.internal"]]
     tests.append(t("10.0.0.1", True, allow=True))
-    tests += [case("ambiguous numeric host %s" % a, {"address": a}, code="url-invalid", flags=["SSRF"])
+    tests += [case(f"ambiguous numeric host {a}", {"address": a}, code="url-invalid", flags=["SSRF"])
               for a in ["127.1", "0x7f000001", "2130706433", "0177.0.0.1"]]
     write("mpa-webhook-address.json", "mpa.webhook-address",
           ["mpa.webhook-address: may a webhook go to this (resolved) address? Hosts call it after DNS resolution."],

@@ -7,8 +7,19 @@ import base64
 import json
 
 from common import case, write
-from fixtures import (AUDIT_KEY, BASE_USDC, PAY_TO, REPLAY_KEY, UNKNOWN_TOKEN, V1_OFFER, V2_OFFER, v1_body, v2_doc,
-                      v2_header, with_)
+from fixtures import (
+    AUDIT_KEY,
+    BASE_USDC,
+    PAY_TO,
+    REPLAY_KEY,
+    UNKNOWN_TOKEN,
+    V1_OFFER,
+    V2_OFFER,
+    v1_body,
+    v2_doc,
+    v2_header,
+    with_,
+)
 
 URL1 = "https://api.example.com/premium-data"
 URL2 = "http://127.0.0.1:4021/weather"
@@ -51,7 +62,8 @@ def blocked(code):
 
 happy = [
     run("v1 body: allowed, settled, committed", [assess_v1(), fin(), settle()],
-        [{"blocked": None, "x402_version": 1, "amount_usd": "0.01", "offer": {"amount": "10000", "network": "eip155:84532"},
+        [{"blocked": None, "x402_version": 1, "amount_usd": "0.01",
+          "offer": {"amount": "10000", "network": "eip155:84532"},
           "requirements": {"maxAmountRequired": "10000", "extra": {"name": "USDC", "version": "2"}},
           "replay_ttl_ms": 300000, "reservation": {"amount_atto": "10000000000000000"}},
          {"allowed": True, "code": None, "head": {"seq": 1}, "forget_fingerprint": False},
@@ -245,7 +257,8 @@ def pre(name, not_after, amount="2500000", url=MPA_URL, method="GET"):
 
 
 mpa_tests = [
-    run("2-of-3 countersignatures approve", [assess_big(), fin_at(signatures={"alice": SIGS["alice"], "bob": SIGS["bob"]})],
+    run("2-of-3 countersignatures approve",
+        [assess_big(), fin_at(signatures={"alice": SIGS["alice"], "bob": SIGS["bob"]})],
         [{"blocked": None, "approval": {"request_id": REQ["request_id"], "expires_at_ms": T + 30_000,
                                         "amount": "2500000", "amount_usd": "2.5"}},
          {"allowed": True, "metrics": [{"name": "x402_mpa_events_total", "labels": {"event": "requested"}},
@@ -285,7 +298,8 @@ mpa_tests = [
         [{"blocked": None}, {"allowed": False, "code": "mpa-denied"}], config=mpa_cfg(), flags=["Preapproval"]),
     run("a tampered not_after breaks the MAC",
         [assess_big(), fin_at(signatures={"alice": "9" + pre("alice", T + 60_000), "bob": pre("bob", T + 60_000)})],
-        [{"blocked": None}, {"allowed": False, "code": "mpa-denied"}], config=mpa_cfg(), flags=["Preapproval", "Hostile"]),
+        [{"blocked": None}, {"allowed": False, "code": "mpa-denied"}], config=mpa_cfg(),
+        flags=["Preapproval", "Hostile"]),
     run("approvals after the request expired do not count",
         [assess_big(), fin_at(now=T + 30_001, signatures=SIGS)],
         [{"blocked": None}, {"allowed": False, "code": "mpa-expired"}], config=mpa_cfg()),
@@ -303,7 +317,8 @@ mpa_tests = [
     run("webhooks 2-of-3: two approvals pass",
         [assess_big(), fin_at(webhooks=[
             {"approver_id": "alice", "status": 200, "body": '{"approved": true}'},
-            {"approver_id": "bob", "status": 200, "body": '{"approved": true, "request_id": "%s"}' % REQ["request_id"]},
+            {"approver_id": "bob", "status": 200,
+             "body": '{{"approved": true, "request_id": "{}"}}'.format(REQ["request_id"])},
             {"approver_id": "charlie", "timed_out": True}])],
         [{"blocked": None}, {"allowed": True}], config=mpa_cfg(approvers=WEBHOOKS)),
     run("webhook answering the string \"true\" does not approve",
@@ -314,7 +329,8 @@ mpa_tests = [
         flags=["Hostile"]),
     run("webhook answer naming another request id does not approve",
         [assess_big(), fin_at(webhooks=[
-            {"approver_id": "alice", "status": 200, "body": '{"approved": true, "request_id": "%s"}' % OTHER["request_id"]},
+            {"approver_id": "alice", "status": 200,
+             "body": '{{"approved": true, "request_id": "{}"}}'.format(OTHER["request_id"])},
             {"approver_id": "bob", "status": 200, "body": '{"approved": true}'}])],
         [{"blocked": None}, {"allowed": False, "code": "mpa-denied"}], config=mpa_cfg(approvers=WEBHOOKS),
         flags=["Hostile"]),
@@ -421,7 +437,8 @@ pii_tests = [
         [{"blocked": None, "metadata": {"resource_echo": {"url": URL2, "description": "Weather data",
                                                           "<REDACTED>": "x"}}}], flags=["Hostile"]),
     run("block: PII only in a key of extra refuses the payment",
-        [assess_v2(with_(V2_OFFER, extra={"name": "USDC", "version": "2", "jane.doe@example.com": 1})), fin(fresh=None)],
+        [assess_v2(with_(V2_OFFER, extra={"name": "USDC", "version": "2", "jane.doe@example.com": 1})),
+         fin(fresh=None)],
         [{"blocked": "pii-blocked", "pii_entities": ["EMAIL_ADDRESS"], "reservation": None},
          {"allowed": False, "code": "pii-blocked"}], config={"pii": {"action": "block"}}, flags=["Hostile"]),
     run("warn: the requirement is reported but sent unchanged",

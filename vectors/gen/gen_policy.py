@@ -3,11 +3,11 @@ from common import case, write
 
 CFG = {"max_per_call_usd": "0.10", "daily_limit_usd": "0.25", "per_endpoint": {"https://premium-api.io": "0.15"}}
 P = "https://premium-api.io/data"
-O = "https://other.example/data"
+OTHER = "https://other.example/data"
 DAY = 86_400_000
 
 
-def pay(usd, url=O, at=0):
+def pay(usd, url=OTHER, at=0):
     return {"op": "pay", "usd": usd, "url": url, "at_ms": at}
 
 

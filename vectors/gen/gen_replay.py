@@ -32,15 +32,19 @@ same = [
     case("reference fingerprint", inp(), {"fingerprint": A, "encoding_hex": enc(*CANON).hex()}),
     case("payTo case variant is the same payment", inp(pay_to=PAY_TO.lower()), {"fingerprint": A}, ["CaseFold"]),
     case("payTo upper-case hex", inp(pay_to="0x" + PAY_TO[2:].upper()), {"fingerprint": A}, ["CaseFold"]),
-    case("asset case variant", inp(asset=BASE_SEPOLIA_USDC.upper().replace("0X", "0x")), {"fingerprint": A}, ["CaseFold"]),
-    case("host case and default port", inp(url="HTTPS://API.EXAMPLE.COM:443/data?q=1"), {"fingerprint": A}, ["CaseFold"]),
+    case("asset case variant", inp(asset=BASE_SEPOLIA_USDC.upper().replace("0X", "0x")), {"fingerprint": A},
+         ["CaseFold"]),
+    case("host case and default port", inp(url="HTTPS://API.EXAMPLE.COM:443/data?q=1"), {"fingerprint": A},
+         ["CaseFold"]),
     case("method case", inp(method="get"), {"fingerprint": A}, ["CaseFold"]),
     case("fragment ignored", inp(url="https://api.example.com/data?q=1#x"), {"fingerprint": A}),
     case("v1 network name is the same network", inp(network="base-sepolia"), {"fingerprint": A}),
     case("a price changed by the server is the same purchase", inp(amount="10001"), {"fingerprint": A}, ["Hostile"]),
-    case("another scheme for the same request is the same purchase", inp(scheme="upto"), {"fingerprint": A}, ["Hostile"]),
+    case("another scheme for the same request is the same purchase", inp(scheme="upto"), {"fingerprint": A},
+         ["Hostile"]),
     case("a body digest on GET means nothing", inp(request_body_sha256=D1), {"fingerprint": A}),
-    case("body digest case", inp(method="POST", request_body_sha256=D1.upper()), {"fingerprint": post(D1)}, ["CaseFold"]),
+    case("body digest case", inp(method="POST", request_body_sha256=D1.upper()), {"fingerprint": post(D1)},
+         ["CaseFold"]),
 ]
 
 differ = []
@@ -76,17 +80,22 @@ collide = [
     case("a key cannot pose as a body digest", inp(method="POST", idempotency_key=D1),
          {"fingerprint": post("", D1)}, ["Hostile"]),
     case("short key refused", inp(key_hex="00" * 8), code="key-too-short"),
-    case("malformed body digest refused", inp(method="POST", request_body_sha256="abc"), code="invalid-input", flags=["Hostile"]),
-    case("non-hex body digest refused", inp(method="POST", request_body_sha256="zz" * 32), code="invalid-input", flags=["Hostile"]),
+    case("malformed body digest refused", inp(method="POST", request_body_sha256="abc"), code="invalid-input",
+         flags=["Hostile"]),
+    case("non-hex body digest refused", inp(method="POST", request_body_sha256="zz" * 32), code="invalid-input",
+         flags=["Hostile"]),
     case("empty idempotency key refused", inp(idempotency_key=""), code="invalid-input"),
-    case("control character in an idempotency key refused", inp(idempotency_key="a\nb"), code="invalid-input", flags=["Hostile"]),
+    case("control character in an idempotency key refused", inp(idempotency_key="a\nb"), code="invalid-input",
+         flags=["Hostile"]),
     case("overlong idempotency key refused", inp(idempotency_key="k" * 256), code="invalid-input", flags=["Hostile"]),
     case("bad URL refused", inp(url="ftp://x/"), code="url-invalid"),
 ]
 assert post("", D1) != post(D1)
 
 write("replay-fingerprint.json", "replay.fingerprint",
-      ["HMAC-SHA256 over a length-prefixed canonical encoding of the request and the payee; expected values computed independently in Python."],
+      ["HMAC-SHA256 over a length-prefixed canonical encoding of the request and the payee; expected values computed "
+       "independently in Python."],
       [{"comment": "same purchase", "tests": same}, {"comment": "different purchases", "tests": differ},
        {"comment": "collisions and errors", "tests": collide}],
-      {"CaseFold": "A spelling the protocol treats as identical.", "Hostile": "An attempt to collide two payments or to make one purchase look like two."})
+      {"CaseFold": "A spelling the protocol treats as identical.",
+       "Hostile": "An attempt to collide two payments or to make one purchase look like two."})

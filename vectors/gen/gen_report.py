@@ -13,7 +13,8 @@ from gen_audit import GENESIS, KEY, KEY_HEX, T0, jcs, make_line
 FP = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 
-def ev(event_type, outcome, amount=None, agent="agent-a", pii=(), code=None, replica=None, url="https://api.example.com/r"):
+def ev(event_type, outcome, amount=None, agent="agent-a", pii=(), code=None, replica=None,
+       url="https://api.example.com/r"):
     e = {"event_type": event_type, "outcome": outcome, "resource_url": url, "amount_usd": amount,
          "network": "eip155:8453", "agent_id": agent, "pii_entities_found": list(pii), "replay_fingerprint": FP}
     if code:
@@ -67,8 +68,8 @@ def totals(lines):
 
     t = {"total_events": 0, "allowed": 0, "blocked": 0, "settled": 0, "unconfirmed": 0, "failed": 0,
          "spend": Decimal(0), "by_code": {}, "pii": {}, "agents": {}}
-    for l in lines:
-        v = json.loads(l)
+    for ln in lines:
+        v = json.loads(ln)
         et, oc, code = v["event_type"].lower(), v["outcome"], v["code"] or ""
         amt = Decimal(v["amount_usd"]) if v["amount_usd"] is not None else Decimal(0)
         ents = v["pii_entities_found"]
@@ -125,7 +126,7 @@ def md_escape(x):
 
 
 def expected(chains, counted, missing=(), checked=False):
-    for c, n in zip(chains, counted["per_chain"]):
+    for c, n in zip(chains, counted["per_chain"], strict=False):
         c["counted"] = n
     """chains: [{name, replica, ok, head | (line, seq, code)}]; counted: the verified lines of every chain."""
     t = totals(counted["lines"])
@@ -134,18 +135,21 @@ def expected(chains, counted, missing=(), checked=False):
     for c in chains:
         if not c["ok"]:
             seq = "-" if c["seq"] is None else str(c["seq"])
-            warnings.append("%s: line %d (seq %s): %s; lines from there on are not counted"
-                            % (c["name"], c["line"], seq, c["code"]))
+            warnings.append(f"{c['name']}: line {c['line']:d} (seq {seq}): {c['code']}; "
+                            "lines from there on are not counted")
     for m in missing:
-        warnings.append("replica %s: stored head at seq %d but no log: audit-log-missing" % (m["replica"], m["stored_head"]["seq"]))
+        warnings.append(f"replica {m['replica']}: stored head at seq {m['stored_head']['seq']:d} "
+                        "but no log: audit-log-missing")
     if not checked and t["total_events"] > 0:
         warnings.append("truncation not checked: no stored head for every chain")
     agents = sorted(t["agents"].items(), key=lambda kv: (kv[0] is not None, kv[0] or ""))
     report = {
         "v": 1, "chain_ok": ok, "truncation_checked": checked, "chain_warnings": warnings,
-        "chains": [{"name": c["name"], "replica": c["replica"], "ok": c["ok"], "counted": c["counted"], "head": c.get("head"),
+        "chains": [{"name": c["name"], "replica": c["replica"], "ok": c["ok"], "counted": c["counted"],
+                    "head": c.get("head"),
                     "line": c.get("line"), "seq": c.get("seq"), "code": c.get("code")} for c in chains],
-        "missing": [{"replica": m["replica"], "stored_head": m["stored_head"], "code": "audit-log-missing"} for m in missing],
+        "missing": [{"replica": m["replica"], "stored_head": m["stored_head"],
+                     "code": "audit-log-missing"} for m in missing],
         "unverified_lines": counted["unverified"],
         "total_events": t["total_events"], "allowed": t["allowed"], "blocked": t["blocked"],
         "settled": t["settled"], "unconfirmed": t["unconfirmed"], "failed": t["failed"],
@@ -155,38 +159,40 @@ def expected(chains, counted, missing=(), checked=False):
     }
     md = "# presidio-hardened-x402 Compliance Report\n\n"
     if ok:
-        md += "**Chain integrity: OK** (%d chains verified" % len(chains)
+        md += f"**Chain integrity: OK** ({len(chains):d} chains verified"
         md += ", truncation checked against the stored heads)\n" if checked else ")\n"
     else:
-        md += ("**Chain integrity: FAILED**: the totals below count only the %d lines that verified (%d not counted)\n"
-               % (t["total_events"], counted["unverified"]))
+        md += (f"**Chain integrity: FAILED**: the totals below count only the {t['total_events']:d} lines that "
+               f"verified ({counted['unverified']:d} not counted)\n")
     if warnings:
-        md += "\n" + "".join("- WARNING: %s\n" % md_escape(w) for w in warnings)
+        md += "\n" + "".join(f"- WARNING: {md_escape(w)}\n" for w in warnings)
     md += "\n| | |\n|---|---|\n"
     for k, v in [("Audit lines counted", t["total_events"]), ("Payments allowed", t["allowed"]),
                  ("Payments blocked", t["blocked"]), ("Settled", t["settled"]), ("Unconfirmed", t["unconfirmed"]),
                  ("Failed", t["failed"]), ("Total spend (USD)", usd(t["spend"]))]:
-        md += "| %s | %s |\n" % (k, v)
+        md += f"| {k} | {v} |\n"
 
     def table(what, m):
         if not m:
             return "(none)\n"
-        return "| %s | count |\n|---|---|\n" % what + "".join("| %s | %d |\n" % (md_escape(k), m[k]) for k in sorted(m))
+        return f"| {what} | count |\n|---|---|\n" + "".join(f"| {md_escape(k)} | {m[k]:d} |\n" for k in sorted(m))
 
     md += "\n## Blocked by code\n\n" + table("code", t["by_code"])
     md += "\n## PII entities detected\n\n" + table("entity", t["pii"])
     md += "\n## Per agent\n\n"
-    md += "| agent | payments | spent (USD) | PII redacted | blocked PII | blocked policy | blocked replay | payment errors |\n"
+    md += ("| agent | payments | spent (USD) | PII redacted | blocked PII | blocked policy | blocked replay "
+           "| payment errors |\n")
     md += "|---|---|---|---|---|---|---|---|\n"
     for k, a in agents:
-        md += "| %s | %d | %s | %d | %d | %d | %d | %d |\n" % (
-            "(none)" if k is None else md_escape(k), a["total_payments"], usd(a["total_usd"]), a["pii_redacted"],
-            a["blocked_pii"], a["blocked_policy"], a["blocked_replay"], a["payment_errors"])
+        name = "(none)" if k is None else md_escape(k)
+        md += (f"| {name} | {a['total_payments']:d} | {usd(a['total_usd'])} | {a['pii_redacted']:d} "
+               f"| {a['blocked_pii']:d} | {a['blocked_policy']:d} | {a['blocked_replay']:d} "
+               f"| {a['payment_errors']:d} |\n")
     return {"json": jcs(report), "markdown": md}
 
 
 def text(lines):
-    return "".join(l + "\n" for l in lines)
+    return "".join(ln + "\n" for ln in lines)
 
 
 def inp(*chains, key=KEY_HEX, **extra):
@@ -212,14 +218,17 @@ def main():
     tests = [
         case("one chain, a day of payments: totals over every line; truncation not checked without heads",
              inp(("audit.jsonl", text(day))),
-             expected([ok("audit.jsonl", hday)], {"lines": day, "unverified": 0, "per_chain": [11]}), ["Totals", "NoHeads"]),
+             expected([ok("audit.jsonl", hday)], {"lines": day, "unverified": 0, "per_chain": [11]}),
+             ["Totals", "NoHeads"]),
         case("two replicas with their stored heads: truncation checked, same totals",
              inp(("pod-a.jsonl", text(pa)), ("pod-b.jsonl", text(pb)), heads={"pod-a": hpa, "pod-b": hpb}),
              expected([ok("pod-a.jsonl", hpa, "pod-a"), ok("pod-b.jsonl", hpb, "pod-b")],
                       {"lines": pa + pb, "unverified": 0, "per_chain": [6, 5]}, checked=True), ["Totals", "Replica"]),
         case("an edited amount: the chain fails at that line and only the lines before it are counted",
              inp(("audit.jsonl", text(tampered))),
-             expected([bad("audit.jsonl", 5, 5, "audit-bad-mac")], {"lines": day[:4], "unverified": 7, "per_chain": [4]}), ["Edit"]),
+             expected([bad("audit.jsonl", 5, 5, "audit-bad-mac")],
+                      {"lines": day[:4], "unverified": 7, "per_chain": [4]}),
+             ["Edit"]),
         case("a cut tail against the stored head: every line present counts, the report says audit-truncated",
              inp(("pod-a.jsonl", text(pa[:4])), heads={"pod-a": hpa}),
              expected([{**bad("pod-a.jsonl", 5, None, "audit-truncated"), "replica": "pod-a"}],
@@ -230,7 +239,8 @@ def main():
                       missing=[{"replica": "pod-b", "stored_head": hpb}], checked=True), ["Deleted"]),
         case("a torn last line (a crash mid-append) is not counted",
              inp(("audit.jsonl", text(day[:3]) + day[3][:40])),
-             expected([bad("audit.jsonl", 4, None, "audit-partial-line")], {"lines": day[:3], "unverified": 1, "per_chain": [3]}),
+             expected([bad("audit.jsonl", 4, None, "audit-partial-line")],
+                      {"lines": day[:3], "unverified": 1, "per_chain": [3]}),
              ["Crash"]),
         case("the same chain twice: the copy is refused and not counted twice",
              inp(("a.jsonl", text(day)), ("b.jsonl", text(day))),
@@ -238,10 +248,12 @@ def main():
                       {"lines": day, "unverified": 11, "per_chain": [11, 0]}), ["Splice"]),
         case("a log under another key: nothing verifies, nothing is counted",
              inp(("audit.jsonl", text(day)), key=bytes(range(100, 132)).hex()),
-             expected([bad("audit.jsonl", 1, 1, "audit-bad-mac")], {"lines": [], "unverified": 11, "per_chain": [0]}), ["Edit"]),
+             expected([bad("audit.jsonl", 1, 1, "audit-bad-mac")], {"lines": [], "unverified": 11, "per_chain": [0]}),
+             ["Edit"]),
         case("an empty directory", inp(), expected([], {"lines": [], "unverified": 0, "per_chain": []})),
         case("an empty log file", inp(("audit.jsonl", "")),
-             expected([ok("audit.jsonl", {"seq": 0, "mac": GENESIS})], {"lines": [], "unverified": 0, "per_chain": [0]})),
+             expected([ok("audit.jsonl", {"seq": 0, "mac": GENESIS})],
+                      {"lines": [], "unverified": 0, "per_chain": [0]})),
         case("Markdown cells escape an agent id's markup", inp(("audit.jsonl", text(odd))),
              expected([ok("audit.jsonl", hodd)], {"lines": odd, "unverified": 0, "per_chain": [2]}), ["Markdown"]),
         case("15-byte key", inp(("audit.jsonl", text(day)), key=KEY_HEX[:30]), code="key-too-short"),
@@ -253,7 +265,8 @@ def main():
            "failed chain is reported with its line, seq and code (chain_ok false, a warning, unverified_lines).",
            "Spend is exact: payment_allowed amounts less payment_failed (outcome failed) amounts.",
            "json is the canonical (RFC 8785) text of the report object, which every host parses and writes byte for",
-           "byte; markdown renders the same facts. Expected values are computed in Python (vectors/gen/gen_report.py)."],
+           "byte; markdown renders the same facts. Expected values are computed in Python "
+           "(vectors/gen/gen_report.py)."],
           [{"tests": tests}],
           {"Totals": "Counts and exact spend over a realistic mix of decisions and settlements.",
            "NoHeads": "No stored heads: the report warns that truncation was not checked.",

@@ -57,7 +57,7 @@ import logging
 import time
 import weakref
 from collections import OrderedDict, defaultdict, deque
-from typing import Any, Deque, Dict, Optional, Tuple
+from typing import Any, cast
 
 import httpx
 
@@ -73,9 +73,9 @@ logger = logging.getLogger("presidio_x402.integrations.x402")
 UNOBSERVED_AFTER_S = 60.0
 
 
-def _dump(model: Any) -> Dict[str, Any]:
+def _dump(model: Any) -> dict[str, Any]:
     if hasattr(model, "model_dump"):
-        return model.model_dump(by_alias=True, exclude_none=True, mode="json")
+        return cast("dict[str, Any]", model.model_dump(by_alias=True, exclude_none=True, mode="json"))
     return dict(model)
 
 
@@ -88,11 +88,12 @@ class _Hooks:
         self.guard = guard
         self.mpa_signatures = mpa_signatures
         self.observed = observed  # the paid response reaches process_payment_result
-        self.urls: Dict[str, Deque[str]] = defaultdict(deque)  # challenge -> request URLs
+        self.urls: dict[str, deque[str]] = defaultdict(deque)  # challenge -> request URLs
         # URL -> method and identity of the last request answered 402 (seen by CappedTransport; at most 1024)
-        self.requests: "OrderedDict[str, Dict[str, Any]]" = OrderedDict()
-        self.signing: Dict[int, Tuple[Any, Payment]] = {}  # id(selected requirements) -> (its weakref, payment at `sign`)
-        self.sent: Dict[str, Tuple[float, Payment]] = {}  # signed scheme payload -> (when, payment at `send`)
+        self.requests: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self.signing: dict[int,
+                           tuple[Any, Payment]] = {}  # id(selected requirements) -> (its weakref, payment at `sign`)
+        self.sent: dict[str, tuple[float, Payment]] = {}  # signed scheme payload -> (when, payment at `send`)
 
     async def _sweep(self) -> None:
         """Answers the payments no hook will finish (see the module notes)."""
@@ -135,7 +136,7 @@ class _Hooks:
         while len(self.requests) > 1024:
             self.requests.popitem(last=False)
 
-    def _take(self, req: Any) -> Optional[Payment]:
+    def _take(self, req: Any) -> Payment | None:
         ref, p = self.signing.get(id(req), (None, None))
         if ref is None or ref() is not req:
             return None
@@ -185,7 +186,7 @@ class _Hooks:
 
 
 #: The hooks of each guard :func:`harden` made (for :class:`CappedTransport`).
-_HOOKS: "weakref.WeakKeyDictionary[Guard, _Hooks]" = weakref.WeakKeyDictionary()
+_HOOKS: weakref.WeakKeyDictionary[Guard, _Hooks] = weakref.WeakKeyDictionary()
 
 
 class CappedTransport(httpx.AsyncBaseTransport):
@@ -203,7 +204,7 @@ class CappedTransport(httpx.AsyncBaseTransport):
         x402AsyncTransport(http, transport=CappedTransport(httpx.AsyncHTTPTransport(), guard))
     """
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, guard: Optional[Guard] = None) -> None:
+    def __init__(self, inner: httpx.AsyncBaseTransport, guard: Guard | None = None) -> None:
         self._inner = inner
         self._guard = guard
 
@@ -222,7 +223,8 @@ class CappedTransport(httpx.AsyncBaseTransport):
         if hooks is not None:
             hooks.saw_402(request)
         body = await read_challenge(r, raw=True)
-        headers = [(k, v) for k, v in r.headers.multi_items() if k.lower() not in ("content-length", "transfer-encoding")]
+        headers = [(k, v) for k,
+                   v in r.headers.multi_items() if k.lower() not in ("content-length", "transfer-encoding")]
         return httpx.Response(r.status_code, headers=headers, content=body, extensions=r.extensions, request=request)
 
     async def aclose(self) -> None:
@@ -244,14 +246,14 @@ def _observe(http: Any, hooks: _Hooks) -> None:
 
 
 def harden(client: Any, *, mpa_signatures: Any = None, policy: Any = None, pii_action: str = "redact",
-           pii_entities: Any = None, replay_ttl: int = 300, redis_url: Optional[str] = None, audit_writer: Any = None,
-           agent_id: Optional[str] = None, mpa_engine: Any = None, metrics_collector: Any = None,
+           pii_entities: Any = None, replay_ttl: int = 300, redis_url: str | None = None, audit_writer: Any = None,
+           agent_id: str | None = None, mpa_engine: Any = None, metrics_collector: Any = None,
            trusted_wallets: Any = None, store: Any = None, audit_key: Any = None, replay_key: Any = None,
-           replica_id: Optional[str] = None, pii_mode: str = "regex", nlp_analyzer: Any = None) -> Guard:
+           replica_id: str | None = None, pii_mode: str = "regex", nlp_analyzer: Any = None) -> Guard:
     """Registers the guard's hooks on an official ``x402Client`` or ``x402HTTPClient``."""
     from x402.http import x402HTTPClient
 
-    http: Optional[Any] = client if isinstance(client, x402HTTPClient) else None
+    http: Any | None = client if isinstance(client, x402HTTPClient) else None
     core_client = client._client if http is not None else client
     config = build_config(policy, pii_entities=pii_entities, pii_action=pii_action, replay_ttl=replay_ttl,
                           agent_id=agent_id, trusted_wallets=trusted_wallets, mpa_engine=mpa_engine,
@@ -259,7 +261,8 @@ def harden(client: Any, *, mpa_signatures: Any = None, policy: Any = None, pii_a
     guard = Guard(config, store=store if store is not None else make_store(redis_url),
                   audit=AuditLog(audit_writer or NullAuditWriter(), agent_id=agent_id, key=audit_key),
                   metrics=metrics_collector, mpa_engine=mpa_engine, replay_key=replay_key,
-                  nlp_analyzer=(nlp_analyzer if nlp_analyzer is not None else _nlp_analyzer()) if pii_mode == "nlp" else None)
+                  nlp_analyzer=(nlp_analyzer if nlp_analyzer is not None else _nlp_analyzer())
+                  if pii_mode == "nlp" else None)
     hooks = _Hooks(guard, mpa_signatures, observed=http is not None)
     _HOOKS[guard] = hooks
     if http is not None:

@@ -39,7 +39,7 @@ def main():
     for c in COMMON["cases"]:
         try:
             payload = client.create_payment_payload(parse_payment_required(c["payment_required"]))
-        except Exception as e:  # noqa: BLE001 (a flow this SDK does not offer is left out, and said so)
+        except Exception as e:
             print(f"{c['name']}: not made by this SDK ({type(e).__name__}: {e})", file=sys.stderr)
             continue
         out["cases"].append({"name": c["name"], "payload": dump(payload)})
