@@ -9,7 +9,9 @@ and ``presidio_x402.__version__``).
     python3 tools/version.py            # check: exit 1 and name every file that differs
     python3 tools/version.py set 0.5.0  # write VERSION and every copy, then run the check
 
-Cargo.lock's entries for the workspace crates are checked too (the\ncomponent is built ``--locked``). The WIT package version (``presidio:x402@0.1.0``) is not the release version:
+Cargo.lock's entries for the workspace crates are checked too (the
+component is built ``--locked``). The WIT package version (``presidio:x402@0.1.0``)
+is not the release version:
 it names the component's interface and changes only when the interface does.
 Stdlib only (``make lint`` runs the check before anything is built).
 """
@@ -50,7 +52,8 @@ def found() -> list[tuple[str, str | None]]:
     """Every place the version is written: (where, value or None when it is missing)."""
     out: list[tuple[str, str | None]] = []
     cargo = (ROOT / "Cargo.toml").read_text()
-    out.append(("Cargo.toml [workspace.package] version", _toml_section_value(cargo, "workspace.package", "version")[0]))
+    out.append(("Cargo.toml [workspace.package] version",
+                _toml_section_value(cargo, "workspace.package", "version")[0]))
     members = WORKSPACE_MEMBERS.search(cargo)
     for member in re.findall(r'"([^"]+)"', members.group(1) if members else ""):
         manifest = (ROOT / member / "Cargo.toml").read_text()
@@ -62,9 +65,11 @@ def found() -> list[tuple[str, str | None]]:
     out.append(("bindings-js/package.json version", pkg.get("version")))
     lock = json.loads((ROOT / "bindings-js/package-lock.json").read_text())
     out.append(("bindings-js/package-lock.json version", lock.get("version")))
-    out.append(('bindings-js/package-lock.json packages[""].version', lock.get("packages", {}).get("", {}).get("version")))
+    out.append(('bindings-js/package-lock.json packages[""].version',
+                lock.get("packages", {}).get("", {}).get("version")))
     pyproject = (ROOT / "bindings-python/pyproject.toml").read_text()
-    out.append(("bindings-python/pyproject.toml [project] version", _toml_section_value(pyproject, "project", "version")[0]))
+    out.append(("bindings-python/pyproject.toml [project] version",
+                _toml_section_value(pyproject, "project", "version")[0]))
     init = (ROOT / "bindings-python/presidio_x402/__init__.py").read_text()
     m = re.search(r'^__version__\s*=\s*"([^"]*)"', init, re.M)
     out.append(("bindings-python/presidio_x402/__init__.py __version__", m.group(1) if m else None))
@@ -106,7 +111,8 @@ def set_version(new: str) -> int:
     sub_section(ROOT / "Cargo.toml", "workspace.package", "version")
     sub_section(ROOT / "bindings-python/pyproject.toml", "project", "version")
     init = ROOT / "bindings-python/presidio_x402/__init__.py"
-    init.write_text(re.sub(r'^__version__\s*=\s*"[^"]*"', f'__version__ = "{new}"', init.read_text(), count=1, flags=re.M))
+    init.write_text(re.sub(r'^__version__\s*=\s*"[^"]*"', f'__version__ = "{new}"', init.read_text(),
+                           count=1, flags=re.M))
     # npm: only the package's own version lines (top level; the lock's packages[""]), layout kept
     pkg = ROOT / "bindings-js/package.json"
     pkg.write_text(re.sub(r'^(  "version": )"[^"]*"', rf'\g<1>"{new}"', pkg.read_text(), count=1, flags=re.M))
@@ -121,7 +127,8 @@ def set_version(new: str) -> int:
     for where, _ in found():
         if where.startswith("Cargo.lock "):
             name = re.escape(where.split(" ", 1)[1])
-            text = re.sub(rf'^(\[\[package\]\]\nname = "{name}"\nversion = )"[^"]*"', rf'\g<1>"{new}"', text, count=1, flags=re.M)
+            text = re.sub(rf'^(\[\[package\]\]\nname = "{name}"\nversion = )"[^"]*"', rf'\g<1>"{new}"', text,
+                          count=1, flags=re.M)
     cargo_lock.write_text(text)
     return check()
 

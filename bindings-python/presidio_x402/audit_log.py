@@ -66,7 +66,7 @@ class StreamAuditWriter:
             self._stream.flush()
 
 
-def _line_head(raw: bytes) -> Optional[Dict[str, Any]]:
+def _line_head(raw: bytes) -> dict[str, Any] | None:
     """``seq`` and ``mac`` of one complete JSONL line (None when it does not parse as one)."""
     try:
         v = json.loads(raw)

@@ -641,11 +641,11 @@ def test_a_black_holed_connection_is_dropped_at_its_timeout_sync_and_async(redis
             t = f"{tenant}-{kind}"
             if kind == "sync":
                 g = guard(RedisStore(url, tenant=t, timeout=0.3))
-                run = lambda u: pay(g, u)  # noqa: E731
+                run = lambda u, g=g: pay(g, u)  # noqa: E731
             else:
                 g = guard(AsyncRedisStore(url, tenant=t, timeout=0.3))
                 loop = asyncio.new_event_loop()
-                run = lambda u: loop.run_until_complete(pay_async(g, u))  # noqa: E731
+                run = lambda u, g=g, loop=loop: loop.run_until_complete(pay_async(g, u))  # noqa: E731
             assert run(f"https://api.example.com/hole/{kind}/0") is None
             px.hole()
             assert run(f"https://api.example.com/hole/{kind}/1") == "store-unavailable"

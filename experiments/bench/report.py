@@ -281,7 +281,8 @@ def main(workdir, outdir):
                  f"({comp['component_bytes'] / 1024:.0f} KiB); instantiation in wasmtime (Cranelift compiles it once "
                  f"per process, not timed above): {comp.get('instantiate_ms', 0):.0f} ms")
     if node and node.get("tarball_bytes"):
-        L.append(f"- npm tarball `{os.path.basename(node.get('tarball', 'presidio-hardened-x402.tgz'))}`: {node['tarball_bytes']:,} bytes "
+        tarball = os.path.basename(node.get("tarball", "presidio-hardened-x402.tgz"))
+        L.append(f"- npm tarball `{tarball}`: {node['tarball_bytes']:,} bytes "
                  f"({node['tarball_bytes'] / 1024:.0f} KiB); its wasm-bindgen module: {node['wasm_bytes']:,} bytes")
     L += ["", "![decision cost against prior payments, log-log](bench.png)", "", "## What was measured", ""]
     L += [f"- **Workload** (written once by `presidio-x402-bench prepare`, read by every host): guard configuration "

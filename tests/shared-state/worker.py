@@ -69,7 +69,8 @@ async def main() -> None:
     job = json.loads(sys.argv[1])
     store = RedisStore(job["redisUrl"], tenant=job["tenant"]) if job["store"] == "redis" else FileStore(job["dir"])
     audit = AuditLog(ReportingWriter(os.path.join(job["auditDir"], f"{job['replica']}.jsonl")), key=job["auditKey"])
-    guard = Guard(config(job["replica"], job.get("limitUsd", 10)), store=store, audit=audit, replay_key=job["replayKey"])
+    guard = Guard(config(job["replica"], job.get("limitUsd", 10)), store=store, audit=audit,
+                  replay_key=job["replayKey"])
     codes: dict = {}
     allowed = 0
 
