@@ -177,6 +177,17 @@ def error_for(code: Optional[str], details: Optional[Dict[str, Any]] = None, *, 
     return cls(msg, [f"(root): {code}: {msg}"], [("", code)])
 
 
+def mpa_error(code: str, message: str, *, approvals: int, threshold: int,
+              approval_request: Optional[Dict[str, Any]] = None) -> Exception:
+    """The exception of a refused stand-alone approval: the class of ``code``'s
+    family in the core's error table, with the core's ``message``."""
+    cls = _families().get(code, (MPADeniedError, ""))[0]
+    if not issubclass(cls, _MPAError):
+        cls = MPADeniedError
+    return cls(message, approvals_received=approvals, threshold=threshold, code=code,
+               approval_request=approval_request)
+
+
 __all__ = [
     "X402Error",
     "X402PaymentError",
@@ -187,4 +198,5 @@ __all__ = [
     "MPADeniedError",
     "MPATimeoutError",
     "error_for",
+    "mpa_error",
 ]
