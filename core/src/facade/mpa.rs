@@ -5,12 +5,12 @@ use super::views::{config_errors_json, problems_json};
 use super::{str_field, u64_field};
 use crate::error::Code;
 use crate::money::parse_atomic;
+use crate::money::Usd;
 use crate::mpa::{
     begin, countersign, decide, is_private_host, judge_webhook_response, tally,
     verify_countersignatures, ApprovalRequest, ApproverMode, Begin, Decision, MpaConfig,
     PaymentFields, Preapproval, Purchase, Vote,
 };
-use crate::money::Usd;
 use crate::pipeline::WebhookAnswer;
 use serde_json::{json, Map, Value};
 
@@ -235,12 +235,16 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
             let cfg = mpa_config_field(input)?;
             let p = purchase_from_json(input.get("payment").ok_or(Code::InvalidInput)?)?;
             let now = u64_field(input, "now_ms")?;
-            Ok(match begin(&cfg, &p, usd_field(input, "amount_usd")?, now)? {
-                Begin::Exempt => json!({"required": false, "request": null, "webhooks": [],
+            Ok(
+                match begin(&cfg, &p, usd_field(input, "amount_usd")?, now)? {
+                    Begin::Exempt => json!({"required": false, "request": null, "webhooks": [],
                                         "countersign": null}),
-                Begin::Required { request: r, deadline_ms } => {
-                    let body = r.canonical();
-                    let webhooks: Vec<Value> = cfg
+                    Begin::Required {
+                        request: r,
+                        deadline_ms,
+                    } => {
+                        let body = r.canonical();
+                        let webhooks: Vec<Value> = cfg
                         .approvers
                         .iter()
                         .filter_map(|a| match &a.mode {
@@ -250,14 +254,15 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
                             ApproverMode::Crypto { .. } => None,
                         })
                         .collect();
-                    json!({
-                        "required": true, "request": r.to_json(), "request_id": r.request_id,
-                        "expires_at_ms": r.expires_at_ms, "canonical": body, "deadline_ms": deadline_ms,
-                        "webhooks": webhooks,
-                        "countersign": {"request": body, "request_json": r.to_json(), "deadline_ms": deadline_ms},
-                    })
-                }
-            })
+                        json!({
+                            "required": true, "request": r.to_json(), "request_id": r.request_id,
+                            "expires_at_ms": r.expires_at_ms, "canonical": body, "deadline_ms": deadline_ms,
+                            "webhooks": webhooks,
+                            "countersign": {"request": body, "request_json": r.to_json(), "deadline_ms": deadline_ms},
+                        })
+                    }
+                },
+            )
         }
         "mpa.decide" => {
             let cfg = mpa_config_field(input)?;
@@ -267,11 +272,23 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
                 None | Some(Value::Null) => None,
                 Some(w) => Some(answers_from_json(w)?),
             };
-            let d = decide(&cfg, &req, &sigs, answers.as_deref(), u64_field(input, "now_ms")?);
+            let d = decide(
+                &cfg,
+                &req,
+                &sigs,
+                answers.as_deref(),
+                u64_field(input, "now_ms")?,
+            );
             let message = d.message();
             Ok(match d {
                 Decision::AskWebhooks => json!({"verdict": "ask-webhooks", "message": message}),
-                Decision::Verdict { verdict, approvals, threshold, approved_by, problems } => json!({
+                Decision::Verdict {
+                    verdict,
+                    approvals,
+                    threshold,
+                    approved_by,
+                    problems,
+                } => json!({
                     "verdict": if verdict.is_ok() { "approved" } else { "refused" },
                     "code": verdict.err().map(|c| c.as_str()),
                     "approvals": approvals, "threshold": threshold, "approved_by": approved_by,

@@ -65,9 +65,7 @@ pub use config::{
 pub use countersign::{countersign, verify_countersignatures, verify_with_preapprovals, Tally};
 pub use preapprove::{url_digest, Preapproval, MAX_PREAPPROVAL_MS, PREAPPROVAL_DOMAIN};
 pub use request::{ApprovalRequest, PaymentFields, APPROVAL_DOMAIN, REQUEST_ID_DOMAIN};
-pub use standalone::{
-    begin, decide, Begin, Decision, Purchase, STANDALONE_PURCHASE_DOMAIN,
-};
+pub use standalone::{begin, decide, Begin, Decision, Purchase, STANDALONE_PURCHASE_DOMAIN};
 pub use tally::{count, tally, Vote};
 pub use webhook::{judge_webhook_response, webhook_address_allowed, MAX_RESPONSE_BYTES};
 

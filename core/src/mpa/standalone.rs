@@ -212,9 +212,7 @@ pub fn decide(
                 .map(|(_, v)| *v)
                 .collect();
             mine.contains(&Vote::Approve)
-                && !mine
-                    .iter()
-                    .any(|v| matches!(v, Vote::Deny | Vote::Bad(_)))
+                && !mine.iter().any(|v| matches!(v, Vote::Deny | Vote::Bad(_)))
         })
         .map(|a| a.id.clone())
         .collect();
