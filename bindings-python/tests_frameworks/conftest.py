@@ -36,6 +36,27 @@ def facilitator_log(world):
     return world["log"].read_text() if world["log"].exists() else ""
 
 
+def settlements(world):
+    """How many settlements the facilitator logged."""
+    try:
+        return sum(e["endpoint"] == "settle" for e in json.loads(facilitator_log(world) or "[]"))
+    except ValueError:
+        return -1  # the log is being rewritten
+
+
+def settled(world, before, timeout=5.0):
+    """Whether the facilitator settled one more payment than ``before`` (the
+    server may settle after answering)."""
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if settlements(world) > before:
+            return True
+        time.sleep(0.05)
+    return False
+
+
 class RecordingSigner:
     """A seed-style async signer over a fresh account; keeps every PaymentDetails it was given."""
 

@@ -7,7 +7,7 @@ import os
 os.environ.setdefault("CREWAI_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("OTEL_SDK_DISABLED", "true")
 
-from conftest import assert_redacted, facilitator_log  # noqa: E402
+from conftest import assert_redacted, settled, settlements  # noqa: E402
 from crewai.tools import BaseTool  # noqa: E402
 
 from presidio_x402.adapters.crewai import HardenedX402CrewTool  # noqa: E402
@@ -25,9 +25,10 @@ def test_is_a_crewai_tool_with_the_seed_signature(signer):
 
 def test_paid_call(world, signer):
     tool = HardenedX402CrewTool(payment_signer=signer, policy=POLICY)
+    before = settlements(world)
     out = tool.run(url=world["serverUrl"] + "/v2/cheap")
     assert '"route":"cheap"' in out
-    assert len(signer.seen) == 1 and '"/settle"' in facilitator_log(world)
+    assert len(signer.seen) == 1 and settled(world, before)
 
 
 def test_refusal_is_the_tool_result_with_the_code(world, signer):

@@ -5,7 +5,7 @@ ToolMessage carrying the code, and PII redacted before signing."""
 import re
 
 import pytest
-from conftest import EMAIL, assert_redacted, facilitator_log
+from conftest import EMAIL, assert_redacted, settled, settlements
 from langchain_core.messages import ToolMessage
 from langchain_core.tools import BaseTool
 
@@ -24,10 +24,11 @@ def test_is_a_langchain_tool_with_the_seed_signature(signer):
 
 def test_paid_call_sync(world, signer):
     tool = HardenedX402Tool(payment_signer=signer, policy=POLICY)
+    before = settlements(world)
     out = tool.invoke({"url": world["serverUrl"] + "/v2/cheap"})
     assert '"route":"cheap"' in out
     assert len(signer.seen) == 1
-    assert '"/settle"' in facilitator_log(world)
+    assert settled(world, before)
 
 
 async def test_paid_call_async(world, signer):
