@@ -65,7 +65,7 @@ pub enum Begin {
     /// Approval needed: the request and the deadline for answers.
     Required {
         /// The approval request.
-        request: ApprovalRequest,
+        request: Box<ApprovalRequest>,
         /// Answers after this instant do not count.
         deadline_ms: u64,
     },
@@ -102,7 +102,7 @@ pub fn begin(cfg: &MpaConfig, p: &Purchase, amount_usd: Usd, now_ms: u64) -> Res
         .saturating_sub(crate::driver::APPROVAL_MARGIN_MS)
         .max(now_ms);
     Ok(Begin::Required {
-        request,
+        request: Box::new(request),
         deadline_ms,
     })
 }
