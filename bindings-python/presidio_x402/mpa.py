@@ -275,7 +275,11 @@ def checked_client(resolver: Optional["Resolver"] = None, allow_private: bool = 
     the core allows (checked at connection time, see :class:`_CheckedBackend`),
     never follows redirects and ignores proxy settings from the environment."""
     t = httpx.AsyncHTTPTransport(retries=0)
-    pool = t._pool
+    # httpx (0.27, 0.28) keeps its httpcore pool in `_pool`: replace it with one
+    # whose network backend checks addresses; fail closed if that ever changes.
+    pool = getattr(t, "_pool", None)
+    if not isinstance(pool, httpcore.AsyncConnectionPool):
+        raise RuntimeError("unsupported httpx version: cannot check webhook addresses at connection time")
     t._pool = httpcore.AsyncConnectionPool(ssl_context=getattr(pool, "_ssl_context", None),
                                            network_backend=_CheckedBackend(resolver or _default_resolver,
                                                                            bool(allow_private)))
@@ -365,7 +369,7 @@ async def _post(action: Dict[str, Any], target: httpx.URL, headers: Dict[str, st
     except (asyncio.TimeoutError, httpx.TimeoutException):
         return dict(refused, timed_out=True)
     except httpx.ConnectError as e:
-        if isinstance(e.__context__, _AddressRefused) or "private address" in str(e):
+        if isinstance(e.__cause__, _AddressRefused) or isinstance(e.__context__, _AddressRefused):
             logger.warning("MPA webhook for approver %s refused: it resolves to a private address",
                            action["approver_id"])
         else:
