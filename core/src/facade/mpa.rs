@@ -9,9 +9,8 @@ use crate::money::Usd;
 use crate::mpa::{
     begin, countersign, decide, is_private_host, judge_webhook_response, tally,
     verify_countersignatures, ApprovalRequest, ApproverMode, Begin, Decision, MpaConfig,
-    PaymentFields, Preapproval, Purchase, Vote,
+    PaymentFields, Preapproval, Purchase, Vote, WebhookAnswer,
 };
-use crate::pipeline::WebhookAnswer;
 use serde_json::{json, Map, Value};
 
 fn mpa_config_field(input: &Value) -> Result<MpaConfig, Code> {

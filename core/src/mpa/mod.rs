@@ -67,7 +67,12 @@ pub use preapprove::{url_digest, Preapproval, MAX_PREAPPROVAL_MS, PREAPPROVAL_DO
 pub use request::{ApprovalRequest, PaymentFields, APPROVAL_DOMAIN, REQUEST_ID_DOMAIN};
 pub use standalone::{begin, decide, Begin, Decision, Purchase, STANDALONE_PURCHASE_DOMAIN};
 pub use tally::{count, tally, Vote};
-pub use webhook::{judge_webhook_response, webhook_address_allowed, MAX_RESPONSE_BYTES};
+pub use webhook::{
+    judge_webhook_response, webhook_address_allowed, WebhookAnswer, MAX_RESPONSE_BYTES,
+};
+
+/// Approval answers are due this long before the request expires.
+pub const APPROVAL_MARGIN_MS: u64 = 100;
 
 /// The configuration and request the unit tests share.
 #[cfg(test)]

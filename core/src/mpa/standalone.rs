@@ -4,7 +4,7 @@
 //! ## Call order
 //! 1. [`begin`] at `now_ms`: [`Begin::Exempt`] when the amount is under
 //!    `min_amount_usd`; else the [`ApprovalRequest`] (deadline = its expiry
-//!    minus [`APPROVAL_MARGIN_MS`](crate::driver::APPROVAL_MARGIN_MS)).
+//!    minus [`APPROVAL_MARGIN_MS`](super::APPROVAL_MARGIN_MS)).
 //! 2. The host obtains the caller's countersignatures and calls [`decide`]
 //!    with `webhooks = None`: if they already reach the threshold, or there is
 //!    no webhook approver, that is the verdict; else [`Decision::AskWebhooks`]
@@ -24,12 +24,11 @@ use super::countersign::verify_with_preapprovals;
 use super::preapprove::Preapproval;
 use super::request::{ApprovalRequest, PaymentFields};
 use super::tally::{count, tally, Vote};
-use super::webhook::judge_webhook_response;
+use super::webhook::{judge_webhook_response, WebhookAnswer};
 use crate::canonical::to_canonical;
 use crate::error::Code;
 use crate::hex;
 use crate::money::Usd;
-use crate::pipeline::WebhookAnswer;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -99,7 +98,7 @@ pub fn begin(cfg: &MpaConfig, p: &Purchase, amount_usd: Usd, now_ms: u64) -> Res
     let request = ApprovalRequest::new(fields, now_ms, cfg.timeout_ms)?;
     let deadline_ms = request
         .expires_at_ms
-        .saturating_sub(crate::driver::APPROVAL_MARGIN_MS)
+        .saturating_sub(super::APPROVAL_MARGIN_MS)
         .max(now_ms);
     Ok(Begin::Required {
         request: Box::new(request),
