@@ -20,7 +20,7 @@ demo-core: setup-rust
 	$(CARGO) run --quiet --release -p presidio-x402-core --example demo
 
 ## test: every test
-test: setup-rust lint vectors-check test-core test-fuzz-replay test-component lint-python test-python test-seed-suite lint-js test-js test-e2e test-dist test-stores test-faults test-deploy
+test: setup-rust lint vectors-check test-core test-fuzz-replay test-component lint-python test-python test-seed-suite test-langchain lint-js test-js test-e2e test-dist test-stores test-faults test-deploy
 
 setup-rust:
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install rustup first" >&2; exit 1; }
@@ -203,6 +203,33 @@ test-python: python-venv redis-deps js-package
 .PHONY: test-seed-suite
 test-seed-suite: python-venv
 	$(PY_BIN)/python bindings-python/seed_suite/run.py --python $(PY_BIN)/python --cache .cache
+
+## Agent-framework tools (bindings-python/tests_frameworks) against the local x402 world, each in its own venv
+## layered on the test venv (a .pth file makes the package and its test deps visible; only the framework is installed):
+## the seed suite's venv stays without the frameworks, so its "ImportError without the framework" tests really run.
+LC_VENV := .cache/venv-langchain
+CREW_VENV := .cache/venv-crewai
+LANGCHAIN_REQ := langchain-core>=0.3,<2
+CREWAI_REQ := crewai>=0.28,<2
+.PHONY: test-langchain test-crewai
+
+define layered_venv
+	@test -x $(1)/bin/python || $(PYTHON) -m venv $(1)
+	@$(PY_BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])' \
+	  > "$$($(1)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/presidio-test-venv.pth"
+	@$(1)/bin/python -c "import $(2)" 2>/dev/null || $(1)/bin/pip install --quiet "$(3)"
+endef
+
+## test-langchain: HardenedX402Tool with the real langchain-core (PyPI): paid, refused (code as tool result), PII redacted
+test-langchain: python-venv world-deps
+	$(call layered_venv,$(LC_VENV),langchain_core,$(LANGCHAIN_REQ))
+	cd bindings-python/tests_frameworks && ../../$(LC_VENV)/bin/python -m pytest -p no:cacheprovider -q test_langchain_tool.py
+
+## test-crewai: HardenedX402CrewTool with the real crewai (PyPI; about 1 GB and 2 min to install, so not in `make test`)
+test-crewai: python-venv world-deps
+	$(call layered_venv,$(CREW_VENV),crewai,$(CREWAI_REQ))
+	cd bindings-python/tests_frameworks && CREWAI_DISABLE_TELEMETRY=true OTEL_SDK_DISABLED=true \
+	  ../../$(CREW_VENV)/bin/python -m pytest -p no:cacheprovider -q test_crewai_tool.py
 
 ## bench-python: our client's decision path vs presidio-hardened-x402==0.3.0 (from PyPI, own venv)
 bench-python: test-python

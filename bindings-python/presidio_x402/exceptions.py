@@ -177,6 +177,18 @@ def error_for(code: str | None, details: dict[str, Any] | None = None, *, thresh
     return cast("Exception", cls(msg, [f"(root): {code}: {msg}"], [("", code)]))
 
 
+def mpa_error(code: str, message: str, *, approvals: int, threshold: int,
+              approval_request: dict[str, Any] | None = None) -> Exception:
+    """The exception of a refused stand-alone approval: the class of ``code``'s
+    family in the core's error table, with the core's ``message``."""
+    cls = _families().get(code, (MPADeniedError, ""))[0]
+    if not issubclass(cls, _MPAError):
+        cls = MPADeniedError
+    err: Exception = cls(message, approvals_received=approvals, threshold=threshold, code=code,
+                         approval_request=approval_request)
+    return err
+
+
 __all__ = [
     "MPADeniedError",
     "MPATimeoutError",
@@ -187,4 +199,5 @@ __all__ = [
     "X402Error",
     "X402PaymentError",
     "error_for",
+    "mpa_error",
 ]

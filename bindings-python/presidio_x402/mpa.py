@@ -57,6 +57,19 @@ an expiry, so a signature for one request never approves another.
   EVM), "amount" (atomic), "scheme", "not_after_ms"}``. It approves only that
   payment, until ``not_after_ms`` (at most 24 h ahead); replay protection
   still pays the same purchase once per TTL.
+
+Stand-alone approval (the seed's call)
+--------------------------------------
+``await engine.request_approval(details, amount_usd, provided_signatures=…)``
+asks for approval outside a payment, with the seed's semantics: under
+``min_amount_usd`` it returns at once; otherwise the caller's countersignatures
+(a dict, or a callable given the :class:`ApprovalRequest`) are checked first,
+the webhook approvers are asked only when they are not enough, and fewer than
+``threshold`` approvals raise :class:`~presidio_x402.MPADeniedError` (or
+:class:`~presidio_x402.MPATimeoutError`) with ``approvals_received``,
+``threshold`` and the core's message ("… 0 of 1 required approvals
+received"). The core decides every step (``mpa.begin``, ``mpa.decide``); this
+module only reads the clock, calls the countersigner and POSTs the webhooks.
 """
 
 from __future__ import annotations
@@ -70,8 +83,10 @@ import socket
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, cast
 
+import httpcore
 import httpx
 
 from . import _keys
@@ -168,7 +183,7 @@ class ApprovalRequest:
 
     @property
     def fields(self) -> dict[str, Any]:
-        return cast("dict[str, Any]", json.loads(self.canonical))
+        return cast(dict[str, Any], json.loads(self.canonical))
 
     def request_json(self) -> str:
         """The core's JSON form of the request (the canonical object without ``domain``)."""
@@ -189,7 +204,7 @@ def countersign(secret: bytes | str, request: ApprovalRequest | str) -> str:
     """An approver's countersignature: ``hex(HMAC-SHA256(secret, canonical))``, computed by the core."""
     req = request if isinstance(request, ApprovalRequest) else ApprovalRequest.from_canonical(request)
     s = secret.encode() if isinstance(secret, str) else bytes(secret)
-    return cast("str", core().ok("mpa_countersign", s, req.request_json()))
+    return cast(str, core().ok("mpa_countersign", s, req.request_json()))
 
 
 def preapprove(secret: bytes | str, *, url: str, network: str, asset: str, pay_to: str,
@@ -206,13 +221,72 @@ def preapprove(secret: bytes | str, *, url: str, network: str, asset: str, pay_t
     return str(out["token"])
 
 
-Signatures = dict[str, str] | Callable[[ApprovalRequest], Any] | None
+Signatures = None | dict[str, str] | Callable[[ApprovalRequest], Any]
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 
 async def _default_resolver(host: str, port: int) -> list[str]:
     infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return sorted({str(i[4][0]) for i in infos})
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+class _AddressRefused(httpcore.ConnectError):
+    """The webhook host resolved to an address the core refuses."""
+
+
+class _CheckedBackend(httpcore.AsyncNetworkBackend):
+    """Connects only to addresses the core allows (``mpa.webhook-address``):
+    the name is resolved here, every address is checked, and the TCP
+    connection goes to the checked address (TLS SNI and ``Host`` keep the
+    name), so DNS rebinding between the check and the connection cannot
+    redirect it."""
+
+    def __init__(self, resolver: Resolver, allow_private: bool) -> None:
+        self._inner = httpcore.AnyIOBackend()
+        self._resolver = resolver
+        self._allow_private = allow_private
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                          local_address: str | None = None, socket_options: Any = None) -> Any:
+        try:
+            addrs = await self._resolver(host, port)
+        except OSError as e:
+            raise httpcore.ConnectError("webhook host did not resolve") from e
+        if not addrs:
+            raise httpcore.ConnectError("webhook host did not resolve")
+        for addr in addrs:
+            verdict = core().call("mpa.webhook-address", {"address": addr, "allow_private": self._allow_private})
+            if not verdict["allowed"]:
+                raise _AddressRefused("webhook host resolves to a private address")
+        return await self._inner.connect_tcp(addrs[0], port, timeout=timeout, local_address=local_address,
+                                             socket_options=socket_options)
+
+    async def connect_unix_socket(self, path: str, timeout: float | None = None,
+                                  socket_options: Any = None) -> Any:
+        raise httpcore.ConnectError("webhooks are not posted to unix sockets")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def checked_client(resolver: Resolver | None = None, allow_private: bool = False) -> httpx.AsyncClient:
+    """An ``httpx.AsyncClient`` for webhooks that connects only to addresses
+    the core allows (checked at connection time, see :class:`_CheckedBackend`),
+    never follows redirects and ignores proxy settings from the environment."""
+    t = httpx.AsyncHTTPTransport(retries=0)
+    # httpx (0.27, 0.28) keeps its httpcore pool in `_pool`: replace it with one
+    # whose network backend checks addresses; fail closed if that ever changes.
+    pool = getattr(t, "_pool", None)
+    if not isinstance(pool, httpcore.AsyncConnectionPool):
+        raise RuntimeError("unsupported httpx version: cannot check webhook addresses at connection time")
+    t._pool = httpcore.AsyncConnectionPool(ssl_context=getattr(pool, "_ssl_context", None),
+                                           network_backend=_CheckedBackend(resolver or _default_resolver,
+                                                                           bool(allow_private)))
+    return httpx.AsyncClient(transport=t, trust_env=False, follow_redirects=False)
 
 
 def _seconds_left(deadline_ms: Any) -> float:
@@ -226,6 +300,9 @@ async def post_webhook(action: dict[str, Any], *, client: httpx.AsyncClient | No
     core whether each address may be posted to, POSTs the action's body and
     headers to the checked address (``Host`` and TLS SNI keep the name), reads
     at most ``cap`` + 1 bytes, and gives up at the action's ``deadline_ms``.
+    Without ``client`` the check happens when the connection is made
+    (:func:`checked_client`); with a caller's ``client`` the name is resolved
+    and checked first and the POST goes to the checked address.
     Returns the ``webhook`` event; the core judges it."""
     refused = {"on": "webhook", "approver_id": action["approver_id"], "status": 0, "body": "", "hmac": None,
                "timed_out": False}
@@ -234,6 +311,17 @@ async def post_webhook(action: dict[str, Any], *, client: httpx.AsyncClient | No
         return dict(refused, timed_out=True)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + left
+    headers = dict(action.get("headers") or {})
+    own = client is None
+    if own:
+        # Our own client checks each address when it connects (no separate
+        # resolution here): see checked_client.
+        try:
+            url = httpx.URL(action["url"])
+        except (httpx.InvalidURL, ValueError, TypeError):
+            return refused
+        return await _post(action, url, headers, {}, checked_client(resolver, allow_private), True, deadline,
+                           refused, cap)
     try:
         url = httpx.URL(action["url"])
         host, port = url.host, url.port or (443 if url.scheme == "https" else 80)
@@ -241,8 +329,8 @@ async def post_webhook(action: dict[str, Any], *, client: httpx.AsyncClient | No
         if not addrs:
             return refused
         for addr in addrs:
-            if not core().call("mpa.webhook-address",
-                               {"address": addr, "allow_private": bool(allow_private)})["allowed"]:
+            verdict = core().call("mpa.webhook-address", {"address": addr, "allow_private": bool(allow_private)})
+            if not verdict["allowed"]:
                 logger.warning("MPA webhook for approver %s refused: it resolves to a private address",
                                action["approver_id"])
                 return refused
@@ -251,18 +339,27 @@ async def post_webhook(action: dict[str, Any], *, client: httpx.AsyncClient | No
     except (OSError, CoreError, ValueError, httpx.InvalidURL):
         return refused
 
-    # Connect to the address just checked, not to a fresh resolution of the
-    # name (no DNS rebinding between the check and the POST); the Host
-    # header and TLS (SNI and certificate) keep the URL's host name.
-    headers = dict(action.get("headers") or {})
+    # A caller's client: connect to the address just checked, not to a fresh
+    # resolution of the name (no DNS rebinding between the check and the
+    # POST); the Host header and TLS (SNI and certificate) keep the URL's host name.
     target, extensions = url, {}
     if addrs[0] != host:
         target = url.copy_with(host=addrs[0])
         headers["Host"] = url.netloc.decode("ascii")
         if url.scheme == "https":
             extensions["sni_hostname"] = host
+    if client is None:  # unreachable: a client was made above when none was given
+        raise RuntimeError("no HTTP client")
+    return await _post(action, target, headers, extensions, client, False, deadline, refused, cap)
 
-    async def post(c: httpx.AsyncClient) -> dict[str, Any]:
+
+async def _post(action: dict[str, Any], target: httpx.URL, headers: dict[str, str], extensions: dict[str, Any],
+                c: httpx.AsyncClient, own: bool, deadline: float, refused: dict[str, Any], cap: int) -> dict[str, Any]:
+    """POSTs the action's body, reads at most ``cap`` + 1 bytes by ``deadline``
+    (loop time): the ``webhook`` event."""
+    loop = asyncio.get_running_loop()
+
+    async def post() -> dict[str, Any]:
         async with c.stream("POST", target, content=str(action["body"]).encode("utf-8"), headers=headers,
                             follow_redirects=False, extensions=extensions) as r:
             buf = bytearray()
@@ -273,12 +370,17 @@ async def post_webhook(action: dict[str, Any], *, client: httpx.AsyncClient | No
             return dict(refused, status=r.status_code, body=bytes(buf[: cap + 1]).decode("utf-8", "replace"),
                         hmac=r.headers.get("X-MPA-HMAC"))
 
-    own = client is None
-    c = client or httpx.AsyncClient(follow_redirects=False)
     try:
-        return await asyncio.wait_for(post(c), timeout=max(deadline - loop.time(), 0.001))
+        return await asyncio.wait_for(post(), timeout=max(deadline - loop.time(), 0.001))
     except (TimeoutError, httpx.TimeoutException):
         return dict(refused, timed_out=True)
+    except httpx.ConnectError as e:
+        if isinstance(e.__cause__, _AddressRefused) or isinstance(e.__context__, _AddressRefused):
+            logger.warning("MPA webhook for approver %s refused: it resolves to a private address",
+                           action["approver_id"])
+        else:
+            logger.warning("MPA webhook for approver %s failed", action["approver_id"])
+        return refused
     except Exception:
         logger.warning("MPA webhook for approver %s failed", action["approver_id"])
         return refused
@@ -339,12 +441,74 @@ class MPAEngine:
         return await post_webhook(action, client=self._httpx, resolver=self._resolver,
                                   allow_private=self.config.allow_private_webhooks, cap=self._cap)
 
+    async def request_approval(self, details: Any, amount_usd: Any, *,
+                               provided_signatures: Signatures = None, method: str = "GET",
+                               agent_id: str | None = None) -> None:
+        """The seed's stand-alone approval of ``details`` (a ``PaymentDetails``,
+        already redacted) worth ``amount_usd`` (see the module notes).
+
+        ``provided_signatures``: ``{approver_id: hex}`` countersignatures or
+        pre-approval tokens, or a callable given the :class:`ApprovalRequest`
+        (default: the engine's ``countersigner``). Returns when approved;
+        raises ``MPADeniedError`` / ``MPATimeoutError`` otherwise. The core
+        decides (``mpa.begin``, ``mpa.decide``); this method only does the I/O."""
+        cfg = self.config.to_config()
+        begun = core().call("mpa.begin", {"config": cfg, "payment": _purchase(details, method, agent_id),
+                                          "amount_usd": _usd_text(amount_usd), "now_ms": _now_ms()})
+        if not begun["required"]:
+            logger.debug("MPA not required for this amount")
+            return
+        source = provided_signatures if provided_signatures is not None else self.countersigner
+        sigs = (await countersignatures(begun["countersign"], source))["signatures"]
+        ask = {"config": cfg, "request": begun["request"], "signatures": sigs}
+        out = core().call("mpa.decide", dict(ask, now_ms=_now_ms()))
+        if out["verdict"] == "ask-webhooks":
+            answers = await asyncio.gather(*(self.post_webhook(a) for a in begun["webhooks"]))
+            out = core().call("mpa.decide", dict(ask, webhooks=list(answers), now_ms=_now_ms()))
+        if out["verdict"] == "approved":
+            logger.info("%s from %s", out["message"], out["approved_by"])
+            return
+        from .exceptions import mpa_error
+
+        request = {k: begun[k] for k in ("request_id", "expires_at_ms", "canonical", "request")}
+        logger.warning("%s", out["message"])
+        raise mpa_error(out["code"], out["message"], approvals=int(out["approvals"]),
+                        threshold=int(out["threshold"]), approval_request=request)
+
+
+def _usd_text(amount: Any) -> str:
+    """A USD amount as the exact decimal text the core parses (floats by their
+    shortest repr, never in exponent form)."""
+    if isinstance(amount, float):
+        return format(Decimal(repr(amount)), "f")
+    if isinstance(amount, Decimal):
+        return format(amount, "f")
+    return str(amount)
+
+
+def _purchase(details: Any, method: str, agent_id: str | None) -> dict[str, Any]:
+    """The payment an approval binds, from a ``PaymentDetails`` (ours or the
+    seed's shape): the real-x402 fields when present (atomic amount, asset),
+    else the seed's (``currency`` as the asset, no atomic amount)."""
+    atomic = str(getattr(details, "amount_atomic", "") or "")
+    return {
+        "resource_url": str(getattr(details, "request_url", "") or details.resource_url),
+        "method": method,
+        "network": str(details.network),
+        "asset": str(getattr(details, "asset", "") or getattr(details, "currency", "")),
+        "pay_to": str(details.pay_to),
+        "amount": atomic or None,
+        "scheme": str(getattr(details, "scheme", "") or "exact"),
+        "agent_id": agent_id,
+    }
+
 
 __all__ = [
     "ApprovalRequest",
     "MPAApproverConfig",
     "MPAConfig",
     "MPAEngine",
+    "checked_client",
     "countersign",
     "countersignatures",
     "post_webhook",

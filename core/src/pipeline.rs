@@ -138,20 +138,8 @@ pub struct HostResults {
     pub votes: Vec<(String, Vote)>,
 }
 
-/// One webhook approver's raw answer, as the host received it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct WebhookAnswer {
-    /// The approver that was asked.
-    pub approver_id: String,
-    /// HTTP status (a redirect is not followed and is not an approval).
-    pub status: u16,
-    /// Response body, already capped by the host.
-    pub body: Vec<u8>,
-    /// The `X-MPA-HMAC` response header, if any.
-    pub hmac: Option<String>,
-    /// True when the approver did not answer in time.
-    pub timed_out: bool,
-}
+/// One webhook approver's raw answer (defined in [`mpa`]).
+pub use crate::mpa::WebhookAnswer;
 
 /// Turns raw approval evidence (countersignatures `(approver_id, hex)` and
 /// webhook answers) into judged votes for [`HostResults::votes`]. Empty when

@@ -539,6 +539,149 @@ def address_vectors():
           [{"tests": tests}], {"SSRF": "Would reach a private, loopback or link-local service."})
 
 
+STANDALONE_DOMAIN = "presidio-x402/mpa-standalone-purchase/v1"
+APPROVAL_MARGIN_MS = 100
+
+# The seed's stand-alone tests: its PaymentDetails (no asset, no atomic amount).
+SEED_DETAILS = {"resource_url": "https://api.example.com/resource", "network": "base-mainnet", "asset": "USDC",
+                "pay_to": "0xABCDEF1234567890"}
+SA_CFG = {"threshold": 2, "min_amount_usd": 5, "timeout_seconds": 5, "approvers": [
+    {"approver_id": "alice", "mode": "crypto", "secret": SECRETS["alice"]},
+    {"approver_id": "bob", "mode": "webhook", "webhook_url": "https://approvals.example.com/bob"},
+    {"approver_id": "w2", "mode": "webhook", "webhook_url": "https://approvals.example.com/w2", "secret": W2_SECRET},
+]}
+SA_CRYPTO = {"threshold": 1, "approvers": [{"approver_id": "alice", "mode": "crypto", "secret": SECRETS["alice"]}]}
+
+
+def standalone_request(purchase, amount_usd, now, timeout_ms):
+    """What mpa.begin builds: the purchase digest as fingerprint, amount "0" without an atomic amount."""
+    method = purchase.get("method", "GET").upper()
+    digest = hashlib.sha256(jcs({
+        "domain": STANDALONE_DOMAIN, "resource_url": purchase["resource_url"], "method": method,
+        "network": purchase["network"], "asset": purchase["asset"], "pay_to": purchase["pay_to"],
+        "scheme": purchase.get("scheme", "exact"), "agent_id": purchase.get("agent_id"),
+    }).encode("utf-8")).hexdigest()
+    p = {"resource_url": purchase["resource_url"], "method": method, "network": purchase["network"],
+         "asset": purchase["asset"], "pay_to": purchase["pay_to"], "amount": purchase.get("amount") or "0",
+         "amount_usd": amount_usd, "scheme": purchase.get("scheme", "exact"), "agent_id": purchase.get("agent_id"),
+         "fingerprint": digest}
+    return request(p, now, timeout_ms)
+
+
+def begin_vectors():
+    def inp(cfg, usd, purchase=SEED_DETAILS, now=T0):
+        return {"config": cfg, "payment": purchase, "amount_usd": usd, "now_ms": now}
+
+    exempt = {"required": False, "request": None, "webhooks": [], "countersign": None}
+
+    def required(cfg, usd, purchase=SEED_DETAILS, now=T0):
+        timeout = cfg.get("timeout_seconds", 30) * 1000
+        r = standalone_request(purchase, usd, now, timeout)
+        body = canonical(r)
+        deadline = max(r["expires_at_ms"] - APPROVAL_MARGIN_MS, now)
+        hooks = [{"approver_id": a["approver_id"], "url": a["webhook_url"], "body": body, "deadline_ms": deadline,
+                  "headers": {"content-type": "application/json", "x-mpa-request-id": r["request_id"]}}
+                 for a in cfg["approvers"] if a["mode"] == "webhook"]
+        return {"required": True, "request": r, "request_id": r["request_id"], "expires_at_ms": r["expires_at_ms"],
+                "canonical": body, "deadline_ms": deadline, "webhooks": hooks,
+                "countersign": {"request": body, "request_json": r, "deadline_ms": deadline}}
+
+    real = {"resource_url": "https://api.example.com/premium/report?id=[REDACTED]", "method": "post",
+            "network": "eip155:8453", "asset": "0x833589fcd6edb6e08f4c7c32d4f71b54bda02913",
+            "pay_to": "0x209693bc6afc0c5328ba36faf03c514ef312287c", "amount": "7500000", "agent_id": "my-agent-v1"}
+    tests = [
+        case("under min_amount_usd: exempt, nobody is asked", inp(SA_CFG, "4.99"), exempt),
+        case("a JSON number amount under the minimum", inp(SA_CFG, 1.0), exempt),
+        case("exactly min_amount_usd needs approval", inp(SA_CFG, "5"), required(SA_CFG, "5")),
+        case("the seed's details (no asset, no atomic amount): amount 0 and the USD value bind",
+             inp(SA_CFG, "5.00"), required(SA_CFG, "5")),
+        case("real x402 fields: atomic amount, method upper-cased, agent id", inp(SA_CFG, "7.5", real),
+             required(SA_CFG, "7.5", real)),
+        case("no minimum: every amount needs approval", inp(SA_CRYPTO, "0.01"), required(SA_CRYPTO, "0.01")),
+        case("amount that is not a number", inp(SA_CFG, "five"), code="usd-malformed"),
+        case("payee missing", inp(SA_CFG, "5", {k: v for k, v in SEED_DETAILS.items() if k != "pay_to"}),
+             code="invalid-input"),
+        case("atomic amount with a fraction", inp(SA_CFG, "5", dict(SEED_DETAILS, amount="1.5")),
+             code="amount-malformed"),
+        case("invalid configuration", inp({**SA_CFG, "threshold": 0}, "5"), code="config-bad-threshold"),
+    ]
+    write("mpa-begin.json", "mpa.begin",
+          ["mpa.begin: the seed's stand-alone request_approval, step 1: exempt under min_amount_usd, else the",
+           "approval request (fingerprint = SHA-256 of the canonical purchase), the webhook posts and the",
+           "countersign action, with deadline = expiry - 100 ms."],
+          [{"tests": tests}])
+
+
+def decide_vectors():
+    r = standalone_request(SEED_DETAILS, "5", T0, 5000)
+    a = sign("alice", r)
+    rid = r["request_id"]
+    signed = f'{{"approved":true,"request_id":"{rid}"}}'
+
+    def inp(sigs, hooks=None, cfg=SA_CFG, now=T0 + 1000, req=r):
+        d = {"config": cfg, "request": req, "signatures": [list(x) for x in sigs], "now_ms": now}
+        if hooks is not None:
+            d["webhooks"] = hooks
+        return d
+
+    def hook(approver, body, status=200, hmac=None, timed_out=False):
+        return {"approver_id": approver, "status": status, "body": body, "hmac": hmac, "timed_out": timed_out}
+
+    def verdict(ok, n, t=2, code=None, by=None, problems=(), expired=False):
+        if ok:
+            msg = f"MPA approved: {n}/{t} approvals"
+        elif code == "mpa-timeout":
+            msg = f"MPA approval timed out ({n}/{t} approvals received)"
+        else:
+            msg = (f"Multi-party authorization denied: {n} of {t} required approvals received"
+                   + (" (the request expired)" if expired else ""))
+        return {"verdict": "approved" if ok else "refused", "code": None if ok else code, "approvals": n,
+                "threshold": t, "approved_by": list(by or []), "problems": list(problems), "message": msg}
+
+    ask = {"verdict": "ask-webhooks", "message": "MPA pending: asking the webhook approvers"}
+    yes, no = '{"approved": true}', '{"approved": false}'
+    tests = [
+        case("countersignature short of the threshold: ask the webhooks", inp([("alice", a)]), ask),
+        case("no countersignature: ask the webhooks", inp([]), ask),
+        case("countersignature + a webhook approval reach 2 of 3",
+             inp([("alice", a)], [hook("bob", yes), hook("w2", "", status=500)]),
+             verdict(True, 2, by=["alice", "bob"])),
+        case("the seed's message: 0 of 1 required approvals", inp([], [], cfg=SA_CRYPTO),
+             verdict(False, 0, 1, "mpa-denied")),
+        case("crypto only, nothing given: denied without asking anyone", inp([], cfg=SA_CRYPTO),
+             verdict(False, 0, 1, "mpa-denied")),
+        case("crypto only, a valid countersignature approves at once", inp([("alice", a)], cfg=SA_CRYPTO),
+             verdict(True, 1, 1, by=["alice"])),
+        case("a wrong countersignature is reported and does not count", inp([("alice", "deadbeef" * 8)], cfg=SA_CRYPTO),
+             verdict(False, 0, 1, "mpa-denied", problems=[{"approver_id": "alice", "code": "mpa-bad-signature"}])),
+        case("webhook denial: 1 of 2", inp([("alice", a)], [hook("bob", no), hook("w2", "", status=500)]),
+             verdict(False, 1, 2, "mpa-denied", by=["alice"])),
+        case("HTTP error counts as a denial", inp([], [hook("bob", yes), hook("w2", "", status=500)]),
+             verdict(False, 1, 2, "mpa-denied", by=["bob"])),
+        case("HMAC approver without the header does not approve",
+             inp([("alice", a)], [hook("bob", no), hook("w2", signed)]),
+             verdict(False, 1, 2, "mpa-denied", by=["alice"])),
+        case("HMAC approver with header and request id approves",
+             inp([("alice", a)], [hook("bob", no), hook("w2", signed, hmac=hmac_hex(W2_SECRET, signed))]),
+             verdict(True, 2, by=["alice", "w2"])),
+        case("a timed-out webhook that could have made the difference: timeout",
+             inp([("alice", a)], [hook("bob", "", status=0, timed_out=True), hook("w2", "", status=500)]),
+             verdict(False, 1, 2, "mpa-timeout", by=["alice"])),
+        case("at expiry nothing approves", inp([("alice", a)], [hook("bob", yes)], now=r["expires_at_ms"]),
+             verdict(False, 0, 2, "mpa-expired", expired=True)),
+        case("a countersignature of another request does not count",
+             inp([("alice", sign("alice", standalone_request(SEED_DETAILS, "6", T0, 5000)))], cfg=SA_CRYPTO),
+             verdict(False, 0, 1, "mpa-denied", problems=[{"approver_id": "alice", "code": "mpa-bad-signature"}]),
+             flags=["Binding"]),
+        case("malformed webhook answer list", inp([], {"bob": yes}), code="invalid-input"),
+    ]
+    write("mpa-decide.json", "mpa.decide",
+          ["mpa.decide: the seed's stand-alone request_approval, steps 2-3: countersignatures first; without webhook",
+           "answers (webhooks absent) either the verdict or ask-webhooks when they are short and webhook approvers",
+           "exist; with answers, the verdict (mpa.judge-webhook + mpa.tally) and its message in the seed's words."],
+          [{"tests": tests}], {"Binding": "A countersignature of another request."})
+
+
 def main():
     config_vectors()
     request_vectors()
@@ -548,6 +691,8 @@ def main():
     judge_vectors()
     tally_vectors()
     address_vectors()
+    begin_vectors()
+    decide_vectors()
 
 
 if __name__ == "__main__":

@@ -105,8 +105,8 @@ pub const MAX_TASKS: usize = 1024;
 /// Most live fingerprints an unshared driver keeps; a payment beyond is
 /// refused with `state-full` (fail closed).
 pub const MAX_REPLAY: usize = 1 << 18;
-/// Approval answers are due this long before the request expires.
-pub const APPROVAL_MARGIN_MS: u64 = 100;
+/// Approval answers are due this long before the request expires (defined in [`crate::mpa`]).
+pub use crate::mpa::APPROVAL_MARGIN_MS;
 
 /// One configured guard driving payments (see the module docs).
 #[derive(Debug)]

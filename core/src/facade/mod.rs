@@ -59,6 +59,8 @@ pub const OPERATIONS: &[&str] = &[
     "mpa.judge-webhook",
     "mpa.tally",
     "mpa.webhook-address",
+    "mpa.begin",
+    "mpa.decide",
     "pii.scan",
     "pii.redact",
     "pii.redact-json",

@@ -5,9 +5,11 @@ use super::views::{config_errors_json, problems_json};
 use super::{str_field, u64_field};
 use crate::error::Code;
 use crate::money::parse_atomic;
+use crate::money::Usd;
 use crate::mpa::{
-    countersign, is_private_host, judge_webhook_response, tally, verify_countersignatures,
-    ApprovalRequest, MpaConfig, PaymentFields, Preapproval, Vote,
+    begin, countersign, decide, is_private_host, judge_webhook_response, tally,
+    verify_countersignatures, ApprovalRequest, ApproverMode, Begin, Decision, MpaConfig,
+    PaymentFields, Preapproval, Purchase, Vote, WebhookAnswer,
 };
 use serde_json::{json, Map, Value};
 
@@ -44,6 +46,71 @@ fn vote_from_str(s: &str) -> Option<Vote> {
         "bad" => Vote::Bad(Code::MpaBadResponse),
         _ => return None,
     })
+}
+
+fn opt_text(v: &Value, k: &str) -> Result<Option<String>, Code> {
+    match v.get(k) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(Code::InvalidInput),
+    }
+}
+
+/// `amount_usd` as a JSON number or a decimal string.
+fn usd_field(v: &Value, k: &str) -> Result<Usd, Code> {
+    match v.get(k) {
+        Some(Value::Number(n)) => Usd::parse(&n.to_string()),
+        Some(Value::String(s)) => Usd::parse(s),
+        _ => Err(Code::InvalidInput),
+    }
+}
+
+fn purchase_from_json(v: &Value) -> Result<Purchase, Code> {
+    let s = |k: &str| str_field(v, k).map(str::to_string);
+    Ok(Purchase {
+        resource_url: s("resource_url")?,
+        method: opt_text(v, "method")?.unwrap_or_else(|| "GET".into()),
+        network: s("network")?,
+        asset: s("asset")?,
+        pay_to: s("pay_to")?,
+        amount: opt_text(v, "amount")?
+            .map(|a| parse_atomic(&a))
+            .transpose()?,
+        scheme: opt_text(v, "scheme")?.unwrap_or_else(|| "exact".into()),
+        agent_id: opt_text(v, "agent_id")?,
+    })
+}
+
+fn answers_from_json(v: &Value) -> Result<Vec<WebhookAnswer>, Code> {
+    let list = v.as_array().ok_or(Code::InvalidInput)?;
+    list.iter()
+        .map(|w| {
+            Ok(WebhookAnswer {
+                approver_id: str_field(w, "approver_id")?.to_string(),
+                status: u16::try_from(u64_field(w, "status")?).map_err(|_| Code::InvalidInput)?,
+                body: opt_text(w, "body")?.unwrap_or_default().into_bytes(),
+                hmac: opt_text(w, "hmac")?,
+                timed_out: match w.get("timed_out") {
+                    None | Some(Value::Null) => false,
+                    Some(t) => t.as_bool().ok_or(Code::InvalidInput)?,
+                },
+            })
+        })
+        .collect()
+}
+
+fn sigs_from_json(v: Option<&Value>) -> Result<Vec<(String, String)>, Code> {
+    let Some(v) = v.filter(|v| !v.is_null()) else {
+        return Ok(Vec::new());
+    };
+    v.as_array()
+        .ok_or(Code::InvalidInput)?
+        .iter()
+        .map(|p| match p.as_array().map(Vec::as_slice) {
+            Some([Value::String(a), Value::String(s)]) => Ok((a.clone(), s.clone())),
+            _ => Err(Code::InvalidInput),
+        })
+        .collect()
 }
 
 fn op(op: &str, input: &Value) -> Result<Value, Code> {
@@ -162,6 +229,71 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
                 .collect::<Result<_, Code>>()?;
             let n = tally(&cfg, &votes)?;
             Ok(json!({ "approved": true, "approvals": n, "threshold": cfg.threshold }))
+        }
+        "mpa.begin" => {
+            let cfg = mpa_config_field(input)?;
+            let p = purchase_from_json(input.get("payment").ok_or(Code::InvalidInput)?)?;
+            let now = u64_field(input, "now_ms")?;
+            Ok(
+                match begin(&cfg, &p, usd_field(input, "amount_usd")?, now)? {
+                    Begin::Exempt => json!({"required": false, "request": null, "webhooks": [],
+                                        "countersign": null}),
+                    Begin::Required {
+                        request: r,
+                        deadline_ms,
+                    } => {
+                        let body = r.canonical();
+                        let webhooks: Vec<Value> = cfg
+                        .approvers
+                        .iter()
+                        .filter_map(|a| match &a.mode {
+                            ApproverMode::Webhook { url, .. } => Some(json!({
+                                "approver_id": a.id, "url": url, "body": body, "deadline_ms": deadline_ms,
+                                "headers": {"content-type": "application/json", "x-mpa-request-id": r.request_id}})),
+                            ApproverMode::Crypto { .. } => None,
+                        })
+                        .collect();
+                        json!({
+                            "required": true, "request": r.to_json(), "request_id": r.request_id,
+                            "expires_at_ms": r.expires_at_ms, "canonical": body, "deadline_ms": deadline_ms,
+                            "webhooks": webhooks,
+                            "countersign": {"request": body, "request_json": r.to_json(), "deadline_ms": deadline_ms},
+                        })
+                    }
+                },
+            )
+        }
+        "mpa.decide" => {
+            let cfg = mpa_config_field(input)?;
+            let req = request_field(input)?;
+            let sigs = sigs_from_json(input.get("signatures"))?;
+            let answers = match input.get("webhooks") {
+                None | Some(Value::Null) => None,
+                Some(w) => Some(answers_from_json(w)?),
+            };
+            let d = decide(
+                &cfg,
+                &req,
+                &sigs,
+                answers.as_deref(),
+                u64_field(input, "now_ms")?,
+            );
+            let message = d.message();
+            Ok(match d {
+                Decision::AskWebhooks => json!({"verdict": "ask-webhooks", "message": message}),
+                Decision::Verdict {
+                    verdict,
+                    approvals,
+                    threshold,
+                    approved_by,
+                    problems,
+                } => json!({
+                    "verdict": if verdict.is_ok() { "approved" } else { "refused" },
+                    "code": verdict.err().map(|c| c.as_str()),
+                    "approvals": approvals, "threshold": threshold, "approved_by": approved_by,
+                    "problems": problems_json(&problems), "message": message,
+                }),
+            })
         }
         "mpa.webhook-address" => {
             let addr = str_field(input, "address")?;

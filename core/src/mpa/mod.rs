@@ -14,6 +14,10 @@
 //! 4. [`tally`](fn@tally) combines every vote into the verdict: `Ok` or
 //!    [`Code::MpaDenied`](crate::Code::MpaDenied) / [`Code::MpaTimeout`](crate::Code::MpaTimeout).
 //!
+//! Outside a payment, [`begin`](fn@begin) and [`decide`](fn@decide) run the
+//! seed's stand-alone `request_approval` (exemption, request, countersignatures
+//! first, then webhooks, verdict and its message) over the same steps.
+//!
 //! ## Decisions
 //! * Secrets are configured as strings and used as their UTF-8 bytes
 //!   (`secret.encode()` in Python); each must be at least 16 bytes.
@@ -49,6 +53,7 @@ mod countersign;
 mod preapprove;
 mod request;
 mod sig;
+mod standalone;
 mod tally;
 mod webhook;
 
@@ -60,8 +65,14 @@ pub use config::{
 pub use countersign::{countersign, verify_countersignatures, verify_with_preapprovals, Tally};
 pub use preapprove::{url_digest, Preapproval, MAX_PREAPPROVAL_MS, PREAPPROVAL_DOMAIN};
 pub use request::{ApprovalRequest, PaymentFields, APPROVAL_DOMAIN, REQUEST_ID_DOMAIN};
-pub use tally::{tally, Vote};
-pub use webhook::{judge_webhook_response, webhook_address_allowed, MAX_RESPONSE_BYTES};
+pub use standalone::{begin, decide, Begin, Decision, Purchase, STANDALONE_PURCHASE_DOMAIN};
+pub use tally::{count, tally, Vote};
+pub use webhook::{
+    judge_webhook_response, webhook_address_allowed, WebhookAnswer, MAX_RESPONSE_BYTES,
+};
+
+/// Approval answers are due this long before the request expires.
+pub const APPROVAL_MARGIN_MS: u64 = 100;
 
 /// The configuration and request the unit tests share.
 #[cfg(test)]

@@ -39,6 +39,19 @@ impl Vote {
 /// `threshold` approve: [`Code::MpaTimeout`] when the approvers that timed
 /// out could have made up the difference, else [`Code::MpaDenied`].
 pub fn tally(cfg: &MpaConfig, votes: &[(String, Vote)]) -> Result<usize, Code> {
+    let (approvals, timeouts) = count(cfg, votes);
+    if approvals >= cfg.threshold && cfg.threshold > 0 {
+        Ok(approvals)
+    } else if approvals + timeouts >= cfg.threshold {
+        Err(Code::MpaTimeout)
+    } else {
+        Err(Code::MpaDenied)
+    }
+}
+
+/// The counts [`tally`](fn@tally) decides on: `(approving approvers, timed-out
+/// approvers)`, each configured approver counted once (see [`tally`](fn@tally)).
+pub fn count(cfg: &MpaConfig, votes: &[(String, Vote)]) -> (usize, usize) {
     let (mut approvals, mut timeouts) = (0usize, 0usize);
     for a in &cfg.approvers {
         let mine = || votes.iter().filter(|(id, _)| *id == a.id).map(|(_, v)| *v);
@@ -49,11 +62,5 @@ pub fn tally(cfg: &MpaConfig, votes: &[(String, Vote)]) -> Result<usize, Code> {
             timeouts += 1;
         }
     }
-    if approvals >= cfg.threshold && cfg.threshold > 0 {
-        Ok(approvals)
-    } else if approvals + timeouts >= cfg.threshold {
-        Err(Code::MpaTimeout)
-    } else {
-        Err(Code::MpaDenied)
-    }
+    (approvals, timeouts)
 }

@@ -11,6 +11,21 @@ use crate::canonical::parse_strict;
 use crate::error::Code;
 use serde_json::Value;
 
+/// One webhook approver's raw answer, as the host received it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WebhookAnswer {
+    /// The approver that was asked.
+    pub approver_id: String,
+    /// HTTP status (a redirect is not followed and is not an approval).
+    pub status: u16,
+    /// Response body, already capped by the host.
+    pub body: Vec<u8>,
+    /// The `X-MPA-HMAC` response header, if any.
+    pub hmac: Option<String>,
+    /// True when the approver did not answer in time.
+    pub timed_out: bool,
+}
+
 /// Largest webhook response body judged, in bytes.
 pub const MAX_RESPONSE_BYTES: usize = 4096;
 
