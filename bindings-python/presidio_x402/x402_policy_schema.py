@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from ._core import core
 from .policy_engine import PolicyConfig
@@ -25,6 +25,11 @@ class PolicyValidationError(ValueError):
         super().__init__(message)
         self.errors = errors
         self.details = list(details)
+
+    @property
+    def code(self) -> Optional[str]:
+        """The core's stable code of the first problem (``None`` when none is known)."""
+        return self.details[0][1] if self.details else None
 
 
 def get_schema() -> Dict[str, Any]:
