@@ -32,7 +32,7 @@
 import { PaymentGuard, type GuardOptions, type Payment } from "./guard.js";
 import { describe, limits } from "./core.js";
 import { readCapped } from "./approvals.js";
-import { X402GuardError, errorFor } from "./errors.js";
+import { PolicyConfigError, X402GuardError } from "./errors.js";
 import { requestIdentity, sendPaid, type RequestIdentity } from "./fetch.js";
 import { b64decodeUtf8, b64encodeUtf8 } from "./base64.js";
 import type { DriverEvent } from "./types.js";
@@ -99,12 +99,13 @@ const abort = (code: string) => ({ abort: true, reason: `${code}: ${describe(cod
  * empty object) are switched off; controls the caller set are refused.
  */
 function takeOverSpendControls(client: Obj, mode: "off" | "keep"): void {
-  if (mode !== "off" && mode !== "keep") throw errorFor("config-bad-type", describe("config-bad-type"));
+  const refuse = (code: string) => new PolicyConfigError([{ path: "sdkSpendControls", code }], `${code}: ${describe(code)}`);
+  if (mode !== "off" && mode !== "keep") throw refuse("config-bad-type");
   if (mode === "keep" || typeof client.setSpendControls !== "function") return;
   const current: unknown = client.spendControls;
   if (current === false) return;
   const isDefault = current === undefined || (typeof current === "object" && current !== null && Object.keys(current).length === 0);
-  if (!isDefault) throw errorFor("config-client-spend-controls", describe("config-client-spend-controls"));
+  if (!isDefault) throw refuse("config-client-spend-controls");
   client.setSpendControls(false);
 }
 
