@@ -39,9 +39,10 @@ export class MPATimeoutError extends X402GuardError {}
 /** A configuration or policy file is invalid; `.errors` lists every problem. */
 export class PolicyConfigError extends X402GuardError {
   readonly errors: { path: string; code: string }[];
-  constructor(errors: { path: string; code: string }[]) {
+  /** `message` defaults to the list of paths and codes. */
+  constructor(errors: { path: string; code: string }[], message?: string) {
     super(errors[0]?.code ?? "config-malformed",
-      "invalid configuration: " + errors.map((e) => `${e.path || "(root)"}: ${e.code}`).join("; "));
+      message ?? "invalid configuration: " + errors.map((e) => `${e.path || "(root)"}: ${e.code}`).join("; "));
     this.errors = errors;
   }
 }

@@ -32,7 +32,7 @@
 import { PaymentGuard, type GuardOptions, type Payment } from "./guard.js";
 import { describe, limits } from "./core.js";
 import { readCapped } from "./approvals.js";
-import { X402GuardError } from "./errors.js";
+import { PolicyConfigError, X402GuardError } from "./errors.js";
 import { requestIdentity, sendPaid, type RequestIdentity } from "./fetch.js";
 import { b64decodeUtf8, b64encodeUtf8 } from "./base64.js";
 import type { DriverEvent } from "./types.js";
@@ -67,6 +67,17 @@ export interface HardenOptions extends GuardOptions {
   reason?: () => string;
   /** A payment not signed, or signed and its paid response not reported, within this many ms is answered `signer-failed` / `unobserved` (default 60 000). */
   unobservedAfterMs?: number;
+  /**
+   * The client's own `spendControls` (`@x402/core` ≥ 2.23: `$1` a payment on
+   * known stablecoins by default). They run while the client selects a
+   * requirement, before any hook, so a payment they refuse never reaches the
+   * guard's audit log or metrics. `"off"` (default): the defaults are switched
+   * off and the guard's policy is the one in force; controls the caller set
+   * are refused (`config-client-spend-controls`): put those limits in the
+   * policy. `"keep"`: leave the client's controls as they are (their refusals
+   * are then not audited).
+   */
+  sdkSpendControls?: "off" | "keep";
 }
 
 /** What {@link hardenX402Client} returns. */
@@ -104,15 +115,33 @@ function headerKey(header: string | null | undefined): string | null {
 const abort = (code: string): Abort => ({ abort: true, reason: `${code}: ${describe(code)}` });
 
 /**
+ * Makes the guard's policy the one in force on `client` (see
+ * {@link HardenOptions.sdkSpendControls}): the SDK's default controls (an
+ * empty object) are switched off; controls the caller set are refused.
+ */
+function takeOverSpendControls(target: Obj, mode: "off" | "keep"): void {
+  const refuse = (code: string) => new PolicyConfigError([{ path: "sdkSpendControls", code }], `${code}: ${describe(code)}`);
+  if (mode !== "off" && mode !== "keep") throw refuse("config-bad-type");
+  const client = target as { spendControls?: unknown; setSpendControls?: (controls: false) => unknown };
+  if (mode === "keep" || typeof client.setSpendControls !== "function") return;
+  const current = client.spendControls;
+  if (current === false) return;
+  const isDefault = current === undefined || (typeof current === "object" && current !== null && Object.keys(current).length === 0);
+  if (!isDefault) throw refuse("config-client-spend-controls");
+  client.setSpendControls(false);
+}
+
+/**
  * Hooks the guard into an `x402Client`, or an `x402HTTPClient` (whose
  * `.client` then gets the payment hooks). Pass the HTTP client to
  * `wrapFetchWithPayment` so the real request URL is seen.
  */
 export async function hardenX402Client(target: Obj, options: HardenOptions = {}): Promise<HardenedX402> {
-  const guard = options.guard ?? (await PaymentGuard.create(options));
   const isHttp = typeof target.onPaymentRequired === "function" && Boolean(target.client);
   const client = (isHttp ? target.client : target) as Obj;
   const httpClient = isHttp ? target : null;
+  takeOverSpendControls(client, options.sdkSpendControls ?? "off");
+  const guard = options.guard ?? (await PaymentGuard.create(options));
   const hooks = client as X402ClientHooks;
   const httpHooks = httpClient as X402HTTPClientHooks | null;
   const unobservedAfter = options.unobservedAfterMs ?? 60_000;

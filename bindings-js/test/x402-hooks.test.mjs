@@ -64,9 +64,16 @@ before(async () => {
       description: `Weather for ${EMAIL}`, mimeType: "application/json" },
     "GET /forecast": { accepts: [{ scheme: "exact", price: "$0.001", network: "eip155:84532", payTo: PAY_TO }],
       description: "Forecast", mimeType: "application/json" },
+    // Above the SDK's default $1 cap (spendControls, @x402/core >= 2.23).
+    "GET /premium": { accepts: [{ scheme: "exact", price: "$2.00", network: "eip155:84532", payTo: PAY_TO }],
+      description: "Premium", mimeType: "application/json" },
+    "GET /luxury": { accepts: [{ scheme: "exact", price: "$6.00", network: "eip155:84532", payTo: PAY_TO }],
+      description: "Luxury", mimeType: "application/json" },
   }, rs));
   app.get("/weather", (_q, r) => r.json({ weather: "sunny" }));
   app.get("/forecast", (_q, r) => r.json({ forecast: "rain" }));
+  app.get("/premium", (_q, r) => r.json({ premium: true }));
+  app.get("/luxury", (_q, r) => r.json({ luxury: true }));
   server = await listen(app);
   serverUrl = `http://127.0.0.1:${server.address().port}`;
   world = await startWorld();
@@ -203,4 +210,49 @@ test("payload binding: a tampering scheme client (another payee, amount or valid
     assert.match(sink.lines.at(-1), new RegExp(`"code":"${code}".*"outcome":"failed"`));
     assert.equal(metrics.total("x402_payload_refusals_total", { code, field }), 1);
   }
+});
+
+// ---- the client's own spendControls (issue 17 item 3): every payment reaches the guard ----
+
+test("a default-configured client pays $2 when the guard's policy allows it (the SDK's $1 default is switched off), audited", async () => {
+  const { pay, sink, h } = await setup({ max_per_call_usd: "5" });
+  assert.equal(h.client.spendControls, false);
+  const res = await pay(`${serverUrl}/premium`);
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { premium: true });
+  assert.match(sink.lines[0], /payment_allowed/);
+  assert.match(sink.lines[0], /"amount_usd":"2(\.0+)?"/);
+  assert.match(sink.lines[1], /payment_settled/);
+});
+
+test("a default-configured client's $6 payment is refused by the guard's policy, with its code, audited", async () => {
+  const { pay, sink } = await setup({ max_per_call_usd: "5" });
+  const before = seen.verify.length;
+  const err = await pay(`${serverUrl}/luxury`).then(() => null, (e) => e);
+  assert.match(err?.message ?? "", /Payment creation aborted: policy-per-call-exceeded/);
+  assert.equal(seen.verify.length, before);
+  assert.equal(sink.lines.length, 1);
+  assert.match(sink.lines[0], /"code":"policy-per-call-exceeded"/);
+});
+
+test("spendControls the caller set are refused at hardening (config-client-spend-controls) unless kept", async () => {
+  const mk = (controls) => {
+    const c = new x402Client();
+    registerExactEvmScheme(c, { signer: privateKeyToAccount(generatePrivateKey()) });
+    if (controls !== undefined) c.setSpendControls(controls);
+    return c;
+  };
+  const opts = { replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, audit: new x.MemoryAuditSink(), warn: () => {} };
+  const custom = mk({ maxAmountPerPayment: "$0.50" });
+  const err = await x.hardenX402Client(new x402HTTPClient(custom), opts).then(() => null, (e) => e);
+  assert.ok(err instanceof x.PolicyConfigError, String(err));
+  assert.equal(err.code, "config-client-spend-controls");
+  assert.deepEqual(custom.spendControls, { maxAmountPerPayment: "$0.50" }, "left untouched");
+  await x.hardenX402Client(new x402HTTPClient(custom), { ...opts, sdkSpendControls: "keep" });
+  assert.deepEqual(custom.spendControls, { maxAmountPerPayment: "$0.50" });
+  const bad = await x.hardenX402Client(mk(), { ...opts, sdkSpendControls: "maybe" }).then(() => null, (e) => e);
+  assert.equal(bad?.code, "config-bad-type");
+  const off = mk(false);
+  await x.hardenX402Client(off, opts);
+  assert.equal(off.spendControls, false);
 });

@@ -26,6 +26,11 @@ class PolicyValidationError(ValueError):
         self.errors = errors
         self.details = list(details)
 
+    @property
+    def code(self) -> str | None:
+        """The core's stable code of the first problem (``None`` when none is known)."""
+        return self.details[0][1] if self.details else None
+
 
 def get_schema() -> dict[str, Any]:
     """The policy JSON Schema."""

@@ -231,3 +231,54 @@ async def test_a_tampering_signer_is_refused_by_the_core_and_nothing_is_sent(cha
     assert s.payments == []  # refused before the paid request: nothing left
     lines = [json.loads(x) for x in w.lines]
     assert [x["outcome"] for x in lines] == ["allowed", "failed"] and lines[-1]["code"] == code
+
+
+# ---- the official client's own spend controls (issue 17 item 3) ------------------------------------------
+
+async def test_a_default_client_routes_a_2_dollar_payment_through_the_guard():
+    # x402 >= 2.25 caps a payment at $1 on known stablecoins before any hook; hardened, the guard's policy rules.
+    s = Server(version=2, amount="2000000")  # $2.00 USDC
+    c, w, _ = setup(s, policy={"max_per_call_usd": 5})
+    r = await c.get("https://api.example.com/weather")
+    assert r.status_code == 200 and s.payments[0]["accepted"]["amount"] == "2000000"
+    assert [json.loads(line)["event_type"] for line in w.lines] == ["payment_allowed", "payment_settled"]
+
+
+async def test_a_default_client_payment_the_policy_refuses_is_refused_by_the_guard_and_audited():
+    s = Server(version=2, amount="6000000")  # $6.00
+    c, w, _ = setup(s, policy={"max_per_call_usd": 5})
+    with pytest.raises(Exception) as e:
+        await c.get("https://api.example.com/weather")
+    assert isinstance(e.value.__cause__, PolicyViolationError) and e.value.__cause__.code == "policy-per-call-exceeded"
+    assert s.payments == []
+    assert json.loads(w.lines[0])["code"] == "policy-per-call-exceeded"
+
+
+def _client_with(controls):
+    client = x402Client()
+    register_exact_evm_client(client, Account.from_key(KEY))
+    if controls is not None:
+        client.set_spend_controls(controls)
+    return client
+
+
+def test_controls_the_caller_set_are_refused_at_harden_time_unless_kept():
+    from presidio_x402.x402_policy_schema import PolicyValidationError
+
+    client = _client_with({"max_amount_per_payment": "$0.50"})
+    with pytest.raises(PolicyValidationError) as e:
+        harden(x402HTTPClient(client), audit_writer=Lines())
+    assert e.value.code == "config-client-spend-controls"
+    assert client._spend_controls == {"max_amount_per_payment": "$0.50"}  # untouched
+    harden(x402HTTPClient(client), audit_writer=Lines(), sdk_spend_controls="keep")
+    assert client._spend_controls == {"max_amount_per_payment": "$0.50"}
+    with pytest.raises(PolicyValidationError) as e:
+        harden(x402HTTPClient(_client_with(None)), audit_writer=Lines(), sdk_spend_controls="maybe")
+    assert e.value.code == "config-bad-type"
+
+
+def test_default_and_disabled_controls_end_switched_off():
+    for controls in (None, False):
+        client = _client_with(controls)
+        harden(x402HTTPClient(client), audit_writer=Lines())
+        assert client._spend_controls is False

@@ -86,6 +86,7 @@ code_map!(
     ConfigBadThreshold,
     ConfigBadApprover,
     ConfigBadPii,
+    ConfigClientSpendControls,
     UrlInvalid,
     PolicyPerCallExceeded,
     PolicyWindowExceeded,

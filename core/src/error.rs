@@ -102,6 +102,8 @@ codes! {
     ConfigBadApprover = "config-bad-approver",
     /// A PII setting is invalid (unknown entity, action or template).
     ConfigBadPii = "config-bad-pii",
+    /// The official x402 client has its own spendControls, which run before the guard's hooks: a payment they refuse is never audited. Put the limits in the guard's policy, or keep the client's controls explicitly.
+    ConfigClientSpendControls = "config-client-spend-controls",
     // ---- URLs --------------------------------------------------------------
     /// A URL is not an absolute http(s) URL this guard can normalise.
     UrlInvalid = "url-invalid",

@@ -16,9 +16,6 @@ const TAMPER_PAY_TO = "0x" + "33".repeat(20);
 /** One hardened official client with its own key, guard, keys and audit log. */
 export async function hardenedAgent(config, { tamper = false } = {}) {
   const client = new x402Client();
-  // The SDK's own spendControls (known assets, $1 cap) are turned off so the
-  // guard is the control being demonstrated.
-  client.setSpendControls(false);
   if (tamper) {
     // A compromised signer: a real EIP-3009 signature, for another payee than the approved one.
     const inner = new ExactEvmScheme(privateKeyToAccount(generatePrivateKey()));

@@ -56,7 +56,6 @@ class Lines:
 class Agent:
     def __init__(self, policy, mpa=None, tamper=False):
         client = x402Client()
-        client.set_spend_controls(False)  # the guard is the control shown here
         if tamper:
             from x402.mechanisms.evm.exact.client import ExactEvmScheme
 

@@ -657,6 +657,7 @@ pub fn wit_codes() -> &'static [wit::ErrorCode] {
         E::ConfigBadThreshold,
         E::ConfigBadApprover,
         E::ConfigBadPii,
+        E::ConfigClientSpendControls,
         E::UrlInvalid,
         E::PolicyPerCallExceeded,
         E::PolicyWindowExceeded,

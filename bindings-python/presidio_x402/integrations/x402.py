@@ -62,6 +62,7 @@ from typing import Any, cast
 import httpx
 
 from ..audit_log import AuditLog, NullAuditWriter
+from ..exceptions import error_for
 from ..gateway import _NOT_SENT, HEADER_V1_RESPONSE, HEADER_V2_RESPONSE, build_config, read_challenge, request_identity
 from ..guard import Guard, Payment
 from ..pii_filter import _nlp_analyzer
@@ -249,12 +250,23 @@ def harden(client: Any, *, mpa_signatures: Any = None, policy: Any = None, pii_a
            pii_entities: Any = None, replay_ttl: int = 300, redis_url: str | None = None, audit_writer: Any = None,
            agent_id: str | None = None, mpa_engine: Any = None, metrics_collector: Any = None,
            trusted_wallets: Any = None, store: Any = None, audit_key: Any = None, replay_key: Any = None,
-           replica_id: str | None = None, pii_mode: str = "regex", nlp_analyzer: Any = None) -> Guard:
-    """Registers the guard's hooks on an official ``x402Client`` or ``x402HTTPClient``."""
+           replica_id: str | None = None, pii_mode: str = "regex", nlp_analyzer: Any = None,
+           sdk_spend_controls: str = "off") -> Guard:
+    """Registers the guard's hooks on an official ``x402Client`` or ``x402HTTPClient``.
+
+    ``sdk_spend_controls``: the client's own spend controls (``x402`` ≥ 2.25: $1
+    a payment on known stablecoins by default) run while it selects a
+    requirement, before any hook, so a payment they refuse never reaches the
+    guard's audit log or metrics. ``"off"`` (default) switches the defaults off,
+    so the guard's policy is the one in force, and refuses controls the caller
+    set (``config-client-spend-controls``: put those limits in the policy);
+    ``"keep"`` leaves them (their refusals are then not audited).
+    """
     from x402.http import x402HTTPClient
 
     http: Any | None = client if isinstance(client, x402HTTPClient) else None
     core_client = client._client if http is not None else client
+    _take_over_spend_controls(core_client, sdk_spend_controls)
     config = build_config(policy, pii_entities=pii_entities, pii_action=pii_action, replay_ttl=replay_ttl,
                           agent_id=agent_id, trusted_wallets=trusted_wallets, mpa_engine=mpa_engine,
                           replica_id=replica_id)
@@ -272,6 +284,21 @@ def harden(client: Any, *, mpa_signatures: Any = None, policy: Any = None, pii_a
     core_client.on_after_payment_creation(hooks.after)
     core_client.on_payment_creation_failure(hooks.failure)
     return guard
+
+
+def _take_over_spend_controls(client: Any, mode: str) -> None:
+    """Makes the guard's policy the one in force on ``client`` (see :func:`harden`)."""
+    if mode not in ("off", "keep"):
+        raise error_for("config-bad-type")
+    setter = getattr(client, "set_spend_controls", None)
+    if mode == "keep" or setter is None:
+        return
+    current = getattr(client, "_spend_controls", {})
+    if current is False:
+        return
+    if current:  # the caller set controls: they would run before the guard, unaudited
+        raise error_for("config-client-spend-controls")
+    setter(False)
 
 
 __all__ = ["CappedTransport", "harden"]
