@@ -114,12 +114,6 @@ impl Metrics {
         }
     }
 
-    /// Refused reloads so far.
-    #[cfg(test)]
-    pub fn reload_failures(&self) -> u64 {
-        self.inner.lock().map(|g| g.reload_failures).unwrap_or(0)
-    }
-
     /// The Prometheus text format (version 0.0.4).
     pub fn render(&self) -> String {
         let mut out = String::new();
