@@ -60,16 +60,16 @@ fn decide_sign_report_settles_and_the_audit_chain_verifies() {
 
     let b = sc.get_json("/v1/budgets");
     assert_eq!(b["window"]["used_usd"], "0.01", "{b}");
-    assert_eq!(b["window"]["limit_usd"], Value::Null);
+    assert_eq!(b["window"]["remaining_usd"], "9.99", "the core's default limit is $10: {b}");
     assert_eq!(b["open_reservations"], 0);
 
     let head = sc.get_json("/v1/audit/head");
     assert_eq!(head["replica"], "side-1");
-    assert_eq!(head["head"]["seq"], 4, "allowed, settled, replay refusal, signer failure: {head}");
+    assert_eq!(head["head"]["seq"], 5, "allowed, settled, replay refusal, allowed, signer failure: {head}");
     let v = sc.post_json("/v1/audit/verify", &json!({}));
     assert_eq!(v["ok"], true, "{v}");
     let log = std::fs::read_to_string(audit.join("side-1.jsonl")).expect("log");
-    assert_eq!(log.lines().count(), 4);
+    assert_eq!(log.lines().count(), 5);
     assert!(log.lines().all(|l| l.contains("\"replica\":\"side-1\"") && l.contains("\"agent_id\":\"agent-9\"")));
 
     let m = sc.get("/metrics").1;
