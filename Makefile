@@ -18,7 +18,7 @@ demo-core: setup-rust
 	$(CARGO) run --quiet --release -p presidio-x402-core --example demo
 
 ## test: every test
-test: setup-rust lint vectors-check test-core test-fuzz-replay test-component lint-python test-python test-seed-suite test-js test-e2e test-stores
+test: setup-rust lint vectors-check test-core test-fuzz-replay test-component lint-python test-python test-seed-suite test-js test-e2e test-sidecar test-stores
 
 setup-rust:
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install rustup first" >&2; exit 1; }
@@ -273,8 +273,38 @@ redis-deps:
 	  (apt-get update -qq && apt-get install -y -qq redis-server) >/dev/null || { echo "could not install redis-server" >&2; exit 1; }; }
 
 ## test-stores: the proofs of issue 8 — 4 Node + 4 Python processes on one Redis (no overspend, no double pay),
-## kill -9 between reserve and commit (Redis and file store), every reported audit line kept
-test-stores: js-package python-venv redis-deps
+## kill -9 between reserve and commit (Redis and file store), every reported audit line kept; and the sidecar,
+## Node and Python processes spending one $10 window on one Redis (exactly $10.00 committed)
+test-stores: js-package python-venv redis-deps sidecar
 	cd $(STORES_DIR) && { cmp -s package-lock.json node_modules/.lock-installed || { $(NPM) ci --no-audit --no-fund && cp package-lock.json node_modules/.lock-installed; }; } \
 	  && $(NPM) install --no-save --no-audit --no-fund $(JS_TARBALL) >/dev/null \
-	  && STORES_PYTHON="$(CURDIR)/$(PY_BIN)/python" node --test --test-reporter=spec --test-concurrency=1 proofs.test.mjs
+	  && STORES_PYTHON="$(CURDIR)/$(PY_BIN)/python" SIDECAR_BIN="$(CURDIR)/$(SIDECAR_BIN)" \
+	  node --test --test-reporter=spec --test-concurrency=1 proofs.test.mjs
+
+# ---- the sidecar (sidecar/: an HTTP service running the core's driver) ---------------
+# Built with the `host` profile (release without whole-program LTO): the tests and the
+# shared-state proof link it in seconds; `make sidecar SIDECAR_PROFILE=release` for the shipped build.
+SIDECAR_PROFILE ?= host
+SIDECAR_BIN := target/$(SIDECAR_PROFILE)/presidio-x402-sidecar
+.PHONY: sidecar test-sidecar bench-sidecar bench-sidecar-tools
+
+## sidecar: build the sidecar binary (target/$(SIDECAR_PROFILE)/presidio-x402-sidecar)
+sidecar: setup-rust
+	$(CARGO) build --profile $(SIDECAR_PROFILE) -p presidio-x402-sidecar
+	@ls -l $(SIDECAR_BIN)
+
+## test-sidecar: the binary on ephemeral loopback ports — every driver transcript over HTTP, decide/sign/report,
+## stores, auth, caps, bad requests, start-up refusals, reload, metrics, OpenAPI
+test-sidecar: setup-rust
+	$(CARGO) test -p presidio-x402-sidecar --profile host -- --show-output
+
+## bench-sidecar-tools: Debian's wrk load generator (apt-get when missing)
+bench-sidecar-tools:
+	@command -v wrk >/dev/null || { echo "installing wrk (Debian)"; \
+	  (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null || { echo "could not install wrk" >&2; exit 1; }; }
+
+## bench-sidecar: payments/s and request p50/p99 at 1, 8, 64 connections, memory and Redis stores
+## (wrk on loopback, release build; not in make test) -> sidecar/bench/results.md
+bench-sidecar: bench-sidecar-tools redis-deps
+	$(MAKE) --no-print-directory sidecar SIDECAR_PROFILE=release
+	$(PYTHON) sidecar/bench/run.py --sidecar target/release/presidio-x402-sidecar --out sidecar/bench/results.md
