@@ -43,22 +43,39 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let b = Bytes::from_request(req, state).await.map_err(|r| {
             if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body-too-large", "the request body is over the size cap")
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "body-too-large",
+                    "the request body is over the size cap",
+                )
             } else {
-                ApiError::new(StatusCode::BAD_REQUEST, "bad-request", "the request body could not be read")
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad-request",
+                    "the request body could not be read",
+                )
             }
         })?;
         if b.is_empty() {
             return Ok(JsonBody(Value::Object(Map::new())));
         }
-        serde_json::from_slice(&b)
-            .map(JsonBody)
-            .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "bad-json", "the request body is not JSON"))
+        serde_json::from_slice(&b).map(JsonBody).map_err(|_| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad-json",
+                "the request body is not JSON",
+            )
+        })
     }
 }
 
 fn json_response(status: StatusCode, v: Value) -> Response {
-    (status, [("content-type", "application/json")], v.to_string()).into_response()
+    (
+        status,
+        [("content-type", "application/json")],
+        v.to_string(),
+    )
+        .into_response()
 }
 
 fn text_json(status: StatusCode, text: String) -> Response {
@@ -67,8 +84,11 @@ fn text_json(status: StatusCode, text: String) -> Response {
 
 /// Reads the bearer token file (trimmed; empty is refused).
 pub fn token_of(args: &Args) -> Result<Option<[u8; 32]>, String> {
-    let Some(p) = &args.token_file else { return Ok(None) };
-    let t = std::fs::read_to_string(p).map_err(|e| format!("cannot read the token file: {}", e.kind()))?;
+    let Some(p) = &args.token_file else {
+        return Ok(None);
+    };
+    let t = std::fs::read_to_string(p)
+        .map_err(|e| format!("cannot read the token file: {}", e.kind()))?;
     let t = t.trim();
     if t.is_empty() {
         return Err("the token file is empty".into());
@@ -98,14 +118,26 @@ pub fn router(guard: Arc<Guard>, args: &Args, token: Option<[u8; 32]>) -> Router
         .route("/v1/raw/drivers/{d}/handle", post(raw_handle))
         .layer(middleware::from_fn_with_state(st.clone(), auth));
     Router::new()
-        .route("/healthz", get(|| async { json_response(StatusCode::OK, json!({"status": "ok"})) }))
+        .route(
+            "/healthz",
+            get(|| async { json_response(StatusCode::OK, json!({"status": "ok"})) }),
+        )
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
-        .route("/openapi.json", get(|| async { text_json(StatusCode::OK, OPENAPI.to_string()) }))
+        .route(
+            "/openapi.json",
+            get(|| async { text_json(StatusCode::OK, OPENAPI.to_string()) }),
+        )
         .merge(v1)
-        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not-found", "no such endpoint") })
+        .fallback(|| async {
+            ApiError::new(StatusCode::NOT_FOUND, "not-found", "no such endpoint")
+        })
         .method_not_allowed_fallback(|| async {
-            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "this endpoint takes another method")
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                "this endpoint takes another method",
+            )
         })
         .layer(middleware::from_fn_with_state(st.clone(), deadline))
         .layer(axum::extract::DefaultBodyLimit::max(args.max_body_bytes))
@@ -122,7 +154,12 @@ async fn auth(State(st): St, headers: HeaderMap, req: Request, next: Next) -> Re
             .map(|t| -> [u8; 32] { Sha256::digest(t.trim().as_bytes()).into() });
         let ok = got.is_some_and(|g| bool::from(g.ct_eq(want)));
         if !ok {
-            return ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "a valid bearer token is required").into_response();
+            return ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "a valid bearer token is required",
+            )
+            .into_response();
         }
     }
     next.run(req).await
@@ -132,7 +169,12 @@ async fn auth(State(st): St, headers: HeaderMap, req: Request, next: Next) -> Re
 async fn deadline(State(st): St, req: Request, next: Next) -> Response {
     match tokio::time::timeout(st.timeout, next.run(req)).await {
         Ok(r) => r,
-        Err(_) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "timeout", "the request took too long").into_response(),
+        Err(_) => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            "the request took too long",
+        )
+        .into_response(),
     }
 }
 
@@ -140,7 +182,11 @@ async fn readyz(State(st): St) -> Response {
     let store = st.guard.store.ping().await.is_ok();
     let ready = store && st.guard.is_ready();
     json_response(
-        if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE },
+        if ready {
+            StatusCode::OK
+        } else {
+            StatusCode::SERVICE_UNAVAILABLE
+        },
         json!({"ready": ready, "store": store, "policy": st.guard.is_ready()}),
     )
 }
@@ -174,8 +220,14 @@ fn opt_str<'a>(v: &'a Value, k: &str) -> Result<Option<&'a str>, ApiError> {
 
 /// The driver's `begin` input from a decide request.
 fn begin_of(v: &Value) -> Result<Begin, ApiError> {
-    let req = v.get("request").filter(|r| r.is_object()).ok_or_else(|| ApiError::invalid("`request` is required"))?;
-    let res = v.get("response").filter(|r| r.is_object()).ok_or_else(|| ApiError::invalid("`response` is required"))?;
+    let req = v
+        .get("request")
+        .filter(|r| r.is_object())
+        .ok_or_else(|| ApiError::invalid("`request` is required"))?;
+    let res = v
+        .get("response")
+        .filter(|r| r.is_object())
+        .ok_or_else(|| ApiError::invalid("`response` is required"))?;
     if let Some(s) = res.get("status") {
         if s.as_u64() != Some(402) {
             return Err(ApiError::invalid("`response.status` must be 402"));
@@ -212,7 +264,11 @@ fn begin_of(v: &Value) -> Result<Begin, ApiError> {
 /// The answer for a task stopped at `sign`, `send` or `done`.
 fn stop_json(st: &AppState, id: u64, a: &Action) -> Value {
     let mut v = a.to_value();
-    let pid = if id == 0 { Value::Null } else { json!(format!("{}-{id}", st.guard.boot())) };
+    let pid = if id == 0 {
+        Value::Null
+    } else {
+        json!(format!("{}-{id}", st.guard.boot()))
+    };
     if let Some(m) = v.as_object_mut() {
         m.remove("do");
     }
@@ -249,14 +305,24 @@ fn task_of(st: &AppState, pid: &str) -> Result<u64, ApiError> {
         .and_then(|r| r.strip_prefix('-'))
         .and_then(|n| n.parse::<u64>().ok())
         .filter(|n| *n > 0)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "payment-unknown", "no such payment in this process"))
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "payment-unknown",
+                "no such payment in this process",
+            )
+        })
 }
 
 async fn continue_with(st: &AppState, id: u64, ev: Value) -> Result<Response, ApiError> {
     let ev = Event::from_json(&ev).map_err(ApiError::core)?;
     let (actions, written) = st.guard.cross_handle(id, vec![ev]).map_err(|c| {
         if c == Code::InvalidInput {
-            ApiError::new(StatusCode::CONFLICT, "payment-state", "the payment is unknown or does not wait for this report")
+            ApiError::new(
+                StatusCode::CONFLICT,
+                "payment-state",
+                "the payment is unknown or does not wait for this report",
+            )
         } else {
             ApiError::core(c)
         }
@@ -265,28 +331,47 @@ async fn continue_with(st: &AppState, id: u64, ev: Value) -> Result<Response, Ap
     Ok(json_response(StatusCode::OK, stop_json(st, id, &stop)))
 }
 
-async fn signed(State(st): St, Path(pid): Path<String>, JsonBody(v): JsonBody) -> Result<Response, ApiError> {
+async fn signed(
+    State(st): St,
+    Path(pid): Path<String>,
+    JsonBody(v): JsonBody,
+) -> Result<Response, ApiError> {
     let id = task_of(&st, &pid)?;
     let ev = if v.get("failed") == Some(&json!(true)) {
         json!({"on": "signer-failed"})
     } else {
         match v.get("payload") {
             Some(p @ Value::Object(_)) => json!({"on": "signed", "payload": p}),
-            _ => return Err(ApiError::invalid("give `payload` (an object) or `failed: true`")),
+            _ => {
+                return Err(ApiError::invalid(
+                    "give `payload` (an object) or `failed: true`",
+                ))
+            }
         }
     };
     continue_with(&st, id, ev).await
 }
 
-async fn response(State(st): St, Path(pid): Path<String>, JsonBody(v): JsonBody) -> Result<Response, ApiError> {
+async fn response(
+    State(st): St,
+    Path(pid): Path<String>,
+    JsonBody(v): JsonBody,
+) -> Result<Response, ApiError> {
     let id = task_of(&st, &pid)?;
     let ev = if v.get("unobserved") == Some(&json!(true)) {
         json!({"on": "unobserved"})
     } else if let Some(n) = v.get("network_error") {
-        let sent = n.get("sent").and_then(Value::as_bool).ok_or_else(|| ApiError::invalid("`network_error.sent` must be a boolean"))?;
+        let sent = n
+            .get("sent")
+            .and_then(Value::as_bool)
+            .ok_or_else(|| ApiError::invalid("`network_error.sent` must be a boolean"))?;
         json!({"on": "network-error", "sent": sent})
     } else {
-        let status = v.get("status").and_then(Value::as_u64).filter(|s| *s <= 999).ok_or_else(|| ApiError::invalid("`status` is required"))?;
+        let status = v
+            .get("status")
+            .and_then(Value::as_u64)
+            .filter(|s| *s <= 999)
+            .ok_or_else(|| ApiError::invalid("`status` is required"))?;
         let headers = v.get("headers").cloned().unwrap_or(Value::Null);
         let settlement = match opt_str(&v, "settlement")? {
             Some(s) => Some(s.to_string()),
@@ -304,14 +389,21 @@ async fn response(State(st): St, Path(pid): Path<String>, JsonBody(v): JsonBody)
 async fn budgets(State(st): St) -> Result<Response, ApiError> {
     let cfg = st.guard.config();
     let text = if st.guard.store.shared() {
-        st.guard.store.load_versioned().await.map_err(|_| ApiError::store())?.0.unwrap_or_default()
+        st.guard
+            .store
+            .load_versioned()
+            .await
+            .map_err(|_| ApiError::store())?
+            .0
+            .unwrap_or_default()
     } else {
         st.guard.head_and_state().1
     };
     let state = if text.trim().is_empty() {
         GuardState::default()
     } else {
-        let v: Value = serde_json::from_str(&text).map_err(|_| ApiError::core(Code::StateCorrupt))?;
+        let v: Value =
+            serde_json::from_str(&text).map_err(|_| ApiError::core(Code::StateCorrupt))?;
         GuardState::from_json(&v).map_err(ApiError::core)?
     };
     let now = now_ms();
@@ -362,12 +454,26 @@ async fn audit_head(State(st): St) -> Result<Response, ApiError> {
 
 async fn audit_verify(State(st): St) -> Result<Response, ApiError> {
     let Some(dir) = st.guard.audit_dir().map(|d| d.to_path_buf()) else {
-        return Err(ApiError::new(StatusCode::CONFLICT, "no-audit-dir", "the sidecar writes no audit directory (--audit-dir)"));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "no-audit-dir",
+            "the sidecar writes no audit directory (--audit-dir)",
+        ));
     };
     st.guard.flush().await;
-    let heads = st.guard.store.load_heads().await.map_err(|_| ApiError::store())?;
+    let heads = st
+        .guard
+        .store
+        .load_heads()
+        .await
+        .map_err(|_| ApiError::store())?;
     let heads: Map<String, Value> = heads.into_iter().map(|(k, h)| (k, h.to_json())).collect();
-    let key_hex: String = st.guard.audit_key().iter().map(|b| format!("{b:02x}")).collect();
+    let key_hex: String = st
+        .guard
+        .audit_key()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     let out = tokio::task::spawn_blocking(move || -> Result<String, ApiError> {
         let chains = crate::audit::read_chains(&dir)
             .map_err(|_| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "audit-dir-unreadable", "the audit directory cannot be read"))?;
@@ -382,36 +488,60 @@ async fn audit_verify(State(st): St) -> Result<Response, ApiError> {
 // ---- raw driver ----------------------------------------------------------------
 
 fn raw(st: &AppState) -> Result<&RawDrivers, ApiError> {
-    st.raw
-        .as_ref()
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not-found", "the raw driver endpoints are off (--raw-driver)"))
+    st.raw.as_ref().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "the raw driver endpoints are off (--raw-driver)",
+        )
+    })
 }
 
 fn raw_id(d: &str) -> Result<u64, ApiError> {
-    d.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "driver-unknown", "no such raw driver"))
+    d.parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "driver-unknown",
+            "no such raw driver",
+        )
+    })
 }
 
 fn unknown_driver() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "driver-unknown", "no such raw driver")
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "driver-unknown",
+        "no such raw driver",
+    )
 }
 
 fn core_text(r: Result<String, Code>) -> Response {
     match r {
         Ok(t) => text_json(StatusCode::OK, t),
-        Err(c) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, c.as_str(), c.describe()).into_response(),
+        Err(c) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, c.as_str(), c.describe())
+            .into_response(),
     }
 }
 
 async fn raw_create(State(st): St, JsonBody(v): JsonBody) -> Result<Response, ApiError> {
     let r = raw(&st)?;
     let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default();
-    let key = |k: &str| presidio_x402_core::hex::decode(s(k)).ok_or_else(|| ApiError::invalid(format!("`{k}` must be hex")));
+    let key = |k: &str| {
+        presidio_x402_core::hex::decode(s(k))
+            .ok_or_else(|| ApiError::invalid(format!("`{k}` must be hex")))
+    };
     let (rk, ak) = (key("replay_key_hex")?, key("audit_key_hex")?);
     match Driver::from_json(s("config"), s("profile"), &rk, &ak) {
-        Ok(d) => Ok(json_response(StatusCode::CREATED, json!({"driver": r.add(d)}))),
+        Ok(d) => Ok(json_response(
+            StatusCode::CREATED,
+            json!({"driver": r.add(d)}),
+        )),
         Err(errors) => {
             let code = errors.first().map_or("invalid-input", |e| e.code.as_str());
-            let list: Vec<Value> = errors.iter().map(|e| json!({"path": e.path, "code": e.code.as_str()})).collect();
+            let list: Vec<Value> = errors
+                .iter()
+                .map(|e| json!({"path": e.path, "code": e.code.as_str()}))
+                .collect();
             Ok(json_response(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 json!({"code": code, "message": "the driver was refused", "errors": list}),
@@ -421,32 +551,58 @@ async fn raw_create(State(st): St, JsonBody(v): JsonBody) -> Result<Response, Ap
 }
 
 async fn raw_open(State(st): St, Path(d): Path<String>) -> Result<Response, ApiError> {
-    let t = raw(&st)?.with(raw_id(&d)?, |d| d.open_json()).ok_or_else(unknown_driver)?;
+    let t = raw(&st)?
+        .with(raw_id(&d)?, |d| d.open_json())
+        .ok_or_else(unknown_driver)?;
     Ok(text_json(StatusCode::OK, t))
 }
 
 fn now_input(v: &Value) -> Result<(u64, String), ApiError> {
-    let now = v.get("now_ms").and_then(Value::as_u64).ok_or_else(|| ApiError::invalid("`now_ms` is required"))?;
-    let input = v.get("input").and_then(Value::as_str).ok_or_else(|| ApiError::invalid("`input` (JSON text) is required"))?;
+    let now = v
+        .get("now_ms")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| ApiError::invalid("`now_ms` is required"))?;
+    let input = v
+        .get("input")
+        .and_then(Value::as_str)
+        .ok_or_else(|| ApiError::invalid("`input` (JSON text) is required"))?;
     Ok((now, input.to_string()))
 }
 
-async fn raw_begin(State(st): St, Path(d): Path<String>, JsonBody(v): JsonBody) -> Result<Response, ApiError> {
+async fn raw_begin(
+    State(st): St,
+    Path(d): Path<String>,
+    JsonBody(v): JsonBody,
+) -> Result<Response, ApiError> {
     let (now, input) = now_input(&v)?;
-    let r = raw(&st)?.with(raw_id(&d)?, |d| d.begin_json(&input, now)).ok_or_else(unknown_driver)?;
+    let r = raw(&st)?
+        .with(raw_id(&d)?, |d| d.begin_json(&input, now))
+        .ok_or_else(unknown_driver)?;
     Ok(core_text(r))
 }
 
-async fn raw_handle(State(st): St, Path(d): Path<String>, JsonBody(v): JsonBody) -> Result<Response, ApiError> {
+async fn raw_handle(
+    State(st): St,
+    Path(d): Path<String>,
+    JsonBody(v): JsonBody,
+) -> Result<Response, ApiError> {
     let (now, input) = now_input(&v)?;
-    let task = v.get("task").and_then(Value::as_u64).ok_or_else(|| ApiError::invalid("`task` is required"))?;
-    let r = raw(&st)?.with(raw_id(&d)?, |d| d.handle_json(task, now, &input)).ok_or_else(unknown_driver)?;
+    let task = v
+        .get("task")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| ApiError::invalid("`task` is required"))?;
+    let r = raw(&st)?
+        .with(raw_id(&d)?, |d| d.handle_json(task, now, &input))
+        .ok_or_else(unknown_driver)?;
     Ok(core_text(r))
 }
 
 async fn raw_get(State(st): St, Path(d): Path<String>) -> Result<Response, ApiError> {
     let v = raw(&st)?
-        .with(raw_id(&d)?, |d| json!({"state": d.state_json(), "head": d.head().map(|h| h.to_json())}))
+        .with(
+            raw_id(&d)?,
+            |d| json!({"state": d.state_json(), "head": d.head().map(|h| h.to_json())}),
+        )
         .ok_or_else(unknown_driver)?;
     Ok(json_response(StatusCode::OK, v))
 }

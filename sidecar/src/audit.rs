@@ -56,7 +56,10 @@ pub fn head_of_log(text: &str) -> Option<Head> {
             continue;
         }
         if let Ok(v) = serde_json::from_str::<Value>(line) {
-            if let (Some(seq), Some(mac)) = (v.get("seq").and_then(Value::as_u64), v.get("mac").and_then(Value::as_str)) {
+            if let (Some(seq), Some(mac)) = (
+                v.get("seq").and_then(Value::as_u64),
+                v.get("mac").and_then(Value::as_str),
+            ) {
                 return Some(Head {
                     seq,
                     mac: mac.to_string(),
@@ -71,7 +74,10 @@ impl FileSink {
     /// A sink for `{dir}/{replica}.jsonl` (the directory is created, mode 0700).
     pub fn new(dir: &Path, replica: &str) -> std::io::Result<FileSink> {
         use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
         Ok(FileSink {
             path: dir.join(format!("{replica}.jsonl")),
             file: None,
@@ -151,10 +157,15 @@ impl FileSink {
             let start = size.saturating_sub(span);
             f.seek(SeekFrom::Start(start))?;
             let mut buf = Vec::new();
-            Read::by_ref(&mut f).take(size - start).read_to_end(&mut buf)?;
+            Read::by_ref(&mut f)
+                .take(size - start)
+                .read_to_end(&mut buf)?;
             let mut text = String::from_utf8_lossy(&buf).to_string();
             if start > 0 {
-                text = text.split_once('\n').map(|x| x.1.to_string()).unwrap_or_default();
+                text = text
+                    .split_once('\n')
+                    .map(|x| x.1.to_string())
+                    .unwrap_or_default();
             }
             let h = head_of_log(&text);
             if h.is_some() || start == 0 {

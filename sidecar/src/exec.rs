@@ -12,7 +12,12 @@ use std::sync::Arc;
 impl Guard {
     /// Performs task `id`'s batches, starting with `actions`, until it stops
     /// at `sign`, `send` or `done` (returned). `done`'s metrics are recorded.
-    pub async fn run(self: &Guard, id: u64, mut actions: Vec<Action>, mut written: Written) -> Result<Action, ApiError> {
+    pub async fn run(
+        self: &Guard,
+        id: u64,
+        mut actions: Vec<Action>,
+        mut written: Written,
+    ) -> Result<Action, ApiError> {
         loop {
             let mut answers = Vec::new();
             let mut failed: Option<&'static str> = None;
@@ -32,7 +37,10 @@ impl Guard {
                         }
                     }
                     "replay-forget" => {
-                        let fp = a.to_value()["fingerprint"].as_str().unwrap_or_default().to_string();
+                        let fp = a.to_value()["fingerprint"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string();
                         let _ = self.store.forget(fp).await; // best effort
                     }
                     _ => answers.push(a.to_value()),
@@ -51,7 +59,9 @@ impl Guard {
                             let store = self.store.clone();
                             let sink = self.sink.clone();
                             let mpa = self.config().mpa;
-                            handles.push(tokio::spawn(async move { answer_with(&store, &sink, mpa.as_ref(), &a).await }));
+                            handles.push(tokio::spawn(async move {
+                                answer_with(&store, &sink, mpa.as_ref(), &a).await
+                            }));
                         }
                         for h in handles {
                             out.push(h.await.unwrap_or_else(|_| json!({"on": "store-error"})));
@@ -75,7 +85,11 @@ impl Guard {
     }
 
     async fn answer(&self, a: &Value) -> Value {
-        let mpa = if a["do"] == "post-webhook" { self.config().mpa } else { None };
+        let mpa = if a["do"] == "post-webhook" {
+            self.config().mpa
+        } else {
+            None
+        };
         let v = answer_with(&self.store, &self.sink, mpa.as_ref(), a).await;
         if v["on"] == "store-error" {
             self.metrics.store_error();
@@ -114,7 +128,11 @@ async fn answer_with(
         ),
         "replay-set" => store_ev(
             store
-                .check_and_set(s("fingerprint"), a["ttl_ms"].as_u64().unwrap_or(0), now_ms())
+                .check_and_set(
+                    s("fingerprint"),
+                    a["ttl_ms"].as_u64().unwrap_or(0),
+                    now_ms(),
+                )
                 .await
                 .map(|fresh| json!({"on": "replay", "fresh": fresh})),
         ),
@@ -128,9 +146,13 @@ async fn answer_with(
                 None
             };
             let sink = sink.clone();
-            let log = tokio::task::spawn_blocking(move || sink.lock().map_err(|_| ()).and_then(|s| s.head().map_err(|_| ())))
-                .await
-                .unwrap_or(Err(()));
+            let log = tokio::task::spawn_blocking(move || {
+                sink.lock()
+                    .map_err(|_| ())
+                    .and_then(|s| s.head().map_err(|_| ()))
+            })
+            .await
+            .unwrap_or(Err(()));
             match log {
                 Ok(log) => json!({"on": "head",
                     "stored": stored.as_ref().map(|h| h.to_json()),

@@ -76,8 +76,12 @@ pub struct Guard {
 
 fn read_key(file: Option<&Path>, env: &str, what: &str) -> Result<Vec<u8>, StartError> {
     let text = match file {
-        Some(p) => std::fs::read_to_string(p)
-            .map_err(|e| StartError::new("invalid-input", format!("cannot read the {what} file: {}", e.kind())))?,
+        Some(p) => std::fs::read_to_string(p).map_err(|e| {
+            StartError::new(
+                "invalid-input",
+                format!("cannot read the {what} file: {}", e.kind()),
+            )
+        })?,
         None => std::env::var(env).map_err(|_| {
             StartError::new(
                 "invalid-input",
@@ -88,7 +92,10 @@ fn read_key(file: Option<&Path>, env: &str, what: &str) -> Result<Vec<u8>, Start
     let key = presidio_x402_core::hex::decode(text.trim())
         .ok_or_else(|| StartError::new("invalid-input", format!("the {what} is not hex")))?;
     if key.len() < presidio_x402_core::audit::MIN_KEY_BYTES {
-        return Err(StartError::new(Code::KeyTooShort.as_str(), format!("the {what} is too short")));
+        return Err(StartError::new(
+            Code::KeyTooShort.as_str(),
+            format!("the {what} is too short"),
+        ));
     }
     Ok(key)
 }
@@ -99,13 +106,20 @@ impl Guard {
     pub async fn start(args: &Args) -> Result<Guard, StartError> {
         let replica_id = args.replica_id.clone().unwrap_or_else(policy::hostname);
         if !crate::store::valid_replica(&replica_id) {
-            return Err(StartError::new("invalid-input", "the replica id must be 1-64 of [A-Za-z0-9._:-]"));
+            return Err(StartError::new(
+                "invalid-input",
+                "the replica id must be 1-64 of [A-Za-z0-9._:-]",
+            ));
         }
         let identity = Identity {
             replica_id,
             agent_id: args.agent_id.clone(),
         };
-        let audit_key = read_key(args.audit_key_file.as_deref(), "X402_AUDIT_KEY", "audit key")?;
+        let audit_key = read_key(
+            args.audit_key_file.as_deref(),
+            "X402_AUDIT_KEY",
+            "audit key",
+        )?;
         let replay_key = read_key(
             args.fingerprint_key_file.as_deref(),
             "X402_FINGERPRINT_KEY",
@@ -115,30 +129,34 @@ impl Guard {
         let store = match args.store.as_str() {
             "memory" => Store::Memory,
             "file" => {
-                let dir = args
-                    .state_dir
-                    .as_deref()
-                    .ok_or_else(|| StartError::new("invalid-input", "--store file needs --state-dir"))?;
-                Store::File(FileStore::open(dir).map_err(|e| StartError::new("store-unavailable", e.0))?)
+                let dir = args.state_dir.as_deref().ok_or_else(|| {
+                    StartError::new("invalid-input", "--store file needs --state-dir")
+                })?;
+                Store::File(
+                    FileStore::open(dir).map_err(|e| StartError::new("store-unavailable", e.0))?,
+                )
             }
             "redis" => {
-                let url = args
-                    .redis_url
-                    .as_deref()
-                    .ok_or_else(|| StartError::new("invalid-input", "--store redis needs --redis-url"))?;
+                let url = args.redis_url.as_deref().ok_or_else(|| {
+                    StartError::new("invalid-input", "--store redis needs --redis-url")
+                })?;
                 Store::Redis(
                     RedisStore::new(url, &args.redis_prefix, &args.redis_tenant)
                         .map_err(|e| StartError::new("invalid-input", e.0))?,
                 )
             }
-            _ => return Err(StartError::new("invalid-input", "--store is memory, file or redis")),
+            _ => {
+                return Err(StartError::new(
+                    "invalid-input",
+                    "--store is memory, file or redis",
+                ))
+            }
         };
         let sink = match &args.audit_dir {
             None => Sink::Stdout,
-            Some(d) => Sink::File(
-                FileSink::new(d, &identity.replica_id)
-                    .map_err(|e| StartError::new("store-unavailable", format!("audit dir: {}", e.kind())))?,
-            ),
+            Some(d) => Sink::File(FileSink::new(d, &identity.replica_id).map_err(|e| {
+                StartError::new("store-unavailable", format!("audit dir: {}", e.kind()))
+            })?),
         };
         let shared = store.shared();
         let profile = Profile {
@@ -188,7 +206,9 @@ impl Guard {
                 v["code"].as_str().unwrap_or("store-unavailable"),
                 format!(
                     "start-up refused: {}",
-                    v["details"]["reason"].as_str().unwrap_or("the store did not answer")
+                    v["details"]["reason"]
+                        .as_str()
+                        .unwrap_or("the store did not answer")
                 ),
             ));
         }
@@ -228,7 +248,11 @@ impl Guard {
     }
 
     /// One crossing of task `id`.
-    pub fn cross_handle(&self, id: u64, events: Vec<Event>) -> Result<(Vec<Action>, Written), Code> {
+    pub fn cross_handle(
+        &self,
+        id: u64,
+        events: Vec<Event>,
+    ) -> Result<(Vec<Action>, Written), Code> {
         let mut d = self.lock();
         let actions = d.handle(id, now_ms(), events)?;
         let w = self.queue(&actions);
@@ -274,7 +298,14 @@ impl Guard {
     /// Waits until every queued write is done.
     pub async fn flush(&self) {
         let (reply, rx) = oneshot::channel();
-        if self.writes.send(WriteJob { writes: Vec::new(), reply }).is_ok() {
+        if self
+            .writes
+            .send(WriteJob {
+                writes: Vec::new(),
+                reply,
+            })
+            .is_ok()
+        {
             let _ = rx.await;
         }
     }
@@ -300,7 +331,11 @@ impl Guard {
             }
             Err(e) => {
                 self.metrics.reload(false);
-                tracing::error!(code = e.code(), "policy reload refused, the old policy is kept: {}", e.to_json());
+                tracing::error!(
+                    code = e.code(),
+                    "policy reload refused, the old policy is kept: {}",
+                    e.to_json()
+                );
             }
         }
         res
@@ -308,7 +343,11 @@ impl Guard {
 }
 
 /// Performs queued writes in order; a failure stops that batch's writes.
-async fn writer(mut rx: mpsc::UnboundedReceiver<WriteJob>, store: Arc<Store>, sink: Arc<Mutex<Sink>>) {
+async fn writer(
+    mut rx: mpsc::UnboundedReceiver<WriteJob>,
+    store: Arc<Store>,
+    sink: Arc<Mutex<Sink>>,
+) {
     while let Some(job) = rx.recv().await {
         let mut failed = None;
         for w in job.writes {
@@ -317,7 +356,9 @@ async fn writer(mut rx: mpsc::UnboundedReceiver<WriteJob>, store: Arc<Store>, si
                     let line = w["line"].as_str().unwrap_or_default().to_string();
                     let s = sink.clone();
                     let ok = tokio::task::spawn_blocking(move || {
-                        s.lock().map_err(|_| ()).and_then(|mut s| s.write(&line).map_err(|_| ()))
+                        s.lock()
+                            .map_err(|_| ())
+                            .and_then(|mut s| s.write(&line).map_err(|_| ()))
                     })
                     .await
                     .is_ok_and(|r| r.is_ok());
@@ -328,7 +369,9 @@ async fn writer(mut rx: mpsc::UnboundedReceiver<WriteJob>, store: Arc<Store>, si
                     }
                 }
                 Some("save-head") => {
-                    let head = presidio_x402_core::audit::Head::from_json(w.get("head")).ok().flatten();
+                    let head = presidio_x402_core::audit::Head::from_json(w.get("head"))
+                        .ok()
+                        .flatten();
                     let (replica, prev) = (
                         w["replica"].as_str().unwrap_or_default().to_string(),
                         w["prev_seq"].as_u64(),
@@ -356,7 +399,8 @@ pub fn spawn_reloader(g: Arc<Guard>, poll_ms: u64) {
     };
     let hup = g.clone();
     tokio::spawn(async move {
-        let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else {
+        let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        else {
             return;
         };
         while s.recv().await.is_some() {

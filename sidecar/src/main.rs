@@ -27,7 +27,11 @@ use std::sync::Arc;
 
 /// Command line and environment of the sidecar (every flag has an `X402_…` fallback).
 #[derive(Parser, Debug, Clone)]
-#[command(name = "presidio-x402-sidecar", version, about = "x402 payment guard as an HTTP sidecar")]
+#[command(
+    name = "presidio-x402-sidecar",
+    version,
+    about = "x402 payment guard as an HTTP sidecar"
+)]
 pub struct Args {
     /// Address to listen on (loopback by default).
     #[arg(long, env = "X402_SIDECAR_LISTEN", default_value = "127.0.0.1:8402")]
@@ -72,7 +76,11 @@ pub struct Args {
     #[arg(long, env = "X402_SIDECAR_MAX_BODY_BYTES", default_value_t = 2 << 20)]
     pub max_body_bytes: usize,
     /// Longest time one request may take, in milliseconds (503 `timeout` beyond).
-    #[arg(long, env = "X402_SIDECAR_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
+    #[arg(
+        long,
+        env = "X402_SIDECAR_REQUEST_TIMEOUT_MS",
+        default_value_t = 30_000
+    )]
     pub request_timeout_ms: u64,
     /// How often the policy file is checked for a change, in milliseconds (0: only SIGHUP).
     #[arg(long, env = "X402_SIDECAR_POLICY_POLL_MS", default_value_t = 2_000)]
@@ -126,21 +134,29 @@ async fn run(args: Args) -> ExitCode {
         Err(e) => {
             eprintln!(
                 "{}",
-                errors::StartError::new("invalid-input", format!("cannot listen on {}: {e}", args.listen)).to_json()
+                errors::StartError::new(
+                    "invalid-input",
+                    format!("cannot listen on {}: {e}", args.listen)
+                )
+                .to_json()
             );
             return ExitCode::from(EXIT_CONFIG);
         }
     };
-    let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    let addr = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
     guard::spawn_reloader(guard.clone(), args.policy_poll_ms);
     let app = api::router(guard.clone(), &args, token);
     eprintln!("presidio-x402-sidecar listening on {addr}");
     tracing::info!(store = %args.store, replica = %guard.replica(), "ready");
     let shutdown = async {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => return std::future::pending().await,
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => return std::future::pending().await,
+            };
         tokio::select! {
             _ = term.recv() => {}
             _ = tokio::signal::ctrl_c() => {}

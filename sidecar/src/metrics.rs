@@ -36,7 +36,9 @@ fn def(name: &str) -> Option<&'static MetricDef> {
 }
 
 fn escape(v: &str) -> String {
-    v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 fn labels_text(names: &[&str], values: &[String], extra: Option<(&str, &str)>) -> String {
@@ -127,7 +129,11 @@ impl Metrics {
                 for ((name, labels), h) in g.hists.iter().filter(|((n, _), _)| *n == d.name) {
                     for (i, b) in d.buckets.iter().enumerate() {
                         let l = labels_text(d.labels, labels, Some(("le", b)));
-                        let _ = writeln!(out, "{name}_bucket{l} {}", h.counts.get(i).copied().unwrap_or(0));
+                        let _ = writeln!(
+                            out,
+                            "{name}_bucket{l} {}",
+                            h.counts.get(i).copied().unwrap_or(0)
+                        );
                     }
                     let l = labels_text(d.labels, labels, Some(("le", "+Inf")));
                     let _ = writeln!(out, "{name}_bucket{l} {}", h.count);
@@ -142,7 +148,11 @@ impl Metrics {
             }
         }
         for (name, help, v) in [
-            ("x402_sidecar_reloads_total", "Policy reloads applied", g.reloads),
+            (
+                "x402_sidecar_reloads_total",
+                "Policy reloads applied",
+                g.reloads,
+            ),
             (
                 "x402_sidecar_reload_failures_total",
                 "Policy reloads refused (the old policy was kept)",
@@ -154,7 +164,10 @@ impl Metrics {
                 g.store_errors,
             ),
         ] {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}");
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}"
+            );
         }
         out
     }
@@ -173,10 +186,22 @@ mod tests {
             {"name": "x402_payment_amount_usd", "labels": {"network": "base"}, "observe": "0.01"},
         ]));
         let t = m.render();
-        assert!(t.contains("x402_payments_total{outcome=\"allowed\",network=\"base\"} 1"), "{t}");
-        assert!(t.contains("x402_payment_amount_usd_bucket{network=\"base\",le=\"0.001\"} 0"), "{t}");
-        assert!(t.contains("x402_payment_amount_usd_bucket{network=\"base\",le=\"0.01\"} 1"), "{t}");
-        assert!(t.contains("x402_payment_amount_usd_count{network=\"base\"} 1"), "{t}");
+        assert!(
+            t.contains("x402_payments_total{outcome=\"allowed\",network=\"base\"} 1"),
+            "{t}"
+        );
+        assert!(
+            t.contains("x402_payment_amount_usd_bucket{network=\"base\",le=\"0.001\"} 0"),
+            "{t}"
+        );
+        assert!(
+            t.contains("x402_payment_amount_usd_bucket{network=\"base\",le=\"0.01\"} 1"),
+            "{t}"
+        );
+        assert!(
+            t.contains("x402_payment_amount_usd_count{network=\"base\"} 1"),
+            "{t}"
+        );
         for d in METRICS {
             assert!(t.contains(&format!("# TYPE {} {}", d.name, d.kind)));
         }

@@ -55,13 +55,22 @@ pub fn load(path: Option<&Path>, id: &Identity) -> Result<GuardConfig, StartErro
         None => Value::Object(Default::default()),
         Some(p) => {
             let meta = std::fs::metadata(p).map_err(|e| {
-                StartError::new("config-malformed", format!("cannot read the policy file: {}", e.kind()))
+                StartError::new(
+                    "config-malformed",
+                    format!("cannot read the policy file: {}", e.kind()),
+                )
             })?;
             if meta.len() > MAX_POLICY_BYTES {
-                return Err(StartError::new("config-malformed", "the policy file is over 1 MiB"));
+                return Err(StartError::new(
+                    "config-malformed",
+                    "the policy file is over 1 MiB",
+                ));
             }
             let text = std::fs::read_to_string(p).map_err(|e| {
-                StartError::new("config-malformed", format!("cannot read the policy file: {}", e.kind()))
+                StartError::new(
+                    "config-malformed",
+                    format!("cannot read the policy file: {}", e.kind()),
+                )
             })?;
             let is_toml = p
                 .extension()
@@ -123,7 +132,13 @@ mod tests {
         assert_eq!(t.agent_id, "agent-7");
         let bad = config(parse("nope = 1\n", true).expect("toml"), &id).unwrap_err();
         assert_eq!(bad[0].code, Code::ConfigUnknownField);
-        assert_eq!(parse("[", false).unwrap_err()[0].code, Code::ConfigMalformed);
-        assert_eq!(parse("= x", true).unwrap_err()[0].code, Code::ConfigMalformed);
+        assert_eq!(
+            parse("[", false).unwrap_err()[0].code,
+            Code::ConfigMalformed
+        );
+        assert_eq!(
+            parse("= x", true).unwrap_err()[0].code,
+            Code::ConfigMalformed
+        );
     }
 }

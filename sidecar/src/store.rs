@@ -45,17 +45,18 @@ return 1";
 pub fn valid_replica(r: &str) -> bool {
     !r.is_empty()
         && r.len() <= 64
-        && r
-            .bytes()
+        && r.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"._:-".contains(&b))
 }
 
 fn check_head(v: &Value) -> StoreResult<Head> {
     match Head::from_json(Some(v)) {
-        Ok(Some(h)) if h.mac.len() == 64 && h.mac.bytes().all(|b| b.is_ascii_hexdigit()) => Ok(Head {
-            seq: h.seq,
-            mac: h.mac.to_ascii_lowercase(),
-        }),
+        Ok(Some(h)) if h.mac.len() == 64 && h.mac.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            Ok(Head {
+                seq: h.seq,
+                mac: h.mac.to_ascii_lowercase(),
+            })
+        }
         _ => Err(err("a stored head is malformed")),
     }
 }
@@ -89,7 +90,11 @@ impl Store {
     pub async fn compare_and_set(&self, state: String, version: String) -> StoreResult<bool> {
         match self {
             Store::Memory => Err(err("the memory store holds no shared state")),
-            Store::File(f) => f.clone().blocking(move |f| f.compare_and_set(&state, &version)).await,
+            Store::File(f) => {
+                f.clone()
+                    .blocking(move |f| f.compare_and_set(&state, &version))
+                    .await
+            }
             Store::Redis(r) => r.compare_and_set(&state, &version).await,
         }
     }
@@ -98,7 +103,11 @@ impl Store {
     pub async fn check_and_set(&self, fp: String, ttl_ms: u64, now_ms: u64) -> StoreResult<bool> {
         match self {
             Store::Memory => Err(err("the memory store holds no shared replay set")),
-            Store::File(f) => f.clone().blocking(move |f| f.check_and_set(&fp, ttl_ms, now_ms)).await,
+            Store::File(f) => {
+                f.clone()
+                    .blocking(move |f| f.check_and_set(&fp, ttl_ms, now_ms))
+                    .await
+            }
             Store::Redis(r) => r.check_and_set(&fp, ttl_ms).await,
         }
     }
@@ -131,7 +140,11 @@ impl Store {
         }
         match self {
             Store::Memory => Ok(true),
-            Store::File(f) => f.clone().blocking(move |f| f.save_head(&replica, &head, prev_seq)).await,
+            Store::File(f) => {
+                f.clone()
+                    .blocking(move |f| f.save_head(&replica, &head, prev_seq))
+                    .await
+            }
             Store::Redis(r) => r.save_head(&replica, &head, prev_seq).await,
         }
     }
@@ -197,7 +210,12 @@ fn random_hex() -> String {
 
 /// Writes `data` to `file` atomically: temp file, fsync, rename, fsync of the directory.
 fn write_atomic(file: &Path, data: &str) -> StoreResult<()> {
-    let tmp = PathBuf::from(format!("{}.{}.{}.tmp", file.display(), std::process::id(), random_hex()));
+    let tmp = PathBuf::from(format!(
+        "{}.{}.{}.tmp",
+        file.display(),
+        std::process::id(),
+        random_hex()
+    ));
     let res = (|| -> std::io::Result<()> {
         let mut f = std::fs::OpenOptions::new()
             .write(true)
@@ -229,7 +247,10 @@ impl FileStore {
             .mode(0o700)
             .create(dir)
             .map_err(|e| io("state dir", e))?;
-        for e in std::fs::read_dir(dir).map_err(|e| io("state dir", e))?.flatten() {
+        for e in std::fs::read_dir(dir)
+            .map_err(|e| io("state dir", e))?
+            .flatten()
+        {
             let name = e.file_name().to_string_lossy().to_string();
             let parts: Vec<&str> = name.rsplitn(4, '.').collect();
             if parts.len() == 4 && parts[0] == "tmp" {
@@ -260,7 +281,10 @@ impl FileStore {
     }
 
     fn locked<T>(&self, f: impl FnOnce() -> StoreResult<T>) -> StoreResult<T> {
-        let _g = self.inner.lock().map_err(|_| err("file store lock poisoned"))?;
+        let _g = self
+            .inner
+            .lock()
+            .map_err(|_| err("file store lock poisoned"))?;
         self.acquire()?;
         let out = f();
         self.release();
@@ -281,7 +305,11 @@ impl FileStore {
         let deadline = Instant::now() + LOCK_TIMEOUT;
         let mut wait = 1u64;
         loop {
-            match std::fs::OpenOptions::new().write(true).create_new(true).open(&lock) {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&lock)
+            {
                 Ok(mut f) => {
                     use std::os::unix::fs::PermissionsExt;
                     let _ = f.set_permissions(std::fs::Permissions::from_mode(0o600));
@@ -296,7 +324,9 @@ impl FileStore {
                 continue;
             }
             if Instant::now() >= deadline {
-                return Err(err("the store directory stayed locked by another live process"));
+                return Err(err(
+                    "the store directory stayed locked by another live process",
+                ));
             }
             std::thread::sleep(Duration::from_millis(wait));
             wait = (wait * 2).min(20);
@@ -316,7 +346,11 @@ impl FileStore {
                 .and_then(|m| m.elapsed().ok())
                 .unwrap_or_default();
             let t = t.trim();
-            let pid = if !t.is_empty() && t.len() <= 10 && t.bytes().all(|b| b.is_ascii_digit()) && !t.starts_with('0') {
+            let pid = if !t.is_empty()
+                && t.len() <= 10
+                && t.bytes().all(|b| b.is_ascii_digit())
+                && !t.starts_with('0')
+            {
                 t.parse().ok()
             } else {
                 None
@@ -333,7 +367,12 @@ impl FileStore {
         if !stale(&seen) {
             return Ok(false);
         }
-        let aside = PathBuf::from(format!("{}.{}.{}.tmp", lock.display(), std::process::id(), random_hex()));
+        let aside = PathBuf::from(format!(
+            "{}.{}.{}.tmp",
+            lock.display(),
+            std::process::id(),
+            random_hex()
+        ));
         match std::fs::rename(lock, &aside) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(true),
@@ -353,7 +392,10 @@ impl FileStore {
             return Ok((None, "0".into()));
         };
         let v: Value = serde_json::from_str(&t).map_err(|_| err("state.json is not JSON"))?;
-        match (v.get("version").and_then(Value::as_u64), v.get("state").and_then(Value::as_str)) {
+        match (
+            v.get("version").and_then(Value::as_u64),
+            v.get("state").and_then(Value::as_str),
+        ) {
             (Some(n), Some(s)) if n < (1 << 53) => Ok((Some(s.to_string()), n.to_string())),
             _ => Err(err("state.json is not {version, state}")),
         }
@@ -383,7 +425,9 @@ impl FileStore {
             return Ok(BTreeMap::new());
         };
         let v: Value = serde_json::from_str(&t).map_err(|_| err("replay.json is not JSON"))?;
-        let m = v.as_object().ok_or_else(|| err("replay.json is not an object"))?;
+        let m = v
+            .as_object()
+            .ok_or_else(|| err("replay.json is not an object"))?;
         m.iter()
             .map(|(k, e)| {
                 e.as_f64()
@@ -437,7 +481,8 @@ impl FileStore {
         match read_or_none(&self.file(&format!("head-{replica}.json")))? {
             None => Ok(None),
             Some(t) => {
-                let v: Value = serde_json::from_str(&t).map_err(|_| err("a head file is not JSON"))?;
+                let v: Value =
+                    serde_json::from_str(&t).map_err(|_| err("a head file is not JSON"))?;
                 check_head(&v).map(Some)
             }
         }
@@ -469,7 +514,10 @@ impl FileStore {
         names.sort();
         let mut out = BTreeMap::new();
         for n in names {
-            let Some(r) = n.strip_prefix("head-").and_then(|r| r.strip_suffix(".json")) else {
+            let Some(r) = n
+                .strip_prefix("head-")
+                .and_then(|r| r.strip_suffix(".json"))
+            else {
                 continue;
             };
             if !valid_replica(r) {
@@ -508,13 +556,19 @@ pub struct RedisStore {
 
 fn check_name(what: &str, v: &str) -> StoreResult<()> {
     if v.is_empty() || v.len() > 128 || v.chars().any(|c| c == ':' || c.is_whitespace()) {
-        return Err(err(format!("{what} must be 1-128 characters without ':' or spaces")));
+        return Err(err(format!(
+            "{what} must be 1-128 characters without ':' or spaces"
+        )));
     }
     Ok(())
 }
 
 fn decimal(s: &str) -> bool {
-    s == "0" || (!s.is_empty() && s.len() <= 16 && !s.starts_with('0') && s.bytes().all(|b| b.is_ascii_digit()))
+    s == "0"
+        || (!s.is_empty()
+            && s.len() <= 16
+            && !s.starts_with('0')
+            && s.bytes().all(|b| b.is_ascii_digit()))
 }
 
 impl RedisStore {
@@ -552,7 +606,8 @@ impl RedisStore {
             .set_response_timeout(Some(REDIS_TIMEOUT));
         let c = tokio::time::timeout(
             REDIS_TIMEOUT,
-            self.client.get_multiplexed_async_connection_with_config(&cfg),
+            self.client
+                .get_multiplexed_async_connection_with_config(&cfg),
         )
         .await
         .map_err(|_| err("Redis connect timed out"))?
@@ -632,7 +687,9 @@ impl RedisStore {
         match r {
             (None, None) => Ok(None),
             (Some(seq), Some(mac)) if decimal(&seq) => {
-                let seq: u64 = seq.parse().map_err(|_| err("the Redis head hash is malformed"))?;
+                let seq: u64 = seq
+                    .parse()
+                    .map_err(|_| err("the Redis head hash is malformed"))?;
                 check_head(&json!({"seq": seq, "mac": mac})).map(Some)
             }
             _ => Err(err("the Redis head hash is malformed")),
@@ -715,8 +772,14 @@ mod tests {
     #[test]
     fn the_lua_scripts_are_the_node_stores_scripts() {
         let ts = include_str!("../../bindings-js/src/redis-store.ts");
-        assert!(ts.contains(CAS_LUA), "CAS script differs from bindings-js/src/redis-store.ts");
-        assert!(ts.contains(HEAD_LUA), "head script differs from bindings-js/src/redis-store.ts");
+        assert!(
+            ts.contains(CAS_LUA),
+            "CAS script differs from bindings-js/src/redis-store.ts"
+        );
+        assert!(
+            ts.contains(HEAD_LUA),
+            "head script differs from bindings-js/src/redis-store.ts"
+        );
         let doc = include_str!("../../docs/STORES.md");
         for line in CAS_LUA.lines() {
             assert!(doc.contains(line), "docs/STORES.md lacks `{line}`");
@@ -731,12 +794,16 @@ mod tests {
         assert_eq!(s.load_versioned().expect("load"), (None, "0".to_string()));
         assert!(s.compare_and_set("{}", "0").expect("cas"));
         assert!(!s.compare_and_set("{}", "0").expect("cas lost"));
-        let v: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("state.json")).expect("file")).expect("json");
+        let v: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("state.json")).expect("file"))
+                .expect("json");
         assert_eq!(v, json!({"version": 1, "state": "{}"}));
         assert!(s.check_and_set("ab", 1000, 5).expect("fresh"));
         assert!(!s.check_and_set("ab", 1000, 6).expect("live"));
         assert!(s.check_and_set("ab", 1000, 2000).expect("expired"));
-        let r: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("replay.json")).expect("file")).expect("json");
+        let r: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("replay.json")).expect("file"))
+                .expect("json");
         assert_eq!(r, json!({"ab": 3000}));
         s.forget("ab").expect("forget");
         let h = Head {

@@ -20,8 +20,10 @@ pub async fn post(a: &Value, mpa: Option<&MpaConfig>) -> Value {
     let wait = Duration::from_millis(deadline.saturating_sub(now_ms()));
     let Some(mpa) = mpa else { return refused };
     match tokio::time::timeout(wait, ask(a, mpa)).await {
-        Ok(Some((status, body, hmac))) => json!({"on": "webhook", "approver_id": approver, "status": status,
-            "body": body, "hmac": hmac, "timed_out": false, "at_ms": now_ms()}),
+        Ok(Some((status, body, hmac))) => {
+            json!({"on": "webhook", "approver_id": approver, "status": status,
+            "body": body, "hmac": hmac, "timed_out": false, "at_ms": now_ms()})
+        }
         Ok(None) => refused,
         Err(_) => {
             let mut t = refused;
@@ -36,17 +38,31 @@ async fn ask(a: &Value, mpa: &MpaConfig) -> Option<(u16, String, Option<String>)
     if uri.scheme_str() != Some("http") {
         return None;
     }
-    let host = uri.host()?.trim_start_matches('[').trim_end_matches(']').to_string();
+    let host = uri
+        .host()?
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
     let port = uri.port_u16().unwrap_or(80);
-    let addrs: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host.as_str(), port)).await.ok()?.collect();
-    if addrs.is_empty() || !addrs.iter().all(|s| webhook_address_allowed(mpa, &s.ip().to_string())) {
+    let addrs: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
+        .await
+        .ok()?
+        .collect();
+    if addrs.is_empty()
+        || !addrs
+            .iter()
+            .all(|s| webhook_address_allowed(mpa, &s.ip().to_string()))
+    {
         return None;
     }
     if host.parse::<std::net::IpAddr>().is_err() && !webhook_address_allowed(mpa, &host) {
         return None;
     }
     let stream = tokio::net::TcpStream::connect(addrs[0]).await.ok()?;
-    let (mut send, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await.ok()?;
+    let (mut send, conn) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .ok()?;
     tokio::spawn(conn);
     let mut req = Request::builder()
         .method("POST")
@@ -58,7 +74,10 @@ async fn ask(a: &Value, mpa: &MpaConfig) -> Option<(u16, String, Option<String>)
         }
     }
     let body = a["body"].as_str().unwrap_or_default().to_string();
-    let res = send.send_request(req.body(Full::new(bytes(body))).ok()?).await.ok()?;
+    let res = send
+        .send_request(req.body(Full::new(bytes(body))).ok()?)
+        .await
+        .ok()?;
     let status = res.status().as_u16();
     let hmac = res
         .headers()

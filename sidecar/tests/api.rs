@@ -9,7 +9,9 @@ use common::{decide_req, settled_header, signed_payload, Scratch, Sidecar};
 use serde_json::{json, Value};
 
 fn code_of(body: &str) -> String {
-    serde_json::from_str::<Value>(body).map(|v| v["code"].as_str().unwrap_or("").to_string()).unwrap_or_default()
+    serde_json::from_str::<Value>(body)
+        .map(|v| v["code"].as_str().unwrap_or("").to_string())
+        .unwrap_or_default()
 }
 
 /// decide → sign → report: allowed, settled; returns the final answer.
@@ -18,9 +20,15 @@ fn pay(sc: &Sidecar, url: &str) -> Value {
     assert_eq!(d["next"], "sign", "{d}");
     assert_eq!(d["verdict"], "allowed");
     assert_eq!(d["sign"]["amount_usd"], "0.01");
-    assert_eq!(d["sign"]["pay_to"], "0x209693Bc6afc0C5328bA36FaF03C514EF312287C");
+    assert_eq!(
+        d["sign"]["pay_to"],
+        "0x209693Bc6afc0C5328bA36FaF03C514EF312287C"
+    );
     let pid = d["payment_id"].as_str().expect("payment id").to_string();
-    let s = sc.post_json(&format!("/v1/payments/{pid}/signed"), &signed_payload(&d["sign"]));
+    let s = sc.post_json(
+        &format!("/v1/payments/{pid}/signed"),
+        &signed_payload(&d["sign"]),
+    );
     assert_eq!(s["next"], "send", "{s}");
     assert_eq!(s["send"]["header"]["name"], "X-PAYMENT");
     assert_eq!(s["send"]["url"], url);
@@ -36,7 +44,14 @@ fn pay(sc: &Sidecar, url: &str) -> Value {
 fn decide_sign_report_settles_and_the_audit_chain_verifies() {
     let dir = Scratch::new("pay");
     let audit = dir.path("audit");
-    let sc = Sidecar::start(&["--audit-dir", audit.to_str().expect("path"), "--replica-id", "side-1", "--agent-id", "agent-9"]);
+    let sc = Sidecar::start(&[
+        "--audit-dir",
+        audit.to_str().expect("path"),
+        "--replica-id",
+        "side-1",
+        "--agent-id",
+        "agent-9",
+    ]);
     let r = pay(&sc, "https://api.example.com/item/1");
     assert_eq!(r["allowed"], true);
     assert_eq!(r["settlement"], "settled");
@@ -49,28 +64,46 @@ fn decide_sign_report_settles_and_the_audit_chain_verifies() {
     // A signer failure ends the payment: nothing sent, nothing spent.
     let d = sc.post_json("/v1/decide", &decide_req("https://api.example.com/item/2"));
     let pid = d["payment_id"].as_str().expect("id").to_string();
-    let f = sc.post_json(&format!("/v1/payments/{pid}/signed"), &json!({"failed": true}));
+    let f = sc.post_json(
+        &format!("/v1/payments/{pid}/signed"),
+        &json!({"failed": true}),
+    );
     assert_eq!(f["next"], "done");
     assert_eq!(f["allowed"], false);
     // The payment is over: a second report is a conflict.
-    let (st, body) = sc.post(&format!("/v1/payments/{pid}/signed"), &json!({"failed": true}));
-    assert_eq!((st, code_of(&body).as_str()), (409, "payment-state"), "{body}");
+    let (st, body) = sc.post(
+        &format!("/v1/payments/{pid}/signed"),
+        &json!({"failed": true}),
+    );
+    assert_eq!(
+        (st, code_of(&body).as_str()),
+        (409, "payment-state"),
+        "{body}"
+    );
     let (st, body) = sc.post("/v1/payments/nope-1/signed", &json!({"failed": true}));
     assert_eq!((st, code_of(&body).as_str()), (404, "payment-unknown"));
 
     let b = sc.get_json("/v1/budgets");
     assert_eq!(b["window"]["used_usd"], "0.01", "{b}");
-    assert_eq!(b["window"]["remaining_usd"], "9.99", "the core's default limit is $10: {b}");
+    assert_eq!(
+        b["window"]["remaining_usd"], "9.99",
+        "the core's default limit is $10: {b}"
+    );
     assert_eq!(b["open_reservations"], 0);
 
     let head = sc.get_json("/v1/audit/head");
     assert_eq!(head["replica"], "side-1");
-    assert_eq!(head["head"]["seq"], 5, "allowed, settled, replay refusal, allowed, signer failure: {head}");
+    assert_eq!(
+        head["head"]["seq"], 5,
+        "allowed, settled, replay refusal, allowed, signer failure: {head}"
+    );
     let v = sc.post_json("/v1/audit/verify", &json!({}));
     assert_eq!(v["ok"], true, "{v}");
     let log = std::fs::read_to_string(audit.join("side-1.jsonl")).expect("log");
     assert_eq!(log.lines().count(), 5);
-    assert!(log.lines().all(|l| l.contains("\"replica\":\"side-1\"") && l.contains("\"agent_id\":\"agent-9\"")));
+    assert!(log
+        .lines()
+        .all(|l| l.contains("\"replica\":\"side-1\"") && l.contains("\"agent_id\":\"agent-9\"")));
 
     let m = sc.get("/metrics").1;
     for name in [
@@ -82,10 +115,16 @@ fn decide_sign_report_settles_and_the_audit_chain_verifies() {
         "x402_mpa_events_total",
         "x402_sidecar_reload_failures_total",
     ] {
-        assert!(m.contains(&format!("# TYPE {name} ")), "{name} missing:\n{m}");
+        assert!(
+            m.contains(&format!("# TYPE {name} ")),
+            "{name} missing:\n{m}"
+        );
     }
     assert!(m.contains("x402_replay_detections_total 1"), "{m}");
-    assert!(m.contains("x402_payment_amount_usd_count{network=\"eip155:8453\"} 1"), "{m}");
+    assert!(
+        m.contains("x402_payment_amount_usd_count{network=\"eip155:8453\"} 1"),
+        "{m}"
+    );
 }
 
 #[test]
@@ -93,19 +132,39 @@ fn a_restart_continues_the_chain_from_the_log_and_the_file_store() {
     let dir = Scratch::new("restart");
     let (audit, state) = (dir.path("audit"), dir.path("state"));
     let args = [
-        "--store", "file", "--state-dir", state.to_str().expect("p"),
-        "--audit-dir", audit.to_str().expect("p"), "--replica-id", "r-file",
+        "--store",
+        "file",
+        "--state-dir",
+        state.to_str().expect("p"),
+        "--audit-dir",
+        audit.to_str().expect("p"),
+        "--replica-id",
+        "r-file",
     ];
     {
         let sc = Sidecar::start(&args);
-        assert_eq!(pay(&sc, "https://api.example.com/a")["settlement"], "settled");
+        assert_eq!(
+            pay(&sc, "https://api.example.com/a")["settlement"],
+            "settled"
+        );
     }
     let sc = Sidecar::start(&args);
-    assert_eq!(pay(&sc, "https://api.example.com/b")["settlement"], "settled");
+    assert_eq!(
+        pay(&sc, "https://api.example.com/b")["settlement"],
+        "settled"
+    );
     // The documented layout (docs/STORES.md): state.json {version, state}, head-{replica}.json.
-    let st: Value = serde_json::from_str(&std::fs::read_to_string(state.join("state.json")).expect("state")).expect("json");
-    assert!(st["version"].as_u64().is_some_and(|v| v >= 4) && st["state"].is_string(), "{st}");
-    let h: Value = serde_json::from_str(&std::fs::read_to_string(state.join("head-r-file.json")).expect("head")).expect("json");
+    let st: Value =
+        serde_json::from_str(&std::fs::read_to_string(state.join("state.json")).expect("state"))
+            .expect("json");
+    assert!(
+        st["version"].as_u64().is_some_and(|v| v >= 4) && st["state"].is_string(),
+        "{st}"
+    );
+    let h: Value = serde_json::from_str(
+        &std::fs::read_to_string(state.join("head-r-file.json")).expect("head"),
+    )
+    .expect("json");
     assert_eq!(h["seq"], 4);
     let v = sc.post_json("/v1/audit/verify", &json!({}));
     assert_eq!(v["ok"], true, "{v}");
@@ -120,13 +179,30 @@ fn a_bearer_token_guards_v1_in_constant_time() {
     let sc = Sidecar::start(&["--token-file", dir.path("token").to_str().expect("p")]);
     let (st, body) = common::http(&sc.addr, "GET", "/v1/budgets", &[], None);
     assert_eq!((st, code_of(&body).as_str()), (401, "unauthorized"));
-    let (st, body) = common::http(&sc.addr, "GET", "/v1/budgets", &[("Authorization", "Bearer wrong")], None);
+    let (st, body) = common::http(
+        &sc.addr,
+        "GET",
+        "/v1/budgets",
+        &[("Authorization", "Bearer wrong")],
+        None,
+    );
     assert_eq!((st, code_of(&body).as_str()), (401, "unauthorized"));
-    let (st, _) = common::http(&sc.addr, "GET", "/v1/budgets", &[("Authorization", "Bearer s3cret-token")], None);
+    let (st, _) = common::http(
+        &sc.addr,
+        "GET",
+        "/v1/budgets",
+        &[("Authorization", "Bearer s3cret-token")],
+        None,
+    );
     assert_eq!(st, 200);
     assert_eq!(sc.get("/healthz").0, 200, "probes need no token");
     // The token never appears in the logs.
-    assert!(sc.stderr.lock().expect("lines").iter().all(|l| !l.contains("s3cret")));
+    assert!(sc
+        .stderr
+        .lock()
+        .expect("lines")
+        .iter()
+        .all(|l| !l.contains("s3cret")));
 }
 
 #[test]
@@ -134,10 +210,17 @@ fn bad_requests_get_json_errors_with_stable_codes() {
     let sc = Sidecar::start(&["--max-body-bytes", "4096"]);
     let big = vec![b'x'; 8192];
     let (st, body) = common::http(&sc.addr, "POST", "/v1/decide", &[], Some(&big));
-    assert_eq!((st, code_of(&body).as_str()), (413, "body-too-large"), "{body}");
+    assert_eq!(
+        (st, code_of(&body).as_str()),
+        (413, "body-too-large"),
+        "{body}"
+    );
     let (st, body) = common::http(&sc.addr, "POST", "/v1/decide", &[], Some(b"{not json"));
     assert_eq!((st, code_of(&body).as_str()), (400, "bad-json"));
-    let (st, body) = sc.post("/v1/decide", &json!({"request": {"url": "https://a.example/x"}}));
+    let (st, body) = sc.post(
+        "/v1/decide",
+        &json!({"request": {"url": "https://a.example/x"}}),
+    );
     assert_eq!((st, code_of(&body).as_str()), (400, "invalid-input"));
     let mut not402 = decide_req("https://a.example/x");
     not402["response"]["status"] = json!(200);
@@ -157,18 +240,33 @@ fn bad_requests_get_json_errors_with_stable_codes() {
 #[test]
 fn an_invalid_policy_or_missing_key_refuses_to_start() {
     let dir = Scratch::new("badpolicy");
-    std::fs::write(dir.path("p.toml"), "max_per_call_usd = 0.1\nnot_a_field = 1\n").expect("write");
-    let out = common::command(&["--policy", dir.path("p.toml").to_str().expect("p")]).output().expect("run");
+    std::fs::write(
+        dir.path("p.toml"),
+        "max_per_call_usd = 0.1\nnot_a_field = 1\n",
+    )
+    .expect("write");
+    let out = common::command(&["--policy", dir.path("p.toml").to_str().expect("p")])
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(2));
     let line: Value = serde_json::from_slice(&out.stderr).expect("one JSON line");
     assert_eq!(line["code"], "config-unknown-field", "{line}");
     assert_eq!(line["errors"][0]["path"], "not_a_field");
-    let out = common::command(&[]).env_remove("X402_AUDIT_KEY").output().expect("run");
+    let out = common::command(&[])
+        .env_remove("X402_AUDIT_KEY")
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(2));
-    let out = common::command(&[]).env("X402_AUDIT_KEY", "abcd").output().expect("run");
+    let out = common::command(&[])
+        .env("X402_AUDIT_KEY", "abcd")
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("key-too-short"));
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("abcd"), "keys are never printed");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("abcd"),
+        "keys are never printed"
+    );
 }
 
 #[test]
@@ -180,13 +278,26 @@ fn sighup_reloads_and_a_bad_policy_is_refused_keeping_the_old_one() {
     let limit = |sc: &Sidecar| sc.get_json("/v1/budgets")["window"]["limit_usd"].clone();
     assert_eq!(limit(&sc), "10");
     let hup = |pid: u32| {
-        assert!(std::process::Command::new("kill").args(["-HUP", &pid.to_string()]).status().expect("kill").success());
+        assert!(std::process::Command::new("kill")
+            .args(["-HUP", &pid.to_string()])
+            .status()
+            .expect("kill")
+            .success());
     };
     std::fs::write(&p, r#"{"max_per_call_usd": 1, "daily_limit_usd": "lots"}"#).expect("write");
     hup(sc.pid());
-    common::wait_until(10, "the reload failure metric", || sc.get("/metrics").1.contains("x402_sidecar_reload_failures_total 1"));
+    common::wait_until(10, "the reload failure metric", || {
+        sc.get("/metrics")
+            .1
+            .contains("x402_sidecar_reload_failures_total 1")
+    });
     assert_eq!(limit(&sc), "10", "the old policy is kept");
-    assert!(sc.stderr.lock().expect("lines").iter().any(|l| l.contains("policy reload refused")));
+    assert!(sc
+        .stderr
+        .lock()
+        .expect("lines")
+        .iter()
+        .any(|l| l.contains("policy reload refused")));
     std::fs::write(&p, r#"{"max_per_call_usd": 1, "daily_limit_usd": 0.015}"#).expect("write");
     hup(sc.pid());
     common::wait_until(10, "the new policy", || limit(&sc) == "0.015");
@@ -205,7 +316,9 @@ fn a_policy_file_change_is_picked_up_without_a_signal() {
     c.env("X402_SIDECAR_POLICY_POLL_MS", "100");
     let sc = Sidecar::start_cmd(c);
     std::fs::write(&p, "daily_limit_usd = 7\n").expect("write");
-    common::wait_until(10, "the polled reload", || sc.get_json("/v1/budgets")["window"]["limit_usd"] == "7");
+    common::wait_until(10, "the polled reload", || {
+        sc.get_json("/v1/budgets")["window"]["limit_usd"] == "7"
+    });
 }
 
 #[test]
@@ -217,7 +330,10 @@ fn an_unreachable_store_fails_closed() {
     assert_eq!(v["code"], "store-unavailable");
     assert_eq!(sc.get("/readyz").0, 503);
     assert_eq!(code_of(&sc.get("/v1/budgets").1), "store-unavailable");
-    assert!(sc.get("/metrics").1.contains("x402_sidecar_store_errors_total "));
+    assert!(sc
+        .get("/metrics")
+        .1
+        .contains("x402_sidecar_store_errors_total "));
 }
 
 #[test]
@@ -225,12 +341,25 @@ fn the_served_openapi_document_is_the_committed_file() {
     let sc = Sidecar::start(&[]);
     let (st, served) = sc.get("/openapi.json");
     assert_eq!(st, 200);
-    let file = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.json")).expect("file");
+    let file = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.json"))
+        .expect("file");
     assert_eq!(served, file);
     let doc: Value = serde_json::from_str(&file).expect("JSON");
-    for p in ["/v1/decide", "/v1/payments/{id}/signed", "/v1/payments/{id}/response", "/v1/budgets",
-              "/v1/audit/head", "/v1/audit/verify", "/healthz", "/readyz", "/metrics", "/openapi.json",
-              "/v1/raw/drivers", "/v1/raw/drivers/{d}/begin", "/v1/raw/drivers/{d}/handle"] {
+    for p in [
+        "/v1/decide",
+        "/v1/payments/{id}/signed",
+        "/v1/payments/{id}/response",
+        "/v1/budgets",
+        "/v1/audit/head",
+        "/v1/audit/verify",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/openapi.json",
+        "/v1/raw/drivers",
+        "/v1/raw/drivers/{d}/begin",
+        "/v1/raw/drivers/{d}/handle",
+    ] {
         assert!(doc["paths"].get(p).is_some(), "openapi.json lacks {p}");
     }
 }

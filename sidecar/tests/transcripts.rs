@@ -22,11 +22,16 @@ fn load(name: &str) -> Value {
 }
 
 fn task_id(crossings: &[Value], at: usize, task: &Value) -> Result<u64, String> {
-    let t = task.as_u64().map(|t| t as usize).filter(|t| *t < at).ok_or(format!("task {task}"))?;
+    let t = task
+        .as_u64()
+        .map(|t| t as usize)
+        .filter(|t| *t < at)
+        .ok_or(format!("task {task}"))?;
     if !matches!(crossings[t]["call"].as_str(), Some("open" | "begin")) {
         return Err(format!("task {t} is not an open or begin crossing"));
     }
-    let out: Value = serde_json::from_str(crossings[t]["output"].as_str().unwrap_or("")).map_err(|e| e.to_string())?;
+    let out: Value = serde_json::from_str(crossings[t]["output"].as_str().unwrap_or(""))
+        .map_err(|e| e.to_string())?;
     out["id"].as_u64().ok_or(format!("task {t}: no id"))
 }
 
@@ -56,12 +61,17 @@ fn replay(sc: &Sidecar, s: &Value) -> Result<usize, String> {
         &key("audit_key_hex")?,
     )
     .map_err(|e| format!("native driver: {e:?}"))?;
-    let crossings = s["crossings"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let crossings = s["crossings"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     if crossings.is_empty() {
         return Err("no crossings".into());
     }
     for (i, c) in crossings.iter().enumerate() {
-        let expected = c["output"].as_str().ok_or(format!("crossing {i}: no output"))?;
+        let expected = c["output"]
+            .as_str()
+            .ok_or(format!("crossing {i}: no output"))?;
         let (now, input) = (c["now_ms"].as_u64(), c["input"].as_str());
         let (status, got) = match c["call"].as_str() {
             Some("open") => {
@@ -71,13 +81,19 @@ fn replay(sc: &Sidecar, s: &Value) -> Result<usize, String> {
             Some("begin") => {
                 let (now, input) = (now.ok_or("no now_ms")?, input.ok_or("no input")?);
                 let _ = native.begin_json(input, now);
-                sc.post(&format!("/v1/raw/drivers/{d}/begin"), &json!({"now_ms": now, "input": input}))
+                sc.post(
+                    &format!("/v1/raw/drivers/{d}/begin"),
+                    &json!({"now_ms": now, "input": input}),
+                )
             }
             Some("handle") => {
                 let id = task_id(crossings, i, &c["task"])?;
                 let (now, input) = (now.ok_or("no now_ms")?, input.ok_or("no input")?);
                 let _ = native.handle_json(id, now, input);
-                sc.post(&format!("/v1/raw/drivers/{d}/handle"), &json!({"task": id, "now_ms": now, "input": input}))
+                sc.post(
+                    &format!("/v1/raw/drivers/{d}/handle"),
+                    &json!({"task": id, "now_ms": now, "input": input}),
+                )
             }
             other => return Err(format!("crossing {i}: unknown call {other:?}")),
         };
@@ -87,7 +103,11 @@ fn replay(sc: &Sidecar, s: &Value) -> Result<usize, String> {
             _ => return Err(format!("crossing {i}: HTTP {status} {got}")),
         };
         if got != expected {
-            let at = got.bytes().zip(expected.bytes()).take_while(|(a, b)| a == b).count();
+            let at = got
+                .bytes()
+                .zip(expected.bytes())
+                .take_while(|(a, b)| a == b)
+                .count();
             return Err(format!(
                 "crossing {i} ({}): differs at byte {at}: expected …{} got …{}",
                 c["call"],
@@ -103,7 +123,13 @@ fn replay(sc: &Sidecar, s: &Value) -> Result<usize, String> {
     if after["head"] != native.head().map_or(Value::Null, |h| h.to_json()) {
         return Err("head after the scenario differs from the native core's".into());
     }
-    let (st, _) = common::http(&sc.addr, "DELETE", &format!("/v1/raw/drivers/{d}"), &[], None);
+    let (st, _) = common::http(
+        &sc.addr,
+        "DELETE",
+        &format!("/v1/raw/drivers/{d}"),
+        &[],
+        None,
+    );
     if st != 204 {
         return Err(format!("delete: {st}"));
     }
@@ -122,22 +148,40 @@ fn every_driver_scenario_replays_byte_for_byte_over_http() {
         .flat_map(|g| g["tests"].as_array().cloned().unwrap_or_default())
         .map(|t| t["tcId"].as_u64().expect("tcId"))
         .collect();
-    assert_eq!(declared.len() as u64, scenarios["numberOfTests"].as_u64().expect("numberOfTests"));
+    assert_eq!(
+        declared.len() as u64,
+        scenarios["numberOfTests"].as_u64().expect("numberOfTests")
+    );
     let list = transcripts["scenarios"].as_array().expect("scenarios");
     assert!(!list.is_empty(), "zero transcripts");
-    let recorded: BTreeSet<u64> = list.iter().map(|s| s["tcId"].as_u64().expect("tcId")).collect();
+    let recorded: BTreeSet<u64> = list
+        .iter()
+        .map(|s| s["tcId"].as_u64().expect("tcId"))
+        .collect();
     assert_eq!(recorded.len(), list.len(), "duplicate tcId");
-    assert_eq!(recorded, declared, "every scenario of scenarios.json has its transcript");
+    assert_eq!(
+        recorded, declared,
+        "every scenario of scenarios.json has its transcript"
+    );
 
     let sc = Sidecar::start(&["--raw-driver"]);
     let (mut crossings, mut failures) = (0, Vec::new());
     for s in list {
         match replay(&sc, s) {
             Ok(n) => crossings += n,
-            Err(e) => failures.push(format!("tcId {} ({}): {e}", s["tcId"], s["comment"].as_str().unwrap_or(""))),
+            Err(e) => failures.push(format!(
+                "tcId {} ({}): {e}",
+                s["tcId"],
+                s["comment"].as_str().unwrap_or("")
+            )),
         }
     }
-    assert!(failures.is_empty(), "{} scenario(s) differ over HTTP:\n  {}", failures.len(), failures.join("\n  "));
+    assert!(
+        failures.is_empty(),
+        "{} scenario(s) differ over HTTP:\n  {}",
+        failures.len(),
+        failures.join("\n  ")
+    );
     println!(
         "driver transcripts over HTTP: {} scenarios, {crossings} crossings, all identical",
         list.len()
@@ -149,5 +193,8 @@ fn the_raw_endpoints_are_off_by_default() {
     let sc = Sidecar::start(&[]);
     let (st, body) = sc.post("/v1/raw/drivers", &json!({}));
     assert_eq!(st, 404, "{body}");
-    assert_eq!(serde_json::from_str::<Value>(&body).expect("json")["code"], "not-found");
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).expect("json")["code"],
+        "not-found"
+    );
 }

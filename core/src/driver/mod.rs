@@ -538,15 +538,29 @@ mod tests {
     fn reconfigure_keeps_state_and_head_and_refuses_another_replica() {
         let cfg = GuardConfig::from_json(r#"{"daily_limit_usd":5,"replica_id":"a"}"#).expect("cfg");
         let mut d = Driver::new(cfg, Profile::default(), &[1; 32], &[2; 32]).expect("driver");
-        d.load_state_json(r#"{"v":1,"spend":{"v":1,"b":900000,"n":3,"l":{},"r":[]},"pins":{"o n":"p"}}"#)
-            .expect("state");
+        d.load_state_json(
+            r#"{"v":1,"spend":{"v":1,"b":900000,"n":3,"l":{},"r":[]},"pins":{"o n":"p"}}"#,
+        )
+        .expect("state");
         let before = d.state_json();
-        let other = GuardConfig::from_json(r#"{"daily_limit_usd":1,"replica_id":"b"}"#).expect("cfg");
+        let other =
+            GuardConfig::from_json(r#"{"daily_limit_usd":1,"replica_id":"b"}"#).expect("cfg");
         assert_eq!(d.reconfigure(other), Err(Code::InvalidInput));
-        assert_eq!(d.config().daily_limit_usd, GuardConfig::from_json(r#"{"daily_limit_usd":5}"#).expect("c").daily_limit_usd);
-        let same = GuardConfig::from_json(r#"{"daily_limit_usd":1,"replica_id":"a"}"#).expect("cfg");
+        assert_eq!(
+            d.config().daily_limit_usd,
+            GuardConfig::from_json(r#"{"daily_limit_usd":5}"#)
+                .expect("c")
+                .daily_limit_usd
+        );
+        let same =
+            GuardConfig::from_json(r#"{"daily_limit_usd":1,"replica_id":"a"}"#).expect("cfg");
         assert_eq!(d.reconfigure(same), Ok(()));
-        assert_eq!(d.config().daily_limit_usd, GuardConfig::from_json(r#"{"daily_limit_usd":1}"#).expect("c").daily_limit_usd);
+        assert_eq!(
+            d.config().daily_limit_usd,
+            GuardConfig::from_json(r#"{"daily_limit_usd":1}"#)
+                .expect("c")
+                .daily_limit_usd
+        );
         assert_eq!(d.state_json(), before);
     }
 

@@ -92,7 +92,10 @@ impl Sidecar {
             Ok(a) => a,
             Err(_) => {
                 let _ = child.kill();
-                panic!("the sidecar did not start: {:?}", lines.lock().expect("lines"));
+                panic!(
+                    "the sidecar did not start: {:?}",
+                    lines.lock().expect("lines")
+                );
             }
         };
         Sidecar {
@@ -107,7 +110,13 @@ impl Sidecar {
     }
 
     pub fn post(&self, path: &str, body: &Value) -> (u16, String) {
-        http(&self.addr, "POST", path, &[], Some(body.to_string().as_bytes()))
+        http(
+            &self.addr,
+            "POST",
+            path,
+            &[],
+            Some(body.to_string().as_bytes()),
+        )
     }
 
     pub fn post_json(&self, path: &str, body: &Value) -> Value {
@@ -135,16 +144,26 @@ impl Drop for Sidecar {
 }
 
 /// One HTTP/1.1 request (`Connection: close`); the status and the body.
-pub fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> (u16, String) {
+pub fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&[u8]>,
+) -> (u16, String) {
     let mut s = TcpStream::connect(addr).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(60))).expect("timeout");
+    s.set_read_timeout(Some(Duration::from_secs(60)))
+        .expect("timeout");
     let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
     let body = body.unwrap_or_default();
     if !body.is_empty() || method == "POST" {
-        req.push_str(&format!("Content-Type: application/json\r\nContent-Length: {}\r\n", body.len()));
+        req.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
     }
     req.push_str("\r\n");
     let _ = s.write_all(req.as_bytes());
@@ -158,10 +177,15 @@ pub fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("no HTTP status in {head:?}"));
-    let chunked = head
-        .lines()
-        .any(|l| l.to_ascii_lowercase().starts_with("transfer-encoding:") && l.to_ascii_lowercase().contains("chunked"));
-    let body = if chunked { dechunk(rest) } else { rest.to_string() };
+    let chunked = head.lines().any(|l| {
+        l.to_ascii_lowercase().starts_with("transfer-encoding:")
+            && l.to_ascii_lowercase().contains("chunked")
+    });
+    let body = if chunked {
+        dechunk(rest)
+    } else {
+        rest.to_string()
+    };
     (status, body)
 }
 
@@ -223,7 +247,9 @@ pub fn signed_payload(sign: &Value) -> Value {
         .duration_since(std::time::UNIX_EPOCH)
         .expect("clock")
         .as_secs();
-    let timeout = sign["requirements"]["maxTimeoutSeconds"].as_u64().unwrap_or(60);
+    let timeout = sign["requirements"]["maxTimeoutSeconds"]
+        .as_u64()
+        .unwrap_or(60);
     serde_json::json!({"payload": {"signature": format!("0x{}", "11".repeat(65)), "authorization": {
         "from": format!("0x{}", "22".repeat(20)), "to": sign["pay_to"], "value": sign["amount"], "validAfter": "0",
         "validBefore": (now + timeout).to_string(), "nonce": format!("0x{}", "00".repeat(32))}}})
@@ -232,6 +258,8 @@ pub fn signed_payload(sign: &Value) -> Value {
 /// A settlement header the driver reads as settled.
 pub fn settled_header() -> String {
     use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD
-        .encode(format!("{{\"success\":true,\"transaction\":\"0x{}\",\"network\":\"base\"}}", "ab".repeat(32)))
+    base64::engine::general_purpose::STANDARD.encode(format!(
+        "{{\"success\":true,\"transaction\":\"0x{}\",\"network\":\"base\"}}",
+        "ab".repeat(32)
+    ))
 }
