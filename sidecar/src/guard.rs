@@ -140,10 +140,10 @@ impl Guard {
                 let url = args.redis_url.as_deref().ok_or_else(|| {
                     StartError::new("invalid-input", "--store redis needs --redis-url")
                 })?;
-                Store::Redis(
+                Store::Redis(Box::new(
                     RedisStore::new(url, &args.redis_prefix, &args.redis_tenant)
                         .map_err(|e| StartError::new("invalid-input", e.0))?,
-                )
+                ))
             }
             _ => {
                 return Err(StartError::new(

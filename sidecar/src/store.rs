@@ -68,7 +68,7 @@ pub enum Store {
     /// A directory (docs/STORES.md, "File store").
     File(FileStore),
     /// A Redis tenant (docs/STORES.md, "Redis").
-    Redis(RedisStore),
+    Redis(Box<RedisStore>),
 }
 
 impl Store {
