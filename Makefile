@@ -295,7 +295,7 @@ sidecar: setup-rust
 
 ## test-sidecar: the binary on ephemeral loopback ports — every driver transcript over HTTP, decide/sign/report,
 ## stores, auth, caps, bad requests, start-up refusals, reload, metrics, OpenAPI
-test-sidecar: setup-rust
+test-sidecar: setup-rust redis-deps
 	$(CARGO) test -p presidio-x402-sidecar --profile host -- --show-output
 
 ## bench-sidecar-tools: Debian's wrk load generator (apt-get when missing)

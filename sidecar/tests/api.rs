@@ -363,3 +363,140 @@ fn the_served_openapi_document_is_the_committed_file() {
         assert!(doc["paths"].get(p).is_some(), "openapi.json lacks {p}");
     }
 }
+
+/// A real redis-server on a free loopback port (killed on drop).
+struct Redis(std::process::Child, u16);
+
+impl Redis {
+    fn start(dir: &std::path::Path) -> Redis {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("port")
+            .local_addr()
+            .expect("addr")
+            .port();
+        let child = std::process::Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .arg("--dir")
+            .arg(dir)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server (make redis-deps installs it)");
+        common::wait_until(20, "redis-server", || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        Redis(child, port)
+    }
+    fn cli(&self, args: &[&str]) -> String {
+        let out = std::process::Command::new("redis-cli")
+            .args(["-p", &self.1.to_string()])
+            .args(args)
+            .output()
+            .expect("redis-cli");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn two_sidecars_share_one_redis_budget_with_the_documented_keys() {
+    let dir = Scratch::new("redis");
+    let redis = Redis::start(&dir.0);
+    let url = format!("redis://127.0.0.1:{}/0", redis.1);
+    let policy = dir.path("policy.json");
+    std::fs::write(
+        &policy,
+        r#"{"max_per_call_usd": 1, "daily_limit_usd": 0.05}"#,
+    )
+    .expect("write");
+    let audit = dir.path("audit");
+    let start = |replica: &str| {
+        Sidecar::start(&[
+            "--policy",
+            policy.to_str().expect("p"),
+            "--store",
+            "redis",
+            "--redis-url",
+            &url,
+            "--redis-tenant",
+            "fleet",
+            "--audit-dir",
+            audit.to_str().expect("p"),
+            "--replica-id",
+            replica,
+        ])
+    };
+    let (a, b) = (start("pod-a"), start("pod-b"));
+    let (mut paid, mut refused) = (0, 0);
+    for i in 0..8 {
+        let sc = if i % 2 == 0 { &a } else { &b };
+        let url = format!("https://api.example.com/fleet/{i}");
+        let d = sc.post_json("/v1/decide", &decide_req(&url));
+        if d["next"] == "done" {
+            assert_eq!(d["code"], "policy-window-exceeded", "{d}");
+            refused += 1;
+            continue;
+        }
+        let pid = d["payment_id"].as_str().expect("id").to_string();
+        let s = sc.post_json(
+            &format!("/v1/payments/{pid}/signed"),
+            &signed_payload(&d["sign"]),
+        );
+        let r = sc.post_json(
+            &format!("/v1/payments/{pid}/response"),
+            &json!({"status": 200, "settlement": settled_header()}),
+        );
+        assert_eq!(
+            (s["next"].as_str(), r["settlement"].as_str()),
+            (Some("send"), Some("settled"))
+        );
+        paid += 1;
+    }
+    assert_eq!(
+        (paid, refused),
+        (5, 3),
+        "one $0.05 window across both sidecars"
+    );
+    assert_eq!(a.get_json("/v1/budgets")["window"]["used_usd"], "0.05");
+    assert_eq!(b.get_json("/v1/budgets")["window"]["used_usd"], "0.05");
+    // docs/STORES.md: the state hash (v, s) and one head hash per replica.
+    assert_eq!(
+        redis.cli(&["HEXISTS", "presidio_x402:fleet:state", "s"]),
+        "1"
+    );
+    assert!(redis
+        .cli(&["HGET", "presidio_x402:fleet:state", "v"])
+        .parse::<u64>()
+        .is_ok_and(|v| v >= 10));
+    assert_eq!(
+        redis.cli(&["HGET", "presidio_x402:fleet:head:pod-a", "seq"]),
+        "7",
+        "pod-a: 3 paid (2 lines each), 1 refused"
+    );
+    assert_eq!(
+        redis.cli(&["HGET", "presidio_x402:fleet:head:pod-b", "seq"]),
+        "6",
+        "pod-b: 2 paid, 2 refused"
+    );
+    let v = a.post_json("/v1/audit/verify", &json!({}));
+    assert_eq!(
+        (v["ok"].as_bool(), v["truncation_checked"].as_bool()),
+        (Some(true), Some(true)),
+        "{v}"
+    );
+    assert_eq!(v["chains"].as_array().map(Vec::len), Some(2));
+}
