@@ -18,7 +18,19 @@ impl Guard {
         mut actions: Vec<Action>,
         mut written: Written,
     ) -> Result<Action, ApiError> {
+        // This process's state transactions run one at a time (from `load-state`
+        // to the answer of its `cas-state`), so payments of one sidecar do not
+        // lose compare-and-set races to each other; other processes still can.
+        let mut held: Option<tokio::sync::OwnedMutexGuard<()>> = None;
         loop {
+            let has = |k: &str| actions.iter().any(|a| a.kind() == k);
+            let (loads, cas) = (has("load-state"), has("cas-state"));
+            if !cas {
+                held = None;
+            }
+            if loads && held.is_none() {
+                held = Some(self.state_lock.clone().lock_owned().await);
+            }
             let mut answers = Vec::new();
             let mut failed: Option<&'static str> = None;
             for a in actions {
@@ -70,6 +82,9 @@ impl Guard {
                     out
                 }
             };
+            if cas && !loads {
+                held = None;
+            }
             if events.is_empty() {
                 return Err(ApiError::invalid("the driver's batch asked for no answer"));
             }

@@ -72,6 +72,8 @@ pub struct Guard {
     boot: String,
     ready: AtomicBool,
     reload_lock: tokio::sync::Mutex<()>,
+    /// Held from a `load-state` to the answer of its `cas-state` (see `exec`).
+    pub(crate) state_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 fn read_key(file: Option<&Path>, env: &str, what: &str) -> Result<Vec<u8>, StartError> {
@@ -182,6 +184,7 @@ impl Guard {
             boot: boot.iter().map(|b| format!("{b:02x}")).collect(),
             ready: AtomicBool::new(false),
             reload_lock: tokio::sync::Mutex::new(()),
+            state_lock: Arc::new(tokio::sync::Mutex::new(())),
         };
         tokio::spawn(writer(rx, g.store.clone(), g.sink.clone()));
         g.open().await?;
