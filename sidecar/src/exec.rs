@@ -76,7 +76,11 @@ impl Guard {
                             }));
                         }
                         for h in handles {
-                            out.push(h.await.unwrap_or_else(|_| json!({"on": "store-error"})));
+                            let v = h.await.unwrap_or_else(|_| json!({"on": "store-error"}));
+                            if v["on"] == "store-error" {
+                                self.metrics.store_error();
+                            }
+                            out.push(v);
                         }
                     }
                     out
