@@ -500,3 +500,87 @@ fn two_sidecars_share_one_redis_budget_with_the_documented_keys() {
     );
     assert_eq!(v["chains"].as_array().map(Vec::len), Some(2));
 }
+
+/// A webhook approver on a loopback port: answers each POST with `approved` from `answers`, in order.
+fn approver(answers: Vec<bool>) -> (u16, std::thread::JoinHandle<Vec<String>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = l.local_addr().expect("addr").port();
+    let h = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        for approved in answers {
+            let (mut s, _) = l.accept().expect("accept");
+            let mut r = BufReader::new(s.try_clone().expect("clone"));
+            let (mut len, mut id) = (0usize, String::new());
+            loop {
+                let mut line = String::new();
+                r.read_line(&mut line).expect("line");
+                let t = line.trim_end();
+                if t.is_empty() {
+                    break;
+                }
+                let lower = t.to_ascii_lowercase();
+                if let Some(v) = lower.strip_prefix("content-length:") {
+                    len = v.trim().parse().expect("length");
+                }
+                if lower.starts_with("x-mpa-request-id:") {
+                    id = t.split_once(':').expect("header").1.trim().to_string();
+                }
+            }
+            let mut body = vec![0; len];
+            r.read_exact(&mut body).expect("body");
+            seen.push(String::from_utf8_lossy(&body).to_string());
+            let answer = json!({"approved": approved, "request_id": id}).to_string();
+            let _ = write!(s, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}", answer.len());
+        }
+        seen
+    });
+    (port, h)
+}
+
+#[test]
+fn webhook_approvers_are_asked_by_the_sidecar_and_judged_by_the_core() {
+    let dir = Scratch::new("mpa");
+    let (port, server) = approver(vec![true, false]);
+    let policy = dir.path("policy.json");
+    let mpa = |url: &str| {
+        json!({"max_per_call_usd": 1, "mpa": {"threshold": 1, "timeout_seconds": 5, "allow_private_webhooks": true,
+               "approvers": [{"approver_id": "boss", "webhook_url": url}]}})
+    };
+    std::fs::write(
+        &policy,
+        mpa(&format!("http://127.0.0.1:{port}/approve")).to_string(),
+    )
+    .expect("write");
+    let sc = Sidecar::start(&["--policy", policy.to_str().expect("p")]);
+    let ok = sc.post_json("/v1/decide", &decide_req("https://api.example.com/mpa/1"));
+    assert_eq!(ok["next"], "sign", "approved: {ok}");
+    let no = sc.post_json("/v1/decide", &decide_req("https://api.example.com/mpa/2"));
+    assert_eq!(no["verdict"], "refused", "denied: {no}");
+    assert!(
+        no["code"].as_str().is_some_and(|c| c.starts_with("mpa-")),
+        "{no}"
+    );
+    let seen = server.join().expect("approver");
+    assert_eq!(seen.len(), 2);
+    assert!(
+        seen[0].contains("https://api.example.com/mpa/1"),
+        "the approval request names the resource: {}",
+        seen[0]
+    );
+    assert!(sc.get("/metrics").1.contains("x402_mpa_events_total{"));
+    // An https approver cannot be asked (no TLS client): no approval, the payment is refused.
+    std::fs::write(&policy, mpa("https://127.0.0.1:9/approve").to_string()).expect("write");
+    assert!(std::process::Command::new("kill")
+        .args(["-HUP", &sc.pid().to_string()])
+        .status()
+        .expect("kill")
+        .success());
+    common::wait_until(10, "the reload", || {
+        sc.get("/metrics")
+            .1
+            .contains("x402_sidecar_reloads_total 1")
+    });
+    let v = sc.post_json("/v1/decide", &decide_req("https://api.example.com/mpa/3"));
+    assert_eq!(v["verdict"], "refused", "{v}");
+}
