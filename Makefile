@@ -20,7 +20,7 @@ demo-core: setup-rust
 	$(CARGO) run --quiet --release -p presidio-x402-core --example demo
 
 ## test: every test
-test: setup-rust lint vectors-check test-core test-fuzz-replay test-component lint-python test-python test-seed-suite test-langchain lint-js test-js test-e2e test-dist test-stores test-faults test-deploy
+test: setup-rust lint vectors-check test-core test-fuzz-replay test-component lint-python test-python test-seed-suite test-langchain lint-js test-js test-e2e test-sidecar test-dist test-stores test-faults test-deploy
 
 setup-rust:
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install rustup first" >&2; exit 1; }
@@ -320,11 +320,13 @@ redis-deps:
 	  (apt-get update -qq && apt-get install -y -qq redis-server) >/dev/null || { echo "could not install redis-server" >&2; exit 1; }; }
 
 ## test-stores: the proofs of issue 8 — 4 Node + 4 Python processes on one Redis (no overspend, no double pay),
-## kill -9 between reserve and commit (Redis and file store), every reported audit line kept
-test-stores: js-package python-venv redis-deps
+## kill -9 between reserve and commit (Redis and file store), every reported audit line kept; and the sidecar,
+## Node and Python processes spending one $10 window on one Redis (exactly $10.00 committed)
+test-stores: js-package python-venv redis-deps sidecar
 	cd $(STORES_DIR) && { cmp -s package-lock.json node_modules/.lock-installed || { $(NPM) ci --no-audit --no-fund && cp package-lock.json node_modules/.lock-installed; }; } \
 	  && $(NPM) install --no-save --no-audit --no-fund $(JS_TARBALL) >/dev/null \
-	  && STORES_PYTHON="$(CURDIR)/$(PY_BIN)/python" node --test --test-reporter=spec --test-concurrency=1 proofs.test.mjs
+	  && STORES_PYTHON="$(CURDIR)/$(PY_BIN)/python" SIDECAR_BIN="$(CURDIR)/$(SIDECAR_BIN)" \
+	  node --test --test-reporter=spec --test-concurrency=1 proofs.test.mjs
 
 # ---- deployment: Docker image, Helm chart, SOC 2 reference (Dockerfile, helm/, docs/) --------
 SIDECAR_TARGET := x86_64-unknown-linux-musl
@@ -355,11 +357,13 @@ deploy-tools:
 
 ## test-deploy: render the chart with Helm's own SDK (the seed's --set values, defaults, every option), validate every
 ##              manifest against the Kubernetes and prometheus-operator schemas, load the policy ConfigMap in the core,
-##              lint and parse the Dockerfile, check its build context, the static binary (when built) and the SOC 2 doc's paths
-##              (the binary's own test needs `make sidecar-static` first: a second, musl build of the sidecar is
-##              left out of `make test` for time, so that test reports itself skipped when the binary is absent)
-test-deploy: deploy-tools python-venv
-	DEPLOY_CORE_PYTHON=$(CURDIR)/$(PY_BIN)/python $(DEPLOY_VENV)/bin/pytest -p no:cacheprovider -q $(DEPLOY_DIR)
+##              lint and parse the Dockerfile, check its build context and the SOC 2 doc's paths, and start the sidecar with
+##              the Deployment's environment (the static binary when `make sidecar-static` built it; else the test build:
+##              a second, musl build of the dependency tree is left out of `make test` for time)
+test-deploy: deploy-tools python-venv sidecar
+	DEPLOY_CORE_PYTHON=$(CURDIR)/$(PY_BIN)/python \
+	  DEPLOY_SIDECAR_BIN=$(CURDIR)/$(if $(wildcard $(SIDECAR_STATIC)),$(SIDECAR_STATIC),$(SIDECAR_BIN)) \
+	  $(DEPLOY_VENV)/bin/pytest -p no:cacheprovider -q $(DEPLOY_DIR)
 
 # ---- release artifacts (dist/, ignored) -------------------------------------------
 DIST_DIR := dist
@@ -412,3 +416,33 @@ test-crash: stores-deps
 ## test-faults-long: the Redis fault test for 5 minutes (FAULTS_SECONDS=300)
 test-faults-long: stores-deps
 	$(STORES_RUN) FAULTS_SECONDS=300 $(NODE_TEST) faults.test.mjs
+
+
+# ---- the sidecar (sidecar/: an HTTP service running the core's driver) ---------------
+# Tests and the shared-state proof use the `sidecar-test` profile (no optimisation, no debug
+# info: its dependencies build in a third of the CPU time of `host`; see Cargo.toml);
+# `make sidecar SIDECAR_PROFILE=release` is the shipped build, `make bench-sidecar` measures it.
+SIDECAR_PROFILE ?= sidecar-test
+SIDECAR_BIN := target/$(SIDECAR_PROFILE)/presidio-x402-sidecar
+.PHONY: sidecar test-sidecar bench-sidecar bench-sidecar-tools
+
+## sidecar: build the sidecar binary (target/$(SIDECAR_PROFILE)/presidio-x402-sidecar)
+sidecar: setup-rust
+	$(CARGO) build --profile $(SIDECAR_PROFILE) -p presidio-x402-sidecar
+	@ls -l $(SIDECAR_BIN)
+
+## test-sidecar: the binary on ephemeral loopback ports — every driver transcript over HTTP, decide/sign/report,
+## stores, auth, caps, bad requests, start-up refusals, reload, metrics, OpenAPI
+test-sidecar: setup-rust redis-deps
+	$(CARGO) test -p presidio-x402-sidecar --profile sidecar-test -- --show-output
+
+## bench-sidecar-tools: Debian's wrk load generator (apt-get when missing)
+bench-sidecar-tools:
+	@command -v wrk >/dev/null || { echo "installing wrk (Debian)"; \
+	  (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null || { echo "could not install wrk" >&2; exit 1; }; }
+
+## bench-sidecar: payments/s and request p50/p99 at 1, 8, 64 connections, memory and Redis stores
+## (wrk on loopback, release build; not in make test) -> sidecar/bench/results.md
+bench-sidecar: bench-sidecar-tools redis-deps
+	$(MAKE) --no-print-directory sidecar SIDECAR_PROFILE=release
+	$(PYTHON) sidecar/bench/run.py --sidecar target/release/presidio-x402-sidecar --out sidecar/bench/results.md

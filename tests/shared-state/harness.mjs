@@ -58,8 +58,9 @@ export async function startRedis(dir, { port, aof = false } = {}) {
 
 /** Starts a worker; `events` fills as it prints; `done` resolves with them when it exits. */
 export function worker(kind, job) {
-  const args = kind === "node" ? [join(HERE, "worker.mjs"), JSON.stringify(job)] : [join(HERE, "worker.py"), JSON.stringify(job)];
-  const proc = spawn(kind === "node" ? process.execPath : PY, args, { cwd: HERE, stdio: ["ignore", "pipe", "pipe"] });
+  const script = { node: "worker.mjs", py: "worker.py", sidecar: "worker-sidecar.mjs" }[kind];
+  const args = [join(HERE, script), JSON.stringify(job)];
+  const proc = spawn(kind === "py" ? PY : process.execPath, args, { cwd: HERE, stdio: ["ignore", "pipe", "pipe"] });
   const events = [];
   let buf = "";
   let err = "";

@@ -7,13 +7,16 @@
 // * crash (Redis, then the file store): kill -9 a worker between reserve and
 //   commit. Its reservation keeps counting until its lease ends, then it is
 //   released; no audit line it reported written is lost; every chain verifies;
-// * the same file store shared by Node and Python processes on one host.
+// * the same file store shared by Node and Python processes on one host;
+// * the sidecar (its HTTP API, SIDECAR_BIN), Node and Python processes spend
+//   one $10 window on one Redis: exactly $10.00 committed.
 //
 // A real redis-server (Debian) runs on a free 127.0.0.1 port for these tests.
 // Run: make test-stores (STORES_PYTHON = the package venv's python).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, mkdirSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PaymentGuard, RedisStore, FileStore } from "presidio-hardened-x402/node";
@@ -146,4 +149,65 @@ test("file store shared by 2 Node + 2 Python processes: exactly the limit is all
   const s = spendOf(JSON.parse(readFileSync(join(dir, "state.json"), "utf8")).state);
   assert.equal(s.committed, 1000n * CENT_ATTO);
   await checkAudit(auditDir, ws);
+});
+
+/** Starts the sidecar binary (SIDECAR_BIN; built by `make test-stores`) on a free loopback port. */
+async function startSidecar(extraArgs, env) {
+  const bin = process.env.SIDECAR_BIN;
+  assert.ok(bin, "SIDECAR_BIN names the sidecar binary (make test-stores sets it)");
+  const proc = spawn(bin, ["--listen", "127.0.0.1:0", ...extraArgs], {
+    env: { PATH: process.env.PATH, X402_AUDIT_KEY: AUDIT_KEY, X402_FINGERPRINT_KEY: REPLAY_KEY, ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let err = "";
+  const addr = await new Promise((resolve, reject) => {
+    proc.stderr.on("data", (d) => {
+      err += d;
+      const m = /listening on (\S+)/.exec(err);
+      if (m) resolve(m[1]);
+    });
+    proc.on("exit", (code) => reject(new Error(`the sidecar exited ${code}: ${err.slice(-2000)}`)));
+    proc.on("error", reject);
+  });
+  return { proc, url: `http://${addr}` };
+}
+
+test("sidecar + Node + Python on one Redis, $10 window: 2 sidecar clients, 2 Node, 2 Python workers → exactly $10.00 committed", async () => {
+  const auditDir = join(scratch, "audit-sidecar");
+  mkdirSync(auditDir);
+  const policy = join(scratch, "sidecar-policy.json");
+  writeFileSync(policy, JSON.stringify(config("sidecar-0")));
+  const tenant = "with-sidecar";
+  const sc = await startSidecar(["--policy", policy, "--store", "redis", "--redis-url", redis.url, "--redis-tenant", tenant,
+    "--audit-dir", auditDir, "--replica-id", "sidecar-0"], {});
+  try {
+    const startAtMs = Date.now() + 4000;
+    const job = (replica, attempts) => baseJob({ mode: "spend", store: "redis", redisUrl: redis.url, tenant, replica, auditDir, attempts, startAtMs });
+    const ws = [
+      worker("sidecar", { ...job("sc-a", 300), sidecarUrl: sc.url }),
+      worker("sidecar", { ...job("sc-b", 300), sidecarUrl: sc.url }),
+      worker("node", job("snode-0", 250)), worker("node", job("snode-1", 250)),
+      worker("py", job("spy-0", 250)), worker("py", job("spy-1", 250)),
+    ];
+    const done = (await Promise.all(ws.map((w) => w.done))).map((evs) => evs.find((e) => e.event === "done"));
+    const by = (k) => done.filter((_, i) => ws[i].kind === k).reduce((n, d) => n + d.allowed, 0);
+    console.log(`sidecar proof: allowed via sidecar ${by("sidecar")}, Node ${by("node")}, Python ${by("py")}`);
+    const other = done.flatMap((d) => Object.keys(d.codes).filter((c) => c !== "policy-window-exceeded"));
+    assert.deepEqual(other, [], "the only refusal is the window limit");
+    assert.equal(done.reduce((n, d) => n + d.allowed, 0), 1000, "exactly 1,000 × $0.01 allowed");
+    for (const k of ["sidecar", "node", "py"]) assert.ok(by(k) > 0, `${k} spent from the shared budget`);
+    const s = spendOf(await redisState(tenant));
+    assert.equal(s.committed, 1000n * CENT_ATTO, "exactly $10.00 committed");
+    assert.equal(s.reserved, 0n);
+    assert.equal(s.open, 0);
+    const b = await (await fetch(sc.url + "/v1/budgets")).json();
+    assert.equal(b.window.used_usd, "10", "the sidecar reads the same budget");
+    // Every chain verifies, the sidecar's included (against the heads in Redis).
+    const v = await (await fetch(sc.url + "/v1/audit/verify", { method: "POST" })).json();
+    assert.equal(v.ok, true, JSON.stringify(v));
+    const report = await checkAudit(auditDir, ws.filter((w) => w.kind !== "sidecar"));
+    assert.equal(report.chains.length, 5);
+  } finally {
+    sc.proc.kill("SIGTERM");
+  }
 });

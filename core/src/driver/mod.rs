@@ -206,6 +206,19 @@ impl Driver {
         &self.cfg
     }
 
+    /// Replaces the configuration (a policy reload by the host), keeping the
+    /// state, the audit head and the payments in flight: the new policy
+    /// applies from each payment's next step. `invalid-input` when the
+    /// replica id differs (the chain and its stored head belong to one
+    /// replica); the driver is then unchanged.
+    pub fn reconfigure(&mut self, cfg: GuardConfig) -> Result<(), Code> {
+        if cfg.replica_id != self.cfg.replica_id {
+            return Err(Code::InvalidInput);
+        }
+        self.cfg = cfg;
+        Ok(())
+    }
+
     /// The current audit head.
     pub fn head(&self) -> Option<&Head> {
         self.head.as_ref()
@@ -520,6 +533,36 @@ fn done_refused_detail(code: Code, reason: &str) -> Action {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reconfigure_keeps_state_and_head_and_refuses_another_replica() {
+        let cfg = GuardConfig::from_json(r#"{"daily_limit_usd":5,"replica_id":"a"}"#).expect("cfg");
+        let mut d = Driver::new(cfg, Profile::default(), &[1; 32], &[2; 32]).expect("driver");
+        d.load_state_json(
+            r#"{"v":1,"spend":{"v":1,"b":900000,"n":3,"l":{},"r":[]},"pins":{"o n":"p"}}"#,
+        )
+        .expect("state");
+        let before = d.state_json();
+        let other =
+            GuardConfig::from_json(r#"{"daily_limit_usd":1,"replica_id":"b"}"#).expect("cfg");
+        assert_eq!(d.reconfigure(other), Err(Code::InvalidInput));
+        assert_eq!(
+            d.config().daily_limit_usd,
+            GuardConfig::from_json(r#"{"daily_limit_usd":5}"#)
+                .expect("c")
+                .daily_limit_usd
+        );
+        let same =
+            GuardConfig::from_json(r#"{"daily_limit_usd":1,"replica_id":"a"}"#).expect("cfg");
+        assert_eq!(d.reconfigure(same), Ok(()));
+        assert_eq!(
+            d.config().daily_limit_usd,
+            GuardConfig::from_json(r#"{"daily_limit_usd":1}"#)
+                .expect("c")
+                .daily_limit_usd
+        );
+        assert_eq!(d.state_json(), before);
+    }
 
     #[test]
     fn the_unshared_replay_set_expires_sweeps_and_stays_bounded() {
