@@ -89,9 +89,9 @@ def main():
                     r = run_wrk(port, conns, a.seconds)
                     r["store"] = store
                     rows.append(r)
-                    print(f"{store:6} c={conns:2}: {r['payments_per_s']:8.0f} payments/s, {r['requests_per_s']:8.0f} req/s, "
-                          f"p50 {r['p50_ms']:.3f} ms, p99 {r['p99_ms']:.3f} ms, refused {r['refused']}, non-2xx {r['non_2xx']}",
-                          flush=True)
+                    print(f"{store:6} c={conns:2}: {r['payments_per_s']:8.0f} payments/s, "
+                          f"{r['requests_per_s']:8.0f} req/s, p50 {r['p50_ms']:.3f} ms, p99 {r['p99_ms']:.3f} ms, "
+                          f"refused {r['refused']}, non-2xx {r['non_2xx']}", flush=True)
                 finally:
                     sc.terminate()
                     sc.wait()
@@ -101,7 +101,8 @@ def main():
     nproc = os.cpu_count()
     lines = [f"Sidecar load ({time.strftime('%Y-%m-%d')}, {nproc} cores shared, wrk {a.seconds} s per row, "
              "loopback; a payment = decide + signed + response, 3 HTTP requests)", "",
-             "| store | connections | payments/s | requests/s | p50 (ms) | p99 (ms) | refused |", "|---|---|---|---|---|---|---|"]
+             "| store | connections | payments/s | requests/s | p50 (ms) | p99 (ms) | refused |",
+             "|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['store']} | {r['conns']} | {r['payments_per_s']:.0f} | {r['requests_per_s']:.0f} | "
                      f"{r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {r['refused']} |")
