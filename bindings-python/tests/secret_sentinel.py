@@ -33,12 +33,13 @@ not checked through that key):
 - every audit line (each ``AuditEvent`` made, whatever writer gets it);
 - ``repr`` and ``str`` of every object of the package's classes made during
   a test (at its teardown);
-- the Prometheus exposition of every ``prometheus_client`` registry after each
-  test;
+- the Prometheus exposition of every ``prometheus_client`` registry a test
+  made (after the test) and of the global one (at the end: its series stay);
 - every file under the session's temporary root (``tempfile.tempdir`` and
   ``$TMPDIR`` point into it, so pytest's ``tmp_path``, ``tempfile`` and the
-  child processes all write there) after each test, and every tree
-  ``shutil.rmtree`` is about to delete;
+  child processes all write there): every tree ``shutil.rmtree`` is about to
+  delete (named after the running test), and all that is left at the end
+  (named by its path: pytest's ``tmp_path`` directories bear the test's name);
 - every key and value of every Redis the tests started, before it stops.
 
 At the end of the session any finding fails the run (exit status 1) with a
@@ -501,7 +502,9 @@ def _install_metrics() -> None:
     _wrap(preg.CollectorRegistry, "__init__", init)
 
 
-def _scan_metrics() -> None:
+def _scan_metrics(final: bool) -> None:
+    """The test's own registries after each test; the global one (whose series
+    are never removed) at the end of the session."""
     try:
         from prometheus_client import generate_latest
     except ImportError:
@@ -509,6 +512,8 @@ def _scan_metrics() -> None:
     regs = ST.registries
     ST.registries = regs[:1]  # the global registry stays; the others were the test's
     for i, r in enumerate(regs):
+        if i == 0 and not final:
+            continue
         name = "the global registry" if i == 0 else "a test's CollectorRegistry"
         scan_text("metrics", f"prometheus exposition ({name})", _safe(lambda: generate_latest(r).decode()))
 
@@ -687,11 +692,9 @@ def pytest_runtest_protocol(item: Any, nextitem: Any) -> Any:
         t0 = time.perf_counter()
         _scan_objects()
         t1 = time.perf_counter()
-        _scan_metrics()
+        _scan_metrics(final=False)
         t2 = time.perf_counter()
-        if ST.root:
-            _scan_tree(ST.root, "file")
-        t3 = time.perf_counter()
+        t3 = t2  # files: at the end of the session (their paths name the tests) and before any rmtree
         for k, v in (("objects", t1 - t0), ("metrics", t2 - t1), ("files", t3 - t2)):
             ST.times[k] = ST.times.get(k, 0.0) + v
         ST.t_overhead += t3 - t0
@@ -713,9 +716,9 @@ def pytest_warning_recorded(warning_message: Any, when: str, nodeid: str, locati
 def pytest_sessionfinish(session: Any, exitstatus: Any) -> None:
     if not ENABLED:
         return
-    ST.test = "(session end)"
+    ST.test = "(end of session)"
     _scan_objects()
-    _scan_metrics()
+    _scan_metrics(final=True)
     if ST.root:
         _scan_tree(ST.root, "file")
     if ST.findings and session.exitstatus == 0:
@@ -726,6 +729,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if not ENABLED:
         terminalreporter.write_line("secret sentinel: off (PRESIDIO_X402_SENTINEL=0)")
         return
+    ST.test = "(end of session)"
     scanned = ", ".join(f"{v} {k}" for k, v in sorted(ST.counts.items()))
     if ST.findings:
         terminalreporter.write_sep("=", "secret sentinel: LEAKS", red=True)

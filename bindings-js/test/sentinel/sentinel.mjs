@@ -208,7 +208,9 @@ function install() {
   // node:test: which test is running (for the findings' names), from root
   // hooks in each test file's process (wrapping `test` would move the
   // locations node:test reports).
-  if (process.env.NODE_TEST_CONTEXT) {
+  // Only in a test file's own process: its children inherit NODE_TEST_CONTEXT,
+  // and a hook would make node:test report on their stdout.
+  if (process.env.NODE_TEST_CONTEXT && /(^|[/._-])test\.[cm]?js$/.test(process.argv[1] ?? "")) {
     const t = require("node:test");
     t.beforeEach((ctx) => { running = `${fileName} > ${ctx.name}`; });
     t.afterEach(async () => { await endOfTest(); running = undefined; });
@@ -354,7 +356,7 @@ export function finalReport() {
     }
   }
   total.file = (total.file ?? 0) + (counts.file ?? 0);
-  const w = (s) => process.stdout.write(s + "\n");
+  const w = (s) => (top ? process.stderr : process.stdout).write(s + "\n");
   for (const f of all) w(`LEAK: ${f.label} in ${f.sink} (test ${f.test})`);
   const scanned = Object.entries(total).sort().map(([k, v]) => `${v} ${k}`).join(", ");
   w(`secret sentinel: ${forms.size} forms of ${nsecrets} secrets registered by ${procs} node processes; ` +
