@@ -95,6 +95,13 @@ class Registry:
                     self.add(bytes.fromhex(h), label)  # a key given as hex: its bytes too
                 except ValueError:
                     pass
+            if len(value) > 64:  # long text (a signed payload header, a token) is searched as itself
+                with self.lock:
+                    if raw not in self.secrets:
+                        self.secrets.add(raw)
+                        self.forms.setdefault(value, label)
+                        self.bforms.setdefault(raw, label)
+                return
         else:
             try:
                 raw = bytes(value)

@@ -95,6 +95,13 @@ export function registerSecret(value, label) {
   if (typeof value === "string") {
     const h = value.trim().replace(/^0x/i, "");
     if (h.length >= 2 * MIN_FORM && h.length % 2 === 0 && /^[0-9a-fA-F]+$/.test(h)) registerSecret(Buffer.from(h, "hex"), label);
+    if (value.length > 64) {
+      // Long text (a signed payload header, an error text, a token) is searched as itself:
+      // its hex or base64 would only turn up if something encoded it whole.
+      if (secrets.has(value) || value.length < MIN_FORM) return;
+      secrets.add(value);
+      return addForms([value], label, true);
+    }
     buf = Buffer.from(value, "utf8");
   } else if (value instanceof Uint8Array || value instanceof ArrayBuffer) {
     buf = Buffer.from(value instanceof ArrayBuffer ? new Uint8Array(value) : value);
@@ -308,13 +315,20 @@ function paymentHeaders(get) {
   }
 }
 
+const errorsSeen = new Set();
+let errorsMade = 0;
 function scanError(e) {
+  // Errors repeat (a vector file refuses the same way thousands of times): each distinct
+  // name, message and own properties is inspected once (hidden properties and the cause
+  // included); the stack holds code locations and the message, so it is not formatted.
+  errorsMade++;
   const n = e?.name ?? "Error";
+  const key = `${n}\u0000${safe(() => e.message)}\u0000${safe(() => JSON.stringify(e))}`;
+  if (errorsSeen.has(key)) return;
+  errorsSeen.add(key);
   scan("error", `${n}: message`, safe(() => e.message));
-  scan("error", `${n}: String`, safe(() => String(e)));
-  scan("error", `${n}: stack`, safe(() => e.stack));
-  scan("error", `${n}: util.inspect`, safe(() => inspect(e, { showHidden: true, depth: 8 })));
   scan("error", `${n}: JSON`, safe(() => JSON.stringify(e)));
+  scan("error", `${n}: util.inspect`, safe(() => inspect(e, { showHidden: true, depth: 8 })));
 }
 
 async function endOfTest() {
@@ -328,6 +342,7 @@ async function endOfTest() {
 function finish() {
   if (!DIR) return;
   for (const [o, name] of pendingObjects.splice(0)) scan("inspect", `util.inspect(${name})`, safe(() => inspect(o, { showHidden: true, depth: 6 })));
+  if (errorsMade) counts["errors made"] = errorsMade;
   try { origFs.appendFileSync(join(DIR, `stats-${process.pid}.json`), JSON.stringify({ counts, secrets: secrets.size }) + "\n"); } catch { /* gone */ }
   if (top && finalReport() > 0) process.exitCode = 1;
 }
