@@ -18,20 +18,24 @@
 // / `afterEach` hooks): every console call (any level), every message
 // the package gives its `warn` option, every audit line and metrics update
 // the package makes, every prom-client exposition a test's registry gives at
-// the test's end, the message, stack, `util.inspect` (hidden properties
-// included) and JSON of every error of the package's classes, `util.inspect`
-// of every guard, and every file under the run's temporary root (TMPDIR
-// points into it): before any `rm` deletes it and, by the runner, at the end.
+// the test's end, the message, `util.inspect` (hidden properties and cause
+// included) and JSON of every error of the package's classes (each distinct
+// one once), `util.inspect` of every guard, every file under the run's
+// temporary root (TMPDIR points into it) before any `rm` deletes it and at
+// the end, and every value of every test Redis (store-helpers' `stop` asks
+// it for an uncompressed dump.rdb in its directory, scanned when removed).
 //
 // Processes share a directory (PX402_SENTINEL_DIR, outside the scanned root):
 // `reg-<pid>.jsonl` (registered forms), `findings-<pid>.jsonl`,
-// `stats-<pid>.json`. The first process (the one without the variable: the
-// runner) makes it, and at its exit scans every file left, prints a line per
-// finding and the summary line, and sets a non-zero exit code on any finding.
+// `stats-<pid>.json`. run.mjs makes it, starts the command, then scans every
+// file left, prints a line per finding and the summary line, and fails the
+// run on any finding. A node process started with the module but without
+// run.mjs does the same at its exit (on stderr).
 // PX402_SENTINEL=0 turns it off. sentinel.test.mjs proves it can fail.
 import { createRequire as _cr } from "node:module";
 const fs = _cr(import.meta.url)("node:fs");
 import { createRequire, register, syncBuiltinESMExports } from "node:module";
+import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { inspect, format } from "node:util";
@@ -296,6 +300,18 @@ function install() {
     },
     object(o, name) { pendingObjects.push([o, name]); },
     promRegistry(r) { if (r) pendingRegistries.add(r); },
+    /** A test Redis about to stop: every key and value into an uncompressed dump.rdb in its --dir (scanned when the dir is removed). */
+    redisDump(port) {
+      return new Promise((resolve) => {
+        const sock = net.connect(port, "127.0.0.1");
+        let got = "";
+        const done = (ok) => { sock.destroy(); if (!ok) report(`redis on port ${port} (could not be dumped)`, ["(redis dump failed)"]); resolve(); };
+        sock.setTimeout(10_000, () => done(false));
+        sock.once("error", () => done(false));
+        sock.once("connect", () => sock.write("*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$14\r\nrdbcompression\r\n$2\r\nno\r\n*1\r\n$4\r\nSAVE\r\n"));
+        sock.on("data", (d) => { got += d; if (got.split("\r\n").filter(Boolean).length >= 2) done(/^\+OK\r\n\+OK\r\n$/.test(got)); });
+      });
+    },
   };
 }
 
