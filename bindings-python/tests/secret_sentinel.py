@@ -62,7 +62,6 @@ import sys
 import tempfile
 import threading
 import time
-import warnings
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Set, Tuple
 
@@ -758,6 +757,3 @@ def pytest_unconfigure(config: Any) -> None:
             sys.stderr.write(f"secret sentinel: the files of this run are kept in {root}\n")
         else:
             shutil.rmtree(root, ignore_errors=True)
-
-
-_ = (warnings, Path)
