@@ -117,24 +117,33 @@ export function registerSecret(value, label) {
   addForms(formsOf(buf), label, true);
 }
 
-/** Reads what other processes registered since the last look. */
+/** Reads what other processes registered since the last look (only the bytes appended since). */
 function refresh() {
   if (!DIR) return;
   let names;
   try { names = fs.readdirSync(DIR); } catch { return; }
   for (const n of names) {
     if (!n.startsWith("reg-") || n === `reg-${process.pid}.jsonl`) continue;
-    let buf;
-    try { buf = origFs.readFileSync(join(DIR, n)); } catch { continue; }
     const from = loaded.get(n) ?? 0;
-    if (buf.length <= from) continue;
+    let buf;
+    try {
+      const size = fs.statSync(join(DIR, n)).size;
+      if (size <= from) continue;
+      const fd = fs.openSync(join(DIR, n), "r");
+      try {
+        buf = Buffer.alloc(size - from);
+        fs.readSync(fd, buf, 0, buf.length, from);
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch { continue; }
     const end = buf.lastIndexOf(10) + 1;
-    if (end <= from) continue;
-    for (const line of buf.subarray(from, end).toString("utf8").split("\n")) {
+    if (end <= 0) continue;
+    for (const line of buf.subarray(0, end).toString("utf8").split("\n")) {
       if (!line) continue;
       try { const { form, label } = JSON.parse(line); if (!forms.has(form)) forms.set(form, label); } catch { /* torn */ }
     }
-    loaded.set(n, end);
+    loaded.set(n, from + end);
   }
 }
 
@@ -210,6 +219,7 @@ function underRoot(p) {
 function beforeRemove(p) {
   const a = underRoot(p);
   if (!a) return;
+  try { fs.lstatSync(a); } catch { return; } // nothing there (rm with force)
   refresh();
   scanTree(a, "file (before rm)");
 }
