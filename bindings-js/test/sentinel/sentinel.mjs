@@ -398,10 +398,14 @@ export function finalReport() {
   }
   total.file = (total.file ?? 0) + (counts.file ?? 0);
   const w = (s) => (top ? process.stderr : process.stdout).write(s + "\n");
-  for (const f of all) w(`LEAK: ${f.label} in ${f.sink} (test ${f.test})`);
+  const blind = all.filter((f) => f.sink.startsWith("instrumentation:"));
+  const leaks = all.filter((f) => !f.sink.startsWith("instrumentation:"));
+  for (const f of blind) w(`SENTINEL BLIND: ${f.sink} ${f.label}`);
+  for (const f of leaks) w(`LEAK: ${f.label} in ${f.sink} (test ${f.test})`);
   const scanned = Object.entries(total).sort().map(([k, v]) => `${v} ${k}`).join(", ");
+  const verdict = [leaks.length ? `${leaks.length} LEAKS` : "no leak", ...(blind.length ? [`${blind.length} choke points not instrumented`] : [])];
   w(`secret sentinel: ${forms.size} forms of ${nsecrets} secrets registered by ${procs} node processes; ` +
-    `scanned ${scanned}; ${all.length ? `${all.length} LEAKS (files kept in ${DIR})` : "no leak"}`);
+    `scanned ${scanned}; ${verdict.join(", ")}${all.length ? ` (files kept in ${DIR})` : ""}`);
   if (!all.length) origFs.rmSync(DIR, { recursive: true, force: true });
   return all.length;
 }
