@@ -80,6 +80,7 @@ class Registry:
         self.forms: Dict[str, str] = {}  # form -> label
         self.bforms: Dict[bytes, str] = {}
         self.secrets: Set[bytes] = set()
+        self.kinds: Dict[str, int] = {}  # label (before any " (") -> secrets registered
         self.lock = threading.Lock()
 
     def add(self, value: Any, label: str) -> None:
@@ -98,6 +99,7 @@ class Registry:
                 with self.lock:
                     if raw not in self.secrets:
                         self.secrets.add(raw)
+                        self._kind(label)
                         self.forms.setdefault(value, label)
                         self.bforms.setdefault(raw, label)
                 return
@@ -112,6 +114,7 @@ class Registry:
             if raw in self.secrets:
                 return
             self.secrets.add(raw)
+            self._kind(label)
             forms = {raw.hex(), raw.hex().upper()}
             try:
                 t = raw.decode("utf-8")
@@ -127,6 +130,10 @@ class Registry:
                 if len(f) >= MIN_FORM and len(set(f)) >= MIN_DISTINCT and f not in self.forms:
                     self.forms[f] = label
                     self.bforms[f.encode("latin-1" if not f.isascii() else "ascii", "replace")] = label
+
+    def _kind(self, label: str) -> None:
+        k = label.split(" (")[0]
+        self.kinds[k] = self.kinds.get(k, 0) + 1
 
     def find_text(self, text: str) -> List[str]:
         if not text:
@@ -745,6 +752,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     terminalreporter.write_line(
         f"secret sentinel: {len(REG.secrets)} secrets ({len(REG.forms)} forms) registered; scanned {scanned}; "
         f"{'no leak' if n == 0 else f'{n} LEAKS'} ({ST.t_overhead:.1f} s in scans)")
+    terminalreporter.write_line("secret sentinel: registered " + ", ".join(f"{v} {k}" for k, v in sorted(REG.kinds.items())))
     if os.environ.get("PRESIDIO_X402_SENTINEL_TIMES"):
         terminalreporter.write_line(f"secret sentinel times: {ST.times}")
 
