@@ -194,7 +194,8 @@ python-venv: component
 	fi
 	$(PY_BIN)/pip install --quiet --no-deps --force-reinstall ./bindings-python
 
-## test-python: the venv above, then pytest (a real redis-server on a free loopback port, started by the tests)
+## test-python: the venv above, then pytest (a real redis-server on a free loopback port, started by the tests);
+## the secret sentinel (bindings-python/tests/secret_sentinel.py) rides along and fails the run on any leaked secret
 test-python: python-venv redis-deps js-package
 	cd bindings-python && ../$(PY_BIN)/pytest -p no:cacheprovider -q tests
 
@@ -279,12 +280,13 @@ js-browser-deps:
 	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null || { echo "could not install chromium" >&2; exit 1; }; }
 
 ## test-js: node:test over the PACKED package (installed from the tarball), Node and headless Chromium;
-## the agent-framework tools (ai, zod, @modelcontextprotocol/sdk) against the x402 world (world-deps)
+## the agent-framework tools (ai, zod, @modelcontextprotocol/sdk) against the x402 world (world-deps);
+## under the secret sentinel (bindings-js/test/sentinel/run.mjs), which fails the run on any leaked secret
 test-js: js-package js-browser-deps redis-deps world-deps
 	$(CARGO) test -p presidio-x402-js --release
 	cd $(JS_DIR)/test && { cmp -s package-lock.json node_modules/.lock-installed || { $(NPM) ci --no-audit --no-fund && cp package-lock.json node_modules/.lock-installed; }; } \
 	  && $(NPM) install --no-save --no-audit --no-fund $(JS_TARBALL) >/dev/null \
-	  && node --test --test-reporter=spec --test-concurrency=1 *.test.mjs
+	  && node sentinel/run.mjs --test --test-reporter=spec --test-concurrency=1 *.test.mjs
 
 ## js-extension: copy the package into the MV3 example (examples/browser-extension/vendor/, ignored)
 js-extension: js-package

@@ -85,9 +85,12 @@ class AuditEvent(str):
 
 @dataclass
 class PaymentResponse:
-    """A signed payment: ``token`` is the header value (base64 PaymentPayload)."""
+    """A signed payment: ``token`` is the header value (base64 PaymentPayload).
 
-    token: str
+    The token is a bearer authorization (anyone holding it can settle it), so
+    it is left out of ``repr`` (and so of logs and tracebacks)."""
+
+    token: str = field(repr=False)
     details: PaymentDetails
 
 

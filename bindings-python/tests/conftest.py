@@ -9,6 +9,10 @@ from pathlib import Path
 
 import pytest
 
+# The secret sentinel (tests/secret_sentinel.py): every secret the suite makes is
+# registered, every log, exception, repr, metric, file and Redis value is scanned.
+pytest_plugins = ("secret_sentinel",)
+
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS = ROOT / "vectors"
 
