@@ -122,6 +122,7 @@ code_map!(
     PayloadMalformed,
     PayloadMismatch,
     PayloadExpiryTooLong,
+    PaymentIdMismatch,
     StoreUnavailable,
     InvalidInput,
 );

@@ -33,6 +33,7 @@ pub mod ledger;
 pub mod money;
 pub mod mpa;
 pub mod payload;
+pub mod payid;
 pub mod pii;
 pub mod pipeline;
 pub mod policy;

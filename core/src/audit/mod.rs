@@ -15,6 +15,7 @@
 //! | `network` | CAIP-2 style token, or `null` |
 //! | `agent_id` | string (cut to 256 bytes), or `null` |
 //! | `replica` | **only when set**: the replica id (`[A-Za-z0-9._:-]`, ≤ 64 bytes) of the process that wrote the line |
+//! | `payment_id` | **only when set**: the x402 `payment-identifier` id sent with the payment (16–128 bytes of `[A-Za-z0-9_-]`, see [`crate::payid`]) |
 //! | `pii_entities_found` | entity names (`[A-Z0-9_]`, ≤ 32 of them) |
 //! | `replay_fingerprint` | the first 16 hex digits of the fingerprint, or `null` |
 //! | `code` | the stable error code, or `null` |
@@ -111,6 +112,7 @@ mod fixtures {
             pii_entities_found: vec!["EMAIL_ADDRESS".into()],
             policy_limit_usd: None,
             replay_fingerprint: Some("ab".repeat(32)),
+            payment_id: None,
             code: (i % 2 == 1).then_some(Code::PolicyPerCallExceeded),
         }
     }
