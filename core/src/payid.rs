@@ -166,7 +166,14 @@ mod tests {
         let mut flipped = a.clone().into_bytes();
         flipped[10] = if flipped[10] == b'A' { b'B' } else { b'A' };
         assert_eq!(belongs(&k, &String::from_utf8(flipped).unwrap(), FP), e);
-        for bad in ["", "pay_", "pay_!!!!", &a[..31], &format!("{a}A"), &a.replacen("pay_", "pax_", 1)] {
+        for bad in [
+            "",
+            "pay_",
+            "pay_!!!!",
+            &a[..31],
+            &format!("{a}A"),
+            &a.replacen("pay_", "pax_", 1),
+        ] {
             assert_eq!(belongs(&k, bad, FP), e, "{bad}");
         }
     }
@@ -187,6 +194,9 @@ mod tests {
             assert_eq!(declaration(&bad), None, "{bad}");
         }
         let e = echo(&ok["payment-identifier"], "pay_x");
-        assert_eq!(e, json!({"info": {"required": true, "id": "pay_x"}, "schema": {}}));
+        assert_eq!(
+            e,
+            json!({"info": {"required": true, "id": "pay_x"}, "schema": {}})
+        );
     }
 }

@@ -2,8 +2,9 @@
 //! canonical line.
 
 use super::entry::{
-    is_payment_id, is_replica_id, timestamp, AuditEvent, Head, FINGERPRINT_PREFIX_HEX, MAX_AGENT_ID_BYTES,
-    MAX_LINE_BYTES, MAX_PII_ENTITIES, MAX_SEQ, MAX_TOKEN_BYTES, MAX_URL_BYTES, MIN_KEY_BYTES,
+    is_payment_id, is_replica_id, timestamp, AuditEvent, Head, FINGERPRINT_PREFIX_HEX,
+    MAX_AGENT_ID_BYTES, MAX_LINE_BYTES, MAX_PII_ENTITIES, MAX_SEQ, MAX_TOKEN_BYTES, MAX_URL_BYTES,
+    MIN_KEY_BYTES,
 };
 use super::mac::hmac_sha256;
 use crate::canonical::write_string;
