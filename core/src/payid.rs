@@ -22,7 +22,10 @@
 //! (8 bytes, big-endian; random in hosts, fixed in vectors) and `fingerprint`
 //! the payment's replay fingerprint (64 lowercase hex digits, see
 //! [`crate::replay`]). Every input has a fixed length, so the concatenations
-//! are unambiguous, and the two HMACs are domain-separated by their labels.
+//! are unambiguous, and the two HMACs are domain-separated by their labels;
+//! their inputs (96 and 101 bytes, starting with `x`) can meet neither each
+//! other nor the fingerprint's own HMAC input (which starts with a 4-byte
+//! length), so sharing the replay key is safe.
 //!
 //! * **Reveals nothing:** both parts are PRF outputs under a key the server
 //!   never sees; the id does not show the URL, the amount, the payee or the
