@@ -51,7 +51,7 @@ export class Driver {
     return this.#core.open();
   }
 
-  /** Starts a payment from `{method, url, payment_required, body | body_base64, content_type, reason, hints, seed}` JSON text: `{"id", "actions"}` text. */
+  /** Starts a payment from `{method, url, payment_required, body | body_base64, content_type, reason, hints, seed, purchase}` JSON text: `{"id", "actions"}` text. */
   beginJson(beginJson: string, nowMs: number): string {
     try {
       return this.#core.begin(beginJson, nowMs);
@@ -85,7 +85,7 @@ export class Driver {
   /** {@link begin}'s output as the driver's JSON text (the same bytes as {@link beginJson}). */
   beginText(begin: DriverBegin, nowMs: number): string {
     const { body_bytes, ...rest } = begin;
-    if ((begin.hints && begin.hints.length > 0) || typeof begin.body_base64 === "string") {
+    if ((begin.hints && begin.hints.length > 0) || typeof begin.body_base64 === "string" || typeof begin.purchase === "string") {
       const json = body_bytes ? { ...rest, body_base64: b64encodeBytes(body_bytes) } : rest;
       return this.beginJson(JSON.stringify(json), nowMs);
     }

@@ -176,7 +176,8 @@ export class PaymentGuard {
     const seed = Math.floor(Math.random() * Number.MAX_SAFE_INTEGER);
     const { id, actions } = this.#driver.begin({ method: ctx.method ?? "GET", url: ctx.url, payment_required: ctx.paymentRequired ?? null,
       body: ctx.body ?? null, body_bytes: ctx.bodyBytes ?? null, content_type: ctx.contentType ?? null,
-      request_body_sha256: ctx.requestBodySha256 ?? null, idempotency_key: ctx.idempotencyKey ?? null, reason: ctx.reason ?? "", seed },
+      request_body_sha256: ctx.requestBodySha256 ?? null, idempotency_key: ctx.idempotencyKey ?? null, reason: ctx.reason ?? "", seed,
+      ...(ctx.purchase ? { purchase: ctx.purchase } : {}) },
     this.#clock());
     return this.#run(id, actions);
   }

@@ -102,6 +102,8 @@ export interface PaymentContext {
   requestBodySha256?: string | null;
   /** The caller's idempotency key (the request's `Idempotency-Key` header): another key is another purchase. */
   idempotencyKey?: string | null;
+  /** The payment id of an earlier attempt of the same purchase (its `done.details.payment_id`), when this is a retry of it: reused, or the payment is refused with `payment-id-mismatch` (see the README's payment-identifier section). */
+  purchase?: string | null;
 }
 
 /** A key: raw bytes, or a hex string. */
@@ -196,8 +198,10 @@ export interface DriverBegin {
   idempotency_key?: string | null;
   /** Host detector PII hints. */
   hints?: PiiHint[] | null;
-  /** Seed of the backoff jitter (a safe integer). */
+  /** Seed of the backoff jitter and of a new payment id (a safe integer). */
   seed?: number;
+  /** The payment id of an earlier attempt of the same purchase, when this is a retry of it. */
+  purchase?: string | null;
 }
 
 /** The start of a task (`Driver.open` / `Driver.begin`): its id (0 when it is already over) and first actions. */
@@ -215,6 +219,8 @@ export interface DriverDoneDetails {
   limit_usd?: string | null;
   current_usd?: string | null;
   fingerprint?: string | null;
+  /** The x402 `payment-identifier` id of the purchase, when the server declared the extension (pass it as `purchase` to retry the same purchase). */
+  payment_id?: string;
   pii_entities?: string[];
   /** Approvals counted, when multi-party approval applied. */
   approvals?: number | null;

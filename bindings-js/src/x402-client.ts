@@ -12,6 +12,12 @@
  * - `onAfterPaymentCreation` answers `sign` with the client's payload; the
  *   driver's `send` action carries the payment to send, which replaces the
  *   client's payload (its v2 `resource` echo is the core's redacted copy).
+ * - payment-identifier: when the server declares the extension, the driver's
+ *   payment carries the purchase's id; the id is remembered per
+ *   `paymentRequired` object, and a retry the client makes with the same
+ *   object (`@x402/fetch` after `onPaymentResponse` returns
+ *   `{recovered: true}`) begins with it as `purchase`, so it is the same
+ *   purchase (the replay guard still refuses it once the first attempt left).
  * - `onPaymentCreationFailure` answers `signer-failed` (or, when the client
  *   gives up after our hook, `network-error` with nothing sent).
  * - `hardened.fetch(fetch)` wraps the client's transport: a 402 body reaches
@@ -152,6 +158,8 @@ export async function hardenX402Client(target: Obj, options: HardenOptions = {})
   /** Requests the wrapper saw redirected to a 402: asked URL -> the URL that answered (at most 1024 kept). */
   const redirected = new Map<string, string>();
   const byContext = new WeakMap<object, Pending>();
+  /** paymentRequired object -> the payment id of its purchase (for the client's retries with the same object). */
+  const purchases = new WeakMap<object, string>();
   const waiting = new Map<string, Pending>();
 
   /** Takes a signed payment off the waiting list (once). */
@@ -196,11 +204,12 @@ export async function hardenX402Client(target: Obj, options: HardenOptions = {})
       const seen = requests.get(url);
       payment = await guard.begin({ method: seen?.method ?? "GET", requestBodySha256: seen?.requestBodySha256, idempotencyKey: seen?.idempotencyKey,
         url, paymentRequired: v2 ? b64encodeUtf8(only) : null,
-        body: v2 ? null : only, reason: options.reason?.() ?? "" });
+        body: v2 ? null : only, reason: options.reason?.() ?? "", purchase: purchases.get(pr) ?? null });
     } catch (e) {
       return abort(e instanceof X402GuardError ? e.code : "invalid-input");
     }
     const a = payment.action;
+    if (a.do === "done" && a.details?.payment_id) purchases.set(pr, a.details.payment_id);
     if (a.do !== "sign") return abort((a.do === "done" ? a.code : null) ?? "invalid-input");
     const p: Pending = { payment, key: null };
     byContext.set(pr, p);
@@ -218,6 +227,9 @@ export async function hardenX402Client(target: Obj, options: HardenOptions = {})
     const payload = ctx.paymentPayload;
     for (const k of Object.keys(payload)) delete payload[k];
     Object.assign(payload, JSON.parse(b64decodeUtf8(a.header.value)) as Json);
+    const ext = payload.extensions as { "payment-identifier"?: { info?: { id?: unknown } } } | undefined;
+    const id = ext?.["payment-identifier"]?.info?.id;
+    if (typeof id === "string") purchases.set(ctx.paymentRequired, id);
     p.key = wireKey(payload);
     waiting.set(p.key, p);
     expire(p, { on: "unobserved" }, () => take(p.key) !== undefined);

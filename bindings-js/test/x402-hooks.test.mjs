@@ -12,6 +12,7 @@ import { registerExactEvmScheme } from "@x402/evm/exact/client";
 import { x402Client, x402HTTPClient, wrapFetchWithPayment } from "@x402/fetch";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { verifyTypedData } from "viem";
+import { declarePaymentIdentifierExtension, extractPaymentIdentifier, PAYMENT_IDENTIFIER } from "@x402/extensions/payment-identifier";
 import * as x from "presidio-hardened-x402";
 import { startWorld, REPLAY_KEY, AUDIT_KEY, EMAIL } from "./helpers.mjs";
 
@@ -69,7 +70,11 @@ before(async () => {
       description: "Premium", mimeType: "application/json" },
     "GET /luxury": { accepts: [{ scheme: "exact", price: "$6.00", network: "eip155:84532", payTo: PAY_TO }],
       description: "Luxury", mimeType: "application/json" },
+    "GET /once": { accepts: [{ scheme: "exact", price: "$0.001", network: "eip155:84532", payTo: PAY_TO }],
+      description: "Deduplicated", mimeType: "application/json",
+      extensions: { [PAYMENT_IDENTIFIER]: declarePaymentIdentifierExtension(true) } },
   }, rs));
+  app.get("/once", (_q, r) => r.json({ once: true }));
   app.get("/weather", (_q, r) => r.json({ weather: "sunny" }));
   app.get("/forecast", (_q, r) => r.json({ forecast: "rain" }));
   app.get("/premium", (_q, r) => r.json({ premium: true }));
@@ -255,4 +260,35 @@ test("spendControls the caller set are refused at hardening (config-client-spend
   const off = mk(false);
   await x.hardenX402Client(off, opts);
   assert.equal(off.spendControls, false);
+test("payment-identifier: the server's declaration gets the purchase's id, the facilitator reads it with the SDK, the audit lines hold it; a {recovered:true} retry is the same purchase (same id) and the replay guard refuses it", async () => {
+  const { h, sink, pay } = await setup();
+  let recoveries = 0;
+  h.client.onPaymentResponse(async () => (recoveries++ === 0 ? { recovered: true } : undefined));
+  const before = seen.settle.length;
+  const err = await pay(`${serverUrl}/once`).then(() => null, (e) => e);
+  assert.equal(recoveries, 1, "the client asked for a retry once");
+  assert.equal(seen.settle.length, before + 1, "one payment reached the facilitator");
+  const sent = seen.settle.at(-1);
+  const id = extractPaymentIdentifier(sent, true);
+  assert.match(id, /^pay_[A-Za-z0-9_-]{28}$/);
+  assert.equal(sent.extensions[PAYMENT_IDENTIFIER].info.required, true, "the declaration is echoed");
+  const lines = sink.lines.map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => l.outcome), ["allowed", "settled", "blocked"]);
+  assert.deepEqual(lines.map((l) => l.payment_id), [id, id, id], "the retry was begun as the same purchase");
+  assert.equal(lines[2].code, "replay-detected", "a purchase that left is not paid twice");
+  assert.ok(err && /replay-detected/.test(err.message), String(err));
+  assert.deepEqual(x.verifyAuditLog(AUDIT_KEY, sink.text(), h.guard.head), h.guard.head);
+});
+
+test("payment-identifier: a new purchase of the same resource gets a new id; a route that does not declare it gets none", async () => {
+  const { sink, pay } = await setup();
+  const ids = [];
+  for (const q of ["?a", "?b"]) {
+    assert.equal((await pay(`${serverUrl}/once${q}`)).status, 200);
+    ids.push(extractPaymentIdentifier(seen.settle.at(-1), true));
+  }
+  assert.notEqual(ids[0], ids[1]);
+  assert.equal((await pay(`${serverUrl}/forecast`)).status, 200);
+  assert.equal(seen.settle.at(-1).extensions?.[PAYMENT_IDENTIFIER], undefined);
+  assert.equal(JSON.parse(sink.lines.at(-1)).payment_id, undefined);
 });

@@ -161,7 +161,8 @@ class Guard:
     # -- the caller's API ---------------------------------------------------------------
     def begin(self, method: str, url: str, payment_required: str | None = None, body: Body = None,
               reason: str = "", *, mpa_signatures: Any = None, content_type: str | None = None,
-              request_body_sha256: str | None = None, idempotency_key: str | None = None) -> Any:
+              request_body_sha256: str | None = None, idempotency_key: str | None = None,
+              purchase: str | None = None) -> Any:
         """Starts a payment for a request that got a 402 (``url``: the real request
         URL; the 402's ``PAYMENT-REQUIRED`` header and/or body) and runs it to
         ``sign`` or ``done``. ``body``: text, or the bytes read (at most
@@ -172,17 +173,20 @@ class Guard:
         (hex SHA-256 of the paid request's body, if it has one) and
         ``idempotency_key`` (its ``Idempotency-Key`` header) are part of what
         names the purchase (see
-        :func:`presidio_x402.gateway.request_identity`)."""
+        :func:`presidio_x402.gateway.request_identity`). ``purchase``: the
+        payment id of an earlier attempt of the same purchase (its
+        ``done.details.payment_id``) when this is a retry of it: reused, or the
+        payment is refused with ``payment-id-mismatch``."""
         p = self._new(method, url, payment_required, body, reason, mpa_signatures, content_type,
-                      request_body_sha256, idempotency_key)
+                      request_body_sha256, idempotency_key, purchase)
         return self._drive(self._course(p, None))
 
     async def begin_async(self, method: str, url: str, payment_required: str | None = None,
                           body: Body = None, reason: str = "", *, mpa_signatures: Any = None,
                           content_type: str | None = None, request_body_sha256: str | None = None,
-                          idempotency_key: str | None = None) -> Payment:
+                          idempotency_key: str | None = None, purchase: str | None = None) -> Payment:
         p = self._new(method, url, payment_required, body, reason, mpa_signatures, content_type,
-                      request_body_sha256, idempotency_key)
+                      request_body_sha256, idempotency_key, purchase)
         return cast("Payment", await self._run_async(self._course(p, None)))
 
     def resume(self, p: Payment, event: dict[str, Any]) -> Any:
@@ -230,10 +234,12 @@ class Guard:
 
     def _new(self, method: str, url: str, payment_required: str | None, body: Body, reason: str,
              signatures: Any, content_type: str | None = None, request_body_sha256: str | None = None,
-             idempotency_key: str | None = None) -> Payment:
+             idempotency_key: str | None = None, purchase: str | None = None) -> Payment:
         b: dict[str, Any] = {"method": method, "url": url, "payment_required": payment_required,
                              "reason": reason or "", "seed": random.getrandbits(63),
                              "request_body_sha256": request_body_sha256, "idempotency_key": idempotency_key}
+        if purchase is not None:
+            b["purchase"] = purchase
         if isinstance(body, (bytes, bytearray)):
             b["body_base64"] = base64.b64encode(bytes(body)).decode("ascii")  # the core decodes the bytes
             b["content_type"] = content_type

@@ -63,7 +63,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Set, Tuple
+from typing import Any
 
 import pytest
 
@@ -77,10 +77,10 @@ class Registry:
     """Registered secrets as searchable forms (text and bytes)."""
 
     def __init__(self) -> None:
-        self.forms: Dict[str, str] = {}  # form -> label
-        self.bforms: Dict[bytes, str] = {}
-        self.secrets: Set[bytes] = set()
-        self.kinds: Dict[str, int] = {}  # label (before any " (") -> secrets registered
+        self.forms: dict[str, str] = {}  # form -> label
+        self.bforms: dict[bytes, str] = {}
+        self.secrets: set[bytes] = set()
+        self.kinds: dict[str, int] = {}  # label (before any " (") -> secrets registered
         self.lock = threading.Lock()
 
     def add(self, value: Any, label: str) -> None:
@@ -135,12 +135,12 @@ class Registry:
         k = label.split(" (")[0]
         self.kinds[k] = self.kinds.get(k, 0) + 1
 
-    def find_text(self, text: str) -> List[str]:
+    def find_text(self, text: str) -> list[str]:
         if not text:
             return []
         return sorted({lab for f, lab in list(self.forms.items()) if f in text})
 
-    def find_bytes(self, data: bytes) -> List[str]:
+    def find_bytes(self, data: bytes) -> list[str]:
         if not data:
             return []
         return sorted({lab for f, lab in list(self.bforms.items()) if f in data})
@@ -152,15 +152,15 @@ REG = Registry()
 class State:
     def __init__(self) -> None:
         self.test = "(session start)"
-        self.findings: List[Tuple[str, str, str]] = []  # (test, sink, label)
-        self.seen: Set[Tuple[str, str, str]] = set()
-        self.counts: Dict[str, int] = {}
-        self.objects: List[Any] = []
-        self.files: Dict[str, Tuple[int, int]] = {}
-        self.registries: List[Any] = []
-        self.root: Optional[Path] = None
+        self.findings: list[tuple[str, str, str]] = []  # (test, sink, label)
+        self.seen: set[tuple[str, str, str]] = set()
+        self.counts: dict[str, int] = {}
+        self.objects: list[Any] = []
+        self.files: dict[str, tuple[int, int]] = {}
+        self.registries: list[Any] = []
+        self.root: Path | None = None
         self.t_overhead = 0.0
-        self.times: Dict[str, float] = {}
+        self.times: dict[str, float] = {}
         self.guard = threading.local()
 
 
@@ -171,7 +171,7 @@ def _count(kind: str) -> None:
     ST.counts[kind] = ST.counts.get(kind, 0) + 1
 
 
-def _report(sink: str, labels: List[str]) -> None:
+def _report(sink: str, labels: list[str]) -> None:
     for lab in labels:
         key = (ST.test, sink, lab)
         if key not in ST.seen:
@@ -414,7 +414,7 @@ def _ours(e: BaseException) -> bool:
 _depth = threading.local()
 
 
-def _install_exceptions(classes: List[type]) -> None:
+def _install_exceptions(classes: list[type]) -> None:
     for cls in classes:
         if "__init__" not in cls.__dict__:
             continue
@@ -449,7 +449,7 @@ def _install_raises() -> None:
     _wrap(code.ExceptionInfo, "fill_unfilled", fill)
 
 
-def _install_objects(classes: List[type]) -> None:
+def _install_objects(classes: list[type]) -> None:
     for cls in classes:
         if "__init__" not in cls.__dict__ or not callable(cls.__dict__["__init__"]):
             continue
@@ -469,15 +469,15 @@ def _install_objects(classes: List[type]) -> None:
 
 def _scan_objects() -> None:
     objs, ST.objects = ST.objects, []
-    seen: Set[int] = set()
+    seen: set[int] = set()
     for o in objs:
         if id(o) in seen:
             continue
         seen.add(id(o))
         n = type(o).__name__
-        scan_text("repr", f"repr({n})", _safe(lambda: repr(o)))
+        scan_text("repr", f"repr({n})", _safe(lambda o=o: repr(o)))
         if type(o).__str__ is not object.__str__:
-            scan_text("repr", f"str({n})", _safe(lambda: str(o)))
+            scan_text("repr", f"str({n})", _safe(lambda o=o: str(o)))
 
 
 def _install_subprocess() -> None:
@@ -528,7 +528,7 @@ def _scan_metrics(final: bool) -> None:
         if i == 0 and not final:
             continue
         name = "the global registry" if i == 0 else "a test's CollectorRegistry"
-        scan_text("metrics", f"prometheus exposition ({name})", _safe(lambda: generate_latest(r).decode()))
+        scan_text("metrics", f"prometheus exposition ({name})", _safe(lambda r=r: generate_latest(r).decode()))
 
 
 def _scan_file(p: Path, why: str) -> None:
@@ -571,7 +571,7 @@ def _install_files(config: Any) -> None:
             try:
                 if ST.root and str(os.path.abspath(path)).startswith(str(ST.root)):
                     _scan_tree(path, "file (before rmtree)")
-            except Exception:
+            except Exception:  # noqa: S110 - scanning is best effort; the removal itself must go on
                 pass
             return orig(path, *a, **kw)
         return f
@@ -625,8 +625,8 @@ def _scan_redis(r: Any) -> None:
 
 def _hook_module(mod: Any) -> None:
     """Wraps the exception and object classes one package module defines."""
-    excs: List[type] = []
-    objs: List[type] = []
+    excs: list[type] = []
+    objs: list[type] = []
     for v in list(vars(mod).values()):
         if isinstance(v, type) and getattr(v, "__module__", "") == mod.__name__:
             if issubclass(v, BaseException):
@@ -722,7 +722,8 @@ def pytest_runtest_logreport(report: Any) -> None:
 
 def pytest_warning_recorded(warning_message: Any, when: str, nodeid: str, location: Any) -> None:
     if ENABLED:
-        scan_text("warning", f"warning {warning_message.category.__name__}", _safe(lambda: str(warning_message.message)))
+        scan_text("warning", f"warning {warning_message.category.__name__}",
+                  _safe(lambda: str(warning_message.message)))
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -752,7 +753,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     terminalreporter.write_line(
         f"secret sentinel: {len(REG.secrets)} secrets ({len(REG.forms)} forms) registered; scanned {scanned}; "
         f"{'no leak' if n == 0 else f'{n} LEAKS'} ({ST.t_overhead:.1f} s in scans)")
-    terminalreporter.write_line("secret sentinel: registered " + ", ".join(f"{v} {k}" for k, v in sorted(REG.kinds.items())))
+    terminalreporter.write_line("secret sentinel: registered "
+                                + ", ".join(f"{v} {k}" for k, v in sorted(REG.kinds.items())))
     if os.environ.get("PRESIDIO_X402_SENTINEL_TIMES"):
         terminalreporter.write_line(f"secret sentinel times: {ST.times}")
 

@@ -52,22 +52,24 @@ def test_the_sentinel_fails_a_session_that_leaks():
     outside = tempfile.mkdtemp(dir=str(secret_sentinel.ST.root.parent) if secret_sentinel.ST.root else None)
     try:
         Path(outside, "test_leaky.py").write_text(LEAKY)
-        env = dict(os.environ, TMPDIR=outside, PRESIDIO_X402_SENTINEL="1", PYTHONPATH=str(HERE) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        env = dict(os.environ, TMPDIR=outside, PRESIDIO_X402_SENTINEL="1",
+                   PYTHONPATH=str(HERE) + os.pathsep + os.environ.get("PYTHONPATH", ""))
         r = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "secret_sentinel", "-q",
                             "--rootdir", outside, "test_leaky.py"],
                            cwd=outside, env=env, capture_output=True, text=True, timeout=300)
         out = r.stdout + r.stderr
         assert r.returncode == 1, out
         assert "5 passed" in out, out  # the tests pass; the sentinel fails the run
-        leaks = [l for l in out.splitlines() if l.startswith("LEAK: ")]
-        assert "LEAK: SecretKey (test) in log record (presidio_x402, debug) (test test_leaky.py::test_logs_a_key_at_debug)" in leaks, out
-        assert any(l.startswith("LEAK: SecretKey (test) in file ") and "/test_writes_a_key_into_a_fil" in l
-                   and "audit.jsonl" in l for l in leaks), out  # found at the end: its tmp_path names the test
+        leaks = [line for line in out.splitlines() if line.startswith("LEAK: ")]
+        assert ("LEAK: SecretKey (test) in log record (presidio_x402, debug) "
+                "(test test_leaky.py::test_logs_a_key_at_debug)") in leaks, out
+        assert any(line.startswith("LEAK: SecretKey (test) in file ") and "/test_writes_a_key_into_a_fil" in line
+                   and "audit.jsonl" in line for line in leaks), out  # found at the end: its tmp_path names the test
         assert ("LEAK: SecretKey (test) in package exception X402PaymentError: str "
                 "(test test_leaky.py::test_builds_an_exception_with_a_key)") in leaks, out
         assert ("LEAK: pre-approval token in captured output (Captured stderr call) "
                 "(test test_leaky.py::test_prints_a_token)") in leaks, out
-        assert not [l for l in leaks if "test_clean" in l], out
+        assert not [line for line in leaks if "test_clean" in line], out
         assert KEY_HEX not in out and KEY_HEX.upper() not in out  # findings name secrets, never show them
         assert "LEAKS" in out and "secret sentinel:" in out
     finally:

@@ -282,3 +282,60 @@ def test_default_and_disabled_controls_end_switched_off():
         client = _client_with(controls)
         harden(x402HTTPClient(client), audit_writer=Lines())
         assert client._spend_controls is False
+
+
+def _declaring(request):
+    """A v2 challenge that declares payment-identifier, as PyPI x402's server helper makes it."""
+    from x402.extensions.payment_identifier import PAYMENT_IDENTIFIER, declare_payment_identifier_extension
+    from x402mock import v2_required
+
+    return 2, dict(v2_required(str(request.url)),
+                   extensions={PAYMENT_IDENTIFIER: declare_payment_identifier_extension(True)})
+
+
+async def test_payment_identifier_sent_audited_and_a_recovered_retry_is_the_same_purchase():
+    from x402.extensions.payment_identifier import extract_payment_identifier
+    from x402.schemas import PaymentPayload
+    from x402.schemas.hooks import RecoveredResponseResult
+
+    s = Server(version=2, challenge=_declaring)
+    client = x402Client()
+    register_exact_evm_client(client, Account.from_key(KEY))
+    http = x402HTTPClient(client)
+    w = Lines()
+    harden(http, audit_writer=w, policy={"max_per_call_usd": 0.10})
+    recoveries = []
+
+    async def recover(ctx):
+        recoveries.append(1)
+        return RecoveredResponseResult() if len(recoveries) == 1 else None
+
+    client.on_payment_response(recover)  # after the guard's own hook, as a user's would be
+    c = httpx.AsyncClient(transport=x402AsyncTransport(http, transport=httpx.MockTransport(s.handler)))
+    with pytest.raises(Exception) as e:
+        await c.get("https://api.example.com/once")
+    assert "replay-detected" in repr(e.value) + repr(e.value.__cause__)
+    assert len(recoveries) == 1, "the client asked for a retry once"
+    assert len(s.payments) == 1, "one payment left: the retry was refused before signing"
+    pid = extract_payment_identifier(PaymentPayload.model_validate(s.payments[0]))
+    assert pid and pid.startswith("pay_") and len(pid) == 32
+    assert s.payments[0]["extensions"]["payment-identifier"]["info"]["required"] is True
+    lines = [json.loads(line) for line in w.lines]
+    assert [e["outcome"] for e in lines] == ["allowed", "settled", "blocked"]
+    assert [e.get("payment_id") for e in lines] == [pid, pid, pid], "the retry was begun as the same purchase"
+    assert lines[2]["code"] == "replay-detected"
+    assert verify_chain(w.lines, CHAIN).ok
+
+
+async def test_payment_identifier_absent_when_not_declared_and_new_per_purchase():
+    s = Server(version=2, challenge=_declaring)
+    c, _w, _ = setup(s, policy={"max_per_call_usd": 0.10})
+    for q in ("a", "b"):
+        assert (await c.get(f"https://api.example.com/once?{q}")).status_code == 200
+    ids = [p["extensions"]["payment-identifier"]["info"]["id"] for p in s.payments]
+    assert ids[0] != ids[1]
+    plain = Server(version=2, amount="1000")
+    c2, w2, _ = setup(plain, policy={"max_per_call_usd": 0.10})
+    assert (await c2.get("https://api.example.com/weather")).status_code == 200
+    assert "payment-identifier" not in (plain.payments[0].get("extensions") or {})
+    assert all("payment_id" not in json.loads(line) for line in w2.lines)

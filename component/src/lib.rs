@@ -123,6 +123,7 @@ code_map!(
     PayloadMalformed,
     PayloadMismatch,
     PayloadExpiryTooLong,
+    PaymentIdMismatch,
     StoreUnavailable,
     InvalidInput,
 );

@@ -22,6 +22,7 @@ fn event() -> AuditEvent {
         replay_fingerprint: Some(
             "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
         ),
+        payment_id: None,
         code: Some(Code::PolicyPerCallExceeded),
     }
 }

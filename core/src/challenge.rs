@@ -72,6 +72,10 @@ pub struct Challenge {
     pub resource: Value,
     /// Each offer, parsed, or why it could not be.
     pub offers: Vec<Result<PaymentOffer, Code>>,
+    /// v2 top-level `extensions` object as sent (`Null` when absent, not an
+    /// object, or in v1). Only its `payment-identifier` entry is read
+    /// ([`crate::payid::declaration`]); the whole challenge is capped.
+    pub extensions: Value,
 }
 
 /// Parses a 402 challenge. The v2 `PAYMENT-REQUIRED` header wins when present;
@@ -193,6 +197,10 @@ fn from_doc(doc: Value) -> Result<Challenge, Code> {
     } else {
         (Value::Null, None)
     };
+    let extensions = match obj.remove("extensions") {
+        Some(e @ Value::Object(_)) if version == 2 => e,
+        _ => Value::Null,
+    };
     let offers = accepts
         .into_iter()
         .enumerate()
@@ -203,6 +211,7 @@ fn from_doc(doc: Value) -> Result<Challenge, Code> {
         error,
         resource,
         offers,
+        extensions,
     })
 }
 

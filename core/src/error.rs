@@ -184,6 +184,8 @@ codes! {
     PayloadMismatch = "payload-mismatch",
     /// The signer's payload stays valid longer than the offer's timeout allows; nothing was sent.
     PayloadExpiryTooLong = "payload-expiry-too-long",
+    /// The purchase id given for a retry is malformed or belongs to another purchase.
+    PaymentIdMismatch = "payment-id-mismatch",
     /// The host's state store was unreachable or answered badly.
     StoreUnavailable = "store-unavailable",
     /// An input to the core is malformed (host programming error).

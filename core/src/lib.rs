@@ -32,6 +32,7 @@ pub mod hex;
 pub mod ledger;
 pub mod money;
 pub mod mpa;
+pub mod payid;
 pub mod payload;
 pub mod pii;
 pub mod pipeline;

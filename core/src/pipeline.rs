@@ -121,6 +121,12 @@ pub struct Assessment {
     pub pin: Option<(String, String)>,
     /// HTTP method, upper-cased.
     pub method: String,
+    /// The server's `payment-identifier` declaration, when the v2 challenge
+    /// made a well-formed one ([`crate::payid::declaration`]).
+    pub payment_id_declaration: Option<Value>,
+    /// The purchase's payment id, once the driver has made or checked it
+    /// ([`crate::payid`]); written to the audit line.
+    pub payment_id: Option<String>,
     /// When the assessment was made.
     pub now_ms: u64,
 }
@@ -254,6 +260,8 @@ pub fn assess(
         preapproval: None,
         pin: None,
         method: ctx.method.to_ascii_uppercase(),
+        payment_id_declaration: None,
+        payment_id: None,
         now_ms: ctx.now_ms,
     };
     if let Err(code) = assess_into(cfg, state, ctx, replay_key, &mut a) {
@@ -328,6 +336,7 @@ fn assess_into(
     // 1. Parse and select.
     let mut ch = challenge::parse(ctx.payment_required, ctx.body)?;
     a.x402_version = ch.x402_version;
+    a.payment_id_declaration = crate::payid::declaration(&ch.extensions);
     let pos = challenge::select_position(&ch, &cfg.networks, &cfg.assets)?;
     let mut offer = ch.offers.swap_remove(pos)?;
     // 2. PII in every string that leaves the process: the metadata, the
@@ -478,6 +487,7 @@ fn event(
             .collect(),
         policy_limit_usd: a.limit_usd,
         replay_fingerprint: a.fingerprint.clone(),
+        payment_id: a.payment_id.clone(),
         code,
     }
 }

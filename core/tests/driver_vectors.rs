@@ -463,6 +463,19 @@ fn run_scenario(s: &Value) -> (Value, Vec<String>) {
                 .collect(),
         ),
     );
+    outcomes.insert(
+        "audit_payment_ids".into(),
+        Value::Array(
+            w.lines
+                .iter()
+                .map(|l| serde_json::from_str::<Value>(l).expect("line")["payment_id"].clone())
+                .collect(),
+        ),
+    );
+    outcomes.insert(
+        "sent_extensions".into(),
+        Value::Array(w.sent.iter().map(|p| p["extensions"].clone()).collect()),
+    );
     // The world's secrets (`secrets`: strings of the input) that any action
     // handed out, raw or JSON-escaped: the expected list is empty.
     let leaks: Vec<Value> = world

@@ -31,20 +31,24 @@ fn arb_event() -> impl Strategy<Value = AuditEvent> {
         ),
         prop::option::of(prop::sample::select(Code::ALL.to_vec())),
         prop::option::of("[0-9a-f]{64}"),
+        prop::option::of("[A-Za-z0-9_-]{16,128}"),
     )
         .prop_map(
-            |(event_type, outcome, url, amount, network, agent, pii, code, fp)| AuditEvent {
-                event_type,
-                outcome: outcome.to_string(),
-                resource_url: url,
-                amount_usd: amount.map(Usd),
-                network: network.map(str::to_string),
-                agent_id: agent,
-                replica: None,
-                pii_entities_found: pii.into_iter().map(str::to_string).collect(),
-                policy_limit_usd: None,
-                replay_fingerprint: fp,
-                code,
+            |(event_type, outcome, url, amount, network, agent, pii, code, fp, payment_id)| {
+                AuditEvent {
+                    event_type,
+                    outcome: outcome.to_string(),
+                    resource_url: url,
+                    amount_usd: amount.map(Usd),
+                    network: network.map(str::to_string),
+                    agent_id: agent,
+                    replica: None,
+                    pii_entities_found: pii.into_iter().map(str::to_string).collect(),
+                    policy_limit_usd: None,
+                    replay_fingerprint: fp,
+                    payment_id,
+                    code,
+                }
             },
         )
 }

@@ -78,6 +78,7 @@ export function scenarios(world) {
     { name: "MPA 2-of-3: yes/yes/no", config: MPA(world, ["yes", "yes", "no"]), steps: ["/v2/expensive"] },
     { name: "v1 route (X-PAYMENT)", config: {}, steps: ["/v1/quote"] },
     { name: "tampering signer (another payee)", config: {}, tamper: true, steps: ["/v2/cheap"] },
+    { name: "payment-identifier declared", config: {}, steps: ["/v2/once"] },
   ];
 }
 
@@ -93,8 +94,9 @@ export async function runScenarios(world) {
     const all = [];
     for (const p of s.steps) { r = await attempt(agent.pay, world.serverUrl + p); all.push(r); }
     const settles = world.log.filter((l) => l.endpoint === "settle").length - settlesBefore;
+    const last = agent.sink.lines.at(-1);
     rows.push({ scenario: s.name.trim(), agent: AGENT, outcome: r.outcome, code: r.code, amount: lastAmount(agent.sink),
-      settles, steps: all, ms: Math.round(performance.now() - t0) });
+      payment_id: last ? JSON.parse(last).payment_id ?? null : null, settles, steps: all, ms: Math.round(performance.now() - t0) });
   }
   let auditLines = 0;
   for (const a of agents) {

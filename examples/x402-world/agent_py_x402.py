@@ -109,6 +109,7 @@ def scenarios(world):
         ("MPA 2-of-3: yes/yes/no", big, ["yes", "yes", "no"], ["/v2/expensive"]),
         ("v1 route (X-PAYMENT)", {}, None, ["/v1/quote"]),
         ("tampering signer (another payee)", {}, None, ["/v2/cheap"], "tamper"),
+        ("payment-identifier declared", {}, None, ["/v2/once"]),
     ]
 
 
@@ -126,7 +127,9 @@ async def main(world, make_agent=None, label=AGENT):
             before, t0 = await settles(), time.perf_counter()
             for p in steps:
                 r = await agent.attempt(world["serverUrl"] + p)
+            last = json.loads(agent.sink.lines[-1]) if agent.sink.lines else {}
             rows.append({"scenario": name, "agent": label, **r, "amount": agent.amount(),
+                         "payment_id": last.get("payment_id"),
                          "settles": await settles() - before, "ms": round((time.perf_counter() - t0) * 1000)})
     lines = 0
     for a in agents:

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { startWorld, EMAIL } from "./world.mjs";
 import { runScenarios } from "./agent-ts.mjs";
 import { complianceReport } from "presidio-hardened-x402";
-import { EXPECTED, checkRows, leaksIn } from "./expected.mjs";
+import { EXPECTED, checkRows, checkPaymentIds, leaksIn } from "./expected.mjs";
 
 const t0 = performance.now();
 const outDir = process.env.DEMO_OUT ?? new URL("../../.cache/demo/", import.meta.url).pathname;
@@ -36,7 +36,9 @@ console.log("\n" + head.map((h, i) => pad(h, w[i])).join(" | "));
 console.log(w.map((n) => "-".repeat(n)).join("-|-"));
 for (const r of rows) console.log([r.scenario, r.agent, r.outcome, r.code, r.amount, r.settles].map((v, i) => pad(v, w[i])).join(" | "));
 
-const problems = checkRows(rows);
+const problems = [...checkRows(rows), ...checkPaymentIds(rows, world.log)];
+const payid = rows.filter((r) => r.scenario === "payment-identifier declared");
+console.log(`\npayment-identifier: ${payid.map((r) => `${r.agent} sent and audited ${r.payment_id}`).join("; ")}`);
 const leaks = leaksIn(world.log);
 const piiSettle = world.log.filter((l) => l.endpoint === "settle" && String(l.body?.paymentPayload?.resource?.url ?? "").includes("/v2/records"));
 console.log(`\nfacilitator log (${logPath}): ${world.log.length} requests; PII route as the facilitator saw it:`);

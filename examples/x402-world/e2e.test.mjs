@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { startWorld, EMAIL } from "./world.mjs";
 import { runScenarios, hardenedAgent, attempt } from "./agent-ts.mjs";
-import { EXPECTED, checkRows, leaksIn } from "./expected.mjs";
+import { EXPECTED, checkRows, checkPaymentIds, leaksIn } from "./expected.mjs";
 
 let world;
 before(async () => { world = await startWorld(); });
@@ -15,6 +15,7 @@ test("TypeScript agent (@x402/fetch + hardenX402Client): every scenario has its 
   const { rows, audit } = await runScenarios(world);
   assert.deepEqual(rows.map((r) => r.scenario), Object.keys(EXPECTED));
   assert.deepEqual(checkRows(rows), []);
+  assert.deepEqual(checkPaymentIds(rows, world.log), [], "payment-identifier: sent, received, audited");
   assert.ok(audit.verified && audit.lines > 0);
   assert.deepEqual(leaksIn(world.log), [], "no personal data reached the facilitator");
 });
@@ -83,6 +84,7 @@ for (const [script, what] of [
       const { rows, audit } = JSON.parse(out.trim().split("\n").at(-1));
       assert.deepEqual(rows.map((r) => r.scenario), Object.keys(EXPECTED));
       assert.deepEqual(checkRows(rows), []);
+      assert.deepEqual(checkPaymentIds(rows, world.log), [], "payment-identifier: sent, received, audited");
       assert.ok(audit.verified && audit.lines > 0);
       assert.deepEqual(leaksIn(world.log), []);
     });

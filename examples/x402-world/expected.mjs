@@ -1,5 +1,5 @@
 // What every agent must get for every scenario (shared by the demo and the tests).
-import { EMAIL } from "./world.mjs";
+import { EMAIL, paymentIdsIn } from "./world.mjs";
 
 /** scenario -> [outcome, code, settle requests the facilitator received] */
 export const EXPECTED = {
@@ -19,7 +19,29 @@ export const EXPECTED = {
   // A compromised signer signs a real authorization for another payee: the core refuses the
   // payload before it is sent (core/src/payload.rs), so nothing reaches the facilitator.
   "tampering signer (another payee)": ["blocked", "payload-mismatch", 0],
+  // The route declares the x402 payment-identifier extension: the payment carries the purchase's id
+  // (core/src/payid.rs), which the facilitator receives and the audit line holds (checkPaymentIds).
+  "payment-identifier declared": ["paid", "-", 1],
 };
+
+/** The scenario whose route declares payment-identifier. */
+export const PAYID_SCENARIO = "payment-identifier declared";
+
+/**
+ * Each row's `payment_id` (its last audit line's): set, well formed and received by the facilitator
+ * for the declaring route; absent for every other scenario.
+ */
+export function checkPaymentIds(rows, log) {
+  const ids = new Set(paymentIdsIn(log));
+  const out = [];
+  for (const r of rows) {
+    if (r.scenario === PAYID_SCENARIO) {
+      if (!/^pay_[A-Za-z0-9_-]{28}$/.test(r.payment_id ?? "")) out.push(`${r.agent} / ${r.scenario}: audit line payment_id ${r.payment_id}`);
+      else if (!ids.has(r.payment_id)) out.push(`${r.agent} / ${r.scenario}: ${r.payment_id} never reached the facilitator`);
+    } else if (r.payment_id != null) out.push(`${r.agent} / ${r.scenario}: unexpected payment_id ${r.payment_id}`);
+  }
+  return out;
+}
 
 /** Differences between rows and EXPECTED (empty when all is as expected). */
 export function checkRows(rows) {

@@ -11,6 +11,7 @@ import express from "express";
 import http from "node:http";
 import { writeFileSync } from "node:fs";
 import { paymentMiddleware, x402ResourceServer } from "@x402/express";
+import { declarePaymentIdentifierExtension, PAYMENT_IDENTIFIER } from "@x402/extensions/payment-identifier";
 import { HTTPFacilitatorClient } from "@x402/core/server";
 import { ExactEvmScheme as ServerEvmScheme } from "@x402/evm/exact/server";
 import { verifyTypedData } from "viem";
@@ -127,6 +128,11 @@ function startApprovers() {
   return { server, hooks };
 }
 
+/** The payment-identifier ids in the `/settle` requests the facilitator received. */
+export function paymentIdsIn(log) {
+  return log.filter((l) => l.endpoint === "settle").map((l) => l.body?.paymentPayload?.extensions?.[PAYMENT_IDENTIFIER]?.info?.id).filter(Boolean);
+}
+
 /** Starts everything; returns {facilitatorUrl, serverUrl, approverUrl, log, hooks, state, close}. */
 export async function startWorld({ logPath } = {}) {
   const fac = startFacilitator({ logPath });
@@ -143,8 +149,11 @@ export async function startWorld({ logPath } = {}) {
     "GET /v2/untrusted": { accepts: [{ scheme: "exact", network: V2_NET, payTo: PAY_TO,
       price: { amount: "1000", asset: UNTRUSTED, extra: { name: "Fake Dollar", version: "1" } } }], description: "Priced in an unknown token", mimeType: "application/json" },
     "GET /v2/flaky": { accepts: accepts("$0.001", FAIL_PAY_TO), description: "Settlement fails", mimeType: "application/json" },
+    // Declares the x402 payment-identifier extension (the real @x402/extensions helper): clients send an id per purchase.
+    "GET /v2/once": { accepts: accepts("$0.001"), description: "Deduplicated by payment id", mimeType: "application/json",
+      extensions: { [PAYMENT_IDENTIFIER]: declarePaymentIdentifierExtension(true) } },
   }, rs));
-  for (const p of ["cheap", "expensive", "records", "untrusted", "flaky"]) app.get(`/v2/${p}`, (_q, r) => r.json({ ok: true, route: p }));
+  for (const p of ["cheap", "expensive", "records", "untrusted", "flaky", "once"]) app.get(`/v2/${p}`, (_q, r) => r.json({ ok: true, route: p }));
   const server = await listen(app);
   const appr = startApprovers();
   await new Promise((r) => appr.server.listen(0, "127.0.0.1", r));

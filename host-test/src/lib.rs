@@ -694,6 +694,7 @@ pub fn wit_codes() -> &'static [wit::ErrorCode] {
         E::PayloadMalformed,
         E::PayloadMismatch,
         E::PayloadExpiryTooLong,
+        E::PaymentIdMismatch,
         E::StoreUnavailable,
         E::InvalidInput,
     ]

@@ -82,3 +82,29 @@ def enc(method, url, body_sha256, idempotency_key, network, asset, pay_to):
 
 def fp(key_hex, *fields):
     return hmac.new(bytes.fromhex(key_hex), enc(*fields), hashlib.sha256).hexdigest()
+
+
+# ---- the x402 payment-identifier extension (computed independently of core/src/payid.rs) ----
+# The server's declaration, as `declare_payment_identifier_extension(required)` of PyPI `x402` makes it.
+PAYID_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "properties": {
+        "required": {"type": "boolean"},
+        "id": {"type": "string", "minLength": 16, "maxLength": 128, "pattern": "^[a-zA-Z0-9_-]+$"},
+    },
+    "required": ["required"],
+}
+
+
+def payid_declaration(required=False):
+    return {"info": {"required": required}, "schema": copy.deepcopy(PAYID_SCHEMA)}
+
+
+def payment_id(key_hex, seed, fingerprint_hex):
+    """`pay_` + base64url(nonce[9] ‖ mac[12]) (see core/src/payid.rs)."""
+    key = bytes.fromhex(key_hex)
+    fp_ = fingerprint_hex.encode()
+    nonce = hmac.new(key, b"x402 payment-identifier nonce" + struct.pack(">Q", seed) + fp_, hashlib.sha256).digest()[:9]
+    mac = hmac.new(key, b"x402 payment-identifier" + fp_ + nonce, hashlib.sha256).digest()[:12]
+    return "pay_" + base64.urlsafe_b64encode(nonce + mac).decode().rstrip("=")

@@ -19,6 +19,7 @@ from fixtures import (
     AUDIT_KEY,
     DROP,
     PAY_TO,
+    PAYID_SCHEMA,
     REPLAY_KEY,
     SOL_PAY_TO,
     SOLANA_DEVNET,
@@ -26,6 +27,9 @@ from fixtures import (
     UNKNOWN_TOKEN,
     V1_OFFER,
     V2_OFFER,
+    fp,
+    payid_declaration,
+    payment_id,
     v1_body,
     v2_doc,
     v2_header,
@@ -653,6 +657,95 @@ def sdk_fixtures():
 
 binding += sdk_fixtures()
 
+# ---- the x402 payment-identifier extension (core/src/payid.rs) ----
+def _fp(url=URL, offer=V2_OFFER):
+    return fp(REPLAY_KEY, "GET", url, "", "", offer["network"], offer["asset"].lower(), offer["payTo"].lower())
+
+
+PAYID = payment_id(REPLAY_KEY, 7, _fp())
+PAYID_8 = payment_id(REPLAY_KEY, 8, _fp())
+OTHER_URL = URL + "?city=oslo"
+PAYID_OTHER = payment_id(REPLAY_KEY, 7, _fp(OTHER_URL))
+assert PAYID != PAYID_8 and len(PAYID) == 32
+
+
+def declared(required=False, **kw):
+    return v2(extensions={"payment-identifier": payid_declaration(required)}, **kw)
+
+
+def echoed(id_, required=False):
+    return {"payment-identifier": {"info": {"required": required, "id": id_}, "schema": PAYID_SCHEMA}}
+
+
+def with_purchase(p, purchase, seed=8):
+    return {**p, "purchase": purchase, "seed": seed}
+
+
+payid = [
+    scenario("payment-identifier declared: the id is sent in extensions, audited and handed back in done",
+             [declared(required=True)],
+             [OPEN, task(PAID, allowed=True, settlement="settled", details={"payment_id": PAYID})],
+             audit=["allowed", "settled"], flags=["Real"]),
+    scenario("payment-identifier declared, not required: the id is sent all the same", [declared()],
+             [OPEN, task(PAID, allowed=True, details={"payment_id": PAYID})], flags=["Real"]),
+    scenario("payment-identifier declared, shared store: the same id", [declared()],
+             [OPEN, task(PAID_SHARED, allowed=True, details={"payment_id": PAYID})], profile=SHARED),
+    scenario("payment-identifier with an official client's full payload: its own payment-identifier entry is "
+             "replaced, its other extensions stay",
+             [declared()], [OPEN, task(PAID, allowed=True, details={"payment_id": PAYID})],
+             world={"signer": {"x402Version": 2, "accepted": V2_OFFER, "payload": evm(),
+                               "extensions": {"payment-identifier": {
+                                   "info": {"required": False, "id": "pay_" + "x" * 20}},
+                                              "other": {"info": {}}}}}),
+    scenario("payment-identifier not declared: nothing is added", [v2()],
+             [OPEN, settled()]),
+    scenario("a malformed payment-identifier declaration (required not a boolean) is ignored",
+             [v2(extensions={"payment-identifier": {"info": {"required": "yes"}}})], [OPEN, settled()]),
+    scenario("a payment-identifier declaration without info is ignored",
+             [v2(extensions={"payment-identifier": {"schema": {}}})], [OPEN, settled()]),
+    scenario("extensions that are not an object are ignored", [v2(extensions=["payment-identifier"])],
+             [OPEN, settled()]),
+    scenario("a retry after a failed attempt passes its purchase: the same id is sent (another seed)",
+             [declared(), with_purchase(declared(), PAYID)],
+             [OPEN, task(allowed=False, code="signer-failed", details={"payment_id": PAYID}),
+              task(PAID, allowed=True, settlement="settled", details={"payment_id": PAYID})],
+             world={"signer": ["fail", "ok"], "per_payment": ["signer"]}),
+    scenario("without its purchase, a retry after a failed attempt is a new purchase: a new id",
+             [declared(), {**declared(), "seed": 8}],
+             [OPEN, task(allowed=False, code="signer-failed"),
+              task(PAID, allowed=True, details={"payment_id": PAYID_8})],
+             world={"signer": ["fail", "ok"], "per_payment": ["signer"]}),
+    scenario("a retry of a settled purchase with its purchase id is still a replay",
+             [declared(), with_purchase(declared(), PAYID)],
+             [OPEN, settled(), task(["replay-set", "audit done"], allowed=False, code="replay-detected",
+                                    family="replay-detected", details={"payment_id": PAYID})]),
+    scenario("a purchase id of another purchase (another fingerprint) is refused before anything is reserved",
+             [with_purchase(declared(), PAYID_OTHER)],
+             [OPEN, blocked("payment-id-mismatch", "payment")], audit=["blocked"], flags=["Hostile"]),
+    scenario("a malformed purchase id is refused", [with_purchase(declared(), "pay_not-one-of-ours-0123456789")],
+             [OPEN, blocked("payment-id-mismatch", "payment")], flags=["Hostile"]),
+    scenario("an id with one character changed is refused",
+             [with_purchase(declared(), PAYID[:-1] + ("A" if PAYID[-1] != "A" else "B"))],
+             [OPEN, blocked("payment-id-mismatch", "payment")], flags=["Hostile"]),
+    scenario("a purchase id of another purchase is refused even when the extension is not declared",
+             [with_purchase(v2(), PAYID_OTHER)], [OPEN, blocked("payment-id-mismatch", "payment")],
+             flags=["Hostile"]),
+    scenario("a v1 challenge has no extensions: nothing is added", [v1()], [OPEN, settled()],
+             world={"paid": {"status": 200, "settlement": OK_SETTLE}}),
+]
+payid[0]["expected"]["sent"] = [{"extensions": echoed(PAYID, True)}]
+payid[0]["expected"]["audit_payment_ids"] = [PAYID, PAYID]
+payid[1]["expected"]["sent_extensions"] = [echoed(PAYID)]
+payid[2]["expected"]["sent_extensions"] = [echoed(PAYID)]
+payid[3]["expected"]["sent_extensions"] = [{**echoed(PAYID), "other": {"info": {}}}]
+for t in payid[4:8] + payid[15:]:
+    t["expected"]["sent_extensions"] = [None]
+    t["expected"]["audit_payment_ids"] = [None, None]
+payid[8]["expected"]["sent_extensions"] = [echoed(PAYID)]
+payid[8]["expected"]["audit_payment_ids"] = [PAYID, PAYID, PAYID, PAYID]
+payid[9]["expected"]["sent_extensions"] = [echoed(PAYID_8)]
+payid[11]["expected"]["audit_payment_ids"] = [None]
+
 groups = [
     {"comment": "payments that go through", "tests": happy},
     {"comment": "refusals before signing", "tests": policy},
@@ -666,6 +759,7 @@ groups = [
     {"comment": "402 bodies as bytes: decoded once, by the core", "tests": body_bytes},
     {"comment": "what gets signed is what was approved: the signed payload is bound to the approval",
      "tests": binding},
+    {"comment": "the x402 payment-identifier extension: one id per purchase, reused on its retries", "tests": payid},
 ]
 
 if __name__ == "__main__":

@@ -375,6 +375,7 @@ impl Driver {
             reason: reason.to_string(),
             hints: Vec::new(),
             seed: ms(seed)?,
+            purchase: None,
         };
         Ok(self.inner.begin_text(b, ms(now_ms)?))
     }

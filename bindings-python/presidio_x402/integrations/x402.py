@@ -92,9 +92,26 @@ class _Hooks:
         self.urls: dict[str, deque[str]] = defaultdict(deque)  # challenge -> request URLs
         # URL -> method and identity of the last request answered 402 (seen by CappedTransport; at most 1024)
         self.requests: OrderedDict[str, dict[str, Any]] = OrderedDict()
-        self.signing: dict[int,
-                           tuple[Any, Payment]] = {}  # id(selected requirements) -> (its weakref, payment at `sign`)
+        # id(selected requirements) -> (its weakref, payment at `sign`)
+        self.signing: dict[int, tuple[Any, Payment]] = {}
         self.sent: dict[str, tuple[float, Payment]] = {}  # signed scheme payload -> (when, payment at `send`)
+        # id(payment_required) -> (its weakref, payment id, URL, request identity): the client's retry of
+        # the same purchase with the same object (after ``{recovered: True}``) is begun with that id (at most 1024).
+        self.purchases: OrderedDict[int, tuple[Any, str | None, str, dict[str, Any]]] = OrderedDict()
+
+    def _purchase(self, pr: Any) -> tuple[Any, str | None, str, dict[str, Any]] | None:
+        got = self.purchases.get(id(pr))
+        return got if got is not None and got[0]() is pr else None
+
+    def _remember(self, pr: Any, payment_id: str | None, url: str, seen: dict[str, Any]) -> None:
+        try:
+            ref = weakref.ref(pr)
+        except TypeError:
+            return
+        self.purchases[id(pr)] = (ref, payment_id, url, seen)
+        self.purchases.move_to_end(id(pr))
+        while len(self.purchases) > 1024:
+            self.purchases.popitem(last=False)
 
     async def _sweep(self) -> None:
         """Answers the payments no hook will finish (see the module notes)."""
@@ -120,12 +137,18 @@ class _Hooks:
         url = q.popleft() if q else ""
         # The method and body identity, when CappedTransport saw the request (else a GET without a body).
         seen = self.requests.pop(url, None) or {"method": "GET"}
+        earlier = self._purchase(ctx.payment_required)
+        if earlier is not None and not q and not url:
+            url, seen = earlier[2], earlier[3]  # the client's retry of the same purchase (same object)
         challenge = json.dumps(dict(pr, accepts=[sel]))  # exactly the requirement the client selected
         header, body = (base64.b64encode(challenge.encode()).decode(), None) if pr.get("x402Version", 1) >= 2 \
             else (None, challenge)
         p = await self.guard.begin_async(seen["method"], url, header, body, mpa_signatures=self.mpa_signatures,
                                          request_body_sha256=seen.get("request_body_sha256"),
-                                         idempotency_key=seen.get("idempotency_key"))
+                                         idempotency_key=seen.get("idempotency_key"),
+                                         purchase=earlier[1] if earlier is not None else None)
+        self._remember(ctx.payment_required, (p.action.get("details") or {}).get("payment_id")
+                       if p.done else (earlier[1] if earlier is not None else None), url, seen)
         if p.done:
             raise self.guard.error(p)  # the client aborts: nothing is signed
         self.signing[id(ctx.selected_requirements)] = (weakref.ref(ctx.selected_requirements), p)
@@ -157,6 +180,13 @@ class _Hooks:
         for k in ("resource", "accepted"):
             if sent.get(k) is not None and getattr(payload, k, None) is not None:
                 setattr(payload, k, type(getattr(payload, k)).model_validate(sent[k]))
+        # The payment-identifier extension, when the server declared it: the driver's id.
+        if isinstance(sent.get("extensions"), dict) and hasattr(payload, "extensions"):
+            payload.extensions = sent["extensions"]
+            pid = ((sent["extensions"].get("payment-identifier") or {}).get("info") or {}).get("id")
+            got = self._purchase(ctx.payment_required)
+            if isinstance(pid, str) and got is not None:
+                self._remember(ctx.payment_required, pid, got[2], got[3])
         if self.observed:
             self.sent[_key(_dump(payload).get("payload") or {})] = (time.monotonic(), p)
         else:

@@ -2,8 +2,9 @@
 //! canonical line.
 
 use super::entry::{
-    is_replica_id, timestamp, AuditEvent, Head, FINGERPRINT_PREFIX_HEX, MAX_AGENT_ID_BYTES,
-    MAX_LINE_BYTES, MAX_PII_ENTITIES, MAX_SEQ, MAX_TOKEN_BYTES, MAX_URL_BYTES, MIN_KEY_BYTES,
+    is_payment_id, is_replica_id, timestamp, AuditEvent, Head, FINGERPRINT_PREFIX_HEX,
+    MAX_AGENT_ID_BYTES, MAX_LINE_BYTES, MAX_PII_ENTITIES, MAX_SEQ, MAX_TOKEN_BYTES, MAX_URL_BYTES,
+    MIN_KEY_BYTES,
 };
 use super::mac::hmac_sha256;
 use crate::canonical::write_string;
@@ -81,6 +82,10 @@ fn write_entry(out: &mut String, f: &Fields<'_>, mac: Option<&str>) {
     opt(out, e.network.as_deref());
     key(out, "outcome", false);
     write_string(&e.outcome, out);
+    if let Some(p) = &e.payment_id {
+        key(out, "payment_id", false);
+        write_string(p, out);
+    }
     key(out, "pii_entities_found", false);
     out.push('[');
     for (i, n) in e.pii_entities_found.iter().enumerate() {
@@ -146,7 +151,9 @@ fn fields<'a>(
     if e.network.as_deref().is_some_and(|n| !network_ok(n)) {
         return Err(Code::InvalidInput);
     }
-    if e.replica.as_deref().is_some_and(|r| !is_replica_id(r)) {
+    if e.replica.as_deref().is_some_and(|r| !is_replica_id(r))
+        || e.payment_id.as_deref().is_some_and(|p| !is_payment_id(p))
+    {
         return Err(Code::InvalidInput);
     }
     if e.pii_entities_found.len() > MAX_PII_ENTITIES

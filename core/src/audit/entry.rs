@@ -30,6 +30,14 @@ pub const MAX_SEQ: u64 = crate::canonical::MAX_SAFE_INTEGER;
 /// Longest replica id, in bytes.
 pub const MAX_REPLICA_BYTES: usize = 64;
 
+/// A valid `payment_id`: 16–128 bytes of `[A-Za-z0-9_-]` (the x402
+/// `payment-identifier` id format).
+pub(crate) fn is_payment_id(s: &str) -> bool {
+    (16..=128).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
 /// A valid replica id: 1–64 bytes of `[A-Za-z0-9._:-]`.
 pub fn is_replica_id(r: &str) -> bool {
     !r.is_empty()
@@ -109,6 +117,9 @@ pub struct AuditEvent {
     pub policy_limit_usd: Option<Usd>,
     /// The replay fingerprint (hex); only its first 16 digits are kept.
     pub replay_fingerprint: Option<String>,
+    /// The x402 `payment-identifier` id sent with the payment ([`crate::payid`]),
+    /// when the server declared the extension.
+    pub payment_id: Option<String>,
     /// The refusal code, when there is one; `error_message` is its fixed description.
     pub code: Option<Code>,
 }
@@ -118,7 +129,7 @@ impl AuditEvent {
     /// is a code string; absent optional members are `null`/empty;
     /// `error_message` is derived, never read). Unknown members are refused.
     pub fn from_json(v: &Value) -> Result<AuditEvent, Code> {
-        const KNOWN: [&str; 11] = [
+        const KNOWN: [&str; 12] = [
             "event_type",
             "outcome",
             "resource_url",
@@ -129,6 +140,7 @@ impl AuditEvent {
             "pii_entities_found",
             "policy_limit_usd",
             "replay_fingerprint",
+            "payment_id",
             "code",
         ];
         let m = v.as_object().ok_or(Code::InvalidInput)?;
@@ -163,6 +175,7 @@ impl AuditEvent {
             pii_entities_found: entities,
             policy_limit_usd: usd("policy_limit_usd")?,
             replay_fingerprint: s("replay_fingerprint")?,
+            payment_id: s("payment_id")?,
             code: s("code")?
                 .map(|c| Code::parse(&c).ok_or(Code::InvalidInput))
                 .transpose()?,

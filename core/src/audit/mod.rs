@@ -15,6 +15,7 @@
 //! | `network` | CAIP-2 style token, or `null` |
 //! | `agent_id` | string (cut to 256 bytes), or `null` |
 //! | `replica` | **only when set**: the replica id (`[A-Za-z0-9._:-]`, ≤ 64 bytes) of the process that wrote the line |
+//! | `payment_id` | **only when set**: the x402 `payment-identifier` id sent with the payment (16–128 bytes of `[A-Za-z0-9_-]`, see [`crate::payid`]) |
 //! | `pii_entities_found` | entity names (`[A-Z0-9_]`, ≤ 32 of them) |
 //! | `replay_fingerprint` | the first 16 hex digits of the fingerprint, or `null` |
 //! | `code` | the stable error code, or `null` |
@@ -111,6 +112,7 @@ mod fixtures {
             pii_entities_found: vec!["EMAIL_ADDRESS".into()],
             policy_limit_usd: None,
             replay_fingerprint: Some("ab".repeat(32)),
+            payment_id: None,
             code: (i % 2 == 1).then_some(Code::PolicyPerCallExceeded),
         }
     }
@@ -124,5 +126,42 @@ mod fixtures {
             head = Some(h);
         }
         (lines, head.unwrap_or_else(Head::genesis))
+    }
+}
+
+#[cfg(test)]
+mod payment_id_tests {
+    use super::fixtures::{ev, KEY};
+    use super::{append, verify, AuditEvent};
+    use crate::error::Code;
+
+    const ID: &str = "pay_8MlR0v_7tbZGfpU_HvzAw4VvFIan";
+
+    #[test]
+    fn payment_id_is_written_only_when_set_checked_and_verified() {
+        let plain = append(KEY, None, &ev(0), 1_700_000_000_000).unwrap().0;
+        assert!(!plain.contains("payment_id"));
+        let e = AuditEvent {
+            payment_id: Some(ID.into()),
+            ..ev(0)
+        };
+        let (line, head) = append(KEY, None, &e, 1_700_000_000_000).unwrap();
+        assert!(line.contains(&format!(",\"payment_id\":\"{ID}\",\"pii_entities_found\"")));
+        assert_eq!(verify(KEY, &[&line], None, Some(&head)), Ok(head.clone()));
+        for bad in ["short", &"x".repeat(129), "pay_with space 0123456789"] {
+            let e = AuditEvent {
+                payment_id: Some(bad.into()),
+                ..ev(0)
+            };
+            assert_eq!(
+                append(KEY, None, &e, 1_700_000_000_000).map(|_| ()),
+                Err(Code::InvalidInput)
+            );
+        }
+        // A line whose payment_id is edited (or malformed) fails verification.
+        let edited = line.replace(ID, "pay_000000000000000000000000000000");
+        assert!(verify(KEY, &[&edited], None, None).is_err());
+        let malformed = line.replace(ID, "bad id");
+        assert!(verify(KEY, &[&malformed], None, None).is_err());
     }
 }

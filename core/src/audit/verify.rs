@@ -1,7 +1,7 @@
 //! Checking: a whole log (lines or JSONL text) or line by line with a
 //! [`ChainVerifier`], each failure at its line with a [`Code`].
 
-use super::entry::{is_replica_id, Head, MAX_LINE_BYTES, MAX_SEQ, MIN_KEY_BYTES};
+use super::entry::{is_payment_id, is_replica_id, Head, MAX_LINE_BYTES, MAX_SEQ, MIN_KEY_BYTES};
 use super::mac::{ct_eq, keyed, HmacSha256};
 use crate::canonical::{parse_strict, to_canonical};
 use crate::error::Code;
@@ -267,7 +267,13 @@ fn parse_line(line: &str) -> Result<(u64, String, String, String, Option<String>
         Some(Value::String(r)) if is_replica_id(r) => Some(r.clone()),
         Some(_) => return Err(seq),
     };
-    let shape_ok = m.len() == ENTRY_KEYS.len() + usize::from(replica.is_some())
+    let payment_id = match m.get("payment_id") {
+        None => false,
+        Some(Value::String(p)) if is_payment_id(p) => true,
+        Some(_) => return Err(seq),
+    };
+    let shape_ok = m.len()
+        == ENTRY_KEYS.len() + usize::from(replica.is_some()) + usize::from(payment_id)
         && ENTRY_KEYS.iter().all(|k| m.contains_key(*k))
         && m.get("v").and_then(Value::as_u64) == Some(1)
         && seq.is_some()

@@ -81,6 +81,20 @@
 //! fingerprint forgotten), with its audit line, the metric
 //! `x402_payload_refusals_total{code, field}` and the field in
 //! `done.details.reason`. Configuration `payload.check = "opaque"` opts out.
+//!
+//! **Payment identifier.** When the v2 challenge declares the x402
+//! `payment-identifier` extension, the payment gets an id ([`crate::payid`]):
+//! `send`'s header carries it in `extensions["payment-identifier"].info.id`
+//! (the server's declaration echoed), its audit lines carry it as
+//! `payment_id` and `done.details.payment_id` gives it to the host. A host
+//! that retries the same purchase (e.g. after an official client's
+//! `{recovered: true}`) passes it back as `begin`'s `purchase`: it is reused
+//! when it belongs to this payment's fingerprint, else the payment is refused
+//! with `payment-id-mismatch` before anything is reserved. The replay guard
+//! still applies: a retry passes only when the earlier attempt failed before
+//! sending (its fingerprint was forgotten); one whose attempt settled, or
+//! whose outcome is unknown, is `replay-detected`. Without a declaration
+//! nothing is added.
 
 mod payment;
 pub mod settlement;

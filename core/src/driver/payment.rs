@@ -349,6 +349,14 @@ impl Payment {
                 };
                 let mut a =
                     pipeline::assess_with_hints(cfg, &mut d.state, &ctx, &b.hints, &d.replay_key);
+                if a.blocked.is_none() {
+                    if let Err(c) = payment_id(&mut a, b, &d.replay_key) {
+                        a.blocked = Some(c);
+                        if let Some(r) = a.reservation.take() {
+                            d.state.spend.release(&r);
+                        }
+                    }
+                }
                 if a.blocked == Some(Code::ChallengeMissing) && self.body_error.is_some() {
                     a.blocked = self.body_error;
                 }
@@ -572,6 +580,10 @@ impl Payment {
         } else {
             json!({"x402Version": 2, "resource": echo, "accepted": a.requirements, "payload": payload})
         };
+        let full = match (&a.payment_id, &a.payment_id_declaration) {
+            (Some(id), Some(decl)) => with_payment_id(full, decl, id),
+            _ => full,
+        };
         let name = if a.x402_version == 1 {
             "X-PAYMENT"
         } else {
@@ -624,6 +636,7 @@ impl Payment {
                     current_usd: a.and_then(|a| a.current_usd).map(|u| u.to_string()),
                     fingerprint: a.and_then(|a| a.fingerprint.as_deref()),
                     limit_usd: a.and_then(|a| a.limit_usd).map(|u| u.to_string()),
+                    payment_id: a.and_then(|a| a.payment_id.as_deref()),
                     pii_entities: a
                         .map(|a| a.pii_entities.iter().map(|e| e.as_str()).collect())
                         .unwrap_or_default(),
@@ -643,6 +656,44 @@ impl Payment {
     }
 }
 
+/// Makes or checks the purchase's payment id ([`crate::payid`]): a
+/// `purchase` from the host must belong to this payment's fingerprint; the id
+/// is kept (and sent) only when the server declared the extension.
+fn payment_id(a: &mut Assessment, b: &Begin, key: &[u8]) -> Result<(), Code> {
+    let Some(fp) = a.fingerprint.as_deref() else {
+        return Ok(());
+    };
+    let id = match b.purchase.as_deref() {
+        Some(id) => {
+            crate::payid::belongs(key, id, fp)?;
+            id.to_string()
+        }
+        None => crate::payid::new_id(key, b.seed, fp),
+    };
+    if a.payment_id_declaration.is_some() {
+        a.payment_id = Some(id);
+    }
+    Ok(())
+}
+
+/// The v2 payload with `extensions["payment-identifier"]` set to the
+/// server's declaration plus `info.id` (other extension entries an official
+/// client put there stay as they are).
+fn with_payment_id(mut full: Value, decl: &Value, id: &str) -> Value {
+    if let Some(m) = full.as_object_mut() {
+        let ext = m
+            .entry("extensions")
+            .or_insert_with(|| Value::Object(Default::default()));
+        if !ext.is_object() {
+            *ext = Value::Object(Default::default());
+        }
+        if let Some(e) = ext.as_object_mut() {
+            e.insert(crate::payid::EXTENSION.into(), crate::payid::echo(decl, id));
+        }
+    }
+    full
+}
+
 fn refused_step(code: Code) -> Step {
     Step {
         allowed: false,
@@ -658,6 +709,7 @@ fn refused_step(code: Code) -> Step {
             pii_entities_found: Vec::new(),
             policy_limit_usd: None,
             replay_fingerprint: None,
+            payment_id: None,
             code: Some(code),
         },
         metrics: Vec::new(),

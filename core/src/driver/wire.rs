@@ -77,14 +77,19 @@ pub struct Begin {
     pub idempotency_key: Option<String>,
     /// Host detector PII hints (`pii_mode="nlp"`).
     pub hints: Vec<PiiHint>,
-    /// Seed of the backoff jitter.
+    /// Seed of the backoff jitter and of a new payment id ([`crate::payid`]).
     pub seed: u64,
+    /// The payment id of an earlier attempt of the same purchase (from its
+    /// `done.details.payment_id`), when the host retries it: reused when it
+    /// belongs to this payment's fingerprint, else the payment is refused
+    /// with `payment-id-mismatch`.
+    pub purchase: Option<String>,
 }
 
 impl Begin {
     /// Reads `{"method", "url", "payment_required", "body" | "body_base64",
     /// "content_type", "request_body_sha256", "idempotency_key", "reason",
-    /// "hints", "seed"}` (`body_base64`: the bytes read, standard padded
+    /// "hints", "seed", "purchase"}` (`body_base64`: the bytes read, standard padded
     /// base64).
     pub fn from_json(v: &Value) -> Result<Begin, Code> {
         let m = v.as_object().ok_or(Code::InvalidInput)?;
@@ -123,6 +128,7 @@ impl Begin {
             seed: m
                 .get("seed")
                 .map_or(Ok(0), |v| v.as_u64().ok_or(Code::InvalidInput))?,
+            purchase: s("purchase")?,
         })
     }
 
@@ -488,6 +494,8 @@ pub(crate) struct DoneDetails<'a> {
     pub current_usd: Option<String>,
     pub fingerprint: Option<&'a str>,
     pub limit_usd: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<&'a str>,
     pub pii_entities: Vec<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<&'a str>,
