@@ -260,6 +260,8 @@ test("spendControls the caller set are refused at hardening (config-client-spend
   const off = mk(false);
   await x.hardenX402Client(off, opts);
   assert.equal(off.spendControls, false);
+});
+
 test("payment-identifier: the server's declaration gets the purchase's id, the facilitator reads it with the SDK, the audit lines hold it; a {recovered:true} retry is the same purchase (same id) and the replay guard refuses it", async () => {
   const { h, sink, pay } = await setup();
   let recoveries = 0;
