@@ -771,7 +771,12 @@ mod tests {
 
     #[test]
     fn the_lua_scripts_are_the_node_stores_scripts() {
-        let ts = include_str!("../../bindings-js/src/redis-store.ts");
+        // Read at test time (not `include_str!`): the Docker build context holds only the workspace.
+        let read = |rel: &str| {
+            std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel))
+                .unwrap_or_else(|e| panic!("{rel}: {e}"))
+        };
+        let ts = read("../bindings-js/src/redis-store.ts");
         assert!(
             ts.contains(CAS_LUA),
             "CAS script differs from bindings-js/src/redis-store.ts"
@@ -780,7 +785,7 @@ mod tests {
             ts.contains(HEAD_LUA),
             "head script differs from bindings-js/src/redis-store.ts"
         );
-        let doc = include_str!("../../docs/STORES.md");
+        let doc = read("../docs/STORES.md");
         for line in CAS_LUA.lines() {
             assert!(doc.contains(line), "docs/STORES.md lacks `{line}`");
         }
