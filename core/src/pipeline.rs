@@ -173,18 +173,7 @@ pub fn judge_approvals(
             .votes(),
         );
     }
-    for w in webhooks {
-        let v = mpa::judge_webhook_response(
-            m,
-            &w.approver_id,
-            req,
-            w.status,
-            &w.body,
-            w.hmac.as_deref(),
-            w.timed_out,
-        );
-        votes.push((w.approver_id.clone(), v));
-    }
+    votes.extend(webhooks.iter().map(|w| w.vote(m, req)));
     votes
 }
 

@@ -24,7 +24,7 @@ use super::countersign::verify_with_preapprovals;
 use super::preapprove::Preapproval;
 use super::request::{ApprovalRequest, PaymentFields};
 use super::tally::{count, tally, Vote};
-use super::webhook::{judge_webhook_response, WebhookAnswer};
+use super::webhook::WebhookAnswer;
 use crate::canonical::to_canonical;
 use crate::error::Code;
 use crate::hex;
@@ -183,18 +183,7 @@ pub fn decide(
     if webhooks.is_none() && has_webhooks && !expired && t.approvals < cfg.threshold {
         return Decision::AskWebhooks;
     }
-    for w in webhooks.unwrap_or(&[]) {
-        let v = judge_webhook_response(
-            cfg,
-            &w.approver_id,
-            req,
-            w.status,
-            &w.body,
-            w.hmac.as_deref(),
-            w.timed_out,
-        );
-        votes.push((w.approver_id.clone(), v));
-    }
+    votes.extend(webhooks.unwrap_or(&[]).iter().map(|w| w.vote(cfg, req)));
     let verdict = if expired {
         Err(Code::MpaExpired)
     } else {

@@ -26,6 +26,22 @@ pub struct WebhookAnswer {
     pub timed_out: bool,
 }
 
+impl WebhookAnswer {
+    /// This answer judged by [`judge_webhook_response`]: the approver and its vote.
+    pub fn vote(&self, cfg: &MpaConfig, req: &ApprovalRequest) -> (String, Vote) {
+        let v = judge_webhook_response(
+            cfg,
+            &self.approver_id,
+            req,
+            self.status,
+            &self.body,
+            self.hmac.as_deref(),
+            self.timed_out,
+        );
+        (self.approver_id.clone(), v)
+    }
+}
+
 /// Largest webhook response body judged, in bytes.
 pub const MAX_RESPONSE_BYTES: usize = 4096;
 
