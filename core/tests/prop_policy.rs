@@ -147,6 +147,9 @@ proptest! {
             5 => { f2[4] = digest(n2); }
             _ => { f2[5] = b.clone(); }
         }
+        // `a` or `b` can spell the base value itself (asset "0x" + "aa" is the base "0xaa"):
+        // then nothing differs and equal fingerprints are right.
+        prop_assume!(f2 != base || u2 != u1);
         let fp1 = replay::fingerprint(&key, &ident(&u1, &base)).unwrap();
         let fp2 = replay::fingerprint(&key, &ident(&u2, &f2)).unwrap();
         prop_assert_ne!(fp1, fp2);
