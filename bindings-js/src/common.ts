@@ -10,7 +10,7 @@ export { parsePolicy, validateConfig, loadPolicy, type Validation } from "./poli
 export { PaymentGuard, type GuardOptions, type Payment } from "./guard.js";
 export { type Stop } from "./executor.js";
 export { createHardenedFetch, requestIdentity, paymentOf, type PaymentReceipt, type HardenedFetch, type HardenedFetchOptions, type RequestIdentity, type Signer, type SignRequest } from "./fetch.js";
-export { hardenX402Client, type HardenedX402, type HardenOptions } from "./x402-client.js";
+export { hardenX402Client, type HardenedX402, type HardenedX402Members, type X402HTTPClientLike, type HardenOptions } from "./x402-client.js";
 export { type ApprovalOptions, type Resolver } from "./approvals.js";
 export { BrowserStore } from "./browser-store.js";
 

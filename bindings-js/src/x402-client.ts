@@ -155,13 +155,16 @@ function takeOverSpendControls(target: Obj, mode: "off" | "keep"): void {
   client.setSpendControls(false);
 }
 
-/** The SDK's `x402HTTPClient`, as far as the overloads of {@link hardenX402Client} tell it apart. */
+/** The SDK's `x402HTTPClient`, as far as the overloads of {@link hardenX402Client} tell it apart (its `client` is private in the SDK's types). */
 export interface X402HTTPClientLike {
-  /** The `x402Client` it drives. */
-  readonly client: object;
   /** Registers a hook on a 402 answer. */
   onPaymentRequired(hook: never): unknown;
+  /** Reports a paid response (called by the SDK's transports). */
+  processPaymentResult(paymentPayload: never, getHeader: never, status: number): Promise<unknown>;
 }
+
+/** The members {@link hardenX402Client} adds to an `x402HTTPClient` (its `client` stays the SDK's, private in its types). */
+export type HardenedX402Members = Omit<HardenedX402, "client">;
 
 /** Is `target` an `x402HTTPClient` (duck-typed)? */
 const isHttpClient = (target: Obj): boolean => typeof target.onPaymentRequired === "function" && Boolean(target.client);
@@ -199,7 +202,7 @@ function refusalPayload(err: X402GuardError): Json {
  * `wrapFetchWithPayment(fetch, await hardenX402Client(new x402HTTPClient(client), options))`.
  * A refusal throws the coded error; see the module notes.
  */
-export async function hardenX402Client<C extends X402HTTPClientLike>(target: C, options?: HardenOptions): Promise<C & HardenedX402>;
+export async function hardenX402Client<C extends X402HTTPClientLike>(target: C, options?: HardenOptions): Promise<C & HardenedX402Members>;
 /** Given an `x402Client`: the hardened `x402HTTPClient` over it (typed loosely: pass an `x402HTTPClient` for the SDK's types). */
 export async function hardenX402Client(target: Obj, options?: HardenOptions): Promise<HardenedX402>;
 export async function hardenX402Client(target: Obj, options: HardenOptions = {}): Promise<HardenedX402> {
