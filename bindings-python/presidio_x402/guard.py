@@ -57,7 +57,7 @@ from ._nlp import NLP_ENTITIES, metadata_texts
 from ._nlp import hints as nlp_hints
 from ._types import PaymentDetails
 from .audit_log import AuditLog, NullAuditWriter
-from .exceptions import error_for
+from .exceptions import X402Error, error_for
 from .stores import SINGLE_REPLICA, MemoryStore, StoreError, is_async_store, now_ms
 
 logger = logging.getLogger("presidio_x402")
@@ -215,8 +215,12 @@ class Guard:
     def error(self, p: Payment) -> Exception:
         """The seed exception of a refused payment (its ``done``), from the core's error table."""
         mpa = self.mpa.config.threshold if self.mpa is not None else (self.config.get("mpa") or {}).get("threshold")
-        return error_for(p.code, p.action.get("details"), threshold=int(mpa or 0),
-                         approval_request=p.approval.as_dict() if p.approval is not None else None)
+        err = error_for(p.code, p.action.get("details"), threshold=int(mpa or 0),
+                        approval_request=p.approval.as_dict() if p.approval is not None else None)
+        line = p.action.get("audit_line")
+        if isinstance(line, str) and isinstance(err, X402Error):
+            err.audit_line = line
+        return err
 
     def state(self) -> str:
         """The core's serialised state (spend ledger, pins): with a shared store,

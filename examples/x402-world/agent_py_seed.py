@@ -13,9 +13,9 @@ import json
 import os
 import sys
 
-from agent_py_x402 import CODE, TAMPER_PAY_TO, Lines, main
+from agent_py_x402 import TAMPER_PAY_TO, Lines, main
 from eth_account import Account
-from presidio_x402 import HardenedX402Client
+from presidio_x402 import HardenedX402Client, X402Error
 from x402.mechanisms.evm.exact.client import ExactEvmScheme
 from x402.mechanisms.evm.exact.v1.client import ExactEvmSchemeV1
 from x402.schemas.payments import PaymentRequirements
@@ -57,12 +57,10 @@ class SeedAgent:
             if r.status_code == 200:
                 return {"outcome": "paid", "code": "-"}
             return {"outcome": "not paid", "code": f"http-{r.status_code}"}
-        except Exception as e:  # the guard's refusals are the seed's exceptions, each with .code
-            code = getattr(e, "code", None)
-            if code in ("settlement-failed", "signer-failed"):
+        except X402Error as e:  # the guard's refusals are the seed's exceptions, each with .code
+            if e.code in ("settlement-failed", "signer-failed"):
                 return {"outcome": "not paid", "code": "http-402"}
-            m = None if code else CODE.search(str(e))
-            return {"outcome": "blocked", "code": code or (m.group(1) if m else str(e)[:60])}
+            return {"outcome": "blocked", "code": e.code}
 
     def amount(self):
         if not self.sink.lines:

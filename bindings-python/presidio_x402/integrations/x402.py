@@ -25,7 +25,7 @@ and the :class:`~presidio_x402.HardenedX402Client` keyword arguments
 * ``on_before_payment_creation``: the payment begins with exactly the
   requirement the client selected and runs until the driver asks to ``sign``
   (the client signs) or is ``done`` (the hook raises the seed exception of the
-  refusal's family, so nothing is signed);
+  refusal's family, so nothing is signed: see *Refusals* below);
 * ``on_after_payment_creation``: the client's payload is the driver's
   ``signed`` answer; the v2 ``resource`` echo becomes the one of the driver's
   payment header (redacted);
@@ -47,6 +47,14 @@ never came (the transport failed) ``unobserved`` after
 :data:`UNOBSERVED_AFTER_S`, both at the next payment's first hook.
 
 Every step appends its audit line. Returns the :class:`~presidio_x402.guard.Guard`.
+
+*Refusals.* The official ``x402AsyncTransport`` wraps any error of payment
+creation in its own ``PaymentError`` unless it already is one; so the
+exception a hook raises is the seed exception of the refusal's family
+(``PolicyViolationError``, ``ReplayDetectedError``, …, with ``.code``, the
+core's description and ``.audit_line``) *and* an ``x402.http.clients.httpx.PaymentError``:
+it reaches the caller of ``httpx`` as it is (``except PolicyViolationError``
+and ``except PaymentError`` both catch it).
 """
 
 from __future__ import annotations
@@ -82,6 +90,32 @@ def _dump(model: Any) -> dict[str, Any]:
 
 def _key(obj: Any) -> str:
     return json.dumps(_dump(obj) if not isinstance(obj, dict) else obj, sort_keys=True, separators=(",", ":"))
+
+
+#: Seed exception class -> the same class that is also the SDK's PaymentError (made once each).
+_SDK_CLASSES: dict[type, type] = {}
+
+
+def _for_sdk(err: Exception) -> Exception:
+    """``err``, re-classed so that it is also the official transport's ``PaymentError``,
+    which the transport re-raises as it is (see *Refusals* in the module notes)."""
+    try:
+        from x402.http.clients.httpx import PaymentError
+    except ImportError:  # pragma: no cover - httpx is a dependency of this package
+        return err
+    cls = type(err)
+    if isinstance(err, PaymentError):
+        return err
+    both = _SDK_CLASSES.get(cls)
+    if both is None:
+        both = type(cls.__name__, (cls, PaymentError), {"__module__": cls.__module__, "__qualname__": cls.__qualname__,
+                                                       "__doc__": cls.__doc__})
+        _SDK_CLASSES[cls] = both
+    try:
+        err.__class__ = both
+    except TypeError:  # pragma: no cover - a layout the SDK's class cannot share
+        return err
+    return err
 
 
 class _Hooks:
@@ -150,7 +184,7 @@ class _Hooks:
         self._remember(ctx.payment_required, (p.action.get("details") or {}).get("payment_id")
                        if p.done else (earlier[1] if earlier is not None else None), url, seen)
         if p.done:
-            raise self.guard.error(p)  # the client aborts: nothing is signed
+            raise _for_sdk(self.guard.error(p))  # the client aborts: nothing is signed
         self.signing[id(ctx.selected_requirements)] = (weakref.ref(ctx.selected_requirements), p)
         return None
 
@@ -174,7 +208,7 @@ class _Hooks:
         payload = ctx.payment_payload
         p = await self.guard.resume_async(p, {"on": "signed", "payload": _dump(payload)})
         if p.done:
-            raise self.guard.error(p)
+            raise _for_sdk(self.guard.error(p))
         sent = json.loads(base64.b64decode(p.action["header"]["value"]))
         # The echoes the client sends back are the core's redacted copies.
         for k in ("resource", "accepted"):
