@@ -190,6 +190,8 @@ codes! {
     StoreUnavailable = "store-unavailable",
     /// An input to the core is malformed (host programming error).
     InvalidInput = "invalid-input",
+    /// The first line checked does not verify: a wrong key, or the first line was edited.
+    AuditBadKey = "audit-bad-key",
 }
 
 /// One configuration problem: where it is (a JSON-pointer-like path such as
