@@ -20,12 +20,26 @@ import type { MetricsSink } from "./metrics.js";
 import type { ApprovalOptions } from "./approvals.js";
 import type { DriverDoneAction, DriverEvent, DriverProfile, Head, KeyInput, PaymentContext } from "./types.js";
 
+/** The environment variable of the audit chain key (hex), read when `auditKey` is not given (as in Python). */
+export const CHAIN_KEY_ENV = "PRESIDIO_X402_CHAIN_KEY";
+/** The environment variable of the replay fingerprint key (hex), read when `replayKey` is not given (as in Python). */
+export const FINGERPRINT_KEY_ENV = "PRESIDIO_X402_FINGERPRINT_KEY";
+/** The shortest key the core accepts, in bytes. */
+const MIN_KEY_BYTES = 16;
+
+/** An environment variable where there is an environment (Node, Deno, Bun); `undefined` in a browser. */
+function envVar(name: string): string | undefined {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  return proc?.env?.[name];
+}
+
+/** The options of {@link PaymentGuard.create} (and of every wrapper that creates a guard). */
 export interface GuardOptions {
   /** Guard configuration (object or JSON text); validated by the core. */
   config?: Record<string, unknown> | string;
-  /** HMAC key of replay fingerprints (≥ 32 bytes). */
+  /** HMAC key of replay fingerprints (≥ 16 bytes, 32 advised; default: `$PRESIDIO_X402_FINGERPRINT_KEY`, hex). */
   replayKey?: KeyInput;
-  /** HMAC key of the audit chain. Keep it: a random one makes the log unverifiable after a restart. */
+  /** HMAC key of the audit chain (default: `$PRESIDIO_X402_CHAIN_KEY`, hex). Keep it: a random one makes the log unverifiable after a restart. */
   auditKey?: KeyInput;
   /** State, replay set and audit head (default: a new MemoryStore). */
   store?: GuardStore;
@@ -101,10 +115,18 @@ export class PaymentGuard {
       throw mapError(e);
     }
     const replica = (JSON.parse(text) as { replica_id?: string }).replica_id || NO_REPLICA;
-    const key = (k: KeyInput | undefined, what: string): KeyInput => {
+    const key = (k: KeyInput | undefined, what: "replayKey" | "auditKey"): KeyInput => {
       if (k !== undefined) return k;
-      warn(`presidio-hardened-x402: no ${what} configured; using a random per-process key. ` +
-        (what === "auditKey" ? "The audit log will NOT verify after a restart." : "Replays across restarts will not be detected."));
+      // The same environment variables as the Python package (README: "Keys"); a bad value is ignored, as there.
+      const env = what === "auditKey" ? CHAIN_KEY_ENV : FINGERPRINT_KEY_ENV;
+      const text = envVar(env)?.trim();
+      if (text) {
+        if (/^(?:[0-9a-fA-F]{2})+$/.test(text) && text.length >= 2 * MIN_KEY_BYTES) return text;
+        warn(`presidio-hardened-x402: $${env} is not hex of at least ${MIN_KEY_BYTES} bytes: ignored.`);
+      }
+      warn(`presidio-hardened-x402: no ${what} configured and $${env} is not set; using a random per-process key. ` +
+        (what === "auditKey" ? "The audit log will NOT verify after this process exits."
+          : "Replays are NOT detected across processes or restarts, even with a shared store (Redis, file)."));
       return randomBytes(32);
     };
     const store = opts.store ?? new MemoryStore();

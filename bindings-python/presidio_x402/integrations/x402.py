@@ -325,7 +325,13 @@ def harden(client: Any, *, mpa_signatures: Any = None, policy: Any = None, pii_a
     so the guard's policy is the one in force, and refuses controls the caller
     set (``config-client-spend-controls``: put those limits in the policy);
     ``"keep"`` leaves them (their refusals are then not audited).
+
+    The synchronous clients (``x402ClientSync``, ``x402HTTPClientSync``, used by the
+    ``requests`` adapter) are refused (``config-bad-type``, with a message that
+    says so), as is anything else: their hooks cannot await the guard's
+    approvals and store, and a hook of the wrong kind would fail every payment.
     """
+    _check_client(client)
     from x402.http import x402HTTPClient
 
     http: Any | None = client if isinstance(client, x402HTTPClient) else None
@@ -348,6 +354,24 @@ def harden(client: Any, *, mpa_signatures: Any = None, policy: Any = None, pii_a
     core_client.on_after_payment_creation(hooks.after)
     core_client.on_payment_creation_failure(hooks.failure)
     return guard
+
+
+def _check_client(client: Any) -> None:
+    """Refuses a client :func:`harden` cannot hook (see there), before anything is registered."""
+    from x402 import x402Client, x402ClientSync
+    from x402.http import x402HTTPClient, x402HTTPClientSync
+
+    from ..x402_policy_schema import PolicyValidationError
+
+    if isinstance(client, (x402Client, x402HTTPClient)):
+        return
+    if isinstance(client, (x402ClientSync, x402HTTPClientSync)):
+        why = (f"harden() takes the asyncio x402Client or x402HTTPClient, not {type(client).__name__}: "
+               "the synchronous clients (the requests adapter) are not supported; use x402Client with "
+               "x402AsyncTransport (httpx)")
+    else:
+        why = f"harden() takes an x402Client or x402HTTPClient of the x402 package, not {type(client).__name__}"
+    raise PolicyValidationError(why, [f"client: config-bad-type: {why}"], [("client", "config-bad-type")])
 
 
 def _take_over_spend_controls(client: Any, mode: str) -> None:

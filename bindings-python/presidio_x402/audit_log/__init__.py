@@ -37,9 +37,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any, Union
 
-from . import _keys
-from ._core import CoreError, core
-from ._types import AuditEvent
+from .. import _keys
+from .._core import CoreError, core
+from .._types import AuditEvent
 
 logger = logging.getLogger("presidio_x402.audit_log")
 
@@ -194,7 +194,7 @@ class AuditLog:
         pass redacted text. ``error_message`` is not recorded (audit lines never
         carry exception text); use ``code``. The seed's upper-case event names
         (``"PAYMENT_ALLOWED"``) are kept as written."""
-        from .stores import now_ms as _now
+        from ..stores import now_ms as _now
 
         ev: dict[str, Any] = {"event_type": event_type, "outcome": outcome, "resource_url": resource_url}
         if amount_usd is not None:
@@ -381,11 +381,11 @@ def verify_dir(path: str | os.PathLike[str], key: KeyLike, *, heads: dict[str, A
 def _cli_heads(args: argparse.Namespace) -> dict[str, Any] | None:
     """The stored heads the CLI was pointed at (a file store, Redis or a JSON file), or None."""
     if args.store_dir:
-        from .stores import FileStore
+        from ..stores import FileStore
 
         return FileStore(args.store_dir).load_heads()
     if args.redis_url:
-        from .stores import RedisStore
+        from ..stores import RedisStore
 
         rs = RedisStore(args.redis_url, prefix=args.prefix, tenant=args.tenant)
         try:
@@ -475,6 +475,3 @@ __all__ = [
     "verify_chain",
     "verify_dir",
 ]
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(_main())
