@@ -48,7 +48,7 @@
  * refused (the hook throws), so it is never sent.
  */
 import { PaymentGuard, type GuardOptions, type Payment } from "./guard.js";
-import { describe, limits } from "./core.js";
+import { call, describe, limits } from "./core.js";
 import { readCapped } from "./approvals.js";
 import { PolicyConfigError, X402GuardError } from "./errors.js";
 import { requestIdentity, sendPaid, type RequestIdentity } from "./fetch.js";
@@ -140,19 +140,23 @@ function headerKey(header: string | null | undefined): string | null {
 
 /**
  * Makes the guard's policy the one in force on `client` (see
- * {@link HardenOptions.sdkSpendControls}): the SDK's default controls (an
- * empty object) are switched off; controls the caller set are refused.
+ * {@link HardenOptions.sdkSpendControls}): the core decides
+ * (`client.spend-controls`) from what the client holds; this only reads the
+ * field and calls the setter.
  */
-function takeOverSpendControls(target: Obj, mode: "off" | "keep"): void {
-  const refuse = (code: string) => new PolicyConfigError([{ path: "sdkSpendControls", code }], `${code}: ${describe(code)}`);
-  if (mode !== "off" && mode !== "keep") throw refuse("config-bad-type");
+function takeOverSpendControls(target: Obj, mode: unknown): void {
   const client = target as { spendControls?: unknown; setSpendControls?: (controls: false) => unknown };
-  if (mode === "keep" || typeof client.setSpendControls !== "function") return;
-  const current = client.spendControls;
-  if (current === false) return;
-  const isDefault = current === undefined || (typeof current === "object" && current !== null && Object.keys(current).length === 0);
-  if (!isDefault) throw refuse("config-client-spend-controls");
-  client.setSpendControls(false);
+  const held = client.spendControls;
+  const current = typeof client.setSpendControls !== "function" ? "absent" : held === false ? "off"
+    : held === undefined || (typeof held === "object" && held !== null && Object.keys(held).length === 0) ? "default" : "custom";
+  let action: string;
+  try {
+    ({ action } = call<{ action: string }>("client.spend-controls", { mode, current }));
+  } catch (e) {
+    const code = e instanceof X402GuardError ? e.code : "invalid-input";
+    throw new PolicyConfigError([{ path: "sdkSpendControls", code }], `${code}: ${describe(code)}`);
+  }
+  if (action === "switch-off") client.setSpendControls!(false);
 }
 
 /** The SDK's `x402HTTPClient`, as far as the overloads of {@link hardenX402Client} tell it apart (its `client` is private in the SDK's types). */

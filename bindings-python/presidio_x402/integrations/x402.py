@@ -69,6 +69,7 @@ from typing import Any, cast
 
 import httpx
 
+from .._core import CoreError, core
 from ..audit_log import AuditLog, NullAuditWriter
 from ..exceptions import error_for
 from ..gateway import _NOT_SENT, HEADER_V1_RESPONSE, HEADER_V2_RESPONSE, build_config, read_challenge, request_identity
@@ -374,19 +375,19 @@ def _check_client(client: Any) -> None:
     raise PolicyValidationError(why, [f"client: config-bad-type: {why}"], [("client", "config-bad-type")])
 
 
-def _take_over_spend_controls(client: Any, mode: str) -> None:
-    """Makes the guard's policy the one in force on ``client`` (see :func:`harden`)."""
-    if mode not in ("off", "keep"):
-        raise error_for("config-bad-type")
+def _take_over_spend_controls(client: Any, mode: Any) -> None:
+    """Makes the guard's policy the one in force on ``client`` (see :func:`harden`): the core
+    decides (``client.spend-controls``) from what the client holds; this only reads the
+    field and calls the setter."""
     setter = getattr(client, "set_spend_controls", None)
-    if mode == "keep" or setter is None:
-        return
-    current = getattr(client, "_spend_controls", {})
-    if current is False:
-        return
-    if current:  # the caller set controls: they would run before the guard, unaudited
-        raise error_for("config-client-spend-controls")
-    setter(False)
+    held = getattr(client, "_spend_controls", {})
+    current = "absent" if setter is None else "off" if held is False else "default" if not held else "custom"
+    try:
+        action = core().call("client.spend-controls", {"mode": mode, "current": current})["action"]
+    except CoreError as e:
+        raise error_for(e.code) from None
+    if action == "switch-off":
+        setter(False)
 
 
 __all__ = ["CappedTransport", "harden"]
