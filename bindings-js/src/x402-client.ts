@@ -193,11 +193,11 @@ function refusalPayload(err: X402GuardError): Json {
   const fail = (): never => {
     throw err;
   };
-  return new Proxy({}, {
+  return new Proxy<Json>({}, {
     get: (_t, key) => (key === "then" ? undefined : fail()),
     has: fail, ownKeys: fail, getOwnPropertyDescriptor: fail, set: fail, deleteProperty: fail, defineProperty: fail,
     getPrototypeOf: fail, setPrototypeOf: fail, isExtensible: fail, preventExtensions: fail,
-  }) as Json;
+  });
 }
 
 /**

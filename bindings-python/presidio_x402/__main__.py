@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 
-USAGE = """usage: presidio-x402 verify FILE|DIR [--expected-seq N --expected-mac MAC | --store-dir DIR | --heads HEADS.json]
+USAGE = """usage: presidio-x402 verify FILE|DIR [--expected-seq N --expected-mac MAC | --store-dir DIR | --heads FILE]
        presidio-x402 report LOGDIR|FILE [--format markdown|json] [--out FILE] [--store-dir DIR | --heads HEADS.json]
        presidio-x402 validate-policy FILE.toml|FILE.json
 The chain key is read from $PRESIDIO_X402_CHAIN_KEY (hex)."""

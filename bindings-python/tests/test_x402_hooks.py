@@ -57,7 +57,7 @@ async def test_v2_policy_block_aborts_before_signing():
     c, w, _ = setup(s, policy={"max_per_call_usd": 0.10})
     with pytest.raises(Exception) as e:
         await c.get("https://api.example.com/weather")
-    # The hook raised the seed exception of the refusal's family: the client aborted, and it reached the caller as it is.
+    # The hook raised the seed exception of the refusal's family: the client aborted; it reaches the caller as is.
     assert isinstance(e.value, PolicyViolationError) and e.value.code == "policy-per-call-exceeded"
     assert "policy-per-call-exceeded" in repr(e.value)
     assert s.payments == []
@@ -389,9 +389,11 @@ async def test_every_error_family_reaches_the_caller_as_the_seed_exception_with_
         ("policy-violation", PolicyViolationError, "policy-per-call-exceeded", {"policy": {"max_per_call_usd": 0.10}},
          Server(version=2, amount="200000"), False, None),
         ("replay-detected", ReplayDetectedError, "replay-detected", {}, Server(version=2, amount="1000"), True, None),
-        ("mpa-denied", MPADeniedError, "mpa-denied", {"policy": {"max_per_call_usd": 10}, "mpa_engine": _mpa_engine("no")},
+        ("mpa-denied", MPADeniedError, "mpa-denied", {"policy": {"max_per_call_usd": 10},
+                                                      "mpa_engine": _mpa_engine("no")},
          Server(version=2, amount="2000000"), False, None),
-        ("mpa-timeout", MPATimeoutError, "mpa-timeout", {"policy": {"max_per_call_usd": 10}, "mpa_engine": _mpa_engine("slow")},
+        ("mpa-timeout", MPATimeoutError, "mpa-timeout", {"policy": {"max_per_call_usd": 10},
+                                                         "mpa_engine": _mpa_engine("slow")},
          Server(version=2, amount="2000000"), False, None),
         ("store-unavailable", StoreUnavailableError, "store-unavailable", {"audit_writer": _FailingWriter()},
          Server(version=2, amount="1000"), False, None),

@@ -386,7 +386,7 @@ def _take_over_spend_controls(client: Any, mode: Any) -> None:
         action = core().call("client.spend-controls", {"mode": mode, "current": current})["action"]
     except CoreError as e:
         raise error_for(e.code) from None
-    if action == "switch-off":
+    if action == "switch-off" and setter is not None:
         setter(False)
 
 
