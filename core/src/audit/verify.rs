@@ -212,7 +212,11 @@ impl ChainVerifier {
         if m.verify_slice(&want).is_err() {
             // The first line checked: nothing verified with this key yet, so the key
             // is as likely wrong as the line edited (one code says both).
-            let code = if n == 1 { Code::AuditBadKey } else { Code::AuditBadMac };
+            let code = if n == 1 {
+                Code::AuditBadKey
+            } else {
+                Code::AuditBadMac
+            };
             return Err(AuditFailure::at(n, Some(seq), code));
         }
         if Some(seq) != self.prev.seq.checked_add(1) {
