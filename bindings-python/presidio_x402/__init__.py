@@ -16,7 +16,7 @@ import logging
 from typing import Any
 
 from ._types import PaymentDetails, PaymentResponse, encode_payment
-from .audit_log import AuditLog, FileAuditWriter, NullAuditWriter, StreamAuditWriter, verify_chain
+from .audit_log import AuditLog, FileAuditWriter, NullAuditWriter, StreamAuditWriter, verify_audit_log, verify_chain
 from .exceptions import (
     MPADeniedError,
     MPATimeoutError,
@@ -78,5 +78,6 @@ __all__ = [
     "call",
     "compute_fingerprint",
     "encode_payment",
+    "verify_audit_log",
     "verify_chain",
 ]

@@ -44,6 +44,13 @@ async def test_a_wrong_key_says_wrong_key_or_first_line_edited(tmp_path):
     assert "wrong key" in r.reason and "first line" in r.reason
     edited = [lines[0].replace('"outcome":"allowed"', '"outcome":"blocked"', 1), *lines[1:]]
     assert verify_chain(edited, KEY_HEX).code == "audit-bad-key"  # under the right key: the same words
+    # The throwing form, as JS verifyAuditLog(key, text).
+    from presidio_x402 import X402PaymentError, verify_audit_log
+
+    assert verify_audit_log(KEY_HEX, lines) == verify_chain(lines, KEY_HEX).head
+    with pytest.raises(X402PaymentError) as e:
+        verify_audit_log(OTHER_KEY, lines)
+    assert e.value.code == "audit-bad-key"
     later = [*lines[:2], lines[2].replace('"outcome":"allowed"', '"outcome":"blocked"', 1), *lines[3:]]
     assert (verify_chain(later, KEY_HEX).line, verify_chain(later, KEY_HEX).code) == (3, "audit-bad-mac")
 

@@ -281,6 +281,18 @@ def verify_chain(lines: str | bytes | Iterable[str], key: KeyLike, expected_head
     return VerifyResult(False, None, out["line"], out["seq"], code, core().describe(code))
 
 
+def verify_audit_log(key: KeyLike, lines: str | bytes | Iterable[str], expected_head: Any = None) -> dict[str, Any]:
+    """The throwing form of :func:`verify_chain` (JS ``verifyAuditLog(key, text, expectedHead)``):
+    returns the final head, or raises the coded exception of the first failure
+    (``X402PaymentError`` with ``.code``: ``audit-bad-key``, ``audit-bad-mac``, ...)."""
+    from ..exceptions import error_for
+
+    r = verify_chain(lines, key, expected_head=expected_head)
+    if not r.ok or r.head is None:
+        raise error_for(r.code)
+    return r.head
+
+
 @dataclass(frozen=True)
 class ChainResult:
     """One chain (file) of a log directory, as :func:`verify_dir` reports it."""
@@ -472,6 +484,7 @@ __all__ = [
     "NullAuditWriter",
     "StreamAuditWriter",
     "VerifyResult",
+    "verify_audit_log",
     "verify_chain",
     "verify_dir",
 ]
