@@ -16,6 +16,7 @@ import logging
 from typing import Any
 
 from ._types import PaymentDetails, PaymentResponse, encode_payment
+from .config_types import GuardConfig
 from .audit_log import AuditLog, FileAuditWriter, NullAuditWriter, StreamAuditWriter, verify_chain
 from .exceptions import (
     MPADeniedError,
@@ -47,6 +48,7 @@ def call(op: str, input: Any) -> Any:
 
 
 __all__ = [
+    "GuardConfig",
     "AsyncRedisStore",
     "AuditLog",
     "EntityResult",

@@ -89,3 +89,35 @@ for (const [script, what] of [
       assert.deepEqual(leaksIn(world.log), []);
     });
 }
+
+test("signer helper (presidio-hardened-x402/evm): createHardenedFetch with a viem account and a wallet client pays v2 and v1; both settle", async () => {
+  const { createHardenedFetch, paymentOf, X402PaymentError } = await import("presidio-hardened-x402");
+  const { evmSigner } = await import("presidio-hardened-x402/evm");
+  const { generatePrivateKey, privateKeyToAccount } = await import("viem/accounts");
+  const { createWalletClient, http } = await import("viem");
+  const { baseSepolia } = await import("viem/chains");
+  const { randomBytes } = await import("node:crypto");
+  const keys = () => ({ replayKey: randomBytes(32).toString("hex"), auditKey: randomBytes(32).toString("hex"), warn: () => {} });
+  const account = privateKeyToAccount(generatePrivateKey());
+  // The wallet client never reaches its RPC URL: EIP-712 signing with a local account is offline.
+  const wallet = createWalletClient({ account: privateKeyToAccount(generatePrivateKey()), chain: baseSepolia, transport: http("http://127.0.0.1:9") });
+  for (const [what, source] of [["account", account], ["wallet-client", wallet]]) {
+    const pay = await createHardenedFetch({ signer: evmSigner(source), config: { agent_id: "evm-helper" }, ...keys() });
+    for (const path of ["/v2/cheap", "/v1/quote"]) {
+      const from = world.log.length;
+      const res = await pay(`${world.serverUrl}${path}?k=evm-${what}`);
+      assert.equal(res.status, 200, `${what} ${path}`);
+      await res.arrayBuffer();
+      assert.ok(paymentOf(res), `${what} ${path}: a payment was made`);
+      const got = world.log.slice(from);
+      assert.deepEqual(got.map((l) => l.endpoint), ["verify", "settle"], `${what} ${path}: verified and settled`);
+      const from_ = got[1].body.paymentPayload.payload.authorization.from.toLowerCase();
+      assert.equal(from_, source.account?.address.toLowerCase() ?? source.address.toLowerCase(), "signed by the helper's account");
+    }
+  }
+  // A signer that cannot sign the offer: the signer-failed error says why (SignerError as its cause), not an opaque code.
+  const sign = evmSigner(account);
+  const pay = await createHardenedFetch({ signer: (req) => sign({ ...req, network: "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp" }), config: {}, ...keys() });
+  await assert.rejects(pay(`${world.serverUrl}/v2/cheap?k=evm-fail`), (e) => e instanceof X402PaymentError && e.code === "signer-failed"
+    && /EVM networks/.test(e.message) && e.cause?.name === "SignerError");
+});
