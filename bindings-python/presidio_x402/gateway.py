@@ -41,6 +41,7 @@ from .guard import Guard
 from .pii_filter import _nlp_analyzer
 from .policy_engine import PolicyConfig, policy_to_config
 from .stores import make_store
+from .signers import SignerError
 
 logger = logging.getLogger("presidio_x402.gateway")
 
@@ -147,11 +148,13 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.
 
 
 class _SignerFailed(Exception):
-    """A signer failed: only the name of its exception's type, never its text."""
+    """A signer failed: only the name of its exception's type, never its text
+    (but a :class:`~presidio_x402.signers.SignerError`, written to hold no secret, is kept)."""
 
-    def __init__(self, type_name: str) -> None:
+    def __init__(self, type_name: str, reason: SignerError | None = None) -> None:
         super().__init__(type_name)
         self.type_name = type_name
+        self.reason = reason
 
 
 def request_identity(request: httpx.Request) -> dict[str, str | None]:
@@ -308,6 +311,9 @@ class HardenedX402Client:
             if isinstance(cause, _SignerFailed):
                 err = g.error(p)
                 err.signer_error_type = cause.type_name  # type: ignore[attr-defined]
+                if cause.reason is not None:
+                    err.args = (f"{err.args[0] if err.args else err} ({cause.reason})", *err.args[1:])
+                    raise err from cause.reason
                 raise err from None
             raise g.error(p) from cause
         d = p.action
@@ -330,7 +336,7 @@ class HardenedX402Client:
         except Exception as exc:
             # The signer's exception is never chained into ours, nor its text
             # copied: it can hold key material. Only its type name is kept.
-            return {"on": "signer-failed"}, _SignerFailed(type(exc).__name__)
+            return {"on": "signer-failed"}, _SignerFailed(type(exc).__name__, exc if isinstance(exc, SignerError) else None)
         payload = _payload(out)
         if payload is None:
             return {"on": "signer-failed"}, None
