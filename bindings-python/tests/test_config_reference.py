@@ -11,7 +11,7 @@ import pytest
 
 import presidio_x402
 from presidio_x402 import GuardConfig
-from presidio_x402.exceptions import PolicyValidationError
+from presidio_x402.x402_policy_schema import PolicyValidationError
 from presidio_x402.guard import Guard
 from presidio_x402.x402_policy_schema import get_schema, load_policy_file, validate_policy
 
