@@ -82,7 +82,8 @@ def blocks(readmes: list[str] = READMES) -> list[Block]:
             mk = MARKER.match(prev.strip())
             if prev.strip().startswith("<!-- readme-check") and not mk:
                 bad.append(f"{rel}:{start + 1}: malformed marker (want <!-- readme-check: skip (reason) -->)")
-            b = Block(rel, start + 1, lang, "\n".join(lines[start + 1:j]) + "\n", mk.group("reason").strip() if mk else None)
+            reason = mk.group("reason").strip() if mk else None
+            b = Block(rel, start + 1, lang, "\n".join(lines[start + 1:j]) + "\n", reason)
             if b.kind is None and b.skip is None:
                 bad.append(f"{rel}:{b.line}: a ```{lang} block that is neither checked (ts, js, python) nor marked "
                            "<!-- readme-check: skip (reason) -->")

@@ -54,8 +54,11 @@ interface SchemeClient {
 }
 type SchemeCtor = new (signer: EvmAccount) => SchemeClient;
 
-const v2 = await loadPeer("@x402/evm", "evm", () => import("@x402/evm/exact/client" as string) as Promise<{ ExactEvmScheme: SchemeCtor }>);
-const v1 = await loadPeer("@x402/evm", "evm", () => import("@x402/evm/exact/v1/client" as string) as Promise<{ ExactEvmSchemeV1: SchemeCtor }>);
+// Module names in constants: @x402/evm is an optional peer, not a build dependency of this package.
+const V2_CLIENT = "@x402/evm/exact/client";
+const V1_CLIENT = "@x402/evm/exact/v1/client";
+const v2 = await loadPeer("@x402/evm", "evm", () => import(V2_CLIENT) as Promise<{ ExactEvmScheme: SchemeCtor }>);
+const v1 = await loadPeer("@x402/evm", "evm", () => import(V1_CLIENT) as Promise<{ ExactEvmSchemeV1: SchemeCtor }>);
 
 /** The account behind a viem account or wallet client (a wallet client without an account is refused). */
 export function evmAccount(source: EvmAccount | EvmWalletClient): EvmAccount {

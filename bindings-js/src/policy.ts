@@ -58,5 +58,5 @@ export async function loadPolicy(text: string, format: "json" | "toml"): Promise
   const cfg = await parsePolicy(text, format);
   const v = validateConfig(cfg);
   if (!v.valid) throw new PolicyConfigError(v.errors);
-  return cfg as GuardConfig;
+  return cfg;
 }

@@ -16,8 +16,8 @@ import logging
 from typing import Any
 
 from ._types import PaymentDetails, PaymentResponse, encode_payment
-from .config_types import GuardConfig
 from .audit_log import AuditLog, FileAuditWriter, NullAuditWriter, StreamAuditWriter, verify_chain
+from .config_types import GuardConfig
 from .exceptions import (
     MPADeniedError,
     MPATimeoutError,
@@ -48,12 +48,12 @@ def call(op: str, input: Any) -> Any:
 
 
 __all__ = [
-    "GuardConfig",
     "AsyncRedisStore",
     "AuditLog",
     "EntityResult",
     "FileAuditWriter",
     "FileStore",
+    "GuardConfig",
     "HardenedX402Client",
     "MPAApproverConfig",
     "MPAConfig",

@@ -40,8 +40,8 @@ from .audit_log import AuditLog, NullAuditWriter
 from .guard import Guard
 from .pii_filter import _nlp_analyzer
 from .policy_engine import PolicyConfig, policy_to_config
-from .stores import make_store
 from .signers import SignerError
+from .stores import make_store
 
 logger = logging.getLogger("presidio_x402.gateway")
 
@@ -336,7 +336,8 @@ class HardenedX402Client:
         except Exception as exc:
             # The signer's exception is never chained into ours, nor its text
             # copied: it can hold key material. Only its type name is kept.
-            return {"on": "signer-failed"}, _SignerFailed(type(exc).__name__, exc if isinstance(exc, SignerError) else None)
+            reason = exc if isinstance(exc, SignerError) else None
+            return {"on": "signer-failed"}, _SignerFailed(type(exc).__name__, reason)
         payload = _payload(out)
         if payload is None:
             return {"on": "signer-failed"}, None

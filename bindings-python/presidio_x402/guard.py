@@ -51,13 +51,13 @@ from collections.abc import Generator
 from typing import Any, cast
 
 from . import _keys
-from .config_types import GuardConfig
 from . import mpa as _mpa
 from ._core import ConfigErrors, CoreError, Driver, core
 from ._nlp import NLP_ENTITIES, metadata_texts
 from ._nlp import hints as nlp_hints
 from ._types import PaymentDetails
 from .audit_log import AuditLog, NullAuditWriter
+from .config_types import GuardConfig
 from .exceptions import error_for
 from .stores import SINGLE_REPLICA, MemoryStore, StoreError, is_async_store, now_ms
 

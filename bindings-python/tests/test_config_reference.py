@@ -11,9 +11,8 @@ import pytest
 
 import presidio_x402
 from presidio_x402 import GuardConfig
-from presidio_x402.x402_policy_schema import PolicyValidationError
 from presidio_x402.guard import Guard
-from presidio_x402.x402_policy_schema import get_schema, load_policy_file, validate_policy
+from presidio_x402.x402_policy_schema import PolicyValidationError, get_schema, load_policy_file, validate_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "docs" / "examples"

@@ -12,7 +12,6 @@ import asyncio
 import os
 
 from eth_account import Account
-
 from presidio_x402 import GuardConfig, HardenedX402Client, X402Error, verify_chain
 from presidio_x402.signers import eth_account_signer
 
@@ -52,7 +51,8 @@ async def main() -> None:
 
     # 3. The audit log: an HMAC chain; any edited, missing or reordered line fails.
     result = verify_chain(audit.lines, audit_key)
-    assert result.ok, result
+    if not result.ok:
+        raise SystemExit(f"audit log does not verify: line {result.line}, {result.code}")
     print(f"audit verified: {len(audit.lines)} lines")
 
 
