@@ -4,6 +4,7 @@ payload check; its failures say why (SignerError as the cause of signer-failed).
 The settlement against the local x402 world is in examples/x402-world (make test-e2e)."""
 
 import dataclasses
+import sys
 
 import pytest
 from eth_account import Account
@@ -77,3 +78,9 @@ async def test_a_failure_is_a_signer_error_kept_as_the_cause():
 def test_not_an_account_is_refused_with_words():
     with pytest.raises(SignerError, match="LocalAccount"):
         eth_account_signer(object())
+
+
+def test_without_the_x402_extra_the_error_names_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "x402.mechanisms.evm.exact.client", None)  # as if PyPI x402 were absent
+    with pytest.raises(ImportError, match=r'pip install "presidio-hardened-x402\[x402\]"'):
+        eth_account_signer(Account.create())
