@@ -37,6 +37,7 @@ import httpx
 from ._core import core
 from ._types import PaymentDetails, PaymentResponse
 from .audit_log import AuditLog, NullAuditWriter
+from .config_types import GuardConfig
 from .guard import Guard
 from .pii_filter import _nlp_analyzer
 from .policy_engine import PolicyConfig, policy_to_config
@@ -196,7 +197,7 @@ class HardenedX402Client:
     the :class:`~presidio_x402.mpa.ApprovalRequest`) and ``payment_reason=``.
     """
 
-    def __init__(self, payment_signer: Any, *, policy: PolicyConfig | dict[str, Any] | None = None,
+    def __init__(self, payment_signer: Any, *, policy: PolicyConfig | GuardConfig | dict[str, Any] | None = None,
                  pii_mode: str = "regex", pii_entities: list[str] | None = None, pii_action: str = "redact",
                  replay_ttl: int = 300, redis_url: str | None = None, audit_writer: Any = None,
                  agent_id: str | None = None, httpx_client: httpx.AsyncClient | None = None,
@@ -209,6 +210,8 @@ class HardenedX402Client:
         if pii_mode == "nlp":
             analyzer = nlp_analyzer if nlp_analyzer is not None else _nlp_analyzer()  # logs once when unavailable
         self._signer = payment_signer
+        if policy is not None and not isinstance(policy, PolicyConfig):
+            policy = dict(policy)  # a GuardConfig (the TypedDict of docs/CONFIG.md) is a plain dict
         if mpa_engine is None:
             cfg_mpa = policy_to_config(policy).get("mpa")
             if cfg_mpa:

@@ -35,7 +35,7 @@ async def main() -> None:
     replay_key, audit_key = os.urandom(32).hex(), os.urandom(32).hex()
     audit = AuditLines()
     account = Account.create()  # your funded key: Account.from_key(...)
-    client = HardenedX402Client(payment_signer=eth_account_signer(account), policy=dict(policy), agent_id="quickstart",
+    client = HardenedX402Client(payment_signer=eth_account_signer(account), policy=policy, agent_id="quickstart",
                                 audit_writer=audit, audit_key=audit_key, replay_key=replay_key)
 
     # 1. A paid request: the guard checks the offer, the signer signs, the server settles.
