@@ -9,7 +9,7 @@
 import { PaymentGuard, type GuardOptions, type Payment } from "./guard.js";
 import { readCapped } from "./approvals.js";
 import { limits } from "./core.js";
-import type { X402GuardError } from "./errors.js";
+import { SignerError, type X402GuardError } from "./errors.js";
 import type { DriverEvent, DriverSendAction, DriverSettlement, DriverSignAction } from "./types.js";
 
 /** What the signer gets: everything needed to sign, with metadata already redacted. */
@@ -174,7 +174,9 @@ export async function createHardenedFetch(options: HardenedFetchOptions): Promis
       receipts.set(sent.response, { amountUsd: done.details.amount_usd ?? null, settlement: done.settlement });
       return sent.response;
     }
-    const err = guard.errorOf(done, done.code === "signer-failed" ? signError : sent?.error) as X402GuardError & { response?: Response };
+    // A signer's own error is not kept (its text may hold key material); a SignerError is worded to hold none.
+    const cause = done.code === "signer-failed" ? (signError instanceof SignerError ? signError : undefined) : sent?.error;
+    const err = guard.errorOf(done, cause) as X402GuardError & { response?: Response };
     if (sent?.response) err.response = sent.response;
     throw err;
   };

@@ -80,7 +80,7 @@ export const METRICS: Readonly<Record<string, MetricDef>> = new Proxy(metricsTar
 
 /** The part of `prom-client` used here; `R` is its registry type (so `prom-client`'s own types are accepted as they are). */
 export interface PromLike<R = unknown> {
-  Counter: new (cfg: { name: string; help: string; labelNames: string[]; registers?: R[] }) => { inc(labels?: Record<string, string>): void };
+  Counter: new (cfg: { name: string; help: string; labelNames: string[]; registers?: R[] }) => { inc(labels: Record<string, string>): void };
   Histogram: new (cfg: { name: string; help: string; labelNames: string[]; buckets?: number[]; registers?: R[] }) => {
     observe(labels: Record<string, string>, v: number): void;
   };
