@@ -7,6 +7,7 @@ export { callbackSink, MemoryAuditSink, headOfLog, verifyAuditChains, type Audit
 export { createPromMetrics, MemoryMetrics, METRICS, metricTable, type MetricsSink, type MetricTableRow, type MetricDef } from "./metrics.js";
 export { Driver } from "./driver.js";
 export { parsePolicy, validateConfig, loadPolicy, type Validation } from "./policy.js";
+export type { GuardConfig, PolicyEntity, PolicyUsd, PolicyUsdOrNull, PolicyWallets } from "./config-types.js";
 export { PaymentGuard, CHAIN_KEY_ENV, FINGERPRINT_KEY_ENV, type GuardOptions, type Payment } from "./guard.js";
 export { type Stop } from "./executor.js";
 export { createHardenedFetch, requestIdentity, paymentOf, type PaymentReceipt, type HardenedFetch, type HardenedFetchOptions, type RequestIdentity, type Signer, type SignRequest } from "./fetch.js";

@@ -11,13 +11,14 @@
  * {@link PaymentGuard.resume} feeds the caller's answer and runs on.
  */
 import { wasm, mapError, describe, randomBytes } from "./core.js";
-import { errorFor, PolicyConfigError, X402GuardError } from "./errors.js";
+import { errorFor, PolicyConfigError, SignerError, X402GuardError } from "./errors.js";
 import { Driver } from "./driver.js";
 import { Executor, type Stop } from "./executor.js";
 import { MemoryStore, NO_REPLICA, type GuardStore } from "./stores.js";
 import type { AuditSink } from "./audit.js";
 import type { MetricsSink } from "./metrics.js";
 import type { ApprovalOptions } from "./approvals.js";
+import type { GuardConfig } from "./config-types.js";
 import type { DriverDoneAction, DriverEvent, DriverProfile, Head, KeyInput, PaymentContext } from "./types.js";
 
 /** The environment variable of the audit chain key (hex), read when `auditKey` is not given (as in Python). */
@@ -35,8 +36,8 @@ function envVar(name: string): string | undefined {
 
 /** The options of {@link PaymentGuard.create} (and of every wrapper that creates a guard). */
 export interface GuardOptions {
-  /** Guard configuration (object or JSON text); validated by the core. */
-  config?: Record<string, unknown> | string;
+  /** Guard configuration (object or JSON text; every key in docs/CONFIG.md); validated by the core. */
+  config?: GuardConfig | string;
   /** HMAC key of replay fingerprints (≥ 16 bytes, 32 advised; default: `$PRESIDIO_X402_FINGERPRINT_KEY`, hex). */
   replayKey?: KeyInput;
   /** HMAC key of the audit chain (default: `$PRESIDIO_X402_CHAIN_KEY`, hex). Keep it: a random one makes the log unverifiable after a restart. */
@@ -230,10 +231,12 @@ export class PaymentGuard {
   errorOf(done: Pick<DriverDoneAction, "code"> & Partial<DriverDoneAction>, cause?: unknown): X402GuardError {
     const code = done.code ?? "invalid-input";
     const reason = done.details?.reason ? ` (${done.details.reason})` : "";
-    return errorFor(code, describe(code) + reason, {
+    // A SignerError's message is written to hold no secret: it is kept and shown.
+    const signer = cause instanceof SignerError ? ` (${cause.message})` : "";
+    return errorFor(code, describe(code) + reason + signer, {
       ...(done.audit_line ? { auditLine: done.audit_line } : {}),
-      // The cause's name only: its message may hold a URL.
-      ...(cause instanceof Error ? { cause: new Error(cause.name) } : {}),
+      // Any other cause by name only: its message may hold a URL or key material.
+      ...(cause instanceof SignerError ? { cause } : cause instanceof Error ? { cause: new Error(cause.name) } : {}),
     });
   }
 

@@ -37,9 +37,11 @@ import httpx
 from ._core import core
 from ._types import PaymentDetails, PaymentResponse
 from .audit_log import AuditLog, NullAuditWriter
+from .config_types import GuardConfig
 from .guard import Guard
 from .pii_filter import _nlp_analyzer
 from .policy_engine import PolicyConfig, policy_to_config
+from .signers import SignerError
 from .stores import make_store
 
 logger = logging.getLogger("presidio_x402.gateway")
@@ -147,11 +149,13 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.
 
 
 class _SignerFailed(Exception):
-    """A signer failed: only the name of its exception's type, never its text."""
+    """A signer failed: only the name of its exception's type, never its text
+    (but a :class:`~presidio_x402.signers.SignerError`, written to hold no secret, is kept)."""
 
-    def __init__(self, type_name: str) -> None:
+    def __init__(self, type_name: str, reason: SignerError | None = None) -> None:
         super().__init__(type_name)
         self.type_name = type_name
+        self.reason = reason
 
 
 def request_identity(request: httpx.Request) -> dict[str, str | None]:
@@ -193,7 +197,7 @@ class HardenedX402Client:
     the :class:`~presidio_x402.mpa.ApprovalRequest`) and ``payment_reason=``.
     """
 
-    def __init__(self, payment_signer: Any, *, policy: PolicyConfig | dict[str, Any] | None = None,
+    def __init__(self, payment_signer: Any, *, policy: PolicyConfig | GuardConfig | dict[str, Any] | None = None,
                  pii_mode: str = "regex", pii_entities: list[str] | None = None, pii_action: str = "redact",
                  replay_ttl: int = 300, redis_url: str | None = None, audit_writer: Any = None,
                  agent_id: str | None = None, httpx_client: httpx.AsyncClient | None = None,
@@ -206,6 +210,8 @@ class HardenedX402Client:
         if pii_mode == "nlp":
             analyzer = nlp_analyzer if nlp_analyzer is not None else _nlp_analyzer()  # logs once when unavailable
         self._signer = payment_signer
+        if policy is not None and not isinstance(policy, PolicyConfig):
+            policy = dict(policy)  # a GuardConfig (the TypedDict of docs/CONFIG.md) is a plain dict
         if mpa_engine is None:
             cfg_mpa = policy_to_config(policy).get("mpa")
             if cfg_mpa:
@@ -308,6 +314,9 @@ class HardenedX402Client:
             if isinstance(cause, _SignerFailed):
                 err = g.error(p)
                 err.signer_error_type = cause.type_name  # type: ignore[attr-defined]
+                if cause.reason is not None:
+                    err.args = (f"{err.args[0] if err.args else err} ({cause.reason})", *err.args[1:])
+                    raise err from cause.reason
                 raise err from None
             raise g.error(p) from cause
         d = p.action
@@ -330,7 +339,8 @@ class HardenedX402Client:
         except Exception as exc:
             # The signer's exception is never chained into ours, nor its text
             # copied: it can hold key material. Only its type name is kept.
-            return {"on": "signer-failed"}, _SignerFailed(type(exc).__name__)
+            reason = exc if isinstance(exc, SignerError) else None
+            return {"on": "signer-failed"}, _SignerFailed(type(exc).__name__, reason)
         payload = _payload(out)
         if payload is None:
             return {"on": "signer-failed"}, None

@@ -57,6 +57,7 @@ from ._nlp import NLP_ENTITIES, metadata_texts
 from ._nlp import hints as nlp_hints
 from ._types import PaymentDetails
 from .audit_log import AuditLog, NullAuditWriter
+from .config_types import GuardConfig
 from .exceptions import X402Error, error_for
 from .stores import SINGLE_REPLICA, MemoryStore, StoreError, is_async_store, now_ms
 
@@ -115,22 +116,23 @@ def _without_secrets(config: dict[str, Any]) -> dict[str, Any]:
 class Guard:
     """A configured guard: the core's ``driver`` plus keys, store, audit log, metrics and approvers."""
 
-    def __init__(self, config: dict[str, Any], *, store: Any = None, audit: AuditLog | None = None,
+    def __init__(self, config: GuardConfig | dict[str, Any], *, store: Any = None, audit: AuditLog | None = None,
                  metrics: Any = None, mpa_engine: Any = None, replay_key: Any = None,
                  nlp_analyzer: Any = None) -> None:
         self._core = core()
+        cfg: dict[str, Any] = dict(config)
         #: The configuration, approver secrets replaced by ``"***"`` (the
         #: driver got them once; no attribute of the guard holds a raw key).
-        self.config = _without_secrets(config)
+        self.config = _without_secrets(cfg)
         self.store = store if store is not None else MemoryStore()
         self.audit = audit if audit is not None else AuditLog()
         self.metrics = metrics
         self.mpa = mpa_engine
         #: ``pii_mode="nlp"``: an analyzer whose spans go to the core as hints (see ``_nlp``).
         self.nlp_analyzer = nlp_analyzer
-        self._nlp_entities = [e for e in (config.get("pii") or {}).get("entities") or NLP_ENTITIES if e in NLP_ENTITIES]
+        self._nlp_entities = [e for e in (cfg.get("pii") or {}).get("entities") or NLP_ENTITIES if e in NLP_ENTITIES]
         #: This process's replica id (config ``replica_id``; ``"-"`` for a single process).
-        self.replica: str = str(config.get("replica_id") or SINGLE_REPLICA)
+        self.replica: str = str(cfg.get("replica_id") or SINGLE_REPLICA)
         #: The host clock (epoch milliseconds) every crossing carries.
         self.clock = now_ms
         shared = not isinstance(self.store, MemoryStore)
@@ -140,7 +142,7 @@ class Guard:
                         "log_reads_back": hasattr(writer, "resume_head") or self.audit.head is not None}
         replay = (_keys.coerce_key(replay_key, "replay key") or _keys.fingerprint_key()).bytes()
         try:
-            self._d = Driver.create(json.dumps(config, ensure_ascii=False), json.dumps(self.profile), replay,
+            self._d = Driver.create(json.dumps(cfg, ensure_ascii=False), json.dumps(self.profile), replay,
                                     self.audit.key_bytes, core=self._core)
         except ConfigErrors as e:
             from .x402_policy_schema import PolicyValidationError
