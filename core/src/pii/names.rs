@@ -13,7 +13,7 @@
 //! longest multi-word match first; places that are also common words
 //! (Reading, Nice) need a location cue.
 
-use super::cues::{STRONG, TITLE, WEAK};
+use super::cues::{ORG, OWN, STRONG, TITLE, WEAK};
 use super::gazetteer as gz;
 use super::hit::Hit;
 use super::places::{is_place, place_at, place_len};
@@ -111,7 +111,12 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             } else {
                 0
             };
-            if score == 0 || (mid && !last_ok) {
+            let score = if score == 0 && !mid && f & FIRST_AMB == 0 && owned_pair(w, i, last) {
+                650
+            } else {
+                score
+            };
+            if score == 0 || (mid && !last_ok) || org_phrase(w, i, last) {
                 return None;
             }
             out.push(hit(w, i, last, EntityType::Person, score)?);
@@ -338,9 +343,14 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         800
     } else if cap_words == words && words == 1 && w.flags(i + 1) & (FIRST | FIRST_AMB) == FIRST {
         600
+    } else if words == 2 && clause_pair(w, i) {
+        600
     } else {
         return None;
     };
+    if !keyed && org_phrase(w, i + 1, end) {
+        return None;
+    }
     out.push(hit(w, i + 1, end, EntityType::Person, score)?);
     Some(end + 1)
 }
@@ -393,6 +403,55 @@ fn lone_given_name(w: &mut Words<'_>, j: usize) -> bool {
         Some(b' ') => rest.get(1).is_none_or(|c| matches!(c, b'-' | b'(')),
         _ => false,
     }
+}
+
+/// True when words `a..=b` (a capitalised name candidate) read as an
+/// organisation: a later word is a corporate designator (`Warner Bros`,
+/// `Vanguard Group`) or the word right after them is an organisation word
+/// (`Franklin Templeton funds`, `Henry Schein supplies`); see [`ORG`].
+fn org_phrase(w: &mut Words<'_>, a: usize, b: usize) -> bool {
+    if (a + 1..=b).any(|k| w.cue(k) & ORG != 0) {
+        return true;
+    }
+    w.w.get(b + 1).is_some_and(|y| y.gap == Gap::Space) && w.cue(b + 1) & ORG != 0
+}
+
+/// True when the pair `i`, `j` of Title-case words (neither a place, the
+/// pair not the tail of a longer capitalised phrase) is owned: a possessive
+/// `'s` or a personal-record noun follows (`Kenji Iyer's records`, `Liv
+/// Ozturk account`); see [`OWN`].
+fn owned_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
+    let (Some(x), Some(y)) = (w.w.get(i).copied(), w.w.get(j).copied()) else {
+        return false;
+    };
+    if j != i + 1 || x.shape != Shape::Title || y.shape != Shape::Title || y.gap != Gap::Space {
+        return false;
+    }
+    if x.gap == Gap::Space && i > 0 && w.w.get(i - 1).is_some_and(|p| capital(p.shape)) {
+        return false;
+    }
+    if is_place(w, i, 1) || is_place(w, j, 1) {
+        return false;
+    }
+    let possessive = w.b.get(y.e..y.e + 2) == Some(b"'s".as_slice());
+    possessive || (w.w.get(j + 1).is_some_and(|z| z.gap == Gap::Space) && w.cue(j + 1) & OWN != 0)
+}
+
+/// True when, after the weak cue `for`, `by` or `cc` at word `i`, the two
+/// Title-case words that follow end the clause (`for Folake Asante`, `cc
+/// Yetunde Ivanov.`): a name where a product phrase would go on.
+fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
+    if !w.is(i, &["for", "by", "cc"]) {
+        return false;
+    }
+    let titled = (i + 1..=i + 2).all(|k| {
+        w.w.get(k)
+            .is_some_and(|y| y.shape == Shape::Title && y.e - y.s >= 3)
+    });
+    titled
+        && !is_place(w, i + 1, 1)
+        && !is_place(w, i + 2, 1)
+        && matches!(w.after(i + 2), 0 | b'.' | b',' | b';' | b')')
 }
 
 /// True when the value that starts at byte `s` (up to the next `&`, `/`,
