@@ -225,8 +225,9 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         return None;
     }
     // Lower-case `first last` after a cue in free text: both from the
-    // gazetteer; or an unknown given name before a distinctive surname when
-    // the pair ends the text or the clause (`for kian esposito`).
+    // gazetteer; or an unknown given name (or one that is a distinctive
+    // surname) before a surname when the pair ends the text or the clause
+    // (`for kian esposito`, `for reza perez`).
     if spaced && first.shape == Shape::Lower {
         let second = *w.w.get(i + 2)?;
         let f = w.flags(i + 1);
@@ -243,7 +244,11 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
             && first.e - first.s >= 3
             && g & LAST_WL == 0
             && clause_end;
-        if !known && !unknown {
+        // A given name that is also a distinctive surname (`for reza perez`,
+        // `for tao berg`): no English word, so a name at the clause end.
+        let surname_first =
+            f & LAST != 0 && f & (LAST_WL | FIRST_AMB | STOP) == 0 && first.e - first.s >= 3;
+        if !known && !unknown && !(surname_first && clause_end) {
             return None;
         }
         let score = if known { 700 } else { 600 };
@@ -532,6 +537,41 @@ mod tests {
         assert_eq!(found("/users/john-smith/orders"), [(P, "john-smith")]);
         assert_eq!(found("Will deliver by Friday"), []);
         assert_eq!(found("Grant access to the API"), []);
+    }
+
+    /// Organisation words (designators, offerings) next to a capitalised
+    /// pair make it an organisation; owned pairs and clause-final pairs after
+    /// `for`/`by`/`cc` make it a person.
+    #[test]
+    fn organisations_and_owned_pairs() {
+        use EntityType::Person as P;
+        assert_eq!(found("Research task; Franklin Templeton funds"), []);
+        assert_eq!(found("Henry Schein supplies"), []);
+        assert_eq!(
+            found("Warner Bros library for Yetunde Watanabe"),
+            [(P, "Yetunde Watanabe")]
+        );
+        assert_eq!(found("Export from Vanguard Group"), []);
+        assert_eq!(found("Harold Lindqvist Holdings report"), []);
+        assert_eq!(found("quotes via Tobias Marlowe Capital"), []);
+        assert_eq!(found("Olamide Brightwater Inc. filings"), []);
+        assert_eq!(
+            found("Research task - Liv Ozturk account"),
+            [(P, "Liv Ozturk")]
+        );
+        assert_eq!(found("Refresh - Kenji Iyer's records"), [(P, "Kenji Iyer")]);
+        assert_eq!(found("Open Weather Map account"), []);
+        assert_eq!(found("Batch job for Folake Asante"), [(P, "Folake Asante")]);
+        assert_eq!(found("cc Yetunde Ivanov."), [(P, "Yetunde Ivanov")]);
+        assert_eq!(found("priced for Stable Diffusion today"), []);
+        assert_eq!(found("Research task for tao berg"), [(P, "tao berg")]);
+        assert_eq!(
+            found("GPU hour on A100 for reza perez"),
+            [(P, "reza perez")]
+        );
+        assert_eq!(found("Research task for tao berg today"), []);
+        assert_eq!(found("Report for John Smith funds"), []);
+        assert_eq!(found("patient=John Smith"), [(P, "John Smith")]);
     }
 
     #[test]
