@@ -15,9 +15,10 @@ pub(crate) const TITLE: u8 = 8;
 /// after it, it makes the pair an organisation (`Franklin Templeton funds`,
 /// `Warner Bros`), not a person.
 pub(crate) const ORG: u8 = 16;
-/// A personal-record noun (`account`, `profile`, `records`): after a
-/// capitalised pair (`Liv Ozturk account`, `Kenji Iyer's records`) it marks
-/// the pair as a person's name.
+/// A personal-record noun (`account`, `profile`, `records`) or a verb whose
+/// subject is a person (`pays`, `requests`): after a capitalised pair (`Liv
+/// Ozturk account`, `Dariush Morozov requests`) it marks the pair as a
+/// person's name.
 pub(crate) const OWN: u8 = 32;
 
 /// Cue bits of a lowercase word: [`STRONG`], [`WEAK`], [`LOC`], [`TITLE`],
@@ -27,8 +28,8 @@ pub(crate) fn cue_bits(k: &[u8]) -> u8 {
         return 0;
     }
     let key = pack(k);
-    CUES.binary_search_by(|(p, _)| p.cmp(&key))
-        .map_or(0, |i| CUES[i].1)
+    KEYS.binary_search(&key)
+        .map_or(0, |i| BITS.get(i).copied().unwrap_or(0))
 }
 
 /// Packs up to 16 bytes big-endian, so integer order is string order.
@@ -56,9 +57,12 @@ const CUES: &[(u128, u8)] = &[
     (pack(b"airlines"), ORG),
     (pack(b"and"), WEAK),
     (pack(b"applicant"), STRONG),
+    (pack(b"approved"), OWN),
     (pack(b"approver"), STRONG),
+    (pack(b"approves"), OWN),
     (pack(b"area"), LOC),
     (pack(b"around"), LOC),
+    (pack(b"asks"), OWN),
     (pack(b"assignee"), STRONG),
     (pack(b"associates"), ORG),
     (pack(b"assurance"), ORG),
@@ -71,11 +75,13 @@ const CUES: &[(u128, u8)] = &[
     (pack(b"beneficiary"), STRONG),
     (pack(b"biosciences"), ORG),
     (pack(b"booking"), OWN),
+    (pack(b"books"), OWN),
     (pack(b"born"), LOC),
     (pack(b"brands"), ORG),
     (pack(b"bros"), ORG),
     (pack(b"brothers"), ORG),
     (pack(b"buyer"), STRONG),
+    (pack(b"buys"), OWN),
     (pack(b"bv"), ORG),
     (pack(b"by"), WEAK),
     (pack(b"candidate"), STRONG),
@@ -149,6 +155,7 @@ const CUES: &[(u128, u8)] = &[
     (pack(b"into"), LOC),
     (pack(b"investments"), ORG),
     (pack(b"itinerary"), OWN),
+    (pack(b"joins"), OWN),
     (pack(b"laboratories"), ORG),
     (pack(b"labs"), ORG),
     (pack(b"library"), ORG),
@@ -174,19 +181,25 @@ const CUES: &[(u128, u8)] = &[
     (pack(b"mx"), STRONG | TITLE),
     (pack(b"name"), STRONG),
     (pack(b"near"), LOC),
+    (pack(b"needs"), OWN),
     (pack(b"nurse"), STRONG),
     (pack(b"nv"), ORG),
     (pack(b"of"), WEAK),
     (pack(b"office"), LOC),
+    (pack(b"ordered"), OWN),
     (pack(b"origin"), LOC),
     (pack(b"outside"), LOC),
+    (pack(b"owes"), OWN),
     (pack(b"owner"), STRONG),
+    (pack(b"owns"), OWN),
+    (pack(b"paid"), OWN),
     (pack(b"partners"), ORG),
     (pack(b"passenger"), STRONG),
     (pack(b"patient"), STRONG),
     (pack(b"patients"), STRONG),
     (pack(b"payee"), STRONG),
     (pack(b"payer"), STRONG),
+    (pack(b"pays"), OWN),
     (pack(b"people"), STRONG),
     (pack(b"person"), STRONG),
     (pack(b"pharma"), ORG),
@@ -203,22 +216,28 @@ const CUES: &[(u128, u8)] = &[
     (pack(b"pty"), ORG),
     (pack(b"publishing"), ORG),
     (pack(b"quotes"), ORG),
+    (pack(b"receives"), OWN),
     (pack(b"recipient"), STRONG),
     (pack(b"record"), OWN),
     (pack(b"records"), OWN),
     (pack(b"region"), LOC),
+    (pack(b"requested"), OWN),
     (pack(b"requester"), STRONG),
     (pack(b"requestor"), STRONG),
+    (pack(b"requests"), OWN),
     (pack(b"reservation"), OWN),
     (pack(b"residence"), LOC),
     (pack(b"respondent"), STRONG),
     (pack(b"securities"), ORG),
     (pack(b"seller"), STRONG),
     (pack(b"sender"), STRONG),
+    (pack(b"sends"), OWN),
     (pack(b"shares"), ORG),
     (pack(b"ship"), LOC),
     (pack(b"shipping"), LOC),
+    (pack(b"signed"), OWN),
     (pack(b"signer"), STRONG),
+    (pack(b"signs"), OWN),
     (pack(b"solutions"), ORG),
     (pack(b"sons"), ORG),
     (pack(b"state"), LOC),
@@ -227,6 +246,7 @@ const CUES: &[(u128, u8)] = &[
     (pack(b"student"), STRONG),
     (pack(b"students"), STRONG),
     (pack(b"studios"), ORG),
+    (pack(b"submits"), OWN),
     (pack(b"subscriber"), STRONG),
     (pack(b"supplies"), ORG),
     (pack(b"systems"), ORG),
@@ -243,6 +263,7 @@ const CUES: &[(u128, u8)] = &[
     (pack(b"trust"), ORG),
     (pack(b"u"), STRONG),
     (pack(b"university"), ORG),
+    (pack(b"uploads"), OWN),
     (pack(b"user"), STRONG),
     (pack(b"username"), STRONG),
     (pack(b"users"), STRONG),
@@ -250,9 +271,36 @@ const CUES: &[(u128, u8)] = &[
     (pack(b"via"), WEAK),
     (pack(b"visiting"), LOC),
     (pack(b"wallet"), OWN),
+    (pack(b"wants"), OWN),
     (pack(b"with"), WEAK),
     (pack(b"within"), LOC),
 ];
+
+/// How many cue words there are.
+const N: usize = CUES.len();
+
+/// The packed keys of [`CUES`], in the same order: the lookup searches these
+/// (16 bytes an entry, where the `(u128, u8)` pairs take 32 with padding).
+const KEYS: [u128; N] = {
+    let mut k = [0u128; N];
+    let mut i = 0;
+    while i < N {
+        k[i] = CUES[i].0;
+        i += 1;
+    }
+    k
+};
+
+/// The bits of [`CUES`], in the same order.
+const BITS: [u8; N] = {
+    let mut b = [0u8; N];
+    let mut i = 0;
+    while i < N {
+        b[i] = CUES[i].1;
+        i += 1;
+    }
+    b
+};
 
 #[cfg(test)]
 mod tests {

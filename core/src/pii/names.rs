@@ -412,13 +412,30 @@ fn lone_given_name(w: &mut Words<'_>, j: usize) -> bool {
 
 /// True when words `a..=b` (a capitalised name candidate) read as an
 /// organisation: a later word is a corporate designator (`Warner Bros`,
-/// `Vanguard Group`) or the word right after them is an organisation word
-/// (`Franklin Templeton funds`, `Henry Schein supplies`); see [`ORG`].
+/// `Vanguard Group`), or the word right after them is an organisation word
+/// (`Franklin Templeton funds`, `Henry Schein supplies`; see [`ORG`]) or a
+/// lower-case plural that is not a personal-record noun or a person's verb
+/// (`Steve Madden shoes`, `Jimmy Dean sausages`; see [`OWN`]).
 fn org_phrase(w: &mut Words<'_>, a: usize, b: usize) -> bool {
     if (a + 1..=b).any(|k| w.cue(k) & ORG != 0) {
         return true;
     }
-    w.w.get(b + 1).is_some_and(|y| y.gap == Gap::Space) && w.cue(b + 1) & ORG != 0
+    let Some(y) = w.w.get(b + 1).copied() else {
+        return false;
+    };
+    if y.gap != Gap::Space {
+        return false;
+    }
+    let c = w.cue(b + 1);
+    if c & ORG != 0 {
+        return true;
+    }
+    let word = w.b.get(y.s..y.e).unwrap_or(&[]);
+    let plural = y.shape == Shape::Lower
+        && word.len() >= 4
+        && word.ends_with(b"s")
+        && !matches!(word.get(word.len() - 2), Some(b's' | b'u' | b'i'));
+    plural && c & OWN == 0
 }
 
 /// True when the pair `i`, `j` of Title-case words (neither a place, the
@@ -571,6 +588,13 @@ mod tests {
         );
         assert_eq!(found("Research task for tao berg today"), []);
         assert_eq!(found("Report for John Smith funds"), []);
+        assert_eq!(found("Retail data; Steve Madden shoes"), []);
+        assert_eq!(
+            found("Dariush Morozov requests a refund"),
+            [(P, "Dariush Morozov")]
+        );
+        assert_eq!(found("John Smith pays the invoice"), [(P, "John Smith")]);
+        assert_eq!(found("Invoice for John Smith status"), [(P, "John Smith")]);
         assert_eq!(found("patient=John Smith"), [(P, "John Smith")]);
     }
 
