@@ -6,7 +6,15 @@
 //! * a capitalised `First Last` pair (`First M. Last`, `First Middle Last`);
 //! * `Last, First`, `F. Last`, `F.Last`;
 //! * slugs `first-last`, `first_last`, `first.last`;
-//! * an unknown capitalised word before a distinctive surname (`Priya Sharma`).
+//! * an unknown capitalised word before a distinctive surname (`Priya Sharma`);
+//! * a Title-case pair that is owned (`Kenji Iyer's records`, `Liv Ozturk
+//!   account`) or ends the clause after `for`/`by`/`cc` (`for Folake Asante`),
+//!   whatever the gazetteer says.
+//!
+//! A capitalised pair is an organisation, not a person, when a later word is
+//! a corporate designator (`Warner Bros`, `Vanguard Group`) or the next word
+//! is an organisation word or a plural of what it sells (`Franklin Templeton
+//! funds`, `Steve Madden shoes`); see [`super::cues::ORG`].
 //!
 //! Ambiguous first names (May, Will, Grant, Bill…) only count with a cue or a
 //! distinctive surname. LOCATION: countries, US states and large cities,
