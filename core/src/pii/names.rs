@@ -254,9 +254,11 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
             && clause_end;
         // A given name that is also a distinctive surname (`for reza perez`,
         // `for tao berg`): no English word, so a name at the clause end.
-        let surname_first =
-            f & LAST != 0 && f & (LAST_WL | FIRST_AMB | STOP) == 0 && first.e - first.s >= 3;
-        if !known && !unknown && !(surname_first && clause_end) {
+        let surname_first = f & LAST != 0
+            && f & (LAST_WL | FIRST_AMB | STOP) == 0
+            && first.e - first.s >= 3
+            && clause_end;
+        if !(known || unknown || surname_first) {
             return None;
         }
         let score = if known { 700 } else { 600 };
@@ -354,9 +356,9 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         }
     } else if cap_words == words && words >= 2 && (support || any_name) {
         800
-    } else if cap_words == words && words == 1 && w.flags(i + 1) & (FIRST | FIRST_AMB) == FIRST {
-        600
-    } else if words == 2 && clause_pair(w, i) {
+    } else if (cap_words == words && words == 1 && w.flags(i + 1) & (FIRST | FIRST_AMB) == FIRST)
+        || (words == 2 && clause_pair(w, i))
+    {
         600
     } else {
         return None;
