@@ -126,6 +126,7 @@ code_map!(
     PaymentIdMismatch,
     StoreUnavailable,
     InvalidInput,
+    ConfigIdentityChanged,
 );
 
 fn config_errors(es: Vec<ConfigError>) -> Vec<wit::ConfigError> {

@@ -190,6 +190,8 @@ codes! {
     StoreUnavailable = "store-unavailable",
     /// An input to the core is malformed (host programming error).
     InvalidInput = "invalid-input",
+    /// A policy reload tries to change the guard's identity (its `replica_id` or `agent_id`).
+    ConfigIdentityChanged = "config-identity-changed",
 }
 
 /// One configuration problem: where it is (a JSON-pointer-like path such as

@@ -93,6 +93,9 @@ pub(super) struct Payment {
     line: Option<Line>,
     /// The field of a refused payload (named in `done`'s details).
     refused_field: Option<&'static str>,
+    /// The policy this payment was begun under: it finishes under it, even
+    /// after a reload (see [`Driver::reload`]).
+    cfg: std::sync::Arc<crate::config::GuardConfig>,
 }
 
 impl Payment {
@@ -101,7 +104,7 @@ impl Payment {
             body_error: b.decode_body(),
             rng: b.seed ^ 0x9e37_79b9_7f4a_7c15,
             begin: b,
-            ..Payment::placeholder()
+            ..Payment::placeholder(d.cfg.clone())
         };
         let out = if d.needs_head() {
             p.phase = Phase::Opening;
@@ -116,7 +119,7 @@ impl Payment {
     }
 
     /// An empty payment, holding a task id's place.
-    pub(super) fn placeholder() -> Payment {
+    pub(super) fn placeholder(cfg: std::sync::Arc<crate::config::GuardConfig>) -> Payment {
         Payment {
             rng: 0,
             body_error: None,
@@ -130,6 +133,7 @@ impl Payment {
             settlement: None,
             line: None,
             refused_field: None,
+            cfg,
         }
     }
 
@@ -333,7 +337,8 @@ impl Payment {
     }
 
     fn run(&mut self, d: &mut Driver, kind: Kind, now: u64) -> Staged {
-        let cfg = &d.cfg;
+        let snapshot = self.cfg.clone();
+        let cfg = &*snapshot;
         match kind {
             Kind::Assess => {
                 let b = &self.begin;
@@ -547,7 +552,7 @@ impl Payment {
             return self.start(d, Kind::Settle(Outcome::Failed(Code::SignerFailed)), now);
         };
         let approved = crate::payload::Approved::of(a.x402_version, o);
-        if let Err(r) = crate::payload::check(&d.cfg.payload, &approved, &payload, now) {
+        if let Err(r) = crate::payload::check(&self.cfg.payload, &approved, &payload, now) {
             // Nothing leaves: released and forgotten as for a signer failure.
             self.refused_field = Some(r.field);
             self.metrics.push(Metric {
