@@ -41,6 +41,8 @@ struct World<'a> {
     sent: Vec<Value>,
     /// The default signer's last EIP-3009 nonce.
     nonce: u64,
+    /// The scripted mid-payment reload (`reload_on_sign`, `reload_on_webhook`) was done.
+    reloaded: bool,
 }
 
 impl World<'_> {
@@ -315,6 +317,7 @@ fn run_task(
     let mut actions: Vec<Value> = first["actions"].as_array().expect("actions").clone();
     let mut trace = vec![kinds(&actions)];
     for _ in 0..400 {
+        mid_payment_reload(d, w, rec, &actions, *clock);
         let mut answers = Vec::new();
         let mut done = None;
         for a in &actions {
@@ -389,6 +392,42 @@ fn run_task(
     panic!("task did not finish");
 }
 
+/// The world's `reload_on_sign` / `reload_on_webhook`: a reload crossing
+/// (performed at once: an unshared store's reload needs no answer) before the
+/// first `sign` / `post-webhook` batch, while a payment's spend is reserved.
+fn mid_payment_reload(
+    d: &mut Driver,
+    w: &mut World<'_>,
+    rec: &mut Recorder,
+    actions: &[Value],
+    clock: u64,
+) {
+    for (key, kind) in [
+        ("reload_on_sign", "sign"),
+        ("reload_on_webhook", "post-webhook"),
+    ] {
+        let Some(cfg) = w.script.get(key) else {
+            continue;
+        };
+        if w.reloaded || !actions.iter().any(|a| a["do"] == kind) {
+            continue;
+        }
+        w.reloaded = true;
+        let input = cfg.to_string();
+        let out = d.reload_json(&input, clock);
+        rec.crossings
+            .push(json!({"call": "reload", "now_ms": clock, "input": input, "output": out}));
+        let v: Value = serde_json::from_str(&out).expect("reload json");
+        for a in v["actions"].as_array().expect("actions") {
+            assert_eq!(
+                w.perform(a, clock).expect("performed"),
+                None,
+                "a mid-payment reload asks nothing"
+            );
+        }
+    }
+}
+
 fn run_scenario(s: &Value) -> (Value, Vec<String>) {
     let input = &s["input"];
     let config = input["config"].to_string();
@@ -420,6 +459,7 @@ fn run_scenario(s: &Value) -> (Value, Vec<String>) {
         signed: Vec::new(),
         nonce: 0,
         sent: Vec::new(),
+        reloaded: false,
     };
     let mut rec = Recorder {
         crossings: Vec::new(),
@@ -439,6 +479,20 @@ fn run_scenario(s: &Value) -> (Value, Vec<String>) {
     {
         w.payment = i;
         clock += 1;
+        if let Some(text) = p
+            .get("reload")
+            .map(Value::to_string)
+            .or_else(|| p.get("reload_text").and_then(Value::as_str).map(String::from))
+        {
+            let out = d.reload_json(&text, clock);
+            let start = rec.crossings.len();
+            rec.crossings
+                .push(json!({"call": "reload", "now_ms": clock, "input": text, "output": out}));
+            let first: Value = serde_json::from_str(&out).expect("reload json");
+            let (trace, done) = run_task(&mut d, &mut w, &mut rec, start, first, &mut clock);
+            results.push(json!({"crossings": trace, "done": done}));
+            continue;
+        }
         let begin = p.to_string();
         let out = d.begin_json(&begin, clock).expect("begin");
         let start = rec.crossings.len();
