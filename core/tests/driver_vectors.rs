@@ -317,7 +317,6 @@ fn run_task(
     let mut actions: Vec<Value> = first["actions"].as_array().expect("actions").clone();
     let mut trace = vec![kinds(&actions)];
     for _ in 0..400 {
-        mid_payment_reload(d, w, rec, &actions, *clock);
         let mut answers = Vec::new();
         let mut done = None;
         for a in &actions {
@@ -338,6 +337,7 @@ fn run_task(
         if let Some(dn) = done {
             return (trace, dn);
         }
+        mid_payment_reload(d, w, rec, &actions, *clock);
         assert!(
             !answers.is_empty(),
             "task stalled after {}",
@@ -393,8 +393,9 @@ fn run_task(
 }
 
 /// The world's `reload_on_sign` / `reload_on_webhook`: a reload crossing
-/// (performed at once: an unshared store's reload needs no answer) before the
-/// first `sign` / `post-webhook` batch, while a payment's spend is reserved.
+/// (performed at once: an unshared store's reload needs no answer) after the
+/// first `sign` / `post-webhook` batch was performed and before its answers
+/// are fed, while a payment's spend is reserved.
 fn mid_payment_reload(
     d: &mut Driver,
     w: &mut World<'_>,
@@ -479,11 +480,11 @@ fn run_scenario(s: &Value) -> (Value, Vec<String>) {
     {
         w.payment = i;
         clock += 1;
-        if let Some(text) = p
-            .get("reload")
-            .map(Value::to_string)
-            .or_else(|| p.get("reload_text").and_then(Value::as_str).map(String::from))
-        {
+        if let Some(text) = p.get("reload").map(Value::to_string).or_else(|| {
+            p.get("reload_text")
+                .and_then(Value::as_str)
+                .map(String::from)
+        }) {
             let out = d.reload_json(&text, clock);
             let start = rec.crossings.len();
             rec.crossings

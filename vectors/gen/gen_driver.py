@@ -758,7 +758,7 @@ def applied(crossings=("audit done",), **kw):
 
 
 def reload_refused(code, path, crossings=("audit done",)):
-    return task(list(crossings), allowed=False, code=code, family="config",
+    return task(list(crossings), allowed=False, code=code,
                 metrics=[{"name": "x402_policy_reloads_total", "labels": {"result": "refused"}}],
                 details={"errors": [{"path": path, "code": code}]})
 
@@ -790,18 +790,18 @@ reload = [
     scenario("a reload while a payment is signed: it finishes under its policy; its spend counts under the new limit",
              [v2(), v2(url=URL2)],
              [OPEN, settled(), blocked("policy-window-exceeded", "policy-violation")],
-             world={"reload_on_sign": {"max_per_call_usd": 0.0005, "daily_limit_usd": 0.0015}},
+             world={"reload_on_sign": {"max_per_call_usd": 0.10, "daily_limit_usd": 0.0015}},
              audit=["allowed", "applied", "settled", "blocked"]),
     scenario("a reload that removes MPA while approvals are awaited: the payment in flight still needs them",
              [v2(BIG)], [OPEN, task(allowed=False, code="mpa-denied", family="mpa-denied")],
              config=mpa_cfg(HOOKS),
              world={"webhooks": {"alice": "approve", "bob": "deny", "charlie": "deny"},
                     "reload_on_webhook": {"max_per_call_usd": 10, "daily_limit_usd": 100, "agent_id": "my-agent-v1"}},
-             audit=["allowed", "applied", "blocked"], flags=["Hostile"]),
+             audit=["applied", "blocked"], flags=["Hostile"]),
     scenario("reload with a kept head: the line's head is saved",
              [{"reload": {"max_per_call_usd": 0.0005}}, v2()],
              [task(["load-head", "done"], allowed=True), applied(["audit save-head done"]),
-              blocked("policy-per-call-exceeded", "policy-violation")],
+              task(["audit save-head done"], allowed=False, code="policy-per-call-exceeded")],
              profile=KEEP, world={"heads": {}}, audit=["applied", "blocked"]),
     scenario("a reload whose audit line is lost is undone: store-unavailable, the old policy stays",
              [{"reload": {"max_per_call_usd": 0.0005}}, v2()],
@@ -823,6 +823,7 @@ groups = [
     {"comment": "what gets signed is what was approved: the signed payload is bound to the approval",
      "tests": binding},
     {"comment": "the x402 payment-identifier extension: one id per purchase, reused on its retries", "tests": payid},
+    {"comment": "hot reload: validated by the core, audited, payments in flight keep their policy", "tests": reload},
 ]
 
 if __name__ == "__main__":
