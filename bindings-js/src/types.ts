@@ -226,6 +226,10 @@ export interface DriverDoneDetails {
   approvals?: number | null;
   /** Why the driver refused on its own (`head-not-in-log`, `replica-head-conflict`, …). */
   reason?: string;
+  /** A policy reload: the hex SHA-256 of the policy's RFC 8785 form (also in its audit line). */
+  policy_sha256?: string;
+  /** A refused policy reload: every configuration problem with its path. */
+  errors?: { path: string; code: string }[];
 }
 
 /** What the sign action asks the signer to sign. */

@@ -30,6 +30,7 @@ import hashlib
 import inspect
 import json
 import logging
+import os
 from typing import Any, cast
 
 import httpx
@@ -206,6 +207,11 @@ class HardenedX402Client:
         if pii_mode == "nlp":
             analyzer = nlp_analyzer if nlp_analyzer is not None else _nlp_analyzer()  # logs once when unavailable
         self._signer = payment_signer
+        # What a reload rebuilds the configuration with (an engine given here stays the approvers).
+        self._build_kw: dict[str, Any] = {"pii_entities": pii_entities, "pii_action": pii_action,
+                                          "replay_ttl": replay_ttl, "agent_id": agent_id,
+                                          "trusted_wallets": trusted_wallets, "mpa_engine": mpa_engine,
+                                          "replica_id": replica_id}
         if mpa_engine is None:
             cfg_mpa = policy_to_config(policy).get("mpa")
             if cfg_mpa:
@@ -239,6 +245,20 @@ class HardenedX402Client:
     @property
     def audit_log(self) -> AuditLog:
         return self._guard.audit
+
+    async def reload(self, policy: PolicyConfig | dict[str, Any] | str | os.PathLike[str]) -> str:
+        """Replaces the policy of the running client (a hot reload): a
+        :class:`PolicyConfig`, a dict or a ``.toml``/``.json`` file path, with the
+        constructor's other keyword arguments applied as at construction. The core
+        validates it and decides what happens to payments in flight (README, "Hot
+        reload"). Returns the policy's digest; a refused policy raises
+        ``PolicyValidationError`` (``.code``) and the old one stays in force.
+        File watching is the caller's (README)."""
+        if isinstance(policy, (str, os.PathLike)):
+            from .x402_policy_schema import load_policy_file
+
+            policy = load_policy_file(policy)
+        return await self._guard.reload_async(build_config(policy, **self._build_kw))
 
     # -- HTTP methods ----------------------------------------------------------------
     async def get(self, url: str, **kwargs: Any) -> httpx.Response:

@@ -212,6 +212,45 @@ class Guard:
             asset=a.get("asset") or "", scheme=a.get("scheme") or "exact", x402_version=int(a.get("x402_version") or 1),
             requirements=req, resource=a.get("resource"), request_url=m.get("request_url") or "")
 
+    def reload(self, config: dict[str, Any]) -> Any:
+        """Replaces the policy of the running guard (a hot reload) with a new
+        configuration, given as at construction. The core validates it and decides
+        what happens to payments in flight (README, "Hot reload"); the reload is
+        audited and counted (``x402_policy_reloads_total``). Returns the policy's
+        digest (hex SHA-256 of its RFC 8785 form); a refused policy raises
+        ``PolicyValidationError`` listing every problem (``.code`` the first; a
+        changed ``replica_id``/``agent_id`` is ``config-identity-changed``), or the
+        coded error of the audit failure, and the old policy stays in force.
+        A coroutine with an asynchronous store (see :meth:`reload_async`)."""
+        return self._drive(self._reload(config))
+
+    async def reload_async(self, config: dict[str, Any]) -> str:
+        """:meth:`reload`, awaited."""
+        return cast("str", await self._run_async(self._reload(config)))
+
+    def _reload(self, config: dict[str, Any]) -> Steps:
+        if not self._ready:
+            yield from self._open()
+        start = json.loads(self._d.reload(json.dumps(config, ensure_ascii=False), self.clock()))
+        batch = start["actions"]
+        while True:
+            kind, out = yield from self._batch(None, batch)
+            if kind == "stop":
+                self._done(out)
+                details = out.get("details") or {}
+                if out.get("allowed") is not True:
+                    errors = [(e["path"], e["code"]) for e in details.get("errors") or []]
+                    if not errors:
+                        raise error_for(out.get("code") or "invalid-input", details)
+                    from .x402_policy_schema import PolicyValidationError
+
+                    lines = [f"{p or '(root)'}: {c}: {self._core.describe(c)}" for p, c in errors]
+                    raise PolicyValidationError("policy reload refused, the old policy is kept:\n"
+                                                + "\n".join("  - " + ln for ln in lines), lines, errors)
+                self.config = _without_secrets(config)
+                return str(details.get("policy_sha256") or "")
+            batch = self._cross(start["id"], out)
+
     def error(self, p: Payment) -> Exception:
         """The seed exception of a refused payment (its ``done``), from the core's error table."""
         mpa = self.mpa.config.threshold if self.mpa is not None else (self.config.get("mpa") or {}).get("threshold")

@@ -18,8 +18,10 @@ pub(super) struct Reload {
     /// The policy text's digest (hex SHA-256 of its RFC 8785 form, or of the
     /// text when it is not JSON).
     digest: String,
-    /// The validated policy, or why it is refused.
-    result: Result<GuardConfig, Vec<ConfigError>>,
+    /// The validated policy, until applied.
+    cfg: Option<GuardConfig>,
+    /// Why it is refused (empty: valid).
+    errors: Vec<ConfigError>,
     /// The policy it replaced, once applied (restored when its line is lost).
     old: Option<Arc<GuardConfig>>,
     /// The reload's audit line (its head and the head before), for a late failure.
@@ -39,23 +41,24 @@ impl Reload {
         let result = match parsed {
             None => Err(vec![ConfigError::new("", Code::ConfigMalformed)]),
             Some(v) => GuardConfig::from_value(&v).and_then(|c| {
-                if c.replica_id == d.cfg.replica_id && c.agent_id == d.cfg.agent_id {
-                    Ok(c)
+                let path = if c.replica_id != d.cfg.replica_id {
+                    "replica_id"
+                } else if c.agent_id != d.cfg.agent_id {
+                    "agent_id"
                 } else {
-                    Err(vec![ConfigError::new(
-                        if c.replica_id != d.cfg.replica_id {
-                            "replica_id"
-                        } else {
-                            "agent_id"
-                        },
-                        Code::ConfigIdentityChanged,
-                    )])
-                }
+                    return Ok(c);
+                };
+                Err(vec![ConfigError::new(path, Code::ConfigIdentityChanged)])
             }),
+        };
+        let (cfg, errors) = match result {
+            Ok(c) => (Some(c), Vec::new()),
+            Err(e) => (None, e),
         };
         Reload {
             digest,
-            result,
+            cfg,
+            errors,
             old: None,
             line: None,
             done: None,
@@ -74,9 +77,9 @@ impl Reload {
 
     /// Applies (or refuses) the policy and audits it: `audit`, `save-head`?, `done`.
     pub(super) fn run(&mut self, d: &mut Driver, now: u64) -> Vec<Action> {
-        let code = self.result.as_ref().err().map(|e| e[0].code);
-        if let Ok(c) = &self.result {
-            self.old = Some(std::mem::replace(&mut d.cfg, Arc::new(c.clone())));
+        let code = self.errors.first().map(|e| e.code);
+        if let Some(c) = self.cfg.take() {
+            self.old = Some(std::mem::replace(&mut d.cfg, Arc::new(c)));
         }
         let ev = AuditEvent {
             event_type: "policy_reload".into(),
@@ -112,15 +115,10 @@ impl Reload {
 
     fn done_action(&self, code: Option<Code>, line: Option<&str>) -> Action {
         let errors: Vec<Value> = self
-            .result
-            .as_ref()
-            .err()
-            .map(|es| {
-                es.iter()
-                    .map(|e| json!({"path": e.path, "code": e.code.as_str()}))
-                    .collect()
-            })
-            .unwrap_or_default();
+            .errors
+            .iter()
+            .map(|e| json!({"path": e.path, "code": e.code.as_str()}))
+            .collect();
         let result = if code.is_none() { "applied" } else { "refused" };
         Action::new(
             "done",
