@@ -111,7 +111,6 @@ use reload::Reload;
 pub use reload::POLICY_URN;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 pub use wire::{actions_json, Action, Begin, Event, Profile, WebhookReply};
 
 /// Compare-and-set attempts of one step before it is refused.
@@ -129,8 +128,12 @@ pub use crate::mpa::APPROVAL_MARGIN_MS;
 /// One configured guard driving payments (see the module docs).
 #[derive(Debug)]
 pub struct Driver {
-    /// The policy new payments begin under (each payment keeps its own snapshot).
-    cfg: Arc<GuardConfig>,
+    /// The policy new payments begin under.
+    cfg: GuardConfig,
+    /// Its generation (one more at each applied reload).
+    gen: u64,
+    /// Earlier policies that payments in flight began under, by generation.
+    older: Vec<(u64, GuardConfig)>,
     profile: Profile,
     replica: String,
     replay_key: Vec<u8>,
@@ -180,7 +183,9 @@ impl Driver {
         };
         Ok(Driver {
             ready: !profile.keep_head && !profile.log_reads_back,
-            cfg: Arc::new(cfg),
+            cfg,
+            gen: 0,
+            older: Vec::new(),
             profile,
             replica,
             replay_key: replay_key.to_vec(),
@@ -338,7 +343,7 @@ impl Driver {
         if p.finished() {
             return (0, actions);
         }
-        let id = self.add(Task::Pay(Box::new(Payment::placeholder(self.cfg.clone()))));
+        let id = self.add(Task::Pay(Box::new(Payment::placeholder())));
         self.keep(id, Box::new(p), &actions);
         (id, actions)
     }
@@ -485,6 +490,7 @@ impl Driver {
     /// writer is suspected. With `catch_up`, a log ahead of the store (a
     /// crash between a line and its head save) gets its head saved now;
     /// otherwise the next save, made against the stored seq, catches up.
+    #[inline(never)]
     fn reconcile(
         &mut self,
         stored: Option<Head>,
@@ -542,6 +548,7 @@ impl Driver {
 
     /// Chains `event` after the head; returns the `audit` (and `save-head`)
     /// actions and the head before.
+    #[inline(never)]
     fn chain(
         &mut self,
         ev: &audit::AuditEvent,
@@ -576,6 +583,20 @@ impl Driver {
             self.broken = true;
         }
     }
+}
+
+/// The policy of generation `want`: the current one or an earlier one kept
+/// for the payments in flight that began under it.
+pub(crate) fn policy<'a>(
+    cfg: &'a GuardConfig,
+    gen: u64,
+    older: &'a [(u64, GuardConfig)],
+    want: u64,
+) -> &'a GuardConfig {
+    if want == gen {
+        return cfg;
+    }
+    older.iter().find(|o| o.0 == want).map_or(cfg, |o| &o.1)
 }
 
 fn parse_state(text: &str) -> Result<GuardState, Code> {

@@ -93,9 +93,9 @@ pub(super) struct Payment {
     line: Option<Line>,
     /// The field of a refused payload (named in `done`'s details).
     refused_field: Option<&'static str>,
-    /// The policy this payment was begun under: it finishes under it, even
-    /// after a reload (see [`Driver::reload`]).
-    cfg: std::sync::Arc<crate::config::GuardConfig>,
+    /// The generation of the policy this payment was begun under: it
+    /// finishes under it, even after a reload (see [`Driver::reload`]).
+    gen: u64,
 }
 
 impl Payment {
@@ -104,7 +104,8 @@ impl Payment {
             body_error: b.decode_body(),
             rng: b.seed ^ 0x9e37_79b9_7f4a_7c15,
             begin: b,
-            ..Payment::placeholder(d.cfg.clone())
+            gen: d.gen,
+            ..Payment::placeholder()
         };
         let out = if d.needs_head() {
             p.phase = Phase::Opening;
@@ -119,7 +120,7 @@ impl Payment {
     }
 
     /// An empty payment, holding a task id's place.
-    pub(super) fn placeholder(cfg: std::sync::Arc<crate::config::GuardConfig>) -> Payment {
+    pub(super) fn placeholder() -> Payment {
         Payment {
             rng: 0,
             body_error: None,
@@ -133,8 +134,13 @@ impl Payment {
             settlement: None,
             line: None,
             refused_field: None,
-            cfg,
+            gen: 0,
         }
+    }
+
+    /// The generation of the policy the payment began under.
+    pub(super) fn gen(&self) -> u64 {
+        self.gen
     }
 
     /// The payment has given its `done`.
@@ -337,8 +343,7 @@ impl Payment {
     }
 
     fn run(&mut self, d: &mut Driver, kind: Kind, now: u64) -> Staged {
-        let snapshot = self.cfg.clone();
-        let cfg = &*snapshot;
+        let cfg = super::policy(&d.cfg, d.gen, &d.older, self.gen);
         match kind {
             Kind::Assess => {
                 let b = &self.begin;
@@ -552,7 +557,12 @@ impl Payment {
             return self.start(d, Kind::Settle(Outcome::Failed(Code::SignerFailed)), now);
         };
         let approved = crate::payload::Approved::of(a.x402_version, o);
-        if let Err(r) = crate::payload::check(&self.cfg.payload, &approved, &payload, now) {
+        if let Err(r) = crate::payload::check(
+            &super::policy(&d.cfg, d.gen, &d.older, self.gen).payload,
+            &approved,
+            &payload,
+            now,
+        ) {
             // Nothing leaves: released and forgotten as for a signer failure.
             self.refused_field = Some(r.field);
             self.metrics.push(Metric {

@@ -5,9 +5,8 @@ use super::{tables, Driver};
 use crate::audit::{AuditEvent, Head};
 use crate::config::GuardConfig;
 use crate::error::{Code, ConfigError};
-use serde_json::{json, Value};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::sync::Arc;
 
 /// The audit `resource_url` of a reload line: this prefix and the policy's digest.
 pub const POLICY_URN: &str = "urn:x402:policy:sha256:";
@@ -22,8 +21,8 @@ pub(super) struct Reload {
     cfg: Option<GuardConfig>,
     /// Why it is refused (empty: valid).
     errors: Vec<ConfigError>,
-    /// The policy it replaced, once applied (restored when its line is lost).
-    old: Option<Arc<GuardConfig>>,
+    /// The generation it replaced, once applied (restored when its line is lost).
+    old: Option<u64>,
     /// The reload's audit line (its head and the head before), for a late failure.
     line: Option<(Head, Option<Head>)>,
     /// The `done` of the reload's batch (sent again after a head-save failure).
@@ -79,7 +78,17 @@ impl Reload {
     pub(super) fn run(&mut self, d: &mut Driver, now: u64) -> Vec<Action> {
         let code = self.errors.first().map(|e| e.code);
         if let Some(c) = self.cfg.take() {
-            self.old = Some(std::mem::replace(&mut d.cfg, Arc::new(c)));
+            // Earlier policies are kept while a payment in flight began under one.
+            let tasks = &d.tasks;
+            d.older.retain(|o| {
+                tasks
+                    .values()
+                    .any(|t| matches!(t, super::Task::Pay(p) if p.gen() == o.0))
+            });
+            let prev = std::mem::replace(&mut d.cfg, c);
+            d.older.push((d.gen, prev));
+            self.old = Some(d.gen);
+            d.gen += 1;
         }
         let ev = AuditEvent {
             event_type: "policy_reload".into(),
@@ -105,7 +114,12 @@ impl Reload {
     /// The reload is not audited: the old policy is back, the reload refused with `code`.
     fn undo(&mut self, d: &mut Driver, code: Code) -> Vec<Action> {
         if let Some(old) = self.old.take() {
-            d.cfg = old;
+            if let Some(i) = d.older.iter().position(|o| o.0 == old) {
+                // A fresh generation (never reused): payments that began under
+                // either policy now find the restored one.
+                d.cfg = d.older.swap_remove(i).1;
+                d.gen += 1;
+            }
         }
         self.line = None;
         let done = self.done_action(Some(code), None);
@@ -113,19 +127,27 @@ impl Reload {
         vec![done]
     }
 
+    /// `done`, written as text (members in name order, as [`Action::new`]).
     fn done_action(&self, code: Option<Code>, line: Option<&str>) -> Action {
-        let errors: Vec<Value> = self
+        let q = |s: &str| Value::from(s).to_string();
+        let opt = |s: Option<&str>| s.map_or_else(|| "null".to_string(), q);
+        let errors: Vec<String> = self
             .errors
             .iter()
-            .map(|e| json!({"path": e.path, "code": e.code.as_str()}))
+            .map(|e| format!("{{\"code\":\"{}\",\"path\":{}}}", e.code, q(&e.path)))
             .collect();
         let result = if code.is_none() { "applied" } else { "refused" };
-        Action::new(
+        Action::raw(
             "done",
-            json!({"allowed": code.is_none(), "code": code.map(Code::as_str),
-                   "family": code.map(|c| tables::family(c).as_str()), "settlement": null,
-                   "metrics": [{"name": "x402_policy_reloads_total", "labels": {"result": result}, "observe": null}],
-                   "details": {"policy_sha256": self.digest, "errors": errors}, "audit_line": line}),
+            format!(
+                "{{\"allowed\":{},\"audit_line\":{},\"code\":{},\"details\":{{\"errors\":[{}],\"policy_sha256\":\"{}\"}},\"do\":\"done\",\"family\":{},\"metrics\":[{{\"labels\":{{\"result\":\"{result}\"}},\"name\":\"x402_policy_reloads_total\",\"observe\":null}}],\"settlement\":null}}",
+                code.is_none(),
+                opt(line),
+                opt(code.map(Code::as_str)),
+                errors.join(","),
+                self.digest,
+                opt(code.map(|c| tables::family(c).as_str())),
+            ),
         )
     }
 

@@ -349,6 +349,12 @@ pub struct Action {
 }
 
 impl Action {
+    /// An action from its JSON text, written by the caller in the byte order
+    /// [`Action::new`] gives (members sorted by name).
+    pub(crate) fn raw(kind: &'static str, text: String) -> Action {
+        Action { kind, text }
+    }
+
     /// An action `{"do": kind, …fields}`.
     pub fn new(kind: &'static str, fields: Value) -> Action {
         let mut m = match fields {
