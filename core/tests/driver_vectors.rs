@@ -591,6 +591,39 @@ fn driver_scenarios() {
         }
     }
     assert!(n > 0, "no driver scenarios");
+    // Every span attribute key of every `done` is one of the core's table (named once).
+    let keys: Vec<&str> = presidio_x402_core::driver::spans::ATTRIBUTES
+        .iter()
+        .map(|a| a.0)
+        .collect();
+    let mut spans = 0;
+    for t in &transcripts {
+        for c in t["crossings"].as_array().into_iter().flatten() {
+            let out: Value =
+                serde_json::from_str(c["output"].as_str().unwrap_or("null")).unwrap_or(Value::Null);
+            let acts = out
+                .get("actions")
+                .unwrap_or(&out)
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            for sp in acts
+                .iter()
+                .filter_map(|a| a.get("spans"))
+                .filter_map(Value::as_array)
+                .flatten()
+            {
+                spans += 1;
+                for k in sp["attributes"].as_object().expect("attributes").keys() {
+                    assert!(
+                        keys.contains(&k.as_str()),
+                        "span attribute {k} is not in spans::ATTRIBUTES"
+                    );
+                }
+            }
+        }
+    }
+    assert!(spans > 0, "no span plans");
     assert!(
         failures.is_empty(),
         "{} of {n} driver scenarios failed:\n{}",

@@ -99,6 +99,7 @@
 mod payment;
 mod reload;
 pub mod settlement;
+pub mod spans;
 pub mod tables;
 pub mod wire;
 

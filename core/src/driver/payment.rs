@@ -93,6 +93,10 @@ pub(super) struct Payment {
     line: Option<Line>,
     /// The field of a refused payload (named in `done`'s details).
     refused_field: Option<&'static str>,
+    /// Its spans as they happen (see [`super::spans`]).
+    plan: super::spans::Plan,
+    /// The `now_ms` of the last crossing.
+    now: u64,
     /// The generation of the policy this payment was begun under: it
     /// finishes under it, even after a reload (see [`Driver::reload`]).
     gen: u64,
@@ -105,6 +109,11 @@ impl Payment {
             rng: b.seed ^ 0x9e37_79b9_7f4a_7c15,
             begin: b,
             gen: d.gen,
+            plan: super::spans::Plan {
+                t0: now,
+                ..Default::default()
+            },
+            now,
             ..Payment::placeholder()
         };
         let out = if d.needs_head() {
@@ -135,6 +144,8 @@ impl Payment {
             line: None,
             refused_field: None,
             gen: 0,
+            plan: Default::default(),
+            now: 0,
         }
     }
 
@@ -159,6 +170,7 @@ impl Payment {
         events: Vec<Event>,
     ) -> Result<Vec<Action>, Code> {
         let mut out = Vec::new();
+        self.now = now;
         for ev in events {
             out.extend(self.event(d, now, ev)?);
         }
@@ -259,6 +271,7 @@ impl Payment {
             }
             (Phase::Sign, Event::Signed(payload)) => Ok(self.signed(d, now, payload)),
             (Phase::Sign, Event::SignerFailed) => {
+                self.plan.enter(None, now);
                 Ok(self.start(d, Kind::Settle(Outcome::Failed(Code::SignerFailed)), now))
             }
             (
@@ -273,6 +286,7 @@ impl Payment {
                     _ => Observed::Unobserved,
                 };
                 let outcome = settlement::judge(&o);
+                self.plan.enter(Some(7), now);
                 self.settlement = Some(match outcome {
                     Outcome::Settled => "settled",
                     Outcome::Unconfirmed => "unknown",
@@ -412,8 +426,14 @@ impl Payment {
     fn replayed(&mut self, d: &mut Driver, now: u64, fresh: Option<bool>) -> Vec<Action> {
         self.replay_fresh = fresh;
         match (fresh, self.a.as_ref().and_then(|a| a.approval.as_ref())) {
-            (Some(true), Some(_)) => self.ask_approvals(d, now),
-            _ => self.start(d, Kind::Finalize, now),
+            (Some(true), Some(_)) => {
+                self.plan.enter(Some(4), now);
+                self.ask_approvals(d, now)
+            }
+            _ => {
+                self.plan.enter(None, now);
+                self.start(d, Kind::Finalize, now)
+            }
         }
     }
 
@@ -435,6 +455,8 @@ impl Payment {
                 let fp = a.fingerprint.clone().unwrap_or_default();
                 let ttl = a.replay_ttl_ms;
                 self.a = Some(*a);
+                self.plan.assessed(2, now);
+                self.plan.enter(Some(3), now);
                 if !d.profile.shared {
                     // Nothing else sees an unshared store: the driver keeps the replay set.
                     let fresh = d.replay_set(&fp, ttl, now);
@@ -469,6 +491,9 @@ impl Payment {
         };
         out.extend(chain);
         let pre_sign_allowed = kind == Kind::Finalize && step.allowed;
+        if kind == Kind::Finalize {
+            self.plan.enter(pre_sign_allowed.then_some(5), now);
+        }
         let rest = if pre_sign_allowed {
             self.phase = Phase::Sign;
             vec![self.sign_action()]
@@ -564,6 +589,7 @@ impl Payment {
             now,
         ) {
             // Nothing leaves: released and forgotten as for a signer failure.
+            self.plan.enter(None, now);
             self.refused_field = Some(r.field);
             self.metrics.push(Metric {
                 name: "x402_payload_refusals_total",
@@ -604,6 +630,7 @@ impl Payment {
         } else {
             "PAYMENT-SIGNATURE"
         };
+        self.plan.enter(Some(6), now);
         let value = base64::engine::general_purpose::STANDARD.encode(full.to_string());
         self.phase = Phase::Send;
         vec![Action::write(
@@ -639,7 +666,7 @@ impl Payment {
                 .filter(|(_, v)| *v == Vote::Approve)
                 .count()
         });
-        Action::write(
+        let mut done = Action::write(
             "done",
             &wire::DoneRecord {
                 allowed,
@@ -662,7 +689,48 @@ impl Payment {
                 metrics: pipeline::metrics_json(&self.metrics),
                 settlement: self.settlement,
             },
-        )
+        );
+        done.append_member(
+            "spans",
+            &self
+                .plan
+                .json(self.now, code, &self.root_attributes(allowed, code)),
+        );
+        done
+    }
+
+    /// The root span's attributes (see [`super::spans::ATTRIBUTES`]), sorted, as JSON value text.
+    fn root_attributes(&self, allowed: bool, code: Option<Code>) -> Vec<(&'static str, String)> {
+        let q = |s: &str| Value::from(s).to_string();
+        let mut out = vec![(
+            "x402.decision",
+            q(if allowed { "allowed" } else { "refused" }),
+        )];
+        if let Some(c) = code {
+            out.push(("x402.code", q(c.as_str())));
+        }
+        if let Some(a) = self.a.as_ref() {
+            let url = &a.metadata.request_url;
+            let end = url.find(['?', '#']).unwrap_or(url.len());
+            if !url.is_empty() {
+                out.push(("x402.endpoint", q(&url[..end])));
+            }
+            if let Some(u) = a.amount_usd {
+                out.push(("x402.amount_usd", q(&u.to_string())));
+            }
+            if let Some(o) = a.offer.as_ref() {
+                out.push(("x402.network", q(&o.network)));
+                out.push(("x402.scheme", q(&o.scheme)));
+            }
+            if a.x402_version > 0 {
+                out.push(("x402.version", a.x402_version.to_string()));
+            }
+        }
+        if let Some(st) = self.settlement {
+            out.push(("x402.settlement", q(st)));
+        }
+        out.sort_by_key(|a| a.0);
+        out
     }
 
     /// A `done` refusal without an audit line, with a reason in its details.
