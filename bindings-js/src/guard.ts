@@ -17,6 +17,7 @@ import { Executor, type Stop } from "./executor.js";
 import { MemoryStore, NO_REPLICA, type GuardStore } from "./stores.js";
 import type { AuditSink } from "./audit.js";
 import type { MetricsSink } from "./metrics.js";
+import { loadOtel, type OtelTracerProvider } from "./otel.js";
 import type { ApprovalOptions } from "./approvals.js";
 import type { DriverDoneAction, DriverEvent, DriverProfile, Head, KeyInput, PaymentContext } from "./types.js";
 
@@ -39,6 +40,12 @@ export interface GuardOptions {
   approvals?: ApprovalOptions;
   /** Where warnings go (default `console.warn`). Never receives URLs, metadata or keys. */
   warn?: (message: string) => void;
+  /**
+   * OpenTelemetry: where each payment's spans go (default: the global tracer
+   * provider). Spans are emitted only when the optional peer dependency
+   * `@opentelemetry/api` is installed.
+   */
+  tracerProvider?: OtelTracerProvider;
 }
 
 /**
@@ -83,6 +90,7 @@ export class PaymentGuard {
     this.#exec = new Executor(driver, {
       store: opts.store, sink, metrics: opts.metrics, clock: this.#clock, approvals: opts.approvals ?? {},
       addressAllowed: (a) => this.#core.webhookAddressAllowed(a),
+      ...(opts.tracerProvider ? { tracerProvider: opts.tracerProvider } : {}),
     });
   }
 
@@ -107,6 +115,7 @@ export class PaymentGuard {
         (what === "auditKey" ? "The audit log will NOT verify after a restart." : "Replays across restarts will not be detected."));
       return randomBytes(32);
     };
+    await loadOtel();
     const store = opts.store ?? new MemoryStore();
     const sink = typeof opts.audit === "function" ? { write: opts.audit } : opts.audit;
     const driver = new Driver(text, profileOf(store, sink), key(opts.replayKey, "replayKey"), key(opts.auditKey, "auditKey"));

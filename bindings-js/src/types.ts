@@ -262,6 +262,15 @@ export interface DriverSendAction {
 }
 
 /** The last action of a task: the verdict, its code and family, the settlement and the metric updates. */
+/** One span of a payment's span plan (`done.spans`: the root first, then one per control; see the README's OpenTelemetry section). */
+export interface SpanPlan {
+  name: string;
+  start_ms: number;
+  end_ms: number;
+  error: boolean;
+  attributes: Record<string, string | number | boolean>;
+}
+
 export interface DriverDoneAction {
   do: "done";
   allowed: boolean;
@@ -272,6 +281,8 @@ export interface DriverDoneAction {
   metrics: CoreMetric[];
   details: DriverDoneDetails;
   audit_line: string | null;
+  /** A payment's OpenTelemetry span plan (absent for the start-up and reloads). */
+  spans?: SpanPlan[];
 }
 
 /**

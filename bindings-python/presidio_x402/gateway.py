@@ -186,6 +186,9 @@ class HardenedX402Client:
     default: presidio-analyzer's ``AnalyzerEngine`` when it and a spaCy model
     are installed). Its PERSON/LOCATION/ORGANIZATION spans go to the core as
     hints; the core applies the entities, score threshold and action.
+    ``tracer_provider``: where each payment's OpenTelemetry spans go (default:
+    the global provider; nothing without ``opentelemetry-api``, see
+    :mod:`presidio_x402.otel`).
 
     A store failure refuses the payment with ``StoreUnavailableError``
     (``.code == "store-unavailable"``); it is never allowed unguarded.
@@ -200,7 +203,7 @@ class HardenedX402Client:
                  agent_id: str | None = None, httpx_client: httpx.AsyncClient | None = None,
                  mpa_engine: Any = None, metrics_collector: Any = None, trusted_wallets: Any = None,
                  store: Any = None, audit_key: Any = None, replay_key: Any = None,
-                 replica_id: str | None = None, nlp_analyzer: Any = None) -> None:
+                 replica_id: str | None = None, nlp_analyzer: Any = None, tracer_provider: Any = None) -> None:
         if pii_mode not in ("regex", "nlp"):
             raise ValueError("pii_mode must be 'regex' or 'nlp'")
         analyzer = None
@@ -228,7 +231,7 @@ class HardenedX402Client:
         self._own_store = store is None
         self._guard = Guard(config, store=store if store is not None else make_store(redis_url), audit=audit,
                             metrics=metrics_collector, mpa_engine=mpa_engine, replay_key=replay_key,
-                            nlp_analyzer=analyzer)
+                            nlp_analyzer=analyzer, tracer_provider=tracer_provider)
         self._own_httpx = httpx_client is None
         self._httpx = httpx_client or httpx.AsyncClient(timeout=30.0, transport=DEFAULT_TRANSPORT)
         self._mpa = mpa_engine

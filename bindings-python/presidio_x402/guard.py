@@ -52,6 +52,7 @@ from typing import Any, cast
 
 from . import _keys
 from . import mpa as _mpa
+from . import otel as _otel
 from ._core import ConfigErrors, CoreError, Driver, core
 from ._nlp import NLP_ENTITIES, metadata_texts
 from ._nlp import hints as nlp_hints
@@ -117,8 +118,11 @@ class Guard:
 
     def __init__(self, config: dict[str, Any], *, store: Any = None, audit: AuditLog | None = None,
                  metrics: Any = None, mpa_engine: Any = None, replay_key: Any = None,
-                 nlp_analyzer: Any = None) -> None:
+                 nlp_analyzer: Any = None, tracer_provider: Any = None) -> None:
         self._core = core()
+        #: OpenTelemetry: the tracer provider payments' spans go to (``None``: the
+        #: global one; nothing without ``opentelemetry-api``, see :mod:`presidio_x402.otel`).
+        self.tracer_provider = tracer_provider
         #: The configuration, approver secrets replaced by ``"***"`` (the
         #: driver got them once; no attribute of the guard holds a raw key).
         self.config = _without_secrets(config)
@@ -423,6 +427,8 @@ class Guard:
     def _done(self, d: dict[str, Any]) -> None:
         if self.metrics is not None:
             self.metrics.apply(d.get("metrics") or [])
+        if d.get("spans"):
+            _otel.emit(d["spans"], self.tracer_provider)
 
     # -- runners: the same steps, synchronous or awaited --------------------------------------
     def _drive(self, gen: Steps) -> Any:
