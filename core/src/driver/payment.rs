@@ -699,37 +699,41 @@ impl Payment {
         done
     }
 
-    /// The root span's attributes (see [`super::spans::ATTRIBUTES`]), sorted, as JSON value text.
-    fn root_attributes(&self, allowed: bool, code: Option<Code>) -> Vec<(&'static str, String)> {
-        let q = |s: &str| Value::from(s).to_string();
-        let mut out = vec![(
-            "x402.decision",
-            q(if allowed { "allowed" } else { "refused" }),
-        )];
-        if let Some(c) = code {
-            out.push(("x402.code", q(c.as_str())));
+    /// The root span's attributes (see [`super::spans::ATTRIBUTES`]), in name order.
+    fn root_attributes(&self, allowed: bool, code: Option<Code>) -> String {
+        use super::spans::{attr, attr_raw};
+        let mut out = String::new();
+        let a = self.a.as_ref();
+        if let Some(u) = a.and_then(|a| a.amount_usd) {
+            attr(&mut out, "x402.amount_usd", &u.to_string());
         }
-        if let Some(a) = self.a.as_ref() {
+        if let Some(c) = code {
+            attr(&mut out, "x402.code", c.as_str());
+        }
+        attr(
+            &mut out,
+            "x402.decision",
+            if allowed { "allowed" } else { "refused" },
+        );
+        if let Some(a) = a.filter(|a| !a.metadata.request_url.is_empty()) {
             let url = &a.metadata.request_url;
-            let end = url.find(['?', '#']).unwrap_or(url.len());
-            if !url.is_empty() {
-                out.push(("x402.endpoint", q(&url[..end])));
-            }
-            if let Some(u) = a.amount_usd {
-                out.push(("x402.amount_usd", q(&u.to_string())));
-            }
-            if let Some(o) = a.offer.as_ref() {
-                out.push(("x402.network", q(&o.network)));
-                out.push(("x402.scheme", q(&o.scheme)));
-            }
-            if a.x402_version > 0 {
-                out.push(("x402.version", a.x402_version.to_string()));
-            }
+            attr(
+                &mut out,
+                "x402.endpoint",
+                url.split(['?', '#']).next().unwrap_or(""),
+            );
+        }
+        let o = a.and_then(|a| a.offer.as_ref());
+        if let Some(o) = o {
+            attr(&mut out, "x402.network", &o.network);
+            attr(&mut out, "x402.scheme", &o.scheme);
         }
         if let Some(st) = self.settlement {
-            out.push(("x402.settlement", q(st)));
+            attr(&mut out, "x402.settlement", st);
         }
-        out.sort_by_key(|a| a.0);
+        if let Some(v) = a.map(|a| a.x402_version).filter(|v| *v > 0) {
+            attr_raw(&mut out, "x402.version", &v.to_string());
+        }
         out
     }
 

@@ -112,8 +112,9 @@ impl Plan {
     }
 
     /// The plan's JSON text at the end (`now`): the root's attributes are
-    /// `root` (`(key, JSON value text)`), the refusing control gets `code`.
-    pub(crate) fn json(&self, now: u64, code: Option<Code>, root: &[(&str, String)]) -> String {
+    /// `root` (members `"key":value`, in name order, comma-separated), the
+    /// refusing control gets `code`.
+    pub(crate) fn json(&self, now: u64, code: Option<Code>, root: &str) -> String {
         let mut done = self.done.clone();
         if let Some((c, t)) = self.open {
             done.push((c, t, now));
@@ -123,49 +124,59 @@ impl Plan {
                 assessed(&mut done, self.t0, k, now); // refused in the first step
             }
         }
-        let q = |s: &str| Value::from(s).to_string();
         let bad = code.and_then(control_of);
         let mut out = String::from("[");
-        let span = |out: &mut String,
-                    name: &str,
-                    (t, e): (u64, u64),
-                    err: bool,
-                    attrs: &[(&str, String)]| {
-            if out.len() > 1 {
-                out.push(',');
-            }
-            let a: Vec<String> = attrs.iter().map(|(k, v)| format!("{}:{v}", q(k))).collect();
-            out.push_str(&format!(
-                "{{\"attributes\":{{{}}},\"end_ms\":{e},\"error\":{err},\"name\":{},\"start_ms\":{t}}}",
-                a.join(","),
-                q(name)
-            ));
-        };
-        span(&mut out, ROOT, (self.t0, now), code.is_some(), root);
+        span(&mut out, ROOT, self.t0, now, code.is_some(), root);
         for &(c, t, e) in &done {
+            let name = CONTROLS[usize::from(c)];
             let refused = bad == Some(c);
-            let mut attrs = vec![
-                ("security_rule.category", q(CONTROLS[usize::from(c)])),
-                ("security_rule.ruleset.name", q("presidio-hardened-x402")),
-                ("x402.decision", q(if refused { "refused" } else { "pass" })),
-            ];
+            // Members in name order.
+            let mut a = String::new();
             if let (true, Some(k)) = (refused, code) {
-                attrs.push(("security_rule.name", q(k.as_str())));
-                attrs.push(("security_rule.description", q(k.describe())));
-                attrs.push(("x402.code", q(k.as_str())));
+                attr(&mut a, "security_rule.category", name);
+                attr(&mut a, "security_rule.description", k.describe());
+                attr(&mut a, "security_rule.name", k.as_str());
+                attr(&mut a, "security_rule.ruleset.name", RULESET);
+                attr(&mut a, "x402.code", k.as_str());
+                attr(&mut a, "x402.decision", "refused");
+            } else {
+                attr(&mut a, "security_rule.category", name);
+                attr(&mut a, "security_rule.ruleset.name", RULESET);
+                attr(&mut a, "x402.decision", "pass");
             }
-            attrs.sort_by_key(|a| a.0);
-            span(
-                &mut out,
-                &format!("x402.{}", CONTROLS[usize::from(c)]),
-                (t, e),
-                refused,
-                &attrs,
-            );
+            span(&mut out, &format!("x402.{name}"), t, e, refused, &a);
         }
         out.push(']');
         out
     }
+}
+
+/// The `security_rule.ruleset.name` of every control span.
+const RULESET: &str = "presidio-hardened-x402";
+
+/// Appends attribute `"key":"value"` (comma-separated) to `out`.
+pub(crate) fn attr(out: &mut String, key: &str, value: &str) {
+    attr_raw(out, key, &Value::from(value).to_string());
+}
+
+/// Appends attribute `"key":raw` (`raw`: JSON value text).
+pub(crate) fn attr_raw(out: &mut String, key: &str, raw: &str) {
+    if !out.is_empty() {
+        out.push(',');
+    }
+    out.push('"');
+    out.push_str(key);
+    out.push_str("\":");
+    out.push_str(raw);
+}
+
+fn span(out: &mut String, name: &str, start: u64, end: u64, error: bool, attrs: &str) {
+    if out.len() > 1 {
+        out.push(',');
+    }
+    out.push_str(&format!(
+        "{{\"attributes\":{{{attrs}}},\"end_ms\":{end},\"error\":{error},\"name\":\"{name}\",\"start_ms\":{start}}}"
+    ));
 }
 
 fn assessed(done: &mut Vec<(u8, u64, u64)>, t0: u64, last: u8, now: u64) {
