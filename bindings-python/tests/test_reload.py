@@ -13,6 +13,7 @@ from presidio_x402.x402_policy_schema import PolicyValidationError
 
 KEY = bytes.fromhex("61" * 32)
 URN = "urn:x402:policy:sha256:"
+SETTLED = "eyJzdWNjZXNzIjp0cnVlLCJ0cmFuc2FjdGlvbiI6IjB4MSJ9"  # {"success":true,"transaction":"0x1"}
 
 
 class Lines:
@@ -111,7 +112,7 @@ def test_reload_during_an_open_reservation_keeps_the_payment_and_counts_its_spen
     a = p.action
     p = g.resume(p, {"on": "signed", "payload": evm_payload(a["pay_to"], a["amount"], 300)})
     assert p.action["do"] == "send"
-    p = g.resume(p, {"on": "response", "status": 200, "settlement": None})
+    p = g.resume(p, {"on": "response", "status": 200, "settlement": SETTLED})
     assert p.action["do"] == "done" and p.action["allowed"] is True  # not refused by the lowered per-call limit
     g.reload({"max_per_call_usd": 0.10, "daily_limit_usd": 0.0015})
     url2 = "http://127.0.0.1:4021/b"
