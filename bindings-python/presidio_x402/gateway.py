@@ -260,7 +260,7 @@ class HardenedX402Client:
         if isinstance(policy, (str, os.PathLike)):
             from .x402_policy_schema import load_policy_file
 
-            policy = load_policy_file(policy)
+            policy = load_policy_file(os.fspath(policy))
         return await self._guard.reload_async(build_config(policy, **self._build_kw))
 
     # -- HTTP methods ----------------------------------------------------------------

@@ -68,7 +68,9 @@ async def test_an_allowed_payment_is_one_span_with_a_child_per_control():
         assert k.attributes["security_rule.category"] == k.name.removeprefix("x402.")
         assert k.attributes["x402.decision"] == "pass"
         assert root.start_time <= k.start_time <= k.end_time <= root.end_time
-    no_secret_in([root, *kids], [q.headers["PAYMENT-SIGNATURE"] for q in s.requests if "PAYMENT-SIGNATURE" in q.headers])
+    sent = [q.headers["PAYMENT-SIGNATURE"] for q in s.requests if "PAYMENT-SIGNATURE" in q.headers]
+    assert sent
+    no_secret_in([root, *kids], sent)
     await c.aclose()
 
 
