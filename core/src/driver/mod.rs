@@ -13,8 +13,9 @@
 //!
 //! # The grammar
 //! A [`Driver`] is one configured guard with its keys and host [`Profile`].
-//! It runs *tasks*: the guard's start-up ([`Driver::open`]) and payments
-//! ([`Driver::begin`]). A task is fed with [`Driver::handle`]; each call is
+//! It runs *tasks*: the guard's start-up ([`Driver::open`]), payments
+//! ([`Driver::begin`]) and policy reloads ([`Driver::reload`], whose rule
+//! for payments in flight is stated there). A task is fed with [`Driver::handle`]; each call is
 //! one *crossing* and returns every action that is ready, as a batch.
 //!
 //! **Batches.** The host performs a batch's actions in order. Actions that
@@ -50,7 +51,7 @@
 //! | `sign` | `x402_version`, `requirements`, `network`, `network_raw`, `amount`, `asset`, `pay_to`, `scheme`, `amount_usd`, `metadata`, `resource` | `signed {payload}` or `signer-failed` |
 //! | `send` | `method`, `url`, `header {name, value}`, `redirect: "manual"` | `response {status, settlement}`, `network-error {sent}` or `unobserved` |
 //! | `sleep` | `until_ms` | `wake` |
-//! | `done` | `allowed`, `code`, `family`, `settlement`, `metrics`, `details`, `audit_line` | (the task is over) |
+//! | `done` | `allowed`, `code`, `family`, `settlement`, `metrics`, `details`, `audit_line`, and for a payment `spans` (its OpenTelemetry span plan, [`spans`]) | (the task is over) |
 //!
 //! A payment's course: `begin` → (`load-state` → `cas-state`)\* → `replay-set` →
 //! (`post-webhook`\*, `countersign`) → `audit`, `save-head`? → `sign` → `send` →
