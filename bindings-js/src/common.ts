@@ -2,6 +2,7 @@
 export { call, callJson, operations, randomBytes, describe, isReady, limits, type Limits } from "./core.js";
 export * from "./errors.js";
 export * from "./types.js";
+export type { OtelTracerProvider } from "./otel.js";
 export { MemoryStore, NO_REPLICA, type GuardStore, type VersionedState } from "./stores.js";
 export { callbackSink, MemoryAuditSink, headOfLog, verifyAuditChains, type AuditSink } from "./audit.js";
 export { createPromMetrics, MemoryMetrics, METRICS, metricTable, type MetricsSink, type MetricTableRow, type MetricDef } from "./metrics.js";

@@ -61,6 +61,20 @@ export class Driver {
     }
   }
 
+  /** Replaces the policy (a hot reload; configuration JSON text, validated by the core): `{"id", "actions"}` text, a task whose `done` says whether it applied. */
+  reloadJson(configJson: string, nowMs: number): string {
+    try {
+      return this.#core.reload(configJson, nowMs);
+    } catch (e) {
+      throw mapError(e);
+    }
+  }
+
+  /** {@link reloadJson} on an object or JSON text, parsed. */
+  reload(config: Record<string, unknown> | string, nowMs: number): DriverStart {
+    return JSON.parse(this.reloadJson(text(config), nowMs)) as DriverStart;
+  }
+
   /** One crossing of task `id`: the events' JSON text (one event or an array) in, the actions' JSON text out. */
   handleJson(id: number, nowMs: number, eventsJson: string): string {
     try {

@@ -19,6 +19,7 @@ import { checkHead, type GuardStore } from "./stores.js";
 import type { AuditSink } from "./audit.js";
 import type { MetricsSink } from "./metrics.js";
 import { countersign, postWebhook, type ApprovalOptions } from "./approvals.js";
+import { emitSpans, type OtelTracerProvider } from "./otel.js";
 import type { DriverAction, DriverDoneAction, DriverEvent, DriverSendAction, DriverSignAction, Head } from "./types.js";
 
 /** Where a task waits for its caller: `sign` and `send` are the caller's to perform; `done` ends it. */
@@ -33,6 +34,8 @@ export interface HostIo {
   approvals: ApprovalOptions;
   /** The core's answer: may a webhook be posted to this address? */
   addressAllowed: (address: string) => boolean;
+  /** Where payments' OpenTelemetry spans go (default: the global provider, when `@opentelemetry/api` is installed). */
+  tracerProvider?: OtelTracerProvider;
 }
 
 type Write = Extract<DriverAction, { do: "audit" | "save-head" }>;
@@ -80,6 +83,7 @@ export class Executor {
       for (const a of actions) {
         if (a.do === "done") {
           this.#io.metrics?.record(a.metrics);
+          emitSpans(a.spans, this.#io.tracerProvider);
           return a;
         }
         if (a.do === "sign" || a.do === "send") return a;

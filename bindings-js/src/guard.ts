@@ -17,6 +17,7 @@ import { Executor, type Stop } from "./executor.js";
 import { MemoryStore, NO_REPLICA, type GuardStore } from "./stores.js";
 import type { AuditSink } from "./audit.js";
 import type { MetricsSink } from "./metrics.js";
+import { loadOtel, type OtelTracerProvider } from "./otel.js";
 import type { ApprovalOptions } from "./approvals.js";
 import type { GuardConfig } from "./config-types.js";
 import type { DriverDoneAction, DriverEvent, DriverProfile, Head, KeyInput, PaymentContext } from "./types.js";
@@ -54,6 +55,12 @@ export interface GuardOptions {
   approvals?: ApprovalOptions;
   /** Where warnings go (default `console.warn`). Never receives URLs, metadata or keys. */
   warn?: (message: string) => void;
+  /**
+   * OpenTelemetry: where each payment's spans go (default: the global tracer
+   * provider). Spans are emitted only when the optional peer dependency
+   * `@opentelemetry/api` is installed.
+   */
+  tracerProvider?: OtelTracerProvider;
 }
 
 /**
@@ -81,7 +88,7 @@ export class PaymentGuard {
   readonly #driver: Driver;
   readonly #exec: Executor;
   /** The core's configured helpers that are not part of a payment (redaction, webhook address check). */
-  readonly #core: wasm.Guard;
+  #core: wasm.Guard;
   readonly #store: GuardStore;
   readonly #sink: AuditSink | undefined;
   readonly #replica: string;
@@ -97,7 +104,8 @@ export class PaymentGuard {
     this.#clock = opts.clock ?? Date.now;
     this.#exec = new Executor(driver, {
       store: opts.store, sink, metrics: opts.metrics, clock: this.#clock, approvals: opts.approvals ?? {},
-      addressAllowed: (a) => core.webhookAddressAllowed(a),
+      addressAllowed: (a) => this.#core.webhookAddressAllowed(a),
+      ...(opts.tracerProvider ? { tracerProvider: opts.tracerProvider } : {}),
     });
   }
 
@@ -130,6 +138,7 @@ export class PaymentGuard {
           : "Replays are NOT detected across processes or restarts, even with a shared store (Redis, file)."));
       return randomBytes(32);
     };
+    await loadOtel();
     const store = opts.store ?? new MemoryStore();
     const sink = typeof opts.audit === "function" ? { write: opts.audit } : opts.audit;
     const driver = new Driver(text, profileOf(store, sink), key(opts.replayKey, "replayKey"), key(opts.auditKey, "auditKey"));
@@ -203,6 +212,34 @@ export class PaymentGuard {
       ...(ctx.purchase ? { purchase: ctx.purchase } : {}) },
     this.#clock());
     return this.#run(id, actions);
+  }
+
+  /**
+   * Replaces the policy of the running guard (a hot reload) with a new
+   * configuration, given as at construction (object or JSON text; a TOML
+   * file through `loadPolicyFile`). The core validates it and decides what
+   * happens to payments in flight (README, "Hot reload"); the reload is
+   * audited and counted (`x402_policy_reloads_total`). Resolves with the
+   * policy's digest; a refused policy throws its coded error (a
+   * {@link PolicyConfigError} with every problem for an invalid one) and the
+   * old policy stays in force.
+   */
+  async reload(config: Record<string, unknown> | string): Promise<{ policySha256: string }> {
+    const text = typeof config === "string" ? config : JSON.stringify(config);
+    const { id, actions } = this.#driver.reload(text, this.#clock());
+    const done = await this.#run(id, actions).then((p) => p.action);
+    if (done.do !== "done") throw this.errorOf({ code: "invalid-input" });
+    if (!done.allowed) {
+      const errors = done.details.errors ?? [];
+      throw errors.length > 0 ? new PolicyConfigError(errors) : this.errorOf(done);
+    }
+    // The helpers outside payments (redaction, webhook addresses) follow the new policy too.
+    try {
+      this.#core = new wasm.Guard(text);
+    } catch (e) {
+      throw mapError(e);
+    }
+    return { policySha256: done.details.policy_sha256 ?? "" };
   }
 
   /** Feeds the caller's answer to the payment's `sign` or `send` and runs it to its next stop. */

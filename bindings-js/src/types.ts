@@ -226,6 +226,10 @@ export interface DriverDoneDetails {
   approvals?: number | null;
   /** Why the driver refused on its own (`head-not-in-log`, `replica-head-conflict`, …). */
   reason?: string;
+  /** A policy reload: the hex SHA-256 of the policy's RFC 8785 form (also in its audit line). */
+  policy_sha256?: string;
+  /** A refused policy reload: every configuration problem with its path. */
+  errors?: { path: string; code: string }[];
 }
 
 /** What the sign action asks the signer to sign. */
@@ -258,6 +262,15 @@ export interface DriverSendAction {
 }
 
 /** The last action of a task: the verdict, its code and family, the settlement and the metric updates. */
+/** One span of a payment's span plan (`done.spans`: the root first, then one per control; see the README's OpenTelemetry section). */
+export interface SpanPlan {
+  name: string;
+  start_ms: number;
+  end_ms: number;
+  error: boolean;
+  attributes: Record<string, string | number | boolean>;
+}
+
 export interface DriverDoneAction {
   do: "done";
   allowed: boolean;
@@ -268,6 +281,8 @@ export interface DriverDoneAction {
   metrics: CoreMetric[];
   details: DriverDoneDetails;
   audit_line: string | null;
+  /** A payment's OpenTelemetry span plan (absent for the start-up and reloads). */
+  spans?: SpanPlan[];
 }
 
 /**

@@ -30,6 +30,7 @@ import hashlib
 import inspect
 import json
 import logging
+import os
 from typing import Any, cast
 
 import httpx
@@ -189,6 +190,9 @@ class HardenedX402Client:
     default: presidio-analyzer's ``AnalyzerEngine`` when it and a spaCy model
     are installed). Its PERSON/LOCATION/ORGANIZATION spans go to the core as
     hints; the core applies the entities, score threshold and action.
+    ``tracer_provider``: where each payment's OpenTelemetry spans go (default:
+    the global provider; nothing without ``opentelemetry-api``, see
+    :mod:`presidio_x402.otel`).
 
     A store failure refuses the payment with ``StoreUnavailableError``
     (``.code == "store-unavailable"``); it is never allowed unguarded.
@@ -203,7 +207,7 @@ class HardenedX402Client:
                  agent_id: str | None = None, httpx_client: httpx.AsyncClient | None = None,
                  mpa_engine: Any = None, metrics_collector: Any = None, trusted_wallets: Any = None,
                  store: Any = None, audit_key: Any = None, replay_key: Any = None,
-                 replica_id: str | None = None, nlp_analyzer: Any = None) -> None:
+                 replica_id: str | None = None, nlp_analyzer: Any = None, tracer_provider: Any = None) -> None:
         if pii_mode not in ("regex", "nlp"):
             raise ValueError("pii_mode must be 'regex' or 'nlp'")
         analyzer = None
@@ -212,6 +216,11 @@ class HardenedX402Client:
         self._signer = payment_signer
         if policy is not None and not isinstance(policy, PolicyConfig):
             policy = dict(policy)  # a GuardConfig (the TypedDict of docs/CONFIG.md) is a plain dict
+        # What a reload rebuilds the configuration with (an engine given here stays the approvers).
+        self._build_kw: dict[str, Any] = {"pii_entities": pii_entities, "pii_action": pii_action,
+                                          "replay_ttl": replay_ttl, "agent_id": agent_id,
+                                          "trusted_wallets": trusted_wallets, "mpa_engine": mpa_engine,
+                                          "replica_id": replica_id}
         if mpa_engine is None:
             cfg_mpa = policy_to_config(policy).get("mpa")
             if cfg_mpa:
@@ -228,7 +237,7 @@ class HardenedX402Client:
         self._own_store = store is None
         self._guard = Guard(config, store=store if store is not None else make_store(redis_url), audit=audit,
                             metrics=metrics_collector, mpa_engine=mpa_engine, replay_key=replay_key,
-                            nlp_analyzer=analyzer)
+                            nlp_analyzer=analyzer, tracer_provider=tracer_provider)
         self._own_httpx = httpx_client is None
         self._httpx = httpx_client or httpx.AsyncClient(timeout=30.0, transport=DEFAULT_TRANSPORT)
         self._mpa = mpa_engine
@@ -245,6 +254,20 @@ class HardenedX402Client:
     @property
     def audit_log(self) -> AuditLog:
         return self._guard.audit
+
+    async def reload(self, policy: PolicyConfig | dict[str, Any] | str | os.PathLike[str]) -> str:
+        """Replaces the policy of the running client (a hot reload): a
+        :class:`PolicyConfig`, a dict or a ``.toml``/``.json`` file path, with the
+        constructor's other keyword arguments applied as at construction. The core
+        validates it and decides what happens to payments in flight (README, "Hot
+        reload"). Returns the policy's digest; a refused policy raises
+        ``PolicyValidationError`` (``.code``) and the old one stays in force.
+        File watching is the caller's (README)."""
+        if isinstance(policy, (str, os.PathLike)):
+            from .x402_policy_schema import load_policy_file
+
+            policy = load_policy_file(os.fspath(policy))
+        return await self._guard.reload_async(build_config(policy, **self._build_kw))
 
     # -- HTTP methods ----------------------------------------------------------------
     async def get(self, url: str, **kwargs: Any) -> httpx.Response:

@@ -52,6 +52,7 @@ from typing import Any, cast
 
 from . import _keys
 from . import mpa as _mpa
+from . import otel as _otel
 from ._core import ConfigErrors, CoreError, Driver, core
 from ._nlp import NLP_ENTITIES, metadata_texts
 from ._nlp import hints as nlp_hints
@@ -118,9 +119,12 @@ class Guard:
 
     def __init__(self, config: GuardConfig | dict[str, Any], *, store: Any = None, audit: AuditLog | None = None,
                  metrics: Any = None, mpa_engine: Any = None, replay_key: Any = None,
-                 nlp_analyzer: Any = None) -> None:
+                 nlp_analyzer: Any = None, tracer_provider: Any = None) -> None:
         self._core = core()
         cfg: dict[str, Any] = dict(config)
+        #: OpenTelemetry: the tracer provider payments' spans go to (``None``: the
+        #: global one; nothing without ``opentelemetry-api``, see :mod:`presidio_x402.otel`).
+        self.tracer_provider = tracer_provider
         #: The configuration, approver secrets replaced by ``"***"`` (the
         #: driver got them once; no attribute of the guard holds a raw key).
         self.config = _without_secrets(cfg)
@@ -213,6 +217,45 @@ class Guard:
             extra=m["extra"] if isinstance(m.get("extra"), dict) else {}, amount_atomic=a.get("amount") or "",
             asset=a.get("asset") or "", scheme=a.get("scheme") or "exact", x402_version=int(a.get("x402_version") or 1),
             requirements=req, resource=a.get("resource"), request_url=m.get("request_url") or "")
+
+    def reload(self, config: dict[str, Any]) -> Any:
+        """Replaces the policy of the running guard (a hot reload) with a new
+        configuration, given as at construction. The core validates it and decides
+        what happens to payments in flight (README, "Hot reload"); the reload is
+        audited and counted (``x402_policy_reloads_total``). Returns the policy's
+        digest (hex SHA-256 of its RFC 8785 form); a refused policy raises
+        ``PolicyValidationError`` listing every problem (``.code`` the first; a
+        changed ``replica_id``/``agent_id`` is ``config-identity-changed``), or the
+        coded error of the audit failure, and the old policy stays in force.
+        A coroutine with an asynchronous store (see :meth:`reload_async`)."""
+        return self._drive(self._reload(config))
+
+    async def reload_async(self, config: dict[str, Any]) -> str:
+        """:meth:`reload`, awaited."""
+        return cast("str", await self._run_async(self._reload(config)))
+
+    def _reload(self, config: dict[str, Any]) -> Steps:
+        if not self._ready:
+            yield from self._open()
+        start = json.loads(self._d.reload(json.dumps(config, ensure_ascii=False), self.clock()))
+        batch = start["actions"]
+        while True:
+            kind, out = yield from self._batch(None, batch)
+            if kind == "stop":
+                self._done(out)
+                details = out.get("details") or {}
+                if out.get("allowed") is not True:
+                    errors = [(e["path"], e["code"]) for e in details.get("errors") or []]
+                    if not errors:
+                        raise error_for(out.get("code") or "invalid-input", details)
+                    from .x402_policy_schema import PolicyValidationError
+
+                    lines = [f"{p or '(root)'}: {c}: {self._core.describe(c)}" for p, c in errors]
+                    raise PolicyValidationError("policy reload refused, the old policy is kept:\n"
+                                                + "\n".join("  - " + ln for ln in lines), lines, errors)
+                self.config = _without_secrets(config)
+                return str(details.get("policy_sha256") or "")
+            batch = self._cross(start["id"], out)
 
     def error(self, p: Payment) -> Exception:
         """The seed exception of a refused payment (its ``done``), from the core's error table."""
@@ -390,6 +433,8 @@ class Guard:
     def _done(self, d: dict[str, Any]) -> None:
         if self.metrics is not None:
             self.metrics.apply(d.get("metrics") or [])
+        if d.get("spans"):
+            _otel.emit(d["spans"], self.tracer_provider)
 
     # -- runners: the same steps, synchronous or awaited --------------------------------------
     def _drive(self, gen: Steps) -> Any:

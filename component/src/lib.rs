@@ -127,6 +127,7 @@ code_map!(
     StoreUnavailable,
     InvalidInput,
     AuditBadKey,
+    ConfigIdentityChanged,
 );
 
 fn config_errors(es: Vec<ConfigError>) -> Vec<wit::ConfigError> {
@@ -375,6 +376,10 @@ impl GuestDriver for DriverResource {
 
     fn head(&self) -> Option<wit::Head> {
         self.0.borrow().head().cloned().map(head_out)
+    }
+
+    fn reload(&self, config_json: String, now_ms: u64) -> String {
+        self.0.borrow_mut().reload_json(&config_json, now_ms)
     }
 }
 

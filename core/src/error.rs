@@ -192,6 +192,8 @@ codes! {
     InvalidInput = "invalid-input",
     /// The first line checked does not verify: a wrong key, or the first line was edited.
     AuditBadKey = "audit-bad-key",
+    /// A policy reload tries to change the guard's identity (its `replica_id` or `agent_id`).
+    ConfigIdentityChanged = "config-identity-changed",
 }
 
 /// One configuration problem: where it is (a JSON-pointer-like path such as

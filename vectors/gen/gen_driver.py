@@ -746,6 +746,69 @@ payid[8]["expected"]["audit_payment_ids"] = [PAYID, PAYID, PAYID, PAYID]
 payid[9]["expected"]["sent_extensions"] = [echoed(PAYID_8)]
 payid[11]["expected"]["audit_payment_ids"] = [None]
 
+# ---- hot reload (Driver::reload): a `{"reload": config}` entry of `payments` reloads the policy (`reload_text`: as
+# raw text); the world's `reload_on_sign` reloads while the first payment is being signed (its spend reserved).
+URL2 = "http://127.0.0.1:4021/forecast"
+LIMITS = {"max_per_call_usd": 0.10, "daily_limit_usd": 5}
+
+
+def applied(crossings=("audit done",), **kw):
+    return task(list(crossings), allowed=True, code=None, metrics=[{"name": "x402_policy_reloads_total",
+                                                                    "labels": {"result": "applied"}}], **kw)
+
+
+def reload_refused(code, path, crossings=("audit done",)):
+    return task(list(crossings), allowed=False, code=code,
+                metrics=[{"name": "x402_policy_reloads_total", "labels": {"result": "refused"}}],
+                details={"errors": [{"path": path, "code": code}]})
+
+
+reload = [
+    scenario("reload lowers the per-call limit: the next payment is refused",
+             [v2(), {"reload": {"max_per_call_usd": 0.0005, "daily_limit_usd": 5}}, v2(url=URL2)],
+             [OPEN, settled(), applied(), blocked("policy-per-call-exceeded", "policy-violation")],
+             audit=["allowed", "settled", "applied", "blocked"]),
+    scenario("an invalid reload is refused with its code and the old policy stays in force",
+             [{"reload": {"max_per_call_usd": "ten", "daily_limit_usd": 5}}, v2()],
+             [OPEN, reload_refused("usd-malformed", "max_per_call_usd"), settled()],
+             audit=["refused", "allowed", "settled"]),
+    scenario("a reload with an unknown key is refused (the core validates: hosts list no keys)",
+             [{"reload": {**LIMITS, "max_per_cal_usd": 0.0005}}, v2()],
+             [OPEN, reload_refused("config-unknown-field", "max_per_cal_usd"), settled()],
+             audit=["refused", "allowed", "settled"]),
+    scenario("a reload that is not JSON is refused as config-malformed",
+             [{"reload_text": "max_per_call_usd = 0.0005"}, v2()],
+             [OPEN, reload_refused("config-malformed", ""), settled()], audit=["refused", "allowed", "settled"]),
+    scenario("a reload that changes the replica id is refused: the chain and its head belong to one replica",
+             [{"reload": {**LIMITS, "replica_id": "r2"}}, v2()],
+             [OPEN, reload_refused("config-identity-changed", "replica_id"), settled()],
+             config={**LIMITS, "replica_id": "r1"}, audit=["refused", "allowed", "settled"], flags=["Hostile"]),
+    scenario("a reload that changes the agent id is refused",
+             [{"reload": {**LIMITS, "agent_id": "someone-else"}}, v2()],
+             [OPEN, reload_refused("config-identity-changed", "agent_id"), settled()],
+             config={**LIMITS, "agent_id": "agent-1"}, audit=["refused", "allowed", "settled"], flags=["Hostile"]),
+    scenario("a reload while a payment is signed: it finishes under its policy; its spend counts under the new limit",
+             [v2(), v2(url=URL2)],
+             [OPEN, settled(), blocked("policy-window-exceeded", "policy-violation")],
+             world={"reload_on_sign": {"max_per_call_usd": 0.10, "daily_limit_usd": 0.0015}},
+             audit=["allowed", "applied", "settled", "blocked"]),
+    scenario("a reload that removes MPA while approvals are awaited: the payment in flight still needs them",
+             [v2(BIG)], [OPEN, task(allowed=False, code="mpa-denied", family="mpa-denied")],
+             config=mpa_cfg(HOOKS),
+             world={"webhooks": {"alice": "approve", "bob": "deny", "charlie": "deny"},
+                    "reload_on_webhook": {"max_per_call_usd": 10, "daily_limit_usd": 100, "agent_id": "my-agent-v1"}},
+             audit=["applied", "blocked"], flags=["Hostile"]),
+    scenario("reload with a kept head: the line's head is saved",
+             [{"reload": {"max_per_call_usd": 0.0005}}, v2()],
+             [task(["load-head", "done"], allowed=True), applied(["audit save-head done"]),
+              task(["audit save-head done"], allowed=False, code="policy-per-call-exceeded")],
+             profile=KEEP, world={"heads": {}}, audit=["applied", "blocked"]),
+    scenario("a reload whose audit line is lost is undone: store-unavailable, the old policy stays",
+             [{"reload": {"max_per_call_usd": 0.0005}}, v2()],
+             [OPEN, task(["audit done", "done"], allowed=False, code="store-unavailable"), settled()],
+             world={"fail": {"audit": [1]}}, audit=["allowed", "settled"]),
+]
+
 groups = [
     {"comment": "payments that go through", "tests": happy},
     {"comment": "refusals before signing", "tests": policy},
@@ -760,6 +823,7 @@ groups = [
     {"comment": "what gets signed is what was approved: the signed payload is bound to the approval",
      "tests": binding},
     {"comment": "the x402 payment-identifier extension: one id per purchase, reused on its retries", "tests": payid},
+    {"comment": "hot reload: validated by the core, audited, payments in flight keep their policy", "tests": reload},
 ]
 
 if __name__ == "__main__":

@@ -197,6 +197,13 @@ pub const METRICS: &[MetricDef] = &[
         labels: &["event"],
         buckets: &[],
     },
+    MetricDef {
+        name: "x402_policy_reloads_total",
+        kind: "counter",
+        help: "Policy reloads by result (applied, refused: the old policy was kept)",
+        labels: &["result"],
+        buckets: &[],
+    },
 ];
 
 /// [`METRICS`] as JSON: `[{"name", "type", "help", "labels", "buckets"}]`.

@@ -349,6 +349,21 @@ pub struct Action {
 }
 
 impl Action {
+    /// An action from its JSON text, written by the caller in the byte order
+    /// [`Action::new`] gives (members sorted by name).
+    pub(crate) fn raw(kind: &'static str, text: String) -> Action {
+        Action { kind, text }
+    }
+
+    /// Adds member `key` with JSON value text `raw` at the end (a key that
+    /// sorts after every other member, so the text stays in name order).
+    pub(crate) fn append_member(&mut self, key: &str, raw: &str) {
+        if self.text.ends_with('}') {
+            self.text.pop();
+            self.text.push_str(&format!(",\"{key}\":{raw}}}"));
+        }
+    }
+
     /// An action `{"do": kind, …fields}`.
     pub fn new(kind: &'static str, fields: Value) -> Action {
         let mut m = match fields {

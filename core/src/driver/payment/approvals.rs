@@ -12,7 +12,9 @@ impl Payment {
     pub(super) fn ask_approvals(&mut self, d: &mut Driver, now: u64) -> Vec<Action> {
         let (Some(req), Some(m)) = (
             self.a.as_ref().and_then(|a| a.approval.as_ref()),
-            d.cfg.mpa.as_ref(),
+            crate::driver::policy(&d.cfg, d.gen, &d.older, self.gen)
+                .mpa
+                .as_ref(),
         ) else {
             return self.start(d, Kind::Finalize, now);
         };
@@ -62,7 +64,13 @@ impl Payment {
         }
         let at = now.min(ap.deadline_ms);
         if let Some(a) = self.a.as_ref() {
-            self.votes = pipeline::judge_approvals(&d.cfg, a, &ap.sigs, &ap.webhooks, at);
+            self.votes = pipeline::judge_approvals(
+                crate::driver::policy(&d.cfg, d.gen, &d.older, self.gen),
+                a,
+                &ap.sigs,
+                &ap.webhooks,
+                at,
+            );
         }
         self.start(d, Kind::Finalize, now)
     }
