@@ -190,6 +190,8 @@ codes! {
     StoreUnavailable = "store-unavailable",
     /// An input to the core is malformed (host programming error).
     InvalidInput = "invalid-input",
+    /// A human approver could not be asked: the host has no approval prompt (`onHumanApproval` / `on_human_approval`).
+    MpaHumanUnavailable = "mpa-human-unavailable",
 }
 
 /// One configuration problem: where it is (a JSON-pointer-like path such as
