@@ -271,6 +271,41 @@ export interface DriverDoneAction {
 }
 
 /**
+ * What a person is asked to approve (the `ask-human` action's `prompt`): built
+ * by the core from the approval request, every text already redacted (see the
+ * README's human approval section). Amounts are exact decimal strings.
+ */
+export interface HumanPrompt {
+  /** The approval request's id. */
+  request_id: string;
+  /** The payment's value in USD. */
+  amount_usd: string;
+  /** The amount in atomic token units. */
+  amount: string;
+  /** The amount in whole tokens (null for an asset without known decimals). */
+  token_amount: string | null;
+  /** The token's symbol from the trusted asset table (null when unknown). */
+  symbol: string | null;
+  /** The token contract or mint. */
+  asset: string;
+  /** The payee. */
+  pay_to: string;
+  /** The CAIP-2 network. */
+  network: string;
+  /** The x402 scheme. */
+  scheme: string;
+  /** The offer's description, redacted. */
+  description: string;
+  /** The request URL, credentials masked and PII redacted. */
+  url: string;
+  /** When the approval request expires (epoch ms). */
+  expires_at_ms: number;
+}
+
+/** A person's answer to a prompt, as the host reports it (`unavailable`: no prompt could be shown). */
+export type HumanVote = "approve" | "deny" | "timeout" | "unavailable";
+
+/**
  * Something the driver asks the host to do; a crossing's actions are
  * performed in order (see the grammar in the core's `driver` module docs).
  */
@@ -281,6 +316,7 @@ export type DriverAction =
   | { do: "replay-set"; fingerprint: string; ttl_ms: number }
   | { do: "replay-forget"; fingerprint: string }
   | { do: "post-webhook"; approver_id: string; url: string; body: string; headers: Record<string, string>; deadline_ms: number }
+  | { do: "ask-human"; approver_id: string; prompt: HumanPrompt; deadline_ms: number }
   | { do: "countersign"; request: string; request_json: Record<string, unknown>; deadline_ms: number }
   | { do: "audit"; line: string; head: Head }
   | { do: "save-head"; replica: string; head: Head; prev_seq: number }
@@ -300,6 +336,7 @@ export type DriverEvent =
   | { on: "audit-failed" }
   | { on: "webhook"; approver_id: string; status: number; body?: string; hmac?: string | null; timed_out?: boolean; at_ms?: number }
   | { on: "countersignatures"; signatures: [string, string][]; at_ms?: number }
+  | { on: "human"; approver_id: string; vote: HumanVote; at_ms?: number }
   | { on: "signed"; payload: Record<string, unknown> }
   | { on: "signer-failed" }
   | { on: "response"; status: number; settlement?: string | null }
