@@ -185,7 +185,9 @@ async fn answer_with(
         // No person at a sidecar: a human approver is unavailable, and the
         // payment is refused with `mpa-human-unavailable` unless the other
         // approvers reach the threshold (the core's tally).
-        "ask-human" => json!({"on": "human", "approver_id": s("approver_id"), "vote": "unavailable"}),
+        "ask-human" => {
+            json!({"on": "human", "approver_id": s("approver_id"), "vote": "unavailable"})
+        }
         "sleep" => {
             let until = a["until_ms"].as_u64().unwrap_or(0);
             let wait = until.saturating_sub(now_ms()).min(60_000);

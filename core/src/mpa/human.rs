@@ -51,7 +51,11 @@ fn cut(s: &str, max: usize) -> String {
 /// entry (its symbol and decimals; `None` shows only atomic units);
 /// `description` is the offer's redacted description (cut to
 /// [`MAX_PROMPT_DESCRIPTION_BYTES`]); `url` is the request's redacted URL.
-pub fn human_prompt(req: &ApprovalRequest, asset: Option<&TrustedAsset>, description: &str) -> Value {
+pub fn human_prompt(
+    req: &ApprovalRequest,
+    asset: Option<&TrustedAsset>,
+    description: &str,
+) -> Value {
     let p = &req.payment;
     json!({
         "request_id": req.request_id,
@@ -75,7 +79,10 @@ pub fn human_prompt(req: &ApprovalRequest, asset: Option<&TrustedAsset>, descrip
 /// `unavailable` → `Bad(mpa-human-unavailable)`; anything else →
 /// `Bad(mpa-bad-response)`.
 pub fn judge_human(cfg: &MpaConfig, approver_id: &str, vote: &str, late: bool) -> Vote {
-    if !matches!(cfg.approver(approver_id).map(|a| &a.mode), Some(ApproverMode::Human)) {
+    if !matches!(
+        cfg.approver(approver_id).map(|a| &a.mode),
+        Some(ApproverMode::Human)
+    ) {
         return Vote::Bad(Code::MpaUnknownApprover);
     }
     match vote {
@@ -108,7 +115,10 @@ mod tests {
             judge_human(&c, "me", "unavailable", true),
             Vote::Bad(Code::MpaHumanUnavailable)
         );
-        assert_eq!(judge_human(&c, "me", "yes", false), Vote::Bad(Code::MpaBadResponse));
+        assert_eq!(
+            judge_human(&c, "me", "yes", false),
+            Vote::Bad(Code::MpaBadResponse)
+        );
         assert_eq!(
             judge_human(&c, "w", "approve", false),
             Vote::Bad(Code::MpaUnknownApprover)
@@ -117,9 +127,13 @@ mod tests {
         assert_eq!(token_amount(2_000_000, 6), "2");
         assert_eq!(token_amount(5, 0), "5");
         assert_eq!(cut("ééé", 3), "é…");
-        for bad in [json!({"approver_id": "me", "mode": "human", "secret": "0123456789abcdef"}),
-                    json!({"approver_id": "me", "mode": "human", "webhook_url": "https://a.example/"})] {
-            assert!(MpaConfig::from_json(&json!({"threshold": 1, "approvers": [bad]}), "mpa").is_err());
+        for bad in [
+            json!({"approver_id": "me", "mode": "human", "secret": "0123456789abcdef"}),
+            json!({"approver_id": "me", "mode": "human", "webhook_url": "https://a.example/"}),
+        ] {
+            assert!(
+                MpaConfig::from_json(&json!({"threshold": 1, "approvers": [bad]}), "mpa").is_err()
+            );
         }
     }
 }
