@@ -205,6 +205,8 @@ test("MV3 example extension: the owner's approval prompt: approve → paid, deny
       return { page, decision };
     };
     const text = (page, id) => page.locator("#" + id).textContent();
+    // The prompt closes itself after a click: click from inside, without waiting on the page afterwards.
+    const click = (page, id) => page.evaluate((b) => document.getElementById(b).click(), id);
 
     // 1. Approve: the prompt shows what the core built (redacted), then the payment goes through.
     const a = await ask("https://api.example.com/report?email=jane.doe@example.com", "2500000", "Report for jane.doe@example.com");
@@ -216,12 +218,12 @@ test("MV3 example extension: the owner's approval prompt: approve → paid, deny
     const shownUrl = await text(a.page, "url");
     assert.ok(!shownUrl.includes("jane.doe") && shownUrl.startsWith("https://api.example.com/report"), shownUrl);
     assert.match(await text(a.page, "countdown"), /^Expires in (5\d|60) s$/);
-    await a.page.setViewportSize({ width: 420, height: 520 });
-    const png = await a.page.screenshot();
+    await a.page.setViewportSize({ width: 420, height: 540 });
+    const png = await a.page.screenshot({ fullPage: true });
     assert.ok(png.length > 1000);
     // UPDATE_SCREENSHOTS=1 refreshes the picture in the READMEs.
     if (process.env.UPDATE_SCREENSHOTS) writeFileSync(join(exampleDir, "prompt.png"), png);
-    await a.page.click("#approve");
+    await click(a.page, "approve");
     const d = await a.decision;
     assert.deepEqual([d.allowed, d.amount_usd], [true, "2.5"], JSON.stringify(d));
     const payload = { signature: "0x" + "11".repeat(65), authorization: { from: "0x" + "22".repeat(20), to: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
@@ -233,7 +235,7 @@ test("MV3 example extension: the owner's approval prompt: approve → paid, deny
 
     // 2. Deny.
     const b = await ask("https://api.example.com/b", "2000000", "Deny me");
-    await b.page.click("#deny");
+    await click(b.page, "deny");
     const denied = await b.decision;
     assert.deepEqual([denied.done, denied.allowed, denied.code], [true, false, "mpa-denied"]);
 

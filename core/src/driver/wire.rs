@@ -472,6 +472,16 @@ pub(crate) struct SignMetadata<'a> {
     pub resource_url: &'a str,
 }
 
+/// The `ask-human` action (fields in name order, see [`Action::write`]).
+#[derive(Serialize)]
+pub(crate) struct AskHumanRecord<'a> {
+    pub approver_id: &'a str,
+    pub deadline_ms: u64,
+    #[serde(rename = "do")]
+    pub kind: &'static str,
+    pub prompt: crate::mpa::HumanPrompt<'a>,
+}
+
 /// The `send` action: the paid request.
 #[derive(Serialize)]
 pub(crate) struct SendRecord<'a> {

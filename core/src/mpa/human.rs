@@ -15,7 +15,7 @@ use super::request::ApprovalRequest;
 use super::tally::Vote;
 use crate::assets::TrustedAsset;
 use crate::error::Code;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 /// Longest description a prompt shows, in bytes (cut on a character boundary, with `…`).
 pub const MAX_PROMPT_DESCRIPTION_BYTES: usize = 280;
@@ -45,32 +45,60 @@ fn cut(s: &str, max: usize) -> String {
     format!("{}…", &s[..end])
 }
 
-/// The prompt a person approves or denies for `req`: `{request_id,
-/// amount_usd, amount, token_amount, symbol, asset, pay_to, network,
-/// scheme, description, url, expires_at_ms}`. `asset` is the trusted table's
-/// entry (its symbol and decimals; `None` shows only atomic units);
-/// `description` is the offer's redacted description (cut to
-/// [`MAX_PROMPT_DESCRIPTION_BYTES`]); `url` is the request's redacted URL.
-pub fn human_prompt(
-    req: &ApprovalRequest,
-    asset: Option<&TrustedAsset>,
+/// What a person approves or denies (the `ask-human` action's `prompt`),
+/// serialised with its fields in name order. Every text comes from the
+/// approval request (the request URL with credentials masked and PII
+/// redacted) and the offer's redacted description: the host adds nothing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HumanPrompt<'a> {
+    /// The atomic amount, as decimal text.
+    pub amount: String,
+    /// The USD value, exact decimal text.
+    pub amount_usd: String,
+    /// The token contract or mint.
+    pub asset: &'a str,
+    /// The offer's redacted description, cut to [`MAX_PROMPT_DESCRIPTION_BYTES`].
+    pub description: String,
+    /// When the approval request expires (epoch ms).
+    pub expires_at_ms: u64,
+    /// CAIP-2 network.
+    pub network: &'a str,
+    /// Payee.
+    pub pay_to: &'a str,
+    /// The approval request's id.
+    pub request_id: &'a str,
+    /// x402 scheme.
+    pub scheme: &'a str,
+    /// The trusted table's symbol (`None` for an asset it does not name).
+    pub symbol: Option<&'a str>,
+    /// The amount in whole tokens, exact (`None` without known decimals).
+    pub token_amount: Option<String>,
+    /// The request URL, credentials masked, PII redacted.
+    pub url: &'a str,
+}
+
+/// The prompt for `req`: `asset` is the trusted table's entry (its symbol
+/// and decimals), `description` the offer's redacted description.
+pub fn human_prompt<'a>(
+    req: &'a ApprovalRequest,
+    asset: Option<&'a TrustedAsset>,
     description: &str,
-) -> Value {
+) -> HumanPrompt<'a> {
     let p = &req.payment;
-    json!({
-        "request_id": req.request_id,
-        "amount_usd": p.amount_usd.to_string(),
-        "amount": p.amount.to_string(),
-        "token_amount": asset.map(|a| token_amount(p.amount, a.decimals)),
-        "symbol": asset.map(|a| a.symbol.clone()),
-        "asset": p.asset,
-        "pay_to": p.pay_to,
-        "network": p.network,
-        "scheme": p.scheme,
-        "description": cut(description, MAX_PROMPT_DESCRIPTION_BYTES),
-        "url": p.resource_url,
-        "expires_at_ms": req.expires_at_ms,
-    })
+    HumanPrompt {
+        amount: p.amount.to_string(),
+        amount_usd: p.amount_usd.to_string(),
+        asset: &p.asset,
+        description: cut(description, MAX_PROMPT_DESCRIPTION_BYTES),
+        expires_at_ms: req.expires_at_ms,
+        network: &p.network,
+        pay_to: &p.pay_to,
+        request_id: &req.request_id,
+        scheme: &p.scheme,
+        symbol: asset.map(|a| a.symbol.as_str()),
+        token_amount: asset.map(|a| token_amount(p.amount, a.decimals)),
+        url: &p.resource_url,
+    }
 }
 
 /// Judges a person's answer: an id that is not a configured `human` approver

@@ -2,7 +2,7 @@
 //! judgement of what came back.
 
 use super::{Approvals, Kind, Payment, Phase};
-use crate::driver::wire::Action;
+use crate::driver::wire::{self, Action};
 use crate::driver::{Driver, APPROVAL_MARGIN_MS};
 use crate::mpa::{ApproverMode, Vote};
 use crate::pipeline::{self, WebhookAnswer};
@@ -39,10 +39,14 @@ impl Payment {
                     let p = &req.payment;
                     let asset = crate::assets::lookup(&d.cfg.assets, &p.network, &p.asset);
                     let description = a.map_or("", |a| a.metadata.description.as_str());
-                    out.push(Action::new(
+                    out.push(Action::write(
                         "ask-human",
-                        json!({"approver_id": ap.id, "deadline_ms": deadline,
-                               "prompt": crate::mpa::human_prompt(req, asset, description)}),
+                        &wire::AskHumanRecord {
+                            approver_id: &ap.id,
+                            deadline_ms: deadline,
+                            kind: "ask-human",
+                            prompt: crate::mpa::human_prompt(req, asset, description),
+                        },
                     ));
                 }
                 ApproverMode::Crypto { .. } => {}
