@@ -479,7 +479,7 @@ pub(crate) struct AskHumanRecord<'a> {
     pub deadline_ms: u64,
     #[serde(rename = "do")]
     pub kind: &'static str,
-    pub prompt: crate::mpa::HumanPrompt<'a>,
+    pub prompt: &'a Value,
 }
 
 /// The `send` action: the paid request.

@@ -15,90 +15,55 @@ use super::request::ApprovalRequest;
 use super::tally::Vote;
 use crate::assets::TrustedAsset;
 use crate::error::Code;
-use serde::Serialize;
+use crate::money::{to_usd, Usd};
+use serde_json::Value;
 
 /// Longest description a prompt shows, in bytes (cut on a character boundary, with `…`).
 pub const MAX_PROMPT_DESCRIPTION_BYTES: usize = 280;
 
 /// `atomic` units of a token with `decimals` decimals, as exact decimal text
-/// without trailing zeros (`900000`, 6 → `0.9`).
-fn token_amount(atomic: u128, decimals: u8) -> String {
-    let Some(one) = 10u128.checked_pow(u32::from(decimals)) else {
-        return atomic.to_string();
-    };
-    let (int, frac) = (atomic / one, atomic % one);
-    if frac == 0 {
-        return int.to_string();
+/// without trailing zeros (`900000`, 6 → `0.9`): the token priced at $1
+/// ([`to_usd`] is exact up to 18 decimals; `None` beyond).
+fn token_amount(atomic: u128, decimals: u8) -> Option<String> {
+    if decimals > 18 {
+        return None;
     }
-    let f = format!("{frac:0width$}", width = usize::from(decimals));
-    format!("{int}.{}", f.trim_end_matches('0'))
+    to_usd(atomic, decimals, Usd::dollars(1))
+        .ok()
+        .map(|u| u.to_string())
 }
 
+/// `s` cut to at most `max` bytes on a character boundary, `…` marking a cut.
 fn cut(s: &str, max: usize) -> String {
-    if s.len() <= max {
-        return s.to_string();
-    }
-    let mut end = max;
+    let mut end = s.len().min(max);
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}…", &s[..end])
-}
-
-/// What a person approves or denies (the `ask-human` action's `prompt`),
-/// serialised with its fields in name order. Every text comes from the
-/// approval request (the request URL with credentials masked and PII
-/// redacted) and the offer's redacted description: the host adds nothing.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct HumanPrompt<'a> {
-    /// The atomic amount, as decimal text.
-    pub amount: String,
-    /// The USD value, exact decimal text.
-    pub amount_usd: String,
-    /// The token contract or mint.
-    pub asset: &'a str,
-    /// The offer's redacted description, cut to [`MAX_PROMPT_DESCRIPTION_BYTES`].
-    pub description: String,
-    /// When the approval request expires (epoch ms).
-    pub expires_at_ms: u64,
-    /// CAIP-2 network.
-    pub network: &'a str,
-    /// Payee.
-    pub pay_to: &'a str,
-    /// The approval request's id.
-    pub request_id: &'a str,
-    /// x402 scheme.
-    pub scheme: &'a str,
-    /// The trusted table's symbol (`None` for an asset it does not name).
-    pub symbol: Option<&'a str>,
-    /// The amount in whole tokens, exact (`None` without known decimals).
-    pub token_amount: Option<String>,
-    /// The request URL, credentials masked, PII redacted.
-    pub url: &'a str,
-}
-
-/// The prompt for `req`: `asset` is the trusted table's entry (its symbol
-/// and decimals), `description` the offer's redacted description.
-pub fn human_prompt<'a>(
-    req: &'a ApprovalRequest,
-    asset: Option<&'a TrustedAsset>,
-    description: &str,
-) -> HumanPrompt<'a> {
-    let p = &req.payment;
-    HumanPrompt {
-        amount: p.amount.to_string(),
-        amount_usd: p.amount_usd.to_string(),
-        asset: &p.asset,
-        description: cut(description, MAX_PROMPT_DESCRIPTION_BYTES),
-        expires_at_ms: req.expires_at_ms,
-        network: &p.network,
-        pay_to: &p.pay_to,
-        request_id: &req.request_id,
-        scheme: &p.scheme,
-        symbol: asset.map(|a| a.symbol.as_str()),
-        token_amount: asset.map(|a| token_amount(p.amount, a.decimals)),
-        url: &p.resource_url,
+    let mut out = s[..end].to_string();
+    if end < s.len() {
+        out.push('…');
     }
+    out
+}
+
+/// The prompt a person approves or denies for `req` (the `ask-human`
+/// action's `prompt`): the approval request's JSON ([`ApprovalRequest::to_json`]:
+/// `request_id`, `expires_at_ms`, `resource_url` (the request URL with
+/// credentials masked and PII redacted), `method`, `network`, `asset`,
+/// `pay_to`, `amount` (atomic), `amount_usd`, `scheme`, `agent_id`,
+/// `fingerprint`) plus `description` (the offer's redacted description, cut to
+/// [`MAX_PROMPT_DESCRIPTION_BYTES`]), `symbol` and `token_amount` (the amount
+/// in whole tokens, exact) from the trusted table's entry `asset` (both `null`
+/// without one). The host adds nothing.
+pub fn human_prompt(req: &ApprovalRequest, asset: Option<&TrustedAsset>, description: &str) -> Value {
+    let mut v = req.to_json();
+    if let Some(m) = v.as_object_mut() {
+        let opt = |s: Option<String>| s.map_or(Value::Null, Value::String);
+        m.insert("description".into(), Value::String(cut(description, MAX_PROMPT_DESCRIPTION_BYTES)));
+        m.insert("symbol".into(), opt(asset.map(|a| a.symbol.clone())));
+        m.insert("token_amount".into(), opt(asset.and_then(|a| token_amount(req.payment.amount, a.decimals))));
+    }
+    v
 }
 
 /// Judges a person's answer: an id that is not a configured `human` approver
@@ -151,9 +116,10 @@ mod tests {
             judge_human(&c, "w", "approve", false),
             Vote::Bad(Code::MpaUnknownApprover)
         );
-        assert_eq!(token_amount(900_000, 6), "0.9");
-        assert_eq!(token_amount(2_000_000, 6), "2");
-        assert_eq!(token_amount(5, 0), "5");
+        assert_eq!(token_amount(900_000, 6).as_deref(), Some("0.9"));
+        assert_eq!(token_amount(2_000_000, 6).as_deref(), Some("2"));
+        assert_eq!(token_amount(5, 0).as_deref(), Some("5"));
+        assert_eq!(token_amount(5, 19), None);
         assert_eq!(cut("ééé", 3), "é…");
         for bad in [
             json!({"approver_id": "me", "mode": "human", "secret": "0123456789abcdef"}),

@@ -45,7 +45,7 @@ impl Payment {
                             approver_id: &ap.id,
                             deadline_ms: deadline,
                             kind: "ask-human",
-                            prompt: crate::mpa::human_prompt(req, asset, description),
+                            prompt: &crate::mpa::human_prompt(req, asset, description),
                         },
                     ));
                 }
