@@ -274,12 +274,13 @@ impl MpaConfig {
                     "approver_id": a.id, "mode": "webhook", "webhook_url": url,
                     "has_secret": response_hmac_secret.is_some(),
                 }),
-                ApproverMode::Crypto { .. } => json!({
-                    "approver_id": a.id, "mode": "crypto", "webhook_url": null, "has_secret": true,
-                }),
-                ApproverMode::Human => json!({
-                    "approver_id": a.id, "mode": "human", "webhook_url": null, "has_secret": false,
-                }),
+                ApproverMode::Crypto { .. } | ApproverMode::Human => {
+                    let crypto = a.mode != ApproverMode::Human;
+                    json!({
+                        "approver_id": a.id, "mode": if crypto { "crypto" } else { "human" },
+                        "webhook_url": null, "has_secret": crypto,
+                    })
+                }
             })
             .collect();
         json!({
