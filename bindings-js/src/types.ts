@@ -271,35 +271,42 @@ export interface DriverDoneAction {
 }
 
 /**
- * What a person is asked to approve (the `ask-human` action's `prompt`): built
- * by the core from the approval request, every text already redacted (see the
- * README's human approval section). Amounts are exact decimal strings.
+ * What a person is asked to approve (the `ask-human` action's `prompt`): the
+ * approval request's fields plus the redacted description, the token symbol
+ * and the amount in whole tokens, all built by the core (see the README's
+ * "Human approval"). Amounts are exact decimal strings.
  */
 export interface HumanPrompt {
   /** The approval request's id. */
   request_id: string;
-  /** The payment's value in USD. */
-  amount_usd: string;
-  /** The amount in atomic token units. */
-  amount: string;
-  /** The amount in whole tokens (null for an asset without known decimals). */
-  token_amount: string | null;
-  /** The token's symbol from the trusted asset table (null when unknown). */
-  symbol: string | null;
+  /** When the approval request expires (epoch ms). */
+  expires_at_ms: number;
+  /** The request URL, credentials masked and PII redacted. */
+  resource_url: string;
+  /** The HTTP method. */
+  method: string;
+  /** The CAIP-2 network. */
+  network: string;
   /** The token contract or mint. */
   asset: string;
   /** The payee. */
   pay_to: string;
-  /** The CAIP-2 network. */
-  network: string;
+  /** The amount in atomic token units. */
+  amount: string;
+  /** The payment's value in USD. */
+  amount_usd: string;
   /** The x402 scheme. */
   scheme: string;
-  /** The offer's description, redacted. */
+  /** The configured agent id. */
+  agent_id: string | null;
+  /** The purchase's replay fingerprint. */
+  fingerprint: string;
+  /** The offer's description, redacted (at most 280 bytes, `…` marking a cut). */
   description: string;
-  /** The request URL, credentials masked and PII redacted. */
-  url: string;
-  /** When the approval request expires (epoch ms). */
-  expires_at_ms: number;
+  /** The token's symbol from the trusted asset table (null when unknown). */
+  symbol: string | null;
+  /** The amount in whole tokens, exact (null without known decimals). */
+  token_amount: string | null;
 }
 
 /** A person's answer to a prompt, as the host reports it (`unavailable`: no prompt could be shown). */

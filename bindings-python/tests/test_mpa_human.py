@@ -40,7 +40,7 @@ async def test_a_person_approves_the_prompt_the_core_built():
     p = ask["prompt"]
     assert ask["approver_id"] == "owner" and ask["deadline_ms"] < p["expires_at_ms"]
     assert (p["amount_usd"], p["amount"], p["token_amount"], p["symbol"]) == ("5", "5000000", "5", "USDC")
-    assert "jane.doe" not in p["url"] and p["url"].startswith("https://api.example.com/big")
+    assert "jane.doe" not in p["resource_url"] and p["resource_url"].startswith("https://api.example.com/big")
 
 
 async def test_a_denial_is_mpa_denied_and_a_sync_callback_works():

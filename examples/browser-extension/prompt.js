@@ -9,7 +9,8 @@ function show(prompt, deadlineMs) {
   $("usd").textContent = `$${prompt.amount_usd}`;
   $("token").textContent = prompt.token_amount !== null && prompt.symbol !== null
     ? `${prompt.token_amount} ${prompt.symbol}` : `${prompt.amount} atomic units`;
-  for (const k of ["pay_to", "network", "asset", "description", "url"]) $(k).textContent = prompt[k];
+  for (const k of ["pay_to", "network", "asset", "description"]) $(k).textContent = prompt[k];
+  $("url").textContent = prompt.resource_url;
   const tick = () => {
     const left = Math.max(0, Math.ceil((deadlineMs - Date.now()) / 1000));
     $("countdown").textContent = left > 0 ? `Expires in ${left} s` : "Expired";

@@ -44,7 +44,7 @@
 //! | `replay-set` | `fingerprint`, `ttl_ms` | `replay {fresh}` or `store-error` |
 //! | `replay-forget` | `fingerprint` | none |
 //! | `post-webhook` | `approver_id`, `url`, `body`, `headers`, `deadline_ms` | `webhook {approver_id, status, body, hmac, timed_out, at_ms?}` |
-//! | `ask-human` | `approver_id`, `prompt {request_id, amount_usd, amount, token_amount, symbol, asset, pay_to, network, scheme, description, url, expires_at_ms}`, `deadline_ms` | `human {approver_id, vote: approve\|deny\|timeout\|unavailable, at_ms?}` |
+//! | `ask-human` | `approver_id`, `prompt` (the approval request's JSON + `description`, `symbol`, `token_amount`: `mpa::human_prompt`), `deadline_ms` | `human {approver_id, vote: approve\|deny\|timeout\|unavailable, at_ms?}` |
 //! | `countersign` | `request`, `request_json`, `deadline_ms` | `countersignatures {signatures: [[id, hex]], at_ms?}` |
 //! | `audit` | `line`, `head` | none, or `audit-failed` |
 //! | `save-head` | `replica`, `head`, `prev_seq` | none, or `head-save-failed` |
