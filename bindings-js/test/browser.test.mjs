@@ -206,7 +206,7 @@ test("MV3 example extension: the owner's approval prompt: approve → paid, deny
     };
     const text = (page, id) => page.locator("#" + id).textContent();
     // The prompt closes itself after a click: click from inside, without waiting on the page afterwards.
-    const click = (page, id) => page.evaluate((b) => document.getElementById(b).click(), id);
+    const click = (page, id) => page.evaluate((b) => void setTimeout(() => document.getElementById(b).click(), 0), id);
 
     // 1. Approve: the prompt shows what the core built (redacted), then the payment goes through.
     const a = await ask("https://api.example.com/report?email=jane.doe@example.com", "2500000", "Report for jane.doe@example.com");
