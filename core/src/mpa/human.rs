@@ -18,9 +18,6 @@ use crate::error::Code;
 use crate::money::{to_usd, Usd};
 use serde_json::Value;
 
-/// Longest description a prompt shows, in bytes (cut on a character boundary, with `…`).
-pub const MAX_PROMPT_DESCRIPTION_BYTES: usize = 280;
-
 /// `atomic` units of a token with `decimals` decimals, as exact decimal text
 /// without trailing zeros (`900000`, 6 → `0.9`): the token priced at $1
 /// ([`to_usd`] is exact up to 18 decimals; `None` beyond).
@@ -33,33 +30,20 @@ fn token_amount(atomic: u128, decimals: u8) -> Option<String> {
         .map(|u| u.to_string())
 }
 
-/// `s` cut to at most `max` bytes on a character boundary, `…` marking a cut.
-fn cut(s: &str, max: usize) -> String {
-    let mut end = s.len().min(max);
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    let mut out = s[..end].to_string();
-    if end < s.len() {
-        out.push('…');
-    }
-    out
-}
-
 /// The prompt a person approves or denies for `req` (the `ask-human`
 /// action's `prompt`): the approval request's JSON ([`ApprovalRequest::to_json`]:
 /// `request_id`, `expires_at_ms`, `resource_url` (the request URL with
 /// credentials masked and PII redacted), `method`, `network`, `asset`,
 /// `pay_to`, `amount` (atomic), `amount_usd`, `scheme`, `agent_id`,
-/// `fingerprint`) plus `description` (the offer's redacted description, cut to
-/// [`MAX_PROMPT_DESCRIPTION_BYTES`]), `symbol` and `token_amount` (the amount
+/// `fingerprint`) plus `description` (the offer's redacted description, at most
+/// [`MAX_TEXT_BYTES`](crate::challenge::MAX_TEXT_BYTES) as parsed), `symbol` and `token_amount` (the amount
 /// in whole tokens, exact) from the trusted table's entry `asset` (both `null`
 /// without one). The host adds nothing.
 pub fn human_prompt(req: &ApprovalRequest, asset: Option<&TrustedAsset>, description: &str) -> Value {
     let mut v = req.to_json();
     if let Some(m) = v.as_object_mut() {
         let opt = |s: Option<String>| s.map_or(Value::Null, Value::String);
-        m.insert("description".into(), Value::String(cut(description, MAX_PROMPT_DESCRIPTION_BYTES)));
+        m.insert("description".into(), Value::String(description.into()));
         m.insert("symbol".into(), opt(asset.map(|a| a.symbol.clone())));
         m.insert("token_amount".into(), opt(asset.and_then(|a| token_amount(req.payment.amount, a.decimals))));
     }
@@ -120,7 +104,6 @@ mod tests {
         assert_eq!(token_amount(2_000_000, 6).as_deref(), Some("2"));
         assert_eq!(token_amount(5, 0).as_deref(), Some("5"));
         assert_eq!(token_amount(5, 19), None);
-        assert_eq!(cut("ééé", 3), "é…");
         for bad in [
             json!({"approver_id": "me", "mode": "human", "secret": "0123456789abcdef"}),
             json!({"approver_id": "me", "mode": "human", "webhook_url": "https://a.example/"}),

@@ -69,7 +69,7 @@ pub use config::{
     MAX_APPROVERS, MAX_TIMEOUT_SECONDS, MIN_SECRET_BYTES,
 };
 pub use countersign::{countersign, verify_countersignatures, verify_with_preapprovals, Tally};
-pub use human::{human_prompt, judge_human, MAX_PROMPT_DESCRIPTION_BYTES};
+pub use human::{human_prompt, judge_human};
 pub use preapprove::{url_digest, Preapproval, MAX_PREAPPROVAL_MS, PREAPPROVAL_DOMAIN};
 pub use request::{ApprovalRequest, PaymentFields, APPROVAL_DOMAIN, REQUEST_ID_DOMAIN};
 pub use standalone::{begin, decide, Begin, Decision, Purchase, STANDALONE_PURCHASE_DOMAIN};
