@@ -39,13 +39,20 @@ fn token_amount(atomic: u128, decimals: u8) -> Option<String> {
 /// [`MAX_TEXT_BYTES`](crate::challenge::MAX_TEXT_BYTES) as parsed), `symbol` and `token_amount` (the amount
 /// in whole tokens, exact) from the trusted table's entry `asset` (both `null`
 /// without one). The host adds nothing.
-pub fn human_prompt(req: &ApprovalRequest, asset: Option<&TrustedAsset>, description: &str) -> Value {
+pub fn human_prompt(
+    req: &ApprovalRequest,
+    asset: Option<&TrustedAsset>,
+    description: &str,
+) -> Value {
     let mut v = req.to_json();
     if let Some(m) = v.as_object_mut() {
         let opt = |s: Option<String>| s.map_or(Value::Null, Value::String);
         m.insert("description".into(), Value::String(description.into()));
         m.insert("symbol".into(), opt(asset.map(|a| a.symbol.clone())));
-        m.insert("token_amount".into(), opt(asset.and_then(|a| token_amount(req.payment.amount, a.decimals))));
+        m.insert(
+            "token_amount".into(),
+            opt(asset.and_then(|a| token_amount(req.payment.amount, a.decimals))),
+        );
     }
     v
 }
