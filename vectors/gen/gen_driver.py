@@ -503,7 +503,8 @@ echoes = [
     scenario("a human approver's prompt shows the redacted description and the masked, redacted URL",
              [v2(BIG, url=CRED_URL, description="Report for jane.doe@example.com")],
              [OPEN, task(["replay-set", HUMAN_ASK, "audit sign", "send", "audit done"], allowed=True)],
-             config=mpa_cfg(ME, 1), world={"secrets": CRED_SECRETS + ["jane.doe@example.com"], "humans": {"me": "approve"}},
+             config=mpa_cfg(ME, 1),
+             world={"secrets": [*CRED_SECRETS, "jane.doe@example.com"], "humans": {"me": "approve"}},
              flags=["Hostile"]),
 ]
 for t in echoes:
