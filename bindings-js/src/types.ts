@@ -301,7 +301,7 @@ export interface HumanPrompt {
   agent_id: string | null;
   /** The purchase's replay fingerprint. */
   fingerprint: string;
-  /** The offer's description, redacted (at most 280 bytes, `…` marking a cut). */
+  /** The offer's description, redacted (at most 4 KiB, as the core parsed it). */
   description: string;
   /** The token's symbol from the trusted asset table (null when unknown). */
   symbol: string | null;
