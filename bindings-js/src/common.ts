@@ -13,7 +13,7 @@ export { PaymentGuard, CHAIN_KEY_ENV, FINGERPRINT_KEY_ENV, type GuardOptions, ty
 export { type Stop } from "./executor.js";
 export { createHardenedFetch, requestIdentity, paymentOf, type PaymentReceipt, type HardenedFetch, type HardenedFetchOptions, type RequestIdentity, type Signer, type SignRequest } from "./fetch.js";
 export { hardenX402Client, type HardenedX402, type HardenedX402Members, type X402HTTPClientLike, type HardenOptions } from "./x402-client.js";
-export { type ApprovalOptions, type Resolver } from "./approvals.js";
+export { type ApprovalOptions, type HumanApprovalRequest, type Resolver } from "./approvals.js";
 export { BrowserStore } from "./browser-store.js";
 
 /** Verifies an audit log (JSONL text) with the core; returns the head or throws a coded error. */

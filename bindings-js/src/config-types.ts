@@ -45,8 +45,8 @@ export interface GuardConfig {
     approvers: {
       /** Approver identifier (in votes and audit lines). */
       approver_id: string;
-      /** webhook: the approver is asked over HTTPS; crypto: the approver countersigns the canonical request with its secret. Default: `"webhook"`. */
-      mode?: "webhook" | "crypto";
+      /** webhook: the approver is asked over HTTPS; crypto: the approver countersigns the canonical request with its secret; human: a person is asked through the host (ask-human action). Default: `"webhook"`. */
+      mode?: "webhook" | "crypto" | "human";
       /** HMAC secret: signs the webhook's answers (webhook mode, optional) or the countersignature (crypto mode). */
       secret?: string;
       /** Approver endpoint (webhook mode only; public https unless allow_private_webhooks). */

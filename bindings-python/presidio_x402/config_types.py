@@ -42,9 +42,9 @@ class GuardConfigMpaApproversItem(TypedDict, total=False):
 
     approver_id: Required[str]
     """Approver identifier (in votes and audit lines)."""
-    mode: Literal["webhook", "crypto"]
+    mode: Literal["webhook", "crypto", "human"]
     """webhook: the approver is asked over HTTPS; crypto: the approver countersigns the canonical request
-    with its secret. Default: `"webhook"`.
+    with its secret; human: a person is asked through the host (ask-human action). Default: `"webhook"`.
     """
     secret: str
     """HMAC secret: signs the webhook's answers (webhook mode, optional) or the countersignature (crypto

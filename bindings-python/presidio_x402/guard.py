@@ -19,6 +19,8 @@ action             performed with                                  answered with
 ``audit``          the audit writer                                ``audit-failed`` when it fails
 ``post-webhook``   :func:`presidio_x402.mpa.post_webhook`          ``webhook`` (all in parallel)
 ``countersign``    the caller's ``mpa_signatures``                 ``countersignatures``
+``ask-human``      :func:`presidio_x402.mpa.ask_human` (the         ``human``
+                   engine's ``on_human_approval``)
 ``sleep``          the clock                                       ``wake``
 ``sign``/``send``  the caller (:meth:`Guard.resume`)               ``signed``/``signer-failed``,
                                                                    ``response``/``network-error``/
@@ -71,7 +73,7 @@ Steps = Generator[tuple[Any, ...], Any, Any]
 Body = str | bytes | bytearray | None
 
 _STOPS = ("sign", "send", "done")
-_APPROVALS = ("post-webhook", "countersign")
+_APPROVALS = ("post-webhook", "countersign", "ask-human")
 _ASKS = ("load-state", "cas-state", "replay-set", "load-head")
 
 
@@ -421,6 +423,8 @@ class Guard:
                 p.approval = _mpa.ApprovalRequest.from_canonical(a["request"])
                 src = p.signatures if p.signatures is not None else getattr(self.mpa, "countersigner", None)
                 ev = await _mpa.countersignatures(a, src)
+            elif a["do"] == "ask-human":
+                ev = await _mpa.ask_human(a, getattr(self.mpa, "on_human_approval", None))
             elif self.mpa is not None:
                 ev = await self.mpa.post_webhook(a)
             else:

@@ -128,6 +128,7 @@ code_map!(
     InvalidInput,
     AuditBadKey,
     ConfigIdentityChanged,
+    MpaHumanUnavailable,
 );
 
 fn config_errors(es: Vec<ConfigError>) -> Vec<wit::ConfigError> {

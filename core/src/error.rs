@@ -194,6 +194,8 @@ codes! {
     AuditBadKey = "audit-bad-key",
     /// A policy reload tries to change the guard's identity (its `replica_id` or `agent_id`).
     ConfigIdentityChanged = "config-identity-changed",
+    /// A human approver could not be asked: the host has no approval prompt (`onHumanApproval` / `on_human_approval`).
+    MpaHumanUnavailable = "mpa-human-unavailable",
 }
 
 /// One configuration problem: where it is (a JSON-pointer-like path such as

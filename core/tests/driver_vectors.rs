@@ -224,6 +224,25 @@ impl World<'_> {
                 json!({"on": "webhook", "approver_id": id, "status": status, "body": body, "hmac": null,
                        "timed_out": false, "at_ms": at})
             }
+            "ask-human" => {
+                // A person answers the prompt (scripted: approve, deny, late,
+                // unavailable; `timeout` or absent: the host stops waiting at
+                // the deadline).
+                let id = a["approver_id"].as_str().expect("id");
+                let deadline = a["deadline_ms"].as_u64().expect("deadline");
+                let how = self
+                    .script
+                    .get("humans")
+                    .and_then(|w| w.get(id))
+                    .and_then(Value::as_str)
+                    .unwrap_or("timeout");
+                let (vote, at) = match how {
+                    "late" => ("approve", deadline + 1_000),
+                    "timeout" => ("timeout", deadline + 1),
+                    v => (v, now),
+                };
+                json!({"on": "human", "approver_id": id, "vote": vote, "at_ms": at})
+            }
             "countersign" => {
                 // Each scripted approver signs the canonical request with its secret (hex).
                 let req = presidio_x402_core::mpa::ApprovalRequest::from_json(&a["request_json"])
@@ -364,7 +383,18 @@ fn run_task(
                             .is_none_or(|h| h == "late" || h == "timeout")
                     })
             });
-        if slow {
+        let slow_human = w
+            .script
+            .get("humans")
+            .and_then(Value::as_object)
+            .is_some_and(|m| {
+                actions.iter().filter(|a| a["do"] == "ask-human").any(|a| {
+                    m.get(a["approver_id"].as_str().unwrap_or(""))
+                        .and_then(Value::as_str)
+                        .is_none_or(|h| h == "late" || h == "timeout")
+                })
+            });
+        if slow || slow_human {
             let deadline = actions
                 .iter()
                 .filter_map(|a| a["deadline_ms"].as_u64())

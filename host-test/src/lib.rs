@@ -708,5 +708,6 @@ pub fn wit_codes() -> &'static [wit::ErrorCode] {
         E::InvalidInput,
         E::AuditBadKey,
         E::ConfigIdentityChanged,
+        E::MpaHumanUnavailable,
     ]
 }

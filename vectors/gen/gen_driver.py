@@ -5,7 +5,8 @@ its payments ask for no replay actions), the payments (requests with their 402) 
 scripted answers of the world (`world`): store failures (`fail: {action: [n, ...]}`, the n-th
 action of that kind fails), lost compare-and-sets (`cas_lost`), webhook approvers
 (`webhooks: {id: approve|deny|forged|redirect|late|timeout}`), countersigning approvers
-(`countersign: {id: secret}`), the signer (`signer: ok|fail|{payload}`) and the paid response
+(`countersign: {id: secret}`), people asked in a prompt (`humans: {id: approve|deny|late|timeout|unavailable}`),
+the signer (`signer: ok|fail|{payload}`) and the paid response
 (`paid: settled|unobserved|{status, settlement}|{sent}`); `per_payment` lists the keys given
 per payment. `core/tests/driver_vectors.rs` plays the world, checks `expected` (subset match:
 action kinds per crossing of each task, its `done`, the audit outcomes) and records every
@@ -337,6 +338,41 @@ approvals = [
                                           "paid": {"status": 500}}, flags=["Hostile"]),
 ]
 
+ME = [{"approver_id": "me", "mode": "human"}]
+HUMAN_ASK = "ask-human countersign"
+
+
+def human(comment, answers, expect, approvers=ME, threshold=1, flags=(), **world):
+    return scenario(comment, [v2(BIG)], [OPEN, expect], config=mpa_cfg(approvers, threshold),
+                    world={"humans": answers, **world}, flags=flags)
+
+
+approvals += [
+    human("MPA human approver: the person approves in the prompt: paid", {"me": "approve"},
+          task(["replay-set", HUMAN_ASK, "audit sign", "send", "audit done"], allowed=True, settlement="settled",
+               details={"approvals": 1})),
+    human("MPA human approver: the person denies: mpa-denied", {"me": "deny"},
+          task(["replay-set", HUMAN_ASK, "replay-forget audit done"], code="mpa-denied", family="mpa-denied")),
+    human("MPA human approver: the prompt expires unanswered: mpa-timeout", {"me": "timeout"},
+          task(["replay-set", HUMAN_ASK, "replay-forget audit done"], code="mpa-timeout", family="mpa-timeout")),
+    human("MPA human approver: an approval clicked after the deadline is a timeout, never an approval",
+          {"me": "late"},
+          task(["replay-set", HUMAN_ASK, "replay-forget audit done"], code="mpa-timeout"), flags=["Hostile"]),
+    human("MPA human approver: a host with no prompt answers unavailable: mpa-human-unavailable",
+          {"me": "unavailable"},
+          task(["replay-set", HUMAN_ASK, "replay-forget audit done"], code="mpa-human-unavailable",
+               family="mpa-denied")),
+    human("MPA human + webhook, 1-of-2: the webhook's approval suffices when no person can be asked",
+          {"me": "unavailable"},
+          task(["replay-set", "ask-human post-webhook countersign", "audit sign", "send", "audit done"],
+               allowed=True, details={"approvals": 1}),
+          approvers=ME + HOOKS[:1], webhooks={"alice": "approve"}),
+    human("MPA human + webhook, 2-of-2: both approve: paid", {"me": "approve"},
+          task(["replay-set", "ask-human post-webhook countersign", "audit sign", "send", "audit done"],
+               allowed=True, details={"approvals": 2}),
+          approvers=ME + HOOKS[:1], threshold=2, webhooks={"alice": "approve"}),
+]
+
 shared = [
     scenario("shared store: every state change is a compare-and-set", [v2()],
              [OPEN, task(PAID_SHARED, allowed=True, settlement="settled")], profile=SHARED),
@@ -463,6 +499,12 @@ echoes = [
     scenario("credentials in the request URL are masked in the approval requests (webhook bodies, countersigning)",
              [v2(BIG, url=CRED_URL)], [OPEN, task(MPA_PAID, allowed=True)], config=mpa_cfg(HOOKS),
              world={"secrets": CRED_SECRETS, "webhooks": {"alice": "approve", "bob": "approve", "charlie": "approve"}},
+             flags=["Hostile"]),
+    scenario("a human approver's prompt shows the redacted description and the masked, redacted URL",
+             [v2(BIG, url=CRED_URL, description="Report for jane.doe@example.com")],
+             [OPEN, task(["replay-set", HUMAN_ASK, "audit sign", "send", "audit done"], allowed=True)],
+             config=mpa_cfg(ME, 1),
+             world={"secrets": [*CRED_SECRETS, "jane.doe@example.com"], "humans": {"me": "approve"}},
              flags=["Hostile"]),
 ]
 for t in echoes:

@@ -20,7 +20,7 @@
 //!
 //! **Batches.** The host performs a batch's actions in order. Actions that
 //! need an answer (`load-state`, `cas-state`, `replay-set`, `load-head`,
-//! `post-webhook`, `countersign`, `sign`, `send`, `sleep`) are answered
+//! `post-webhook`, `ask-human`, `countersign`, `sign`, `send`, `sleep`) are answered
 //! together in the next crossing, one event each, in any order. The others
 //! (`audit`, `save-head`, `replay-forget`, `done`) answer only when they
 //! fail: when `audit` or `save-head` fails, the host stops the batch there
@@ -45,6 +45,7 @@
 //! | `replay-set` | `fingerprint`, `ttl_ms` | `replay {fresh}` or `store-error` |
 //! | `replay-forget` | `fingerprint` | none |
 //! | `post-webhook` | `approver_id`, `url`, `body`, `headers`, `deadline_ms` | `webhook {approver_id, status, body, hmac, timed_out, at_ms?}` |
+//! | `ask-human` | `approver_id`, `prompt` (the approval request's JSON + `description`, `symbol`, `token_amount`: `mpa::human_prompt`), `deadline_ms` | `human {approver_id, vote: approve\|deny\|timeout\|unavailable, at_ms?}` |
 //! | `countersign` | `request`, `request_json`, `deadline_ms` | `countersignatures {signatures: [[id, hex]], at_ms?}` |
 //! | `audit` | `line`, `head` | none, or `audit-failed` |
 //! | `save-head` | `replica`, `head`, `prev_seq` | none, or `head-save-failed` |
@@ -54,7 +55,7 @@
 //! | `done` | `allowed`, `code`, `family`, `settlement`, `metrics`, `details`, `audit_line`, and for a payment `spans` (its OpenTelemetry span plan, [`spans`]) | (the task is over) |
 //!
 //! A payment's course: `begin` → (`load-state` → `cas-state`)\* → `replay-set` →
-//! (`post-webhook`\*, `countersign`) → `audit`, `save-head`? → `sign` → `send` →
+//! (`post-webhook`\*, `ask-human`\*, `countersign`) → `audit`, `save-head`? → `sign` → `send` →
 //! `audit`, `save-head`?, `done`. A refusal at any step ends with its
 //! `audit` and `done`. With an unshared store (memory) the state and the
 //! replay set (at most [`MAX_REPLAY`] live fingerprints) live in the driver:
@@ -63,6 +64,14 @@
 //! one every state change is the transaction of `docs/STORES.md`, retried
 //! [`MAX_ATTEMPTS`] times with a jittered backoff of at most
 //! `min(2^attempt, 50)` ms, then refused with `store-unavailable`.
+//!
+//! `ask-human` asks a person (an MPA approver with `mode = "human"`) to
+//! approve the prompt's payment: every field of the prompt is built by the
+//! core from the approval request (redacted URL) and the redacted
+//! description. A host with no way to ask a person answers `unavailable`
+//! (the payment is then refused with `mpa-human-unavailable` unless the
+//! other approvers reach the threshold); a person who does not answer by
+//! `deadline_ms` is a timeout, like a silent webhook.
 //!
 //! Approval answers may come in one crossing or several; each counts only
 //! if it arrived by the action's `deadline_ms` (`at_ms`, the arrival time,

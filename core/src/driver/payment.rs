@@ -62,6 +62,8 @@ struct Approvals {
     deadline_ms: u64,
     sigs: Vec<(String, String)>,
     webhooks: Vec<WebhookAnswer>,
+    /// Human approvers' votes, judged as they arrive.
+    humans: Vec<(String, Vote)>,
 }
 
 /// The last line this payment emitted, for a late `audit-failed`.
@@ -259,6 +261,23 @@ impl Payment {
                     hmac: r.hmac,
                     timed_out: r.timed_out || late,
                 });
+                Ok(Vec::new())
+            }
+            (
+                Phase::Approvals,
+                Event::Human {
+                    approver_id,
+                    vote,
+                    at_ms,
+                },
+            ) => {
+                self.phase = Phase::Approvals;
+                let late = at_ms.unwrap_or(now) > self.approvals.deadline_ms;
+                self.approvals.waiting.retain(|w| *w != approver_id);
+                if let Some(m) = d.cfg.mpa.as_ref() {
+                    let v = crate::mpa::judge_human(m, &approver_id, &vote, late);
+                    self.approvals.humans.push((approver_id, v));
+                }
                 Ok(Vec::new())
             }
             (Phase::Approvals, Event::Countersignatures(s, at)) => {

@@ -100,7 +100,8 @@ pub fn family(code: Code) -> Family {
         | Code::MpaExpired
         | Code::MpaBadSignature
         | Code::MpaUnknownApprover
-        | Code::MpaBadResponse => Family::MpaDenied,
+        | Code::MpaBadResponse
+        | Code::MpaHumanUnavailable => Family::MpaDenied,
         Code::MpaTimeout => Family::MpaTimeout,
         Code::StoreUnavailable | Code::StateCorrupt | Code::StateFull => Family::StoreUnavailable,
         c if limit_type(c).is_some() => Family::PolicyViolation,
