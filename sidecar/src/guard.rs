@@ -444,14 +444,17 @@ pub fn spawn_reloader(g: Arc<Guard>, poll_ms: u64) {
     if poll_ms == 0 {
         return;
     }
+    let stamp = |p: &Path| {
+        std::fs::read(p).ok().map(|b| {
+            use sha2::Digest;
+            sha2::Sha256::digest(&b).to_vec()
+        })
+    };
+    // Taken now, before the sidecar says it is ready: a change made right
+    // after that must differ from it (taken inside the task, it could already
+    // see the changed file and never reload it).
+    let mut last = stamp(&path);
     tokio::spawn(async move {
-        let stamp = |p: &Path| {
-            std::fs::read(p).ok().map(|b| {
-                use sha2::Digest;
-                sha2::Sha256::digest(&b).to_vec()
-            })
-        };
-        let mut last = stamp(&path);
         loop {
             tokio::time::sleep(std::time::Duration::from_millis(poll_ms)).await;
             let now = stamp(&path);
