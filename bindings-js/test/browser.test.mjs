@@ -137,10 +137,14 @@ test("Chromium page: every driver transcript through the packed browser entry, b
   }
 });
 
-test("MV3 example extension: the service worker runs payments with BrowserStore on chrome.storage.local", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "px402-ext-"));
+/**
+ * Copies the MV3 example (without its vendor folder and screenshots) with the packed package vendored
+ * into a temporary folder and loads it in headless Chromium: `{dir, ctx, worker}`.
+ */
+async function launchExtension(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   const ext = join(dir, "ext");
-  cpSync(exampleDir, ext, { recursive: true, filter: (s) => !s.includes("/vendor") });
+  cpSync(exampleDir, ext, { recursive: true, filter: (s) => !s.includes("/vendor") && !s.endsWith(".png") });
   cpSync(join(pkgDir, "dist"), join(ext, "vendor/presidio-hardened-x402"), { recursive: true });
   const ctx = await chromium.launchPersistentContext(join(dir, "profile"), {
     executablePath, headless: true,
@@ -149,6 +153,17 @@ test("MV3 example extension: the service worker runs payments with BrowserStore 
   try {
     let [worker] = ctx.serviceWorkers();
     worker ??= await ctx.waitForEvent("serviceworker", { timeout: 20000 });
+    return { dir, ctx, worker };
+  } catch (e) {
+    await ctx.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+test("MV3 example extension: the service worker runs payments with BrowserStore on chrome.storage.local", async () => {
+  const { dir, ctx, worker } = await launchExtension("px402-ext-");
+  try {
     assert.match(worker.url(), /^chrome-extension:\/\/.*\/worker\.js$/);
     const header = Buffer.from(JSON.stringify({ x402Version: 2, resource: { url: "https://api.example.com/w", description: "Weather" },
       accepts: [{ scheme: "exact", network: "eip155:84532", amount: "10000", asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
@@ -184,17 +199,8 @@ function challenge(url, amount, description) {
 }
 
 test("MV3 example extension: the owner's approval prompt: approve → paid, deny or close → mpa-denied, expire → mpa-timeout, all audited", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "px402-prompt-"));
-  const ext = join(dir, "ext");
-  cpSync(exampleDir, ext, { recursive: true, filter: (s) => !s.includes("/vendor") && !s.endsWith(".png") });
-  cpSync(join(pkgDir, "dist"), join(ext, "vendor/presidio-hardened-x402"), { recursive: true });
-  const ctx = await chromium.launchPersistentContext(join(dir, "profile"), {
-    executablePath, headless: true,
-    args: [...FLAGS, `--disable-extensions-except=${ext}`, `--load-extension=${ext}`],
-  });
+  const { dir, ctx, worker } = await launchExtension("px402-prompt-");
   try {
-    let [worker] = ctx.serviceWorkers();
-    worker ??= await ctx.waitForEvent("serviceworker", { timeout: 20000 });
     // Starts a payment; the prompt window opens; returns it with the pending decision.
     const ask = async (url, amount, description) => {
       const prompt = ctx.waitForEvent("page", { timeout: 20000 });
