@@ -126,6 +126,7 @@ code_map!(
     PaymentIdMismatch,
     StoreUnavailable,
     InvalidInput,
+    QuoteDriftExceeded,
 );
 
 fn config_errors(es: Vec<ConfigError>) -> Vec<wit::ConfigError> {

@@ -21,6 +21,7 @@
 //! | `reservation_lease_seconds` | integer 1..=86 400 | `900` |
 //! | `pii` | `{entities, action, template, min_score}` | all entities, `redact` |
 //! | `mpa` | MPA settings (see the `mpa` module) | none |
+//! | `max_quote_increase_ratio`, `wallet_pinning`, `budget_alerts`, `alert_webhook` | see [`crate::controls`] | |
 //! | `payload` | `{check, skew_seconds, wallet}`: how signed payloads are bound to the approval (see [`crate::payload`]): `check` `"enforce"` (default) or `"opaque"` (the opt-out for signers that return opaque tokens: sent unchecked), `skew_seconds` 0..=600 (default 30), `wallet` the payer's address (`from` must be it) | enforce, 30, none |
 
 use crate::assets::{self, TrustedAsset};
@@ -54,6 +55,11 @@ pub const KEYS: &[&str] = &[
     "pii",
     "mpa",
     "payload",
+    // operator controls, part B (crate::controls)
+    "max_quote_increase_ratio",
+    "wallet_pinning",
+    "budget_alerts",
+    "alert_webhook",
 ];
 
 /// Keys of the `payload` table.
@@ -103,6 +109,8 @@ pub struct GuardConfig {
     pub mpa: Option<MpaConfig>,
     /// How signed payloads are bound to the approval.
     pub payload: Binding,
+    /// Quote drift, pinning mode and budget alerts ([`crate::controls`]).
+    pub controls: crate::controls::Controls,
 }
 
 impl Default for GuardConfig {
@@ -124,6 +132,7 @@ impl Default for GuardConfig {
             pii: PiiConfig::default(),
             mpa: None,
             payload: Binding::default(),
+            controls: crate::controls::Controls::default(),
         }
     }
 }
@@ -249,6 +258,11 @@ impl GuardConfig {
         }
         if let Some(x) = o.get("payload") {
             c.payload = payload_table(x, &mut errs);
+        }
+        let (controls, pinning) = crate::controls::parse(o, &mut errs);
+        c.controls = controls;
+        if let Some(p) = pinning {
+            c.pin_pay_to = p;
         }
         match o.get("mpa") {
             None | Some(Value::Null) => {}

@@ -190,6 +190,8 @@ codes! {
     StoreUnavailable = "store-unavailable",
     /// An input to the core is malformed (host programming error).
     InvalidInput = "invalid-input",
+    /// The offer's price rose over the last price paid for the same resource by more than `max_quote_increase_ratio`.
+    QuoteDriftExceeded = "quote-drift-exceeded",
 }
 
 /// One configuration problem: where it is (a JSON-pointer-like path such as

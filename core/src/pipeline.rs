@@ -22,6 +22,8 @@
 use crate::audit::{self, AuditEvent, Head};
 use crate::challenge::{self, PaymentOffer};
 use crate::config::GuardConfig;
+use crate::controls::alerts::{self, Alert};
+use crate::controls::{drift, PinMode};
 use crate::echo::{self, Scan};
 use crate::error::Code;
 use crate::ledger::Reservation;
@@ -119,6 +121,11 @@ pub struct Assessment {
     pub preapproval: Option<mpa::Preapproval>,
     /// A payee pin to record once the payment succeeds.
     pub pin: Option<(String, String)>,
+    /// The price to remember once the payment is paid (quote drift on).
+    pub quote: Option<(String, u128)>,
+    /// Alerts of this payment (budget fractions reached, a warn-mode payee
+    /// change), written to the finalize audit line and counted.
+    pub alerts: Vec<crate::controls::alerts::Alert>,
     /// HTTP method, upper-cased.
     pub method: String,
     /// The server's `payment-identifier` declaration, when the v2 challenge
@@ -248,6 +255,8 @@ pub fn assess(
         approval: None,
         preapproval: None,
         pin: None,
+        quote: None,
+        alerts: Vec::new(),
         method: ctx.method.to_ascii_uppercase(),
         payment_id_declaration: None,
         payment_id: None,
@@ -363,13 +372,26 @@ fn assess_into(
     if cfg.pii.action == PiiAction::Block && scan.count > 0 {
         return Err(Code::PiiBlocked);
     }
-    // 3. Payee checks.
-    a.pin = policy::check_payee(
+    // 3. Payee checks (a changed payee only warns under `wallet_pinning =
+    // "warn"`), then quote drift.
+    a.pin = match policy::check_payee(
         cfg,
         &state.pins,
         &request_url,
         &offer.network,
         &offer.pay_to,
+    ) {
+        Err(Code::PayToPinMismatch) if cfg.controls.pin_mode == PinMode::Warn => {
+            a.alerts.push(Alert::PinMismatch);
+            None
+        }
+        r => r?,
+    };
+    a.quote = drift::check(
+        &cfg.controls,
+        &state.quotes,
+        drift::key(&request_url, &offer.network, &offer.asset),
+        offer.amount,
     )?;
     // 4. Price exactly, then policy (reserves on success).
     let asset = crate::assets::lookup(&cfg.assets, &offer.network, &offer.asset)
@@ -390,7 +412,11 @@ fn assess_into(
         ctx.now_ms,
         lease_ms,
     )? {
-        PolicyVerdict::Allow(r) => a.reservation = Some(r),
+        PolicyVerdict::Allow(r) => {
+            a.reservation = Some(r);
+            let fired = alerts::after_reserve(cfg, state, &request_url, ctx.now_ms);
+            a.alerts.extend(fired);
+        }
         PolicyVerdict::Deny(d) => {
             a.limit_usd = Some(d.limit);
             a.current_usd = Some(d.current);
@@ -478,6 +504,7 @@ fn event(
         replay_fingerprint: a.fingerprint.clone(),
         payment_id: a.payment_id.clone(),
         code,
+        alerts: Vec::new(),
     }
 }
 
@@ -612,12 +639,15 @@ pub fn finalize_step(
             metrics.push(metric("x402_replay_detections_total", vec![]));
         }
     }
+    for al in &a.alerts {
+        metrics.push(alert_metric(al));
+    }
     let outcome = if code.is_none() { "allowed" } else { "blocked" };
     metrics.push(metric(
         "x402_payments_total",
         vec![("outcome", outcome.into()), ("network", network_of(a))],
     ));
-    let ev = event(
+    let mut ev = event(
         cfg,
         a,
         if code.is_none() {
@@ -628,6 +658,7 @@ pub fn finalize_step(
         outcome,
         code,
     );
+    ev.alerts = a.alerts.iter().map(Alert::token).collect();
     Step {
         allowed: code.is_none(),
         code,
@@ -635,6 +666,24 @@ pub fn finalize_step(
         metrics,
         forget_fingerprint: forget,
     }
+}
+
+/// The `x402_alerts_total` update of one alert.
+fn alert_metric(al: &Alert) -> Metric {
+    let (kind, window, fraction) = match al {
+        Alert::Budget {
+            window, fraction, ..
+        } => ("budget", window.clone(), fraction.to_string()),
+        Alert::PinMismatch => ("pay_to_pin", String::new(), String::new()),
+    };
+    metric(
+        crate::driver::tables::ALERTS_METRIC,
+        vec![
+            ("kind", kind.into()),
+            ("window", window),
+            ("fraction", fraction),
+        ],
+    )
 }
 
 /// How the paid request ended, passed to [`settle`] (the driver judges it
@@ -692,6 +741,9 @@ pub fn settle_step(
             if state.pins.len() < policy::MAX_PINS {
                 state.pins.entry(k.clone()).or_insert_with(|| v.clone());
             }
+        }
+        if let Some((k, amount)) = &a.quote {
+            state.quotes.record(k, *amount, a.now_ms);
         }
         if let Some(u) = a.amount_usd {
             metrics.push(Metric {

@@ -26,12 +26,27 @@ pub struct GuardState {
     pub spend: SpendState,
     /// Payee pins: `"{origin} {network}"` → canonical payee.
     pub pins: BTreeMap<String, String>,
+    /// Last paid price per resource ([`crate::controls::drift`]); written as
+    /// `quotes` only when not empty.
+    pub quotes: crate::controls::drift::Quotes,
+    /// Budget alerts fired ([`crate::controls::alerts`]); written as
+    /// `alerts` only when not empty.
+    pub alerts: crate::controls::alerts::Fired,
 }
 
 impl GuardState {
-    /// The serialised form: `{"v":1,"spend":…,"pins":{…}}`.
+    /// The serialised form: `{"v":1,"spend":…,"pins":{…}}`, plus `quotes`
+    /// and `alerts` when not empty (optional members: a state written before
+    /// they existed still reads, and one without them reads in older versions).
     pub fn to_json(&self) -> Value {
-        json!({"v": 1, "spend": self.spend.to_json(), "pins": self.pins})
+        let mut v = json!({"v": 1, "spend": self.spend.to_json(), "pins": self.pins});
+        if !self.quotes.0.is_empty() {
+            v["quotes"] = self.quotes.to_json();
+        }
+        if !self.alerts.0.is_empty() {
+            v["alerts"] = self.alerts.to_json();
+        }
+        v
     }
 
     /// Parses [`GuardState::to_json`] output.
@@ -51,7 +66,20 @@ impl GuardState {
         for (k, p) in pins_v {
             pins.insert(k.clone(), p.as_str().ok_or(Code::StateCorrupt)?.to_string());
         }
-        Ok(GuardState { spend, pins })
+        let quotes = match v.get("quotes") {
+            None => Default::default(),
+            Some(q) => crate::controls::drift::Quotes::from_json(q)?,
+        };
+        let alerts = match v.get("alerts") {
+            None => Default::default(),
+            Some(a) => crate::controls::alerts::Fired::from_json(a)?,
+        };
+        Ok(GuardState {
+            spend,
+            pins,
+            quotes,
+            alerts,
+        })
     }
 }
 
@@ -87,6 +115,7 @@ pub const fn limit_type(code: Code) -> Option<&'static str> {
         Code::WalletNotTrusted => Some("trusted_wallets"),
         Code::PayToPinMismatch => Some("pay_to_pin"),
         Code::AssetUntrusted => Some("untrusted_asset"),
+        Code::QuoteDriftExceeded => Some("quote_drift"),
         _ => None,
     }
 }

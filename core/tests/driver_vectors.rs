@@ -165,6 +165,8 @@ impl World<'_> {
                 self.replay.remove(a["fingerprint"].as_str().expect("fp"));
                 return Ok(None);
             }
+            // Fire-and-forget: the post is recorded in the transcript only.
+            "alert" => return Ok(None),
             "audit" => {
                 if self.fails("audit") {
                     return Err(json!({"on": "audit-failed"}));
@@ -469,6 +471,15 @@ fn run_scenario(s: &Value) -> (Value, Vec<String>) {
             w.lines
                 .iter()
                 .map(|l| serde_json::from_str::<Value>(l).expect("line")["payment_id"].clone())
+                .collect(),
+        ),
+    );
+    outcomes.insert(
+        "audit_alerts".into(),
+        Value::Array(
+            w.lines
+                .iter()
+                .map(|l| serde_json::from_str::<Value>(l).expect("line")["alerts"].clone())
                 .collect(),
         ),
     );

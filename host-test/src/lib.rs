@@ -697,5 +697,6 @@ pub fn wit_codes() -> &'static [wit::ErrorCode] {
         E::PaymentIdMismatch,
         E::StoreUnavailable,
         E::InvalidInput,
+        E::QuoteDriftExceeded,
     ]
 }

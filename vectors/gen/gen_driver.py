@@ -746,6 +746,74 @@ payid[8]["expected"]["audit_payment_ids"] = [PAYID, PAYID, PAYID, PAYID]
 payid[9]["expected"]["sent_extensions"] = [echoed(PAYID_8)]
 payid[11]["expected"]["audit_payment_ids"] = [None]
 
+# ---- operator controls, part B: quote drift, wallet-pinning modes, budget alerts ----
+OTHER_PAY_TO = "0x00000000000000000000000000000000000000b0"
+ALERT_URL = "http://127.0.0.1:9/alerts"
+ALERT_SECRET = "alert-secret-0123456789"  # noqa: S105 - a test key
+
+
+def priced(amount, n, pay_to=PAY_TO, url=URL):
+    """A v2 payment of `amount` atomic units for `url` with query `n=<n>` (its own purchase)."""
+    return v2(with_(V2_OFFER, amount=str(amount), payTo=pay_to), url=f"{url}?n={n}")
+
+
+ALERTED = ["audit alert sign", "send", "audit done"]
+controls = [
+    scenario("quote drift: +50% over the last paid price passes at the ratio, one unit more is refused",
+             [priced(1000, 1), priced(1500, 2), priced(2251, 3)],
+             [OPEN, settled(), settled(), blocked("quote-drift-exceeded", "policy-violation")],
+             config={"max_quote_increase_ratio": "0.5"}, audit=["allowed", "settled", "allowed", "settled",
+                                                                "blocked"]),
+    scenario("quote drift: the query is not part of the resource, a new path is a first purchase",
+             [priced(1000, 1), priced(5000, 2, url=URL + "/other")],
+             [OPEN, settled(), settled()], config={"max_quote_increase_ratio": 0}),
+    scenario("quote drift: a failed payment remembers no price",
+             [priced(1000, 1), priced(1400, 2), priced(1600, 3)],
+             [OPEN, settled(), task(allowed=False, code="signer-failed"),
+              blocked("quote-drift-exceeded", "policy-violation")],
+             config={"max_quote_increase_ratio": "0.5"},
+             world={"signer": ["ok", "fail", "ok"], "per_payment": ["signer"]}),
+    scenario("quote drift in a shared store: the price paid by one payment bounds the next",
+             [priced(1000, 1), priced(3000, 2)],
+             [OPEN, task(allowed=True, settlement="settled"), task(allowed=False, code="quote-drift-exceeded")],
+             config={"max_quote_increase_ratio": "1"}, profile=SHARED),
+    scenario("wallet_pinning block: a changed payee is refused (pin_pay_to true)",
+             [priced(1000, 1), priced(1000, 2, pay_to=OTHER_PAY_TO)],
+             [OPEN, settled(), blocked("pay-to-pin-mismatch", "policy-violation")],
+             config={"wallet_pinning": "block"}),
+    scenario("wallet_pinning warn: a changed payee is paid, audited and counted; the pin does not move",
+             [priced(1000, 1), priced(1000, 2, pay_to=OTHER_PAY_TO), priced(1000, 3, pay_to=OTHER_PAY_TO)],
+             [OPEN, settled(), settled(), settled()],
+             config={"wallet_pinning": "warn"}),
+    scenario("budget alerts at 0.8 and 0.95 of the window limit fire once each, with a signed webhook",
+             [priced(4000, 1), priced(4000, 2), priced(1000, 3), priced(600, 4), priced(200, 5)],
+             [OPEN, settled(), task(ALERTED, allowed=True), settled(), task(ALERTED, allowed=True), settled()],
+             config={"daily_limit_usd": "0.01", "budget_alerts": [0.8, 0.95],
+                     "alert_webhook": {"url": ALERT_URL, "secret": ALERT_SECRET}}),
+    scenario("budget alerts per endpoint and global in one payment; without a webhook no alert action",
+             [priced(9000, 1)],
+             [OPEN, settled()],
+             config={"daily_limit_usd": "0.01", "per_endpoint": {"http://127.0.0.1:4021": "0.009"},
+                     "budget_alerts": ["0.9"]}),
+    scenario("a budget alert re-arms when the total falls back under the fraction (a released reservation)",
+             [priced(8000, 1), priced(1000, 2), priced(7000, 3)],
+             [OPEN, task(allowed=False, code="signer-failed"), settled(), task(ALERTED, allowed=True)],
+             config={"daily_limit_usd": "0.01", "budget_alerts": ["0.8"], "alert_webhook": {"url": ALERT_URL}},
+             world={"signer": ["fail", "ok", "ok"], "per_payment": ["signer"]}),
+    scenario("budget alerts in a shared store: remembered in the state, so no process repeats one",
+             [priced(8000, 1), priced(1000, 2)],
+             [OPEN, task(allowed=True, settlement="settled"), task(allowed=True, settlement="settled")],
+             config={"daily_limit_usd": "0.01", "budget_alerts": ["0.8"], "alert_webhook": {"url": ALERT_URL}},
+             profile=SHARED),
+]
+controls[0]["expected"]["audit_alerts"] = [None] * 5
+controls[5]["expected"]["audit_alerts"] = [None, None, ["pay-to-pin-mismatch"], None, ["pay-to-pin-mismatch"], None]
+controls[6]["expected"]["audit_alerts"] = [None, None, ["budget:0.8:*"], None, None, None, ["budget:0.95:*"], None,
+                                           None, None]
+controls[7]["expected"]["audit_alerts"] = [["budget:0.9:*", "budget:0.9:endpoint:http://127.0.0.1:4021"], None]
+controls[8]["expected"]["audit_alerts"] = [["budget:0.8:*"], None, None, None, ["budget:0.8:*"], None]
+controls[9]["expected"]["audit_alerts"] = [["budget:0.8:*"], None, None, None]
+
 groups = [
     {"comment": "payments that go through", "tests": happy},
     {"comment": "refusals before signing", "tests": policy},
@@ -760,6 +828,7 @@ groups = [
     {"comment": "what gets signed is what was approved: the signed payload is bound to the approval",
      "tests": binding},
     {"comment": "the x402 payment-identifier extension: one id per purchase, reused on its retries", "tests": payid},
+    {"comment": "operator controls: quote drift, wallet-pinning modes, budget alerts", "tests": controls},
 ]
 
 if __name__ == "__main__":

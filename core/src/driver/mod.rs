@@ -21,11 +21,11 @@
 //! need an answer (`load-state`, `cas-state`, `replay-set`, `load-head`,
 //! `post-webhook`, `countersign`, `sign`, `send`, `sleep`) are answered
 //! together in the next crossing, one event each, in any order. The others
-//! (`audit`, `save-head`, `replay-forget`, `done`) answer only when they
+//! (`audit`, `save-head`, `replay-forget`, `alert`, `done`) answer only when they
 //! fail: when `audit` or `save-head` fails, the host stops the batch there
 //! and reports `audit-failed` / `head-save-failed` at once; the driver
 //! repairs and sends a new batch. `replay-forget` is best effort: its failure
-//! is not reported. A batch ends with the answered actions or with `done`,
+//! is not reported, nor is `alert`'s. A batch ends with the answered actions or with `done`,
 //! the task's last action.
 //!
 //! **Order across tasks.** `audit` and `save-head` actions are performed in
@@ -49,6 +49,7 @@
 //! | `save-head` | `replica`, `head`, `prev_seq` | none, or `head-save-failed` |
 //! | `sign` | `x402_version`, `requirements`, `network`, `network_raw`, `amount`, `asset`, `pay_to`, `scheme`, `amount_usd`, `metadata`, `resource` | `signed {payload}` or `signer-failed` |
 //! | `send` | `method`, `url`, `header {name, value}`, `redirect: "manual"` | `response {status, settlement}`, `network-error {sent}` or `unobserved` |
+//! | `alert` | `url`, `body`, `headers` | none: post `body` to `url` with `headers`, once, without waiting for the answer (best effort; see [`crate::controls::alerts`]) |
 //! | `sleep` | `until_ms` | `wake` |
 //! | `done` | `allowed`, `code`, `family`, `settlement`, `metrics`, `details`, `audit_line` | (the task is over) |
 //!

@@ -458,6 +458,12 @@ impl Payment {
             }
         };
         out.extend(chain);
+        if !step.event.alerts.is_empty() {
+            let alerts = self.a.as_ref().map_or(&[][..], |a| &a.alerts[..]);
+            if let Some(f) = crate::controls::alerts::webhook_action(&d.cfg, alerts, now) {
+                out.push(Action::new("alert", f));
+            }
+        }
         let pre_sign_allowed = kind == Kind::Finalize && step.allowed;
         let rest = if pre_sign_allowed {
             self.phase = Phase::Sign;
@@ -711,6 +717,7 @@ fn refused_step(code: Code) -> Step {
             replay_fingerprint: None,
             payment_id: None,
             code: Some(code),
+            alerts: Vec::new(),
         },
         metrics: Vec::new(),
         forget_fingerprint: false,

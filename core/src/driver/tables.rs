@@ -146,6 +146,11 @@ pub struct MetricDef {
     pub buckets: &'static [&'static str],
 }
 
+/// The alerts counter ([`crate::controls::alerts`]): `kind` is `budget` or
+/// `pay_to_pin`; `window` (`*` or `endpoint:<key>`) and `fraction` are empty
+/// for `pay_to_pin`.
+pub const ALERTS_METRIC: &str = "x402_alerts_total";
+
 /// Every metric, with its labels and buckets: the same in every host.
 pub const METRICS: &[MetricDef] = &[
     MetricDef {
@@ -195,6 +200,13 @@ pub const METRICS: &[MetricDef] = &[
         kind: "counter",
         help: "Multi-party approval events",
         labels: &["event"],
+        buckets: &[],
+    },
+    MetricDef {
+        name: ALERTS_METRIC,
+        kind: "counter",
+        help: "Budget alerts (a window reached a configured fraction of its limit) and warn-mode payee changes",
+        labels: &["kind", "window", "fraction"],
         buckets: &[],
     },
 ];

@@ -1,0 +1,196 @@
+//! Budget alerts: one event when a window's spend first reaches a configured
+//! fraction of its limit.
+//!
+//! **When an alert fires.** After a payment's amount is reserved, the
+//! committed + reserved total of each window it was charged to (the global
+//! window under `daily_limit_usd`, and each matching `per_endpoint` window)
+//! is compared with every fraction `f` of `budget_alerts`: when
+//! `total ≥ f × limit` and the (window, f) pair is *armed*, it fires once and
+//! is disarmed. A pair is re-armed when a later payment charged to that
+//! window finds the total under `f × limit` again (spend aged out of the
+//! 96-bucket window, or a reservation was released), or `window_seconds`
+//! after it fired (spend that stays high alerts once per window length).
+//! The fired times live in the guard state ([`Fired`]), so processes sharing
+//! a store do not repeat an alert.
+//!
+//! **Where it goes.** The payment's audit line carries it in `alerts`
+//! (`budget:<f>:<window>`, the window being `*` or `endpoint:<key>`),
+//! `x402_budget_alerts_total{window, fraction}` counts it, and with an
+//! `alert_webhook` the driver asks the host to post it ([`webhook_action`]).
+
+use crate::config::GuardConfig;
+use crate::controls::cmp_products;
+use crate::error::Code;
+use crate::money::{Usd, USD_ONE};
+use crate::policy::{endpoint_key, GuardState, GLOBAL_KEY};
+use crate::url::NormalizedUrl;
+use core::cmp::Ordering;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+/// Most remembered (window, fraction) pairs.
+pub const MAX_FIRED: usize = 4096;
+/// The alert token a warn-mode payee change writes (see [`super::PinMode::Warn`]).
+pub const PIN_MISMATCH: &str = "pay-to-pin-mismatch";
+
+/// When each (window, fraction) last fired: `"<fraction> <window>"` → ms.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fired(pub BTreeMap<String, u64>);
+
+/// One alert of a payment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Alert {
+    /// A window's spend reached a fraction of its limit.
+    Budget {
+        /// The ledger key: `*` (global) or `endpoint:<key>`.
+        window: String,
+        /// The configured fraction.
+        fraction: Usd,
+        /// The window's limit.
+        limit: Usd,
+        /// Committed + reserved spend of the window, this payment included.
+        total: Usd,
+    },
+    /// The payee differs from its pin and `wallet_pinning` is `warn`.
+    PinMismatch,
+}
+
+impl Alert {
+    /// The audit token: `budget:<fraction>:<window>` or [`PIN_MISMATCH`].
+    pub fn token(&self) -> String {
+        match self {
+            Alert::Budget {
+                window, fraction, ..
+            } => format!("budget:{fraction}:{window}"),
+            Alert::PinMismatch => PIN_MISMATCH.to_string(),
+        }
+    }
+
+    /// The JSON form posted to the webhook.
+    pub fn to_json(&self) -> Value {
+        match self {
+            Alert::Budget {
+                window,
+                fraction,
+                limit,
+                total,
+            } => json!({"kind": "budget", "window": window, "fraction": fraction.to_string(),
+                        "limit_usd": limit.to_string(), "total_usd": total.to_string()}),
+            Alert::PinMismatch => json!({"kind": PIN_MISMATCH}),
+        }
+    }
+}
+
+/// Checks every window the payment to `url` was charged to (call after the
+/// reservation); returns the alerts that fire and records them in `state`.
+pub fn after_reserve(
+    cfg: &GuardConfig,
+    state: &mut GuardState,
+    url: &NormalizedUrl,
+    now_ms: u64,
+) -> Vec<Alert> {
+    let fractions = &cfg.controls.budget_alerts;
+    if fractions.is_empty() {
+        return Vec::new();
+    }
+    let window_ms = cfg.window_ms();
+    let mut windows = Vec::new();
+    if let Some(l) = cfg.daily_limit_usd {
+        windows.push((GLOBAL_KEY.to_string(), l));
+    }
+    for (ep, l) in &cfg.per_endpoint {
+        if ep.matches(url) {
+            windows.push((endpoint_key(&ep.canonical()), *l));
+        }
+    }
+    let mut out = Vec::new();
+    for (window, limit) in windows {
+        let total = state.spend.window_total(&window, now_ms, window_ms);
+        for &f in fractions {
+            let id = format!("{f} {window}");
+            if cmp_products(total.0, USD_ONE, f.0, limit.0) == Ordering::Less {
+                state.alerts.0.remove(&id);
+                continue;
+            }
+            let armed = state
+                .alerts
+                .0
+                .get(&id)
+                .is_none_or(|&t| now_ms.saturating_sub(t) >= window_ms);
+            if armed {
+                state.alerts.record(id, now_ms);
+                out.push(Alert::Budget {
+                    window: window.clone(),
+                    fraction: f,
+                    limit,
+                    total,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The `alert` action's fields for a payment's alerts, when an
+/// `alert_webhook` is configured: `{url, body, headers}`. The body is the
+/// canonical JSON `{"v":1,"event":"x402_alert","at_ms","agent_id","alerts":[…]}`;
+/// headers are `content-type` and, with a secret,
+/// `x-presidio-signature: hex(HMAC-SHA256(secret, body))`. Hosts post it
+/// once, without waiting for or retrying on the answer.
+pub fn webhook_action(cfg: &GuardConfig, alerts: &[Alert], now_ms: u64) -> Option<Value> {
+    let w = cfg.controls.alert_webhook.as_ref()?;
+    if alerts.is_empty() {
+        return None;
+    }
+    let body = json!({
+        "v": 1, "event": "x402_alert", "at_ms": now_ms,
+        "agent_id": (!cfg.agent_id.is_empty()).then(|| cfg.agent_id.clone()),
+        "alerts": alerts.iter().map(Alert::to_json).collect::<Vec<_>>(),
+    });
+    let body = crate::canonical::to_canonical(&body).ok()?;
+    let mut headers = Map::new();
+    headers.insert("content-type".into(), "application/json".into());
+    if let Some(s) = &w.secret {
+        let mac = crate::audit::hmac_sha256(s, body.as_bytes());
+        headers.insert(
+            "x-presidio-signature".into(),
+            crate::hex::encode(&mac).into(),
+        );
+    }
+    Some(json!({"url": w.url, "body": body, "headers": headers}))
+}
+
+impl Fired {
+    fn record(&mut self, id: String, now_ms: u64) {
+        self.0.insert(id, now_ms);
+        while self.0.len() > MAX_FIRED {
+            let oldest = self
+                .0
+                .iter()
+                .min_by_key(|(k, t)| (**t, (*k).clone()))
+                .map(|(k, _)| k.clone());
+            match oldest {
+                Some(k) => self.0.remove(&k),
+                None => break,
+            };
+        }
+    }
+
+    /// `{"<fraction> <window>": fired_at_ms}`.
+    pub fn to_json(&self) -> Value {
+        Value::Object(self.0.iter().map(|(k, t)| (k.clone(), json!(t))).collect())
+    }
+
+    /// Parses [`Fired::to_json`] output.
+    pub fn from_json(v: &Value) -> Result<Fired, Code> {
+        let m = v.as_object().ok_or(Code::StateCorrupt)?;
+        if m.len() > MAX_FIRED {
+            return Err(Code::StateCorrupt);
+        }
+        let mut out = BTreeMap::new();
+        for (k, t) in m {
+            out.insert(k.clone(), t.as_u64().ok_or(Code::StateCorrupt)?);
+        }
+        Ok(Fired(out))
+    }
+}
