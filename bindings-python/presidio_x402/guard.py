@@ -20,6 +20,7 @@ action             performed with                                  answered with
 ``post-webhook``   :func:`presidio_x402.mpa.post_webhook`          ``webhook`` (all in parallel)
 ``countersign``    the caller's ``mpa_signatures``                 ``countersignatures``
 ``sleep``          the clock                                       ``wake``
+``alert``          :func:`post_alert` in a thread, not awaited     —
 ``sign``/``send``  the caller (:meth:`Guard.resume`)               ``signed``/``signer-failed``,
                                                                    ``response``/``network-error``/
                                                                    ``unobserved``
@@ -110,6 +111,41 @@ def _without_secrets(config: dict[str, Any]) -> dict[str, Any]:
                                           if isinstance(a, dict) and "secret" in a else a
                                           for a in mpa["approvers"]])
     return out
+
+
+#: Longest an alert post may take, in seconds.
+ALERT_TIMEOUT_S = 10.0
+
+
+def _send_alert(url: str, body: str, headers: dict[str, str]) -> None:
+    import http.client
+    from urllib.parse import urlsplit
+
+    u = urlsplit(url)
+    conn_type = http.client.HTTPSConnection if u.scheme == "https" else http.client.HTTPConnection
+    conn = conn_type(u.hostname or "", u.port, timeout=ALERT_TIMEOUT_S)
+    try:
+        path = (u.path or "/") + (f"?{u.query}" if u.query else "")
+        conn.request("POST", path, body=body.encode(), headers=headers)
+        conn.getresponse().read(4096)  # no redirect is followed
+    finally:
+        conn.close()
+
+
+def post_alert(a: dict[str, Any]) -> threading.Thread:
+    """Performs an ``alert`` action: one POST of the driver's ``body`` with its
+    ``headers`` (the signature header is the core's) to ``url``, in a daemon
+    thread the payment never waits for; no retry, no redirect, a failure is
+    only logged (alerts are best effort, the audit line is the record)."""
+    def run() -> None:
+        try:
+            _send_alert(str(a["url"]), str(a["body"]), {str(k): str(v) for k, v in dict(a["headers"]).items()})
+        except Exception as e:  # noqa: BLE001 - best effort by design
+            logger.warning("could not post a budget alert: %s", type(e).__name__)
+
+    t = threading.Thread(target=run, name="presidio-x402-alert", daemon=True)
+    t.start()
+    return t
 
 
 class Guard:
@@ -332,6 +368,8 @@ class Guard:
                 except Exception:
                     logger.warning("could not forget a released payment's fingerprint: a retry within its TTL is a "
                                    "replay")
+            elif do == "alert":
+                post_alert(a)
             elif do in _ASKS:
                 try:
                     events.append((yield from self._ask(a)))

@@ -64,9 +64,9 @@ pub use chains::{
     verify_chains, ChainReport, DirReport, HeadCheck, MissingLog, MAX_CHAINS, NO_REPLICA,
 };
 pub use entry::{
-    is_replica_id, timestamp, AuditEvent, Head, FINGERPRINT_PREFIX_HEX, GENESIS_MAC, MAX_ALERTS, MAX_ALERT_BYTES,
-    MAX_AGENT_ID_BYTES, MAX_LINE_BYTES, MAX_PII_ENTITIES, MAX_REPLICA_BYTES, MAX_SEQ, MAX_TIME_MS,
-    MAX_TOKEN_BYTES, MAX_URL_BYTES, MIN_KEY_BYTES,
+    is_replica_id, timestamp, AuditEvent, Head, FINGERPRINT_PREFIX_HEX, GENESIS_MAC,
+    MAX_AGENT_ID_BYTES, MAX_ALERTS, MAX_ALERT_BYTES, MAX_LINE_BYTES, MAX_PII_ENTITIES,
+    MAX_REPLICA_BYTES, MAX_SEQ, MAX_TIME_MS, MAX_TOKEN_BYTES, MAX_URL_BYTES, MIN_KEY_BYTES,
 };
 pub(crate) use mac::hmac_sha256;
 pub use report::{report, AgentSummary, Counts, Report, Totals};
