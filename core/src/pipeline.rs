@@ -414,8 +414,17 @@ fn assess_into(
     )? {
         PolicyVerdict::Allow(r) => {
             a.reservation = Some(r);
-            let fired = alerts::after_reserve(cfg, state, &request_url, ctx.now_ms);
-            a.alerts.extend(fired);
+            if !cfg.controls.budget_alerts.is_empty() {
+                let fired = alerts::after_reserve(
+                    &cfg.controls.budget_alerts,
+                    &policy::windows(cfg, &request_url),
+                    &state.spend,
+                    &mut state.alerts,
+                    ctx.now_ms,
+                    cfg.window_ms(),
+                );
+                a.alerts.extend(fired);
+            }
         }
         PolicyVerdict::Deny(d) => {
             a.limit_usd = Some(d.limit);
@@ -677,7 +686,7 @@ fn alert_metric(al: &Alert) -> Metric {
         Alert::PinMismatch => ("pay_to_pin", String::new(), String::new()),
     };
     metric(
-        crate::driver::tables::ALERTS_METRIC,
+        alerts::ALERTS_METRIC,
         vec![
             ("kind", kind.into()),
             ("window", window),

@@ -193,6 +193,21 @@ pub fn evaluate(
         .map(PolicyVerdict::Allow)
 }
 
+/// The window limits a payment to `url` is charged to, as `(ledger key,
+/// limit)`: the global one (when set), then every matching endpoint.
+pub fn windows(cfg: &GuardConfig, url: &NormalizedUrl) -> Vec<(String, Usd)> {
+    let mut out = Vec::new();
+    if let Some(l) = cfg.daily_limit_usd {
+        out.push((GLOBAL_KEY.to_string(), l));
+    }
+    for (ep, l) in &cfg.per_endpoint {
+        if ep.matches(url) {
+            out.push((endpoint_key(&ep.canonical()), *l));
+        }
+    }
+    out
+}
+
 /// Pin-table key for an origin and network.
 pub fn pin_key(origin: &str, network: &str) -> String {
     format!("{origin} {network}")

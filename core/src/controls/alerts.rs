@@ -18,16 +18,18 @@
 //! `x402_budget_alerts_total{window, fraction}` counts it, and with an
 //! `alert_webhook` the driver asks the host to post it ([`webhook_action`]).
 
-use crate::config::GuardConfig;
-use crate::controls::cmp_products;
+use super::{cmp_products, Controls};
 use crate::error::Code;
+use crate::ledger::SpendState;
 use crate::money::{Usd, USD_ONE};
-use crate::policy::{endpoint_key, GuardState, GLOBAL_KEY};
-use crate::url::NormalizedUrl;
 use core::cmp::Ordering;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
+/// The alerts counter: `kind` is `budget` or `pay_to_pin`; `window` (`*` or
+/// `endpoint:<key>`) and `fraction` are empty for `pay_to_pin` (declared in
+/// [`crate::driver::tables::METRICS`]).
+pub const ALERTS_METRIC: &str = "x402_alerts_total";
 /// Most remembered (window, fraction) pairs.
 pub const MAX_FIRED: usize = 4096;
 /// The alert token a warn-mode payee change writes (see [`super::PinMode::Warn`]).
@@ -81,48 +83,36 @@ impl Alert {
     }
 }
 
-/// Checks every window the payment to `url` was charged to (call after the
-/// reservation); returns the alerts that fire and records them in `state`.
+/// Checks the windows a payment was charged to (`(ledger key, limit)`, from
+/// [`crate::policy::windows`]; call after the reservation); returns the
+/// alerts that fire and records them in `fired`.
 pub fn after_reserve(
-    cfg: &GuardConfig,
-    state: &mut GuardState,
-    url: &NormalizedUrl,
+    fractions: &[Usd],
+    windows: &[(String, Usd)],
+    spend: &SpendState,
+    fired: &mut Fired,
     now_ms: u64,
+    window_ms: u64,
 ) -> Vec<Alert> {
-    let fractions = &cfg.controls.budget_alerts;
-    if fractions.is_empty() {
-        return Vec::new();
-    }
-    let window_ms = cfg.window_ms();
-    let mut windows = Vec::new();
-    if let Some(l) = cfg.daily_limit_usd {
-        windows.push((GLOBAL_KEY.to_string(), l));
-    }
-    for (ep, l) in &cfg.per_endpoint {
-        if ep.matches(url) {
-            windows.push((endpoint_key(&ep.canonical()), *l));
-        }
-    }
     let mut out = Vec::new();
     for (window, limit) in windows {
-        let total = state.spend.window_total(&window, now_ms, window_ms);
+        let total = spend.window_total(window, now_ms, window_ms);
         for &f in fractions {
             let id = format!("{f} {window}");
             if cmp_products(total.0, USD_ONE, f.0, limit.0) == Ordering::Less {
-                state.alerts.0.remove(&id);
+                fired.0.remove(&id);
                 continue;
             }
-            let armed = state
-                .alerts
+            let armed = fired
                 .0
                 .get(&id)
                 .is_none_or(|&t| now_ms.saturating_sub(t) >= window_ms);
             if armed {
-                state.alerts.record(id, now_ms);
+                fired.record(id, now_ms);
                 out.push(Alert::Budget {
                     window: window.clone(),
                     fraction: f,
-                    limit,
+                    limit: *limit,
                     total,
                 });
             }
@@ -137,14 +127,19 @@ pub fn after_reserve(
 /// headers are `content-type` and, with a secret,
 /// `x-presidio-signature: hex(HMAC-SHA256(secret, body))`. Hosts post it
 /// once, without waiting for or retrying on the answer.
-pub fn webhook_action(cfg: &GuardConfig, alerts: &[Alert], now_ms: u64) -> Option<Value> {
-    let w = cfg.controls.alert_webhook.as_ref()?;
+pub fn webhook_action(
+    c: &Controls,
+    agent_id: &str,
+    alerts: &[Alert],
+    now_ms: u64,
+) -> Option<Value> {
+    let w = c.alert_webhook.as_ref()?;
     if alerts.is_empty() {
         return None;
     }
     let body = json!({
         "v": 1, "event": "x402_alert", "at_ms": now_ms,
-        "agent_id": (!cfg.agent_id.is_empty()).then(|| cfg.agent_id.clone()),
+        "agent_id": (!agent_id.is_empty()).then(|| agent_id.to_string()),
         "alerts": alerts.iter().map(Alert::to_json).collect::<Vec<_>>(),
     });
     let body = crate::canonical::to_canonical(&body).ok()?;

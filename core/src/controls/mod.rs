@@ -19,13 +19,6 @@ use crate::money::Usd;
 use core::cmp::Ordering;
 use serde_json::{Map, Value};
 
-/// The configuration keys of this module (part of the top-level keys).
-pub const KEYS: &[&str] = &[
-    "max_quote_increase_ratio",
-    "wallet_pinning",
-    "budget_alerts",
-    "alert_webhook",
-];
 /// Most alert fractions.
 pub const MAX_FRACTIONS: usize = 8;
 /// Shortest alert webhook secret, in bytes.

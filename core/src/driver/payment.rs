@@ -460,7 +460,12 @@ impl Payment {
         out.extend(chain);
         if !step.event.alerts.is_empty() {
             let alerts = self.a.as_ref().map_or(&[][..], |a| &a.alerts[..]);
-            if let Some(f) = crate::controls::alerts::webhook_action(&d.cfg, alerts, now) {
+            if let Some(f) = crate::controls::alerts::webhook_action(
+                &d.cfg.controls,
+                &d.cfg.agent_id,
+                alerts,
+                now,
+            ) {
                 out.push(Action::new("alert", f));
             }
         }

@@ -146,10 +146,8 @@ pub struct MetricDef {
     pub buckets: &'static [&'static str],
 }
 
-/// The alerts counter ([`crate::controls::alerts`]): `kind` is `budget` or
-/// `pay_to_pin`; `window` (`*` or `endpoint:<key>`) and `fraction` are empty
-/// for `pay_to_pin`.
-pub const ALERTS_METRIC: &str = "x402_alerts_total";
+/// The alerts counter (defined with the alerts).
+pub use crate::controls::alerts::ALERTS_METRIC;
 
 /// Every metric, with its labels and buckets: the same in every host.
 pub const METRICS: &[MetricDef] = &[
