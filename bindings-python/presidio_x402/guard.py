@@ -140,7 +140,7 @@ def post_alert(a: dict[str, Any]) -> threading.Thread:
     def run() -> None:
         try:
             _send_alert(str(a["url"]), str(a["body"]), {str(k): str(v) for k, v in dict(a["headers"]).items()})
-        except Exception as e:  # noqa: BLE001 - best effort by design
+        except Exception as e:
             logger.warning("could not post a budget alert: %s", type(e).__name__)
 
     t = threading.Thread(target=run, name="presidio-x402-alert", daemon=True)

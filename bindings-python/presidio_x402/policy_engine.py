@@ -53,7 +53,7 @@ class PolicyConfig:
     "skew_seconds": 30, "wallet": "0x…"}`` (``"opaque"``: the documented opt-out for signers that
     return payloads the guard cannot read; they are sent unchecked)."""
     max_quote_increase_ratio: Any = None
-    """The seed's quote-drift limit: refuse an offer above the last paid price of the same resource × (1 + ratio)."""
+    """The seed's quote-drift limit: refuse an offer above the last paid price of a resource times (1 + ratio)."""
     wallet_pinning: str | None = None
     """``"block"`` or ``"warn"`` (the seed's names): pin the first payee per origin and network."""
     budget_alerts: list[Any] | None = None

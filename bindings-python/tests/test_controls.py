@@ -7,6 +7,7 @@ import http.server
 import json
 import threading
 import time
+import typing
 
 import pytest
 from x402mock import RecordingSigner, Server
@@ -44,7 +45,7 @@ async def test_quote_drift_refuses_a_price_over_the_ratio():
     assert (await c.get(URL + "?n=1")).status_code == 200
     s.amount = "1500"  # +50 %: at the ratio
     assert (await c.get(URL + "?n=2")).status_code == 200
-    s.amount = "2251"  # over 1500 × 1.5
+    s.amount = "2251"  # over 1500 * 1.5
     with pytest.raises(PolicyViolationError) as e:
         await c.get(URL + "?n=3")
     assert e.value.code == "quote-drift-exceeded"
@@ -77,9 +78,9 @@ async def test_wallet_pinning_warn_pays_and_audits_a_changed_payee():
 
 
 class _Hook(http.server.BaseHTTPRequestHandler):
-    got: list = []
+    got: typing.ClassVar[list] = []
 
-    def do_POST(self):  # noqa: N802 - http.server's name
+    def do_POST(self):
         body = self.rfile.read(int(self.headers["content-length"]))
         type(self).got.append((dict(self.headers.items()), body))
         self.send_response(204)
