@@ -134,7 +134,7 @@ def test_tables_are_cached_copies():
     assert {x["name"] for x in m} == {
         "x402_payments_total", "x402_payment_amount_usd", "x402_pii_detections_total",
         "x402_policy_violations_total", "x402_replay_detections_total", "x402_mpa_events_total",
-        "x402_payload_refusals_total",
+        "x402_payload_refusals_total", "x402_alerts_total",
     }
 
 
