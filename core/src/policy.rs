@@ -39,14 +39,17 @@ impl GuardState {
     /// and `alerts` when not empty (optional members: a state written before
     /// they existed still reads, and one without them reads in older versions).
     pub fn to_json(&self) -> Value {
-        let mut v = json!({"v": 1, "spend": self.spend.to_json(), "pins": self.pins});
+        let mut m = serde_json::Map::new();
+        m.insert("v".into(), json!(1));
+        m.insert("spend".into(), self.spend.to_json());
+        m.insert("pins".into(), json!(self.pins));
         if !self.quotes.0.is_empty() {
-            v["quotes"] = self.quotes.to_json();
+            m.insert("quotes".into(), self.quotes.to_json());
         }
         if !self.alerts.0.is_empty() {
-            v["alerts"] = self.alerts.to_json();
+            m.insert("alerts".into(), self.alerts.to_json());
         }
-        v
+        Value::Object(m)
     }
 
     /// Parses [`GuardState::to_json`] output.
