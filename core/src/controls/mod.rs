@@ -97,16 +97,13 @@ pub fn parse(o: &Map<String, Value>, errs: &mut Vec<ConfigError>) -> (Controls, 
             for (i, x) in a.iter().enumerate() {
                 let path = format!("budget_alerts[{i}]");
                 match decimal(x, &path, errs) {
-                    Some(f) if f.0 > 0 && f.0 <= crate::money::USD_ONE => {
-                        if !c.budget_alerts.contains(&f) {
-                            c.budget_alerts.push(f)
-                        }
-                    }
+                    Some(f) if f.0 > 0 && f.0 <= crate::money::USD_ONE => c.budget_alerts.push(f),
                     Some(_) => errs.push(ConfigError::new(path, Code::ConfigOutOfRange)),
                     None => {}
                 }
             }
             c.budget_alerts.sort();
+            c.budget_alerts.dedup();
         }
         Some(_) => errs.push(ConfigError::new("budget_alerts", Code::ConfigBadType)),
     }
