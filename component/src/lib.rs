@@ -126,6 +126,9 @@ code_map!(
     PaymentIdMismatch,
     StoreUnavailable,
     InvalidInput,
+    GuardHalted,
+    VelocityExceeded,
+    AssetCapExceeded,
 );
 
 fn config_errors(es: Vec<ConfigError>) -> Vec<wit::ConfigError> {

@@ -21,6 +21,8 @@
 //! | `reservation_lease_seconds` | integer 1..=86 400 | `900` |
 //! | `pii` | `{entities, action, template, min_score}` | all entities, `redact` |
 //! | `mpa` | MPA settings (see the `mpa` module) | none |
+//! | `velocity` | `{max_payments, interval_seconds, per_endpoint: {key: {max_payments, interval_seconds}}}`: at most N payments per interval, globally and per endpoint key (see [`crate::controls::velocity`]) | none |
+//! | `asset_caps` | array of `{network, address, max_per_call?, max_per_window?}` in atomic units (see [`crate::controls::asset_caps`]) | `[]` |
 //! | `payload` | `{check, skew_seconds, wallet}`: how signed payloads are bound to the approval (see [`crate::payload`]): `check` `"enforce"` (default) or `"opaque"` (the opt-out for signers that return opaque tokens: sent unchecked), `skew_seconds` 0..=600 (default 30), `wallet` the payer's address (`from` must be it) | enforce, 30, none |
 
 use crate::assets::{self, TrustedAsset};
@@ -54,6 +56,9 @@ pub const KEYS: &[&str] = &[
     "pii",
     "mpa",
     "payload",
+    // operator controls (see `crate::controls`)
+    "velocity",
+    "asset_caps",
 ];
 
 /// Keys of the `payload` table.
@@ -103,6 +108,8 @@ pub struct GuardConfig {
     pub mpa: Option<MpaConfig>,
     /// How signed payloads are bound to the approval.
     pub payload: Binding,
+    /// Operator controls: velocity limits and per-asset caps.
+    pub controls: crate::controls::Controls,
 }
 
 impl Default for GuardConfig {
@@ -124,6 +131,7 @@ impl Default for GuardConfig {
             pii: PiiConfig::default(),
             mpa: None,
             payload: Binding::default(),
+            controls: crate::controls::Controls::default(),
         }
     }
 }
@@ -250,6 +258,7 @@ impl GuardConfig {
         if let Some(x) = o.get("payload") {
             c.payload = payload_table(x, &mut errs);
         }
+        c.controls = crate::controls::parse(o, &mut errs);
         match o.get("mpa") {
             None | Some(Value::Null) => {}
             Some(x) => match MpaConfig::from_json(x, "mpa") {

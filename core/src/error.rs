@@ -190,6 +190,13 @@ codes! {
     StoreUnavailable = "store-unavailable",
     /// An input to the core is malformed (host programming error).
     InvalidInput = "invalid-input",
+    // ---- operator controls -------------------------------------------------
+    /// The guard is halted by its operator (kill switch): every payment is refused.
+    GuardHalted = "guard-halted",
+    /// The payment would exceed a velocity limit (payments per interval).
+    VelocityExceeded = "velocity-exceeded",
+    /// The payment would exceed a per-asset cap in atomic units.
+    AssetCapExceeded = "asset-cap-exceeded",
 }
 
 /// One configuration problem: where it is (a JSON-pointer-like path such as

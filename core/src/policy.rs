@@ -26,12 +26,19 @@ pub struct GuardState {
     pub spend: SpendState,
     /// Payee pins: `"{origin} {network}"` → canonical payee.
     pub pins: BTreeMap<String, String>,
+    /// The kill switch, when set (see [`crate::controls::halt`]).
+    pub halted: Option<crate::controls::halt::Halt>,
 }
 
 impl GuardState {
     /// The serialised form: `{"v":1,"spend":…,"pins":{…}}`.
     pub fn to_json(&self) -> Value {
-        json!({"v": 1, "spend": self.spend.to_json(), "pins": self.pins})
+        let mut out = json!({"v": 1, "spend": self.spend.to_json(), "pins": self.pins});
+        // Optional: a state without a halt keeps the bytes of earlier versions.
+        if let Some(h) = &self.halted {
+            out["halted"] = h.to_json();
+        }
+        out
     }
 
     /// Parses [`GuardState::to_json`] output.
@@ -51,7 +58,15 @@ impl GuardState {
         for (k, p) in pins_v {
             pins.insert(k.clone(), p.as_str().ok_or(Code::StateCorrupt)?.to_string());
         }
-        Ok(GuardState { spend, pins })
+        let halted = match v.get("halted") {
+            None | Some(Value::Null) => None,
+            Some(h) => Some(crate::controls::halt::Halt::from_json(h)?),
+        };
+        Ok(GuardState {
+            spend,
+            pins,
+            halted,
+        })
     }
 }
 
@@ -87,7 +102,7 @@ pub const fn limit_type(code: Code) -> Option<&'static str> {
         Code::WalletNotTrusted => Some("trusted_wallets"),
         Code::PayToPinMismatch => Some("pay_to_pin"),
         Code::AssetUntrusted => Some("untrusted_asset"),
-        _ => None,
+        c => crate::controls::limit_type(c),
     }
 }
 

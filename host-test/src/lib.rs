@@ -697,5 +697,8 @@ pub fn wit_codes() -> &'static [wit::ErrorCode] {
         E::PaymentIdMismatch,
         E::StoreUnavailable,
         E::InvalidInput,
+        E::GuardHalted,
+        E::VelocityExceeded,
+        E::AssetCapExceeded,
     ]
 }
