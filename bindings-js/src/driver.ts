@@ -60,6 +60,15 @@ export class Driver {
     }
   }
 
+  /** Starts a control task (the kill switch) from `{"halt": true, "by", "reason"}` or `{"halt": false}` JSON text: `{"id", "actions"}` text, run like a payment's. */
+  controlJson(controlJson: string, nowMs: number): string {
+    try {
+      return this.#core.control(controlJson, nowMs);
+    } catch (e) {
+      throw mapError(e);
+    }
+  }
+
   /** One crossing of task `id`: the events' JSON text (one event or an array) in, the actions' JSON text out. */
   handleJson(id: number, nowMs: number, eventsJson: string): string {
     try {

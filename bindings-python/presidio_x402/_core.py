@@ -147,6 +147,7 @@ _FUNCS = {
     "driver_state": "[method]driver.state",
     "driver_load_state": "[method]driver.load-state",
     "driver_head": "[method]driver.head",
+    "driver_control": "[method]driver.control",
     "error_table": "error-table",
     "metric_table": "metric-table",
     "limit_table": "limit-table",
@@ -379,6 +380,7 @@ class Driver:
         self._open = f["driver_open"]
         self._begin = f["driver_begin"]
         self._handle = f["driver_handle"]
+        self._control = f["driver_control"]
 
     @classmethod
     def create(
@@ -404,6 +406,13 @@ class Driver:
         """Starts a payment for a request that got a 402: ``{"id":N,"actions":[...]}``."""
         with self.core.lock:
             r = self._begin(self.res, begin_json, now_ms)
+        return str(self._ok(r))
+
+    def control(self, control_json: str, now_ms: int) -> str:
+        """Starts a control task (the kill switch: ``{"halt": true, "by", "reason"}``
+        or ``{"halt": false}``): ``{"id":N,"actions":[...]}``, run like a payment's."""
+        with self.core.lock:
+            r = self._control(self.res, control_json, now_ms)
         return str(self._ok(r))
 
     def handle(self, id: int, now_ms: int, events_json: str) -> str:

@@ -378,6 +378,13 @@ impl GuestDriver for DriverResource {
     fn head(&self) -> Option<wit::Head> {
         self.0.borrow().head().cloned().map(head_out)
     }
+
+    fn control(&self, control_json: String, now_ms: u64) -> Result<String, wit::ErrorCode> {
+        self.0
+            .borrow_mut()
+            .control_json(&control_json, now_ms)
+            .map_err(code_out)
+    }
 }
 
 impl Guest for Component {

@@ -438,12 +438,27 @@ fn run_scenario(s: &Value) -> (Value, Vec<String>) {
         .enumerate()
     {
         w.payment = i;
+        // `{"advance_ms": n}` moves the clock on (no crossing, no task).
+        if let Some(n) = p.get("advance_ms").and_then(Value::as_u64) {
+            clock += n;
+            continue;
+        }
         clock += 1;
-        let begin = p.to_string();
-        let out = d.begin_json(&begin, clock).expect("begin");
         let start = rec.crossings.len();
-        rec.crossings
-            .push(json!({"call": "begin", "now_ms": clock, "input": begin, "output": out}));
+        // A `{"control": {...}}` entry is an operator control task (the kill switch).
+        let out = if let Some(ctl) = p.get("control") {
+            let input = ctl.to_string();
+            let out = d.control_json(&input, clock).expect("control");
+            rec.crossings
+                .push(json!({"call": "control", "now_ms": clock, "input": input, "output": out}));
+            out
+        } else {
+            let begin = p.to_string();
+            let out = d.begin_json(&begin, clock).expect("begin");
+            rec.crossings
+                .push(json!({"call": "begin", "now_ms": clock, "input": begin, "output": out}));
+            out
+        };
         let first: Value = serde_json::from_str(&out).expect("begin json");
         let (trace, done) = run_task(&mut d, &mut w, &mut rec, start, first, &mut clock);
         results.push(json!({"crossings": trace, "done": done}));

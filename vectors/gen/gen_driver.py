@@ -746,6 +746,63 @@ payid[8]["expected"]["audit_payment_ids"] = [PAYID, PAYID, PAYID, PAYID]
 payid[9]["expected"]["sent_extensions"] = [echoed(PAYID_8)]
 payid[11]["expected"]["audit_payment_ids"] = [None]
 
+# ---- operator controls (issue 18): kill switch, velocity, per-asset caps ----
+def halt(by="ops", reason="incident 42"):
+    return {"control": {"halt": True, "by": by, "reason": reason}}
+
+
+RESUME = {"control": {"halt": False}}
+CONTROL_OK = task(["audit done"], allowed=True, code=None)
+VELOCITY = {"max_per_call_usd": 0.10, "daily_limit_usd": 5, "velocity": {"max_payments": 2, "interval_seconds": 60}}
+CAP = {"network": "eip155:84532", "address": V2_OFFER["asset"]}
+
+
+def at(n):
+    return v2(url=URL + f"?n={n}")
+
+
+controls = [
+    scenario("kill switch: halted, a payment is refused with guard-halted and audited; resumed, the next is paid",
+             [halt(), at(1), RESUME, at(2)],
+             [OPEN, CONTROL_OK, blocked("guard-halted", "policy-violation"), CONTROL_OK, settled()],
+             audit=["halted", "blocked", "resumed", "allowed", "settled"]),
+    scenario("kill switch on a shared store: set by compare-and-set, every later payment refused",
+             [halt(), at(1)],
+             [OPEN, task(["load-state", "cas-state", "audit done"], allowed=True),
+              task(["load-state", "audit done"], allowed=False, code="guard-halted", family="policy-violation")],
+             profile=SHARED, audit=["halted", "blocked"]),
+    scenario("kill switch: a reason with control characters is refused, nothing changes",
+             [halt(reason="a\nb"), at(1)],
+             [OPEN, task(["done"], allowed=False, code="invalid-input"), settled()], audit=["allowed", "settled"]),
+    scenario("velocity: at most 2 payments per 60 s globally; the third is refused, one interval later it passes",
+             [at(1), at(2), at(3), {"advance_ms": 60_000}, at(4)],
+             [OPEN, settled(), settled(), blocked("velocity-exceeded", "policy-violation"), settled()],
+             config=VELOCITY, audit=["allowed", "settled", "allowed", "settled", "blocked", "allowed", "settled"]),
+    scenario("velocity per endpoint: its own limit, other endpoints unaffected",
+             [at(1), at(2), v2(url="http://127.0.0.1:4021/other")],
+             [OPEN, settled(), blocked("velocity-exceeded", "policy-violation"), settled()],
+             config={"max_per_call_usd": 0.10, "daily_limit_usd": 5, "velocity": {"per_endpoint": {
+                 "http://127.0.0.1:4021/weather": {"max_payments": 1, "interval_seconds": 3600}}}}),
+    scenario("velocity: a payment whose signer failed frees its slot (released payments do not count)",
+             [at(1), at(2)],
+             [OPEN, task(None, allowed=False, code="signer-failed"), settled()],
+             config={**VELOCITY, "velocity": {"max_payments": 1, "interval_seconds": 60}},
+             world={"signer": ["fail", "ok"], "per_payment": ["signer"]}),
+    scenario("asset cap per call in atomic units: 1000 > 999 refused with asset-cap-exceeded",
+             [at(1)], [OPEN, blocked("asset-cap-exceeded", "policy-violation")],
+             config={"max_per_call_usd": 0.10, "asset_caps": [{**CAP, "max_per_call": "999"}]}),
+    scenario("asset cap per window: 1000 + 1000 fit in 2500, a third 1000 does not",
+             [at(1), at(2), at(3)],
+             [OPEN, settled(), settled(), blocked("asset-cap-exceeded", "policy-violation")],
+             config={"max_per_call_usd": 0.10, "asset_caps": [{**CAP, "max_per_window": "2500"}]}),
+    scenario("an asset without a USD price is payable within its atomic-unit window cap, and only so",
+             [v2(with_(V2_OFFER, asset=UNKNOWN_TOKEN)), v2(with_(V2_OFFER, asset=UNKNOWN_TOKEN, amount="4001"),
+                                                          url=URL + "?b")],
+             [OPEN, settled(), blocked("asset-cap-exceeded", "policy-violation")],
+             config={"max_per_call_usd": 0.10, "asset_caps": [
+                 {"network": "base-sepolia", "address": UNKNOWN_TOKEN, "max_per_window": "5000"}]}),
+]
+
 groups = [
     {"comment": "payments that go through", "tests": happy},
     {"comment": "refusals before signing", "tests": policy},
@@ -760,6 +817,7 @@ groups = [
     {"comment": "what gets signed is what was approved: the signed payload is bound to the approval",
      "tests": binding},
     {"comment": "the x402 payment-identifier extension: one id per purchase, reused on its retries", "tests": payid},
+    {"comment": "operator controls: kill switch, velocity limits, per-asset caps", "tests": controls},
 ]
 
 if __name__ == "__main__":

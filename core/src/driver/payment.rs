@@ -23,6 +23,8 @@ enum Kind {
     Assess,
     Finalize,
     Settle(Outcome),
+    /// An operator control (the kill switch): see [`Payment::control`].
+    Control,
 }
 
 /// A step's result before its compare-and-set counted.
@@ -93,6 +95,8 @@ pub(super) struct Payment {
     line: Option<Line>,
     /// The field of a refused payload (named in `done`'s details).
     refused_field: Option<&'static str>,
+    /// A control task instead of a payment: the halt to set (`Some(None)`: clear it).
+    control: Option<Option<crate::controls::halt::Halt>>,
 }
 
 impl Payment {
@@ -130,6 +134,40 @@ impl Payment {
             settlement: None,
             line: None,
             refused_field: None,
+            control: None,
+        }
+    }
+
+    /// A control task: sets (`Some`) or clears (`None`) the kill switch in
+    /// the state as one step (a transaction on a shared store) with its
+    /// audit line, then `done`.
+    pub(super) fn control(
+        d: &mut Driver,
+        halt: Option<crate::controls::halt::Halt>,
+        now: u64,
+    ) -> (Payment, Vec<Action>) {
+        let mut p = Payment {
+            control: Some(halt),
+            ..Payment::placeholder()
+        };
+        let out = if d.needs_head() {
+            p.phase = Phase::Opening;
+            vec![Action::new(
+                "load-head",
+                json!({"replica": d.replica, "from_store": d.profile.keep_head}),
+            )]
+        } else {
+            p.start(d, Kind::Control, now)
+        };
+        (p, out)
+    }
+
+    /// The first step of this task.
+    fn first_kind(&self) -> Kind {
+        if self.control.is_some() {
+            Kind::Control
+        } else {
+            Kind::Assess
         }
     }
 
@@ -165,7 +203,10 @@ impl Payment {
             (_, Event::HeadSaveFailed) if self.line.is_some() => Ok(self.head_save_failed(d, now)),
             (Phase::Opening, Event::Head { stored, log }) => {
                 match d.reconcile(stored, log, false) {
-                    Ok(_) => Ok(self.start(d, Kind::Assess, now)),
+                    Ok(_) => {
+                        let k = self.first_kind();
+                        Ok(self.start(d, k, now))
+                    }
                     Err(detail) => Ok(vec![self.refused_detail(Code::StoreUnavailable, detail)]),
                 }
             }
@@ -335,6 +376,12 @@ impl Payment {
     fn run(&mut self, d: &mut Driver, kind: Kind, now: u64) -> Staged {
         let cfg = &d.cfg;
         match kind {
+            Kind::Control => {
+                let halt = self.control.clone().flatten();
+                let step = crate::controls::halt::step(cfg, halt.is_some());
+                d.state.halted = halt;
+                Staged::Stepped(Box::new((None, step)))
+            }
             Kind::Assess => {
                 let b = &self.begin;
                 let ctx = PaymentContext {
@@ -391,7 +438,7 @@ impl Payment {
                         pipeline::finalize_step(cfg, &mut d.state, a, &io, at)
                     }
                     Kind::Settle(o) => pipeline::settle_step(cfg, &mut d.state, a, o),
-                    Kind::Assess => unreachable_step(),
+                    Kind::Assess | Kind::Control => unreachable_step(),
                 };
                 Staged::Stepped(Box::new((None, s)))
             }
