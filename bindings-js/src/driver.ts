@@ -78,6 +78,11 @@ export class Driver {
     }
   }
 
+  /** {@link controlJson} on a value, parsed. */
+  control(control: { halt: boolean; by?: string; reason?: string }, nowMs: number): DriverStart {
+    return JSON.parse(this.controlJson(JSON.stringify(control), nowMs)) as DriverStart;
+  }
+
   /** {@link openJson}, parsed. */
   open(): DriverStart {
     return JSON.parse(this.openJson()) as DriverStart;

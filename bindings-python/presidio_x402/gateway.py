@@ -241,6 +241,15 @@ class HardenedX402Client:
         return self._guard.audit
 
     # -- HTTP methods ----------------------------------------------------------------
+    async def halt(self, reason: str = "", *, by: str = "") -> None:
+        """The kill switch (:meth:`Guard.halt`): every payment is refused with
+        ``guard-halted`` until :meth:`unhalt`, in every process sharing the store."""
+        await self._guard.halt_async(reason, by=by)
+
+    async def unhalt(self) -> None:
+        """Clears the kill switch (:meth:`Guard.unhalt`)."""
+        await self._guard.unhalt_async()
+
     async def get(self, url: str, **kwargs: Any) -> httpx.Response:
         return await self._request("GET", url, **kwargs)
 

@@ -199,6 +199,55 @@ class Guard:
     async def resume_async(self, p: Payment, event: dict[str, Any]) -> Payment:
         return cast("Payment", await self._run_async(self._course(p, [event])))
 
+    # -- operator controls: the kill switch (README "Operator controls") ------------------
+    def halt(self, reason: str = "", *, by: str = "") -> Any:
+        """Halts the guard: the flag is stored in the guard's state (every process
+        sharing the store sees it) and every payment is refused with
+        ``guard-halted`` until :meth:`unhalt`. ``reason`` and ``by`` (each at most
+        256 bytes, no control characters) stay in the state; the audit log gets a
+        ``guard_halted`` line. (Named ``unhalt``, not ``resume``: :meth:`resume`
+        feeds a payment.) With an async store this returns the coroutine of
+        :meth:`halt_async`."""
+        if self._async:
+            return self.halt_async(reason, by=by)
+        self._control_done(self._drive(self._control({"halt": True, "by": by, "reason": reason})))
+
+    async def halt_async(self, reason: str = "", *, by: str = "") -> None:
+        self._control_done(await self._run_async(self._control({"halt": True, "by": by, "reason": reason})))
+
+    def unhalt(self) -> Any:
+        """Clears the kill switch set by :meth:`halt` (audited ``guard_resumed``);
+        with an async store, the coroutine of :meth:`unhalt_async`."""
+        if self._async:
+            return self.unhalt_async()
+        self._control_done(self._drive(self._control({"halt": False})))
+
+    async def unhalt_async(self) -> None:
+        self._control_done(await self._run_async(self._control({"halt": False})))
+
+    def halted(self) -> dict[str, Any] | None:
+        """The kill switch as this guard last saw the state: ``{"by", "reason",
+        "at_ms"}``, or ``None`` when not halted."""
+        return cast("dict[str, Any] | None", json.loads(self._d.state()).get("halted"))
+
+    def _control(self, control: dict[str, Any]) -> Steps:
+        """The driver's control task, run like a payment's crossings."""
+        if not self._ready:
+            yield from self._open()
+        start = json.loads(self._d.control(json.dumps(control), self.clock()))
+        batch = start["actions"]
+        while True:
+            kind, out = yield from self._batch(None, batch)
+            if kind == "stop":
+                return out
+            batch = out if kind == "batch" else self._cross(start["id"], out)
+
+    @staticmethod
+    def _control_done(done: Any) -> None:
+        if not isinstance(done, dict) or done.get("allowed") is not True:
+            d = done if isinstance(done, dict) else {}
+            raise error_for(d.get("code"), d.get("details"))
+
     def details(self, p: Payment) -> PaymentDetails:
         """What the signer gets, from the ``sign`` action (redacted metadata)."""
         a = p.action
