@@ -359,6 +359,9 @@ fn the_served_openapi_document_is_the_committed_file() {
         "/v1/raw/drivers",
         "/v1/raw/drivers/{d}/begin",
         "/v1/raw/drivers/{d}/handle",
+        "/v1/raw/drivers/{d}/control",
+        "/v1/halt",
+        "/v1/unhalt",
     ] {
         assert!(doc["paths"].get(p).is_some(), "openapi.json lacks {p}");
     }
