@@ -241,7 +241,6 @@ impl SpendState {
                 ring.retain(|s| s.open != Some(r.id));
             }
         }
-        self.velocity.retain(|_, ring| !ring.is_empty());
     }
 
     /// Adds operator-control holds to the open reservation `r` (and to `r`):
@@ -330,14 +329,14 @@ impl SpendState {
         let mut out =
             json!({"v": 1, "b": self.bucket_ms, "n": self.next_id, "l": ledgers, "r": res});
         if !self.velocity.is_empty() {
-            let vel: serde_json::Map<String, Value> = self
-                .velocity
-                .iter()
-                .map(|(k, ring)| {
-                    let rows: Vec<Value> = ring.iter().map(|s| json!([s.at_ms, s.open])).collect();
-                    (k.clone(), Value::Array(rows))
-                })
-                .collect();
+            let mut vel = serde_json::Map::new();
+            for (k, ring) in &self.velocity {
+                let rows = ring
+                    .iter()
+                    .map(|s| Value::Array(vec![s.at_ms.into(), s.open.into()]))
+                    .collect();
+                vel.insert(k.clone(), Value::Array(rows));
+            }
             out["vel"] = Value::Object(vel);
         }
         out
@@ -421,6 +420,13 @@ impl SpendState {
     }
 }
 
+/// A bounded list inside a reservation's holds.
+fn hold_list(x: &Value) -> Result<&Vec<Value>, Code> {
+    x.as_array()
+        .filter(|a| a.len() <= MAX_KEYS)
+        .ok_or(Code::StateCorrupt)
+}
+
 /// Inserts a slot keeping the ring ordered by time.
 fn insert_slot(ring: &mut Vec<Slot>, slot: Slot) {
     let at = ring.partition_point(|s| s.at_ms <= slot.at_ms);
@@ -445,14 +451,19 @@ pub fn reservation_to_json(r: &Reservation) -> Value {
     });
     // Holds are written only when present, so states without operator
     // controls keep their exact bytes.
-    if r.holds != Holds::default() {
-        let extra: Vec<Value> = r
-            .holds
+    // `[at_ms, [velocity keys], [[ledger key, atomic amount], …]]`.
+    let h = &r.holds;
+    if !h.extra.is_empty() || !h.velocity.is_empty() {
+        let extra = h
             .extra
             .iter()
-            .map(|(k, a)| json!([k, a.to_string()]))
+            .map(|(k, a)| Value::Array(vec![k.as_str().into(), a.to_string().into()]))
             .collect();
-        out["holds"] = json!({"extra": extra, "velocity": r.holds.velocity, "at_ms": r.holds.at_ms});
+        out["holds"] = Value::Array(vec![
+            h.at_ms.into(),
+            h.velocity.clone().into(),
+            Value::Array(extra),
+        ]);
     }
     out
 }
@@ -468,34 +479,22 @@ pub fn reservation_from_json(v: &Value) -> Result<Reservation, Code> {
         .iter()
         .map(|k| k.as_str().map(str::to_string).ok_or(bad))
         .collect::<Result<Vec<_>, _>>()?;
-    let holds = match v.get("holds") {
-        None => Holds::default(),
-        Some(h) => {
-            let list = |k: &str| {
-                h.get(k)
-                    .and_then(Value::as_array)
-                    .filter(|a| a.len() <= MAX_KEYS)
-                    .ok_or(bad)
-            };
-            let extra = list("extra")?
-                .iter()
-                .map(|e| match e.as_array().map(Vec::as_slice) {
-                    Some([k, a]) => Ok((k.as_str().ok_or(bad)?.to_string(), amount(a)?.0)),
-                    _ => Err(bad),
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            let velocity = list("velocity")?
-                .iter()
-                .map(|k| k.as_str().map(str::to_string).ok_or(bad))
-                .collect::<Result<Vec<_>, _>>()?;
-            let at_ms = h.get("at_ms").and_then(Value::as_u64).ok_or(bad)?;
-            Holds {
-                extra,
-                velocity,
-                at_ms,
-            }
+    let mut holds = Holds::default();
+    if let Some(h) = v.get("holds") {
+        let Some([at, vel, extra]) = h.as_array().map(Vec::as_slice) else {
+            return Err(bad);
+        };
+        holds.at_ms = at.as_u64().ok_or(bad)?;
+        for k in hold_list(vel)? {
+            holds.velocity.push(k.as_str().ok_or(bad)?.to_string());
         }
-    };
+        for e in hold_list(extra)? {
+            let Some([k, a]) = e.as_array().map(Vec::as_slice) else {
+                return Err(bad);
+            };
+            holds.extra.push((k.as_str().ok_or(bad)?.to_string(), amount(a)?.0));
+        }
+    }
     Ok(Reservation {
         holds,
         id: v.get("id").and_then(Value::as_u64).ok_or(bad)?,

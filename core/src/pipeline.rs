@@ -398,9 +398,7 @@ fn assess_into(
         .saturating_mul(1000);
     // Operator controls (velocity, asset caps): checked here, held with the
     // USD reservation below.
-    let pending =
-        crate::controls::check(cfg, &mut state.spend, offer, &request_url, ctx.now_ms)?
-            .map_err(|r| r.code)?;
+    let pending = crate::controls::check(cfg, &mut state.spend, offer, &request_url, ctx.now_ms)?;
     match policy::evaluate(
         cfg,
         &mut state.spend,

@@ -35,29 +35,18 @@ pub struct Controls {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Pending(Holds);
 
-/// A refusal by an operator control.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Refusal {
-    /// [`Code::VelocityExceeded`] or [`Code::AssetCapExceeded`].
-    pub code: Code,
-    /// The ring or ledger key that refused.
-    pub key: String,
-    /// The limit (payments, or atomic units).
-    pub limit: u128,
-    /// What is already counted against it (committed + reserved).
-    pub current: u128,
-}
-
 /// Checks the velocity rules and asset caps for a payment of `offer` to
 /// `url` at `now_ms` (after the state was pruned for the window). Reserves
-/// nothing: [`hold`] does, after the USD policy passed.
+/// nothing: [`hold`] does, after the USD policy passed. Refuses with
+/// [`Code::VelocityExceeded`] or [`Code::AssetCapExceeded`] (or
+/// [`Code::TooManyReservations`] when the state has no room for the keys).
 pub fn check(
     cfg: &GuardConfig,
     spend: &mut SpendState,
     offer: &PaymentOffer,
     url: &NormalizedUrl,
     now_ms: u64,
-) -> Result<Result<Pending, Refusal>, Code> {
+) -> Result<Pending, Code> {
     let c = &cfg.controls;
     let window = cfg.window_ms();
     spend.rebucket(crate::ledger::bucket_ms_for(window));
@@ -71,37 +60,19 @@ pub fn check(
         let key = rule.key();
         let current = velocity::count(spend, &key, rule, now_ms);
         if current >= u64::from(rule.max_payments) {
-            return Ok(Err(Refusal {
-                code: Code::VelocityExceeded,
-                key,
-                limit: u128::from(rule.max_payments),
-                current: u128::from(current),
-            }));
+            return Err(Code::VelocityExceeded);
         }
         holds.velocity.push(key);
     }
     if let Some(cap) = asset_caps::find(&c.asset_caps, &offer.network, &offer.asset) {
         let key = cap.key();
-        if let Some(limit) = cap.max_per_call {
-            if offer.amount > limit {
-                return Ok(Err(Refusal {
-                    code: Code::AssetCapExceeded,
-                    key,
-                    limit,
-                    current: 0,
-                }));
-            }
-        }
-        if let Some(limit) = cap.max_per_window {
-            let current = spend.window_total(&key, now_ms, window).0;
-            if current.checked_add(offer.amount).is_none_or(|t| t > limit) {
-                return Ok(Err(Refusal {
-                    code: Code::AssetCapExceeded,
-                    key,
-                    limit,
-                    current,
-                }));
-            }
+        let current = spend.window_total(&key, now_ms, window).0;
+        let over_call = cap.max_per_call.is_some_and(|l| offer.amount > l);
+        let over_window = cap
+            .max_per_window
+            .is_some_and(|l| current.checked_add(offer.amount).is_none_or(|t| t > l));
+        if over_call || over_window {
+            return Err(Code::AssetCapExceeded);
         }
         holds.extra.push((key, offer.amount));
     }
@@ -110,7 +81,7 @@ pub fn check(
     if bound > MAX_KEYS || spend.velocity.len() + holds.velocity.len() > MAX_KEYS {
         return Err(Code::TooManyReservations);
     }
-    Ok(Ok(Pending(holds)))
+    Ok(Pending(holds))
 }
 
 /// Adds what [`check`] found to the reservation the USD policy just made.

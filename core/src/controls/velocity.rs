@@ -78,11 +78,12 @@ pub fn prune(c: &Controls, spend: &mut SpendState, now_ms: u64) {
     });
 }
 
-fn rule(x: &Value, path: &str, keys: &[&str], errs: &mut Vec<ConfigError>) -> Option<Rule> {
-    let Some(o) = x.as_object() else {
-        errs.push(ConfigError::new(path, Code::ConfigBadType));
-        return None;
-    };
+fn rule(
+    o: &serde_json::Map<String, Value>,
+    path: &str,
+    keys: &[&str],
+    errs: &mut Vec<ConfigError>,
+) -> Option<Rule> {
     for k in o.keys() {
         if !keys.contains(&k.as_str()) {
             errs.push(ConfigError::new(
@@ -92,28 +93,9 @@ fn rule(x: &Value, path: &str, keys: &[&str], errs: &mut Vec<ConfigError>) -> Op
         }
     }
     let int = |k: &str, hi: u64, errs: &mut Vec<ConfigError>| -> Option<u64> {
-        let p = if path.is_empty() {
-            k.to_string()
-        } else {
-            format!("{path}.{k}")
-        };
-        match o.get(k) {
-            None => {
-                errs.push(ConfigError::new(p, Code::ConfigBadType));
-                None
-            }
-            Some(v) => match v.as_u64() {
-                Some(n) if (1..=hi).contains(&n) => Some(n),
-                _ if v.is_number() => {
-                    errs.push(ConfigError::new(p, Code::ConfigOutOfRange));
-                    None
-                }
-                _ => {
-                    errs.push(ConfigError::new(p, Code::ConfigBadType));
-                    None
-                }
-            },
-        }
+        // A missing key is reported as a `null` of the wrong type.
+        let v = o.get(k).unwrap_or(&Value::Null);
+        crate::config::int_in(v, &format!("{path}.{k}"), 1, hi, errs)
     };
     let max = int("max_payments", MAX_VELOCITY as u64, errs);
     let interval = int("interval_seconds", MAX_INTERVAL_SECONDS, errs);
@@ -132,20 +114,25 @@ pub(crate) fn parse(x: &Value, errs: &mut Vec<ConfigError>) -> Vec<Rule> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    let mut global = o.clone();
-    let per = global.remove("per_endpoint");
-    if !global.is_empty() {
-        if let Some(r) = rule(&Value::Object(global), "velocity", KEYS, errs) {
+    let per = o.get("per_endpoint");
+    if o.len() > usize::from(per.is_some()) {
+        if let Some(r) = rule(o, "velocity", KEYS, errs) {
             out.push(r);
         }
     }
     match per {
         None => {}
         Some(Value::Object(m)) if m.len() <= MAX_ENDPOINTS => {
-            for (k, v) in &m {
+            for (k, v) in m {
                 let path = format!("velocity.per_endpoint.{k}");
                 let key = EndpointKey::parse(k);
-                let r = rule(v, &path, RULE_KEYS, errs);
+                let r = match v.as_object() {
+                    Some(v) => rule(v, &path, RULE_KEYS, errs),
+                    None => {
+                        errs.push(ConfigError::new(path.clone(), Code::ConfigBadType));
+                        None
+                    }
+                };
                 match (key, r) {
                     (Ok(key), Some(mut r)) => {
                         if out.iter().any(|o: &Rule| o.endpoint.as_ref() == Some(&key)) {
