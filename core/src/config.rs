@@ -300,7 +300,13 @@ fn opt_usd(x: &Value, path: &str, errs: &mut Vec<ConfigError>) -> Option<Usd> {
     }
 }
 
-pub(crate) fn int_in(x: &Value, path: &str, lo: u64, hi: u64, errs: &mut Vec<ConfigError>) -> Option<u64> {
+pub(crate) fn int_in(
+    x: &Value,
+    path: &str,
+    lo: u64,
+    hi: u64,
+    errs: &mut Vec<ConfigError>,
+) -> Option<u64> {
     match x.as_u64() {
         Some(n) if (lo..=hi).contains(&n) => Some(n),
         Some(_) => {

@@ -389,10 +389,7 @@ impl SpendState {
             s.reservations.insert(r.id, r);
         }
         if let Some(vel) = v.get("vel") {
-            let vel = vel
-                .as_object()
-                .filter(|m| m.len() <= MAX_KEYS)
-                .ok_or(bad)?;
+            let vel = vel.as_object().filter(|m| m.len() <= MAX_KEYS).ok_or(bad)?;
             for (k, rows) in vel {
                 let rows = rows
                     .as_array()
@@ -492,7 +489,9 @@ pub fn reservation_from_json(v: &Value) -> Result<Reservation, Code> {
             let Some([k, a]) = e.as_array().map(Vec::as_slice) else {
                 return Err(bad);
             };
-            holds.extra.push((k.as_str().ok_or(bad)?.to_string(), amount(a)?.0));
+            holds
+                .extra
+                .push((k.as_str().ok_or(bad)?.to_string(), amount(a)?.0));
         }
     }
     Ok(Reservation {

@@ -18,7 +18,11 @@ const ASSET: &str = "0x036CbD53842c5426634e7929541eC2318f3dCF7e";
 
 #[derive(Clone, Debug)]
 enum Step {
-    Pay { amount: u128, endpoint: bool, dt: u64 },
+    Pay {
+        amount: u128,
+        endpoint: bool,
+        dt: u64,
+    },
     Commit(usize),
     Release(usize),
     Tick(u64),
@@ -141,7 +145,10 @@ proptest! {
 fn a_halt_round_trips_and_old_states_still_read() {
     let mut g = GuardState::default();
     let old = g.to_json();
-    assert!(old.get("halted").is_none(), "no halt: the bytes of earlier versions");
+    assert!(
+        old.get("halted").is_none(),
+        "no halt: the bytes of earlier versions"
+    );
     g.halted = Some(controls::halt::Halt::new("ops", "incident", 5).unwrap());
     assert_eq!(GuardState::from_json(&g.to_json()).unwrap(), g);
     assert_eq!(GuardState::from_json(&old).unwrap(), GuardState::default());

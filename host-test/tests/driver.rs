@@ -154,7 +154,9 @@ fn replay(h: &mut Host, s: &Value) -> Replayed {
             })(),
             Some("control") => (|| -> Result<(String, String), String> {
                 let (now, input) = (now()?, input()?);
-                let got = h.driver_control(comp, input, now).unwrap_or_else(error_text);
+                let got = h
+                    .driver_control(comp, input, now)
+                    .unwrap_or_else(error_text);
                 let nat = native
                     .control_json(input, now)
                     .unwrap_or_else(|c| error_text(c.as_str()));

@@ -415,7 +415,10 @@ fn halted_json(s: &GuardState) -> Value {
 
 /// `GET /v1/halt`: the kill switch as stored, `{"halted": null | {by, reason, at_ms}}`.
 async fn halt_get(State(st): St) -> Result<Response, ApiError> {
-    Ok(json_response(StatusCode::OK, halted_json(&current_state(&st).await?)))
+    Ok(json_response(
+        StatusCode::OK,
+        halted_json(&current_state(&st).await?),
+    ))
 }
 
 /// `POST /v1/halt` `{reason?, by?}`: halts the guard (every process sharing the store).
@@ -441,7 +444,10 @@ async fn control(st: &AppState, halt: Option<(&str, &str)>) -> Result<Response, 
         let code = done["code"].as_str().and_then(Code::parse);
         return Err(ApiError::core(code.unwrap_or(Code::InvalidInput)));
     }
-    Ok(json_response(StatusCode::OK, halted_json(&current_state(st).await?)))
+    Ok(json_response(
+        StatusCode::OK,
+        halted_json(&current_state(st).await?),
+    ))
 }
 
 async fn budgets(State(st): St) -> Result<Response, ApiError> {

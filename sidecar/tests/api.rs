@@ -607,22 +607,43 @@ fn the_kill_switch_halts_every_sidecar_on_the_store_with_the_bearer_token() {
         let body = body.to_string();
         let body = (body != "null").then_some(body.as_bytes());
         let (st, text) = common::http(&sc.addr, method, path, &auth, body);
-        (st, serde_json::from_str::<Value>(&text).unwrap_or(Value::Null))
+        (
+            st,
+            serde_json::from_str::<Value>(&text).unwrap_or(Value::Null),
+        )
     };
     // Without the token: refused.
     assert_eq!(a.post("/v1/halt", &json!({"reason": "x"})).0, 401);
-    let (st, h) = call(&a, "POST", "/v1/halt", &json!({"reason": "incident 42", "by": "ops"}));
+    let (st, h) = call(
+        &a,
+        "POST",
+        "/v1/halt",
+        &json!({"reason": "incident 42", "by": "ops"}),
+    );
     assert_eq!(st, 200, "{h}");
     assert_eq!(h["halted"]["reason"], "incident 42");
     // The other sidecar on the same store refuses with guard-halted.
-    let (st, d) = call(&b, "POST", "/v1/decide", &decide_req("https://api.example.com/h"));
+    let (st, d) = call(
+        &b,
+        "POST",
+        "/v1/decide",
+        &decide_req("https://api.example.com/h"),
+    );
     assert_eq!(st, 200, "{d}");
-    assert_eq!((d["verdict"].as_str(), d["code"].as_str()), (Some("refused"), Some("guard-halted")));
+    assert_eq!(
+        (d["verdict"].as_str(), d["code"].as_str()),
+        (Some("refused"), Some("guard-halted"))
+    );
     let (_, h) = call(&b, "GET", "/v1/halt", &Value::Null);
     assert_eq!(h["halted"]["by"], "ops");
     let (st, h) = call(&b, "POST", "/v1/unhalt", &json!({}));
     assert_eq!((st, &h["halted"]), (200, &Value::Null));
-    let (_, d) = call(&a, "POST", "/v1/decide", &decide_req("https://api.example.com/h"));
+    let (_, d) = call(
+        &a,
+        "POST",
+        "/v1/decide",
+        &decide_req("https://api.example.com/h"),
+    );
     assert_eq!(d["next"], "sign", "{d}");
     // A reason with control characters is invalid input.
     let (st, e) = call(&a, "POST", "/v1/halt", &json!({"reason": "a\nb"}));

@@ -27,8 +27,13 @@ fn task_id(crossings: &[Value], at: usize, task: &Value) -> Result<u64, String> 
         .map(|t| t as usize)
         .filter(|t| *t < at)
         .ok_or(format!("task {task}"))?;
-    if !matches!(crossings[t]["call"].as_str(), Some("open" | "begin" | "control")) {
-        return Err(format!("task {t} is not an open, begin or control crossing"));
+    if !matches!(
+        crossings[t]["call"].as_str(),
+        Some("open" | "begin" | "control")
+    ) {
+        return Err(format!(
+            "task {t} is not an open, begin or control crossing"
+        ));
     }
     let out: Value = serde_json::from_str(crossings[t]["output"].as_str().unwrap_or(""))
         .map_err(|e| e.to_string())?;

@@ -306,11 +306,12 @@ impl Driver {
         if self.broken && !self.profile.log_reads_back {
             return (0, vec![done_refused(Code::StoreUnavailable)]);
         }
-        let halt = match halt.map(|(by, reason)| crate::controls::halt::Halt::new(by, reason, now_ms)) {
-            None => None,
-            Some(Ok(h)) => Some(h),
-            Some(Err(c)) => return (0, vec![done_refused(c)]),
-        };
+        let halt =
+            match halt.map(|(by, reason)| crate::controls::halt::Halt::new(by, reason, now_ms)) {
+                None => None,
+                Some(Ok(h)) => Some(h),
+                Some(Err(c)) => return (0, vec![done_refused(c)]),
+            };
         let (p, actions) = Payment::control(self, halt, now_ms);
         if p.finished() {
             return (0, actions);
@@ -328,7 +329,9 @@ impl Driver {
         }
         let v: Value = serde_json::from_str(control).map_err(|_| Code::InvalidInput)?;
         let o = v.as_object().ok_or(Code::InvalidInput)?;
-        if o.keys().any(|k| !["halt", "by", "reason"].contains(&k.as_str())) {
+        if o.keys()
+            .any(|k| !["halt", "by", "reason"].contains(&k.as_str()))
+        {
             return Err(Code::InvalidInput);
         }
         let text = |k: &str| match o.get(k) {
@@ -343,7 +346,10 @@ impl Driver {
             _ => return Err(Code::InvalidInput),
         };
         let (id, actions) = self.control(halt, now_ms);
-        Ok(format!("{{\"id\":{id},\"actions\":{}}}", actions_json(&actions)))
+        Ok(format!(
+            "{{\"id\":{id},\"actions\":{}}}",
+            actions_json(&actions)
+        ))
     }
 
     /// The kill switch as last seen in the state (with a shared store: as of
