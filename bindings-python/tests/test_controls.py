@@ -10,7 +10,7 @@ import textwrap
 import pytest
 from x402mock import USDC_BASE_SEPOLIA, RecordingSigner, Server
 
-from presidio_x402 import HardenedX402Client, PolicyViolationError
+from presidio_x402 import HardenedX402Client, PolicyViolationError, X402PaymentError
 from presidio_x402.guard import Guard
 from presidio_x402.stores import FileStore
 
@@ -49,7 +49,7 @@ async def test_halt_refuses_with_guard_halted_then_unhalt_pays():
 
 def test_halt_reason_with_control_characters_is_refused():
     g = Guard({})
-    with pytest.raises(Exception) as e:
+    with pytest.raises(X402PaymentError) as e:
         g.halt("a\nb")
     assert getattr(e.value, "code", None) == "invalid-input"
     assert g.halted() is None
