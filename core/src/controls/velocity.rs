@@ -84,14 +84,7 @@ fn rule(
     keys: &[&str],
     errs: &mut Vec<ConfigError>,
 ) -> Option<Rule> {
-    for k in o.keys() {
-        if !keys.contains(&k.as_str()) {
-            errs.push(ConfigError::new(
-                format!("{path}.{k}"),
-                Code::ConfigUnknownField,
-            ));
-        }
-    }
+    crate::config::unknown_keys(o, keys, path, errs);
     let int = |k: &str, hi: u64, errs: &mut Vec<ConfigError>| -> Option<u64> {
         // A missing key is reported as a `null` of the wrong type.
         let v = o.get(k).unwrap_or(&Value::Null);
