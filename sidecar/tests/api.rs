@@ -592,14 +592,14 @@ fn webhook_approvers_are_asked_by_the_sidecar_and_judged_by_the_core() {
 fn the_kill_switch_halts_every_sidecar_on_the_store_with_the_bearer_token() {
     let dir = Scratch::new("halt");
     std::fs::write(dir.path("token"), "halt-token\n").expect("token");
-    let state = dir.path("state");
+    let (state, token) = (dir.path("state"), dir.path("token"));
     let args = [
         "--store",
         "file",
         "--state-dir",
         state.to_str().expect("p"),
         "--token-file",
-        dir.path("token").to_str().expect("p"),
+        token.to_str().expect("p"),
     ];
     let (a, b) = (Sidecar::start(&args), Sidecar::start(&args));
     let auth = [("Authorization", "Bearer halt-token")];
