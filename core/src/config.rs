@@ -391,23 +391,6 @@ fn per_endpoint(x: &Value, errs: &mut Vec<ConfigError>) -> Vec<(EndpointKey, Usd
     out
 }
 
-/// Reports every key of `o` not in `keys` at `path.key`.
-pub(crate) fn unknown_keys(
-    o: &serde_json::Map<String, Value>,
-    keys: &[&str],
-    path: &str,
-    errs: &mut Vec<ConfigError>,
-) {
-    for k in o.keys() {
-        if !keys.contains(&k.as_str()) {
-            errs.push(ConfigError::new(
-                format!("{path}.{k}"),
-                Code::ConfigUnknownField,
-            ));
-        }
-    }
-}
-
 /// The CAIP-2 `network` and the `address` of an asset entry at `path`
 /// (`config-bad-asset` / `config-bad-address` when bad).
 pub(crate) fn asset_id<'a>(
@@ -453,7 +436,7 @@ fn extra_assets(x: &Value, table: &mut Vec<TrustedAsset>, errs: &mut Vec<ConfigE
             continue;
         };
         let before = errs.len();
-        unknown_keys(o, ASSET_KEYS, &path, errs);
+        crate::controls::unknown_keys(o, ASSET_KEYS, &path, errs);
         let (network, address) = asset_id(o, &path, errs);
         let decimals = o
             .get("decimals")

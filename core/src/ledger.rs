@@ -77,7 +77,9 @@ pub struct Slot {
 /// Most slots a velocity ring may hold when read back (the configured
 /// maximum is at most [`crate::controls::MAX_VELOCITY`]; late commits of
 /// expired reservations may add up to [`MAX_RESERVATIONS`] more).
-pub const MAX_SLOTS: usize = crate::controls::MAX_VELOCITY + MAX_RESERVATIONS;
+pub const MAX_SLOTS: usize = MAX_VELOCITY + MAX_RESERVATIONS;
+/// Largest `max_payments` of a velocity rule (the ring size per key).
+pub const MAX_VELOCITY: usize = 1000;
 
 /// All spend state: per-key buckets and open reservations.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -398,7 +398,15 @@ fn assess_into(
         .saturating_mul(1000);
     // Operator controls (velocity, asset caps): checked here, held with the
     // USD reservation below.
-    let pending = crate::controls::check(cfg, &mut state.spend, offer, &request_url, ctx.now_ms)?;
+    let pending = crate::controls::check(
+        &cfg.controls,
+        cfg.window_ms(),
+        1 + cfg.per_endpoint.len(),
+        &mut state.spend,
+        offer,
+        &request_url,
+        ctx.now_ms,
+    )?;
     match policy::evaluate(
         cfg,
         &mut state.spend,

@@ -75,7 +75,16 @@ fn pay(
     u: &url::NormalizedUrl,
     now: u64,
 ) -> Option<Reservation> {
-    let pending = controls::check(c, s, &offer(amount), u, now).ok()?;
+    let pending = controls::check(
+        &c.controls,
+        c.window_ms(),
+        1 + c.per_endpoint.len(),
+        s,
+        &offer(amount),
+        u,
+        now,
+    )
+    .ok()?;
     match policy::evaluate(c, s, Usd::ZERO, u, now, 30_000).unwrap() {
         PolicyVerdict::Allow(mut r) => {
             controls::hold(s, &mut r, pending);

@@ -87,8 +87,26 @@ pub(crate) fn parse(x: &Value, errs: &mut Vec<ConfigError>) -> Vec<AssetCap> {
             continue;
         };
         let before = errs.len();
-        crate::config::unknown_keys(o, KEYS, &path, errs);
-        let (network, address) = crate::config::asset_id(o, &path, errs);
+        super::unknown_keys(o, KEYS, &path, errs);
+        let s = |k: &str| o.get(k).and_then(Value::as_str);
+        let network = s("network").and_then(|n| assets::normalize_network(n, 1).ok());
+        if network.is_none() {
+            errs.push(ConfigError::new(
+                format!("{path}.network"),
+                Code::ConfigBadAsset,
+            ));
+        }
+        let address = s("address").filter(|a| {
+            network
+                .as_ref()
+                .is_some_and(|n| assets::valid_address(n, a))
+        });
+        if address.is_none() {
+            errs.push(ConfigError::new(
+                format!("{path}.address"),
+                Code::ConfigBadAddress,
+            ));
+        }
         let per_call = atomic(o.get("max_per_call"), format!("{path}.max_per_call"), errs);
         let per_window = atomic(
             o.get("max_per_window"),

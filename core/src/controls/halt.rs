@@ -5,10 +5,7 @@
 //! ([`crate::driver::Driver::control`]): load the state, change the flag,
 //! compare-and-set, one audit line.
 
-use crate::audit::AuditEvent;
-use crate::config::GuardConfig;
 use crate::error::Code;
-use crate::pipeline::Step;
 use serde_json::{json, Value};
 
 /// Longest `by` or `reason` kept, in bytes.
@@ -66,37 +63,5 @@ pub fn check(halt: Option<&Halt>) -> Result<(), Code> {
     match halt {
         Some(_) => Err(Code::GuardHalted),
         None => Ok(()),
-    }
-}
-
-/// The audited step of setting (`halted`) or clearing the kill switch:
-/// event `guard_halted` / `guard_resumed`, outcome `halted` / `resumed`.
-/// Who and why stay in the state (operator text is not written to audit
-/// lines, which leave the process).
-pub fn step(cfg: &GuardConfig, halted: bool) -> Step {
-    let (event_type, outcome) = if halted {
-        ("guard_halted", "halted")
-    } else {
-        ("guard_resumed", "resumed")
-    };
-    Step {
-        allowed: true,
-        code: None,
-        event: AuditEvent {
-            event_type: event_type.into(),
-            outcome: outcome.into(),
-            resource_url: String::new(),
-            amount_usd: None,
-            network: None,
-            agent_id: (!cfg.agent_id.is_empty()).then(|| cfg.agent_id.clone()),
-            replica: (!cfg.replica_id.is_empty()).then(|| cfg.replica_id.clone()),
-            pii_entities_found: Vec::new(),
-            policy_limit_usd: None,
-            replay_fingerprint: None,
-            payment_id: None,
-            code: None,
-        },
-        metrics: Vec::new(),
-        forget_fingerprint: false,
     }
 }

@@ -12,13 +12,11 @@ pub mod halt;
 pub mod velocity;
 
 use crate::challenge::PaymentOffer;
-use crate::config::GuardConfig;
 use crate::error::Code;
 use crate::ledger::{Holds, Reservation, SpendState, MAX_KEYS};
 use crate::url::NormalizedUrl;
 
-/// Largest `max_payments` of a velocity rule (the ring size per key).
-pub const MAX_VELOCITY: usize = 1000;
+pub use crate::ledger::MAX_VELOCITY;
 /// Most entries of `asset_caps`.
 pub const MAX_ASSET_CAPS: usize = 64;
 
@@ -40,15 +38,17 @@ pub struct Pending(Holds);
 /// nothing: [`hold`] does, after the USD policy passed. Refuses with
 /// [`Code::VelocityExceeded`] or [`Code::AssetCapExceeded`] (or
 /// [`Code::TooManyReservations`] when the state has no room for the keys).
+/// `window` is the configuration's window in ms and `usd_keys` how many USD
+/// ledger keys a payment may add (global + endpoints).
 pub fn check(
-    cfg: &GuardConfig,
+    c: &Controls,
+    window: u64,
+    usd_keys: usize,
     spend: &mut SpendState,
     offer: &PaymentOffer,
     url: &NormalizedUrl,
     now_ms: u64,
 ) -> Result<Pending, Code> {
-    let c = &cfg.controls;
-    let window = cfg.window_ms();
     spend.rebucket(crate::ledger::bucket_ms_for(window));
     spend.prune(now_ms, window);
     velocity::prune(c, spend, now_ms);
@@ -77,7 +77,7 @@ pub fn check(
         holds.extra.push((key, offer.amount));
     }
     // Room for the USD keys (global + endpoints) and the extra ones.
-    let bound = spend.ledgers.len() + 1 + cfg.per_endpoint.len() + holds.extra.len();
+    let bound = spend.ledgers.len() + usd_keys + holds.extra.len();
     if bound > MAX_KEYS || spend.velocity.len() + holds.velocity.len() > MAX_KEYS {
         return Err(Code::TooManyReservations);
     }
@@ -116,4 +116,21 @@ pub(crate) fn parse(
         c.asset_caps = asset_caps::parse(x, errs);
     }
     c
+}
+
+/// Reports every key of `o` not in `keys` at `path.key`.
+pub(crate) fn unknown_keys(
+    o: &serde_json::Map<String, serde_json::Value>,
+    keys: &[&str],
+    path: &str,
+    errs: &mut Vec<crate::error::ConfigError>,
+) {
+    for k in o.keys() {
+        if !keys.contains(&k.as_str()) {
+            errs.push(crate::error::ConfigError::new(
+                format!("{path}.{k}"),
+                Code::ConfigUnknownField,
+            ));
+        }
+    }
 }

@@ -10,11 +10,12 @@
 //! (≤ [`MAX_VELOCITY`]) plus late commits of expired reservations.
 
 use super::{Controls, MAX_VELOCITY};
-use crate::config::MAX_ENDPOINTS;
 use crate::error::{Code, ConfigError};
 use crate::ledger::SpendState;
-use crate::policy::{endpoint_key, GLOBAL_KEY};
 use crate::url::{EndpointKey, NormalizedUrl};
+
+/// Most per-endpoint rules (as `per_endpoint`).
+const MAX_ENDPOINTS: usize = 256;
 use serde_json::Value;
 
 /// Keys of the `velocity` table.
@@ -43,9 +44,10 @@ impl Rule {
 
     /// The ring key: `*` or `endpoint:{canonical}` (as the USD ledger's).
     pub fn key(&self) -> String {
+        // The USD ledger's key names (`crate::policy`), in a ring map of their own.
         match &self.endpoint {
-            None => GLOBAL_KEY.to_string(),
-            Some(e) => endpoint_key(&e.canonical()),
+            None => "*".to_string(),
+            Some(e) => format!("endpoint:{}", e.canonical()),
         }
     }
 
@@ -84,11 +86,21 @@ fn rule(
     keys: &[&str],
     errs: &mut Vec<ConfigError>,
 ) -> Option<Rule> {
-    crate::config::unknown_keys(o, keys, path, errs);
+    super::unknown_keys(o, keys, path, errs);
     let int = |k: &str, hi: u64, errs: &mut Vec<ConfigError>| -> Option<u64> {
         // A missing key is reported as a `null` of the wrong type.
-        let v = o.get(k).unwrap_or(&Value::Null);
-        crate::config::int_in(v, &format!("{path}.{k}"), 1, hi, errs)
+        let p = format!("{path}.{k}");
+        match o.get(k).map(|v| (v.as_u64(), v.is_number())) {
+            Some((Some(n), _)) if (1..=hi).contains(&n) => Some(n),
+            Some((_, true)) => {
+                errs.push(ConfigError::new(p, Code::ConfigOutOfRange));
+                None
+            }
+            _ => {
+                errs.push(ConfigError::new(p, Code::ConfigBadType));
+                None
+            }
+        }
     };
     let max = int("max_payments", MAX_VELOCITY as u64, errs);
     let interval = int("interval_seconds", MAX_INTERVAL_SECONDS, errs);

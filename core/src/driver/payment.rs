@@ -378,7 +378,7 @@ impl Payment {
         match kind {
             Kind::Control => {
                 let halt = self.control.clone().flatten();
-                let step = crate::controls::halt::step(cfg, halt.is_some());
+                let step = halt_step(cfg, halt.is_some());
                 d.state.halted = halt;
                 Staged::Stepped(Box::new((None, step)))
             }
@@ -766,4 +766,36 @@ fn refused_step(code: Code) -> Step {
 
 fn unreachable_step() -> Step {
     refused_step(Code::InvalidInput)
+}
+
+/// The audited step of setting (`halted`) or clearing the kill switch:
+/// event `guard_halted` / `guard_resumed`, outcome `halted` / `resumed`.
+/// Who and why stay in the state (operator text is not written to audit
+/// lines, which leave the process).
+fn halt_step(cfg: &crate::config::GuardConfig, halted: bool) -> Step {
+    let (event_type, outcome) = if halted {
+        ("guard_halted", "halted")
+    } else {
+        ("guard_resumed", "resumed")
+    };
+    Step {
+        allowed: true,
+        code: None,
+        event: crate::audit::AuditEvent {
+            event_type: event_type.into(),
+            outcome: outcome.into(),
+            resource_url: String::new(),
+            amount_usd: None,
+            network: None,
+            agent_id: (!cfg.agent_id.is_empty()).then(|| cfg.agent_id.clone()),
+            replica: (!cfg.replica_id.is_empty()).then(|| cfg.replica_id.clone()),
+            pii_entities_found: Vec::new(),
+            policy_limit_usd: None,
+            replay_fingerprint: None,
+            payment_id: None,
+            code: None,
+        },
+        metrics: Vec::new(),
+        forget_fingerprint: false,
+    }
 }
