@@ -148,6 +148,7 @@ _FUNCS = {
     "driver_load_state": "[method]driver.load-state",
     "driver_head": "[method]driver.head",
     "driver_control": "[method]driver.control",
+    "driver_reload": "[method]driver.reload",
     "error_table": "error-table",
     "metric_table": "metric-table",
     "limit_table": "limit-table",
@@ -381,6 +382,7 @@ class Driver:
         self._begin = f["driver_begin"]
         self._handle = f["driver_handle"]
         self._control = f["driver_control"]
+        self._reload = f["driver_reload"]
 
     @classmethod
     def create(
@@ -414,6 +416,13 @@ class Driver:
         with self.core.lock:
             r = self._control(self.res, control_json, now_ms)
         return str(self._ok(r))
+
+    def reload(self, config_json: str, now_ms: int) -> str:
+        """Replaces the policy on the running guard (a hot reload; the rule is on the
+        core's ``Driver::reload``): ``{"id":N,"actions":[...]}``, a task whose
+        ``done`` says whether it applied."""
+        with self.core.lock:
+            return str(self._reload(self.res, config_json, now_ms))
 
     def handle(self, id: int, now_ms: int, events_json: str) -> str:
         """Feeds one crossing's events (an event object or an array) to task ``id``;

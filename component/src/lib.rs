@@ -126,6 +126,9 @@ code_map!(
     PaymentIdMismatch,
     StoreUnavailable,
     InvalidInput,
+    AuditBadKey,
+    ConfigIdentityChanged,
+    MpaHumanUnavailable,
     GuardHalted,
     VelocityExceeded,
     AssetCapExceeded,
@@ -384,6 +387,10 @@ impl GuestDriver for DriverResource {
             .borrow_mut()
             .control_json(&control_json, now_ms)
             .map_err(code_out)
+    }
+
+    fn reload(&self, config_json: String, now_ms: u64) -> String {
+        self.0.borrow_mut().reload_json(&config_json, now_ms)
     }
 }
 

@@ -5,25 +5,10 @@
 //! policy file can be fixed in one pass. Unknown keys are errors: a typo such
 //! as `max_per_cal_usd` must not silently disable a limit.
 //!
-//! | key | type | default |
-//! |---|---|---|
-//! | `max_per_call_usd` | USD (number or string) or `null` for none | `1` |
-//! | `daily_limit_usd` | USD or `null` for none: the limit of each window | `10` |
-//! | `window_seconds` | integer 1..=31 536 000 | `86400` |
-//! | `per_endpoint` | object: endpoint key → USD window limit | `{}` |
-//! | `agent_id` | string ≤ 128 bytes | `""` |
-//! | `replica_id` | `""`, or 1–64 bytes of `[A-Za-z0-9._:-]`: this process's own audit chain (see `audit`) | `""` |
-//! | `trusted_wallets` | array of payee addresses (empty = any payee), or an object: endpoint key (as in `per_endpoint`) or `"*"` → array of payees | `[]` |
-//! | `pin_pay_to` | bool: pin the first payee per (origin, network) | `false` |
-//! | `networks` | array of network ids (v1 names or CAIP-2), in preference order; empty = any | `[]` |
-//! | `assets` | array of `{network, address, decimals, usd_price, symbol?}` added to the trusted table | `[]` |
-//! | `replay_ttl_seconds` | integer 1..=604 800 | `300` |
-//! | `reservation_lease_seconds` | integer 1..=86 400 | `900` |
-//! | `pii` | `{entities, action, template, min_score}` | all entities, `redact` |
-//! | `mpa` | MPA settings (see the `mpa` module) | none |
-//! | `velocity` | `{max_payments, interval_seconds, per_endpoint: {key: {max_payments, interval_seconds}}}`: at most N payments per interval, globally and per endpoint key (see [`crate::controls::velocity`]) | none |
-//! | `asset_caps` | array of `{network, address, max_per_call?, max_per_window?}` in atomic units (see [`crate::controls::asset_caps`]) | `[]` |
-//! | `payload` | `{check, skew_seconds, wallet}`: how signed payloads are bound to the approval (see [`crate::payload`]): `check` `"enforce"` (default) or `"opaque"` (the opt-out for signers that return opaque tokens: sent unchecked), `skew_seconds` 0..=600 (default 30), `wallet` the payer's address (`from` must be it) | enforce, 30, none |
+//! Every key with its type, default, range, unit and error codes:
+//! `docs/CONFIG.md`, generated from `schema/policy.schema.json` and this
+//! parser by `core/tests/config_reference.rs` (which also checks the
+//! schema's defaults against [`GuardConfig::default`]).
 
 use crate::assets::{self, TrustedAsset};
 use crate::error::{Code, ConfigError};

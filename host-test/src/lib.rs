@@ -316,6 +316,15 @@ impl Host {
             .unwrap_or_else(|t| trap("driver.open", "", &t))
     }
 
+    /// `driver.reload`: `{"id","actions"}`.
+    pub fn driver_reload(&mut self, d: ResourceAny, config: &str, now_ms: u64) -> String {
+        self.bindings
+            .presidio_x402_api()
+            .driver()
+            .call_reload(&mut self.store, d, config, now_ms)
+            .unwrap_or_else(|t| trap("driver.reload", config, &t))
+    }
+
     /// `driver.begin`: `{"id","actions"}` or the error code.
     pub fn driver_begin(
         &mut self,
@@ -713,6 +722,9 @@ pub fn wit_codes() -> &'static [wit::ErrorCode] {
         E::PaymentIdMismatch,
         E::StoreUnavailable,
         E::InvalidInput,
+        E::AuditBadKey,
+        E::ConfigIdentityChanged,
+        E::MpaHumanUnavailable,
         E::GuardHalted,
         E::VelocityExceeded,
         E::AssetCapExceeded,

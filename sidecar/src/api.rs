@@ -117,6 +117,7 @@ pub fn router(guard: Arc<Guard>, args: &Args, token: Option<[u8; 32]>) -> Router
         .route("/v1/raw/drivers/{d}", get(raw_get).delete(raw_delete))
         .route("/v1/raw/drivers/{d}/open", post(raw_open))
         .route("/v1/raw/drivers/{d}/begin", post(raw_begin))
+        .route("/v1/raw/drivers/{d}/reload", post(raw_reload))
         .route("/v1/raw/drivers/{d}/handle", post(raw_handle))
         .route("/v1/raw/drivers/{d}/control", post(raw_control))
         .layer(middleware::from_fn_with_state(st.clone(), auth));
@@ -655,6 +656,18 @@ async fn raw_control(
         .with(raw_id(&d)?, |d| d.control_json(&input, now))
         .ok_or_else(unknown_driver)?;
     Ok(core_text(r))
+}
+
+async fn raw_reload(
+    State(st): St,
+    Path(d): Path<String>,
+    JsonBody(v): JsonBody,
+) -> Result<Response, ApiError> {
+    let (now, input) = now_input(&v)?;
+    let t = raw(&st)?
+        .with(raw_id(&d)?, |d| d.reload_json(&input, now))
+        .ok_or_else(unknown_driver)?;
+    Ok(text_json(StatusCode::OK, t))
 }
 
 async fn raw_handle(

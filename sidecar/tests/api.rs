@@ -649,3 +649,23 @@ fn the_kill_switch_halts_every_sidecar_on_the_store_with_the_bearer_token() {
     let (st, e) = call(&a, "POST", "/v1/halt", &json!({"reason": "a\nb"}));
     assert_eq!((st, e["code"].as_str()), (400, Some("invalid-input")));
 }
+
+#[test]
+fn a_human_approver_is_unavailable_at_the_sidecar() {
+    let dir = Scratch::new("human");
+    let policy = dir.path("policy.json");
+    std::fs::write(
+        &policy,
+        json!({"max_per_call_usd": 1, "mpa": {"threshold": 1, "timeout_seconds": 5,
+               "approvers": [{"approver_id": "owner", "mode": "human"}]}})
+        .to_string(),
+    )
+    .expect("write");
+    let sc = Sidecar::start(&["--policy", policy.to_str().expect("p")]);
+    let v = sc.post_json("/v1/decide", &decide_req("https://api.example.com/human/1"));
+    assert_eq!(
+        (v["verdict"].as_str(), v["code"].as_str()),
+        (Some("refused"), Some("mpa-human-unavailable")),
+        "{v}"
+    );
+}

@@ -29,10 +29,10 @@ fn task_id(crossings: &[Value], at: usize, task: &Value) -> Result<u64, String> 
         .ok_or(format!("task {task}"))?;
     if !matches!(
         crossings[t]["call"].as_str(),
-        Some("open" | "begin" | "control")
+        Some("open" | "begin" | "control" | "reload")
     ) {
         return Err(format!(
-            "task {t} is not an open, begin or control crossing"
+            "task {t} is not an open, begin, control or reload crossing"
         ));
     }
     let out: Value = serde_json::from_str(crossings[t]["output"].as_str().unwrap_or(""))
@@ -96,6 +96,14 @@ fn replay(sc: &Sidecar, s: &Value) -> Result<usize, String> {
                 let _ = native.control_json(input, now);
                 sc.post(
                     &format!("/v1/raw/drivers/{d}/control"),
+                    &json!({"now_ms": now, "input": input}),
+                )
+            }
+            Some("reload") => {
+                let (now, input) = (now.ok_or("no now_ms")?, input.ok_or("no input")?);
+                let _ = native.reload_json(input, now);
+                sc.post(
+                    &format!("/v1/raw/drivers/{d}/reload"),
                     &json!({"now_ms": now, "input": input}),
                 )
             }

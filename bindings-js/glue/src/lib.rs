@@ -388,6 +388,12 @@ impl Driver {
         Ok(self.inner.begin_text(b, ms(now_ms)?))
     }
 
+    /// Replaces the policy on the running guard (`Driver::reload_json`):
+    /// `{"id", "actions"}`, a task whose `done` says whether it applied.
+    pub fn reload(&mut self, config_json: &str, now_ms: f64) -> Result<String, JsValue> {
+        Ok(self.inner.reload_json(config_json, ms(now_ms)?))
+    }
+
     /// One crossing of task `id`: the answers (`events_json`, one event or an
     /// array) in, the next batch of actions (a JSON array) out.
     pub fn handle(&mut self, id: f64, now_ms: f64, events_json: &str) -> Result<String, JsValue> {

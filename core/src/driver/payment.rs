@@ -64,6 +64,8 @@ struct Approvals {
     deadline_ms: u64,
     sigs: Vec<(String, String)>,
     webhooks: Vec<WebhookAnswer>,
+    /// Human approvers' votes, judged as they arrive.
+    humans: Vec<(String, Vote)>,
 }
 
 /// The last line this payment emitted, for a late `audit-failed`.
@@ -97,6 +99,13 @@ pub(super) struct Payment {
     refused_field: Option<&'static str>,
     /// A control task instead of a payment: the halt to set (`Some(None)`: clear it).
     control: Option<Option<crate::controls::halt::Halt>>,
+    /// Its spans as they happen (see [`super::spans`]).
+    plan: super::spans::Plan,
+    /// The `now_ms` of the last crossing.
+    now: u64,
+    /// The generation of the policy this payment was begun under: it
+    /// finishes under it, even after a reload (see [`Driver::reload`]).
+    gen: u64,
 }
 
 impl Payment {
@@ -105,6 +114,12 @@ impl Payment {
             body_error: b.decode_body(),
             rng: b.seed ^ 0x9e37_79b9_7f4a_7c15,
             begin: b,
+            gen: d.gen,
+            plan: super::spans::Plan {
+                t0: now,
+                ..Default::default()
+            },
+            now,
             ..Payment::placeholder()
         };
         let out = if d.needs_head() {
@@ -134,6 +149,9 @@ impl Payment {
             settlement: None,
             line: None,
             refused_field: None,
+            gen: 0,
+            plan: Default::default(),
+            now: 0,
             control: None,
         }
     }
@@ -148,6 +166,7 @@ impl Payment {
     ) -> (Payment, Vec<Action>) {
         let mut p = Payment {
             control: Some(halt),
+            gen: d.gen,
             ..Payment::placeholder()
         };
         let out = if d.needs_head() {
@@ -171,6 +190,11 @@ impl Payment {
         }
     }
 
+    /// The generation of the policy the payment began under.
+    pub(super) fn gen(&self) -> u64 {
+        self.gen
+    }
+
     /// The payment has given its `done`.
     pub(super) fn is_done(&self) -> bool {
         matches!(self.phase, Phase::Finished)
@@ -187,6 +211,7 @@ impl Payment {
         events: Vec<Event>,
     ) -> Result<Vec<Action>, Code> {
         let mut out = Vec::new();
+        self.now = now;
         for ev in events {
             out.extend(self.event(d, now, ev)?);
         }
@@ -280,6 +305,23 @@ impl Payment {
                 });
                 Ok(Vec::new())
             }
+            (
+                Phase::Approvals,
+                Event::Human {
+                    approver_id,
+                    vote,
+                    at_ms,
+                },
+            ) => {
+                self.phase = Phase::Approvals;
+                let late = at_ms.unwrap_or(now) > self.approvals.deadline_ms;
+                self.approvals.waiting.retain(|w| *w != approver_id);
+                if let Some(m) = d.cfg.mpa.as_ref() {
+                    let v = crate::mpa::judge_human(m, &approver_id, &vote, late);
+                    self.approvals.humans.push((approver_id, v));
+                }
+                Ok(Vec::new())
+            }
             (Phase::Approvals, Event::Countersignatures(s, at)) => {
                 self.phase = Phase::Approvals;
                 self.approvals.countersign = false;
@@ -290,6 +332,7 @@ impl Payment {
             }
             (Phase::Sign, Event::Signed(payload)) => Ok(self.signed(d, now, payload)),
             (Phase::Sign, Event::SignerFailed) => {
+                self.plan.enter(None, now);
                 Ok(self.start(d, Kind::Settle(Outcome::Failed(Code::SignerFailed)), now))
             }
             (
@@ -304,6 +347,7 @@ impl Payment {
                     _ => Observed::Unobserved,
                 };
                 let outcome = settlement::judge(&o);
+                self.plan.enter(Some(7), now);
                 self.settlement = Some(match outcome {
                     Outcome::Settled => "settled",
                     Outcome::Unconfirmed => "unknown",
@@ -374,7 +418,7 @@ impl Payment {
     }
 
     fn run(&mut self, d: &mut Driver, kind: Kind, now: u64) -> Staged {
-        let cfg = &d.cfg;
+        let cfg = super::policy(&d.cfg, d.gen, &d.older, self.gen);
         match kind {
             Kind::Control => {
                 let halt = self.control.clone().flatten();
@@ -449,8 +493,14 @@ impl Payment {
     fn replayed(&mut self, d: &mut Driver, now: u64, fresh: Option<bool>) -> Vec<Action> {
         self.replay_fresh = fresh;
         match (fresh, self.a.as_ref().and_then(|a| a.approval.as_ref())) {
-            (Some(true), Some(_)) => self.ask_approvals(d, now),
-            _ => self.start(d, Kind::Finalize, now),
+            (Some(true), Some(_)) => {
+                self.plan.enter(Some(4), now);
+                self.ask_approvals(d, now)
+            }
+            _ => {
+                self.plan.enter(None, now);
+                self.start(d, Kind::Finalize, now)
+            }
         }
     }
 
@@ -472,6 +522,8 @@ impl Payment {
                 let fp = a.fingerprint.clone().unwrap_or_default();
                 let ttl = a.replay_ttl_ms;
                 self.a = Some(*a);
+                self.plan.assessed(2, now);
+                self.plan.enter(Some(3), now);
                 if !d.profile.shared {
                     // Nothing else sees an unshared store: the driver keeps the replay set.
                     let fresh = d.replay_set(&fp, ttl, now);
@@ -506,6 +558,9 @@ impl Payment {
         };
         out.extend(chain);
         let pre_sign_allowed = kind == Kind::Finalize && step.allowed;
+        if kind == Kind::Finalize {
+            self.plan.enter(pre_sign_allowed.then_some(5), now);
+        }
         let rest = if pre_sign_allowed {
             self.phase = Phase::Sign;
             vec![self.sign_action()]
@@ -594,8 +649,14 @@ impl Payment {
             return self.start(d, Kind::Settle(Outcome::Failed(Code::SignerFailed)), now);
         };
         let approved = crate::payload::Approved::of(a.x402_version, o);
-        if let Err(r) = crate::payload::check(&d.cfg.payload, &approved, &payload, now) {
+        if let Err(r) = crate::payload::check(
+            &super::policy(&d.cfg, d.gen, &d.older, self.gen).payload,
+            &approved,
+            &payload,
+            now,
+        ) {
             // Nothing leaves: released and forgotten as for a signer failure.
+            self.plan.enter(None, now);
             self.refused_field = Some(r.field);
             self.metrics.push(Metric {
                 name: "x402_payload_refusals_total",
@@ -636,6 +697,7 @@ impl Payment {
         } else {
             "PAYMENT-SIGNATURE"
         };
+        self.plan.enter(Some(6), now);
         let value = base64::engine::general_purpose::STANDARD.encode(full.to_string());
         self.phase = Phase::Send;
         vec![Action::write(
@@ -671,7 +733,7 @@ impl Payment {
                 .filter(|(_, v)| *v == Vote::Approve)
                 .count()
         });
-        Action::write(
+        let mut done = Action::write(
             "done",
             &wire::DoneRecord {
                 allowed,
@@ -694,7 +756,52 @@ impl Payment {
                 metrics: pipeline::metrics_json(&self.metrics),
                 settlement: self.settlement,
             },
-        )
+        );
+        done.append_member(
+            "spans",
+            &self
+                .plan
+                .json(self.now, code, &self.root_attributes(allowed, code)),
+        );
+        done
+    }
+
+    /// The root span's attributes (see [`super::spans::ATTRIBUTES`]), in name order.
+    fn root_attributes(&self, allowed: bool, code: Option<Code>) -> String {
+        use super::spans::{attr, attr_raw};
+        let mut out = String::new();
+        let a = self.a.as_ref();
+        if let Some(u) = a.and_then(|a| a.amount_usd) {
+            attr(&mut out, "x402.amount_usd", &u.to_string());
+        }
+        if let Some(c) = code {
+            attr(&mut out, "x402.code", c.as_str());
+        }
+        attr(
+            &mut out,
+            "x402.decision",
+            if allowed { "allowed" } else { "refused" },
+        );
+        if let Some(a) = a.filter(|a| !a.metadata.request_url.is_empty()) {
+            let url = &a.metadata.request_url;
+            attr(
+                &mut out,
+                "x402.endpoint",
+                url.split(['?', '#']).next().unwrap_or(""),
+            );
+        }
+        let o = a.and_then(|a| a.offer.as_ref());
+        if let Some(o) = o {
+            attr(&mut out, "x402.network", &o.network);
+            attr(&mut out, "x402.scheme", &o.scheme);
+        }
+        if let Some(st) = self.settlement {
+            attr(&mut out, "x402.settlement", st);
+        }
+        if let Some(v) = a.map(|a| a.x402_version).filter(|v| *v > 0) {
+            attr_raw(&mut out, "x402.version", &v.to_string());
+        }
+        out
     }
 
     /// A `done` refusal without an audit line, with a reason in its details.
