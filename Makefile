@@ -78,6 +78,12 @@ fuzz-cmin: fuzz-tools
 vectors:
 	$(PYTHON) vectors/gen/all.py
 
+## config-reference: regenerate docs/CONFIG.md, the TS GuardConfig type, the Python TypedDicts and the shipped
+##                   schema copies from schema/policy.schema.json and the core (test-core fails while they are stale)
+.PHONY: config-reference
+config-reference: setup-rust
+	UPDATE_CONFIG_REFERENCE=1 $(CARGO) test -p presidio-x402-core --release --test config_reference
+
 ## vectors-check: fail if regenerating the vectors changes any file
 vectors-check:
 	$(PYTHON) vectors/gen/all.py

@@ -7,7 +7,7 @@
  * This module resolves, checks, posts, never follows redirects, caps the
  * body and stops at the deadline.
  */
-import type { DriverAction, DriverEvent } from "./types.js";
+import type { DriverAction, DriverEvent, HumanPrompt } from "./types.js";
 
 /** Resolves a host name to IP addresses (Node: `dns.promises.lookup`). */
 export type Resolver = (host: string) => Promise<string[]>;
@@ -21,6 +21,27 @@ export interface ApprovalOptions {
   resolve?: Resolver;
   /** Bytes read from a webhook answer before it is cut (the core refuses > 4096). */
   maxResponseBytes?: number;
+  /**
+   * Asks a person (a `human` approver) to approve a payment: show `prompt`
+   * (built and redacted by the core) until `deadlineMs`, then resolve with
+   * `"approve"` (or `true`); anything else is a denial. `signal` aborts at the
+   * deadline (close the prompt then: the answer no longer counts). Without it,
+   * a human approver is answered `unavailable` and the payment is refused with
+   * `mpa-human-unavailable` (unless the other approvers suffice).
+   */
+  onHumanApproval?: (ask: HumanApprovalRequest) => Promise<"approve" | "deny" | boolean> | "approve" | "deny" | boolean;
+}
+
+/** What {@link ApprovalOptions.onHumanApproval} is given. */
+export interface HumanApprovalRequest {
+  /** The configured approver being asked. */
+  approverId: string;
+  /** What to show. */
+  prompt: HumanPrompt;
+  /** Answers after this instant (epoch ms, the guard's clock) count as timeouts. */
+  deadlineMs: number;
+  /** Aborted at the deadline. */
+  signal: AbortSignal;
 }
 
 let defaultResolve: Resolver | undefined;
@@ -85,6 +106,7 @@ const IP_LITERAL = /^(\d+\.\d+\.\d+\.\d+|[0-9a-f:.]*:[0-9a-f:.]*)$/i;
 
 type PostWebhook = Extract<DriverAction, { do: "post-webhook" }>;
 type Countersign = Extract<DriverAction, { do: "countersign" }>;
+type AskHuman = Extract<DriverAction, { do: "ask-human" }>;
 
 /** A timer that resolves with `value` at `deadlineMs` on `clock`; `clear()` stops it. */
 function at<T>(deadlineMs: number, clock: () => number, value: () => T): { done: Promise<T>; clear: () => void } {
@@ -152,6 +174,35 @@ export async function countersign(a: Countersign, opts: ApprovalOptions, clock: 
     return { on: "countersignatures", signatures: pairs, at_ms: clock() };
   } catch {
     return none;
+  } finally {
+    late.clear();
+  }
+}
+
+/**
+ * Performs an `ask-human` action: the person's vote from
+ * `approvals.onHumanApproval`, with its arrival time; `timeout` when no answer
+ * came by the deadline; `unavailable` when there is no callback or it failed
+ * (the core judges each).
+ */
+export async function askHuman(a: AskHuman, opts: ApprovalOptions, clock: () => number): Promise<DriverEvent> {
+  const base = { on: "human" as const, approver_id: a.approver_id };
+  const cb = opts.onHumanApproval;
+  if (!cb) return { ...base, vote: "unavailable" };
+  const ctrl = new AbortController();
+  const late = at(a.deadline_ms, clock, () => {
+    ctrl.abort();
+    return null;
+  });
+  try {
+    const got = await Promise.race([
+      Promise.resolve().then(() => cb({ approverId: a.approver_id, prompt: a.prompt, deadlineMs: a.deadline_ms, signal: ctrl.signal })),
+      late.done,
+    ]);
+    if (got === null) return { ...base, vote: "timeout" };
+    return { ...base, vote: got === true || got === "approve" ? "approve" : "deny", at_ms: clock() };
+  } catch {
+    return { ...base, vote: "unavailable" };
   } finally {
     late.clear();
   }

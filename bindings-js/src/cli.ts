@@ -5,18 +5,22 @@
  *
  *     presidio-x402 verify LOGDIR|FILE [--store-dir DIR | --heads HEADS.json]
  *     presidio-x402 report LOGDIR|FILE [--format markdown|json] [--out FILE] [--store-dir DIR | --heads HEADS.json]
+ *     presidio-x402 validate-policy FILE.toml|FILE.json
  *
  * The same checks as Python's `python -m presidio_x402.audit_log verify` and
- * `python -m presidio_x402.compliance_report`, through the same core: the
- * report's JSON is byte-identical. Exit status: 0 when every chain verifies,
- * 1 when one does not, 2 on usage errors.
+ * `python -m presidio_x402.compliance_report` (the Python package's
+ * `presidio-x402` command has the same three), through the same core: the
+ * report's JSON is byte-identical. Exit status: 0 when every chain verifies
+ * (the policy is valid), 1 when one does not (it is not: each problem printed
+ * as `path: code: description`), 2 on usage errors.
  */
 import { promises as fsp } from "node:fs";
-import { complianceReport, verifyAuditDir, FileStore } from "./node.js";
+import { complianceReport, verifyAuditDir, FileStore, loadPolicyFile, PolicyConfigError, describe } from "./node.js";
 import type { Head } from "./types.js";
 
 const USAGE = `usage: presidio-x402 verify LOGDIR|FILE [--store-dir DIR | --heads HEADS.json]
        presidio-x402 report LOGDIR|FILE [--format markdown|json] [--out FILE] [--store-dir DIR | --heads HEADS.json]
+       presidio-x402 validate-policy FILE.toml|FILE.json
 The chain key is read from $PRESIDIO_X402_CHAIN_KEY (hex).`;
 
 function fail(msg: string): number {
@@ -27,8 +31,20 @@ function fail(msg: string): number {
 async function main(argv: string[]): Promise<number> {
   const [cmd, target, ...rest] = argv;
   if (!cmd || cmd === "-h" || cmd === "--help") return fail("");
-  if (cmd !== "verify" && cmd !== "report") return fail(`unknown command: ${cmd}`);
-  if (!target) return fail("missing LOGDIR|FILE");
+  if (cmd !== "verify" && cmd !== "report" && cmd !== "validate-policy") return fail(`unknown command: ${cmd}`);
+  if (!target) return fail(cmd === "validate-policy" ? "missing FILE" : "missing LOGDIR|FILE");
+  if (cmd === "validate-policy") {
+    if (rest.length) return fail(`bad option: ${rest[0]}`);
+    try {
+      await loadPolicyFile(target);
+    } catch (e) {
+      if (!(e instanceof PolicyConfigError)) throw e;
+      for (const p of e.errors) process.stdout.write(`FAILED: ${p.path || "(root)"}: ${p.code}: ${describe(p.code)}\n`);
+      return 1;
+    }
+    process.stdout.write(`OK: ${target} is a valid policy\n`);
+    return 0;
+  }
   const opt: Record<string, string> = {};
   for (let i = 0; i < rest.length; i += 2) {
     const k = rest[i]!;

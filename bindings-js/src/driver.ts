@@ -14,6 +14,7 @@ import { X402GuardError } from "./errors.js";
 import { NOT_READY, isReady } from "./ready.js";
 import { b64encodeBytes } from "./base64.js";
 import type { DriverAction, DriverBegin, DriverEvent, DriverProfile, DriverStart, Head, KeyInput } from "./types.js";
+import type { GuardConfig } from "./config-types.js";
 
 function keyBytes(k: KeyInput): Uint8Array {
   if (typeof k !== "string") return k;
@@ -37,7 +38,7 @@ export class Driver {
    * profile (object or JSON text; empty: an unshared store, no kept head)
    * and the replay and audit keys (bytes or hex; `key-too-short` under 32 bytes).
    */
-  constructor(config: Record<string, unknown> | string, profile: DriverProfile | string, replayKey: KeyInput, auditKey: KeyInput) {
+  constructor(config: GuardConfig | string, profile: DriverProfile | string, replayKey: KeyInput, auditKey: KeyInput) {
     if (!isReady()) throw new X402GuardError("invalid-input", NOT_READY);
     try {
       this.#core = new wasm.Driver(text(config), text(profile), keyBytes(replayKey), keyBytes(auditKey));
@@ -60,6 +61,29 @@ export class Driver {
     }
   }
 
+  /** Starts a control task (the kill switch) from `{"halt": true, "by", "reason"}` or `{"halt": false}` JSON text: `{"id", "actions"}` text, run like a payment's. */
+  controlJson(controlJson: string, nowMs: number): string {
+    try {
+      return this.#core.control(controlJson, nowMs);
+    } catch (e) {
+      throw mapError(e);
+    }
+  }
+
+  /** Replaces the policy (a hot reload; configuration JSON text, validated by the core): `{"id", "actions"}` text, a task whose `done` says whether it applied. */
+  reloadJson(configJson: string, nowMs: number): string {
+    try {
+      return this.#core.reload(configJson, nowMs);
+    } catch (e) {
+      throw mapError(e);
+    }
+  }
+
+  /** {@link reloadJson} on an object or JSON text, parsed. */
+  reload(config: Record<string, unknown> | string, nowMs: number): DriverStart {
+    return JSON.parse(this.reloadJson(text(config), nowMs)) as DriverStart;
+  }
+
   /** One crossing of task `id`: the events' JSON text (one event or an array) in, the actions' JSON text out. */
   handleJson(id: number, nowMs: number, eventsJson: string): string {
     try {
@@ -67,6 +91,11 @@ export class Driver {
     } catch (e) {
       throw mapError(e);
     }
+  }
+
+  /** {@link controlJson} on a value, parsed. */
+  control(control: { halt: boolean; by?: string; reason?: string }, nowMs: number): DriverStart {
+    return JSON.parse(this.controlJson(JSON.stringify(control), nowMs)) as DriverStart;
   }
 
   /** {@link openJson}, parsed. */

@@ -116,3 +116,16 @@ export function errorFor(code: string, description?: string, extra?: { auditLine
   const C = errorClassFor(code);
   return new C(code, description ? `${code}: ${description}` : code, extra);
 }
+
+/**
+ * Why a signer could not sign, in words that hold no key material: the
+ * signer helpers (`presidio-hardened-x402/evm`) throw it, and a hardened
+ * fetch keeps it as the `cause` of its `signer-failed` error (with its
+ * message appended), where any other signer error is kept by name only.
+ */
+export class SignerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SignerError";
+  }
+}

@@ -6,7 +6,7 @@
  * paid response and how to repair the audit head are the driver's.
  *
  * A batch's actions are performed in order. Answered actions (`load-state`,
- * `cas-state`, `replay-set`, `load-head`, `post-webhook`, `countersign`,
+ * `cas-state`, `replay-set`, `load-head`, `post-webhook`, `ask-human`, `countersign`,
  * `sleep`) are answered together in the next crossing; `audit` and
  * `save-head` go through one FIFO queue per guard, in the order the driver
  * emitted them across all payments, and a failure stops the batch there;
@@ -19,7 +19,8 @@ import { X402GuardError } from "./errors.js";
 import { checkHead, type GuardStore } from "./stores.js";
 import type { AuditSink } from "./audit.js";
 import type { MetricsSink } from "./metrics.js";
-import { countersign, postWebhook, type ApprovalOptions } from "./approvals.js";
+import { askHuman, countersign, postWebhook, type ApprovalOptions } from "./approvals.js";
+import { emitSpans, type OtelTracerProvider } from "./otel.js";
 import type { DriverAction, DriverDoneAction, DriverEvent, DriverSendAction, DriverSignAction, Head } from "./types.js";
 
 /** Where a task waits for its caller: `sign` and `send` are the caller's to perform; `done` ends it. */
@@ -34,6 +35,8 @@ export interface HostIo {
   approvals: ApprovalOptions;
   /** The core's answer: may a webhook be posted to this address? */
   addressAllowed: (address: string) => boolean;
+  /** Where payments' OpenTelemetry spans go (default: the global provider, when `@opentelemetry/api` is installed). */
+  tracerProvider?: OtelTracerProvider;
 }
 
 type Write = Extract<DriverAction, { do: "audit" | "save-head" }>;
@@ -99,6 +102,7 @@ export class Executor {
       for (const a of actions) {
         if (a.do === "done") {
           this.#io.metrics?.record(a.metrics);
+          emitSpans(a.spans, this.#io.tracerProvider);
           return a;
         }
         if (a.do === "sign" || a.do === "send") return a;
@@ -163,6 +167,8 @@ export class Executor {
         return postWebhook(a, this.#io.addressAllowed, this.#io.approvals, clock);
       case "countersign":
         return countersign(a, this.#io.approvals, clock);
+      case "ask-human":
+        return askHuman(a, this.#io.approvals, clock);
       case "sleep":
         await new Promise((r) => setTimeout(r, Math.max(0, a.until_ms - clock())));
         return { on: "wake" };

@@ -9,7 +9,7 @@
 import { PaymentGuard, type GuardOptions, type Payment } from "./guard.js";
 import { readCapped } from "./approvals.js";
 import { limits } from "./core.js";
-import type { X402GuardError } from "./errors.js";
+import { SignerError, type X402GuardError } from "./errors.js";
 import type { DriverEvent, DriverSendAction, DriverSettlement, DriverSignAction } from "./types.js";
 
 /** What the signer gets: everything needed to sign, with metadata already redacted. */
@@ -60,8 +60,8 @@ function maybeSent(e: unknown): boolean {
   return !(Array.isArray(c.errors) && c.errors.length > 0 && c.errors.every((x) => NOT_SENT.has(String(x?.code))));
 }
 
-/** Performs a `sign` action with the user's signer. */
-async function sign(signer: Signer, a: DriverSignAction): Promise<DriverEvent> {
+/** Performs a `sign` action with the user's signer; a failure keeps the signer's error (for the `signer-failed` error's cause). */
+async function sign(signer: Signer, a: DriverSignAction): Promise<{ event: DriverEvent; error?: unknown }> {
   try {
     const payload = await signer({
       x402Version: a.x402_version as 1 | 2, requirements: a.requirements ?? {}, network: a.network_raw ?? "", amount: a.amount ?? "",
@@ -69,10 +69,10 @@ async function sign(signer: Signer, a: DriverSignAction): Promise<DriverEvent> {
       resource: a.resource,
     });
     // A payload that is not an object is the driver's `signer-failed`.
-    return { on: "signed", payload };
-  } catch {
-    // The signer's own error is not kept: its text may hold key material.
-    return { on: "signer-failed" };
+    return { event: { on: "signed", payload } };
+  } catch (error) {
+    // Kept for errorOf, which shows a SignerError and only the name of any other error (its text may hold key material).
+    return { event: { on: "signer-failed" }, error };
   }
 }
 
@@ -161,10 +161,11 @@ export async function createHardenedFetch(options: HardenedFetchOptions): Promis
     let p: Payment = await guard.begin({ method: request.method, url: first.url || request.url, paymentRequired: header, bodyBytes,
       contentType: first.headers.get("content-type"), ...(await requestIdentity(retry)), reason: options.reason?.(request) ?? "" });
     let sent: Sent | undefined;
+    let signError: unknown;
     while (p.action.do !== "done") {
       const a = p.action;
       let event: DriverEvent;
-      if (a.do === "sign") event = await sign(options.signer, a);
+      if (a.do === "sign") ({ event, error: signError } = await sign(options.signer, a));
       else ({ event } = sent = await sendPaid(base, retry, a));
       p = await guard.resume(p, event);
     }
@@ -173,7 +174,9 @@ export async function createHardenedFetch(options: HardenedFetchOptions): Promis
       receipts.set(sent.response, { amountUsd: done.details.amount_usd ?? null, settlement: done.settlement });
       return sent.response;
     }
-    const err = guard.errorOf(done, sent?.error) as X402GuardError & { response?: Response };
+    // A signer's own error is not kept (its text may hold key material); a SignerError is worded to hold none.
+    const cause = done.code === "signer-failed" ? (signError instanceof SignerError ? signError : undefined) : sent?.error;
+    const err = guard.errorOf(done, cause) as X402GuardError & { response?: Response };
     if (sent?.response) err.response = sent.response;
     throw err;
   };

@@ -11,21 +11,37 @@
  * {@link PaymentGuard.resume} feeds the caller's answer and runs on.
  */
 import { wasm, mapError, describe, randomBytes } from "./core.js";
-import { errorFor, PolicyConfigError, X402GuardError } from "./errors.js";
+import { errorFor, PolicyConfigError, SignerError, X402GuardError } from "./errors.js";
 import { Driver } from "./driver.js";
 import { Executor, type Stop } from "./executor.js";
 import { MemoryStore, NO_REPLICA, type GuardStore } from "./stores.js";
 import type { AuditSink } from "./audit.js";
 import type { MetricsSink } from "./metrics.js";
+import { loadOtel, type OtelTracerProvider } from "./otel.js";
 import type { ApprovalOptions } from "./approvals.js";
+import type { GuardConfig } from "./config-types.js";
 import type { DriverDoneAction, DriverEvent, DriverProfile, Head, KeyInput, PaymentContext } from "./types.js";
 
+/** The environment variable of the audit chain key (hex), read when `auditKey` is not given (as in Python). */
+export const CHAIN_KEY_ENV = "PRESIDIO_X402_CHAIN_KEY";
+/** The environment variable of the replay fingerprint key (hex), read when `replayKey` is not given (as in Python). */
+export const FINGERPRINT_KEY_ENV = "PRESIDIO_X402_FINGERPRINT_KEY";
+/** The shortest key the core accepts, in bytes. */
+const MIN_KEY_BYTES = 16;
+
+/** An environment variable where there is an environment (Node, Deno, Bun); `undefined` in a browser. */
+function envVar(name: string): string | undefined {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  return proc?.env?.[name];
+}
+
+/** The options of {@link PaymentGuard.create} (and of every wrapper that creates a guard). */
 export interface GuardOptions {
-  /** Guard configuration (object or JSON text); validated by the core. */
-  config?: Record<string, unknown> | string;
-  /** HMAC key of replay fingerprints (≥ 32 bytes). */
+  /** Guard configuration (object or JSON text; every key in docs/CONFIG.md); validated by the core. */
+  config?: GuardConfig | string;
+  /** HMAC key of replay fingerprints (≥ 16 bytes, 32 advised; default: `$PRESIDIO_X402_FINGERPRINT_KEY`, hex). */
   replayKey?: KeyInput;
-  /** HMAC key of the audit chain. Keep it: a random one makes the log unverifiable after a restart. */
+  /** HMAC key of the audit chain (default: `$PRESIDIO_X402_CHAIN_KEY`, hex). Keep it: a random one makes the log unverifiable after a restart. */
   auditKey?: KeyInput;
   /** State, replay set and audit head (default: a new MemoryStore). */
   store?: GuardStore;
@@ -39,6 +55,12 @@ export interface GuardOptions {
   approvals?: ApprovalOptions;
   /** Where warnings go (default `console.warn`). Never receives URLs, metadata or keys. */
   warn?: (message: string) => void;
+  /**
+   * OpenTelemetry: where each payment's spans go (default: the global tracer
+   * provider). Spans are emitted only when the optional peer dependency
+   * `@opentelemetry/api` is installed.
+   */
+  tracerProvider?: OtelTracerProvider;
 }
 
 /**
@@ -66,7 +88,7 @@ export class PaymentGuard {
   readonly #driver: Driver;
   readonly #exec: Executor;
   /** The core's configured helpers that are not part of a payment (redaction, webhook address check). */
-  readonly #core: wasm.Guard;
+  #core: wasm.Guard;
   readonly #store: GuardStore;
   readonly #sink: AuditSink | undefined;
   readonly #replica: string;
@@ -82,7 +104,8 @@ export class PaymentGuard {
     this.#clock = opts.clock ?? Date.now;
     this.#exec = new Executor(driver, {
       store: opts.store, sink, metrics: opts.metrics, clock: this.#clock, approvals: opts.approvals ?? {},
-      addressAllowed: (a) => core.webhookAddressAllowed(a),
+      addressAllowed: (a) => this.#core.webhookAddressAllowed(a),
+      ...(opts.tracerProvider ? { tracerProvider: opts.tracerProvider } : {}),
     });
   }
 
@@ -101,12 +124,21 @@ export class PaymentGuard {
       throw mapError(e);
     }
     const replica = (JSON.parse(text) as { replica_id?: string }).replica_id || NO_REPLICA;
-    const key = (k: KeyInput | undefined, what: string): KeyInput => {
+    const key = (k: KeyInput | undefined, what: "replayKey" | "auditKey"): KeyInput => {
       if (k !== undefined) return k;
-      warn(`presidio-hardened-x402: no ${what} configured; using a random per-process key. ` +
-        (what === "auditKey" ? "The audit log will NOT verify after a restart." : "Replays across restarts will not be detected."));
+      // The same environment variables as the Python package (README: "Keys"); a bad value is ignored, as there.
+      const env = what === "auditKey" ? CHAIN_KEY_ENV : FINGERPRINT_KEY_ENV;
+      const text = envVar(env)?.trim();
+      if (text) {
+        if (/^(?:[0-9a-fA-F]{2})+$/.test(text) && text.length >= 2 * MIN_KEY_BYTES) return text;
+        warn(`presidio-hardened-x402: $${env} is not hex of at least ${MIN_KEY_BYTES} bytes: ignored.`);
+      }
+      warn(`presidio-hardened-x402: no ${what} configured and $${env} is not set; using a random per-process key. ` +
+        (what === "auditKey" ? "The audit log will NOT verify after this process exits."
+          : "Replays are NOT detected across processes or restarts, even with a shared store (Redis, file)."));
       return randomBytes(32);
     };
+    await loadOtel();
     const store = opts.store ?? new MemoryStore();
     const sink = typeof opts.audit === "function" ? { write: opts.audit } : opts.audit;
     const driver = new Driver(text, profileOf(store, sink), key(opts.replayKey, "replayKey"), key(opts.auditKey, "auditKey"));
@@ -182,9 +214,65 @@ export class PaymentGuard {
     return this.#run(id, actions);
   }
 
+  /**
+   * Replaces the policy of the running guard (a hot reload) with a new
+   * configuration, given as at construction (object or JSON text; a TOML
+   * file through `loadPolicyFile`). The core validates it and decides what
+   * happens to payments in flight (README, "Hot reload"); the reload is
+   * audited and counted (`x402_policy_reloads_total`). Resolves with the
+   * policy's digest; a refused policy throws its coded error (a
+   * {@link PolicyConfigError} with every problem for an invalid one) and the
+   * old policy stays in force.
+   */
+  async reload(config: Record<string, unknown> | string): Promise<{ policySha256: string }> {
+    const text = typeof config === "string" ? config : JSON.stringify(config);
+    const { id, actions } = this.#driver.reload(text, this.#clock());
+    const done = await this.#run(id, actions).then((p) => p.action);
+    if (done.do !== "done") throw this.errorOf({ code: "invalid-input" });
+    if (!done.allowed) {
+      const errors = done.details.errors ?? [];
+      throw errors.length > 0 ? new PolicyConfigError(errors) : this.errorOf(done);
+    }
+    // The helpers outside payments (redaction, webhook addresses) follow the new policy too.
+    try {
+      this.#core = new wasm.Guard(text);
+    } catch (e) {
+      throw mapError(e);
+    }
+    return { policySha256: done.details.policy_sha256 ?? "" };
+  }
+
   /** Feeds the caller's answer to the payment's `sign` or `send` and runs it to its next stop. */
   async resume(p: Payment, event: DriverEvent): Promise<Payment> {
     return this.#run(p.id, this.#driver.handle(p.id, this.#clock(), event));
+  }
+
+  /**
+   * Halts the guard (the kill switch, see the README's "Operator controls"):
+   * the flag is stored in the guard's state, so every process sharing the
+   * store sees it, and every payment is refused with `guard-halted` until
+   * {@link unhalt}. `reason` and `by` (each at most 256 bytes, no control
+   * characters) stay in the state; the audit log gets a `guard_halted` line.
+   */
+  async halt(reason = "", by = ""): Promise<void> {
+    await this.#control({ halt: true, by, reason });
+  }
+
+  /** Clears the kill switch set by {@link halt} (audited `guard_resumed`). */
+  async unhalt(): Promise<void> {
+    await this.#control({ halt: false });
+  }
+
+  /** The kill switch as this guard last saw the state: `{by, reason, at_ms}`, or `null` when not halted. */
+  get halted(): { by: string; reason: string; at_ms: number } | null {
+    const s = JSON.parse(this.#driver.stateJson()) as { halted?: { by: string; reason: string; at_ms: number } };
+    return s.halted ?? null;
+  }
+
+  async #control(c: { halt: boolean; by?: string; reason?: string }): Promise<void> {
+    const { id, actions } = this.#driver.control(c, this.#clock());
+    const done = await this.#exec.run(id, actions);
+    if (done.do !== "done" || !done.allowed) throw this.errorOf(done.do === "done" ? done : { code: "invalid-input" });
   }
 
   /** Like {@link begin}, but throws the coded error when the payment is refused. */
@@ -208,10 +296,12 @@ export class PaymentGuard {
   errorOf(done: Pick<DriverDoneAction, "code"> & Partial<DriverDoneAction>, cause?: unknown): X402GuardError {
     const code = done.code ?? "invalid-input";
     const reason = done.details?.reason ? ` (${done.details.reason})` : "";
-    return errorFor(code, describe(code) + reason, {
+    // A SignerError's message is written to hold no secret: it is kept and shown.
+    const signer = cause instanceof SignerError ? ` (${cause.message})` : "";
+    return errorFor(code, describe(code) + reason + signer, {
       ...(done.audit_line ? { auditLine: done.audit_line } : {}),
-      // The cause's name only: its message may hold a URL.
-      ...(cause instanceof Error ? { cause: new Error(cause.name) } : {}),
+      // Any other cause by name only: its message may hold a URL or key material.
+      ...(cause instanceof SignerError ? { cause } : cause instanceof Error ? { cause: new Error(cause.name) } : {}),
     });
   }
 

@@ -78,19 +78,20 @@ export const METRICS: Readonly<Record<string, MetricDef>> = new Proxy(metricsTar
   preventExtensions: () => Reflect.preventExtensions(fillMetrics()),
 });
 
-interface PromLike {
-  Counter: new (cfg: { name: string; help: string; labelNames: string[]; registers?: unknown[] }) => { inc(labels?: Record<string, string>): void };
-  Histogram: new (cfg: { name: string; help: string; labelNames: string[]; buckets?: number[]; registers?: unknown[] }) => {
+/** The part of `prom-client` used here; `R` is its registry type (so `prom-client`'s own types are accepted as they are). */
+export interface PromLike<R = unknown> {
+  Counter: new (cfg: { name: string; help: string; labelNames: string[]; registers?: R[] }) => { inc(labels: Record<string, string>): void };
+  Histogram: new (cfg: { name: string; help: string; labelNames: string[]; buckets?: number[]; registers?: R[] }) => {
     observe(labels: Record<string, string>, v: number): void;
   };
   register?: unknown;
 }
 
 /** Registers the seed's metrics with `prom-client` and returns a sink feeding them. */
-export function createPromMetrics(prom: PromLike, opts: { registry?: unknown; buckets?: number[] } = {}): MetricsSink & { metrics: Record<string, unknown> } {
+export function createPromMetrics<R>(prom: PromLike<R>, opts: { registry?: R; buckets?: number[] } = {}): MetricsSink & { metrics: Record<string, unknown> } {
   const registers = opts.registry ? [opts.registry] : undefined;
-  type Counter = InstanceType<PromLike["Counter"]>;
-  type Histogram = InstanceType<PromLike["Histogram"]>;
+  type Counter = InstanceType<PromLike<R>["Counter"]>;
+  type Histogram = InstanceType<PromLike<R>["Histogram"]>;
   const made: Record<string, Counter | Histogram> = {};
   for (const [name, m] of Object.entries(METRICS)) {
     made[name] = m.type === "counter"

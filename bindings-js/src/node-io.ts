@@ -9,6 +9,7 @@ import { Readable, type Writable } from "node:stream";
 import { randomBytes } from "node:crypto";
 import { type GuardStore, type VersionedState, REPLICA_ID, checkReplica, checkHead } from "./stores.js";
 import { headOfLog, type AuditSink } from "./audit.js";
+import type { GuardConfig } from "./config-types.js";
 import { loadPolicy } from "./policy.js";
 import { X402GuardError } from "./errors.js";
 import { verifyAuditChains } from "./audit.js";
@@ -443,7 +444,7 @@ export async function resolveHost(host: string): Promise<string[]> {
 }
 
 /** Reads and validates a `.json` or `.toml` policy file; every error is reported with its path. */
-export async function loadPolicyFile(file: string): Promise<Record<string, unknown>> {
+export async function loadPolicyFile(file: string): Promise<GuardConfig> {
   const text = await fsp.readFile(file, "utf8");
   return loadPolicy(text, file.toLowerCase().endsWith(".toml") ? "toml" : "json");
 }

@@ -5,6 +5,7 @@
  */
 import { call } from "./core.js";
 import { PolicyConfigError } from "./errors.js";
+import type { GuardConfig } from "./config-types.js";
 
 /** The core's validation result. */
 export interface Validation {
@@ -53,7 +54,7 @@ export function validateConfig(config: unknown): Validation {
 }
 
 /** Parses and validates policy text; throws {@link PolicyConfigError} listing every problem. */
-export async function loadPolicy(text: string, format: "json" | "toml"): Promise<Record<string, unknown>> {
+export async function loadPolicy(text: string, format: "json" | "toml"): Promise<GuardConfig> {
   const cfg = await parsePolicy(text, format);
   const v = validateConfig(cfg);
   if (!v.valid) throw new PolicyConfigError(v.errors);

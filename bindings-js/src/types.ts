@@ -226,6 +226,10 @@ export interface DriverDoneDetails {
   approvals?: number | null;
   /** Why the driver refused on its own (`head-not-in-log`, `replica-head-conflict`, …). */
   reason?: string;
+  /** A policy reload: the hex SHA-256 of the policy's RFC 8785 form (also in its audit line). */
+  policy_sha256?: string;
+  /** A refused policy reload: every configuration problem with its path. */
+  errors?: { path: string; code: string }[];
 }
 
 /** What the sign action asks the signer to sign. */
@@ -258,6 +262,15 @@ export interface DriverSendAction {
 }
 
 /** The last action of a task: the verdict, its code and family, the settlement and the metric updates. */
+/** One span of a payment's span plan (`done.spans`: the root first, then one per control; see the README's OpenTelemetry section). */
+export interface SpanPlan {
+  name: string;
+  start_ms: number;
+  end_ms: number;
+  error: boolean;
+  attributes: Record<string, string | number | boolean>;
+}
+
 export interface DriverDoneAction {
   do: "done";
   allowed: boolean;
@@ -268,7 +281,51 @@ export interface DriverDoneAction {
   metrics: CoreMetric[];
   details: DriverDoneDetails;
   audit_line: string | null;
+  /** A payment's OpenTelemetry span plan (absent for the start-up and reloads). */
+  spans?: SpanPlan[];
 }
+
+/**
+ * What a person is asked to approve (the `ask-human` action's `prompt`): the
+ * approval request's fields plus the redacted description, the token symbol
+ * and the amount in whole tokens, all built by the core (see the README's
+ * "Human approval"). Amounts are exact decimal strings.
+ */
+export interface HumanPrompt {
+  /** The approval request's id. */
+  request_id: string;
+  /** When the approval request expires (epoch ms). */
+  expires_at_ms: number;
+  /** The request URL, credentials masked and PII redacted. */
+  resource_url: string;
+  /** The HTTP method. */
+  method: string;
+  /** The CAIP-2 network. */
+  network: string;
+  /** The token contract or mint. */
+  asset: string;
+  /** The payee. */
+  pay_to: string;
+  /** The amount in atomic token units. */
+  amount: string;
+  /** The payment's value in USD. */
+  amount_usd: string;
+  /** The x402 scheme. */
+  scheme: string;
+  /** The configured agent id. */
+  agent_id: string | null;
+  /** The purchase's replay fingerprint. */
+  fingerprint: string;
+  /** The offer's description, redacted (at most 4 KiB, as the core parsed it). */
+  description: string;
+  /** The token's symbol from the trusted asset table (null when unknown). */
+  symbol: string | null;
+  /** The amount in whole tokens, exact (null without known decimals). */
+  token_amount: string | null;
+}
+
+/** A person's answer to a prompt, as the host reports it (`unavailable`: no prompt could be shown). */
+export type HumanVote = "approve" | "deny" | "timeout" | "unavailable";
 
 /**
  * Something the driver asks the host to do; a crossing's actions are
@@ -281,6 +338,7 @@ export type DriverAction =
   | { do: "replay-set"; fingerprint: string; ttl_ms: number }
   | { do: "replay-forget"; fingerprint: string }
   | { do: "post-webhook"; approver_id: string; url: string; body: string; headers: Record<string, string>; deadline_ms: number }
+  | { do: "ask-human"; approver_id: string; prompt: HumanPrompt; deadline_ms: number }
   | { do: "countersign"; request: string; request_json: Record<string, unknown>; deadline_ms: number }
   | { do: "audit"; line: string; head: Head }
   | { do: "save-head"; replica: string; head: Head; prev_seq: number }
@@ -301,6 +359,7 @@ export type DriverEvent =
   | { on: "audit-failed" }
   | { on: "webhook"; approver_id: string; status: number; body?: string; hmac?: string | null; timed_out?: boolean; at_ms?: number }
   | { on: "countersignatures"; signatures: [string, string][]; at_ms?: number }
+  | { on: "human"; approver_id: string; vote: HumanVote; at_ms?: number }
   | { on: "signed"; payload: Record<string, unknown> }
   | { on: "signer-failed" }
   | { on: "response"; status: number; settlement?: string | null }

@@ -8,7 +8,7 @@
  *   the URL that answered 402 is judged and paid, never the first).
  * - `onBeforePaymentCreation` begins a payment on exactly the selected
  *   requirement and runs it until the driver asks to `sign` (the client
- *   proceeds) or is `done` (abort, reason `"<code>: <description>"`).
+ *   proceeds) or is `done` (the hook throws the coded error: see below).
  * - `onAfterPaymentCreation` answers `sign` with the client's payload; the
  *   driver's `send` action carries the payment to send, which replaces the
  *   client's payload (its v2 `resource` echo is the core's redacted copy).
@@ -20,7 +20,19 @@
  *   purchase (the replay guard still refuses it once the first attempt left).
  * - `onPaymentCreationFailure` answers `signer-failed` (or, when the client
  *   gives up after our hook, `network-error` with nothing sent).
- * - `hardened.fetch(fetch)` wraps the client's transport: a 402 body reaches
+ * - What it returns is the `x402HTTPClient` itself (given an `x402Client`, a
+ *   new one over it, made with the installed `@x402/core`), with the guard's
+ *   members added: `wrapFetchWithPayment(fetch, hardened)` is all it takes.
+ *   Its `processPaymentResult` (which `@x402/fetch` and `@x402/axios` call
+ *   with every paid response, v1 included) reports the paid response to the
+ *   driver, so v1 settlement needs no second wrapper. A refusal reaches the
+ *   caller as the coded error ({@link X402GuardError}: `.code`, the
+ *   description, `.auditLine`): `@x402/fetch` 2.27 replaces any error of
+ *   `createPaymentPayload` with a bare `Error` (message only, no cause), so
+ *   the hardened client's `createPaymentPayload` answers a refusal with a
+ *   payload that throws the coded error on first use (the SDK then encodes
+ *   it, outside its `try`): nothing is signed or sent either way.
+ * - `hardened.fetch(fetch)` (optional) wraps the client's transport: a 402 body reaches
  *   the client read as the core's limits say (`limits()`: at most
  *   `max_challenge_bytes` + 1 bytes within `challenge_read_ms`); it sends the paid
  *   request exactly as the driver's `send` says (redirects not followed) and
@@ -36,7 +48,7 @@
  * refused (the hook throws), so it is never sent.
  */
 import { PaymentGuard, type GuardOptions, type Payment } from "./guard.js";
-import { describe, limits } from "./core.js";
+import { call, describe, limits } from "./core.js";
 import { readCapped } from "./approvals.js";
 import { PolicyConfigError, X402GuardError } from "./errors.js";
 import { requestIdentity, sendPaid, type RequestIdentity } from "./fetch.js";
@@ -51,11 +63,10 @@ type Obj = Record<string, any>;
 
 /** A JSON object from the SDK (requirements, payloads). */
 type Json = Record<string, unknown>;
-type Abort = { abort: true; reason: string };
 
 /** The hooks of an `x402Client` that the guard registers. */
 interface X402ClientHooks {
-  onBeforePaymentCreation(hook: (ctx: { paymentRequired: Json; selectedRequirements: unknown }) => Promise<Abort | undefined>): unknown;
+  onBeforePaymentCreation(hook: (ctx: { paymentRequired: Json; selectedRequirements: unknown }) => Promise<undefined>): unknown;
   onAfterPaymentCreation(hook: (ctx: { paymentRequired: Json; paymentPayload: Json }) => Promise<void>): unknown;
   onPaymentCreationFailure?(hook: (ctx: { paymentRequired: Json }) => Promise<undefined>): unknown;
   onPaymentResponse?(hook: (ctx: { paymentPayload: Json }) => Promise<undefined>): unknown;
@@ -86,12 +97,21 @@ export interface HardenOptions extends GuardOptions {
   sdkSpendControls?: "off" | "keep";
 }
 
-/** What {@link hardenX402Client} returns. */
+/**
+ * What {@link hardenX402Client} adds to the `x402HTTPClient` it returns (given
+ * an `x402HTTPClient`, the result is that client, typed as the SDK's own class
+ * and these members).
+ */
 export interface HardenedX402 {
+  /** The guard that decides, audits and judges every payment. */
   guard: PaymentGuard;
   /** The `x402Client` with the hooks. */
   client: Obj;
-  /** The `x402HTTPClient` with `onPaymentRequired` (pass it to `wrapFetchWithPayment`). */
+  /**
+   * The `x402HTTPClient` with the hooks (the hardened client itself; `null`
+   * only when given an `x402Client` and `@x402/core` could not be imported).
+   * @deprecated pass the hardened client itself to `wrapFetchWithPayment`.
+   */
   httpClient: Obj | null;
   /** Wraps the client's fetch: paid requests are sent as the driver says and their answers reported. */
   fetch(base: typeof fetch): typeof fetch;
@@ -118,35 +138,83 @@ function headerKey(header: string | null | undefined): string | null {
   }
 }
 
-const abort = (code: string): Abort => ({ abort: true, reason: `${code}: ${describe(code)}` });
-
 /**
  * Makes the guard's policy the one in force on `client` (see
- * {@link HardenOptions.sdkSpendControls}): the SDK's default controls (an
- * empty object) are switched off; controls the caller set are refused.
+ * {@link HardenOptions.sdkSpendControls}): the core decides
+ * (`client.spend-controls`) from what the client holds; this only reads the
+ * field and calls the setter.
  */
-function takeOverSpendControls(target: Obj, mode: "off" | "keep"): void {
-  const refuse = (code: string) => new PolicyConfigError([{ path: "sdkSpendControls", code }], `${code}: ${describe(code)}`);
-  if (mode !== "off" && mode !== "keep") throw refuse("config-bad-type");
+function takeOverSpendControls(target: Obj, mode: unknown): void {
   const client = target as { spendControls?: unknown; setSpendControls?: (controls: false) => unknown };
-  if (mode === "keep" || typeof client.setSpendControls !== "function") return;
-  const current = client.spendControls;
-  if (current === false) return;
-  const isDefault = current === undefined || (typeof current === "object" && current !== null && Object.keys(current).length === 0);
-  if (!isDefault) throw refuse("config-client-spend-controls");
-  client.setSpendControls(false);
+  const held = client.spendControls;
+  const current = typeof client.setSpendControls !== "function" ? "absent" : held === false ? "off"
+    : held === undefined || (typeof held === "object" && held !== null && Object.keys(held).length === 0) ? "default" : "custom";
+  let action: string;
+  try {
+    ({ action } = call<{ action: string }>("client.spend-controls", { mode, current }));
+  } catch (e) {
+    const code = e instanceof X402GuardError ? e.code : "invalid-input";
+    throw new PolicyConfigError([{ path: "sdkSpendControls", code }], `${code}: ${describe(code)}`);
+  }
+  if (action === "switch-off") client.setSpendControls!(false);
+}
+
+/** The SDK's `x402HTTPClient`, as far as the overloads of {@link hardenX402Client} tell it apart (its `client` is private in the SDK's types). */
+export interface X402HTTPClientLike {
+  /** Registers a hook on a 402 answer. */
+  onPaymentRequired(hook: never): unknown;
+  /** Reports a paid response (called by the SDK's transports). */
+  processPaymentResult(paymentPayload: never, getHeader: never, status: number): Promise<unknown>;
+}
+
+/** The members {@link hardenX402Client} adds to an `x402HTTPClient` (its `client` stays the SDK's, private in its types). */
+export type HardenedX402Members = Omit<HardenedX402, "client">;
+
+/** Is `target` an `x402HTTPClient` (duck-typed)? */
+const isHttpClient = (target: Obj): boolean => typeof target.onPaymentRequired === "function" && Boolean(target.client);
+
+/** The installed `@x402/core`'s `x402HTTPClient` class, or `null` (an optional peer). */
+async function httpClientClass(): Promise<(new (client: Obj) => Obj) | null> {
+  const spec = "@x402/core/client";
+  try {
+    const m = (await import(spec)) as { x402HTTPClient?: new (client: Obj) => Obj };
+    return typeof m.x402HTTPClient === "function" ? m.x402HTTPClient : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
- * Hooks the guard into an `x402Client`, or an `x402HTTPClient` (whose
- * `.client` then gets the payment hooks). Pass the HTTP client to
- * `wrapFetchWithPayment` so the real request URL is seen.
+ * A payment payload that throws `err` on first use (its `then` is undefined,
+ * so it can be awaited): what the hardened `createPaymentPayload` answers a
+ * refusal with, so the coded error leaves `wrapFetchWithPayment` as it is.
  */
+function refusalPayload(err: X402GuardError): Json {
+  const fail = (): never => {
+    throw err;
+  };
+  return new Proxy<Json>({}, {
+    get: (_t, key) => (key === "then" ? undefined : fail()),
+    has: fail, ownKeys: fail, getOwnPropertyDescriptor: fail, set: fail, deleteProperty: fail, defineProperty: fail,
+    getPrototypeOf: fail, setPrototypeOf: fail, isExtensible: fail, preventExtensions: fail,
+  });
+}
+
+/**
+ * Hooks the guard into an `x402HTTPClient` (whose `.client` gets the payment
+ * hooks), or an `x402Client`, and returns the hardened `x402HTTPClient`:
+ * `wrapFetchWithPayment(fetch, await hardenX402Client(new x402HTTPClient(client), options))`.
+ * A refusal throws the coded error; see the module notes.
+ */
+export async function hardenX402Client<C extends X402HTTPClientLike>(target: C, options?: HardenOptions): Promise<C & HardenedX402Members>;
+/** Given an `x402Client`: the hardened `x402HTTPClient` over it (typed loosely: pass an `x402HTTPClient` for the SDK's types). */
+export async function hardenX402Client(target: Obj, options?: HardenOptions): Promise<HardenedX402>;
 export async function hardenX402Client(target: Obj, options: HardenOptions = {}): Promise<HardenedX402> {
-  const isHttp = typeof target.onPaymentRequired === "function" && Boolean(target.client);
+  const isHttp = isHttpClient(target);
   const client = (isHttp ? target.client : target) as Obj;
-  const httpClient = isHttp ? target : null;
   takeOverSpendControls(client, options.sdkSpendControls ?? "off");
+  const Http = isHttp ? null : await httpClientClass();
+  const httpClient: Obj | null = isHttp ? target : Http ? new Http(client) : null;
   const guard = options.guard ?? (await PaymentGuard.create(options));
   const hooks = client as X402ClientHooks;
   const httpHooks = httpClient as X402HTTPClientHooks | null;
@@ -161,6 +229,9 @@ export async function hardenX402Client(target: Obj, options: HardenOptions = {})
   /** paymentRequired object -> the payment id of its purchase (for the client's retries with the same object). */
   const purchases = new WeakMap<object, string>();
   const waiting = new Map<string, Pending>();
+  /** The coded errors our hooks threw (the hardened createPaymentPayload answers them with {@link refusalPayload}). */
+  const ours = new WeakSet<X402GuardError>();
+  const refused = (e: X402GuardError): X402GuardError => (ours.add(e), e);
 
   /** Takes a signed payment off the waiting list (once). */
   const take = (key: string | null): Pending | undefined => {
@@ -206,11 +277,12 @@ export async function hardenX402Client(target: Obj, options: HardenOptions = {})
         url, paymentRequired: v2 ? b64encodeUtf8(only) : null,
         body: v2 ? null : only, reason: options.reason?.() ?? "", purchase: purchases.get(pr) ?? null });
     } catch (e) {
-      return abort(e instanceof X402GuardError ? e.code : "invalid-input");
+      throw refused(e instanceof X402GuardError ? e : guard.errorOf({ code: "invalid-input" }, e));
     }
     const a = payment.action;
     if (a.do === "done" && a.details?.payment_id) purchases.set(pr, a.details.payment_id);
-    if (a.do !== "sign") return abort((a.do === "done" ? a.code : null) ?? "invalid-input");
+    // The client aborts (the SDK runs no later hook): nothing is signed.
+    if (a.do !== "sign") throw refused(guard.errorOf(a.do === "done" ? a : { code: "invalid-input" }));
     const p: Pending = { payment, key: null };
     byContext.set(pr, p);
     expire(p, { on: "signer-failed" }, () => p.payment.action.do === "sign");
@@ -223,7 +295,7 @@ export async function hardenX402Client(target: Obj, options: HardenOptions = {})
     clearTimeout(p.timer);
     if (p.payment.action.do === "sign") p.payment = await guard.resume(p.payment, { on: "signed", payload: ctx.paymentPayload });
     const a = p.payment.action;
-    if (a.do !== "send") throw guard.errorOf(a.do === "done" ? a : { code: "invalid-input" });
+    if (a.do !== "send") throw refused(guard.errorOf(a.do === "done" ? a : { code: "invalid-input" }));
     const payload = ctx.paymentPayload;
     for (const k of Object.keys(payload)) delete payload[k];
     Object.assign(payload, JSON.parse(b64decodeUtf8(a.header.value)) as Json);
@@ -286,5 +358,26 @@ export async function hardenX402Client(target: Obj, options: HardenOptions = {})
     throw sent.error;
   };
 
-  return { guard, client, httpClient, fetch: wrap, observeResponse };
+  const extras: HardenedX402 = { guard, client, httpClient, fetch: wrap, observeResponse };
+  if (!httpClient) return extras;
+  // The hardened client: a refusal is the coded error, every paid response the SDK processes is reported.
+  type Create = (pr: Json) => Promise<Json>;
+  type Process = (payload: Json, getHeader: (name: string) => string | null | undefined, status: number) => Promise<unknown>;
+  const create = (httpClient.createPaymentPayload as Create).bind(httpClient);
+  const process = (httpClient.processPaymentResult as Process).bind(httpClient);
+  const hardened = httpClient;
+  hardened.createPaymentPayload = async (pr: Json): Promise<Json> => {
+    try {
+      return await create(pr);
+    } catch (e) {
+      if (e instanceof X402GuardError && ours.has(e)) return refusalPayload(e);
+      throw e;
+    }
+  };
+  hardened.processPaymentResult = async (payload: Json, getHeader: (name: string) => string | null | undefined, status: number) => {
+    const p = take(wireKey(payload));
+    if (p) await finish(p, { on: "response", status, settlement: getHeader("payment-response") ?? getHeader("x-payment-response") ?? null });
+    return process(payload, getHeader, status);
+  };
+  return Object.assign(hardened, { ...extras, httpClient: hardened });
 }

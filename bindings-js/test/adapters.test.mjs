@@ -283,6 +283,26 @@ test("countersignatures (crypto approvers) are judged by the core", async () => 
   await assert.rejects(forged.f(`${world.url}/v2/cs-bad?amount=${BIG}`), (e) => e instanceof x.MPADeniedError);
 });
 
+test("human approvers: onHumanApproval gets the core's redacted prompt; approve, deny, no callback, no answer", async () => {
+  const cfg = (timeout_seconds = 5) => ({ max_per_call_usd: 10, daily_limit_usd: 100, mpa: { threshold: 1, min_amount_usd: "0.5", timeout_seconds,
+    approvers: [{ approver_id: "owner", mode: "human" }] } });
+  const asked = [];
+  const yes = await hardened(cfg(), { opts: { approvals: { onHumanApproval: async (ask) => { asked.push(ask); return "approve"; } } } });
+  assert.equal((await yes.f(`${world.url}/v2/human-ok?amount=${BIG}&email=jane.doe@example.com`)).status, 200);
+  const [ask] = asked;
+  assert.equal(ask.approverId, "owner");
+  assert.ok(ask.deadlineMs < ask.prompt.expires_at_ms && ask.signal instanceof AbortSignal);
+  assert.deepEqual([ask.prompt.amount_usd, ask.prompt.amount, ask.prompt.token_amount], ["1", BIG, "1"]);
+  assert.ok(!ask.prompt.resource_url.includes("jane.doe"), ask.prompt.resource_url);
+  const no = await hardened(cfg(), { opts: { approvals: { onHumanApproval: () => "deny" } } });
+  await assert.rejects(no.f(`${world.url}/v2/human-no?amount=${BIG}`), (e) => e instanceof x.MPADeniedError && e.code === "mpa-denied");
+  const none = await hardened(cfg());
+  await assert.rejects(none.f(`${world.url}/v2/human-none?amount=${BIG}`), (e) => e instanceof x.MPADeniedError && e.code === "mpa-human-unavailable");
+  const slow = await hardened(cfg(1), { opts: { approvals: { onHumanApproval: ({ signal }) => new Promise((r) => signal.addEventListener("abort", () => r("approve"))) } } });
+  await assert.rejects(slow.f(`${world.url}/v2/human-slow?amount=${BIG}`), (e) => e instanceof x.MPATimeoutError && e.code === "mpa-timeout");
+  assert.match(slow.sink.lines.at(-1), /"code":"mpa-timeout"/);
+});
+
 test("pre-approvals: tokens signed before the request approve exactly that payment (x.preapprove)", async () => {
   const A = "alice-countersign-key-0001", B = "bob-countersign-key-0002";
   const cfg = { max_per_call_usd: 10, daily_limit_usd: 100, mpa: { threshold: 2, min_amount_usd: "0.5", approvers: [

@@ -234,7 +234,7 @@ test("without the optional peers: the main entry works, each subpath names the p
     writeFileSync(join(dir, "main.mjs"), `
       const x = await import("presidio-hardened-x402");
       const out = { main: typeof x.createHardenedFetch };
-      for (const sub of ["ai-sdk", "mcp"]) {
+      for (const sub of ["ai-sdk", "mcp", "evm"]) {
         try { await import("presidio-hardened-x402/" + sub); out[sub] = "loaded"; } catch (e) { out[sub] = e.message; }
       }
       console.log(JSON.stringify(out));
@@ -244,6 +244,7 @@ test("without the optional peers: the main entry works, each subpath names the p
       main: "function",
       "ai-sdk": 'presidio-hardened-x402/ai-sdk needs the optional peer dependency "ai", which is not installed: npm install ai',
       mcp: 'presidio-hardened-x402/mcp needs the optional peer dependency "@modelcontextprotocol/sdk", which is not installed: npm install @modelcontextprotocol/sdk',
+      evm: 'presidio-hardened-x402/evm needs the optional peer dependency "@x402/evm", which is not installed: npm install @x402/evm',
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -474,7 +474,8 @@ test("verifyAuditDir: two replicas' chains verify; a tampered chain fails alone;
     writeFileSync(b, good.replace('"outcome":"allowed"', '"outcome":"blocked"'));
     r = await x.verifyAuditDir(dir, AUDIT_KEY);
     assert.equal(r.ok, false);
-    assert.deepEqual(r.chains.map((c) => [c.name, c.ok, c.code]), [["pod-a.jsonl", true, null], ["pod-b.jsonl", false, "audit-bad-mac"]]);
+    // The first line was edited: under the right key it reads "a wrong key, or the first line was edited".
+    assert.deepEqual(r.chains.map((c) => [c.name, c.ok, c.code]), [["pod-a.jsonl", true, null], ["pod-b.jsonl", false, "audit-bad-key"]]);
     writeFileSync(b, good);
 
     copyFileSync(join(dir, "pod-a.jsonl"), join(dir, "pod-a-copy.jsonl"));

@@ -91,12 +91,14 @@ after(async () => {
   await world.close();
 });
 
-async function setup(config = {}, { wrapped = true, ...opts } = {}) {
+async function setup(config = {}, { wrapped = true, scheme, ...opts } = {}) {
   const client = new x402Client();
-  registerExactEvmScheme(client, { signer: privateKeyToAccount(generatePrivateKey()) });
+  if (scheme) client.register("eip155:*", scheme);
+  else registerExactEvmScheme(client, { signer: privateKeyToAccount(generatePrivateKey()) });
   const sink = new x.MemoryAuditSink();
   const h = await x.hardenX402Client(new x402HTTPClient(client), { config, replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, audit: sink, warn: () => {}, ...opts });
-  const pay = wrapFetchWithPayment(wrapped ? h.fetch(globalThis.fetch) : globalThis.fetch, h.httpClient);
+  // The old shape (hardened.fetch + hardened.httpClient) and the one-wrapper shape (the hardened client itself).
+  const pay = wrapped ? wrapFetchWithPayment(h.fetch(globalThis.fetch), h.httpClient) : wrapFetchWithPayment(globalThis.fetch, h);
   return { h, sink, pay };
 }
 
@@ -122,8 +124,8 @@ test("a refusal aborts payment creation with the core's code as the reason; noth
   const { pay, sink } = await setup({ max_per_call_usd: "0.0005" });
   const before = seen.verify.length;
   const err = await pay(`${serverUrl}/forecast`).then(() => null, (e) => e);
-  assert.ok(err, "must throw");
-  assert.match(err.message, /Payment creation aborted: policy-per-call-exceeded/);
+  assert.ok(err instanceof x.PolicyViolationError, String(err));
+  assert.equal(err.code, "policy-per-call-exceeded");
   assert.equal(seen.verify.length, before);
   assert.equal(sink.lines.length, 1);
   assert.match(sink.lines[0], /payment_blocked/);
@@ -136,7 +138,8 @@ test("without the HTTP client or the hardened fetch the real URL is unknown: the
   await x.hardenX402Client(client, { replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, audit: sink, warn: () => {} });
   const before = seen.verify.length;
   const err = await wrapFetchWithPayment(globalThis.fetch, client)(`${serverUrl}/weather`).then(() => null, (e) => e);
-  assert.match(err?.message ?? "", /Payment creation aborted: url-invalid/);
+  // The SDK's own wrapper keeps only the message of a plain x402Client's refusal: pass the hardened client instead.
+  assert.match(err?.message ?? "", /Failed to create payment payload: url-invalid: /);
   assert.equal(seen.verify.length, before);
   assert.equal(sink.lines.length, 1);
   assert.match(sink.lines[0], /"code":"url-invalid"/);
@@ -146,7 +149,7 @@ test("a duplicate purchase is aborted as replay-detected by onBeforePaymentCreat
   const { pay } = await setup();
   assert.equal((await pay(`${serverUrl}/forecast`)).status, 200);
   const err = await pay(`${serverUrl}/forecast`).then(() => null, (e) => e);
-  assert.match(err?.message ?? "", /Payment creation aborted: replay-detected/);
+  assert.ok(err instanceof x.ReplayDetectedError && err.code === "replay-detected", String(err));
 });
 
 test("v1 (no onPaymentResponse): the hardened fetch reports X-PAYMENT-RESPONSE", async () => {
@@ -166,14 +169,39 @@ test("v1 settlement failure: the client gets the 402 and the spend stays counted
   assert.equal(res.status, 402);
   assert.match(sink.lines[1], /"outcome":"failed-after-send"/);
   const err = await pay(`${world.url}/v1/after-v1-fail`).then(() => null, (e) => e);
-  assert.match(err?.message ?? "", /aborted: policy-window-exceeded/, "the authorization that left is still counted");
+  assert.equal(err?.code, "policy-window-exceeded", "the authorization that left is still counted");
+});
+
+test("one wrapper: wrapFetchWithPayment(fetch, hardened) pays v2 and v1 and reports both settlements (no hardened.fetch)", async () => {
+  for (const url of [`${serverUrl}/weather?k=one`, `${world.url}/v1/one`]) {
+    const { h, sink, pay } = await setup({}, { wrapped: false });
+    assert.equal(h.httpClient, h, "the hardened client is the x402HTTPClient");
+    assert.ok(h instanceof x402HTTPClient);
+    const res = await pay(url);
+    assert.equal(res.status, 200, url);
+    assert.equal(sink.lines.length, 2, url);
+    assert.match(sink.lines[1], /payment_settled/, url);
+    assert.deepEqual(x.verifyAuditLog(AUDIT_KEY, sink.text(), h.guard.head), h.guard.head);
+  }
+  // Given the x402Client, the hardened client is a new x402HTTPClient over it.
+  const client = new x402Client();
+  registerExactEvmScheme(client, { signer: privateKeyToAccount(generatePrivateKey()) });
+  const sink = new x.MemoryAuditSink();
+  const h = await x.hardenX402Client(client, { replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, audit: sink, warn: () => {} });
+  assert.ok(h instanceof x402HTTPClient && h.client === client);
+  assert.equal((await wrapFetchWithPayment(globalThis.fetch, h)(`${world.url}/v1/one-from-client`)).status, 200);
+  assert.match(sink.lines[1], /payment_settled/);
 });
 
 test("a paid response no wrapper saw is unobserved: committed with settlement unknown (v2 at onPaymentResponse, v1 after unobservedAfterMs)", async () => {
+  // A transport that never calls the hardened processPaymentResult (the SDK's own one runs instead).
+  const bypass = (h) => { h.processPaymentResult = x402HTTPClient.prototype.processPaymentResult; };
   const v2 = await setup({}, { wrapped: false });
+  bypass(v2.h);
   assert.equal((await v2.pay(`${serverUrl}/weather?k=unwrapped`)).status, 200);
   assert.match(v2.sink.lines[1], /payment_unconfirmed/);
   const v1 = await setup({}, { wrapped: false, unobservedAfterMs: 50 });
+  bypass(v1.h);
   assert.equal((await v1.pay(`${world.url}/v1/unwrapped`)).status, 200);
   assert.equal(v1.sink.lines.length, 1);
   await new Promise((r) => setTimeout(r, 150));
@@ -234,7 +262,7 @@ test("a default-configured client's $6 payment is refused by the guard's policy,
   const { pay, sink } = await setup({ max_per_call_usd: "5" });
   const before = seen.verify.length;
   const err = await pay(`${serverUrl}/luxury`).then(() => null, (e) => e);
-  assert.match(err?.message ?? "", /Payment creation aborted: policy-per-call-exceeded/);
+  assert.equal(err?.code, "policy-per-call-exceeded");
   assert.equal(seen.verify.length, before);
   assert.equal(sink.lines.length, 1);
   assert.match(sink.lines[0], /"code":"policy-per-call-exceeded"/);
@@ -278,7 +306,7 @@ test("payment-identifier: the server's declaration gets the purchase's id, the f
   assert.deepEqual(lines.map((l) => l.outcome), ["allowed", "settled", "blocked"]);
   assert.deepEqual(lines.map((l) => l.payment_id), [id, id, id], "the retry was begun as the same purchase");
   assert.equal(lines[2].code, "replay-detected", "a purchase that left is not paid twice");
-  assert.ok(err && /replay-detected/.test(err.message), String(err));
+  assert.ok(err instanceof x.ReplayDetectedError && err.code === "replay-detected", String(err));
   assert.deepEqual(x.verifyAuditLog(AUDIT_KEY, sink.text(), h.guard.head), h.guard.head);
 });
 
@@ -293,4 +321,61 @@ test("payment-identifier: a new purchase of the same resource gets a new id; a r
   assert.equal((await pay(`${serverUrl}/forecast`)).status, 200);
   assert.equal(seen.settle.at(-1).extensions?.[PAYMENT_IDENTIFIER], undefined);
   assert.equal(JSON.parse(sink.lines.at(-1)).payment_id, undefined);
+});
+
+// ---- codes survive every path (issue 22 item 1): the caller gets the coded error through @x402/fetch ----
+
+test("every error family reaches the caller of wrapFetchWithPayment(fetch, hardened) as the coded error with its description and audit line; nothing is paid", async () => {
+  const approvers = (path) => ({ threshold: 1, min_amount_usd: "0.5", timeout_seconds: 1, allow_private_webhooks: true,
+    approvers: [{ approver_id: "a", mode: "webhook", webhook_url: `${world.url}/approve/${path}` }] });
+  const failing = { write: async () => { throw new Error("disk full"); } };
+  const cases = [
+    // [family, class, code, config, options, url (on the local world), pay first]
+    ["pii-blocked", x.PIIBlockedError, "pii-blocked", { pii: { action: "block" } }, {}, `/v2/pii?desc=${encodeURIComponent(`for ${EMAIL}`)}`],
+    ["policy-violation", x.PolicyViolationError, "policy-per-call-exceeded", { max_per_call_usd: "0.001" }, {}, "/v2/policy"],
+    ["replay-detected", x.ReplayDetectedError, "replay-detected", {}, {}, "/v2/replay", true],
+    ["mpa-denied", x.MPADeniedError, "mpa-denied", { max_per_call_usd: 10, mpa: approvers("no") }, {}, "/v2/mpa-no?amount=1000000"],
+    ["mpa-timeout", x.MPATimeoutError, "mpa-timeout", { max_per_call_usd: 10, mpa: approvers("slow") }, {}, "/v2/mpa-slow?amount=1000000"],
+    ["store-unavailable", x.X402PaymentError, "store-unavailable", {}, { audit: failing }, "/v2/store"],
+    // A scheme client that signs another amount than the approved one: refused after signing.
+    ["payment", x.X402PaymentError, "payload-mismatch", {}, { scheme: await tamperingScheme() }, "/v2/tampered"],
+  ];
+  const families = new Set(x.errorTable().map((r) => r.family));
+  for (const [family, C, code, config, opts, path, payFirst] of cases) {
+    families.delete(family);
+    const { pay, sink } = await setup(config, { wrapped: false, ...opts });
+    if (payFirst) assert.equal((await pay(`${world.url}${path}`)).status, 200);
+    const before = world.paid.length;
+    const err = await pay(`${world.url}${path}`).then(() => null, (e) => e);
+    assert.ok(err instanceof C, `${family}: ${err}`);
+    assert.equal(err.code, code, family);
+    assert.ok(err.message.startsWith(`${code}: ${x.errorTable().find((r) => r.code === code).description}`), `${family}: ${err.message}`);
+    assert.equal(world.paid.length, before, `${family}: nothing paid`);
+    if (family === "store-unavailable") continue; // the audit sink is what failed: no line was written
+    assert.ok(err.auditLine, `${family}: the audit line`);
+    assert.equal(err.auditLine, sink.lines.at(-1), family);
+    assert.equal(JSON.parse(err.auditLine).code, code, family);
+  }
+  // A config code is met at hardening: PolicyConfigError with .code (the spend-controls test), or at creation.
+  const bad = await x.hardenX402Client(new x402HTTPClient(new x402Client()), { config: { max_per_cal_usd: "1" }, replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, warn: () => {} })
+    .then(() => null, (e) => e);
+  assert.ok(bad instanceof x.PolicyConfigError && x.errorTable().find((r) => r.code === bad.code)?.family === "config", String(bad));
+  families.delete("config");
+  assert.deepEqual([...families], [], "every family of the core's error table is covered");
+});
+
+async function tamperingScheme() {
+  const { ExactEvmScheme } = await import("@x402/evm/exact/client");
+  const inner = new ExactEvmScheme(privateKeyToAccount(generatePrivateKey()));
+  return { scheme: "exact", findDefaultAsset: inner.findDefaultAsset, createPaymentPayload: (v, req, ctx) => inner.createPaymentPayload(v, { ...req, amount: "2000" }, ctx) };
+}
+
+test("the hardened createPaymentPayload answers a refusal with a payload that throws the coded error on any use (and can be awaited)", async () => {
+  const { h } = await setup({}, { wrapped: false });
+  // The refusal payload (what createPaymentPayload answers) throws the coded error on use, and can be awaited.
+  const pr = { x402Version: 2, resource: { url: `${world.url}/v2/x` }, accepts: [{ scheme: "exact", network: "eip155:84532", amount: "1000",
+    asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e", payTo: PAY_TO, maxTimeoutSeconds: 60, extra: { name: "USDC", version: "2" } }] };
+  const payload = await h.createPaymentPayload(pr);
+  assert.throws(() => payload.x402Version, (e) => e instanceof x.X402GuardError && e.code === "url-invalid");
+  assert.throws(() => JSON.stringify(payload), (e) => e.code === "url-invalid");
 });

@@ -16,7 +16,8 @@ import logging
 from typing import Any
 
 from ._types import PaymentDetails, PaymentResponse, encode_payment
-from .audit_log import AuditLog, FileAuditWriter, NullAuditWriter, StreamAuditWriter, verify_chain
+from .audit_log import AuditLog, FileAuditWriter, NullAuditWriter, StreamAuditWriter, verify_audit_log, verify_chain
+from .config_types import GuardConfig
 from .exceptions import (
     MPADeniedError,
     MPATimeoutError,
@@ -52,6 +53,7 @@ __all__ = [
     "EntityResult",
     "FileAuditWriter",
     "FileStore",
+    "GuardConfig",
     "HardenedX402Client",
     "MPAApproverConfig",
     "MPAConfig",
@@ -78,5 +80,6 @@ __all__ = [
     "call",
     "compute_fingerprint",
     "encode_payment",
+    "verify_audit_log",
     "verify_chain",
 ]

@@ -147,6 +147,8 @@ _FUNCS = {
     "driver_state": "[method]driver.state",
     "driver_load_state": "[method]driver.load-state",
     "driver_head": "[method]driver.head",
+    "driver_control": "[method]driver.control",
+    "driver_reload": "[method]driver.reload",
     "error_table": "error-table",
     "metric_table": "metric-table",
     "limit_table": "limit-table",
@@ -379,6 +381,8 @@ class Driver:
         self._open = f["driver_open"]
         self._begin = f["driver_begin"]
         self._handle = f["driver_handle"]
+        self._control = f["driver_control"]
+        self._reload = f["driver_reload"]
 
     @classmethod
     def create(
@@ -405,6 +409,20 @@ class Driver:
         with self.core.lock:
             r = self._begin(self.res, begin_json, now_ms)
         return str(self._ok(r))
+
+    def control(self, control_json: str, now_ms: int) -> str:
+        """Starts a control task (the kill switch: ``{"halt": true, "by", "reason"}``
+        or ``{"halt": false}``): ``{"id":N,"actions":[...]}``, run like a payment's."""
+        with self.core.lock:
+            r = self._control(self.res, control_json, now_ms)
+        return str(self._ok(r))
+
+    def reload(self, config_json: str, now_ms: int) -> str:
+        """Replaces the policy on the running guard (a hot reload; the rule is on the
+        core's ``Driver::reload``): ``{"id":N,"actions":[...]}``, a task whose
+        ``done`` says whether it applied."""
+        with self.core.lock:
+            return str(self._reload(self.res, config_json, now_ms))
 
     def handle(self, id: int, now_ms: int, events_json: str) -> str:
         """Feeds one crossing's events (an event object or an array) to task ``id``;

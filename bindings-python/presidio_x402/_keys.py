@@ -132,5 +132,5 @@ def fingerprint_key() -> SecretKey:
     return env_key(
         FINGERPRINT_KEY_ENV,
         "replay guard",
-        "Replays are NOT detected across processes or restarts.",
+        "Replays are NOT detected across processes or restarts, even with a shared store (Redis, file).",
     )

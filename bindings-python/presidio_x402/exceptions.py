@@ -23,6 +23,8 @@ class X402Error(Exception):
     """Base exception for all presidio-hardened-x402 errors."""
 
     code: Any = _DefaultCode()
+    #: The audit line written for this refusal, when one was written (a payment the guard refused).
+    audit_line: str | None = None
 
     def __init__(self, message: str = "", *, code: str | None = None) -> None:
         super().__init__(message or (code or self.code))

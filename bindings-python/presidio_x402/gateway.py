@@ -30,6 +30,7 @@ import hashlib
 import inspect
 import json
 import logging
+import os
 from typing import Any, cast
 
 import httpx
@@ -37,9 +38,11 @@ import httpx
 from ._core import core
 from ._types import PaymentDetails, PaymentResponse
 from .audit_log import AuditLog, NullAuditWriter
+from .config_types import GuardConfig
 from .guard import Guard
 from .pii_filter import _nlp_analyzer
 from .policy_engine import PolicyConfig, policy_to_config
+from .signers import SignerError
 from .stores import make_store
 
 logger = logging.getLogger("presidio_x402.gateway")
@@ -149,11 +152,13 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.
 
 
 class _SignerFailed(Exception):
-    """A signer failed: only the name of its exception's type, never its text."""
+    """A signer failed: only the name of its exception's type, never its text
+    (but a :class:`~presidio_x402.signers.SignerError`, written to hold no secret, is kept)."""
 
-    def __init__(self, type_name: str) -> None:
+    def __init__(self, type_name: str, reason: SignerError | None = None) -> None:
         super().__init__(type_name)
         self.type_name = type_name
+        self.reason = reason
 
 
 def request_identity(request: httpx.Request) -> dict[str, str | None]:
@@ -189,6 +194,9 @@ class HardenedX402Client:
     default: presidio-analyzer's ``AnalyzerEngine`` when it and a spaCy model
     are installed). Its PERSON/LOCATION/ORGANIZATION spans go to the core as
     hints; the core applies the entities, score threshold and action.
+    ``tracer_provider``: where each payment's OpenTelemetry spans go (default:
+    the global provider; nothing without ``opentelemetry-api``, see
+    :mod:`presidio_x402.otel`).
 
     A store failure refuses the payment with ``StoreUnavailableError``
     (``.code == "store-unavailable"``); it is never allowed unguarded.
@@ -197,13 +205,13 @@ class HardenedX402Client:
     the :class:`~presidio_x402.mpa.ApprovalRequest`) and ``payment_reason=``.
     """
 
-    def __init__(self, payment_signer: Any, *, policy: PolicyConfig | dict[str, Any] | None = None,
+    def __init__(self, payment_signer: Any, *, policy: PolicyConfig | GuardConfig | dict[str, Any] | None = None,
                  pii_mode: str = "regex", pii_entities: list[str] | None = None, pii_action: str = "redact",
                  replay_ttl: int = 300, redis_url: str | None = None, audit_writer: Any = None,
                  agent_id: str | None = None, httpx_client: httpx.AsyncClient | None = None,
                  mpa_engine: Any = None, metrics_collector: Any = None, trusted_wallets: Any = None,
                  store: Any = None, audit_key: Any = None, replay_key: Any = None,
-                 replica_id: str | None = None, nlp_analyzer: Any = None,
+                 replica_id: str | None = None, nlp_analyzer: Any = None, tracer_provider: Any = None,
                  wallet_pinning: str | None = None, wallet_pin_store: Any = None) -> None:
         if pii_mode not in ("regex", "nlp"):
             raise ValueError("pii_mode must be 'regex' or 'nlp'")
@@ -211,6 +219,13 @@ class HardenedX402Client:
         if pii_mode == "nlp":
             analyzer = nlp_analyzer if nlp_analyzer is not None else _nlp_analyzer()  # logs once when unavailable
         self._signer = payment_signer
+        if policy is not None and not isinstance(policy, PolicyConfig):
+            policy = dict(policy)  # a GuardConfig (the TypedDict of docs/CONFIG.md) is a plain dict
+        # What a reload rebuilds the configuration with (an engine given here stays the approvers).
+        self._build_kw: dict[str, Any] = {"pii_entities": pii_entities, "pii_action": pii_action,
+                                          "replay_ttl": replay_ttl, "agent_id": agent_id,
+                                          "trusted_wallets": trusted_wallets, "mpa_engine": mpa_engine,
+                                          "replica_id": replica_id, "wallet_pinning": wallet_pinning}
         if mpa_engine is None:
             cfg_mpa = policy_to_config(policy).get("mpa")
             if cfg_mpa:
@@ -228,7 +243,7 @@ class HardenedX402Client:
         self._own_store = store is None
         self._guard = Guard(config, store=store if store is not None else make_store(redis_url), audit=audit,
                             metrics=metrics_collector, mpa_engine=mpa_engine, replay_key=replay_key,
-                            nlp_analyzer=analyzer)
+                            nlp_analyzer=analyzer, tracer_provider=tracer_provider)
         self._own_httpx = httpx_client is None
         self._httpx = httpx_client or httpx.AsyncClient(timeout=30.0, transport=DEFAULT_TRANSPORT)
         self._mpa = mpa_engine
@@ -246,7 +261,30 @@ class HardenedX402Client:
     def audit_log(self) -> AuditLog:
         return self._guard.audit
 
+    async def reload(self, policy: PolicyConfig | dict[str, Any] | str | os.PathLike[str]) -> str:
+        """Replaces the policy of the running client (a hot reload): a
+        :class:`PolicyConfig`, a dict or a ``.toml``/``.json`` file path, with the
+        constructor's other keyword arguments applied as at construction. The core
+        validates it and decides what happens to payments in flight (README, "Hot
+        reload"). Returns the policy's digest; a refused policy raises
+        ``PolicyValidationError`` (``.code``) and the old one stays in force.
+        File watching is the caller's (README)."""
+        if isinstance(policy, (str, os.PathLike)):
+            from .x402_policy_schema import load_policy_file
+
+            policy = load_policy_file(os.fspath(policy))
+        return await self._guard.reload_async(build_config(policy, **self._build_kw))
+
     # -- HTTP methods ----------------------------------------------------------------
+    async def halt(self, reason: str = "", *, by: str = "") -> None:
+        """The kill switch (:meth:`Guard.halt`): every payment is refused with
+        ``guard-halted`` until :meth:`unhalt`, in every process sharing the store."""
+        await self._guard.halt_async(reason, by=by)
+
+    async def unhalt(self) -> None:
+        """Clears the kill switch (:meth:`Guard.unhalt`)."""
+        await self._guard.unhalt_async()
+
     async def get(self, url: str, **kwargs: Any) -> httpx.Response:
         return await self._request("GET", url, **kwargs)
 
@@ -314,6 +352,9 @@ class HardenedX402Client:
             if isinstance(cause, _SignerFailed):
                 err = g.error(p)
                 err.signer_error_type = cause.type_name  # type: ignore[attr-defined]
+                if cause.reason is not None:
+                    err.args = (f"{err.args[0] if err.args else err} ({cause.reason})", *err.args[1:])
+                    raise err from cause.reason
                 raise err from None
             raise g.error(p) from cause
         d = p.action
@@ -336,7 +377,8 @@ class HardenedX402Client:
         except Exception as exc:
             # The signer's exception is never chained into ours, nor its text
             # copied: it can hold key material. Only its type name is kept.
-            return {"on": "signer-failed"}, _SignerFailed(type(exc).__name__)
+            reason = exc if isinstance(exc, SignerError) else None
+            return {"on": "signer-failed"}, _SignerFailed(type(exc).__name__, reason)
         payload = _payload(out)
         if payload is None:
             return {"on": "signer-failed"}, None

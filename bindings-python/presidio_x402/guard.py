@@ -19,6 +19,8 @@ action             performed with                                  answered with
 ``audit``          the audit writer                                ``audit-failed`` when it fails
 ``post-webhook``   :func:`presidio_x402.mpa.post_webhook`          ``webhook`` (all in parallel)
 ``countersign``    the caller's ``mpa_signatures``                 ``countersignatures``
+``ask-human``      :func:`presidio_x402.mpa.ask_human` (the         ``human``
+                   engine's ``on_human_approval``)
 ``sleep``          the clock                                       ``wake``
 ``alert``          :func:`post_alert` in a thread, not awaited     —
 ``sign``/``send``  the caller (:meth:`Guard.resume`)               ``signed``/``signer-failed``,
@@ -53,12 +55,14 @@ from typing import Any, cast
 
 from . import _keys
 from . import mpa as _mpa
+from . import otel as _otel
 from ._core import ConfigErrors, CoreError, Driver, core
 from ._nlp import NLP_ENTITIES, metadata_texts
 from ._nlp import hints as nlp_hints
 from ._types import PaymentDetails
 from .audit_log import AuditLog, NullAuditWriter
-from .exceptions import error_for
+from .config_types import GuardConfig
+from .exceptions import X402Error, error_for
 from .stores import SINGLE_REPLICA, MemoryStore, StoreError, is_async_store, now_ms
 
 logger = logging.getLogger("presidio_x402")
@@ -70,7 +74,7 @@ Steps = Generator[tuple[Any, ...], Any, Any]
 Body = str | bytes | bytearray | None
 
 _STOPS = ("sign", "send", "done")
-_APPROVALS = ("post-webhook", "countersign")
+_APPROVALS = ("post-webhook", "countersign", "ask-human")
 _ASKS = ("load-state", "cas-state", "replay-set", "load-head")
 
 
@@ -151,22 +155,26 @@ def post_alert(a: dict[str, Any]) -> threading.Thread:
 class Guard:
     """A configured guard: the core's ``driver`` plus keys, store, audit log, metrics and approvers."""
 
-    def __init__(self, config: dict[str, Any], *, store: Any = None, audit: AuditLog | None = None,
+    def __init__(self, config: GuardConfig | dict[str, Any], *, store: Any = None, audit: AuditLog | None = None,
                  metrics: Any = None, mpa_engine: Any = None, replay_key: Any = None,
-                 nlp_analyzer: Any = None) -> None:
+                 nlp_analyzer: Any = None, tracer_provider: Any = None) -> None:
         self._core = core()
+        cfg: dict[str, Any] = dict(config)
+        #: OpenTelemetry: the tracer provider payments' spans go to (``None``: the
+        #: global one; nothing without ``opentelemetry-api``, see :mod:`presidio_x402.otel`).
+        self.tracer_provider = tracer_provider
         #: The configuration, approver secrets replaced by ``"***"`` (the
         #: driver got them once; no attribute of the guard holds a raw key).
-        self.config = _without_secrets(config)
+        self.config = _without_secrets(cfg)
         self.store = store if store is not None else MemoryStore()
         self.audit = audit if audit is not None else AuditLog()
         self.metrics = metrics
         self.mpa = mpa_engine
         #: ``pii_mode="nlp"``: an analyzer whose spans go to the core as hints (see ``_nlp``).
         self.nlp_analyzer = nlp_analyzer
-        self._nlp_entities = [e for e in (config.get("pii") or {}).get("entities") or NLP_ENTITIES if e in NLP_ENTITIES]
+        self._nlp_entities = [e for e in (cfg.get("pii") or {}).get("entities") or NLP_ENTITIES if e in NLP_ENTITIES]
         #: This process's replica id (config ``replica_id``; ``"-"`` for a single process).
-        self.replica: str = str(config.get("replica_id") or SINGLE_REPLICA)
+        self.replica: str = str(cfg.get("replica_id") or SINGLE_REPLICA)
         #: The host clock (epoch milliseconds) every crossing carries.
         self.clock = now_ms
         shared = not isinstance(self.store, MemoryStore)
@@ -176,7 +184,7 @@ class Guard:
                         "log_reads_back": hasattr(writer, "resume_head") or self.audit.head is not None}
         replay = (_keys.coerce_key(replay_key, "replay key") or _keys.fingerprint_key()).bytes()
         try:
-            self._d = Driver.create(json.dumps(config, ensure_ascii=False), json.dumps(self.profile), replay,
+            self._d = Driver.create(json.dumps(cfg, ensure_ascii=False), json.dumps(self.profile), replay,
                                     self.audit.key_bytes, core=self._core)
         except ConfigErrors as e:
             from .x402_policy_schema import PolicyValidationError
@@ -235,6 +243,55 @@ class Guard:
     async def resume_async(self, p: Payment, event: dict[str, Any]) -> Payment:
         return cast("Payment", await self._run_async(self._course(p, [event])))
 
+    # -- operator controls: the kill switch (README "Operator controls") ------------------
+    def halt(self, reason: str = "", *, by: str = "") -> Any:
+        """Halts the guard: the flag is stored in the guard's state (every process
+        sharing the store sees it) and every payment is refused with
+        ``guard-halted`` until :meth:`unhalt`. ``reason`` and ``by`` (each at most
+        256 bytes, no control characters) stay in the state; the audit log gets a
+        ``guard_halted`` line. (Named ``unhalt``, not ``resume``: :meth:`resume`
+        feeds a payment.) With an async store this returns the coroutine of
+        :meth:`halt_async`."""
+        if self._async:
+            return self.halt_async(reason, by=by)
+        self._control_done(self._drive(self._control({"halt": True, "by": by, "reason": reason})))
+
+    async def halt_async(self, reason: str = "", *, by: str = "") -> None:
+        self._control_done(await self._run_async(self._control({"halt": True, "by": by, "reason": reason})))
+
+    def unhalt(self) -> Any:
+        """Clears the kill switch set by :meth:`halt` (audited ``guard_resumed``);
+        with an async store, the coroutine of :meth:`unhalt_async`."""
+        if self._async:
+            return self.unhalt_async()
+        self._control_done(self._drive(self._control({"halt": False})))
+
+    async def unhalt_async(self) -> None:
+        self._control_done(await self._run_async(self._control({"halt": False})))
+
+    def halted(self) -> dict[str, Any] | None:
+        """The kill switch as this guard last saw the state: ``{"by", "reason",
+        "at_ms"}``, or ``None`` when not halted."""
+        return cast("dict[str, Any] | None", json.loads(self._d.state()).get("halted"))
+
+    def _control(self, control: dict[str, Any]) -> Steps:
+        """The driver's control task, run like a payment's crossings."""
+        if not self._ready:
+            yield from self._open()
+        start = json.loads(self._d.control(json.dumps(control), self.clock()))
+        batch = start["actions"]
+        while True:
+            kind, out = yield from self._batch(None, batch)
+            if kind == "stop":
+                return out
+            batch = out if kind == "batch" else self._cross(start["id"], out)
+
+    @staticmethod
+    def _control_done(done: Any) -> None:
+        if not isinstance(done, dict) or done.get("allowed") is not True:
+            d = done if isinstance(done, dict) else {}
+            raise error_for(d.get("code"), d.get("details"))
+
     def details(self, p: Payment) -> PaymentDetails:
         """What the signer gets, from the ``sign`` action (redacted metadata)."""
         a = p.action
@@ -248,11 +305,54 @@ class Guard:
             asset=a.get("asset") or "", scheme=a.get("scheme") or "exact", x402_version=int(a.get("x402_version") or 1),
             requirements=req, resource=a.get("resource"), request_url=m.get("request_url") or "")
 
+    def reload(self, config: dict[str, Any]) -> Any:
+        """Replaces the policy of the running guard (a hot reload) with a new
+        configuration, given as at construction. The core validates it and decides
+        what happens to payments in flight (README, "Hot reload"); the reload is
+        audited and counted (``x402_policy_reloads_total``). Returns the policy's
+        digest (hex SHA-256 of its RFC 8785 form); a refused policy raises
+        ``PolicyValidationError`` listing every problem (``.code`` the first; a
+        changed ``replica_id``/``agent_id`` is ``config-identity-changed``), or the
+        coded error of the audit failure, and the old policy stays in force.
+        A coroutine with an asynchronous store (see :meth:`reload_async`)."""
+        return self._drive(self._reload(config))
+
+    async def reload_async(self, config: dict[str, Any]) -> str:
+        """:meth:`reload`, awaited."""
+        return cast("str", await self._run_async(self._reload(config)))
+
+    def _reload(self, config: dict[str, Any]) -> Steps:
+        if not self._ready:
+            yield from self._open()
+        start = json.loads(self._d.reload(json.dumps(config, ensure_ascii=False), self.clock()))
+        batch = start["actions"]
+        while True:
+            kind, out = yield from self._batch(None, batch)
+            if kind == "stop":
+                self._done(out)
+                details = out.get("details") or {}
+                if out.get("allowed") is not True:
+                    errors = [(e["path"], e["code"]) for e in details.get("errors") or []]
+                    if not errors:
+                        raise error_for(out.get("code") or "invalid-input", details)
+                    from .x402_policy_schema import PolicyValidationError
+
+                    lines = [f"{p or '(root)'}: {c}: {self._core.describe(c)}" for p, c in errors]
+                    raise PolicyValidationError("policy reload refused, the old policy is kept:\n"
+                                                + "\n".join("  - " + ln for ln in lines), lines, errors)
+                self.config = _without_secrets(config)
+                return str(details.get("policy_sha256") or "")
+            batch = self._cross(start["id"], out)
+
     def error(self, p: Payment) -> Exception:
         """The seed exception of a refused payment (its ``done``), from the core's error table."""
         mpa = self.mpa.config.threshold if self.mpa is not None else (self.config.get("mpa") or {}).get("threshold")
-        return error_for(p.code, p.action.get("details"), threshold=int(mpa or 0),
-                         approval_request=p.approval.as_dict() if p.approval is not None else None)
+        err = error_for(p.code, p.action.get("details"), threshold=int(mpa or 0),
+                        approval_request=p.approval.as_dict() if p.approval is not None else None)
+        line = p.action.get("audit_line")
+        if isinstance(line, str) and isinstance(err, X402Error):
+            err.audit_line = line
+        return err
 
     def state(self) -> str:
         """The core's serialised state (spend ledger, pins): with a shared store,
@@ -410,6 +510,8 @@ class Guard:
                 p.approval = _mpa.ApprovalRequest.from_canonical(a["request"])
                 src = p.signatures if p.signatures is not None else getattr(self.mpa, "countersigner", None)
                 ev = await _mpa.countersignatures(a, src)
+            elif a["do"] == "ask-human":
+                ev = await _mpa.ask_human(a, getattr(self.mpa, "on_human_approval", None))
             elif self.mpa is not None:
                 ev = await self.mpa.post_webhook(a)
             else:
@@ -422,6 +524,8 @@ class Guard:
     def _done(self, d: dict[str, Any]) -> None:
         if self.metrics is not None:
             self.metrics.apply(d.get("metrics") or [])
+        if d.get("spans"):
+            _otel.emit(d["spans"], self.tracer_provider)
 
     # -- runners: the same steps, synchronous or awaited --------------------------------------
     def _drive(self, gen: Steps) -> Any:

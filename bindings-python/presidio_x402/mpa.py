@@ -100,7 +100,9 @@ MAX_RESPONSE_BYTES = 4096
 @dataclass(frozen=True)
 class MPAApproverConfig:
     """One approver: ``mode="webhook"`` (``webhook_url``; optional response
-    ``shared_secret``) or ``mode="crypto"`` (``shared_secret`` required, ≥ 16 bytes)."""
+    ``shared_secret``), ``mode="crypto"`` (``shared_secret`` required, ≥ 16 bytes)
+    or ``mode="human"`` (a person, asked through the engine's
+    ``on_human_approval``; neither URL nor secret)."""
 
     approver_id: str
     mode: str = "webhook"
@@ -411,6 +413,35 @@ async def countersignatures(action: dict[str, Any], source: Signatures) -> dict[
     return {"on": "countersignatures", "signatures": pairs}
 
 
+#: A person's approval prompt: given ``{"approver_id", "prompt", "deadline_ms"}``
+#: (the ``prompt`` is built and redacted by the core), returns ``"approve"`` (or
+#: ``True``) to approve; anything else denies. Sync or async.
+HumanApproval = Callable[[dict[str, Any]], Any]
+
+
+async def ask_human(action: dict[str, Any], callback: HumanApproval | None) -> dict[str, Any]:
+    """Performs the driver's ``ask-human`` action: the person's vote from
+    ``callback`` (the guard reports when it arrived); ``timeout`` when no answer came by the
+    action's ``deadline_ms``; ``unavailable`` when there is no callback or it
+    failed (the payment is then refused with ``mpa-human-unavailable`` unless
+    the other approvers suffice). The core judges the vote."""
+    ev: dict[str, Any] = {"on": "human", "approver_id": action["approver_id"]}
+    if callback is None:
+        return {**ev, "vote": "unavailable"}
+    ask = {"approver_id": action["approver_id"], "prompt": action["prompt"], "deadline_ms": action["deadline_ms"]}
+    try:
+        out = callback(ask)
+        if inspect.isawaitable(out):
+            out = await asyncio.wait_for(out, timeout=max(_seconds_left(action["deadline_ms"]), 0.001))
+    except TimeoutError:
+        return {**ev, "vote": "timeout"}
+    except Exception:
+        logger.warning("MPA human approval prompt failed")
+        return {**ev, "vote": "unavailable"}
+    vote = "approve" if out is True or out == "approve" else "deny"
+    return {**ev, "vote": vote}
+
+
 class MPAEngine:
     """The approvers' I/O for the guard: webhooks and countersignatures (the core
     decides when approval is needed, builds the request, sets the deadline and
@@ -418,13 +449,16 @@ class MPAEngine:
 
     ``httpx_client``: client for webhooks (default: a private one);
     ``resolver``: ``async (host, port) -> [addresses]`` for the SSRF check;
-    ``countersigner``: default source of crypto signatures (see the module notes).
+    ``countersigner``: default source of crypto signatures (see the module notes);
+    ``on_human_approval``: the prompt for ``human`` approvers (see :func:`ask_human`).
     """
 
     def __init__(self, config: MPAConfig, *, httpx_client: httpx.AsyncClient | None = None,
                  resolver: Resolver | None = None, countersigner: Signatures = None,
-                 max_response_bytes: int = MAX_RESPONSE_BYTES) -> None:
+                 max_response_bytes: int = MAX_RESPONSE_BYTES,
+                 on_human_approval: HumanApproval | None = None) -> None:
         self.config = config
+        self.on_human_approval = on_human_approval
         self._httpx = httpx_client
         self._resolver = resolver or _default_resolver
         self.countersigner = countersigner
@@ -508,6 +542,7 @@ __all__ = [
     "MPAApproverConfig",
     "MPAConfig",
     "MPAEngine",
+    "ask_human",
     "checked_client",
     "countersign",
     "countersignatures",

@@ -57,9 +57,9 @@ async def test_v2_policy_block_aborts_before_signing():
     c, w, _ = setup(s, policy={"max_per_call_usd": 0.10})
     with pytest.raises(Exception) as e:
         await c.get("https://api.example.com/weather")
-    # The hook raised the seed exception of the refusal's family: the client aborted.
-    assert isinstance(e.value.__cause__, PolicyViolationError) and e.value.__cause__.code == "policy-per-call-exceeded"
-    assert "policy-per-call-exceeded" in repr(e.value.__cause__)
+    # The hook raised the seed exception of the refusal's family: the client aborted; it reaches the caller as is.
+    assert isinstance(e.value, PolicyViolationError) and e.value.code == "policy-per-call-exceeded"
+    assert "policy-per-call-exceeded" in repr(e.value)
     assert s.payments == []
     assert json.loads(w.lines[0])["code"] == "policy-per-call-exceeded"
 
@@ -72,11 +72,11 @@ async def test_v2_failed_settlement_keeps_the_spend_and_replay_aborts():
     s.settle_ok = True
     with pytest.raises(Exception) as e:  # the authorization left: the same purchase is a replay
         await c.get("https://api.example.com/w")
-    assert isinstance(e.value.__cause__, ReplayDetectedError)
+    assert isinstance(e.value, ReplayDetectedError)
     assert (await c.get("https://api.example.com/w2")).status_code == 200  # $0.001 + $0.001 of $0.002
     with pytest.raises(Exception) as e:
         await c.get("https://api.example.com/w3")
-    assert e.value.__cause__.code == "policy-window-exceeded"
+    assert e.value.code == "policy-window-exceeded"
     assert [json.loads(ln)["outcome"] for ln in w.lines] == ["allowed", "failed-after-send", "blocked", "allowed",
                                                            "settled", "blocked"]
     assert verify_chain(w.lines, CHAIN).ok
@@ -159,7 +159,7 @@ async def test_a_paid_response_never_reported_is_unobserved(monkeypatch):
     reset[0] = False
     with pytest.raises(Exception) as e:  # the signed authorization may have left: its spend stays, never paid twice
         await c.get("https://api.example.com/w")
-    assert isinstance(e.value.__cause__, ReplayDetectedError)
+    assert isinstance(e.value, ReplayDetectedError)
     assert [json.loads(ln)["outcome"] for ln in w.lines] == ["allowed", "unknown", "blocked"]
 
 
@@ -170,7 +170,7 @@ async def test_plain_x402client_refuses_without_the_real_url():
     c, w, _ = setup(s, http_level=False, policy={"daily_limit_usd": 0.01})
     with pytest.raises(Exception) as e:
         await c.get("https://api.example.com/premium-data")
-    assert e.value.__cause__.code == "url-invalid"
+    assert e.value.code == "url-invalid"
     assert s.payments == []
     assert [json.loads(ln)["outcome"] for ln in w.lines] == ["blocked"]
     assert json.loads(w.lines[0])["code"] == "url-invalid"
@@ -191,7 +191,7 @@ async def test_capped_transport_gives_the_guard_the_method_and_body_of_each_purc
     assert (await c.post("https://api.example.com/q", json={"city": "Rome"})).status_code == 200  # another purchase
     with pytest.raises(Exception) as e:
         await c.post("https://api.example.com/q", json={"city": "Paris"})
-    assert isinstance(e.value.__cause__, ReplayDetectedError)
+    assert isinstance(e.value, ReplayDetectedError)
     assert len(s.payments) == 2
     assert [json.loads(ln)["outcome"] for ln in w.lines] == ["allowed", "settled", "allowed", "settled", "blocked"]
 
@@ -227,7 +227,7 @@ async def test_a_tampering_signer_is_refused_by_the_core_and_nothing_is_sent(cha
     with pytest.raises(Exception) as e:
         await c.get("https://api.example.com/weather")
     code = "payload-expiry-too-long" if field.endswith("validBefore") else "payload-mismatch"
-    assert getattr(e.value.__cause__, "code", None) == code or getattr(e.value, "code", None) == code, repr(e.value)
+    assert getattr(e.value, "code", None) == code, repr(e.value)
     assert s.payments == []  # refused before the paid request: nothing left
     lines = [json.loads(x) for x in w.lines]
     assert [x["outcome"] for x in lines] == ["allowed", "failed"] and lines[-1]["code"] == code
@@ -249,7 +249,7 @@ async def test_a_default_client_payment_the_policy_refuses_is_refused_by_the_gua
     c, w, _ = setup(s, policy={"max_per_call_usd": 5})
     with pytest.raises(Exception) as e:
         await c.get("https://api.example.com/weather")
-    assert isinstance(e.value.__cause__, PolicyViolationError) and e.value.__cause__.code == "policy-per-call-exceeded"
+    assert isinstance(e.value, PolicyViolationError) and e.value.code == "policy-per-call-exceeded"
     assert s.payments == []
     assert json.loads(w.lines[0])["code"] == "policy-per-call-exceeded"
 
@@ -314,7 +314,7 @@ async def test_payment_identifier_sent_audited_and_a_recovered_retry_is_the_same
     c = httpx.AsyncClient(transport=x402AsyncTransport(http, transport=httpx.MockTransport(s.handler)))
     with pytest.raises(Exception) as e:
         await c.get("https://api.example.com/once")
-    assert "replay-detected" in repr(e.value) + repr(e.value.__cause__)
+    assert "replay-detected" in repr(e.value)
     assert len(recoveries) == 1, "the client asked for a retry once"
     assert len(s.payments) == 1, "one payment left: the retry was refused before signing"
     pid = extract_payment_identifier(PaymentPayload.model_validate(s.payments[0]))
@@ -339,3 +339,94 @@ async def test_payment_identifier_absent_when_not_declared_and_new_per_purchase(
     assert (await c2.get("https://api.example.com/weather")).status_code == 200
     assert "payment-identifier" not in (plain.payments[0].get("extensions") or {})
     assert all("payment_id" not in json.loads(line) for line in w2.lines)
+
+
+# ---- codes survive every path (issue 22 item 1): the caller of httpx gets the seed exception as it is ----------
+
+class _FailingWriter:
+    def write(self, ev):
+        raise OSError("disk full")
+
+
+def _mpa_engine(answer):
+    import asyncio
+
+    from presidio_x402.mpa import MPAApproverConfig, MPAConfig, MPAEngine
+
+    async def public(host, port):
+        return ["93.184.216.34"]
+
+    class Approver(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request):
+            if answer == "slow":
+                await asyncio.sleep(5)
+            req = json.loads(request.content)
+            return httpx.Response(200, json={"approved": answer == "yes", "request_id": req["request_id"]})
+
+    cfg = MPAConfig(threshold=1, min_amount_usd=1, timeout_seconds=1, approvers=[
+        MPAApproverConfig("alice", mode="webhook", webhook_url="https://approvals.example.com/alice")])
+    return MPAEngine(cfg, httpx_client=httpx.AsyncClient(transport=Approver()), resolver=public)
+
+
+async def test_every_error_family_reaches_the_caller_as_the_seed_exception_with_code_description_and_audit_line():
+    from x402.mechanisms.evm.exact.client import ExactEvmScheme
+
+    from presidio_x402 import (
+        MPADeniedError,
+        MPATimeoutError,
+        PIIBlockedError,
+        StoreUnavailableError,
+        X402PaymentError,
+    )
+    from presidio_x402._core import error_table
+    from presidio_x402.x402_policy_schema import PolicyValidationError
+
+    table = {r["code"]: r for r in error_table()}
+    cases = [
+        # family, class, code, harden options, server, pay first, scheme
+        ("pii-blocked", PIIBlockedError, "pii-blocked", {"pii_action": "block"},
+         Server(version=2, amount="1000", description="Weather for alice.smith@example.com"), False, None),
+        ("policy-violation", PolicyViolationError, "policy-per-call-exceeded", {"policy": {"max_per_call_usd": 0.10}},
+         Server(version=2, amount="200000"), False, None),
+        ("replay-detected", ReplayDetectedError, "replay-detected", {}, Server(version=2, amount="1000"), True, None),
+        ("mpa-denied", MPADeniedError, "mpa-denied", {"policy": {"max_per_call_usd": 10},
+                                                      "mpa_engine": _mpa_engine("no")},
+         Server(version=2, amount="2000000"), False, None),
+        ("mpa-timeout", MPATimeoutError, "mpa-timeout", {"policy": {"max_per_call_usd": 10},
+                                                         "mpa_engine": _mpa_engine("slow")},
+         Server(version=2, amount="2000000"), False, None),
+        ("store-unavailable", StoreUnavailableError, "store-unavailable", {"audit_writer": _FailingWriter()},
+         Server(version=2, amount="1000"), False, None),
+        ("payment", X402PaymentError, "payload-mismatch", {}, Server(version=2, amount="1000"), False,
+         Tampering(ExactEvmScheme(Account.from_key(KEY)), amount="2000")),
+    ]
+    families = {r["family"] for r in table.values()}
+    for family, cls, code, opts, server, pay_first, scheme in cases:
+        families.discard(family)
+        client = x402Client()
+        if scheme is not None:
+            client.register("eip155:*", scheme)
+        else:
+            register_exact_evm_client(client, Account.from_key(KEY))
+        http = x402HTTPClient(client)
+        w = Lines()
+        harden(http, **{"audit_writer": w, **opts})
+        c = httpx.AsyncClient(transport=x402AsyncTransport(http, transport=httpx.MockTransport(server.handler)))
+        if pay_first:
+            assert (await c.get("https://api.example.com/once")).status_code == 200
+        paid = len(server.payments)
+        with pytest.raises(cls) as e:
+            await c.get("https://api.example.com/once")
+        err = e.value
+        assert isinstance(err, PaymentError), family  # the SDK's own class too: its catchers keep working
+        assert err.code == code, family
+        assert str(err).startswith(table[code]["description"]), (family, str(err))
+        assert len(server.payments) == paid, family
+        if family != "store-unavailable":  # the audit writer is what failed: no line was written
+            assert err.audit_line == w.lines[-1], family
+            assert json.loads(err.audit_line)["code"] == code
+    with pytest.raises(PolicyValidationError) as ce:  # a config code: at harden time, with .code
+        harden(x402HTTPClient(x402Client()), policy={"max_per_cal_usd": 1})
+    assert table[ce.value.code]["family"] == "config"
+    families.discard("config")
+    assert families == set(), "every family of the core's error table is covered"

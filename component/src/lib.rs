@@ -126,6 +126,12 @@ code_map!(
     PaymentIdMismatch,
     StoreUnavailable,
     InvalidInput,
+    AuditBadKey,
+    ConfigIdentityChanged,
+    MpaHumanUnavailable,
+    GuardHalted,
+    VelocityExceeded,
+    AssetCapExceeded,
     QuoteDriftExceeded,
 );
 
@@ -375,6 +381,17 @@ impl GuestDriver for DriverResource {
 
     fn head(&self) -> Option<wit::Head> {
         self.0.borrow().head().cloned().map(head_out)
+    }
+
+    fn control(&self, control_json: String, now_ms: u64) -> Result<String, wit::ErrorCode> {
+        self.0
+            .borrow_mut()
+            .control_json(&control_json, now_ms)
+            .map_err(code_out)
+    }
+
+    fn reload(&self, config_json: String, now_ms: u64) -> String {
+        self.0.borrow_mut().reload_json(&config_json, now_ms)
     }
 }
 

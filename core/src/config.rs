@@ -5,24 +5,10 @@
 //! policy file can be fixed in one pass. Unknown keys are errors: a typo such
 //! as `max_per_cal_usd` must not silently disable a limit.
 //!
-//! | key | type | default |
-//! |---|---|---|
-//! | `max_per_call_usd` | USD (number or string) or `null` for none | `1` |
-//! | `daily_limit_usd` | USD or `null` for none: the limit of each window | `10` |
-//! | `window_seconds` | integer 1..=31 536 000 | `86400` |
-//! | `per_endpoint` | object: endpoint key → USD window limit | `{}` |
-//! | `agent_id` | string ≤ 128 bytes | `""` |
-//! | `replica_id` | `""`, or 1–64 bytes of `[A-Za-z0-9._:-]`: this process's own audit chain (see `audit`) | `""` |
-//! | `trusted_wallets` | array of payee addresses (empty = any payee), or an object: endpoint key (as in `per_endpoint`) or `"*"` → array of payees | `[]` |
-//! | `pin_pay_to` | bool: pin the first payee per (origin, network) | `false` |
-//! | `networks` | array of network ids (v1 names or CAIP-2), in preference order; empty = any | `[]` |
-//! | `assets` | array of `{network, address, decimals, usd_price, symbol?}` added to the trusted table | `[]` |
-//! | `replay_ttl_seconds` | integer 1..=604 800 | `300` |
-//! | `reservation_lease_seconds` | integer 1..=86 400 | `900` |
-//! | `pii` | `{entities, action, template, min_score}` | all entities, `redact` |
-//! | `mpa` | MPA settings (see the `mpa` module) | none |
-//! | `max_quote_increase_ratio`, `wallet_pinning`, `budget_alerts`, `alert_webhook` | see [`crate::controls`] | |
-//! | `payload` | `{check, skew_seconds, wallet}`: how signed payloads are bound to the approval (see [`crate::payload`]): `check` `"enforce"` (default) or `"opaque"` (the opt-out for signers that return opaque tokens: sent unchecked), `skew_seconds` 0..=600 (default 30), `wallet` the payer's address (`from` must be it) | enforce, 30, none |
+//! Every key with its type, default, range, unit and error codes:
+//! `docs/CONFIG.md`, generated from `schema/policy.schema.json` and this
+//! parser by `core/tests/config_reference.rs` (which also checks the
+//! schema's defaults against [`GuardConfig::default`]).
 
 use crate::assets::{self, TrustedAsset};
 use crate::error::{Code, ConfigError};
@@ -55,7 +41,9 @@ pub const KEYS: &[&str] = &[
     "pii",
     "mpa",
     "payload",
-    // operator controls, part B (crate::controls)
+    // operator controls (see `crate::controls`)
+    "velocity",
+    "asset_caps",
     "max_quote_increase_ratio",
     "wallet_pinning",
     "budget_alerts",
@@ -109,7 +97,7 @@ pub struct GuardConfig {
     pub mpa: Option<MpaConfig>,
     /// How signed payloads are bound to the approval.
     pub payload: Binding,
-    /// Quote drift, pinning mode and budget alerts ([`crate::controls`]).
+    /// Operator controls ([`crate::controls`]).
     pub controls: crate::controls::Controls,
 }
 
@@ -305,7 +293,13 @@ fn opt_usd(x: &Value, path: &str, errs: &mut Vec<ConfigError>) -> Option<Usd> {
     }
 }
 
-fn int_in(x: &Value, path: &str, lo: u64, hi: u64, errs: &mut Vec<ConfigError>) -> Option<u64> {
+pub(crate) fn int_in(
+    x: &Value,
+    path: &str,
+    lo: u64,
+    hi: u64,
+    errs: &mut Vec<ConfigError>,
+) -> Option<u64> {
     match x.as_u64() {
         Some(n) if (lo..=hi).contains(&n) => Some(n),
         Some(_) => {
@@ -390,6 +384,35 @@ fn per_endpoint(x: &Value, errs: &mut Vec<ConfigError>) -> Vec<(EndpointKey, Usd
     out
 }
 
+/// The CAIP-2 `network` and the `address` of an asset entry at `path`
+/// (`config-bad-asset` / `config-bad-address` when bad).
+pub(crate) fn asset_id<'a>(
+    o: &'a serde_json::Map<String, Value>,
+    path: &str,
+    errs: &mut Vec<ConfigError>,
+) -> (Option<String>, Option<&'a str>) {
+    let s = |k: &str| o.get(k).and_then(Value::as_str);
+    let network = s("network").and_then(|n| assets::normalize_network(n, 1).ok());
+    if network.is_none() {
+        errs.push(ConfigError::new(
+            format!("{path}.network"),
+            Code::ConfigBadAsset,
+        ));
+    }
+    let address = s("address").filter(|a| {
+        network
+            .as_ref()
+            .is_some_and(|n| assets::valid_address(n, a))
+    });
+    if address.is_none() {
+        errs.push(ConfigError::new(
+            format!("{path}.address"),
+            Code::ConfigBadAddress,
+        ));
+    }
+    (network, address)
+}
+
 fn extra_assets(x: &Value, table: &mut Vec<TrustedAsset>, errs: &mut Vec<ConfigError>) {
     let Some(a) = x.as_array() else {
         errs.push(ConfigError::new("assets", Code::ConfigBadType));
@@ -406,33 +429,8 @@ fn extra_assets(x: &Value, table: &mut Vec<TrustedAsset>, errs: &mut Vec<ConfigE
             continue;
         };
         let before = errs.len();
-        for k in o.keys() {
-            if !ASSET_KEYS.contains(&k.as_str()) {
-                errs.push(ConfigError::new(
-                    format!("{path}.{k}"),
-                    Code::ConfigUnknownField,
-                ));
-            }
-        }
-        let s = |k: &str| o.get(k).and_then(Value::as_str);
-        let network = s("network").and_then(|n| assets::normalize_network(n, 1).ok());
-        if network.is_none() {
-            errs.push(ConfigError::new(
-                format!("{path}.network"),
-                Code::ConfigBadAsset,
-            ));
-        }
-        let address = s("address").filter(|a| {
-            network
-                .as_ref()
-                .is_some_and(|n| assets::valid_address(n, a))
-        });
-        if address.is_none() {
-            errs.push(ConfigError::new(
-                format!("{path}.address"),
-                Code::ConfigBadAddress,
-            ));
-        }
+        crate::controls::unknown_keys(o, ASSET_KEYS, &path, errs);
+        let (network, address) = asset_id(o, &path, errs);
         let decimals = o
             .get("decimals")
             .and_then(Value::as_u64)

@@ -190,6 +190,19 @@ codes! {
     StoreUnavailable = "store-unavailable",
     /// An input to the core is malformed (host programming error).
     InvalidInput = "invalid-input",
+    /// The first line checked does not verify: a wrong key, or the first line was edited.
+    AuditBadKey = "audit-bad-key",
+    /// A policy reload tries to change the guard's identity (its `replica_id` or `agent_id`).
+    ConfigIdentityChanged = "config-identity-changed",
+    /// A human approver could not be asked: the host has no approval prompt (`onHumanApproval` / `on_human_approval`).
+    MpaHumanUnavailable = "mpa-human-unavailable",
+    // ---- operator controls -------------------------------------------------
+    /// The guard is halted by its operator (kill switch): every payment is refused.
+    GuardHalted = "guard-halted",
+    /// The payment would exceed a velocity limit (payments per interval).
+    VelocityExceeded = "velocity-exceeded",
+    /// The payment would exceed a per-asset cap in atomic units.
+    AssetCapExceeded = "asset-cap-exceeded",
     /// The offer's price rose over the last price paid for the same resource by more than `max_quote_increase_ratio`.
     QuoteDriftExceeded = "quote-drift-exceeded",
 }

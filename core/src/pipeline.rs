@@ -322,6 +322,8 @@ fn assess_into(
         Ok(r) => r.text.clone(),
         Err(_) => "<REDACTED>".to_string(),
     };
+    // The kill switch refuses before anything else is looked at.
+    crate::controls::halt::check(state.halted.as_ref())?;
     if ctx.method.is_empty()
         || ctx.method.len() > MAX_METHOD_BYTES
         || !ctx.method.bytes().all(|b| b.is_ascii_alphabetic())
@@ -394,16 +396,39 @@ fn assess_into(
         offer.amount,
     )?;
     // 4. Price exactly, then policy (reserves on success).
-    let asset = crate::assets::lookup(&cfg.assets, &offer.network, &offer.asset)
-        .ok_or(Code::AssetUntrusted)?;
-    let usd = money::to_usd(offer.amount, asset.decimals, asset.usd_price)?;
-    a.amount_usd = Some(usd);
+    let caps = &cfg.controls.asset_caps;
+    let usd = match crate::assets::lookup(&cfg.assets, &offer.network, &offer.asset) {
+        Some(asset) => {
+            let usd = money::to_usd(offer.amount, asset.decimals, asset.usd_price)?;
+            a.amount_usd = Some(usd);
+            usd
+        }
+        // An unpriced asset is payable only within an atomic-unit window cap
+        // (and never under MPA, whose threshold is in USD).
+        None if cfg.mpa.is_none()
+            && crate::controls::asset_caps::admits_unpriced(caps, &offer.network, &offer.asset) =>
+        {
+            Usd::ZERO
+        }
+        None => return Err(Code::AssetUntrusted),
+    };
     // The lease outlives the offer's own timeout, so a payment can never
     // settle after its reservation was released.
     let lease_ms = cfg
         .reservation_lease_seconds
         .max(offer.max_timeout_seconds.saturating_add(60))
         .saturating_mul(1000);
+    // Operator controls (velocity, asset caps): checked here, held with the
+    // USD reservation below.
+    let pending = crate::controls::check(
+        &cfg.controls,
+        cfg.window_ms(),
+        1 + cfg.per_endpoint.len(),
+        &mut state.spend,
+        offer,
+        &request_url,
+        ctx.now_ms,
+    )?;
     match policy::evaluate(
         cfg,
         &mut state.spend,
@@ -412,7 +437,8 @@ fn assess_into(
         ctx.now_ms,
         lease_ms,
     )? {
-        PolicyVerdict::Allow(r) => {
+        PolicyVerdict::Allow(mut r) => {
+            crate::controls::hold(&mut state.spend, &mut r, pending);
             a.reservation = Some(r);
             if !cfg.controls.budget_alerts.is_empty() {
                 let fired = alerts::after_reserve(
@@ -593,6 +619,12 @@ pub fn finalize_step(
             Some(false) => Some(Code::ReplayDetected),
             Some(true) => None,
         };
+        // Halted since the assessment: refused, and the fingerprint this
+        // attempt stored is freed for a retry after the guard resumes.
+        if code.is_none() && state.halted.is_some() {
+            code = Some(Code::GuardHalted);
+            forget = true;
+        }
     }
     if let (None, Some(req), Some(m)) = (code, &a.approval, &cfg.mpa) {
         metrics.push(metric(

@@ -32,12 +32,15 @@ pub struct GuardState {
     /// Budget alerts fired ([`crate::controls::alerts`]); written as
     /// `alerts` only when not empty.
     pub alerts: crate::controls::alerts::Fired,
+    /// The kill switch, when set (see [`crate::controls::halt`]).
+    pub halted: Option<crate::controls::halt::Halt>,
 }
 
 impl GuardState {
     /// The serialised form: `{"v":1,"spend":…,"pins":{…}}`, plus `quotes`
-    /// and `alerts` when not empty (optional members: a state written before
-    /// they existed still reads, and one without them reads in older versions).
+    /// and `alerts` when not empty and `halted` when set (optional members: a
+    /// state written before they existed still reads, and one without them
+    /// reads in older versions).
     pub fn to_json(&self) -> Value {
         let mut m = serde_json::Map::new();
         m.insert("v".into(), json!(1));
@@ -48,6 +51,9 @@ impl GuardState {
         }
         if !self.alerts.0.is_empty() {
             m.insert("alerts".into(), self.alerts.to_json());
+        }
+        if let Some(h) = &self.halted {
+            m.insert("halted".into(), h.to_json());
         }
         Value::Object(m)
     }
@@ -77,11 +83,16 @@ impl GuardState {
             None => Default::default(),
             Some(a) => crate::controls::alerts::Fired::from_json(a)?,
         };
+        let halted = match v.get("halted") {
+            None | Some(Value::Null) => None,
+            Some(h) => Some(crate::controls::halt::Halt::from_json(h)?),
+        };
         Ok(GuardState {
             spend,
             pins,
             quotes,
             alerts,
+            halted,
         })
     }
 }
@@ -118,8 +129,7 @@ pub const fn limit_type(code: Code) -> Option<&'static str> {
         Code::WalletNotTrusted => Some("trusted_wallets"),
         Code::PayToPinMismatch => Some("pay_to_pin"),
         Code::AssetUntrusted => Some("untrusted_asset"),
-        Code::QuoteDriftExceeded => Some("quote_drift"),
-        _ => None,
+        c => crate::controls::limit_type(c),
     }
 }
 

@@ -41,6 +41,8 @@ struct World<'a> {
     sent: Vec<Value>,
     /// The default signer's last EIP-3009 nonce.
     nonce: u64,
+    /// The scripted mid-payment reload (`reload_on_sign`, `reload_on_webhook`) was done.
+    reloaded: bool,
 }
 
 impl World<'_> {
@@ -224,6 +226,25 @@ impl World<'_> {
                 json!({"on": "webhook", "approver_id": id, "status": status, "body": body, "hmac": null,
                        "timed_out": false, "at_ms": at})
             }
+            "ask-human" => {
+                // A person answers the prompt (scripted: approve, deny, late,
+                // unavailable; `timeout` or absent: the host stops waiting at
+                // the deadline).
+                let id = a["approver_id"].as_str().expect("id");
+                let deadline = a["deadline_ms"].as_u64().expect("deadline");
+                let how = self
+                    .script
+                    .get("humans")
+                    .and_then(|w| w.get(id))
+                    .and_then(Value::as_str)
+                    .unwrap_or("timeout");
+                let (vote, at) = match how {
+                    "late" => ("approve", deadline + 1_000),
+                    "timeout" => ("timeout", deadline + 1),
+                    v => (v, now),
+                };
+                json!({"on": "human", "approver_id": id, "vote": vote, "at_ms": at})
+            }
             "countersign" => {
                 // Each scripted approver signs the canonical request with its secret (hex).
                 let req = presidio_x402_core::mpa::ApprovalRequest::from_json(&a["request_json"])
@@ -337,6 +358,7 @@ fn run_task(
         if let Some(dn) = done {
             return (trace, dn);
         }
+        mid_payment_reload(d, w, rec, &actions, *clock);
         assert!(
             !answers.is_empty(),
             "task stalled after {}",
@@ -363,7 +385,18 @@ fn run_task(
                             .is_none_or(|h| h == "late" || h == "timeout")
                     })
             });
-        if slow {
+        let slow_human = w
+            .script
+            .get("humans")
+            .and_then(Value::as_object)
+            .is_some_and(|m| {
+                actions.iter().filter(|a| a["do"] == "ask-human").any(|a| {
+                    m.get(a["approver_id"].as_str().unwrap_or(""))
+                        .and_then(Value::as_str)
+                        .is_none_or(|h| h == "late" || h == "timeout")
+                })
+            });
+        if slow || slow_human {
             let deadline = actions
                 .iter()
                 .filter_map(|a| a["deadline_ms"].as_u64())
@@ -389,6 +422,43 @@ fn run_task(
         trace.push(kinds(&actions));
     }
     panic!("task did not finish");
+}
+
+/// The world's `reload_on_sign` / `reload_on_webhook`: a reload crossing
+/// (performed at once: an unshared store's reload needs no answer) after the
+/// first `sign` / `post-webhook` batch was performed and before its answers
+/// are fed, while a payment's spend is reserved.
+fn mid_payment_reload(
+    d: &mut Driver,
+    w: &mut World<'_>,
+    rec: &mut Recorder,
+    actions: &[Value],
+    clock: u64,
+) {
+    for (key, kind) in [
+        ("reload_on_sign", "sign"),
+        ("reload_on_webhook", "post-webhook"),
+    ] {
+        let Some(cfg) = w.script.get(key) else {
+            continue;
+        };
+        if w.reloaded || !actions.iter().any(|a| a["do"] == kind) {
+            continue;
+        }
+        w.reloaded = true;
+        let input = cfg.to_string();
+        let out = d.reload_json(&input, clock);
+        rec.crossings
+            .push(json!({"call": "reload", "now_ms": clock, "input": input, "output": out}));
+        let v: Value = serde_json::from_str(&out).expect("reload json");
+        for a in v["actions"].as_array().expect("actions") {
+            assert_eq!(
+                w.perform(a, clock).expect("performed"),
+                None,
+                "a mid-payment reload asks nothing"
+            );
+        }
+    }
 }
 
 fn run_scenario(s: &Value) -> (Value, Vec<String>) {
@@ -422,6 +492,7 @@ fn run_scenario(s: &Value) -> (Value, Vec<String>) {
         signed: Vec::new(),
         nonce: 0,
         sent: Vec::new(),
+        reloaded: false,
     };
     let mut rec = Recorder {
         crossings: Vec::new(),
@@ -440,12 +511,41 @@ fn run_scenario(s: &Value) -> (Value, Vec<String>) {
         .enumerate()
     {
         w.payment = i;
+        // `{"advance_ms": n}` moves the clock on (no crossing, no task).
+        if let Some(n) = p.get("advance_ms").and_then(Value::as_u64) {
+            clock += n;
+            continue;
+        }
         clock += 1;
-        let begin = p.to_string();
-        let out = d.begin_json(&begin, clock).expect("begin");
+        if let Some(text) = p.get("reload").map(Value::to_string).or_else(|| {
+            p.get("reload_text")
+                .and_then(Value::as_str)
+                .map(String::from)
+        }) {
+            let out = d.reload_json(&text, clock);
+            let start = rec.crossings.len();
+            rec.crossings
+                .push(json!({"call": "reload", "now_ms": clock, "input": text, "output": out}));
+            let first: Value = serde_json::from_str(&out).expect("reload json");
+            let (trace, done) = run_task(&mut d, &mut w, &mut rec, start, first, &mut clock);
+            results.push(json!({"crossings": trace, "done": done}));
+            continue;
+        }
         let start = rec.crossings.len();
-        rec.crossings
-            .push(json!({"call": "begin", "now_ms": clock, "input": begin, "output": out}));
+        // A `{"control": {...}}` entry is an operator control task (the kill switch).
+        let out = if let Some(ctl) = p.get("control") {
+            let input = ctl.to_string();
+            let out = d.control_json(&input, clock).expect("control");
+            rec.crossings
+                .push(json!({"call": "control", "now_ms": clock, "input": input, "output": out}));
+            out
+        } else {
+            let begin = p.to_string();
+            let out = d.begin_json(&begin, clock).expect("begin");
+            rec.crossings
+                .push(json!({"call": "begin", "now_ms": clock, "input": begin, "output": out}));
+            out
+        };
         let first: Value = serde_json::from_str(&out).expect("begin json");
         let (trace, done) = run_task(&mut d, &mut w, &mut rec, start, first, &mut clock);
         results.push(json!({"crossings": trace, "done": done}));
@@ -547,6 +647,39 @@ fn driver_scenarios() {
         }
     }
     assert!(n > 0, "no driver scenarios");
+    // Every span attribute key of every `done` is one of the core's table (named once).
+    let keys: Vec<&str> = presidio_x402_core::driver::spans::ATTRIBUTES
+        .iter()
+        .map(|a| a.0)
+        .collect();
+    let mut spans = 0;
+    for t in &transcripts {
+        for c in t["crossings"].as_array().into_iter().flatten() {
+            let out: Value =
+                serde_json::from_str(c["output"].as_str().unwrap_or("null")).unwrap_or(Value::Null);
+            let acts = out
+                .get("actions")
+                .unwrap_or(&out)
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            for sp in acts
+                .iter()
+                .filter_map(|a| a.get("spans"))
+                .filter_map(Value::as_array)
+                .flatten()
+            {
+                spans += 1;
+                for k in sp["attributes"].as_object().expect("attributes").keys() {
+                    assert!(
+                        keys.contains(&k.as_str()),
+                        "span attribute {k} is not in spans::ATTRIBUTES"
+                    );
+                }
+            }
+        }
+    }
+    assert!(spans > 0, "no span plans");
     assert!(
         failures.is_empty(),
         "{} of {n} driver scenarios failed:\n{}",

@@ -29,7 +29,8 @@ export async function hardenedAgent(config, { tamper = false } = {}) {
   const h = await x.hardenX402Client(new x402HTTPClient(client), {
     config: { agent_id: "demo-ts", ...config }, replayKey: randomBytes(32).toString("hex"), auditKey, audit: sink, warn: () => {},
   });
-  const pay = wrapFetchWithPayment(h.fetch(globalThis.fetch), h.httpClient);
+  // One wrapper: the hardened client is what the SDK takes (hardened.fetch is optional: it caps the 402 read).
+  const pay = wrapFetchWithPayment(globalThis.fetch, h);
   return { h, sink, auditKey, pay };
 }
 
@@ -41,11 +42,9 @@ export async function attempt(pay, url) {
     if (res.status === 200) return { outcome: "paid", code: "-", status: 200 };
     return { outcome: "not paid", code: `http-${res.status}`, status: res.status };
   } catch (e) {
-    const text = String(e?.message ?? e);
-    const m = /aborted: ([a-z0-9-]+)/.exec(text);
-    // An error our hook raised after signing reaches us as the SDK's message: its description names the code.
-    const row = m ? null : x.errorTable().find((r) => text.includes(r.description));
-    return { outcome: "blocked", code: m ? m[1] : row ? row.code : text.slice(0, 60), status: null };
+    // A refusal reaches us as the coded error, through @x402/fetch.
+    if (e instanceof x.X402GuardError) return { outcome: "blocked", code: e.code, status: null };
+    throw e;
   }
 }
 

@@ -1,7 +1,8 @@
 """The seed-style Python agent: ``presidio_x402.HardenedX402Client`` (the
-seed v0.3.0 API) doing the whole x402 v1/v2 flow itself, with an
-eth-account signer that produces real EIP-3009 payment headers (signed by the
-PyPI ``x402`` package's exact-EVM schemes, the same bytes its own client sends).
+seed v0.3.0 API) doing the whole x402 v1/v2 flow itself, with the package's
+signer helper ``presidio_x402.signers.eth_account_signer`` over an eth-account
+key: real EIP-3009 payment headers (signed by the PyPI ``x402`` package's
+exact-EVM schemes, the same bytes its own client sends).
 
 ``python agent_py_seed.py '{"serverUrl": ..., "approverUrl": ..., "facilitatorUrl": ...}'``
 runs every scenario against the world and prints one JSON line
@@ -13,9 +14,10 @@ import json
 import os
 import sys
 
-from agent_py_x402 import CODE, TAMPER_PAY_TO, Lines, main
+from agent_py_x402 import TAMPER_PAY_TO, Lines, main
 from eth_account import Account
-from presidio_x402 import HardenedX402Client
+from presidio_x402 import HardenedX402Client, X402Error
+from presidio_x402.signers import eth_account_signer
 from x402.mechanisms.evm.exact.client import ExactEvmScheme
 from x402.mechanisms.evm.exact.v1.client import ExactEvmSchemeV1
 from x402.schemas.payments import PaymentRequirements
@@ -24,14 +26,13 @@ from x402.schemas.v1 import PaymentRequirementsV1
 AGENT = "py/HardenedX402Client"
 
 
-def eth_signer(account, tamper=False):
-    """An async seed-style signer: ``details.requirements`` is the exact
-    requirement the guard selected; the result is the x402 PaymentPayload. A
-    tampering one signs for another payee (the core refuses its payload)."""
+def tampering_signer(account):
+    """A compromised seed-style signer: a real EIP-3009 signature for another
+    payee than the one the guard approved (the core refuses its payload)."""
     v2, v1 = ExactEvmScheme(account), ExactEvmSchemeV1(account)
 
     async def sign(details):
-        req = dict(details.requirements, **({"payTo": TAMPER_PAY_TO} if tamper else {}))
+        req = dict(details.requirements, payTo=TAMPER_PAY_TO)
         if details.x402_version >= 2:
             inner = v2.create_payment_payload(PaymentRequirements.model_validate(req))
         else:
@@ -47,7 +48,8 @@ class SeedAgent:
     def __init__(self, policy, mpa=None, tamper=False):
         self.sink = Lines()
         self.key = os.urandom(32).hex()
-        self.client = HardenedX402Client(payment_signer=eth_signer(Account.create(), tamper), policy=policy,
+        self.client = HardenedX402Client(payment_signer=tampering_signer(Account.create()) if tamper
+                                         else eth_account_signer(Account.create()), policy=policy,
                                          audit_writer=self.sink, audit_key=self.key,
                                          replay_key=os.urandom(32).hex(), agent_id="demo-py-seed", mpa_engine=mpa)
 
@@ -57,12 +59,10 @@ class SeedAgent:
             if r.status_code == 200:
                 return {"outcome": "paid", "code": "-"}
             return {"outcome": "not paid", "code": f"http-{r.status_code}"}
-        except Exception as e:  # the guard's refusals are the seed's exceptions, each with .code
-            code = getattr(e, "code", None)
-            if code in ("settlement-failed", "signer-failed"):
+        except X402Error as e:  # the guard's refusals are the seed's exceptions, each with .code
+            if e.code in ("settlement-failed", "signer-failed"):
                 return {"outcome": "not paid", "code": "http-402"}
-            m = None if code else CODE.search(str(e))
-            return {"outcome": "blocked", "code": code or (m.group(1) if m else str(e)[:60])}
+            return {"outcome": "blocked", "code": e.code}
 
     def amount(self):
         if not self.sink.lines:

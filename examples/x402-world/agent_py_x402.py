@@ -10,14 +10,13 @@ runs every scenario against the world and prints one JSON line
 import asyncio
 import json
 import os
-import re
 import sys
 import time
 from urllib.parse import quote
 
 import httpx
 from eth_account import Account
-from presidio_x402 import verify_chain
+from presidio_x402 import X402Error, verify_chain
 from presidio_x402.integrations.x402 import harden
 from presidio_x402.mpa import MPAApproverConfig, MPAConfig, MPAEngine
 from x402 import x402Client
@@ -27,7 +26,6 @@ from x402.mechanisms.evm.exact import register_exact_evm_client
 
 AGENT = "py/x402 (PyPI)"
 EMAIL = "alice.smith@example.com"
-CODE = re.compile(r"(policy-[a-z-]+|replay-detected|asset-untrusted|mpa-[a-z]+|pii-[a-z-]+|payload-[a-z-]+)")
 #: Where the tampering signer pays instead.
 TAMPER_PAY_TO = "0x" + "33" * 20
 
@@ -75,9 +73,8 @@ class Agent:
             if r.status_code == 200:
                 return {"outcome": "paid", "code": "-"}
             return {"outcome": "not paid", "code": f"http-{r.status_code}"}
-        except Exception as e:  # the hooks' veto surfaces as the client's error
-            m = CODE.search(str(e)) or CODE.search(repr(e.__cause__ or e.__context__))
-            return {"outcome": "blocked", "code": m.group(1) if m else str(e)[:60]}
+        except X402Error as e:  # a refusal reaches us as the seed exception, with its code
+            return {"outcome": "blocked", "code": e.code}
 
     def amount(self):
         if not self.sink.lines:

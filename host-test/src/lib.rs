@@ -316,6 +316,15 @@ impl Host {
             .unwrap_or_else(|t| trap("driver.open", "", &t))
     }
 
+    /// `driver.reload`: `{"id","actions"}`.
+    pub fn driver_reload(&mut self, d: ResourceAny, config: &str, now_ms: u64) -> String {
+        self.bindings
+            .presidio_x402_api()
+            .driver()
+            .call_reload(&mut self.store, d, config, now_ms)
+            .unwrap_or_else(|t| trap("driver.reload", config, &t))
+    }
+
     /// `driver.begin`: `{"id","actions"}` or the error code.
     pub fn driver_begin(
         &mut self,
@@ -329,6 +338,22 @@ impl Host {
             .driver()
             .call_begin(&mut self.store, d, begin, now_ms)
             .unwrap_or_else(|t| trap("driver.begin", begin, &t));
+        r.map_err(code_name)
+    }
+
+    /// `driver.control`: `{"id", "actions"}` or the error code.
+    pub fn driver_control(
+        &mut self,
+        d: ResourceAny,
+        control: &str,
+        now_ms: u64,
+    ) -> Result<String, &'static str> {
+        let r = self
+            .bindings
+            .presidio_x402_api()
+            .driver()
+            .call_control(&mut self.store, d, control, now_ms)
+            .unwrap_or_else(|t| trap("driver.control", control, &t));
         r.map_err(code_name)
     }
 
@@ -697,6 +722,12 @@ pub fn wit_codes() -> &'static [wit::ErrorCode] {
         E::PaymentIdMismatch,
         E::StoreUnavailable,
         E::InvalidInput,
+        E::AuditBadKey,
+        E::ConfigIdentityChanged,
+        E::MpaHumanUnavailable,
+        E::GuardHalted,
+        E::VelocityExceeded,
+        E::AssetCapExceeded,
         E::QuoteDriftExceeded,
     ]
 }

@@ -90,10 +90,10 @@ fn task_id(crossings: &[Value], at: usize, task: &Value) -> Result<u64, String> 
     }
     let start = &crossings[t];
     match start["call"].as_str() {
-        Some("open" | "begin") => {}
+        Some("open" | "begin" | "control" | "reload") => {}
         other => {
             return Err(format!(
-                "task {t} is a {other:?} crossing, not open or begin"
+                "task {t} is a {other:?} crossing, not open, begin, control or reload"
             ))
         }
     }
@@ -151,6 +151,23 @@ fn replay(h: &mut Host, s: &Value) -> Replayed {
                     .begin_json(input, now)
                     .unwrap_or_else(|c| error_text(c.as_str()));
                 Ok((got, nat))
+            })(),
+            Some("control") => (|| -> Result<(String, String), String> {
+                let (now, input) = (now()?, input()?);
+                let got = h
+                    .driver_control(comp, input, now)
+                    .unwrap_or_else(error_text);
+                let nat = native
+                    .control_json(input, now)
+                    .unwrap_or_else(|c| error_text(c.as_str()));
+                Ok((got, nat))
+            })(),
+            Some("reload") => (|| -> Result<(String, String), String> {
+                let (now, input) = (now()?, input()?);
+                Ok((
+                    h.driver_reload(comp, input, now),
+                    native.reload_json(input, now),
+                ))
             })(),
             Some("handle") => (|| -> Result<(String, String), String> {
                 let id = task_id(crossings, i, &c["task"])?;

@@ -187,6 +187,12 @@ async fn answer_with(
         "post-webhook" => crate::webhook::post(a, mpa).await,
         // No countersigner in the sidecar: no signatures (the core judges the votes).
         "countersign" => json!({"on": "countersignatures", "signatures": []}),
+        // No person at a sidecar: a human approver is unavailable, and the
+        // payment is refused with `mpa-human-unavailable` unless the other
+        // approvers reach the threshold (the core's tally).
+        "ask-human" => {
+            json!({"on": "human", "approver_id": s("approver_id"), "vote": "unavailable"})
+        }
         "sleep" => {
             let until = a["until_ms"].as_u64().unwrap_or(0);
             let wait = until.saturating_sub(now_ms()).min(60_000);

@@ -250,6 +250,15 @@ impl Guard {
         (id, actions, w)
     }
 
+    /// Starts a control task (the kill switch: `Some((by, reason))` halts,
+    /// `None` resumes): the task id and its first batch.
+    pub fn cross_control(&self, halt: Option<(&str, &str)>) -> (u64, Vec<Action>, Written) {
+        let mut d = self.lock();
+        let (id, actions) = d.control(halt, now_ms());
+        let w = self.queue(&actions);
+        (id, actions, w)
+    }
+
     /// One crossing of task `id`.
     pub fn cross_handle(
         &self,
@@ -313,24 +322,55 @@ impl Guard {
         }
     }
 
-    /// Rereads the policy file; an invalid policy is refused and the old one kept.
+    /// Rereads the policy file and reloads it through the core's
+    /// `Driver::reload` (the core validates it, audits the reload with the
+    /// policy's digest and counts `x402_policy_reloads_total`); an invalid
+    /// policy is refused and the old one kept. A file that cannot be read or
+    /// parsed goes to the core as it is (or empty), so it is refused and
+    /// audited the same way.
     pub async fn reload(&self) -> Result<(), StartError> {
         let _g = self.reload_lock.lock().await;
         let path = self.policy_path.clone();
         let id = self.identity.clone();
-        let res = tokio::task::spawn_blocking(move || policy::load(path.as_deref(), &id))
+        let read = tokio::task::spawn_blocking(move || {
+            policy::read(path.as_deref(), &id).map(|v| v.to_string())
+        })
+        .await
+        .map_err(|_| StartError::new("invalid-input", "reload task failed"))
+        .and_then(|r| r);
+        let (text, why) = match read {
+            Ok(t) => (t, None),
+            Err(e) => (String::new(), Some(e)),
+        };
+        let (task, actions, written) = {
+            let mut d = self.lock();
+            let (task, actions) = d.reload(&text, now_ms());
+            let w = self.queue(&actions);
+            (task, actions, w)
+        };
+        let done = self
+            .run(task, actions, written)
             .await
-            .map_err(|_| StartError::new("invalid-input", "reload task failed"))
-            .and_then(|r| r)
-            .and_then(|cfg| {
-                self.lock()
-                    .reconfigure(cfg)
-                    .map_err(|c| StartError::new(c.as_str(), "the replica id cannot change"))
-            });
+            .map_err(|e| StartError::new(e.code, e.message))?
+            .to_value();
+        let res = if done["allowed"] == json!(true) {
+            Ok(())
+        } else {
+            Err(why.unwrap_or_else(|| {
+                let errors = done["details"]["errors"].clone();
+                StartError::new(
+                    done["code"].as_str().unwrap_or("config-malformed"),
+                    format!("the policy was refused: {errors}"),
+                )
+            }))
+        };
         match &res {
             Ok(()) => {
                 self.metrics.reload(true);
-                tracing::info!("policy reloaded");
+                tracing::info!(
+                    policy_sha256 = done["details"]["policy_sha256"].as_str().unwrap_or(""),
+                    "policy reloaded"
+                );
             }
             Err(e) => {
                 self.metrics.reload(false);

@@ -39,18 +39,29 @@ pub fn parse(text: &str, toml: bool) -> Result<Value, Vec<ConfigError>> {
 }
 
 /// The configuration of a policy value with the sidecar's identity, validated by the core.
-pub fn config(mut v: Value, id: &Identity) -> Result<GuardConfig, Vec<ConfigError>> {
+pub fn config(v: Value, id: &Identity) -> Result<GuardConfig, Vec<ConfigError>> {
+    GuardConfig::from_value(&with_identity(v, id))
+}
+
+/// A policy value with the sidecar's `replica_id` and, when given, `agent_id`.
+pub fn with_identity(mut v: Value, id: &Identity) -> Value {
     if let Some(m) = v.as_object_mut() {
         m.insert("replica_id".into(), Value::String(id.replica_id.clone()));
         if let Some(a) = &id.agent_id {
             m.insert("agent_id".into(), Value::String(a.clone()));
         }
     }
-    GuardConfig::from_value(&v)
+    v
 }
 
 /// Reads and validates the policy file (no file: the core's defaults).
 pub fn load(path: Option<&Path>, id: &Identity) -> Result<GuardConfig, StartError> {
+    config(read(path, id)?, id).map_err(StartError::config)
+}
+
+/// Reads the policy file into a JSON object with the sidecar's identity
+/// (no file: the core's defaults); the core validates it.
+pub fn read(path: Option<&Path>, id: &Identity) -> Result<Value, StartError> {
     let v = match path {
         None => Value::Object(Default::default()),
         Some(p) => {
@@ -79,7 +90,7 @@ pub fn load(path: Option<&Path>, id: &Identity) -> Result<GuardConfig, StartErro
             parse(&text, is_toml).map_err(StartError::config)?
         }
     };
-    config(v, id).map_err(StartError::config)
+    Ok(with_identity(v, id))
 }
 
 /// The host name as a replica id: characters outside `[A-Za-z0-9._:-]` become `-`, at most 64 bytes.

@@ -184,10 +184,14 @@ class Dist:
             wheel_meta = z.read(f"{info}/WHEEL").decode()
             metadata = z.read(f"{info}/METADATA").decode()
             wasm = z.read("presidio_x402/presidio_x402.wasm")
+            schema = z.read("presidio_x402/policy.schema.json")
+            typed = "presidio_x402/config_types.py" in names
         assert "Tag: py3-none-any" in wheel_meta and "Root-Is-Purelib: true" in wheel_meta, wheel_meta
         assert re.search(rf"^Version: {re.escape(VERSION)}$", metadata, re.M), "METADATA version is not VERSION"
         assert re.search(r"^Requires-Dist: wasmtime", metadata, re.M), "wasmtime is not a dependency"
         assert wasm == self.component_bytes(), "the wheel's presidio_x402.wasm is not target/presidio_x402.wasm"
+        assert schema == (ROOT / "schema/policy.schema.json").read_bytes(), "the wheel's policy.schema.json is stale"
+        assert typed, "presidio_x402/config_types.py (GuardConfig) is not in the wheel"
         missing = [m for m in self.package_modules() if m not in names]
         assert not missing, f"modules not in the wheel: {missing}"
         stray = sorted(n for n in names if not n.startswith(("presidio_x402/", info + "/")))
@@ -334,6 +338,8 @@ print(json.dumps({{"code": asyncio.run(main()), "signed": len(calls), "file": pr
         wanted += [pkg[k] for k in ("main", "module", "types", "browser") if isinstance(pkg.get(k), str)]
         absent = sorted({t for t in wanted if t.removeprefix("./") not in files})
         assert not absent, f"package.json names files the tarball lacks: {absent}"
+        schema = (ROOT / "schema/policy.schema.json").read_bytes()
+        assert files.get("policy.schema.json") == schema, "the tarball's policy.schema.json is not schema/policy.schema.json"
         return f"{len(files)} files, {self.tarball.stat().st_size:,} bytes, {len(set(wanted))} entry points present"
 
     def claims_commonjs(self, pkg: Dict[str, Any]) -> bool:

@@ -292,7 +292,9 @@ def verify_cases():
     for i in range(5):
         add(f"edit line {i + 1} (outcome) keeps its old mac",
             [*lines[:i], edit(lines[i], '"outcome":"', '"outcome":"x'), *lines[i + 1:]],
-            fail=(i + 1, i + 1, "audit-bad-mac"), flags=["Edit"] + (["LastLine"] if i == 4 else []))
+            # The first line checked says the key may be wrong (audit-bad-key); any later one was edited.
+            fail=(i + 1, i + 1, "audit-bad-key" if i == 0 else "audit-bad-mac"),
+            flags=["Edit"] + (["LastLine"] if i == 4 else []))
     add("edit the last line's amount", [*lines[:4], edit(lines[4], '"amount_usd":"2"', '"amount_usd":"0"')],
         fail=(5, 5, "audit-bad-mac"), flags=["Edit", "LastLine"])
     add("flip one hex digit of the last mac", [*lines[:4], flip_mac(lines[4])],
@@ -419,7 +421,7 @@ def chains_vectors():
              ["Replica"]),
         case("one tampered chain fails alone; the others still verify",
              inp(("pod-a.jsonl", ta.replace('"outcome":"allowed"', '"outcome":"blocked"', 1)), ("pod-b.jsonl", tb)),
-             out(False, bad("pod-a.jsonl", None, 1, 1, "audit-bad-mac"), ok("pod-b.jsonl", "pod-b", hb[-1])),
+             out(False, bad("pod-a.jsonl", None, 1, 1, "audit-bad-key"), ok("pod-b.jsonl", "pod-b", hb[-1])),
              ["Edit"]),
         case("a chain whose tail was torn by a crash", inp(("pod-a.jsonl", ta + a[0][:40])),
              out(False, bad("pod-a.jsonl", None, 5, None, "audit-partial-line")), ["Crash"]),
@@ -536,7 +538,7 @@ def verify_vectors():
     # Key handling and JSONL text.
     text = "".join(ln + "\n" for ln in lines)
     key_cases = [
-        ("wrong key", {"key_hex": OTHER_KEY.hex(), "lines": lines}, (1, 1, "audit-bad-mac"), None, ["KeyMismatch"]),
+        ("wrong key", {"key_hex": OTHER_KEY.hex(), "lines": lines}, (1, 1, "audit-bad-key"), None, ["KeyMismatch"]),
         ("15-byte key", {"key_hex": KEY_HEX[:30], "lines": lines}, (0, None, "key-too-short"), None, []),
         ("text with a final newline", {"key_hex": KEY_HEX, "text": text}, None, head, ["Text"]),
         ("text without a final newline", {"key_hex": KEY_HEX, "text": text[:-1]}, None, head, ["Text"]),

@@ -5,7 +5,8 @@ its payments ask for no replay actions), the payments (requests with their 402) 
 scripted answers of the world (`world`): store failures (`fail: {action: [n, ...]}`, the n-th
 action of that kind fails), lost compare-and-sets (`cas_lost`), webhook approvers
 (`webhooks: {id: approve|deny|forged|redirect|late|timeout}`), countersigning approvers
-(`countersign: {id: secret}`), the signer (`signer: ok|fail|{payload}`) and the paid response
+(`countersign: {id: secret}`), people asked in a prompt (`humans: {id: approve|deny|late|timeout|unavailable}`),
+the signer (`signer: ok|fail|{payload}`) and the paid response
 (`paid: settled|unobserved|{status, settlement}|{sent}`); `per_payment` lists the keys given
 per payment. `core/tests/driver_vectors.rs` plays the world, checks `expected` (subset match:
 action kinds per crossing of each task, its `done`, the audit outcomes) and records every
@@ -337,6 +338,41 @@ approvals = [
                                           "paid": {"status": 500}}, flags=["Hostile"]),
 ]
 
+ME = [{"approver_id": "me", "mode": "human"}]
+HUMAN_ASK = "ask-human countersign"
+
+
+def human(comment, answers, expect, approvers=ME, threshold=1, flags=(), **world):
+    return scenario(comment, [v2(BIG)], [OPEN, expect], config=mpa_cfg(approvers, threshold),
+                    world={"humans": answers, **world}, flags=flags)
+
+
+approvals += [
+    human("MPA human approver: the person approves in the prompt: paid", {"me": "approve"},
+          task(["replay-set", HUMAN_ASK, "audit sign", "send", "audit done"], allowed=True, settlement="settled",
+               details={"approvals": 1})),
+    human("MPA human approver: the person denies: mpa-denied", {"me": "deny"},
+          task(["replay-set", HUMAN_ASK, "replay-forget audit done"], code="mpa-denied", family="mpa-denied")),
+    human("MPA human approver: the prompt expires unanswered: mpa-timeout", {"me": "timeout"},
+          task(["replay-set", HUMAN_ASK, "replay-forget audit done"], code="mpa-timeout", family="mpa-timeout")),
+    human("MPA human approver: an approval clicked after the deadline is a timeout, never an approval",
+          {"me": "late"},
+          task(["replay-set", HUMAN_ASK, "replay-forget audit done"], code="mpa-timeout"), flags=["Hostile"]),
+    human("MPA human approver: a host with no prompt answers unavailable: mpa-human-unavailable",
+          {"me": "unavailable"},
+          task(["replay-set", HUMAN_ASK, "replay-forget audit done"], code="mpa-human-unavailable",
+               family="mpa-denied")),
+    human("MPA human + webhook, 1-of-2: the webhook's approval suffices when no person can be asked",
+          {"me": "unavailable"},
+          task(["replay-set", "ask-human post-webhook countersign", "audit sign", "send", "audit done"],
+               allowed=True, details={"approvals": 1}),
+          approvers=ME + HOOKS[:1], webhooks={"alice": "approve"}),
+    human("MPA human + webhook, 2-of-2: both approve: paid", {"me": "approve"},
+          task(["replay-set", "ask-human post-webhook countersign", "audit sign", "send", "audit done"],
+               allowed=True, details={"approvals": 2}),
+          approvers=ME + HOOKS[:1], threshold=2, webhooks={"alice": "approve"}),
+]
+
 shared = [
     scenario("shared store: every state change is a compare-and-set", [v2()],
              [OPEN, task(PAID_SHARED, allowed=True, settlement="settled")], profile=SHARED),
@@ -463,6 +499,12 @@ echoes = [
     scenario("credentials in the request URL are masked in the approval requests (webhook bodies, countersigning)",
              [v2(BIG, url=CRED_URL)], [OPEN, task(MPA_PAID, allowed=True)], config=mpa_cfg(HOOKS),
              world={"secrets": CRED_SECRETS, "webhooks": {"alice": "approve", "bob": "approve", "charlie": "approve"}},
+             flags=["Hostile"]),
+    scenario("a human approver's prompt shows the redacted description and the masked, redacted URL",
+             [v2(BIG, url=CRED_URL, description="Report for jane.doe@example.com")],
+             [OPEN, task(["replay-set", HUMAN_ASK, "audit sign", "send", "audit done"], allowed=True)],
+             config=mpa_cfg(ME, 1),
+             world={"secrets": [*CRED_SECRETS, "jane.doe@example.com"], "humans": {"me": "approve"}},
              flags=["Hostile"]),
 ]
 for t in echoes:
@@ -746,6 +788,128 @@ payid[8]["expected"]["audit_payment_ids"] = [PAYID, PAYID, PAYID, PAYID]
 payid[9]["expected"]["sent_extensions"] = [echoed(PAYID_8)]
 payid[11]["expected"]["audit_payment_ids"] = [None]
 
+# ---- hot reload (Driver::reload): a `{"reload": config}` entry of `payments` reloads the policy (`reload_text`: as
+# raw text); the world's `reload_on_sign` reloads while the first payment is being signed (its spend reserved).
+URL2 = "http://127.0.0.1:4021/forecast"
+LIMITS = {"max_per_call_usd": 0.10, "daily_limit_usd": 5}
+
+
+def applied(crossings=("audit done",), **kw):
+    return task(list(crossings), allowed=True, code=None, metrics=[{"name": "x402_policy_reloads_total",
+                                                                    "labels": {"result": "applied"}}], **kw)
+
+
+def reload_refused(code, path, crossings=("audit done",)):
+    return task(list(crossings), allowed=False, code=code,
+                metrics=[{"name": "x402_policy_reloads_total", "labels": {"result": "refused"}}],
+                details={"errors": [{"path": path, "code": code}]})
+
+
+reload = [
+    scenario("reload lowers the per-call limit: the next payment is refused",
+             [v2(), {"reload": {"max_per_call_usd": 0.0005, "daily_limit_usd": 5}}, v2(url=URL2)],
+             [OPEN, settled(), applied(), blocked("policy-per-call-exceeded", "policy-violation")],
+             audit=["allowed", "settled", "applied", "blocked"]),
+    scenario("an invalid reload is refused with its code and the old policy stays in force",
+             [{"reload": {"max_per_call_usd": "ten", "daily_limit_usd": 5}}, v2()],
+             [OPEN, reload_refused("usd-malformed", "max_per_call_usd"), settled()],
+             audit=["refused", "allowed", "settled"]),
+    scenario("a reload with an unknown key is refused (the core validates: hosts list no keys)",
+             [{"reload": {**LIMITS, "max_per_cal_usd": 0.0005}}, v2()],
+             [OPEN, reload_refused("config-unknown-field", "max_per_cal_usd"), settled()],
+             audit=["refused", "allowed", "settled"]),
+    scenario("a reload that is not JSON is refused as config-malformed",
+             [{"reload_text": "max_per_call_usd = 0.0005"}, v2()],
+             [OPEN, reload_refused("config-malformed", ""), settled()], audit=["refused", "allowed", "settled"]),
+    scenario("a reload that changes the replica id is refused: the chain and its head belong to one replica",
+             [{"reload": {**LIMITS, "replica_id": "r2"}}, v2()],
+             [OPEN, reload_refused("config-identity-changed", "replica_id"), settled()],
+             config={**LIMITS, "replica_id": "r1"}, audit=["refused", "allowed", "settled"], flags=["Hostile"]),
+    scenario("a reload that changes the agent id is refused",
+             [{"reload": {**LIMITS, "agent_id": "someone-else"}}, v2()],
+             [OPEN, reload_refused("config-identity-changed", "agent_id"), settled()],
+             config={**LIMITS, "agent_id": "agent-1"}, audit=["refused", "allowed", "settled"], flags=["Hostile"]),
+    scenario("a reload while a payment is signed: it finishes under its policy; its spend counts under the new limit",
+             [v2(), v2(url=URL2)],
+             [OPEN, settled(), blocked("policy-window-exceeded", "policy-violation")],
+             world={"reload_on_sign": {"max_per_call_usd": 0.10, "daily_limit_usd": 0.0015}},
+             audit=["allowed", "applied", "settled", "blocked"]),
+    scenario("a reload that removes MPA while approvals are awaited: the payment in flight still needs them",
+             [v2(BIG)], [OPEN, task(allowed=False, code="mpa-denied", family="mpa-denied")],
+             config=mpa_cfg(HOOKS),
+             world={"webhooks": {"alice": "approve", "bob": "deny", "charlie": "deny"},
+                    "reload_on_webhook": {"max_per_call_usd": 10, "daily_limit_usd": 100, "agent_id": "my-agent-v1"}},
+             audit=["applied", "blocked"], flags=["Hostile"]),
+    scenario("reload with a kept head: the line's head is saved",
+             [{"reload": {"max_per_call_usd": 0.0005}}, v2()],
+             [task(["load-head", "done"], allowed=True), applied(["audit save-head done"]),
+              task(["audit save-head done"], allowed=False, code="policy-per-call-exceeded")],
+             profile=KEEP, world={"heads": {}}, audit=["applied", "blocked"]),
+    scenario("a reload whose audit line is lost is undone: store-unavailable, the old policy stays",
+             [{"reload": {"max_per_call_usd": 0.0005}}, v2()],
+             [OPEN, task(["audit done", "done"], allowed=False, code="store-unavailable"), settled()],
+             world={"fail": {"audit": [1]}}, audit=["allowed", "settled"]),
+]
+
+
+# ---- operator controls (issue 18): kill switch, velocity, per-asset caps ----
+def halt(by="ops", reason="incident 42"):
+    return {"control": {"halt": True, "by": by, "reason": reason}}
+
+
+RESUME = {"control": {"halt": False}}
+CONTROL_OK = task(["audit done"], allowed=True, code=None)
+VELOCITY = {"max_per_call_usd": 0.10, "daily_limit_usd": 5, "velocity": {"max_payments": 2, "interval_seconds": 60}}
+CAP = {"network": "eip155:84532", "address": V2_OFFER["asset"]}
+
+
+def at(n):
+    return v2(url=URL + f"?n={n}")
+
+
+controls = [
+    scenario("kill switch: halted, a payment is refused with guard-halted and audited; resumed, the next is paid",
+             [halt(), at(1), RESUME, at(2)],
+             [OPEN, CONTROL_OK, blocked("guard-halted", "policy-violation"), CONTROL_OK, settled()],
+             audit=["halted", "blocked", "resumed", "allowed", "settled"]),
+    scenario("kill switch on a shared store: set by compare-and-set, every later payment refused",
+             [halt(), at(1)],
+             [OPEN, task(["load-state", "cas-state", "audit done"], allowed=True),
+              task(["load-state", "audit done"], allowed=False, code="guard-halted", family="policy-violation")],
+             profile=SHARED, audit=["halted", "blocked"]),
+    scenario("kill switch: a reason with control characters is refused, nothing changes",
+             [halt(reason="a\nb"), at(1)],
+             [OPEN, task(["done"], allowed=False, code="invalid-input"), settled()], audit=["allowed", "settled"]),
+    scenario("velocity: at most 2 payments per 60 s globally; the third is refused, one interval later it passes",
+             [at(1), at(2), at(3), {"advance_ms": 60_000}, at(4)],
+             [OPEN, settled(), settled(), blocked("velocity-exceeded", "policy-violation"), settled()],
+             config=VELOCITY, audit=["allowed", "settled", "allowed", "settled", "blocked", "allowed", "settled"]),
+    scenario("velocity per endpoint: its own limit, other endpoints unaffected",
+             [at(1), at(2), v2(url="http://127.0.0.1:4021/other")],
+             [OPEN, settled(), blocked("velocity-exceeded", "policy-violation"), settled()],
+             config={"max_per_call_usd": 0.10, "daily_limit_usd": 5, "velocity": {"per_endpoint": {
+                 "http://127.0.0.1:4021/weather": {"max_payments": 1, "interval_seconds": 3600}}}}),
+    scenario("velocity: a payment whose signer failed frees its slot (released payments do not count)",
+             [at(1), at(2)],
+             [OPEN, task(None, allowed=False, code="signer-failed"), settled()],
+             config={**VELOCITY, "velocity": {"max_payments": 1, "interval_seconds": 60}},
+             world={"signer": ["fail", "ok"], "per_payment": ["signer"]}),
+    scenario("asset cap per call in atomic units: 1000 > 999 refused with asset-cap-exceeded",
+             [at(1)], [OPEN, blocked("asset-cap-exceeded", "policy-violation")],
+             config={"max_per_call_usd": 0.10, "asset_caps": [{**CAP, "max_per_call": "999"}]}),
+    scenario("asset cap per window: 1000 + 1000 fit in 2500, a third 1000 does not",
+             [at(1), at(2), at(3)],
+             [OPEN, settled(), settled(), blocked("asset-cap-exceeded", "policy-violation")],
+             config={"max_per_call_usd": 0.10, "asset_caps": [{**CAP, "max_per_window": "2500"}]}),
+    scenario("an asset without a USD price is payable within its atomic-unit window cap, and only so",
+             [v2(with_(V2_OFFER, asset=UNKNOWN_TOKEN)), v2(with_(V2_OFFER, asset=UNKNOWN_TOKEN, amount="4001"),
+                                                          url=URL + "?b")],
+             [OPEN, settled(), blocked("asset-cap-exceeded", "policy-violation")],
+             config={"max_per_call_usd": 0.10, "asset_caps": [
+                 {"network": "base-sepolia", "address": UNKNOWN_TOKEN, "max_per_window": "5000"}]}),
+]
+
+
 # ---- operator controls, part B: quote drift, wallet-pinning modes, budget alerts ----
 OTHER_PAY_TO = "0x00000000000000000000000000000000000000b0"
 ALERT_URL = "http://127.0.0.1:9/alerts"
@@ -758,7 +922,7 @@ def priced(amount, n, pay_to=PAY_TO, url=URL):
 
 
 ALERTED = ["audit alert sign", "send", "audit done"]
-controls = [
+controls_b = [
     scenario("quote drift: +50% over the last paid price passes at the ratio, one unit more is refused",
              [priced(1000, 1), priced(1500, 2), priced(2251, 3)],
              [OPEN, settled(), settled(), blocked("quote-drift-exceeded", "policy-violation")],
@@ -806,13 +970,13 @@ controls = [
              config={"daily_limit_usd": "0.01", "budget_alerts": ["0.8"], "alert_webhook": {"url": ALERT_URL}},
              profile=SHARED),
 ]
-controls[0]["expected"]["audit_alerts"] = [None] * 5
-controls[5]["expected"]["audit_alerts"] = [None, None, ["pay-to-pin-mismatch"], None, ["pay-to-pin-mismatch"], None]
-controls[6]["expected"]["audit_alerts"] = [None, None, ["budget:0.8:*"], None, None, None, ["budget:0.95:*"], None,
+controls_b[0]["expected"]["audit_alerts"] = [None] * 5
+controls_b[5]["expected"]["audit_alerts"] = [None, None, ["pay-to-pin-mismatch"], None, ["pay-to-pin-mismatch"], None]
+controls_b[6]["expected"]["audit_alerts"] = [None, None, ["budget:0.8:*"], None, None, None, ["budget:0.95:*"], None,
                                            None, None]
-controls[7]["expected"]["audit_alerts"] = [["budget:0.9:*", "budget:0.9:endpoint:http://127.0.0.1:4021"], None]
-controls[8]["expected"]["audit_alerts"] = [["budget:0.8:*"], None, None, None, ["budget:0.8:*"], None]
-controls[9]["expected"]["audit_alerts"] = [["budget:0.8:*"], None, None, None]
+controls_b[7]["expected"]["audit_alerts"] = [["budget:0.9:*", "budget:0.9:endpoint:http://127.0.0.1:4021"], None]
+controls_b[8]["expected"]["audit_alerts"] = [["budget:0.8:*"], None, None, None, ["budget:0.8:*"], None]
+controls_b[9]["expected"]["audit_alerts"] = [["budget:0.8:*"], None, None, None]
 
 groups = [
     {"comment": "payments that go through", "tests": happy},
@@ -828,7 +992,9 @@ groups = [
     {"comment": "what gets signed is what was approved: the signed payload is bound to the approval",
      "tests": binding},
     {"comment": "the x402 payment-identifier extension: one id per purchase, reused on its retries", "tests": payid},
-    {"comment": "operator controls: quote drift, wallet-pinning modes, budget alerts", "tests": controls},
+    {"comment": "hot reload: validated by the core, audited, payments in flight keep their policy", "tests": reload},
+    {"comment": "operator controls: kill switch, velocity limits, per-asset caps", "tests": controls},
+    {"comment": "operator controls: quote drift, wallet-pinning modes, budget alerts", "tests": controls_b},
 ]
 
 if __name__ == "__main__":

@@ -399,7 +399,8 @@ hints = [
     red("a hint overlapping a core finding: the higher score wins, nothing is redacted twice",
         "mail zq@example.com now", f"mail {R} now", ["EMAIL_ADDRESS"], ["Hint"],
         hints=[hint("PERSON", "zq", 300)]),
-    red("a hint under min_score is ignored", "Invoice for Zorbla Quenth", "Invoice for Zorbla Quenth", [], ["Hint"],
+    red("a hint under min_score is ignored", "Invoice for Zorbla Quenth today", "Invoice for Zorbla Quenth today", [],
+        ["Hint"],
         hints=[hint("PERSON", "Zorbla Quenth", 400)], min_score=500),
     red("a hint of an entity that is not configured is ignored", "Invoice for Zorbla Quenth",
         "Invoice for Zorbla Quenth", [], ["Hint"], hints=[hint("PERSON", "Zorbla Quenth")], entities=["EMAIL_ADDRESS"]),
@@ -484,6 +485,16 @@ url_forms = [
         "Batch job for kian esposito", f"Batch job for {R}", ["PERSON"], ["UrlForm", "Name"]),
     red("a scheme after a cue is not a name; the e-mail is still found", "user=mailto:grace@example.com",
         f"user=mailto:{R}", ["EMAIL_ADDRESS"], ["UrlForm", "Cue"]),
+    red("a pair before a personal-record noun is a name, neither word in the gazetteer",
+        "Research task - Liv Ozturk account", f"Research task - {R} account", ["PERSON"], ["Name", "Org"]),
+    red("a possessive pair is a name, neither word in the gazetteer", "Refresh - Kenji Iyer's records",
+        f"Refresh - {R}'s records", ["PERSON"], ["Name", "Org"]),
+    red("a Title-case pair ending the text after `for` is a name", "Batch job for Folake Asante",
+        f"Batch job for {R}", ["PERSON"], ["Name", "Org"]),
+    red("lower-case given name that is a distinctive surname, ending the text after `for`",
+        "GPU hour on A100 for reza perez", f"GPU hour on A100 for {R}", ["PERSON"], ["Name"]),
+    red("an organisation phrase before a name: only the name", "Warner Bros library for Yetunde Watanabe",
+        f"Warner Bros library for {R}", ["PERSON"], ["Name", "Org"]),
 ]
 
 url_negatives = [
@@ -516,6 +527,13 @@ url_negatives = [
     none("lower-case words after `for` that do not end the clause", "priced for gpu hours per day",
          ["Negative", "Name"]),
     none("form-encoded arithmetic in a search", "https://x.example.com/search?q=1+2+3", ["Negative", "Form"]),
+    none("a capitalised pair before an offering noun is an organisation", "Research task; Franklin Templeton funds",
+         ["Negative", "Org"]),
+    none("an eponymous firm before its products", "Henry Schein supplies", ["Negative", "Org"]),
+    none("a corporate designator as the second word", "Export from Vanguard Group", ["Negative", "Org"]),
+    none("a designator after a name-shaped pair", "Harold Lindqvist Holdings report", ["Negative", "Org"]),
+    none("a Title-case pair after `for` that does not end the clause", "priced for Stable Diffusion today",
+         ["Negative", "Org"]),
 ]
 
 FLAGS = {
@@ -543,6 +561,9 @@ FLAGS = {
     "Plan": "Phone numbers by numbering plan (calling codes and national lengths from libphonenumber).",
     "Name": "Names after a strong cue: Last, First and single given names.",
     "Cue": "A cue word followed by a scheme, an id prefix or a token: not a name.",
+    "Org": "Organisation words (Inc, Group, Bros, funds, supplies) next to a capitalised pair make it an organisation;"
+           " a possessive or a personal-record noun (account, records) after it, or `for`/`by`/`cc` before it at the"
+           " clause end, make it a name.",
     "Hint": "Spans a host-side NER detector found (pii_mode=\"nlp\"), merged under the core's rules.",
 }
 HEADER = ["PII detection and redaction on x402 metadata. Offsets are UTF-8 byte offsets into the original text.",

@@ -248,7 +248,7 @@ def main():
                       {"lines": day, "unverified": 11, "per_chain": [11, 0]}), ["Splice"]),
         case("a log under another key: nothing verifies, nothing is counted",
              inp(("audit.jsonl", text(day)), key=bytes(range(100, 132)).hex()),
-             expected([bad("audit.jsonl", 1, 1, "audit-bad-mac")], {"lines": [], "unverified": 11, "per_chain": [0]}),
+             expected([bad("audit.jsonl", 1, 1, "audit-bad-key")], {"lines": [], "unverified": 11, "per_chain": [0]}),
              ["Edit"]),
         case("an empty directory", inp(), expected([], {"lines": [], "unverified": 0, "per_chain": []})),
         case("an empty log file", inp(("audit.jsonl", "")),

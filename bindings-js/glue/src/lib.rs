@@ -330,6 +330,14 @@ impl Driver {
             .map_err(code_error)
     }
 
+    /// Starts a control task (the kill switch): `{"halt": true, "by",
+    /// "reason"}` or `{"halt": false}`; `{"id", "actions"}`, run like a payment's.
+    pub fn control(&mut self, control_json: &str, now_ms: f64) -> Result<String, JsValue> {
+        self.inner
+            .control_json(control_json, ms(now_ms)?)
+            .map_err(code_error)
+    }
+
     /// [`Driver::begin`] with the request as values (no hints): the same
     /// output, without a JSON round trip. The 402 body is `body` (text) or
     /// `body_bytes` (the bytes read, decoded by the core with `content_type`),
@@ -378,6 +386,12 @@ impl Driver {
             purchase: None,
         };
         Ok(self.inner.begin_text(b, ms(now_ms)?))
+    }
+
+    /// Replaces the policy on the running guard (`Driver::reload_json`):
+    /// `{"id", "actions"}`, a task whose `done` says whether it applied.
+    pub fn reload(&mut self, config_json: &str, now_ms: f64) -> Result<String, JsValue> {
+        Ok(self.inner.reload_json(config_json, ms(now_ms)?))
     }
 
     /// One crossing of task `id`: the answers (`events_json`, one event or an

@@ -28,8 +28,8 @@ const EDITS = {
     ["audit line", "await this.#io.sink?.write(w.line);", `${S}?.scan("audit line", w.line); await this.#io.sink?.write(w.line);`],
   ],
   "fetch": [
-    ["signer error", "    catch {\n        // The signer's own error is not kept",
-      `    catch (__pxE) {\n${S}?.signerError(__pxE);\n        // The signer's own error is not kept`],
+    ["signer error", "    catch (error) {\n        // Kept for errorOf,",
+      `    catch (error) {\n${S}?.signerError(error);\n        // Kept for errorOf,`],
   ],
   "core": [
     ["core call", "export function call(op, input) {", `export function call(op, input) {\n${S}?.coreCall(op, input);`],

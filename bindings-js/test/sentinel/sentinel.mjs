@@ -301,6 +301,8 @@ function install() {
       if (op === "mpa.preapprove" && out?.token) registerSecret(out.token, "pre-approval token");
     },
     signerError(e) {
+      // A SignerError (the signer helpers') is worded to hold no secret and is shown in the signer-failed error.
+      if (e instanceof NativeError && e.name === "SignerError") return;
       const text = safe(() => (e instanceof NativeError ? e.message : String(e)));
       registerSecret(text, "signer's error text");
       for (const run of text.match(/(?:0x)?[0-9a-fA-F]{8,}/g) ?? []) registerSecret(run, "signer's error text");

@@ -25,7 +25,7 @@ and the :class:`~presidio_x402.HardenedX402Client` keyword arguments
 * ``on_before_payment_creation``: the payment begins with exactly the
   requirement the client selected and runs until the driver asks to ``sign``
   (the client signs) or is ``done`` (the hook raises the seed exception of the
-  refusal's family, so nothing is signed);
+  refusal's family, so nothing is signed: see *Refusals* below);
 * ``on_after_payment_creation``: the client's payload is the driver's
   ``signed`` answer; the v2 ``resource`` echo becomes the one of the driver's
   payment header (redacted);
@@ -47,6 +47,14 @@ never came (the transport failed) ``unobserved`` after
 :data:`UNOBSERVED_AFTER_S`, both at the next payment's first hook.
 
 Every step appends its audit line. Returns the :class:`~presidio_x402.guard.Guard`.
+
+*Refusals.* The official ``x402AsyncTransport`` wraps any error of payment
+creation in its own ``PaymentError`` unless it already is one; so the
+exception a hook raises is the seed exception of the refusal's family
+(``PolicyViolationError``, ``ReplayDetectedError``, …, with ``.code``, the
+core's description and ``.audit_line``) *and* an ``x402.http.clients.httpx.PaymentError``:
+it reaches the caller of ``httpx`` as it is (``except PolicyViolationError``
+and ``except PaymentError`` both catch it).
 """
 
 from __future__ import annotations
@@ -61,6 +69,7 @@ from typing import Any, cast
 
 import httpx
 
+from .._core import CoreError, core
 from ..audit_log import AuditLog, NullAuditWriter
 from ..exceptions import error_for
 from ..gateway import _NOT_SENT, HEADER_V1_RESPONSE, HEADER_V2_RESPONSE, build_config, read_challenge, request_identity
@@ -82,6 +91,32 @@ def _dump(model: Any) -> dict[str, Any]:
 
 def _key(obj: Any) -> str:
     return json.dumps(_dump(obj) if not isinstance(obj, dict) else obj, sort_keys=True, separators=(",", ":"))
+
+
+#: Seed exception class -> the same class that is also the SDK's PaymentError (made once each).
+_SDK_CLASSES: dict[type, type] = {}
+
+
+def _for_sdk(err: Exception) -> Exception:
+    """``err``, re-classed so that it is also the official transport's ``PaymentError``,
+    which the transport re-raises as it is (see *Refusals* in the module notes)."""
+    try:
+        from x402.http.clients.httpx import PaymentError
+    except ImportError:  # pragma: no cover - httpx is a dependency of this package
+        return err
+    cls = type(err)
+    if isinstance(err, PaymentError):
+        return err
+    both = _SDK_CLASSES.get(cls)
+    if both is None:
+        both = type(cls.__name__, (cls, PaymentError), {"__module__": cls.__module__, "__qualname__": cls.__qualname__,
+                                                       "__doc__": cls.__doc__})
+        _SDK_CLASSES[cls] = both
+    try:
+        err.__class__ = both
+    except TypeError:  # pragma: no cover - a layout the SDK's class cannot share
+        return err
+    return err
 
 
 class _Hooks:
@@ -150,7 +185,7 @@ class _Hooks:
         self._remember(ctx.payment_required, (p.action.get("details") or {}).get("payment_id")
                        if p.done else (earlier[1] if earlier is not None else None), url, seen)
         if p.done:
-            raise self.guard.error(p)  # the client aborts: nothing is signed
+            raise _for_sdk(self.guard.error(p))  # the client aborts: nothing is signed
         self.signing[id(ctx.selected_requirements)] = (weakref.ref(ctx.selected_requirements), p)
         return None
 
@@ -174,7 +209,7 @@ class _Hooks:
         payload = ctx.payment_payload
         p = await self.guard.resume_async(p, {"on": "signed", "payload": _dump(payload)})
         if p.done:
-            raise self.guard.error(p)
+            raise _for_sdk(self.guard.error(p))
         sent = json.loads(base64.b64decode(p.action["header"]["value"]))
         # The echoes the client sends back are the core's redacted copies.
         for k in ("resource", "accepted"):
@@ -291,7 +326,13 @@ def harden(client: Any, *, mpa_signatures: Any = None, policy: Any = None, pii_a
     so the guard's policy is the one in force, and refuses controls the caller
     set (``config-client-spend-controls``: put those limits in the policy);
     ``"keep"`` leaves them (their refusals are then not audited).
+
+    The synchronous clients (``x402ClientSync``, ``x402HTTPClientSync``, used by the
+    ``requests`` adapter) are refused (``config-bad-type``, with a message that
+    says so), as is anything else: their hooks cannot await the guard's
+    approvals and store, and a hook of the wrong kind would fail every payment.
     """
+    _check_client(client)
     from x402.http import x402HTTPClient
 
     http: Any | None = client if isinstance(client, x402HTTPClient) else None
@@ -316,19 +357,37 @@ def harden(client: Any, *, mpa_signatures: Any = None, policy: Any = None, pii_a
     return guard
 
 
-def _take_over_spend_controls(client: Any, mode: str) -> None:
-    """Makes the guard's policy the one in force on ``client`` (see :func:`harden`)."""
-    if mode not in ("off", "keep"):
-        raise error_for("config-bad-type")
+def _check_client(client: Any) -> None:
+    """Refuses a client :func:`harden` cannot hook (see there), before anything is registered."""
+    from x402 import x402Client, x402ClientSync
+    from x402.http import x402HTTPClient, x402HTTPClientSync
+
+    from ..x402_policy_schema import PolicyValidationError
+
+    if isinstance(client, (x402Client, x402HTTPClient)):
+        return
+    if isinstance(client, (x402ClientSync, x402HTTPClientSync)):
+        why = (f"harden() takes the asyncio x402Client or x402HTTPClient, not {type(client).__name__}: "
+               "the synchronous clients (the requests adapter) are not supported; use x402Client with "
+               "x402AsyncTransport (httpx)")
+    else:
+        why = f"harden() takes an x402Client or x402HTTPClient of the x402 package, not {type(client).__name__}"
+    raise PolicyValidationError(why, [f"client: config-bad-type: {why}"], [("client", "config-bad-type")])
+
+
+def _take_over_spend_controls(client: Any, mode: Any) -> None:
+    """Makes the guard's policy the one in force on ``client`` (see :func:`harden`): the core
+    decides (``client.spend-controls``) from what the client holds; this only reads the
+    field and calls the setter."""
     setter = getattr(client, "set_spend_controls", None)
-    if mode == "keep" or setter is None:
-        return
-    current = getattr(client, "_spend_controls", {})
-    if current is False:
-        return
-    if current:  # the caller set controls: they would run before the guard, unaudited
-        raise error_for("config-client-spend-controls")
-    setter(False)
+    held = getattr(client, "_spend_controls", {})
+    current = "absent" if setter is None else "off" if held is False else "default" if not held else "custom"
+    try:
+        action = core().call("client.spend-controls", {"mode": mode, "current": current})["action"]
+    except CoreError as e:
+        raise error_for(e.code) from None
+    if action == "switch-off" and setter is not None:
+        setter(False)
 
 
 __all__ = ["CappedTransport", "harden"]

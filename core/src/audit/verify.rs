@@ -38,7 +38,8 @@ impl AuditFailure {
 /// Returns the final head. Per line, in this order: size
 /// ([`Code::AuditLineTooLong`]), canonical form and shape
 /// ([`Code::AuditMalformedLine`]: also any re-serialisation, such as added
-/// whitespace), MAC ([`Code::AuditBadMac`], compared in constant time),
+/// whitespace), MAC ([`Code::AuditBadMac`], compared in constant time; on the
+/// first line [`Code::AuditBadKey`]: a wrong key, or that line edited),
 /// sequence ([`Code::AuditSeqGap`]: deletions, reordering), chain
 /// ([`Code::AuditChainBroken`]), and the expected head
 /// ([`Code::AuditHeadMismatch`]); after the last line, a log short of the
@@ -212,7 +213,14 @@ impl ChainVerifier {
         let mut m = self.mac.clone();
         m.update(body.as_bytes());
         if m.verify_slice(&want).is_err() {
-            return Err(AuditFailure::at(n, Some(seq), Code::AuditBadMac));
+            // The first line checked: nothing verified with this key yet, so the key
+            // is as likely wrong as the line edited (one code says both).
+            let code = if n == 1 {
+                Code::AuditBadKey
+            } else {
+                Code::AuditBadMac
+            };
+            return Err(AuditFailure::at(n, Some(seq), code));
         }
         if Some(seq) != self.prev.seq.checked_add(1) {
             return Err(AuditFailure::at(n, Some(seq), Code::AuditSeqGap));
@@ -356,10 +364,10 @@ mod tests {
             verify(KEY, &s, None, None).unwrap_err().code,
             Code::AuditSeqGap
         );
-        // wrong key
+        // wrong key: the first line fails, and says the key may be wrong
         assert_eq!(
-            verify(&[7; 16], &refs, None, None).unwrap_err().code,
-            Code::AuditBadMac
+            verify(&[7; 16], &refs, None, None).unwrap_err(),
+            AuditFailure::at(1, Some(1), Code::AuditBadKey)
         );
         // whitespace re-serialisation
         let spaced = lines[2].replacen(",", ", ", 1);

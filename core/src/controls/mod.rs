@@ -1,24 +1,40 @@
-//! Operator controls, part B: quote drift, wallet-pinning modes and budget
-//! alerts (configuration, rules and the state they keep).
+//! Operator controls: the kill switch ([`halt`]), velocity limits
+//! ([`velocity`]), per-asset caps in atomic units ([`asset_caps`]), quote
+//! drift ([`drift`]), wallet-pinning modes ([`PinMode`]) and budget alerts
+//! ([`alerts`]).
 //!
-//! | key | type | default |
-//! |---|---|---|
-//! | `max_quote_increase_ratio` | decimal (number or string) ≥ 0, or `null`: refuse an offer whose price exceeds the last paid price of the same resource × (1 + ratio) ([`drift`]) | none |
-//! | `wallet_pinning` | `"block"`, `"warn"` or `null`: payee pinning and what a changed payee does ([`PinMode`]); overrides `pin_pay_to` | `pin_pay_to` |
-//! | `budget_alerts` | array (≤ [`MAX_FRACTIONS`]) of decimal fractions in (0, 1] of each window limit ([`alerts`]) | `[]` |
-//! | `alert_webhook` | `{url, secret?}`: where hosts post each alert ([`alerts::webhook_action`]); `secret` (≥ 16 bytes) signs the body | none |
+//! Every rule is here; the pipeline calls three hooks for the first three:
+//! [`halt::check`] before anything else, [`check`] just before the USD policy
+//! (a read: it reserves nothing) and [`hold`] once the USD policy reserved the
+//! payment. The holds ride on the USD [`Reservation`], so they are committed,
+//! released and expired with it (see [`crate::ledger`]).
+//!
+//! Keys: `velocity`, `asset_caps`, `max_quote_increase_ratio` ([`drift`]),
+//! `wallet_pinning` ([`PinMode`]; overrides `pin_pay_to`), `budget_alerts`
+//! (≤ [`MAX_FRACTIONS`], [`alerts`]) and `alert_webhook`
+//! ([`alerts::webhook_action`]; its `secret`, ≥ [`MIN_SECRET_BYTES`] bytes,
+//! signs the body). Types, defaults and ranges: `docs/CONFIG.md`.
 //!
 //! The names `max_quote_increase_ratio` and `wallet_pinning` are the seed's
 //! (presidio-hardened-x402 0.13.0 on PyPI).
 
 pub mod alerts;
+pub mod asset_caps;
 pub mod drift;
+pub mod halt;
+pub mod velocity;
 
+use crate::challenge::PaymentOffer;
 use crate::error::{Code, ConfigError};
+use crate::ledger::{Holds, Reservation, SpendState, MAX_KEYS};
 use crate::money::Usd;
+use crate::url::NormalizedUrl;
 use core::cmp::Ordering;
 use serde_json::{Map, Value};
 
+pub use crate::ledger::MAX_VELOCITY;
+/// Most entries of `asset_caps`.
+pub const MAX_ASSET_CAPS: usize = 64;
 /// Most alert fractions.
 pub const MAX_FRACTIONS: usize = 8;
 /// Shortest alert webhook secret, in bytes.
@@ -54,9 +70,13 @@ impl core::fmt::Debug for AlertWebhook {
     }
 }
 
-/// The settings of this module.
+/// The operator-control part of a [`GuardConfig`](crate::config::GuardConfig).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Controls {
+    /// Velocity rules: the global one (no endpoint) and per endpoint key.
+    pub velocity: Vec<velocity::Rule>,
+    /// Per-asset caps.
+    pub asset_caps: Vec<asset_caps::AssetCap>,
     /// The drift ratio, as a fraction in USD units (`Usd(USD_ONE)` is 1 = +100 %).
     pub max_quote_increase_ratio: Option<Usd>,
     /// The pinning mode (used when pinning is on).
@@ -67,11 +87,92 @@ pub struct Controls {
     pub alert_webhook: Option<AlertWebhook>,
 }
 
-/// Reads this module's keys from a configuration object. Returns the
+/// What [`check`] found: the holds to add once the USD policy reserved.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pending(Holds);
+
+/// Checks the velocity rules and asset caps for a payment of `offer` to
+/// `url` at `now_ms` (after the state was pruned for the window). Reserves
+/// nothing: [`hold`] does, after the USD policy passed. Refuses with
+/// [`Code::VelocityExceeded`] or [`Code::AssetCapExceeded`] (or
+/// [`Code::TooManyReservations`] when the state has no room for the keys).
+/// `window` is the configuration's window in ms and `usd_keys` how many USD
+/// ledger keys a payment may add (global + endpoints).
+pub fn check(
+    c: &Controls,
+    window: u64,
+    usd_keys: usize,
+    spend: &mut SpendState,
+    offer: &PaymentOffer,
+    url: &NormalizedUrl,
+    now_ms: u64,
+) -> Result<Pending, Code> {
+    spend.rebucket(crate::ledger::bucket_ms_for(window));
+    spend.prune(now_ms, window);
+    velocity::prune(c, spend, now_ms);
+    let mut holds = Holds {
+        at_ms: now_ms,
+        ..Holds::default()
+    };
+    for rule in c.velocity.iter().filter(|r| r.applies(url)) {
+        let key = rule.key();
+        let current = velocity::count(spend, &key, rule, now_ms);
+        if current >= u64::from(rule.max_payments) {
+            return Err(Code::VelocityExceeded);
+        }
+        holds.velocity.push(key);
+    }
+    if let Some(cap) = asset_caps::find(&c.asset_caps, &offer.network, &offer.asset) {
+        let key = cap.key();
+        let current = spend.window_total(&key, now_ms, window).0;
+        let over_call = cap.max_per_call.is_some_and(|l| offer.amount > l);
+        let over_window = cap
+            .max_per_window
+            .is_some_and(|l| current.checked_add(offer.amount).is_none_or(|t| t > l));
+        if over_call || over_window {
+            return Err(Code::AssetCapExceeded);
+        }
+        holds.extra.push((key, offer.amount));
+    }
+    // Room for the USD keys (global + endpoints) and the extra ones.
+    let bound = spend.ledgers.len() + usd_keys + holds.extra.len();
+    if bound > MAX_KEYS || spend.velocity.len() + holds.velocity.len() > MAX_KEYS {
+        return Err(Code::TooManyReservations);
+    }
+    Ok(Pending(holds))
+}
+
+/// Adds what [`check`] found to the reservation the USD policy just made.
+pub fn hold(spend: &mut SpendState, r: &mut Reservation, p: Pending) {
+    if p.0.extra.is_empty() && p.0.velocity.is_empty() {
+        return;
+    }
+    spend.hold(r, p.0);
+}
+
+/// The `limit_type` label of `x402_policy_violations_total` for the
+/// operator-control codes.
+pub const fn limit_type(code: Code) -> Option<&'static str> {
+    match code {
+        Code::GuardHalted => Some("halted"),
+        Code::VelocityExceeded => Some("velocity"),
+        Code::AssetCapExceeded => Some("asset_cap"),
+        Code::QuoteDriftExceeded => Some("quote_drift"),
+        _ => None,
+    }
+}
+
+/// Reads the operator-control keys of a configuration object. Returns the
 /// controls and, when `wallet_pinning` was given, whether pinning is on.
 pub fn parse(o: &Map<String, Value>, errs: &mut Vec<ConfigError>) -> (Controls, Option<bool>) {
     let mut c = Controls::default();
     let mut pinning = None;
+    if let Some(x) = o.get("velocity") {
+        c.velocity = velocity::parse(x, errs);
+    }
+    if let Some(x) = o.get("asset_caps") {
+        c.asset_caps = asset_caps::parse(x, errs);
+    }
     match o.get("max_quote_increase_ratio") {
         None | Some(Value::Null) => {}
         Some(x) => c.max_quote_increase_ratio = decimal(x, "max_quote_increase_ratio", errs),
@@ -116,14 +217,7 @@ pub fn parse(o: &Map<String, Value>, errs: &mut Vec<ConfigError>) -> (Controls, 
 }
 
 fn webhook(w: &Map<String, Value>, errs: &mut Vec<ConfigError>) -> Option<AlertWebhook> {
-    for k in w.keys() {
-        if k != "url" && k != "secret" {
-            errs.push(ConfigError::new(
-                format!("alert_webhook.{k}"),
-                Code::ConfigUnknownField,
-            ));
-        }
-    }
+    unknown_keys(w, &["url", "secret"], "alert_webhook", errs);
     let url = match w.get("url") {
         Some(Value::String(u)) if crate::url::parse(u).is_ok() => Some(u.clone()),
         Some(Value::String(_)) => {
@@ -168,6 +262,23 @@ fn decimal(x: &Value, path: &str, errs: &mut Vec<ConfigError>) -> Option<Usd> {
         Err(_) => {
             errs.push(ConfigError::new(path, Code::ConfigOutOfRange));
             None
+        }
+    }
+}
+
+/// Reports every key of `o` not in `keys` at `path.key`.
+pub(crate) fn unknown_keys(
+    o: &Map<String, Value>,
+    keys: &[&str],
+    path: &str,
+    errs: &mut Vec<ConfigError>,
+) {
+    for k in o.keys() {
+        if !keys.contains(&k.as_str()) {
+            errs.push(ConfigError::new(
+                format!("{path}.{k}"),
+                Code::ConfigUnknownField,
+            ));
         }
     }
 }

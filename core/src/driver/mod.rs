@@ -13,13 +13,14 @@
 //!
 //! # The grammar
 //! A [`Driver`] is one configured guard with its keys and host [`Profile`].
-//! It runs *tasks*: the guard's start-up ([`Driver::open`]) and payments
-//! ([`Driver::begin`]). A task is fed with [`Driver::handle`]; each call is
+//! It runs *tasks*: the guard's start-up ([`Driver::open`]), payments
+//! ([`Driver::begin`]) and policy reloads ([`Driver::reload`], whose rule
+//! for payments in flight is stated there). A task is fed with [`Driver::handle`]; each call is
 //! one *crossing* and returns every action that is ready, as a batch.
 //!
 //! **Batches.** The host performs a batch's actions in order. Actions that
 //! need an answer (`load-state`, `cas-state`, `replay-set`, `load-head`,
-//! `post-webhook`, `countersign`, `sign`, `send`, `sleep`) are answered
+//! `post-webhook`, `ask-human`, `countersign`, `sign`, `send`, `sleep`) are answered
 //! together in the next crossing, one event each, in any order. The others
 //! (`audit`, `save-head`, `replay-forget`, `alert`, `done`) answer only when they
 //! fail: when `audit` or `save-head` fails, the host stops the batch there
@@ -44,6 +45,7 @@
 //! | `replay-set` | `fingerprint`, `ttl_ms` | `replay {fresh}` or `store-error` |
 //! | `replay-forget` | `fingerprint` | none |
 //! | `post-webhook` | `approver_id`, `url`, `body`, `headers`, `deadline_ms` | `webhook {approver_id, status, body, hmac, timed_out, at_ms?}` |
+//! | `ask-human` | `approver_id`, `prompt` (the approval request's JSON + `description`, `symbol`, `token_amount`: `mpa::human_prompt`), `deadline_ms` | `human {approver_id, vote: approve\|deny\|timeout\|unavailable, at_ms?}` |
 //! | `countersign` | `request`, `request_json`, `deadline_ms` | `countersignatures {signatures: [[id, hex]], at_ms?}` |
 //! | `audit` | `line`, `head` | none, or `audit-failed` |
 //! | `save-head` | `replica`, `head`, `prev_seq` | none, or `head-save-failed` |
@@ -51,10 +53,10 @@
 //! | `send` | `method`, `url`, `header {name, value}`, `redirect: "manual"` | `response {status, settlement}`, `network-error {sent}` or `unobserved` |
 //! | `alert` | `url`, `body`, `headers` | none: post `body` to `url` with `headers`, once, without waiting for the answer (best effort; see [`crate::controls::alerts`]) |
 //! | `sleep` | `until_ms` | `wake` |
-//! | `done` | `allowed`, `code`, `family`, `settlement`, `metrics`, `details`, `audit_line` | (the task is over) |
+//! | `done` | `allowed`, `code`, `family`, `settlement`, `metrics`, `details`, `audit_line`, and for a payment `spans` (its OpenTelemetry span plan, [`spans`]) | (the task is over) |
 //!
 //! A payment's course: `begin` → (`load-state` → `cas-state`)\* → `replay-set` →
-//! (`post-webhook`\*, `countersign`) → `audit`, `save-head`? → `sign` → `send` →
+//! (`post-webhook`\*, `ask-human`\*, `countersign`) → `audit`, `save-head`? → `sign` → `send` →
 //! `audit`, `save-head`?, `done`. A refusal at any step ends with its
 //! `audit` and `done`. With an unshared store (memory) the state and the
 //! replay set (at most [`MAX_REPLAY`] live fingerprints) live in the driver:
@@ -63,6 +65,14 @@
 //! one every state change is the transaction of `docs/STORES.md`, retried
 //! [`MAX_ATTEMPTS`] times with a jittered backoff of at most
 //! `min(2^attempt, 50)` ms, then refused with `store-unavailable`.
+//!
+//! `ask-human` asks a person (an MPA approver with `mode = "human"`) to
+//! approve the prompt's payment: every field of the prompt is built by the
+//! core from the approval request (redacted URL) and the redacted
+//! description. A host with no way to ask a person answers `unavailable`
+//! (the payment is then refused with `mpa-human-unavailable` unless the
+//! other approvers reach the threshold); a person who does not answer by
+//! `deadline_ms` is a timeout, like a silent webhook.
 //!
 //! Approval answers may come in one crossing or several; each counts only
 //! if it arrived by the action's `deadline_ms` (`at_ms`, the arrival time,
@@ -98,7 +108,9 @@
 //! nothing is added.
 
 mod payment;
+mod reload;
 pub mod settlement;
+pub mod spans;
 pub mod tables;
 pub mod wire;
 
@@ -107,6 +119,8 @@ use crate::config::GuardConfig;
 use crate::error::{Code, ConfigError};
 use crate::policy::GuardState;
 use payment::Payment;
+use reload::Reload;
+pub use reload::POLICY_URN;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 pub use wire::{actions_json, Action, Begin, Event, Profile, WebhookReply};
@@ -126,7 +140,12 @@ pub use crate::mpa::APPROVAL_MARGIN_MS;
 /// One configured guard driving payments (see the module docs).
 #[derive(Debug)]
 pub struct Driver {
+    /// The policy new payments begin under.
     cfg: GuardConfig,
+    /// Its generation (one more at each applied reload).
+    gen: u64,
+    /// Earlier policies that payments in flight began under, by generation.
+    older: Vec<(u64, GuardConfig)>,
     profile: Profile,
     replica: String,
     replay_key: Vec<u8>,
@@ -155,6 +174,7 @@ pub struct Driver {
 enum Task {
     Open,
     Pay(Box<Payment>),
+    Reload(Box<Reload>),
 }
 
 impl Driver {
@@ -176,6 +196,8 @@ impl Driver {
         Ok(Driver {
             ready: !profile.keep_head && !profile.log_reads_back,
             cfg,
+            gen: 0,
+            older: Vec::new(),
             profile,
             replica,
             replay_key: replay_key.to_vec(),
@@ -221,17 +243,59 @@ impl Driver {
         &self.cfg
     }
 
-    /// Replaces the configuration (a policy reload by the host), keeping the
-    /// state, the audit head and the payments in flight: the new policy
-    /// applies from each payment's next step. `invalid-input` when the
-    /// replica id differs (the chain and its stored head belong to one
-    /// replica); the driver is then unchanged.
-    pub fn reconfigure(&mut self, cfg: GuardConfig) -> Result<(), Code> {
-        if cfg.replica_id != self.cfg.replica_id {
-            return Err(Code::InvalidInput);
-        }
-        self.cfg = cfg;
-        Ok(())
+    /// Replaces the policy on the running guard (a hot reload): a task like
+    /// a payment, whose batch is `audit`, `save-head`?, `done` (after a
+    /// `load-head` when the guard must first reread its head). `config` is
+    /// the configuration's JSON text, the same as at construction; the host
+    /// validates nothing. Returns the task id and its first actions.
+    ///
+    /// **The rule.**
+    /// - The core validates the new policy as at construction. An invalid one
+    ///   is refused with its first error's code (every error, with its path,
+    ///   is in `done.details.errors`) and the old policy stays in force. One
+    ///   that changes the guard's identity, `replica_id` (its audit chain and
+    ///   stored head belong to one replica) or `agent_id`, is refused with
+    ///   `config-identity-changed`. The keys are not part of the policy: they
+    ///   never change by reload.
+    /// - A valid policy applies to every payment begun after the reload. A
+    ///   payment in flight (its spend reserved, awaiting approvals, a
+    ///   signature or its settlement) finishes entirely under the policy it
+    ///   began with: its approvers and threshold, payload binding and audit
+    ///   fields do not change under it.
+    /// - Open reservations keep their amounts and ledger keys and are
+    ///   committed or released as usual; they count, with the committed
+    ///   spend, against the new limits of every later payment. A limit lowered
+    ///   below the current total therefore refuses new payments until the
+    ///   spend leaves the window; a per-endpoint key the new policy removes
+    ///   limits nothing more, but its reservations still settle on it. A new
+    ///   window length re-buckets the ledger at the next payment, never
+    ///   under-counting.
+    /// - Every reload, applied or refused, writes an audit line
+    ///   (`event_type` `policy_reload`, `outcome` `applied` / `refused`, the
+    ///   code, and as `resource_url` [`POLICY_URN`] with the hex SHA-256 of the
+    ///   policy's RFC 8785 form, never its content), and its `done` carries
+    ///   the metric `x402_policy_reloads_total{result}` and the digest in
+    ///   `details.policy_sha256`. A reload whose line cannot be written is
+    ///   undone (`store-unavailable`, the old policy back).
+    pub fn reload(&mut self, config: &str, now_ms: u64) -> (u64, Vec<Action>) {
+        let mut r = Box::new(Reload::new(self, config));
+        let actions = if self.needs_head() {
+            vec![Action::new(
+                "load-head",
+                json!({"replica": self.replica, "from_store": self.profile.keep_head}),
+            )]
+        } else {
+            r.run(self, now_ms)
+        };
+        let id = self.add(Task::Reload(r));
+        self.kept(id);
+        (id, actions)
+    }
+
+    /// [`Driver::reload`] as JSON text: `{"id", "actions"}`.
+    pub fn reload_json(&mut self, config: &str, now_ms: u64) -> String {
+        let (id, actions) = self.reload(config, now_ms);
+        format!("{{\"id\":{id},\"actions\":{}}}", actions_json(&actions))
     }
 
     /// The current audit head.
@@ -296,6 +360,72 @@ impl Driver {
         (id, actions)
     }
 
+    /// Starts a control task: halts the guard (`Some((by, reason))`, the
+    /// kill switch of [`crate::controls::halt`]) or resumes it (`None`). The
+    /// flag is stored in the state (a compare-and-set transaction on a
+    /// shared store, so every process sharing it sees it) with one audit
+    /// line; the task ends with `done` (`allowed: true`). `invalid-input`
+    /// (in `done`) for a `by` or `reason` over 256 bytes or with control
+    /// characters. Returns the task id and its first actions.
+    pub fn control(&mut self, halt: Option<(&str, &str)>, now_ms: u64) -> (u64, Vec<Action>) {
+        if self.broken && !self.profile.log_reads_back {
+            return (0, vec![done_refused(Code::StoreUnavailable)]);
+        }
+        let halt =
+            match halt.map(|(by, reason)| crate::controls::halt::Halt::new(by, reason, now_ms)) {
+                None => None,
+                Some(Ok(h)) => Some(h),
+                Some(Err(c)) => return (0, vec![done_refused(c)]),
+            };
+        let (p, actions) = Payment::control(self, halt, now_ms);
+        if p.finished() {
+            return (0, actions);
+        }
+        let id = self.add(Task::Pay(Box::new(Payment::placeholder())));
+        self.keep(id, Box::new(p), &actions);
+        (id, actions)
+    }
+
+    /// [`Driver::control`] on JSON text `{"halt": bool, "by"?, "reason"?}`:
+    /// `{"id", "actions"}`.
+    pub fn control_json(&mut self, control: &str, now_ms: u64) -> Result<String, Code> {
+        if control.len() > wire::MAX_EVENTS_BYTES {
+            return Err(Code::InvalidInput);
+        }
+        let v: Value = serde_json::from_str(control).map_err(|_| Code::InvalidInput)?;
+        let o = v.as_object().ok_or(Code::InvalidInput)?;
+        if o.keys()
+            .any(|k| !["halt", "by", "reason"].contains(&k.as_str()))
+        {
+            return Err(Code::InvalidInput);
+        }
+        let text = |k: &str| match o.get(k) {
+            None | Some(Value::Null) => Ok(""),
+            Some(Value::String(s)) => Ok(s.as_str()),
+            Some(_) => Err(Code::InvalidInput),
+        };
+        let (by, reason) = (text("by")?, text("reason")?);
+        let halt = match o.get("halt") {
+            Some(Value::Bool(true)) => Some((by, reason)),
+            Some(Value::Bool(false)) => None,
+            _ => return Err(Code::InvalidInput),
+        };
+        let (id, actions) = self.control(halt, now_ms);
+        Ok(format!(
+            "{{\"id\":{id},\"actions\":{}}}",
+            actions_json(&actions)
+        ))
+    }
+
+    /// The kill switch as last seen in the state (with a shared store: as of
+    /// the last step): `null` or `{"by", "reason", "at_ms"}`.
+    pub fn halted_json(&self) -> String {
+        self.state
+            .halted
+            .as_ref()
+            .map_or_else(|| "null".to_string(), |h| h.to_json().to_string())
+    }
+
     /// Keeps a payment after a crossing. One whose batch ended with `done`
     /// stays only while a failure of that batch (`audit-failed`,
     /// `head-save-failed`) can still be reported: the host reports it in its
@@ -310,10 +440,21 @@ impl Driver {
             return;
         }
         self.tasks.insert(id, Task::Pay(p));
+        self.kept(id);
+    }
+
+    /// A task that gave its `done` stays for a late failure report of its
+    /// last batch, among the last [`MAX_FINISHED`].
+    fn kept(&mut self, id: u64) {
         self.finished.push_back(id);
         while self.finished.len() > MAX_FINISHED {
             if let Some(old) = self.finished.pop_front() {
-                if matches!(self.tasks.get(&old), Some(Task::Pay(q)) if q.is_done()) {
+                let over = match self.tasks.get(&old) {
+                    Some(Task::Pay(q)) => q.is_done(),
+                    Some(Task::Reload(r)) => r.is_done(),
+                    _ => false,
+                };
+                if over {
                     self.tasks.remove(&old);
                 }
             }
@@ -340,6 +481,13 @@ impl Driver {
             Task::Pay(mut p) => {
                 let out = p.handle(self, now_ms, events);
                 self.keep(id, p, out.as_deref().unwrap_or(&[]));
+                out
+            }
+            Task::Reload(mut r) => {
+                let out = r.handle(self, now_ms, &events);
+                if !r.finished() {
+                    self.tasks.insert(id, Task::Reload(r));
+                }
                 out
             }
         }
@@ -420,6 +568,7 @@ impl Driver {
     /// writer is suspected. With `catch_up`, a log ahead of the store (a
     /// crash between a line and its head save) gets its head saved now;
     /// otherwise the next save, made against the stored seq, catches up.
+    #[inline(never)]
     fn reconcile(
         &mut self,
         stored: Option<Head>,
@@ -477,6 +626,7 @@ impl Driver {
 
     /// Chains `event` after the head; returns the `audit` (and `save-head`)
     /// actions and the head before.
+    #[inline(never)]
     fn chain(
         &mut self,
         ev: &audit::AuditEvent,
@@ -511,6 +661,20 @@ impl Driver {
             self.broken = true;
         }
     }
+}
+
+/// The policy of generation `want`: the current one or an earlier one kept
+/// for the payments in flight that began under it.
+pub(crate) fn policy<'a>(
+    cfg: &'a GuardConfig,
+    gen: u64,
+    older: &'a [(u64, GuardConfig)],
+    want: u64,
+) -> &'a GuardConfig {
+    if want == gen {
+        return cfg;
+    }
+    older.iter().find(|o| o.0 == want).map_or(cfg, |o| &o.1)
 }
 
 fn parse_state(text: &str) -> Result<GuardState, Code> {
@@ -549,8 +713,15 @@ fn done_refused_detail(code: Code, reason: &str) -> Action {
 mod tests {
     use super::*;
 
+    fn done_of(actions: &[Action]) -> Value {
+        let v: Value = serde_json::from_str(&actions_json(actions)).expect("json");
+        v.as_array()
+            .and_then(|a| a.iter().find(|x| x["do"] == "done").cloned())
+            .expect("done")
+    }
+
     #[test]
-    fn reconfigure_keeps_state_and_head_and_refuses_another_replica() {
+    fn reload_keeps_state_and_head_audits_and_refuses_another_identity() {
         let cfg = GuardConfig::from_json(r#"{"daily_limit_usd":5,"replica_id":"a"}"#).expect("cfg");
         let mut d = Driver::new(cfg, Profile::default(), &[1; 32], &[2; 32]).expect("driver");
         d.load_state_json(
@@ -558,25 +729,70 @@ mod tests {
         )
         .expect("state");
         let before = d.state_json();
-        let other =
-            GuardConfig::from_json(r#"{"daily_limit_usd":1,"replica_id":"b"}"#).expect("cfg");
-        assert_eq!(d.reconfigure(other), Err(Code::InvalidInput));
-        assert_eq!(
-            d.config().daily_limit_usd,
-            GuardConfig::from_json(r#"{"daily_limit_usd":5}"#)
-                .expect("c")
-                .daily_limit_usd
-        );
-        let same =
-            GuardConfig::from_json(r#"{"daily_limit_usd":1,"replica_id":"a"}"#).expect("cfg");
-        assert_eq!(d.reconfigure(same), Ok(()));
-        assert_eq!(
-            d.config().daily_limit_usd,
-            GuardConfig::from_json(r#"{"daily_limit_usd":1}"#)
-                .expect("c")
-                .daily_limit_usd
-        );
+        let five = d.config().daily_limit_usd;
+        for (text, code, path) in [
+            (
+                r#"{"daily_limit_usd":1,"replica_id":"b"}"#,
+                "config-identity-changed",
+                "replica_id",
+            ),
+            (
+                r#"{"daily_limit_usd":1,"replica_id":"a","agent_id":"x"}"#,
+                "config-identity-changed",
+                "agent_id",
+            ),
+            (
+                r#"{"daily_limit_usd":"x","replica_id":"a"}"#,
+                "usd-malformed",
+                "daily_limit_usd",
+            ),
+            ("{", "config-malformed", ""),
+        ] {
+            let (_, out) = d.reload(text, 10);
+            let done = done_of(&out);
+            assert_eq!(done["allowed"], false, "{text}");
+            assert_eq!(done["code"], code, "{text}");
+            assert_eq!(done["details"]["errors"][0]["path"], path, "{text}");
+            assert_eq!(done["metrics"][0]["labels"]["result"], "refused");
+            assert!(done["audit_line"]
+                .as_str()
+                .is_some_and(|l| l.contains("\"refused\"")));
+            assert_eq!(d.config().daily_limit_usd, five);
+        }
+        let (_, out) = d.reload(r#"{"replica_id":"a","daily_limit_usd":1}"#, 11);
+        let done = done_of(&out);
+        assert_eq!(done["allowed"], true);
+        let digest = done["details"]["policy_sha256"].as_str().expect("digest");
+        // The digest is of the RFC 8785 form: member order does not change it.
+        let (_, again) = d.reload(r#"{"daily_limit_usd":1, "replica_id":"a"}"#, 12);
+        assert_eq!(done_of(&again)["details"]["policy_sha256"], digest);
+        let line = done["audit_line"].as_str().expect("line");
+        assert!(line.contains(&format!("{POLICY_URN}{digest}")) && !line.contains("daily_limit"));
+        assert_ne!(d.config().daily_limit_usd, five);
         assert_eq!(d.state_json(), before);
+        assert_eq!(d.head().map(|h| h.seq), Some(6));
+    }
+
+    #[test]
+    fn a_reload_whose_line_is_lost_is_undone() {
+        let cfg = GuardConfig::from_json(r#"{"daily_limit_usd":5}"#).expect("cfg");
+        let mut d = Driver::new(cfg, Profile::default(), &[1; 32], &[2; 32]).expect("driver");
+        let five = d.config().daily_limit_usd;
+        let (id, out) = d.reload(r#"{"daily_limit_usd":1}"#, 10);
+        assert_eq!(done_of(&out)["allowed"], true);
+        assert_ne!(d.config().daily_limit_usd, five);
+        let out = d.handle(id, 11, vec![Event::AuditFailed]).expect("handled");
+        let done = done_of(&out);
+        assert_eq!(
+            (done["allowed"].clone(), done["code"].clone()),
+            (json!(false), json!("store-unavailable"))
+        );
+        assert_eq!(d.config().daily_limit_usd, five);
+        assert_eq!(d.head(), None);
+        assert_eq!(
+            d.handle(id, 12, vec![Event::AuditFailed]),
+            Err(Code::InvalidInput)
+        );
     }
 
     #[test]

@@ -23,6 +23,8 @@ enum Kind {
     Assess,
     Finalize,
     Settle(Outcome),
+    /// An operator control (the kill switch): see [`Payment::control`].
+    Control,
 }
 
 /// A step's result before its compare-and-set counted.
@@ -62,6 +64,8 @@ struct Approvals {
     deadline_ms: u64,
     sigs: Vec<(String, String)>,
     webhooks: Vec<WebhookAnswer>,
+    /// Human approvers' votes, judged as they arrive.
+    humans: Vec<(String, Vote)>,
 }
 
 /// The last line this payment emitted, for a late `audit-failed`.
@@ -93,6 +97,15 @@ pub(super) struct Payment {
     line: Option<Line>,
     /// The field of a refused payload (named in `done`'s details).
     refused_field: Option<&'static str>,
+    /// A control task instead of a payment: the halt to set (`Some(None)`: clear it).
+    control: Option<Option<crate::controls::halt::Halt>>,
+    /// Its spans as they happen (see [`super::spans`]).
+    plan: super::spans::Plan,
+    /// The `now_ms` of the last crossing.
+    now: u64,
+    /// The generation of the policy this payment was begun under: it
+    /// finishes under it, even after a reload (see [`Driver::reload`]).
+    gen: u64,
 }
 
 impl Payment {
@@ -101,6 +114,12 @@ impl Payment {
             body_error: b.decode_body(),
             rng: b.seed ^ 0x9e37_79b9_7f4a_7c15,
             begin: b,
+            gen: d.gen,
+            plan: super::spans::Plan {
+                t0: now,
+                ..Default::default()
+            },
+            now,
             ..Payment::placeholder()
         };
         let out = if d.needs_head() {
@@ -130,7 +149,50 @@ impl Payment {
             settlement: None,
             line: None,
             refused_field: None,
+            gen: 0,
+            plan: Default::default(),
+            now: 0,
+            control: None,
         }
+    }
+
+    /// A control task: sets (`Some`) or clears (`None`) the kill switch in
+    /// the state as one step (a transaction on a shared store) with its
+    /// audit line, then `done`.
+    pub(super) fn control(
+        d: &mut Driver,
+        halt: Option<crate::controls::halt::Halt>,
+        now: u64,
+    ) -> (Payment, Vec<Action>) {
+        let mut p = Payment {
+            control: Some(halt),
+            gen: d.gen,
+            ..Payment::placeholder()
+        };
+        let out = if d.needs_head() {
+            p.phase = Phase::Opening;
+            vec![Action::new(
+                "load-head",
+                json!({"replica": d.replica, "from_store": d.profile.keep_head}),
+            )]
+        } else {
+            p.start(d, Kind::Control, now)
+        };
+        (p, out)
+    }
+
+    /// The first step of this task.
+    fn first_kind(&self) -> Kind {
+        if self.control.is_some() {
+            Kind::Control
+        } else {
+            Kind::Assess
+        }
+    }
+
+    /// The generation of the policy the payment began under.
+    pub(super) fn gen(&self) -> u64 {
+        self.gen
     }
 
     /// The payment has given its `done`.
@@ -149,6 +211,7 @@ impl Payment {
         events: Vec<Event>,
     ) -> Result<Vec<Action>, Code> {
         let mut out = Vec::new();
+        self.now = now;
         for ev in events {
             out.extend(self.event(d, now, ev)?);
         }
@@ -165,7 +228,10 @@ impl Payment {
             (_, Event::HeadSaveFailed) if self.line.is_some() => Ok(self.head_save_failed(d, now)),
             (Phase::Opening, Event::Head { stored, log }) => {
                 match d.reconcile(stored, log, false) {
-                    Ok(_) => Ok(self.start(d, Kind::Assess, now)),
+                    Ok(_) => {
+                        let k = self.first_kind();
+                        Ok(self.start(d, k, now))
+                    }
                     Err(detail) => Ok(vec![self.refused_detail(Code::StoreUnavailable, detail)]),
                 }
             }
@@ -239,6 +305,23 @@ impl Payment {
                 });
                 Ok(Vec::new())
             }
+            (
+                Phase::Approvals,
+                Event::Human {
+                    approver_id,
+                    vote,
+                    at_ms,
+                },
+            ) => {
+                self.phase = Phase::Approvals;
+                let late = at_ms.unwrap_or(now) > self.approvals.deadline_ms;
+                self.approvals.waiting.retain(|w| *w != approver_id);
+                if let Some(m) = d.cfg.mpa.as_ref() {
+                    let v = crate::mpa::judge_human(m, &approver_id, &vote, late);
+                    self.approvals.humans.push((approver_id, v));
+                }
+                Ok(Vec::new())
+            }
             (Phase::Approvals, Event::Countersignatures(s, at)) => {
                 self.phase = Phase::Approvals;
                 self.approvals.countersign = false;
@@ -249,6 +332,7 @@ impl Payment {
             }
             (Phase::Sign, Event::Signed(payload)) => Ok(self.signed(d, now, payload)),
             (Phase::Sign, Event::SignerFailed) => {
+                self.plan.enter(None, now);
                 Ok(self.start(d, Kind::Settle(Outcome::Failed(Code::SignerFailed)), now))
             }
             (
@@ -263,6 +347,7 @@ impl Payment {
                     _ => Observed::Unobserved,
                 };
                 let outcome = settlement::judge(&o);
+                self.plan.enter(Some(7), now);
                 self.settlement = Some(match outcome {
                     Outcome::Settled => "settled",
                     Outcome::Unconfirmed => "unknown",
@@ -333,8 +418,14 @@ impl Payment {
     }
 
     fn run(&mut self, d: &mut Driver, kind: Kind, now: u64) -> Staged {
-        let cfg = &d.cfg;
+        let cfg = super::policy(&d.cfg, d.gen, &d.older, self.gen);
         match kind {
+            Kind::Control => {
+                let halt = self.control.clone().flatten();
+                let step = halt_step(cfg, halt.is_some());
+                d.state.halted = halt;
+                Staged::Stepped(Box::new((None, step)))
+            }
             Kind::Assess => {
                 let b = &self.begin;
                 let ctx = PaymentContext {
@@ -391,7 +482,7 @@ impl Payment {
                         pipeline::finalize_step(cfg, &mut d.state, a, &io, at)
                     }
                     Kind::Settle(o) => pipeline::settle_step(cfg, &mut d.state, a, o),
-                    Kind::Assess => unreachable_step(),
+                    Kind::Assess | Kind::Control => unreachable_step(),
                 };
                 Staged::Stepped(Box::new((None, s)))
             }
@@ -402,8 +493,14 @@ impl Payment {
     fn replayed(&mut self, d: &mut Driver, now: u64, fresh: Option<bool>) -> Vec<Action> {
         self.replay_fresh = fresh;
         match (fresh, self.a.as_ref().and_then(|a| a.approval.as_ref())) {
-            (Some(true), Some(_)) => self.ask_approvals(d, now),
-            _ => self.start(d, Kind::Finalize, now),
+            (Some(true), Some(_)) => {
+                self.plan.enter(Some(4), now);
+                self.ask_approvals(d, now)
+            }
+            _ => {
+                self.plan.enter(None, now);
+                self.start(d, Kind::Finalize, now)
+            }
         }
     }
 
@@ -425,6 +522,8 @@ impl Payment {
                 let fp = a.fingerprint.clone().unwrap_or_default();
                 let ttl = a.replay_ttl_ms;
                 self.a = Some(*a);
+                self.plan.assessed(2, now);
+                self.plan.enter(Some(3), now);
                 if !d.profile.shared {
                     // Nothing else sees an unshared store: the driver keeps the replay set.
                     let fresh = d.replay_set(&fp, ttl, now);
@@ -470,6 +569,9 @@ impl Payment {
             }
         }
         let pre_sign_allowed = kind == Kind::Finalize && step.allowed;
+        if kind == Kind::Finalize {
+            self.plan.enter(pre_sign_allowed.then_some(5), now);
+        }
         let rest = if pre_sign_allowed {
             self.phase = Phase::Sign;
             vec![self.sign_action()]
@@ -558,8 +660,14 @@ impl Payment {
             return self.start(d, Kind::Settle(Outcome::Failed(Code::SignerFailed)), now);
         };
         let approved = crate::payload::Approved::of(a.x402_version, o);
-        if let Err(r) = crate::payload::check(&d.cfg.payload, &approved, &payload, now) {
+        if let Err(r) = crate::payload::check(
+            &super::policy(&d.cfg, d.gen, &d.older, self.gen).payload,
+            &approved,
+            &payload,
+            now,
+        ) {
             // Nothing leaves: released and forgotten as for a signer failure.
+            self.plan.enter(None, now);
             self.refused_field = Some(r.field);
             self.metrics.push(Metric {
                 name: "x402_payload_refusals_total",
@@ -600,6 +708,7 @@ impl Payment {
         } else {
             "PAYMENT-SIGNATURE"
         };
+        self.plan.enter(Some(6), now);
         let value = base64::engine::general_purpose::STANDARD.encode(full.to_string());
         self.phase = Phase::Send;
         vec![Action::write(
@@ -635,7 +744,7 @@ impl Payment {
                 .filter(|(_, v)| *v == Vote::Approve)
                 .count()
         });
-        Action::write(
+        let mut done = Action::write(
             "done",
             &wire::DoneRecord {
                 allowed,
@@ -658,7 +767,52 @@ impl Payment {
                 metrics: pipeline::metrics_json(&self.metrics),
                 settlement: self.settlement,
             },
-        )
+        );
+        done.append_member(
+            "spans",
+            &self
+                .plan
+                .json(self.now, code, &self.root_attributes(allowed, code)),
+        );
+        done
+    }
+
+    /// The root span's attributes (see [`super::spans::ATTRIBUTES`]), in name order.
+    fn root_attributes(&self, allowed: bool, code: Option<Code>) -> String {
+        use super::spans::{attr, attr_raw};
+        let mut out = String::new();
+        let a = self.a.as_ref();
+        if let Some(u) = a.and_then(|a| a.amount_usd) {
+            attr(&mut out, "x402.amount_usd", &u.to_string());
+        }
+        if let Some(c) = code {
+            attr(&mut out, "x402.code", c.as_str());
+        }
+        attr(
+            &mut out,
+            "x402.decision",
+            if allowed { "allowed" } else { "refused" },
+        );
+        if let Some(a) = a.filter(|a| !a.metadata.request_url.is_empty()) {
+            let url = &a.metadata.request_url;
+            attr(
+                &mut out,
+                "x402.endpoint",
+                url.split(['?', '#']).next().unwrap_or(""),
+            );
+        }
+        let o = a.and_then(|a| a.offer.as_ref());
+        if let Some(o) = o {
+            attr(&mut out, "x402.network", &o.network);
+            attr(&mut out, "x402.scheme", &o.scheme);
+        }
+        if let Some(st) = self.settlement {
+            attr(&mut out, "x402.settlement", st);
+        }
+        if let Some(v) = a.map(|a| a.x402_version).filter(|v| *v > 0) {
+            attr_raw(&mut out, "x402.version", &v.to_string());
+        }
+        out
     }
 
     /// A `done` refusal without an audit line, with a reason in its details.
@@ -731,4 +885,37 @@ fn refused_step(code: Code) -> Step {
 
 fn unreachable_step() -> Step {
     refused_step(Code::InvalidInput)
+}
+
+/// The audited step of setting (`halted`) or clearing the kill switch:
+/// event `guard_halted` / `guard_resumed`, outcome `halted` / `resumed`.
+/// Who and why stay in the state (operator text is not written to audit
+/// lines, which leave the process).
+fn halt_step(cfg: &crate::config::GuardConfig, halted: bool) -> Step {
+    let (event_type, outcome) = if halted {
+        ("guard_halted", "halted")
+    } else {
+        ("guard_resumed", "resumed")
+    };
+    Step {
+        allowed: true,
+        code: None,
+        event: crate::audit::AuditEvent {
+            event_type: event_type.into(),
+            outcome: outcome.into(),
+            resource_url: String::new(),
+            amount_usd: None,
+            network: None,
+            agent_id: (!cfg.agent_id.is_empty()).then(|| cfg.agent_id.clone()),
+            replica: (!cfg.replica_id.is_empty()).then(|| cfg.replica_id.clone()),
+            pii_entities_found: Vec::new(),
+            policy_limit_usd: None,
+            replay_fingerprint: None,
+            payment_id: None,
+            code: None,
+            alerts: Vec::new(),
+        },
+        metrics: Vec::new(),
+        forget_fingerprint: false,
+    }
 }

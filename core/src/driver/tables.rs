@@ -100,7 +100,8 @@ pub fn family(code: Code) -> Family {
         | Code::MpaExpired
         | Code::MpaBadSignature
         | Code::MpaUnknownApprover
-        | Code::MpaBadResponse => Family::MpaDenied,
+        | Code::MpaBadResponse
+        | Code::MpaHumanUnavailable => Family::MpaDenied,
         Code::MpaTimeout => Family::MpaTimeout,
         Code::StoreUnavailable | Code::StateCorrupt | Code::StateFull => Family::StoreUnavailable,
         c if limit_type(c).is_some() => Family::PolicyViolation,
@@ -198,6 +199,13 @@ pub const METRICS: &[MetricDef] = &[
         kind: "counter",
         help: "Multi-party approval events",
         labels: &["event"],
+        buckets: &[],
+    },
+    MetricDef {
+        name: "x402_policy_reloads_total",
+        kind: "counter",
+        help: "Policy reloads by result (applied, refused: the old policy was kept)",
+        labels: &["result"],
         buckets: &[],
     },
     MetricDef {

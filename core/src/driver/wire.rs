@@ -202,6 +202,17 @@ pub enum Event {
     /// Answer to `countersign`: `(approver_id, hex)` pairs (pre-approval
     /// tokens too) and when they arrived (default: the crossing's `now_ms`).
     Countersignatures(Vec<(String, String)>, Option<u64>),
+    /// Answer to `ask-human`: a person's vote (`approve`, `deny`, `timeout`
+    /// or `unavailable`, judged by [`crate::mpa::judge_human`]) and when it
+    /// arrived (default: the crossing's `now_ms`).
+    Human {
+        /// The approver asked.
+        approver_id: String,
+        /// The vote, as the host reports it.
+        vote: String,
+        /// When it arrived.
+        at_ms: Option<u64>,
+    },
     /// Answer to `sign`: the signer's payload (a JSON object).
     Signed(Value),
     /// The signer failed (its error is not passed in: it may hold key material).
@@ -310,6 +321,13 @@ impl Event {
                 }
                 Event::Countersignatures(out, at_ms()?)
             }
+            "human" => Event::Human {
+                approver_id: opt_s("approver_id")?.ok_or(Code::InvalidInput)?,
+                vote: opt_s("vote")?
+                    .filter(|s| s.len() <= 16)
+                    .ok_or(Code::InvalidInput)?,
+                at_ms: at_ms()?,
+            },
             "signed" => match v.get("payload") {
                 Some(p @ Value::Object(_)) => Event::Signed(p.clone()),
                 _ => Event::SignerFailed,
@@ -349,6 +367,21 @@ pub struct Action {
 }
 
 impl Action {
+    /// An action from its JSON text, written by the caller in the byte order
+    /// [`Action::new`] gives (members sorted by name).
+    pub(crate) fn raw(kind: &'static str, text: String) -> Action {
+        Action { kind, text }
+    }
+
+    /// Adds member `key` with JSON value text `raw` at the end (a key that
+    /// sorts after every other member, so the text stays in name order).
+    pub(crate) fn append_member(&mut self, key: &str, raw: &str) {
+        if self.text.ends_with('}') {
+            self.text.pop();
+            self.text.push_str(&format!(",\"{key}\":{raw}}}"));
+        }
+    }
+
     /// An action `{"do": kind, …fields}`.
     pub fn new(kind: &'static str, fields: Value) -> Action {
         let mut m = match fields {
@@ -452,6 +485,16 @@ pub(crate) struct SignMetadata<'a> {
     pub reason: &'a str,
     pub request_url: &'a str,
     pub resource_url: &'a str,
+}
+
+/// The `ask-human` action (fields in name order, see [`Action::write`]).
+#[derive(Serialize)]
+pub(crate) struct AskHumanRecord<'a> {
+    pub approver_id: &'a str,
+    pub deadline_ms: u64,
+    #[serde(rename = "do")]
+    pub kind: &'static str,
+    pub prompt: &'a Value,
 }
 
 /// The `send` action: the paid request.

@@ -8,6 +8,11 @@
 //! `{allowed: true}` or `{allowed: false, code, field}`: the signed payload
 //! checked against the offer the guard selects from the challenge
 //! ([`crate::payload::check`], as the driver does on `signed`).
+//!
+//! `client.spend-controls` `{mode, current}` → `{action}`: what a host does
+//! with an official x402 client's own spend controls when it hooks the
+//! guard in ([`spend_controls`]); the host only reads the client's field
+//! and calls its setter.
 
 use super::views::{config_errors_json, offer_json};
 use super::{config_field, key_field, opt_str, str_field, u64_field};
@@ -37,8 +42,37 @@ pub(super) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
         "config.validate" => Ok(config_validate(input)),
         "replay.fingerprint" => fingerprint(input),
         "payload.check" => payload_check(input),
+        "client.spend-controls" => spend_controls(input),
         _ => return None,
     })
+}
+
+/// The official x402 clients (`@x402/core` >= 2.23, PyPI `x402` >= 2.25) run
+/// their own spend controls while selecting a requirement, before any hook,
+/// so a payment they refuse never reaches the guard's audit log. `mode`
+/// (the host's option): `"off"` makes the guard's policy the one in force,
+/// `"keep"` leaves the client's controls alone; anything else is
+/// [`Code::ConfigBadType`]. `current`, as the host reads the client:
+/// `"absent"` (no setter: an older SDK), `"off"` (switched off), `"default"`
+/// (the SDK's defaults: unset or empty) or `"custom"` (set by the caller).
+/// `{action: "switch-off"}`: the host calls the setter with `false`;
+/// `{action: "none"}`: nothing to do; controls the caller set are refused
+/// under `"off"` ([`Code::ConfigClientSpendControls`]: put those limits in
+/// the policy, where they are audited).
+fn spend_controls(input: &Value) -> Result<Value, Code> {
+    let keep = match input.get("mode").and_then(Value::as_str) {
+        Some("off") => false,
+        Some("keep") => true,
+        _ => return Err(Code::ConfigBadType),
+    };
+    let action = match str_field(input, "current")? {
+        "absent" | "off" | "default" | "custom" if keep => "none",
+        "absent" | "off" => "none",
+        "default" => "switch-off",
+        "custom" => return Err(Code::ConfigClientSpendControls),
+        _ => return Err(Code::InvalidInput),
+    };
+    Ok(json!({ "action": action }))
 }
 
 fn payload_check(input: &Value) -> Result<Value, Code> {

@@ -10,7 +10,7 @@
 //!
 //! | module | operations |
 //! |---|---|
-//! | `decide` | `money.*`, `url.*`, `challenge.parse`, `config.validate`, `replay.fingerprint`, `payload.check` |
+//! | `decide` | `money.*`, `url.*`, `challenge.parse`, `config.validate`, `replay.fingerprint`, `payload.check`, `client.spend-controls` |
 //! | `simulate` | `policy.sequence`, `pipeline.run` (vector-only simulators of a host) |
 //! | `audit` | `audit.*` |
 //! | `mpa` | `mpa.*` |
@@ -44,6 +44,7 @@ pub const OPERATIONS: &[&str] = &[
     "config.validate",
     "replay.fingerprint",
     "payload.check",
+    "client.spend-controls",
     "policy.sequence",
     "pipeline.run",
     "audit.append",

@@ -250,7 +250,7 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
                             ApproverMode::Webhook { url, .. } => Some(json!({
                                 "approver_id": a.id, "url": url, "body": body, "deadline_ms": deadline_ms,
                                 "headers": {"content-type": "application/json", "x-mpa-request-id": r.request_id}})),
-                            ApproverMode::Crypto { .. } => None,
+                            ApproverMode::Crypto { .. } | ApproverMode::Human => None,
                         })
                         .collect();
                         json!({

@@ -44,6 +44,10 @@ pub enum ApproverMode {
         /// The shared countersignature key.
         secret: Vec<u8>,
     },
+    /// A person: the driver asks the host to show a prompt (`ask-human`,
+    /// built by [`human_prompt`](super::human_prompt)) and the answer is
+    /// judged by [`judge_human`](super::judge_human). No URL, no secret.
+    Human,
 }
 
 impl fmt::Debug for ApproverMode {
@@ -64,6 +68,7 @@ impl fmt::Debug for ApproverMode {
                 .debug_struct("Crypto")
                 .field("secret", &"<redacted>")
                 .finish(),
+            ApproverMode::Human => f.write_str("Human"),
         }
     }
 }
@@ -112,8 +117,9 @@ impl MpaConfig {
     /// TOML): `threshold` (required integer), `min_amount_usd` (number or
     /// string, exact; default 0), `timeout_seconds` (1..=3600, default 30),
     /// `allow_private_webhooks` (bool, default false) and `approvers`
-    /// (1..=32 objects with `approver_id`, `mode` = `webhook` (default) or
-    /// `crypto`, `webhook_url`, `secret`). Unknown keys are refused. Every
+    /// (1..=32 objects with `approver_id`, `mode` = `webhook` (default),
+    /// `crypto` or `human`, `webhook_url`, `secret`; a `human` approver has
+    /// neither URL nor secret). Unknown keys are refused. Every
     /// problem is returned, each with its path under `path_prefix`.
     pub fn from_json(v: &Value, path_prefix: &str) -> Result<MpaConfig, Vec<ConfigError>> {
         let mut errs = Vec::new();
@@ -268,9 +274,13 @@ impl MpaConfig {
                     "approver_id": a.id, "mode": "webhook", "webhook_url": url,
                     "has_secret": response_hmac_secret.is_some(),
                 }),
-                ApproverMode::Crypto { .. } => json!({
-                    "approver_id": a.id, "mode": "crypto", "webhook_url": null, "has_secret": true,
-                }),
+                ApproverMode::Crypto { .. } | ApproverMode::Human => {
+                    let crypto = a.mode != ApproverMode::Human;
+                    json!({
+                        "approver_id": a.id, "mode": if crypto { "crypto" } else { "human" },
+                        "webhook_url": null, "has_secret": crypto,
+                    })
+                }
             })
             .collect();
         json!({
@@ -367,6 +377,14 @@ fn approver_from_json(
                     None
                 }
             }
+        }
+        "human" => {
+            for k in ["webhook_url", "secret"] {
+                if m.contains_key(k) {
+                    errs.push(ConfigError::new(p(k), Code::ConfigBadApprover));
+                }
+            }
+            Some(ApproverMode::Human)
         }
         _ => {
             errs.push(ConfigError::new(p("mode"), Code::ConfigBadApprover));

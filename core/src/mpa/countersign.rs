@@ -96,7 +96,7 @@ pub fn verify_with_preapprovals(
         .iter()
         .map(|a| match &a.mode {
             ApproverMode::Crypto { secret } => Some(hmac_sha256(secret, canonical.as_bytes())),
-            ApproverMode::Webhook { .. } => None,
+            ApproverMode::Webhook { .. } | ApproverMode::Human => None,
         })
         .collect();
     let mut ok = vec![false; cfg.approvers.len()];

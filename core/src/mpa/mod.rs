@@ -11,8 +11,13 @@
 //! 3. The host collects answers (its I/O): webhook responses go through
 //!    [`judge_webhook_response`] (one [`Vote`] each); countersignatures go
 //!    through [`verify_countersignatures`] (a [`Tally`]).
+//!    A `human` approver (a person) is asked through the driver's
+//!    `ask-human` action ([`human_prompt`]); the answer goes through
+//!    [`judge_human`].
 //! 4. [`tally`](fn@tally) combines every vote into the verdict: `Ok` or
-//!    [`Code::MpaDenied`](crate::Code::MpaDenied) / [`Code::MpaTimeout`](crate::Code::MpaTimeout).
+//!    [`Code::MpaDenied`](crate::Code::MpaDenied) / [`Code::MpaTimeout`](crate::Code::MpaTimeout)
+//!    (or [`Code::MpaHumanUnavailable`](crate::Code::MpaHumanUnavailable) when
+//!    a person could not be asked and the threshold was missed).
 //!
 //! Outside a payment, [`begin`](fn@begin) and [`decide`](fn@decide) run the
 //! seed's stand-alone `request_approval` (exemption, request, countersignatures
@@ -50,6 +55,7 @@
 mod address;
 mod config;
 mod countersign;
+mod human;
 mod preapprove;
 mod request;
 mod sig;
@@ -63,6 +69,7 @@ pub use config::{
     MAX_APPROVERS, MAX_TIMEOUT_SECONDS, MIN_SECRET_BYTES,
 };
 pub use countersign::{countersign, verify_countersignatures, verify_with_preapprovals, Tally};
+pub use human::{human_prompt, judge_human};
 pub use preapprove::{url_digest, Preapproval, MAX_PREAPPROVAL_MS, PREAPPROVAL_DOMAIN};
 pub use request::{ApprovalRequest, PaymentFields, APPROVAL_DOMAIN, REQUEST_ID_DOMAIN};
 pub use standalone::{begin, decide, Begin, Decision, Purchase, STANDALONE_PURCHASE_DOMAIN};

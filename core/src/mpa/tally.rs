@@ -37,11 +37,18 @@ impl Vote {
 /// [`Vote::Approve`] and no [`Vote::Deny`] or [`Vote::Bad`] vote (conflicting
 /// answers never approve). Votes from unknown ids are ignored. If fewer than
 /// `threshold` approve: [`Code::MpaTimeout`] when the approvers that timed
-/// out could have made up the difference, else [`Code::MpaDenied`].
+/// out could have made up the difference, else [`Code::MpaDenied`]; but
+/// [`Code::MpaHumanUnavailable`] when a human approver could not be asked
+/// (the host has no prompt), so that a missing prompt is told apart from a no.
 pub fn tally(cfg: &MpaConfig, votes: &[(String, Vote)]) -> Result<usize, Code> {
     let (approvals, timeouts) = count(cfg, votes);
     if approvals >= cfg.threshold && cfg.threshold > 0 {
         Ok(approvals)
+    } else if votes
+        .iter()
+        .any(|(_, v)| *v == Vote::Bad(Code::MpaHumanUnavailable))
+    {
+        Err(Code::MpaHumanUnavailable)
     } else if approvals + timeouts >= cfg.threshold {
         Err(Code::MpaTimeout)
     } else {

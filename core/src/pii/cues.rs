@@ -9,15 +9,27 @@ pub(crate) const WEAK: u8 = 2;
 pub(crate) const LOC: u8 = 4;
 /// A title (`Dr.`, `Mrs`): a lone surname after it is a person.
 pub(crate) const TITLE: u8 = 8;
+/// An organisation word: a corporate designator (`Inc`, `Group`, `Bros`,
+/// `Laboratories`) or what an organisation offers (`funds`, `supplies`,
+/// `library`). As the second word of a capitalised pair, or the word right
+/// after it, it makes the pair an organisation (`Franklin Templeton funds`,
+/// `Warner Bros`), not a person.
+pub(crate) const ORG: u8 = 16;
+/// A personal-record noun (`account`, `profile`, `records`) or a verb whose
+/// subject is a person (`pays`, `requests`): after a capitalised pair (`Liv
+/// Ozturk account`, `Dariush Morozov requests`) it marks the pair as a
+/// person's name.
+pub(crate) const OWN: u8 = 32;
 
-/// Cue bits of a lowercase word: [`STRONG`], [`WEAK`], [`LOC`].
+/// Cue bits of a lowercase word: [`STRONG`], [`WEAK`], [`LOC`], [`TITLE`],
+/// [`ORG`], [`OWN`].
 pub(crate) fn cue_bits(k: &[u8]) -> u8 {
     if k.is_empty() || k.len() > 16 {
         return 0;
     }
     let key = pack(k);
-    CUES.binary_search_by(|(p, _)| p.cmp(&key))
-        .map_or(0, |i| CUES[i].1)
+    KEYS.binary_search(&key)
+        .map_or(0, |i| BITS.get(i).copied().unwrap_or(0))
 }
 
 /// Packs up to 16 bytes big-endian, so integer order is string order.
@@ -37,33 +49,60 @@ const fn pack(s: &[u8]) -> u128 {
 /// Every cue word, sorted.
 const CUES: &[(u128, u8)] = &[
     (pack(b"about"), WEAK),
-    (pack(b"account"), STRONG),
-    (pack(b"accounts"), STRONG),
+    (pack(b"account"), STRONG | OWN),
+    (pack(b"accounts"), STRONG | OWN),
     (pack(b"across"), LOC),
     (pack(b"address"), LOC),
+    (pack(b"ag"), ORG),
+    (pack(b"airlines"), ORG),
     (pack(b"and"), WEAK),
     (pack(b"applicant"), STRONG),
+    (pack(b"approved"), OWN),
     (pack(b"approver"), STRONG),
+    (pack(b"approves"), OWN),
     (pack(b"area"), LOC),
     (pack(b"around"), LOC),
+    (pack(b"asks"), OWN),
     (pack(b"assignee"), STRONG),
+    (pack(b"associates"), ORG),
+    (pack(b"assurance"), ORG),
     (pack(b"at"), LOC),
     (pack(b"attn"), STRONG | TITLE),
     (pack(b"author"), STRONG),
+    (pack(b"bancorp"), ORG),
+    (pack(b"bank"), ORG),
     (pack(b"based"), LOC),
     (pack(b"beneficiary"), STRONG),
+    (pack(b"biosciences"), ORG),
+    (pack(b"booking"), OWN),
+    (pack(b"books"), OWN),
     (pack(b"born"), LOC),
+    (pack(b"brands"), ORG),
+    (pack(b"bros"), ORG),
+    (pack(b"brothers"), ORG),
     (pack(b"buyer"), STRONG),
+    (pack(b"buys"), OWN),
+    (pack(b"bv"), ORG),
     (pack(b"by"), WEAK),
     (pack(b"candidate"), STRONG),
-    (pack(b"capital"), LOC),
+    (pack(b"capital"), LOC | ORG),
     (pack(b"cardholder"), STRONG),
+    (pack(b"catalog"), ORG),
+    (pack(b"catalogue"), ORG),
     (pack(b"cc"), WEAK),
+    (pack(b"chart"), OWN),
     (pack(b"city"), LOC),
     (pack(b"claimant"), STRONG),
     (pack(b"client"), STRONG),
     (pack(b"clients"), STRONG),
+    (pack(b"clinic"), ORG),
+    (pack(b"co"), ORG),
+    (pack(b"college"), ORG),
+    (pack(b"companies"), ORG),
+    (pack(b"company"), ORG),
     (pack(b"contact"), STRONG),
+    (pack(b"corp"), ORG),
+    (pack(b"corporation"), ORG),
     (pack(b"country"), LOC),
     (pack(b"county"), LOC),
     (pack(b"customer"), STRONG),
@@ -72,86 +111,196 @@ const CUES: &[(u128, u8)] = &[
     (pack(b"deliver"), LOC),
     (pack(b"delivery"), LOC),
     (pack(b"destination"), LOC),
+    (pack(b"details"), OWN),
+    (pack(b"diagnostics"), ORG),
     (pack(b"doctor"), STRONG),
+    (pack(b"dossier"), OWN),
     (pack(b"dr"), STRONG | TITLE),
     (pack(b"driver"), STRONG),
+    (pack(b"electric"), ORG),
     (pack(b"employee"), STRONG),
     (pack(b"employees"), STRONG),
+    (pack(b"energy"), ORG),
+    (pack(b"enterprises"), ORG),
+    (pack(b"entertainment"), ORG),
+    (pack(b"file"), OWN),
+    (pack(b"filings"), ORG),
+    (pack(b"financial"), ORG),
+    (pack(b"foods"), ORG),
     (pack(b"for"), WEAK),
+    (pack(b"foundation"), ORG),
     (pack(b"from"), WEAK | LOC),
     (pack(b"fullname"), STRONG),
+    (pack(b"fund"), ORG),
+    (pack(b"funds"), ORG),
     (pack(b"geo"), LOC),
+    (pack(b"gmbh"), ORG),
+    (pack(b"group"), ORG),
     (pack(b"guest"), STRONG),
+    (pack(b"healthcare"), ORG),
     (pack(b"hello"), WEAK),
     (pack(b"hi"), WEAK),
+    (pack(b"history"), OWN),
     (pack(b"holder"), STRONG),
+    (pack(b"holdings"), ORG),
+    (pack(b"hospital"), ORG),
     (pack(b"in"), LOC),
+    (pack(b"inc"), ORG),
+    (pack(b"incorporated"), ORG),
+    (pack(b"industries"), ORG),
     (pack(b"inside"), LOC),
+    (pack(b"institute"), ORG),
+    (pack(b"insurance"), ORG),
     (pack(b"insured"), STRONG),
     (pack(b"into"), LOC),
+    (pack(b"investments"), ORG),
+    (pack(b"itinerary"), OWN),
+    (pack(b"joins"), OWN),
+    (pack(b"laboratories"), ORG),
+    (pack(b"labs"), ORG),
+    (pack(b"library"), ORG),
+    (pack(b"limited"), ORG),
     (pack(b"lives"), LOC),
+    (pack(b"llc"), ORG),
+    (pack(b"llp"), ORG),
     (pack(b"loc"), LOC),
     (pack(b"located"), LOC),
     (pack(b"location"), LOC),
+    (pack(b"lp"), ORG),
+    (pack(b"ltd"), ORG),
     (pack(b"member"), STRONG),
     (pack(b"members"), STRONG),
+    (pack(b"merchandise"), ORG),
     (pack(b"miss"), STRONG | TITLE),
+    (pack(b"motor"), ORG),
+    (pack(b"motors"), ORG),
     (pack(b"mr"), STRONG | TITLE),
     (pack(b"mrs"), STRONG | TITLE),
     (pack(b"ms"), STRONG | TITLE),
+    (pack(b"museum"), ORG),
     (pack(b"mx"), STRONG | TITLE),
     (pack(b"name"), STRONG),
     (pack(b"near"), LOC),
+    (pack(b"needs"), OWN),
     (pack(b"nurse"), STRONG),
+    (pack(b"nv"), ORG),
     (pack(b"of"), WEAK),
     (pack(b"office"), LOC),
+    (pack(b"ordered"), OWN),
     (pack(b"origin"), LOC),
     (pack(b"outside"), LOC),
+    (pack(b"owes"), OWN),
     (pack(b"owner"), STRONG),
+    (pack(b"owns"), OWN),
+    (pack(b"paid"), OWN),
+    (pack(b"partners"), ORG),
     (pack(b"passenger"), STRONG),
     (pack(b"patient"), STRONG),
     (pack(b"patients"), STRONG),
     (pack(b"payee"), STRONG),
     (pack(b"payer"), STRONG),
+    (pack(b"pays"), OWN),
     (pack(b"people"), STRONG),
     (pack(b"person"), STRONG),
+    (pack(b"pharma"), ORG),
     (pack(b"physician"), STRONG),
+    (pack(b"pictures"), ORG),
     (pack(b"place"), LOC),
+    (pack(b"plc"), ORG),
+    (pack(b"portfolio"), OWN),
+    (pack(b"products"), ORG),
     (pack(b"prof"), STRONG | TITLE),
-    (pack(b"profile"), STRONG),
-    (pack(b"profiles"), STRONG),
+    (pack(b"profile"), STRONG | OWN),
+    (pack(b"profiles"), STRONG | OWN),
     (pack(b"province"), LOC),
+    (pack(b"pty"), ORG),
+    (pack(b"publishing"), ORG),
+    (pack(b"quotes"), ORG),
+    (pack(b"receives"), OWN),
     (pack(b"recipient"), STRONG),
+    (pack(b"record"), OWN),
+    (pack(b"records"), OWN),
     (pack(b"region"), LOC),
+    (pack(b"requested"), OWN),
     (pack(b"requester"), STRONG),
     (pack(b"requestor"), STRONG),
+    (pack(b"requests"), OWN),
+    (pack(b"reservation"), OWN),
     (pack(b"residence"), LOC),
     (pack(b"respondent"), STRONG),
+    (pack(b"securities"), ORG),
     (pack(b"seller"), STRONG),
     (pack(b"sender"), STRONG),
+    (pack(b"sends"), OWN),
+    (pack(b"shares"), ORG),
     (pack(b"ship"), LOC),
     (pack(b"shipping"), LOC),
+    (pack(b"signed"), OWN),
     (pack(b"signer"), STRONG),
+    (pack(b"signs"), OWN),
+    (pack(b"solutions"), ORG),
+    (pack(b"sons"), ORG),
     (pack(b"state"), LOC),
+    (pack(b"statement"), OWN),
+    (pack(b"stock"), ORG),
     (pack(b"student"), STRONG),
     (pack(b"students"), STRONG),
+    (pack(b"studios"), ORG),
+    (pack(b"submits"), OWN),
     (pack(b"subscriber"), STRONG),
+    (pack(b"supplies"), ORG),
+    (pack(b"systems"), ORG),
+    (pack(b"tech"), ORG),
+    (pack(b"technologies"), ORG),
     (pack(b"tenant"), STRONG),
     (pack(b"thanks"), WEAK),
+    (pack(b"therapeutics"), ORG),
     (pack(b"to"), WEAK | LOC),
     (pack(b"town"), LOC),
     (pack(b"travel"), LOC),
     (pack(b"traveler"), STRONG),
     (pack(b"traveller"), STRONG),
+    (pack(b"trust"), ORG),
     (pack(b"u"), STRONG),
+    (pack(b"university"), ORG),
+    (pack(b"uploads"), OWN),
     (pack(b"user"), STRONG),
     (pack(b"username"), STRONG),
     (pack(b"users"), STRONG),
+    (pack(b"ventures"), ORG),
     (pack(b"via"), WEAK),
     (pack(b"visiting"), LOC),
+    (pack(b"wallet"), OWN),
+    (pack(b"wants"), OWN),
     (pack(b"with"), WEAK),
     (pack(b"within"), LOC),
 ];
+
+/// How many cue words there are.
+const N: usize = CUES.len();
+
+/// The packed keys of [`CUES`], in the same order: the lookup searches these
+/// (16 bytes an entry, where the `(u128, u8)` pairs take 32 with padding).
+const KEYS: [u128; N] = {
+    let mut k = [0u128; N];
+    let mut i = 0;
+    while i < N {
+        k[i] = CUES[i].0;
+        i += 1;
+    }
+    k
+};
+
+/// The bits of [`CUES`], in the same order.
+const BITS: [u8; N] = {
+    let mut b = [0u8; N];
+    let mut i = 0;
+    while i < N {
+        b[i] = CUES[i].1;
+        i += 1;
+    }
+    b
+};
 
 #[cfg(test)]
 mod tests {

@@ -6,14 +6,22 @@
 //! * a capitalised `First Last` pair (`First M. Last`, `First Middle Last`);
 //! * `Last, First`, `F. Last`, `F.Last`;
 //! * slugs `first-last`, `first_last`, `first.last`;
-//! * an unknown capitalised word before a distinctive surname (`Priya Sharma`).
+//! * an unknown capitalised word before a distinctive surname (`Priya Sharma`);
+//! * a Title-case pair that is owned (`Kenji Iyer's records`, `Liv Ozturk
+//!   account`) or ends the clause after `for`/`by`/`cc` (`for Folake Asante`),
+//!   whatever the gazetteer says.
+//!
+//! A capitalised pair is an organisation, not a person, when a later word is
+//! a corporate designator (`Warner Bros`, `Vanguard Group`) or the next word
+//! is an organisation word or a plural of what it sells (`Franklin Templeton
+//! funds`, `Steve Madden shoes`); see [`super::cues::ORG`].
 //!
 //! Ambiguous first names (May, Will, Grant, Bill…) only count with a cue or a
 //! distinctive surname. LOCATION: countries, US states and large cities,
 //! longest multi-word match first; places that are also common words
 //! (Reading, Nice) need a location cue.
 
-use super::cues::{STRONG, TITLE, WEAK};
+use super::cues::{ORG, OWN, STRONG, TITLE, WEAK};
 use super::gazetteer as gz;
 use super::hit::Hit;
 use super::places::{is_place, place_at, place_len};
@@ -111,7 +119,12 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             } else {
                 0
             };
-            if score == 0 || (mid && !last_ok) {
+            let score = if score == 0 && !mid && f & FIRST_AMB == 0 && owned_pair(w, i, last) {
+                650
+            } else {
+                score
+            };
+            if score == 0 || (mid && !last_ok) || org_phrase(w, i, last) {
                 return None;
             }
             out.push(hit(w, i, last, EntityType::Person, score)?);
@@ -220,8 +233,9 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         return None;
     }
     // Lower-case `first last` after a cue in free text: both from the
-    // gazetteer; or an unknown given name before a distinctive surname when
-    // the pair ends the text or the clause (`for kian esposito`).
+    // gazetteer; or an unknown given name (or one that is a distinctive
+    // surname) before a surname when the pair ends the text or the clause
+    // (`for kian esposito`, `for reza perez`).
     if spaced && first.shape == Shape::Lower {
         let second = *w.w.get(i + 2)?;
         let f = w.flags(i + 1);
@@ -238,7 +252,13 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
             && first.e - first.s >= 3
             && g & LAST_WL == 0
             && clause_end;
-        if !known && !unknown {
+        // A given name that is also a distinctive surname (`for reza perez`,
+        // `for tao berg`): no English word, so a name at the clause end.
+        let surname_first = f & LAST != 0
+            && f & (LAST_WL | FIRST_AMB | STOP) == 0
+            && first.e - first.s >= 3
+            && clause_end;
+        if !(known || unknown || surname_first) {
             return None;
         }
         let score = if known { 700 } else { 600 };
@@ -336,11 +356,16 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         }
     } else if cap_words == words && words >= 2 && (support || any_name) {
         800
-    } else if cap_words == words && words == 1 && w.flags(i + 1) & (FIRST | FIRST_AMB) == FIRST {
+    } else if (cap_words == words && words == 1 && w.flags(i + 1) & (FIRST | FIRST_AMB) == FIRST)
+        || (words == 2 && clause_pair(w, i))
+    {
         600
     } else {
         return None;
     };
+    if !keyed && org_phrase(w, i + 1, end) {
+        return None;
+    }
     out.push(hit(w, i + 1, end, EntityType::Person, score)?);
     Some(end + 1)
 }
@@ -393,6 +418,72 @@ fn lone_given_name(w: &mut Words<'_>, j: usize) -> bool {
         Some(b' ') => rest.get(1).is_none_or(|c| matches!(c, b'-' | b'(')),
         _ => false,
     }
+}
+
+/// True when words `a..=b` (a capitalised name candidate) read as an
+/// organisation: a later word is a corporate designator (`Warner Bros`,
+/// `Vanguard Group`), or the word right after them is an organisation word
+/// (`Franklin Templeton funds`, `Henry Schein supplies`; see [`ORG`]) or a
+/// lower-case plural that is not a personal-record noun or a person's verb
+/// (`Steve Madden shoes`, `Jimmy Dean sausages`; see [`OWN`]).
+fn org_phrase(w: &mut Words<'_>, a: usize, b: usize) -> bool {
+    if (a + 1..=b).any(|k| w.cue(k) & ORG != 0) {
+        return true;
+    }
+    let Some(y) = w.w.get(b + 1).copied() else {
+        return false;
+    };
+    if y.gap != Gap::Space {
+        return false;
+    }
+    let c = w.cue(b + 1);
+    if c & ORG != 0 {
+        return true;
+    }
+    let word = w.b.get(y.s..y.e).unwrap_or(&[]);
+    let plural = y.shape == Shape::Lower
+        && word.len() >= 4
+        && word.ends_with(b"s")
+        && !matches!(word.get(word.len() - 2), Some(b's' | b'u' | b'i'));
+    plural && c & OWN == 0
+}
+
+/// True when the pair `i`, `j` of Title-case words (neither a place, the
+/// pair not the tail of a longer capitalised phrase) is owned: a possessive
+/// `'s` or a personal-record noun follows (`Kenji Iyer's records`, `Liv
+/// Ozturk account`); see [`OWN`].
+fn owned_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
+    let (Some(x), Some(y)) = (w.w.get(i).copied(), w.w.get(j).copied()) else {
+        return false;
+    };
+    if j != i + 1 || x.shape != Shape::Title || y.shape != Shape::Title || y.gap != Gap::Space {
+        return false;
+    }
+    if x.gap == Gap::Space && i > 0 && w.w.get(i - 1).is_some_and(|p| capital(p.shape)) {
+        return false;
+    }
+    if is_place(w, i, 1) || is_place(w, j, 1) {
+        return false;
+    }
+    let possessive = w.b.get(y.e..y.e + 2) == Some(b"'s".as_slice());
+    possessive || (w.w.get(j + 1).is_some_and(|z| z.gap == Gap::Space) && w.cue(j + 1) & OWN != 0)
+}
+
+/// True when, after the weak cue `for`, `by` or `cc` at word `i`, the two
+/// Title-case words that follow end the clause (`for Folake Asante`, `cc
+/// Yetunde Ivanov.`): a name where a product phrase would go on.
+fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
+    if !w.is(i, &["for", "by", "cc"]) {
+        return false;
+    }
+    let titled = (i + 1..=i + 2).all(|k| {
+        w.w.get(k)
+            .is_some_and(|y| y.shape == Shape::Title && y.e - y.s >= 3)
+    });
+    titled
+        && !is_place(w, i + 1, 1)
+        && !is_place(w, i + 2, 1)
+        && matches!(w.after(i + 2), 0 | b'.' | b',' | b';' | b')')
 }
 
 /// True when the value that starts at byte `s` (up to the next `&`, `/`,
@@ -473,6 +564,48 @@ mod tests {
         assert_eq!(found("/users/john-smith/orders"), [(P, "john-smith")]);
         assert_eq!(found("Will deliver by Friday"), []);
         assert_eq!(found("Grant access to the API"), []);
+    }
+
+    /// Organisation words (designators, offerings) next to a capitalised
+    /// pair make it an organisation; owned pairs and clause-final pairs after
+    /// `for`/`by`/`cc` make it a person.
+    #[test]
+    fn organisations_and_owned_pairs() {
+        use EntityType::Person as P;
+        assert_eq!(found("Research task; Franklin Templeton funds"), []);
+        assert_eq!(found("Henry Schein supplies"), []);
+        assert_eq!(
+            found("Warner Bros library for Yetunde Watanabe"),
+            [(P, "Yetunde Watanabe")]
+        );
+        assert_eq!(found("Export from Vanguard Group"), []);
+        assert_eq!(found("Harold Lindqvist Holdings report"), []);
+        assert_eq!(found("quotes via Tobias Marlowe Capital"), []);
+        assert_eq!(found("Olamide Brightwater Inc. filings"), []);
+        assert_eq!(
+            found("Research task - Liv Ozturk account"),
+            [(P, "Liv Ozturk")]
+        );
+        assert_eq!(found("Refresh - Kenji Iyer's records"), [(P, "Kenji Iyer")]);
+        assert_eq!(found("Open Weather Map account"), []);
+        assert_eq!(found("Batch job for Folake Asante"), [(P, "Folake Asante")]);
+        assert_eq!(found("cc Yetunde Ivanov."), [(P, "Yetunde Ivanov")]);
+        assert_eq!(found("priced for Stable Diffusion today"), []);
+        assert_eq!(found("Research task for tao berg"), [(P, "tao berg")]);
+        assert_eq!(
+            found("GPU hour on A100 for reza perez"),
+            [(P, "reza perez")]
+        );
+        assert_eq!(found("Research task for tao berg today"), []);
+        assert_eq!(found("Report for John Smith funds"), []);
+        assert_eq!(found("Retail data; Steve Madden shoes"), []);
+        assert_eq!(
+            found("Dariush Morozov requests a refund"),
+            [(P, "Dariush Morozov")]
+        );
+        assert_eq!(found("John Smith pays the invoice"), [(P, "John Smith")]);
+        assert_eq!(found("Invoice for John Smith status"), [(P, "John Smith")]);
+        assert_eq!(found("patient=John Smith"), [(P, "John Smith")]);
     }
 
     #[test]

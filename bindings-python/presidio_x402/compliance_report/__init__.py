@@ -36,9 +36,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Union, cast
 
-from . import _keys
-from ._core import core
-from ._types import AuditEvent
+from .. import _keys
+from .._core import core
+from .._types import AuditEvent
 
 KeyLike = Union[bytes, bytearray, str, "_keys.SecretKey"]
 PathLike = Union[str, "os.PathLike[str]"]
@@ -234,7 +234,7 @@ class ComplianceReport:
 
 
 def _main(argv: list[str] | None = None) -> int:
-    from .audit_log import _cli_heads
+    from ..audit_log import _cli_heads
 
     ap = argparse.ArgumentParser(prog="python -m presidio_x402.compliance_report",
                                  description="Compliance report of an audit log file or directory "
@@ -269,6 +269,3 @@ def _main(argv: list[str] | None = None) -> int:
 
 
 __all__ = ["AgentSummary", "ComplianceReport"]
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(_main())

@@ -37,9 +37,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any, Union
 
-from . import _keys
-from ._core import CoreError, core
-from ._types import AuditEvent
+from .. import _keys
+from .._core import CoreError, core
+from .._types import AuditEvent
 
 logger = logging.getLogger("presidio_x402.audit_log")
 
@@ -194,7 +194,7 @@ class AuditLog:
         pass redacted text. ``error_message`` is not recorded (audit lines never
         carry exception text); use ``code``. The seed's upper-case event names
         (``"PAYMENT_ALLOWED"``) are kept as written."""
-        from .stores import now_ms as _now
+        from ..stores import now_ms as _now
 
         ev: dict[str, Any] = {"event_type": event_type, "outcome": outcome, "resource_url": resource_url}
         if amount_usd is not None:
@@ -279,6 +279,18 @@ def verify_chain(lines: str | bytes | Iterable[str], key: KeyLike, expected_head
         return VerifyResult(True, out, None, None, None, None)
     code = out["code"]
     return VerifyResult(False, None, out["line"], out["seq"], code, core().describe(code))
+
+
+def verify_audit_log(key: KeyLike, lines: str | bytes | Iterable[str], expected_head: Any = None) -> dict[str, Any]:
+    """The throwing form of :func:`verify_chain` (JS ``verifyAuditLog(key, text, expectedHead)``):
+    returns the final head, or raises the coded exception of the first failure
+    (``X402PaymentError`` with ``.code``: ``audit-bad-key``, ``audit-bad-mac``, ...)."""
+    from ..exceptions import error_for
+
+    r = verify_chain(lines, key, expected_head=expected_head)
+    if not r.ok or r.head is None:
+        raise error_for(r.code)
+    return r.head
 
 
 @dataclass(frozen=True)
@@ -381,11 +393,11 @@ def verify_dir(path: str | os.PathLike[str], key: KeyLike, *, heads: dict[str, A
 def _cli_heads(args: argparse.Namespace) -> dict[str, Any] | None:
     """The stored heads the CLI was pointed at (a file store, Redis or a JSON file), or None."""
     if args.store_dir:
-        from .stores import FileStore
+        from ..stores import FileStore
 
         return FileStore(args.store_dir).load_heads()
     if args.redis_url:
-        from .stores import RedisStore
+        from ..stores import RedisStore
 
         rs = RedisStore(args.redis_url, prefix=args.prefix, tenant=args.tenant)
         try:
@@ -472,9 +484,7 @@ __all__ = [
     "NullAuditWriter",
     "StreamAuditWriter",
     "VerifyResult",
+    "verify_audit_log",
     "verify_chain",
     "verify_dir",
 ]
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(_main())
