@@ -29,6 +29,13 @@ export type PolicyWallets = string[];
 export interface GuardConfig {
   /** Agent identifier written in every audit line. Default: `""`. */
   agent_id?: string;
+  /** Where hosts post each alert (fire-and-forget). */
+  alert_webhook?: {
+    /** Signs the body: header x-presidio-signature = hex(HMAC-SHA256(secret, body)); at least 16 bytes. */
+    secret?: unknown;
+    /** The http(s) URL alerts are posted to. */
+    url: string;
+  };
   /** Per-asset caps in atomic units (decimal strings, exact), beside the USD limits; max_per_window uses window_seconds. An unpriced asset is payable only when a cap with max_per_window names it (and no MPA is configured). Refusal code asset-cap-exceeded. */
   asset_caps?: Array<unknown | unknown>;
   /** Assets added to the built-in trusted table (USDC on the supported networks); a payment in any other asset is refused. Default: `[]`. */
@@ -44,10 +51,14 @@ export interface GuardConfig {
     /** USD value of one whole token. */
     usd_price: PolicyUsd;
   }[];
+  /** Fractions in (0, 1] of each window limit (global and per endpoint); each raises one alert (audit line and x402_alerts_total) when the window's committed plus reserved spend first reaches it. Default: `[]`. */
+  budget_alerts?: PolicyUsd[];
   /** Spend limit of each window (default 10); null for none. Default: `10`. */
   daily_limit_usd?: PolicyUsdOrNull;
   /** Largest single payment (default 1); null for no per-call limit. Default: `1`. */
   max_per_call_usd?: PolicyUsdOrNull;
+  /** Quote drift: refuse an offer above the last paid price of the same resource (origin + path, network, asset) times (1 + ratio) with quote-drift-exceeded; the first purchase of a resource (or one whose price was evicted) is not checked (the seed's name). Default: `null`. */
+  max_quote_increase_ratio?: PolicyUsd | null;
   /** Multi-party approval: payments at or above min_amount_usd need threshold approvals; absent means no MPA. */
   mpa?: {
     /** Allow webhook approvers on loopback or private addresses (tests and local setups only). Default: `false`. */
@@ -116,6 +127,8 @@ export interface GuardConfig {
       max_payments: PolicyVelocityMax;
     }>;
   };
+  /** Pin the first payee per (origin, network): block refuses a changed payee (pay-to-pin-mismatch), warn pays it with an audited alert (the seed's name); overrides pin_pay_to. Default: `null`. */
+  wallet_pinning?: "block" | "warn" | null;
   /** Length of the spending window that daily_limit_usd and per_endpoint limits apply to. Default: `86400`. */
   window_seconds?: number;
 }

@@ -25,6 +25,15 @@ PolicyVelocityMax: TypeAlias = int
 PolicyWallets: TypeAlias = list[str]
 
 
+class GuardConfigAlertWebhook(TypedDict, total=False):
+    """Where hosts post each alert (fire-and-forget)."""
+
+    secret: Any
+    """Signs the body: header x-presidio-signature = hex(HMAC-SHA256(secret, body)); at least 16 bytes."""
+    url: Required[str]
+    """The http(s) URL alerts are posted to."""
+
+
 class GuardConfigAssetsItem(TypedDict, total=False):
     """One ``assets[]`` entry of the guard configuration (docs/CONFIG.md)."""
 
@@ -140,6 +149,8 @@ class GuardConfig(TypedDict, total=False):
 
     agent_id: str
     """Agent identifier written in every audit line. Default: `""`."""
+    alert_webhook: GuardConfigAlertWebhook
+    """Where hosts post each alert (fire-and-forget)."""
     asset_caps: list[Any | Any]
     """Per-asset caps in atomic units (decimal strings, exact), beside the USD limits; max_per_window uses
     window_seconds. An unpriced asset is payable only when a cap with max_per_window names it (and no
@@ -149,10 +160,20 @@ class GuardConfig(TypedDict, total=False):
     """Assets added to the built-in trusted table (USDC on the supported networks); a payment in any other
     asset is refused. Default: `[]`.
     """
+    budget_alerts: list[PolicyUsd]
+    """Fractions in (0, 1] of each window limit (global and per endpoint); each raises one alert (audit
+    line and x402_alerts_total) when the window's committed plus reserved spend first reaches it.
+    Default: `[]`.
+    """
     daily_limit_usd: PolicyUsdOrNull
     """Spend limit of each window (default 10); null for none. Default: `10`."""
     max_per_call_usd: PolicyUsdOrNull
     """Largest single payment (default 1); null for no per-call limit. Default: `1`."""
+    max_quote_increase_ratio: PolicyUsd | None
+    """Quote drift: refuse an offer above the last paid price of the same resource (origin + path, network,
+    asset) times (1 + ratio) with quote-drift-exceeded; the first purchase of a resource (or one whose
+    price was evicted) is not checked (the seed's name). Default: `null`.
+    """
     mpa: GuardConfigMpa
     """Multi-party approval: payments at or above min_amount_usd need threshold approvals; absent means no
     MPA.
@@ -195,6 +216,10 @@ class GuardConfig(TypedDict, total=False):
     """Velocity limits: at most max_payments payments per interval_seconds, globally (both keys, or
     neither) and per endpoint key (as in per_endpoint). Exact: a payment counts from its reservation;
     released or refused ones do not. Refusal code velocity-exceeded.
+    """
+    wallet_pinning: Literal["block", "warn", null]
+    """Pin the first payee per (origin, network): block refuses a changed payee (pay-to-pin-mismatch), warn
+    pays it with an audited alert (the seed's name); overrides pin_pay_to. Default: `null`.
     """
     window_seconds: int
     """Length of the spending window that daily_limit_usd and per_endpoint limits apply to. Default:
