@@ -32,12 +32,21 @@ export interface GuardConfig {
   /** Where hosts post each alert (fire-and-forget). */
   alert_webhook?: {
     /** Signs the body: header x-presidio-signature = hex(HMAC-SHA256(secret, body)); at least 16 bytes. */
-    secret?: unknown;
+    secret?: string | null;
     /** The http(s) URL alerts are posted to. */
     url: string;
   };
   /** Per-asset caps in atomic units (decimal strings, exact), beside the USD limits; max_per_window uses window_seconds. An unpriced asset is payable only when a cap with max_per_window names it (and no MPA is configured). Refusal code asset-cap-exceeded. */
-  asset_caps?: Array<unknown | unknown>;
+  asset_caps?: {
+    /** Asset address (EVM: case-insensitive). */
+    address: string;
+    /** Largest single payment in the asset's atomic units. */
+    max_per_call?: PolicyAtomic;
+    /** Limit of each window (window_seconds) in the asset's atomic units. */
+    max_per_window?: PolicyAtomic;
+    /** Network of the asset (v1 name or CAIP-2). */
+    network: string;
+  }[];
   /** Assets added to the built-in trusted table (USDC on the supported networks); a payment in any other asset is refused. Default: `[]`. */
   assets?: {
     /** Token contract address. */

@@ -28,10 +28,23 @@ PolicyWallets: TypeAlias = list[str]
 class GuardConfigAlertWebhook(TypedDict, total=False):
     """Where hosts post each alert (fire-and-forget)."""
 
-    secret: Any
+    secret: str | None
     """Signs the body: header x-presidio-signature = hex(HMAC-SHA256(secret, body)); at least 16 bytes."""
     url: Required[str]
     """The http(s) URL alerts are posted to."""
+
+
+class GuardConfigAssetCapsItem(TypedDict, total=False):
+    """One ``asset_caps[]`` entry of the guard configuration (docs/CONFIG.md)."""
+
+    address: Required[str]
+    """Asset address (EVM: case-insensitive)."""
+    max_per_call: PolicyAtomic
+    """Largest single payment in the asset's atomic units."""
+    max_per_window: PolicyAtomic
+    """Limit of each window (window_seconds) in the asset's atomic units."""
+    network: Required[str]
+    """Network of the asset (v1 name or CAIP-2)."""
 
 
 class GuardConfigAssetsItem(TypedDict, total=False):
@@ -151,7 +164,7 @@ class GuardConfig(TypedDict, total=False):
     """Agent identifier written in every audit line. Default: `""`."""
     alert_webhook: GuardConfigAlertWebhook
     """Where hosts post each alert (fire-and-forget)."""
-    asset_caps: list[Any | Any]
+    asset_caps: list[GuardConfigAssetCapsItem]
     """Per-asset caps in atomic units (decimal strings, exact), beside the USD limits; max_per_window uses
     window_seconds. An unpriced asset is payable only when a cap with max_per_window names it (and no
     MPA is configured). Refusal code asset-cap-exceeded.
