@@ -230,7 +230,7 @@ class GuardConfig(TypedDict, total=False):
     neither) and per endpoint key (as in per_endpoint). Exact: a payment counts from its reservation;
     released or refused ones do not. Refusal code velocity-exceeded.
     """
-    wallet_pinning: Literal["block", "warn", null]
+    wallet_pinning: Literal["block", "warn", None]
     """Pin the first payee per (origin, network): block refuses a changed payee (pay-to-pin-mismatch), warn
     pays it with an audited alert (the seed's name); overrides pin_pay_to. Default: `null`.
     """

@@ -405,7 +405,10 @@ fn py_type(schema: &Value, node: &Value, path: &str, classes: &mut Vec<String>) 
         return format!(
             "Literal[{}]",
             e.iter()
-                .map(Value::to_string)
+                .map(|v| match v {
+                    Value::Null => "None".to_string(),
+                    v => v.to_string(),
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         );
