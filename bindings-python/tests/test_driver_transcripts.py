@@ -68,7 +68,8 @@ def _error_text(code: str) -> str:
 def _task_id(crossings, at: int, task) -> int:
     assert isinstance(task, int) and not isinstance(task, bool) and 0 <= task < at, f"crossing {at}: task {task!r}"
     start = crossings[task]
-    assert start["call"] in ("open", "begin", "control", "reload"), f"crossing {at}: task {task} is a {start['call']!r} crossing"
+    assert start["call"] in ("open", "begin", "control", "reload"), \
+        f"crossing {at}: task {task} is a {start['call']!r} crossing"
     return json.loads(start["output"])["id"]
 
 
