@@ -60,7 +60,7 @@ export interface GuardConfig {
     /** USD value of one whole token. */
     usd_price: PolicyUsd;
   }[];
-  /** Fractions in (0, 1] of each window limit (global and per endpoint); each raises one alert (audit line and x402_alerts_total) when the window's committed plus reserved spend first reaches it. Default: `[]`. */
+  /** Fractions in (0, 1] of each window limit (global, per endpoint, and asset_caps max_per_window in atomic units); each raises one alert (audit line and x402_alerts_total) when the window's committed plus reserved spend first reaches it. Default: `[]`. */
   budget_alerts?: PolicyUsd[];
   /** Spend limit of each window (default 10); null for none. Default: `10`. */
   daily_limit_usd?: PolicyUsdOrNull;

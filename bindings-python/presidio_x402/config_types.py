@@ -174,9 +174,9 @@ class GuardConfig(TypedDict, total=False):
     asset is refused. Default: `[]`.
     """
     budget_alerts: list[PolicyUsd]
-    """Fractions in (0, 1] of each window limit (global and per endpoint); each raises one alert (audit
-    line and x402_alerts_total) when the window's committed plus reserved spend first reaches it.
-    Default: `[]`.
+    """Fractions in (0, 1] of each window limit (global, per endpoint, and asset_caps max_per_window in
+    atomic units); each raises one alert (audit line and x402_alerts_total) when the window's committed
+    plus reserved spend first reaches it. Default: `[]`.
     """
     daily_limit_usd: PolicyUsdOrNull
     """Spend limit of each window (default 10); null for none. Default: `10`."""

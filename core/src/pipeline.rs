@@ -441,9 +441,15 @@ fn assess_into(
             crate::controls::hold(&mut state.spend, &mut r, pending);
             a.reservation = Some(r);
             if !cfg.controls.budget_alerts.is_empty() {
+                let mut windows = policy::windows(cfg, &request_url);
+                windows.extend(crate::controls::asset_caps::window(
+                    &cfg.controls.asset_caps,
+                    &offer.network,
+                    &offer.asset,
+                ));
                 let fired = alerts::after_reserve(
                     &cfg.controls.budget_alerts,
-                    &policy::windows(cfg, &request_url),
+                    &windows,
                     &state.spend,
                     &mut state.alerts,
                     ctx.now_ms,

@@ -969,6 +969,13 @@ controls_b = [
              [OPEN, task(allowed=True, settlement="settled"), task(allowed=True, settlement="settled")],
              config={"daily_limit_usd": "0.01", "budget_alerts": ["0.8"], "alert_webhook": {"url": ALERT_URL}},
              profile=SHARED),
+    scenario("a budget alert on an asset cap's window counts atomic units (an asset without a USD price)",
+             [v2(with_(V2_OFFER, asset=UNKNOWN_TOKEN, amount="2000"), url=URL + "?a"),
+              v2(with_(V2_OFFER, asset=UNKNOWN_TOKEN, amount="1000"), url=URL + "?b")],
+             [OPEN, settled(), task(ALERTED, allowed=True, settlement="settled")],
+             config={"max_per_call_usd": 0.10, "budget_alerts": ["0.5"], "alert_webhook": {"url": ALERT_URL},
+                     "asset_caps": [{"network": "base-sepolia", "address": UNKNOWN_TOKEN,
+                                     "max_per_window": "5000"}]}),
 ]
 controls_b[0]["expected"]["audit_alerts"] = [None] * 5
 controls_b[5]["expected"]["audit_alerts"] = [None, None, ["pay-to-pin-mismatch"], None, ["pay-to-pin-mismatch"], None]
@@ -977,6 +984,8 @@ controls_b[6]["expected"]["audit_alerts"] = [None, None, ["budget:0.8:*"], None,
 controls_b[7]["expected"]["audit_alerts"] = [["budget:0.9:*", "budget:0.9:endpoint:http://127.0.0.1:4021"], None]
 controls_b[8]["expected"]["audit_alerts"] = [["budget:0.8:*"], None, None, None, ["budget:0.8:*"], None]
 controls_b[9]["expected"]["audit_alerts"] = [["budget:0.8:*"], None, None, None]
+controls_b[10]["expected"]["audit_alerts"] = [None, None, [f"budget:0.5:asset:eip155:84532:{UNKNOWN_TOKEN.lower()}"],
+                                            None]
 
 groups = [
     {"comment": "payments that go through", "tests": happy},

@@ -3,8 +3,9 @@
 //!
 //! **When an alert fires.** After a payment's amount is reserved, the
 //! committed + reserved total of each window it was charged to (the global
-//! window under `daily_limit_usd`, and each matching `per_endpoint` window)
-//! is compared with every fraction `f` of `budget_alerts`: when
+//! window under `daily_limit_usd`, each matching `per_endpoint` window, and
+//! the asset's window under an `asset_caps` entry with `max_per_window`, in
+//! atomic units) is compared with every fraction `f` of `budget_alerts`: when
 //! `total ≥ f × limit` and the (window, f) pair is *armed*, it fires once and
 //! is disarmed. A pair is re-armed when a later payment charged to that
 //! window finds the total under `f × limit` again (spend aged out of the
@@ -14,7 +15,8 @@
 //! a store do not repeat an alert.
 //!
 //! **Where it goes.** The payment's audit line carries it in `alerts`
-//! (`budget:<f>:<window>`, the window being `*` or `endpoint:<key>`),
+//! (`budget:<f>:<window>`, the window being `*`, `endpoint:<key>` or
+//! `asset:<network>:<address>`),
 //! `x402_budget_alerts_total{window, fraction}` counts it, and with an
 //! `alert_webhook` the driver asks the host to post it ([`webhook_action`]).
 
@@ -44,13 +46,15 @@ pub struct Fired(pub BTreeMap<String, u64>);
 pub enum Alert {
     /// A window's spend reached a fraction of its limit.
     Budget {
-        /// The ledger key: `*` (global) or `endpoint:<key>`.
+        /// The ledger key: `*` (global), `endpoint:<key>` or
+        /// `asset:<network>:<address>` (see [`Alert::is_asset`]).
         window: String,
         /// The configured fraction.
         fraction: Usd,
-        /// The window's limit.
+        /// The window's limit (atomic units in `.0` for an asset window).
         limit: Usd,
-        /// Committed + reserved spend of the window, this payment included.
+        /// Committed + reserved spend of the window, this payment included
+        /// (atomic units in `.0` for an asset window).
         total: Usd,
     },
     /// The payee differs from its pin and `wallet_pinning` is `warn`.
@@ -68,9 +72,24 @@ impl Alert {
         }
     }
 
-    /// The JSON form posted to the webhook.
+    /// Whether this is a budget alert of an asset cap's window (amounts in
+    /// atomic units, not USD).
+    pub fn is_asset(&self) -> bool {
+        matches!(self, Alert::Budget { window, .. } if window.starts_with(super::asset_caps::KEY_PREFIX))
+    }
+
+    /// The JSON form posted to the webhook: `limit_usd`/`total_usd`, or
+    /// `limit_atomic`/`total_atomic` (integer strings) for an asset window.
     pub fn to_json(&self) -> Value {
         match self {
+            Alert::Budget {
+                window,
+                fraction,
+                limit,
+                total,
+            } if self.is_asset() => json!({"kind": "budget", "window": window,
+                        "fraction": fraction.to_string(),
+                        "limit_atomic": limit.0.to_string(), "total_atomic": total.0.to_string()}),
             Alert::Budget {
                 window,
                 fraction,
@@ -84,7 +103,8 @@ impl Alert {
 }
 
 /// Checks the windows a payment was charged to (`(ledger key, limit)`, from
-/// [`crate::policy::windows`]; call after the reservation); returns the
+/// [`crate::policy::windows`] and [`super::asset_caps::window`]; call after
+/// the reservation); returns the
 /// alerts that fire and records them in `fired`.
 pub fn after_reserve(
     fractions: &[Usd],

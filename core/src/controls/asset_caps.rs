@@ -4,7 +4,7 @@
 //! (canonical form as in the asset table) and limits each payment
 //! (`max_per_call`) and the spend per window (`max_per_window`, the window of
 //! `window_seconds`), as decimal strings of atomic units (exact, u128). The
-//! window spend is kept in the spend ledger under `asset:{network} {address}`
+//! window spend is kept in the spend ledger under `asset:{network}:{address}`
 //! with the same reserve / commit / release semantics as USD spend.
 //!
 //! An asset the guard cannot price (not in the asset table) is refused with
@@ -33,10 +33,13 @@ pub struct AssetCap {
     pub max_per_window: Option<u128>,
 }
 
+/// The prefix of an asset cap's spend-ledger key (`asset:{network}:{address}`).
+pub const KEY_PREFIX: &str = "asset:";
+
 impl AssetCap {
     /// The spend-ledger key of the cap.
     pub fn key(&self) -> String {
-        format!("asset:{} {}", self.network, self.address)
+        format!("{KEY_PREFIX}{}:{}", self.network, self.address)
     }
 }
 
@@ -45,6 +48,17 @@ pub fn find<'a>(caps: &'a [AssetCap], network: &str, address: &str) -> Option<&'
     let want = assets::canonical_address(network, address);
     caps.iter()
         .find(|c| c.network == network && c.address == want)
+}
+
+/// The asset's window as a budget-alert window `(ledger key, limit)`: the
+/// limit is atomic units in `Usd.0`, like the ledger's totals under that key.
+pub fn window(
+    caps: &[AssetCap],
+    network: &str,
+    address: &str,
+) -> Option<(String, crate::money::Usd)> {
+    let cap = find(caps, network, address)?;
+    Some((cap.key(), crate::money::Usd(cap.max_per_window?)))
 }
 
 /// Whether an unpriced asset may be paid: a cap with a window limit names it.
