@@ -61,6 +61,15 @@ export class Driver {
     }
   }
 
+  /** Starts a control task (the kill switch) from `{"halt": true, "by", "reason"}` or `{"halt": false}` JSON text: `{"id", "actions"}` text, run like a payment's. */
+  controlJson(controlJson: string, nowMs: number): string {
+    try {
+      return this.#core.control(controlJson, nowMs);
+    } catch (e) {
+      throw mapError(e);
+    }
+  }
+
   /** Replaces the policy (a hot reload; configuration JSON text, validated by the core): `{"id", "actions"}` text, a task whose `done` says whether it applied. */
   reloadJson(configJson: string, nowMs: number): string {
     try {
@@ -82,6 +91,11 @@ export class Driver {
     } catch (e) {
       throw mapError(e);
     }
+  }
+
+  /** {@link controlJson} on a value, parsed. */
+  control(control: { halt: boolean; by?: string; reason?: string }, nowMs: number): DriverStart {
+    return JSON.parse(this.controlJson(JSON.stringify(control), nowMs)) as DriverStart;
   }
 
   /** {@link openJson}, parsed. */

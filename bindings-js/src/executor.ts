@@ -10,7 +10,8 @@
  * `sleep`) are answered together in the next crossing; `audit` and
  * `save-head` go through one FIFO queue per guard, in the order the driver
  * emitted them across all payments, and a failure stops the batch there;
- * `replay-forget` is best effort. A task stops for its caller at `sign`,
+ * `replay-forget` is best effort; `alert` is posted without waiting for the
+ * answer (fire-and-forget, see `postAlert`). A task stops for its caller at `sign`,
  * `send` and `done`.
  */
 import type { Driver } from "./driver.js";
@@ -53,6 +54,24 @@ async function fromStore<T>(call: () => Promise<T>, answer: (v: T) => DriverEven
 
 const bool = (v: unknown): v is boolean => typeof v === "boolean";
 
+/** Longest an alert post may take before it is abandoned, in milliseconds. */
+const ALERT_TIMEOUT_MS = 10_000;
+
+/**
+ * Performs an `alert` action: one POST of the driver's body and headers (the
+ * signature header is the core's), no redirects followed, never awaited by
+ * the payment and never retried; a failure is dropped (alerts are best effort,
+ * the audit line is the record).
+ */
+export function postAlert(a: Extract<DriverAction, { do: "alert" }>, post: typeof fetch = fetch): void {
+  const ctrl = new AbortController();
+  const timer = setTimeout(() => ctrl.abort(), ALERT_TIMEOUT_MS);
+  void post(a.url, { method: "POST", body: a.body, headers: a.headers, redirect: "manual", signal: ctrl.signal })
+    .then((r) => r.body?.cancel())
+    .catch(() => {})
+    .finally(() => clearTimeout(timer));
+}
+
 export class Executor {
   readonly #driver: Driver;
   readonly #io: HostIo;
@@ -92,6 +111,8 @@ export class Executor {
           if (failed !== null) break;
         } else if (a.do === "replay-forget") {
           await this.#io.store.forget(a.fingerprint).catch(() => {});
+        } else if (a.do === "alert") {
+          postAlert(a, this.#io.approvals.fetch);
         } else {
           answers.push(this.#answer(a));
         }
@@ -125,7 +146,7 @@ export class Executor {
   }
 
   /** Performs one action that needs an answer. */
-  async #answer(a: Exclude<DriverAction, Stop | Write | { do: "replay-forget" }>): Promise<DriverEvent> {
+  async #answer(a: Exclude<DriverAction, Stop | Write | { do: "replay-forget" } | { do: "alert" }>): Promise<DriverEvent> {
     const { store, sink, clock } = this.#io;
     switch (a.do) {
       case "load-state":

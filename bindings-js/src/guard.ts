@@ -247,6 +247,34 @@ export class PaymentGuard {
     return this.#run(p.id, this.#driver.handle(p.id, this.#clock(), event));
   }
 
+  /**
+   * Halts the guard (the kill switch, see the README's "Operator controls"):
+   * the flag is stored in the guard's state, so every process sharing the
+   * store sees it, and every payment is refused with `guard-halted` until
+   * {@link unhalt}. `reason` and `by` (each at most 256 bytes, no control
+   * characters) stay in the state; the audit log gets a `guard_halted` line.
+   */
+  async halt(reason = "", by = ""): Promise<void> {
+    await this.#control({ halt: true, by, reason });
+  }
+
+  /** Clears the kill switch set by {@link halt} (audited `guard_resumed`). */
+  async unhalt(): Promise<void> {
+    await this.#control({ halt: false });
+  }
+
+  /** The kill switch as this guard last saw the state: `{by, reason, at_ms}`, or `null` when not halted. */
+  get halted(): { by: string; reason: string; at_ms: number } | null {
+    const s = JSON.parse(this.#driver.stateJson()) as { halted?: { by: string; reason: string; at_ms: number } };
+    return s.halted ?? null;
+  }
+
+  async #control(c: { halt: boolean; by?: string; reason?: string }): Promise<void> {
+    const { id, actions } = this.#driver.control(c, this.#clock());
+    const done = await this.#exec.run(id, actions);
+    if (done.do !== "done" || !done.allowed) throw this.errorOf(done.do === "done" ? done : { code: "invalid-input" });
+  }
+
   /** Like {@link begin}, but throws the coded error when the payment is refused. */
   async check(ctx: PaymentContext): Promise<Payment> {
     const p = await this.begin(ctx);

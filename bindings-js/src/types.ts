@@ -345,6 +345,7 @@ export type DriverAction =
   | DriverSignAction
   | DriverSendAction
   | { do: "sleep"; until_ms: number }
+  | { do: "alert"; url: string; body: string; headers: Record<string, string> }
   | DriverDoneAction;
 
 /** Something the host reports to the driver (one answer per action that needs one). */

@@ -24,6 +24,7 @@ export async function startWorld() {
     const body = Buffer.concat(chunks).toString("utf8");
     const amount = u.searchParams.get("amount") ?? state.amount ?? "10000";
     const desc = u.searchParams.get("desc") ?? "Premium data";
+    const payTo = u.searchParams.get("payto") ?? PAY_TO;
     const resource = `http://127.0.0.1:${server.address().port}${u.pathname}${u.search}`;
     if (u.pathname.startsWith("/approve/")) {
       const name = u.pathname.split("/")[2];
@@ -51,13 +52,13 @@ export async function startWorld() {
       if (v === 1) {
         res.writeHead(402, { "content-type": "application/json" });
         return res.end(JSON.stringify({ x402Version: 1, error: "X-PAYMENT header is required", accepts: [{
-          scheme: "exact", network: "base-sepolia", maxAmountRequired: amount, asset: ASSET, payTo: PAY_TO,
+          scheme: "exact", network: "base-sepolia", maxAmountRequired: amount, asset: ASSET, payTo,
           resource, description: desc, mimeType: "application/json", outputSchema: null, maxTimeoutSeconds: 60,
           extra: { name: "USDC", version: "2" } }] }));
       }
       res.writeHead(402, { "PAYMENT-REQUIRED": b64({ x402Version: 2, error: "Payment required",
         resource: { url: resource, description: desc, mimeType: "application/json" },
-        accepts: [{ scheme: "exact", network: "eip155:84532", amount, asset: ASSET, payTo: PAY_TO, maxTimeoutSeconds: 300,
+        accepts: [{ scheme: "exact", network: "eip155:84532", amount, asset: ASSET, payTo, maxTimeoutSeconds: 300,
           extra: { name: "USDC", version: "2" } }] }), "content-type": "application/json" });
       return res.end("{}");
     }

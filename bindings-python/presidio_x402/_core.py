@@ -147,6 +147,7 @@ _FUNCS = {
     "driver_state": "[method]driver.state",
     "driver_load_state": "[method]driver.load-state",
     "driver_head": "[method]driver.head",
+    "driver_control": "[method]driver.control",
     "driver_reload": "[method]driver.reload",
     "error_table": "error-table",
     "metric_table": "metric-table",
@@ -380,6 +381,7 @@ class Driver:
         self._open = f["driver_open"]
         self._begin = f["driver_begin"]
         self._handle = f["driver_handle"]
+        self._control = f["driver_control"]
         self._reload = f["driver_reload"]
 
     @classmethod
@@ -406,6 +408,13 @@ class Driver:
         """Starts a payment for a request that got a 402: ``{"id":N,"actions":[...]}``."""
         with self.core.lock:
             r = self._begin(self.res, begin_json, now_ms)
+        return str(self._ok(r))
+
+    def control(self, control_json: str, now_ms: int) -> str:
+        """Starts a control task (the kill switch: ``{"halt": true, "by", "reason"}``
+        or ``{"halt": false}``): ``{"id":N,"actions":[...]}``, run like a payment's."""
+        with self.core.lock:
+            r = self._control(self.res, control_json, now_ms)
         return str(self._ok(r))
 
     def reload(self, config_json: str, now_ms: int) -> str:

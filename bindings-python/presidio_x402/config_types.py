@@ -6,6 +6,7 @@ from typing import Literal, Required, TypeAlias, TypedDict
 
 __all__ = ["GuardConfig"]
 
+PolicyAtomic: TypeAlias = str
 PolicyEntity: TypeAlias = Literal[
     "EMAIL_ADDRESS",
     "US_SSN",
@@ -19,7 +20,31 @@ PolicyEntity: TypeAlias = Literal[
 ]
 PolicyUsd: TypeAlias = int | float | str
 PolicyUsdOrNull: TypeAlias = PolicyUsd | None
+PolicyVelocityInterval: TypeAlias = int
+PolicyVelocityMax: TypeAlias = int
 PolicyWallets: TypeAlias = list[str]
+
+
+class GuardConfigAlertWebhook(TypedDict, total=False):
+    """Where hosts post each alert (fire-and-forget)."""
+
+    secret: str | None
+    """Signs the body: header x-presidio-signature = hex(HMAC-SHA256(secret, body)); at least 16 bytes."""
+    url: Required[str]
+    """The http(s) URL alerts are posted to."""
+
+
+class GuardConfigAssetCapsItem(TypedDict, total=False):
+    """One ``asset_caps[]`` entry of the guard configuration (docs/CONFIG.md)."""
+
+    address: Required[str]
+    """Asset address (EVM: case-insensitive)."""
+    max_per_call: PolicyAtomic
+    """Largest single payment in the asset's atomic units."""
+    max_per_window: PolicyAtomic
+    """Limit of each window (window_seconds) in the asset's atomic units."""
+    network: Required[str]
+    """Network of the asset (v1 name or CAIP-2)."""
 
 
 class GuardConfigAssetsItem(TypedDict, total=False):
@@ -106,6 +131,29 @@ class GuardConfigPii(TypedDict, total=False):
     """Replacement text for redacted findings. Default: `"<REDACTED>"`."""
 
 
+class GuardConfigVelocityPerEndpointValue(TypedDict, total=False):
+    """One ``velocity.per_endpoint_value`` entry of the guard configuration (docs/CONFIG.md)."""
+
+    interval_seconds: Required[PolicyVelocityInterval]
+    max_payments: Required[PolicyVelocityMax]
+
+
+class GuardConfigVelocity(TypedDict, total=False):
+    """Velocity limits: at most max_payments payments per interval_seconds, globally (both keys, or
+    neither) and per endpoint key (as in per_endpoint). Exact: a payment counts from its reservation;
+    released or refused ones do not. Refusal code velocity-exceeded.
+    """
+
+    interval_seconds: PolicyVelocityInterval
+    """The global velocity interval, in seconds."""
+    max_payments: PolicyVelocityMax
+    """Most payments per interval, globally (1..=1000)."""
+    per_endpoint: dict[str, GuardConfigVelocityPerEndpointValue]
+    """Endpoint key (as in per_endpoint) -> {max_payments, interval_seconds}: that endpoint's own velocity
+    limit.
+    """
+
+
 class GuardConfig(TypedDict, total=False):
     """Guard configuration (policy-as-code). The Rust core enforces exactly these keys;
     core/tests/schema.rs checks that the two agree. USD values may be JSON numbers or decimal strings
@@ -114,14 +162,31 @@ class GuardConfig(TypedDict, total=False):
 
     agent_id: str
     """Agent identifier written in every audit line. Default: `""`."""
+    alert_webhook: GuardConfigAlertWebhook
+    """Where hosts post each alert (fire-and-forget)."""
+    asset_caps: list[GuardConfigAssetCapsItem]
+    """Per-asset caps in atomic units (decimal strings, exact), beside the USD limits; max_per_window uses
+    window_seconds. An unpriced asset is payable only when a cap with max_per_window names it (and no
+    MPA is configured). Refusal code asset-cap-exceeded.
+    """
     assets: list[GuardConfigAssetsItem]
     """Assets added to the built-in trusted table (USDC on the supported networks); a payment in any other
     asset is refused. Default: `[]`.
+    """
+    budget_alerts: list[PolicyUsd]
+    """Fractions in (0, 1] of each window limit (global, per endpoint, and asset_caps max_per_window in
+    atomic units); each raises one alert (audit line and x402_alerts_total) when the window's committed
+    plus reserved spend first reaches it. Default: `[]`.
     """
     daily_limit_usd: PolicyUsdOrNull
     """Spend limit of each window (default 10); null for none. Default: `10`."""
     max_per_call_usd: PolicyUsdOrNull
     """Largest single payment (default 1); null for no per-call limit. Default: `1`."""
+    max_quote_increase_ratio: PolicyUsd | None
+    """Quote drift: refuse an offer above the last paid price of the same resource (origin + path, network,
+    asset) times (1 + ratio) with quote-drift-exceeded; the first purchase of a resource (or one whose
+    price was evicted) is not checked (the seed's name). Default: `null`.
+    """
     mpa: GuardConfigMpa
     """Multi-party approval: payments at or above min_amount_usd need threshold approvals; absent means no
     MPA.
@@ -159,6 +224,15 @@ class GuardConfig(TypedDict, total=False):
     """Allowed payees: one list for every endpoint, or an object from endpoint key (origin plus optional
     path prefix) or "*" (every other endpoint) to a non-empty list. Under overlapping keys the payee
     must be in every matching list. Default: `[]`.
+    """
+    velocity: GuardConfigVelocity
+    """Velocity limits: at most max_payments payments per interval_seconds, globally (both keys, or
+    neither) and per endpoint key (as in per_endpoint). Exact: a payment counts from its reservation;
+    released or refused ones do not. Refusal code velocity-exceeded.
+    """
+    wallet_pinning: Literal["block", "warn", None]
+    """Pin the first payee per (origin, network): block refuses a changed payee (pay-to-pin-mismatch), warn
+    pays it with an audited alert (the seed's name); overrides pin_pay_to. Default: `null`.
     """
     window_seconds: int
     """Length of the spending window that daily_limit_usd and per_endpoint limits apply to. Default:

@@ -94,7 +94,7 @@ def _trusted_wallets(tw: Any) -> Any:
 def build_config(policy: Any = None, *, pii_entities: list[str] | None = None, pii_action: str = "redact",
                  replay_ttl: int | None = None, agent_id: str | None = None, trusted_wallets: Any = None,
                  mpa_engine: Any = None, pii_template: str | None = None,
-                 replica_id: str | None = None) -> dict[str, Any]:
+                 replica_id: str | None = None, wallet_pinning: str | None = None) -> dict[str, Any]:
     """The core configuration for the client's keyword arguments (no rules: a mapping)."""
     cfg = policy_to_config(policy)
     pii = dict(cfg.get("pii") or {})
@@ -117,6 +117,8 @@ def build_config(policy: Any = None, *, pii_entities: list[str] | None = None, p
         cfg["mpa"] = mpa_engine.config_json()
     if replica_id is not None:
         cfg["replica_id"] = replica_id
+    if wallet_pinning is not None:
+        cfg["wallet_pinning"] = wallet_pinning
     return cfg
 
 
@@ -180,7 +182,9 @@ class HardenedX402Client:
     :class:`PolicyConfig`, a dict or ``None`` for the core's defaults),
     ``pii_mode``, ``pii_entities``, ``pii_action``, ``replay_ttl``,
     ``redis_url``, ``audit_writer``, ``agent_id``, ``httpx_client``,
-    ``mpa_engine``, ``metrics_collector``, ``trusted_wallets``. Extra:
+    ``mpa_engine``, ``metrics_collector``, ``trusted_wallets``, ``wallet_pinning``
+    (``"warn"`` or ``"block"``, the seed's 0.13 name; ``wallet_pin_store`` is not
+    needed: pins live in ``store``). Extra:
     ``store`` (a :mod:`presidio_x402.stores` store: ``MemoryStore``,
     ``FileStore``, ``RedisStore``, ``AsyncRedisStore``; ``redis_url`` is
     ``RedisStore(redis_url)``), ``replica_id`` (this process's audit chain when
@@ -207,7 +211,8 @@ class HardenedX402Client:
                  agent_id: str | None = None, httpx_client: httpx.AsyncClient | None = None,
                  mpa_engine: Any = None, metrics_collector: Any = None, trusted_wallets: Any = None,
                  store: Any = None, audit_key: Any = None, replay_key: Any = None,
-                 replica_id: str | None = None, nlp_analyzer: Any = None, tracer_provider: Any = None) -> None:
+                 replica_id: str | None = None, nlp_analyzer: Any = None, tracer_provider: Any = None,
+                 wallet_pinning: str | None = None, wallet_pin_store: Any = None) -> None:
         if pii_mode not in ("regex", "nlp"):
             raise ValueError("pii_mode must be 'regex' or 'nlp'")
         analyzer = None
@@ -220,7 +225,7 @@ class HardenedX402Client:
         self._build_kw: dict[str, Any] = {"pii_entities": pii_entities, "pii_action": pii_action,
                                           "replay_ttl": replay_ttl, "agent_id": agent_id,
                                           "trusted_wallets": trusted_wallets, "mpa_engine": mpa_engine,
-                                          "replica_id": replica_id}
+                                          "replica_id": replica_id, "wallet_pinning": wallet_pinning}
         if mpa_engine is None:
             cfg_mpa = policy_to_config(policy).get("mpa")
             if cfg_mpa:
@@ -232,7 +237,8 @@ class HardenedX402Client:
                     mpa_engine = None  # the guard reports the configuration errors below
         config = build_config(policy, pii_entities=pii_entities, pii_action=pii_action, replay_ttl=replay_ttl,
                               agent_id=agent_id, trusted_wallets=trusted_wallets, mpa_engine=mpa_engine,
-                              replica_id=replica_id)
+                              replica_id=replica_id, wallet_pinning=wallet_pinning)
+        del wallet_pin_store  # the seed's separate pin table: pins live in the guard's store
         audit = AuditLog(audit_writer or NullAuditWriter(), agent_id=agent_id, key=audit_key)
         self._own_store = store is None
         self._guard = Guard(config, store=store if store is not None else make_store(redis_url), audit=audit,
@@ -270,6 +276,15 @@ class HardenedX402Client:
         return await self._guard.reload_async(build_config(policy, **self._build_kw))
 
     # -- HTTP methods ----------------------------------------------------------------
+    async def halt(self, reason: str = "", *, by: str = "") -> None:
+        """The kill switch (:meth:`Guard.halt`): every payment is refused with
+        ``guard-halted`` until :meth:`unhalt`, in every process sharing the store."""
+        await self._guard.halt_async(reason, by=by)
+
+    async def unhalt(self) -> None:
+        """Clears the kill switch (:meth:`Guard.unhalt`)."""
+        await self._guard.unhalt_async()
+
     async def get(self, url: str, **kwargs: Any) -> httpx.Response:
         return await self._request("GET", url, **kwargs)
 

@@ -22,6 +22,7 @@ action             performed with                                  answered with
 ``ask-human``      :func:`presidio_x402.mpa.ask_human` (the         ``human``
                    engine's ``on_human_approval``)
 ``sleep``          the clock                                       ``wake``
+``alert``          :func:`post_alert` in a thread, not awaited     —
 ``sign``/``send``  the caller (:meth:`Guard.resume`)               ``signed``/``signer-failed``,
                                                                    ``response``/``network-error``/
                                                                    ``unobserved``
@@ -116,6 +117,41 @@ def _without_secrets(config: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: Longest an alert post may take, in seconds.
+ALERT_TIMEOUT_S = 10.0
+
+
+def _send_alert(url: str, body: str, headers: dict[str, str]) -> None:
+    import http.client
+    from urllib.parse import urlsplit
+
+    u = urlsplit(url)
+    conn_type = http.client.HTTPSConnection if u.scheme == "https" else http.client.HTTPConnection
+    conn = conn_type(u.hostname or "", u.port, timeout=ALERT_TIMEOUT_S)
+    try:
+        path = (u.path or "/") + (f"?{u.query}" if u.query else "")
+        conn.request("POST", path, body=body.encode(), headers=headers)
+        conn.getresponse().read(4096)  # no redirect is followed
+    finally:
+        conn.close()
+
+
+def post_alert(a: dict[str, Any]) -> threading.Thread:
+    """Performs an ``alert`` action: one POST of the driver's ``body`` with its
+    ``headers`` (the signature header is the core's) to ``url``, in a daemon
+    thread the payment never waits for; no retry, no redirect, a failure is
+    only logged (alerts are best effort, the audit line is the record)."""
+    def run() -> None:
+        try:
+            _send_alert(str(a["url"]), str(a["body"]), {str(k): str(v) for k, v in dict(a["headers"]).items()})
+        except Exception as e:
+            logger.warning("could not post a budget alert: %s", type(e).__name__)
+
+    t = threading.Thread(target=run, name="presidio-x402-alert", daemon=True)
+    t.start()
+    return t
+
+
 class Guard:
     """A configured guard: the core's ``driver`` plus keys, store, audit log, metrics and approvers."""
 
@@ -206,6 +242,55 @@ class Guard:
 
     async def resume_async(self, p: Payment, event: dict[str, Any]) -> Payment:
         return cast("Payment", await self._run_async(self._course(p, [event])))
+
+    # -- operator controls: the kill switch (README "Operator controls") ------------------
+    def halt(self, reason: str = "", *, by: str = "") -> Any:
+        """Halts the guard: the flag is stored in the guard's state (every process
+        sharing the store sees it) and every payment is refused with
+        ``guard-halted`` until :meth:`unhalt`. ``reason`` and ``by`` (each at most
+        256 bytes, no control characters) stay in the state; the audit log gets a
+        ``guard_halted`` line. (Named ``unhalt``, not ``resume``: :meth:`resume`
+        feeds a payment.) With an async store this returns the coroutine of
+        :meth:`halt_async`."""
+        if self._async:
+            return self.halt_async(reason, by=by)
+        self._control_done(self._drive(self._control({"halt": True, "by": by, "reason": reason})))
+
+    async def halt_async(self, reason: str = "", *, by: str = "") -> None:
+        self._control_done(await self._run_async(self._control({"halt": True, "by": by, "reason": reason})))
+
+    def unhalt(self) -> Any:
+        """Clears the kill switch set by :meth:`halt` (audited ``guard_resumed``);
+        with an async store, the coroutine of :meth:`unhalt_async`."""
+        if self._async:
+            return self.unhalt_async()
+        self._control_done(self._drive(self._control({"halt": False})))
+
+    async def unhalt_async(self) -> None:
+        self._control_done(await self._run_async(self._control({"halt": False})))
+
+    def halted(self) -> dict[str, Any] | None:
+        """The kill switch as this guard last saw the state: ``{"by", "reason",
+        "at_ms"}``, or ``None`` when not halted."""
+        return cast("dict[str, Any] | None", json.loads(self._d.state()).get("halted"))
+
+    def _control(self, control: dict[str, Any]) -> Steps:
+        """The driver's control task, run like a payment's crossings."""
+        if not self._ready:
+            yield from self._open()
+        start = json.loads(self._d.control(json.dumps(control), self.clock()))
+        batch = start["actions"]
+        while True:
+            kind, out = yield from self._batch(None, batch)
+            if kind == "stop":
+                return out
+            batch = out if kind == "batch" else self._cross(start["id"], out)
+
+    @staticmethod
+    def _control_done(done: Any) -> None:
+        if not isinstance(done, dict) or done.get("allowed") is not True:
+            d = done if isinstance(done, dict) else {}
+            raise error_for(d.get("code"), d.get("details"))
 
     def details(self, p: Payment) -> PaymentDetails:
         """What the signer gets, from the ``sign`` action (redacted metadata)."""
@@ -383,6 +468,8 @@ class Guard:
                 except Exception:
                     logger.warning("could not forget a released payment's fingerprint: a retry within its TTL is a "
                                    "replay")
+            elif do == "alert":
+                post_alert(a)
             elif do in _ASKS:
                 try:
                     events.append((yield from self._ask(a)))

@@ -20,6 +20,7 @@ _CORE_KEYS = (
     "max_per_call_usd", "daily_limit_usd", "window_seconds", "per_endpoint", "agent_id",
     "trusted_wallets", "pin_pay_to", "networks", "assets", "replay_ttl_seconds",
     "reservation_lease_seconds", "pii", "mpa", "payload",
+    "max_quote_increase_ratio", "wallet_pinning", "budget_alerts", "alert_webhook",
 )
 
 
@@ -51,6 +52,14 @@ class PolicyConfig:
     """How a signed payload is bound to the approval: ``{"check": "enforce" | "opaque",
     "skew_seconds": 30, "wallet": "0x…"}`` (``"opaque"``: the documented opt-out for signers that
     return payloads the guard cannot read; they are sent unchecked)."""
+    max_quote_increase_ratio: Any = None
+    """The seed's quote-drift limit: refuse an offer above the last paid price of a resource times (1 + ratio)."""
+    wallet_pinning: str | None = None
+    """``"block"`` or ``"warn"`` (the seed's names): pin the first payee per origin and network."""
+    budget_alerts: list[Any] | None = None
+    """Fractions (e.g. ``[0.8, 0.95]``) of each window limit that raise one alert each."""
+    alert_webhook: dict[str, Any] | None = None
+    """``{"url": …, "secret": …}``: where alerts are posted (signed with ``secret`` when given)."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Keys the core does not know (kept so that validation reports them)."""
 
@@ -81,8 +90,12 @@ class PolicyConfig:
             out["window_seconds"] = self.window_seconds
         if self.agent_id is not None:
             out["agent_id"] = self.agent_id
+        if self.max_quote_increase_ratio is not None:
+            out["max_quote_increase_ratio"] = _usd(self.max_quote_increase_ratio)
+        if self.budget_alerts is not None:
+            out["budget_alerts"] = [_usd(f) for f in self.budget_alerts]
         for k in ("trusted_wallets", "pin_pay_to", "networks", "assets", "replay_ttl_seconds",
-                  "reservation_lease_seconds", "pii", "mpa", "payload"):
+                  "reservation_lease_seconds", "pii", "mpa", "payload", "wallet_pinning", "alert_webhook"):
             v = getattr(self, k)
             if v is not None:
                 out[k] = v

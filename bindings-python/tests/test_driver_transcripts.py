@@ -68,7 +68,8 @@ def _error_text(code: str) -> str:
 def _task_id(crossings, at: int, task) -> int:
     assert isinstance(task, int) and not isinstance(task, bool) and 0 <= task < at, f"crossing {at}: task {task!r}"
     start = crossings[task]
-    assert start["call"] in ("open", "begin", "reload"), f"crossing {at}: task {task} is a {start['call']!r} crossing"
+    assert start["call"] in ("open", "begin", "control", "reload"), \
+        f"crossing {at}: task {task} is a {start['call']!r} crossing"
     return json.loads(start["output"])["id"]
 
 
@@ -93,10 +94,12 @@ def test_transcript(scenario):
                 got = d.open()
             elif call == "reload":
                 got = d.reload(c["input"], c["now_ms"])
-            elif call in ("begin", "handle"):
+            elif call in ("begin", "handle", "control"):
                 try:
                     if call == "begin":
                         got = d.begin(c["input"], c["now_ms"])
+                    elif call == "control":
+                        got = d.control(c["input"], c["now_ms"])
                     else:
                         got = d.handle(_task_id(crossings, i, c["task"]), c["now_ms"], c["input"])
                 except CoreError as e:
@@ -136,7 +139,7 @@ def test_tables_are_cached_copies():
     assert {x["name"] for x in m} == {
         "x402_payments_total", "x402_payment_amount_usd", "x402_pii_detections_total",
         "x402_policy_violations_total", "x402_replay_detections_total", "x402_mpa_events_total",
-        "x402_payload_refusals_total", "x402_policy_reloads_total",
+        "x402_payload_refusals_total", "x402_policy_reloads_total", "x402_alerts_total",
     }
 
 

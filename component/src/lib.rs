@@ -1,9 +1,9 @@
 //! # presidio-x402-component
 //!
 //! The `presidio:x402/api` interface (`wit/presidio-x402.wit`) over
-//! [`presidio_x402_core`], built for `wasm32-unknown-unknown` and linked by
-//! the toolchain's `wasm-component-ld` into `presidio_x402.wasm`, a component
-//! that **imports nothing** (`make component`).
+//! [`presidio_x402_core`], built for `wasm32-unknown-unknown`, optimised by
+//! `wasm-opt` and wrapped by `tools/componentize` into `presidio_x402.wasm`, a
+//! component that **imports nothing** (`make component`).
 //!
 //! This crate holds no rule. Every function converts WIT values to core
 //! values, calls the core, and converts back; the decisions, their order and
@@ -129,6 +129,10 @@ code_map!(
     AuditBadKey,
     ConfigIdentityChanged,
     MpaHumanUnavailable,
+    GuardHalted,
+    VelocityExceeded,
+    AssetCapExceeded,
+    QuoteDriftExceeded,
 );
 
 fn config_errors(es: Vec<ConfigError>) -> Vec<wit::ConfigError> {
@@ -377,6 +381,13 @@ impl GuestDriver for DriverResource {
 
     fn head(&self) -> Option<wit::Head> {
         self.0.borrow().head().cloned().map(head_out)
+    }
+
+    fn control(&self, control_json: String, now_ms: u64) -> Result<String, wit::ErrorCode> {
+        self.0
+            .borrow_mut()
+            .control_json(&control_json, now_ms)
+            .map_err(code_out)
     }
 
     fn reload(&self, config_json: String, now_ms: u64) -> String {

@@ -24,6 +24,7 @@ fn event() -> AuditEvent {
         ),
         payment_id: None,
         code: Some(Code::PolicyPerCallExceeded),
+        alerts: Vec::new(),
     }
 }
 

@@ -41,6 +41,13 @@ pub const KEYS: &[&str] = &[
     "pii",
     "mpa",
     "payload",
+    // operator controls (see `crate::controls`)
+    "velocity",
+    "asset_caps",
+    "max_quote_increase_ratio",
+    "wallet_pinning",
+    "budget_alerts",
+    "alert_webhook",
 ];
 
 /// Keys of the `payload` table.
@@ -90,6 +97,8 @@ pub struct GuardConfig {
     pub mpa: Option<MpaConfig>,
     /// How signed payloads are bound to the approval.
     pub payload: Binding,
+    /// Operator controls ([`crate::controls`]).
+    pub controls: crate::controls::Controls,
 }
 
 impl Default for GuardConfig {
@@ -111,6 +120,7 @@ impl Default for GuardConfig {
             pii: PiiConfig::default(),
             mpa: None,
             payload: Binding::default(),
+            controls: crate::controls::Controls::default(),
         }
     }
 }
@@ -237,6 +247,11 @@ impl GuardConfig {
         if let Some(x) = o.get("payload") {
             c.payload = payload_table(x, &mut errs);
         }
+        let (controls, pinning) = crate::controls::parse(o, &mut errs);
+        c.controls = controls;
+        if let Some(p) = pinning {
+            c.pin_pay_to = p;
+        }
         match o.get("mpa") {
             None | Some(Value::Null) => {}
             Some(x) => match MpaConfig::from_json(x, "mpa") {
@@ -278,7 +293,13 @@ fn opt_usd(x: &Value, path: &str, errs: &mut Vec<ConfigError>) -> Option<Usd> {
     }
 }
 
-fn int_in(x: &Value, path: &str, lo: u64, hi: u64, errs: &mut Vec<ConfigError>) -> Option<u64> {
+pub(crate) fn int_in(
+    x: &Value,
+    path: &str,
+    lo: u64,
+    hi: u64,
+    errs: &mut Vec<ConfigError>,
+) -> Option<u64> {
     match x.as_u64() {
         Some(n) if (lo..=hi).contains(&n) => Some(n),
         Some(_) => {
@@ -363,6 +384,35 @@ fn per_endpoint(x: &Value, errs: &mut Vec<ConfigError>) -> Vec<(EndpointKey, Usd
     out
 }
 
+/// The CAIP-2 `network` and the `address` of an asset entry at `path`
+/// (`config-bad-asset` / `config-bad-address` when bad).
+pub(crate) fn asset_id<'a>(
+    o: &'a serde_json::Map<String, Value>,
+    path: &str,
+    errs: &mut Vec<ConfigError>,
+) -> (Option<String>, Option<&'a str>) {
+    let s = |k: &str| o.get(k).and_then(Value::as_str);
+    let network = s("network").and_then(|n| assets::normalize_network(n, 1).ok());
+    if network.is_none() {
+        errs.push(ConfigError::new(
+            format!("{path}.network"),
+            Code::ConfigBadAsset,
+        ));
+    }
+    let address = s("address").filter(|a| {
+        network
+            .as_ref()
+            .is_some_and(|n| assets::valid_address(n, a))
+    });
+    if address.is_none() {
+        errs.push(ConfigError::new(
+            format!("{path}.address"),
+            Code::ConfigBadAddress,
+        ));
+    }
+    (network, address)
+}
+
 fn extra_assets(x: &Value, table: &mut Vec<TrustedAsset>, errs: &mut Vec<ConfigError>) {
     let Some(a) = x.as_array() else {
         errs.push(ConfigError::new("assets", Code::ConfigBadType));
@@ -379,33 +429,8 @@ fn extra_assets(x: &Value, table: &mut Vec<TrustedAsset>, errs: &mut Vec<ConfigE
             continue;
         };
         let before = errs.len();
-        for k in o.keys() {
-            if !ASSET_KEYS.contains(&k.as_str()) {
-                errs.push(ConfigError::new(
-                    format!("{path}.{k}"),
-                    Code::ConfigUnknownField,
-                ));
-            }
-        }
-        let s = |k: &str| o.get(k).and_then(Value::as_str);
-        let network = s("network").and_then(|n| assets::normalize_network(n, 1).ok());
-        if network.is_none() {
-            errs.push(ConfigError::new(
-                format!("{path}.network"),
-                Code::ConfigBadAsset,
-            ));
-        }
-        let address = s("address").filter(|a| {
-            network
-                .as_ref()
-                .is_some_and(|n| assets::valid_address(n, a))
-        });
-        if address.is_none() {
-            errs.push(ConfigError::new(
-                format!("{path}.address"),
-                Code::ConfigBadAddress,
-            ));
-        }
+        crate::controls::unknown_keys(o, ASSET_KEYS, &path, errs);
+        let (network, address) = asset_id(o, &path, errs);
         let decimals = o
             .get("decimals")
             .and_then(Value::as_u64)

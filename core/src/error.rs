@@ -196,6 +196,15 @@ codes! {
     ConfigIdentityChanged = "config-identity-changed",
     /// A human approver could not be asked: the host has no approval prompt (`onHumanApproval` / `on_human_approval`).
     MpaHumanUnavailable = "mpa-human-unavailable",
+    // ---- operator controls -------------------------------------------------
+    /// The guard is halted by its operator (kill switch): every payment is refused.
+    GuardHalted = "guard-halted",
+    /// The payment would exceed a velocity limit (payments per interval).
+    VelocityExceeded = "velocity-exceeded",
+    /// The payment would exceed a per-asset cap in atomic units.
+    AssetCapExceeded = "asset-cap-exceeded",
+    /// The offer's price rose over the last price paid for the same resource by more than `max_quote_increase_ratio`.
+    QuoteDriftExceeded = "quote-drift-exceeded",
 }
 
 /// One configuration problem: where it is (a JSON-pointer-like path such as

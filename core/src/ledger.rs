@@ -47,7 +47,39 @@ pub struct Reservation {
     pub bucket: u64,
     /// When the lease ends and the reservation is released automatically.
     pub expires_at_ms: u64,
+    /// Operator-control holds charged with it: per-asset caps and velocity
+    /// slots (see [`crate::controls`]); empty when none apply.
+    pub holds: Holds,
 }
+
+/// Operator-control holds of one reservation (committed, released and
+/// expired together with its USD amount).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Holds {
+    /// Ledger keys charged with their own amount (per-asset caps: atomic units).
+    pub extra: Vec<(String, u128)>,
+    /// Velocity ring keys holding one slot of this reservation.
+    pub velocity: Vec<String>,
+    /// When the reservation was made (the time of its velocity slots).
+    pub at_ms: u64,
+}
+
+/// One slot of a velocity ring: when the payment was reserved and, while it
+/// is in flight, the reservation holding it (`None` once committed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Slot {
+    /// Reservation time.
+    pub at_ms: u64,
+    /// The open reservation, or `None` once the payment is committed.
+    pub open: Option<u64>,
+}
+
+/// Most slots a velocity ring may hold when read back (the configured
+/// maximum is at most [`crate::controls::MAX_VELOCITY`]; late commits of
+/// expired reservations may add up to [`MAX_RESERVATIONS`] more).
+pub const MAX_SLOTS: usize = MAX_VELOCITY + MAX_RESERVATIONS;
+/// Largest `max_payments` of a velocity rule (the ring size per key).
+pub const MAX_VELOCITY: usize = 1000;
 
 /// All spend state: per-key buckets and open reservations.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -60,6 +92,8 @@ pub struct SpendState {
     pub reservations: BTreeMap<u64, Reservation>,
     /// Next reservation id.
     pub next_id: u64,
+    /// Velocity rings: key → slots, oldest first (see [`crate::controls`]).
+    pub velocity: BTreeMap<String, Vec<Slot>>,
 }
 
 /// Bucket width for a window: `ceil(window_ms / 96)`, at least 1 ms.
@@ -190,6 +224,7 @@ impl SpendState {
             keys,
             bucket,
             expires_at_ms: now_ms.saturating_add(lease_ms),
+            holds: Holds::default(),
         };
         self.next_id = self.next_id.wrapping_add(1);
         self.reservations.insert(r.id, r.clone());
@@ -197,10 +232,45 @@ impl SpendState {
     }
 
     fn unreserve(&mut self, r: &Reservation) {
-        for k in &r.keys {
+        let extra = r.holds.extra.iter().map(|(k, a)| (k, Usd(*a)));
+        for (k, amount) in r.keys.iter().map(|k| (k, r.amount)).chain(extra) {
             if let Some(b) = self.ledgers.get_mut(k).and_then(|l| l.get_mut(&r.bucket)) {
-                b.reserved = b.reserved.saturating_sub(r.amount);
+                b.reserved = b.reserved.saturating_sub(amount);
             }
+        }
+        for k in &r.holds.velocity {
+            if let Some(ring) = self.velocity.get_mut(k) {
+                ring.retain(|s| s.open != Some(r.id));
+            }
+        }
+    }
+
+    /// Adds operator-control holds to the open reservation `r` (and to `r`):
+    /// the extra amounts are reserved in `r`'s bucket and each velocity key
+    /// gets a slot at `at_ms`. The caller checked the limits and the key
+    /// count ([`crate::controls::check`]).
+    pub fn hold(&mut self, r: &mut Reservation, holds: Holds) {
+        for (k, a) in &holds.extra {
+            let b = self
+                .ledgers
+                .entry(k.clone())
+                .or_default()
+                .entry(r.bucket)
+                .or_default();
+            b.reserved = Usd(b.reserved.0.saturating_add(*a));
+        }
+        for k in &holds.velocity {
+            insert_slot(
+                self.velocity.entry(k.clone()).or_default(),
+                Slot {
+                    at_ms: holds.at_ms,
+                    open: Some(r.id),
+                },
+            );
+        }
+        r.holds = holds;
+        if let Some(open) = self.reservations.get_mut(&r.id) {
+            open.holds = r.holds.clone();
         }
     }
 
@@ -211,14 +281,24 @@ impl SpendState {
         if let Some(open) = self.reservations.remove(&r.id) {
             self.unreserve(&open);
         }
-        for k in &r.keys {
+        let extra = r.holds.extra.iter().map(|(k, a)| (k, *a));
+        for (k, amount) in r.keys.iter().map(|k| (k, r.amount.0)).chain(extra) {
             let b = self
                 .ledgers
                 .entry(k.clone())
                 .or_default()
                 .entry(r.bucket)
                 .or_default();
-            b.committed = Usd(b.committed.0.saturating_add(r.amount.0));
+            b.committed = Usd(b.committed.0.saturating_add(amount));
+        }
+        for k in &r.holds.velocity {
+            insert_slot(
+                self.velocity.entry(k.clone()).or_default(),
+                Slot {
+                    at_ms: r.holds.at_ms,
+                    open: None,
+                },
+            );
         }
     }
 
@@ -248,7 +328,20 @@ impl SpendState {
             .values()
             .map(reservation_to_json)
             .collect();
-        json!({"v": 1, "b": self.bucket_ms, "n": self.next_id, "l": ledgers, "r": res})
+        let mut out =
+            json!({"v": 1, "b": self.bucket_ms, "n": self.next_id, "l": ledgers, "r": res});
+        if !self.velocity.is_empty() {
+            let mut vel = serde_json::Map::new();
+            for (k, ring) in &self.velocity {
+                let rows = ring
+                    .iter()
+                    .map(|s| Value::Array(vec![s.at_ms.into(), s.open.into()]))
+                    .collect();
+                vel.insert(k.clone(), Value::Array(rows));
+            }
+            out["vel"] = Value::Object(vel);
+        }
+        out
     }
 
     /// Parses [`SpendState::to_json`] output; anything else is [`Code::StateCorrupt`].
@@ -297,8 +390,46 @@ impl SpendState {
             let r = reservation_from_json(r)?;
             s.reservations.insert(r.id, r);
         }
+        if let Some(vel) = v.get("vel") {
+            let vel = vel.as_object().filter(|m| m.len() <= MAX_KEYS).ok_or(bad)?;
+            for (k, rows) in vel {
+                let rows = rows
+                    .as_array()
+                    .filter(|r| r.len() <= MAX_SLOTS)
+                    .ok_or(bad)?;
+                let mut ring = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let slot = match row.as_array().map(Vec::as_slice) {
+                        Some([t, Value::Null]) => Slot {
+                            at_ms: t.as_u64().ok_or(bad)?,
+                            open: None,
+                        },
+                        Some([t, id]) => Slot {
+                            at_ms: t.as_u64().ok_or(bad)?,
+                            open: Some(id.as_u64().ok_or(bad)?),
+                        },
+                        _ => return Err(bad),
+                    };
+                    insert_slot(&mut ring, slot);
+                }
+                s.velocity.insert(k.clone(), ring);
+            }
+        }
         Ok(s)
     }
+}
+
+/// A bounded list inside a reservation's holds.
+fn hold_list(x: &Value) -> Result<&Vec<Value>, Code> {
+    x.as_array()
+        .filter(|a| a.len() <= MAX_KEYS)
+        .ok_or(Code::StateCorrupt)
+}
+
+/// Inserts a slot keeping the ring ordered by time.
+fn insert_slot(ring: &mut Vec<Slot>, slot: Slot) {
+    let at = ring.partition_point(|s| s.at_ms <= slot.at_ms);
+    ring.insert(at, slot);
 }
 
 fn amount(v: &Value) -> Result<Usd, Code> {
@@ -310,13 +441,30 @@ fn amount(v: &Value) -> Result<Usd, Code> {
 
 /// A reservation as JSON: `{id, amount_atto, keys, bucket, expires_at_ms}`.
 pub fn reservation_to_json(r: &Reservation) -> Value {
-    json!({
+    let mut out = json!({
         "id": r.id,
         "amount_atto": r.amount.0.to_string(),
         "keys": r.keys,
         "bucket": r.bucket,
         "expires_at_ms": r.expires_at_ms,
-    })
+    });
+    // Holds are written only when present, so states without operator
+    // controls keep their exact bytes.
+    // `[at_ms, [velocity keys], [[ledger key, atomic amount], …]]`.
+    let h = &r.holds;
+    if !h.extra.is_empty() || !h.velocity.is_empty() {
+        let extra = h
+            .extra
+            .iter()
+            .map(|(k, a)| Value::Array(vec![k.as_str().into(), a.to_string().into()]))
+            .collect();
+        out["holds"] = Value::Array(vec![
+            h.at_ms.into(),
+            h.velocity.clone().into(),
+            Value::Array(extra),
+        ]);
+    }
+    out
 }
 
 /// Parses [`reservation_to_json`] output.
@@ -330,7 +478,26 @@ pub fn reservation_from_json(v: &Value) -> Result<Reservation, Code> {
         .iter()
         .map(|k| k.as_str().map(str::to_string).ok_or(bad))
         .collect::<Result<Vec<_>, _>>()?;
+    let mut holds = Holds::default();
+    if let Some(h) = v.get("holds") {
+        let Some([at, vel, extra]) = h.as_array().map(Vec::as_slice) else {
+            return Err(bad);
+        };
+        holds.at_ms = at.as_u64().ok_or(bad)?;
+        for k in hold_list(vel)? {
+            holds.velocity.push(k.as_str().ok_or(bad)?.to_string());
+        }
+        for e in hold_list(extra)? {
+            let Some([k, a]) = e.as_array().map(Vec::as_slice) else {
+                return Err(bad);
+            };
+            holds
+                .extra
+                .push((k.as_str().ok_or(bad)?.to_string(), amount(a)?.0));
+        }
+    }
     Ok(Reservation {
+        holds,
         id: v.get("id").and_then(Value::as_u64).ok_or(bad)?,
         amount: amount(v.get("amount_atto").ok_or(bad)?)?,
         keys,

@@ -23,6 +23,7 @@ pub mod audit;
 pub mod canonical;
 pub mod challenge;
 pub mod config;
+pub mod controls;
 pub mod driver;
 pub mod echo;
 pub mod error;

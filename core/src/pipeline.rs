@@ -22,6 +22,8 @@
 use crate::audit::{self, AuditEvent, Head};
 use crate::challenge::{self, PaymentOffer};
 use crate::config::GuardConfig;
+use crate::controls::alerts::{self, Alert};
+use crate::controls::{drift, PinMode};
 use crate::echo::{self, Scan};
 use crate::error::Code;
 use crate::ledger::Reservation;
@@ -119,6 +121,11 @@ pub struct Assessment {
     pub preapproval: Option<mpa::Preapproval>,
     /// A payee pin to record once the payment succeeds.
     pub pin: Option<(String, String)>,
+    /// The price to remember once the payment is paid (quote drift on).
+    pub quote: Option<(String, u128)>,
+    /// Alerts of this payment (budget fractions reached, a warn-mode payee
+    /// change), written to the finalize audit line and counted.
+    pub alerts: Vec<crate::controls::alerts::Alert>,
     /// HTTP method, upper-cased.
     pub method: String,
     /// The server's `payment-identifier` declaration, when the v2 challenge
@@ -248,6 +255,8 @@ pub fn assess(
         approval: None,
         preapproval: None,
         pin: None,
+        quote: None,
+        alerts: Vec::new(),
         method: ctx.method.to_ascii_uppercase(),
         payment_id_declaration: None,
         payment_id: None,
@@ -313,6 +322,8 @@ fn assess_into(
         Ok(r) => r.text.clone(),
         Err(_) => "<REDACTED>".to_string(),
     };
+    // The kill switch refuses before anything else is looked at.
+    crate::controls::halt::check(state.halted.as_ref())?;
     if ctx.method.is_empty()
         || ctx.method.len() > MAX_METHOD_BYTES
         || !ctx.method.bytes().all(|b| b.is_ascii_alphabetic())
@@ -363,25 +374,61 @@ fn assess_into(
     if cfg.pii.action == PiiAction::Block && scan.count > 0 {
         return Err(Code::PiiBlocked);
     }
-    // 3. Payee checks.
-    a.pin = policy::check_payee(
+    // 3. Payee checks (a changed payee only warns under `wallet_pinning =
+    // "warn"`), then quote drift.
+    a.pin = match policy::check_payee(
         cfg,
         &state.pins,
         &request_url,
         &offer.network,
         &offer.pay_to,
+    ) {
+        Err(Code::PayToPinMismatch) if cfg.controls.pin_mode == PinMode::Warn => {
+            a.alerts.push(Alert::PinMismatch);
+            None
+        }
+        r => r?,
+    };
+    a.quote = drift::check(
+        &cfg.controls,
+        &state.quotes,
+        drift::key(&request_url, &offer.network, &offer.asset),
+        offer.amount,
     )?;
     // 4. Price exactly, then policy (reserves on success).
-    let asset = crate::assets::lookup(&cfg.assets, &offer.network, &offer.asset)
-        .ok_or(Code::AssetUntrusted)?;
-    let usd = money::to_usd(offer.amount, asset.decimals, asset.usd_price)?;
-    a.amount_usd = Some(usd);
+    let caps = &cfg.controls.asset_caps;
+    let usd = match crate::assets::lookup(&cfg.assets, &offer.network, &offer.asset) {
+        Some(asset) => {
+            let usd = money::to_usd(offer.amount, asset.decimals, asset.usd_price)?;
+            a.amount_usd = Some(usd);
+            usd
+        }
+        // An unpriced asset is payable only within an atomic-unit window cap
+        // (and never under MPA, whose threshold is in USD).
+        None if cfg.mpa.is_none()
+            && crate::controls::asset_caps::admits_unpriced(caps, &offer.network, &offer.asset) =>
+        {
+            Usd::ZERO
+        }
+        None => return Err(Code::AssetUntrusted),
+    };
     // The lease outlives the offer's own timeout, so a payment can never
     // settle after its reservation was released.
     let lease_ms = cfg
         .reservation_lease_seconds
         .max(offer.max_timeout_seconds.saturating_add(60))
         .saturating_mul(1000);
+    // Operator controls (velocity, asset caps): checked here, held with the
+    // USD reservation below.
+    let pending = crate::controls::check(
+        &cfg.controls,
+        cfg.window_ms(),
+        1 + cfg.per_endpoint.len(),
+        &mut state.spend,
+        offer,
+        &request_url,
+        ctx.now_ms,
+    )?;
     match policy::evaluate(
         cfg,
         &mut state.spend,
@@ -390,7 +437,27 @@ fn assess_into(
         ctx.now_ms,
         lease_ms,
     )? {
-        PolicyVerdict::Allow(r) => a.reservation = Some(r),
+        PolicyVerdict::Allow(mut r) => {
+            crate::controls::hold(&mut state.spend, &mut r, pending);
+            a.reservation = Some(r);
+            if !cfg.controls.budget_alerts.is_empty() {
+                let mut windows = policy::windows(cfg, &request_url);
+                windows.extend(crate::controls::asset_caps::window(
+                    &cfg.controls.asset_caps,
+                    &offer.network,
+                    &offer.asset,
+                ));
+                let fired = alerts::after_reserve(
+                    &cfg.controls.budget_alerts,
+                    &windows,
+                    &state.spend,
+                    &mut state.alerts,
+                    ctx.now_ms,
+                    cfg.window_ms(),
+                );
+                a.alerts.extend(fired);
+            }
+        }
         PolicyVerdict::Deny(d) => {
             a.limit_usd = Some(d.limit);
             a.current_usd = Some(d.current);
@@ -478,6 +545,7 @@ fn event(
         replay_fingerprint: a.fingerprint.clone(),
         payment_id: a.payment_id.clone(),
         code,
+        alerts: Vec::new(),
     }
 }
 
@@ -557,6 +625,12 @@ pub fn finalize_step(
             Some(false) => Some(Code::ReplayDetected),
             Some(true) => None,
         };
+        // Halted since the assessment: refused, and the fingerprint this
+        // attempt stored is freed for a retry after the guard resumes.
+        if code.is_none() && state.halted.is_some() {
+            code = Some(Code::GuardHalted);
+            forget = true;
+        }
     }
     if let (None, Some(req), Some(m)) = (code, &a.approval, &cfg.mpa) {
         metrics.push(metric(
@@ -612,12 +686,15 @@ pub fn finalize_step(
             metrics.push(metric("x402_replay_detections_total", vec![]));
         }
     }
+    for al in &a.alerts {
+        metrics.push(alert_metric(al));
+    }
     let outcome = if code.is_none() { "allowed" } else { "blocked" };
     metrics.push(metric(
         "x402_payments_total",
         vec![("outcome", outcome.into()), ("network", network_of(a))],
     ));
-    let ev = event(
+    let mut ev = event(
         cfg,
         a,
         if code.is_none() {
@@ -628,6 +705,7 @@ pub fn finalize_step(
         outcome,
         code,
     );
+    ev.alerts = a.alerts.iter().map(Alert::token).collect();
     Step {
         allowed: code.is_none(),
         code,
@@ -635,6 +713,24 @@ pub fn finalize_step(
         metrics,
         forget_fingerprint: forget,
     }
+}
+
+/// The `x402_alerts_total` update of one alert.
+fn alert_metric(al: &Alert) -> Metric {
+    let (kind, window, fraction) = match al {
+        Alert::Budget {
+            window, fraction, ..
+        } => ("budget", window.clone(), fraction.to_string()),
+        Alert::PinMismatch => ("pay_to_pin", String::new(), String::new()),
+    };
+    metric(
+        alerts::ALERTS_METRIC,
+        vec![
+            ("kind", kind.into()),
+            ("window", window),
+            ("fraction", fraction),
+        ],
+    )
 }
 
 /// How the paid request ended, passed to [`settle`] (the driver judges it
@@ -692,6 +788,9 @@ pub fn settle_step(
             if state.pins.len() < policy::MAX_PINS {
                 state.pins.entry(k.clone()).or_insert_with(|| v.clone());
             }
+        }
+        if let Some((k, amount)) = &a.quote {
+            state.quotes.record(k, *amount, a.now_ms);
         }
         if let Some(u) = a.amount_usd {
             metrics.push(Metric {

@@ -26,12 +26,36 @@ pub struct GuardState {
     pub spend: SpendState,
     /// Payee pins: `"{origin} {network}"` → canonical payee.
     pub pins: BTreeMap<String, String>,
+    /// Last paid price per resource ([`crate::controls::drift`]); written as
+    /// `quotes` only when not empty.
+    pub quotes: crate::controls::drift::Quotes,
+    /// Budget alerts fired ([`crate::controls::alerts`]); written as
+    /// `alerts` only when not empty.
+    pub alerts: crate::controls::alerts::Fired,
+    /// The kill switch, when set (see [`crate::controls::halt`]).
+    pub halted: Option<crate::controls::halt::Halt>,
 }
 
 impl GuardState {
-    /// The serialised form: `{"v":1,"spend":…,"pins":{…}}`.
+    /// The serialised form: `{"v":1,"spend":…,"pins":{…}}`, plus `quotes`
+    /// and `alerts` when not empty and `halted` when set (optional members: a
+    /// state written before they existed still reads, and one without them
+    /// reads in older versions).
     pub fn to_json(&self) -> Value {
-        json!({"v": 1, "spend": self.spend.to_json(), "pins": self.pins})
+        let mut m = serde_json::Map::new();
+        m.insert("v".into(), json!(1));
+        m.insert("spend".into(), self.spend.to_json());
+        m.insert("pins".into(), json!(self.pins));
+        if !self.quotes.0.is_empty() {
+            m.insert("quotes".into(), self.quotes.to_json());
+        }
+        if !self.alerts.0.is_empty() {
+            m.insert("alerts".into(), self.alerts.to_json());
+        }
+        if let Some(h) = &self.halted {
+            m.insert("halted".into(), h.to_json());
+        }
+        Value::Object(m)
     }
 
     /// Parses [`GuardState::to_json`] output.
@@ -51,7 +75,25 @@ impl GuardState {
         for (k, p) in pins_v {
             pins.insert(k.clone(), p.as_str().ok_or(Code::StateCorrupt)?.to_string());
         }
-        Ok(GuardState { spend, pins })
+        let quotes = match v.get("quotes") {
+            None => Default::default(),
+            Some(q) => crate::controls::drift::Quotes::from_json(q)?,
+        };
+        let alerts = match v.get("alerts") {
+            None => Default::default(),
+            Some(a) => crate::controls::alerts::Fired::from_json(a)?,
+        };
+        let halted = match v.get("halted") {
+            None | Some(Value::Null) => None,
+            Some(h) => Some(crate::controls::halt::Halt::from_json(h)?),
+        };
+        Ok(GuardState {
+            spend,
+            pins,
+            quotes,
+            alerts,
+            halted,
+        })
     }
 }
 
@@ -87,7 +129,7 @@ pub const fn limit_type(code: Code) -> Option<&'static str> {
         Code::WalletNotTrusted => Some("trusted_wallets"),
         Code::PayToPinMismatch => Some("pay_to_pin"),
         Code::AssetUntrusted => Some("untrusted_asset"),
-        _ => None,
+        c => crate::controls::limit_type(c),
     }
 }
 
@@ -162,6 +204,21 @@ pub fn evaluate(
     state
         .reserve(keys, amount, now_ms, lease_ms)
         .map(PolicyVerdict::Allow)
+}
+
+/// The window limits a payment to `url` is charged to, as `(ledger key,
+/// limit)`: the global one (when set), then every matching endpoint.
+pub fn windows(cfg: &GuardConfig, url: &NormalizedUrl) -> Vec<(String, Usd)> {
+    let mut out = Vec::new();
+    if let Some(l) = cfg.daily_limit_usd {
+        out.push((GLOBAL_KEY.to_string(), l));
+    }
+    for (ep, l) in &cfg.per_endpoint {
+        if ep.matches(url) {
+            out.push((endpoint_key(&ep.canonical()), *l));
+        }
+    }
+    out
 }
 
 /// Pin-table key for an origin and network.

@@ -296,10 +296,20 @@ fn ts_type(schema: &Value, node: &Value, indent: usize) -> String {
             .collect::<Vec<_>>()
             .join(" | ");
     }
+    // `type: [a, b]`: the union of the types.
+    if let Some(ts) = node["type"].as_array() {
+        return ts
+            .iter()
+            .map(|t| ts_type(schema, &json!({ "type": t }), indent))
+            .collect::<Vec<_>>()
+            .join(" | ");
+    }
+    // An object's `anyOf`/`oneOf` of `required` lists constrains keys, not the type.
     if let Some(alts) = node
         .get("oneOf")
         .or(node.get("anyOf"))
         .and_then(Value::as_array)
+        .filter(|_| node.get("properties").is_none())
     {
         return alts
             .iter()
@@ -395,15 +405,28 @@ fn py_type(schema: &Value, node: &Value, path: &str, classes: &mut Vec<String>) 
         return format!(
             "Literal[{}]",
             e.iter()
-                .map(Value::to_string)
+                .map(|v| match v {
+                    Value::Null => "None".to_string(),
+                    v => v.to_string(),
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         );
     }
+    // `type: [a, b]`: the union of the types.
+    if let Some(ts) = node["type"].as_array() {
+        return ts
+            .iter()
+            .map(|t| py_type(schema, &json!({ "type": t }), path, classes))
+            .collect::<Vec<_>>()
+            .join(" | ");
+    }
+    // An object's `anyOf`/`oneOf` of `required` lists constrains keys, not the type.
     if let Some(alts) = node
         .get("oneOf")
         .or(node.get("anyOf"))
         .and_then(Value::as_array)
+        .filter(|_| node.get("properties").is_none())
     {
         return alts
             .iter()

@@ -167,6 +167,8 @@ impl World<'_> {
                 self.replay.remove(a["fingerprint"].as_str().expect("fp"));
                 return Ok(None);
             }
+            // Fire-and-forget: the post is recorded in the transcript only.
+            "alert" => return Ok(None),
             "audit" => {
                 if self.fails("audit") {
                     return Err(json!({"on": "audit-failed"}));
@@ -509,6 +511,11 @@ fn run_scenario(s: &Value) -> (Value, Vec<String>) {
         .enumerate()
     {
         w.payment = i;
+        // `{"advance_ms": n}` moves the clock on (no crossing, no task).
+        if let Some(n) = p.get("advance_ms").and_then(Value::as_u64) {
+            clock += n;
+            continue;
+        }
         clock += 1;
         if let Some(text) = p.get("reload").map(Value::to_string).or_else(|| {
             p.get("reload_text")
@@ -524,11 +531,21 @@ fn run_scenario(s: &Value) -> (Value, Vec<String>) {
             results.push(json!({"crossings": trace, "done": done}));
             continue;
         }
-        let begin = p.to_string();
-        let out = d.begin_json(&begin, clock).expect("begin");
         let start = rec.crossings.len();
-        rec.crossings
-            .push(json!({"call": "begin", "now_ms": clock, "input": begin, "output": out}));
+        // A `{"control": {...}}` entry is an operator control task (the kill switch).
+        let out = if let Some(ctl) = p.get("control") {
+            let input = ctl.to_string();
+            let out = d.control_json(&input, clock).expect("control");
+            rec.crossings
+                .push(json!({"call": "control", "now_ms": clock, "input": input, "output": out}));
+            out
+        } else {
+            let begin = p.to_string();
+            let out = d.begin_json(&begin, clock).expect("begin");
+            rec.crossings
+                .push(json!({"call": "begin", "now_ms": clock, "input": begin, "output": out}));
+            out
+        };
         let first: Value = serde_json::from_str(&out).expect("begin json");
         let (trace, done) = run_task(&mut d, &mut w, &mut rec, start, first, &mut clock);
         results.push(json!({"crossings": trace, "done": done}));
@@ -554,6 +571,15 @@ fn run_scenario(s: &Value) -> (Value, Vec<String>) {
             w.lines
                 .iter()
                 .map(|l| serde_json::from_str::<Value>(l).expect("line")["payment_id"].clone())
+                .collect(),
+        ),
+    );
+    outcomes.insert(
+        "audit_alerts".into(),
+        Value::Array(
+            w.lines
+                .iter()
+                .map(|l| serde_json::from_str::<Value>(l).expect("line")["alerts"].clone())
                 .collect(),
         ),
     );

@@ -48,6 +48,7 @@ fn arb_event() -> impl Strategy<Value = AuditEvent> {
                     replay_fingerprint: fp,
                     payment_id,
                     code,
+                    alerts: Vec::new(),
                 }
             },
         )

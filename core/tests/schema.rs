@@ -1,7 +1,7 @@
 //! The shipped JSON Schema (`schema/policy.schema.json`) and the core's
 //! configuration parser accept exactly the same keys at every level.
 
-use presidio_x402_core::{config, mpa};
+use presidio_x402_core::{config, controls, mpa};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -33,6 +33,21 @@ fn schema_matches_the_core() {
     assert_eq!(keys(&p["mpa"]), set(mpa::CONFIG_KEYS), "mpa");
     assert_eq!(keys(&p["payload"]), set(config::PAYLOAD_KEYS), "payload");
     assert_eq!(
+        keys(&p["velocity"]),
+        set(controls::velocity::KEYS),
+        "velocity"
+    );
+    assert_eq!(
+        keys(&p["velocity"]["properties"]["per_endpoint"]["additionalProperties"]),
+        set(controls::velocity::RULE_KEYS),
+        "velocity.per_endpoint.*"
+    );
+    assert_eq!(
+        keys(&p["asset_caps"]["items"]),
+        set(controls::asset_caps::KEYS),
+        "asset_caps[]"
+    );
+    assert_eq!(
         keys(&p["mpa"]["properties"]["approvers"]["items"]),
         set(mpa::APPROVER_KEYS),
         "mpa.approvers[]"
@@ -55,6 +70,9 @@ fn schema_matches_the_core() {
         &p["mpa"],
         &p["payload"],
         &p["mpa"]["properties"]["approvers"]["items"],
+        &p["velocity"],
+        &p["velocity"]["properties"]["per_endpoint"]["additionalProperties"],
+        &p["asset_caps"]["items"],
     ] {
         assert_eq!(
             obj["additionalProperties"],

@@ -151,6 +151,7 @@ fn answer(host: &mut Host, task: &mut Task, b: &mut Bytes, now: u64) -> Option<V
                     host.replay.remove(f);
                 }
             }
+            "alert" => {}
             kind => {
                 if pick % 16 == 1 {
                     events.push(json!({"on": "store-error"}));

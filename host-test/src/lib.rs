@@ -341,6 +341,22 @@ impl Host {
         r.map_err(code_name)
     }
 
+    /// `driver.control`: `{"id", "actions"}` or the error code.
+    pub fn driver_control(
+        &mut self,
+        d: ResourceAny,
+        control: &str,
+        now_ms: u64,
+    ) -> Result<String, &'static str> {
+        let r = self
+            .bindings
+            .presidio_x402_api()
+            .driver()
+            .call_control(&mut self.store, d, control, now_ms)
+            .unwrap_or_else(|t| trap("driver.control", control, &t));
+        r.map_err(code_name)
+    }
+
     /// `driver.handle`: the actions array or the error code.
     pub fn driver_handle(
         &mut self,
@@ -709,5 +725,9 @@ pub fn wit_codes() -> &'static [wit::ErrorCode] {
         E::AuditBadKey,
         E::ConfigIdentityChanged,
         E::MpaHumanUnavailable,
+        E::GuardHalted,
+        E::VelocityExceeded,
+        E::AssetCapExceeded,
+        E::QuoteDriftExceeded,
     ]
 }

@@ -90,10 +90,10 @@ fn task_id(crossings: &[Value], at: usize, task: &Value) -> Result<u64, String> 
     }
     let start = &crossings[t];
     match start["call"].as_str() {
-        Some("open" | "begin" | "reload") => {}
+        Some("open" | "begin" | "control" | "reload") => {}
         other => {
             return Err(format!(
-                "task {t} is a {other:?} crossing, not open, begin or reload"
+                "task {t} is a {other:?} crossing, not open, begin, control or reload"
             ))
         }
     }
@@ -149,6 +149,16 @@ fn replay(h: &mut Host, s: &Value) -> Replayed {
                 let got = h.driver_begin(comp, input, now).unwrap_or_else(error_text);
                 let nat = native
                     .begin_json(input, now)
+                    .unwrap_or_else(|c| error_text(c.as_str()));
+                Ok((got, nat))
+            })(),
+            Some("control") => (|| -> Result<(String, String), String> {
+                let (now, input) = (now()?, input()?);
+                let got = h
+                    .driver_control(comp, input, now)
+                    .unwrap_or_else(error_text);
+                let nat = native
+                    .control_json(input, now)
                     .unwrap_or_else(|c| error_text(c.as_str()));
                 Ok((got, nat))
             })(),

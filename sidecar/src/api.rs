@@ -109,6 +109,8 @@ pub fn router(guard: Arc<Guard>, args: &Args, token: Option<[u8; 32]>) -> Router
         .route("/v1/payments/{id}/signed", post(signed))
         .route("/v1/payments/{id}/response", post(response))
         .route("/v1/budgets", get(budgets))
+        .route("/v1/halt", get(halt_get).post(halt_set))
+        .route("/v1/unhalt", post(unhalt))
         .route("/v1/audit/head", get(audit_head))
         .route("/v1/audit/verify", post(audit_verify))
         .route("/v1/raw/drivers", post(raw_create))
@@ -117,6 +119,7 @@ pub fn router(guard: Arc<Guard>, args: &Args, token: Option<[u8; 32]>) -> Router
         .route("/v1/raw/drivers/{d}/begin", post(raw_begin))
         .route("/v1/raw/drivers/{d}/reload", post(raw_reload))
         .route("/v1/raw/drivers/{d}/handle", post(raw_handle))
+        .route("/v1/raw/drivers/{d}/control", post(raw_control))
         .layer(middleware::from_fn_with_state(st.clone(), auth));
     Router::new()
         .route(
@@ -387,6 +390,67 @@ async fn response(
 
 // ---- reads ---------------------------------------------------------------------
 
+/// The state as stored (a shared store is read now; else the driver's copy).
+async fn current_state(st: &AppState) -> Result<GuardState, ApiError> {
+    let text = if st.guard.store.shared() {
+        st.guard
+            .store
+            .load_versioned()
+            .await
+            .map_err(|_| ApiError::store())?
+            .0
+            .unwrap_or_default()
+    } else {
+        st.guard.head_and_state().1
+    };
+    if text.trim().is_empty() {
+        return Ok(GuardState::default());
+    }
+    let v: Value = serde_json::from_str(&text).map_err(|_| ApiError::core(Code::StateCorrupt))?;
+    GuardState::from_json(&v).map_err(ApiError::core)
+}
+
+fn halted_json(s: &GuardState) -> Value {
+    json!({"halted": s.halted.as_ref().map(|h| h.to_json())})
+}
+
+/// `GET /v1/halt`: the kill switch as stored, `{"halted": null | {by, reason, at_ms}}`.
+async fn halt_get(State(st): St) -> Result<Response, ApiError> {
+    Ok(json_response(
+        StatusCode::OK,
+        halted_json(&current_state(&st).await?),
+    ))
+}
+
+/// `POST /v1/halt` `{reason?, by?}`: halts the guard (every process sharing the store).
+async fn halt_set(State(st): St, JsonBody(v): JsonBody) -> Result<Response, ApiError> {
+    let text = |k: &str| match v.get(k) {
+        None | Some(Value::Null) => Ok(""),
+        Some(Value::String(s)) => Ok(s.as_str()),
+        Some(_) => Err(ApiError::invalid("`reason` and `by` are strings")),
+    };
+    let (by, reason) = (text("by")?, text("reason")?);
+    control(&st, Some((by, reason))).await
+}
+
+/// `POST /v1/unhalt`: clears the kill switch.
+async fn unhalt(State(st): St) -> Result<Response, ApiError> {
+    control(&st, None).await
+}
+
+async fn control(st: &AppState, halt: Option<(&str, &str)>) -> Result<Response, ApiError> {
+    let (id, actions, written) = st.guard.cross_control(halt);
+    let done = st.guard.run(id, actions, written).await?.to_value();
+    if done["allowed"] != json!(true) {
+        let code = done["code"].as_str().and_then(Code::parse);
+        return Err(ApiError::core(code.unwrap_or(Code::InvalidInput)));
+    }
+    Ok(json_response(
+        StatusCode::OK,
+        halted_json(&current_state(st).await?),
+    ))
+}
+
 async fn budgets(State(st): St) -> Result<Response, ApiError> {
     let cfg = st.guard.config();
     let text = if st.guard.store.shared() {
@@ -578,6 +642,18 @@ async fn raw_begin(
     let (now, input) = now_input(&v)?;
     let r = raw(&st)?
         .with(raw_id(&d)?, |d| d.begin_json(&input, now))
+        .ok_or_else(unknown_driver)?;
+    Ok(core_text(r))
+}
+
+async fn raw_control(
+    State(st): St,
+    Path(d): Path<String>,
+    JsonBody(v): JsonBody,
+) -> Result<Response, ApiError> {
+    let (now, input) = now_input(&v)?;
+    let r = raw(&st)?
+        .with(raw_id(&d)?, |d| d.control_json(&input, now))
         .ok_or_else(unknown_driver)?;
     Ok(core_text(r))
 }

@@ -55,6 +55,11 @@ impl Guard {
                             .to_string();
                         let _ = self.store.forget(fp).await; // best effort
                     }
+                    "alert" => {
+                        // Fire-and-forget: the payment does not wait for the post.
+                        let v = a.to_value();
+                        tokio::spawn(async move { crate::webhook::alert(&v).await });
+                    }
                     _ => answers.push(a.to_value()),
                 }
             }

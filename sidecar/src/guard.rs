@@ -250,6 +250,15 @@ impl Guard {
         (id, actions, w)
     }
 
+    /// Starts a control task (the kill switch: `Some((by, reason))` halts,
+    /// `None` resumes): the task id and its first batch.
+    pub fn cross_control(&self, halt: Option<(&str, &str)>) -> (u64, Vec<Action>, Written) {
+        let mut d = self.lock();
+        let (id, actions) = d.control(halt, now_ms());
+        let w = self.queue(&actions);
+        (id, actions, w)
+    }
+
     /// One crossing of task `id`.
     pub fn cross_handle(
         &self,

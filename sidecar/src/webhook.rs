@@ -100,6 +100,44 @@ async fn ask(a: &Value, mpa: &MpaConfig) -> Option<(u16, String, Option<String>)
     Some((status, String::from_utf8_lossy(&got).to_string(), hmac))
 }
 
+/// Performs one `alert` action: one POST of the driver's body and headers,
+/// plain `http://` only (as approvers), no redirect followed, at most 10 s;
+/// the caller spawns it and never waits (alerts are best effort).
+pub async fn alert(a: &Value) {
+    let _ = tokio::time::timeout(Duration::from_secs(10), send_alert(a)).await;
+}
+
+async fn send_alert(a: &Value) -> Option<()> {
+    let uri: Uri = a["url"].as_str()?.parse().ok()?;
+    if uri.scheme_str() != Some("http") {
+        return None;
+    }
+    let host = uri.host()?.trim_start_matches('[').trim_end_matches(']');
+    let port = uri.port_u16().unwrap_or(80);
+    let stream = tokio::net::TcpStream::connect((host, port)).await.ok()?;
+    let (mut send, conn) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .ok()?;
+    tokio::spawn(conn);
+    let mut req = Request::builder()
+        .method("POST")
+        .uri(uri.path_and_query().map_or("/", |p| p.as_str()))
+        .header("host", uri.authority()?.as_str());
+    if let Some(h) = a["headers"].as_object() {
+        for (k, v) in h {
+            req = req.header(k.as_str(), v.as_str().unwrap_or_default());
+        }
+    }
+    let body = a["body"].as_str().unwrap_or_default().to_string();
+    let res = send
+        .send_request(req.body(Full::new(bytes(body))).ok()?)
+        .await
+        .ok()?;
+    let _ = res.into_body().collect().await;
+    Some(())
+}
+
 fn bytes(s: String) -> axum::body::Bytes {
     axum::body::Bytes::from(s)
 }

@@ -359,6 +359,9 @@ fn the_served_openapi_document_is_the_committed_file() {
         "/v1/raw/drivers",
         "/v1/raw/drivers/{d}/begin",
         "/v1/raw/drivers/{d}/handle",
+        "/v1/raw/drivers/{d}/control",
+        "/v1/halt",
+        "/v1/unhalt",
     ] {
         assert!(doc["paths"].get(p).is_some(), "openapi.json lacks {p}");
     }
@@ -583,6 +586,68 @@ fn webhook_approvers_are_asked_by_the_sidecar_and_judged_by_the_core() {
     });
     let v = sc.post_json("/v1/decide", &decide_req("https://api.example.com/mpa/3"));
     assert_eq!(v["verdict"], "refused", "{v}");
+}
+
+#[test]
+fn the_kill_switch_halts_every_sidecar_on_the_store_with_the_bearer_token() {
+    let dir = Scratch::new("halt");
+    std::fs::write(dir.path("token"), "halt-token\n").expect("token");
+    let (state, token) = (dir.path("state"), dir.path("token"));
+    let args = [
+        "--store",
+        "file",
+        "--state-dir",
+        state.to_str().expect("p"),
+        "--token-file",
+        token.to_str().expect("p"),
+    ];
+    let (a, b) = (Sidecar::start(&args), Sidecar::start(&args));
+    let auth = [("Authorization", "Bearer halt-token")];
+    let call = |sc: &Sidecar, method: &str, path: &str, body: &Value| {
+        let body = body.to_string();
+        let body = (body != "null").then_some(body.as_bytes());
+        let (st, text) = common::http(&sc.addr, method, path, &auth, body);
+        (
+            st,
+            serde_json::from_str::<Value>(&text).unwrap_or(Value::Null),
+        )
+    };
+    // Without the token: refused.
+    assert_eq!(a.post("/v1/halt", &json!({"reason": "x"})).0, 401);
+    let (st, h) = call(
+        &a,
+        "POST",
+        "/v1/halt",
+        &json!({"reason": "incident 42", "by": "ops"}),
+    );
+    assert_eq!(st, 200, "{h}");
+    assert_eq!(h["halted"]["reason"], "incident 42");
+    // The other sidecar on the same store refuses with guard-halted.
+    let (st, d) = call(
+        &b,
+        "POST",
+        "/v1/decide",
+        &decide_req("https://api.example.com/h"),
+    );
+    assert_eq!(st, 200, "{d}");
+    assert_eq!(
+        (d["verdict"].as_str(), d["code"].as_str()),
+        (Some("refused"), Some("guard-halted"))
+    );
+    let (_, h) = call(&b, "GET", "/v1/halt", &Value::Null);
+    assert_eq!(h["halted"]["by"], "ops");
+    let (st, h) = call(&b, "POST", "/v1/unhalt", &json!({}));
+    assert_eq!((st, &h["halted"]), (200, &Value::Null));
+    let (_, d) = call(
+        &a,
+        "POST",
+        "/v1/decide",
+        &decide_req("https://api.example.com/h"),
+    );
+    assert_eq!(d["next"], "sign", "{d}");
+    // A reason with control characters is invalid input.
+    let (st, e) = call(&a, "POST", "/v1/halt", &json!({"reason": "a\nb"}));
+    assert_eq!((st, e["code"].as_str()), (400, Some("invalid-input")));
 }
 
 #[test]

@@ -29,9 +29,11 @@ fn task_id(crossings: &[Value], at: usize, task: &Value) -> Result<u64, String> 
         .ok_or(format!("task {task}"))?;
     if !matches!(
         crossings[t]["call"].as_str(),
-        Some("open" | "begin" | "reload")
+        Some("open" | "begin" | "control" | "reload")
     ) {
-        return Err(format!("task {t} is not an open, begin or reload crossing"));
+        return Err(format!(
+            "task {t} is not an open, begin, control or reload crossing"
+        ));
     }
     let out: Value = serde_json::from_str(crossings[t]["output"].as_str().unwrap_or(""))
         .map_err(|e| e.to_string())?;
@@ -86,6 +88,14 @@ fn replay(sc: &Sidecar, s: &Value) -> Result<usize, String> {
                 let _ = native.begin_json(input, now);
                 sc.post(
                     &format!("/v1/raw/drivers/{d}/begin"),
+                    &json!({"now_ms": now, "input": input}),
+                )
+            }
+            Some("control") => {
+                let (now, input) = (now.ok_or("no now_ms")?, input.ok_or("no input")?);
+                let _ = native.control_json(input, now);
+                sc.post(
+                    &format!("/v1/raw/drivers/{d}/control"),
                     &json!({"now_ms": now, "input": input}),
                 )
             }

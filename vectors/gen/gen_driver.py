@@ -851,6 +851,142 @@ reload = [
              world={"fail": {"audit": [1]}}, audit=["allowed", "settled"]),
 ]
 
+
+# ---- operator controls (issue 18): kill switch, velocity, per-asset caps ----
+def halt(by="ops", reason="incident 42"):
+    return {"control": {"halt": True, "by": by, "reason": reason}}
+
+
+RESUME = {"control": {"halt": False}}
+CONTROL_OK = task(["audit done"], allowed=True, code=None)
+VELOCITY = {"max_per_call_usd": 0.10, "daily_limit_usd": 5, "velocity": {"max_payments": 2, "interval_seconds": 60}}
+CAP = {"network": "eip155:84532", "address": V2_OFFER["asset"]}
+
+
+def at(n):
+    return v2(url=URL + f"?n={n}")
+
+
+controls = [
+    scenario("kill switch: halted, a payment is refused with guard-halted and audited; resumed, the next is paid",
+             [halt(), at(1), RESUME, at(2)],
+             [OPEN, CONTROL_OK, blocked("guard-halted", "policy-violation"), CONTROL_OK, settled()],
+             audit=["halted", "blocked", "resumed", "allowed", "settled"]),
+    scenario("kill switch on a shared store: set by compare-and-set, every later payment refused",
+             [halt(), at(1)],
+             [OPEN, task(["load-state", "cas-state", "audit done"], allowed=True),
+              task(["load-state", "audit done"], allowed=False, code="guard-halted", family="policy-violation")],
+             profile=SHARED, audit=["halted", "blocked"]),
+    scenario("kill switch: a reason with control characters is refused, nothing changes",
+             [halt(reason="a\nb"), at(1)],
+             [OPEN, task(["done"], allowed=False, code="invalid-input"), settled()], audit=["allowed", "settled"]),
+    scenario("velocity: at most 2 payments per 60 s globally; the third is refused, one interval later it passes",
+             [at(1), at(2), at(3), {"advance_ms": 60_000}, at(4)],
+             [OPEN, settled(), settled(), blocked("velocity-exceeded", "policy-violation"), settled()],
+             config=VELOCITY, audit=["allowed", "settled", "allowed", "settled", "blocked", "allowed", "settled"]),
+    scenario("velocity per endpoint: its own limit, other endpoints unaffected",
+             [at(1), at(2), v2(url="http://127.0.0.1:4021/other")],
+             [OPEN, settled(), blocked("velocity-exceeded", "policy-violation"), settled()],
+             config={"max_per_call_usd": 0.10, "daily_limit_usd": 5, "velocity": {"per_endpoint": {
+                 "http://127.0.0.1:4021/weather": {"max_payments": 1, "interval_seconds": 3600}}}}),
+    scenario("velocity: a payment whose signer failed frees its slot (released payments do not count)",
+             [at(1), at(2)],
+             [OPEN, task(None, allowed=False, code="signer-failed"), settled()],
+             config={**VELOCITY, "velocity": {"max_payments": 1, "interval_seconds": 60}},
+             world={"signer": ["fail", "ok"], "per_payment": ["signer"]}),
+    scenario("asset cap per call in atomic units: 1000 > 999 refused with asset-cap-exceeded",
+             [at(1)], [OPEN, blocked("asset-cap-exceeded", "policy-violation")],
+             config={"max_per_call_usd": 0.10, "asset_caps": [{**CAP, "max_per_call": "999"}]}),
+    scenario("asset cap per window: 1000 + 1000 fit in 2500, a third 1000 does not",
+             [at(1), at(2), at(3)],
+             [OPEN, settled(), settled(), blocked("asset-cap-exceeded", "policy-violation")],
+             config={"max_per_call_usd": 0.10, "asset_caps": [{**CAP, "max_per_window": "2500"}]}),
+    scenario("an asset without a USD price is payable within its atomic-unit window cap, and only so",
+             [v2(with_(V2_OFFER, asset=UNKNOWN_TOKEN)), v2(with_(V2_OFFER, asset=UNKNOWN_TOKEN, amount="4001"),
+                                                          url=URL + "?b")],
+             [OPEN, settled(), blocked("asset-cap-exceeded", "policy-violation")],
+             config={"max_per_call_usd": 0.10, "asset_caps": [
+                 {"network": "base-sepolia", "address": UNKNOWN_TOKEN, "max_per_window": "5000"}]}),
+]
+
+
+# ---- operator controls, part B: quote drift, wallet-pinning modes, budget alerts ----
+OTHER_PAY_TO = "0x00000000000000000000000000000000000000b0"
+ALERT_URL = "http://127.0.0.1:9/alerts"
+ALERT_SECRET = "alert-secret-0123456789"  # noqa: S105 - a test key
+
+
+def priced(amount, n, pay_to=PAY_TO, url=URL):
+    """A v2 payment of `amount` atomic units for `url` with query `n=<n>` (its own purchase)."""
+    return v2(with_(V2_OFFER, amount=str(amount), payTo=pay_to), url=f"{url}?n={n}")
+
+
+ALERTED = ["audit alert sign", "send", "audit done"]
+controls_b = [
+    scenario("quote drift: +50% over the last paid price passes at the ratio, one unit more is refused",
+             [priced(1000, 1), priced(1500, 2), priced(2251, 3)],
+             [OPEN, settled(), settled(), blocked("quote-drift-exceeded", "policy-violation")],
+             config={"max_quote_increase_ratio": "0.5"}, audit=["allowed", "settled", "allowed", "settled",
+                                                                "blocked"]),
+    scenario("quote drift: the query is not part of the resource, a new path is a first purchase",
+             [priced(1000, 1), priced(5000, 2, url=URL + "/other")],
+             [OPEN, settled(), settled()], config={"max_quote_increase_ratio": 0}),
+    scenario("quote drift: a failed payment remembers no price",
+             [priced(1000, 1), priced(1400, 2), priced(1600, 3)],
+             [OPEN, settled(), task(allowed=False, code="signer-failed"),
+              blocked("quote-drift-exceeded", "policy-violation")],
+             config={"max_quote_increase_ratio": "0.5"},
+             world={"signer": ["ok", "fail", "ok"], "per_payment": ["signer"]}),
+    scenario("quote drift in a shared store: the price paid by one payment bounds the next",
+             [priced(1000, 1), priced(3000, 2)],
+             [OPEN, task(allowed=True, settlement="settled"), task(allowed=False, code="quote-drift-exceeded")],
+             config={"max_quote_increase_ratio": "1"}, profile=SHARED),
+    scenario("wallet_pinning block: a changed payee is refused (pin_pay_to true)",
+             [priced(1000, 1), priced(1000, 2, pay_to=OTHER_PAY_TO)],
+             [OPEN, settled(), blocked("pay-to-pin-mismatch", "policy-violation")],
+             config={"wallet_pinning": "block"}),
+    scenario("wallet_pinning warn: a changed payee is paid, audited and counted; the pin does not move",
+             [priced(1000, 1), priced(1000, 2, pay_to=OTHER_PAY_TO), priced(1000, 3, pay_to=OTHER_PAY_TO)],
+             [OPEN, settled(), settled(), settled()],
+             config={"wallet_pinning": "warn"}),
+    scenario("budget alerts at 0.8 and 0.95 of the window limit fire once each, with a signed webhook",
+             [priced(4000, 1), priced(4000, 2), priced(1000, 3), priced(600, 4), priced(200, 5)],
+             [OPEN, settled(), task(ALERTED, allowed=True), settled(), task(ALERTED, allowed=True), settled()],
+             config={"daily_limit_usd": "0.01", "budget_alerts": [0.8, 0.95],
+                     "alert_webhook": {"url": ALERT_URL, "secret": ALERT_SECRET}}),
+    scenario("budget alerts per endpoint and global in one payment; without a webhook no alert action",
+             [priced(9000, 1)],
+             [OPEN, settled()],
+             config={"daily_limit_usd": "0.01", "per_endpoint": {"http://127.0.0.1:4021": "0.009"},
+                     "budget_alerts": ["0.9"]}),
+    scenario("a budget alert re-arms when the total falls back under the fraction (a released reservation)",
+             [priced(8000, 1), priced(1000, 2), priced(7000, 3)],
+             [OPEN, task(allowed=False, code="signer-failed"), settled(), task(ALERTED, allowed=True)],
+             config={"daily_limit_usd": "0.01", "budget_alerts": ["0.8"], "alert_webhook": {"url": ALERT_URL}},
+             world={"signer": ["fail", "ok", "ok"], "per_payment": ["signer"]}),
+    scenario("budget alerts in a shared store: remembered in the state, so no process repeats one",
+             [priced(8000, 1), priced(1000, 2)],
+             [OPEN, task(allowed=True, settlement="settled"), task(allowed=True, settlement="settled")],
+             config={"daily_limit_usd": "0.01", "budget_alerts": ["0.8"], "alert_webhook": {"url": ALERT_URL}},
+             profile=SHARED),
+    scenario("a budget alert on an asset cap's window counts atomic units (an asset without a USD price)",
+             [v2(with_(V2_OFFER, asset=UNKNOWN_TOKEN, amount="2000"), url=URL + "?a"),
+              v2(with_(V2_OFFER, asset=UNKNOWN_TOKEN, amount="1000"), url=URL + "?b")],
+             [OPEN, settled(), task(ALERTED, allowed=True, settlement="settled")],
+             config={"max_per_call_usd": 0.10, "budget_alerts": ["0.5"], "alert_webhook": {"url": ALERT_URL},
+                     "asset_caps": [{"network": "base-sepolia", "address": UNKNOWN_TOKEN,
+                                     "max_per_window": "5000"}]}),
+]
+controls_b[0]["expected"]["audit_alerts"] = [None] * 5
+controls_b[5]["expected"]["audit_alerts"] = [None, None, ["pay-to-pin-mismatch"], None, ["pay-to-pin-mismatch"], None]
+controls_b[6]["expected"]["audit_alerts"] = [None, None, ["budget:0.8:*"], None, None, None, ["budget:0.95:*"], None,
+                                           None, None]
+controls_b[7]["expected"]["audit_alerts"] = [["budget:0.9:*", "budget:0.9:endpoint:http://127.0.0.1:4021"], None]
+controls_b[8]["expected"]["audit_alerts"] = [["budget:0.8:*"], None, None, None, ["budget:0.8:*"], None]
+controls_b[9]["expected"]["audit_alerts"] = [["budget:0.8:*"], None, None, None]
+controls_b[10]["expected"]["audit_alerts"] = [None, None, [f"budget:0.5:asset:eip155:84532:{UNKNOWN_TOKEN.lower()}"],
+                                            None]
+
 groups = [
     {"comment": "payments that go through", "tests": happy},
     {"comment": "refusals before signing", "tests": policy},
@@ -866,6 +1002,8 @@ groups = [
      "tests": binding},
     {"comment": "the x402 payment-identifier extension: one id per purchase, reused on its retries", "tests": payid},
     {"comment": "hot reload: validated by the core, audited, payments in flight keep their policy", "tests": reload},
+    {"comment": "operator controls: kill switch, velocity limits, per-asset caps", "tests": controls},
+    {"comment": "operator controls: quote drift, wallet-pinning modes, budget alerts", "tests": controls_b},
 ]
 
 if __name__ == "__main__":

@@ -330,6 +330,14 @@ impl Driver {
             .map_err(code_error)
     }
 
+    /// Starts a control task (the kill switch): `{"halt": true, "by",
+    /// "reason"}` or `{"halt": false}`; `{"id", "actions"}`, run like a payment's.
+    pub fn control(&mut self, control_json: &str, now_ms: f64) -> Result<String, JsValue> {
+        self.inner
+            .control_json(control_json, ms(now_ms)?)
+            .map_err(code_error)
+    }
+
     /// [`Driver::begin`] with the request as values (no hints): the same
     /// output, without a JSON round trip. The 402 body is `body` (text) or
     /// `body_bytes` (the bytes read, decoded by the core with `content_type`),

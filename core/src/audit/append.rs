@@ -2,9 +2,9 @@
 //! canonical line.
 
 use super::entry::{
-    is_payment_id, is_replica_id, timestamp, AuditEvent, Head, FINGERPRINT_PREFIX_HEX,
-    MAX_AGENT_ID_BYTES, MAX_LINE_BYTES, MAX_PII_ENTITIES, MAX_SEQ, MAX_TOKEN_BYTES, MAX_URL_BYTES,
-    MIN_KEY_BYTES,
+    is_alert, is_payment_id, is_replica_id, timestamp, AuditEvent, Head, FINGERPRINT_PREFIX_HEX,
+    MAX_AGENT_ID_BYTES, MAX_ALERTS, MAX_LINE_BYTES, MAX_PII_ENTITIES, MAX_SEQ, MAX_TOKEN_BYTES,
+    MAX_URL_BYTES, MIN_KEY_BYTES,
 };
 use super::mac::hmac_sha256;
 use crate::canonical::write_string;
@@ -66,6 +66,17 @@ fn write_entry(out: &mut String, f: &Fields<'_>, mac: Option<&str>) {
     out.push('{');
     key(out, "agent_id", true);
     opt(out, f.agent_id.as_deref());
+    if !e.alerts.is_empty() {
+        key(out, "alerts", false);
+        out.push('[');
+        for (i, a) in e.alerts.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_string(a, out);
+        }
+        out.push(']');
+    }
     key(out, "amount_usd", false);
     opt(out, f.amount_usd.as_deref());
     key(out, "code", false);
@@ -153,6 +164,8 @@ fn fields<'a>(
     }
     if e.replica.as_deref().is_some_and(|r| !is_replica_id(r))
         || e.payment_id.as_deref().is_some_and(|p| !is_payment_id(p))
+        || e.alerts.len() > MAX_ALERTS
+        || !e.alerts.iter().all(|a| is_alert(a))
     {
         return Err(Code::InvalidInput);
     }

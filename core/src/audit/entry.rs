@@ -38,6 +38,18 @@ pub(crate) fn is_payment_id(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
+/// Most alert tokens in one line.
+pub const MAX_ALERTS: usize = 16;
+/// Longest alert token, in bytes.
+pub const MAX_ALERT_BYTES: usize = 512;
+
+/// A valid alert token: 1–512 bytes of printable ASCII without space, `"` or `\`.
+pub(crate) fn is_alert(s: &str) -> bool {
+    (1..=MAX_ALERT_BYTES).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
+}
+
 /// A valid replica id: 1–64 bytes of `[A-Za-z0-9._:-]`.
 pub fn is_replica_id(r: &str) -> bool {
     !r.is_empty()
@@ -122,6 +134,9 @@ pub struct AuditEvent {
     pub payment_id: Option<String>,
     /// The refusal code, when there is one; `error_message` is its fixed description.
     pub code: Option<Code>,
+    /// Alert tokens ([`crate::controls::alerts::Alert::token`]); the line
+    /// carries `alerts` only when there is one.
+    pub alerts: Vec<String>,
 }
 
 impl AuditEvent {
@@ -129,7 +144,8 @@ impl AuditEvent {
     /// is a code string; absent optional members are `null`/empty;
     /// `error_message` is derived, never read). Unknown members are refused.
     pub fn from_json(v: &Value) -> Result<AuditEvent, Code> {
-        const KNOWN: [&str; 12] = [
+        const KNOWN: [&str; 13] = [
+            "alerts",
             "event_type",
             "outcome",
             "resource_url",
@@ -156,14 +172,17 @@ impl AuditEvent {
         };
         let usd =
             |k: &str| -> Result<Option<Usd>, Code> { s(k)?.map(|x| Usd::parse(&x)).transpose() };
-        let entities = match m.get("pii_entities_found") {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(a)) => a
-                .iter()
-                .map(|x| x.as_str().map(str::to_string).ok_or(Code::InvalidInput))
-                .collect::<Result<_, _>>()?,
-            Some(_) => return Err(Code::InvalidInput),
+        let strings = |k: &str| -> Result<Vec<String>, Code> {
+            match m.get(k) {
+                None | Some(Value::Null) => Ok(Vec::new()),
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .map(|x| x.as_str().map(str::to_string).ok_or(Code::InvalidInput))
+                    .collect(),
+                Some(_) => Err(Code::InvalidInput),
+            }
         };
+        let entities = strings("pii_entities_found")?;
         Ok(AuditEvent {
             event_type: s("event_type")?.ok_or(Code::InvalidInput)?,
             outcome: s("outcome")?.ok_or(Code::InvalidInput)?,
@@ -179,6 +198,7 @@ impl AuditEvent {
             code: s("code")?
                 .map(|c| Code::parse(&c).ok_or(Code::InvalidInput))
                 .transpose()?,
+            alerts: strings("alerts")?,
         })
     }
 }

@@ -16,6 +16,7 @@
 //! | `agent_id` | string (cut to 256 bytes), or `null` |
 //! | `replica` | **only when set**: the replica id (`[A-Za-z0-9._:-]`, ≤ 64 bytes) of the process that wrote the line |
 //! | `payment_id` | **only when set**: the x402 `payment-identifier` id sent with the payment (16–128 bytes of `[A-Za-z0-9_-]`, see [`crate::payid`]) |
+//! | `alerts` | **only when set**: alert tokens (≤ 16, each 1–512 bytes of printable ASCII without space, `"` or `\`), see [`crate::controls::alerts`] |
 //! | `pii_entities_found` | entity names (`[A-Z0-9_]`, ≤ 32 of them) |
 //! | `replay_fingerprint` | the first 16 hex digits of the fingerprint, or `null` |
 //! | `code` | the stable error code, or `null` |
@@ -64,8 +65,8 @@ pub use chains::{
 };
 pub use entry::{
     is_replica_id, timestamp, AuditEvent, Head, FINGERPRINT_PREFIX_HEX, GENESIS_MAC,
-    MAX_AGENT_ID_BYTES, MAX_LINE_BYTES, MAX_PII_ENTITIES, MAX_REPLICA_BYTES, MAX_SEQ, MAX_TIME_MS,
-    MAX_TOKEN_BYTES, MAX_URL_BYTES, MIN_KEY_BYTES,
+    MAX_AGENT_ID_BYTES, MAX_ALERTS, MAX_ALERT_BYTES, MAX_LINE_BYTES, MAX_PII_ENTITIES,
+    MAX_REPLICA_BYTES, MAX_SEQ, MAX_TIME_MS, MAX_TOKEN_BYTES, MAX_URL_BYTES, MIN_KEY_BYTES,
 };
 pub(crate) use mac::hmac_sha256;
 pub use report::{report, AgentSummary, Counts, Report, Totals};
@@ -114,6 +115,7 @@ mod fixtures {
             replay_fingerprint: Some("ab".repeat(32)),
             payment_id: None,
             code: (i % 2 == 1).then_some(Code::PolicyPerCallExceeded),
+            alerts: Vec::new(),
         }
     }
 

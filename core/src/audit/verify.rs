@@ -1,7 +1,10 @@
 //! Checking: a whole log (lines or JSONL text) or line by line with a
 //! [`ChainVerifier`], each failure at its line with a [`Code`].
 
-use super::entry::{is_payment_id, is_replica_id, Head, MAX_LINE_BYTES, MAX_SEQ, MIN_KEY_BYTES};
+use super::entry::{
+    is_alert, is_payment_id, is_replica_id, Head, MAX_ALERTS, MAX_LINE_BYTES, MAX_SEQ,
+    MIN_KEY_BYTES,
+};
 use super::mac::{ct_eq, keyed, HmacSha256};
 use crate::canonical::{parse_strict, to_canonical};
 use crate::error::Code;
@@ -280,8 +283,22 @@ fn parse_line(line: &str) -> Result<(u64, String, String, String, Option<String>
         Some(Value::String(p)) if is_payment_id(p) => true,
         Some(_) => return Err(seq),
     };
+    let alerts = match m.get("alerts") {
+        None => false,
+        Some(Value::Array(a))
+            if !a.is_empty()
+                && a.len() <= MAX_ALERTS
+                && a.iter().all(|x| x.as_str().is_some_and(is_alert)) =>
+        {
+            true
+        }
+        Some(_) => return Err(seq),
+    };
     let shape_ok = m.len()
-        == ENTRY_KEYS.len() + usize::from(replica.is_some()) + usize::from(payment_id)
+        == ENTRY_KEYS.len()
+            + usize::from(replica.is_some())
+            + usize::from(payment_id)
+            + usize::from(alerts)
         && ENTRY_KEYS.iter().all(|k| m.contains_key(*k))
         && m.get("v").and_then(Value::as_u64) == Some(1)
         && seq.is_some()

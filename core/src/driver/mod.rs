@@ -22,11 +22,11 @@
 //! need an answer (`load-state`, `cas-state`, `replay-set`, `load-head`,
 //! `post-webhook`, `ask-human`, `countersign`, `sign`, `send`, `sleep`) are answered
 //! together in the next crossing, one event each, in any order. The others
-//! (`audit`, `save-head`, `replay-forget`, `done`) answer only when they
+//! (`audit`, `save-head`, `replay-forget`, `alert`, `done`) answer only when they
 //! fail: when `audit` or `save-head` fails, the host stops the batch there
 //! and reports `audit-failed` / `head-save-failed` at once; the driver
 //! repairs and sends a new batch. `replay-forget` is best effort: its failure
-//! is not reported. A batch ends with the answered actions or with `done`,
+//! is not reported, nor is `alert`'s. A batch ends with the answered actions or with `done`,
 //! the task's last action.
 //!
 //! **Order across tasks.** `audit` and `save-head` actions are performed in
@@ -51,6 +51,7 @@
 //! | `save-head` | `replica`, `head`, `prev_seq` | none, or `head-save-failed` |
 //! | `sign` | `x402_version`, `requirements`, `network`, `network_raw`, `amount`, `asset`, `pay_to`, `scheme`, `amount_usd`, `metadata`, `resource` | `signed {payload}` or `signer-failed` |
 //! | `send` | `method`, `url`, `header {name, value}`, `redirect: "manual"` | `response {status, settlement}`, `network-error {sent}` or `unobserved` |
+//! | `alert` | `url`, `body`, `headers` | none: post `body` to `url` with `headers`, once, without waiting for the answer (best effort; see [`crate::controls::alerts`]) |
 //! | `sleep` | `until_ms` | `wake` |
 //! | `done` | `allowed`, `code`, `family`, `settlement`, `metrics`, `details`, `audit_line`, and for a payment `spans` (its OpenTelemetry span plan, [`spans`]) | (the task is over) |
 //!
@@ -357,6 +358,72 @@ impl Driver {
         let id = self.add(Task::Pay(Box::new(Payment::placeholder())));
         self.keep(id, Box::new(p), &actions);
         (id, actions)
+    }
+
+    /// Starts a control task: halts the guard (`Some((by, reason))`, the
+    /// kill switch of [`crate::controls::halt`]) or resumes it (`None`). The
+    /// flag is stored in the state (a compare-and-set transaction on a
+    /// shared store, so every process sharing it sees it) with one audit
+    /// line; the task ends with `done` (`allowed: true`). `invalid-input`
+    /// (in `done`) for a `by` or `reason` over 256 bytes or with control
+    /// characters. Returns the task id and its first actions.
+    pub fn control(&mut self, halt: Option<(&str, &str)>, now_ms: u64) -> (u64, Vec<Action>) {
+        if self.broken && !self.profile.log_reads_back {
+            return (0, vec![done_refused(Code::StoreUnavailable)]);
+        }
+        let halt =
+            match halt.map(|(by, reason)| crate::controls::halt::Halt::new(by, reason, now_ms)) {
+                None => None,
+                Some(Ok(h)) => Some(h),
+                Some(Err(c)) => return (0, vec![done_refused(c)]),
+            };
+        let (p, actions) = Payment::control(self, halt, now_ms);
+        if p.finished() {
+            return (0, actions);
+        }
+        let id = self.add(Task::Pay(Box::new(Payment::placeholder())));
+        self.keep(id, Box::new(p), &actions);
+        (id, actions)
+    }
+
+    /// [`Driver::control`] on JSON text `{"halt": bool, "by"?, "reason"?}`:
+    /// `{"id", "actions"}`.
+    pub fn control_json(&mut self, control: &str, now_ms: u64) -> Result<String, Code> {
+        if control.len() > wire::MAX_EVENTS_BYTES {
+            return Err(Code::InvalidInput);
+        }
+        let v: Value = serde_json::from_str(control).map_err(|_| Code::InvalidInput)?;
+        let o = v.as_object().ok_or(Code::InvalidInput)?;
+        if o.keys()
+            .any(|k| !["halt", "by", "reason"].contains(&k.as_str()))
+        {
+            return Err(Code::InvalidInput);
+        }
+        let text = |k: &str| match o.get(k) {
+            None | Some(Value::Null) => Ok(""),
+            Some(Value::String(s)) => Ok(s.as_str()),
+            Some(_) => Err(Code::InvalidInput),
+        };
+        let (by, reason) = (text("by")?, text("reason")?);
+        let halt = match o.get("halt") {
+            Some(Value::Bool(true)) => Some((by, reason)),
+            Some(Value::Bool(false)) => None,
+            _ => return Err(Code::InvalidInput),
+        };
+        let (id, actions) = self.control(halt, now_ms);
+        Ok(format!(
+            "{{\"id\":{id},\"actions\":{}}}",
+            actions_json(&actions)
+        ))
+    }
+
+    /// The kill switch as last seen in the state (with a shared store: as of
+    /// the last step): `null` or `{"by", "reason", "at_ms"}`.
+    pub fn halted_json(&self) -> String {
+        self.state
+            .halted
+            .as_ref()
+            .map_or_else(|| "null".to_string(), |h| h.to_json().to_string())
     }
 
     /// Keeps a payment after a crossing. One whose batch ended with `done`

@@ -23,6 +23,8 @@ enum Kind {
     Assess,
     Finalize,
     Settle(Outcome),
+    /// An operator control (the kill switch): see [`Payment::control`].
+    Control,
 }
 
 /// A step's result before its compare-and-set counted.
@@ -95,6 +97,8 @@ pub(super) struct Payment {
     line: Option<Line>,
     /// The field of a refused payload (named in `done`'s details).
     refused_field: Option<&'static str>,
+    /// A control task instead of a payment: the halt to set (`Some(None)`: clear it).
+    control: Option<Option<crate::controls::halt::Halt>>,
     /// Its spans as they happen (see [`super::spans`]).
     plan: super::spans::Plan,
     /// The `now_ms` of the last crossing.
@@ -148,6 +152,41 @@ impl Payment {
             gen: 0,
             plan: Default::default(),
             now: 0,
+            control: None,
+        }
+    }
+
+    /// A control task: sets (`Some`) or clears (`None`) the kill switch in
+    /// the state as one step (a transaction on a shared store) with its
+    /// audit line, then `done`.
+    pub(super) fn control(
+        d: &mut Driver,
+        halt: Option<crate::controls::halt::Halt>,
+        now: u64,
+    ) -> (Payment, Vec<Action>) {
+        let mut p = Payment {
+            control: Some(halt),
+            gen: d.gen,
+            ..Payment::placeholder()
+        };
+        let out = if d.needs_head() {
+            p.phase = Phase::Opening;
+            vec![Action::new(
+                "load-head",
+                json!({"replica": d.replica, "from_store": d.profile.keep_head}),
+            )]
+        } else {
+            p.start(d, Kind::Control, now)
+        };
+        (p, out)
+    }
+
+    /// The first step of this task.
+    fn first_kind(&self) -> Kind {
+        if self.control.is_some() {
+            Kind::Control
+        } else {
+            Kind::Assess
         }
     }
 
@@ -189,7 +228,10 @@ impl Payment {
             (_, Event::HeadSaveFailed) if self.line.is_some() => Ok(self.head_save_failed(d, now)),
             (Phase::Opening, Event::Head { stored, log }) => {
                 match d.reconcile(stored, log, false) {
-                    Ok(_) => Ok(self.start(d, Kind::Assess, now)),
+                    Ok(_) => {
+                        let k = self.first_kind();
+                        Ok(self.start(d, k, now))
+                    }
                     Err(detail) => Ok(vec![self.refused_detail(Code::StoreUnavailable, detail)]),
                 }
             }
@@ -378,6 +420,12 @@ impl Payment {
     fn run(&mut self, d: &mut Driver, kind: Kind, now: u64) -> Staged {
         let cfg = super::policy(&d.cfg, d.gen, &d.older, self.gen);
         match kind {
+            Kind::Control => {
+                let halt = self.control.clone().flatten();
+                let step = halt_step(cfg, halt.is_some());
+                d.state.halted = halt;
+                Staged::Stepped(Box::new((None, step)))
+            }
             Kind::Assess => {
                 let b = &self.begin;
                 let ctx = PaymentContext {
@@ -434,7 +482,7 @@ impl Payment {
                         pipeline::finalize_step(cfg, &mut d.state, a, &io, at)
                     }
                     Kind::Settle(o) => pipeline::settle_step(cfg, &mut d.state, a, o),
-                    Kind::Assess => unreachable_step(),
+                    Kind::Assess | Kind::Control => unreachable_step(),
                 };
                 Staged::Stepped(Box::new((None, s)))
             }
@@ -509,6 +557,17 @@ impl Payment {
             }
         };
         out.extend(chain);
+        if !step.event.alerts.is_empty() {
+            let alerts = self.a.as_ref().map_or(&[][..], |a| &a.alerts[..]);
+            if let Some(f) = crate::controls::alerts::webhook_action(
+                &d.cfg.controls,
+                &d.cfg.agent_id,
+                alerts,
+                now,
+            ) {
+                out.push(Action::new("alert", f));
+            }
+        }
         let pre_sign_allowed = kind == Kind::Finalize && step.allowed;
         if kind == Kind::Finalize {
             self.plan.enter(pre_sign_allowed.then_some(5), now);
@@ -817,6 +876,7 @@ fn refused_step(code: Code) -> Step {
             replay_fingerprint: None,
             payment_id: None,
             code: Some(code),
+            alerts: Vec::new(),
         },
         metrics: Vec::new(),
         forget_fingerprint: false,
@@ -825,4 +885,37 @@ fn refused_step(code: Code) -> Step {
 
 fn unreachable_step() -> Step {
     refused_step(Code::InvalidInput)
+}
+
+/// The audited step of setting (`halted`) or clearing the kill switch:
+/// event `guard_halted` / `guard_resumed`, outcome `halted` / `resumed`.
+/// Who and why stay in the state (operator text is not written to audit
+/// lines, which leave the process).
+fn halt_step(cfg: &crate::config::GuardConfig, halted: bool) -> Step {
+    let (event_type, outcome) = if halted {
+        ("guard_halted", "halted")
+    } else {
+        ("guard_resumed", "resumed")
+    };
+    Step {
+        allowed: true,
+        code: None,
+        event: crate::audit::AuditEvent {
+            event_type: event_type.into(),
+            outcome: outcome.into(),
+            resource_url: String::new(),
+            amount_usd: None,
+            network: None,
+            agent_id: (!cfg.agent_id.is_empty()).then(|| cfg.agent_id.clone()),
+            replica: (!cfg.replica_id.is_empty()).then(|| cfg.replica_id.clone()),
+            pii_entities_found: Vec::new(),
+            policy_limit_usd: None,
+            replay_fingerprint: None,
+            payment_id: None,
+            code: None,
+            alerts: Vec::new(),
+        },
+        metrics: Vec::new(),
+        forget_fingerprint: false,
+    }
 }

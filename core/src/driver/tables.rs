@@ -147,6 +147,9 @@ pub struct MetricDef {
     pub buckets: &'static [&'static str],
 }
 
+/// The alerts counter (defined with the alerts).
+pub use crate::controls::alerts::ALERTS_METRIC;
+
 /// Every metric, with its labels and buckets: the same in every host.
 pub const METRICS: &[MetricDef] = &[
     MetricDef {
@@ -203,6 +206,13 @@ pub const METRICS: &[MetricDef] = &[
         kind: "counter",
         help: "Policy reloads by result (applied, refused: the old policy was kept)",
         labels: &["result"],
+        buckets: &[],
+    },
+    MetricDef {
+        name: ALERTS_METRIC,
+        kind: "counter",
+        help: "Budget alerts (a window reached a configured fraction of its limit) and warn-mode payee changes",
+        labels: &["kind", "window", "fraction"],
         buckets: &[],
     },
 ];
