@@ -147,14 +147,13 @@ COMPONENT_OUT := target/presidio_x402.wasm
 PY_WASM := bindings-python/presidio_x402/presidio_x402.wasm
 
 ## component: build presidio_x402.wasm (zero imports) into target/ and the Python package
-# Three steps: the core module is built for wasm32-unknown-unknown (paths
-# remapped, Cargo.lock honoured, so the bytes do not depend on the checkout);
-# binaryen's wasm-opt (pinned in tools/binaryen) optimises it; tools/componentize
-# wraps it into the component with wit-component, the encoder the toolchain's
-# wasm-component-ld uses (that linker would componentize before wasm-opt could
-# see the module). wasm-opt takes 8 % off the size (the 1 MiB cap) and no speed.
-WASM_CORE := target/$(WASM_TARGET)/$(WASM_PROFILE)/presidio_x402_component.wasm
-WASM_OPT := .cache/binaryen/node_modules/.bin/wasm-opt
+# Built for wasm32-unknown-unknown and linked by the toolchain's own
+# wasm-component-ld (set as linker for this crate only), which runs wasm-ld
+# through tools/wasm-ld-opt.sh: the linked module is optimised by binaryen's
+# wasm-opt (pinned in tools/binaryen) before it is wrapped into the component
+# (-8 % in size against the 1 MiB cap). Paths are remapped and Cargo.lock is
+# honoured, so the bytes do not depend on the checkout.
+WASM_OPT := $(CURDIR)/.cache/binaryen/node_modules/.bin/wasm-opt
 # The features rustc enables by default for wasm32-unknown-unknown (the module
 # carries no target_features section for wasm-opt to read); -g keeps the names
 # of a WASM_PROFILE=release build.
@@ -165,10 +164,15 @@ component: setup-rust $(WASM_OPT)
 	@if command -v rustup >/dev/null; then \
 	  rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET); \
 	fi
-	@RUSTFLAGS="--remap-path-prefix=$(CURDIR)=/presidio-x402 --remap-path-prefix=$${CARGO_HOME:-$$HOME/.cargo}=/cargo" \
-	  $(CARGO) rustc --locked --quiet -p presidio-x402-component --target $(WASM_TARGET) --profile $(WASM_PROFILE)
-	$(WASM_OPT) $(WASM_OPT_FLAGS) $(WASM_CORE) -o target/presidio_x402.core.wasm
-	$(CARGO) run --locked --quiet --profile host -p presidio-x402-componentize -- target/presidio_x402.core.wasm $(COMPONENT_OUT)
+	@bin="$$(rustc --print sysroot)/lib/rustlib/$$(rustc -vV | sed -n 's/^host: //p')/bin"; \
+	cld="$$bin/wasm-component-ld"; \
+	test -x "$$cld" || { echo "wasm-component-ld not found at $$cld (it ships with Rust >= 1.82)" >&2; exit 1; }; \
+	test -x "$$bin/gcc-ld/wasm-ld" || { echo "wasm-ld not found at $$bin/gcc-ld/wasm-ld" >&2; exit 1; }; \
+	WASM_LD="$$bin/gcc-ld/wasm-ld" WASM_OPT="$(WASM_OPT)" WASM_OPT_FLAGS="$(WASM_OPT_FLAGS)" \
+	RUSTFLAGS="--remap-path-prefix=$(CURDIR)=/presidio-x402 --remap-path-prefix=$${CARGO_HOME:-$$HOME/.cargo}=/cargo" \
+	  $(CARGO) rustc --locked --quiet -p presidio-x402-component --target $(WASM_TARGET) --profile $(WASM_PROFILE) -- \
+	  -C linker="$$cld" -C link-arg=--wasm-ld-path=$(CURDIR)/tools/wasm-ld-opt.sh
+	cp target/$(WASM_TARGET)/$(WASM_PROFILE)/presidio_x402_component.wasm $(COMPONENT_OUT)
 	mkdir -p $(dir $(PY_WASM))
 	cp $(COMPONENT_OUT) $(PY_WASM)
 	@echo "component: $(COMPONENT_OUT) ($$(wc -c < $(COMPONENT_OUT)) bytes, sha256 $$(sha256sum $(COMPONENT_OUT) | cut -c1-16))"

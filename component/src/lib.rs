@@ -1,9 +1,10 @@
 //! # presidio-x402-component
 //!
 //! The `presidio:x402/api` interface (`wit/presidio-x402.wit`) over
-//! [`presidio_x402_core`], built for `wasm32-unknown-unknown`, optimised by
-//! `wasm-opt` and wrapped by `tools/componentize` into `presidio_x402.wasm`, a
-//! component that **imports nothing** (`make component`).
+//! [`presidio_x402_core`], built for `wasm32-unknown-unknown` and linked by
+//! the toolchain's `wasm-component-ld` (its module optimised by `wasm-opt`,
+//! `tools/wasm-ld-opt.sh`) into `presidio_x402.wasm`, a component that
+//! **imports nothing** (`make component`).
 //!
 //! This crate holds no rule. Every function converts WIT values to core
 //! values, calls the core, and converts back; the decisions, their order and
