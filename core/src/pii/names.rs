@@ -30,9 +30,11 @@ use super::words::{
 };
 use super::EntityType;
 
-/// Finds PERSON (when `person`) and LOCATION (when `location`) in normalised text.
-pub(crate) fn scan(t: &str, person: bool, location: bool, out: &mut Vec<Hit>) {
+/// Finds PERSON (when `person`) and LOCATION (when `location`) in normalised
+/// text; without `ctx` no word is a cue.
+pub(crate) fn scan(t: &str, person: bool, location: bool, ctx: bool, out: &mut Vec<Hit>) {
     let mut w = Words::new(t);
+    w.ctx = ctx;
     let n = w.w.len();
     let mut i = 0;
     while i < n {
@@ -473,7 +475,7 @@ fn owned_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
 /// Title-case words that follow end the clause (`for Folake Asante`, `cc
 /// Yetunde Ivanov.`): a name where a product phrase would go on.
 fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
-    if !w.is(i, &["for", "by", "cc"]) {
+    if !w.ctx || !w.is(i, &["for", "by", "cc"]) {
         return false;
     }
     let titled = (i + 1..=i + 2).all(|k| {

@@ -121,7 +121,7 @@ const VERSION_CUES: &[&str] = &[
 ];
 
 /// Finds digit-group entities in normalised text.
-pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
+pub(crate) fn scan(t: &str, ctx: bool, out: &mut Vec<Hit>) {
     let b = t.as_bytes();
     let mut i = 0;
     let mut groups: Vec<Group> = Vec::new();
@@ -159,8 +159,8 @@ pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
         let plus = c == b'+';
         let (end, ok_right) = chain(b, if plus { i + 1 } else { i }, &mut groups);
         if !groups.is_empty() {
-            let before = word_before(b, i);
-            let seg = i > 0 && b[i - 1] == b'/' && segment_end(b, end);
+            let before = if ctx { word_before(b, i) } else { &[] };
+            let seg = ctx && i > 0 && b[i - 1] == b'/' && segment_end(b, end);
             classify_all(b, &groups, plus, i, ok_right, Ctx { before, seg }, out);
         }
         i = end.max(i + 1);
