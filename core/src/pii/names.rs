@@ -447,7 +447,21 @@ fn org_phrase(w: &mut Words<'_>, a: usize, b: usize) -> bool {
         && word.len() >= 4
         && word.ends_with(b"s")
         && !matches!(word.get(word.len() - 2), Some(b's' | b'u' | b'i'));
-    plural && c & OWN == 0
+    // Any other bare common noun right after the pair makes the pair its
+    // modifier, which a person's name is not (`Tommy Bahama apparel`,
+    // `Baker McKenzie briefing`): a lower-case word of 3+ letters that is no
+    // cue, stop word, past-tense verb (`signed`) or adverb (`directly`), nor
+    // a label before a value (`phone: …`, `tel +44…`).
+    let label = matches!(w.after(b + 1), b':' | b'=' | b'+' | b'@' | b'0'..=b'9')
+        || w.b.get(y.e + 1).is_some_and(|&d| d.is_ascii_digit() || d == b'+');
+    let noun = y.shape == Shape::Lower
+        && word.len() >= 3
+        && c == 0
+        && w.flags(b + 1) & STOP == 0
+        && !word.ends_with(b"ed")
+        && !word.ends_with(b"ly")
+        && !label;
+    (plural && c & OWN == 0) || noun
 }
 
 /// True when the pair `i`, `j` of Title-case words (neither a place, the
