@@ -166,7 +166,7 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             }
             let f = w.flags(i);
             if f & FIRST == 0 || f & (FIRST_AMB | STOP) != 0 {
-                return None;
+                return half_known_slug(w, i, out);
             }
             let mut last = i + 1;
             if w.flags(last) & FIRST != 0
@@ -179,13 +179,36 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             }
             let g = w.flags(last);
             if g & LAST == 0 || g & STOP != 0 || w.after(last).is_ascii_digit() {
-                return None;
+                return half_known_slug(w, i, out);
             }
             out.push(hit(w, i, last, EntityType::Person, 800)?);
             Some(last + 1)
         }
         Shape::Other => None,
     }
+}
+
+/// A two-word lower-case slug that is a whole path segment or query value
+/// (`/kyc/alexandra_chindamo/`, `?attendee=alma.sahni`, `/authors/recko-dickson/`)
+/// where one word is a known given name (first) or a distinctive surname
+/// (second) and the other an unknown word of 3+ letters, neither a stop word
+/// nor a place.
+fn half_known_slug(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
+    let (x, y) = (*w.w.get(i)?, *w.w.get(i + 1)?);
+    let open = x.s == 0 || matches!(w.b.get(x.s - 1), Some(b'/' | b'='));
+    let close = matches!(w.after(i + 1), 0 | b'/' | b'?' | b'&' | b'#');
+    if !open || !close || x.e - x.s < 3 || y.e - y.s < 3 {
+        return None;
+    }
+    let (f, g) = (w.flags(i), w.flags(i + 1));
+    let plain = |k: u8| k & (FIRST | LAST | STOP) == 0;
+    let given = f & (FIRST | FIRST_AMB | STOP) == FIRST && plain(g);
+    let surname = g & (LAST | LAST_WL | STOP) == LAST && plain(f);
+    if !(given || surname) || is_place(w, i, 1) || is_place(w, i + 1, 1) {
+        return None;
+    }
+    out.push(hit(w, i, i + 1, EntityType::Person, 650)?);
+    Some(i + 2)
 }
 
 /// From the word after a first name: the surname index and whether a middle
