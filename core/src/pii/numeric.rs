@@ -82,6 +82,18 @@ const NOT_PII_KEYS: &[&str] = &[
     "min",
 ];
 
+/// Words that make a following `number`/`no` a card number's label.
+const CARD_WORDS: &[&str] = &["card", "cc", "credit", "debit", "pan"];
+
+/// Where `word` (a slice of `b`, as [`word_before`] returns it) starts in
+/// `b`; 0 when it is not one.
+fn word_start(b: &[u8], word: &[u8]) -> usize {
+    (word.as_ptr() as usize)
+        .checked_sub(b.as_ptr() as usize)
+        .filter(|&o| o <= b.len())
+        .unwrap_or(0)
+}
+
 const SSN_CUES: &[&str] = &["ssn", "social", "security", "taxpayer", "tin", "itin", "ss"];
 const PHONE_CUES: &[&str] = &[
     "phone",
@@ -423,7 +435,10 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, cx: Ctx<'_>) -> Option<(EntityTy
                 && gs[..ng - 1].iter().all(|g| g.de - g.ds == 4)
                 && (1..=4).contains(&lens[ng.min(8) - 1]))
             || (ng == 3 && lens[0] == 4 && lens[1] == 6 && (lens[2] == 5 || lens[2] == 4));
-        if shaped && card_valid(d) && !(bare && not_pii_key) {
+        // `number`/`no` is a not-PII key unless it names a card (`card
+        // number 4111…`, `card_number=…`, `cc no. …`).
+        let card_number = not_pii_key && is_one_of(word_before(b, word_start(b, before)), CARD_WORDS);
+        if shaped && card_valid(d) && !(bare && not_pii_key && !card_number) {
             return Some((EntityType::CreditCard, if bare { 900 } else { 1000 }));
         }
     }
