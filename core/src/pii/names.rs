@@ -89,6 +89,10 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
                     return Some(i + 2);
                 }
             }
+            if nx.gap == Gap::Comma && labelled_last_first(w, i) {
+                out.push(hit(w, i, i + 1, EntityType::Person, 700)?);
+                return Some(i + 2);
+            }
             let joined = matches!(nx.gap, Gap::Space | Gap::Join(b'-' | b'_'));
             if !joined || !(capital(nx.shape) || nx.shape == Shape::Initial) {
                 return None;
@@ -186,6 +190,28 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
         }
         Shape::Other => None,
     }
+}
+
+/// `Last, First` as a whole labelled value (`screening: Kobelt, Larissa`):
+/// after a colon, ending the clause, two Title-case words of 2+ letters,
+/// neither a stop word nor a place, one of them known (a surname first or an
+/// unambiguous given name second).
+fn labelled_last_first(w: &mut Words<'_>, i: usize) -> bool {
+    let (Some(x), Some(y)) = (w.w.get(i).copied(), w.w.get(i + 1).copied()) else {
+        return false;
+    };
+    let pre = w.b.get(..x.s).unwrap_or(&[]);
+    let labelled = pre.ends_with(b": ") || pre.ends_with(b":");
+    let (f, g) = (w.flags(i), w.flags(i + 1));
+    labelled
+        && x.shape == Shape::Title
+        && y.shape == Shape::Title
+        && y.e - y.s >= 2
+        && matches!(w.after(i + 1), 0 | b'.' | b';' | b')')
+        && (f | g) & STOP == 0
+        && (f & LAST != 0 || g & (FIRST | FIRST_AMB) == FIRST)
+        && !is_place(w, i, 1)
+        && !is_place(w, i + 1, 1)
 }
 
 /// A two-word lower-case slug that is a whole path segment or query value
