@@ -538,7 +538,7 @@ fn owned_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
 /// Title-case words that follow end the clause (`for Folake Asante`, `cc
 /// Yetunde Ivanov.`): a name where a product phrase would go on.
 fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
-    if !w.ctx || !w.is(i, &["for", "by", "cc"]) {
+    if !w.ctx || !w.is(i, &["for", "by", "cc", "with", "of", "to"]) {
         return false;
     }
     let titled = (i + 1..=i + 2).all(|k| {
