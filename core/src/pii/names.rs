@@ -595,7 +595,7 @@ mod tests {
 
     fn found(t: &str) -> Vec<(EntityType, &str)> {
         let mut v = Vec::new();
-        scan(t, true, true, &mut v);
+        scan(t, true, true, true, &mut v);
         v.iter().map(|h| (h.entity, &t[h.start..h.end])).collect()
     }
 
@@ -671,6 +671,44 @@ mod tests {
         assert_eq!(found("John Smith pays the invoice"), [(P, "John Smith")]);
         assert_eq!(found("Invoice for John Smith status"), [(P, "John Smith")]);
         assert_eq!(found("patient=John Smith"), [(P, "John Smith")]);
+    }
+
+    /// A bare common noun after a capitalised pair makes it a brand; a verb,
+    /// a label or a clause end keeps it a name. Half-known slugs, labelled
+    /// `Last, First`, and the context switch.
+    #[test]
+    fn brands_slugs_and_context() {
+        use EntityType::Person as P;
+        assert_eq!(found("Licensed imagery; Gideon Farrow porcelain"), []);
+        assert_eq!(found("sponsored by Mabel Quist roastery"), []);
+        assert_eq!(found("Tasting notes; Celestina Salvador distillery"), []);
+        assert_eq!(
+            found("Refund: Osric Vantongeren signed the form"),
+            [(P, "Osric Vantongeren")]
+        );
+        assert_eq!(
+            found("Osric Vantongeren tel +33 1 42 68 53 00"),
+            [(P, "Osric Vantongeren")]
+        );
+        assert_eq!(
+            found("/v1/profiles/alexandra_quintrell/status"),
+            [(P, "alexandra_quintrell")]
+        );
+        assert_eq!(found("?owner=brandon.zaleski"), [(P, "brandon.zaleski")]);
+        assert_eq!(found("/datasets/weather-history"), []);
+        assert_eq!(found("/v1/profiles/alexandra_quintrell_x/status"), []);
+        assert_eq!(
+            found("Audit trail; reviewer: Quintrell, Isaac"),
+            [(P, "Quintrell, Isaac")]
+        );
+        assert_eq!(found("Tags: Quintrell, Isaac, Other"), []);
+        assert_eq!(
+            found("Call notes with Folake Asante"),
+            [(P, "Folake Asante")]
+        );
+        let mut v = Vec::new();
+        scan("Lab results for patient Wanjiru.", true, true, false, &mut v);
+        assert!(v.is_empty());
     }
 
     #[test]

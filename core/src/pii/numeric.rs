@@ -600,7 +600,7 @@ mod tests {
 
     fn found(t: &str) -> Vec<(EntityType, &str)> {
         let mut v = Vec::new();
-        scan(t, &mut v);
+        scan(t, true, &mut v);
         v.iter().map(|h| (h.entity, &t[h.start..h.end])).collect()
     }
 
@@ -638,6 +638,19 @@ mod tests {
         assert_eq!(found("/records/312456789/history"), [(UsSsn, "312456789")]);
         assert_eq!(found("ssn 401.62.7719"), [(UsSsn, "401.62.7719")]);
         assert_eq!(found("ssn 401-62.7719"), [(UsSsn, "401-62.7719")]);
+        assert_eq!(
+            found("card number 4111111111111111"),
+            [(CreditCard, "4111111111111111")]
+        );
+        assert_eq!(
+            found("?card_number=4111111111111111"),
+            [(CreditCard, "4111111111111111")]
+        );
+        assert_eq!(found("order number 4111111111111111"), []);
+        // Context rules off: a bare 9 digits after `ssn` is no SSN.
+        let mut v = Vec::new();
+        scan("ssn: 123456789", false, &mut v);
+        assert!(v.is_empty());
         assert_eq!(
             found("/wallets/4916338506082832/limits"),
             [(CreditCard, "4916338506082832")]
