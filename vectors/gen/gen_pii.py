@@ -501,7 +501,7 @@ url_forms = [
         f"{R} tel {R}", ["PERSON", "PHONE_NUMBER"], ["Name", "Org"]),
     red("a whole-segment slug with a known given name and an unknown surname",
         "https://api.example.com/v1/kyc/alexandra_quintrell/status",
-        f"https://api.example.com/v1/profiles/{R}/status", ["PERSON"], ["UrlForm", "Name", "Path"]),
+        f"https://api.example.com/v1/kyc/{R}/status", ["PERSON"], ["UrlForm", "Name", "Path"]),
     red("a whole query value first.last with a known given name", "https://x.example.com/r?owner=brandon.zaleski",
         f"https://x.example.com/r?owner={R}", ["PERSON"], ["UrlForm", "Name"]),
     red("Last, First as a labelled value with one known part", "Audit trail; reviewer: Quintrell, Isaac",

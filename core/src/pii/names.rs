@@ -545,7 +545,10 @@ fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
         w.w.get(k)
             .is_some_and(|y| y.shape == Shape::Title && y.e - y.s >= 3)
     });
+    // Cue words (`Customer Success`, `Member Services`) name products.
     titled
+        && w.cue(i + 1) == 0
+        && w.cue(i + 2) == 0
         && !is_place(w, i + 1, 1)
         && !is_place(w, i + 2, 1)
         && matches!(w.after(i + 2), 0 | b'.' | b',' | b';' | b')')
