@@ -502,7 +502,9 @@ fn org_phrase(w: &mut Words<'_>, a: usize, b: usize) -> bool {
     // cue, stop word, past-tense verb (`signed`) or adverb (`directly`), nor
     // a label before a value (`phone: …`, `tel +44…`).
     let label = matches!(w.after(b + 1), b':' | b'=' | b'+' | b'@' | b'0'..=b'9')
-        || w.b.get(y.e + 1).is_some_and(|&d| d.is_ascii_digit() || d == b'+');
+        || w.b
+            .get(y.e + 1)
+            .is_some_and(|&d| d.is_ascii_digit() || d == b'+');
     let noun = y.shape == Shape::Lower
         && word.len() >= 3
         && c == 0
@@ -710,7 +712,13 @@ mod tests {
             [(P, "Folake Asante")]
         );
         let mut v = Vec::new();
-        scan("Lab results for patient Wanjiru.", true, true, false, &mut v);
+        scan(
+            "Lab results for patient Wanjiru.",
+            true,
+            true,
+            false,
+            &mut v,
+        );
         assert!(v.is_empty());
     }
 

@@ -437,7 +437,8 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, cx: Ctx<'_>) -> Option<(EntityTy
             || (ng == 3 && lens[0] == 4 && lens[1] == 6 && (lens[2] == 5 || lens[2] == 4));
         // `number`/`no` is a not-PII key unless it names a card (`card
         // number 4111…`, `card_number=…`, `cc no. …`).
-        let card_number = not_pii_key && is_one_of(word_before(b, word_start(b, before)), CARD_WORDS);
+        let card_number =
+            not_pii_key && is_one_of(word_before(b, word_start(b, before)), CARD_WORDS);
         if shaped && card_valid(d) && !(bare && not_pii_key && !card_number) {
             return Some((EntityType::CreditCard, if bare { 900 } else { 1000 }));
         }
