@@ -24,9 +24,8 @@ import os
 import re
 import urllib.parse
 
-from faker import Faker
-
 import gen_corpus
+from faker import Faker
 from names_world import FIRST as TUNE_FIRST
 from names_world import LAST as TUNE_LAST
 

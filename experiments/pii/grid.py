@@ -149,7 +149,7 @@ def main():
             body.append(f"| {t} | {c(reg_t)} | {c(pick(rs))} | {c(pick(rs, context='off'))} | "
                         f"{c(pick(rs, hints='on'))} | {c(best_t)} | {cfg(best_t)} |")
         body.append("")
-    lines += summary + [""] + body
+    lines += [*summary, "", *body]
     try:
         import matplotlib
         matplotlib.use("Agg")

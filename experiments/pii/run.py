@@ -83,7 +83,8 @@ def ensure_venv():
     """The eval venv: 0.3.0 (--no-deps: regex mode is stdlib-only) and Faker (held-out v2's names)."""
     if not os.path.exists(VENV_PY):
         sh([sys.executable, "-m", "venv", VENV])
-    if subprocess.run([VENV_PY, "-c", "import importlib.util as u; assert u.find_spec('presidio_x402')"], capture_output=True, check=False).returncode:
+    has_baseline = "import importlib.util as u; assert u.find_spec('presidio_x402')"
+    if subprocess.run([VENV_PY, "-c", has_baseline], capture_output=True, check=False).returncode:
         sh([VENV_PY, "-m", "pip", "install", "--quiet", "--no-deps", BASELINE])
     if subprocess.run([VENV_PY, "-c", "import faker"], capture_output=True, check=False).returncode:
         sh([VENV_PY, "-m", "pip", "install", "--quiet", FAKER])
@@ -202,7 +203,7 @@ def write_report(corpus, rust, base, rs, bs, hard, extra=(), preds=None):
         + "; ".join(f"{kind}: {k} of {n} phrases flagged" for kind, (n, k) in sorted(hard.items()))
         + ". `listed` phrases are in the engine's organisation list, `held_out` ones deliberately are not.",
         "",
-        "Findings on the PII-free triples: %d (of %d triples)." % no_pii_findings(corpus, preds or {})[::-1],
+        "Findings on the PII-free triples: {1} (of {0} triples).".format(*no_pii_findings(corpus, preds or {})),
         "",
         "## presidio-hardened-x402 0.3.0, regex mode (Python baseline, same corpus, same run)",
         "",
