@@ -497,6 +497,8 @@ url_forms = [
         f"Warner Bros library for {R}", ["PERSON"], ["Name", "Org"]),
     red("a pair before a past-tense verb is a name, not a brand", "Refund: John Smith signed the form",
         f"Refund: {R} signed the form", ["PERSON"], ["Name", "Org"]),
+    red("a pair before a closed-class word (please, tomorrow, who) is a name", "Report for Maria Garcia please",
+        f"Report for {R} please", ["PERSON"], ["Name", "Org"]),
     red("a pair before a labelled phone is a name; the phone is found too", "Maria Garcia tel +33 1 42 68 53 00",
         f"{R} tel {R}", ["PERSON", "PHONE_NUMBER"], ["Name", "Org"]),
     red("a whole-segment slug with a known given name and an unknown surname",

@@ -508,12 +508,37 @@ fn org_phrase(w: &mut Words<'_>, a: usize, b: usize) -> bool {
     let noun = y.shape == Shape::Lower
         && word.len() >= 3
         && c == 0
+        && !super::hit::is_one_of(word, NOT_HEADS)
         && w.flags(b + 1) & STOP == 0
         && !word.ends_with(b"ed")
         && !word.ends_with(b"ly")
         && !label;
     (plural && c & OWN == 0) || noun
 }
+
+/// Closed-class words that follow a name without being its head noun
+/// (`for Maria Garcia please`, `… tomorrow`, `… who`).
+const NOT_HEADS: &[&str] = &[
+    "please",
+    "thanks",
+    "asap",
+    "too",
+    "instead",
+    "here",
+    "there",
+    "then",
+    "soon",
+    "tomorrow",
+    "yesterday",
+    "tonight",
+    "later",
+    "who",
+    "whose",
+    "whom",
+    "when",
+    "where",
+    "while",
+];
 
 /// True when the pair `i`, `j` of Title-case words (neither a place, the
 /// pair not the tail of a longer capitalised phrase) is owned: a possessive
@@ -685,6 +710,10 @@ mod tests {
     fn brands_slugs_and_context() {
         use EntityType::Person as P;
         assert_eq!(found("Licensed imagery; Gideon Farrow porcelain"), []);
+        assert_eq!(
+            found("Report for Maria Garcia please"),
+            [(P, "Maria Garcia")]
+        );
         assert_eq!(found("sponsored by Mabel Quist roastery"), []);
         assert_eq!(found("Tasting notes; Celestina Salvador distillery"), []);
         assert_eq!(
