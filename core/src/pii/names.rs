@@ -13,8 +13,10 @@
 //!
 //! A capitalised pair is an organisation, not a person, when a later word is
 //! a corporate designator (`Warner Bros`, `Vanguard Group`) or the next word
-//! is an organisation word or a plural of what it sells (`Franklin Templeton
-//! funds`, `Steve Madden shoes`); see [`super::cues::ORG`].
+//! is an organisation word or any bare lower-case common noun (`Franklin
+//! Templeton funds`, `Tommy Bahama apparel`); see [`super::cues::ORG`] and
+//! `org_phrase`. Whole-segment slugs with one known part
+//! (`/kyc/alexandra_chindamo/`) and labelled `Last, First` values are names.
 //!
 //! Ambiguous first names (May, Will, Grant, Bill…) only count with a cue or a
 //! distinctive surname. LOCATION: countries, US states and large cities,
