@@ -495,6 +495,25 @@ url_forms = [
         "GPU hour on A100 for reza perez", f"GPU hour on A100 for {R}", ["PERSON"], ["Name"]),
     red("an organisation phrase before a name: only the name", "Warner Bros library for Yetunde Watanabe",
         f"Warner Bros library for {R}", ["PERSON"], ["Name", "Org"]),
+    red("a pair before a past-tense verb is a name, not a brand", "Refund: John Smith signed the form",
+        f"Refund: {R} signed the form", ["PERSON"], ["Name", "Org"]),
+    red("a pair before a closed-class word (please, tomorrow, who) is a name", "Report for Maria Garcia please",
+        f"Report for {R} please", ["PERSON"], ["Name", "Org"]),
+    red("a pair before a labelled phone is a name; the phone is found too", "Maria Garcia tel +33 1 42 68 53 00",
+        f"{R} tel {R}", ["PERSON", "PHONE_NUMBER"], ["Name", "Org"]),
+    red("a whole-segment slug with a known given name and an unknown surname",
+        "https://api.example.com/v1/kyc/alexandra_quintrell/status",
+        f"https://api.example.com/v1/kyc/{R}/status", ["PERSON"], ["UrlForm", "Name", "Path"]),
+    red("a whole query value first.last with a known given name", "https://x.example.com/r?owner=brandon.zaleski",
+        f"https://x.example.com/r?owner={R}", ["PERSON"], ["UrlForm", "Name"]),
+    red("Last, First as a labelled value with one known part", "Audit trail; reviewer: Quintrell, Isaac",
+        f"Audit trail; reviewer: {R}", ["PERSON"], ["Name"]),
+    red("a Title-case pair ending the text after `with` is a name", "Call notes with Folake Asante",
+        f"Call notes with {R}", ["PERSON"], ["Name"]),
+    red("a bare card after `card number` (number alone is a not-PII key)", "charge card number 4111111111111111",
+        f"charge card number {R}", ["CREDIT_CARD"], ["UrlForm", "Key"]),
+    red("a bare card after `card_number=`", "https://x.example.com/pay?card_number=4111111111111111",
+        f"https://x.example.com/pay?card_number={R}", ["CREDIT_CARD"], ["UrlForm", "Key"]),
 ]
 
 url_negatives = [
@@ -534,6 +553,16 @@ url_negatives = [
     none("a designator after a name-shaped pair", "Harold Lindqvist Holdings report", ["Negative", "Org"]),
     none("a Title-case pair after `for` that does not end the clause", "priced for Stable Diffusion today",
          ["Negative", "Org"]),
+    none("a person-named brand before a bare singular noun", "Licensed imagery; Gideon Farrow porcelain",
+         ["Negative", "Org"]),
+    none("a person-named brand before a bare noun, after `by`", "sponsored by Mabel Quist roastery",
+         ["Negative", "Org"]),
+    none("a place word inside a person-named brand", "Tasting notes; Celestina Salvador distillery",
+         ["Negative", "Org"]),
+    none("a bare 16-digit number after `order number` (no card word)", "order number 4111111111111111",
+         ["Negative", "Key"]),
+    none("a whole-segment slug of two ordinary words", "https://data.example.com/datasets/weather-history",
+         ["Negative", "Path"]),
 ]
 
 FLAGS = {
@@ -561,9 +590,10 @@ FLAGS = {
     "Plan": "Phone numbers by numbering plan (calling codes and national lengths from libphonenumber).",
     "Name": "Names after a strong cue: Last, First and single given names.",
     "Cue": "A cue word followed by a scheme, an id prefix or a token: not a name.",
-    "Org": "Organisation words (Inc, Group, Bros, funds, supplies) next to a capitalised pair make it an organisation;"
-           " a possessive or a personal-record noun (account, records) after it, or `for`/`by`/`cc` before it at the"
-           " clause end, make it a name.",
+    "Org": "Organisation words (Inc, Group, Bros, funds, supplies) or any bare lower-case common noun right after a"
+           " capitalised pair make it an organisation or brand; a possessive, a personal-record noun (account,"
+           " records), a past-tense verb or a value label after it, or `for`/`by`/`cc`/`with`/`of`/`to` before it at"
+           " the clause end, make it a name.",
     "Hint": "Spans a host-side NER detector found (pii_mode=\"nlp\"), merged under the core's rules.",
 }
 HEADER = ["PII detection and redaction on x402 metadata. Offsets are UTF-8 byte offsets into the original text.",

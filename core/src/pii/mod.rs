@@ -166,6 +166,12 @@ pub struct PiiConfig {
     /// Spans a host's own detector found (never part of the configuration
     /// file; the pipeline sets them per assessment from the host's hints).
     pub hints: Vec<PiiHint>,
+    /// Evaluation switch (not a configuration key; `true` by default): `false`
+    /// turns every context rule off (cue words before a value or a name,
+    /// record path segments, version and not-PII keys, organisation and
+    /// owned-pair words), leaving patterns, gazetteers and validators, so
+    /// `make pii-eval` can measure what the context rules add.
+    pub context: bool,
 }
 
 /// Most hints one assessment accepts.
@@ -212,6 +218,7 @@ impl Default for PiiConfig {
             template: "<REDACTED>".to_string(),
             min_score: 0,
             hints: Vec::new(),
+            context: true,
         }
     }
 }
@@ -253,7 +260,7 @@ pub fn scan(text: &str, cfg: &PiiConfig) -> Result<Vec<Finding>, Code> {
     }
     let n = norm::normalize(text);
     let mut hits = Vec::new();
-    detect(&n.text, want, &mut hits);
+    detect(&n.text, want, cfg.context, &mut hits);
     let mut cands: Vec<Finding> = Vec::with_capacity(hits.len());
     for h in &hits {
         if let Some((s, e)) = n.original(h.start, h.end) {
@@ -283,7 +290,7 @@ pub fn scan(text: &str, cfg: &PiiConfig) -> Result<Vec<Finding>, Code> {
         for (span, decoded) in normed.chain(raw) {
             let inner = norm::normalize(&decoded);
             let mut sub = Vec::new();
-            detect(&inner.text, want, &mut sub);
+            detect(&inner.text, want, cfg.context, &mut sub);
             if let (Some(h), Some((os, oe))) = (sub.iter().max_by_key(|h| h.score), span) {
                 cands.push(Finding {
                     entity: h.entity,
@@ -327,8 +334,9 @@ impl Want {
     }
 }
 
-/// Runs the recognizers the prefilter allows over normalised text.
-fn detect(t: &str, want: Want, out: &mut Vec<Hit>) {
+/// Runs the recognizers the prefilter allows over normalised text (with the
+/// context rules when `ctx`).
+fn detect(t: &str, want: Want, ctx: bool, out: &mut Vec<Hit>) {
     let mut classes = 0u8;
     for &c in t.as_bytes() {
         classes |= hit::CLASS[c as usize];
@@ -344,7 +352,7 @@ fn detect(t: &str, want: Want, out: &mut Vec<Hit>) {
     if digit
         && (want.has(UsSsn) || want.has(CreditCard) || want.has(PhoneNumber) || want.has(IpAddress))
     {
-        numeric::scan(t, out);
+        numeric::scan(t, ctx, out);
     }
     if digit && alpha && want.has(IbanCode) {
         iban::scan(t, out);
@@ -353,7 +361,7 @@ fn detect(t: &str, want: Want, out: &mut Vec<Hit>) {
         ipv6::scan(t, out);
     }
     if alpha && (want.has(Person) || want.has(Location)) {
-        names::scan(t, want.has(Person), want.has(Location), out);
+        names::scan(t, want.has(Person), want.has(Location), ctx, out);
     }
     out.retain(|h| want.has(h.entity));
 }

@@ -13,8 +13,10 @@
 //!
 //! A capitalised pair is an organisation, not a person, when a later word is
 //! a corporate designator (`Warner Bros`, `Vanguard Group`) or the next word
-//! is an organisation word or a plural of what it sells (`Franklin Templeton
-//! funds`, `Steve Madden shoes`); see [`super::cues::ORG`].
+//! is an organisation word or any bare lower-case common noun (`Franklin
+//! Templeton funds`, `Tommy Bahama apparel`); see [`super::cues::ORG`] and
+//! `org_phrase`. Whole-segment slugs with one known part
+//! (`/kyc/alexandra_chindamo/`) and labelled `Last, First` values are names.
 //!
 //! Ambiguous first names (May, Will, Grant, Bill…) only count with a cue or a
 //! distinctive surname. LOCATION: countries, US states and large cities,
@@ -30,9 +32,11 @@ use super::words::{
 };
 use super::EntityType;
 
-/// Finds PERSON (when `person`) and LOCATION (when `location`) in normalised text.
-pub(crate) fn scan(t: &str, person: bool, location: bool, out: &mut Vec<Hit>) {
+/// Finds PERSON (when `person`) and LOCATION (when `location`) in normalised
+/// text; without `ctx` no word is a cue.
+pub(crate) fn scan(t: &str, person: bool, location: bool, ctx: bool, out: &mut Vec<Hit>) {
     let mut w = Words::new(t);
+    w.ctx = ctx;
     let n = w.w.len();
     let mut i = 0;
     while i < n {
@@ -86,6 +90,10 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
                     out.push(hit(w, i, i + 1, EntityType::Person, 800)?);
                     return Some(i + 2);
                 }
+            }
+            if nx.gap == Gap::Comma && labelled_last_first(w, i) {
+                out.push(hit(w, i, i + 1, EntityType::Person, 700)?);
+                return Some(i + 2);
             }
             let joined = matches!(nx.gap, Gap::Space | Gap::Join(b'-' | b'_'));
             if !joined || !(capital(nx.shape) || nx.shape == Shape::Initial) {
@@ -164,7 +172,7 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             }
             let f = w.flags(i);
             if f & FIRST == 0 || f & (FIRST_AMB | STOP) != 0 {
-                return None;
+                return half_known_slug(w, i, out);
             }
             let mut last = i + 1;
             if w.flags(last) & FIRST != 0
@@ -177,13 +185,58 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             }
             let g = w.flags(last);
             if g & LAST == 0 || g & STOP != 0 || w.after(last).is_ascii_digit() {
-                return None;
+                return half_known_slug(w, i, out);
             }
             out.push(hit(w, i, last, EntityType::Person, 800)?);
             Some(last + 1)
         }
         Shape::Other => None,
     }
+}
+
+/// `Last, First` as a whole labelled value (`screening: Kobelt, Larissa`):
+/// after a colon, ending the clause, two Title-case words of 2+ letters,
+/// neither a stop word nor a place, one of them known (a surname first or an
+/// unambiguous given name second).
+fn labelled_last_first(w: &mut Words<'_>, i: usize) -> bool {
+    let (Some(x), Some(y)) = (w.w.get(i).copied(), w.w.get(i + 1).copied()) else {
+        return false;
+    };
+    let pre = w.b.get(..x.s).unwrap_or(&[]);
+    let labelled = pre.ends_with(b": ") || pre.ends_with(b":");
+    let (f, g) = (w.flags(i), w.flags(i + 1));
+    labelled
+        && x.shape == Shape::Title
+        && y.shape == Shape::Title
+        && y.e - y.s >= 2
+        && matches!(w.after(i + 1), 0 | b'.' | b';' | b')')
+        && (f | g) & STOP == 0
+        && (f & LAST != 0 || g & (FIRST | FIRST_AMB) == FIRST)
+        && !is_place(w, i, 1)
+        && !is_place(w, i + 1, 1)
+}
+
+/// A two-word lower-case slug that is a whole path segment or query value
+/// (`/kyc/alexandra_chindamo/`, `?attendee=alma.sahni`, `/authors/recko-dickson/`)
+/// where one word is a known given name (first) or a distinctive surname
+/// (second) and the other an unknown word of 3+ letters, neither a stop word
+/// nor a place.
+fn half_known_slug(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
+    let (x, y) = (*w.w.get(i)?, *w.w.get(i + 1)?);
+    let open = x.s == 0 || matches!(w.b.get(x.s - 1), Some(b'/' | b'='));
+    let close = matches!(w.after(i + 1), 0 | b'/' | b'?' | b'&' | b'#');
+    if !open || !close || x.e - x.s < 3 || y.e - y.s < 3 {
+        return None;
+    }
+    let (f, g) = (w.flags(i), w.flags(i + 1));
+    let plain = |k: u8| k & (FIRST | LAST | STOP) == 0;
+    let given = f & (FIRST | FIRST_AMB | STOP) == FIRST && plain(g);
+    let surname = g & (LAST | LAST_WL | STOP) == LAST && plain(f);
+    if !(given || surname) || is_place(w, i, 1) || is_place(w, i + 1, 1) {
+        return None;
+    }
+    out.push(hit(w, i, i + 1, EntityType::Person, 650)?);
+    Some(i + 2)
 }
 
 /// From the word after a first name: the surname index and whether a middle
@@ -445,8 +498,49 @@ fn org_phrase(w: &mut Words<'_>, a: usize, b: usize) -> bool {
         && word.len() >= 4
         && word.ends_with(b"s")
         && !matches!(word.get(word.len() - 2), Some(b's' | b'u' | b'i'));
-    plural && c & OWN == 0
+    // Any other bare common noun right after the pair makes the pair its
+    // modifier, which a person's name is not (`Tommy Bahama apparel`,
+    // `Baker McKenzie briefing`): a lower-case word of 3+ letters that is no
+    // cue, stop word, past-tense verb (`signed`) or adverb (`directly`), nor
+    // a label before a value (`phone: …`, `tel +44…`).
+    let label = matches!(w.after(b + 1), b':' | b'=' | b'+' | b'@' | b'0'..=b'9')
+        || w.b
+            .get(y.e + 1)
+            .is_some_and(|&d| d.is_ascii_digit() || d == b'+');
+    let noun = y.shape == Shape::Lower
+        && word.len() >= 3
+        && c == 0
+        && !super::hit::is_one_of(word, NOT_HEADS)
+        && w.flags(b + 1) & STOP == 0
+        && !word.ends_with(b"ed")
+        && !word.ends_with(b"ly")
+        && !label;
+    (plural && c & OWN == 0) || noun
 }
+
+/// Closed-class words that follow a name without being its head noun
+/// (`for Maria Garcia please`, `… tomorrow`, `… who`).
+const NOT_HEADS: &[&str] = &[
+    "please",
+    "thanks",
+    "asap",
+    "too",
+    "instead",
+    "here",
+    "there",
+    "then",
+    "soon",
+    "tomorrow",
+    "yesterday",
+    "tonight",
+    "later",
+    "who",
+    "whose",
+    "whom",
+    "when",
+    "where",
+    "while",
+];
 
 /// True when the pair `i`, `j` of Title-case words (neither a place, the
 /// pair not the tail of a longer capitalised phrase) is owned: a possessive
@@ -473,14 +567,17 @@ fn owned_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
 /// Title-case words that follow end the clause (`for Folake Asante`, `cc
 /// Yetunde Ivanov.`): a name where a product phrase would go on.
 fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
-    if !w.is(i, &["for", "by", "cc"]) {
+    if !w.ctx || !w.is(i, &["for", "by", "cc", "with", "of", "to"]) {
         return false;
     }
     let titled = (i + 1..=i + 2).all(|k| {
         w.w.get(k)
             .is_some_and(|y| y.shape == Shape::Title && y.e - y.s >= 3)
     });
+    // Cue words (`Customer Success`, `Member Services`) name products.
     titled
+        && w.cue(i + 1) == 0
+        && w.cue(i + 2) == 0
         && !is_place(w, i + 1, 1)
         && !is_place(w, i + 2, 1)
         && matches!(w.after(i + 2), 0 | b'.' | b',' | b';' | b')')
@@ -530,7 +627,7 @@ mod tests {
 
     fn found(t: &str) -> Vec<(EntityType, &str)> {
         let mut v = Vec::new();
-        scan(t, true, true, &mut v);
+        scan(t, true, true, true, &mut v);
         v.iter().map(|h| (h.entity, &t[h.start..h.end])).collect()
     }
 
@@ -606,6 +703,54 @@ mod tests {
         assert_eq!(found("John Smith pays the invoice"), [(P, "John Smith")]);
         assert_eq!(found("Invoice for John Smith status"), [(P, "John Smith")]);
         assert_eq!(found("patient=John Smith"), [(P, "John Smith")]);
+    }
+
+    /// A bare common noun after a capitalised pair makes it a brand; a verb,
+    /// a label or a clause end keeps it a name. Half-known slugs, labelled
+    /// `Last, First`, and the context switch.
+    #[test]
+    fn brands_slugs_and_context() {
+        use EntityType::Person as P;
+        assert_eq!(found("Licensed imagery; Gideon Farrow porcelain"), []);
+        assert_eq!(
+            found("Report for Maria Garcia please"),
+            [(P, "Maria Garcia")]
+        );
+        assert_eq!(found("sponsored by Mabel Quist roastery"), []);
+        assert_eq!(found("Tasting notes; Celestina Salvador distillery"), []);
+        assert_eq!(
+            found("Refund: John Smith signed the form"),
+            [(P, "John Smith")]
+        );
+        assert_eq!(
+            found("Maria Garcia tel +33 1 42 68 53 00"),
+            [(P, "Maria Garcia")]
+        );
+        assert_eq!(
+            found("/v1/kyc/alexandra_quintrell/status"),
+            [(P, "alexandra_quintrell")]
+        );
+        assert_eq!(found("?owner=brandon.zaleski"), [(P, "brandon.zaleski")]);
+        assert_eq!(found("/datasets/weather-history"), []);
+        assert_eq!(found("/v1/kyc/alexandra_quintrell_x/status"), []);
+        assert_eq!(
+            found("Audit trail; reviewer: Quintrell, Isaac"),
+            [(P, "Quintrell, Isaac")]
+        );
+        assert_eq!(found("Tags: Quintrell, Isaac, Other"), []);
+        assert_eq!(
+            found("Call notes with Folake Asante"),
+            [(P, "Folake Asante")]
+        );
+        let mut v = Vec::new();
+        scan(
+            "Lab results for patient Wanjiru.",
+            true,
+            true,
+            false,
+            &mut v,
+        );
+        assert!(v.is_empty());
     }
 
     #[test]

@@ -82,6 +82,18 @@ const NOT_PII_KEYS: &[&str] = &[
     "min",
 ];
 
+/// Words that make a following `number`/`no` a card number's label.
+const CARD_WORDS: &[&str] = &["card", "cc", "credit", "debit", "pan"];
+
+/// Where `word` (a slice of `b`, as [`word_before`] returns it) starts in
+/// `b`; 0 when it is not one.
+fn word_start(b: &[u8], word: &[u8]) -> usize {
+    (word.as_ptr() as usize)
+        .checked_sub(b.as_ptr() as usize)
+        .filter(|&o| o <= b.len())
+        .unwrap_or(0)
+}
+
 const SSN_CUES: &[&str] = &["ssn", "social", "security", "taxpayer", "tin", "itin", "ss"];
 const PHONE_CUES: &[&str] = &[
     "phone",
@@ -121,7 +133,7 @@ const VERSION_CUES: &[&str] = &[
 ];
 
 /// Finds digit-group entities in normalised text.
-pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
+pub(crate) fn scan(t: &str, ctx: bool, out: &mut Vec<Hit>) {
     let b = t.as_bytes();
     let mut i = 0;
     let mut groups: Vec<Group> = Vec::new();
@@ -159,8 +171,8 @@ pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
         let plus = c == b'+';
         let (end, ok_right) = chain(b, if plus { i + 1 } else { i }, &mut groups);
         if !groups.is_empty() {
-            let before = word_before(b, i);
-            let seg = i > 0 && b[i - 1] == b'/' && segment_end(b, end);
+            let before = if ctx { word_before(b, i) } else { &[] };
+            let seg = ctx && i > 0 && b[i - 1] == b'/' && segment_end(b, end);
             classify_all(b, &groups, plus, i, ok_right, Ctx { before, seg }, out);
         }
         i = end.max(i + 1);
@@ -423,7 +435,11 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, cx: Ctx<'_>) -> Option<(EntityTy
                 && gs[..ng - 1].iter().all(|g| g.de - g.ds == 4)
                 && (1..=4).contains(&lens[ng.min(8) - 1]))
             || (ng == 3 && lens[0] == 4 && lens[1] == 6 && (lens[2] == 5 || lens[2] == 4));
-        if shaped && card_valid(d) && !(bare && not_pii_key) {
+        // `number`/`no` is a not-PII key unless it names a card (`card
+        // number 4111…`, `card_number=…`, `cc no. …`).
+        let card_number =
+            not_pii_key && is_one_of(word_before(b, word_start(b, before)), CARD_WORDS);
+        if shaped && card_valid(d) && !(bare && not_pii_key && !card_number) {
             return Some((EntityType::CreditCard, if bare { 900 } else { 1000 }));
         }
     }
@@ -585,7 +601,7 @@ mod tests {
 
     fn found(t: &str) -> Vec<(EntityType, &str)> {
         let mut v = Vec::new();
-        scan(t, &mut v);
+        scan(t, true, &mut v);
         v.iter().map(|h| (h.entity, &t[h.start..h.end])).collect()
     }
 
@@ -623,6 +639,19 @@ mod tests {
         assert_eq!(found("/records/312456789/history"), [(UsSsn, "312456789")]);
         assert_eq!(found("ssn 401.62.7719"), [(UsSsn, "401.62.7719")]);
         assert_eq!(found("ssn 401-62.7719"), [(UsSsn, "401-62.7719")]);
+        assert_eq!(
+            found("card number 4111111111111111"),
+            [(CreditCard, "4111111111111111")]
+        );
+        assert_eq!(
+            found("?card_number=4111111111111111"),
+            [(CreditCard, "4111111111111111")]
+        );
+        assert_eq!(found("order number 4111111111111111"), []);
+        // Context rules off: a bare 9 digits after `ssn` is no SSN.
+        let mut v = Vec::new();
+        scan("ssn: 123456789", false, &mut v);
+        assert!(v.is_empty());
         assert_eq!(
             found("/wallets/4916338506082832/limits"),
             [(CreditCard, "4916338506082832")]

@@ -123,6 +123,20 @@ pub(crate) fn place_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Optio
     {
         return None;
     }
+    // ... and one right after a capitalised word that is no place or stop
+    // word is a surname or part of a name (Stig Albuquerque, Celestina
+    // Salvador distillery).
+    if n == 1
+        && !cue
+        && !paired
+        && x.gap == Gap::Space
+        && i > 0
+        && w.w.get(i - 1).is_some_and(|p| p.shape == Shape::Title)
+        && w.flags(i - 1) & STOP == 0
+        && place_len(w, i - 1) == 0
+    {
+        return None;
+    }
     // A single capitalised word that is only a stop word is not a place.
     if n == 1 && w.flags(i) & STOP != 0 && !cue {
         return None;

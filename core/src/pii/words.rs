@@ -80,6 +80,8 @@ pub(crate) struct Words<'a> {
     /// Per word, the length of the place name starting there plus one (0:
     /// not yet looked up); see [`super::places::place_len`].
     pub(crate) place: Vec<core::cell::Cell<u8>>,
+    /// False when the context rules are off: [`Words::cue`] is then 0.
+    pub(crate) ctx: bool,
 }
 
 fn shape(s: &[u8], up: usize, low: usize) -> Shape {
@@ -171,7 +173,12 @@ impl<'a> Words<'a> {
             prev_end = i;
         }
         let place = vec![core::cell::Cell::new(0); w.len()];
-        Words { b, w, place }
+        Words {
+            b,
+            w,
+            place,
+            ctx: true,
+        }
     }
 
     /// The word's lowercase key (apostrophes dropped), or `None` when too long.
@@ -221,7 +228,9 @@ impl<'a> Words<'a> {
 
     /// Cue bits of word `i` (see [`cue_bits`]), cached.
     pub(crate) fn cue(&mut self, i: usize) -> u8 {
-        let Some(w) = self.w.get(i) else { return 0 };
+        let Some(w) = self.w.get(i).filter(|_| self.ctx) else {
+            return 0;
+        };
         if w.cue & DONE != 0 {
             return w.cue & !DONE;
         }
