@@ -557,6 +557,46 @@ def full(payload=None, **accepted):
     return {"x402Version": 2, "accepted": with_(V2_OFFER, **accepted), "payload": payload or evm()}
 
 
+def solana_binding():
+    """Solana exact, from the real @x402/svm transaction (svm_tx.py): paid as made, refused when it pays
+    another amount, mint or token account, or carries an instruction the core does not know."""
+    import svm_tx as S
+    from sdk.regen import SVM_OFFER
+    doc = S.fixture()
+    if doc is None:
+        return []
+    real = doc["cases"][0]["payload"]
+    tx = real["payload"]["transaction"]
+    pay = v2(SVM_OFFER)
+
+    def amount(t):
+        ix = S.transfer(t)
+        ix["data"] = ix["data"][:1] + (1001).to_bytes(8, "little") + ix["data"][9:]
+
+    def system_ix(t):
+        t["keys"].append(S.b58decode(S.SYSTEM))
+        t["ixs"].append({"program": len(t["keys"]) - 1, "accounts": [], "data": b"\2" + b"\0" * 11})
+    wallet = {"max_per_call_usd": 0.10, "daily_limit_usd": 5, "payload": {"wallet": doc["wallet"]}}
+    return [
+        bind(f"Solana exact: {doc['sdk']}'s transaction as made is paid (authority = the configured wallet)", real,
+             payment=pay, config=wallet, flags=("Real",)),
+        bind("Solana exact: one atomic unit more (TransferChecked amount)", {"transaction": S.mutate(tx, amount)}, MIS,
+             "transaction.amount", payment=pay, flags=("Real", "Hostile")),
+        bind("Solana exact: another mint", {"transaction": S.mutate(tx, lambda t: S.set_account(t, 1, b"\3" * 32))},
+             MIS, "transaction.mint", payment=pay, flags=("Real", "Hostile")),
+        bind("Solana exact: to the payer's own token account",
+             {"transaction": S.mutate(tx, lambda t: S.set_account(t, 2, t["keys"][S.transfer(t)["accounts"][0]]))},
+             MIS, "transaction.destination", payment=pay, flags=("Real", "Hostile")),
+        bind("Solana exact: signed by another wallet than the configured one", real, MIS, "transaction.authority",
+             payment=pay, config={**wallet, "payload": {"wallet": SOL_PAY_TO}}, flags=("Real", "Hostile")),
+        bind("Solana exact: a System instruction appended: refused (fail closed)",
+             {"transaction": S.mutate(tx, system_ix)}, MAL, "transaction.instructions", payment=pay,
+             flags=("Real", "Hostile")),
+        bind("Solana exact: a transaction the core cannot decode", {"transaction": "AQID"}, MAL, "transaction",
+             payment=pay),
+    ]
+
+
 binding = [
     bind("EIP-3009: the approved authorization (to, value, validBefore = now + maxTimeoutSeconds) is sent",
          evm(), flags=()),
@@ -627,9 +667,7 @@ binding = [
          "permit2Authorization.witness.validAfter"),
     bind("Permit2: from is not the configured wallet", permit2(**{"from": OTHER}), MIS, "permit2Authorization.from",
          config=WALLET_CFG),
-    bind("Solana exact: the core cannot decode a transaction yet: refused (fail closed)",
-         {"transaction": "AQID"}, MAL, "payload",
-         payment=v2(with_(V2_OFFER, network=SOLANA_DEVNET, asset=SOLANA_DEVNET_USDC, payTo=SOL_PAY_TO))),
+    *solana_binding(),
     bind("opt-out: payload.check = opaque sends a signer's opaque token unchecked", {"token": "opaque-remote-signer"},
          config={"max_per_call_usd": 0.10, "daily_limit_usd": 5, "payload": {"check": "opaque"}}, flags=()),
     scenario("a refused payload releases the reservation and forgets the fingerprint: the retry is paid once",
