@@ -458,6 +458,23 @@ ECHO_EXTRA = {"name": "USDC", "version": "2", "note": f"for {R}", R: "owner"}
 ECHO_SECRETS = ["jane.doe@example.com", "bob.jones@example.com", "carol.white@example.com", "Dana Scully"]
 
 
+# The v2 `bazaar` discovery extension and an `offer-receipt` signed offer, as a server declares them in
+# PaymentRequired.extensions and official clients echo them in the payload's extensions (see core/src/echo.rs).
+BAZAAR = {"info": {"input": {"type": "http", "method": "GET", "queryParams": {"units": "metric"}},
+                   "output": {"type": "json", "example": {"owner": "jane.doe@example.com", "temp": 21}}},
+          "schema": {"type": "object", "description": "Weather report for bob.jones@example.com",
+                     "properties": {"carol.white@example.com": {"type": "string"}}}}
+BAZAAR_R = {"info": {"input": {"type": "http", "method": "GET", "queryParams": {"units": "metric"}},
+                     "output": {"type": "json", "example": {"owner": R, "temp": 21}}},
+            "schema": {"type": "object", "description": f"Weather report for {R}", "properties": {R: {"type": "string"}}}}
+OFFER_RECEIPT = {"info": {"offers": [{"format": "eip712", "payload": {
+    "version": 1, "resourceUrl": URL + "?owner=jane.doe@example.com", "scheme": "exact", "network": "eip155:84532",
+    "asset": V2_OFFER["asset"], "payTo": V2_OFFER["payTo"], "amount": "1000", "validUntil": 1767229200},
+    "signature": "0x" + "ab" * 65}]}}
+OFFER_RECEIPT_R = {"info": {"offers": [{**OFFER_RECEIPT["info"]["offers"][0], "payload": {
+    **OFFER_RECEIPT["info"]["offers"][0]["payload"], "resourceUrl": URL + f"?owner={R}"}}]}}
+
+
 def echo_v2(offer=ECHO_OFFER, url=URL):
     doc = v2_doc(offer, url=url, description="Lab results of Dana Scully")
     doc["resource"]["carol.white@example.com"] = "contact"
@@ -487,6 +504,17 @@ echoes = [
              [echo_v2()], [OPEN, task(PAID, allowed=True)],
              world={"secrets": ECHO_SECRETS, "signer": {"x402Version": 2, "accepted": ECHO_OFFER,
                                                         "payload": evm()}}, flags=["Hostile"]),
+    scenario("v2: an official client's payload echoes the bazaar and offer-receipt extensions: their free text "
+             "(an output example, a schema description and key, a signed offer's resourceUrl) is redacted in the "
+             "sent header",
+             [v2(extensions={"bazaar": BAZAAR, "offer-receipt": OFFER_RECEIPT})], [OPEN, task(PAID, allowed=True)],
+             world={"secrets": ECHO_SECRETS, "signer": {
+                 "x402Version": 2, "accepted": V2_OFFER, "payload": evm(),
+                 "extensions": {"bazaar": BAZAAR, "offer-receipt": OFFER_RECEIPT}}}, flags=["Hostile"]),
+    scenario("v2: PII only in the bazaar extension refuses the payment under block",
+             [v2(extensions={"bazaar": BAZAAR})], [OPEN, blocked("pii-blocked", "pii-blocked")],
+             config={"max_per_call_usd": 0.10, "daily_limit_usd": 5, "pii": {"action": "block"}},
+             world={"secrets": ECHO_SECRETS}, flags=["Hostile"]),
     scenario("v1: the requirement handed to the signer has its description, extra and resource redacted",
              [v1(with_(V1_OFFER, description="Report for jane.doe@example.com",
                        resource="https://api.example.com/premium-data?owner=bob.jones@example.com",
@@ -513,12 +541,13 @@ echoes[0]["expected"]["signed"] = [{"requirements": with_(V2_OFFER, extra=ECHO_E
                                      "metadata": {"extra": ECHO_EXTRA, "description": f"Lab results of {R}"}}]
 echoes[0]["expected"]["sent"] = [{"x402Version": 2, "accepted": with_(V2_OFFER, extra=ECHO_EXTRA),
                                    "resource": ECHO_RESOURCE}]
-echoes[5]["expected"]["signed"] = [{"metadata": {"request_url": CRED_MASKED, "resource_url": CRED_MASKED},
+echoes[7]["expected"]["signed"] = [{"metadata": {"request_url": CRED_MASKED, "resource_url": CRED_MASKED},
                                      "resource": {"url": CRED_MASKED}}]
-echoes[5]["expected"]["sent"] = [{"resource": {"url": CRED_MASKED}}]
+echoes[7]["expected"]["sent"] = [{"resource": {"url": CRED_MASKED}}]
 echoes[3]["expected"]["sent"] = [{"accepted": with_(V2_OFFER, extra=ECHO_EXTRA), "resource": ECHO_RESOURCE}]
 echoes[1]["expected"]["signed"] = []
-echoes[4]["expected"]["signed"] = [{"requirements": {
+echoes[4]["expected"]["sent_extensions"] = [{"bazaar": BAZAAR_R, "offer-receipt": OFFER_RECEIPT_R}]
+echoes[6]["expected"]["signed"] = [{"requirements": {
     "description": f"Report for {R}", "resource": f"https://api.example.com/premium-data?owner={R}",
     "extra": {"name": "USDC", "version": "2", R: "x"}, "maxAmountRequired": "10000", "payTo": V1_OFFER["payTo"]},
     "resource": None}]
