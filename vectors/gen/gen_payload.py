@@ -216,6 +216,28 @@ other = [
 ]
 
 
+def real_permit2_mutations(doc, real):
+    """The real Permit2 payload with each signed field changed in turn (the configured wallet is its signer)."""
+    import copy
+    cfg = {"payload": {"wallet": doc["wallet"]}}
+    out = []
+    for path, value, code in [
+        (["permitted", "token"], OTHER, MIS), (["permitted", "amount"], "1001", MIS),
+        (["witness", "to"], OTHER, MIS), (["spender"], OTHER, MIS), (["from"], OTHER, MIS),
+        (["deadline"], str(NOW_S + 331), LONG), (["deadline"], str(NOW_S - 31), MIS),
+        (["witness", "validAfter"], str(NOW_S + 31), MIS), (["nonce"], "0x01", MAL),
+    ]:
+        q = copy.deepcopy(real)
+        o = q["payload"]["permit2Authorization"]
+        for k in path[:-1]:
+            o = o[k]
+        o[path[-1]] = value
+        field = P + ".".join(path)
+        out.append(no(f"{doc['sdk']}: v2-permit2 with {field} = {value}", q, code, field, flags=("Real", "Hostile"),
+                      offer=PERMIT2_OFFER, config=cfg))
+    return out
+
+
 def sdk():
     out = []
     here = os.path.dirname(os.path.abspath(__file__))
@@ -227,6 +249,8 @@ def sdk():
             for c in doc["cases"]:
                 out.append(ok(f"{doc['sdk']}: {c['name']} as made, from the configured wallet", c["payload"],
                               flags=("Real",), offer=offers[c["name"]], config={"payload": {"wallet": doc["wallet"]}}))
+                if c["name"] == "v2-permit2":
+                    out.extend(real_permit2_mutations(doc, c["payload"]))
     return out
 
 
