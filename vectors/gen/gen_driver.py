@@ -553,7 +553,7 @@ echoes[6]["expected"]["signed"] = [{"requirements": {
     "resource": None}]
 
 
-# ---- what gets signed is what was approved (core/src/payload.rs) -----------------------------------
+# ---- what gets signed is what was approved (core/src/payload/mod.rs) -----------------------------------
 def refused(code, field):
     return task(["replay-set", "audit sign", "audit done"], allowed=False, code=code, family="payment",
                 settlement=None, details={"reason": field})

@@ -1,5 +1,5 @@
 """Vectors for payload binding (`payload.check`): a signed payload against the offer the guard
-selects from a challenge, as the driver checks it on `signed` (core/src/payload.rs). The driver
+selects from a challenge, as the driver checks it on `signed` (core/src/payload/mod.rs). The driver
 scenarios (gen_driver.py, group "what gets signed is what was approved") run the same payloads
 through whole payments; these are the unit form, one per field."""
 import json
@@ -265,6 +265,6 @@ groups = [
 
 if __name__ == "__main__":
     write("payload-check.json", "payload.check",
-          ["A signed payload checked against the offer the guard selects (core/src/payload.rs).",
+          ["A signed payload checked against the offer the guard selects (core/src/payload/mod.rs).",
            "Valid results: {allowed: true} or {allowed: false, code, field}."],
           groups, notes={"Hostile": "A payload that must be refused.", "Real": "Made by a real SDK."})
