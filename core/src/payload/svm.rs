@@ -237,3 +237,31 @@ fn is_ata(address: &Key, owner: &Key, token_program: &Key, mint: &Key) -> bool {
         h.finalize().as_slice() == address
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base58_keys_are_exactly_32_bytes_in_canonical_form() {
+        assert_eq!(base58_key("11111111111111111111111111111111"), Some([0; 32]));
+        assert_eq!(base58_key("111111111111111111111111111111111"), None);
+        assert_eq!(base58_key(TOKEN).map(|k| k[0]), Some(6));
+        assert_eq!(base58_key("0OIl"), None);
+        assert_eq!(base58_key(""), None);
+        // 2^256 does not fit.
+        assert_eq!(base58_key(&"z".repeat(44)), None);
+        // a one-byte value is not a key
+        assert_eq!(base58_key("2"), None);
+    }
+
+    #[test]
+    fn compact_lengths_are_minimal() {
+        let len = |b: &[u8]| Reader { b, at: 0 }.len();
+        assert_eq!(len(&[0x05]), Ok(5));
+        assert_eq!(len(&[0x80, 0x01]), Ok(128));
+        assert!(len(&[0x85, 0x00]).is_err());
+        assert!(len(&[0xff, 0xff, 0x7f]).is_err());
+        assert!(len(&[0x80]).is_err());
+    }
+}
