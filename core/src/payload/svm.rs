@@ -244,7 +244,10 @@ mod tests {
 
     #[test]
     fn base58_keys_are_exactly_32_bytes_in_canonical_form() {
-        assert_eq!(base58_key("11111111111111111111111111111111"), Some([0; 32]));
+        assert_eq!(
+            base58_key("11111111111111111111111111111111"),
+            Some([0; 32])
+        );
         assert_eq!(base58_key("111111111111111111111111111111111"), None);
         assert_eq!(base58_key(TOKEN).map(|k| k[0]), Some(6));
         assert_eq!(base58_key("0OIl"), None);
