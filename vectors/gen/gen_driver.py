@@ -23,8 +23,6 @@ from fixtures import (
     PAYID_SCHEMA,
     REPLAY_KEY,
     SOL_PAY_TO,
-    SOLANA_DEVNET,
-    SOLANA_DEVNET_USDC,
     UNKNOWN_TOKEN,
     V1_OFFER,
     V2_OFFER,
@@ -466,9 +464,11 @@ BAZAAR = {"info": {"input": {"type": "http", "method": "GET", "queryParams": {"u
                      "properties": {"carol.white@example.com": {"type": "string"}}}}
 BAZAAR_R = {"info": {"input": {"type": "http", "method": "GET", "queryParams": {"units": "metric"}},
                      "output": {"type": "json", "example": {"owner": R, "temp": 21}}},
-            "schema": {"type": "object", "description": f"Weather report for {R}", "properties": {R: {"type": "string"}}}}
+            "schema": {"type": "object", "description": f"Weather report for {R}",
+                       "properties": {R: {"type": "string"}}}}
 OFFER_RECEIPT = {"info": {"offers": [{"format": "eip712", "payload": {
-    "version": 1, "resourceUrl": URL + "?owner=jane.doe@example.com", "scheme": "exact", "network": "eip155:84532",
+    "version": 1, "resourceUrl": URL + "?owner=jane.doe@example.com", "scheme": "exact",
+    "network": "eip155:84532",
     "asset": V2_OFFER["asset"], "payTo": V2_OFFER["payTo"], "amount": "1000", "validUntil": 1767229200},
     "signature": "0x" + "ab" * 65}]}}
 OFFER_RECEIPT_R = {"info": {"offers": [{**OFFER_RECEIPT["info"]["offers"][0], "payload": {

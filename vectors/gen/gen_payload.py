@@ -5,11 +5,11 @@ through whole payments; these are the unit form, one per field."""
 import json
 import os
 
+import svm_tx
 from common import case, write
 from fixtures import DROP, V1_OFFER, V2_OFFER, v1_body, v2_header, with_
 from gen_driver import NOW_S, OTHER, PAYER, T0, URL, evm, full, permit2
 from sdk.regen import PERMIT2_OFFER, SVM_OFFER
-import svm_tx
 
 MIS, MAL, LONG = "payload-mismatch", "payload-malformed", "payload-expiry-too-long"
 
@@ -140,7 +140,7 @@ def solana():
     def lookup(t):
         t["lookups"] = [(b"\1" * 32, [0], [])]
 
-    def extra_ix(t, prog_key, data=b"\2\0\0\0" + (1).to_bytes(8, "little")):
+    def extra_ix(t, prog_key, data=b"\2\0\0\0\1" + b"\0" * 7):
         t["keys"].append(S.b58decode(prog_key))
         t["ixs"].append({"program": len(t["keys"]) - 1, "accounts": [], "data": data})
 
@@ -164,8 +164,8 @@ def solana():
         ok("the scheme payload alone", {"transaction": tx}, offer=SVM_OFFER),
         ok("as a legacy message", m(legacy), offer=SVM_OFFER),
         ok("without the memo (three instructions)", m(drop_memo), offer=SVM_OFFER),
-        ok("a Lighthouse assertion after the memo", m(lambda t: extra_ix(t, "L2TExMFKdjpN9kozasaurPirfHy9P8sbXoAN1qA3S95")),
-           offer=SVM_OFFER),
+        ok("a Lighthouse assertion after the memo",
+           m(lambda t: extra_ix(t, "L2TExMFKdjpN9kozasaurPirfHy9P8sbXoAN1qA3S95")), offer=SVM_OFFER),
         ok("destination: the payee's token account under a non-canonical bump (only the ATA program could sign "
            "for it, and it creates only the canonical one: not checked, see svm.rs)",
            m(lambda t: S.set_account(t, 2, ata(SVM_OFFER["payTo"], bump=7))), offer=SVM_OFFER),
@@ -178,7 +178,8 @@ def solana():
            m(lambda t: S.set_account(t, 2, S.b58decode(SVM_OFFER["payTo"]))), MIS, T + "destination", offer=SVM_OFFER),
         no("back to the payer's own token account", m(lambda t: S.transfer(t)["accounts"].__setitem__(
             2, S.transfer(t)["accounts"][0])), MIS, T + "destination", offer=SVM_OFFER),
-        no("through Token-2022 (the payee's Token ATA is not its Token-2022 ATA)", m(lambda t: program(t, S.TOKEN_2022)),
+        no("through Token-2022 (the payee's Token ATA is not its Token-2022 ATA)",
+           m(lambda t: program(t, S.TOKEN_2022)),
            MIS, T + "destination", offer=SVM_OFFER),
         no("authority is not the configured wallet", {"transaction": tx}, MIS, T + "authority", offer=SVM_OFFER,
            config={"payload": {"wallet": SOL_OTHER}}),
