@@ -25,9 +25,9 @@
 //! verifying contract) is bound only by the signature, so a payload signed
 //! under another domain is caught only by the facilitator (its signature does
 //! not verify against the `accepted` offer the driver sends). Recovering the
-//! signer (secp256k1 + keccak: `k256` 0.13 + `sha3` 0.10) measured 40.6 KB of
-//! wasm at `opt-level = "s"` (31.5 KB at `"z"`), more than the component's
-//! headroom under its 1 MiB cap (see the README).
+//! signer (secp256k1 + keccak: `k256` 0.13 + `sha3` 0.10) measured +53.2 KB of
+//! the core wasm module at `opt-level = "s"` (+48.7 KB after `wasm-opt -O3`),
+//! more than the component's headroom under its 1 MiB cap (see the README).
 //!
 //! Signers that return opaque tokens (a remote signing service whose header
 //! value the guard cannot read) need the explicit opt-out
