@@ -92,7 +92,7 @@ export interface GuardConfig {
   };
   /** Allowed networks (v1 names such as base-sepolia, or CAIP-2 ids such as eip155:8453) in preference order; empty allows any. Default: `[]`. */
   networks?: string[];
-  /** How a signed payload is bound to the approval before it is sent (core/src/payload.rs): it must authorize exactly the approved payee, amount, asset and network, for no longer than the offer's maxTimeoutSeconds plus the skew. */
+  /** How a signed payload is bound to the approval before it is sent (core/src/payload/mod.rs): it must authorize exactly the approved payee, amount, asset and network, for no longer than the offer's maxTimeoutSeconds plus the skew. */
   payload?: {
     /** "opaque": an explicit opt-out for signers that return opaque tokens the guard cannot read; their payloads are sent unchecked. Default: `"enforce"`. */
     check?: "enforce" | "opaque";

@@ -99,7 +99,7 @@ class GuardConfigMpa(TypedDict, total=False):
 
 
 class GuardConfigPayload(TypedDict, total=False):
-    """How a signed payload is bound to the approval before it is sent (core/src/payload.rs): it must
+    """How a signed payload is bound to the approval before it is sent (core/src/payload/mod.rs): it must
     authorize exactly the approved payee, amount, asset and network, for no longer than the offer's
     maxTimeoutSeconds plus the skew.
     """
@@ -196,7 +196,7 @@ class GuardConfig(TypedDict, total=False):
     order; empty allows any. Default: `[]`.
     """
     payload: GuardConfigPayload
-    """How a signed payload is bound to the approval before it is sent (core/src/payload.rs): it must
+    """How a signed payload is bound to the approval before it is sent (core/src/payload/mod.rs): it must
     authorize exactly the approved payee, amount, asset and network, for no longer than the offer's
     maxTimeoutSeconds plus the skew.
     """

@@ -28,6 +28,13 @@
 //!   holding personal data is redacted, and an authorization signed over it
 //!   is one no token contract accepts, so nothing can be settled with it.
 //!   `@x402/express` accepts a redacted `resource` echo (`X402.md`).
+//! * **Redacted**: the v2 challenge's `extensions` (the `bazaar` discovery
+//!   extension's descriptions, examples and schemas; `offer-receipt`'s signed
+//!   offers; any other declaration), which official clients echo in the
+//!   payload's `extensions`: scanned at assessment (counted, so `block`
+//!   refuses), and the payload's copy redacted before it is sent
+//!   ([`extensions`]). A signed offer holding personal data is then no longer
+//!   verifiable: the receipt is lost, not the data.
 
 use crate::error::Code;
 use crate::pii::{self, EntityType, PiiAction, PiiConfig};
@@ -133,6 +140,21 @@ pub fn resource(scan: &mut Scan<'_>, r: &Value) -> Result<Value, Code> {
         *u = url_mask::mask(u);
     }
     scan.json(&r)
+}
+
+/// The v2 `extensions` an official client put in its payload (the server's
+/// declarations echoed, `bazaar` discovery text and `offer-receipt` signed
+/// offers among them, plus what the client's own extensions added): every
+/// string and key redacted, unless the action is `warn`. The server's part
+/// was scanned (and counted, so `block` refused) when the payment was
+/// assessed ([`Scan::json`] over the challenge's `extensions`); what the
+/// client added is redacted here without being counted. Extensions too
+/// large to scan are dropped (fail closed).
+pub fn extensions(cfg: &PiiConfig, v: &Value) -> Value {
+    if cfg.action == PiiAction::Warn {
+        return v.clone();
+    }
+    pii::redact_json(v, cfg).map_or_else(|_| Value::Object(Default::default()), |(out, _)| out)
 }
 
 /// A string member of an (echoed) object, or `""`.

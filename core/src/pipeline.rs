@@ -351,6 +351,10 @@ fn assess_into(
             a.metadata.resource_url = echo::str_member(&r, "url");
             a.metadata.description = echo::str_member(&r, "description");
             a.metadata.resource_echo = r;
+            if !ch.extensions.is_null() {
+                // Echoed by official clients: see `echo::extensions`.
+                scan.json(&ch.extensions)?;
+            }
         } else {
             a.metadata.resource_url = echo::str_member(&requirements, "resource");
             a.metadata.description = echo::str_member(&requirements, "description");

@@ -17,7 +17,7 @@ export const EXPECTED = {
   "MPA 2-of-3: yes/yes/no": ["paid", "-", 1],
   "v1 route (X-PAYMENT)": ["paid", "-", 1],
   // A compromised signer signs a real authorization for another payee: the core refuses the
-  // payload before it is sent (core/src/payload.rs), so nothing reaches the facilitator.
+  // payload before it is sent (core/src/payload/mod.rs), so nothing reaches the facilitator.
   "tampering signer (another payee)": ["blocked", "payload-mismatch", 0],
   // The route declares the x402 payment-identifier extension: the payment carries the purchase's id
   // (core/src/payid.rs), which the facilitator receives and the audit line holds (checkPaymentIds).

@@ -23,8 +23,6 @@ from fixtures import (
     PAYID_SCHEMA,
     REPLAY_KEY,
     SOL_PAY_TO,
-    SOLANA_DEVNET,
-    SOLANA_DEVNET_USDC,
     UNKNOWN_TOKEN,
     V1_OFFER,
     V2_OFFER,
@@ -458,6 +456,25 @@ ECHO_EXTRA = {"name": "USDC", "version": "2", "note": f"for {R}", R: "owner"}
 ECHO_SECRETS = ["jane.doe@example.com", "bob.jones@example.com", "carol.white@example.com", "Dana Scully"]
 
 
+# The v2 `bazaar` discovery extension and an `offer-receipt` signed offer, as a server declares them in
+# PaymentRequired.extensions and official clients echo them in the payload's extensions (see core/src/echo.rs).
+BAZAAR = {"info": {"input": {"type": "http", "method": "GET", "queryParams": {"units": "metric"}},
+                   "output": {"type": "json", "example": {"owner": "jane.doe@example.com", "temp": 21}}},
+          "schema": {"type": "object", "description": "Weather report for bob.jones@example.com",
+                     "properties": {"carol.white@example.com": {"type": "string"}}}}
+BAZAAR_R = {"info": {"input": {"type": "http", "method": "GET", "queryParams": {"units": "metric"}},
+                     "output": {"type": "json", "example": {"owner": R, "temp": 21}}},
+            "schema": {"type": "object", "description": f"Weather report for {R}",
+                       "properties": {R: {"type": "string"}}}}
+OFFER_RECEIPT = {"info": {"offers": [{"format": "eip712", "payload": {
+    "version": 1, "resourceUrl": URL + "?owner=jane.doe@example.com", "scheme": "exact",
+    "network": "eip155:84532",
+    "asset": V2_OFFER["asset"], "payTo": V2_OFFER["payTo"], "amount": "1000", "validUntil": 1767229200},
+    "signature": "0x" + "ab" * 65}]}}
+OFFER_RECEIPT_R = {"info": {"offers": [{**OFFER_RECEIPT["info"]["offers"][0], "payload": {
+    **OFFER_RECEIPT["info"]["offers"][0]["payload"], "resourceUrl": URL + f"?owner={R}"}}]}}
+
+
 def echo_v2(offer=ECHO_OFFER, url=URL):
     doc = v2_doc(offer, url=url, description="Lab results of Dana Scully")
     doc["resource"]["carol.white@example.com"] = "contact"
@@ -487,6 +504,17 @@ echoes = [
              [echo_v2()], [OPEN, task(PAID, allowed=True)],
              world={"secrets": ECHO_SECRETS, "signer": {"x402Version": 2, "accepted": ECHO_OFFER,
                                                         "payload": evm()}}, flags=["Hostile"]),
+    scenario("v2: an official client's payload echoes the bazaar and offer-receipt extensions: their free text "
+             "(an output example, a schema description and key, a signed offer's resourceUrl) is redacted in the "
+             "sent header",
+             [v2(extensions={"bazaar": BAZAAR, "offer-receipt": OFFER_RECEIPT})], [OPEN, task(PAID, allowed=True)],
+             world={"secrets": ECHO_SECRETS, "signer": {
+                 "x402Version": 2, "accepted": V2_OFFER, "payload": evm(),
+                 "extensions": {"bazaar": BAZAAR, "offer-receipt": OFFER_RECEIPT}}}, flags=["Hostile"]),
+    scenario("v2: PII only in the bazaar extension refuses the payment under block",
+             [v2(extensions={"bazaar": BAZAAR})], [OPEN, blocked("pii-blocked", "pii-blocked")],
+             config={"max_per_call_usd": 0.10, "daily_limit_usd": 5, "pii": {"action": "block"}},
+             world={"secrets": ECHO_SECRETS}, flags=["Hostile"]),
     scenario("v1: the requirement handed to the signer has its description, extra and resource redacted",
              [v1(with_(V1_OFFER, description="Report for jane.doe@example.com",
                        resource="https://api.example.com/premium-data?owner=bob.jones@example.com",
@@ -513,18 +541,19 @@ echoes[0]["expected"]["signed"] = [{"requirements": with_(V2_OFFER, extra=ECHO_E
                                      "metadata": {"extra": ECHO_EXTRA, "description": f"Lab results of {R}"}}]
 echoes[0]["expected"]["sent"] = [{"x402Version": 2, "accepted": with_(V2_OFFER, extra=ECHO_EXTRA),
                                    "resource": ECHO_RESOURCE}]
-echoes[5]["expected"]["signed"] = [{"metadata": {"request_url": CRED_MASKED, "resource_url": CRED_MASKED},
+echoes[7]["expected"]["signed"] = [{"metadata": {"request_url": CRED_MASKED, "resource_url": CRED_MASKED},
                                      "resource": {"url": CRED_MASKED}}]
-echoes[5]["expected"]["sent"] = [{"resource": {"url": CRED_MASKED}}]
+echoes[7]["expected"]["sent"] = [{"resource": {"url": CRED_MASKED}}]
 echoes[3]["expected"]["sent"] = [{"accepted": with_(V2_OFFER, extra=ECHO_EXTRA), "resource": ECHO_RESOURCE}]
 echoes[1]["expected"]["signed"] = []
-echoes[4]["expected"]["signed"] = [{"requirements": {
+echoes[4]["expected"]["sent_extensions"] = [{"bazaar": BAZAAR_R, "offer-receipt": OFFER_RECEIPT_R}]
+echoes[6]["expected"]["signed"] = [{"requirements": {
     "description": f"Report for {R}", "resource": f"https://api.example.com/premium-data?owner={R}",
     "extra": {"name": "USDC", "version": "2", R: "x"}, "maxAmountRequired": "10000", "payTo": V1_OFFER["payTo"]},
     "resource": None}]
 
 
-# ---- what gets signed is what was approved (core/src/payload.rs) -----------------------------------
+# ---- what gets signed is what was approved (core/src/payload/mod.rs) -----------------------------------
 def refused(code, field):
     return task(["replay-set", "audit sign", "audit done"], allowed=False, code=code, family="payment",
                 settlement=None, details={"reason": field})
@@ -555,6 +584,46 @@ def permit2(offer=V2_OFFER, witness=None, permitted=None, **changes):
 
 def full(payload=None, **accepted):
     return {"x402Version": 2, "accepted": with_(V2_OFFER, **accepted), "payload": payload or evm()}
+
+
+def solana_binding():
+    """Solana exact, from the real @x402/svm transaction (svm_tx.py): paid as made, refused when it pays
+    another amount, mint or token account, or carries an instruction the core does not know."""
+    import svm_tx as S
+    from sdk.regen import SVM_OFFER
+    doc = S.fixture()
+    if doc is None:
+        return []
+    real = doc["cases"][0]["payload"]
+    tx = real["payload"]["transaction"]
+    pay = v2(SVM_OFFER)
+
+    def amount(t):
+        ix = S.transfer(t)
+        ix["data"] = ix["data"][:1] + (1001).to_bytes(8, "little") + ix["data"][9:]
+
+    def system_ix(t):
+        t["keys"].append(S.b58decode(S.SYSTEM))
+        t["ixs"].append({"program": len(t["keys"]) - 1, "accounts": [], "data": b"\2" + b"\0" * 11})
+    wallet = {"max_per_call_usd": 0.10, "daily_limit_usd": 5, "payload": {"wallet": doc["wallet"]}}
+    return [
+        bind(f"Solana exact: {doc['sdk']}'s transaction as made is paid (authority = the configured wallet)", real,
+             payment=pay, config=wallet, flags=("Real",)),
+        bind("Solana exact: one atomic unit more (TransferChecked amount)", {"transaction": S.mutate(tx, amount)}, MIS,
+             "transaction.amount", payment=pay, flags=("Real", "Hostile")),
+        bind("Solana exact: another mint", {"transaction": S.mutate(tx, lambda t: S.set_account(t, 1, b"\3" * 32))},
+             MIS, "transaction.mint", payment=pay, flags=("Real", "Hostile")),
+        bind("Solana exact: to the payer's own token account",
+             {"transaction": S.mutate(tx, lambda t: S.set_account(t, 2, t["keys"][S.transfer(t)["accounts"][0]]))},
+             MIS, "transaction.destination", payment=pay, flags=("Real", "Hostile")),
+        bind("Solana exact: signed by another wallet than the configured one", real, MIS, "transaction.authority",
+             payment=pay, config={**wallet, "payload": {"wallet": SOL_PAY_TO}}, flags=("Real", "Hostile")),
+        bind("Solana exact: a System instruction appended: refused (fail closed)",
+             {"transaction": S.mutate(tx, system_ix)}, MAL, "transaction.instructions", payment=pay,
+             flags=("Real", "Hostile")),
+        bind("Solana exact: a transaction the core cannot decode", {"transaction": "AQID"}, MAL, "transaction",
+             payment=pay),
+    ]
 
 
 binding = [
@@ -627,9 +696,7 @@ binding = [
          "permit2Authorization.witness.validAfter"),
     bind("Permit2: from is not the configured wallet", permit2(**{"from": OTHER}), MIS, "permit2Authorization.from",
          config=WALLET_CFG),
-    bind("Solana exact: the core cannot decode a transaction yet: refused (fail closed)",
-         {"transaction": "AQID"}, MAL, "payload",
-         payment=v2(with_(V2_OFFER, network=SOLANA_DEVNET, asset=SOLANA_DEVNET_USDC, payTo=SOL_PAY_TO))),
+    *solana_binding(),
     bind("opt-out: payload.check = opaque sends a signer's opaque token unchecked", {"token": "opaque-remote-signer"},
          config={"max_per_call_usd": 0.10, "daily_limit_usd": 5, "payload": {"check": "opaque"}}, flags=()),
     scenario("a refused payload releases the reservation and forgets the fingerprint: the retry is paid once",

@@ -436,6 +436,18 @@ pii_tests = [
                                                              "jane.doe@example.com": "x"}))}],
         [{"blocked": None, "metadata": {"resource_echo": {"url": URL2, "description": "Weather data",
                                                           "<REDACTED>": "x"}}}], flags=["Hostile"]),
+    run("PII in the v2 extensions (bazaar's output example, offer-receipt's resourceUrl), which official clients "
+        "echo, is found and counted (the payload's copy is redacted when sent: driver scenarios)",
+        [{"op": "assess", "url": URL2, "now_ms": 1_000, "header": v2_header(V2_OFFER, extensions={
+            "bazaar": {"info": {"output": {"type": "json", "example": {"owner": "jane.doe@example.com"}}}},
+            "offer-receipt": {"info": {"offers": [{"format": "jws", "payload": {
+                "resourceUrl": "https://api.example.com/r?ssn=123-45-6789"}}]}}})}],
+        [{"blocked": None, "pii_entities": ["EMAIL_ADDRESS", "US_SSN"]}], flags=["Hostile"]),
+    run("block: PII only in the bazaar extension refuses the payment",
+        [{"op": "assess", "url": URL2, "now_ms": 1_000, "header": v2_header(V2_OFFER, extensions={
+            "bazaar": {"schema": {"description": "for jane.doe@example.com"}}})}],
+        [{"blocked": "pii-blocked", "pii_entities": ["EMAIL_ADDRESS"], "reservation": None}],
+        config={"pii": {"action": "block"}}, flags=["Hostile"]),
     run("block: PII only in a key of extra refuses the payment",
         [assess_v2(with_(V2_OFFER, extra={"name": "USDC", "version": "2", "jane.doe@example.com": 1})),
          fin(fresh=None)],

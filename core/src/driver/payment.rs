@@ -689,6 +689,10 @@ impl Payment {
                     if m.contains_key("accepted") {
                         m.insert("accepted".into(), a.requirements.clone());
                     }
+                    if let Some(e) = m.get_mut("extensions") {
+                        let pii = &super::policy(&d.cfg, d.gen, &d.older, self.gen).pii;
+                        *e = crate::echo::extensions(pii, e);
+                    }
                 }
             }
             p

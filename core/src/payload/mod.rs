@@ -13,7 +13,8 @@
 //! | EVM `exact`, EIP-3009 `authorization`: `to` = payee (case-insensitive), `value` = the atomic amount, `from` = the configured wallet (when one is), `validAfter` ≤ now + skew, `validBefore` > now − skew | `payload-mismatch` |
 //! | EVM `exact`, Permit2 `permit2Authorization`: `permitted.token` = asset, `permitted.amount` = amount, `witness.to` = payee, `spender` = the x402 exact Permit2 proxy, `from` = wallet, `witness.validAfter` ≤ now + skew, `deadline` > now − skew | `payload-mismatch` |
 //! | `validBefore` / `deadline` ≤ now + the offer's `maxTimeoutSeconds` + skew | `payload-expiry-too-long` |
-//! | any other scheme or network (Solana `exact` included, for now) | `payload-malformed` |
+//! | Solana `exact` (`transaction`): the decoded transaction has the x402 exact shape and one `TransferChecked` whose `mint` = asset, `amount` = amount, `destination` = the payee's associated token account, `authority` = wallet ([`svm`]) | `payload-malformed` / `payload-mismatch` |
+//! | any other scheme or network | `payload-malformed` |
 //!
 //! Every refusal names the field (`authorization.to`, `accepted.amount`, …,
 //! see [`Refusal::field`]). The value must equal the approved amount in v1
@@ -24,13 +25,15 @@
 //! verifying contract) is bound only by the signature, so a payload signed
 //! under another domain is caught only by the facilitator (its signature does
 //! not verify against the `accepted` offer the driver sends). Recovering the
-//! signer (secp256k1 + keccak: `k256` 0.13 + `sha3` 0.10) measured 40.6 KB of
-//! wasm at `opt-level = "s"` (31.5 KB at `"z"`), more than the component's
-//! headroom under its 1 MiB cap (see the README).
+//! signer (secp256k1 + keccak: `k256` 0.13 + `sha3` 0.10) measured +53.2 KB of
+//! the core wasm module at `opt-level = "s"` (+48.7 KB after `wasm-opt -O3`),
+//! more than the component's headroom under its 1 MiB cap (see the README).
 //!
 //! Signers that return opaque tokens (a remote signing service whose header
 //! value the guard cannot read) need the explicit opt-out
 //! `payload.check = "opaque"`: the payload is then sent unchecked.
+
+pub mod svm;
 
 use crate::assets;
 use crate::error::Code;
@@ -163,6 +166,9 @@ pub fn check(b: &Binding, ap: &Approved<'_>, payload: &Value, now_ms: u64) -> Re
     };
     if ap.scheme != "exact" {
         return Err(malformed("scheme"));
+    }
+    if ap.network.starts_with("solana:") {
+        return svm::check(b, ap, inner);
     }
     if !assets::is_evm(ap.network) {
         return Err(malformed("payload"));
