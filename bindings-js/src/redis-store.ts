@@ -11,8 +11,8 @@
  *   on `seq`.
  *
  * Round trips: every script also answers the state hash as it stands after
- * it, and the next `loadVersioned` (within {@link SNAPSHOT_MS}) takes that
- * answer instead of asking Redis again. Every write stays a compare-and-set
+ * it, and loads within {@link SNAPSHOT_MS} of that answer take it instead of
+ * asking Redis again. Every write stays a compare-and-set
  * on the version, so a snapshot that another process has overtaken only
  * loses its compare-and-set (the driver then reloads).
  *
@@ -95,9 +95,9 @@ local h = redis.call('HMGET', KEYS[2], 'v', 's')
 return {ok, h[1], h[2]}`;
 
 /** Copies a 0.4.0 hash (ARGV: field, value, …) to its new key unless that exists. */
-const ADOPT_LUA = `if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+const ADOPT_LUA = `if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
 redis.call('HSET', KEYS[1], unpack(ARGV))
-return 1`;
+return {1}`;
 
 interface Script {
   src: string;
@@ -162,7 +162,7 @@ export class RedisStore implements GuardStore {
   readonly #own: boolean;
   readonly #timeoutMs: number;
   #connecting: Promise<unknown> | null = null;
-  /** The state hash the last script answered, and when (see {@link SNAPSHOT_MS}); taken by one load. */
+  /** The state hash the last script answered, and when: loads take it for {@link SNAPSHOT_MS}. */
   #snapshot: { state: string; version: string; at: number } | null = null;
   /** A dropped connection, until the client has closed it (`end`). */
   #dropping: Promise<void> | null = null;
@@ -269,7 +269,6 @@ export class RedisStore implements GuardStore {
 
   async loadVersioned(): Promise<VersionedState> {
     const snap = this.#snapshot;
-    this.#snapshot = null;
     if (snap && Date.now() - snap.at <= SNAPSHOT_MS) return { state: snap.state, version: snap.version };
     const cur = await this.#readState(this.#key("state"));
     if (cur) return cur;

@@ -81,9 +81,9 @@ local h = redis.call('HMGET', KEYS[2], 'v', 's')
 return {ok, h[1], h[2]}"""
 
 #: Copies a 0.4.0 hash (ARGV: field, value, ...) to its new key unless that exists.
-ADOPT_LUA = """if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+ADOPT_LUA = """if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
 redis.call('HSET', KEYS[1], unpack(ARGV))
-return 1"""
+return {1}"""
 
 #: How long a state hash answered by a script stands in for the next load, in seconds.
 SNAPSHOT_SECONDS = 1.0
@@ -694,7 +694,7 @@ class _RedisCommon:
             else None
 
     def _take_snapshot(self) -> tuple[str | None, str] | None:
-        snap, self._snapshot = self._snapshot, None
+        snap = self._snapshot
         if snap is not None and time.monotonic() - snap[2] <= SNAPSHOT_SECONDS:
             return snap[0], snap[1]
         return None

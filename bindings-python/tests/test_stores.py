@@ -172,10 +172,10 @@ def test_layouts_byte_for_byte(tmp_path, rstore, redis_server, tenant):
     r = redis_server.client(decode_responses=True)
     assert rstore.compare_and_set("S", "0") and rstore.replay_check_and_set("c" * 64, 5000, 0)
     assert rstore.save_head(None, {"seq": 1, "mac": MAC}, 0)
-    assert r.hgetall(f"presidio_x402:{tenant}:state") == {"v": "1", "s": "S"}
-    assert r.get(f"presidio_x402:{tenant}:replay:{'c' * 64}") == "1"
-    assert 0 < r.pttl(f"presidio_x402:{tenant}:replay:{'c' * 64}") <= 5000
-    assert r.hgetall(f"presidio_x402:{tenant}:head:-") == {"seq": "1", "mac": MAC}
+    assert r.hgetall(f"presidio_x402:{{{tenant}}}:state") == {"v": "1", "s": "S"}
+    assert r.get(f"presidio_x402:{{{tenant}}}:replay:{'c' * 64}") == "1"
+    assert 0 < r.pttl(f"presidio_x402:{{{tenant}}}:replay:{'c' * 64}") <= 5000
+    assert r.hgetall(f"presidio_x402:{{{tenant}}}:head:-") == {"seq": "1", "mac": MAC}
     assert "tostring(tonumber(v) + 1)" in CAS_LUA and "'seq'" in HEAD_LUA
 
 
@@ -302,8 +302,8 @@ def test_tenant_and_prefix_isolation(redis_server, tenant):
     r = redis_server.client(decode_responses=True)
     keys = set(r.keys(f"*{tenant}*"))
     for p, t in (("presidio_x402", tenant + "a"), ("presidio_x402", tenant + "b"), ("otherapp", tenant + "a")):
-        assert f"{p}:{t}:state" in keys
-        assert sum(k.startswith(f"{p}:{t}:replay:") for k in keys) == 1
+        assert f"{p}:{{{t}}}:state" in keys
+        assert sum(k.startswith(f"{p}:{{{t}}}:replay:") for k in keys) == 1
 
 
 def test_head_cas_refuses_a_duplicate_replica(redis_server, tenant, tmp_path):
@@ -327,7 +327,7 @@ def test_head_save_cut_short_catches_up(redis_server, tenant, tmp_path):
     # Lines 3-4 reached the log but the process died before saving its head.
     s = RedisStore(redis_server.url, tenant=tenant)
     assert pay(g, "https://api.example.com/2") is None
-    redis_server.client().hset(f"presidio_x402:{tenant}:head:pod", mapping={"seq": "2"})
+    redis_server.client().hset(f"presidio_x402:{{{tenant}}}:head:pod", mapping={"seq": "2"})
     g2 = guard(s, replica="pod", log=log)
     assert pay(g2, "https://api.example.com/3") is None
     assert s.load_head("pod")["seq"] == 6
@@ -394,17 +394,17 @@ def _refused(g):
     ({"v": "7", "s": b"\xff\xfe"}, "store-unavailable"),
 ])
 def test_bad_answers_refuse(redis_server, rstore, tenant, bad, code):
-    redis_server.client().hset(f"presidio_x402:{tenant}:state", mapping=bad)
+    redis_server.client().hset(f"presidio_x402:{{{tenant}}}:state", mapping=bad)
     assert _refused(guard(rstore)) == code
 
 
 def test_wrong_type_refuses(redis_server, rstore, tenant):
-    redis_server.client().set(f"presidio_x402:{tenant}:state", "a string, not a hash")
+    redis_server.client().set(f"presidio_x402:{{{tenant}}}:state", "a string, not a hash")
     assert _refused(guard(rstore)) == "store-unavailable"  # WRONGTYPE
 
 
 def test_bad_head_refuses(redis_server, rstore, tenant, tmp_path):
-    redis_server.client().hset(f"presidio_x402:{tenant}:head:pod", mapping={"seq": "x", "mac": "y"})
+    redis_server.client().hset(f"presidio_x402:{{{tenant}}}:head:pod", mapping={"seq": "x", "mac": "y"})
     assert _refused(guard(rstore, replica="pod", log=tmp_path / "pod.jsonl")) == "store-unavailable"
 
 

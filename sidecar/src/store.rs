@@ -56,9 +56,9 @@ local h = redis.call('HMGET', KEYS[2], 'v', 's')
 return {ok, h[1], h[2]}";
 
 /// Copies a 0.4.0 hash (ARGV: field, value, …) to its new key unless that exists.
-pub const ADOPT_LUA: &str = "if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+pub const ADOPT_LUA: &str = "if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
 redis.call('HSET', KEYS[1], unpack(ARGV))
-return 1";
+return {1}";
 
 /// A replica id as the stores accept it: `[A-Za-z0-9._:-]`, 1–64 bytes.
 pub fn valid_replica(r: &str) -> bool {
@@ -695,7 +695,7 @@ impl RedisStore {
         // A 0.4.0 state: copied once under the new key with its version.
         let mut inv = self.adopt.key(self.key(&["state"]));
         inv.arg("v").arg(&v).arg("s").arg(&s);
-        let _: i64 = self.run(CmdOrScript::Script(&inv)).await?;
+        let _: Vec<redis::Value> = self.run(CmdOrScript::Script(&inv)).await?;
         Ok(match self.read_state(self.key(&["state"])).await? {
             Some((s, v)) => (Some(s), v),
             None => (None, "0".into()),
@@ -750,7 +750,7 @@ impl RedisStore {
         };
         let mut inv = self.adopt.key(self.key(&["head", replica]));
         inv.arg("seq").arg(old.seq.to_string()).arg("mac").arg(&old.mac);
-        let _: i64 = self.run(CmdOrScript::Script(&inv)).await?;
+        let _: Vec<redis::Value> = self.run(CmdOrScript::Script(&inv)).await?;
         self.read_head(self.key(&["head", replica])).await
     }
 
