@@ -61,7 +61,8 @@ export interface RedisStoreOptions {
 
 /**
  * Compare-and-set of the state hash (docs/STORES.md). Answers `{1, new version}`
- * when stored, else `{0, v, s}`: the state as it stands.
+ * when stored, else `{0, v, s}`: the state as it stands (for other clients; this
+ * store reloads after the driver's backoff).
  */
 const CAS_LUA = `local h = redis.call('HMGET', KEYS[1], 'v', 's')
 local v = h[1] or '0'
@@ -292,8 +293,10 @@ export class RedisStore implements GuardStore {
 
   async compareAndSet(state: string, version: string): Promise<boolean> {
     const r = await this.#eval(CAS, [this.#key("state")], version, state);
+    // A lost compare-and-set keeps nothing: the driver backs off, and its reload must see what
+    // the others wrote meanwhile (a snapshot from before the backoff would lose again).
     if (r[0] === 1) this.#keep(r[1], state);
-    else this.#keep(r[1], r[2]);
+    else this.#snapshot = null;
     return r[0] === 1;
   }
 

@@ -704,7 +704,8 @@ class _RedisCommon:
         if a[0] == 1:
             self._keep(a[1] if len(a) > 1 else None, state)
         else:
-            self._keep(*(a[1:3] if len(a) >= 3 else (None, None)))
+            # Lost: the driver backs off, and its reload must see what the others wrote meanwhile.
+            self._snapshot = None
         return a[0] == 1
 
     def _flag_answer(self, r: Any) -> bool:

@@ -1,0 +1,103 @@
+// Issue 21: shared-state throughput on one Redis (make bench-redis; not part of make test).
+//
+// 1. Round trips: one Node and one Python worker each make BENCH_RT_PAYMENTS payments (allowed,
+//    signed, settled; audit log on) while MONITOR counts the commands clients send (the
+//    commands scripts run inside Redis are not round trips).
+// 2. Throughput: 1, 2, 4 and 8 processes (Node, then Python) on one tenant, each paying
+//    distinct purchases one after another for BENCH_SECONDS; payments/s over all of them.
+// Writes experiments/results/bench-redis.{json,md} (read by experiments/bench/report.py).
+//
+// Usage: node bench-redis.mjs [--out DIR]  (STORES_PYTHON = the package venv's python)
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import Redis from "ioredis";
+import { startRedis, worker, baseJob } from "./harness.mjs";
+
+const out = process.argv.includes("--out") ? process.argv[process.argv.indexOf("--out") + 1] : "../../experiments/results";
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const RT_PAYMENTS = Number(process.env.BENCH_RT_PAYMENTS ?? 50);
+const PROCS = [1, 2, 4, 8];
+const scratch = mkdtempSync(join(tmpdir(), "presidio-x402-bench-redis-"));
+const redis = await startRedis(join(scratch, "redis"));
+const LIMIT_USD = 1_000_000;
+
+/** Commands sent by clients (MONITOR's source is not `lua`) while `run` runs, per tenant key. */
+async function roundTrips(kind) {
+  const tenant = `rt-${kind}`;
+  const mon = await new Redis(redis.url).monitor();
+  let n = 0;
+  const seen = {};
+  mon.on("monitor", (_t, args, source) => {
+    if (source === "lua" || !args.some((a) => String(a).includes(`{${tenant}}`))) return;
+    n++;
+    seen[String(args[0]).toLowerCase()] = (seen[String(args[0]).toLowerCase()] ?? 0) + 1;
+  });
+  const auditDir = join(scratch, `audit-${tenant}`);
+  mkdirSync(auditDir);
+  // One payment first (the guard's start-up and the first load), then the counted ones.
+  const warm = worker(kind, baseJob({ mode: "spend", store: "redis", redisUrl: redis.url, tenant, replica: `${kind}-warm`,
+    auditDir, attempts: 1, limitUsd: LIMIT_USD }));
+  await warm.done;
+  const before = n;
+  const w = worker(kind, baseJob({ mode: "spend", store: "redis", redisUrl: redis.url, tenant, replica: `${kind}-rt`,
+    auditDir, attempts: RT_PAYMENTS + 1, limitUsd: LIMIT_USD }));
+  const evs = await w.done;
+  await new Promise((r) => setTimeout(r, 200));
+  mon.disconnect();
+  const allowed = evs.find((e) => e.event === "done").allowed;
+  // The worker's own start-up (its head load) is one command: subtract it.
+  const perPayment = (n - before - 1) / allowed;
+  return { kind, payments: allowed, commands: n - before, per_payment: Math.round(perPayment * 100) / 100, by_command: seen };
+}
+
+async function throughput(kind, procs) {
+  const tenant = `tp-${kind}-${procs}`;
+  const auditDir = join(scratch, `audit-${tenant}`);
+  mkdirSync(auditDir);
+  const startAtMs = Date.now() + 3000 + procs * 400; // every process is loaded before the first payment
+  const endAtMs = startAtMs + SECONDS * 1000;
+  const ws = Array.from({ length: procs }, (_, i) => worker(kind, baseJob({ mode: "bench", store: "redis", redisUrl: redis.url,
+    tenant, replica: `${kind}-${i}`, auditDir, startAtMs, endAtMs, limitUsd: LIMIT_USD })));
+  const done = (await Promise.all(ws.map((w) => w.done))).map((evs) => evs.find((e) => e.event === "done"));
+  const payments = done.reduce((n, d) => n + d.allowed, 0);
+  const refused = done.reduce((n, d) => n + Object.values(d.codes).reduce((a, b) => a + b, 0), 0);
+  return { kind, procs, seconds: SECONDS, payments, refused, per_second: Math.round(payments / SECONDS) };
+}
+
+const started = new Date();
+const rt = [];
+for (const kind of ["node", "py"]) rt.push(await roundTrips(kind));
+const tp = [];
+for (const kind of ["node", "py"]) for (const procs of PROCS) {
+  const r = await throughput(kind, procs);
+  console.log(`bench-redis: ${kind} × ${procs}: ${r.per_second} payments/s (${r.payments} in ${SECONDS} s, ${r.refused} refused)`);
+  tp.push(r);
+}
+redis.client.disconnect();
+redis.proc.kill("SIGKILL");
+rmSync(scratch, { recursive: true, force: true });
+
+const result = { started: started.toISOString(), cpus: cpus().length, loadavg: loadavg(),
+  seconds: SECONDS, round_trips: rt, throughput: tp };
+mkdirSync(out, { recursive: true });
+writeFileSync(join(out, "bench-redis.json"), JSON.stringify(result, null, 2) + "\n");
+const name = { node: "Node", py: "Python" };
+const md = [
+  "## Shared state on one Redis (`make bench-redis`)",
+  "",
+  `Run: ${started.toISOString().slice(0, 16).replace("T", " ")} UTC; ${cpus().length} cores (shared with Redis and the workers), load average at the end ${loadavg().map((x) => x.toFixed(2)).join(", ")}. ` +
+  `Each process pays distinct $0.01 purchases one after another (allowed, signed, settled; audit log fsynced per line) for ${SECONDS} s on one tenant; ` +
+  "the round trips are the commands clients sent (MONITOR; commands a script runs inside Redis are not round trips).",
+  "",
+  "| | round trips per payment | 1 process | 2 processes | 4 processes | 8 processes |",
+  "|---|---:|---:|---:|---:|---:|",
+  ...["node", "py"].map((k) => `| ${name[k]} | ${rt.find((r) => r.kind === k).per_payment} | ` +
+    PROCS.map((p) => `${tp.find((r) => r.kind === k && r.procs === p).per_second}/s`).join(" | ") + " |"),
+  "",
+  "Round trips: a compare-and-set for the reservation, the replay set, the head save before signing, a compare-and-set " +
+  "for the settlement, the head save (docs/STORES.md; 0.4.0 made 8: a load before each step). Payments/s are all processes together.",
+  "",
+];
+writeFileSync(join(out, "bench-redis.md"), md.join("\n"));
+console.log(`bench-redis: round trips per payment ${rt.map((r) => `${name[r.kind]} ${r.per_payment}`).join(", ")}; wrote ${join(out, "bench-redis.md")}`);
