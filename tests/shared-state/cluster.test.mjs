@@ -1,11 +1,12 @@
 // Issue 21: the Redis stores on a real 3-node Redis Cluster (Debian's redis-server in cluster
 // mode on free 127.0.0.1 ports, made with `redis-cli --cluster create … --cluster-replicas 0`).
 //
-// For three tenants whose hash tag (`{tenant}`) falls in a slot of each node in turn, 2 Node
-// (ioredis Cluster) + 2 Python (redis-py RedisCluster) workers spend one $0.30 window with
-// 15 attempts of $0.01 each: exactly 30 allowed and $0.30 committed (no overspend); then the
-// four submit one purchase at the same instant: exactly one is allowed (no double pay); every
-// audit chain verifies against the heads the store lists from the cluster.
+// For three tenants whose hash tag (`{tenant}`) falls in a slot of each node in turn, a Node
+// (ioredis Cluster) and a Python (redis-py RedisCluster) worker spend one $0.20 window with
+// 15 attempts of $0.01 each: exactly 20 allowed and $0.20 committed (no overspend); at the same
+// time, on three more tenants, a Node and a Python worker submit one purchase at the same
+// instant: exactly one is allowed (no double pay); every audit chain verifies against the heads
+// the store lists from the cluster.
 //
 // Run: make test-redis-cluster (STORES_PYTHON = the package venv's python).
 import { test, before, after } from "node:test";
@@ -33,7 +34,7 @@ async function startNode(dir, port) {
   procs.push(proc);
   for (let i = 0; ; i++) {
     try {
-      if (execFileSync("redis-cli", ["-p", String(port), "PING"], { encoding: "utf8" }).trim() === "PONG") return;
+      if (execFileSync("redis-cli", ["-p", String(port), "PING"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() === "PONG") return;
     } catch { /* not yet */ }
     if (i > 100) throw new Error(`redis-server on ${port} did not start`);
     await new Promise((r) => setTimeout(r, 50));
@@ -76,47 +77,48 @@ async function tenantOn(port, tag) {
 }
 
 const nodes = () => ports.map((port) => ({ host: "127.0.0.1", port }));
-const four = (make) => [0, 1].flatMap((i) => [worker("node", make(`node-${i}`)), worker("py", make(`py-${i}`))]);
+/** A Node and a Python worker on each tenant (all at once). */
+const pairs = (tenants, make) => tenants.flatMap((t) => [worker("node", make(t, `node-${t}`)), worker("py", make(t, `py-${t}`))]);
+const doneOf = async (ws) => (await Promise.all(ws.map((w) => w.done))).map((evs) => evs.find((e) => e.event === "done"));
 
 test("Redis Cluster (3 nodes): Node and Python workers on a tenant of each node: no overspend, no double pay, chains verify", async () => {
-  const summary = [];
-  for (const port of ports) {
-    const { tenant, slot } = await tenantOn(port, `c${port}`);
-    const auditDir = join(scratch, `audit-${tenant}`);
-    mkdirSync(auditDir);
-    const job = (replica, extra) => baseJob({ store: "redis-cluster", clusterNodes: nodes(), tenant, replica, auditDir,
-      limitUsd: 0.3, ...extra });
+  const placed = [];
+  for (const port of ports) placed.push({ port, ...(await tenantOn(port, `c${port}`)) });
+  const tenants = placed.map((p) => p.tenant);
+  const auditDir = join(scratch, "audit");
+  mkdirSync(auditDir);
+  const job = (tenant, replica, extra) => baseJob({ store: "redis-cluster", clusterNodes: nodes(), tenant, replica, auditDir, ...extra });
 
-    // Overspend: 4 workers × 15 attempts of $0.01 on a $0.30 window.
-    const startAtMs = Date.now() + 2500;
-    const ws = four((r) => job(r, { mode: "spend", attempts: 15, startAtMs }));
-    const done = (await Promise.all(ws.map((w) => w.done))).map((evs) => evs.find((e) => e.event === "done"));
-    const allowed = done.reduce((n, d) => n + d.allowed, 0);
-    const other = done.flatMap((d) => Object.keys(d.codes).filter((c) => c !== "policy-window-exceeded"));
+  // Overspend: per tenant, a Node and a Python worker × 15 attempts of $0.01 on a $0.20 window.
+  const startAtMs = Date.now() + 3000;
+  const ws = pairs(tenants, (t, r) => job(t, r, { mode: "spend", attempts: 15, limitUsd: 0.2, startAtMs }));
+  // Double pay: per tenant, a Node and a Python worker submit one purchase at the same instant ($10 window).
+  const ds = pairs(tenants, (t, r) => job(`${t}-d`, `${r}-d`, { mode: "double", limitUsd: 10, startAtMs,
+    urlBase: `https://api.example.com/item/${t}` }));
+  const done = await doneOf(ws);
+  const dDone = await doneOf(ds);
+  const summary = [];
+  for (const [i, { tenant, slot, port }] of placed.entries()) {
+    const mine = done.slice(2 * i, 2 * i + 2);
+    const allowed = mine.reduce((n, d) => n + d.allowed, 0);
+    const other = mine.flatMap((d) => Object.keys(d.codes).filter((c) => c !== "policy-window-exceeded"));
     assert.deepEqual(other, [], "the only refusal is the window limit");
-    assert.equal(allowed, 30, `exactly 30 allowed on ${tenant} (slot ${slot}, node ${port})`);
-    const state = await cluster.hget(`presidio_x402:{${tenant}}:state`, "s");
-    const s = spendOf(state);
-    assert.equal(s.committed, 30n * CENT_ATTO, "exactly $0.30 committed");
+    assert.equal(allowed, 20, `exactly 20 allowed on ${tenant} (slot ${slot}, node ${port})`);
+    const s = spendOf(await cluster.hget(`presidio_x402:{${tenant}}:state`, "s"));
+    assert.equal(s.committed, 20n * CENT_ATTO, "exactly $0.20 committed");
     assert.equal(s.reserved, 0n);
     // The state hash lives on the node that serves the tenant's slot.
     assert.equal(cli(port, "HEXISTS", `presidio_x402:{${tenant}}:state`, "s").trim(), "1");
-
-    // Double pay: one purchase, four workers at the same instant (a fresh $10 window).
-    const dTenant = `${tenant}-d`;
-    const at = Date.now() + 2500;
-    const ds = four((r) => job(`${r}-d`, { tenant: dTenant, limitUsd: 10, mode: "double", startAtMs: at,
-      urlBase: `https://api.example.com/item/${dTenant}` }));
-    const dDone = (await Promise.all(ds.map((w) => w.done))).map((evs) => evs.find((e) => e.event === "done"));
-    assert.equal(dDone.reduce((n, d) => n + d.allowed, 0), 1, "exactly one of the same purchase is allowed");
-    assert.ok(dDone.every((d) => d.allowed === 1 || d.codes["replay-detected"] === 1), JSON.stringify(dDone));
-
+    const twice = dDone.slice(2 * i, 2 * i + 2);
+    assert.equal(twice.reduce((n, d) => n + d.allowed, 0), 1, `exactly one of the same purchase is allowed on ${tenant}-d`);
+    assert.ok(twice.every((d) => d.allowed === 1 || d.codes["replay-detected"] === 1), JSON.stringify(twice));
     // Every chain verifies against the heads the store lists (SCAN on every master).
-    const store = new RedisStore({ client: cluster, tenant });
-    const heads = await store.loadHeads();
-    assert.deepEqual(Object.keys(heads).sort(), ["node-0", "node-1", "py-0", "py-1"]);
-    await checkAudit(auditDir, ws, { heads });
-    summary.push(`${tenant} slot ${slot} on :${port}: ${allowed} allowed, $${Number(s.committed / CENT_ATTO) / 100} committed, 1 of 4 double`);
+    const heads = await new RedisStore({ client: cluster, tenant }).loadHeads();
+    assert.deepEqual(Object.keys(heads).sort(), [`node-${tenant}`, `py-${tenant}`]);
+    summary.push(`${tenant} (slot ${slot}, node :${port}): ${allowed} allowed, $${Number(s.committed / CENT_ATTO) / 100} committed, double pay 1 of 2`);
   }
-  console.log(`redis cluster: ${NODES} nodes; ${summary.join("; ")}`);
+  const heads = {};
+  for (const t of [...tenants, ...tenants.map((t) => `${t}-d`)]) Object.assign(heads, await new RedisStore({ client: cluster, tenant: t }).loadHeads());
+  await checkAudit(auditDir, [...ws, ...ds], { heads });
+  console.log(`redis cluster: ${NODES} nodes; ${summary.join("; ")}; every chain verifies`);
 });
