@@ -12,7 +12,8 @@
  *
  * Round trips: every script also answers the state hash as it stands after
  * it, and loads within {@link SNAPSHOT_MS} of that answer take it instead of
- * asking Redis again. Every write stays a compare-and-set
+ * asking Redis again (not for 1 s after a lost compare-and-set: under
+ * contention a snapshot would mostly lose). Every write stays a compare-and-set
  * on the version, so a snapshot that another process has overtaken only
  * loses its compare-and-set (the driver then reloads).
  *
@@ -165,6 +166,8 @@ export class RedisStore implements GuardStore {
   #connecting: Promise<unknown> | null = null;
   /** The state hash the last script answered, and when: loads take it for {@link SNAPSHOT_MS}. */
   #snapshot: { state: string; version: string; at: number } | null = null;
+  /** Until when loads skip the snapshot: a compare-and-set was lost (another process writes). */
+  #contendedUntil = 0;
   /** A dropped connection, until the client has closed it (`end`). */
   #dropping: Promise<void> | null = null;
 
@@ -270,7 +273,8 @@ export class RedisStore implements GuardStore {
 
   async loadVersioned(): Promise<VersionedState> {
     const snap = this.#snapshot;
-    if (snap && Date.now() - snap.at <= SNAPSHOT_MS) return { state: snap.state, version: snap.version };
+    const now = Date.now();
+    if (snap && now - snap.at <= SNAPSHOT_MS && now >= this.#contendedUntil) return { state: snap.state, version: snap.version };
     const cur = await this.#readState(this.#key("state"));
     if (cur) return cur;
     const old = await this.#readState(this.#legacy("state"));
@@ -296,7 +300,11 @@ export class RedisStore implements GuardStore {
     // A lost compare-and-set keeps nothing: the driver backs off, and its reload must see what
     // the others wrote meanwhile (a snapshot from before the backoff would lose again).
     if (r[0] === 1) this.#keep(r[1], state);
-    else this.#snapshot = null;
+    else {
+      this.#snapshot = null;
+      // Others write this tenant too: for a while, loads read Redis (a snapshot would mostly lose).
+      this.#contendedUntil = Date.now() + SNAPSHOT_MS;
+    }
     return r[0] === 1;
   }
 

@@ -672,6 +672,7 @@ class _RedisCommon:
         self._replay = client.register_script(REPLAY_LUA)
         self._adopt = client.register_script(ADOPT_LUA)
         self._snapshot: tuple[str, str, float] | None = None
+        self._contended_until = 0.0
 
     def __repr__(self) -> str:  # the URL may hold a password
         return f"<{type(self).__name__} prefix={self._k.prefix!r} tenant={self._k.tenant!r}>"
@@ -694,8 +695,8 @@ class _RedisCommon:
             else None
 
     def _take_snapshot(self) -> tuple[str | None, str] | None:
-        snap = self._snapshot
-        if snap is not None and time.monotonic() - snap[2] <= SNAPSHOT_SECONDS:
+        snap, now = self._snapshot, time.monotonic()
+        if snap is not None and now - snap[2] <= SNAPSHOT_SECONDS and now >= self._contended_until:
             return snap[0], snap[1]
         return None
 
@@ -704,8 +705,10 @@ class _RedisCommon:
         if a[0] == 1:
             self._keep(a[1] if len(a) > 1 else None, state)
         else:
-            # Lost: the driver backs off, and its reload must see what the others wrote meanwhile.
+            # Lost: the driver backs off, and its reload must see what the others wrote meanwhile;
+            # for a while loads read Redis (under contention a snapshot would mostly lose).
             self._snapshot = None
+            self._contended_until = time.monotonic() + SNAPSHOT_SECONDS
         return a[0] == 1
 
     def _flag_answer(self, r: Any) -> bool:

@@ -7,8 +7,10 @@
 //    distinct purchases one after another for BENCH_SECONDS; payments/s over all of them.
 // Writes experiments/results/bench-redis.{json,md} (read by experiments/bench/report.py).
 //
-// Usage: node bench-redis.mjs [--out DIR]  (STORES_PYTHON = the package venv's python)
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+// Usage: node bench-redis.mjs [--out DIR]  (STORES_PYTHON = the package venv's python).
+// BENCH_BASELINE=FILE: a bench-redis.json measured with other stores (e.g. 0.4.0's, run just
+// before on the same machine), shown next to this run's numbers.
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import Redis from "ioredis";
@@ -81,8 +83,12 @@ rmSync(scratch, { recursive: true, force: true });
 const result = { started: started.toISOString(), cpus: cpus().length, loadavg: loadavg(),
   seconds: SECONDS, round_trips: rt, throughput: tp };
 mkdirSync(out, { recursive: true });
+const base = process.env.BENCH_BASELINE ? JSON.parse(readFileSync(process.env.BENCH_BASELINE, "utf8")) : null;
+if (base) result.baseline = { label: process.env.BENCH_BASELINE_LABEL ?? "baseline", ...base };
 writeFileSync(join(out, "bench-redis.json"), JSON.stringify(result, null, 2) + "\n");
 const name = { node: "Node", py: "Python" };
+const row = (r, k, label) => `| ${name[k]}${label} | ${r.round_trips.find((x) => x.kind === k).per_payment} | ` +
+  PROCS.map((p) => `${r.throughput.find((x) => x.kind === k && x.procs === p).per_second}/s`).join(" | ") + " |";
 const md = [
   "## Shared state on one Redis (`make bench-redis`)",
   "",
@@ -92,9 +98,10 @@ const md = [
   "",
   "| | round trips per payment | 1 process | 2 processes | 4 processes | 8 processes |",
   "|---|---:|---:|---:|---:|---:|",
-  ...["node", "py"].map((k) => `| ${name[k]} | ${rt.find((r) => r.kind === k).per_payment} | ` +
-    PROCS.map((p) => `${tp.find((r) => r.kind === k && r.procs === p).per_second}/s`).join(" | ") + " |"),
+  ...["node", "py"].flatMap((k) => [row(result, k, ""), ...(base ? [row(base, k, `, ${result.baseline.label}`)] : [])]),
   "",
+  ...(base ? [`${result.baseline.label}: the same script and workers with those stores, run at ${base.started.slice(11, 16)} UTC ` +
+    `(load average at its end ${base.loadavg.map((x) => x.toFixed(2)).join(", ")}).`, ""] : []),
   "Round trips: a compare-and-set for the reservation, the replay set, the head save before signing, a compare-and-set " +
   "for the settlement, the head save (docs/STORES.md; 0.4.0 made 8: a load before each step). Payments/s are all processes together.",
   "",
