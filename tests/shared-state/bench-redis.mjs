@@ -27,11 +27,12 @@ const LIMIT_USD = 1_000_000;
 /** Commands sent by clients (MONITOR's source is not `lua`) while `run` runs, per tenant key. */
 async function roundTrips(kind) {
   const tenant = `rt-${kind}`;
-  const mon = await new Redis(redis.url).monitor();
+  const base = new Redis(redis.url);
+  const mon = await base.monitor();
   let n = 0;
   const seen = {};
   mon.on("monitor", (_t, args, source) => {
-    if (source === "lua" || !args.some((a) => String(a).includes(`{${tenant}}`))) return;
+    if (source === "lua" || !args.some((a) => String(a).includes(`:${tenant}:`) || String(a).includes(`{${tenant}}`))) return;
     n++;
     seen[String(args[0]).toLowerCase()] = (seen[String(args[0]).toLowerCase()] ?? 0) + 1;
   });
@@ -47,6 +48,7 @@ async function roundTrips(kind) {
   const evs = await w.done;
   await new Promise((r) => setTimeout(r, 200));
   mon.disconnect();
+  base.disconnect();
   const allowed = evs.find((e) => e.event === "done").allowed;
   // The worker's own start-up (its head load) is one command: subtract it.
   const perPayment = (n - before - 1) / allowed;
@@ -79,6 +81,7 @@ for (const kind of ["node", "py"]) for (const procs of PROCS) {
 redis.client.disconnect();
 redis.proc.kill("SIGKILL");
 rmSync(scratch, { recursive: true, force: true });
+setTimeout(() => process.exit(0), 1000).unref();
 
 const result = { started: started.toISOString(), cpus: cpus().length, loadavg: loadavg(),
   seconds: SECONDS, round_trips: rt, throughput: tp };
