@@ -709,13 +709,13 @@ class _RedisCommon:
             # for a while loads read Redis (under contention a snapshot would mostly lose).
             self._snapshot = None
             self._contended_until = time.monotonic() + SNAPSHOT_SECONDS
-        return a[0] == 1
+        return bool(a[0] == 1)
 
     def _flag_answer(self, r: Any) -> bool:
         """A replay or head script's ``{flag, v, s}``."""
         a = _script_answer(r)
         self._keep(*(a[1:3] if len(a) >= 3 else (None, None)))
-        return a[0] == 1
+        return bool(a[0] == 1)
 
     def _replay_keys(self, fingerprint: str) -> list[str]:
         keys = [self._k.replay + fingerprint, self._k.state]
@@ -797,9 +797,9 @@ class RedisStore(_RedisCommon):
 
     def _scan(self, pattern: str) -> list[Any]:
         if self._cluster:
-            return self._call(lambda: list(self._r.scan_iter(match=pattern, count=256,
-                                                             target_nodes=self._r.PRIMARIES)))
-        return self._call(lambda: list(self._r.scan_iter(match=pattern, count=256)))
+            return cast(list[Any], self._call(lambda: list(self._r.scan_iter(match=pattern, count=256,
+                                                                             target_nodes=self._r.PRIMARIES))))
+        return cast(list[Any], self._call(lambda: list(self._r.scan_iter(match=pattern, count=256))))
 
     def load_heads(self) -> dict[str, dict[str, Any]]:
         """Every stored head (the ``head:{replica}`` hashes, 0.4.0's too; the new key wins):
