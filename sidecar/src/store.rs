@@ -749,7 +749,10 @@ impl RedisStore {
             return Ok(None);
         };
         let mut inv = self.adopt.key(self.key(&["head", replica]));
-        inv.arg("seq").arg(old.seq.to_string()).arg("mac").arg(&old.mac);
+        inv.arg("seq")
+            .arg(old.seq.to_string())
+            .arg("mac")
+            .arg(&old.mac);
         let _: Vec<redis::Value> = self.run(CmdOrScript::Script(&inv)).await?;
         self.read_head(self.key(&["head", replica])).await
     }
