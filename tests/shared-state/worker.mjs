@@ -77,11 +77,16 @@ if (job.mode === "spend") {
     if (v) await settle(v);
   }
 } else if (job.mode === "bench") {
-  // bench-redis.mjs: distinct purchases, one after another, until endAtMs.
+  // bench-redis.mjs: distinct purchases, one after another, until endAtMs; reports when it began and
+  // when each payment ended (the bench counts only the time every process was paying).
+  const ends = [];
+  const begun = Date.now();
   for (let i = 0; Date.now() < job.endAtMs; i++) {
     const v = await attempt(`${job.urlBase}/${job.replica}/${i}`);
     if (v) await settle(v);
+    ends.push(Date.now());
   }
+  out({ event: "bench", begun, ends });
 } else if (job.mode === "double") {
   const v = await attempt(job.urlBase);
   if (v) await settle(v);

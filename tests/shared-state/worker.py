@@ -108,11 +108,13 @@ async def main() -> None:
     if job["mode"] == "spend":
         for i in range(job["attempts"]):
             await pay(f"{job['urlBase']}/{job['replica']}/{i}")
-    elif job["mode"] == "bench":  # bench-redis.mjs: distinct purchases until endAtMs
-        i = 0
+    elif job["mode"] == "bench":  # bench-redis.mjs: distinct purchases until endAtMs (see worker.mjs)
+        i, ends, begun = 0, [], int(time.time() * 1000)
         while time.time() * 1000 < job["endAtMs"]:
             await pay(f"{job['urlBase']}/{job['replica']}/{i}")
+            ends.append(int(time.time() * 1000))
             i += 1
+        out({"event": "bench", "begun": begun, "ends": ends})
     elif job["mode"] == "double":
         await pay(job["urlBase"])
     elif job["mode"] == "faults":
