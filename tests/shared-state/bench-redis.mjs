@@ -114,7 +114,8 @@ const md = [
   "for the settlement, the head save (docs/STORES.md; 0.4.0 made 8: a load before each step). Payments/s are all processes together. " +
   "The target of 2 is missed: the driver asks for the replay set only after the reservation's compare-and-set has counted and for " +
   "each head save after its step, each in its own crossing, so the stores cannot join them; 2 would need the driver to hand the " +
-  "fingerprint with the reservation's compare-and-set (one script for both) and the head with the settlement's (docs/STORES.md).",
+  "fingerprint with the reservation's compare-and-set (one script for both) and heads saved without a round trip of their own " +
+  "(e.g. with the next compare-and-set: the head would then trail the log by a line, a weaker cut-tail check) (docs/STORES.md).",
   "",
 ];
 writeFileSync(join(out, "bench-redis.md"), md.join("\n"));
