@@ -10,12 +10,13 @@
  * - `{prefix}:{{tenant}}:head:{replica}` hash: `seq`, `mac`, by compare-and-set
  *   on `seq`.
  *
- * Round trips: every script also answers the state hash as it stands after
- * it, and loads within {@link SNAPSHOT_MS} of that answer take it instead of
- * asking Redis again (not for 1 s after a lost compare-and-set: under
- * contention a snapshot would mostly lose). Every write stays a compare-and-set
- * on the version, so a snapshot that another process has overtaken only
- * loses its compare-and-set (the driver then reloads).
+ * Round trips: the replay and head scripts also answer the state hash as it
+ * stands after them; the load that follows the replay set (the payment's
+ * pre-sign check) and the one after the head saved right after it (the
+ * settlement, which always writes) take that answer, within
+ * {@link SNAPSHOT_MS}, instead of asking Redis again (never for 1 s after a
+ * lost compare-and-set). Every other load, a new payment's first among them,
+ * reads Redis. Every write stays a compare-and-set on the version.
  *
  * State and heads written under the keys without the hash tag (0.4.0) are
  * still read (and copied once to the new key); see docs/STORES.md.
@@ -164,8 +165,10 @@ export class RedisStore implements GuardStore {
   readonly #own: boolean;
   readonly #timeoutMs: number;
   #connecting: Promise<unknown> | null = null;
-  /** The state hash the last script answered, and when: loads take it for {@link SNAPSHOT_MS}. */
+  /** The state hash a script answered, and when: the next load takes it (within {@link SNAPSHOT_MS}). */
   #snapshot: { state: string; version: string; at: number } | null = null;
+  /** The last write this store made (loads do not count): which answers the next load may take. */
+  #last: "cas" | "replay" | "head" | "other" = "other";
   /** Until when loads skip the snapshot: a compare-and-set was lost (another process writes). */
   #contendedUntil = 0;
   /** A dropped connection, until the client has closed it (`end`). */
@@ -273,6 +276,7 @@ export class RedisStore implements GuardStore {
 
   async loadVersioned(): Promise<VersionedState> {
     const snap = this.#snapshot;
+    this.#snapshot = null;
     const now = Date.now();
     if (snap && now - snap.at <= SNAPSHOT_MS && now >= this.#contendedUntil) return { state: snap.state, version: snap.version };
     const cur = await this.#readState(this.#key("state"));
@@ -299,9 +303,9 @@ export class RedisStore implements GuardStore {
     const r = await this.#eval(CAS, [this.#key("state")], version, state);
     // A lost compare-and-set keeps nothing: the driver backs off, and its reload must see what
     // the others wrote meanwhile (a snapshot from before the backoff would lose again).
-    if (r[0] === 1) this.#keep(r[1], state);
-    else {
-      this.#snapshot = null;
+    this.#snapshot = null;
+    this.#last = "cas";
+    if (r[0] !== 1) {
       // Others write this tenant too: for a while, loads read Redis (a snapshot would mostly lose).
       this.#contendedUntil = Date.now() + SNAPSHOT_MS;
     }
@@ -315,10 +319,13 @@ export class RedisStore implements GuardStore {
     if (!this.#cluster) keys.push(this.#legacy("replay", fingerprint));
     const r = await this.#eval(REPLAY, keys, ttl);
     this.#keep(r[1], r[2]);
+    this.#last = "replay";
     return r[0] === 1;
   }
 
   async forget(fingerprint: string): Promise<void> {
+    this.#snapshot = null;
+    this.#last = "other";
     await this.#cmd((c) => c.del(this.#key("replay", fingerprint)));
   }
 
@@ -385,7 +392,12 @@ export class RedisStore implements GuardStore {
     const h = checkHead(head);
     if (!Number.isSafeInteger(prevSeq) || prevSeq < 0) throw new TypeError("invalid prevSeq");
     const r = await this.#eval(HEAD, [key, this.#key("state")], String(prevSeq), String(h.seq), h.mac);
-    this.#keep(r[1], r[2]);
+    // Only the head saved right after the replay set (a payment's line before signing) is followed by
+    // a step that writes (the settlement): the next load may take its answer. After any other head
+    // save (a settlement's, a refusal's, a control's) the next load is a new payment's: from Redis.
+    if (this.#last === "replay") this.#keep(r[1], r[2]);
+    else this.#snapshot = null;
+    this.#last = "head";
     return r[0] === 1;
   }
 

@@ -673,6 +673,7 @@ class _RedisCommon:
         self._adopt = client.register_script(ADOPT_LUA)
         self._snapshot: tuple[str, str, float] | None = None
         self._contended_until = 0.0
+        self._last = "other"  # the last write (loads do not count): which answers the next load takes
 
     def __repr__(self) -> str:  # the URL may hold a password
         return f"<{type(self).__name__} prefix={self._k.prefix!r} tenant={self._k.tenant!r}>"
@@ -696,25 +697,32 @@ class _RedisCommon:
 
     def _take_snapshot(self) -> tuple[str | None, str] | None:
         snap, now = self._snapshot, time.monotonic()
+        self._snapshot = None
         if snap is not None and now - snap[2] <= SNAPSHOT_SECONDS and now >= self._contended_until:
             return snap[0], snap[1]
         return None
 
     def _cas_answer(self, r: Any, state: str) -> bool:
         a = _script_answer(r)
-        if a[0] == 1:
-            self._keep(a[1] if len(a) > 1 else None, state)
-        else:
+        self._snapshot, self._last = None, "cas"
+        if a[0] != 1:
             # Lost: the driver backs off, and its reload must see what the others wrote meanwhile;
             # for a while loads read Redis (under contention a snapshot would mostly lose).
             self._snapshot = None
             self._contended_until = time.monotonic() + SNAPSHOT_SECONDS
         return bool(a[0] == 1)
 
-    def _flag_answer(self, r: Any) -> bool:
-        """A replay or head script's ``{flag, v, s}``."""
+    def _flag_answer(self, r: Any, op: str) -> bool:
+        """A replay or head script's ``{flag, v, s}`` (``op``: ``"replay"`` or ``"head"``). The next load
+        takes the state it answered after the replay set (the pre-sign check) and after the head saved
+        right after a replay set (then the settlement follows, which always writes); after any other
+        head save (a settlement's, a refusal's) the next load is a new payment's: from Redis."""
         a = _script_answer(r)
-        self._keep(*(a[1:3] if len(a) >= 3 else (None, None)))
+        if op == "replay" or self._last == "replay":
+            self._keep(*(a[1:3] if len(a) >= 3 else (None, None)))
+        else:
+            self._snapshot = None
+        self._last = op
         return bool(a[0] == 1)
 
     def _replay_keys(self, fingerprint: str) -> list[str]:
@@ -734,8 +742,9 @@ class RedisStore(_RedisCommon):
     ``:`` or spaces). A client made from the URL has a ``timeout``-second
     socket timeout, a ``connect_timeout`` and no retries, so an unreachable
     Redis fails fast. ``repr`` never shows the URL (it may hold a password).
-    Every script answers the state hash too, and the next load (within
-    ``SNAPSHOT_SECONDS``) takes it instead of asking Redis again.
+    The replay and head scripts answer the state hash too: the load after the replay set and
+    the one after the head saved next take it (within ``SNAPSHOT_SECONDS``) instead of asking
+    Redis again; every other load (a new payment's first) reads Redis (docs/STORES.md).
     """
 
     def __init__(self, redis_url: str | None = None, *, client: Any = None, prefix: str = DEFAULT_PREFIX,
@@ -774,9 +783,10 @@ class RedisStore(_RedisCommon):
 
     def replay_check_and_set(self, fingerprint: str, ttl_ms: int, now_ms: int) -> bool:
         return self._flag_answer(self._call(self._replay, keys=self._replay_keys(fingerprint),
-                                            args=[str(max(1, int(ttl_ms)))]))
+                                            args=[str(max(1, int(ttl_ms)))]), "replay")
 
     def replay_forget(self, fingerprint: str) -> None:
+        self._snapshot, self._last = None, "other"
         self._call(self._r.delete, self._k.replay + fingerprint)
 
     def load_head(self, replica: str | None = None) -> dict[str, Any] | None:
@@ -793,7 +803,7 @@ class RedisStore(_RedisCommon):
     def save_head(self, replica: str | None, head: dict[str, Any], prev_seq: int) -> bool:
         prev, seq, mac = _head_args(head, prev_seq)
         return self._flag_answer(self._call(self._head_cas, keys=[self._k.head + _replica(replica), self._k.state],
-                                            args=[prev, seq, mac]))
+                                            args=[prev, seq, mac]), "head")
 
     def _scan(self, pattern: str) -> list[Any]:
         if self._cluster:
@@ -867,9 +877,10 @@ class AsyncRedisStore(_RedisCommon):
 
     async def replay_check_and_set(self, fingerprint: str, ttl_ms: int, now_ms: int) -> bool:
         return self._flag_answer(await self._call(self._replay, keys=self._replay_keys(fingerprint),
-                                                  args=[str(max(1, int(ttl_ms)))]))
+                                                  args=[str(max(1, int(ttl_ms)))]), "replay")
 
     async def replay_forget(self, fingerprint: str) -> None:
+        self._snapshot, self._last = None, "other"
         await self._call(self._r.delete, self._k.replay + fingerprint)
 
     async def load_head(self, replica: str | None = None) -> dict[str, Any] | None:
@@ -886,7 +897,7 @@ class AsyncRedisStore(_RedisCommon):
     async def save_head(self, replica: str | None, head: dict[str, Any], prev_seq: int) -> bool:
         prev, seq, mac = _head_args(head, prev_seq)
         return self._flag_answer(await self._call(self._head_cas, keys=[self._k.head + _replica(replica),
-                                                                        self._k.state], args=[prev, seq, mac]))
+                                                                        self._k.state], args=[prev, seq, mac]), "head")
 
     async def _scan(self, pattern: str) -> list[Any]:
         async def keys() -> list[Any]:

@@ -219,15 +219,15 @@ class CountingClient:
 
 
 def test_round_trips_per_payment(redis_server, tenant):
-    """3 Redis round trips per payment without an audit log (0.4.0: 6): the scripts answer the
-    state, so loads need none; with an audit log, the two head saves make 5 (0.4.0: 8)."""
+    """5 Redis round trips per payment without an audit log (0.4.0: 6): the pre-sign check takes the
+    state the replay script answered; with an audit log 6 (0.4.0: 8)."""
     client = CountingClient(redis_server.client())
     g = guard(RedisStore(client=client, tenant=tenant), limit=1)
     assert pay(g, "https://api.example.com/rt/warm") is None
     client.calls.clear()
     for i in range(10):
         assert pay(g, f"https://api.example.com/rt/{i}") is None
-    assert len(client.calls) == 30 and "hmget" not in client.calls, client.calls
+    assert len(client.calls) == 50 and client.calls.count("hmget") == 20, client.calls
 
 
 def test_names_and_repr_hide_the_url(redis_server):
