@@ -110,7 +110,7 @@ const md = [
   "",
   ...(base ? [`${result.baseline.label}: the same script and workers with those stores, run at ${base.started.slice(11, 16)} UTC ` +
     `(load average at its end ${base.loadavg.map((x) => x.toFixed(2)).join(", ")}).`, ""] : []),
-  "Round trips: a compare-and-set for the reservation, the replay set, the head save before signing, a compare-and-set " +
+  "Round trips: a load, a compare-and-set for the reservation, the replay set, the head save before signing, a compare-and-set " +
   "for the settlement, the head save (docs/STORES.md; 0.4.0 made 8: a load before each step). Payments/s are all processes together. " +
   "The target of 2 is missed: the driver asks for the replay set only after the reservation's compare-and-set has counted and for " +
   "each head save after its step, each in its own crossing, so the stores cannot join them; 2 would need the driver to hand the " +
