@@ -19,7 +19,8 @@ import { startRedis, worker, baseJob } from "./harness.mjs";
 const out = process.argv.includes("--out") ? process.argv[process.argv.indexOf("--out") + 1] : "../../experiments/results";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const RT_PAYMENTS = Number(process.env.BENCH_RT_PAYMENTS ?? 50);
-const PROCS = [1, 2, 4, 8];
+const PROCS = (process.env.BENCH_PROCS ?? "1,2,4,8").split(",").map(Number);
+const KINDS = (process.env.BENCH_KINDS ?? "node,py").split(",");
 const scratch = mkdtempSync(join(tmpdir(), "presidio-x402-bench-redis-"));
 const redis = await startRedis(join(scratch, "redis"));
 const LIMIT_USD = 1_000_000;
@@ -76,9 +77,9 @@ async function throughput(kind, procs) {
 
 const started = new Date();
 const rt = [];
-for (const kind of ["node", "py"]) rt.push(await roundTrips(kind));
+for (const kind of KINDS) rt.push(await roundTrips(kind));
 const tp = [];
-for (const kind of ["node", "py"]) for (const procs of PROCS) {
+for (const kind of KINDS) for (const procs of PROCS) {
   const r = await throughput(kind, procs);
   console.log(`bench-redis: ${kind} × ${procs}: ${r.per_second} payments/s (${r.payments} in ${r.seconds} s, ${r.refused} refused)`);
   tp.push(r);
@@ -106,7 +107,7 @@ const md = [
   "",
   "| | round trips per payment | 1 process | 2 processes | 4 processes | 8 processes |",
   "|---|---:|---:|---:|---:|---:|",
-  ...["node", "py"].flatMap((k) => [row(result, k, ""), ...(base ? [row(base, k, `, ${result.baseline.label}`)] : [])]),
+  ...KINDS.flatMap((k) => [row(result, k, ""), ...(base ? [row(base, k, `, ${result.baseline.label}`)] : [])]),
   "",
   ...(base ? [`${result.baseline.label}: the same script and workers with those stores, run at ${base.started.slice(11, 16)} UTC ` +
     `(load average at its end ${base.loadavg.map((x) => x.toFixed(2)).join(", ")}).`, ""] : []),
