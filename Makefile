@@ -20,7 +20,7 @@ demo-core: setup-rust
 	$(CARGO) run --quiet --release -p presidio-x402-core --example demo
 
 ## test: every test
-test: setup-rust lint vectors-check test-core test-fuzz-replay test-component lint-python test-python test-seed-suite test-langchain lint-js test-js test-e2e test-sidecar test-dist test-stores test-faults test-deploy
+test: setup-rust lint vectors-check test-core test-fuzz-replay test-component lint-python test-python test-seed-suite test-langchain lint-js test-js test-e2e test-sidecar test-dist test-stores test-redis-cluster test-faults test-deploy
 
 setup-rust:
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install rustup first" >&2; exit 1; }
@@ -419,7 +419,7 @@ dist: version-check component js-package
 test-dist: dist world-deps
 	$(PYTHON) tests/dist/run.py --dist $(DIST_DIR) --world $(WORLD_DIR) --work $(DIST_TEST_DIR)
 # ---- faults: Redis faults and kill -9 on the audit log (issue 19; tests/shared-state) ------
-.PHONY: test-faults test-crash test-faults-long stores-deps
+.PHONY: test-faults test-crash test-faults-long stores-deps test-redis-cluster bench-redis
 FAULTS_SECONDS ?= 15
 CRASH_KILLS ?= 30
 STORES_RUN = cd $(STORES_DIR) && STORES_PYTHON="$(CURDIR)/$(PY_BIN)/python"
@@ -436,6 +436,18 @@ stores-deps: js-package python-venv redis-deps
 test-faults: stores-deps
 	$(STORES_RUN) FAULTS_SECONDS=$(FAULTS_SECONDS) $(NODE_TEST) faults.test.mjs
 	$(STORES_RUN) CRASH_KILLS=$(CRASH_KILLS) $(NODE_TEST) crash.test.mjs
+
+## test-redis-cluster: a real 3-node Redis Cluster (redis-server in cluster mode on free loopback ports, made with
+## redis-cli --cluster create): Node (ioredis Cluster) and Python (RedisCluster) workers on a tenant of each node —
+## no overspend, no double pay, chains verify against the heads listed from the cluster; about 15 s
+test-redis-cluster: stores-deps
+	$(STORES_RUN) $(NODE_TEST) cluster.test.mjs
+
+## bench-redis: Redis round trips per payment (MONITOR) and payments/s of 1, 2, 4, 8 Node and Python processes on
+## one Redis tenant (BENCH_SECONDS each, default 5; not in make test) -> experiments/results/bench-redis.{md,json},
+## which experiments/bench/report.py puts in the bench report
+bench-redis: stores-deps
+	$(STORES_RUN) node bench-redis.mjs --out $(CURDIR)/experiments/results
 
 ## test-crash: kill -9 during audit appends, 1,000 per host (31 min on 2 busy cores)
 test-crash: stores-deps

@@ -1,17 +1,29 @@
 /**
  * `RedisStore` (Node): the guard state, replay set and audit heads in Redis,
  * shared by every process (Node or Python) of one tenant. Keys and scripts
- * are those of docs/STORES.md:
+ * are those of docs/STORES.md; every key carries the tenant as a Redis Cluster
+ * hash tag (`{tenant}`), so each script's keys are in one slot:
  *
- * - `{prefix}:{tenant}:state` hash: `v` (version), `s` (state JSON); read
- *   with one `HMGET`, written by a compare-and-set script;
- * - `{prefix}:{tenant}:replay:{fingerprint}`: `SET … 1 NX PX ttl`;
- * - `{prefix}:{tenant}:head:{replica}` hash: `seq`, `mac`, by compare-and-set
+ * - `{prefix}:{{tenant}}:state` hash: `v` (version), `s` (state JSON);
+ *   written by a compare-and-set script;
+ * - `{prefix}:{{tenant}}:replay:{fingerprint}`: set by a script (`SET … NX PX`);
+ * - `{prefix}:{{tenant}}:head:{replica}` hash: `seq`, `mac`, by compare-and-set
  *   on `seq`.
  *
- * Uses the optional peer dependency `ioredis` (or a client you pass). Any
- * Redis error, timeout or unexpected answer is thrown; the guard refuses the
- * payment with `store-unavailable`.
+ * Round trips: the replay and head scripts also answer the state hash as it
+ * stands after them; the load that follows the replay set (the payment's
+ * pre-sign check) and the one after the head saved right after it (the
+ * settlement, which always writes) take that answer, within
+ * {@link SNAPSHOT_MS}, instead of asking Redis again (never for 1 s after a
+ * lost compare-and-set). Every other load, a new payment's first among them,
+ * reads Redis. Every write stays a compare-and-set on the version.
+ *
+ * State and heads written under the keys without the hash tag (0.4.0) are
+ * still read (and copied once to the new key); see docs/STORES.md.
+ *
+ * Uses the optional peer dependency `ioredis` (or a client you pass: a
+ * `Redis` or a `Cluster`). Any Redis error, timeout or unexpected answer is
+ * thrown; the guard refuses the payment with `store-unavailable`.
  */
 import { createRequire } from "node:module";
 import { createHash } from "node:crypto";
@@ -49,17 +61,46 @@ export interface RedisStoreOptions {
   timeoutMs?: number;
 }
 
-/** Compare-and-set of the state hash (docs/STORES.md). */
-const CAS_LUA = `local v = redis.call('HGET', KEYS[1], 'v') or '0'
-if v ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'v', tostring(tonumber(v) + 1), 's', ARGV[2])
-return 1`;
+/**
+ * Compare-and-set of the state hash (docs/STORES.md). Answers `{1, new version}`
+ * when stored, else `{0, v, s}`: the state as it stands (for other clients; this
+ * store reloads after the driver's backoff).
+ */
+const CAS_LUA = `local h = redis.call('HMGET', KEYS[1], 'v', 's')
+local v = h[1] or '0'
+if v ~= ARGV[1] then return {0, h[1], h[2]} end
+local n = tostring(tonumber(v) + 1)
+redis.call('HSET', KEYS[1], 'v', n, 's', ARGV[2])
+return {1, n}`;
 
-/** Compare-and-set of a replica's audit head on its seq (docs/STORES.md). */
+/**
+ * The replay check-and-set: `SET KEYS[1] 1 NX PX ARGV[1]` (refused while the
+ * 0.4.0 key KEYS[3], when given, exists), then the state hash KEYS[2]:
+ * `{fresh, v, s}`.
+ */
+const REPLAY_LUA = `local fresh = 0
+if (KEYS[3] == nil or redis.call('EXISTS', KEYS[3]) == 0)
+  and redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then fresh = 1 end
+local h = redis.call('HMGET', KEYS[2], 'v', 's')
+return {fresh, h[1], h[2]}`;
+
+/**
+ * Compare-and-set of a replica's audit head on its seq (docs/STORES.md), then
+ * the state hash KEYS[2]: `{stored, v, s}`.
+ */
 const HEAD_LUA = `local s = redis.call('HGET', KEYS[1], 'seq') or '0'
-if s ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'seq', ARGV[2], 'mac', ARGV[3])
-return 1`;
+local ok = 0
+if s == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'seq', ARGV[2], 'mac', ARGV[3])
+  ok = 1
+end
+local h = redis.call('HMGET', KEYS[2], 'v', 's')
+return {ok, h[1], h[2]}`;
+
+/** Copies a 0.4.0 hash (ARGV: field, value, …) to its new key unless that exists. */
+const ADOPT_LUA = `if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return {1}`;
 
 interface Script {
   src: string;
@@ -68,6 +109,11 @@ interface Script {
 const script = (src: string): Script => ({ src, sha: createHash("sha1").update(src).digest("hex") });
 const CAS = script(CAS_LUA);
 const HEAD = script(HEAD_LUA);
+const REPLAY = script(REPLAY_LUA);
+const ADOPT = script(ADOPT_LUA);
+
+/** How long a state hash answered by a script stands in for the next load, in ms. */
+const SNAPSHOT_MS = 1000;
 
 const DECIMAL = /^(0|[1-9][0-9]{0,15})$/;
 
@@ -119,6 +165,12 @@ export class RedisStore implements GuardStore {
   readonly #own: boolean;
   readonly #timeoutMs: number;
   #connecting: Promise<unknown> | null = null;
+  /** The state hash a script answered, and when: the next load takes it (within {@link SNAPSHOT_MS}). */
+  #snapshot: { state: string; version: string; at: number } | null = null;
+  /** The last write this store made (loads do not count): which answers the next load may take. */
+  #last: "cas" | "replay" | "head" | "other" = "other";
+  /** Until when loads skip the snapshot: a compare-and-set was lost (another process writes). */
+  #contendedUntil = 0;
   /** A dropped connection, until the client has closed it (`end`). */
   #dropping: Promise<void> | null = null;
 
@@ -148,8 +200,19 @@ export class RedisStore implements GuardStore {
     }
   }
 
+  /** A key of this tenant: `{prefix}:{{tenant}}:…` (the tenant is the Redis Cluster hash tag). */
   #key(...parts: string[]): string {
+    return [this.prefix, `{${this.tenant}}`, ...parts].join(":");
+  }
+
+  /** The same key as 0.4.0 named it (no hash tag): read for compatibility, never written. */
+  #legacy(...parts: string[]): string {
     return [this.prefix, this.tenant, ...parts].join(":");
+  }
+
+  /** True for a Redis Cluster client (its keys must be in one slot per command). */
+  get #cluster(): boolean {
+    return (this.#client as { isCluster?: unknown }).isCluster === true;
   }
 
   /** Runs one command with a deadline; a lazy client is connected first. */
@@ -165,6 +228,7 @@ export class RedisStore implements GuardStore {
       if (this.#connecting) await timeout(this.#connecting, this.#timeoutMs);
       return await timeout(fn(c), this.#timeoutMs);
     } catch (e) {
+      this.#snapshot = null;
       // No answer in time: the connection may be dead without a FIN or RST (a
       // black hole), and every later command on it would time out too. The
       // store's own client drops it; the next command connects anew.
@@ -189,24 +253,46 @@ export class RedisStore implements GuardStore {
     });
   }
 
-  async #eval(s: Script, key: string, ...args: string[]): Promise<boolean> {
+  /** Runs a script (`EVALSHA`, then `EVAL` when Redis lacks it); its answer is an array. */
+  async #eval(s: Script, keys: string[], ...args: string[]): Promise<unknown[]> {
     const r = await this.#cmd(async (c) => {
       try {
-        return await c.evalsha(s.sha, 1, key, ...args);
+        return await c.evalsha(s.sha, keys.length, ...keys, ...args);
       } catch (e) {
         if (!/NOSCRIPT/.test(String((e as Error)?.message))) throw e;
-        return c.eval(s.src, 1, key, ...args);
+        return c.eval(s.src, keys.length, ...keys, ...args);
       }
     });
-    if (r !== 0 && r !== 1) throw new TypeError("Redis returned an unexpected script answer");
-    return r === 1;
+    if (!Array.isArray(r) || (r[0] !== 0 && r[0] !== 1)) throw new TypeError("Redis returned an unexpected script answer");
+    return r as unknown[];
+  }
+
+  /** Keeps the state hash a script answered (`v`, `s`) for the next load; a malformed one is dropped. */
+  #keep(v: unknown, s: unknown): void {
+    this.#snapshot = typeof v === "string" && DECIMAL.test(v) && typeof s === "string"
+      ? { state: s, version: v, at: Date.now() }
+      : null;
   }
 
   async loadVersioned(): Promise<VersionedState> {
-    const r = await this.#cmd((c) => c.hmget(this.#key("state"), "v", "s"));
+    const snap = this.#snapshot;
+    this.#snapshot = null;
+    const now = Date.now();
+    if (snap && now - snap.at <= SNAPSHOT_MS && now >= this.#contendedUntil) return { state: snap.state, version: snap.version };
+    const cur = await this.#readState(this.#key("state"));
+    if (cur) return cur;
+    const old = await this.#readState(this.#legacy("state"));
+    if (!old) return { state: null, version: "0" };
+    // A 0.4.0 state: copied once under the new key with its version (the next compare-and-set goes on from it).
+    await this.#eval(ADOPT, [this.#key("state")], "v", old.version, "s", old.state as string);
+    return (await this.#readState(this.#key("state"))) ?? { state: null, version: "0" };
+  }
+
+  async #readState(key: string): Promise<VersionedState | null> {
+    const r = await this.#cmd((c) => c.hmget(key, "v", "s"));
     if (!Array.isArray(r) || r.length !== 2) throw new TypeError("Redis returned an unexpected HMGET answer");
     const [v, s] = r as unknown[];
-    if (v === null && s === null) return { state: null, version: "0" };
+    if (v === null && s === null) return null;
     if (typeof v !== "string" || !DECIMAL.test(v) || typeof s !== "string") {
       throw new TypeError("the Redis state hash is malformed");
     }
@@ -214,49 +300,82 @@ export class RedisStore implements GuardStore {
   }
 
   async compareAndSet(state: string, version: string): Promise<boolean> {
-    return this.#eval(CAS, this.#key("state"), version, state);
+    const r = await this.#eval(CAS, [this.#key("state")], version, state);
+    // A lost compare-and-set keeps nothing: the driver backs off, and its reload must see what
+    // the others wrote meanwhile (a snapshot from before the backoff would lose again).
+    this.#snapshot = null;
+    this.#last = "cas";
+    if (r[0] !== 1) {
+      // Others write this tenant too: for a while, loads read Redis (a snapshot would mostly lose).
+      this.#contendedUntil = Date.now() + SNAPSHOT_MS;
+    }
+    return r[0] === 1;
   }
 
   async checkAndSet(fingerprint: string, ttlMs: number, _nowMs: number): Promise<boolean> {
-    const ttl = Math.max(1, Math.ceil(ttlMs));
-    const r = await this.#cmd((c) => c.set(this.#key("replay", fingerprint), "1", "PX", ttl, "NX"));
-    if (r === "OK") return true;
-    if (r === null) return false;
-    throw new TypeError("Redis returned an unexpected SET answer");
+    const ttl = String(Math.max(1, Math.ceil(ttlMs)));
+    const keys = [this.#key("replay", fingerprint), this.#key("state")];
+    // On one Redis, a fingerprint 0.4.0 set (its key has no hash tag) still counts.
+    if (!this.#cluster) keys.push(this.#legacy("replay", fingerprint));
+    const r = await this.#eval(REPLAY, keys, ttl);
+    this.#keep(r[1], r[2]);
+    this.#last = "replay";
+    return r[0] === 1;
   }
 
   async forget(fingerprint: string): Promise<void> {
+    this.#snapshot = null;
+    this.#last = "other";
     await this.#cmd((c) => c.del(this.#key("replay", fingerprint)));
   }
 
   async loadHead(replica: string): Promise<Head | null> {
-    return this.#readHead(this.#key("head", checkReplica(replica)));
+    checkReplica(replica);
+    const head = await this.#readHead(this.#key("head", replica));
+    if (head) return head;
+    const old = await this.#readHead(this.#legacy("head", replica));
+    if (!old) return null;
+    await this.#eval(ADOPT, [this.#key("head", replica)], "seq", String(old.seq), "mac", old.mac);
+    return this.#readHead(this.#key("head", replica));
   }
 
-  /** Every stored head (the `head:{replica}` hashes, found with `SCAN`), for {@link verifyAuditDir}. */
+  /**
+   * Every stored head (the `head:{replica}` hashes, found with `SCAN` on every
+   * master of a cluster; 0.4.0's keys too, the new key winning), for {@link verifyAuditDir}.
+   */
   async loadHeads(): Promise<Record<string, Head>> {
-    const prefix = this.#key("head", "");
-    const keys = new Set<string>();
-    let cursor = "0";
-    do {
-      const r = await this.#cmd((c) => {
-        if (!c.scan) throw new TypeError("the Redis client has no scan()");
-        return c.scan(cursor, "MATCH", prefix + "*", "COUNT", 256);
-      });
-      if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== "string" || !Array.isArray(r[1])) {
-        throw new TypeError("Redis returned an unexpected SCAN answer");
-      }
-      cursor = r[0];
-      for (const k of r[1] as unknown[]) keys.add(String(k));
-    } while (cursor !== "0");
     const out: Record<string, Head> = {};
-    for (const k of [...keys].sort()) {
-      const replica = k.slice(prefix.length);
-      if (!k.startsWith(prefix) || !REPLICA_ID.test(replica)) throw new TypeError("a Redis head key does not name a replica");
-      const h = await this.#readHead(k);
-      if (h) out[replica] = h;
+    for (const prefix of [this.#legacy("head", ""), this.#key("head", "")]) {
+      for (const k of await this.#scan(prefix + "*")) {
+        const replica = k.slice(prefix.length);
+        if (!k.startsWith(prefix) || !REPLICA_ID.test(replica)) throw new TypeError("a Redis head key does not name a replica");
+        const h = await this.#readHead(k);
+        if (h) out[replica] = h;
+      }
     }
-    return out;
+    return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+
+  /** The keys matching a `SCAN` pattern (every master of a cluster). */
+  async #scan(pattern: string): Promise<string[]> {
+    const c = this.#client as RedisClientLike & { nodes?: (role: string) => RedisClientLike[] };
+    const nodes = this.#cluster && c.nodes ? c.nodes("master") : [c];
+    const keys = new Set<string>();
+    for (const node of nodes) {
+      let cursor = "0";
+      do {
+        const r = await this.#cmd(() => {
+          if (!node.scan) throw new TypeError("the Redis client has no scan()");
+          return node.scan(cursor, "MATCH", pattern, "COUNT", 256);
+        });
+        if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== "string" || !Array.isArray(r[1])) {
+          throw new TypeError("Redis returned an unexpected SCAN answer");
+        }
+        cursor = r[0];
+        for (const k of r[1] as unknown[]) keys.add(String(k));
+      } while (cursor !== "0");
+    }
+    return [...keys].sort();
   }
 
   async #readHead(key: string): Promise<Head | null> {
@@ -272,7 +391,14 @@ export class RedisStore implements GuardStore {
     const key = this.#key("head", checkReplica(replica));
     const h = checkHead(head);
     if (!Number.isSafeInteger(prevSeq) || prevSeq < 0) throw new TypeError("invalid prevSeq");
-    return this.#eval(HEAD, key, String(prevSeq), String(h.seq), h.mac);
+    const r = await this.#eval(HEAD, [key, this.#key("state")], String(prevSeq), String(h.seq), h.mac);
+    // Only the head saved right after the replay set (a payment's line before signing) is followed by
+    // a step that writes (the settlement): the next load may take its answer. After any other head
+    // save (a settlement's, a refusal's, a control's) the next load is a new payment's: from Redis.
+    if (this.#last === "replay") this.#keep(r[1], r[2]);
+    else this.#snapshot = null;
+    this.#last = "head";
+    return r[0] === 1;
   }
 
   /** Closes the store's own connection (a client passed in stays open). */

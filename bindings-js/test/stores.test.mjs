@@ -72,12 +72,12 @@ test("RedisStore: the key layout and scripts of docs/STORES.md (state CAS, repla
     assert.equal(await s.compareAndSet("S1", "0"), true);
     assert.equal(await s.compareAndSet("S2", "0"), false, "a stale version is refused");
     assert.deepEqual(await s.loadVersioned(), { state: "S1", version: "1" });
-    assert.deepEqual(await admin.hgetall(`presidio_x402:${t}:state`), { v: "1", s: "S1" });
+    assert.deepEqual(await admin.hgetall(`presidio_x402:{${t}}:state`), { v: "1", s: "S1" });
 
     assert.equal(await s.checkAndSet("fp1", 60_000, Date.now()), true);
     assert.equal(await s.checkAndSet("fp1", 60_000, Date.now()), false);
-    assert.equal(await admin.get(`presidio_x402:${t}:replay:fp1`), "1");
-    const pttl = await admin.pttl(`presidio_x402:${t}:replay:fp1`);
+    assert.equal(await admin.get(`presidio_x402:{${t}}:replay:fp1`), "1");
+    const pttl = await admin.pttl(`presidio_x402:{${t}}:replay:fp1`);
     assert.ok(pttl > 50_000 && pttl <= 60_000, String(pttl));
     await s.forget("fp1");
     assert.equal(await s.checkAndSet("fp1", 60_000, Date.now()), true);
@@ -89,11 +89,58 @@ test("RedisStore: the key layout and scripts of docs/STORES.md (state CAS, repla
     assert.equal(await s.saveHead("pod-a", h2, 0), false, "a second writer of one replica is refused");
     assert.equal(await s.saveHead("pod-a", h2, 1), true);
     assert.deepEqual(await s.loadHead("pod-a"), h2);
-    assert.deepEqual(await admin.hgetall(`presidio_x402:${t}:head:pod-a`), { seq: "2", mac: "b".repeat(64) });
+    assert.deepEqual(await admin.hgetall(`presidio_x402:{${t}}:head:pod-a`), { seq: "2", mac: "b".repeat(64) });
     assert.equal(await s.saveHead("-", h1, 0), true);
-    assert.deepEqual(await admin.hgetall(`presidio_x402:${t}:head:-`), { seq: "1", mac: "a".repeat(64) });
+    assert.deepEqual(await admin.hgetall(`presidio_x402:{${t}}:head:-`), { seq: "1", mac: "a".repeat(64) });
   } finally {
     await s.close();
+  }
+});
+
+test("RedisStore: 0.4.0's keys (no hash tag) are still read: the state goes on from its version, heads and fingerprints count", async () => {
+  const t = tenant();
+  await admin.hset(`presidio_x402:${t}:state`, "v", "7", "s", "OLD");
+  await admin.hset(`presidio_x402:${t}:head:pod-a`, "seq", "3", "mac", "c".repeat(64));
+  await admin.set(`presidio_x402:${t}:replay:fp-old`, "1", "PX", 60_000);
+  const s = new x.RedisStore({ url: redis.url, tenant: t });
+  try {
+    assert.deepEqual(await s.loadVersioned(), { state: "OLD", version: "7" });
+    assert.deepEqual(await admin.hgetall(`presidio_x402:{${t}}:state`), { v: "7", s: "OLD" }, "copied once under the new key");
+    assert.equal(await s.compareAndSet("NEW", "7"), true);
+    assert.equal(await admin.hget(`presidio_x402:${t}:state`, "s"), "OLD", "0.4.0's key is never written");
+    assert.deepEqual(await s.loadHead("pod-a"), { seq: 3, mac: "c".repeat(64) });
+    assert.equal(await s.saveHead("pod-a", { seq: 4, mac: "d".repeat(64) }, 3), true);
+    assert.deepEqual(await s.loadHeads(), { "pod-a": { seq: 4, mac: "d".repeat(64) } });
+    assert.equal(await s.checkAndSet("fp-old", 60_000, Date.now()), false, "a fingerprint 0.4.0 set still counts");
+    assert.equal(await s.checkAndSet("fp-new", 60_000, Date.now()), true);
+  } finally {
+    await s.close();
+  }
+});
+
+test("RedisStore: a payment takes 5 Redis round trips without an audit log (was 6; 6 with one, was 8): the pre-sign check loads nothing", async () => {
+  const t = tenant();
+  const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+  const calls = [];
+  const counted = new Proxy(client, {
+    get(c, k) {
+      const v = c[k];
+      if (typeof v !== "function") return v;
+      if (["hmget", "evalsha", "eval", "set", "del", "scan"].includes(k)) return (...a) => { calls.push(k); return v.apply(c, a); };
+      return v.bind(c);
+    },
+  });
+  const g = await guard(new x.RedisStore({ client: counted, tenant: t }), { daily_limit_usd: "1" });
+  try {
+    assert.equal((await pay(g, "rt-warm")).allowed, true);
+    calls.length = 0;
+    for (let i = 0; i < 10; i++) assert.equal((await pay(g, `rt-${i}`)).allowed, true);
+    // Per payment: load (a new payment's first, from Redis), reservation CAS, replay set (answering the
+    // state the pre-sign check takes), the settlement's load and CAS.
+    assert.equal(calls.length, 50, calls.join(" "));
+    assert.equal(calls.filter((c) => c === "hmget").length, 20, calls.join(" "));
+  } finally {
+    client.disconnect();
   }
 });
 
@@ -139,7 +186,7 @@ test("RedisStore: tenants and prefixes are separate budgets; bad names are refus
   assert.equal((await pay(g2, "iso-0")).allowed, true, "another tenant has its own budget and replay set");
   const g3 = await guard(new x.RedisStore({ url: redis.url, tenant: t1, prefix: "other_app" }));
   assert.equal((await pay(g3, "iso-0")).allowed, true, "another prefix is another application");
-  assert.equal(await admin.exists(`presidio_x402:${t1}:state`, `presidio_x402:${t2}:state`, `other_app:${t1}:state`), 3);
+  assert.equal(await admin.exists(`presidio_x402:{${t1}}:state`, `presidio_x402:{${t2}}:state`, `other_app:{${t1}}:state`), 3);
   for (const bad of [{ tenant: "a:b" }, { tenant: "a b" }, { prefix: "p:q" }, { prefix: "" }, { tenant: "tab\t" }]) {
     assert.throws(() => new x.RedisStore({ url: redis.url, ...bad }), TypeError, JSON.stringify(bad));
   }
@@ -239,13 +286,13 @@ test("RedisStore: bad answers (non-integer version, garbage state, WRONGTYPE) ar
   for (const [corrupt, code] of cases) {
     const t = tenant();
     const g = await guard(new x.RedisStore({ url: redis.url, tenant: t }));
-    await corrupt(`presidio_x402:${t}:state`);
+    await corrupt(`presidio_x402:{${t}}:state`);
     const r = await g.check(challenge("bad")).then((v) => v, (e) => e);
     assert.ok(r instanceof x.X402GuardError && r.code === code, `${code}: got ${r?.code ?? JSON.stringify(r?.allowed)}`);
   }
   // A head key of the wrong type: the guard cannot start.
   const t = tenant();
-  await admin.rpush(`presidio_x402:${t}:head:-`, "x");
+  await admin.rpush(`presidio_x402:{${t}}:head:-`, "x");
   const s = new x.RedisStore({ url: redis.url, tenant: t });
   await assert.rejects(x.PaymentGuard.create({ store: s, replayKey: REPLAY_KEY, auditKey: AUDIT_KEY, audit: () => {}, warn: () => {} }),
     (e) => e.code === "store-unavailable");

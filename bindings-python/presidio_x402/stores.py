@@ -52,19 +52,41 @@ _REPLICA_OK = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _DECIMAL = re.compile(r"^(0|[1-9][0-9]{0,18})$")
 _MAC = re.compile(r"^[0-9a-f]{64}$")
 
-#: Compare-and-set of the state hash (docs/STORES.md, byte-for-byte the JS script).
-CAS_LUA = """local v = redis.call('HGET', KEYS[1], 'v') or '0'
-if v ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'v', tostring(tonumber(v) + 1), 's', ARGV[2])
-return 1
-"""
+#: Compare-and-set of the state hash (docs/STORES.md, the JS script's text): answers
+#: ``{1, new version}`` when stored, else ``{0, v, s}`` (the state as it stands).
+CAS_LUA = """local h = redis.call('HMGET', KEYS[1], 'v', 's')
+local v = h[1] or '0'
+if v ~= ARGV[1] then return {0, h[1], h[2]} end
+local n = tostring(tonumber(v) + 1)
+redis.call('HSET', KEYS[1], 'v', n, 's', ARGV[2])
+return {1, n}"""
 
-#: Compare-and-set of a replica's audit head on its ``seq`` (0 when absent).
+#: The replay check-and-set (``SET KEYS[1] 1 NX PX ARGV[1]``, refused while the 0.4.0 key
+#: KEYS[3], when given, exists), then the state hash KEYS[2]: ``{fresh, v, s}``.
+REPLAY_LUA = """local fresh = 0
+if (KEYS[3] == nil or redis.call('EXISTS', KEYS[3]) == 0)
+  and redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then fresh = 1 end
+local h = redis.call('HMGET', KEYS[2], 'v', 's')
+return {fresh, h[1], h[2]}"""
+
+#: Compare-and-set of a replica's audit head on its ``seq`` (0 when absent), then the
+#: state hash KEYS[2]: ``{stored, v, s}``.
 HEAD_LUA = """local s = redis.call('HGET', KEYS[1], 'seq') or '0'
-if s ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'seq', ARGV[2], 'mac', ARGV[3])
-return 1
-"""
+local ok = 0
+if s == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'seq', ARGV[2], 'mac', ARGV[3])
+  ok = 1
+end
+local h = redis.call('HMGET', KEYS[2], 'v', 's')
+return {ok, h[1], h[2]}"""
+
+#: Copies a 0.4.0 hash (ARGV: field, value, ...) to its new key unless that exists.
+ADOPT_LUA = """if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return {1}"""
+
+#: How long a state hash answered by a script stands in for the next load, in seconds.
+SNAPSHOT_SECONDS = 1.0
 
 
 class StoreError(Exception):
@@ -562,19 +584,26 @@ class _RedisKeys:
     def __init__(self, prefix: str, tenant: str) -> None:
         self.prefix = _check_name("prefix", prefix)
         self.tenant = _check_name("tenant", tenant)
-        base = f"{prefix}:{tenant}"
+        # The tenant is the Redis Cluster hash tag: every key of a tenant is in one slot.
+        base = f"{prefix}:{{{tenant}}}"
         self.state = f"{base}:state"
         self.replay = f"{base}:replay:"
         self.head = f"{base}:head:"
         self.all = f"{base}:*"
+        # 0.4.0's names (no hash tag): read for compatibility, never written.
+        old = f"{prefix}:{tenant}"
+        self.old_state = f"{old}:state"
+        self.old_replay = f"{old}:replay:"
+        self.old_head = f"{old}:head:"
+        self.old_all = f"{old}:*"
 
-    def head_replica(self, key: Any) -> str:
-        """The replica of a ``head:{replica}`` key (a key no store writes raises)."""
+    def replica_of(self, key: Any) -> str:
+        """The replica of a ``head:{replica}`` key, new or 0.4.0 (a key no store writes raises)."""
         k = _text(key) or ""
-        r = k[len(self.head):] if k.startswith(self.head) else ""
-        if not _REPLICA_OK.match(r):
-            raise StoreError("a head key does not name a replica")
-        return r
+        for h in (self.head, self.old_head):
+            if k.startswith(h) and _REPLICA_OK.match(k[len(h):]):
+                return k[len(h):]
+        raise StoreError("a head key does not name a replica")
 
     @staticmethod
     def versioned(answer: Any) -> tuple[str | None, str]:
@@ -592,15 +621,6 @@ def _redis_error(e: Exception) -> StoreError:
     return StoreError(f"redis: {type(e).__name__}")
 
 
-def _nx_answer(r: Any) -> bool:
-    """What ``SET … NX PX`` answered: True when the key was set, False when present."""
-    if r is None or r is False:
-        return False
-    if r is True or r in (b"OK", "OK"):
-        return True
-    raise StoreError("SET NX answered something unexpected")
-
-
 def _hmget_head(ans: Any) -> dict[str, Any] | None:
     """A head from ``HMGET head seq mac``."""
     if not isinstance(ans, (list, tuple)) or len(ans) != 2:
@@ -608,8 +628,21 @@ def _hmget_head(ans: Any) -> dict[str, Any] | None:
     return _head(*ans)
 
 
+def _script_answer(r: Any) -> list[Any]:
+    """A script's ``{0|1, ...}`` answer."""
+    if not isinstance(r, (list, tuple)) or not r or r[0] not in (0, 1) or isinstance(r[0], bool):
+        raise StoreError("a store script answered something unexpected")
+    return list(r)
+
+
+def _is_cluster(client: Any) -> bool:
+    """True for a redis-py ``RedisCluster`` (sync or asyncio): one slot per command."""
+    return type(client).__name__ == "RedisCluster"
+
+
 class _RedisCommon:
-    """What the sync and asyncio Redis stores share: keys, client, scripts, ``repr``."""
+    """What the sync and asyncio Redis stores share: keys, client, scripts, the state
+    snapshot the scripts answer, ``repr``."""
 
     shared = True
 
@@ -633,8 +666,14 @@ class _RedisCommon:
         else:
             self._own = False
         self._r = client
+        self._cluster = _is_cluster(client)
         self._cas = client.register_script(CAS_LUA)
         self._head_cas = client.register_script(HEAD_LUA)
+        self._replay = client.register_script(REPLAY_LUA)
+        self._adopt = client.register_script(ADOPT_LUA)
+        self._snapshot: tuple[str, str, float] | None = None
+        self._contended_until = 0.0
+        self._last = "other"  # the last write (loads do not count): which answers the next load takes
 
     def __repr__(self) -> str:  # the URL may hold a password
         return f"<{type(self).__name__} prefix={self._k.prefix!r} tenant={self._k.tenant!r}>"
@@ -647,16 +686,65 @@ class _RedisCommon:
     def tenant(self) -> str:
         return self._k.tenant
 
+    def _keep(self, v: Any, s: Any) -> None:
+        """Keeps the state hash a script answered for the next load (a malformed one is dropped)."""
+        try:
+            vs, ss = _text(v), _text(s)
+        except StoreError:
+            vs = ss = None
+        self._snapshot = (ss, vs, time.monotonic()) if vs is not None and ss is not None and _DECIMAL.match(vs) \
+            else None
+
+    def _take_snapshot(self) -> tuple[str | None, str] | None:
+        snap, now = self._snapshot, time.monotonic()
+        self._snapshot = None
+        if snap is not None and now - snap[2] <= SNAPSHOT_SECONDS and now >= self._contended_until:
+            return snap[0], snap[1]
+        return None
+
+    def _cas_answer(self, r: Any, state: str) -> bool:
+        a = _script_answer(r)
+        self._snapshot, self._last = None, "cas"
+        if a[0] != 1:
+            # Lost: the driver backs off, and its reload must see what the others wrote meanwhile;
+            # for a while loads read Redis (under contention a snapshot would mostly lose).
+            self._snapshot = None
+            self._contended_until = time.monotonic() + SNAPSHOT_SECONDS
+        return bool(a[0] == 1)
+
+    def _flag_answer(self, r: Any, op: str) -> bool:
+        """A replay or head script's ``{flag, v, s}`` (``op``: ``"replay"`` or ``"head"``). The next load
+        takes the state it answered after the replay set (the pre-sign check) and after the head saved
+        right after a replay set (then the settlement follows, which always writes); after any other
+        head save (a settlement's, a refusal's) the next load is a new payment's: from Redis."""
+        a = _script_answer(r)
+        if op == "replay" or self._last == "replay":
+            self._keep(*(a[1:3] if len(a) >= 3 else (None, None)))
+        else:
+            self._snapshot = None
+        self._last = op
+        return bool(a[0] == 1)
+
+    def _replay_keys(self, fingerprint: str) -> list[str]:
+        keys = [self._k.replay + fingerprint, self._k.state]
+        if not self._cluster:  # on one Redis, a fingerprint 0.4.0 set still counts
+            keys.append(self._k.old_replay + fingerprint)
+        return keys
+
 
 class RedisStore(_RedisCommon):
     """Redis store (``pip install 'presidio-hardened-x402[redis]'``), shared by
     every process on one ``tenant`` (docs/STORES.md for the keys and scripts).
 
-    ``RedisStore("redis://…")`` or ``RedisStore(client=redis.Redis(…))``;
+    ``RedisStore("redis://…")`` or ``RedisStore(client=redis.Redis(…))`` (or a
+    ``redis.cluster.RedisCluster``: every key carries the tenant as its hash tag);
     ``prefix`` separates applications, ``tenant`` budgets (neither may contain
     ``:`` or spaces). A client made from the URL has a ``timeout``-second
     socket timeout, a ``connect_timeout`` and no retries, so an unreachable
     Redis fails fast. ``repr`` never shows the URL (it may hold a password).
+    The replay and head scripts answer the state hash too: the load after the replay set and
+    the one after the head saved next take it (within ``SNAPSHOT_SECONDS``) instead of asking
+    Redis again; every other load (a new payment's first) reads Redis (docs/STORES.md).
     """
 
     def __init__(self, redis_url: str | None = None, *, client: Any = None, prefix: str = DEFAULT_PREFIX,
@@ -667,47 +755,80 @@ class RedisStore(_RedisCommon):
         try:
             return fn(*args, **kw)
         except StoreError:
+            self._snapshot = None
             raise
         except Exception as e:
+            self._snapshot = None
             raise _redis_error(e) from e
 
     def load_versioned(self) -> tuple[str | None, str]:
+        snap = self._take_snapshot()
+        if snap is not None:
+            return snap
+        cur = self._k.versioned(self._call(self._r.hmget, self._k.state, ["v", "s"]))
+        if cur[0] is not None:
+            return cur
+        old = self._k.versioned(self._call(self._r.hmget, self._k.old_state, ["v", "s"]))
+        if old[0] is None:
+            return cur
+        # A 0.4.0 state: copied once under the new key with its version.
+        self._call(self._adopt, keys=[self._k.state], args=["v", old[1], "s", old[0]])
         return self._k.versioned(self._call(self._r.hmget, self._k.state, ["v", "s"]))
 
     def load_state(self) -> str | None:
         return self.load_versioned()[0]
 
     def compare_and_set(self, state: str, version: str) -> bool:
-        return _flag(self._call(self._cas, keys=[self._k.state], args=[version, state]))
+        return self._cas_answer(self._call(self._cas, keys=[self._k.state], args=[version, state]), state)
 
     def replay_check_and_set(self, fingerprint: str, ttl_ms: int, now_ms: int) -> bool:
-        return _nx_answer(self._call(self._r.set, self._k.replay + fingerprint, b"1", nx=True, px=max(1, int(ttl_ms))))
+        return self._flag_answer(self._call(self._replay, keys=self._replay_keys(fingerprint),
+                                            args=[str(max(1, int(ttl_ms)))]), "replay")
 
     def replay_forget(self, fingerprint: str) -> None:
+        self._snapshot, self._last = None, "other"
         self._call(self._r.delete, self._k.replay + fingerprint)
 
     def load_head(self, replica: str | None = None) -> dict[str, Any] | None:
-        return _hmget_head(self._call(self._r.hmget, self._k.head + _replica(replica), ["seq", "mac"]))
+        r = _replica(replica)
+        h = _hmget_head(self._call(self._r.hmget, self._k.head + r, ["seq", "mac"]))
+        if h is not None:
+            return h
+        old = _hmget_head(self._call(self._r.hmget, self._k.old_head + r, ["seq", "mac"]))
+        if old is None:
+            return None
+        self._call(self._adopt, keys=[self._k.head + r], args=["seq", str(old["seq"]), "mac", old["mac"]])
+        return _hmget_head(self._call(self._r.hmget, self._k.head + r, ["seq", "mac"]))
 
     def save_head(self, replica: str | None, head: dict[str, Any], prev_seq: int) -> bool:
         prev, seq, mac = _head_args(head, prev_seq)
-        return _flag(self._call(self._head_cas, keys=[self._k.head + _replica(replica)], args=[prev, seq, mac]))
+        return self._flag_answer(self._call(self._head_cas, keys=[self._k.head + _replica(replica), self._k.state],
+                                            args=[prev, seq, mac]), "head")
+
+    def _scan(self, pattern: str) -> list[Any]:
+        if self._cluster:
+            return cast(list[Any], self._call(lambda: list(self._r.scan_iter(match=pattern, count=256,
+                                                                             target_nodes=self._r.PRIMARIES))))
+        return cast(list[Any], self._call(lambda: list(self._r.scan_iter(match=pattern, count=256))))
 
     def load_heads(self) -> dict[str, dict[str, Any]]:
-        """Every stored head (the ``head:{replica}`` hashes): replica id →
-        ``{"seq", "mac"}`` (for the audit verifier)."""
+        """Every stored head (the ``head:{replica}`` hashes, 0.4.0's too; the new key wins):
+        replica id → ``{"seq", "mac"}`` (for the audit verifier)."""
         out: dict[str, dict[str, Any]] = {}
-        for k in self._call(lambda: list(self._r.scan_iter(match=self._k.head + "*", count=256))):
-            r = self._k.head_replica(k)
-            h = _hmget_head(self._call(self._r.hmget, k, ["seq", "mac"]))
-            if h is not None:
-                out[r] = h
-        return out
+        for pattern in (self._k.old_head + "*", self._k.head + "*"):
+            for k in sorted(set(self._scan(pattern))):
+                r = self._k.replica_of(k)
+                h = _hmget_head(self._call(self._r.hmget, k, ["seq", "mac"]))
+                if h is not None:
+                    out[r] = h
+        return dict(sorted(out.items()))
 
     def clear(self) -> None:
-        """Deletes this tenant's keys (tests)."""
-        for k in self._call(lambda: list(self._r.scan_iter(self._k.all))):
-            self._call(self._r.delete, k)
+        """Deletes this tenant's keys, 0.4.0's too (tests)."""
+        for pattern in (self._k.all, self._k.old_all):
+            for k in self._scan(pattern):
+                self._call(self._r.delete, k)
+        self._snapshot = None
 
     def close(self) -> None:
         if self._own:
@@ -729,53 +850,81 @@ class AsyncRedisStore(_RedisCommon):
         try:
             return await fn(*args, **kw)
         except StoreError:
+            self._snapshot = None
             raise
         except Exception as e:
+            self._snapshot = None
             raise _redis_error(e) from e
 
     async def load_versioned(self) -> tuple[str | None, str]:
+        snap = self._take_snapshot()
+        if snap is not None:
+            return snap
+        cur = self._k.versioned(await self._call(self._r.hmget, self._k.state, ["v", "s"]))
+        if cur[0] is not None:
+            return cur
+        old = self._k.versioned(await self._call(self._r.hmget, self._k.old_state, ["v", "s"]))
+        if old[0] is None:
+            return cur
+        await self._call(self._adopt, keys=[self._k.state], args=["v", old[1], "s", old[0]])
         return self._k.versioned(await self._call(self._r.hmget, self._k.state, ["v", "s"]))
 
     async def load_state(self) -> str | None:
         return (await self.load_versioned())[0]
 
     async def compare_and_set(self, state: str, version: str) -> bool:
-        return _flag(await self._call(self._cas, keys=[self._k.state], args=[version, state]))
+        return self._cas_answer(await self._call(self._cas, keys=[self._k.state], args=[version, state]), state)
 
     async def replay_check_and_set(self, fingerprint: str, ttl_ms: int, now_ms: int) -> bool:
-        return _nx_answer(await self._call(self._r.set, self._k.replay + fingerprint, b"1", nx=True,
-                                           px=max(1, int(ttl_ms))))
+        return self._flag_answer(await self._call(self._replay, keys=self._replay_keys(fingerprint),
+                                                  args=[str(max(1, int(ttl_ms)))]), "replay")
 
     async def replay_forget(self, fingerprint: str) -> None:
+        self._snapshot, self._last = None, "other"
         await self._call(self._r.delete, self._k.replay + fingerprint)
 
     async def load_head(self, replica: str | None = None) -> dict[str, Any] | None:
-        return _hmget_head(await self._call(self._r.hmget, self._k.head + _replica(replica), ["seq", "mac"]))
+        r = _replica(replica)
+        h = _hmget_head(await self._call(self._r.hmget, self._k.head + r, ["seq", "mac"]))
+        if h is not None:
+            return h
+        old = _hmget_head(await self._call(self._r.hmget, self._k.old_head + r, ["seq", "mac"]))
+        if old is None:
+            return None
+        await self._call(self._adopt, keys=[self._k.head + r], args=["seq", str(old["seq"]), "mac", old["mac"]])
+        return _hmget_head(await self._call(self._r.hmget, self._k.head + r, ["seq", "mac"]))
 
     async def save_head(self, replica: str | None, head: dict[str, Any], prev_seq: int) -> bool:
         prev, seq, mac = _head_args(head, prev_seq)
-        return _flag(await self._call(self._head_cas, keys=[self._k.head + _replica(replica)], args=[prev, seq, mac]))
+        return self._flag_answer(await self._call(self._head_cas, keys=[self._k.head + _replica(replica),
+                                                                        self._k.state], args=[prev, seq, mac]), "head")
+
+    async def _scan(self, pattern: str) -> list[Any]:
+        async def keys() -> list[Any]:
+            if self._cluster:
+                return [k async for k in self._r.scan_iter(match=pattern, count=256,
+                                                           target_nodes=self._r.PRIMARIES)]
+            return [k async for k in self._r.scan_iter(match=pattern, count=256)]
+
+        return cast(list[Any], await self._call(keys))
 
     async def load_heads(self) -> dict[str, dict[str, Any]]:
-        """Every stored head (the ``head:{replica}`` hashes): replica id →
-        ``{"seq", "mac"}`` (for the audit verifier)."""
-        async def keys() -> list[Any]:
-            return [k async for k in self._r.scan_iter(match=self._k.head + "*", count=256)]
-
+        """Every stored head (the ``head:{replica}`` hashes, 0.4.0's too; the new key wins):
+        replica id → ``{"seq", "mac"}`` (for the audit verifier)."""
         out: dict[str, dict[str, Any]] = {}
-        for k in await self._call(keys):
-            r = self._k.head_replica(k)
-            h = _hmget_head(await self._call(self._r.hmget, k, ["seq", "mac"]))
-            if h is not None:
-                out[r] = h
-        return out
+        for pattern in (self._k.old_head + "*", self._k.head + "*"):
+            for k in sorted(set(await self._scan(pattern))):
+                r = self._k.replica_of(k)
+                h = _hmget_head(await self._call(self._r.hmget, k, ["seq", "mac"]))
+                if h is not None:
+                    out[r] = h
+        return dict(sorted(out.items()))
 
     async def clear(self) -> None:
-        async def keys() -> list[Any]:
-            return [k async for k in self._r.scan_iter(self._k.all)]
-
-        for k in await self._call(keys):
-            await self._call(self._r.delete, k)
+        for pattern in (self._k.all, self._k.old_all):
+            for k in await self._scan(pattern):
+                await self._call(self._r.delete, k)
+        self._snapshot = None
 
     async def close(self) -> None:
         if self._own:
@@ -802,8 +951,11 @@ def make_store(redis_url: str | None) -> Any:
 
 
 __all__ = [
+    "ADOPT_LUA",
     "CAS_LUA",
     "HEAD_LUA",
+    "REPLAY_LUA",
+    "SNAPSHOT_SECONDS",
     "AsyncRedisStore",
     "FileStore",
     "MemoryStore",

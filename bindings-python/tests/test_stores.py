@@ -172,11 +172,62 @@ def test_layouts_byte_for_byte(tmp_path, rstore, redis_server, tenant):
     r = redis_server.client(decode_responses=True)
     assert rstore.compare_and_set("S", "0") and rstore.replay_check_and_set("c" * 64, 5000, 0)
     assert rstore.save_head(None, {"seq": 1, "mac": MAC}, 0)
-    assert r.hgetall(f"presidio_x402:{tenant}:state") == {"v": "1", "s": "S"}
-    assert r.get(f"presidio_x402:{tenant}:replay:{'c' * 64}") == "1"
-    assert 0 < r.pttl(f"presidio_x402:{tenant}:replay:{'c' * 64}") <= 5000
-    assert r.hgetall(f"presidio_x402:{tenant}:head:-") == {"seq": "1", "mac": MAC}
+    assert r.hgetall(f"presidio_x402:{{{tenant}}}:state") == {"v": "1", "s": "S"}
+    assert r.get(f"presidio_x402:{{{tenant}}}:replay:{'c' * 64}") == "1"
+    assert 0 < r.pttl(f"presidio_x402:{{{tenant}}}:replay:{'c' * 64}") <= 5000
+    assert r.hgetall(f"presidio_x402:{{{tenant}}}:head:-") == {"seq": "1", "mac": MAC}
     assert "tostring(tonumber(v) + 1)" in CAS_LUA and "'seq'" in HEAD_LUA
+
+
+def test_keys_of_0_4_0_are_still_read(redis_server, rstore, tenant):
+    """0.4.0's keys (no hash tag): the state goes on from its version, heads and fingerprints count."""
+    r = redis_server.client(decode_responses=True)
+    r.hset(f"presidio_x402:{tenant}:state", mapping={"v": "7", "s": "OLD"})
+    r.hset(f"presidio_x402:{tenant}:head:pod-a", mapping={"seq": "3", "mac": MAC})
+    r.set(f"presidio_x402:{tenant}:replay:{'f' * 64}", "1", px=60_000)
+    assert rstore.load_versioned() == ("OLD", "7")
+    assert r.hgetall(f"presidio_x402:{{{tenant}}}:state") == {"v": "7", "s": "OLD"}  # copied once
+    assert rstore.compare_and_set("NEW", "7")
+    assert r.hget(f"presidio_x402:{tenant}:state", "s") == "OLD"  # never written again
+    assert rstore.load_head("pod-a") == {"seq": 3, "mac": MAC}
+    assert rstore.save_head("pod-a", {"seq": 4, "mac": "d" * 64}, 3)
+    assert rstore.load_heads() == {"pod-a": {"seq": 4, "mac": "d" * 64}}
+    assert not rstore.replay_check_and_set("f" * 64, 60_000, 0)  # a fingerprint 0.4.0 set still counts
+    assert rstore.replay_check_and_set("e" * 64, 60_000, 0)
+
+
+class CountingClient:
+    """A redis-py client that counts the commands (round trips) the store sends."""
+
+    def __init__(self, inner):
+        self.inner, self.calls = inner, []
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def hmget(self, *a, **k):
+        self.calls.append("hmget")
+        return self.inner.hmget(*a, **k)
+
+    def evalsha(self, *a, **k):
+        self.calls.append("evalsha")
+        return self.inner.evalsha(*a, **k)
+
+    def register_script(self, src):
+        from redis.commands.core import Script
+        return Script(self, src)
+
+
+def test_round_trips_per_payment(redis_server, tenant):
+    """5 Redis round trips per payment without an audit log (0.4.0: 6): the pre-sign check takes the
+    state the replay script answered; with an audit log 6 (0.4.0: 8)."""
+    client = CountingClient(redis_server.client())
+    g = guard(RedisStore(client=client, tenant=tenant), limit=1)
+    assert pay(g, "https://api.example.com/rt/warm") is None
+    client.calls.clear()
+    for i in range(10):
+        assert pay(g, f"https://api.example.com/rt/{i}") is None
+    assert len(client.calls) == 50 and client.calls.count("hmget") == 20, client.calls
 
 
 def test_names_and_repr_hide_the_url(redis_server):
@@ -302,8 +353,8 @@ def test_tenant_and_prefix_isolation(redis_server, tenant):
     r = redis_server.client(decode_responses=True)
     keys = set(r.keys(f"*{tenant}*"))
     for p, t in (("presidio_x402", tenant + "a"), ("presidio_x402", tenant + "b"), ("otherapp", tenant + "a")):
-        assert f"{p}:{t}:state" in keys
-        assert sum(k.startswith(f"{p}:{t}:replay:") for k in keys) == 1
+        assert f"{p}:{{{t}}}:state" in keys
+        assert sum(k.startswith(f"{p}:{{{t}}}:replay:") for k in keys) == 1
 
 
 def test_head_cas_refuses_a_duplicate_replica(redis_server, tenant, tmp_path):
@@ -327,7 +378,7 @@ def test_head_save_cut_short_catches_up(redis_server, tenant, tmp_path):
     # Lines 3-4 reached the log but the process died before saving its head.
     s = RedisStore(redis_server.url, tenant=tenant)
     assert pay(g, "https://api.example.com/2") is None
-    redis_server.client().hset(f"presidio_x402:{tenant}:head:pod", mapping={"seq": "2"})
+    redis_server.client().hset(f"presidio_x402:{{{tenant}}}:head:pod", mapping={"seq": "2"})
     g2 = guard(s, replica="pod", log=log)
     assert pay(g2, "https://api.example.com/3") is None
     assert s.load_head("pod")["seq"] == 6
@@ -394,17 +445,17 @@ def _refused(g):
     ({"v": "7", "s": b"\xff\xfe"}, "store-unavailable"),
 ])
 def test_bad_answers_refuse(redis_server, rstore, tenant, bad, code):
-    redis_server.client().hset(f"presidio_x402:{tenant}:state", mapping=bad)
+    redis_server.client().hset(f"presidio_x402:{{{tenant}}}:state", mapping=bad)
     assert _refused(guard(rstore)) == code
 
 
 def test_wrong_type_refuses(redis_server, rstore, tenant):
-    redis_server.client().set(f"presidio_x402:{tenant}:state", "a string, not a hash")
+    redis_server.client().set(f"presidio_x402:{{{tenant}}}:state", "a string, not a hash")
     assert _refused(guard(rstore)) == "store-unavailable"  # WRONGTYPE
 
 
 def test_bad_head_refuses(redis_server, rstore, tenant, tmp_path):
-    redis_server.client().hset(f"presidio_x402:{tenant}:head:pod", mapping={"seq": "x", "mac": "y"})
+    redis_server.client().hset(f"presidio_x402:{{{tenant}}}:head:pod", mapping={"seq": "x", "mac": "y"})
     assert _refused(guard(rstore, replica="pod", log=tmp_path / "pod.jsonl")) == "store-unavailable"
 
 
@@ -442,10 +493,11 @@ def test_dead_process_reservation_counts_until_its_lease(redis_server, tenant):
     now = int(time.time() * 1000)
     later.clock = lambda: now + 60_000
     later.begin("GET", url + "/2", None, body(url + "/2"))
-    assert spend(s.load_versioned()[0])[2] == 2  # still counted within the lease
+    # A new store reads Redis (``s`` would answer the snapshot its last script got, for 1 s).
+    assert spend(RedisStore(redis_server.url, tenant=tenant).load_versioned()[0])[2] == 2  # still counted
     later.clock = lambda: now + 901_000
     later.begin("GET", url + "/3", None, body(url + "/3"))
-    assert spend(s.load_versioned()[0])[2] == 2  # the dead one dropped, the new one added
+    assert spend(RedisStore(redis_server.url, tenant=tenant).load_versioned()[0])[2] == 2  # dead one dropped
 
 
 # -- asyncio ------------------------------------------------------------------------------------

@@ -237,6 +237,15 @@ def main(workdir, outdir):
             L += ["", "0.3.0: " + "; ".join(f"{sup(r['prior'])} prior payments: {r['note']}" for r in noted) + "."]
         else:
             L += ["", f"0.3.0 ran every size: no median decision exceeded {seed.get('stop_ms', 50):g} ms."]
+    # ---- shared Redis (make bench-redis writes bench-redis.{json,md} next to this report) ----
+    redis_md, redis_json = os.path.join(outdir, "bench-redis.md"), os.path.join(outdir, "bench-redis.json")
+    if os.path.exists(redis_json):
+        with open(redis_json, encoding="utf-8") as f:
+            rb = json.load(f)
+        worst = max(r["per_payment"] for r in rb["round_trips"])
+        target("shared Redis ≤ 2 round trips per payment", f"{worst:g}", worst <= 2,
+               "most over Node and Python, allowed + signed + settled, audit log on (`make bench-redis`, "
+               f"{rb['started'][:16].replace('T', ' ')} UTC; see the section below and docs/STORES.md)")
     L += ["", "## Targets", "", "| target | measured | | detail |", "|---|---:|---|---|"]
     for t in targets:
         L.append(f"| {t['target']} | {t['value']} | {'met' if t['met'] else '**missed**'} | {t['detail']} |")
@@ -274,6 +283,9 @@ def main(workdir, outdir):
     if notes:
         L += ["", "## Why the misses", ""] + [f"- {n}" for n in notes]
 
+    if os.path.exists(redis_md):
+        with open(redis_md, encoding="utf-8") as f:
+            L += ["", f.read().rstrip("\n")]
     L += ["", "## Sizes", ""]
     comp = hosts.get("component", {})
     if comp.get("component_bytes"):

@@ -29,17 +29,36 @@ fn err(what: impl Into<String>) -> StoreError {
     StoreError(what.into())
 }
 
-/// Compare-and-set of the state hash (docs/STORES.md; the same text as the Node and Python stores).
-pub const CAS_LUA: &str = "local v = redis.call('HGET', KEYS[1], 'v') or '0'
-if v ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'v', tostring(tonumber(v) + 1), 's', ARGV[2])
-return 1";
+/// Compare-and-set of the state hash (docs/STORES.md; the same text as the Node and Python stores):
+/// `{1, new version}` when stored, else `{0, v, s}`.
+pub const CAS_LUA: &str = "local h = redis.call('HMGET', KEYS[1], 'v', 's')
+local v = h[1] or '0'
+if v ~= ARGV[1] then return {0, h[1], h[2]} end
+local n = tostring(tonumber(v) + 1)
+redis.call('HSET', KEYS[1], 'v', n, 's', ARGV[2])
+return {1, n}";
 
-/// Compare-and-set of a replica's audit head on its seq (docs/STORES.md).
+/// The replay check-and-set, refused while the 0.4.0 key KEYS[3] exists, then the state hash: `{fresh, v, s}`.
+pub const REPLAY_LUA: &str = "local fresh = 0
+if (KEYS[3] == nil or redis.call('EXISTS', KEYS[3]) == 0)
+  and redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then fresh = 1 end
+local h = redis.call('HMGET', KEYS[2], 'v', 's')
+return {fresh, h[1], h[2]}";
+
+/// Compare-and-set of a replica's audit head on its seq (docs/STORES.md), then the state hash: `{stored, v, s}`.
 pub const HEAD_LUA: &str = "local s = redis.call('HGET', KEYS[1], 'seq') or '0'
-if s ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'seq', ARGV[2], 'mac', ARGV[3])
-return 1";
+local ok = 0
+if s == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'seq', ARGV[2], 'mac', ARGV[3])
+  ok = 1
+end
+local h = redis.call('HMGET', KEYS[2], 'v', 's')
+return {ok, h[1], h[2]}";
+
+/// Copies a 0.4.0 hash (ARGV: field, value, …) to its new key unless that exists.
+pub const ADOPT_LUA: &str = "if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return {1}";
 
 /// A replica id as the stores accept it: `[A-Za-z0-9._:-]`, 1–64 bytes.
 pub fn valid_replica(r: &str) -> bool {
@@ -541,10 +560,11 @@ impl FileStore {
 /// Connect and command deadline.
 const REDIS_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// The Redis store: `{prefix}:{tenant}:state` (hash `v`, `s`),
-/// `{prefix}:{tenant}:replay:{fp}` (`SET NX PX`) and
-/// `{prefix}:{tenant}:head:{replica}` (hash `seq`, `mac`), with the Lua
-/// compare-and-set scripts of docs/STORES.md.
+/// The Redis store: `{prefix}:{{tenant}}:state` (hash `v`, `s`),
+/// `{prefix}:{{tenant}}:replay:{fp}` (`SET NX PX` in Lua) and
+/// `{prefix}:{{tenant}}:head:{replica}` (hash `seq`, `mac`), with the Lua
+/// scripts of docs/STORES.md (the tenant is the Redis Cluster hash tag);
+/// state and heads under 0.4.0's names (no hash tag) are still read.
 pub struct RedisStore {
     client: redis::Client,
     conn: tokio::sync::Mutex<Option<redis::aio::MultiplexedConnection>>,
@@ -552,6 +572,8 @@ pub struct RedisStore {
     tenant: String,
     cas: redis::Script,
     head: redis::Script,
+    replay: redis::Script,
+    adopt: redis::Script,
 }
 
 fn check_name(what: &str, v: &str) -> StoreResult<()> {
@@ -584,10 +606,22 @@ impl RedisStore {
             tenant: tenant.into(),
             cas: redis::Script::new(CAS_LUA),
             head: redis::Script::new(HEAD_LUA),
+            replay: redis::Script::new(REPLAY_LUA),
+            adopt: redis::Script::new(ADOPT_LUA),
         })
     }
 
     fn key(&self, parts: &[&str]) -> String {
+        let mut k = format!("{}:{{{}}}", self.prefix, self.tenant);
+        for p in parts {
+            k.push(':');
+            k.push_str(p);
+        }
+        k
+    }
+
+    /// A key as 0.4.0 named it (no hash tag): read for compatibility, never written.
+    fn legacy(&self, parts: &[&str]) -> String {
         let mut k = format!("{}:{}", self.prefix, self.tenant);
         for p in parts {
             k.push(':');
@@ -640,37 +674,48 @@ impl RedisStore {
         }
     }
 
-    async fn load_versioned(&self) -> StoreResult<(Option<String>, String)> {
+    async fn read_state(&self, key: String) -> StoreResult<Option<(String, String)>> {
         let mut cmd = redis::cmd("HMGET");
-        cmd.arg(self.key(&["state"])).arg("v").arg("s");
+        cmd.arg(key).arg("v").arg("s");
         let r: (Option<String>, Option<String>) = self.run(CmdOrScript::Cmd(&cmd)).await?;
         match r {
-            (None, None) => Ok((None, "0".into())),
-            (Some(v), Some(s)) if decimal(&v) => Ok((Some(s), v)),
+            (None, None) => Ok(None),
+            (Some(v), Some(s)) if decimal(&v) => Ok(Some((s, v))),
             _ => Err(err("the Redis state hash is malformed")),
         }
+    }
+
+    async fn load_versioned(&self) -> StoreResult<(Option<String>, String)> {
+        if let Some((s, v)) = self.read_state(self.key(&["state"])).await? {
+            return Ok((Some(s), v));
+        }
+        let Some((s, v)) = self.read_state(self.legacy(&["state"])).await? else {
+            return Ok((None, "0".into()));
+        };
+        // A 0.4.0 state: copied once under the new key with its version.
+        let mut inv = self.adopt.key(self.key(&["state"]));
+        inv.arg("v").arg(&v).arg("s").arg(&s);
+        let _: Vec<redis::Value> = self.run(CmdOrScript::Script(&inv)).await?;
+        Ok(match self.read_state(self.key(&["state"])).await? {
+            Some((s, v)) => (Some(s), v),
+            None => (None, "0".into()),
+        })
     }
 
     async fn compare_and_set(&self, state: &str, version: &str) -> StoreResult<bool> {
         let mut inv = self.cas.key(self.key(&["state"]));
         inv.arg(version).arg(state);
-        let r: i64 = self.run(CmdOrScript::Script(&inv)).await?;
-        one_or_zero(r)
+        let r: Vec<redis::Value> = self.run(CmdOrScript::Script(&inv)).await?;
+        flag(&r)
     }
 
     async fn check_and_set(&self, fp: &str, ttl_ms: u64) -> StoreResult<bool> {
-        let mut cmd = redis::cmd("SET");
-        cmd.arg(self.key(&["replay", fp]))
-            .arg("1")
-            .arg("PX")
-            .arg(ttl_ms.max(1))
-            .arg("NX");
-        let r: Option<String> = self.run(CmdOrScript::Cmd(&cmd)).await?;
-        match r.as_deref() {
-            Some("OK") => Ok(true),
-            None => Ok(false),
-            Some(_) => Err(err("Redis returned an unexpected SET answer")),
-        }
+        let mut inv = self.replay.key(self.key(&["replay", fp]));
+        inv.key(self.key(&["state"]))
+            .key(self.legacy(&["replay", fp]))
+            .arg(ttl_ms.max(1));
+        let r: Vec<redis::Value> = self.run(CmdOrScript::Script(&inv)).await?;
+        flag(&r)
     }
 
     async fn forget(&self, fp: &str) -> StoreResult<()> {
@@ -697,20 +742,41 @@ impl RedisStore {
     }
 
     async fn load_head(&self, replica: &str) -> StoreResult<Option<Head>> {
+        if let Some(h) = self.read_head(self.key(&["head", replica])).await? {
+            return Ok(Some(h));
+        }
+        let Some(old) = self.read_head(self.legacy(&["head", replica])).await? else {
+            return Ok(None);
+        };
+        let mut inv = self.adopt.key(self.key(&["head", replica]));
+        inv.arg("seq")
+            .arg(old.seq.to_string())
+            .arg("mac")
+            .arg(&old.mac);
+        let _: Vec<redis::Value> = self.run(CmdOrScript::Script(&inv)).await?;
         self.read_head(self.key(&["head", replica])).await
     }
 
     async fn save_head(&self, replica: &str, head: &Head, prev_seq: u64) -> StoreResult<bool> {
         let mut inv = self.head.key(self.key(&["head", replica]));
-        inv.arg(prev_seq.to_string())
+        inv.key(self.key(&["state"]))
+            .arg(prev_seq.to_string())
             .arg(head.seq.to_string())
             .arg(&head.mac);
-        let r: i64 = self.run(CmdOrScript::Script(&inv)).await?;
-        one_or_zero(r)
+        let r: Vec<redis::Value> = self.run(CmdOrScript::Script(&inv)).await?;
+        flag(&r)
     }
 
     async fn load_heads(&self) -> StoreResult<BTreeMap<String, Head>> {
-        let prefix = self.key(&["head", ""]);
+        // 0.4.0's heads first: a head under the new key wins.
+        let mut out = BTreeMap::new();
+        for prefix in [self.legacy(&["head", ""]), self.key(&["head", ""])] {
+            out.extend(self.scan_heads(&prefix).await?);
+        }
+        Ok(out)
+    }
+
+    async fn scan_heads(&self, prefix: &str) -> StoreResult<BTreeMap<String, Head>> {
         let mut keys = std::collections::BTreeSet::new();
         let mut cursor = "0".to_string();
         loop {
@@ -730,7 +796,7 @@ impl RedisStore {
         let mut out = BTreeMap::new();
         for k in keys {
             let replica = k
-                .strip_prefix(&prefix)
+                .strip_prefix(prefix)
                 .filter(|r| valid_replica(r))
                 .ok_or_else(|| err("a Redis head key does not name a replica"))?
                 .to_string();
@@ -752,10 +818,11 @@ impl RedisStore {
     }
 }
 
-fn one_or_zero(r: i64) -> StoreResult<bool> {
-    match r {
-        1 => Ok(true),
-        0 => Ok(false),
+/// The flag of a script's `{0|1, …}` answer.
+fn flag(r: &[redis::Value]) -> StoreResult<bool> {
+    match r.first() {
+        Some(redis::Value::Int(1)) => Ok(true),
+        Some(redis::Value::Int(0)) => Ok(false),
         _ => Err(err("Redis returned an unexpected script answer")),
     }
 }
@@ -784,6 +851,10 @@ mod tests {
         assert!(
             ts.contains(HEAD_LUA),
             "head script differs from bindings-js/src/redis-store.ts"
+        );
+        assert!(
+            ts.contains(REPLAY_LUA) && ts.contains(ADOPT_LUA),
+            "replay or adopt script differs from bindings-js/src/redis-store.ts"
         );
         let doc = read("../docs/STORES.md");
         for line in CAS_LUA.lines() {

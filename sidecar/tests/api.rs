@@ -478,20 +478,20 @@ fn two_sidecars_share_one_redis_budget_with_the_documented_keys() {
     assert_eq!(b.get_json("/v1/budgets")["window"]["used_usd"], "0.05");
     // docs/STORES.md: the state hash (v, s) and one head hash per replica.
     assert_eq!(
-        redis.cli(&["HEXISTS", "presidio_x402:fleet:state", "s"]),
+        redis.cli(&["HEXISTS", "presidio_x402:{fleet}:state", "s"]),
         "1"
     );
     assert!(redis
-        .cli(&["HGET", "presidio_x402:fleet:state", "v"])
+        .cli(&["HGET", "presidio_x402:{fleet}:state", "v"])
         .parse::<u64>()
         .is_ok_and(|v| v >= 10));
     assert_eq!(
-        redis.cli(&["HGET", "presidio_x402:fleet:head:pod-a", "seq"]),
+        redis.cli(&["HGET", "presidio_x402:{fleet}:head:pod-a", "seq"]),
         "7",
         "pod-a: 3 paid (2 lines each), 1 refused"
     );
     assert_eq!(
-        redis.cli(&["HGET", "presidio_x402:fleet:head:pod-b", "seq"]),
+        redis.cli(&["HGET", "presidio_x402:{fleet}:head:pod-b", "seq"]),
         "6",
         "pod-b: 2 paid, 2 refused"
     );

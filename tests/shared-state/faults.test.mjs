@@ -147,7 +147,7 @@ test(`faults on a real Redis: 4 Node + 4 Python workers through a fault proxy fo
   // No overspend, exactly (from Redis itself, not through the proxy).
   const direct = new Redis(redis.url, { maxRetriesPerRequest: 0 });
   direct.on("error", () => {});
-  const s = spendOf(await direct.hget("presidio_x402:faults:state", "s"));
+  const s = spendOf(await direct.hget("presidio_x402:{faults}:state", "s"));
   direct.disconnect();
   const limit = BigInt(limitCents) * CENT_ATTO;
   const atto = (atomic) => BigInt(atomic) * 10n ** 12n; // USDC has 6 decimals; the core counts 10^-18 dollars

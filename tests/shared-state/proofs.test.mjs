@@ -40,7 +40,7 @@ after(async () => {
 });
 
 async function redisState(tenant) {
-  const s = await redis.client.hget(`presidio_x402:${tenant}:state`, "s");
+  const s = await redis.client.hget(`presidio_x402:{${tenant}}:state`, "s");
   assert.ok(s, "the shared state exists");
   return s;
 }

@@ -1,7 +1,8 @@
 // A Node worker of the shared-state proofs (see proofs.test.mjs).
 //
 // Usage: node worker.mjs '<json job>'; the job is
-//   {mode: "spend"|"double"|"crash"|"faults"|"append", store: "redis"|"file", redisUrl?, tenant?, dir?,
+//   {mode: "spend"|"double"|"crash"|"faults"|"append"|"bench" (pays until endAtMs), store: "redis"|"redis-cluster"|"file", redisUrl?,
+//    clusterNodes? ([{host, port}]: an ioredis Cluster client, cluster.test.mjs), tenant?, dir?,
 //    replica, auditDir, replayKey, auditKey, attempts?, startAtMs?, urlBase, limitUsd?,
 //    faultsEndAtMs?, recoverAtMs?, recoveryAttempts?, rate?, run?}
 // Each payment runs in the guard's driver: begin (reserved when allowed), then
@@ -16,6 +17,7 @@
 //   {"event":"result","id","phase","allowed","code"} for every attempt;
 // mode "append" prints {"event":"ready"} once the guard is open.
 import { join } from "node:path";
+import Redis from "ioredis";
 import { PaymentGuard, RedisStore, FileStore, FileAuditSink } from "presidio-hardened-x402/node";
 import { body, config, settled, signedFor, sleepUntil } from "./common.mjs";
 
@@ -24,7 +26,9 @@ const out = (o) => process.stdout.write(JSON.stringify(o) + "\n");
 
 const store = job.store === "redis"
   ? new RedisStore({ url: job.redisUrl, tenant: job.tenant })
-  : await FileStore.open(job.dir);
+  : job.store === "redis-cluster"
+    ? new RedisStore({ client: new Redis.Cluster(job.clusterNodes, { redisOptions: { commandTimeout: 2000 } }), tenant: job.tenant })
+    : await FileStore.open(job.dir);
 const file = new FileAuditSink(join(job.auditDir, `${job.replica}.jsonl`));
 /** The file sink; in mode "faults", reporting each line the sink said it wrote. */
 const sink = job.mode !== "faults" && job.mode !== "append" ? file : {
@@ -47,7 +51,7 @@ const guard = await PaymentGuard.create({
 
 const codes = {};
 let allowed = 0;
-const line = () => guard.head && out({ event: "line", ...guard.head });
+const line = () => job.mode !== "bench" && guard.head && out({ event: "line", ...guard.head });
 async function attempt(url) {
   const p = await guard.begin({ method: "GET", url, body: body(url) });
   line();
@@ -72,6 +76,17 @@ if (job.mode === "spend") {
     const v = await attempt(`${job.urlBase}/${job.replica}/${i}`);
     if (v) await settle(v);
   }
+} else if (job.mode === "bench") {
+  // bench-redis.mjs: distinct purchases, one after another, until endAtMs; reports when it began and
+  // when each payment ended (the bench counts only the time every process was paying).
+  const ends = [];
+  const begun = Date.now();
+  for (let i = 0; Date.now() < job.endAtMs; i++) {
+    const v = await attempt(`${job.urlBase}/${job.replica}/${i}`);
+    if (v) await settle(v);
+    ends.push(Date.now());
+  }
+  out({ event: "bench", begun, ends });
 } else if (job.mode === "double") {
   const v = await attempt(job.urlBase);
   if (v) await settle(v);

@@ -42,11 +42,14 @@ def out(o: dict) -> None:
 
 
 class ReportingWriter(FileAuditWriter):
-    """Reports each line once it is durably written (fsynced)."""
+    """Reports each line once it is durably written (fsynced); quiet when ``quiet`` (bench)."""
+
+    quiet = False
 
     def write(self, event) -> None:
         super().write(event)
-        out({"event": "line", "seq": event.seq, "mac": event.mac})
+        if not self.quiet:
+            out({"event": "line", "seq": event.seq, "mac": event.mac})
 
 
 #: What the signer and the paid request answer (the guard's driver judges them).
@@ -67,7 +70,16 @@ async def maybe(x):
 
 async def main() -> None:
     job = json.loads(sys.argv[1])
-    store = RedisStore(job["redisUrl"], tenant=job["tenant"]) if job["store"] == "redis" else FileStore(job["dir"])
+    if job["store"] == "redis":
+        store = RedisStore(job["redisUrl"], tenant=job["tenant"])
+    elif job["store"] == "redis-cluster":  # cluster.test.mjs: redis-py's cluster client
+        from redis.cluster import ClusterNode, RedisCluster
+
+        nodes = [ClusterNode(n["host"], n["port"]) for n in job["clusterNodes"]]
+        store = RedisStore(client=RedisCluster(startup_nodes=nodes, socket_timeout=2), tenant=job["tenant"])
+    else:
+        store = FileStore(job["dir"])
+    ReportingWriter.quiet = job["mode"] == "bench"
     audit = AuditLog(ReportingWriter(os.path.join(job["auditDir"], f"{job['replica']}.jsonl")), key=job["auditKey"])
     guard = Guard(config(job["replica"], job.get("limitUsd", 10)), store=store, audit=audit,
                   replay_key=job["replayKey"])
@@ -96,6 +108,13 @@ async def main() -> None:
     if job["mode"] == "spend":
         for i in range(job["attempts"]):
             await pay(f"{job['urlBase']}/{job['replica']}/{i}")
+    elif job["mode"] == "bench":  # bench-redis.mjs: distinct purchases until endAtMs (see worker.mjs)
+        i, ends, begun = 0, [], int(time.time() * 1000)
+        while time.time() * 1000 < job["endAtMs"]:
+            await pay(f"{job['urlBase']}/{job['replica']}/{i}")
+            ends.append(int(time.time() * 1000))
+            i += 1
+        out({"event": "bench", "begun": begun, "ends": ends})
     elif job["mode"] == "double":
         await pay(job["urlBase"])
     elif job["mode"] == "faults":
