@@ -85,7 +85,7 @@ const CONFIGS: [&str; 4] = [
     r#"{"daily_limit_usd": "0.02", "max_per_call_usd": "0.01",
         "velocity": {"max_payments": 2, "interval_seconds": 60,
             "per_endpoint": {"http://127.0.0.1:4021/r1": {"max_payments": 1, "interval_seconds": 600}}},
-        "budget_alerts": ["0.5", "0.9", "1"]}"#,
+        "budget_alerts": ["0.5", "0.9", "1"], "alert_webhook": {"url": "https://alerts.example/hook"}}"#,
     r#"{"daily_limit_usd": "0.02", "max_per_call_usd": "0.012",
         "asset_caps": [{"network": "eip155:84532", "address": "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
                         "max_per_call": "9000", "max_per_window": "15000"}],
@@ -301,6 +301,8 @@ struct Seen {
     sent: usize,
     ended: usize,
     controls: usize,
+    /// Every refusal code and `alert` seen.
+    codes: std::collections::BTreeSet<String>,
 }
 
 fn task(out: &str) -> Option<(u64, Task)> {
@@ -371,6 +373,13 @@ fn run(data: &[u8]) -> Option<Seen> {
             let ids: Vec<u64> = tasks.keys().copied().collect();
             let id = ids[usize::from(b.next()) % ids.len()];
             let task = tasks.get_mut(&id).expect("a task");
+            for a in &task.batch {
+                if let Some(code) = a["code"].as_str().filter(|_| a["do"] == "done") {
+                    seen.codes.insert(code.to_string());
+                } else if a["do"] == "alert" {
+                    seen.codes.insert("alert".to_string());
+                }
+            }
             let was_left = task.left;
             match answer(&mut host, task, &mut b, now) {
                 None => {
@@ -417,12 +426,14 @@ fn actions(v: &Value) -> Vec<Value> {
 
 #[cfg(test)]
 mod tests {
-    /// The harness is not vacuous: random schedules do reach `send` and end
-    /// payments (xorshift bytes, fixed seed).
+    /// The harness is not vacuous: random schedules do reach `send`, end
+    /// payments, start control tasks and meet every control's refusal
+    /// (xorshift bytes, fixed seed).
     #[test]
     fn random_schedules_pay_and_end() {
         let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
         let (mut sent, mut ended, mut controls) = (0, 0, 0);
+        let mut codes = std::collections::BTreeSet::new();
         for _ in 0..300 {
             let data: Vec<u8> = (0..600)
                 .map(|_| {
@@ -436,6 +447,18 @@ mod tests {
             sent += s.sent;
             ended += s.ended;
             controls += s.controls;
+            codes.extend(s.codes);
+        }
+        // Branch ctl's controls are reached: each refuses and alerts fire.
+        for code in [
+            "guard-halted",
+            "velocity-exceeded",
+            "asset-cap-exceeded",
+            "quote-drift-exceeded",
+            "pay-to-pin-mismatch",
+            "alert",
+        ] {
+            assert!(codes.contains(code), "{code} never seen: {codes:?}");
         }
         assert!(
             sent > 50 && ended > 100 && controls > 20,
