@@ -55,7 +55,7 @@ FUZZ_FLAGS_driver = --fuzz-dir fuzz --features libfuzzer -s none --no-trace-comp
 
 ## test-fuzz-replay: every committed fuzz input (fuzz/corpus, fuzz/regressions) through its target, no libFuzzer
 test-fuzz-replay:
-	cd fuzz && $(CARGO) test --release --target-dir ../target/fuzz
+	cd fuzz && $(CARGO) test --release --target-dir ../target/fuzz -- --nocapture
 
 fuzz-tools: setup-rust
 	@test -x $(CARGO_FUZZ_ROOT)/bin/cargo-fuzz || $(CARGO) install cargo-fuzz --locked --version 0.13.2 --root $(CARGO_FUZZ_ROOT)
