@@ -1,18 +1,28 @@
-//! The driver under random schedules: several payments interleaved, each
-//! action answered by an honest in-memory executor whose every answer (store
-//! errors, lost compare-and-set races, failed audit writes, signer failures,
-//! any paid response, network errors before or after sending) is chosen by
-//! the fuzzer's bytes.
+//! The driver under random schedules: several payments interleaved with
+//! control tasks (the kill switch on and off) and hot reloads, under one of
+//! four policies (the plain limits, or with velocity limits, asset caps,
+//! quote drift, budget alerts, wallet pinning and a per-endpoint limit) and
+//! one of four host profiles (unshared or shared store, stored head, a log
+//! that reads back). Each action is answered by an honest in-memory executor
+//! whose every answer (store errors, lost compare-and-set races, failed audit
+//! writes, signer failures, any paid response, network errors before or
+//! after sending) is chosen by the fuzzer's bytes.
 //!
 //! What must hold for every schedule: no panic and no error from a
 //! well-formed crossing; the money that may have left (every `send` not
 //! answered "never sent") stays within the daily limit; the ledger's
 //! committed plus reserved spend never exceeds it.
+//!
+//! Speed: the policies, profiles, request texts and settlements are built
+//! once; a schedule is at most [`MAX_STEPS`] steps and [`MAX_STARTS`] started
+//! tasks (a payment runs the whole pipeline).
 
 use base64::Engine as _;
-use presidio_x402_core::driver::Driver;
+use presidio_x402_core::config::GuardConfig;
+use presidio_x402_core::driver::{Driver, Profile};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 const LIMIT_ATOMIC: u128 = 20_000; // $0.02 of 6-decimal USDC
 const LIMIT_USD18: u128 = 20_000_000_000_000_000; // the ledger's 18-decimal units
@@ -56,15 +66,87 @@ struct Task {
     left: bool,
 }
 
-fn challenge(amount: u128, path: u8) -> (String, String) {
-    let url = format!("http://127.0.0.1:4021/r{}", path % 4);
+/// A second payee: a pinned origin that changes payee (wallet pinning).
+const PAY_TO_2: &str = "0x4444444444444444444444444444444444444444";
+/// Most steps of one schedule, and most tasks it starts (payments, control
+/// tasks and reloads): each payment runs the whole pipeline (about 0.1 ms
+/// instrumented), so a schedule is kept to a few of them.
+const MAX_STEPS: usize = 48;
+const MAX_STARTS: usize = 4;
+/// Amounts offered (atomic units) are 1..=12 thousandths of a dollar.
+const AMOUNTS: u8 = 12;
+
+/// The policies a schedule runs under (and may hot-reload to): every one has
+/// the same $0.02 daily limit the invariants check; the others add branch
+/// `ctl`'s controls (velocity, asset caps, quote drift, budget alerts,
+/// wallet pinning) and a per-endpoint limit.
+const CONFIGS: [&str; 4] = [
+    r#"{"daily_limit_usd": "0.02", "max_per_call_usd": "0.01"}"#,
+    r#"{"daily_limit_usd": "0.02", "max_per_call_usd": "0.01",
+        "velocity": {"max_payments": 2, "interval_seconds": 60,
+            "per_endpoint": {"http://127.0.0.1:4021/r1": {"max_payments": 1, "interval_seconds": 600}}},
+        "budget_alerts": ["0.5", "0.9", "1"], "alert_webhook": {"url": "https://alerts.example/hook"}}"#,
+    r#"{"daily_limit_usd": "0.02", "max_per_call_usd": "0.012",
+        "asset_caps": [{"network": "eip155:84532", "address": "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+                        "max_per_call": "9000", "max_per_window": "15000"}],
+        "max_quote_increase_ratio": "0.1", "wallet_pinning": "block"}"#,
+    r#"{"daily_limit_usd": "0.02", "max_per_call_usd": "0.01", "wallet_pinning": "warn",
+        "per_endpoint": {"http://127.0.0.1:4021/r2": "0.015"}, "budget_alerts": ["0.25"],
+        "velocity": {"max_payments": 3, "interval_seconds": 5}, "max_quote_increase_ratio": "0"}"#,
+];
+
+/// What is the same for every input, built once: the parsed policies, the
+/// profiles, every `begin` text (amount × path × payee) and every settlement.
+struct Shared {
+    configs: Vec<GuardConfig>,
+    profiles: Vec<Profile>,
+    begins: Vec<String>,
+    settlements: Vec<Value>,
+}
+
+fn shared() -> &'static Shared {
+    static SHARED: OnceLock<Shared> = OnceLock::new();
+    SHARED.get_or_init(|| {
+        let configs = CONFIGS
+            .iter()
+            .map(|c| GuardConfig::from_json(c).expect("a valid configuration"))
+            .collect();
+        let profiles = [
+            json!({}),
+            json!({"shared": true}),
+            json!({"shared": true, "keep_head": true}),
+            json!({"log_reads_back": true}),
+        ]
+        .iter()
+        .map(|p| Profile::from_json(p).expect("a valid profile"))
+        .collect();
+        let mut begins = Vec::new();
+        for amount in 1..=u128::from(AMOUNTS) {
+            for path in 0..4u8 {
+                for pay_to in [PAY_TO, PAY_TO_2] {
+                    begins.push(begin(amount * 1000, path, pay_to));
+                }
+            }
+        }
+        let settlements = (0..5).map(settlement).collect();
+        Shared {
+            configs,
+            profiles,
+            begins,
+            settlements,
+        }
+    })
+}
+
+fn begin(amount: u128, path: u8, pay_to: &str) -> String {
+    let url = format!("http://127.0.0.1:4021/r{path}");
     let pr = json!({"x402Version": 2, "error": "Payment required",
         "resource": {"url": url, "description": "data", "mimeType": "application/json"},
         "accepts": [{"scheme": "exact", "network": "eip155:84532", "amount": amount.to_string(),
-                     "asset": ASSET, "payTo": PAY_TO, "maxTimeoutSeconds": 300,
+                     "asset": ASSET, "payTo": pay_to, "maxTimeoutSeconds": 300,
                      "extra": {"name": "USDC", "version": "2"}}]});
     let header = base64::engine::general_purpose::STANDARD.encode(pr.to_string());
-    (url, header)
+    json!({"method": "GET", "url": url, "payment_required": header, "seed": 7}).to_string()
 }
 
 fn settlement(pick: u8) -> Value {
@@ -127,7 +209,7 @@ fn answer(host: &mut Host, task: &mut Task, b: &mut Bytes, now: u64) -> Option<V
                     2 => json!({"on": "unobserved"}),
                     p => {
                         let status = [200u64, 200, 402, 500, 304, 302][usize::from(p) % 6];
-                        json!({"on": "response", "status": status, "settlement": settlement(b.next())})
+                        json!({"on": "response", "status": status, "settlement": shared().settlements[usize::from(b.next() % 5)]})
                     }
                 });
             }
@@ -153,7 +235,7 @@ fn answer(host: &mut Host, task: &mut Task, b: &mut Bytes, now: u64) -> Option<V
             }
             "alert" => {}
             kind => {
-                if pick % 16 == 1 {
+                if pick % 16 == 1 && kind != "sleep" {
                     events.push(json!({"on": "store-error"}));
                     continue;
                 }
@@ -189,20 +271,18 @@ fn answer(host: &mut Host, task: &mut Task, b: &mut Bytes, now: u64) -> Option<V
     Some(Value::Array(events))
 }
 
-/// Committed plus reserved spend in the state's ledgers (every bucket lies
-/// within one day: the schedule's clock never advances that far).
+/// Committed plus reserved spend in the state's global ledger (every bucket
+/// lies within one day: the schedule's clock never advances that far).
 fn ledger_total(state: &str) -> u128 {
     let v: Value = serde_json::from_str(state).expect("the driver's state is JSON");
     let mut total = 0u128;
-    if let Some(ledgers) = v["spend"]["l"].as_object() {
-        if let Some(global) = ledgers.get("*").and_then(Value::as_array) {
-            for bucket in global {
-                for i in 1..=2 {
-                    total += bucket[i]
-                        .as_str()
-                        .and_then(|s| s.parse::<u128>().ok())
-                        .unwrap_or(0);
-                }
+    if let Some(global) = v["spend"]["l"]["*"].as_array() {
+        for bucket in global {
+            for i in 1..=2 {
+                total += bucket[i]
+                    .as_str()
+                    .and_then(|s| s.parse::<u128>().ok())
+                    .unwrap_or(0);
             }
         }
     }
@@ -214,80 +294,127 @@ pub fn driver(data: &[u8]) -> Option<()> {
     run(data).map(|_| ())
 }
 
-/// How many payments of a schedule reached `send`, and how many ended.
+/// How many payments of a schedule reached `send`, how many tasks ended,
+/// and how many control tasks and reloads it started.
 #[derive(Debug, Default)]
 struct Seen {
     sent: usize,
     ended: usize,
+    controls: usize,
+    /// Every refusal code and `alert` seen.
+    codes: std::collections::BTreeSet<String>,
 }
 
-fn run(data: &[u8]) -> Option<Seen> {
-    let mut seen = Seen::default();
-    let config = json!({"daily_limit_usd": "0.02", "max_per_call_usd": "0.01"}).to_string();
-    let mut d =
-        Driver::from_json(&config, "{}", &[1; 32], &[2; 32]).expect("a valid configuration");
-    let mut host = Host::default();
-    let mut b = Bytes(data);
-    let mut now = T0;
-    let mut tasks: BTreeMap<u64, Task> = BTreeMap::new();
-    let start: Value = serde_json::from_str(&d.open_json()).expect("open is JSON");
-    tasks.insert(
-        start["id"].as_u64()?,
+fn task(out: &str) -> Option<(u64, Task)> {
+    let v: Value = serde_json::from_str(out).expect("a task is JSON");
+    Some((
+        v["id"].as_u64()?,
         Task {
-            batch: actions(&start["actions"]),
+            batch: actions(&v["actions"]),
             amount: 0,
             left: false,
         },
-    );
+    ))
+}
+
+fn run(data: &[u8]) -> Option<Seen> {
+    let sh = shared();
+    let mut seen = Seen::default();
+    let mut b = Bytes(data);
+    let setup = b.next();
+    let profile = sh.profiles[usize::from(setup / 4 % 4)].clone();
+    let unshared = !profile.shared;
+    let mut d = Driver::new(
+        sh.configs[usize::from(setup % 4)].clone(),
+        profile,
+        &[1; 32],
+        &[2; 32],
+    )
+    .expect("a valid driver");
+    let mut host = Host::default();
+    let mut now = T0;
+    let mut tasks: BTreeMap<u64, Task> = BTreeMap::new();
+    let (id, t) = task(&d.open_json())?;
+    tasks.insert(id, t);
     let mut left_total = 0u128;
-    let mut steps = 0;
-    while !b.done() && steps < 256 {
+    let (mut steps, mut starts, mut checked) = (0, 0, 0);
+    while !b.done() && steps < MAX_STEPS {
         steps += 1;
-        now += u64::from(b.next()) * 10; // at most ~11 minutes in all
+        now += u64::from(b.next()) * 10; // at most ~3 minutes in all
         let op = b.next();
-        if op % 4 == 0 || tasks.is_empty() {
-            let amount = u128::from(b.next() % 12 + 1) * 1000;
-            let (url, header) = challenge(amount, b.next());
-            let begin = json!({"method": "GET", "url": url, "payment_required": header, "seed": 7});
-            let out: Value =
-                serde_json::from_str(&d.begin_json(&begin.to_string(), now).expect("begin"))
-                    .expect("begin is JSON");
-            tasks.insert(
-                out["id"].as_u64()?,
-                Task {
-                    batch: actions(&out["actions"]),
-                    amount: 0,
-                    left: false,
-                },
-            );
-            continue;
-        }
-        let ids: Vec<u64> = tasks.keys().copied().collect();
-        let id = ids[usize::from(b.next()) % ids.len()];
-        let task = tasks.get_mut(&id).expect("a task");
-        let was_left = task.left;
-        match answer(&mut host, task, &mut b, now) {
-            None => {
-                tasks.remove(&id);
-                seen.ended += 1;
-            }
-            Some(events) => {
-                if task.left && !was_left {
-                    seen.sent += 1;
-                    left_total += task.amount;
-                    assert!(
-                        left_total <= LIMIT_ATOMIC,
-                        "money that left ({left_total}) exceeds the limit"
-                    );
+        if (op % 4 == 0 || tasks.is_empty()) && starts < MAX_STARTS {
+            starts += 1;
+            let pick = usize::from(b.next());
+            let out = match op / 4 % 8 {
+                // A control task: the kill switch on or off.
+                0 => {
+                    seen.controls += 1;
+                    let c = if pick % 2 == 0 {
+                        r#"{"halt": true, "by": "ops", "reason": "fuzz"}"#
+                    } else {
+                        r#"{"halt": false}"#
+                    };
+                    d.control_json(c, now).expect("a valid control")
                 }
-                let out = d
-                    .handle_json(id, now, &events.to_string())
-                    .expect("a well-formed crossing");
-                task.batch = actions(&serde_json::from_str(&out).expect("actions are JSON"));
+                // A hot reload to one of the policies (same limit).
+                1 => {
+                    seen.controls += 1;
+                    d.reload_json(CONFIGS[pick % CONFIGS.len()], now)
+                }
+                _ => d
+                    .begin_json(&sh.begins[pick % sh.begins.len()], now)
+                    .expect("begin"),
+            };
+            let (id, t) = task(&out)?;
+            tasks.insert(id, t);
+        } else if tasks.is_empty() {
+            break;
+        } else {
+            let ids: Vec<u64> = tasks.keys().copied().collect();
+            let id = ids[usize::from(b.next()) % ids.len()];
+            let task = tasks.get_mut(&id).expect("a task");
+            for a in &task.batch {
+                if let Some(code) = a["code"].as_str().filter(|_| a["do"] == "done") {
+                    seen.codes.insert(code.to_string());
+                } else if a["do"] == "alert" {
+                    seen.codes.insert("alert".to_string());
+                }
+            }
+            let was_left = task.left;
+            match answer(&mut host, task, &mut b, now) {
+                None => {
+                    tasks.remove(&id);
+                    seen.ended += 1;
+                }
+                Some(events) => {
+                    if task.left && !was_left {
+                        seen.sent += 1;
+                        left_total += task.amount;
+                        assert!(
+                            left_total <= LIMIT_ATOMIC,
+                            "money that left ({left_total}) exceeds the limit"
+                        );
+                    }
+                    let out = d
+                        .handle_json(id, now, &events.to_string())
+                        .unwrap_or_else(|e| panic!("a well-formed crossing: {e:?} task {id} events {events} batch {:?}", task.batch));
+                    task.batch = actions(&serde_json::from_str(&out).expect("actions are JSON"));
+                }
             }
         }
-        if let Some(s) = &host.state {
-            assert!(ledger_total(s) <= LIMIT_USD18, "ledger over the limit: {s}");
+        // The ledger: the host's copy whenever a compare-and-set changed it,
+        // the driver's own (unshared store) after every step.
+        if unshared {
+            let s = d.state_json();
+            assert!(
+                ledger_total(&s) <= LIMIT_USD18,
+                "ledger over the limit: {s}"
+            );
+        } else if host.version != checked {
+            checked = host.version;
+            if let Some(s) = &host.state {
+                assert!(ledger_total(s) <= LIMIT_USD18, "ledger over the limit: {s}");
+            }
         }
     }
     Some(seen)
@@ -299,12 +426,14 @@ fn actions(v: &Value) -> Vec<Value> {
 
 #[cfg(test)]
 mod tests {
-    /// The harness is not vacuous: random schedules do reach `send` and end
-    /// payments (xorshift bytes, fixed seed).
+    /// The harness is not vacuous: random schedules do reach `send`, end
+    /// payments, start control tasks and meet every control's refusal
+    /// (xorshift bytes, fixed seed).
     #[test]
     fn random_schedules_pay_and_end() {
         let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        let (mut sent, mut ended) = (0, 0);
+        let (mut sent, mut ended, mut controls) = (0, 0, 0);
+        let mut codes = std::collections::BTreeSet::new();
         for _ in 0..300 {
             let data: Vec<u8> = (0..600)
                 .map(|_| {
@@ -317,7 +446,23 @@ mod tests {
             let s = super::run(&data).expect("a schedule runs");
             sent += s.sent;
             ended += s.ended;
+            controls += s.controls;
+            codes.extend(s.codes);
         }
-        assert!(sent > 50 && ended > 100, "sent {sent}, ended {ended}");
+        // Branch ctl's controls are reached: each refuses and alerts fire.
+        for code in [
+            "guard-halted",
+            "velocity-exceeded",
+            "asset-cap-exceeded",
+            "quote-drift-exceeded",
+            "pay-to-pin-mismatch",
+            "alert",
+        ] {
+            assert!(codes.contains(code), "{code} never seen: {codes:?}");
+        }
+        assert!(
+            sent > 50 && ended > 100 && controls > 20,
+            "sent {sent}, ended {ended}, controls {controls}"
+        );
     }
 }
