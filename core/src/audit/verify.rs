@@ -345,7 +345,13 @@ fn parse_line(line: &str) -> Result<Parsed, Option<u64>> {
     // itself (a `"` inside a string value is always escaped): cut it out.
     let member = format!(",\"mac\":\"{mac}\"");
     let at = line.find(&member).ok_or(seq)?;
-    Ok((seq.unwrap_or(0), prev_mac, mac, (at, at + member.len()), replica))
+    Ok((
+        seq.unwrap_or(0),
+        prev_mac,
+        mac,
+        (at, at + member.len()),
+        replica,
+    ))
 }
 
 /// The cheap path of [`parse_line`] for the common line: one scan, no tree.
@@ -392,7 +398,9 @@ fn fast_line(line: &str) -> Option<Parsed> {
         if b.get(i) != Some(&b'"') {
             return None;
         }
-        let len = b[i + 1..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
+        let len = b[i + 1..]
+            .iter()
+            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
         (b[i + 1 + len] == b'"').then_some(i + 1 + len)
     };
     if b.first() != Some(&b'{') || b.last() != Some(&b'}') {
@@ -497,11 +505,27 @@ mod tests {
         let mut cases: Vec<String> = lines.clone();
         for l in &lines {
             let with = l
-                .replacen(",\"amount_usd\"", ",\"alerts\":[\"budget:0.8:*\"],\"amount_usd\"", 1)
-                .replacen("\"pii_entities_found\"", "\"payment_id\":\"pay_0123456789abcdef\",\"pii_entities_found\"", 1)
-                .replacen("\"resource_url\"", "\"replica\":\"r-1\",\"resource_url\"", 1);
+                .replacen(
+                    ",\"amount_usd\"",
+                    ",\"alerts\":[\"budget:0.8:*\"],\"amount_usd\"",
+                    1,
+                )
+                .replacen(
+                    "\"pii_entities_found\"",
+                    "\"payment_id\":\"pay_0123456789abcdef\",\"pii_entities_found\"",
+                    1,
+                )
+                .replacen(
+                    "\"resource_url\"",
+                    "\"replica\":\"r-1\",\"resource_url\"",
+                    1,
+                );
             cases.push(with);
-            cases.push(l.replacen("\"pii_entities_found\":[]", "\"pii_entities_found\":[\"EMAIL_ADDRESS\",\"PHONE\"]", 1));
+            cases.push(l.replacen(
+                "\"pii_entities_found\":[]",
+                "\"pii_entities_found\":[\"EMAIL_ADDRESS\",\"PHONE\"]",
+                1,
+            ));
         }
         let mut taken = 0;
         for l in &cases {
@@ -512,7 +536,9 @@ mod tests {
                     continue;
                 }
                 edits.push(format!("{}{}", &l[..i], &l[i + 1..]));
-                for c in ["\"", "\\", ",", "0", "1", " ", "}", "]", "[", "a", "-", "n", ":"] {
+                for c in [
+                    "\"", "\\", ",", "0", "1", " ", "}", "]", "[", "a", "-", "n", ":",
+                ] {
                     edits.push(format!("{}{}{}", &l[..i], c, &l[i + 1..]));
                     edits.push(format!("{}{}{}", &l[..i], c, &l[i..]));
                 }
