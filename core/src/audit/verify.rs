@@ -214,8 +214,8 @@ impl ChainVerifier {
         };
         let want = hex::decode(&mac).unwrap_or_default();
         let mut m = self.mac.clone();
-        m.update(line[..cut.0].as_bytes());
-        m.update(line[cut.1..].as_bytes());
+        m.update(&line.as_bytes()[..cut.0]);
+        m.update(&line.as_bytes()[cut.1..]);
         if m.verify_slice(&want).is_err() {
             // The first line checked: nothing verified with this key yet, so the key
             // is as likely wrong as the line edited (one code says both).
