@@ -114,7 +114,7 @@ export class Driver {
   /** {@link begin}'s output as the driver's JSON text (the same bytes as {@link beginJson}). */
   beginText(begin: DriverBegin, nowMs: number): string {
     const { body_bytes, ...rest } = begin;
-    if ((begin.hints && begin.hints.length > 0) || typeof begin.body_base64 === "string" || typeof begin.purchase === "string") {
+    if ((begin.hints && begin.hints.length > 0) || typeof begin.body_base64 === "string" || typeof begin.purchase === "string" || begin.spans === true) {
       const json = body_bytes ? { ...rest, body_base64: b64encodeBytes(body_bytes) } : rest;
       return this.beginJson(JSON.stringify(json), nowMs);
     }

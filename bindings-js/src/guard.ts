@@ -17,7 +17,7 @@ import { Executor, type Stop } from "./executor.js";
 import { MemoryStore, NO_REPLICA, type GuardStore } from "./stores.js";
 import type { AuditSink } from "./audit.js";
 import type { MetricsSink } from "./metrics.js";
-import { loadOtel, type OtelTracerProvider } from "./otel.js";
+import { loadOtel, tracing, type OtelTracerProvider } from "./otel.js";
 import type { ApprovalOptions } from "./approvals.js";
 import type { GuardConfig } from "./config-types.js";
 import type { DriverDoneAction, DriverEvent, DriverProfile, Head, KeyInput, PaymentContext } from "./types.js";
@@ -93,6 +93,7 @@ export class PaymentGuard {
   readonly #sink: AuditSink | undefined;
   readonly #replica: string;
   readonly #clock: () => number;
+  readonly #tracerProvider: OtelTracerProvider | undefined;
   readonly #running = new Set<Promise<unknown>>();
 
   private constructor(driver: Driver, core: wasm.Guard, opts: GuardOptions & { store: GuardStore }, sink: AuditSink | undefined, replica: string) {
@@ -102,6 +103,7 @@ export class PaymentGuard {
     this.#sink = sink;
     this.#replica = replica;
     this.#clock = opts.clock ?? Date.now;
+    this.#tracerProvider = opts.tracerProvider;
     this.#exec = new Executor(driver, {
       store: opts.store, sink, metrics: opts.metrics, clock: this.#clock, approvals: opts.approvals ?? {},
       addressAllowed: (a) => this.#core.webhookAddressAllowed(a),
@@ -209,7 +211,7 @@ export class PaymentGuard {
     const { id, actions } = this.#driver.begin({ method: ctx.method ?? "GET", url: ctx.url, payment_required: ctx.paymentRequired ?? null,
       body: ctx.body ?? null, body_bytes: ctx.bodyBytes ?? null, content_type: ctx.contentType ?? null,
       request_body_sha256: ctx.requestBodySha256 ?? null, idempotency_key: ctx.idempotencyKey ?? null, reason: ctx.reason ?? "", seed,
-      ...(ctx.purchase ? { purchase: ctx.purchase } : {}) },
+      ...(ctx.purchase ? { purchase: ctx.purchase } : {}), ...(tracing(this.#tracerProvider) ? { spans: true } : {}) },
     this.#clock());
     return this.#run(id, actions);
   }

@@ -20,7 +20,7 @@ export interface OtelTracerProvider {
   getTracer(name: string): OtelTracer;
 }
 interface OtelApi {
-  trace: OtelTracerProvider & { setSpan(context: unknown, span: OtelSpan): unknown };
+  trace: OtelTracerProvider & { setSpan(context: unknown, span: OtelSpan): unknown; getTracerProvider(): unknown };
   context: { active(): unknown };
   SpanStatusCode: { ERROR: number };
 }
@@ -41,6 +41,20 @@ export async function loadOtel(): Promise<OtelApi | null> {
     }
   }
   return api;
+}
+
+/**
+ * Whether payments should carry a span plan (the driver's `begin` flag
+ * `spans`): `@opentelemetry/api` is loaded (see {@link loadOtel}) and there is
+ * a tracer provider, `provider` or a registered global one (the API's default
+ * no-op provider records nothing, so the core builds no plan for it).
+ */
+export function tracing(provider?: OtelTracerProvider): boolean {
+  if (!api) return false;
+  if (provider) return true;
+  const global = api.trace.getTracerProvider() as { getDelegate?: () => unknown } | null;
+  const delegate = typeof global?.getDelegate === "function" ? global.getDelegate() : global;
+  return !!delegate && (delegate as { constructor?: { name?: string } }).constructor?.name !== "NoopTracerProvider";
 }
 
 /**

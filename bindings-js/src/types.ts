@@ -202,6 +202,8 @@ export interface DriverBegin {
   seed?: number;
   /** The payment id of an earlier attempt of the same purchase, when this is a retry of it. */
   purchase?: string | null;
+  /** The host has a tracer: `done` carries the payment's span plan (`done.spans`); without it the core builds none. */
+  spans?: boolean;
 }
 
 /** The start of a task (`Driver.open` / `Driver.begin`): its id (0 when it is already over) and first actions. */

@@ -376,6 +376,8 @@ class Guard:
                              "request_body_sha256": request_body_sha256, "idempotency_key": idempotency_key}
         if purchase is not None:
             b["purchase"] = purchase
+        if _otel.tracing(self.tracer_provider):
+            b["spans"] = True
         if isinstance(body, (bytes, bytearray)):
             b["body_base64"] = base64.b64encode(bytes(body)).decode("ascii")  # the core decodes the bytes
             b["content_type"] = content_type

@@ -26,6 +26,18 @@ def available() -> bool:
     return _trace is not None
 
 
+def tracing(tracer_provider: Any = None) -> bool:
+    """Whether payments should carry a span plan (the driver's ``begin`` flag
+    ``spans``): ``opentelemetry-api`` is installed and there is a tracer
+    provider, ``tracer_provider`` or a configured global one (the API's default
+    proxy/no-op provider records nothing, so the core builds no plan for it)."""
+    if _trace is None:
+        return False
+    if tracer_provider is not None:
+        return True
+    return not isinstance(_trace.get_tracer_provider(), (_trace.ProxyTracerProvider, _trace.NoOpTracerProvider))
+
+
 def _ns(ms: Any) -> int:
     return int(ms) * 1_000_000
 

@@ -170,6 +170,17 @@ fn functions(c: &mut Criterion) {
     c.bench_function("audit::verify (1 line)", |b| {
         b.iter(|| audit::verify(AK, &[line.as_str()], None, Some(&head)).unwrap())
     });
+    let mut chain = Vec::new();
+    let mut h = None;
+    for i in 0..100u64 {
+        let (l, nh) = audit::append(AK, h.as_ref(), &ev, 5 + i).unwrap();
+        chain.push(l);
+        h = Some(nh);
+    }
+    let refs: Vec<&str> = chain.iter().map(String::as_str).collect();
+    c.bench_function("audit::verify (100 lines)", |b| {
+        b.iter(|| audit::verify(AK, &refs, None, h.as_ref()).unwrap())
+    });
 }
 
 criterion_group!(all, decision, functions);

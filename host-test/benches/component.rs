@@ -4,6 +4,7 @@
 //! * `decision/*`: assess + finalize, refused at the replay check (the
 //!   reservation is released, so the state stays the same size).
 //! * `call/*`: one `call("money.parse-usd", …)` round trip (JSON façade).
+//! * `audit-verify-100/*`: verifying a 100-line chain against its head.
 //!
 //! Run with `make bench-component` (builds the component first).
 
@@ -134,6 +135,47 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("call/component", |b| {
         b.iter(|| black_box(h.call("money.parse-usd", input).expect("ok")))
+    });
+
+    // ---- audit verification: a 100-line chain against its head ----
+    let ev = presidio_x402_core::audit::AuditEvent {
+        event_type: "payment_allowed".into(),
+        outcome: "allowed".into(),
+        resource_url: URL.into(),
+        ..Default::default()
+    };
+    let (mut text, mut head) = (String::new(), None);
+    for i in 0..100u64 {
+        let (l, nh) = presidio_x402_core::audit::append(&AUDIT_KEY, head.as_ref(), &ev, now + i)
+            .expect("append");
+        text.push_str(&l);
+        text.push('\n');
+        head = Some(nh);
+    }
+    let head = head.expect("head");
+    g.bench_function("audit-verify-100/native", |b| {
+        b.iter(|| {
+            black_box(presidio_x402_core::audit::verify_text(
+                &AUDIT_KEY,
+                &text,
+                None,
+                Some(&head),
+            ))
+            .expect("verifies")
+        })
+    });
+    let expected = wit::Head {
+        seq: head.seq,
+        mac: head.mac.clone(),
+    };
+    g.bench_function("audit-verify-100/component", |b| {
+        b.iter(|| {
+            let api = h.bindings.presidio_x402_api();
+            let r = api
+                .call_audit_verify(&mut h.store, &AUDIT_KEY, &text, None, Some(&expected))
+                .expect("no trap");
+            assert!(r.is_ok(), "chain verifies");
+        })
     });
     g.finish();
 }

@@ -13,6 +13,7 @@ action kinds per crossing of each task, its `done`, the audit outcomes) and reco
 crossing in `vectors/driver/transcripts.json`, which every host replays byte for byte.
 """
 import base64
+import copy
 import json
 
 from common import case, write
@@ -1054,6 +1055,22 @@ controls_b[9]["expected"]["audit_alerts"] = [["budget:0.8:*"], None, None, None]
 controls_b[10]["expected"]["audit_alerts"] = [None, None, [f"budget:0.5:asset:eip155:84532:{UNKNOWN_TOKEN.lower()}"],
                                             None]
 
+
+
+def traced(s):
+    """`s` with every payment begun with `"spans": true` (a host with a tracer): `done` carries the span plan."""
+    s = copy.deepcopy(s)
+    s["comment"] = "spans on: " + s["comment"]
+    for p in s["input"]["payments"]:
+        if "url" in p:
+            p["spans"] = True
+    return s
+
+
+# OpenTelemetry span plans: built only when the host asks (every other scenario: no `done.spans`).
+spans = [traced(s) for s in (happy[0], happy[1], policy[0], policy[3], identity[0], settlement[0], settlement[3],
+                             approvals[0], approvals[2], shared[0], audit[0], binding[0], controls[0])]
+
 groups = [
     {"comment": "payments that go through", "tests": happy},
     {"comment": "refusals before signing", "tests": policy},
@@ -1071,6 +1088,7 @@ groups = [
     {"comment": "hot reload: validated by the core, audited, payments in flight keep their policy", "tests": reload},
     {"comment": "operator controls: kill switch, velocity limits, per-asset caps", "tests": controls},
     {"comment": "operator controls: quote drift, wallet-pinning modes, budget alerts", "tests": controls_b},
+    {"comment": "OpenTelemetry: the span plan only when the host asks for it (`spans: true`)", "tests": spans},
 ]
 
 if __name__ == "__main__":

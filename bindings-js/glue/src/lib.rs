@@ -384,6 +384,7 @@ impl Driver {
             hints: Vec::new(),
             seed: ms(seed)?,
             purchase: None,
+            spans: false,
         };
         Ok(self.inner.begin_text(b, ms(now_ms)?))
     }

@@ -53,7 +53,7 @@
 //! | `send` | `method`, `url`, `header {name, value}`, `redirect: "manual"` | `response {status, settlement}`, `network-error {sent}` or `unobserved` |
 //! | `alert` | `url`, `body`, `headers` | none: post `body` to `url` with `headers`, once, without waiting for the answer (best effort; see [`crate::controls::alerts`]) |
 //! | `sleep` | `until_ms` | `wake` |
-//! | `done` | `allowed`, `code`, `family`, `settlement`, `metrics`, `details`, `audit_line`, and for a payment `spans` (its OpenTelemetry span plan, [`spans`]) | (the task is over) |
+//! | `done` | `allowed`, `code`, `family`, `settlement`, `metrics`, `details`, `audit_line`, and for a payment begun with `"spans": true` `spans` (its OpenTelemetry span plan, [`spans`]; hosts ask only when a tracer is installed) | (the task is over) |
 //!
 //! A payment's course: `begin` → (`load-state` → `cas-state`)\* → `replay-set` →
 //! (`post-webhook`\*, `ask-human`\*, `countersign`) → `audit`, `save-head`? → `sign` → `send` →

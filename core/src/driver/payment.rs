@@ -110,12 +110,14 @@ pub(super) struct Payment {
 
 impl Payment {
     pub(super) fn begin(d: &mut Driver, mut b: Begin, now: u64) -> (Payment, Vec<Action>) {
+        let spans = b.spans;
         let mut p = Payment {
             body_error: b.decode_body(),
             rng: b.seed ^ 0x9e37_79b9_7f4a_7c15,
             begin: b,
             gen: d.gen,
             plan: super::spans::Plan {
+                on: spans,
                 t0: now,
                 ..Default::default()
             },
@@ -772,12 +774,14 @@ impl Payment {
                 settlement: self.settlement,
             },
         );
-        done.append_member(
-            "spans",
-            &self
-                .plan
-                .json(self.now, code, &self.root_attributes(allowed, code)),
-        );
+        if self.plan.on {
+            done.append_member(
+                "spans",
+                &self
+                    .plan
+                    .json(self.now, code, &self.root_attributes(allowed, code)),
+            );
+        }
         done
     }
 

@@ -89,6 +89,9 @@ pub(crate) fn control_of(c: Code) -> Option<u8> {
 /// A payment's control spans as they happen.
 #[derive(Debug, Default)]
 pub(crate) struct Plan {
+    /// The host asked for the plan ([`super::wire::Begin::spans`]): without
+    /// it nothing is recorded or written.
+    pub(crate) on: bool,
     /// The payment's start.
     pub(crate) t0: u64,
     /// Closed control spans: (control, start, end).
@@ -100,6 +103,9 @@ pub(crate) struct Plan {
 impl Plan {
     /// Closes the running control at `now` and, with `next`, starts that one.
     pub(crate) fn enter(&mut self, next: Option<u8>, now: u64) {
+        if !self.on {
+            return;
+        }
         if let Some((c, t)) = self.open.take() {
             self.done.push((c, t, now));
         }
@@ -108,6 +114,9 @@ impl Plan {
 
     /// The first step's controls: those up to `last` (all three when it passed).
     pub(crate) fn assessed(&mut self, last: u8, now: u64) {
+        if !self.on {
+            return;
+        }
         assessed(&mut self.done, self.t0, last, now);
     }
 

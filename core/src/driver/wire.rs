@@ -84,13 +84,17 @@ pub struct Begin {
     /// belongs to this payment's fingerprint, else the payment is refused
     /// with `payment-id-mismatch`.
     pub purchase: Option<String>,
+    /// The host has a tracer: `done` carries the payment's span plan
+    /// (`done.spans`, [`super::spans`]). Off by default, so a host without
+    /// OpenTelemetry pays nothing for it.
+    pub spans: bool,
 }
 
 impl Begin {
     /// Reads `{"method", "url", "payment_required", "body" | "body_base64",
     /// "content_type", "request_body_sha256", "idempotency_key", "reason",
-    /// "hints", "seed", "purchase"}` (`body_base64`: the bytes read, standard padded
-    /// base64).
+    /// "hints", "seed", "purchase", "spans"}` (`body_base64`: the bytes read, standard padded
+    /// base64; `spans`: a boolean, default false).
     pub fn from_json(v: &Value) -> Result<Begin, Code> {
         let m = v.as_object().ok_or(Code::InvalidInput)?;
         let s = |k: &str| -> Result<Option<String>, Code> {
@@ -129,6 +133,10 @@ impl Begin {
                 .get("seed")
                 .map_or(Ok(0), |v| v.as_u64().ok_or(Code::InvalidInput))?,
             purchase: s("purchase")?,
+            spans: match m.get("spans") {
+                None | Some(Value::Null) => false,
+                Some(v) => v.as_bool().ok_or(Code::InvalidInput)?,
+            },
         })
     }
 
