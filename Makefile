@@ -293,6 +293,7 @@ js-package: js-tools
 	cd $(JS_DIR) && { cmp -s package-lock.json node_modules/.lock-installed || { $(NPM) ci --no-audit --no-fund && cp package-lock.json node_modules/.lock-installed; }; } \
 	  && node_modules/.bin/tsc -p tsconfig.json
 	mkdir -p $(JS_DIR)/dist/wasm && cp $(JS_DIR)/src/wasm/*.js $(JS_DIR)/src/wasm/*.d.ts $(JS_DIR)/src/wasm/*.wasm $(JS_DIR)/dist/wasm/
+	cp LICENSE $(JS_DIR)/LICENSE
 	mkdir -p $(JS_PACK_DIR) && cd $(JS_DIR) && $(NPM) pack --pack-destination $(JS_PACK_DIR) --silent >/dev/null
 	@ls -l $(JS_TARBALL)
 
@@ -408,6 +409,7 @@ dist: version-check component js-package
 	@$(BUILD_VENV)/bin/python -c "import build, setuptools; assert (build.__version__, setuptools.__version__) == ('1.6.1', '84.2.1')" 2>/dev/null \
 	  || $(BUILD_VENV)/bin/pip install --quiet "build==1.6.1" "setuptools==84.2.1"
 	rm -rf $(DIST_DIR) bindings-python/build bindings-python/*.egg-info && mkdir -p $(DIST_DIR)
+	cp LICENSE bindings-python/LICENSE
 	cp $(JS_TARBALL) $(DIST_DIR)/
 	$(BUILD_VENV)/bin/python -m build --no-isolation --outdir $(DIST_DIR) bindings-python > $(BUILD_VENV)/build.log 2>&1 \
 	  || { cat $(BUILD_VENV)/build.log >&2; exit 1; }

@@ -50,6 +50,7 @@ from typing import Any, Callable, Dict, List, Optional
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 VERSION = (ROOT / "VERSION").read_text().strip()
+LICENSE = (ROOT / "LICENSE").read_bytes()  # copied into the wheel, the sdist and the npm tarball
 DIST_NAME = "presidio_hardened_x402"
 NPM_NAME = "presidio-hardened-x402"
 EMAIL = "alice.smith@example.com"  # in the world's PII route (world.mjs EMAIL)
@@ -192,6 +193,10 @@ class Dist:
         assert wasm == self.component_bytes(), "the wheel's presidio_x402.wasm is not target/presidio_x402.wasm"
         assert schema == (ROOT / "schema/policy.schema.json").read_bytes(), "the wheel's policy.schema.json is stale"
         assert typed, "presidio_x402/config_types.py (GuardConfig) is not in the wheel"
+        licence = f"{info}/licenses/LICENSE"
+        assert licence in names, f"{licence} is not in the wheel"
+        with zipfile.ZipFile(self.wheel) as z:
+            assert z.read(licence) == LICENSE, "the wheel's LICENSE is not the repository's"
         missing = [m for m in self.package_modules() if m not in names]
         assert not missing, f"modules not in the wheel: {missing}"
         stray = sorted(n for n in names if not n.startswith(("presidio_x402/", info + "/")))
@@ -206,7 +211,7 @@ class Dist:
             pkg_info = t.extractfile(top + "PKG-INFO").read().decode()  # type: ignore[union-attr]
         assert wasm == self.component_bytes(), "the sdist's presidio_x402.wasm is not target/presidio_x402.wasm"
         assert re.search(rf"^Version: {re.escape(VERSION)}$", pkg_info, re.M), "PKG-INFO version is not VERSION"
-        for f in ("pyproject.toml", "setup.py", "README.md"):
+        for f in ("pyproject.toml", "setup.py", "README.md", "LICENSE"):
             assert f in names, f"{f} not in the sdist"
         missing = [m for m in self.package_modules() if m not in names]
         assert not missing, f"modules not in the sdist: {missing}"
@@ -312,6 +317,7 @@ print(json.dumps({{"code": asyncio.run(main()), "signed": len(calls), "file": pr
         assert pkg["version"] == VERSION, f"package.json version {pkg['version']} is not VERSION {VERSION}"
         assert "dist/wasm/presidio_x402_js_bg.wasm" in files, "no wasm in the tarball"
         assert files["dist/wasm/presidio_x402_js_bg.wasm"][:4] == b"\0asm"
+        assert files.get("LICENSE") == LICENSE, "the tarball's LICENSE is missing or not the repository's"
         tests = sorted(f for f in files if re.search(r"(^|/)(test|tests|__tests__|spec)/|\.(test|spec)\.[cm]?[jt]s$", f))
         assert not tests, f"test files in the tarball: {tests}"
         maps = sorted(f for f in files if f.endswith(".map"))
