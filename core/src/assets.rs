@@ -6,8 +6,9 @@
 //! other asset (including a "USDC" symbol on an unknown contract) cannot be
 //! priced and is blocked with [`Code::AssetUntrusted`].
 
-use crate::error::Code;
+use crate::error::{Code, ConfigError};
 use crate::money::{Usd, USD_ONE};
+use serde_json::Value;
 
 /// CAIP-2 id of Solana mainnet.
 pub const SOLANA_MAINNET: &str = "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp";
@@ -195,6 +196,31 @@ pub fn lookup<'a>(
     table
         .iter()
         .find(|a| a.network == network && canonical_address(network, &a.address) == want)
+}
+
+/// The CAIP-2 `network` and the `address` of an asset entry at `path`
+/// (`config-bad-asset` / `config-bad-address` when bad).
+pub(crate) fn asset_id<'a>(
+    o: &'a serde_json::Map<String, Value>,
+    path: &str,
+    errs: &mut Vec<ConfigError>,
+) -> (Option<String>, Option<&'a str>) {
+    let s = |k: &str| o.get(k).and_then(Value::as_str);
+    let network = s("network").and_then(|n| normalize_network(n, 1).ok());
+    if network.is_none() {
+        errs.push(ConfigError::new(
+            format!("{path}.network"),
+            Code::ConfigBadAsset,
+        ));
+    }
+    let address = s("address").filter(|a| network.as_ref().is_some_and(|n| valid_address(n, a)));
+    if address.is_none() {
+        errs.push(ConfigError::new(
+            format!("{path}.address"),
+            Code::ConfigBadAddress,
+        ));
+    }
+    (network, address)
 }
 
 #[cfg(test)]

@@ -384,35 +384,6 @@ fn per_endpoint(x: &Value, errs: &mut Vec<ConfigError>) -> Vec<(EndpointKey, Usd
     out
 }
 
-/// The CAIP-2 `network` and the `address` of an asset entry at `path`
-/// (`config-bad-asset` / `config-bad-address` when bad).
-pub(crate) fn asset_id<'a>(
-    o: &'a serde_json::Map<String, Value>,
-    path: &str,
-    errs: &mut Vec<ConfigError>,
-) -> (Option<String>, Option<&'a str>) {
-    let s = |k: &str| o.get(k).and_then(Value::as_str);
-    let network = s("network").and_then(|n| assets::normalize_network(n, 1).ok());
-    if network.is_none() {
-        errs.push(ConfigError::new(
-            format!("{path}.network"),
-            Code::ConfigBadAsset,
-        ));
-    }
-    let address = s("address").filter(|a| {
-        network
-            .as_ref()
-            .is_some_and(|n| assets::valid_address(n, a))
-    });
-    if address.is_none() {
-        errs.push(ConfigError::new(
-            format!("{path}.address"),
-            Code::ConfigBadAddress,
-        ));
-    }
-    (network, address)
-}
-
 fn extra_assets(x: &Value, table: &mut Vec<TrustedAsset>, errs: &mut Vec<ConfigError>) {
     let Some(a) = x.as_array() else {
         errs.push(ConfigError::new("assets", Code::ConfigBadType));
@@ -430,7 +401,7 @@ fn extra_assets(x: &Value, table: &mut Vec<TrustedAsset>, errs: &mut Vec<ConfigE
         };
         let before = errs.len();
         crate::controls::unknown_keys(o, ASSET_KEYS, &path, errs);
-        let (network, address) = asset_id(o, &path, errs);
+        let (network, address) = assets::asset_id(o, &path, errs);
         let decimals = o
             .get("decimals")
             .and_then(Value::as_u64)

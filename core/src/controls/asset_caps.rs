@@ -102,25 +102,7 @@ pub(crate) fn parse(x: &Value, errs: &mut Vec<ConfigError>) -> Vec<AssetCap> {
         };
         let before = errs.len();
         super::unknown_keys(o, KEYS, &path, errs);
-        let s = |k: &str| o.get(k).and_then(Value::as_str);
-        let network = s("network").and_then(|n| assets::normalize_network(n, 1).ok());
-        if network.is_none() {
-            errs.push(ConfigError::new(
-                format!("{path}.network"),
-                Code::ConfigBadAsset,
-            ));
-        }
-        let address = s("address").filter(|a| {
-            network
-                .as_ref()
-                .is_some_and(|n| assets::valid_address(n, a))
-        });
-        if address.is_none() {
-            errs.push(ConfigError::new(
-                format!("{path}.address"),
-                Code::ConfigBadAddress,
-            ));
-        }
+        let (network, address) = assets::asset_id(o, &path, errs);
         let per_call = atomic(o.get("max_per_call"), format!("{path}.max_per_call"), errs);
         let per_window = atomic(
             o.get("max_per_window"),
