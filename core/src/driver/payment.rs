@@ -124,16 +124,22 @@ impl Payment {
             now,
             ..Payment::placeholder()
         };
-        let out = if d.needs_head() {
-            p.phase = Phase::Opening;
+        let out = p.open_or_start(d, Kind::Assess, now);
+        (p, out)
+    }
+
+    /// A new task's first actions: load the replica's head first when the
+    /// driver still needs it, else start the task as `kind`.
+    fn open_or_start(&mut self, d: &mut Driver, kind: Kind, now: u64) -> Vec<Action> {
+        if d.needs_head() {
+            self.phase = Phase::Opening;
             vec![Action::new(
                 "load-head",
                 json!({"replica": d.replica, "from_store": d.profile.keep_head}),
             )]
         } else {
-            p.start(d, Kind::Assess, now)
-        };
-        (p, out)
+            self.start(d, kind, now)
+        }
     }
 
     /// An empty payment, holding a task id's place.
@@ -171,15 +177,7 @@ impl Payment {
             gen: d.gen,
             ..Payment::placeholder()
         };
-        let out = if d.needs_head() {
-            p.phase = Phase::Opening;
-            vec![Action::new(
-                "load-head",
-                json!({"replica": d.replica, "from_store": d.profile.keep_head}),
-            )]
-        } else {
-            p.start(d, Kind::Control, now)
-        };
+        let out = p.open_or_start(d, Kind::Control, now);
         (p, out)
     }
 
