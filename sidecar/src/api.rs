@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use presidio_x402_core::driver::{Action, Begin, Driver, Event};
+use presidio_x402_core::facade;
 use presidio_x402_core::policy::{endpoint_key, GuardState, GLOBAL_KEY};
 use presidio_x402_core::Code;
 use serde_json::{json, Map, Value};
@@ -120,6 +121,7 @@ pub fn router(guard: Arc<Guard>, args: &Args, token: Option<[u8; 32]>) -> Router
         .route("/v1/raw/drivers/{d}/reload", post(raw_reload))
         .route("/v1/raw/drivers/{d}/handle", post(raw_handle))
         .route("/v1/raw/drivers/{d}/control", post(raw_control))
+        .route("/v1/raw/call/{op}", post(raw_call))
         .layer(middleware::from_fn_with_state(st.clone(), auth));
     Router::new()
         .route(
@@ -683,6 +685,26 @@ async fn raw_handle(
     let r = raw(&st)?
         .with(raw_id(&d)?, |d| d.handle_json(task, now, &input))
         .ok_or_else(unknown_driver)?;
+    Ok(core_text(r))
+}
+
+/// `POST /v1/raw/call/{op}`: one core operation on the body's JSON text,
+/// the way the component's `call` (and `audit-call` for the audit
+/// operations over whole logs) runs it; the answer is the core's text, or
+/// 422 with the core's code.
+async fn raw_call(
+    State(st): St,
+    Path(op): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    raw(&st)?;
+    let input = std::str::from_utf8(&body)
+        .map_err(|_| ApiError::invalid("the body must be UTF-8 JSON text"))?;
+    let r = if facade::AUDIT_OPERATIONS.contains(&op.as_str()) {
+        facade::call_audit_json(&op, input)
+    } else {
+        facade::call_json(&op, input)
+    };
     Ok(core_text(r))
 }
 

@@ -360,6 +360,7 @@ fn the_served_openapi_document_is_the_committed_file() {
         "/v1/raw/drivers/{d}/begin",
         "/v1/raw/drivers/{d}/handle",
         "/v1/raw/drivers/{d}/control",
+        "/v1/raw/call/{op}",
         "/v1/halt",
         "/v1/unhalt",
     ] {
