@@ -1,5 +1,6 @@
-//! libFuzzer entry for [`presidio_x402_fuzz::canonical`].
+//! libFuzzer entry for [`presidio_x402_fuzz::canonical`], timed
+//! ([`presidio_x402_fuzz::run_timed`]).
 #![no_main]
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let _ = presidio_x402_fuzz::canonical(data);
+    presidio_x402_fuzz::run_timed("canonical", data);
 });

@@ -1,5 +1,6 @@
-//! libFuzzer entry for [`presidio_x402_fuzz::challenge`].
+//! libFuzzer entry for [`presidio_x402_fuzz::challenge`], timed
+//! ([`presidio_x402_fuzz::run_timed`]).
 #![no_main]
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let _ = presidio_x402_fuzz::challenge(data);
+    presidio_x402_fuzz::run_timed("challenge", data);
 });

@@ -1,5 +1,6 @@
-//! libFuzzer entry for [`presidio_x402_fuzz::driver`].
+//! libFuzzer entry for [`presidio_x402_fuzz::driver`], timed
+//! ([`presidio_x402_fuzz::run_timed`]).
 #![no_main]
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let _ = presidio_x402_fuzz::driver(data);
+    presidio_x402_fuzz::run_timed("driver", data);
 });

@@ -1,5 +1,6 @@
-//! libFuzzer entry for [`presidio_x402_fuzz::money`].
+//! libFuzzer entry for [`presidio_x402_fuzz::money`], timed
+//! ([`presidio_x402_fuzz::run_timed`]).
 #![no_main]
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let _ = presidio_x402_fuzz::money(data);
+    presidio_x402_fuzz::run_timed("money", data);
 });

@@ -44,6 +44,61 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("driver", driver),
 ];
 
+/// The slowest an input may be (issue 19): 10 ms of the fuzzing thread's
+/// CPU time (`X402_FUZZ_SLOW_MS` sets another number of milliseconds, e.g.
+/// to see that the check fires).
+pub const SLOW_LIMIT: std::time::Duration = std::time::Duration::from_millis(10);
+
+#[cfg(feature = "libfuzzer")]
+fn slow_limit() -> std::time::Duration {
+    static LIMIT: std::sync::OnceLock<std::time::Duration> = std::sync::OnceLock::new();
+    *LIMIT.get_or_init(|| {
+        std::env::var("X402_FUZZ_SLOW_MS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .map_or(SLOW_LIMIT, std::time::Duration::from_millis)
+    })
+}
+
+/// What a `fuzz_targets/<name>.rs` entry runs: target `name` on `data`,
+/// timed in the thread's CPU time (so a loaded machine does not make an input
+/// look slow). An input over [`SLOW_LIMIT`] (or `X402_FUZZ_SLOW_MS`) prints a `SLOW` line on stderr
+/// and, when `X402_FUZZ_SLOW_DIR` is set (`make fuzz` sets `fuzz/slow`), is
+/// saved as `<dir>/<name>/<fnv64 of the bytes>` so `make fuzz` fails and the
+/// input can be replayed and fixed like a crasher.
+#[cfg(feature = "libfuzzer")]
+pub fn run_timed(name: &str, data: &[u8]) {
+    let target = TARGETS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| *t)
+        .expect("a target of TARGETS");
+    let start = cpu_time::ThreadTime::now();
+    let _ = target(data);
+    let took = start.elapsed();
+    if took > slow_limit() {
+        let file = format!("{:016x}", fnv64(data));
+        eprintln!(
+            "SLOW {name}: {:.2} ms of CPU for {} bytes ({file})",
+            took.as_secs_f64() * 1000.0,
+            data.len()
+        );
+        if let Some(dir) = std::env::var_os("X402_FUZZ_SLOW_DIR") {
+            let dir = std::path::Path::new(&dir).join(name);
+            let _ = std::fs::create_dir_all(&dir);
+            let _ = std::fs::write(dir.join(file), data);
+        }
+    }
+}
+
+/// FNV-1a, 64 bits: a stable file name for a slow input.
+#[cfg(feature = "libfuzzer")]
+fn fnv64(data: &[u8]) -> u64 {
+    data.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 /// A fixed 32-byte key for the targets that need one.
 const KEY: [u8; 32] = [0x5a; 32];
 
