@@ -95,6 +95,16 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
                 out.push(hit(w, i, i + 1, EntityType::Person, 700)?);
                 return Some(i + 2);
             }
+            // First [particles] Last: `Krisztina van der Loo`, `Rowan O Liain`.
+            if let Some(k) = particle_run(w, i + 1) {
+                let known = f & (FIRST | FIRST_AMB) == FIRST;
+                let shaped = x.shape == Shape::Title && x.e - x.s >= 3 && !is_place(w, i, 1);
+                if (known || shaped) && !org_phrase(w, i, k) {
+                    out.push(hit(w, i, k, EntityType::Person, if known { 800 } else { 650 })?);
+                    return Some(k + 1);
+                }
+                return None;
+            }
             let joined = matches!(nx.gap, Gap::Space | Gap::Join(b'-' | b'_'));
             if !joined || !(capital(nx.shape) || nx.shape == Shape::Initial) {
                 return None;
@@ -141,6 +151,12 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
         Shape::Initial => {
             // F. Last / F.Last
             let nx = nx?;
+            if nx.gap == Gap::DotSpace {
+                if let Some(k) = particle_run(w, i + 1) {
+                    out.push(hit(w, i, k, EntityType::Person, 700)?);
+                    return Some(k + 1);
+                }
+            }
             if !matches!(nx.gap, Gap::DotSpace | Gap::Join(b'.')) || nx.shape != Shape::Title {
                 return None;
             }
@@ -289,6 +305,15 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     // gazetteer; or an unknown given name (or one that is a distinctive
     // surname) before a surname when the pair ends the text or the clause
     // (`for kian esposito`, `for reza perez`).
+    // `Mr van der Velden`, `patient de la Cruz`: particles and a surname.
+    if strong && spaced && first.shape == Shape::Lower {
+        if let Some(k) = particle_run(w, i + 1) {
+            if !org_phrase(w, i + 1, k) {
+                out.push(hit(w, i + 1, k, EntityType::Person, 700)?);
+                return Some(k + 1);
+            }
+        }
+    }
     if spaced && first.shape == Shape::Lower {
         let second = *w.w.get(i + 2)?;
         let f = w.flags(i + 1);
@@ -338,9 +363,20 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let mut support = false;
     let mut any_name = false;
     let mut cap_words = 0;
+    let mut units = 0;
     let mut end = None;
     while j <= i + 4 {
         let Some(y) = w.w.get(j).copied() else { break };
+        // `Mr van der Velden`: particles and the capitalised word after them.
+        if !keyed && matches!(y.gap, Gap::Space | Gap::DotSpace) {
+            if let Some(k) = particle_run(w, j) {
+                cap_words += 1;
+                units += 1;
+                end = Some(k);
+                j = k + 1;
+                continue;
+            }
+        }
         if j > i + 1 {
             let joint = match y.gap {
                 Gap::Space | Gap::DotSpace => true,
@@ -379,6 +415,7 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         if capital(y.shape) || y.shape == Shape::Initial {
             cap_words += 1;
         }
+        units += 1;
         end = Some(j);
         j += 1;
     }
@@ -386,7 +423,7 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     if w.after(end).is_ascii_digit() || w.w.get(end).is_some_and(|y| y.shape == Shape::Initial) {
         return None;
     }
-    let words = end - i;
+    let words = units;
     let score = if strong {
         // In free text a lone unknown word after `patient`/`customer` is more
         // often a product word (Customer Success, Member Services) than a
@@ -411,6 +448,7 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         800
     } else if (cap_words == words && words == 1 && w.flags(i + 1) & (FIRST | FIRST_AMB) == FIRST)
         || (words == 2 && clause_pair(w, i))
+        || (words == 1 && end == i + 1 && greeting(w, i) && lone_given_name(w, end))
     {
         600
     } else {
@@ -580,7 +618,59 @@ fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
         && w.cue(i + 2) == 0
         && !is_place(w, i + 1, 1)
         && !is_place(w, i + 2, 1)
-        && matches!(w.after(i + 2), 0 | b'.' | b',' | b';' | b')')
+        && (matches!(w.after(i + 2), 0 | b'.' | b',' | b';' | b')' | b'"' | b'!')
+            || (w.w.get(i + 3).is_some_and(|z| z.gap == Gap::Space && z.shape == Shape::Lower)
+                && w.is(i + 3, LINKERS)))
+}
+
+/// Lower-case words that go on after a name without being its head noun
+/// (`requested by Juna Honan via agent`, `for Maria Garcia on Friday`).
+const LINKERS: &[&str] = &[
+    "via", "on", "at", "from", "and", "in", "to", "using", "through", "with", "for",
+];
+
+/// True when the cue at word `i` is a greeting or thanks (`thanks Brid!`,
+/// `hello Sneha,`): a lone capitalised word that ends the clause after it
+/// is a given name.
+fn greeting(w: &Words<'_>, i: usize) -> bool {
+    w.ctx && w.is(i, &["thanks", "hello", "hi", "hey", "dear"])
+}
+
+/// Name particles (lower-case keys) that join a given name to a surname:
+/// `van der`, `de la`, `von`, `Mac`, `Mc`, `O` (`Ó` folds to it), `Ni`.
+const PARTICLES: &[&str] = &[
+    "van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "ter", "ten",
+    "mac", "mc", "o", "ni", "nic", "dos", "das", "bin", "ibn",
+];
+
+/// From word `j`: one or two name particles (separated by spaces) and a
+/// capitalised word of 2+ letters that is neither a stop word nor a place;
+/// returns that word's index. Lower-case particles, or a Title-case or single
+/// capital one (`Mac`, `O`).
+fn particle_run(w: &mut Words<'_>, j: usize) -> Option<usize> {
+    let mut k = j;
+    while k < j + 2 {
+        let y = *w.w.get(k)?;
+        if k > j && y.gap != Gap::Space {
+            return None;
+        }
+        let shaped = matches!(y.shape, Shape::Lower | Shape::Title | Shape::Initial);
+        if !shaped || !w.is(k, PARTICLES) || !w.ctx {
+            break;
+        }
+        k += 1;
+    }
+    if k == j {
+        return None;
+    }
+    let z = *w.w.get(k)?;
+    if z.gap != Gap::Space || z.shape != Shape::Title || z.e - z.s < 2 {
+        return None;
+    }
+    if w.flags(k) & STOP != 0 || is_place(w, k, 1) || w.cue(k) != 0 {
+        return None;
+    }
+    Some(k)
 }
 
 /// True when the value that starts at byte `s` (up to the next `&`, `/`,

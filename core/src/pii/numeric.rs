@@ -130,6 +130,7 @@ const RECORD_CUES: &[&str] = &[
 ];
 const VERSION_CUES: &[&str] = &[
     "version", "versions", "ver", "v", "release", "releases", "build", "builds", "firmware", "rev",
+    "sdk", "lib", "pkg", "package", "plugin", "app", "os", "kernel", "driver", "patch",
 ];
 
 /// Finds digit-group entities in normalised text.
@@ -437,8 +438,12 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, cx: Ctx<'_>) -> Option<(EntityTy
             || (ng == 3 && lens[0] == 4 && lens[1] == 6 && (lens[2] == 5 || lens[2] == 4));
         // `number`/`no` is a not-PII key unless it names a card (`card
         // number 4111…`, `card_number=…`, `cc no. …`).
-        let card_number =
-            not_pii_key && is_one_of(word_before(b, word_start(b, before)), CARD_WORDS);
+        // The card word may stand one word further back (`card ending
+        // block 4111…`, `credit card no 4111…`).
+        let w1 = word_before(b, word_start(b, before));
+        let card_number = not_pii_key
+            && (is_one_of(w1, CARD_WORDS)
+                || (!w1.is_empty() && is_one_of(word_before(b, word_start(b, w1)), CARD_WORDS)));
         if shaped && card_valid(d) && !(bare && not_pii_key && !card_number) {
             return Some((EntityType::CreditCard, if bare { 900 } else { 1000 }));
         }
