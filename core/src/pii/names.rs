@@ -99,11 +99,21 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             if let Some(k) = particle_run(w, i + 1) {
                 let known = f & (FIRST | FIRST_AMB) == FIRST;
                 let shaped = x.shape == Shape::Title && x.e - x.s >= 3 && !is_place(w, i, 1);
-                if (known || shaped) && !org_phrase(w, i, k) {
-                    out.push(hit(w, i, k, EntityType::Person, if known { 800 } else { 650 })?);
-                    return Some(k + 1);
+                if !(known || shaped) {
+                    return None;
                 }
-                return None;
+                // A brand named after the person is skipped whole (no
+                // place inside it either: `Florence O Hara quilts`).
+                if !org_phrase(w, i, k) {
+                    out.push(hit(
+                        w,
+                        i,
+                        k,
+                        EntityType::Person,
+                        if known { 800 } else { 650 },
+                    )?);
+                }
+                return Some(k + 1);
             }
             let joined = matches!(nx.gap, Gap::Space | Gap::Join(b'-' | b'_'));
             if !joined || !(capital(nx.shape) || nx.shape == Shape::Initial) {
@@ -227,9 +237,25 @@ fn labelled_last_first(w: &mut Words<'_>, i: usize) -> bool {
         && y.e - y.s >= 2
         && matches!(w.after(i + 1), 0 | b'.' | b';' | b')')
         && (f | g) & STOP == 0
-        && (f & LAST != 0 || g & (FIRST | FIRST_AMB) == FIRST)
+        && (f & (LAST | LAST_WL) == LAST
+            || g & (FIRST | FIRST_AMB) == FIRST
+            || unknown_pair_labelled(w, i))
         && !is_place(w, i, 1)
         && !is_place(w, i + 1, 1)
+}
+
+/// `screening: Cudzich, Parth` with neither word known: the label before the
+/// colon is a lower-case word, and both words have 3+ letters and are no
+/// English word the lists know (ambiguous given names, word-like surnames)
+/// and no cue (`Tags: Red, Blue` and `sizes: Small, Large` stay untouched).
+fn unknown_pair_labelled(w: &mut Words<'_>, i: usize) -> bool {
+    let label = i > 0 && w.w.get(i - 1).is_some_and(|p| p.shape == Shape::Lower);
+    let long = (i..=i + 1).all(|k| w.w.get(k).is_some_and(|y| y.e - y.s >= 3));
+    label
+        && long
+        && (w.flags(i) | w.flags(i + 1)) & (FIRST_AMB | LAST_WL) == 0
+        && w.cue(i) == 0
+        && w.cue(i + 1) == 0
 }
 
 /// A two-word lower-case slug that is a whole path segment or query value
@@ -527,6 +553,28 @@ fn org_phrase(w: &mut Words<'_>, a: usize, b: usize) -> bool {
     if y.gap != Gap::Space {
         return false;
     }
+    // One more capitalised word may stand between the pair and the head
+    // noun (`Albina Toledo hats`, `Mac Iosog Brunet sunglasses`).
+    if y.shape == Shape::Title
+        && w.w.get(b + 2).is_some_and(|z| z.shape == Shape::Lower)
+        && head_noun(w, b + 1)
+    {
+        return true;
+    }
+    head_noun(w, b)
+}
+
+/// True when the word after word `b` makes the capitalised words ending at
+/// `b` its modifier: an organisation word, a lower-case plural that is not a
+/// personal-record noun or a person's verb, or a bare common noun (see
+/// [`org_phrase`]).
+fn head_noun(w: &mut Words<'_>, b: usize) -> bool {
+    let Some(y) = w.w.get(b + 1).copied() else {
+        return false;
+    };
+    if y.gap != Gap::Space {
+        return false;
+    }
     let c = w.cue(b + 1);
     if c & ORG != 0 {
         return true;
@@ -619,7 +667,10 @@ fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
         && !is_place(w, i + 1, 1)
         && !is_place(w, i + 2, 1)
         && (matches!(w.after(i + 2), 0 | b'.' | b',' | b';' | b')' | b'"' | b'!')
-            || (w.w.get(i + 3).is_some_and(|z| z.gap == Gap::Space && z.shape == Shape::Lower)
+            || (w
+                .w
+                .get(i + 3)
+                .is_some_and(|z| z.gap == Gap::Space && z.shape == Shape::Lower)
                 && w.is(i + 3, LINKERS)))
 }
 
@@ -655,7 +706,9 @@ fn particle_run(w: &mut Words<'_>, j: usize) -> Option<usize> {
             return None;
         }
         let shaped = matches!(y.shape, Shape::Lower | Shape::Title | Shape::Initial);
-        if !shaped || !w.is(k, PARTICLES) || !w.ctx {
+        // `an` only inside an Irish or Scottish particle (`Mac an Bhaird`).
+        let gaelic = k > j && w.is(k, &["an"]) && w.is(k - 1, &["mac", "ni", "nic", "o"]);
+        if !shaped || !(gaelic || w.is(k, PARTICLES)) || !w.ctx {
             break;
         }
         k += 1;
@@ -841,6 +894,47 @@ mod tests {
             &mut v,
         );
         assert!(v.is_empty());
+    }
+
+    /// Particles, greetings, clause pairs before a linking word or a closing
+    /// quote, labelled `Last, First` with neither word known, and brands
+    /// with three capitalised words.
+    #[test]
+    fn particles_greetings_and_labels() {
+        use EntityType::Person as P;
+        assert_eq!(
+            found("payout to Krisztina van der Loo"),
+            [(P, "Krisztina van der Loo")]
+        );
+        assert_eq!(
+            found("holder G. van Schevinghuizen"),
+            [(P, "G. van Schevinghuizen")]
+        );
+        assert_eq!(
+            found("Mr van der Velden asked for a copy"),
+            [(P, "van der Velden")]
+        );
+        assert_eq!(found("reviewer Rowan O Liain ok"), [(P, "Rowan O Liain")]);
+        assert_eq!(found("supplier Isla Mac an Bhaird scarves"), []);
+        assert_eq!(found("Florence O Hara quilts"), []);
+        assert_eq!(found("powered by Albina Toledo hats"), []);
+        assert_eq!(found("Tour de France tickets").len(), 1);
+        assert_eq!(found("thanks Brid!"), [(P, "Brid")]);
+        assert_eq!(found("hello World!"), []);
+        assert_eq!(
+            found("requested by Juna Honan via agent"),
+            [(P, "Juna Honan")]
+        );
+        assert_eq!(
+            found("{\"memo\":\"tip for Philippa Simbolon\"}"),
+            [(P, "Philippa Simbolon")]
+        );
+        assert_eq!(
+            found("background screening: Cudzich, Parth"),
+            [(P, "Cudzich, Parth")]
+        );
+        assert_eq!(found("sizes: Small, Large"), []);
+        assert_eq!(found("Tags: Red, Blue"), []);
     }
 
     #[test]
