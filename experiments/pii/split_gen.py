@@ -73,7 +73,7 @@ def template_strings(spec):
             raw.update(ts)
     # One notation for v2's `{}`/`[{F} {L}]` templates and this driver's `<V>`/`⟦<F> <L>⟧`.
     norm = {"{}": "<X>", "<V>": "<X>", "<B>": "<X>", "[": OPEN, "]": CLOSE}
-    norm.update({"{%s}" % c: "<%s>" % c for c in "FLfl"})
+    norm.update({"{" + c + "}": "<" + c + ">" for c in "FLfl"})
     out = set()
     for t in raw:
         for a, b in norm.items():
