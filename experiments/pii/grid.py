@@ -39,7 +39,8 @@ import evaluate  # noqa: E402
 SEED_TYPES = ["EMAIL_ADDRESS", "PERSON", "PHONE_NUMBER", "US_SSN", "CREDIT_CARD", "IBAN_CODE"]
 SUBSETS = [[t] for t in SEED_TYPES] + [SEED_TYPES]
 SCORES = [0, 300, 500, 600, 700, 800, 900]
-CORPORA = [("ours (tune)", "corpus.jsonl"), ("ours (held-out v2)", "heldout2.jsonl"),
+CORPORA = [("ours (tune)", "corpus.jsonl"), ("ours (held-out v3, dev)", "heldout3.jsonl"),
+           ("ours (held-out v4, test)", "heldout4.jsonl"), ("ours (held-out v2, tuned-after)", "heldout2.jsonl"),
            ("ours (held-out v1, contaminated)", "heldout.jsonl"), ("seed 0.3.0", "seed.jsonl")]
 
 

@@ -95,6 +95,26 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
                 out.push(hit(w, i, i + 1, EntityType::Person, 700)?);
                 return Some(i + 2);
             }
+            // First [particles] Last: `Krisztina van der Loo`, `Rowan O Liain`.
+            if let Some(k) = particle_run(w, i + 1) {
+                let known = f & (FIRST | FIRST_AMB) == FIRST;
+                let shaped = x.shape == Shape::Title && x.e - x.s >= 3 && !is_place(w, i, 1);
+                if !(known || shaped) {
+                    return None;
+                }
+                // A brand named after the person is skipped whole (no
+                // place inside it either: `Florence O Hara shoes`).
+                if !org_phrase(w, i, k) {
+                    out.push(hit(
+                        w,
+                        i,
+                        k,
+                        EntityType::Person,
+                        if known { 800 } else { 650 },
+                    )?);
+                }
+                return Some(k + 1);
+            }
             let joined = matches!(nx.gap, Gap::Space | Gap::Join(b'-' | b'_'));
             if !joined || !(capital(nx.shape) || nx.shape == Shape::Initial) {
                 return None;
@@ -141,6 +161,12 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
         Shape::Initial => {
             // F. Last / F.Last
             let nx = nx?;
+            if nx.gap == Gap::DotSpace {
+                if let Some(k) = particle_run(w, i + 1) {
+                    out.push(hit(w, i, k, EntityType::Person, 700)?);
+                    return Some(k + 1);
+                }
+            }
             if !matches!(nx.gap, Gap::DotSpace | Gap::Join(b'.')) || nx.shape != Shape::Title {
                 return None;
             }
@@ -211,9 +237,25 @@ fn labelled_last_first(w: &mut Words<'_>, i: usize) -> bool {
         && y.e - y.s >= 2
         && matches!(w.after(i + 1), 0 | b'.' | b';' | b')')
         && (f | g) & STOP == 0
-        && (f & LAST != 0 || g & (FIRST | FIRST_AMB) == FIRST)
+        && (f & (LAST | LAST_WL) == LAST
+            || g & (FIRST | FIRST_AMB) == FIRST
+            || unknown_pair_labelled(w, i))
         && !is_place(w, i, 1)
         && !is_place(w, i + 1, 1)
+}
+
+/// `screening: Cudzich, Parth` with neither word known: the label before the
+/// colon is a lower-case word, and both words have 3+ letters and are no
+/// English word the lists know (ambiguous given names, word-like surnames)
+/// and no cue (`Tags: Red, Blue` and `sizes: Small, Large` stay untouched).
+fn unknown_pair_labelled(w: &mut Words<'_>, i: usize) -> bool {
+    let label = i > 0 && w.w.get(i - 1).is_some_and(|p| p.shape == Shape::Lower);
+    let long = (i..=i + 1).all(|k| w.w.get(k).is_some_and(|y| y.e - y.s >= 3));
+    label
+        && long
+        && (w.flags(i) | w.flags(i + 1)) & (FIRST_AMB | LAST_WL) == 0
+        && w.cue(i) == 0
+        && w.cue(i + 1) == 0
 }
 
 /// A two-word lower-case slug that is a whole path segment or query value
@@ -289,6 +331,15 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     // gazetteer; or an unknown given name (or one that is a distinctive
     // surname) before a surname when the pair ends the text or the clause
     // (`for kian esposito`, `for reza perez`).
+    // `Mr van der Velden`, `patient de la Cruz`: particles and a surname.
+    if strong && spaced && first.shape == Shape::Lower {
+        if let Some(k) = particle_run(w, i + 1) {
+            if !org_phrase(w, i + 1, k) {
+                out.push(hit(w, i + 1, k, EntityType::Person, 700)?);
+                return Some(k + 1);
+            }
+        }
+    }
     if spaced && first.shape == Shape::Lower {
         let second = *w.w.get(i + 2)?;
         let f = w.flags(i + 1);
@@ -338,9 +389,20 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let mut support = false;
     let mut any_name = false;
     let mut cap_words = 0;
+    let mut units = 0;
     let mut end = None;
     while j <= i + 4 {
         let Some(y) = w.w.get(j).copied() else { break };
+        // `Mr van der Velden`: particles and the capitalised word after them.
+        if !keyed && matches!(y.gap, Gap::Space | Gap::DotSpace) {
+            if let Some(k) = particle_run(w, j) {
+                cap_words += 1;
+                units += 1;
+                end = Some(k);
+                j = k + 1;
+                continue;
+            }
+        }
         if j > i + 1 {
             let joint = match y.gap {
                 Gap::Space | Gap::DotSpace => true,
@@ -379,6 +441,7 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         if capital(y.shape) || y.shape == Shape::Initial {
             cap_words += 1;
         }
+        units += 1;
         end = Some(j);
         j += 1;
     }
@@ -386,7 +449,7 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     if w.after(end).is_ascii_digit() || w.w.get(end).is_some_and(|y| y.shape == Shape::Initial) {
         return None;
     }
-    let words = end - i;
+    let words = units;
     let score = if strong {
         // In free text a lone unknown word after `patient`/`customer` is more
         // often a product word (Customer Success, Member Services) than a
@@ -411,6 +474,7 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         800
     } else if (cap_words == words && words == 1 && w.flags(i + 1) & (FIRST | FIRST_AMB) == FIRST)
         || (words == 2 && clause_pair(w, i))
+        || (words == 1 && end == i + 1 && greeting(w, i) && lone_given_name(w, end))
     {
         600
     } else {
@@ -483,6 +547,28 @@ fn org_phrase(w: &mut Words<'_>, a: usize, b: usize) -> bool {
     if (a + 1..=b).any(|k| w.cue(k) & ORG != 0) {
         return true;
     }
+    let Some(y) = w.w.get(b + 1).copied() else {
+        return false;
+    };
+    if y.gap != Gap::Space {
+        return false;
+    }
+    // One more capitalised word may stand between the pair and the head
+    // noun (`Albina Toledo shoes`, `Mac Iosog Brunet porcelain`).
+    if y.shape == Shape::Title
+        && w.w.get(b + 2).is_some_and(|z| z.shape == Shape::Lower)
+        && head_noun(w, b + 1)
+    {
+        return true;
+    }
+    head_noun(w, b)
+}
+
+/// True when the word after word `b` makes the capitalised words ending at
+/// `b` its modifier: an organisation word, a lower-case plural that is not a
+/// personal-record noun or a person's verb, or a bare common noun (see
+/// [`org_phrase`]).
+fn head_noun(w: &mut Words<'_>, b: usize) -> bool {
     let Some(y) = w.w.get(b + 1).copied() else {
         return false;
     };
@@ -580,7 +666,64 @@ fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
         && w.cue(i + 2) == 0
         && !is_place(w, i + 1, 1)
         && !is_place(w, i + 2, 1)
-        && matches!(w.after(i + 2), 0 | b'.' | b',' | b';' | b')')
+        && (matches!(w.after(i + 2), 0 | b'.' | b',' | b';' | b')' | b'"' | b'!')
+            || (w
+                .w
+                .get(i + 3)
+                .is_some_and(|z| z.gap == Gap::Space && z.shape == Shape::Lower)
+                && w.is(i + 3, LINKERS)))
+}
+
+/// Lower-case words that go on after a name without being its head noun
+/// (`requested by Juna Honan via agent`, `for Maria Garcia on Friday`).
+const LINKERS: &[&str] = &[
+    "via", "on", "at", "from", "and", "in", "to", "using", "through", "with", "for",
+];
+
+/// True when the cue at word `i` is a greeting or thanks (`thanks Brid!`,
+/// `hello Sneha,`): a lone capitalised word that ends the clause after it
+/// is a given name.
+fn greeting(w: &Words<'_>, i: usize) -> bool {
+    w.ctx && w.is(i, &["thanks", "hello", "hi", "hey", "dear"])
+}
+
+/// Name particles (lower-case keys) that join a given name to a surname:
+/// `van der`, `de la`, `von`, `Mac`, `Mc`, `O` (`Ó` folds to it), `Ni`.
+const PARTICLES: &[&str] = &[
+    "van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "ter", "ten",
+    "mac", "mc", "o", "ni", "nic", "dos", "das", "bin", "ibn",
+];
+
+/// From word `j`: one or two name particles (separated by spaces) and a
+/// capitalised word of 2+ letters that is neither a stop word nor a place;
+/// returns that word's index. Lower-case particles, or a Title-case or single
+/// capital one (`Mac`, `O`).
+fn particle_run(w: &mut Words<'_>, j: usize) -> Option<usize> {
+    let mut k = j;
+    while k < j + 2 {
+        let y = *w.w.get(k)?;
+        if k > j && y.gap != Gap::Space {
+            return None;
+        }
+        let shaped = matches!(y.shape, Shape::Lower | Shape::Title | Shape::Initial);
+        // `an` only inside an Irish or Scottish particle (`Mac an Bhaird`).
+        let gaelic = k > j && w.is(k, &["an"]) && w.is(k - 1, &["mac", "ni", "nic", "o"]);
+        if !shaped || !(gaelic || w.is(k, PARTICLES)) || !w.ctx {
+            break;
+        }
+        k += 1;
+    }
+    if k == j {
+        return None;
+    }
+    let z = *w.w.get(k)?;
+    if z.gap != Gap::Space || z.shape != Shape::Title || z.e - z.s < 2 {
+        return None;
+    }
+    if w.flags(k) & STOP != 0 || is_place(w, k, 1) || w.cue(k) != 0 {
+        return None;
+    }
+    Some(k)
 }
 
 /// True when the value that starts at byte `s` (up to the next `&`, `/`,
@@ -751,6 +894,47 @@ mod tests {
             &mut v,
         );
         assert!(v.is_empty());
+    }
+
+    /// Particles, greetings, clause pairs before a linking word or a closing
+    /// quote, labelled `Last, First` with neither word known, and brands
+    /// with three capitalised words.
+    #[test]
+    fn particles_greetings_and_labels() {
+        use EntityType::Person as P;
+        assert_eq!(
+            found("payout to Krisztina van der Loo"),
+            [(P, "Krisztina van der Loo")]
+        );
+        assert_eq!(
+            found("holder G. van Schevinghuizen"),
+            [(P, "G. van Schevinghuizen")]
+        );
+        assert_eq!(
+            found("Mr van der Velden asked for a copy"),
+            [(P, "van der Velden")]
+        );
+        assert_eq!(found("reviewer Rowan O Liain ok"), [(P, "Rowan O Liain")]);
+        assert_eq!(found("supplier Isla Mac an Bhaird porcelain"), []);
+        assert_eq!(found("Florence O Hara shoes"), []);
+        assert_eq!(found("powered by Albina Toledo shoes"), []);
+        assert_eq!(found("Tour de France tickets").len(), 1);
+        assert_eq!(found("thanks Brid!"), [(P, "Brid")]);
+        assert_eq!(found("hello World!"), []);
+        assert_eq!(
+            found("requested by Juna Honan via agent"),
+            [(P, "Juna Honan")]
+        );
+        assert_eq!(
+            found("{\"memo\":\"tip for Philippa Simbolon\"}"),
+            [(P, "Philippa Simbolon")]
+        );
+        assert_eq!(
+            found("background screening: Cudzich, Parth"),
+            [(P, "Cudzich, Parth")]
+        );
+        assert_eq!(found("sizes: Small, Large"), []);
+        assert_eq!(found("Tags: Red, Blue"), []);
     }
 
     #[test]

@@ -130,6 +130,7 @@ const RECORD_CUES: &[&str] = &[
 ];
 const VERSION_CUES: &[&str] = &[
     "version", "versions", "ver", "v", "release", "releases", "build", "builds", "firmware", "rev",
+    "sdk", "lib", "pkg", "package", "plugin", "app", "os", "kernel", "driver", "patch",
 ];
 
 /// Finds digit-group entities in normalised text.
@@ -437,8 +438,12 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, cx: Ctx<'_>) -> Option<(EntityTy
             || (ng == 3 && lens[0] == 4 && lens[1] == 6 && (lens[2] == 5 || lens[2] == 4));
         // `number`/`no` is a not-PII key unless it names a card (`card
         // number 4111…`, `card_number=…`, `cc no. …`).
-        let card_number =
-            not_pii_key && is_one_of(word_before(b, word_start(b, before)), CARD_WORDS);
+        // The card word may stand one word further back (`card ending
+        // block 4111…`, `credit card no 4111…`).
+        let w1 = word_before(b, word_start(b, before));
+        let card_number = not_pii_key
+            && (is_one_of(w1, CARD_WORDS)
+                || (!w1.is_empty() && is_one_of(word_before(b, word_start(b, w1)), CARD_WORDS)));
         if shaped && card_valid(d) && !(bare && not_pii_key && !card_number) {
             return Some((EntityType::CreditCard, if bare { 900 } else { 1000 }));
         }
@@ -694,6 +699,10 @@ mod tests {
             found("host 192.168.1.20:8080"),
             [(IpAddress, "192.168.1.20")]
         );
+        assert_eq!(
+            found("card ending block 4111111111111111"),
+            [(CreditCard, "4111111111111111")]
+        );
     }
 
     #[test]
@@ -704,6 +713,7 @@ mod tests {
             "1700000000123",
             "v1.2.3.4",
             "version 1.2.3.4",
+            "sdk 10.4.0.1",
             "550e8400-e29b-41d4-a716-446655440000",
             "ORD-2024-000123",
             "2024-01-15",
