@@ -260,16 +260,41 @@ fn adversarial_inputs_give_well_formed_results() {
 }
 
 #[test]
-fn zz_debug_time() {
-    let cfg = PiiConfig::default();
-    for unit in ["a.b@c.de ", "Jane Doe ", "jd@x.io ", "+1 415 555 2671 ", "from Lagos "] {
-        let t = entry_worst::fill_to(unit, 16384);
-        let v = json!({"value": {"k": t.clone()}});
-        let vs = v.to_string();
-        let w1 = work(9, || { let _ = redact(&t, &cfg); });
-        let w2 = work(9, || { let _ = redact_json_paths(&v["value"], &cfg); });
-        let w3 = work(9, || { let _ = call_json("pii.redact-json", &vs); });
-        let w4 = work(9, || { let _ = presidio_x402_core::facade::parse_input(&vs); });
-        println!("{unit:?}: findings {} redact {:.3} ms, redact_json_paths {:.3}, call {:.3}, parse {:.3}", scan(&t,&cfg).unwrap().len(), w1.2 as f64/1e6, w2.2 as f64/1e6, w3.2 as f64/1e6, w4.2 as f64/1e6);
+fn pii_answers_written_directly_match_the_values() {
+    // `call_json` writes the `pii.*` answers as text; they are exactly the
+    // serialised `call` values.
+    let mut inputs: Vec<(&str, String)> = entry_worst::cases(SMALL)
+        .into_iter()
+        .filter(|(_, op, _)| op.starts_with("pii."))
+        .map(|(_, op, s)| (op, s))
+        .collect();
+    for (_, text) in adversarial::cases().iter().step_by(7) {
+        let t = &text[..text.len().min(600)];
+        let t = &t[..(0..=t.len())
+            .rev()
+            .find(|&i| t.is_char_boundary(i))
+            .unwrap_or(0)];
+        for op in ["pii.scan", "pii.redact"] {
+            inputs.push((op, json!({ "text": t }).to_string()));
+        }
+        inputs.push((
+            "pii.redact-json",
+            json!({ "value": { t: [t, {"k\"/~": t}] }, "template": "<{entity_type}\u{2028}\u{7}>" }).to_string(),
+        ));
+        inputs.push((
+            "pii.redact",
+            json!({ "text": t, "action": "warn", "entities": ["EMAIL_ADDRESS"] }).to_string(),
+        ));
+    }
+    inputs.push(("pii.redact-json", json!({ "value": 1 }).to_string()));
+    inputs.push(("pii.redact-json", json!({ "nothing": 1 }).to_string()));
+    inputs.push((
+        "pii.scan",
+        json!({ "text": "a@b.co", "action": "block" }).to_string(),
+    ));
+    for (op, s) in &inputs {
+        let v: Value = serde_json::from_str(s).unwrap();
+        let expected = presidio_x402_core::facade::call(op, &v).map(|o| o.to_string());
+        assert_eq!(call_json(op, s), expected, "{op} {s}");
     }
 }
