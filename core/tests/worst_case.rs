@@ -262,7 +262,8 @@ fn adversarial_inputs_give_well_formed_results() {
 #[test]
 fn pii_answers_written_directly_match_the_values() {
     // `call_json` writes the `pii.*` answers as text; they are exactly the
-    // serialised `call` values.
+    // serialised values built one finding at a time, and `call` reads them
+    // back.
     let mut inputs: Vec<(&str, String)> = entry_worst::cases(SMALL)
         .into_iter()
         .filter(|(_, op, _)| op.starts_with("pii."))
@@ -294,7 +295,56 @@ fn pii_answers_written_directly_match_the_values() {
     ));
     for (op, s) in &inputs {
         let v: Value = serde_json::from_str(s).unwrap();
-        let expected = presidio_x402_core::facade::call(op, &v).map(|o| o.to_string());
+        let expected = oracle(op, &v).map(|o| o.to_string());
         assert_eq!(call_json(op, s), expected, "{op} {s}");
+        assert_eq!(
+            presidio_x402_core::facade::call(op, &v).map(|o| o.to_string()),
+            expected,
+            "{op} {s}"
+        );
+    }
+}
+
+/// The `pii.*` answers as values built one finding at a time (what the
+/// façade built before it wrote text directly).
+fn oracle(op: &str, input: &Value) -> Result<Value, presidio_x402_core::error::Code> {
+    use presidio_x402_core::error::Code;
+    use presidio_x402_core::pii::{apply, apply_json, config_from_json, Finding};
+    let finding = |text: &str, f: &Finding| {
+        json!({"entity_type": f.entity.as_str(), "start": f.start, "end": f.end, "score": f.score,
+               "text": text.get(f.start..f.end).unwrap_or("")})
+    };
+    let text = || {
+        input
+            .get("text")
+            .and_then(Value::as_str)
+            .ok_or(Code::InvalidInput)
+    };
+    match op {
+        "pii.scan" => {
+            let t = text()?;
+            let found = scan(t, &config_from_json(input)?)?;
+            Ok(json!({ "findings": found.iter().map(|f| finding(t, f)).collect::<Vec<_>>() }))
+        }
+        "pii.redact" => {
+            let t = text()?;
+            let r = apply(t, &config_from_json(input)?)?;
+            Ok(
+                json!({"text": r.text, "entities": r.findings.iter().map(|f| finding(t, f)).collect::<Vec<_>>()}),
+            )
+        }
+        _ => {
+            let value = input.get("value").ok_or(Code::InvalidInput)?;
+            let (v, found) = apply_json(value, &config_from_json(input)?)?;
+            let entities: Vec<Value> = found
+                .iter()
+                .map(|j| {
+                    let f = &j.finding;
+                    json!({"path": j.path, "key": j.in_key, "entity_type": f.entity.as_str(),
+                           "start": f.start, "end": f.end, "score": f.score})
+                })
+                .collect();
+            Ok(json!({ "value": v, "entities": entities }))
+        }
     }
 }

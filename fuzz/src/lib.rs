@@ -20,7 +20,7 @@ use presidio_x402_core::canonical::{parse_strict, to_canonical};
 use presidio_x402_core::challenge;
 use presidio_x402_core::config::GuardConfig;
 use presidio_x402_core::driver::settlement;
-use presidio_x402_core::facade::{call as facade_call, call_json, parse_input, OPERATIONS};
+use presidio_x402_core::facade::{call_json, OPERATIONS};
 use presidio_x402_core::money::{parse_atomic, Usd};
 use presidio_x402_core::pii::{self, PiiConfig};
 use presidio_x402_core::url;
@@ -52,31 +52,18 @@ fn text(data: &[u8]) -> Option<&str> {
 }
 
 /// `call(op, json)`: the operation's name, a NUL, and its JSON input. Never
-/// panics; a result is valid JSON; a `pii.*` answer is the serialised value.
+/// panics; a result is valid JSON.
 pub fn call(data: &[u8]) -> Option<()> {
     let nul = data.iter().position(|b| *b == 0)?;
     let op = text(&data[..nul])?;
     if !OPERATIONS.contains(&op) {
         return None;
     }
-    let input = text(&data[nul + 1..])?;
-    let answer = call_json(op, input);
-    if let Ok(out) = &answer {
+    if let Ok(out) = call_json(op, text(&data[nul + 1..])?) {
         assert!(
-            serde_json::from_str::<serde_json::Value>(out).is_ok(),
+            serde_json::from_str::<serde_json::Value>(&out).is_ok(),
             "{op}: output is not JSON"
         );
-    }
-    // The `pii.*` answers are written as text directly: the same text as
-    // the serialised value.
-    if op.starts_with("pii.") {
-        if let Ok(v) = parse_input(input) {
-            assert_eq!(
-                answer,
-                facade_call(op, &v).map(|o| o.to_string()),
-                "{op}: the written answer differs from the value's"
-            );
-        }
     }
     Some(())
 }

@@ -16,7 +16,6 @@
 use super::{redact, Finding, PiiAction, PiiConfig, MAX_JSON_DEPTH, MAX_JSON_NODES};
 use crate::error::Code;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// Most bytes the pointers of one value's findings ([`JsonFinding::path`])
 /// hold together; more fails closed with [`Code::PiiInputTooLarge`].
@@ -143,7 +142,7 @@ impl<'a> Walk<'a> {
             Value::Object(m) => {
                 let mut out = serde_json::Map::new();
                 // Per colliding key, the last `#n` given to it.
-                let mut taken: BTreeMap<String, usize> = BTreeMap::new();
+                let mut taken = serde_json::Map::new();
                 for (k, x) in m {
                     let r = redact(k, self.cfg)?;
                     let mut key = r.text;
@@ -169,22 +168,23 @@ impl<'a> Walk<'a> {
 }
 
 /// `key#2`, `key#3`… : the first not written yet and not an original key.
-/// The search starts after the `#n` this key got last time (`taken`): every
+/// The search starts after the `#n` this key got last time (`taken`, a map
+/// of the value type for a smaller component): every
 /// smaller one is still written or original, so the answer is the same as a
 /// search from `#2`, and many colliding keys cost linear, not quadratic, time.
 fn free_key(
     key: String,
     out: &serde_json::Map<String, Value>,
     orig: &serde_json::Map<String, Value>,
-    taken: &mut BTreeMap<String, usize>,
+    taken: &mut serde_json::Map<String, Value>,
 ) -> String {
-    let from = taken.get(&key).map_or(2, |n| n + 1);
+    let from = taken.get(&key).and_then(Value::as_u64).map_or(2, |n| n + 1);
     let found = (from..)
         .map(|n| (n, format!("{key}#{n}")))
         .find(|(_, k)| !out.contains_key(k) && !orig.contains_key(k));
     match found {
         Some((n, k)) => {
-            taken.insert(key, n);
+            taken.insert(key, Value::from(n));
             k
         }
         None => String::new(),
