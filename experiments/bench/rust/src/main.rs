@@ -33,11 +33,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 /// The PII engine's adversarial inputs at the 16 KiB cap (shared with the core's tests).
 #[path = "../../../../core/tests/support/adversarial.rs"]
 mod adversarial;
+#[cfg(feature = "component")]
+mod component;
 /// Every core entry point's adversarial inputs (shared with the core's tests).
 #[path = "../../../../core/tests/support/entry_worst.rs"]
 mod entry_worst;
-#[cfg(feature = "component")]
-mod component;
 
 /// Prior payments in the window, per measured size.
 pub const SIZES: [u64; 5] = [10, 1_000, 10_000, 100_000, 1_000_000];
