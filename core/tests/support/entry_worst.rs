@@ -50,9 +50,16 @@ fn offer(i: usize) -> Value {
         "extra": {"name": "USDC", "version": "2"}})
 }
 
-/// v1 offers (about 400 bytes each) filling `n` bytes.
+/// v1 offers (about 530 bytes each, PII in each description) filling `n`
+/// bytes, at most the 32 a challenge may hold.
 fn offers(n: usize) -> Vec<Value> {
-    (0..(n / 400).max(1)).map(offer).collect()
+    (0..(n / 512).clamp(1, 32))
+        .map(|i| {
+            let mut o = offer(i);
+            o["description"] = json!(fill_to("Jane Doe a.b@c.de ", 128));
+            o
+        })
+        .collect()
 }
 
 /// An audit chain of lines filling about `n` bytes.
@@ -207,14 +214,25 @@ pub fn cases(n: usize) -> Vec<(&'static str, &'static str, String)> {
         json!({ "usd": format!("0.{}", fill_to("0", n)) }),
     ));
     // --- URLs ---
-    let url = format!(
-        "https://user:pw@api.example.com/{}?{}#{}",
-        fill_to("a%2Fb/", n / 3),
-        fill_to("token=1&", n / 3),
-        fill_to("%41", n / 4)
-    );
-    out.push(("url-normalize", "url.normalize", json!({ "url": url })));
-    out.push(("url-mask", "url.mask", json!({ "url": url })));
+    // URLs are capped at 8 KiB: the normalised one fills half of `n`.
+    let url = |n: usize| {
+        format!(
+            "https://api.example.com/{}?{}#{}",
+            fill_to("a%2Fb/", n / 3),
+            fill_to("token=1&", n / 3),
+            fill_to("%41", n / 4)
+        )
+    };
+    out.push((
+        "url-normalize",
+        "url.normalize",
+        json!({ "url": url(n / 2) }),
+    ));
+    out.push((
+        "url-mask",
+        "url.mask",
+        json!({ "url": format!("https://user:pw@{}", &url(n)[8..]) }),
+    ));
     // --- audit ---
     let key_hex: String = KEY.iter().map(|b| format!("{b:02x}")).collect();
     out.push((
@@ -237,11 +255,16 @@ pub fn cases(n: usize) -> Vec<(&'static str, &'static str, String)> {
         json!({"config": mpa_config(), "now_ms": 1767225601000u64, "request": request(), "signatures": sigs}),
     ));
     let mut req = request();
-    req["resource_url"] = json!(format!("https://api.example.com/{}", fill_to("a/", n)));
+    // A request is capped (URL 2 KiB, agent 256 bytes): the secret grows.
+    req["resource_url"] = json!(format!(
+        "https://api.example.com/{}",
+        fill_to("a/", (n / 8).min(2000))
+    ));
+    req["agent_id"] = json!(fill_to("a", (n / 64).min(256)));
     out.push((
         "mpa-countersign",
         "mpa.countersign",
-        json!({"request": req, "secret": "alice-countersign-key-0001"}),
+        json!({"request": req, "secret": fill_to("k", n / 2)}),
     ));
     let votes: Vec<Value> = (0..(n / 40).max(1))
         .map(|i| json!({"approver_id": format!("a{i}"), "vote": "approve"}))
