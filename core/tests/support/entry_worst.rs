@@ -100,7 +100,7 @@ pub fn cases(n: usize) -> Vec<(&'static str, &'static str, String)> {
     }
     out.push(("json-deep", "pii.redact-json", json!({ "value": deep })));
     let mut keys = Map::new();
-    for i in 0..(n / 16).min(1000) {
+    for i in 0..(n / 24).min(1000) {
         keys.insert(format!("u{i}@example.com"), json!(i));
     }
     out.push(("json-keys", "pii.redact-json", json!({ "value": keys })));
