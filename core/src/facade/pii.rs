@@ -11,32 +11,130 @@
 //! * `pii.redact` `{text}` → `{text, entities: [finding…]}`
 //! * `pii.redact-json` `{value}` → `{value, entities: [{path, key, entity_type, start, end, score}]}`
 //!   (keys are scanned too: `key` is true for a finding in an object key,
-//!   whose `path` is the member's pointer after redaction)
+//!   whose `path` is the member's pointer after redaction; the pointers of
+//!   all findings together are capped at [`pii::MAX_JSON_PATH_BYTES`], more
+//!   is `pii-input-too-large`)
 //!
 //! Offsets are UTF-8 byte offsets into the original string.
+//!
+//! [`call_text`] writes the answers as JSON text directly (what
+//! [`super::call_json`] returns; [`call`] reads it back): a 16 KiB value can
+//! hold thousands of findings, and building a JSON object per finding only
+//! to serialise it cost several times the scan itself.
 
 use crate::error::Code;
 use crate::pii::{self, apply, apply_json, scan, Finding};
-use serde_json::{json, Value};
+use core::fmt::Write as _;
+use serde_json::Value;
 
-/// Runs a `pii.*` operation; `None` when `op` is not one of them.
+/// Runs a `pii.*` operation; `None` when `op` is not one of them. The
+/// answer is [`call_text`]'s, read back (one writer for both).
 pub(super) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
+    call_text(op, input)
+        .map(|r| r.and_then(|t| serde_json::from_str(&t).map_err(|_| Code::InvalidInput)))
+}
+
+/// Runs a `pii.*` operation and writes its answer as compact JSON text,
+/// keys in order (as serde_json writes a value); `None` when `op` is not one
+/// of them.
+pub(super) fn call_text(op: &str, input: &Value) -> Option<Result<String, Code>> {
     Some(match op {
-        "pii.scan" => run_scan(input),
-        "pii.redact" => run_redact(input),
-        "pii.redact-json" => run_redact_json(input),
+        "pii.scan" => text_field(input).and_then(|text| {
+            let cfg = pii::config_from_json(input)?;
+            let found = scan(text, &cfg)?;
+            let mut w = String::with_capacity(64 + found.len() * 80);
+            w.push_str("{\"findings\":");
+            findings_text(&mut w, text, &found);
+            w.push('}');
+            Ok(w)
+        }),
+        "pii.redact" => text_field(input).and_then(|text| {
+            let cfg = pii::config_from_json(input)?;
+            let r = apply(text, &cfg)?;
+            let mut w = String::with_capacity(text.len() + 64 + r.findings.len() * 80);
+            w.push_str("{\"entities\":");
+            findings_text(&mut w, text, &r.findings);
+            w.push_str(",\"text\":");
+            string_text(&mut w, &r.text);
+            w.push('}');
+            Ok(w)
+        }),
+        "pii.redact-json" => (|| {
+            let value = input.get("value").ok_or(Code::InvalidInput)?;
+            let cfg = pii::config_from_json(input)?;
+            let (v, found) = apply_json(value, &cfg)?;
+            let mut w = String::with_capacity(64 + found.len() * 100);
+            w.push_str("{\"entities\":[");
+            for (i, j) in found.iter().enumerate() {
+                let f = &j.finding;
+                if i > 0 {
+                    w.push(',');
+                }
+                let _ = write!(
+                    w,
+                    "{{\"end\":{},\"entity_type\":\"{}\",\"key\":{},\"path\":",
+                    f.end,
+                    f.entity.as_str(),
+                    j.in_key
+                );
+                string_text(&mut w, &j.path);
+                let _ = write!(w, ",\"score\":{},\"start\":{}}}", f.score, f.start);
+            }
+            let _ = write!(w, "],\"value\":{v}}}");
+            Ok(w)
+        })(),
         _ => return None,
     })
 }
 
-fn finding_json(text: &str, f: &Finding) -> Value {
-    json!({
-        "entity_type": f.entity.as_str(),
-        "start": f.start,
-        "end": f.end,
-        "score": f.score,
-        "text": text.get(f.start..f.end).unwrap_or(""),
-    })
+/// `[{end, entity_type, score, start, text}…]`.
+fn findings_text(w: &mut String, text: &str, found: &[Finding]) {
+    w.push('[');
+    for (i, f) in found.iter().enumerate() {
+        if i > 0 {
+            w.push(',');
+        }
+        let _ = write!(
+            w,
+            "{{\"end\":{},\"entity_type\":\"{}\",\"score\":{},\"start\":{},\"text\":",
+            f.end,
+            f.entity.as_str(),
+            f.score,
+            f.start
+        );
+        string_text(w, text.get(f.start..f.end).unwrap_or(""));
+        w.push('}');
+    }
+    w.push(']');
+}
+
+/// A JSON string, escaped as serde_json writes it: `"` and `\\`, and the
+/// control characters (`\b \f \n \r \t` by name, the others `\u00xx`).
+fn string_text(w: &mut String, s: &str) {
+    w.push('"');
+    let mut at = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        w.push_str(&s[at..i]);
+        if esc.is_empty() {
+            let _ = write!(w, "\\u{:04x}", b);
+        } else {
+            w.push_str(esc);
+        }
+        at = i + 1;
+    }
+    w.push_str(&s[at..]);
+    w.push('"');
 }
 
 fn text_field(input: &Value) -> Result<&str, Code> {
@@ -44,35 +142,4 @@ fn text_field(input: &Value) -> Result<&str, Code> {
         .get("text")
         .and_then(Value::as_str)
         .ok_or(Code::InvalidInput)
-}
-
-fn run_scan(input: &Value) -> Result<Value, Code> {
-    let text = text_field(input)?;
-    let cfg = pii::config_from_json(input)?;
-    let found = scan(text, &cfg)?;
-    Ok(json!({ "findings": found.iter().map(|f| finding_json(text, f)).collect::<Vec<_>>() }))
-}
-
-fn run_redact(input: &Value) -> Result<Value, Code> {
-    let text = text_field(input)?;
-    let cfg = pii::config_from_json(input)?;
-    let r = apply(text, &cfg)?;
-    Ok(json!({
-        "text": r.text,
-        "entities": r.findings.iter().map(|f| finding_json(text, f)).collect::<Vec<_>>(),
-    }))
-}
-
-fn run_redact_json(input: &Value) -> Result<Value, Code> {
-    let value = input.get("value").ok_or(Code::InvalidInput)?;
-    let cfg = pii::config_from_json(input)?;
-    let (v, found) = apply_json(value, &cfg)?;
-    let entities: Vec<Value> = found
-        .iter()
-        .map(|j| {
-            let f = &j.finding;
-            json!({"path": j.path, "key": j.in_key, "entity_type": f.entity.as_str(), "start": f.start, "end": f.end, "score": f.score})
-        })
-        .collect();
-    Ok(json!({ "value": v, "entities": entities }))
 }

@@ -4,10 +4,22 @@
 //! personal data is replaced by its redacted text (a key that then collides
 //! with one already written gets `#2`, `#3`… appended, so no member is lost
 //! and no value is overwritten).
+//!
+//! The walk is linear in the value: each string is scanned once, a finding's
+//! pointer is written only when the caller asks for pointers
+//! ([`redact_json_paths`]), and a colliding key's free `#n` is searched from
+//! where the last search for that key stopped. Pointers repeat per finding
+//! (a long key holding many findings would make the answer grow with the
+//! square of the key), so all of them together are capped at
+//! [`MAX_JSON_PATH_BYTES`]; more fails closed with [`Code::PiiInputTooLarge`].
 
 use super::{redact, Finding, PiiAction, PiiConfig, MAX_JSON_DEPTH, MAX_JSON_NODES};
 use crate::error::Code;
 use serde_json::Value;
+
+/// Most bytes the pointers of one value's findings ([`JsonFinding::path`])
+/// hold together; more fails closed with [`Code::PiiInputTooLarge`].
+pub const MAX_JSON_PATH_BYTES: usize = 64 * 1024;
 
 /// Where a finding inside a JSON value is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,8 +38,9 @@ pub struct JsonFinding {
 /// finding's span refers to its own string; [`redact_json_paths`] also gives
 /// where that string is.
 pub fn redact_json(value: &Value, cfg: &PiiConfig) -> Result<(Value, Vec<Finding>), Code> {
-    let (v, found) = redact_json_paths(value, cfg)?;
-    Ok((v, found.into_iter().map(|f| f.finding).collect()))
+    let mut w = Walk::new(cfg, false);
+    let v = w.walk(value, 0)?;
+    Ok((v, w.all.into_iter().map(|f| f.finding).collect()))
 }
 
 /// Like [`redact_json`], with where each finding is ([`JsonFinding`]).
@@ -35,11 +48,9 @@ pub fn redact_json_paths(
     value: &Value,
     cfg: &PiiConfig,
 ) -> Result<(Value, Vec<JsonFinding>), Code> {
-    let mut nodes = 0usize;
-    let mut all = Vec::new();
-    let mut path = String::new();
-    let v = walk(value, cfg, 0, &mut nodes, &mut path, &mut all)?;
-    Ok((v, all))
+    let mut w = Walk::new(cfg, true);
+    let v = w.walk(value, 0)?;
+    Ok((v, w.all))
 }
 
 /// Carries out `cfg.action` on a JSON value, like [`apply`] on a string:
@@ -56,73 +67,126 @@ pub fn apply_json(value: &Value, cfg: &PiiConfig) -> Result<(Value, Vec<JsonFind
     }
 }
 
-fn walk(
-    v: &Value,
-    cfg: &PiiConfig,
-    depth: usize,
-    nodes: &mut usize,
-    path: &mut String,
-    all: &mut Vec<JsonFinding>,
-) -> Result<Value, Code> {
-    *nodes += 1;
-    if depth > MAX_JSON_DEPTH || *nodes > MAX_JSON_NODES {
-        return Err(Code::PiiInputTooLarge);
+/// One walk's state: the nodes seen, the pointer of the current node, the
+/// findings so far and the pointer bytes they hold.
+struct Walk<'a> {
+    cfg: &'a PiiConfig,
+    /// Whether findings carry their pointer ([`redact_json_paths`]).
+    paths: bool,
+    nodes: usize,
+    path: String,
+    path_bytes: usize,
+    all: Vec<JsonFinding>,
+}
+
+impl<'a> Walk<'a> {
+    fn new(cfg: &'a PiiConfig, paths: bool) -> Self {
+        Walk {
+            cfg,
+            paths,
+            nodes: 0,
+            path: String::new(),
+            path_bytes: 0,
+            all: Vec::new(),
+        }
     }
-    Ok(match v {
-        Value::String(s) => {
-            let r = redact(s, cfg)?;
-            all.extend(r.findings.into_iter().map(|finding| JsonFinding {
-                path: path.clone(),
-                in_key: false,
+
+    /// Records the findings of the string at the current pointer.
+    fn found(&mut self, findings: Vec<Finding>, in_key: bool) -> Result<(), Code> {
+        if findings.is_empty() {
+            return Ok(());
+        }
+        if self.paths {
+            self.path_bytes = self
+                .path
+                .len()
+                .checked_mul(findings.len())
+                .and_then(|n| n.checked_add(self.path_bytes))
+                .filter(|&n| n <= MAX_JSON_PATH_BYTES)
+                .ok_or(Code::PiiInputTooLarge)?;
+        }
+        let path = if self.paths { self.path.as_str() } else { "" };
+        self.all
+            .extend(findings.into_iter().map(|finding| JsonFinding {
+                path: path.to_string(),
+                in_key,
                 finding,
             }));
-            Value::String(r.text)
+        Ok(())
+    }
+
+    fn walk(&mut self, v: &Value, depth: usize) -> Result<Value, Code> {
+        self.nodes += 1;
+        if depth > MAX_JSON_DEPTH || self.nodes > MAX_JSON_NODES {
+            return Err(Code::PiiInputTooLarge);
         }
-        Value::Array(a) => {
-            let mut out = Vec::with_capacity(a.len());
-            for (k, x) in a.iter().enumerate() {
-                let len = path.len();
-                path.push('/');
-                path.push_str(&k.to_string());
-                out.push(walk(x, cfg, depth + 1, nodes, path, all)?);
-                path.truncate(len);
+        Ok(match v {
+            Value::String(s) => {
+                let r = redact(s, self.cfg)?;
+                self.found(r.findings, false)?;
+                Value::String(r.text)
             }
-            Value::Array(out)
-        }
-        Value::Object(m) => {
-            let mut out = serde_json::Map::new();
-            for (k, x) in m {
-                let r = redact(k, cfg)?;
-                let mut key = r.text;
-                if out.contains_key(&key) || (key != *k && m.contains_key(&key)) {
-                    key = free_key(&key, &out, m);
+            Value::Array(a) => {
+                let mut out = Vec::with_capacity(a.len());
+                for (k, x) in a.iter().enumerate() {
+                    let len = self.path.len();
+                    if self.paths {
+                        self.path.push('/');
+                        self.path.push_str(&k.to_string());
+                    }
+                    out.push(self.walk(x, depth + 1)?);
+                    self.path.truncate(len);
                 }
-                let len = path.len();
-                path.push('/');
-                path.push_str(&key.replace('~', "~0").replace('/', "~1"));
-                all.extend(r.findings.into_iter().map(|finding| JsonFinding {
-                    path: path.clone(),
-                    in_key: true,
-                    finding,
-                }));
-                let v = walk(x, cfg, depth + 1, nodes, path, all)?;
-                out.insert(key, v);
-                path.truncate(len);
+                Value::Array(out)
             }
-            Value::Object(out)
-        }
-        other => other.clone(),
-    })
+            Value::Object(m) => {
+                let mut out = serde_json::Map::new();
+                // Per colliding key, the last `#n` given to it.
+                let mut taken = serde_json::Map::new();
+                for (k, x) in m {
+                    let r = redact(k, self.cfg)?;
+                    let mut key = r.text;
+                    if out.contains_key(&key) || (key != *k && m.contains_key(&key)) {
+                        key = free_key(key, &out, m, &mut taken);
+                    }
+                    let len = self.path.len();
+                    if self.paths {
+                        self.path.push('/');
+                        self.path
+                            .push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    }
+                    self.found(r.findings, true)?;
+                    let v = self.walk(x, depth + 1)?;
+                    out.insert(key, v);
+                    self.path.truncate(len);
+                }
+                Value::Object(out)
+            }
+            other => other.clone(),
+        })
+    }
 }
 
 /// `key#2`, `key#3`… : the first not written yet and not an original key.
+/// The search starts after the `#n` this key got last time (`taken`, a map
+/// of the value type for a smaller component): every
+/// smaller one is still written or original, so the answer is the same as a
+/// search from `#2`, and many colliding keys cost linear, not quadratic, time.
 fn free_key(
-    key: &str,
+    key: String,
     out: &serde_json::Map<String, Value>,
     orig: &serde_json::Map<String, Value>,
+    taken: &mut serde_json::Map<String, Value>,
 ) -> String {
-    (2..)
-        .map(|n| format!("{key}#{n}"))
-        .find(|k| !out.contains_key(k) && !orig.contains_key(k))
-        .unwrap_or_default()
+    let from = taken.get(&key).and_then(Value::as_u64).map_or(2, |n| n + 1);
+    let found = (from..)
+        .map(|n| (n, format!("{key}#{n}")))
+        .find(|(_, k)| !out.contains_key(k) && !orig.contains_key(k));
+    match found {
+        Some((n, k)) => {
+            taken.insert(key, Value::from(n));
+            k
+        }
+        None => String::new(),
+    }
 }

@@ -51,7 +51,7 @@ mod words;
 
 pub use from_json::{config_from_json, hints_from_json};
 use hit::Hit;
-pub use json::{apply_json, redact_json, redact_json_paths, JsonFinding};
+pub use json::{apply_json, redact_json, redact_json_paths, JsonFinding, MAX_JSON_PATH_BYTES};
 
 /// Largest metadata string the scanner accepts, in bytes. Larger values fail
 /// closed with [`Code::PiiInputTooLarge`].

@@ -35,6 +35,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 mod adversarial;
 #[cfg(feature = "component")]
 mod component;
+/// Every core entry point's adversarial inputs (shared with the core's tests).
+#[path = "../../../../core/tests/support/entry_worst.rs"]
+mod entry_worst;
 
 /// Prior payments in the window, per measured size.
 pub const SIZES: [u64; 5] = [10, 1_000, 10_000, 100_000, 1_000_000];
@@ -520,6 +523,23 @@ fn native(w: &Workload) -> Value {
                        "cases": adversarial::cases().len(),
                        "op": "pii::redact on the slowest adversarial 16 KiB input (core/tests/support/adversarial.rs)"});
         eprintln!("native: pii worst case: {r}");
+        rows.push(r);
+    }
+    // Every entry point's adversarial input at 16 KiB through `call(op,
+    // json)` (the JSON walk among them): one row each, the median of 15 calls.
+    for (name, op, input) in entry_worst::cases(pii::MAX_TEXT_BYTES) {
+        let _ = presidio_x402_core::facade::call_json(op, &input);
+        let mut ns: Vec<f64> = (0..15)
+            .map(|_| {
+                let t0 = Instant::now();
+                black_box(presidio_x402_core::facade::call_json(op, black_box(&input)).ok());
+                t0.elapsed().as_nanos() as f64
+            })
+            .collect();
+        ns.sort_by(f64::total_cmp);
+        let r = json!({"workload": "entry_worst", "case": name, "op": op, "bytes": input.len(),
+                       "median_us": ns[ns.len() / 2] / 1000.0});
+        eprintln!("native: entry worst case: {r}");
         rows.push(r);
     }
     // Audit: verify the 1000-line chain, per line.
