@@ -134,6 +134,7 @@ code_map!(
     VelocityExceeded,
     AssetCapExceeded,
     QuoteDriftExceeded,
+    AuditTailUnreadable,
 );
 
 fn config_errors(es: Vec<ConfigError>) -> Vec<wit::ConfigError> {

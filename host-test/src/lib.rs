@@ -729,5 +729,6 @@ pub fn wit_codes() -> &'static [wit::ErrorCode] {
         E::VelocityExceeded,
         E::AssetCapExceeded,
         E::QuoteDriftExceeded,
+        E::AuditTailUnreadable,
     ]
 }

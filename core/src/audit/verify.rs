@@ -100,8 +100,7 @@ pub(super) fn run_text(
     }
     if pushed.is_ok() && !tail.is_empty() {
         pushed = v.push(tail).map_err(|f| {
-            if f.code == Code::AuditMalformedLine && parse_strict(tail, MAX_LINE_BYTES, 4).is_err()
-            {
+            if f.code == Code::AuditMalformedLine && super::tail::is_torn(tail) {
                 AuditFailure {
                     code: Code::AuditPartialLine,
                     ..f
@@ -264,6 +263,16 @@ impl ChainVerifier {
             _ => Ok(self.prev),
         }
     }
+}
+
+/// `seq` and `mac` of a line with an entry's shape (canonical, every
+/// member; the MAC is not checked), else `None`.
+pub(super) fn line_head(line: &str) -> Option<Head> {
+    if line.len() > MAX_LINE_BYTES {
+        return None;
+    }
+    let (seq, _, mac, _, _) = fast_line(line).or_else(|| parse_line(line).ok())?;
+    Some(Head { seq, mac })
 }
 
 /// One line's (seq, prev_mac, mac, the `,"mac":"…"` member's byte range (the
