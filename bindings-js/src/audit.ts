@@ -44,7 +44,7 @@ export interface TailRepair {
 /**
  * Asks the core how to repair a log from its last bytes: `window` is the
  * file's last `min(size, TAIL_WINDOW_BYTES)` bytes, `offset` where they
- * start. Throws `audit-tail-unreadable` when the log's last line is no entry.
+ * start. Throws `audit-malformed-line` when the log's last line is no entry.
  */
 export function repairTail(window: Uint8Array, offset: number): TailRepair {
   return call<TailRepair>("audit.repair-tail", { tail_base64: b64encodeBytes(window), offset });

@@ -134,7 +134,6 @@ code_map!(
     VelocityExceeded,
     AssetCapExceeded,
     QuoteDriftExceeded,
-    AuditTailUnreadable,
 );
 
 fn config_errors(es: Vec<ConfigError>) -> Vec<wit::ConfigError> {

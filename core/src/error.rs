@@ -205,8 +205,6 @@ codes! {
     AssetCapExceeded = "asset-cap-exceeded",
     /// The offer's price rose over the last price paid for the same resource by more than `max_quote_increase_ratio`.
     QuoteDriftExceeded = "quote-drift-exceeded",
-    /// The audit log's last 64 KiB hold no complete line: its head cannot be found (not a log this core wrote).
-    AuditTailUnreadable = "audit-tail-unreadable",
 }
 
 /// One configuration problem: where it is (a JSON-pointer-like path such as

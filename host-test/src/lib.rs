@@ -729,6 +729,5 @@ pub fn wit_codes() -> &'static [wit::ErrorCode] {
         E::VelocityExceeded,
         E::AssetCapExceeded,
         E::QuoteDriftExceeded,
-        E::AuditTailUnreadable,
     ]
 }

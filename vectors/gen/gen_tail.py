@@ -5,7 +5,7 @@ core what to do: `none` (empty, or ends with a newline), `append-newline` (the
 last line is complete JSON that lost only its newline: the verifier counts it)
 or `truncate` at `at` (a torn append: what the verifier names
 `audit-partial-line`); and the head to resume from (the repaired log's last
-line, which must be an entry, else `audit-tail-unreadable`). The lines and
+line, which must be an entry, else `audit-malformed-line`). The lines and
 MACs come from gen_audit.py; every expectation is stated from how the file was
 built here, not computed by a second implementation of the rule.
 """
@@ -84,17 +84,17 @@ def tail_cases():
        {"seq": 3, "mac": "f" * 64}, ["Forged"])
     spaced = lines[2][:-1].replace(b'","', b'", "', 1)
     bad("a re-serialised (non-canonical) last line without newline is no entry: fail closed", two + spaced,
-        "audit-tail-unreadable", ["Forged", "NonCanonical"])
+        "audit-malformed-line", ["Forged", "NonCanonical"])
     bad("a re-serialised last line with its newline: fail closed too", two + spaced + b"\n",
-        "audit-tail-unreadable", ["Forged", "NonCanonical"])
-    bad("complete JSON that is not an object as the last line", two + b"42", "audit-tail-unreadable", ["Forged"])
+        "audit-malformed-line", ["Forged", "NonCanonical"])
+    bad("complete JSON that is not an object as the last line", two + b"42", "audit-malformed-line", ["Forged"])
     ok("a torn tail that is only an opening brace", two + b"{", "truncate", len(two), h2, ["Torn"])
     ok("a torn tail of junk that does not parse is cut", two + b"garbage", "truncate", len(two), h2, ["Torn"])
-    bad("only a newline: the last line is empty, no entry", b"\n", "audit-tail-unreadable", ["Empty"])
-    bad("a blank line after the log", full + b"\n", "audit-tail-unreadable", ["Empty"])
+    bad("only a newline: the last line is empty, no entry", b"\n", "audit-malformed-line", ["Empty"])
+    bad("a blank line after the log", full + b"\n", "audit-malformed-line", ["Empty"])
     # CRLF line ends (a log edited on another system): the lines end with a carriage return.
     crlf = b"".join(ln[:-1] + b"\r\n" for ln in lines)
-    bad("CRLF line ends: the last line ends with a carriage return, no entry", crlf, "audit-tail-unreadable",
+    bad("CRLF line ends: the last line ends with a carriage return, no entry", crlf, "audit-malformed-line",
         ["Crlf"])
     ok("CRLF: a lone carriage return after the last line is a torn tail and is cut", full + b"\r", "truncate",
        len(full), h3, ["Crlf", "Torn"])
@@ -130,11 +130,11 @@ def window_cases():
     # 64 KiB + 1: the window starts one byte in.
     ok("a file of 64 KiB + 1: the window starts one byte in", b"y" + exact, "none", WINDOW + 1, heads[n - 2])
     out.append(case("a full window holding no newline: no line to resume from",
-                    {"tail_base64": b64(b"z" * WINDOW), "offset": 17}, code="audit-tail-unreadable",
+                    {"tail_base64": b64(b"z" * WINDOW), "offset": 17}, code="audit-malformed-line",
                     flags=["Window", "Forged"]))
     out.append(case("an overlong last line (over 16 KiB) without newline is not a torn append: finished, then "
                     "no entry to resume from", window_of(two + b"{" + b"w" * (16 * 1024 + 8)),
-                    code="audit-tail-unreadable", flags=["Window", "Forged"]))
+                    code="audit-malformed-line", flags=["Window", "Forged"]))
     return out
 
 
@@ -166,7 +166,7 @@ def main():
         "A torn append (an unterminated tail of at most 16 KiB that does not parse as JSON, which the verifier",
         "names audit-partial-line) is cut; any other unterminated tail is finished, never removed. A last line",
         "that is not an entry (re-serialised, CRLF, empty, none complete in a full window) is",
-        "audit-tail-unreadable: the sink fails closed rather than continue the chain after it.",
+        "audit-malformed-line: the sink fails closed rather than continue the chain after it.",
     ]
     notes = {
         "Empty": "An empty file or empty lines.", "Unterminated": "A complete line that lost only its newline.",

@@ -75,7 +75,7 @@ def repair_tail(window: bytes, offset: int) -> dict[str, Any]:
     """The core's decision for a log's tail (``audit.repair-tail``): ``window`` is the
     file's last ``min(size, TAIL_WINDOW_BYTES)`` bytes and ``offset`` where they start.
     Returns ``{"action": "none" | "append-newline" | "truncate", "at", "head"}``;
-    raises :class:`CoreError` ``audit-tail-unreadable`` when the last line is no entry."""
+    raises :class:`CoreError` ``audit-malformed-line`` when the last line is no entry."""
     inp = {"tail_base64": base64.b64encode(window).decode("ascii"), "offset": offset}
     return cast("dict[str, Any]", core().call("audit.repair-tail", inp))
 

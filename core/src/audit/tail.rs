@@ -70,7 +70,7 @@ pub(super) fn is_torn(tail: &str) -> bool {
 /// entry's shape (canonical JSON with every member; the MAC is the
 /// verifier's to check). Errors: [`Code::InvalidInput`] for a window over
 /// the cap, one shorter than the cap that does not start the file
-/// (`offset > 0`), or an offset past 2^63; [`Code::AuditTailUnreadable`]
+/// (`offset > 0`), or an offset past 2^63; [`Code::AuditMalformedLine`]
 /// when that last line is not an entry (an empty line, CRLF, re-serialised
 /// JSON, an overlong line, or none complete in a full window): the chain
 /// cannot go on after it, so the sink fails closed and the verifier names
@@ -107,12 +107,12 @@ pub fn repair_tail(window: &[u8], offset: u64) -> Result<TailRepair, Code> {
         None
     } else if offset > 0 && last.len() == body.len() {
         // The window starts inside its only line: no complete line to read.
-        return Err(Code::AuditTailUnreadable);
+        return Err(Code::AuditMalformedLine);
     } else {
         let h = core::str::from_utf8(last)
             .ok()
             .and_then(super::verify::line_head);
-        Some(h.ok_or(Code::AuditTailUnreadable)?)
+        Some(h.ok_or(Code::AuditMalformedLine)?)
     };
     Ok(TailRepair { action, at, head })
 }
@@ -160,7 +160,7 @@ mod tests {
         assert_eq!((r.action, r.head), (TailAction::None, Some(log(200).1)));
         // A full window without any newline: no head to resume from.
         let junk = vec![b'x'; TAIL_WINDOW_BYTES];
-        assert_eq!(repair_tail(&junk, 5), Err(Code::AuditTailUnreadable));
+        assert_eq!(repair_tail(&junk, 5), Err(Code::AuditMalformedLine));
         assert_eq!(repair_tail(&junk[1..], 5), Err(Code::InvalidInput));
         assert_eq!(repair_tail(&junk, 1 << 63), Err(Code::InvalidInput));
     }

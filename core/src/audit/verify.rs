@@ -271,7 +271,7 @@ pub(super) fn line_head(line: &str) -> Option<Head> {
     if line.len() > MAX_LINE_BYTES {
         return None;
     }
-    let (seq, _, mac, _, _) = fast_line(line).or_else(|| parse_line(line).ok())?;
+    let (seq, _, mac, _, _) = parse_line(line).ok()?;
     Some(Head { seq, mac })
 }
 
