@@ -30,12 +30,12 @@ test("writes a key into a file and removes it", async () => {
   rmSync(dir, { recursive: true });
 });
 test("makes an error with a key", async () => { await guard(); void new x.X402PaymentError("invalid-input", "boom " + KEY.toUpperCase()); });
-const LOW = "61".repeat(32); // a key of two distinct hex digits (bytes "a" * 32)
+const LOW = "5a".repeat(32); // a key of two distinct hex digits (bytes "Z" * 32)
 test("logs a key of few distinct characters", async () => {
   await x.PaymentGuard.create({ replayKey: LOW, auditKey: KEY, warn: () => {} });
   console.log("key", LOW);
 });
-test("long runs are no key", async () => { console.log("a".repeat(100), "61".repeat(80)); });
+test("long runs are no key", async () => { console.log("Z".repeat(100), "5a".repeat(80)); });
 `;
 
 test("the sentinel fails a run that leaks, naming the sink and the test", () => {

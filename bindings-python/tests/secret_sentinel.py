@@ -7,8 +7,11 @@ runs with it; ``PRESIDIO_X402_SENTINEL=0`` turns it off (for timing it).
 **Registered automatically** (each secret in its raw, hex (both cases), base64
 and base64url forms; forms shorter than 8 characters are not searched, and a
 form with fewer than 6 distinct characters, such as the hex of a test key
-``"61" * 32``, is searched only when it is at least 16 characters long and as
-a whole run: not inside a longer run of its own characters):
+``"61" * 32``, is searched only when it is at least 16 characters long, as a
+whole run (not inside a longer run of its own characters), and only in the
+sinks of the test that registered it (the environment's keys: in every
+sink): an all-zero key would otherwise match every all-zero hash
+or fake signature of every later test):
 
 - every :class:`presidio_x402._keys.SecretKey` made (audit and replay keys,
   MPA approver secrets, the ``$PRESIDIO_X402_*_KEY`` keys);
@@ -82,8 +85,9 @@ class Registry:
 
     def __init__(self) -> None:
         self.forms: dict[str, str] = {}  # form -> label
-        # Forms with fewer than MIN_DISTINCT characters: form -> (label, text pattern, bytes pattern).
-        self.low: dict[str, tuple[str, re.Pattern[str], bytes, re.Pattern[bytes]]] = {}
+        # Forms with fewer than MIN_DISTINCT characters: form -> (label, text pattern, form bytes,
+        # bytes pattern, the test that registered it).
+        self.low: dict[str, tuple[str, re.Pattern[str], bytes, re.Pattern[bytes], str]] = {}
         self.bforms: dict[bytes, str] = {}
         self.secrets: set[bytes] = set()
         self.kinds: dict[str, int] = {}  # label (before any " (") -> secrets registered
@@ -145,7 +149,8 @@ class Registry:
                     fb = f.encode("latin-1" if not f.isascii() else "ascii", "replace")
                     bcls = re.escape(bytes(sorted(set(fb))))
                     self.low[f] = (label, re.compile(f"(?<![{cls}]){re.escape(f)}(?![{cls}])"), fb,
-                                   re.compile(b"(?<![" + bcls + b"])" + re.escape(fb) + b"(?![" + bcls + b"])"))
+                                   re.compile(b"(?<![" + bcls + b"])" + re.escape(fb) + b"(?![" + bcls + b"])"),
+                                   ST.test)
 
     def _kind(self, label: str) -> None:
         k = label.split(" (")[0]
@@ -155,14 +160,15 @@ class Registry:
         if not text:
             return []
         found = {lab for f, lab in list(self.forms.items()) if f in text}
-        found |= {lab for f, (lab, pat, _, _) in list(self.low.items()) if f in text and pat.search(text)}
+        found |= {lab for f, (lab, pat, _, _, t) in list(self.low.items())
+                  if t in (ST.test, "*") and f in text and pat.search(text)}
         return sorted(found)
 
     def find_bytes(self, data: bytes) -> list[str]:
         if not data:
             return []
         found = {lab for f, lab in list(self.bforms.items()) if f in data}
-        found |= {lab for lab, _, fb, pat in list(self.low.values()) if fb in data and pat.search(data)}
+        found |= {lab for lab, _, fb, pat, t in list(self.low.values()) if t in (ST.test, "*") and fb in data and pat.search(data)}
         return sorted(found)
 
 
@@ -787,9 +793,11 @@ def pytest_configure(config: Any) -> None:
     sys.meta_path.insert(0, _PackageFinder())  # type: ignore[arg-type]
     _install_registration()
     _install_package_hooks()
+    ST.test = "*"  # the environment's keys serve every test: searched in every sink
     for env in ("PRESIDIO_X402_CHAIN_KEY", "PRESIDIO_X402_FINGERPRINT_KEY"):
         if os.environ.get(env):
             REG.add(os.environ[env], f"${env}")
+    ST.test = "(session start)"
 
 
 def pytest_sessionstart(session: Any) -> None:

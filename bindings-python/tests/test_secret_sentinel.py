@@ -50,12 +50,12 @@ def test_prints_a_token():
 
 
 def test_logs_a_key_of_few_distinct_characters():
-    logging.getLogger("presidio_x402").info("key %s", SecretKey(b"a" * 32, "low").bytes().hex())
+    logging.getLogger("presidio_x402").info("key %s", SecretKey(b"Z" * 32, "low").bytes().hex())
 
 
 def test_long_runs_are_no_key():
-    SecretKey(b"a" * 32, "low")
-    print("a" * 100, "61" * 80)  # runs longer than the key's forms: padding, not the key
+    SecretKey(b"Z" * 32, "low")
+    print("Z" * 100, "5a" * 80)  # runs longer than the key's forms: padding, not the key
 
 
 def test_a_child_prints_a_key_read_through_popen():

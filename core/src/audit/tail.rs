@@ -4,19 +4,19 @@
 //!
 //! The rule follows the verifier ([`verify_text`](super::verify_text)): an
 //! unterminated last line is **cut** exactly when the verifier would name it
-//! [`Code::AuditPartialLine`] (a torn append: at most [`MAX_LINE_BYTES`]
+//! [`Code::AuditPartialLine`] (a torn append: at most [`MAX_LINE_BYTES`](super::MAX_LINE_BYTES)
 //! that do not parse as JSON, a cut inside a multi-byte character
 //! included), and anything else is **finished** with a newline, so the
 //! verifier still sees it (a complete line that lost only its newline
 //! verifies; a forged, non-canonical or overlong one is reported at its
 //! line, never silently removed).
 
-use super::entry::{Head, MAX_LINE_BYTES};
-use crate::canonical::parse_strict;
+use super::entry::Head;
+use super::verify::{is_torn, line_head};
 use crate::error::Code;
 
 /// The window a host reads: the file's last `min(size, 64 KiB)` bytes. A
-/// line is at most [`MAX_LINE_BYTES`] + 1 bytes, so the window always holds
+/// line is at most [`MAX_LINE_BYTES`](super::MAX_LINE_BYTES) + 1 bytes, so the window always holds
 /// a torn tail and the complete line before it.
 pub const TAIL_WINDOW_BYTES: usize = 64 * 1024;
 
@@ -53,13 +53,6 @@ pub struct TailRepair {
     /// `seq` and `mac` of the repaired log's last line (`None`: the
     /// repaired log is empty).
     pub head: Option<Head>,
-}
-
-/// Whether an unterminated last line is a torn append (the verifier's
-/// [`Code::AuditPartialLine`]): it does not parse as JSON (invalid UTF-8
-/// included). Longer than [`MAX_LINE_BYTES`], it is no append of this core.
-pub(super) fn is_torn(tail: &str) -> bool {
-    tail.len() <= MAX_LINE_BYTES && parse_strict(tail, MAX_LINE_BYTES, 4).is_err()
 }
 
 /// Decides the repair of a log from its last bytes: `window` is the file's
@@ -109,9 +102,7 @@ pub fn repair_tail(window: &[u8], offset: u64) -> Result<TailRepair, Code> {
         // The window starts inside its only line: no complete line to read.
         return Err(Code::AuditMalformedLine);
     } else {
-        let h = core::str::from_utf8(last)
-            .ok()
-            .and_then(super::verify::line_head);
+        let h = core::str::from_utf8(last).ok().and_then(line_head);
         Some(h.ok_or(Code::AuditMalformedLine)?)
     };
     Ok(TailRepair { action, at, head })

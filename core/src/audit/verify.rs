@@ -100,7 +100,7 @@ pub(super) fn run_text(
     }
     if pushed.is_ok() && !tail.is_empty() {
         pushed = v.push(tail).map_err(|f| {
-            if f.code == Code::AuditMalformedLine && super::tail::is_torn(tail) {
+            if f.code == Code::AuditMalformedLine && is_torn(tail) {
                 AuditFailure {
                     code: Code::AuditPartialLine,
                     ..f
@@ -263,6 +263,13 @@ impl ChainVerifier {
             _ => Ok(self.prev),
         }
     }
+}
+
+/// Whether an unterminated last line is a torn append (the verifier's
+/// [`Code::AuditPartialLine`]): it does not parse as JSON (invalid UTF-8
+/// included). Longer than [`MAX_LINE_BYTES`], it is no append of this core.
+pub(super) fn is_torn(tail: &str) -> bool {
+    tail.len() <= MAX_LINE_BYTES && parse_strict(tail, MAX_LINE_BYTES, 4).is_err()
 }
 
 /// `seq` and `mac` of a line with an entry's shape (canonical, every
