@@ -168,7 +168,8 @@ class Registry:
         if not data:
             return []
         found = {lab for f, lab in list(self.bforms.items()) if f in data}
-        found |= {lab for lab, _, fb, pat, t in list(self.low.values()) if t in (ST.test, "*") and fb in data and pat.search(data)}
+        found |= {lab for lab, _, fb, pat, t in list(self.low.values())
+                  if t in (ST.test, "*") and fb in data and pat.search(data)}
         return sorted(found)
 
 

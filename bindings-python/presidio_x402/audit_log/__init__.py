@@ -472,6 +472,7 @@ def _main(argv: list[str] | None = None) -> int:
 
 
 __all__ = [
+    "TAIL_WINDOW_BYTES",
     "AuditEvent",
     "AuditLog",
     "ChainResult",
@@ -480,7 +481,6 @@ __all__ = [
     "MissingLog",
     "NullAuditWriter",
     "StreamAuditWriter",
-    "TAIL_WINDOW_BYTES",
     "VerifyResult",
     "repair_tail",
     "verify_audit_log",
