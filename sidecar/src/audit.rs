@@ -155,3 +155,37 @@ pub fn read_chains(dir: &Path) -> std::io::Result<Vec<serde_json::Value>> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use presidio_x402_core::audit::{append, AuditEvent};
+
+    /// A file sink repairs its log at open by the core's rule: a torn append
+    /// is cut, a complete line missing its newline is finished, and the head
+    /// is read back from the repaired log.
+    #[test]
+    fn open_repairs_the_tail_as_the_core_decides() {
+        let dir = std::env::temp_dir().join(format!("px402-sidecar-tail-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let key = [7u8; 32];
+        let ev = AuditEvent::from_json(&serde_json::json!({
+            "event_type": "payment_attempt", "outcome": "allowed",
+            "resource_url": "https://api.example.com/r", "pii_entities_found": []
+        }))
+        .unwrap();
+        let (l1, h1) = append(&key, None, &ev, 1_767_225_600_000).unwrap();
+        let (l2, h2) = append(&key, Some(&h1), &ev, 1_767_225_601_000).unwrap();
+        for (tail, want_text, want_head) in [
+            (&l2[..l2.len() / 2], format!("{l1}\n"), &h1),
+            (&l2[..], format!("{l1}\n{l2}\n"), &h2),
+        ] {
+            let mut sink = FileSink::new(&dir, "r1").unwrap();
+            std::fs::write(&sink.path, format!("{l1}\n{tail}")).unwrap();
+            assert_eq!(sink.head().unwrap().as_ref(), Some(want_head));
+            sink.open().unwrap();
+            assert_eq!(std::fs::read_to_string(&sink.path).unwrap(), want_text);
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
