@@ -1,5 +1,6 @@
 /** Audit sinks: where the core's HMAC-chained JSONL lines go. */
-import { callAudit } from "./core.js";
+import { b64encodeBytes } from "./base64.js";
+import { call, callAudit } from "./core.js";
 import type { ChainsReport, Head, KeyInput } from "./types.js";
 
 /** Receives each audit line (no trailing newline), in chain order. */
@@ -27,18 +28,33 @@ export class MemoryAuditSink implements AuditSink {
   }
 }
 
-/** Reads `seq` and `mac` of the last line of a JSONL log (for resuming a chain). */
+/** The window a file sink reads at open: the file's last `min(size, 64 KiB)` bytes. */
+export const TAIL_WINDOW_BYTES = 64 * 1024;
+
+/** The core's decision for a log's tail (`audit.repair-tail`; the rule is the core's, see the README). */
+export interface TailRepair {
+  /** `none`, `append-newline` (at `at`, the file's size) or `truncate` (to `at` bytes). */
+  action: "none" | "append-newline" | "truncate";
+  /** The file's size, or the size to truncate to. */
+  at: number;
+  /** The repaired log's head (`null`: it is empty). */
+  head: Head | null;
+}
+
+/**
+ * Asks the core how to repair a log from its last bytes: `window` is the
+ * file's last `min(size, TAIL_WINDOW_BYTES)` bytes, `offset` where they
+ * start. Throws `audit-malformed-line` when the log's last line is no entry.
+ */
+export function repairTail(window: Uint8Array, offset: number): TailRepair {
+  return call<TailRepair>("audit.repair-tail", { tail_base64: b64encodeBytes(window), offset });
+}
+
+/** Reads `seq` and `mac` of the last line of a JSONL log (for resuming a chain), with the core's tail rule ({@link repairTail}). */
 export function headOfLog(text: string): Head | null {
-  const lines = text.split("\n").filter((l) => l.trim() !== "");
-  for (let i = lines.length - 1; i >= 0; i--) {
-    try {
-      const v = JSON.parse(lines[i]!) as { seq?: unknown; mac?: unknown };
-      if (typeof v.seq === "number" && typeof v.mac === "string") return { seq: v.seq, mac: v.mac };
-    } catch {
-      /* an interrupted last line: the one before is the head */
-    }
-  }
-  return null;
+  const bytes = new TextEncoder().encode(text);
+  const start = Math.max(0, bytes.length - TAIL_WINDOW_BYTES);
+  return repairTail(bytes.subarray(start), start).head;
 }
 
 /**

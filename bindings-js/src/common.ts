@@ -4,7 +4,7 @@ export * from "./errors.js";
 export * from "./types.js";
 export type { OtelTracerProvider } from "./otel.js";
 export { MemoryStore, NO_REPLICA, type GuardStore, type VersionedState } from "./stores.js";
-export { callbackSink, MemoryAuditSink, headOfLog, verifyAuditChains, type AuditSink } from "./audit.js";
+export { callbackSink, MemoryAuditSink, headOfLog, repairTail, verifyAuditChains, TAIL_WINDOW_BYTES, type AuditSink, type TailRepair } from "./audit.js";
 export { createPromMetrics, MemoryMetrics, METRICS, metricTable, type MetricsSink, type MetricTableRow, type MetricDef } from "./metrics.js";
 export { Driver } from "./driver.js";
 export { parsePolicy, validateConfig, loadPolicy, type Validation } from "./policy.js";

@@ -8,7 +8,7 @@ import type { LookupFunction } from "node:net";
 import { Readable, type Writable } from "node:stream";
 import { randomBytes } from "node:crypto";
 import { type GuardStore, type VersionedState, REPLICA_ID, checkReplica, checkHead } from "./stores.js";
-import { headOfLog, type AuditSink } from "./audit.js";
+import { repairTail, TAIL_WINDOW_BYTES, type AuditSink, type TailRepair } from "./audit.js";
 import type { GuardConfig } from "./config-types.js";
 import { loadPolicy } from "./policy.js";
 import { X402GuardError } from "./errors.js";
@@ -319,6 +319,15 @@ export class FileStore implements GuardStore {
   }
 }
 
+/** The core's tail decision for an open log: reads its last 64 KiB (I/O only). */
+async function readTail(fh: fsp.FileHandle): Promise<TailRepair> {
+  const { size } = await fh.stat();
+  const start = Math.max(0, size - TAIL_WINDOW_BYTES);
+  const buf = Buffer.alloc(size - start);
+  if (buf.length > 0) await fh.read(buf, 0, buf.length, start);
+  return repairTail(buf, start);
+}
+
 /**
  * Appends each line to a JSONL file and fsyncs it before the payment goes
  * on. The file is the source of truth for the audit head on restart.
@@ -333,10 +342,10 @@ export class FileAuditSink implements AuditSink {
   #queue: Promise<unknown> = Promise.resolve();
 
   /**
-   * Opens the log for appending. A partial last line (an append cut by a
-   * crash, never reported written) is cut off first (a complete one missing
-   * only its newline gets it), so the next line does
-   * not land after it; a new file's directory entry is fsynced.
+   * Opens the log for appending, after repairing its tail as the core's
+   * `audit.repair-tail` decides (a torn append, never reported written, is
+   * cut; a complete line missing only its newline gets it), so the next
+   * line does not land after a torn one; a new file's directory entry is fsynced.
    */
   #open(): Promise<fsp.FileHandle> {
     if (this.#fh) return Promise.resolve(this.#fh);
@@ -351,27 +360,12 @@ export class FileAuditSink implements AuditSink {
         created = true;
       }
       try {
-        const { size } = await fh.stat();
-        if (size > 0) {
-          const last = Buffer.alloc(1);
-          await fh.read(last, 0, 1, size - 1);
-          if (last[0] !== 0x0a) {
-            let cut = 0;
-            for (let end = size; end > 0 && cut === 0; ) {
-              const start = Math.max(0, end - 64 * 1024);
-              const buf = Buffer.alloc(end - start);
-              await fh.read(buf, 0, buf.length, start);
-              const i = buf.lastIndexOf(0x0a);
-              if (i >= 0) cut = start + i + 1;
-              end = start;
-            }
-            const tail = Buffer.alloc(size - cut);
-            await fh.read(tail, 0, tail.length, cut);
-            // A complete line missing only its newline counts (head() read it): finish it; else cut it.
-            if (headOfLog(tail.toString("utf8")) !== null) await fh.appendFile("\n");
-            else await fh.truncate(cut);
-            await fh.sync();
-          }
+        // The core decides (audit.repair-tail); this only reads the tail and acts.
+        const r = await readTail(fh);
+        if (r.action !== "none") {
+          if (r.action === "append-newline") await fh.appendFile("\n");
+          else await fh.truncate(r.at);
+          await fh.sync();
         }
         if (created) await syncDir(path.dirname(path.resolve(this.file)));
       } catch (e) {
@@ -397,7 +391,7 @@ export class FileAuditSink implements AuditSink {
     this.#queue = p.catch(() => {});
     return p;
   }
-  /** The head from the log's last complete lines (reads only the file's tail). */
+  /** The head of the log once repaired (reads only its last 64 KiB; the core reads the line). */
   async head(): Promise<Head | null> {
     let fh: fsp.FileHandle;
     try {
@@ -407,16 +401,7 @@ export class FileAuditSink implements AuditSink {
       throw e;
     }
     try {
-      const { size } = await fh.stat();
-      for (let span = 64 * 1024; ; span *= 4) {
-        const start = Math.max(0, size - span);
-        const buf = Buffer.alloc(size - start);
-        await fh.read(buf, 0, buf.length, start);
-        let text = buf.toString("utf8");
-        if (start > 0) text = text.slice(text.indexOf("\n") + 1);
-        const h = headOfLog(text);
-        if (h !== null || start === 0) return h;
-      }
+      return (await readTail(fh)).head;
     } finally {
       await fh.close();
     }

@@ -1,6 +1,7 @@
 // The secret sentinel (sentinel/sentinel.mjs) is not blind: a node:test run
 // whose tests put a registered key into the console, a file, an error of the
-// package or an audit line fails, and names each sink and test.
+// package or an audit line fails, and names each sink and test; a key of few
+// distinct characters is found too, and a longer run of its characters is not.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -29,6 +30,12 @@ test("writes a key into a file and removes it", async () => {
   rmSync(dir, { recursive: true });
 });
 test("makes an error with a key", async () => { await guard(); void new x.X402PaymentError("invalid-input", "boom " + KEY.toUpperCase()); });
+const LOW = "5a".repeat(32); // a key of two distinct hex digits (bytes "Z" * 32)
+test("logs a key of few distinct characters", async () => {
+  await x.PaymentGuard.create({ replayKey: LOW, auditKey: KEY, warn: () => {} });
+  console.log("key", LOW);
+});
+test("long runs are no key", async () => { console.log("Z".repeat(100), "5a".repeat(80)); });
 `;
 
 test("the sentinel fails a run that leaks, naming the sink and the test", () => {
@@ -42,12 +49,13 @@ test("the sentinel fails a run that leaks, naming the sink and the test", () => 
     const r = spawnSync(process.execPath, [join(here, "sentinel", "run.mjs"), "--test", "--test-reporter=spec", "leaky.test.mjs"], { cwd: dir, env, encoding: "utf8", timeout: 120_000 });
     const out = r.stdout + r.stderr;
     assert.equal(r.status, 1, out);
-    assert.match(out, /pass 4/, out); // every test passes: the sentinel fails the run
+    assert.match(out, /pass 6/, out); // every test passes: the sentinel fails the run
     const leaks = out.split("\n").filter((l) => l.startsWith("LEAK: "));
     assert.ok(leaks.includes("LEAK: replayKey (guard option) in console.debug (test leaky.test.mjs > logs a key at debug)"), out);
     assert.ok(leaks.some((l) => /^LEAK: replayKey \(guard option\) in file \(before rm\) leak-\w+\/audit\.jsonl \(test leaky\.test\.mjs > writes a key into a file and removes it\)$/.test(l)), out);
     assert.ok(leaks.includes("LEAK: replayKey (guard option) in X402PaymentError: message (test leaky.test.mjs > makes an error with a key)"), out);
-    assert.ok(!leaks.some((l) => l.includes("> clean")), out);
+    assert.ok(leaks.includes("LEAK: replayKey (guard option) in console.log (test leaky.test.mjs > logs a key of few distinct characters)"), out);
+    assert.ok(!leaks.some((l) => l.includes("> clean") || l.includes("> long runs are no key")), out);
     assert.ok(!leaks.join("\n").includes(KEY) && !leaks.join("\n").toUpperCase().includes(KEY.toUpperCase()), "findings name secrets, never show them");
     assert.match(out, /secret sentinel: .* LEAKS/, out);
   } finally {

@@ -57,6 +57,29 @@ class SecretKey:
 _VAULT: weakref.WeakKeyDictionary[SecretKey, bytes] = weakref.WeakKeyDictionary()
 
 
+class Sealed:
+    """Any value (the caller's countersignatures or pre-approval tokens) behind an
+    opaque holder, as :class:`SecretKey` keeps bytes: ``vars()``, ``repr`` and
+    logs of its owner never show it; :meth:`get` is the only way to it."""
+
+    __slots__ = ("__weakref__",)
+
+    def __init__(self, value: Any) -> None:
+        _SEALED[self] = value
+
+    def get(self) -> Any:
+        return _SEALED[self]
+
+    def __repr__(self) -> str:
+        return "<sealed>"
+
+    def __reduce__(self) -> Any:  # never pickled by accident
+        raise TypeError("Sealed cannot be pickled")
+
+
+_SEALED: weakref.WeakKeyDictionary[Sealed, Any] = weakref.WeakKeyDictionary()
+
+
 def secret(value: bytes | bytearray | str | SecretKey | None, origin: str) -> SecretKey | None:
     """Wraps a secret of any length (an approver's shared secret) in a holder."""
     if value is None or isinstance(value, SecretKey):

@@ -85,13 +85,19 @@ class Payment:
     def __init__(self, begin: dict[str, Any], signatures: Any) -> None:
         self.id = 0
         self.begin = begin
-        self.signatures = signatures
+        self._signatures = _keys.Sealed(signatures)
         self.action: dict[str, Any] = {}
         #: The approval request, when the driver asked for approvals.
         self.approval: _mpa.ApprovalRequest | None = None
 
     def __repr__(self) -> str:
         return f"<Payment {self.id} at {self.action.get('do')!r}>"
+
+    @property
+    def signatures(self) -> Any:
+        """The caller's ``mpa_signatures`` (countersignatures or pre-approval tokens), kept
+        sealed: ``vars()`` of a payment does not show them."""
+        return self._signatures.get()
 
     @property
     def done(self) -> bool:

@@ -5,9 +5,13 @@ Loaded by ``conftest.py`` (``pytest_plugins``), so ``make test-python`` always
 runs with it; ``PRESIDIO_X402_SENTINEL=0`` turns it off (for timing it).
 
 **Registered automatically** (each secret in its raw, hex (both cases), base64
-and base64url forms; forms shorter than 8 characters or with fewer than 6
-distinct characters are not searched, so a test whose key is ``"61" * 32`` is
-not checked through that key):
+and base64url forms; forms shorter than 8 characters are not searched, and a
+form with fewer than 6 distinct characters, such as the hex of a test key
+``"61" * 32``, is searched only when it is at least 16 characters long, as a
+whole run (not inside a longer run of its own characters), and only in the
+sinks of the test that registered it (the environment's keys: in every
+sink): an all-zero key would otherwise match every all-zero hash
+or fake signature of every later test):
 
 - every :class:`presidio_x402._keys.SecretKey` made (audit and replay keys,
   MPA approver secrets, the ``$PRESIDIO_X402_*_KEY`` keys);
@@ -26,13 +30,15 @@ not checked through that key):
 - every logging call at any level (DEBUG included, whether or not a handler
   would print it), its arguments and its traceback;
 - every warning, and each test's captured stdout, stderr and log text;
-- the output of every ``subprocess.run`` (the CLIs);
+- the output of every child process the tests read: ``subprocess.run`` (the
+  CLIs), ``Popen.communicate`` and every read of a ``Popen`` pipe;
 - the message, ``repr`` and ``repr(vars())`` of every exception of the
   package's own types when made, and of every exception ``pytest.raises``
   catches;
 - every audit line (each ``AuditEvent`` made, whatever writer gets it);
-- ``repr`` and ``str`` of every object of the package's classes made during
-  a test (at its teardown);
+- ``repr``, ``str`` and the attributes (``vars()`` and ``__slots__``, one
+  level into the package objects they hold) of every object of the package's
+  classes made during a test (at its teardown);
 - the Prometheus exposition of every ``prometheus_client`` registry a test
   made (after the test) and of the global one (at the end: its series stay);
 - every file under the session's temporary root (``tempfile.tempdir`` and
@@ -70,6 +76,7 @@ import pytest
 ENABLED = os.environ.get("PRESIDIO_X402_SENTINEL", "1") != "0"
 MIN_FORM = 8
 MIN_DISTINCT = 6
+MIN_LOW_FORM = 16
 MAX_FILE = 16 * 1024 * 1024
 
 
@@ -78,6 +85,9 @@ class Registry:
 
     def __init__(self) -> None:
         self.forms: dict[str, str] = {}  # form -> label
+        # Forms with fewer than MIN_DISTINCT characters: form -> (label, text pattern, form bytes,
+        # bytes pattern, the test that registered it).
+        self.low: dict[str, tuple[str, re.Pattern[str], bytes, re.Pattern[bytes], str]] = {}
         self.bforms: dict[bytes, str] = {}
         self.secrets: set[bytes] = set()
         self.kinds: dict[str, int] = {}  # label (before any " (") -> secrets registered
@@ -127,9 +137,20 @@ class Registry:
                 forms.add(base64.b64encode(b).decode().rstrip("="))
                 forms.add(base64.urlsafe_b64encode(b).decode().rstrip("="))
             for f in forms:
-                if len(f) >= MIN_FORM and len(set(f)) >= MIN_DISTINCT and f not in self.forms:
+                if len(f) < MIN_FORM or f in self.forms or f in self.low:
+                    continue
+                if len(set(f)) >= MIN_DISTINCT:
                     self.forms[f] = label
                     self.bforms[f.encode("latin-1" if not f.isascii() else "ascii", "replace")] = label
+                elif len(f) >= MIN_LOW_FORM:
+                    # Few distinct characters ("61" * 32): searched as a whole run, not inside a
+                    # longer run of the same characters (a padding or test string, no key).
+                    cls = re.escape("".join(sorted(set(f))))
+                    fb = f.encode("latin-1" if not f.isascii() else "ascii", "replace")
+                    bcls = re.escape(bytes(sorted(set(fb))))
+                    self.low[f] = (label, re.compile(f"(?<![{cls}]){re.escape(f)}(?![{cls}])"), fb,
+                                   re.compile(b"(?<![" + bcls + b"])" + re.escape(fb) + b"(?![" + bcls + b"])"),
+                                   ST.test)
 
     def _kind(self, label: str) -> None:
         k = label.split(" (")[0]
@@ -138,12 +159,18 @@ class Registry:
     def find_text(self, text: str) -> list[str]:
         if not text:
             return []
-        return sorted({lab for f, lab in list(self.forms.items()) if f in text})
+        found = {lab for f, lab in list(self.forms.items()) if f in text}
+        found |= {lab for f, (lab, pat, _, _, t) in list(self.low.items())
+                  if t in (ST.test, "*") and f in text and pat.search(text)}
+        return sorted(found)
 
     def find_bytes(self, data: bytes) -> list[str]:
         if not data:
             return []
-        return sorted({lab for f, lab in list(self.bforms.items()) if f in data})
+        found = {lab for f, lab in list(self.bforms.items()) if f in data}
+        found |= {lab for lab, _, fb, pat, t in list(self.low.values())
+                  if t in (ST.test, "*") and fb in data and pat.search(data)}
+        return sorted(found)
 
 
 REG = Registry()
@@ -467,6 +494,26 @@ def _install_objects(classes: list[type]) -> None:
             pass
 
 
+def _attrs(o: Any) -> str:
+    """``repr`` of an object's attributes (``vars()`` and ``__slots__``), one level
+    into the containers and package objects they hold: what a debugger, a
+    ``pprint(vars(x))`` or an error tracker's local-variable dump shows."""
+    def fields(x: Any) -> dict[str, Any]:
+        d = dict(getattr(x, "__dict__", None) or {})
+        for cls in type(x).__mro__:
+            for name in cls.__dict__.get("__slots__", ()):
+                if name not in ("__dict__", "__weakref__") and hasattr(x, name):
+                    d[name] = getattr(x, name)
+        return d
+
+    top = fields(o)
+    parts = [repr(top)]
+    for v in top.values():
+        if type(v).__module__.startswith("presidio_x402"):
+            parts.append(repr(fields(v)))
+    return "\n".join(parts)
+
+
 def _scan_objects() -> None:
     objs, ST.objects = ST.objects, []
     seen: set[int] = set()
@@ -478,23 +525,85 @@ def _scan_objects() -> None:
         scan_text("repr", f"repr({n})", _safe(lambda o=o: repr(o)))
         if type(o).__str__ is not object.__str__:
             scan_text("repr", f"str({n})", _safe(lambda o=o: str(o)))
+        scan_text("repr", f"vars({n})", _safe(lambda o=o: _attrs(o)))
+
+
+class _ScannedPipe:
+    """A child's stdout or stderr pipe whose reads are scanned (every other
+    attribute is the pipe's own)."""
+
+    def __init__(self, pipe: Any, sink: str) -> None:
+        self._pipe = pipe
+        self._sink = sink
+
+    def _seen(self, data: Any) -> Any:
+        if data:
+            scan_text("subprocess", self._sink, data)
+        return data
+
+    def read(self, *a: Any) -> Any:
+        return self._seen(self._pipe.read(*a))
+
+    def read1(self, *a: Any) -> Any:
+        return self._seen(self._pipe.read1(*a))
+
+    def readline(self, *a: Any) -> Any:
+        return self._seen(self._pipe.readline(*a))
+
+    def readlines(self, *a: Any) -> Any:
+        lines = self._pipe.readlines(*a)
+        self._seen(b"".join(lines) if lines and isinstance(lines[0], bytes) else "".join(lines))
+        return lines
+
+    def __iter__(self) -> Any:
+        return self
+
+    def __next__(self) -> Any:
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *a: Any) -> None:
+        self._pipe.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._pipe, name)
 
 
 def _install_subprocess() -> None:
-    def run(orig):
+    """Every child's output the tests read: ``subprocess.run`` / ``check_output``
+    and ``Popen.communicate`` results, and every read of a ``Popen`` pipe."""
+
+    def name_of(args: Any) -> str:
+        return os.path.basename(str(args[0] if isinstance(args, (list, tuple)) and args else args))
+
+    def init(orig):
         @functools.wraps(orig)
-        def f(*a, **kw):
-            r = orig(*a, **kw)
-            cmd = a[0] if a else kw.get("args")
-            name = os.path.basename(str(cmd[0] if isinstance(cmd, (list, tuple)) and cmd else cmd))
+        def f(self, *a, **kw):
+            orig(self, *a, **kw)
             for stream in ("stdout", "stderr"):
-                v = getattr(r, stream, None)
-                if v:
-                    scan_text("subprocess", f"subprocess {name} {stream}", v)
-            return r
+                pipe = getattr(self, stream, None)
+                if pipe is not None and not isinstance(pipe, _ScannedPipe):
+                    setattr(self, stream, _ScannedPipe(pipe, f"subprocess {name_of(self.args)} {stream}"))
         return f
 
-    _wrap(subprocess, "run", run)
+    _wrap(subprocess.Popen, "__init__", init)
+
+    def communicate(orig):
+        @functools.wraps(orig)
+        def f(self, *a, **kw):
+            out = orig(self, *a, **kw)
+            for stream, v in zip(("stdout", "stderr"), out, strict=False):
+                if v:
+                    scan_text("subprocess", f"subprocess {name_of(self.args)} {stream}", v)
+            return out
+        return f
+
+    _wrap(subprocess.Popen, "communicate", communicate)
 
 
 def _install_metrics() -> None:
@@ -685,9 +794,11 @@ def pytest_configure(config: Any) -> None:
     sys.meta_path.insert(0, _PackageFinder())  # type: ignore[arg-type]
     _install_registration()
     _install_package_hooks()
+    ST.test = "*"  # the environment's keys serve every test: searched in every sink
     for env in ("PRESIDIO_X402_CHAIN_KEY", "PRESIDIO_X402_FINGERPRINT_KEY"):
         if os.environ.get(env):
             REG.add(os.environ[env], f"${env}")
+    ST.test = "(session start)"
 
 
 def pytest_sessionstart(session: Any) -> None:

@@ -2,8 +2,7 @@
 //! fsynced before the payment goes on, read back for the head at start-up),
 //! or stdout. The core writes every line; this module only appends them.
 
-use presidio_x402_core::audit::Head;
-use serde_json::Value;
+use presidio_x402_core::audit::{repair_tail, Head, TailAction, TailRepair, TAIL_WINDOW_BYTES};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
@@ -49,25 +48,17 @@ pub struct FileSink {
     file: Option<std::fs::File>,
 }
 
-/// Reads `seq` and `mac` of the last complete line of a JSONL text.
-pub fn head_of_log(text: &str) -> Option<Head> {
-    for line in text.lines().rev() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        if let Ok(v) = serde_json::from_str::<Value>(line) {
-            if let (Some(seq), Some(mac)) = (
-                v.get("seq").and_then(Value::as_u64),
-                v.get("mac").and_then(Value::as_str),
-            ) {
-                return Some(Head {
-                    seq,
-                    mac: mac.to_string(),
-                });
-            }
-        }
-    }
-    None
+/// The core's tail decision for the file (`audit.repair-tail`): reads its
+/// last `min(size, 64 KiB)` bytes and hands them over (I/O only).
+fn read_tail(f: &mut std::fs::File) -> std::io::Result<TailRepair> {
+    let size = f.metadata()?.len();
+    let start = size.saturating_sub(TAIL_WINDOW_BYTES as u64);
+    f.seek(SeekFrom::Start(start))?;
+    let mut window = Vec::with_capacity((size - start) as usize);
+    Read::by_ref(f)
+        .take(size - start)
+        .read_to_end(&mut window)?;
+    repair_tail(&window, start).map_err(|c| std::io::Error::other(c.as_str()))
 }
 
 impl FileSink {
@@ -84,8 +75,9 @@ impl FileSink {
         })
     }
 
-    /// Opens the log for appending; a partial last line (an append cut by a
-    /// crash) is cut off, a complete one missing only its newline gets it.
+    /// Opens the log for appending, its tail repaired as the core's
+    /// [`repair_tail`] decides: a torn append (cut by a crash) is cut off, a
+    /// complete line missing only its newline gets it.
     fn open(&mut self) -> std::io::Result<&mut std::fs::File> {
         if self.file.is_none() {
             use std::os::unix::fs::OpenOptionsExt;
@@ -96,24 +88,15 @@ impl FileSink {
                 .create(true)
                 .mode(0o600)
                 .open(&self.path)?;
-            let size = f.metadata()?.len();
-            if size > 0 {
-                let mut last = [0u8; 1];
-                f.seek(SeekFrom::Start(size - 1))?;
-                f.read_exact(&mut last)?;
-                if last[0] != b'\n' {
-                    let mut all = Vec::new();
-                    f.seek(SeekFrom::Start(0))?;
-                    f.read_to_end(&mut all)?;
-                    let cut = all.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-                    let tail = String::from_utf8_lossy(&all[cut..]).to_string();
-                    if head_of_log(&tail).is_some() {
-                        f.write_all(b"\n")?;
-                    } else {
-                        f.set_len(cut as u64)?;
-                    }
-                    f.sync_all()?;
-                }
+            // The core decides; this only truncates or appends, then syncs.
+            let r = read_tail(&mut f)?;
+            match r.action {
+                TailAction::None => {}
+                TailAction::AppendNewline => f.write_all(b"\n")?,
+                TailAction::Truncate => f.set_len(r.at)?,
+            }
+            if r.action != TailAction::None {
+                f.sync_all()?;
             }
             if created {
                 if let Some(d) = self.path.parent() {
@@ -144,40 +127,19 @@ impl FileSink {
         res
     }
 
-    /// The head from the log's last complete line (reads the tail only).
+    /// The head of the log once repaired (reads its last 64 KiB only).
     fn head(&self) -> std::io::Result<Option<Head>> {
         let mut f = match std::fs::File::open(&self.path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e),
         };
-        let size = f.metadata()?.len();
-        let mut span: u64 = 64 * 1024;
-        loop {
-            let start = size.saturating_sub(span);
-            f.seek(SeekFrom::Start(start))?;
-            let mut buf = Vec::new();
-            Read::by_ref(&mut f)
-                .take(size - start)
-                .read_to_end(&mut buf)?;
-            let mut text = String::from_utf8_lossy(&buf).to_string();
-            if start > 0 {
-                text = text
-                    .split_once('\n')
-                    .map(|x| x.1.to_string())
-                    .unwrap_or_default();
-            }
-            let h = head_of_log(&text);
-            if h.is_some() || start == 0 {
-                return Ok(h);
-            }
-            span = span.saturating_mul(4);
-        }
+        Ok(read_tail(&mut f)?.head)
     }
 }
 
 /// Every `*.jsonl` file of a directory as `{name, text}` chains, sorted by name.
-pub fn read_chains(dir: &Path) -> std::io::Result<Vec<Value>> {
+pub fn read_chains(dir: &Path) -> std::io::Result<Vec<serde_json::Value>> {
     let mut names: Vec<String> = std::fs::read_dir(dir)?
         .flatten()
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
@@ -192,4 +154,38 @@ pub fn read_chains(dir: &Path) -> std::io::Result<Vec<Value>> {
             Ok(serde_json::json!({"name": n, "text": text}))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use presidio_x402_core::audit::{append, AuditEvent};
+
+    /// A file sink repairs its log at open by the core's rule: a torn append
+    /// is cut, a complete line missing its newline is finished, and the head
+    /// is read back from the repaired log.
+    #[test]
+    fn open_repairs_the_tail_as_the_core_decides() {
+        let dir = std::env::temp_dir().join(format!("px402-sidecar-tail-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let key = [7u8; 32];
+        let ev = AuditEvent::from_json(&serde_json::json!({
+            "event_type": "payment_attempt", "outcome": "allowed",
+            "resource_url": "https://api.example.com/r", "pii_entities_found": []
+        }))
+        .unwrap();
+        let (l1, h1) = append(&key, None, &ev, 1_767_225_600_000).unwrap();
+        let (l2, h2) = append(&key, Some(&h1), &ev, 1_767_225_601_000).unwrap();
+        for (tail, want_text, want_head) in [
+            (&l2[..l2.len() / 2], format!("{l1}\n"), &h1),
+            (&l2[..], format!("{l1}\n{l2}\n"), &h2),
+        ] {
+            let mut sink = FileSink::new(&dir, "r1").unwrap();
+            std::fs::write(&sink.path, format!("{l1}\n{tail}")).unwrap();
+            assert_eq!(sink.head().unwrap().as_ref(), Some(want_head));
+            sink.open().unwrap();
+            assert_eq!(std::fs::read_to_string(&sink.path).unwrap(), want_text);
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

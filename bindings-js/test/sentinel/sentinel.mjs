@@ -5,7 +5,9 @@
 // shows up where it must not.
 //
 // Registered (raw, hex (both cases), base64 and base64url forms; forms under 8
-// characters or with fewer than 6 distinct characters are not searched): every
+// characters are not searched, and one with fewer than 6 distinct characters, such
+// as the hex of a key "61" * 32, only from 16 characters on and as a whole run, not
+// inside a longer run of its own characters): every
 // `replayKey` / `auditKey` and MPA approver secret given to a guard, every
 // `secret` given to the core (pre-approvals, countersignatures) and every
 // pre-approval token it returns, every EVM private key given to viem's
@@ -43,6 +45,7 @@ import { inspect, format } from "node:util";
 const require = createRequire(import.meta.url);
 const MIN_FORM = 8;
 const MIN_DISTINCT = 6;
+const MIN_LOW_FORM = 16;
 const MAX_FILE = 16 * 1024 * 1024;
 
 const enabled = process.env.PX402_SENTINEL !== "0";
@@ -81,7 +84,7 @@ function formsOf(buf) {
   else out.add(buf.toString("latin1"));
   const whole = buf.subarray(0, Math.floor(buf.length / 3) * 3);
   for (const b of [buf, whole]) { out.add(b64(b, false)); out.add(b64(b, true)); }
-  return [...out].filter((f) => f.length >= MIN_FORM && new Set(f).size >= MIN_DISTINCT);
+  return [...out].filter((f) => f.length >= MIN_FORM && (new Set(f).size >= MIN_DISTINCT || f.length >= MIN_LOW_FORM));
 }
 
 function addForms(list, label, persist) {
@@ -160,10 +163,47 @@ function report(sink, labels, test = current()) {
   }
 }
 
+// A form of fewer than MIN_DISTINCT characters ("61" * 32) counts only as a whole run: not
+// inside a longer run of its own characters (padding or a test string, no key).
+const lowChars = new Map(); // form -> its characters (only for such forms)
+function charsOfLow(f) {
+  let c = lowChars.get(f);
+  if (c === undefined) {
+    const set = new Set(f);
+    c = set.size < MIN_DISTINCT ? set : null;
+    lowChars.set(f, c);
+  }
+  return c;
+}
+function wholeRun(hay, f, chars, at = (i) => hay[i]) {
+  const n = f.length;
+  for (let i = hay.indexOf(f); i >= 0; i = hay.indexOf(f, i + 1)) {
+    const before = i > 0 ? at(i - 1) : undefined;
+    const after = i + n < hay.length ? at(i + n) : undefined;
+    if (!(before !== undefined && chars.has(before)) && !(after !== undefined && chars.has(after))) return true;
+  }
+  return false;
+}
+
 function find(text) {
   const out = new Set();
-  if (typeof text === "string") { for (const [f, l] of forms) if (text.includes(f)) out.add(l); }
-  else if (text) { const b = Buffer.from(text); for (const [f, l] of forms) if (b.includes(f, 0, /[^\x00-\x7f]/.test(f) ? "latin1" : "utf8")) out.add(l); }
+  if (typeof text === "string") {
+    for (const [f, l] of forms) {
+      if (!text.includes(f)) continue;
+      const low = charsOfLow(f);
+      if (!low || wholeRun(text, f, low)) out.add(l);
+    }
+  } else if (text) {
+    const b = Buffer.from(text);
+    for (const [f, l] of forms) {
+      const enc = /[^\x00-\x7f]/.test(f) ? "latin1" : "utf8";
+      if (!b.includes(f, 0, enc)) continue;
+      const low = charsOfLow(f);
+      if (!low) { out.add(l); continue; }
+      const fb = Buffer.from(f, enc);
+      if (wholeRun(b, fb, new Set(fb), (i) => b[i])) out.add(l);
+    }
+  }
   return [...out];
 }
 

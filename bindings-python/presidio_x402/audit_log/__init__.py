@@ -28,6 +28,7 @@ line and the reason are printed, per chain), 2 on usage errors.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import logging
 import os
@@ -35,7 +36,7 @@ import sys
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import IO, Any, Union
+from typing import IO, Any, Union, cast
 
 from .. import _keys
 from .._core import CoreError, core
@@ -66,23 +67,26 @@ class StreamAuditWriter:
             self._stream.flush()
 
 
-def _line_head(raw: bytes) -> dict[str, Any] | None:
-    """``seq`` and ``mac`` of one complete JSONL line (None when it does not parse as one)."""
-    try:
-        v = json.loads(raw)
-    except ValueError:
-        return None
-    if isinstance(v, dict) and type(v.get("seq")) is int and isinstance(v.get("mac"), str):
-        return {"seq": v["seq"], "mac": v["mac"]}
-    return None
+TAIL_WINDOW_BYTES = 64 * 1024
+"""The window a file sink reads at open: the file's last ``min(size, 64 KiB)`` bytes."""
+
+
+def repair_tail(window: bytes, offset: int) -> dict[str, Any]:
+    """The core's decision for a log's tail (``audit.repair-tail``): ``window`` is the
+    file's last ``min(size, TAIL_WINDOW_BYTES)`` bytes and ``offset`` where they start.
+    Returns ``{"action": "none" | "append-newline" | "truncate", "at", "head"}``;
+    raises :class:`CoreError` ``audit-malformed-line`` when the last line is no entry."""
+    inp = {"tail_base64": base64.b64encode(window).decode("ascii"), "offset": offset}
+    return cast("dict[str, Any]", core().call("audit.repair-tail", inp))
 
 
 class FileAuditWriter:
     """Appends JSONL to a file, one ``write`` per line, then flush and fsync, so
-    a crash loses no committed line. On open, an unterminated last line (an
-    append cut short) is cut off, and the chain resumes from the last complete
-    line; a complete line that lost only its newline gets it (as the Node sink
-    does: the verifier counts that line)."""
+    a crash loses no committed line. On open (``resume_head``) the tail is
+    repaired as the core's ``audit.repair-tail`` decides, as in every host: an
+    unterminated last line that is a torn append is cut off and the chain
+    resumes from the last complete line; a complete line that lost only its
+    newline gets it (the verifier counts that line)."""
 
     def __init__(self, path: str | os.PathLike[str], *, fsync: bool = True) -> None:
         self._path = os.fspath(path)
@@ -90,38 +94,31 @@ class FileAuditWriter:
         self._lock = threading.Lock()
 
     def resume_head(self) -> dict[str, Any] | None:
-        """The head of the existing file, if it has complete lines."""
+        """The head of the existing file, after repairing its tail as the core decides
+        (``audit.repair-tail``; this reads only the last 64 KiB and acts)."""
         try:
             with open(self._path, "rb") as fh:
-                data = fh.read()
+                size = fh.seek(0, os.SEEK_END)
+                start = max(0, size - TAIL_WINDOW_BYTES)
+                fh.seek(start)
+                r = repair_tail(fh.read(size - start), start)
         except FileNotFoundError:
             return None
-        if data and not data.endswith(b"\n"):
-            cut = data.rfind(b"\n") + 1
+        if r["action"] != "none":
             with open(self._path, "r+b") as fh:
-                if _line_head(data[cut:]) is not None:
-                    # A complete line that lost only its newline: the verifier counts it
-                    # (and so does the Node sink), so it is finished, not dropped.
-                    fh.seek(0, os.SEEK_END)
+                if r["action"] == "append-newline":
+                    # A complete line that lost only its newline: the verifier counts it.
+                    fh.seek(r["at"])
                     fh.write(b"\n")
-                    data += b"\n"
                 else:
                     # A torn append (never reported written): cut it so the log still verifies.
-                    fh.truncate(cut)
+                    fh.truncate(r["at"])
                     logger.warning("audit log %s ended with a partial line; it was removed",
                                    os.path.basename(self._path))
-                    data = data[:cut]
                 if self._fsync:
                     fh.flush()
                     os.fsync(fh.fileno())
-        lines = data.rstrip(b"\n").split(b"\n") if data.strip() else []
-        if not lines:
-            return None
-        try:
-            last = json.loads(lines[-1])
-            return {"seq": int(last["seq"]), "mac": str(last["mac"])}
-        except Exception:
-            return None
+        return cast("dict[str, Any] | None", r["head"])
 
     def write(self, event: AuditEvent) -> None:
         data = (str(event) + "\n").encode("utf-8")
@@ -475,6 +472,7 @@ def _main(argv: list[str] | None = None) -> int:
 
 
 __all__ = [
+    "TAIL_WINDOW_BYTES",
     "AuditEvent",
     "AuditLog",
     "ChainResult",
@@ -484,6 +482,7 @@ __all__ = [
     "NullAuditWriter",
     "StreamAuditWriter",
     "VerifyResult",
+    "repair_tail",
     "verify_audit_log",
     "verify_chain",
     "verify_dir",

@@ -57,6 +57,7 @@ mod chains;
 mod entry;
 mod mac;
 mod report;
+mod tail;
 mod verify;
 
 pub use append::append;
@@ -70,6 +71,7 @@ pub use entry::{
 };
 pub(crate) use mac::hmac_sha256;
 pub use report::{report, AgentSummary, Counts, Report, Totals};
+pub use tail::{repair_tail, TailAction, TailRepair, TAIL_WINDOW_BYTES};
 pub use verify::{verify, verify_text, verify_text_with, AuditFailure, ChainVerifier};
 
 /// The key, events and logs the unit tests share.

@@ -100,8 +100,7 @@ pub(super) fn run_text(
     }
     if pushed.is_ok() && !tail.is_empty() {
         pushed = v.push(tail).map_err(|f| {
-            if f.code == Code::AuditMalformedLine && parse_strict(tail, MAX_LINE_BYTES, 4).is_err()
-            {
+            if f.code == Code::AuditMalformedLine && is_torn(tail) {
                 AuditFailure {
                     code: Code::AuditPartialLine,
                     ..f
@@ -264,6 +263,23 @@ impl ChainVerifier {
             _ => Ok(self.prev),
         }
     }
+}
+
+/// Whether an unterminated last line is a torn append (the verifier's
+/// [`Code::AuditPartialLine`]): it does not parse as JSON (invalid UTF-8
+/// included). Longer than [`MAX_LINE_BYTES`], it is no append of this core.
+pub(super) fn is_torn(tail: &str) -> bool {
+    tail.len() <= MAX_LINE_BYTES && parse_strict(tail, MAX_LINE_BYTES, 4).is_err()
+}
+
+/// `seq` and `mac` of a line with an entry's shape (canonical, every
+/// member; the MAC is not checked), else `None`.
+pub(super) fn line_head(line: &str) -> Option<Head> {
+    if line.len() > MAX_LINE_BYTES {
+        return None;
+    }
+    let (seq, _, mac, _, _) = parse_line(line).ok()?;
+    Some(Head { seq, mac })
 }
 
 /// One line's (seq, prev_mac, mac, the `,"mac":"…"` member's byte range (the

@@ -1,11 +1,14 @@
 //! The `audit.*` operations: `audit.append`, `audit.verify`,
-//! `audit.verify-report`, `audit.verify-chains` and `audit.report`.
+//! `audit.verify-report`, `audit.verify-chains`, `audit.report` and
+//! `audit.repair-tail`.
 
 use super::{key_field, u64_field};
 use crate::audit::{
-    append, verify_chains, AuditEvent, AuditFailure, ChainVerifier, Head, HeadCheck, MIN_KEY_BYTES,
+    append, repair_tail, verify_chains, AuditEvent, AuditFailure, ChainVerifier, Head, HeadCheck,
+    MIN_KEY_BYTES, TAIL_WINDOW_BYTES,
 };
 use crate::error::Code;
+use base64::Engine as _;
 use serde_json::{json, Value};
 
 fn head_field(input: &Value, k: &str) -> Result<Option<Head>, Code> {
@@ -115,6 +118,23 @@ fn chains_field(input: &Value) -> Result<Vec<(&str, &str)>, Code> {
         .collect()
 }
 
+/// `audit.repair-tail`: `{tail_base64, offset}` (the file's last
+/// min(size, 64 KiB) bytes and where they start) to `{action, at, head}`.
+fn repair_tail_json(input: &Value) -> Result<Value, Code> {
+    let b64 = super::str_field(input, "tail_base64")?;
+    if b64.len() > TAIL_WINDOW_BYTES.div_ceil(3) * 4 {
+        return Err(Code::InvalidInput);
+    }
+    let window = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .map_err(|_| Code::InvalidInput)?;
+    let r = repair_tail(&window, u64_field(input, "offset")?)?;
+    Ok(json!({
+        "action": r.action.as_str(), "at": r.at,
+        "head": r.head.as_ref().map_or(Value::Null, Head::to_json),
+    }))
+}
+
 /// Runs an `audit.*` operation; `None` when `op` is not one.
 pub(super) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
     let r = match op {
@@ -126,6 +146,7 @@ pub(super) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
             let (line, head) = append(&key, head.as_ref(), &event, now)?;
             Ok(json!({ "line": line, "head": head.to_json() }))
         })(),
+        "audit.repair-tail" => repair_tail_json(input),
         "audit.verify" => verify_input(input).and_then(|(r, _)| match r {
             Ok(h) => Ok(json!({ "head": h.to_json() })),
             Err(f) => Err(f.code),

@@ -52,6 +52,7 @@ pub const OPERATIONS: &[&str] = &[
     "audit.verify-report",
     "audit.verify-chains",
     "audit.report",
+    "audit.repair-tail",
     "mpa.config",
     "mpa.request",
     "mpa.countersign",
