@@ -393,12 +393,15 @@ fn assess_into(
         }
         r => r?,
     };
-    a.quote = drift::check(
-        &cfg.controls,
-        &state.quotes,
-        drift::key(&request_url, &offer.network, &offer.asset),
-        offer.amount,
-    )?;
+    // The resource key (a SHA-256) is only needed while drift is on.
+    if cfg.controls.max_quote_increase_ratio.is_some() {
+        a.quote = drift::check(
+            &cfg.controls,
+            &state.quotes,
+            drift::key(&request_url, &offer.network, &offer.asset),
+            offer.amount,
+        )?;
+    }
     // 4. Price exactly, then policy (reserves on success).
     let caps = &cfg.controls.asset_caps;
     let usd = match crate::assets::lookup(&cfg.assets, &offer.network, &offer.asset) {
