@@ -345,9 +345,12 @@ fn assess_into(
     // is sent is redacted unless the action is `warn`, which only reports.
     let pii_result = (|| -> Result<Value, Code> {
         scan.note(url_scan?.findings.iter().map(|f| f.entity));
-        let requirements = echo::requirement(&mut scan, &offer.raw, ch.x402_version)?;
+        // The raw requirement and the resource are not needed afterwards:
+        // moved, not copied.
+        let raw = std::mem::take(&mut offer.raw);
+        let requirements = echo::requirement_owned(&mut scan, raw, ch.x402_version)?;
         if ch.x402_version >= 2 {
-            let r = echo::resource(&mut scan, &ch.resource)?;
+            let r = echo::resource_owned(&mut scan, std::mem::take(&mut ch.resource))?;
             a.metadata.resource_url = echo::str_member(&r, "url");
             a.metadata.description = echo::str_member(&r, "description");
             a.metadata.resource_echo = r;
