@@ -130,13 +130,50 @@ fn parse_exponent(s: &str) -> Result<i64, Code> {
 impl fmt::Display for Usd {
     /// Plain decimal dollars with no trailing zeros: `0.01`, `5`, `0`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Digits written into a stack buffer (this runs on every decision:
+        // audit lines and metrics), the same text as `{int}.{frac:018}`
+        // with the fraction's trailing zeros (and a bare `.`) dropped.
         let int = self.0 / USD_ONE;
-        let frac = self.0 % USD_ONE;
-        if frac == 0 {
-            return write!(f, "{int}");
+        // Below 10^18, so it fits a u64.
+        let frac = (self.0 % USD_ONE) as u64;
+        let mut buf = [0u8; 40 + 19];
+        let mut i = 40;
+        match u64::try_from(int) {
+            Ok(mut v) => loop {
+                i -= 1;
+                buf[i] = b'0' + (v % 10) as u8;
+                v /= 10;
+                if v == 0 {
+                    break;
+                }
+            },
+            Err(_) => {
+                let mut v = int;
+                loop {
+                    i -= 1;
+                    buf[i] = b'0' + (v % 10) as u8;
+                    v /= 10;
+                    if v == 0 {
+                        break;
+                    }
+                }
+            }
         }
-        let s = format!("{frac:018}");
-        write!(f, "{int}.{}", s.trim_end_matches('0'))
+        let mut end = 40;
+        if frac != 0 {
+            buf[40] = b'.';
+            let mut v = frac;
+            for at in (41..59).rev() {
+                buf[at] = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+            end = 59;
+            while buf[end - 1] == b'0' {
+                end -= 1;
+            }
+        }
+        // Only ASCII digits and `.` were written.
+        f.write_str(core::str::from_utf8(&buf[i..end]).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -215,6 +252,33 @@ fn mul_wide(a: u128, b: u128) -> (u128, u128) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The formatter `Display for Usd` replaced (differential reference).
+    fn usd_reference(u: Usd) -> String {
+        let int = u.0 / USD_ONE;
+        let frac = u.0 % USD_ONE;
+        if frac == 0 {
+            return format!("{int}");
+        }
+        let s = format!("{frac:018}");
+        format!("{int}.{}", s.trim_end_matches('0'))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_digit_writer_matches_the_formatter(v: u128, small in 0u128..(1u128 << 70), shift in 0u32..40) {
+            for x in [v, small, small * 10u128.pow(shift % 19), v >> shift] {
+                proptest::prop_assert_eq!(Usd(x).to_string(), usd_reference(Usd(x)));
+            }
+        }
+    }
+
+    #[test]
+    fn the_digit_writer_matches_the_formatter_at_the_edges() {
+        for x in [0, 1, 9, 10, USD_ONE - 1, USD_ONE, USD_ONE + 1, 10 * USD_ONE, u128::from(u64::MAX) * USD_ONE, u128::MAX, u128::MAX - 1] {
+            assert_eq!(Usd(x).to_string(), usd_reference(Usd(x)));
+        }
+    }
 
     #[test]
     fn atomic_rejects_hostile_forms() {

@@ -584,7 +584,20 @@ impl Step {
         head: Option<&Head>,
         now_ms: u64,
     ) -> Result<Decision, Code> {
-        let (audit_line, head) = audit::append(audit_key, head, &self.event, now_ms)?;
+        if audit_key.len() < audit::MIN_KEY_BYTES {
+            return Err(Code::KeyTooShort);
+        }
+        self.chain_keyed(&audit::AuditMac::new(audit_key)?, head, now_ms)
+    }
+
+    /// [`Step::chain`] with a key whose MAC schedule was computed once.
+    pub fn chain_keyed(
+        self,
+        audit_mac: &audit::AuditMac,
+        head: Option<&Head>,
+        now_ms: u64,
+    ) -> Result<Decision, Code> {
+        let (audit_line, head) = audit::append_keyed(audit_mac, head, &self.event, now_ms)?;
         Ok(Decision {
             allowed: self.allowed,
             code: self.code,

@@ -6,7 +6,7 @@ use super::entry::{
     MAX_AGENT_ID_BYTES, MAX_ALERTS, MAX_LINE_BYTES, MAX_PII_ENTITIES, MAX_SEQ, MAX_TOKEN_BYTES,
     MAX_URL_BYTES, MIN_KEY_BYTES,
 };
-use super::mac::hmac_sha256;
+use super::mac::AuditMac;
 use crate::canonical::write_string;
 use crate::error::Code;
 use crate::hex;
@@ -234,6 +234,17 @@ pub fn append(
     if key.len() < MIN_KEY_BYTES {
         return Err(Code::KeyTooShort);
     }
+    append_keyed(&AuditMac::new(key)?, head, event, now_ms)
+}
+
+/// [`append`] with a key whose MAC schedule was computed once ([`AuditMac`]):
+/// the same line and head.
+pub fn append_keyed(
+    mac_key: &AuditMac,
+    head: Option<&Head>,
+    event: &AuditEvent,
+    now_ms: u64,
+) -> Result<(String, Head), Code> {
     let genesis = Head::genesis();
     let head = head.unwrap_or(&genesis);
     if !head.is_valid() || head.seq >= MAX_SEQ {
@@ -242,7 +253,7 @@ pub fn append(
     let f = fields(event, head.seq + 1, &head.mac, now_ms)?;
     let mut body = String::with_capacity(1024);
     let mac_at = write_entry(&mut body, &f, None);
-    let mac = hex::encode(&hmac_sha256(key, body.as_bytes()));
+    let mac = hex::encode(&mac_key.mac(body.as_bytes()));
     // The line is the body with `,"mac":"…"` at `mac_at` (what `write_entry`
     // with the MAC writes, checked in the tests), spliced instead of written
     // again.

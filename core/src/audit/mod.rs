@@ -59,7 +59,8 @@ mod mac;
 mod report;
 mod verify;
 
-pub use append::append;
+pub use append::{append, append_keyed};
+pub use mac::AuditMac;
 pub use chains::{
     verify_chains, ChainReport, DirReport, HeadCheck, MissingLog, MAX_CHAINS, NO_REPLICA,
 };
