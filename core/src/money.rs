@@ -275,7 +275,19 @@ mod tests {
 
     #[test]
     fn the_digit_writer_matches_the_formatter_at_the_edges() {
-        for x in [0, 1, 9, 10, USD_ONE - 1, USD_ONE, USD_ONE + 1, 10 * USD_ONE, u128::from(u64::MAX) * USD_ONE, u128::MAX, u128::MAX - 1] {
+        for x in [
+            0,
+            1,
+            9,
+            10,
+            USD_ONE - 1,
+            USD_ONE,
+            USD_ONE + 1,
+            10 * USD_ONE,
+            u128::from(u64::MAX) * USD_ONE,
+            u128::MAX,
+            u128::MAX - 1,
+        ] {
             assert_eq!(Usd(x).to_string(), usd_reference(Usd(x)));
         }
     }

@@ -236,7 +236,15 @@ pub fn timestamp(now_ms: u64) -> Result<String, Code> {
     put(14, (sod % 3600) / 60, 2);
     put(17, sod % 60, 2);
     put(20, ms, 3);
-    for (at, c) in [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':'), (19, b'.'), (23, b'Z')] {
+    for (at, c) in [
+        (4, b'-'),
+        (7, b'-'),
+        (10, b'T'),
+        (13, b':'),
+        (16, b':'),
+        (19, b'.'),
+        (23, b'Z'),
+    ] {
         out[at] = c;
     }
     Ok(out.iter().map(|&b| char::from(b)).collect())

@@ -60,7 +60,6 @@ mod report;
 mod verify;
 
 pub use append::{append, append_keyed};
-pub use mac::AuditMac;
 pub use chains::{
     verify_chains, ChainReport, DirReport, HeadCheck, MissingLog, MAX_CHAINS, NO_REPLICA,
 };
@@ -70,6 +69,7 @@ pub use entry::{
     MAX_REPLICA_BYTES, MAX_SEQ, MAX_TIME_MS, MAX_TOKEN_BYTES, MAX_URL_BYTES, MIN_KEY_BYTES,
 };
 pub(crate) use mac::hmac_sha256;
+pub use mac::AuditMac;
 pub use report::{report, AgentSummary, Counts, Report, Totals};
 pub use verify::{verify, verify_text, verify_text_with, AuditFailure, ChainVerifier};
 
