@@ -87,25 +87,20 @@ impl<'c> Scan<'c> {
 
     /// A JSON value, strings and keys: redacted, unless the action is `warn`.
     pub fn json(&mut self, v: &Value) -> Result<Value, Code> {
-        let (out, findings) = pii::redact_json(v, self.cfg)?;
-        self.note(findings.iter().map(|f| f.entity));
-        Ok(if self.cfg.action == PiiAction::Warn {
-            v.clone()
-        } else {
-            out
-        })
+        Ok(self.redacted(v)?.unwrap_or_else(|| v.clone()))
     }
 
     /// [`Scan::json`] of a value the caller no longer needs: under `warn`
     /// the value itself is returned instead of a copy.
     pub fn json_owned(&mut self, v: Value) -> Result<Value, Code> {
-        let (out, findings) = pii::redact_json(&v, self.cfg)?;
+        Ok(self.redacted(&v)?.unwrap_or(v))
+    }
+
+    /// The redacted copy of `v` (`None` under `warn`), findings counted.
+    fn redacted(&mut self, v: &Value) -> Result<Option<Value>, Code> {
+        let (out, findings) = pii::redact_json(v, self.cfg)?;
         self.note(findings.iter().map(|f| f.entity));
-        Ok(if self.cfg.action == PiiAction::Warn {
-            v
-        } else {
-            out
-        })
+        Ok((self.cfg.action != PiiAction::Warn).then_some(out))
     }
 
     /// Counts findings made elsewhere.

@@ -130,51 +130,44 @@ fn parse_exponent(s: &str) -> Result<i64, Code> {
 impl fmt::Display for Usd {
     /// Plain decimal dollars with no trailing zeros: `0.01`, `5`, `0`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Digits written into a stack buffer (this runs on every decision:
-        // audit lines and metrics), the same text as `{int}.{frac:018}`
-        // with the fraction's trailing zeros (and a bare `.`) dropped.
+        // Written with `decimal` (this runs on every decision: audit lines
+        // and metrics): the same text as `{int}.{frac:018}` with the
+        // fraction's trailing zeros (and a bare `.`) dropped.
         let int = self.0 / USD_ONE;
+        let mut buf = [0u8; 20];
+        match u64::try_from(int) {
+            Ok(i) => f.write_str(decimal(i, 1, &mut buf))?,
+            Err(_) => write!(f, "{int}")?,
+        }
         // Below 10^18, so it fits a u64.
         let frac = (self.0 % USD_ONE) as u64;
-        let mut buf = [0u8; 40 + 19];
-        let mut i = 40;
-        match u64::try_from(int) {
-            Ok(mut v) => loop {
-                i -= 1;
-                buf[i] = b'0' + (v % 10) as u8;
-                v /= 10;
-                if v == 0 {
-                    break;
-                }
-            },
-            Err(_) => {
-                let mut v = int;
-                loop {
-                    i -= 1;
-                    buf[i] = b'0' + (v % 10) as u8;
-                    v /= 10;
-                    if v == 0 {
-                        break;
-                    }
-                }
-            }
-        }
-        let mut end = 40;
         if frac != 0 {
-            buf[40] = b'.';
-            let mut v = frac;
-            for at in (41..59).rev() {
-                buf[at] = b'0' + (v % 10) as u8;
-                v /= 10;
-            }
-            end = 59;
-            while buf[end - 1] == b'0' {
-                end -= 1;
-            }
+            f.write_str(".")?;
+            f.write_str(decimal(frac, 18, &mut buf).trim_end_matches('0'))?;
         }
-        // Only ASCII digits and `.` were written.
-        f.write_str(core::str::from_utf8(&buf[i..end]).map_err(|_| fmt::Error)?)
+        Ok(())
     }
+}
+
+/// The decimal digits of `v`, zero-padded to at least `width` (at most 20)
+/// digits, written into `buf`: the hot paths' integer writer (audit
+/// timestamps and seqs, USD amounts, URL ports), without the formatting
+/// machinery.
+#[inline(never)]
+pub(crate) fn decimal(v: u64, width: usize, buf: &mut [u8; 20]) -> &str {
+    buf.fill(b'0');
+    let mut i = buf.len();
+    let mut v = v;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    let start = i.min(buf.len().saturating_sub(width));
+    core::str::from_utf8(&buf[start..]).unwrap_or_default()
 }
 
 /// Prices `atomic` units of an asset with `decimals` decimals worth
@@ -270,6 +263,22 @@ mod tests {
             for x in [v, small, small * 10u128.pow(shift % 19), v >> shift] {
                 proptest::prop_assert_eq!(Usd(x).to_string(), usd_reference(Usd(x)));
             }
+        }
+    }
+
+    #[test]
+    fn decimal_pads_and_writes_every_u64() {
+        let mut b = [0u8; 20];
+        for (v, w) in [
+            (0, 1),
+            (0, 3),
+            (7, 2),
+            (123, 2),
+            (u64::MAX, 1),
+            (u64::MAX, 20),
+            (5, 18),
+        ] {
+            assert_eq!(decimal(v, w, &mut b), format!("{v:0w$}"));
         }
     }
 

@@ -115,10 +115,12 @@ fn push(out: &mut Vec<u8>, field: &[u8]) {
 fn push_case(out: &mut Vec<u8>, field: &[u8], case: Case) {
     // Fields are capped far below 4 GiB by the parsers.
     out.extend_from_slice(&u32::try_from(field.len()).unwrap_or(u32::MAX).to_be_bytes());
+    let start = out.len();
+    out.extend_from_slice(field);
     match case {
-        Case::Keep => out.extend_from_slice(field),
-        Case::Lower => out.extend(field.iter().map(u8::to_ascii_lowercase)),
-        Case::Upper => out.extend(field.iter().map(u8::to_ascii_uppercase)),
+        Case::Keep => {}
+        Case::Lower => out[start..].make_ascii_lowercase(),
+        Case::Upper => out[start..].make_ascii_uppercase(),
     }
 }
 

@@ -132,18 +132,7 @@ fn write_entry(out: &mut String, f: &Fields<'_>, mac: Option<&str>) -> usize {
 
 /// Appends the decimal digits of `v`.
 fn push_u64(out: &mut String, v: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    let mut v = v;
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    out.extend(buf[i..].iter().map(|&b| char::from(b)));
+    out.push_str(crate::money::decimal(v, 1, &mut [0u8; 20]));
 }
 
 /// An event validated and normalised for writing.
@@ -239,6 +228,7 @@ pub fn append(
 
 /// [`append`] with a key whose MAC schedule was computed once ([`AuditMac`]):
 /// the same line and head.
+#[inline(never)]
 pub fn append_keyed(
     mac_key: &AuditMac,
     head: Option<&Head>,

@@ -219,35 +219,23 @@ pub fn timestamp(now_ms: u64) -> Result<String, Code> {
     let days = secs / 86_400;
     let sod = secs % 86_400;
     let (y, m, d) = civil_from_days(days);
-    // Written digit by digit (no formatting machinery on the hot path); the
-    // year is at most 9999 (`MAX_TIME_MS`), so four digits always suffice.
-    let mut out = [0u8; 24];
-    let mut put = |at: usize, v: u64, width: usize| {
-        let mut v = v;
-        for i in (0..width).rev() {
-            out[at + i] = b'0' + (v % 10) as u8;
-            v /= 10;
-        }
-    };
-    put(0, y, 4);
-    put(5, m, 2);
-    put(8, d, 2);
-    put(11, sod / 3600, 2);
-    put(14, (sod % 3600) / 60, 2);
-    put(17, sod % 60, 2);
-    put(20, ms, 3);
-    for (at, c) in [
-        (4, b'-'),
-        (7, b'-'),
-        (10, b'T'),
-        (13, b':'),
-        (16, b':'),
-        (19, b'.'),
-        (23, b'Z'),
+    // Written with `money::decimal` (no formatting machinery on the hot
+    // path); the year is at most 9999 (`MAX_TIME_MS`).
+    let mut out = String::with_capacity(24);
+    let mut buf = [0u8; 20];
+    for (v, width, sep) in [
+        (y, 4, '-'),
+        (m, 2, '-'),
+        (d, 2, 'T'),
+        (sod / 3600, 2, ':'),
+        ((sod % 3600) / 60, 2, ':'),
+        (sod % 60, 2, '.'),
+        (ms, 3, 'Z'),
     ] {
-        out[at] = c;
+        out.push_str(crate::money::decimal(v, width, &mut buf));
+        out.push(sep);
     }
-    Ok(out.iter().map(|&b| char::from(b)).collect())
+    Ok(out)
 }
 
 /// Proleptic Gregorian (year, month, day) of `days` since 1970-01-01.

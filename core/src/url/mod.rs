@@ -57,18 +57,7 @@ impl NormalizedUrl {
         s.push_str(&self.host);
         if let Some(p) = self.port {
             s.push(':');
-            let mut digits = [0u8; 5];
-            let mut i = digits.len();
-            let mut v = p;
-            loop {
-                i -= 1;
-                digits[i] = b'0' + (v % 10) as u8;
-                v /= 10;
-                if v == 0 {
-                    break;
-                }
-            }
-            s.extend(digits[i..].iter().map(|&b| char::from(b)));
+            s.push_str(crate::money::decimal(u64::from(p), 1, &mut [0u8; 20]));
         }
     }
 
