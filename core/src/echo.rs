@@ -87,13 +87,20 @@ impl<'c> Scan<'c> {
 
     /// A JSON value, strings and keys: redacted, unless the action is `warn`.
     pub fn json(&mut self, v: &Value) -> Result<Value, Code> {
+        Ok(self.redacted(v)?.unwrap_or_else(|| v.clone()))
+    }
+
+    /// [`Scan::json`] of a value the caller no longer needs: under `warn`
+    /// the value itself is returned instead of a copy.
+    pub fn json_owned(&mut self, v: Value) -> Result<Value, Code> {
+        Ok(self.redacted(&v)?.unwrap_or(v))
+    }
+
+    /// The redacted copy of `v` (`None` under `warn`), findings counted.
+    fn redacted(&mut self, v: &Value) -> Result<Option<Value>, Code> {
         let (out, findings) = pii::redact_json(v, self.cfg)?;
         self.note(findings.iter().map(|f| f.entity));
-        Ok(if self.cfg.action == PiiAction::Warn {
-            v.clone()
-        } else {
-            out
-        })
+        Ok((self.cfg.action != PiiAction::Warn).then_some(out))
     }
 
     /// Counts findings made elsewhere.
@@ -111,10 +118,14 @@ impl<'c> Scan<'c> {
 /// [`VERBATIM`] members as offered, every other member (key and value)
 /// through `scan`; in v1 the `resource` URL has its credentials masked first.
 pub fn requirement(scan: &mut Scan<'_>, raw: &Value, version: u8) -> Result<Value, Code> {
-    let Some(o) = raw.as_object() else {
+    requirement_owned(scan, raw.clone(), version)
+}
+
+/// [`requirement`] of a requirement the caller no longer needs (no copy).
+pub fn requirement_owned(scan: &mut Scan<'_>, raw: Value, version: u8) -> Result<Value, Code> {
+    let Value::Object(mut rest) = raw else {
         return Err(Code::ChallengeBadField);
     };
-    let mut rest = o.clone();
     let kept: Vec<(String, Value)> = VERBATIM
         .iter()
         .filter_map(|k| rest.remove(*k).map(|v| ((*k).to_string(), v)))
@@ -124,7 +135,7 @@ pub fn requirement(scan: &mut Scan<'_>, raw: &Value, version: u8) -> Result<Valu
             *u = url_mask::mask(u);
         }
     }
-    let mut out = match scan.json(&Value::Object(rest))? {
+    let mut out = match scan.json_owned(Value::Object(rest))? {
         Value::Object(m) => m,
         _ => return Err(Code::InvalidInput),
     };
@@ -135,11 +146,15 @@ pub fn requirement(scan: &mut Scan<'_>, raw: &Value, version: u8) -> Result<Valu
 /// The v2 `resource` object to echo: its `url` with credentials masked,
 /// then every string and key through `scan`.
 pub fn resource(scan: &mut Scan<'_>, r: &Value) -> Result<Value, Code> {
-    let mut r = r.clone();
+    resource_owned(scan, r.clone())
+}
+
+/// [`resource`] of an object the caller no longer needs (no copy).
+pub fn resource_owned(scan: &mut Scan<'_>, mut r: Value) -> Result<Value, Code> {
     if let Some(Value::String(u)) = r.get_mut("url") {
         *u = url_mask::mask(u);
     }
-    scan.json(&r)
+    scan.json_owned(r)
 }
 
 /// The v2 `extensions` an official client put in its payload (the server's

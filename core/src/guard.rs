@@ -17,7 +17,7 @@
 //! step's outputs (verdict, audit line, head) count only once the store has
 //! accepted the state.
 
-use crate::audit::Head;
+use crate::audit::{AuditMac, Head};
 use crate::config::GuardConfig;
 use crate::error::{Code, ConfigError};
 use crate::pipeline::{self, Assessment, Decision, HostResults, Outcome, PaymentContext};
@@ -36,6 +36,9 @@ pub struct Guard {
     pending: BTreeMap<u64, (Assessment, bool)>,
     next_id: u64,
     undo: Option<Undo>,
+    /// The last audit key seen, its MAC schedule computed once (hosts pass
+    /// the same key on every call).
+    audit_mac: Option<AuditMac>,
 }
 
 /// How to take back the last step's effect on the in-flight assessments.
@@ -63,6 +66,7 @@ impl Guard {
             pending: BTreeMap::new(),
             next_id: 1,
             undo: None,
+            audit_mac: None,
         }
     }
 
@@ -132,11 +136,15 @@ impl Guard {
         head: Option<&Head>,
         now_ms: u64,
     ) -> Result<Decision, Code> {
+        let mac = self.keyed(audit_key);
         let (a, done) = self.pending.get(&id).ok_or(Code::InvalidInput)?;
         if *done {
             return Err(Code::InvalidInput);
         }
-        let d = pipeline::finalize(&self.cfg, &mut self.state, a, io, audit_key, head, now_ms)?;
+        // As `pipeline::finalize`, with the cached key schedule.
+        let mac = mac.ok_or(Code::KeyTooShort)?;
+        let d = pipeline::finalize_step(&self.cfg, &mut self.state, a, io, now_ms)
+            .chain_keyed(&mac, head, now_ms)?;
         if d.allowed {
             if let Some(p) = self.pending.get_mut(&id) {
                 p.1 = true;
@@ -161,24 +169,31 @@ impl Guard {
         head: Option<&Head>,
         now_ms: u64,
     ) -> Result<Decision, Code> {
+        let mac = self.keyed(audit_key);
         let (a, done) = self.pending.get(&id).ok_or(Code::InvalidInput)?;
         if !*done {
             return Err(Code::InvalidInput);
         }
-        let d = pipeline::settle(
-            &self.cfg,
-            &mut self.state,
-            a,
-            outcome,
-            audit_key,
-            head,
-            now_ms,
-        )?;
+        // As `pipeline::settle`, with the cached key schedule.
+        let mac = mac.ok_or(Code::KeyTooShort)?;
+        let d = pipeline::settle_step(&self.cfg, &mut self.state, a, outcome)
+            .chain_keyed(&mac, head, now_ms)?;
         self.undo = self
             .pending
             .remove(&id)
             .map(|e| Undo::Removed(id, Box::new(e)));
         Ok(d)
+    }
+
+    /// The MAC schedule of `audit_key`, from the cache when it is the key of
+    /// the last call; `None` for a key too short (the caller refuses it).
+    fn keyed(&mut self, audit_key: &[u8]) -> Option<AuditMac> {
+        if let Some(m) = self.audit_mac.as_ref().filter(|m| m.is_for(audit_key)) {
+            return Some(m.clone());
+        }
+        let m = AuditMac::new(audit_key).ok()?;
+        self.audit_mac = Some(m.clone());
+        Some(m)
     }
 
     /// Takes back the last successful `assess`, `finalize` or `settle` on the

@@ -130,14 +130,44 @@ fn parse_exponent(s: &str) -> Result<i64, Code> {
 impl fmt::Display for Usd {
     /// Plain decimal dollars with no trailing zeros: `0.01`, `5`, `0`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Written with `decimal` (this runs on every decision: audit lines
+        // and metrics): the same text as `{int}.{frac:018}` with the
+        // fraction's trailing zeros (and a bare `.`) dropped.
         let int = self.0 / USD_ONE;
-        let frac = self.0 % USD_ONE;
-        if frac == 0 {
-            return write!(f, "{int}");
+        let mut buf = [0u8; 20];
+        match u64::try_from(int) {
+            Ok(i) => f.write_str(decimal(i, 1, &mut buf))?,
+            Err(_) => write!(f, "{int}")?,
         }
-        let s = format!("{frac:018}");
-        write!(f, "{int}.{}", s.trim_end_matches('0'))
+        // Below 10^18, so it fits a u64.
+        let frac = (self.0 % USD_ONE) as u64;
+        if frac != 0 {
+            f.write_str(".")?;
+            f.write_str(decimal(frac, 18, &mut buf).trim_end_matches('0'))?;
+        }
+        Ok(())
     }
+}
+
+/// The decimal digits of `v`, zero-padded to at least `width` (at most 20)
+/// digits, written into `buf`: the hot paths' integer writer (audit
+/// timestamps and seqs, USD amounts, URL ports), without the formatting
+/// machinery.
+#[inline(never)]
+pub(crate) fn decimal(v: u64, width: usize, buf: &mut [u8; 20]) -> &str {
+    buf.fill(b'0');
+    let mut i = buf.len();
+    let mut v = v;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    let start = i.min(buf.len().saturating_sub(width));
+    core::str::from_utf8(&buf[start..]).unwrap_or_default()
 }
 
 /// Prices `atomic` units of an asset with `decimals` decimals worth
@@ -215,6 +245,61 @@ fn mul_wide(a: u128, b: u128) -> (u128, u128) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The formatter `Display for Usd` replaced (differential reference).
+    fn usd_reference(u: Usd) -> String {
+        let int = u.0 / USD_ONE;
+        let frac = u.0 % USD_ONE;
+        if frac == 0 {
+            return format!("{int}");
+        }
+        let s = format!("{frac:018}");
+        format!("{int}.{}", s.trim_end_matches('0'))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_digit_writer_matches_the_formatter(v: u128, small in 0u128..(1u128 << 70), shift in 0u32..40) {
+            for x in [v, small, small * 10u128.pow(shift % 19), v >> shift] {
+                proptest::prop_assert_eq!(Usd(x).to_string(), usd_reference(Usd(x)));
+            }
+        }
+    }
+
+    #[test]
+    fn decimal_pads_and_writes_every_u64() {
+        let mut b = [0u8; 20];
+        for (v, w) in [
+            (0, 1),
+            (0, 3),
+            (7, 2),
+            (123, 2),
+            (u64::MAX, 1),
+            (u64::MAX, 20),
+            (5, 18),
+        ] {
+            assert_eq!(decimal(v, w, &mut b), format!("{v:0w$}"));
+        }
+    }
+
+    #[test]
+    fn the_digit_writer_matches_the_formatter_at_the_edges() {
+        for x in [
+            0,
+            1,
+            9,
+            10,
+            USD_ONE - 1,
+            USD_ONE,
+            USD_ONE + 1,
+            10 * USD_ONE,
+            u128::from(u64::MAX) * USD_ONE,
+            u128::MAX,
+            u128::MAX - 1,
+        ] {
+            assert_eq!(Usd(x).to_string(), usd_reference(Usd(x)));
+        }
+    }
 
     #[test]
     fn atomic_rejects_hostile_forms() {

@@ -345,9 +345,12 @@ fn assess_into(
     // is sent is redacted unless the action is `warn`, which only reports.
     let pii_result = (|| -> Result<Value, Code> {
         scan.note(url_scan?.findings.iter().map(|f| f.entity));
-        let requirements = echo::requirement(&mut scan, &offer.raw, ch.x402_version)?;
+        // The raw requirement and the resource are not needed afterwards:
+        // moved, not copied.
+        let raw = std::mem::take(&mut offer.raw);
+        let requirements = echo::requirement_owned(&mut scan, raw, ch.x402_version)?;
         if ch.x402_version >= 2 {
-            let r = echo::resource(&mut scan, &ch.resource)?;
+            let r = echo::resource_owned(&mut scan, std::mem::take(&mut ch.resource))?;
             a.metadata.resource_url = echo::str_member(&r, "url");
             a.metadata.description = echo::str_member(&r, "description");
             a.metadata.resource_echo = r;
@@ -393,12 +396,15 @@ fn assess_into(
         }
         r => r?,
     };
-    a.quote = drift::check(
-        &cfg.controls,
-        &state.quotes,
-        drift::key(&request_url, &offer.network, &offer.asset),
-        offer.amount,
-    )?;
+    // The resource key (a SHA-256) is only needed while drift is on.
+    if cfg.controls.max_quote_increase_ratio.is_some() {
+        a.quote = drift::check(
+            &cfg.controls,
+            &state.quotes,
+            drift::key(&request_url, &offer.network, &offer.asset),
+            offer.amount,
+        )?;
+    }
     // 4. Price exactly, then policy (reserves on success).
     let caps = &cfg.controls.asset_caps;
     let usd = match crate::assets::lookup(&cfg.assets, &offer.network, &offer.asset) {
@@ -578,7 +584,20 @@ impl Step {
         head: Option<&Head>,
         now_ms: u64,
     ) -> Result<Decision, Code> {
-        let (audit_line, head) = audit::append(audit_key, head, &self.event, now_ms)?;
+        if audit_key.len() < audit::MIN_KEY_BYTES {
+            return Err(Code::KeyTooShort);
+        }
+        self.chain_keyed(&audit::AuditMac::new(audit_key)?, head, now_ms)
+    }
+
+    /// [`Step::chain`] with a key whose MAC schedule was computed once.
+    pub fn chain_keyed(
+        self,
+        audit_mac: &audit::AuditMac,
+        head: Option<&Head>,
+        now_ms: u64,
+    ) -> Result<Decision, Code> {
+        let (audit_line, head) = audit::append_keyed(audit_mac, head, &self.event, now_ms)?;
         Ok(Decision {
             allowed: self.allowed,
             code: self.code,

@@ -77,32 +77,51 @@ pub fn check_request(body_sha256: Option<&str>, idempotency_key: Option<&str>) -
 
 /// The unambiguous byte encoding that is MACed.
 pub fn encode(p: &PaymentIdentity<'_>) -> Vec<u8> {
-    let method = p.method.to_ascii_uppercase();
-    let has_body = method != "GET" && method != "HEAD";
-    let fields = [
-        method,
-        p.url.to_url_string(),
-        p.body_sha256
-            .filter(|_| has_body)
-            .map(str::to_ascii_lowercase)
-            .unwrap_or_default(),
-        p.idempotency_key.unwrap_or_default().to_string(),
-        p.network.to_string(),
-        assets::canonical_address(p.network, p.asset),
-        assets::canonical_address(p.network, p.pay_to),
-    ];
-    let mut out = Vec::with_capacity(192);
+    // Fields written in place (lower-cased where the identity says so), with
+    // no intermediate strings: the same bytes as `encode_reference`.
+    let method = p.method;
+    let has_body = !method.eq_ignore_ascii_case("GET") && !method.eq_ignore_ascii_case("HEAD");
+    let url = p.url.to_url_string();
+    let mut out = Vec::with_capacity(192 + url.len());
     push(&mut out, DOMAIN);
-    for f in &fields {
-        push(&mut out, f.as_bytes());
-    }
+    push_case(&mut out, method.as_bytes(), Case::Upper);
+    push(&mut out, url.as_bytes());
+    let body = p.body_sha256.filter(|_| has_body).unwrap_or_default();
+    push_case(&mut out, body.as_bytes(), Case::Lower);
+    push(&mut out, p.idempotency_key.unwrap_or_default().as_bytes());
+    push(&mut out, p.network.as_bytes());
+    let address = if assets::is_evm(p.network) {
+        Case::Lower
+    } else {
+        Case::Keep
+    };
+    push_case(&mut out, p.asset.as_bytes(), address);
+    push_case(&mut out, p.pay_to.as_bytes(), address);
     out
 }
 
+/// How [`push_case`] writes a field's ASCII letters.
+#[derive(Clone, Copy)]
+enum Case {
+    Keep,
+    Lower,
+    Upper,
+}
+
 fn push(out: &mut Vec<u8>, field: &[u8]) {
+    push_case(out, field, Case::Keep);
+}
+
+fn push_case(out: &mut Vec<u8>, field: &[u8], case: Case) {
     // Fields are capped far below 4 GiB by the parsers.
     out.extend_from_slice(&u32::try_from(field.len()).unwrap_or(u32::MAX).to_be_bytes());
+    let start = out.len();
     out.extend_from_slice(field);
+    match case {
+        Case::Keep => {}
+        Case::Lower => out[start..].make_ascii_lowercase(),
+        Case::Upper => out[start..].make_ascii_uppercase(),
+    }
 }
 
 /// The fingerprint: lowercase hex of HMAC-SHA256(`key`, [`encode`]).
@@ -128,6 +147,62 @@ pub fn ttl_ms(configured_seconds: u64, max_timeout_seconds: u64) -> u64 {
 mod tests {
     use super::*;
     use crate::url;
+
+    /// The encoder `encode` replaced (intermediate strings), as the
+    /// differential reference.
+    fn encode_reference(p: &PaymentIdentity<'_>) -> Vec<u8> {
+        let method = p.method.to_ascii_uppercase();
+        let has_body = method != "GET" && method != "HEAD";
+        let fields = [
+            method,
+            p.url.to_url_string(),
+            p.body_sha256
+                .filter(|_| has_body)
+                .map(str::to_ascii_lowercase)
+                .unwrap_or_default(),
+            p.idempotency_key.unwrap_or_default().to_string(),
+            p.network.to_string(),
+            assets::canonical_address(p.network, p.asset),
+            assets::canonical_address(p.network, p.pay_to),
+        ];
+        let mut out = Vec::new();
+        push(&mut out, DOMAIN);
+        for f in &fields {
+            push(&mut out, f.as_bytes());
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_in_place_encoder_matches_the_reference(
+            method in "[a-zA-Zé]{0,8}",
+            u in "https?://[a-zA-Z0-9.]{1,12}(:[0-9]{1,5})?(/[a-zA-Z0-9%._~-]{0,6}){0,3}(\\?[a-z=&]{0,8})?",
+            body in proptest::option::of("[0-9a-fA-F]{0,64}"),
+            key in proptest::option::of("[ -~]{0,12}"),
+            network in proptest::sample::select(vec!["eip155:8453", "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp", "x:y"]),
+            asset in "(0x|0X)?[0-9a-fA-FgG]{0,40}",
+            pay_to in "(0x|0X)?[0-9a-zA-Z]{0,44}",
+        ) {
+            if let Ok(u) = url::parse(&u) {
+                let p = PaymentIdentity {
+                    method: &method,
+                    url: &u,
+                    body_sha256: body.as_deref(),
+                    idempotency_key: key.as_deref(),
+                    network,
+                    asset: &asset,
+                    pay_to: &pay_to,
+                };
+                proptest::prop_assert_eq!(encode(&p), encode_reference(&p));
+                let o = match u.port {
+                    Some(port) => format!("{}://{}:{}", u.scheme, u.host, port),
+                    None => format!("{}://{}", u.scheme, u.host),
+                };
+                proptest::prop_assert_eq!(u.origin(), o);
+            }
+        }
+    }
 
     const K: &[u8] = b"0123456789abcdef0123456789abcdef";
     const D1: &str = "abababababababababababababababababababababababababababababababab";

@@ -6,7 +6,7 @@ use super::entry::{
     MAX_AGENT_ID_BYTES, MAX_ALERTS, MAX_LINE_BYTES, MAX_PII_ENTITIES, MAX_SEQ, MAX_TOKEN_BYTES,
     MAX_URL_BYTES, MIN_KEY_BYTES,
 };
-use super::mac::hmac_sha256;
+use super::mac::AuditMac;
 use crate::canonical::write_string;
 use crate::error::Code;
 use crate::hex;
@@ -61,7 +61,9 @@ fn opt(out: &mut String, v: Option<&str>) {
 
 /// Writes the canonical entry, with or without its `mac` member, members in
 /// RFC 8785 order (checked against the generic serialiser in the tests).
-fn write_entry(out: &mut String, f: &Fields<'_>, mac: Option<&str>) {
+/// Returns the offset where the `mac` member goes (right after
+/// `event_type`), so that a line without it can be completed by splicing.
+fn write_entry(out: &mut String, f: &Fields<'_>, mac: Option<&str>) -> usize {
     let e = f.event;
     out.push('{');
     key(out, "agent_id", true);
@@ -85,6 +87,7 @@ fn write_entry(out: &mut String, f: &Fields<'_>, mac: Option<&str>) {
     opt(out, e.code.map(message));
     key(out, "event_type", false);
     write_string(&e.event_type, out);
+    let mac_at = out.len();
     if let Some(m) = mac {
         key(out, "mac", false);
         write_string(m, out);
@@ -119,11 +122,17 @@ fn write_entry(out: &mut String, f: &Fields<'_>, mac: Option<&str>) {
     key(out, "resource_url", false);
     write_string(&f.resource_url, out);
     key(out, "seq", false);
-    out.push_str(&f.seq.to_string());
+    push_u64(out, f.seq);
     key(out, "timestamp", false);
     write_string(&f.timestamp, out);
     key(out, "v", false);
     out.push_str("1}");
+    mac_at
+}
+
+/// Appends the decimal digits of `v`.
+fn push_u64(out: &mut String, v: u64) {
+    out.push_str(crate::money::decimal(v, 1, &mut [0u8; 20]));
 }
 
 /// An event validated and normalised for writing.
@@ -214,6 +223,18 @@ pub fn append(
     if key.len() < MIN_KEY_BYTES {
         return Err(Code::KeyTooShort);
     }
+    append_keyed(&AuditMac::new(key)?, head, event, now_ms)
+}
+
+/// [`append`] with a key whose MAC schedule was computed once ([`AuditMac`]):
+/// the same line and head.
+#[inline(never)]
+pub fn append_keyed(
+    mac_key: &AuditMac,
+    head: Option<&Head>,
+    event: &AuditEvent,
+    now_ms: u64,
+) -> Result<(String, Head), Code> {
     let genesis = Head::genesis();
     let head = head.unwrap_or(&genesis);
     if !head.is_valid() || head.seq >= MAX_SEQ {
@@ -221,10 +242,16 @@ pub fn append(
     }
     let f = fields(event, head.seq + 1, &head.mac, now_ms)?;
     let mut body = String::with_capacity(1024);
-    write_entry(&mut body, &f, None);
-    let mac = hex::encode(&hmac_sha256(key, body.as_bytes()));
+    let mac_at = write_entry(&mut body, &f, None);
+    let mac = hex::encode(&mac_key.mac(body.as_bytes()));
+    // The line is the body with `,"mac":"…"` at `mac_at` (what `write_entry`
+    // with the MAC writes, checked in the tests), spliced instead of written
+    // again.
     let mut line = String::with_capacity(body.len() + 80);
-    write_entry(&mut line, &f, Some(&mac));
+    line.push_str(&body[..mac_at]);
+    line.push_str(",\"mac\":");
+    write_string(&mac, &mut line);
+    line.push_str(&body[mac_at..]);
     if line.len() > MAX_LINE_BYTES {
         return Err(Code::AuditLineTooLong);
     }
@@ -236,6 +263,25 @@ mod tests {
     use super::super::fixtures::{ev, KEY};
     use super::*;
     use crate::canonical::{parse_strict, to_canonical};
+
+    #[test]
+    fn the_spliced_line_is_the_written_one() {
+        for i in 0..6 {
+            for now in [0, 1_700_000_000_123, super::super::entry::MAX_TIME_MS] {
+                let (line, head) = append(KEY, None, &ev(i), now).unwrap();
+                let (e, g) = (ev(i), Head::genesis());
+                let f = fields(&e, 1, &g.mac, now).unwrap();
+                let mut full = String::new();
+                write_entry(&mut full, &f, Some(&head.mac));
+                assert_eq!(line, full);
+            }
+        }
+        for v in [0, 1, 9, 10, 99, 1000, u64::MAX] {
+            let mut s = String::new();
+            push_u64(&mut s, v);
+            assert_eq!(s, v.to_string());
+        }
+    }
 
     #[test]
     fn direct_writer_is_canonical() {

@@ -219,12 +219,23 @@ pub fn timestamp(now_ms: u64) -> Result<String, Code> {
     let days = secs / 86_400;
     let sod = secs % 86_400;
     let (y, m, d) = civil_from_days(days);
-    Ok(format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ms:03}Z",
-        sod / 3600,
-        (sod % 3600) / 60,
-        sod % 60
-    ))
+    // Written with `money::decimal` (no formatting machinery on the hot
+    // path); the year is at most 9999 (`MAX_TIME_MS`).
+    let mut out = String::with_capacity(24);
+    let mut buf = [0u8; 20];
+    for (v, width, sep) in [
+        (y, 4, '-'),
+        (m, 2, '-'),
+        (d, 2, 'T'),
+        (sod / 3600, 2, ':'),
+        ((sod % 3600) / 60, 2, ':'),
+        (sod % 60, 2, '.'),
+        (ms, 3, 'Z'),
+    ] {
+        out.push_str(crate::money::decimal(v, width, &mut buf));
+        out.push(sep);
+    }
+    Ok(out)
 }
 
 /// Proleptic Gregorian (year, month, day) of `days` since 1970-01-01.
@@ -245,6 +256,33 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The formatter `timestamp` replaced (differential reference).
+    fn timestamp_fmt(now_ms: u64) -> String {
+        let (ms, secs) = (now_ms % 1000, now_ms / 1000);
+        let (days, sod) = (secs / 86_400, secs % 86_400);
+        let (y, m, d) = civil_from_days(days);
+        format!(
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ms:03}Z",
+            sod / 3600,
+            (sod % 3600) / 60,
+            sod % 60
+        )
+    }
+
+    #[test]
+    fn the_digit_writer_matches_the_formatter() {
+        let mut t = 0u64;
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        while t <= MAX_TIME_MS {
+            assert_eq!(timestamp(t).unwrap(), timestamp_fmt(t), "{t}");
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            t += 1 + x % 40_000_000_000;
+        }
+        assert_eq!(timestamp(MAX_TIME_MS).unwrap(), timestamp_fmt(MAX_TIME_MS));
+    }
 
     #[test]
     fn civil_dates() {

@@ -60,7 +60,7 @@ mod report;
 mod tail;
 mod verify;
 
-pub use append::append;
+pub use append::{append, append_keyed};
 pub use chains::{
     verify_chains, ChainReport, DirReport, HeadCheck, MissingLog, MAX_CHAINS, NO_REPLICA,
 };
@@ -70,6 +70,7 @@ pub use entry::{
     MAX_REPLICA_BYTES, MAX_SEQ, MAX_TIME_MS, MAX_TOKEN_BYTES, MAX_URL_BYTES, MIN_KEY_BYTES,
 };
 pub(crate) use mac::hmac_sha256;
+pub use mac::AuditMac;
 pub use report::{report, AgentSummary, Counts, Report, Totals};
 pub use tail::{repair_tail, TailAction, TailRepair, TAIL_WINDOW_BYTES};
 pub use verify::{verify, verify_text, verify_text_with, AuditFailure, ChainVerifier};

@@ -149,7 +149,8 @@ pub struct Driver {
     profile: Profile,
     replica: String,
     replay_key: Vec<u8>,
-    audit_key: Vec<u8>,
+    /// The audit key, its MAC schedule computed once.
+    audit_mac: audit::AuditMac,
     /// The state (unshared store: the only copy; shared: as of the last step).
     state: GuardState,
     /// The audit head (the last line emitted).
@@ -201,7 +202,7 @@ impl Driver {
             profile,
             replica,
             replay_key: replay_key.to_vec(),
-            audit_key: audit_key.to_vec(),
+            audit_mac: audit::AuditMac::new(audit_key)?,
             state: GuardState::default(),
             head: None,
             stored_seq: 0,
@@ -632,7 +633,7 @@ impl Driver {
         ev: &audit::AuditEvent,
         now_ms: u64,
     ) -> Result<(Vec<Action>, Option<Head>, Head, String), Code> {
-        let (line, head) = audit::append(&self.audit_key, self.head.as_ref(), ev, now_ms)?;
+        let (line, head) = audit::append_keyed(&self.audit_mac, self.head.as_ref(), ev, now_ms)?;
         let prev = self.head.replace(head.clone());
         let mut out = vec![Action::write(
             "audit",

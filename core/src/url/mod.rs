@@ -44,15 +44,33 @@ pub struct NormalizedUrl {
 impl NormalizedUrl {
     /// `scheme://host[:port]`.
     pub fn origin(&self) -> String {
-        match self.port {
-            Some(p) => format!("{}://{}:{}", self.scheme, self.host, p),
-            None => format!("{}://{}", self.scheme, self.host),
+        let mut s = String::with_capacity(self.scheme.len() + self.host.len() + 9);
+        self.push_origin(&mut s);
+        s
+    }
+
+    /// Appends `scheme://host[:port]` to `s` (no formatting machinery: this
+    /// runs on every decision).
+    fn push_origin(&self, s: &mut String) {
+        s.push_str(self.scheme);
+        s.push_str("://");
+        s.push_str(&self.host);
+        if let Some(p) = self.port {
+            s.push(':');
+            s.push_str(crate::money::decimal(u64::from(p), 1, &mut [0u8; 20]));
         }
     }
 
     /// The full normalised URL (no user info, no fragment).
     pub fn to_url_string(&self) -> String {
-        let mut s = self.origin();
+        let mut s = String::with_capacity(
+            self.scheme.len()
+                + self.host.len()
+                + 9
+                + self.path.len()
+                + self.query.as_ref().map_or(0, |q| q.len() + 1),
+        );
+        self.push_origin(&mut s);
         s.push_str(&self.path);
         if let Some(q) = &self.query {
             s.push('?');
