@@ -44,10 +44,14 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("driver", driver),
 ];
 
-/// The slowest an input may be (issue 19): 10 ms of the fuzzing thread's
-/// CPU time (`X402_FUZZ_SLOW_MS` sets another number of milliseconds, e.g.
-/// to see that the check fires).
-pub const SLOW_LIMIT: std::time::Duration = std::time::Duration::from_millis(10);
+/// When an input counts as slow while fuzzing: 50 ms of the fuzzing
+/// thread's CPU time. The limit that matters is 10 ms natively (issue 19);
+/// the coverage and compare tracing of a fuzz build costs up to about 5x (a
+/// `pii.redact` input that takes 2.5 ms natively takes 12 ms traced), so a
+/// flagged input is a candidate that `make test-fuzz-replay` times natively
+/// once it is committed. `X402_FUZZ_SLOW_MS` sets another number of
+/// milliseconds (e.g. 0, to see that the check fires).
+pub const SLOW_LIMIT: std::time::Duration = std::time::Duration::from_millis(50);
 
 #[cfg(feature = "libfuzzer")]
 fn slow_limit() -> std::time::Duration {
