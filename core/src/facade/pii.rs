@@ -55,7 +55,7 @@ pub(super) fn call_text(op: &str, input: &Value) -> Option<Result<String, Code>>
             w.push_str("{\"entities\":");
             findings_text(&mut w, text, &r.findings);
             w.push_str(",\"text\":");
-            string_text(&mut w, &r.text);
+            crate::canonical::write_string(&r.text, &mut w);
             w.push('}');
             Ok(w)
         }),
@@ -77,7 +77,7 @@ pub(super) fn call_text(op: &str, input: &Value) -> Option<Result<String, Code>>
                     f.entity.as_str(),
                     j.in_key
                 );
-                string_text(&mut w, &j.path);
+                crate::canonical::write_string(&j.path, &mut w);
                 let _ = write!(w, ",\"score\":{},\"start\":{}}}", f.score, f.start);
             }
             let _ = write!(w, "],\"value\":{v}}}");
@@ -102,39 +102,10 @@ fn findings_text(w: &mut String, text: &str, found: &[Finding]) {
             f.score,
             f.start
         );
-        string_text(w, text.get(f.start..f.end).unwrap_or(""));
+        crate::canonical::write_string(text.get(f.start..f.end).unwrap_or(""), w);
         w.push('}');
     }
     w.push(']');
-}
-
-/// A JSON string, escaped as serde_json writes it: `"` and `\\`, and the
-/// control characters (`\b \f \n \r \t` by name, the others `\u00xx`).
-fn string_text(w: &mut String, s: &str) {
-    w.push('"');
-    let mut at = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let esc = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        w.push_str(&s[at..i]);
-        if esc.is_empty() {
-            let _ = write!(w, "\\u{:04x}", b);
-        } else {
-            w.push_str(esc);
-        }
-        at = i + 1;
-    }
-    w.push_str(&s[at..]);
-    w.push('"');
 }
 
 fn text_field(input: &Value) -> Result<&str, Code> {
