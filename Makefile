@@ -40,8 +40,11 @@ lint: setup-rust version-check
 	cd fuzz && $(CARGO) clippy --all-targets --release --target-dir ../target/fuzz -- -D warnings
 
 ## test-core: unit tests, vectors, property tests and doc tests of the core
+## test-core: the core's unit, vector, transcript, property and worst-case tests, in profile `host` (release
+##            optimisation without whole-program LTO, see Cargo.toml: the test binaries link in seconds and share
+##            their dependencies' builds with test-component)
 test-core:
-	$(CARGO) test -p presidio-x402-core --release
+	$(CARGO) test -p presidio-x402-core --profile host
 
 # ---- fuzzing (fuzz/: cargo-fuzz, libFuzzer on the stable toolchain) -----------------
 FUZZ_TARGETS := call challenge money url canonical pii config audit settlement driver
@@ -86,7 +89,7 @@ vectors:
 ##                   schema copies from schema/policy.schema.json and the core (test-core fails while they are stale)
 .PHONY: config-reference
 config-reference: setup-rust
-	UPDATE_CONFIG_REFERENCE=1 $(CARGO) test -p presidio-x402-core --release --test config_reference
+	UPDATE_CONFIG_REFERENCE=1 $(CARGO) test -p presidio-x402-core --profile host --test config_reference
 
 ## vectors-check: fail if regenerating the vectors changes any file
 vectors-check:
