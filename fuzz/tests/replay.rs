@@ -4,19 +4,21 @@
 //! Speed is not asserted here (timed tests flake on a shared machine): the
 //! slowest input of each target is printed, its fastest of three runs (the
 //! 10 ms rule of the fuzzing runs is read from it and from `make fuzz`).
+//! `X402_REPLAY_LIST_MS=<ms>` also lists every input slower than that.
 
 use std::fs;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-fn inputs(dir: &Path) -> Vec<Vec<u8>> {
+/// Every input file in `dir` (its path and bytes), sorted.
+fn inputs(dir: &Path) -> Vec<(Vec<u8>, std::path::PathBuf)> {
     let Ok(entries) = fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut out: Vec<Vec<u8>> = entries
+    let mut out: Vec<_> = entries
         .map(|e| e.expect("readable entry").path())
         .filter(|p| p.is_file())
-        .map(|p| fs::read(&p).expect("readable input"))
+        .map(|p| (fs::read(&p).expect("readable input"), p))
         .collect();
     out.sort();
     out
@@ -26,16 +28,20 @@ fn inputs(dir: &Path) -> Vec<Vec<u8>> {
 fn corpora_and_regressions_replay() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut total = 0;
+    let list_over = std::env::var("X402_REPLAY_LIST_MS")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .map(|ms| Duration::from_secs_f64(ms / 1000.0));
     for (name, run) in presidio_x402_fuzz::TARGETS {
         let corpus = inputs(&root.join("corpus").join(name));
         assert!(!corpus.is_empty(), "target {name} has no committed corpus");
         let regressions = inputs(&root.join("regressions").join(name));
         let mut slowest = (Duration::ZERO, 0);
         // Built-once tables (lazy statics) are not an input's time.
-        if let Some(first) = corpus.first() {
+        if let Some((first, _)) = corpus.first() {
             let _ = run(first);
         }
-        for data in corpus.iter().chain(&regressions) {
+        for (data, path) in corpus.iter().chain(&regressions) {
             let t = Instant::now();
             let _ = run(data);
             let mut took = t.elapsed();
@@ -48,6 +54,14 @@ fn corpora_and_regressions_replay() {
                 let t = Instant::now();
                 let _ = run(data);
                 took = took.min(t.elapsed());
+            }
+            if list_over.is_some_and(|limit| took > limit) {
+                println!(
+                    "  {:.2} ms {} ({} bytes)",
+                    took.as_secs_f64() * 1000.0,
+                    path.display(),
+                    data.len()
+                );
             }
             if took > slowest.0 {
                 slowest = (took, data.len());
