@@ -39,10 +39,8 @@ lint: setup-rust version-check
 	$(CARGO) clippy --workspace --all-targets --release -- -D warnings
 	cd fuzz && $(CARGO) clippy --all-targets --release --target-dir ../target/fuzz -- -D warnings
 
-## test-core: unit tests, vectors, property tests and doc tests of the core
-## test-core: the core's unit, vector, transcript, property and worst-case tests, in profile `host` (release
-##            optimisation without whole-program LTO, see Cargo.toml: the test binaries link in seconds and share
-##            their dependencies' builds with test-component)
+## test-core: the core's unit, vector, transcript, property, worst-case and doc tests, in profile `host` (release
+##            optimisation without whole-program LTO, see Cargo.toml: the test binaries link in seconds)
 test-core:
 	$(CARGO) test -p presidio-x402-core --profile host
 

@@ -28,10 +28,14 @@ fn inputs(dir: &Path) -> Vec<(Vec<u8>, std::path::PathBuf)> {
 fn corpora_and_regressions_replay() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut total = 0;
-    let list_over = std::env::var("X402_REPLAY_LIST_MS")
-        .ok()
-        .and_then(|v| v.parse::<f64>().ok())
-        .map(|ms| Duration::from_secs_f64(ms / 1000.0));
+    let list_over = std::env::var("X402_REPLAY_LIST_MS").ok().map(|v| {
+        let ms: f64 = v
+            .parse()
+            .ok()
+            .filter(|ms: &f64| ms.is_finite() && *ms >= 0.0)
+            .unwrap_or_else(|| panic!("X402_REPLAY_LIST_MS={v:?}: not a number of milliseconds"));
+        Duration::from_secs_f64(ms / 1000.0)
+    });
     for (name, run) in presidio_x402_fuzz::TARGETS {
         let corpus = inputs(&root.join("corpus").join(name));
         assert!(!corpus.is_empty(), "target {name} has no committed corpus");
