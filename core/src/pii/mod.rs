@@ -455,6 +455,7 @@ pub fn redact(text: &str, cfg: &PiiConfig) -> Result<Redaction, Code> {
                 findings,
             });
         }
+        let before = findings.clone();
         for g in again {
             if let (Some(a), Some(b)) = (map.get(g.start), map.get(g.end.saturating_sub(1))) {
                 findings.push(Finding {
@@ -466,6 +467,15 @@ pub fn redact(text: &str, cfg: &PiiConfig) -> Result<Redaction, Code> {
             }
         }
         findings = merge(findings);
+        if findings == before {
+            // A fixpoint: what the rescan found lies inside the replacements
+            // (a template that itself reads as personal data), so every
+            // further round would build and scan this same output again.
+            return Ok(Redaction {
+                text: out,
+                findings,
+            });
+        }
     }
     let (out, _) = build(text, &findings, &cfg.template, false);
     Ok(Redaction {
