@@ -537,7 +537,11 @@ fn pii(x: &Value, errs: &mut Vec<ConfigError>) -> PiiConfig {
     }
     if let Some(t) = o.get("template") {
         match t.as_str() {
-            Some(s) if s.len() <= 64 && !s.chars().any(char::is_control) => {
+            Some(s)
+                if s.len() <= 64
+                    && !s.chars().any(char::is_control)
+                    && !crate::pii::template_reads_as_pii(s) =>
+            {
                 p.template = s.to_string()
             }
             _ => errs.push(ConfigError::new("pii.template", Code::ConfigBadPii)),

@@ -98,6 +98,8 @@ errs = [
         [{"path": "pii.entities[0]", "code": "config-bad-pii"}]),
     bad("unknown pii action", {"pii": {"action": "shout"}}, [{"path": "pii.action", "code": "config-bad-pii"}]),
     bad("min_score out of range", {"pii": {"min_score": 5000}}, [{"path": "pii.min_score", "code": "config-bad-pii"}]),
+    bad("a pii template that reads as personal data", {"pii": {"template": "[call 415-555-2671]"}},
+        [{"path": "pii.template", "code": "config-bad-pii"}]),
     bad("control char in agent_id", {"agent_id": "a\nb"}, [{"path": "agent_id", "code": "config-out-of-range"}]),
     bad("payload: unknown check mode, skew out of range, malformed wallet, unknown key",
         {"payload": {"check": "off", "skew_seconds": 601, "wallet": "0x12", "skew": 1}},

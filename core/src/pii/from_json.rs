@@ -3,11 +3,14 @@
 //!
 //! Optional input fields: `entities` (array of entity names; default all,
 //! empty finds nothing), `min_score` (0..=1000, per mille), `template`
-//! (default `<REDACTED>`, `{entity_type}` is replaced), `action` (`redact`,
+//! (default `<REDACTED>`, `{entity_type}` is replaced; one that reads as
+//! personal data is refused: [`super::template_reads_as_pii`]), `action` (`redact`,
 //! `warn` or `block`) and `hints` (a host detector's findings:
 //! `[{entity_type, text, score}]`, see [`PiiHint`]).
 
-use super::{EntityType, PiiAction, PiiConfig, PiiHint, MAX_HINTS, MAX_TEMPLATE_BYTES};
+use super::{
+    template_reads_as_pii, EntityType, PiiAction, PiiConfig, PiiHint, MAX_HINTS, MAX_TEMPLATE_BYTES,
+};
 use crate::error::Code;
 use serde_json::Value;
 
@@ -37,7 +40,7 @@ pub fn config_from_json(input: &Value) -> Result<PiiConfig, Code> {
     if let Some(t) = input.get("template") {
         let t = t
             .as_str()
-            .filter(|t| t.len() <= MAX_TEMPLATE_BYTES)
+            .filter(|t| t.len() <= MAX_TEMPLATE_BYTES && !template_reads_as_pii(t))
             .ok_or(Code::ConfigBadPii)?;
         cfg.template = t.to_string();
     }

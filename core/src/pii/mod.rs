@@ -400,6 +400,26 @@ pub fn replacement(template: &str, entity: EntityType) -> String {
     template.replace("{entity_type}", entity.as_str())
 }
 
+/// Whether `template` reads as personal data in any of its renderings (one
+/// per entity type when it holds `{entity_type}`), to the default scanner.
+/// Such a template is refused where it is configured (`config-bad-pii`): it
+/// would put PII-looking text into every answer, and [`redact`]'s rescan
+/// would find it again in every round.
+pub fn template_reads_as_pii(template: &str) -> bool {
+    if template == PiiConfig::default().template {
+        return false;
+    }
+    let cfg = PiiConfig::default();
+    let reads = |t: &str| scan(t, &cfg).map_or(true, |f| !f.is_empty());
+    if template.contains("{entity_type}") {
+        EntityType::ALL
+            .iter()
+            .any(|e| reads(&replacement(template, *e)))
+    } else {
+        reads(template)
+    }
+}
+
 /// Carries out `cfg.action` on one string: `redact` replaces findings,
 /// `warn` keeps the text and reports them, `block` fails with
 /// [`Code::PiiBlocked`] when anything is found.

@@ -156,6 +156,14 @@ pub fn cases(n: usize) -> Vec<(&'static str, &'static str, String)> {
         "pii.redact",
         json!({ "text": fill_to("Jane 415-555 a@b +44 ", n) }),
     ));
+    // the longest template the operations take (256 bytes, PII-free: one that
+    // reads as PII is refused), so the answer and its rescan are ~20x the text
+    out.push((
+        "pii-redact-long-template",
+        "pii.redact",
+        json!({ "text": fill_to("a@b.co 123-45-6789 ", n),
+                "template": fill_to("<{entity_type} removed> ", 256) }),
+    ));
     // --- challenges ---
     let v1 =
         json!({"x402Version": 1, "error": "X-PAYMENT header is required", "accepts": offers(n)});
