@@ -4,9 +4,32 @@
 //! `cargo run --release --example call_time -- FILE... [--reps N]` prints the
 //! median and fastest of N runs (default 15) of each, slowest first. This is
 //! the core's own cost; the fuzz replay's time also includes the harness
-//! parsing each answer back as JSON.
+//! parsing each answer back as JSON. `--worst` times, instead of files, the
+//! tests' generated worst cases at the 16 KiB cap: every entry point's
+//! (`core/tests/support/entry_worst.rs`) and the PII engine's
+//! (`core/tests/support/adversarial.rs`, through `pii.redact`); `make bench`
+//! reports the same cases beside the other hosts.
 use presidio_x402_core::facade::call_json;
+use presidio_x402_core::pii::MAX_TEXT_BYTES;
 use std::time::Instant;
+
+#[path = "../tests/support/adversarial.rs"]
+mod adversarial;
+#[path = "../tests/support/entry_worst.rs"]
+mod entry_worst;
+
+/// The `(label, op, input)` of every generated worst case.
+fn worst_cases() -> Vec<(String, String, String)> {
+    let mut v: Vec<(String, String, String)> = entry_worst::cases(MAX_TEXT_BYTES)
+        .into_iter()
+        .map(|(name, op, input)| (format!("entry_worst {name}"), op.to_string(), input))
+        .collect();
+    for (name, text) in adversarial::cases() {
+        let input = serde_json::json!({ "text": text }).to_string();
+        v.push((format!("adversarial {name}"), "pii.redact".into(), input));
+    }
+    v
+}
 
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -18,17 +41,14 @@ fn main() {
             .expect("--reps N");
         args.drain(i..i + 2);
     }
+    let inputs: Vec<(String, String, String)> = if args.iter().any(|a| a == "--worst") {
+        worst_cases()
+    } else {
+        args.iter().map(|path| read_input(path)).collect()
+    };
     let mut rows: Vec<(f64, f64, String, usize, String)> = Vec::new();
-    for path in &args {
-        let data = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let nul = data
-            .iter()
-            .position(|b| *b == 0)
-            .unwrap_or_else(|| panic!("{path}: no NUL between op and input"));
-        let (op, input) = (
-            std::str::from_utf8(&data[..nul]).expect("op is UTF-8"),
-            std::str::from_utf8(&data[nul + 1..]).expect("input is UTF-8"),
-        );
+    for (label, op, input) in &inputs {
+        let (op, input) = (op.as_str(), input.as_str());
         let answer = call_json(op, input);
         let verdict = match &answer {
             Ok(out) => format!("ok, {} bytes out", out.len()),
@@ -46,12 +66,29 @@ fn main() {
             ms[ms.len() / 2],
             ms[0],
             op.to_string(),
-            data.len(),
-            format!("{path}: {verdict}"),
+            input.len(),
+            format!("{label}: {verdict}"),
         ));
     }
     rows.sort_by(|a, b| b.0.total_cmp(&a.0));
     for (median, fastest, op, len, what) in rows {
         println!("{median:8.3} ms median {fastest:8.3} ms fastest  {op} {len} B  {what}");
     }
+}
+
+/// A saved `call` fuzz input: `(path, op, input)`.
+fn read_input(path: &str) -> (String, String, String) {
+    let data = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let nul = data
+        .iter()
+        .position(|b| *b == 0)
+        .unwrap_or_else(|| panic!("{path}: no NUL between op and input"));
+    let text = |b: &[u8], what: &str| {
+        String::from_utf8(b.to_vec()).unwrap_or_else(|_| panic!("{path}: {what} is not UTF-8"))
+    };
+    (
+        path.to_string(),
+        text(&data[..nul], "op"),
+        text(&data[nul + 1..], "input"),
+    )
 }

@@ -538,7 +538,7 @@ fn pii(x: &Value, errs: &mut Vec<ConfigError>) -> PiiConfig {
     if let Some(t) = o.get("template") {
         match t.as_str() {
             Some(s)
-                if s.len() <= 64
+                if s.len() <= crate::pii::MAX_TEMPLATE_BYTES
                     && !s.chars().any(char::is_control)
                     && !crate::pii::template_reads_as_pii(s) =>
             {

@@ -17,9 +17,103 @@ pub fn fill(unit: &str) -> String {
     s
 }
 
+/// `unit(0)`, `unit(1)`, … while the text stays within the cap.
+pub fn fill_with(mut unit: impl FnMut(usize) -> String) -> String {
+    let mut s = String::new();
+    for i in 0.. {
+        let u = unit(i);
+        if s.len() + u.len() > MAX_TEXT_BYTES {
+            break;
+        }
+        s.push_str(&u);
+    }
+    s
+}
+
+/// The entries of a gazetteer list in `core/src/pii/data/` (line `k` holds
+/// the `k + 1`-letter entries back to back), each word capitalised.
+fn gazetteer(list: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (k, line) in list.lines().enumerate() {
+        let b = line.as_bytes();
+        for e in b.chunks(k + 1).filter(|e| e.len() == k + 1) {
+            let e = String::from_utf8_lossy(e);
+            let words: Vec<String> = e
+                .split(' ')
+                .map(|w| {
+                    let mut c = w.chars();
+                    c.next()
+                        .map(|f| f.to_uppercase().chain(c).collect())
+                        .unwrap_or_default()
+                })
+                .collect();
+            out.push(words.join(" "));
+        }
+    }
+    out
+}
+
+/// Entry `i` of `list` in a fixed order that visits every entry before
+/// repeating one (a stride coprime with the list's length).
+fn pick(list: &[String], i: usize) -> &str {
+    let mut stride = 7919 % list.len().max(1);
+    while stride == 0 || gcd(stride, list.len()) != 1 {
+        stride += 1;
+    }
+    list.get((i * stride) % list.len().max(1))
+        .map_or("", String::as_str)
+}
+
+fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+/// Texts of distinct gazetteer words: every word needs its own lookups (a
+/// text repeating one word is served from the processor's caches and
+/// understates the cost).
+fn distinct_cases() -> Vec<(&'static str, String)> {
+    let first = gazetteer(include_str!("../../src/pii/data/first.txt"));
+    let last = gazetteer(include_str!("../../src/pii/data/last.txt"));
+    let places = gazetteer(include_str!("../../src/pii/data/places.txt"));
+    vec![
+        (
+            "distinct-first",
+            fill_with(|i| format!("{} ", pick(&first, i))),
+        ),
+        (
+            "distinct-names",
+            fill_with(|i| format!("{} {} ", pick(&first, i), pick(&last, i))),
+        ),
+        (
+            "distinct-comma",
+            fill_with(|i| format!("{}, {}, ", pick(&last, i), pick(&first, i))),
+        ),
+        (
+            "distinct-dr",
+            fill_with(|i| format!("Dr. {} {}, ", pick(&first, i), pick(&last, i))),
+        ),
+        (
+            "distinct-last",
+            fill_with(|i| format!("{} ", pick(&last, i))),
+        ),
+        (
+            "distinct-places",
+            fill_with(|i| format!("{} ", pick(&places, i))),
+        ),
+        (
+            "distinct-from",
+            fill_with(|i| format!("from {} ", pick(&places, i))),
+        ),
+    ]
+}
+
 /// Every adversarial case: (name, text of at most `MAX_TEXT_BYTES`).
 pub fn cases() -> Vec<(&'static str, String)> {
-    vec![
+    let mut v = vec![
         ("digits", fill("1")),
         ("digits-sp", fill("1 ")),
         ("d2-sp", fill("11 ")),
@@ -141,5 +235,7 @@ pub fn cases() -> Vec<(&'static str, String)> {
         ("v46", fill("\u{664}")),
         ("v47", fill("\u{7528}@")),
         ("v48", fill("\u{7528}")),
-    ]
+    ];
+    v.extend(distinct_cases());
+    v
 }

@@ -11,6 +11,7 @@
 
 use base64::Engine as _;
 use presidio_x402_core::audit::{append, AuditEvent};
+use presidio_x402_core::pii::MAX_TEMPLATE_BYTES;
 use serde_json::{json, Map, Value};
 
 /// `unit` repeated while the text stays within `n` bytes.
@@ -156,13 +157,14 @@ pub fn cases(n: usize) -> Vec<(&'static str, &'static str, String)> {
         "pii.redact",
         json!({ "text": fill_to("Jane 415-555 a@b +44 ", n) }),
     ));
-    // the longest template the operations take (256 bytes, PII-free: one that
-    // reads as PII is refused), so the answer and its rescan are ~20x the text
+    // the longest template the operations take (`MAX_TEMPLATE_BYTES`, PII-free:
+    // one that reads as PII is refused), so the answer and its rescan are ~5x
+    // the text
     out.push((
         "pii-redact-long-template",
         "pii.redact",
         json!({ "text": fill_to("a@b.co 123-45-6789 ", n),
-                "template": fill_to("<{entity_type} removed> ", 256) }),
+                "template": fill_to("<{entity_type} removed> ", MAX_TEMPLATE_BYTES) }),
     ));
     // --- challenges ---
     let v1 =
