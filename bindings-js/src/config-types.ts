@@ -111,7 +111,7 @@ export interface GuardConfig {
     entities?: PolicyEntity[];
     /** Findings scored below this (per mille) are ignored. Default: `0`. */
     min_score?: number;
-    /** Replacement text for redacted findings. Default: `"<REDACTED>"`. */
+    /** Replacement text for redacted findings; `{entity_type}` is replaced by the finding's type. Refused when it (or any of its renderings) reads as personal data itself. Default: `"<REDACTED>"`. */
     template?: string;
   };
   /** Pin the first payee seen per (origin, network): a later offer to pay another address there is refused. Default: `false`. */

@@ -128,7 +128,9 @@ class GuardConfigPii(TypedDict, total=False):
     min_score: int
     """Findings scored below this (per mille) are ignored. Default: `0`."""
     template: str
-    """Replacement text for redacted findings. Default: `"<REDACTED>"`."""
+    """Replacement text for redacted findings; `{entity_type}` is replaced by the finding's type. Refused
+    when it (or any of its renderings) reads as personal data itself. Default: `"<REDACTED>"`.
+    """
 
 
 class GuardConfigVelocityPerEndpointValue(TypedDict, total=False):
