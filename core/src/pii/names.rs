@@ -26,7 +26,7 @@
 use super::cues::{ORG, OWN, STRONG, TITLE, WEAK};
 use super::gazetteer as gz;
 use super::hit::Hit;
-use super::places::{is_place, place_at, place_len};
+use super::places::{is_place, place_at, place_len, Pending};
 use super::words::{
     capital, hit, Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, STOP,
 };
@@ -39,6 +39,7 @@ pub(crate) fn scan(t: &str, person: bool, location: bool, ctx: bool, out: &mut V
     w.ctx = ctx;
     let n = w.w.len();
     let mut i = 0;
+    let mut pending = Pending::default();
     while i < n {
         let next = if person {
             person_at(&mut w, i, out)
@@ -50,13 +51,14 @@ pub(crate) fn scan(t: &str, person: bool, location: bool, ctx: bool, out: &mut V
             continue;
         }
         if location {
-            if let Some(j) = place_at(&mut w, i, out) {
+            if let Some(j) = place_at(&mut w, i, out, &mut pending) {
                 i = j;
                 continue;
             }
         }
         i += 1;
     }
+    pending.settle(&w, out);
 }
 
 /// Tries every PERSON rule at word `i`; returns the index after the match.

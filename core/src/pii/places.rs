@@ -2,7 +2,8 @@
 //! longest multi-word match first (`New York`, `Rio de Janeiro`). Places that
 //! are also common words (Reading, Nice) need a location cue (`in`, `from`,
 //! `city=`) or a `Place, Place` pair; a one-word place right before another
-//! capitalised word (Lincoln Financial) is taken for an organisation.
+//! capitalised word (Lincoln Financial) is taken for an organisation, unless
+//! that word starts a finding itself (`Boston John Smith`; see [`Pending`]).
 
 use super::cues::LOC;
 use super::gazetteer as gz;
@@ -82,7 +83,12 @@ pub(crate) fn is_place(w: &Words<'_>, i: usize, words: usize) -> bool {
 }
 
 /// A LOCATION at word `i`; returns the index after it.
-pub(crate) fn place_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
+pub(crate) fn place_at(
+    w: &mut Words<'_>,
+    i: usize,
+    out: &mut Vec<Hit>,
+    pending: &mut Pending,
+) -> Option<usize> {
     let x = *w.w.get(i)?;
     if matches!(x.shape, Shape::Other | Shape::Initial) {
         return None;
@@ -113,16 +119,14 @@ pub(crate) fn place_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Optio
     }
     // A one-word place right before another capitalised word names an
     // organisation (Lincoln Financial, Boston Scientific) unless a cue says
-    // otherwise.
-    if n == 1
+    // otherwise; decided by the caller (see [`Pending`]) once it knows
+    // whether that word starts a finding.
+    let org = n == 1
         && !cue
         && !paired
         && w.w
             .get(i + 1)
-            .is_some_and(|y| y.gap == Gap::Space && capital(y.shape))
-    {
-        return None;
-    }
+            .is_some_and(|y| y.gap == Gap::Space && capital(y.shape));
     // ... and one right after a capitalised word that is no place or stop
     // word is a surname or part of a name (Stig Albuquerque, Celestina
     // Salvador distillery).
@@ -142,6 +146,46 @@ pub(crate) fn place_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Optio
         return None;
     }
     let score = if ambiguous { 700 } else { 800 };
-    out.push(hit(w, i, last, EntityType::Location, score)?);
+    let h = hit(w, i, last, EntityType::Location, score)?;
+    if org {
+        pending.0.push((i, h));
+        return None;
+    }
+    out.push(h);
     Some(last + 1)
+}
+
+/// One-word places held back by the organisation rule (a place right before
+/// another capitalised word), with their word index, in text order.
+///
+/// The rule reads the next word as the rest of an organisation's name
+/// (`Lincoln Financial`); when that word itself starts a finding (a place
+/// or a name: `Katsushika Muzaffarabad`, `Boston John Smith`) it is replaced
+/// too, and the rescan of the redacted text would then find the place alone:
+/// one more place a round, a cascade along a run of capitalised words. So
+/// the scan decides the whole run at once: [`Pending::settle`] keeps a held
+/// place when the next word starts a finding, right to left.
+#[derive(Default)]
+pub(crate) struct Pending(Vec<(usize, Hit)>);
+
+impl Pending {
+    /// Moves into `out` every held place whose next word starts a hit of
+    /// `out` or a kept place.
+    pub(crate) fn settle(self, w: &Words<'_>, out: &mut Vec<Hit>) {
+        if self.0.is_empty() {
+            return;
+        }
+        let mut starts: Vec<usize> = out.iter().map(|h| h.start).collect();
+        starts.sort_unstable();
+        let mut kept: Option<usize> = None;
+        let mut keep = Vec::new();
+        for &(i, h) in self.0.iter().rev() {
+            let next = w.w.get(i + 1).map_or(usize::MAX, |y| y.s);
+            if kept == Some(i + 1) || starts.binary_search(&next).is_ok() {
+                kept = Some(i);
+                keep.push(h);
+            }
+        }
+        out.extend(keep.into_iter().rev());
+    }
 }
