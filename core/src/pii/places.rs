@@ -8,7 +8,7 @@
 use super::cues::LOC;
 use super::gazetteer as gz;
 use super::hit::Hit;
-use super::words::{capital, hit, Gap, Shape, Words, KEY_MAX, STOP};
+use super::words::{capital, hit, Gap, Shape, Words, KEY_MAX, PLACE, PREFIX, STOP};
 use super::EntityType;
 
 /// Lowercase connectors inside multi-word place names.
@@ -30,30 +30,34 @@ pub(crate) fn place_len(w: &Words<'_>, i: usize) -> usize {
     n
 }
 
-/// [`place_len`] without the memo. A name is extended by another word only
-/// while the words so far begin some multi-word place
-/// ([`gz::PLACE_PREFIXES`]), so a run of capitalised words costs two lookups
-/// a word.
+/// [`place_len`] without the memo. The word's own lexicon class (cached in
+/// [`Words::flags`]) says whether it is a place and whether it begins a
+/// multi-word place ([`PREFIX`]); a name is extended by another word only
+/// while the words so far begin one, at one lexicon lookup a word.
 fn longest_place(w: &Words<'_>, i: usize) -> usize {
+    let first = w.flags(i);
+    let mut best = usize::from(first & PLACE != 0);
+    if first & PREFIX == 0 {
+        return best;
+    }
     let mut buf = [0u8; KEY_MAX];
-    let mut n = 0;
-    let mut best = 0;
-    for k in 0..5 {
+    let Some(mut n) = w.key(i, &mut buf) else {
+        return best;
+    };
+    for k in 1..5 {
         let Some(y) = w.w.get(i + k) else { break };
-        if k > 0 {
-            if !matches!(y.gap, Gap::Space | Gap::Join(b'-')) {
-                break;
-            }
-            let joiner = y.shape == Shape::Lower && w.is(i + k, PLACE_JOINERS);
-            let same_case =
-                w.w.get(i).is_some_and(|f| f.shape == Shape::Lower) == (y.shape == Shape::Lower);
-            if !joiner && !same_case {
-                break;
-            }
-            let Some(slot) = buf.get_mut(n) else { break };
-            *slot = b' ';
-            n += 1;
+        if !matches!(y.gap, Gap::Space | Gap::Join(b'-')) {
+            break;
         }
+        let joiner = y.shape == Shape::Lower && w.is(i + k, PLACE_JOINERS);
+        let same_case =
+            w.w.get(i).is_some_and(|f| f.shape == Shape::Lower) == (y.shape == Shape::Lower);
+        if !joiner && !same_case {
+            break;
+        }
+        let Some(slot) = buf.get_mut(n) else { break };
+        *slot = b' ';
+        n += 1;
         let Some(src) = w.b.get(y.s..y.e) else { break };
         for &c in src {
             if c == b'\'' {
@@ -68,10 +72,11 @@ fn longest_place(w: &Words<'_>, i: usize) -> usize {
         let Some(key) = gz::Key::new(&buf[..n]) else {
             break;
         };
-        if gz::PLACES.has(&key) {
+        let class = gz::LEXICON.class(&key);
+        if class & PLACE != 0 {
             best = k + 1;
         }
-        if !gz::PLACE_PREFIXES.has(&key) {
+        if class & PREFIX == 0 {
             break;
         }
     }

@@ -49,20 +49,24 @@ pub(crate) struct Word {
     pub(crate) shape: Shape,
     /// The gap before this word (from the previous word).
     pub(crate) gap: Gap,
-    flags: u8,
     cue: u8,
 }
 
-/// Flag bits cached per word.
-pub(crate) const FIRST: u8 = 1;
+/// Flag bits cached per word (the lexicon's class bits, see
+/// [`gz::Lexicon`]): a Census first name.
+pub(crate) const FIRST: u8 = gz::FIRST;
 /// An ambiguous first name (May, Will).
-pub(crate) const FIRST_AMB: u8 = 2;
+pub(crate) const FIRST_AMB: u8 = gz::FIRST_AMB;
 /// A Census surname.
-pub(crate) const LAST: u8 = 4;
+pub(crate) const LAST: u8 = gz::LAST;
 /// A surname that is also a word (Brown).
-pub(crate) const LAST_WL: u8 = 8;
+pub(crate) const LAST_WL: u8 = gz::LAST_WL;
 /// A stop word.
-pub(crate) const STOP: u8 = 16;
+pub(crate) const STOP: u8 = gz::STOP;
+/// A one-word place.
+pub(crate) const PLACE: u8 = gz::PLACE;
+/// The first word of a multi-word place.
+pub(crate) const PREFIX: u8 = gz::PREFIX;
 const DONE: u8 = 128;
 
 /// Longest key looked up.
@@ -80,6 +84,9 @@ pub(crate) struct Words<'a> {
     /// Per word, the length of the place name starting there plus one (0:
     /// not yet looked up); see [`super::places::place_len`].
     pub(crate) place: Vec<core::cell::Cell<u8>>,
+    /// Per word, its flags ([`FIRST`]… [`PREFIX`], with `DONE` once looked
+    /// up); see [`Words::flags`].
+    flags: Vec<core::cell::Cell<u8>>,
     /// False when the context rules are off: [`Words::cue`] is then 0.
     pub(crate) ctx: bool,
 }
@@ -167,16 +174,17 @@ impl<'a> Words<'a> {
                 e: i,
                 shape: sh,
                 gap: g,
-                flags: 0,
                 cue: 0,
             });
             prev_end = i;
         }
         let place = vec![core::cell::Cell::new(0); w.len()];
+        let flags = vec![core::cell::Cell::new(0); w.len()];
         Words {
             b,
             w,
             place,
+            flags,
             ctx: true,
         }
     }
@@ -195,34 +203,26 @@ impl<'a> Words<'a> {
         Some(n)
     }
 
-    /// Gazetteer flags of word `i` (computed on first use).
-    pub(crate) fn flags(&mut self, i: usize) -> u8 {
-        let Some(w) = self.w.get(i) else { return 0 };
-        if w.flags & DONE != 0 {
-            return w.flags;
+    /// Gazetteer flags of word `i` (computed on first use, with `DONE`):
+    /// one lexicon lookup answers every list. A stop word is no name.
+    pub(crate) fn flags(&self, i: usize) -> u8 {
+        let Some(memo) = self.flags.get(i) else {
+            return 0;
+        };
+        if memo.get() & DONE != 0 {
+            return memo.get();
         }
         let mut buf = [0u8; KEY_MAX];
         let mut f = DONE;
-        // Packed once for the five tables.
         if let Some(k) = self.key(i, &mut buf).and_then(|n| gz::Key::new(&buf[..n])) {
-            if gz::STOP.has(&k) {
-                f |= STOP;
-            } else if gz::FIRST.has(&k) {
-                f |= FIRST;
-                if gz::FIRST_AMBIGUOUS.has(&k) {
-                    f |= FIRST_AMB;
-                }
-            }
-            if f & STOP == 0 && gz::LAST.has(&k) {
-                f |= LAST;
-                if gz::LAST_WORDLIKE.has(&k) {
-                    f |= LAST_WL;
-                }
-            }
+            let c = gz::LEXICON.class(&k);
+            f |= if c & STOP != 0 {
+                c & !(FIRST | FIRST_AMB | LAST | LAST_WL)
+            } else {
+                c
+            };
         }
-        if let Some(w) = self.w.get_mut(i) {
-            w.flags = f;
-        }
+        memo.set(f);
         f
     }
 
