@@ -13,9 +13,10 @@
 //! The first-name, surname, stop-word and place lists and the derived place
 //! prefixes are also merged into one lexicon (`lexicon.bin`): each entry
 //! once, its record followed by a 5-bit class symbol (the set of lists it is
-//! in; 27 such sets occur), so a word costs one binary search instead of up
-//! to seven (see `Lexicon` in `src/pii/gazetteer.rs`). The small ambiguous-
-//! place and organisation tables stay separate.
+//! in; 32 such sets occur, the most a symbol holds: the build fails beyond),
+//! so a word costs one binary search instead of up to eight (see `Lexicon`
+//! in `src/pii/gazetteer.rs`). The small table of two-word organisations
+//! stays separate.
 
 use std::env;
 use std::fs;
@@ -139,14 +140,16 @@ fn main() {
 
 /// The lists merged into the lexicon and the class bit each sets (the bits
 /// of `src/pii/gazetteer.rs`: `FIRST` 1, `FIRST_AMB` 2, `LAST` 4, `LAST_WL`
-/// 8, `STOP` 16, `PLACE` 32; `PREFIX` 64 is the derived place prefixes).
-const LEXICON_LISTS: [(&str, u8); 6] = [
+/// 8, `STOP` 16, `PLACE` 32, `PLACE_AMB` 128; `PREFIX` 64 is the derived
+/// place prefixes).
+const LEXICON_LISTS: [(&str, u8); 7] = [
     ("first.txt", 1),
     ("first_ambiguous.txt", 2),
     ("last.txt", 4),
     ("last_wordlike.txt", 8),
     ("stop.txt", 16),
     ("places.txt", 32),
+    ("places_ambiguous.txt", 128),
 ];
 const PREFIX_BIT: u8 = 64;
 

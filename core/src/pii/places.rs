@@ -8,7 +8,7 @@
 use super::cues::LOC;
 use super::gazetteer as gz;
 use super::hit::Hit;
-use super::words::{capital, hit, Gap, Shape, Words, KEY_MAX, PLACE, PREFIX, STOP};
+use super::words::{capital, hit, Gap, Shape, Words, KEY_MAX, PLACE, PLACE_AMB, PREFIX, STOP};
 use super::EntityType;
 
 /// Lowercase connectors inside multi-word place names.
@@ -112,7 +112,7 @@ pub(crate) fn place_at(
     let last = i + n - 1;
     let mut buf = [0u8; KEY_MAX];
     let k = w.key(i, &mut buf)?;
-    let ambiguous = n == 1 && gz::PLACES_AMBIGUOUS.contains(&buf[..k]);
+    let ambiguous = n == 1 && w.flags(i) & PLACE_AMB != 0;
     let upper3 = x.shape == Shape::Upper && k == 3;
     // `Place, Place` pairs support each other.
     let paired =

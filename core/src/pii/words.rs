@@ -67,7 +67,12 @@ pub(crate) const STOP: u8 = gz::STOP;
 pub(crate) const PLACE: u8 = gz::PLACE;
 /// The first word of a multi-word place.
 pub(crate) const PREFIX: u8 = gz::PREFIX;
-const DONE: u8 = 128;
+/// A place that is also a common word (Reading).
+pub(crate) const PLACE_AMB: u8 = gz::PLACE_AMB;
+/// Set in a flags memo once the word was looked up.
+const DONE: u16 = 256;
+/// Set in a word's cue bits once they were looked up.
+const CUE_DONE: u8 = 128;
 
 /// Longest key looked up.
 pub(crate) const KEY_MAX: usize = 40;
@@ -84,9 +89,9 @@ pub(crate) struct Words<'a> {
     /// Per word, the length of the place name starting there plus one (0:
     /// not yet looked up); see [`super::places::place_len`].
     pub(crate) place: Vec<core::cell::Cell<u8>>,
-    /// Per word, its flags ([`FIRST`]… [`PREFIX`], with `DONE` once looked
-    /// up); see [`Words::flags`].
-    flags: Vec<core::cell::Cell<u8>>,
+    /// Per word, its flags ([`FIRST`]… [`PLACE_AMB`], with `DONE` once
+    /// looked up); see [`Words::flags`].
+    flags: Vec<core::cell::Cell<u16>>,
     /// False when the context rules are off: [`Words::cue`] is then 0.
     pub(crate) ctx: bool,
 }
@@ -203,26 +208,27 @@ impl<'a> Words<'a> {
         Some(n)
     }
 
-    /// Gazetteer flags of word `i` (computed on first use, with `DONE`):
-    /// one lexicon lookup answers every list. A stop word is no name.
+    /// Gazetteer flags of word `i` (computed on first use): one lexicon
+    /// lookup answers every list. A stop word is no name.
     pub(crate) fn flags(&self, i: usize) -> u8 {
         let Some(memo) = self.flags.get(i) else {
             return 0;
         };
-        if memo.get() & DONE != 0 {
-            return memo.get();
+        let m = memo.get();
+        if m & DONE != 0 {
+            return m as u8;
         }
         let mut buf = [0u8; KEY_MAX];
-        let mut f = DONE;
+        let mut f = 0;
         if let Some(k) = self.key(i, &mut buf).and_then(|n| gz::Key::new(&buf[..n])) {
             let c = gz::LEXICON.class(&k);
-            f |= if c & STOP != 0 {
+            f = if c & STOP != 0 {
                 c & !(FIRST | FIRST_AMB | LAST | LAST_WL)
             } else {
                 c
             };
         }
-        memo.set(f);
+        memo.set(DONE | u16::from(f));
         f
     }
 
@@ -231,10 +237,10 @@ impl<'a> Words<'a> {
         let Some(w) = self.w.get(i).filter(|_| self.ctx) else {
             return 0;
         };
-        if w.cue & DONE != 0 {
-            return w.cue & !DONE;
+        if w.cue & CUE_DONE != 0 {
+            return w.cue & !CUE_DONE;
         }
-        let mut c = DONE;
+        let mut c = CUE_DONE;
         if w.e - w.s <= 14 {
             let mut buf = [0u8; KEY_MAX];
             if let Some(n) = self.key(i, &mut buf) {
@@ -244,7 +250,7 @@ impl<'a> Words<'a> {
         if let Some(w) = self.w.get_mut(i) {
             w.cue = c;
         }
-        c & !DONE
+        c & !CUE_DONE
     }
 
     /// True when word `i` lowercased equals one of `list`.
