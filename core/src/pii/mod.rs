@@ -375,7 +375,7 @@ fn resolve(text: &str, mut c: Vec<Finding>) -> Vec<Finding> {
     // Usually no two candidates overlap; then the greedy choice below keeps
     // every one on char boundaries, so sorting by start gives the same list
     // (without its ordered-map queries).
-    c.sort_unstable_by_key(|f| (f.start, f.end));
+    by_start(&mut c);
     if c.windows(2).all(|p| p[0].end <= p[1].start) {
         c.retain(|f| {
             text.is_char_boundary(f.start) && text.is_char_boundary(f.end) && f.end <= text.len()
@@ -559,9 +559,15 @@ fn build(
     (out, map)
 }
 
+/// Sorts findings by start, the longest first (one sort instance for
+/// [`merge`] and [`resolve`]: each instance costs the component bytes).
+fn by_start(f: &mut [Finding]) {
+    f.sort_by_key(|x| (x.start, core::cmp::Reverse(x.end)));
+}
+
 /// Sorts findings and unions overlapping ones (the higher score names it).
 fn merge(mut f: Vec<Finding>) -> Vec<Finding> {
-    f.sort_by_key(|x| (x.start, core::cmp::Reverse(x.end)));
+    by_start(&mut f);
     let mut out: Vec<Finding> = Vec::with_capacity(f.len());
     for x in f {
         match out.last_mut() {

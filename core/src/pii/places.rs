@@ -180,14 +180,21 @@ impl Pending {
         if self.0.is_empty() {
             return;
         }
-        let mut starts: Vec<usize> = out.iter().map(|h| h.start).collect();
-        starts.sort_unstable();
-        let mut kept: Option<usize> = None;
+        // Per word: a hit starts there.
+        let mut starts = vec![false; w.w.len()];
+        for h in out.iter() {
+            if let Ok(j) = w.w.binary_search_by_key(&h.start, |y| y.s) {
+                if let Some(m) = starts.get_mut(j) {
+                    *m = true;
+                }
+            }
+        }
         let mut keep = Vec::new();
         for &(i, h) in self.0.iter().rev() {
-            let next = w.w.get(i + 1).map_or(usize::MAX, |y| y.s);
-            if kept == Some(i + 1) || starts.binary_search(&next).is_ok() {
-                kept = Some(i);
+            if starts.get(i + 1).copied().unwrap_or(false) {
+                if let Some(m) = starts.get_mut(i) {
+                    *m = true;
+                }
                 keep.push(h);
             }
         }
