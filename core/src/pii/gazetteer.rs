@@ -197,6 +197,72 @@ impl Lexicon {
     }
 }
 
+/// The row of a lowercase letter in a [`Heads`] set (26: anything else).
+const fn head_index(c: u8) -> usize {
+    if c.is_ascii_lowercase() {
+        (c - b'a') as usize
+    } else {
+        26
+    }
+}
+
+/// The first two characters of every entry of a word list, as a bit set:
+/// a key whose first two characters are not in it is no entry, known
+/// without a lookup (27 rows of 27 bits, 108 bytes).
+pub(crate) struct Heads([u32; 27]);
+
+impl Heads {
+    /// No entry.
+    pub(crate) const EMPTY: Heads = Heads([0; 27]);
+
+    /// Adds an entry starting with `a`, `b` (`b` is 0 for one character).
+    pub(crate) const fn with(mut self, a: u8, b: u8) -> Heads {
+        self.0[head_index(a)] |= 1 << head_index(b);
+        self
+    }
+
+    /// The heads of a line-per-length table text (see [`Table`]).
+    const fn of_text(text: &str) -> Heads {
+        let b = text.as_bytes();
+        let mut h = Heads([0; 27]);
+        let (mut i, mut k, mut at) = (0, 1, 0);
+        while i < b.len() {
+            if b[i] == b'\n' {
+                k += 1;
+                at = 0;
+            } else {
+                if at % k == 0 {
+                    h = h.with(
+                        b[i],
+                        if k > 1 && i + 1 < b.len() {
+                            b[i + 1]
+                        } else {
+                            0
+                        },
+                    );
+                }
+                at += 1;
+            }
+            i += 1;
+        }
+        h
+    }
+
+    /// True when some entry may start like `key` (lowercase ASCII).
+    #[inline]
+    pub(crate) fn may_start(&self, key: &[u8]) -> bool {
+        let (a, b) = (
+            key.first().copied().unwrap_or(0),
+            key.get(1).copied().unwrap_or(0),
+        );
+        self.0[head_index(a)] >> head_index(b) & 1 != 0
+    }
+}
+
+/// The first two characters of every organisation ([`ORGS`]), so that most
+/// capitalised words cost no organisation lookup.
+pub(crate) const ORG_HEADS: Heads = Heads::of_text(include_str!("data/orgs.txt"));
+
 /// Byte-wise comparison of equal-length slices; inlined, exits at the first
 /// difference (usually the first or second byte).
 #[inline]

@@ -751,6 +751,10 @@ fn is_org(w: &Words<'_>, i: usize) -> bool {
     let Some(n) = w.key(i, &mut buf) else {
         return false;
     };
+    // A one-letter word's second character is the joining space.
+    if !gz::ORG_HEADS.may_start(buf.get(..n.max(2)).unwrap_or(&[])) {
+        return false;
+    }
     let Some(y) = w.w.get(i + 1) else {
         return false;
     };
