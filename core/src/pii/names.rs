@@ -41,20 +41,26 @@ pub(crate) fn scan(t: &str, person: bool, location: bool, ctx: bool, out: &mut V
     let mut i = 0;
     let mut pending = Pending::default();
     while i < n {
+        let before = out.len();
         let next = if person {
             person_at(&mut w, i, out)
         } else {
             None
         };
+        let next = match next {
+            Some(j) => Some(j),
+            None if location => place_at(&mut w, i, out, &mut pending),
+            None => None,
+        };
         if let Some(j) = next {
+            // The word after the new finding, if any (see `Words::hit_end`).
+            if let Some(h) = out.get(before..).and_then(<[Hit]>::last) {
+                if let Ok(k) = w.w.binary_search_by_key(&h.end, |y| y.e) {
+                    w.hit_end = k + 1;
+                }
+            }
             i = j;
             continue;
-        }
-        if location {
-            if let Some(j) = place_at(&mut w, i, out, &mut pending) {
-                i = j;
-                continue;
-            }
         }
         i += 1;
     }

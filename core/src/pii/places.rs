@@ -134,12 +134,14 @@ pub(crate) fn place_at(
             .is_some_and(|y| y.gap == Gap::Space && capital(y.shape));
     // ... and one right after a capitalised word that is no place or stop
     // word is a surname or part of a name (Stig Albuquerque, Celestina
-    // Salvador distillery).
+    // Salvador distillery), unless that word ends a finding (`John Smith
+    // Boston`): it is replaced, and the rescan would find the place alone.
     if n == 1
         && !cue
         && !paired
         && x.gap == Gap::Space
         && i > 0
+        && w.hit_end != i
         && w.w.get(i - 1).is_some_and(|p| p.shape == Shape::Title)
         && w.flags(i - 1) & STOP == 0
         && place_len(w, i - 1) == 0

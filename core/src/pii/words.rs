@@ -94,6 +94,9 @@ pub(crate) struct Words<'a> {
     flags: Vec<core::cell::Cell<u16>>,
     /// False when the context rules are off: [`Words::cue`] is then 0.
     pub(crate) ctx: bool,
+    /// The index of the word right after the last finding of the word
+    /// scan (`usize::MAX`: none yet).
+    pub(crate) hit_end: usize,
 }
 
 fn shape(s: &[u8], up: usize, low: usize) -> Shape {
@@ -191,6 +194,7 @@ impl<'a> Words<'a> {
             place,
             flags,
             ctx: true,
+            hit_end: usize::MAX,
         }
     }
 
