@@ -53,10 +53,14 @@ pub(crate) fn scan(t: &str, person: bool, location: bool, ctx: bool, out: &mut V
             None => None,
         };
         if let Some(j) = next {
-            // The word after the new finding, if any (see `Words::hit_end`).
+            // The word after the new finding of two words or more, if any
+            // (see `Words::hit_end`).
             if let Some(h) = out.get(before..).and_then(<[Hit]>::last) {
+                let first = w.w.binary_search_by_key(&h.start, |y| y.s);
                 if let Ok(k) = w.w.binary_search_by_key(&h.end, |y| y.e) {
-                    w.hit_end = k + 1;
+                    if first != Ok(k) {
+                        w.hit_end = k + 1;
+                    }
                 }
             }
             i = j;

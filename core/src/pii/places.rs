@@ -134,8 +134,9 @@ pub(crate) fn place_at(
             .is_some_and(|y| y.gap == Gap::Space && capital(y.shape));
     // ... and one right after a capitalised word that is no place or stop
     // word is a surname or part of a name (Stig Albuquerque, Celestina
-    // Salvador distillery), unless that word ends a finding (`John Smith
-    // Boston`): it is replaced, and the rescan would find the place alone.
+    // Salvador distillery), unless that word ends a finding of two words or
+    // more (`John Smith Boston`): it is replaced, and the rescan would find
+    // the place alone.
     if n == 1
         && !cue
         && !paired

@@ -77,8 +77,11 @@ const CUE_DONE: u8 = 128;
 /// Longest key looked up.
 pub(crate) const KEY_MAX: usize = 40;
 
-/// Most words tokenised per text (texts are capped at 16 KiB anyway).
-const MAX_WORDS: usize = 4096;
+/// Most words tokenised per text: as many as a text at the size cap holds
+/// (a word and a separator take two bytes at least), so every word of such
+/// a text is read. (At 4,096, the words past the cap were only read by the
+/// rescan of the redacted text, one more round.)
+const MAX_WORDS: usize = super::MAX_TEXT_BYTES / 2 + 1;
 
 /// The tokenised text.
 pub(crate) struct Words<'a> {
@@ -94,8 +97,10 @@ pub(crate) struct Words<'a> {
     flags: Vec<core::cell::Cell<u16>>,
     /// False when the context rules are off: [`Words::cue`] is then 0.
     pub(crate) ctx: bool,
-    /// The index of the word right after the last finding of the word
-    /// scan (`usize::MAX`: none yet).
+    /// The index of the word right after the last finding of two words or
+    /// more of the word scan (`usize::MAX`: none yet). After a one-word
+    /// finding (a given name after a cue: `by Daniele Çorlu`) a capitalised
+    /// word may still be its surname.
     pub(crate) hit_end: usize,
 }
 
