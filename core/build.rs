@@ -9,6 +9,14 @@
 //! in `OUT_DIR`. The component then carries ~5/8 of the text (the surnames
 //! alone were 196 KB, close to a fifth of the 1 MiB budget), and a lookup
 //! stays a binary search over fixed-width records.
+//!
+//! The first-name, surname, stop-word and place lists and the derived place
+//! prefixes are also merged into one lexicon (`lexicon.bin`): each entry
+//! once, its record followed by a 5-bit class symbol (the set of lists it is
+//! in; 32 such sets occur, the most a symbol holds: the build fails beyond),
+//! so a word costs one binary search instead of up to eight (see `Lexicon`
+//! in `src/pii/gazetteer.rs`). The small table of two-word organisations
+//! stays separate.
 
 use std::env;
 use std::fs;
@@ -32,9 +40,15 @@ fn code(c: u8) -> u8 {
 /// Appends `entry` as one record: five bits a character, first character in
 /// the most significant bits, the last byte padded with zeros.
 fn pack_entry(entry: &[u8], out: &mut Vec<u8>) {
+    pack_codes(entry.iter().map(|&c| code(c)), out);
+}
+
+/// Appends one record of 5-bit `codes`, most significant bits first, the
+/// last byte padded with zeros.
+fn pack_codes(codes: impl Iterator<Item = u8>, out: &mut Vec<u8>) {
     let (mut acc, mut bits) = (0u32, 0u32);
-    for &c in entry {
-        acc = (acc << 5) | u32::from(code(c));
+    for c in codes {
+        acc = (acc << 5) | u32::from(c);
         bits += 5;
         while bits >= 8 {
             bits -= 8;
@@ -120,5 +134,72 @@ fn main() {
     rust.push_str(&format!(
         "pub(super) const PLACE_PREFIXES: Table = Table {{ packed: include_bytes!(concat!(env!(\"OUT_DIR\"), \"/place_prefixes.bin\")), at: &{at:?} }};\n"
     ));
+    rust.push_str(&lexicon(&data, &text, &out_dir));
     fs::write(out_dir.join("packed_tables.rs"), rust).expect("writable OUT_DIR");
+}
+
+/// The lists merged into the lexicon and the class bit each sets (the bits
+/// of `src/pii/gazetteer.rs`: `FIRST` 1, `FIRST_AMB` 2, `LAST` 4, `LAST_WL`
+/// 8, `STOP` 16, `PLACE` 32, `PLACE_AMB` 128; `PREFIX` 64 is the derived
+/// place prefixes).
+const LEXICON_LISTS: [(&str, u8); 7] = [
+    ("first.txt", 1),
+    ("first_ambiguous.txt", 2),
+    ("last.txt", 4),
+    ("last_wordlike.txt", 8),
+    ("stop.txt", 16),
+    ("places.txt", 32),
+    ("places_ambiguous.txt", 128),
+];
+const PREFIX_BIT: u8 = 64;
+
+/// Every entry of a line-per-length table text.
+fn entries(text: &str) -> impl Iterator<Item = &[u8]> {
+    text.split_terminator('\n')
+        .enumerate()
+        .flat_map(|(i, line)| line.as_bytes().chunks(i + 1))
+}
+
+/// The merged lexicon (see `Lexicon` in src/pii/gazetteer.rs): every entry
+/// of [`LEXICON_LISTS`] and of the place prefixes once, sorted per length as
+/// the tables are, each record followed by one more 5-bit symbol: the index
+/// of its class (the set of lists it is in) in a table of at most 32 classes.
+/// Returns the Rust constant.
+fn lexicon(data: &std::path::Path, prefixes: &str, out_dir: &std::path::Path) -> String {
+    let mut all: std::collections::BTreeMap<Vec<u8>, u8> = std::collections::BTreeMap::new();
+    for (file, bit) in LEXICON_LISTS {
+        let text = fs::read_to_string(data.join(file)).expect("a lexicon list");
+        for e in entries(&text) {
+            *all.entry(e.to_vec()).or_default() |= bit;
+        }
+    }
+    for e in entries(prefixes) {
+        *all.entry(e.to_vec()).or_default() |= PREFIX_BIT;
+    }
+    let mut classes: Vec<u8> = all.values().copied().collect();
+    classes.sort_unstable();
+    classes.dedup();
+    assert!(
+        classes.len() <= 32,
+        "{} lexicon classes: more than a 5-bit symbol holds",
+        classes.len()
+    );
+    let longest = all.keys().map(Vec::len).max().unwrap_or(0);
+    let mut bytes = Vec::new();
+    let mut at = vec![0];
+    for k in 1..=longest {
+        // BTreeMap order is byte order, the packed order of the records.
+        for (e, c) in all.iter().filter(|(e, _)| e.len() == k) {
+            let class = classes.binary_search(c).expect("a listed class") as u8;
+            pack_codes(
+                e.iter().map(|&ch| code(ch)).chain(std::iter::once(class)),
+                &mut bytes,
+            );
+        }
+        at.push(bytes.len());
+    }
+    fs::write(out_dir.join("lexicon.bin"), &bytes).expect("writable OUT_DIR");
+    format!(
+        "pub(super) const LEXICON: Lexicon = Lexicon {{ packed: include_bytes!(concat!(env!(\"OUT_DIR\"), \"/lexicon.bin\")), at: &{at:?}, classes: &{classes:?} }};\n"
+    )
 }

@@ -8,7 +8,8 @@
 //! tests' generated worst cases at the 16 KiB cap: every entry point's
 //! (`core/tests/support/entry_worst.rs`) and the PII engine's
 //! (`core/tests/support/adversarial.rs`, through `pii.redact`); `make bench`
-//! reports the same cases beside the other hosts.
+//! reports the same cases beside the other hosts. `--only TEXT` keeps the
+//! cases whose label contains TEXT (e.g. to profile one).
 use presidio_x402_core::facade::call_json;
 use presidio_x402_core::pii::MAX_TEXT_BYTES;
 use std::time::Instant;
@@ -41,11 +42,17 @@ fn main() {
             .expect("--reps N");
         args.drain(i..i + 2);
     }
-    let inputs: Vec<(String, String, String)> = if args.iter().any(|a| a == "--worst") {
+    let mut only = String::new();
+    if let Some(i) = args.iter().position(|a| a == "--only") {
+        only = args.get(i + 1).cloned().expect("--only TEXT");
+        args.drain(i..i + 2);
+    }
+    let mut inputs: Vec<(String, String, String)> = if args.iter().any(|a| a == "--worst") {
         worst_cases()
     } else {
         args.iter().map(|path| read_input(path)).collect()
     };
+    inputs.retain(|(label, _, _)| label.contains(&only));
     let mut rows: Vec<(f64, f64, String, usize, String)> = Vec::new();
     for (label, op, input) in &inputs {
         let (op, input) = (op.as_str(), input.as_str());

@@ -21,10 +21,12 @@ pub(crate) const ORG: u8 = 16;
 /// person's name.
 pub(crate) const OWN: u8 = 32;
 
+use super::gazetteer::Heads;
+
 /// Cue bits of a lowercase word: [`STRONG`], [`WEAK`], [`LOC`], [`TITLE`],
 /// [`ORG`], [`OWN`].
 pub(crate) fn cue_bits(k: &[u8]) -> u8 {
-    if k.is_empty() || k.len() > 16 {
+    if k.is_empty() || k.len() > 16 || !HEADS.may_start(k) {
         return 0;
     }
     let key = pack(k);
@@ -292,6 +294,18 @@ const KEYS: [u128; N] = {
 };
 
 /// The bits of [`CUES`], in the same order.
+/// The first two letters of every cue word: most words need no search.
+const HEADS: Heads = {
+    let mut h = Heads::EMPTY;
+    let mut i = 0;
+    while i < N {
+        let k = CUES[i].0;
+        h = h.with((k >> 120) as u8, (k >> 112) as u8);
+        i += 1;
+    }
+    h
+};
+
 const BITS: [u8; N] = {
     let mut b = [0u8; N];
     let mut i = 0;

@@ -16,9 +16,23 @@ pub(crate) struct Table {
     at: &'static [usize],
 }
 
+/// The merged lexicon: every entry of the first-name, surname, stop-word
+/// and place lists and every place prefix once, each record of a
+/// `k`-character entry `ceil(5(k + 1) / 8)` bytes: its characters as in a
+/// [`Table`], then one more 5-bit symbol, the index of its class in
+/// `classes` (the set of lists it is in, as [`FIRST`]… [`PLACE_AMB`] bits).
+pub(crate) struct Lexicon {
+    /// The records of every length, shortest first.
+    packed: &'static [u8],
+    /// Byte offset of each length's records, as in [`Table`].
+    at: &'static [usize],
+    /// The class bits of each class index (at most 32 classes).
+    classes: &'static [u8],
+}
+
 mod tables {
-    #![allow(clippy::all)]
-    use super::Table;
+    #![allow(clippy::all, dead_code)]
+    use super::{Lexicon, Table};
     include!(concat!(env!("OUT_DIR"), "/packed_tables.rs"));
 }
 
@@ -116,6 +130,139 @@ impl Table {
     }
 }
 
+/// A Census first name (lexicon class bit).
+pub(crate) const FIRST: u8 = 1;
+/// A first name that is also a common word (May, Will): needs context.
+pub(crate) const FIRST_AMB: u8 = 2;
+/// A Census surname.
+pub(crate) const LAST: u8 = 4;
+/// A surname that is also a word (Brown, Price): weak evidence alone.
+pub(crate) const LAST_WL: u8 = 8;
+/// A metadata word that is never part of a name.
+pub(crate) const STOP: u8 = 16;
+/// A country, US state, large city or alias (one word or several).
+pub(crate) const PLACE: u8 = 32;
+/// A proper word prefix of a multi-word place (`new`, `rio de`): a place
+/// name is read on only while the words so far are one.
+pub(crate) const PREFIX: u8 = 64;
+/// A place that is also a common word (Reading, Nice): needs a location cue.
+pub(crate) const PLACE_AMB: u8 = 128;
+
+impl Lexicon {
+    /// The class bits of the packed `key` (0 when it is no entry): one
+    /// binary search answers every list.
+    pub(crate) fn class(&self, key: &Key) -> u8 {
+        let k = key.len;
+        let (Some(&lo), Some(&hi)) = (self.at.get(k - 1), self.at.get(k)) else {
+            return 0;
+        };
+        let Some(line) = self.packed.get(lo..hi) else {
+            return 0;
+        };
+        // The key's bits are the first `5k` of a record: `full` whole bytes,
+        // then `rest` bits of the next one (the class symbol follows them).
+        let (full, rest) = (5 * k / 8, 5 * k % 8);
+        let w = (5 * k + 5).div_ceil(8);
+        let mask = (0xFF00u16 >> rest) as u8;
+        let want = &key.bytes[..full];
+        let last = key.bytes.get(full).copied().unwrap_or(0);
+        let (mut a, mut b) = (0usize, line.len() / w);
+        while a < b {
+            let m = a + (b - a) / 2;
+            let Some(rec) = line.get(m * w..m * w + w) else {
+                return 0;
+            };
+            let (head, tail) = rec.split_at(full);
+            let tail0 = tail.first().copied().unwrap_or(0);
+            let ord = cmp_bytes(head, want).then((tail0 & mask).cmp(&last));
+            match ord {
+                core::cmp::Ordering::Equal => {
+                    // The class symbol: bits `5k..5k + 5` of the record.
+                    let two = u16::from(tail0) << 8 | u16::from(tail.get(1).copied().unwrap_or(0));
+                    let index = (two >> (11 - rest)) & 31;
+                    return self.classes.get(usize::from(index)).copied().unwrap_or(0);
+                }
+                core::cmp::Ordering::Less => a = m + 1,
+                core::cmp::Ordering::Greater => b = m,
+            }
+        }
+        0
+    }
+
+    /// [`Lexicon::class`] of `key` (lowercase ASCII); 0 when it cannot be
+    /// packed.
+    #[cfg(test)]
+    pub(crate) fn class_of(&self, key: &[u8]) -> u8 {
+        Key::new(key).map_or(0, |k| self.class(&k))
+    }
+}
+
+/// The row of a lowercase letter in a [`Heads`] set (26: anything else).
+const fn head_index(c: u8) -> usize {
+    if c.is_ascii_lowercase() {
+        (c - b'a') as usize
+    } else {
+        26
+    }
+}
+
+/// The first two characters of every entry of a word list, as a bit set:
+/// a key whose first two characters are not in it is no entry, known
+/// without a lookup (27 rows of 27 bits, 108 bytes).
+pub(crate) struct Heads([u32; 27]);
+
+impl Heads {
+    /// No entry.
+    pub(crate) const EMPTY: Heads = Heads([0; 27]);
+
+    /// Adds an entry starting with `a`, `b` (`b` is 0 for one character).
+    pub(crate) const fn with(mut self, a: u8, b: u8) -> Heads {
+        self.0[head_index(a)] |= 1 << head_index(b);
+        self
+    }
+
+    /// The heads of a line-per-length table text (see [`Table`]).
+    const fn of_text(text: &str) -> Heads {
+        let b = text.as_bytes();
+        let mut h = Heads([0; 27]);
+        let (mut i, mut k, mut at) = (0, 1, 0);
+        while i < b.len() {
+            if b[i] == b'\n' {
+                k += 1;
+                at = 0;
+            } else {
+                if at % k == 0 {
+                    h = h.with(
+                        b[i],
+                        if k > 1 && i + 1 < b.len() {
+                            b[i + 1]
+                        } else {
+                            0
+                        },
+                    );
+                }
+                at += 1;
+            }
+            i += 1;
+        }
+        h
+    }
+
+    /// True when some entry may start like `key` (lowercase ASCII).
+    #[inline]
+    pub(crate) fn may_start(&self, key: &[u8]) -> bool {
+        let (a, b) = (
+            key.first().copied().unwrap_or(0),
+            key.get(1).copied().unwrap_or(0),
+        );
+        self.0[head_index(a)] >> head_index(b) & 1 != 0
+    }
+}
+
+/// The first two characters of every organisation ([`ORGS`]), so that most
+/// capitalised words cost no organisation lookup.
+pub(crate) const ORG_HEADS: Heads = Heads::of_text(include_str!("data/orgs.txt"));
+
 /// Byte-wise comparison of equal-length slices; inlined, exits at the first
 /// difference (usually the first or second byte).
 #[inline]
@@ -128,26 +275,13 @@ fn cmp_bytes(a: &[u8], b: &[u8]) -> core::cmp::Ordering {
     a.len().cmp(&b.len())
 }
 
-/// Census first names (female and male).
-pub(crate) const FIRST: &Table = &tables::FIRST;
-/// The most frequent Census surnames.
-pub(crate) const LAST: &Table = &tables::LAST;
-/// First names that are also common words (May, Will, Grant): need context.
-pub(crate) const FIRST_AMBIGUOUS: &Table = &tables::FIRST_AMBIGUOUS;
-/// Surnames that are also common words (Brown, Price): weak evidence alone.
-pub(crate) const LAST_WORDLIKE: &Table = &tables::LAST_WORDLIKE;
-/// Countries, US states, large cities and common aliases.
-pub(crate) const PLACES: &Table = &tables::PLACES;
-/// Places that are also common words (Reading, Nice): need a location cue.
-pub(crate) const PLACES_AMBIGUOUS: &Table = &tables::PLACES_AMBIGUOUS;
-/// Every proper word prefix of a multi-word place (`new`, `rio de`), derived
-/// from the places by `core/build.rs`: a place name is read on only while the
-/// words so far are one of these.
-pub(crate) const PLACE_PREFIXES: &Table = &tables::PLACE_PREFIXES;
-/// Organisations and products named like people (`morgan stanley`).
+/// Census first names, surnames, stop words, places (ambiguous ones too)
+/// and place prefixes in one lexicon (see [`Lexicon`]): a word costs one
+/// binary search, not one a list.
+pub(crate) const LEXICON: &Lexicon = &tables::LEXICON;
+/// Organisations and products named like people (`morgan stanley`; a small
+/// table of two-word entries).
 pub(crate) const ORGS: &Table = &tables::ORGS;
-/// Common metadata words that are never part of a name.
-pub(crate) const STOP: &Table = &tables::STOP;
 
 #[cfg(test)]
 mod tests {
@@ -155,49 +289,100 @@ mod tests {
 
     #[test]
     fn lookups() {
-        assert!(FIRST.contains(b"john"));
-        assert!(FIRST.contains(b"mary"));
-        assert!(LAST.contains(b"smith"));
-        assert!(LAST.contains(b"nguyen"));
-        assert!(!LAST.contains(b"zzzzqx"));
-        assert!(FIRST_AMBIGUOUS.contains(b"will"));
-        assert!(!FIRST_AMBIGUOUS.contains(b"john"));
-        assert!(PLACES.contains(b"new york"));
-        assert!(PLACES.contains(b"germany"));
-        assert!(PLACES_AMBIGUOUS.contains(b"reading"));
-        assert!(STOP.contains(b"premium"));
-        assert!(!FIRST.contains(b""));
-        assert!(!FIRST.contains(&[b'a'; 200]));
-        assert!(!LAST.contains(b"smith!"), "outside the packed alphabet");
+        let c = |k: &[u8]| LEXICON.class_of(k);
+        assert_ne!(c(b"john") & FIRST, 0);
+        assert_ne!(c(b"mary") & FIRST, 0);
+        assert_ne!(c(b"smith") & LAST, 0);
+        assert_ne!(c(b"nguyen") & LAST, 0);
+        assert_eq!(c(b"zzzzqx"), 0);
+        assert_ne!(c(b"will") & FIRST_AMB, 0);
+        assert_eq!(c(b"john") & FIRST_AMB, 0);
+        assert_ne!(c(b"new york") & PLACE, 0);
+        assert_ne!(c(b"new") & PREFIX, 0);
+        assert_ne!(c(b"rio de") & PREFIX, 0);
+        assert_ne!(c(b"germany") & PLACE, 0);
+        assert_ne!(c(b"reading") & PLACE_AMB, 0);
+        assert_ne!(c(b"premium") & STOP, 0);
+        assert!(ORGS.contains(b"morgan stanley"));
+        assert_eq!(c(b""), 0);
+        assert_eq!(c(&[b'a'; 200]), 0);
+        assert_eq!(c(b"smith!"), 0, "outside the packed alphabet");
     }
 
     /// Every entry of every text is found after packing, and a one-letter
     /// change of it only when that is an entry too.
     #[test]
     fn every_entry_survives_packing() {
-        let tables: [(&Table, &str); 8] = [
-            (FIRST, include_str!("data/first.txt")),
-            (LAST, include_str!("data/last.txt")),
-            (FIRST_AMBIGUOUS, include_str!("data/first_ambiguous.txt")),
-            (LAST_WORDLIKE, include_str!("data/last_wordlike.txt")),
-            (PLACES, include_str!("data/places.txt")),
-            (PLACES_AMBIGUOUS, include_str!("data/places_ambiguous.txt")),
-            (ORGS, include_str!("data/orgs.txt")),
-            (STOP, include_str!("data/stop.txt")),
-        ];
+        let tables: [(&Table, &str); 1] = [(ORGS, include_str!("data/orgs.txt"))];
         for (table, text) in tables {
-            let mut all = std::collections::HashSet::new();
-            for (i, line) in text.split_terminator('\n').enumerate() {
-                for e in line.as_bytes().chunks(i + 1) {
-                    all.insert(e.to_vec());
-                }
-            }
+            let all = set(text);
             for e in &all {
                 assert!(table.contains(e), "{:?}", String::from_utf8_lossy(e));
                 let mut near = e.clone();
                 near[0] = if near[0] == b'z' { b'a' } else { near[0] + 1 };
                 assert_eq!(table.contains(&near), all.contains(&near));
             }
+        }
+    }
+
+    fn set(text: &str) -> std::collections::HashSet<Vec<u8>> {
+        let mut all = std::collections::HashSet::new();
+        for (i, line) in text.split_terminator('\n').enumerate() {
+            for e in line.as_bytes().chunks(i + 1) {
+                all.insert(e.to_vec());
+            }
+        }
+        all
+    }
+
+    /// The lexicon gives every entry of every merged list exactly the bits
+    /// of the lists it is in, and every place prefix (every proper word
+    /// prefix of a multi-word place) the prefix bit; a one-letter change of
+    /// an entry gets the bits of the changed word.
+    #[test]
+    fn lexicon_classes_are_the_lists() {
+        let lists: [(u8, &str); 7] = [
+            (FIRST, include_str!("data/first.txt")),
+            (FIRST_AMB, include_str!("data/first_ambiguous.txt")),
+            (LAST, include_str!("data/last.txt")),
+            (LAST_WL, include_str!("data/last_wordlike.txt")),
+            (STOP, include_str!("data/stop.txt")),
+            (PLACE, include_str!("data/places.txt")),
+            (PLACE_AMB, include_str!("data/places_ambiguous.txt")),
+        ];
+        let mut want: std::collections::HashMap<Vec<u8>, u8> = std::collections::HashMap::new();
+        for (bit, text) in lists {
+            for e in set(text) {
+                *want.entry(e).or_default() |= bit;
+            }
+        }
+        let places: Vec<Vec<u8>> = set(include_str!("data/places.txt")).into_iter().collect();
+        for p in &places {
+            for (at, _) in p.iter().enumerate().filter(|(_, &c)| c == b' ') {
+                *want.entry(p[..at].to_vec()).or_default() |= PREFIX;
+            }
+        }
+        assert!(want.len() > 30_000);
+        for (e, bits) in &want {
+            assert_eq!(
+                LEXICON.class_of(e),
+                *bits,
+                "{:?}",
+                String::from_utf8_lossy(e)
+            );
+            let mut near = e.clone();
+            let last = near.len() - 1;
+            near[last] = if near[last] == b'z' {
+                b'a'
+            } else {
+                near[last] + 1
+            };
+            assert_eq!(
+                LEXICON.class_of(&near),
+                want.get(&near).copied().unwrap_or(0),
+                "{:?}",
+                String::from_utf8_lossy(&near)
+            );
         }
     }
 }

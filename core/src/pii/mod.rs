@@ -372,6 +372,16 @@ fn detect(t: &str, want: Want, ctx: bool, out: &mut Vec<Hit>) {
 /// Keeps the best non-overlapping findings, in text order, with spans widened
 /// to char boundaries (they already are; this is a guard).
 fn resolve(text: &str, mut c: Vec<Finding>) -> Vec<Finding> {
+    // Usually no two candidates overlap; then the greedy choice below keeps
+    // every one on char boundaries, so sorting by start gives the same list
+    // (without its ordered-map queries).
+    by_start(&mut c);
+    if c.windows(2).all(|p| p[0].end <= p[1].start) {
+        c.retain(|f| {
+            text.is_char_boundary(f.start) && text.is_char_boundary(f.end) && f.end <= text.len()
+        });
+        return c;
+    }
     c.sort_by(|a, b| {
         b.score
             .cmp(&a.score)
@@ -518,11 +528,20 @@ fn build(
     let mut out = String::with_capacity(text.len());
     let mut map = Vec::new();
     let mut at = 0;
+    // Each entity type's replacement, rendered once.
+    let mut reps: Vec<(EntityType, String)> = Vec::new();
     for f in findings {
         let keep = text.get(at..f.start).unwrap_or("");
         out.push_str(keep);
-        let rep = replacement(template, f.entity);
-        out.push_str(&rep);
+        let i = match reps.iter().position(|(e, _)| *e == f.entity) {
+            Some(i) => i,
+            None => {
+                reps.push((f.entity, replacement(template, f.entity)));
+                reps.len() - 1
+            }
+        };
+        let rep = reps.get(i).map_or("", |(_, r)| r.as_str());
+        out.push_str(rep);
         if track {
             map.extend((at..at + keep.len()).map(|i| (i as u32, i as u32 + 1)));
             map.extend(core::iter::repeat_n(
@@ -540,9 +559,15 @@ fn build(
     (out, map)
 }
 
+/// Sorts findings by start, the longest first (one sort instance for
+/// [`merge`] and [`resolve`]: each instance costs the component bytes).
+fn by_start(f: &mut [Finding]) {
+    f.sort_by_key(|x| (x.start, core::cmp::Reverse(x.end)));
+}
+
 /// Sorts findings and unions overlapping ones (the higher score names it).
 fn merge(mut f: Vec<Finding>) -> Vec<Finding> {
-    f.sort_by_key(|x| (x.start, core::cmp::Reverse(x.end)));
+    by_start(&mut f);
     let mut out: Vec<Finding> = Vec::with_capacity(f.len());
     for x in f {
         match out.last_mut() {

@@ -26,7 +26,7 @@
 use super::cues::{ORG, OWN, STRONG, TITLE, WEAK};
 use super::gazetteer as gz;
 use super::hit::Hit;
-use super::places::{is_place, place_at, place_len};
+use super::places::{is_place, place_at, place_len, Pending};
 use super::words::{
     capital, hit, Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, STOP,
 };
@@ -39,24 +39,36 @@ pub(crate) fn scan(t: &str, person: bool, location: bool, ctx: bool, out: &mut V
     w.ctx = ctx;
     let n = w.w.len();
     let mut i = 0;
+    let mut pending = Pending::default();
     while i < n {
+        let before = out.len();
         let next = if person {
             person_at(&mut w, i, out)
         } else {
             None
         };
+        let next = match next {
+            Some(j) => Some(j),
+            None if location => place_at(&mut w, i, out, &mut pending),
+            None => None,
+        };
         if let Some(j) = next {
+            // The word after the new finding of two words or more, if any
+            // (see `Words::hit_end`).
+            if let Some(h) = out.get(before..).and_then(<[Hit]>::last) {
+                let first = w.w.binary_search_by_key(&h.start, |y| y.s);
+                if let Ok(k) = w.w.binary_search_by_key(&h.end, |y| y.e) {
+                    if first != Ok(k) {
+                        w.hit_end = k + 1;
+                    }
+                }
+            }
             i = j;
             continue;
         }
-        if location {
-            if let Some(j) = place_at(&mut w, i, out) {
-                i = j;
-                continue;
-            }
-        }
         i += 1;
     }
+    pending.settle(&w, out);
 }
 
 /// Tries every PERSON rule at word `i`; returns the index after the match.
@@ -749,6 +761,10 @@ fn is_org(w: &Words<'_>, i: usize) -> bool {
     let Some(n) = w.key(i, &mut buf) else {
         return false;
     };
+    // A one-letter word's second character is the joining space.
+    if !gz::ORG_HEADS.may_start(buf.get(..n.max(2)).unwrap_or(&[])) {
+        return false;
+    }
     let Some(y) = w.w.get(i + 1) else {
         return false;
     };

@@ -2,12 +2,13 @@
 //! longest multi-word match first (`New York`, `Rio de Janeiro`). Places that
 //! are also common words (Reading, Nice) need a location cue (`in`, `from`,
 //! `city=`) or a `Place, Place` pair; a one-word place right before another
-//! capitalised word (Lincoln Financial) is taken for an organisation.
+//! capitalised word (Lincoln Financial) is taken for an organisation, unless
+//! that word starts a finding itself (`Boston John Smith`; see [`Pending`]).
 
 use super::cues::LOC;
 use super::gazetteer as gz;
 use super::hit::Hit;
-use super::words::{capital, hit, Gap, Shape, Words, KEY_MAX, STOP};
+use super::words::{capital, hit, Gap, Shape, Words, KEY_MAX, PLACE, PLACE_AMB, PREFIX, STOP};
 use super::EntityType;
 
 /// Lowercase connectors inside multi-word place names.
@@ -29,30 +30,34 @@ pub(crate) fn place_len(w: &Words<'_>, i: usize) -> usize {
     n
 }
 
-/// [`place_len`] without the memo. A name is extended by another word only
-/// while the words so far begin some multi-word place
-/// ([`gz::PLACE_PREFIXES`]), so a run of capitalised words costs two lookups
-/// a word.
+/// [`place_len`] without the memo. The word's own lexicon class (cached in
+/// [`Words::flags`]) says whether it is a place and whether it begins a
+/// multi-word place ([`PREFIX`]); a name is extended by another word only
+/// while the words so far begin one, at one lexicon lookup a word.
 fn longest_place(w: &Words<'_>, i: usize) -> usize {
+    let first = w.flags(i);
+    let mut best = usize::from(first & PLACE != 0);
+    if first & PREFIX == 0 {
+        return best;
+    }
     let mut buf = [0u8; KEY_MAX];
-    let mut n = 0;
-    let mut best = 0;
-    for k in 0..5 {
+    let Some(mut n) = w.key(i, &mut buf) else {
+        return best;
+    };
+    for k in 1..5 {
         let Some(y) = w.w.get(i + k) else { break };
-        if k > 0 {
-            if !matches!(y.gap, Gap::Space | Gap::Join(b'-')) {
-                break;
-            }
-            let joiner = y.shape == Shape::Lower && w.is(i + k, PLACE_JOINERS);
-            let same_case =
-                w.w.get(i).is_some_and(|f| f.shape == Shape::Lower) == (y.shape == Shape::Lower);
-            if !joiner && !same_case {
-                break;
-            }
-            let Some(slot) = buf.get_mut(n) else { break };
-            *slot = b' ';
-            n += 1;
+        if !matches!(y.gap, Gap::Space | Gap::Join(b'-')) {
+            break;
         }
+        let joiner = y.shape == Shape::Lower && w.is(i + k, PLACE_JOINERS);
+        let same_case =
+            w.w.get(i).is_some_and(|f| f.shape == Shape::Lower) == (y.shape == Shape::Lower);
+        if !joiner && !same_case {
+            break;
+        }
+        let Some(slot) = buf.get_mut(n) else { break };
+        *slot = b' ';
+        n += 1;
         let Some(src) = w.b.get(y.s..y.e) else { break };
         for &c in src {
             if c == b'\'' {
@@ -67,10 +72,11 @@ fn longest_place(w: &Words<'_>, i: usize) -> usize {
         let Some(key) = gz::Key::new(&buf[..n]) else {
             break;
         };
-        if gz::PLACES.has(&key) {
+        let class = gz::LEXICON.class(&key);
+        if class & PLACE != 0 {
             best = k + 1;
         }
-        if !gz::PLACE_PREFIXES.has(&key) {
+        if class & PREFIX == 0 {
             break;
         }
     }
@@ -82,7 +88,12 @@ pub(crate) fn is_place(w: &Words<'_>, i: usize, words: usize) -> bool {
 }
 
 /// A LOCATION at word `i`; returns the index after it.
-pub(crate) fn place_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
+pub(crate) fn place_at(
+    w: &mut Words<'_>,
+    i: usize,
+    out: &mut Vec<Hit>,
+    pending: &mut Pending,
+) -> Option<usize> {
     let x = *w.w.get(i)?;
     if matches!(x.shape, Shape::Other | Shape::Initial) {
         return None;
@@ -101,7 +112,7 @@ pub(crate) fn place_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Optio
     let last = i + n - 1;
     let mut buf = [0u8; KEY_MAX];
     let k = w.key(i, &mut buf)?;
-    let ambiguous = n == 1 && gz::PLACES_AMBIGUOUS.contains(&buf[..k]);
+    let ambiguous = n == 1 && w.flags(i) & PLACE_AMB != 0;
     let upper3 = x.shape == Shape::Upper && k == 3;
     // `Place, Place` pairs support each other.
     let paired =
@@ -113,24 +124,25 @@ pub(crate) fn place_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Optio
     }
     // A one-word place right before another capitalised word names an
     // organisation (Lincoln Financial, Boston Scientific) unless a cue says
-    // otherwise.
-    if n == 1
+    // otherwise; decided by the caller (see [`Pending`]) once it knows
+    // whether that word starts a finding.
+    let org = n == 1
         && !cue
         && !paired
         && w.w
             .get(i + 1)
-            .is_some_and(|y| y.gap == Gap::Space && capital(y.shape))
-    {
-        return None;
-    }
+            .is_some_and(|y| y.gap == Gap::Space && capital(y.shape));
     // ... and one right after a capitalised word that is no place or stop
     // word is a surname or part of a name (Stig Albuquerque, Celestina
-    // Salvador distillery).
+    // Salvador distillery), unless that word ends a finding of two words or
+    // more (`John Smith Boston`): it is replaced, and the rescan would find
+    // the place alone.
     if n == 1
         && !cue
         && !paired
         && x.gap == Gap::Space
         && i > 0
+        && w.hit_end != i
         && w.w.get(i - 1).is_some_and(|p| p.shape == Shape::Title)
         && w.flags(i - 1) & STOP == 0
         && place_len(w, i - 1) == 0
@@ -142,6 +154,53 @@ pub(crate) fn place_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Optio
         return None;
     }
     let score = if ambiguous { 700 } else { 800 };
-    out.push(hit(w, i, last, EntityType::Location, score)?);
+    let h = hit(w, i, last, EntityType::Location, score)?;
+    if org {
+        pending.0.push((i, h));
+        return None;
+    }
+    out.push(h);
     Some(last + 1)
+}
+
+/// One-word places held back by the organisation rule (a place right before
+/// another capitalised word), with their word index, in text order.
+///
+/// The rule reads the next word as the rest of an organisation's name
+/// (`Lincoln Financial`); when that word itself starts a finding (a place
+/// or a name: `Katsushika Muzaffarabad`, `Boston John Smith`) it is replaced
+/// too, and the rescan of the redacted text would then find the place alone:
+/// one more place a round, a cascade along a run of capitalised words. So
+/// the scan decides the whole run at once: [`Pending::settle`] keeps a held
+/// place when the next word starts a finding, right to left.
+#[derive(Default)]
+pub(crate) struct Pending(Vec<(usize, Hit)>);
+
+impl Pending {
+    /// Moves into `out` every held place whose next word starts a hit of
+    /// `out` or a kept place.
+    pub(crate) fn settle(self, w: &Words<'_>, out: &mut Vec<Hit>) {
+        if self.0.is_empty() {
+            return;
+        }
+        // Per word: a hit starts there.
+        let mut starts = vec![false; w.w.len()];
+        for h in out.iter() {
+            if let Ok(j) = w.w.binary_search_by_key(&h.start, |y| y.s) {
+                if let Some(m) = starts.get_mut(j) {
+                    *m = true;
+                }
+            }
+        }
+        let mut keep = Vec::new();
+        for &(i, h) in self.0.iter().rev() {
+            if starts.get(i + 1).copied().unwrap_or(false) {
+                if let Some(m) = starts.get_mut(i) {
+                    *m = true;
+                }
+                keep.push(h);
+            }
+        }
+        out.extend(keep.into_iter().rev());
+    }
 }

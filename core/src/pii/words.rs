@@ -49,27 +49,39 @@ pub(crate) struct Word {
     pub(crate) shape: Shape,
     /// The gap before this word (from the previous word).
     pub(crate) gap: Gap,
-    flags: u8,
     cue: u8,
 }
 
-/// Flag bits cached per word.
-pub(crate) const FIRST: u8 = 1;
+/// Flag bits cached per word (the lexicon's class bits, see
+/// [`gz::Lexicon`]): a Census first name.
+pub(crate) const FIRST: u8 = gz::FIRST;
 /// An ambiguous first name (May, Will).
-pub(crate) const FIRST_AMB: u8 = 2;
+pub(crate) const FIRST_AMB: u8 = gz::FIRST_AMB;
 /// A Census surname.
-pub(crate) const LAST: u8 = 4;
+pub(crate) const LAST: u8 = gz::LAST;
 /// A surname that is also a word (Brown).
-pub(crate) const LAST_WL: u8 = 8;
+pub(crate) const LAST_WL: u8 = gz::LAST_WL;
 /// A stop word.
-pub(crate) const STOP: u8 = 16;
-const DONE: u8 = 128;
+pub(crate) const STOP: u8 = gz::STOP;
+/// A one-word place.
+pub(crate) const PLACE: u8 = gz::PLACE;
+/// The first word of a multi-word place.
+pub(crate) const PREFIX: u8 = gz::PREFIX;
+/// A place that is also a common word (Reading).
+pub(crate) const PLACE_AMB: u8 = gz::PLACE_AMB;
+/// Set in a flags memo once the word was looked up.
+const DONE: u16 = 256;
+/// Set in a word's cue bits once they were looked up.
+const CUE_DONE: u8 = 128;
 
 /// Longest key looked up.
 pub(crate) const KEY_MAX: usize = 40;
 
-/// Most words tokenised per text (texts are capped at 16 KiB anyway).
-const MAX_WORDS: usize = 4096;
+/// Most words tokenised per text: as many as a text at the size cap holds
+/// (a word and a separator take two bytes at least), so every word of such
+/// a text is read. (At 4,096, the words past the cap were only read by the
+/// rescan of the redacted text, one more round.)
+const MAX_WORDS: usize = super::MAX_TEXT_BYTES / 2 + 1;
 
 /// The tokenised text.
 pub(crate) struct Words<'a> {
@@ -80,8 +92,16 @@ pub(crate) struct Words<'a> {
     /// Per word, the length of the place name starting there plus one (0:
     /// not yet looked up); see [`super::places::place_len`].
     pub(crate) place: Vec<core::cell::Cell<u8>>,
+    /// Per word, its flags ([`FIRST`]… [`PLACE_AMB`], with `DONE` once
+    /// looked up); see [`Words::flags`].
+    flags: Vec<core::cell::Cell<u16>>,
     /// False when the context rules are off: [`Words::cue`] is then 0.
     pub(crate) ctx: bool,
+    /// The index of the word right after the last finding of two words or
+    /// more of the word scan (`usize::MAX`: none yet). After a one-word
+    /// finding (a given name after a cue: `by Daniele Çorlu`) a capitalised
+    /// word may still be its surname.
+    pub(crate) hit_end: usize,
 }
 
 fn shape(s: &[u8], up: usize, low: usize) -> Shape {
@@ -167,17 +187,19 @@ impl<'a> Words<'a> {
                 e: i,
                 shape: sh,
                 gap: g,
-                flags: 0,
                 cue: 0,
             });
             prev_end = i;
         }
         let place = vec![core::cell::Cell::new(0); w.len()];
+        let flags = vec![core::cell::Cell::new(0); w.len()];
         Words {
             b,
             w,
             place,
+            flags,
             ctx: true,
+            hit_end: usize::MAX,
         }
     }
 
@@ -195,34 +217,27 @@ impl<'a> Words<'a> {
         Some(n)
     }
 
-    /// Gazetteer flags of word `i` (computed on first use).
-    pub(crate) fn flags(&mut self, i: usize) -> u8 {
-        let Some(w) = self.w.get(i) else { return 0 };
-        if w.flags & DONE != 0 {
-            return w.flags;
+    /// Gazetteer flags of word `i` (computed on first use): one lexicon
+    /// lookup answers every list. A stop word is no name.
+    pub(crate) fn flags(&self, i: usize) -> u8 {
+        let Some(memo) = self.flags.get(i) else {
+            return 0;
+        };
+        let m = memo.get();
+        if m & DONE != 0 {
+            return m as u8;
         }
         let mut buf = [0u8; KEY_MAX];
-        let mut f = DONE;
-        // Packed once for the five tables.
+        let mut f = 0;
         if let Some(k) = self.key(i, &mut buf).and_then(|n| gz::Key::new(&buf[..n])) {
-            if gz::STOP.has(&k) {
-                f |= STOP;
-            } else if gz::FIRST.has(&k) {
-                f |= FIRST;
-                if gz::FIRST_AMBIGUOUS.has(&k) {
-                    f |= FIRST_AMB;
-                }
-            }
-            if f & STOP == 0 && gz::LAST.has(&k) {
-                f |= LAST;
-                if gz::LAST_WORDLIKE.has(&k) {
-                    f |= LAST_WL;
-                }
-            }
+            let c = gz::LEXICON.class(&k);
+            f = if c & STOP != 0 {
+                c & !(FIRST | FIRST_AMB | LAST | LAST_WL)
+            } else {
+                c
+            };
         }
-        if let Some(w) = self.w.get_mut(i) {
-            w.flags = f;
-        }
+        memo.set(DONE | u16::from(f));
         f
     }
 
@@ -231,10 +246,10 @@ impl<'a> Words<'a> {
         let Some(w) = self.w.get(i).filter(|_| self.ctx) else {
             return 0;
         };
-        if w.cue & DONE != 0 {
-            return w.cue & !DONE;
+        if w.cue & CUE_DONE != 0 {
+            return w.cue & !CUE_DONE;
         }
-        let mut c = DONE;
+        let mut c = CUE_DONE;
         if w.e - w.s <= 14 {
             let mut buf = [0u8; KEY_MAX];
             if let Some(n) = self.key(i, &mut buf) {
@@ -244,7 +259,7 @@ impl<'a> Words<'a> {
         if let Some(w) = self.w.get_mut(i) {
             w.cue = c;
         }
-        c & !DONE
+        c & !CUE_DONE
     }
 
     /// True when word `i` lowercased equals one of `list`.
