@@ -169,6 +169,20 @@ pub struct Driver {
     replay: BTreeMap<String, u64>,
     /// Its size after the last sweep of expired entries.
     replay_swept: usize,
+    /// Shared store: the last state and version the store answered (see
+    /// "Optimistic state" in the module docs).
+    snap: Option<Snap>,
+    /// Crossings so far (a snapshot answered in the current one is fresh).
+    crossing: u64,
+}
+
+/// The store's state as last answered: its text, its version and the
+/// crossing that brought it.
+#[derive(Debug, Clone)]
+struct Snap {
+    state: Option<String>,
+    version: String,
+    at: u64,
 }
 
 #[derive(Debug)]
@@ -212,6 +226,8 @@ impl Driver {
             next_id: 1,
             replay: BTreeMap::new(),
             replay_swept: 0,
+            snap: None,
+            crossing: 0,
         })
     }
 
@@ -309,6 +325,15 @@ impl Driver {
         self.state.to_json().to_string()
     }
 
+    /// Keeps what the store answered as the state to run the next step on.
+    fn remember(&mut self, state: Option<String>, version: String) {
+        self.snap = Some(Snap {
+            state,
+            version,
+            at: self.crossing,
+        });
+    }
+
     /// Replaces the state with a saved one (empty text: a fresh state), for
     /// an unshared store.
     pub fn load_state_json(&mut self, text: &str) -> Result<(), Code> {
@@ -348,6 +373,7 @@ impl Driver {
     /// Starts a payment for a request that got a 402. Returns the task id and
     /// its first actions.
     pub fn begin(&mut self, b: Begin, now_ms: u64) -> (u64, Vec<Action>) {
+        self.crossing += 1;
         // A lost line can be recovered from only by a log that reads its head back.
         if self.broken && !self.profile.log_reads_back {
             return (0, vec![done_refused(Code::StoreUnavailable)]);
@@ -369,6 +395,7 @@ impl Driver {
     /// (in `done`) for a `by` or `reason` over 256 bytes or with control
     /// characters. Returns the task id and its first actions.
     pub fn control(&mut self, halt: Option<(&str, &str)>, now_ms: u64) -> (u64, Vec<Action>) {
+        self.crossing += 1;
         if self.broken && !self.profile.log_reads_back {
             return (0, vec![done_refused(Code::StoreUnavailable)]);
         }
@@ -471,6 +498,7 @@ impl Driver {
         events: Vec<Event>,
     ) -> Result<Vec<Action>, Code> {
         let task = self.tasks.remove(&id).ok_or(Code::InvalidInput)?;
+        self.crossing += 1;
         // A finished task stays (bounded by MAX_TASKS) so that a failure of its
         // last batch (`audit-failed`, `head-save-failed`) can still be reported.
         match task {
