@@ -41,8 +41,8 @@
 //! |---|---|---|
 //! | `load-head` | `replica`, `from_store` | `head {stored, log}` (`stored` when `from_store`, `log` when the log reads back) or `store-error` |
 //! | `load-state` | | `state {state, version}` or `store-error` |
-//! | `cas-state` | `state`, `version` | `cas {won}` or `store-error` |
-//! | `replay-set` | `fingerprint`, `ttl_ms` | `replay {fresh}` or `store-error` |
+//! | `cas-state` | `state`, `version`, and for a reservation `fingerprint`, `ttl_ms` | `cas {won, fresh?, state?, version?}` or `store-error` (see **Optimistic state**) |
+//! | `replay-set` | `fingerprint`, `ttl_ms` | `replay {fresh}` or `store-error` (asked only for an assessment that wrote no state; otherwise the fingerprint rides with its `cas-state`) |
 //! | `replay-forget` | `fingerprint` | none |
 //! | `post-webhook` | `approver_id`, `url`, `body`, `headers`, `deadline_ms` | `webhook {approver_id, status, body, hmac, timed_out, at_ms?}` |
 //! | `ask-human` | `approver_id`, `prompt` (the approval request's JSON + `description`, `symbol`, `token_amount`: `mpa::human_prompt`), `deadline_ms` | `human {approver_id, vote: approve\|deny\|timeout\|unavailable, at_ms?}` |
@@ -55,16 +55,42 @@
 //! | `sleep` | `until_ms` | `wake` |
 //! | `done` | `allowed`, `code`, `family`, `settlement`, `metrics`, `details`, `audit_line`, and for a payment begun with `"spans": true` `spans` (its OpenTelemetry span plan, [`spans`]; hosts ask only when a tracer is installed) | (the task is over) |
 //!
-//! A payment's course: `begin` → (`load-state` → `cas-state`)\* → `replay-set` →
-//! (`post-webhook`\*, `ask-human`\*, `countersign`) → `audit`, `save-head`? → `sign` → `send` →
+//! A payment's course: `begin` → `load-state`? → `cas-state` (the reservation with its
+//! fingerprint; `sleep` → `cas-state` again on a lost race) → (`post-webhook`\*, `ask-human`\*,
+//! `countersign`) → `load-state`? → `audit`, `save-head`? → `sign` → `send` → `cas-state` →
 //! `audit`, `save-head`?, `done`. A refusal at any step ends with its
 //! `audit` and `done`. With an unshared store (memory) the state and the
 //! replay set (at most [`MAX_REPLAY`] live fingerprints) live in the driver:
-//! no `load-state`/`cas-state`/`replay-set`/`replay-forget` is asked for,
+//! no `load-state`/`cas-state`/`replay-forget` is asked for,
 //! and a payment takes three crossings after `begin`. With a shared
 //! one every state change is the transaction of `docs/STORES.md`, retried
 //! [`MAX_ATTEMPTS`] times with a jittered backoff of at most
 //! `min(2^attempt, 50)` ms, then refused with `store-unavailable`.
+//!
+//! **Optimistic state** (shared stores). The driver keeps the last state and
+//! version a store answered (a `load-state`, a won `cas-state`'s new
+//! `version` with the state it sent, a lost one's `state` and `version` as
+//! they stand) and runs each step on it: a `load-state` is asked for only
+//! when it holds none (its first step, or after a store that answered
+//! without them or failed). Correctness comes from the compare-and-set on
+//! the version: a step that writes counts only when its `cas-state` wins, so
+//! a stale state only loses the race. A step that writes nothing (a refusal
+//! without state change, the pre-sign check) counts without a compare-and-set
+//! only on a state the store answered in the same crossing; decided on an
+//! older one, it is decided again after a `load-state` (a stale state never
+//! refuses wrongly nor allows a payment a halt stopped: extra round trips only
+//! then). The `cas-state` of a reservation carries the payment's
+//! `fingerprint` and `ttl_ms`: the store, atomically, answers
+//! `{won: false, state, version}` on another version (the fingerprint
+//! untouched), `{won: false, fresh: false}` when the fingerprint is live (the
+//! state untouched: the payment is then refused as a replay on that state,
+//! `replay-detected`), else stores the state, sets the fingerprint for
+//! `ttl_ms` and answers `{won: true, fresh: true, version}`. A won answer
+//! without `fresh: true` to a `cas-state` with a fingerprint is a store failure
+//! (fail closed). `state` and `version` are optional in every `cas` answer (a
+//! store that gives them saves the loads). The common payment thus takes two
+//! round trips: the reservation's and the settlement's compare-and-set (and
+//! each audit line's `save-head`).
 //!
 //! `ask-human` asks a person (an MPA approver with `mode = "human"`) to
 //! approve the prompt's payment: every field of the prompt is built by the
