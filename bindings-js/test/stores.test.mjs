@@ -370,6 +370,12 @@ test("FileStore: the file layout of docs/STORES.md (state.json, replay.json, hea
     assert.equal(await s.saveHead("pod:1", { seq: 2, mac: "d".repeat(64) }, 0), false);
     assert.deepEqual(JSON.parse(readFileSync(join(dir, "store", "head--.json"), "utf8")), { seq: 1, mac: "c".repeat(64) });
     assert.deepEqual(await s.loadHead("pod:1"), { seq: 1, mac: "d".repeat(64) });
+    // casState: the compare-and-set and the fingerprint under one lock (the Redis script's rule).
+    assert.deepEqual(await s.casState("S3", "1", { fingerprint: "fq", ttlMs: 1000, nowMs: 8000 }), { won: true, fresh: true, version: "2" });
+    assert.deepEqual(await s.casState("S4", "2", { fingerprint: "fq", ttlMs: 1000, nowMs: 8500 }), { won: false, fresh: false });
+    assert.deepEqual(await s.casState("S5", "1", { fingerprint: "fr", ttlMs: 1000, nowMs: 8500 }), { won: false, state: "S3", version: "2" });
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, "store", "replay.json"), "utf8")), { fq: 9000 }, "a lost one sets nothing; expired entries swept");
+    assert.deepEqual(await s.loadVersioned(), { state: "S3", version: "2" });
     assert.deepEqual(readdirSync(join(dir, "store")).sort(), ["head--.json", "head-pod:1.json", "replay.json", "state.json"], "no lock or temp file left");
     // A malformed state file is a store error, not an empty state.
     writeFileSync(join(dir, "store", "state.json"), "\"just a string\"");
