@@ -376,10 +376,13 @@ approvals += [
 shared = [
     scenario("shared store: every state change is a compare-and-set", [v2()],
              [OPEN, task(PAID_SHARED, allowed=True, settlement="settled")], profile=SHARED),
-    scenario("shared store: compare-and-set lost once: its answer carries the state, the retry needs no load",
-             [v2()],
-             [OPEN, task(["load-state", "cas-state", "sleep", "cas-state", *PAID_SHARED[2:]],
+    scenario("shared store: compare-and-set lost once: its answer carries the state, the step runs again at once "
+             "on it (no load, no backoff)", [v2()],
+             [OPEN, task(["load-state", "cas-state", "cas-state", *PAID_SHARED[2:]],
                          allowed=True)], profile=SHARED, world={"cas_lost": [1]}),
+    scenario("shared store: compare-and-set lost twice in a row: the second loss backs off and reloads", [v2()],
+             [OPEN, task(["load-state", "cas-state", "cas-state", "sleep", "load-state", "cas-state",
+                          *PAID_SHARED[2:]], allowed=True)], profile=SHARED, world={"cas_lost": [1, 2]}),
     scenario("shared store answering only won: a lost compare-and-set reloads, each step after a win loads", [v2()],
              [OPEN, task(["load-state", "cas-state", "sleep", "load-state", "cas-state", "load-state", "audit sign",
                           "send", "cas-state", "audit done"], allowed=True)],

@@ -56,7 +56,7 @@
 //! | `done` | `allowed`, `code`, `family`, `settlement`, `metrics`, `details`, `audit_line`, and for a payment begun with `"spans": true` `spans` (its OpenTelemetry span plan, [`spans`]; hosts ask only when a tracer is installed) | (the task is over) |
 //!
 //! A payment's course: `begin` → `load-state`? → `cas-state` (the reservation with its
-//! fingerprint; `sleep` → `cas-state` again on a lost race) → (`post-webhook`\*, `ask-human`\*,
+//! fingerprint; again at once after a lost race, then `sleep` → `load-state` → `cas-state`) → (`post-webhook`\*, `ask-human`\*,
 //! `countersign`) → `load-state`? → `audit`, `save-head`? → `sign` → `send` → `cas-state` →
 //! `audit`, `save-head`?, `done`. A refusal at any step ends with its
 //! `audit` and `done`. With an unshared store (memory) the state and the
@@ -71,8 +71,9 @@
 //! version a store answered (a `load-state`, a won `cas-state`'s new
 //! `version` with the state it sent, a lost one's `state` and `version` as
 //! they stand) and runs each step on it: a `load-state` is asked for only
-//! when it holds none (its first step, or after a store that answered
-//! without them or failed). Correctness comes from the compare-and-set on
+//! when it holds none (its first step, after a store that answered without
+//! them or failed, and after the backoff of a second lost race in a row; a
+//! first lost race runs the step again at once on the answered state). Correctness comes from the compare-and-set on
 //! the version: a step that writes counts only when its `cas-state` wins, so
 //! a stale state only loses the race. A step that writes nothing (a refusal
 //! without state change, the pre-sign check) counts without a compare-and-set

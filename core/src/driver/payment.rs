@@ -496,15 +496,20 @@ impl Payment {
             }
             return self.commit(d, now, kind, p.staged);
         }
-        // Another process stored first: the step never happened; it runs
-        // again on the state the store answered (or reloaded), after a backoff.
-        match snapshot {
-            Some((s, v)) => d.remember(s, v),
-            None => d.snap = None,
-        }
+        // Another process stored first: the step never happened. After a
+        // first loss it runs again at once on the state the store answered;
+        // after more (or an answer without the state) it backs off and reloads.
         let attempt = attempt + 1;
         if attempt >= MAX_ATTEMPTS {
+            d.snap = None;
             return self.store_failed(d, now, kind);
+        }
+        match snapshot {
+            Some((s, v)) if attempt == 1 => {
+                d.remember(s, v);
+                return self.try_step(d, now, kind, attempt);
+            }
+            _ => d.snap = None,
         }
         self.phase = Phase::Wake { kind, attempt };
         let cap = (1u64 << attempt.min(6)).min(50);
