@@ -79,8 +79,9 @@ function casEvent(r: CasAnswer): DriverEvent | null {
   }
   if (r.version !== undefined) {
     if (typeof r.version !== "string" || (r.state !== undefined && r.state !== null && typeof r.state !== "string")) return null;
-    ev.version = r.version;
-    if (!r.won) ev.state = r.state ?? null;
+    // A lost answer is a snapshot only with its state (null: the store is empty); a missing one is not an empty state.
+    if (r.won) ev.version = r.version;
+    else if (r.state !== undefined) Object.assign(ev, { state: r.state, version: r.version });
   }
   return ev;
 }

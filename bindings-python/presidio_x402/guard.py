@@ -649,9 +649,12 @@ def _cas_event(r: Any) -> dict[str, Any]:
         st = r.get("state")
         if not isinstance(v, str) or not (st is None or isinstance(st, str)):
             raise StoreError("cas_state answered a malformed state or version")
-        ev["version"] = v
-        if not ev["won"]:
-            ev["state"] = st
+        # A lost answer is a snapshot only with its state (None: the store is empty); a missing
+        # one is not an empty state.
+        if ev["won"]:
+            ev["version"] = v
+        elif "state" in r:
+            ev["state"], ev["version"] = st, v
     return ev
 
 

@@ -743,3 +743,16 @@ def test_file_store_cas_state_sets_the_fingerprint_under_its_lock(tmp_path):
     assert s.replay_check_and_set("e" * 64, 60_000, 30)  # the lost one set no fingerprint
     assert s.replay_check_and_set("f" * 64, 60_000, 60_011)  # expired
     assert s.cas_state("S4", "1") == {"won": True, "version": "2"}
+
+
+def test_a_cas_answer_is_a_snapshot_only_with_its_state():
+    """A lost answer without its state is no snapshot (never taken for an empty store)."""
+    from presidio_x402.guard import _cas_event
+
+    assert _cas_event({"won": False, "version": "7"}) == {"on": "cas", "won": False}
+    assert _cas_event({"won": False, "version": "0", "state": None}) == \
+        {"on": "cas", "won": False, "state": None, "version": "0"}
+    assert _cas_event({"won": True, "fresh": True, "version": "7", "state": "x"}) == \
+        {"on": "cas", "won": True, "fresh": True, "version": "7"}
+    with pytest.raises(StoreError):
+        _cas_event({"won": "yes"})

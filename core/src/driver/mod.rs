@@ -852,6 +852,49 @@ mod tests {
     }
 
     #[test]
+    fn a_cas_answer_is_a_snapshot_only_with_what_it_says() {
+        let ev = |t: &str| Event::from_json(&serde_json::from_str(t).expect("json"));
+        let cas = |won, fresh, snapshot| {
+            Ok(Event::Cas {
+                won,
+                fresh,
+                snapshot,
+            })
+        };
+        assert_eq!(ev(r#"{"on":"cas","won":true}"#), cas(true, None, None));
+        // A win's state is the one sent: only the new version counts.
+        assert_eq!(
+            ev(r#"{"on":"cas","won":true,"fresh":true,"version":"7","state":"x"}"#),
+            cas(true, Some(true), Some((None, "7".into())))
+        );
+        assert_eq!(
+            ev(r#"{"on":"cas","won":false,"state":"{}","version":"7"}"#),
+            cas(false, None, Some((Some("{}".into()), "7".into())))
+        );
+        assert_eq!(
+            ev(r#"{"on":"cas","won":false,"state":null,"version":"0"}"#),
+            cas(false, None, Some((None, "0".into())))
+        );
+        // A lost answer without its state is no snapshot (not an empty store).
+        assert_eq!(
+            ev(r#"{"on":"cas","won":false,"version":"7"}"#),
+            cas(false, None, None)
+        );
+        assert_eq!(
+            ev(r#"{"on":"cas","won":false,"fresh":false}"#),
+            cas(false, Some(false), None)
+        );
+        assert_eq!(
+            ev(r#"{"on":"cas","won":false,"fresh":"no"}"#),
+            Err(Code::InvalidInput)
+        );
+        assert_eq!(
+            ev(r#"{"on":"cas","won":false,"state":1,"version":"7"}"#),
+            Err(Code::InvalidInput)
+        );
+    }
+
+    #[test]
     fn the_unshared_replay_set_expires_sweeps_and_stays_bounded() {
         let mut d = Driver::new(
             GuardConfig::default(),

@@ -304,18 +304,24 @@ impl Event {
                     .ok_or(Code::InvalidInput)?
                     .to_string(),
             },
-            "cas" => Event::Cas {
-                won: b("won")?,
-                fresh: match v.get("fresh") {
-                    None | Some(Value::Null) => None,
-                    Some(Value::Bool(f)) => Some(*f),
-                    Some(_) => return Err(Code::InvalidInput),
-                },
-                snapshot: match opt_s("version")? {
-                    None => None,
-                    Some(ver) => Some((opt_s("state")?, ver)),
-                },
-            },
+            "cas" => {
+                let won = b("won")?;
+                Event::Cas {
+                    won,
+                    fresh: match v.get("fresh") {
+                        None | Some(Value::Null) => None,
+                        Some(Value::Bool(f)) => Some(*f),
+                        Some(_) => return Err(Code::InvalidInput),
+                    },
+                    // A lost answer gives a snapshot only with its `state` member
+                    // (`null`: the store is empty): a missing one is not an empty state.
+                    snapshot: match opt_s("version")? {
+                        Some(ver) if won => Some((None, ver)),
+                        Some(ver) if v.get("state").is_some() => Some((opt_s("state")?, ver)),
+                        _ => None,
+                    },
+                }
+            }
             "store-error" => Event::StoreError,
             "replay" => Event::Replay { fresh: b("fresh")? },
             "head" => Event::Head {
