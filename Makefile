@@ -357,7 +357,8 @@ redis-deps:
 
 ## test-stores: the proofs of issue 8 — 4 Node + 4 Python processes on one Redis (no overspend, no double pay),
 ## kill -9 between reserve and commit (Redis and file store), every reported audit line kept; and the sidecar,
-## Node and Python processes spending one $10 window on one Redis (exactly $10.00 committed)
+## Node and Python processes spending one $10 window on one Redis (exactly $10.00 committed); the Redis round trips
+## per payment of the sidecar, Node and Python counted with MONITOR (4 with an audit log)
 test-stores: js-package python-venv redis-deps sidecar
 	cd $(STORES_DIR) && { cmp -s package-lock.json node_modules/.lock-installed || { $(NPM) ci --no-audit --no-fund && cp package-lock.json node_modules/.lock-installed; }; } \
 	  && $(NPM) install --no-save --no-audit --no-fund $(JS_TARBALL) >/dev/null \

@@ -16,7 +16,7 @@
  */
 import type { Driver } from "./driver.js";
 import { X402GuardError } from "./errors.js";
-import { checkHead, type GuardStore } from "./stores.js";
+import { checkHead, type CasAnswer, type GuardStore } from "./stores.js";
 import type { AuditSink } from "./audit.js";
 import type { MetricsSink } from "./metrics.js";
 import { askHuman, countersign, postWebhook, type ApprovalOptions } from "./approvals.js";
@@ -53,6 +53,38 @@ async function fromStore<T>(call: () => Promise<T>, answer: (v: T) => DriverEven
 }
 
 const bool = (v: unknown): v is boolean => typeof v === "boolean";
+
+/**
+ * A `cas-state` on a store: its `casState` when it has one, else the
+ * fingerprint's `checkAndSet` then `compareAndSet` (a fingerprint set for a
+ * lost compare-and-set is forgotten again).
+ */
+async function casState(store: GuardStore, a: Extract<DriverAction, { do: "cas-state" }>, nowMs: number): Promise<CasAnswer> {
+  const replay = a.fingerprint === undefined ? null : { fingerprint: a.fingerprint, ttlMs: a.ttl_ms ?? 0, nowMs };
+  if (store.casState) return store.casState(a.state, a.version, replay);
+  if (replay === null) return { won: await store.compareAndSet(a.state, a.version) };
+  if (!(await store.checkAndSet(replay.fingerprint, replay.ttlMs, nowMs))) return { won: false, fresh: false };
+  if (await store.compareAndSet(a.state, a.version)) return { won: true, fresh: true };
+  await store.forget(replay.fingerprint);
+  return { won: false };
+}
+
+/** A store's {@link CasAnswer} as the driver's `cas` event (null when malformed). */
+function casEvent(r: CasAnswer): DriverEvent | null {
+  if (r === null || typeof r !== "object" || !bool(r.won)) return null;
+  const ev: DriverEvent & { on: "cas" } = { on: "cas", won: r.won };
+  if (r.fresh !== undefined) {
+    if (!bool(r.fresh)) return null;
+    ev.fresh = r.fresh;
+  }
+  if (r.version !== undefined) {
+    if (typeof r.version !== "string" || (r.state !== undefined && r.state !== null && typeof r.state !== "string")) return null;
+    // A lost answer is a snapshot only with its state (null: the store is empty); a missing one is not an empty state.
+    if (r.won) ev.version = r.version;
+    else if (r.state !== undefined) Object.assign(ev, { state: r.state, version: r.version });
+  }
+  return ev;
+}
 
 /** Longest an alert post may take before it is abandoned, in milliseconds. */
 const ALERT_TIMEOUT_MS = 10_000;
@@ -154,7 +186,7 @@ export class Executor {
           v !== null && typeof v === "object" && (v.state === null || typeof v.state === "string") && typeof v.version === "string"
             ? { on: "state", state: v.state, version: v.version } : null);
       case "cas-state":
-        return fromStore(() => store.compareAndSet(a.state, a.version), (won) => (bool(won) ? { on: "cas", won } : null));
+        return fromStore(() => casState(store, a, clock()), casEvent);
       case "replay-set":
         return fromStore(() => store.checkAndSet(a.fingerprint, a.ttl_ms, clock()), (fresh) => (bool(fresh) ? { on: "replay", fresh } : null));
       case "load-head":

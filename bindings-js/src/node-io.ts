@@ -7,7 +7,7 @@ import * as https from "node:https";
 import type { LookupFunction } from "node:net";
 import { Readable, type Writable } from "node:stream";
 import { randomBytes } from "node:crypto";
-import { type GuardStore, type VersionedState, REPLICA_ID, checkReplica, checkHead } from "./stores.js";
+import { type GuardStore, type VersionedState, type CasAnswer, type CasReplay, REPLICA_ID, checkReplica, checkHead } from "./stores.js";
 import { repairTail, TAIL_WINDOW_BYTES, type AuditSink, type TailRepair } from "./audit.js";
 import type { GuardConfig } from "./config-types.js";
 import { loadPolicy } from "./policy.js";
@@ -234,11 +234,25 @@ export class FileStore implements GuardStore {
   }
 
   async compareAndSet(state: string, version: string): Promise<boolean> {
+    return (await this.casState(state, version, null)).won;
+  }
+
+  /** The compare-and-set with the fingerprint, under the directory's lock (docs/STORES.md). */
+  async casState(state: string, version: string, replay: CasReplay | null): Promise<CasAnswer> {
     return this.#locked(async () => {
       const cur = await this.#readState();
-      if (cur.version !== version) return false;
-      await writeAtomic(this.#file("state.json"), JSON.stringify({ version: Number(cur.version) + 1, state }));
-      return true;
+      if (cur.version !== version) return { won: false, state: cur.state, version: cur.version };
+      if (replay) {
+        const m = await this.#readReplay();
+        const exp = m.get(replay.fingerprint);
+        if (exp !== undefined && exp > replay.nowMs) return { won: false, fresh: false };
+        for (const [k, v] of m) if (v <= replay.nowMs) m.delete(k);
+        m.set(replay.fingerprint, replay.nowMs + replay.ttlMs);
+        await writeAtomic(this.#file("replay.json"), JSON.stringify(Object.fromEntries(m)));
+      }
+      const next = String(Number(cur.version) + 1);
+      await writeAtomic(this.#file("state.json"), JSON.stringify({ version: Number(next), state }));
+      return replay ? { won: true, fresh: true, version: next } : { won: true, version: next };
     });
   }
 

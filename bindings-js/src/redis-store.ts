@@ -10,13 +10,10 @@
  * - `{prefix}:{{tenant}}:head:{replica}` hash: `seq`, `mac`, by compare-and-set
  *   on `seq`.
  *
- * Round trips: the replay and head scripts also answer the state hash as it
- * stands after them; the load that follows the replay set (the payment's
- * pre-sign check) and the one after the head saved right after it (the
- * settlement, which always writes) take that answer, within
- * {@link SNAPSHOT_MS}, instead of asking Redis again (never for 1 s after a
- * lost compare-and-set). Every other load, a new payment's first among them,
- * reads Redis. Every write stays a compare-and-set on the version.
+ * Round trips: the driver runs each step on the state the store last
+ * answered (docs/STORES.md); {@link RedisStore.casState} stores the state and
+ * sets the fingerprint in one script and answers the state as it stands when
+ * it loses. The store answers exactly what Redis says: it keeps nothing.
  *
  * State and heads written under the keys without the hash tag (0.4.0) are
  * still read (and copied once to the new key); see docs/STORES.md.
@@ -27,7 +24,7 @@
  */
 import { createRequire } from "node:module";
 import { createHash } from "node:crypto";
-import { type GuardStore, type VersionedState, REPLICA_ID, checkReplica, checkHead } from "./stores.js";
+import { type GuardStore, type VersionedState, type CasAnswer, type CasReplay, REPLICA_ID, checkReplica, checkHead } from "./stores.js";
 import type { Head } from "./types.js";
 
 /** The client methods the store uses (an `ioredis` `Redis` instance fits). */
@@ -97,6 +94,21 @@ end
 local h = redis.call('HMGET', KEYS[2], 'v', 's')
 return {ok, h[1], h[2]}`;
 
+/**
+ * Compare-and-set of the state hash KEYS[1] with the fingerprint KEYS[2]
+ * (docs/STORES.md): `{0, v, s}` when the version is not ARGV[1]; `{2}` when
+ * the fingerprint (or, on one Redis, its 0.4.0 key KEYS[3]) is live; else
+ * stores ARGV[2], sets the fingerprint with `PX` ARGV[3], answers `{1, new version}`.
+ */
+const CAS_FP_LUA = `local h = redis.call('HMGET', KEYS[1], 'v', 's')
+local v = h[1] or '0'
+if v ~= ARGV[1] then return {0, h[1], h[2]} end
+if redis.call('EXISTS', KEYS[2]) == 1 or (KEYS[3] ~= nil and redis.call('EXISTS', KEYS[3]) == 1) then return {2} end
+local n = tostring(tonumber(v) + 1)
+redis.call('HSET', KEYS[1], 'v', n, 's', ARGV[2])
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+return {1, n}`;
+
 /** Copies a 0.4.0 hash (ARGV: field, value, …) to its new key unless that exists. */
 const ADOPT_LUA = `if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
 redis.call('HSET', KEYS[1], unpack(ARGV))
@@ -108,12 +120,10 @@ interface Script {
 }
 const script = (src: string): Script => ({ src, sha: createHash("sha1").update(src).digest("hex") });
 const CAS = script(CAS_LUA);
+const CAS_FP = script(CAS_FP_LUA);
 const HEAD = script(HEAD_LUA);
 const REPLAY = script(REPLAY_LUA);
 const ADOPT = script(ADOPT_LUA);
-
-/** How long a state hash answered by a script stands in for the next load, in ms. */
-const SNAPSHOT_MS = 1000;
 
 const DECIMAL = /^(0|[1-9][0-9]{0,15})$/;
 
@@ -165,12 +175,6 @@ export class RedisStore implements GuardStore {
   readonly #own: boolean;
   readonly #timeoutMs: number;
   #connecting: Promise<unknown> | null = null;
-  /** The state hash a script answered, and when: the next load takes it (within {@link SNAPSHOT_MS}). */
-  #snapshot: { state: string; version: string; at: number } | null = null;
-  /** The last write this store made (loads do not count): which answers the next load may take. */
-  #last: "cas" | "replay" | "head" | "other" = "other";
-  /** Until when loads skip the snapshot: a compare-and-set was lost (another process writes). */
-  #contendedUntil = 0;
   /** A dropped connection, until the client has closed it (`end`). */
   #dropping: Promise<void> | null = null;
 
@@ -228,7 +232,6 @@ export class RedisStore implements GuardStore {
       if (this.#connecting) await timeout(this.#connecting, this.#timeoutMs);
       return await timeout(fn(c), this.#timeoutMs);
     } catch (e) {
-      this.#snapshot = null;
       // No answer in time: the connection may be dead without a FIN or RST (a
       // black hole), and every later command on it would time out too. The
       // store's own client drops it; the next command connects anew.
@@ -263,22 +266,11 @@ export class RedisStore implements GuardStore {
         return c.eval(s.src, keys.length, ...keys, ...args);
       }
     });
-    if (!Array.isArray(r) || (r[0] !== 0 && r[0] !== 1)) throw new TypeError("Redis returned an unexpected script answer");
+    if (!Array.isArray(r) || (r[0] !== 0 && r[0] !== 1 && r[0] !== 2)) throw new TypeError("Redis returned an unexpected script answer");
     return r as unknown[];
   }
 
-  /** Keeps the state hash a script answered (`v`, `s`) for the next load; a malformed one is dropped. */
-  #keep(v: unknown, s: unknown): void {
-    this.#snapshot = typeof v === "string" && DECIMAL.test(v) && typeof s === "string"
-      ? { state: s, version: v, at: Date.now() }
-      : null;
-  }
-
   async loadVersioned(): Promise<VersionedState> {
-    const snap = this.#snapshot;
-    this.#snapshot = null;
-    const now = Date.now();
-    if (snap && now - snap.at <= SNAPSHOT_MS && now >= this.#contendedUntil) return { state: snap.state, version: snap.version };
     const cur = await this.#readState(this.#key("state"));
     if (cur) return cur;
     const old = await this.#readState(this.#legacy("state"));
@@ -300,16 +292,30 @@ export class RedisStore implements GuardStore {
   }
 
   async compareAndSet(state: string, version: string): Promise<boolean> {
-    const r = await this.#eval(CAS, [this.#key("state")], version, state);
-    // A lost compare-and-set keeps nothing: the driver backs off, and its reload must see what
-    // the others wrote meanwhile (a snapshot from before the backoff would lose again).
-    this.#snapshot = null;
-    this.#last = "cas";
-    if (r[0] !== 1) {
-      // Others write this tenant too: for a while, loads read Redis (a snapshot would mostly lose).
-      this.#contendedUntil = Date.now() + SNAPSHOT_MS;
+    return (await this.casState(state, version, null)).won;
+  }
+
+  /** The compare-and-set, with the fingerprint set in the same script (docs/STORES.md). */
+  async casState(state: string, version: string, replay: CasReplay | null): Promise<CasAnswer> {
+    let r: unknown[];
+    if (replay === null) {
+      r = await this.#eval(CAS, [this.#key("state")], version, state);
+    } else {
+      const keys = [this.#key("state"), this.#key("replay", replay.fingerprint)];
+      // On one Redis, a fingerprint 0.4.0 set (its key has no hash tag) still counts.
+      if (!this.#cluster) keys.push(this.#legacy("replay", replay.fingerprint));
+      r = await this.#eval(CAS_FP, keys, version, state, String(Math.max(1, Math.ceil(replay.ttlMs))));
     }
-    return r[0] === 1;
+    if (r[0] === 2) return { won: false, fresh: false };
+    if (r[0] === 1) {
+      if (typeof r[1] !== "string" || !DECIMAL.test(r[1])) throw new TypeError("Redis returned an unexpected script answer");
+      return replay === null ? { won: true, version: r[1] } : { won: true, fresh: true, version: r[1] };
+    }
+    const v = r[1] ?? null;
+    const s = r[2] ?? null;
+    if (v === null && s === null) return { won: false, state: null, version: "0" };
+    if (typeof v !== "string" || !DECIMAL.test(v) || typeof s !== "string") throw new TypeError("the Redis state hash is malformed");
+    return { won: false, state: s, version: v };
   }
 
   async checkAndSet(fingerprint: string, ttlMs: number, _nowMs: number): Promise<boolean> {
@@ -318,14 +324,10 @@ export class RedisStore implements GuardStore {
     // On one Redis, a fingerprint 0.4.0 set (its key has no hash tag) still counts.
     if (!this.#cluster) keys.push(this.#legacy("replay", fingerprint));
     const r = await this.#eval(REPLAY, keys, ttl);
-    this.#keep(r[1], r[2]);
-    this.#last = "replay";
     return r[0] === 1;
   }
 
   async forget(fingerprint: string): Promise<void> {
-    this.#snapshot = null;
-    this.#last = "other";
     await this.#cmd((c) => c.del(this.#key("replay", fingerprint)));
   }
 
@@ -392,12 +394,6 @@ export class RedisStore implements GuardStore {
     const h = checkHead(head);
     if (!Number.isSafeInteger(prevSeq) || prevSeq < 0) throw new TypeError("invalid prevSeq");
     const r = await this.#eval(HEAD, [key, this.#key("state")], String(prevSeq), String(h.seq), h.mac);
-    // Only the head saved right after the replay set (a payment's line before signing) is followed by
-    // a step that writes (the settlement): the next load may take its answer. After any other head
-    // save (a settlement's, a refusal's, a control's) the next load is a new payment's: from Redis.
-    if (this.#last === "replay") this.#keep(r[1], r[2]);
-    else this.#snapshot = null;
-    this.#last = "head";
     return r[0] === 1;
   }
 

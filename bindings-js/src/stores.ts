@@ -18,6 +18,27 @@ export interface VersionedState {
   version: string;
 }
 
+/** A fingerprint to set with a compare-and-set ({@link GuardStore.casState}). */
+export interface CasReplay {
+  fingerprint: string;
+  ttlMs: number;
+  nowMs: number;
+}
+
+/**
+ * The answer of {@link GuardStore.casState} (docs/STORES.md): `won` when the
+ * state was stored (then `version` is the new version); on a lost version
+ * check `state` and `version` are the store's as they stand; `fresh` says,
+ * for a call with a fingerprint, whether it was new (and is set) or live
+ * (`won: false, fresh: false`: nothing written).
+ */
+export interface CasAnswer {
+  won: boolean;
+  fresh?: boolean;
+  state?: string | null;
+  version?: string;
+}
+
 /** Where a guard keeps its state. Every method may throw: the guard refuses with `store-unavailable`. */
 export interface GuardStore {
   /**
@@ -34,6 +55,15 @@ export interface GuardStore {
   loadVersioned(): Promise<VersionedState>;
   /** Stores `state` only if the version is still `version`; false when another writer stored first. */
   compareAndSet(state: string, version: string): Promise<boolean>;
+  /**
+   * Optional, one atomic step (docs/STORES.md, "The transaction"): refuses
+   * with the store's state and version when the version is not `version`;
+   * else, with `replay`, answers `{won: false, fresh: false}` when the
+   * fingerprint is live; else stores `state` (and sets the fingerprint until
+   * `nowMs + ttlMs`) and answers `{won: true, fresh: true, version}`. A store
+   * without it is driven through `checkAndSet` then `compareAndSet`, two round trips.
+   */
+  casState?(state: string, version: string, replay: CasReplay | null): Promise<CasAnswer>;
   /**
    * Atomically: if `fingerprint` is present and unexpired at `nowMs`, return
    * false; else store it until `nowMs + ttlMs` and return true.

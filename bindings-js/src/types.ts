@@ -336,7 +336,7 @@ export type HumanVote = "approve" | "deny" | "timeout" | "unavailable";
 export type DriverAction =
   | { do: "load-head"; replica: string; from_store: boolean }
   | { do: "load-state" }
-  | { do: "cas-state"; state: string; version: string }
+  | { do: "cas-state"; state: string; version: string; fingerprint?: string; ttl_ms?: number }
   | { do: "replay-set"; fingerprint: string; ttl_ms: number }
   | { do: "replay-forget"; fingerprint: string }
   | { do: "post-webhook"; approver_id: string; url: string; body: string; headers: Record<string, string>; deadline_ms: number }
@@ -353,7 +353,7 @@ export type DriverAction =
 /** Something the host reports to the driver (one answer per action that needs one). */
 export type DriverEvent =
   | { on: "state"; state: string | null; version: string }
-  | { on: "cas"; won: boolean }
+  | { on: "cas"; won: boolean; fresh?: boolean; state?: string | null; version?: string }
   | { on: "store-error" }
   | { on: "replay"; fresh: boolean }
   | { on: "head"; stored?: Head | null; log?: Head | null }

@@ -118,29 +118,53 @@ test("RedisStore: 0.4.0's keys (no hash tag) are still read: the state goes on f
   }
 });
 
-test("RedisStore: a payment takes 5 Redis round trips without an audit log (was 6; 6 with one, was 8): the pre-sign check loads nothing", async () => {
+test("RedisStore: a payment takes 2 Redis round trips without an audit log (was 5; 0.4.0: 6), 4 with one (was 6; 0.4.0: 8)", async () => {
+  for (const audit of [false, true]) {
+    const t = tenant();
+    const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+    const calls = [];
+    const counted = new Proxy(client, {
+      get(c, k) {
+        const v = c[k];
+        if (typeof v !== "function") return v;
+        if (["hmget", "evalsha", "eval", "set", "del", "scan"].includes(k)) return (...a) => { calls.push(k); return v.apply(c, a); };
+        return v.bind(c);
+      },
+    });
+    const lines = [];
+    const g = await guard(new x.RedisStore({ client: counted, tenant: t }), { daily_limit_usd: "1" }, audit ? { audit: (l) => lines.push(l) } : {});
+    try {
+      assert.equal((await pay(g, "rt-warm")).allowed, true);
+      calls.length = 0;
+      for (let i = 0; i < 10; i++) assert.equal((await pay(g, `rt-${i}`)).allowed, true);
+      // Per payment: the reservation's compare-and-set (setting the fingerprint in the same script) and the
+      // settlement's, each on the state the store answered last: no load. With a log, each line's head save.
+      assert.equal(calls.length, audit ? 40 : 20, calls.join(" "));
+      assert.equal(calls.filter((c) => c === "hmget").length, 0, calls.join(" "));
+      if (audit) assert.equal(lines.length, 22);
+    } finally {
+      client.disconnect();
+    }
+  }
+});
+
+test("RedisStore: casState sets the fingerprint with the state in one script; a live one writes nothing; a lost one answers the state", async () => {
   const t = tenant();
-  const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
-  const calls = [];
-  const counted = new Proxy(client, {
-    get(c, k) {
-      const v = c[k];
-      if (typeof v !== "function") return v;
-      if (["hmget", "evalsha", "eval", "set", "del", "scan"].includes(k)) return (...a) => { calls.push(k); return v.apply(c, a); };
-      return v.bind(c);
-    },
-  });
-  const g = await guard(new x.RedisStore({ client: counted, tenant: t }), { daily_limit_usd: "1" });
+  const s = new x.RedisStore({ url: redis.url, tenant: t });
   try {
-    assert.equal((await pay(g, "rt-warm")).allowed, true);
-    calls.length = 0;
-    for (let i = 0; i < 10; i++) assert.equal((await pay(g, `rt-${i}`)).allowed, true);
-    // Per payment: load (a new payment's first, from Redis), reservation CAS, replay set (answering the
-    // state the pre-sign check takes), the settlement's load and CAS.
-    assert.equal(calls.length, 50, calls.join(" "));
-    assert.equal(calls.filter((c) => c === "hmget").length, 20, calls.join(" "));
+    const fp = (f) => ({ fingerprint: f, ttlMs: 60_000, nowMs: Date.now() });
+    assert.deepEqual(await s.casState("S1", "0", fp("f1")), { won: true, fresh: true, version: "1" });
+    assert.equal(await admin.get(`presidio_x402:{${t}}:replay:f1`), "1");
+    assert.ok((await admin.pttl(`presidio_x402:{${t}}:replay:f1`)) > 50_000);
+    assert.deepEqual(await s.casState("S2", "1", fp("f1")), { won: false, fresh: false }, "a live fingerprint");
+    assert.deepEqual(await admin.hgetall(`presidio_x402:{${t}}:state`), { v: "1", s: "S1" }, "nothing written");
+    assert.deepEqual(await s.casState("S3", "0", fp("f2")), { won: false, state: "S1", version: "1" }, "another version");
+    assert.equal(await admin.exists(`presidio_x402:{${t}}:replay:f2`), 0, "the fingerprint of a lost compare-and-set is not set");
+    assert.deepEqual(await s.casState("S4", "1", null), { won: true, version: "2" });
+    await admin.del(`presidio_x402:{${t}}:state`);
+    assert.deepEqual(await s.casState("S5", "9", null), { won: false, state: null, version: "0" }, "an empty store");
   } finally {
-    client.disconnect();
+    await s.close();
   }
 });
 
@@ -346,6 +370,12 @@ test("FileStore: the file layout of docs/STORES.md (state.json, replay.json, hea
     assert.equal(await s.saveHead("pod:1", { seq: 2, mac: "d".repeat(64) }, 0), false);
     assert.deepEqual(JSON.parse(readFileSync(join(dir, "store", "head--.json"), "utf8")), { seq: 1, mac: "c".repeat(64) });
     assert.deepEqual(await s.loadHead("pod:1"), { seq: 1, mac: "d".repeat(64) });
+    // casState: the compare-and-set and the fingerprint under one lock (the Redis script's rule).
+    assert.deepEqual(await s.casState("S3", "1", { fingerprint: "fq", ttlMs: 1000, nowMs: 8000 }), { won: true, fresh: true, version: "2" });
+    assert.deepEqual(await s.casState("S4", "2", { fingerprint: "fq", ttlMs: 1000, nowMs: 8500 }), { won: false, fresh: false });
+    assert.deepEqual(await s.casState("S5", "1", { fingerprint: "fr", ttlMs: 1000, nowMs: 8500 }), { won: false, state: "S3", version: "2" });
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, "store", "replay.json"), "utf8")), { fq: 9000 }, "a lost one sets nothing; expired entries swept");
+    assert.deepEqual(await s.loadVersioned(), { state: "S3", version: "2" });
     assert.deepEqual(readdirSync(join(dir, "store")).sort(), ["head--.json", "head-pod:1.json", "replay.json", "state.json"], "no lock or temp file left");
     // A malformed state file is a store error, not an empty state.
     writeFileSync(join(dir, "store", "state.json"), "\"just a string\"");

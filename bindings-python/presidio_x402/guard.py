@@ -497,12 +497,29 @@ class Guard:
                 raise StoreError("load_versioned answered something other than (state, version)")
             return {"on": "state", "state": loaded[0], "version": loaded[1]}
         if do == "cas-state":
-            return {"on": "cas", "won": _bool((yield ("call", "compare_and_set", (a["state"], a["version"]))))}
+            return _cas_event((yield from self._cas_state(a)))
         if do == "replay-set":
             args = (a["fingerprint"], a["ttl_ms"], self.clock())
             return {"on": "replay", "fresh": _bool((yield ("call", "replay_check_and_set", args)))}
         stored = _head((yield ("call", "load_head", (a["replica"],)))) if a.get("from_store") else None
         return {"on": "head", "stored": stored, "log": self._log_head()}
+
+    def _cas_state(self, a: dict[str, Any]) -> Steps:
+        """A ``cas-state``: the store's ``cas_state`` when it has one, else the fingerprint's
+        ``replay_check_and_set`` then ``compare_and_set`` (a fingerprint set for a lost
+        compare-and-set is forgotten again)."""
+        fp = a.get("fingerprint")
+        ttl = int(a.get("ttl_ms") or 0)
+        if hasattr(self.store, "cas_state"):
+            return (yield ("call", "cas_state", (a["state"], a["version"], fp, ttl, self.clock())))
+        if fp is None:
+            return {"won": _bool((yield ("call", "compare_and_set", (a["state"], a["version"]))))}
+        if not _bool((yield ("call", "replay_check_and_set", (fp, ttl, self.clock())))):
+            return {"won": False, "fresh": False}
+        if _bool((yield ("call", "compare_and_set", (a["state"], a["version"])))):
+            return {"won": True, "fresh": True}
+        yield ("call", "replay_forget", (fp,))
+        return {"won": False}
 
     def _log_head(self) -> dict[str, Any] | None:
         if not self.profile["log_reads_back"]:
@@ -618,6 +635,27 @@ def _bool(v: Any) -> bool:
     if not isinstance(v, bool):
         raise StoreError("the store answered something other than a bool")
     return v
+
+
+def _cas_event(r: Any) -> dict[str, Any]:
+    """A store's ``cas_state`` answer as the driver's ``cas`` event (a malformed one raises)."""
+    if not isinstance(r, dict):
+        raise StoreError("cas_state answered something other than a dict")
+    ev: dict[str, Any] = {"on": "cas", "won": _bool(r.get("won"))}
+    if r.get("fresh") is not None:
+        ev["fresh"] = _bool(r["fresh"])
+    v = r.get("version")
+    if v is not None:
+        st = r.get("state")
+        if not isinstance(v, str) or not (st is None or isinstance(st, str)):
+            raise StoreError("cas_state answered a malformed state or version")
+        # A lost answer is a snapshot only with its state (None: the store is empty); a missing
+        # one is not an empty state.
+        if ev["won"]:
+            ev["version"] = v
+        elif "state" in r:
+            ev["state"], ev["version"] = st, v
+    return ev
 
 
 def _head(h: Any) -> dict[str, Any] | None:

@@ -80,14 +80,23 @@ end
 local h = redis.call('HMGET', KEYS[2], 'v', 's')
 return {ok, h[1], h[2]}"""
 
+#: Compare-and-set of the state hash KEYS[1] with the fingerprint KEYS[2] (docs/STORES.md):
+#: ``{0, v, s}`` when the version is not ARGV[1]; ``{2}`` when the fingerprint (or, on one
+#: Redis, its 0.4.0 key KEYS[3]) is live; else stores ARGV[2], sets the fingerprint with
+#: ``PX`` ARGV[3] and answers ``{1, new version}``.
+CAS_FP_LUA = """local h = redis.call('HMGET', KEYS[1], 'v', 's')
+local v = h[1] or '0'
+if v ~= ARGV[1] then return {0, h[1], h[2]} end
+if redis.call('EXISTS', KEYS[2]) == 1 or (KEYS[3] ~= nil and redis.call('EXISTS', KEYS[3]) == 1) then return {2} end
+local n = tostring(tonumber(v) + 1)
+redis.call('HSET', KEYS[1], 'v', n, 's', ARGV[2])
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+return {1, n}"""
+
 #: Copies a 0.4.0 hash (ARGV: field, value, ...) to its new key unless that exists.
 ADOPT_LUA = """if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
 redis.call('HSET', KEYS[1], unpack(ARGV))
 return {1}"""
-
-#: How long a state hash answered by a script stands in for the next load, in seconds.
-SNAPSHOT_SECONDS = 1.0
-
 
 class StoreError(Exception):
     """A store failed or answered something unusable (maps to ``store-unavailable``)."""
@@ -109,6 +118,10 @@ class Store(Protocol):
 
     def compare_and_set(self, state: str, version: str) -> bool:
         """Stores ``state`` only if the version is still ``version``."""
+
+    # Optional: ``cas_state(state, version, fingerprint, ttl_ms, now_ms) -> dict`` does the
+    # compare-and-set and the fingerprint's check-and-set in one atomic step (docs/STORES.md);
+    # a store without it is driven through ``replay_check_and_set`` then ``compare_and_set``.
 
     def replay_check_and_set(self, fingerprint: str, ttl_ms: int, now_ms: int) -> bool:
         """True (remembering ``fingerprint`` until ``now_ms + ttl_ms``) when it
@@ -477,15 +490,33 @@ class FileStore:
         return self.load_versioned()[0]
 
     def compare_and_set(self, state: str, version: str) -> bool:
-        def run() -> bool:
-            with self._locked():
-                _, v = self._state_file()
-                if str(v) != version:
-                    return False
-                self._write("state.json", {"version": v + 1, "state": state})
-                return True
+        return bool(self.cas_state(state, version)["won"])
 
-        return cast("bool", self._io(run))
+    def cas_state(self, state: str, version: str, fingerprint: str | None = None, ttl_ms: int = 0,
+                  now_ms: int = 0) -> dict[str, Any]:
+        """The compare-and-set with the fingerprint's check-and-set, under the lock (docs/STORES.md):
+        ``{"won": False, "state", "version"}`` on another version, ``{"won": False, "fresh": False}``
+        when the fingerprint is live, else ``{"won": True, "fresh": True, "version"}``."""
+        def run() -> dict[str, Any]:
+            with self._locked():
+                s, v = self._state_file()
+                if str(v) != version:
+                    return {"won": False, "state": s, "version": str(v)}
+                if fingerprint is not None:
+                    m = self._replay()
+                    exp = m.get(fingerprint)
+                    if exp is not None and exp > now_ms:
+                        return {"won": False, "fresh": False}
+                    m = {k: x for k, x in m.items() if x > now_ms}
+                    m[fingerprint] = int(now_ms) + int(ttl_ms)
+                    self._write("replay.json", m)
+                self._write("state.json", {"version": v + 1, "state": state})
+                out: dict[str, Any] = {"won": True, "version": str(v + 1)}
+                if fingerprint is not None:
+                    out["fresh"] = True
+                return out
+
+        return cast("dict[str, Any]", self._io(run))
 
     def _replay(self) -> dict[str, int]:
         doc = self._read("replay.json")
@@ -630,7 +661,7 @@ def _hmget_head(ans: Any) -> dict[str, Any] | None:
 
 def _script_answer(r: Any) -> list[Any]:
     """A script's ``{0|1, ...}`` answer."""
-    if not isinstance(r, (list, tuple)) or not r or r[0] not in (0, 1) or isinstance(r[0], bool):
+    if not isinstance(r, (list, tuple)) or not r or r[0] not in (0, 1, 2) or isinstance(r[0], bool):
         raise StoreError("a store script answered something unexpected")
     return list(r)
 
@@ -641,8 +672,7 @@ def _is_cluster(client: Any) -> bool:
 
 
 class _RedisCommon:
-    """What the sync and asyncio Redis stores share: keys, client, scripts, the state
-    snapshot the scripts answer, ``repr``."""
+    """What the sync and asyncio Redis stores share: keys, client, scripts, ``repr``."""
 
     shared = True
 
@@ -668,12 +698,10 @@ class _RedisCommon:
         self._r = client
         self._cluster = _is_cluster(client)
         self._cas = client.register_script(CAS_LUA)
+        self._cas_fp = client.register_script(CAS_FP_LUA)
         self._head_cas = client.register_script(HEAD_LUA)
         self._replay = client.register_script(REPLAY_LUA)
         self._adopt = client.register_script(ADOPT_LUA)
-        self._snapshot: tuple[str, str, float] | None = None
-        self._contended_until = 0.0
-        self._last = "other"  # the last write (loads do not count): which answers the next load takes
 
     def __repr__(self) -> str:  # the URL may hold a password
         return f"<{type(self).__name__} prefix={self._k.prefix!r} tenant={self._k.tenant!r}>"
@@ -686,44 +714,37 @@ class _RedisCommon:
     def tenant(self) -> str:
         return self._k.tenant
 
-    def _keep(self, v: Any, s: Any) -> None:
-        """Keeps the state hash a script answered for the next load (a malformed one is dropped)."""
-        try:
-            vs, ss = _text(v), _text(s)
-        except StoreError:
-            vs = ss = None
-        self._snapshot = (ss, vs, time.monotonic()) if vs is not None and ss is not None and _DECIMAL.match(vs) \
-            else None
-
-    def _take_snapshot(self) -> tuple[str | None, str] | None:
-        snap, now = self._snapshot, time.monotonic()
-        self._snapshot = None
-        if snap is not None and now - snap[2] <= SNAPSHOT_SECONDS and now >= self._contended_until:
-            return snap[0], snap[1]
-        return None
-
-    def _cas_answer(self, r: Any, state: str) -> bool:
+    @staticmethod
+    def _cas_answer(r: Any, fingerprint: str | None) -> dict[str, Any]:
+        """A compare-and-set script's answer as ``cas_state``'s dict."""
         a = _script_answer(r)
-        self._snapshot, self._last = None, "cas"
-        if a[0] != 1:
-            # Lost: the driver backs off, and its reload must see what the others wrote meanwhile;
-            # for a while loads read Redis (under contention a snapshot would mostly lose).
-            self._snapshot = None
-            self._contended_until = time.monotonic() + SNAPSHOT_SECONDS
-        return bool(a[0] == 1)
+        if a[0] == 2:
+            return {"won": False, "fresh": False}
+        if a[0] == 1:
+            v = _text(a[1] if len(a) > 1 else None)
+            if v is None or not _DECIMAL.match(v):
+                raise StoreError("a store script answered something unexpected")
+            return {"won": True, "version": v, **({"fresh": True} if fingerprint is not None else {})}
+        v, s = (_text(a[1]) if len(a) > 1 else None), (_text(a[2]) if len(a) > 2 else None)
+        if v is None and s is None:
+            return {"won": False, "state": None, "version": "0"}
+        if v is None or s is None or not _DECIMAL.match(v):
+            raise StoreError("the Redis state hash is malformed")
+        return {"won": False, "state": s, "version": v}
 
-    def _flag_answer(self, r: Any, op: str) -> bool:
-        """A replay or head script's ``{flag, v, s}`` (``op``: ``"replay"`` or ``"head"``). The next load
-        takes the state it answered after the replay set (the pre-sign check) and after the head saved
-        right after a replay set (then the settlement follows, which always writes); after any other
-        head save (a settlement's, a refusal's) the next load is a new payment's: from Redis."""
-        a = _script_answer(r)
-        if op == "replay" or self._last == "replay":
-            self._keep(*(a[1:3] if len(a) >= 3 else (None, None)))
-        else:
-            self._snapshot = None
-        self._last = op
-        return bool(a[0] == 1)
+    def _cas_call(self, state: str, version: str, fingerprint: str | None, ttl_ms: int) -> tuple[Any, dict[str, Any]]:
+        """The script and its arguments for ``cas_state``."""
+        if fingerprint is None:
+            return self._cas, {"keys": [self._k.state], "args": [version, state]}
+        keys = [self._k.state, self._k.replay + fingerprint]
+        if not self._cluster:  # on one Redis, a fingerprint 0.4.0 set still counts
+            keys.append(self._k.old_replay + fingerprint)
+        return self._cas_fp, {"keys": keys, "args": [version, state, str(max(1, int(ttl_ms)))]}
+
+    @staticmethod
+    def _flag_answer(r: Any) -> bool:
+        """A replay or head script's ``{flag, v, s}``."""
+        return bool(_script_answer(r)[0] == 1)
 
     def _replay_keys(self, fingerprint: str) -> list[str]:
         keys = [self._k.replay + fingerprint, self._k.state]
@@ -742,9 +763,8 @@ class RedisStore(_RedisCommon):
     ``:`` or spaces). A client made from the URL has a ``timeout``-second
     socket timeout, a ``connect_timeout`` and no retries, so an unreachable
     Redis fails fast. ``repr`` never shows the URL (it may hold a password).
-    The replay and head scripts answer the state hash too: the load after the replay set and
-    the one after the head saved next take it (within ``SNAPSHOT_SECONDS``) instead of asking
-    Redis again; every other load (a new payment's first) reads Redis (docs/STORES.md).
+    ``cas_state`` stores the state and sets the fingerprint in one script; the store answers
+    exactly what Redis says and keeps nothing (docs/STORES.md).
     """
 
     def __init__(self, redis_url: str | None = None, *, client: Any = None, prefix: str = DEFAULT_PREFIX,
@@ -755,16 +775,11 @@ class RedisStore(_RedisCommon):
         try:
             return fn(*args, **kw)
         except StoreError:
-            self._snapshot = None
             raise
         except Exception as e:
-            self._snapshot = None
             raise _redis_error(e) from e
 
     def load_versioned(self) -> tuple[str | None, str]:
-        snap = self._take_snapshot()
-        if snap is not None:
-            return snap
         cur = self._k.versioned(self._call(self._r.hmget, self._k.state, ["v", "s"]))
         if cur[0] is not None:
             return cur
@@ -779,14 +794,19 @@ class RedisStore(_RedisCommon):
         return self.load_versioned()[0]
 
     def compare_and_set(self, state: str, version: str) -> bool:
-        return self._cas_answer(self._call(self._cas, keys=[self._k.state], args=[version, state]), state)
+        return bool(self.cas_state(state, version)["won"])
+
+    def cas_state(self, state: str, version: str, fingerprint: str | None = None, ttl_ms: int = 0,
+                  now_ms: int = 0) -> dict[str, Any]:
+        """The compare-and-set, with the fingerprint set in the same script (docs/STORES.md)."""
+        script, kw = self._cas_call(state, version, fingerprint, ttl_ms)
+        return self._cas_answer(self._call(script, **kw), fingerprint)
 
     def replay_check_and_set(self, fingerprint: str, ttl_ms: int, now_ms: int) -> bool:
         return self._flag_answer(self._call(self._replay, keys=self._replay_keys(fingerprint),
-                                            args=[str(max(1, int(ttl_ms)))]), "replay")
+                                            args=[str(max(1, int(ttl_ms)))]))
 
     def replay_forget(self, fingerprint: str) -> None:
-        self._snapshot, self._last = None, "other"
         self._call(self._r.delete, self._k.replay + fingerprint)
 
     def load_head(self, replica: str | None = None) -> dict[str, Any] | None:
@@ -803,7 +823,7 @@ class RedisStore(_RedisCommon):
     def save_head(self, replica: str | None, head: dict[str, Any], prev_seq: int) -> bool:
         prev, seq, mac = _head_args(head, prev_seq)
         return self._flag_answer(self._call(self._head_cas, keys=[self._k.head + _replica(replica), self._k.state],
-                                            args=[prev, seq, mac]), "head")
+                                            args=[prev, seq, mac]))
 
     def _scan(self, pattern: str) -> list[Any]:
         if self._cluster:
@@ -828,7 +848,6 @@ class RedisStore(_RedisCommon):
         for pattern in (self._k.all, self._k.old_all):
             for k in self._scan(pattern):
                 self._call(self._r.delete, k)
-        self._snapshot = None
 
     def close(self) -> None:
         if self._own:
@@ -850,16 +869,11 @@ class AsyncRedisStore(_RedisCommon):
         try:
             return await fn(*args, **kw)
         except StoreError:
-            self._snapshot = None
             raise
         except Exception as e:
-            self._snapshot = None
             raise _redis_error(e) from e
 
     async def load_versioned(self) -> tuple[str | None, str]:
-        snap = self._take_snapshot()
-        if snap is not None:
-            return snap
         cur = self._k.versioned(await self._call(self._r.hmget, self._k.state, ["v", "s"]))
         if cur[0] is not None:
             return cur
@@ -873,14 +887,19 @@ class AsyncRedisStore(_RedisCommon):
         return (await self.load_versioned())[0]
 
     async def compare_and_set(self, state: str, version: str) -> bool:
-        return self._cas_answer(await self._call(self._cas, keys=[self._k.state], args=[version, state]), state)
+        return bool((await self.cas_state(state, version))["won"])
+
+    async def cas_state(self, state: str, version: str, fingerprint: str | None = None, ttl_ms: int = 0,
+                        now_ms: int = 0) -> dict[str, Any]:
+        """The compare-and-set, with the fingerprint set in the same script (docs/STORES.md)."""
+        script, kw = self._cas_call(state, version, fingerprint, ttl_ms)
+        return self._cas_answer(await self._call(script, **kw), fingerprint)
 
     async def replay_check_and_set(self, fingerprint: str, ttl_ms: int, now_ms: int) -> bool:
         return self._flag_answer(await self._call(self._replay, keys=self._replay_keys(fingerprint),
-                                                  args=[str(max(1, int(ttl_ms)))]), "replay")
+                                                  args=[str(max(1, int(ttl_ms)))]))
 
     async def replay_forget(self, fingerprint: str) -> None:
-        self._snapshot, self._last = None, "other"
         await self._call(self._r.delete, self._k.replay + fingerprint)
 
     async def load_head(self, replica: str | None = None) -> dict[str, Any] | None:
@@ -897,7 +916,7 @@ class AsyncRedisStore(_RedisCommon):
     async def save_head(self, replica: str | None, head: dict[str, Any], prev_seq: int) -> bool:
         prev, seq, mac = _head_args(head, prev_seq)
         return self._flag_answer(await self._call(self._head_cas, keys=[self._k.head + _replica(replica),
-                                                                        self._k.state], args=[prev, seq, mac]), "head")
+                                                                        self._k.state], args=[prev, seq, mac]))
 
     async def _scan(self, pattern: str) -> list[Any]:
         async def keys() -> list[Any]:
@@ -924,7 +943,6 @@ class AsyncRedisStore(_RedisCommon):
         for pattern in (self._k.all, self._k.old_all):
             for k in await self._scan(pattern):
                 await self._call(self._r.delete, k)
-        self._snapshot = None
 
     async def close(self) -> None:
         if self._own:
@@ -952,10 +970,10 @@ def make_store(redis_url: str | None) -> Any:
 
 __all__ = [
     "ADOPT_LUA",
+    "CAS_FP_LUA",
     "CAS_LUA",
     "HEAD_LUA",
     "REPLAY_LUA",
-    "SNAPSHOT_SECONDS",
     "AsyncRedisStore",
     "FileStore",
     "MemoryStore",

@@ -118,6 +118,14 @@ class Spy:
         self.cas.append(ok)
         return ok
 
+    def cas_state(self, state, version, *replay):
+        hook, self.before_cas = self.before_cas, None
+        if hook:
+            hook()
+        r = self.inner.cas_state(state, version, *replay)
+        self.cas.append(r["won"])
+        return r
+
 
 # -- the interface on every store -------------------------------------------------------
 @pytest.fixture(params=["memory", "file", "redis"])
@@ -219,15 +227,26 @@ class CountingClient:
 
 
 def test_round_trips_per_payment(redis_server, tenant):
-    """5 Redis round trips per payment without an audit log (0.4.0: 6): the pre-sign check takes the
-    state the replay script answered; with an audit log 6 (0.4.0: 8)."""
+    """2 Redis round trips per payment without an audit log (was 5; 0.4.0: 6): the reservation's
+    compare-and-set sets the fingerprint in the same script, and each step runs on the state the
+    store answered last (no load)."""
     client = CountingClient(redis_server.client())
     g = guard(RedisStore(client=client, tenant=tenant), limit=1)
     assert pay(g, "https://api.example.com/rt/warm") is None
     client.calls.clear()
     for i in range(10):
         assert pay(g, f"https://api.example.com/rt/{i}") is None
-    assert len(client.calls) == 50 and client.calls.count("hmget") == 20, client.calls
+    assert len(client.calls) == 20 and client.calls.count("hmget") == 0, client.calls
+
+
+def test_cas_state_sets_the_fingerprint_with_the_state(rstore, redis_server, tenant):
+    """One script: a live fingerprint writes nothing; a lost version answers the state as it stands."""
+    assert rstore.cas_state("S1", "0", "f" * 64, 60_000, 0) == {"won": True, "fresh": True, "version": "1"}
+    assert rstore.cas_state("S2", "1", "f" * 64, 60_000, 0) == {"won": False, "fresh": False}
+    assert rstore.load_versioned() == ("S1", "1")
+    assert rstore.cas_state("S3", "0", "e" * 64, 60_000, 0) == {"won": False, "state": "S1", "version": "1"}
+    assert rstore.replay_check_and_set("e" * 64, 60_000, 0)  # the lost one set no fingerprint
+    assert rstore.cas_state("S4", "1") == {"won": True, "version": "2"}
 
 
 def test_names_and_repr_hide_the_url(redis_server):
@@ -478,9 +497,15 @@ def test_replay_store_failure_is_refused_by_the_core(rstore):
         def replay_check_and_set(self, *a):
             raise StoreError("down")
 
+        def cas_state(self, state, version, fingerprint=None, *a):
+            if fingerprint is not None:
+                raise StoreError("down")
+            return rstore.cas_state(state, version)
+
     g = guard(NoReplay())
     assert pay(g, "https://api.example.com/x") == "store-unavailable"
-    assert spend(rstore.load_versioned()[0]) == (0, 0, 0)  # the refusal released the reservation
+    # The reservation and the fingerprint are one step: a failed one reserved nothing.
+    assert rstore.load_versioned() == (None, "0")
 
 
 def test_dead_process_reservation_counts_until_its_lease(redis_server, tenant):
@@ -493,7 +518,6 @@ def test_dead_process_reservation_counts_until_its_lease(redis_server, tenant):
     now = int(time.time() * 1000)
     later.clock = lambda: now + 60_000
     later.begin("GET", url + "/2", None, body(url + "/2"))
-    # A new store reads Redis (``s`` would answer the snapshot its last script got, for 1 s).
     assert spend(RedisStore(redis_server.url, tenant=tenant).load_versioned()[0])[2] == 2  # still counted
     later.clock = lambda: now + 901_000
     later.begin("GET", url + "/3", None, body(url + "/3"))
@@ -707,3 +731,28 @@ def test_a_black_holed_connection_is_dropped_at_its_timeout_sync_and_async(redis
                 loop.close()
         finally:
             px.close()
+
+
+def test_file_store_cas_state_sets_the_fingerprint_under_its_lock(tmp_path):
+    """The file store's ``cas_state`` is the Redis script's rule, under the directory's lock."""
+    s = FileStore(tmp_path)
+    assert s.cas_state("S1", "0", "f" * 64, 60_000, 10) == {"won": True, "fresh": True, "version": "1"}
+    assert s.cas_state("S2", "1", "f" * 64, 60_000, 20) == {"won": False, "fresh": False}
+    assert s.load_versioned() == ("S1", "1")
+    assert s.cas_state("S3", "0", "e" * 64, 60_000, 20) == {"won": False, "state": "S1", "version": "1"}
+    assert s.replay_check_and_set("e" * 64, 60_000, 30)  # the lost one set no fingerprint
+    assert s.replay_check_and_set("f" * 64, 60_000, 60_011)  # expired
+    assert s.cas_state("S4", "1") == {"won": True, "version": "2"}
+
+
+def test_a_cas_answer_is_a_snapshot_only_with_its_state():
+    """A lost answer without its state is no snapshot (never taken for an empty store)."""
+    from presidio_x402.guard import _cas_event
+
+    assert _cas_event({"won": False, "version": "7"}) == {"on": "cas", "won": False}
+    assert _cas_event({"won": False, "version": "0", "state": None}) == \
+        {"on": "cas", "won": False, "state": None, "version": "0"}
+    assert _cas_event({"won": True, "fresh": True, "version": "7", "state": "x"}) == \
+        {"on": "cas", "won": True, "fresh": True, "version": "7"}
+    with pytest.raises(StoreError):
+        _cas_event({"won": "yes"})

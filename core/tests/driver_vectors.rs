@@ -140,13 +140,39 @@ impl World<'_> {
                             l.iter()
                                 .any(|x| x.as_u64() == Some(n) || x.as_str() == Some("always"))
                         });
+                    // A store that answers only `won` (`cas_bare`) gives no snapshot.
+                    let bare = self.script.get("cas_bare") == Some(&json!(true));
+                    let fp = a["fingerprint"].as_str().map(str::to_string);
                     if lost || a["version"].as_str() != Some(&self.version.to_string()) {
-                        self.version += 1; // another process stored first
-                        json!({"on": "cas", "won": false})
+                        if lost {
+                            self.version += 1; // another process stored first
+                        }
+                        if bare {
+                            json!({"on": "cas", "won": false})
+                        } else {
+                            json!({"on": "cas", "won": false, "state": self.state, "version": self.version.to_string()})
+                        }
+                    } else if fp
+                        .as_ref()
+                        .is_some_and(|f| self.replay.get(f).is_some_and(|&exp| exp > now))
+                    {
+                        // A live fingerprint: nothing is written.
+                        json!({"on": "cas", "won": false, "fresh": false})
                     } else {
+                        if let Some(f) = fp.clone() {
+                            self.replay
+                                .insert(f, now + a["ttl_ms"].as_u64().expect("ttl"));
+                        }
                         self.version += 1;
                         self.state = a["state"].as_str().map(str::to_string);
-                        json!({"on": "cas", "won": true})
+                        let mut ev = json!({"on": "cas", "won": true});
+                        if fp.is_some() {
+                            ev["fresh"] = json!(true);
+                        }
+                        if !bare {
+                            ev["version"] = json!(self.version.to_string());
+                        }
+                        ev
                     }
                 }
             }
@@ -514,6 +540,12 @@ fn run_scenario(s: &Value) -> (Value, Vec<String>) {
         // `{"advance_ms": n}` moves the clock on (no crossing, no task).
         if let Some(n) = p.get("advance_ms").and_then(Value::as_u64) {
             clock += n;
+            continue;
+        }
+        // `{"store_write": text}`: another process stores `text` (no crossing, no task).
+        if let Some(text) = p.get("store_write").and_then(Value::as_str) {
+            w.state = (!text.is_empty()).then(|| text.to_string());
+            w.version += 1;
             continue;
         }
         clock += 1;

@@ -245,11 +245,27 @@ fn answer(host: &mut Host, task: &mut Task, b: &mut Bytes, now: u64) -> Option<V
                     }
                     "cas-state" => {
                         let won = a["version"].as_str() == Some(host.version.to_string().as_str());
-                        if won {
+                        let fp = a["fingerprint"].as_str().map(str::to_string);
+                        let live = fp
+                            .as_ref()
+                            .is_some_and(|f| host.replay.get(f).is_some_and(|&exp| exp > now));
+                        if !won {
+                            json!({"on": "cas", "won": false, "state": host.state, "version": host.version.to_string()})
+                        } else if live {
+                            json!({"on": "cas", "won": false, "fresh": false})
+                        } else {
+                            if let Some(f) = fp.clone() {
+                                let ttl = a["ttl_ms"].as_u64().unwrap_or(0);
+                                host.replay.insert(f, now + ttl);
+                            }
                             host.state = a["state"].as_str().map(str::to_string);
                             host.version += 1;
+                            let mut ev = json!({"on": "cas", "won": true, "version": host.version.to_string()});
+                            if fp.is_some() {
+                                ev["fresh"] = json!(true);
+                            }
+                            ev
                         }
-                        json!({"on": "cas", "won": won})
                     }
                     "replay-set" => {
                         let f = a["fingerprint"].as_str().unwrap_or_default().to_string();

@@ -28,7 +28,7 @@ impl Guard {
             if !cas {
                 held = None;
             }
-            if loads && held.is_none() {
+            if (loads || cas) && held.is_none() {
                 held = Some(self.state_lock.clone().lock_owned().await);
             }
             let mut answers = Vec::new();
@@ -146,9 +146,15 @@ async fn answer_with(
         ),
         "cas-state" => store_ev(
             store
-                .compare_and_set(s("state"), s("version"))
-                .await
-                .map(|won| json!({"on": "cas", "won": won})),
+                .cas_state(
+                    s("state"),
+                    s("version"),
+                    a["fingerprint"]
+                        .as_str()
+                        .map(|f| (f.to_string(), a["ttl_ms"].as_u64().unwrap_or(0))),
+                    now_ms(),
+                )
+                .await,
         ),
         "replay-set" => store_ev(
             store

@@ -38,6 +38,18 @@ local n = tostring(tonumber(v) + 1)
 redis.call('HSET', KEYS[1], 'v', n, 's', ARGV[2])
 return {1, n}";
 
+/// The compare-and-set with the fingerprint KEYS[2] (docs/STORES.md): `{0, v, s}` on
+/// another version, `{2}` when the fingerprint (or its 0.4.0 key KEYS[3]) is live, else
+/// the state stored and the fingerprint set: `{1, new version}`.
+pub const CAS_FP_LUA: &str = "local h = redis.call('HMGET', KEYS[1], 'v', 's')
+local v = h[1] or '0'
+if v ~= ARGV[1] then return {0, h[1], h[2]} end
+if redis.call('EXISTS', KEYS[2]) == 1 or (KEYS[3] ~= nil and redis.call('EXISTS', KEYS[3]) == 1) then return {2} end
+local n = tostring(tonumber(v) + 1)
+redis.call('HSET', KEYS[1], 'v', n, 's', ARGV[2])
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+return {1, n}";
+
 /// The replay check-and-set, refused while the 0.4.0 key KEYS[3] exists, then the state hash: `{fresh, v, s}`.
 pub const REPLAY_LUA: &str = "local fresh = 0
 if (KEYS[3] == nil or redis.call('EXISTS', KEYS[3]) == 0)
@@ -105,16 +117,23 @@ impl Store {
         }
     }
 
-    /// Stores `state` when the version is still `version`.
-    pub async fn compare_and_set(&self, state: String, version: String) -> StoreResult<bool> {
+    /// The driver's `cas-state` (docs/STORES.md): the compare-and-set, with
+    /// `fp` (fingerprint, ttl) set in the same atomic step; answers the `cas` event.
+    pub async fn cas_state(
+        &self,
+        state: String,
+        version: String,
+        fp: Option<(String, u64)>,
+        now_ms: u64,
+    ) -> StoreResult<Value> {
         match self {
             Store::Memory => Err(err("the memory store holds no shared state")),
             Store::File(f) => {
                 f.clone()
-                    .blocking(move |f| f.compare_and_set(&state, &version))
+                    .blocking(move |f| f.cas_state(&state, &version, fp.as_ref(), now_ms))
                     .await
             }
-            Store::Redis(r) => r.compare_and_set(&state, &version).await,
+            Store::Redis(r) => r.cas_state(&state, &version, fp.as_ref()).await,
         }
     }
 
@@ -424,18 +443,39 @@ impl FileStore {
         self.locked(|| self.read_state())
     }
 
-    fn compare_and_set(&self, state: &str, version: &str) -> StoreResult<bool> {
+    /// The compare-and-set with the fingerprint's check-and-set, under the lock.
+    fn cas_state(
+        &self,
+        state: &str,
+        version: &str,
+        fp: Option<&(String, u64)>,
+        now_ms: u64,
+    ) -> StoreResult<Value> {
         self.locked(|| {
-            let (_, cur) = self.read_state()?;
+            let (s, cur) = self.read_state()?;
             if cur != version {
-                return Ok(false);
+                return Ok(json!({"on": "cas", "won": false, "state": s, "version": cur}));
+            }
+            if let Some((fp, ttl_ms)) = fp {
+                let mut m = self.read_replay()?;
+                let now = now_ms as f64;
+                if m.get(fp).is_some_and(|&e| e > now) {
+                    return Ok(json!({"on": "cas", "won": false, "fresh": false}));
+                }
+                m.retain(|_, e| *e > now);
+                m.insert(fp.to_string(), now + *ttl_ms as f64);
+                self.write_replay(&m)?;
             }
             let n: u64 = cur.parse().map_err(|_| err("bad version"))?;
             write_atomic(
                 &self.file("state.json"),
                 &json!({"version": n + 1, "state": state}).to_string(),
             )?;
-            Ok(true)
+            let mut ev = json!({"on": "cas", "won": true, "version": (n + 1).to_string()});
+            if fp.is_some() {
+                ev["fresh"] = json!(true);
+            }
+            Ok(ev)
         })
     }
 
@@ -571,6 +611,7 @@ pub struct RedisStore {
     prefix: String,
     tenant: String,
     cas: redis::Script,
+    cas_fp: redis::Script,
     head: redis::Script,
     replay: redis::Script,
     adopt: redis::Script,
@@ -605,6 +646,7 @@ impl RedisStore {
             prefix: prefix.into(),
             tenant: tenant.into(),
             cas: redis::Script::new(CAS_LUA),
+            cas_fp: redis::Script::new(CAS_FP_LUA),
             head: redis::Script::new(HEAD_LUA),
             replay: redis::Script::new(REPLAY_LUA),
             adopt: redis::Script::new(ADOPT_LUA),
@@ -702,11 +744,58 @@ impl RedisStore {
         })
     }
 
-    async fn compare_and_set(&self, state: &str, version: &str) -> StoreResult<bool> {
-        let mut inv = self.cas.key(self.key(&["state"]));
+    async fn cas_state(
+        &self,
+        state: &str,
+        version: &str,
+        fp: Option<&(String, u64)>,
+    ) -> StoreResult<Value> {
+        let mut inv = match fp {
+            None => self.cas.key(self.key(&["state"])),
+            Some((fp, _)) => {
+                let mut i = self.cas_fp.key(self.key(&["state"]));
+                i.key(self.key(&["replay", fp]))
+                    .key(self.legacy(&["replay", fp]));
+                i
+            }
+        };
         inv.arg(version).arg(state);
+        if let Some((_, ttl)) = fp {
+            inv.arg((*ttl).max(1));
+        }
         let r: Vec<redis::Value> = self.run(CmdOrScript::Script(&inv)).await?;
-        flag(&r)
+        let text = |i: usize| -> StoreResult<Option<String>> {
+            match r.get(i) {
+                None | Some(redis::Value::Nil) => Ok(None),
+                Some(redis::Value::BulkString(b)) => String::from_utf8(b.clone())
+                    .map(Some)
+                    .map_err(|_| err("the Redis state hash is malformed")),
+                _ => Err(err("Redis returned an unexpected script answer")),
+            }
+        };
+        match r.first() {
+            Some(redis::Value::Int(2)) => Ok(json!({"on": "cas", "won": false, "fresh": false})),
+            Some(redis::Value::Int(1)) => match text(1)? {
+                Some(v) if decimal(&v) => {
+                    let mut ev = json!({"on": "cas", "won": true, "version": v});
+                    if fp.is_some() {
+                        ev["fresh"] = json!(true);
+                    }
+                    Ok(ev)
+                }
+                _ => Err(err("Redis returned an unexpected script answer")),
+            },
+            Some(redis::Value::Int(0)) => match (text(1)?, text(2)?) {
+                (None, None) => {
+                    Ok(json!({"on": "cas", "won": false, "state": null, "version": "0"}))
+                }
+                (Some(v), Some(s)) if decimal(&v) => {
+                    Ok(json!({"on": "cas", "won": false, "state": s, "version": v}))
+                }
+                _ => Err(err("the Redis state hash is malformed")),
+            },
+            _ => Err(err("Redis returned an unexpected script answer")),
+        }
     }
 
     async fn check_and_set(&self, fp: &str, ttl_ms: u64) -> StoreResult<bool> {
@@ -853,7 +942,7 @@ mod tests {
             "head script differs from bindings-js/src/redis-store.ts"
         );
         assert!(
-            ts.contains(REPLAY_LUA) && ts.contains(ADOPT_LUA),
+            ts.contains(REPLAY_LUA) && ts.contains(ADOPT_LUA) && ts.contains(CAS_FP_LUA),
             "replay or adopt script differs from bindings-js/src/redis-store.ts"
         );
         let doc = read("../docs/STORES.md");
@@ -868,8 +957,15 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         let s = FileStore::open(&dir).expect("open");
         assert_eq!(s.load_versioned().expect("load"), (None, "0".to_string()));
-        assert!(s.compare_and_set("{}", "0").expect("cas"));
-        assert!(!s.compare_and_set("{}", "0").expect("cas lost"));
+        assert_eq!(
+            s.cas_state("{}", "0", None, 0).expect("cas"),
+            json!({"on": "cas", "won": true, "version": "1"})
+        );
+        // Lost: the answer carries the state as it stands.
+        assert_eq!(
+            s.cas_state("{}", "0", None, 0).expect("cas lost"),
+            json!({"on": "cas", "won": false, "state": "{}", "version": "1"})
+        );
         let v: Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join("state.json")).expect("file"))
                 .expect("json");
@@ -882,6 +978,30 @@ mod tests {
                 .expect("json");
         assert_eq!(r, json!({"ab": 3000}));
         s.forget("ab").expect("forget");
+        // With a fingerprint: set with the state; a live one writes nothing.
+        let fp = ("cd".to_string(), 1000);
+        assert_eq!(
+            s.cas_state("{\"a\":1}", "1", Some(&fp), 10)
+                .expect("cas fp"),
+            json!({"on": "cas", "won": true, "fresh": true, "version": "2"})
+        );
+        assert_eq!(
+            s.cas_state("{\"a\":2}", "2", Some(&fp), 20).expect("live"),
+            json!({"on": "cas", "won": false, "fresh": false})
+        );
+        assert_eq!(
+            s.cas_state("{\"a\":3}", "1", Some(&("ef".to_string(), 1000)), 20)
+                .expect("lost"),
+            json!({"on": "cas", "won": false, "state": "{\"a\":1}", "version": "2"})
+        );
+        assert_eq!(
+            s.load_versioned().expect("load"),
+            (Some("{\"a\":1}".to_string()), "2".to_string())
+        );
+        assert!(s
+            .check_and_set("ef", 1000, 30)
+            .expect("a lost compare-and-set sets no fingerprint"));
+        s.forget("cd").expect("forget");
         let h = Head {
             seq: 1,
             mac: "a".repeat(64),

@@ -111,12 +111,12 @@ const md = [
   "",
   ...(base ? [`${result.baseline.label}: the same script and workers with those stores, run at ${base.started.slice(11, 16)} UTC ` +
     `(load average at its end ${base.loadavg.map((x) => x.toFixed(2)).join(", ")}).`, ""] : []),
-  "Round trips: a load, a compare-and-set for the reservation, the replay set, the head save before signing, a compare-and-set " +
-  "for the settlement, the head save (docs/STORES.md; 0.4.0 made 8: a load before each step). Payments/s are all processes together. " +
-  "The target of 2 is missed: the driver asks for the replay set only after the reservation's compare-and-set has counted and for " +
-  "each head save after its step, each in its own crossing, so the stores cannot join them; 2 would need the driver to hand the " +
-  "fingerprint with the reservation's compare-and-set (one script for both) and heads saved without a round trip of their own " +
-  "(e.g. with the next compare-and-set: the head would then trail the log by a line, a weaker cut-tail check) (docs/STORES.md).",
+  "Round trips: the reservation's compare-and-set (setting the fingerprint in the same script), the head save of the line " +
+  "before signing, the settlement's compare-and-set, its line's head save; each step runs on the state the store answered " +
+  "last, so a payment loads nothing (docs/STORES.md; before: 6, 0.4.0: 8). Payments/s are all processes together. " +
+  "Without an audit log a payment takes 2. With one the target of 2 is not met yet: the heads would have to ride with the " +
+  "settlement's compare-and-set (the stored head then trailing its log by a line while a payment signs and sends), which " +
+  "needs the driver to order those heads across concurrent payments of one guard (docs/STORES.md).",
   "",
 ];
 writeFileSync(join(out, "bench-redis.md"), md.join("\n"));

@@ -172,6 +172,48 @@ async function startSidecar(extraArgs, env) {
   return { proc, url: `http://${addr}` };
 }
 
+/** The commands clients send on `tenant` (MONITOR; a script's own commands are not round trips) while `run` runs. */
+async function monitored(tenant, run) {
+  const mon = await redis.client.duplicate().monitor();
+  const seen = [];
+  mon.on("monitor", (_t, args, source) => {
+    if (source !== "lua" && args.some((x) => String(x).includes(`{${tenant}}`))) seen.push(String(args[0]).toLowerCase());
+  });
+  try {
+    await run();
+    await new Promise((r) => setTimeout(r, 200));
+  } finally {
+    mon.disconnect();
+  }
+  return seen;
+}
+
+test("round trips per payment with an audit log (MONITOR): 4 in the sidecar, Node and Python (was 6; 0.4.0: 8)", async () => {
+  const N = 10;
+  const auditDir = join(scratch, "audit-rt");
+  mkdirSync(auditDir);
+  const policy = join(scratch, "rt-policy.json");
+  writeFileSync(policy, JSON.stringify(config("rt-sc")));
+  const sc = await startSidecar(["--policy", policy, "--store", "redis", "--redis-url", redis.url, "--redis-tenant", "rt-sidecar",
+    "--audit-dir", auditDir, "--replica-id", "rt-sc"], {});
+  try {
+    const job = (tenant, replica, attempts) => baseJob({ mode: "spend", store: "redis", redisUrl: redis.url, tenant, replica, auditDir, attempts });
+    // Warm: the sidecar's first payment (its first load); then N counted ones.
+    await worker("sidecar", { ...job("rt-sidecar", "rt-w", 1), sidecarUrl: sc.url }).done;
+    const sidecar = await monitored("rt-sidecar", () => worker("sidecar", { ...job("rt-sidecar", "rt-c", N), sidecarUrl: sc.url }).done);
+    assert.equal(sidecar.length, 4 * N, sidecar.join(" "));
+    for (const kind of ["node", "py"]) {
+      await worker(kind, job(`rt-${kind}`, `rt-${kind}-w`, 1)).done;
+      // Besides the payments' scripts, a new process reads its head and, for its first step, the state.
+      const seen = await monitored(`rt-${kind}`, () => worker(kind, job(`rt-${kind}`, `rt-${kind}-c`, N)).done);
+      assert.equal(seen.filter((c) => c !== "hmget").length, 4 * N, `${kind}: ${seen.join(" ")}`);
+      assert.ok(seen.filter((c) => c === "hmget").length <= 3, `${kind}: ${seen.join(" ")}`);
+    }
+  } finally {
+    sc.proc.kill("SIGTERM");
+  }
+});
+
 test("sidecar + Node + Python on one Redis, $10 window: 2 sidecar clients, 2 Node, 2 Python workers → exactly $10.00 committed", async () => {
   const auditDir = join(scratch, "audit-sidecar");
   mkdirSync(auditDir);

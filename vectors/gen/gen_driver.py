@@ -109,8 +109,9 @@ def task(crossings=None, **done):
 
 PAID = ["replay-set", "audit sign", "send", "audit done"]
 # An allowed finalize changes no state: it is read from one snapshot, without a compare-and-set.
-PAID_SHARED = ["load-state", "cas-state", "replay-set", "load-state", "audit sign", "send",
-               "load-state", "cas-state", "audit done"]
+# The first step loads the state; every later one runs on the state the store last answered (a
+# compare-and-set's answer); the reservation's compare-and-set also sets the fingerprint.
+PAID_SHARED = ["load-state", "cas-state", "audit sign", "send", "cas-state", "audit done"]
 
 
 def settled():
@@ -375,23 +376,47 @@ approvals += [
 shared = [
     scenario("shared store: every state change is a compare-and-set", [v2()],
              [OPEN, task(PAID_SHARED, allowed=True, settlement="settled")], profile=SHARED),
-    scenario("shared store: compare-and-set lost once: sleep, reload, retry", [v2()],
-             [OPEN, task(["load-state", "cas-state", "sleep", "load-state", "cas-state", *PAID_SHARED[2:]],
+    scenario("shared store: compare-and-set lost once: its answer carries the state, the step runs again at once "
+             "on it (no load, no backoff)", [v2()],
+             [OPEN, task(["load-state", "cas-state", "cas-state", *PAID_SHARED[2:]],
                          allowed=True)], profile=SHARED, world={"cas_lost": [1]}),
+    scenario("shared store: compare-and-set lost twice in a row: the second loss backs off and reloads", [v2()],
+             [OPEN, task(["load-state", "cas-state", "cas-state", "sleep", "load-state", "cas-state",
+                          *PAID_SHARED[2:]], allowed=True)], profile=SHARED, world={"cas_lost": [1, 2]}),
+    scenario("shared store answering only won: a lost compare-and-set reloads, each step after a win loads", [v2()],
+             [OPEN, task(["load-state", "cas-state", "sleep", "load-state", "cas-state", "load-state", "audit sign",
+                          "send", "cas-state", "audit done"], allowed=True)],
+             profile=SHARED, world={"cas_lost": [1], "cas_bare": True}),
     scenario("shared store: compare-and-set lost every time: store-unavailable after 64 attempts, nothing audited",
              [v2()], [OPEN, task(None, allowed=False, code="store-unavailable", family="store-unavailable")],
              profile=SHARED, world={"cas_lost": ["always"]}, audit=[]),
     scenario("shared store: load fails at assess: refused, nothing reserved", [v2()],
              [OPEN, task(["load-state", "done"], allowed=False, code="store-unavailable")],
              profile=SHARED, world={"fail": {"load-state": [1]}}, audit=[]),
-    scenario("shared store: the replay store fails: refused (fail closed) and audited", [v2()],
-             [OPEN, task(["load-state", "cas-state", "replay-set", "load-state", "cas-state", "audit done"],
-                         allowed=False, code="store-unavailable")],
-             profile=SHARED, world={"fail": {"replay-set": [1]}}, audit=["blocked"]),
-    scenario("shared store: load fails at finalize: refused, the fingerprint forgotten", [v2()],
-             [OPEN, task(["load-state", "cas-state", "replay-set", "load-state", "replay-forget done"],
+    scenario("shared store: the reservation's compare-and-set (with the fingerprint) fails: refused, nothing audited",
+             [v2()], [OPEN, task(["load-state", "cas-state", "done"], allowed=False, code="store-unavailable")],
+             profile=SHARED, world={"fail": {"cas-state": [1]}}, audit=[]),
+    scenario("shared store answering only won: load fails at finalize: refused, the fingerprint forgotten", [v2()],
+             [OPEN, task(["load-state", "cas-state", "load-state", "replay-forget done"],
                          code="store-unavailable")],
-             profile=SHARED, world={"fail": {"load-state": [2]}}, audit=[]),
+             profile=SHARED, world={"fail": {"load-state": [2]}, "cas_bare": True}, audit=[]),
+    scenario("shared store: a live fingerprint in the reservation's compare-and-set: nothing written, a replay "
+             "refused in one round trip", [v2(), v2()],
+             [OPEN, task(PAID_SHARED, allowed=True),
+              task(["cas-state", "audit done"], allowed=False, code="replay-detected")],
+             profile=SHARED, audit=["allowed", "settled", "blocked"]),
+    scenario("shared store: a refusal decided on an older state is decided again on a fresh load: allowed",
+             [v2(), {"store_write": ""}, v2(url="http://127.0.0.1:4021/forecast")],
+             [OPEN, task(PAID_SHARED, allowed=True),
+              task(["load-state", "cas-state", "audit sign", "send", "cas-state", "audit done"], allowed=True)],
+             config={"max_per_call_usd": 0.10, "daily_limit_usd": 0.001}, profile=SHARED,
+             audit=["allowed", "settled", "allowed", "settled"]),
+    scenario("shared store: a refusal decided on an older state is decided again on a fresh load: still refused",
+             [v2(), v2(url="http://127.0.0.1:4021/forecast")],
+             [OPEN, task(PAID_SHARED, allowed=True),
+              task(["load-state", "audit done"], allowed=False, code="policy-window-exceeded")],
+             config={"max_per_call_usd": 0.10, "daily_limit_usd": 0.001}, profile=SHARED,
+             audit=["allowed", "settled", "blocked"]),
     scenario("shared store: compare-and-set errors at settle: store-unavailable, the settlement still reported",
              [v2()],
              [OPEN, task([*PAID_SHARED[:-1], "done"], code="store-unavailable", settlement="settled")],
@@ -705,8 +730,7 @@ binding = [
              world={"signer": [evm(to=OTHER), "ok"], "per_payment": ["signer"]},
              audit=["allowed", "failed", "allowed", "settled"], flags=["Hostile"]),
     scenario("a refused payload in a shared store: released in a transaction, the fingerprint forgotten",
-             [v2()], [OPEN, task(["load-state", "cas-state", "replay-set", "load-state", "audit sign",
-                                  "load-state", "cas-state", "replay-forget audit done"],
+             [v2()], [OPEN, task(["load-state", "cas-state", "audit sign", "cas-state", "replay-forget audit done"],
                                  allowed=False, code=MIS, details={"reason": "authorization.value"})],
              profile=SHARED, world={"signer": evm(value="1001")}, audit=["allowed", "failed"], flags=["Hostile"]),
     scenario("a payload refusal is counted (code and field) with the failed payment",

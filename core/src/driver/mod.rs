@@ -41,8 +41,8 @@
 //! |---|---|---|
 //! | `load-head` | `replica`, `from_store` | `head {stored, log}` (`stored` when `from_store`, `log` when the log reads back) or `store-error` |
 //! | `load-state` | | `state {state, version}` or `store-error` |
-//! | `cas-state` | `state`, `version` | `cas {won}` or `store-error` |
-//! | `replay-set` | `fingerprint`, `ttl_ms` | `replay {fresh}` or `store-error` |
+//! | `cas-state` | `state`, `version`, and for a reservation `fingerprint`, `ttl_ms` | `cas {won, fresh?, state?, version?}` or `store-error` (see **Optimistic state**) |
+//! | `replay-set` | `fingerprint`, `ttl_ms` | `replay {fresh}` or `store-error` (asked only for an assessment that wrote no state; otherwise the fingerprint rides with its `cas-state`) |
 //! | `replay-forget` | `fingerprint` | none |
 //! | `post-webhook` | `approver_id`, `url`, `body`, `headers`, `deadline_ms` | `webhook {approver_id, status, body, hmac, timed_out, at_ms?}` |
 //! | `ask-human` | `approver_id`, `prompt` (the approval request's JSON + `description`, `symbol`, `token_amount`: `mpa::human_prompt`), `deadline_ms` | `human {approver_id, vote: approve\|deny\|timeout\|unavailable, at_ms?}` |
@@ -55,16 +55,43 @@
 //! | `sleep` | `until_ms` | `wake` |
 //! | `done` | `allowed`, `code`, `family`, `settlement`, `metrics`, `details`, `audit_line`, and for a payment begun with `"spans": true` `spans` (its OpenTelemetry span plan, [`spans`]; hosts ask only when a tracer is installed) | (the task is over) |
 //!
-//! A payment's course: `begin` → (`load-state` → `cas-state`)\* → `replay-set` →
-//! (`post-webhook`\*, `ask-human`\*, `countersign`) → `audit`, `save-head`? → `sign` → `send` →
+//! A payment's course: `begin` → `load-state`? → `cas-state` (the reservation with its
+//! fingerprint; again at once after a lost race, then `sleep` → `load-state` → `cas-state`) → (`post-webhook`\*, `ask-human`\*,
+//! `countersign`) → `load-state`? → `audit`, `save-head`? → `sign` → `send` → `cas-state` →
 //! `audit`, `save-head`?, `done`. A refusal at any step ends with its
 //! `audit` and `done`. With an unshared store (memory) the state and the
 //! replay set (at most [`MAX_REPLAY`] live fingerprints) live in the driver:
-//! no `load-state`/`cas-state`/`replay-set`/`replay-forget` is asked for,
+//! no `load-state`/`cas-state`/`replay-forget` is asked for,
 //! and a payment takes three crossings after `begin`. With a shared
 //! one every state change is the transaction of `docs/STORES.md`, retried
 //! [`MAX_ATTEMPTS`] times with a jittered backoff of at most
 //! `min(2^attempt, 50)` ms, then refused with `store-unavailable`.
+//!
+//! **Optimistic state** (shared stores). The driver keeps the last state and
+//! version a store answered (a `load-state`, a won `cas-state`'s new
+//! `version` with the state it sent, a lost one's `state` and `version` as
+//! they stand) and runs each step on it: a `load-state` is asked for only
+//! when it holds none (its first step, after a store that answered without
+//! them or failed, and after the backoff of a second lost race in a row; a
+//! first lost race runs the step again at once on the answered state). Correctness comes from the compare-and-set on
+//! the version: a step that writes counts only when its `cas-state` wins, so
+//! a stale state only loses the race. A step that writes nothing (a refusal
+//! without state change, the pre-sign check) counts without a compare-and-set
+//! only on a state the store answered in the same crossing; decided on an
+//! older one, it is decided again after a `load-state` (a stale state never
+//! refuses wrongly nor allows a payment a halt stopped: extra round trips only
+//! then). The `cas-state` of a reservation carries the payment's
+//! `fingerprint` and `ttl_ms`: the store, atomically, answers
+//! `{won: false, state, version}` on another version (the fingerprint
+//! untouched), `{won: false, fresh: false}` when the fingerprint is live (the
+//! state untouched: the payment is then refused as a replay on that state,
+//! `replay-detected`), else stores the state, sets the fingerprint for
+//! `ttl_ms` and answers `{won: true, fresh: true, version}`. A won answer
+//! without `fresh: true` to a `cas-state` with a fingerprint is a store failure
+//! (fail closed). `state` and `version` are optional in every `cas` answer (a
+//! store that gives them saves the loads). The common payment thus takes two
+//! round trips: the reservation's and the settlement's compare-and-set (and
+//! each audit line's `save-head`).
 //!
 //! `ask-human` asks a person (an MPA approver with `mode = "human"`) to
 //! approve the prompt's payment: every field of the prompt is built by the
@@ -169,6 +196,20 @@ pub struct Driver {
     replay: BTreeMap<String, u64>,
     /// Its size after the last sweep of expired entries.
     replay_swept: usize,
+    /// Shared store: the last state and version the store answered (see
+    /// "Optimistic state" in the module docs).
+    snap: Option<Snap>,
+    /// Crossings so far (a snapshot answered in the current one is fresh).
+    crossing: u64,
+}
+
+/// The store's state as last answered: its text, its version and the
+/// crossing that brought it.
+#[derive(Debug, Clone)]
+struct Snap {
+    state: Option<String>,
+    version: String,
+    at: u64,
 }
 
 #[derive(Debug)]
@@ -212,6 +253,8 @@ impl Driver {
             next_id: 1,
             replay: BTreeMap::new(),
             replay_swept: 0,
+            snap: None,
+            crossing: 0,
         })
     }
 
@@ -309,6 +352,15 @@ impl Driver {
         self.state.to_json().to_string()
     }
 
+    /// Keeps what the store answered as the state to run the next step on.
+    fn remember(&mut self, state: Option<String>, version: String) {
+        self.snap = Some(Snap {
+            state,
+            version,
+            at: self.crossing,
+        });
+    }
+
     /// Replaces the state with a saved one (empty text: a fresh state), for
     /// an unshared store.
     pub fn load_state_json(&mut self, text: &str) -> Result<(), Code> {
@@ -348,6 +400,7 @@ impl Driver {
     /// Starts a payment for a request that got a 402. Returns the task id and
     /// its first actions.
     pub fn begin(&mut self, b: Begin, now_ms: u64) -> (u64, Vec<Action>) {
+        self.crossing += 1;
         // A lost line can be recovered from only by a log that reads its head back.
         if self.broken && !self.profile.log_reads_back {
             return (0, vec![done_refused(Code::StoreUnavailable)]);
@@ -369,6 +422,7 @@ impl Driver {
     /// (in `done`) for a `by` or `reason` over 256 bytes or with control
     /// characters. Returns the task id and its first actions.
     pub fn control(&mut self, halt: Option<(&str, &str)>, now_ms: u64) -> (u64, Vec<Action>) {
+        self.crossing += 1;
         if self.broken && !self.profile.log_reads_back {
             return (0, vec![done_refused(Code::StoreUnavailable)]);
         }
@@ -471,6 +525,7 @@ impl Driver {
         events: Vec<Event>,
     ) -> Result<Vec<Action>, Code> {
         let task = self.tasks.remove(&id).ok_or(Code::InvalidInput)?;
+        self.crossing += 1;
         // A finished task stays (bounded by MAX_TASKS) so that a failure of its
         // last batch (`audit-failed`, `head-save-failed`) can still be reported.
         match task {
@@ -792,6 +847,49 @@ mod tests {
         assert_eq!(d.head(), None);
         assert_eq!(
             d.handle(id, 12, vec![Event::AuditFailed]),
+            Err(Code::InvalidInput)
+        );
+    }
+
+    #[test]
+    fn a_cas_answer_is_a_snapshot_only_with_what_it_says() {
+        let ev = |t: &str| Event::from_json(&serde_json::from_str(t).expect("json"));
+        let cas = |won, fresh, snapshot| {
+            Ok(Event::Cas {
+                won,
+                fresh,
+                snapshot,
+            })
+        };
+        assert_eq!(ev(r#"{"on":"cas","won":true}"#), cas(true, None, None));
+        // A win's state is the one sent: only the new version counts.
+        assert_eq!(
+            ev(r#"{"on":"cas","won":true,"fresh":true,"version":"7","state":"x"}"#),
+            cas(true, Some(true), Some((None, "7".into())))
+        );
+        assert_eq!(
+            ev(r#"{"on":"cas","won":false,"state":"{}","version":"7"}"#),
+            cas(false, None, Some((Some("{}".into()), "7".into())))
+        );
+        assert_eq!(
+            ev(r#"{"on":"cas","won":false,"state":null,"version":"0"}"#),
+            cas(false, None, Some((None, "0".into())))
+        );
+        // A lost answer without its state is no snapshot (not an empty store).
+        assert_eq!(
+            ev(r#"{"on":"cas","won":false,"version":"7"}"#),
+            cas(false, None, None)
+        );
+        assert_eq!(
+            ev(r#"{"on":"cas","won":false,"fresh":false}"#),
+            cas(false, Some(false), None)
+        );
+        assert_eq!(
+            ev(r#"{"on":"cas","won":false,"fresh":"no"}"#),
+            Err(Code::InvalidInput)
+        );
+        assert_eq!(
+            ev(r#"{"on":"cas","won":false,"state":1,"version":"7"}"#),
             Err(Code::InvalidInput)
         );
     }

@@ -34,6 +34,17 @@ enum Staged {
     Stepped(Box<(Option<Assessment>, Step)>),
 }
 
+/// A step asked to be stored: its result, the version it ran on, the state
+/// before and after it, and whether the `cas-state` carries the fingerprint.
+#[derive(Debug)]
+struct Pending {
+    staged: Staged,
+    version: String,
+    before: Option<String>,
+    after: String,
+    fingerprint: bool,
+}
+
 #[derive(Debug)]
 enum Phase {
     /// Waiting for the replica's head (the guard had a head problem).
@@ -42,7 +53,7 @@ enum Phase {
     Txn {
         kind: Kind,
         attempt: u32,
-        staged: Option<(Staged, String)>,
+        staged: Option<Box<Pending>>,
     },
     Wake {
         kind: Kind,
@@ -90,6 +101,9 @@ pub(super) struct Payment {
     a: Option<Assessment>,
     phase: Phase,
     replay_fresh: Option<bool>,
+    /// The reservation's `cas-state` set the fingerprint (`Some(true)`) or
+    /// found it live (`Some(false)`).
+    cas_fresh: Option<bool>,
     approvals: Approvals,
     votes: Vec<(String, Vote)>,
     metrics: Vec<Metric>,
@@ -151,6 +165,7 @@ impl Payment {
             a: None,
             phase: Phase::Finished,
             replay_fresh: None,
+            cas_fresh: None,
             approvals: Approvals::default(),
             votes: Vec::new(),
             metrics: Vec::new(),
@@ -249,41 +264,28 @@ impl Payment {
                     staged: None,
                 },
                 Event::State { state, version },
-            ) => Ok(self.loaded(d, now, kind, attempt, state, version)),
-            (
-                Phase::Txn {
-                    kind,
-                    staged: Some((s, _)),
-                    ..
-                },
-                Event::Cas { won: true },
-            ) => Ok(self.commit(d, now, kind, s)),
-            (
-                Phase::Txn {
-                    kind,
-                    attempt,
-                    staged: Some(_),
-                },
-                Event::Cas { won: false },
             ) => {
-                // Another process stored first: the step never happened (the state is reloaded).
-                let attempt = attempt + 1;
-                if attempt >= MAX_ATTEMPTS {
-                    return Ok(self.store_failed(d, now, kind));
-                }
-                self.phase = Phase::Wake { kind, attempt };
-                let cap = (1u64 << attempt.min(6)).min(50);
-                let until = now.saturating_add(self.jitter() % (cap + 1));
-                Ok(vec![Action::new("sleep", json!({"until_ms": until}))])
+                d.remember(state.clone(), version.clone());
+                Ok(self.loaded(d, now, kind, attempt, state, version, true))
             }
-            (Phase::Txn { kind, .. }, Event::StoreError) => Ok(self.store_failed(d, now, kind)),
-            (Phase::Wake { kind, attempt }, Event::Wake) => {
-                self.phase = Phase::Txn {
+            (
+                Phase::Txn {
                     kind,
                     attempt,
-                    staged: None,
-                };
-                Ok(vec![Action::new("load-state", json!({}))])
+                    staged: Some(p),
+                },
+                Event::Cas {
+                    won,
+                    fresh,
+                    snapshot,
+                },
+            ) => Ok(self.cas_answered(d, now, (kind, attempt), *p, won, fresh, snapshot)),
+            (Phase::Txn { kind, .. }, Event::StoreError) => {
+                d.snap = None;
+                Ok(self.store_failed(d, now, kind))
+            }
+            (Phase::Wake { kind, attempt }, Event::Wake) => {
+                Ok(self.try_step(d, now, kind, attempt))
             }
             (Phase::Replay, ev @ (Event::Replay { .. } | Event::StoreError)) => {
                 let fresh = match ev {
@@ -376,17 +378,37 @@ impl Payment {
     /// Runs a step: at once on an unshared store, else as a transaction.
     fn start(&mut self, d: &mut Driver, kind: Kind, now: u64) -> Vec<Action> {
         if d.profile.shared {
-            self.phase = Phase::Txn {
-                kind,
-                attempt: 0,
-                staged: None,
-            };
-            return vec![Action::new("load-state", json!({}))];
+            return self.try_step(d, now, kind, 0);
         }
         let staged = self.run(d, kind, now);
         self.commit(d, now, kind, staged)
     }
 
+    /// One attempt of a transaction: on the state the store last answered,
+    /// or after a `load-state` when the driver holds none.
+    fn try_step(&mut self, d: &mut Driver, now: u64, kind: Kind, attempt: u32) -> Vec<Action> {
+        match d.snap.clone() {
+            Some(s) => {
+                let fresh = s.at == d.crossing;
+                self.loaded(d, now, kind, attempt, s.state, s.version, fresh)
+            }
+            None => self.load(kind, attempt),
+        }
+    }
+
+    fn load(&mut self, kind: Kind, attempt: u32) -> Vec<Action> {
+        self.phase = Phase::Txn {
+            kind,
+            attempt,
+            staged: None,
+        };
+        vec![Action::new("load-state", json!({}))]
+    }
+
+    /// Runs the step on a state the store answered (`fresh`: in this
+    /// crossing). A step that writes asks for its compare-and-set; one that
+    /// writes nothing counts on a fresh state only, else after a `load-state`.
+    #[allow(clippy::too_many_arguments)]
     fn loaded(
         &mut self,
         d: &mut Driver,
@@ -395,26 +417,104 @@ impl Payment {
         attempt: u32,
         state: Option<String>,
         version: String,
+        fresh: bool,
     ) -> Vec<Action> {
-        let before = state.unwrap_or_default();
-        match super::parse_state(&before) {
+        let before = state.as_deref().unwrap_or_default();
+        match super::parse_state(before) {
             Ok(s) => d.state = s,
-            Err(c) => return self.store_failed_code(d, now, kind, c),
+            Err(c) => {
+                d.snap = None;
+                return self.store_failed_code(d, now, kind, c);
+            }
         }
         let staged = self.run(d, kind, now);
         let after = d.state_json();
         if after == before {
-            return self.commit(d, now, kind, staged); // nothing changed: a read of one snapshot
+            if fresh {
+                return self.commit(d, now, kind, staged); // nothing changed: a read of one snapshot
+            }
+            // Decided on a state older than this crossing (a refusal, a pre-sign
+            // check): decided again on one read now.
+            return self.load(kind, attempt);
         }
+        let mut cas = json!({"state": after, "version": version});
+        let fingerprint = match &staged {
+            Staged::Assessed(a) => {
+                cas["fingerprint"] = json!(a.fingerprint.clone().unwrap_or_default());
+                cas["ttl_ms"] = json!(a.replay_ttl_ms);
+                true
+            }
+            Staged::Stepped(_) => false,
+        };
         self.phase = Phase::Txn {
             kind,
             attempt,
-            staged: Some((staged, version.clone())),
+            staged: Some(Box::new(Pending {
+                staged,
+                version,
+                before: state,
+                after,
+                fingerprint,
+            })),
         };
-        vec![Action::new(
-            "cas-state",
-            json!({"state": after, "version": version}),
-        )]
+        vec![Action::new("cas-state", cas)]
+    }
+
+    /// The store answered a `cas-state`.
+    #[allow(clippy::too_many_arguments)]
+    fn cas_answered(
+        &mut self,
+        d: &mut Driver,
+        now: u64,
+        (kind, attempt): (Kind, u32),
+        p: Pending,
+        won: bool,
+        fresh: Option<bool>,
+        snapshot: Option<(Option<String>, String)>,
+    ) -> Vec<Action> {
+        if p.fingerprint {
+            match (won, fresh) {
+                (true, Some(true)) => self.cas_fresh = Some(true),
+                (false, Some(false)) => {
+                    // A live fingerprint: nothing was written, at the version it ran on.
+                    d.remember(p.before, p.version);
+                    self.cas_fresh = Some(false);
+                    return self.commit(d, now, kind, p.staged);
+                }
+                (true, _) => {
+                    // Stored without saying whether the fingerprint was set: fail closed.
+                    d.snap = None;
+                    return self.store_failed(d, now, kind);
+                }
+                (false, _) => {}
+            }
+        }
+        if won {
+            match snapshot {
+                Some((_, v)) => d.remember(Some(p.after), v),
+                None => d.snap = None,
+            }
+            return self.commit(d, now, kind, p.staged);
+        }
+        // Another process stored first: the step never happened. After a
+        // first loss it runs again at once on the state the store answered;
+        // after more (or an answer without the state) it backs off and reloads.
+        let attempt = attempt + 1;
+        if attempt >= MAX_ATTEMPTS {
+            d.snap = None;
+            return self.store_failed(d, now, kind);
+        }
+        match snapshot {
+            Some((s, v)) if attempt == 1 => {
+                d.remember(s, v);
+                return self.try_step(d, now, kind, attempt);
+            }
+            _ => d.snap = None,
+        }
+        self.phase = Phase::Wake { kind, attempt };
+        let cap = (1u64 << attempt.min(6)).min(50);
+        let until = now.saturating_add(self.jitter() % (cap + 1));
+        vec![Action::new("sleep", json!({"until_ms": until}))]
     }
 
     fn run(&mut self, d: &mut Driver, kind: Kind, now: u64) -> Staged {
@@ -528,6 +628,10 @@ impl Payment {
                     // Nothing else sees an unshared store: the driver keeps the replay set.
                     let fresh = d.replay_set(&fp, ttl, now);
                     return self.replayed(d, now, fresh);
+                }
+                if let Some(fresh) = self.cas_fresh.take() {
+                    // The reservation's compare-and-set checked the fingerprint.
+                    return self.replayed(d, now, Some(fresh));
                 }
                 self.phase = Phase::Replay;
                 return vec![Action::new(

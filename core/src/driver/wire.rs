@@ -186,6 +186,14 @@ pub enum Event {
     Cas {
         /// True when the state was stored.
         won: bool,
+        /// With a `fingerprint` in the `cas-state`: true when it was new and
+        /// is now set (with the state), false when it is live (nothing was
+        /// written); `None` when the answer does not say.
+        fresh: Option<bool>,
+        /// The store's state after the answer, when the host gives it: the
+        /// new version on a win (the state is the one sent), the state as it
+        /// stands and its version on a lost version check.
+        snapshot: Option<(Option<String>, String)>,
     },
     /// A store action (`load-state`, `cas-state`, `replay-set`, `load-head`) failed.
     StoreError,
@@ -296,7 +304,24 @@ impl Event {
                     .ok_or(Code::InvalidInput)?
                     .to_string(),
             },
-            "cas" => Event::Cas { won: b("won")? },
+            "cas" => {
+                let won = b("won")?;
+                Event::Cas {
+                    won,
+                    fresh: match v.get("fresh") {
+                        None | Some(Value::Null) => None,
+                        Some(Value::Bool(f)) => Some(*f),
+                        Some(_) => return Err(Code::InvalidInput),
+                    },
+                    // A lost answer gives a snapshot only with its `state` member
+                    // (`null`: the store is empty): a missing one is not an empty state.
+                    snapshot: match opt_s("version")? {
+                        Some(ver) if won => Some((None, ver)),
+                        Some(ver) if v.get("state").is_some() => Some((opt_s("state")?, ver)),
+                        _ => None,
+                    },
+                }
+            }
             "store-error" => Event::StoreError,
             "replay" => Event::Replay { fresh: b("fresh")? },
             "head" => Event::Head {
