@@ -1,11 +1,13 @@
 //! Name and place gazetteers: generated, sorted, fixed-width tables.
 //!
-//! The tables in `data/` are produced by `tools/gazetteer/build.py` from US
+//! The lists in `data/` are produced by `tools/gazetteer/build.py` from US
 //! Census 1990 names, GeoNames places and the SCOWL word list (sources and
-//! licences in `data/README.md`). Each table stores its entries bucketed by
-//! length; `core/build.rs` packs them at five bits a character (see
-//! [`ALPHABET`]), so a lookup is a binary search over fixed-width records
-//! with no index built at run time and no allocation.
+//! licences in `data/README.md`). `core/build.rs` merges the name, stop-word
+//! and place lists into one [`Lexicon`] (a word costs one lookup, which
+//! answers every list it is in) and keeps the organisations as a separate
+//! [`Table`]. Entries are bucketed by length and packed at five bits a
+//! character (see [`ALPHABET`]), so a lookup is a binary search over
+//! fixed-width records with no index built at run time and no allocation.
 
 /// One packed table.
 pub(crate) struct Table {
