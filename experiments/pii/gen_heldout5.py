@@ -46,7 +46,8 @@ DESCRIPTIONS = ["Harbour feed item", "Quiz answers, {n} questions", "Seed vault 
                 "Ledger entry {order}", "HD clip download", "Clinic queue slot", "Quotes for {ticker}",
                 "Transcript of {n} minutes", "CSV bundle"]
 REASONS = ["Approved by the spending policy", "Charged to the project wallet", "Agent task: gather sources",
-           "Nightly sync of sources", "Single purchase", "Settlement of batch {n}", "Retry after a payment-required reply"]
+           "Nightly sync of sources", "Single purchase", "Settlement of batch {n}",
+           "Retry after a payment-required reply"]
 BENIGN_EXTRAS = ["trace {uuid}", "cap {n} base units", "settled on-chain", "from {evm}", "sha {digest}",
                  "valid until {tsms}", "network 84532", "asset: USDC on Base", "plan: Starter", "Team Delta",
                  "agent {version}", "slot {n}"]
