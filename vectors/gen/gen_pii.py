@@ -475,6 +475,12 @@ url_forms = [
         f"https://x.example.com/p#{R}", ["US_SSN"], ["UrlForm", "Base64", "Fragment"]),
     red("base64url e-mail as a query key", f"https://x.example.com/p?{b64('alice@example.com', True, False)}=1",
         f"https://x.example.com/p?{R}=1", ["EMAIL_ADDRESS"], ["UrlForm", "Base64", "Key"]),
+    # Every segment is decoded: 40 benign encoded segments before it do not let an encoded address through.
+    red("base64 e-mail after 40 benign base64 segments",
+        "https://x.example.com/" + "/".join(b64(f"item {k:02}", True, False) for k in range(40))
+        + "?q=" + b64("alice@example.com"),
+        "https://x.example.com/" + "/".join(b64(f"item {k:02}", True, False) for k in range(40)) + "?q=" + R,
+        ["EMAIL_ADDRESS"], ["UrlForm", "Base64", "Evasion"]),
     red("Munich number, 7 digits after the area code (numbering plan)", "office +49 89 5123467 ext",
         f"office {R} ext", ["PHONE_NUMBER"], ["UrlForm", "Plan"]),
     red("Paris number in pairs", "tel +33 1 42 68 53 00", f"tel {R}", ["PHONE_NUMBER"], ["UrlForm", "Plan"]),

@@ -4,11 +4,10 @@
 //! A value (see [`segments`]) made only of base64/base64url characters (8..=1024 of
 //! them, optional `=` padding) is decoded; when the result is printable UTF-8
 //! text it is scanned too, and any finding in it covers the whole encoded
-//! segment. At most [`MAX_SEGMENTS`] segments per text; decoded text is not
+//! segment. Every segment is decoded (their decoded texts are shorter than the
+//! input, and the caller scans them together in one pass); decoded text is not
 //! decoded again.
 
-/// Most base64 segments decoded per text.
-pub(crate) const MAX_SEGMENTS: usize = 16;
 const MIN_LEN: usize = 8;
 const MAX_LEN: usize = 1024;
 
@@ -61,9 +60,6 @@ pub(crate) fn segments(t: &str) -> Vec<(usize, usize, String)> {
         r.iter()
             .position(|&c| matches!(c, b'=' | b'/' | b'#' | b'?' | b'&'))
     }) {
-        if out.len() >= MAX_SEGMENTS {
-            break;
-        }
         let opener = b[from + off];
         let s = from + off + 1;
         let mut e = s;

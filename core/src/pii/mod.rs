@@ -290,19 +290,10 @@ pub fn scan(text: &str, cfg: &PiiConfig) -> Result<Vec<Finding>, Code> {
             .into_iter()
             .map(|(s, e, d)| (n.original(s, e), d));
         let raw = raw.into_iter().map(|(s, e, d)| (Some((s, e)), d));
-        for (span, decoded) in normed.chain(raw) {
-            let inner = norm::normalize(&decoded);
-            let mut sub = Vec::new();
-            detect(&inner.text, want, cfg.context, &mut sub);
-            if let (Some(h), Some((os, oe))) = (sub.iter().max_by_key(|h| h.score), span) {
-                cands.push(Finding {
-                    entity: h.entity,
-                    start: os,
-                    end: oe,
-                    score: h.score,
-                });
-            }
-        }
+        // Two scans, so each joined text is no longer than the text its
+        // segments came from.
+        decoded_findings(normed, want, cfg.context, &mut cands);
+        decoded_findings(raw, want, cfg.context, &mut cands);
     }
     for h in &cfg.hints {
         if want.has(h.entity) {
@@ -319,6 +310,68 @@ pub fn scan(text: &str, cfg: &PiiConfig) -> Result<Vec<Finding>, Code> {
         f.entity != EntityType::IpAddress || !server_ip::is_local_address(text, f.start, f.end)
     });
     Ok(resolve(text, cands))
+}
+
+/// Scans every decoded base64 segment in one pass and adds, per segment, a
+/// finding over its whole encoded span for the best hit that overlaps it.
+///
+/// The decoded texts are joined with a blank line between them: a segment of
+/// `n >= 8` characters decodes to at most `3n/4` bytes, so with its separator
+/// it takes no more room than it had, and the work is one scan no longer than
+/// the text the segments came from, however many segments it holds
+/// (no segment is skipped: a cap would let the segments past it through
+/// unredacted). A hit that crosses a separator covers every segment it
+/// touches.
+fn decoded_findings(
+    segments: impl Iterator<Item = (Option<(usize, usize)>, String)>,
+    want: Want,
+    ctx: bool,
+    out: &mut Vec<Finding>,
+) {
+    const SEP: &str = "\n\n";
+    let mut joined = String::new();
+    // Per segment: its start and end in `joined` and its original span.
+    let mut parts: Vec<(usize, usize, (usize, usize))> = Vec::new();
+    for (span, decoded) in segments {
+        let Some(span) = span else { continue };
+        if !joined.is_empty() {
+            joined.push_str(SEP);
+        }
+        parts.push((joined.len(), joined.len() + decoded.len(), span));
+        joined.push_str(&decoded);
+    }
+    if parts.is_empty() {
+        return;
+    }
+    let inner = norm::normalize(&joined);
+    let mut sub = Vec::new();
+    detect(&inner.text, want, ctx, &mut sub);
+    // Per segment: the best hit so far (the last of equal scores).
+    let mut best: Vec<Option<(EntityType, u16)>> = vec![None; parts.len()];
+    for h in &sub {
+        let Some((js, je)) = inner.original(h.start, h.end) else {
+            continue;
+        };
+        let first = parts.partition_point(|p| p.1 <= js);
+        for (k, p) in parts.iter().enumerate().skip(first) {
+            if p.0 >= je {
+                break;
+            }
+            if best[k].is_none_or(|(_, s)| h.score >= s) {
+                best[k] = Some((h.entity, h.score));
+            }
+        }
+    }
+    for (p, b) in parts.iter().zip(best) {
+        if let Some((entity, score)) = b {
+            out.push(Finding {
+                entity,
+                start: p.2 .0,
+                end: p.2 .1,
+                score,
+            });
+        }
+    }
 }
 
 /// Which entity types to look for, as a bit set.

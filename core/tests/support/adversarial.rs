@@ -170,6 +170,11 @@ pub fn cases() -> Vec<(&'static str, String)> {
         ("apos-name", fill("O'")),
         ("b64q", fill("?q=QUJDREVGR0g=&")),
         ("b64email", fill("/YWxpY2VAZXhhbXBsZS5jb20/")),
+        // Shortest segments (8 characters) that decode to text worth scanning
+        // (every segment is decoded): a name, an address, a name with a title.
+        ("b64name", fill("/SmFuZSAx")),
+        ("b64at", fill("/YUBiLmRl")),
+        ("b64dr", fill("/RHIuIEphbmUgRG9lLCA")),
         ("ent-hex", fill("&#x41;")),
         ("combining", fill("a\u{301}")),
         ("cyr", fill("\u{430}lice ")),
