@@ -5,6 +5,8 @@
 //!   reservation is released, so the state stays the same size).
 //! * `call/*`: one `call("money.parse-usd", …)` round trip (JSON façade).
 //! * `audit-verify-100/*`: verifying a 100-line chain against its head.
+//! * `pii-redact-16k/*`: `call("pii.redact", …)` on a 16 KiB text of names,
+//!   places, addresses and numbers (the scanner's cost at the input cap).
 //!
 //! Run with `make bench-component` (builds the component first).
 
@@ -176,6 +178,30 @@ fn bench(c: &mut Criterion) {
                 .expect("no trap");
             assert!(r.is_ok(), "chain verifies");
         })
+    });
+
+    // ---- the PII scanner at the 16 KiB cap ----
+    let mut text = String::new();
+    let words = [
+        "Dr. Maria Gonzalez from Lagos paid",
+        "order 4111 1111 1111 1111 for jane.doe@example.com",
+        "call +44 20 7946 0958 near Springfield",
+        "Kowalski, Anna visited Rio de Janeiro with O'Brien",
+        "ssn 401-62-7719 and iban DE89370400440532013000",
+    ];
+    for w in words.iter().cycle() {
+        if text.len() + w.len() + 1 > presidio_x402_core::pii::MAX_TEXT_BYTES {
+            break;
+        }
+        text.push_str(w);
+        text.push(' ');
+    }
+    let input = serde_json::json!({ "text": text }).to_string();
+    g.bench_function("pii-redact-16k/native", |b| {
+        b.iter(|| black_box(facade::call_json("pii.redact", &input).expect("ok")))
+    });
+    g.bench_function("pii-redact-16k/component", |b| {
+        b.iter(|| black_box(h.call("pii.redact", &input).expect("ok")))
     });
     g.finish();
 }
