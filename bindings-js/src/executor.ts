@@ -55,18 +55,15 @@ async function fromStore<T>(call: () => Promise<T>, answer: (v: T) => DriverEven
 const bool = (v: unknown): v is boolean => typeof v === "boolean";
 
 /**
- * A `cas-state` on a store: its `casState` when it has one, else the
- * fingerprint's `checkAndSet` then `compareAndSet` (a fingerprint set for a
- * lost compare-and-set is forgotten again).
+ * A `cas-state` on a store: its `casState` when it has one, else its
+ * `compareAndSet` (the driver then never sends a fingerprint: the profile
+ * says `cas_fingerprint: false`; one that comes anyway fails closed).
  */
 async function casState(store: GuardStore, a: Extract<DriverAction, { do: "cas-state" }>, nowMs: number): Promise<CasAnswer> {
   const replay = a.fingerprint === undefined ? null : { fingerprint: a.fingerprint, ttlMs: a.ttl_ms ?? 0, nowMs };
   if (store.casState) return store.casState(a.state, a.version, replay);
-  if (replay === null) return { won: await store.compareAndSet(a.state, a.version) };
-  if (!(await store.checkAndSet(replay.fingerprint, replay.ttlMs, nowMs))) return { won: false, fresh: false };
-  if (await store.compareAndSet(a.state, a.version)) return { won: true, fresh: true };
-  await store.forget(replay.fingerprint);
-  return { won: false };
+  if (replay !== null) throw new Error("cas-state with a fingerprint for a store without casState");
+  return { won: await store.compareAndSet(a.state, a.version) };
 }
 
 /** A store's {@link CasAnswer} as the driver's `cas` event (null when malformed). */

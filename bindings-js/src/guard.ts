@@ -80,7 +80,13 @@ function profileOf(store: GuardStore, sink: AuditSink | undefined): DriverProfil
   // A store that outlives the process (even unshared) is loaded and stored at each step,
   // and keeps the replica's audit head when there is a log (as the Python guard).
   const shared = store.shared === true || store.persistent !== false;
-  return { shared, keep_head: shared && sink !== undefined, log_reads_back: typeof sink?.head === "function" };
+  return {
+    shared,
+    keep_head: shared && sink !== undefined,
+    log_reads_back: typeof sink?.head === "function",
+    // Without `casState` the driver sets the fingerprint with its own `replay-set`.
+    cas_fingerprint: typeof store.casState === "function",
+  };
 }
 
 /** One configured guard. Create with {@link PaymentGuard.create}. */

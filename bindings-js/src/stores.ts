@@ -60,8 +60,8 @@ export interface GuardStore {
    * with the store's state and version when the version is not `version`;
    * else, with `replay`, answers `{won: false, fresh: false}` when the
    * fingerprint is live; else stores `state` (and sets the fingerprint until
-   * `nowMs + ttlMs`) and answers `{won: true, fresh: true, version}`. A store
-   * without it is driven through `checkAndSet` then `compareAndSet`, two round trips.
+   * `nowMs + ttlMs`) and answers `{won: true, fresh: true, version}`. For a store
+   * without it the driver asks for `compareAndSet`, then `checkAndSet`: one round trip more.
    */
   casState?(state: string, version: string, replay: CasReplay | null): Promise<CasAnswer>;
   /**

@@ -164,6 +164,11 @@ export interface DriverProfile {
   keep_head?: boolean;
   /** The audit sink can read its own last head back (a file log). */
   log_reads_back?: boolean;
+  /**
+   * The store's compare-and-set can set a fingerprint in the same atomic step (a `casState`; default true).
+   * When false the driver asks for the fingerprint with `replay-set` after the reservation is stored.
+   */
+  cas_fingerprint?: boolean;
 }
 
 /** A host PII detector's finding (`pii_mode="nlp"`), passed to the core as a hint. */

@@ -200,6 +200,33 @@ test("RedisStore: the same payment through two guards on one tenant is allowed e
   }
 });
 
+test("a shared store without casState: the driver stores the reservation, then sets the fingerprint; a replay is refused once", async () => {
+  const t = tenant();
+  const inner = new x.RedisStore({ url: redis.url, tenant: t });
+  const calls = [];
+  // The base protocol only (no casState): the profile says cas_fingerprint false.
+  const plain = {
+    shared: true,
+    loadVersioned: () => { calls.push("loadVersioned"); return inner.loadVersioned(); },
+    compareAndSet: (s, v) => { calls.push("compareAndSet"); return inner.compareAndSet(s, v); },
+    checkAndSet: (...a) => { calls.push("checkAndSet"); return inner.checkAndSet(...a); },
+    forget: (f) => inner.forget(f),
+    loadHead: (r) => inner.loadHead(r),
+    saveHead: (...a) => inner.saveHead(...a),
+    close: () => inner.close(),
+  };
+  // Room for two payments: the second fits only if the replays' reservations were released.
+  const a = await guard(plain, { replica_id: "pod-a", daily_limit_usd: "0.02" });
+  const b = await guard(new x.RedisStore({ url: redis.url, tenant: t }), { replica_id: "pod-b", daily_limit_usd: "0.02" });
+  assert.deepEqual(await pay(a, "plain-1"), { allowed: true, code: null });
+  assert.ok(calls.indexOf("compareAndSet") < calls.indexOf("checkAndSet"), calls.join(" "));
+  // The same payment again, through this guard and through a casState guard on the same tenant.
+  assert.equal((await pay(a, "plain-1")).code, "replay-detected");
+  assert.equal((await pay(b, "plain-1")).code, "replay-detected");
+  assert.deepEqual(await pay(b, "plain-2"), { allowed: true, code: null });
+  assert.equal((await pay(b, "plain-3")).code, "policy-window-exceeded");
+});
+
 test("RedisStore: tenants and prefixes are separate budgets; bad names are refused", async () => {
   const t1 = tenant();
   const t2 = tenant();

@@ -187,7 +187,9 @@ class Guard:
         writer = self.audit.writer
         # The audit head goes to the store when a log is kept (a replica's chain has one writer).
         self.profile = {"shared": shared, "keep_head": shared and not isinstance(writer, NullAuditWriter),
-                        "log_reads_back": hasattr(writer, "resume_head") or self.audit.head is not None}
+                        "log_reads_back": hasattr(writer, "resume_head") or self.audit.head is not None,
+                        # Without ``cas_state`` the driver sets the fingerprint with its own ``replay-set``.
+                        "cas_fingerprint": hasattr(self.store, "cas_state")}
         replay = (_keys.coerce_key(replay_key, "replay key") or _keys.fingerprint_key()).bytes()
         try:
             self._d = Driver.create(json.dumps(cfg, ensure_ascii=False), json.dumps(self.profile), replay,
@@ -505,21 +507,16 @@ class Guard:
         return {"on": "head", "stored": stored, "log": self._log_head()}
 
     def _cas_state(self, a: dict[str, Any]) -> Steps:
-        """A ``cas-state``: the store's ``cas_state`` when it has one, else the fingerprint's
-        ``replay_check_and_set`` then ``compare_and_set`` (a fingerprint set for a lost
-        compare-and-set is forgotten again)."""
+        """A ``cas-state``: the store's ``cas_state`` when it has one, else its ``compare_and_set``
+        (the driver then never sends a fingerprint: the profile says ``cas_fingerprint: false``;
+        one that comes anyway fails closed)."""
         fp = a.get("fingerprint")
         ttl = int(a.get("ttl_ms") or 0)
         if hasattr(self.store, "cas_state"):
             return (yield ("call", "cas_state", (a["state"], a["version"], fp, ttl, self.clock())))
-        if fp is None:
-            return {"won": _bool((yield ("call", "compare_and_set", (a["state"], a["version"]))))}
-        if not _bool((yield ("call", "replay_check_and_set", (fp, ttl, self.clock())))):
-            return {"won": False, "fresh": False}
-        if _bool((yield ("call", "compare_and_set", (a["state"], a["version"])))):
-            return {"won": True, "fresh": True}
-        yield ("call", "replay_forget", (fp,))
-        return {"won": False}
+        if fp is not None:
+            raise StoreError("cas-state with a fingerprint for a store without cas_state")
+        return {"won": _bool((yield ("call", "compare_and_set", (a["state"], a["version"]))))}
 
     def _log_head(self) -> dict[str, Any] | None:
         if not self.profile["log_reads_back"]:

@@ -508,6 +508,32 @@ def test_replay_store_failure_is_refused_by_the_core(rstore):
     assert rstore.load_versioned() == (None, "0")
 
 
+def test_store_without_cas_state_is_driven_by_the_core(rstore):
+    class PlainCas:
+        """A user store with only the base protocol: no ``cas_state``."""
+        shared = True
+
+        def __init__(self):
+            self.calls: list[str] = []
+
+        def __getattr__(self, name):
+            if name == "cas_state":
+                raise AttributeError(name)
+            self.calls.append(name)
+            return getattr(rstore, name)
+
+    s = PlainCas()
+    g = guard(s)
+    assert g.profile["cas_fingerprint"] is False
+    url = "https://api.example.com/plain"
+    assert pay(g, url) is None
+    # The reservation's compare-and-set, then the fingerprint on its own (the driver's replay-set).
+    assert s.calls.index("compare_and_set") < s.calls.index("replay_check_and_set")
+    assert pay(g, url) == "replay-detected"
+    # The replay's reservation was released: one payment committed, nothing reserved.
+    assert spend(rstore.load_versioned()[0]) == (CENT_ATTO, 0, 0)
+
+
 def test_dead_process_reservation_counts_until_its_lease(redis_server, tenant):
     s = RedisStore(redis_server.url, tenant=tenant)
     dead = guard(s)

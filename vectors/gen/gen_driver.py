@@ -41,6 +41,7 @@ URL = "http://127.0.0.1:4021/weather"
 URL1 = "https://api.example.com/premium-data"
 MEMORY = {}
 SHARED = {"shared": True}
+SHARED_PLAIN_CAS = {"shared": True, "cas_fingerprint": False}
 T0 = 1_767_225_600_000
 
 
@@ -417,6 +418,17 @@ shared = [
               task(["load-state", "audit done"], allowed=False, code="policy-window-exceeded")],
              config={"max_per_call_usd": 0.10, "daily_limit_usd": 0.001}, profile=SHARED,
              audit=["allowed", "settled", "blocked"]),
+    # A store whose compare-and-set cannot set a fingerprint (a user store without `casState`): the profile says
+    # so and the driver sets the fingerprint with `replay-set` after the reservation is stored.
+    scenario("shared store without a fingerprint compare-and-set: the reservation, then replay-set", [v2()],
+             [OPEN, task(["load-state", "cas-state", "replay-set", "load-state", "audit sign", "send", "cas-state",
+                          "audit done"], allowed=True)], profile=SHARED_PLAIN_CAS),
+    scenario("shared store without a fingerprint compare-and-set: a replay is refused and its reservation released",
+             [v2(), v2()],
+             [OPEN, task(["load-state", "cas-state", "replay-set", "load-state", "audit sign", "send", "cas-state",
+                          "audit done"], allowed=True),
+              task(["cas-state", "replay-set", "cas-state", "audit done"], allowed=False, code="replay-detected")],
+             profile=SHARED_PLAIN_CAS, audit=["allowed", "settled", "blocked"]),
     scenario("shared store: compare-and-set errors at settle: store-unavailable, the settlement still reported",
              [v2()],
              [OPEN, task([*PAID_SHARED[:-1], "done"], code="store-unavailable", settlement="settled")],

@@ -41,8 +41,8 @@
 //! |---|---|---|
 //! | `load-head` | `replica`, `from_store` | `head {stored, log}` (`stored` when `from_store`, `log` when the log reads back) or `store-error` |
 //! | `load-state` | | `state {state, version}` or `store-error` |
-//! | `cas-state` | `state`, `version`, and for a reservation `fingerprint`, `ttl_ms` | `cas {won, fresh?, state?, version?}` or `store-error` (see **Optimistic state**) |
-//! | `replay-set` | `fingerprint`, `ttl_ms` | `replay {fresh}` or `store-error` (asked only for an assessment that wrote no state; otherwise the fingerprint rides with its `cas-state`) |
+//! | `cas-state` | `state`, `version`, and for a reservation `fingerprint`, `ttl_ms` (unless the profile says `cas_fingerprint: false`: the fingerprint then comes after, in a `replay-set`) | `cas {won, fresh?, state?, version?}` or `store-error` (see **Optimistic state**) |
+//! | `replay-set` | `fingerprint`, `ttl_ms` | `replay {fresh}` or `store-error` (asked only for an assessment that wrote no state or under `cas_fingerprint: false`; otherwise the fingerprint rides with its `cas-state`) |
 //! | `replay-forget` | `fingerprint` | none |
 //! | `post-webhook` | `approver_id`, `url`, `body`, `headers`, `deadline_ms` | `webhook {approver_id, status, body, hmac, timed_out, at_ms?}` |
 //! | `ask-human` | `approver_id`, `prompt` (the approval request's JSON + `description`, `symbol`, `token_amount`: `mpa::human_prompt`), `deadline_ms` | `human {approver_id, vote: approve\|deny\|timeout\|unavailable, at_ms?}` |

@@ -439,12 +439,14 @@ impl Payment {
         }
         let mut cas = json!({"state": after, "version": version});
         let fingerprint = match &staged {
-            Staged::Assessed(a) => {
+            // Without `cas_fingerprint` the fingerprint is set by `replay-set`
+            // once the reservation is stored (see `commit`).
+            Staged::Assessed(a) if d.profile.cas_fingerprint => {
                 cas["fingerprint"] = json!(a.fingerprint.clone().unwrap_or_default());
                 cas["ttl_ms"] = json!(a.replay_ttl_ms);
                 true
             }
-            Staged::Stepped(_) => false,
+            Staged::Assessed(_) | Staged::Stepped(_) => false,
         };
         self.phase = Phase::Txn {
             kind,

@@ -14,8 +14,9 @@ pub const MAX_EVENTS_BYTES: usize = 1 << 20;
 pub const MAX_EVENTS: usize = 64;
 
 /// How a host keeps state and writes its audit log (given once, when the
-/// driver is made).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// driver is made). The default is the JSON default: an unshared store
+/// (whose `cas_fingerprint` is then unused).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Profile {
     /// The store may be changed by other processes (or outlives the
     /// process): every state change runs as a compare-and-set transaction.
@@ -25,26 +26,46 @@ pub struct Profile {
     pub keep_head: bool,
     /// The audit sink can read its own last head back (a file log).
     pub log_reads_back: bool,
+    /// The shared store's compare-and-set can set a fingerprint in the same
+    /// atomic step (`cas-state` with `fingerprint`, `ttl_ms`; default true).
+    /// When false, a reservation's `cas-state` carries no fingerprint and
+    /// the fingerprint is set afterwards with `replay-set`, one round trip
+    /// more (a replay then costs its reservation's write and its release).
+    pub cas_fingerprint: bool,
+}
+
+impl Default for Profile {
+    fn default() -> Profile {
+        Profile {
+            shared: false,
+            keep_head: false,
+            log_reads_back: false,
+            cas_fingerprint: true,
+        }
+    }
 }
 
 impl Profile {
-    /// Reads `{"shared", "keep_head", "log_reads_back"}` (each optional, default false).
+    /// Reads `{"shared", "keep_head", "log_reads_back", "cas_fingerprint"}`
+    /// (each optional; default false, `cas_fingerprint` true). Another key
+    /// or a value that is not a boolean is [`Code::InvalidInput`].
     pub fn from_json(v: &Value) -> Result<Profile, Code> {
         let m = v.as_object().ok_or(Code::InvalidInput)?;
-        let flag = |k: &str| match m.get(k) {
-            None => Ok(false),
+        let flag = |k: &str, default: bool| match m.get(k) {
+            None => Ok(default),
             Some(Value::Bool(b)) => Ok(*b),
             Some(_) => Err(Code::InvalidInput),
         };
-        if m.keys()
-            .any(|k| !["shared", "keep_head", "log_reads_back"].contains(&k.as_str()))
-        {
+        if m.keys().any(|k| {
+            !["shared", "keep_head", "log_reads_back", "cas_fingerprint"].contains(&k.as_str())
+        }) {
             return Err(Code::InvalidInput);
         }
         Ok(Profile {
-            shared: flag("shared")?,
-            keep_head: flag("keep_head")?,
-            log_reads_back: flag("log_reads_back")?,
+            shared: flag("shared", false)?,
+            keep_head: flag("keep_head", false)?,
+            log_reads_back: flag("log_reads_back", false)?,
+            cas_fingerprint: flag("cas_fingerprint", true)?,
         })
     }
 }
