@@ -116,6 +116,8 @@ fn shared() -> &'static Shared {
             json!({"shared": true}),
             json!({"shared": true, "keep_head": true}),
             json!({"log_reads_back": true}),
+            // A store without a fingerprint compare-and-set: the replay set after the reservation.
+            json!({"shared": true, "cas_fingerprint": false}),
         ]
         .iter()
         .map(|p| Profile::from_json(p).expect("a valid profile"))
@@ -338,7 +340,7 @@ fn run(data: &[u8]) -> Option<Seen> {
     let mut seen = Seen::default();
     let mut b = Bytes(data);
     let setup = b.next();
-    let profile = sh.profiles[usize::from(setup / 4 % 4)].clone();
+    let profile = sh.profiles[usize::from(setup / 4) % sh.profiles.len()].clone();
     let unshared = !profile.shared;
     let mut d = Driver::new(
         sh.configs[usize::from(setup % 4)].clone(),
