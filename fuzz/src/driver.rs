@@ -452,7 +452,7 @@ mod tests {
         let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
         let (mut sent, mut ended, mut controls) = (0, 0, 0);
         let mut codes = std::collections::BTreeSet::new();
-        for _ in 0..300 {
+        for _ in 0..600 {
             let data: Vec<u8> = (0..600)
                 .map(|_| {
                     x ^= x << 13;
