@@ -160,11 +160,64 @@ fn entries(text: &str) -> impl Iterator<Item = &[u8]> {
         .flat_map(|(i, line)| line.as_bytes().chunks(i + 1))
 }
 
+/// Entries a lexicon block holds: its head stored whole, the others front
+/// coded. Measured (see `Lexicon` in src/pii/gazetteer.rs): 8 saves ~53 KB,
+/// 16 ~63 KB, 32 ~68 KB of the 195,705-byte fixed-width records.
+const LEXICON_BLOCK: usize = 16;
+
+/// Bits of a shared-prefix length in a `k`-character bucket (lengths
+/// `0..k`; none for `k = 1`). `src/pii/gazetteer.rs` computes the same.
+fn lcp_bits(k: usize) -> u32 {
+    usize::BITS - (k - 1).leading_zeros()
+}
+
+/// Appends bits most significant first; `bytes` pads the last byte with zeros.
+#[derive(Default)]
+struct Bits {
+    out: Vec<u8>,
+    acc: u32,
+    n: u32,
+}
+
+impl Bits {
+    fn put(&mut self, value: u32, bits: u32) {
+        assert!(bits <= 8 && value < 1 << bits);
+        self.acc = (self.acc << bits) | value;
+        self.n += bits;
+        while self.n >= 8 {
+            self.n -= 8;
+            self.out.push((self.acc >> self.n) as u8);
+            self.acc &= (1 << self.n) - 1;
+        }
+    }
+
+    fn bytes(mut self) -> Vec<u8> {
+        if self.n > 0 {
+            self.out.push((self.acc << (8 - self.n)) as u8);
+        }
+        self.out
+    }
+}
+
 /// The merged lexicon (see `Lexicon` in src/pii/gazetteer.rs): every entry
 /// of [`LEXICON_LISTS`] and of the place prefixes once, sorted per length as
-/// the tables are, each record followed by one more 5-bit symbol: the index
-/// of its class (the set of lists it is in) in a table of at most 32 classes.
-/// Returns the Rust constant.
+/// the tables are, each with one more 5-bit symbol: the index of its class
+/// (the set of lists it is in) in a table of at most 32 classes.
+///
+/// Layout of `lexicon.bin`, per length `k` (shortest first), the entries in
+/// blocks of [`LEXICON_BLOCK`]:
+/// - the heads: for each block, its first entry as a fixed-width record
+///   (`ceil((5k + 5) / 8)` bytes: the characters, then the class symbol, as
+///   [`pack_codes`] writes them), then the byte offset of the block's body
+///   from the start of this length's bodies (2 bytes, big-endian);
+/// - the bodies: for each block, starting on a byte, its other entries in
+///   order, each as the length of the prefix it shares with the entry before
+///   it ([`lcp_bits`] bits), the characters after that prefix (five bits
+///   each; the count is `k` minus the prefix) and the class symbol.
+///
+/// `at[k - 1]` is `[heads start, bodies start, entries]` of length `k`;
+/// its bodies end where length `k + 1`'s heads start. Returns the Rust
+/// constant.
 fn lexicon(data: &std::path::Path, prefixes: &str, out_dir: &std::path::Path) -> String {
     let mut all: std::collections::BTreeMap<Vec<u8>, u8> = std::collections::BTreeMap::new();
     for (file, bit) in LEXICON_LISTS {
@@ -186,20 +239,51 @@ fn lexicon(data: &std::path::Path, prefixes: &str, out_dir: &std::path::Path) ->
     );
     let longest = all.keys().map(Vec::len).max().unwrap_or(0);
     let mut bytes = Vec::new();
-    let mut at = vec![0];
+    let mut at: Vec<[u32; 3]> = Vec::new();
     for k in 1..=longest {
         // BTreeMap order is byte order, the packed order of the records.
-        for (e, c) in all.iter().filter(|(e, _)| e.len() == k) {
-            let class = classes.binary_search(c).expect("a listed class") as u8;
+        let line: Vec<(&Vec<u8>, u8)> = all
+            .iter()
+            .filter(|(e, _)| e.len() == k)
+            .map(|(e, c)| (e, classes.binary_search(c).expect("a listed class") as u8))
+            .collect();
+        let (mut heads, mut bodies) = (Vec::new(), Vec::new());
+        for block in line.chunks(LEXICON_BLOCK) {
+            let (head, class) = block[0];
             pack_codes(
-                e.iter().map(|&ch| code(ch)).chain(std::iter::once(class)),
-                &mut bytes,
+                head.iter()
+                    .map(|&ch| code(ch))
+                    .chain(std::iter::once(class)),
+                &mut heads,
             );
+            let offset = u16::try_from(bodies.len()).expect("a length's bodies under 64 KiB");
+            heads.extend_from_slice(&offset.to_be_bytes());
+            let mut body = Bits::default();
+            for pair in block.windows(2) {
+                let ((prev, _), (e, class)) = (pair[0], pair[1]);
+                let shared = prev
+                    .iter()
+                    .zip(e.iter())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                assert!(shared < k, "sorted, distinct entries");
+                body.put(shared as u32, lcp_bits(k));
+                for &ch in &e[shared..] {
+                    body.put(u32::from(code(ch)), 5);
+                }
+                body.put(u32::from(class), 5);
+            }
+            bodies.extend_from_slice(&body.bytes());
         }
-        at.push(bytes.len());
+        let start = bytes.len();
+        bytes.extend_from_slice(&heads);
+        let body_start = bytes.len();
+        bytes.extend_from_slice(&bodies);
+        let n = |x: usize| u32::try_from(x).expect("a small lexicon");
+        at.push([n(start), n(body_start), n(line.len())]);
     }
     fs::write(out_dir.join("lexicon.bin"), &bytes).expect("writable OUT_DIR");
     format!(
-        "pub(super) const LEXICON: Lexicon = Lexicon {{ packed: include_bytes!(concat!(env!(\"OUT_DIR\"), \"/lexicon.bin\")), at: &{at:?}, classes: &{classes:?} }};\n"
+        "pub(super) const LEXICON: Lexicon = Lexicon {{ packed: include_bytes!(concat!(env!(\"OUT_DIR\"), \"/lexicon.bin\")), at: &{at:?}, classes: &{classes:?}, block: {LEXICON_BLOCK} }};\n"
     )
 }
