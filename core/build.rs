@@ -163,7 +163,7 @@ fn entries(text: &str) -> impl Iterator<Item = &[u8]> {
 /// Entries a lexicon block holds: its head stored whole, the others front
 /// coded. Measured (see `Lexicon` in src/pii/gazetteer.rs): 8 saves ~53 KB,
 /// 16 ~63 KB, 32 ~68 KB of the 195,705-byte fixed-width records.
-const LEXICON_BLOCK: usize = 16;
+const LEXICON_BLOCK: usize = 8;
 
 /// Bits of a shared-prefix length in a `k`-character bucket (lengths
 /// `0..k`; none for `k = 1`). `src/pii/gazetteer.rs` computes the same.

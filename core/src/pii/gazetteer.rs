@@ -46,36 +46,48 @@ pub(crate) struct Lexicon {
     block: usize,
 }
 
-/// Reads bits most significant first from a byte slice (zeros past its end).
-struct BitReader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl BitReader<'_> {
-    /// The next `n` (at most 8) bits.
-    #[inline]
-    fn take(&mut self, n: usize) -> u8 {
-        if n == 0 {
-            return 0;
-        }
-        let byte = self.at / 8;
-        let get = |i: usize| u16::from(self.bytes.get(i).copied().unwrap_or(0));
-        let two = get(byte) << 8 | get(byte + 1);
-        let v = (two << (self.at % 8)) >> (16 - n);
-        self.at += n;
-        v as u8
-    }
-}
-
-/// The 5-bit code of character `i` of a packed record or key.
+/// The bits of `packed` from bit `at` on, most significant first: at
+/// least 57 of them (zeros past its end).
 #[inline]
-fn code_at(packed: &[u8], i: usize) -> u8 {
-    BitReader {
-        bytes: packed,
-        at: 5 * i,
+fn peek(packed: &[u8], at: usize) -> u64 {
+    let i = at / 8;
+    let word = match packed.get(i..i + 8) {
+        Some(&[a, b, c, d, e, f, g, h]) => u64::from_be_bytes([a, b, c, d, e, f, g, h]),
+        _ => {
+            let mut word = [0u8; 8];
+            for (j, w) in word.iter_mut().enumerate() {
+                *w = packed.get(i + j).copied().unwrap_or(0);
+            }
+            u64::from_be_bytes(word)
+        }
+    };
+    word << (at % 8)
+}
+
+/// Compares the `n` characters of `packed` from bit `at` on with those of
+/// `key` from character `i` on, eleven at a time: `Ok(())` when equal, else
+/// how the packed ones compare and the count of leading characters equal.
+#[inline]
+fn cmp_codes(
+    packed: &[u8],
+    mut at: usize,
+    key: &Key,
+    mut i: usize,
+    n: usize,
+) -> Result<(), (core::cmp::Ordering, usize)> {
+    let end = i + n;
+    while i < end {
+        let chunk = (end - i).min(11);
+        let drop = 64 - 5 * chunk as u32;
+        let (x, y) = (peek(packed, at) >> drop, peek(&key.bytes, 5 * i) >> drop);
+        if x != y {
+            let same = ((x ^ y).leading_zeros() - drop) as usize / 5;
+            return Err((x.cmp(&y), i + same));
+        }
+        at += 5 * chunk;
+        i += chunk;
     }
-    .take(5)
+    Ok(())
 }
 
 mod tables {
@@ -205,13 +217,8 @@ impl Lexicon {
         let Some(&[lo, mid, count]) = self.at.get(k - 1) else {
             return 0;
         };
-        let hi = self
-            .at
-            .get(k)
-            .map_or(self.packed.len(), |next| next[0] as usize);
         let (lo, mid, count) = (lo as usize, mid as usize, count as usize);
-        let (Some(heads), Some(bodies)) = (self.packed.get(lo..mid), self.packed.get(mid..hi))
-        else {
+        let Some(heads) = self.packed.get(lo..mid) else {
             return 0;
         };
         // The key's bits are the first `5k` of a head: `full` whole bytes,
@@ -234,8 +241,8 @@ impl Lexicon {
             let ord = cmp_bytes(head, want).then((tail0 & mask).cmp(&last));
             match ord {
                 core::cmp::Ordering::Equal => {
-                    let index = code_at(rec, k);
-                    return self.classes.get(usize::from(index)).copied().unwrap_or(0);
+                    let index = peek(self.packed, 8 * (lo + m * hw) + 5 * k) >> 59;
+                    return self.classes.get(index as usize).copied().unwrap_or(0);
                 }
                 core::cmp::Ordering::Less => a = m + 1,
                 core::cmp::Ordering::Greater => b = m,
@@ -248,46 +255,39 @@ impl Lexicon {
             return 0;
         };
         let offset = usize::from(u16::from_be_bytes([rec[w], rec[w + 1]]));
-        let Some(body) = bodies.get(offset..) else {
-            return 0;
-        };
         // `m`: the characters the entry before (below the key) shares with
         // the key. An entry sharing more with that one is below the key too
         // (its character `m` is the one below the key's); one sharing less is
         // above it (its character there is above the one the key has).
-        let mut m = 0;
-        while m < k && code_at(rec, m) == code_at(&key.bytes, m) {
-            m += 1;
-        }
-        let lcp_bits = (usize::BITS - (k - 1).leading_zeros()) as usize;
-        let mut bits = BitReader { bytes: body, at: 0 };
+        let Err((_, mut m)) = cmp_codes(self.packed, 8 * (lo + j * hw), key, 0, k) else {
+            return 0;
+        };
+        let lcp_bits = usize::BITS - (k - 1).leading_zeros();
+        // Bit position in `packed` of the next body entry.
+        let mut at = 8 * (mid + offset);
         let others = count.saturating_sub(j * self.block).min(self.block) - 1;
         for _ in 0..others {
-            let shared = usize::from(bits.take(lcp_bits));
+            let shared = if lcp_bits == 0 {
+                0
+            } else {
+                (peek(self.packed, at) >> (64 - lcp_bits)) as usize
+            };
+            at += lcp_bits as usize;
+            let next = at + 5 * (k - shared) + 5;
             if shared < m {
                 return 0;
             }
-            if shared > m {
-                bits.at += 5 * (k - shared) + 5;
-                continue;
-            }
-            let mut i = shared;
-            while i < k {
-                let (c, want) = (bits.take(5), code_at(&key.bytes, i));
-                if c != want {
-                    if c > want {
-                        return 0;
+            if shared == m {
+                match cmp_codes(self.packed, at, key, shared, k - shared) {
+                    Ok(()) => {
+                        let index = peek(self.packed, next - 5) >> 59;
+                        return self.classes.get(index as usize).copied().unwrap_or(0);
                     }
-                    break;
+                    Err((core::cmp::Ordering::Greater, _)) => return 0,
+                    Err((_, same)) => m = same,
                 }
-                i += 1;
             }
-            if i == k {
-                let index = bits.take(5);
-                return self.classes.get(usize::from(index)).copied().unwrap_or(0);
-            }
-            bits.at += 5 * (k - i - 1) + 5;
-            m = i;
+            at = next;
         }
         0
     }
