@@ -216,7 +216,10 @@ impl Bits {
 ///   each; the count is `k` minus the prefix) and the class symbol.
 ///
 /// `at[k - 1]` is `[heads start, bodies start, entries]` of length `k`;
-/// its bodies end where length `k + 1`'s heads start. Returns the Rust
+/// its bodies end where length `k + 1`'s heads start. `first[31 (k - 1) +
+/// c]` counts the heads of length `k` whose first character's code is below
+/// `c` (so a key starting with code `c` is in a block from `first[.. + c] -
+/// 1` to `first[.. + c + 1] - 1`, for `c` in 1..=30). Returns the Rust
 /// constant.
 fn lexicon(data: &std::path::Path, prefixes: &str, out_dir: &std::path::Path) -> String {
     let mut all: std::collections::BTreeMap<Vec<u8>, u8> = std::collections::BTreeMap::new();
@@ -240,6 +243,7 @@ fn lexicon(data: &std::path::Path, prefixes: &str, out_dir: &std::path::Path) ->
     let longest = all.keys().map(Vec::len).max().unwrap_or(0);
     let mut bytes = Vec::new();
     let mut at: Vec<[u32; 3]> = Vec::new();
+    let mut first: Vec<u16> = Vec::new();
     for k in 1..=longest {
         // BTreeMap order is byte order, the packed order of the records.
         let line: Vec<(&Vec<u8>, u8)> = all
@@ -275,6 +279,15 @@ fn lexicon(data: &std::path::Path, prefixes: &str, out_dir: &std::path::Path) ->
             }
             bodies.extend_from_slice(&body.bytes());
         }
+        // The first block of each first character: how many heads start
+        // with a lower code (codes 1..=30; entry 0 is 0).
+        for c in 0..=30u8 {
+            let below = line
+                .chunks(LEXICON_BLOCK)
+                .filter(|b| code(b[0].0[0]) < c)
+                .count();
+            first.push(u16::try_from(below).expect("under 64 Ki blocks a length"));
+        }
         let start = bytes.len();
         bytes.extend_from_slice(&heads);
         let body_start = bytes.len();
@@ -284,6 +297,6 @@ fn lexicon(data: &std::path::Path, prefixes: &str, out_dir: &std::path::Path) ->
     }
     fs::write(out_dir.join("lexicon.bin"), &bytes).expect("writable OUT_DIR");
     format!(
-        "pub(super) const LEXICON: Lexicon = Lexicon {{ packed: include_bytes!(concat!(env!(\"OUT_DIR\"), \"/lexicon.bin\")), at: &{at:?}, classes: &{classes:?}, block: {LEXICON_BLOCK} }};\n"
+        "pub(super) const LEXICON: Lexicon = Lexicon {{ packed: include_bytes!(concat!(env!(\"OUT_DIR\"), \"/lexicon.bin\")), at: &{at:?}, first: &{first:?}, classes: &{classes:?}, block: {LEXICON_BLOCK} }};\n"
     )
 }

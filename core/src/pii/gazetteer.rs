@@ -40,6 +40,10 @@ pub(crate) struct Lexicon {
     /// `[heads start, bodies start, entries]` of each length `k` at
     /// `at[k - 1]`; the bodies end where the next length's heads start.
     at: &'static [[u32; 3]],
+    /// Per length `k`, 31 counts from `31 (k - 1)` on: the heads whose first
+    /// character's code is below `c`, for `c` in 0..=30 (so the head search
+    /// starts among one first character's blocks).
+    first: &'static [u16],
     /// The class bits of each class index (at most 32 classes).
     classes: &'static [u8],
     /// Entries a block holds.
@@ -118,6 +122,8 @@ const MAX_KEY: usize = 64;
 /// tables without packing it again.
 pub(crate) struct Key {
     len: usize,
+    /// The first character.
+    first: u8,
     bytes: [u8; MAX_KEY * 5 / 8 + 1],
     width: usize,
 }
@@ -131,6 +137,7 @@ impl Key {
         }
         let mut out = Key {
             len: key.len(),
+            first: key[0],
             bytes: [0; MAX_KEY * 5 / 8 + 1],
             width: 0,
         };
@@ -229,8 +236,22 @@ impl Lexicon {
         let mask = (0xFF00u16 >> rest) as u8;
         let want = &key.bytes[..full];
         let last = key.bytes.get(full).copied().unwrap_or(0);
-        // The last head below the key: `a - 1` after the search.
-        let (mut a, mut b) = (0usize, heads.len() / hw);
+        // The last head below the key: `a - 1` after the search, among
+        // those with the key's first character (else the one before them).
+        let c = usize::from(CODE[usize::from(key.first)]);
+        let bound = |c: usize| {
+            self.first
+                .get(31 * (k - 1) + c)
+                .map_or(0, |&n| usize::from(n))
+        };
+        let (mut a, mut b) = (
+            bound(c),
+            if c < 30 {
+                bound(c + 1)
+            } else {
+                heads.len() / hw
+            },
+        );
         while a < b {
             let m = a + (b - a) / 2;
             let Some(rec) = heads.get(m * hw..m * hw + hw) else {
@@ -263,28 +284,44 @@ impl Lexicon {
             return 0;
         };
         let lcp_bits = usize::BITS - (k - 1).leading_zeros();
+        // The key's bits from character `m` on.
+        let mut rest = peek(&key.bytes, 5 * m);
         // Bit position in `packed` of the next body entry.
         let mut at = 8 * (mid + offset);
         let others = count.saturating_sub(j * self.block).min(self.block) - 1;
         for _ in 0..others {
-            let shared = if lcp_bits == 0 {
-                0
-            } else {
-                (peek(self.packed, at) >> (64 - lcp_bits)) as usize
-            };
-            at += lcp_bits as usize;
-            let next = at + 5 * (k - shared) + 5;
+            // One read holds the shared length and up to ten characters
+            // (at least 57 bits: 6 + 50 + 1).
+            let word = peek(self.packed, at);
+            let shared = word.checked_shr(64 - lcp_bits).unwrap_or(0) as usize;
+            let n = k - shared;
+            let next = at + lcp_bits as usize + 5 * n + 5;
             if shared < m {
                 return 0;
             }
             if shared == m {
-                match cmp_codes(self.packed, at, key, shared, k - shared) {
+                let ord = if n <= 10 {
+                    let drop = 64 - 5 * n as u32;
+                    let (x, y) = ((word << lcp_bits) >> drop, rest >> drop);
+                    if x == y {
+                        Ok(())
+                    } else {
+                        let same = ((x ^ y).leading_zeros() - drop) as usize / 5;
+                        Err((x.cmp(&y), shared + same))
+                    }
+                } else {
+                    cmp_codes(self.packed, at + lcp_bits as usize, key, shared, n)
+                };
+                match ord {
                     Ok(()) => {
                         let index = peek(self.packed, next - 5) >> 59;
                         return self.classes.get(index as usize).copied().unwrap_or(0);
                     }
                     Err((core::cmp::Ordering::Greater, _)) => return 0,
-                    Err((_, same)) => m = same,
+                    Err((_, same)) => {
+                        m = same;
+                        rest = peek(&key.bytes, 5 * m);
+                    }
                 }
             }
             at = next;
