@@ -222,10 +222,12 @@ impl Bits {
 ///   (`ceil((5k + 5) / 8)` bytes: the characters, then the class symbol, as
 ///   [`pack_codes`] writes them), then the byte offset of the block's body
 ///   from the start of this length's bodies (2 bytes, big-endian);
-/// - the bodies: for each block, starting on a byte, its other entries in
-///   order, each as the length of the prefix it shares with the entry before
-///   it ([`lcp_bits`] bits), the characters after that prefix (five bits
-///   each; the count is `k` minus the prefix) and the class symbol.
+/// - the bodies: for each block, starting on a byte, for each of its other
+///   entries in order the length of the prefix it shares with the entry
+///   before it ([`lcp_bits`] bits each, all together first, so a lookup reads
+///   them at once), then each of those entries as the characters after that
+///   prefix (five bits each; the count is `k` minus the prefix) and the
+///   class symbol.
 ///
 /// `at[k - 1]` is `[heads start, bodies start, entries]` of length `k`;
 /// its bodies end where length `k + 1`'s heads start. `first[31 (k - 1) +
@@ -253,6 +255,10 @@ fn lexicon(data: &std::path::Path, prefixes: &str, out_dir: &std::path::Path) ->
         classes.len()
     );
     let longest = all.keys().map(Vec::len).max().unwrap_or(0);
+    assert!(
+        (LEXICON_BLOCK as u32 - 1) * lcp_bits(longest) <= 57,
+        "a block's shared lengths fit one 64-bit read"
+    );
     let mut bytes = Vec::new();
     let mut at: Vec<[u32; 3]> = Vec::new();
     let mut first: Vec<u16> = Vec::new();
@@ -275,16 +281,24 @@ fn lexicon(data: &std::path::Path, prefixes: &str, out_dir: &std::path::Path) ->
             let offset = u16::try_from(bodies.len()).expect("a length's bodies under 64 KiB");
             heads.extend_from_slice(&offset.to_be_bytes());
             let mut body = Bits::default();
-            for pair in block.windows(2) {
-                let ((prev, _), (e, class)) = (pair[0], pair[1]);
-                let shared = prev
-                    .iter()
-                    .zip(e.iter())
-                    .take_while(|(a, b)| a == b)
-                    .count();
-                assert!(shared < k, "sorted, distinct entries");
-                body.put(shared as u32, lcp_bits(k));
-                for &ch in &e[shared..] {
+            let shared: Vec<usize> = block
+                .windows(2)
+                .map(|pair| {
+                    let (prev, e) = (pair[0].0, pair[1].0);
+                    let n = prev
+                        .iter()
+                        .zip(e.iter())
+                        .take_while(|(a, b)| a == b)
+                        .count();
+                    assert!(n < k, "sorted, distinct entries");
+                    n
+                })
+                .collect();
+            for &n in &shared {
+                body.put(n as u32, lcp_bits(k));
+            }
+            for (&n, &(e, class)) in shared.iter().zip(&block[1..]) {
+                for &ch in &e[n..] {
                     body.put(u32::from(code(ch)), 5);
                 }
                 body.put(u32::from(class), 5);

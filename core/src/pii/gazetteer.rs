@@ -30,9 +30,10 @@ pub(crate) struct Table {
 /// `block`; a block's first entry (its head) is a fixed-width record of
 /// `ceil((5k + 5) / 8)` bytes (characters as in a [`Table`], then the class
 /// symbol) followed by the 2-byte offset of the block's body; the body holds
-/// the block's other entries, each as (length of the prefix shared with the
-/// entry before, the characters after it at five bits each, the class
-/// symbol). A lookup binary-searches the heads of the key's length that
+/// the shared-prefix length of each of the block's other entries (with the
+/// entry before), all together so one read gets them, then each of those
+/// entries as the characters after its shared prefix at five bits each and
+/// its class symbol. A lookup binary-searches the heads of the key's length that
 /// start with the key's first character (`first` says where they are), then
 /// reads at most one body (`block - 1` entries), skipping each entry that
 /// cannot equal the key from its shared length alone. 37,620 entries in
@@ -291,23 +292,23 @@ impl Lexicon {
         let lcp_bits = usize::BITS - (k - 1).leading_zeros();
         // The key's bits from character `m` on.
         let mut rest = peek(&key.bytes, 5 * m);
-        // Bit position in `packed` of the next body entry.
-        let mut at = 8 * (mid + offset);
         let others = count.saturating_sub(j * self.block).min(self.block) - 1;
+        // The body's shared lengths, all in one read (`core/build.rs`
+        // checks they fit), then its entries: the next one at `at`.
+        let mut lengths = peek(self.packed, 8 * (mid + offset));
+        let mut at = 8 * (mid + offset) + others * lcp_bits as usize;
         for _ in 0..others {
-            // One read holds the shared length and up to ten characters
-            // (at least 57 bits: 6 + 50 + 1).
-            let word = peek(self.packed, at);
-            let shared = word.checked_shr(64 - lcp_bits).unwrap_or(0) as usize;
+            let shared = lengths.checked_shr(64 - lcp_bits).unwrap_or(0) as usize;
+            lengths = lengths.checked_shl(lcp_bits).unwrap_or(0);
             let n = k - shared;
-            let next = at + lcp_bits as usize + 5 * n + 5;
+            let next = at + 5 * n + 5;
             if shared < m {
                 return 0;
             }
             if shared == m {
-                let ord = if n <= 10 {
+                let ord = if n <= 11 {
                     let drop = 64 - 5 * n as u32;
-                    let (x, y) = ((word << lcp_bits) >> drop, rest >> drop);
+                    let (x, y) = (peek(self.packed, at) >> drop, rest >> drop);
                     if x == y {
                         Ok(())
                     } else {
@@ -315,7 +316,7 @@ impl Lexicon {
                         Err((x.cmp(&y), shared + same))
                     }
                 } else {
-                    cmp_codes(self.packed, at + lcp_bits as usize, key, shared, n)
+                    cmp_codes(self.packed, at, key, shared, n)
                 };
                 match ord {
                     Ok(()) => {
