@@ -174,7 +174,10 @@ fn entries(text: &str) -> impl Iterator<Item = &[u8]> {
 /// with the index and one read an entry; the worst, a key after the last
 /// entry of a block, ~83 ns); 16: 132,610, ~82 ns, and the `rio`
 /// worst case (`Rio de ` repeated: both words near a block's end) went
-/// from 0.61 to 1.0 ms. 8 keeps the worst cases within noise of before.
+/// from 0.61 to 1.0 ms. With 8 the slowest case stays as before (~0.75 ms)
+/// but `rio` and `newyork` take ~0.1 ms more (0.57 -> 0.67-0.72 and 0.44 ->
+/// 0.53-0.57 ms, A/B on the same load); 4 measured the same there, so that
+/// cost is the head and block setup, not the block scan.
 const LEXICON_BLOCK: usize = 8;
 
 /// Bits of a shared-prefix length in a `k`-character bucket (lengths
