@@ -45,6 +45,24 @@ export function limits(): Limits {
   return limitTable;
 }
 
+/** The Lua scripts of the Redis store protocol, by name (the core's `driver::redis`). */
+export interface RedisScripts {
+  readonly cas: string;
+  readonly cas_fp: string;
+  readonly replay: string;
+  readonly head: string;
+  readonly adopt: string;
+}
+
+let redisScriptTable: RedisScripts | undefined;
+
+/** The core's Redis scripts (parsed once): what `RedisStore` registers. */
+export function redisScripts(): RedisScripts {
+  ensure();
+  redisScriptTable ??= Object.freeze(JSON.parse(wasm.redisScripts()) as RedisScripts);
+  return redisScriptTable;
+}
+
 /** Converts anything thrown by the glue into a package error with `.code`. */
 export function mapError(e: unknown): X402GuardError {
   if (e instanceof X402GuardError) return e;

@@ -26,6 +26,7 @@ import { createRequire } from "node:module";
 import { createHash } from "node:crypto";
 import { type GuardStore, type VersionedState, type CasAnswer, type CasReplay, REPLICA_ID, checkReplica, checkHead } from "./stores.js";
 import type { Head } from "./types.js";
+import { redisScripts } from "./core.js";
 
 /** The client methods the store uses (an `ioredis` `Redis` instance fits). */
 export interface RedisClientLike {
@@ -58,72 +59,28 @@ export interface RedisStoreOptions {
   timeoutMs?: number;
 }
 
-/**
- * Compare-and-set of the state hash (docs/STORES.md). Answers `{1, new version}`
- * when stored, else `{0, v, s}`: the state as it stands (for other clients; this
- * store reloads after the driver's backoff).
- */
-const CAS_LUA = `local h = redis.call('HMGET', KEYS[1], 'v', 's')
-local v = h[1] or '0'
-if v ~= ARGV[1] then return {0, h[1], h[2]} end
-local n = tostring(tonumber(v) + 1)
-redis.call('HSET', KEYS[1], 'v', n, 's', ARGV[2])
-return {1, n}`;
-
-/**
- * The replay check-and-set: `SET KEYS[1] 1 NX PX ARGV[1]` (refused while the
- * 0.4.0 key KEYS[3], when given, exists), then the state hash KEYS[2]:
- * `{fresh, v, s}`.
- */
-const REPLAY_LUA = `local fresh = 0
-if (KEYS[3] == nil or redis.call('EXISTS', KEYS[3]) == 0)
-  and redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then fresh = 1 end
-local h = redis.call('HMGET', KEYS[2], 'v', 's')
-return {fresh, h[1], h[2]}`;
-
-/**
- * Compare-and-set of a replica's audit head on its seq (docs/STORES.md), then
- * the state hash KEYS[2]: `{stored, v, s}`.
- */
-const HEAD_LUA = `local s = redis.call('HGET', KEYS[1], 'seq') or '0'
-local ok = 0
-if s == ARGV[1] then
-  redis.call('HSET', KEYS[1], 'seq', ARGV[2], 'mac', ARGV[3])
-  ok = 1
-end
-local h = redis.call('HMGET', KEYS[2], 'v', 's')
-return {ok, h[1], h[2]}`;
-
-/**
- * Compare-and-set of the state hash KEYS[1] with the fingerprint KEYS[2]
- * (docs/STORES.md): `{0, v, s}` when the version is not ARGV[1]; `{2}` when
- * the fingerprint (or, on one Redis, its 0.4.0 key KEYS[3]) is live; else
- * stores ARGV[2], sets the fingerprint with `PX` ARGV[3], answers `{1, new version}`.
- */
-const CAS_FP_LUA = `local h = redis.call('HMGET', KEYS[1], 'v', 's')
-local v = h[1] or '0'
-if v ~= ARGV[1] then return {0, h[1], h[2]} end
-if redis.call('EXISTS', KEYS[2]) == 1 or (KEYS[3] ~= nil and redis.call('EXISTS', KEYS[3]) == 1) then return {2} end
-local n = tostring(tonumber(v) + 1)
-redis.call('HSET', KEYS[1], 'v', n, 's', ARGV[2])
-redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
-return {1, n}`;
-
-/** Copies a 0.4.0 hash (ARGV: field, value, …) to its new key unless that exists. */
-const ADOPT_LUA = `if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
-redis.call('HSET', KEYS[1], unpack(ARGV))
-return {1}`;
-
 interface Script {
   src: string;
   sha: string;
 }
 const script = (src: string): Script => ({ src, sha: createHash("sha1").update(src).digest("hex") });
-const CAS = script(CAS_LUA);
-const CAS_FP = script(CAS_FP_LUA);
-const HEAD = script(HEAD_LUA);
-const REPLAY = script(REPLAY_LUA);
-const ADOPT = script(ADOPT_LUA);
+
+/** The core's Lua scripts (docs/STORES.md; `core/src/driver/redis/`), read once on first use. */
+interface Scripts {
+  cas: Script;
+  casFp: Script;
+  head: Script;
+  replay: Script;
+  adopt: Script;
+}
+let scriptCache: Scripts | undefined;
+function scripts(): Scripts {
+  if (scriptCache === undefined) {
+    const t = redisScripts();
+    scriptCache = { cas: script(t.cas), casFp: script(t.cas_fp), head: script(t.head), replay: script(t.replay), adopt: script(t.adopt) };
+  }
+  return scriptCache;
+}
 
 const DECIMAL = /^(0|[1-9][0-9]{0,15})$/;
 
@@ -276,7 +233,7 @@ export class RedisStore implements GuardStore {
     const old = await this.#readState(this.#legacy("state"));
     if (!old) return { state: null, version: "0" };
     // A 0.4.0 state: copied once under the new key with its version (the next compare-and-set goes on from it).
-    await this.#eval(ADOPT, [this.#key("state")], "v", old.version, "s", old.state as string);
+    await this.#eval(scripts().adopt, [this.#key("state")], "v", old.version, "s", old.state as string);
     return (await this.#readState(this.#key("state"))) ?? { state: null, version: "0" };
   }
 
@@ -299,12 +256,12 @@ export class RedisStore implements GuardStore {
   async casState(state: string, version: string, replay: CasReplay | null): Promise<CasAnswer> {
     let r: unknown[];
     if (replay === null) {
-      r = await this.#eval(CAS, [this.#key("state")], version, state);
+      r = await this.#eval(scripts().cas, [this.#key("state")], version, state);
     } else {
       const keys = [this.#key("state"), this.#key("replay", replay.fingerprint)];
       // On one Redis, a fingerprint 0.4.0 set (its key has no hash tag) still counts.
       if (!this.#cluster) keys.push(this.#legacy("replay", replay.fingerprint));
-      r = await this.#eval(CAS_FP, keys, version, state, String(Math.max(1, Math.ceil(replay.ttlMs))));
+      r = await this.#eval(scripts().casFp, keys, version, state, String(Math.max(1, Math.ceil(replay.ttlMs))));
     }
     if (r[0] === 2) return { won: false, fresh: false };
     if (r[0] === 1) {
@@ -323,7 +280,7 @@ export class RedisStore implements GuardStore {
     const keys = [this.#key("replay", fingerprint), this.#key("state")];
     // On one Redis, a fingerprint 0.4.0 set (its key has no hash tag) still counts.
     if (!this.#cluster) keys.push(this.#legacy("replay", fingerprint));
-    const r = await this.#eval(REPLAY, keys, ttl);
+    const r = await this.#eval(scripts().replay, keys, ttl);
     return r[0] === 1;
   }
 
@@ -337,7 +294,7 @@ export class RedisStore implements GuardStore {
     if (head) return head;
     const old = await this.#readHead(this.#legacy("head", replica));
     if (!old) return null;
-    await this.#eval(ADOPT, [this.#key("head", replica)], "seq", String(old.seq), "mac", old.mac);
+    await this.#eval(scripts().adopt, [this.#key("head", replica)], "seq", String(old.seq), "mac", old.mac);
     return this.#readHead(this.#key("head", replica));
   }
 
@@ -393,7 +350,7 @@ export class RedisStore implements GuardStore {
     const key = this.#key("head", checkReplica(replica));
     const h = checkHead(head);
     if (!Number.isSafeInteger(prevSeq) || prevSeq < 0) throw new TypeError("invalid prevSeq");
-    const r = await this.#eval(HEAD, [key, this.#key("state")], String(prevSeq), String(h.seq), h.mac);
+    const r = await this.#eval(scripts().head, [key, this.#key("state")], String(prevSeq), String(h.seq), h.mac);
     return r[0] === 1;
   }
 

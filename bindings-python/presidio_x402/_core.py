@@ -152,6 +152,7 @@ _FUNCS = {
     "error_table": "error-table",
     "metric_table": "metric-table",
     "limit_table": "limit-table",
+    "redis_scripts": "redis-scripts",
 }
 
 
@@ -192,6 +193,7 @@ class Core:
         self._describe: dict[str, str] = {}
         self._tables: dict[str, list[dict[str, Any]]] = {}
         self._limits: dict[str, Any] | None = None
+        self._scripts: dict[str, str] | None = None
 
     # -- the JSON façade ---------------------------------------------------------
     def call_raw(self, op: str, input_json: str) -> tuple[str, str]:
@@ -288,6 +290,14 @@ class Core:
         if self._limits is None:
             self._limits = dict(json.loads(self.fn("limit_table")))
         return dict(self._limits)
+
+    def redis_scripts(self) -> dict[str, str]:
+        """The Lua scripts of the Redis store protocol by name (``cas``, ``cas_fp``,
+        ``replay``, ``head``, ``adopt``; the core's ``driver::redis``): what the
+        Redis stores register. Parsed once; each call returns a fresh copy."""
+        if self._scripts is None:
+            self._scripts = {str(k): str(v) for k, v in json.loads(self.fn("redis_scripts")).items()}
+        return dict(self._scripts)
 
 
 class ConfigErrors(Exception):

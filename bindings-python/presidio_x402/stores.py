@@ -52,51 +52,19 @@ _REPLICA_OK = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _DECIMAL = re.compile(r"^(0|[1-9][0-9]{0,18})$")
 _MAC = re.compile(r"^[0-9a-f]{64}$")
 
-#: Compare-and-set of the state hash (docs/STORES.md, the JS script's text): answers
-#: ``{1, new version}`` when stored, else ``{0, v, s}`` (the state as it stands).
-CAS_LUA = """local h = redis.call('HMGET', KEYS[1], 'v', 's')
-local v = h[1] or '0'
-if v ~= ARGV[1] then return {0, h[1], h[2]} end
-local n = tostring(tonumber(v) + 1)
-redis.call('HSET', KEYS[1], 'v', n, 's', ARGV[2])
-return {1, n}"""
+#: The module attributes ``CAS_LUA``, ``CAS_FP_LUA``, ``REPLAY_LUA``, ``HEAD_LUA`` and
+#: ``ADOPT_LUA`` are the core's Lua scripts (``core/src/driver/redis/``, docs/STORES.md),
+#: read from the component on first use: every host registers the same texts.
+_SCRIPT_NAMES = {"CAS_LUA": "cas", "CAS_FP_LUA": "cas_fp", "REPLAY_LUA": "replay", "HEAD_LUA": "head",
+                 "ADOPT_LUA": "adopt"}
 
-#: The replay check-and-set (``SET KEYS[1] 1 NX PX ARGV[1]``, refused while the 0.4.0 key
-#: KEYS[3], when given, exists), then the state hash KEYS[2]: ``{fresh, v, s}``.
-REPLAY_LUA = """local fresh = 0
-if (KEYS[3] == nil or redis.call('EXISTS', KEYS[3]) == 0)
-  and redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then fresh = 1 end
-local h = redis.call('HMGET', KEYS[2], 'v', 's')
-return {fresh, h[1], h[2]}"""
 
-#: Compare-and-set of a replica's audit head on its ``seq`` (0 when absent), then the
-#: state hash KEYS[2]: ``{stored, v, s}``.
-HEAD_LUA = """local s = redis.call('HGET', KEYS[1], 'seq') or '0'
-local ok = 0
-if s == ARGV[1] then
-  redis.call('HSET', KEYS[1], 'seq', ARGV[2], 'mac', ARGV[3])
-  ok = 1
-end
-local h = redis.call('HMGET', KEYS[2], 'v', 's')
-return {ok, h[1], h[2]}"""
+def __getattr__(name: str) -> str:
+    if name in _SCRIPT_NAMES:
+        from ._core import core
+        return core().redis_scripts()[_SCRIPT_NAMES[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-#: Compare-and-set of the state hash KEYS[1] with the fingerprint KEYS[2] (docs/STORES.md):
-#: ``{0, v, s}`` when the version is not ARGV[1]; ``{2}`` when the fingerprint (or, on one
-#: Redis, its 0.4.0 key KEYS[3]) is live; else stores ARGV[2], sets the fingerprint with
-#: ``PX`` ARGV[3] and answers ``{1, new version}``.
-CAS_FP_LUA = """local h = redis.call('HMGET', KEYS[1], 'v', 's')
-local v = h[1] or '0'
-if v ~= ARGV[1] then return {0, h[1], h[2]} end
-if redis.call('EXISTS', KEYS[2]) == 1 or (KEYS[3] ~= nil and redis.call('EXISTS', KEYS[3]) == 1) then return {2} end
-local n = tostring(tonumber(v) + 1)
-redis.call('HSET', KEYS[1], 'v', n, 's', ARGV[2])
-redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
-return {1, n}"""
-
-#: Copies a 0.4.0 hash (ARGV: field, value, ...) to its new key unless that exists.
-ADOPT_LUA = """if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
-redis.call('HSET', KEYS[1], unpack(ARGV))
-return {1}"""
 
 class StoreError(Exception):
     """A store failed or answered something unusable (maps to ``store-unavailable``)."""
@@ -697,11 +665,13 @@ class _RedisCommon:
             self._own = False
         self._r = client
         self._cluster = _is_cluster(client)
-        self._cas = client.register_script(CAS_LUA)
-        self._cas_fp = client.register_script(CAS_FP_LUA)
-        self._head_cas = client.register_script(HEAD_LUA)
-        self._replay = client.register_script(REPLAY_LUA)
-        self._adopt = client.register_script(ADOPT_LUA)
+        from ._core import core
+        lua = core().redis_scripts()
+        self._cas = client.register_script(lua["cas"])
+        self._cas_fp = client.register_script(lua["cas_fp"])
+        self._head_cas = client.register_script(lua["head"])
+        self._replay = client.register_script(lua["replay"])
+        self._adopt = client.register_script(lua["adopt"])
 
     def __repr__(self) -> str:  # the URL may hold a password
         return f"<{type(self).__name__} prefix={self._k.prefix!r} tenant={self._k.tenant!r}>"
@@ -968,12 +938,9 @@ def make_store(redis_url: str | None) -> Any:
     return RedisStore(redis_url) if redis_url else MemoryStore()
 
 
+# The ``*_LUA`` names stay readable attributes (module ``__getattr__``) but are no longer
+# exported by ``*``: they are the core's scripts, not this module's.
 __all__ = [
-    "ADOPT_LUA",
-    "CAS_FP_LUA",
-    "CAS_LUA",
-    "HEAD_LUA",
-    "REPLAY_LUA",
     "AsyncRedisStore",
     "FileStore",
     "MemoryStore",

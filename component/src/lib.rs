@@ -577,4 +577,8 @@ impl Guest for Component {
     fn limit_table() -> String {
         driver::tables::limits_json().to_string()
     }
+
+    fn redis_scripts() -> String {
+        driver::redis::scripts_json().to_string()
+    }
 }

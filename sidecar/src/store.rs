@@ -29,48 +29,12 @@ fn err(what: impl Into<String>) -> StoreError {
     StoreError(what.into())
 }
 
-/// Compare-and-set of the state hash (docs/STORES.md; the same text as the Node and Python stores):
-/// `{1, new version}` when stored, else `{0, v, s}`.
-pub const CAS_LUA: &str = "local h = redis.call('HMGET', KEYS[1], 'v', 's')
-local v = h[1] or '0'
-if v ~= ARGV[1] then return {0, h[1], h[2]} end
-local n = tostring(tonumber(v) + 1)
-redis.call('HSET', KEYS[1], 'v', n, 's', ARGV[2])
-return {1, n}";
-
-/// The compare-and-set with the fingerprint KEYS[2] (docs/STORES.md): `{0, v, s}` on
-/// another version, `{2}` when the fingerprint (or its 0.4.0 key KEYS[3]) is live, else
-/// the state stored and the fingerprint set: `{1, new version}`.
-pub const CAS_FP_LUA: &str = "local h = redis.call('HMGET', KEYS[1], 'v', 's')
-local v = h[1] or '0'
-if v ~= ARGV[1] then return {0, h[1], h[2]} end
-if redis.call('EXISTS', KEYS[2]) == 1 or (KEYS[3] ~= nil and redis.call('EXISTS', KEYS[3]) == 1) then return {2} end
-local n = tostring(tonumber(v) + 1)
-redis.call('HSET', KEYS[1], 'v', n, 's', ARGV[2])
-redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
-return {1, n}";
-
-/// The replay check-and-set, refused while the 0.4.0 key KEYS[3] exists, then the state hash: `{fresh, v, s}`.
-pub const REPLAY_LUA: &str = "local fresh = 0
-if (KEYS[3] == nil or redis.call('EXISTS', KEYS[3]) == 0)
-  and redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then fresh = 1 end
-local h = redis.call('HMGET', KEYS[2], 'v', 's')
-return {fresh, h[1], h[2]}";
-
-/// Compare-and-set of a replica's audit head on its seq (docs/STORES.md), then the state hash: `{stored, v, s}`.
-pub const HEAD_LUA: &str = "local s = redis.call('HGET', KEYS[1], 'seq') or '0'
-local ok = 0
-if s == ARGV[1] then
-  redis.call('HSET', KEYS[1], 'seq', ARGV[2], 'mac', ARGV[3])
-  ok = 1
-end
-local h = redis.call('HMGET', KEYS[2], 'v', 's')
-return {ok, h[1], h[2]}";
-
-/// Copies a 0.4.0 hash (ARGV: field, value, …) to its new key unless that exists.
-pub const ADOPT_LUA: &str = "if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
-redis.call('HSET', KEYS[1], unpack(ARGV))
-return {1}";
+// The Lua scripts are the core's (`presidio_x402_core::driver::redis`), the
+// texts the Node and Python stores register too.
+use presidio_x402_core::driver::redis::{
+    ADOPT as ADOPT_LUA, CAS as CAS_LUA, CAS_FP as CAS_FP_LUA, HEAD as HEAD_LUA,
+    REPLAY as REPLAY_LUA,
+};
 
 /// A replica id as the stores accept it: `[A-Za-z0-9._:-]`, 1–64 bytes.
 pub fn valid_replica(r: &str) -> bool {
@@ -924,32 +888,6 @@ enum CmdOrScript<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_lua_scripts_are_the_node_stores_scripts() {
-        // Read at test time (not `include_str!`): the Docker build context holds only the workspace.
-        let read = |rel: &str| {
-            std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel))
-                .unwrap_or_else(|e| panic!("{rel}: {e}"))
-        };
-        let ts = read("../bindings-js/src/redis-store.ts");
-        assert!(
-            ts.contains(CAS_LUA),
-            "CAS script differs from bindings-js/src/redis-store.ts"
-        );
-        assert!(
-            ts.contains(HEAD_LUA),
-            "head script differs from bindings-js/src/redis-store.ts"
-        );
-        assert!(
-            ts.contains(REPLAY_LUA) && ts.contains(ADOPT_LUA) && ts.contains(CAS_FP_LUA),
-            "replay or adopt script differs from bindings-js/src/redis-store.ts"
-        );
-        let doc = read("../docs/STORES.md");
-        for line in CAS_LUA.lines() {
-            assert!(doc.contains(line), "docs/STORES.md lacks `{line}`");
-        }
-    }
 
     #[test]
     fn the_file_store_keeps_the_documented_layout() {

@@ -443,6 +443,13 @@ pub fn limit_table() -> String {
     driver::tables::limits_json().to_string()
 }
 
+/// The Lua scripts of the Redis store protocol by name, as JSON text
+/// (`driver::redis::scripts_json`): what `RedisStore` registers.
+#[wasm_bindgen(js_name = redisScripts)]
+pub fn redis_scripts() -> String {
+    driver::redis::scripts_json().to_string()
+}
+
 /// Every error code with its family, class, description and policy
 /// `limit_type`, as JSON text (`driver::tables::codes_json`): the table the
 /// package builds its error classes from.

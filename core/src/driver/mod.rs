@@ -135,6 +135,7 @@
 //! nothing is added.
 
 mod payment;
+pub mod redis;
 mod reload;
 pub mod settlement;
 pub mod spans;
