@@ -20,7 +20,9 @@
 use crate::audit::{AuditMac, Head};
 use crate::config::GuardConfig;
 use crate::error::{Code, ConfigError};
-use crate::pipeline::{self, Assessment, Decision, HostResults, Outcome, PaymentContext};
+use crate::pipeline::{
+    self, Assessment, Decision, HostResults, Outcome, PaymentContext, ReplayKey,
+};
 use crate::policy::GuardState;
 use std::collections::BTreeMap;
 
@@ -39,6 +41,9 @@ pub struct Guard {
     /// The last audit key seen, its MAC schedule computed once (hosts pass
     /// the same key on every call).
     audit_mac: Option<AuditMac>,
+    /// The last replay key seen, its HMAC schedule computed once (as
+    /// `audit_mac`).
+    replay_mac: Option<AuditMac>,
 }
 
 /// How to take back the last step's effect on the in-flight assessments.
@@ -67,6 +72,7 @@ impl Guard {
             next_id: 1,
             undo: None,
             audit_mac: None,
+            replay_mac: None,
         }
     }
 
@@ -110,7 +116,8 @@ impl Guard {
         hints: &[crate::pii::PiiHint],
         replay_key: &[u8],
     ) -> (u64, &Assessment) {
-        let a = pipeline::assess_with_hints(&self.cfg, &mut self.state, ctx, hints, replay_key);
+        let replay = ReplayKey::Keyed(cached(&mut self.replay_mac, replay_key));
+        let a = pipeline::assess_with_hints_keyed(&self.cfg, &mut self.state, ctx, hints, replay);
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1).max(1);
         while self.pending.len() >= MAX_PENDING {
@@ -188,12 +195,7 @@ impl Guard {
     /// The MAC schedule of `audit_key`, from the cache when it is the key of
     /// the last call; `None` for a key too short (the caller refuses it).
     fn keyed(&mut self, audit_key: &[u8]) -> Option<AuditMac> {
-        if let Some(m) = self.audit_mac.as_ref().filter(|m| m.is_for(audit_key)) {
-            return Some(m.clone());
-        }
-        let m = AuditMac::new(audit_key).ok()?;
-        self.audit_mac = Some(m.clone());
-        Some(m)
+        cached(&mut self.audit_mac, audit_key).cloned()
     }
 
     /// Takes back the last successful `assess`, `finalize` or `settle` on the
@@ -218,4 +220,14 @@ impl Guard {
             }
         }
     }
+}
+
+/// The HMAC schedule of `key` from `slot` when it was built for this key
+/// (compared in constant time), else built and kept there; `None` for a key
+/// too short (the caller refuses it), which leaves `slot` as it was.
+fn cached<'s>(slot: &'s mut Option<AuditMac>, key: &[u8]) -> Option<&'s AuditMac> {
+    if !slot.as_ref().is_some_and(|m| m.is_for(key)) {
+        *slot = Some(AuditMac::new(key).ok()?);
+    }
+    slot.as_ref()
 }

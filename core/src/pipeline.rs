@@ -238,6 +238,37 @@ pub fn assess(
     ctx: &PaymentContext<'_>,
     replay_key: &[u8],
 ) -> Assessment {
+    assess_keyed(cfg, state, ctx, ReplayKey::Raw(replay_key))
+}
+
+/// The replay key as the caller holds it: raw bytes (keyed when the
+/// fingerprint is computed), or the HMAC schedule a [`crate::guard::Guard`]
+/// keeps across calls (`None`: a key too short).
+#[derive(Clone, Copy)]
+pub(crate) enum ReplayKey<'k> {
+    /// The key's bytes.
+    Raw(&'k [u8]),
+    /// The key's schedule, computed once.
+    Keyed(Option<&'k crate::audit::AuditMac>),
+}
+
+impl ReplayKey<'_> {
+    /// The replay fingerprint of `id` under this key (the same either way).
+    fn fingerprint(self, id: &PaymentIdentity<'_>) -> Result<String, Code> {
+        match self {
+            ReplayKey::Raw(k) => replay::fingerprint(k, id),
+            ReplayKey::Keyed(m) => replay::fingerprint_keyed(m, id),
+        }
+    }
+}
+
+/// [`assess`] under a [`ReplayKey`].
+fn assess_keyed(
+    cfg: &GuardConfig,
+    state: &mut GuardState,
+    ctx: &PaymentContext<'_>,
+    replay_key: ReplayKey<'_>,
+) -> Assessment {
     let mut a = Assessment {
         blocked: None,
         x402_version: 0,
@@ -282,14 +313,25 @@ pub fn assess_with_hints(
     hints: &[pii::PiiHint],
     replay_key: &[u8],
 ) -> Assessment {
+    assess_with_hints_keyed(cfg, state, ctx, hints, ReplayKey::Raw(replay_key))
+}
+
+/// [`assess_with_hints`] under a [`ReplayKey`].
+pub(crate) fn assess_with_hints_keyed(
+    cfg: &GuardConfig,
+    state: &mut GuardState,
+    ctx: &PaymentContext<'_>,
+    hints: &[pii::PiiHint],
+    replay_key: ReplayKey<'_>,
+) -> Assessment {
     if hints.is_empty() {
-        return assess(cfg, state, ctx, replay_key);
+        return assess_keyed(cfg, state, ctx, replay_key);
     }
     let mut with = cfg.clone();
     with.pii.hints = hints.to_vec();
     if pii::PiiHint::validate(hints).is_err() {
         with.pii.hints.clear();
-        let mut a = assess(
+        let mut a = assess_keyed(
             &with,
             state,
             &PaymentContext {
@@ -302,14 +344,14 @@ pub fn assess_with_hints(
         a.blocked = Some(Code::InvalidInput);
         return a;
     }
-    assess(&with, state, ctx, replay_key)
+    assess_keyed(&with, state, ctx, replay_key)
 }
 
 fn assess_into(
     cfg: &GuardConfig,
     state: &mut GuardState,
     ctx: &PaymentContext<'_>,
-    replay_key: &[u8],
+    replay_key: ReplayKey<'_>,
     a: &mut Assessment,
 ) -> Result<(), Code> {
     let mut scan = Scan::new(&cfg.pii);
@@ -484,7 +526,7 @@ fn assess_into(
         asset: &offer.asset,
         pay_to: &offer.pay_to,
     };
-    let fp = replay::fingerprint(replay_key, &id)?;
+    let fp = replay_key.fingerprint(&id)?;
     a.replay_ttl_ms = replay::ttl_ms(cfg.replay_ttl_seconds, offer.max_timeout_seconds);
     // 6. MPA request, when the amount reaches the threshold.
     if let Some(m) = cfg.mpa.as_ref().filter(|m| m.requires_approval(usd)) {
