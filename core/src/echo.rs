@@ -52,6 +52,92 @@ pub const VERBATIM: &[&str] = &[
     "maxTimeoutSeconds",
 ];
 
+/// Most strings a [`CleanMemo`] holds; it is emptied when full.
+pub const MEMO_MAX_STRINGS: usize = 256;
+/// Longest string a [`CleanMemo`] holds, in bytes.
+pub const MEMO_MAX_STRING_BYTES: usize = 512;
+/// Most nodes (values, keys not counted) of a JSON value looked up in, or
+/// added to, a [`CleanMemo`] (far under [`pii::MAX_JSON_NODES`]).
+pub const MEMO_MAX_NODES: usize = 64;
+/// Deepest JSON value looked up in, or added to, a [`CleanMemo`] (under
+/// [`pii::MAX_JSON_DEPTH`]).
+pub const MEMO_MAX_DEPTH: usize = 8;
+
+/// Strings a guard has scanned and found free of PII under its PII settings,
+/// which never change for one guard: scanning one again would find nothing
+/// again (the scan is a function of the text and the settings), so a string
+/// held here is passed as it is, with no findings, without a scan. Servers
+/// send the same challenge text on every payment (`extra`, the resource's
+/// description and MIME type, the keys), so most scans are repeats.
+///
+/// Only clean strings are held (never personal data), at most
+/// [`MEMO_MAX_STRINGS`] of at most [`MEMO_MAX_STRING_BYTES`] bytes each. A
+/// scan with host hints is never memoised (hints change the findings).
+#[derive(Clone, Debug, Default)]
+pub struct CleanMemo {
+    clean: std::collections::BTreeSet<Box<str>>,
+}
+
+impl CleanMemo {
+    /// True when `s` was found clean before.
+    fn has(&self, s: &str) -> bool {
+        self.clean.contains(s)
+    }
+
+    /// Records that `s` was found clean (when it is short enough to hold).
+    fn add(&mut self, s: &str) {
+        if s.len() > MEMO_MAX_STRING_BYTES || self.has(s) {
+            return;
+        }
+        if self.clean.len() >= MEMO_MAX_STRINGS {
+            self.clean.clear();
+        }
+        self.clean.insert(s.into());
+    }
+
+    /// True when every string and key of `v` was found clean before and `v`
+    /// is within [`MEMO_MAX_NODES`] and [`MEMO_MAX_DEPTH`] (so a scan of it
+    /// would neither find anything nor hit a cap).
+    fn has_json(&self, v: &Value) -> bool {
+        let mut nodes = 0;
+        all_json(v, 0, &mut nodes, &mut |s| self.has(s))
+    }
+
+    /// Records every string and key of `v` as clean (a scan of the whole
+    /// value found nothing), when `v` is within the same bounds.
+    fn add_json(&mut self, v: &Value) {
+        let mut strings = Vec::new();
+        let mut nodes = 0;
+        let within = all_json(v, 0, &mut nodes, &mut |s| {
+            strings.push(s.to_string());
+            true
+        });
+        if within {
+            for s in &strings {
+                self.add(s);
+            }
+        }
+    }
+}
+
+/// `f` over every string and key of `v` while it holds, within
+/// [`MEMO_MAX_NODES`] and [`MEMO_MAX_DEPTH`]; false when `f` fails or `v` is
+/// out of bounds.
+fn all_json(v: &Value, depth: usize, nodes: &mut usize, f: &mut impl FnMut(&str) -> bool) -> bool {
+    *nodes += 1;
+    if depth > MEMO_MAX_DEPTH || *nodes > MEMO_MAX_NODES {
+        return false;
+    }
+    match v {
+        Value::String(s) => f(s),
+        Value::Array(a) => a.iter().all(|x| all_json(x, depth + 1, nodes, f)),
+        Value::Object(m) => m
+            .iter()
+            .all(|(k, x)| f(k) && all_json(x, depth + 1, nodes, f)),
+        _ => true,
+    }
+}
+
 /// PII handling of one assessment: carries out the action and collects the
 /// findings.
 #[derive(Debug)]
@@ -62,6 +148,8 @@ pub struct Scan<'c> {
     pub entities: Vec<EntityType>,
     /// Number of findings.
     pub count: usize,
+    /// The guard's clean strings ([`Scan::with_memo`]), if any.
+    memo: Option<&'c mut CleanMemo>,
 }
 
 impl<'c> Scan<'c> {
@@ -71,12 +159,41 @@ impl<'c> Scan<'c> {
             cfg,
             entities: Vec::new(),
             count: 0,
+            memo: None,
         }
+    }
+
+    /// A scan that skips, and records, strings found clean ([`CleanMemo`]):
+    /// the same results as [`Scan::new`]. Without effect when `cfg` has
+    /// hints.
+    pub fn with_memo(cfg: &'c PiiConfig, memo: &'c mut CleanMemo) -> Scan<'c> {
+        Scan {
+            memo: cfg.hints.is_empty().then_some(memo),
+            ..Scan::new(cfg)
+        }
+    }
+
+    /// [`pii::redact`] of `s`, or `s` itself with no findings when the memo
+    /// holds it (a clean result is recorded).
+    pub fn redact(&mut self, s: &str) -> Result<pii::Redaction, Code> {
+        if self.memo.as_ref().is_some_and(|m| m.has(s)) {
+            return Ok(pii::Redaction {
+                text: s.to_string(),
+                findings: Vec::new(),
+            });
+        }
+        let r = pii::redact(s, self.cfg)?;
+        if r.findings.is_empty() {
+            if let Some(m) = self.memo.as_mut() {
+                m.add(s);
+            }
+        }
+        Ok(r)
     }
 
     /// One string: redacted, unless the action is `warn`.
     pub fn text(&mut self, s: &str) -> Result<String, Code> {
-        let r = pii::redact(s, self.cfg)?;
+        let r = self.redact(s)?;
         self.note(r.findings.iter().map(|f| f.entity));
         Ok(if self.cfg.action == PiiAction::Warn {
             s.to_string()
@@ -96,9 +213,19 @@ impl<'c> Scan<'c> {
         Ok(self.redacted(&v)?.unwrap_or(v))
     }
 
-    /// The redacted copy of `v` (`None` under `warn`), findings counted.
+    /// The redacted copy of `v` (`None` under `warn`, or when `v` is all
+    /// clean strings held by the memo: the copy would equal `v`), findings
+    /// counted.
     fn redacted(&mut self, v: &Value) -> Result<Option<Value>, Code> {
+        if self.memo.as_ref().is_some_and(|m| m.has_json(v)) {
+            return Ok(None);
+        }
         let (out, findings) = pii::redact_json(v, self.cfg)?;
+        if findings.is_empty() {
+            if let Some(m) = self.memo.as_mut() {
+                m.add_json(v);
+            }
+        }
         self.note(findings.iter().map(|f| f.entity));
         Ok((self.cfg.action != PiiAction::Warn).then_some(out))
     }

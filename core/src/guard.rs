@@ -19,6 +19,7 @@
 
 use crate::audit::{AuditMac, Head};
 use crate::config::GuardConfig;
+use crate::echo::CleanMemo;
 use crate::error::{Code, ConfigError};
 use crate::pipeline::{
     self, Assessment, Decision, HostResults, Outcome, PaymentContext, ReplayKey,
@@ -44,6 +45,9 @@ pub struct Guard {
     /// The last replay key seen, its HMAC schedule computed once (as
     /// `audit_mac`).
     replay_mac: Option<AuditMac>,
+    /// Strings found free of PII under `cfg` (which never changes), not
+    /// scanned again.
+    clean: CleanMemo,
 }
 
 /// How to take back the last step's effect on the in-flight assessments.
@@ -73,6 +77,7 @@ impl Guard {
             undo: None,
             audit_mac: None,
             replay_mac: None,
+            clean: CleanMemo::default(),
         }
     }
 
@@ -117,7 +122,9 @@ impl Guard {
         replay_key: &[u8],
     ) -> (u64, &Assessment) {
         let replay = ReplayKey::Keyed(cached(&mut self.replay_mac, replay_key));
-        let a = pipeline::assess_with_hints_keyed(&self.cfg, &mut self.state, ctx, hints, replay);
+        let memo = Some(&mut self.clean);
+        let a =
+            pipeline::assess_with_hints_keyed(&self.cfg, &mut self.state, ctx, hints, replay, memo);
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1).max(1);
         while self.pending.len() >= MAX_PENDING {

@@ -238,7 +238,7 @@ pub fn assess(
     ctx: &PaymentContext<'_>,
     replay_key: &[u8],
 ) -> Assessment {
-    assess_keyed(cfg, state, ctx, ReplayKey::Raw(replay_key))
+    assess_keyed(cfg, state, ctx, ReplayKey::Raw(replay_key), None)
 }
 
 /// The replay key as the caller holds it: raw bytes (keyed when the
@@ -262,12 +262,14 @@ impl ReplayKey<'_> {
     }
 }
 
-/// [`assess`] under a [`ReplayKey`].
+/// [`assess`] under a [`ReplayKey`], with the guard's clean strings (see
+/// [`echo::CleanMemo`]; the same assessment with or without them).
 fn assess_keyed(
     cfg: &GuardConfig,
     state: &mut GuardState,
     ctx: &PaymentContext<'_>,
     replay_key: ReplayKey<'_>,
+    memo: Option<&mut echo::CleanMemo>,
 ) -> Assessment {
     let mut a = Assessment {
         blocked: None,
@@ -293,7 +295,7 @@ fn assess_keyed(
         payment_id: None,
         now_ms: ctx.now_ms,
     };
-    if let Err(code) = assess_into(cfg, state, ctx, replay_key, &mut a) {
+    if let Err(code) = assess_into(cfg, state, ctx, replay_key, memo, &mut a) {
         a.blocked = Some(code);
         if let Some(r) = a.reservation.take() {
             state.spend.release(&r);
@@ -313,19 +315,21 @@ pub fn assess_with_hints(
     hints: &[pii::PiiHint],
     replay_key: &[u8],
 ) -> Assessment {
-    assess_with_hints_keyed(cfg, state, ctx, hints, ReplayKey::Raw(replay_key))
+    assess_with_hints_keyed(cfg, state, ctx, hints, ReplayKey::Raw(replay_key), None)
 }
 
-/// [`assess_with_hints`] under a [`ReplayKey`].
+/// [`assess_with_hints`] under a [`ReplayKey`], with the guard's clean
+/// strings (used only without hints, see [`echo::CleanMemo`]).
 pub(crate) fn assess_with_hints_keyed(
     cfg: &GuardConfig,
     state: &mut GuardState,
     ctx: &PaymentContext<'_>,
     hints: &[pii::PiiHint],
     replay_key: ReplayKey<'_>,
+    memo: Option<&mut echo::CleanMemo>,
 ) -> Assessment {
     if hints.is_empty() {
-        return assess_keyed(cfg, state, ctx, replay_key);
+        return assess_keyed(cfg, state, ctx, replay_key, memo);
     }
     let mut with = cfg.clone();
     with.pii.hints = hints.to_vec();
@@ -340,11 +344,12 @@ pub(crate) fn assess_with_hints_keyed(
                 ..*ctx
             },
             replay_key,
+            None,
         );
         a.blocked = Some(Code::InvalidInput);
         return a;
     }
-    assess_keyed(&with, state, ctx, replay_key)
+    assess_keyed(&with, state, ctx, replay_key, None)
 }
 
 fn assess_into(
@@ -352,14 +357,18 @@ fn assess_into(
     state: &mut GuardState,
     ctx: &PaymentContext<'_>,
     replay_key: ReplayKey<'_>,
+    memo: Option<&mut echo::CleanMemo>,
     a: &mut Assessment,
 ) -> Result<(), Code> {
-    let mut scan = Scan::new(&cfg.pii);
+    let mut scan = match memo {
+        Some(m) => Scan::with_memo(&cfg.pii, m),
+        None => Scan::new(&cfg.pii),
+    };
     // The request URL is only ever logged (audit, approvals), so its
     // credentials are masked and its PII redacted, whatever the action,
     // before anything else can fail. Policy, pins and the replay identity use
     // the URL as parsed below, and the paid request goes to the raw URL.
-    let url_scan = pii::redact(&url_mask::mask(ctx.request_url), &cfg.pii);
+    let url_scan = scan.redact(&url_mask::mask(ctx.request_url));
     a.metadata.request_url = match &url_scan {
         Ok(r) => r.text.clone(),
         Err(_) => "<REDACTED>".to_string(),
