@@ -306,3 +306,93 @@ pub fn str_member(v: &Value, k: &str) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pii::{EntityType, PiiHint};
+    use serde_json::json;
+
+    /// Everything one scan gives: outputs, entities and count.
+    type Seen = (
+        Vec<Result<String, Code>>,
+        Vec<Result<Value, Code>>,
+        Vec<EntityType>,
+        usize,
+    );
+
+    fn run(scan: &mut Scan<'_>, texts: &[&str], values: &[Value]) -> Seen {
+        let t = texts.iter().map(|s| scan.text(s)).collect();
+        let v = values.iter().map(|v| scan.json(v)).collect();
+        (t, v, scan.entities.clone(), scan.count)
+    }
+
+    #[test]
+    fn the_memo_changes_no_result() {
+        let texts = [
+            "USD Coin",
+            "write to alice@example.com",
+            "",
+            "USD Coin",
+            "call +1 415 555 0132 now",
+            "https://api.example.com/premium-data/7",
+        ];
+        let big: Value = (0..100).map(|i| (format!("k{i}"), json!("v"))).collect();
+        let values = [
+            json!({"name": "USD Coin", "version": "2"}),
+            json!({"bob@example.com": "x", "<REDACTED>": 1, "n": ["a", {"b": "carol@example.org"}]}),
+            json!({"name": "USD Coin", "version": "2"}),
+            big.clone(),
+            big,
+            json!([[[[[[[[[["deep"]]]]]]]]]]),
+            json!({"url": "https://api.example.com/x", "description": "Market data"}),
+        ];
+        for action in [PiiAction::Redact, PiiAction::Warn, PiiAction::Block] {
+            let cfg = PiiConfig {
+                action,
+                ..PiiConfig::default()
+            };
+            let mut memo = CleanMemo::default();
+            // Three rounds: the memo fills in the first and is used after.
+            for _ in 0..3 {
+                let want = run(&mut Scan::new(&cfg), &texts, &values);
+                let got = run(&mut Scan::with_memo(&cfg, &mut memo), &texts, &values);
+                assert_eq!(got, want);
+                assert!(want.3 > 0);
+            }
+            assert!(memo.has("USD Coin") && memo.has("name") && !memo.has("deep"));
+            assert!(!memo.has("write to alice@example.com") && !memo.has("bob@example.com"));
+        }
+    }
+
+    #[test]
+    fn hints_bypass_the_memo_and_it_stays_bounded() {
+        let mut memo = CleanMemo::default();
+        let plain = PiiConfig::default();
+        Scan::with_memo(&plain, &mut memo)
+            .text("the blue widget")
+            .unwrap();
+        assert!(memo.has("the blue widget"));
+        // A host hint makes the same text a finding: the memo is not asked.
+        let hinted = PiiConfig {
+            hints: vec![PiiHint {
+                entity: EntityType::Person,
+                text: "blue widget".into(),
+                score: 900,
+            }],
+            ..PiiConfig::default()
+        };
+        let want = Scan::new(&hinted).text("the blue widget");
+        assert_eq!(
+            Scan::with_memo(&hinted, &mut memo).text("the blue widget"),
+            want
+        );
+        assert_ne!(want.as_deref(), Ok("the blue widget"));
+        for i in 0..MEMO_MAX_STRINGS * 2 {
+            memo.add(&format!("s{i}"));
+            assert!(memo.clean.len() <= MEMO_MAX_STRINGS);
+        }
+        memo.add(&"a".repeat(MEMO_MAX_STRING_BYTES + 1));
+        assert!(!memo.has(&"a".repeat(MEMO_MAX_STRING_BYTES + 1)));
+    }
+}
