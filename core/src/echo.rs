@@ -191,6 +191,19 @@ impl<'c> Scan<'c> {
         Ok(r)
     }
 
+    /// True when the memo holds every key and string of the members of `m`
+    /// outside `skip`, within the memo's bounds for the object they make:
+    /// scanning those members would change and find nothing.
+    fn memo_has_members(&self, m: &serde_json::Map<String, Value>, skip: &[&str]) -> bool {
+        let Some(memo) = self.memo.as_ref() else {
+            return false;
+        };
+        let mut nodes = 1;
+        m.iter()
+            .filter(|(k, _)| !skip.contains(&k.as_str()))
+            .all(|(k, v)| memo.has(k) && all_json(v, 1, &mut nodes, &mut |s| memo.has(s)))
+    }
+
     /// One string: redacted, unless the action is `warn`.
     pub fn text(&mut self, s: &str) -> Result<String, Code> {
         let r = self.redact(s)?;
@@ -253,6 +266,11 @@ pub fn requirement_owned(scan: &mut Scan<'_>, raw: Value, version: u8) -> Result
     let Value::Object(mut rest) = raw else {
         return Err(Code::ChallengeBadField);
     };
+    // Every member outside VERBATIM known clean: the redacted requirement
+    // is the offered one (nothing masked in v2), with nothing found.
+    if version != 1 && scan.memo_has_members(&rest, VERBATIM) {
+        return Ok(Value::Object(rest));
+    }
     let kept: Vec<(String, Value)> = VERBATIM
         .iter()
         .filter_map(|k| rest.remove(*k).map(|v| ((*k).to_string(), v)))
@@ -362,6 +380,39 @@ mod tests {
             }
             assert!(memo.has("USD Coin") && memo.has("name") && !memo.has("deep"));
             assert!(!memo.has("write to alice@example.com") && !memo.has("bob@example.com"));
+        }
+    }
+
+    #[test]
+    fn the_memo_changes_no_requirement() {
+        let offers = [
+            json!({"scheme": "exact", "network": "eip155:8453", "amount": "1", "asset": "0xab",
+                   "payTo": "0xcd", "maxTimeoutSeconds": 60, "extra": {"name": "USD Coin", "version": "2"}}),
+            json!({"scheme": "exact", "amount": "1", "extra": {"name": "dan@example.com"}}),
+            json!({"scheme": "exact", "resource": "https://u:p@api.example.com/x", "description": "d"}),
+            json!({"scheme": "exact", "asset": "0xab"}),
+        ];
+        for action in [PiiAction::Redact, PiiAction::Warn, PiiAction::Block] {
+            let cfg = PiiConfig {
+                action,
+                ..PiiConfig::default()
+            };
+            let mut memo = CleanMemo::default();
+            for _ in 0..3 {
+                for o in &offers {
+                    for version in [1, 2] {
+                        let mut plain = Scan::new(&cfg);
+                        let want = requirement(&mut plain, o, version);
+                        let mut memoised = Scan::with_memo(&cfg, &mut memo);
+                        let got = requirement(&mut memoised, o, version);
+                        assert_eq!(got, want);
+                        assert_eq!(
+                            (memoised.entities, memoised.count),
+                            (plain.entities, plain.count)
+                        );
+                    }
+                }
+            }
         }
     }
 
