@@ -385,13 +385,6 @@ impl Parser<'_> {
             }
         }
         let text = self.s.get(start..self.i).ok_or(Invalid)?;
-        // Up to 19 plain digits always fit a u64, which is what serde_json's
-        // own parser makes of them (the tests compare both).
-        if text.len() <= 19 && text.bytes().all(|b| b.is_ascii_digit()) {
-            if let Ok(u) = text.parse::<u64>() {
-                return Ok(Value::Number(u.into()));
-            }
-        }
         text.parse::<Number>()
             .map(Value::Number)
             .map_err(|_| Invalid)
@@ -465,37 +458,6 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn plain_integers_parse_as_serde_json_does() {
-        for t in [
-            "0",
-            "1",
-            "9",
-            "10",
-            "60",
-            "1000000",
-            "9999999999999999999",
-            "18446744073709551615",
-            "18446744073709551616",
-            "99999999999999999999",
-            "-0",
-            "-1",
-            "1.0",
-            "1e3",
-            "01",
-        ] {
-            let want = serde_json::from_str::<Value>(t).ok();
-            let got = parse_strict(t, 100, 4).ok();
-            assert_eq!(got, want, "{t}");
-            if let (Some(Value::Number(a)), Some(Value::Number(b))) = (&got, &want) {
-                assert_eq!(
-                    (a.as_u64(), a.as_i64(), a.as_f64()),
-                    (b.as_u64(), b.as_i64(), b.as_f64())
-                );
-            }
-        }
-    }
 
     #[test]
     fn next_special_is_the_bytewise_search() {
