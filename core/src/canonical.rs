@@ -460,6 +460,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn plain_integers_parse_as_serde_json_does() {
+        for t in [
+            "0",
+            "1",
+            "9",
+            "10",
+            "60",
+            "1000000",
+            "9999999999999999999",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999",
+            "-0",
+            "-1",
+            "1.0",
+            "1e3",
+            "01",
+        ] {
+            let want = serde_json::from_str::<Value>(t).ok();
+            let got = parse_strict(t, 100, 4).ok();
+            assert_eq!(got, want, "{t}");
+            if let (Some(Value::Number(a)), Some(Value::Number(b))) = (&got, &want) {
+                assert_eq!(
+                    (a.as_u64(), a.as_i64(), a.as_f64()),
+                    (b.as_u64(), b.as_i64(), b.as_f64())
+                );
+            }
+        }
+    }
+
+    #[test]
     fn next_special_is_the_bytewise_search() {
         let special = |c: u8| c == b'"' || c == b'\\' || c < 0x20;
         let probes = [

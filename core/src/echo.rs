@@ -275,10 +275,12 @@ pub fn requirement_owned(scan: &mut Scan<'_>, raw: Value, version: u8) -> Result
     if version != 1 && scan.memo_has_members(&rest, VERBATIM) {
         return Ok(Value::Object(rest));
     }
-    let kept: Vec<(String, Value)> = VERBATIM
-        .iter()
-        .filter_map(|k| rest.remove(*k).map(|v| ((*k).to_string(), v)))
-        .collect();
+    let mut kept = Vec::with_capacity(VERBATIM.len());
+    for k in VERBATIM {
+        if let Some(v) = rest.remove(*k) {
+            kept.push(((*k).to_string(), v));
+        }
+    }
     if version == 1 {
         if let Some(Value::String(u)) = rest.get_mut("resource") {
             *u = url_mask::mask(u);

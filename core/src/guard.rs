@@ -150,7 +150,7 @@ impl Guard {
         head: Option<&Head>,
         now_ms: u64,
     ) -> Result<Decision, Code> {
-        let mac = self.keyed(audit_key);
+        let mac = cached(&mut self.audit_mac, audit_key);
         let (a, done) = self.pending.get(&id).ok_or(Code::InvalidInput)?;
         if *done {
             return Err(Code::InvalidInput);
@@ -158,7 +158,7 @@ impl Guard {
         // As `pipeline::finalize`, with the cached key schedule.
         let mac = mac.ok_or(Code::KeyTooShort)?;
         let d = pipeline::finalize_step(&self.cfg, &mut self.state, a, io, now_ms)
-            .chain_keyed(&mac, head, now_ms)?;
+            .chain_keyed(mac, head, now_ms)?;
         if d.allowed {
             if let Some(p) = self.pending.get_mut(&id) {
                 p.1 = true;
@@ -183,7 +183,7 @@ impl Guard {
         head: Option<&Head>,
         now_ms: u64,
     ) -> Result<Decision, Code> {
-        let mac = self.keyed(audit_key);
+        let mac = cached(&mut self.audit_mac, audit_key);
         let (a, done) = self.pending.get(&id).ok_or(Code::InvalidInput)?;
         if !*done {
             return Err(Code::InvalidInput);
@@ -191,18 +191,12 @@ impl Guard {
         // As `pipeline::settle`, with the cached key schedule.
         let mac = mac.ok_or(Code::KeyTooShort)?;
         let d = pipeline::settle_step(&self.cfg, &mut self.state, a, outcome)
-            .chain_keyed(&mac, head, now_ms)?;
+            .chain_keyed(mac, head, now_ms)?;
         self.undo = self
             .pending
             .remove(&id)
             .map(|e| Undo::Removed(id, Box::new(e)));
         Ok(d)
-    }
-
-    /// The MAC schedule of `audit_key`, from the cache when it is the key of
-    /// the last call; `None` for a key too short (the caller refuses it).
-    fn keyed(&mut self, audit_key: &[u8]) -> Option<AuditMac> {
-        cached(&mut self.audit_mac, audit_key).cloned()
     }
 
     /// Takes back the last successful `assess`, `finalize` or `settle` on the
