@@ -135,9 +135,15 @@ pub(crate) fn write_string(s: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(s.len() + 2);
     out.push('"');
+    let b = s.as_bytes();
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let esc: &str = match b {
+    loop {
+        // Stops only on ASCII bytes (or the end): both slices end on char
+        // boundaries.
+        let i = next_special(b, start);
+        out.push_str(&s[start..i]);
+        let Some(&c) = b.get(i) else { break };
+        let esc: &str = match c {
             b'"' => "\\\"",
             b'\\' => "\\\\",
             b'\n' => "\\n",
@@ -145,21 +151,51 @@ pub(crate) fn write_string(s: &str, out: &mut String) {
             b'\t' => "\\t",
             0x08 => "\\b",
             0x0c => "\\f",
-            0..=0x1f => "",
-            _ => continue,
+            _ => "",
         };
-        out.push_str(&s[start..i]);
         if esc.is_empty() {
             out.push_str("\\u00");
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
+            out.push(char::from(HEX[usize::from(c >> 4)]));
+            out.push(char::from(HEX[usize::from(c & 15)]));
         } else {
             out.push_str(esc);
         }
         start = i + 1;
     }
-    out.push_str(&s[start..]);
     out.push('"');
+}
+
+/// The position of the first byte at or after `from` that a JSON string
+/// cannot hold as it is (`"`, `\`, a control byte below 0x20), or
+/// `b.len()`. Eight bytes are tested at a time: a word with none of them
+/// is skipped whole (the tests compare with the byte-wise answer).
+fn next_special(b: &[u8], from: usize) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    // Whether a byte of `w` is zero: exact as a yes/no for the whole word.
+    let has_zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGH != 0;
+    let mut i = from;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_ne_bytes(word);
+        // A byte below 0x20: `w - 0x20…` borrows into a clear high bit.
+        let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH != 0;
+        if control
+            || has_zero(w ^ (ONES * u64::from(b'"')))
+            || has_zero(w ^ (ONES * u64::from(b'\\')))
+        {
+            break;
+        }
+        i += 8;
+    }
+    while let Some(&c) = b.get(i) {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            break;
+        }
+        i += 1;
+    }
+    i
 }
 
 /// Parses `text` as one JSON value, strictly.
@@ -369,12 +405,7 @@ impl Parser<'_> {
         let mut out = String::new();
         loop {
             let run = self.i;
-            while let Some(c) = self.peek() {
-                if c == b'"' || c == b'\\' || c < 0x20 {
-                    break;
-                }
-                self.i += 1;
-            }
+            self.i = next_special(self.b, run);
             // Stops only on ASCII bytes, so the slice ends on a char boundary.
             out.push_str(self.s.get(run..self.i).ok_or(Invalid)?);
             match self.peek().ok_or(Invalid)? {
@@ -427,6 +458,65 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_integers_parse_as_serde_json_does() {
+        for t in [
+            "0",
+            "1",
+            "9",
+            "10",
+            "60",
+            "1000000",
+            "9999999999999999999",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999",
+            "-0",
+            "-1",
+            "1.0",
+            "1e3",
+            "01",
+        ] {
+            let want = serde_json::from_str::<Value>(t).ok();
+            let got = parse_strict(t, 100, 4).ok();
+            assert_eq!(got, want, "{t}");
+            if let (Some(Value::Number(a)), Some(Value::Number(b))) = (&got, &want) {
+                assert_eq!(
+                    (a.as_u64(), a.as_i64(), a.as_f64()),
+                    (b.as_u64(), b.as_i64(), b.as_f64())
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn next_special_is_the_bytewise_search() {
+        let special = |c: u8| c == b'"' || c == b'\\' || c < 0x20;
+        let probes = [
+            0x00, 0x01, 0x1f, 0x20, 0x21, b'"', 0x23, b'\\', 0x5b, 0x5d, 0x7f, 0x80, 0xa2, 0xdc,
+            0xff,
+        ];
+        for fill in [b'a', 0x20, 0x21, 0x7f, 0x80, 0xff] {
+            for len in 0..=26 {
+                for at in 0..len.max(1) {
+                    for &p in &probes {
+                        for &q in &[fill, p] {
+                            let mut b = vec![fill; len];
+                            if len > 0 {
+                                b[at] = p;
+                                b[len - 1 - at] = q;
+                            }
+                            for from in 0..=len {
+                                let want = (from..len).find(|&i| special(b[i])).unwrap_or(len);
+                                assert_eq!(next_special(&b, from), want, "{b:?} from {from}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
     use serde_json::json;
 
     #[test]

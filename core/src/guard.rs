@@ -19,8 +19,11 @@
 
 use crate::audit::{AuditMac, Head};
 use crate::config::GuardConfig;
+use crate::echo::CleanMemo;
 use crate::error::{Code, ConfigError};
-use crate::pipeline::{self, Assessment, Decision, HostResults, Outcome, PaymentContext};
+use crate::pipeline::{
+    self, Assessment, Decision, HostResults, Outcome, PaymentContext, ReplayKey,
+};
 use crate::policy::GuardState;
 use std::collections::BTreeMap;
 
@@ -39,6 +42,12 @@ pub struct Guard {
     /// The last audit key seen, its MAC schedule computed once (hosts pass
     /// the same key on every call).
     audit_mac: Option<AuditMac>,
+    /// The last replay key seen, its HMAC schedule computed once (as
+    /// `audit_mac`).
+    replay_mac: Option<AuditMac>,
+    /// Strings found free of PII under `cfg` (which never changes), not
+    /// scanned again.
+    clean: CleanMemo,
 }
 
 /// How to take back the last step's effect on the in-flight assessments.
@@ -67,6 +76,8 @@ impl Guard {
             next_id: 1,
             undo: None,
             audit_mac: None,
+            replay_mac: None,
+            clean: CleanMemo::default(),
         }
     }
 
@@ -110,7 +121,10 @@ impl Guard {
         hints: &[crate::pii::PiiHint],
         replay_key: &[u8],
     ) -> (u64, &Assessment) {
-        let a = pipeline::assess_with_hints(&self.cfg, &mut self.state, ctx, hints, replay_key);
+        let replay = ReplayKey::Keyed(cached(&mut self.replay_mac, replay_key));
+        let memo = Some(&mut self.clean);
+        let a =
+            pipeline::assess_with_hints_keyed(&self.cfg, &mut self.state, ctx, hints, replay, memo);
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1).max(1);
         while self.pending.len() >= MAX_PENDING {
@@ -136,7 +150,7 @@ impl Guard {
         head: Option<&Head>,
         now_ms: u64,
     ) -> Result<Decision, Code> {
-        let mac = self.keyed(audit_key);
+        let mac = cached(&mut self.audit_mac, audit_key);
         let (a, done) = self.pending.get(&id).ok_or(Code::InvalidInput)?;
         if *done {
             return Err(Code::InvalidInput);
@@ -144,7 +158,7 @@ impl Guard {
         // As `pipeline::finalize`, with the cached key schedule.
         let mac = mac.ok_or(Code::KeyTooShort)?;
         let d = pipeline::finalize_step(&self.cfg, &mut self.state, a, io, now_ms)
-            .chain_keyed(&mac, head, now_ms)?;
+            .chain_keyed(mac, head, now_ms)?;
         if d.allowed {
             if let Some(p) = self.pending.get_mut(&id) {
                 p.1 = true;
@@ -169,7 +183,7 @@ impl Guard {
         head: Option<&Head>,
         now_ms: u64,
     ) -> Result<Decision, Code> {
-        let mac = self.keyed(audit_key);
+        let mac = cached(&mut self.audit_mac, audit_key);
         let (a, done) = self.pending.get(&id).ok_or(Code::InvalidInput)?;
         if !*done {
             return Err(Code::InvalidInput);
@@ -177,23 +191,12 @@ impl Guard {
         // As `pipeline::settle`, with the cached key schedule.
         let mac = mac.ok_or(Code::KeyTooShort)?;
         let d = pipeline::settle_step(&self.cfg, &mut self.state, a, outcome)
-            .chain_keyed(&mac, head, now_ms)?;
+            .chain_keyed(mac, head, now_ms)?;
         self.undo = self
             .pending
             .remove(&id)
             .map(|e| Undo::Removed(id, Box::new(e)));
         Ok(d)
-    }
-
-    /// The MAC schedule of `audit_key`, from the cache when it is the key of
-    /// the last call; `None` for a key too short (the caller refuses it).
-    fn keyed(&mut self, audit_key: &[u8]) -> Option<AuditMac> {
-        if let Some(m) = self.audit_mac.as_ref().filter(|m| m.is_for(audit_key)) {
-            return Some(m.clone());
-        }
-        let m = AuditMac::new(audit_key).ok()?;
-        self.audit_mac = Some(m.clone());
-        Some(m)
     }
 
     /// Takes back the last successful `assess`, `finalize` or `settle` on the
@@ -218,4 +221,14 @@ impl Guard {
             }
         }
     }
+}
+
+/// The HMAC schedule of `key` from `slot` when it was built for this key
+/// (compared in constant time), else built and kept there; `None` for a key
+/// too short (the caller refuses it), which leaves `slot` as it was.
+fn cached<'s>(slot: &'s mut Option<AuditMac>, key: &[u8]) -> Option<&'s AuditMac> {
+    if !slot.as_ref().is_some_and(|m| m.is_for(key)) {
+        *slot = Some(AuditMac::new(key).ok()?);
+    }
+    slot.as_ref()
 }

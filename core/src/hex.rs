@@ -4,12 +4,13 @@
 /// Lowercase hex of `bytes`.
 pub fn encode(bytes: &[u8]) -> String {
     const D: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        s.push(D[usize::from(b >> 4)] as char);
-        s.push(D[usize::from(b & 15)] as char);
+    let mut s = vec![0u8; bytes.len() * 2];
+    for (pair, &b) in s.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = D[usize::from(b >> 4)];
+        pair[1] = D[usize::from(b & 15)];
     }
-    s
+    // Hex digits are ASCII: the conversion cannot fail.
+    String::from_utf8(s).unwrap_or_default()
 }
 
 /// Decodes hex (either case); `None` on odd length or a non-hex digit.

@@ -238,6 +238,39 @@ pub fn assess(
     ctx: &PaymentContext<'_>,
     replay_key: &[u8],
 ) -> Assessment {
+    assess_keyed(cfg, state, ctx, ReplayKey::Raw(replay_key), None)
+}
+
+/// The replay key as the caller holds it: raw bytes (keyed when the
+/// fingerprint is computed), or the HMAC schedule a [`crate::guard::Guard`]
+/// keeps across calls (`None`: a key too short).
+#[derive(Clone, Copy)]
+pub(crate) enum ReplayKey<'k> {
+    /// The key's bytes.
+    Raw(&'k [u8]),
+    /// The key's schedule, computed once.
+    Keyed(Option<&'k crate::audit::AuditMac>),
+}
+
+impl ReplayKey<'_> {
+    /// The replay fingerprint of `id` under this key (the same either way).
+    fn fingerprint(self, id: &PaymentIdentity<'_>) -> Result<String, Code> {
+        match self {
+            ReplayKey::Raw(k) => replay::fingerprint(k, id),
+            ReplayKey::Keyed(m) => replay::fingerprint_keyed(m, id),
+        }
+    }
+}
+
+/// [`assess`] under a [`ReplayKey`], with the guard's clean strings (see
+/// [`echo::CleanMemo`]; the same assessment with or without them).
+fn assess_keyed(
+    cfg: &GuardConfig,
+    state: &mut GuardState,
+    ctx: &PaymentContext<'_>,
+    replay_key: ReplayKey<'_>,
+    memo: Option<&mut echo::CleanMemo>,
+) -> Assessment {
     let mut a = Assessment {
         blocked: None,
         x402_version: 0,
@@ -262,7 +295,7 @@ pub fn assess(
         payment_id: None,
         now_ms: ctx.now_ms,
     };
-    if let Err(code) = assess_into(cfg, state, ctx, replay_key, &mut a) {
+    if let Err(code) = assess_into(cfg, state, ctx, replay_key, memo, &mut a) {
         a.blocked = Some(code);
         if let Some(r) = a.reservation.take() {
             state.spend.release(&r);
@@ -282,14 +315,27 @@ pub fn assess_with_hints(
     hints: &[pii::PiiHint],
     replay_key: &[u8],
 ) -> Assessment {
+    assess_with_hints_keyed(cfg, state, ctx, hints, ReplayKey::Raw(replay_key), None)
+}
+
+/// [`assess_with_hints`] under a [`ReplayKey`], with the guard's clean
+/// strings (used only without hints, see [`echo::CleanMemo`]).
+pub(crate) fn assess_with_hints_keyed(
+    cfg: &GuardConfig,
+    state: &mut GuardState,
+    ctx: &PaymentContext<'_>,
+    hints: &[pii::PiiHint],
+    replay_key: ReplayKey<'_>,
+    memo: Option<&mut echo::CleanMemo>,
+) -> Assessment {
     if hints.is_empty() {
-        return assess(cfg, state, ctx, replay_key);
+        return assess_keyed(cfg, state, ctx, replay_key, memo);
     }
     let mut with = cfg.clone();
     with.pii.hints = hints.to_vec();
     if pii::PiiHint::validate(hints).is_err() {
         with.pii.hints.clear();
-        let mut a = assess(
+        let mut a = assess_keyed(
             &with,
             state,
             &PaymentContext {
@@ -298,26 +344,31 @@ pub fn assess_with_hints(
                 ..*ctx
             },
             replay_key,
+            None,
         );
         a.blocked = Some(Code::InvalidInput);
         return a;
     }
-    assess(&with, state, ctx, replay_key)
+    assess_keyed(&with, state, ctx, replay_key, None)
 }
 
 fn assess_into(
     cfg: &GuardConfig,
     state: &mut GuardState,
     ctx: &PaymentContext<'_>,
-    replay_key: &[u8],
+    replay_key: ReplayKey<'_>,
+    memo: Option<&mut echo::CleanMemo>,
     a: &mut Assessment,
 ) -> Result<(), Code> {
-    let mut scan = Scan::new(&cfg.pii);
+    let mut scan = match memo {
+        Some(m) => Scan::with_memo(&cfg.pii, m),
+        None => Scan::new(&cfg.pii),
+    };
     // The request URL is only ever logged (audit, approvals), so its
     // credentials are masked and its PII redacted, whatever the action,
     // before anything else can fail. Policy, pins and the replay identity use
     // the URL as parsed below, and the paid request goes to the raw URL.
-    let url_scan = pii::redact(&url_mask::mask(ctx.request_url), &cfg.pii);
+    let url_scan = scan.redact(&url_mask::mask(ctx.request_url));
     a.metadata.request_url = match &url_scan {
         Ok(r) => r.text.clone(),
         Err(_) => "<REDACTED>".to_string(),
@@ -484,7 +535,7 @@ fn assess_into(
         asset: &offer.asset,
         pay_to: &offer.pay_to,
     };
-    let fp = replay::fingerprint(replay_key, &id)?;
+    let fp = replay_key.fingerprint(&id)?;
     a.replay_ttl_ms = replay::ttl_ms(cfg.replay_ttl_seconds, offer.max_timeout_seconds);
     // 6. MPA request, when the amount reaches the threshold.
     if let Some(m) = cfg.mpa.as_ref().filter(|m| m.requires_approval(usd)) {

@@ -146,7 +146,10 @@ pub const fn limit_words(code: Code) -> Option<&'static str> {
 
 /// Ledger key of a per-endpoint limit.
 pub fn endpoint_key(canonical: &str) -> String {
-    format!("endpoint:{canonical}")
+    let mut key = String::with_capacity(9 + canonical.len());
+    key.push_str("endpoint:");
+    key.push_str(canonical);
+    key
 }
 
 /// Checks limits for a payment of `amount` to `url` and reserves it, for
@@ -223,7 +226,11 @@ pub fn windows(cfg: &GuardConfig, url: &NormalizedUrl) -> Vec<(String, Usd)> {
 
 /// Pin-table key for an origin and network.
 pub fn pin_key(origin: &str, network: &str) -> String {
-    format!("{origin} {network}")
+    let mut key = String::with_capacity(origin.len() + 1 + network.len());
+    key.push_str(origin);
+    key.push(' ');
+    key.push_str(network);
+    key
 }
 
 /// Runs the trusted-wallet allowlist, then payee pinning. Returns the pin to

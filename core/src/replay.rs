@@ -14,6 +14,7 @@
 //! case-insensitive: the method, the URL's scheme and host, EVM addresses.
 
 use crate::assets;
+use crate::audit::AuditMac;
 use crate::error::Code;
 use crate::url::NormalizedUrl;
 use hmac::{Hmac, Mac};
@@ -133,6 +134,19 @@ pub fn fingerprint(key: &[u8], p: &PaymentIdentity<'_>) -> Result<String, Code> 
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).map_err(|_| Code::KeyTooShort)?;
     mac.update(&encode(p));
     Ok(crate::hex::encode(&mac.finalize().into_bytes()))
+}
+
+/// [`fingerprint`] under a key whose HMAC schedule was computed once
+/// ([`AuditMac`], built from a key of at least [`MIN_KEY_BYTES`]): the same
+/// fingerprint, without hashing the key's pads again. `None` stands for a
+/// key too short ([`Code::KeyTooShort`], as [`fingerprint`] answers).
+pub(crate) fn fingerprint_keyed(
+    key: Option<&AuditMac>,
+    p: &PaymentIdentity<'_>,
+) -> Result<String, Code> {
+    let key = key.ok_or(Code::KeyTooShort)?;
+    p.check()?;
+    Ok(crate::hex::encode(&key.mac(&encode(p))))
 }
 
 /// Replay TTL in ms: the configured floor, raised to the offer's

@@ -10,6 +10,8 @@ use super::mac::AuditMac;
 use crate::canonical::write_string;
 use crate::error::Code;
 use crate::hex;
+use crate::money::Usd;
+use std::borrow::Cow;
 
 fn is_token(s: &str, extra: &[u8], upper_only: bool) -> bool {
     !s.is_empty()
@@ -25,16 +27,17 @@ fn is_token(s: &str, extra: &[u8], upper_only: bool) -> bool {
         })
 }
 
-/// Cuts `s` to at most `max` bytes on a char boundary, marking a cut with `…`.
-fn cap(s: &str, max: usize) -> String {
+/// Cuts `s` to at most `max` bytes on a char boundary, marking a cut with `…`
+/// (borrowed when it fits).
+fn cap(s: &str, max: usize) -> Cow<'_, str> {
     if s.len() <= max {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     let mut end = max - '…'.len_utf8();
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}…", &s[..end])
+    Cow::Owned(format!("{}…", &s[..end]))
 }
 
 /// The fixed description of `code` used as `error_message`.
@@ -55,6 +58,21 @@ fn key(out: &mut String, k: &str, first: bool) {
 fn opt(out: &mut String, v: Option<&str>) {
     match v {
         Some(s) => write_string(s, out),
+        None => out.push_str("null"),
+    }
+}
+
+/// Writes an amount as a JSON string, or `null` (its digits and `.` need no
+/// escaping, so this is what [`write_string`] of its text writes).
+fn opt_usd(out: &mut String, v: Option<Usd>) {
+    use std::fmt::Write as _;
+    match v {
+        Some(u) => {
+            out.push('"');
+            // Writing into a `String` cannot fail.
+            let _ = write!(out, "{u}");
+            out.push('"');
+        }
         None => out.push_str("null"),
     }
 }
@@ -80,7 +98,7 @@ fn write_entry(out: &mut String, f: &Fields<'_>, mac: Option<&str>) -> usize {
         out.push(']');
     }
     key(out, "amount_usd", false);
-    opt(out, f.amount_usd.as_deref());
+    opt_usd(out, f.amount_usd);
     key(out, "code", false);
     opt(out, e.code.map(Code::as_str));
     key(out, "error_message", false);
@@ -110,7 +128,7 @@ fn write_entry(out: &mut String, f: &Fields<'_>, mac: Option<&str>) -> usize {
     }
     out.push(']');
     key(out, "policy_limit_usd", false);
-    opt(out, f.policy_limit_usd.as_deref());
+    opt_usd(out, f.policy_limit_usd);
     key(out, "prev_mac", false);
     write_string(f.prev_mac, out);
     key(out, "replay_fingerprint", false);
@@ -141,11 +159,11 @@ struct Fields<'a> {
     seq: u64,
     prev_mac: &'a str,
     timestamp: String,
-    resource_url: String,
-    agent_id: Option<String>,
-    amount_usd: Option<String>,
-    policy_limit_usd: Option<String>,
-    fingerprint: Option<String>,
+    resource_url: Cow<'a, str>,
+    agent_id: Option<Cow<'a, str>>,
+    amount_usd: Option<Usd>,
+    policy_limit_usd: Option<Usd>,
+    fingerprint: Option<Cow<'a, str>>,
 }
 
 /// Validates `event` and normalises its fields.
@@ -190,7 +208,12 @@ fn fields<'a>(
                 && f.len() <= 128
                 && f.bytes().all(|b| b.is_ascii_hexdigit()) =>
         {
-            Some(f[..FINGERPRINT_PREFIX_HEX].to_ascii_lowercase())
+            let prefix = &f[..FINGERPRINT_PREFIX_HEX];
+            Some(if prefix.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(prefix.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(prefix)
+            })
         }
         Some(_) => return Err(Code::InvalidInput),
     };
@@ -201,8 +224,8 @@ fn fields<'a>(
         timestamp: timestamp(now_ms)?,
         resource_url: cap(&e.resource_url, MAX_URL_BYTES),
         agent_id: e.agent_id.as_deref().map(|a| cap(a, MAX_AGENT_ID_BYTES)),
-        amount_usd: e.amount_usd.map(|u| u.to_string()),
-        policy_limit_usd: e.policy_limit_usd.map(|u| u.to_string()),
+        amount_usd: e.amount_usd,
+        policy_limit_usd: e.policy_limit_usd,
         fingerprint,
     })
 }

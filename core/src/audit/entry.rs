@@ -219,23 +219,26 @@ pub fn timestamp(now_ms: u64) -> Result<String, Code> {
     let days = secs / 86_400;
     let sod = secs % 86_400;
     let (y, m, d) = civil_from_days(days);
-    // Written with `money::decimal` (no formatting machinery on the hot
-    // path); the year is at most 9999 (`MAX_TIME_MS`).
-    let mut out = String::with_capacity(24);
-    let mut buf = [0u8; 20];
-    for (v, width, sep) in [
-        (y, 4, '-'),
-        (m, 2, '-'),
-        (d, 2, 'T'),
-        (sod / 3600, 2, ':'),
-        ((sod % 3600) / 60, 2, ':'),
-        (sod % 60, 2, '.'),
-        (ms, 3, 'Z'),
+    // Digits written into a fixed template (no formatting machinery on the
+    // hot path); the year is at most 9999 (`MAX_TIME_MS`).
+    let mut out = *b"0000-00-00T00:00:00.000Z";
+    for (at, len, v) in [
+        (0, 4, y),
+        (5, 2, m),
+        (8, 2, d),
+        (11, 2, sod / 3600),
+        (14, 2, (sod % 3600) / 60),
+        (17, 2, sod % 60),
+        (20, 3, ms),
     ] {
-        out.push_str(crate::money::decimal(v, width, &mut buf));
-        out.push(sep);
+        let mut v = v;
+        for digit in out[at..at + len].iter_mut().rev() {
+            *digit = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
     }
-    Ok(out)
+    // ASCII digits and separators: the conversion cannot fail.
+    Ok(String::from_utf8(out.to_vec()).unwrap_or_default())
 }
 
 /// Proleptic Gregorian (year, month, day) of `days` since 1970-01-01.
