@@ -177,8 +177,14 @@ pub struct Driver {
     profile: Profile,
     replica: String,
     replay_key: Vec<u8>,
+    /// The replay key's HMAC schedule, computed once (the fingerprints).
+    replay_mac: audit::AuditMac,
     /// The audit key, its MAC schedule computed once.
     audit_mac: audit::AuditMac,
+    /// Strings found free of PII under the policy of the generation held
+    /// with them (see [`crate::echo::CleanMemo`]): used only by payments of
+    /// the current generation, emptied when it changes.
+    clean: (u64, crate::echo::CleanMemo),
     /// The state (unshared store: the only copy; shared: as of the last step).
     state: GuardState,
     /// The audit head (the last line emitted).
@@ -244,7 +250,9 @@ impl Driver {
             profile,
             replica,
             replay_key: replay_key.to_vec(),
+            replay_mac: audit::AuditMac::new(replay_key)?,
             audit_mac: audit::AuditMac::new(audit_key)?,
+            clean: (0, crate::echo::CleanMemo::default()),
             state: GuardState::default(),
             head: None,
             stored_seq: 0,
@@ -828,6 +836,47 @@ mod tests {
         assert_ne!(d.config().daily_limit_usd, five);
         assert_eq!(d.state_json(), before);
         assert_eq!(d.head().map(|h| h.seq), Some(6));
+    }
+
+    /// The clean-string memo is the current policy's: a text memoised clean
+    /// under a policy that ignores e-mail addresses is scanned again, and
+    /// refused, once a reload makes them count.
+    #[test]
+    fn a_reload_empties_the_clean_string_memo() {
+        use base64::Engine as _;
+        let header = base64::engine::general_purpose::STANDARD.encode(
+            json!({"x402Version": 2, "resource": {"url": "https://api.example.com/a"},
+                "accepts": [{"scheme": "exact", "network": "eip155:8453", "amount": "10000",
+                "asset": "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
+                "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", "maxTimeoutSeconds": 60}]})
+            .to_string(),
+        );
+        let begin = json!({"url": "https://api.example.com/a", "payment_required": header,
+            "reason": "send the report to alice@example.com"})
+        .to_string();
+        let cfg = GuardConfig::from_json(
+            r#"{"max_per_call_usd":0.001,"pii":{"entities":["US_SSN"],"action":"block"}}"#,
+        )
+        .expect("cfg");
+        let mut d = Driver::new(cfg, Profile::default(), &[1; 32], &[2; 32]).expect("driver");
+        let first: Value =
+            serde_json::from_str(&d.begin_json(&begin, 10).expect("begin")).expect("json");
+        let done = |v: &Value| {
+            v["actions"]
+                .as_array()
+                .and_then(|a| a.iter().find(|x| x["do"] == "done").cloned())
+                .expect("done")
+        };
+        // Refused by the per-call limit, the reason scanned clean (no SSN).
+        assert_eq!(done(&first)["code"], "policy-per-call-exceeded");
+        let (_, out) = d.reload(
+            r#"{"max_per_call_usd":0.001,"pii":{"entities":["EMAIL_ADDRESS"],"action":"block"}}"#,
+            11,
+        );
+        assert_eq!(done_of(&out)["allowed"], true);
+        let again: Value =
+            serde_json::from_str(&d.begin_json(&begin, 12).expect("begin")).expect("json");
+        assert_eq!(done(&again)["code"], "pii-blocked");
     }
 
     #[test]

@@ -540,8 +540,20 @@ impl Payment {
                     idempotency_key: b.idempotency_key.as_deref(),
                     now_ms: now,
                 };
-                let mut a =
-                    pipeline::assess_with_hints(cfg, &mut d.state, &ctx, &b.hints, &d.replay_key);
+                if d.clean.0 != d.gen {
+                    d.clean = (d.gen, crate::echo::CleanMemo::default());
+                }
+                // The memo holds the current policy's clean strings only.
+                let memo = (self.gen == d.gen).then_some(&mut d.clean.1);
+                let replay = pipeline::ReplayKey::Keyed(Some(&d.replay_mac));
+                let mut a = pipeline::assess_with_hints_keyed(
+                    cfg,
+                    &mut d.state,
+                    &ctx,
+                    &b.hints,
+                    replay,
+                    memo,
+                );
                 if a.blocked.is_none() {
                     if let Err(c) = payment_id(&mut a, b, &d.replay_key) {
                         a.blocked = Some(c);
