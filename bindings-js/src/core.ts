@@ -36,14 +36,18 @@ export interface Limits {
   readonly challenge_read_ms: number;
 }
 
-let limitTable: Limits | undefined;
+/** A table the core exports as JSON text, parsed and frozen on first use. */
+function table<T>(read: () => string): () => T {
+  let value: T | undefined;
+  return () => {
+    ensure();
+    value ??= Object.freeze(JSON.parse(read())) as T;
+    return value;
+  };
+}
 
 /** The core's read limits (parsed once). */
-export function limits(): Limits {
-  ensure();
-  limitTable ??= Object.freeze(JSON.parse(wasm.limitTable()) as Limits);
-  return limitTable;
-}
+export const limits: () => Limits = table(() => wasm.limitTable());
 
 /** The Lua scripts of the Redis store protocol, by name (the core's `driver::redis`). */
 export interface RedisScripts {
@@ -54,14 +58,8 @@ export interface RedisScripts {
   readonly adopt: string;
 }
 
-let redisScriptTable: RedisScripts | undefined;
-
 /** The core's Redis scripts (parsed once): what `RedisStore` registers. */
-export function redisScripts(): RedisScripts {
-  ensure();
-  redisScriptTable ??= Object.freeze(JSON.parse(wasm.redisScripts()) as RedisScripts);
-  return redisScriptTable;
-}
+export const redisScripts: () => RedisScripts = table(() => wasm.redisScripts());
 
 /** Converts anything thrown by the glue into a package error with `.code`. */
 export function mapError(e: unknown): X402GuardError {

@@ -569,27 +569,7 @@ mod tests {
     /// an entry gets the bits of the changed word.
     #[test]
     fn lexicon_classes_are_the_lists() {
-        let lists: [(u8, &str); 7] = [
-            (FIRST, include_str!("data/first.txt")),
-            (FIRST_AMB, include_str!("data/first_ambiguous.txt")),
-            (LAST, include_str!("data/last.txt")),
-            (LAST_WL, include_str!("data/last_wordlike.txt")),
-            (STOP, include_str!("data/stop.txt")),
-            (PLACE, include_str!("data/places.txt")),
-            (PLACE_AMB, include_str!("data/places_ambiguous.txt")),
-        ];
-        let mut want: std::collections::HashMap<Vec<u8>, u8> = std::collections::HashMap::new();
-        for (bit, text) in lists {
-            for e in set(text) {
-                *want.entry(e).or_default() |= bit;
-            }
-        }
-        let places: Vec<Vec<u8>> = set(include_str!("data/places.txt")).into_iter().collect();
-        for p in &places {
-            for (at, _) in p.iter().enumerate().filter(|(_, &c)| c == b' ') {
-                *want.entry(p[..at].to_vec()).or_default() |= PREFIX;
-            }
-        }
+        let want = reference();
         assert!(want.len() > 30_000);
         for (e, bits) in &want {
             assert_eq!(
