@@ -212,10 +212,10 @@ def main(workdir, outdir):
     for label, rs in (("PII", [r for r in entry if r["op"].startswith("pii.")]),
                       ("every other entry point's", [r for r in entry if not r["op"].startswith("pii.")])):
         if rs:
-            w = max(rs, key=lambda r: r["median_us"])
-            target(f"native {label} worst case through call(op, json) at 16 KiB ≤ 1 ms", fmt(w["median_us"]),
-                   w["median_us"] <= 1000,
-                   f"slowest `{w['case']}` ({w['op']}, {w['bytes']:,} bytes) of "
+            slowest = max(rs, key=lambda r: r["median_us"])
+            target(f"native {label} worst case through call(op, json) at 16 KiB ≤ 1 ms", fmt(slowest["median_us"]),
+                   slowest["median_us"] <= 1000,
+                   f"slowest `{slowest['case']}` ({slowest['op']}, {slowest['bytes']:,} bytes) of "
                    + ", ".join(f"{r['case']} {fmt(r['median_us'])}" for r in rs)
                    + " (core/tests/support/entry_worst.rs), median of 15 calls")
 
