@@ -84,12 +84,21 @@ export function call<T = unknown>(op: string, input: unknown): T {
   return JSON.parse(out) as T;
 }
 
-/** @internal An audit verification over a whole log (no 1 MiB input cap). */
-export function callAudit<T = unknown>(op: "audit.verify" | "audit.verify-report" | "audit.verify-chains" | "audit.report", input: unknown): T {
+const UTF8 = new TextEncoder();
+
+/**
+ * @internal An audit verification over a whole log (no 1 MiB input cap). A
+ * string `text` member crosses as its own UTF-8 bytes (see the glue's
+ * `callAuditUtf8`); everything else as JSON.
+ */
+export function callAudit<T = unknown>(op: "audit.verify" | "audit.verify-report" | "audit.verify-chains" | "audit.report", input: Record<string, unknown>): T {
   ensure();
   let out: string;
   try {
-    out = wasm.callAudit(op, JSON.stringify(input));
+    const { text, ...rest } = input;
+    out = typeof text === "string"
+      ? wasm.callAuditUtf8(op, UTF8.encode(JSON.stringify(rest)), UTF8.encode(text))
+      : wasm.callAuditUtf8(op, UTF8.encode(JSON.stringify(input)), undefined);
   } catch (e) {
     throw mapError(e);
   }

@@ -102,3 +102,26 @@ test("the presidio-x402 bin: report (markdown, json), verify, exit codes", async
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("verifyAuditLog and verifyChain take the log as UTF-8 bytes: non-ASCII lines verify, an edited or unpaired character does not", () => {
+  const key = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+  let head = null;
+  const lines = [];
+  for (const url of ["https://api.example.com/café/日本語", "https://api.example.com/🙂?q=ü"]) {
+    const event = { event_type: "payment_attempt", outcome: "allowed", resource_url: url, agent_id: "agent-ñ" };
+    const r = x.call("audit.append", { key_hex: key, head, event, now_ms: 1767225600000 });
+    lines.push(r.line);
+    head = r.head;
+  }
+  const text = lines.join("\n") + "\n";
+  assert.deepEqual(x.verifyAuditLog(key, text, head), head);
+  assert.deepEqual(x.verifyChain(text, key, { expectedHead: head }).head, head);
+  // One character of the second line changed (a 4-byte UTF-8 character for a 2-byte one).
+  const edited = text.replace("🙂", "é");
+  assert.throws(() => x.verifyAuditLog(key, edited, head), (e) => e.code === "audit-bad-mac");
+  // A lone surrogate cannot be UTF-8: it crosses as U+FFFD (as any string into the core), so the MAC fails.
+  const lone = text.replace("🙂", "\ud83d");
+  assert.equal(x.verifyChain(lone, key).code, "audit-bad-mac");
+  // A text member that is not a string is the core's to refuse, as before.
+  assert.throws(() => x.verifyAuditLog(key, 42), (e) => e.code === "invalid-input");
+});
