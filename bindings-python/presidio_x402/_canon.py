@@ -341,11 +341,23 @@ def _canon_opts(s: _Reader) -> dict[int, Any]:
 
 # -- the runtime ------------------------------------------------------------------------------------
 _RAW = ffi.wasmtime_val_raw_t
-_call_unchecked = ffi.dll.wasmtime_func_call_unchecked
+# wasmtime_func_call_unchecked(context, func, args_and_results, len, trap_ret) -> wasmtime_error_t*,
+# with every argument an address (plain ints convert fastest).
+_VP = ctypes.c_void_p
+_call_unchecked = ctypes.CFUNCTYPE(_VP, _VP, _VP, _VP, ctypes.c_size_t, _VP)(
+    ctypes.cast(ffi.dll.wasmtime_func_call_unchecked, _VP).value or 0
+)
 _mem_data = ffi.dll.wasmtime_memory_data
 _mem_size = ffi.dll.wasmtime_memory_data_size
 _mem_size.restype = ctypes.c_size_t
-_TrapPtr = ctypes.POINTER(ffi.wasm_trap_t)
+
+
+def _slots(n: int) -> str:
+    """The ``struct`` format of ``n`` raw slots, each written as an unsigned 64-bit value."""
+    return "<" + "Q8x" * n
+
+
+_ALLOC = _slots(4)
 
 
 class Resource:
@@ -367,30 +379,26 @@ class Resource:
 
 
 class _CoreFunc:
-    """A core export called with ``wasmtime_func_call_unchecked`` on a preallocated raw array."""
+    """A core export called with ``wasmtime_func_call_unchecked`` on a preallocated raw array
+    (``view``: its bytes, 16 per slot)."""
 
-    __slots__ = ("buf", "fn", "n", "rt", "slots")
+    __slots__ = ("args", "buf", "func", "n", "rt", "view")
 
     def __init__(self, rt: Runtime, func: Func, n: int) -> None:
         self.rt = rt
-        self.fn = byref(func._func)
+        self.func = func  # keeps the wasmtime_func_t the address points to alive
         self.n = max(n, 1)
         self.buf = (_RAW * self.n)()
-        self.slots = [self.buf[i] for i in range(self.n)]
+        self.view = memoryview(self.buf).cast("B")
+        self.args = (rt.ctx, ctypes.addressof(func._func), ctypes.addressof(self.buf), self.n, rt.trap_addr)
 
     def call(self) -> None:
         rt = self.rt
         if rt.poisoned:
             raise WasmtimeError("wasm trap: cannot enter component instance (a previous call trapped)")
-        err = _call_unchecked(rt.ctx, self.fn, self.buf, self.n, rt.trap_ref)
-        if err or rt.trap:
-            rt.poisoned = True
-            if err:
-                raise WasmtimeError._from_ptr(err)
-            trap = Trap._from_ptr(rt.trap)
-            rt.trap = _TrapPtr()
-            rt.trap_ref = byref(rt.trap)
-            raise WasmtimeError(f"wasm trap: {trap.message}")
+        err = _call_unchecked(*self.args)
+        if err or rt.trap.value:
+            rt.fail(err)
 
 
 class Runtime:
@@ -398,10 +406,11 @@ class Runtime:
 
     def __init__(self, store: Store, module: Module, parsed: ParsedComponent) -> None:
         self.store = store
-        self.ctx = store._context()
+        self._ctx = store._context()
+        self.ctx = ctypes.cast(self._ctx, _VP).value
         self.poisoned = False
-        self.trap = _TrapPtr()
-        self.trap_ref = byref(self.trap)
+        self.trap = _VP()
+        self.trap_addr = ctypes.addressof(self.trap)
         i32 = ValType.i32()
         imports: list[Any] = []
         for imp in module.imports:
@@ -414,6 +423,7 @@ class Runtime:
         mem = exports["memory"]
         if not isinstance(mem, Memory):
             raise ValueError("the core module exports no memory")
+        self._memory = mem
         self._mem = byref(mem._memory)
         self._size = -1
         self.view = memoryview(b"")
@@ -436,11 +446,22 @@ class Runtime:
         if self._realloc is None:
             self._realloc = self.func(name, 4)[0]
 
+    def fail(self, err: int | None) -> None:
+        """Raises the error or trap of a core call; the instance is poisoned from now on."""
+        self.poisoned = True
+        if err:
+            raise WasmtimeError._from_ptr(ctypes.cast(err, ctypes.POINTER(ffi.wasmtime_error_t)))
+        trap = Trap._from_ptr(ctypes.cast(self.trap.value or 0, ctypes.POINTER(ffi.wasm_trap_t)))
+        self.trap.value = None
+        raise WasmtimeError(f"wasm trap: {trap.message}")
+
     def refresh(self) -> None:
-        """Re-reads the memory's size and base after a call that may have grown it."""
-        size = _mem_size(self.ctx, self._mem)
+        """Re-reads the memory's size and base (the engine is built with
+        ``memory_may_move(False)``: the base never changes, the size only grows,
+        so the view is refreshed only when an access falls past its end)."""
+        size = _mem_size(self._ctx, self._mem)
         if size != self._size:
-            base = ctypes.cast(_mem_data(self.ctx, self._mem), ctypes.c_void_p).value or 0
+            base = ctypes.cast(_mem_data(self._ctx, self._mem), _VP).value or 0
             self.view = memoryview((ctypes.c_ubyte * size).from_address(base)).cast("B") if size else memoryview(b"")
             self._size = size
 
@@ -449,22 +470,25 @@ class Runtime:
         f = self._realloc
         if f is None:
             raise ValueError("the function has no realloc option")
-        s = f.slots
-        s[0].i32 = 0
-        s[1].i32 = 0
-        s[2].i32 = align
-        s[3].i32 = size
+        struct.pack_into(_ALLOC, f.view, 0, 0, 0, align, size)
         f.call()
-        ptr = s[0].i32 & 0xFFFFFFFF
-        self.refresh()
-        if ptr % align or ptr + size > self._size:
-            raise WasmtimeError("wasm trap: realloc returned a bad pointer")
+        ptr: int = struct.unpack_from("<I", f.view, 0)[0]
+        if ptr % align:
+            raise WasmtimeError("wasm trap: realloc returned a misaligned pointer")
+        self.check(ptr + size)
         return ptr
+
+    def check(self, end: int) -> None:
+        """Traps unless ``end`` is within the memory (refreshing the view once if it grew)."""
+        if end > self._size:
+            self.refresh()
+            if end > self._size:
+                raise WasmtimeError("wasm trap: out of bounds memory access")
 
     def destroy(self, kind: str, rep: int) -> None:
         """Runs the destructor of resource ``kind`` on ``rep``."""
         f = self._dtors[kind]
-        f.slots[0].i32 = rep
+        struct.pack_into("<Q", f.view, 0, rep)
         f.call()
 
 
@@ -570,18 +594,14 @@ class TypeCompiler:
                 struct.pack_into("<II", rt.view, ptr, out[0], out[1])
 
             def load_s(ptr: int) -> Any:
-                view = rt.view
-                p, n = struct.unpack_from("<II", view, ptr)
-                if p + n > len(view):
-                    raise WasmtimeError("wasm trap: string out of bounds")
-                return str(view[p : p + n], "utf-8")
+                p, n = struct.unpack_from("<II", rt.view, ptr)
+                rt.check(p + n)
+                return str(rt.view[p : p + n], "utf-8")
 
             def lift_s(it: Any) -> Any:
-                view = rt.view
                 p, n = next(it) & 0xFFFFFFFF, next(it) & 0xFFFFFFFF
-                if p + n > len(view):
-                    raise WasmtimeError("wasm trap: string out of bounds")
-                return str(view[p : p + n], "utf-8")
+                rt.check(p + n)
+                return str(rt.view[p : p + n], "utf-8")
 
             return CType(8, 4, ["i32", "i32"], lower_s, store_s, load_s, lift_s)
         if name in ("f32", "f64"):
@@ -615,7 +635,9 @@ class TypeCompiler:
             return x
 
         def lower_i(v: Any, out: list[int]) -> None:
-            out.append(norm(v))
+            if not isinstance(v, int) or isinstance(v, bool):
+                raise TypeError("expected int")
+            out.append(v & mask)  # flat values are bit patterns
 
         def store_i(v: Any, ptr: int) -> None:
             struct.pack_into(fmt, rt.view, ptr, norm(v))
@@ -696,10 +718,8 @@ class TypeCompiler:
                 out.append(n)
 
             def read(p: int, n: int) -> Any:
-                view = rt.view
-                if p + n > len(view):
-                    raise WasmtimeError("wasm trap: list out of bounds")
-                return bytes(view[p : p + n])
+                rt.check(p + n)
+                return bytes(rt.view[p : p + n])
 
         else:
 
@@ -712,8 +732,9 @@ class TypeCompiler:
                 out.append(len(v))
 
             def read(p: int, n: int) -> Any:
-                if p % ealign or p + n * esize > len(rt.view):
-                    raise WasmtimeError("wasm trap: list out of bounds")
+                if p % ealign:
+                    raise WasmtimeError("wasm trap: misaligned list")
+                rt.check(p + n * esize)
                 return [elem.load(p + i * esize) for i in range(n)]
 
         def store(v: Any, ptr: int) -> None:
@@ -837,7 +858,7 @@ class ExportFunc:
     """One lifted export: lowers the arguments, calls the core function, lifts
     the result and runs the post-return function."""
 
-    __slots__ = ("_args", "_call", "_core", "_lift", "_n", "_post", "_ptr_params", "_ret_area", "_setters",
+    __slots__ = ("_args", "_core", "_fmt", "_lift", "_n", "_post", "_ptr_params", "_res_fmt", "_ret_area",
                  "_tuple", "name")
 
     def __init__(self, rt: Runtime, tc: TypeCompiler, name: str, lifted: Lifted) -> None:
@@ -851,8 +872,8 @@ class ExportFunc:
         result = tc.compile(ft[2]) if ft[2] is not None else None
         flat_params = [f for p in params for f in p.flat]
         self._ptr_params = len(flat_params) > MAX_FLAT_PARAMS
+        self._tuple = tc._record([(i, p) for i, p in enumerate(params)], tuple_=True)
         if self._ptr_params:
-            self._tuple = tc._record([(i, p) for i, p in enumerate(params)], tuple_=True)
             flat_params = ["i32"]
         flat_results = result.flat if result is not None else []
         self._ret_area = len(flat_results) > MAX_FLAT_RESULTS
@@ -865,12 +886,10 @@ class ExportFunc:
         got = ([str(t) for t in fty.params], [str(t) for t in fty.results])
         if got != (flat_params, flat_results):
             raise TypeError(f"{name}: core signature {got} is not the flattened {(flat_params, flat_results)}")
-        self._setters = [(self._core.slots[i], f) for i, f in enumerate(flat_params)]
+        self._fmt = _slots(len(flat_params))
+        self._res_fmt = "<Q" if flat_results == ["i64"] else "<I"
         self._lift = result
-        self._post = None
-        if lifted.post_return is not None:
-            self._post = rt.func(lifted.post_return, len(flat_results))[0]
-        self._call = self._core.call
+        self._post = rt.func(lifted.post_return, len(flat_results))[0] if lifted.post_return is not None else None
 
     def __call__(self, *args: Any) -> Any:
         if len(args) != self._n:
@@ -879,37 +898,29 @@ class ExportFunc:
         out: list[int] = []
         if self._ptr_params:
             t = self._tuple
-            rt = core.rt
-            ptr = rt.alloc(t.align, t.size)
+            ptr = core.rt.alloc(t.align, t.size)
             t.store(args, ptr)
             out.append(ptr)
         else:
             for ct, v in zip(self._args, args, strict=True):
                 ct.lower(v, out)
-        for (slot, kind), v in zip(self._setters, out, strict=True):
-            setattr(slot, kind, v)
-        self._call()
+        struct.pack_into(self._fmt, core.view, 0, *out)
+        core.call()
         res = self._lift
         if res is None:
             return None
-        slot0 = core.slots[0]
+        raw: int = struct.unpack_from(self._res_fmt, core.view, 0)[0]
         post = self._post
-        if self._ret_area:
-            ptr = slot0.i32 & 0xFFFFFFFF
-            core.rt.refresh()
-            try:
-                return res.load(ptr)
-            finally:
-                if post is not None:
-                    post.slots[0].i32 = ptr
-                    post.call()
-        raw = slot0.i64 if res.flat[0] == "i64" else slot0.i32
-        core.rt.refresh()
         try:
-            return res.lift(iter([raw]))
+            if not self._ret_area:
+                return res.lift(iter((raw,)))
+            if raw % res.align:
+                raise WasmtimeError("wasm trap: misaligned return area")
+            core.rt.check(raw + res.size)
+            return res.load(raw)
         finally:
             if post is not None:
-                setattr(post.slots[0], res.flat[0], raw)
+                struct.pack_into("<Q", post.view, 0, raw)
                 post.call()
 
 

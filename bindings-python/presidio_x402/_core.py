@@ -169,7 +169,7 @@ class Core:
     """
 
     def __init__(self, path: Path | None = None) -> None:
-        from wasmtime import Engine, Store
+        from wasmtime import Config, Engine, Store
 
         path = Path(path) if path else wasm_path()
         if not path.is_file():
@@ -178,7 +178,9 @@ class Core:
                 f"(or set {WASM_ENV})"
             )
         self.path = path
-        self.engine = Engine()
+        config = Config()
+        config.memory_may_move = False  # the memory view of _canon stays valid while the memory grows
+        self.engine = Engine(config)
         self.store = Store(self.engine)
         wasm = path.read_bytes()
         parsed = parse_component(wasm)
