@@ -33,7 +33,7 @@ import struct
 from collections.abc import Callable
 from ctypes import byref
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from wasmtime import Func, FuncType, Instance, Memory, Module, Store, Trap, ValType, WasmtimeError
 from wasmtime import _ffi as ffi
@@ -455,6 +455,12 @@ class Runtime:
         self.trap.value = None
         raise WasmtimeError(f"wasm trap: {trap.message}")
 
+    def abort(self, message: str) -> NoReturn:
+        """A canonical ABI violation by the guest (bad pointer, discriminant, ...): traps
+        like the guest's own traps (the instance is poisoned)."""
+        self.poisoned = True
+        raise WasmtimeError(f"wasm trap: {message}")
+
     def refresh(self) -> None:
         """Re-reads the memory's size and base (the engine is built with
         ``memory_may_move(False)``: the base never changes, the size only grows,
@@ -474,7 +480,7 @@ class Runtime:
         f.call()
         ptr: int = struct.unpack_from("<I", f.view, 0)[0]
         if ptr % align:
-            raise WasmtimeError("wasm trap: realloc returned a misaligned pointer")
+            self.abort("realloc returned a misaligned pointer")
         self.check(ptr + size)
         return ptr
 
@@ -483,7 +489,7 @@ class Runtime:
         if end > self._size:
             self.refresh()
             if end > self._size:
-                raise WasmtimeError("wasm trap: out of bounds memory access")
+                self.abort("out of bounds memory access")
 
     def destroy(self, kind: str, rep: int) -> None:
         """Runs the destructor of resource ``kind`` on ``rep``."""
@@ -733,7 +739,7 @@ class TypeCompiler:
 
             def read(p: int, n: int) -> Any:
                 if p % ealign:
-                    raise WasmtimeError("wasm trap: misaligned list")
+                    rt.abort("misaligned list")
                 rt.check(p + n * esize)
                 return [elem.load(p + i * esize) for i in range(n)]
 
@@ -802,7 +808,7 @@ class TypeCompiler:
 
         def case(d: int) -> tuple[str, CType | None]:
             if d >= n:
-                raise WasmtimeError(f"wasm trap: invalid {kind} discriminant")
+                rt.abort(f"invalid {kind} discriminant")
             return cases[d]
 
         def shape(d: int, name: str, payload: Any) -> Any:
@@ -915,7 +921,7 @@ class ExportFunc:
             if not self._ret_area:
                 return res.lift(iter((raw,)))
             if raw % res.align:
-                raise WasmtimeError("wasm trap: misaligned return area")
+                core.rt.abort("misaligned return area")
             core.rt.check(raw + res.size)
             return res.load(raw)
         finally:
