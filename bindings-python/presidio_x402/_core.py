@@ -49,7 +49,8 @@ def wasm_path() -> Path:
     return Path(env) if env else Path(__file__).with_name(WASM_NAME)
 
 
-_CACHE_MAGIC = b"PX402CC1"
+#: A cache file's first bytes: "CM" (a compiled core module; "CC", a compiled component, is never read).
+_CACHE_MAGIC = b"PX402CM1"
 
 
 def cache_dir() -> Path:
