@@ -1,10 +1,12 @@
 """The bundled WebAssembly component, loaded once per process.
 
 Every rule of the guard lives in ``presidio_x402.wasm`` (the Rust core compiled
-to a zero-import component). This module loads it with wasmtime-py's
-``wasmtime.component`` API, looks every export up once, compiles the value
-conversions once (:mod:`presidio_x402._abi`) and exposes thin typed wrappers.
-It holds no rules: it only converts and maps error codes.
+to a zero-import component). This module takes the component's main core
+module out of it, instantiates that module with wasmtime-py's core API and
+calls every export through the canonical ABI done in Python
+(:mod:`presidio_x402._canon`: types read from the component, conversions
+compiled once, raw ``wasmtime_func_call_unchecked`` calls), and exposes thin
+typed wrappers. It holds no rules: it only converts and maps error codes.
 """
 
 from __future__ import annotations
@@ -21,13 +23,13 @@ import threading
 from pathlib import Path
 from typing import Any, cast
 
-from ._abi import FastFunc
+from ._canon import ExportFunc, ParsedComponent, Resource, Runtime, TypeCompiler, parse_component
 
 WASM_NAME = "presidio_x402.wasm"
 INTERFACE = "presidio:x402/api@0.1.0"
 #: Environment variable naming another component file to load (tests, development).
 WASM_ENV = "PRESIDIO_X402_WASM"
-#: Set to ``1`` to never read or write the compiled-component cache.
+#: Set to ``1`` to never read or write the compiled-module cache.
 NO_CACHE_ENV = "PRESIDIO_X402_NO_CACHE"
 
 logger = logging.getLogger("presidio_x402")
@@ -47,11 +49,12 @@ def wasm_path() -> Path:
     return Path(env) if env else Path(__file__).with_name(WASM_NAME)
 
 
-_CACHE_MAGIC = b"PX402CC1"
+#: A cache file's first bytes: "CM" (a compiled core module; "CC", a compiled component, is never read).
+_CACHE_MAGIC = b"PX402CM1"
 
 
 def cache_dir() -> Path:
-    """Where compiled components are cached: ``$XDG_CACHE_HOME/presidio_x402``
+    """Where compiled core modules are cached: ``$XDG_CACHE_HOME/presidio_x402``
     (default ``~/.cache/presidio_x402``)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "presidio_x402"
@@ -69,21 +72,23 @@ def _wasmtime_version() -> str:
 
 
 def cache_path(wasm: bytes) -> Path:
-    """The cache file of a component: keyed by the SHA-256 of its bytes, the
-    wasmtime version and the machine (a compiled component is native code)."""
+    """The cache file of a component's compiled core module: keyed by the
+    SHA-256 of the component's bytes, the wasmtime version and the machine (a
+    compiled module is native code)."""
     digest = hashlib.sha256(wasm).hexdigest()[:48]
     return cache_dir() / f"component-{digest}-wasmtime{_wasmtime_version()}-{platform.machine() or 'cpu'}.bin"
 
 
-def _load_component(engine: Any, wasm: bytes) -> tuple[Any, str]:
-    """Compiles ``wasm``, or deserializes it from the cache. Returns the
-    component and where it came from (``"cache"`` or ``"compiled"``).
+def _load_module(engine: Any, wasm: bytes, parsed: ParsedComponent) -> tuple[Any, str]:
+    """Compiles the component's main core module, or deserializes it from the
+    cache. Returns the module and where it came from (``"cache"`` or
+    ``"compiled"``).
 
     A cache file is ``magic ‖ sha256(payload) ‖ payload``; a file that is
     unreadable, truncated, for another wasmtime, or whose hash does not match is
-    ignored (never handed to wasmtime: a serialized component is native code).
+    ignored (never handed to wasmtime: a serialized module is native code).
     """
-    from wasmtime.component import Component
+    from wasmtime import Module
 
     use_cache = os.environ.get(NO_CACHE_ENV, "") not in ("1", "true", "yes")
     path = cache_path(wasm) if use_cache else None
@@ -93,11 +98,11 @@ def _load_component(engine: Any, wasm: bytes) -> tuple[Any, str]:
             head = len(_CACHE_MAGIC) + 32
             digest = hashlib.sha256(memoryview(blob)[head:]).digest()
             if blob[: len(_CACHE_MAGIC)] == _CACHE_MAGIC and digest == blob[len(_CACHE_MAGIC) : head]:
-                return Component.deserialize(engine, memoryview(blob)[head:].tobytes()), "cache"
-    component = Component(engine, wasm)
+                return Module.deserialize(engine, memoryview(blob)[head:].tobytes()), "cache"
+    module = Module(engine, parsed.module)
     if path is not None:
         try:
-            payload = bytes(component.serialize())
+            payload = bytes(module.serialize())
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd, tmp = tempfile.mkstemp(prefix=".component-", suffix=".tmp", dir=str(path.parent))
             try:
@@ -113,8 +118,8 @@ def _load_component(engine: Any, wasm: bytes) -> tuple[Any, str]:
                     pass
                 raise
         except Exception:
-            logger.debug("could not write the compiled-component cache")
-    return component, "compiled"
+            logger.debug("could not write the compiled-module cache")
+    return module, "compiled"
 
 
 _FUNCS = {
@@ -157,14 +162,15 @@ _FUNCS = {
 
 
 class Core:
-    """One instance of the component with every export resolved.
+    """One instance of the component's core module with every export resolved.
 
     Calls are serialised by a lock (a wasmtime ``Store`` is single-threaded).
+    After a trap the instance is poisoned: every later call raises
+    ``wasmtime.WasmtimeError`` (as a trapped component instance does).
     """
 
     def __init__(self, path: Path | None = None) -> None:
-        from wasmtime import Engine, Store
-        from wasmtime.component import Linker
+        from wasmtime import Config, Engine, Store
 
         path = Path(path) if path else wasm_path()
         if not path.is_file():
@@ -173,23 +179,24 @@ class Core:
                 f"(or set {WASM_ENV})"
             )
         self.path = path
-        self.engine = Engine()
+        config = Config()
+        config.memory_may_move = False  # the memory view of _canon stays valid while the memory grows
+        self.engine = Engine(config)
         self.store = Store(self.engine)
-        component, self.component_source = _load_component(self.engine, path.read_bytes())
-        if component.type.imports(self.engine):
-            raise RuntimeError("the guard component must import nothing")
-        self.instance = Linker(self.engine).instantiate(self.store, component)
-        self.lock = threading.RLock()
-        api = self.instance.get_export_index(self.store, INTERFACE)
-        if api is None:
+        wasm = path.read_bytes()
+        parsed = parse_component(wasm)
+        if parsed.interface != INTERFACE:
             raise RuntimeError(f"component does not export {INTERFACE}")
-        self._f: dict[str, FastFunc] = {}
+        module, self.component_source = _load_module(self.engine, wasm, parsed)
+        self.runtime = Runtime(self.store, module, parsed)
+        types = TypeCompiler(self.runtime, parsed)
+        self.lock = threading.RLock()
+        self._f: dict[str, ExportFunc] = {}
         for attr, name in _FUNCS.items():
-            idx = self.instance.get_export_index(self.store, name, api)
-            func = self.instance.get_func(self.store, idx) if idx is not None else None
-            if func is None:
+            lifted = parsed.funcs.get(name)
+            if lifted is None:
                 raise RuntimeError(f"component does not export {name}")
-            self._f[attr] = FastFunc(self.store, func, name)
+            self._f[attr] = ExportFunc(self.runtime, types, name, lifted)
         self._describe: dict[str, str] = {}
         self._tables: dict[str, list[dict[str, Any]]] = {}
         self._limits: dict[str, Any] | None = None
@@ -311,9 +318,9 @@ class ConfigErrors(Exception):
 class GuardHandle:
     """A ``guard`` resource: configuration, state and in-flight assessments."""
 
-    def __init__(self, core: Core, resource: Any) -> None:
+    def __init__(self, core: Core, resource: Resource) -> None:
         self.core = core
-        self.res = resource
+        self.res: Resource | None = resource
         f = core._f
         self._assess = f["guard_assess"]
         self._assess_hints = f["guard_assess_with_hints"]
@@ -371,7 +378,7 @@ class GuardHandle:
         if res is not None:
             with self.core.lock:
                 with contextlib.suppress(Exception):  # pragma: no cover - best effort at teardown
-                    res.drop(self.core.store)
+                    res.drop()
 
 
 class Driver:
@@ -384,9 +391,9 @@ class Driver:
     core's code. Build one with :meth:`create`.
     """
 
-    def __init__(self, core: Core, resource: Any) -> None:
+    def __init__(self, core: Core, resource: Resource) -> None:
         self.core = core
-        self.res = resource
+        self.res: Resource | None = resource
         f = core._f
         self._open = f["driver_open"]
         self._begin = f["driver_begin"]
@@ -459,7 +466,7 @@ class Driver:
         if res is not None:
             with self.core.lock:
                 with contextlib.suppress(Exception):  # pragma: no cover - best effort at teardown
-                    res.drop(self.core.store)
+                    res.drop()
 
 
 _CORE: Core | None = None
