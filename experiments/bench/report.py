@@ -9,6 +9,7 @@ import glob
 import json
 import os
 import platform
+import re
 import sys
 import time
 
@@ -22,8 +23,8 @@ STYLE = {"native": ("tab:blue", "o"), "component": ("tab:purple", "s"), "node": 
 def load_hosts(resdir):
     hosts = {}
     for path in sorted(glob.glob(os.path.join(resdir, "*.json"))):
-        if os.path.basename(path) == "run.json":
-            continue
+        if os.path.basename(path) == "run.json" or re.search(r"\.r\d+\.json$", path):
+            continue  # the step timings; one round of a host (run.py merges the rounds into <host>.json)
         with open(path, encoding="utf-8") as f:
             d = json.load(f)
         for h in d.get("hosts", [d]):
@@ -233,6 +234,12 @@ def main(workdir, outdir):
     started_s = datetime.datetime.fromtimestamp(started or now, datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     L += [f"Run: {started_s}; {platform.machine()}, {os.cpu_count()} cores, load average at the end "
           f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}."]
+    rounds = max((h.get("rounds", 1) for h in hosts.values()), default=1)
+    if rounds > 1:
+        L += [f"Every host ran {rounds} times, in rounds (native, component, Node, Python, 0.3.0; again): each "
+              f"number below is the median of a row's {rounds} medians (p95: of its p95s), so a load period of the "
+              "shared machine falls on every host alike (the rounds' medians are in bench.json, "
+              "`round_medians_us`)."]
     if total is not None:
         L += [f"Wall time of `make bench`: **{total:.0f} s** in all ({build:.0f} s checking/building the "
               f"prerequisites, "
@@ -294,17 +301,19 @@ def main(workdir, outdir):
             f"{fmt(one(py, 'call')['median_us'])} (native: {fmt(one(nat, 'call')['median_us']) if nat else '?'}, "
             f"wasmtime from Rust: "
             f"{fmt(one(hosts['component'], 'call')['median_us']) if 'component' in hosts else '?'}); "
-            "a decision makes 2 timed crossings (assess, finalize) with large records plus the host's glue, which is "
-            "why its small-state decision is slower than 0.3.0's on an almost empty state (0.3.0 also parses nothing "
-            "and writes no audit line before signing); the PII row is a single crossing (`pii.redact-json` over the "
-            "three fields). Python's decision is flat"
+            "its decision is one driver crossing (`driver.begin`: the begin JSON written into the guest, the call, "
+            "the answer read back: three raw core calls, bindings-python/presidio_x402/_canon.py) plus the JSON and "
+            "the executor; the guest's own driver path is most of it (Node's PaymentGuard runs the same path: "
+            + (f"{fmt(decision(hosts['node'], small)['median_us'])}" if "node" in hosts else "?")
+            + "), and 0.3.0 parses no challenge and writes no audit line before signing; the PII row is a single "
+            "crossing (`pii.redact-json` over the three fields). Python's decision is flat"
             + (f", so it is faster than 0.3.0 from {sup(cross[0])} prior payments on." if cross else "."))
     if nat:
         notes.append(
             f"Native: a full decision is {fmt(decision(nat, small)['median_us'])} against a 3 µs target; "
-            "the README's profile puts the time in parsing the challenge JSON into a tree, the HMAC fingerprint, the "
-            "RFC 8785 audit line and allocation (JSON views of the assessment), not in the ledger: the cost is the "
-            "same at 10 and at 10^6 prior payments."
+            "the profiles in the README (Benchmarks, where the time goes) spread it over allocation, the JSON trees "
+            "of the challenge and of the driver's wire, the three HMACs and the audit line, not the ledger: the cost "
+            "is the same at 10 and at 10^6 prior payments."
             + (f" The component costs {sig(ratio(decision(hosts['component'], small), decision(nat, small)))}× native "
                "(wasm code plus the canonical-ABI copies of the records)." if "component" in hosts else ""))
     if notes:
