@@ -484,6 +484,13 @@ class Runtime:
         self.check(ptr + size)
         return ptr
 
+    def put(self, data: bytes | bytearray) -> int:
+        """Copies ``data`` into a fresh guest allocation (alignment 1); returns its pointer."""
+        n = len(data)
+        p = self.alloc(1, n)
+        self.view[p : p + n] = data
+        return p
+
     def check(self, end: int) -> None:
         """Traps unless ``end`` is within the memory (refreshing the view once if it grew)."""
         if end > self._size:
@@ -588,11 +595,8 @@ class TypeCompiler:
                 if not isinstance(v, str):
                     raise TypeError("expected str")
                 b = v.encode("utf-8")
-                n = len(b)
-                p = rt.alloc(1, n)
-                rt.view[p : p + n] = b
-                out.append(p)
-                out.append(n)
+                out.append(rt.put(b))
+                out.append(len(b))
 
             def store_s(v: Any, ptr: int) -> None:
                 out: list[int] = []
@@ -717,11 +721,8 @@ class TypeCompiler:
             def lower(v: Any, out: list[int]) -> None:
                 if not isinstance(v, (bytes, bytearray)):
                     raise TypeError("expected bytes")
-                n = len(v)
-                p = rt.alloc(1, n)
-                rt.view[p : p + n] = v
-                out.append(p)
-                out.append(n)
+                out.append(rt.put(v))
+                out.append(len(v))
 
             def read(p: int, n: int) -> Any:
                 rt.check(p + n)
