@@ -72,6 +72,9 @@ export function mapError(e: unknown): X402GuardError {
   return new X402GuardError("invalid-input", "core call failed", { cause: e });
 }
 
+/** UTF-8 encoder for the byte crossings ({@link callAudit}). */
+const UTF8 = new TextEncoder();
+
 /** Runs one core operation by name (JSON in, JSON out); throws a coded error. */
 export function call<T = unknown>(op: string, input: unknown): T {
   ensure();
@@ -83,8 +86,6 @@ export function call<T = unknown>(op: string, input: unknown): T {
   }
   return JSON.parse(out) as T;
 }
-
-const UTF8 = new TextEncoder();
 
 /**
  * @internal An audit verification over a whole log (no 1 MiB input cap). A

@@ -33,8 +33,8 @@ const EDITS = {
   ],
   "core": [
     ["core call", "export function call(op, input) {", `export function call(op, input) {\n${S}?.coreCall(op, input);`],
-    ["core result", "    return JSON.parse(out);\n}\n/** @internal An audit",
-      `    const __pxR = JSON.parse(out);\n${S}?.coreResult(op, __pxR);\n    return __pxR;\n}\n/** @internal An audit`],
+    ["core result", "    return JSON.parse(out);\n}\n/**\n * @internal An audit",
+      `    const __pxR = JSON.parse(out);\n${S}?.coreResult(op, __pxR);\n    return __pxR;\n}\n/**\n * @internal An audit`],
   ],
   "metrics": [
     ["prom registry", "export function createPromMetrics(prom, opts = {}) {",
