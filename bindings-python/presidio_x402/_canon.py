@@ -19,6 +19,10 @@ call, which costs ~25 µs per crossing. This module instead
 * calls the core functions with ``wasmtime_func_call_unchecked`` on a
   preallocated ``wasmtime_val_raw_t`` array.
 
+Written by hand because nothing maintained does it for Python: wasmtime-py
+50 has no generator of such bindings (its former ``wasmtime.bindgen`` is
+gone) and no other package reads components.
+
 The Python value shapes are the same as before: records are ``dict`` with
 snake_case keys, ``result`` is ``("ok", v)`` / ``("err", v)``, ``option`` is
 ``None`` or the value, enums are their case name, variants ``(tag, payload)``,
@@ -371,7 +375,7 @@ class Resource:
         self.kind = kind
         self.rep = rep
 
-    def drop(self, store: Any = None) -> None:
+    def drop(self) -> None:
         """Drops the resource: runs the guest's destructor once (later calls do nothing)."""
         rep, self.rep = self.rep, 0
         if rep:
