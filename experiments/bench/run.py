@@ -87,17 +87,12 @@ TIMES = ("median_us", "p95_us", "mean_us")
 
 def merge_docs(docs):
     """The rows of one series over its rounds (see `merge_rounds`)."""
-    key = lambda r: (r.get("workload"), r.get("prior"), r.get("op"), r.get("case"))  # noqa: E731
-    rows, order = {}, []
+    rows: dict[tuple, list] = {}
     for d in docs:
         for r in d.get("rows", []):
-            if key(r) not in rows:
-                rows[key(r)] = []
-                order.append(key(r))
-            rows[key(r)].append(r)
+            rows.setdefault((r.get("workload"), r.get("prior"), r.get("op"), r.get("case")), []).append(r)
     out_rows = []
-    for k in order:
-        rs = rows[k]
+    for rs in rows.values():
         m = dict(rs[0])
         for t in TIMES:
             if all(t in r for r in rs):
