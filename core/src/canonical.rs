@@ -96,7 +96,7 @@ fn write_value(v: &Value, out: &mut String, depth: usize) -> Result<(), Canonica
             // serde_json's map iterates in UTF-8 byte (= code point) order, which
             // equals UTF-16 order for ASCII; only re-sort when a key is not ASCII.
             if !keys.iter().all(|k| k.is_ascii()) {
-                keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+                keys.sort_unstable_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
             }
             for (i, k) in keys.into_iter().enumerate() {
                 if i > 0 {

@@ -39,6 +39,7 @@ pub mod pii;
 pub mod pipeline;
 pub mod policy;
 pub mod replay;
+mod ucd;
 pub mod url;
 pub mod url_mask;
 

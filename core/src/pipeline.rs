@@ -418,7 +418,7 @@ fn assess_into(
         Ok(requirements)
     })();
     a.pii_entities = std::mem::take(&mut scan.entities);
-    a.pii_entities.sort();
+    a.pii_entities.sort_unstable();
     a.pii_count = scan.count;
     a.requirements = pii_result?;
     offer.raw = Value::Null;

@@ -203,7 +203,7 @@ pub fn parse(o: &Map<String, Value>, errs: &mut Vec<ConfigError>) -> (Controls, 
                     None => {}
                 }
             }
-            c.budget_alerts.sort();
+            c.budget_alerts.sort_unstable();
             c.budget_alerts.dedup();
         }
         Some(_) => errs.push(ConfigError::new("budget_alerts", Code::ConfigBadType)),

@@ -3,7 +3,7 @@
 //! Folding is for matching only: it never changes what the caller sends,
 //! except inside a finding's span, which is redacted as a whole.
 
-use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+use crate::ucd::fold_nfkd;
 
 /// Every Unicode general category Cf (format) range, as of Unicode 15.1
 /// (generated from the UCD with Python's `unicodedata` 14.0, plus the 15.0
@@ -246,8 +246,8 @@ pub(crate) fn fold(c: char, out: &mut impl FnMut(char)) {
         out(a);
         return;
     }
-    decompose_compatible(c, |d| {
-        if is_combining_mark(d) || is_cf(d) {
+    fold_nfkd(c, |d| {
+        if is_cf(d) {
             return;
         }
         if is_hyphen(d) {

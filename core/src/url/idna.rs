@@ -24,9 +24,9 @@
 //!   is: a mapped label is a fixed point of the mapping and already in NFC.
 //!   Non-ASCII labels are written `xn--` + punycode.
 //!
-//! NFKC is taken per code point from the decomposition tables the PII
-//! scanner already links (`unicode-normalization`'s composition tables would
-//! add ~40 KB: measured 1,048,755 bytes, over the cap). So nothing is
+//! NFKC is taken per code point from the core's own decomposition tables
+//! ([`crate::ucd`]; composition tables would add ~40 KB, measured with
+//! `unicode-normalization` at 1,048,755 bytes, over the cap). So nothing is
 //! composed: a code point whose compatibility mapping holds a combining mark
 //! (`ǅ`, `ϓ`) and decomposed input (`u` + `U+0308`) are refused.
 //!
@@ -44,7 +44,7 @@
 //! (33,542 of them, inside a label and at its start, none differs).
 
 use crate::error::Code;
-use unicode_normalization::char::{decompose_canonical, decompose_compatible, is_combining_mark};
+use crate::ucd::{is_combining_mark, nfkc_repertoire, SCRIPTS};
 
 /// Longest domain mapped, in characters (punycode is quadratic).
 pub(super) const MAX_DOMAIN_CHARS: usize = 512;
@@ -81,7 +81,7 @@ pub(super) fn domain_to_ascii(s: &str) -> Result<String, Code> {
                 mapped.push(a.to_ascii_lowercase());
             }
             c if in_scripts(c) => {
-                for d in nfkc_char(c).ok_or(Code::UrlInvalid)? {
+                for d in nfkc_repertoire(c).ok_or(Code::UrlInvalid)? {
                     mapped.extend(d.to_lowercase());
                 }
             }
@@ -133,37 +133,10 @@ fn check_ace(label: &str) -> Result<(), Code> {
     }
 }
 
-/// The scripts of the repertoire (letters are picked inside them).
+/// A code point of the repertoire's scripts, not an exception.
 fn in_scripts(c: char) -> bool {
-    matches!(c,
-        '\u{00C0}'..='\u{024F}' // Latin-1 letters, Latin Extended-A and -B
-        | '\u{0370}'..='\u{03FF}' // Greek
-        | '\u{0400}'..='\u{052F}' // Cyrillic and its supplement
-        | '\u{0531}'..='\u{0587}' // Armenian letters
-        | '\u{1E00}'..='\u{1EFF}' // Latin Extended Additional
-        | '\u{3041}'..='\u{3096}' // Hiragana
-        | '\u{30A1}'..='\u{30FA}' // Katakana
-        | '\u{30FC}'..='\u{30FE}' // Katakana prolonged sound and iteration marks
-        | '\u{4E00}'..='\u{9FFF}' // CJK Unified Ideographs
-        | '\u{AC00}'..='\u{D7A3}' // Hangul syllables
-    ) && !EXCEPTIONS.iter().any(|&(a, b)| (a..=b).contains(&c))
-}
-
-/// NFKC of one code point of the repertoire, without the composition
-/// tables (they would cost ~40 KB of the component): a code point without a
-/// compatibility mapping is its own NFKC (the repertoire holds no canonical
-/// singletons or composition exclusions; one is refused); one with a
-/// compatibility mapping is its decomposition, refused when that holds a
-/// combining mark (it would need composing). `None` refuses.
-fn nfkc_char(c: char) -> Option<Vec<char>> {
-    let (mut canon, mut compat) = (Vec::new(), Vec::new());
-    decompose_canonical(c, |d| canon.push(d));
-    decompose_compatible(c, |d| compat.push(d));
-    if canon == compat {
-        let singleton = canon.len() == 1 && canon[0] != c;
-        return (!singleton).then(|| vec![c]);
-    }
-    (!compat.iter().any(|&d| is_combining_mark(d))).then_some(compat)
+    SCRIPTS.iter().any(|&(a, b)| (a..=b).contains(&c))
+        && !EXCEPTIONS.iter().any(|&(a, b)| (a..=b).contains(&c))
 }
 
 /// A non-ASCII code point that may stay in a mapped label: a letter of the
@@ -175,7 +148,7 @@ fn is_output(c: char) -> bool {
         && c.is_alphabetic()
         && !is_combining_mark(c)
         && c.to_lowercase().eq(std::iter::once(c))
-        && nfkc_char(c).is_some_and(|m| m == [c])
+        && nfkc_repertoire(c).is_some_and(|m| m == [c])
 }
 
 const BASE: u32 = 36;
