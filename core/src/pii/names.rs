@@ -274,7 +274,7 @@ fn unknown_pair_labelled(w: &mut Words<'_>, i: usize) -> bool {
 /// (`/kyc/alexandra_chindamo/`, `?attendee=alma.sahni`, `/authors/recko-dickson/`)
 /// where one word is a known given name (first) or a distinctive surname
 /// (second) and the other an unknown word of 3+ letters, neither a stop word
-/// nor a place.
+/// nor a place (the known word may be a place too).
 fn half_known_slug(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let (x, y) = (*w.w.get(i)?, *w.w.get(i + 1)?);
     let open = x.s == 0 || matches!(w.b.get(x.s - 1), Some(b'/' | b'='));
@@ -286,7 +286,10 @@ fn half_known_slug(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<us
     let plain = |k: u8| k & (FIRST | LAST | STOP) == 0;
     let given = f & (FIRST | FIRST_AMB | STOP) == FIRST && plain(g);
     let surname = g & (LAST | LAST_WL | STOP) == LAST && plain(f);
-    if !(given || surname) || is_place(w, i, 1) || is_place(w, i + 1, 1) {
+    // The known word reads as a name even when it is also a place
+    // (`alexandra`: the PERSON rules win, as everywhere); the unknown one
+    // must not be a place.
+    if !(given || surname) || (!given && is_place(w, i, 1)) || (!surname && is_place(w, i + 1, 1)) {
         return None;
     }
     out.push(hit(w, i, i + 1, EntityType::Person, 650)?);
