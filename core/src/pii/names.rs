@@ -289,7 +289,9 @@ fn half_known_slug(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<us
     // The known word reads as a name even when it is also a place
     // (`alexandra`: the PERSON rules win, as everywhere); the unknown one
     // must not be a place.
-    if !(given || surname) || (!given && is_place(w, i, 1)) || (!surname && is_place(w, i + 1, 1)) {
+    let first_ok = given || !is_place(w, i, 1);
+    let second_ok = surname || !is_place(w, i + 1, 1);
+    if !(given || surname) || !first_ok || !second_ok {
         return None;
     }
     out.push(hit(w, i, i + 1, EntityType::Person, 650)?);
