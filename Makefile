@@ -19,8 +19,45 @@ demo: js-package world-deps python-venv
 demo-core: setup-rust
 	$(CARGO) run --quiet --release -p presidio-x402-core --example demo
 
-## test: every test
-test: setup-rust lint vectors-check test-core test-fuzz-replay test-component lint-python test-python test-seed-suite test-langchain lint-js test-js test-e2e test-sidecar test-dist test-stores test-redis-cluster test-faults test-deploy
+## test: every test. First the compiles (test-compile) and, beside them, the downloads and installs (test-fetch:
+##       Debian packages, npm lock files, the venvs' dependencies; its log is printed when the compiles end), then
+##       every test one after another (test-serial)
+.PHONY: test-fetch test-compile test-serial
+test: setup-rust
+	@mkdir -p .cache && rm -f .cache/test-fetch.log
+	@$(MAKE) --no-print-directory test-fetch > .cache/test-fetch.log 2>&1 & fetch=$$!; \
+	  rc=0; $(MAKE) --no-print-directory test-compile || rc=$$?; \
+	  frc=0; wait $$fetch || frc=$$?; \
+	  echo "---- test-fetch (ran beside the compiles; rc $$frc) ----"; cat .cache/test-fetch.log; \
+	  [ $$rc -eq 0 ] && [ $$frc -eq 0 ]
+	@$(MAKE) --no-print-directory test-serial
+
+## test-serial: every test, one after another (what `make test` runs once test-compile and test-fetch are done)
+test-serial: setup-rust lint vectors-check test-core test-fuzz-replay test-component lint-python test-python test-seed-suite test-langchain lint-js test-js test-e2e test-sidecar test-dist test-stores test-redis-cluster test-faults test-deploy
+
+## test-compile: every Rust build `make test` needs (clippy, the test binaries, the component, the npm glue, the
+##               wasm-bindgen CLI, the sidecar), without running a test
+test-compile: setup-rust lint component js-tools
+	$(CORE_TEST) --no-run
+	$(FUZZ_REPLAY) --no-run
+	$(HOST_TEST) --no-run
+	$(JS_GLUE_BUILD)
+	$(JS_GLUE_TEST) --no-run
+	$(SIDECAR_BUILD)
+	$(SIDECAR_TEST) --no-run
+
+## test-fetch: every download and install `make test` needs that compiles nothing of ours (Debian redis-server and
+##             chromium, the npm lock files, the test venv's dependencies, ruff and mypy, langchain-core, the build
+##             and deployment tools)
+test-fetch: redis-deps js-browser-deps deploy-tools python-venv-deps python-lint-tools build-venv
+	$(call npm_ci,$(JS_DIR))
+	$(call npm_ci,$(JS_DIR)/test)
+	$(call npm_ci,$(WORLD_DIR))
+	$(call npm_ci,$(STORES_DIR))
+	$(call layered_venv,$(LC_VENV),langchain_core,$(LANGCHAIN_REQ))
+
+## npm_ci: `npm ci` in $(1) when its package-lock.json differs from the one last installed there
+npm_ci = cd $(1) && { cmp -s package-lock.json node_modules/.lock-installed || { $(NPM) ci --no-audit --no-fund && cp package-lock.json node_modules/.lock-installed; }; }
 
 setup-rust:
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install rustup first" >&2; exit 1; }
@@ -44,8 +81,9 @@ lint: setup-rust version-check
 
 ## test-core: the core's unit, vector, transcript, property, worst-case and doc tests, in profile `host` (release
 ##            optimisation without whole-program LTO, see Cargo.toml: the test binaries link in seconds)
+CORE_TEST = $(CARGO) test -p presidio-x402-core --profile host
 test-core:
-	$(CARGO) test -p presidio-x402-core --profile host
+	$(CORE_TEST)
 
 # ---- fuzzing (fuzz/: cargo-fuzz, libFuzzer on the stable toolchain) -----------------
 FUZZ_TARGETS := call challenge money url canonical pii config audit settlement driver
@@ -58,8 +96,9 @@ FUZZ_FLAGS_driver = --fuzz-dir fuzz --features libfuzzer -s none --no-trace-comp
 .PHONY: fuzz fuzz-cmin fuzz-tools test-fuzz-replay
 
 ## test-fuzz-replay: every committed fuzz input (fuzz/corpus, fuzz/regressions) through its target, no libFuzzer
+FUZZ_REPLAY = cd fuzz && $(CARGO) test --release --target-dir ../target/fuzz
 test-fuzz-replay:
-	cd fuzz && $(CARGO) test --release --target-dir ../target/fuzz -- --nocapture
+	$(FUZZ_REPLAY) -- --nocapture
 
 fuzz-tools: setup-rust
 	@test -x $(CARGO_FUZZ_ROOT)/bin/cargo-fuzz || $(CARGO) install cargo-fuzz --locked --version 0.13.2 --root $(CARGO_FUZZ_ROOT)
@@ -201,8 +240,9 @@ $(WASM_OPT): tools/binaryen/package.json tools/binaryen/package-lock.json
 ## test-component: build the component, then run every vector, the differential test and the import/size checks in wasmtime
 # Profile `host` = release without whole-program LTO (see Cargo.toml): `--release` works
 # too, but each test binary's link then re-optimises all of wasmtime (minutes).
+HOST_TEST = $(CARGO) test -p presidio-x402-host-test --profile host
 test-component: component
-	$(CARGO) test -p presidio-x402-host-test --profile host -- --show-output
+	$(HOST_TEST) -- --show-output
 
 ## bench-component: per-decision cost through wasmtime next to the native core
 bench-component: component
@@ -217,22 +257,30 @@ PY_BIN := $(PY_VENV)/bin
 ##              ([tool.mypy]); both pinned and installed into the test venv
 RUFF_VERSION := 0.17.6
 MYPY_VERSION := 2.4.1
-.PHONY: lint-python
-lint-python: python-venv
-	@$(PY_BIN)/ruff --version 2>/dev/null | grep -qx "ruff $(RUFF_VERSION)" || $(PY_BIN)/pip install --quiet "ruff==$(RUFF_VERSION)"
-	@$(PY_BIN)/mypy --version 2>/dev/null | grep -q "^mypy $(MYPY_VERSION) " || $(PY_BIN)/pip install --quiet "mypy==$(MYPY_VERSION)"
+.PHONY: lint-python python-lint-tools
+lint-python: python-venv python-lint-tools
 	$(PY_BIN)/ruff check .
 	cd bindings-python && ../$(PY_BIN)/mypy
 
+python-lint-tools: python-venv-deps
+	@$(PY_BIN)/ruff --version 2>/dev/null | grep -qx "ruff $(RUFF_VERSION)" || $(PY_BIN)/pip install --quiet "ruff==$(RUFF_VERSION)"
+	@$(PY_BIN)/mypy --version 2>/dev/null | grep -q "^mypy $(MYPY_VERSION) " || $(PY_BIN)/pip install --quiet "mypy==$(MYPY_VERSION)"
+
 ## python-venv: build the component, install bindings-python (+ test extras) into a repo-local venv
-.PHONY: python-venv
-python-venv: component
+.PHONY: python-venv python-venv-deps
+python-venv: component python-venv-deps
+	$(PY_BIN)/pip install --quiet --no-deps --force-reinstall ./bindings-python
+
+## python-venv-deps: the repo-local venv with the package's dependencies and test extras, read from
+##                   bindings-python/pyproject.toml (not the package itself: that needs the component)
+python-venv-deps:
 	@test -x $(PY_BIN)/python || $(PYTHON) -m venv $(PY_VENV)
 	@if [ ! -f $(PY_VENV)/.deps-stamp ] || [ bindings-python/pyproject.toml -nt $(PY_VENV)/.deps-stamp ]; then \
 	  $(PY_BIN)/pip install --quiet --upgrade pip && \
-	  $(PY_BIN)/pip install --quiet "./bindings-python[test]" && touch $(PY_VENV)/.deps-stamp; \
+	  $(PY_BIN)/python -c 'import tomllib; p = tomllib.load(open("bindings-python/pyproject.toml", "rb"))["project"]; \
+	    print("\n".join(p["dependencies"] + p["optional-dependencies"]["test"]))' > $(PY_VENV)/requirements.txt && \
+	  $(PY_BIN)/pip install --quiet -r $(PY_VENV)/requirements.txt && touch $(PY_VENV)/.deps-stamp; \
 	fi
-	$(PY_BIN)/pip install --quiet --no-deps --force-reinstall ./bindings-python
 
 ## test-python: the venv above, then pytest (a real redis-server on a free loopback port, started by the tests);
 ## the secret sentinel (bindings-python/tests/secret_sentinel.py) rides along and fails the run on any leaked secret
@@ -300,11 +348,13 @@ js-tools: setup-rust
 	@command -v node >/dev/null || { echo "node not found: install Node.js 20+" >&2; exit 1; }
 
 ## js-package: the glue crate (its own cargo invocation) -> wasm-bindgen --target web -> tsc -> npm pack
+JS_GLUE_BUILD = $(CARGO) build -p presidio-x402-js --target wasm32-unknown-unknown --release
+JS_GLUE_TEST = $(CARGO) test -p presidio-x402-js --profile host
 js-package: js-tools
-	$(CARGO) build -p presidio-x402-js --target wasm32-unknown-unknown --release
+	$(JS_GLUE_BUILD)
 	rm -rf $(JS_DIR)/src/wasm $(JS_DIR)/dist
 	"$(WASM_BINDGEN)" --target web --out-dir $(JS_DIR)/src/wasm target/wasm32-unknown-unknown/release/presidio_x402_js.wasm
-	cd $(JS_DIR) && { cmp -s package-lock.json node_modules/.lock-installed || { $(NPM) ci --no-audit --no-fund && cp package-lock.json node_modules/.lock-installed; }; } \
+	$(call npm_ci,$(JS_DIR)) \
 	  && node_modules/.bin/tsc -p tsconfig.json
 	mkdir -p $(JS_DIR)/dist/wasm && cp $(JS_DIR)/src/wasm/*.js $(JS_DIR)/src/wasm/*.d.ts $(JS_DIR)/src/wasm/*.wasm $(JS_DIR)/dist/wasm/
 	cp LICENSE $(JS_DIR)/LICENSE
@@ -326,8 +376,8 @@ js-browser-deps:
 ## the agent-framework tools (ai, zod, @modelcontextprotocol/sdk) against the x402 world (world-deps);
 ## under the secret sentinel (bindings-js/test/sentinel/run.mjs), which fails the run on any leaked secret
 test-js: js-package js-browser-deps redis-deps world-deps
-	$(CARGO) test -p presidio-x402-js --profile host
-	cd $(JS_DIR)/test && { cmp -s package-lock.json node_modules/.lock-installed || { $(NPM) ci --no-audit --no-fund && cp package-lock.json node_modules/.lock-installed; }; } \
+	$(JS_GLUE_TEST)
+	$(call npm_ci,$(JS_DIR)/test) \
 	  && $(NPM) install --no-save --no-audit --no-fund $(JS_TARBALL) >/dev/null \
 	  && node sentinel/run.mjs --test --test-reporter=spec --test-concurrency=1 *.test.mjs
 
@@ -342,7 +392,7 @@ WORLD_DIR := examples/x402-world
 
 ## world-deps: the world's npm dependencies (lock file) + the PACKED package from .cache/js
 world-deps: js-package
-	cd $(WORLD_DIR) && { cmp -s package-lock.json node_modules/.lock-installed || { $(NPM) ci --no-audit --no-fund && cp package-lock.json node_modules/.lock-installed; }; } \
+	$(call npm_ci,$(WORLD_DIR)) \
 	  && $(NPM) install --no-save --no-audit --no-fund $(JS_TARBALL) >/dev/null
 
 ## test-e2e: the demo's scenarios as node:test assertions (outcomes, settlements, facilitator log)
@@ -351,7 +401,7 @@ test-e2e: world-deps python-venv
 
 ## bench-js: median per-decision time in Node and the tarball size
 bench-js: js-package
-	cd $(JS_DIR)/test && { cmp -s package-lock.json node_modules/.lock-installed || { $(NPM) ci --no-audit --no-fund && cp package-lock.json node_modules/.lock-installed; }; } \
+	$(call npm_ci,$(JS_DIR)/test) \
 	  && $(NPM) install --no-save --no-audit --no-fund $(JS_TARBALL) >/dev/null
 	node experiments/bench-js.mjs $(JS_TARBALL)
 
@@ -369,7 +419,7 @@ redis-deps:
 ## Node and Python processes spending one $10 window on one Redis (exactly $10.00 committed); the Redis round trips
 ## per payment of the sidecar, Node and Python counted with MONITOR (4 with an audit log)
 test-stores: js-package python-venv redis-deps sidecar
-	cd $(STORES_DIR) && { cmp -s package-lock.json node_modules/.lock-installed || { $(NPM) ci --no-audit --no-fund && cp package-lock.json node_modules/.lock-installed; }; } \
+	$(call npm_ci,$(STORES_DIR)) \
 	  && $(NPM) install --no-save --no-audit --no-fund $(JS_TARBALL) >/dev/null \
 	  && STORES_PYTHON="$(CURDIR)/$(PY_BIN)/python" SIDECAR_BIN="$(CURDIR)/$(SIDECAR_BIN)" \
 	  node --test --test-reporter=spec --test-concurrency=1 proofs.test.mjs
@@ -417,12 +467,16 @@ BUILD_VENV := .cache/venv-build
 DIST_TEST_DIR := .cache/dist-test
 .PHONY: dist test-dist
 
-## dist: dist/ holds the npm tarball, the Python wheel (py3-none-any, presidio_x402.wasm inside) and the
-##       sdist (carries the built component: installs without Rust), built with pinned build + setuptools, and SHA256SUMS
-dist: version-check component js-package
+## build-venv: pinned build and setuptools in .cache/venv-build (for `make dist`)
+.PHONY: build-venv
+build-venv:
 	@test -x $(BUILD_VENV)/bin/python || $(PYTHON) -m venv $(BUILD_VENV)
 	@$(BUILD_VENV)/bin/python -c "import build, setuptools; assert (build.__version__, setuptools.__version__) == ('1.6.1', '84.2.1')" 2>/dev/null \
 	  || $(BUILD_VENV)/bin/pip install --quiet "build==1.6.1" "setuptools==84.2.1"
+
+## dist: dist/ holds the npm tarball, the Python wheel (py3-none-any, presidio_x402.wasm inside) and the
+##       sdist (carries the built component: installs without Rust), built with pinned build + setuptools, and SHA256SUMS
+dist: version-check component js-package build-venv
 	rm -rf $(DIST_DIR) bindings-python/build bindings-python/*.egg-info && mkdir -p $(DIST_DIR)
 	cp LICENSE bindings-python/LICENSE
 	cp $(JS_TARBALL) $(DIST_DIR)/
@@ -446,7 +500,7 @@ NODE_TEST = node --test --test-reporter=spec --test-concurrency=1
 
 ## stores-deps: the shared-state tests' npm dependencies (lock file) and the PACKED package
 stores-deps: js-package python-venv redis-deps
-	cd $(STORES_DIR) && { cmp -s package-lock.json node_modules/.lock-installed || { $(NPM) ci --no-audit --no-fund && cp package-lock.json node_modules/.lock-installed; }; } \
+	$(call npm_ci,$(STORES_DIR)) \
 	  && $(NPM) install --no-save --no-audit --no-fund $(JS_TARBALL) >/dev/null
 
 ## test-faults: 4 Node + 4 Python workers through a fault-injecting proxy to a real Redis for FAULTS_SECONDS
@@ -486,14 +540,16 @@ SIDECAR_BIN := target/$(SIDECAR_PROFILE)/presidio-x402-sidecar
 .PHONY: sidecar test-sidecar bench-sidecar bench-sidecar-tools
 
 ## sidecar: build the sidecar binary (target/$(SIDECAR_PROFILE)/presidio-x402-sidecar)
+SIDECAR_BUILD = $(CARGO) build --profile $(SIDECAR_PROFILE) -p presidio-x402-sidecar
+SIDECAR_TEST = $(CARGO) test -p presidio-x402-sidecar --profile sidecar-test
 sidecar: setup-rust
-	$(CARGO) build --profile $(SIDECAR_PROFILE) -p presidio-x402-sidecar
+	$(SIDECAR_BUILD)
 	@ls -l $(SIDECAR_BIN)
 
 ## test-sidecar: the binary on ephemeral loopback ports — every driver transcript over HTTP, decide/sign/report,
 ## stores, auth, caps, bad requests, start-up refusals, reload, metrics, OpenAPI
 test-sidecar: setup-rust redis-deps
-	$(CARGO) test -p presidio-x402-sidecar --profile sidecar-test -- --show-output
+	$(SIDECAR_TEST) -- --show-output
 
 ## bench-sidecar-tools: Debian's wrk load generator (apt-get when missing)
 bench-sidecar-tools:
