@@ -31,12 +31,22 @@ pub const REPLAY: &str = include_str!("redis/replay.lua");
 /// then the state hash `KEYS[2]`: `{stored, v, s}`.
 pub const HEAD: &str = include_str!("redis/head.lua");
 
+/// The compare-and-set that also saves the replica's audit head (a
+/// `cas-state` with `save_head`, `docs/STORES.md`): KEYS the state hash, the
+/// head hash and, for a reservation, the fingerprint and (on one Redis) its
+/// 0.4.0 key; ARGV version, state, `prev_seq`, `seq`, `mac` and, with a
+/// fingerprint, its TTL in ms. `{0, v, s}` on another version; `{3}` when the
+/// stored head's `seq` (0 when absent) is not `prev_seq`; `{2}` when the
+/// fingerprint is live; in those three nothing is written. Else the state,
+/// the head and the fingerprint are written together: `{1, new version}`.
+pub const CAS_HEAD: &str = include_str!("redis/cas_head.lua");
+
 /// Copies a 0.4.0 hash (`ARGV`: field, value, …) to its new key `KEYS[1]`
 /// unless that exists: `{1}` when copied, `{0}` otherwise.
 pub const ADOPT: &str = include_str!("redis/adopt.lua");
 
-/// Every script by name (`cas`, `cas_fp`, `replay`, `head`, `adopt`), as
+/// Every script by name (`cas`, `cas_fp`, `cas_head`, `replay`, `head`, `adopt`), as
 /// JSON: what hosts register.
 pub fn scripts_json() -> Value {
-    json!({"cas": CAS, "cas_fp": CAS_FP, "replay": REPLAY, "head": HEAD, "adopt": ADOPT})
+    json!({"cas": CAS, "cas_fp": CAS_FP, "cas_head": CAS_HEAD, "replay": REPLAY, "head": HEAD, "adopt": ADOPT})
 }
