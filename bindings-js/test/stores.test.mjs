@@ -168,6 +168,101 @@ test("RedisStore: casState sets the fingerprint with the state in one script; a 
   }
 });
 
+/**
+ * The contract of casState with an audit head (docs/STORES.md, the driver's `cas-state` with `save_head`),
+ * the same for every store: `look()` reads what the store holds, straight from Redis or the files:
+ * {state, version, head (of replica "pod-h"), fps (the live fingerprints among f1..f3)}.
+ */
+async function casHeadContract(s, look) {
+  const h = (seq, c) => ({ seq, mac: c.repeat(64) });
+  const head = (seq, c, prevSeq) => ({ replica: "pod-h", head: h(seq, c), prevSeq });
+  const fp = (f) => ({ fingerprint: f, ttlMs: 60_000, nowMs: Date.now() });
+  assert.equal(s.casHead, true);
+  // Won: the state, the head and the fingerprint written together.
+  assert.deepEqual(await s.casState("S1", "0", fp("f1"), head(1, "a", 0)), { won: true, fresh: true, headSaved: true, version: "1" });
+  assert.deepEqual(await look(), { state: "S1", version: "1", head: h(1, "a"), fps: ["f1"] });
+  // Won without a fingerprint: the state and the head.
+  assert.deepEqual(await s.casState("S2", "1", null, head(2, "b", 1)), { won: true, headSaved: true, version: "2" });
+  assert.deepEqual(await look(), { state: "S2", version: "2", head: h(2, "b"), fps: ["f1"] });
+  // The head refused (the stored seq is 2, not 1): nothing written, the fingerprint not set.
+  assert.deepEqual(await s.casState("S3", "2", fp("f2"), head(3, "c", 1)), { won: false, headSaved: false });
+  assert.deepEqual(await s.casState("S3", "2", null, head(3, "c", 3)), { won: false, headSaved: false });
+  assert.deepEqual(await s.casState("S3", "2", null, { replica: "pod-other", head: h(1, "c"), prevSeq: 2 }), { won: false, headSaved: false },
+    "another replica's head is its own (absent: seq 0)");
+  assert.deepEqual(await look(), { state: "S2", version: "2", head: h(2, "b"), fps: ["f1"] });
+  // Another version (checked first, even with a wrong head): the state as it stands, nothing written.
+  assert.deepEqual(await s.casState("S4", "1", fp("f3"), head(3, "d", 2)), { won: false, state: "S2", version: "2" });
+  assert.deepEqual(await s.casState("S4", "1", null, head(3, "d", 0)), { won: false, state: "S2", version: "2" });
+  assert.deepEqual(await look(), { state: "S2", version: "2", head: h(2, "b"), fps: ["f1"] });
+  // A live fingerprint (checked after the head): nothing written, the head not saved.
+  assert.deepEqual(await s.casState("S5", "2", fp("f1"), head(3, "e", 2)), { won: false, fresh: false });
+  assert.deepEqual(await look(), { state: "S2", version: "2", head: h(2, "b"), fps: ["f1"] });
+  // A wrong head seq with a live fingerprint: the head's answer (the order of the checks).
+  assert.deepEqual(await s.casState("S5", "2", fp("f1"), head(3, "e", 0)), { won: false, headSaved: false });
+  // Heads, replicas and prevSeqs that are not are refused before anything is written.
+  for (const bad of [{ replica: "a b", head: h(3, "f"), prevSeq: 2 }, { replica: "pod-h", head: { seq: 3, mac: "F".repeat(64) }, prevSeq: 2 },
+    { replica: "pod-h", head: { seq: -1, mac: "f".repeat(64) }, prevSeq: 2 }, { replica: "pod-h", head: h(3, "f"), prevSeq: 1.5 }]) {
+    await assert.rejects(s.casState("S6", "2", null, bad), JSON.stringify(bad));
+  }
+  assert.deepEqual(await look(), { state: "S2", version: "2", head: h(2, "b"), fps: ["f1"] });
+  // The same head saved with the next compare-and-set goes on from the stored seq; loadHead reads it.
+  assert.deepEqual(await s.casState("S7", "2", fp("f3"), head(3, "f", 2)), { won: true, fresh: true, headSaved: true, version: "3" });
+  assert.deepEqual(await look(), { state: "S7", version: "3", head: h(3, "f"), fps: ["f1", "f3"] });
+  assert.deepEqual(await s.loadHead("pod-h"), h(3, "f"));
+  assert.equal(await s.saveHead("pod-h", h(4, "0"), 2), false, "a plain save-head sees the head the compare-and-set stored");
+  // Without a head: the scripts and answers of before (no headSaved).
+  assert.deepEqual(await s.casState("S8", "3", null), { won: true, version: "4" });
+  assert.deepEqual(await s.casState("S9", "4", null, null), { won: true, version: "5" });
+}
+
+test("RedisStore: casState with a head (the cas_head script) writes state, head and fingerprint together, or nothing", async () => {
+  const t = tenant();
+  const s = new x.RedisStore({ url: redis.url, tenant: t });
+  const k = (...p) => [`presidio_x402:{${t}}`, ...p].join(":");
+  const look = async () => {
+    const st = await admin.hgetall(k("state"));
+    const hd = await admin.hgetall(k("head", "pod-h"));
+    const fps = [];
+    for (const f of ["f1", "f2", "f3"]) if (await admin.exists(k("replay", f))) fps.push(f);
+    assert.equal(await admin.exists(k("head", "pod-other")), 0);
+    return { state: st.s, version: st.v, head: { seq: Number(hd.seq), mac: hd.mac }, fps };
+  };
+  try {
+    await casHeadContract(s, look);
+    const pttl = await admin.pttl(k("replay", "f3"));
+    assert.ok(pttl > 50_000 && pttl <= 60_000, `the fingerprint's TTL is the core's: ${pttl}`);
+  } finally {
+    await s.close();
+  }
+  // Through a counted client: one script (one round trip) for the whole step, the core's cas_head.
+  const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+  const sent = [];
+  const counted = new Proxy(client, {
+    get(c, key) {
+      const v = c[key];
+      if (typeof v !== "function") return v;
+      if (["hmget", "evalsha", "eval", "set", "del", "scan"].includes(key)) return (...a) => { sent.push([key, ...a]); return v.apply(c, a); };
+      return v.bind(c);
+    },
+  });
+  try {
+    const s2 = new x.RedisStore({ client: counted, tenant: tenant() });
+    const r = await s2.casState("S", "0", { fingerprint: "g1", ttlMs: 1000, nowMs: Date.now() }, { replica: "r", head: { seq: 1, mac: "1".repeat(64) }, prevSeq: 0 });
+    assert.deepEqual(r, { won: true, fresh: true, headSaved: true, version: "1" });
+    // EVALSHA (the script is cached by Redis), or EVALSHA then EVAL on a Redis that lacks it.
+    const cmds = sent.map(([c]) => c);
+    assert.ok(cmds.join(" ") === "evalsha" || cmds.join(" ") === "evalsha eval", cmds.join(" "));
+    const [, , nKeys, ...rest] = sent.at(-1);
+    const keys = rest.slice(0, nKeys);
+    const tk = (...p) => [`presidio_x402:{${s2.tenant}}`, ...p].join(":");
+    assert.deepEqual(keys, [tk("state"), tk("head", "r"), tk("replay", "g1"), `presidio_x402:${s2.tenant}:replay:g1`],
+      "the state hash, the head hash, the replay key (one hash slot) and 0.4.0's replay key");
+    assert.deepEqual(rest.slice(nKeys), ["0", "S", "0", "1", "1".repeat(64), "1000"]);
+  } finally {
+    client.disconnect();
+  }
+});
+
 test("RedisStore: two guards on one tenant interleave; conflicts are retried and the limit holds exactly", async () => {
   const t = tenant();
   const stats = { conflicts: 0, commits: 0 };
@@ -407,6 +502,30 @@ test("FileStore: the file layout of docs/STORES.md (state.json, replay.json, hea
     // A malformed state file is a store error, not an empty state.
     writeFileSync(join(dir, "store", "state.json"), "\"just a string\"");
     await assert.rejects(s.loadVersioned());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("FileStore: casState with a head writes state.json, head-{replica}.json and replay.json under one lock, or nothing", async () => {
+  const dir = tmp("fs-cas-head");
+  try {
+    const sd = join(dir, "store");
+    const s = await x.FileStore.open(sd);
+    const json = (f) => (existsSync(join(sd, f)) ? JSON.parse(readFileSync(join(sd, f), "utf8")) : null);
+    const look = async () => {
+      const st = json("state.json");
+      const now = Date.now();
+      const fps = Object.entries(json("replay.json") ?? {}).filter(([, exp]) => exp > now).map(([f]) => f).sort();
+      assert.equal(json("head-pod-other.json"), null);
+      return { state: st.state, version: String(st.version), head: json("head-pod-h.json"), fps };
+    };
+    await casHeadContract(s, look);
+    assert.deepEqual(readdirSync(sd).sort(), ["head-pod-h.json", "replay.json", "state.json"], "no lock or temp file left");
+    // A malformed stored head is a store error, not seq 0: nothing written.
+    writeFileSync(join(sd, "head-pod-h.json"), "{\"seq\": \"3\"}");
+    await assert.rejects(s.casState("SX", "5", null, { replica: "pod-h", head: { seq: 1, mac: "a".repeat(64) }, prevSeq: 0 }));
+    assert.deepEqual(json("state.json"), { version: 5, state: "S9" });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
