@@ -118,32 +118,56 @@ test("RedisStore: 0.4.0's keys (no hash tag) are still read: the state goes on f
   }
 });
 
-test("RedisStore: a payment takes 2 Redis round trips without an audit log (was 5; 0.4.0: 6), 4 with one (was 6; 0.4.0: 8)", async () => {
-  for (const audit of [false, true]) {
+/** A Redis client that records the commands the store sends (each one a round trip). */
+function countedClient(calls) {
+  const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+  const counted = new Proxy(client, {
+    get(c, k) {
+      const v = c[k];
+      if (typeof v !== "function") return v;
+      if (["hmget", "evalsha", "eval", "set", "del", "scan"].includes(k)) return (...a) => { calls.push(k); return v.apply(c, a); };
+      return v.bind(c);
+    },
+  });
+  return { client, counted };
+}
+
+test("RedisStore: a payment takes 2 Redis round trips, with an audit file log too (was 4; 0.4.0: 8); 4 with a log that cannot read its head back", async () => {
+  for (const audit of ["none", "file", "callback"]) {
     const t = tenant();
-    const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
     const calls = [];
-    const counted = new Proxy(client, {
-      get(c, k) {
-        const v = c[k];
-        if (typeof v !== "function") return v;
-        if (["hmget", "evalsha", "eval", "set", "del", "scan"].includes(k)) return (...a) => { calls.push(k); return v.apply(c, a); };
-        return v.bind(c);
-      },
-    });
+    const { client, counted } = countedClient(calls);
     const lines = [];
-    const g = await guard(new x.RedisStore({ client: counted, tenant: t }), { daily_limit_usd: "1" }, audit ? { audit: (l) => lines.push(l) } : {});
+    const dir = tmp("rt-audit");
+    const sink = audit === "file" ? new x.FileAuditSink(join(dir, "rt.jsonl")) : audit === "callback" ? (l) => lines.push(l) : undefined;
+    const store = new x.RedisStore({ client: counted, tenant: t });
+    const g = await guard(store, { daily_limit_usd: "1" }, sink ? { audit: sink } : {});
     try {
       assert.equal((await pay(g, "rt-warm")).allowed, true);
       calls.length = 0;
       for (let i = 0; i < 10; i++) assert.equal((await pay(g, `rt-${i}`)).allowed, true);
       // Per payment: the reservation's compare-and-set (setting the fingerprint in the same script) and the
-      // settlement's, each on the state the store answered last: no load. With a log, each line's head save.
-      assert.equal(calls.length, audit ? 40 : 20, calls.join(" "));
+      // settlement's, each on the state the store answered last: no load. With a file log, the pre-sign line's
+      // head rides with the settlement's compare-and-set (the cas_head script). A log that does not read its
+      // head back (a callback) keeps a head save after each of its two lines.
+      assert.equal(calls.length, audit === "callback" ? 40 : 20, `${audit}: ${calls.join(" ")}`);
       assert.equal(calls.filter((c) => c === "hmget").length, 0, calls.join(" "));
-      if (audit) assert.equal(lines.length, 22);
+      if (audit === "callback") assert.equal(lines.length, 22);
+      if (audit === "file") {
+        await g.close();
+        opened.splice(opened.indexOf(g), 1);
+        // The stored head trails the log by at most the last settled line; the chain verifies against it.
+        const heads = new x.RedisStore({ url: redis.url, tenant: t });
+        const report = await x.verifyAuditDir(dir, AUDIT_KEY, { store: heads }).finally(() => heads.close());
+        assert.equal(report.ok, true, JSON.stringify(report));
+        assert.equal(report.truncation_checked, true, JSON.stringify(report));
+        const [c] = report.chains;
+        assert.equal(c.head.seq, 22, JSON.stringify(c));
+        assert.ok(["equal", "ahead"].includes(c.head_check) && c.past_head <= 1, `the stored head trails the log by one line at most: ${JSON.stringify(c)}`);
+      }
     } finally {
       client.disconnect();
+      rmSync(dir, { recursive: true, force: true });
     }
   }
 });
@@ -531,6 +555,87 @@ test("FileStore: casState with a head writes state.json, head-{replica}.json and
   }
 });
 
+/**
+ * A FileStore seen through a wrapper that records each call (`cas`, `cas+head {seq}/{prevSeq}`, `saveHead …`)
+ * and may change the answers of casState calls that carry a head; `casHead` as `flags.casHead` says at each read.
+ */
+function recorded(inner, calls, flags, answer = (a) => a) {
+  return {
+    shared: true,
+    get casHead() { return flags.casHead; },
+    loadVersioned: () => { calls.push("load"); return inner.loadVersioned(); },
+    compareAndSet: (s, v) => { calls.push("compareAndSet"); return inner.compareAndSet(s, v); },
+    casState: async (s, v, r, h) => {
+      calls.push(h ? `cas+head ${h.head.seq}/${h.prevSeq}` : "cas");
+      const a = await inner.casState(s, v, r, h);
+      return h ? answer(a) : a;
+    },
+    checkAndSet: (...a) => { calls.push("checkAndSet"); return inner.checkAndSet(...a); },
+    forget: (f) => inner.forget(f),
+    loadHead: (r) => { calls.push("loadHead"); return inner.loadHead(r); },
+    saveHead: (r, h, p) => { calls.push(`saveHead ${h.seq}/${p}`); return inner.saveHead(r, h, p); },
+    loadHeads: () => inner.loadHeads(),
+  };
+}
+
+test("heads ride the compare-and-sets only for a store with casHead: the settlement's carries the pre-sign line's head; without casHead each line gets its save-head", async () => {
+  for (const casHead of [true, undefined]) {
+    const dir = tmp("ride");
+    try {
+      const calls = [];
+      const inner = await x.FileStore.open(join(dir, "store"));
+      const g = await guard(recorded(inner, calls, { casHead }), { daily_limit_usd: "1" }, { audit: new x.FileAuditSink(join(dir, "a.jsonl")) });
+      for (let i = 0; i < 3; i++) assert.equal((await pay(g, `ride-${i}`)).allowed, true);
+      await g.close();
+      opened.splice(opened.indexOf(g), 1);
+      const steps = calls.filter((c) => c !== "loadHead" && c !== "load");
+      if (casHead) {
+        // Lines 1, 3, 5 are the pre-sign lines; each one's head rides with its settlement (prev_seq: the stored head).
+        assert.deepEqual(steps, ["cas", "cas+head 1/0", "cas", "cas+head 3/1", "cas", "cas+head 5/3"]);
+      } else {
+        assert.deepEqual(steps, ["cas", "saveHead 1/0", "cas", "saveHead 2/1", "cas", "saveHead 3/2", "cas", "saveHead 4/3", "cas", "saveHead 5/4", "cas", "saveHead 6/5"]);
+      }
+      const r = await x.verifyAuditDir(dir, AUDIT_KEY, { store: inner });
+      assert.equal(r.ok, true, JSON.stringify(r));
+      assert.deepEqual([r.chains[0].head.seq, r.chains[0].head_check, r.chains[0].past_head, r.chains[0].stored_head.seq],
+        casHead ? [6, "ahead", 1, 5] : [6, "equal", 0, 6], "the settled line's head is the next settlement's to carry");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});
+
+test("a head-carrying cas-state fails closed: a headSaved that is not a boolean, a won answer without it, a store that no longer says casHead", async () => {
+  const cases = [
+    ["headSaved not a boolean", { casHead: true }, (a) => (a.won ? { ...a, headSaved: "yes" } : a)],
+    ["won without headSaved", { casHead: true }, (a) => (a.won ? { won: true, version: a.version } : a)],
+    ["casHead false after start", { casHead: true }, (a) => a],
+  ];
+  for (const [name, flags, answer] of cases) {
+    const dir = tmp("ride-bad");
+    try {
+      const calls = [];
+      const inner = await x.FileStore.open(join(dir, "store"));
+      const g = await guard(recorded(inner, calls, flags, answer), { daily_limit_usd: "1" }, { audit: new x.FileAuditSink(join(dir, "a.jsonl")) });
+      if (name === "casHead false after start") flags.casHead = false; // the profile said cas_head; the executor checks again
+      const r = await pay(g, "bad-0");
+      assert.deepEqual(r, { allowed: false, code: "store-unavailable" }, `${name}: ${JSON.stringify(r)} ${calls.join(", ")}`);
+      if (name === "casHead false after start") {
+        assert.ok(!calls.some((c) => c.startsWith("cas+head")), `${name}: the head never reached casState: ${calls.join(", ")}`);
+        // Every later cas-state carries the unsaved head: refused too, never stored without it.
+        assert.deepEqual(await pay(g, "bad-1"), { allowed: false, code: "store-unavailable" });
+        assert.equal(calls.filter((c) => c === "cas").length, 1, calls.join(", "));
+      } else {
+        assert.ok(calls.includes("cas+head 1/0"), `${name}: ${calls.join(", ")}`);
+      }
+      await g.close();
+      opened.splice(opened.indexOf(g), 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});
+
 test("FileStore: shared by two processes with compare-and-set; the limit holds; each replica's chain verifies", async () => {
   const dir = tmp("fs-shared");
   try {
@@ -654,7 +759,9 @@ test("replica heads: a log that lost the stored head is refused; guards without 
     const g = await open("r1.jsonl");
     assert.equal((await pay(g, "h-0")).allowed, true);
     await g.close();
-    assert.equal((await x.FileStore.open(storeDir).then((s) => s.loadHead("r1"))).seq, 2);
+    // The pre-sign line's head rode with the settlement's compare-and-set; the settled line's waits for the
+    // next one (the stored head trails the log by that line: the verifier's "ahead").
+    assert.equal((await x.FileStore.open(storeDir).then((s) => s.loadHead("r1"))).seq, 1);
     // Another (empty) log for the same replica: the stored head is not its own.
     await assert.rejects(open("other.jsonl"), (e) => e.code === "store-unavailable");
     // The same log again continues its chain.
@@ -669,7 +776,10 @@ test("replica heads: a log that lost the stored head is refused; guards without 
     assert.equal((await pay(n2, "h-3")).allowed, true);
     await n1.close();
     await n2.close();
-    assert.equal((await x.FileStore.open(storeDir).then((s) => s.loadHead("r1"))).seq, 4, "the head is the log's");
+    // The log's start-up saved its head (2); h-1's pre-sign line (3) rode with its settlement; nothing else wrote it.
+    assert.equal((await x.FileStore.open(storeDir).then((s) => s.loadHead("r1"))).seq, 3, "the head is the log's, one line behind");
+    const r = await x.verifyAuditDir(dir, AUDIT_KEY, { heads: { r1: await x.FileStore.open(storeDir).then((s) => s.loadHead("r1")) } });
+    assert.deepEqual(r.chains.filter((c) => c.name === "r1.jsonl").map((c) => [c.ok, c.head.seq, c.head_check, c.past_head]), [[true, 4, "ahead", 1]]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
