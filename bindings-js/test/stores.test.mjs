@@ -307,6 +307,36 @@ test("RedisStore: two guards on one tenant interleave; conflicts are retried and
   assert.deepEqual(await pay(c, "c-0"), { allowed: false, code: "policy-window-exceeded" });
 });
 
+test("RedisStore: concurrent payments of two guards with audit file logs: heads ride one at a time, every chain verifies against its stored head", async () => {
+  const t = tenant();
+  const dir = tmp("ride-concurrent");
+  try {
+    const guards = [];
+    for (const replica of ["pod-a", "pod-b"]) {
+      guards.push(await guard(new x.RedisStore({ url: redis.url, tenant: t }), { replica_id: replica, daily_limit_usd: "1" },
+        { audit: new x.FileAuditSink(join(dir, `${replica}.jsonl`)) }));
+    }
+    // 12 payments in flight per guard (one guard's payments share its chain and its one riding head).
+    const results = await Promise.all(guards.flatMap((g, i) => Array.from({ length: 12 }, (_, k) => pay(g, `conc-${i}-${k}`))));
+    assert.ok(results.every((r) => r.allowed), JSON.stringify(results));
+    for (const g of guards) {
+      await g.close();
+      opened.splice(opened.indexOf(g), 1);
+    }
+    const heads = new x.RedisStore({ url: redis.url, tenant: t });
+    const r = await x.verifyAuditDir(dir, AUDIT_KEY, { store: heads }).finally(() => heads.close());
+    assert.equal(r.ok, true, JSON.stringify(r));
+    assert.equal(r.truncation_checked, true);
+    for (const c of r.chains) {
+      assert.equal(c.head.seq, 24, JSON.stringify(c));
+      // At most the last line past the stored head (the driver keeps one unsaved line once nothing is in flight).
+      assert.ok(c.head_check === "equal" || (c.head_check === "ahead" && c.past_head === 1), JSON.stringify(c));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("RedisStore: the same payment through two guards on one tenant is allowed exactly once (SET NX)", async () => {
   const t = tenant();
   const a = await guard(new x.RedisStore({ url: redis.url, tenant: t }), { replica_id: "pod-a" });
