@@ -13,7 +13,8 @@
  * Round trips: the driver runs each step on the state the store last
  * answered (docs/STORES.md); {@link RedisStore.casState} stores the state and
  * sets the fingerprint (and saves an audit head the driver lets ride with it)
- * in one script and answers the state as it stands when it loses. The store answers exactly what Redis says: it keeps nothing.
+ * in one script and answers the state as it stands when it loses. The store
+ * answers exactly what Redis says: it keeps nothing.
  *
  * State and heads written under the keys without the hash tag (0.4.0) are
  * still read (and copied once to the new key); see docs/STORES.md.
