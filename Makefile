@@ -417,7 +417,7 @@ redis-deps:
 ## test-stores: the proofs of issue 8 — 4 Node + 4 Python processes on one Redis (no overspend, no double pay),
 ## kill -9 between reserve and commit (Redis and file store), every reported audit line kept; and the sidecar,
 ## Node and Python processes spending one $10 window on one Redis (exactly $10.00 committed); the Redis round trips
-## per payment of the sidecar, Node and Python counted with MONITOR (4 with an audit log)
+## per payment of the sidecar, Node and Python counted with MONITOR (2 with an audit log)
 test-stores: js-package python-venv redis-deps sidecar
 	$(call npm_ci,$(STORES_DIR)) \
 	  && $(NPM) install --no-save --no-audit --no-fund $(JS_TARBALL) >/dev/null \
