@@ -611,7 +611,7 @@ function recorded(inner, calls, flags, answer = (a) => a) {
   };
 }
 
-test("heads ride the compare-and-sets only for a store with casHead: the settlement's carries the pre-sign line's head; without casHead each line gets its save-head", async () => {
+test("heads ride the compare-and-sets only for a store with casHead: the settlement's carries the pre-sign line's head, a reservation the stored head as a check; without casHead each line gets its save-head", async () => {
   for (const casHead of [true, undefined]) {
     const dir = tmp("ride");
     try {
@@ -623,8 +623,10 @@ test("heads ride the compare-and-sets only for a store with casHead: the settlem
       opened.splice(opened.indexOf(g), 1);
       const steps = calls.filter((c) => c !== "loadHead" && c !== "load");
       if (casHead) {
-        // Lines 1, 3, 5 are the pre-sign lines; each one's head rides with its settlement (prev_seq: the stored head).
-        assert.deepEqual(steps, ["cas", "cas+head 1/0", "cas", "cas+head 3/1", "cas", "cas+head 5/3"]);
+        // Lines 1, 3, 5 are the pre-sign lines; each one's head rides with its settlement (prev_seq: the
+        // stored head); each later reservation carries the stored head unchanged (a check that no other
+        // writer of the replica moved it).
+        assert.deepEqual(steps, ["cas", "cas+head 1/0", "cas+head 1/1", "cas+head 3/1", "cas+head 3/3", "cas+head 5/3"]);
       } else {
         assert.deepEqual(steps, ["cas", "saveHead 1/0", "cas", "saveHead 2/1", "cas", "saveHead 3/2", "cas", "saveHead 4/3", "cas", "saveHead 5/4", "cas", "saveHead 6/5"]);
       }
