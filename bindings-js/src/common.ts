@@ -3,7 +3,7 @@ export { call, callJson, operations, randomBytes, describe, isReady, limits, typ
 export * from "./errors.js";
 export * from "./types.js";
 export type { OtelTracerProvider } from "./otel.js";
-export { MemoryStore, NO_REPLICA, type GuardStore, type VersionedState, type CasAnswer, type CasReplay } from "./stores.js";
+export { MemoryStore, NO_REPLICA, type GuardStore, type VersionedState, type CasAnswer, type CasReplay, type CasHead } from "./stores.js";
 export { callbackSink, MemoryAuditSink, headOfLog, repairTail, verifyAuditChains, TAIL_WINDOW_BYTES, type AuditSink, type TailRepair } from "./audit.js";
 export { createPromMetrics, MemoryMetrics, METRICS, metricTable, type MetricsSink, type MetricTableRow, type MetricDef } from "./metrics.js";
 export { Driver } from "./driver.js";

@@ -53,6 +53,7 @@ export const limits: () => Limits = table(() => wasm.limitTable());
 export interface RedisScripts {
   readonly cas: string;
   readonly cas_fp: string;
+  readonly cas_head: string;
   readonly replay: string;
   readonly head: string;
   readonly adopt: string;

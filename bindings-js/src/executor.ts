@@ -57,10 +57,17 @@ const bool = (v: unknown): v is boolean => typeof v === "boolean";
 /**
  * A `cas-state` on a store: its `casState` when it has one, else its
  * `compareAndSet` (the driver then never sends a fingerprint: the profile
- * says `cas_fingerprint: false`; one that comes anyway fails closed).
+ * says `cas_fingerprint: false`; one that comes anyway fails closed). A
+ * `save_head` goes to `casState` only for a store whose `casHead` is true
+ * (the profile's `cas_head`); for any other it fails closed.
  */
 async function casState(store: GuardStore, a: Extract<DriverAction, { do: "cas-state" }>, nowMs: number): Promise<CasAnswer> {
   const replay = a.fingerprint === undefined ? null : { fingerprint: a.fingerprint, ttlMs: a.ttl_ms ?? 0, nowMs };
+  const sh = a.save_head;
+  if (sh !== undefined) {
+    if (!store.casState || store.casHead !== true) throw new Error("cas-state with save_head for a store without casHead");
+    return store.casState(a.state, a.version, replay, { replica: sh.replica, head: sh.head, prevSeq: sh.prev_seq });
+  }
   if (store.casState) return store.casState(a.state, a.version, replay);
   if (replay !== null) throw new Error("cas-state with a fingerprint for a store without casState");
   return { won: await store.compareAndSet(a.state, a.version) };
@@ -73,6 +80,10 @@ function casEvent(r: CasAnswer): DriverEvent | null {
   if (r.fresh !== undefined) {
     if (!bool(r.fresh)) return null;
     ev.fresh = r.fresh;
+  }
+  if (r.headSaved !== undefined) {
+    if (!bool(r.headSaved)) return null;
+    ev.head_saved = r.headSaved;
   }
   if (r.version !== undefined) {
     if (typeof r.version !== "string" || (r.state !== undefined && r.state !== null && typeof r.state !== "string")) return null;

@@ -86,6 +86,8 @@ function profileOf(store: GuardStore, sink: AuditSink | undefined): DriverProfil
     log_reads_back: typeof sink?.head === "function",
     // Without `casState` the driver sets the fingerprint with its own `replay-set`.
     cas_fingerprint: typeof store.casState === "function",
+    // A confirmed line's head rides with a `cas-state` only when the store saves it in the same step.
+    cas_head: typeof store.casState === "function" && store.casHead === true,
   };
 }
 

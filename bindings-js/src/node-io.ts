@@ -7,7 +7,7 @@ import * as https from "node:https";
 import type { LookupFunction } from "node:net";
 import { Readable, type Writable } from "node:stream";
 import { randomBytes } from "node:crypto";
-import { type GuardStore, type VersionedState, type CasAnswer, type CasReplay, REPLICA_ID, checkReplica, checkHead } from "./stores.js";
+import { type GuardStore, type VersionedState, type CasAnswer, type CasReplay, type CasHead, REPLICA_ID, checkReplica, checkHead } from "./stores.js";
 import { repairTail, TAIL_WINDOW_BYTES, type AuditSink, type TailRepair } from "./audit.js";
 import type { GuardConfig } from "./config-types.js";
 import { loadPolicy } from "./policy.js";
@@ -94,6 +94,8 @@ const EMPTY_LOCK_STALE_MS = 2000;
 export class FileStore implements GuardStore {
   readonly shared: boolean = true;
   readonly persistent: boolean = true;
+  /** Saves an audit head in its compare-and-set, under the same lock (docs/STORES.md). */
+  readonly casHead: boolean = true;
   readonly dir: string;
   /** The directory's real path (the in-process queue key), known after {@link FileStore.open}. */
   #key = "";
@@ -237,11 +239,23 @@ export class FileStore implements GuardStore {
     return (await this.casState(state, version, null)).won;
   }
 
-  /** The compare-and-set with the fingerprint, under the directory's lock (docs/STORES.md). */
-  async casState(state: string, version: string, replay: CasReplay | null): Promise<CasAnswer> {
+  /**
+   * The compare-and-set with the fingerprint and the audit head, under the
+   * directory's lock (docs/STORES.md; the Redis scripts' rule): another
+   * version, a head whose stored seq is not `prevSeq`, or a live fingerprint
+   * writes nothing; else the replay set, the state and the head are written
+   * (each atomically, in that order: a crash between them leaves the log ahead of its head).
+   */
+  async casState(state: string, version: string, replay: CasReplay | null, head?: CasHead | null): Promise<CasAnswer> {
+    let save: { file: string; head: Head; prevSeq: number } | null = null;
+    if (head !== undefined && head !== null) {
+      if (!Number.isSafeInteger(head.prevSeq) || head.prevSeq < 0) throw new TypeError("invalid prevSeq");
+      save = { file: this.#headFile(head.replica), head: checkHead(head.head), prevSeq: head.prevSeq };
+    }
     return this.#locked(async () => {
       const cur = await this.#readState();
       if (cur.version !== version) return { won: false, state: cur.state, version: cur.version };
+      if (save !== null && ((await this.#readHead(save.file))?.seq ?? 0) !== save.prevSeq) return { won: false, headSaved: false };
       if (replay) {
         const m = await this.#readReplay();
         const exp = m.get(replay.fingerprint);
@@ -252,7 +266,13 @@ export class FileStore implements GuardStore {
       }
       const next = String(Number(cur.version) + 1);
       await writeAtomic(this.#file("state.json"), JSON.stringify({ version: Number(next), state }));
-      return replay ? { won: true, fresh: true, version: next } : { won: true, version: next };
+      const won: CasAnswer = { won: true, version: next };
+      if (replay) won.fresh = true;
+      if (save !== null) {
+        await writeAtomic(save.file, JSON.stringify({ seq: save.head.seq, mac: save.head.mac }));
+        won.headSaved = true;
+      }
+      return won;
     });
   }
 

@@ -12,8 +12,9 @@
  *
  * Round trips: the driver runs each step on the state the store last
  * answered (docs/STORES.md); {@link RedisStore.casState} stores the state and
- * sets the fingerprint in one script and answers the state as it stands when
- * it loses. The store answers exactly what Redis says: it keeps nothing.
+ * sets the fingerprint (and saves an audit head the driver lets ride with it)
+ * in one script and answers the state as it stands when it loses. The store
+ * answers exactly what Redis says: it keeps nothing.
  *
  * State and heads written under the keys without the hash tag (0.4.0) are
  * still read (and copied once to the new key); see docs/STORES.md.
@@ -24,7 +25,7 @@
  */
 import { createRequire } from "node:module";
 import { createHash } from "node:crypto";
-import { type GuardStore, type VersionedState, type CasAnswer, type CasReplay, REPLICA_ID, checkReplica, checkHead } from "./stores.js";
+import { type GuardStore, type VersionedState, type CasAnswer, type CasReplay, type CasHead, REPLICA_ID, checkReplica, checkHead } from "./stores.js";
 import type { Head } from "./types.js";
 import { redisScripts } from "./core.js";
 
@@ -69,6 +70,7 @@ const script = (src: string): Script => ({ src, sha: createHash("sha1").update(s
 interface Scripts {
   cas: Script;
   casFp: Script;
+  casHead: Script;
   head: Script;
   replay: Script;
   adopt: Script;
@@ -77,7 +79,7 @@ let scriptCache: Scripts | undefined;
 function scripts(): Scripts {
   if (scriptCache === undefined) {
     const t = redisScripts();
-    scriptCache = { cas: script(t.cas), casFp: script(t.cas_fp), head: script(t.head), replay: script(t.replay), adopt: script(t.adopt) };
+    scriptCache = { cas: script(t.cas), casFp: script(t.cas_fp), casHead: script(t.cas_head), head: script(t.head), replay: script(t.replay), adopt: script(t.adopt) };
   }
   return scriptCache;
 }
@@ -126,6 +128,8 @@ function isTimeout(e: unknown): boolean {
 export class RedisStore implements GuardStore {
   readonly shared: boolean = true;
   readonly persistent: boolean = true;
+  /** Saves an audit head in its compare-and-set (the core's `cas_head` script; docs/STORES.md). */
+  readonly casHead: boolean = true;
   readonly prefix: string;
   readonly tenant: string;
   readonly #client: RedisClientLike;
@@ -213,7 +217,10 @@ export class RedisStore implements GuardStore {
     });
   }
 
-  /** Runs a script (`EVALSHA`, then `EVAL` when Redis lacks it); its answer is an array. */
+  /**
+   * Runs a script (`EVALSHA`, then `EVAL` when Redis lacks it); its answer is an
+   * array whose first member is a status code: 0, 1, 2 (and 3 for `cas_head`).
+   */
   async #eval(s: Script, keys: string[], ...args: string[]): Promise<unknown[]> {
     const r = await this.#cmd(async (c) => {
       try {
@@ -223,7 +230,8 @@ export class RedisStore implements GuardStore {
         return c.eval(s.src, keys.length, ...keys, ...args);
       }
     });
-    if (!Array.isArray(r) || (r[0] !== 0 && r[0] !== 1 && r[0] !== 2)) throw new TypeError("Redis returned an unexpected script answer");
+    const codes = s === scripts().casHead ? [0, 1, 2, 3] : [0, 1, 2];
+    if (!Array.isArray(r) || !codes.includes(r[0] as number)) throw new TypeError("Redis returned an unexpected script answer");
     return r as unknown[];
   }
 
@@ -252,21 +260,34 @@ export class RedisStore implements GuardStore {
     return (await this.casState(state, version, null)).won;
   }
 
-  /** The compare-and-set, with the fingerprint set in the same script (docs/STORES.md). */
-  async casState(state: string, version: string, replay: CasReplay | null): Promise<CasAnswer> {
+  /**
+   * The compare-and-set, with the fingerprint set and the audit head saved in
+   * the same script (docs/STORES.md): `cas`, `cas_fp`, or `cas_head` for a call with a head.
+   */
+  async casState(state: string, version: string, replay: CasReplay | null, head?: CasHead | null): Promise<CasAnswer> {
     let r: unknown[];
-    if (replay === null) {
+    const replayKeys = (fp: string): string[] =>
+      // On one Redis, a fingerprint 0.4.0 set (its key has no hash tag) still counts.
+      this.#cluster ? [this.#key("replay", fp)] : [this.#key("replay", fp), this.#legacy("replay", fp)];
+    const ttl = (ms: number): string => String(Math.max(1, Math.ceil(ms)));
+    if (head !== undefined && head !== null) {
+      const [key, prevSeq, h] = this.#headArgs(head.replica, head.head, head.prevSeq);
+      const keys = [this.#key("state"), key, ...(replay === null ? [] : replayKeys(replay.fingerprint))];
+      const args = [version, state, prevSeq, String(h.seq), h.mac, ...(replay === null ? [] : [ttl(replay.ttlMs)])];
+      r = await this.#eval(scripts().casHead, keys, ...args);
+      if (r[0] === 3) return { won: false, headSaved: false };
+    } else if (replay === null) {
       r = await this.#eval(scripts().cas, [this.#key("state")], version, state);
     } else {
-      const keys = [this.#key("state"), this.#key("replay", replay.fingerprint)];
-      // On one Redis, a fingerprint 0.4.0 set (its key has no hash tag) still counts.
-      if (!this.#cluster) keys.push(this.#legacy("replay", replay.fingerprint));
-      r = await this.#eval(scripts().casFp, keys, version, state, String(Math.max(1, Math.ceil(replay.ttlMs))));
+      r = await this.#eval(scripts().casFp, [this.#key("state"), ...replayKeys(replay.fingerprint)], version, state, ttl(replay.ttlMs));
     }
     if (r[0] === 2) return { won: false, fresh: false };
     if (r[0] === 1) {
       if (typeof r[1] !== "string" || !DECIMAL.test(r[1])) throw new TypeError("Redis returned an unexpected script answer");
-      return replay === null ? { won: true, version: r[1] } : { won: true, fresh: true, version: r[1] };
+      const won: CasAnswer = { won: true, version: r[1] };
+      if (replay !== null) won.fresh = true;
+      if (head !== undefined && head !== null) won.headSaved = true;
+      return won;
     }
     const v = r[1] ?? null;
     const s = r[2] ?? null;
@@ -346,11 +367,17 @@ export class RedisStore implements GuardStore {
     return checkHead({ seq: Number(seq), mac });
   }
 
-  async saveHead(replica: string, head: Head, prevSeq: number): Promise<boolean> {
+  /** A head save's checked arguments: the replica's head key, `prevSeq` (decimal) and the head. */
+  #headArgs(replica: string, head: Head, prevSeq: number): [string, string, Head] {
     const key = this.#key("head", checkReplica(replica));
     const h = checkHead(head);
     if (!Number.isSafeInteger(prevSeq) || prevSeq < 0) throw new TypeError("invalid prevSeq");
-    const r = await this.#eval(scripts().head, [key, this.#key("state")], String(prevSeq), String(h.seq), h.mac);
+    return [key, String(prevSeq), h];
+  }
+
+  async saveHead(replica: string, head: Head, prevSeq: number): Promise<boolean> {
+    const [key, prev, h] = this.#headArgs(replica, head, prevSeq);
+    const r = await this.#eval(scripts().head, [key, this.#key("state")], prev, String(h.seq), h.mac);
     return r[0] === 1;
   }
 

@@ -26,16 +26,39 @@ export interface CasReplay {
 }
 
 /**
+ * An audit head to save with a compare-and-set ({@link GuardStore.casState}):
+ * the driver's `save_head` member of a `cas-state` (the same three fields as
+ * its `save-head` action).
+ */
+export interface CasHead {
+  /** The replica whose head it is (`"-"` for a guard without `replica_id`). */
+  replica: string;
+  /** The head to store (`seq`, `mac`). */
+  head: Head;
+  /** The seq the store must hold (0 when none) for the head to be saved. */
+  prevSeq: number;
+}
+
+/**
  * The answer of {@link GuardStore.casState} (docs/STORES.md): `won` when the
  * state was stored (then `version` is the new version); on a lost version
  * check `state` and `version` are the store's as they stand; `fresh` says,
  * for a call with a fingerprint, whether it was new (and is set) or live
- * (`won: false, fresh: false`: nothing written).
+ * (`won: false, fresh: false`: nothing written); `headSaved` says, for a call
+ * with a head, whether it was saved with the state (`won: true, headSaved: true`)
+ * or refused because the replica's stored seq was not `prevSeq`
+ * (`won: false, headSaved: false`: nothing written).
  */
 export interface CasAnswer {
+  /** True when the state was stored. */
   won: boolean;
+  /** With a fingerprint: true when it was new (and is now set), false when it is live. */
   fresh?: boolean;
+  /** With a head: true when it was saved with the state, false when the stored seq was not `prevSeq`. */
+  headSaved?: boolean;
+  /** On a lost version check: the store's state as it stands (`null`: empty). */
   state?: string | null;
+  /** The new version (won), or the store's version as it stands (lost). */
   version?: string;
 }
 
@@ -62,8 +85,21 @@ export interface GuardStore {
    * fingerprint is live; else stores `state` (and sets the fingerprint until
    * `nowMs + ttlMs`) and answers `{won: true, fresh: true, version}`. For a store
    * without it the driver asks for `compareAndSet`, then `checkAndSet`: one round trip more.
+   *
+   * With `head` (only for a store whose {@link GuardStore.casHead} is true), in
+   * the same atomic step, after the version check and before the fingerprint's:
+   * when the replica's stored head seq (0 when none) is not `head.prevSeq`,
+   * nothing is written and the answer is `{won: false, headSaved: false}`; a won
+   * step also stores the head and answers `headSaved: true`.
    */
-  casState?(state: string, version: string, replay: CasReplay | null): Promise<CasAnswer>;
+  casState?(state: string, version: string, replay: CasReplay | null, head?: CasHead | null): Promise<CasAnswer>;
+  /**
+   * True when {@link GuardStore.casState} saves an audit head in its
+   * compare-and-set (its `head` parameter): the driver may then let a
+   * confirmed line's head ride with a `cas-state` instead of its own
+   * `save-head` round trip. Absent or false: it never passes a head.
+   */
+  readonly casHead?: boolean;
   /**
    * Atomically: if `fingerprint` is present and unexpired at `nowMs`, return
    * false; else store it until `nowMs + ttlMs` and return true.

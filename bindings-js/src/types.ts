@@ -169,6 +169,13 @@ export interface DriverProfile {
    * When false the driver asks for the fingerprint with `replay-set` after the reservation is stored.
    */
   cas_fingerprint?: boolean;
+  /**
+   * The store's compare-and-set can save an audit head in the same atomic step (a `casState`
+   * with a head; `GuardStore.casHead`; default false). When true, with `shared`, `keep_head`
+   * and `log_reads_back`, the driver lets a confirmed line's head ride with a `cas-state`
+   * (its `save_head`) instead of its own `save-head`.
+   */
+  cas_head?: boolean;
 }
 
 /** A host PII detector's finding (`pii_mode="nlp"`), passed to the core as a hint. */
@@ -335,13 +342,27 @@ export interface HumanPrompt {
 export type HumanVote = "approve" | "deny" | "timeout" | "unavailable";
 
 /**
+ * An audit head riding with a `cas-state` (its `save_head` member): the
+ * store saves it in the same atomic step, only when the replica's stored seq
+ * (0 when none) is `prev_seq` (the same three fields as the `save-head` action).
+ */
+export interface DriverSaveHead {
+  /** The replica whose head it is (`"-"` for a guard without `replica_id`). */
+  replica: string;
+  /** The head to save. */
+  head: Head;
+  /** The seq the store must hold for the head to be saved. */
+  prev_seq: number;
+}
+
+/**
  * Something the driver asks the host to do; a crossing's actions are
  * performed in order (see the grammar in the core's `driver` module docs).
  */
 export type DriverAction =
   | { do: "load-head"; replica: string; from_store: boolean }
   | { do: "load-state" }
-  | { do: "cas-state"; state: string; version: string; fingerprint?: string; ttl_ms?: number }
+  | { do: "cas-state"; state: string; version: string; fingerprint?: string; ttl_ms?: number; save_head?: DriverSaveHead }
   | { do: "replay-set"; fingerprint: string; ttl_ms: number }
   | { do: "replay-forget"; fingerprint: string }
   | { do: "post-webhook"; approver_id: string; url: string; body: string; headers: Record<string, string>; deadline_ms: number }
@@ -358,7 +379,7 @@ export type DriverAction =
 /** Something the host reports to the driver (one answer per action that needs one). */
 export type DriverEvent =
   | { on: "state"; state: string | null; version: string }
-  | { on: "cas"; won: boolean; fresh?: boolean; state?: string | null; version?: string }
+  | { on: "cas"; won: boolean; fresh?: boolean; head_saved?: boolean; state?: string | null; version?: string }
   | { on: "store-error" }
   | { on: "replay"; fresh: boolean }
   | { on: "head"; stored?: Head | null; log?: Head | null }

@@ -47,14 +47,16 @@ test("complianceReport: totals over a guard-written directory, truncation checke
     assert.match(r.markdown, /\*\*Chain integrity: OK\*\*/);
     const noHeads = await x.complianceReport(auditDir, AUDIT_KEY);
     assert.deepEqual(noHeads.report.chain_warnings, ["truncation not checked: no stored head for every chain"]);
-    // cut pod-b's last line: audit-truncated at line 4, the three lines present still count
+    // cut pod-b's last two lines (its stored head is line 3: the settled line 4's head rides with the next
+    // payment's settlement): audit-truncated at line 3, the two lines present still count
     const f = join(auditDir, "pod-b.jsonl");
     const lines = readFileSync(f, "utf8").split("\n").filter((l) => l);
-    writeFileSync(f, lines.slice(0, -1).map((l) => l + "\n").join(""));
+    assert.equal(lines.length, 4);
+    writeFileSync(f, lines.slice(0, -2).map((l) => l + "\n").join(""));
     const cut = await x.complianceReport(auditDir, AUDIT_KEY, { store });
     const b = cut.report.chains.find((c) => c.name === "pod-b.jsonl");
     assert.equal(cut.report.chain_ok, false);
-    assert.deepEqual([b.code, b.line, b.counted], ["audit-truncated", 4, 3]);
+    assert.deepEqual([b.code, b.line, b.counted], ["audit-truncated", 3, 2]);
     assert.match(cut.markdown, /Chain integrity: FAILED/);
   } finally {
     rmSync(dir, { recursive: true, force: true });

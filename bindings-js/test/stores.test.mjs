@@ -5,6 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
+import { createHash } from "node:crypto";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, readFileSync, writeFileSync, readdirSync, copyFileSync, existsSync, utimesSync, mkdirSync, appendFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -118,32 +119,56 @@ test("RedisStore: 0.4.0's keys (no hash tag) are still read: the state goes on f
   }
 });
 
-test("RedisStore: a payment takes 2 Redis round trips without an audit log (was 5; 0.4.0: 6), 4 with one (was 6; 0.4.0: 8)", async () => {
-  for (const audit of [false, true]) {
+/** A Redis client that records the commands the store sends (each one a round trip). */
+function countedClient(calls) {
+  const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+  const counted = new Proxy(client, {
+    get(c, k) {
+      const v = c[k];
+      if (typeof v !== "function") return v;
+      if (["hmget", "evalsha", "eval", "set", "del", "scan"].includes(k)) return (...a) => { calls.push(k); return v.apply(c, a); };
+      return v.bind(c);
+    },
+  });
+  return { client, counted };
+}
+
+test("RedisStore: a payment takes 2 Redis round trips, with an audit file log too (was 4; 0.4.0: 8); 4 with a log that cannot read its head back", async () => {
+  for (const audit of ["none", "file", "callback"]) {
     const t = tenant();
-    const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
     const calls = [];
-    const counted = new Proxy(client, {
-      get(c, k) {
-        const v = c[k];
-        if (typeof v !== "function") return v;
-        if (["hmget", "evalsha", "eval", "set", "del", "scan"].includes(k)) return (...a) => { calls.push(k); return v.apply(c, a); };
-        return v.bind(c);
-      },
-    });
+    const { client, counted } = countedClient(calls);
     const lines = [];
-    const g = await guard(new x.RedisStore({ client: counted, tenant: t }), { daily_limit_usd: "1" }, audit ? { audit: (l) => lines.push(l) } : {});
+    const dir = tmp("rt-audit");
+    const sink = audit === "file" ? new x.FileAuditSink(join(dir, "rt.jsonl")) : audit === "callback" ? (l) => lines.push(l) : undefined;
+    const store = new x.RedisStore({ client: counted, tenant: t });
+    const g = await guard(store, { daily_limit_usd: "1" }, sink ? { audit: sink } : {});
     try {
       assert.equal((await pay(g, "rt-warm")).allowed, true);
       calls.length = 0;
       for (let i = 0; i < 10; i++) assert.equal((await pay(g, `rt-${i}`)).allowed, true);
       // Per payment: the reservation's compare-and-set (setting the fingerprint in the same script) and the
-      // settlement's, each on the state the store answered last: no load. With a log, each line's head save.
-      assert.equal(calls.length, audit ? 40 : 20, calls.join(" "));
+      // settlement's, each on the state the store answered last: no load. With a file log, the pre-sign line's
+      // head rides with the settlement's compare-and-set (the cas_head script). A log that does not read its
+      // head back (a callback) keeps a head save after each of its two lines.
+      assert.equal(calls.length, audit === "callback" ? 40 : 20, `${audit}: ${calls.join(" ")}`);
       assert.equal(calls.filter((c) => c === "hmget").length, 0, calls.join(" "));
-      if (audit) assert.equal(lines.length, 22);
+      if (audit === "callback") assert.equal(lines.length, 22);
+      if (audit === "file") {
+        await g.close();
+        opened.splice(opened.indexOf(g), 1);
+        // The stored head trails the log by at most the last settled line; the chain verifies against it.
+        const heads = new x.RedisStore({ url: redis.url, tenant: t });
+        const report = await x.verifyAuditDir(dir, AUDIT_KEY, { store: heads }).finally(() => heads.close());
+        assert.equal(report.ok, true, JSON.stringify(report));
+        assert.equal(report.truncation_checked, true, JSON.stringify(report));
+        const [c] = report.chains;
+        assert.equal(c.head.seq, 22, JSON.stringify(c));
+        assert.ok(["equal", "ahead"].includes(c.head_check) && c.past_head <= 1, `the stored head trails the log by one line at most: ${JSON.stringify(c)}`);
+      }
     } finally {
       client.disconnect();
+      rmSync(dir, { recursive: true, force: true });
     }
   }
 });
@@ -168,6 +193,103 @@ test("RedisStore: casState sets the fingerprint with the state in one script; a 
   }
 });
 
+/**
+ * The contract of casState with an audit head (docs/STORES.md, the driver's `cas-state` with `save_head`),
+ * the same for every store: `look()` reads what the store holds, straight from Redis or the files:
+ * {state, version, head (of replica "pod-h"), fps (the live fingerprints among f1..f3)}.
+ */
+async function casHeadContract(s, look) {
+  // Macs that look like macs (a run of one digit could match a test's key in the secret sentinel's scan).
+  const h = (seq, c) => ({ seq, mac: createHash("sha256").update(c).digest("hex") });
+  const head = (seq, c, prevSeq) => ({ replica: "pod-h", head: h(seq, c), prevSeq });
+  const fp = (f) => ({ fingerprint: f, ttlMs: 60_000, nowMs: Date.now() });
+  assert.equal(s.casHead, true);
+  // Won: the state, the head and the fingerprint written together.
+  assert.deepEqual(await s.casState("S1", "0", fp("f1"), head(1, "a", 0)), { won: true, fresh: true, headSaved: true, version: "1" });
+  assert.deepEqual(await look(), { state: "S1", version: "1", head: h(1, "a"), fps: ["f1"] });
+  // Won without a fingerprint: the state and the head.
+  assert.deepEqual(await s.casState("S2", "1", null, head(2, "b", 1)), { won: true, headSaved: true, version: "2" });
+  assert.deepEqual(await look(), { state: "S2", version: "2", head: h(2, "b"), fps: ["f1"] });
+  // The head refused (the stored seq is 2, not 1): nothing written, the fingerprint not set.
+  assert.deepEqual(await s.casState("S3", "2", fp("f2"), head(3, "c", 1)), { won: false, headSaved: false });
+  assert.deepEqual(await s.casState("S3", "2", null, head(3, "c", 3)), { won: false, headSaved: false });
+  assert.deepEqual(await s.casState("S3", "2", null, { replica: "pod-other", head: h(1, "c"), prevSeq: 2 }), { won: false, headSaved: false },
+    "another replica's head is its own (absent: seq 0)");
+  assert.deepEqual(await look(), { state: "S2", version: "2", head: h(2, "b"), fps: ["f1"] });
+  // Another version (checked first, even with a wrong head): the state as it stands, nothing written.
+  assert.deepEqual(await s.casState("S4", "1", fp("f3"), head(3, "d", 2)), { won: false, state: "S2", version: "2" });
+  assert.deepEqual(await s.casState("S4", "1", null, head(3, "d", 0)), { won: false, state: "S2", version: "2" });
+  assert.deepEqual(await look(), { state: "S2", version: "2", head: h(2, "b"), fps: ["f1"] });
+  // A live fingerprint (checked after the head): nothing written, the head not saved.
+  assert.deepEqual(await s.casState("S5", "2", fp("f1"), head(3, "e", 2)), { won: false, fresh: false });
+  assert.deepEqual(await look(), { state: "S2", version: "2", head: h(2, "b"), fps: ["f1"] });
+  // A wrong head seq with a live fingerprint: the head's answer (the order of the checks).
+  assert.deepEqual(await s.casState("S5", "2", fp("f1"), head(3, "e", 0)), { won: false, headSaved: false });
+  // Heads, replicas and prevSeqs that are not are refused before anything is written.
+  for (const bad of [{ replica: "a b", head: h(3, "f"), prevSeq: 2 }, { replica: "pod-h", head: { seq: 3, mac: h(3, "f").mac.toUpperCase() }, prevSeq: 2 },
+    { replica: "pod-h", head: { seq: -1, mac: h(3, "f").mac }, prevSeq: 2 }, { replica: "pod-h", head: h(3, "f"), prevSeq: 1.5 }]) {
+    await assert.rejects(s.casState("S6", "2", null, bad), JSON.stringify(bad));
+  }
+  assert.deepEqual(await look(), { state: "S2", version: "2", head: h(2, "b"), fps: ["f1"] });
+  // The same head saved with the next compare-and-set goes on from the stored seq; loadHead reads it.
+  assert.deepEqual(await s.casState("S7", "2", fp("f3"), head(3, "f", 2)), { won: true, fresh: true, headSaved: true, version: "3" });
+  assert.deepEqual(await look(), { state: "S7", version: "3", head: h(3, "f"), fps: ["f1", "f3"] });
+  assert.deepEqual(await s.loadHead("pod-h"), h(3, "f"));
+  assert.equal(await s.saveHead("pod-h", h(4, "0"), 2), false, "a plain save-head sees the head the compare-and-set stored");
+  // Without a head: the scripts and answers of before (no headSaved).
+  assert.deepEqual(await s.casState("S8", "3", null), { won: true, version: "4" });
+  assert.deepEqual(await s.casState("S9", "4", null, null), { won: true, version: "5" });
+}
+
+test("RedisStore: casState with a head (the cas_head script) writes state, head and fingerprint together, or nothing", async () => {
+  const t = tenant();
+  const s = new x.RedisStore({ url: redis.url, tenant: t });
+  const k = (...p) => [`presidio_x402:{${t}}`, ...p].join(":");
+  const look = async () => {
+    const st = await admin.hgetall(k("state"));
+    const hd = await admin.hgetall(k("head", "pod-h"));
+    const fps = [];
+    for (const f of ["f1", "f2", "f3"]) if (await admin.exists(k("replay", f))) fps.push(f);
+    assert.equal(await admin.exists(k("head", "pod-other")), 0);
+    return { state: st.s, version: st.v, head: { seq: Number(hd.seq), mac: hd.mac }, fps };
+  };
+  try {
+    await casHeadContract(s, look);
+    const pttl = await admin.pttl(k("replay", "f3"));
+    assert.ok(pttl > 50_000 && pttl <= 60_000, `the fingerprint's TTL is the core's: ${pttl}`);
+  } finally {
+    await s.close();
+  }
+  // Through a counted client: one script (one round trip) for the whole step, the core's cas_head.
+  const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+  const sent = [];
+  const counted = new Proxy(client, {
+    get(c, key) {
+      const v = c[key];
+      if (typeof v !== "function") return v;
+      if (["hmget", "evalsha", "eval", "set", "del", "scan"].includes(key)) return (...a) => { sent.push([key, ...a]); return v.apply(c, a); };
+      return v.bind(c);
+    },
+  });
+  try {
+    const s2 = new x.RedisStore({ client: counted, tenant: tenant() });
+    const mac = createHash("sha256").update("g1").digest("hex");
+    const r = await s2.casState("S", "0", { fingerprint: "g1", ttlMs: 1000, nowMs: Date.now() }, { replica: "r", head: { seq: 1, mac }, prevSeq: 0 });
+    assert.deepEqual(r, { won: true, fresh: true, headSaved: true, version: "1" });
+    // EVALSHA (the script is cached by Redis), or EVALSHA then EVAL on a Redis that lacks it.
+    const cmds = sent.map(([c]) => c);
+    assert.ok(cmds.join(" ") === "evalsha" || cmds.join(" ") === "evalsha eval", cmds.join(" "));
+    const [, , nKeys, ...rest] = sent.at(-1);
+    const keys = rest.slice(0, nKeys);
+    const tk = (...p) => [`presidio_x402:{${s2.tenant}}`, ...p].join(":");
+    assert.deepEqual(keys, [tk("state"), tk("head", "r"), tk("replay", "g1"), `presidio_x402:${s2.tenant}:replay:g1`],
+      "the state hash, the head hash, the replay key (one hash slot) and 0.4.0's replay key");
+    assert.deepEqual(rest.slice(nKeys), ["0", "S", "0", "1", mac, "1000"]);
+  } finally {
+    client.disconnect();
+  }
+});
+
 test("RedisStore: two guards on one tenant interleave; conflicts are retried and the limit holds exactly", async () => {
   const t = tenant();
   const stats = { conflicts: 0, commits: 0 };
@@ -183,6 +305,36 @@ test("RedisStore: two guards on one tenant interleave; conflicts are retried and
   // A third process sees the spend of both.
   const c = await guard(new x.RedisStore({ url: redis.url, tenant: t }), { replica_id: "pod-c" });
   assert.deepEqual(await pay(c, "c-0"), { allowed: false, code: "policy-window-exceeded" });
+});
+
+test("RedisStore: concurrent payments of two guards with audit file logs: heads ride one at a time, every chain verifies against its stored head", async () => {
+  const t = tenant();
+  const dir = tmp("ride-concurrent");
+  try {
+    const guards = [];
+    for (const replica of ["pod-a", "pod-b"]) {
+      guards.push(await guard(new x.RedisStore({ url: redis.url, tenant: t }), { replica_id: replica, daily_limit_usd: "1" },
+        { audit: new x.FileAuditSink(join(dir, `${replica}.jsonl`)) }));
+    }
+    // 12 payments in flight per guard (one guard's payments share its chain and its one riding head).
+    const results = await Promise.all(guards.flatMap((g, i) => Array.from({ length: 12 }, (_, k) => pay(g, `conc-${i}-${k}`))));
+    assert.ok(results.every((r) => r.allowed), JSON.stringify(results));
+    for (const g of guards) {
+      await g.close();
+      opened.splice(opened.indexOf(g), 1);
+    }
+    const heads = new x.RedisStore({ url: redis.url, tenant: t });
+    const r = await x.verifyAuditDir(dir, AUDIT_KEY, { store: heads }).finally(() => heads.close());
+    assert.equal(r.ok, true, JSON.stringify(r));
+    assert.equal(r.truncation_checked, true);
+    for (const c of r.chains) {
+      assert.equal(c.head.seq, 24, JSON.stringify(c));
+      // At most the last line past the stored head (the driver keeps one unsaved line once nothing is in flight).
+      assert.ok(c.head_check === "equal" || (c.head_check === "ahead" && c.past_head === 1), JSON.stringify(c));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("RedisStore: the same payment through two guards on one tenant is allowed exactly once (SET NX)", async () => {
@@ -412,6 +564,113 @@ test("FileStore: the file layout of docs/STORES.md (state.json, replay.json, hea
   }
 });
 
+test("FileStore: casState with a head writes state.json, head-{replica}.json and replay.json under one lock, or nothing", async () => {
+  const dir = tmp("fs-cas-head");
+  try {
+    const sd = join(dir, "store");
+    const s = await x.FileStore.open(sd);
+    const json = (f) => (existsSync(join(sd, f)) ? JSON.parse(readFileSync(join(sd, f), "utf8")) : null);
+    const look = async () => {
+      const st = json("state.json");
+      const now = Date.now();
+      const fps = Object.entries(json("replay.json") ?? {}).filter(([, exp]) => exp > now).map(([f]) => f).sort();
+      assert.equal(json("head-pod-other.json"), null);
+      return { state: st.state, version: String(st.version), head: json("head-pod-h.json"), fps };
+    };
+    await casHeadContract(s, look);
+    assert.deepEqual(readdirSync(sd).sort(), ["head-pod-h.json", "replay.json", "state.json"], "no lock or temp file left");
+    // A malformed stored head is a store error, not seq 0: nothing written.
+    writeFileSync(join(sd, "head-pod-h.json"), "{\"seq\": \"3\"}");
+    await assert.rejects(s.casState("SX", "5", null, { replica: "pod-h", head: { seq: 1, mac: "a".repeat(64) }, prevSeq: 0 }));
+    assert.deepEqual(json("state.json"), { version: 5, state: "S9" });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * A FileStore seen through a wrapper that records each call (`cas`, `cas+head {seq}/{prevSeq}`, `saveHead …`)
+ * and may change the answers of casState calls that carry a head; `casHead` as `flags.casHead` says at each read.
+ */
+function recorded(inner, calls, flags, answer = (a) => a) {
+  return {
+    shared: true,
+    get casHead() { return flags.casHead; },
+    loadVersioned: () => { calls.push("load"); return inner.loadVersioned(); },
+    compareAndSet: (s, v) => { calls.push("compareAndSet"); return inner.compareAndSet(s, v); },
+    casState: async (s, v, r, h) => {
+      calls.push(h ? `cas+head ${h.head.seq}/${h.prevSeq}` : "cas");
+      const a = await inner.casState(s, v, r, h);
+      return h ? answer(a) : a;
+    },
+    checkAndSet: (...a) => { calls.push("checkAndSet"); return inner.checkAndSet(...a); },
+    forget: (f) => inner.forget(f),
+    loadHead: (r) => { calls.push("loadHead"); return inner.loadHead(r); },
+    saveHead: (r, h, p) => { calls.push(`saveHead ${h.seq}/${p}`); return inner.saveHead(r, h, p); },
+    loadHeads: () => inner.loadHeads(),
+  };
+}
+
+test("heads ride the compare-and-sets only for a store with casHead: the settlement's carries the pre-sign line's head, a reservation the stored head as a check; without casHead each line gets its save-head", async () => {
+  for (const casHead of [true, undefined]) {
+    const dir = tmp("ride");
+    try {
+      const calls = [];
+      const inner = await x.FileStore.open(join(dir, "store"));
+      const g = await guard(recorded(inner, calls, { casHead }), { daily_limit_usd: "1" }, { audit: new x.FileAuditSink(join(dir, "a.jsonl")) });
+      for (let i = 0; i < 3; i++) assert.equal((await pay(g, `ride-${i}`)).allowed, true);
+      await g.close();
+      opened.splice(opened.indexOf(g), 1);
+      const steps = calls.filter((c) => c !== "loadHead" && c !== "load");
+      if (casHead) {
+        // Lines 1, 3, 5 are the pre-sign lines; each one's head rides with its settlement (prev_seq: the
+        // stored head); each later reservation carries the stored head unchanged (a check that no other
+        // writer of the replica moved it).
+        assert.deepEqual(steps, ["cas", "cas+head 1/0", "cas+head 1/1", "cas+head 3/1", "cas+head 3/3", "cas+head 5/3"]);
+      } else {
+        assert.deepEqual(steps, ["cas", "saveHead 1/0", "cas", "saveHead 2/1", "cas", "saveHead 3/2", "cas", "saveHead 4/3", "cas", "saveHead 5/4", "cas", "saveHead 6/5"]);
+      }
+      const r = await x.verifyAuditDir(dir, AUDIT_KEY, { store: inner });
+      assert.equal(r.ok, true, JSON.stringify(r));
+      assert.deepEqual([r.chains[0].head.seq, r.chains[0].head_check, r.chains[0].past_head, r.chains[0].stored_head.seq],
+        casHead ? [6, "ahead", 1, 5] : [6, "equal", 0, 6], "the settled line's head is the next settlement's to carry");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});
+
+test("a head-carrying cas-state fails closed: a headSaved that is not a boolean, a won answer without it, a store that no longer says casHead", async () => {
+  const cases = [
+    ["headSaved not a boolean", { casHead: true }, (a) => (a.won ? { ...a, headSaved: "yes" } : a)],
+    ["won without headSaved", { casHead: true }, (a) => (a.won ? { won: true, version: a.version } : a)],
+    ["casHead false after start", { casHead: true }, (a) => a],
+  ];
+  for (const [name, flags, answer] of cases) {
+    const dir = tmp("ride-bad");
+    try {
+      const calls = [];
+      const inner = await x.FileStore.open(join(dir, "store"));
+      const g = await guard(recorded(inner, calls, flags, answer), { daily_limit_usd: "1" }, { audit: new x.FileAuditSink(join(dir, "a.jsonl")) });
+      if (name === "casHead false after start") flags.casHead = false; // the profile said cas_head; the executor checks again
+      const r = await pay(g, "bad-0");
+      assert.deepEqual(r, { allowed: false, code: "store-unavailable" }, `${name}: ${JSON.stringify(r)} ${calls.join(", ")}`);
+      if (name === "casHead false after start") {
+        assert.ok(!calls.some((c) => c.startsWith("cas+head")), `${name}: the head never reached casState: ${calls.join(", ")}`);
+        // Every later cas-state carries the unsaved head: refused too, never stored without it.
+        assert.deepEqual(await pay(g, "bad-1"), { allowed: false, code: "store-unavailable" });
+        assert.equal(calls.filter((c) => c === "cas").length, 1, calls.join(", "));
+      } else {
+        assert.ok(calls.includes("cas+head 1/0"), `${name}: ${calls.join(", ")}`);
+      }
+      await g.close();
+      opened.splice(opened.indexOf(g), 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});
+
 test("FileStore: shared by two processes with compare-and-set; the limit holds; each replica's chain verifies", async () => {
   const dir = tmp("fs-shared");
   try {
@@ -535,7 +794,9 @@ test("replica heads: a log that lost the stored head is refused; guards without 
     const g = await open("r1.jsonl");
     assert.equal((await pay(g, "h-0")).allowed, true);
     await g.close();
-    assert.equal((await x.FileStore.open(storeDir).then((s) => s.loadHead("r1"))).seq, 2);
+    // The pre-sign line's head rode with the settlement's compare-and-set; the settled line's waits for the
+    // next one (the stored head trails the log by that line: the verifier's "ahead").
+    assert.equal((await x.FileStore.open(storeDir).then((s) => s.loadHead("r1"))).seq, 1);
     // Another (empty) log for the same replica: the stored head is not its own.
     await assert.rejects(open("other.jsonl"), (e) => e.code === "store-unavailable");
     // The same log again continues its chain.
@@ -550,7 +811,10 @@ test("replica heads: a log that lost the stored head is refused; guards without 
     assert.equal((await pay(n2, "h-3")).allowed, true);
     await n1.close();
     await n2.close();
-    assert.equal((await x.FileStore.open(storeDir).then((s) => s.loadHead("r1"))).seq, 4, "the head is the log's");
+    // The log's start-up saved its head (2); h-1's pre-sign line (3) rode with its settlement; nothing else wrote it.
+    assert.equal((await x.FileStore.open(storeDir).then((s) => s.loadHead("r1"))).seq, 3, "the head is the log's, one line behind");
+    const r = await x.verifyAuditDir(dir, AUDIT_KEY, { heads: { r1: await x.FileStore.open(storeDir).then((s) => s.loadHead("r1")) } });
+    assert.deepEqual(r.chains.filter((c) => c.name === "r1.jsonl").map((c) => [c.ok, c.head.seq, c.head_check, c.past_head]), [[true, 4, "ahead", 1]]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,8 +1,9 @@
 // Issue 21: shared-state throughput on one Redis (make bench-redis; not part of make test).
 //
 // 1. Round trips: one Node and one Python worker each make BENCH_RT_PAYMENTS payments (allowed,
-//    signed, settled; audit log on) while MONITOR counts the commands clients send (the
-//    commands scripts run inside Redis are not round trips).
+//    signed, settled; audit file log on) while MONITOR counts the commands clients send (the
+//    commands scripts run inside Redis are not round trips): 2 per payment, the pre-sign
+//    line's head riding with the settlement's compare-and-set.
 // 2. Throughput: 1, 2, 4 and 8 processes (Node, then Python) on one tenant, each paying
 //    distinct purchases one after another for BENCH_SECONDS; payments/s over all of them.
 // Writes experiments/results/bench-redis.{json,md} (read by experiments/bench/report.py).
@@ -111,12 +112,11 @@ const md = [
   "",
   ...(base ? [`${result.baseline.label}: the same script and workers with those stores, run at ${base.started.slice(11, 16)} UTC ` +
     `(load average at its end ${base.loadavg.map((x) => x.toFixed(2)).join(", ")}).`, ""] : []),
-  "Round trips: the reservation's compare-and-set (setting the fingerprint in the same script), the head save of the line " +
-  "before signing, the settlement's compare-and-set, its line's head save; each step runs on the state the store answered " +
-  "last, so a payment loads nothing (docs/STORES.md; before: 6, 0.4.0: 8). Payments/s are all processes together. " +
-  "Without an audit log a payment takes 2. With one the target of 2 is not met yet: the heads would have to ride with the " +
-  "settlement's compare-and-set (the stored head then trailing its log by a line while a payment signs and sends), which " +
-  "needs the driver to order those heads across concurrent payments of one guard (docs/STORES.md).",
+  "Round trips: the reservation's compare-and-set (setting the fingerprint in the same script) and the settlement's, " +
+  "which also saves the head of the line written before signing (the cas_head script); each step runs on the state the " +
+  "store answered last, so a payment loads nothing (docs/STORES.md; was 4, a head save after each " +
+  "line; before that 6; 0.4.0: 8). The settled line's head rides with the next payment's settlement: the stored head trails its log by one " +
+  "line (the verifier's `ahead`). Without an audit log a payment takes 2 as well. Payments/s are all processes together.",
   "",
 ];
 writeFileSync(join(out, "bench-redis.md"), md.join("\n"));

@@ -14,7 +14,8 @@
 //   verify;
 // * the next start repairs it (a torn tail is cut; the chain goes on): checked by the next
 //   kill's verification and by a last, clean run in each host, after which the log verifies
-//   and ends at its stored head.
+//   and ends at its stored head or one line past it (a host whose heads ride the compare-and-sets
+//   leaves its last settled line's head to the next payment: docs/STORES.md).
 // A second test tears the last append at every byte and checks the verifier's answer, then
 // has each host repair three of them.
 //
@@ -126,7 +127,9 @@ test(`kill -9 at random points of an audit append: ${KILLS} per host (Node and P
   const text = readFileSync(join(dir, "audit", "crash.jsonl"), "utf8");
   const r = verifyAuditChains(AUDIT_KEY, [{ name: "crash.jsonl", text }], await heads(join(dir, "store")));
   assert.equal(r.ok, true, JSON.stringify(r));
-  assert.equal(r.chains[0].head_check, "equal", "the log ends at its stored head");
+  const c = r.chains[0];
+  assert.ok(c.head_check === "equal" || (c.head_check === "ahead" && c.past_head === 1),
+    `the log ends at its stored head, or at most its last settled line past it: ${JSON.stringify(c)}`);
   assert.ok(text.endsWith("\n"));
   const macs = new Set(split(text).lines.map((l) => JSON.parse(l).mac));
   const lost = reported.filter((e) => !macs.has(e.mac));
@@ -171,7 +174,8 @@ test("an append torn at every byte: the verifier names the torn line; each host 
       assert.ok(after.startsWith(kept), `${kind}, cut at ${k}: the complete lines are kept`);
       const r = verifyAuditChains(AUDIT_KEY, [{ name: "crash.jsonl", text: after }], await heads(join(dir, "store")));
       assert.equal(r.ok, true, `${kind}, cut at ${k}: ${JSON.stringify(r)}`);
-      assert.equal(r.chains[0].head_check, "equal");
+      const c = r.chains[0];
+      assert.ok(c.head_check === "equal" || (c.head_check === "ahead" && c.past_head === 1), `${kind}, cut at ${k}: ${JSON.stringify(c)}`);
       const macs = new Set(split(after).lines.map((l) => JSON.parse(l).mac));
       for (const e of reported) assert.ok(macs.has(e.mac));
       // A complete line that lost only its newline is kept (the verifier counted it); a torn one is cut.
