@@ -118,11 +118,11 @@ class Spy:
         self.cas.append(ok)
         return ok
 
-    def cas_state(self, state, version, *replay):
+    def cas_state(self, state, version, *replay, **head):
         hook, self.before_cas = self.before_cas, None
         if hook:
             hook()
-        r = self.inner.cas_state(state, version, *replay)
+        r = self.inner.cas_state(state, version, *replay, **head)
         self.cas.append(r["won"])
         return r
 
@@ -771,6 +771,106 @@ def test_file_store_cas_state_sets_the_fingerprint_under_its_lock(tmp_path):
     assert s.cas_state("S4", "1") == {"won": True, "version": "2"}
 
 
+def cas_head(seq, prev_seq, mac=MAC, replica="pod-a"):
+    """A ``cas-state``'s ``save_head`` (the driver's wire)."""
+    return {"replica": replica, "head": {"seq": seq, "mac": mac}, "prev_seq": prev_seq}
+
+
+@pytest.fixture(params=["file", "redis", "async-redis"])
+def head_store(request, tmp_path, redis_server, tenant):
+    """A store with ``cas_head`` and ``run`` (its answers, awaited for the asyncio store)."""
+    if request.param == "async-redis":
+        loop = asyncio.new_event_loop()
+        s = AsyncRedisStore(redis_server.url, tenant=tenant)
+        yield s, lambda x: loop.run_until_complete(x)
+        loop.run_until_complete(s.close())
+        loop.close()
+        return
+    s = FileStore(tmp_path / "fs") if request.param == "file" else RedisStore(redis_server.url, tenant=tenant)
+    yield s, lambda x: x
+    s.close()
+
+
+def test_cas_state_saves_the_head_with_the_state_or_writes_nothing(head_store):
+    """``cas_state`` with a head (the driver's ``save_head``): the version, then the replica's stored
+    seq, then the fingerprint are checked; a refusal writes nothing, a win writes all together."""
+    s, run = head_store
+    assert s.cas_head is True
+    fresh = lambda fp, now: run(s.replay_check_and_set(fp, 60_000, now))  # noqa: E731
+    # Won without a fingerprint: the state and the head, together.
+    assert run(s.cas_state("S1", "0", head=cas_head(1, 0))) == {"won": True, "version": "1", "head_saved": True}
+    assert run(s.load_versioned()) == ("S1", "1")
+    assert run(s.load_head("pod-a")) == {"seq": 1, "mac": MAC}
+    # The stored seq is not prev_seq (another writer of the replica): nothing written, the fingerprint
+    # neither; checked before the fingerprint.
+    assert run(s.cas_state("S2", "1", "e" * 64, 60_000, 10, cas_head(5, 0, "cd" * 32))) == \
+        {"won": False, "head_saved": False}
+    assert run(s.load_versioned()) == ("S1", "1") and run(s.load_head("pod-a")) == {"seq": 1, "mac": MAC}
+    # Another version: the state as it stands, nothing written (checked before the head).
+    assert run(s.cas_state("S3", "0", "d" * 64, 60_000, 10, cas_head(2, 0))) == \
+        {"won": False, "state": "S1", "version": "1"}
+    assert run(s.load_versioned()) == ("S1", "1") and run(s.load_head("pod-a")) == {"seq": 1, "mac": MAC}
+    # Won with a fingerprint: the state, the head and the fingerprint, together.
+    assert run(s.cas_state("S4", "1", "f" * 64, 60_000, 20, cas_head(3, 1, "cd" * 32))) == \
+        {"won": True, "fresh": True, "version": "2", "head_saved": True}
+    assert run(s.load_versioned()) == ("S4", "2") and run(s.load_head("pod-a")) == {"seq": 3, "mac": "cd" * 32}
+    # A live fingerprint: nothing written (the head follows, the version is right).
+    assert run(s.cas_state("S5", "2", "f" * 64, 60_000, 30, cas_head(4, 3))) == {"won": False, "fresh": False}
+    assert run(s.load_versioned()) == ("S4", "2") and run(s.load_head("pod-a")) == {"seq": 3, "mac": "cd" * 32}
+    # The refused steps set no fingerprint; the won one did; another replica's head is untouched.
+    assert fresh("e" * 64, 40) and fresh("d" * 64, 40) and not fresh("f" * 64, 40)
+    assert run(s.load_head("pod-b")) is None and run(s.load_heads()) == {"pod-a": {"seq": 3, "mac": "cd" * 32}}
+    # A head is checked as save_head checks it (before any I/O): nothing written.
+    for bad in (cas_head(5, 3, replica="pod a"), cas_head(5, 3, replica="x" * 65), cas_head(-1, 3),
+                cas_head(True, 3), {"replica": "pod-a", "prev_seq": 3}, {**cas_head(5, 3), "prev_seq": None}, "x"):
+        with pytest.raises(ValueError):
+            run(s.cas_state("S6", "2", head=bad))
+    assert run(s.load_versioned()) == ("S4", "2") and run(s.load_head("pod-a")) == {"seq": 3, "mac": "cd" * 32}
+
+
+def test_cas_head_layouts(tmp_path, rstore, redis_server, tenant):
+    """A head saved by ``cas_state`` is the usual head key or file, the fingerprint the usual replay key."""
+    fs = FileStore(tmp_path)
+    assert fs.cas_state("S", "0", "c" * 64, 5000, 100, cas_head(3, 0))["head_saved"] is True
+    assert (tmp_path / "head-pod-a.json").read_bytes() == b'{"seq":3,"mac":"' + MAC.encode() + b'"}'
+    assert json.loads((tmp_path / "replay.json").read_text()) == {"c" * 64: 5100}
+    assert json.loads((tmp_path / "state.json").read_text()) == {"version": 1, "state": "S"}
+    assert not (tmp_path / "lock").exists()
+    r = redis_server.client(decode_responses=True)
+    assert rstore.cas_state("S", "0", "c" * 64, 5000, 0, cas_head(3, 0))["head_saved"] is True
+    assert r.hgetall(f"presidio_x402:{{{tenant}}}:state") == {"v": "1", "s": "S"}
+    assert r.hgetall(f"presidio_x402:{{{tenant}}}:head:pod-a") == {"seq": "3", "mac": MAC}
+    assert 0 < r.pttl(f"presidio_x402:{{{tenant}}}:replay:{'c' * 64}") <= 5000
+    # Without a fingerprint the head script writes no replay key.
+    assert rstore.cas_state("T", "1", head=cas_head(4, 3)) == {"won": True, "version": "2", "head_saved": True}
+    assert sorted(r.keys(f"presidio_x402:{{{tenant}}}:*")) == sorted(
+        [f"presidio_x402:{{{tenant}}}:state", f"presidio_x402:{{{tenant}}}:head:pod-a",
+         f"presidio_x402:{{{tenant}}}:replay:{'c' * 64}"])
+
+
+def test_cas_head_counts_the_0_4_0_fingerprint_on_one_redis(redis_server, rstore, tenant):
+    """The head script, like ``cas_fp``, refuses a fingerprint 0.4.0 set (its key without the hash tag)."""
+    redis_server.client().set(f"presidio_x402:{tenant}:replay:{'f' * 64}", "1", px=60_000)
+    assert rstore.cas_state("S", "0", "f" * 64, 60_000, 0, cas_head(1, 0)) == {"won": False, "fresh": False}
+    assert rstore.load_versioned() == (None, "0") and rstore.load_head("pod-a") is None
+
+
+@pytest.mark.parametrize("answer,fingerprint,head", [
+    ([3], None, False), ([3], "f" * 64, False), ([2], None, True), ([4], "f" * 64, True), ([True, "1"], None, True),
+    ([1], None, True), ([1, "x"], None, True), ("1", None, True),
+])
+def test_malformed_cas_head_answers_raise(answer, fingerprint, head):
+    """A script answer the call cannot have is a store error (``{3}`` only from the head script,
+    ``{2}`` only with a fingerprint), never a refusal or a win."""
+    from presidio_x402.stores import _RedisCommon
+
+    with pytest.raises(StoreError):
+        _RedisCommon._cas_answer(answer, fingerprint, head)
+    assert _RedisCommon._cas_answer([3], None, True) == {"won": False, "head_saved": False}
+    assert _RedisCommon._cas_answer([1, b"7"], "f" * 64, True) == \
+        {"won": True, "version": "7", "fresh": True, "head_saved": True}
+
+
 def test_a_cas_answer_is_a_snapshot_only_with_its_state():
     """A lost answer without its state is no snapshot (never taken for an empty store)."""
     from presidio_x402.guard import _cas_event
@@ -782,3 +882,4 @@ def test_a_cas_answer_is_a_snapshot_only_with_its_state():
         {"on": "cas", "won": True, "fresh": True, "version": "7"}
     with pytest.raises(StoreError):
         _cas_event({"won": "yes"})
+
