@@ -43,6 +43,8 @@ struct World<'a> {
     nonce: u64,
     /// The scripted mid-payment reload (`reload_on_sign`, `reload_on_webhook`) was done.
     reloaded: bool,
+    /// Each `cas-state`'s riding head seq (`save_head`), null without one.
+    cas_heads: Vec<Value>,
 }
 
 impl World<'_> {
@@ -128,6 +130,7 @@ impl World<'_> {
                 }
             }
             "cas-state" => {
+                self.cas_heads.push(a["save_head"]["head"]["seq"].clone());
                 if self.fails("cas-state") {
                     json!({"on": "store-error"})
                 } else {
@@ -152,6 +155,18 @@ impl World<'_> {
                         } else {
                             json!({"on": "cas", "won": false, "state": self.state, "version": self.version.to_string()})
                         }
+                    } else if a.get("save_head").is_some_and(|h| {
+                        h["prev_seq"].as_u64()
+                            != Some(
+                                self.heads
+                                    .as_ref()
+                                    .map_or(0, |h| h["seq"].as_u64().unwrap_or(0)),
+                            )
+                            || self.fails("cas-head")
+                    }) {
+                        // The stored head is not the one the guard last saved (or the
+                        // script says another writer moved it): nothing is written.
+                        json!({"on": "cas", "won": false, "head_saved": false})
                     } else if fp
                         .as_ref()
                         .is_some_and(|f| self.replay.get(f).is_some_and(|&exp| exp > now))
@@ -168,6 +183,13 @@ impl World<'_> {
                         let mut ev = json!({"on": "cas", "won": true});
                         if fp.is_some() {
                             ev["fresh"] = json!(true);
+                        }
+                        if let Some(h) = a.get("save_head") {
+                            self.heads = Some(h["head"].clone());
+                            // `cas_head_silent`: a store that does not say it saved the head.
+                            if self.script.get("cas_head_silent") != Some(&json!(true)) {
+                                ev["head_saved"] = json!(true);
+                            }
                         }
                         if !bare {
                             ev["version"] = json!(self.version.to_string());
@@ -519,6 +541,7 @@ fn run_scenario(s: &Value) -> (Value, Vec<String>) {
         nonce: 0,
         sent: Vec::new(),
         reloaded: false,
+        cas_heads: Vec::new(),
     };
     let mut rec = Recorder {
         crossings: Vec::new(),
@@ -648,6 +671,20 @@ fn run_scenario(s: &Value) -> (Value, Vec<String>) {
         &json!({"key_hex": ak, "lines": w.lines, "expected_head": d.head().map(|h| json!({"seq": h.seq, "mac": h.mac}))}),
     );
     outcomes.insert("audit_verifies".into(), json!(verify.is_ok()));
+    // Where the stored head is in the log: the lines after it (0: the log's
+    // head), "not-in-log" when no line has its seq and mac, null without one.
+    let lag = w.heads.as_ref().map(|h| {
+        w.lines
+            .iter()
+            .rev()
+            .position(|l| {
+                let l: Value = serde_json::from_str(l).expect("line");
+                l["seq"] == h["seq"] && l["mac"] == h["mac"]
+            })
+            .map_or(json!("not-in-log"), |n| json!(n))
+    });
+    outcomes.insert("head_lag".into(), lag.unwrap_or(Value::Null));
+    outcomes.insert("cas_heads".into(), Value::Array(w.cas_heads.clone()));
     (
         json!({"transcript": transcript, "outcomes": Value::Object(outcomes)}),
         w.lines,

@@ -2,8 +2,9 @@
 //! control tasks (the kill switch on and off) and hot reloads, under one of
 //! four policies (the plain limits, or with velocity limits, asset caps,
 //! quote drift, budget alerts, wallet pinning and a per-endpoint limit) and
-//! one of four host profiles (unshared or shared store, stored head, a log
-//! that reads back). Each action is answered by an honest in-memory executor
+//! one of six host profiles (unshared or shared store, stored head, a log
+//! that reads back, a store without the fingerprint compare-and-set, heads
+//! riding the compare-and-sets). Each action is answered by an honest in-memory executor
 //! whose every answer (store errors, lost compare-and-set races, failed audit
 //! writes, signer failures, any paid response, network errors before or
 //! after sending) is chosen by the fuzzer's bytes.
@@ -11,7 +12,8 @@
 //! What must hold for every schedule: no panic and no error from a
 //! well-formed crossing; the money that may have left (every `send` not
 //! answered "never sent") stays within the daily limit; the ledger's
-//! committed plus reserved spend never exceeds it.
+//! committed plus reserved spend never exceeds it; the stored audit head is
+//! always a line of the log (never ahead of it, never another chain's).
 //!
 //! Speed: the policies, profiles, request texts and settlements are built
 //! once; a schedule is at most [`MAX_STEPS`] steps and [`MAX_STARTS`] started
@@ -56,7 +58,17 @@ struct Host {
     version: u64,
     replay: HashMap<String, u64>,
     head: Option<Value>,
-    lines: usize,
+    /// The heads (`{seq, mac}`) of the lines written, in order.
+    log: Vec<Value>,
+}
+
+impl Host {
+    /// The stored head's seq (0 when none).
+    fn stored_seq(&self) -> u64 {
+        self.head
+            .as_ref()
+            .map_or(0, |h| h["seq"].as_u64().unwrap_or(0))
+    }
 }
 
 /// One payment the schedule has begun and not finished.
@@ -118,6 +130,8 @@ fn shared() -> &'static Shared {
             json!({"log_reads_back": true}),
             // A store without a fingerprint compare-and-set: the replay set after the reservation.
             json!({"shared": true, "cas_fingerprint": false}),
+            // Heads riding the compare-and-sets.
+            json!({"shared": true, "keep_head": true, "log_reads_back": true, "cas_head": true}),
         ]
         .iter()
         .map(|p| Profile::from_json(p).expect("a valid profile"))
@@ -225,9 +239,11 @@ fn answer(host: &mut Host, task: &mut Task, b: &mut Bytes, now: u64) -> Option<V
                     return Some(json!({"on": on}));
                 }
                 if a["do"] == "audit" {
-                    host.lines += 1;
-                } else {
+                    host.log.push(a["head"].clone());
+                } else if a["prev_seq"].as_u64() == Some(host.stored_seq()) {
                     host.head = Some(a["head"].clone());
+                } else {
+                    return Some(json!({"on": "head-save-failed"}));
                 }
             }
             "replay-forget" => {
@@ -251,8 +267,11 @@ fn answer(host: &mut Host, task: &mut Task, b: &mut Bytes, now: u64) -> Option<V
                         let live = fp
                             .as_ref()
                             .is_some_and(|f| host.replay.get(f).is_some_and(|&exp| exp > now));
+                        let ride = a.get("save_head");
                         if !won {
                             json!({"on": "cas", "won": false, "state": host.state, "version": host.version.to_string()})
+                        } else if ride.is_some_and(|h| h["prev_seq"].as_u64() != Some(host.stored_seq())) {
+                            json!({"on": "cas", "won": false, "head_saved": false})
                         } else if live {
                             json!({"on": "cas", "won": false, "fresh": false})
                         } else {
@@ -266,7 +285,16 @@ fn answer(host: &mut Host, task: &mut Task, b: &mut Bytes, now: u64) -> Option<V
                             if fp.is_some() {
                                 ev["fresh"] = json!(true);
                             }
-                            ev
+                            if let Some(h) = ride {
+                                host.head = Some(h["head"].clone());
+                                ev["head_saved"] = json!(true);
+                            }
+                            // Written, but the answer is lost on the way back.
+                            if pick % 16 == 2 {
+                                json!({"on": "store-error"})
+                            } else {
+                                ev
+                            }
                         }
                     }
                     "replay-set" => {
@@ -278,7 +306,9 @@ fn answer(host: &mut Host, task: &mut Task, b: &mut Bytes, now: u64) -> Option<V
                         }
                         json!({"on": "replay", "fresh": fresh})
                     }
-                    "load-head" => json!({"on": "head", "stored": host.head, "log": Value::Null}),
+                    "load-head" => {
+                        json!({"on": "head", "stored": host.head, "log": host.log.last()})
+                    }
                     "sleep" => json!({"on": "wake"}),
                     other => panic!("the driver asked for {other} with no approvers configured"),
                 });
@@ -321,6 +351,8 @@ struct Seen {
     controls: usize,
     /// Every refusal code and `alert` seen.
     codes: std::collections::BTreeSet<String>,
+    /// `cas-state` actions that carried a riding head.
+    rode: usize,
 }
 
 fn task(out: &str) -> Option<(u64, Task)> {
@@ -396,6 +428,8 @@ fn run(data: &[u8]) -> Option<Seen> {
                     seen.codes.insert(code.to_string());
                 } else if a["do"] == "alert" {
                     seen.codes.insert("alert".to_string());
+                } else if a.get("save_head").is_some() {
+                    seen.rode += 1;
                 }
             }
             let was_left = task.left;
@@ -419,6 +453,10 @@ fn run(data: &[u8]) -> Option<Seen> {
                     task.batch = actions(&serde_json::from_str(&out).expect("actions are JSON"));
                 }
             }
+        }
+        // The stored head is a line of the log.
+        if let Some(h) = &host.head {
+            assert!(host.log.contains(h), "stored head {h} is not in the log");
         }
         // The ledger: the host's copy whenever a compare-and-set changed it,
         // the driver's own (unshared store) after every step.
@@ -450,7 +488,7 @@ mod tests {
     #[test]
     fn random_schedules_pay_and_end() {
         let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        let (mut sent, mut ended, mut controls) = (0, 0, 0);
+        let (mut sent, mut ended, mut controls, mut rode) = (0, 0, 0, 0);
         let mut codes = std::collections::BTreeSet::new();
         for _ in 0..600 {
             let data: Vec<u8> = (0..600)
@@ -465,6 +503,7 @@ mod tests {
             sent += s.sent;
             ended += s.ended;
             controls += s.controls;
+            rode += s.rode;
             codes.extend(s.codes);
         }
         // Branch ctl's controls are reached: each refuses and alerts fire.
@@ -479,8 +518,8 @@ mod tests {
             assert!(codes.contains(code), "{code} never seen: {codes:?}");
         }
         assert!(
-            sent > 50 && ended > 100 && controls > 20,
-            "sent {sent}, ended {ended}, controls {controls}"
+            sent > 50 && ended > 100 && controls > 20 && rode > 30,
+            "sent {sent}, ended {ended}, controls {controls}, heads rode {rode}"
         );
     }
 }

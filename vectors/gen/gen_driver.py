@@ -72,7 +72,7 @@ def v1(offer=V1_OFFER, url=URL1):
 
 
 def scenario(comment, payments, tasks=None, *, config=None, profile=MEMORY, world=None, audit=None, verifies=True,
-             flags=()):
+             flags=(), expect=None):
     inp = {"config": config if config is not None else {"max_per_call_usd": 0.10, "daily_limit_usd": 5},
            "profile": profile, "replay_key_hex": REPLAY_KEY, "audit_key_hex": AUDIT_KEY, "now_ms": T0,
            "payments": payments, "world": world or {}}
@@ -83,6 +83,7 @@ def scenario(comment, payments, tasks=None, *, config=None, profile=MEMORY, worl
         exp["audit_outcomes"] = audit
     if verifies is not None:
         exp["audit_verifies"] = verifies
+    exp.update(expect or {})
     return case(comment, inp, exp, flags)
 
 
@@ -484,6 +485,73 @@ startup += [
                    code="store-unavailable", details={"reason": "replica-head-conflict"}),
               task(["load-head", "audit save-head sign", "send", "audit save-head done"], allowed=True)],
              profile=KEEP, world={"heads": {}, "fail": {"save-head": [1, 2]}}, audit=["allowed", "allowed", "settled"]),
+]
+
+# ---- heads riding the compare-and-sets (docs/STORES.md): a shared store that saves the replica's head in its
+# compare-and-set (`cas_head`), a log that reads its head back. A line's head rides with a later compare-and-set once
+# the line is known written (its task crossed again); the stored head trails the log by at most the last line.
+RIDE = {"shared": True, "keep_head": True, "log_reads_back": True, "cas_head": True}
+RIDE_OPEN = task(["load-head", "done"], allowed=True)
+RIDE_PAID = ["load-state", "cas-state", "audit sign", "send", "cas-state", "audit done"]
+OVER = v2(with_(V2_OFFER, amount="200000"))  # $0.20: over the per-call limit
+
+riding = [
+    scenario("heads ride: a paid payment takes two compare-and-sets and no head save; the pre-sign line's head rides "
+             "with the settlement's, and the stored head trails the log by the settled line",
+             [v2()], [RIDE_OPEN, task(RIDE_PAID, allowed=True, settlement="settled")], profile=RIDE,
+             world={"heads": {}}, audit=["allowed", "settled"], expect={"cas_heads": [None, 1], "head_lag": 1}),
+    scenario("heads ride: the next payment's settlement carries its own pre-sign line, past the last settled line",
+             [v2(), v2(url=URL + "?b")],
+             [RIDE_OPEN, task(RIDE_PAID, allowed=True), task(RIDE_PAID[1:], allowed=True)], profile=RIDE,
+             world={"heads": {}}, audit=["allowed", "settled", "allowed", "settled"],
+             expect={"cas_heads": [None, 1, None, 3], "head_lag": 1}),
+    scenario("heads ride: a refusal that would leave two lines unsaved saves its own head",
+             [v2(), OVER],
+             [RIDE_OPEN, task(RIDE_PAID, allowed=True),
+              task(["load-state", "audit save-head done"], allowed=False, code="policy-per-call-exceeded")],
+             profile=RIDE, world={"heads": {}}, audit=["allowed", "settled", "blocked"],
+             expect={"cas_heads": [None, 1], "head_lag": 0}),
+    scenario("heads ride: a first refusal leaves its line alone unsaved, with no save",
+             [OVER], [RIDE_OPEN, task(["load-state", "cas-state", "audit done"], allowed=False,
+                                      code="policy-per-call-exceeded")],
+             profile=RIDE, world={"heads": {}}, audit=["blocked"], expect={"cas_heads": [None], "head_lag": None}),
+    scenario("heads ride: a lost race of the riding settlement carries the head again on its retry",
+             [v2()],
+             [RIDE_OPEN, task(["load-state", "cas-state", "audit sign", "send", "cas-state", "cas-state", "audit done"],
+                              allowed=True, settlement="settled")],
+             profile=RIDE, world={"heads": {}, "cas_lost": [2]}, expect={"cas_heads": [None, 1, 1], "head_lag": 1}),
+    scenario("heads ride: the store refuses the riding head (its stored seq moved): nothing is written, the "
+             "settlement is stored without it at once, its line saves its own head, and the next payment rereads "
+             "the head first",
+             [v2(), v2(url=URL + "?b")],
+             [RIDE_OPEN,
+              task(["load-state", "cas-state", "audit sign", "send", "cas-state", "cas-state", "audit save-head done"],
+                   allowed=True, settlement="settled"),
+              task(["load-head", "cas-state", "audit sign", "send", "cas-state", "audit done"], allowed=True)],
+             profile=RIDE, world={"heads": {}, "fail": {"cas-head": [1]}},
+             expect={"cas_heads": [None, 1, None, None, 3], "head_lag": 1}),
+    scenario("heads ride: the riding settlement's answer is lost (a store error): refused as before; the next "
+             "payment rereads the head, and its reservation carries the log's head",
+             [v2(), v2(url=URL + "?b")],
+             [RIDE_OPEN,
+              task(["load-state", "cas-state", "audit sign", "send", "cas-state", "done"], allowed=False,
+                   code="store-unavailable"),
+              task(["load-head", "load-state", "cas-state", "audit sign", "send", "cas-state", "audit done"],
+                   allowed=True)],
+             profile=RIDE, world={"heads": {}, "fail": {"cas-state": [2]}}, audit=["allowed", "allowed", "settled"],
+             expect={"cas_heads": [None, 1, 1, 2], "head_lag": 1}),
+    scenario("heads ride: a store that wins without saying it saved the head fails closed",
+             [v2()],
+             [RIDE_OPEN, task(["load-state", "cas-state", "audit sign", "send", "cas-state", "done"], allowed=False,
+                              code="store-unavailable")],
+             profile=RIDE, world={"heads": {}, "cas_head_silent": True}, audit=["allowed"],
+             expect={"cas_heads": [None, 1]}),
+    scenario("heads ride only with a log that reads its head back: otherwise every line saves its head",
+             [v2()],
+             [RIDE_OPEN, task(["load-state", "cas-state", "audit save-head sign", "send", "cas-state",
+                               "audit save-head done"], allowed=True)],
+             profile={**RIDE, "log_reads_back": False}, world={"heads": {}},
+             expect={"cas_heads": [None, None], "head_lag": 0}),
 ]
 
 # ---- echoes and secrets: what the client hands back is redacted; URL credentials never logged
@@ -1125,6 +1193,7 @@ groups = [
     {"comment": "operator controls: kill switch, velocity limits, per-asset caps", "tests": controls},
     {"comment": "operator controls: quote drift, wallet-pinning modes, budget alerts", "tests": controls_b},
     {"comment": "OpenTelemetry: the span plan only when the host asks for it (`spans: true`)", "tests": spans},
+    {"comment": "heads riding the compare-and-sets", "tests": riding},
 ]
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@
 //! |---|---|---|
 //! | `load-head` | `replica`, `from_store` | `head {stored, log}` (`stored` when `from_store`, `log` when the log reads back) or `store-error` |
 //! | `load-state` | | `state {state, version}` or `store-error` |
-//! | `cas-state` | `state`, `version`, and for a reservation `fingerprint`, `ttl_ms` (unless the profile says `cas_fingerprint: false`: the fingerprint then comes after, in a `replay-set`) | `cas {won, fresh?, state?, version?}` or `store-error` (see **Optimistic state**) |
+//! | `cas-state` | `state`, `version`, and for a reservation `fingerprint`, `ttl_ms` (unless the profile says `cas_fingerprint: false`: the fingerprint then comes after, in a `replay-set`); `save_head {replica, head, prev_seq}` when a head rides (see **Heads riding the compare-and-sets**) | `cas {won, fresh?, state?, version?, head_saved?}` or `store-error` (see **Optimistic state**) |
 //! | `replay-set` | `fingerprint`, `ttl_ms` | `replay {fresh}` or `store-error` (asked only for an assessment that wrote no state or under `cas_fingerprint: false`; otherwise the fingerprint rides with its `cas-state`) |
 //! | `replay-forget` | `fingerprint` | none |
 //! | `post-webhook` | `approver_id`, `url`, `body`, `headers`, `deadline_ms` | `webhook {approver_id, status, body, hmac, timed_out, at_ms?}` |
@@ -91,7 +91,36 @@
 //! (fail closed). `state` and `version` are optional in every `cas` answer (a
 //! store that gives them saves the loads). The common payment thus takes two
 //! round trips: the reservation's and the settlement's compare-and-set (and
-//! each audit line's `save-head`).
+//! each audit line's `save-head`, unless heads ride: below).
+//!
+//! **Heads riding the compare-and-sets.** With a profile that is `shared`,
+//! `keep_head`, `log_reads_back` and `cas_head` (a store whose
+//! compare-and-set can also save the replica's head), a line's head is not
+//! saved by a `save-head` of its own; it rides with a later `cas-state` as
+//! `save_head` (the fields of `save-head`). The store then, atomically,
+//! answers `{won: false, head_saved: false}` when the stored head's `seq` is
+//! not `prev_seq` (nothing written), and otherwise as above, writing the head
+//! with the state when it wins (`{won: true, head_saved: true, …}`). The rules:
+//! - only a line known written rides: one whose task crossed again after
+//!   the batch that held it (the host performs a batch before it answers,
+//!   and the write queue is in order), or the log's head read back;
+//! - at most one head-carrying `cas-state` is in flight per guard, so head
+//!   saves reach the store in the order they were made;
+//! - an allowed pre-sign line's head rides with its own settlement; any other
+//!   line whose head would leave two lines unsaved gets its `save-head`
+//!   (unless a head rides), so with payments one at a time the stored head
+//!   trails the log by at most its last line (the verifier's `ahead`, which
+//!   the start-up repair catches up);
+//! - a refused head (`head_saved: false`: another writer, or an earlier
+//!   riding head whose answer was lost) runs the step again at once without
+//!   it, and the guard rereads its head before its next payment (`load-head`,
+//!   the start-up rule); so does a head-carrying `cas-state` that failed
+//!   (`store-error`: whether its head landed is unknown). A won answer
+//!   without `head_saved: true` is a store failure (fail closed).
+//!
+//! A paid payment then takes two round trips with an audit log too: the
+//! reservation's and the settlement's compare-and-set (scenarios "heads
+//! riding the compare-and-sets").
 //!
 //! `ask-human` asks a person (an MPA approver with `mode = "human"`) to
 //! approve the prompt's payment: every field of the prompt is built by the
@@ -189,8 +218,18 @@ pub struct Driver {
     state: GuardState,
     /// The audit head (the last line emitted).
     head: Option<Head>,
-    /// The head's seq as last saved in the store.
+    /// The head's seq as last saved in the store (a `save-head` counts from
+    /// when it is emitted, a head riding a `cas-state` from its won answer).
     stored_seq: u64,
+    /// The last `save-head` emitted: its seq and the stored seq before it
+    /// (restored when its line is lost).
+    last_save: Option<(u64, u64)>,
+    /// The last line known written: its task crossed again after the batch
+    /// that held it (or the log read it back). Only such a head rides.
+    written: Option<Head>,
+    /// A `cas-state` carrying a head is in flight (at most one per guard, so
+    /// that head saves reach the store in the order they were made).
+    riding: bool,
     /// Start-up done.
     ready: bool,
     /// A lost audit line that a later line already chained to: refuse until reopened.
@@ -256,6 +295,9 @@ impl Driver {
             state: GuardState::default(),
             head: None,
             stored_seq: 0,
+            last_save: None,
+            written: None,
+            riding: false,
             broken: false,
             tasks: BTreeMap::new(),
             finished: std::collections::VecDeque::new(),
@@ -381,7 +423,13 @@ impl Driver {
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1).max(1);
         while self.tasks.len() >= MAX_TASKS {
-            self.tasks.pop_first();
+            if let Some((_, Task::Pay(p))) = self.tasks.pop_first() {
+                if p.carries_head() {
+                    // Its head may still land: the next payment rereads it.
+                    self.riding = false;
+                    self.ready = false;
+                }
+            }
         }
         self.tasks.insert(id, t);
         id
@@ -659,7 +707,9 @@ impl Driver {
             }
         }
         self.stored_seq = stored.as_ref().map_or(0, |h| h.seq);
+        self.last_save = None;
         self.head = if self.profile.log_reads_back {
+            self.written = log.clone();
             log.clone()
         } else {
             stored
@@ -669,7 +719,6 @@ impl Driver {
             log.filter(|l| catch_up && self.profile.keep_head && l.seq > self.stored_seq)
         {
             out.push(self.save_head_action(&l));
-            self.stored_seq = l.seq;
         }
         self.ready = true;
         self.broken = false;
@@ -682,20 +731,57 @@ impl Driver {
         (self.profile.keep_head || self.profile.log_reads_back) && (!self.ready || self.broken)
     }
 
-    fn save_head_action(&self, h: &Head) -> Action {
-        Action::new(
+    /// The `save-head` of `h` (counted as stored from now: the host performs
+    /// it after the line, in the guard's write queue).
+    fn save_head_action(&mut self, h: &Head) -> Action {
+        let a = Action::new(
             "save-head",
             json!({"replica": self.replica, "head": wire::head_json(h), "prev_seq": self.stored_seq}),
-        )
+        );
+        self.last_save = Some((h.seq, self.stored_seq));
+        self.stored_seq = h.seq;
+        a
+    }
+
+    /// Heads ride the compare-and-sets (the profile's `cas_head`, on a
+    /// shared store that keeps the head, with a log that reads its head back).
+    fn rides(&self) -> bool {
+        let p = &self.profile;
+        p.shared && p.keep_head && p.log_reads_back && p.cas_head
+    }
+
+    /// The head a `cas-state` made now may carry (`save_head`): the last line
+    /// known written, when it is ahead of the stored head and no other
+    /// head-carrying `cas-state` is in flight. Marks it in flight.
+    fn ride(&mut self) -> Option<(Head, Value)> {
+        if !self.rides() || self.riding || !self.ready || self.broken {
+            return None;
+        }
+        let w = self.written.clone().filter(|w| w.seq > self.stored_seq)?;
+        self.riding = true;
+        let v = json!({"replica": self.replica, "head": wire::head_json(&w), "prev_seq": self.stored_seq});
+        Some((w, v))
+    }
+
+    /// A line's batch was performed (its task crossed again without a write
+    /// failure): the line is in the log.
+    fn confirm(&mut self, h: &Head) {
+        let known = self.head.as_ref().is_some_and(|c| c.seq >= h.seq);
+        if known && self.written.as_ref().is_none_or(|w| w.seq < h.seq) {
+            self.written = Some(h.clone());
+        }
     }
 
     /// Chains `event` after the head; returns the `audit` (and `save-head`)
-    /// actions and the head before.
+    /// actions and the head before. `follows`: a compare-and-set of the same
+    /// task follows the line (an allowed pre-sign check: the settlement's),
+    /// so that, when heads ride, the line's head rides with it.
     #[inline(never)]
     fn chain(
         &mut self,
         ev: &audit::AuditEvent,
         now_ms: u64,
+        follows: bool,
     ) -> Result<(Vec<Action>, Option<Head>, Head, String), Code> {
         let (line, head) = audit::append_keyed(&self.audit_mac, self.head.as_ref(), ev, now_ms)?;
         let prev = self.head.replace(head.clone());
@@ -707,9 +793,14 @@ impl Driver {
                 line: &line,
             },
         )];
-        if self.profile.keep_head {
+        // Riding heads: the stored head may trail the log by this line alone
+        // (its head rides with the next compare-and-set once it is known
+        // written); a line that would leave two unsaved gets its own save,
+        // unless a head-carrying compare-and-set is in flight.
+        let unsaved_before = prev.as_ref().map_or(0, |h| h.seq) > self.stored_seq;
+        let defer = self.rides() && (follows || !unsaved_before || self.riding);
+        if self.profile.keep_head && !defer {
             out.push(self.save_head_action(&head));
-            self.stored_seq = head.seq;
         }
         Ok((out, prev, head, line))
     }
@@ -718,8 +809,12 @@ impl Driver {
     /// when a later line already chained to it, the driver stops.
     fn audit_lost(&mut self, line_head: &Head, prev: Option<Head>) {
         if self.head.as_ref() == Some(line_head) {
-            if self.profile.keep_head {
-                self.stored_seq = prev.as_ref().map_or(0, |h| h.seq);
+            // Its save-head, if it had one, was not performed either.
+            if let Some((seq, before)) = self.last_save {
+                if seq == line_head.seq && self.stored_seq == seq {
+                    self.stored_seq = before;
+                    self.last_save = None;
+                }
             }
             self.head = prev;
         } else {
@@ -909,6 +1004,7 @@ mod tests {
                 won,
                 fresh,
                 snapshot,
+                head_saved: None,
             })
         };
         assert_eq!(ev(r#"{"on":"cas","won":true}"#), cas(true, None, None));
@@ -939,9 +1035,148 @@ mod tests {
             Err(Code::InvalidInput)
         );
         assert_eq!(
+            ev(r#"{"on":"cas","won":false,"head_saved":false}"#),
+            Ok(Event::Cas {
+                won: false,
+                fresh: None,
+                snapshot: None,
+                head_saved: Some(false)
+            })
+        );
+        assert_eq!(
+            ev(r#"{"on":"cas","won":true,"head_saved":1}"#),
+            Err(Code::InvalidInput)
+        );
+        assert_eq!(
             ev(r#"{"on":"cas","won":false,"state":1,"version":"7"}"#),
             Err(Code::InvalidInput)
         );
+    }
+
+    /// Riding heads with payments in flight together: one head-carrying
+    /// `cas-state` at a time, a line that would leave two unsaved saves its
+    /// own head unless one rides, and the stored head never passes a line
+    /// that is not known written.
+    #[test]
+    fn one_head_rides_at_a_time_and_only_a_written_line() {
+        use base64::Engine as _;
+        let cfg = GuardConfig::from_json(
+            r#"{"max_per_call_usd":0.10,"daily_limit_usd":5,"payload":{"check":"opaque"}}"#,
+        )
+        .expect("cfg");
+        let profile = Profile::from_json(&json!({"shared": true, "keep_head": true,
+            "log_reads_back": true, "cas_head": true}))
+        .expect("profile");
+        let mut d = Driver::new(cfg, profile, &[1; 32], &[2; 32]).expect("driver");
+        let acts = |a: &[Action]| -> Vec<Value> {
+            serde_json::from_str::<Value>(&actions_json(a))
+                .expect("json")
+                .as_array()
+                .cloned()
+                .expect("array")
+        };
+        let ev = |v: Value| Event::from_json(&v).expect("event");
+        let (open, first) = d.open();
+        assert_eq!(acts(&first)[0]["do"], "load-head");
+        let out = d
+            .handle(
+                open,
+                1,
+                vec![ev(json!({"on": "head", "stored": null, "log": null}))],
+            )
+            .expect("open");
+        assert_eq!(acts(&out)[0]["do"], "done");
+        let begin = |d: &mut Driver, path: &str, amount: &str, now| {
+            let url = format!("https://api.example.com/{path}");
+            let header = base64::engine::general_purpose::STANDARD.encode(
+                json!({"x402Version": 2, "resource": {"url": url},
+                    "accepts": [{"scheme": "exact", "network": "eip155:8453", "amount": amount,
+                    "asset": "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
+                    "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", "maxTimeoutSeconds": 60}]})
+                .to_string(),
+            );
+            let b = Begin::from_json(&json!({"url": url, "payment_required": header, "seed": 7}))
+                .expect("begin");
+            d.begin(b, now)
+        };
+        let won =
+            |v: u64| ev(json!({"on": "cas", "won": true, "fresh": true, "version": v.to_string()}));
+        let kinds = |a: &[Value]| {
+            a.iter()
+                .map(|x| x["do"].as_str().unwrap_or("").to_string())
+                .collect::<Vec<_>>()
+        };
+        // A: reserved, pre-sign line (seq 1, deferred), signed, sent.
+        let (a, out) = begin(&mut d, "a", "10000", 2);
+        assert_eq!(kinds(&acts(&out)), ["load-state"]);
+        let out = d
+            .handle(
+                a,
+                3,
+                vec![ev(json!({"on": "state", "state": null, "version": "0"}))],
+            )
+            .expect("a");
+        assert!(acts(&out)[0].get("save_head").is_none());
+        let out = d.handle(a, 4, vec![won(1)]).expect("a");
+        assert_eq!(kinds(&acts(&out)), ["audit", "sign"]);
+        let signed = ev(json!({"on": "signed", "payload": {"signature": "0x01"}}));
+        let out = d.handle(a, 5, vec![signed.clone()]).expect("a");
+        assert_eq!(kinds(&acts(&out)), ["send"]);
+        let paid = ev(json!({"on": "response", "status": 200,
+            "settlement": "eyJzdWNjZXNzIjp0cnVlLCJ0cmFuc2FjdGlvbiI6IjB4MSJ9"}));
+        // A's settlement carries its pre-sign line, known written since `signed`.
+        let a_settle = acts(&d.handle(a, 6, vec![paid.clone()]).expect("a"));
+        assert_eq!(a_settle[0]["do"], "cas-state");
+        assert_eq!(a_settle[0]["save_head"]["head"]["seq"], 1);
+        assert_eq!(a_settle[0]["save_head"]["prev_seq"], 0);
+        // B runs while A's head rides: nothing of B's carries a head.
+        let (b, out) = begin(&mut d, "b", "10000", 7);
+        let out = acts(&out);
+        assert_eq!(kinds(&out), ["cas-state"]);
+        assert!(out[0].get("save_head").is_none());
+        let out = d.handle(b, 8, vec![won(2)]).expect("b");
+        assert_eq!(kinds(&acts(&out)), ["audit", "sign"]);
+        d.handle(b, 9, vec![signed]).expect("b");
+        let b_settle = acts(&d.handle(b, 10, vec![paid]).expect("b"));
+        assert_eq!(kinds(&b_settle), ["cas-state"]);
+        assert!(b_settle[0].get("save_head").is_none());
+        // A refusal now (line 3) would leave lines 1..3 unsaved, but a head
+        // rides: no save of its own.
+        let (c, out) = begin(&mut d, "c", "900000", 11);
+        assert_eq!(kinds(&acts(&out)), ["load-state"]);
+        let state = d.state_json();
+        let out = acts(
+            &d.handle(
+                c,
+                11,
+                vec![ev(json!({"on": "state", "state": state, "version": "2"}))],
+            )
+            .expect("c"),
+        );
+        assert_eq!(kinds(&out), ["audit", "done"]);
+        assert_eq!(out[1]["code"], "policy-per-call-exceeded");
+        // A's settlement is stored with its head; its settled line would leave two
+        // unsaved lines (B's pre-sign line and itself): it saves its own head.
+        let out = acts(
+            &d.handle(
+                a,
+                12,
+                vec![ev(
+                    json!({"on": "cas", "won": true, "version": "3", "head_saved": true}),
+                )],
+            )
+            .expect("a"),
+        );
+        assert_eq!(kinds(&out), ["audit", "save-head", "done"]);
+        let seq = out[0]["head"]["seq"].as_u64().expect("seq");
+        assert_eq!(out[1]["head"]["seq"], seq);
+        assert_eq!((seq, &out[1]["prev_seq"]), (4, &json!(1)));
+        // B's settled line is the only unsaved one: deferred.
+        let out = acts(&d.handle(b, 13, vec![won(4)]).expect("b"));
+        assert_eq!(kinds(&out), ["audit", "done"]);
+        assert_eq!(out[0]["head"]["seq"], seq + 1);
+        assert_eq!(d.stored_seq, seq);
+        assert!(!d.riding);
     }
 
     #[test]

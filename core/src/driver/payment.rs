@@ -43,6 +43,8 @@ struct Pending {
     before: Option<String>,
     after: String,
     fingerprint: bool,
+    /// The audit head riding with the `cas-state` (`save_head`), if any.
+    head: Option<Head>,
 }
 
 #[derive(Debug)]
@@ -211,6 +213,11 @@ impl Payment {
     }
 
     /// The payment has given its `done`.
+    /// A `cas-state` carrying the audit head is in flight.
+    pub(super) fn carries_head(&self) -> bool {
+        matches!(&self.phase, Phase::Txn { staged: Some(p), .. } if p.head.is_some())
+    }
+
     pub(super) fn is_done(&self) -> bool {
         matches!(self.phase, Phase::Finished)
     }
@@ -227,6 +234,16 @@ impl Payment {
     ) -> Result<Vec<Action>, Code> {
         let mut out = Vec::new();
         self.now = now;
+        // This crossing comes after the task's last batch was performed: its
+        // line is written unless a write failure is reported.
+        if let Some(l) = self.line.as_ref() {
+            if !events
+                .iter()
+                .any(|e| matches!(e, Event::AuditFailed | Event::HeadSaveFailed))
+            {
+                d.confirm(&l.head);
+            }
+        }
         for ev in events {
             out.extend(self.event(d, now, ev)?);
         }
@@ -253,10 +270,10 @@ impl Payment {
             (Phase::Opening, Event::StoreError) => Ok(vec![
                 self.refused_detail(Code::StoreUnavailable, "head-unreadable")
             ]),
-            (Phase::HeadRepair, Event::Head { stored, .. }) => {
-                Ok(self.head_repaired(d, now, stored))
+            (Phase::HeadRepair, Event::Head { stored, log }) => {
+                Ok(self.head_repaired(d, now, stored, log))
             }
-            (Phase::HeadRepair, Event::StoreError) => Ok(self.head_repaired(d, now, None)),
+            (Phase::HeadRepair, Event::StoreError) => Ok(self.head_repaired(d, now, None, None)),
             (
                 Phase::Txn {
                     kind,
@@ -278,9 +295,42 @@ impl Payment {
                     won,
                     fresh,
                     snapshot,
+                    head_saved,
                 },
-            ) => Ok(self.cas_answered(d, now, (kind, attempt), *p, won, fresh, snapshot)),
-            (Phase::Txn { kind, .. }, Event::StoreError) => {
+            ) => {
+                if p.head.is_some() {
+                    d.riding = false;
+                    match (won, head_saved) {
+                        (true, Some(true)) | (false, None) => {}
+                        (false, Some(false)) => {
+                            // The stored head is not the one this guard last saved: a
+                            // second writer, or an earlier head whose answer was lost.
+                            // Nothing was written: the step runs again at once without
+                            // it, and the next payment rereads the head.
+                            d.ready = false;
+                            return Ok(self.try_step(d, now, kind, attempt));
+                        }
+                        _ => {
+                            // Stored without saying that the head was: fail closed.
+                            d.ready = false;
+                            d.snap = None;
+                            return Ok(self.store_failed(d, now, kind));
+                        }
+                    }
+                    if won {
+                        if let Some(h) = p.head.as_ref() {
+                            d.stored_seq = d.stored_seq.max(h.seq);
+                        }
+                    }
+                }
+                Ok(self.cas_answered(d, now, (kind, attempt), *p, won, fresh, snapshot))
+            }
+            (Phase::Txn { kind, staged, .. }, Event::StoreError) => {
+                if staged.is_some_and(|p| p.head.is_some()) {
+                    // Whether the head landed is unknown: the next payment rereads it.
+                    d.riding = false;
+                    d.ready = false;
+                }
                 d.snap = None;
                 Ok(self.store_failed(d, now, kind))
             }
@@ -448,6 +498,10 @@ impl Payment {
             }
             Staged::Assessed(_) | Staged::Stepped(_) => false,
         };
+        let head = d.ride().map(|(h, v)| {
+            cas["save_head"] = v;
+            h
+        });
         self.phase = Phase::Txn {
             kind,
             attempt,
@@ -457,6 +511,7 @@ impl Payment {
                 before: state,
                 after,
                 fingerprint,
+                head,
             })),
         };
         vec![Action::new("cas-state", cas)]
@@ -666,7 +721,8 @@ impl Payment {
         if step.forget_fingerprint {
             out.extend(self.forget(d));
         }
-        let (chain, prev, head, line) = match d.chain(&step.event, now) {
+        let pre_sign_allowed = kind == Kind::Finalize && step.allowed;
+        let (chain, prev, head, line) = match d.chain(&step.event, now, pre_sign_allowed) {
             Ok(c) => c,
             Err(c) => {
                 self.phase = Phase::Finished;
@@ -686,7 +742,6 @@ impl Payment {
                 out.push(Action::new("alert", f));
             }
         }
-        let pre_sign_allowed = kind == Kind::Finalize && step.allowed;
         if kind == Kind::Finalize {
             self.plan.enter(pre_sign_allowed.then_some(5), now);
         }

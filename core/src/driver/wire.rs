@@ -32,6 +32,12 @@ pub struct Profile {
     /// the fingerprint is set afterwards with `replay-set`, one round trip
     /// more (a replay then costs its reservation's write and its release).
     pub cas_fingerprint: bool,
+    /// The shared store's compare-and-set can save the replica's audit head
+    /// in the same atomic step (`cas-state` with `save_head`; default
+    /// false). With `shared`, `keep_head` and `log_reads_back` too, a line's
+    /// head then rides with a compare-and-set instead of a `save-head` of
+    /// its own (see "Heads riding the compare-and-sets" in [`crate::driver`]).
+    pub cas_head: bool,
 }
 
 impl Default for Profile {
@@ -41,13 +47,14 @@ impl Default for Profile {
             keep_head: false,
             log_reads_back: false,
             cas_fingerprint: true,
+            cas_head: false,
         }
     }
 }
 
 impl Profile {
-    /// Reads `{"shared", "keep_head", "log_reads_back", "cas_fingerprint"}`
-    /// (each optional; default false, `cas_fingerprint` true). Another key
+    /// Reads `{"shared", "keep_head", "log_reads_back", "cas_fingerprint",
+    /// "cas_head"}` (each optional; default false, `cas_fingerprint` true). Another key
     /// or a value that is not a boolean is [`Code::InvalidInput`].
     pub fn from_json(v: &Value) -> Result<Profile, Code> {
         let m = v.as_object().ok_or(Code::InvalidInput)?;
@@ -57,7 +64,14 @@ impl Profile {
             Some(_) => Err(Code::InvalidInput),
         };
         if m.keys().any(|k| {
-            !["shared", "keep_head", "log_reads_back", "cas_fingerprint"].contains(&k.as_str())
+            ![
+                "shared",
+                "keep_head",
+                "log_reads_back",
+                "cas_fingerprint",
+                "cas_head",
+            ]
+            .contains(&k.as_str())
         }) {
             return Err(Code::InvalidInput);
         }
@@ -66,6 +80,7 @@ impl Profile {
             keep_head: flag("keep_head", false)?,
             log_reads_back: flag("log_reads_back", false)?,
             cas_fingerprint: flag("cas_fingerprint", true)?,
+            cas_head: flag("cas_head", false)?,
         })
     }
 }
@@ -215,6 +230,11 @@ pub enum Event {
         /// new version on a win (the state is the one sent), the state as it
         /// stands and its version on a lost version check.
         snapshot: Option<(Option<String>, String)>,
+        /// With a `save_head` in the `cas-state`: true when the head was
+        /// saved (with the state), false when the stored head's `seq` was
+        /// not `prev_seq` (nothing was written); `None` when the answer does
+        /// not say.
+        head_saved: Option<bool>,
     },
     /// A store action (`load-state`, `cas-state`, `replay-set`, `load-head`) failed.
     StoreError,
@@ -327,13 +347,15 @@ impl Event {
             },
             "cas" => {
                 let won = b("won")?;
+                let opt_b = |k: &str| match v.get(k) {
+                    None | Some(Value::Null) => Ok(None),
+                    Some(Value::Bool(f)) => Ok(Some(*f)),
+                    Some(_) => Err(Code::InvalidInput),
+                };
                 Event::Cas {
                     won,
-                    fresh: match v.get("fresh") {
-                        None | Some(Value::Null) => None,
-                        Some(Value::Bool(f)) => Some(*f),
-                        Some(_) => return Err(Code::InvalidInput),
-                    },
+                    fresh: opt_b("fresh")?,
+                    head_saved: opt_b("head_saved")?,
                     // A lost answer gives a snapshot only with its `state` member
                     // (`null`: the store is empty): a missing one is not an empty state.
                     snapshot: match opt_s("version")? {

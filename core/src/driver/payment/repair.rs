@@ -44,21 +44,38 @@ impl Payment {
         self.head_conflict(d, forget)
     }
 
+    /// The stored head after a failed `save-head` (`log`: the log's own,
+    /// when it reads back).
     pub(super) fn head_repaired(
         &mut self,
         d: &mut Driver,
-        now: u64,
+        _now: u64,
         stored: Option<Head>,
+        log: Option<Head>,
     ) -> Vec<Action> {
         let Some(l) = self.line.as_ref() else {
             return Vec::new();
         };
-        // An earlier save that reported a failure may have landed: the stored head is then our previous one.
-        if stored == l.prev {
+        let resume = if d.rides() {
+            // Heads ride: the stored head may trail the log by any line of this
+            // guard; another writer shows as a stored head the log does not hold
+            // (the start-up rule of `reconcile`).
+            log.as_ref().is_some_and(|g| match &stored {
+                None => true,
+                Some(s) => s.seq < g.seq || s == g,
+            })
+        } else {
+            // An earlier save that reported a failure may have landed: the
+            // stored head is then our previous one.
+            stored == l.prev
+        };
+        if resume {
             d.stored_seq = stored.as_ref().map_or(0, |h| h.seq);
             let head = l.head.clone();
-            let mut out = vec![d.save_head_action(&head)];
-            d.stored_seq = head.seq;
+            let mut out = Vec::new();
+            if head.seq > d.stored_seq {
+                out.push(d.save_head_action(&head));
+            }
             out.extend(l.rest.iter().cloned());
             self.phase = if l.pre_sign_allowed {
                 Phase::Sign
@@ -67,7 +84,6 @@ impl Payment {
             };
             return out;
         }
-        let _ = now;
         let forget = l.pre_sign_allowed;
         self.head_conflict(d, forget)
     }
