@@ -8,7 +8,8 @@ formats:
 * the **replay set**: fingerprint → expiry, with an atomic check-and-set (the
   TTL is the core's ``replay_ttl_ms``);
 * the **audit head** ``{"seq", "mac"}`` of each replica's chain, saved by
-  compare-and-set on ``seq``.
+  compare-and-set on ``seq`` (on its own, or with the state's compare-and-set:
+  ``cas_state(..., head=)`` of the stores with ``cas_head``).
 
 Stores:
 
@@ -791,8 +792,8 @@ class RedisStore(_RedisCommon):
     ``:`` or spaces). A client made from the URL has a ``timeout``-second
     socket timeout, a ``connect_timeout`` and no retries, so an unreachable
     Redis fails fast. ``repr`` never shows the URL (it may hold a password).
-    ``cas_state`` stores the state and sets the fingerprint in one script; the store answers
-    exactly what Redis says and keeps nothing (docs/STORES.md).
+    ``cas_state`` stores the state, sets the fingerprint and saves the replica's audit head in one
+    script; the store answers exactly what Redis says and keeps nothing (docs/STORES.md).
     """
 
     def __init__(self, redis_url: str | None = None, *, client: Any = None, prefix: str = DEFAULT_PREFIX,

@@ -5,6 +5,7 @@ replica heads, fail-closed errors. Redis is a real redis-server on a free loopba
 
 import asyncio
 import base64
+import inspect
 import json
 import os
 import random
@@ -66,14 +67,23 @@ SETTLED = {"on": "response", "status": 200,
 
 def pay(g, url):
     """One payment through the sync API, signed and settled: the code of a refusal, or None."""
-    p = g.begin("GET", url, None, body(url))
+    return pay_amount(g, url, "10000")
+
+
+def pay_amount(g, url, atomic):
+    """:func:`pay` of ``atomic`` USDC units."""
+    p = g.begin("GET", url, None, body(url, atomic))
     if not p.done:
         p = g.resume(g.resume(p, signed_for(p.action)), SETTLED)
     return None if p.allowed else p.code
 
 
 async def pay_async(g, url):
-    p = await g.begin_async("GET", url, None, body(url))
+    return await pay_async_amount(g, url, "10000")
+
+
+async def pay_async_amount(g, url, atomic):
+    p = await g.begin_async("GET", url, None, body(url, atomic))
     if not p.done:
         p = await g.resume_async(await g.resume_async(p, signed_for(p.action)), SETTLED)
     return None if p.allowed else p.code
@@ -237,6 +247,35 @@ def test_round_trips_per_payment(redis_server, tenant):
     for i in range(10):
         assert pay(g, f"https://api.example.com/rt/{i}") is None
     assert len(client.calls) == 20 and client.calls.count("hmget") == 0, client.calls
+
+
+def test_round_trips_per_payment_with_an_audit_log(redis_server, tenant, tmp_path):
+    """2 Redis round trips per payment with a file audit log too (was 4: a head save after each of
+    its two lines): the pre-sign line's head rides with the settlement's compare-and-set, the
+    settled line's with the next payment's. The stored head trails the log by that one line, and
+    the chain verifies against it."""
+    from presidio_x402.audit_log import verify_dir
+
+    client = CountingClient(redis_server.client())
+    store = RedisStore(client=client, tenant=tenant)
+    logs = tmp_path / "audit"
+    logs.mkdir()
+    g = guard(store, replica="pod", limit=1, log=logs / "pod.jsonl")
+    assert g.profile["cas_head"] is True
+    assert pay(g, "https://api.example.com/rt/warm") is None
+    client.calls.clear()
+    for i in range(10):
+        assert pay(g, f"https://api.example.com/rt/{i}") is None
+    assert len(client.calls) == 20 and client.calls.count("hmget") == 0, client.calls
+    lines = (logs / "pod.jsonl").read_text().splitlines()
+    assert store.load_head("pod") == _line_head(lines[-2])
+    r = verify_dir(logs, AUDIT_KEY, store=store)
+    assert r.ok and r.truncation_checked and [(c.head_check, c.past_head) for c in r.chains] == [("ahead", 1)]
+
+
+def _line_head(line):
+    d = json.loads(line)
+    return {"seq": d["seq"], "mac": d["mac"]}
 
 
 def test_cas_state_sets_the_fingerprint_with_the_state(rstore, redis_server, tenant):
@@ -883,3 +922,160 @@ def test_a_cas_answer_is_a_snapshot_only_with_its_state():
     with pytest.raises(StoreError):
         _cas_event({"won": "yes"})
 
+
+# -- audit heads riding the compare-and-sets (the driver's cas_head profile) --------------------
+class HeadSpy:
+    """Wraps a store with ``cas_head``; records each ``cas_state``'s head and answer."""
+
+    cas_head = True
+
+    def __init__(self, inner):
+        self.inner, self.shared, self.calls = inner, inner.shared, []
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def cas_state(self, state, version, fingerprint=None, ttl_ms=0, now_ms=0, head=None):
+        r = self.inner.cas_state(state, version, fingerprint, ttl_ms, now_ms, head=head)
+        self.calls.append((head, r))
+        return r
+
+
+def test_profile_cas_head_only_for_stores_that_say_so(tmp_path, rstore, redis_server, tenant):
+    """``cas_head`` is the store's class attribute ``cas_head is True`` with a ``cas_state``."""
+    assert guard(rstore).profile["cas_head"] is True
+    assert guard(FileStore(tmp_path)).profile["cas_head"] is True
+    assert guard(AsyncRedisStore(redis_server.url, tenant=tenant)).profile["cas_head"] is True
+    assert guard(MemoryStore()).profile["cas_head"] is False
+
+    class Without(Spy):
+        """A user store with ``cas_state`` that does not say ``cas_head``."""
+
+        cas_head = False
+
+    class Truthy(Spy):
+        cas_head = 1
+
+    class NoCas:
+        shared, cas_head = True, True
+
+        def __getattr__(self, name):
+            if name == "cas_state":
+                raise AttributeError(name)
+            return getattr(rstore, name)
+
+    for s in (Without(rstore), Truthy(rstore), NoCas()):
+        assert guard(s).profile["cas_head"] is False, type(s).__name__
+
+
+def test_a_head_for_a_store_without_cas_head_fails_closed(rstore):
+    """A ``cas-state`` carrying ``save_head`` to a store without ``cas_head`` is a ``store-error``
+    (the store is not called); to one with it, the head goes to ``cas_state`` as ``head``."""
+    class NoHead(Spy):
+        cas_head = False
+
+    a = {"do": "cas-state", "state": "S", "version": "0", "save_head": cas_head(1, 0)}
+    g = guard(NoHead(rstore))
+    steps = g._batch(None, [a])
+    with pytest.raises(StopIteration) as stop:
+        next(steps)
+    assert stop.value.value == ("events", [{"on": "store-error"}])
+    assert rstore.load_versioned() == (None, "0")
+    g = guard(rstore)
+    g.clock = lambda: 1234
+    steps = g._batch(None, [a])
+    assert next(steps) == ("call", "cas_state", ("S", "0", None, 0, 1234), {"head": cas_head(1, 0)})
+    with pytest.raises(StopIteration) as stop:
+        steps.send({"won": True, "version": "1", "head_saved": True})
+    assert stop.value.value == ("events", [{"on": "cas", "won": True, "version": "1", "head_saved": True}])
+    steps = g._batch(None, [a])
+    next(steps)
+    with pytest.raises(StopIteration) as stop:
+        steps.send({"won": True, "version": "1", "head_saved": "yes"})  # malformed
+    assert stop.value.value == ("events", [{"on": "store-error"}])
+
+
+def test_cas_event_passes_head_saved_as_a_bool():
+    from presidio_x402.guard import _cas_event
+
+    assert _cas_event({"won": True, "fresh": True, "version": "7", "head_saved": True}) == \
+        {"on": "cas", "won": True, "fresh": True, "version": "7", "head_saved": True}
+    assert _cas_event({"won": False, "head_saved": False}) == {"on": "cas", "won": False, "head_saved": False}
+    for bad in ("yes", 1, 0, None, []):
+        with pytest.raises(StoreError):
+            _cas_event({"won": True, "version": "7", "head_saved": bad})
+
+
+class HeadCounter(HeadSpy):
+    """A :class:`HeadSpy` that also counts ``save_head`` (sync or asyncio store)."""
+
+    def __init__(self, inner):
+        super().__init__(inner)
+        self.saves = 0
+
+    def cas_state(self, state, version, fingerprint=None, ttl_ms=0, now_ms=0, head=None):
+        r = self.inner.cas_state(state, version, fingerprint, ttl_ms, now_ms, head=head)
+        if not inspect.isawaitable(r):
+            self.calls.append((head, r))
+            return r
+
+        async def answer():
+            out = await r
+            self.calls.append((head, out))
+            return out
+
+        return answer()
+
+    def save_head(self, replica, head, prev_seq):
+        self.saves += 1
+        return self.inner.save_head(replica, head, prev_seq)
+
+
+def test_heads_ride_the_settlements_and_the_chain_verifies(head_store, tmp_path):
+    """File, Redis and asyncio Redis stores with a file audit log: each settlement's compare-and-set
+    carries the pre-sign line's head (no save_head while paying); the stored head trails the log by
+    the settled line and the chain verifies against it; a refusal line after it gets a save_head; a
+    guard started on a log ahead of its stored head saves it once."""
+    from presidio_x402.audit_log import verify_dir
+    from presidio_x402.stores import is_async_store
+
+    s, run = head_store
+    logs = tmp_path / "audit"
+    logs.mkdir()
+
+    def make():
+        spy = HeadCounter(s)
+        g = guard(spy, replica="pod-a", limit=1, log=logs / "pod-a.jsonl")
+        assert g.profile["cas_head"] is True
+        paying = (lambda u, a="10000": run(pay_async_amount(g, u, a))) if is_async_store(s) else \
+            (lambda u, a="10000": pay_amount(g, u, a))
+        return spy, paying
+
+    def check(trailing):
+        lines = (logs / "pod-a.jsonl").read_text().splitlines()
+        stored = run(s.load_head("pod-a"))
+        assert stored == _line_head(lines[-1 - trailing])
+        r = verify_dir(logs, AUDIT_KEY, heads=run(s.load_heads()))
+        assert r.ok and r.truncation_checked
+        assert [(c.head_check, c.past_head) for c in r.chains] == [("ahead" if trailing else "equal", trailing)]
+        return lines
+
+    spy, paying = make()
+    for i in range(4):
+        assert paying(f"https://api.example.com/ride/{i}") is None
+    carried = [(h, r) for h, r in spy.calls if h is not None]
+    assert len(spy.calls) == 8 and len(carried) == 4 and spy.saves == 0, spy.calls
+    assert all(r["won"] is True and r["head_saved"] is True for _, r in carried)
+    assert all(h["replica"] == "pod-a" for h, _ in carried)
+    check(trailing=1)
+    # A refusal (over the $1 per-call limit) writes no state: its line's head gets a save_head.
+    assert paying("https://api.example.com/ride/big", "2000000") == "policy-per-call-exceeded"
+    assert spy.saves == 1
+    check(trailing=0)
+    assert paying("https://api.example.com/ride/after") is None
+    check(trailing=1)
+    # A restarted process on the same log: its start-up saves the head the log is ahead by.
+    spy, paying = make()
+    assert paying("https://api.example.com/ride/restarted") is None
+    assert spy.saves == 1
+    check(trailing=1)
