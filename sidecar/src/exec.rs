@@ -4,6 +4,7 @@
 
 use crate::errors::ApiError;
 use crate::guard::{now_ms, Guard, Written};
+use crate::store::CasHead;
 use presidio_x402_core::driver::{Action, Event};
 use presidio_x402_core::Code;
 use serde_json::{json, Value};
@@ -144,18 +145,22 @@ async fn answer_with(
                 .await
                 .map(|(state, version)| json!({"on": "state", "state": state, "version": version})),
         ),
-        "cas-state" => store_ev(
-            store
-                .cas_state(
-                    s("state"),
-                    s("version"),
-                    a["fingerprint"]
-                        .as_str()
-                        .map(|f| (f.to_string(), a["ttl_ms"].as_u64().unwrap_or(0))),
-                    now_ms(),
-                )
-                .await,
-        ),
+        "cas-state" => match CasHead::from_action(a.get("save_head")) {
+            Err(e) => store_ev(Err(e)),
+            Ok(head) => store_ev(
+                store
+                    .cas_state(
+                        s("state"),
+                        s("version"),
+                        a["fingerprint"]
+                            .as_str()
+                            .map(|f| (f.to_string(), a["ttl_ms"].as_u64().unwrap_or(0))),
+                        head,
+                        now_ms(),
+                    )
+                    .await,
+            ),
+        },
         "replay-set" => store_ev(
             store
                 .check_and_set(

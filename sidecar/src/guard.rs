@@ -165,8 +165,10 @@ impl Guard {
             shared,
             keep_head: shared && sink.reads_back(),
             log_reads_back: sink.reads_back(),
-            // Every sidecar store sets the fingerprint in its compare-and-set.
+            // Every sidecar store sets the fingerprint and saves the head in its
+            // compare-and-set.
             cas_fingerprint: true,
+            cas_head: true,
         };
         let driver = Driver::new(cfg, profile, &replay_key, &audit_key)
             .map_err(|c| StartError::new(c.as_str(), c.describe()))?;

@@ -32,8 +32,8 @@ fn err(what: impl Into<String>) -> StoreError {
 // The Lua scripts are the core's (`presidio_x402_core::driver::redis`), the
 // texts the Node and Python stores register too.
 use presidio_x402_core::driver::redis::{
-    ADOPT as ADOPT_LUA, CAS as CAS_LUA, CAS_FP as CAS_FP_LUA, HEAD as HEAD_LUA,
-    REPLAY as REPLAY_LUA,
+    ADOPT as ADOPT_LUA, CAS as CAS_LUA, CAS_FP as CAS_FP_LUA, CAS_HEAD as CAS_HEAD_LUA,
+    HEAD as HEAD_LUA, REPLAY as REPLAY_LUA,
 };
 
 /// A replica id as the stores accept it: `[A-Za-z0-9._:-]`, 1–64 bytes.
@@ -82,22 +82,30 @@ impl Store {
     }
 
     /// The driver's `cas-state` (docs/STORES.md): the compare-and-set, with
-    /// `fp` (fingerprint, ttl) set in the same atomic step; answers the `cas` event.
+    /// `fp` (fingerprint, ttl) set and the replica's audit head saved
+    /// (`head`, the action's `save_head`) in the same atomic step; answers
+    /// the `cas` event.
     pub async fn cas_state(
         &self,
         state: String,
         version: String,
         fp: Option<(String, u64)>,
+        head: Option<CasHead>,
         now_ms: u64,
     ) -> StoreResult<Value> {
         match self {
             Store::Memory => Err(err("the memory store holds no shared state")),
             Store::File(f) => {
                 f.clone()
-                    .blocking(move |f| f.cas_state(&state, &version, fp.as_ref(), now_ms))
+                    .blocking(move |f| {
+                        f.cas_state(&state, &version, fp.as_ref(), head.as_ref(), now_ms)
+                    })
                     .await
             }
-            Store::Redis(r) => r.cas_state(&state, &version, fp.as_ref()).await,
+            Store::Redis(r) => {
+                r.cas_state(&state, &version, fp.as_ref(), head.as_ref())
+                    .await
+            }
         }
     }
 
@@ -176,6 +184,34 @@ impl Store {
 const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 /// An empty lock file older than this is a crash between its creation and its pid.
 const EMPTY_LOCK_STALE: Duration = Duration::from_secs(2);
+
+/// A head riding a compare-and-set (the `cas-state`'s `save_head`): the
+/// replica, its new head and the seq the stored head must have.
+#[derive(Debug, Clone)]
+pub struct CasHead {
+    /// The replica whose head it is (a valid replica id).
+    pub replica: String,
+    /// The head to store.
+    pub head: Head,
+    /// The stored head's seq it replaces (0 when none).
+    pub prev_seq: u64,
+}
+
+impl CasHead {
+    /// Reads a `save_head` member; `None` when absent, an error when malformed.
+    pub fn from_action(v: Option<&Value>) -> StoreResult<Option<CasHead>> {
+        let Some(v) = v else { return Ok(None) };
+        let replica = v["replica"].as_str().filter(|r| valid_replica(r));
+        match (replica, v["prev_seq"].as_u64()) {
+            (Some(r), Some(prev_seq)) => Ok(Some(CasHead {
+                replica: r.to_string(),
+                head: check_head(&v["head"])?,
+                prev_seq,
+            })),
+            _ => Err(err("a cas-state's save_head is malformed")),
+        }
+    }
+}
 
 /// The file store: `state.json`, `replay.json`, `head-{replica}.json` and
 /// `lock` in one directory (docs/STORES.md). Each operation holds the lock
@@ -407,18 +443,25 @@ impl FileStore {
         self.locked(|| self.read_state())
     }
 
-    /// The compare-and-set with the fingerprint's check-and-set, under the lock.
+    /// The compare-and-set with the fingerprint's check-and-set and the
+    /// head's compare-and-set, under the lock.
     fn cas_state(
         &self,
         state: &str,
         version: &str,
         fp: Option<&(String, u64)>,
+        head: Option<&CasHead>,
         now_ms: u64,
     ) -> StoreResult<Value> {
         self.locked(|| {
             let (s, cur) = self.read_state()?;
             if cur != version {
                 return Ok(json!({"on": "cas", "won": false, "state": s, "version": cur}));
+            }
+            if let Some(h) = head {
+                if self.read_head(&h.replica)?.map_or(0, |x| x.seq) != h.prev_seq {
+                    return Ok(json!({"on": "cas", "won": false, "head_saved": false}));
+                }
             }
             if let Some((fp, ttl_ms)) = fp {
                 let mut m = self.read_replay()?;
@@ -438,6 +481,10 @@ impl FileStore {
             let mut ev = json!({"on": "cas", "won": true, "version": (n + 1).to_string()});
             if fp.is_some() {
                 ev["fresh"] = json!(true);
+            }
+            if let Some(h) = head {
+                self.write_head(&h.replica, &h.head)?;
+                ev["head_saved"] = json!(true);
             }
             Ok(ev)
         })
@@ -520,12 +567,16 @@ impl FileStore {
             if self.read_head(replica)?.map_or(0, |h| h.seq) != prev_seq {
                 return Ok(false);
             }
-            write_atomic(
-                &self.file(&format!("head-{replica}.json")),
-                &json!({"seq": head.seq, "mac": head.mac}).to_string(),
-            )?;
+            self.write_head(replica, head)?;
             Ok(true)
         })
+    }
+
+    fn write_head(&self, replica: &str, head: &Head) -> StoreResult<()> {
+        write_atomic(
+            &self.file(&format!("head-{replica}.json")),
+            &json!({"seq": head.seq, "mac": head.mac}).to_string(),
+        )
     }
 
     fn load_heads(&self) -> StoreResult<BTreeMap<String, Head>> {
@@ -576,6 +627,7 @@ pub struct RedisStore {
     tenant: String,
     cas: redis::Script,
     cas_fp: redis::Script,
+    cas_head: redis::Script,
     head: redis::Script,
     replay: redis::Script,
     adopt: redis::Script,
@@ -611,6 +663,7 @@ impl RedisStore {
             tenant: tenant.into(),
             cas: redis::Script::new(CAS_LUA),
             cas_fp: redis::Script::new(CAS_FP_LUA),
+            cas_head: redis::Script::new(CAS_HEAD_LUA),
             head: redis::Script::new(HEAD_LUA),
             replay: redis::Script::new(REPLAY_LUA),
             adopt: redis::Script::new(ADOPT_LUA),
@@ -713,17 +766,32 @@ impl RedisStore {
         state: &str,
         version: &str,
         fp: Option<&(String, u64)>,
+        head: Option<&CasHead>,
     ) -> StoreResult<Value> {
-        let mut inv = match fp {
-            None => self.cas.key(self.key(&["state"])),
-            Some((fp, _)) => {
+        let mut inv = match (fp, head) {
+            (None, None) => self.cas.key(self.key(&["state"])),
+            (Some((fp, _)), None) => {
                 let mut i = self.cas_fp.key(self.key(&["state"]));
                 i.key(self.key(&["replay", fp]))
                     .key(self.legacy(&["replay", fp]));
                 i
             }
+            (_, Some(h)) => {
+                let mut i = self.cas_head.key(self.key(&["state"]));
+                i.key(self.key(&["head", &h.replica]));
+                if let Some((fp, _)) = fp {
+                    i.key(self.key(&["replay", fp]))
+                        .key(self.legacy(&["replay", fp]));
+                }
+                i
+            }
         };
         inv.arg(version).arg(state);
+        if let Some(h) = head {
+            inv.arg(h.prev_seq.to_string())
+                .arg(h.head.seq.to_string())
+                .arg(&h.head.mac);
+        }
         if let Some((_, ttl)) = fp {
             inv.arg((*ttl).max(1));
         }
@@ -739,11 +807,17 @@ impl RedisStore {
         };
         match r.first() {
             Some(redis::Value::Int(2)) => Ok(json!({"on": "cas", "won": false, "fresh": false})),
+            Some(redis::Value::Int(3)) if head.is_some() => {
+                Ok(json!({"on": "cas", "won": false, "head_saved": false}))
+            }
             Some(redis::Value::Int(1)) => match text(1)? {
                 Some(v) if decimal(&v) => {
                     let mut ev = json!({"on": "cas", "won": true, "version": v});
                     if fp.is_some() {
                         ev["fresh"] = json!(true);
+                    }
+                    if head.is_some() {
+                        ev["head_saved"] = json!(true);
                     }
                     Ok(ev)
                 }
@@ -896,12 +970,12 @@ mod tests {
         let s = FileStore::open(&dir).expect("open");
         assert_eq!(s.load_versioned().expect("load"), (None, "0".to_string()));
         assert_eq!(
-            s.cas_state("{}", "0", None, 0).expect("cas"),
+            s.cas_state("{}", "0", None, None, 0).expect("cas"),
             json!({"on": "cas", "won": true, "version": "1"})
         );
         // Lost: the answer carries the state as it stands.
         assert_eq!(
-            s.cas_state("{}", "0", None, 0).expect("cas lost"),
+            s.cas_state("{}", "0", None, None, 0).expect("cas lost"),
             json!({"on": "cas", "won": false, "state": "{}", "version": "1"})
         );
         let v: Value =
@@ -919,16 +993,17 @@ mod tests {
         // With a fingerprint: set with the state; a live one writes nothing.
         let fp = ("cd".to_string(), 1000);
         assert_eq!(
-            s.cas_state("{\"a\":1}", "1", Some(&fp), 10)
+            s.cas_state("{\"a\":1}", "1", Some(&fp), None, 10)
                 .expect("cas fp"),
             json!({"on": "cas", "won": true, "fresh": true, "version": "2"})
         );
         assert_eq!(
-            s.cas_state("{\"a\":2}", "2", Some(&fp), 20).expect("live"),
+            s.cas_state("{\"a\":2}", "2", Some(&fp), None, 20)
+                .expect("live"),
             json!({"on": "cas", "won": false, "fresh": false})
         );
         assert_eq!(
-            s.cas_state("{\"a\":3}", "1", Some(&("ef".to_string(), 1000)), 20)
+            s.cas_state("{\"a\":3}", "1", Some(&("ef".to_string(), 1000)), None, 20)
                 .expect("lost"),
             json!({"on": "cas", "won": false, "state": "{\"a\":1}", "version": "2"})
         );
@@ -948,6 +1023,42 @@ mod tests {
         assert!(!s.save_head("r1", &h, 0).expect("conflict"));
         assert_eq!(s.load_head("r1").expect("head"), Some(h.clone()));
         assert_eq!(s.load_heads().expect("heads").get("r1"), Some(&h));
+        // A head riding the compare-and-set: refused (nothing written) when
+        // the stored seq moved, else written with the state and the fingerprint.
+        let ride = |seq, prev_seq| CasHead {
+            replica: "r1".into(),
+            head: Head {
+                seq,
+                mac: "b".repeat(64),
+            },
+            prev_seq,
+        };
+        let gh = ("gh".to_string(), 1000);
+        assert_eq!(
+            s.cas_state("{\"a\":4}", "2", Some(&gh), Some(&ride(3, 0)), 40)
+                .expect("head refused"),
+            json!({"on": "cas", "won": false, "head_saved": false})
+        );
+        assert_eq!(s.load_head("r1").expect("head"), Some(h.clone()));
+        assert_eq!(s.load_versioned().expect("load").1, "2");
+        assert!(s
+            .check_and_set("gh", 1000, 41)
+            .expect("no fingerprint was set"));
+        s.forget("gh").expect("forget");
+        assert_eq!(
+            s.cas_state("{\"a\":4}", "2", Some(&gh), Some(&ride(3, 1)), 50)
+                .expect("rides"),
+            json!({"on": "cas", "won": true, "fresh": true, "version": "3", "head_saved": true})
+        );
+        assert_eq!(s.load_head("r1").expect("head"), Some(ride(3, 1).head));
+        assert!(!s
+            .check_and_set("gh", 1000, 51)
+            .expect("the fingerprint is set"));
+        assert_eq!(
+            s.cas_state("{\"a\":5}", "2", None, Some(&ride(4, 3)), 60)
+                .expect("other version"),
+            json!({"on": "cas", "won": false, "state": "{\"a\":4}", "version": "3"})
+        );
         assert!(!dir.join("lock").exists(), "the lock is released");
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -104,19 +104,28 @@
 //! - only a line known written rides: one whose task crossed again after
 //!   the batch that held it (the host performs a batch before it answers,
 //!   and the write queue is in order), or the log's head read back;
-//! - at most one head-carrying `cas-state` is in flight per guard, so head
-//!   saves reach the store in the order they were made;
+//! - with no newer written line, a `cas-state` carries the stored head
+//!   unchanged: a check, in the same atomic step, that no other writer of
+//!   the replica moved it (what a `save-head` before signing used to catch);
+//! - at most one head-carrying `cas-state` is in flight per guard, and none
+//!   while a `save-head` is not known performed (no later line known
+//!   written), so head saves reach the store in the order they were made;
 //! - an allowed pre-sign line's head rides with its own settlement; any other
 //!   line whose head would leave two lines unsaved gets its `save-head`
 //!   (unless a head rides), so with payments one at a time the stored head
 //!   trails the log by at most its last line (the verifier's `ahead`, which
 //!   the start-up repair catches up);
-//! - a refused head (`head_saved: false`: another writer, or an earlier
-//!   riding head whose answer was lost) runs the step again at once without
-//!   it, and the guard rereads its head before its next payment (`load-head`,
-//!   the start-up rule); so does a head-carrying `cas-state` that failed
-//!   (`store-error`: whether its head landed is unknown). A won answer
-//!   without `head_saved: true` is a store failure (fail closed).
+//! - a refused head (`head_saved: false`: another writer of the replica)
+//!   refuses a reservation (`store-unavailable`, `replica-head-conflict`:
+//!   nothing was written or signed) and runs a later step again at once
+//!   without it (its money may have left); either way the guard rereads its
+//!   head before its next payment (`load-head`, the start-up rule), and so
+//!   it does after a head-carrying `cas-state` that failed (`store-error`:
+//!   whether its head landed is unknown). A won answer without
+//!   `head_saved: true` is a store failure (fail closed);
+//! - the price: the log's last line is not in the stored head until the
+//!   next compare-and-set, so cutting that one line alone goes unseen by the
+//!   verifier until then.
 //!
 //! A paid payment then takes two round trips with an audit log too: the
 //! reservation's and the settlement's compare-and-set (scenarios "heads
@@ -218,12 +227,16 @@ pub struct Driver {
     state: GuardState,
     /// The audit head (the last line emitted).
     head: Option<Head>,
-    /// The head's seq as last saved in the store (a `save-head` counts from
-    /// when it is emitted, a head riding a `cas-state` from its won answer).
-    stored_seq: u64,
-    /// The last `save-head` emitted: its seq and the stored seq before it
-    /// (restored when its line is lost).
-    last_save: Option<(u64, u64)>,
+    /// The head as last saved in the store (a `save-head` counts from when
+    /// it is emitted, a head riding a `cas-state` from its won answer).
+    stored: Option<Head>,
+    /// The last `save-head` emitted: its seq and the stored head before it
+    /// (restored when its line is lost; a failed save's repair accepts it).
+    last_save: Option<(u64, Option<Head>)>,
+    /// The seq of a `save-head` not known performed yet (no later line is
+    /// known written): no `cas-state` carries a head meanwhile, since its
+    /// `prev_seq` would count on it.
+    save_pending: Option<u64>,
     /// The last line known written: its task crossed again after the batch
     /// that held it (or the log read it back). Only such a head rides.
     written: Option<Head>,
@@ -294,8 +307,9 @@ impl Driver {
             clean: (0, crate::echo::CleanMemo::default()),
             state: GuardState::default(),
             head: None,
-            stored_seq: 0,
+            stored: None,
             last_save: None,
+            save_pending: None,
             written: None,
             riding: false,
             broken: false,
@@ -706,8 +720,9 @@ impl Driver {
                 return Err("head-not-in-log");
             }
         }
-        self.stored_seq = stored.as_ref().map_or(0, |h| h.seq);
+        self.stored = stored.clone();
         self.last_save = None;
+        self.save_pending = None;
         self.head = if self.profile.log_reads_back {
             self.written = log.clone();
             log.clone()
@@ -716,7 +731,7 @@ impl Driver {
         };
         let mut out = Vec::new();
         if let Some(l) =
-            log.filter(|l| catch_up && self.profile.keep_head && l.seq > self.stored_seq)
+            log.filter(|l| catch_up && self.profile.keep_head && l.seq > self.stored_seq())
         {
             out.push(self.save_head_action(&l));
         }
@@ -731,15 +746,20 @@ impl Driver {
         (self.profile.keep_head || self.profile.log_reads_back) && (!self.ready || self.broken)
     }
 
+    /// The stored head's seq (0 when none).
+    fn stored_seq(&self) -> u64 {
+        self.stored.as_ref().map_or(0, |h| h.seq)
+    }
+
     /// The `save-head` of `h` (counted as stored from now: the host performs
     /// it after the line, in the guard's write queue).
     fn save_head_action(&mut self, h: &Head) -> Action {
         let a = Action::new(
             "save-head",
-            json!({"replica": self.replica, "head": wire::head_json(h), "prev_seq": self.stored_seq}),
+            json!({"replica": self.replica, "head": wire::head_json(h), "prev_seq": self.stored_seq()}),
         );
-        self.last_save = Some((h.seq, self.stored_seq));
-        self.stored_seq = h.seq;
+        self.last_save = Some((h.seq, self.stored.replace(h.clone())));
+        self.save_pending = Some(h.seq);
         a
     }
 
@@ -750,17 +770,24 @@ impl Driver {
         p.shared && p.keep_head && p.log_reads_back && p.cas_head
     }
 
-    /// The head a `cas-state` made now may carry (`save_head`): the last line
-    /// known written, when it is ahead of the stored head and no other
-    /// head-carrying `cas-state` is in flight. Marks it in flight.
+    /// The head a `cas-state` made now carries (`save_head`), marked in
+    /// flight: the last line known written when it is ahead of the stored
+    /// head, else the stored head itself (a check that no other writer
+    /// moved it); none while another head is in flight or a `save-head` is
+    /// not known performed.
     fn ride(&mut self) -> Option<(Head, Value)> {
-        if !self.rides() || self.riding || !self.ready || self.broken {
+        if !self.rides() || self.riding || !self.ready || self.broken || self.save_pending.is_some()
+        {
             return None;
         }
-        let w = self.written.clone().filter(|w| w.seq > self.stored_seq)?;
+        let stored = self.stored_seq();
+        let h = match self.written.clone().filter(|w| w.seq > stored) {
+            Some(w) => w,
+            None => self.stored.clone()?,
+        };
         self.riding = true;
-        let v = json!({"replica": self.replica, "head": wire::head_json(&w), "prev_seq": self.stored_seq});
-        Some((w, v))
+        let v = json!({"replica": self.replica, "head": wire::head_json(&h), "prev_seq": stored});
+        Some((h, v))
     }
 
     /// A line's batch was performed (its task crossed again without a write
@@ -769,6 +796,10 @@ impl Driver {
         let known = self.head.as_ref().is_some_and(|c| c.seq >= h.seq);
         if known && self.written.as_ref().is_none_or(|w| w.seq < h.seq) {
             self.written = Some(h.clone());
+        }
+        // A save queued before a line now known written was performed before it.
+        if self.save_pending.is_some_and(|s| s < h.seq) {
+            self.save_pending = None;
         }
     }
 
@@ -797,7 +828,7 @@ impl Driver {
         // (its head rides with the next compare-and-set once it is known
         // written); a line that would leave two unsaved gets its own save,
         // unless a head-carrying compare-and-set is in flight.
-        let unsaved_before = prev.as_ref().map_or(0, |h| h.seq) > self.stored_seq;
+        let unsaved_before = prev.as_ref().map_or(0, |h| h.seq) > self.stored_seq();
         let defer = self.rides() && (follows || !unsaved_before || self.riding);
         if self.profile.keep_head && !defer {
             out.push(self.save_head_action(&head));
@@ -810,10 +841,12 @@ impl Driver {
     fn audit_lost(&mut self, line_head: &Head, prev: Option<Head>) {
         if self.head.as_ref() == Some(line_head) {
             // Its save-head, if it had one, was not performed either.
-            if let Some((seq, before)) = self.last_save {
-                if seq == line_head.seq && self.stored_seq == seq {
-                    self.stored_seq = before;
-                    self.last_save = None;
+            if let Some((seq, before)) = self.last_save.take() {
+                if seq == line_head.seq && self.stored_seq() == seq {
+                    self.stored = before;
+                    self.save_pending = None;
+                } else {
+                    self.last_save = Some((seq, before));
                 }
             }
             self.head = prev;
@@ -1175,7 +1208,7 @@ mod tests {
         let out = acts(&d.handle(b, 13, vec![won(4)]).expect("b"));
         assert_eq!(kinds(&out), ["audit", "done"]);
         assert_eq!(out[0]["head"]["seq"], seq + 1);
-        assert_eq!(d.stored_seq, seq);
+        assert_eq!(d.stored_seq(), seq);
         assert!(!d.riding);
     }
 

@@ -270,10 +270,10 @@ impl Payment {
             (Phase::Opening, Event::StoreError) => Ok(vec![
                 self.refused_detail(Code::StoreUnavailable, "head-unreadable")
             ]),
-            (Phase::HeadRepair, Event::Head { stored, log }) => {
-                Ok(self.head_repaired(d, now, stored, log))
+            (Phase::HeadRepair, Event::Head { stored, .. }) => {
+                Ok(self.head_repaired(d, now, stored))
             }
-            (Phase::HeadRepair, Event::StoreError) => Ok(self.head_repaired(d, now, None, None)),
+            (Phase::HeadRepair, Event::StoreError) => Ok(self.head_repaired(d, now, None)),
             (
                 Phase::Txn {
                     kind,
@@ -303,11 +303,15 @@ impl Payment {
                     match (won, head_saved) {
                         (true, Some(true)) | (false, None) => {}
                         (false, Some(false)) => {
-                            // The stored head is not the one this guard last saved: a
-                            // second writer, or an earlier head whose answer was lost.
-                            // Nothing was written: the step runs again at once without
-                            // it, and the next payment rereads the head.
+                            // The stored head is not the one this guard last saved:
+                            // another writer of this replica. Nothing was written. A
+                            // reservation is refused (nothing is signed); a later step
+                            // runs again at once without it (its money may have left).
+                            // Either way the next payment rereads the head first.
                             d.ready = false;
+                            if kind == Kind::Assess {
+                                return Ok(self.head_conflict(d, false));
+                            }
                             return Ok(self.try_step(d, now, kind, attempt));
                         }
                         _ => {
@@ -317,10 +321,8 @@ impl Payment {
                             return Ok(self.store_failed(d, now, kind));
                         }
                     }
-                    if won {
-                        if let Some(h) = p.head.as_ref() {
-                            d.stored_seq = d.stored_seq.max(h.seq);
-                        }
+                    if let Some(h) = p.head.as_ref().filter(|h| won && h.seq >= d.stored_seq()) {
+                        d.stored = Some(h.clone());
                     }
                 }
                 Ok(self.cas_answered(d, now, (kind, attempt), *p, won, fresh, snapshot))

@@ -44,36 +44,35 @@ impl Payment {
         self.head_conflict(d, forget)
     }
 
-    /// The stored head after a failed `save-head` (`log`: the log's own,
-    /// when it reads back).
+    /// The stored head after a failed `save-head`.
     pub(super) fn head_repaired(
         &mut self,
         d: &mut Driver,
         _now: u64,
         stored: Option<Head>,
-        log: Option<Head>,
     ) -> Vec<Action> {
         let Some(l) = self.line.as_ref() else {
             return Vec::new();
         };
         let resume = if d.rides() {
-            // Heads ride: the stored head may trail the log by any line of this
-            // guard; another writer shows as a stored head the log does not hold
-            // (the start-up rule of `reconcile`).
-            log.as_ref().is_some_and(|g| match &stored {
-                None => true,
-                Some(s) => s.seq < g.seq || s == g,
-            })
+            // Heads ride: the stored head trails the log, so it is the head
+            // stored before this save (it did not land) or this line's (it
+            // landed and its answer was lost); anything else is another writer.
+            stored.as_ref() == Some(&l.head)
+                || d.last_save
+                    .as_ref()
+                    .is_some_and(|(seq, before)| *seq == l.head.seq && *before == stored)
         } else {
             // An earlier save that reported a failure may have landed: the
             // stored head is then our previous one.
             stored == l.prev
         };
         if resume {
-            d.stored_seq = stored.as_ref().map_or(0, |h| h.seq);
+            d.stored = stored;
+            d.save_pending = None;
             let head = l.head.clone();
             let mut out = Vec::new();
-            if head.seq > d.stored_seq {
+            if head.seq > d.stored_seq() {
                 out.push(d.save_head_action(&head));
             }
             out.extend(l.rest.iter().cloned());
