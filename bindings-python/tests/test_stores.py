@@ -425,8 +425,11 @@ def test_head_cas_refuses_a_duplicate_replica(redis_server, tenant, tmp_path):
     # A second process resuming the same log file: it saves first, A's next line is refused.
     c = guard(RedisStore(redis_server.url, tenant=tenant), replica="pod-a", log=tmp_path / "a.jsonl")
     assert pay(c, "https://api.example.com/3") is None
+    # A's reservation carries its stored head as a check (heads ride the compare-and-sets): C moved
+    # it, so A is refused before anything is written or signed. C's settled line (4) trails the
+    # stored head (3) by one line.
     assert pay(a, "https://api.example.com/4") == "store-unavailable"
-    assert RedisStore(redis_server.url, tenant=tenant).load_head("pod-a")["seq"] == 4
+    assert RedisStore(redis_server.url, tenant=tenant).load_head("pod-a")["seq"] == 3
 
 
 def test_head_save_cut_short_catches_up(redis_server, tenant, tmp_path):
@@ -1066,7 +1069,11 @@ def test_heads_ride_the_settlements_and_the_chain_verifies(head_store, tmp_path)
     for i in range(4):
         assert paying(f"https://api.example.com/ride/{i}") is None
     carried = [(h, r) for h, r in spy.calls if h is not None]
-    assert len(spy.calls) == 8 and len(carried) == 4 and spy.saves == 0, spy.calls
+    # Each settlement carries its pre-sign line's head; each later reservation carries the stored
+    # head unchanged (the check that no other writer moved it).
+    rides = [h for h, _ in carried if h["head"]["seq"] > h["prev_seq"]]
+    checks = [h for h, _ in carried if h["head"]["seq"] == h["prev_seq"]]
+    assert len(spy.calls) == 8 and (len(rides), len(checks)) == (4, 3) and spy.saves == 0, spy.calls
     assert all(r["won"] is True and r["head_saved"] is True for _, r in carried)
     assert all(h["replica"] == "pod-a" for h, _ in carried)
     check(trailing=1)
