@@ -11,7 +11,10 @@ actions, in order, and reports what happened:
 action             performed with                                  answered with
 =================  ==============================================  ====================================
 ``load-state``     ``store.load_versioned()``                      ``state`` (``store-error``)
-``cas-state``      ``store.compare_and_set(state, version)``       ``cas``
+``cas-state``      ``store.cas_state(state, version, fp, ttl,      ``cas``
+                   now, head=save_head)`` (``head`` only when
+                   the action carries one), else
+                   ``store.compare_and_set(state, version)``
 ``replay-set``     ``store.replay_check_and_set(fp, ttl, now)``    ``replay``
 ``replay-forget``  ``store.replay_forget(fp)``, best effort        —
 ``load-head``      ``store.load_head(replica)``, the log's head    ``head``
@@ -189,7 +192,11 @@ class Guard:
         self.profile = {"shared": shared, "keep_head": shared and not isinstance(writer, NullAuditWriter),
                         "log_reads_back": hasattr(writer, "resume_head") or self.audit.head is not None,
                         # Without ``cas_state`` the driver sets the fingerprint with its own ``replay-set``.
-                        "cas_fingerprint": hasattr(self.store, "cas_state")}
+                        "cas_fingerprint": hasattr(self.store, "cas_state"),
+                        # A store whose ``cas_state`` also saves a head: the driver may let a line's
+                        # head ride with a ``cas-state`` (``save_head``) instead of a ``save-head``.
+                        "cas_head": getattr(self.store, "cas_head", False) is True
+                        and hasattr(self.store, "cas_state")}
         replay = (_keys.coerce_key(replay_key, "replay key") or _keys.fingerprint_key()).bytes()
         try:
             self._d = Driver.create(json.dumps(cfg, ensure_ascii=False), json.dumps(self.profile), replay,
@@ -509,11 +516,19 @@ class Guard:
     def _cas_state(self, a: dict[str, Any]) -> Steps:
         """A ``cas-state``: the store's ``cas_state`` when it has one, else its ``compare_and_set``
         (the driver then never sends a fingerprint: the profile says ``cas_fingerprint: false``;
-        one that comes anyway fails closed)."""
+        one that comes anyway fails closed). A ``save_head`` goes to ``cas_state`` as ``head``
+        only for a store with ``cas_head`` (else the profile says ``cas_head: false``; one that
+        comes anyway fails closed)."""
         fp = a.get("fingerprint")
         ttl = int(a.get("ttl_ms") or 0)
+        head = a.get("save_head")
+        if head is not None and not self.profile["cas_head"]:
+            raise StoreError("cas-state with a head for a store without cas_head")
         if hasattr(self.store, "cas_state"):
-            return (yield ("call", "cas_state", (a["state"], a["version"], fp, ttl, self.clock())))
+            args = (a["state"], a["version"], fp, ttl, self.clock())
+            if head is None:
+                return (yield ("call", "cas_state", args))
+            return (yield ("call", "cas_state", args, {"head": head}))
         if fp is not None:
             raise StoreError("cas-state with a fingerprint for a store without cas_state")
         return {"won": _bool((yield ("call", "compare_and_set", (a["state"], a["version"]))))}
@@ -566,7 +581,7 @@ class Guard:
 
     def _call(self, req: tuple[Any, ...]) -> tuple[Any, BaseException | None]:
         try:
-            return getattr(self.store, req[1])(*req[2]), None
+            return getattr(self.store, req[1])(*req[2], **(req[3] if len(req) > 3 else {})), None
         except Exception as e:
             return None, e
 
@@ -641,6 +656,8 @@ def _cas_event(r: Any) -> dict[str, Any]:
     ev: dict[str, Any] = {"on": "cas", "won": _bool(r.get("won"))}
     if r.get("fresh") is not None:
         ev["fresh"] = _bool(r["fresh"])
+    if "head_saved" in r:  # a head-carrying cas-state's answer: the driver checks it
+        ev["head_saved"] = _bool(r["head_saved"])
     v = r.get("version")
     if v is not None:
         st = r.get("state")

@@ -8,7 +8,8 @@ formats:
 * the **replay set**: fingerprint → expiry, with an atomic check-and-set (the
   TTL is the core's ``replay_ttl_ms``);
 * the **audit head** ``{"seq", "mac"}`` of each replica's chain, saved by
-  compare-and-set on ``seq``.
+  compare-and-set on ``seq`` (on its own, or with the state's compare-and-set:
+  ``cas_state(..., head=)`` of the stores with ``cas_head``).
 
 Stores:
 
@@ -87,9 +88,18 @@ class Store(Protocol):
     def compare_and_set(self, state: str, version: str) -> bool:
         """Stores ``state`` only if the version is still ``version``."""
 
-    # Optional: ``cas_state(state, version, fingerprint, ttl_ms, now_ms) -> dict`` does the
-    # compare-and-set and the fingerprint's check-and-set in one atomic step (docs/STORES.md);
-    # a store without it is driven through ``replay_check_and_set`` then ``compare_and_set``.
+    # Optional: ``cas_state(state, version, fingerprint=None, ttl_ms=0, now_ms=0, head=None) -> dict``
+    # does the compare-and-set and the fingerprint's check-and-set in one atomic step
+    # (docs/STORES.md); a store without it is driven through ``replay_check_and_set`` then
+    # ``compare_and_set``. ``head`` is the ``save_head`` of the driver's ``cas-state``
+    # (``{"replica", "head": {"seq", "mac"}, "prev_seq"}``): it is passed only to a store whose
+    # class attribute ``cas_head`` is ``True``, which then also saves that head in the same step,
+    # in this order: another version writes nothing (``{"won": False, "state", "version"}``); a
+    # stored ``seq`` (0 when absent) other than ``prev_seq`` writes nothing (``{"won": False,
+    # "head_saved": False}``); a live fingerprint writes nothing (``{"won": False, "fresh":
+    # False}``); else the state, the head and the fingerprint are written together
+    # (``{"won": True, "version", "head_saved": True}``, ``"fresh": True`` with a fingerprint).
+    # A store without ``cas_head`` never gets a head (the profile says ``cas_head: false``).
 
     def replay_check_and_set(self, fingerprint: str, ttl_ms: int, now_ms: int) -> bool:
         """True (remembering ``fingerprint`` until ``now_ms + ttl_ms``) when it
@@ -161,6 +171,17 @@ def _head_args(head: dict[str, Any], prev_seq: int) -> tuple[str, str, str]:
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0 or not isinstance(mac, str):
         raise ValueError("a head is {seq: int, mac: hex}")
     return str(int(prev_seq)), str(seq), mac
+
+
+def _cas_head_args(head: Any) -> tuple[str, str, str, str]:
+    """A ``cas-state``'s ``save_head`` (``{"replica", "head": {"seq", "mac"}, "prev_seq"}``) as
+    ``(replica, prev_seq, seq, mac)``, checked as ``save_head`` checks its arguments."""
+    if not isinstance(head, dict) or not isinstance(head.get("head"), dict):
+        raise ValueError('a cas-state head is {"replica", "head": {"seq", "mac"}, "prev_seq"}')
+    prev = head.get("prev_seq")
+    if not isinstance(prev, int) or isinstance(prev, bool) or prev < 0:
+        raise ValueError("a cas-state head's prev_seq is a non-negative int")
+    return (_replica(head.get("replica")), *_head_args(head["head"], prev))
 
 
 # -- memory ----------------------------------------------------------------------------
@@ -288,12 +309,16 @@ class FileStore:
       holds the owner's pid. A lock whose pid is dead (a killed process) is
       broken; one held longer than ``lock_timeout`` (10 s) is refused.
 
+    ``cas_state`` can save a replica's audit head with the state (``cas_head``).
+
     Every write goes to a temp file that is fsynced, renamed over the old file,
     and the directory is fsynced: a ``kill -9`` at any instant leaves the old or
     the new file, never a torn one.
     """
 
     shared = True
+    #: ``cas_state`` saves a ``head`` with the state, under the same lock (the profile's ``cas_head``).
+    cas_head = True
 
     def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = 10.0) -> None:
         self.path = os.path.abspath(os.fspath(path))
@@ -461,15 +486,25 @@ class FileStore:
         return bool(self.cas_state(state, version)["won"])
 
     def cas_state(self, state: str, version: str, fingerprint: str | None = None, ttl_ms: int = 0,
-                  now_ms: int = 0) -> dict[str, Any]:
-        """The compare-and-set with the fingerprint's check-and-set, under the lock (docs/STORES.md):
-        ``{"won": False, "state", "version"}`` on another version, ``{"won": False, "fresh": False}``
-        when the fingerprint is live, else ``{"won": True, "fresh": True, "version"}``."""
+                  now_ms: int = 0, head: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The compare-and-set with the fingerprint's check-and-set and the head's save, under the
+        lock (docs/STORES.md): ``{"won": False, "state", "version"}`` on another version,
+        ``{"won": False, "head_saved": False}`` when ``head`` (the driver's ``save_head``) does not
+        follow the replica's stored head, ``{"won": False, "fresh": False}`` when the fingerprint is
+        live (each writes nothing), else ``{"won": True, "version"}`` with ``"fresh": True`` (a
+        fingerprint) and ``"head_saved": True`` (a head)."""
+        h = _cas_head_args(head) if head is not None else None
+
         def run() -> dict[str, Any]:
             with self._locked():
                 s, v = self._state_file()
                 if str(v) != version:
                     return {"won": False, "state": s, "version": str(v)}
+                if h is not None:
+                    cur = self._head_file(h[0])
+                    if str(cur["seq"] if cur else 0) != h[1]:
+                        return {"won": False, "head_saved": False}
+                m: dict[str, int] | None = None
                 if fingerprint is not None:
                     m = self._replay()
                     exp = m.get(fingerprint)
@@ -477,11 +512,17 @@ class FileStore:
                         return {"won": False, "fresh": False}
                     m = {k: x for k, x in m.items() if x > now_ms}
                     m[fingerprint] = int(now_ms) + int(ttl_ms)
+                # Every check passed: the fingerprint, the state and the head are written together.
+                if m is not None:
                     self._write("replay.json", m)
                 self._write("state.json", {"version": v + 1, "state": state})
+                if h is not None:
+                    self._write(f"head-{h[0]}.json", {"seq": int(h[2]), "mac": h[3]})
                 out: dict[str, Any] = {"won": True, "version": str(v + 1)}
                 if fingerprint is not None:
                     out["fresh"] = True
+                if h is not None:
+                    out["head_saved"] = True
                 return out
 
         return cast("dict[str, Any]", self._io(run))
@@ -627,9 +668,9 @@ def _hmget_head(ans: Any) -> dict[str, Any] | None:
     return _head(*ans)
 
 
-def _script_answer(r: Any) -> list[Any]:
-    """A script's ``{0|1, ...}`` answer."""
-    if not isinstance(r, (list, tuple)) or not r or r[0] not in (0, 1, 2) or isinstance(r[0], bool):
+def _script_answer(r: Any, codes: tuple[int, ...] = (0, 1)) -> list[Any]:
+    """A script's ``{code, ...}`` answer, ``code`` one of ``codes``."""
+    if not isinstance(r, (list, tuple)) or not r or isinstance(r[0], bool) or r[0] not in codes:
         raise StoreError("a store script answered something unexpected")
     return list(r)
 
@@ -643,6 +684,9 @@ class _RedisCommon:
     """What the sync and asyncio Redis stores share: keys, client, scripts, ``repr``."""
 
     shared = True
+    #: ``cas_state`` saves a ``head`` with the state in one script (``cas_head.lua``; the profile's
+    #: ``cas_head``).
+    cas_head = True
 
     def __init__(self, redis_url: str | None, client: Any, prefix: str, tenant: str, timeout: float,
                  connect_timeout: float, asynchronous: bool) -> None:
@@ -669,6 +713,7 @@ class _RedisCommon:
         lua = core().redis_scripts()
         self._cas = client.register_script(lua["cas"])
         self._cas_fp = client.register_script(lua["cas_fp"])
+        self._cas_hd = client.register_script(lua["cas_head"])
         self._head_cas = client.register_script(lua["head"])
         self._replay = client.register_script(lua["replay"])
         self._adopt = client.register_script(lua["adopt"])
@@ -685,16 +730,20 @@ class _RedisCommon:
         return self._k.tenant
 
     @staticmethod
-    def _cas_answer(r: Any, fingerprint: str | None) -> dict[str, Any]:
-        """A compare-and-set script's answer as ``cas_state``'s dict."""
-        a = _script_answer(r)
+    def _cas_answer(r: Any, fingerprint: str | None, head: bool = False) -> dict[str, Any]:
+        """A compare-and-set script's answer as ``cas_state``'s dict (``head``: the script saved
+        a head too, ``cas_head.lua``; ``{2}`` and ``{3}`` only come from a script that checks them)."""
+        a = _script_answer(r, (0, 1) + ((2,) if fingerprint is not None else ()) + ((3,) if head else ()))
+        if a[0] == 3:
+            return {"won": False, "head_saved": False}
         if a[0] == 2:
             return {"won": False, "fresh": False}
         if a[0] == 1:
             v = _text(a[1] if len(a) > 1 else None)
             if v is None or not _DECIMAL.match(v):
                 raise StoreError("a store script answered something unexpected")
-            return {"won": True, "version": v, **({"fresh": True} if fingerprint is not None else {})}
+            return {"won": True, "version": v, **({"fresh": True} if fingerprint is not None else {}),
+                    **({"head_saved": True} if head else {})}
         v, s = (_text(a[1]) if len(a) > 1 else None), (_text(a[2]) if len(a) > 2 else None)
         if v is None and s is None:
             return {"won": False, "state": None, "version": "0"}
@@ -702,14 +751,24 @@ class _RedisCommon:
             raise StoreError("the Redis state hash is malformed")
         return {"won": False, "state": s, "version": v}
 
-    def _cas_call(self, state: str, version: str, fingerprint: str | None, ttl_ms: int) -> tuple[Any, dict[str, Any]]:
-        """The script and its arguments for ``cas_state``."""
+    def _cas_call(self, state: str, version: str, fingerprint: str | None, ttl_ms: int,
+                  head: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
+        """The script and its arguments for ``cas_state``: ``cas_head.lua`` for every one with a
+        head (KEYS: state, the replica's head, then the fingerprint's keys; ARGV: version, state,
+        prev_seq, seq, mac, then the TTL), else ``cas_fp.lua`` with a fingerprint, else ``cas.lua``."""
+        fp_keys: list[str] = []
+        if fingerprint is not None:
+            fp_keys.append(self._k.replay + fingerprint)
+            if not self._cluster:  # on one Redis, a fingerprint 0.4.0 set still counts
+                fp_keys.append(self._k.old_replay + fingerprint)
+        ttl = [str(max(1, int(ttl_ms)))] if fingerprint is not None else []
+        if head is not None:
+            replica, prev, seq, mac = _cas_head_args(head)
+            return self._cas_hd, {"keys": [self._k.state, self._k.head + replica, *fp_keys],
+                                  "args": [version, state, prev, seq, mac, *ttl]}
         if fingerprint is None:
             return self._cas, {"keys": [self._k.state], "args": [version, state]}
-        keys = [self._k.state, self._k.replay + fingerprint]
-        if not self._cluster:  # on one Redis, a fingerprint 0.4.0 set still counts
-            keys.append(self._k.old_replay + fingerprint)
-        return self._cas_fp, {"keys": keys, "args": [version, state, str(max(1, int(ttl_ms)))]}
+        return self._cas_fp, {"keys": [self._k.state, *fp_keys], "args": [version, state, *ttl]}
 
     @staticmethod
     def _flag_answer(r: Any) -> bool:
@@ -733,8 +792,8 @@ class RedisStore(_RedisCommon):
     ``:`` or spaces). A client made from the URL has a ``timeout``-second
     socket timeout, a ``connect_timeout`` and no retries, so an unreachable
     Redis fails fast. ``repr`` never shows the URL (it may hold a password).
-    ``cas_state`` stores the state and sets the fingerprint in one script; the store answers
-    exactly what Redis says and keeps nothing (docs/STORES.md).
+    ``cas_state`` stores the state, sets the fingerprint and saves the replica's audit head in one
+    script; the store answers exactly what Redis says and keeps nothing (docs/STORES.md).
     """
 
     def __init__(self, redis_url: str | None = None, *, client: Any = None, prefix: str = DEFAULT_PREFIX,
@@ -767,10 +826,12 @@ class RedisStore(_RedisCommon):
         return bool(self.cas_state(state, version)["won"])
 
     def cas_state(self, state: str, version: str, fingerprint: str | None = None, ttl_ms: int = 0,
-                  now_ms: int = 0) -> dict[str, Any]:
-        """The compare-and-set, with the fingerprint set in the same script (docs/STORES.md)."""
-        script, kw = self._cas_call(state, version, fingerprint, ttl_ms)
-        return self._cas_answer(self._call(script, **kw), fingerprint)
+                  now_ms: int = 0, head: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The compare-and-set, with the fingerprint set and the ``head`` (the driver's
+        ``save_head``) saved in the same script (docs/STORES.md; the answers of
+        :meth:`FileStore.cas_state`)."""
+        script, kw = self._cas_call(state, version, fingerprint, ttl_ms, head)
+        return self._cas_answer(self._call(script, **kw), fingerprint, head is not None)
 
     def replay_check_and_set(self, fingerprint: str, ttl_ms: int, now_ms: int) -> bool:
         return self._flag_answer(self._call(self._replay, keys=self._replay_keys(fingerprint),
@@ -860,10 +921,12 @@ class AsyncRedisStore(_RedisCommon):
         return bool((await self.cas_state(state, version))["won"])
 
     async def cas_state(self, state: str, version: str, fingerprint: str | None = None, ttl_ms: int = 0,
-                        now_ms: int = 0) -> dict[str, Any]:
-        """The compare-and-set, with the fingerprint set in the same script (docs/STORES.md)."""
-        script, kw = self._cas_call(state, version, fingerprint, ttl_ms)
-        return self._cas_answer(await self._call(script, **kw), fingerprint)
+                        now_ms: int = 0, head: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The compare-and-set, with the fingerprint set and the ``head`` (the driver's
+        ``save_head``) saved in the same script (docs/STORES.md; the answers of
+        :meth:`FileStore.cas_state`)."""
+        script, kw = self._cas_call(state, version, fingerprint, ttl_ms, head)
+        return self._cas_answer(await self._call(script, **kw), fingerprint, head is not None)
 
     async def replay_check_and_set(self, fingerprint: str, ttl_ms: int, now_ms: int) -> bool:
         return self._flag_answer(await self._call(self._replay, keys=self._replay_keys(fingerprint),

@@ -5,6 +5,7 @@ replica heads, fail-closed errors. Redis is a real redis-server on a free loopba
 
 import asyncio
 import base64
+import inspect
 import json
 import os
 import random
@@ -66,14 +67,23 @@ SETTLED = {"on": "response", "status": 200,
 
 def pay(g, url):
     """One payment through the sync API, signed and settled: the code of a refusal, or None."""
-    p = g.begin("GET", url, None, body(url))
+    return pay_amount(g, url, "10000")
+
+
+def pay_amount(g, url, atomic):
+    """:func:`pay` of ``atomic`` USDC units."""
+    p = g.begin("GET", url, None, body(url, atomic))
     if not p.done:
         p = g.resume(g.resume(p, signed_for(p.action)), SETTLED)
     return None if p.allowed else p.code
 
 
 async def pay_async(g, url):
-    p = await g.begin_async("GET", url, None, body(url))
+    return await pay_async_amount(g, url, "10000")
+
+
+async def pay_async_amount(g, url, atomic):
+    p = await g.begin_async("GET", url, None, body(url, atomic))
     if not p.done:
         p = await g.resume_async(await g.resume_async(p, signed_for(p.action)), SETTLED)
     return None if p.allowed else p.code
@@ -118,11 +128,11 @@ class Spy:
         self.cas.append(ok)
         return ok
 
-    def cas_state(self, state, version, *replay):
+    def cas_state(self, state, version, *replay, **head):
         hook, self.before_cas = self.before_cas, None
         if hook:
             hook()
-        r = self.inner.cas_state(state, version, *replay)
+        r = self.inner.cas_state(state, version, *replay, **head)
         self.cas.append(r["won"])
         return r
 
@@ -237,6 +247,35 @@ def test_round_trips_per_payment(redis_server, tenant):
     for i in range(10):
         assert pay(g, f"https://api.example.com/rt/{i}") is None
     assert len(client.calls) == 20 and client.calls.count("hmget") == 0, client.calls
+
+
+def test_round_trips_per_payment_with_an_audit_log(redis_server, tenant, tmp_path):
+    """2 Redis round trips per payment with a file audit log too (was 4: a head save after each of
+    its two lines): the pre-sign line's head rides with the settlement's compare-and-set, the
+    settled line's with the next payment's. The stored head trails the log by that one line, and
+    the chain verifies against it."""
+    from presidio_x402.audit_log import verify_dir
+
+    client = CountingClient(redis_server.client())
+    store = RedisStore(client=client, tenant=tenant)
+    logs = tmp_path / "audit"
+    logs.mkdir()
+    g = guard(store, replica="pod", limit=1, log=logs / "pod.jsonl")
+    assert g.profile["cas_head"] is True
+    assert pay(g, "https://api.example.com/rt/warm") is None
+    client.calls.clear()
+    for i in range(10):
+        assert pay(g, f"https://api.example.com/rt/{i}") is None
+    assert len(client.calls) == 20 and client.calls.count("hmget") == 0, client.calls
+    lines = (logs / "pod.jsonl").read_text().splitlines()
+    assert store.load_head("pod") == _line_head(lines[-2])
+    r = verify_dir(logs, AUDIT_KEY, store=store)
+    assert r.ok and r.truncation_checked and [(c.head_check, c.past_head) for c in r.chains] == [("ahead", 1)]
+
+
+def _line_head(line):
+    d = json.loads(line)
+    return {"seq": d["seq"], "mac": d["mac"]}
 
 
 def test_cas_state_sets_the_fingerprint_with_the_state(rstore, redis_server, tenant):
@@ -386,8 +425,11 @@ def test_head_cas_refuses_a_duplicate_replica(redis_server, tenant, tmp_path):
     # A second process resuming the same log file: it saves first, A's next line is refused.
     c = guard(RedisStore(redis_server.url, tenant=tenant), replica="pod-a", log=tmp_path / "a.jsonl")
     assert pay(c, "https://api.example.com/3") is None
+    # A's reservation carries its stored head as a check (heads ride the compare-and-sets): C moved
+    # it, so A is refused before anything is written or signed. C's settled line (4) trails the
+    # stored head (3) by one line.
     assert pay(a, "https://api.example.com/4") == "store-unavailable"
-    assert RedisStore(redis_server.url, tenant=tenant).load_head("pod-a")["seq"] == 4
+    assert RedisStore(redis_server.url, tenant=tenant).load_head("pod-a")["seq"] == 3
 
 
 def test_head_save_cut_short_catches_up(redis_server, tenant, tmp_path):
@@ -400,7 +442,9 @@ def test_head_save_cut_short_catches_up(redis_server, tenant, tmp_path):
     redis_server.client().hset(f"presidio_x402:{{{tenant}}}:head:pod", mapping={"seq": "2"})
     g2 = guard(s, replica="pod", log=log)
     assert pay(g2, "https://api.example.com/3") is None
-    assert s.load_head("pod")["seq"] == 6
+    # Caught up at start-up (line 4), then line 5's head rode with the settlement: the stored head
+    # trails the log (6 lines) by the settled line.
+    assert s.load_head("pod")["seq"] == 5 and len(log.read_text().splitlines()) == 6
 
 
 def test_contention_without_end_is_store_unavailable():
@@ -771,6 +815,106 @@ def test_file_store_cas_state_sets_the_fingerprint_under_its_lock(tmp_path):
     assert s.cas_state("S4", "1") == {"won": True, "version": "2"}
 
 
+def cas_head(seq, prev_seq, mac=MAC, replica="pod-a"):
+    """A ``cas-state``'s ``save_head`` (the driver's wire)."""
+    return {"replica": replica, "head": {"seq": seq, "mac": mac}, "prev_seq": prev_seq}
+
+
+@pytest.fixture(params=["file", "redis", "async-redis"])
+def head_store(request, tmp_path, redis_server, tenant):
+    """A store with ``cas_head`` and ``run`` (its answers, awaited for the asyncio store)."""
+    if request.param == "async-redis":
+        loop = asyncio.new_event_loop()
+        s = AsyncRedisStore(redis_server.url, tenant=tenant)
+        yield s, lambda x: loop.run_until_complete(x)
+        loop.run_until_complete(s.close())
+        loop.close()
+        return
+    s = FileStore(tmp_path / "fs") if request.param == "file" else RedisStore(redis_server.url, tenant=tenant)
+    yield s, lambda x: x
+    s.close()
+
+
+def test_cas_state_saves_the_head_with_the_state_or_writes_nothing(head_store):
+    """``cas_state`` with a head (the driver's ``save_head``): the version, then the replica's stored
+    seq, then the fingerprint are checked; a refusal writes nothing, a win writes all together."""
+    s, run = head_store
+    assert s.cas_head is True
+    fresh = lambda fp, now: run(s.replay_check_and_set(fp, 60_000, now))  # noqa: E731
+    # Won without a fingerprint: the state and the head, together.
+    assert run(s.cas_state("S1", "0", head=cas_head(1, 0))) == {"won": True, "version": "1", "head_saved": True}
+    assert run(s.load_versioned()) == ("S1", "1")
+    assert run(s.load_head("pod-a")) == {"seq": 1, "mac": MAC}
+    # The stored seq is not prev_seq (another writer of the replica): nothing written, the fingerprint
+    # neither; checked before the fingerprint.
+    assert run(s.cas_state("S2", "1", "e" * 64, 60_000, 10, cas_head(5, 0, "cd" * 32))) == \
+        {"won": False, "head_saved": False}
+    assert run(s.load_versioned()) == ("S1", "1") and run(s.load_head("pod-a")) == {"seq": 1, "mac": MAC}
+    # Another version: the state as it stands, nothing written (checked before the head).
+    assert run(s.cas_state("S3", "0", "d" * 64, 60_000, 10, cas_head(2, 0))) == \
+        {"won": False, "state": "S1", "version": "1"}
+    assert run(s.load_versioned()) == ("S1", "1") and run(s.load_head("pod-a")) == {"seq": 1, "mac": MAC}
+    # Won with a fingerprint: the state, the head and the fingerprint, together.
+    assert run(s.cas_state("S4", "1", "f" * 64, 60_000, 20, cas_head(3, 1, "cd" * 32))) == \
+        {"won": True, "fresh": True, "version": "2", "head_saved": True}
+    assert run(s.load_versioned()) == ("S4", "2") and run(s.load_head("pod-a")) == {"seq": 3, "mac": "cd" * 32}
+    # A live fingerprint: nothing written (the head follows, the version is right).
+    assert run(s.cas_state("S5", "2", "f" * 64, 60_000, 30, cas_head(4, 3))) == {"won": False, "fresh": False}
+    assert run(s.load_versioned()) == ("S4", "2") and run(s.load_head("pod-a")) == {"seq": 3, "mac": "cd" * 32}
+    # The refused steps set no fingerprint; the won one did; another replica's head is untouched.
+    assert fresh("e" * 64, 40) and fresh("d" * 64, 40) and not fresh("f" * 64, 40)
+    assert run(s.load_head("pod-b")) is None and run(s.load_heads()) == {"pod-a": {"seq": 3, "mac": "cd" * 32}}
+    # A head is checked as save_head checks it (before any I/O): nothing written.
+    for bad in (cas_head(5, 3, replica="pod a"), cas_head(5, 3, replica="x" * 65), cas_head(-1, 3),
+                cas_head(True, 3), {"replica": "pod-a", "prev_seq": 3}, {**cas_head(5, 3), "prev_seq": None}, "x"):
+        with pytest.raises(ValueError):
+            run(s.cas_state("S6", "2", head=bad))
+    assert run(s.load_versioned()) == ("S4", "2") and run(s.load_head("pod-a")) == {"seq": 3, "mac": "cd" * 32}
+
+
+def test_cas_head_layouts(tmp_path, rstore, redis_server, tenant):
+    """A head saved by ``cas_state`` is the usual head key or file, the fingerprint the usual replay key."""
+    fs = FileStore(tmp_path)
+    assert fs.cas_state("S", "0", "c" * 64, 5000, 100, cas_head(3, 0))["head_saved"] is True
+    assert (tmp_path / "head-pod-a.json").read_bytes() == b'{"seq":3,"mac":"' + MAC.encode() + b'"}'
+    assert json.loads((tmp_path / "replay.json").read_text()) == {"c" * 64: 5100}
+    assert json.loads((tmp_path / "state.json").read_text()) == {"version": 1, "state": "S"}
+    assert not (tmp_path / "lock").exists()
+    r = redis_server.client(decode_responses=True)
+    assert rstore.cas_state("S", "0", "c" * 64, 5000, 0, cas_head(3, 0))["head_saved"] is True
+    assert r.hgetall(f"presidio_x402:{{{tenant}}}:state") == {"v": "1", "s": "S"}
+    assert r.hgetall(f"presidio_x402:{{{tenant}}}:head:pod-a") == {"seq": "3", "mac": MAC}
+    assert 0 < r.pttl(f"presidio_x402:{{{tenant}}}:replay:{'c' * 64}") <= 5000
+    # Without a fingerprint the head script writes no replay key.
+    assert rstore.cas_state("T", "1", head=cas_head(4, 3)) == {"won": True, "version": "2", "head_saved": True}
+    assert sorted(r.keys(f"presidio_x402:{{{tenant}}}:*")) == sorted(
+        [f"presidio_x402:{{{tenant}}}:state", f"presidio_x402:{{{tenant}}}:head:pod-a",
+         f"presidio_x402:{{{tenant}}}:replay:{'c' * 64}"])
+
+
+def test_cas_head_counts_the_0_4_0_fingerprint_on_one_redis(redis_server, rstore, tenant):
+    """The head script, like ``cas_fp``, refuses a fingerprint 0.4.0 set (its key without the hash tag)."""
+    redis_server.client().set(f"presidio_x402:{tenant}:replay:{'f' * 64}", "1", px=60_000)
+    assert rstore.cas_state("S", "0", "f" * 64, 60_000, 0, cas_head(1, 0)) == {"won": False, "fresh": False}
+    assert rstore.load_versioned() == (None, "0") and rstore.load_head("pod-a") is None
+
+
+@pytest.mark.parametrize("answer,fingerprint,head", [
+    ([3], None, False), ([3], "f" * 64, False), ([2], None, True), ([4], "f" * 64, True), ([True, "1"], None, True),
+    ([1], None, True), ([1, "x"], None, True), ("1", None, True),
+])
+def test_malformed_cas_head_answers_raise(answer, fingerprint, head):
+    """A script answer the call cannot have is a store error (``{3}`` only from the head script,
+    ``{2}`` only with a fingerprint), never a refusal or a win."""
+    from presidio_x402.stores import _RedisCommon
+
+    with pytest.raises(StoreError):
+        _RedisCommon._cas_answer(answer, fingerprint, head)
+    assert _RedisCommon._cas_answer([3], None, True) == {"won": False, "head_saved": False}
+    assert _RedisCommon._cas_answer([1, b"7"], "f" * 64, True) == \
+        {"won": True, "version": "7", "fresh": True, "head_saved": True}
+
+
 def test_a_cas_answer_is_a_snapshot_only_with_its_state():
     """A lost answer without its state is no snapshot (never taken for an empty store)."""
     from presidio_x402.guard import _cas_event
@@ -782,3 +926,165 @@ def test_a_cas_answer_is_a_snapshot_only_with_its_state():
         {"on": "cas", "won": True, "fresh": True, "version": "7"}
     with pytest.raises(StoreError):
         _cas_event({"won": "yes"})
+
+
+# -- audit heads riding the compare-and-sets (the driver's cas_head profile) --------------------
+class HeadSpy:
+    """Wraps a store with ``cas_head``; records each ``cas_state``'s head and answer."""
+
+    cas_head = True
+
+    def __init__(self, inner):
+        self.inner, self.shared, self.calls = inner, inner.shared, []
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def cas_state(self, state, version, fingerprint=None, ttl_ms=0, now_ms=0, head=None):
+        r = self.inner.cas_state(state, version, fingerprint, ttl_ms, now_ms, head=head)
+        self.calls.append((head, r))
+        return r
+
+
+def test_profile_cas_head_only_for_stores_that_say_so(tmp_path, rstore, redis_server, tenant):
+    """``cas_head`` is the store's class attribute ``cas_head is True`` with a ``cas_state``."""
+    assert guard(rstore).profile["cas_head"] is True
+    assert guard(FileStore(tmp_path)).profile["cas_head"] is True
+    assert guard(AsyncRedisStore(redis_server.url, tenant=tenant)).profile["cas_head"] is True
+    assert guard(MemoryStore()).profile["cas_head"] is False
+
+    class Without(Spy):
+        """A user store with ``cas_state`` that does not say ``cas_head``."""
+
+        cas_head = False
+
+    class Truthy(Spy):
+        cas_head = 1
+
+    class NoCas:
+        shared, cas_head = True, True
+
+        def __getattr__(self, name):
+            if name == "cas_state":
+                raise AttributeError(name)
+            return getattr(rstore, name)
+
+    for s in (Without(rstore), Truthy(rstore), NoCas()):
+        assert guard(s).profile["cas_head"] is False, type(s).__name__
+
+
+def test_a_head_for_a_store_without_cas_head_fails_closed(rstore):
+    """A ``cas-state`` carrying ``save_head`` to a store without ``cas_head`` is a ``store-error``
+    (the store is not called); to one with it, the head goes to ``cas_state`` as ``head``."""
+    class NoHead(Spy):
+        cas_head = False
+
+    a = {"do": "cas-state", "state": "S", "version": "0", "save_head": cas_head(1, 0)}
+    g = guard(NoHead(rstore))
+    steps = g._batch(None, [a])
+    with pytest.raises(StopIteration) as stop:
+        next(steps)
+    assert stop.value.value == ("events", [{"on": "store-error"}])
+    assert rstore.load_versioned() == (None, "0")
+    g = guard(rstore)
+    g.clock = lambda: 1234
+    steps = g._batch(None, [a])
+    assert next(steps) == ("call", "cas_state", ("S", "0", None, 0, 1234), {"head": cas_head(1, 0)})
+    with pytest.raises(StopIteration) as stop:
+        steps.send({"won": True, "version": "1", "head_saved": True})
+    assert stop.value.value == ("events", [{"on": "cas", "won": True, "version": "1", "head_saved": True}])
+    steps = g._batch(None, [a])
+    next(steps)
+    with pytest.raises(StopIteration) as stop:
+        steps.send({"won": True, "version": "1", "head_saved": "yes"})  # malformed
+    assert stop.value.value == ("events", [{"on": "store-error"}])
+
+
+def test_cas_event_passes_head_saved_as_a_bool():
+    from presidio_x402.guard import _cas_event
+
+    assert _cas_event({"won": True, "fresh": True, "version": "7", "head_saved": True}) == \
+        {"on": "cas", "won": True, "fresh": True, "version": "7", "head_saved": True}
+    assert _cas_event({"won": False, "head_saved": False}) == {"on": "cas", "won": False, "head_saved": False}
+    for bad in ("yes", 1, 0, None, []):
+        with pytest.raises(StoreError):
+            _cas_event({"won": True, "version": "7", "head_saved": bad})
+
+
+class HeadCounter(HeadSpy):
+    """A :class:`HeadSpy` that also counts ``save_head`` (sync or asyncio store)."""
+
+    def __init__(self, inner):
+        super().__init__(inner)
+        self.saves = 0
+
+    def cas_state(self, state, version, fingerprint=None, ttl_ms=0, now_ms=0, head=None):
+        r = self.inner.cas_state(state, version, fingerprint, ttl_ms, now_ms, head=head)
+        if not inspect.isawaitable(r):
+            self.calls.append((head, r))
+            return r
+
+        async def answer():
+            out = await r
+            self.calls.append((head, out))
+            return out
+
+        return answer()
+
+    def save_head(self, replica, head, prev_seq):
+        self.saves += 1
+        return self.inner.save_head(replica, head, prev_seq)
+
+
+def test_heads_ride_the_settlements_and_the_chain_verifies(head_store, tmp_path):
+    """File, Redis and asyncio Redis stores with a file audit log: each settlement's compare-and-set
+    carries the pre-sign line's head (no save_head while paying); the stored head trails the log by
+    the settled line and the chain verifies against it; a refusal line after it gets a save_head; a
+    guard started on a log ahead of its stored head saves it once."""
+    from presidio_x402.audit_log import verify_dir
+    from presidio_x402.stores import is_async_store
+
+    s, run = head_store
+    logs = tmp_path / "audit"
+    logs.mkdir()
+
+    def make():
+        spy = HeadCounter(s)
+        g = guard(spy, replica="pod-a", limit=1, log=logs / "pod-a.jsonl")
+        assert g.profile["cas_head"] is True
+        paying = (lambda u, a="10000": run(pay_async_amount(g, u, a))) if is_async_store(s) else \
+            (lambda u, a="10000": pay_amount(g, u, a))
+        return spy, paying
+
+    def check(trailing):
+        lines = (logs / "pod-a.jsonl").read_text().splitlines()
+        stored = run(s.load_head("pod-a"))
+        assert stored == _line_head(lines[-1 - trailing])
+        r = verify_dir(logs, AUDIT_KEY, heads=run(s.load_heads()))
+        assert r.ok and r.truncation_checked
+        assert [(c.head_check, c.past_head) for c in r.chains] == [("ahead" if trailing else "equal", trailing)]
+        return lines
+
+    spy, paying = make()
+    for i in range(4):
+        assert paying(f"https://api.example.com/ride/{i}") is None
+    carried = [(h, r) for h, r in spy.calls if h is not None]
+    # Each settlement carries its pre-sign line's head; each later reservation carries the stored
+    # head unchanged (the check that no other writer moved it).
+    rides = [h for h, _ in carried if h["head"]["seq"] > h["prev_seq"]]
+    checks = [h for h, _ in carried if h["head"]["seq"] == h["prev_seq"]]
+    assert len(spy.calls) == 8 and (len(rides), len(checks)) == (4, 3) and spy.saves == 0, spy.calls
+    assert all(r["won"] is True and r["head_saved"] is True for _, r in carried)
+    assert all(h["replica"] == "pod-a" for h, _ in carried)
+    check(trailing=1)
+    # A refusal (over the $1 per-call limit) writes no state: its line's head gets a save_head.
+    assert paying("https://api.example.com/ride/big", "2000000") == "policy-per-call-exceeded"
+    assert spy.saves == 1
+    check(trailing=0)
+    assert paying("https://api.example.com/ride/after") is None
+    check(trailing=1)
+    # A restarted process on the same log: its start-up saves the head the log is ahead by.
+    spy, paying = make()
+    assert paying("https://api.example.com/ride/restarted") is None
+    assert spy.saves == 1
+    check(trailing=1)
