@@ -695,6 +695,8 @@ impl Driver {
     /// writer is suspected. With `catch_up`, a log ahead of the store (a
     /// crash between a line and its head save) gets its head saved now;
     /// otherwise the next save, made against the stored seq, catches up.
+    /// Nothing happens when the guard is ready already (tasks that reread the
+    /// head together: the first answer counts).
     #[inline(never)]
     fn reconcile(
         &mut self,
@@ -702,6 +704,11 @@ impl Driver {
         log: Option<Head>,
         catch_up: bool,
     ) -> Result<Vec<Action>, &'static str> {
+        if self.ready && !self.broken {
+            // Another task reread the head first and lines may have been chained
+            // since, not yet written: this older reading must not rewind the head.
+            return Ok(Vec::new());
+        }
         let stored = if self.profile.keep_head { stored } else { None };
         let log = if self.profile.log_reads_back {
             log
@@ -723,12 +730,22 @@ impl Driver {
         self.stored = stored.clone();
         self.last_save = None;
         self.save_pending = None;
-        self.head = if self.profile.log_reads_back {
+        let truth = if self.profile.log_reads_back {
             self.written = log.clone();
             log.clone()
         } else {
             stored
         };
+        // Lines chained since and not yet written (in the write queue) are
+        // ahead of what was read: the head is not rewound over them. After a
+        // lost line (`broken`) the log read back is the truth.
+        let in_flight = match (&self.head, &truth) {
+            (Some(h), t) => !self.broken && h.seq > t.as_ref().map_or(0, |t| t.seq),
+            (None, _) => false,
+        };
+        if !in_flight {
+            self.head = truth;
+        }
         let mut out = Vec::new();
         if let Some(l) =
             log.filter(|l| catch_up && self.profile.keep_head && l.seq > self.stored_seq())
