@@ -1,9 +1,10 @@
 // Issue 21: shared-state throughput on one Redis (make bench-redis; not part of make test).
 //
-// 1. Round trips: one Node and one Python worker each make BENCH_RT_PAYMENTS payments (allowed,
-//    signed, settled; audit file log on) while MONITOR counts the commands clients send (the
-//    commands scripts run inside Redis are not round trips): 2 per payment, the pre-sign
-//    line's head riding with the settlement's compare-and-set.
+// 1. Round trips: a Node and a Python worker each make BENCH_RT_PAYMENTS payments, then another
+//    2 × BENCH_RT_PAYMENTS (allowed, signed, settled; audit file log on) while MONITOR counts the
+//    commands clients send (the commands scripts run inside Redis are not round trips); the
+//    difference per payment cancels a process's start-up: 2 per payment, the pre-sign line's head
+//    riding with the settlement's compare-and-set.
 // 2. Throughput: 1, 2, 4 and 8 processes (Node, then Python) on one tenant, each paying
 //    distinct purchases one after another for BENCH_SECONDS; payments/s over all of them.
 // Writes experiments/results/bench-redis.{json,md} (read by experiments/bench/report.py).
@@ -40,21 +41,26 @@ async function roundTrips(kind) {
   });
   const auditDir = join(scratch, `audit-${tenant}`);
   mkdirSync(auditDir);
-  // One payment first (the guard's start-up and the first load), then the counted ones.
-  const warm = worker(kind, baseJob({ mode: "spend", store: "redis", redisUrl: redis.url, tenant, replica: `${kind}-warm`,
-    auditDir, attempts: 1, limitUsd: LIMIT_USD }));
-  await warm.done;
-  const before = n;
-  const w = worker(kind, baseJob({ mode: "spend", store: "redis", redisUrl: redis.url, tenant, replica: `${kind}-rt`,
-    auditDir, attempts: RT_PAYMENTS + 1, limitUsd: LIMIT_USD }));
-  const evs = await w.done;
-  await new Promise((r) => setTimeout(r, 200));
+  // One payment first (the tenant's first state), then two counted processes of N and 2N payments:
+  // the difference of their commands over N payments cancels a process's start-up (its head load
+  // and its first state load).
+  const run = async (replica, attempts) => {
+    const before = n;
+    const w = worker(kind, baseJob({ mode: "spend", store: "redis", redisUrl: redis.url, tenant, replica,
+      auditDir, attempts, limitUsd: LIMIT_USD }));
+    const evs = await w.done;
+    await new Promise((r) => setTimeout(r, 200));
+    return { commands: n - before, allowed: evs.find((e) => e.event === "done").allowed };
+  };
+  await run(`${kind}-warm`, 1);
+  const one = await run(`${kind}-rt1`, RT_PAYMENTS);
+  const two = await run(`${kind}-rt2`, 2 * RT_PAYMENTS);
   mon.disconnect();
   base.disconnect();
-  const allowed = evs.find((e) => e.event === "done").allowed;
-  // The worker's own start-up (its head load) is one command: subtract it.
-  const perPayment = (n - before - 1) / allowed;
-  return { kind, payments: allowed, commands: n - before, per_payment: Math.round(perPayment * 100) / 100, by_command: seen };
+  const payments = two.allowed - one.allowed;
+  const perPayment = (two.commands - one.commands) / payments;
+  return { kind, payments, commands: two.commands - one.commands, startup: one.commands - perPayment * one.allowed,
+    per_payment: Math.round(perPayment * 100) / 100, by_command: seen };
 }
 
 async function throughput(kind, procs) {
