@@ -923,6 +923,11 @@ fn done_refused_detail(code: Code, reason: &str) -> Action {
 mod tests {
     use super::*;
 
+    fn done_of_kind(actions: &[Action]) -> String {
+        let v: Value = serde_json::from_str(&actions_json(actions)).expect("json");
+        v[0]["do"].as_str().unwrap_or_default().to_string()
+    }
+
     fn done_of(actions: &[Action]) -> Value {
         let v: Value = serde_json::from_str(&actions_json(actions)).expect("json");
         v.as_array()
@@ -1227,6 +1232,42 @@ mod tests {
         assert_eq!(out[0]["head"]["seq"], seq + 1);
         assert_eq!(d.stored_seq(), seq);
         assert!(!d.riding);
+    }
+
+    /// Two payments begun before the guard is open both reread the head:
+    /// the first answer reconciles; the second, read before the first
+    /// payment's line was written, must not rewind the chain over it.
+    #[test]
+    fn a_second_reread_never_rewinds_the_chain() {
+        use base64::Engine as _;
+        let cfg = GuardConfig::from_json(r#"{"max_per_call_usd":0.001}"#).expect("cfg");
+        let profile = Profile::from_json(&json!({"keep_head": true, "log_reads_back": true}))
+            .expect("profile");
+        let mut d = Driver::new(cfg, profile, &[1; 32], &[2; 32]).expect("driver");
+        let header = base64::engine::general_purpose::STANDARD.encode(
+            json!({"x402Version": 2, "resource": {"url": "https://api.example.com/a"},
+                "accepts": [{"scheme": "exact", "network": "eip155:8453", "amount": "10000",
+                "asset": "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
+                "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", "maxTimeoutSeconds": 60}]})
+            .to_string(),
+        );
+        let b = || {
+            Begin::from_json(&json!({"url": "https://api.example.com/a",
+                "payment_required": header, "seed": 7}))
+            .expect("begin")
+        };
+        let (p1, out1) = d.begin(b(), 1);
+        let (p2, out2) = d.begin(b(), 2);
+        assert_eq!(done_of_kind(&out1), "load-head");
+        assert_eq!(done_of_kind(&out2), "load-head");
+        let head = |v: Value| Event::from_json(&v).expect("event");
+        let empty = || head(json!({"on": "head", "stored": null, "log": null}));
+        // The first reconciles on an empty log and writes its refusal line (seq 1).
+        let out = d.handle(p1, 3, vec![empty()]).expect("p1");
+        assert_eq!(d.head().map(|h| h.seq), Some(1), "{}", actions_json(&out));
+        // The second's reading (taken before line 1 was written) changes nothing.
+        let out = d.handle(p2, 4, vec![empty()]).expect("p2");
+        assert_eq!(d.head().map(|h| h.seq), Some(2), "{}", actions_json(&out));
     }
 
     #[test]
