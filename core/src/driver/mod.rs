@@ -923,6 +923,18 @@ fn done_refused_detail(code: Code, reason: &str) -> Action {
 mod tests {
     use super::*;
 
+    /// A v2 `PAYMENT-REQUIRED` header offering `amount` (6-decimal USDC on Base) for `url`.
+    fn v2_header(url: &str, amount: &str) -> String {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(
+            json!({"x402Version": 2, "resource": {"url": url},
+                "accepts": [{"scheme": "exact", "network": "eip155:8453", "amount": amount,
+                "asset": "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
+                "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", "maxTimeoutSeconds": 60}]})
+            .to_string(),
+        )
+    }
+
     fn done_of_kind(actions: &[Action]) -> String {
         let v: Value = serde_json::from_str(&actions_json(actions)).expect("json");
         v[0]["do"].as_str().unwrap_or_default().to_string()
@@ -993,14 +1005,7 @@ mod tests {
     /// refused, once a reload makes them count.
     #[test]
     fn a_reload_empties_the_clean_string_memo() {
-        use base64::Engine as _;
-        let header = base64::engine::general_purpose::STANDARD.encode(
-            json!({"x402Version": 2, "resource": {"url": "https://api.example.com/a"},
-                "accepts": [{"scheme": "exact", "network": "eip155:8453", "amount": "10000",
-                "asset": "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
-                "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", "maxTimeoutSeconds": 60}]})
-            .to_string(),
-        );
+        let header = v2_header("https://api.example.com/a", "10000");
         let begin = json!({"url": "https://api.example.com/a", "payment_required": header,
             "reason": "send the report to alice@example.com"})
         .to_string();
@@ -1114,7 +1119,6 @@ mod tests {
     /// that is not known written.
     #[test]
     fn one_head_rides_at_a_time_and_only_a_written_line() {
-        use base64::Engine as _;
         let cfg = GuardConfig::from_json(
             r#"{"max_per_call_usd":0.10,"daily_limit_usd":5,"payload":{"check":"opaque"}}"#,
         )
@@ -1143,13 +1147,7 @@ mod tests {
         assert_eq!(acts(&out)[0]["do"], "done");
         let begin = |d: &mut Driver, path: &str, amount: &str, now| {
             let url = format!("https://api.example.com/{path}");
-            let header = base64::engine::general_purpose::STANDARD.encode(
-                json!({"x402Version": 2, "resource": {"url": url},
-                    "accepts": [{"scheme": "exact", "network": "eip155:8453", "amount": amount,
-                    "asset": "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
-                    "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", "maxTimeoutSeconds": 60}]})
-                .to_string(),
-            );
+            let header = v2_header(&url, amount);
             let b = Begin::from_json(&json!({"url": url, "payment_required": header, "seed": 7}))
                 .expect("begin");
             d.begin(b, now)
@@ -1239,18 +1237,11 @@ mod tests {
     /// payment's line was written, must not rewind the chain over it.
     #[test]
     fn a_second_reread_never_rewinds_the_chain() {
-        use base64::Engine as _;
         let cfg = GuardConfig::from_json(r#"{"max_per_call_usd":0.001}"#).expect("cfg");
         let profile = Profile::from_json(&json!({"keep_head": true, "log_reads_back": true}))
             .expect("profile");
         let mut d = Driver::new(cfg, profile, &[1; 32], &[2; 32]).expect("driver");
-        let header = base64::engine::general_purpose::STANDARD.encode(
-            json!({"x402Version": 2, "resource": {"url": "https://api.example.com/a"},
-                "accepts": [{"scheme": "exact", "network": "eip155:8453", "amount": "10000",
-                "asset": "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
-                "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", "maxTimeoutSeconds": 60}]})
-            .to_string(),
-        );
+        let header = v2_header("https://api.example.com/a", "10000");
         let b = || {
             Begin::from_json(&json!({"url": "https://api.example.com/a",
                 "payment_required": header, "seed": 7}))
