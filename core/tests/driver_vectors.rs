@@ -571,7 +571,23 @@ fn run_scenario(s: &Value) -> (Value, Vec<String>) {
             w.version += 1;
             continue;
         }
+        // `{"head_write": head}`: another writer of the replica stores its head.
+        if let Some(h) = p.get("head_write") {
+            w.heads = Some(h.clone());
+            continue;
+        }
         clock += 1;
+        // `{"flush": true}`: the host calls `flush` (the guard is quiet).
+        if p.get("flush").is_some() {
+            let out = d.flush_json(clock);
+            let start = rec.crossings.len();
+            rec.crossings
+                .push(json!({"call": "flush", "now_ms": clock, "output": out}));
+            let first: Value = serde_json::from_str(&out).expect("flush json");
+            let (trace, done) = run_task(&mut d, &mut w, &mut rec, start, first, &mut clock);
+            results.push(json!({"crossings": trace, "done": done}));
+            continue;
+        }
         if let Some(text) = p.get("reload").map(Value::to_string).or_else(|| {
             p.get("reload_text")
                 .and_then(Value::as_str)

@@ -1185,6 +1185,57 @@ def traced(s):
 spans = [traced(s) for s in (happy[0], happy[1], policy[0], policy[3], identity[0], settlement[0], settlement[3],
                              approvals[0], approvals[2], shared[0], audit[0], binding[0], controls[0])]
 
+# ---- flushing the head (core `Driver::flush`): a guard whose heads ride saves the head its last line left unsaved
+# once it is quiet (a `done` says `unsaved_head_ms`), so that cutting the log's last line is caught (THREATS.md).
+FLUSH = {"flush": True}
+FLUSHED = task(["save-head done"], allowed=True)
+UNSAVED = {"unsaved_head_ms": 20}
+
+flushing = [
+    scenario("flush: a paid payment's done says its head is unsaved; the quiet guard saves it, and the stored head is "
+             "the log's last line",
+             [v2(), FLUSH], [RIDE_OPEN, task(RIDE_PAID, allowed=True, **UNSAVED), FLUSHED], profile=RIDE,
+             world={"heads": {}}, audit=["allowed", "settled"], expect={"cas_heads": [None, 1], "head_lag": 0}),
+    scenario("flush: with nothing unsaved, a flush saves nothing",
+             [v2(), FLUSH, FLUSH], [RIDE_OPEN, task(RIDE_PAID, allowed=True), FLUSHED, task(["done"], allowed=True)],
+             profile=RIDE, world={"heads": {}}, expect={"head_lag": 0}),
+    scenario("flush: the next reservation cannot check the flushed head (its save is not known performed), so its "
+             "pre-sign line saves its own head before signing; its settlement carries the stored head as a check",
+             [v2(), FLUSH, v2(url=URL + "?b"), FLUSH],
+             [RIDE_OPEN, task(RIDE_PAID, allowed=True), FLUSHED,
+              task(["cas-state", "audit save-head sign", "send", "cas-state", "audit done"], allowed=True, **UNSAVED),
+              FLUSHED],
+             profile=RIDE, world={"heads": {}}, audit=["allowed", "settled", "allowed", "settled"],
+             expect={"cas_heads": [None, 1, None, 3], "head_lag": 0}),
+    scenario("flush: another writer of the replica moved the stored head while the guard was quiet: the next "
+             "payment's pre-sign save finds it, and the payment is refused before signing",
+             [v2(), FLUSH, {"head_write": H(9, "b")}, v2(url=URL + "?b")],
+             [RIDE_OPEN, task(RIDE_PAID, allowed=True), FLUSHED,
+              task(["cas-state", "audit save-head sign", "load-head", "replay-forget done"], allowed=False,
+                   code="store-unavailable", details={"reason": "replica-head-conflict"})],
+             profile=RIDE, world={"heads": {}}, audit=["allowed", "settled", "allowed"], verifies=None,
+             flags=("Hostile",)),
+    scenario("flush: a failed flush save ends store-unavailable; the next payment rereads the head and its "
+             "reservation carries the log's head",
+             [v2(), FLUSH, v2(url=URL + "?b")],
+             [RIDE_OPEN, task(RIDE_PAID, allowed=True),
+              task(["save-head done", "done"], allowed=False, code="store-unavailable",
+                   details={"reason": "head-save-refused"}),
+              task(["load-head", "cas-state", "audit sign", "send", "cas-state", "audit done"], allowed=True,
+                   **UNSAVED)],
+             profile=RIDE, world={"heads": {}, "fail": {"save-head": [1]}},
+             expect={"cas_heads": [None, 1, 2, 3], "head_lag": 1}),
+    scenario("flush: a guard whose heads do not ride saves every head with its line: nothing to flush",
+             [v2(), FLUSH],
+             [task(["load-head", "done"], allowed=True),
+              task(["load-state", "cas-state", "audit save-head sign", "send", "cas-state", "audit save-head done"],
+                   allowed=True),
+              task(["done"], allowed=True)],
+             profile={**RIDE, "cas_head": False}, world={"heads": {}}, expect={"head_lag": 0}),
+    scenario("flush: an unshared guard has no stored head: a flush is done at once",
+             [v2(), FLUSH], [OPEN, settled(), task(["done"], allowed=True)]),
+]
+
 groups = [
     {"comment": "payments that go through", "tests": happy},
     {"comment": "refusals before signing", "tests": policy},
@@ -1204,6 +1255,7 @@ groups = [
     {"comment": "operator controls: quote drift, wallet-pinning modes, budget alerts", "tests": controls_b},
     {"comment": "OpenTelemetry: the span plan only when the host asks for it (`spans: true`)", "tests": spans},
     {"comment": "heads riding the compare-and-sets", "tests": riding},
+    {"comment": "flushing the head", "tests": flushing},
 ]
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@
 //! | `send` | `method`, `url`, `header {name, value}`, `redirect: "manual"` | `response {status, settlement}`, `network-error {sent}` or `unobserved` |
 //! | `alert` | `url`, `body`, `headers` | none: post `body` to `url` with `headers`, once, without waiting for the answer (best effort; see [`crate::controls::alerts`]) |
 //! | `sleep` | `until_ms` | `wake` |
-//! | `done` | `allowed`, `code`, `family`, `settlement`, `metrics`, `details`, `audit_line`, and for a payment begun with `"spans": true` `spans` (its OpenTelemetry span plan, [`spans`]; hosts ask only when a tracer is installed) | (the task is over) |
+//! | `done` | `allowed`, `code`, `family`, `settlement`, `metrics`, `details`, `audit_line`, for a payment begun with `"spans": true` `spans` (its OpenTelemetry span plan, [`spans`]; hosts ask only when a tracer is installed), and `unsaved_head_ms` when the audit head is not saved yet (see **Flushing the head**) | (the task is over) |
 //!
 //! A payment's course: `begin` → `load-state`? → `cas-state` (the reservation with its
 //! fingerprint; again at once after a lost race, then `sleep` → `load-state` → `cas-state`) → (`post-webhook`\*, `ask-human`\*,
@@ -123,13 +123,21 @@
 //!   it does after a head-carrying `cas-state` that failed (`store-error`:
 //!   whether its head landed is unknown). A won answer without
 //!   `head_saved: true` is a store failure (fail closed);
-//! - the price: the log's last line is not in the stored head until the
-//!   next compare-and-set, so cutting that one line alone goes unseen by the
-//!   verifier until then.
+//! - the log's last line is not in the stored head until the next
+//!   compare-and-set or until the guard flushes (below).
 //!
 //! A paid payment then takes two round trips with an audit log too: the
 //! reservation's and the settlement's compare-and-set (scenarios "heads
 //! riding the compare-and-sets").
+//!
+//! **Flushing the head.** So that cutting the log's last line is caught
+//! against the stored head (THREATS.md: deleting any line, the last
+//! included, is detected), a guard that goes quiet saves its head: a
+//! `done` after which the head is not saved carries `unsaved_head_ms`
+//! ([`FLUSH_AFTER_MS`]); the host calls [`Driver::flush`] once that long has
+//! passed with no task in flight, and at its `close`. Payments in a row keep
+//! their two round trips; the last of a burst costs one `save-head` more,
+//! off its path (scenarios "flushing the head").
 //!
 //! `ask-human` asks a person (an MPA approver with `mode = "human"`) to
 //! approve the prompt's payment: every field of the prompt is built by the
@@ -197,6 +205,10 @@ pub const MAX_ATTEMPTS: u32 = 64;
 pub const MAX_FINISHED: usize = 64;
 /// Most tasks in flight in one driver; the oldest is dropped beyond this.
 pub const MAX_TASKS: usize = 1024;
+/// How long a guard whose audit head is not saved yet (heads riding the
+/// compare-and-sets) waits with no task in flight before its host calls
+/// [`Driver::flush`]: a `done` says so in `unsaved_head_ms`.
+pub const FLUSH_AFTER_MS: u64 = 20;
 /// Most live fingerprints an unshared driver keeps; a payment beyond is
 /// refused with `state-full` (fail closed).
 pub const MAX_REPLAY: usize = 1 << 18;
@@ -276,6 +288,8 @@ enum Task {
     Open,
     Pay(Box<Payment>),
     Reload(Box<Reload>),
+    /// A [`Driver::flush`] that saves the head (kept for a failure report).
+    Flush,
 }
 
 impl Driver {
@@ -396,6 +410,8 @@ impl Driver {
         } else {
             r.run(self, now_ms)
         };
+        let mut actions = actions;
+        self.mark_unsaved(&mut actions);
         let id = self.add(Task::Reload(r));
         self.kept(id);
         (id, actions)
@@ -476,7 +492,8 @@ impl Driver {
         if self.broken && !self.profile.log_reads_back {
             return (0, vec![done_refused(Code::StoreUnavailable)]);
         }
-        let (p, actions) = Payment::begin(self, b, now_ms);
+        let (p, mut actions) = Payment::begin(self, b, now_ms);
+        self.mark_unsaved(&mut actions);
         if p.finished() {
             return (0, actions);
         }
@@ -503,7 +520,8 @@ impl Driver {
                 Some(Ok(h)) => Some(h),
                 Some(Err(c)) => return (0, vec![done_refused(c)]),
             };
-        let (p, actions) = Payment::control(self, halt, now_ms);
+        let (p, mut actions) = Payment::control(self, halt, now_ms);
+        self.mark_unsaved(&mut actions);
         if p.finished() {
             return (0, actions);
         }
@@ -599,7 +617,7 @@ impl Driver {
         self.crossing += 1;
         // A finished task stays (bounded by MAX_TASKS) so that a failure of its
         // last batch (`audit-failed`, `head-save-failed`) can still be reported.
-        match task {
+        let mut out = match task {
             Task::Open => {
                 let out = self.open_events(&events);
                 self.tasks.insert(id, Task::Open);
@@ -617,7 +635,12 @@ impl Driver {
                 }
                 out
             }
+            Task::Flush => self.flush_events(&events),
+        };
+        if let Ok(a) = out.as_mut() {
+            self.mark_unsaved(a);
         }
+        out
     }
 
     /// [`Driver::begin`] on JSON text: `{"id", "actions"}`.
@@ -667,6 +690,86 @@ impl Driver {
                 )])
             }
             _ => Err(Code::InvalidInput),
+        }
+    }
+
+    /// The guard is quiet: saves an audit head the store does not hold yet
+    /// (heads riding the compare-and-sets leave the last line's head
+    /// unsaved; a `done` says so in `unsaved_head_ms`). Returns the task id
+    /// and its actions: `save-head`, `done` (or only `done` when there is
+    /// nothing to save, with the id 0), or, when the guard must first reread
+    /// its head, the start-up's (see [`Driver::open`]), which saves a log
+    /// ahead of the store.
+    ///
+    /// **The host's contract.** Call it only when every batch given out has
+    /// been performed and no task is in flight (a host's `close`, and
+    /// [`FLUSH_AFTER_MS`] after a `done` with `unsaved_head_ms` once nothing
+    /// ran since): every line is then in the log. The driver checks its own
+    /// side too: with a task in flight it saves nothing (that task's `done`
+    /// says again whether a head is unsaved). A failed save
+    /// (`head-save-failed`) ends the task with `store-unavailable`
+    /// (`head-save-refused`); the next payment rereads the head first.
+    pub fn flush(&mut self, _now_ms: u64) -> (u64, Vec<Action>) {
+        self.crossing += 1;
+        let busy = self.tasks.values().any(|t| match t {
+            Task::Pay(p) => !p.is_done(),
+            Task::Reload(r) => !r.is_done(),
+            Task::Open | Task::Flush => false,
+        });
+        if busy || !self.profile.keep_head {
+            return (0, vec![done_ok()]);
+        }
+        if self.needs_head() {
+            // Only where heads ride: the start-up catches a log ahead of the store up.
+            if !self.rides() {
+                return (0, vec![done_ok()]);
+            }
+            return self.open();
+        }
+        // Every batch was performed: every line emitted is written, every save made.
+        self.written = self.head.clone();
+        self.save_pending = None;
+        match self.head.clone().filter(|h| h.seq > self.stored_seq()) {
+            None => (0, vec![done_ok()]),
+            Some(h) => {
+                let save = self.save_head_action(&h);
+                let id = self.add(Task::Flush);
+                self.kept(id);
+                (id, vec![save, done_ok()])
+            }
+        }
+    }
+
+    /// [`Driver::flush`] as JSON text: `{"id", "actions"}`.
+    pub fn flush_json(&mut self, now_ms: u64) -> String {
+        let (id, actions) = self.flush(now_ms);
+        format!("{{\"id\":{id},\"actions\":{}}}", actions_json(&actions))
+    }
+
+    fn flush_events(&mut self, events: &[Event]) -> Result<Vec<Action>, Code> {
+        match events {
+            [Event::HeadSaveFailed] => {
+                // Whether it landed is unknown: the next payment rereads the head.
+                self.ready = false;
+                Ok(vec![done_refused_detail(
+                    Code::StoreUnavailable,
+                    "head-save-refused",
+                )])
+            }
+            _ => Err(Code::InvalidInput),
+        }
+    }
+
+    /// Marks a batch's `done` with `unsaved_head_ms` (the time to wait,
+    /// quiet, before [`Driver::flush`]) when the head is not saved yet
+    /// because heads ride the compare-and-sets.
+    fn mark_unsaved(&self, actions: &mut [Action]) {
+        let head = self.head.as_ref().map_or(0, |h| h.seq);
+        if !self.rides() || !self.ready || self.broken || head <= self.stored_seq() {
+            return;
+        }
+        if let Some(done) = actions.iter_mut().rev().find(|a| a.kind() == "done") {
+            done.append_member("unsaved_head_ms", &FLUSH_AFTER_MS.to_string());
         }
     }
 
@@ -814,8 +917,9 @@ impl Driver {
         if known && self.written.as_ref().is_none_or(|w| w.seq < h.seq) {
             self.written = Some(h.clone());
         }
-        // A save queued before a line now known written was performed before it.
-        if self.save_pending.is_some_and(|s| s < h.seq) {
+        // A save queued before a line now known written was performed before
+        // it, and so was the line's own save, in the batch that held it.
+        if self.save_pending.is_some_and(|s| s <= h.seq) {
             self.save_pending = None;
         }
     }
@@ -823,13 +927,16 @@ impl Driver {
     /// Chains `event` after the head; returns the `audit` (and `save-head`)
     /// actions and the head before. `follows`: a compare-and-set of the same
     /// task follows the line (an allowed pre-sign check: the settlement's),
-    /// so that, when heads ride, the line's head rides with it.
+    /// so that, when heads ride, the line's head rides with it. `check`: the
+    /// line saves its head in any case (a check of the replica's head before
+    /// signing that the reservation could not make).
     #[inline(never)]
     fn chain(
         &mut self,
         ev: &audit::AuditEvent,
         now_ms: u64,
         follows: bool,
+        check: bool,
     ) -> Result<(Vec<Action>, Option<Head>, Head, String), Code> {
         let (line, head) = audit::append_keyed(&self.audit_mac, self.head.as_ref(), ev, now_ms)?;
         let prev = self.head.replace(head.clone());
@@ -846,7 +953,7 @@ impl Driver {
         // written); a line that would leave two unsaved gets its own save,
         // unless a head-carrying compare-and-set is in flight.
         let unsaved_before = prev.as_ref().map_or(0, |h| h.seq) > self.stored_seq();
-        let defer = self.rides() && (follows || !unsaved_before || self.riding);
+        let defer = self.rides() && !check && (follows || !unsaved_before || self.riding);
         if self.profile.keep_head && !defer {
             out.push(self.save_head_action(&head));
         }
@@ -1224,12 +1331,41 @@ mod tests {
         let seq = out[0]["head"]["seq"].as_u64().expect("seq");
         assert_eq!(out[1]["head"]["seq"], seq);
         assert_eq!((seq, &out[1]["prev_seq"]), (4, &json!(1)));
-        // B's settled line is the only unsaved one: deferred.
+        let saved = out[1]["head"].clone();
+        // A flush while B is in flight saves nothing: B's done will say.
+        assert_eq!(d.flush(13), (0, vec![done_ok()]));
+        // B's settled line is the only unsaved one: deferred, and its done says so.
         let out = acts(&d.handle(b, 13, vec![won(4)]).expect("b"));
         assert_eq!(kinds(&out), ["audit", "done"]);
         assert_eq!(out[0]["head"]["seq"], seq + 1);
+        assert_eq!(out[1]["unsaved_head_ms"], FLUSH_AFTER_MS);
         assert_eq!(d.stored_seq(), seq);
         assert!(!d.riding);
+        // Quiet: the flush saves B's line against the stored head, once.
+        let (f, out) = d.flush(40);
+        let out = acts(&out);
+        assert_eq!(kinds(&out), ["save-head", "done"]);
+        assert_eq!(
+            (&out[0]["head"]["seq"], &out[0]["prev_seq"]),
+            (&json!(seq + 1), &json!(seq))
+        );
+        assert_ne!(f, 0);
+        assert_eq!(d.flush(41), (0, vec![done_ok()]));
+        // Its failure: the next payment rereads the head first.
+        let out = acts(
+            &d.handle(f, 42, vec![ev(json!({"on": "head-save-failed"}))])
+                .expect("f"),
+        );
+        assert_eq!(out[0]["code"], "store-unavailable");
+        assert!(d.needs_head());
+        // A flush now rereads the head (the start-up), which catches the store up.
+        let (o, out) = d.flush(43);
+        assert_eq!(kinds(&acts(&out)), ["load-head"]);
+        let log = json!({"seq": seq + 1, "mac": d.head().expect("head").mac});
+        let answer = json!({"on": "head", "stored": saved, "log": log});
+        let out = acts(&d.handle(o, 44, vec![ev(answer)]).expect("o"));
+        assert_eq!(kinds(&out), ["save-head", "done"]);
+        assert_eq!(d.stored_seq(), seq + 1);
     }
 
     /// Two payments begun before the guard is open both reread the head:

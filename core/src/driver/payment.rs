@@ -122,6 +122,11 @@ pub(super) struct Payment {
     /// The generation of the policy this payment was begun under: it
     /// finishes under it, even after a reload (see [`Driver::reload`]).
     gen: u64,
+    /// Heads ride, but the reservation's `cas-state` could not check the
+    /// stored head (a save was not known performed, e.g. after a flush): the
+    /// pre-sign line saves its own head, so that a second writer of the
+    /// replica is still refused before signing.
+    unchecked: bool,
 }
 
 impl Payment {
@@ -132,6 +137,7 @@ impl Payment {
             rng: b.seed ^ 0x9e37_79b9_7f4a_7c15,
             begin: b,
             gen: d.gen,
+            unchecked: false,
             plan: super::spans::Plan {
                 on: spans,
                 t0: now,
@@ -175,6 +181,7 @@ impl Payment {
             line: None,
             refused_field: None,
             gen: 0,
+            unchecked: false,
             plan: Default::default(),
             now: 0,
             control: None,
@@ -192,6 +199,7 @@ impl Payment {
         let mut p = Payment {
             control: Some(halt),
             gen: d.gen,
+            unchecked: false,
             ..Payment::placeholder()
         };
         let out = p.open_or_start(d, Kind::Control, now);
@@ -504,6 +512,9 @@ impl Payment {
             cas["save_head"] = v;
             h
         });
+        if kind == Kind::Assess {
+            self.unchecked = head.is_none() && d.rides() && d.save_pending.is_some();
+        }
         self.phase = Phase::Txn {
             kind,
             attempt,
@@ -724,7 +735,8 @@ impl Payment {
             out.extend(self.forget(d));
         }
         let pre_sign_allowed = kind == Kind::Finalize && step.allowed;
-        let (chain, prev, head, line) = match d.chain(&step.event, now, pre_sign_allowed) {
+        let check = pre_sign_allowed && self.unchecked;
+        let (chain, prev, head, line) = match d.chain(&step.event, now, pre_sign_allowed, check) {
             Ok(c) => c,
             Err(c) => {
                 self.phase = Phase::Finished;

@@ -99,7 +99,7 @@ impl Reload {
             code,
             ..AuditEvent::default()
         };
-        match d.chain(&ev, now, false) {
+        match d.chain(&ev, now, false, false) {
             Ok((mut out, prev, head, line)) => {
                 self.line = Some((head, prev));
                 let done = self.done_action(code, Some(&line));
