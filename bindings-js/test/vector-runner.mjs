@@ -90,10 +90,11 @@ function crossing(d, c, i, crossings, typedBegin) {
   else if (c.call === "begin") run = typedBegin ? () => d.beginText(JSON.parse(c.input), c.now_ms) : () => d.beginJson(c.input, c.now_ms);
   else if (c.call === "control") run = () => d.controlJson(c.input, c.now_ms);
   else if (c.call === "reload") run = () => d.reloadJson(c.input, c.now_ms);
+  else if (c.call === "flush") run = () => d.flushJson(c.now_ms);
   else if (c.call === "handle") {
     const t = crossings[c.task];
-    if (!Number.isInteger(c.task) || c.task < 0 || c.task >= i || !t || !["open", "begin", "control", "reload"].includes(t.call) || expectedError(t.output) !== null) {
-      return `crossing ${i}: task ${JSON.stringify(c.task)} is not an earlier successful open/begin/control/reload crossing`;
+    if (!Number.isInteger(c.task) || c.task < 0 || c.task >= i || !t || !["open", "begin", "control", "reload", "flush"].includes(t.call) || expectedError(t.output) !== null) {
+      return `crossing ${i}: task ${JSON.stringify(c.task)} is not an earlier successful open/begin/control/reload/flush crossing`;
     }
     const id = JSON.parse(t.output).id;
     run = () => d.handleJson(id, c.now_ms, c.input);

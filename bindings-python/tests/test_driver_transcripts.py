@@ -68,7 +68,7 @@ def _error_text(code: str) -> str:
 def _task_id(crossings, at: int, task) -> int:
     assert isinstance(task, int) and not isinstance(task, bool) and 0 <= task < at, f"crossing {at}: task {task!r}"
     start = crossings[task]
-    assert start["call"] in ("open", "begin", "control", "reload"), \
+    assert start["call"] in ("open", "begin", "control", "reload", "flush"), \
         f"crossing {at}: task {task} is a {start['call']!r} crossing"
     return json.loads(start["output"])["id"]
 
@@ -94,6 +94,8 @@ def test_transcript(scenario):
                 got = d.open()
             elif call == "reload":
                 got = d.reload(c["input"], c["now_ms"])
+            elif call == "flush":
+                got = d.flush(c["now_ms"])
             elif call in ("begin", "handle", "control"):
                 try:
                     if call == "begin":

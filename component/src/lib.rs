@@ -394,6 +394,10 @@ impl GuestDriver for DriverResource {
     fn reload(&self, config_json: String, now_ms: u64) -> String {
         self.0.borrow_mut().reload_json(&config_json, now_ms)
     }
+
+    fn flush(&self, now_ms: u64) -> String {
+        self.0.borrow_mut().flush_json(now_ms)
+    }
 }
 
 impl Guest for Component {

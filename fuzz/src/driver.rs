@@ -353,6 +353,8 @@ struct Seen {
     codes: std::collections::BTreeSet<String>,
     /// `cas-state` actions that carried a riding head.
     rode: usize,
+    /// Flushes that saved a head (the guard quiet, its head unsaved).
+    flushed: usize,
 }
 
 fn task(out: &str) -> Option<(u64, Task)> {
@@ -410,6 +412,14 @@ fn run(data: &[u8]) -> Option<Seen> {
                 1 => {
                     seen.controls += 1;
                     d.reload_json(CONFIGS[pick % CONFIGS.len()], now)
+                }
+                // The host's contract for a flush: every batch performed, no task in flight.
+                2 | 3 if tasks.is_empty() => {
+                    let out = d.flush_json(now);
+                    if out.contains("\"save-head\"") {
+                        seen.flushed += 1;
+                    }
+                    out
                 }
                 _ => d
                     .begin_json(&sh.begins[pick % sh.begins.len()], now)
@@ -488,7 +498,7 @@ mod tests {
     #[test]
     fn random_schedules_pay_and_end() {
         let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        let (mut sent, mut ended, mut controls, mut rode) = (0, 0, 0, 0);
+        let (mut sent, mut ended, mut controls, mut rode, mut flushed) = (0, 0, 0, 0, 0);
         let mut codes = std::collections::BTreeSet::new();
         for _ in 0..600 {
             let data: Vec<u8> = (0..600)
@@ -504,6 +514,7 @@ mod tests {
             ended += s.ended;
             controls += s.controls;
             rode += s.rode;
+            flushed += s.flushed;
             codes.extend(s.codes);
         }
         // Branch ctl's controls are reached: each refuses and alerts fire.
@@ -518,8 +529,8 @@ mod tests {
             assert!(codes.contains(code), "{code} never seen: {codes:?}");
         }
         assert!(
-            sent > 50 && ended > 100 && controls > 20 && rode > 30,
-            "sent {sent}, ended {ended}, controls {controls}, heads rode {rode}"
+            sent > 50 && ended > 100 && controls > 20 && rode > 30 && flushed > 3,
+            "sent {sent}, ended {ended}, controls {controls}, heads rode {rode}, flushed {flushed}"
         );
     }
 }

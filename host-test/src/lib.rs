@@ -325,6 +325,15 @@ impl Host {
             .unwrap_or_else(|t| trap("driver.reload", config, &t))
     }
 
+    /// `driver.flush`: `{"id","actions"}`.
+    pub fn driver_flush(&mut self, d: ResourceAny, now_ms: u64) -> String {
+        self.bindings
+            .presidio_x402_api()
+            .driver()
+            .call_flush(&mut self.store, d, now_ms)
+            .unwrap_or_else(|t| trap("driver.flush", "", &t))
+    }
+
     /// `driver.begin`: `{"id","actions"}` or the error code.
     pub fn driver_begin(
         &mut self,

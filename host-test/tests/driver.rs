@@ -90,10 +90,10 @@ fn task_id(crossings: &[Value], at: usize, task: &Value) -> Result<u64, String> 
     }
     let start = &crossings[t];
     match start["call"].as_str() {
-        Some("open" | "begin" | "control" | "reload") => {}
+        Some("open" | "begin" | "control" | "reload" | "flush") => {}
         other => {
             return Err(format!(
-                "task {t} is a {other:?} crossing, not open, begin, control or reload"
+                "task {t} is a {other:?} crossing, not open, begin, control, reload or flush"
             ))
         }
     }
@@ -169,6 +169,7 @@ fn replay(h: &mut Host, s: &Value) -> Replayed {
                     native.reload_json(input, now),
                 ))
             })(),
+            Some("flush") => now().map(|now| (h.driver_flush(comp, now), native.flush_json(now))),
             Some("handle") => (|| -> Result<(String, String), String> {
                 let id = task_id(crossings, i, &c["task"])?;
                 let (now, input) = (now()?, input()?);

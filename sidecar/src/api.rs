@@ -119,6 +119,7 @@ pub fn router(guard: Arc<Guard>, args: &Args, token: Option<[u8; 32]>) -> Router
         .route("/v1/raw/drivers/{d}/open", post(raw_open))
         .route("/v1/raw/drivers/{d}/begin", post(raw_begin))
         .route("/v1/raw/drivers/{d}/reload", post(raw_reload))
+        .route("/v1/raw/drivers/{d}/flush", post(raw_flush))
         .route("/v1/raw/drivers/{d}/handle", post(raw_handle))
         .route("/v1/raw/drivers/{d}/control", post(raw_control))
         .route("/v1/raw/call/{op}", post(raw_call))
@@ -668,6 +669,21 @@ async fn raw_reload(
     let (now, input) = now_input(&v)?;
     let t = raw(&st)?
         .with(raw_id(&d)?, |d| d.reload_json(&input, now))
+        .ok_or_else(unknown_driver)?;
+    Ok(text_json(StatusCode::OK, t))
+}
+
+async fn raw_flush(
+    State(st): St,
+    Path(d): Path<String>,
+    JsonBody(v): JsonBody,
+) -> Result<Response, ApiError> {
+    let now = v
+        .get("now_ms")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| ApiError::invalid("`now_ms` is required"))?;
+    let t = raw(&st)?
+        .with(raw_id(&d)?, |d| d.flush_json(now))
         .ok_or_else(unknown_driver)?;
     Ok(text_json(StatusCode::OK, t))
 }

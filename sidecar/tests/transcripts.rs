@@ -29,10 +29,10 @@ fn task_id(crossings: &[Value], at: usize, task: &Value) -> Result<u64, String> 
         .ok_or(format!("task {task}"))?;
     if !matches!(
         crossings[t]["call"].as_str(),
-        Some("open" | "begin" | "control" | "reload")
+        Some("open" | "begin" | "control" | "reload" | "flush")
     ) {
         return Err(format!(
-            "task {t} is not an open, begin, control or reload crossing"
+            "task {t} is not an open, begin, control, reload or flush crossing"
         ));
     }
     let out: Value = serde_json::from_str(crossings[t]["output"].as_str().unwrap_or(""))
@@ -105,6 +105,14 @@ fn replay(sc: &Sidecar, s: &Value) -> Result<usize, String> {
                 sc.post(
                     &format!("/v1/raw/drivers/{d}/reload"),
                     &json!({"now_ms": now, "input": input}),
+                )
+            }
+            Some("flush") => {
+                let now = now.ok_or("no now_ms")?;
+                let _ = native.flush_json(now);
+                sc.post(
+                    &format!("/v1/raw/drivers/{d}/flush"),
+                    &json!({"now_ms": now}),
                 )
             }
             Some("handle") => {
