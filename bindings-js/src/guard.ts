@@ -103,6 +103,9 @@ export class PaymentGuard {
   readonly #clock: () => number;
   readonly #tracerProvider: OtelTracerProvider | undefined;
   readonly #running = new Set<Promise<unknown>>();
+  /** The quiet timer of an unsaved audit head (see {@link close}). */
+  #quiet: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
 
   private constructor(driver: Driver, core: wasm.Guard, opts: GuardOptions & { store: GuardStore }, sink: AuditSink | undefined, replica: string) {
     this.#driver = driver;
@@ -281,7 +284,7 @@ export class PaymentGuard {
 
   async #control(c: { halt: boolean; by?: string; reason?: string }): Promise<void> {
     const { id, actions } = this.#driver.control(c, this.#clock());
-    const done = await this.#exec.run(id, actions);
+    const done = (await this.#run(id, actions)).action;
     if (done.do !== "done" || !done.allowed) throw this.errorOf(done.do === "done" ? done : { code: "invalid-input" });
   }
 
@@ -296,10 +299,36 @@ export class PaymentGuard {
     const run = this.#exec.run(id, actions);
     this.#running.add(run);
     try {
-      return { id, action: await run };
+      const action = await run;
+      if (action.do === "done" && typeof action.unsaved_head_ms === "number") this.#arm(action.unsaved_head_ms);
+      return { id, action };
     } finally {
       this.#running.delete(run);
     }
+  }
+
+  /** (Re)arms the quiet timer: the head is flushed once nothing ran for `ms`. */
+  #arm(ms: number): void {
+    if (this.#closed) return;
+    clearTimeout(this.#quiet);
+    this.#quiet = setTimeout(() => {
+      this.#quiet = undefined;
+      // A failed save is not lost: the driver rereads the head before the next payment.
+      this.#flushHead().catch(() => {});
+    }, ms);
+  }
+
+  /**
+   * Runs the driver's flush (core `Driver::flush`) when nothing runs and
+   * every queued write is done (its contract); `null` when busy.
+   */
+  async #flushHead(): Promise<DriverDoneAction | null> {
+    if (this.#running.size > 0) return null; // the running task's done re-arms
+    await this.#exec.flush();
+    if (this.#running.size > 0) return null;
+    const { id, actions } = this.#driver.flush(this.#clock());
+    const done = (await this.#run(id, actions)).action;
+    return done.do === "done" ? done : null;
   }
 
   /** The coded error of a refused `done` (its class from the core's error table), with its audit line. */
@@ -315,12 +344,27 @@ export class PaymentGuard {
     });
   }
 
-  /** Waits for running payments and queued writes, then closes the sink and the store. */
+  /**
+   * Waits for running payments and queued writes, saves an audit head the
+   * store does not hold yet (the last payment's, when heads ride the
+   * compare-and-sets), then closes the sink and the store. A head that could
+   * not be saved throws its coded error once both are closed.
+   */
   async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#quiet);
     await Promise.allSettled([...this.#running]);
+    await this.#exec.flush();
+    let failed: unknown = null;
+    const flushed = await this.#flushHead().catch((e: unknown) => {
+      failed = e;
+      return null;
+    });
     await this.#exec.flush();
     await this.#sink?.close?.();
     await this.#store.close?.();
+    if (failed !== null) throw failed;
+    if (flushed !== null && !flushed.allowed) throw this.errorOf(flushed);
   }
 
   toString(): string {

@@ -297,6 +297,12 @@ export interface DriverDoneAction {
   audit_line: string | null;
   /** A payment's OpenTelemetry span plan (absent for the start-up and reloads). */
   spans?: SpanPlan[];
+  /**
+   * Present when the audit head is not saved in the store yet (heads riding
+   * the compare-and-sets): the guard flushes it after this many quiet
+   * milliseconds, or at `close()` (core `Driver::flush`).
+   */
+  unsaved_head_ms?: number;
 }
 
 /**

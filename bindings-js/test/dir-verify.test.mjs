@@ -23,11 +23,11 @@ after(async () => {
 });
 
 const tmp = (name) => mkdtempSync(join(tmpdir(), `px402-${name}-`));
-/** The head of the log's line before its last: the stored head after a paid payment (the settled line's head
- *  rides with the next payment's settlement; docs/STORES.md). */
-const headBeforeLast = (file) => {
+/** The head of the log's last line: the stored head once the guard closed (its settled line's head, flushed
+ *  at close; docs/STORES.md). */
+const lastHead = (file) => {
   const lines = readFileSync(file, "utf8").trim().split("\n");
-  const { seq, mac } = JSON.parse(lines.at(-2));
+  const { seq, mac } = JSON.parse(lines.at(-1));
   return { seq, mac };
 };
 const cutTail = (file, n) => {
@@ -57,14 +57,14 @@ async function fileDir() {
 test("stores list every stored head: FileStore, RedisStore, MemoryStore", async () => {
   const { dir, auditDir, store } = await fileDir();
   try {
-    const want = { "pod-a": headBeforeLast(join(auditDir, "pod-a.jsonl")), "pod-b": headBeforeLast(join(auditDir, "pod-b.jsonl")) };
+    const want = { "pod-a": lastHead(join(auditDir, "pod-a.jsonl")), "pod-b": lastHead(join(auditDir, "pod-b.jsonl")) };
     assert.deepEqual(await store.loadHeads(), want);
     const t = tenant();
     const rdir = join(dir, "raudit");
     mkdirSync(rdir);
     await fill(() => new x.RedisStore({ url: redis.url, tenant: t }), rdir);
     const rs = new x.RedisStore({ url: redis.url, tenant: t });
-    assert.deepEqual(await rs.loadHeads(), { "pod-a": headBeforeLast(join(rdir, "pod-a.jsonl")), "pod-b": headBeforeLast(join(rdir, "pod-b.jsonl")) });
+    assert.deepEqual(await rs.loadHeads(), { "pod-a": lastHead(join(rdir, "pod-a.jsonl")), "pod-b": lastHead(join(rdir, "pod-b.jsonl")) });
     await rs.close();
     const m = new x.MemoryStore();
     assert.deepEqual(await m.loadHeads(), {});
@@ -82,8 +82,8 @@ test("verifyAuditDir with the file store's heads: intact -> ok; deleted log -> m
     assert.equal(r.ok, true, JSON.stringify(r));
     assert.equal(r.truncation_checked, true);
     assert.deepEqual(r.missing, []);
-    // Each log is one line ahead of its stored head: its last payment's settled line.
-    assert.deepEqual(r.chains.map((c) => [c.name, c.head_check, c.past_head]), [["pod-a.jsonl", "ahead", 1], ["pod-b.jsonl", "ahead", 1]]);
+    // Each log ends at its stored head: the guard saved its last line's head when it closed.
+    assert.deepEqual(r.chains.map((c) => [c.name, c.head_check, c.past_head]), [["pod-a.jsonl", "equal", 0], ["pod-b.jsonl", "equal", 0]]);
 
     // without heads: passes, but says truncation was not checked
     r = await x.verifyAuditDir(auditDir, AUDIT_KEY);
@@ -94,12 +94,8 @@ test("verifyAuditDir with the file store's heads: intact -> ok; deleted log -> m
     const a = join(auditDir, "pod-a.jsonl");
     const good = readFileSync(a, "utf8");
     const total = good.trim().split("\n").length;
-    // The last line alone is not caught: its head was never stored (the stored head trails the log by that line).
-    cutTail(a, 1);
-    r = await x.verifyAuditDir(auditDir, AUDIT_KEY, { store });
-    assert.deepEqual([r.ok, r.chains[0].head_check], [true, "equal"]);
-    writeFileSync(a, good);
-    for (const n of [2, 4]) {
+    // Cutting any tail is caught against the stored head, the last line alone included (THREATS.md).
+    for (const n of [1, 2, 4]) {
       cutTail(a, n);
       r = await x.verifyAuditDir(auditDir, AUDIT_KEY, { store });
       assert.equal(r.ok, false);
@@ -112,7 +108,7 @@ test("verifyAuditDir with the file store's heads: intact -> ok; deleted log -> m
       writeFileSync(a, good);
     }
 
-    const bHead = headBeforeLast(join(auditDir, "pod-b.jsonl"));
+    const bHead = lastHead(join(auditDir, "pod-b.jsonl"));
     unlinkSync(join(auditDir, "pod-b.jsonl"));
     r = await x.verifyAuditDir(auditDir, AUDIT_KEY, { store });
     assert.equal(r.ok, false);
@@ -151,7 +147,7 @@ test("verifyAuditDir with RedisStore heads: intact -> ok; a deleted log and a cu
     let r = await x.verifyAuditDir(dir, AUDIT_KEY, { store });
     assert.equal(r.ok, true, JSON.stringify(r));
     assert.equal(r.truncation_checked, true);
-    cutTail(join(dir, "pod-b.jsonl"), 2); // past its stored head (the settled line's head is not stored yet)
+    cutTail(join(dir, "pod-b.jsonl"), 1); // its last line alone: the stored head is that line's
     unlinkSync(join(dir, "pod-a.jsonl"));
     r = await x.verifyAuditDir(dir, AUDIT_KEY, { store });
     assert.equal(r.ok, false);

@@ -157,14 +157,14 @@ test("RedisStore: a payment takes 2 Redis round trips, with an audit file log to
       if (audit === "file") {
         await g.close();
         opened.splice(opened.indexOf(g), 1);
-        // The stored head trails the log by at most the last settled line; the chain verifies against it.
+        // Closing saved the last settled line's head: the log ends at its stored head.
         const heads = new x.RedisStore({ url: redis.url, tenant: t });
         const report = await x.verifyAuditDir(dir, AUDIT_KEY, { store: heads }).finally(() => heads.close());
         assert.equal(report.ok, true, JSON.stringify(report));
         assert.equal(report.truncation_checked, true, JSON.stringify(report));
         const [c] = report.chains;
         assert.equal(c.head.seq, 22, JSON.stringify(c));
-        assert.ok(["equal", "ahead"].includes(c.head_check) && c.past_head <= 1, `the stored head trails the log by one line at most: ${JSON.stringify(c)}`);
+        assert.deepEqual([c.head_check, c.past_head], ["equal", 0], JSON.stringify(c));
       }
     } finally {
       client.disconnect();
@@ -329,8 +329,8 @@ test("RedisStore: concurrent payments of two guards with audit file logs: heads 
     assert.equal(r.truncation_checked, true);
     for (const c of r.chains) {
       assert.equal(c.head.seq, 24, JSON.stringify(c));
-      // At most the last line past the stored head (the driver keeps one unsaved line once nothing is in flight).
-      assert.ok(c.head_check === "equal" || (c.head_check === "ahead" && c.past_head === 1), JSON.stringify(c));
+      // Closing flushed the head: the log ends at its stored head.
+      assert.deepEqual([c.head_check, c.past_head], ["equal", 0], JSON.stringify(c));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -625,18 +625,60 @@ test("heads ride the compare-and-sets only for a store with casHead: the settlem
       if (casHead) {
         // Lines 1, 3, 5 are the pre-sign lines; each one's head rides with its settlement (prev_seq: the
         // stored head); each later reservation carries the stored head unchanged (a check that no other
-        // writer of the replica moved it).
-        assert.deepEqual(steps, ["cas", "cas+head 1/0", "cas+head 1/1", "cas+head 3/1", "cas+head 3/3", "cas+head 5/3"]);
+        // writer of the replica moved it). Closing saves the last settled line's head (the flush).
+        assert.deepEqual(steps, ["cas", "cas+head 1/0", "cas+head 1/1", "cas+head 3/1", "cas+head 3/3", "cas+head 5/3", "saveHead 6/5"]);
       } else {
         assert.deepEqual(steps, ["cas", "saveHead 1/0", "cas", "saveHead 2/1", "cas", "saveHead 3/2", "cas", "saveHead 4/3", "cas", "saveHead 5/4", "cas", "saveHead 6/5"]);
       }
       const r = await x.verifyAuditDir(dir, AUDIT_KEY, { store: inner });
       assert.equal(r.ok, true, JSON.stringify(r));
       assert.deepEqual([r.chains[0].head.seq, r.chains[0].head_check, r.chains[0].past_head, r.chains[0].stored_head.seq],
-        casHead ? [6, "ahead", 1, 5] : [6, "equal", 0, 6], "the settled line's head is the next settlement's to carry");
+        [6, "equal", 0, 6], "closed: the log ends at its stored head");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+});
+
+test("a quiet guard flushes the head its last payment left unsaved (unsaved_head_ms): never during a burst, nor while a payment waits for its signature; close() flushes at once", async () => {
+  const dir = tmp("flush");
+  try {
+    const calls = [];
+    const inner = await x.FileStore.open(join(dir, "store"));
+    const g = await guard(recorded(inner, calls, { casHead: true }), { daily_limit_usd: "1" }, { audit: new x.FileAuditSink(join(dir, "a.jsonl")) });
+    const stored = async () => (await inner.loadHead("-"))?.seq ?? 0;
+    const until = async (want) => {
+      for (let t = 0; t < 200 && (await stored()) !== want; t++) await sleep(10);
+      return stored();
+    };
+    // A burst of 5 back to back: heads ride, no save-head between them.
+    for (let i = 0; i < 5; i++) assert.equal((await pay(g, `burst-${i}`)).allowed, true);
+    assert.equal(g.head.seq, 10);
+    assert.deepEqual(calls.filter((c) => c.startsWith("saveHead")), [], calls.join(", "));
+    assert.equal(await stored(), 9, "the last settled line's head is not saved yet");
+    // Quiet: the timer saves it, once.
+    assert.equal(await until(10), 10);
+    assert.deepEqual(calls.filter((c) => c.startsWith("saveHead")), ["saveHead 10/9"]);
+    // A payment stopped at `sign` is in flight: nothing is flushed meanwhile.
+    const p = await g.begin(challenge("waits"));
+    assert.equal(p.action.do, "sign");
+    await sleep(100);
+    // Its reservation could not check the flushed head (that save was not known performed): its pre-sign line
+    // saved its own head before signing instead. Nothing else was saved while it waited.
+    assert.deepEqual(calls.filter((c) => c.startsWith("saveHead")), ["saveHead 10/9", "saveHead 11/10"]);
+    let q = await g.resume(p, { on: "signed", payload: payloadFor(p.action) });
+    q = await g.resume(q, { on: "response", status: 200, settlement: SETTLED });
+    assert.equal(q.action.do, "done");
+    assert.equal(q.action.unsaved_head_ms, 20, "the core says how long to wait");
+    // close() flushes at once.
+    await g.close();
+    opened.splice(opened.indexOf(g), 1);
+    assert.equal(await stored(), 12);
+    assert.deepEqual(calls.filter((c) => c.startsWith("saveHead")), ["saveHead 10/9", "saveHead 11/10", "saveHead 12/11"]);
+    const r = await x.verifyAuditDir(dir, AUDIT_KEY, { store: inner });
+    assert.deepEqual([r.ok, r.chains[0].head_check], [true, "equal"], JSON.stringify(r));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
@@ -794,9 +836,8 @@ test("replica heads: a log that lost the stored head is refused; guards without 
     const g = await open("r1.jsonl");
     assert.equal((await pay(g, "h-0")).allowed, true);
     await g.close();
-    // The pre-sign line's head rode with the settlement's compare-and-set; the settled line's waits for the
-    // next one (the stored head trails the log by that line: the verifier's "ahead").
-    assert.equal((await x.FileStore.open(storeDir).then((s) => s.loadHead("r1"))).seq, 1);
+    // The pre-sign line's head rode with the settlement's compare-and-set; the settled line's was saved at close.
+    assert.equal((await x.FileStore.open(storeDir).then((s) => s.loadHead("r1"))).seq, 2);
     // Another (empty) log for the same replica: the stored head is not its own.
     await assert.rejects(open("other.jsonl"), (e) => e.code === "store-unavailable");
     // The same log again continues its chain.
@@ -811,10 +852,11 @@ test("replica heads: a log that lost the stored head is refused; guards without 
     assert.equal((await pay(n2, "h-3")).allowed, true);
     await n1.close();
     await n2.close();
-    // The log's start-up saved its head (2); h-1's pre-sign line (3) rode with its settlement; nothing else wrote it.
-    assert.equal((await x.FileStore.open(storeDir).then((s) => s.loadHead("r1"))).seq, 3, "the head is the log's, one line behind");
+    // h-1's reservation checked the stored head (2), its pre-sign line (3) rode with its settlement, its settled
+    // line's head (4) was saved at close; nothing else wrote it.
+    assert.equal((await x.FileStore.open(storeDir).then((s) => s.loadHead("r1"))).seq, 4, "the head is the log's");
     const r = await x.verifyAuditDir(dir, AUDIT_KEY, { heads: { r1: await x.FileStore.open(storeDir).then((s) => s.loadHead("r1")) } });
-    assert.deepEqual(r.chains.filter((c) => c.name === "r1.jsonl").map((c) => [c.ok, c.head.seq, c.head_check, c.past_head]), [[true, 4, "ahead", 1]]);
+    assert.deepEqual(r.chains.filter((c) => c.name === "r1.jsonl").map((c) => [c.ok, c.head.seq, c.head_check, c.past_head]), [[true, 4, "equal", 0]]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
