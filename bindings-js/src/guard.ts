@@ -355,9 +355,9 @@ export class PaymentGuard {
     clearTimeout(this.#quiet);
     await Promise.allSettled([...this.#running]);
     await this.#exec.flush();
-    let failed: unknown = null;
+    let failed: Error | null = null;
     const flushed = await this.#flushHead().catch((e: unknown) => {
-      failed = e;
+      failed = e instanceof Error ? e : this.errorOf({ code: "store-unavailable" });
       return null;
     });
     await this.#exec.flush();
