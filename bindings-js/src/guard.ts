@@ -355,15 +355,15 @@ export class PaymentGuard {
     clearTimeout(this.#quiet);
     await Promise.allSettled([...this.#running]);
     await this.#exec.flush();
-    let failed: Error | null = null;
+    const failed: { error: Error | null } = { error: null };
     const flushed = await this.#flushHead().catch((e: unknown) => {
-      failed = e instanceof Error ? e : this.errorOf({ code: "store-unavailable" });
+      failed.error = e instanceof Error ? e : this.errorOf({ code: "store-unavailable" });
       return null;
     });
     await this.#exec.flush();
     await this.#sink?.close?.();
     await this.#store.close?.();
-    if (failed !== null) throw failed;
+    if (failed.error !== null) throw failed.error;
     if (flushed !== null && !flushed.allowed) throw this.errorOf(flushed);
   }
 
