@@ -10,6 +10,15 @@ use presidio_x402_core::Code;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
+/// Counts a task out of [`Guard::run`] however it ends.
+struct Running<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 impl Guard {
     /// Performs task `id`'s batches, starting with `actions`, until it stops
     /// at `sign`, `send` or `done` (returned). `done`'s metrics are recorded.
@@ -19,6 +28,9 @@ impl Guard {
         mut actions: Vec<Action>,
         mut written: Written,
     ) -> Result<Action, ApiError> {
+        self.running
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let _running = Running(&self.running);
         // This process's state transactions run one at a time (from `load-state`
         // to the answer of its `cas-state`), so payments of one sidecar do not
         // lose compare-and-set races to each other; other processes still can.
@@ -37,7 +49,11 @@ impl Guard {
             for a in actions {
                 match a.kind() {
                     "done" => {
-                        self.metrics.record(&a.to_value()["metrics"]);
+                        let v = a.to_value();
+                        self.metrics.record(&v["metrics"]);
+                        if let Some(ms) = v["unsaved_head_ms"].as_u64() {
+                            self.arm_flush(ms);
+                        }
                         return Ok(a);
                     }
                     "sign" | "send" => return Ok(a),

@@ -74,6 +74,11 @@ pub struct Guard {
     reload_lock: tokio::sync::Mutex<()>,
     /// Held from a `load-state` to the answer of its `cas-state` (see `exec`).
     pub(crate) state_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Tasks being run by [`Guard::run`] now (a flush waits for none).
+    pub(crate) running: std::sync::atomic::AtomicUsize,
+    /// When to flush an unsaved audit head (epoch ms; 0: nothing to flush).
+    flush_at: std::sync::atomic::AtomicU64,
+    flush_wake: tokio::sync::Notify,
 }
 
 fn read_key(file: Option<&Path>, env: &str, what: &str) -> Result<Vec<u8>, StartError> {
@@ -189,6 +194,9 @@ impl Guard {
             ready: AtomicBool::new(false),
             reload_lock: tokio::sync::Mutex::new(()),
             state_lock: Arc::new(tokio::sync::Mutex::new(())),
+            running: std::sync::atomic::AtomicUsize::new(0),
+            flush_at: std::sync::atomic::AtomicU64::new(0),
+            flush_wake: tokio::sync::Notify::new(),
         };
         tokio::spawn(writer(rx, g.store.clone(), g.sink.clone()));
         g.open().await?;
@@ -326,6 +334,35 @@ impl Guard {
         }
     }
 
+    /// A `done` said the audit head is not saved yet (`unsaved_head_ms`):
+    /// flush it once that long passed with nothing running (see
+    /// [`spawn_flusher`]).
+    pub(crate) fn arm_flush(&self, after_ms: u64) {
+        self.flush_at
+            .store(now_ms().saturating_add(after_ms).max(1), Ordering::SeqCst);
+        self.flush_wake.notify_one();
+    }
+
+    /// Runs the driver's flush (core `Driver::flush`: it saves an audit head
+    /// the store does not hold yet) once every queued write is done and no
+    /// task runs, its contract. Returns its `done`, or `None` when busy.
+    pub async fn flush_head(&self) -> Option<Value> {
+        self.flush().await;
+        if self.running.load(Ordering::SeqCst) > 0 {
+            return None; // the running task's `done` arms the flush again
+        }
+        let (id, actions, written) = {
+            let mut d = self.lock();
+            let (id, actions) = d.flush(now_ms());
+            let w = self.queue(&actions);
+            (id, actions, w)
+        };
+        self.run(id, actions, written)
+            .await
+            .ok()
+            .map(|a| a.to_value())
+    }
+
     /// Rereads the policy file and reloads it through the core's
     /// `Driver::reload` (the core validates it, audits the reload with the
     /// policy's digest and counts `x402_policy_reloads_total`); an invalid
@@ -437,6 +474,37 @@ async fn writer(
         }
         let _ = job.reply.send(failed);
     }
+}
+
+/// Flushes an unsaved audit head once the guard is quiet: the deadline set
+/// by [`Guard::arm_flush`] passed with no newer one and nothing running.
+pub fn spawn_flusher(g: Arc<Guard>) {
+    tokio::spawn(async move {
+        loop {
+            let at = g.flush_at.load(Ordering::SeqCst);
+            if at == 0 {
+                g.flush_wake.notified().await;
+                continue;
+            }
+            let now = now_ms();
+            if now < at {
+                tokio::time::sleep(std::time::Duration::from_millis(at - now)).await;
+                continue;
+            }
+            if g.flush_at
+                .compare_exchange(at, 0, Ordering::SeqCst, Ordering::SeqCst)
+                .is_err()
+            {
+                continue; // armed again meanwhile
+            }
+            // A failed save is not lost: the driver rereads the head before the next payment.
+            if let Some(done) = g.flush_head().await {
+                if done["allowed"] != json!(true) {
+                    tracing::warn!(code = %done["code"], "could not save the audit head");
+                }
+            }
+        }
+    });
 }
 
 /// Reloads the policy on SIGHUP and when the file changes (polled).

@@ -148,6 +148,7 @@ async fn run(args: Args) -> ExitCode {
         .map(|a| a.to_string())
         .unwrap_or_default();
     guard::spawn_reloader(guard.clone(), args.policy_poll_ms);
+    guard::spawn_flusher(guard.clone());
     let app = api::router(guard.clone(), &args, token);
     eprintln!("presidio-x402-sidecar listening on {addr}");
     tracing::info!(store = %args.store, replica = %guard.replica(), "ready");
@@ -165,6 +166,12 @@ async fn run(args: Args) -> ExitCode {
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
+    // Quiet now: save an audit head the store does not hold yet.
+    if let Some(done) = guard.flush_head().await {
+        if done["allowed"] != serde_json::json!(true) {
+            tracing::error!(code = %done["code"], "could not save the audit head at shutdown");
+        }
+    }
     guard.flush().await;
     match served {
         Ok(()) => ExitCode::SUCCESS,
