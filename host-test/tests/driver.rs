@@ -169,7 +169,9 @@ fn replay(h: &mut Host, s: &Value) -> Replayed {
                     native.reload_json(input, now),
                 ))
             })(),
-            Some("flush") => now().map(|now| (h.driver_flush(comp, now), native.flush_json(now))),
+            Some("flush") => now()
+                .map_err(String::from)
+                .map(|now| (h.driver_flush(comp, now), native.flush_json(now))),
             Some("handle") => (|| -> Result<(String, String), String> {
                 let id = task_id(crossings, i, &c["task"])?;
                 let (now, input) = (now()?, input()?);
