@@ -311,6 +311,7 @@ class HardenedX402Client:
 
     async def aclose(self) -> None:
         await self._httpx.aclose()  # as the seed: the client owns the httpx client it was given
+        await self._guard.aclose()  # its own guard: saves an unsaved audit head (docs/STORES.md)
         if self._own_store:  # the store made from redis_url (a store passed in belongs to the caller)
             out = self._guard.store.close()
             if inspect.isawaitable(out):

@@ -46,13 +46,16 @@ the official-client integration (:mod:`presidio_x402.integrations.x402`).
 from __future__ import annotations
 
 import asyncio
+import atexit
 import base64
+import contextlib
 import inspect
 import json
 import logging
 import random
 import threading
 import time
+import weakref
 from collections.abc import Generator
 from typing import Any, cast
 
@@ -210,12 +213,119 @@ class Guard:
         self._lock = threading.Lock()
         self._async = is_async_store(self.store)
         self._ready = False
+        # An unsaved audit head (a ``done`` with ``unsaved_head_ms``): flushed once quiet.
+        self._closed = False
+        self._flush_at: float | None = None
+        self._flush_cond = threading.Condition()
+        self._flush_thread: threading.Thread | None = None
+        self._flush_handle: asyncio.TimerHandle | None = None
+        self._flush_task: asyncio.Task[Any] | None = None
 
     def __repr__(self) -> str:
         return f"<Guard store={type(self.store).__name__} replica={self.replica!r}>"
 
     def close(self) -> None:
-        self._d.close()
+        """Saves an audit head the store does not hold yet (the last payment's, when
+        heads ride the compare-and-sets; docs/STORES.md "Flushing the head"), then
+        releases the driver. With an asynchronous store use :meth:`aclose` (this
+        only releases the driver). A head that could not be saved raises its coded
+        error once the driver is released. Idempotent."""
+        if self._closed:
+            return
+        done = None
+        try:
+            self._stop_flushing()
+            if not self._async and self._ready:
+                done = self._run_sync(self._flush())
+        finally:
+            self._d.close()
+        self._flushed(done)
+
+    async def aclose(self) -> None:
+        """:meth:`close`, awaited: with an asynchronous store the head is saved too."""
+        if self._closed:
+            return
+        done = None
+        try:
+            self._stop_flushing()
+            if self._ready:
+                done = await self._run_async(self._flush()) if self._async else self._run_sync(self._flush())
+        finally:
+            self._d.close()
+        self._flushed(done)
+
+    @staticmethod
+    def _flushed(done: Any) -> None:
+        if isinstance(done, dict) and done.get("allowed") is not True:
+            raise error_for(done.get("code"), done.get("details"))
+
+    # -- the quiet flush of an unsaved audit head (core ``Driver::flush``) ------------------
+    def _arm(self, after_ms: int) -> None:
+        """A ``done`` said the head is not saved yet: flush it once ``after_ms`` passed
+        with no run holding the guard (the driver saves nothing while a payment is
+        in flight; that payment's ``done`` arms again)."""
+        if self._closed:
+            return
+        if self._async:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                return
+            if self._flush_handle is not None:
+                self._flush_handle.cancel()
+            self._flush_handle = loop.call_later(after_ms / 1000, self._flush_later)
+            return
+        with self._flush_cond:
+            idle = self._flush_at is None
+            self._flush_at = time.monotonic() + after_ms / 1000
+            if self._flush_thread is None:
+                self._flush_thread = threading.Thread(target=_flusher, args=(weakref.ref(self), self._flush_cond),
+                                                      name="presidio-x402-flush", daemon=True)
+                self._flush_thread.start()
+            elif idle:
+                self._flush_cond.notify()
+        _UNSAVED.add(self)
+
+    def _flush_later(self) -> None:
+        self._flush_handle = None
+        if not self._closed:
+            self._flush_task = asyncio.get_running_loop().create_task(self._flush_quiet_async())
+
+    async def _flush_quiet_async(self) -> None:
+        try:
+            await self._run_async(self._flush())
+        except Exception:  # the next payment rereads the head
+            logger.debug("could not flush the audit head", exc_info=True)
+
+    def _flush_quiet(self) -> None:
+        """The flusher thread's flush (sync stores): under the guard's lock, so every
+        batch given out has been performed (the driver's contract)."""
+        try:
+            self._run_sync(self._flush())
+        except Exception:  # the next payment rereads the head
+            logger.debug("could not flush the audit head", exc_info=True)
+
+    def _stop_flushing(self) -> None:
+        self._closed = True
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
+        with self._flush_cond:
+            self._flush_at = None
+            self._flush_cond.notify_all()
+        _UNSAVED.discard(self)
+
+    def _flush(self) -> Steps:
+        """The driver's flush task (core ``Driver::flush``), run like a control task."""
+        if not self._ready:
+            return None
+        start = json.loads(self._d.flush(self.clock()))
+        batch = start["actions"]
+        while True:
+            kind, out = yield from self._batch(None, batch)
+            if kind == "stop":
+                return out
+            batch = self._cross(start["id"], out)
 
     # -- the caller's API ---------------------------------------------------------------
     def begin(self, method: str, url: str, payment_required: str | None = None, body: Body = None,
@@ -563,6 +673,9 @@ class Guard:
             self.metrics.apply(d.get("metrics") or [])
         if d.get("spans"):
             _otel.emit(d["spans"], self.tracer_provider)
+        ms = d.get("unsaved_head_ms")
+        if isinstance(ms, int) and not isinstance(ms, bool):
+            self._arm(ms)
 
     # -- runners: the same steps, synchronous or awaited --------------------------------------
     def _drive(self, gen: Steps) -> Any:
@@ -641,6 +754,37 @@ class Guard:
         finally:
             gen.close()
             self._lock.release()
+
+
+#: Guards on a synchronous store with an unsaved audit head: flushed at interpreter exit.
+_UNSAVED: weakref.WeakSet[Guard] = weakref.WeakSet()
+
+
+def _flusher(ref: weakref.ref[Guard], cond: threading.Condition) -> None:
+    """One guard's flusher thread: waits for the quiet deadline, then flushes. Holds
+    the guard only while flushing, so an unused guard is still collected."""
+    while True:
+        with cond:
+            g = ref()
+            if g is None or g._closed:
+                return
+            at = g._flush_at
+            wait = 1.0 if at is None else at - time.monotonic()
+            if wait > 0:
+                del g
+                cond.wait(min(wait, 1.0))
+                continue
+            g._flush_at = None
+        g._flush_quiet()
+        del g
+
+
+@atexit.register
+def _flush_at_exit() -> None:
+    for g in list(_UNSAVED):
+        if not g._closed and g._flush_at is not None:
+            with contextlib.suppress(Exception):
+                g._run_sync(g._flush())
 
 
 def _bool(v: Any) -> bool:

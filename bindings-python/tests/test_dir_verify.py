@@ -22,11 +22,12 @@ def _cli(*args):
 
 
 def _fill(store_of, logs):
-    """pod-a pays 3 times, pod-b twice, each with its own chain in ``logs``."""
+    """pod-a pays 3 times, pod-b twice, each with its own chain in ``logs``, then stops cleanly."""
     for r, n in (("pod-a", 3), ("pod-b", 2)):
         g = guard(store_of(), replica=r, log=logs / f"{r}.jsonl")
         for i in range(n):
             assert pay(g, f"https://api.example.com/{r}/{i}") is None
+        g.close()
 
 
 def _last_line_head(path, back=0):
@@ -35,9 +36,9 @@ def _last_line_head(path, back=0):
 
 
 def _stored_line_head(path):
-    """The head a replica's store holds after paid payments: its log's last line but one (the
-    settled line's head rides with the next compare-and-set, docs/STORES.md)."""
-    return _last_line_head(path, back=1)
+    """The head a replica's store holds after a clean stop: its log's last line (the settled
+    line's head is flushed at close, docs/STORES.md "Flushing the head")."""
+    return _last_line_head(path)
 
 
 def _cut(path, n):
@@ -87,12 +88,12 @@ def test_intact_directory_verifies_against_its_heads(file_dir):
     store, logs = file_dir
     r = verify_dir(logs, AUDIT_KEY, store=store)
     assert r.ok and r.truncation_checked and r.missing == []
-    # Each log is one line (its last payment's settled line) past its stored head.
-    assert [(c.name, c.head_check, c.past_head) for c in r.chains] == [("pod-a.jsonl", "ahead", 1),
-                                                                        ("pod-b.jsonl", "ahead", 1)]
+    # Each log ends at its stored head: closing saved the last settled line's head.
+    assert [(c.name, c.head_check, c.past_head) for c in r.chains] == [("pod-a.jsonl", "equal", 0),
+                                                                        ("pod-b.jsonl", "equal", 0)]
     p = _cli(str(logs), "--store-dir", store.path)
     assert p.returncode == 0, p.stdout + p.stderr
-    assert "stored head ahead (1 past the stored head)" in p.stdout and "WARNING" not in p.stderr
+    assert "stored head equal" in p.stdout and "WARNING" not in p.stderr
 
 
 def test_deleted_replica_log_is_reported(file_dir):
@@ -112,8 +113,9 @@ def test_deleted_replica_log_is_reported(file_dir):
     assert p.returncode == 0 and "truncation not checked" in p.stderr
 
 
-@pytest.mark.parametrize("n", [2, 3])
+@pytest.mark.parametrize("n", [1, 2, 3])
 def test_cut_tail_is_reported(file_dir, n):
+    """Any cut tail, the last line alone included (THREATS: deleting the last line is detected)."""
     store, logs = file_dir
     total = len((logs / "pod-a.jsonl").read_text().splitlines())
     _cut(logs / "pod-a.jsonl", n)
@@ -124,16 +126,6 @@ def test_cut_tail_is_reported(file_dir, n):
     assert a.stored_head == store.load_head("pod-a")
     p = _cli(str(logs), "--store-dir", store.path)
     assert p.returncode == 1 and "FAILED: pod-a.jsonl" in p.stdout and "audit-truncated" in p.stdout
-
-
-def test_cutting_only_the_line_past_the_stored_head_is_not_seen(file_dir):
-    """The settled line of a replica's last payment is not in its stored head yet (its head rides
-    with the next compare-and-set): a log cut by exactly that line still ends at its stored head."""
-    store, logs = file_dir
-    _cut(logs / "pod-a.jsonl", 1)
-    r = verify_dir(logs, AUDIT_KEY, store=store)
-    assert r.ok and r.truncation_checked
-    assert [(c.head_check, c.past_head) for c in r.chains] == [("equal", 0), ("ahead", 1)]
 
 
 def test_given_heads_wrong_mac_and_head_behind(file_dir, tmp_path):
@@ -161,7 +153,7 @@ def test_redis_heads_catch_a_deleted_log_and_a_cut_tail(redis_dir, redis_server)
     assert r.ok and r.truncation_checked
     p = _cli(str(logs), "--redis-url", redis_server.url, "--tenant", tenant)
     assert p.returncode == 0, p.stdout + p.stderr
-    _cut(logs / "pod-b.jsonl", 2)  # one line past its stored head, and one more
+    _cut(logs / "pod-b.jsonl", 1)  # its last line alone: the stored head is that line's
     (logs / "pod-a.jsonl").unlink()
     r = verify_dir(logs, AUDIT_KEY, store=store)
     assert not r.ok

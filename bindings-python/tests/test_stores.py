@@ -1054,18 +1054,21 @@ def test_heads_ride_the_settlements_and_the_chain_verifies(head_store, tmp_path)
         assert g.profile["cas_head"] is True
         paying = (lambda u, a="10000": run(pay_async_amount(g, u, a))) if is_async_store(s) else \
             (lambda u, a="10000": pay_amount(g, u, a))
-        return spy, paying
+        return spy, paying, g
 
     def check(trailing):
+        """The stored head trails the log by ``trailing`` lines, or by none once the guard's quiet
+        flush ran (20 ms after the last payment: test_flush.py)."""
         lines = (logs / "pod-a.jsonl").read_text().splitlines()
         stored = run(s.load_head("pod-a"))
-        assert stored == _line_head(lines[-1 - trailing])
+        lag = 0 if stored == _line_head(lines[-1]) else trailing
+        assert stored == _line_head(lines[-1 - lag])
         r = verify_dir(logs, AUDIT_KEY, heads=run(s.load_heads()))
         assert r.ok and r.truncation_checked
-        assert [(c.head_check, c.past_head) for c in r.chains] == [("ahead" if trailing else "equal", trailing)]
+        assert [(c.head_check, c.past_head) for c in r.chains] == [("ahead" if lag else "equal", lag)]
         return lines
 
-    spy, paying = make()
+    spy, paying, g = make()
     for i in range(4):
         assert paying(f"https://api.example.com/ride/{i}") is None
     carried = [(h, r) for h, r in spy.calls if h is not None]
@@ -1073,18 +1076,25 @@ def test_heads_ride_the_settlements_and_the_chain_verifies(head_store, tmp_path)
     # head unchanged (the check that no other writer moved it).
     rides = [h for h, _ in carried if h["head"]["seq"] > h["prev_seq"]]
     checks = [h for h, _ in carried if h["head"]["seq"] == h["prev_seq"]]
-    assert len(spy.calls) == 8 and (len(rides), len(checks)) == (4, 3) and spy.saves == 0, spy.calls
+    assert len(spy.calls) == 8 and (len(rides), len(checks)) == (4, 3), spy.calls
+    assert spy.saves in (0, 1)  # 1: the quiet flush after the last payment
     assert all(r["won"] is True and r["head_saved"] is True for _, r in carried)
     assert all(h["replica"] == "pod-a" for h, _ in carried)
     check(trailing=1)
-    # A refusal (over the $1 per-call limit) writes no state: its line's head gets a save_head.
+    # A refusal (over the $1 per-call limit) writes no state: its line's head gets a save_head (or,
+    # when the quiet flush saved the settled line's, it is the one unsaved line: its done says so).
+    before = spy.saves
     assert paying("https://api.example.com/ride/big", "2000000") == "policy-per-call-exceeded"
-    assert spy.saves == 1
-    check(trailing=0)
+    assert spy.saves - before in (0, 1)
+    check(trailing=0 if spy.saves > before else 1)
     assert paying("https://api.example.com/ride/after") is None
-    check(trailing=1)
-    # A restarted process on the same log: its start-up saves the head the log is ahead by.
-    spy, paying = make()
+    g._stop_flushing()  # a process killed (before or after its quiet flush)
+    lines = check(trailing=1)
+    ahead = run(s.load_head("pod-a")) != _line_head(lines[-1])
+    # Restarted on the same log: a start-up on a log ahead of its stored head saves it, and then its
+    # first payment's pre-sign line saves its own (its reservation could not check a save not known
+    # performed); after a flush there is nothing to catch up.
+    spy, paying, g = make()
     assert paying("https://api.example.com/ride/restarted") is None
-    assert spy.saves == 1
+    assert spy.saves in ((2, 3) if ahead else (0, 1))  # +1: the quiet flush after it
     check(trailing=1)

@@ -135,6 +135,7 @@ async def main() -> None:
         while True:
             await asyncio.sleep(1)
     out({"event": "done", "allowed": allowed, "codes": codes})
+    guard.close()  # saves the last line's audit head (docs/STORES.md, "Flushing the head")
 
 
 async def purchase(guard: Guard, job: dict, codes: dict, pid: str, phase: str, amount: str = "10000") -> str:
