@@ -142,11 +142,24 @@ fn a_restart_continues_the_chain_from_the_log_and_the_file_store() {
         "r-file",
     ];
     {
-        let sc = Sidecar::start(&args);
+        let mut sc = Sidecar::start(&args);
         assert_eq!(
             pay(&sc, "https://api.example.com/a")["settlement"],
             "settled"
         );
+        // A clean stop (SIGTERM) saves the head of the log's last line (the
+        // quiet flush or the shutdown's, whichever comes first).
+        assert!(std::process::Command::new("kill")
+            .args(["-TERM", &sc.pid().to_string()])
+            .status()
+            .expect("kill")
+            .success());
+        assert!(sc.child.wait().expect("exit").success());
+        let h: Value = serde_json::from_str(
+            &std::fs::read_to_string(state.join("head-r-file.json")).expect("head"),
+        )
+        .expect("json");
+        assert_eq!(h["seq"], 2, "{h}");
     }
     let sc = Sidecar::start(&args);
     assert_eq!(
@@ -167,7 +180,7 @@ fn a_restart_continues_the_chain_from_the_log_and_the_file_store() {
         )
         .expect("json")
     };
-    // Heads ride the compare-and-sets (docs/STORES.md): the restart saved the
+    // Heads ride the compare-and-sets (docs/STORES.md): the stop saved the
     // log's head (2), the second payment's settlement carried its pre-sign
     // line (3); the settled line (4) is saved once the sidecar is quiet (the
     // core's `unsaved_head_ms`).
