@@ -121,8 +121,9 @@ const md = [
   "Round trips: the reservation's compare-and-set (setting the fingerprint in the same script) and the settlement's, " +
   "which also saves the head of the line written before signing (the cas_head script); each step runs on the state the " +
   "store answered last, so a payment loads nothing (docs/STORES.md; was 4, a head save after each " +
-  "line; before that 6; 0.4.0: 8). The settled line's head rides with the next payment's settlement: the stored head trails its log by one " +
-  "line (the verifier's `ahead`). Without an audit log a payment takes 2 as well. Payments/s are all processes together.",
+  "line; before that 6; 0.4.0: 8). The settled line's head rides with the next payment's settlement, and the last " +
+  "payment's is saved when the guard goes quiet or closes (one save per burst, docs/STORES.md \"Flushing the head\"; the " +
+  "difference of an N- and a 2N-payment process cancels it, as it cancels start-up). Without an audit log a payment takes 2 as well. Payments/s are all processes together.",
   "",
 ];
 writeFileSync(join(out, "bench-redis.md"), md.join("\n"));
