@@ -262,6 +262,9 @@ def test_round_trips_per_payment_with_an_audit_log(redis_server, tenant, tmp_pat
     logs.mkdir()
     g = guard(store, replica="pod", limit=1, log=logs / "pod.jsonl")
     assert g.profile["cas_head"] is True
+    # No quiet flush here (test_flush.py has it): on a loaded machine it could land between two
+    # payments and add a round trip.
+    g._stop_flushing()
     assert pay(g, "https://api.example.com/rt/warm") is None
     client.calls.clear()
     for i in range(10):
@@ -416,14 +419,20 @@ def test_tenant_and_prefix_isolation(redis_server, tenant):
 
 
 def test_head_cas_refuses_a_duplicate_replica(redis_server, tenant, tmp_path):
-    a = guard(RedisStore(redis_server.url, tenant=tenant), replica="pod-a", log=tmp_path / "a.jsonl")
+    def quiet(g):
+        # No quiet flush (test_flush.py has it): its 20 ms timer would make the stored head below
+        # depend on the machine's load.
+        g._stop_flushing()
+        return g
+
+    a = quiet(guard(RedisStore(redis_server.url, tenant=tenant), replica="pod-a", log=tmp_path / "a.jsonl"))
     assert pay(a, "https://api.example.com/1") is None
     # A second process with the same replica id and its own (empty) log: refused before any step.
-    b = guard(RedisStore(redis_server.url, tenant=tenant), replica="pod-a", log=tmp_path / "b.jsonl")
+    b = quiet(guard(RedisStore(redis_server.url, tenant=tenant), replica="pod-a", log=tmp_path / "b.jsonl"))
     assert pay(b, "https://api.example.com/2") == "store-unavailable"
     assert not (tmp_path / "b.jsonl").exists()
     # A second process resuming the same log file: it saves first, A's next line is refused.
-    c = guard(RedisStore(redis_server.url, tenant=tenant), replica="pod-a", log=tmp_path / "a.jsonl")
+    c = quiet(guard(RedisStore(redis_server.url, tenant=tenant), replica="pod-a", log=tmp_path / "a.jsonl"))
     assert pay(c, "https://api.example.com/3") is None
     # A's reservation carries its stored head as a check (heads ride the compare-and-sets): C moved
     # it, so A is refused before anything is written or signed. C's settled line (4) trails the
@@ -435,12 +444,14 @@ def test_head_cas_refuses_a_duplicate_replica(redis_server, tenant, tmp_path):
 def test_head_save_cut_short_catches_up(redis_server, tenant, tmp_path):
     log = tmp_path / "pod.jsonl"
     g = guard(RedisStore(redis_server.url, tenant=tenant), replica="pod", log=log)
+    g._stop_flushing()  # no quiet flush (test_flush.py): the heads below must not depend on timing
     assert pay(g, "https://api.example.com/1") is None
     # Lines 3-4 reached the log but the process died before saving its head.
     s = RedisStore(redis_server.url, tenant=tenant)
     assert pay(g, "https://api.example.com/2") is None
     redis_server.client().hset(f"presidio_x402:{{{tenant}}}:head:pod", mapping={"seq": "2"})
     g2 = guard(s, replica="pod", log=log)
+    g2._stop_flushing()
     assert pay(g2, "https://api.example.com/3") is None
     # Caught up at start-up (line 4), then line 5's head rode with the settlement: the stored head
     # trails the log (6 lines) by the settled line.
@@ -1060,10 +1071,12 @@ def test_heads_ride_the_settlements_and_the_chain_verifies(head_store, tmp_path)
         """The stored head trails the log by ``trailing`` lines, or by none once the guard's quiet
         flush ran (20 ms after the last payment: test_flush.py)."""
         lines = (logs / "pod-a.jsonl").read_text().splitlines()
-        stored = run(s.load_head("pod-a"))
+        # One read of the heads for both checks: the flush may land between two reads.
+        heads = run(s.load_heads())
+        stored = heads["pod-a"]
         lag = 0 if stored == _line_head(lines[-1]) else trailing
         assert stored == _line_head(lines[-1 - lag])
-        r = verify_dir(logs, AUDIT_KEY, heads=run(s.load_heads()))
+        r = verify_dir(logs, AUDIT_KEY, heads=heads)
         assert r.ok and r.truncation_checked
         assert [(c.head_check, c.past_head) for c in r.chains] == [("ahead" if lag else "equal", lag)]
         return lines
