@@ -196,8 +196,8 @@ const CLASS_BITS: u32 = 6;
 /// it, 228,821 with these codes. The prefix code was dropped for its lookup
 /// cost: every code before a hit had to be decoded (`Lexicon::class` took
 /// twice the instructions on the `cue-name-x` worst case, which went from
-/// 0.85 to 1.02 ms); with these codes a skipped entry costs nothing more
-/// and a hit one read.
+/// 0.85 to 1.02 ms); with these codes a body costs one more read (its
+/// codes, and how many are escapes) and a hit none.
 const COMMON_BITS: u32 = 3;
 
 /// Bits of a shared-prefix length in a `k`-character bucket (lengths
@@ -249,9 +249,10 @@ impl Bits {
 ///   entries in order the length of the prefix it shares with the entry
 ///   before it ([`lcp_bits`] bits each, all together first, so a lookup reads
 ///   them at once), then their short class codes ([`COMMON_BITS`] bits each,
-///   all together), then each entry as the characters after its shared
-///   prefix (five bits each; the count is `k` minus the prefix), then the
-///   class symbols of the entries whose short code is the escape, in order.
+///   all together, also one read), then the class symbols of the entries
+///   whose short code is the escape, in order, then each entry as the
+///   characters after its shared prefix (five bits each; the count is `k`
+///   minus the prefix).
 ///
 /// `at[k - 1]` is `[heads start, bodies start, entries]` of length `k`;
 /// its bodies end where length `k + 1`'s heads start. `first[31 (k - 1) +
@@ -349,13 +350,13 @@ fn lexicon(data: &std::path::Path, prefixes: &str, out_dir: &std::path::Path) ->
                     }
                 }
             }
+            for class in escapes {
+                body.put(u32::from(class), CLASS_BITS);
+            }
             for (&n, &(e, _)) in shared.iter().zip(&block[1..]) {
                 for &ch in &e[n..] {
                     body.put(u32::from(code(ch)), 5);
                 }
-            }
-            for class in escapes {
-                body.put(u32::from(class), CLASS_BITS);
             }
             bodies.extend_from_slice(&body.bytes());
         }

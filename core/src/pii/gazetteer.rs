@@ -47,9 +47,9 @@ const FIELD_LOW_BITS: u64 = 0x9249_2492_4924_9249;
 /// block's body; the body holds the shared-prefix length of each of the
 /// block's other entries (with the entry before), all together so one read
 /// gets them, then their [`COMMON_BITS`]-bit short class codes (an index in
-/// `common`, or [`ESCAPE`]), then each of those entries as the characters
-/// after its shared prefix at five bits each, then the class symbols of the
-/// escaped entries. A lookup binary-searches the heads of the key's length
+/// `common`, or [`ESCAPE`]; one read too), then the class symbols of the
+/// escaped entries, then each of those entries as the characters after its
+/// shared prefix at five bits each. A lookup binary-searches the heads of the key's length
 /// that start with the key's first character (`first` says where they are),
 /// then reads at most one body (`block - 1` entries), skipping each entry
 /// that cannot equal the key from its shared length alone. 67,482 entries
@@ -315,7 +315,14 @@ impl Lexicon {
         // checks they fit), then its entries: the next one at `at`.
         let mut lengths = peek(self.packed, 8 * (mid + offset));
         let codes = 8 * (mid + offset) + others * lcp_bits as usize;
-        let mut at = codes + others * COMMON_BITS;
+        // The short codes, field 0 highest; `escaped` has the lowest bit of
+        // each field that is the escape (all its bits set).
+        let short = peek(self.packed, codes)
+            .checked_shr(64 - (others * COMMON_BITS) as u32)
+            .unwrap_or(0);
+        let escaped = short & (short >> 1) & (short >> 2) & FIELD_LOW_BITS;
+        let escapes = codes + others * COMMON_BITS;
+        let mut at = escapes + escaped.count_ones() as usize * CLASS_BITS;
         for i in 0..others {
             let shared = lengths.checked_shr(64 - lcp_bits).unwrap_or(0) as usize;
             lengths = lengths.checked_shl(lcp_bits).unwrap_or(0);
@@ -339,28 +346,14 @@ impl Lexicon {
                 };
                 match ord {
                     Ok(()) => {
-                        // The short codes, field 0 highest.
-                        let short = peek(self.packed, codes)
-                            .checked_shr(64 - (others * COMMON_BITS) as u32)
-                            .unwrap_or(0);
                         let field = (others - 1 - i) * COMMON_BITS;
                         let code = (short >> field) & ESCAPE;
                         let index = if code != ESCAPE {
                             self.common.get(code as usize).copied().unwrap_or(0)
                         } else {
-                            // The escapes' symbols follow the last entry's
-                            // characters; this one's after those of the
-                            // escapes before it (fields with every bit set).
-                            let escaped = short & (short >> 1) & (short >> 2) & FIELD_LOW_BITS;
+                            // After the symbols of the escapes before it.
                             let before = (escaped >> (field + COMMON_BITS)).count_ones() as usize;
-                            let mut end = next;
-                            for _ in i + 1..others {
-                                let shared =
-                                    lengths.checked_shr(64 - lcp_bits).unwrap_or(0) as usize;
-                                lengths = lengths.checked_shl(lcp_bits).unwrap_or(0);
-                                end += 5 * (k - shared);
-                            }
-                            (peek(self.packed, end + before * CLASS_BITS) >> (64 - CLASS_BITS))
+                            (peek(self.packed, escapes + before * CLASS_BITS) >> (64 - CLASS_BITS))
                                 as u8
                         };
                         return self.classes.get(usize::from(index)).copied().unwrap_or(0);
