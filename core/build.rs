@@ -154,11 +154,13 @@ const LEXICON_LISTS: [(&str, u8); 7] = [
     ("first_ambiguous.txt", 2),
     ("last.txt", 4),
     ("last_wordlike.txt", 8),
-    ("stop.txt", 16),
+    ("stop.txt", STOP_BIT),
     ("places.txt", 32),
     ("places_ambiguous.txt", 128),
 ];
 const PREFIX_BIT: u8 = 64;
+/// The class bit of `stop.txt` (`STOP` in `src/pii/gazetteer.rs`).
+const STOP_BIT: u8 = 16;
 
 /// Every entry of a line-per-length table text.
 fn entries(text: &str) -> impl Iterator<Item = &[u8]> {
@@ -188,7 +190,7 @@ const CLASS_BITS: u32 = 6;
 /// Bits of a block body entry's short class code (`COMMON_BITS` in
 /// `src/pii/gazetteer.rs`): codes `0..7` name the seven classes most
 /// frequent in bodies (a first name only, a surname only, a place only…:
-/// about 98 % of entries), code 7 says the entry's [`CLASS_BITS`]-bit symbol
+/// 97 % of the 59,031 body entries of 2026-12-03), code 7 says the entry's [`CLASS_BITS`]-bit symbol
 /// is among the body's escapes. The stop words' class always has a short
 /// code: stop words are the entries a scan looks up most. Measured on the
 /// 60,661-entry lexicon of 2026-12-02: 247,599 bytes with every body
@@ -304,7 +306,7 @@ fn lexicon(data: &std::path::Path, prefixes: &str, out_dir: &std::path::Path) ->
         }
     }
     let mut common: Vec<u8> = (0..classes.len() as u8).collect();
-    let stop = classes.binary_search(&16).ok().map(|i| i as u8);
+    let stop = classes.binary_search(&STOP_BIT).ok().map(|i| i as u8);
     common.sort_by_key(|&c| (Some(c) != stop, std::cmp::Reverse(seen[usize::from(c)]), c));
     common.truncate((1 << COMMON_BITS) - 1);
     let escape = (1u32 << COMMON_BITS) - 1;

@@ -249,9 +249,9 @@ def main():
     # A world given name that is also a common Census surname (Jones, Murphy)
     # stays a surname only: in US-centric metadata that reading is the
     # likelier one. Rarer surnames (Salman, Milos, Hussain) are given names too.
-    common_last = set(census("dist.all.last")[:WORLD_NOT_SURNAMES])
-    first = sorted(english_first | (set(world_first()) - common_last))
-    last = [n for n in census("dist.all.last")[:TOP_SURNAMES] if n.isalpha() and len(n) >= 2]
+    census_last = census("dist.all.last")
+    first = sorted(english_first | (set(world_first()) - set(census_last[:WORLD_NOT_SURNAMES])))
+    last = [n for n in census_last[:TOP_SURNAMES] if n.isalpha() and len(n) >= 2]
     # Names that are also months or common words (May, Grant, June) stay first
     # names, marked ambiguous, rather than stop words: with context ("for
     # Grant Smith") they are names.

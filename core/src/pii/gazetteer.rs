@@ -49,10 +49,11 @@ const FIELD_LOW_BITS: u64 = 0x9249_2492_4924_9249;
 /// gets them, then their [`COMMON_BITS`]-bit short class codes (an index in
 /// `common`, or [`ESCAPE`]; one read too), then the class symbols of the
 /// escaped entries, then each of those entries as the characters after its
-/// shared prefix at five bits each. A lookup binary-searches the heads of the key's length
-/// that start with the key's first character (`first` says where they are),
-/// then reads at most one body (`block - 1` entries), skipping each entry
-/// that cannot equal the key from its shared length alone. 67,482 entries
+/// shared prefix at five bits each. A lookup binary-searches the heads of
+/// the key's length that start with the key's first character (`first`
+/// says where they are), then reads at most one body (`block - 1`
+/// entries), skipping each entry that cannot equal the key from its shared
+/// length alone. 67,482 entries
 /// in 248,273 bytes (blocks of 8) and a 2,356-byte index; the answers are
 /// the lists' (`lexicon_answers_every_entry_and_its_near_misses`).
 pub(crate) struct Lexicon {
