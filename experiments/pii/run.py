@@ -34,6 +34,7 @@ HELDOUT3_SEED = 3301  # dev split: its errors may be read
 HELDOUT4_SEED = 4409  # test split: never print or read its errors (HELDOUT.md)
 HELDOUT5_SEED = 5507  # test split of the bigger-gazetteer round: never print or read its errors
 HELDOUT6_SEED = 6607  # fresh test split (transliterated names): never print or read its errors
+HELDOUT7_SEED = 7707  # dev split of v6's round: its errors may be read
 BASELINE = "presidio-hardened-x402==0.3.0"
 FAKER = "faker==40.54.0"
 ANYASCII = "anyascii==0.3.2"  # held-out v6 transliterates names written in other scripts
@@ -125,6 +126,8 @@ def main():
     sh([VENV_PY, os.path.join(HERE, "gen_heldout5.py"), heldout5_path, "--n", str(N), "--seed", str(HELDOUT5_SEED)])
     heldout6_path = os.path.join(CACHE, "heldout6.jsonl")
     sh([VENV_PY, os.path.join(HERE, "gen_heldout6.py"), heldout6_path, "--n", str(N), "--seed", str(HELDOUT6_SEED)])
+    heldout7_path = os.path.join(CACHE, "heldout7.jsonl")
+    sh([VENV_PY, os.path.join(HERE, "gen_heldout7.py"), heldout7_path, "--n", str(N), "--seed", str(HELDOUT7_SEED)])
     seed_path = os.path.join(CACHE, "seed.jsonl")
     sh([sys.executable, os.path.join(HERE, "seed_corpus.py"), seed_path])
     sh(["cargo", "build", "--quiet", "--release", "-p", "presidio-x402-core", "--example", "pii_eval"], cwd=ROOT)
@@ -150,6 +153,10 @@ def main():
                          "of its round; names transliterated from other scripts, towns, templates, hosts and brand "
                          "heads of its own; never tuned on, its errors are not printed; every run is recorded in "
                          "experiments/pii/HELDOUT.md)", heldout6_path),
+                        (f"Held-out v7, DEV split of v6's round (seed {HELDOUT7_SEED}, gen_heldout7.py: written "
+                         "right after v6, before any change; names transliterated from other scripts, towns, "
+                         "templates, hosts and brand heads of its own; its errors are read while tuning)",
+                         heldout7_path),
                         (f"Held-out v2, tuned-after (seed {HELDOUT2_SEED}, gen_heldout2.py: Faker names "
                          "disjoint from the tune list, its own templates, person-named brands; rules were written "
                          "after reading its errors, so it is no longer unseen)", heldout2_path),
@@ -161,8 +168,8 @@ def main():
         _, rp = native(path, c, 1)
         _, bp = baseline(path, 1)
         extra.append((title, c, evaluate.score(c, rp), evaluate.score(c, bp), rp))
-    summary = [("seed 0.3.0", extra[5]), ("v2 (tuned-after)", extra[4]), ("v3 (dev)", extra[0]),
-               ("v4 (test)", extra[1]), ("v5 (test)", extra[2]), ("v6 (test)", extra[3])]
+    summary = [("seed 0.3.0", extra[6]), ("v2 (tuned-after)", extra[5]), ("v3 (dev)", extra[0]),
+               ("v7 (dev)", extra[4]), ("v4 (test)", extra[1]), ("v5 (test)", extra[2]), ("v6 (test)", extra[3])]
     for name, (_, c, r_sc, _, rp) in summary:
         print("SPLIT " + split_line(name, c, r_sc, rp))
     write_report(corpus, rust, base, rs, bs, hard_negative_stats(corpus, rust_preds), extra, rust_preds)
