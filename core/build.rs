@@ -19,7 +19,7 @@
 //! length (layout at [`lexicon`]): each block's first entry whole, with its
 //! 6-bit class symbol, so the block heads stay a binary search over
 //! fixed-width records, the others as (shared prefix length, a 3-bit short
-//! class code, the characters after the prefix); 248,273 bytes for 67,482
+//! class code, the characters after the prefix); 250,662 bytes for 67,960
 //! entries (2026-12-03), plus a 2,356-byte first-character index. The small table of two-word
 //! organisations stays separate (fixed-width records). The per-list tables
 //! (`first.bin`…) are written too, for the tests; only the lexicon and the
@@ -147,9 +147,9 @@ fn main() {
 
 /// The lists merged into the lexicon and the class bit each sets (the bits
 /// of `src/pii/gazetteer.rs`: `FIRST` 1, `FIRST_AMB` 2, `LAST` 4, `LAST_WL`
-/// 8, `STOP` 16, `PLACE` 32, `PLACE_AMB` 128; `PREFIX` 64 is the derived
-/// place prefixes).
-const LEXICON_LISTS: [(&str, u8); 7] = [
+/// 8, `STOP` 16, `PLACE` 32, `PLACE_AMB` 128, `ROLE` 256; `PREFIX` 64 is the
+/// derived place prefixes).
+const LEXICON_LISTS: [(&str, u16); 8] = [
     ("first.txt", 1),
     ("first_ambiguous.txt", 2),
     ("last.txt", 4),
@@ -157,10 +157,11 @@ const LEXICON_LISTS: [(&str, u8); 7] = [
     ("stop.txt", STOP_BIT),
     ("places.txt", 32),
     ("places_ambiguous.txt", 128),
+    ("roles.txt", 256),
 ];
-const PREFIX_BIT: u8 = 64;
+const PREFIX_BIT: u16 = 64;
 /// The class bit of `stop.txt` (`STOP` in `src/pii/gazetteer.rs`).
-const STOP_BIT: u8 = 16;
+const STOP_BIT: u16 = 16;
 
 /// Every entry of a line-per-length table text.
 fn entries(text: &str) -> impl Iterator<Item = &[u8]> {
@@ -263,7 +264,7 @@ impl Bits {
 /// 1` to `first[.. + c + 1] - 1`, for `c` in 1..=30). Returns the Rust
 /// constant.
 fn lexicon(data: &std::path::Path, prefixes: &str, out_dir: &std::path::Path) -> String {
-    let mut all: std::collections::BTreeMap<Vec<u8>, u8> = std::collections::BTreeMap::new();
+    let mut all: std::collections::BTreeMap<Vec<u8>, u16> = std::collections::BTreeMap::new();
     for (file, bit) in LEXICON_LISTS {
         let text = fs::read_to_string(data.join(file)).expect("a lexicon list");
         for e in entries(&text) {
@@ -273,7 +274,7 @@ fn lexicon(data: &std::path::Path, prefixes: &str, out_dir: &std::path::Path) ->
     for e in entries(prefixes) {
         *all.entry(e.to_vec()).or_default() |= PREFIX_BIT;
     }
-    let mut classes: Vec<u8> = all.values().copied().collect();
+    let mut classes: Vec<u16> = all.values().copied().collect();
     classes.sort_unstable();
     classes.dedup();
     assert!(

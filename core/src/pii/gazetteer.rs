@@ -53,8 +53,8 @@ const FIELD_LOW_BITS: u64 = 0x9249_2492_4924_9249;
 /// the key's length that start with the key's first character (`first`
 /// says where they are), then reads at most one body (`block - 1`
 /// entries), skipping each entry that cannot equal the key from its shared
-/// length alone. 67,482 entries
-/// in 248,273 bytes (blocks of 8) and a 2,356-byte index; the answers are
+/// length alone. 67,960 entries
+/// in 250,662 bytes (blocks of 8) and a 2,356-byte index; the answers are
 /// the lists' (`lexicon_answers_every_entry_and_its_near_misses`).
 pub(crate) struct Lexicon {
     /// Each length's heads then bodies, shortest length first.
@@ -67,7 +67,7 @@ pub(crate) struct Lexicon {
     /// starts among one first character's blocks).
     first: &'static [u16],
     /// The class bits of each class index (at most 64 classes).
-    classes: &'static [u8],
+    classes: &'static [u16],
     /// The class index of each short code of a body entry (the seven
     /// classes most frequent there).
     common: &'static [u8],
@@ -223,28 +223,30 @@ impl Table {
 }
 
 /// A Census first name (lexicon class bit).
-pub(crate) const FIRST: u8 = 1;
+pub(crate) const FIRST: u16 = 1;
 /// A first name that is also a common word (May, Will): needs context.
-pub(crate) const FIRST_AMB: u8 = 2;
+pub(crate) const FIRST_AMB: u16 = 2;
 /// A Census surname.
-pub(crate) const LAST: u8 = 4;
+pub(crate) const LAST: u16 = 4;
 /// A surname that is also a word (Brown, Price): weak evidence alone.
-pub(crate) const LAST_WL: u8 = 8;
+pub(crate) const LAST_WL: u16 = 8;
 /// A metadata word that is never part of a name.
-pub(crate) const STOP: u8 = 16;
+pub(crate) const STOP: u16 = 16;
 /// A country, US state, large city or alias (one word or several).
-pub(crate) const PLACE: u8 = 32;
+pub(crate) const PLACE: u16 = 32;
 /// A proper word prefix of a multi-word place (`new`, `rio de`): a place
 /// name is read on only while the words so far are one.
-pub(crate) const PREFIX: u8 = 64;
+pub(crate) const PREFIX: u16 = 64;
 /// A place that is also a common word (Reading, Nice): needs a location cue.
-pub(crate) const PLACE_AMB: u8 = 128;
+pub(crate) const PLACE_AMB: u16 = 128;
+/// A noun that only ever names a person (`landlord`, `tutor`): a role cue.
+pub(crate) const ROLE: u16 = 256;
 
 impl Lexicon {
     /// The class bits of the packed `key` (0 when it is no entry): one
     /// binary search over block heads and at most one block read answer
     /// every list.
-    pub(crate) fn class(&self, key: &Key) -> u8 {
+    pub(crate) fn class(&self, key: &Key) -> u16 {
         let k = key.len;
         let Some(&[lo, mid, count]) = self.at.get(k - 1) else {
             return 0;
@@ -374,7 +376,7 @@ impl Lexicon {
     /// [`Lexicon::class`] of `key` (lowercase ASCII); 0 when it cannot be
     /// packed.
     #[cfg(test)]
-    pub(crate) fn class_of(&self, key: &[u8]) -> u8 {
+    pub(crate) fn class_of(&self, key: &[u8]) -> u16 {
         Key::new(key).map_or(0, |k| self.class(&k))
     }
 }
@@ -520,8 +522,8 @@ mod tests {
     /// Entry -> class bits, computed from the list texts as `core/build.rs`
     /// computes them: the bit of every list an entry is in, and [`PREFIX`]
     /// for every proper word prefix of a multi-word place.
-    fn reference() -> std::collections::HashMap<Vec<u8>, u8> {
-        let lists: [(u8, &str); 7] = [
+    fn reference() -> std::collections::HashMap<Vec<u8>, u16> {
+        let lists: [(u16, &str); 8] = [
             (FIRST, include_str!("data/first.txt")),
             (FIRST_AMB, include_str!("data/first_ambiguous.txt")),
             (LAST, include_str!("data/last.txt")),
@@ -529,8 +531,9 @@ mod tests {
             (STOP, include_str!("data/stop.txt")),
             (PLACE, include_str!("data/places.txt")),
             (PLACE_AMB, include_str!("data/places_ambiguous.txt")),
+            (ROLE, include_str!("data/roles.txt")),
         ];
-        let mut want: std::collections::HashMap<Vec<u8>, u8> = std::collections::HashMap::new();
+        let mut want: std::collections::HashMap<Vec<u8>, u16> = std::collections::HashMap::new();
         for (bit, text) in lists {
             for e in set(text) {
                 *want.entry(e).or_default() |= bit;
@@ -553,7 +556,7 @@ mod tests {
     #[test]
     fn lexicon_answers_every_entry_and_its_near_misses() {
         let want = reference();
-        assert_eq!(want.len(), 67_482);
+        assert_eq!(want.len(), 67_960);
         let check = |key: &[u8]| {
             assert_eq!(
                 LEXICON.class_of(key),

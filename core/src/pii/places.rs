@@ -73,10 +73,10 @@ fn longest_place(w: &Words<'_>, i: usize) -> usize {
             break;
         };
         let class = gz::LEXICON.class(&key);
-        if class & PLACE != 0 {
+        if class & gz::PLACE != 0 {
             best = k + 1;
         }
-        if class & PREFIX == 0 {
+        if class & gz::PREFIX == 0 {
             break;
         }
     }

@@ -54,23 +54,23 @@ pub(crate) struct Word {
 
 /// Flag bits cached per word (the lexicon's class bits, see
 /// [`gz::Lexicon`]): a Census first name.
-pub(crate) const FIRST: u8 = gz::FIRST;
+pub(crate) const FIRST: u8 = gz::FIRST as u8;
 /// An ambiguous first name (May, Will).
-pub(crate) const FIRST_AMB: u8 = gz::FIRST_AMB;
+pub(crate) const FIRST_AMB: u8 = gz::FIRST_AMB as u8;
 /// A Census surname.
-pub(crate) const LAST: u8 = gz::LAST;
+pub(crate) const LAST: u8 = gz::LAST as u8;
 /// A surname that is also a word (Brown).
-pub(crate) const LAST_WL: u8 = gz::LAST_WL;
+pub(crate) const LAST_WL: u8 = gz::LAST_WL as u8;
 /// A stop word.
-pub(crate) const STOP: u8 = gz::STOP;
+pub(crate) const STOP: u8 = gz::STOP as u8;
 /// A one-word place.
-pub(crate) const PLACE: u8 = gz::PLACE;
+pub(crate) const PLACE: u8 = gz::PLACE as u8;
 /// The first word of a multi-word place.
-pub(crate) const PREFIX: u8 = gz::PREFIX;
+pub(crate) const PREFIX: u8 = gz::PREFIX as u8;
 /// A place that is also a common word (Reading).
-pub(crate) const PLACE_AMB: u8 = gz::PLACE_AMB;
+pub(crate) const PLACE_AMB: u8 = gz::PLACE_AMB as u8;
 /// Set in a flags memo once the word was looked up.
-const DONE: u16 = 256;
+const DONE: u16 = 512;
 /// Set in a word's cue bits once they were looked up.
 const CUE_DONE: u8 = 128;
 
@@ -220,25 +220,35 @@ impl<'a> Words<'a> {
     /// Gazetteer flags of word `i` (computed on first use): one lexicon
     /// lookup answers every list. A stop word is no name.
     pub(crate) fn flags(&self, i: usize) -> u8 {
+        (self.class(i) & 0xFF) as u8
+    }
+
+    /// True when word `i` is a role noun (`landlord`, `tutor`; the
+    /// lexicon's [`gz::ROLE`] bit): a cue for the name after it.
+    pub(crate) fn role(&self, i: usize) -> bool {
+        self.class(i) & gz::ROLE != 0
+    }
+
+    /// The lexicon class bits of word `i`, memoised; a stop word's name
+    /// bits are dropped.
+    fn class(&self, i: usize) -> u16 {
         let Some(memo) = self.flags.get(i) else {
             return 0;
         };
         let m = memo.get();
         if m & DONE != 0 {
-            return m as u8;
+            return m & !DONE;
         }
         let mut buf = [0u8; KEY_MAX];
-        let mut f = 0;
+        let mut c = 0;
         if let Some(k) = self.key(i, &mut buf).and_then(|n| gz::Key::new(&buf[..n])) {
-            let c = gz::LEXICON.class(&k);
-            f = if c & STOP != 0 {
-                c & !(FIRST | FIRST_AMB | LAST | LAST_WL)
-            } else {
-                c
-            };
+            c = gz::LEXICON.class(&k);
+            if c & gz::STOP != 0 {
+                c &= !(gz::FIRST | gz::FIRST_AMB | gz::LAST | gz::LAST_WL);
+            }
         }
-        memo.set(DONE | u16::from(f));
-        f
+        memo.set(DONE | c);
+        c
     }
 
     /// Cue bits of word `i` (see [`cue_bits`]), cached.
