@@ -336,8 +336,13 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     // A lower-case role noun (`landlord`, `colleague`; see `Words::role`)
     // reads as a strong cue before spaced words only: as a key (`merchant:
     // Solvej Haro umbrellas`) it would skip the brand check below.
-    let role =
-        first.gap != Gap::Key && w.w.get(i).is_some_and(|x| x.shape == Shape::Lower) && w.role(i);
+    // Role nouns have 4 letters or more, and no cue word is one.
+    let role = cue & (STRONG | WEAK) == 0
+        && first.gap != Gap::Key
+        && w.w
+            .get(i)
+            .is_some_and(|x| x.shape == Shape::Lower && x.e - x.s >= 4)
+        && w.role(i);
     let strong = cue & STRONG != 0 || role;
     let weak = !strong && cue & WEAK != 0;
     if !strong && !weak {
