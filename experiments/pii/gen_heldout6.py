@@ -98,20 +98,24 @@ ENTITY_WEIGHTS = {"EMAIL_ADDRESS": 1, "US_SSN": 1, "CREDIT_CARD": 1, "PHONE_NUMB
 CITY_RE = re.compile(r"[^\W\d_]+(?:[ \-][^\W\d_]+){0,2}")
 
 
-def names(exclude):
-    """(given names, surnames): transliterated names of LOCALES and romanized names of
-    ROMANIZED_LOCALES, through split_gen's filters, minus `exclude` (lower-case)."""
+def transliterated(locales, romanized, faker_seed, exclude, capitalize=False):
+    """(given names, surnames): the names of Faker `locales` through `anyascii` and the romanized
+    names of `romanized`, through split_gen's filters, minus `exclude` (lower-case); with
+    `capitalize`, each name is written `Abc` first (scripts without case come out lower-case,
+    romanized Hangul in camel case)."""
     from anyascii import anyascii
     from faker import Faker
     first, last = set(), set()
-    for i, loc in enumerate(LOCALES + ROMANIZED_LOCALES):
+    for i, loc in enumerate(locales + romanized):
         fk = Faker(loc)
-        fk.seed_instance(FAKER_SEED + i)
+        fk.seed_instance(faker_seed + i)
         for _ in range(600):
-            if loc in ROMANIZED_LOCALES:
+            if loc in romanized:
                 f, l_ = fk.first_romanized_name(), fk.last_romanized_name()
             else:
                 f, l_ = anyascii(fk.first_name()), anyascii(fk.last_name())
+            if capitalize:
+                f, l_ = f.capitalize(), l_.capitalize()
             if split_gen.NAME_RE.fullmatch(f) and f[0].isupper() and f.lower() not in exclude:
                 first.add(f)
             if split_gen.LAST_RE.fullmatch(l_) and l_[0].isupper() and len(l_) <= 22 and l_.lower() not in exclude:
@@ -121,18 +125,61 @@ def names(exclude):
     return first, last
 
 
-def cities(exclude):
-    """Real town names from Faker's city lists of CITY_LOCALES, Latin script, minus `exclude`."""
+def names(exclude):
+    """v6's (given names, surnames), minus `exclude` (see `transliterated`)."""
+    return transliterated(LOCALES, ROMANIZED_LOCALES, FAKER_SEED, exclude)
+
+
+def towns(locales, faker_seed, exclude):
+    """Real town names from Faker's city lists of `locales`, Latin script, minus `exclude`."""
     from faker import Faker
     out = set()
-    for i, loc in enumerate(CITY_LOCALES):
+    for i, loc in enumerate(locales):
         fk = Faker(loc)
-        fk.seed_instance(FAKER_SEED + i)
+        fk.seed_instance(faker_seed + i)
         for _ in range(300):
             c = fk.city()
             if CITY_RE.fullmatch(c) and split_gen.latin(c) and len(c) <= 24 and c.lower() not in exclude:
                 out.add(c)
     return sorted(out)
+
+
+def cities(exclude):
+    """v6's towns, minus `exclude`."""
+    return towns(CITY_LOCALES, FAKER_SEED, exclude)
+
+
+def earlier_names():
+    """Every name a split before v6 uses (tune list, v2-v5 pools) and Faker's placeholders, lower-case."""
+    import gen_heldout2
+    import gen_heldout3
+    import gen_heldout4
+    import gen_heldout5
+    f2, l2 = gen_heldout2.name_pool()
+    f3, l3 = gen_heldout3.names()
+    ex4 = split_gen.tune_names() | {n.lower() for n in f2 + l2 + f3 + l3}
+    f4, l4 = split_gen.name_pool(gen_heldout4.LOCALES, gen_heldout4.FAKER_SEED, 4000, ex4)
+    ex5 = ex4 | {n.lower() for n in f4 + l4} | gen_heldout5.PLACEHOLDER_NAMES
+    f5, l5 = split_gen.name_pool(gen_heldout5.LOCALES, gen_heldout5.FAKER_SEED, 4000, ex5)
+    return ex5 | {n.lower() for n in f5 + l5} | PLACEHOLDER_NAMES
+
+
+def earlier_cities():
+    """Every town a split before v6 uses, lower-case."""
+    import gen_heldout2
+    import gen_heldout3
+    import gen_heldout4
+    import gen_heldout5
+    older = {c.lower() for c in gen_heldout2.CITIES + gen_heldout3.CITIES + gen_heldout4.CITIES}
+    return older | {c.lower() for c in gen_heldout5.cities(older)}
+
+
+def check_pins():
+    """Faker and anyascii are the pinned versions (the names depend on both)."""
+    import anyascii
+    import faker
+    assert faker.VERSION == split_gen.FAKER_VERSION, f"Faker {faker.VERSION}, pinned {split_gen.FAKER_VERSION}"
+    assert anyascii.__version__ == ANYASCII_VERSION, f"anyascii {anyascii.__version__}, pinned {ANYASCII_VERSION}"
 
 
 def main():
@@ -141,29 +188,16 @@ def main():
     ap.add_argument("--n", type=int, default=2400)
     ap.add_argument("--seed", type=int, default=6607)
     a = ap.parse_args()
-    import anyascii
-    import faker
     import gen_heldout2
     import gen_heldout3
     import gen_heldout4
     import gen_heldout5
-    assert faker.VERSION == split_gen.FAKER_VERSION, f"Faker {faker.VERSION}, pinned {split_gen.FAKER_VERSION}"
-    assert anyascii.__version__ == ANYASCII_VERSION, f"anyascii {anyascii.__version__}, pinned {ANYASCII_VERSION}"
+    check_pins()
     split_gen.assert_apart(sys.modules[__name__], [gen_heldout2, gen_heldout3, gen_heldout4, gen_heldout5],
                            gen_heldout2.engine_words())
-    f2, l2 = gen_heldout2.name_pool()
-    f3, l3 = gen_heldout3.names()
-    ex4 = split_gen.tune_names() | {n.lower() for n in f2 + l2 + f3 + l3}
-    f4, l4 = split_gen.name_pool(gen_heldout4.LOCALES, gen_heldout4.FAKER_SEED, 4000, ex4)
-    ex5 = ex4 | {n.lower() for n in f4 + l4} | gen_heldout5.PLACEHOLDER_NAMES
-    f5, l5 = split_gen.name_pool(gen_heldout5.LOCALES, gen_heldout5.FAKER_SEED, 4000, ex5)
-    exclude = ex5 | {n.lower() for n in f5 + l5} | PLACEHOLDER_NAMES
-    first, last = names(exclude)
+    first, last = names(earlier_names())
     global CITIES
-    gen_heldout5.CITIES = gen_heldout5.cities(
-        {c.lower() for c in gen_heldout2.CITIES + gen_heldout3.CITIES + gen_heldout4.CITIES})
-    CITIES = cities({c.lower() for c in gen_heldout2.CITIES + gen_heldout3.CITIES + gen_heldout4.CITIES
-                     + gen_heldout5.CITIES})
+    CITIES = cities(earlier_cities())
     print(f"v6: {len(first)} given names, {len(last)} surnames, {len(CITIES)} towns", file=sys.stderr)
     split_gen.generate(sys.modules[__name__], a.out, a.n, a.seed, first, last, ENTITY_WEIGHTS)
 

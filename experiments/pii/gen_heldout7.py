@@ -20,17 +20,15 @@ anyascii (run.py installs them into the eval venv).
 Usage: gen_heldout7.py OUT.jsonl [--n 2400] [--seed 7707]
 """
 import argparse
-import re
 import sys
 
+import gen_heldout6
 import split_gen
 
 LOCALES = ["ka_GE", "ne_NP", "bn_BD", "ko_KR"]
 ROMANIZED_LOCALES = ["zh_TW"]
 CITY_LOCALES = ["fi_FI", "hu_HU", "pt_PT", "nl_NL"]
-ANYASCII_VERSION = "0.3.2"
 FAKER_SEED = 77070
-PLACEHOLDER_NAMES = {"john", "jane"}
 HEADS = ["thermoses", "pincushions", "keyrings", "bookends", "flasks", "sketchbooks", "raincoats", "headbands",
          "tumblers", "placemats", "dumbbells", "skewers", "coasterboards", "wristbands", "mousepads", "nutcrackers",
          "bathrobes", "jigsaws", "whisks", "ladles"]
@@ -90,46 +88,6 @@ PERSON_JSON = ['{"customer":{"full_name":"⟦<F> <L>⟧"}}', '{"comment":"ordere
 BRAND_TEXT = ["; vendor is <B>", "; supplied by <B>", "; label: <B>", "; from the <B> shop"]
 ENTITY_WEIGHTS = {"EMAIL_ADDRESS": 1, "US_SSN": 1, "CREDIT_CARD": 1, "PHONE_NUMBER": 1, "IBAN_CODE": 1,
                   "IP_ADDRESS": 1, "PERSON": 3, "LOCATION": 1}
-CITY_RE = re.compile(r"[^\W\d_]+(?:[ \-][^\W\d_]+){0,2}")
-
-
-def names(exclude):
-    """(given names, surnames): transliterated names of LOCALES and romanized names of
-    ROMANIZED_LOCALES, through split_gen's filters, minus `exclude` (lower-case)."""
-    from anyascii import anyascii
-    from faker import Faker
-    first, last = set(), set()
-    for i, loc in enumerate(LOCALES + ROMANIZED_LOCALES):
-        fk = Faker(loc)
-        fk.seed_instance(FAKER_SEED + i)
-        for _ in range(600):
-            if loc in ROMANIZED_LOCALES:
-                f, l_ = fk.first_romanized_name(), fk.last_romanized_name()
-            else:
-                f, l_ = anyascii(fk.first_name()), anyascii(fk.last_name())
-            # Scripts without case come out lower-case, Hangul in camel case (`YeongIl`).
-            f, l_ = f.capitalize(), l_.capitalize()
-            if split_gen.NAME_RE.fullmatch(f) and f[0].isupper() and f.lower() not in exclude:
-                first.add(f)
-            if split_gen.LAST_RE.fullmatch(l_) and l_[0].isupper() and len(l_) <= 22 and l_.lower() not in exclude:
-                last.add(l_)
-    first, last = sorted(first), sorted(last)
-    assert not ({n.lower() for n in first + last} & exclude), "split names overlap an excluded list"
-    return first, last
-
-
-def cities(exclude):
-    """Real town names from Faker's city lists of CITY_LOCALES, Latin script, minus `exclude`."""
-    from faker import Faker
-    out = set()
-    for i, loc in enumerate(CITY_LOCALES):
-        fk = Faker(loc)
-        fk.seed_instance(FAKER_SEED + i)
-        for _ in range(300):
-            c = fk.city()
-            if CITY_RE.fullmatch(c) and split_gen.latin(c) and len(c) <= 24 and c.lower() not in exclude:
-                out.add(c)
-    return sorted(out)
 
 
 def main():
@@ -138,37 +96,22 @@ def main():
     ap.add_argument("--n", type=int, default=2400)
     ap.add_argument("--seed", type=int, default=7707)
     a = ap.parse_args()
-    import anyascii
-    import faker
     import gen_heldout2
     import gen_heldout3
     import gen_heldout4
     import gen_heldout5
-    import gen_heldout6
-    assert faker.VERSION == split_gen.FAKER_VERSION, f"Faker {faker.VERSION}, pinned {split_gen.FAKER_VERSION}"
-    assert anyascii.__version__ == ANYASCII_VERSION, f"anyascii {anyascii.__version__}, pinned {ANYASCII_VERSION}"
+    gen_heldout6.check_pins()
     split_gen.assert_apart(sys.modules[__name__],
                            [gen_heldout2, gen_heldout3, gen_heldout4, gen_heldout5, gen_heldout6],
                            gen_heldout2.engine_words())
-    f2, l2 = gen_heldout2.name_pool()
-    f3, l3 = gen_heldout3.names()
-    ex4 = split_gen.tune_names() | {n.lower() for n in f2 + l2 + f3 + l3}
-    f4, l4 = split_gen.name_pool(gen_heldout4.LOCALES, gen_heldout4.FAKER_SEED, 4000, ex4)
-    ex5 = ex4 | {n.lower() for n in f4 + l4} | gen_heldout5.PLACEHOLDER_NAMES
-    f5, l5 = split_gen.name_pool(gen_heldout5.LOCALES, gen_heldout5.FAKER_SEED, 4000, ex5)
-    ex6 = ex5 | {n.lower() for n in f5 + l5} | PLACEHOLDER_NAMES
+    ex6 = gen_heldout6.earlier_names()
     f6, l6 = gen_heldout6.names(ex6)
     exclude = ex6 | {n.lower() for n in f6 + l6}
-    first, last = names(exclude)
+    first, last = gen_heldout6.transliterated(LOCALES, ROMANIZED_LOCALES, FAKER_SEED, exclude, capitalize=True)
     global CITIES
-    gen_heldout5.CITIES = gen_heldout5.cities(
-        {c.lower() for c in gen_heldout2.CITIES + gen_heldout3.CITIES + gen_heldout4.CITIES})
-    gen_heldout5.CITIES = gen_heldout5.cities(
-        {c.lower() for c in gen_heldout2.CITIES + gen_heldout3.CITIES + gen_heldout4.CITIES})
-    gen_heldout6.CITIES = gen_heldout6.cities(
-        {c.lower() for c in gen_heldout2.CITIES + gen_heldout3.CITIES + gen_heldout4.CITIES + gen_heldout5.CITIES})
-    CITIES = cities({c.lower() for c in gen_heldout2.CITIES + gen_heldout3.CITIES + gen_heldout4.CITIES
-                     + gen_heldout5.CITIES + gen_heldout6.CITIES})
+    cities6 = gen_heldout6.earlier_cities()
+    cities6 |= {c.lower() for c in gen_heldout6.cities(cities6)}
+    CITIES = gen_heldout6.towns(CITY_LOCALES, FAKER_SEED, cities6)
     print(f"v7: {len(first)} given names, {len(last)} surnames, {len(CITIES)} towns", file=sys.stderr)
     split_gen.generate(sys.modules[__name__], a.out, a.n, a.seed, first, last, ENTITY_WEIGHTS)
 
