@@ -240,7 +240,8 @@ def roles(exclude):
         p = line.split()
         lemma, senses, pointers = p[0], int(p[2]), int(p[3])
         tagged, offsets = int(p[4 + pointers + 1]), p[4 + pointers + 2:]
-        assert len(offsets) == senses, line
+        if len(offsets) != senses:
+            raise SystemExit(f"index.noun: {senses} senses but {len(offsets)} offsets: {line}")
         if not (lemma.isascii() and lemma.isalpha() and 4 <= len(lemma) <= 16):
             continue
         if (all(lexfile[o] == NOUN_PERSON for o in offsets) and lemma in lemmas[offsets[0]] and tagged > 0
