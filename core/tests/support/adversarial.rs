@@ -147,6 +147,9 @@ pub fn cases() -> Vec<(&'static str, String)> {
         ("Capslong", fill("Abcdefghijklmnopqrstuvwxyz ")),
         ("names", fill("Jane Doe ")),
         ("from", fill("from Lagos ")),
+        // A role noun before every name (`Words::role`), and a modal after it.
+        ("role", fill("landlord Zorvak ")),
+        ("role-will", fill("tutor Zorvak Telmiri will ")),
         ("zw", fill("a\u{200b}")),
         ("fw", fill("４")),
         ("arab", fill("٤")),
