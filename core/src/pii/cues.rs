@@ -26,7 +26,11 @@ use super::gazetteer::Heads;
 /// Cue bits of a lowercase word: [`STRONG`], [`WEAK`], [`LOC`], [`TITLE`],
 /// [`ORG`], [`OWN`].
 pub(crate) fn cue_bits(k: &[u8]) -> u8 {
-    if k.is_empty() || k.len() > 16 || !HEADS.may_start(k) {
+    if k.is_empty()
+        || k.len() > KEY_LEN
+        || !k.iter().all(u8::is_ascii_lowercase)
+        || !HEADS.may_start(k)
+    {
         return 0;
     }
     let key = pack(k);
@@ -34,22 +38,38 @@ pub(crate) fn cue_bits(k: &[u8]) -> u8 {
         .map_or(0, |i| BITS.get(i).copied().unwrap_or(0))
 }
 
-/// Packs up to 16 bytes big-endian, so integer order is string order.
-const fn pack(s: &[u8]) -> u128 {
-    let mut v: u128 = 0;
+/// Letters of the longest cue word (`entertainment`).
+const KEY_LEN: usize = 13;
+
+/// Packs up to [`KEY_LEN`] lowercase letters as a base-27 number (`a` is
+/// 1, a letter past the end 0), so integer order is string order; 27^13 is
+/// below 2^64.
+const fn pack(s: &[u8]) -> u64 {
+    let mut v: u64 = 0;
     let mut i = 0;
-    while i < 16 {
-        v <<= 8;
+    while i < KEY_LEN {
+        v *= 27;
         if i < s.len() {
-            v |= s[i] as u128;
+            assert!(s[i].is_ascii_lowercase());
+            v += (s[i] - b'a' + 1) as u64;
         }
         i += 1;
     }
     v
 }
 
+/// The letter at position `at` of a packed key (0 past its end).
+const fn letter(k: u64, at: u32) -> u8 {
+    let d = (k / 27u64.pow(KEY_LEN as u32 - 1 - at) % 27) as u8;
+    if d == 0 {
+        0
+    } else {
+        b'a' + d - 1
+    }
+}
+
 /// Every cue word, sorted.
-const CUES: &[(u128, u8)] = &[
+const CUES: &[(u64, u8)] = &[
     (pack(b"about"), WEAK),
     (pack(b"account"), STRONG | OWN),
     (pack(b"accounts"), STRONG | OWN),
@@ -282,9 +302,9 @@ const CUES: &[(u128, u8)] = &[
 const N: usize = CUES.len();
 
 /// The packed keys of [`CUES`], in the same order: the lookup searches these
-/// (16 bytes an entry, where the `(u128, u8)` pairs take 32 with padding).
-const KEYS: [u128; N] = {
-    let mut k = [0u128; N];
+/// (8 bytes an entry, where the `(u64, u8)` pairs take 16 with padding).
+const KEYS: [u64; N] = {
+    let mut k = [0u64; N];
     let mut i = 0;
     while i < N {
         k[i] = CUES[i].0;
@@ -293,19 +313,19 @@ const KEYS: [u128; N] = {
     k
 };
 
-/// The bits of [`CUES`], in the same order.
 /// The first two letters of every cue word: most words need no search.
 const HEADS: Heads = {
     let mut h = Heads::EMPTY;
     let mut i = 0;
     while i < N {
         let k = CUES[i].0;
-        h = h.with((k >> 120) as u8, (k >> 112) as u8);
+        h = h.with(letter(k, 0), letter(k, 1));
         i += 1;
     }
     h
 };
 
+/// The bits of [`CUES`], in the same order.
 const BITS: [u8; N] = {
     let mut b = [0u8; N];
     let mut i = 0;
@@ -325,5 +345,8 @@ mod tests {
         assert!(CUES.windows(2).all(|p| p[0].0 < p[1].0));
         assert_eq!(cue_bits(b"u"), STRONG);
         assert_eq!(cue_bits(b"in"), LOC);
+        assert_eq!(cue_bits(b"entertainment"), ORG);
+        assert_eq!(cue_bits(b"entertainments"), 0);
+        assert_eq!(cue_bits(b"in1"), 0);
     }
 }

@@ -1033,6 +1033,26 @@ mod tests {
         assert_eq!(found("Mrs Telmiri shoes"), []);
     }
 
+    /// An apostrophe inside a name keeps it one title-case word (`O'Brien`,
+    /// `K'atsadze`); a contraction after a cue is no name.
+    #[test]
+    fn apostrophes_in_names() {
+        use EntityType::Person as P;
+        assert_eq!(found("customer: Liam O'Brien"), [(P, "Liam O'Brien")]);
+        assert_eq!(found("Mrs O'Neil will pick it up"), [(P, "O'Neil")]);
+        assert_eq!(
+            found("payee name Zorvak K'atsadze"),
+            [(P, "Zorvak K'atsadze")]
+        );
+        assert_eq!(
+            found("holder: K'up'reishvili, Ilvane"),
+            [(P, "K'up'reishvili, Ilvane")]
+        );
+        assert_eq!(found("customer: I'm not sure"), []);
+        assert_eq!(found("customer: We'll see"), []);
+        assert_eq!(found("customer: Don't know"), []);
+    }
+
     #[test]
     fn places() {
         use EntityType::Location as L;

@@ -104,19 +104,45 @@ pub(crate) struct Words<'a> {
     pub(crate) hit_end: usize,
 }
 
+/// The shape of a word of `up` upper- and `low` lower-case letters. An
+/// apostrophe after the first letter is skipped: `O'Brien`, `D'Angelo` and
+/// `K'atsadze` (a transliterated ejective) are title case, like `McDonald`;
+/// a contraction (`I'm`, `Don't`, `We'll`) is not.
 fn shape(s: &[u8], up: usize, low: usize) -> Shape {
     let first_up = s.first().is_some_and(u8::is_ascii_uppercase);
+    if first_up && contraction(s) {
+        return Shape::Other;
+    }
+    let second = match s.get(1) {
+        Some(b'\'') => s.get(2).filter(|c| c.is_ascii_alphabetic()),
+        c => c.filter(|c| c.is_ascii_lowercase()),
+    };
     if up + low == 1 && first_up {
         Shape::Initial
     } else if low == 0 {
         Shape::Upper
     } else if up == 0 {
         Shape::Lower
-    } else if first_up && s.get(1).is_some_and(u8::is_ascii_lowercase) {
+    } else if first_up && second.is_some() {
         Shape::Title
     } else {
         Shape::Other
     }
+}
+
+/// True when `s` ends in an English contraction: `'m`, `'d`, `'ll`, `'ve`,
+/// `'re` or `n't` (a possessive `'s` is cut off before).
+fn contraction(s: &[u8]) -> bool {
+    let Some(q) = s.iter().rposition(|&c| c == b'\'') else {
+        return false;
+    };
+    let tail = s.get(q + 1..).unwrap_or_default();
+    let n_t = q > 0
+        && s.get(q - 1).is_some_and(|c| c.eq_ignore_ascii_case(&b'n'))
+        && tail.eq_ignore_ascii_case(b"t");
+    n_t || [&b"m"[..], b"d", b"ll", b"ve", b"re"]
+        .iter()
+        .any(|x| tail.eq_ignore_ascii_case(x))
 }
 
 fn gap(g: &[u8]) -> Gap {
