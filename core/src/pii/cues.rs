@@ -20,11 +20,15 @@ pub(crate) const ORG: u8 = 16;
 /// Ozturk account`, `Dariush Morozov requests`) it marks the pair as a
 /// person's name.
 pub(crate) const OWN: u8 = 32;
+/// A kind of place (`city`, `town`, `village`): as a key (`city=`,
+/// `"town": "…"`) or before `of` (`the town of …`), the capitalised words
+/// after it name a place, in the gazetteer or not.
+pub(crate) const PLACE_KIND: u8 = 64;
 
 use super::gazetteer::Heads;
 
 /// Cue bits of a lowercase word: [`STRONG`], [`WEAK`], [`LOC`], [`TITLE`],
-/// [`ORG`], [`OWN`].
+/// [`ORG`], [`OWN`], [`PLACE_KIND`].
 pub(crate) fn cue_bits(k: &[u8]) -> u8 {
     if k.is_empty()
         || k.len() > KEY_LEN
@@ -96,9 +100,11 @@ const CUES: &[(u64, u8)] = &[
     (pack(b"based"), LOC),
     (pack(b"beneficiary"), STRONG),
     (pack(b"biosciences"), ORG),
+    (pack(b"birthplace"), LOC | PLACE_KIND),
     (pack(b"booking"), OWN),
     (pack(b"books"), OWN),
     (pack(b"born"), LOC),
+    (pack(b"borough"), LOC | PLACE_KIND),
     (pack(b"brands"), ORG),
     (pack(b"bros"), ORG),
     (pack(b"brothers"), ORG),
@@ -113,7 +119,7 @@ const CUES: &[(u64, u8)] = &[
     (pack(b"catalogue"), ORG),
     (pack(b"cc"), WEAK),
     (pack(b"chart"), OWN),
-    (pack(b"city"), LOC),
+    (pack(b"city"), LOC | PLACE_KIND),
     (pack(b"claimant"), STRONG),
     (pack(b"client"), STRONG),
     (pack(b"clients"), STRONG),
@@ -126,7 +132,7 @@ const CUES: &[(u64, u8)] = &[
     (pack(b"corp"), ORG),
     (pack(b"corporation"), ORG),
     (pack(b"country"), LOC),
-    (pack(b"county"), LOC),
+    (pack(b"county"), LOC | PLACE_KIND),
     (pack(b"customer"), STRONG),
     (pack(b"customers"), STRONG),
     (pack(b"dear"), STRONG | TITLE),
@@ -165,6 +171,7 @@ const CUES: &[(u64, u8)] = &[
     (pack(b"history"), OWN),
     (pack(b"holder"), STRONG),
     (pack(b"holdings"), ORG),
+    (pack(b"hometown"), LOC | PLACE_KIND),
     (pack(b"hospital"), ORG),
     (pack(b"in"), LOC),
     (pack(b"inc"), ORG),
@@ -186,6 +193,7 @@ const CUES: &[(u64, u8)] = &[
     (pack(b"llc"), ORG),
     (pack(b"llp"), ORG),
     (pack(b"loc"), LOC),
+    (pack(b"locality"), LOC | PLACE_KIND),
     (pack(b"located"), LOC),
     (pack(b"location"), LOC),
     (pack(b"lp"), ORG),
@@ -199,6 +207,7 @@ const CUES: &[(u64, u8)] = &[
     (pack(b"mr"), STRONG | TITLE),
     (pack(b"mrs"), STRONG | TITLE),
     (pack(b"ms"), STRONG | TITLE),
+    (pack(b"municipality"), LOC | PLACE_KIND),
     (pack(b"museum"), ORG),
     (pack(b"mx"), STRONG | TITLE),
     (pack(b"name"), STRONG),
@@ -234,7 +243,7 @@ const CUES: &[(u64, u8)] = &[
     (pack(b"prof"), STRONG | TITLE),
     (pack(b"profile"), STRONG | OWN),
     (pack(b"profiles"), STRONG | OWN),
-    (pack(b"province"), LOC),
+    (pack(b"province"), LOC | PLACE_KIND),
     (pack(b"pty"), ORG),
     (pack(b"publishing"), ORG),
     (pack(b"quotes"), ORG),
@@ -270,6 +279,7 @@ const CUES: &[(u64, u8)] = &[
     (pack(b"studios"), ORG),
     (pack(b"submits"), OWN),
     (pack(b"subscriber"), STRONG),
+    (pack(b"suburb"), LOC | PLACE_KIND),
     (pack(b"supplies"), ORG),
     (pack(b"systems"), ORG),
     (pack(b"tech"), ORG),
@@ -278,7 +288,8 @@ const CUES: &[(u64, u8)] = &[
     (pack(b"thanks"), WEAK),
     (pack(b"therapeutics"), ORG),
     (pack(b"to"), WEAK | LOC),
-    (pack(b"town"), LOC),
+    (pack(b"town"), LOC | PLACE_KIND),
+    (pack(b"township"), LOC | PLACE_KIND),
     (pack(b"travel"), LOC),
     (pack(b"traveler"), STRONG),
     (pack(b"traveller"), STRONG),
@@ -291,6 +302,7 @@ const CUES: &[(u64, u8)] = &[
     (pack(b"users"), STRONG),
     (pack(b"ventures"), ORG),
     (pack(b"via"), WEAK),
+    (pack(b"village"), LOC | PLACE_KIND),
     (pack(b"visiting"), LOC),
     (pack(b"wallet"), OWN),
     (pack(b"wants"), OWN),

@@ -1062,4 +1062,23 @@ mod tests {
         assert_eq!(found("Reading list"), []);
         assert_eq!(found("office in Reading"), [(L, "Reading")]);
     }
+
+    /// After a kind of place as a key or before `of`, title-case words are
+    /// a place in no gazetteer; placeholders and lowercase values are not.
+    #[test]
+    fn places_after_a_place_kind() {
+        use EntityType::Location as L;
+        assert_eq!(found("?city=Tornio"), [(L, "Tornio")]);
+        assert_eq!(found(r#"{"pickup_town":"Sabugal"}"#), [(L, "Sabugal")]);
+        assert_eq!(
+            found(r#"{"town": "Alcacer do Sal", "zip": "7580"}"#),
+            [(L, "Alcacer do Sal")]
+        );
+        assert_eq!(found("town=Aarle-Rixtel"), [(L, "Aarle-Rixtel")]);
+        assert_eq!(found("the village of Sauwerd is quiet"), [(L, "Sauwerd")]);
+        assert_eq!(found("city: Remote"), []);
+        assert_eq!(found("city: Unknown"), []);
+        assert_eq!(found("?city=tornio"), []);
+        assert_eq!(found("Tornio"), []);
+    }
 }

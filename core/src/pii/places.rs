@@ -4,8 +4,10 @@
 //! `city=`) or a `Place, Place` pair; a one-word place right before another
 //! capitalised word (Lincoln Financial) is taken for an organisation, unless
 //! that word starts a finding itself (`Boston John Smith`; see [`Pending`]).
+//! After a kind of place as a key (`town=`, `city:`) or before `of` (`the
+//! village of`), title-case words are a place even in no gazetteer.
 
-use super::cues::LOC;
+use super::cues::{LOC, PLACE_KIND};
 use super::gazetteer as gz;
 use super::hit::Hit;
 use super::words::{capital, hit, Gap, Shape, Words, KEY_MAX, PLACE, PLACE_AMB, PREFIX, STOP};
@@ -107,7 +109,7 @@ pub(crate) fn place_at(
     }
     let n = place_len(w, i);
     if n == 0 {
-        return None;
+        return after_kind(w, i, out);
     }
     let last = i + n - 1;
     let mut buf = [0u8; KEY_MAX];
@@ -160,6 +162,67 @@ pub(crate) fn place_at(
         return None;
     }
     out.push(h);
+    Some(last + 1)
+}
+
+/// Values of a place key that name no place (`city: Remote`).
+const NO_PLACE: &[&str] = &[
+    "none",
+    "null",
+    "nil",
+    "various",
+    "multiple",
+    "remote",
+    "online",
+    "virtual",
+    "tbd",
+    "unspecified",
+    "anywhere",
+    "everywhere",
+    "nowhere",
+    "worldwide",
+    "global",
+];
+
+/// A place in no gazetteer, named after a kind of place ([`PLACE_KIND`])
+/// as a key (`town=Wommels`, `"city": "Alcácer do Sal"`) or before `of`
+/// (`the village of Sauwerd`): up to four title-case words, spaced or
+/// hyphenated, with lowercase joiners between them. Returns the index
+/// after it.
+fn after_kind(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
+    let x = *w.w.get(i)?;
+    if x.shape != Shape::Title || w.flags(i) & STOP != 0 || w.is(i, NO_PLACE) {
+        return None;
+    }
+    let keyed = i > 0 && x.gap == Gap::Key && w.cue(i - 1) & PLACE_KIND != 0;
+    let of = i > 1
+        && x.gap == Gap::Space
+        && w.is(i - 1, &["of"])
+        && w.w.get(i - 1).is_some_and(|p| p.gap == Gap::Space)
+        && w.cue(i - 2) & PLACE_KIND != 0;
+    if !keyed && !of {
+        return None;
+    }
+    let mut last = i;
+    let mut k = i + 1;
+    while k < i + 4 {
+        let Some(y) = w.w.get(k) else { break };
+        if !matches!(y.gap, Gap::Space | Gap::Join(b'-')) {
+            break;
+        }
+        if y.shape == Shape::Title && w.flags(k) & STOP == 0 {
+            last = k;
+        } else if !(y.shape == Shape::Lower
+            && w.is(k, PLACE_JOINERS)
+            && w.w
+                .get(k + 1)
+                .is_some_and(|z| z.gap == Gap::Space && z.shape == Shape::Title))
+        {
+            break;
+        }
+        k += 1;
+    }
+    out.push(hit(w, i, last, EntityType::Location, 700)?);
     Some(last + 1)
 }
 
