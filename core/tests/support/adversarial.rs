@@ -150,6 +150,11 @@ pub fn cases() -> Vec<(&'static str, String)> {
         // A role noun before every name (`Words::role`), and a modal after it.
         ("role", fill("landlord Zorvak ")),
         ("role-will", fill("tutor Zorvak Telmiri will ")),
+        // A place kind before every run of title-case words (`places::after_kind`),
+        // as a key, before `of`, and with lowercase joiners that never close.
+        ("kind-key", fill("city=Zorvak-Telmiri ")),
+        ("kind-of", fill("village of Zorvak an der ")),
+        ("kind-run", fill("town: Zorvak de ")),
         ("zw", fill("a\u{200b}")),
         ("fw", fill("４")),
         ("arab", fill("٤")),
