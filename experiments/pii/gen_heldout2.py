@@ -94,7 +94,10 @@ def engine_words():
     for name in os.listdir(src):
         if name.endswith(".rs"):
             with open(os.path.join(src, name), encoding="utf-8") as f:
-                words.update(w.lower() for w in re.findall(r'b?"([A-Za-z][A-Za-z\' ]*)"', f.read()))
+                # Word lists are space-separated literals, some continued over
+                # lines (a `\` before the line break).
+                words.update(re.sub(r"\\\n\s*", " ", w).lower()
+                             for w in re.findall(r'b?"([A-Za-z](?:[A-Za-z\' ]|\\\n\s*)*)"', f.read()))
     for name in ("orgs", "stop"):
         with open(os.path.join(src, "data", name + ".txt"), encoding="ascii") as f:
             for k, line in enumerate(f.read().split("\n"), start=1):

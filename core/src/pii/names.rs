@@ -624,7 +624,7 @@ fn head_noun(w: &mut Words<'_>, b: usize) -> bool {
     let noun = y.shape == Shape::Lower
         && word.len() >= 3
         && c == 0
-        && !super::hit::is_one_of(word, NOT_HEADS)
+        && !super::hit::is_among(word, NOT_HEADS)
         && w.flags(b + 1) & STOP == 0
         && !word.ends_with(b"ed")
         && !word.ends_with(b"ly")
@@ -637,55 +637,10 @@ fn head_noun(w: &mut Words<'_>, b: usize) -> bool {
 /// name is the subject of whose form no suffix gives away: modals and
 /// auxiliaries (`Mrs Rogava will pick it up`, `… has paid`) and the
 /// irregular past tenses of paying and sending (`… paid the rest`).
-const NOT_HEADS: &[&str] = &[
-    "will",
-    "would",
-    "shall",
-    "should",
-    "can",
-    "could",
-    "must",
-    "might",
-    "has",
-    "had",
-    "have",
-    "was",
-    "were",
-    "are",
-    "does",
-    "did",
-    "paid",
-    "sent",
-    "made",
-    "bought",
-    "sold",
-    "gave",
-    "got",
-    "took",
-    "left",
-    "wrote",
-    "said",
-    "told",
-    "please",
-    "thanks",
-    "asap",
-    "too",
-    "instead",
-    "here",
-    "there",
-    "then",
-    "soon",
-    "tomorrow",
-    "yesterday",
-    "tonight",
-    "later",
-    "who",
-    "whose",
-    "whom",
-    "when",
-    "where",
-    "while",
-];
+const NOT_HEADS: &str = "will would shall should can could must might has had have was were are \
+                         does did paid sent made bought sold gave got took left wrote said told \
+                         please thanks asap too instead here there then soon tomorrow yesterday \
+                         tonight later who whose whom when where while";
 
 /// True when the pair `i`, `j` of Title-case words (neither a place, the
 /// pair not the tail of a longer capitalised phrase) is owned: a possessive
@@ -712,7 +667,7 @@ fn owned_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
 /// Title-case words that follow end the clause (`for Folake Asante`, `cc
 /// Yetunde Ivanov.`): a name where a product phrase would go on.
 fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
-    if !w.ctx || !w.is(i, &["for", "by", "cc", "with", "of", "to"]) {
+    if !w.ctx || !w.is(i, "for by cc with of to") {
         return false;
     }
     let titled = (i + 1..=i + 2).all(|k| {
@@ -735,23 +690,19 @@ fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
 
 /// Lower-case words that go on after a name without being its head noun
 /// (`requested by Juna Honan via agent`, `for Maria Garcia on Friday`).
-const LINKERS: &[&str] = &[
-    "via", "on", "at", "from", "and", "in", "to", "using", "through", "with", "for",
-];
+const LINKERS: &str = "via on at from and in to using through with for";
 
 /// True when the cue at word `i` is a greeting or thanks (`thanks Brid!`,
 /// `hello Sneha,`): a lone capitalised word that ends the clause after it
 /// is a given name.
 fn greeting(w: &Words<'_>, i: usize) -> bool {
-    w.ctx && w.is(i, &["thanks", "hello", "hi", "hey", "dear"])
+    w.ctx && w.is(i, "thanks hello hi hey dear")
 }
 
 /// Name particles (lower-case keys) that join a given name to a surname:
 /// `van der`, `de la`, `von`, `Mac`, `Mc`, `O` (`Ó` folds to it), `Ni`.
-const PARTICLES: &[&str] = &[
-    "van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "ter", "ten",
-    "mac", "mc", "o", "ni", "nic", "dos", "das", "bin", "ibn",
-];
+const PARTICLES: &str = "van von der den de del della di da du la le ter ten mac mc o ni nic dos \
+                         das bin ibn";
 
 /// From word `j`: one or two name particles (separated by spaces) and a
 /// capitalised word of 2+ letters that is neither a stop word nor a place;
@@ -766,7 +717,7 @@ fn particle_run(w: &mut Words<'_>, j: usize) -> Option<usize> {
         }
         let shaped = matches!(y.shape, Shape::Lower | Shape::Title | Shape::Initial);
         // `an` only inside an Irish or Scottish particle (`Mac an Bhaird`).
-        let gaelic = k > j && w.is(k, &["an"]) && w.is(k - 1, &["mac", "ni", "nic", "o"]);
+        let gaelic = k > j && w.is(k, "an") && w.is(k - 1, "mac ni nic o");
         if !shaped || !(gaelic || w.is(k, PARTICLES)) || !w.ctx {
             break;
         }
@@ -1080,5 +1031,31 @@ mod tests {
         assert_eq!(found("city: Unknown"), []);
         assert_eq!(found("?city=tornio"), []);
         assert_eq!(found("Tornio"), []);
+    }
+
+    /// After a noun of travel and `to`/`in`, or a site noun after a
+    /// determiner and `in`, title-case words are a place in no gazetteer;
+    /// not after `from`, nor after a bare `store in` (`store in Redis`).
+    #[test]
+    fn places_after_travel_or_a_site() {
+        use EntityType::Location as L;
+        assert_eq!(found("flight to Zorvaby next week"), [(L, "Zorvaby")]);
+        assert_eq!(found("?trip_to=Zorvaby"), [(L, "Zorvaby")]);
+        assert_eq!(found("based in Zorvaby-Oost"), [(L, "Zorvaby-Oost")]);
+        assert_eq!(found("the store in Zorvaby"), [(L, "Zorvaby")]);
+        assert_eq!(found("pickup point in Loo Zorv"), [(L, "Loo Zorv")]);
+        assert_eq!(found("?dropoff=Zorvaby"), [(L, "Zorvaby")]);
+        assert_eq!(
+            found("trip to Alcacer do Sal and back"),
+            [(L, "Alcacer do Sal")]
+        );
+        assert_eq!(found("Key-value store in Redis"), []);
+        assert_eq!(found("the entry point in Python"), []);
+        assert_eq!(found("delivery from Zorvaby"), []);
+        assert_eq!(found("trip to zorvaby"), []);
+        assert_eq!(
+            found("ship to Maria Lopez"),
+            [(EntityType::Person, "Maria Lopez")]
+        );
     }
 }

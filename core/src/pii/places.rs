@@ -5,7 +5,9 @@
 //! capitalised word (Lincoln Financial) is taken for an organisation, unless
 //! that word starts a finding itself (`Boston John Smith`; see [`Pending`]).
 //! After a kind of place as a key (`town=`, `city:`) or before `of` (`the
-//! village of`), title-case words are a place even in no gazetteer.
+//! village of`), or after a noun of travel or of a site and `in` or `to`
+//! (`trip to`, `the store in`), title-case words are a place even in no
+//! gazetteer.
 
 use super::cues::{LOC, PLACE_KIND};
 use super::gazetteer as gz;
@@ -14,9 +16,7 @@ use super::words::{capital, hit, Gap, Shape, Words, KEY_MAX, PLACE, PLACE_AMB, P
 use super::EntityType;
 
 /// Lowercase connectors inside multi-word place names.
-const PLACE_JOINERS: &[&str] = &[
-    "of", "and", "the", "de", "do", "da", "del", "la", "el", "al", "es", "upon", "on",
-];
+const PLACE_JOINERS: &str = "of and the de do da del la el al es upon on";
 
 /// Length (in words) of the longest place name starting at word `i` (up to 5
 /// words; 0 when none), looked up once per word.
@@ -166,23 +166,20 @@ pub(crate) fn place_at(
 }
 
 /// Values of a place key that name no place (`city: Remote`).
-const NO_PLACE: &[&str] = &[
-    "none",
-    "null",
-    "nil",
-    "various",
-    "multiple",
-    "remote",
-    "online",
-    "virtual",
-    "tbd",
-    "unspecified",
-    "anywhere",
-    "everywhere",
-    "nowhere",
-    "worldwide",
-    "global",
-];
+const NO_PLACE: &str = "none null nil various multiple remote online virtual tbd unspecified \
+                        anywhere everywhere nowhere worldwide global";
+
+/// Nouns of travel and verbs of residence after which `in` or `to`
+/// introduces a place (`trip to Kuhmo`, `based in Zutphen`).
+const TRAVEL: &str = "trip travel flight flights ship shipping delivery deliver ride journey \
+                      based located born lives living";
+
+/// Site nouns after which `in` introduces a place when a determiner or a
+/// place key comes first (`the store in Dalfsen`, `pickup point in Seia`).
+const SITES: &str = "store shop point office warehouse hotel branch";
+
+/// What may come before a site noun.
+const DETERMINERS: &str = "the a an our your their my pickup dropoff";
 
 /// A place in no gazetteer, named after a kind of place ([`PLACE_KIND`])
 /// as a key (`town=Wommels`, `"city": "Alcácer do Sal"`) or before `of`
@@ -197,10 +194,21 @@ fn after_kind(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
     let keyed = i > 0 && x.gap == Gap::Key && w.cue(i - 1) & PLACE_KIND != 0;
     let of = i > 1
         && x.gap == Gap::Space
-        && w.is(i - 1, &["of"])
+        && w.is(i - 1, "of")
         && w.w.get(i - 1).is_some_and(|p| p.gap == Gap::Space)
         && w.cue(i - 2) & PLACE_KIND != 0;
-    if !keyed && !of {
+    // `trip to`, `based in`, `trip_to=`: a noun of travel or a verb of
+    // residence (TRAVEL), then `in` or `to` (not `from`: `delivery from
+    // Amazon`); `the store in`, `pickup point in`: a site noun (SITES) after
+    // a determiner or a place key, then `in` (not `store in Redis`).
+    let routed = i > 1
+        && matches!(x.gap, Gap::Space | Gap::Key)
+        && w.w
+            .get(i - 1)
+            .is_some_and(|p| matches!(p.gap, Gap::Space | Gap::Join(b'_')))
+        && ((w.is(i - 1, "in to") && w.is(i - 2, TRAVEL))
+            || (w.is(i - 1, "in") && w.is(i - 2, SITES) && i > 2 && w.is(i - 3, DETERMINERS)));
+    if !keyed && !of && !routed {
         return None;
     }
     let mut last = i;

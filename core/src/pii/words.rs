@@ -3,7 +3,7 @@
 
 use super::cues::cue_bits;
 use super::gazetteer as gz;
-use super::hit::{Hit, CLASS, LOWER, UPPER};
+use super::hit::{is_among, Hit, CLASS, LOWER, UPPER};
 use super::EntityType;
 
 /// Letter case of a word.
@@ -298,12 +298,13 @@ impl<'a> Words<'a> {
         c & !CUE_DONE
     }
 
-    /// True when word `i` lowercased equals one of `list`.
-    pub(crate) fn is(&self, i: usize, list: &[&str]) -> bool {
+    /// True when word `i` lowercased is one of the space-separated words
+    /// of `list` (see [`is_among`]).
+    pub(crate) fn is(&self, i: usize, list: &str) -> bool {
         self.w
             .get(i)
             .and_then(|w| self.b.get(w.s..w.e))
-            .is_some_and(|s| list.iter().any(|x| x.as_bytes().eq_ignore_ascii_case(s)))
+            .is_some_and(|s| is_among(s, list))
     }
 
     /// The byte right after word `i` (0 at the end).

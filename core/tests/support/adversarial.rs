@@ -155,6 +155,7 @@ pub fn cases() -> Vec<(&'static str, String)> {
         ("kind-key", fill("city=Zorvak-Telmiri ")),
         ("kind-of", fill("village of Zorvak an der ")),
         ("kind-run", fill("town: Zorvak de ")),
+        ("route", fill("the store in Zorvak a trip to Zorvak de ")),
         ("zw", fill("a\u{200b}")),
         ("fw", fill("４")),
         ("arab", fill("٤")),
