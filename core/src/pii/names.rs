@@ -1033,6 +1033,23 @@ mod tests {
         assert_eq!(found("Tornio"), []);
     }
 
+    /// Plural person nouns and `kyc` as path segments name the person in
+    /// the next segment, as `users` does.
+    #[test]
+    fn plural_person_segments() {
+        use EntityType::Person as P;
+        assert_eq!(
+            found("/authors/zorvak-telmiri/posts"),
+            [(P, "zorvak-telmiri")]
+        );
+        assert_eq!(
+            found("/v1/kyc/zorvak_telmiri/status"),
+            [(P, "zorvak_telmiri")]
+        );
+        assert_eq!(found("/tenants/Zorvak/lease"), [(P, "Zorvak")]);
+        assert_eq!(found("/authors/123/posts"), []);
+    }
+
     /// After a noun of travel and `to`/`in`, or a site noun after a
     /// determiner and `in`, title-case words are a place in no gazetteer;
     /// not after `from`, nor after a bare `store in` (`store in Redis`).
