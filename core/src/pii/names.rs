@@ -896,7 +896,7 @@ mod tests {
         );
         assert_eq!(found("?owner=brandon.zaleski"), [(P, "brandon.zaleski")]);
         assert_eq!(found("/datasets/weather-history"), []);
-        assert_eq!(found("/v1/kyc/alexandra_quintrell_x/status"), []);
+        assert_eq!(found("/v1/docs/alexandra_quintrell_x/status"), []);
         assert_eq!(
             found("Audit trail; reviewer: Quintrell, Isaac"),
             [(P, "Quintrell, Isaac")]
@@ -1048,6 +1048,12 @@ mod tests {
         );
         assert_eq!(found("/tenants/Zorvak/lease"), [(P, "Zorvak")]);
         assert_eq!(found("/authors/123/posts"), []);
+        // Under a strong cue a two-word name leading a longer slug is taken,
+        // as after `users`.
+        assert_eq!(
+            found("/v1/kyc/zorvak_telmiri_x/status"),
+            [(P, "zorvak_telmiri")]
+        );
     }
 
     /// After a noun of travel and `to`/`in`, or a site noun after a
