@@ -357,7 +357,7 @@ js-package: js-tools
 	$(call npm_ci,$(JS_DIR)) \
 	  && node_modules/.bin/tsc -p tsconfig.json
 	mkdir -p $(JS_DIR)/dist/wasm && cp $(JS_DIR)/src/wasm/*.js $(JS_DIR)/src/wasm/*.d.ts $(JS_DIR)/src/wasm/*.wasm $(JS_DIR)/dist/wasm/
-	cp LICENSE $(JS_DIR)/LICENSE
+	cp LICENSE NOTICE $(JS_DIR)/
 	mkdir -p $(JS_PACK_DIR) && cd $(JS_DIR) && $(NPM) pack --pack-destination $(JS_PACK_DIR) --silent >/dev/null
 	@ls -l $(JS_TARBALL)
 
@@ -478,7 +478,7 @@ build-venv:
 ##       sdist (carries the built component: installs without Rust), built with pinned build + setuptools, and SHA256SUMS
 dist: version-check component js-package build-venv
 	rm -rf $(DIST_DIR) bindings-python/build bindings-python/*.egg-info && mkdir -p $(DIST_DIR)
-	cp LICENSE bindings-python/LICENSE
+	cp LICENSE NOTICE bindings-python/
 	cp $(JS_TARBALL) $(DIST_DIR)/
 	$(BUILD_VENV)/bin/python -m build --no-isolation --outdir $(DIST_DIR) bindings-python > $(BUILD_VENV)/build.log 2>&1 \
 	  || { cat $(BUILD_VENV)/build.log >&2; exit 1; }

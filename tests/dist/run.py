@@ -51,6 +51,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 VERSION = (ROOT / "VERSION").read_text().strip()
 LICENSE = (ROOT / "LICENSE").read_bytes()  # copied into the wheel, the sdist and the npm tarball
+NOTICE = (ROOT / "NOTICE").read_bytes()  # likewise: third-party notices (WordNet)
 DIST_NAME = "presidio_hardened_x402"
 NPM_NAME = "presidio-hardened-x402"
 EMAIL = "alice.smith@example.com"  # in the world's PII route (world.mjs EMAIL)
@@ -197,6 +198,9 @@ class Dist:
         assert licence in names, f"{licence} is not in the wheel"
         with zipfile.ZipFile(self.wheel) as z:
             assert z.read(licence) == LICENSE, "the wheel's LICENSE is not the repository's"
+            notice = f"{info}/licenses/NOTICE"
+            assert notice in names, f"{notice} is not in the wheel"
+            assert z.read(notice) == NOTICE, "the wheel's NOTICE is not the repository's"
         missing = [m for m in self.package_modules() if m not in names]
         assert not missing, f"modules not in the wheel: {missing}"
         stray = sorted(n for n in names if not n.startswith(("presidio_x402/", info + "/")))
@@ -211,7 +215,7 @@ class Dist:
             pkg_info = t.extractfile(top + "PKG-INFO").read().decode()  # type: ignore[union-attr]
         assert wasm == self.component_bytes(), "the sdist's presidio_x402.wasm is not target/presidio_x402.wasm"
         assert re.search(rf"^Version: {re.escape(VERSION)}$", pkg_info, re.M), "PKG-INFO version is not VERSION"
-        for f in ("pyproject.toml", "setup.py", "README.md", "LICENSE"):
+        for f in ("pyproject.toml", "setup.py", "README.md", "LICENSE", "NOTICE"):
             assert f in names, f"{f} not in the sdist"
         missing = [m for m in self.package_modules() if m not in names]
         assert not missing, f"modules not in the sdist: {missing}"
@@ -318,6 +322,7 @@ print(json.dumps({{"code": asyncio.run(main()), "signed": len(calls), "file": pr
         assert "dist/wasm/presidio_x402_js_bg.wasm" in files, "no wasm in the tarball"
         assert files["dist/wasm/presidio_x402_js_bg.wasm"][:4] == b"\0asm"
         assert files.get("LICENSE") == LICENSE, "the tarball's LICENSE is missing or not the repository's"
+        assert files.get("NOTICE") == NOTICE, "the tarball's NOTICE is missing or not the repository's"
         tests = sorted(f for f in files if re.search(r"(^|/)(test|tests|__tests__|spec)/|\.(test|spec)\.[cm]?[jt]s$", f))
         assert not tests, f"test files in the tarball: {tests}"
         maps = sorted(f for f in files if f.endswith(".map"))
