@@ -132,6 +132,9 @@ spans = [
 
 # ---------------------------------------------------------------- negatives
 negatives = [
+    none("a bare store in is no place", "Key-value store in Redis"),
+    none("a placeholder after a place key", "city: Remote"),
+    none("a contraction after a cue is no name", "customer: I'm not sure"),
     none("UUID", "order 550e8400-e29b-41d4-a716-446655440000 settled"),
     none("UUID in a URL path", "https://api.example.com/v1/jobs/123e4567-e89b-12d3-a456-426614174000"),
     none("transaction hash", "tx 0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060"),
@@ -264,6 +267,13 @@ positives = [
     scan("city in a query", "?city=paris&days=3", [("LOCATION", "paris")]),
     scan("ambiguous place with a cue", "office in Reading", [("LOCATION", "Reading")]),
     scan("City, Country", "Lagos, Nigeria", [("LOCATION", "Lagos"), ("LOCATION", "Nigeria")]),
+    scan("town in no gazetteer after a place key", "?town=Zorvaby-Oost&days=3", [("LOCATION", "Zorvaby-Oost")]),
+    scan("town in no gazetteer after the village of", "the village of Zorvaby is quiet", [("LOCATION", "Zorvaby")]),
+    scan("town in no gazetteer after a noun of travel", "flight to Zorvaby next week", [("LOCATION", "Zorvaby")]),
+    scan("town in no gazetteer after a site noun", "the store in Zorvaby", [("LOCATION", "Zorvaby")]),
+    scan("apostrophe in a surname", "customer: Liam O'Brien", [("PERSON", "Liam O'Brien")]),
+    scan("person after a plural person noun in a path", "https://a.example/authors/zorvak-telmiri/posts",
+         [("PERSON", "zorvak-telmiri")]),
     scan("all entity types at once",
          "John Smith <js@example.com> 123-45-6789 4111111111111111 (415) 555-2671 DE89370400440532013000 10.0.0.1 in "
          "Berlin",
@@ -431,6 +441,8 @@ hints = [
 
 # ------------------------------------------- PII where real URLs put it (issue 20)
 url_forms = [
+    red("percent-encoded town after pickup=", "https://a.example/trips?pickup=P%C3%A4lk%C3%A4ne&n=2",
+        f"https://a.example/trips?pickup={R}&n=2", ["LOCATION"], ["Evasion", "Percent"]),
     red("SSN as a path segment", "https://api.example.com/members/401-62-7719/claims",
         f"https://api.example.com/members/{R}/claims", ["US_SSN"], ["UrlForm", "Path"]),
     red("bare SSN as a path segment after a records segment", "https://ehr.example.com/records/312456789/history",
