@@ -109,7 +109,7 @@ pub(crate) fn place_at(
     }
     let n = place_len(w, i);
     if n == 0 {
-        return after_kind(w, i, out);
+        return unlisted_place(w, i, out);
     }
     let last = i + n - 1;
     let mut buf = [0u8; KEY_MAX];
@@ -181,12 +181,14 @@ const SITES: &str = "store shop point office warehouse hotel branch";
 /// What may come before a site noun.
 const DETERMINERS: &str = "the a an our your their my pickup dropoff";
 
-/// A place in no gazetteer, named after a kind of place ([`PLACE_KIND`])
-/// as a key (`town=Wommels`, `"city": "Alcácer do Sal"`) or before `of`
-/// (`the village of Sauwerd`): up to four title-case words, spaced or
-/// hyphenated, with lowercase joiners between them. Returns the index
-/// after it.
-fn after_kind(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
+/// A place in no gazetteer, told by what comes before it: a kind of place
+/// ([`PLACE_KIND`]) as a key (`town=Wommels`, `"city": "Alcácer do Sal"`)
+/// or before `of` (`the village of Sauwerd`), or a noun of travel or a site
+/// and `in`/`to` ([`TRAVEL`], [`SITES`]: `trip to Kuhmo`, `the store in
+/// Dalfsen`). The place is up to four title-case words, spaced or
+/// hyphenated, with lowercase joiners between them. Returns the index after
+/// it.
+fn unlisted_place(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let x = *w.w.get(i)?;
     if x.shape != Shape::Title || w.flags(i) & STOP != 0 || w.is(i, NO_PLACE) {
         return None;

@@ -150,7 +150,7 @@ pub fn cases() -> Vec<(&'static str, String)> {
         // A role noun before every name (`Words::role`), and a modal after it.
         ("role", fill("landlord Zorvak ")),
         ("role-will", fill("tutor Zorvak Telmiri will ")),
-        // A place kind before every run of title-case words (`places::after_kind`),
+        // A place kind before every run of title-case words (`places::unlisted_place`),
         // as a key, before `of`, and with lowercase joiners that never close.
         ("kind-key", fill("city=Zorvak-Telmiri ")),
         ("kind-of", fill("village of Zorvak an der ")),
