@@ -36,7 +36,7 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
  && if grep -q INTERP /tmp/headers; then echo "not static: it asks for a dynamic loader" >&2; exit 1; fi \
  && mkdir -p /rootfs/var/lib/presidio-x402/state /rootfs/var/lib/presidio-x402/audit
 
-# ---- final: the binary and the CA certificates, nothing else -----------------------------------
+# ---- final: the binary, the CA certificates and the licence files, nothing else -----------------------------------
 FROM scratch
 
 LABEL org.opencontainers.image.title="presidio-x402-sidecar" \
@@ -47,6 +47,9 @@ LABEL org.opencontainers.image.title="presidio-x402-sidecar" \
 # CA certificates for rediss:// and approval webhooks over https (rustls reads SSL_CERT_FILE).
 COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
 COPY --from=builder /presidio-x402-sidecar /presidio-x402-sidecar
+# The licence and the third-party notice (WordNet 3.1's, whose word lists the binary embeds): its
+# terms ask for the notice on every copy.
+COPY --from=builder /src/LICENSE /src/NOTICE /usr/share/doc/presidio-x402-sidecar/
 # Writable state and audit directories owned by the runtime user (volumes replace them in Kubernetes).
 COPY --from=builder --chown=65532:65532 /rootfs/var/lib/presidio-x402 /var/lib/presidio-x402
 

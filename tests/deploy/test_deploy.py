@@ -401,7 +401,10 @@ def test_dockerfile_stages():
     copies = [i["value"] for i in final if i["instruction"] == "COPY"]
     assert all("--from=builder" in c for c in copies)
     assert {c.split()[-1] for c in copies} == {"/etc/ssl/certs/ca-certificates.crt", "/presidio-x402-sidecar",
-                                              "/var/lib/presidio-x402"}
+                                              "/var/lib/presidio-x402", "/usr/share/doc/presidio-x402-sidecar/"}
+    # the binary embeds WordNet-derived word lists: the image carries the licence and the notice
+    (docs,) = [c.split() for c in copies if c.endswith("/usr/share/doc/presidio-x402-sidecar/")]
+    assert {"/src/LICENSE", "/src/NOTICE"} <= set(docs)
     (user,) = [i["value"] for i in final if i["instruction"] == "USER"]
     uid, gid = user.split(":")
     assert uid.isdigit() and int(uid) > 0 and gid.isdigit()
@@ -457,6 +460,7 @@ def test_docker_build_context_is_the_workspace(tmp_path):
     assert meta.returncode == 0, meta.stderr
     packages = {p["name"] for p in json.loads(meta.stdout)["packages"]}
     assert "presidio-x402-core" in packages
+    assert {"LICENSE", "NOTICE"} <= inside, "the image's licence files are not in the build context"
     if (ROOT / "sidecar/Cargo.toml").exists():
         assert "presidio-x402-sidecar" in packages
 
