@@ -35,9 +35,12 @@ HELDOUT4_SEED = 4409  # test split: never print or read its errors (HELDOUT.md)
 HELDOUT5_SEED = 5507  # test split of the bigger-gazetteer round: never print or read its errors
 HELDOUT6_SEED = 6607  # fresh test split (transliterated names): never print or read its errors
 HELDOUT7_SEED = 7707  # dev split of v6's round: its errors may be read
+HELDOUT8_SEED = 8808  # dev split of the v8/v9 round: its errors may be read
+HELDOUT9_SEED = 9909  # test split of the v8/v9 round: never print or read its errors
 BASELINE = "presidio-hardened-x402==0.3.0"
 FAKER = "faker==40.54.0"
 ANYASCII = "anyascii==0.3.2"  # held-out v6 transliterates names written in other scripts
+MIMESIS = "mimesis==22.2.0"  # held-out v8 and v9 draw names from its lists too
 VENV = os.path.join(CACHE, "venv-baseline")
 VENV_PY = os.path.join(VENV, "bin", "python")
 
@@ -86,7 +89,7 @@ def native(corpus_path, corpus, reps):
 
 
 def ensure_venv():
-    """The eval venv: 0.3.0 (--no-deps: regex mode is stdlib-only) and Faker (held-out v2's names)."""
+    """The eval venv: 0.3.0 (--no-deps: regex mode is stdlib-only), and Faker, anyascii and mimesis (the held-out splits' names)."""
     if not os.path.exists(VENV_PY):
         sh([sys.executable, "-m", "venv", VENV])
     has_baseline = "import importlib.util as u; assert u.find_spec('presidio_x402')"
@@ -96,6 +99,8 @@ def ensure_venv():
         sh([VENV_PY, "-m", "pip", "install", "--quiet", FAKER])
     if subprocess.run([VENV_PY, "-c", "import anyascii"], capture_output=True, check=False).returncode:
         sh([VENV_PY, "-m", "pip", "install", "--quiet", ANYASCII])
+    if subprocess.run([VENV_PY, "-c", "import mimesis"], capture_output=True, check=False).returncode:
+        sh([VENV_PY, "-m", "pip", "install", "--quiet", MIMESIS])
 
 
 def baseline(corpus_path, reps):
@@ -128,6 +133,10 @@ def main():
     sh([VENV_PY, os.path.join(HERE, "gen_heldout6.py"), heldout6_path, "--n", str(N), "--seed", str(HELDOUT6_SEED)])
     heldout7_path = os.path.join(CACHE, "heldout7.jsonl")
     sh([VENV_PY, os.path.join(HERE, "gen_heldout7.py"), heldout7_path, "--n", str(N), "--seed", str(HELDOUT7_SEED)])
+    heldout8_path = os.path.join(CACHE, "heldout8.jsonl")
+    sh([VENV_PY, os.path.join(HERE, "gen_heldout8.py"), heldout8_path, "--n", str(N), "--seed", str(HELDOUT8_SEED)])
+    heldout9_path = os.path.join(CACHE, "heldout9.jsonl")
+    sh([VENV_PY, os.path.join(HERE, "gen_heldout9.py"), heldout9_path, "--n", str(N), "--seed", str(HELDOUT9_SEED)])
     seed_path = os.path.join(CACHE, "seed.jsonl")
     sh([sys.executable, os.path.join(HERE, "seed_corpus.py"), seed_path])
     sh(["cargo", "build", "--quiet", "--release", "-p", "presidio-x402-core", "--example", "pii_eval"], cwd=ROOT)
@@ -157,6 +166,15 @@ def main():
                          "right after v6, before any change; names transliterated from other scripts, towns, "
                          "templates, hosts and brand heads of its own; its errors are read while tuning)",
                          heldout7_path),
+                        (f"Held-out v8, DEV split of the v8/v9 round (seed {HELDOUT8_SEED}, gen_heldout8.py: written "
+                         "with v9, before any change of their round; Kazakh, Macedonian, Hausa, Swahili and Pakistani names, "
+                         "towns, templates, hosts and brand heads of its own; its errors are read while tuning)",
+                         heldout8_path),
+                        (f"Held-out v9, TEST split of the v8/v9 round (seed {HELDOUT9_SEED}, gen_heldout9.py: "
+                         "written with v8, before any change of their round; Estonian, Icelandic, Igbo, Twi, Zulu, "
+                         "Nigerian and Azerbaijani names, towns, templates, hosts and brand heads of its own; never tuned on, its "
+                         "errors are not printed; every run is recorded in experiments/pii/HELDOUT.md)",
+                         heldout9_path),
                         (f"Held-out v2, tuned-after (seed {HELDOUT2_SEED}, gen_heldout2.py: Faker names "
                          "disjoint from the tune list, its own templates, person-named brands; rules were written "
                          "after reading its errors, so it is no longer unseen)", heldout2_path),
@@ -168,8 +186,9 @@ def main():
         _, rp = native(path, c, 1)
         _, bp = baseline(path, 1)
         extra.append((title, c, evaluate.score(c, rp), evaluate.score(c, bp), rp))
-    summary = [("seed 0.3.0", extra[6]), ("v2 (tuned-after)", extra[5]), ("v3 (dev)", extra[0]),
-               ("v7 (dev)", extra[4]), ("v4 (test)", extra[1]), ("v5 (test)", extra[2]), ("v6 (test)", extra[3])]
+    summary = [("seed 0.3.0", extra[8]), ("v2 (tuned-after)", extra[7]), ("v3 (dev)", extra[0]),
+               ("v7 (dev)", extra[4]), ("v8 (dev)", extra[5]), ("v4 (test)", extra[1]), ("v5 (test)", extra[2]),
+               ("v6 (test)", extra[3]), ("v9 (test)", extra[6])]
     for name, (_, c, r_sc, _, rp) in summary:
         print("SPLIT " + split_line(name, c, r_sc, rp))
     write_report(corpus, rust, base, rs, bs, hard_negative_stats(corpus, rust_preds), extra, rust_preds)
