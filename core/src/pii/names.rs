@@ -154,7 +154,11 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
                 } else {
                     0
                 }
-            } else if distinctive && x.shape == Shape::Title && !is_place(w, i, 1) && x.e - x.s >= 3
+            } else if distinctive
+                && x.shape == Shape::Title
+                && f & LAST_WL == 0
+                && !is_place(w, i, 1)
+                && x.e - x.s >= 3
             {
                 600
             } else {

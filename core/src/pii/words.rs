@@ -52,6 +52,22 @@ pub(crate) struct Word {
     cue: u8,
 }
 
+/// Surname endings of name families whose surnames the Census list lacks
+/// (`Ibragimov`, `Abilova`, `Todorovski`, `Kovalenko`, `Petrosyan`), each
+/// with the least length a word needs to count (`nova`, `whisky`, `linen`
+/// and `lesson` do not): `ending:length` pairs.
+const SURNAME_ENDINGS: &str = "ov:5 ev:5 ova:6 eva:6 ski:6 ska:6 sky:7 skiy:7 enko:6 chuk:6 \
+                               vich:6 ovic:6 evic:6 shvili:7 dze:5 yan:6 escu:6 poulos:7 akis:6 nen:7";
+
+/// True when `key` (a lower-case ASCII word the lexicon does not know) ends
+/// like a surname of [`SURNAME_ENDINGS`].
+fn surname_suffix(key: &[u8]) -> bool {
+    SURNAME_ENDINGS.split(' ').any(|p| {
+        let (end, min) = p.split_once(':').unwrap_or((p, ""));
+        key.ends_with(end.as_bytes()) && key.len() >= min.parse().unwrap_or(usize::MAX)
+    })
+}
+
 /// Flag bits cached per word (the lexicon's class bits, see
 /// [`gz::Lexicon`]): a Census first name.
 pub(crate) const FIRST: u8 = gz::FIRST as u8;
@@ -267,10 +283,15 @@ impl<'a> Words<'a> {
         }
         let mut buf = [0u8; KEY_MAX];
         let mut c = 0;
-        if let Some(k) = self.key(i, &mut buf).and_then(|n| gz::Key::new(&buf[..n])) {
-            c = gz::LEXICON.class(&k);
+        if let Some(n) = self.key(i, &mut buf) {
+            let key = buf.get(..n).unwrap_or(&[]);
+            if let Some(k) = gz::Key::new(key) {
+                c = gz::LEXICON.class(&k);
+            }
             if c & gz::STOP != 0 {
                 c &= !(gz::FIRST | gz::FIRST_AMB | gz::LAST | gz::LAST_WL);
+            } else if c == 0 && surname_suffix(key) {
+                c = gz::LAST;
             }
         }
         memo.set(DONE | c);
@@ -323,7 +344,20 @@ pub(crate) fn capital(s: Shape) -> bool {
 }
 
 /// A hit of entity `e` spanning words `a..=b`.
+/// A PERSON of several words never starts with a place name's generic word
+/// (`Puerto López`, `Agua de Dios`, `San Estanislao`, `Villa Caro`): the
+/// place rules read such runs instead. `Villa, Juan` (a comma after it) is
+/// still a name.
 pub(crate) fn hit(w: &Words<'_>, a: usize, b: usize, e: EntityType, score: u16) -> Option<Hit> {
     let (s, t) = (w.w.get(a)?.s, w.w.get(b)?.e);
-    Some(Hit::new(e, s, t, score))
+    let generic = e == EntityType::Person
+        && b > a
+        && w.w.get(a + 1).is_some_and(|y| y.gap == Gap::Space)
+        && w.is(a, TOPONYM_HEADS);
+    (!generic).then(|| Hit::new(e, s, t, score))
 }
+
+/// Generic words that begin place names (Spanish, Portuguese, Italian,
+/// English): `Puerto`, `San`, `Villa`, `Fort`…
+const TOPONYM_HEADS: &str = "puerto porto port villa vila san santa santo sao agua zona el la los las \
+                             ciudad nueva nuevo fort mount lake saint";
