@@ -87,7 +87,7 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
     match x.shape {
         Shape::Title | Shape::Upper => {
             let f = w.flags(i);
-            if f & STOP != 0 {
+            if f & STOP != 0 || w.toponym_head(i) {
                 return None;
             }
             // A multi-word place (San Francisco, New York) or a known
@@ -275,32 +275,52 @@ fn unknown_pair_labelled(w: &mut Words<'_>, i: usize) -> bool {
         && w.cue(i + 1) == 0
 }
 
-/// A two-word lower-case slug that is a whole path segment or query value
-/// (`/kyc/alexandra_chindamo/`, `?attendee=alma.sahni`, `/authors/recko-dickson/`)
+/// A two-word lower-case slug that is a whole path segment, query value,
+/// JSON string or file name (`/kyc/alexandra_chindamo/`, `?attendee=alma.sahni`,
+/// `{"driver_id":"daanyaal.stojanovski"}`, `/exports/7/petrovski-balabay.csv`)
 /// where one word is a known given name (first) or a distinctive surname
-/// (second) and the other an unknown word of 3+ letters, neither a stop word
+/// (either) and the other an unknown word of 3+ letters, neither a stop word
 /// nor a place (the known word may be a place too).
 fn half_known_slug(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let (x, y) = (*w.w.get(i)?, *w.w.get(i + 1)?);
-    let open = x.s == 0 || matches!(w.b.get(x.s - 1), Some(b'/' | b'='));
-    let close = matches!(w.after(i + 1), 0 | b'/' | b'?' | b'&' | b'#');
+    let open = x.s == 0 || matches!(w.b.get(x.s - 1), Some(b'/' | b'=' | b'"'));
+    let close =
+        matches!(w.after(i + 1), 0 | b'/' | b'?' | b'&' | b'#' | b'"') || file_ext(w.b, y.e);
     if !open || !close || x.e - x.s < 3 || y.e - y.s < 3 {
         return None;
     }
     let (f, g) = (w.flags(i), w.flags(i + 1));
     let plain = |k: u8| k & (FIRST | LAST | STOP) == 0;
+    let distinct = |k: u8| k & (LAST | LAST_WL | STOP) == LAST;
     let given = f & (FIRST | FIRST_AMB | STOP) == FIRST && plain(g);
-    let surname = g & (LAST | LAST_WL | STOP) == LAST && plain(f);
+    // A surname first only when its ending says so (`petrovski-balabay`):
+    // a Census surname first is as often a brand (`garcia-widgets`).
+    let surname = (distinct(g) && plain(f)) || (w.surname_ending(i) && plain(g));
     // The known word reads as a name even when it is also a place
     // (`alexandra`: the PERSON rules win, as everywhere); the unknown one
     // must not be a place.
-    let first_ok = given || !is_place(w, i, 1);
-    let second_ok = surname || !is_place(w, i + 1, 1);
+    let first_ok = given || w.surname_ending(i) || !is_place(w, i, 1);
+    let second_ok = (surname && distinct(g)) || !is_place(w, i + 1, 1);
     if !(given || surname) || !first_ok || !second_ok {
         return None;
     }
     out.push(hit(w, i, i + 1, EntityType::Person, 650)?);
     Some(i + 2)
+}
+
+/// True when the bytes from `e` are a file extension that ends the segment
+/// (`.csv`, `.pdf?dl=1`): a dot, 2 to 4 lower-case letters or digits, then
+/// the end, `?`, `#` or `&`.
+fn file_ext(b: &[u8], e: usize) -> bool {
+    let rest = b.get(e..).unwrap_or(&[]);
+    let n = rest
+        .iter()
+        .skip(1)
+        .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        .count();
+    rest.first() == Some(&b'.')
+        && (2..=4).contains(&n)
+        && matches!(rest.get(n + 1), None | Some(b'?' | b'#' | b'&'))
 }
 
 /// From the word after a first name: the surname index and whether a middle
@@ -356,7 +376,7 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     if !keyed && !spaced {
         return None;
     }
-    if is_org(w, i + 1) || token_after_cue(w.b, first.s) {
+    if is_org(w, i + 1) || token_after_cue(w.b, first.s) || w.toponym_head(i + 1) {
         return None;
     }
     // Lower-case `first last` after a cue in free text: both from the
@@ -1057,6 +1077,66 @@ mod tests {
         assert_eq!(
             found("/v1/kyc/zorvak_telmiri_x/status"),
             [(P, "zorvak_telmiri")]
+        );
+    }
+
+    /// A word no list knows is a surname when it ends like one of a name
+    /// family the Census lacks; a word-like surname (`Crew`) is no unknown
+    /// given name before it.
+    #[test]
+    fn surname_endings() {
+        use EntityType::Person as P;
+        assert_eq!(
+            found("Zorvak Telmirov asked for an invoice"),
+            [(P, "Zorvak Telmirov")]
+        );
+        assert_eq!(
+            found("ok; Zorvak Telmirova will review it"),
+            [(P, "Zorvak Telmirova")]
+        );
+        assert_eq!(
+            found("paid by Zorvak Telmirovski"),
+            [(P, "Zorvak Telmirovski")]
+        );
+        // Too short for the ending, a word-like first word, a place-like run.
+        assert_eq!(found("Zorvak Nova shipped"), []);
+        assert_eq!(found("done; Crew Telmirov"), []);
+        assert_eq!(found("done; Crew Garcia"), []);
+    }
+
+    /// Slugs that are a JSON string or a file name, and a surname first when
+    /// its ending says so; a Census surname first stays a brand slug.
+    #[test]
+    fn slugs_as_values_and_file_names() {
+        use EntityType::Person as P;
+        assert_eq!(
+            found(r#"{"driver_id":"zorvak.telmirov"}"#),
+            [(P, "zorvak.telmirov")]
+        );
+        assert_eq!(
+            found("/exports/7/telmirov-zorvak.csv"),
+            [(P, "telmirov-zorvak")]
+        );
+        assert_eq!(
+            found("/exports/7/telmirov-zorvak.csv?dl=1"),
+            [(P, "telmirov-zorvak")]
+        );
+        assert_eq!(found("/assets/app-config.json"), []);
+        assert_eq!(found(r#"{"status":"garcia-widgets"}"#), []);
+        assert_eq!(found("/exports/7/telmirov-zorvak.tar.gz"), []);
+    }
+
+    /// No PERSON starts with a place name's generic word: the place rules
+    /// read the run (`trip to Puerto Zorvaby`); `Villa, Zorvak` is a name.
+    #[test]
+    fn place_generic_words() {
+        use EntityType::Location as L;
+        assert_eq!(found("trip to Puerto Lopez"), [(L, "Puerto Lopez")]);
+        assert_eq!(found("trip to Agua de Zorvaby"), [(L, "Agua de Zorvaby")]);
+        assert_eq!(found("office: San Zorvaby"), []);
+        assert_eq!(
+            found("patient: Villa, Maria"),
+            [(EntityType::Person, "Villa, Maria")]
         );
     }
 

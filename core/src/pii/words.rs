@@ -54,18 +54,20 @@ pub(crate) struct Word {
 
 /// Surname endings of name families whose surnames the Census list lacks
 /// (`Ibragimov`, `Abilova`, `Todorovski`, `Kovalenko`, `Petrosyan`), each
-/// with the least length a word needs to count (`nova`, `whisky`, `linen`
-/// and `lesson` do not): `ending:length` pairs.
-const SURNAME_ENDINGS: &str = "ov:5 ev:5 ova:6 eva:6 ski:6 ska:6 sky:7 skiy:7 enko:6 chuk:6 \
-                               vich:6 ovic:6 evic:6 shvili:7 dze:5 yan:6 escu:6 poulos:7 akis:6 nen:7";
+/// followed by the least length a word needs to count (`nova`, `whisky`,
+/// `linen` and `lesson` do not).
+const SURNAME_ENDINGS: &[u8] = b"ov5 ev5 ova6 eva6 ski6 ska6 sky7 enko6 chuk6 vich6 ovic6 evic6 \
+                                 shvili7 dze5 yan6 escu6 poulos7 akis6 nen7";
 
 /// True when `key` (a lower-case ASCII word the lexicon does not know) ends
 /// like a surname of [`SURNAME_ENDINGS`].
 fn surname_suffix(key: &[u8]) -> bool {
-    SURNAME_ENDINGS.split(' ').any(|p| {
-        let (end, min) = p.split_once(':').unwrap_or((p, ""));
-        key.ends_with(end.as_bytes()) && key.len() >= min.parse().unwrap_or(usize::MAX)
-    })
+    SURNAME_ENDINGS
+        .split(|&c| c == b' ')
+        .any(|p| match p.split_last() {
+            Some((min, end)) => key.ends_with(end) && key.len() >= usize::from(min - b'0'),
+            None => false,
+        })
 }
 
 /// Flag bits cached per word (the lexicon's class bits, see
@@ -265,6 +267,16 @@ impl<'a> Words<'a> {
         (self.class(i) & 0xFF) as u8
     }
 
+    /// True when word `i` is a surname only by its ending (see
+    /// [`SURNAME_ENDINGS`]): no list knows it.
+    pub(crate) fn surname_ending(&self, i: usize) -> bool {
+        let mut buf = [0u8; KEY_MAX];
+        self.class(i) == gz::LAST
+            && self
+                .key(i, &mut buf)
+                .is_some_and(|n| surname_suffix(buf.get(..n).unwrap_or(&[])))
+    }
+
     /// True when word `i` is a role noun (`landlord`, `tutor`; the
     /// lexicon's [`gz::ROLE`] bit): a cue for the name after it.
     pub(crate) fn role(&self, i: usize) -> bool {
@@ -344,20 +356,24 @@ pub(crate) fn capital(s: Shape) -> bool {
 }
 
 /// A hit of entity `e` spanning words `a..=b`.
-/// A PERSON of several words never starts with a place name's generic word
-/// (`Puerto López`, `Agua de Dios`, `San Estanislao`, `Villa Caro`): the
-/// place rules read such runs instead. `Villa, Juan` (a comma after it) is
-/// still a name.
 pub(crate) fn hit(w: &Words<'_>, a: usize, b: usize, e: EntityType, score: u16) -> Option<Hit> {
     let (s, t) = (w.w.get(a)?.s, w.w.get(b)?.e);
-    let generic = e == EntityType::Person
-        && b > a
-        && w.w.get(a + 1).is_some_and(|y| y.gap == Gap::Space)
-        && w.is(a, TOPONYM_HEADS);
-    (!generic).then(|| Hit::new(e, s, t, score))
+    Some(Hit::new(e, s, t, score))
+}
+
+impl Words<'_> {
+    /// True when word `i` is a place name's generic word followed by a space
+    /// and more (`Puerto López`, `Agua de Dios`, `San Estanislao`, `Villa
+    /// Caro`): no PERSON starts there, the place rules read the run instead.
+    /// `Villa, Juan` (a comma after it) is still a name.
+    #[inline(never)]
+    pub(crate) fn toponym_head(&self, i: usize) -> bool {
+        self.w.get(i + 1).is_some_and(|y| y.gap == Gap::Space) && self.is(i, TOPONYM_HEADS)
+    }
 }
 
 /// Generic words that begin place names (Spanish, Portuguese, Italian,
 /// English): `Puerto`, `San`, `Villa`, `Fort`…
-const TOPONYM_HEADS: &str = "puerto porto port villa vila san santa santo sao agua zona el la los las \
+const TOPONYM_HEADS: &str =
+    "puerto porto port villa vila san santa santo sao agua zona el la los las \
                              ciudad nueva nuevo fort mount lake saint";
