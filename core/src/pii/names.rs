@@ -104,7 +104,8 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
                     return Some(i + 2);
                 }
             }
-            if nx.gap == Gap::Comma && labelled_last_first(w, i) {
+            if nx.gap == Gap::Comma && (labelled_last_first(w, i) || unknown_first_after_last(w, i))
+            {
                 out.push(hit(w, i, i + 1, EntityType::Person, 700)?);
                 return Some(i + 2);
             }
@@ -261,6 +262,22 @@ fn labelled_last_first(w: &mut Words<'_>, i: usize) -> bool {
         && !is_place(w, i + 1, 1)
 }
 
+/// `Kunaeva, Qaluan` ending the clause: a distinctive surname (no English
+/// word), a comma, and a Title-case word of 3+ letters that no list knows
+/// (no name, stop word, cue or place). `Ibragimov, Kazakhstan` is a place.
+fn unknown_first_after_last(w: &mut Words<'_>, i: usize) -> bool {
+    let Some(y) = w.w.get(i + 1).copied() else {
+        return false;
+    };
+    w.flags(i) & (LAST | LAST_WL) == LAST
+        && y.shape == Shape::Title
+        && y.e - y.s >= 3
+        && w.flags(i + 1) == 0
+        && w.cue(i + 1) == 0
+        && matches!(w.after(i + 1), 0 | b'.' | b';' | b')' | b'"')
+        && !is_place(w, i + 1, 1)
+}
+
 /// `screening: Cudzich, Parth` with neither word known: the label before the
 /// colon is a lower-case word, and both words have 3+ letters and are no
 /// English word the lists know (ambiguous given names, word-like surnames)
@@ -316,6 +333,7 @@ fn file_ext(b: &[u8], e: usize) -> bool {
     let n = rest
         .iter()
         .skip(1)
+        .take(5)
         .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         .count();
     rest.first() == Some(&b'.')
@@ -1098,6 +1116,12 @@ mod tests {
             found("paid by Zorvak Telmirovski"),
             [(P, "Zorvak Telmirovski")]
         );
+        // `Last, First` with a distinctive surname and an unknown given name
+        // that ends the clause; not a place, not a word-like surname.
+        assert_eq!(found("per Telmirova, Zorvak"), [(P, "Telmirova, Zorvak")]);
+        assert_eq!(found("per Garcia, Zorvak."), [(P, "Garcia, Zorvak")]);
+        assert_eq!(found("per Smith, Zorvak"), []);
+        assert_eq!(found("per Garcia, Zorvak and more"), []);
         // Too short for the ending, a word-like first word, a place-like run.
         assert_eq!(found("Zorvak Nova shipped"), []);
         assert_eq!(found("done; Crew Telmirov"), []);
@@ -1147,6 +1171,8 @@ mod tests {
     fn places_after_travel_or_a_site() {
         use EntityType::Location as L;
         assert_eq!(found("flight to Zorvaby next week"), [(L, "Zorvaby")]);
+        assert_eq!(found("conference in Zorvaby next week"), [(L, "Zorvaby")]);
+        assert_eq!(found("meeting in Zoomly"), []);
         assert_eq!(found("?trip_to=Zorvaby"), [(L, "Zorvaby")]);
         assert_eq!(found("based in Zorvaby-Oost"), [(L, "Zorvaby-Oost")]);
         assert_eq!(found("the store in Zorvaby"), [(L, "Zorvaby")]);

@@ -169,10 +169,12 @@ pub(crate) fn place_at(
 const NO_PLACE: &str = "none null nil various multiple remote online virtual tbd unspecified \
                         anywhere everywhere nowhere worldwide global";
 
-/// Nouns of travel and verbs of residence after which `in` or `to`
-/// introduces a place (`trip to Kuhmo`, `based in Zutphen`).
+/// Nouns of travel, of gatherings held somewhere, and verbs of residence
+/// after which `in` or `to` introduces a place (`trip to Kuhmo`, `based in
+/// Zutphen`, `conference in Nyborg`). Not `meeting` or `event`: those are
+/// held in products as often (`meeting in Zoom`).
 const TRAVEL: &str = "trip travel flight flights ship shipping delivery deliver ride journey \
-                      based located born lives living";
+                      conference summit festival based located born lives living";
 
 /// Site nouns after which `in` introduces a place when a determiner or a
 /// place key comes first (`the store in Dalfsen`, `pickup point in Seia`).
