@@ -1089,6 +1089,15 @@ mod tests {
             [(P, "zorvak_telmiri")]
         );
         assert_eq!(found("/tenants/Zorvak/lease"), [(P, "Zorvak")]);
+        assert_eq!(
+            found("/staff/zorvak.telmiri/timesheet"),
+            [(P, "zorvak.telmiri")]
+        );
+        assert_eq!(
+            found("/riders/zorvak_telmiri/trips"),
+            [(P, "zorvak_telmiri")]
+        );
+        assert_eq!(found("today; Staff Picks"), []);
         assert_eq!(found("/authors/123/posts"), []);
         // Under a strong cue a two-word name leading a longer slug is taken,
         // as after `users`.
