@@ -156,6 +156,14 @@ pub fn cases() -> Vec<(&'static str, String)> {
         ("kind-of", fill("village of Zorvak an der ")),
         ("kind-run", fill("town: Zorvak de ")),
         ("route", fill("the store in Zorvak a trip to Zorvak de ")),
+        // Words no list knows that end like surnames (`words::surname_suffix`),
+        // `Last, First` with an unknown given name, slugs as file names and
+        // JSON strings, and place-name generic words before every run.
+        ("endings", fill("Zorvakov Telmirova ")),
+        ("last-first", fill("per Telmirova, Zorvak; ")),
+        ("slug-file", fill("/telmirov-zorvak.csv&")),
+        ("slug-json", fill("\"zorvak.telmirov\",")),
+        ("toponym", fill("Puerto San Villa ")),
         ("zw", fill("a\u{200b}")),
         ("fw", fill("４")),
         ("arab", fill("٤")),
