@@ -33,9 +33,9 @@ MIMESIS_LOCALES = ["kk"]
 MIMESIS_VERSION = "22.2.0"
 CITY_LOCALES = ["da_DK", "hr_HR", "es_CO", "id_ID"]
 FAKER_SEED = 88080
-HEADS = ["hatstands", "trivets", "tuning forks", "footstools", "stopwatches", "corkscrews", "potholders", "candlesticks",
-         "teacups", "windchimes", "saucepans", "lunchboxes", "moccasins", "oven gloves", "earplugs", "pillowcases",
-         "clipboards", "snowglobes", "napkin rings", "kazoos"]
+HEADS = ["hatstands", "trivets", "tuning forks", "footstools", "stopwatches", "corkscrews", "potholders",
+         "candlesticks", "teacups", "windchimes", "saucepans", "lunchboxes", "moccasins", "oven gloves", "earplugs",
+         "pillowcases", "clipboards", "snowglobes", "napkin rings", "kazoos"]
 HOSTS = ["api.tidepool.io", "x402.glyphworks.dev", "pay.soundbank.app", "gw.cargohub.net", "api.weatherloom.co",
          "svc.lexiconhub.org", "data.orbitlog.ai", "api.meterbox.run"]
 MAIL_DOMAINS = ["yahoo.com", "hotmail.com", "outlook.com", "mail.com.ng", "gmail.com", "t-home.mk"]
@@ -114,10 +114,9 @@ def mimesis_names(locales, exclude, seed, cap=400):
     """(given names, surnames): mimesis' person lists for `locales` (names in another script through
     anyascii, Latin ones as written), through split_gen's filters, minus `exclude` (lower-case); at
     most `cap` of each, drawn with `seed`, so that one big list does not outweigh the other sources."""
-    import random
-
     import json
     import os
+    import random
 
     import mimesis
     from anyascii import anyascii

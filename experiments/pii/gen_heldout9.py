@@ -44,8 +44,8 @@ DESCRIPTIONS = ["Draft {id}", "Dune survey", "Weaving pattern for {order}", "Por
                 "Hive metrics", "Archive scan {id}", "Field notes page {n}", "Turnstile log"]
 REASONS = ["Metered access", "Charged to the research grant", "Under the per-request limit",
            "Workflow step {n}", "Paid once the 402 arrived", "Yearly renewal", "Low-value buy, no approval needed"]
-BENIGN_EXTRAS = ["job {uuid}", "cost {amount} micro-units", "tx hash {txhash}", "pay to wallet {evm}", "digest {digest}",
-                 "timeout {tsms}", "on base-sepolia", "coin: USDC", "tier: Team", "Cohort Sierra",
+BENIGN_EXTRAS = ["job {uuid}", "cost {amount} micro-units", "tx hash {txhash}", "pay to wallet {evm}",
+                 "digest {digest}", "timeout {tsms}", "on base-sepolia", "coin: USDC", "tier: Team", "Cohort Sierra",
                  "build version {version}", "row {n}"]
 TEXT = {
     "EMAIL_ADDRESS": ["; billing email: <V>", "; please forward to <V>", "; account e-mail is <V>"],

@@ -89,7 +89,8 @@ def native(corpus_path, corpus, reps):
 
 
 def ensure_venv():
-    """The eval venv: 0.3.0 (--no-deps: regex mode is stdlib-only), and Faker, anyascii and mimesis (the held-out splits' names)."""
+    """The eval venv: 0.3.0 (--no-deps: regex mode is stdlib-only), and Faker, anyascii and mimesis
+    (the held-out splits' names)."""
     if not os.path.exists(VENV_PY):
         sh([sys.executable, "-m", "venv", VENV])
     has_baseline = "import importlib.util as u; assert u.find_spec('presidio_x402')"
@@ -167,13 +168,15 @@ def main():
                          "templates, hosts and brand heads of its own; its errors are read while tuning)",
                          heldout7_path),
                         (f"Held-out v8, DEV split of the v8/v9 round (seed {HELDOUT8_SEED}, gen_heldout8.py: written "
-                         "with v9, before any change of their round; Kazakh, Macedonian, Hausa, Swahili and Pakistani names, "
-                         "towns, templates, hosts and brand heads of its own; its errors are read while tuning)",
+                         "with v9, before any change of their round; Kazakh, Macedonian, Hausa, Swahili and "
+                         "Pakistani names, towns, templates, hosts and brand heads of its own; its errors are read "
+                         "while tuning)",
                          heldout8_path),
                         (f"Held-out v9, TEST split of the v8/v9 round (seed {HELDOUT9_SEED}, gen_heldout9.py: "
                          "written with v8, before any change of their round; Estonian, Icelandic, Igbo, Twi, Zulu, "
-                         "Nigerian and Azerbaijani names, towns, templates, hosts and brand heads of its own; never tuned on, its "
-                         "errors are not printed; every run is recorded in experiments/pii/HELDOUT.md)",
+                         "Nigerian and Azerbaijani names, towns, templates, hosts and brand heads of its own; never "
+                         "tuned on, its errors are not printed; every run is recorded in "
+                         "experiments/pii/HELDOUT.md)",
                          heldout9_path),
                         (f"Held-out v2, tuned-after (seed {HELDOUT2_SEED}, gen_heldout2.py: Faker names "
                          "disjoint from the tune list, its own templates, person-named brands; rules were written "
