@@ -27,7 +27,7 @@
 use super::cues::{ORG, OWN, STRONG, TITLE, WEAK};
 use super::gazetteer as gz;
 use super::hit::Hit;
-use super::places::{is_place, place_at, place_len, Pending};
+use super::places::{is_place, place_at, place_len, toponym_head, Pending};
 use super::words::{
     capital, hit, Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, STOP,
 };
@@ -87,7 +87,7 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
     match x.shape {
         Shape::Title | Shape::Upper => {
             let f = w.flags(i);
-            if f & STOP != 0 || w.toponym_head(i) {
+            if f & STOP != 0 || toponym_head(w, i) {
                 return None;
             }
             // A multi-word place (San Francisco, New York) or a known
@@ -394,7 +394,7 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     if !keyed && !spaced {
         return None;
     }
-    if is_org(w, i + 1) || token_after_cue(w.b, first.s) || w.toponym_head(i + 1) {
+    if is_org(w, i + 1) || token_after_cue(w.b, first.s) || toponym_head(w, i + 1) {
         return None;
     }
     // Lower-case `first last` after a cue in free text: both from the
@@ -1167,6 +1167,9 @@ mod tests {
         assert_eq!(found("trip to Puerto Lopez"), [(L, "Puerto Lopez")]);
         assert_eq!(found("trip to Agua de Zorvaby"), [(L, "Agua de Zorvaby")]);
         assert_eq!(found("office: San Zorvaby"), []);
+        // A one-word gazetteer place (`La`) there starts the run.
+        assert_eq!(found("city=La Merced"), [(L, "La Merced")]);
+        assert_eq!(found("trip to La Zorvaby"), [(L, "La Zorvaby")]);
         assert_eq!(
             found("patient: Villa, Maria"),
             [(EntityType::Person, "Villa, Maria")]

@@ -18,6 +18,25 @@ use super::EntityType;
 /// Lowercase connectors inside multi-word place names.
 const PLACE_JOINERS: &str = "of and the de do da del la el al es upon on";
 
+/// True when word `i` is a place name's generic word followed by a space
+/// and a Title-case word or a joiner (`Puerto López`, `Agua de Dios`, `San
+/// Estanislao`, `La Merced`): no PERSON starts there, and a one-word place
+/// there (`La`) starts the run instead; the place rules read it. `Villa,
+/// Juan` (a comma after it) is still a name.
+#[inline(never)]
+pub(crate) fn toponym_head(w: &Words<'_>, i: usize) -> bool {
+    w.w.get(i + 1).is_some_and(|y| {
+        y.gap == Gap::Space
+            && (y.shape == Shape::Title || (y.shape == Shape::Lower && w.is(i + 1, PLACE_JOINERS)))
+    }) && w.is(i, TOPONYM_HEADS)
+}
+
+/// Generic words that begin place names (Spanish, Portuguese, Italian,
+/// English): `Puerto`, `San`, `Villa`, `Fort`…
+const TOPONYM_HEADS: &str =
+    "puerto porto port villa vila san santa santo sao agua zona el la los las \
+                             ciudad nueva nuevo fort mount lake saint";
+
 /// Length (in words) of the longest place name starting at word `i` (up to 5
 /// words; 0 when none), looked up once per word.
 pub(crate) fn place_len(w: &Words<'_>, i: usize) -> usize {
@@ -108,7 +127,9 @@ pub(crate) fn place_at(
         return None;
     }
     let n = place_len(w, i);
-    if n == 0 {
+    // `La Merced`, `San Zorvaby`: a one-word place (`La`) that is a place
+    // name's generic word before more words starts the run, not a place.
+    if n == 0 || (n == 1 && x.shape == Shape::Title && toponym_head(w, i)) {
         return unlisted_place(w, i, out);
     }
     let last = i + n - 1;

@@ -360,20 +360,3 @@ pub(crate) fn hit(w: &Words<'_>, a: usize, b: usize, e: EntityType, score: u16) 
     let (s, t) = (w.w.get(a)?.s, w.w.get(b)?.e);
     Some(Hit::new(e, s, t, score))
 }
-
-impl Words<'_> {
-    /// True when word `i` is a place name's generic word followed by a space
-    /// and more (`Puerto López`, `Agua de Dios`, `San Estanislao`, `Villa
-    /// Caro`): no PERSON starts there, the place rules read the run instead.
-    /// `Villa, Juan` (a comma after it) is still a name.
-    #[inline(never)]
-    pub(crate) fn toponym_head(&self, i: usize) -> bool {
-        self.w.get(i + 1).is_some_and(|y| y.gap == Gap::Space) && self.is(i, TOPONYM_HEADS)
-    }
-}
-
-/// Generic words that begin place names (Spanish, Portuguese, Italian,
-/// English): `Puerto`, `San`, `Villa`, `Fort`…
-const TOPONYM_HEADS: &str =
-    "puerto porto port villa vila san santa santo sao agua zona el la los las \
-                             ciudad nueva nuevo fort mount lake saint";
