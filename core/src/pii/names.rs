@@ -312,11 +312,12 @@ fn half_known_slug(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<us
     let given = f & (FIRST | FIRST_AMB | STOP) == FIRST && plain(g);
     // A surname first only when its ending says so (`petrovski-balabay`):
     // a Census surname first is as often a brand (`garcia-widgets`).
-    let surname = (distinct(g) && plain(f)) || (w.surname_ending(i) && plain(g));
+    let ending = w.surname_ending(i);
+    let surname = (distinct(g) && plain(f)) || (ending && plain(g));
     // The known word reads as a name even when it is also a place
     // (`alexandra`: the PERSON rules win, as everywhere); the unknown one
     // must not be a place.
-    let first_ok = given || w.surname_ending(i) || !is_place(w, i, 1);
+    let first_ok = given || ending || !is_place(w, i, 1);
     let second_ok = (surname && distinct(g)) || !is_place(w, i + 1, 1);
     if !(given || surname) || !first_ok || !second_ok {
         return None;

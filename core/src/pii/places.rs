@@ -33,9 +33,8 @@ pub(crate) fn toponym_head(w: &Words<'_>, i: usize) -> bool {
 
 /// Generic words that begin place names (Spanish, Portuguese, Italian,
 /// English): `Puerto`, `San`, `Villa`, `Fort`…
-const TOPONYM_HEADS: &str =
-    "puerto porto port villa vila san santa santo sao agua zona el la los las \
-                             ciudad nueva nuevo fort mount lake saint";
+const TOPONYM_HEADS: &str = "puerto porto port villa vila san santa santo sao agua zona \
+                             el la los las ciudad nueva nuevo fort mount lake saint";
 
 /// Length (in words) of the longest place name starting at word `i` (up to 5
 /// words; 0 when none), looked up once per word.

@@ -89,6 +89,9 @@ pub(crate) const PREFIX: u8 = gz::PREFIX as u8;
 pub(crate) const PLACE_AMB: u8 = gz::PLACE_AMB as u8;
 /// Set in a flags memo once the word was looked up.
 const DONE: u16 = 512;
+/// Memo bit: the word is a surname by its ending alone (see
+/// [`SURNAME_ENDINGS`]); its flags carry [`LAST`].
+const ENDING: u16 = 1024;
 /// Set in a word's cue bits once they were looked up.
 const CUE_DONE: u8 = 128;
 
@@ -270,11 +273,7 @@ impl<'a> Words<'a> {
     /// True when word `i` is a surname only by its ending (see
     /// [`SURNAME_ENDINGS`]): no list knows it.
     pub(crate) fn surname_ending(&self, i: usize) -> bool {
-        let mut buf = [0u8; KEY_MAX];
-        self.class(i) == gz::LAST
-            && self
-                .key(i, &mut buf)
-                .is_some_and(|n| surname_suffix(buf.get(..n).unwrap_or(&[])))
+        self.class(i) & ENDING != 0
     }
 
     /// True when word `i` is a role noun (`landlord`, `tutor`; the
@@ -303,7 +302,7 @@ impl<'a> Words<'a> {
             if c & gz::STOP != 0 {
                 c &= !(gz::FIRST | gz::FIRST_AMB | gz::LAST | gz::LAST_WL);
             } else if c == 0 && surname_suffix(key) {
-                c = gz::LAST;
+                c = gz::LAST | ENDING;
             }
         }
         memo.set(DONE | c);
