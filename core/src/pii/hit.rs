@@ -59,6 +59,39 @@ pub(crate) fn word_before(b: &[u8], end: usize) -> &[u8] {
     &b[s..e]
 }
 
+/// True when the `:` at `colon` ends a label: a word of two or more ASCII
+/// letters (`_` allowed inside), as in `card:4111…`, `tel:+1…`, `ip:1.2.3.4`.
+/// Not after a word with digits (`eip155:8453`, `sha256:…`, `12:30`).
+pub(crate) fn label_colon(b: &[u8], colon: usize) -> bool {
+    if b.get(colon) != Some(&b':') {
+        return false;
+    }
+    let mut s = colon;
+    while s > 0 && colon - s < 32 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_') {
+        s -= 1;
+    }
+    let w = &b[s..colon];
+    w.iter().filter(|c| c.is_ascii_alphabetic()).count() >= 2
+        && w.iter().all(|&c| c.is_ascii_alphabetic() || c == b'_')
+        && w[0].is_ascii_alphabetic()
+}
+
+/// True when the bytes from `e` are a file extension that ends the segment
+/// (`.csv`, `.pdf?dl=1`): a dot, 2 to 4 lower-case letters or digits, then
+/// the end, `?`, `#` or `&`.
+pub(crate) fn file_ext(b: &[u8], e: usize) -> bool {
+    let rest = b.get(e..).unwrap_or(&[]);
+    let n = rest
+        .iter()
+        .skip(1)
+        .take(5)
+        .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        .count();
+    rest.first() == Some(&b'.')
+        && (2..=4).contains(&n)
+        && matches!(rest.get(n + 1), None | Some(b'?' | b'#' | b'&'))
+}
+
 /// True when `word` equals one of `list`, ignoring ASCII case (the digit
 /// rules' lists: a hot path, where comparing lengths first pays).
 pub(crate) fn is_one_of(word: &[u8], list: &[&str]) -> bool {

@@ -1,6 +1,6 @@
 //! IP_ADDRESS, version 6 (RFC 4291 text forms, with `::` and a dotted tail).
 
-use super::hit::Hit;
+use super::hit::{label_colon, Hit};
 use super::EntityType;
 
 /// Longest IPv6 text form (with a dotted IPv4 tail) plus trailing punctuation.
@@ -34,7 +34,12 @@ pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
             continue;
         }
         if s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_') {
-            continue;
+            // A label glued by one `:` (`ip:2001:db8::1`, `source:fe80::1`):
+            // the address starts after it.
+            match b[s..e].iter().position(|&c| c == b':') {
+                Some(k) if b.get(s + k + 1) != Some(&b':') && label_colon(b, s + k) => s += k + 1,
+                _ => continue,
+            }
         }
         if e < b.len() && (b[e].is_ascii_alphanumeric() || b[e] == b'_') {
             continue;

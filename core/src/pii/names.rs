@@ -26,7 +26,7 @@
 
 use super::cues::{ORG, OWN, STRONG, TITLE, WEAK};
 use super::gazetteer as gz;
-use super::hit::Hit;
+use super::hit::{file_ext, Hit};
 use super::places::{is_place, place_at, place_len, toponym_head, Pending};
 use super::words::{
     capital, hit, Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, STOP,
@@ -324,22 +324,6 @@ fn half_known_slug(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<us
     }
     out.push(hit(w, i, i + 1, EntityType::Person, 650)?);
     Some(i + 2)
-}
-
-/// True when the bytes from `e` are a file extension that ends the segment
-/// (`.csv`, `.pdf?dl=1`): a dot, 2 to 4 lower-case letters or digits, then
-/// the end, `?`, `#` or `&`.
-fn file_ext(b: &[u8], e: usize) -> bool {
-    let rest = b.get(e..).unwrap_or(&[]);
-    let n = rest
-        .iter()
-        .skip(1)
-        .take(5)
-        .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        .count();
-    rest.first() == Some(&b'.')
-        && (2..=4).contains(&n)
-        && matches!(rest.get(n + 1), None | Some(b'?' | b'#' | b'&'))
 }
 
 /// From the word after a first name: the surname index and whether a middle

@@ -12,7 +12,7 @@
 //! context. Numbers after `+` or `00` are checked against the numbering plan
 //! ([`super::phone`]).
 
-use super::hit::{is_one_of, word_before, Hit};
+use super::hit::{file_ext, is_one_of, label_colon, word_before, Hit};
 use super::EntityType;
 
 const MAX_GROUPS: usize = 24;
@@ -154,12 +154,16 @@ pub(crate) fn scan(t: &str, ctx: bool, out: &mut Vec<Hit>) {
         // word or a longer number is a path-segment boundary (`/cards/4111…`,
         // `/v2/…`, `/items/1042/…`); after one or two digits it is a date or a
         // fraction (`12/31/2024`, `3/4`).
+        // A `(` is never part of a token (`card(4111…)`); a `:` after a
+        // label word is a key's end (`card:4111…`, `tel:+1…`).
         let glued = i > 0
+            && c != b'('
             && (b[i - 1].is_ascii_alphanumeric()
                 || b[i - 1] == b'_'
                 || (matches!(b[i - 1], b'-' | b'.' | b':')
                     && i >= 2
-                    && b[i - 2].is_ascii_alphanumeric())
+                    && b[i - 2].is_ascii_alphanumeric()
+                    && !label_colon(b, i - 1))
                 || (b[i - 1] == b'/' && number_before(b, i - 1)));
         if glued {
             // Skip the rest of this alphanumeric token.
@@ -194,12 +198,12 @@ fn number_before(b: &[u8], end: usize) -> bool {
 }
 
 /// True when a path segment ends at `e` (`/`, `?`, `#`, `;`, `&`, a space,
-/// the text's end).
+/// the text's end, or a file extension: `/cards/4111….json`).
 fn segment_end(b: &[u8], e: usize) -> bool {
     matches!(
         b.get(e),
         None | Some(b'/' | b'?' | b'#' | b';' | b'&' | b' ')
-    )
+    ) || file_ext(b, e)
 }
 
 /// What stands before a chain: the word before it and whether the chain is a
@@ -232,6 +236,21 @@ fn chain(b: &[u8], mut i: usize, groups: &mut Vec<Group>) -> (usize, bool) {
             }
             end = de + 1;
         }
+        let next_ok = |j: usize| {
+            b.get(j).is_some_and(u8::is_ascii_digit)
+                || (b.get(j) == Some(&b'(') && b.get(j + 1).is_some_and(u8::is_ascii_digit))
+        };
+        // A whole number in brackets (`(4111…)`, `(555-0100)` is not one):
+        // the brackets enclose it; only an area code's group continues.
+        let enclosed = paren
+            && groups.is_empty()
+            && !next_ok(end)
+            && !(matches!(b.get(end), Some(b' ' | b'-' | b'.')) && next_ok(end + 1));
+        let (start, end, paren) = if enclosed {
+            (ds, de, false)
+        } else {
+            (start, end, paren)
+        };
         groups.push(Group {
             start,
             end,
@@ -246,10 +265,6 @@ fn chain(b: &[u8], mut i: usize, groups: &mut Vec<Group>) -> (usize, bool) {
         }
         // Separator.
         let s = b.get(i).copied().unwrap_or(0);
-        let next_ok = |j: usize| {
-            b.get(j).is_some_and(u8::is_ascii_digit)
-                || (b.get(j) == Some(&b'(') && b.get(j + 1).is_some_and(u8::is_ascii_digit))
-        };
         if paren && next_ok(i) && b.get(i) != Some(&b'(') {
             sep = b')';
             continue;
@@ -264,6 +279,7 @@ fn chain(b: &[u8], mut i: usize, groups: &mut Vec<Group>) -> (usize, bool) {
     let end = groups.last().map_or(i, |g| g.end);
     let right_ok = match b.get(end) {
         None => true,
+        Some(b'.') if file_ext(b, end) => true,
         Some(&c) if c.is_ascii_alphanumeric() || c == b'_' => false,
         Some(&(b'-' | b'.' | b'@')) => !b.get(end + 1).is_some_and(|&d| d.is_ascii_alphanumeric()),
         Some(_) => true,
@@ -739,6 +755,16 @@ mod tests {
             "id 0142685300",
             "+100.00",
             "version 123.45.6789",
+            // Glued to an identifier: a key with digits, one letter, `_`, `-`.
+            "eip155:4111111111111111",
+            "x402:4111111111111111",
+            "t:4111111111111111",
+            "card_4111111111111111",
+            "card-4111111111111111",
+            "nonce:4111111111111111",
+            "qty:(12)",
+            "total (4000000000000000)",
+            "time:12:30:45",
         ] {
             assert!(found(t).is_empty(), "{t}: {:?}", found(t));
         }
