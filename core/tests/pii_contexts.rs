@@ -73,6 +73,22 @@ const TEXT: &[&str] = &[
     "{L}\u{ff1a}{v}\u{3002}",
     "{L} {v}\u{200b}",
     "\u{200b}{v}",
+    "{L} \u{2116}{v}",
+    "{L}\u{2116}{v}",
+    "line1\\n{v}",
+    "line1\\t{v}",
+    "{\"memo\":\"a\\n{v}\"}",
+    "{\"memo\":\"{L}\\u003a {v}\"}",
+    "{L}&#58;{v}",
+    "{L}&nbsp;{v}",
+    "{L}...{v}",
+    "{L}=>{v}",
+    "{L}/{v}",
+    "{L},{v}",
+    "{L}='{v}'",
+    "{L}:\u{a0}{v}",
+    "{L}\u{2009}{v}",
+    "\u{feff}{v}",
 ];
 
 /// Contexts in a URL (a space in the value is written `%20`).

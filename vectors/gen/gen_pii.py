@@ -296,6 +296,13 @@ positives = [
          [("CREDIT_CARD", "4111111111111111")]),
     scan("IPv6 after a label and a colon", "ip:2001:db8::3d02:1:fe8", [("IP_ADDRESS", "2001:db8::3d02:1:fe8")]),
     none("a key with digits glues the number to it", "eip155:4111111111111111"),
+    scan("card after a JSON newline escape in a JSON text", '{"memo":"paid\\n4111111111111111"}',
+         [("CREDIT_CARD", "4111111111111111")]),
+    scan("name with JSON unicode escapes", "customer: Jos\\u00e9 Garc\\u00eda",
+         [("PERSON", "Jos\\u00e9 Garc\\u00eda")]),
+    scan("e-mail with its @ as a JSON unicode escape", "to alice\\u0040example.com now",
+         [("EMAIL_ADDRESS", "alice\\u0040example.com")], ["Evasion"]),
+    scan("SSN after the numero sign", "ssn \u2116779-97-0438", [("US_SSN", "779-97-0438")]),
     none("a one-letter key glues the number to it", "t:4111111111111111"),
     scan("all entity types at once",
          "John Smith <js@example.com> 123-45-6789 4111111111111111 (415) 555-2671 DE89370400440532013000 10.0.0.1 in "

@@ -33,6 +33,10 @@ pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
         if e - s > MAX_TEXT_LEN {
             continue;
         }
+        // Leading dots are punctuation (`ip...2001:db8::1`).
+        while s < e && b[s] == b'.' {
+            s += 1;
+        }
         if s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_') {
             // A label glued by one `:` (`ip:2001:db8::1`, `source:fe80::1`):
             // the address starts after it.
@@ -49,9 +53,6 @@ pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
             && (b[e - 1] == b'.' || (b[e - 1] == b':' && b.get(e.wrapping_sub(2)) != Some(&b':')))
         {
             e -= 1;
-        }
-        while s < e && b[s] == b'.' {
-            s += 1;
         }
         if valid(&b[s..e]) && !super::numeric::url_host(b, s) {
             out.push(Hit::new(EntityType::IpAddress, s, e, 900));

@@ -9,7 +9,9 @@
 //!    escapes is decoded only when it forms valid UTF-8. A `+` between two
 //!    letters or digits inside a query value reads as a space (form encoding).
 //! 3. HTML character references: `&#64;`, `&#x40;` and common named ones.
-//! 4. Unicode folding again when a decode produced non-ASCII text.
+//! 4. JSON string escapes (`\n` as a space, `\/`, `\"`, `\u00e9` and
+//!    surrogate pairs): a JSON document kept as a string keeps them.
+//! 5. Unicode folding again when a decode produced non-ASCII text.
 //!
 //! Every byte of the normalised text records the span of original bytes it
 //! came from; a span is always on original char boundaries, and the bytes of
@@ -82,19 +84,21 @@ fn span_of(spans: Option<&[(u32, u32)]>, a: usize, b: usize) -> (u32, u32) {
 /// so spans fit `u32`.
 pub(crate) fn normalize(text: &str) -> Norm<'_> {
     let b = text.as_bytes();
-    let (mut ascii, mut pct, mut amp, mut plus) = (true, false, false, false);
+    let (mut ascii, mut pct, mut amp, mut plus, mut bs) = (true, false, false, false, false);
     for &c in b {
         ascii &= c < 0x80;
         pct |= c == b'%';
         amp |= c == b'&';
         plus |= c == b'+';
+        bs |= c == b'\\';
     }
     let pct = pct && has_percent_escape(b);
     let amp = amp && has_char_ref(b);
     let plus = plus
         && b.windows(3)
             .any(|w| w[1] == b'+' && plus_between(w[0], w[2]));
-    if ascii && !pct && !amp && !plus {
+    let bs = bs && has_string_escape(b);
+    if ascii && !pct && !amp && !plus && !bs {
         return Norm {
             text: Cow::Borrowed(text),
             spans: None,
@@ -117,6 +121,10 @@ pub(crate) fn normalize(text: &str) -> Norm<'_> {
     }
     if has_char_ref(cur.text.as_bytes()) {
         cur = html_layer(&cur);
+        decoded_non_ascii |= !cur.text.is_ascii();
+    }
+    if has_string_escape(cur.text.as_bytes()) {
+        cur = escape_layer(&cur);
         decoded_non_ascii |= !cur.text.is_ascii();
     }
     if decoded_non_ascii {
@@ -438,6 +446,74 @@ fn html_layer(n: &Norm<'_>) -> Norm<'static> {
     }
 }
 
+/// The length of the JSON (and JavaScript) string escape at the start of
+/// `b` and the char it stands for: `\\n`, `\\t`, `\\r`, `\\b`, `\\f` read as
+/// a space (they separate words), `\\/`, `\\"`, `\\'`, `\\\\` as the char,
+/// `\\uXXXX` (a surrogate pair as one char) as its char.
+fn string_escape(b: &[u8]) -> Option<(char, usize)> {
+    if b.first() != Some(&b'\\') {
+        return None;
+    }
+    let hex4 = |at: usize| -> Option<u32> {
+        let h = b.get(at..at + 4)?;
+        h.iter()
+            .try_fold(0u32, |a, &c| Some(a * 16 + (c as char).to_digit(16)?))
+    };
+    Some(match *b.get(1)? {
+        b'n' | b't' | b'r' | b'b' | b'f' => (' ', 2),
+        c @ (b'/' | b'"' | b'\'' | b'\\') => (char::from(c), 2),
+        b'u' => {
+            let hi = hex4(2)?;
+            if (0xD800..0xDC00).contains(&hi) {
+                let lo = (b.get(6..8) == Some(b"\\u")).then(|| hex4(8)).flatten()?;
+                if !(0xDC00..0xE000).contains(&lo) {
+                    return None;
+                }
+                (
+                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?,
+                    12,
+                )
+            } else {
+                (char::from_u32(hi)?, 6)
+            }
+        }
+        _ => return None,
+    })
+}
+
+fn has_string_escape(b: &[u8]) -> bool {
+    b.iter()
+        .enumerate()
+        .any(|(i, &c)| c == b'\\' && string_escape(&b[i..]).is_some())
+}
+
+/// Decodes string escapes: text that is itself a JSON document or a log
+/// line keeps them (`{"memo":"a\\n4111…"}`, `Jos\\u00e9`, `a\\u0040b.io`).
+fn escape_layer(n: &Norm<'_>) -> Norm<'static> {
+    let src = n.spans.as_deref();
+    let b = n.text.as_bytes();
+    let mut out = Out::with_capacity(b.len());
+    let mut i = 0;
+    let mut lit = 0;
+    while i < b.len() {
+        if b[i] == b'\\' {
+            if let Some((c, len)) = string_escape(&b[i..]) {
+                flush_literal(&mut out, n, lit, i);
+                out.push(c, span_of(src, i, i + len));
+                i += len;
+                lit = i;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    flush_literal(&mut out, n, lit, b.len());
+    Norm {
+        text: Cow::Owned(out.text),
+        spans: Some(out.spans),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -473,5 +549,21 @@ mod tests {
         assert_eq!(normalize(t).text, "?iban=NL91 ABNA 0417 1643 00");
         let t = "/a+b/c?d=e+f";
         assert_eq!(normalize(t).text, "/a+b/c?d=e f");
+    }
+
+    #[test]
+    fn string_escapes() {
+        let t = r#"{"memo":"a\n4111\tJos\u00e9 \"x\" \\n a\u0040b.io \ud83d\ude00 \/p"}"#;
+        let n = normalize(t);
+        assert_eq!(
+            n.text,
+            "{\"memo\":\"a 4111 Jose \"x\" \\n a@b.io \u{1f600} /p\"}"
+        );
+        assert_eq!(orig(t, &n, "a@b.io"), r"a\u0040b.io");
+        assert_eq!(orig(t, &n, "Jose"), r"Jos\u00e9");
+        // Not escapes: a lone surrogate, short hex, another letter.
+        for t in [r"\ud83d x", r"\u00e", r"C:\data\x"] {
+            assert_eq!(normalize(t).text, t);
+        }
     }
 }

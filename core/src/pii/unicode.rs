@@ -228,7 +228,7 @@ fn homoglyph(c: char) -> Option<char> {
 
 /// Folds one non-ASCII character for matching and hands each resulting
 /// character to `out`: format and invisible characters vanish, hyphens become
-/// `-`, NFKD compatibility forms are used with combining marks dropped (so
+/// `-`, `№` is `#`, NFKD compatibility forms are used with combining marks dropped (so
 /// fullwidth `＠` is `@`, `é` is `e`), and look-alikes become Latin.
 pub(crate) fn fold(c: char, out: &mut impl FnMut(char)) {
     if c.is_ascii() {
@@ -240,6 +240,12 @@ pub(crate) fn fold(c: char, out: &mut impl FnMut(char)) {
     }
     if is_hyphen(c) {
         out('-');
+        return;
+    }
+    // The numero sign is a label's end (`card №4111…`), not the letters
+    // `No` its compatibility form would glue to the number.
+    if c == '\u{2116}' {
+        out('#');
         return;
     }
     if let Some(a) = homoglyph(c).or_else(|| other_digit(c)) {

@@ -167,6 +167,8 @@ pub fn cases() -> Vec<(&'static str, String)> {
         ("label-colon", fill("card:4111111111111111;ip:fe80::1 ")),
         ("bracketed", fill("(4111111111111111)(12)")),
         ("digit-ext", fill("/4111111111111111.json?")),
+        ("escapes", fill("Jos\\u00e9\\n4111111111111111\\ud83d\\u00")),
+        ("numero", fill("ssn \u{2116}779-97-0438 ")),
         ("zw", fill("a\u{200b}")),
         ("fw", fill("４")),
         ("arab", fill("٤")),
