@@ -298,6 +298,8 @@ positives = [
     none("a key with digits glues the number to it", "eip155:4111111111111111"),
     scan("card after a JSON newline escape in a JSON text", '{"memo":"paid\\n4111111111111111"}',
          [("CREDIT_CARD", "4111111111111111")]),
+    scan("an escaped line break ends a name as a line break does", '{"memo":"paid by Maria Garcia\\nthanks"}',
+         [("PERSON", "Maria Garcia")]),
     scan("name with JSON unicode escapes", "customer: Jos\\u00e9 Garc\\u00eda",
          [("PERSON", "Jos\\u00e9 Garc\\u00eda")]),
     scan("e-mail with its @ as a JSON unicode escape", "to alice\\u0040example.com now",

@@ -9,7 +9,7 @@
 //!    escapes is decoded only when it forms valid UTF-8. A `+` between two
 //!    letters or digits inside a query value reads as a space (form encoding).
 //! 3. HTML character references: `&#64;`, `&#x40;` and common named ones.
-//! 4. JSON string escapes (`\n` as a space, `\/`, `\"`, `\u00e9` and
+//! 4. JSON string escapes (`\n` as a line break, `\/`, `\"`, `\u00e9` and
 //!    surrogate pairs): a JSON document kept as a string keeps them.
 //! 5. Unicode folding again when a decode produced non-ASCII text.
 //!
@@ -447,9 +447,10 @@ fn html_layer(n: &Norm<'_>) -> Norm<'static> {
 }
 
 /// The length of the JSON (and JavaScript) string escape at the start of
-/// `b` and the char it stands for: `\\n`, `\\t`, `\\r`, `\\b`, `\\f` read as
-/// a space (they separate words), `\\/`, `\\"`, `\\'`, `\\\\` as the char,
-/// `\\uXXXX` (a surrogate pair as one char) as its char.
+/// `b` and the char it stands for: `\n`, `\r`, `\t` as the control char (a
+/// line break ends a name as in plain text), `\b` and `\f` as a space, `\/`,
+/// `\"`, `\'` and `\\` as the char, `\uXXXX` (a surrogate pair as one char)
+/// as its char.
 fn string_escape(b: &[u8]) -> Option<(char, usize)> {
     if b.first() != Some(&b'\\') {
         return None;
@@ -460,7 +461,10 @@ fn string_escape(b: &[u8]) -> Option<(char, usize)> {
             .try_fold(0u32, |a, &c| Some(a * 16 + (c as char).to_digit(16)?))
     };
     Some(match *b.get(1)? {
-        b'n' | b't' | b'r' | b'b' | b'f' => (' ', 2),
+        b'n' => ('\n', 2),
+        b'r' => ('\r', 2),
+        b't' => ('\t', 2),
+        b'b' | b'f' => (' ', 2),
         c @ (b'/' | b'"' | b'\'' | b'\\') => (char::from(c), 2),
         b'u' => {
             let hi = hex4(2)?;
@@ -488,7 +492,7 @@ fn has_string_escape(b: &[u8]) -> bool {
 }
 
 /// Decodes string escapes: text that is itself a JSON document or a log
-/// line keeps them (`{"memo":"a\\n4111…"}`, `Jos\\u00e9`, `a\\u0040b.io`).
+/// line keeps them (`{"memo":"a\n4111…"}`, `Jos\u00e9`, `a\u0040b.io`).
 fn escape_layer(n: &Norm<'_>) -> Norm<'static> {
     let src = n.spans.as_deref();
     let b = n.text.as_bytes();
@@ -557,7 +561,7 @@ mod tests {
         let n = normalize(t);
         assert_eq!(
             n.text,
-            "{\"memo\":\"a 4111 Jose \"x\" \\n a@b.io \u{1f600} /p\"}"
+            "{\"memo\":\"a\n4111\tJose \"x\" \\n a@b.io \u{1f600} /p\"}"
         );
         assert_eq!(orig(t, &n, "a@b.io"), r"a\u0040b.io");
         assert_eq!(orig(t, &n, "Jose"), r"Jos\u00e9");
