@@ -492,7 +492,7 @@ fn has_string_escape(b: &[u8]) -> bool {
 }
 
 /// Decodes string escapes: text that is itself a JSON document or a log
-/// line keeps them (`{"memo":"a\n4111…"}`, `Jos\u00e9`, `a\u0040b.io`).
+/// line keeps them (`paid\n4111…`, `Jos\u00e9`, `a\u0040b.io`).
 fn escape_layer(n: &Norm<'_>) -> Norm<'static> {
     let src = n.spans.as_deref();
     let b = n.text.as_bytes();
@@ -557,11 +557,11 @@ mod tests {
 
     #[test]
     fn string_escapes() {
-        let t = r#"{"memo":"a\n4111\tJos\u00e9 \"x\" \\n a\u0040b.io \ud83d\ude00 \/p"}"#;
+        let t = r#"{"k1":"a\n4111\tJos\u00e9 \"x\" \\n a\u0040b.io \ud83d\ude00 \/p"}"#;
         let n = normalize(t);
         assert_eq!(
             n.text,
-            "{\"memo\":\"a\n4111\tJose \"x\" \\n a@b.io \u{1f600} /p\"}"
+            "{\"k1\":\"a\n4111\tJose \"x\" \\n a@b.io \u{1f600} /p\"}"
         );
         assert_eq!(orig(t, &n, "a@b.io"), r"a\u0040b.io");
         assert_eq!(orig(t, &n, "Jose"), r"Jos\u00e9");
