@@ -59,9 +59,10 @@ pub(crate) fn word_before(b: &[u8], end: usize) -> &[u8] {
     &b[s..e]
 }
 
-/// True when the `:` at `colon` ends a label: a word of two or more ASCII
-/// letters (`_` allowed inside), as in `card:4111…`, `tel:+1…`, `ip:1.2.3.4`.
-/// Not after a word with digits (`eip155:8453`, `sha256:…`, `12:30`).
+/// True when the `:` at `colon` ends a label: two or more ASCII letters
+/// (`_` allowed inside) and at most one digit after them, as in
+/// `card:4111…`, `tel:+1…`, `ipv6:2001:db8::1`. Not after a number or a
+/// word with more digits (`12:30`, `eip155:8453`, `sha256:…`) or one letter.
 pub(crate) fn label_colon(b: &[u8], colon: usize) -> bool {
     if b.get(colon) != Some(&b':') {
         return false;
@@ -71,9 +72,14 @@ pub(crate) fn label_colon(b: &[u8], colon: usize) -> bool {
         s -= 1;
     }
     let w = &b[s..colon];
-    w.iter().filter(|c| c.is_ascii_alphabetic()).count() >= 2
+    let w = match w.split_last() {
+        Some((d, rest)) if d.is_ascii_digit() => rest,
+        _ => w,
+    };
+    w.len() >= 2
         && w.iter().all(|&c| c.is_ascii_alphabetic() || c == b'_')
         && w[0].is_ascii_alphabetic()
+        && w[w.len() - 1].is_ascii_alphabetic()
 }
 
 /// True when the bytes from `e` are a file extension that ends the segment
