@@ -1039,6 +1039,12 @@ mod tests {
         assert_eq!(found("?city=paris"), [(L, "paris")]);
         assert_eq!(found("Reading list"), []);
         assert_eq!(found("office in Reading"), [(L, "Reading")]);
+        // A path segment after a place segment, read like `?city=`.
+        assert_eq!(found("/cities/lyon/"), [(L, "lyon")]);
+        assert_eq!(found("/weather/lyon/hourly"), [(L, "lyon")]);
+        assert_eq!(found("/towns/graz/stores"), [(L, "graz")]);
+        assert_eq!(found("/weather/current/hourly"), []);
+        assert_eq!(found("/cities/zorvaby/"), []);
     }
 
     /// After a kind of place as a key or before `of`, title-case words are
