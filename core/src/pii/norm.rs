@@ -61,12 +61,6 @@ impl Out {
             self.spans.push(span);
         }
     }
-    fn push_str(&mut self, s: &str, span: (u32, u32)) {
-        self.text.push_str(s);
-        for _ in 0..s.len() {
-            self.spans.push(span);
-        }
-    }
 }
 
 /// The span of input bytes `[a, b)` given the input's own map.
@@ -417,21 +411,26 @@ fn char_ref(b: &[u8]) -> Option<(char, usize)> {
 }
 
 fn html_layer(n: &Norm<'_>) -> Norm<'static> {
+    decode_layer(n, b'&', char_ref)
+}
+
+/// Replaces each escape that starts with `lead` and that `decode` reads
+/// (its char and length) by its char, spanning the escape's bytes.
+fn decode_layer(
+    n: &Norm<'_>,
+    lead: u8,
+    decode: fn(&[u8]) -> Option<(char, usize)>,
+) -> Norm<'static> {
     let src = n.spans.as_deref();
     let b = n.text.as_bytes();
     let mut out = Out::with_capacity(b.len());
     let mut i = 0;
     let mut lit = 0;
     while i < b.len() {
-        if b[i] == b'&' {
-            if let Some((c, len)) = char_ref(&b[i..]) {
+        if b[i] == lead {
+            if let Some((c, len)) = decode(&b[i..]) {
                 flush_literal(&mut out, n, lit, i);
-                let span = span_of(src, i, i + len);
-                if c == '&' {
-                    out.push_str("&", span);
-                } else {
-                    out.push(c, span);
-                }
+                out.push(c, span_of(src, i, i + len));
                 i += len;
                 lit = i;
                 continue;
@@ -494,28 +493,7 @@ fn has_string_escape(b: &[u8]) -> bool {
 /// Decodes string escapes: text that is itself a JSON document or a log
 /// line keeps them (`paid\n4111…`, `Jos\u00e9`, `a\u0040b.io`).
 fn escape_layer(n: &Norm<'_>) -> Norm<'static> {
-    let src = n.spans.as_deref();
-    let b = n.text.as_bytes();
-    let mut out = Out::with_capacity(b.len());
-    let mut i = 0;
-    let mut lit = 0;
-    while i < b.len() {
-        if b[i] == b'\\' {
-            if let Some((c, len)) = string_escape(&b[i..]) {
-                flush_literal(&mut out, n, lit, i);
-                out.push(c, span_of(src, i, i + len));
-                i += len;
-                lit = i;
-                continue;
-            }
-        }
-        i += 1;
-    }
-    flush_literal(&mut out, n, lit, b.len());
-    Norm {
-        text: Cow::Owned(out.text),
-        spans: Some(out.spans),
-    }
+    decode_layer(n, b'\\', string_escape)
 }
 
 #[cfg(test)]
