@@ -94,10 +94,13 @@ def engine_words():
     for name in os.listdir(src):
         if name.endswith(".rs"):
             with open(os.path.join(src, name), encoding="utf-8") as f:
+                # The rules' code only: not the tests (the end of each file)
+                # nor comments, whose quoted examples are no word list.
+                code = re.sub(r"//.*", "", re.split(r"^#\[cfg\(test\)\]\nmod tests", f.read(), flags=re.M)[0])
                 # Word lists are space-separated literals, some continued over
                 # lines (a `\` before the line break).
                 words.update(re.sub(r"\\\n\s*", " ", w).lower()
-                             for w in re.findall(r'b?"([A-Za-z](?:[A-Za-z\' ]|\\\n\s*)*)"', f.read()))
+                             for w in re.findall(r'b?"([A-Za-z](?:[A-Za-z\' ]|\\\n\s*)*)"', code))
     for name in ("orgs", "stop"):
         with open(os.path.join(src, "data", name + ".txt"), encoding="ascii") as f:
             for k, line in enumerate(f.read().split("\n"), start=1):
