@@ -390,16 +390,6 @@ impl Parser<'_> {
             .map_err(|_| Invalid)
     }
 
-    fn hex4(&mut self) -> PResult<u32> {
-        let h = self.b.get(self.i..self.i + 4).ok_or(Invalid)?;
-        let mut v = 0u32;
-        for &c in h {
-            v = (v << 4) | char::from(c).to_digit(16).ok_or(Invalid)?;
-        }
-        self.i += 4;
-        Ok(v)
-    }
-
     fn string(&mut self) -> PResult<String> {
         self.i += 1; // opening quote
         let mut out = String::new();
@@ -414,45 +404,57 @@ impl Parser<'_> {
                     return Ok(out);
                 }
                 b'\\' => {
-                    self.i += 1;
-                    let e = self.peek().ok_or(Invalid)?;
-                    self.i += 1;
-                    let c = match e {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'n' => '\n',
-                        b'r' => '\r',
-                        b't' => '\t',
-                        b'u' => self.unicode_escape()?,
-                        _ => return Err(Invalid),
-                    };
+                    let (c, len) = json_escape(&self.b[self.i..]).ok_or(Invalid)?;
+                    self.i += len;
                     out.push(c);
                 }
                 _ => return Err(Invalid), // raw control character
             }
         }
     }
+}
 
-    fn unicode_escape(&mut self) -> PResult<char> {
-        let hi = self.hex4()?;
-        let cp = if (0xD800..0xDC00).contains(&hi) {
-            if self.b.get(self.i..self.i + 2) != Some(b"\\u") {
-                return Err(Invalid);
-            }
-            self.i += 2;
-            let lo = self.hex4()?;
-            if !(0xDC00..0xE000).contains(&lo) {
-                return Err(Invalid);
-            }
-            0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
-        } else {
-            hi
-        };
-        char::from_u32(cp).ok_or(Invalid)
+/// The JSON string escape at the start of `b` (RFC 8259: `\"`, `\\`, `\/`,
+/// `\b`, `\f`, `\n`, `\r`, `\t`, and `\uXXXX` with a surrogate pair read as
+/// one char): the char it stands for and its length in bytes. `None` when `b`
+/// starts with no such escape, a lone surrogate included. The parser here
+/// and the PII normaliser (`pii::norm`) both read escapes with it.
+pub(crate) fn json_escape(b: &[u8]) -> Option<(char, usize)> {
+    if b.first() != Some(&b'\\') {
+        return None;
     }
+    let hex4 = |at: usize| -> Option<u32> {
+        b.get(at..at + 4)?
+            .iter()
+            .try_fold(0u32, |v, &c| Some((v << 4) | char::from(c).to_digit(16)?))
+    };
+    Some(match *b.get(1)? {
+        c @ (b'"' | b'\\' | b'/') => (char::from(c), 2),
+        b'b' => ('\u{8}', 2),
+        b'f' => ('\u{c}', 2),
+        b'n' => ('\n', 2),
+        b'r' => ('\r', 2),
+        b't' => ('\t', 2),
+        b'u' => {
+            let hi = hex4(2)?;
+            if (0xD800..0xDC00).contains(&hi) {
+                if b.get(6..8) != Some(b"\\u") {
+                    return None;
+                }
+                let lo = hex4(8)?;
+                if !(0xDC00..0xE000).contains(&lo) {
+                    return None;
+                }
+                (
+                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?,
+                    12,
+                )
+            } else {
+                (char::from_u32(hi)?, 6)
+            }
+        }
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

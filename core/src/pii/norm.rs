@@ -19,6 +19,7 @@
 //! `[s, e)` maps to original `[span(s).0, span(e - 1).1)`.
 
 use super::unicode::fold;
+use crate::canonical::json_escape;
 use std::borrow::Cow;
 
 /// Normalised text plus its map to the original.
@@ -445,45 +446,26 @@ fn decode_layer(
     }
 }
 
-/// The length of the JSON (and JavaScript) string escape at the start of
-/// `b` and the char it stands for: `\n`, `\r`, `\t` as the control char (a
-/// line break ends a name as in plain text), `\b` and `\f` as a space, `\/`,
-/// `\"`, `\'` and `\\` as the char, `\uXXXX` (a surrogate pair as one char)
-/// as its char.
+/// The JSON string escape at the start of `b` ([`json_escape`]), or the
+/// JavaScript `\'`: its char and length. `\b` and `\f` read as a space;
+/// `\n`, `\r` and `\t` stay the control chars they stand for, so an escaped
+/// line break ends a name as a real one does.
 fn string_escape(b: &[u8]) -> Option<(char, usize)> {
-    if b.first() != Some(&b'\\') {
-        return None;
+    if b.get(..2) == Some(b"\\'") {
+        return Some(('\'', 2));
     }
-    let hex4 = |at: usize| -> Option<u32> {
-        let h = b.get(at..at + 4)?;
-        h.iter()
-            .try_fold(0u32, |a, &c| Some(a * 16 + (c as char).to_digit(16)?))
-    };
-    Some(match *b.get(1)? {
-        b'n' => ('\n', 2),
-        b'r' => ('\r', 2),
-        b't' => ('\t', 2),
-        b'b' | b'f' => (' ', 2),
-        c @ (b'/' | b'"' | b'\'' | b'\\') => (char::from(c), 2),
-        b'u' => {
-            let hi = hex4(2)?;
-            if (0xD800..0xDC00).contains(&hi) {
-                let lo = (b.get(6..8) == Some(b"\\u")).then(|| hex4(8)).flatten()?;
-                if !(0xDC00..0xE000).contains(&lo) {
-                    return None;
-                }
-                (
-                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?,
-                    12,
-                )
-            } else {
-                (char::from_u32(hi)?, 6)
-            }
-        }
-        _ => return None,
-    })
+    let (c, len) = json_escape(b)?;
+    Some((
+        if matches!(c, '\u{8}' | '\u{c}') {
+            ' '
+        } else {
+            c
+        },
+        len,
+    ))
 }
 
+/// True when `b` holds a string escape ([`string_escape`]).
 fn has_string_escape(b: &[u8]) -> bool {
     b.iter()
         .enumerate()

@@ -240,8 +240,9 @@ fn chain(b: &[u8], mut i: usize, groups: &mut Vec<Group>) -> (usize, bool) {
             b.get(j).is_some_and(u8::is_ascii_digit)
                 || (b.get(j) == Some(&b'(') && b.get(j + 1).is_some_and(u8::is_ascii_digit))
         };
-        // A whole number in brackets (`(4111…)`, `(555-0100)` is not one):
-        // the brackets enclose it; only an area code's group continues.
+        // A first bracketed group that nothing continues encloses a whole
+        // number (`(4111…)`): its brackets are punctuation. Only an area
+        // code (`(415) 555-0100`) is a bracketed group of the chain.
         let enclosed = paren
             && groups.is_empty()
             && !next_ok(end)

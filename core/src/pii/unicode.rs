@@ -228,8 +228,8 @@ fn homoglyph(c: char) -> Option<char> {
 
 /// Folds one non-ASCII character for matching and hands each resulting
 /// character to `out`: format and invisible characters vanish, hyphens become
-/// `-`, `№` is `#`, NFKD compatibility forms are used with combining marks dropped (so
-/// fullwidth `＠` is `@`, `é` is `e`), and look-alikes become Latin.
+/// `-`, `№` is `#`, NFKD compatibility forms are used with combining marks
+/// dropped (so fullwidth `＠` is `@`, `é` is `e`), and look-alikes become Latin.
 pub(crate) fn fold(c: char, out: &mut impl FnMut(char)) {
     if c.is_ascii() {
         out(c);
