@@ -37,10 +37,12 @@ HELDOUT6_SEED = 6607  # fresh test split (transliterated names): never print or 
 HELDOUT7_SEED = 7707  # dev split of v6's round: its errors may be read
 HELDOUT8_SEED = 8808  # dev split of the v8/v9 round: its errors may be read
 HELDOUT9_SEED = 9909  # test split of the v8/v9 round: never print or read its errors
+HELDOUT10_SEED = 10010  # dev split of the v10/v11 round: its errors may be read
+HELDOUT11_SEED = 11011  # test split of the v10/v11 round: never print or read its errors
 BASELINE = "presidio-hardened-x402==0.3.0"
 FAKER = "faker==40.54.0"
 ANYASCII = "anyascii==0.3.2"  # held-out v6 transliterates names written in other scripts
-MIMESIS = "mimesis==22.2.0"  # held-out v8 and v9 draw names from its lists too
+MIMESIS = "mimesis==22.2.0"  # held-out v8 and v9 draw names from its lists too (v10 and v11 exclude them)
 VENV = os.path.join(CACHE, "venv-baseline")
 VENV_PY = os.path.join(VENV, "bin", "python")
 
@@ -138,6 +140,12 @@ def main():
     sh([VENV_PY, os.path.join(HERE, "gen_heldout8.py"), heldout8_path, "--n", str(N), "--seed", str(HELDOUT8_SEED)])
     heldout9_path = os.path.join(CACHE, "heldout9.jsonl")
     sh([VENV_PY, os.path.join(HERE, "gen_heldout9.py"), heldout9_path, "--n", str(N), "--seed", str(HELDOUT9_SEED)])
+    heldout10_path = os.path.join(CACHE, "heldout10.jsonl")
+    sh([VENV_PY, os.path.join(HERE, "gen_heldout10.py"), heldout10_path, "--n", str(N), "--seed",
+        str(HELDOUT10_SEED)])
+    heldout11_path = os.path.join(CACHE, "heldout11.jsonl")
+    sh([VENV_PY, os.path.join(HERE, "gen_heldout11.py"), heldout11_path, "--n", str(N), "--seed",
+        str(HELDOUT11_SEED)])
     seed_path = os.path.join(CACHE, "seed.jsonl")
     sh([sys.executable, os.path.join(HERE, "seed_corpus.py"), seed_path])
     sh(["cargo", "build", "--quiet", "--release", "-p", "presidio-x402-core", "--example", "pii_eval"], cwd=ROOT)
@@ -178,6 +186,17 @@ def main():
                          "tuned on, its errors are not printed; every run is recorded in "
                          "experiments/pii/HELDOUT.md)",
                          heldout9_path),
+                        (f"Held-out v10, DEV split of the v10/v11 round (seed {HELDOUT10_SEED}, gen_heldout10.py: "
+                         "written with v11, before any change of their round; Hindi, Gujarati and Tamil names "
+                         "romanised from their scripts, Belgian and Argentine towns, templates, hosts and brand "
+                         "heads of its own; its errors are read while tuning)",
+                         heldout10_path),
+                        (f"Held-out v11, TEST split of the v10/v11 round (seed {HELDOUT11_SEED}, gen_heldout11.py: "
+                         "written with v10, before any change of their round; Marathi, Odia and Sinhala names "
+                         "romanised from their scripts, Swiss, German and South African towns, templates, hosts and "
+                         "brand heads of its own; never tuned on, its errors are not printed; every run is recorded "
+                         "in experiments/pii/HELDOUT.md)",
+                         heldout11_path),
                         (f"Held-out v2, tuned-after (seed {HELDOUT2_SEED}, gen_heldout2.py: Faker names "
                          "disjoint from the tune list, its own templates, person-named brands; rules were written "
                          "after reading its errors, so it is no longer unseen)", heldout2_path),
@@ -189,9 +208,9 @@ def main():
         _, rp = native(path, c, 1)
         _, bp = baseline(path, 1)
         extra.append((title, c, evaluate.score(c, rp), evaluate.score(c, bp), rp))
-    summary = [("seed 0.3.0", extra[8]), ("v2 (tuned-after)", extra[7]), ("v3 (dev)", extra[0]),
-               ("v7 (dev)", extra[4]), ("v8 (dev)", extra[5]), ("v4 (test)", extra[1]), ("v5 (test)", extra[2]),
-               ("v6 (test)", extra[3]), ("v9 (test)", extra[6])]
+    summary = [("seed 0.3.0", extra[10]), ("v2 (tuned-after)", extra[9]), ("v3 (dev)", extra[0]),
+               ("v7 (dev)", extra[4]), ("v8 (dev)", extra[5]), ("v10 (dev)", extra[7]), ("v4 (test)", extra[1]),
+               ("v5 (test)", extra[2]), ("v6 (test)", extra[3]), ("v9 (test)", extra[6]), ("v11 (test)", extra[8])]
     for name, (_, c, r_sc, _, rp) in summary:
         print("SPLIT " + split_line(name, c, r_sc, rp))
     write_report(corpus, rust, base, rs, bs, hard_negative_stats(corpus, rust_preds), extra, rust_preds)
