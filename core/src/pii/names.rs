@@ -361,11 +361,11 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     }
     let cue = w.cue(i);
     // A lower-case role noun (`landlord`, `colleague`; see `Words::role`)
-    // reads as a strong cue before spaced words only: as a key (`merchant:
-    // Solvej Haro umbrellas`) it would skip the brand check below.
-    // Role nouns have 4 letters or more, and no cue word is one.
+    // is a strong cue, before spaced words and as a key (`rider: Labib
+    // Auraq`). As a key it reads capitalised words only, and the brand check
+    // below still applies (`merchant: Solvej Haro umbrellas`), unlike a cue
+    // word's key. Role nouns have 4 letters or more, and no cue word is one.
     let role = cue & (STRONG | WEAK) == 0
-        && first.gap != Gap::Key
         && w.w
             .get(i)
             .is_some_and(|x| x.shape == Shape::Lower && x.e - x.s >= 4)
@@ -375,8 +375,9 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     if !strong && !weak {
         return None;
     }
-    let keyed = strong && first.gap == Gap::Key;
-    if !keyed && !spaced {
+    let key = strong && first.gap == Gap::Key;
+    let keyed = key && !role;
+    if !key && !spaced {
         return None;
     }
     if is_org(w, i + 1) || token_after_cue(w.b, first.s) || toponym_head(w, i + 1) {
@@ -1009,6 +1010,28 @@ mod tests {
             [(P, "Ilvane Duskor")]
         );
         assert_eq!(found("Mrs Telmiri shoes"), []);
+    }
+
+    /// A role noun as a key names the person after it (capitalised words
+    /// only, the brand check still on); a role that is also a kind of
+    /// businessperson in WordNet (`merchant`, `vendor`, `supplier`) is no
+    /// role cue: in payment metadata it names a business as often.
+    #[test]
+    fn role_nouns_as_keys() {
+        use EntityType::Person as P;
+        assert_eq!(found("landlord: Zorvak Telmiri"), [(P, "Zorvak Telmiri")]);
+        assert_eq!(
+            found(r#"{"tutor": "Ilvane Duskor"}"#),
+            [(P, "Ilvane Duskor")]
+        );
+        assert_eq!(found("tutor: Ilvane."), [(P, "Ilvane")]);
+        assert_eq!(found("landlord: zorvak telmiri"), []);
+        assert_eq!(found("landlord: Zorvak Telmiri gazebos"), []);
+        assert_eq!(found("tutor: Khan Academy"), []);
+        assert_eq!(found("merchant Blue Bottle Coffee"), []);
+        assert_eq!(found("merchant: Blue Bottle Coffee"), []);
+        assert_eq!(found("vendor: Stripe"), []);
+        assert_eq!(found("supplier Acme Widgets"), []);
     }
 
     /// An apostrophe inside a name keeps it one title-case word (`O'Brien`,
