@@ -220,9 +220,9 @@ def roles(exclude):
     `landlord`, `colleague`, `tutor`; not `coach` or `host`, which also name things), written in
     lower case in their first sense (no proper names), attested in WordNet's sense-tagged corpus
     and among SCOWL's common words, 4 to 16 letters, minus `exclude` (first names, stop words), and
-    minus the nouns with a sense under WordNet's `businessperson` (`merchant`, `vendor`, `supplier`,
-    `retailer`): in payment metadata they name a business as often as a person (`merchant: Blue
-    Bottle Coffee`)."""
+    minus the nouns with a sense under WordNet's `merchant` or `supplier` (`vendor`, `retailer`,
+    `caterer`): in payment metadata they name the business paid as often as a person (`merchant:
+    Blue Bottle Coffee`)."""
     with open(os.path.join(CACHE, "wamerican-small", "usr", "share", "dict", "american-english-small"),
               encoding="utf-8") as f:
         common = {w.strip() for w in f if w.strip().isascii() and w.strip().islower()}
@@ -241,12 +241,12 @@ def roles(exclude):
         pointers = [p[k + 1 + 4 * i:k + 5 + 4 * i] for i in range(int(p[k]))]
         hypernyms[p[0]] = [o for sym, o, pos, _ in pointers if sym in ("@", "@i") and pos == "n"]
 
-    def in_business(offset):
-        """True when the synset is, or is a kind of, WordNet's `businessperson`."""
+    def sells(offset):
+        """True when the synset is, or is a kind of, WordNet's `merchant` or `supplier`."""
         todo, seen = [offset], set()
         while todo:
             o = todo.pop()
-            if "businessperson" in lemmas[o]:
+            if lemmas[o] & {"merchant", "supplier"}:
                 return True
             if o not in seen:
                 seen.add(o)
@@ -264,7 +264,7 @@ def roles(exclude):
         if not (lemma.isascii() and lemma.isalpha() and 4 <= len(lemma) <= 16):
             continue
         if (all(lexfile[o] == NOUN_PERSON for o in offsets) and lemma in lemmas[offsets[0]] and tagged > 0
-                and lemma in common and lemma not in exclude and not any(in_business(o) for o in offsets)):
+                and lemma in common and lemma not in exclude and not any(sells(o) for o in offsets)):
             out.append(lemma)
     return out
 

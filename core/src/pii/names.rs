@@ -361,16 +361,23 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     }
     let cue = w.cue(i);
     // A lower-case role noun (`landlord`, `colleague`; see `Words::role`)
-    // is a strong cue, before spaced words and as a key (`rider: Labib
-    // Auraq`). As a key it reads capitalised words only, and the brand check
-    // below still applies (`merchant: Solvej Haro umbrellas`), unlike a cue
-    // word's key. Role nouns have 4 letters or more, and no cue word is one.
+    // is a strong cue, before spaced words and as a key. As a key
+    // (`landlord: Zorvak Telmiri`) it reads capitalised words only, and the
+    // brand check below still applies (`partner: Solvej Haro gazebos`),
+    // unlike a cue word's key. Role nouns have 4 letters or more, and no
+    // cue word is one.
     let role = cue & (STRONG | WEAK) == 0
         && w.w
             .get(i)
             .is_some_and(|x| x.shape == Shape::Lower && x.e - x.s >= 4)
         && w.role(i);
-    let strong = cue & STRONG != 0 || role;
+    // A key that ends in `_by` names a person (`approved_by=`, `paid_by:`).
+    let by_key = cue & WEAK != 0
+        && first.gap == Gap::Key
+        && w.w.get(i).is_some_and(|x| {
+            x.gap == Gap::Join(b'_') && w.b.get(x.s..x.e).is_some_and(|k| k == b"by")
+        });
+    let strong = cue & STRONG != 0 || role || by_key;
     let weak = !strong && cue & WEAK != 0;
     if !strong && !weak {
         return None;
@@ -636,6 +643,18 @@ fn head_noun(w: &mut Words<'_>, b: usize) -> bool {
         return true;
     }
     let word = w.b.get(y.s..y.e).unwrap_or(&[]);
+    // A word before a determiner or an object pronoun is a verb, the pair
+    // its subject (`… checks the totals`, `… owes us`), not a head noun.
+    let object = w.w.get(b + 2).is_some_and(|z| {
+        z.gap == Gap::Space
+            && z.shape == Shape::Lower
+            && w.b
+                .get(z.s..z.e)
+                .is_some_and(|d| super::hit::is_among(d, OBJECT_STARTS))
+    });
+    if object {
+        return false;
+    }
     let plural = y.shape == Shape::Lower
         && word.len() >= 4
         && word.ends_with(b"s")
@@ -659,6 +678,11 @@ fn head_noun(w: &mut Words<'_>, b: usize) -> bool {
         && !label;
     (plural && c & OWN == 0) || noun
 }
+
+/// Determiners and object pronouns: the word before one is a verb (see
+/// `head_noun`).
+const OBJECT_STARTS: &str = "the a an our your his her their its my this that these those it them \
+    us him me every each all";
 
 /// Closed-class words that follow a name without being its head noun
 /// (`for Maria Garcia please`, `… tomorrow`, `… who`), and the verbs a
@@ -1014,7 +1038,7 @@ mod tests {
 
     /// A role noun as a key names the person after it (capitalised words
     /// only, the brand check still on); a role that is also a kind of
-    /// businessperson in WordNet (`merchant`, `vendor`, `supplier`) is no
+    /// merchant or supplier in WordNet (`merchant`, `vendor`, `supplier`) is no
     /// role cue: in payment metadata it names a business as often.
     #[test]
     fn role_nouns_as_keys() {
@@ -1032,6 +1056,31 @@ mod tests {
         assert_eq!(found("merchant: Blue Bottle Coffee"), []);
         assert_eq!(found("vendor: Stripe"), []);
         assert_eq!(found("supplier Acme Widgets"), []);
+        assert_eq!(
+            found("accountant Zorvak Telmiri checks the totals"),
+            [(P, "Zorvak Telmiri")]
+        );
+    }
+
+    /// A key that ends in `_by` names a person; a file extension in a path
+    /// is no name part (`Ogg` is a Census surname).
+    #[test]
+    fn by_keys_and_file_extensions() {
+        use EntityType::Person as P;
+        assert_eq!(
+            found(r#"{"approved_by":"Ritta Agaran"}"#),
+            [(P, "Ritta Agaran")]
+        );
+        assert_eq!(
+            found(r#"{"signed_by":"zorvak.telmiri"}"#),
+            [(P, "zorvak.telmiri")]
+        );
+        assert_eq!(found("/x?created_by=usr_123"), []);
+        assert_eq!(found("/x?sort_by=name&group_by=region"), []);
+        assert_eq!(found("/x?by=Zorvak%20Telmiri"), []);
+        assert_eq!(found("https://a.example/birdsong/7/clip.ogg"), []);
+        assert_eq!(found("https://a.example/a/tom.ogg/meta"), []);
+        assert_eq!(found("https://a.example/users/li.wei"), [(P, "li.wei")]);
     }
 
     /// An apostrophe inside a name keeps it one title-case word (`O'Brien`,

@@ -59,6 +59,12 @@ pub(crate) struct Word {
 const SURNAME_ENDINGS: &[u8] = b"ov5 ev5 ova6 eva6 ski6 ska6 sky7 enko6 chuk6 vich6 ovic6 evic6 \
                                  shvili7 dze5 yan6 escu6 poulos7 akis6 nen7";
 
+/// Common file extensions of media, documents and data (see
+/// `Words::extension`).
+const FILE_EXTENSIONS: &str = "aac avi bin csv deb doc docx flac gif go gz heic htm html ics jpeg \
+    jpg json m4a md mid mkv mov mp3 mp4 ogg opus pdf png svg tar tex tgz tif tiff tsv txt wav webm \
+    webp xls xlsx xml yaml zip";
+
 /// True when `key` (a lower-case ASCII word the lexicon does not know) ends
 /// like a surname of [`SURNAME_ENDINGS`].
 fn surname_suffix(key: &[u8]) -> bool {
@@ -299,6 +305,9 @@ impl<'a> Words<'a> {
             if let Some(k) = gz::Key::new(key) {
                 c = gz::LEXICON.class(&k);
             }
+            if self.extension(i, key) {
+                c = gz::STOP;
+            }
             if c & gz::STOP != 0 {
                 c &= !(gz::FIRST | gz::FIRST_AMB | gz::LAST | gz::LAST_WL);
             } else if c == 0 && surname_suffix(key) {
@@ -307,6 +316,20 @@ impl<'a> Words<'a> {
         }
         memo.set(DONE | c);
         c
+    }
+
+    /// True when word `i` (lower case, `key`) is the extension of a file
+    /// name in a path (`clip.ogg`, `scan.tiff`: after a `.`, before the
+    /// end, `/`, `?`, `#` or `&`) and one of [`FILE_EXTENSIONS`]: no name
+    /// part, though `Ogg` and `Tiff` are names (`li.wei` stays a slug).
+    fn extension(&self, i: usize, key: &[u8]) -> bool {
+        self.w.get(i).is_some_and(|w| {
+            w.shape == Shape::Lower
+                && w.s > 0
+                && self.b.get(w.s - 1) == Some(&b'.')
+                && matches!(self.b.get(w.e), None | Some(b'/' | b'?' | b'#' | b'&'))
+                && is_among(key, FILE_EXTENSIONS)
+        })
     }
 
     /// Cue bits of word `i` (see [`cue_bits`]), cached.
