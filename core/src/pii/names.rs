@@ -1266,4 +1266,23 @@ mod tests {
             [(EntityType::Person, "Maria Lopez")]
         );
     }
+
+    /// Verbs of shipping and moving, `is in` after a site noun, and office
+    /// or warehouse path segments introduce a place; an organisation word
+    /// ends no place (`ships to Acme Corp`), and `Main` or `HQ` is none.
+    #[test]
+    fn places_after_moving_and_office_segments() {
+        use EntityType::Location as L;
+        assert_eq!(found("ships to Zorvaby"), [(L, "Zorvaby")]);
+        assert_eq!(found("moving to Zorvaby in May"), [(L, "Zorvaby")]);
+        assert_eq!(found("?moving_to=Zorvaby&m=5"), [(L, "Zorvaby")]);
+        assert_eq!(found("their office is in Zorvaby"), [(L, "Zorvaby")]);
+        assert_eq!(found("our offices are in Zorvaby"), [(L, "Zorvaby")]);
+        assert_eq!(found("/offices/Zorvaby/staff"), [(L, "Zorvaby")]);
+        assert_eq!(found("/warehouses/Zorvaby/stock"), [(L, "Zorvaby")]);
+        assert_eq!(found("/offices/Main/staff"), []);
+        assert_eq!(found("ships to Acme Corp"), []);
+        assert_eq!(found("the entry point is in Python"), []);
+        assert_eq!(found("office is in Zorvaby"), []);
+    }
 }

@@ -9,7 +9,7 @@
 //! (`trip to`, `the store in`), title-case words are a place even in no
 //! gazetteer.
 
-use super::cues::{LOC, PLACE_KIND};
+use super::cues::{LOC, ORG, PLACE_KIND};
 use super::gazetteer as gz;
 use super::hit::Hit;
 use super::words::{capital, hit, Gap, Shape, Words, KEY_MAX, PLACE, PLACE_AMB, PREFIX, STOP};
@@ -187,18 +187,19 @@ pub(crate) fn place_at(
 
 /// Values of a place key that name no place (`city: Remote`).
 const NO_PLACE: &str = "none null nil various multiple remote online virtual tbd unspecified \
-                        anywhere everywhere nowhere worldwide global";
+                        anywhere everywhere nowhere worldwide global main hq headquarters";
 
 /// Nouns of travel, of gatherings held somewhere, and verbs of residence
 /// after which `in` or `to` introduces a place (`trip to Kuhmo`, `based in
 /// Zutphen`, `conference in Nyborg`). Not `meeting` or `event`: those are
 /// held in products as often (`meeting in Zoom`).
-const TRAVEL: &str = "trip travel flight flights ship shipping delivery deliver ride journey \
-                      conference summit festival based located born lives living";
+const TRAVEL: &str = "trip travel flight flights ship ships shipped shipping delivery deliver \
+                      delivered ride journey moving move moved relocating relocated conference \
+                      summit festival based located born lives living";
 
 /// Site nouns after which `in` introduces a place when a determiner or a
 /// place key comes first (`the store in Dalfsen`, `pickup point in Seia`).
-const SITES: &str = "store shop point office warehouse hotel branch";
+const SITES: &str = "store shop point office offices warehouse hotel branch";
 
 /// What may come before a site noun.
 const DETERMINERS: &str = "the a an our your their my pickup dropoff";
@@ -224,14 +225,17 @@ fn unlisted_place(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usi
     // `trip to`, `based in`, `trip_to=`: a noun of travel or a verb of
     // residence (TRAVEL), then `in` or `to` (not `from`: `delivery from
     // Amazon`); `the store in`, `pickup point in`: a site noun (SITES) after
-    // a determiner or a place key, then `in` (not `store in Redis`).
+    // a determiner or a place key, then `in` (not `store in Redis`), `is
+    // in` or `are in` (`their office is in`).
+    let site = |w: &mut Words<'_>, s: usize| s > 0 && w.is(s, SITES) && w.is(s - 1, DETERMINERS);
     let routed = i > 1
         && matches!(x.gap, Gap::Space | Gap::Key)
         && w.w
             .get(i - 1)
             .is_some_and(|p| matches!(p.gap, Gap::Space | Gap::Join(b'_')))
         && ((w.is(i - 1, "in to") && w.is(i - 2, TRAVEL))
-            || (w.is(i - 1, "in") && w.is(i - 2, SITES) && i > 2 && w.is(i - 3, DETERMINERS)));
+            || (w.is(i - 1, "in")
+                && (site(w, i - 2) || (i > 2 && w.is(i - 2, "is are") && site(w, i - 3)))));
     if !keyed && !of && !routed {
         return None;
     }
@@ -253,6 +257,10 @@ fn unlisted_place(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usi
             break;
         }
         k += 1;
+    }
+    // An organisation word ends no place name (`ships to Acme Corp`).
+    if (i..=last).any(|k| w.cue(k) & ORG != 0) {
+        return None;
     }
     out.push(hit(w, i, last, EntityType::Location, 700)?);
     Some(last + 1)
