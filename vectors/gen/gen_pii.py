@@ -295,6 +295,8 @@ positives = [
          [("PERSON", "telmirov-zorvak")]),
     scan("slug as a JSON string value", '{"driver_id":"zorvak.telmirov"}', [("PERSON", "zorvak.telmirov")]),
     scan("person after a role noun as a key", "rent paid; landlord: Zorvak Telmiri", [("PERSON", "Zorvak Telmiri")]),
+    scan("person before a role noun in brackets", "silo 4; Zorvak Telmiri (tenant, flat 3442)",
+         [("PERSON", "Zorvak Telmiri")]),
     scan("a verb before its object is no head noun", "ok; accountant Zorvak Telmiri checks the totals",
          [("PERSON", "Zorvak Telmiri")]),
     scan("person after a key that ends in _by", "https://a.example/x?approved_by=Zorvak%20Telmiri&n=1",

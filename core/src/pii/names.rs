@@ -697,7 +697,8 @@ const NOT_HEADS: &str = "will would shall should can could must might has had ha
 /// True when the pair `i`, `j` of Title-case words (neither a place, the
 /// pair not the tail of a longer capitalised phrase) is owned: a possessive
 /// `'s` or a personal-record noun follows (`Kenji Iyer's records`, `Liv
-/// Ozturk account`); see [`OWN`].
+/// Ozturk account`; see [`OWN`]), or a role noun in brackets (`Liv Ozturk
+/// (tenant, flat 4)`).
 fn owned_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
     let (Some(x), Some(y)) = (w.w.get(i).copied(), w.w.get(j).copied()) else {
         return false;
@@ -712,7 +713,15 @@ fn owned_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
         return false;
     }
     let possessive = w.b.get(y.e..y.e + 2) == Some(b"'s".as_slice());
-    possessive || (w.w.get(j + 1).is_some_and(|z| z.gap == Gap::Space) && w.cue(j + 1) & OWN != 0)
+    let next = w.w.get(j + 1).copied();
+    let role = next.is_some_and(|z| {
+        z.s == y.e + 2
+            && z.shape == Shape::Lower
+            && w.b.get(y.e..z.s) == Some(b" (".as_slice())
+            && matches!(w.b.get(z.e), Some(b',' | b')'))
+            && w.role(j + 1)
+    });
+    possessive || role || (next.is_some_and(|z| z.gap == Gap::Space) && w.cue(j + 1) & OWN != 0)
 }
 
 /// True when, after the weak cue `for`, `by` or `cc` at word `i`, the two
@@ -1060,6 +1069,12 @@ mod tests {
             found("accountant Zorvak Telmiri checks the totals"),
             [(P, "Zorvak Telmiri")]
         );
+        assert_eq!(
+            found("Silo 4; Zorvak Telmiri (tenant, flat 3442)"),
+            [(P, "Zorvak Telmiri")]
+        );
+        assert_eq!(found("Green Valley (tenant association)"), []);
+        assert_eq!(found("Acme Widgets (supplier)"), []);
     }
 
     /// A key that ends in `_by` names a person; a file extension in a path
