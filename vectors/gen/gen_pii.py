@@ -141,6 +141,8 @@ negatives = [
     none("a business after a merchant label is no person", "merchant: Blue Bottle Coffee"),
     none("a business after a vendor noun is no person", "paid vendor Acme Widgets"),
     none("a file extension is no surname", "https://a.example/birdsong/7/clip.ogg"),
+    scan("a file extension does not hide the name before it", "https://a.example/users/john.smith.pdf",
+         [("PERSON", "john.smith")], ["Evasion"]),
     none("an organisation word ends no place", "order 7; ships to Acme Corp"),
     none("a word-like surname is no unknown given name", "done; Crew Garcia"),
     none("a Census surname first leaves a JSON slug a brand", '{"status":"garcia-widgets"}'),

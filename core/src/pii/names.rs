@@ -374,9 +374,8 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     // A key that ends in `_by` names a person (`approved_by=`, `paid_by:`).
     let by_key = cue & WEAK != 0
         && first.gap == Gap::Key
-        && w.w.get(i).is_some_and(|x| {
-            x.gap == Gap::Join(b'_') && w.b.get(x.s..x.e).is_some_and(|k| k == b"by")
-        });
+        && w.w.get(i).is_some_and(|x| x.gap == Gap::Join(b'_'))
+        && w.is(i, "by");
     let strong = cue & STRONG != 0 || role || by_key;
     let weak = !strong && cue & WEAK != 0;
     if !strong && !weak {
@@ -715,8 +714,7 @@ fn owned_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
     let possessive = w.b.get(y.e..y.e + 2) == Some(b"'s".as_slice());
     let next = w.w.get(j + 1).copied();
     let role = next.is_some_and(|z| {
-        z.s == y.e + 2
-            && z.shape == Shape::Lower
+        z.shape == Shape::Lower
             && w.b.get(y.e..z.s) == Some(b" (".as_slice())
             && matches!(w.b.get(z.e), Some(b',' | b')'))
             && w.role(j + 1)
@@ -1046,9 +1044,10 @@ mod tests {
     }
 
     /// A role noun as a key names the person after it (capitalised words
-    /// only, the brand check still on); a role that is also a kind of
-    /// merchant or supplier in WordNet (`merchant`, `vendor`, `supplier`) is no
-    /// role cue: in payment metadata it names a business as often.
+    /// only, the brand check still on), and so does one in brackets after a
+    /// Title-case pair; a role that is also a kind of merchant or supplier
+    /// in WordNet (`merchant`, `vendor`, `supplier`) is no role cue: in
+    /// payment metadata it names a business as often.
     #[test]
     fn role_nouns_as_keys() {
         use EntityType::Person as P;
@@ -1090,12 +1089,20 @@ mod tests {
             found(r#"{"signed_by":"zorvak.telmiri"}"#),
             [(P, "zorvak.telmiri")]
         );
+        assert_eq!(
+            found(r#"{"APPROVED_BY":"Ritta Agaran"}"#),
+            [(P, "Ritta Agaran")]
+        );
         assert_eq!(found("/x?created_by=usr_123"), []);
         assert_eq!(found("/x?sort_by=name&group_by=region"), []);
         assert_eq!(found("/x?by=Zorvak%20Telmiri"), []);
         assert_eq!(found("https://a.example/birdsong/7/clip.ogg"), []);
         assert_eq!(found("https://a.example/a/tom.ogg/meta"), []);
         assert_eq!(found("https://a.example/users/li.wei"), [(P, "li.wei")]);
+        assert_eq!(
+            found("https://a.example/users/john.smith.pdf"),
+            [(P, "john.smith")]
+        );
     }
 
     /// An apostrophe inside a name keeps it one title-case word (`O'Brien`,
