@@ -172,12 +172,20 @@ async function startSidecar(extraArgs, env) {
   return { proc, url: `http://${addr}` };
 }
 
-/** The commands clients send on `tenant` (MONITOR; a script's own commands are not round trips) while `run` runs. */
+/**
+ * The commands clients send on `tenant` (MONITOR; a script's own commands are not round trips) while `run`
+ * runs: each as its name, with `+head` for a script whose first key is an audit head (the core's `head` script:
+ * a head save of its own, not one riding a payment's compare-and-set, whose first key is the state).
+ */
 async function monitored(tenant, run) {
   const mon = await redis.client.duplicate().monitor();
   const seen = [];
   mon.on("monitor", (_t, args, source) => {
-    if (source !== "lua" && args.some((x) => String(x).includes(`{${tenant}}`))) seen.push(String(args[0]).toLowerCase());
+    const keys = args.map(String).filter((x) => x.includes(`{${tenant}}`));
+    if (source !== "lua" && keys.length > 0) {
+      const cmd = String(args[0]).toLowerCase();
+      seen.push(cmd + (cmd.startsWith("eval") && keys[0].includes(":head:") ? "+head" : ""));
+    }
   });
   try {
     await run();
@@ -204,14 +212,22 @@ test("round trips per payment with an audit log (MONITOR): 2 in the sidecar, Nod
     const sidecar = await monitored("rt-sidecar", () => worker("sidecar", { ...job("rt-sidecar", "rt-c", N), sidecarUrl: sc.url }).done);
     // 2 per payment; after a quiet spell the first payment's pre-sign line saves its head (its reservation
     // could not check the flushed one), and the last payment's head is saved once the sidecar is quiet
-    // again (docs/STORES.md, "Flushing the head").
-    assert.equal(sidecar.length, 2 * N + 2, sidecar.join(" "));
+    // again (docs/STORES.md, "Flushing the head"). Quiet spells are wall time (20 ms): a loaded machine has
+    // more of them between the worker's payments, and each adds head saves of their own, never a payment
+    // round trip. So the payments' count is exact, and the head saves are at least the two and at most two
+    // per payment.
+    const own = (seen) => seen.filter((c) => c.endsWith("+head")).length;
+    const trips = (seen) => seen.filter((c) => !c.endsWith("+head") && c !== "hmget").length;
+    assert.equal(trips(sidecar), 2 * N, sidecar.join(" "));
+    assert.ok(own(sidecar) >= 2 && own(sidecar) <= 2 * N + 2, sidecar.join(" "));
+    assert.equal(sidecar.length, trips(sidecar) + own(sidecar), sidecar.join(" "));
     for (const kind of ["node", "py"]) {
       await worker(kind, job(`rt-${kind}`, `rt-${kind}-w`, 1)).done;
       // Besides the payments' scripts, a new process reads its head and, for its first step, the state;
-      // closing saves the last payment's head.
+      // closing saves the last payment's head (and quiet spells, as above, may save more).
       const seen = await monitored(`rt-${kind}`, () => worker(kind, job(`rt-${kind}`, `rt-${kind}-c`, N)).done);
-      assert.equal(seen.filter((c) => c !== "hmget").length, 2 * N + 1, `${kind}: ${seen.join(" ")}`);
+      assert.equal(trips(seen), 2 * N, `${kind}: ${seen.join(" ")}`);
+      assert.ok(own(seen) >= 1 && own(seen) <= 2 * N + 1, `${kind}: ${seen.join(" ")}`);
       assert.ok(seen.filter((c) => c === "hmget").length <= 3, `${kind}: ${seen.join(" ")}`);
     }
   } finally {
