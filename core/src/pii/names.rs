@@ -27,7 +27,7 @@
 use super::cues::{ORG, OWN, STRONG, TITLE, WEAK};
 use super::gazetteer as gz;
 use super::hit::{file_ext, Hit};
-use super::places::{is_place, place_at, place_len, toponym_head, Pending};
+use super::places::{is_place, place_at, place_cue, place_len, toponym_head, Pending};
 use super::words::{
     capital, hit, Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, STOP,
 };
@@ -131,6 +131,12 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             }
             let joined = matches!(nx.gap, Gap::Space | Gap::Join(b'-' | b'_'));
             if !joined || !(capital(nx.shape) || nx.shape == Shape::Initial) {
+                return None;
+            }
+            // `ships to Knokke-Heist`, `"city": "Helen-Bos"`: a hyphenated
+            // pair where a place is introduced is a town (the place rules
+            // read it), not `First-Last`.
+            if nx.gap == Gap::Join(b'-') && place_cue(w, i) {
                 return None;
             }
             // First [Middle | M.] Last
@@ -379,6 +385,12 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let strong = cue & STRONG != 0 || role || by_key;
     let weak = !strong && cue & WEAK != 0;
     if !strong && !weak {
+        return None;
+    }
+    // `ships to Knokke Heist`, `the village of Bourg Achard`: where a place
+    // is introduced, a weak cue reads a person only from a known given name
+    // (`ships to Anne Smith`); the place rules read the rest.
+    if weak && w.flags(i + 1) & FIRST == 0 && place_cue(w, i + 1) {
         return None;
     }
     let key = strong && first.gap == Gap::Key;
@@ -1306,5 +1318,20 @@ mod tests {
         assert_eq!(found("ships to Acme Corp"), []);
         assert_eq!(found("the entry point is in Python"), []);
         assert_eq!(found("office is in Zorvaby"), []);
+    }
+
+    #[test]
+    fn hyphenated_towns_where_a_place_is_introduced() {
+        use EntityType::{Location as L, Person as P};
+        assert_eq!(found("ships to Knokke-Heist"), [(L, "Knokke-Heist")]);
+        assert_eq!(found("ships to Knokke Heist"), [(L, "Knokke Heist")]);
+        assert_eq!(found(r#"{"ship_to_city":"Helen-Bos"}"#), [(L, "Helen-Bos")]);
+        assert_eq!(found("the village of Bourg Achard"), [(L, "Bourg Achard")]);
+        assert_eq!(found("city=Saint-Jean-de-Luz"), [(L, "Saint-Jean-de-Luz")]);
+        // A known given name is still a person there, and elsewhere the
+        // pair is read as before.
+        assert_eq!(found("ships to Anne-Marie Smith"), [(P, "Anne-Marie Smith")]);
+        assert_eq!(found("paid to Helen-Bos"), [(P, "Helen-Bos")]);
+        assert_eq!(found("paid to Knokke Heist"), [(P, "Knokke Heist")]);
     }
 }

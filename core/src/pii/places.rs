@@ -213,9 +213,42 @@ const DETERMINERS: &str = "the a an our your their my pickup dropoff";
 /// it.
 fn unlisted_place(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let x = *w.w.get(i)?;
-    if x.shape != Shape::Title || w.flags(i) & STOP != 0 || w.is(i, NO_PLACE) {
+    if x.shape != Shape::Title || w.flags(i) & STOP != 0 || w.is(i, NO_PLACE) || !place_cue(w, i) {
         return None;
     }
+    let mut last = i;
+    let mut k = i + 1;
+    while k < i + 4 {
+        let Some(y) = w.w.get(k) else { break };
+        if !matches!(y.gap, Gap::Space | Gap::Join(b'-')) {
+            break;
+        }
+        if y.shape == Shape::Title && w.flags(k) & STOP == 0 {
+            last = k;
+        } else if !(y.shape == Shape::Lower
+            && w.is(k, PLACE_JOINERS)
+            && w.w.get(k + 1).is_some_and(|z| {
+                matches!(z.gap, Gap::Space | Gap::Join(b'-')) && z.shape == Shape::Title
+            }))
+        {
+            break;
+        }
+        k += 1;
+    }
+    // An organisation word ends no place name (`ships to Acme Corp`).
+    if (i..=last).any(|k| w.cue(k) & ORG != 0) {
+        return None;
+    }
+    out.push(hit(w, i, last, EntityType::Location, 700)?);
+    Some(last + 1)
+}
+
+/// True when what comes before word `i` introduces a place in no gazetteer
+/// (see [`unlisted_place`]).
+pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> bool {
+    let Some(x) = w.w.get(i).copied() else {
+        return false;
+    };
     let keyed = i > 0 && x.gap == Gap::Key && w.cue(i - 1) & PLACE_KIND != 0;
     let of = i > 1
         && x.gap == Gap::Space
@@ -236,34 +269,7 @@ fn unlisted_place(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usi
         && ((w.is(i - 1, "in to") && w.is(i - 2, TRAVEL))
             || (w.is(i - 1, "in")
                 && (site(w, i - 2) || (i > 2 && w.is(i - 2, "is are") && site(w, i - 3)))));
-    if !keyed && !of && !routed {
-        return None;
-    }
-    let mut last = i;
-    let mut k = i + 1;
-    while k < i + 4 {
-        let Some(y) = w.w.get(k) else { break };
-        if !matches!(y.gap, Gap::Space | Gap::Join(b'-')) {
-            break;
-        }
-        if y.shape == Shape::Title && w.flags(k) & STOP == 0 {
-            last = k;
-        } else if !(y.shape == Shape::Lower
-            && w.is(k, PLACE_JOINERS)
-            && w.w
-                .get(k + 1)
-                .is_some_and(|z| z.gap == Gap::Space && z.shape == Shape::Title))
-        {
-            break;
-        }
-        k += 1;
-    }
-    // An organisation word ends no place name (`ships to Acme Corp`).
-    if (i..=last).any(|k| w.cue(k) & ORG != 0) {
-        return None;
-    }
-    out.push(hit(w, i, last, EntityType::Location, 700)?);
-    Some(last + 1)
+    keyed || of || routed
 }
 
 /// One-word places held back by the organisation rule (a place right before
