@@ -306,6 +306,8 @@ positives = [
     scan("town after a place name's generic word", "trip to Puerto Zorvaby", [("LOCATION", "Puerto Zorvaby")]),
     scan("town after a gathering noun", "conference in Zorvaby next week", [("LOCATION", "Zorvaby")]),
     scan("town after a verb of shipping", "order 7; ships to Zorvaby", [("LOCATION", "Zorvaby")]),
+    scan("unknown surname, comma, known given name at a clause start", "clip 4; Thangavelu, Siddhartha owes the rest",
+         [("PERSON", "Thangavelu, Siddhartha")]),
     scan("hyphenated town after a verb of shipping", "order 7; ships to Knokke-Heist",
          [("LOCATION", "Knokke-Heist")]),
     scan("hyphenated town with a joiner as a city value", '{"ship_to_city":"Saint-Jean-de-Luz"}',

@@ -104,7 +104,10 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
                     return Some(i + 2);
                 }
             }
-            if nx.gap == Gap::Comma && (labelled_last_first(w, i) || unknown_first_after_last(w, i))
+            if nx.gap == Gap::Comma
+                && (labelled_last_first(w, i)
+                    || unknown_first_after_last(w, i)
+                    || unknown_last_before_first(w, i))
             {
                 out.push(hit(w, i, i + 1, EntityType::Person, 700)?);
                 return Some(i + 2);
@@ -281,6 +284,38 @@ fn unknown_first_after_last(w: &mut Words<'_>, i: usize) -> bool {
         && w.flags(i + 1) == 0
         && w.cue(i + 1) == 0
         && matches!(w.after(i + 1), 0 | b'.' | b';' | b')' | b'"')
+        && !is_place(w, i + 1, 1)
+}
+
+/// `Thangavelu, Siddhartha owes the balance`, `invoice for Thangavelu,
+/// Siddhartha`: a Title-case word of 4+ letters that no list knows (or a
+/// distinctive surname), a comma, and a known given name, where a clause
+/// starts (the text's start, after `;` or `:`) or after a cue word, and
+/// before the clause ends or a lower-case word. `Paris, Maria` is a place
+/// and a name; `apples, Grace notes` has no clause start.
+fn unknown_last_before_first(w: &mut Words<'_>, i: usize) -> bool {
+    let (Some(x), Some(y)) = (w.w.get(i).copied(), w.w.get(i + 1).copied()) else {
+        return false;
+    };
+    let pre = w.b.get(..x.s).unwrap_or(&[]).trim_ascii_end();
+    let start = pre.is_empty()
+        || pre.ends_with(b";")
+        || pre.ends_with(b":")
+        || (i > 0 && x.gap == Gap::Space && w.cue(i - 1) != 0);
+    let end = match w.after(i + 1) {
+        0 | b'.' | b';' | b')' | b'"' => true,
+        b' ' => w.w.get(i + 2).is_some_and(|z| z.shape == Shape::Lower),
+        _ => false,
+    };
+    start
+        && end
+        && x.shape == Shape::Title
+        && y.shape == Shape::Title
+        && x.e - x.s >= 4
+        && w.flags(i) & (FIRST | FIRST_AMB | LAST_WL | STOP) == 0
+        && w.flags(i + 1) & (FIRST | FIRST_AMB | STOP) == FIRST
+        && w.cue(i) == 0
+        && !is_place(w, i, 1)
         && !is_place(w, i + 1, 1)
 }
 
@@ -1321,6 +1356,25 @@ mod tests {
     }
 
     #[test]
+    fn unknown_surname_before_a_known_given_name() {
+        use EntityType::{Location as L, Person as P};
+        let pair = [(P, "Thangavelu, Siddhartha")];
+        assert_eq!(found("Thangavelu, Siddhartha owes the balance"), pair);
+        assert_eq!(found("clip; Thangavelu, Siddhartha owes the balance"), pair);
+        assert_eq!(found("invoice for Thangavelu, Siddhartha"), pair);
+        assert_eq!(found("on behalf of Thangavelu, Siddhartha."), pair);
+        assert_eq!(found("Ceramics, Grace notes"), []);
+        assert_eq!(found("Invoice; Stripe, Will pay later"), []);
+        assert_eq!(found("Kubernetes, Ruby on Rails"), []);
+        assert_eq!(
+            found("ships from Cleveland, Madison"),
+            [(L, "Cleveland"), (L, "Madison")]
+        );
+        // No clause start before it: a list.
+        assert_eq!(found("Ceramics, Pottery, Thangavelu, Siddhartha"), []);
+    }
+
+    #[test]
     fn hyphenated_towns_where_a_place_is_introduced() {
         use EntityType::{Location as L, Person as P};
         assert_eq!(found("ships to Knokke-Heist"), [(L, "Knokke-Heist")]);
@@ -1330,7 +1384,10 @@ mod tests {
         assert_eq!(found("city=Saint-Jean-de-Luz"), [(L, "Saint-Jean-de-Luz")]);
         // A known given name is still a person there, and elsewhere the
         // pair is read as before.
-        assert_eq!(found("ships to Anne-Marie Smith"), [(P, "Anne-Marie Smith")]);
+        assert_eq!(
+            found("ships to Anne-Marie Smith"),
+            [(P, "Anne-Marie Smith")]
+        );
         assert_eq!(found("paid to Helen-Bos"), [(P, "Helen-Bos")]);
         assert_eq!(found("paid to Knokke Heist"), [(P, "Knokke Heist")]);
     }
