@@ -27,7 +27,9 @@
 use super::cues::{ORG, OWN, STRONG, TITLE, WEAK};
 use super::gazetteer as gz;
 use super::hit::{file_ext, Hit};
-use super::places::{is_place, place_at, place_cue, place_len, toponym_head, Pending};
+use super::places::{
+    before_site, is_place, place_at, place_cue, place_len, toponym_head, Pending, ROUTED, SURE,
+};
 use super::words::{
     capital, hit, Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, STOP,
 };
@@ -90,6 +92,12 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             if f & STOP != 0 || toponym_head(w, i) {
                 return None;
             }
+            // A key or label of a place kind or a site comes before
+            // (`depot_town=Jacobo Hunter`, `field office, Sri Aman`), or a
+            // site noun after (`our Charles Hill branch`): a town.
+            if place_cue(w, i) == SURE || before_site(w, i) {
+                return None;
+            }
             // A multi-word place (San Francisco, New York) or a known
             // organisation (Morgan Stanley) is not a name.
             if place_len(w, i) >= 2 || is_org(w, i) {
@@ -139,7 +147,7 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             // `ships to Knokke-Heist`, `"city": "Helen-Bos"`: a hyphenated
             // pair where a place is introduced is a town (the place rules
             // read it), not `First-Last`.
-            if nx.gap == Gap::Join(b'-') && place_cue(w, i) {
+            if nx.gap == Gap::Join(b'-') && place_cue(w, i) != 0 {
                 return None;
             }
             // First [Middle | M.] Last
@@ -179,7 +187,8 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             } else {
                 score
             };
-            if score == 0 || (mid && !last_ok) || org_phrase(w, i, last) {
+            // `Receipt ORD-3263303`: an id's prefix is no surname.
+            if score == 0 || (mid && !last_ok) || w.id_prefix(last) || org_phrase(w, i, last) {
                 return None;
             }
             out.push(hit(w, i, last, EntityType::Person, score)?);
@@ -239,6 +248,11 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             let g = w.flags(last);
             if g & LAST == 0 || g & STOP != 0 || w.after(last).is_ascii_digit() {
                 return half_known_slug(w, i, out);
+            }
+            // A key's name is no slug (`?momo_number=…`, `"anna_number":`).
+            let e = w.w.get(last).map_or(0, |y| y.e);
+            if matches!(w.b.get(e..e + 2), Some([b'=' | b':', ..] | [b'"', b':'])) {
+                return None;
             }
             out.push(hit(w, i, last, EntityType::Person, 800)?);
             Some(last + 1)
@@ -392,7 +406,10 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     // A lower-case word after a short cue may start `for john smith`; after
     // longer words the lookup is not worth it.
     let short_cue = w.w.get(i).is_some_and(|x| x.e - x.s <= 7);
+    // `the driver, Kesner Teoh, is waiting`: a role noun's apposition.
+    let comma = first.gap == Gap::Comma && first.shape == Shape::Title;
     if !(first.gap == Gap::Key
+        || comma
         || (spaced && (capital_next || (short_cue && first.shape == Shape::Lower))))
     {
         return None;
@@ -417,20 +434,31 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         && first.gap == Gap::Key
         && w.w.get(i).is_some_and(|x| x.gap == Gap::Join(b'_'))
         && w.is(i, "by");
-    let strong = cue & STRONG != 0 || role || by_key;
+    // `c/o Zamri Kenfack`: care of.
+    let care_of = spaced
+        && i > 0
+        && w.is(i, "o")
+        && w.w
+            .get(i)
+            .is_some_and(|x| x.gap == Gap::Key && x.s > 0 && w.b.get(x.s - 1) == Some(&b'/'))
+        && w.is(i - 1, "c");
+    let strong = cue & STRONG != 0 || role || by_key || care_of;
     let weak = !strong && cue & WEAK != 0;
-    if !strong && !weak {
+    let lower_cue = w.w.get(i).is_some_and(|x| x.shape == Shape::Lower);
+    if (!strong && !weak) || (comma && !(strong && lower_cue && !by_key)) {
         return None;
     }
     // `ships to Knokke Heist`, `the village of Bourg Achard`: where a place
     // is introduced, a weak cue reads a person only from a known given name
-    // (`ships to Anne Smith`); the place rules read the rest.
-    if weak && w.flags(i + 1) & FIRST == 0 && place_cue(w, i + 1) {
+    // (`ships to Anne Smith`), and none where it surely is
+    // (`depot_town=Jacobo Hunter`); the place rules read the rest.
+    let place = place_cue(w, i + 1);
+    if place == SURE || (weak && place == ROUTED && w.flags(i + 1) & FIRST == 0) {
         return None;
     }
     let key = strong && first.gap == Gap::Key;
     let keyed = key && !role;
-    if !key && !spaced {
+    if !key && !spaced && !comma {
         return None;
     }
     if is_org(w, i + 1) || token_after_cue(w.b, first.s) || toponym_head(w, i + 1) {
@@ -555,7 +583,12 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         j += 1;
     }
     let end = end?;
-    if w.after(end).is_ascii_digit() || w.w.get(end).is_some_and(|y| y.shape == Shape::Initial) {
+    if w.after(end).is_ascii_digit()
+        || w.w.get(end).is_some_and(|y| y.shape == Shape::Initial)
+        || (comma
+            && (w.after(end) != b','
+                || (i + 1..=end).any(|k| w.flags(k) & (FIRST_AMB | LAST_WL) != 0)))
+    {
         return None;
     }
     let words = units;
@@ -720,7 +753,7 @@ fn head_noun(w: &mut Words<'_>, b: usize) -> bool {
         && !super::hit::is_among(word, NOT_HEADS)
         && w.flags(b + 1) & STOP == 0
         && !word.ends_with(b"ed")
-        && !word.ends_with(b"ly")
+        && !(word.ends_with(b"ly") && word.len() >= 4)
         && !label;
     (plural && c & OWN == 0) || noun
 }
@@ -1372,6 +1405,63 @@ mod tests {
         );
         // No clause start before it: a list.
         assert_eq!(found("Ceramics, Pottery, Thangavelu, Siddhartha"), []);
+    }
+
+    #[test]
+    fn towns_at_sites_and_no_names_there() {
+        use EntityType::{Location as L, Person as P};
+        assert_eq!(found("parcel goes to the depot in Kribi"), [(L, "Kribi")]);
+        assert_eq!(
+            found("parcel goes to the depot in Denai Alam"),
+            [(L, "Denai Alam")]
+        );
+        assert_eq!(
+            found("stock kept at our Akonolinga branch"),
+            [(L, "Akonolinga")]
+        );
+        assert_eq!(
+            found("stock kept at our Charles Hill branch"),
+            [(L, "Charles Hill")]
+        );
+        assert_eq!(found("field office, Sri Aman"), [(L, "Sri Aman")]);
+        assert_eq!(
+            found("collection point: Jean-Rabel market"),
+            [(L, "Jean-Rabel")]
+        );
+        assert_eq!(found("?collection_point=Rey Bouba"), [(L, "Rey Bouba")]);
+        assert_eq!(
+            found("?depot_town=Jacobo Hunter&slot=am"),
+            [(L, "Jacobo Hunter")]
+        );
+        assert_eq!(found("/branches/Trou du Nord/hours"), [(L, "Trou du Nord")]);
+        // Not after `to`, a brand's site, or a site without its determiner.
+        assert_eq!(found("ships to Anne Smith"), [(P, "Anne Smith")]);
+        assert_eq!(found("our Etsy shop"), []);
+        assert_eq!(found("the entry point: Main"), []);
+        assert_eq!(found("point: Zorvaby"), []);
+    }
+
+    #[test]
+    fn ids_keys_and_care_of() {
+        use EntityType::Person as P;
+        // An id's prefix is no surname, a key's name no slug.
+        assert_eq!(found("Receipt ORD-3263303"), []);
+        assert_eq!(found("?momo_number=5&x=1"), []);
+        assert_eq!(found(r#"{"anna_number":"5"}"#), []);
+        assert_eq!(found("?ref=anna_smith"), [(P, "anna_smith")]);
+        // Care of, and a role noun's apposition.
+        assert_eq!(found("c/o Zamri Kenfack, gate 4"), [(P, "Zamri Kenfack")]);
+        assert_eq!(found("C/O Zamri Kenfack"), [(P, "Zamri Kenfack")]);
+        assert_eq!(found("c/o Acme Corp"), []);
+        assert_eq!(
+            found("the driver, Kesner Teoh, is waiting outside"),
+            [(P, "Kesner Teoh")]
+        );
+        assert_eq!(found("our partner, Blue Bottle, ships tomorrow"), []);
+        assert_eq!(found("the driver, Acme Logistics, is late"), []);
+        assert_eq!(found("the driver, Kesner Teoh is waiting"), []);
+        // A three-letter noun is a brand's head noun too.
+        assert_eq!(found("a product of Tau Sulaiman fly swatters"), []);
     }
 
     #[test]

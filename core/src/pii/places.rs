@@ -16,7 +16,7 @@ use super::words::{capital, hit, Gap, Shape, Words, KEY_MAX, PLACE, PLACE_AMB, P
 use super::EntityType;
 
 /// Lowercase connectors inside multi-word place names.
-const PLACE_JOINERS: &str = "of and the de do da del la el al es upon on";
+const PLACE_JOINERS: &str = "of and the de do da del du des di la le el al es upon on";
 
 /// True when word `i` is a place name's generic word followed by a space
 /// and a Title-case word or a joiner (`Puerto López`, `Agua de Dios`, `San
@@ -131,7 +131,14 @@ pub(crate) fn place_at(
     if n == 0 || (n == 1 && x.shape == Shape::Title && toponym_head(w, i)) {
         return unlisted_place(w, i, out);
     }
-    let last = i + n - 1;
+    let mut last = i + n - 1;
+    // A listed town's name may be the start of an unlisted one where a
+    // place surely comes (`collection_point=Sibu Jaya`).
+    let sure = x.shape == Shape::Title && place_cue(w, i) == SURE;
+    if sure {
+        last = last.max(run_end(w, i));
+    }
+    let cue = cue || sure;
     let mut buf = [0u8; KEY_MAX];
     let k = w.key(i, &mut buf)?;
     let ambiguous = n == 1 && w.flags(i) & PLACE_AMB != 0;
@@ -199,10 +206,10 @@ const TRAVEL: &str = "trip travel flight flights ship ships shipped shipping del
 
 /// Site nouns after which `in` introduces a place when a determiner or a
 /// place key comes first (`the store in Dalfsen`, `pickup point in Seia`).
-const SITES: &str = "store shop point office offices warehouse hotel branch";
+const SITES: &str = "store shop point office offices warehouse hotel branch depot";
 
 /// What may come before a site noun.
-const DETERMINERS: &str = "the a an our your their my pickup dropoff";
+const DETERMINERS: &str = "the a an our your their my pickup dropoff collection field head";
 
 /// A place in no gazetteer, told by what comes before it: a kind of place
 /// ([`PLACE_KIND`]) as a key (`town=Wommels`, `"city": "Alcácer do Sal"`)
@@ -213,9 +220,25 @@ const DETERMINERS: &str = "the a an our your their my pickup dropoff";
 /// it.
 fn unlisted_place(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let x = *w.w.get(i)?;
-    if x.shape != Shape::Title || w.flags(i) & STOP != 0 || w.is(i, NO_PLACE) || !place_cue(w, i) {
+    if x.shape != Shape::Title || w.flags(i) & STOP != 0 || w.is(i, NO_PLACE) {
         return None;
     }
+    let last = run_end(w, i);
+    if place_cue(w, i) == 0 && !site_after(w, i, last) {
+        return None;
+    }
+    // An organisation word ends no place name (`ships to Acme Corp`).
+    if (i..=last).any(|k| w.cue(k) & ORG != 0) {
+        return None;
+    }
+    out.push(hit(w, i, last, EntityType::Location, 700)?);
+    Some(last + 1)
+}
+
+/// The last word of an unlisted place starting at word `i`: up to four
+/// title-case words, spaced or hyphenated, with lowercase joiners between
+/// them (`Saint-Jean-de-Luz`, `Trou du Nord`).
+fn run_end(w: &mut Words<'_>, i: usize) -> usize {
     let mut last = i;
     let mut k = i + 1;
     while k < i + 4 {
@@ -235,42 +258,95 @@ fn unlisted_place(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usi
         }
         k += 1;
     }
-    // An organisation word ends no place name (`ships to Acme Corp`).
-    if (i..=last).any(|k| w.cue(k) & ORG != 0) {
-        return None;
-    }
-    out.push(hit(w, i, last, EntityType::Location, 700)?);
-    Some(last + 1)
+    last
 }
 
-/// True when what comes before word `i` introduces a place in no gazetteer
-/// (see [`unlisted_place`]).
-pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> bool {
+/// Site nouns that follow a town's name (`our Kribi branch`, `the Mbalmayo
+/// depot`); not `store` or `shop`, which follow brands as often (`our Etsy
+/// shop`).
+const SITES_AFTER: &str = "branch office depot warehouse";
+
+/// True when a run of title-case words from word `i` stands between a
+/// determiner and a site noun ([`SITES_AFTER`]): `stock kept at our Kribi
+/// branch`.
+pub(crate) fn before_site(w: &mut Words<'_>, i: usize) -> bool {
+    i > 0 && w.is(i - 1, "our the your their") && {
+        let last = run_end(w, i);
+        site_after(w, i, last)
+    }
+}
+
+/// [`before_site`] for the run `i..=last`.
+fn site_after(w: &mut Words<'_>, i: usize, last: usize) -> bool {
+    i > 0
+        && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
+        && w.w
+            .get(last + 1)
+            .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Lower)
+        && w.is(last + 1, SITES_AFTER)
+        && w.is(i - 1, "our the your their")
+}
+
+/// How surely what comes before word `i` introduces a place in no gazetteer
+/// (see [`unlisted_place`]): [`SURE`], [`ROUTED`] or 0.
+pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
     let Some(x) = w.w.get(i).copied() else {
-        return false;
+        return 0;
     };
-    let keyed = i > 0 && x.gap == Gap::Key && w.cue(i - 1) & PLACE_KIND != 0;
+    if i == 0 {
+        return 0;
+    }
+    let site = |w: &mut Words<'_>, s: usize| s > 0 && w.is(s, SITES) && w.is(s - 1, DETERMINERS);
+    // A kind of place as a key (`town=Wommels`, `"city": "Alcácer do Sal"`),
+    // a site noun after its determiner as a key (`collection point: Kribi`,
+    // `pickup_point=Kribi`), or after a comma (`field office, Kribi`).
+    let keyed = x.gap == Gap::Key && (w.cue(i - 1) & PLACE_KIND != 0 || site(w, i - 1));
+    let listed =
+        i > 1 && x.gap == Gap::Comma && w.is(i - 1, SITES_AFTER) && w.is(i - 2, DETERMINERS);
+    // `the village of Sauwerd`
     let of = i > 1
         && x.gap == Gap::Space
         && w.is(i - 1, "of")
         && w.w.get(i - 1).is_some_and(|p| p.gap == Gap::Space)
         && w.cue(i - 2) & PLACE_KIND != 0;
+    if keyed || listed || of {
+        return SURE;
+    }
     // `trip to`, `based in`, `trip_to=`: a noun of travel or a verb of
     // residence (TRAVEL), then `in` or `to` (not `from`: `delivery from
     // Amazon`); `the store in`, `pickup point in`: a site noun (SITES) after
     // a determiner or a place key, then `in` (not `store in Redis`), `is
-    // in` or `are in` (`their office is in`).
-    let site = |w: &mut Words<'_>, s: usize| s > 0 && w.is(s, SITES) && w.is(s - 1, DETERMINERS);
-    let routed = i > 1
-        && matches!(x.gap, Gap::Space | Gap::Key)
-        && w.w
+    // in` or `are in` (`their office is in`). Only `to` may lead to a
+    // person (`ships to Anne Smith`).
+    if i < 2
+        || !matches!(x.gap, Gap::Space | Gap::Key)
+        || !w
+            .w
             .get(i - 1)
             .is_some_and(|p| matches!(p.gap, Gap::Space | Gap::Join(b'_')))
-        && ((w.is(i - 1, "in to") && w.is(i - 2, TRAVEL))
-            || (w.is(i - 1, "in")
-                && (site(w, i - 2) || (i > 2 && w.is(i - 2, "is are") && site(w, i - 3)))));
-    keyed || of || routed
+    {
+        return 0;
+    }
+    if w.is(i - 1, "to") {
+        return if w.is(i - 2, TRAVEL) { ROUTED } else { 0 };
+    }
+    let sited = w.is(i - 1, "in")
+        && (w.is(i - 2, TRAVEL)
+            || site(w, i - 2)
+            || (i > 2 && w.is(i - 2, "is are") && site(w, i - 3)));
+    if sited {
+        SURE
+    } else {
+        0
+    }
 }
+
+/// [`place_cue`]: the words before introduce a place, and no person (a key
+/// or a label of a place kind or a site, `the village of`, `the depot in`).
+pub(crate) const SURE: u8 = 2;
+/// [`place_cue`]: the words before introduce a place, or a person they name
+/// (`ships to Anne Smith`: a noun or verb of travel and `to`).
+pub(crate) const ROUTED: u8 = 1;
 
 /// One-word places held back by the organisation rule (a place right before
 /// another capitalised word), with their word index, in text order.

@@ -362,6 +362,14 @@ impl<'a> Words<'a> {
             .is_some_and(|s| is_among(s, list))
     }
 
+    /// True when word `i` is the prefix of an id: a hyphen and a digit
+    /// follow it (`ORD-3263303`, `Inv-7`).
+    pub(crate) fn id_prefix(&self, i: usize) -> bool {
+        self.w.get(i).is_some_and(|x| {
+            self.b.get(x.e) == Some(&b'-') && self.b.get(x.e + 1).is_some_and(u8::is_ascii_digit)
+        })
+    }
+
     /// The byte right after word `i` (0 at the end).
     pub(crate) fn after(&self, i: usize) -> u8 {
         self.w
