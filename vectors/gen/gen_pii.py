@@ -318,6 +318,8 @@ positives = [
     scan("person after care of", "gate 4; c/o Zamri Kenfack, gate 1749", [("PERSON", "Zamri Kenfack")]),
     scan("person in a role noun's apposition", "the driver, Kesner Teoh, is waiting outside",
          [("PERSON", "Kesner Teoh")]),
+    scan("person after a verb of naming and as", "guest registered as Huanca, Mesidor",
+         [("PERSON", "Huanca, Mesidor")]),
     scan("an id's prefix is no surname", "Receipt ORD-3263303", []),
     scan("a query key's name is no slug", "https://a.example/x?momo_number=5&n=1", []),
     scan("hyphenated town after a verb of shipping", "order 7; ships to Knokke-Heist",

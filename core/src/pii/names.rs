@@ -442,7 +442,10 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
             .get(i)
             .is_some_and(|x| x.gap == Gap::Key && x.s > 0 && w.b.get(x.s - 1) == Some(&b'/'))
         && w.is(i - 1, "c");
-    let strong = cue & STRONG != 0 || role || by_key || care_of;
+    // `registered as Huanca, Mesidor`, `known as Zorvak`: a verb of naming
+    // and `as`.
+    let named_as = spaced && i > 0 && w.is(i, "as") && w.is(i - 1, NAMING);
+    let strong = cue & STRONG != 0 || role || by_key || care_of || named_as;
     let weak = !strong && cue & WEAK != 0;
     let lower_cue = w.w.get(i).is_some_and(|x| x.shape == Shape::Lower);
     if (!strong && !weak) || (comma && !(strong && lower_cue && !by_key)) {
@@ -757,6 +760,9 @@ fn head_noun(w: &mut Words<'_>, b: usize) -> bool {
         && !label;
     (plural && c & OWN == 0) || noun
 }
+
+/// Verbs of naming: with `as` after them, a cue (`registered as …`).
+const NAMING: &str = "registered entered listed known signed named booked";
 
 /// Determiners and object pronouns: the word before one is a verb (see
 /// `head_noun`).
@@ -1460,6 +1466,17 @@ mod tests {
         assert_eq!(found("our partner, Blue Bottle, ships tomorrow"), []);
         assert_eq!(found("the driver, Acme Logistics, is late"), []);
         assert_eq!(found("the driver, Kesner Teoh is waiting"), []);
+        // A verb of naming and `as`.
+        assert_eq!(
+            found("registered as Huanca, Mesidor"),
+            [(P, "Huanca, Mesidor")]
+        );
+        assert_eq!(
+            found("name entered as tsholofelo gallardo"),
+            [(P, "tsholofelo gallardo")]
+        );
+        assert_eq!(found("registered as Acme Corp"), []);
+        assert_eq!(found("booked as Economy Plus"), []);
         // A three-letter noun is a brand's head noun too.
         assert_eq!(found("a product of Tau Sulaiman fly swatters"), []);
     }
