@@ -116,7 +116,7 @@ morgan stanley|goldman sachs|charles schwab|wells fargo|dow jones|merrill lynch|
 |mercedes benz|aston martin|hewlett packard|walt disney|eli lilly|baker hughes
 |thomson reuters|charles river|jack daniels|ben jerry|dolce gabbana|giorgio armani
 |claude sonnet|claude opus|claude haiku|gemini flash|gemini pro|mistral large|mistral small
-|llama guard|stable diffusion|tesla model|lincoln financial|red hat|open weather
+|llama guard|stable diffusion|tesla model|lincoln financial|red hat|red bull|open weather
 |harvard medical|johns hopkins|st jude|sloan kettering|cedars sinai|mount sinai
 |royal bank|lloyds bank|barclays bank|charles tyrwhitt|paul smith|ted baker|hugo boss
 |kate spade|michael kors|tory burch|vera wang|coco chanel|christian dior|yves saint

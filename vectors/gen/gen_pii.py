@@ -320,6 +320,7 @@ positives = [
          [("PERSON", "Kesner Teoh")]),
     scan("person after a verb of naming and as", "guest registered as Huanca, Mesidor",
          [("PERSON", "Huanca, Mesidor")]),
+    scan("an organisation after a cue word's key is no person", "seller: Apple Store; payee: Acme Corp", []),
     scan("an id's prefix is no surname", "Receipt ORD-3263303", []),
     scan("a query key's name is no slug", "https://a.example/x?momo_number=5&n=1", []),
     scan("hyphenated town after a verb of shipping", "order 7; ships to Knokke-Heist",

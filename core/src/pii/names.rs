@@ -625,7 +625,16 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     } else {
         return None;
     };
-    if !keyed && org_phrase(w, i + 1, end) {
+    // A cue word's key reads any value (`user=li.wei`), but no
+    // organisation's (`seller: Apple Inc`).
+    let org = if keyed {
+        (i + 1..=end + 1).any(|k| {
+            w.w.get(k).is_some_and(|y| k <= end || y.gap == Gap::Space) && w.cue(k) & ORG != 0
+        })
+    } else {
+        org_phrase(w, i + 1, end)
+    };
+    if org {
         return None;
     }
     out.push(hit(w, i + 1, end, EntityType::Person, score)?);
@@ -1477,6 +1486,12 @@ mod tests {
         );
         assert_eq!(found("registered as Acme Corp"), []);
         assert_eq!(found("booked as Economy Plus"), []);
+        // A cue word's key reads no organisation (an organisation word in
+        // or right after the value), and `Red Bull` is a listed brand.
+        assert_eq!(found("seller: Apple Inc"), []);
+        assert_eq!(found("seller: Apple Store"), []);
+        assert_eq!(found("seller: Maria Lopez"), [(P, "Maria Lopez")]);
+        assert_eq!(found("sponsor: Red Bull"), []);
         // A three-letter noun is a brand's head noun too.
         assert_eq!(found("a product of Tau Sulaiman fly swatters"), []);
     }
