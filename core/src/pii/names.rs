@@ -821,7 +821,7 @@ fn owned_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
 /// Title-case words that follow end the clause (`for Folake Asante`, `cc
 /// Yetunde Ivanov.`): a name where a product phrase would go on.
 fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
-    if !w.ctx || !w.is(i, "for by cc with of to") {
+    if !w.ctx || !w.is(i, "for by cc with of to from") {
         return false;
     }
     let titled = (i + 1..=i + 2).all(|k| {
@@ -844,7 +844,7 @@ fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
 
 /// Lower-case words that go on after a name without being its head noun
 /// (`requested by Juna Honan via agent`, `for Maria Garcia on Friday`).
-const LINKERS: &str = "via on at from and in to using through with for";
+const LINKERS: &str = "via on at from and in to using through with for please";
 
 /// True when the cue at word `i` is a greeting or thanks (`thanks Brid!`,
 /// `hello Sneha,`): a lone capitalised word that ends the clause after it
@@ -1492,6 +1492,17 @@ mod tests {
         assert_eq!(found("seller: Apple Store"), []);
         assert_eq!(found("seller: Maria Lopez"), [(P, "Maria Lopez")]);
         assert_eq!(found("sponsor: Red Bull"), []);
+        // `from` ends a clause pair like `for`, and `please` goes on after one.
+        assert_eq!(
+            found("voice note from Zamri Kenfack"),
+            [(P, "Zamri Kenfack")]
+        );
+        assert_eq!(
+            found("receipt to Zamri Kenfack please"),
+            [(P, "Zamri Kenfack")]
+        );
+        assert_eq!(found("imported from Zamri Kenfack tea cosies"), []);
+        assert_eq!(found("data from Google Cloud"), []);
         // A three-letter noun is a brand's head noun too.
         assert_eq!(found("a product of Tau Sulaiman fly swatters"), []);
     }
