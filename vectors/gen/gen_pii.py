@@ -328,6 +328,8 @@ positives = [
     scan("a query key's name is no slug", "https://a.example/x?momo_number=5&n=1", []),
     scan("hyphenated town after a verb of shipping", "order 7; ships to Knokke-Heist",
          [("LOCATION", "Knokke-Heist")]),
+    scan("a listed town continued by hyphens", "order 7; ships to Stratford-upon-Avon",
+         [("LOCATION", "Stratford-upon-Avon")]),
     scan("hyphenated town with a joiner as a city value", '{"ship_to_city":"Saint-Jean-de-Luz"}',
          [("LOCATION", "Saint-Jean-de-Luz")]),
     scan("town after an office and is in", "their office is in Zorvaby", [("LOCATION", "Zorvaby")]),

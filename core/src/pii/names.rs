@@ -1515,6 +1515,12 @@ mod tests {
         assert_eq!(found(r#"{"ship_to_city":"Helen-Bos"}"#), [(L, "Helen-Bos")]);
         assert_eq!(found("the village of Bourg Achard"), [(L, "Bourg Achard")]);
         assert_eq!(found("city=Saint-Jean-de-Luz"), [(L, "Saint-Jean-de-Luz")]);
+        // A listed town's name that a hyphen continues, anywhere.
+        assert_eq!(
+            found("ships to Stratford-upon-Avon"),
+            [(L, "Stratford-upon-Avon")]
+        );
+        assert_eq!(found("a Paris-based team"), [(L, "Paris")]);
         // A known given name is still a person there, and elsewhere the
         // pair is read as before.
         assert_eq!(

@@ -137,6 +137,9 @@ pub(crate) fn place_at(
     let sure = x.shape == Shape::Title && place_cue(w, i) == SURE;
     if sure {
         last = last.max(run_end(w, i));
+    } else if x.shape == Shape::Title {
+        // ... and, anywhere, of a hyphenated one (`Stratford-upon-Avon`).
+        last = joined_end(w, last, false);
     }
     let cue = cue || sure;
     let mut buf = [0u8; KEY_MAX];
@@ -239,20 +242,27 @@ fn unlisted_place(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usi
 /// title-case words, spaced or hyphenated, with lowercase joiners between
 /// them (`Saint-Jean-de-Luz`, `Trou du Nord`).
 fn run_end(w: &mut Words<'_>, i: usize) -> usize {
+    joined_end(w, i, true)
+}
+
+/// [`run_end`], with spaces between the words when `spaced`, else only
+/// hyphens (`Stratford-upon-Avon` after the listed `Stratford`).
+fn joined_end(w: &mut Words<'_>, i: usize, spaced: bool) -> usize {
+    let gap_ok = |g: Gap| g == Gap::Join(b'-') || (spaced && g == Gap::Space);
     let mut last = i;
     let mut k = i + 1;
     while k < i + 4 {
         let Some(y) = w.w.get(k) else { break };
-        if !matches!(y.gap, Gap::Space | Gap::Join(b'-')) {
+        if !gap_ok(y.gap) {
             break;
         }
         if y.shape == Shape::Title && w.flags(k) & STOP == 0 {
             last = k;
         } else if !(y.shape == Shape::Lower
             && w.is(k, PLACE_JOINERS)
-            && w.w.get(k + 1).is_some_and(|z| {
-                matches!(z.gap, Gap::Space | Gap::Join(b'-')) && z.shape == Shape::Title
-            }))
+            && w.w
+                .get(k + 1)
+                .is_some_and(|z| gap_ok(z.gap) && z.shape == Shape::Title))
         {
             break;
         }
