@@ -88,7 +88,7 @@ jul july jun june key lab labs large last latest law lead learn legal level lice
 limit list live llc loan local log login long ltd main map mar march market max may
 media medical member members memory message meta mini mobile model models mon monday
 month monthly more mr mrs ms my name network new news next no node north not nov
-november now oct october of off offer on one online open or order orders other our
+november now number oct october of off offer on one online open or order orders other our
 out page paid pass patient pay payment payments per photo plan platform plus policy
 post premium price pricing pro process product profile public quick quote rate raw
 read real record records refund region report reports request research reserve

@@ -249,11 +249,6 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             if g & LAST == 0 || g & STOP != 0 || w.after(last).is_ascii_digit() {
                 return half_known_slug(w, i, out);
             }
-            // A key's name is no slug (`?momo_number=…`, `"anna_number":`).
-            let e = w.w.get(last).map_or(0, |y| y.e);
-            if matches!(w.b.get(e..e + 2), Some([b'=' | b':', ..] | [b'"', b':'])) {
-                return None;
-            }
             out.push(hit(w, i, last, EntityType::Person, 800)?);
             Some(last + 1)
         }
@@ -1459,8 +1454,9 @@ mod tests {
     #[test]
     fn ids_keys_and_care_of() {
         use EntityType::Person as P;
-        // An id's prefix is no surname, a key's name no slug.
+        // An id's prefix is no surname; `number` is a metadata word.
         assert_eq!(found("Receipt ORD-3263303"), []);
+        assert_eq!(found("paid John Smith-2 back"), [(P, "John Smith")]);
         assert_eq!(found("?momo_number=5&x=1"), []);
         assert_eq!(found(r#"{"anna_number":"5"}"#), []);
         assert_eq!(found("?ref=anna_smith"), [(P, "anna_smith")]);

@@ -362,11 +362,14 @@ impl<'a> Words<'a> {
             .is_some_and(|s| is_among(s, list))
     }
 
-    /// True when word `i` is the prefix of an id: a hyphen and a digit
-    /// follow it (`ORD-3263303`, `Inv-7`).
+    /// True when word `i` is the prefix of an id: an all-caps word that a
+    /// hyphen and a digit follow (`ORD-3263303`). A Title-case word before
+    /// them stays a name part (`John Smith-2`: no way to hide a name).
     pub(crate) fn id_prefix(&self, i: usize) -> bool {
         self.w.get(i).is_some_and(|x| {
-            self.b.get(x.e) == Some(&b'-') && self.b.get(x.e + 1).is_some_and(u8::is_ascii_digit)
+            x.shape == Shape::Upper
+                && self.b.get(x.e) == Some(&b'-')
+                && self.b.get(x.e + 1).is_some_and(u8::is_ascii_digit)
         })
     }
 
