@@ -12,7 +12,7 @@
 //! context. Numbers after `+` or `00` are checked against the numbering plan
 //! ([`super::phone`]).
 
-use super::hit::{file_ext, is_one_of, label_colon, word_before, Hit};
+use super::hit::{file_ext, is_among, is_one_of, label_colon, word_before, Hit};
 use super::EntityType;
 
 const MAX_GROUPS: usize = 24;
@@ -128,10 +128,10 @@ const RECORD_CUES: &[&str] = &[
     "taxpayer",
     "taxpayers",
 ];
-const VERSION_CUES: &[&str] = &[
-    "version", "versions", "ver", "v", "release", "releases", "build", "builds", "firmware", "rev",
-    "sdk", "lib", "pkg", "package", "plugin", "app", "os", "kernel", "driver", "patch",
-];
+/// Words before a dotted chain that make it a version, never an address.
+const VERSION_CUES: &str = "version versions ver v release releases build builds firmware rev \
+    sdk lib pkg package plugin app os kernel driver patch semver schema protocol tag spec runtime \
+    engine oid revision module";
 
 /// Finds digit-group entities in normalised text.
 pub(crate) fn scan(t: &str, ctx: bool, out: &mut Vec<Hit>) {
@@ -417,7 +417,11 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, cx: Ctx<'_>) -> Option<(EntityTy
                 && !(s.len() > 1 && s[0] == b'0')
                 && s.iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0')) <= 255
         });
-        if ok && !is_one_of(before, VERSION_CUES) && !url_host(b, gs[0].start) {
+        if ok
+            && !is_among(before, VERSION_CUES)
+            && !url_host(b, gs[0].start)
+            && !pinned_version(b, gs[0].start)
+        {
             return Some((EntityType::IpAddress, 900));
         }
         // Four short dotted groups are an address or a version, never more;
@@ -435,7 +439,7 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, cx: Ctx<'_>) -> Option<(EntityTy
     if (ng == 3
         && lens[..3] == [3, 2, 4]
         && seps_any
-        && !(dotted && is_one_of(before, VERSION_CUES)))
+        && !(dotted && is_among(before, VERSION_CUES)))
         || (bare
             && nd == 9
             && (is_one_of(before, SSN_CUES) || (cx.seg && is_one_of(before, RECORD_CUES))))
@@ -502,6 +506,40 @@ pub(crate) fn url_host(b: &[u8], start: usize) -> bool {
         .iter()
         .any(|c| matches!(c, b'/' | b'?' | b'#' | b' '))
 }
+
+/// True when the dotted chain at `start` is a package's or a product's
+/// version: a pin (`x402==1.2.3.4`, `>=`, `~=`, `^`, `~`) or a product token
+/// outside a URL path, as `User-Agent` writes one (`x402-agent/1.4.2.9`: the
+/// name starts a word). `/clients/203.0.113.7`, `ip/203.0.113.7` and
+/// `root@203.0.113.7` stay addresses.
+fn pinned_version(b: &[u8], start: usize) -> bool {
+    let Some(p) = b.get(..start) else {
+        return false;
+    };
+    if [&b"=="[..], b">=", b"<=", b"~=", b"^", b"~"]
+        .iter()
+        .any(|m| p.ends_with(m))
+    {
+        return true;
+    }
+    let Some(q) = p.strip_suffix(b"/") else {
+        return false;
+    };
+    let k = q
+        .iter()
+        .rposition(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.')))
+        .map_or(0, |k| k + 1);
+    let name = &q[k..];
+    name.iter().any(u8::is_ascii_alphabetic)
+        && !is_among(name, IP_NAMES)
+        && matches!(
+            q[..k].last(),
+            None | Some(b' ' | b'"' | b'\'' | b'(' | b'=')
+        )
+}
+
+/// Words that name an address: before `/` they make no product token.
+const IP_NAMES: &str = "ip ipv4 addr address host client peer remote";
 
 /// North American number: [1] NXX NXX XXXX in groups 3-3-4 / 1-3-3-4, or bare.
 fn nanp(d: &[u8], gs: &[Group]) -> bool {
@@ -768,6 +806,33 @@ mod tests {
             "time:12:30:45",
         ] {
             assert!(found(t).is_empty(), "{t}: {:?}", found(t));
+        }
+    }
+
+    #[test]
+    fn package_and_product_versions_are_no_addresses() {
+        for t in [
+            "pkg x402==1.2.3.4",
+            "requires httpx>=2.0.1.3",
+            "dep ~=1.4.0.2",
+            "user-agent: x402-agent/1.4.2.9",
+            "User-Agent x402-python/2.0.1.3 (linux)",
+            "{\"ua\":\"agent/10.4.0.1\"}",
+            "schema 1.0.0.0",
+            "semver 10.4.0.1",
+            "OID 1.3.6.1",
+        ] {
+            assert!(found(t).is_empty(), "{t}: {:?}", found(t));
+        }
+        for t in [
+            "visitor ip/203.0.113.7 paid",
+            "https://api.x.io/clients/203.0.113.7/usage",
+            "https://api.x.io/agent/203.0.113.7",
+            "ssh root@203.0.113.7",
+            "client 203.0.113.7 connected",
+            "from 203.0.113.7/24",
+        ] {
+            assert_eq!(found(t), [(EntityType::IpAddress, "203.0.113.7")], "{t}");
         }
     }
 }
