@@ -102,6 +102,9 @@ vip voice wallet watch weather web wed wednesday week weekly west what when with
 work world year yearly your
 sir madam maam team everyone friends colleagues customers valued anonymous unknown guest admin
 iban sha uri
+resource resources protected paywall facilitator endpoint endpoints payer settlement discovery
+bazaar onchain stablecoin usdc eurc crypto bitcoin ethereum solana base sepolia mainnet testnet
+devnet polygon avalanche arbitrum optimism
 """.split()
 
 # Well-known organisations and products whose names look like "First Last"

@@ -56,6 +56,7 @@ pub(crate) fn scan(t: &str, person: bool, location: bool, ctx: bool, out: &mut V
             None => None,
         };
         if let Some(j) = next {
+            given_before(&mut w, before, out);
             // The word after the new finding of two words or more, if any
             // (see `Words::hit_end`).
             if let Some(h) = out.get(before..).and_then(<[Hit]>::last) {
@@ -72,6 +73,35 @@ pub(crate) fn scan(t: &str, person: bool, location: bool, ctx: bool, out: &mut V
         i += 1;
     }
     pending.settle(&w, out);
+}
+
+/// `from San Carlo Rossi` where no rule read the cue's words but a later
+/// one read `Carlo Rossi`: the known given name between the cue and that
+/// finding joins it. Replaced, the finding would leave `from San *`, a lone
+/// given name after a cue, for the rescan to find; the first scan finds it.
+fn given_before(w: &mut Words<'_>, before: usize, out: &mut [Hit]) {
+    let prev_end = before
+        .checked_sub(1)
+        .and_then(|p| out.get(p))
+        .map_or(0, |p| p.end);
+    let Some(h) = out.get_mut(before..).and_then(<[Hit]>::first_mut) else {
+        return;
+    };
+    let Ok(k) = w.w.binary_search_by_key(&h.start, |y| y.s) else {
+        return;
+    };
+    if h.entity != EntityType::Person || k < 2 || w.w[k].gap != Gap::Space {
+        return;
+    }
+    let g = w.w[k - 1];
+    if g.shape == Shape::Title
+        && g.gap == Gap::Space
+        && g.s >= prev_end
+        && w.flags(k - 1) & (FIRST | FIRST_AMB | STOP) == FIRST
+        && w.cue(k - 2) & (STRONG | WEAK) != 0
+    {
+        h.start = g.s;
+    }
 }
 
 /// Tries every PERSON rule at word `i`; returns the index after the match.
@@ -1055,6 +1085,20 @@ mod tests {
             found("Call notes with Folake Asante"),
             [(P, "Folake Asante")]
         );
+        // A place-named surname after a one-word name joins it, and a given
+        // name between a cue and a later name joins that: nothing is left
+        // for redaction's rescan to find alone.
+        assert_eq!(
+            found("signed off by Daniele Corlu today"),
+            [(P, "Daniele Corlu")]
+        );
+        assert_eq!(found("thanks Taher Motijheel"), [(P, "Taher Motijheel")]);
+        assert_eq!(found("from San Carlo Rossi"), [(P, "San Carlo Rossi")]);
+        assert_eq!(found("Stig Albuquerque"), []);
+        // x402's own words are stop words: no clause pair of them is a name.
+        assert_eq!(found("Access to Protected Resource"), []);
+        assert_eq!(found("Built with Base Sepolia"), []);
+        assert_eq!(found("Settled by Solana Facilitator."), []);
         let mut v = Vec::new();
         scan(
             "Lab results for patient Wanjiru.",

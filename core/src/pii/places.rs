@@ -168,7 +168,8 @@ pub(crate) fn place_at(
     // word is a surname or part of a name (Stig Albuquerque, Celestina
     // Salvador distillery), unless that word ends a finding of two words or
     // more (`John Smith Boston`): it is replaced, and the rescan would find
-    // the place alone.
+    // the place alone. After a one-word name (`by Daniele Çorlu`) it is that
+    // name's surname: the finding takes it, so it is never left behind.
     if n == 1
         && !cue
         && !paired
@@ -179,7 +180,14 @@ pub(crate) fn place_at(
         && w.flags(i - 1) & STOP == 0
         && place_len(w, i - 1) == 0
     {
-        return None;
+        let given = w.w.get(i - 1).map(|p| p.s);
+        return match out.last_mut() {
+            Some(h) if h.entity == EntityType::Person && Some(h.start) == given => {
+                h.end = x.e;
+                Some(i + 1)
+            }
+            _ => None,
+        };
     }
     // A single capitalised word that is only a stop word is not a place.
     if n == 1 && w.flags(i) & STOP != 0 && !cue {

@@ -127,7 +127,8 @@ pub(crate) struct Words<'a> {
     /// The index of the word right after the last finding of two words or
     /// more of the word scan (`usize::MAX`: none yet). After a one-word
     /// finding (a given name after a cue: `by Daniele Çorlu`) a capitalised
-    /// word may still be its surname.
+    /// word may still be its surname: a place there joins the finding (see
+    /// [`super::places::place_at`]).
     pub(crate) hit_end: usize,
 }
 
