@@ -1099,6 +1099,7 @@ mod tests {
         assert_eq!(found("Access to Protected Resource"), []);
         assert_eq!(found("Built with Base Sepolia"), []);
         assert_eq!(found("Settled by Solana Facilitator."), []);
+        assert_eq!(found("Deployed on Avalanche Fuji"), []);
         let mut v = Vec::new();
         scan(
             "Lab results for patient Wanjiru.",

@@ -131,6 +131,10 @@ pub(crate) fn place_at(
     if n == 0 || (n == 1 && x.shape == Shape::Title && toponym_head(w, i)) {
         return unlisted_place(w, i, out);
     }
+    // `Avalanche Fuji`: a chain's test network, named after a place.
+    if i > 0 && x.gap == Gap::Space && w.is(i - 1, NETWORKS) {
+        return None;
+    }
     let mut last = i + n - 1;
     // A listed town's name may be the start of an unlisted one where a
     // place surely comes (`collection_point=Sibu Jaya`).
@@ -202,6 +206,10 @@ pub(crate) fn place_at(
     out.push(h);
     Some(last + 1)
 }
+
+/// Chains whose networks x402 names (stop words too): the word after one
+/// names a network, never a place.
+const NETWORKS: &str = "avalanche polygon base solana ethereum arbitrum optimism";
 
 /// Values of a place key that name no place (`city: Remote`).
 const NO_PLACE: &str = "none null nil various multiple remote online virtual tbd unspecified \
