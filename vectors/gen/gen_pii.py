@@ -248,6 +248,8 @@ positives = [
     scan("IP in a path segment after an @ is personal", "https://a.example/x/u@203.0.113.7",
          [("IP_ADDRESS", "203.0.113.7")]),
     scan("loopback in free text is not personal", "connect to 127.0.0.1 first", []),
+    scan("one IPv6 group after :: is no host (a port after a host, kept or redacted)",
+         "listen on ::8080; peer 192.168.1.2::8080/x", [("IP_ADDRESS", "192.168.1.2")]),
     scan("client IP in a query value is personal", "https://a.example/x?client_ip=192.168.1.20",
          [("IP_ADDRESS", "192.168.1.20")]),
     scan("IPv6 compressed", "from 2001:db8::8a2e:370:7334", [("IP_ADDRESS", "2001:db8::8a2e:370:7334")]),
