@@ -209,7 +209,7 @@ pub(crate) fn place_at(
 
 /// Chains whose networks x402 names (stop words too): the word after one
 /// names a network, never a place.
-const NETWORKS: &str = "avalanche polygon base solana ethereum arbitrum optimism";
+pub(crate) const NETWORKS: &str = "avalanche polygon base solana ethereum arbitrum optimism";
 
 /// Values of a place key that name no place (`city: Remote`).
 const NO_PLACE: &str = "none null nil various multiple remote online virtual tbd unspecified \
