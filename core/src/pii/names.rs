@@ -1298,6 +1298,27 @@ mod tests {
         assert_eq!(found("Tornio"), []);
     }
 
+    /// A town in no list before a comma and a listed region that ends the
+    /// clause is a place; a known name, a greeting and an office of a
+    /// business are not.
+    #[test]
+    fn towns_before_a_region() {
+        use EntityType::Location as L;
+        assert_eq!(
+            found("Customer from Kilkee, Ireland."),
+            [(L, "Kilkee"), (L, "Ireland")]
+        );
+        assert_eq!(
+            found("{\"ship\": \"Zorvaby Nort, Texas\"}"),
+            [(L, "Zorvaby Nort"), (L, "Texas")]
+        );
+        assert_eq!(found("Hello, London."), [(L, "London")]);
+        assert_eq!(found("Kilkee, Ireland"), [(L, "Kilkee"), (L, "Ireland")]);
+        assert_eq!(found("from Okafor, Nigeria"), [(L, "Nigeria")]);
+        assert_eq!(found("order from Acme, Berlin office"), [(L, "Berlin")]);
+        assert_eq!(found("from Kilkee, Ireland Ltd"), []);
+    }
+
     /// Plural person nouns and `kyc` as path segments name the person in
     /// the next segment, as `users` does.
     #[test]

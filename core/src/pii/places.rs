@@ -12,7 +12,10 @@
 use super::cues::{LOC, ORG, PLACE_KIND};
 use super::gazetteer as gz;
 use super::hit::Hit;
-use super::words::{capital, hit, Gap, Shape, Words, KEY_MAX, PLACE, PLACE_AMB, PREFIX, STOP};
+use super::words::{
+    capital, hit, Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, PLACE, PLACE_AMB, PREFIX,
+    STOP,
+};
 use super::EntityType;
 
 /// Lowercase connectors inside multi-word place names.
@@ -319,6 +322,9 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
     let Some(x) = w.w.get(i).copied() else {
         return 0;
     };
+    if before_region(w, i) {
+        return SURE;
+    }
     if i == 0 {
         return 0;
     }
@@ -366,6 +372,37 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
         0
     }
 }
+
+/// `from Kilkee, Ireland`, `"Zorvaby Sur, Texas"`: title-case words in no
+/// list, then a comma and a listed place that ends the text or the clause
+/// (punctuation after it, not a word: `Acme, Berlin office`): a town and its
+/// region. A known name (`Okafor, Nigeria`), a stop word, a place of the
+/// lists and a greeting (`Hello, London.`) are left to the other rules.
+fn before_region(w: &mut Words<'_>, i: usize) -> bool {
+    let last = run_end(w, i);
+    let town = |w: &Words<'_>, k: usize| {
+        w.w.get(k)
+            .is_some_and(|y| y.shape == Shape::Title && y.e - y.s >= 3)
+            && w.flags(k) & (FIRST | FIRST_AMB | LAST | STOP | PLACE) == 0
+    };
+    if !(i..=last).all(|k| town(w, k)) || w.is(i, GREETINGS) {
+        return false;
+    }
+    let r = last + 1;
+    let n = place_len(w, r);
+    n > 0
+        && w.w
+            .get(r)
+            .is_some_and(|y| y.gap == Gap::Comma && capital(y.shape))
+        && !(n == 1 && w.flags(r) & PLACE_AMB != 0)
+        && matches!(
+            w.after(r + n - 1),
+            0 | b'.' | b',' | b';' | b')' | b'"' | b'&' | b'\n'
+        )
+}
+
+/// Words that open a letter or a message before a comma.
+const GREETINGS: &str = "hello hey dear thanks welcome sorry note attention greetings";
 
 /// [`place_cue`]: the words before introduce a place, and no person (a key
 /// or a label of a place kind or a site, `the village of`, `the depot in`).
