@@ -105,6 +105,9 @@ iban sha uri
 resource resources protected paywall facilitator endpoint endpoints payer settlement discovery
 bazaar onchain stablecoin usdc eurc crypto bitcoin ethereum solana base sepolia mainnet testnet
 devnet polygon avalanche arbitrum optimism
+workers oracle oracles functions protocol apis sdk apps servers database runtime wallets
+markets feeds vault swap cdn sandbox console studio agents bots mcp llm gpt maps plugin
+extension marketplace portal
 """.split()
 
 # Well-known organisations and products whose names look like "First Last"

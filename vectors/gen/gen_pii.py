@@ -269,6 +269,8 @@ positives = [
     scan("a given name between a cue and a later name joins it",
          "from San Carlo Rossi", [("PERSON", "San Carlo Rossi")]),
     scan("x402 networks are no places", "paid on Solana mainnet; network: Solana; on Avalanche Fuji", []),
+    scan("a brand before a developer product's head noun is no name",
+         "Served by Cloudflare Workers; price feed from Chainlink Oracle", []),
     scan("a town named like a test network is a place elsewhere", "ships to Fuji", [("LOCATION", "Fuji")]),
     scan("a town in no list before a comma and its region", "Customer from Kilkee, Ireland.",
          [("LOCATION", "Kilkee"), ("LOCATION", "Ireland")]),

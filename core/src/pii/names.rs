@@ -1098,6 +1098,11 @@ mod tests {
         assert_eq!(found("Built with Base Sepolia"), []);
         assert_eq!(found("Settled by Solana Facilitator."), []);
         assert_eq!(found("Deployed on Avalanche Fuji"), []);
+        // ... and so are developer products' head nouns (a brand before
+        // one is no given name).
+        assert_eq!(found("Served by Cloudflare Workers"), []);
+        assert_eq!(found("Price feed from Chainlink Oracle"), []);
+        assert_eq!(found("built by Zorvak Studio"), []);
         // The chains the place rule names are stop words too (one list in
         // tools/gazetteer/build.py, the other in places.rs).
         for n in super::super::places::NETWORKS.split(' ') {
