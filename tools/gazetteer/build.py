@@ -105,7 +105,7 @@ iban sha uri
 resource resources protected paywall facilitator endpoint endpoints payer settlement discovery
 bazaar onchain stablecoin usdc eurc crypto bitcoin ethereum solana base sepolia mainnet testnet
 devnet polygon avalanche arbitrum optimism
-workers oracle oracles functions protocol apis sdk apps servers database runtime wallets
+workers oracle oracles functions protocol apis sdk apps servers database runtime
 markets feeds vault swap cdn sandbox console studio agents bots mcp llm gpt maps plugin
 extension marketplace portal
 """.split()
