@@ -468,7 +468,13 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     // `registered as Huanca, Mesidor`, `known as Zorvak`: a verb of naming
     // and `as`.
     let named_as = spaced && i > 0 && w.is(i, "as") && w.is(i - 1, NAMING);
-    let strong = cue & STRONG != 0 || role || by_key || care_of || named_as;
+    // `Approved by Amarilys`: a verb of a person's sign-off and `by`.
+    let by_person = spaced
+        && i > 0
+        && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
+        && w.is(i, "by")
+        && w.is(i - 1, SIGN_OFF);
+    let strong = cue & STRONG != 0 || role || by_key || care_of || named_as || by_person;
     let weak = !strong && cue & WEAK != 0;
     let lower_cue = w.w.get(i).is_some_and(|x| x.shape == Shape::Lower);
     if (!strong && !weak) || (comma && !(strong && lower_cue && !by_key)) {
@@ -567,8 +573,11 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
             }
         }
         if j > i + 1 {
+            // `. ` joins after an initial only (`J. R. Smith`, not `By
+            // Fewsats. Beneficiary …`).
             let joint = match y.gap {
-                Gap::Space | Gap::DotSpace => true,
+                Gap::Space => true,
+                Gap::DotSpace => w.w.get(j - 1).is_some_and(|p| p.shape == Shape::Initial),
                 Gap::Join(c) => keyed || c == b'-',
                 _ => false,
             };
@@ -795,6 +804,11 @@ fn head_noun(w: &mut Words<'_>, b: usize) -> bool {
 
 /// Verbs of naming: with `as` after them, a cue (`registered as …`).
 const NAMING: &str = "registered entered listed known signed named booked";
+
+/// Verbs of a person's sign-off: `by` after one names a person (`Approved by
+/// Amarilys`), not a product (`Powered by Stripe`, `Hosted by Railway`).
+const SIGN_OFF: &str = "approved signed countersigned authorized authorised reviewed requested \
+                        submitted prepared witnessed";
 
 /// Determiners and object pronouns: the word before one is a verb (see
 /// `head_noun`).
@@ -1322,6 +1336,51 @@ mod tests {
         assert_eq!(found("from Okafor, Nigeria"), [(L, "Nigeria")]);
         assert_eq!(found("order from Acme, Berlin office"), [(L, "Berlin")]);
         assert_eq!(found("from Kilkee, Ireland Ltd"), []);
+    }
+
+    /// Labels of a place: a region key or path segment, a kind of place that
+    /// opens a bracket, a branch or depot before the words that end the
+    /// label; `region=us-east-1` and `region: Auto` are no places.
+    #[test]
+    fn places_in_labels() {
+        use EntityType::Location as L;
+        assert_eq!(found(r#"{"region":"Pasaje"}"#), [(L, "Pasaje")]);
+        assert_eq!(found("/enterprise/regions/Negotin"), [(L, "Negotin")]);
+        assert_eq!(
+            found("Paid. [region Medjez el Bab]"),
+            [(L, "Medjez el Bab")]
+        );
+        assert_eq!(found("(city Kilkee)"), [(L, "Kilkee")]);
+        assert_eq!(
+            found("Nearest branch Pedro Carbo | Premium data"),
+            [(L, "Pedro Carbo")]
+        );
+        assert_eq!(found("region=us-east-1"), []);
+        assert_eq!(found("region: Auto"), []);
+        assert_eq!(found("the branch John Smith runs"), []);
+    }
+
+    /// A person's sign-off verb before `by`, a `Cc:` header, the plural of a
+    /// stop word, and a sentence break inside a cue's words.
+    #[test]
+    fn sign_offs_and_headers() {
+        use EntityType::Person as P;
+        assert_eq!(found("Paid. Approved by Amarilys"), [(P, "Amarilys")]);
+        assert_eq!(
+            found("Signed by Damarys Riahi | ok"),
+            [(P, "Damarys Riahi")]
+        );
+        assert_eq!(found("Cc: Aixa Hajri"), [(P, "Aixa Hajri")]);
+        assert_eq!(found("Powered by Stripe"), []);
+        assert_eq!(found("Approved by Compliance Team"), []);
+        assert_eq!(found("Layer for Aggregating Facilitators."), []);
+        assert_eq!(
+            found("By Fewsats. Beneficiary Jbeli Imed"),
+            [(P, "Jbeli Imed")]
+        );
+        assert_eq!(found("signed by J. R. Tolkien"), [(P, "J. R. Tolkien")]);
+        // Letters after a digit end an id: `cc` there is no header.
+        assert_eq!(found("/fields/a10be87f-2d6c4638d8cc/ndvi"), []);
     }
 
     /// Plural person nouns and `kyc` as path segments name the person in

@@ -216,7 +216,7 @@ pub(crate) const NETWORKS: &str = "avalanche polygon base solana ethereum arbitr
 
 /// Values of a place key that name no place (`city: Remote`).
 const NO_PLACE: &str = "none null nil various multiple remote online virtual tbd unspecified \
-                        anywhere everywhere nowhere worldwide global main hq headquarters";
+                        anywhere everywhere nowhere worldwide global auto main hq headquarters";
 
 /// Nouns of travel, of gatherings held somewhere, and verbs of residence
 /// after which `in` or `to` introduces a place (`trip to Kuhmo`, `based in
@@ -341,7 +341,7 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
         && w.is(i - 1, "of")
         && w.w.get(i - 1).is_some_and(|p| p.gap == Gap::Space)
         && w.cue(i - 2) & PLACE_KIND != 0;
-    if keyed || listed || of {
+    if keyed || listed || of || labelled(w, i) {
         return SURE;
     }
     // `trip to`, `based in`, `trip_to=`: a noun of travel or a verb of
@@ -403,6 +403,27 @@ fn before_region(w: &mut Words<'_>, i: usize) -> bool {
 
 /// Words that open a letter or a message before a comma.
 const GREETINGS: &str = "hello hey dear thanks welcome sorry note attention greetings";
+
+/// `[region Cidra]`, `Nearest branch Pedro Carbo | …`: a lower-case kind of
+/// place that starts a label (nothing but punctuation before it), or a branch,
+/// depot or warehouse, then title-case words that end the label.
+fn labelled(w: &mut Words<'_>, i: usize) -> bool {
+    let (Some(x), Some(k)) = (w.w.get(i).copied(), w.w.get(i - 1).copied()) else {
+        return false;
+    };
+    if x.gap != Gap::Space || k.shape != Shape::Lower {
+        return false;
+    }
+    let kind = k.gap == Gap::Break && w.cue(i - 1) & PLACE_KIND != 0;
+    if !(kind || w.is(i - 1, "branch depot warehouse")) {
+        return false;
+    }
+    let last = run_end(w, i);
+    let end = w.w.get(last).map_or(0, |y| y.e);
+    let rest = w.b.get(end..).unwrap_or_default();
+    let next = rest.iter().find(|&&c| c != b' ').copied().unwrap_or(0);
+    matches!(next, 0 | b']' | b')' | b'|' | b'.' | b',' | b';' | b'"')
+}
 
 /// [`place_cue`]: the words before introduce a place, and no person (a key
 /// or a label of a place kind or a site, `the village of`, `the depot in`).

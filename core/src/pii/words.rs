@@ -190,6 +190,17 @@ fn gap(g: &[u8]) -> Gap {
     }
 }
 
+/// True when `key`, in no list, is the plural of a stop word
+/// (`Facilitators`, `Endpoints`): no name part either.
+fn plural_of_stop(key: &[u8]) -> bool {
+    key.len() >= 5
+        && key.last() == Some(&b's')
+        && key
+            .get(..key.len() - 1)
+            .and_then(gz::Key::new)
+            .is_some_and(|k| gz::LEXICON.class(&k) & gz::STOP != 0)
+}
+
 impl<'a> Words<'a> {
     /// Tokenises normalised text.
     pub(crate) fn new(t: &'a str) -> Words<'a> {
@@ -306,7 +317,7 @@ impl<'a> Words<'a> {
             if let Some(k) = gz::Key::new(key) {
                 c = gz::LEXICON.class(&k);
             }
-            if self.extension(i, key) {
+            if self.extension(i, key) || (c == 0 && plural_of_stop(key)) {
                 c = gz::STOP;
             }
             if c & gz::STOP != 0 {
@@ -342,7 +353,9 @@ impl<'a> Words<'a> {
             return w.cue & !CUE_DONE;
         }
         let mut c = CUE_DONE;
-        if w.e - w.s <= 14 {
+        // Letters right after a digit end an id (`…-6500ac73a2cc/`), no cue.
+        let in_id = w.s > 0 && self.b.get(w.s - 1).is_some_and(u8::is_ascii_digit);
+        if w.e - w.s <= 14 && !in_id {
             let mut buf = [0u8; KEY_MAX];
             if let Some(n) = self.key(i, &mut buf) {
                 c |= cue_bits(&buf[..n]);
