@@ -42,6 +42,7 @@ HELDOUT11_SEED = 11011  # test split of the v10/v11 round: never print or read i
 HELDOUT12_SEED = 12012  # dev split of the v12/v13 round: its errors may be read
 HELDOUT13_SEED = 13013  # test split of the v12/v13 round: never print or read its errors
 HELDOUT14_SEED = 14014  # test split with real x402 carriers: never print or read its errors
+HELDOUT15_SEED = 15015  # dev twin of v14 (real x402 carriers of its own): its errors may be read
 BASELINE = "presidio-hardened-x402==0.3.0"
 FAKER = "faker==40.54.0"
 ANYASCII = "anyascii==0.3.2"  # held-out v6 transliterates names written in other scripts
@@ -164,6 +165,9 @@ def main():
     heldout14_path = os.path.join(CACHE, "heldout14.jsonl")
     sh([VENV_PY, os.path.join(HERE, "gen_heldout14.py"), heldout14_path, "--n", str(N), "--seed",
         str(HELDOUT14_SEED)])
+    heldout15_path = os.path.join(CACHE, "heldout15.jsonl")
+    sh([VENV_PY, os.path.join(HERE, "gen_heldout15.py"), heldout15_path, "--n", str(N), "--seed",
+        str(HELDOUT15_SEED)])
     seed_path = os.path.join(CACHE, "seed.jsonl")
     sh([sys.executable, os.path.join(HERE, "seed_corpus.py"), seed_path])
     sh(["cargo", "build", "--quiet", "--release", "-p", "presidio-x402-core", "--example", "pii_eval"], cwd=ROOT)
@@ -235,6 +239,13 @@ def main():
                          "people; never tuned on, its errors are not printed; every run is recorded in "
                          "experiments/pii/HELDOUT.md)",
                          heldout14_path),
+                        (f"Held-out v15, DEV split, v14's dev twin (seed {HELDOUT15_SEED}, gen_heldout15.py: its "
+                         "carriers are real x402 metadata of other sources than v14's (coinbase/x402's ecosystem "
+                         "listings, openlibx402, a2a-x402, x402-rs; data/real_carriers15.json), placements of its "
+                         "own; Ecuadorian, Tunisian, Serbian, Moldovan and Puerto Rican names from names-dataset's "
+                         "per-country ranks, GeoNames towns of the same countries under 50,000 people; its errors "
+                         "are read while tuning)",
+                         heldout15_path),
                         (f"Held-out v2, tuned-after (seed {HELDOUT2_SEED}, gen_heldout2.py: Faker names "
                          "disjoint from the tune list, its own templates, person-named brands; rules were written "
                          "after reading its errors, so it is no longer unseen)", heldout2_path),
@@ -246,10 +257,10 @@ def main():
         _, rp = native(path, c, 1)
         _, bp = baseline(path, 1)
         extra.append((title, c, evaluate.score(c, rp), evaluate.score(c, bp), rp))
-    summary = [("seed 0.3.0", extra[13]), ("v2 (tuned-after)", extra[12]), ("v3 (dev)", extra[0]),
+    summary = [("seed 0.3.0", extra[14]), ("v2 (tuned-after)", extra[13]), ("v3 (dev)", extra[0]),
                ("v7 (dev)", extra[4]), ("v8 (dev)", extra[5]), ("v10 (dev)", extra[7]), ("v12 (dev)", extra[9]),
-               ("v4 (test)", extra[1]), ("v5 (test)", extra[2]), ("v6 (test)", extra[3]), ("v9 (test)", extra[6]),
-               ("v11 (test)", extra[8]), ("v13 (test)", extra[10]), ("v14 (test)", extra[11])]
+               ("v15 (dev)", extra[12]), ("v4 (test)", extra[1]), ("v5 (test)", extra[2]), ("v6 (test)", extra[3]),
+               ("v9 (test)", extra[6]), ("v11 (test)", extra[8]), ("v13 (test)", extra[10]), ("v14 (test)", extra[11])]
     for name, (_, c, r_sc, _, rp) in summary:
         print("SPLIT " + split_line(name, c, r_sc, rp))
     write_report(corpus, rust, base, rs, bs, hard_negative_stats(corpus, rust_preds), extra, rust_preds)
