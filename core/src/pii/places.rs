@@ -373,10 +373,9 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
     }
 }
 
-/// `from Kilkee, Ireland`, `"Zorvaby Sur, Texas"`: title-case words in no
-/// list, then a comma and a listed place that ends the text or the clause
-/// (punctuation after it, not a word: `Acme, Berlin office`): a town and its
-/// region. A known name (`Okafor, Nigeria`), a stop word, a place of the
+/// `from Kilkee, Ireland`, `"Zorvaby Nort, Texas"`: title-case words in no
+/// list, then a comma and a listed place that ends a label ([`ends_label`];
+/// not `Acme, Berlin office`): a town and its region. A known name (`Okafor, Nigeria`), a stop word, a place of the
 /// lists and a greeting (`Hello, London.`) are left to the other rules.
 fn before_region(w: &mut Words<'_>, i: usize) -> bool {
     let last = run_end(w, i);
@@ -395,10 +394,20 @@ fn before_region(w: &mut Words<'_>, i: usize) -> bool {
             .get(r)
             .is_some_and(|y| y.gap == Gap::Comma && capital(y.shape))
         && !(n == 1 && w.flags(r) & PLACE_AMB != 0)
-        && matches!(
-            w.after(r + n - 1),
-            0 | b'.' | b',' | b';' | b')' | b'"' | b'&' | b'\n'
-        )
+        && ends_label(w, r + n - 1)
+}
+
+/// True when word `k` ends a label or a clause: after it, past spaces, comes
+/// the end of the text or punctuation that closes one (`.`, `,`, `;`, `)`,
+/// `]`, `|`, `"`, `&`, a line break), not another word.
+fn ends_label(w: &Words<'_>, k: usize) -> bool {
+    let end = w.w.get(k).map_or(0, |y| y.e);
+    let rest = w.b.get(end..).unwrap_or_default();
+    let next = rest.iter().find(|&&c| c != b' ').copied().unwrap_or(0);
+    matches!(
+        next,
+        0 | b'.' | b',' | b';' | b')' | b']' | b'|' | b'"' | b'&' | b'\n'
+    )
 }
 
 /// Words that open a letter or a message before a comma.
@@ -406,7 +415,8 @@ const GREETINGS: &str = "hello hey dear thanks welcome sorry note attention gree
 
 /// `[region Cidra]`, `Nearest branch Pedro Carbo | …`: a lower-case kind of
 /// place that starts a label (nothing but punctuation before it), or a branch,
-/// depot or warehouse, then title-case words that end the label.
+/// depot or warehouse (not `office`: `office Jane Doe`), then title-case
+/// words that end the label ([`ends_label`]).
 fn labelled(w: &mut Words<'_>, i: usize) -> bool {
     let (Some(x), Some(k)) = (w.w.get(i).copied(), w.w.get(i - 1).copied()) else {
         return false;
@@ -419,10 +429,7 @@ fn labelled(w: &mut Words<'_>, i: usize) -> bool {
         return false;
     }
     let last = run_end(w, i);
-    let end = w.w.get(last).map_or(0, |y| y.e);
-    let rest = w.b.get(end..).unwrap_or_default();
-    let next = rest.iter().find(|&&c| c != b' ').copied().unwrap_or(0);
-    matches!(next, 0 | b']' | b')' | b'|' | b'.' | b',' | b';' | b'"')
+    ends_label(w, last)
 }
 
 /// [`place_cue`]: the words before introduce a place, and no person (a key
