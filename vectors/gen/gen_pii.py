@@ -277,6 +277,8 @@ positives = [
          [("LOCATION", "Pasaje"), ("LOCATION", "Medjez el Bab"), ("LOCATION", "Pedro Carbo")]),
     scan("a cloud region is no place", "region=us-east-1; region: Auto", []),
     scan("a name after Cc:", "Cc: Aixa Hajri", [("PERSON", "Aixa Hajri")]),
+    scan("hex letters after a digit are part of an id, no cue; other cue words keep theirs",
+         "/fields/a10be87f-2d6c4638d8cc/ndvi; 9patient: Zorvak Telmiri", [("PERSON", "Zorvak Telmiri")]),
     scan("a product after by and the plural of a stop word are no names",
          "Powered by Stripe; Layer for Aggregating Facilitators.", []),
     scan("a town in no list before a comma and its region", "Customer from Kilkee, Ireland.",

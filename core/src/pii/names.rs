@@ -1365,6 +1365,8 @@ mod tests {
         assert_eq!(found("Cc: J. R. Tolkien"), [(P, "J. R. Tolkien")]);
         // Letters after a digit end an id: `cc` there is no header.
         assert_eq!(found("/fields/a10be87f-2d6c4638d8cc/ndvi"), []);
+        // ... and only hex letters: a digit glued to another cue hides no name.
+        assert_eq!(found("9patient: Zorvak Telmiri"), [(P, "Zorvak Telmiri")]);
     }
 
     /// Plural person nouns and `kyc` as path segments name the person in

@@ -353,8 +353,14 @@ impl<'a> Words<'a> {
             return w.cue & !CUE_DONE;
         }
         let mut c = CUE_DONE;
-        // Letters right after a digit end an id (`…-6500ac73a2cc/`), no cue.
-        let in_id = w.s > 0 && self.b.get(w.s - 1).is_some_and(u8::is_ascii_digit);
+        // Hex letters right after a digit end an id (`…-6500ac73a2cc/`), no
+        // cue; other words keep theirs (`9patient: …` is no way to hide a name).
+        let in_id = w.s > 0
+            && self.b.get(w.s - 1).is_some_and(u8::is_ascii_digit)
+            && self
+                .b
+                .get(w.s..w.e)
+                .is_some_and(|s| s.iter().all(u8::is_ascii_hexdigit));
         if w.e - w.s <= 14 && !in_id {
             let mut buf = [0u8; KEY_MAX];
             if let Some(n) = self.key(i, &mut buf) {
