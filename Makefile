@@ -214,7 +214,14 @@ WASM_OPT := $(CURDIR)/.cache/binaryen/node_modules/.bin/wasm-opt
 # of a WASM_PROFILE=release build, which also keeps the component's own
 # `component-name` and `producers` sections: tools/wasm-strip-names.py drops
 # them from the shipped build (4.7 KB; no host reads them).
-WASM_OPT_FLAGS := -Oz --converge --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
+# --low-memory-unused lets wasm-opt fold a constant added to an address into
+# the access's offset (5.0 KB less, 2026-12-04): `load (x + C)` wraps at 2^32
+# where `load offset=C x` traps, so the two differ only when x + C wraps, a
+# base past 4 GiB reaching an address below C (< 1 KiB). The module is linked
+# stack first: its lowest KiB is the deepest end of a 1 MiB stack, and no valid
+# pointer wraps there; an access that did would now trap (fail closed) instead
+# of reading the stack.
+WASM_OPT_FLAGS := -Oz --converge --low-memory-unused --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-multivalue --enable-reference-types \
   $(if $(filter release,$(WASM_PROFILE)),-g)
 component: setup-rust $(WASM_OPT)
