@@ -16,7 +16,7 @@ pub(crate) const TITLE: u8 = 8;
 /// `Warner Bros`), not a person.
 pub(crate) const ORG: u8 = 16;
 /// A personal-record noun (`account`, `profile`, `records`) or a verb whose
-/// subject is a person (`pays`, `requests`): after a capitalised pair (`Liv
+/// subject is a person (`pays`, `requests`, `wrote`): after a capitalised pair (`Liv
 /// Ozturk account`, `Dariush Morozov requests`) it marks the pair as a
 /// person's name.
 pub(crate) const OWN: u8 = 32;
@@ -90,6 +90,7 @@ const CUES: &[(u64, u8)] = &[
     (pack(b"approves"), OWN),
     (pack(b"area"), LOC),
     (pack(b"around"), LOC),
+    (pack(b"asked"), OWN),
     (pack(b"asks"), OWN),
     (pack(b"assignee"), STRONG),
     (pack(b"associates"), ORG),
@@ -104,10 +105,12 @@ const CUES: &[(u64, u8)] = &[
     (pack(b"beneficiary"), STRONG),
     (pack(b"biosciences"), ORG),
     (pack(b"birthplace"), LOC | PLACE_KIND),
+    (pack(b"booked"), OWN),
     (pack(b"booking"), OWN),
     (pack(b"books"), OWN),
     (pack(b"born"), LOC),
     (pack(b"borough"), LOC | PLACE_KIND),
+    (pack(b"bought"), OWN),
     (pack(b"branches"), LOC | PLACE_KIND),
     (pack(b"brands"), ORG),
     (pack(b"bros"), ORG),
@@ -136,6 +139,7 @@ const CUES: &[(u64, u8)] = &[
     (pack(b"college"), ORG),
     (pack(b"companies"), ORG),
     (pack(b"company"), ORG),
+    (pack(b"confirmed"), OWN),
     (pack(b"contact"), STRONG),
     (pack(b"corp"), ORG),
     (pack(b"corporation"), ORG),
@@ -158,6 +162,7 @@ const CUES: &[(u64, u8)] = &[
     (pack(b"driver"), STRONG),
     (pack(b"dropoff"), LOC | PLACE_KIND),
     (pack(b"electric"), ORG),
+    (pack(b"emailed"), OWN),
     (pack(b"employee"), STRONG),
     (pack(b"employees"), STRONG),
     (pack(b"energy"), ORG),
@@ -251,6 +256,7 @@ const CUES: &[(u64, u8)] = &[
     (pack(b"payee"), STRONG),
     (pack(b"payees"), STRONG),
     (pack(b"payer"), STRONG),
+    (pack(b"payers"), STRONG),
     (pack(b"pays"), OWN),
     (pack(b"people"), STRONG),
     (pack(b"person"), STRONG),
@@ -283,12 +289,17 @@ const CUES: &[(u64, u8)] = &[
     (pack(b"reservation"), OWN),
     (pack(b"residence"), LOC),
     (pack(b"respondent"), STRONG),
+    (pack(b"rider"), STRONG),
     (pack(b"riders"), STRONG),
+    (pack(b"said"), OWN),
+    (pack(b"says"), OWN),
     (pack(b"securities"), ORG),
     (pack(b"seller"), STRONG),
     (pack(b"sellers"), STRONG),
     (pack(b"sender"), STRONG),
     (pack(b"sends"), OWN),
+    (pack(b"sent"), OWN),
+    (pack(b"shared"), OWN),
     (pack(b"shares"), ORG),
     (pack(b"ship"), LOC),
     (pack(b"shipping"), LOC),
@@ -342,8 +353,10 @@ const CUES: &[(u64, u8)] = &[
     (pack(b"wants"), OWN),
     (pack(b"warehouses"), LOC | PLACE_KIND),
     (pack(b"weather"), LOC),
+    (pack(b"will"), OWN),
     (pack(b"with"), WEAK),
     (pack(b"within"), LOC),
+    (pack(b"wrote"), OWN),
 ];
 
 /// How many cue words there are.

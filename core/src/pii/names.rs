@@ -168,6 +168,10 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
                 }
                 return Some(k + 1);
             }
+            if lone_subject(w, i) {
+                out.push(hit(w, i, i, EntityType::Person, 600)?);
+                return Some(i + 1);
+            }
             let joined = matches!(nx.gap, Gap::Space | Gap::Join(b'-' | b'_'));
             if !joined || !(capital(nx.shape) || nx.shape == Shape::Initial) {
                 return None;
@@ -468,7 +472,13 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     // `registered as Huanca, Mesidor`, `known as Zorvak`: a verb of naming
     // and `as`.
     let named_as = spaced && i > 0 && w.is(i, "as") && w.is(i - 1, NAMING);
-    let strong = cue & STRONG != 0 || role || by_key || care_of || named_as;
+    // `pay Vimal Srigama for the cab ride`, `reimburse Rabit Zahri`: a
+    // lower-case verb of payment before capitalised words.
+    let paid = spaced
+        && capital_next
+        && w.is(i, PAY_VERBS)
+        && w.w.get(i).is_some_and(|x| x.shape == Shape::Lower);
+    let strong = cue & STRONG != 0 || role || by_key || care_of || named_as || paid;
     let weak = !strong && cue & WEAK != 0;
     let lower_cue = w.w.get(i).is_some_and(|x| x.shape == Shape::Lower);
     if (!strong && !weak) || (comma && !(strong && lower_cue && !by_key)) {
@@ -633,6 +643,7 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
             && words == 1
             && cue & TITLE == 0
             && !(cue_lower && lone_given_name(w, end))
+            && !(paid && lone_given_name_linked(w, end))
         {
             return None;
         }
@@ -645,7 +656,10 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         800
     } else if (cap_words == words && words == 1 && w.flags(i + 1) & (FIRST | FIRST_AMB) == FIRST)
         || (words == 2 && clause_pair(w, i))
-        || (words == 1 && end == i + 1 && greeting(w, i) && lone_given_name(w, end))
+        || (words == 1
+            && end == i + 1
+            && greeting(w, i)
+            && (lone_given_name(w, end) || lone_given_name_linked(w, end)))
     {
         600
     } else {
@@ -715,6 +729,76 @@ fn lone_given_name(w: &mut Words<'_>, j: usize) -> bool {
         Some(b' ') => rest.get(1).is_none_or(|c| matches!(c, b'-' | b'(')),
         _ => false,
     }
+}
+
+/// True when word `i`, a lone Title-case word of 3+ letters that opens a
+/// clause (the text, a `;`-separated part or a JSON string starts there), is
+/// the subject of a person's verb ([`SUBJECT_VERBS`]) and a lower-case word
+/// follows the verb (`Yash signs for the parcel`, `Yash asked for an
+/// invoice`): a given name. Not a stop word, a
+/// cue, a place, an organisation or a word-like name (`Will`, `Rose`). Only
+/// verbs a business seldom has: `Stripe handles payouts`, `Firecrawl scrapes
+/// the page` and `Stripe will charge` are the descriptions of products.
+fn lone_subject(w: &mut Words<'_>, i: usize) -> bool {
+    let (Some(x), Some(v), Some(z)) = (
+        w.w.get(i).copied(),
+        w.w.get(i + 1).copied(),
+        w.w.get(i + 2).copied(),
+    ) else {
+        return false;
+    };
+    let opens =
+        x.gap == Gap::Break || (x.gap == Gap::Key && x.s > 0 && w.b.get(x.s - 1) == Some(&b'"'));
+    opens
+        && x.shape == Shape::Title
+        && x.e - x.s >= 3
+        && v.gap == Gap::Space
+        && v.shape == Shape::Lower
+        && z.gap == Gap::Space
+        && z.shape == Shape::Lower
+        && w.is(i + 1, SUBJECT_VERBS)
+        && w.flags(i) & (STOP | FIRST_AMB | LAST_WL) == 0
+        && w.cue(i) == 0
+        && !is_place(w, i, 1)
+        && !is_org(w, i)
+}
+
+/// True when word `k` reads as a verb in the present tense's third person
+/// (`collects`, `covers`, `handles`): 5+ lower-case letters ending in `s`,
+/// not `ss`, `us` or `is`, no stop word or cue.
+fn present_verb(w: &mut Words<'_>, k: usize) -> bool {
+    let Some(v) = w.w.get(k).copied() else {
+        return false;
+    };
+    let b = w.b.get(v.s..v.e).unwrap_or_default();
+    v.shape == Shape::Lower
+        && b.len() >= 5
+        && b.ends_with(b"s")
+        && !(b.ends_with(b"ss") || b.ends_with(b"us") || b.ends_with(b"is"))
+        && w.flags(k) & STOP == 0
+        && w.cue(k) & !OWN == 0
+}
+
+/// Verbs of payment whose object is a person (see `after_cue`).
+const PAY_VERBS: &str = "pay reimburse refund repay tip compensate";
+
+/// Verbs whose subject is a person, after a lone given name (see
+/// [`lone_subject`]).
+const SUBJECT_VERBS: &str = "signs owes asks asked booked wrote emailed";
+
+/// True when word `j`, a lone Title-case word of 3+ letters after a verb of
+/// payment or a thanks, is no place and a linking word follows it (`pay
+/// Yash for the ride`, `thanks Aikkiya for covering this`; see [`LINKERS`]).
+fn lone_given_name_linked(w: &mut Words<'_>, j: usize) -> bool {
+    let linked =
+        w.w.get(j + 1)
+            .is_some_and(|z| z.gap == Gap::Space && z.shape == Shape::Lower)
+            && w.is(j + 1, LINKERS);
+    linked
+        && w.w
+            .get(j)
+            .is_some_and(|y| y.shape == Shape::Title && y.e - y.s >= 3)
+        && !is_place(w, j, 1)
 }
 
 /// True when words `a..=b` (a capitalised name candidate) read as an
@@ -840,12 +924,20 @@ fn owned_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
             && matches!(w.b.get(z.e), Some(b',' | b')'))
             && w.role(j + 1)
     });
-    possessive || role || (next.is_some_and(|z| z.gap == Gap::Space) && w.cue(j + 1) & OWN != 0)
+    let verb = next.is_some_and(|z| z.gap == Gap::Space)
+        && (w.cue(j + 1) & OWN != 0
+            || (present_verb(w, j + 1)
+                && w.w
+                    .get(j + 2)
+                    .is_some_and(|z| z.gap == Gap::Space && z.shape == Shape::Lower)
+                && !w.is(j + 2, "of and or per")));
+    possessive || role || verb
 }
 
 /// True when, after the weak cue `for`, `by` or `cc` at word `i`, the two
-/// Title-case words that follow end the clause (`for Folake Asante`, `cc
-/// Yetunde Ivanov.`): a name where a product phrase would go on.
+/// Title-case words that follow end the clause or the label (`for Folake
+/// Asante`, `cc Yetunde Ivanov.`, `Signed by Liuba Moraru | Premium image`):
+/// a name where a product phrase would go on.
 fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
     if !w.ctx || !w.is(i, "for by cc with of to from") {
         return false;
@@ -860,7 +952,10 @@ fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
         && w.cue(i + 2) == 0
         && !is_place(w, i + 1, 1)
         && !is_place(w, i + 2, 1)
-        && (matches!(w.after(i + 2), 0 | b'.' | b',' | b';' | b')' | b'"' | b'!')
+        && (matches!(
+            w.after(i + 2),
+            0 | b'.' | b',' | b';' | b':' | b')' | b'"' | b'!'
+        ) || matches!(w.next_mark(i + 2), b'|' | b']' | b'\n')
             || (w
                 .w
                 .get(i + 3)
@@ -1367,6 +1462,48 @@ mod tests {
         assert_eq!(found("/fields/a10be87f-2d6c4638d8cc/ndvi"), []);
         // ... and only hex letters: a digit glued to another cue hides no name.
         assert_eq!(found("9patient: Zorvak Telmiri"), [(P, "Zorvak Telmiri")]);
+    }
+
+    /// Names as the object of a verb of payment or a thanks, and as the
+    /// subject of a person's verb; a business as the subject of its
+    /// description stays.
+    #[test]
+    fn verbs_around_names() {
+        use EntityType::Person as P;
+        assert_eq!(
+            found("pay Zorvak Telmiri for the cab ride"),
+            [(P, "Zorvak Telmiri")]
+        );
+        assert_eq!(found("reimburse Zorvak from petty cash"), [(P, "Zorvak")]);
+        assert_eq!(found("thanks Zorvak for covering this"), [(P, "Zorvak")]);
+        assert_eq!(found("Pay Per Call"), []);
+        assert_eq!(found("pay USDC on Base"), []);
+        assert_eq!(
+            found("Item 7; Zorvak signs for the parcel"),
+            [(P, "Zorvak")]
+        );
+        assert_eq!(
+            found("Zorvak Telmiri collects the keys"),
+            [(P, "Zorvak Telmiri")]
+        );
+        assert_eq!(
+            found("Zorvak Telmiri wrote: see the invoice"),
+            [(P, "Zorvak Telmiri")]
+        );
+        assert_eq!(found("Stripe handles payouts"), []);
+        assert_eq!(found("Stripe will charge the card"), []);
+        assert_eq!(found("Practical Examples of paid APIs"), []);
+        assert_eq!(found("Zorvak Telmiri plans and prices"), []);
+        assert_eq!(
+            found("Signed by Zorvak Telmiri | Premium image"),
+            [(P, "Zorvak Telmiri")]
+        );
+        assert_eq!(
+            found("note from Zorvak Telmiri: urgent"),
+            [(P, "Zorvak Telmiri")]
+        );
+        assert_eq!(found("/api/payers/zorvak.telmiri"), [(P, "zorvak.telmiri")]);
+        assert_eq!(found("rider: Zorvak Telmiri"), [(P, "Zorvak Telmiri")]);
     }
 
     /// Plural person nouns and `kyc` as path segments name the person in

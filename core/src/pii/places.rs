@@ -401,11 +401,8 @@ fn before_region(w: &mut Words<'_>, i: usize) -> bool {
 /// the end of the text or punctuation that closes one (`.`, `,`, `;`, `)`,
 /// `]`, `|`, `"`, `&`, a line break), not another word.
 fn ends_label(w: &Words<'_>, k: usize) -> bool {
-    let end = w.w.get(k).map_or(0, |y| y.e);
-    let rest = w.b.get(end..).unwrap_or_default();
-    let next = rest.iter().find(|&&c| c != b' ').copied().unwrap_or(0);
     matches!(
-        next,
+        w.next_mark(k),
         0 | b'.' | b',' | b';' | b')' | b']' | b'|' | b'"' | b'&' | b'\n'
     )
 }

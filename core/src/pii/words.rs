@@ -401,6 +401,13 @@ impl<'a> Words<'a> {
             .copied()
             .unwrap_or(0)
     }
+
+    /// The first byte after word `i` that is not a space (0 at the end).
+    pub(crate) fn next_mark(&self, i: usize) -> u8 {
+        let end = self.w.get(i).map_or(0, |w| w.e);
+        let rest = self.b.get(end..).unwrap_or_default();
+        rest.iter().find(|&&c| c != b' ').copied().unwrap_or(0)
+    }
 }
 
 /// A capitalised word shape (`John`, `JOHN`).
