@@ -1506,6 +1506,26 @@ mod tests {
         assert_eq!(found("rider: Zorvak Telmiri"), [(P, "Zorvak Telmiri")]);
     }
 
+    /// A town in no list after a phrase of movement and `to` or `in`.
+    #[test]
+    fn towns_after_movement() {
+        use EntityType::Location as L;
+        for t in [
+            "heading to Zorvaby tomorrow",
+            "layover in Zorvaby",
+            "commuting to Zorvaby",
+            "arriving in Zorvaby on Monday",
+            "tour in Zorvaby",
+            "fly to Zorvaby",
+        ] {
+            assert_eq!(found(t), [(L, "Zorvaby")], "{t}");
+        }
+        assert_eq!(
+            found("return to Sender; stay in Touch; train in Python"),
+            []
+        );
+    }
+
     /// Plural person nouns and `kyc` as path segments name the person in
     /// the next segment, as `users` does.
     #[test]

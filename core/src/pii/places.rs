@@ -218,13 +218,18 @@ pub(crate) const NETWORKS: &str = "avalanche polygon base solana ethereum arbitr
 const NO_PLACE: &str = "none null nil various multiple remote online virtual tbd unspecified \
                         anywhere everywhere nowhere worldwide global auto main hq headquarters";
 
-/// Nouns of travel, of gatherings held somewhere, and verbs of residence
-/// after which `in` or `to` introduces a place (`trip to Kuhmo`, `based in
-/// Zutphen`, `conference in Nyborg`). Not `meeting` or `event`: those are
+/// Nouns and verbs of travel, of gatherings held somewhere, and verbs of
+/// residence after which `in` or `to` introduces a place (`trip to Kuhmo`,
+/// `heading to Sneek`, `layover in Gander`, `based in Zutphen`, `conference
+/// in Nyborg`). Not the bare verbs that start idioms (`return to Sender`,
+/// `stay in Touch`, `drive to Success`) or `train` (`train in Python`). Not `meeting` or `event`: those are
 /// held in products as often (`meeting in Zoom`).
 const TRAVEL: &str = "trip travel flight flights ship ships shipped shipping delivery deliver \
                       delivered ride journey moving move moved relocating relocated conference \
-                      summit festival based located born lives living";
+                      summit festival based located born lives living heading headed travelling \
+                      traveling travelled traveled arriving arrived arrival returning returned \
+                      commute commuting bus driving cruise ferry layover staying stayed flying \
+                      holiday vacation shipment dispatched relocation visit route fly tour";
 
 /// Site nouns after which `in` introduces a place when a determiner or a
 /// place key comes first (`the store in Dalfsen`, `pickup point in Seia`).
