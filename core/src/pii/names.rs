@@ -1516,7 +1516,7 @@ mod tests {
             "commuting to Zorvaby",
             "arriving in Zorvaby on Monday",
             "tour in Zorvaby",
-            "fly to Zorvaby",
+            "flying to Zorvaby",
         ] {
             assert_eq!(found(t), [(L, "Zorvaby")], "{t}");
         }

@@ -229,7 +229,7 @@ const TRAVEL: &str = "trip travel flight flights ship ships shipped shipping del
                       summit festival based located born lives living heading headed travelling \
                       traveling travelled traveled arriving arrived arrival returning returned \
                       commute commuting bus driving cruise ferry layover staying stayed flying \
-                      holiday vacation shipment dispatched relocation visit route fly tour";
+                      holiday vacation shipment dispatched relocation visit route tour";
 
 /// Site nouns after which `in` introduces a place when a determiner or a
 /// place key comes first (`the store in Dalfsen`, `pickup point in Seia`).
