@@ -292,6 +292,8 @@ positives = [
     scan("a sign-off before a bar, a note's author before a colon, a quoted author",
          "Signed by Liuba Moraru | Premium image; note from Jinu Bhttrai: urgent; Dusko Ristic wrote: ok",
          [("PERSON", "Liuba Moraru"), ("PERSON", "Jinu Bhttrai"), ("PERSON", "Dusko Ristic")]),
+    scan("two initials before an unknown surname after a weak cue", "signed by J. R. Tolkien",
+         [("PERSON", "J. R. Tolkien")]),
     scan("payers and riders are person cues", "/api/payers/olfa.hajri; rider: Labib Auraq",
          [("PERSON", "olfa.hajri"), ("PERSON", "Labib Auraq")]),
     scan("a town in no list after a phrase of movement", "heading to Zorvaby; layover in Telmira Nort",

@@ -229,6 +229,19 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
         Shape::Initial => {
             // F. Last / F.Last
             let nx = nx?;
+            // `J. R. Tolkien`: an initial before another initial's pattern
+            // joins it (two initials at most, so this recurses once).
+            if nx.gap == Gap::DotSpace
+                && nx.shape == Shape::Initial
+                && w.w.get(i + 2).is_some_and(|z| z.shape != Shape::Initial)
+            {
+                let before = out.len();
+                let r = pattern_at(w, i + 1, out)?;
+                if let Some(h) = out.get_mut(before) {
+                    h.start = x.s;
+                }
+                return Some(r);
+            }
             if nx.gap == Gap::DotSpace {
                 if let Some(k) = particle_run(w, i + 1) {
                     out.push(hit(w, i, k, EntityType::Person, 700)?);
@@ -1458,6 +1471,8 @@ mod tests {
             [(P, "Jbeli Imed")]
         );
         assert_eq!(found("Cc: J. R. Tolkien"), [(P, "J. R. Tolkien")]);
+        assert_eq!(found("signed by J. R. Tolkien"), [(P, "J. R. Tolkien")]);
+        assert_eq!(found("A. B. C. D. Tolkien"), [(P, "C. D. Tolkien")]);
         // Letters after a digit end an id: `cc` there is no header.
         assert_eq!(found("/fields/a10be87f-2d6c4638d8cc/ndvi"), []);
         // ... and only hex letters: a digit glued to another cue hides no name.
