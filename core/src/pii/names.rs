@@ -487,13 +487,10 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let named_as = spaced && i > 0 && w.is(i, "as") && w.is(i - 1, NAMING);
     // `pay Vimal Srigama for the cab ride`, `reimburse Rabit Zahri`: a
     // lower-case verb of payment before capitalised words.
-    let paid = spaced
-        && capital_next
-        && w.is(i, PAY_VERBS)
-        && w.w.get(i).is_some_and(|x| x.shape == Shape::Lower);
+    let lower_cue = w.w.get(i).is_some_and(|x| x.shape == Shape::Lower);
+    let paid = spaced && capital_next && lower_cue && w.is(i, PAY_VERBS);
     let strong = cue & STRONG != 0 || role || by_key || care_of || named_as || paid;
     let weak = !strong && cue & WEAK != 0;
-    let lower_cue = w.w.get(i).is_some_and(|x| x.shape == Shape::Lower);
     if (!strong && !weak) || (comma && !(strong && lower_cue && !by_key)) {
         return None;
     }
@@ -732,7 +729,7 @@ fn lone_given_name(w: &mut Words<'_>, j: usize) -> bool {
     let Some(y) = w.w.get(j).copied() else {
         return false;
     };
-    if y.shape != Shape::Title || y.e - y.s < 3 || is_place(w, j, 1) {
+    if !lone_word(w, j) {
         return false;
     }
     let rest = w.b.get(y.e..).unwrap_or(&[]);
@@ -748,10 +745,10 @@ fn lone_given_name(w: &mut Words<'_>, j: usize) -> bool {
 /// clause (the text, a `;`-separated part or a JSON string starts there), is
 /// the subject of a person's verb ([`SUBJECT_VERBS`]) and a lower-case word
 /// follows the verb (`Yash signs for the parcel`, `Yash asked for an
-/// invoice`): a given name. Not a stop word, a
-/// cue, a place, an organisation or a word-like name (`Will`, `Rose`). Only
-/// verbs a business seldom has: `Stripe handles payouts`, `Firecrawl scrapes
-/// the page` and `Stripe will charge` are the descriptions of products.
+/// invoice`): a given name. Not a stop word, a cue, a place, an organisation
+/// or a word-like name (`Will`, `Rose`). Only verbs a business seldom has:
+/// `Stripe handles payouts`, `Firecrawl scrapes the page` and `Stripe will
+/// charge` are the descriptions of products.
 fn lone_subject(w: &mut Words<'_>, i: usize) -> bool {
     let (Some(x), Some(v), Some(z)) = (
         w.w.get(i).copied(),
@@ -778,7 +775,8 @@ fn lone_subject(w: &mut Words<'_>, i: usize) -> bool {
 
 /// True when word `k` reads as a verb in the present tense's third person
 /// (`collects`, `covers`, `handles`): 5+ lower-case letters ending in `s`,
-/// not `ss`, `us` or `is`, no stop word or cue.
+/// not `ss`, `us` or `is`, no stop word, and no cue word unless a person's
+/// verb ([`OWN`]).
 fn present_verb(w: &mut Words<'_>, k: usize) -> bool {
     let Some(v) = w.w.get(k).copied() else {
         return false;
@@ -807,10 +805,14 @@ fn lone_given_name_linked(w: &mut Words<'_>, j: usize) -> bool {
         w.w.get(j + 1)
             .is_some_and(|z| z.gap == Gap::Space && z.shape == Shape::Lower)
             && w.is(j + 1, LINKERS);
-    linked
-        && w.w
-            .get(j)
-            .is_some_and(|y| y.shape == Shape::Title && y.e - y.s >= 3)
+    linked && lone_word(w, j)
+}
+
+/// True when word `j` is Title-case, of 3+ letters and no place: what a
+/// lone given name must be ([`lone_given_name`], [`lone_given_name_linked`]).
+fn lone_word(w: &mut Words<'_>, j: usize) -> bool {
+    w.w.get(j)
+        .is_some_and(|y| y.shape == Shape::Title && y.e - y.s >= 3)
         && !is_place(w, j, 1)
 }
 

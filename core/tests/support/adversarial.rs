@@ -156,6 +156,14 @@ pub fn cases() -> Vec<(&'static str, String)> {
         ("kind-of", fill("village of Zorvak an der ")),
         ("kind-run", fill("town: Zorvak de ")),
         ("route", fill("the store in Zorvak a trip to Zorvak de ")),
+        // Runs of initials (one initial joins the next one's pattern), verbs
+        // of payment, a lone subject and a pair before a verb, and a phrase
+        // of movement before every run of title-case words.
+        ("initials", fill("J. R. ")),
+        ("pay", fill("pay Zorvak Telmiri for ")),
+        ("subject", fill("; Zorvak signs for ")),
+        ("verb-pair", fill("Zorvak Telmiri collects the ")),
+        ("movement", fill("heading to Zorvak de ")),
         // Words no list knows that end like surnames (`words::surname_suffix`),
         // `Last, First` with an unknown given name, slugs as file names and
         // JSON strings, and place-name generic words before every run.
