@@ -20,10 +20,11 @@ Inputs (see core/src/pii/data/README.md for licences):
   * Debian wamerican-small 2020.12.07-2
                                    SCOWL's common words (size 35), to keep the role cues common
 
-Run: python3 tools/gazetteer/build.py        (writes core/src/pii/data/*.txt)
+Run: python3 tools/gazetteer/build.py        (writes core/src/pii/data/*.txt, namelike.bin)
 """
 import glob
 import json
+import math
 import os
 import subprocess
 import sys
@@ -275,6 +276,54 @@ def roles(exclude):
     return out
 
 
+# Name-likeness table (namelike.bin, read by core/src/pii/namelike.rs): the
+# log-odds of a word's letter trigrams (`^` and `$` mark its ends) in the name
+# lists against the English words of wamerican, hashed (32-bit FNV-1a of the
+# trigram's bytes, low NAMELIKE_BITS bits) into buckets, add-k smoothed, clipped
+# at the NAMELIKE_CLIP quantile of the magnitudes of the buckets seen, and
+# quantised to 4 bits (level l stands for (2l - 15) / 15 of the clip). Chosen on
+# the dev splits (experiments/results/namelike-proto.md): 2^12 buckets fit the
+# component, sums beat means, k barely matters.
+NAMELIKE_BITS = 12
+NAMELIKE_K = 0.5
+NAMELIKE_CLIP = 0.99
+
+
+def trigrams(word):
+    """The letter trigrams of `^word$` (the whole of it when shorter)."""
+    w = "^" + word + "$"
+    return [w[i:i + 3] for i in range(max(1, len(w) - 2))]
+
+
+def fnv1a(s):
+    """32-bit FNV-1a of the ASCII bytes of `s`."""
+    h = 0x811C9DC5
+    for c in s.encode("ascii"):
+        h = ((h ^ c) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def namelike(names, dictionary):
+    """The name-likeness table: 2^NAMELIKE_BITS 4-bit levels, two a byte (bucket b in byte b >> 1,
+    the low nibble when b is even). Positives are the name lists' entries; negatives the lower-case
+    alphabetic wamerican words that are no name. Returns (table bytes, clip)."""
+    buckets = 1 << NAMELIKE_BITS
+    pos, neg = [0] * buckets, [0] * buckets
+    for counts, ws in ((pos, sorted(names)), (neg, sorted(w for w in dictionary if w.isalpha() and w not in names))):
+        for w in ws:
+            for g in trigrams(w):
+                counts[fnv1a(g) & (buckets - 1)] += 1
+    dp = sum(pos) + NAMELIKE_K * buckets
+    dn = sum(neg) + NAMELIKE_K * buckets
+    odds = [math.log((p + NAMELIKE_K) / dp) - math.log((n + NAMELIKE_K) / dn) for p, n in zip(pos, neg)]
+    seen = sorted(abs(v) for v, p, n in zip(odds, pos, neg) if p or n)
+    clip = seen[min(len(seen) - 1, int(NAMELIKE_CLIP * len(seen)))]
+    step = 2 * clip / 15
+    levels = [round((max(-clip, min(clip, v)) + clip) / step) for v in odds]
+    table = bytes(levels[i] | levels[i + 1] << 4 for i in range(0, buckets, 2))
+    return table, clip
+
+
 MAX_LEN = 40  # longest entry kept, in bytes
 
 
@@ -377,6 +426,10 @@ def main():
     write("orgs", [o.strip() for o in ORGS if o.strip()], index)
     write("roles", roles(set(first) | stop), index)
     write_index(index)
+    table, clip = namelike(set(first) | set(last), dictionary)
+    with open(os.path.join(OUT, "namelike.bin"), "wb") as f:
+        f.write(table)
+    print(f"namelike: {len(table)} bytes, clip {clip:.4f}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@
 use super::cues::{ORG, OWN, STRONG, TITLE, WEAK};
 use super::gazetteer as gz;
 use super::hit::{file_ext, Hit};
+use super::namelike::Context::{Bounded, Cued};
 use super::places::{
     before_site, is_place, place_at, place_cue, place_len, toponym_head, Pending, ROUTED, SURE,
 };
@@ -216,6 +217,8 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             };
             let score = if score == 0 && !mid && f & FIRST_AMB == 0 && owned_pair(w, i, last) {
                 650
+            } else if score == 0 && !mid && unknown_pair(w, i, last) {
+                600
             } else {
                 score
             };
@@ -301,6 +304,32 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
     }
 }
 
+/// True when words `i` and `j = i + 1`, two Title-case words no list knows
+/// (no name, stop word, cue or place), stand alone and read as a personal
+/// name by their letters (see [`super::namelike::pair_namelike`]): a
+/// clause, a key or the text opens before them, or a clause closes after
+/// them (`Tshegofatso Mballa — deposit`, `thanks — Syafiq Nsangou`,
+/// `?for=Bakang+Fotso&qty=1`, `coach Ketino Bisbas (weekly)`). In running
+/// text a capitalised pair is as often a brand (`The Mogami Java Client
+/// SDK`, `sold through Babaeva Aleksovska stopwatches`).
+fn unknown_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
+    let opens =
+        w.w.get(i)
+            .is_some_and(|x| matches!(x.gap, Gap::Break | Gap::Key));
+    // The normaliser folds dashes to `-`.
+    let closes = matches!(w.after(j), 0 | b';' | b',' | b'.' | b')' | b'&' | b'"')
+        || matches!(w.next_mark(j), b'|' | b'(' | b'-' | b'\n');
+    j == i + 1
+        && (opens || closes)
+        && (i..=j).all(|k| {
+            w.w.get(k).is_some_and(|z| z.shape == Shape::Title)
+                && w.flags(k) == 0
+                && w.cue(k) == 0
+                && !is_place(w, k, 1)
+        })
+        && w.namelike_pair(i, j, Bounded)
+}
+
 /// `Last, First` as a whole labelled value (`screening: Kobelt, Larissa`):
 /// after a colon, ending the clause, two Title-case words of 2+ letters,
 /// neither a stop word nor a place, one of them known (a surname first or an
@@ -343,7 +372,8 @@ fn unknown_first_after_last(w: &mut Words<'_>, i: usize) -> bool {
 
 /// `Thangavelu, Siddhartha owes the balance`, `invoice for Thangavelu,
 /// Siddhartha`: a Title-case word of 4+ letters that no list knows (or a
-/// distinctive surname), a comma, and a known given name, where a clause
+/// distinctive surname), a comma, and a known given name (or, neither word
+/// known, both read as a name by their letters: `Vathana, Agilan`), where a clause
 /// starts (the text's start, after `;` or `:`) or after a cue word, and
 /// before the clause ends or a lower-case word. `Paris, Maria` is a place
 /// and a name; `apples, Grace notes` has no clause start.
@@ -367,7 +397,8 @@ fn unknown_last_before_first(w: &mut Words<'_>, i: usize) -> bool {
         && y.shape == Shape::Title
         && x.e - x.s >= 4
         && w.flags(i) & (FIRST | FIRST_AMB | LAST_WL | STOP) == 0
-        && w.flags(i + 1) & (FIRST | FIRST_AMB | STOP) == FIRST
+        && (w.flags(i + 1) & (FIRST | FIRST_AMB | STOP) == FIRST
+            || (w.flags(i) | w.flags(i + 1)) == 0 && w.namelike_pair(i, i + 1, Bounded))
         && w.cue(i) == 0
         && !is_place(w, i, 1)
         && !is_place(w, i + 1, 1)
@@ -409,12 +440,23 @@ fn half_known_slug(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<us
     // a Census surname first is as often a brand (`garcia-widgets`).
     let ending = w.surname_ending(i);
     let surname = (distinct(g) && plain(f)) || (ending && plain(g));
+    // Neither word known: both read as names by their letters, less
+    // plainly where a person's cue or role noun names the segment or key
+    // before (`/exports/7/njoya-zamri.csv`; `/donors/vasea-cretu/pledges`,
+    // `?by=visnu-shengelia`).
+    let cued = i > 0 && x.gap == Gap::Key && (w.cue(i - 1) & (STRONG | WEAK) != 0 || w.role(i - 1));
+    let context = if cued { Cued } else { Bounded };
+    let unknown = plain(f)
+        && plain(g)
+        && w.cue(i) == 0
+        && w.cue(i + 1) == 0
+        && w.namelike_pair(i, i + 1, context);
     // The known word reads as a name even when it is also a place
     // (`alexandra`: the PERSON rules win, as everywhere); the unknown one
     // must not be a place.
     let first_ok = given || ending || !is_place(w, i, 1);
     let second_ok = (surname && distinct(g)) || !is_place(w, i + 1, 1);
-    if !(given || surname) || !first_ok || !second_ok {
+    if !(given || surname || unknown) || !first_ok || !second_ok {
         return None;
     }
     out.push(hit(w, i, i + 1, EntityType::Person, 650)?);
@@ -530,11 +572,26 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
             return None;
         }
         let g = w.flags(i + 2);
+        let clause_end = matches!(w.after(i + 2), 0 | b'.' | b',' | b';' | b')');
+        // Neither word known: both read as names by their letters, and the
+        // clause ends or a linking word follows (`asked by avanti jayraman
+        // on slack`, `entered as keabetswe huamani`; see [`LINKERS`]).
+        let linked =
+            w.w.get(i + 3)
+                .is_some_and(|z| z.gap == Gap::Space && z.shape == Shape::Lower)
+                && w.is(i + 3, LINKERS);
+        if (f | g) & (FIRST | LAST | STOP) == 0
+            && (clause_end || linked)
+            && w.cue(i + 2) == 0
+            && w.namelike_pair(i + 1, i + 2, if strong { Cued } else { Bounded })
+        {
+            out.push(hit(w, i + 1, i + 2, EntityType::Person, 600)?);
+            return Some(i + 3);
+        }
         if g & LAST == 0 || g & STOP != 0 || w.after(i + 2).is_ascii_digit() {
             return None;
         }
         let known = f & FIRST != 0 && f & (FIRST_AMB | STOP) == 0;
-        let clause_end = matches!(w.after(i + 2), 0 | b'.' | b',' | b';' | b')');
         let unknown = f & (FIRST | LAST | STOP) == 0
             && first.e - first.s >= 3
             && g & LAST_WL == 0
@@ -1521,6 +1578,43 @@ mod tests {
         );
         assert_eq!(found("/api/payers/zorvak.telmiri"), [(P, "zorvak.telmiri")]);
         assert_eq!(found("rider: Zorvak Telmiri"), [(P, "Zorvak Telmiri")]);
+    }
+
+    /// Two words no list knows are a name by their letters where the
+    /// context allows one: after a person's cue, or standing alone.
+    #[test]
+    fn names_by_their_letters() {
+        use EntityType::Person as P;
+        assert_eq!(found("/donors/vasea-cretu/pledges"), [(P, "vasea-cretu")]);
+        assert_eq!(
+            found("/recipes/1/full?by=vardo-ghvinjilia"),
+            [(P, "vardo-ghvinjilia")]
+        );
+        assert_eq!(found("/exports/7/njoya-zamri.csv"), [(P, "njoya-zamri")]);
+        assert_eq!(
+            found("asked by avanti jayraman on slack"),
+            [(P, "avanti jayraman")]
+        );
+        assert_eq!(
+            found("Tshegofatso Mballa - deposit for the hall"),
+            [(P, "Tshegofatso Mballa")]
+        );
+        assert_eq!(
+            found("Vathana, Agilan owes the balance"),
+            [(P, "Vathana, Agilan")]
+        );
+        // `vasea cretu` reads as a name only after a cue.
+        assert_eq!(found("/exports/7/vasea-cretu.csv"), []);
+        for text in [
+            "/donors/tide-table/pledges",
+            "/exports/7/weather-forecast.csv",
+            "for lorem ipsum",
+            "Stable Diffusion - image model",
+            "The Mogami Java Client SDK makes it easy",
+            "sold through Babaeva Aleksovska stopwatches",
+        ] {
+            assert_eq!(found(text), [], "{text}");
+        }
     }
 
     /// A town in no list after a phrase of movement and `to` or `in`.

@@ -4,6 +4,7 @@
 use super::cues::cue_bits;
 use super::gazetteer as gz;
 use super::hit::{is_among, Hit, CLASS, LOWER, UPPER};
+use super::namelike::Context;
 use super::EntityType;
 
 /// Letter case of a word.
@@ -190,15 +191,19 @@ fn gap(g: &[u8]) -> Gap {
     }
 }
 
-/// True when `key`, in no list, is the plural of a stop word
-/// (`Facilitators`, `Endpoints`): no name part either.
-fn plural_of_stop(key: &[u8]) -> bool {
-    key.len() >= 5
-        && key.last() == Some(&b's')
-        && key
-            .get(..key.len() - 1)
-            .and_then(gz::Key::new)
-            .is_some_and(|k| gz::LEXICON.class(&k) & gz::STOP != 0)
+/// The class bits that `key`, in no list, takes from its singular: a
+/// plural of a stop word (`Facilitators`, `Endpoints`) is a stop word, no
+/// name part either, and a plural of a role noun (`landlords`, `donors`) a
+/// role noun.
+fn plural_class(key: &[u8]) -> u16 {
+    if key.len() < 5 || key.last() != Some(&b's') {
+        return 0;
+    }
+    let c = key
+        .get(..key.len() - 1)
+        .and_then(gz::Key::new)
+        .map_or(0, |k| gz::LEXICON.class(&k));
+    c & (gz::STOP | gz::ROLE)
 }
 
 impl<'a> Words<'a> {
@@ -300,6 +305,15 @@ impl<'a> Words<'a> {
         self.class(i) & gz::ROLE != 0
     }
 
+    /// True when words `i` and `j` read as a personal name together by
+    /// their letters (see [`super::namelike::pair_namelike`]).
+    pub(crate) fn namelike_pair(&self, i: usize, j: usize, context: Context) -> bool {
+        let word = |k: usize| self.w.get(k).and_then(|w| self.b.get(w.s..w.e));
+        word(i)
+            .zip(word(j))
+            .is_some_and(|(a, b)| super::namelike::pair_namelike(a, b, context))
+    }
+
     /// The lexicon class bits of word `i`, memoised; a stop word's name
     /// bits are dropped.
     fn class(&self, i: usize) -> u16 {
@@ -317,7 +331,10 @@ impl<'a> Words<'a> {
             if let Some(k) = gz::Key::new(key) {
                 c = gz::LEXICON.class(&k);
             }
-            if self.extension(i, key) || (c == 0 && plural_of_stop(key)) {
+            if c == 0 {
+                c = plural_class(key);
+            }
+            if self.extension(i, key) {
                 c = gz::STOP;
             }
             if c & gz::STOP != 0 {

@@ -164,6 +164,13 @@ pub fn cases() -> Vec<(&'static str, String)> {
         ("subject", fill("; Zorvak signs for ")),
         ("verb-pair", fill("Zorvak Telmiri collects the ")),
         ("movement", fill("heading to Zorvak de ")),
+        // Words no list knows that read as names by their letters
+        // (`pii::namelike`): slugs after a person's segment, lower-case pairs
+        // after a cue, capitalised pairs standing alone, `Last, First`.
+        ("namelike-slug", fill("/donors/vasea-cretu/")),
+        ("namelike-lower", fill("by avanti jayraman on ")),
+        ("namelike-pair", fill("Tshegofatso Mballa - ")),
+        ("namelike-last-first", fill("; Vathana, Agilan owes ")),
         // Words no list knows that end like surnames (`words::surname_suffix`),
         // `Last, First` with an unknown given name, slugs as file names and
         // JSON strings, and place-name generic words before every run.

@@ -1,0 +1,134 @@
+//! Name-likeness: how much a word's letters look like a personal name's
+//! rather than an English word's, for the rules that read a word no list
+//! knows (`Landry will sort out the tip`, `/donors/njoya-zamri/pledges`).
+//!
+//! The table (`data/namelike.bin`, 2 KiB, built by `tools/gazetteer/build.py`
+//! from the name lists and the English words of Debian `wamerican`) holds a
+//! 4-bit log-odds level for each of 4,096 buckets of letter trigrams; a word
+//! scores the sum over the trigrams of `^word$`. The build script states how
+//! the levels are made; `experiments/results/namelike-proto.md` how the
+//! method was chosen and what it can and cannot tell apart (a brand named
+//! after a person reads as a name: only context stops it).
+
+/// Trigram levels, two a byte (bucket `b` in byte `b >> 1`, the low nibble
+/// when `b` is even).
+static TABLE: &[u8; 2048] = include_bytes!("data/namelike.bin");
+
+/// What context says about two words before their letters are read
+/// ([`pair_namelike`]); the less it says, the more the letters must.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Context {
+    /// A person's cue or role noun comes before (`/donors/vasea-cretu/`,
+    /// `?by=visnu-shengelia`, `entered as keabetswe huamani`): the letters
+    /// need only not read as English.
+    Cued,
+    /// The words stand alone: a clause or a key opens before them or one
+    /// closes after them (`/exports/7/njoya-zamri.csv`, `Tshegofatso Mballa
+    /// — deposit`). In running text no letters are enough: a brand may be
+    /// named like a person (see `experiments/pii/HELDOUT.md`).
+    Bounded,
+}
+
+impl Context {
+    /// The least letters of each word, the least score of each word and the
+    /// least score of both, in the table's half steps. Chosen on the dev
+    /// splits (see `experiments/pii/HELDOUT.md`).
+    const fn minimums(self) -> (usize, i32, i32) {
+        match self {
+            Context::Cued => (3, -10, 0),
+            Context::Bounded => (4, 5, 19),
+        }
+    }
+}
+
+/// Longest word scored; a longer one is no name.
+const MAX_LEN: usize = 24;
+
+/// The name-likeness of `word` in the table's half steps (each trigram adds
+/// `2l - 15` for its level `l`), or `None` unless it is 3 to 24 ASCII letters
+/// (either case: the score reads lower case).
+pub(crate) fn score(word: &[u8]) -> Option<i32> {
+    if !(3..=MAX_LEN).contains(&word.len()) || !word.iter().all(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    let at = |k: usize| match k {
+        0 => b'^',
+        k if k > word.len() => b'$',
+        k => word.get(k - 1).map_or(b'$', u8::to_ascii_lowercase),
+    };
+    let mut sum = 0;
+    for k in 0..word.len() {
+        let h = (k..k + 3).fold(0x811c_9dc5_u32, |h, j| {
+            (h ^ u32::from(at(j))).wrapping_mul(0x0100_0193)
+        });
+        let b = (h & 0xfff) as usize;
+        let level = TABLE.get(b >> 1).map_or(0, |x| (x >> ((b & 1) * 4)) & 0xf);
+        sum += 2 * i32::from(level) - 15;
+    }
+    Some(sum)
+}
+
+/// True when two words no list knows read as a personal name together
+/// in `context`: each has a vowel and the [`Context::minimums`] of letters
+/// and score, and both together their least score. `btc usdt` (no vowel),
+/// `tide table`, `guest posts` and `news feed` are no name anywhere.
+pub(crate) fn pair_namelike(a: &[u8], b: &[u8], context: Context) -> bool {
+    let (len, part_min, pair_min) = context.minimums();
+    let part = |x: &[u8]| {
+        let vowel = x
+            .iter()
+            .any(|c| b"aeiouy".contains(&c.to_ascii_lowercase()));
+        if x.len() >= len && vowel {
+            score(x)
+        } else {
+            None
+        }
+    };
+    match (part(a), part(b)) {
+        (Some(x), Some(y)) => x.min(y) >= part_min && x + y >= pair_min,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_words() {
+        use Context::{Bounded, Cued};
+        let pair = |a: &str, b: &str, c| pair_namelike(a.as_bytes(), b.as_bytes(), c);
+        for (a, b) in [
+            ("njoya", "zamri"),
+            ("vardo", "ghvinjilia"),
+            ("yazhisai", "hanya"),
+        ] {
+            assert!(pair(a, b, Bounded), "{a} {b}");
+        }
+        for (a, b) in [
+            ("vasea", "cretu"),
+            ("mengue", "rodeline"),
+            ("goh", "aobakwe"),
+        ] {
+            assert!(pair(a, b, Cued) && !pair(a, b, Bounded), "{a} {b}");
+        }
+        let words = [
+            ("btc", "usdt"),
+            ("tide", "table"),
+            ("weather", "forecast"),
+            ("news", "feed"),
+            ("guest", "posts"),
+            ("stable", "diffusion"),
+            ("open", "data"),
+            ("zzz", "zzz"),
+        ];
+        for (a, b) in words {
+            assert!(!pair(a, b, Cued), "{a} {b}");
+        }
+        assert_eq!(score(b"ab"), None);
+        assert_eq!(score(b"o'neil"), None);
+        assert_eq!(score("zo\u{eb}".as_bytes()), None);
+        assert_eq!(score(b"LANDRY"), score(b"landry"));
+        assert!(score(b"thiruvalluvar") > score(b"settlement"));
+    }
+}
