@@ -10,7 +10,12 @@
 //! * an unknown capitalised word before a distinctive surname (`Priya Sharma`);
 //! * a Title-case pair that is owned (`Kenji Iyer's records`, `Liv Ozturk
 //!   account`) or ends the clause after `for`/`by`/`cc` (`for Folake Asante`),
-//!   whatever the gazetteer says.
+//!   whatever the gazetteer says;
+//! * two words no list knows that read as a name by their letters (see
+//!   [`super::namelike`]): after a person's cue (`/donors/vasea-cretu/`,
+//!   `asked by avanti jayraman on slack`), or standing alone as a slug, a
+//!   clause or `Last, First` (`/exports/7/njoya-zamri.csv`, `Tshegofatso
+//!   Mballa - deposit`); never in running text.
 //!
 //! A capitalised pair is an organisation, not a person, when a later word is
 //! a corporate designator (`Warner Bros`, `Vanguard Group`) or the next word
