@@ -315,8 +315,8 @@ def namelike(names, dictionary):
                 counts[fnv1a(g) & (buckets - 1)] += 1
     dp = sum(pos) + NAMELIKE_K * buckets
     dn = sum(neg) + NAMELIKE_K * buckets
-    odds = [math.log((p + NAMELIKE_K) / dp) - math.log((n + NAMELIKE_K) / dn) for p, n in zip(pos, neg)]
-    seen = sorted(abs(v) for v, p, n in zip(odds, pos, neg) if p or n)
+    odds = [math.log((p + NAMELIKE_K) / dp) - math.log((n + NAMELIKE_K) / dn) for p, n in zip(pos, neg, strict=True)]
+    seen = sorted(abs(v) for v, p, n in zip(odds, pos, neg, strict=True) if p or n)
     clip = seen[min(len(seen) - 1, int(NAMELIKE_CLIP * len(seen)))]
     step = 2 * clip / 15
     levels = [round((max(-clip, min(clip, v)) + clip) / step) for v in odds]

@@ -297,7 +297,8 @@ positives = [
     scan("payers and riders are person cues", "/api/payers/olfa.hajri; rider: Labib Auraq",
          [("PERSON", "olfa.hajri"), ("PERSON", "Labib Auraq")]),
     scan("unknown names read by their letters: a slug after a person's segment, a file name, a by= value",
-         "https://api.example.com/donors/vasea-cretu/pledges; /poems/1.txt?by=vardo-ghvinjilia&page=2; /exports/7/njoya-zamri.csv",
+         "https://api.example.com/donors/vasea-cretu/pledges; /poems/1.txt?by=vardo-ghvinjilia&page=2; "
+         "/exports/7/njoya-zamri.csv",
          [("PERSON", "vasea-cretu"), ("PERSON", "vardo-ghvinjilia"), ("PERSON", "njoya-zamri")]),
     scan("unknown lower-case names after a cue, read by their letters",
          "asked by avanti jayraman on slack; name entered as keabetswe huamani",
