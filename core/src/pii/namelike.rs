@@ -47,6 +47,9 @@ const MAX_LEN: usize = 24;
 /// The name-likeness of `word` in the table's half steps (each trigram adds
 /// `2l - 15` for its level `l`), or `None` unless it is 3 to 24 ASCII letters
 /// (either case: the score reads lower case).
+// Out of line, as `pair_namelike`: inlined at each reading it cost 151
+// bytes of the component, and it runs only where context allows a name.
+#[inline(never)]
 pub(crate) fn score(word: &[u8]) -> Option<i32> {
     if !(3..=MAX_LEN).contains(&word.len()) || !word.iter().all(u8::is_ascii_alphabetic) {
         return None;
@@ -72,6 +75,7 @@ pub(crate) fn score(word: &[u8]) -> Option<i32> {
 /// in `context`: each has a vowel and the [`Context::minimums`] of letters
 /// and score, and both together their least score. `btc usdt` (no vowel),
 /// `tide table`, `guest posts` and `news feed` are no name anywhere.
+#[inline(never)]
 pub(crate) fn pair_namelike(a: &[u8], b: &[u8], context: Context) -> bool {
     let (len, part_min, pair_min) = context.minimums();
     let part = |x: &[u8]| {
