@@ -54,9 +54,9 @@ pub(crate) fn score(word: &[u8]) -> Option<i32> {
     if !(3..=MAX_LEN).contains(&word.len()) || !word.iter().all(u8::is_ascii_alphabetic) {
         return None;
     }
+    // Byte `k` of `^word$`, lower case.
     let at = |k: usize| match k {
         0 => b'^',
-        k if k > word.len() => b'$',
         k => word.get(k - 1).map_or(b'$', u8::to_ascii_lowercase),
     };
     let mut sum = 0;

@@ -581,12 +581,8 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         // Neither word known: both read as names by their letters, and the
         // clause ends or a linking word follows (`asked by avanti jayraman
         // on slack`, `entered as keabetswe huamani`; see [`LINKERS`]).
-        let linked =
-            w.w.get(i + 3)
-                .is_some_and(|z| z.gap == Gap::Space && z.shape == Shape::Lower)
-                && w.is(i + 3, LINKERS);
         if (f | g) & (FIRST | LAST | STOP) == 0
-            && (clause_end || linked)
+            && (clause_end || linker(w, i + 3))
             && w.cue(i + 2) == 0
             && w.namelike_pair(i + 1, i + 2, if strong { Cued } else { Bounded })
         {
@@ -863,11 +859,7 @@ const SUBJECT_VERBS: &str = "signs owes asks asked booked wrote emailed";
 /// payment or a thanks, is no place and a linking word follows it (`pay
 /// Yash for the ride`, `thanks Aikkiya for covering this`; see [`LINKERS`]).
 fn lone_given_name_linked(w: &mut Words<'_>, j: usize) -> bool {
-    let linked =
-        w.w.get(j + 1)
-            .is_some_and(|z| z.gap == Gap::Space && z.shape == Shape::Lower)
-            && w.is(j + 1, LINKERS);
-    linked && lone_word(w, j)
+    linker(w, j + 1) && lone_word(w, j)
 }
 
 /// True when word `j` is Title-case, of 3+ letters and no place: what a
@@ -1033,16 +1025,20 @@ fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
             w.after(i + 2),
             0 | b'.' | b',' | b';' | b':' | b')' | b'"' | b'!'
         ) || matches!(w.next_mark(i + 2), b'|' | b']' | b'\n')
-            || (w
-                .w
-                .get(i + 3)
-                .is_some_and(|z| z.gap == Gap::Space && z.shape == Shape::Lower)
-                && w.is(i + 3, LINKERS)))
+            || linker(w, i + 3))
 }
 
 /// Lower-case words that go on after a name without being its head noun
 /// (`requested by Juna Honan via agent`, `for Maria Garcia on Friday`).
 const LINKERS: &str = "via on at from and in to using through with for please";
+
+/// True when word `k` is a lower-case linking word ([`LINKERS`]) after a
+/// space: the name before it has ended.
+fn linker(w: &Words<'_>, k: usize) -> bool {
+    w.w.get(k)
+        .is_some_and(|z| z.gap == Gap::Space && z.shape == Shape::Lower)
+        && w.is(k, LINKERS)
+}
 
 /// True when the cue at word `i` is a greeting or thanks (`thanks Brid!`,
 /// `hello Sneha,`): a lone capitalised word that ends the clause after it
