@@ -19,8 +19,8 @@
 //! length (layout at [`lexicon`]): each block's first entry whole, with its
 //! 6-bit class symbol, so the block heads stay a binary search over
 //! fixed-width records, the others as (shared prefix length, a 3-bit short
-//! class code, the characters after the prefix); 250,605 bytes for 67,974
-//! entries (2026-12-03), plus a 2,356-byte first-character index. The small table of two-word
+//! class code, the characters after the prefix); 229,941 bytes for 68,003
+//! entries (blocks of 16, 2026-12-05), plus a 2,356-byte first-character index. The small table of two-word
 //! organisations stays separate (fixed-width records). The per-list tables
 //! (`first.bin`…) are written too, for the tests; only the lexicon and the
 //! organisations are linked outside them.
@@ -181,8 +181,17 @@ fn entries(text: &str) -> impl Iterator<Item = &[u8]> {
 /// from 0.61 to 1.0 ms. With 8 the slowest case stays as before (~0.75 ms)
 /// but `rio` and `newyork` take ~0.1 ms more (0.57 -> 0.67-0.72 and 0.44 ->
 /// 0.53-0.57 ms, A/B on the same load); 4 measured the same there, so that
-/// cost is the head and block setup, not the block scan.
-const LEXICON_BLOCK: usize = 8;
+/// cost is the head and block setup, not the block scan. On the 68,003-entry
+/// lexicon of 2026-12-05 (6-bit classes, short class codes, the
+/// first-character index), 16 against 8: 229,941 bytes against 250,773
+/// (12: 236,879), the component 20.8 KB smaller; the scan of `make pii-eval`'s
+/// dev triples 3.63 against 3.58 µs at the median (p95 7.30 against 7.13,
+/// three interleaved rounds), and every `pii_worst` case within the noise
+/// of two interleaved runs (`rio` 1.26 against 1.23 ms, the slowest,
+/// `CapsNo`, 1.55 against 1.69). A body's shared lengths then take more than
+/// one 64-bit read past 9 entries of 33+ characters, so the lookup reads
+/// them 57 bits at a time.
+const LEXICON_BLOCK: usize = 16;
 
 /// Bits of a lexicon entry's class symbol (`CLASS_BITS` in
 /// `src/pii/gazetteer.rs`): up to 64 classes.
@@ -251,7 +260,7 @@ impl Bits {
 /// - the bodies: for each block, starting on a byte, for each of its other
 ///   entries in order the length of the prefix it shares with the entry
 ///   before it ([`lcp_bits`] bits each, all together first, so a lookup reads
-///   them at once), then their short class codes ([`COMMON_BITS`] bits each,
+///   up to 57 bits of them at once), then their short class codes ([`COMMON_BITS`] bits each,
 ///   all together, also one read), then the class symbols of the entries
 ///   whose short code is the escape, in order, then each entry as the
 ///   characters after its shared prefix (five bits each; the count is `k`
@@ -284,9 +293,8 @@ fn lexicon(data: &std::path::Path, prefixes: &str, out_dir: &std::path::Path) ->
     );
     let longest = all.keys().map(Vec::len).max().unwrap_or(0);
     assert!(
-        (LEXICON_BLOCK as u32 - 1) * lcp_bits(longest) <= 57
-            && (LEXICON_BLOCK as u32 - 1) * COMMON_BITS <= 57,
-        "a block's shared lengths, and its short class codes, fit one 64-bit read"
+        (LEXICON_BLOCK as u32 - 1) * COMMON_BITS <= 57,
+        "a block's short class codes fit one 64-bit read"
     );
     // BTreeMap order is byte order, the packed order of the records.
     let lines: Vec<Vec<(&Vec<u8>, u8)>> = (1..=longest)

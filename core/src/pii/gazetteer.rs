@@ -45,16 +45,16 @@ const FIELD_LOW_BITS: u64 = 0x9249_2492_4924_9249;
 /// `ceil((5k + 6) / 8)` bytes (characters as in a [`Table`], then a
 /// [`CLASS_BITS`]-bit class symbol) followed by the 2-byte offset of the
 /// block's body; the body holds the shared-prefix length of each of the
-/// block's other entries (with the entry before), all together so one read
-/// gets them, then their [`COMMON_BITS`]-bit short class codes (an index in
+/// block's other entries (with the entry before), all together so a read
+/// gets as many as 57 bits hold, then their [`COMMON_BITS`]-bit short class codes (an index in
 /// `common`, or [`ESCAPE`]; one read too), then the class symbols of the
 /// escaped entries, then each of those entries as the characters after its
 /// shared prefix at five bits each. A lookup binary-searches the heads of
 /// the key's length that start with the key's first character (`first`
 /// says where they are), then reads at most one body (`block - 1`
 /// entries), skipping each entry that cannot equal the key from its shared
-/// length alone. 67,974 entries
-/// in 250,605 bytes (blocks of 8) and a 2,356-byte index; the answers are
+/// length alone. 68,003 entries
+/// in 229,941 bytes (blocks of 16) and a 2,356-byte index; the answers are
 /// the lists' (`lexicon_answers_every_entry_and_its_near_misses`).
 pub(crate) struct Lexicon {
     /// Each length's heads then bodies, shortest length first.
@@ -314,10 +314,13 @@ impl Lexicon {
         // The key's bits from character `m` on.
         let mut rest = peek(&key.bytes, 5 * m);
         let others = count.saturating_sub(j * self.block).min(self.block) - 1;
-        // The body's shared lengths, all in one read (`core/build.rs`
-        // checks they fit), then its entries: the next one at `at`.
-        let mut lengths = peek(self.packed, 8 * (mid + offset));
-        let codes = 8 * (mid + offset) + others * lcp_bits as usize;
+        // The body's shared lengths, read `per` at a time (a 64-bit read
+        // holds at least 57 bits), then its entries: the next one at `at`.
+        let start = 8 * (mid + offset);
+        let per = 57usize.checked_div(lcp_bits as usize).unwrap_or(usize::MAX);
+        let mut lengths = peek(self.packed, start);
+        let mut left = per;
+        let codes = start + others * lcp_bits as usize;
         // The short codes, field 0 highest; `escaped` has the lowest bit of
         // each field that is the escape (all its bits set).
         let short = peek(self.packed, codes)
@@ -327,6 +330,11 @@ impl Lexicon {
         let escapes = codes + others * COMMON_BITS;
         let mut at = escapes + escaped.count_ones() as usize * CLASS_BITS;
         for i in 0..others {
+            if left == 0 {
+                lengths = peek(self.packed, start + i * lcp_bits as usize);
+                left = per;
+            }
+            left -= 1;
             let shared = lengths.checked_shr(64 - lcp_bits).unwrap_or(0) as usize;
             lengths = lengths.checked_shl(lcp_bits).unwrap_or(0);
             let n = k - shared;
