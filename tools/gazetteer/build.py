@@ -109,6 +109,8 @@ devnet polygon avalanche arbitrum optimism
 workers oracle oracles functions protocol apis sdk apps servers database runtime
 markets feeds vault swap cdn sandbox console studio agents bots mcp llm gpt maps plugin
 extension marketplace portal
+payroll compliance treasury procurement accounting marketing engineering committee
+operations ops management security audit automation bot none null tbd nobody
 """.split()
 
 # Well-known organisations and products whose names look like "First Last"

@@ -61,16 +61,18 @@ pub(crate) fn scan(t: &str, person: bool, location: bool, ctx: bool, out: &mut V
             None if location => place_at(&mut w, i, out, &mut pending),
             None => None,
         };
-        if let Some(j) = next {
+        if let Some(mut j) = next {
             given_before(&mut w, before, out);
             // The word after the new finding of two words or more, if any
-            // (see `Words::hit_end`).
+            // (see `Words::hit_end`); the scan goes on after the finding
+            // (`words::hit` may take in a double surname's second half).
             if let Some(h) = out.get(before..).and_then(<[Hit]>::last) {
                 let first = w.w.binary_search_by_key(&h.start, |y| y.s);
                 if let Ok(k) = w.w.binary_search_by_key(&h.end, |y| y.e) {
                     if first != Ok(k) {
                         w.hit_end = k + 1;
                     }
+                    j = j.max(k + 1);
                 }
             }
             i = j;
@@ -532,11 +534,24 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     // `registered as Huanca, Mesidor`, `known as Zorvak`: a verb of naming
     // and `as`.
     let named_as = spaced && i > 0 && w.is(i, "as") && w.is(i - 1, NAMING);
+    // `Approved by Amarilys.`: `by` after a verb of approval names the
+    // approver (see [`APPROVING`]); a weak cue that also reads a lone
+    // Title-case word ending the clause.
+    let approved_by = spaced
+        && i > 0
+        && w.is(i, "by")
+        && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
+        && w.is(i - 1, APPROVING);
+    // `on call: Abdizhamil`, `"sign_off": "Zoila"`: a key that names who
+    // is on duty or signs off.
+    let duty_key = first.gap == Gap::Key
+        && i > 0
+        && ((w.is(i, "call") && w.is(i - 1, "on")) || (w.is(i, "off") && w.is(i - 1, "sign")));
     // `pay Vimal Srigama for the cab ride`, `reimburse Rabit Zahri`: a
     // lower-case verb of payment before capitalised words.
     let lower_cue = w.w.get(i).is_some_and(|x| x.shape == Shape::Lower);
     let paid = spaced && capital_next && lower_cue && w.is(i, PAY_VERBS);
-    let strong = cue & STRONG != 0 || role || by_key || care_of || named_as || paid;
+    let strong = cue & STRONG != 0 || role || by_key || care_of || named_as || paid || duty_key;
     let weak = !strong && cue & WEAK != 0;
     if (!strong && !weak) || (comma && !(strong && lower_cue && !by_key)) {
         return None;
@@ -726,8 +741,8 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         || (words == 2 && clause_pair(w, i))
         || (words == 1
             && end == i + 1
-            && greeting(w, i)
-            && (lone_given_name(w, end) || lone_given_name_linked(w, end)))
+            && ((greeting(w, i) && (lone_given_name(w, end) || lone_given_name_linked(w, end)))
+                || (approved_by && lone_approver(w, end))))
     {
         600
     } else {
@@ -799,6 +814,18 @@ fn lone_given_name(w: &mut Words<'_>, j: usize) -> bool {
     }
 }
 
+/// True when word `j`, a lone word after `Approved by`, ends its clause
+/// ([`lone_given_name`]) and is no cue (`Prof.`) and no surname before a
+/// comma or title's dot and a capital (`Smith, J.`, `Prof. Kowalski`:
+/// other rules read those whole).
+fn lone_approver(w: &mut Words<'_>, j: usize) -> bool {
+    w.cue(j) == 0
+        && w.w
+            .get(j + 1)
+            .is_none_or(|n| !matches!(n.gap, Gap::Comma | Gap::DotSpace) || n.shape == Shape::Lower)
+        && lone_given_name(w, j)
+}
+
 /// True when word `i`, a lone Title-case word of 3+ letters that opens a
 /// clause (the text, a `;`-separated part or a JSON string starts there), is
 /// the subject of a person's verb ([`SUBJECT_VERBS`]) and a lower-case word
@@ -824,7 +851,7 @@ fn lone_subject(w: &mut Words<'_>, i: usize) -> bool {
         && v.shape == Shape::Lower
         && z.gap == Gap::Space
         && z.shape == Shape::Lower
-        && w.is(i + 1, SUBJECT_VERBS)
+        && (w.is(i + 1, SUBJECT_VERBS) || (w.flags(i) & FIRST != 0 && w.is(i + 1, "will")))
         && w.flags(i) & (STOP | FIRST_AMB | LAST_WL) == 0
         && w.cue(i) == 0
         && !is_place(w, i, 1)
@@ -951,6 +978,11 @@ fn head_noun(w: &mut Words<'_>, b: usize) -> bool {
 
 /// Verbs of naming: with `as` after them, a cue (`registered as …`).
 const NAMING: &str = "registered entered listed known signed named booked";
+
+/// Verbs of approval: with `by` after them, a strong cue (`Approved by …`).
+/// Not `signed`, `verified` or `certified`: `Signed by Ledger`, `Verified by
+/// Visa` name products.
+const APPROVING: &str = "approved authorized authorised reviewed countersigned";
 
 /// Determiners and object pronouns: the word before one is a verb (see
 /// `head_noun`).
@@ -1616,6 +1648,54 @@ mod tests {
         ] {
             assert_eq!(found(text), [], "{text}");
         }
+    }
+
+    /// Lone names in the slots of who approves, is on call or signs off,
+    /// and before `will` when the list knows the given name.
+    #[test]
+    fn approvers_and_people_on_duty() {
+        use EntityType::Person as P;
+        for (text, name) in [
+            ("Premium quality image Approved by Serghei", "Serghei"),
+            ("Approved by Zied; thanks", "Zied"),
+            ("reviewed by Tolea.", "Tolea"),
+            ("Meter reading 482; on call: Gulnar", "Gulnar"),
+            ("{\"note\":\"thanks\",\"sign_off\":\"Yolette\"}", "Yolette"),
+            ("Billed per tile; Saul will sort out the tip", "Saul"),
+            ("approved by Prof. Kowalski", "Kowalski"),
+        ] {
+            assert_eq!(found(text), [(P, name)], "{text}");
+        }
+        for text in [
+            "Approved by Payroll",
+            "approved by Compliance; ok",
+            "on call: none",
+            "on call: Ops",
+            "Stripe will charge the card",
+            "Signed by Ledger",
+            "Verified by Visa",
+        ] {
+            assert_eq!(found(text), [], "{text}");
+        }
+        // A surname before a comma and an initial is no lone approver.
+        assert!(!found("approved by Smith, J.").contains(&(P, "Smith")));
+    }
+
+    /// A double surname is one name: its second half is not left in the
+    /// clear.
+    #[test]
+    fn double_surnames_whole() {
+        use EntityType::Person as P;
+        for (text, name) in [
+            ("for Kwame Mensah-Bonsu", "Kwame Mensah-Bonsu"),
+            ("invoice for Anna Smith-Jones today", "Anna Smith-Jones"),
+            ("Nkechi Okonkwo-Adeyemi paid", "Nkechi Okonkwo-Adeyemi"),
+            ("for Anna-Lena Smith-Jones", "Anna-Lena Smith-Jones"),
+            ("patient Ana Garcia-Lopez-Perez", "Ana Garcia-Lopez-Perez"),
+        ] {
+            assert_eq!(found(text), [(P, name)], "{text}");
+        }
+        assert_eq!(found("for Anna Smith-2"), [(P, "Anna Smith")]);
     }
 
     /// A town in no list after a phrase of movement and `to` or `in`.

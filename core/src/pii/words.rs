@@ -432,8 +432,20 @@ pub(crate) fn capital(s: Shape) -> bool {
     matches!(s, Shape::Title | Shape::Upper)
 }
 
-/// A hit of entity `e` spanning words `a..=b`.
-pub(crate) fn hit(w: &Words<'_>, a: usize, b: usize, e: EntityType, score: u16) -> Option<Hit> {
+/// A hit of entity `e` spanning words `a..=b`. A person's name takes the
+/// Title-case words hyphenated to its last one (`Kwame Mensah-Bonsu`,
+/// `Ana García-López`): a double surname is one name, and its second half
+/// would be left in the clear.
+pub(crate) fn hit(w: &Words<'_>, a: usize, mut b: usize, e: EntityType, score: u16) -> Option<Hit> {
+    if e == EntityType::Person {
+        while w
+            .w
+            .get(b + 1)
+            .is_some_and(|y| y.gap == Gap::Join(b'-') && y.shape == Shape::Title)
+        {
+            b += 1;
+        }
+    }
     let (s, t) = (w.w.get(a)?.s, w.w.get(b)?.e);
     Some(Hit::new(e, s, t, score))
 }

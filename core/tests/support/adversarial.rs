@@ -171,6 +171,21 @@ pub fn cases() -> Vec<(&'static str, String)> {
         ("namelike-lower", fill("by avanti jayraman on ")),
         ("namelike-pair", fill("Tshegofatso Mballa - ")),
         ("namelike-last-first", fill("; Vathana, Agilan owes ")),
+        // Lone approvers and people on duty (`names::lone_approver`), and
+        // double surnames taken in whole by `words::hit` (one long chain of
+        // hyphenated Title-case words after a name, and many short ones).
+        ("approver", fill("Approved by Zorvak; on call: Telmiri; ")),
+        (
+            "hyphen-chain",
+            fill_with(|i| {
+                if i == 0 {
+                    "for Anna ".into()
+                } else {
+                    "Smith-".into()
+                }
+            }),
+        ),
+        ("hyphen-pairs", fill("for Anna Smith-Jones-Telmiri ")),
         // Words no list knows that end like surnames (`words::surname_suffix`),
         // `Last, First` with an unknown given name, slugs as file names and
         // JSON strings, and place-name generic words before every run.
