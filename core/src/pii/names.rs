@@ -1698,6 +1698,29 @@ mod tests {
         assert_eq!(found("for Anna Smith-2"), [(P, "Anna Smith")]);
     }
 
+    /// A town in no list as an office's key or path segment.
+    #[test]
+    fn towns_as_offices() {
+        use EntityType::Location as L;
+        for (t, place) in [
+            ("Orbital elements; office: Krapina", "Krapina"),
+            ("office: Agua de Dios", "Agua de Dios"),
+            ("https://api.example.com/offices/Kribi/hours", "Kribi"),
+        ] {
+            assert_eq!(found(t), [(L, place)], "{t}");
+        }
+        for t in [
+            "office: Head Office",
+            "office: Microsoft Office",
+            "office: Remote",
+            "store: Apple Store",
+            "https://api.example.com/stores/Apple/hours",
+            "branch: Develop",
+        ] {
+            assert_eq!(found(t), [], "{t}");
+        }
+    }
+
     /// A town in no list after a phrase of movement and `to` or `in`.
     #[test]
     fn towns_after_movement() {
@@ -1809,7 +1832,8 @@ mod tests {
         use EntityType::Location as L;
         assert_eq!(found("trip to Puerto Lopez"), [(L, "Puerto Lopez")]);
         assert_eq!(found("trip to Agua de Zorvaby"), [(L, "Agua de Zorvaby")]);
-        assert_eq!(found("office: San Zorvaby"), []);
+        // No person; an office's key names a place (see `towns_as_offices`).
+        assert_eq!(found("office: San Zorvaby"), [(L, "San Zorvaby")]);
         // A one-word gazetteer place (`La`) there starts the run.
         assert_eq!(found("city=La Merced"), [(L, "La Merced")]);
         assert_eq!(found("trip to La Zorvaby"), [(L, "La Zorvaby")]);

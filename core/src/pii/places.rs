@@ -235,6 +235,12 @@ const TRAVEL: &str = "trip travel flight flights ship ships shipped shipping del
 /// place key comes first (`the store in Dalfsen`, `pickup point in Seia`).
 const SITES: &str = "store shop point office offices warehouse hotel branch depot";
 
+/// Site nouns that name a place as a key or path segment on their own
+/// (`office: Krapina`, `/offices/Kribi/`); not `store`, `stores` or `shop`,
+/// whose names are brands as often (`/stores/Apple/hours`), nor `branch`
+/// (`branch: Develop`), nor before `of` (`the office of Dr. Berg`).
+const SITE_KEYS: &str = "office offices";
+
 /// What may come before a site noun.
 const DETERMINERS: &str = "the a an our your their my pickup dropoff collection field head";
 
@@ -254,8 +260,9 @@ fn unlisted_place(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usi
     if place_cue(w, i) == 0 && !site_after(w, i, last) {
         return None;
     }
-    // An organisation word ends no place name (`ships to Acme Corp`).
-    if (i..=last).any(|k| w.cue(k) & ORG != 0) {
+    // An organisation word or a site noun ends no place name (`ships to
+    // Acme Corp`, `office: Head Office`).
+    if (i..=last).any(|k| w.cue(k) & ORG != 0 || w.is(k, SITES)) {
         return None;
     }
     out.push(hit(w, i, last, EntityType::Location, 700)?);
@@ -336,8 +343,10 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
     let site = |w: &mut Words<'_>, s: usize| s > 0 && w.is(s, SITES) && w.is(s - 1, DETERMINERS);
     // A kind of place as a key (`town=Wommels`, `"city": "Alcácer do Sal"`),
     // a site noun after its determiner as a key (`collection point: Kribi`,
-    // `pickup_point=Kribi`), or after a comma (`field office, Kribi`).
-    let keyed = x.gap == Gap::Key && (w.cue(i - 1) & PLACE_KIND != 0 || site(w, i - 1));
+    // `pickup_point=Kribi`) or alone (`office: Krapina`, see
+    // [`SITE_KEYS`]), or after a comma (`field office, Kribi`).
+    let keyed = x.gap == Gap::Key
+        && (w.cue(i - 1) & PLACE_KIND != 0 || site(w, i - 1) || w.is(i - 1, SITE_KEYS));
     let listed =
         i > 1 && x.gap == Gap::Comma && w.is(i - 1, SITES_AFTER) && w.is(i - 2, DETERMINERS);
     // `the village of Sauwerd`
