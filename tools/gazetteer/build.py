@@ -111,6 +111,7 @@ markets feeds vault swap cdn sandbox console studio agents bots mcp llm gpt maps
 extension marketplace portal
 payroll compliance treasury procurement accounting marketing engineering committee
 operations ops management security audit automation bot none null tbd nobody
+yes true false pending auto automatic
 """.split()
 
 # Well-known organisations and products whose names look like "First Last"

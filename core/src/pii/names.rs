@@ -324,8 +324,19 @@ fn unknown_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
         w.w.get(i)
             .is_some_and(|x| matches!(x.gap, Gap::Break | Gap::Key));
     // The normaliser folds dashes to `-`.
-    let closes = matches!(w.after(j), 0 | b';' | b',' | b'.' | b')' | b'&' | b'"')
-        || matches!(w.next_mark(j), b'|' | b'(' | b'-' | b'\n');
+    let ends = matches!(w.after(j), 0 | b';' | b',' | b'.' | b')' | b'&' | b'"');
+    let closes = ends || matches!(w.next_mark(j), b'|' | b'(' | b'-' | b'\n');
+    // The whole value of a person's key (`?for=Judeline+Ngah&qty=1`,
+    // `?from=Yvens%20Molebatsi`): read as after a cue.
+    let ctx = if ends
+        && i > 0
+        && w.w.get(i).is_some_and(|x| x.gap == Gap::Key)
+        && w.cue(i - 1) & (STRONG | WEAK) != 0
+    {
+        Cued
+    } else {
+        Bounded
+    };
     j == i + 1
         && (opens || closes)
         && (i..=j).all(|k| {
@@ -334,7 +345,7 @@ fn unknown_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
                 && w.cue(k) == 0
                 && !is_place(w, k, 1)
         })
-        && w.namelike_pair(i, j, Bounded)
+        && w.namelike_pair(i, j, ctx)
 }
 
 /// `Last, First` as a whole labelled value (`screening: Kobelt, Larissa`):
@@ -542,11 +553,14 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         && w.is(i, "by")
         && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
         && w.is(i - 1, APPROVING);
-    // `on call: Abdizhamil`, `"sign_off": "Zoila"`: a key that names who
-    // is on duty or signs off.
+    // `on call: Abdizhamil`, `"sign_off": "Zoila"`, `approved: Emzar Ara`:
+    // a key that names who is on duty, signs off or approved; like a role
+    // noun's key it reads capitalised words only (`approved: yes`).
     let duty_key = first.gap == Gap::Key
-        && i > 0
-        && ((w.is(i, "call") && w.is(i - 1, "on")) || (w.is(i, "off") && w.is(i - 1, "sign")));
+        && (w.is(i, "approved")
+            || (i > 0
+                && ((w.is(i, "call") && w.is(i - 1, "on"))
+                    || (w.is(i, "off") && w.is(i - 1, "sign")))));
     // `pay Vimal Srigama for the cab ride`, `reimburse Rabit Zahri`: a
     // lower-case verb of payment before capitalised words.
     let lower_cue = w.w.get(i).is_some_and(|x| x.shape == Shape::Lower);
@@ -565,7 +579,7 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         return None;
     }
     let key = strong && first.gap == Gap::Key;
-    let keyed = key && !role;
+    let keyed = key && !role && !duty_key;
     if !key && !spaced && !comma {
         return None;
     }
@@ -796,8 +810,8 @@ fn last_first_after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Opti
 }
 
 /// True when word `j`, a lone capitalised word after a strong cue, ends its
-/// clause: the text ends, or punctuation (`.`, `,`, `;`, `)`, `'s`) follows,
-/// and it is not a place.
+/// clause: the text ends, or punctuation (`.`, `,`, `;`, `)`, `'s`, a JSON
+/// string's `"`) follows, and it is not a place.
 fn lone_given_name(w: &mut Words<'_>, j: usize) -> bool {
     let Some(y) = w.w.get(j).copied() else {
         return false;
@@ -808,7 +822,7 @@ fn lone_given_name(w: &mut Words<'_>, j: usize) -> bool {
     let rest = w.b.get(y.e..).unwrap_or(&[]);
     match rest.first() {
         None => true,
-        Some(b'.' | b',' | b';' | b')' | b'\'' | b'!') => true,
+        Some(b'.' | b',' | b';' | b')' | b'\'' | b'!' | b'"') => true,
         Some(b' ') => rest.get(1).is_none_or(|c| matches!(c, b'-' | b'(')),
         _ => false,
     }
@@ -1663,6 +1677,7 @@ mod tests {
             ("{\"note\":\"thanks\",\"sign_off\":\"Yolette\"}", "Yolette"),
             ("Billed per tile; Saul will sort out the tip", "Saul"),
             ("approved by Prof. Kowalski", "Kowalski"),
+            ("Poem text; approved: Birat Tuladhr", "Birat Tuladhr"),
         ] {
             assert_eq!(found(text), [(P, name)], "{text}");
         }
@@ -1674,6 +1689,11 @@ mod tests {
             "Stripe will charge the card",
             "Signed by Ledger",
             "Verified by Visa",
+            "approved: yes",
+            "approved: Auto",
+            "on call: yes",
+            "contact: yes",
+            "{\"sign_off\":\"true\"}",
         ] {
             assert_eq!(found(text), [], "{text}");
         }
