@@ -300,6 +300,9 @@ positives = [
          "https://api.example.com/donors/vasea-cretu/pledges; /poems/1.txt?by=vardo-ghvinjilia&page=2; "
          "/exports/7/njoya-zamri.csv",
          [("PERSON", "vasea-cretu"), ("PERSON", "vardo-ghvinjilia"), ("PERSON", "njoya-zamri")]),
+    scan("a slug after a role noun with a known given name second, and word-like names that stay English",
+         "https://api.example.com/landlords/amla-isai/rent; /donors/may-june/pledges; /r/1?by=page-rank",
+         [("PERSON", "amla-isai")]),
     scan("unknown lower-case names after a cue, read by their letters",
          "asked by avanti jayraman on slack; name entered as keabetswe huamani",
          [("PERSON", "avanti jayraman"), ("PERSON", "keabetswe huamani")]),

@@ -464,9 +464,14 @@ fn half_known_slug(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<us
     // `?by=visnu-shengelia`).
     let cued = i > 0 && x.gap == Gap::Key && (w.cue(i - 1) & (STRONG | WEAK) != 0 || w.role(i - 1));
     let context = if cued { Cued } else { Bounded };
-    let unknown = plain(f)
-        && plain(g)
-        && w.cue(i) == 0
+    // After a cue a known name that is no English word may be either word
+    // (`/landlords/amla-isai/`): the letters decide. A word-like name
+    // (`may-june`, `page-rank`) reads as English there.
+    let unknown = (if cued {
+        (f | g) & (STOP | FIRST_AMB | LAST_WL) == 0
+    } else {
+        plain(f) && plain(g)
+    }) && w.cue(i) == 0
         && w.cue(i + 1) == 0
         && w.namelike_pair(i, i + 1, context);
     // The known word reads as a name even when it is also a place
@@ -1650,6 +1655,11 @@ mod tests {
             found("Vathana, Agilan owes the balance"),
             [(P, "Vathana, Agilan")]
         );
+        // After a cue a known given name may be either word; word-like
+        // names read as English.
+        assert_eq!(found("/landlords/amla-isai/rent"), [(P, "amla-isai")]);
+        assert_eq!(found("/donors/may-june/pledges"), []);
+        assert_eq!(found("/r/1?by=page-rank"), []);
         // `vasea cretu` reads as a name only after a cue.
         assert_eq!(found("/exports/7/vasea-cretu.csv"), []);
         for text in [
