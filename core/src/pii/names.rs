@@ -409,6 +409,13 @@ fn unknown_last_before_first(w: &mut Words<'_>, i: usize) -> bool {
         b' ' => w.w.get(i + 2).is_some_and(|z| z.shape == Shape::Lower),
         _ => false,
     };
+    // Before a person's verb (`Thangatthamizhan, Padmini owes the balance`)
+    // the letters are read as after a cue.
+    let ctx = if end && (w.is(i + 2, SUBJECT_VERBS) || present_verb(w, i + 2)) {
+        Cued
+    } else {
+        Bounded
+    };
     start
         && end
         && x.shape == Shape::Title
@@ -416,7 +423,7 @@ fn unknown_last_before_first(w: &mut Words<'_>, i: usize) -> bool {
         && x.e - x.s >= 4
         && w.flags(i) & (FIRST | FIRST_AMB | LAST_WL | STOP) == 0
         && (w.flags(i + 1) & (FIRST | FIRST_AMB | STOP) == FIRST
-            || (w.flags(i) | w.flags(i + 1)) == 0 && w.namelike_pair(i, i + 1, Bounded))
+            || (w.flags(i) | w.flags(i + 1)) == 0 && w.namelike_pair(i, i + 1, ctx))
         && w.cue(i) == 0
         && !is_place(w, i, 1)
         && !is_place(w, i + 1, 1)
@@ -1655,6 +1662,12 @@ mod tests {
             found("Vathana, Agilan owes the balance"),
             [(P, "Vathana, Agilan")]
         );
+        // Before a person's verb the letters are read as after a cue.
+        assert_eq!(
+            found("Birdsong clip; Thangatthamizhan, Padmini owes the balance"),
+            [(P, "Thangatthamizhan, Padmini")]
+        );
+        assert_eq!(found("Thangatthamizhan, Padmini - the balance"), []);
         // After a cue a known given name may be either word; word-like
         // names read as English.
         assert_eq!(found("/landlords/amla-isai/rent"), [(P, "amla-isai")]);
