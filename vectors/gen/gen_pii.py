@@ -322,6 +322,8 @@ positives = [
     scan("a department, none and a title's abbreviation are no approver",
          "Approved by Payroll; on call: none; approved by Compliance; approved by Prof. Kowalski",
          [("PERSON", "Kowalski")]),
+    scan("a one-word name with its surname's initial", "landlord Zhana I; approved: Ayusma O; customer Plan B",
+         [("PERSON", "Zhana I"), ("PERSON", "Ayusma O")]),
     scan("a double surname is one name", "for Kwame Mensah-Bonsu; Ana García-López paid",
          [("PERSON", "Kwame Mensah-Bonsu"), ("PERSON", "Ana García-López")]),
     scan("a town in no list after a phrase of movement", "heading to Zorvaby; layover in Telmira Nort",

@@ -705,7 +705,10 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
                 Shape::Title | Shape::Upper | Shape::Lower | Shape::Initial
             )
         } else {
-            capital(y.shape) || (y.shape == Shape::Initial && j + 1 < w.w.len())
+            // An initial that ends the clause is a one-word name's surname
+            // (`landlord Zhana I; …`), taken by `words::hit`.
+            capital(y.shape)
+                || (y.shape == Shape::Initial && j + 1 < w.w.len() && !w.initial_after(j - 1))
         };
         if !ok_shape || f & STOP != 0 || (y.shape != Shape::Initial && y.e - y.s < 2) {
             break;
@@ -830,6 +833,9 @@ fn lone_given_name(w: &mut Words<'_>, j: usize) -> bool {
     };
     if !lone_word(w, j) {
         return false;
+    }
+    if w.initial_after(j) {
+        return true;
     }
     let rest = w.b.get(y.e..).unwrap_or(&[]);
     match rest.first() {
@@ -1739,6 +1745,24 @@ mod tests {
             assert_eq!(found(text), [(P, name)], "{text}");
         }
         assert_eq!(found("for Anna Smith-2"), [(P, "Anna Smith")]);
+    }
+
+    /// A one-word name takes its surname's initial when that ends the
+    /// clause; a pair does not (`John Smith A`), nor does a dot's initial
+    /// (`Anna B. Smith` is read whole by the initials rule).
+    #[test]
+    fn surname_initials() {
+        use EntityType::Person as P;
+        for (text, name) in [
+            ("Agent run 4177; landlord Zhana I", "Zhana I"),
+            ("approved: Ayusma O", "Ayusma O"),
+            ("customer Anna B", "Anna B"),
+            ("customer Anna B. Smith", "Anna B. Smith"),
+            ("report for John Smith A", "John Smith"),
+        ] {
+            assert_eq!(found(text), [(P, name)], "{text}");
+        }
+        assert_eq!(found("customer Plan B"), []);
     }
 
     /// A town in no list as an office's key or path segment.

@@ -410,6 +410,18 @@ impl<'a> Words<'a> {
         })
     }
 
+    /// True when a capital letter alone, a surname's initial, follows word
+    /// `i` after a space and ends the clause (the text ends, or `'s`, `;`,
+    /// `,` or `)` follows; not `.`: `Anna B. Smith`).
+    pub(crate) fn initial_after(&self, i: usize) -> bool {
+        self.w.get(i + 1).is_some_and(|y| {
+            y.gap == Gap::Space
+                && y.shape == Shape::Initial
+                && y.e == y.s + 1
+                && matches!(self.after(i + 1), 0 | b'\'' | b';' | b',' | b')')
+        })
+    }
+
     /// The byte right after word `i` (0 at the end).
     pub(crate) fn after(&self, i: usize) -> u8 {
         self.w
@@ -435,7 +447,9 @@ pub(crate) fn capital(s: Shape) -> bool {
 /// A hit of entity `e` spanning words `a..=b`. A person's name takes the
 /// Title-case words hyphenated to its last one (`Kwame Mensah-Bonsu`,
 /// `Ana García-López`): a double surname is one name, and its second half
-/// would be left in the clear.
+/// would be left in the clear; and a one-word name the initial of its
+/// surname, when that ends the clause (`Anna B`, `landlord Zhana I`; see
+/// [`Words::initial_after`]).
 pub(crate) fn hit(w: &Words<'_>, a: usize, mut b: usize, e: EntityType, score: u16) -> Option<Hit> {
     if e == EntityType::Person {
         while w
@@ -443,6 +457,9 @@ pub(crate) fn hit(w: &Words<'_>, a: usize, mut b: usize, e: EntityType, score: u
             .get(b + 1)
             .is_some_and(|y| y.gap == Gap::Join(b'-') && y.shape == Shape::Title)
         {
+            b += 1;
+        }
+        if a == b && w.initial_after(b) {
             b += 1;
         }
     }
