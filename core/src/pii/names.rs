@@ -1765,7 +1765,8 @@ mod tests {
         assert_eq!(found("customer Plan B"), []);
     }
 
-    /// A town in no list as an office's key or path segment.
+    /// A town in no list as an office's or a location's key or path
+    /// segment, or after `weather for`.
     #[test]
     fn towns_as_offices() {
         use EntityType::Location as L;
@@ -1773,6 +1774,10 @@ mod tests {
             ("Orbital elements; office: Krapina", "Krapina"),
             ("office: Agua de Dios", "Agua de Dios"),
             ("https://api.example.com/offices/Kribi/hours", "Kribi"),
+            ("location: Kongerslev", "Kongerslev"),
+            ("?location=Kongerslev&days=3", "Kongerslev"),
+            ("Hourly weather for Kongerslev", "Kongerslev"),
+            ("tides for Molagavita", "Molagavita"),
         ] {
             assert_eq!(found(t), [(L, place)], "{t}");
         }
@@ -1783,6 +1788,10 @@ mod tests {
             "store: Apple Store",
             "https://api.example.com/stores/Apple/hours",
             "branch: Develop",
+            "forecast: Sunny",
+            "weather: Cloudy",
+            "weather in English",
+            "location: Remote",
         ] {
             assert_eq!(found(t), [], "{t}");
         }

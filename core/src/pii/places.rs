@@ -235,11 +235,16 @@ const TRAVEL: &str = "trip travel flight flights ship ships shipped shipping del
 /// place key comes first (`the store in Dalfsen`, `pickup point in Seia`).
 const SITES: &str = "store shop point office offices warehouse hotel branch depot";
 
-/// Site nouns that name a place as a key or path segment on their own
-/// (`office: Krapina`, `/offices/Kribi/`); not `store`, `stores` or `shop`,
-/// whose names are brands as often (`/stores/Apple/hours`), nor `branch`
-/// (`branch: Develop`), nor before `of` (`the office of Dr. Berg`).
-const SITE_KEYS: &str = "office offices";
+/// Keys and path segments whose value names a place on their own: sites
+/// and locations (`office: Krapina`, `/offices/Kribi/`, `location=Kuhmo`);
+/// not `store`, `stores` or `shop`, whose names are brands as often
+/// (`/stores/Apple/hours`), nor `branch` (`branch: Develop`), nor before
+/// `of` (`the office of Dr. Berg`), nor [`WEATHER`] (`forecast: Sunny`).
+const SITE_KEYS: &str = "office offices location locality";
+
+/// Nouns of what is told of a place: after them `for` introduces one
+/// (`weather for Kongerslev`).
+const WEATHER: &str = "weather forecast forecasts tides temperature sunrise sunset timezone";
 
 /// What may come before a site noun.
 const DETERMINERS: &str = "the a an our your their my pickup dropoff collection field head";
@@ -380,7 +385,10 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
         && (w.is(i - 2, TRAVEL)
             || site(w, i - 2)
             || (i > 2 && w.is(i - 2, "is are") && site(w, i - 3)));
-    if sited {
+    // `weather for Kongerslev` (see [`WEATHER`]; not `in`: `weather in
+    // English`).
+    let weather = w.is(i - 1, "for") && w.is(i - 2, WEATHER);
+    if sited || weather {
         SURE
     } else {
         0
