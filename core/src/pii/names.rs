@@ -1778,6 +1778,7 @@ mod tests {
             ("?location=Kongerslev&days=3", "Kongerslev"),
             ("Hourly weather for Kongerslev", "Kongerslev"),
             ("tides for Molagavita", "Molagavita"),
+            ("hotel in Molagavita", "Molagavita"),
         ] {
             assert_eq!(found(t), [(L, place)], "{t}");
         }

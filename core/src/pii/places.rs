@@ -219,9 +219,9 @@ const NO_PLACE: &str = "none null nil various multiple remote online virtual tbd
                         anywhere everywhere nowhere worldwide global auto main hq headquarters";
 
 /// Nouns and verbs of travel, of gatherings held somewhere, and verbs of
-/// residence after which `in` or `to` introduces a place (`trip to Kuhmo`,
-/// `heading to Sneek`, `layover in Gander`, `based in Zutphen`, `conference
-/// in Nyborg`). Not the bare verbs that start idioms (`return to Sender`,
+/// residence, and places to stay, after which `in` or `to` introduces a
+/// place (`trip to Kuhmo`, `heading to Sneek`, `layover in Gander`, `based
+/// in Zutphen`, `conference in Nyborg`, `hotel in Pinhel`). Not the bare verbs that start idioms (`return to Sender`,
 /// `stay in Touch`, `drive to Success`) or `train` (`train in Python`). Not `meeting` or `event`: those are
 /// held in products as often (`meeting in Zoom`).
 const TRAVEL: &str = "trip travel flight flights ship ships shipped shipping delivery deliver \
@@ -229,7 +229,8 @@ const TRAVEL: &str = "trip travel flight flights ship ships shipped shipping del
                       summit festival based located born lives living heading headed travelling \
                       traveling travelled traveled arriving arrived arrival returning returned \
                       commute commuting bus driving cruise ferry layover staying stayed flying \
-                      holiday vacation shipment dispatched relocation visit route tour";
+                      holiday vacation shipment dispatched relocation visit route tour hotel \
+                      hotels hostel apartment apartments rental rentals";
 
 /// Site nouns after which `in` introduces a place when a determiner or a
 /// place key comes first (`the store in Dalfsen`, `pickup point in Seia`).
