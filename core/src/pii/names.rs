@@ -11,6 +11,8 @@
 //! * a Title-case pair that is owned (`Kenji Iyer's records`, `Liv Ozturk
 //!   account`) or ends the clause after `for`/`by`/`cc` (`for Folake Asante`),
 //!   whatever the gazetteer says;
+//! * a lone word where someone approves, is on call or signs off
+//!   (`Approved by Serghei`, `on call: Gulnar`, `"sign_off": "Yolette"`);
 //! * two words no list knows that read as a name by their letters (see
 //!   [`super::namelike`]): after a person's cue (`/donors/vasea-cretu/`,
 //!   `asked by avanti jayraman on slack`), or standing alone as a slug, a
@@ -862,7 +864,8 @@ fn lone_approver(w: &mut Words<'_>, j: usize) -> bool {
 /// clause (the text, a `;`-separated part or a JSON string starts there), is
 /// the subject of a person's verb ([`SUBJECT_VERBS`]) and a lower-case word
 /// follows the verb (`Yash signs for the parcel`, `Yash asked for an
-/// invoice`): a given name. Not a stop word, a cue, a place, an organisation
+/// invoice`), or a known given name before `will` (`Saul will sort out the
+/// tip`): a given name. Not a stop word, a cue, a place, an organisation
 /// or a word-like name (`Will`, `Rose`). Only verbs a business seldom has:
 /// `Stripe handles payouts`, `Firecrawl scrapes the page` and `Stripe will
 /// charge` are the descriptions of products.
@@ -1011,9 +1014,10 @@ fn head_noun(w: &mut Words<'_>, b: usize) -> bool {
 /// Verbs of naming: with `as` after them, a cue (`registered as …`).
 const NAMING: &str = "registered entered listed known signed named booked";
 
-/// Verbs of approval: with `by` after them, a strong cue (`Approved by …`).
-/// Not `signed`, `verified` or `certified`: `Signed by Ledger`, `Verified by
-/// Visa` name products.
+/// Verbs of approval: with `by` after them, a weak cue that also reads a
+/// lone word ending the clause (`Approved by Serghei`; see
+/// [`lone_approver`]). Not `signed`, `verified` or `certified`: `Signed by
+/// Ledger`, `Verified by Visa` name products.
 const APPROVING: &str = "approved authorized authorised reviewed countersigned";
 
 /// Determiners and object pronouns: the word before one is a verb (see
