@@ -1783,6 +1783,8 @@ mod tests {
             ("Hourly weather for Kongerslev", "Kongerslev"),
             ("tides for Molagavita", "Molagavita"),
             ("hotel in Molagavita", "Molagavita"),
+            ("{\"depot\":\"Kongerslev\"}", "Kongerslev"),
+            ("district: Molagavita", "Molagavita"),
         ] {
             assert_eq!(found(t), [(L, place)], "{t}");
         }
@@ -1797,6 +1799,7 @@ mod tests {
             "weather: Cloudy",
             "weather in English",
             "location: Remote",
+            "origin: Organic",
         ] {
             assert_eq!(found(t), [], "{t}");
         }

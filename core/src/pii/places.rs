@@ -237,11 +237,13 @@ const TRAVEL: &str = "trip travel flight flights ship ships shipped shipping del
 const SITES: &str = "store shop point office offices warehouse hotel branch depot";
 
 /// Keys and path segments whose value names a place on their own: sites
-/// and locations (`office: Krapina`, `/offices/Kribi/`, `location=Kuhmo`);
-/// not `store`, `stores` or `shop`, whose names are brands as often
+/// and locations (`office: Krapina`, `/offices/Kribi/`, `location=Kuhmo`,
+/// `"depot": "Kongerslev"`); not `origin` (`origin: Organic`), `store`,
+/// `stores` or `shop`, whose names are brands as often
 /// (`/stores/Apple/hours`), nor `branch` (`branch: Develop`), nor before
 /// `of` (`the office of Dr. Berg`), nor [`WEATHER`] (`forecast: Sunny`).
-const SITE_KEYS: &str = "office offices location locality";
+const SITE_KEYS: &str = "office offices location locality district neighbourhood neighborhood \
+                         depot warehouse airport harbour harbor";
 
 /// Nouns of what is told of a place: after them `for` introduces one
 /// (`weather for Kongerslev`).
