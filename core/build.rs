@@ -11,19 +11,19 @@
 //! stays a binary search over fixed-width records.
 //!
 //! The first-name, surname, stop-word and place lists and the derived place
-//! prefixes are also merged into one lexicon (`lexicon.bin`): each entry
-//! once, with its class (the set of lists it is in; up to 64 such sets, the
-//! most a 6-bit symbol holds: the build fails beyond), so a word costs one
-//! lookup instead of up to eight (see `Lexicon` in `src/pii/gazetteer.rs`).
-//! The lexicon is front coded in blocks of [`LEXICON_BLOCK`] entries a
-//! length (layout at [`lexicon`]): each block's first entry whole, with its
-//! 6-bit class symbol, so the block heads stay a binary search over
-//! fixed-width records, the others as (shared prefix length, a 3-bit short
-//! class code, the characters after the prefix); 230,022 bytes for 68,025
-//! entries (blocks of 16, 2026-12-05), plus a 2,356-byte first-character index. The small table of two-word
-//! organisations stays separate (fixed-width records). The per-list tables
-//! (`first.bin`…) are written too, for the tests; only the lexicon and the
-//! organisations are linked outside them.
+//! prefixes are also merged into one lexicon (`lexicon.bin`): each entry once,
+//! with its class (the set of lists it is in; up to 64 such sets, the most a
+//! 6-bit symbol holds: the build fails beyond), so a word costs one lookup
+//! instead of up to eight (see `Lexicon` in `src/pii/gazetteer.rs`). The
+//! lexicon is front coded in blocks of [`LEXICON_BLOCK`] entries a length
+//! (layout at [`lexicon`]): each block's first entry whole, with its 6-bit
+//! class symbol, so the block heads stay a binary search over fixed-width
+//! records, the others as (shared prefix length, a 3-bit short class code, the
+//! characters after the prefix); 230,022 bytes for 68,025 entries (blocks of
+//! 16, 2026-12-05), plus a 2,356-byte first-character index. The small table of
+//! two-word organisations stays separate (fixed-width records). The per-list
+//! tables (`first.bin`…) are written too, for the tests; only the lexicon and
+//! the organisations are linked outside them.
 
 use std::env;
 use std::fs;

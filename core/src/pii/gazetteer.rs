@@ -44,18 +44,17 @@ const FIELD_LOW_BITS: u64 = 0x9249_2492_4924_9249;
 /// `block`; a block's first entry (its head) is a fixed-width record of
 /// `ceil((5k + 6) / 8)` bytes (characters as in a [`Table`], then a
 /// [`CLASS_BITS`]-bit class symbol) followed by the 2-byte offset of the
-/// block's body; the body holds the shared-prefix length of each of the
-/// block's other entries (with the entry before), all together so a read
-/// gets as many as 57 bits hold, then their [`COMMON_BITS`]-bit short class codes (an index in
-/// `common`, or [`ESCAPE`]; one read too), then the class symbols of the
+/// block's body; the body holds the shared-prefix length of each of the block's
+/// other entries (with the entry before), all together so a read gets as many
+/// as 57 bits hold, then their [`COMMON_BITS`]-bit short class codes (an index
+/// in `common`, or [`ESCAPE`]; one read too), then the class symbols of the
 /// escaped entries, then each of those entries as the characters after its
-/// shared prefix at five bits each. A lookup binary-searches the heads of
-/// the key's length that start with the key's first character (`first`
-/// says where they are), then reads at most one body (`block - 1`
-/// entries), skipping each entry that cannot equal the key from its shared
-/// length alone. 68,025 entries
-/// in 230,022 bytes (blocks of 16) and a 2,356-byte index; the answers are
-/// the lists' (`lexicon_answers_every_entry_and_its_near_misses`).
+/// shared prefix at five bits each. A lookup binary-searches the heads of the
+/// key's length that start with the key's first character (`first` says where
+/// they are), then reads at most one body (`block - 1` entries), skipping each
+/// entry that cannot equal the key from its shared length alone. 68,025 entries
+/// in 230,022 bytes (blocks of 16) and a 2,356-byte index; the answers are the
+/// lists' (`lexicon_answers_every_entry_and_its_near_misses`).
 pub(crate) struct Lexicon {
     /// Each length's heads then bodies, shortest length first.
     packed: &'static [u8],

@@ -219,11 +219,12 @@ const NO_PLACE: &str = "none null nil various multiple remote online virtual tbd
                         anywhere everywhere nowhere worldwide global auto main hq headquarters";
 
 /// Nouns and verbs of travel, of gatherings held somewhere, and verbs of
-/// residence, and places to stay, after which `in` or `to` introduces a
-/// place (`trip to Kuhmo`, `heading to Sneek`, `layover in Gander`, `based
-/// in Zutphen`, `conference in Nyborg`, `hotel in Pinhel`). Not the bare verbs that start idioms (`return to Sender`,
-/// `stay in Touch`, `drive to Success`) or `train` (`train in Python`). Not `meeting` or `event`: those are
-/// held in products as often (`meeting in Zoom`).
+/// residence, and places to stay, after which `in` or `to` introduces a place
+/// (`trip to Kuhmo`, `heading to Sneek`, `layover in Gander`, `based in
+/// Zutphen`, `conference in Nyborg`, `hotel in Pinhel`). Not the bare verbs
+/// that start idioms (`return to Sender`, `stay in Touch`, `drive to Success`)
+/// or `train` (`train in Python`). Not `meeting` or `event`: those are held in
+/// products as often (`meeting in Zoom`).
 const TRAVEL: &str = "trip travel flight flights ship ships shipped shipping delivery deliver \
                       delivered ride journey moving move moved relocating relocated conference \
                       summit festival based located born lives living heading headed travelling \
