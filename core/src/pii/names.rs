@@ -543,11 +543,12 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
             .get(i)
             .is_some_and(|x| x.shape == Shape::Lower && x.e - x.s >= 4)
         && w.role(i);
-    // A key that ends in `_by` names a person (`approved_by=`, `paid_by:`).
+    // A key that ends in `_by` names a person (`approved_by=`, `paid_by:`,
+    // `createdBy`).
     let by_key = cue & WEAK != 0
         && first.gap == Gap::Key
-        && w.w.get(i).is_some_and(|x| x.gap == Gap::Join(b'_'))
-        && w.is(i, "by");
+        && ((w.w.get(i).is_some_and(|x| x.gap == Gap::Join(b'_')) && w.is(i, "by"))
+            || w.hump(i).is_some_and(|h| h.eq_ignore_ascii_case(b"by")));
     // `c/o Zamri Kenfack`: care of.
     let care_of = spaced
         && i > 0
@@ -579,9 +580,12 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     // lower-case verb of payment before capitalised words.
     let lower_cue = w.w.get(i).is_some_and(|x| x.shape == Shape::Lower);
     let paid = spaced && capital_next && lower_cue && w.is(i, PAY_VERBS);
+    // `Thanks, Amarilys`, `Kind regards, Zorvak Telmiri`: a sign-off that
+    // opens its clause, a comma and a name (see [`SIGN_OFFS`]).
+    let sign_off = comma && sign_off(w, i);
     let strong = cue & STRONG != 0 || role || by_key || care_of || named_as || paid || duty_key;
-    let weak = !strong && cue & WEAK != 0;
-    if (!strong && !weak) || (comma && !(strong && lower_cue && !by_key)) {
+    let weak = !strong && (cue & WEAK != 0 || sign_off);
+    if (!strong && !weak) || (comma && !sign_off && !(strong && lower_cue && !by_key)) {
         return None;
     }
     // `ships to Knokke Heist`, `the village of Bourg Achard`: where a place
@@ -668,6 +672,17 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         }
         return Some(r);
     }
+    // A key's value in capitals, as cards print it (`"cardholder": "ZORVAK
+    // TELMIRI"`): two words no list knows are a name when their letters
+    // read as one even without the key (capitals are as often a product's
+    // label: `NDVI TILE`).
+    let caps_pair = keyed
+        && first.shape == Shape::Upper
+        && w.w
+            .get(i + 2)
+            .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Upper)
+        && (w.flags(i + 1) | w.flags(i + 2)) & STOP == 0
+        && w.namelike_pair(i + 1, i + 2, Bounded);
     // Collect up to four name words.
     let mut j = i + 1;
     let mut support = false;
@@ -719,7 +734,7 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
             break;
         }
         // An all-caps word is an acronym (SSN, API) unless it is a known name.
-        if y.shape == Shape::Upper && f & (FIRST | LAST) == 0 {
+        if y.shape == Shape::Upper && f & (FIRST | LAST) == 0 && !(caps_pair && j <= i + 2) {
             break;
         }
         if (f & FIRST != 0 && f & FIRST_AMB == 0) || (f & LAST != 0 && f & LAST_WL == 0) {
@@ -739,6 +754,7 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     if w.after(end).is_ascii_digit()
         || w.w.get(end).is_some_and(|y| y.shape == Shape::Initial)
         || (comma
+            && !sign_off
             && (w.after(end) != b','
                 || (i + 1..=end).any(|k| w.flags(k) & (FIRST_AMB | LAST_WL) != 0)))
     {
@@ -773,6 +789,7 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         || (words == 1
             && end == i + 1
             && ((greeting(w, i) && (lone_given_name(w, end) || lone_given_name_linked(w, end)))
+                || (sign_off && lone_signer(w, end))
                 || (approved_by && lone_approver(w, end))))
     {
         600
@@ -1113,6 +1130,48 @@ fn linker(w: &Words<'_>, k: usize) -> bool {
 /// is a given name.
 fn greeting(w: &Words<'_>, i: usize) -> bool {
     w.ctx && w.is(i, "thanks hello hi hey dear")
+}
+
+/// Words that close a message before the writer's name (`Thanks,
+/// Amarilys`; see [`sign_off`]).
+const SIGN_OFFS: &str = "thanks thx cheers regards sincerely best love warmly yours";
+
+/// Least name-likeness (see [`super::namelike::score`]) of a lone word no
+/// list knows after a sign-off: `Zorvak` (18) signs, `Stripe` (-6) does not.
+const SIGNER_MIN_SCORE: i32 = 10;
+
+/// True when word `j`, a lone word after a sign-off, ends its clause (see
+/// [`lone_given_name`]) and is a known given name that is no English word
+/// (`Thanks, Amara`) or, in no list, reads as a name by its letters
+/// (`Cheers, Zorvak`); a brand (`Best, Apple`) or a relative (`Love, Mum`)
+/// does not.
+fn lone_signer(w: &mut Words<'_>, j: usize) -> bool {
+    let f = w.flags(j);
+    let known = f & (FIRST | FIRST_AMB) == FIRST;
+    let letters = f == 0
+        && w.w
+            .get(j)
+            .and_then(|y| w.b.get(y.s..y.e))
+            .and_then(super::namelike::score)
+            .is_some_and(|s| s >= SIGNER_MIN_SCORE);
+    (known || letters) && lone_given_name(w, j)
+}
+
+/// True when word `i` is a sign-off ([`SIGN_OFFS`]) that opens its clause
+/// (the text, a sentence or a `;`-separated part starts there) or follows
+/// its modifier (`Kind regards`, `Many thanks`, `Best wishes`).
+fn sign_off(w: &Words<'_>, i: usize) -> bool {
+    let opens = |k: usize| {
+        w.w.get(k)
+            .is_some_and(|x| matches!(x.gap, Gap::Break | Gap::DotSpace))
+    };
+    w.ctx
+        && (w.is(i, SIGN_OFFS) && opens(i)
+            || (i > 0
+                && w.is(i, "regards thanks wishes")
+                && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
+                && w.is(i - 1, "kind best warm warmest many with")
+                && opens(i - 1)))
 }
 
 /// Name particles (lower-case keys) that join a given name to a surname:
@@ -1456,6 +1515,75 @@ mod tests {
         );
         assert_eq!(found("Green Valley (tenant association)"), []);
         assert_eq!(found("Acme Widgets (supplier)"), []);
+    }
+
+    /// A camelCase key is read by its last hump, as a snake_case key by
+    /// its last word; compound name keys are person cues.
+    #[test]
+    fn camel_case_and_compound_keys() {
+        use EntityType::Person as P;
+        assert_eq!(found(r#"{"firstName":"Kofi"}"#), [(P, "Kofi")]);
+        assert_eq!(
+            found(r#"{"givenName":"Zorvak","familyName":"Telmiri"}"#),
+            [(P, "Zorvak"), (P, "Telmiri")]
+        );
+        assert_eq!(
+            found("customerName=Zorvak Telmiri"),
+            [(P, "Zorvak Telmiri")]
+        );
+        assert_eq!(found(r#"{"createdBy":"Kofi"}"#), [(P, "Kofi")]);
+        assert_eq!(found(r#"{"surname":"Telmiri"}"#), [(P, "Telmiri")]);
+        assert_eq!(
+            found("lastname=Telmiri&firstname=Zorvak"),
+            [(P, "Telmiri"), (P, "Zorvak")]
+        );
+        // Only a key's hump counts, and only a person's or place's cue.
+        assert_eq!(found("LinkedIn Kofi"), []);
+        assert_eq!(found(r#"{"productName":"Pro Plan"}"#), []);
+        assert_eq!(found(r#"{"displayName":"Weather Pro"}"#), []);
+        assert_eq!(found(r#"{"tokenName":"USD Coin"}"#), []);
+    }
+
+    /// A key's value in capitals is a name when its letters read as one
+    /// even without the key.
+    #[test]
+    fn names_in_capitals() {
+        use EntityType::Person as P;
+        assert_eq!(
+            found(r#"{"cardholder":"ZORVAK TELMIRI"}"#),
+            [(P, "ZORVAK TELMIRI")]
+        );
+        assert_eq!(found("name: ZORVAK TELMIRI"), [(P, "ZORVAK TELMIRI")]);
+        assert_eq!(found(r#"{"name":"NDVI TILE"}"#), []);
+        assert_eq!(found(r#"{"name":"PRO PLAN"}"#), []);
+        assert_eq!(found(r#"{"name":"WEATHER API"}"#), []);
+        assert_eq!(found("cardholder TIDE TABLE"), []);
+    }
+
+    /// A sign-off that opens its clause names its writer after a comma.
+    #[test]
+    fn sign_offs_before_a_name() {
+        use EntityType::Person as P;
+        assert_eq!(found("Thanks, Oluwaseun"), [(P, "Oluwaseun")]);
+        assert_eq!(found("Paid in full. Cheers, Zorvak"), [(P, "Zorvak")]);
+        assert_eq!(
+            found("Kind regards, Zorvak Telmiri"),
+            [(P, "Zorvak Telmiri")]
+        );
+        assert_eq!(found("Best wishes, Amara"), [(P, "Amara")]);
+        // `Cheers` is a surname too: not read as `Last, First`.
+        assert_eq!(found("Cheers, Ayodele"), [(P, "Ayodele")]);
+        for t in [
+            "Best, Apple",
+            "Cheers, Stripe",
+            "Love, Mum",
+            "Thanks, Team",
+            "Regards, Accounts Payable",
+            "Best, The Weather Team",
+            "the best, Amara",
+        ] {
+            assert_eq!(found(t), [], "{t}");
+        }
     }
 
     /// A key that ends in `_by` names a person; a file extension in a path

@@ -1,7 +1,7 @@
 //! Word tokens for the PERSON and LOCATION rules, with lazily cached
 //! gazetteer flags.
 
-use super::cues::cue_bits;
+use super::cues::{cue_bits, LOC, PLACE_KIND, STRONG, WEAK};
 use super::gazetteer as gz;
 use super::hit::{is_among, Hit, CLASS, LOWER, UPPER};
 use super::namelike::Context;
@@ -384,10 +384,44 @@ impl<'a> Words<'a> {
                 c |= cue_bits(&buf[..n]);
             }
         }
+        // A camelCase key is read by its last hump (`firstName:`,
+        // `customerName=`, `approvedBy`): its person and place bits, as
+        // `first_name` is read by `name`.
+        if c == CUE_DONE {
+            if let Some(h) = self.hump(i) {
+                let mut buf = [0u8; KEY_MAX];
+                let n = h.len().min(KEY_MAX);
+                for (d, s) in buf.iter_mut().zip(h) {
+                    *d = s.to_ascii_lowercase();
+                }
+                c |=
+                    cue_bits(buf.get(..n).unwrap_or_default()) & (STRONG | WEAK | LOC | PLACE_KIND);
+            }
+        }
         if let Some(w) = self.w.get_mut(i) {
             w.cue = c;
         }
         c & !CUE_DONE
+    }
+
+    /// The last hump of word `i` when it is a camelCase key (`Name` of
+    /// `firstName:`, `By` of `"approvedBy":`): a lower-case letter before
+    /// the hump's capital, a [`Gap::Key`] after the word, and no digit
+    /// glued to it.
+    pub(crate) fn hump(&self, i: usize) -> Option<&'a [u8]> {
+        let x = self.w.get(i)?;
+        if !matches!(x.shape, Shape::Other | Shape::Title)
+            || self.w.get(i + 1).is_none_or(|n| n.gap != Gap::Key)
+        {
+            return None;
+        }
+        let b: &'a [u8] = self.b;
+        let s = b.get(x.s..x.e)?;
+        let p = s.windows(2).rposition(
+            |p| matches!(p, [a, b] if a.is_ascii_lowercase() && b.is_ascii_uppercase()),
+        )?;
+        s.get(p + 1..)
+            .filter(|h| h.len() >= 2 && h.iter().skip(1).all(u8::is_ascii_lowercase))
     }
 
     /// True when word `i` lowercased is one of the space-separated words
