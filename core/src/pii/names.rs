@@ -1586,6 +1586,48 @@ mod tests {
         }
     }
 
+    /// A town in no list after a street's part of an address, at either end
+    /// of a route, after its dwellers or before its kind.
+    #[test]
+    fn towns_in_addresses_routes_and_kinds() {
+        use EntityType::Location as L;
+        for (t, town) in [
+            ("12 Ring Road, Zorvaby", "Zorvaby"),
+            ("Hauptstrasse 5, 10115 Zorvaby", "Zorvaby"),
+            ("Kerkstraat 12, 4021 Zorvaby", "Zorvaby"),
+            ("Avenida Paulista 1000, 01310 Zorvaby", "Zorvaby"),
+            ("PO Box 77, Zorvaby", "Zorvaby"),
+            ("a resident of Zorvaby", "Zorvaby"),
+            ("the Zorvaby municipality", "Zorvaby"),
+            ("Zorvaby district", "Zorvaby"),
+            ("taxi in Zorvaby", "Zorvaby"),
+        ] {
+            assert_eq!(found(t), [(L, town)], "{t}");
+        }
+        assert_eq!(
+            found("train from Zorvaby to Telmira Nort"),
+            [(L, "Zorvaby"), (L, "Telmira Nort")]
+        );
+        assert_eq!(
+            found("distance from Kribi Sud to Zorvaby"),
+            [(L, "Kribi Sud"), (L, "Zorvaby")]
+        );
+        for t in [
+            "from Monday to Friday",
+            "upgrade from Basic to Pro",
+            "transfer from Savings to Checking",
+            "Suite 500, 10115 Zorvaby",
+            "Version 2, 10115 Downloads",
+            "Wall Street, Inc.",
+            "Default region",
+            "ticket to Ride",
+        ] {
+            assert_eq!(found(t), [], "{t}");
+        }
+        // A street's name is no person.
+        assert_eq!(found("Rua Augusta 12, Zorvaby"), [(L, "Zorvaby")]);
+    }
+
     /// A key that ends in `_by` names a person; a file extension in a path
     /// is no name part (`Ogg` is a Census surname).
     #[test]

@@ -34,10 +34,11 @@ pub(crate) fn toponym_head(w: &Words<'_>, i: usize) -> bool {
     }) && w.is(i, TOPONYM_HEADS)
 }
 
-/// Generic words that begin place names (Spanish, Portuguese, Italian,
-/// English): `Puerto`, `San`, `Villa`, `Fort`…
+/// Generic words that begin place or street names (Spanish, Portuguese,
+/// Italian, French, English): `Puerto`, `San`, `Villa`, `Fort`, `Rua`…
 const TOPONYM_HEADS: &str = "puerto porto port villa vila san santa santo sao agua zona \
-                             el la los las ciudad nueva nuevo fort mount lake saint";
+                             el la los las ciudad nueva nuevo fort mount lake saint rua avenida \
+                             calle rue";
 
 /// Length (in words) of the longest place name starting at word `i` (up to 5
 /// words; 0 when none), looked up once per word.
@@ -231,7 +232,8 @@ const TRAVEL: &str = "trip travel flight flights ship ships shipped shipping del
                       traveling travelled traveled arriving arrived arrival returning returned \
                       commute commuting bus driving cruise ferry layover staying stayed flying \
                       holiday vacation shipment dispatched relocation visit route tour hotel \
-                      hotels hostel apartment apartments rental rentals";
+                      hotels hostel apartment apartments rental rentals fare fares taxi taxis \
+                      cab shuttle pickup dropoff rent";
 
 /// Site nouns after which `in` introduces a place when a determiner or a
 /// place key comes first (`the store in Dalfsen`, `pickup point in Seia`).
@@ -316,25 +318,29 @@ fn joined_end(w: &mut Words<'_>, i: usize, spaced: bool) -> usize {
 /// shop`).
 const SITES_AFTER: &str = "branch office depot warehouse";
 
+/// Lower-case kinds of place that follow a town's name, determiner or
+/// not (`Zorvaby district`, `the Telmira municipality`); not `city` or
+/// `town` (`Sim city`, `Old town`), nor `area` (`Member area`).
+const KINDS_AFTER: &str = "district districts municipality province county borough township                            village suburb";
+
 /// True when a run of title-case words from word `i` stands between a
-/// determiner and a site noun ([`SITES_AFTER`]): `stock kept at our Kribi
-/// branch`.
+/// determiner and a site noun ([`SITES_AFTER`]: `stock kept at our Kribi
+/// branch`) or before a kind of place ([`KINDS_AFTER`]: `Zorvaby
+/// district`).
 pub(crate) fn before_site(w: &mut Words<'_>, i: usize) -> bool {
-    i > 0 && w.is(i - 1, "our the your their") && {
-        let last = run_end(w, i);
-        site_after(w, i, last)
-    }
+    let last = run_end(w, i);
+    site_after(w, i, last)
 }
 
 /// [`before_site`] for the run `i..=last`.
 fn site_after(w: &mut Words<'_>, i: usize, last: usize) -> bool {
-    i > 0
-        && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
-        && w.w
-            .get(last + 1)
-            .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Lower)
-        && w.is(last + 1, SITES_AFTER)
-        && w.is(i - 1, "our the your their")
+    w.w.get(last + 1)
+        .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Lower)
+        && (w.is(last + 1, KINDS_AFTER)
+            || (i > 0
+                && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
+                && w.is(last + 1, SITES_AFTER)
+                && w.is(i - 1, "our the your their")))
 }
 
 /// How surely what comes before word `i` introduces a place in no gazetteer
@@ -363,8 +369,8 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
         && x.gap == Gap::Space
         && w.is(i - 1, "of")
         && w.w.get(i - 1).is_some_and(|p| p.gap == Gap::Space)
-        && w.cue(i - 2) & PLACE_KIND != 0;
-    if keyed || listed || of || labelled(w, i) {
+        && (w.cue(i - 2) & PLACE_KIND != 0 || w.is(i - 2, DWELLERS));
+    if keyed || listed || of || labelled(w, i) || from_to(w, i) || after_address(w, i) {
         return SURE;
     }
     // `trip to`, `based in`, `trip_to=`: a noun of travel or a verb of
@@ -397,6 +403,117 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
     } else {
         0
     }
+}
+
+/// Who lives in a place, before `of` (`a resident of Zorvaby`).
+const DWELLERS: &str = "resident residents native natives citizen citizens outskirts";
+
+/// True when word `i` is one end of a route after a noun of travel: `from`
+/// it `to` another title-case word (`train from Zorvaby to Telmira`,
+/// `distance from Kribi to Sibu`), or the `to` end of one (see [`TRAVEL`],
+/// [`ROUTES`]). `from Monday to Friday`: days are stop words.
+fn from_to(w: &mut Words<'_>, i: usize) -> bool {
+    let spaced = |w: &Words<'_>, k: usize| w.w.get(k).is_some_and(|y| y.gap == Gap::Space);
+    let title = |w: &Words<'_>, k: usize| {
+        w.w.get(k).is_some_and(|y| y.shape == Shape::Title) && w.flags(k) & STOP == 0
+    };
+    let travel = |w: &Words<'_>, k: usize| w.is(k, TRAVEL) || w.is(k, ROUTES);
+    if !(i >= 2 && spaced(w, i) && spaced(w, i - 1) && title(w, i)) {
+        return false;
+    }
+    if w.is(i - 1, "from") && travel(w, i - 2) {
+        let last = run_end(w, i);
+        return w.is(last + 1, "to")
+            && spaced(w, last + 1)
+            && spaced(w, last + 2)
+            && title(w, last + 2);
+    }
+    if !w.is(i - 1, "to") {
+        return false;
+    }
+    // Back over the `from` end's title-case words (at most four).
+    let mut k = i - 1;
+    while k > 0 && i - k <= 4 && title(w, k - 1) && spaced(w, k) {
+        k -= 1;
+    }
+    k + 1 < i && k >= 2 && w.is(k - 1, "from") && spaced(w, k - 1) && travel(w, k - 2)
+}
+
+/// Nouns of a way between places, before `from` (`distance from`): see
+/// [`from_to`].
+const ROUTES: &str = "train trains distance directions road route routes";
+
+/// Street words that end the street's part of an address (`12 Ring Road`,
+/// `Hauptstrasse 5`, `PO Box 77`).
+const STREETS: &str = "road rd street st avenue ave lane ln drive boulevard blvd close crescent \
+                       court terrace highway hwy way strasse str weg gasse laan straat rue calle \
+                       avenida rua";
+
+/// Endings of streets' names written as one word (`Hauptstrasse`,
+/// `Kerkstraat`, `Storgatan`, `Østergade`), read before a house number.
+const STREET_ENDINGS: &[&str] = &[
+    "strasse", "gasse", "platz", "allee", "straat", "laan", "gatan", "gade", "vej", "weg",
+];
+
+/// True when word `k` is a street word ([`STREETS`]) or ends like a
+/// street's one-word name ([`STREET_ENDINGS`]).
+fn street(w: &Words<'_>, k: usize) -> bool {
+    let mut buf = [0u8; KEY_MAX];
+    let key = w
+        .key(k, &mut buf)
+        .and_then(|n| buf.get(..n))
+        .unwrap_or_default();
+    w.is(k, STREETS)
+        || STREET_ENDINGS
+            .iter()
+            .any(|e| key.len() > e.len() + 2 && key.ends_with(e.as_bytes()))
+}
+
+/// True when word `i` follows the street's part of an address and a comma,
+/// with or without a postal code between (`12 Ring Road, Zorvaby`,
+/// `Hauptstrasse 5, 10115 Zorvaby`, `PO Box 77, Zorvaby`): the town.
+fn after_address(w: &mut Words<'_>, i: usize) -> bool {
+    let Some(x) = w.w.get(i).copied() else {
+        return false;
+    };
+    if x.shape != Shape::Title {
+        return false;
+    }
+    if x.gap == Gap::Comma {
+        return w.is(i - 1, STREETS) && w.w.get(i - 1).is_some_and(|y| y.gap == Gap::Space);
+    }
+    // Before the word: `, ` (or `,`), then a postal code of 4 to 6 digits
+    // and a space, or only the comma after a house number.
+    let before = w.b.get(..x.s).unwrap_or_default();
+    let mut t = before.strip_suffix(b" ").unwrap_or(before);
+    let digits = t.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+    if (4..=6).contains(&digits) {
+        t = t.get(..t.len() - digits).unwrap_or_default();
+        t = t.strip_suffix(b" ").unwrap_or(t);
+    } else if digits != 0 {
+        return false;
+    }
+    let Some(t) = t.strip_suffix(b",") else {
+        return false;
+    };
+    // A house number (`Hauptstrasse 5`, `Box 77`) or a street word ends
+    // what comes before the comma.
+    let number = t
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
+    let tail = t.get(t.len() - number..).unwrap_or_default();
+    let numbered = tail.first().is_some_and(u8::is_ascii_digit) && tail.len() <= 5;
+    let word =
+        w.w.partition_point(|y| y.e <= t.len())
+            .checked_sub(1)
+            .filter(|&k| w.w.get(k).is_some_and(|y| y.e + 8 >= t.len()));
+    // The street word may open the street's name (`Avenida Paulista 1000`).
+    (numbered
+        && word
+            .is_some_and(|k| w.is(k, "box bag") || (k.saturating_sub(2)..=k).any(|j| street(w, j))))
+        || word.is_some_and(|k| w.w.get(k).is_some_and(|y| y.e == t.len()) && w.is(k, STREETS))
 }
 
 /// `from Kilkee, Ireland`, `"Zorvaby Nort, Texas"`: title-case words in no

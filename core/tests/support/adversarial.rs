@@ -186,6 +186,18 @@ pub fn cases() -> Vec<(&'static str, String)> {
             }),
         ),
         ("hyphen-pairs", fill("for Anna Smith-Jones-Telmiri ")),
+        // camelCase keys (`Words::hump`), names in capitals after a key,
+        // sign-offs, and towns after an address, a route or before a kind
+        // (`places::after_address`, `places::from_to`).
+        (
+            "camel-keys",
+            fill("{\"firstName\":\"ZORVAK TELMIRI\",\"createdBy\":"),
+        ),
+        ("sign-off", fill("Cheers, Zorvak. Kind regards, ")),
+        ("address", fill("Hauptstrasse 5, 10115 Zorvak ")),
+        ("address-digits", fill("Road 1, 2, 3, 4, 5, 6, ")),
+        ("route-from-to", fill("train from Zorvak Telmiri Nort to ")),
+        ("kind-after", fill("Zorvak Telmiri district ")),
         // Words no list knows that end like surnames (`words::surname_suffix`),
         // `Last, First` with an unknown given name, slugs as file names and
         // JSON strings, and place-name generic words before every run.
