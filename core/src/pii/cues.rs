@@ -140,6 +140,7 @@ const CUES: &[(u64, u8)] = &[
     (pack(b"companies"), ORG),
     (pack(b"company"), ORG),
     (pack(b"confirmed"), OWN),
+    (pack(b"congrats"), WEAK),
     (pack(b"contact"), STRONG),
     (pack(b"corp"), ORG),
     (pack(b"corporation"), ORG),

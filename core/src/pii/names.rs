@@ -178,9 +178,12 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
                 }
                 return Some(k + 1);
             }
-            if lone_subject(w, i) {
+            if lone_subject(w, i) || lone_owner(w, i) || lone_speaker(w, i) {
                 out.push(hit(w, i, i, EntityType::Person, 600)?);
                 return Some(i + 1);
+            }
+            if let Some(k) = given_names_joined(w, i, out) {
+                return Some(k);
             }
             let joined = matches!(nx.gap, Gap::Space | Gap::Join(b'-' | b'_'));
             if !joined || !(capital(nx.shape) || nx.shape == Shape::Initial) {
@@ -881,8 +884,9 @@ fn lone_approver(w: &mut Words<'_>, j: usize) -> bool {
 /// clause (the text, a `;`-separated part or a JSON string starts there), is
 /// the subject of a person's verb ([`SUBJECT_VERBS`]) and a lower-case word
 /// follows the verb (`Yash signs for the parcel`, `Yash asked for an
-/// invoice`), or a known given name before `will` (`Saul will sort out the
-/// tip`): a given name. Not a stop word, a cue, a place, an organisation
+/// invoice`), or a known given name before `will`, `paid` or another of
+/// [`GIVEN_VERBS`] (`Saul will sort out the tip`, `Ruslan paid the
+/// deposit`): a given name. Not a stop word, a cue, a place, an organisation
 /// or a word-like name (`Will`, `Rose`). Only verbs a business seldom has:
 /// `Stripe handles payouts`, `Firecrawl scrapes the page` and `Stripe will
 /// charge` are the descriptions of products.
@@ -894,21 +898,146 @@ fn lone_subject(w: &mut Words<'_>, i: usize) -> bool {
     ) else {
         return false;
     };
-    let opens =
-        x.gap == Gap::Break || (x.gap == Gap::Key && x.s > 0 && w.b.get(x.s - 1) == Some(&b'"'));
-    opens
+    opens_clause(w, i)
         && x.shape == Shape::Title
         && x.e - x.s >= 3
         && v.gap == Gap::Space
         && v.shape == Shape::Lower
         && z.gap == Gap::Space
         && z.shape == Shape::Lower
-        && (w.is(i + 1, SUBJECT_VERBS) || (w.flags(i) & FIRST != 0 && w.is(i + 1, "will")))
+        && (w.is(i + 1, SUBJECT_VERBS) || (w.flags(i) & FIRST != 0 && w.is(i + 1, GIVEN_VERBS)))
         && w.flags(i) & (STOP | FIRST_AMB | LAST_WL) == 0
         && w.cue(i) == 0
         && !is_place(w, i, 1)
         && !is_org(w, i)
 }
+
+/// True when word `i` opens a clause: the text, a `;`-separated part or a
+/// JSON string starts there.
+fn opens_clause(w: &Words<'_>, i: usize) -> bool {
+    w.w.get(i).is_some_and(|x| {
+        x.gap == Gap::Break || (x.gap == Gap::Key && x.s > 0 && w.b.get(x.s - 1) == Some(&b'"'))
+    })
+}
+
+/// True when word `i` is a known given name that is no English word, no
+/// surname that is one, no place and no organisation: what a lone given
+/// name with no cue must be ([`lone_owner`], [`lone_speaker`],
+/// [`given_names_joined`]).
+fn plain_given(w: &mut Words<'_>, i: usize) -> bool {
+    w.w.get(i)
+        .is_some_and(|x| x.shape == Shape::Title && x.e - x.s >= 3)
+        && w.flags(i) & (FIRST | FIRST_AMB | LAST_WL | STOP) == FIRST
+        && w.cue(i) == 0
+        && !is_place(w, i, 1)
+        && !is_org(w, i)
+}
+
+/// Known given names that are also the names of chains in the possessive
+/// (`Wendy's`, `Macy's`): see [`lone_owner`].
+const CHAINS: &str = "wendy macy denny claire carl lowe culver";
+
+/// Things a person has a share of or is owed (see [`lone_owner`]).
+const POSSESSED: &str = "share shares birthday gift gifts rent tip refund deposit salary wages \
+                         allowance invoice bill payment fees fee cut half portion";
+
+/// True when word `i`, a known given name ([`plain_given`]) that opens a
+/// clause, owns what follows (`Kofi's share of the rent`, `Amara's
+/// birthday gift`): `'s` and a personal-record noun ([`OWN`]) or a thing
+/// owed ([`POSSESSED`]). Not a chain's name (`Wendy's order`, see
+/// [`CHAINS`]).
+fn lone_owner(w: &mut Words<'_>, i: usize) -> bool {
+    let Some(x) = w.w.get(i).copied() else {
+        return false;
+    };
+    // The `s` of `'s` is a word of its own.
+    w.b.get(x.e..x.e + 3) == Some(b"'s ")
+        && w.w
+            .get(i + 2)
+            .is_some_and(|y| y.s == x.e + 3 && y.shape == Shape::Lower)
+        && (w.is(i + 2, POSSESSED) || w.cue(i + 2) & OWN != 0)
+        && opens_clause(w, i)
+        && !w.is(i, CHAINS)
+        && plain_given(w, i)
+}
+
+/// True when word `i`, a known given name ([`plain_given`]) that opens a
+/// clause, is a speaker's label: `: ` and a lower-case word follow (`Kofi:
+/// please pay this`).
+fn lone_speaker(w: &mut Words<'_>, i: usize) -> bool {
+    let Some(x) = w.w.get(i).copied() else {
+        return false;
+    };
+    w.b.get(x.e..x.e + 2) == Some(b": ")
+        && w.w
+            .get(i + 1)
+            .is_some_and(|y| y.s == x.e + 2 && y.shape == Shape::Lower)
+        && opens_clause(w, i)
+        && plain_given(w, i)
+}
+
+/// `Kofi and Priya`, `Kofi & Priya`, `Kofi, Priya and Yaw`: two or three
+/// known given names ([`plain_given`]) joined by commas and a last `and` or
+/// `&`, the last one not followed by another capitalised word (`Kofi and
+/// Ama Boateng`: the other rules read that pair) or by `'s` (`Ben &
+/// Jerry's`). Pushes each name; returns the index after the last.
+fn given_names_joined(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
+    let joint = |w: &Words<'_>, k: usize| -> Option<bool> {
+        // Some(false): a comma; Some(true): the last joint (` and `, ` & `).
+        let a = w.w.get(k - 1)?;
+        let y = w.w.get(k)?;
+        match w.b.get(a.e..y.s)? {
+            b", " => Some(false),
+            b" & " => Some(true),
+            _ => None,
+        }
+    };
+    if !plain_given(w, i) {
+        return None;
+    }
+    let mut names = vec![i];
+    let mut k = i + 1;
+    loop {
+        if names.len() >= 3 {
+            return None;
+        }
+        let last = match joint(w, k) {
+            Some(l) => l,
+            None if w.is(k, "and")
+                && w.w.get(k).is_some_and(|y| y.gap == Gap::Space)
+                && w.w.get(k + 1).is_some_and(|y| y.gap == Gap::Space) =>
+            {
+                k += 1;
+                true
+            }
+            None => return None,
+        };
+        if !plain_given(w, k) {
+            return None;
+        }
+        names.push(k);
+        if last {
+            break;
+        }
+        k += 1;
+    }
+    let end = *names.last()?;
+    let followed = w.w.get(end + 1).is_some_and(|y| {
+        y.gap == Gap::Space && matches!(y.shape, Shape::Title | Shape::Upper | Shape::Initial)
+    });
+    if followed || w.after(end) == b'\'' {
+        return None;
+    }
+    for &n in &names {
+        out.push(hit(w, n, n, EntityType::Person, 600)?);
+    }
+    Some(end + 1)
+}
+
+/// Verbs after a known given name with no cue (see [`lone_subject`]); a
+/// brand is their subject as often when the name is no known one
+/// (`Stripe will charge`, `Coinbase paid out`).
+const GIVEN_VERBS: &str = "will paid wants needs sent requested ordered bought covered";
 
 /// True when word `k` reads as a verb in the present tense's third person
 /// (`collects`, `covers`, `handles`): 5+ lower-case letters ending in `s`,
@@ -1126,10 +1255,10 @@ fn linker(w: &Words<'_>, k: usize) -> bool {
 }
 
 /// True when the cue at word `i` is a greeting or thanks (`thanks Brid!`,
-/// `hello Sneha,`): a lone capitalised word that ends the clause after it
-/// is a given name.
+/// `hello Sneha,`, `congrats Amara`): a lone capitalised word that ends the
+/// clause after it is a given name. Not `hey` (`hey Siri`, `hey Google`).
 fn greeting(w: &Words<'_>, i: usize) -> bool {
-    w.ctx && w.is(i, "thanks hello hi hey dear")
+    w.ctx && w.is(i, "thanks hello hi dear congrats")
 }
 
 /// Words that close a message before the writer's name (`Thanks,
@@ -1581,6 +1710,42 @@ mod tests {
             "Regards, Accounts Payable",
             "Best, The Weather Team",
             "the best, Amara",
+        ] {
+            assert_eq!(found(t), [], "{t}");
+        }
+    }
+
+    /// A known given name alone: owning a share, as a speaker's label,
+    /// joined to other given names, before a verb, after a congratulation.
+    #[test]
+    fn lone_given_names_without_a_cue() {
+        use EntityType::Person as P;
+        for (t, name) in [
+            ("Kofi's share of the rent", "Kofi"),
+            ("paid; Priya's birthday gift", "Priya"),
+            ("Priya: please pay this", "Priya"),
+            ("Ruslan paid the deposit", "Ruslan"),
+            ("Nnamdi wants the invoice", "Nnamdi"),
+            ("congrats Priya", "Priya"),
+        ] {
+            assert_eq!(found(t), [(P, name)], "{t}");
+        }
+        assert_eq!(
+            found("Kofi, Priya & Ruslan split it"),
+            [(P, "Kofi"), (P, "Priya"), (P, "Ruslan")]
+        );
+        assert_eq!(found("Kofi and Priya"), [(P, "Kofi"), (P, "Priya")]);
+        assert_eq!(found("Kofi and Ama Boateng"), [(P, "Ama Boateng")]);
+        for t in [
+            "Wendy's order",
+            "Macy's gift card",
+            "Ben & Jerry's ice cream",
+            "Note: please pay",
+            "Stripe paid out",
+            "Apple wants the money",
+            "Procter & Gamble",
+            "hey Siri",
+            "Congrats Team!",
         ] {
             assert_eq!(found(t), [], "{t}");
         }

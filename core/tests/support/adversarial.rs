@@ -198,6 +198,10 @@ pub fn cases() -> Vec<(&'static str, String)> {
         ("address-digits", fill("Road 1, 2, 3, 4, 5, 6, ")),
         ("route-from-to", fill("train from Zorvak Telmiri Nort to ")),
         ("kind-after", fill("Zorvak Telmiri district ")),
+        // Known given names alone (`names::lone_owner`, `lone_speaker`,
+        // `given_names_joined`): joined by commas without end.
+        ("given-joined", fill("Kofi, Priya, ")),
+        ("given-owner", fill("; Kofi's share: Priya: please ")),
         // Words no list knows that end like surnames (`words::surname_suffix`),
         // `Last, First` with an unknown given name, slugs as file names and
         // JSON strings, and place-name generic words before every run.
