@@ -535,6 +535,9 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         return None;
     }
     let cue = w.cue(i);
+    if cue & STRONG != 0 && thing_name(w, i) {
+        return None;
+    }
     // A lower-case role noun (`landlord`, `colleague`; see `Words::role`)
     // is a strong cue, before spaced words and as a key. As a key
     // (`landlord: Zorvak Telmiri`) it reads capitalised words only, and the
@@ -627,7 +630,7 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
             return None;
         }
         let g = w.flags(i + 2);
-        let clause_end = matches!(w.after(i + 2), 0 | b'.' | b',' | b';' | b')');
+        let clause_end = matches!(w.after(i + 2), 0 | b'.' | b',' | b';' | b')' | b'"');
         // Neither word known: both read as names by their letters, and the
         // clause ends or a linking word follows (`asked by avanti jayraman
         // on slack`, `entered as keabetswe huamani`; see [`LINKERS`]).
@@ -1261,6 +1264,40 @@ fn greeting(w: &Words<'_>, i: usize) -> bool {
     w.ctx && w.is(i, "thanks hello hi dear congrats")
 }
 
+/// What a `name` key may name that is no person: a business, a product or
+/// a part of a system (`merchant_name`, `appName`, `project_name`); see
+/// [`thing_name`]. Not `display`, `user`, `account`, `card` or `full`: those
+/// name people.
+const THINGS: &str = "merchant business company store shop vendor brand product service app \
+                      application project agent bot team org organization organisation network \
+                      token asset coin chain model tool plugin package repo repository file host \
+                      domain site website server device bank event plan tier item sku category \
+                      collection venue restaurant hotel resource endpoint api route method field \
+                      table column key variable job task queue topic channel group role scheme \
+                      currency facilitator platform provider";
+
+/// True when word `i` is a `name` key that names a thing ([`THINGS`]):
+/// `merchant_name=`, `"appName":`.
+fn thing_name(w: &Words<'_>, i: usize) -> bool {
+    if w.w.get(i + 1).is_none_or(|y| y.gap != Gap::Key) {
+        return false;
+    }
+    if let Some(h) = w.hump(i) {
+        let whole =
+            w.w.get(i)
+                .and_then(|x| w.b.get(x.s..x.e))
+                .unwrap_or_default();
+        let head = whole.get(..whole.len() - h.len()).unwrap_or_default();
+        return h.eq_ignore_ascii_case(b"name") && super::hit::is_among(head, THINGS);
+    }
+    i > 0
+        && w.is(i, "name")
+        && w.w
+            .get(i)
+            .is_some_and(|x| matches!(x.gap, Gap::Join(b'_' | b'-' | b'.')))
+        && w.is(i - 1, THINGS)
+}
+
 /// Words that close a message before the writer's name (`Thanks,
 /// Amarilys`; see [`sign_off`]).
 const SIGN_OFFS: &str = "thanks thx cheers regards sincerely best love warmly yours";
@@ -1671,6 +1708,39 @@ mod tests {
         assert_eq!(found(r#"{"productName":"Pro Plan"}"#), []);
         assert_eq!(found(r#"{"displayName":"Weather Pro"}"#), []);
         assert_eq!(found(r#"{"tokenName":"USD Coin"}"#), []);
+    }
+
+    /// A `name` key that names a business, a product or a part of a system
+    /// reads no person; one that names a person still does.
+    #[test]
+    fn names_of_things() {
+        use EntityType::Person as P;
+        for t in [
+            r#"{"merchant_name":"Blue Bottle"}"#,
+            r#"{"merchantName":"Blue Bottle"}"#,
+            r#"{"app_name":"Tide Watch"}"#,
+            r#"{"project_name":"Moon Garden"}"#,
+            r#"{"bot_name":"Marlowe"}"#,
+            "store_name=Corner Deli",
+        ] {
+            assert_eq!(found(t), [], "{t}");
+        }
+        assert_eq!(
+            found(r#"{"customer_name":"Zorvak Telmiri"}"#),
+            [(P, "Zorvak Telmiri")]
+        );
+        assert_eq!(
+            found(r#"{"account_name":"Zorvak Telmiri"}"#),
+            [(P, "Zorvak Telmiri")]
+        );
+        // A known name is still one (a sole trader's shop).
+        assert_eq!(found("merchant_name=Kofi Boateng"), [(P, "Kofi Boateng")]);
+        // A lower-case pair closes at a JSON string's end.
+        assert_eq!(
+            found(r#"{"memo":"for zorvak telmiri"}"#),
+            [(P, "zorvak telmiri")]
+        );
+        assert_eq!(found(r#"{"memo":"for tide table"}"#), []);
     }
 
     /// A key's value in capitals is a name when its letters read as one
