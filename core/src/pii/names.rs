@@ -1710,6 +1710,17 @@ mod tests {
         assert_eq!(found(r#"{"tokenName":"USD Coin"}"#), []);
     }
 
+    /// A capitalised role noun before a name is its title, no part of it.
+    #[test]
+    fn role_titles_before_names() {
+        use EntityType::Person as P;
+        assert_eq!(found("approved by Director Anna Berg"), [(P, "Anna Berg")]);
+        assert_eq!(found("paid by Manager Kofi Boateng"), [(P, "Kofi Boateng")]);
+        assert_eq!(found("by Driver Kofi"), [(P, "Kofi")]);
+        assert_eq!(found("for Taylor Swift"), [(P, "Taylor Swift")]);
+        assert_eq!(found("Customer Success Team"), []);
+    }
+
     /// A `name` key that names a business, a product or a part of a system
     /// reads no person; one that names a person still does.
     #[test]

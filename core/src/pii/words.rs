@@ -1,7 +1,7 @@
 //! Word tokens for the PERSON and LOCATION rules, with lazily cached
 //! gazetteer flags.
 
-use super::cues::{cue_bits, LOC, PLACE_KIND, STRONG, WEAK};
+use super::cues::{cue_bits, LOC, PLACE_KIND, STRONG, TITLE, WEAK};
 use super::gazetteer as gz;
 use super::hit::{is_among, Hit, CLASS, LOWER, UPPER};
 use super::namelike::Context;
@@ -484,8 +484,29 @@ pub(crate) fn capital(s: Shape) -> bool {
 /// would be left in the clear; and a one-word name the initial of its
 /// surname, when that ends the clause (`Anna B`, `landlord Zhana I`; see
 /// [`Words::initial_after`]).
-pub(crate) fn hit(w: &Words<'_>, a: usize, mut b: usize, e: EntityType, score: u16) -> Option<Hit> {
+pub(crate) fn hit(
+    w: &Words<'_>,
+    mut a: usize,
+    mut b: usize,
+    e: EntityType,
+    score: u16,
+) -> Option<Hit> {
     if e == EntityType::Person {
+        // `by Director Anna Berg`, `Manager Kofi Boateng`: a capitalised
+        // role noun that is no given name opens a name as its title, no
+        // part of it.
+        if a < b
+            && w.w.get(a).is_some_and(|x| x.shape == Shape::Title)
+            && w.w.get(a + 1).is_some_and(|y| y.gap == Gap::Space)
+            && w.flags(a) & FIRST == 0
+            && (w.role(a) || {
+                let mut buf = [0u8; KEY_MAX];
+                let n = w.key(a, &mut buf).unwrap_or(0);
+                cue_bits(buf.get(..n).unwrap_or_default()) & (STRONG | TITLE) == STRONG
+            })
+        {
+            a += 1;
+        }
         while w
             .w
             .get(b + 1)
