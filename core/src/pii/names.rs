@@ -995,6 +995,10 @@ fn given_names_joined(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option
             _ => None,
         }
     };
+    // Cheap first: a comma, ` & ` or ` and ` right after the word.
+    if joint(w, i + 1).is_none() && !w.is(i + 1, "and") {
+        return None;
+    }
     if !plain_given(w, i) {
         return None;
     }

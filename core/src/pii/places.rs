@@ -328,8 +328,15 @@ const KINDS_AFTER: &str = "district districts municipality province county borou
 /// branch`) or before a kind of place ([`KINDS_AFTER`]: `Zorvaby
 /// district`).
 pub(crate) fn before_site(w: &mut Words<'_>, i: usize) -> bool {
-    let last = run_end(w, i);
-    site_after(w, i, last)
+    // Cheap first: a lower-case site or kind within the run's reach.
+    let near = (i + 1..i + 6).any(|k| {
+        w.w.get(k).is_some_and(|y| y.shape == Shape::Lower)
+            && (w.is(k, KINDS_AFTER) || w.is(k, SITES_AFTER))
+    });
+    near && {
+        let last = run_end(w, i);
+        site_after(w, i, last)
+    }
 }
 
 /// [`before_site`] for the run `i..=last`.
