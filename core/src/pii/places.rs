@@ -328,12 +328,14 @@ const KINDS_AFTER: &str = "district districts municipality province county borou
 /// branch`) or before a kind of place ([`KINDS_AFTER`]: `Zorvaby
 /// district`).
 pub(crate) fn before_site(w: &mut Words<'_>, i: usize) -> bool {
-    // Cheap first: a lower-case site or kind within the run's reach.
-    let near = (i + 1..i + 6).any(|k| {
-        w.w.get(k).is_some_and(|y| y.shape == Shape::Lower)
-            && (w.is(k, KINDS_AFTER) || w.is(k, SITES_AFTER))
-    });
-    near && {
+    // Cheap first: a determiner before, or a kind of place after the
+    // first word that is not title case.
+    let kind = (i + 1..i + 5)
+        .find(|&k| w.w.get(k).is_none_or(|y| y.shape != Shape::Title))
+        .is_some_and(|k| {
+            w.w.get(k).is_some_and(|y| y.shape == Shape::Lower) && w.is(k, KINDS_AFTER)
+        });
+    (kind || (i > 0 && w.is(i - 1, "our the your their"))) && {
         let last = run_end(w, i);
         site_after(w, i, last)
     }
@@ -425,7 +427,10 @@ fn from_to(w: &mut Words<'_>, i: usize) -> bool {
         w.w.get(k).is_some_and(|y| y.shape == Shape::Title) && w.flags(k) & STOP == 0
     };
     let travel = |w: &Words<'_>, k: usize| w.is(k, TRAVEL) || w.is(k, ROUTES);
-    if !(i >= 2 && spaced(w, i) && spaced(w, i - 1) && title(w, i)) {
+    if !(i >= 2 && (w.is(i - 1, "from") || w.is(i - 1, "to"))) {
+        return false;
+    }
+    if !(spaced(w, i) && spaced(w, i - 1) && title(w, i)) {
         return false;
     }
     if w.is(i - 1, "from") && travel(w, i - 2) {
