@@ -679,10 +679,10 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         return Some(r);
     }
     // A key's value in capitals, as cards print it (`"cardholder": "ZORVAK
-    // TELMIRI"`): two words no list knows are a name when their letters
+    // TELMIRI"`, `cardholder ZORVAK TELMIRI`): two words no list knows are a name when their letters
     // read as one even without the key (capitals are as often a product's
     // label: `NDVI TILE`).
-    let caps_pair = keyed
+    let caps_pair = (keyed || (strong && spaced))
         && first.shape == Shape::Upper
         && w.w
             .get(i + 2)
@@ -824,7 +824,14 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
 fn last_first_after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let a = *w.w.get(i + 1)?;
     let b = *w.w.get(i + 2)?;
-    if b.gap != Gap::Comma || a.shape != Shape::Title || b.shape != Shape::Title {
+    // In capitals (`Name: TELMIRI, ZORVAK`) a known name or letters that
+    // read as one tell it from a label (`NOTE: API, SDK`).
+    let title = a.shape == Shape::Title && b.shape == Shape::Title;
+    let caps = a.shape == Shape::Upper
+        && b.shape == Shape::Upper
+        && ((w.flags(i + 1) | w.flags(i + 2)) & (FIRST | LAST) != 0
+            || w.namelike_pair(i + 1, i + 2, Bounded));
+    if b.gap != Gap::Comma || !(title || caps) {
         return None;
     }
     if a.e - a.s < 2 || b.e - b.s < 2 {
@@ -1768,6 +1775,11 @@ mod tests {
             [(P, "ZORVAK TELMIRI")]
         );
         assert_eq!(found("name: ZORVAK TELMIRI"), [(P, "ZORVAK TELMIRI")]);
+        assert_eq!(found("cardholder ZORVAK TELMIRI"), [(P, "ZORVAK TELMIRI")]);
+        assert_eq!(found("Name: TELMIRI, ZORVAK"), [(P, "TELMIRI, ZORVAK")]);
+        assert_eq!(found("Name: BOATENG, KOFI"), [(P, "BOATENG, KOFI")]);
+        assert_eq!(found("NOTE: API, SDK"), []);
+        assert_eq!(found("customer SUPPORT TEAM"), []);
         assert_eq!(found(r#"{"name":"NDVI TILE"}"#), []);
         assert_eq!(found(r#"{"name":"PRO PLAN"}"#), []);
         assert_eq!(found(r#"{"name":"WEATHER API"}"#), []);
