@@ -986,11 +986,16 @@ fn lone_speaker(w: &mut Words<'_>, i: usize) -> bool {
         && plain_given(w, i)
 }
 
-/// `Kofi and Priya`, `Kofi & Priya`, `Kofi, Priya and Yaw`: two or three
-/// known given names ([`plain_given`]) joined by commas and a last `and` or
-/// `&`, the last one not followed by another capitalised word (`Kofi and
-/// Ama Boateng`: the other rules read that pair) or by `'s` (`Ben &
-/// Jerry's`). Pushes each name; returns the index after the last.
+/// Most given names read as one list (see [`given_names_joined`]); a longer
+/// list is read in runs of this many.
+const MAX_JOINED: usize = 6;
+
+/// `Kofi and Priya`, `Kofi & Priya`, `Kofi, Priya and Yaw`, `Attendees:
+/// Kofi, Priya, Ruslan`: known given names ([`plain_given`]) joined by
+/// commas and a last `and` or `&`, or three or more by commas alone; the
+/// last one not followed by another capitalised word (`Kofi and Ama
+/// Boateng`: the other rules read that pair) or by `'s` (`Ben & Jerry's`).
+/// Pushes each name; returns the index after the last.
 fn given_names_joined(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let joint = |w: &Words<'_>, k: usize| -> Option<bool> {
         // Some(false): a comma; Some(true): the last joint (` and `, ` & `).
@@ -1011,10 +1016,8 @@ fn given_names_joined(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option
     }
     let mut names = vec![i];
     let mut k = i + 1;
-    loop {
-        if names.len() >= 3 {
-            return None;
-        }
+    let mut closed = false;
+    while names.len() < MAX_JOINED {
         let last = match joint(w, k) {
             Some(l) => l,
             None if w.is(k, "and")
@@ -1024,16 +1027,26 @@ fn given_names_joined(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option
                 k += 1;
                 true
             }
-            None => return None,
+            None => break,
         };
         if !plain_given(w, k) {
-            return None;
+            if last {
+                return None;
+            }
+            break;
         }
         names.push(k);
         if last {
+            closed = true;
             break;
         }
         k += 1;
+    }
+    // Without `and` or `&`, three names at least (`Kofi, Priya, Ruslan`),
+    // or the rest of a longer list read before.
+    let rest = i > 0 && joint(w, i) == Some(false) && plain_given(w, i - 1);
+    if !closed && names.len() < 3 && !rest {
+        return None;
     }
     let end = *names.last()?;
     let followed = w.w.get(end + 1).is_some_and(|y| {
@@ -1832,6 +1845,22 @@ mod tests {
             [(P, "Kofi"), (P, "Priya"), (P, "Ruslan")]
         );
         assert_eq!(found("Kofi and Priya"), [(P, "Kofi"), (P, "Priya")]);
+        assert_eq!(
+            found("Attendees: Kofi, Priya, Ruslan"),
+            [(P, "Kofi"), (P, "Priya"), (P, "Ruslan")]
+        );
+        assert_eq!(
+            found("Kofi, Priya, Ruslan and Nnamdi"),
+            [(P, "Kofi"), (P, "Priya"), (P, "Ruslan"), (P, "Nnamdi")]
+        );
+        // Two names need `and` or `&`; a list that ends in no given name
+        // after `and` is none.
+        assert_eq!(found("Kofi, Priya"), []);
+        assert_eq!(
+            found("Kofi, Priya, Ruslan, Nnamdi, Amara, Yusuf, Kofi, Priya").len(),
+            8
+        );
+        assert_eq!(found("Kofi, Priya and Stripe"), []);
         assert_eq!(found("Kofi and Ama Boateng"), [(P, "Ama Boateng")]);
         for t in [
             "Wendy's order",
