@@ -321,7 +321,8 @@ const SITES_AFTER: &str = "branch office depot warehouse";
 /// Lower-case kinds of place that follow a town's name, determiner or
 /// not (`Zorvaby district`, `the Telmira municipality`); not `city` or
 /// `town` (`Sim city`, `Old town`), nor `area` (`Member area`).
-const KINDS_AFTER: &str = "district districts municipality province county borough township                            village suburb";
+const KINDS_AFTER: &str =
+    "district districts municipality province county borough township village suburb";
 
 /// True when a run of title-case words from word `i` stands between a
 /// determiner and a site noun ([`SITES_AFTER`]: `stock kept at our Kribi
