@@ -12,7 +12,11 @@
 //!   account`) or ends the clause after `for`/`by`/`cc` (`for Folake Asante`),
 //!   whatever the gazetteer says;
 //! * a lone word where someone approves, is on call or signs off
-//!   (`Approved by Serghei`, `on call: Gulnar`, `"sign_off": "Yolette"`);
+//!   (`Approved by Serghei`, `on call: Gulnar`, `"sign_off": "Yolette"`,
+//!   `Thanks, Oluwaseun`);
+//! * a known given name alone as an owner, a speaker's label, in a list of
+//!   given names or before a person's verb (`Kofi's share`, `Priya: please
+//!   pay`, `Kofi, Priya & Ruslan`, `Ruslan paid the deposit`);
 //! * two words no list knows that read as a name by their letters (see
 //!   [`super::namelike`]): after a person's cue (`/donors/vasea-cretu/`,
 //!   `asked by avanti jayraman on slack`), or standing alone as a slug, a
@@ -25,6 +29,8 @@
 //! Templeton funds`, `Tommy Bahama apparel`); see [`super::cues::ORG`] and
 //! `org_phrase`. Whole-segment slugs with one known part
 //! (`/kyc/alexandra_chindamo/`) and labelled `Last, First` values are names.
+//! A camelCase key is read by its last hump (`"firstName":`); a `name` key
+//! that names a thing reads no person (`merchant_name`, `appName`).
 //!
 //! Ambiguous first names (May, Will, Grant, Bill…) only count with a cue or a
 //! distinctive surname. LOCATION: countries, US states and large cities,
@@ -679,9 +685,9 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         return Some(r);
     }
     // A key's value in capitals, as cards print it (`"cardholder": "ZORVAK
-    // TELMIRI"`, `cardholder ZORVAK TELMIRI`): two words no list knows are a name when their letters
-    // read as one even without the key (capitals are as often a product's
-    // label: `NDVI TILE`).
+    // TELMIRI"`, `cardholder ZORVAK TELMIRI`): two words no list knows are
+    // a name when their letters read as one even without the key (capitals
+    // are as often a product's label: `NDVI TILE`).
     let caps_pair = (keyed || (strong && spaced))
         && first.shape == Shape::Upper
         && w.w

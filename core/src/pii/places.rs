@@ -6,8 +6,10 @@
 //! that word starts a finding itself (`Boston John Smith`; see [`Pending`]).
 //! After a kind of place as a key (`town=`, `city:`) or before `of` (`the
 //! village of`), or after a noun of travel or of a site and `in` or `to`
-//! (`trip to`, `the store in`), title-case words are a place even in no
-//! gazetteer.
+//! (`trip to`, `the store in`), after an address's street part (`12 Ring
+//! Road, Zorvaby`), at both ends of a route (`train from Zorvaby to
+//! Telmira`) or before a kind of place (`Zorvaby district`), title-case
+//! words are a place even in no gazetteer.
 
 use super::cues::{LOC, ORG, PLACE_KIND};
 use super::gazetteer as gz;
@@ -531,8 +533,9 @@ fn after_address(w: &mut Words<'_>, i: usize) -> bool {
 
 /// `from Kilkee, Ireland`, `"Zorvaby Nort, Texas"`: title-case words in no
 /// list, then a comma and a listed place that ends a label ([`ends_label`];
-/// not `Acme, Berlin office`): a town and its region. A known name (`Okafor, Nigeria`), a stop word, a place of the
-/// lists and a greeting (`Hello, London.`) are left to the other rules.
+/// not `Acme, Berlin office`): a town and its region. A known name
+/// (`Okafor, Nigeria`), a stop word, a place of the lists and a greeting
+/// (`Hello, London.`) are left to the other rules.
 fn before_region(w: &mut Words<'_>, i: usize) -> bool {
     let last = run_end(w, i);
     let town = |w: &Words<'_>, k: usize| {
