@@ -963,14 +963,8 @@ const POSSESSED: &str = "share shares birthday gift gifts rent tip refund deposi
 /// owed ([`POSSESSED`]). Not a chain's name (`Wendy's order`, see
 /// [`CHAINS`]).
 fn lone_owner(w: &mut Words<'_>, i: usize) -> bool {
-    let Some(x) = w.w.get(i).copied() else {
-        return false;
-    };
     // The `s` of `'s` is a word of its own.
-    w.b.get(x.e..x.e + 3) == Some(b"'s ")
-        && w.w
-            .get(i + 2)
-            .is_some_and(|y| y.s == x.e + 3 && y.shape == Shape::Lower)
+    lower_after(w, i, b"'s ", 2)
         && (w.is(i + 2, POSSESSED) || w.cue(i + 2) & OWN != 0)
         && opens_clause(w, i)
         && !w.is(i, CHAINS)
@@ -981,15 +975,18 @@ fn lone_owner(w: &mut Words<'_>, i: usize) -> bool {
 /// clause, is a speaker's label: `: ` and a lower-case word follow (`Kofi:
 /// please pay this`).
 fn lone_speaker(w: &mut Words<'_>, i: usize) -> bool {
-    let Some(x) = w.w.get(i).copied() else {
-        return false;
-    };
-    w.b.get(x.e..x.e + 2) == Some(b": ")
-        && w.w
-            .get(i + 1)
-            .is_some_and(|y| y.s == x.e + 2 && y.shape == Shape::Lower)
-        && opens_clause(w, i)
-        && plain_given(w, i)
+    lower_after(w, i, b": ", 1) && opens_clause(w, i) && plain_given(w, i)
+}
+
+/// True when `sep` follows word `i` and word `i + k`, lower case, starts
+/// right after it ([`lone_owner`], [`lone_speaker`]).
+fn lower_after(w: &Words<'_>, i: usize, sep: &[u8], k: usize) -> bool {
+    w.w.get(i).is_some_and(|x| {
+        w.b.get(x.e..x.e + sep.len()) == Some(sep)
+            && w.w
+                .get(i + k)
+                .is_some_and(|y| y.s == x.e + sep.len() && y.shape == Shape::Lower)
+    })
 }
 
 /// Most given names read as one list (see [`given_names_joined`]); a longer
@@ -1344,12 +1341,7 @@ const SIGNER_MIN_SCORE: i32 = 10;
 fn lone_signer(w: &mut Words<'_>, j: usize) -> bool {
     let f = w.flags(j);
     let known = f & (FIRST | FIRST_AMB) == FIRST;
-    let letters = f == 0
-        && w.w
-            .get(j)
-            .and_then(|y| w.b.get(y.s..y.e))
-            .and_then(super::namelike::score)
-            .is_some_and(|s| s >= SIGNER_MIN_SCORE);
+    let letters = f == 0 && w.namelike_word(j).is_some_and(|s| s >= SIGNER_MIN_SCORE);
     (known || letters) && lone_given_name(w, j)
 }
 

@@ -314,6 +314,14 @@ impl<'a> Words<'a> {
             .is_some_and(|(a, b)| super::namelike::pair_namelike(a, b, context))
     }
 
+    /// The name-likeness of word `i` by its letters (see
+    /// [`super::namelike::score`]), or `None` when it has too few or too
+    /// many letters.
+    pub(crate) fn namelike_word(&self, i: usize) -> Option<i32> {
+        let x = self.w.get(i)?;
+        super::namelike::score(self.b.get(x.s..x.e)?)
+    }
+
     /// The lexicon class bits of word `i`, memoised; a stop word's name
     /// bits are dropped.
     fn class(&self, i: usize) -> u16 {
@@ -361,15 +369,27 @@ impl<'a> Words<'a> {
         })
     }
 
-    /// Cue bits of word `i` (see [`cue_bits`]), cached.
+    /// Cue bits of word `i` (see [`Words::cue_uncached`]), cached.
     pub(crate) fn cue(&mut self, i: usize) -> u8 {
-        let Some(w) = self.w.get(i).filter(|_| self.ctx) else {
+        let Some(w) = self.w.get(i) else {
             return 0;
         };
         if w.cue & CUE_DONE != 0 {
             return w.cue & !CUE_DONE;
         }
-        let mut c = CUE_DONE;
+        let c = self.cue_uncached(i);
+        if let Some(w) = self.w.get_mut(i) {
+            w.cue = c | CUE_DONE;
+        }
+        c
+    }
+
+    /// Cue bits of word `i` (see [`cue_bits`]); 0 when the context rules
+    /// are off. For callers that cannot cache (`hit`).
+    pub(crate) fn cue_uncached(&self, i: usize) -> u8 {
+        let Some(w) = self.w.get(i).filter(|_| self.ctx) else {
+            return 0;
+        };
         // Hex letters right after a digit end an id (`…-6500ac73a2cc/`), no
         // cue; other words keep theirs (`9patient: …` is no way to hide a name).
         let in_id = w.s > 0
@@ -378,30 +398,19 @@ impl<'a> Words<'a> {
                 .b
                 .get(w.s..w.e)
                 .is_some_and(|s| s.iter().all(u8::is_ascii_hexdigit));
+        let mut c = 0;
         if w.e - w.s <= 14 && !in_id {
-            let mut buf = [0u8; KEY_MAX];
-            if let Some(n) = self.key(i, &mut buf) {
-                c |= cue_bits(&buf[..n]);
-            }
+            c = bits_of(self.b.get(w.s..w.e).unwrap_or_default());
         }
         // A camelCase key is read by its last hump (`firstName:`,
         // `customerName=`, `approvedBy`): its person and place bits, as
         // `first_name` is read by `name`.
-        if c == CUE_DONE {
+        if c == 0 {
             if let Some(h) = self.hump(i) {
-                let mut buf = [0u8; KEY_MAX];
-                let n = h.len().min(KEY_MAX);
-                for (d, s) in buf.iter_mut().zip(h) {
-                    *d = s.to_ascii_lowercase();
-                }
-                c |=
-                    cue_bits(buf.get(..n).unwrap_or_default()) & (STRONG | WEAK | LOC | PLACE_KIND);
+                c = bits_of(h) & (STRONG | WEAK | LOC | PLACE_KIND);
             }
         }
-        if let Some(w) = self.w.get_mut(i) {
-            w.cue = c;
-        }
-        c & !CUE_DONE
+        c
     }
 
     /// The last hump of word `i` when it is a camelCase key (`Name` of
@@ -473,6 +482,21 @@ impl<'a> Words<'a> {
     }
 }
 
+/// Cue bits of a word's letters (any case; apostrophes dropped, as in
+/// [`Words::key`]).
+fn bits_of(s: &[u8]) -> u8 {
+    let mut buf = [0u8; KEY_MAX];
+    let mut n = 0;
+    for &c in s.iter().filter(|&&c| c != b'\'') {
+        let Some(d) = buf.get_mut(n) else {
+            return 0;
+        };
+        *d = c.to_ascii_lowercase();
+        n += 1;
+    }
+    cue_bits(buf.get(..n).unwrap_or_default())
+}
+
 /// A capitalised word shape (`John`, `JOHN`).
 pub(crate) fn capital(s: Shape) -> bool {
     matches!(s, Shape::Title | Shape::Upper)
@@ -499,11 +523,7 @@ pub(crate) fn hit(
             && w.w.get(a).is_some_and(|x| x.shape == Shape::Title)
             && w.w.get(a + 1).is_some_and(|y| y.gap == Gap::Space)
             && w.flags(a) & FIRST == 0
-            && (w.role(a) || {
-                let mut buf = [0u8; KEY_MAX];
-                let n = w.key(a, &mut buf).unwrap_or(0);
-                cue_bits(buf.get(..n).unwrap_or_default()) & (STRONG | TITLE) == STRONG
-            })
+            && (w.role(a) || w.cue_uncached(a) & (STRONG | TITLE) == STRONG)
         {
             a += 1;
         }
