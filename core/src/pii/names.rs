@@ -130,6 +130,9 @@ fn person_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
 fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let x = *w.w.get(i)?;
     let nx = w.w.get(i + 1).copied();
+    if currency_pair(w, i) {
+        return None;
+    }
     match x.shape {
         Shape::Title | Shape::Upper => {
             let f = w.flags(i);
@@ -323,7 +326,8 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
 }
 
 /// True when words `i` and `j = i + 1`, two Title-case words no list knows
-/// (no name, stop word, cue or place), stand alone and read as a personal
+/// (no name, stop word, cue or place; or a given name only, see
+/// [`open_word`]), stand alone and read as a personal
 /// name by their letters (see [`super::namelike::pair_namelike`]): a
 /// clause, a key or the text opens before them, or a clause closes after
 /// them (`Tshegofatso Mballa — deposit`, `thanks — Syafiq Nsangou`,
@@ -352,11 +356,51 @@ fn unknown_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
         && (opens || closes)
         && (i..=j).all(|k| {
             w.w.get(k).is_some_and(|z| z.shape == Shape::Title)
-                && w.flags(k) == 0
+                && open_word(w.flags(k))
                 && w.cue(k) == 0
                 && !is_place(w, k, 1)
         })
         && w.namelike_pair(i, j, ctx)
+}
+
+/// ISO 4217 codes of the currencies in use and the tickers of the largest
+/// crypto assets of three letters, lower case, one after another (every
+/// entry is three letters wide).
+const CURRENCIES: &[u8] =
+    b"aedafnallamdangaoaarsaudawgaznbambbdbdtbgnbhdbifbmdbndbobbrlbsdbtnbwpbynbzd\
+cadcdfchfclpcnycopcrccupcveczkdjfdkkdopdzdegpernetbeurfjdfkpgbpgelghsgipgmdgnfgtqgydhkdhnlhtghuf\
+idrilsinriqdirriskjmdjodjpykeskgskhrkmfkpwkrwkwdkydkztlaklbplkrlrdlsllydmadmdlmgamkdmmkmntmopmru\
+murmvrmwkmxnmyrmznnadngnnionoknprnzdomrpabpenpgkphppkrplnpygqarronrsdrubrwfsarsbdscrsdgseksgdshp\
+slesossrdsspstnsvcsypszlthbtjstmttndtoptryttdtwdtzsuahugxusduyuuzsvesvndvuvwstxafxcdxofxpfyerzar\
+zmwzwlbtcethsoldaixrpadabnb";
+const _: () = assert!(CURRENCIES.len() % 3 == 0);
+
+/// True when words `i` and `i + 1` are joined currency codes
+/// ([`CURRENCIES`]: `/rates/eur-aud`, `/fx/ron_huf`, `RON-HUF`): a currency
+/// pair, though `Ron`, `Aud` and `Huf` are names.
+fn currency_pair(w: &Words<'_>, i: usize) -> bool {
+    let code = |k: usize| {
+        w.w.get(k).and_then(|y| w.b.get(y.s..y.e)).is_some_and(|s| {
+            s.len() == 3
+                && CURRENCIES
+                    .chunks_exact(3)
+                    .any(|c| c.eq_ignore_ascii_case(s))
+        })
+    };
+    w.w.get(i + 1)
+        .is_some_and(|y| matches!(y.gap, Gap::Join(_)))
+        && code(i)
+        && code(i + 1)
+}
+
+/// True when a word's flags `f` say no list knows it, or only the given
+/// names do (no surname, English word, stop word or place): where the
+/// letters of a pair of unknown words decide, such a word is one of them.
+/// A given name is as often a surname (`Bunga Marcelin`,
+/// `emerson_hamidou`), and the longer the list of given names grows the
+/// more such surnames it holds.
+fn open_word(f: u8) -> bool {
+    f == 0 || f == FIRST
 }
 
 /// `Last, First` as a whole labelled value (`screening: Kobelt, Larissa`):
@@ -471,7 +515,7 @@ fn half_known_slug(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<us
     let (f, g) = (w.flags(i), w.flags(i + 1));
     let plain = |k: u8| k & (FIRST | LAST | STOP) == 0;
     let distinct = |k: u8| k & (LAST | LAST_WL | STOP) == LAST;
-    let given = f & (FIRST | FIRST_AMB | STOP) == FIRST && plain(g);
+    let given = f & (FIRST | FIRST_AMB | STOP) == FIRST && open_word(g);
     // A surname first only when its ending says so (`petrovski-balabay`):
     // a Census surname first is as often a brand (`garcia-widgets`).
     let ending = w.surname_ending(i);
@@ -488,7 +532,7 @@ fn half_known_slug(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<us
     let unknown = (if cued {
         (f | g) & (STOP | FIRST_AMB | LAST_WL) == 0
     } else {
-        plain(f) && plain(g)
+        open_word(f) && open_word(g)
     }) && w.cue(i) == 0
         && w.cue(i + 1) == 0
         && w.namelike_pair(i, i + 1, context);
@@ -640,7 +684,8 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         // Neither word known: both read as names by their letters, and the
         // clause ends or a linking word follows (`asked by avanti jayraman
         // on slack`, `entered as keabetswe huamani`; see [`LINKERS`]).
-        if (f | g) & (FIRST | LAST | STOP) == 0
+        if open_word(f)
+            && open_word(g)
             && (clause_end || linker(w, i + 3))
             && w.cue(i + 2) == 0
             && w.namelike_pair(i + 1, i + 2, if strong { Cued } else { Bounded })
@@ -1776,6 +1821,33 @@ mod tests {
         assert_eq!(found(r#"{"memo":"for tide table"}"#), []);
     }
 
+    /// A given name in a surname's place is read where two unknown words
+    /// would be (see `open_word`), and a pair of currency codes is no name
+    /// (see `currency_pair`).
+    #[test]
+    fn given_names_as_surnames_and_currency_pairs() {
+        use EntityType::Person as P;
+        for (t, name) in [
+            ("Zorvak Kofi \u{2014} deposit", "Zorvak Kofi"),
+            ("asked by zorvak kofi on slack", "zorvak kofi"),
+            ("/exports/7/zorvak-kofi.csv", "zorvak-kofi"),
+            ("/bookings/priya_kofi", "priya_kofi"),
+        ] {
+            assert_eq!(found(t), [(P, name)], "{t}");
+        }
+        for t in [
+            "/rates/eur-aud",
+            "/fx/ron_huf/quote",
+            "pair: RON-HUF",
+            "/ron-huf",
+            "/btc-usd/",
+        ] {
+            assert_eq!(found(t), [], "{t}");
+        }
+        // Spaced, a pair of codes may be a name (`Ron Huf`).
+        assert_eq!(found("rates for Ron Huf"), [(P, "Ron Huf")]);
+    }
+
     /// A key's value in capitals is a name when its letters read as one
     /// even without the key.
     #[test]
@@ -2133,10 +2205,10 @@ mod tests {
         );
         // Before a person's verb the letters are read as after a cue.
         assert_eq!(
-            found("Birdsong clip; Thangatthamizhan, Padmini owes the balance"),
-            [(P, "Thangatthamizhan, Padmini")]
+            found("Birdsong clip; Cretu, Vasea owes the balance"),
+            [(P, "Cretu, Vasea")]
         );
-        assert_eq!(found("Thangatthamizhan, Padmini - the balance"), []);
+        assert_eq!(found("Cretu, Vasea - the balance"), []);
         // After a cue a known given name may be either word; word-like
         // names read as English.
         assert_eq!(found("/landlords/amla-isai/rent"), [(P, "amla-isai")]);
