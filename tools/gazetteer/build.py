@@ -112,6 +112,7 @@ extension marketplace portal
 payroll compliance treasury procurement accounting marketing engineering committee
 operations ops management security audit automation bot none null tbd nobody
 yes true false pending auto automatic
+actions workflow workflows pipeline pipelines scheduler integration integrations savings checking
 """.split()
 
 # Well-known organisations and products whose names look like "First Last"

@@ -42,7 +42,8 @@ use super::gazetteer as gz;
 use super::hit::{file_ext, Hit};
 use super::namelike::Context::{Bounded, Cued};
 use super::places::{
-    before_site, is_place, place_at, place_cue, place_len, toponym_head, Pending, ROUTED, SURE,
+    before_site, is_place, place_at, place_cue, place_len, region_at, toponym_head, Pending,
+    ROUTED, SURE,
 };
 use super::words::{
     capital, hit, Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, STOP,
@@ -808,6 +809,18 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         j += 1;
     }
     let end = end?;
+    // A key's value of words no list knows that goes on with a capitalised
+    // stop word names a thing (`updatedBy: Release Bot`, `bank_account:
+    // Savings Plus`, `repo_owner: Coinbase Developer Platform`, `created_by:
+    // Github Actions`), not a person.
+    if keyed && !any_name && stop_after(w, end) {
+        return None;
+    }
+    // A listed place before its region names a town, whatever the key
+    // (`holder: Paris, Texas`).
+    if keyed && is_place(w, i + 1, end - i) && region_at(w, end + 1) {
+        return None;
+    }
     if w.after(end).is_ascii_digit()
         || w.w.get(end).is_some_and(|y| y.shape == Shape::Initial)
         || (comma
@@ -869,6 +882,14 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     Some(end + 1)
 }
 
+/// True when a capitalised stop word follows word `end` after a space
+/// (`Release Bot`, `Savings Plus`).
+fn stop_after(w: &mut Words<'_>, end: usize) -> bool {
+    w.w.get(end + 1)
+        .is_some_and(|y| y.gap == Gap::Space && capital(y.shape))
+        && w.flags(end + 1) & STOP != 0
+}
+
 /// `Last, First` right after the cue at word `i`: two capitalised words
 /// joined by a comma, neither a stop word nor a place, the second not
 /// followed by another capitalised word (`Paris, Texas, USA`).
@@ -888,10 +909,11 @@ fn last_first_after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Opti
     if a.e - a.s < 2 || b.e - b.s < 2 {
         return None;
     }
-    if (w.flags(i + 1) | w.flags(i + 2)) & STOP != 0
-        || is_place(w, i + 1, 1)
-        || is_place(w, i + 2, 1)
-    {
+    // A surname that is also a place before a known given name is no town
+    // (`customer: Jordan, Kofi`; `holder: Paris, Texas` is one).
+    let (f, g) = (w.flags(i + 1), w.flags(i + 2));
+    let surname_place = f & LAST != 0 && g & (FIRST | FIRST_AMB) == FIRST;
+    if (f | g) & STOP != 0 || (is_place(w, i + 1, 1) && !surname_place) || is_place(w, i + 2, 1) {
         return None;
     }
     if w.w
@@ -1846,6 +1868,31 @@ mod tests {
         }
         // Spaced, a pair of codes may be a name (`Ron Huf`).
         assert_eq!(found("rates for Ron Huf"), [(P, "Ron Huf")]);
+    }
+
+    /// A person's key reads no thing and no town: unknown words before a
+    /// capitalised stop word (see `stop_after`), a listed place before its
+    /// region (see `places::region_at`); a surname that is a place before a
+    /// known given name is still `Last, First`.
+    #[test]
+    fn things_and_towns_after_a_person_key() {
+        use EntityType::{Location as L, Person as P};
+        for t in [
+            "created_by: Github Actions",
+            r#"{"updatedBy": "Release Bot"}"#,
+            "bank_account: Savings Plus",
+            "repo_owner: Coinbase Developer Platform",
+        ] {
+            assert_eq!(found(t), [], "{t}");
+        }
+        assert_eq!(found("created_by: Zorvak Telmiri"), [(P, "Zorvak Telmiri")]);
+        assert_eq!(
+            found(r#"{"customer": "Kofi Boateng Team"}"#),
+            [(P, "Kofi Boateng")]
+        );
+        assert_eq!(found("holder: Paris, Texas"), [(L, "Paris"), (L, "Texas")]);
+        assert_eq!(found("holder: Hilton, Paris"), [(P, "Hilton, Paris")]);
+        assert_eq!(found("customer: Jordan, Kofi"), [(P, "Jordan, Kofi")]);
     }
 
     /// A key's value in capitals is a name when its letters read as one

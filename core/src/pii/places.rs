@@ -546,7 +546,13 @@ fn before_region(w: &mut Words<'_>, i: usize) -> bool {
     if !(i..=last).all(|k| town(w, k)) || w.is(i, GREETINGS) {
         return false;
     }
-    let r = last + 1;
+    region_at(w, last + 1)
+}
+
+/// True when word `r` starts a region after a town: a comma, a listed place
+/// (no word-like one alone) that ends a label ([`ends_label`]): `, Texas`
+/// in `Kilkee, Texas` and `holder: Paris, Texas`.
+pub(crate) fn region_at(w: &mut Words<'_>, r: usize) -> bool {
     let n = place_len(w, r);
     n > 0
         && w.w
