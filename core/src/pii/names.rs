@@ -188,7 +188,7 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
                 }
                 return Some(k + 1);
             }
-            if lone_subject(w, i) || lone_owner(w, i) || lone_speaker(w, i) {
+            if lone_subject(w, i) || lone_owner(w, i) || lone_speaker(w, i) || lone_asked(w, i) {
                 out.push(hit(w, i, i, EntityType::Person, 600)?);
                 return Some(i + 1);
             }
@@ -615,8 +615,8 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
             .is_some_and(|x| x.gap == Gap::Key && x.s > 0 && w.b.get(x.s - 1) == Some(&b'/'))
         && w.is(i - 1, "c");
     // `registered as Huanca, Mesidor`, `known as Zorvak`: a verb of naming
-    // and `as`.
-    let named_as = spaced && i > 0 && w.is(i, "as") && w.is(i - 1, NAMING);
+    // and `as`, spaced or as a key (`"registered_as":`, `knownAs=`).
+    let named_as = named_as(w, i, spaced || first.gap == Gap::Key);
     // `Approved by Amarilys.`: `by` after a verb of approval names the
     // approver (see [`APPROVING`]); a weak cue that also reads a lone
     // Title-case word ending the clause.
@@ -654,7 +654,9 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         return None;
     }
     let key = strong && first.gap == Gap::Key;
-    let keyed = key && !role && !duty_key;
+    // A naming verb's key reads as its spaced form does (`"registered_as":
+    // "Individual"` is a category, no name).
+    let keyed = key && !role && !duty_key && !named_as;
     if !key && !spaced && !comma {
         return None;
     }
@@ -837,12 +839,16 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         // name; titles differ. A lone Title-case word that ends the clause
         // after a lower-case cue (`for patient Wanjiru.`) is a given name; a
         // capitalised cue starts a product phrase (`Customer Success`).
+        // After a verb of naming the word must also read as a name, as
+        // after a sign-off (`registered as Zorvak`, not `registered as
+        // Individual`).
         let cue_lower = w.w.get(i).is_some_and(|x| x.shape == Shape::Lower);
         if !keyed
             && !support
             && words == 1
             && cue & TITLE == 0
-            && !(cue_lower && lone_given_name(w, end))
+            && !(named_as && lone_signer(w, end))
+            && !(cue_lower && !named_as && lone_given_name(w, end))
             && !(paid && lone_given_name_linked(w, end))
         {
             return None;
@@ -1043,6 +1049,22 @@ fn lone_owner(w: &mut Words<'_>, i: usize) -> bool {
 /// please pay this`).
 fn lone_speaker(w: &mut Words<'_>, i: usize) -> bool {
     lower_after(w, i, b": ", 1) && opens_clause(w, i) && plain_given(w, i)
+}
+
+/// Voice and chat assistants named like people (`ask Alexa about …`).
+const ASSISTANTS: &str = "siri alexa claude cortana";
+
+/// True when word `i`, a known given name ([`plain_given`]) and no
+/// assistant's ([`ASSISTANTS`]), is asked about something: `ask` before it,
+/// `about` after it (`ask Priya about the refund`).
+fn lone_asked(w: &mut Words<'_>, i: usize) -> bool {
+    i > 0
+        && w.is(i - 1, "ask")
+        && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
+        && w.w.get(i + 1).is_some_and(|y| y.gap == Gap::Space)
+        && w.is(i + 1, "about")
+        && !w.is(i, ASSISTANTS)
+        && plain_given(w, i)
 }
 
 /// True when `sep` follows word `i` and word `i + k`, lower case, starts
@@ -1252,6 +1274,23 @@ fn head_noun(w: &mut Words<'_>, b: usize) -> bool {
         && !(word.ends_with(b"ly") && word.len() >= 4)
         && !label;
     (plural && c & OWN == 0) || noun
+}
+
+/// True when word `i` is `as` after a verb of naming ([`NAMING`]): spaced
+/// from it (`registered as`), or joined to it in a key when `key_or_spaced`
+/// says word `i` is one (`registered_as:`, `"knownAs":`).
+fn named_as(w: &Words<'_>, i: usize, key_or_spaced: bool) -> bool {
+    let Some(x) = w.w.get(i).filter(|_| key_or_spaced) else {
+        return false;
+    };
+    if i > 0 && matches!(x.gap, Gap::Space | Gap::Join(b'_')) && w.is(i, "as") {
+        return w.is(i - 1, NAMING);
+    }
+    // camelCase: the verb and its `As` hump in one word.
+    w.hump(i).is_some_and(|h| h == b"As")
+        && w.b
+            .get(x.s..x.e - 2)
+            .is_some_and(|v| super::hit::is_among(v, NAMING))
 }
 
 /// Verbs of naming: with `as` after them, a cue (`registered as …`).
@@ -1893,6 +1932,35 @@ mod tests {
         assert_eq!(found("holder: Paris, Texas"), [(L, "Paris"), (L, "Texas")]);
         assert_eq!(found("holder: Hilton, Paris"), [(P, "Hilton, Paris")]);
         assert_eq!(found("customer: Jordan, Kofi"), [(P, "Jordan, Kofi")]);
+    }
+
+    /// A verb of naming's key reads as its spaced form (see `named_as`):
+    /// a lone word must read as a name there; a known given name asked
+    /// about something is one (see `lone_asked`).
+    #[test]
+    fn named_as_keys_and_asked_names() {
+        use EntityType::Person as P;
+        for (t, name) in [
+            (r#"{"registered_as":"Huanca, Mesidor"}"#, "Huanca, Mesidor"),
+            (r#"{"knownAs":"Zorvak Telmiri"}"#, "Zorvak Telmiri"),
+            ("known_as=Zorvak", "Zorvak"),
+            ("registered as Zorvak", "Zorvak"),
+            ("ask Priya about the refund", "Priya"),
+            ("Ask Kofi about it", "Kofi"),
+        ] {
+            assert_eq!(found(t), [(P, name)], "{t}");
+        }
+        for t in [
+            r#"{"registered_as":"Individual"}"#,
+            r#"{"signed_as":"Witness"}"#,
+            "registered as Nonprofit",
+            "ask Alexa about the weather",
+            "ask Claude about the refund",
+            "ask Support about it",
+            "ask Priya",
+        ] {
+            assert_eq!(found(t), [], "{t}");
+        }
     }
 
     /// A key's value in capitals is a name when its letters read as one

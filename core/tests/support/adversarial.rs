@@ -202,6 +202,14 @@ pub fn cases() -> Vec<(&'static str, String)> {
         // `given_names_joined`): joined by commas without end.
         ("given-joined", fill("Kofi, Priya, ")),
         ("given-owner", fill("; Kofi's share: Priya: please ")),
+        // Currency pairs, a naming verb's key and a name asked about
+        // something (`names::currency_pair`, `named_as`, `lone_asked`).
+        ("currency-pair", fill("/eur-aud/ron_huf")),
+        (
+            "named-as",
+            fill(r#""registered_as":"Huanca, Mesidor","knownAs":"#),
+        ),
+        ("asked", fill("ask Priya about ask Kofi about ")),
         // Words no list knows that end like surnames (`words::surname_suffix`),
         // `Last, First` with an unknown given name, slugs as file names and
         // JSON strings, and place-name generic words before every run.
