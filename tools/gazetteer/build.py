@@ -113,6 +113,7 @@ payroll compliance treasury procurement accounting marketing engineering committ
 operations ops management security audit automation bot none null tbd nobody
 yes true false pending auto automatic
 actions workflow workflows pipeline pipelines scheduler integration integrations savings checking
+trash inbox spam drafts outbox folder archives
 """.split()
 
 # Well-known organisations and products whose names look like "First Last"
@@ -133,6 +134,7 @@ morgan stanley|goldman sachs|charles schwab|wells fargo|dow jones|merrill lynch|
 |kate spade|michael kors|tory burch|vera wang|coco chanel|christian dior|yves saint
 |martha stewart|wolfgang puck|dr pepper|jimmy choo|ben franklin|benjamin moore
 |sherwin williams|allen edmonds|brooks brothers|marshall field|lane bryant|ann taylor
+|trader joe
 """.replace("\n", "").split("|")
 
 # Extra place names and aliases GeoNames' English names leave out.

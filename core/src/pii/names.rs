@@ -376,16 +376,20 @@ slesossrdsspstnsvcsypszlthbtjstmttndtoptryttdtwdtzsuahugxusduyuuzsvesvndvuvwstxa
 zmwzwlbtcethsoldaixrpadabnb";
 const _: () = assert!(CURRENCIES.len() % 3 == 0);
 
+/// The tickers of the largest stablecoins of four letters.
+const STABLECOINS: &str = "usdt usdc eurc busd tusd usde";
+
 /// True when words `i` and `i + 1` are joined currency codes
-/// ([`CURRENCIES`]: `/rates/eur-aud`, `/fx/ron_huf`, `RON-HUF`): a currency
+/// ([`CURRENCIES`], [`STABLECOINS`]: `/rates/eur-aud`, `/fx/ron_huf`, `RON-HUF`): a currency
 /// pair, though `Ron`, `Aud` and `Huf` are names.
 fn currency_pair(w: &Words<'_>, i: usize) -> bool {
     let code = |k: usize| {
         w.w.get(k).and_then(|y| w.b.get(y.s..y.e)).is_some_and(|s| {
-            s.len() == 3
+            (s.len() == 3
                 && CURRENCIES
                     .chunks_exact(3)
-                    .any(|c| c.eq_ignore_ascii_case(s))
+                    .any(|c| c.eq_ignore_ascii_case(s)))
+                || (s.len() == 4 && super::hit::is_among(s, STABLECOINS))
         })
     };
     w.w.get(i + 1)
@@ -660,7 +664,13 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     if !key && !spaced && !comma {
         return None;
     }
-    if is_org(w, i + 1) || token_after_cue(w.b, first.s) || toponym_head(w, i + 1) {
+    // After a person's cue, joined currency codes are a pair unless one is
+    // a name (`/users/btc-usdt`; `/users/ron-huf` may be Ron Huf).
+    if is_org(w, i + 1)
+        || token_after_cue(w.b, first.s)
+        || toponym_head(w, i + 1)
+        || (currency_pair(w, i + 1) && (w.flags(i + 1) | w.flags(i + 2)) & (FIRST | LAST) == 0)
+    {
         return None;
     }
     // Lower-case `first last` after a cue in free text: both from the
@@ -1902,9 +1912,14 @@ mod tests {
             "pair: RON-HUF",
             "/ron-huf",
             "/btc-usd/",
+            "/pairs/eth_usdc",
+            "/users/btc-usdt",
+            "groceries at Trader Joe's",
         ] {
             assert_eq!(found(t), [], "{t}");
         }
+        // After a person's cue a pair with a name in it may be a person.
+        assert_eq!(found("/users/ron-huf"), [(P, "ron-huf")]);
         // Spaced, a pair of codes may be a name (`Ron Huf`).
         assert_eq!(found("rates for Ron Huf"), [(P, "Ron Huf")]);
     }
@@ -2469,6 +2484,8 @@ mod tests {
             found("return to Sender; stay in Touch; train in Python"),
             []
         );
+        // Mail folders are stop words.
+        assert_eq!(found("move to Trash; move it to Inbox"), []);
     }
 
     /// Plural person nouns and `kyc` as path segments name the person in
