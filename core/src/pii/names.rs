@@ -46,7 +46,7 @@ use super::places::{
     ROUTED, SURE,
 };
 use super::words::{
-    capital, hit, Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, STOP,
+    capital, hit, Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, PATRONYMICS, STOP,
 };
 use super::EntityType;
 
@@ -1238,7 +1238,16 @@ fn org_phrase(w: &mut Words<'_>, a: usize, b: usize) -> bool {
 /// `b` its modifier: an organisation word, a lower-case plural that is not a
 /// personal-record noun or a person's verb, or a bare common noun (see
 /// [`org_phrase`]).
-fn head_noun(w: &mut Words<'_>, b: usize) -> bool {
+fn head_noun(w: &mut Words<'_>, mut b: usize) -> bool {
+    // A patronymic's word is part of the name (see `words::hit`): the head
+    // noun comes after it (`Abisheva Zhansugir qyzy napkin rings`).
+    if w.w
+        .get(b + 1)
+        .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Lower)
+        && w.is(b + 1, PATRONYMICS)
+    {
+        b += 1;
+    }
     let Some(y) = w.w.get(b + 1).copied() else {
         return false;
     };
@@ -1976,6 +1985,22 @@ mod tests {
         ] {
             assert_eq!(found(t), [], "{t}");
         }
+    }
+
+    /// A Turkic patronymic's word ends the name before it, and the head
+    /// noun of a brand comes after it (see `words::PATRONYMICS`).
+    #[test]
+    fn patronymics_end_names() {
+        use EntityType::Person as P;
+        assert_eq!(
+            found("reimburse Zorvak Telmiri qyzy from petty cash"),
+            [(P, "Zorvak Telmiri qyzy")]
+        );
+        assert_eq!(
+            found("patient: Ali Mammadov oglu"),
+            [(P, "Ali Mammadov oglu")]
+        );
+        assert_eq!(found("brand name Zorvak Telmiri qyzy napkin rings"), []);
     }
 
     /// A key's value in capitals is a name when its letters read as one

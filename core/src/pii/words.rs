@@ -502,6 +502,12 @@ pub(crate) fn capital(s: Shape) -> bool {
     matches!(s, Shape::Title | Shape::Upper)
 }
 
+/// The `son of` and `daughter of` words that end Turkic patronymic names
+/// (Kazakh `uly`, `qyzy`; Kyrgyz `uulu`, `kyzy`; Azerbaijani `oglu`, `qizi`;
+/// Uzbek `ugli`): part of the name before them (see [`hit`]), and no head
+/// noun of it.
+pub(crate) const PATRONYMICS: &str = "uly ulu uulu qyzy kyzy oglu ogly ugli qizi gizi";
+
 /// A hit of entity `e` spanning words `a..=b`. A person's name takes the
 /// Title-case words hyphenated to its last one (`Kwame Mensah-Bonsu`,
 /// `Ana García-López`): a double surname is one name, and its second half
@@ -535,6 +541,15 @@ pub(crate) fn hit(
             b += 1;
         }
         if a == b && w.initial_after(b) {
+            b += 1;
+        }
+        // `Bayshy Muqan uly`, `Ali Mammadov oglu`: a Turkic patronymic's
+        // `son of` or `daughter of` after it is part of the name.
+        if w.w
+            .get(b + 1)
+            .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Lower)
+            && w.is(b + 1, PATRONYMICS)
+        {
             b += 1;
         }
     }

@@ -202,14 +202,16 @@ pub fn cases() -> Vec<(&'static str, String)> {
         // `given_names_joined`): joined by commas without end.
         ("given-joined", fill("Kofi, Priya, ")),
         ("given-owner", fill("; Kofi's share: Priya: please ")),
-        // Currency pairs, a naming verb's key and a name asked about
-        // something (`names::currency_pair`, `named_as`, `lone_asked`).
+        // Currency pairs, a naming verb's key, a name asked about
+        // something and patronymics (`names::currency_pair`, `named_as`,
+        // `lone_asked`, `words::PATRONYMICS`).
         ("currency-pair", fill("/eur-aud/ron_huf")),
         (
             "named-as",
             fill(r#""registered_as":"Huanca, Mesidor","knownAs":"#),
         ),
         ("asked", fill("ask Priya about ask Kofi about ")),
+        ("patronymic", fill("attn. Zorvak Telmiri uly qyzy ")),
         // Words no list knows that end like surnames (`words::surname_suffix`),
         // `Last, First` with an unknown given name, slugs as file names and
         // JSON strings, and place-name generic words before every run.
