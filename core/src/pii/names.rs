@@ -15,13 +15,23 @@
 //!   (`Approved by Serghei`, `on call: Gulnar`, `"sign_off": "Yolette"`,
 //!   `Thanks, Oluwaseun`);
 //! * a known given name alone as an owner, a speaker's label, in a list of
-//!   given names or before a person's verb (`Kofi's share`, `Priya: please
-//!   pay`, `Kofi, Priya & Ruslan`, `Ruslan paid the deposit`);
-//! * two words no list knows that read as a name by their letters (see
-//!   [`super::namelike`]): after a person's cue (`/donors/vasea-cretu/`,
+//!   given names, before a person's verb or asked about something (`Kofi's
+//!   share`, `Priya: please pay`, `Kofi, Priya & Ruslan`, `Ruslan paid the
+//!   deposit`, `ask Priya about the refund`);
+//! * two words no list knows, or that only the given names list knows
+//!   (`open_word`: `Bunga Marcelin`), that read as a name by their letters
+//!   (see [`super::namelike`]): after a person's cue (`/donors/vasea-cretu/`,
 //!   `asked by avanti jayraman on slack`), or standing alone as a slug, a
 //!   clause or `Last, First` (`/exports/7/njoya-zamri.csv`, `Tshegofatso
 //!   Mballa - deposit`); never in running text.
+//!
+//! A Turkic patronymic's word ends the name before it (`Ali Mammadov oglu`;
+//! see `words::PATRONYMICS`). Joined currency codes are no name
+//! (`/rates/eur-aud`: `currency_pair`). A person's key before words no list
+//! knows and a capitalised stop word reads a thing (`created_by: Github
+//! Actions`: `stop_after`), before a place and its region a town (`holder:
+//! Paris, Texas`); a verb of naming's key reads as its spaced form
+//! (`"registered_as":`, see `named_as`).
 //!
 //! A capitalised pair is an organisation, not a person, when a later word is
 //! a corporate designator (`Warner Bros`, `Vanguard Group`) or the next word
