@@ -1498,9 +1498,11 @@ fn sign_off(w: &Words<'_>, i: usize) -> bool {
 }
 
 /// Name particles (lower-case keys) that join a given name to a surname:
-/// `van der`, `de la`, `von`, `Mac`, `Mc`, `O` (`Ó` folds to it), `Ni`.
+/// `van der`, `de la`, `von`, `Mac`, `Mc`, `O` (`Ó` folds to it), `Ni`,
+/// and the Malay and Arabic `son of` and `daughter of` (`bin`, `binti`,
+/// `ibn`).
 const PARTICLES: &str = "van von der den de del della di da du la le ter ten mac mc o ni nic dos \
-                         das bin ibn";
+                         das bin binti binte bint ibn";
 
 /// From word `j`: one or two name particles (separated by spaces) and a
 /// capitalised word of 2+ letters that is neither a stop word nor a place;
@@ -1998,7 +2000,8 @@ mod tests {
     }
 
     /// A Turkic patronymic's word ends the name before it, and the head
-    /// noun of a brand comes after it (see `words::PATRONYMICS`).
+    /// noun of a brand comes after it (see `words::PATRONYMICS`); a Malay
+    /// one joins two names (see `PARTICLES`).
     #[test]
     fn patronymics_end_names() {
         use EntityType::Person as P;
@@ -2011,6 +2014,15 @@ mod tests {
             [(P, "Ali Mammadov oglu")]
         );
         assert_eq!(found("brand name Zorvak Telmiri qyzy napkin rings"), []);
+        // Malay `binti`/`binte` join a given name to the father's, as `bin`.
+        assert_eq!(
+            found("for Siti binti Abdullah"),
+            [(P, "Siti binti Abdullah")]
+        );
+        assert_eq!(
+            found("paid by Nur Aisyah binte Zorvak"),
+            [(P, "Nur Aisyah binte Zorvak")]
+        );
     }
 
     /// A key's value in capitals is a name when its letters read as one
