@@ -26,7 +26,7 @@
 //!   Mballa - deposit`); never in running text.
 //!
 //! A Turkic patronymic's word ends the name before it (`Ali Mammadov oglu`;
-//! see `words::PATRONYMICS`). Joined currency codes are no name
+//! see `Words::patronymic`). Joined currency codes are no name
 //! (`/rates/eur-aud`: `currency_pair`). A person's key before words no list
 //! knows and a capitalised stop word reads a thing (`created_by: Github
 //! Actions`: `stop_after`), before a place and its region a town (`holder:
@@ -56,7 +56,7 @@ use super::places::{
     ROUTED, SURE,
 };
 use super::words::{
-    capital, hit, Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, PATRONYMICS, STOP,
+    capital, hit, Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, STOP,
 };
 use super::EntityType;
 
@@ -1251,11 +1251,7 @@ fn org_phrase(w: &mut Words<'_>, a: usize, b: usize) -> bool {
 fn head_noun(w: &mut Words<'_>, mut b: usize) -> bool {
     // A patronymic's word is part of the name (see `words::hit`): the head
     // noun comes after it (`Abisheva Zhansugir qyzy napkin rings`).
-    if w.w
-        .get(b + 1)
-        .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Lower)
-        && w.is(b + 1, PATRONYMICS)
-    {
+    if w.patronymic(b + 1) {
         b += 1;
     }
     let Some(y) = w.w.get(b + 1).copied() else {
@@ -2000,7 +1996,7 @@ mod tests {
     }
 
     /// A Turkic patronymic's word ends the name before it, and the head
-    /// noun of a brand comes after it (see `words::PATRONYMICS`); a Malay
+    /// noun of a brand comes after it (see `Words::patronymic`); a Malay
     /// one joins two names (see `PARTICLES`).
     #[test]
     fn patronymics_end_names() {

@@ -442,6 +442,16 @@ impl<'a> Words<'a> {
             .is_some_and(|s| is_among(s, list))
     }
 
+    /// True when word `i` is a lower-case patronymic's word after a space
+    /// ([`PATRONYMICS`]: `uly` in `Bayshy Muqan uly`): part of the name
+    /// before it, in [`hit`] and in the head-noun check after a name.
+    pub(crate) fn patronymic(&self, i: usize) -> bool {
+        self.w
+            .get(i)
+            .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Lower)
+            && self.is(i, PATRONYMICS)
+    }
+
     /// True when word `i` is the prefix of an id: an all-caps word that a
     /// hyphen and a digit follow (`ORD-3263303`). A Title-case word before
     /// them stays a name part (`John Smith-2`: no way to hide a name).
@@ -505,8 +515,8 @@ pub(crate) fn capital(s: Shape) -> bool {
 /// The `son of` and `daughter of` words that end Turkic patronymic names
 /// (Kazakh `uly`, `qyzy`; Kyrgyz `uulu`, `kyzy`; Azerbaijani `oglu`, `qizi`;
 /// Uzbek `ugli`): part of the name before them (see [`hit`]), and no head
-/// noun of it.
-pub(crate) const PATRONYMICS: &str = "uly ulu uulu qyzy kyzy oglu ogly ugli qizi gizi";
+/// noun of it (see [`Words::patronymic`]).
+const PATRONYMICS: &str = "uly ulu uulu qyzy kyzy oglu ogly ugli qizi gizi";
 
 /// A hit of entity `e` spanning words `a..=b`. A person's name takes the
 /// Title-case words hyphenated to its last one (`Kwame Mensah-Bonsu`,
@@ -545,11 +555,7 @@ pub(crate) fn hit(
         }
         // `Bayshy Muqan uly`, `Ali Mammadov oglu`: a Turkic patronymic's
         // `son of` or `daughter of` after it is part of the name.
-        if w.w
-            .get(b + 1)
-            .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Lower)
-            && w.is(b + 1, PATRONYMICS)
-        {
+        if w.patronymic(b + 1) {
             b += 1;
         }
     }

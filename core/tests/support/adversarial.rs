@@ -204,7 +204,7 @@ pub fn cases() -> Vec<(&'static str, String)> {
         ("given-owner", fill("; Kofi's share: Priya: please ")),
         // Currency pairs, a naming verb's key, a name asked about
         // something and patronymics (`names::currency_pair`, `named_as`,
-        // `lone_asked`, `words::PATRONYMICS`).
+        // `lone_asked`, `Words::patronymic`).
         ("currency-pair", fill("/eur-aud/ron_huf")),
         (
             "named-as",
