@@ -43,6 +43,7 @@ HELDOUT12_SEED = 12012  # dev split of the v12/v13 round: its errors may be read
 HELDOUT13_SEED = 13013  # test split of the v12/v13 round: never print or read its errors
 HELDOUT14_SEED = 14014  # test split with real x402 carriers: never print or read its errors
 HELDOUT15_SEED = 15015  # dev twin of v14 (real x402 carriers of its own): its errors may be read
+HELDOUT16_SEED = 16016  # fresh dev split (phrasings and countries of its own): its errors may be read
 BASELINE = "presidio-hardened-x402==0.3.0"
 FAKER = "faker==40.54.0"
 ANYASCII = "anyascii==0.3.2"  # held-out v6 transliterates names written in other scripts
@@ -168,6 +169,9 @@ def main():
     heldout15_path = os.path.join(CACHE, "heldout15.jsonl")
     sh([VENV_PY, os.path.join(HERE, "gen_heldout15.py"), heldout15_path, "--n", str(N), "--seed",
         str(HELDOUT15_SEED)])
+    heldout16_path = os.path.join(CACHE, "heldout16.jsonl")
+    sh([VENV_PY, os.path.join(HERE, "gen_heldout16.py"), heldout16_path, "--n", str(N), "--seed",
+        str(HELDOUT16_SEED)])
     seed_path = os.path.join(CACHE, "seed.jsonl")
     sh([sys.executable, os.path.join(HERE, "seed_corpus.py"), seed_path])
     sh(["cargo", "build", "--quiet", "--release", "-p", "presidio-x402-core", "--example", "pii_eval"], cwd=ROOT)
@@ -246,6 +250,11 @@ def main():
                          "per-country ranks, GeoNames towns of the same countries under 50,000 people; its errors "
                          "are read while tuning)",
                          heldout15_path),
+                        (f"Held-out v16, DEV split (seed {HELDOUT16_SEED}, gen_heldout16.py: written fresh once the "
+                         "earlier dev splits no longer showed what the test splits miss; Ghanaian, Kazakh, Albanian, "
+                         "Filipino and Salvadoran names from names-dataset's per-country ranks, GeoNames towns of the "
+                         "same countries under 50,000 people, phrasings, hosts and brand heads of its own; its "
+                         "errors are read while tuning)", heldout16_path),
                         (f"Held-out v2, tuned-after (seed {HELDOUT2_SEED}, gen_heldout2.py: Faker names "
                          "disjoint from the tune list, its own templates, person-named brands; rules were written "
                          "after reading its errors, so it is no longer unseen)", heldout2_path),
@@ -257,9 +266,10 @@ def main():
         _, rp = native(path, c, 1)
         _, bp = baseline(path, 1)
         extra.append((title, c, evaluate.score(c, rp), evaluate.score(c, bp), rp))
-    summary = [("seed 0.3.0", extra[14]), ("v2 (tuned-after)", extra[13]), ("v3 (dev)", extra[0]),
+    summary = [("seed 0.3.0", extra[15]), ("v2 (tuned-after)", extra[14]), ("v3 (dev)", extra[0]),
                ("v7 (dev)", extra[4]), ("v8 (dev)", extra[5]), ("v10 (dev)", extra[7]), ("v12 (dev)", extra[9]),
-               ("v15 (dev)", extra[12]), ("v4 (test)", extra[1]), ("v5 (test)", extra[2]), ("v6 (test)", extra[3]),
+               ("v15 (dev)", extra[12]), ("v16 (dev)", extra[13]), ("v4 (test)", extra[1]), ("v5 (test)", extra[2]),
+               ("v6 (test)", extra[3]),
                ("v9 (test)", extra[6]), ("v11 (test)", extra[8]), ("v13 (test)", extra[10]), ("v14 (test)", extra[11])]
     for name, (_, c, r_sc, _, rp) in summary:
         print("SPLIT " + split_line(name, c, r_sc, rp))
