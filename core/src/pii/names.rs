@@ -886,7 +886,9 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
             && end == i + 1
             && ((greeting(w, i) && (lone_given_name(w, end) || lone_given_name_linked(w, end)))
                 || (sign_off && lone_signer(w, end))
-                || (approved_by && lone_approver(w, end))))
+                || (approved_by
+                    && (lone_approver(w, end)
+                        || (w.cue(end) == 0 && lone_given_name_linked(w, end))))))
     {
         600
     } else {
@@ -1199,8 +1201,9 @@ fn present_verb(w: &mut Words<'_>, k: usize) -> bool {
 const PAY_VERBS: &str = "pay reimburse refund repay tip compensate";
 
 /// Verbs whose subject is a person, after a lone given name (see
-/// [`lone_subject`]).
-const SUBJECT_VERBS: &str = "signs owes asks asked booked wrote emailed";
+/// [`lone_subject`]): `Mahama said to bill the studio`. Not `says`, which
+/// products do as often (`Docs says`).
+const SUBJECT_VERBS: &str = "signs owes asks asked booked wrote emailed said told";
 
 /// True when word `j`, a lone Title-case word of 3+ letters after a verb of
 /// payment or a thanks, is no place and a linking word follows it (`pay
@@ -1321,11 +1324,13 @@ fn named_as(w: &Words<'_>, i: usize, key_or_spaced: bool) -> bool {
 /// Verbs of naming: with `as` after them, a cue (`registered as …`).
 const NAMING: &str = "registered entered listed known signed named booked";
 
-/// Verbs of approval: with `by` after them, a weak cue that also reads a
-/// lone word ending the clause (`Approved by Serghei`; see
+/// Verbs of approval and of asking: with `by` after them, a weak cue that
+/// also reads a lone word ending the clause or before a linking word
+/// (`Approved by Serghei`, `requested by Berik in the ops channel`; see
 /// [`lone_approver`]). Not `signed`, `verified` or `certified`: `Signed by
-/// Ledger`, `Verified by Visa` name products.
-const APPROVING: &str = "approved authorized authorised reviewed countersigned";
+/// Ledger`, `Verified by Visa` name products; nor `submitted` or
+/// `initiated`, which systems do as often (`initiated by Zapier`).
+const APPROVING: &str = "approved authorized authorised reviewed countersigned requested";
 
 /// Determiners and object pronouns: the word before one is a verb (see
 /// `head_noun`).
@@ -2337,6 +2342,12 @@ mod tests {
             found("Zorvak Telmiri wrote: see the invoice"),
             [(P, "Zorvak Telmiri")]
         );
+        assert_eq!(
+            found("Batch 7; Zorvak said to bill the studio"),
+            [(P, "Zorvak")]
+        );
+        assert_eq!(found("Zorvak told us to wait"), [(P, "Zorvak")]);
+        assert_eq!(found("Docs says to retry"), []);
         assert_eq!(found("Stripe handles payouts"), []);
         assert_eq!(found("Stripe will charge the card"), []);
         assert_eq!(found("Practical Examples of paid APIs"), []);
@@ -2415,6 +2426,9 @@ mod tests {
             ("Billed per tile; Saul will sort out the tip", "Saul"),
             ("approved by Prof. Kowalski", "Kowalski"),
             ("Poem text; approved: Birat Tuladhr", "Birat Tuladhr"),
+            ("requested by Zorvak in the ops channel", "Zorvak"),
+            ("approved by Zorvak via Slack", "Zorvak"),
+            ("Requested by Zorvak.", "Zorvak"),
         ] {
             assert_eq!(found(text), [(P, name)], "{text}");
         }
@@ -2431,6 +2445,9 @@ mod tests {
             "on call: yes",
             "contact: yes",
             "{\"sign_off\":\"true\"}",
+            "initiated by Zorvak via webhook",
+            "submitted by Zorvak via the form",
+            "requested by Finance in the ops channel",
         ] {
             assert_eq!(found(text), [], "{text}");
         }
@@ -2646,6 +2663,12 @@ mod tests {
         assert_eq!(found("based in Zorvaby-Oost"), [(L, "Zorvaby-Oost")]);
         assert_eq!(found("the store in Zorvaby"), [(L, "Zorvaby")]);
         assert_eq!(found("pickup point in Loo Zorv"), [(L, "Loo Zorv")]);
+        assert_eq!(found("our warehouse near Zorvaby"), [(L, "Zorvaby")]);
+        assert_eq!(found("hotel near Zorvaby"), [(L, "Zorvaby")]);
+        assert_eq!(found("?near=Zorvaby&radius=5km"), [(L, "Zorvaby")]);
+        assert_eq!(found("/depots/Zorvaby/stock"), [(L, "Zorvaby")]);
+        assert_eq!(found("the entry point near Python"), []);
+        assert_eq!(found("a store near Me"), []);
         assert_eq!(found("?dropoff=Zorvaby"), [(L, "Zorvaby")]);
         assert_eq!(
             found("trip to Alcacer do Sal and back"),

@@ -243,12 +243,12 @@ const SITES: &str = "store shop point office offices warehouse hotel branch depo
 
 /// Keys and path segments whose value names a place on their own: sites
 /// and locations (`office: Krapina`, `/offices/Kribi/`, `location=Kuhmo`,
-/// `"depot": "Kongerslev"`); not `origin` (`origin: Organic`), `store`,
+/// `"depot": "Kongerslev"`, `/depots/Pogradec/stock`, `?near=Bibiani`); not `origin` (`origin: Organic`), `store`,
 /// `stores` or `shop`, whose names are brands as often
 /// (`/stores/Apple/hours`), nor `branch` (`branch: Develop`), nor before
 /// `of` (`the office of Dr. Berg`), nor [`WEATHER`] (`forecast: Sunny`).
 const SITE_KEYS: &str = "office offices location locality district neighbourhood neighborhood \
-                         depot warehouse airport harbour harbor";
+                         depot depots warehouse warehouses airport harbour harbor near";
 
 /// Nouns of what is told of a place: after them `for` introduces one
 /// (`weather for Kongerslev`).
@@ -270,6 +270,11 @@ fn unlisted_place(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usi
         return None;
     }
     let last = run_end(w, i);
+    // Two letters alone are a pronoun or a code (`a store near Me`), no
+    // town; they may start one (`La Zorvaby`).
+    if last == i && x.e - x.s < 3 {
+        return None;
+    }
     if place_cue(w, i) == 0 && !site_after(w, i, last) {
         return None;
     }
@@ -386,10 +391,11 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
         return SURE;
     }
     // `trip to`, `based in`, `trip_to=`: a noun of travel or a verb of
-    // residence (TRAVEL), then `in` or `to` (not `from`: `delivery from
-    // Amazon`); `the store in`, `pickup point in`: a site noun (SITES) after
-    // a determiner or a place key, then `in` (not `store in Redis`), `is
-    // in` or `are in` (`their office is in`). Only `to` may lead to a
+    // residence (TRAVEL), then `in`, `near` or `to` (not `from`: `delivery
+    // from Amazon`); `the store in`, `our warehouse near`, `pickup point
+    // in`: a site noun (SITES) after a determiner or a place key, then `in`
+    // or `near` (not `store in Redis`), `is in` or `are in` (`their office
+    // is in`). Only `to` may lead to a
     // person (`ships to Anne Smith`).
     if i < 2
         || !matches!(x.gap, Gap::Space | Gap::Key)
@@ -403,7 +409,7 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
     if w.is(i - 1, "to") {
         return if w.is(i - 2, TRAVEL) { ROUTED } else { 0 };
     }
-    let sited = w.is(i - 1, "in")
+    let sited = w.is(i - 1, "in near")
         && (w.is(i - 2, TRAVEL)
             || site(w, i - 2)
             || (i > 2 && w.is(i - 2, "is are") && site(w, i - 3)));
