@@ -639,11 +639,12 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         && w.is(i, "by")
         && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
         && w.is(i - 1, APPROVING);
-    // `on call: Abdizhamil`, `"sign_off": "Zoila"`, `approved: Emzar Ara`:
-    // a key that names who is on duty, signs off or approved; like a role
-    // noun's key it reads capitalised words only (`approved: yes`).
+    // `on call: Abdizhamil`, `"sign_off": "Zoila"`, `approved: Emzar Ara`,
+    // `?greet=Ernie`: a key that names who is on duty, signs off, approved
+    // or is greeted; like a role noun's key it reads capitalised words only
+    // (`approved: yes`), and a lone one must end the value.
     let duty_key = first.gap == Gap::Key
-        && (w.is(i, "approved")
+        && (w.is(i, "approved greet greeting")
             || (i > 0
                 && ((w.is(i, "call") && w.is(i - 1, "on"))
                     || (w.is(i, "off") && w.is(i - 1, "sign")))));
@@ -2427,6 +2428,8 @@ mod tests {
             ("approved by Prof. Kowalski", "Kowalski"),
             ("Poem text; approved: Birat Tuladhr", "Birat Tuladhr"),
             ("requested by Zorvak in the ops channel", "Zorvak"),
+            ("/hello?greet=Zorvak", "Zorvak"),
+            ("{\"greeting\":\"Zorvak Telmiri\"}", "Zorvak Telmiri"),
             ("approved by Zorvak via Slack", "Zorvak"),
             ("Requested by Zorvak.", "Zorvak"),
         ] {
@@ -2446,6 +2449,8 @@ mod tests {
             "contact: yes",
             "{\"sign_off\":\"true\"}",
             "initiated by Zorvak via webhook",
+            "?greet=hello",
+            "?greeting=World",
             "submitted by Zorvak via the form",
             "requested by Finance in the ops channel",
         ] {
