@@ -56,7 +56,7 @@ use super::places::{
     ROUTED, SURE,
 };
 use super::words::{
-    capital, hit, Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, STOP,
+    capital, hit, Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, PARTICLES, STOP,
 };
 use super::EntityType;
 
@@ -811,7 +811,10 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         if !ok_shape || f & STOP != 0 || (y.shape != Shape::Initial && y.e - y.s < 2) {
             break;
         }
-        if !keyed && place_len(w, j) > 0 && (weak || f & (FIRST | LAST) == 0) {
+        // A surname named like a place after a particle inside the name is
+        // the name's end (`Alketa Delos Santos`, `Juan de los Reyes`).
+        let particle_surname = j > i + 2 && f & LAST != 0 && w.is(j - 1, PARTICLES);
+        if !keyed && place_len(w, j) > 0 && (weak || f & (FIRST | LAST) == 0) && !particle_surname {
             break;
         }
         // An all-caps word is an acronym (SSN, API) unless it is a known name.
@@ -1498,13 +1501,6 @@ fn sign_off(w: &Words<'_>, i: usize) -> bool {
                 && w.is(i - 1, "kind best warm warmest many with")
                 && opens(i - 1)))
 }
-
-/// Name particles (lower-case keys) that join a given name to a surname:
-/// `van der`, `de la`, `von`, `Mac`, `Mc`, `O` (`Ó` folds to it), `Ni`,
-/// and the Malay and Arabic `son of` and `daughter of` (`bin`, `binti`,
-/// `ibn`).
-const PARTICLES: &str = "van von der den de del della di da du la le ter ten mac mc o ni nic dos \
-                         das bin binti binte bint ibn";
 
 /// From word `j`: one or two name particles (separated by spaces) and a
 /// capitalised word of 2+ letters that is neither a stop word nor a place;
@@ -2471,6 +2467,13 @@ mod tests {
             ("Nkechi Okonkwo-Adeyemi paid", "Nkechi Okonkwo-Adeyemi"),
             ("for Anna-Lena Smith-Jones", "Anna-Lena Smith-Jones"),
             ("patient Ana Garcia-Lopez-Perez", "Ana Garcia-Lopez-Perez"),
+            // A surname named like a town after a particle.
+            (
+                "paid on behalf of Zorvak Delos Santos",
+                "Zorvak Delos Santos",
+            ),
+            ("for Juan Delos Reyes", "Juan Delos Reyes"),
+            ("for Ana de las Casas", "Ana de las Casas"),
         ] {
             assert_eq!(found(text), [(P, name)], "{text}");
         }

@@ -516,6 +516,15 @@ pub(crate) fn capital(s: Shape) -> bool {
 /// (Kazakh `uly`, `qyzy`; Kyrgyz `uulu`, `kyzy`; Azerbaijani `oglu`, `qizi`;
 /// Uzbek `ugli`): part of the name before them (see [`hit`]), and no head
 /// noun of it (see [`Words::patronymic`]).
+/// Name particles (lower-case keys) that join a given name to a surname:
+/// `van der`, `de la`, `de los`, the Filipino `Delos` and `Dela`, `von`,
+/// `Mac`, `Mc`, `O` (`Ó` folds to it), `Ni`,
+/// and the Malay and Arabic `son of` and `daughter of` (`bin`, `binti`,
+/// `ibn`).
+pub(crate) const PARTICLES: &str =
+    "van von der den de del della di da du la le ter ten mac mc o ni nic dos \
+                         das los las delos dela bin binti binte bint ibn";
+
 const PATRONYMICS: &str = "uly ulu uulu qyzy kyzy oglu ogly ugli qizi gizi";
 
 /// A hit of entity `e` spanning words `a..=b`. A person's name takes the
@@ -551,6 +560,18 @@ pub(crate) fn hit(
             b += 1;
         }
         if a == b && w.initial_after(b) {
+            b += 1;
+        }
+        // No name ends with a particle: the surname after it is part of the
+        // name (`Alketa Delos Santos`, where `Santos` is also a town).
+        if a < b
+            && w.w.get(b).is_some_and(|x| x.shape == Shape::Title)
+            && w.is(b, PARTICLES)
+            && w.w
+                .get(b + 1)
+                .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Title)
+            && w.flags(b + 1) & STOP == 0
+        {
             b += 1;
         }
         // `Bayshy Muqan uly`, `Ali Mammadov oglu`: a Turkic patronymic's
