@@ -44,6 +44,7 @@ HELDOUT13_SEED = 13013  # test split of the v12/v13 round: never print or read i
 HELDOUT14_SEED = 14014  # test split with real x402 carriers: never print or read its errors
 HELDOUT15_SEED = 15015  # dev twin of v14 (real x402 carriers of its own): its errors may be read
 HELDOUT16_SEED = 16016  # fresh dev split (phrasings and countries of its own): its errors may be read
+HELDOUT17_SEED = 17017  # second fresh dev split, written after v16's first round: its errors may be read
 BASELINE = "presidio-hardened-x402==0.3.0"
 FAKER = "faker==40.54.0"
 ANYASCII = "anyascii==0.3.2"  # held-out v6 transliterates names written in other scripts
@@ -172,6 +173,9 @@ def main():
     heldout16_path = os.path.join(CACHE, "heldout16.jsonl")
     sh([VENV_PY, os.path.join(HERE, "gen_heldout16.py"), heldout16_path, "--n", str(N), "--seed",
         str(HELDOUT16_SEED)])
+    heldout17_path = os.path.join(CACHE, "heldout17.jsonl")
+    sh([VENV_PY, os.path.join(HERE, "gen_heldout17.py"), heldout17_path, "--n", str(N), "--seed",
+        str(HELDOUT17_SEED)])
     seed_path = os.path.join(CACHE, "seed.jsonl")
     sh([sys.executable, os.path.join(HERE, "seed_corpus.py"), seed_path])
     sh(["cargo", "build", "--quiet", "--release", "-p", "presidio-x402-core", "--example", "pii_eval"], cwd=ROOT)
@@ -255,6 +259,11 @@ def main():
                          "Filipino and Salvadoran names from names-dataset's per-country ranks, GeoNames towns of the "
                          "same countries under 50,000 people, phrasings, hosts and brand heads of its own; its "
                          "errors are read while tuning)", heldout16_path),
+                        (f"Held-out v17, DEV split (seed {HELDOUT17_SEED}, gen_heldout17.py: a second fresh dev split "
+                         "written after v16's first round; Nigerian, Indonesian, Honduran, Lebanese and Iraqi names "
+                         "from names-dataset's per-country ranks, GeoNames towns of the same countries under 50,000 "
+                         "people, phrasings, hosts and brand heads of its own; its errors are read while tuning)",
+                         heldout17_path),
                         (f"Held-out v2, tuned-after (seed {HELDOUT2_SEED}, gen_heldout2.py: Faker names "
                          "disjoint from the tune list, its own templates, person-named brands; rules were written "
                          "after reading its errors, so it is no longer unseen)", heldout2_path),
@@ -266,10 +275,10 @@ def main():
         _, rp = native(path, c, 1)
         _, bp = baseline(path, 1)
         extra.append((title, c, evaluate.score(c, rp), evaluate.score(c, bp), rp))
-    summary = [("seed 0.3.0", extra[15]), ("v2 (tuned-after)", extra[14]), ("v3 (dev)", extra[0]),
+    summary = [("seed 0.3.0", extra[16]), ("v2 (tuned-after)", extra[15]), ("v3 (dev)", extra[0]),
                ("v7 (dev)", extra[4]), ("v8 (dev)", extra[5]), ("v10 (dev)", extra[7]), ("v12 (dev)", extra[9]),
-               ("v15 (dev)", extra[12]), ("v16 (dev)", extra[13]), ("v4 (test)", extra[1]), ("v5 (test)", extra[2]),
-               ("v6 (test)", extra[3]),
+               ("v15 (dev)", extra[12]), ("v16 (dev)", extra[13]), ("v17 (dev)", extra[14]), ("v4 (test)", extra[1]),
+               ("v5 (test)", extra[2]), ("v6 (test)", extra[3]),
                ("v9 (test)", extra[6]), ("v11 (test)", extra[8]), ("v13 (test)", extra[10]), ("v14 (test)", extra[11])]
     for name, (_, c, r_sc, _, rp) in summary:
         print("SPLIT " + split_line(name, c, r_sc, rp))
