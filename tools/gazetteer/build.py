@@ -114,6 +114,7 @@ operations ops management security audit automation bot none null tbd nobody
 yes true false pending auto automatic
 actions workflow workflows pipeline pipelines scheduler integration integrations savings checking
 trash inbox spam drafts outbox folder archives
+phone phones settings avatar documents notes preferences trips address addresses
 """.split()
 
 # Well-known organisations and products whose names look like "First Last"

@@ -198,7 +198,12 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
                 }
                 return Some(k + 1);
             }
-            if lone_subject(w, i) || lone_owner(w, i) || lone_speaker(w, i) || lone_asked(w, i) {
+            if lone_subject(w, i)
+                || lone_owner(w, i)
+                || lone_speaker(w, i)
+                || lone_asked(w, i)
+                || lone_here(w, i)
+            {
                 out.push(hit(w, i, i, EntityType::Person, 600)?);
                 return Some(i + 1);
             }
@@ -873,6 +878,7 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
             && cue & TITLE == 0
             && !(named_as && lone_signer(w, end))
             && !(cue_lower && !named_as && lone_given_name(w, end))
+            && !(cue_lower && !named_as && spaced && lone_before_verb(w, end))
             && !(paid && lone_given_name_linked(w, end))
         {
             return None;
@@ -1075,6 +1081,46 @@ fn lone_owner(w: &mut Words<'_>, i: usize) -> bool {
 /// please pay this`).
 fn lone_speaker(w: &mut Words<'_>, i: usize) -> bool {
     lower_after(w, i, b": ", 1) && opens_clause(w, i) && plain_given(w, i)
+}
+
+/// True when word `i`, opening a clause, introduces its writer: `here`
+/// and a comma follow (`Israa here, please retry`). A known given name
+/// ([`plain_given`]), or a word no list knows whose letters read as a
+/// name (`Click here, …` and `Sign here, …` are no one).
+fn lone_here(w: &mut Words<'_>, i: usize) -> bool {
+    w.w.get(i + 1).is_some_and(|y| y.gap == Gap::Space)
+        && w.is(i + 1, "here")
+        && w.after(i + 1) == b','
+        && opens_clause(w, i)
+        && (plain_given(w, i)
+            || (w.flags(i) & (FIRST | LAST | STOP) == 0
+                && w.cue(i) == 0
+                && lone_word(w, i)
+                && !is_org(w, i)
+                && w.namelike_word(i).is_some_and(|s| s >= HERE_NAMELIKE)))
+}
+
+/// The least name-likeness (see `namelike.rs`) of a word no list knows
+/// before `here,` ([`lone_here`]): `Siham` 27, `Lanny` 19, `Click` 5, `Tap` 7.
+const HERE_NAMELIKE: i32 = 12;
+
+/// True when word `j`, a lone Title-case word after a lower-case person
+/// cue, is the subject of a verb: a lower-case word in the present tense's
+/// third person or the past follows (`landlord Santosa wants the deposit`,
+/// `the rider Wahyu rated 5 stars`), then a space. Not a stop word,
+/// a place or an organisation.
+fn lone_before_verb(w: &mut Words<'_>, j: usize) -> bool {
+    let past = w.w.get(j + 1).is_some_and(|v| {
+        v.gap == Gap::Space
+            && v.shape == Shape::Lower
+            && v.e - v.s >= 4
+            && w.b.get(v.e - 2..v.e) == Some(b"ed".as_slice())
+    });
+    (past || present_verb(w, j + 1))
+        && w.after(j + 1) == b' '
+        && w.flags(j) & STOP == 0
+        && lone_word(w, j)
+        && !is_org(w, j)
 }
 
 /// Voice and chat assistants named like people (`ask Alexa about …`).
@@ -1467,7 +1513,7 @@ fn thing_name(w: &Words<'_>, i: usize) -> bool {
 
 /// Words that close a message before the writer's name (`Thanks,
 /// Amarilys`; see [`sign_off`]).
-const SIGN_OFFS: &str = "thanks thx cheers regards sincerely best love warmly yours";
+const SIGN_OFFS: &str = "thanks thx cheers regards sincerely best love warmly yours signed";
 
 /// Least name-likeness (see [`super::namelike::score`]) of a lone word no
 /// list knows after a sign-off: `Zorvak` (18) signs, `Stripe` (-6) does not.
@@ -2424,6 +2470,13 @@ mod tests {
             ("approved by Prof. Kowalski", "Kowalski"),
             ("Poem text; approved: Birat Tuladhr", "Birat Tuladhr"),
             ("requested by Zorvak in the ops channel", "Zorvak"),
+            ("landlord Zorvak wants the deposit", "Zorvak"),
+            ("the rider Zorvak rated 5 stars", "Zorvak"),
+            ("Batch 4; Siham here, please retry", "Siham"),
+            ("Priya here, please retry", "Priya"),
+            ("signed, Zorvak Telmiri", "Zorvak Telmiri"),
+            ("nominee: Zorvak Telmiri", "Zorvak Telmiri"),
+            ("{\"household\":\"Telmiri\"}", "Telmiri"),
             ("/hello?greet=Zorvak", "Zorvak"),
             ("{\"greeting\":\"Zorvak Telmiri\"}", "Zorvak Telmiri"),
             ("approved by Zorvak via Slack", "Zorvak"),
@@ -2445,6 +2498,12 @@ mod tests {
             "contact: yes",
             "{\"sign_off\":\"true\"}",
             "initiated by Zorvak via webhook",
+            "Click here, to pay",
+            "Sign here, please",
+            "the customer Success team",
+            "Signed, sealed, delivered",
+            "/riders/phone/",
+            "/users/settings",
             "?greet=hello",
             "?greeting=World",
             "submitted by Zorvak via the form",
@@ -2675,6 +2734,11 @@ mod tests {
         assert_eq!(found("hotel near Zorvaby"), [(L, "Zorvaby")]);
         assert_eq!(found("?near=Zorvaby&radius=5km"), [(L, "Zorvaby")]);
         assert_eq!(found("/depots/Zorvaby/stock"), [(L, "Zorvaby")]);
+        assert_eq!(found("hub: Zorvaby"), [(L, "Zorvaby")]);
+        assert_eq!(found("?zone=Zorvaby"), [(L, "Zorvaby")]);
+        assert_eq!(found("x; departing Zorvaby at 9:40"), [(L, "Zorvaby")]);
+        assert_eq!(found("?departing=Zorvaby&t=0940"), [(L, "Zorvaby")]);
+        assert_eq!(found("visiting Stripe"), []);
         assert_eq!(found("the entry point near Python"), []);
         assert_eq!(found("a store near Me"), []);
         assert_eq!(found("?dropoff=Zorvaby"), [(L, "Zorvaby")]);

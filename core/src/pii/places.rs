@@ -243,12 +243,14 @@ const SITES: &str = "store shop point office offices warehouse hotel branch depo
 
 /// Keys and path segments whose value names a place on their own: sites
 /// and locations (`office: Krapina`, `/offices/Kribi/`, `location=Kuhmo`,
-/// `"depot": "Kongerslev"`, `/depots/Pogradec/stock`, `?near=Bibiani`); not `origin` (`origin: Organic`), `store`,
+/// `"depot": "Kongerslev"`, `/depots/Pogradec/stock`, `?near=Bibiani`,
+/// `hub: Batifa`, `?zone=Damboa`, `?departing=Jekulo`); not `origin` (`origin: Organic`), `store`,
 /// `stores` or `shop`, whose names are brands as often
 /// (`/stores/Apple/hours`), nor `branch` (`branch: Develop`), nor before
 /// `of` (`the office of Dr. Berg`), nor [`WEATHER`] (`forecast: Sunny`).
 const SITE_KEYS: &str = "office offices location locality district neighbourhood neighborhood \
-                         depot depots warehouse warehouses airport harbour harbor near";
+                         depot depots warehouse warehouses airport harbour harbor near hub hubs \
+                         zone zones departing";
 
 /// Nouns of what is told of a place: after them `for` introduces one
 /// (`weather for Kongerslev`).
@@ -397,6 +399,14 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
     // or `near` (not `store in Redis`), `is in` or `are in` (`their office
     // is in`). Only `to` may lead to a
     // person (`ships to Anne Smith`).
+    // `departing Jekulo at 9:40`: a verb of travel whose object is a place
+    // (not `visiting`: `visiting Anne`, `visiting Stripe`).
+    if x.gap == Gap::Space
+        && w.w.get(i - 1).is_some_and(|p| p.shape == Shape::Lower)
+        && w.is(i - 1, "departing")
+    {
+        return ROUTED;
+    }
     if i < 2
         || !matches!(x.gap, Gap::Space | Gap::Key)
         || !w
