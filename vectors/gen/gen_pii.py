@@ -378,6 +378,16 @@ positives = [
     none("systems that initiate or submit, a product that says, and words after a greeting's key are no one",
          "initiated by Zorvak via webhook; submitted by Zorvak via the form; Docs says to retry; "
          "?greet=hello; greeting: World; a store near Me"),
+    scan("a writer's 'X here,', a lone name before a verb after a person's noun, 'signed,', nominee and household keys",
+         "Siham here, please retry; landlord Zorvak wants the deposit; signed, Telmira Kribaso; "
+         '{"nominee":"Zorvak Telmiri","household":"Kribaso"}',
+         [("PERSON", "Siham"), ("PERSON", "Zorvak"), ("PERSON", "Telmira Kribaso"), ("PERSON", "Zorvak Telmiri"),
+          ("PERSON", "Kribaso")]),
+    none("a verb's object before here, a product's team, a song's signed, a field name after a person's segment",
+         "Click here, to pay; the customer Success team; Signed, sealed, delivered; /riders/phone/; /users/settings"),
+    scan("hubs, zones and departures name places",
+         "hub: Zorvaby; https://a.example/x?zone=Telmira; x; departing Kribaso at 9:40",
+         [("LOCATION", "Zorvaby"), ("LOCATION", "Telmira"), ("LOCATION", "Kribaso")]),
     scan("a surname named like a town after a particle is part of the name",
          "paid on behalf of Zorvak Delos Santos; for Juan de los Reyes",
          [("PERSON", "Zorvak Delos Santos"), ("PERSON", "Juan de los Reyes")]),
