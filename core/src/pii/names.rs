@@ -161,6 +161,11 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             if place_len(w, i) >= 2 || is_org(w, i) {
                 return None;
             }
+            // `refund per Sahar` may end the text.
+            if lone_per(w, i) {
+                out.push(hit(w, i, i, EntityType::Person, 600)?);
+                return Some(i + 1);
+            }
             let nx = nx?;
             // Last, First
             if nx.gap == Gap::Comma && f & LAST != 0 && capital(nx.shape) {
@@ -203,6 +208,7 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
                 || lone_speaker(w, i)
                 || lone_asked(w, i)
                 || lone_here(w, i)
+                || lone_household(w, i)
             {
                 out.push(hit(w, i, i, EntityType::Person, 600)?);
                 return Some(i + 1);
@@ -1100,8 +1106,40 @@ fn lone_here(w: &mut Words<'_>, i: usize) -> bool {
                 && w.namelike_word(i).is_some_and(|s| s >= HERE_NAMELIKE)))
 }
 
+/// True when word `i`, opening a clause, is a family's surname: `household`
+/// or `family` follows (`Zebari household, unit 4`, `the Okoye family`
+/// does not open a clause and is left to the cues). A known surname, or a
+/// word no list knows whose letters read as a name (`Product family`,
+/// `Premium household` are no one).
+fn lone_household(w: &mut Words<'_>, i: usize) -> bool {
+    w.w.get(i + 1)
+        .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Lower)
+        && w.is(i + 1, "household family")
+        && opens_clause(w, i)
+        && w.flags(i) & (STOP | LAST_WL | FIRST_AMB) == 0
+        && w.cue(i) == 0
+        && lone_word(w, i)
+        && !is_org(w, i)
+        && (w.flags(i) & LAST != 0
+            || (w.flags(i) & FIRST == 0 && w.namelike_word(i).is_some_and(|s| s >= HERE_NAMELIKE)))
+}
+
+/// True when word `i`, a known given name ([`plain_given`]) after a
+/// lower-case `per`, ends its clause (`refund per Yunita`, `per Kofi's
+/// request`). Units after `per` are stop words or no given names (`per
+/// Month`, `per Request`).
+fn lone_per(w: &mut Words<'_>, i: usize) -> bool {
+    i > 0
+        && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
+        && w.w.get(i - 1).is_some_and(|p| p.shape == Shape::Lower)
+        && w.is(i - 1, "per")
+        && plain_given(w, i)
+        && lone_given_name(w, i)
+}
+
 /// The least name-likeness (see `namelike.rs`) of a word no list knows
-/// before `here,` ([`lone_here`]): `Siham` 27, `Lanny` 19, `Click` 5, `Tap` 7.
+/// before `here,` or `household` ([`lone_here`], [`lone_household`]):
+/// `Siham` 27, `Lanny` 19, `Click` 5, `Tap` 7.
 const HERE_NAMELIKE: i32 = 12;
 
 /// True when word `j`, a lone Title-case word after a lower-case person
@@ -2474,6 +2512,9 @@ mod tests {
             ("the rider Zorvak rated 5 stars", "Zorvak"),
             ("Batch 4; Siham here, please retry", "Siham"),
             ("Priya here, please retry", "Priya"),
+            ("x; Telmiri household, unit 4", "Telmiri"),
+            ("refund per Priya", "Priya"),
+            ("per Priya's request", "Priya"),
             ("signed, Zorvak Telmiri", "Zorvak Telmiri"),
             ("nominee: Zorvak Telmiri", "Zorvak Telmiri"),
             ("{\"household\":\"Telmiri\"}", "Telmiri"),
@@ -2499,6 +2540,11 @@ mod tests {
             "{\"sign_off\":\"true\"}",
             "initiated by Zorvak via webhook",
             "Click here, to pay",
+            "Product family pricing",
+            "Premium household plan",
+            "Pay Per Call",
+            "billed per Request",
+            "per Grace",
             "Sign here, please",
             "the customer Success team",
             "Signed, sealed, delivered",
