@@ -135,30 +135,35 @@ def earlier_modules():
     return [*gen_heldout15.earlier_modules(), gen_heldout15]
 
 
-def main():
+def run(spec, label, default_seed, earlier_countries):
+    """Generates the split of `spec` (a names-dataset split module: COUNTRIES, NOT_NAMES, ENTITY_WEIGHTS,
+    earlier_names, earlier_cities, earlier_modules) from the command line, after asserting it
+    apart from every earlier split; `earlier_countries` are the countries earlier splits drew from."""
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
     ap.add_argument("--n", type=int, default=2400)
-    ap.add_argument("--seed", type=int, default=16016)
+    ap.add_argument("--seed", type=int, default=default_seed)
     a = ap.parse_args()
     import gen_heldout2
     gen_heldout12.check_pins()
     known = gen_heldout2.engine_words()
-    me = sys.modules[__name__]
-    split_gen.assert_apart(me, earlier_modules(), known)
-    gen_heldout12.assert_heads_apart(me, known)
-    gen_heldout12.assert_mail_apart(me, earlier_modules())
-    earlier_countries = {c for m in (gen_heldout12, gen_heldout13, gen_heldout14, gen_heldout15) for c in m.COUNTRIES}
-    assert not set(COUNTRIES) & earlier_countries, "countries shared"
-    ex_names, ex_towns = earlier_names(), earlier_cities()
-    first, last = gen_heldout12.nd_names(COUNTRIES, ex_names, NOT_NAMES)
-    global CITIES
-    CITIES = gen_heldout12.geo_towns(COUNTRIES, ex_towns)
+    split_gen.assert_apart(spec, spec.earlier_modules(), known)
+    gen_heldout12.assert_heads_apart(spec, known)
+    gen_heldout12.assert_mail_apart(spec, spec.earlier_modules())
+    assert not set(spec.COUNTRIES) & set(earlier_countries), "countries shared"
+    ex_names, ex_towns = spec.earlier_names(), spec.earlier_cities()
+    first, last = gen_heldout12.nd_names(spec.COUNTRIES, ex_names, spec.NOT_NAMES)
+    spec.CITIES = gen_heldout12.geo_towns(spec.COUNTRIES, ex_towns)
     fold = gen_heldout12.fold
-    assert not {fold(x) for x in first + last} & {fold(x) for x in ex_names}, "names overlap v2-v15 or the tune list"
-    assert not {fold(x) for x in CITIES} & {fold(x) for x in ex_towns}, "towns overlap v2-v15"
-    print(f"v16: {len(first)} given names, {len(last)} surnames, {len(CITIES)} towns", file=sys.stderr)
-    split_gen.generate(me, a.out, a.n, a.seed, first, last, ENTITY_WEIGHTS)
+    assert not {fold(x) for x in first + last} & {fold(x) for x in ex_names}, "names overlap an earlier split"
+    assert not {fold(x) for x in spec.CITIES} & {fold(x) for x in ex_towns}, "towns overlap an earlier split"
+    print(f"{label}: {len(first)} given names, {len(last)} surnames, {len(spec.CITIES)} towns", file=sys.stderr)
+    split_gen.generate(spec, a.out, a.n, a.seed, first, last, spec.ENTITY_WEIGHTS)
+
+
+def main():
+    earlier = {c for m in (gen_heldout12, gen_heldout13, gen_heldout14, gen_heldout15) for c in m.COUNTRIES}
+    run(sys.modules[__name__], "v16", 16016, earlier)
 
 
 CITIES: list = []

@@ -22,7 +22,6 @@ Structural values come from gen_corpus.Gen with this seed. Driver: split_gen.py.
 packages as v12.
 Usage: gen_heldout17.py OUT.jsonl [--n 2400] [--seed 17017]
 """
-import argparse
 import sys
 
 import gen_heldout12
@@ -30,7 +29,6 @@ import gen_heldout13
 import gen_heldout14
 import gen_heldout15
 import gen_heldout16
-import split_gen
 
 COUNTRIES = ["NG", "ID", "HN", "LB", "IQ"]  # Nigeria, Indonesia, Honduras, Lebanon, Iraq
 # Profile noise among the top ranks of these countries (read once, before any engine run): pet forms,
@@ -123,30 +121,9 @@ def earlier_modules():
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("out")
-    ap.add_argument("--n", type=int, default=2400)
-    ap.add_argument("--seed", type=int, default=17017)
-    a = ap.parse_args()
-    import gen_heldout2
-    gen_heldout12.check_pins()
-    known = gen_heldout2.engine_words()
-    me = sys.modules[__name__]
-    split_gen.assert_apart(me, earlier_modules(), known)
-    gen_heldout12.assert_heads_apart(me, known)
-    gen_heldout12.assert_mail_apart(me, earlier_modules())
-    earlier_countries = {c for m in (gen_heldout12, gen_heldout13, gen_heldout14, gen_heldout15, gen_heldout16)
-                         for c in m.COUNTRIES}
-    assert not set(COUNTRIES) & earlier_countries, "countries shared"
-    ex_names, ex_towns = earlier_names(), earlier_cities()
-    first, last = gen_heldout12.nd_names(COUNTRIES, ex_names, NOT_NAMES)
-    global CITIES
-    CITIES = gen_heldout12.geo_towns(COUNTRIES, ex_towns)
-    fold = gen_heldout12.fold
-    assert not {fold(x) for x in first + last} & {fold(x) for x in ex_names}, "names overlap v2-v16 or the tune list"
-    assert not {fold(x) for x in CITIES} & {fold(x) for x in ex_towns}, "towns overlap v2-v16"
-    print(f"v17: {len(first)} given names, {len(last)} surnames, {len(CITIES)} towns", file=sys.stderr)
-    split_gen.generate(me, a.out, a.n, a.seed, first, last, ENTITY_WEIGHTS)
+    earlier = {c for m in (gen_heldout12, gen_heldout13, gen_heldout14, gen_heldout15, gen_heldout16)
+               for c in m.COUNTRIES}
+    gen_heldout16.run(sys.modules[__name__], "v17", 17017, earlier)
 
 
 CITIES: list = []
