@@ -15,9 +15,15 @@
 //!   (`Approved by Serghei`, `on call: Gulnar`, `"sign_off": "Yolette"`,
 //!   `Thanks, Oluwaseun`);
 //! * a known given name alone as an owner, a speaker's label, in a list of
-//!   given names, before a person's verb or asked about something (`Kofi's
-//!   share`, `Priya: please pay`, `Kofi, Priya & Ruslan`, `Ruslan paid the
-//!   deposit`, `ask Priya about the refund`);
+//!   given names, before a person's verb, asked about something or after
+//!   `per` (`Kofi's share`, `Priya: please pay`, `Kofi, Priya & Ruslan`,
+//!   `Ruslan paid the deposit`, `ask Priya about the refund`, `refund per
+//!   Sahar`);
+//! * a lone word that reads as a name where its clause says one: a writer
+//!   introducing themself (`Israa here, please retry`), a family before
+//!   `household` (`Zebari household`), a subject after a person's noun
+//!   (`landlord Santosa wants the deposit`), after `requested by` before a
+//!   linking word, or as a greeting's key (`?greet=Ernie`);
 //! * two words no list knows, or that only the given names list knows
 //!   (`open_word`: `Bunga Marcelin`), that read as a name by their letters
 //!   (see [`super::namelike`]): after a person's cue (`/donors/vasea-cretu/`,
@@ -1125,7 +1131,7 @@ fn lone_household(w: &mut Words<'_>, i: usize) -> bool {
 }
 
 /// True when word `i`, a known given name ([`plain_given`]) after a
-/// lower-case `per`, ends its clause (`refund per Yunita`, `per Kofi's
+/// lower-case `per`, ends its clause (`refund per Sahar`, `per Kofi's
 /// request`). Units after `per` are stop words or no given names (`per
 /// Month`, `per Request`).
 fn lone_per(w: &mut Words<'_>, i: usize) -> bool {

@@ -244,8 +244,9 @@ const SITES: &str = "store shop point office offices warehouse hotel branch depo
 /// Keys and path segments whose value names a place on their own: sites
 /// and locations (`office: Krapina`, `/offices/Kribi/`, `location=Kuhmo`,
 /// `"depot": "Kongerslev"`, `/depots/Pogradec/stock`, `?near=Bibiani`,
-/// `hub: Batifa`, `?zone=Damboa`, `?departing=Jekulo`); not `origin` (`origin: Organic`), `store`,
-/// `stores` or `shop`, whose names are brands as often
+/// `hub: Batifa`, `?zone=Damboa`, `?departing=Jekulo`); not `origin`
+/// (`origin: Organic`), `store`, `stores` or `shop`, whose names are brands
+/// as often
 /// (`/stores/Apple/hours`), nor `branch` (`branch: Develop`), nor before
 /// `of` (`the office of Dr. Berg`), nor [`WEATHER`] (`forecast: Sunny`).
 const SITE_KEYS: &str = "office offices location locality district neighbourhood neighborhood \
@@ -392,13 +393,6 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
     if keyed || listed || of || labelled(w, i) || from_to(w, i) || after_address(w, i) {
         return SURE;
     }
-    // `trip to`, `based in`, `trip_to=`: a noun of travel or a verb of
-    // residence (TRAVEL), then `in`, `near` or `to` (not `from`: `delivery
-    // from Amazon`); `the store in`, `our warehouse near`, `pickup point
-    // in`: a site noun (SITES) after a determiner or a place key, then `in`
-    // or `near` (not `store in Redis`), `is in` or `are in` (`their office
-    // is in`). Only `to` may lead to a
-    // person (`ships to Anne Smith`).
     // `departing Jekulo at 9:40`: a verb of travel whose object is a place
     // (not `visiting`: `visiting Anne`, `visiting Stripe`).
     if x.gap == Gap::Space
@@ -407,6 +401,12 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
     {
         return ROUTED;
     }
+    // `trip to`, `based in`, `trip_to=`: a noun of travel or a verb of
+    // residence (TRAVEL), then `in`, `near` or `to` (not `from`: `delivery
+    // from Amazon`); `the store in`, `our warehouse near`, `pickup point
+    // in`: a site noun (SITES) after a determiner or a place key, then `in`
+    // or `near` (not `store in Redis`), `is in` or `are in` (`their office
+    // is in`). Only `to` may lead to a person (`ships to Anne Smith`).
     if i < 2
         || !matches!(x.gap, Gap::Space | Gap::Key)
         || !w

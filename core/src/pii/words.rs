@@ -512,19 +512,19 @@ pub(crate) fn capital(s: Shape) -> bool {
     matches!(s, Shape::Title | Shape::Upper)
 }
 
+/// Name particles (lower-case keys) that join a given name to a surname:
+/// `van der`, `de la`, `de los`, the Filipino `Delos` and `Dela`, `von`,
+/// `Mac`, `Mc`, `O` (`Ó` folds to it), `Ni`, and the Malay and Arabic `son
+/// of` and `daughter of` (`bin`, `binti`, `ibn`). No name ends with one
+/// (see [`hit`]).
+pub(crate) const PARTICLES: &str =
+    "van von der den de del della di da du la le ter ten mac mc o ni \
+                                    nic dos das los las delos dela bin binti binte bint ibn";
+
 /// The `son of` and `daughter of` words that end Turkic patronymic names
 /// (Kazakh `uly`, `qyzy`; Kyrgyz `uulu`, `kyzy`; Azerbaijani `oglu`, `qizi`;
 /// Uzbek `ugli`): part of the name before them (see [`hit`]), and no head
 /// noun of it (see [`Words::patronymic`]).
-/// Name particles (lower-case keys) that join a given name to a surname:
-/// `van der`, `de la`, `de los`, the Filipino `Delos` and `Dela`, `von`,
-/// `Mac`, `Mc`, `O` (`Ó` folds to it), `Ni`,
-/// and the Malay and Arabic `son of` and `daughter of` (`bin`, `binti`,
-/// `ibn`).
-pub(crate) const PARTICLES: &str =
-    "van von der den de del della di da du la le ter ten mac mc o ni nic dos \
-                         das los las delos dela bin binti binte bint ibn";
-
 const PATRONYMICS: &str = "uly ulu uulu qyzy kyzy oglu ogly ugli qizi gizi";
 
 /// A hit of entity `e` spanning words `a..=b`. A person's name takes the
