@@ -136,46 +136,15 @@ def main():
     sh([sys.executable, os.path.join(HERE, "gen_corpus.py"), heldout_path, "--n", str(N), "--seed", str(HELDOUT_SEED),
         "--split", "heldout"])
     ensure_venv()
-    heldout2_path = os.path.join(CACHE, "heldout2.jsonl")
-    sh([VENV_PY, os.path.join(HERE, "gen_heldout2.py"), heldout2_path, "--n", str(N), "--seed", str(HELDOUT2_SEED)])
-    heldout3_path = os.path.join(CACHE, "heldout3.jsonl")
-    sh([VENV_PY, os.path.join(HERE, "gen_heldout3.py"), heldout3_path, "--n", str(N), "--seed", str(HELDOUT3_SEED)])
-    heldout4_path = os.path.join(CACHE, "heldout4.jsonl")
-    sh([VENV_PY, os.path.join(HERE, "gen_heldout4.py"), heldout4_path, "--n", str(N), "--seed", str(HELDOUT4_SEED)])
-    heldout5_path = os.path.join(CACHE, "heldout5.jsonl")
-    sh([VENV_PY, os.path.join(HERE, "gen_heldout5.py"), heldout5_path, "--n", str(N), "--seed", str(HELDOUT5_SEED)])
-    heldout6_path = os.path.join(CACHE, "heldout6.jsonl")
-    sh([VENV_PY, os.path.join(HERE, "gen_heldout6.py"), heldout6_path, "--n", str(N), "--seed", str(HELDOUT6_SEED)])
-    heldout7_path = os.path.join(CACHE, "heldout7.jsonl")
-    sh([VENV_PY, os.path.join(HERE, "gen_heldout7.py"), heldout7_path, "--n", str(N), "--seed", str(HELDOUT7_SEED)])
-    heldout8_path = os.path.join(CACHE, "heldout8.jsonl")
-    sh([VENV_PY, os.path.join(HERE, "gen_heldout8.py"), heldout8_path, "--n", str(N), "--seed", str(HELDOUT8_SEED)])
-    heldout9_path = os.path.join(CACHE, "heldout9.jsonl")
-    sh([VENV_PY, os.path.join(HERE, "gen_heldout9.py"), heldout9_path, "--n", str(N), "--seed", str(HELDOUT9_SEED)])
-    heldout10_path = os.path.join(CACHE, "heldout10.jsonl")
-    sh([VENV_PY, os.path.join(HERE, "gen_heldout10.py"), heldout10_path, "--n", str(N), "--seed",
-        str(HELDOUT10_SEED)])
-    heldout11_path = os.path.join(CACHE, "heldout11.jsonl")
-    sh([VENV_PY, os.path.join(HERE, "gen_heldout11.py"), heldout11_path, "--n", str(N), "--seed",
-        str(HELDOUT11_SEED)])
-    heldout12_path = os.path.join(CACHE, "heldout12.jsonl")
-    sh([VENV_PY, os.path.join(HERE, "gen_heldout12.py"), heldout12_path, "--n", str(N), "--seed",
-        str(HELDOUT12_SEED)])
-    heldout13_path = os.path.join(CACHE, "heldout13.jsonl")
-    sh([VENV_PY, os.path.join(HERE, "gen_heldout13.py"), heldout13_path, "--n", str(N), "--seed",
-        str(HELDOUT13_SEED)])
-    heldout14_path = os.path.join(CACHE, "heldout14.jsonl")
-    sh([VENV_PY, os.path.join(HERE, "gen_heldout14.py"), heldout14_path, "--n", str(N), "--seed",
-        str(HELDOUT14_SEED)])
-    heldout15_path = os.path.join(CACHE, "heldout15.jsonl")
-    sh([VENV_PY, os.path.join(HERE, "gen_heldout15.py"), heldout15_path, "--n", str(N), "--seed",
-        str(HELDOUT15_SEED)])
-    heldout16_path = os.path.join(CACHE, "heldout16.jsonl")
-    sh([VENV_PY, os.path.join(HERE, "gen_heldout16.py"), heldout16_path, "--n", str(N), "--seed",
-        str(HELDOUT16_SEED)])
-    heldout17_path = os.path.join(CACHE, "heldout17.jsonl")
-    sh([VENV_PY, os.path.join(HERE, "gen_heldout17.py"), heldout17_path, "--n", str(N), "--seed",
-        str(HELDOUT17_SEED)])
+    # Every held-out split v2-v17 by its generator (gen_heldoutN.py) and seed.
+    seeds = {2: HELDOUT2_SEED, 3: HELDOUT3_SEED, 4: HELDOUT4_SEED, 5: HELDOUT5_SEED, 6: HELDOUT6_SEED,
+             7: HELDOUT7_SEED, 8: HELDOUT8_SEED, 9: HELDOUT9_SEED, 10: HELDOUT10_SEED, 11: HELDOUT11_SEED,
+             12: HELDOUT12_SEED, 13: HELDOUT13_SEED, 14: HELDOUT14_SEED, 15: HELDOUT15_SEED, 16: HELDOUT16_SEED,
+             17: HELDOUT17_SEED}
+    held = {}
+    for v, seed in seeds.items():
+        held[v] = os.path.join(CACHE, f"heldout{v}.jsonl")
+        sh([VENV_PY, os.path.join(HERE, f"gen_heldout{v}.py"), held[v], "--n", str(N), "--seed", str(seed)])
     seed_path = os.path.join(CACHE, "seed.jsonl")
     sh([sys.executable, os.path.join(HERE, "seed_corpus.py"), seed_path])
     sh(["cargo", "build", "--quiet", "--release", "-p", "presidio-x402-core", "--example", "pii_eval"], cwd=ROOT)
@@ -189,84 +158,84 @@ def main():
     extra = []
     for title, path in ((f"Held-out v3, DEV split (seed {HELDOUT3_SEED}, gen_heldout3.py: Faker locales of its own, "
                          "x402 resource/memo/JSON templates of its own, person-named brands; its errors are read "
-                         "while tuning)", heldout3_path),
+                         "while tuning)", held[3]),
                         (f"Held-out v4, TEST split (seed {HELDOUT4_SEED}, gen_heldout4.py: locales, templates, hosts, "
                          "brand heads and names disjoint from v2 and v3; never tuned on, its errors are not printed; "
-                         "every run is recorded in experiments/pii/HELDOUT.md)", heldout4_path),
+                         "every run is recorded in experiments/pii/HELDOUT.md)", held[4]),
                         (f"Held-out v5, TEST split (seed {HELDOUT5_SEED}, gen_heldout5.py: written before the "
                          "gazetteers grew; Faker locales, towns, templates, hosts and brand heads of its own; never "
                          "tuned on, its errors are not printed; every run is recorded in "
-                         "experiments/pii/HELDOUT.md)", heldout5_path),
+                         "experiments/pii/HELDOUT.md)", held[5]),
                         (f"Held-out v6, TEST split (seed {HELDOUT6_SEED}, gen_heldout6.py: written before any change "
                          "of its round; names transliterated from other scripts, towns, templates, hosts and brand "
                          "heads of its own; never tuned on, its errors are not printed; every run is recorded in "
-                         "experiments/pii/HELDOUT.md)", heldout6_path),
+                         "experiments/pii/HELDOUT.md)", held[6]),
                         (f"Held-out v7, DEV split of v6's round (seed {HELDOUT7_SEED}, gen_heldout7.py: written "
                          "right after v6, before any change; names transliterated from other scripts, towns, "
                          "templates, hosts and brand heads of its own; its errors are read while tuning)",
-                         heldout7_path),
+                         held[7]),
                         (f"Held-out v8, DEV split of the v8/v9 round (seed {HELDOUT8_SEED}, gen_heldout8.py: written "
                          "with v9, before any change of their round; Kazakh, Macedonian, Hausa, Swahili and "
                          "Pakistani names, towns, templates, hosts and brand heads of its own; its errors are read "
                          "while tuning)",
-                         heldout8_path),
+                         held[8]),
                         (f"Held-out v9, TEST split of the v8/v9 round (seed {HELDOUT9_SEED}, gen_heldout9.py: "
                          "written with v8, before any change of their round; Estonian, Icelandic, Igbo, Twi, Zulu, "
                          "Nigerian and Azerbaijani names, towns, templates, hosts and brand heads of its own; never "
                          "tuned on, its errors are not printed; every run is recorded in "
                          "experiments/pii/HELDOUT.md)",
-                         heldout9_path),
+                         held[9]),
                         (f"Held-out v10, DEV split of the v10/v11 round (seed {HELDOUT10_SEED}, gen_heldout10.py: "
                          "written with v11, before any change of their round; Hindi, Gujarati and Tamil names "
                          "romanised from their scripts, Belgian and Argentine towns, templates, hosts and brand "
                          "heads of its own; its errors are read while tuning)",
-                         heldout10_path),
+                         held[10]),
                         (f"Held-out v11, TEST split of the v10/v11 round (seed {HELDOUT11_SEED}, gen_heldout11.py: "
                          "written with v10, before any change of their round; Marathi, Odia and Sinhala names "
                          "romanised from their scripts, Swiss, German and South African towns, templates, hosts and "
                          "brand heads of its own; never tuned on, its errors are not printed; every run is recorded "
                          "in experiments/pii/HELDOUT.md)",
-                         heldout11_path),
+                         held[11]),
                         (f"Held-out v12, DEV split of the v12/v13 round (seed {HELDOUT12_SEED}, gen_heldout12.py: "
                          "written with v13, before any change of their round; Cameroonian, Malaysian, Peruvian, "
                          "Haitian and Botswanan names from names-dataset's per-country ranks, GeoNames towns of the "
                          "same countries under 50,000 people, templates, hosts and brand heads of its own; its "
                          "errors are read while tuning)",
-                         heldout12_path),
+                         held[12]),
                         (f"Held-out v13, TEST split of the v12/v13 round (seed {HELDOUT13_SEED}, gen_heldout13.py: "
                          "written with v12, before any change of their round; Burkinabè, Ethiopian, Namibian, "
                          "Fijian and Guatemalan names from names-dataset's per-country ranks, GeoNames towns of the "
                          "same countries under 50,000 people, templates, hosts and brand heads of its own; never "
                          "tuned on, its errors are not printed; every run is recorded in "
                          "experiments/pii/HELDOUT.md)",
-                         heldout13_path),
+                         held[13]),
                         (f"Held-out v14, TEST split (seed {HELDOUT14_SEED}, gen_heldout14.py: its carriers are real "
                          "x402 metadata from public repositories (coinbase/x402 and a few MIT-licensed x402 servers; "
                          "data/real_carriers14.json); Bolivian, Angolan, Jamaican, Mauritian and Panamanian names "
                          "from names-dataset's per-country ranks, GeoNames towns of the same countries under 50,000 "
                          "people; never tuned on, its errors are not printed; every run is recorded in "
                          "experiments/pii/HELDOUT.md)",
-                         heldout14_path),
+                         held[14]),
                         (f"Held-out v15, DEV split, v14's dev twin (seed {HELDOUT15_SEED}, gen_heldout15.py: its "
                          "carriers are real x402 metadata of other sources than v14's (coinbase/x402's ecosystem "
                          "listings, openlibx402, a2a-x402, x402-rs; data/real_carriers15.json), placements of its "
                          "own; Ecuadorian, Tunisian, Serbian, Moldovan and Puerto Rican names from names-dataset's "
                          "per-country ranks, GeoNames towns of the same countries under 50,000 people; its errors "
                          "are read while tuning)",
-                         heldout15_path),
+                         held[15]),
                         (f"Held-out v16, DEV split (seed {HELDOUT16_SEED}, gen_heldout16.py: written fresh once the "
                          "earlier dev splits no longer showed what the test splits miss; Ghanaian, Kazakh, Albanian, "
                          "Filipino and Salvadoran names from names-dataset's per-country ranks, GeoNames towns of the "
                          "same countries under 50,000 people, phrasings, hosts and brand heads of its own; its "
-                         "errors are read while tuning)", heldout16_path),
+                         "errors are read while tuning)", held[16]),
                         (f"Held-out v17, DEV split (seed {HELDOUT17_SEED}, gen_heldout17.py: a second fresh dev split "
                          "written after v16's first round; Nigerian, Indonesian, Honduran, Lebanese and Iraqi names "
                          "from names-dataset's per-country ranks, GeoNames towns of the same countries under 50,000 "
                          "people, phrasings, hosts and brand heads of its own; its errors are read while tuning)",
-                         heldout17_path),
+                         held[17]),
                         (f"Held-out v2, tuned-after (seed {HELDOUT2_SEED}, gen_heldout2.py: Faker names "
                          "disjoint from the tune list, its own templates, person-named brands; rules were written "
-                         "after reading its errors, so it is no longer unseen)", heldout2_path),
+                         "after reading its errors, so it is no longer unseen)", held[2]),
                         ("The seed's published corpus (0.3.0 sdist `corpus/generate.py`, seed 42, 2,000 triples)",
                          seed_path),
                         (f"Held-out split v1 (seed {HELDOUT_SEED}; contaminated, kept for history: the organisation "

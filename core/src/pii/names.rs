@@ -1104,12 +1104,7 @@ fn lone_here(w: &mut Words<'_>, i: usize) -> bool {
         && w.is(i + 1, "here")
         && w.after(i + 1) == b','
         && opens_clause(w, i)
-        && (plain_given(w, i)
-            || (w.flags(i) & (FIRST | LAST | STOP) == 0
-                && w.cue(i) == 0
-                && lone_word(w, i)
-                && !is_org(w, i)
-                && w.namelike_word(i).is_some_and(|s| s >= HERE_NAMELIKE)))
+        && (plain_given(w, i) || (unknown_namelike(w, i) && lone_name_word(w, i)))
 }
 
 /// True when word `i`, opening a clause, is a family's surname: `household`
@@ -1122,12 +1117,23 @@ fn lone_household(w: &mut Words<'_>, i: usize) -> bool {
         .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Lower)
         && w.is(i + 1, "household family")
         && opens_clause(w, i)
-        && w.flags(i) & (STOP | LAST_WL | FIRST_AMB) == 0
-        && w.cue(i) == 0
-        && lone_word(w, i)
-        && !is_org(w, i)
-        && (w.flags(i) & LAST != 0
-            || (w.flags(i) & FIRST == 0 && w.namelike_word(i).is_some_and(|s| s >= HERE_NAMELIKE)))
+        && (w.flags(i) & (LAST | STOP | LAST_WL | FIRST_AMB) == LAST || unknown_namelike(w, i))
+        && lone_name_word(w, i)
+}
+
+/// True when word `i` is in no list and its letters read as a name
+/// (name-likeness at least [`LONE_NAMELIKE`]): what a lone word no list
+/// knows must be where a clause says a name ([`lone_here`],
+/// [`lone_household`]).
+fn unknown_namelike(w: &Words<'_>, i: usize) -> bool {
+    w.flags(i) & (FIRST | LAST | STOP) == 0
+        && w.namelike_word(i).is_some_and(|s| s >= LONE_NAMELIKE)
+}
+
+/// True when word `i` is Title-case of 3+ letters, no cue, no place and
+/// no organisation ([`lone_word`] and more).
+fn lone_name_word(w: &mut Words<'_>, i: usize) -> bool {
+    w.cue(i) == 0 && lone_word(w, i) && !is_org(w, i)
 }
 
 /// True when word `i`, a known given name ([`plain_given`]) after a
@@ -1144,9 +1150,9 @@ fn lone_per(w: &mut Words<'_>, i: usize) -> bool {
 }
 
 /// The least name-likeness (see `namelike.rs`) of a word no list knows
-/// before `here,` or `household` ([`lone_here`], [`lone_household`]):
-/// `Siham` 27, `Lanny` 19, `Click` 5, `Tap` 7.
-const HERE_NAMELIKE: i32 = 12;
+/// read alone as a name ([`unknown_namelike`]): `Siham` 27, `Lanny` 19,
+/// `Click` 5, `Tap` 7.
+const LONE_NAMELIKE: i32 = 12;
 
 /// True when word `j`, a lone Title-case word after a lower-case person
 /// cue, is the subject of a verb: a lower-case word in the present tense's
