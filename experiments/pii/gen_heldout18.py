@@ -47,9 +47,8 @@ DESCRIPTIONS = ["Moss cover {id}", "Wrack line survey", "Osprey nest count {n}",
                 "Receipt for order {order}", "Oxbow level series", "Gorse burn plan {n}", "Fennel plot {slug}"]
 REASONS = ["Billed per survey", "Charged to the field budget", "Within the 3 USDC hourly cap",
            "Batch {n}, level series", "Paid after the 402 challenge", "Monthly plan", "Under the per-call limit"]
-BENIGN_EXTRAS = ["req uuid {uuid}", "price {amount} base units",
-                 "blob checksum {digest}", "until {tsms}", "base-sepolia", "settled in USDC on base", "plan tier: Harbour",
-                 "Bay 12", "sdk build {version}"]
+BENIGN_EXTRAS = ["req uuid {uuid}", "price {amount} base units", "blob checksum {digest}", "until {tsms}",
+                 "base-sepolia", "settled in USDC on base", "plan tier: Harbour", "Bay 12", "sdk build {version}"]
 TEXT = {
     "EMAIL_ADDRESS": ["; billing mailbox <V>", "; cc finance at <V>"],
     "US_SSN": ["; 1099 form SSN: <V>", "; SSN of the payee <V>", "; SSN (tax) <V>"],
