@@ -115,6 +115,7 @@ yes true false pending auto automatic
 actions workflow workflows pipeline pipelines scheduler integration integrations savings checking
 trash inbox spam drafts outbox folder archives
 phone phones settings avatar documents notes preferences trips address addresses
+ssn ssns cards ibans landline landlines emails dob passport passports licence routing
 """.split()
 
 # Well-known organisations and products whose names look like "First Last"

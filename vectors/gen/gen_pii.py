@@ -396,6 +396,27 @@ positives = [
     scan("a surname named like a town after a particle is part of the name",
          "paid on behalf of Zorvak Delos Santos; for Juan de los Reyes",
          [("PERSON", "Zorvak Delos Santos"), ("PERSON", "Juan de los Reyes")]),
+    scan("after a travel word that leads to places only, to and from read a place even where its words are names",
+         "relocating to Paso de Carrasco next month; ships from Dolores; "
+         '{"route":{"from":"Zorvaby","to":"port"}}; https://a.example/x?ship_from=Telmira',
+         [("LOCATION", "Paso de Carrasco"), ("LOCATION", "Dolores"), ("LOCATION", "Zorvaby"), ("LOCATION", "Telmira")]),
+    scan("stopovers, routes, a carrier leaving a town, a hyphenated drop-off and a town before its bus station",
+         "stopover: Pan de Zorvaby; https://a.example/routes/Telmira/stops; courier left Kribaso this morning; "
+         "drop-off in Zorvaby before noon; meet at the Telmira bus station",
+         [("LOCATION", "Pan de Zorvaby"), ("LOCATION", "Telmira"), ("LOCATION", "Kribaso"), ("LOCATION", "Zorvaby"),
+          ("LOCATION", "Telmira")]),
+    scan("who sends or is sent to stays a person; a lone name pinged, assigned, on call or welcomed back",
+         "pickup from Maria Lopez; the rider left Maria Lopez a note; ping Priya when it settles; assigned to Gunel; "
+         "on call tonight: Aynure; welcome back, Egill",
+         [("PERSON", "Maria Lopez"), ("PERSON", "Maria Lopez"), ("PERSON", "Priya"), ("PERSON", "Gunel"),
+          ("PERSON", "Aynure"), ("PERSON", "Egill")]),
+    scan("drivers on shift, reviewers and cosigners are people",
+         'driver on shift: Zorvak Telmiri; https://a.example/reviewers/kribaso_telmiri/stars; {"cosigner":"Zorvak Kribaso"}',
+         [("PERSON", "Zorvak Telmiri"), ("PERSON", "kribaso_telmiri"), ("PERSON", "Zorvak Kribaso")]),
+    none("teams and products after contact and assignment, a shift's name, a brand's seed trays, a gift's sender "
+         "in JSON, a gas station and a field label are no one and nowhere",
+         "assigned to Finance; escalated to Support; ping Stripe when it settles; welcome back, Team; on shift: Night; "
+         'restocked at Anna Smith seed trays; {"gift":{"from":"Zorvaby"}}; the Shell station; /payees/ssn/'),
     scan("a brand, a relative or a team after a sign-off is no one",
          "Best, Apple; Cheers, Stripe; Love, Mum; Thanks, Team", []),
     scan("a known given name alone: owning a share, as a speaker's label, joined to others, before a verb",

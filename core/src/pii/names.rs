@@ -662,18 +662,29 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     // (`approved: yes`), and a lone one must end the value.
     let duty_key = first.gap == Gap::Key
         && (w.is(i, "approved greet greeting")
-            || (i > 0
-                && ((w.is(i, "call") && w.is(i - 1, "on"))
-                    || (w.is(i, "off") && w.is(i - 1, "sign")))));
+            || on_duty(w, i).is_some()
+            || (i > 0 && w.is(i, "off") && w.is(i - 1, "sign")));
     // `pay Vimal Srigama for the cab ride`, `reimburse Rabit Zahri`: a
     // lower-case verb of payment before capitalised words.
     let lower_cue = w.w.get(i).is_some_and(|x| x.shape == Shape::Lower);
     let paid = spaced && capital_next && lower_cue && w.is(i, PAY_VERBS);
+    // `ping Xime when it settles`, `assigned to Gunel`: a lower-case verb
+    // of contact before its object, or a verb of assignment and `to` (see
+    // [`CONTACT_VERBS`], [`ASSIGNING`]); a weak cue whose lone word must
+    // read as a name ([`lone_named`]).
+    let contacted = spaced
+        && capital_next
+        && lower_cue
+        && (w.is(i, CONTACT_VERBS)
+            || (i > 0
+                && w.is(i, "to")
+                && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
+                && w.is(i - 1, ASSIGNING)));
     // `Thanks, Amarilys`, `Kind regards, Zorvak Telmiri`: a sign-off that
     // opens its clause, a comma and a name (see [`SIGN_OFFS`]).
     let sign_off = comma && sign_off(w, i);
     let strong = cue & STRONG != 0 || role || by_key || care_of || named_as || paid || duty_key;
-    let weak = !strong && (cue & WEAK != 0 || sign_off);
+    let weak = !strong && (cue & WEAK != 0 || sign_off || contacted);
     if (!strong && !weak) || (comma && !sign_off && !(strong && lower_cue && !by_key)) {
         return None;
     }
@@ -895,6 +906,12 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         {
             return None;
         }
+        // A lone word on shift or duty must read as a name (`on shift:
+        // Night`); `on call` names people only.
+        let shift = on_duty(w, i).is_some_and(|k| !w.is(k, "call"));
+        if duty_key && shift && !support && words == 1 && !lone_named(w, end) {
+            return None;
+        }
         if support {
             850
         } else {
@@ -908,6 +925,9 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
             && end == i + 1
             && ((greeting(w, i) && (lone_given_name(w, end) || lone_given_name_linked(w, end)))
                 || (sign_off && lone_signer(w, end))
+                || (contacted
+                    && (lone_given_name(w, end) || lone_given_name_linked(w, end))
+                    && lone_named(w, end))
                 || (approved_by
                     && (lone_approver(w, end)
                         || (w.cue(end) == 0 && lone_given_name_linked(w, end))))))
@@ -1104,7 +1124,7 @@ fn lone_here(w: &mut Words<'_>, i: usize) -> bool {
         && w.is(i + 1, "here")
         && w.after(i + 1) == b','
         && opens_clause(w, i)
-        && (plain_given(w, i) || (unknown_namelike(w, i) && lone_name_word(w, i)))
+        && lone_named(w, i)
 }
 
 /// True when word `i`, opening a clause, is a family's surname: `household`
@@ -1297,6 +1317,35 @@ fn present_verb(w: &mut Words<'_>, k: usize) -> bool {
         && w.cue(k) & !OWN == 0
 }
 
+/// The word `call`, `shift` or `duty` of an `on call`, `on shift` or `on
+/// duty` that word `i` ends, with a time word after it or not (`on call
+/// tonight: Aynure`, `driver on shift: Vefa Ozkan`): a duty key (see
+/// `after_cue`).
+fn on_duty(w: &Words<'_>, i: usize) -> Option<usize> {
+    let k = if w.is(i, "tonight today now") {
+        i.checked_sub(1)?
+    } else {
+        i
+    };
+    (k > 0 && w.is(k, "call shift duty") && w.is(k - 1, "on")).then_some(k)
+}
+
+/// Lower-case verbs of contact whose object is a person (see `after_cue`):
+/// `ping Xime when it settles`, `remind Ercan to pay`. Not `call`, `text`
+/// or `email`, which name teams and products as often (`call Support`).
+const CONTACT_VERBS: &str = "ping remind nudge notify";
+
+/// Verbs of assignment: with `to` after them, a cue whose lone word must
+/// read as a name (`assigned to Gunel`; not `escalated to Support`).
+const ASSIGNING: &str = "assigned reassigned delegated";
+
+/// True when word `j`, a lone word after a verb of contact or assignment,
+/// reads as a name: a known given name ([`plain_given`]), or a word no
+/// list knows whose letters read as one ([`unknown_namelike`]).
+fn lone_named(w: &mut Words<'_>, j: usize) -> bool {
+    plain_given(w, j) || (unknown_namelike(w, j) && lone_name_word(w, j))
+}
+
 /// Verbs of payment whose object is a person (see `after_cue`).
 const PAY_VERBS: &str = "pay reimburse refund repay tip compensate";
 
@@ -1398,11 +1447,15 @@ fn head_noun(w: &mut Words<'_>, mut b: usize) -> bool {
         && c == 0
         && !super::hit::is_among(word, NOT_HEADS)
         && w.flags(b + 1) & STOP == 0
-        && !word.ends_with(b"ed")
+        && (!word.ends_with(b"ed") || super::hit::is_among(word, ED_NOUNS))
         && !(word.ends_with(b"ly") && word.len() >= 4)
         && !label;
     (plural && c & OWN == 0) || noun
 }
+
+/// Nouns that end like a past tense (see [`head_noun`]): `Anna Smith
+/// seed trays` is a brand.
+const ED_NOUNS: &str = "seed feed weed reed deed speed breed tweed steed bed shed sled";
 
 /// True when word `i` is `as` after a verb of naming ([`NAMING`]): spaced
 /// from it (`registered as`), or joined to it in a key when `key_or_spaced`
@@ -1510,7 +1563,7 @@ fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
 
 /// Lower-case words that go on after a name without being its head noun
 /// (`requested by Juna Honan via agent`, `for Maria Garcia on Friday`).
-const LINKERS: &str = "via on at from and in to using through with for please";
+const LINKERS: &str = "via on at from and in to using through with for please when once about";
 
 /// True when word `k` is a lower-case linking word ([`LINKERS`]) after a
 /// space: the name before it has ended.
@@ -1583,19 +1636,20 @@ fn lone_signer(w: &mut Words<'_>, j: usize) -> bool {
 
 /// True when word `i` is a sign-off ([`SIGN_OFFS`]) that opens its clause
 /// (the text, a sentence or a `;`-separated part starts there) or follows
-/// its modifier (`Kind regards`, `Many thanks`, `Best wishes`).
+/// its modifier (`Kind regards`, `Many thanks`, `Best wishes`), or the
+/// greeting `welcome back` (`welcome back, Egill`).
 fn sign_off(w: &Words<'_>, i: usize) -> bool {
     let opens = |k: usize| {
         w.w.get(k)
             .is_some_and(|x| matches!(x.gap, Gap::Break | Gap::DotSpace))
     };
+    let after = |m: &str| {
+        i > 0 && w.w.get(i).is_some_and(|x| x.gap == Gap::Space) && w.is(i - 1, m) && opens(i - 1)
+    };
     w.ctx
         && (w.is(i, SIGN_OFFS) && opens(i)
-            || (i > 0
-                && w.is(i, "regards thanks wishes")
-                && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
-                && w.is(i - 1, "kind best warm warmest many with")
-                && opens(i - 1)))
+            || (w.is(i, "regards thanks wishes") && after("kind best warm warmest many with"))
+            || (w.is(i, "back") && after("welcome")))
 }
 
 /// From word `j`: one or two name particles (separated by spaces) and a
@@ -2831,6 +2885,77 @@ mod tests {
         assert_eq!(found("ships to Acme Corp"), []);
         assert_eq!(found("the entry point is in Python"), []);
         assert_eq!(found("office is in Zorvaby"), []);
+    }
+
+    /// After a travel word that leads to places only, `to` and `from` read
+    /// a place even where its words are names (`relocating to Paso de
+    /// Carrasco`, `ships from Dolores`); so do stopover and route keys, a
+    /// carrier leaving a town, a hyphenated drop-off and a town before a
+    /// bus station. Who sends, or is sent to, stays a person.
+    #[test]
+    fn places_after_travel_words_that_lead_to_no_one() {
+        use EntityType::{Location as L, Person as P};
+        assert_eq!(
+            found("relocating to Paso de Carrasco next month"),
+            [(L, "Paso de Carrasco")]
+        );
+        assert_eq!(found("ships from Dolores"), [(L, "Dolores")]);
+        assert_eq!(found("?ship_from=Zorvaby"), [(L, "Zorvaby")]);
+        assert_eq!(
+            found(r#"{"route":{"from":"Zorvaby","to":"port"}}"#),
+            [(L, "Zorvaby")]
+        );
+        assert_eq!(found(r#"{"gift":{"from":"Zorvaby"}}"#), []);
+        assert_eq!(found("stopover: Pan de Zorvaby"), [(L, "Pan de Zorvaby")]);
+        assert_eq!(found("/routes/Zorvaby/stops"), [(L, "Zorvaby")]);
+        assert_eq!(found("courier left Zorvaby this morning"), [(L, "Zorvaby")]);
+        assert_eq!(found("drop-off in Zorvaby before noon"), [(L, "Zorvaby")]);
+        assert_eq!(found("meet at the Zorvaby bus station"), [(L, "Zorvaby")]);
+        assert_eq!(found("the Treinta y Tres branch"), [(L, "Treinta y Tres")]);
+        assert_eq!(found("the Shell station"), []);
+        assert_eq!(found("pickup from Maria Lopez"), [(P, "Maria Lopez")]);
+        assert_eq!(
+            found("the rider left Maria Lopez a note"),
+            [(P, "Maria Lopez")]
+        );
+        assert_eq!(found("ship to Maria Lopez"), [(P, "Maria Lopez")]);
+    }
+
+    /// A lone name after a verb of contact or of assignment, on duty or
+    /// welcomed back must read as a name; reviewers and cosigners are
+    /// person keys; a brand's `seed trays` is its head noun; a field label
+    /// after a person's segment is no one.
+    #[test]
+    fn lone_names_contacted_assigned_on_duty_or_welcomed() {
+        use EntityType::Person as P;
+        assert_eq!(found("ping Priya when it settles"), [(P, "Priya")]);
+        assert_eq!(found("remind Siham to pay"), [(P, "Siham")]);
+        assert_eq!(found("assigned to Gunel"), [(P, "Gunel")]);
+        assert_eq!(found("welcome back, Egill"), [(P, "Egill")]);
+        assert_eq!(found("on call tonight: Aynure"), [(P, "Aynure")]);
+        assert_eq!(
+            found("driver on shift: Zorvak Telmiri"),
+            [(P, "Zorvak Telmiri")]
+        );
+        assert_eq!(
+            found(r#"{"cosigner":"Zorvak Telmiri"}"#),
+            [(P, "Zorvak Telmiri")]
+        );
+        assert_eq!(
+            found("/reviewers/zorvak_telmiri/stars"),
+            [(P, "zorvak_telmiri")]
+        );
+        for none in [
+            "assigned to Finance",
+            "escalated to Support",
+            "ping Stripe when it settles",
+            "welcome back, Team",
+            "on shift: Night",
+            "restocked at Anna Smith seed trays",
+            "/payees/ssn/",
+        ] {
+            assert_eq!(found(none), [], "{none}");
+        }
     }
 
     #[test]

@@ -21,7 +21,7 @@ use super::words::{
 use super::EntityType;
 
 /// Lowercase connectors inside multi-word place names.
-const PLACE_JOINERS: &str = "of and the de do da del du des di la le el al es upon on";
+const PLACE_JOINERS: &str = "of and the de do da del du des di la le el al es upon on y";
 
 /// True when word `i` is a place name's generic word followed by a space
 /// and a Title-case word or a joiner (`Puerto López`, `Agua de Dios`, `San
@@ -235,7 +235,31 @@ const TRAVEL: &str = "trip travel flight flights ship ships shipped shipping del
                       commute commuting bus driving cruise ferry layover staying stayed flying \
                       holiday vacation shipment dispatched relocation visit route tour hotel \
                       hotels hostel apartment apartments rental rentals fare fares taxi taxis \
-                      cab shuttle pickup dropoff rent";
+                      cab shuttle pickup dropoff rent stopover";
+
+/// Nouns and verbs of [`TRAVEL`] whose `to` may lead to a person as well as
+/// a place (`ships to Anne Smith`, `rent to Mr Okoye`, `returned to
+/// sender`); after the other travel words `to` leads to a place only
+/// (`relocating to Paso de Carrasco`).
+const TO_PERSON: &str =
+    "ship ships shipped shipping delivery deliver delivered shipment dispatched \
+                         rent rental rentals visit returning returned pickup dropoff ride taxi \
+                         taxis cab shuttle";
+
+/// Nouns and verbs of [`TRAVEL`] whose `from` leads to a sender or a
+/// supplier as often as to a place (`delivery from Amazon`, `pickup from
+/// Anne`); after the other travel words `from` leads to a place only
+/// (`ships from Dolores`, `flight from Akureyri`).
+const FROM_SENDER: &str = "delivery deliver delivered shipment rent rental rentals visit \
+                           returning returned pickup dropoff ride taxi taxis cab shuttle";
+
+/// Words that may leave from a place or reach it, before `left`, `reached`
+/// and the like (`courier left Barda this morning`, `the ferry reached
+/// Gobu`): vehicles and what they carry; not drivers or riders, who leave
+/// people notes as often.
+const CARRIERS: &str = "courier couriers truck trucks van vans bus buses train trains ferry \
+                        ferries flight flights parcel parcels package packages shipment \
+                        shipments convoy vessel";
 
 /// Site nouns after which `in` introduces a place when a determiner or a
 /// place key comes first (`the store in Dalfsen`, `pickup point in Seia`).
@@ -244,14 +268,15 @@ const SITES: &str = "store shop point office offices warehouse hotel branch depo
 /// Keys and path segments whose value names a place on their own: sites
 /// and locations (`office: Krapina`, `/offices/Kribi/`, `location=Kuhmo`,
 /// `"depot": "Kongerslev"`, `/depots/Pogradec/stock`, `?near=Bibiani`,
-/// `hub: Batifa`, `?zone=Damboa`, `?departing=Jekulo`); not `origin`
+/// `hub: Batifa`, `?zone=Damboa`, `?departing=Jekulo`, `stopover: Gobu`,
+/// `/routes/Minas/stops`); not `origin`
 /// (`origin: Organic`), `store`, `stores` or `shop`, whose names are brands
 /// as often
 /// (`/stores/Apple/hours`), nor `branch` (`branch: Develop`), nor before
 /// `of` (`the office of Dr. Berg`), nor [`WEATHER`] (`forecast: Sunny`).
 const SITE_KEYS: &str = "office offices location locality district neighbourhood neighborhood \
                          depot depots warehouse warehouses airport harbour harbor near hub hubs \
-                         zone zones departing";
+                         zone zones departing stopover stopovers layover layovers routes";
 
 /// Nouns of what is told of a place: after them `for` introduces one
 /// (`weather for Kongerslev`).
@@ -336,8 +361,8 @@ const KINDS_AFTER: &str =
 
 /// True when a run of title-case words from word `i` stands between a
 /// determiner and a site noun ([`SITES_AFTER`]: `stock kept at our Kribi
-/// branch`) or before a kind of place ([`KINDS_AFTER`]: `Zorvaby
-/// district`).
+/// branch`) or a station ([`STATIONS`]: `the Agdas bus station`), or
+/// before a kind of place ([`KINDS_AFTER`]: `Zorvaby district`).
 pub(crate) fn before_site(w: &mut Words<'_>, i: usize) -> bool {
     // Cheap first: a determiner before, or a kind of place after the
     // first word that is not title case.
@@ -354,14 +379,28 @@ pub(crate) fn before_site(w: &mut Words<'_>, i: usize) -> bool {
 
 /// [`before_site`] for the run `i..=last`.
 fn site_after(w: &mut Words<'_>, i: usize, last: usize) -> bool {
-    w.w.get(last + 1)
-        .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Lower)
+    let lower = |w: &Words<'_>, k: usize| {
+        w.w.get(k)
+            .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Lower)
+    };
+    // `the Agdas bus station`, `the Kribi airport`: a station of a kind
+    // (not a bare `station`: `the Shell station`), or an airport.
+    let station = |w: &Words<'_>, k: usize| {
+        w.is(k, "airport")
+            || (w.is(k, "bus train railway ferry coach")
+                && lower(w, k + 1)
+                && w.is(k + 1, STATIONS))
+    };
+    lower(w, last + 1)
         && (w.is(last + 1, KINDS_AFTER)
             || (i > 0
                 && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
-                && w.is(last + 1, SITES_AFTER)
+                && (w.is(last + 1, SITES_AFTER) || station(w, last + 1))
                 && w.is(i - 1, "our the your their")))
 }
+
+/// Stations after a kind of transport (see [`site_after`]).
+const STATIONS: &str = "station terminal";
 
 /// How surely what comes before word `i` introduces a place in no gazetteer
 /// (see [`unlisted_place`]): [`SURE`], [`ROUTED`] or 0.
@@ -401,12 +440,39 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
     {
         return ROUTED;
     }
+    // `courier left Barda this morning`: what travels (see [`CARRIERS`])
+    // leaving or reaching a place.
+    if i >= 2
+        && x.gap == Gap::Space
+        && w.w
+            .get(i - 1)
+            .is_some_and(|p| p.gap == Gap::Space && p.shape == Shape::Lower)
+        && w.is(i - 1, "left leaves departed departs reached reaches")
+        && w.is(i - 2, CARRIERS)
+    {
+        return SURE;
+    }
+    // `ships from Dolores`, `ship_from=Belokany`, `{"route":{"from":
+    // "Curacautin"}}`: `from` after a noun of travel or of a way (not after
+    // those that lead from a sender too: [`FROM_SENDER`]).
+    if i >= 2
+        && matches!(x.gap, Gap::Space | Gap::Key)
+        && (w
+            .w
+            .get(i - 1)
+            .is_some_and(|p| matches!(p.gap, Gap::Space | Gap::Join(b'_') | Gap::Key))
+            || nested_key(w, i - 1))
+        && w.is(i - 1, "from")
+        && ((w.is(i - 2, TRAVEL) && !w.is(i - 2, FROM_SENDER)) || w.is(i - 2, ROUTES))
+    {
+        return SURE;
+    }
     // `trip to`, `based in`, `trip_to=`: a noun of travel or a verb of
-    // residence (TRAVEL), then `in`, `near` or `to` (not `from`: `delivery
-    // from Amazon`); `the store in`, `our warehouse near`, `pickup point
-    // in`: a site noun (SITES) after a determiner or a place key, then `in`
-    // or `near` (not `store in Redis`), `is in` or `are in` (`their office
-    // is in`). Only `to` may lead to a person (`ships to Anne Smith`).
+    // residence (TRAVEL), then `in`, `near` or `to` (`from` above); `the
+    // store in`, `our warehouse near`, `pickup point in`: a site noun
+    // (SITES) after a determiner or a place key, then `in` or `near` (not
+    // `store in Redis`), `is in` or `are in` (`their office is in`). Only
+    // `to` after [`TO_PERSON`] may lead to a person (`ships to Anne Smith`).
     if i < 2
         || !matches!(x.gap, Gap::Space | Gap::Key)
         || !w
@@ -417,10 +483,20 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
         return 0;
     }
     if w.is(i - 1, "to") {
-        return if w.is(i - 2, TRAVEL) { ROUTED } else { 0 };
+        return match (w.is(i - 2, TRAVEL), w.is(i - 2, TO_PERSON)) {
+            (true, true) => ROUTED,
+            (true, false) => SURE,
+            _ => 0,
+        };
     }
+    // `drop-off in Barda`, `pick-up in Selfoss`: a hyphenated noun of travel.
+    let hyphenated = i >= 3
+        && w.is(i - 2, "off up")
+        && w.w.get(i - 2).is_some_and(|p| p.gap == Gap::Join(b'-'))
+        && w.is(i - 3, "drop pick");
     let sited = w.is(i - 1, "in near")
         && (w.is(i - 2, TRAVEL)
+            || hyphenated
             || site(w, i - 2)
             || (i > 2 && w.is(i - 2, "is are") && site(w, i - 3)));
     // `weather for Kongerslev` (see [`WEATHER`]; not `in`: `weather in
@@ -431,6 +507,20 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
     } else {
         0
     }
+}
+
+/// True when word `k` is the first key of a JSON object that is the value
+/// of word `k - 1`'s key (`{"route":{"from":`, spaces allowed).
+fn nested_key(w: &Words<'_>, k: usize) -> bool {
+    let (Some(p), Some(x)) = (k.checked_sub(1).and_then(|j| w.w.get(j)), w.w.get(k)) else {
+        return false;
+    };
+    let mut gap =
+        w.b.get(p.e..x.s)
+            .unwrap_or_default()
+            .iter()
+            .filter(|c| **c != b' ');
+    x.gap == Gap::Break && gap.by_ref().copied().eq(*br#"":{""#)
 }
 
 /// Who lives in a place, before `of` (`a resident of Zorvaby`).
