@@ -1678,7 +1678,11 @@ fn particle_run(w: &mut Words<'_>, j: usize) -> Option<usize> {
     if z.gap != Gap::Space || z.shape != Shape::Title || z.e - z.s < 2 {
         return None;
     }
-    if w.flags(k) & STOP != 0 || is_place(w, k, 1) || w.cue(k) != 0 {
+    // After two particles a listed surname that is also a town ends the
+    // name (`Aquiles De Los Santos`); after one it may be a place's
+    // (`Paso de Carrasco`).
+    let surname = k >= j + 2 && w.flags(k) & LAST != 0;
+    if w.flags(k) & STOP != 0 || (is_place(w, k, 1) && !surname) || w.cue(k) != 0 {
         return None;
     }
     Some(k)

@@ -21,7 +21,7 @@ use super::words::{
 use super::EntityType;
 
 /// Lowercase connectors inside multi-word place names.
-const PLACE_JOINERS: &str = "of and the de do da del du des di la le el al es upon on y";
+const PLACE_JOINERS: &str = "of and the de do da del du des di la le el al es los las upon on y";
 
 /// True when word `i` is a place name's generic word followed by a space
 /// and a Title-case word or a joiner (`Puerto López`, `Agua de Dios`, `San
@@ -333,14 +333,22 @@ fn joined_end(w: &mut Words<'_>, i: usize, spaced: bool) -> usize {
         if !gap_ok(y.gap) {
             break;
         }
+        // Lower-case joiners, one or two (`Trou du Nord`, `Villa de los
+        // Santos`), before a title-case word.
+        let joiner = |w: &Words<'_>, k: usize| {
+            w.w.get(k)
+                .is_some_and(|z| gap_ok(z.gap) && z.shape == Shape::Lower)
+                && w.is(k, PLACE_JOINERS)
+        };
+        let title = |w: &Words<'_>, k: usize| {
+            w.w.get(k)
+                .is_some_and(|z| gap_ok(z.gap) && z.shape == Shape::Title)
+        };
         if y.shape == Shape::Title && w.flags(k) & STOP == 0 {
             last = k;
-        } else if !(y.shape == Shape::Lower
-            && w.is(k, PLACE_JOINERS)
-            && w.w
-                .get(k + 1)
-                .is_some_and(|z| gap_ok(z.gap) && z.shape == Shape::Title))
-        {
+        } else if joiner(w, k) && joiner(w, k + 1) && title(w, k + 2) {
+            k += 1;
+        } else if !(joiner(w, k) && title(w, k + 1)) {
             break;
         }
         k += 1;
@@ -489,7 +497,8 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
             _ => 0,
         };
     }
-    // `drop-off in Barda`, `pick-up in Selfoss`: a hyphenated noun of travel.
+    // `drop-off in Barda`, `pick-up in Selfoss`: a hyphenated noun of
+    // travel; `stage 3 ends in Quellon`: a journey's part (see [`LEGS`]).
     let hyphenated = i >= 3
         && w.is(i - 2, "off up")
         && w.w.get(i - 2).is_some_and(|p| p.gap == Gap::Join(b'-'))
@@ -498,7 +507,8 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
         && (w.is(i - 2, TRAVEL)
             || hyphenated
             || site(w, i - 2)
-            || (i > 2 && w.is(i - 2, "is are") && site(w, i - 3)));
+            || (i > 2 && w.is(i - 2, "is are") && site(w, i - 3))
+            || (i > 2 && w.is(i - 2, "ends starts begins finishes") && w.is(i - 3, LEGS)));
     // `weather for Kongerslev` (see [`WEATHER`]; not `in`: `weather in
     // English`).
     let weather = w.is(i - 1, "for") && w.is(i - 2, WEATHER);
@@ -559,6 +569,10 @@ fn from_to(w: &mut Words<'_>, i: usize) -> bool {
     }
     k + 1 < i && k >= 2 && w.is(k - 1, "from") && spaced(w, k - 1) && travel(w, k - 2)
 }
+
+/// Parts of a journey whose end or start is a place (`stage 3 ends in
+/// Quellon`, `the route starts in Minas`).
+const LEGS: &str = "stage leg route tour trip journey race ride walk hike trail";
 
 /// Nouns of a way between places, before `from` (`distance from`): see
 /// [`from_to`].

@@ -221,6 +221,45 @@ fn homoglyph(c: char) -> Option<char> {
         'Œ' => 'O',
         'ð' => 'd',
         'þ' => 'p',
+        'Þ' => 'P',
+        'Ð' => 'D',
+        'ħ' => 'h',
+        'Ħ' => 'H',
+        'ẞ' => 'S',
+        'ĸ' => 'k',
+        'ŀ' => 'l',
+        'Ŀ' => 'L',
+        // Letters of African, Azerbaijani and Sami alphabets (Hausa `ɓ ɗ ƙ
+        // ƴ`, Ewe and Akan `ɛ ɔ ɖ ƒ ʋ ɣ ŋ`, Fula `ɲ`, Azerbaijani `ə`,
+        // Skolt Sami `ʒ ǥ ŧ`), as their nearest Latin letter
+        'ə' | 'ǝ' | 'ɛ' => 'e',
+        'Ə' | 'Ǝ' | 'Ɛ' => 'E',
+        'ɓ' => 'b',
+        'Ɓ' => 'B',
+        'ɗ' | 'ɖ' => 'd',
+        'Ɗ' | 'Ɖ' => 'D',
+        'ƙ' => 'k',
+        'Ƙ' => 'K',
+        'ƴ' => 'y',
+        'Ƴ' => 'Y',
+        'ɔ' => 'o',
+        'Ɔ' => 'O',
+        'ƒ' => 'f',
+        'Ƒ' => 'F',
+        'ʋ' => 'v',
+        'Ʋ' => 'V',
+        'ɣ' | 'ǥ' => 'g',
+        'Ɣ' | 'Ǥ' => 'G',
+        'ŋ' | 'ɲ' => 'n',
+        'Ŋ' | 'Ɲ' => 'N',
+        'ʒ' => 'z',
+        'Ʒ' => 'Z',
+        'ŧ' => 't',
+        'Ŧ' => 'T',
+        'ɨ' => 'i',
+        'Ɨ' => 'I',
+        'ʉ' => 'u',
+        'Ʉ' => 'U',
         '\u{2018}' | '\u{2019}' | '\u{02BC}' => '\'',
         _ => return None,
     })
@@ -288,6 +327,13 @@ mod tests {
         assert_eq!(f("αlice"), "alice");
         assert_eq!(f("123\u{2013}45\u{2011}6789"), "123-45-6789");
         assert_eq!(f("José"), "Jose");
+        // Letters with no decomposition read as their nearest Latin letter:
+        // Icelandic, Azerbaijani, Hausa, Ewe and Akan names.
+        assert_eq!(f("Þórðarson"), "Pordarson");
+        assert_eq!(f("ÐÓRA"), "DORA");
+        assert_eq!(f("Məmmədov"), "Memmedov");
+        assert_eq!(f("Ɓello Ɗanjuma"), "Bello Danjuma");
+        assert_eq!(f("Kwɛku Ŋɔ"), "Kweku No");
         assert_eq!(f("e\u{301}"), "e");
         assert_eq!(f("a\u{a0}b"), "a b");
         assert_eq!(f("٤٠١-٦٢-٧٧١٩"), "401-62-7719");
