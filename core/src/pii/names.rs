@@ -215,6 +215,7 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
                 || lone_asked(w, i)
                 || lone_here(w, i)
                 || lone_household(w, i)
+                || lone_from_team(w, i)
             {
                 out.push(hit(w, i, i, EntityType::Person, 600)?);
                 return Some(i + 1);
@@ -668,18 +669,19 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     // lower-case verb of payment before capitalised words.
     let lower_cue = w.w.get(i).is_some_and(|x| x.shape == Shape::Lower);
     let paid = spaced && capital_next && lower_cue && w.is(i, PAY_VERBS);
-    // `ping Xime when it settles`, `assigned to Gunel`: a lower-case verb
-    // of contact before its object, or a verb of assignment and `to` (see
-    // [`CONTACT_VERBS`], [`ASSIGNING`]); a weak cue whose lone word must
-    // read as a name ([`lone_named`]).
+    // `ping Xime when it settles`, `assigned to Gunel`, `ticket 4 opened
+    // by Rathanak`: a lower-case verb of contact before its object, a verb
+    // of assignment and `to`, or a verb of reporting and `by` (see
+    // [`CONTACT_VERBS`], [`ASSIGNING`], [`REPORTING`]); a weak cue whose
+    // lone word must read as a name ([`lone_named`]).
     let contacted = spaced
         && capital_next
         && lower_cue
         && (w.is(i, CONTACT_VERBS)
             || (i > 0
-                && w.is(i, "to")
                 && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
-                && w.is(i - 1, ASSIGNING)));
+                && ((w.is(i, "to") && w.is(i - 1, ASSIGNING))
+                    || (w.is(i, "by") && w.is(i - 1, REPORTING)))));
     // `Thanks, Amarilys`, `Kind regards, Zorvak Telmiri`: a sign-off that
     // opens its clause, a comma and a name (see [`SIGN_OFFS`]).
     let sign_off = comma && sign_off(w, i);
@@ -1141,6 +1143,28 @@ fn lone_household(w: &mut Words<'_>, i: usize) -> bool {
         && lone_name_word(w, i)
 }
 
+/// Departments people work in (see [`lone_from_team`]).
+const DEPARTMENTS: &str = "accounting finance sales support legal ops operations marketing \
+                           engineering billing procurement payroll hr admin compliance";
+
+/// True when word `i`, opening a clause, is a colleague: `from` and a
+/// lower-case department follow (`Vibol from accounting signed off`; see
+/// [`DEPARTMENTS`]). Not a stop word, a cue, a place or an organisation
+/// (`Invoice from accounting`, `Hello from support`).
+fn lone_from_team(w: &mut Words<'_>, i: usize) -> bool {
+    let lower = |w: &Words<'_>, k: usize| {
+        w.w.get(k)
+            .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Lower)
+    };
+    lower(w, i + 1)
+        && w.is(i + 1, "from")
+        && lower(w, i + 2)
+        && w.is(i + 2, DEPARTMENTS)
+        && opens_clause(w, i)
+        && w.flags(i) & STOP == 0
+        && lone_name_word(w, i)
+}
+
 /// True when word `i` is in no list and its letters read as a name
 /// (name-likeness at least [`LONE_NAMELIKE`]): what a lone word no list
 /// knows must be where a clause says a name ([`lone_here`],
@@ -1339,6 +1363,10 @@ const CONTACT_VERBS: &str = "ping remind nudge notify";
 /// read as a name (`assigned to Gunel`; not `escalated to Support`).
 const ASSIGNING: &str = "assigned reassigned delegated";
 
+/// Verbs of reporting: with `by` after them, a cue whose lone word must read
+/// as a name (`ticket 4 opened by Rathanak`; not `opened by Zapier`).
+const REPORTING: &str = "opened raised reported logged filed";
+
 /// True when word `j`, a lone word after a verb of contact or assignment,
 /// reads as a name: a known given name ([`plain_given`]), or a word no
 /// list knows whose letters read as one ([`unknown_namelike`]).
@@ -1457,7 +1485,8 @@ fn head_noun(w: &mut Words<'_>, mut b: usize) -> bool {
 /// seed trays` is a brand.
 const ED_NOUNS: &str = "seed feed weed reed deed speed breed tweed steed bed shed sled";
 
-/// True when word `i` is `as` after a verb of naming ([`NAMING`]): spaced
+/// True when word `i` is `as` after a verb of naming ([`NAMING`]), or
+/// `under` after a verb of booking (`booked under`): spaced
 /// from it (`registered as`), or joined to it in a key when `key_or_spaced`
 /// says word `i` is one (`registered_as:`, `"knownAs":`).
 fn named_as(w: &Words<'_>, i: usize, key_or_spaced: bool) -> bool {
@@ -1467,6 +1496,10 @@ fn named_as(w: &Words<'_>, i: usize, key_or_spaced: bool) -> bool {
     if i > 0 && matches!(x.gap, Gap::Space | Gap::Join(b'_')) && w.is(i, "as") {
         return w.is(i - 1, NAMING);
     }
+    // `booked under Nqobile Micallef`, `?booked_under=…`: a booking's name.
+    if i > 0 && matches!(x.gap, Gap::Space | Gap::Join(b'_')) && w.is(i, "under") {
+        return w.is(i - 1, "booked reserved registered");
+    }
     // camelCase: the verb and its `As` hump in one word.
     w.hump(i).is_some_and(|h| h == b"As")
         && w.b
@@ -1474,7 +1507,8 @@ fn named_as(w: &Words<'_>, i: usize, key_or_spaced: bool) -> bool {
             .is_some_and(|v| super::hit::is_among(v, NAMING))
 }
 
-/// Verbs of naming: with `as` after them, a cue (`registered as …`).
+/// Verbs of naming: with `as` after them, a cue (`registered as …`); a
+/// booking's with `under` too (see [`named_as`]).
 const NAMING: &str = "registered entered listed known signed named booked";
 
 /// Verbs of approval and of asking: with `by` after them, a weak cue that
@@ -1563,7 +1597,8 @@ fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
 
 /// Lower-case words that go on after a name without being its head noun
 /// (`requested by Juna Honan via agent`, `for Maria Garcia on Friday`).
-const LINKERS: &str = "via on at from and in to using through with for please when once about";
+const LINKERS: &str =
+    "via on at from and in to using through with for please when once about after before";
 
 /// True when word `k` is a lower-case linking word ([`LINKERS`]) after a
 /// space: the name before it has ended.
@@ -2959,6 +2994,57 @@ mod tests {
             "/payees/ssn/",
         ] {
             assert_eq!(found(none), [], "{none}");
+        }
+    }
+
+    /// A booking's name after `booked under`, a ticket's opener who reads
+    /// as a name, a colleague from a department, next of kin, signatories
+    /// and payslips; a pair before `after` ends its clause. Products and
+    /// automations that open tickets are no one.
+    #[test]
+    fn bookings_openers_colleagues_and_kin() {
+        use EntityType::Person as P;
+        for (t, name) in [
+            ("booked under Nqobile Micallef", "Nqobile Micallef"),
+            ("?booked_under=Zorvak", "Zorvak"),
+            ("ticket 4 opened by Rathanak", "Rathanak"),
+            ("Vibol from accounting signed off", "Vibol"),
+            ("next of kin: Meang Butoyi", "Meang Butoyi"),
+            ("/kin/kruger", "kruger"),
+            ("/signatories/zorvak.telmiri", "zorvak.telmiri"),
+            ("/payslips/zorvak-telmiri/2026-05", "zorvak-telmiri"),
+            (
+                "refund approved for Melance Mercieca after review",
+                "Melance Mercieca",
+            ),
+        ] {
+            assert_eq!(found(t), [(P, name)], "{t}");
+        }
+        for t in [
+            "opened by Zapier",
+            "Invoice from accounting",
+            "Hello from support",
+        ] {
+            assert_eq!(found(t), [], "{t}");
+        }
+    }
+
+    /// A town before `region`, `town hall` or a market where something is
+    /// bought, and after `around` a travel word or a site; not a team's
+    /// product (`our team in Slack`) nor a market alone.
+    #[test]
+    fn towns_before_regions_halls_and_markets() {
+        use EntityType::Location as L;
+        assert_eq!(found("served from the Kayogoro region"), [(L, "Kayogoro")]);
+        assert_eq!(found("venue: Koh Kong town hall"), [(L, "Koh Kong")]);
+        assert_eq!(found("paid at the Qormi market"), [(L, "Qormi")]);
+        assert_eq!(found("based around Kep"), [(L, "Kep")]);
+        for t in [
+            "our team in Slack",
+            "the Bitcoin market",
+            "the Sales region",
+        ] {
+            assert_eq!(found(t), [], "{t}");
         }
     }
 

@@ -262,7 +262,8 @@ const CARRIERS: &str = "courier couriers truck trucks van vans bus buses train t
                         shipments convoy vessel";
 
 /// Site nouns after which `in` introduces a place when a determiner or a
-/// place key comes first (`the store in Dalfsen`, `pickup point in Seia`).
+/// place key comes first (`the store in Dalfsen`, `pickup point in Seia`);
+/// not `team` (`our team in Slack`).
 const SITES: &str = "store shop point office offices warehouse hotel branch depot";
 
 /// Keys and path segments whose value names a place on their own: sites
@@ -362,10 +363,11 @@ fn joined_end(w: &mut Words<'_>, i: usize, spaced: bool) -> usize {
 const SITES_AFTER: &str = "branch office depot warehouse";
 
 /// Lower-case kinds of place that follow a town's name, determiner or
-/// not (`Zorvaby district`, `the Telmira municipality`); not `city` or
-/// `town` (`Sim city`, `Old town`), nor `area` (`Member area`).
+/// not (`Zorvaby district`, `the Telmira municipality`, `the Damrei Phong
+/// region`); not `city` or `town` (`Sim city`, `Old town`) unless `hall`
+/// follows (see [`hall`]), nor `area` (`Member area`).
 const KINDS_AFTER: &str =
-    "district districts municipality province county borough township village suburb";
+    "district districts municipality province county borough township village suburb region";
 
 /// True when a run of title-case words from word `i` stands between a
 /// determiner and a site noun ([`SITES_AFTER`]: `stock kept at our Kribi
@@ -377,7 +379,8 @@ pub(crate) fn before_site(w: &mut Words<'_>, i: usize) -> bool {
     let kind = (i + 1..i + 5)
         .find(|&k| w.w.get(k).is_none_or(|y| y.shape != Shape::Title))
         .is_some_and(|k| {
-            w.w.get(k).is_some_and(|y| y.shape == Shape::Lower) && w.is(k, KINDS_AFTER)
+            w.w.get(k).is_some_and(|y| y.shape == Shape::Lower)
+                && (w.is(k, KINDS_AFTER) || hall(w, k))
         });
     (kind || (i > 0 && w.is(i - 1, "our the your their"))) && {
         let last = run_end(w, i);
@@ -399,12 +402,26 @@ fn site_after(w: &mut Words<'_>, i: usize, last: usize) -> bool {
                 && lower(w, k + 1)
                 && w.is(k + 1, STATIONS))
     };
+    // `paid at the Qormi market`: a market where something is bought (not
+    // `the Bitcoin market` alone).
+    let market = |w: &Words<'_>, k: usize| w.is(k, "market") && i > 1 && w.is(i - 2, "at");
     lower(w, last + 1)
         && (w.is(last + 1, KINDS_AFTER)
+            || hall(w, last + 1)
             || (i > 0
                 && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
-                && (w.is(last + 1, SITES_AFTER) || station(w, last + 1))
+                && (w.is(last + 1, SITES_AFTER) || station(w, last + 1) || market(w, last + 1))
                 && w.is(i - 1, "our the your their")))
+}
+
+/// True when word `k` starts `town hall` or `city hall`, which follow a
+/// town's name (`venue: Qormi town hall`).
+fn hall(w: &Words<'_>, k: usize) -> bool {
+    w.is(k, "town city")
+        && w.w
+            .get(k + 1)
+            .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Lower)
+        && w.is(k + 1, "hall")
 }
 
 /// Stations after a kind of transport (see [`site_after`]).
@@ -503,7 +520,7 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
         && w.is(i - 2, "off up")
         && w.w.get(i - 2).is_some_and(|p| p.gap == Gap::Join(b'-'))
         && w.is(i - 3, "drop pick");
-    let sited = w.is(i - 1, "in near")
+    let sited = w.is(i - 1, "in near around")
         && (w.is(i - 2, TRAVEL)
             || hyphenated
             || site(w, i - 2)
