@@ -116,7 +116,7 @@ actions workflow workflows pipeline pipelines scheduler integration integrations
 trash inbox spam drafts outbox folder archives
 phone phones settings avatar documents notes preferences trips address addresses
 ssn ssns cards ibans landline landlines emails dob passport passports licence routing
-zapier asana zendesk freshdesk jira trello
+zapier asana zendesk freshdesk jira trello whatsapp okta
 """.split()
 
 # Well-known organisations and products whose names look like "First Last"

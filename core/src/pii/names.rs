@@ -670,10 +670,12 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let lower_cue = w.w.get(i).is_some_and(|x| x.shape == Shape::Lower);
     let paid = spaced && capital_next && lower_cue && w.is(i, PAY_VERBS);
     // `ping Xime when it settles`, `assigned to Gunel`, `ticket 4 opened
-    // by Rathanak`: a lower-case verb of contact before its object, a verb
-    // of assignment and `to`, or a verb of reporting and `by` (see
-    // [`CONTACT_VERBS`], [`ASSIGNING`], [`REPORTING`]); a weak cue whose
-    // lone word must read as a name ([`lone_named`]).
+    // by Rathanak`, `spoke with Nomsa today`, `handed it to Sihle`: a
+    // lower-case verb of contact before its object, a verb of assignment
+    // and `to`, of reporting and `by`, of company and `with`, or of giving,
+    // `it` and `to` (see [`CONTACT_VERBS`], [`ASSIGNING`], [`REPORTING`],
+    // [`SOCIAL`], [`GIVING`]); a weak cue whose lone word must read as a
+    // name ([`lone_named`]).
     let contacted = spaced
         && capital_next
         && lower_cue
@@ -681,7 +683,9 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
             || (i > 0
                 && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
                 && ((w.is(i, "to") && w.is(i - 1, ASSIGNING))
-                    || (w.is(i, "by") && w.is(i - 1, REPORTING)))));
+                    || (w.is(i, "by") && w.is(i - 1, REPORTING))
+                    || (w.is(i, "with") && w.is(i - 1, SOCIAL))
+                    || (i > 1 && w.is(i, "to") && w.is(i - 1, "it them") && w.is(i - 2, GIVING)))));
     // `Thanks, Amarilys`, `Kind regards, Zorvak Telmiri`: a sign-off that
     // opens its clause, a comma and a name (see [`SIGN_OFFS`]).
     let sign_off = comma && sign_off(w, i);
@@ -1363,6 +1367,15 @@ const CONTACT_VERBS: &str = "ping remind nudge notify";
 /// read as a name (`assigned to Gunel`; not `escalated to Support`).
 const ASSIGNING: &str = "assigned reassigned delegated";
 
+/// Verbs of company: with `with` after them, a cue whose lone word must
+/// read as a name (`spoke with Nomsa today`, `shared with Senzo and the
+/// team`; not `integrates with Stripe`).
+const SOCIAL: &str = "spoke speak speaking talked chatted met meeting shared split lunch dinner";
+
+/// Verbs of giving: with `it` or `them` and `to` after them, a cue whose
+/// lone word must read as a name (`the courier handed it to Sihle`).
+const GIVING: &str = "handed gave give sent send passed forwarded";
+
 /// Verbs of reporting: with `by` after them, a cue whose lone word must read
 /// as a name (`ticket 4 opened by Rathanak`; not `opened by Zapier`).
 const REPORTING: &str = "opened raised reported logged filed";
@@ -1596,9 +1609,12 @@ fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
 }
 
 /// Lower-case words that go on after a name without being its head noun
-/// (`requested by Juna Honan via agent`, `for Maria Garcia on Friday`).
+/// (`requested by Juna Honan via agent`, `for Maria Garcia on Friday`,
+/// `spoke with Siham today`): linking words, and the time adverbs
+/// [`NOT_HEADS`] lists too.
 const LINKERS: &str =
-    "via on at from and in to using through with for please when once about after before";
+    "via on at from and in to using through with for please when once about after before today \
+     yesterday tomorrow";
 
 /// True when word `k` is a lower-case linking word ([`LINKERS`]) after a
 /// space: the name before it has ended.
@@ -3020,10 +3036,16 @@ mod tests {
         ] {
             assert_eq!(found(t), [(P, name)], "{t}");
         }
+        // Company and giving: `spoke with`, `handed it to`.
+        assert_eq!(found("shared with Senzo and the team"), [(P, "Senzo")]);
+        assert_eq!(found("the courier handed it to Sihle"), [(P, "Sihle")]);
         for t in [
             "opened by Zapier",
             "Invoice from accounting",
             "Hello from support",
+            "integrates with Stripe",
+            "shared with Whatsapp",
+            "sent it to Finance",
         ] {
             assert_eq!(found(t), [], "{t}");
         }
