@@ -411,7 +411,8 @@ positives = [
          [("PERSON", "Maria Lopez"), ("PERSON", "Maria Lopez"), ("PERSON", "Priya"), ("PERSON", "Gunel"),
           ("PERSON", "Aynure"), ("PERSON", "Egill")]),
     scan("drivers on shift, reviewers and cosigners are people",
-         'driver on shift: Zorvak Telmiri; https://a.example/reviewers/kribaso_telmiri/stars; {"cosigner":"Zorvak Kribaso"}',
+         "driver on shift: Zorvak Telmiri; https://a.example/reviewers/kribaso_telmiri/stars; "
+         '{"cosigner":"Zorvak Kribaso"}',
          [("PERSON", "Zorvak Telmiri"), ("PERSON", "kribaso_telmiri"), ("PERSON", "Zorvak Kribaso")]),
     none("teams and products after contact and assignment, a shift's name, a brand's seed trays, a gift's sender "
          "in JSON, a gas station and a field label are no one and nowhere",
@@ -431,12 +432,15 @@ positives = [
          "next of kin: Meang Butoyi; https://a.example/signatories/kribaso.telmiri; /payslips/zorvak-kribaso/2026-05",
          [("PERSON", "Zorvak Telmiri"), ("PERSON", "Rathanak"), ("PERSON", "Vibol"), ("PERSON", "Meang Butoyi"),
           ("PERSON", "kribaso.telmiri"), ("PERSON", "zorvak-kribaso")]),
-    scan("a town before a region, a town hall or a market where something is bought, and around a travel word",
-         "served from the Zorvaby region; venue: Telmira town hall; paid at the Kribaso market; based around Zorvaby",
-         [("LOCATION", "Zorvaby"), ("LOCATION", "Telmira"), ("LOCATION", "Kribaso"), ("LOCATION", "Zorvaby")]),
-    none("automations that open tickets, a department's memo, a team's product and a market alone are no one and nowhere",
+    scan("a town before a region, a town hall or a market bought at, around a travel word, a parcel held in it, a zone",
+         "served from the Zorvaby region; venue: Telmira town hall; paid at the Kribaso market; based around Zorvaby; "
+         "parcel held in Telmira for pickup; delivery zone Kribaso",
+         [("LOCATION", "Zorvaby"), ("LOCATION", "Telmira"), ("LOCATION", "Kribaso"), ("LOCATION", "Zorvaby"),
+          ("LOCATION", "Telmira"), ("LOCATION", "Kribaso")]),
+    none("automations that open tickets, a department's memo, a team's product, a market alone and customs "
+         "are no one and nowhere",
          "opened by Zapier; Invoice from accounting; our team in Slack; the Bitcoin market; the Sales region; "
-         "integrates with Stripe; shared with Whatsapp; sent it to Finance"),
+         "integrates with Stripe; shared with Whatsapp; sent it to Finance; package held in Customs"),
     scan("a lone name after a verb of company and with, or a verb of giving, it and to",
          "shared with Senzo and the team; the courier handed it to Sihle",
          [("PERSON", "Senzo"), ("PERSON", "Sihle")]),
@@ -723,7 +727,8 @@ hints = [
     red("a hint overlapping a core finding: the higher score wins, nothing is redacted twice",
         "mail zq@example.com now", f"mail {R} now", ["EMAIL_ADDRESS"], ["Hint"],
         hints=[hint("PERSON", "zq", 300)]),
-    red("a hint under min_score is ignored", "Invoice for Zorbla Quenth widgets", "Invoice for Zorbla Quenth widgets", [],
+    red("a hint under min_score is ignored", "Invoice for Zorbla Quenth widgets", "Invoice for Zorbla Quenth widgets",
+        [],
         ["Hint"],
         hints=[hint("PERSON", "Zorbla Quenth", 400)], min_score=500),
     red("a hint of an entity that is not configured is ignored", "Invoice for Zorbla Quenth",

@@ -3061,6 +3061,9 @@ mod tests {
         assert_eq!(found("venue: Koh Kong town hall"), [(L, "Koh Kong")]);
         assert_eq!(found("paid at the Qormi market"), [(L, "Qormi")]);
         assert_eq!(found("based around Kep"), [(L, "Kep")]);
+        assert_eq!(found("parcel held in Gobu for pickup"), [(L, "Gobu")]);
+        assert_eq!(found("delivery zone Damboa"), [(L, "Damboa")]);
+        assert_eq!(found("package held in Customs"), []);
         for t in [
             "our team in Slack",
             "the Bitcoin market",

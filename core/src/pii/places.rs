@@ -217,9 +217,11 @@ pub(crate) fn place_at(
 /// names a network, never a place.
 pub(crate) const NETWORKS: &str = "avalanche polygon base solana ethereum arbitrum optimism";
 
-/// Values of a place key that name no place (`city: Remote`).
+/// Values of a place key that name no place (`city: Remote`), and where
+/// parcels are held that is no town (`package held in Customs`).
 const NO_PLACE: &str = "none null nil various multiple remote online virtual tbd unspecified \
-                        anywhere everywhere nowhere worldwide global auto main hq headquarters";
+                        anywhere everywhere nowhere worldwide global auto main hq headquarters \
+                        customs transit storage quarantine";
 
 /// Nouns and verbs of travel, of gatherings held somewhere, and verbs of
 /// residence, and places to stay, after which `in` or `to` introduces a place
@@ -465,15 +467,22 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
     {
         return ROUTED;
     }
-    // `courier left Barda this morning`: what travels (see [`CARRIERS`])
-    // leaving or reaching a place.
+    // `courier left Barda this morning`, `parcel held in Gobu`: what
+    // travels (see [`CARRIERS`]) leaving, reaching or held in a place;
+    // `delivery zone Damboa`: a zone of delivery.
+    let lower = |w: &Words<'_>, k: usize| {
+        w.w.get(k)
+            .is_some_and(|p| p.gap == Gap::Space && p.shape == Shape::Lower)
+    };
     if i >= 2
         && x.gap == Gap::Space
-        && w.w
-            .get(i - 1)
-            .is_some_and(|p| p.gap == Gap::Space && p.shape == Shape::Lower)
-        && w.is(i - 1, "left leaves departed departs reached reaches")
-        && w.is(i - 2, CARRIERS)
+        && lower(w, i - 1)
+        && ((w.is(i - 1, "left leaves departed departs reached reaches") && w.is(i - 2, CARRIERS))
+            || (w.is(i - 1, "zone") && w.is(i - 2, "delivery shipping pickup"))
+            || (i >= 3
+                && w.is(i - 1, "in")
+                && w.is(i - 2, "held waiting")
+                && w.is(i - 3, CARRIERS)))
     {
         return SURE;
     }
