@@ -16,6 +16,10 @@ names and towns:
   birthplaces and moves; names as assignees, beneficiaries, tenants and co-signers, greetings
   (`Dear X,`, `welcome back, X`), `Last, First` billing contacts and reviewers.
 
+One brand head, `seed trays`, was replaced by `potting trays` after v18's round: its errors led to a
+rule that nouns ending in `-eed` (`seed`, `feed`) are head nouns, which made `seed` an engine word,
+and a split's brand heads must be none (gen_heldout12.assert_heads_apart).
+
 Structural values come from gen_corpus.Gen with this seed. Driver: split_gen.py. Needs the same
 packages as v12.
 Usage: gen_heldout18.py OUT.jsonl [--n 2400] [--seed 18018]
@@ -35,7 +39,7 @@ COUNTRIES = ["CL", "TR", "UY", "AZ", "IS"]  # Chile, Turkey, Uruguay, Azerbaijan
 # (`Nacional`, `Peñarol`, `Bolso`).
 NOT_NAMES = {"familia", "camii", "facuu", "eii", "javii", "matii", "maxii", "romii", "santii", "sofii", "any",
              "yeni", "nacional", "penarol", "peñarol", "bolso"}
-HEADS = ["cheese wires", "boot scrapers", "coat pegs", "pudding basins", "seed trays", "rush mats", "wick trimmers",
+HEADS = ["cheese wires", "boot scrapers", "coat pegs", "pudding basins", "potting trays", "rush mats", "wick trimmers",
          "peg bags", "yarn swifts", "hand bells", "wool winders", "lamp chimneys", "sugar tongs", "curd sieves",
          "knife boxes", "candle moulds", "pipe racks", "glove stretchers", "button hooks", "peat cutters"]
 HOSTS = ["api.quarrymoss.io", "x402.tidewrack.dev", "pay.ospreyhill.app", "gw.lanternquay.net",

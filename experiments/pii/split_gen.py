@@ -82,13 +82,21 @@ def template_strings(spec):
     return out
 
 
+# The test splits' generators: a clash with one of them is reported by its count only, so that
+# writing a new split does not show a test split's phrasings.
+TEST_SPLITS = {"gen_heldout4", "gen_heldout5", "gen_heldout6", "gen_heldout9", "gen_heldout11", "gen_heldout13",
+               "gen_heldout14"}
+
+
 def assert_apart(spec, others, known_words):
     """The split shares no template, host or brand head with `others` (spec modules of other
-    splits), and no brand head is a word of the engine's rules or lists."""
+    splits), and no brand head is a word of the engine's rules or lists. A clash with a test
+    split (`TEST_SPLITS`) names only how many items clash."""
     mine = template_strings(spec)
     for o in others:
         clash = mine & template_strings(o)
-        assert not clash, f"templates shared with {o.__name__}: {sorted(clash)[:5]}"
+        shown = len(clash) if o.__name__ in TEST_SPLITS else sorted(clash)[:5]
+        assert not clash, f"templates shared with {o.__name__}: {shown}"
         assert not set(spec.HOSTS) & set(o.HOSTS), f"hosts shared with {o.__name__}"
         assert not set(spec.HEADS) & set(o.HEADS), f"brand heads shared with {o.__name__}"
     clash = sorted(h for h in spec.HEADS if h in known_words)

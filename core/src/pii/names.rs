@@ -1370,7 +1370,7 @@ const ASSIGNING: &str = "assigned reassigned delegated";
 /// Verbs of company: with `with` after them, a cue whose lone word must
 /// read as a name (`spoke with Nomsa today`, `shared with Senzo and the
 /// team`; not `integrates with Stripe`).
-const SOCIAL: &str = "spoke speak speaking talked chatted met meeting shared split lunch dinner";
+const SOCIAL: &str = "spoke speak speaking talked chatted met meeting shared split";
 
 /// Verbs of giving: with `it` or `them` and `to` after them, a cue whose
 /// lone word must read as a name (`the courier handed it to Sihle`).
