@@ -477,6 +477,7 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
     if i >= 2
         && x.gap == Gap::Space
         && lower(w, i - 1)
+        && w.w.get(i - 2).is_some_and(|p| p.shape == Shape::Lower)
         && ((w.is(i - 1, "left leaves departed departs reached reaches") && w.is(i - 2, CARRIERS))
             || (w.is(i - 1, "zone") && w.is(i - 2, "delivery shipping pickup"))
             || (i >= 3
@@ -487,16 +488,19 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
         return SURE;
     }
     // `ships from Dolores`, `ship_from=Belokany`, `{"route":{"from":
-    // "Curacautin"}}`: `from` after a noun of travel or of a way (not after
-    // those that lead from a sender too: [`FROM_SENDER`]).
+    // "Curacautin"}}`: `from` after a lower-case noun of travel or of a way
+    // (not after those that lead from a sender too: [`FROM_SENDER`]). The
+    // shapes first: the lists are read only after a lower-case word and
+    // `from` (`from Lagos from Lagos …` reads none).
     if i >= 2
         && matches!(x.gap, Gap::Space | Gap::Key)
+        && w.w.get(i - 2).is_some_and(|p| p.shape == Shape::Lower)
+        && w.is(i - 1, "from")
         && (w
             .w
             .get(i - 1)
             .is_some_and(|p| matches!(p.gap, Gap::Space | Gap::Join(b'_') | Gap::Key))
             || nested_key(w, i - 1))
-        && w.is(i - 1, "from")
         && ((w.is(i - 2, TRAVEL) && !w.is(i - 2, FROM_SENDER)) || w.is(i - 2, ROUTES))
     {
         return SURE;
@@ -525,13 +529,15 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
     }
     // `drop-off in Barda`, `pick-up in Selfoss`: a hyphenated noun of
     // travel; `stage 3 ends in Quellon`: a journey's part (see [`LEGS`]).
-    let hyphenated = i >= 3
-        && w.is(i - 2, "off up")
-        && w.w.get(i - 2).is_some_and(|p| p.gap == Gap::Join(b'-'))
-        && w.is(i - 3, "drop pick");
+    let hyphenated = |w: &Words<'_>| {
+        i >= 3
+            && w.w.get(i - 2).is_some_and(|p| p.gap == Gap::Join(b'-'))
+            && w.is(i - 2, "off up")
+            && w.is(i - 3, "drop pick")
+    };
     let sited = w.is(i - 1, "in near around")
         && (w.is(i - 2, TRAVEL)
-            || hyphenated
+            || hyphenated(w)
             || site(w, i - 2)
             || (i > 2 && w.is(i - 2, "is are") && site(w, i - 3))
             || (i > 2 && w.is(i - 2, "ends starts begins finishes") && w.is(i - 3, LEGS)));
