@@ -29,8 +29,6 @@ import argparse
 import sys
 
 import gen_heldout12
-import gen_heldout13
-import gen_heldout14
 import gen_heldout15
 import split_gen
 
@@ -116,29 +114,35 @@ ENTITY_WEIGHTS = {"EMAIL_ADDRESS": 1, "US_SSN": 1, "CREDIT_CARD": 1, "PHONE_NUMB
                   "IP_ADDRESS": 1, "PERSON": 3, "LOCATION": 1}
 
 
-def earlier_names():
-    """Every name a split before v16 uses (tune list, v2-v15 pools) and Faker's placeholders, lower-case."""
-    ex15 = gen_heldout15.earlier_names()
-    f15, l15 = gen_heldout12.nd_names(gen_heldout15.COUNTRIES, ex15, gen_heldout15.NOT_NAMES,
-                                      gen_heldout15.PER_GENDER, gen_heldout15.SURNAMES)
-    return ex15 | {n.lower() for n in f15 + l15}
+def after(prev):
+    """(earlier_names, earlier_cities, earlier_modules) of the names-dataset split that follows `prev`:
+    every name and town `prev` and the splits before it use (lower-case, with `prev`'s own pool sizes),
+    and the spec modules up to `prev` (for split_gen.assert_apart)."""
+    def earlier_names():
+        ex = prev.earlier_names()
+        first, last = gen_heldout12.nd_names(prev.COUNTRIES, ex, prev.NOT_NAMES,
+                                             getattr(prev, "PER_GENDER", gen_heldout12.PER_GENDER),
+                                             getattr(prev, "SURNAMES", gen_heldout12.SURNAMES))
+        return ex | {n.lower() for n in first + last}
+
+    def earlier_cities():
+        ex = prev.earlier_cities()
+        towns = gen_heldout12.geo_towns(prev.COUNTRIES, ex, getattr(prev, "TOWNS", gen_heldout12.TOWNS))
+        return ex | {c.lower() for c in towns}
+
+    def earlier_modules():
+        return [*prev.earlier_modules(), prev]
+
+    return earlier_names, earlier_cities, earlier_modules
 
 
-def earlier_cities():
-    """Every town a split before v16 uses, lower-case."""
-    c15 = gen_heldout15.earlier_cities()
-    return c15 | {c.lower() for c in gen_heldout12.geo_towns(gen_heldout15.COUNTRIES, c15, gen_heldout15.TOWNS)}
+earlier_names, earlier_cities, earlier_modules = after(gen_heldout15)
 
 
-def earlier_modules():
-    """The spec modules of v2-v15 (for split_gen.assert_apart)."""
-    return [*gen_heldout15.earlier_modules(), gen_heldout15]
-
-
-def run(spec, label, default_seed, earlier_countries):
+def run(spec, label, default_seed):
     """Generates the split of `spec` (a names-dataset split module: COUNTRIES, NOT_NAMES, ENTITY_WEIGHTS,
     earlier_names, earlier_cities, earlier_modules) from the command line, after asserting it
-    apart from every earlier split; `earlier_countries` are the countries earlier splits drew from."""
+    apart from every earlier split, its countries included."""
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
     ap.add_argument("--n", type=int, default=2400)
@@ -150,7 +154,8 @@ def run(spec, label, default_seed, earlier_countries):
     split_gen.assert_apart(spec, spec.earlier_modules(), known)
     gen_heldout12.assert_heads_apart(spec, known)
     gen_heldout12.assert_mail_apart(spec, spec.earlier_modules())
-    assert not set(spec.COUNTRIES) & set(earlier_countries), "countries shared"
+    earlier_countries = {c for m in spec.earlier_modules() for c in getattr(m, "COUNTRIES", ())}
+    assert not set(spec.COUNTRIES) & earlier_countries, "countries shared"
     ex_names, ex_towns = spec.earlier_names(), spec.earlier_cities()
     first, last = gen_heldout12.nd_names(spec.COUNTRIES, ex_names, spec.NOT_NAMES)
     spec.CITIES = gen_heldout12.geo_towns(spec.COUNTRIES, ex_towns)
@@ -162,8 +167,7 @@ def run(spec, label, default_seed, earlier_countries):
 
 
 def main():
-    earlier = {c for m in (gen_heldout12, gen_heldout13, gen_heldout14, gen_heldout15) for c in m.COUNTRIES}
-    run(sys.modules[__name__], "v16", 16016, earlier)
+    run(sys.modules[__name__], "v16", 16016)
 
 
 CITIES: list = []

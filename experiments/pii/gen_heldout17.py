@@ -24,10 +24,6 @@ Usage: gen_heldout17.py OUT.jsonl [--n 2400] [--seed 17017]
 """
 import sys
 
-import gen_heldout12
-import gen_heldout13
-import gen_heldout14
-import gen_heldout15
 import gen_heldout16
 
 COUNTRIES = ["NG", "ID", "HN", "LB", "IQ"]  # Nigeria, Indonesia, Honduras, Lebanon, Iraq
@@ -102,28 +98,11 @@ ENTITY_WEIGHTS = {"EMAIL_ADDRESS": 1, "US_SSN": 1, "CREDIT_CARD": 1, "PHONE_NUMB
                   "IP_ADDRESS": 1, "PERSON": 3, "LOCATION": 1}
 
 
-def earlier_names():
-    """Every name a split before v17 uses (tune list, v2-v16 pools) and Faker's placeholders, lower-case."""
-    ex16 = gen_heldout16.earlier_names()
-    f16, l16 = gen_heldout12.nd_names(gen_heldout16.COUNTRIES, ex16, gen_heldout16.NOT_NAMES)
-    return ex16 | {n.lower() for n in f16 + l16}
-
-
-def earlier_cities():
-    """Every town a split before v17 uses, lower-case."""
-    c16 = gen_heldout16.earlier_cities()
-    return c16 | {c.lower() for c in gen_heldout12.geo_towns(gen_heldout16.COUNTRIES, c16)}
-
-
-def earlier_modules():
-    """The spec modules of v2-v16 (for split_gen.assert_apart)."""
-    return [*gen_heldout16.earlier_modules(), gen_heldout16]
+earlier_names, earlier_cities, earlier_modules = gen_heldout16.after(gen_heldout16)
 
 
 def main():
-    earlier = {c for m in (gen_heldout12, gen_heldout13, gen_heldout14, gen_heldout15, gen_heldout16)
-               for c in m.COUNTRIES}
-    gen_heldout16.run(sys.modules[__name__], "v17", 17017, earlier)
+    gen_heldout16.run(sys.modules[__name__], "v17", 17017)
 
 
 CITIES: list = []

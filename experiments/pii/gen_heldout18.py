@@ -26,10 +26,6 @@ Usage: gen_heldout18.py OUT.jsonl [--n 2400] [--seed 18018]
 """
 import sys
 
-import gen_heldout12
-import gen_heldout13
-import gen_heldout14
-import gen_heldout15
 import gen_heldout16
 import gen_heldout17
 
@@ -102,28 +98,11 @@ ENTITY_WEIGHTS = {"EMAIL_ADDRESS": 1, "US_SSN": 1, "CREDIT_CARD": 1, "PHONE_NUMB
                   "IP_ADDRESS": 1, "PERSON": 3, "LOCATION": 3}
 
 
-def earlier_names():
-    """Every name a split before v18 uses (tune list, v2-v17 pools) and Faker's placeholders, lower-case."""
-    ex17 = gen_heldout17.earlier_names()
-    f17, l17 = gen_heldout12.nd_names(gen_heldout17.COUNTRIES, ex17, gen_heldout17.NOT_NAMES)
-    return ex17 | {n.lower() for n in f17 + l17}
-
-
-def earlier_cities():
-    """Every town a split before v18 uses, lower-case."""
-    c17 = gen_heldout17.earlier_cities()
-    return c17 | {c.lower() for c in gen_heldout12.geo_towns(gen_heldout17.COUNTRIES, c17)}
-
-
-def earlier_modules():
-    """The spec modules of v2-v17 (for split_gen.assert_apart)."""
-    return [*gen_heldout17.earlier_modules(), gen_heldout17]
+earlier_names, earlier_cities, earlier_modules = gen_heldout16.after(gen_heldout17)
 
 
 def main():
-    earlier = {c for m in (gen_heldout12, gen_heldout13, gen_heldout14, gen_heldout15, gen_heldout16,
-                           gen_heldout17) for c in m.COUNTRIES}
-    gen_heldout16.run(sys.modules[__name__], "v18", 18018, earlier)
+    gen_heldout16.run(sys.modules[__name__], "v18", 18018)
 
 
 CITIES: list = []

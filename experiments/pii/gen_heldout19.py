@@ -21,12 +21,7 @@ Usage: gen_heldout19.py OUT.jsonl [--n 2400] [--seed 19019]
 """
 import sys
 
-import gen_heldout12
-import gen_heldout13
-import gen_heldout14
-import gen_heldout15
 import gen_heldout16
-import gen_heldout17
 import gen_heldout18
 
 COUNTRIES = ["ZA", "BI", "MT", "KH", "CR"]  # South Africa, Burundi, Malta, Cambodia, Costa Rica
@@ -103,28 +98,11 @@ ENTITY_WEIGHTS = {"EMAIL_ADDRESS": 1, "US_SSN": 1, "CREDIT_CARD": 1, "PHONE_NUMB
                   "IP_ADDRESS": 1, "PERSON": 4, "LOCATION": 2}
 
 
-def earlier_names():
-    """Every name a split before v19 uses (tune list, v2-v18 pools) and Faker's placeholders, lower-case."""
-    ex18 = gen_heldout18.earlier_names()
-    f18, l18 = gen_heldout12.nd_names(gen_heldout18.COUNTRIES, ex18, gen_heldout18.NOT_NAMES)
-    return ex18 | {n.lower() for n in f18 + l18}
-
-
-def earlier_cities():
-    """Every town a split before v19 uses, lower-case."""
-    c18 = gen_heldout18.earlier_cities()
-    return c18 | {c.lower() for c in gen_heldout12.geo_towns(gen_heldout18.COUNTRIES, c18)}
-
-
-def earlier_modules():
-    """The spec modules of v2-v18 (for split_gen.assert_apart)."""
-    return [*gen_heldout18.earlier_modules(), gen_heldout18]
+earlier_names, earlier_cities, earlier_modules = gen_heldout16.after(gen_heldout18)
 
 
 def main():
-    earlier = {c for m in (gen_heldout12, gen_heldout13, gen_heldout14, gen_heldout15, gen_heldout16,
-                           gen_heldout17, gen_heldout18) for c in m.COUNTRIES}
-    gen_heldout16.run(sys.modules[__name__], "v19", 19019, earlier)
+    gen_heldout16.run(sys.modules[__name__], "v19", 19019)
 
 
 CITIES: list = []
