@@ -23,7 +23,11 @@
 //!   introducing themself (`Israa here, please retry`), a family before
 //!   `household` (`Zebari household`), a subject after a person's noun
 //!   (`landlord Santosa wants the deposit`), after `requested by` before a
-//!   linking word, or as a greeting's key (`?greet=Ernie`);
+//!   linking word, or as a greeting's key (`?greet=Ernie`); pinged,
+//!   assigned, opened by, shared with or handed to (`ping Priya when it
+//!   settles`, `assigned to Gunel`, `opened by Rathanak`, `handed it to
+//!   Sihle`: see `lone_named`), welcomed back, or from a department
+//!   (`Vibol from accounting`);
 //! * two words no list knows, or that only the given names list knows
 //!   (`open_word`: `Bunga Marcelin`), that read as a name by their letters
 //!   (see [`super::namelike`]): after a person's cue (`/donors/vasea-cretu/`,
@@ -37,7 +41,7 @@
 //! knows and a capitalised stop word reads a thing (`created_by: Github
 //! Actions`: `stop_after`), before a place and its region a town (`holder:
 //! Paris, Texas`); a verb of naming's key reads as its spaced form
-//! (`"registered_as":`, see `named_as`).
+//! (`"registered_as":`, see `named_as`), and so does `booked under`.
 //!
 //! A capitalised pair is an organisation, not a person, when a later word is
 //! a corporate designator (`Warner Bros`, `Vanguard Group`) or the next word

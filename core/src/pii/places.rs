@@ -9,7 +9,10 @@
 //! (`trip to`, `the store in`), after an address's street part (`12 Ring
 //! Road, Zorvaby`), at both ends of a route (`train from Zorvaby to
 //! Telmira`) or before a kind of place (`Zorvaby district`), title-case
-//! words are a place even in no gazetteer.
+//! words are a place even in no gazetteer. After the travel words that lead
+//! to places only (`relocating to`, `ships from`: see `TO_PERSON` and
+//! `FROM_SENDER`), that holds even for words the name lists know (`Paso de
+//! Carrasco`, `Dolores`).
 
 use super::cues::{LOC, ORG, PLACE_KIND};
 use super::gazetteer as gz;
