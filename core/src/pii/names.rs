@@ -1143,8 +1143,7 @@ fn lone_here(w: &mut Words<'_>, i: usize) -> bool {
 /// word no list knows whose letters read as a name (`Product family`,
 /// `Premium household` are no one).
 fn lone_household(w: &mut Words<'_>, i: usize) -> bool {
-    w.w.get(i + 1)
-        .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Lower)
+    w.spaced_lower(i + 1)
         && w.is(i + 1, "household family")
         && opens_clause(w, i)
         && (w.flags(i) & (LAST | STOP | LAST_WL | FIRST_AMB) == LAST || unknown_namelike(w, i))
@@ -1160,13 +1159,9 @@ const DEPARTMENTS: &str = "accounting finance sales support legal ops operations
 /// [`DEPARTMENTS`]). Not a stop word, a cue, a place or an organisation
 /// (`Invoice from accounting`, `Hello from support`).
 fn lone_from_team(w: &mut Words<'_>, i: usize) -> bool {
-    let lower = |w: &Words<'_>, k: usize| {
-        w.w.get(k)
-            .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Lower)
-    };
-    lower(w, i + 1)
+    w.spaced_lower(i + 1)
         && w.is(i + 1, "from")
-        && lower(w, i + 2)
+        && w.spaced_lower(i + 2)
         && w.is(i + 2, DEPARTMENTS)
         && opens_clause(w, i)
         && w.flags(i) & STOP == 0
@@ -1623,9 +1618,7 @@ const LINKERS: &str =
 /// True when word `k` is a lower-case linking word ([`LINKERS`]) after a
 /// space: the name before it has ended.
 fn linker(w: &Words<'_>, k: usize) -> bool {
-    w.w.get(k)
-        .is_some_and(|z| z.gap == Gap::Space && z.shape == Shape::Lower)
-        && w.is(k, LINKERS)
+    w.spaced_lower(k) && w.is(k, LINKERS)
 }
 
 /// True when the cue at word `i` is a greeting or thanks (`thanks Brid!`,

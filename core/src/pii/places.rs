@@ -395,22 +395,18 @@ pub(crate) fn before_site(w: &mut Words<'_>, i: usize) -> bool {
 
 /// [`before_site`] for the run `i..=last`.
 fn site_after(w: &mut Words<'_>, i: usize, last: usize) -> bool {
-    let lower = |w: &Words<'_>, k: usize| {
-        w.w.get(k)
-            .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Lower)
-    };
     // `the Agdas bus station`, `the Kribi airport`: a station of a kind
     // (not a bare `station`: `the Shell station`), or an airport.
     let station = |w: &Words<'_>, k: usize| {
         w.is(k, "airport")
             || (w.is(k, "bus train railway ferry coach")
-                && lower(w, k + 1)
+                && w.spaced_lower(k + 1)
                 && w.is(k + 1, STATIONS))
     };
     // `paid at the Qormi market`: a market where something is bought (not
     // `the Bitcoin market` alone).
     let market = |w: &Words<'_>, k: usize| w.is(k, "market") && i > 1 && w.is(i - 2, "at");
-    lower(w, last + 1)
+    w.spaced_lower(last + 1)
         && (w.is(last + 1, KINDS_AFTER)
             || hall(w, last + 1)
             || (i > 0
@@ -422,11 +418,7 @@ fn site_after(w: &mut Words<'_>, i: usize, last: usize) -> bool {
 /// True when word `k` starts `town hall` or `city hall`, which follow a
 /// town's name (`venue: Qormi town hall`).
 fn hall(w: &Words<'_>, k: usize) -> bool {
-    w.is(k, "town city")
-        && w.w
-            .get(k + 1)
-            .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Lower)
-        && w.is(k + 1, "hall")
+    w.is(k, "town city") && w.spaced_lower(k + 1) && w.is(k + 1, "hall")
 }
 
 /// Stations after a kind of transport (see [`site_after`]).
@@ -473,13 +465,9 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
     // `courier left Barda this morning`, `parcel held in Gobu`: what
     // travels (see [`CARRIERS`]) leaving, reaching or held in a place;
     // `delivery zone Damboa`: a zone of delivery.
-    let lower = |w: &Words<'_>, k: usize| {
-        w.w.get(k)
-            .is_some_and(|p| p.gap == Gap::Space && p.shape == Shape::Lower)
-    };
     if i >= 2
         && x.gap == Gap::Space
-        && lower(w, i - 1)
+        && w.spaced_lower(i - 1)
         && w.w.get(i - 2).is_some_and(|p| p.shape == Shape::Lower)
         && ((w.is(i - 1, "left leaves departed departs reached reaches") && w.is(i - 2, CARRIERS))
             || (w.is(i - 1, "zone") && w.is(i - 2, "delivery shipping pickup"))
@@ -560,12 +548,8 @@ fn nested_key(w: &Words<'_>, k: usize) -> bool {
     let (Some(p), Some(x)) = (k.checked_sub(1).and_then(|j| w.w.get(j)), w.w.get(k)) else {
         return false;
     };
-    let mut gap =
-        w.b.get(p.e..x.s)
-            .unwrap_or_default()
-            .iter()
-            .filter(|c| **c != b' ');
-    x.gap == Gap::Break && gap.by_ref().copied().eq(*br#"":{""#)
+    let gap = w.b.get(p.e..x.s).unwrap_or_default();
+    x.gap == Gap::Break && gap.iter().filter(|&&c| c != b' ').eq(br#"":{""#)
 }
 
 /// Who lives in a place, before `of` (`a resident of Zorvaby`).

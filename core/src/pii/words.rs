@@ -442,14 +442,18 @@ impl<'a> Words<'a> {
             .is_some_and(|s| is_among(s, list))
     }
 
+    /// True when word `i` is lower case and a space comes before it.
+    pub(crate) fn spaced_lower(&self, i: usize) -> bool {
+        self.w
+            .get(i)
+            .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Lower)
+    }
+
     /// True when word `i` is a lower-case patronymic's word after a space
     /// ([`PATRONYMICS`]: `uly` in `Bayshy Muqan uly`): part of the name
     /// before it, in [`hit`] and in the head-noun check after a name.
     pub(crate) fn patronymic(&self, i: usize) -> bool {
-        self.w
-            .get(i)
-            .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Lower)
-            && self.is(i, PATRONYMICS)
+        self.spaced_lower(i) && self.is(i, PATRONYMICS)
     }
 
     /// True when word `i` is the prefix of an id: an all-caps word that a
