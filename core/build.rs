@@ -19,8 +19,8 @@
 //! (layout at [`lexicon`]): each block's first entry whole, with its 6-bit
 //! class symbol, so the block heads stay a binary search over fixed-width
 //! records, the others as (shared prefix length, a 3-bit short class code, the
-//! characters after the prefix); 234,307 bytes for 69,684 entries (blocks of
-//! 16, 2026-12-05), plus a 2,356-byte first-character index. The small table of
+//! characters after the prefix); 223,605 bytes for 69,684 entries (blocks of
+//! 32, 2026-12-05), plus a 2,356-byte first-character index. The small table of
 //! two-word organisations stays separate (fixed-width records). The per-list
 //! tables (`first.bin`…) are written too, for the tests; only the lexicon and
 //! the organisations are linked outside them.
@@ -191,7 +191,7 @@ fn entries(text: &str) -> impl Iterator<Item = &[u8]> {
 /// `CapsNo`, 1.55 against 1.69). A body's shared lengths then take more than
 /// one 64-bit read past 9 entries of 33+ characters, so the lookup reads
 /// them 57 bits at a time.
-const LEXICON_BLOCK: usize = 16;
+const LEXICON_BLOCK: usize = 32;
 
 /// Bits of a lexicon entry's class symbol (`CLASS_BITS` in
 /// `src/pii/gazetteer.rs`): up to 64 classes.
@@ -293,8 +293,8 @@ fn lexicon(data: &std::path::Path, prefixes: &str, out_dir: &std::path::Path) ->
     );
     let longest = all.keys().map(Vec::len).max().unwrap_or(0);
     assert!(
-        (LEXICON_BLOCK as u32 - 1) * COMMON_BITS <= 57,
-        "a block's short class codes fit one 64-bit read"
+        (LEXICON_BLOCK as u32 - 1) * COMMON_BITS <= 114,
+        "a block's short class codes fit two 57-bit reads"
     );
     // BTreeMap order is byte order, the packed order of the records.
     let lines: Vec<Vec<(&Vec<u8>, u8)>> = (1..=longest)

@@ -28,11 +28,11 @@ const CLASS_BITS: usize = 6;
 const COMMON_BITS: usize = 3;
 
 /// The short code saying the entry's class symbol is among the body's escapes.
-const ESCAPE: u64 = (1 << COMMON_BITS) - 1;
+const ESCAPE: u128 = (1 << COMMON_BITS) - 1;
 
 /// The lowest bit of each short-code field of a body's codes (as many
-/// fields as a 64-bit read holds).
-const FIELD_LOW_BITS: u64 = 0x9249_2492_4924_9249;
+/// fields as two 64-bit reads hold).
+const FIELD_LOW_BITS: u128 = (u128::MAX >> 2) / 7;
 
 /// The merged lexicon: every entry of the first-name, surname, stop-word
 /// and place lists and every place prefix once, with its class: the index
@@ -47,13 +47,13 @@ const FIELD_LOW_BITS: u64 = 0x9249_2492_4924_9249;
 /// block's body; the body holds the shared-prefix length of each of the block's
 /// other entries (with the entry before), all together so a read gets as many
 /// as 57 bits hold, then their [`COMMON_BITS`]-bit short class codes (an index
-/// in `common`, or [`ESCAPE`]; one read too), then the class symbols of the
+/// in `common`, or [`ESCAPE`]; two reads), then the class symbols of the
 /// escaped entries, then each of those entries as the characters after its
 /// shared prefix at five bits each. A lookup binary-searches the heads of the
 /// key's length that start with the key's first character (`first` says where
 /// they are), then reads at most one body (`block - 1` entries), skipping each
 /// entry that cannot equal the key from its shared length alone. 69,684 entries
-/// in 234,307 bytes (blocks of 16) and a 2,356-byte index; the answers are the
+/// in 223,605 bytes (blocks of 32) and a 2,356-byte index; the answers are the
 /// lists' (`lexicon_answers_every_entry_and_its_near_misses`).
 pub(crate) struct Lexicon {
     /// Each length's heads then bodies, shortest length first.
@@ -322,8 +322,10 @@ impl Lexicon {
         let codes = start + others * lcp_bits as usize;
         // The short codes, field 0 highest; `escaped` has the lowest bit of
         // each field that is the escape (all its bits set).
-        let short = peek(self.packed, codes)
-            .checked_shr(64 - (others * COMMON_BITS) as u32)
+        let pair = u128::from(peek(self.packed, codes) >> 7) << 57
+            | u128::from(peek(self.packed, codes + 57) >> 7);
+        let short = pair
+            .checked_shr(114 - (others * COMMON_BITS) as u32)
             .unwrap_or(0);
         let escaped = short & (short >> 1) & (short >> 2) & FIELD_LOW_BITS;
         let escapes = codes + others * COMMON_BITS;
