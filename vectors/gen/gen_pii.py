@@ -414,6 +414,18 @@ positives = [
          "driver on shift: Zorvak Telmiri; https://a.example/reviewers/kribaso_telmiri/stars; "
          '{"cosigner":"Zorvak Kribaso"}',
          [("PERSON", "Zorvak Telmiri"), ("PERSON", "kribaso_telmiri"), ("PERSON", "Zorvak Kribaso")]),
+    scan("venues, schools, clinics, a flat, relief and a ride's end name the places they are in or near",
+         "school in Zorvaby (term fees); wedding venue near Telmira; the flat is in Kribaso; clinic branch: Zorvaby; "
+         "flood relief in Telmira; picked up outside Kribaso; ride ended near Zorvaby; "
+         "https://a.example/x?ride_end=Telmira&flat_in=Kribaso",
+         [("LOCATION", "Zorvaby"), ("LOCATION", "Telmira"), ("LOCATION", "Kribaso"), ("LOCATION", "Zorvaby"),
+          ("LOCATION", "Telmira"), ("LOCATION", "Kribaso"), ("LOCATION", "Zorvaby"), ("LOCATION", "Telmira"),
+          ("LOCATION", "Kribaso")]),
+    scan("teachers and counsel are people, and so is whom a lesson is with",
+         "class teacher Zorvak Telmiri; https://a.example/x?counsel=Kribaso; lesson with Priya on Tuesday",
+         [("PERSON", "Zorvak Telmiri"), ("PERSON", "Kribaso"), ("PERSON", "Priya")]),
+    none("languages after a school, a code branch, a start date and an app a lesson is with are nowhere and no one",
+         "school in English; taught in Spanish; feature branch: Develop; trip_start=Monday; lesson with Duolingo"),
     none("teams and products after contact and assignment, a shift's name, a brand's seed trays, a gift's sender "
          "in JSON, a gas station and a field label are no one and nowhere",
          "assigned to Finance; escalated to Support; ping Stripe when it settles; welcome back, Team; on shift: Night; "

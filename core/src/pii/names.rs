@@ -1366,10 +1366,13 @@ const CONTACT_VERBS: &str = "ping remind nudge notify";
 /// read as a name (`assigned to Gunel`; not `escalated to Support`).
 const ASSIGNING: &str = "assigned reassigned delegated";
 
-/// Verbs of company: with `with` after them, a cue whose lone word must
-/// read as a name (`spoke with Nomsa today`, `shared with Senzo and the
-/// team`; not `integrates with Stripe`).
-const SOCIAL: &str = "spoke speak speaking talked chatted met meeting shared split";
+/// Verbs of company, and the lessons and appointments people have
+/// together: with `with` after them, a cue whose lone word must read as a
+/// name (`spoke with Nomsa today`, `shared with Senzo and the team`, `lesson
+/// with Shaheedha on Tuesday`; not `integrates with Stripe`, nor `session`:
+/// `session with Claude` is one with a model).
+const SOCIAL: &str = "spoke speak speaking talked chatted met meeting shared split lesson \
+                      lessons appointment appointments";
 
 /// Verbs of giving: with `it` or `them` and `to` after them, a cue whose
 /// lone word must read as a name (`the courier handed it to Sihle`).
@@ -2971,6 +2974,43 @@ mod tests {
             [(P, "Maria Lopez")]
         );
         assert_eq!(found("ship to Maria Lopez"), [(P, "Maria Lopez")]);
+    }
+
+    /// Venues, schools, clinics, a flat, relief and a journey's end name
+    /// the places they are in or near; a clinic's branch and a ride's end
+    /// are place keys; languages, a code branch and a start date are none.
+    /// Teachers and counsel are people, and so is whom a lesson is with.
+    #[test]
+    fn places_of_venues_and_journeys_and_people_of_lessons() {
+        use EntityType::{Location as L, Person as P};
+        for text in [
+            "school in Zorvaby (term fees)",
+            "wedding venue near Zorvaby",
+            "the flat is in Zorvaby",
+            "clinic branch: Zorvaby",
+            "flood relief in Zorvaby",
+            "picked up outside Zorvaby",
+            "ride ended near Zorvaby",
+            "?ride_end=Zorvaby",
+            "?flat_in=Zorvaby",
+        ] {
+            assert_eq!(found(text), [(L, "Zorvaby")], "{text}");
+        }
+        for text in [
+            "school in English",
+            "taught in Spanish",
+            "feature branch: Develop",
+            "trip_start=Monday",
+            "lesson with Duolingo",
+        ] {
+            assert_eq!(found(text), [], "{text}");
+        }
+        assert_eq!(
+            found("class teacher Zorvak Telmiri"),
+            [(P, "Zorvak Telmiri")]
+        );
+        assert_eq!(found("?counsel=Kribaso"), [(P, "Kribaso")]);
+        assert_eq!(found("lesson with Priya on Tuesday"), [(P, "Priya")]);
     }
 
     /// A lone name after a verb of contact or of assignment, on duty or

@@ -220,11 +220,13 @@ pub(crate) fn place_at(
 /// names a network, never a place.
 pub(crate) const NETWORKS: &str = "avalanche polygon base solana ethereum arbitrum optimism";
 
-/// Values of a place key that name no place (`city: Remote`), and where
-/// parcels are held that is no town (`package held in Customs`).
+/// Values of a place key that name no place (`city: Remote`), where
+/// parcels are held that is no town (`package held in Customs`), and
+/// languages (`school in English`).
 const NO_PLACE: &str = "none null nil various multiple remote online virtual tbd unspecified \
                         anywhere everywhere nowhere worldwide global auto main hq headquarters \
-                        customs transit storage quarantine";
+                        customs transit storage quarantine english spanish french german arabic \
+                        portuguese chinese mandarin hindi russian japanese";
 
 /// Nouns and verbs of travel, of gatherings held somewhere, and verbs of
 /// residence, and places to stay, after which `in` or `to` introduces a place
@@ -287,6 +289,16 @@ const SITE_KEYS: &str = "office offices location locality district neighbourhood
 /// Nouns of what is told of a place: after them `for` introduces one
 /// (`weather for Kongerslev`).
 const WEATHER: &str = "weather forecast forecasts tides temperature sunrise sunset timezone";
+
+/// Places of a service, an event or a home, after which `in`, `near`,
+/// `around` or `outside` introduces a place with no determiner before them
+/// (`school in Dohar`, `wedding venue near Tandalti`, `the flat is in
+/// Natona`, `?flat_in=Luruaco`), and whose `branch` is a place key (`clinic
+/// branch: Kaliganj`); and relief, given where it is needed (`flood relief
+/// in Sakhipur`). Not in [`TRAVEL`]: their `from` and `to` lead to people
+/// and dates as often (`a note from school`, `wedding to Anne`).
+const VENUES: &str = "venue venues wedding school schools clinic clinics hospital college \
+                      campus flat flats relief";
 
 /// What may come before a site noun.
 const DETERMINERS: &str = "the a an our your their my pickup dropoff collection field head";
@@ -441,8 +453,15 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
     // a site noun after its determiner as a key (`collection point: Kribi`,
     // `pickup_point=Kribi`) or alone (`office: Krapina`, see
     // [`SITE_KEYS`]), or after a comma (`field office, Kribi`).
+    // `clinic branch: Kaliganj`, `?ride_end=Gaurnadi`: a venue's branch, a
+    // journey's end or start (see [`VENUES`], [`LEGS`]).
     let keyed = x.gap == Gap::Key
-        && (w.cue(i - 1) & PLACE_KIND != 0 || site(w, i - 1) || w.is(i - 1, SITE_KEYS));
+        && (w.cue(i - 1) & PLACE_KIND != 0
+            || site(w, i - 1)
+            || w.is(i - 1, SITE_KEYS)
+            || (i > 1
+                && ((w.is(i - 1, "branch") && w.is(i - 2, VENUES))
+                    || (w.is(i - 1, "end start") && w.is(i - 2, LEGS)))));
     let listed =
         i > 1 && x.gap == Gap::Comma && w.is(i - 1, SITES_AFTER) && w.is(i - 2, DETERMINERS);
     // `the village of Sauwerd`
@@ -518,20 +537,29 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
             _ => 0,
         };
     }
-    // `drop-off in Barda`, `pick-up in Selfoss`: a hyphenated noun of
-    // travel; `stage 3 ends in Quellon`: a journey's part (see [`LEGS`]).
-    let hyphenated = |w: &Words<'_>| {
+    // `drop-off in Barda`, `picked up outside Kurmuk`: a noun or verb of
+    // travel and its particle; `stage 3 ends in Quellon`, `ride ended near
+    // Aroma`: a journey's part (see [`LEGS`]); `the flat is in Natona`.
+    let particle = |w: &Words<'_>| {
         i >= 3
-            && w.w.get(i - 2).is_some_and(|p| p.gap == Gap::Join(b'-'))
+            && w.w
+                .get(i - 2)
+                .is_some_and(|p| matches!(p.gap, Gap::Join(b'-') | Gap::Space))
             && w.is(i - 2, "off up")
-            && w.is(i - 3, "drop pick")
+            && w.is(i - 3, "drop pick dropped picked")
     };
-    let sited = w.is(i - 1, "in near around")
+    let sited = w.is(i - 1, "in near around outside")
         && (w.is(i - 2, TRAVEL)
-            || hyphenated(w)
+            || w.is(i - 2, VENUES)
+            || particle(w)
             || site(w, i - 2)
-            || (i > 2 && w.is(i - 2, "is are") && site(w, i - 3))
-            || (i > 2 && w.is(i - 2, "ends starts begins finishes") && w.is(i - 3, LEGS)));
+            || (i > 2 && w.is(i - 2, "is are") && (site(w, i - 3) || w.is(i - 3, VENUES)))
+            || (i > 2
+                && w.is(
+                    i - 2,
+                    "ends starts begins finishes ended started began finished",
+                )
+                && w.is(i - 3, LEGS)));
     // `weather for Kongerslev` (see [`WEATHER`]; not `in`: `weather in
     // English`).
     let weather = w.is(i - 1, "for") && w.is(i - 2, WEATHER);
