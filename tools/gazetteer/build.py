@@ -198,14 +198,14 @@ def stdlib_first():
     return out
 
 
-def world_first():
+def world_first(min_sources=WORLD_MIN_SOURCES):
     """Given names of many countries: nomquamgender's names (ASCII letters, three
-    or more) that at least WORLD_MIN_SOURCES of its 36 sources list."""
+    or more) that at least `min_sources` of its 36 sources list."""
     whl = glob.glob(os.path.join(CACHE, "nomquamgender-0.1.4-*.whl"))[0]
     with zipfile.ZipFile(whl) as z:
         data = json.loads(z.read("nomquamgender/name_data.json"))
     return [n for n, (sources, *_rest) in data.items()
-            if n.isascii() and n.isalpha() and n.islower() and len(n) >= 3 and sources >= WORLD_MIN_SOURCES]
+            if n.isascii() and n.isalpha() and n.islower() and len(n) >= 3 and sources >= min_sources]
 
 
 def geonames(member):
@@ -292,7 +292,15 @@ def roles(exclude):
 # at the NAMELIKE_CLIP quantile of the magnitudes of the buckets seen, and
 # quantised to 4 bits (level l stands for (2l - 15) / 15 of the clip). Chosen on
 # the dev splits (experiments/results/namelike-proto.md): 2^12 buckets fit the
-# component, sums beat means, k barely matters.
+# component, sums beat means, k barely matters. The positives are the name lists
+# and, since 2026-12-05, nomquamgender's given names that NAMELIKE_MIN_SOURCES of
+# its sources list (43,700 names; the lists keep only those of 12 sources, for
+# their bytes): the letters of names of more countries, at no cost in size. Chosen
+# on the dev splits only (engine at 14c02350, `LONE_NAMELIKE` unchanged): PERSON
+# true positives over v7, v10, v15-v20 +0 (lists only), +16 (2 sources), +15 (4),
+# +17 (6), +7 (9), with 2-3 more false positives on v19 (Cambodian villages read
+# as names) and none on any PII-free part or hard negative.
+NAMELIKE_MIN_SOURCES = 6
 NAMELIKE_BITS = 12
 NAMELIKE_K = 0.5
 NAMELIKE_CLIP = 0.99
@@ -435,7 +443,7 @@ def main():
     write("orgs", [o.strip() for o in ORGS if o.strip()], index)
     write("roles", roles(set(first) | stop), index)
     write_index(index)
-    table, clip = namelike(set(first) | set(last), dictionary)
+    table, clip = namelike(set(first) | set(last) | set(world_first(NAMELIKE_MIN_SOURCES)), dictionary)
     with open(os.path.join(OUT, "namelike.bin"), "wb") as f:
         f.write(table)
     print(f"namelike: {len(table)} bytes, clip {clip:.4f}", file=sys.stderr)

@@ -480,6 +480,39 @@ pub(crate) const ORGS: &Table = &tables::ORGS;
 mod tests {
     use super::*;
 
+    /// The entry counts `data/README.md` gives are the generated tables'
+    /// (`tables.rs` states each one's count above it).
+    #[test]
+    fn readme_counts_are_the_tables() {
+        let tables = include_str!("data/tables.rs");
+        let mut rows = 0;
+        for line in include_str!("data/README.md").lines() {
+            let Some(rest) = line.strip_prefix("| `") else {
+                continue;
+            };
+            let Some((name, rest)) = rest.split_once(".txt` | ") else {
+                continue;
+            };
+            let count: String = rest
+                .split(' ')
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .filter(|&c| c != ',')
+                .collect();
+            let konst = format!("pub(super) const {}: Table", name.to_uppercase());
+            let at = tables.find(&konst).expect("a table of the README");
+            let doc = tables[..at].lines().last().unwrap_or_default();
+            assert_eq!(
+                doc,
+                format!("/// {count} entries (see data/README.md)."),
+                "{name}"
+            );
+            rows += 1;
+        }
+        assert_eq!(rows, 9, "every table has its README row");
+    }
+
     #[test]
     fn lookups() {
         let c = |k: &[u8]| LEXICON.class_of(k);

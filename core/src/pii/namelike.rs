@@ -3,7 +3,8 @@
 //! knows (`Landry will sort out the tip`, `/donors/njoya-zamri/pledges`).
 //!
 //! The table (`data/namelike.bin`, 2 KiB, built by `tools/gazetteer/build.py`
-//! from the name lists and the English words of Debian `wamerican`) holds a
+//! from the name lists, the given names of more countries that
+//! `nomquamgender` lists, and the English words of Debian `wamerican`) holds a
 //! 4-bit log-odds level for each of 4,096 buckets of letter trigrams; a word
 //! scores the sum over the trigrams of `^word$`. The build script states how
 //! the levels are made; `experiments/results/namelike-proto.md` how the

@@ -1197,8 +1197,8 @@ fn lone_per(w: &mut Words<'_>, i: usize) -> bool {
 }
 
 /// The least name-likeness (see `namelike.rs`) of a word no list knows
-/// read alone as a name ([`unknown_namelike`]): `Siham` 27, `Lanny` 19,
-/// `Click` 5, `Tap` 7.
+/// read alone as a name ([`unknown_namelike`]): `Siham` 31, `Lanny` 23,
+/// `Click` 1, `Tap` 7.
 const LONE_NAMELIKE: i32 = 12;
 
 /// True when word `j`, a lone Title-case word after a lower-case person
