@@ -117,6 +117,7 @@ trash inbox spam drafts outbox folder archives
 phone phones settings avatar documents notes preferences trips address addresses
 ssn ssns cards ibans landline landlines emails dob passport passports licence routing
 zapier asana zendesk freshdesk jira trello whatsapp okta
+gemini cortana llama ollama
 """.split()
 
 # Well-known organisations and products whose names look like "First Last"

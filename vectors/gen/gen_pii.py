@@ -426,6 +426,8 @@ positives = [
          [("PERSON", "Zorvak Telmiri"), ("PERSON", "Kribaso"), ("PERSON", "Priya")]),
     none("languages after a school, a code branch, a start date and an app a lesson is with are nowhere and no one",
          "school in English; taught in Spanish; feature branch: Develop; trip_start=Monday; lesson with Duolingo"),
+    none("AI assistants and models a task was shared with or requested by are no one",
+         "shared with Gemini; requested by Ollama; chatted with Cortana; the draft was shared with Llama"),
     none("teams and products after contact and assignment, a shift's name, a brand's seed trays, a gift's sender "
          "in JSON, a gas station and a field label are no one and nowhere",
          "assigned to Finance; escalated to Support; ping Stripe when it settles; welcome back, Team; on shift: Night; "
