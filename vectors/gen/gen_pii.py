@@ -426,6 +426,22 @@ positives = [
          [("PERSON", "Zorvak Telmiri"), ("PERSON", "Kribaso"), ("PERSON", "Priya")]),
     none("languages after a school, a code branch, a start date and an app a lesson is with are nowhere and no one",
          "school in English; taught in Spanish; feature branch: Develop; trip_start=Monday; lesson with Duolingo"),
+    scan("residences, localities, a place's name key, a place of birth and a label's kind of place name places",
+         'residence: Zorvaby; https://a.example/localities/Telmira/rates; https://a.example/geo/Kribaso/tiles; '
+         '{"geo":{"placeName":"Zorvaby"}}; city_name=Telmira; place of birth - Kribaso; customer region Zorvaby; '
+         "nearest town Telmira",
+         [("LOCATION", "Zorvaby"), ("LOCATION", "Telmira"), ("LOCATION", "Kribaso"), ("LOCATION", "Zorvaby"),
+          ("LOCATION", "Telmira"), ("LOCATION", "Kribaso"), ("LOCATION", "Zorvaby"), ("LOCATION", "Telmira")]),
+    scan("Arabic's article, where it takes the next letter's sound, starts or joins a place",
+         "ship-to city: As Salwa; https://a.example/x?residence=An-Nasr; nearest town Dar as Salam; "
+         "based in Ash Shallal",
+         [("LOCATION", "As Salwa"), ("LOCATION", "An-Nasr"), ("LOCATION", "Dar as Salam"),
+          ("LOCATION", "Ash Shallal")]),
+    scan("a family or given name nested in a name or a person's key is a person's, as FHIR writes it",
+         '{"patient":{"name":[{"family":"Kribaso"}]}}; {"claimant":{"given":"Zorvak"}}',
+         [("PERSON", "Kribaso"), ("PERSON", "Zorvak")]),
+    none("a font's family, English words after an article that took no sound and a plan are no one and nowhere",
+         '{"font":{"family":"Roboto"}}; trip to An Example; based in As Well'),
     none("AI assistants and models a task was shared with or requested by are no one",
          "shared with Gemini; requested by Ollama; chatted with Cortana; the draft was shared with Llama"),
     none("teams and products after contact and assignment, a shift's name, a brand's seed trays, a gift's sender "

@@ -662,13 +662,16 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
         && w.is(i - 1, APPROVING);
     // `on call: Abdizhamil`, `"sign_off": "Zoila"`, `approved: Emzar Ara`,
-    // `?greet=Ernie`: a key that names who is on duty, signs off, approved
-    // or is greeted; like a role noun's key it reads capitalised words only
-    // (`approved: yes`), and a lone one must end the value.
+    // `?greet=Ernie`, `{"name":[{"family":"Stanikzai"}]}`: a key that names
+    // who is on duty, signs off, approved or is greeted, or a part of a
+    // person's name (see [`nested_name_part`]); like a role noun's key it
+    // reads capitalised words only (`approved: yes`), and a lone one must
+    // end the value.
     let duty_key = first.gap == Gap::Key
         && (w.is(i, "approved greet greeting")
             || on_duty(w, i).is_some()
-            || (i > 0 && w.is(i, "off") && w.is(i - 1, "sign")));
+            || (i > 0 && w.is(i, "off") && w.is(i - 1, "sign"))
+            || nested_name_part(w, i));
     // `pay Vimal Srigama for the cab ride`, `reimburse Rabit Zahri`: a
     // lower-case verb of payment before capitalised words.
     let lower_cue = w.w.get(i).is_some_and(|x| x.shape == Shape::Lower);
@@ -1348,6 +1351,17 @@ fn present_verb(w: &mut Words<'_>, k: usize) -> bool {
         && w.cue(k) & !OWN == 0
 }
 
+/// True when word `i` is a `family` or `given` key nested in a `name`
+/// key's object or list, or in a person's key's object, as FHIR writes a
+/// person's name (`{"name":[{"family":"Stanikzai"}]}`, `{"claimant":
+/// {"given":"Nomsa"}}`); not a font's family (`{"font":{"family":`).
+fn nested_name_part(w: &mut Words<'_>, i: usize) -> bool {
+    i > 0
+        && w.is(i, "family given")
+        && w.nested_key(i)
+        && (w.is(i - 1, "name names") || w.cue(i - 1) & STRONG != 0)
+}
+
 /// The word `call`, `shift` or `duty` of an `on call`, `on shift` or `on
 /// duty` that word `i` ends, with a time word after it or not (`on call
 /// tonight: Aynure`, `driver on shift: Vefa Ozkan`): a duty key (see
@@ -1650,23 +1664,9 @@ const THINGS: &str = "merchant business company store shop vendor brand product 
 /// True when word `i` is a `name` key that names a thing ([`THINGS`]):
 /// `merchant_name=`, `"appName":`.
 fn thing_name(w: &Words<'_>, i: usize) -> bool {
-    if w.w.get(i + 1).is_none_or(|y| y.gap != Gap::Key) {
-        return false;
-    }
-    if let Some(h) = w.hump(i) {
-        let whole =
-            w.w.get(i)
-                .and_then(|x| w.b.get(x.s..x.e))
-                .unwrap_or_default();
-        let head = whole.get(..whole.len() - h.len()).unwrap_or_default();
-        return h.eq_ignore_ascii_case(b"name") && super::hit::is_among(head, THINGS);
-    }
-    i > 0
-        && w.is(i, "name")
-        && w.w
-            .get(i)
-            .is_some_and(|x| matches!(x.gap, Gap::Join(b'_' | b'-' | b'.')))
-        && w.is(i - 1, THINGS)
+    w.name_key_head(i).is_some_and(|h| {
+        super::hit::is_among(h, THINGS) || super::hit::is_among(h, super::places::PLACE_NAMES)
+    })
 }
 
 /// Words that close a message before the writer's name (`Thanks,
@@ -3015,6 +3015,42 @@ mod tests {
         );
         assert_eq!(found("?counsel=Kribaso"), [(P, "Kribaso")]);
         assert_eq!(found("lesson with Priya on Tuesday"), [(P, "Priya")]);
+    }
+
+    /// Residences, localities, a place's name key, a place of birth and a
+    /// label's kind of place name places; Arabic's article starts or joins
+    /// one where it took the next letter's sound; a family or given name
+    /// nested in a name or a person's key is a person's (FHIR).
+    #[test]
+    fn structured_places_articles_and_nested_name_parts() {
+        use EntityType::{Location as L, Person as P};
+        for (text, place) in [
+            ("residence: Zorvaby", "Zorvaby"),
+            ("/localities/Zorvaby/rates", "Zorvaby"),
+            (r#"{"geo":{"placeName":"Zorvaby"}}"#, "Zorvaby"),
+            ("city_name=Zorvaby", "Zorvaby"),
+            ("place of birth - Zorvaby", "Zorvaby"),
+            ("customer region Zorvaby", "Zorvaby"),
+            ("ship-to city: As Salwa", "As Salwa"),
+            ("?residence=An-Nasr", "An-Nasr"),
+            ("nearest town Dar as Salam", "Dar as Salam"),
+        ] {
+            assert_eq!(found(text), [(L, place)], "{text}");
+        }
+        for text in [
+            "trip to An Example",
+            "based in As Well",
+            r#"{"font":{"family":"Roboto"}}"#,
+        ] {
+            assert_eq!(found(text), [], "{text}");
+        }
+        assert_eq!(found("trip to Zorvaby as Planned"), [(L, "Zorvaby")]);
+        assert_eq!(
+            found(r#"{"patient":{"name":[{"family":"Kribaso"}]}}"#),
+            [(P, "Kribaso")]
+        );
+        assert_eq!(found(r#"{"claimant":{"given":"Zorvak"}}"#), [(P, "Zorvak")]);
+        assert_eq!(found(r#"{"townName":"Kribaso"}"#), [(L, "Kribaso")]);
     }
 
     /// A lone name after a verb of contact or of assignment, on duty or

@@ -26,6 +26,31 @@ use super::EntityType;
 /// Lowercase connectors inside multi-word place names.
 const PLACE_JOINERS: &str = "of and the de do da del du des di la le el al es los las upon on y";
 
+/// Arabic's article where it takes the sound of the letter after it (`As
+/// Sanţah`, `An-Najaylah`, `Ash Shallal`, `Dar as Salam`).
+const ARTICLES: &str = "an as ar at az ad ash adh ath";
+
+/// True when word `k` is Arabic's article ([`ARTICLES`]) before a
+/// Title-case word that starts with the letters it took (`As Sanţah`, not
+/// `As Well`; `an Nil`, not `An Example`): it may start an unlisted place
+/// (`as` and `an` are stop words) or join one (see [`joined_end`]).
+fn assimilated(w: &Words<'_>, k: usize) -> bool {
+    let (Some(a), Some(y)) = (w.w.get(k), w.w.get(k + 1)) else {
+        return false;
+    };
+    let (art, next) = (
+        w.b.get(a.s + 1..a.e).unwrap_or_default(),
+        w.b.get(y.s..y.e).unwrap_or_default(),
+    );
+    matches!(y.gap, Gap::Space | Gap::Join(b'-'))
+        && y.shape == Shape::Title
+        && next.len() > art.len()
+        && next
+            .get(..art.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(art))
+        && w.is(k, ARTICLES)
+}
+
 /// True when word `i` is a place name's generic word followed by a space
 /// and a Title-case word or a joiner (`Puerto López`, `Agua de Dios`, `San
 /// Estanislao`, `La Merced`): no PERSON starts there, and a one-word place
@@ -273,18 +298,24 @@ const CARRIERS: &str = "courier couriers truck trucks van vans bus buses train t
 /// not `team` (`our team in Slack`).
 const SITES: &str = "store shop point office offices warehouse hotel branch depot";
 
+/// What a `name` key names that is a place (`placeName`, `city_name`): its
+/// value is a place (see [`place_cue`]), and no person's name (`thing_name`
+/// in `names.rs`).
+pub(crate) const PLACE_NAMES: &str = "place city town village locality region";
+
 /// Keys and path segments whose value names a place on their own: sites
 /// and locations (`office: Krapina`, `/offices/Kribi/`, `location=Kuhmo`,
 /// `"depot": "Kongerslev"`, `/depots/Pogradec/stock`, `?near=Bibiani`,
 /// `hub: Batifa`, `?zone=Damboa`, `?departing=Jekulo`, `stopover: Gobu`,
-/// `/routes/Minas/stops`); not `origin`
+/// `/routes/Minas/stops`, `residence: Sachkhere`, `/geo/Gudauta/tiles`); not `origin`
 /// (`origin: Organic`), `store`, `stores` or `shop`, whose names are brands
 /// as often
 /// (`/stores/Apple/hours`), nor `branch` (`branch: Develop`), nor before
 /// `of` (`the office of Dr. Berg`), nor [`WEATHER`] (`forecast: Sunny`).
-const SITE_KEYS: &str = "office offices location locality district neighbourhood neighborhood \
-                         depot depots warehouse warehouses airport harbour harbor near hub hubs \
-                         zone zones departing stopover stopovers layover layovers routes";
+const SITE_KEYS: &str = "office offices location locality localities district neighbourhood \
+                         neighborhood depot depots warehouse warehouses airport harbour harbor \
+                         near hub hubs zone zones departing stopover stopovers layover layovers \
+                         routes residence geo";
 
 /// Nouns of what is told of a place: after them `for` introduces one
 /// (`weather for Kongerslev`).
@@ -312,7 +343,10 @@ const DETERMINERS: &str = "the a an our your their my pickup dropoff collection 
 /// it.
 fn unlisted_place(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let x = *w.w.get(i)?;
-    if x.shape != Shape::Title || w.flags(i) & STOP != 0 || w.is(i, NO_PLACE) {
+    if x.shape != Shape::Title
+        || (w.flags(i) & STOP != 0 && !assimilated(w, i))
+        || w.is(i, NO_PLACE)
+    {
         return None;
     }
     let last = run_end(w, i);
@@ -356,7 +390,7 @@ fn joined_end(w: &mut Words<'_>, i: usize, spaced: bool) -> usize {
         let joiner = |w: &Words<'_>, k: usize| {
             w.w.get(k)
                 .is_some_and(|z| gap_ok(z.gap) && z.shape == Shape::Lower)
-                && w.is(k, PLACE_JOINERS)
+                && (w.is(k, PLACE_JOINERS) || assimilated(w, k))
         };
         let title = |w: &Words<'_>, k: usize| {
             w.w.get(k)
@@ -454,14 +488,23 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
     // `pickup_point=Kribi`) or alone (`office: Krapina`, see
     // [`SITE_KEYS`]), or after a comma (`field office, Kribi`).
     // `clinic branch: Kaliganj`, `?ride_end=Gaurnadi`: a venue's branch, a
-    // journey's end or start (see [`VENUES`], [`LEGS`]).
+    // journey's end or start (see [`VENUES`], [`LEGS`]); `"placeName":
+    // "Kobuleti"`, `city_name=Telavi`: a place's name (see [`PLACE_NAMES`]);
+    // `place of birth: Zaranj`.
     let keyed = x.gap == Gap::Key
         && (w.cue(i - 1) & PLACE_KIND != 0
             || site(w, i - 1)
             || w.is(i - 1, SITE_KEYS)
+            || w.name_key_head(i - 1)
+                .is_some_and(|h| super::hit::is_among(h, PLACE_NAMES))
             || (i > 1
                 && ((w.is(i - 1, "branch") && w.is(i - 2, VENUES))
                     || (w.is(i - 1, "end start") && w.is(i - 2, LEGS)))));
+    let born = i >= 3
+        && matches!(x.gap, Gap::Key | Gap::Break)
+        && w.is(i - 1, "birth")
+        && w.is(i - 2, "of")
+        && w.is(i - 3, "place city town country");
     let listed =
         i > 1 && x.gap == Gap::Comma && w.is(i - 1, SITES_AFTER) && w.is(i - 2, DETERMINERS);
     // `the village of Sauwerd`
@@ -470,7 +513,7 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
         && w.is(i - 1, "of")
         && w.w.get(i - 1).is_some_and(|p| p.gap == Gap::Space)
         && (w.cue(i - 2) & PLACE_KIND != 0 || w.is(i - 2, DWELLERS));
-    if keyed || listed || of || labelled(w, i) || from_to(w, i) || after_address(w, i) {
+    if keyed || born || listed || of || labelled(w, i) || from_to(w, i) || after_address(w, i) {
         return SURE;
     }
     // `departing Jekulo at 9:40`: a verb of travel whose object is a place
@@ -510,7 +553,7 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
             .w
             .get(i - 1)
             .is_some_and(|p| matches!(p.gap, Gap::Space | Gap::Join(b'_') | Gap::Key))
-            || nested_key(w, i - 1))
+            || w.nested_key(i - 1))
         && ((w.is(i - 2, TRAVEL) && !w.is(i - 2, FROM_SENDER)) || w.is(i - 2, ROUTES))
     {
         return SURE;
@@ -568,16 +611,6 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
     } else {
         0
     }
-}
-
-/// True when word `k` is the first key of a JSON object that is the value
-/// of word `k - 1`'s key (`{"route":{"from":`, spaces allowed).
-fn nested_key(w: &Words<'_>, k: usize) -> bool {
-    let (Some(p), Some(x)) = (k.checked_sub(1).and_then(|j| w.w.get(j)), w.w.get(k)) else {
-        return false;
-    };
-    let gap = w.b.get(p.e..x.s).unwrap_or_default();
-    x.gap == Gap::Break && gap.iter().filter(|&&c| c != b' ').eq(br#"":{""#)
 }
 
 /// Who lives in a place, before `of` (`a resident of Zorvaby`).
@@ -753,7 +786,15 @@ fn labelled(w: &mut Words<'_>, i: usize) -> bool {
     if x.gap != Gap::Space || k.shape != Shape::Lower {
         return false;
     }
-    let kind = k.gap == Gap::Break && w.cue(i - 1) & PLACE_KIND != 0;
+    // The kind opens the label, or one lower-case word before it does
+    // (`customer region Jawf`, `nearest town Zaranj`).
+    let opens = k.gap == Gap::Break
+        || (k.gap == Gap::Space
+            && i > 1
+            && w.w
+                .get(i - 2)
+                .is_some_and(|p| p.gap == Gap::Break && p.shape == Shape::Lower));
+    let kind = opens && w.cue(i - 1) & PLACE_KIND != 0;
     if !(kind || w.is(i - 1, "branch depot warehouse")) {
         return false;
     }

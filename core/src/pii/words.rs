@@ -433,6 +433,42 @@ impl<'a> Words<'a> {
             .filter(|h| h.len() >= 2 && h.iter().skip(1).all(u8::is_ascii_lowercase))
     }
 
+    /// True when word `k` is the first key of a JSON object that is the
+    /// value of word `k - 1`'s key, or the first of a list of them
+    /// (`{"route":{"from":`, `{"name":[{"family":`, spaces allowed).
+    pub(crate) fn nested_key(&self, k: usize) -> bool {
+        let (Some(p), Some(x)) = (k.checked_sub(1).and_then(|j| self.w.get(j)), self.w.get(k))
+        else {
+            return false;
+        };
+        let gap = self.b.get(p.e..x.s).unwrap_or_default();
+        let mut g = gap.iter().copied().filter(|&c| c != b' ');
+        x.gap == Gap::Break && (g.clone().eq(*br#"":{""#) || g.by_ref().eq(*br#"":[{""#))
+    }
+
+    /// What word `i`, a `name` key, names (`place` of `placeName:`, `city`
+    /// of `city_name=`): the part before a camelCase key's `Name` hump, or
+    /// the word joined before a `name` key; a [`Gap::Key`] after it.
+    pub(crate) fn name_key_head(&self, i: usize) -> Option<&'a [u8]> {
+        if self.w.get(i + 1).is_none_or(|y| y.gap != Gap::Key) {
+            return None;
+        }
+        let b: &'a [u8] = self.b;
+        if let Some(h) = self.hump(i) {
+            let x = self.w.get(i)?;
+            let whole = b.get(x.s..x.e)?;
+            return h
+                .eq_ignore_ascii_case(b"name")
+                .then(|| whole.get(..whole.len() - h.len()))
+                .flatten();
+        }
+        let x = self.w.get(i)?;
+        let p = self.w.get(i.checked_sub(1)?)?;
+        (self.is(i, "name") && matches!(x.gap, Gap::Join(b'_' | b'-' | b'.')))
+            .then(|| b.get(p.s..p.e))
+            .flatten()
+    }
+
     /// True when word `i` lowercased is one of the space-separated words
     /// of `list` (see [`is_among`]).
     pub(crate) fn is(&self, i: usize, list: &str) -> bool {
