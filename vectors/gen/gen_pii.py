@@ -440,7 +440,7 @@ positives = [
     scan("a family or given name nested in a name or a person's key is a person's, as FHIR writes it",
          '{"patient":{"name":[{"family":"Kribaso"}]}}; {"claimant":{"given":"Zorvak"}}',
          [("PERSON", "Kribaso"), ("PERSON", "Zorvak")]),
-    none("a font's family, English words after an article that took no sound and a plan are no one and nowhere",
+    none("a font's family and English words after an article that took no sound are no one and nowhere",
          '{"font":{"family":"Roboto"}}; trip to An Example; based in As Well'),
     none("AI assistants and models a task was shared with or requested by are no one",
          "shared with Gemini; requested by Ollama; chatted with Cortana; the draft was shared with Llama"),
