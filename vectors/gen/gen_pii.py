@@ -196,6 +196,8 @@ negatives = [
     none("SSN with serial 0000", "SSN 123-45-0000"),
     none("IBAN with a bad checksum", "IBAN DE89370400440532013001"),
     none("IBAN of the wrong length", "IBAN DE8937040044053201300"),
+    none("a UUID whose later groups spell a checksummed IBAN holds no IBAN",
+         "span 8a5c39b5-ad02-42ad-a3cf-b5d09e39be14"),
     none("IPv4 octet over 255", "ip 256.10.1.1"),
     none("phone with area code starting 1", "call 123-555-2671"),
     none("time of day is not IPv6", "at 12:30:45"),

@@ -144,6 +144,9 @@ pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
         {
             continue;
         }
+        if in_id(b, start) {
+            continue;
+        }
         let Some(want) = expected_len([b[start], b[start + 1]]) else {
             continue;
         };
@@ -152,6 +155,27 @@ pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
             i = end;
         }
     }
+}
+
+/// True when the candidate at `start` goes on a hex id after a `-` (a
+/// UUID's second group: `8a5c39b5-ad02-42ad-a3cf-b5d09e39be14` holds a
+/// valid Andorran IBAN from `ad02`); a word before the `-` is no id
+/// (`iban-DE89…`).
+fn in_id(b: &[u8], start: usize) -> bool {
+    if start < 2 || b[start - 1] != b'-' {
+        return false;
+    }
+    let run = b[..start - 1]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric());
+    let (mut len, mut digit, mut hex) = (0, false, true);
+    for c in run {
+        len += 1;
+        digit |= c.is_ascii_digit();
+        hex &= c.is_ascii_hexdigit();
+    }
+    len > 0 && digit && hex
 }
 
 /// Reads `want` alphanumerics from `start`, compact or grouped by four with a
@@ -222,5 +246,24 @@ mod tests {
         assert_eq!(found("DE89370400440532013001"), Vec::<&str>::new());
         assert_eq!(found("DE8937040044053201300012"), Vec::<&str>::new());
         assert_eq!(found("xDE89370400440532013000"), Vec::<&str>::new());
+    }
+
+    /// A UUID's later groups may spell a valid IBAN (`ad02-42ad-a3cf-…` is
+    /// a checksummed Andorran one); after a hex id and a `-` nothing
+    /// starts, after a word and a `-` an IBAN does.
+    #[test]
+    fn no_iban_inside_an_id() {
+        assert_eq!(
+            found("span 8a5c39b5-ad02-42ad-a3cf-b5d09e39be14"),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            found("ad02-42ad-a3cf-b5d09e39be14"),
+            ["ad02-42ad-a3cf-b5d09e39be14"]
+        );
+        assert_eq!(
+            found("ref iban-DE89370400440532013000"),
+            ["DE89370400440532013000"]
+        );
     }
 }
