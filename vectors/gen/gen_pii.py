@@ -444,6 +444,10 @@ positives = [
          [("PERSON", "Kribaso"), ("PERSON", "Zorvak")]),
     none("a font's family and English words after an article that took no sound are no one and nowhere",
          '{"font":{"family":"Roboto"}}; trip to An Example; based in As Well'),
+    none("months, times, rooms and a place key's settings are nowhere",
+         "conference in January; wedding in June; ride ended near Midnight; the venue is in Building 4; "
+         "layover in Room 4; residence: Permanent; geo: Disabled"),
+    scan("a time may start a town's name", "moving to May Pen", [("LOCATION", "May Pen")]),
     none("AI assistants and models a task was shared with or requested by are no one",
          "shared with Gemini; requested by Ollama; chatted with Cortana; the draft was shared with Llama"),
     none("teams and products after contact and assignment, a shift's name, a brand's seed trays, a gift's sender "

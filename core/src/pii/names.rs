@@ -3001,6 +3001,13 @@ mod tests {
             assert_eq!(found(text), [(L, "Zorvaby")], "{text}");
         }
         for text in [
+            "conference in January",
+            "wedding in June",
+            "ride ended near Midnight",
+            "the venue is in Building 4",
+            "layover in Room 4",
+            "residence: Permanent",
+            "geo: Disabled",
             "school in English",
             "taught in Spanish",
             "feature branch: Develop",
@@ -3009,6 +3016,7 @@ mod tests {
         ] {
             assert_eq!(found(text), [], "{text}");
         }
+        assert_eq!(found("moving to May Pen"), [(L, "May Pen")]);
         assert_eq!(
             found("class teacher Zorvak Telmiri"),
             [(P, "Zorvak Telmiri")]

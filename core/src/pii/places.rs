@@ -245,13 +245,21 @@ pub(crate) fn place_at(
 /// names a network, never a place.
 pub(crate) const NETWORKS: &str = "avalanche polygon base solana ethereum arbitrum optimism";
 
-/// Values of a place key that name no place (`city: Remote`), where
-/// parcels are held that is no town (`package held in Customs`), and
-/// languages (`school in English`).
+/// Values of a place key that name no place (`city: Remote`, `residence:
+/// Permanent`, `geo: Disabled`), where parcels are held that is no town
+/// (`package held in Customs`), languages (`school in English`) and rooms
+/// (`layover in Room 4`, `the venue is in Building 2`).
 const NO_PLACE: &str = "none null nil various multiple remote online virtual tbd unspecified \
                         anywhere everywhere nowhere worldwide global auto main hq headquarters \
                         customs transit storage quarantine english spanish french german arabic \
-                        portuguese chinese mandarin hindi russian japanese";
+                        portuguese chinese mandarin hindi russian japanese permanent temporary \
+                        enabled disabled building room floor suite";
+
+/// Times that are no place alone (`conference in January`, `wedding in
+/// June`, `ride ended near Midnight`; the other months are stop words), and
+/// may start one (`moving to May Pen`, `Spring Hill`).
+const TIMES: &str = "january april may june august spring summer autumn winter midnight noon \
+                     tonight morning evening weekend";
 
 /// Nouns and verbs of travel, of gatherings held somewhere, and verbs of
 /// residence, and places to stay, after which `in` or `to` introduces a place
@@ -351,8 +359,8 @@ fn unlisted_place(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usi
     }
     let last = run_end(w, i);
     // Two letters alone are a pronoun or a code (`a store near Me`), no
-    // town; they may start one (`La Zorvaby`).
-    if last == i && x.e - x.s < 3 {
+    // town; they may start one (`La Zorvaby`). So may a time (see [`TIMES`]).
+    if last == i && (x.e - x.s < 3 || w.is(i, TIMES)) {
         return None;
     }
     if place_cue(w, i) == 0 && !site_after(w, i, last) {
