@@ -50,7 +50,9 @@
 //! `org_phrase`. Whole-segment slugs with one known part
 //! (`/kyc/alexandra_chindamo/`) and labelled `Last, First` values are names.
 //! A camelCase key is read by its last hump (`"firstName":`); a `name` key
-//! that names a thing reads no person (`merchant_name`, `appName`).
+//! that names a thing or a place reads no person (`merchant_name`,
+//! `appName`, `placeName`); FHIR's `family` and `given` keys nested in a
+//! `name` key or a person's key name a person (`{"name":[{"family":`).
 //!
 //! Ambiguous first names (May, Will, Grant, Bill…) only count with a cue or a
 //! distinctive surname. LOCATION: countries, US states and large cities,

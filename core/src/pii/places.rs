@@ -12,7 +12,10 @@
 //! words are a place even in no gazetteer. After the travel words that lead
 //! to places only (`relocating to`, `ships from`: see `TO_PERSON` and
 //! `FROM_SENDER`), that holds even for words the name lists know (`Paso de
-//! Carrasco`, `Dolores`).
+//! Carrasco`, `Dolores`). A `name` key of a place kind (`"placeName":`)
+//! names a place; Arabic's article starts or joins one where it took the
+//! next letter's sound (`As Sanţah`, `Dar as Salam`); times, rooms and
+//! languages are none (`NO_PLACE`, `TIMES`).
 
 use super::cues::{LOC, ORG, PLACE_KIND};
 use super::gazetteer as gz;
@@ -783,10 +786,11 @@ fn ends_label(w: &Words<'_>, k: usize) -> bool {
 /// Words that open a letter or a message before a comma.
 const GREETINGS: &str = "hello hey dear thanks welcome sorry note attention greetings";
 
-/// `[region Cidra]`, `Nearest branch Pedro Carbo | …`: a lower-case kind of
-/// place that starts a label (nothing but punctuation before it), or a branch,
-/// depot or warehouse (not `office`: `office Jane Doe`), then title-case
-/// words that end the label ([`ends_label`]).
+/// `[region Cidra]`, `customer region Zaranj`, `Nearest branch Pedro Carbo |
+/// …`: a lower-case kind of place that starts a label (nothing but
+/// punctuation before it, or one lower-case word that starts it), or a
+/// branch, depot or warehouse (not `office`: `office Jane Doe`), then
+/// title-case words that end the label ([`ends_label`]).
 fn labelled(w: &mut Words<'_>, i: usize) -> bool {
     let (Some(x), Some(k)) = (w.w.get(i).copied(), w.w.get(i - 1).copied()) else {
         return false;
