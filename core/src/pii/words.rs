@@ -442,8 +442,8 @@ impl<'a> Words<'a> {
             return false;
         };
         let gap = self.b.get(p.e..x.s).unwrap_or_default();
-        let mut g = gap.iter().copied().filter(|&c| c != b' ');
-        x.gap == Gap::Break && (g.clone().eq(*br#"":{""#) || g.by_ref().eq(*br#"":[{""#))
+        let g = gap.iter().copied().filter(|&c| c != b' ');
+        x.gap == Gap::Break && (g.clone().eq(*br#"":{""#) || g.eq(*br#"":[{""#))
     }
 
     /// What word `i`, a `name` key, names (`place` of `placeName:`, `city`
