@@ -261,7 +261,7 @@ impl Bits {
 ///   entries in order the length of the prefix it shares with the entry
 ///   before it ([`lcp_bits`] bits each, all together first, so a lookup reads
 ///   up to 57 bits of them at once), then their short class codes ([`COMMON_BITS`] bits each,
-///   all together, also one read), then the class symbols of the entries
+///   all together, two 57-bit reads), then the class symbols of the entries
 ///   whose short code is the escape, in order, then each entry as the
 ///   characters after its shared prefix (five bits each; the count is `k`
 ///   minus the prefix).

@@ -31,7 +31,7 @@ const COMMON_BITS: usize = 3;
 const ESCAPE: u128 = (1 << COMMON_BITS) - 1;
 
 /// The lowest bit of each short-code field of a body's codes (as many
-/// fields as two 64-bit reads hold).
+/// fields as two 57-bit reads hold).
 const FIELD_LOW_BITS: u128 = (u128::MAX >> 2) / 7;
 
 /// The merged lexicon: every entry of the first-name, surname, stop-word
@@ -320,8 +320,9 @@ impl Lexicon {
         let mut lengths = peek(self.packed, start);
         let mut left = per;
         let codes = start + others * lcp_bits as usize;
-        // The short codes, field 0 highest; `escaped` has the lowest bit of
-        // each field that is the escape (all its bits set).
+        // The short codes, field 0 highest, from two 57-bit reads (a read
+        // holds at least 57 bits); `escaped` has the lowest bit of each
+        // field that is the escape (all its bits set).
         let pair = u128::from(peek(self.packed, codes) >> 7) << 57
             | u128::from(peek(self.packed, codes + 57) >> 7);
         let short = pair
