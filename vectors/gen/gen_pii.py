@@ -448,6 +448,22 @@ positives = [
          "conference in January; wedding in June; ride ended near Midnight; the venue is in Building 4; "
          "layover in Room 4; residence: Permanent; geo: Disabled"),
     scan("a time may start a town's name", "moving to May Pen", [("LOCATION", "May Pen")]),
+    scan("farms, markets, offices, meals, lodging, weather and stays name the places they are in, near or at; "
+         "nested and hyphenated route keys too",
+         "sourced from farms around Zorvaby; https://a.example/farms-around/Telmira/harvest; "
+         '{"trip":{"to":"Kribaso"}}; market in Zorvaby; dinner in Telmira; our office in Kribaso; '
+         "weather in Zorvaby; stayed at Telmira; lodging in Kribaso; headquartered in Zorvaby; "
+         "https://a.example/locations/Telmira/hours; venue: Kribaso",
+         [("LOCATION", "Zorvaby"), ("LOCATION", "Telmira"), ("LOCATION", "Kribaso"), ("LOCATION", "Zorvaby"),
+          ("LOCATION", "Telmira"), ("LOCATION", "Kribaso"), ("LOCATION", "Zorvaby"), ("LOCATION", "Telmira"),
+          ("LOCATION", "Kribaso"), ("LOCATION", "Zorvaby"), ("LOCATION", "Telmira"), ("LOCATION", "Kribaso")]),
+    none("units, spans of time, parking spaces, data warehouses, events held in products and arrivals at a "
+         "checkout are nowhere",
+         "temperature in Celsius; departure in Minutes; parking in Zone B; warehouse in Snowflake; "
+         "meetup in Discord; workshop in Figma; arrived at Checkout; the market in Bitcoin"),
+    scan("a greeting or a sign-off before two Title-case words that end the clause names a person",
+         "hi Vuyo Mahlangu, the refund is in; thanks Orquiz Quarshie!; Kind regards, Zorvak Telmiri",
+         [("PERSON", "Vuyo Mahlangu"), ("PERSON", "Orquiz Quarshie"), ("PERSON", "Zorvak Telmiri")]),
     none("AI assistants and models a task was shared with or requested by are no one",
          "shared with Gemini; requested by Ollama; chatted with Cortana; the draft was shared with Llama"),
     none("teams and products after contact and assignment, a shift's name, a brand's seed trays, a gift's sender "

@@ -1605,12 +1605,15 @@ fn owned_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
     possessive || role || verb
 }
 
-/// True when, after the weak cue `for`, `by` or `cc` at word `i`, the two
-/// Title-case words that follow end the clause or the label (`for Folake
-/// Asante`, `cc Yetunde Ivanov.`, `Signed by Liuba Moraru | Premium image`):
-/// a name where a product phrase would go on.
+/// True when, after the weak cue `for`, `by`, `cc` (see [`PAIR_CUES`]) or a
+/// greeting or sign-off at word `i`, the two Title-case words that follow
+/// end the clause or the label (`for Folake Asante`, `cc Yetunde Ivanov.`,
+/// `Signed by Liuba Moraru | Premium image`, `hi Vuyo Mahlangu,`, `Kind
+/// regards, Orquiz Quarshie`): a name where a product phrase would go on.
+/// A product's name of two words may end a clause too (`paid for Hugging
+/// Face.`, `thanks Zoom Rooms!`).
 fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
-    if !w.ctx || !w.is(i, "for by cc with of to from") {
+    if !w.ctx || !w.is(i, PAIR_CUES) {
         return false;
     }
     let titled = (i + 1..=i + 2).all(|k| {
@@ -1629,6 +1632,10 @@ fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
         ) || matches!(w.next_mark(i + 2), b'|' | b']' | b'\n')
             || linker(w, i + 3))
 }
+
+/// The cues of [`clause_pair`]: weak cues, greetings and sign-offs.
+const PAIR_CUES: &str = "for by cc with of to from hi hello dear thanks welcome congrats regards \
+                         cheers best sincerely";
 
 /// Lower-case words that go on after a name without being its head noun
 /// (`requested by Juna Honan via agent`, `for Maria Garcia on Friday`,
@@ -2945,7 +2952,8 @@ mod tests {
         assert_eq!(found("/offices/Main/staff"), []);
         assert_eq!(found("ships to Acme Corp"), []);
         assert_eq!(found("the entry point is in Python"), []);
-        assert_eq!(found("office is in Zorvaby"), []);
+        assert_eq!(found("office is in Zorvaby"), [(L, "Zorvaby")]);
+        assert_eq!(found("store is in Redis"), []);
     }
 
     /// After a travel word that leads to places only, `to` and `from` read
@@ -3025,6 +3033,71 @@ mod tests {
         );
         assert_eq!(found("?counsel=Kribaso"), [(P, "Kribaso")]);
         assert_eq!(found("lesson with Priya on Tuesday"), [(P, "Priya")]);
+    }
+
+    /// A greeting or a sign-off before two Title-case words that end the
+    /// clause names a person, known to no list or not.
+    #[test]
+    fn greeted_and_signed_pairs() {
+        use EntityType::Person as P;
+        for (text, name) in [
+            ("hi Vuyo Mahlangu, the refund is in", "Vuyo Mahlangu"),
+            ("thanks Orquiz Quarshie!", "Orquiz Quarshie"),
+            ("Kind regards, Vuyo Mahlangu", "Vuyo Mahlangu"),
+            ("hello Orquiz Quarshie.", "Orquiz Quarshie"),
+        ] {
+            assert_eq!(found(text), [(P, name)], "{text}");
+        }
+        for text in [
+            "thanks Vuyo Mahlangu Studio for the frames",
+            "hello World",
+            "best Match Rate.",
+        ] {
+            assert_eq!(found(text), [], "{text}");
+        }
+    }
+
+    /// Places of trade, of worship and of meals, stays, weather and
+    /// lodging before `in`, `near`, `around` or `at`, nested or joined as
+    /// keys, name places; units, spans of time, parking spaces and data
+    /// warehouses do not.
+    #[test]
+    fn places_of_trade_stays_weather_and_nested_routes() {
+        use EntityType::Location as L;
+        for text in [
+            "sourced from farms around Zorvaby",
+            "https://a.example/farms-around/Zorvaby/harvest",
+            r#"{"trip":{"to":"Zorvaby"}}"#,
+            r#"{"clinic":{"near":"Zorvaby"}}"#,
+            "?trip-to=Zorvaby",
+            "market in Zorvaby",
+            "dinner in Zorvaby",
+            "our office in Zorvaby",
+            "weather in Zorvaby",
+            "temperature in Zorvaby",
+            "stayed at Zorvaby",
+            "lodging in Zorvaby",
+            "headquartered in Zorvaby",
+            "departs from Zorvaby",
+            "/locations/Zorvaby/hours",
+            "venue: Zorvaby",
+            "meeting point: Zorvaby",
+        ] {
+            assert_eq!(found(text), [(L, "Zorvaby")], "{text}");
+        }
+        for text in [
+            "temperature in Celsius",
+            "departure in Minutes",
+            "parking in Zone B",
+            "warehouse in Snowflake",
+            "meetup in Discord",
+            "workshop in Figma",
+            "arrived at Checkout",
+            "market in BTC",
+            "the market in Bitcoin",
+        ] {
+            assert_eq!(found(text), [], "{text}");
+        }
     }
 
     /// Residences, localities, a place's name key, a place of birth and a

@@ -250,13 +250,16 @@ pub(crate) const NETWORKS: &str = "avalanche polygon base solana ethereum arbitr
 
 /// Values of a place key that name no place (`city: Remote`, `residence:
 /// Permanent`, `geo: Disabled`), where parcels are held that is no town
-/// (`package held in Customs`), languages (`school in English`) and rooms
-/// (`layover in Room 4`, `the venue is in Building 2`).
+/// (`package held in Customs`), languages (`school in English`), rooms and
+/// parking spaces (`layover in Room 4`, `the venue is in Building 2`,
+/// `parking in Zone B`), units (`temperature in Celsius`) and spans of time
+/// (`departure in Minutes`).
 const NO_PLACE: &str = "none null nil various multiple remote online virtual tbd unspecified \
                         anywhere everywhere nowhere worldwide global auto main hq headquarters \
                         customs transit storage quarantine english spanish french german arabic \
                         portuguese chinese mandarin hindi russian japanese permanent temporary \
-                        enabled disabled building room floor suite";
+                        enabled disabled building room floor suite zone lot level celsius \
+                        fahrenheit kelvin minutes hours days weeks";
 
 /// Times that are no place alone (`conference in January`, `wedding in
 /// June`, `ride ended near Midnight`; the other months are stop words), and
@@ -265,12 +268,14 @@ const TIMES: &str = "january april may june august spring summer autumn winter m
                      tonight morning evening weekend";
 
 /// Nouns and verbs of travel, of gatherings held somewhere, and verbs of
-/// residence, and places to stay, after which `in` or `to` introduces a place
-/// (`trip to Kuhmo`, `heading to Sneek`, `layover in Gander`, `based in
-/// Zutphen`, `conference in Nyborg`, `hotel in Pinhel`). Not the bare verbs
-/// that start idioms (`return to Sender`, `stay in Touch`, `drive to Success`)
-/// or `train` (`train in Python`). Not `meeting` or `event`: those are held in
-/// products as often (`meeting in Zoom`).
+/// residence, and places and times to stay, after which `in` or `to`
+/// introduces a place (`trip to Kuhmo`, `heading to Sneek`, `layover in
+/// Gander`, `based in Zutphen`, `headquartered in Kribi`, `conference in
+/// Nyborg`, `hotel in Pinhel`, `lodging in Kampot`, `weekend in Ouidah`).
+/// Not the bare verbs that start idioms (`return to Sender`, `stay in Touch`,
+/// `drive to Success`) or `train` (`train in Python`). Not `meeting`,
+/// `event`, `meetup` or `workshop`: those are held in products as often
+/// (`meeting in Zoom`, `meetup in Discord`).
 const TRAVEL: &str = "trip travel flight flights ship ships shipped shipping delivery deliver \
                       delivered ride journey moving move moved relocating relocated conference \
                       summit festival based located born lives living heading headed travelling \
@@ -278,7 +283,9 @@ const TRAVEL: &str = "trip travel flight flights ship ships shipped shipping del
                       commute commuting bus driving cruise ferry layover staying stayed flying \
                       holiday vacation shipment dispatched relocation visit route tour hotel \
                       hotels hostel apartment apartments rental rentals fare fares taxi taxis \
-                      cab shuttle pickup dropoff rent stopover";
+                      cab shuttle pickup dropoff rent stopover lodging accommodation \
+                      accommodations airbnb headquartered weekend holidays honeymoon getaway \
+                      retreat arrives departs departed departure";
 
 /// Nouns and verbs of [`TRAVEL`] whose `to` may lead to a person as well as
 /// a place (`ships to Anne Smith`, `rent to Mr Okoye`, `returned to
@@ -318,7 +325,8 @@ pub(crate) const PLACE_NAMES: &str = "place city town village locality region";
 /// and locations (`office: Krapina`, `/offices/Kribi/`, `location=Kuhmo`,
 /// `"depot": "Kongerslev"`, `/depots/Pogradec/stock`, `?near=Bibiani`,
 /// `hub: Batifa`, `?zone=Damboa`, `?departing=Jekulo`, `stopover: Gobu`,
-/// `/routes/Minas/stops`, `residence: Sachkhere`, `/geo/Gudauta/tiles`); not `origin`
+/// `/routes/Minas/stops`, `residence: Sachkhere`, `/geo/Gudauta/tiles`,
+/// `/locations/Kampot/`, `venue: Kampot`); not `origin`
 /// (`origin: Organic`), `store`, `stores` or `shop`, whose names are brands
 /// as often
 /// (`/stores/Apple/hours`), nor `branch` (`branch: Develop`), nor before
@@ -326,24 +334,40 @@ pub(crate) const PLACE_NAMES: &str = "place city town village locality region";
 const SITE_KEYS: &str = "office offices location locality localities district neighbourhood \
                          neighborhood depot depots warehouse warehouses airport harbour harbor \
                          near hub hubs zone zones departing stopover stopovers layover layovers \
-                         routes residence geo";
+                         routes residence geo locations venue";
 
 /// Nouns of what is told of a place: after them `for` introduces one
 /// (`weather for Kongerslev`).
 const WEATHER: &str = "weather forecast forecasts tides temperature sunrise sunset timezone";
 
-/// Places of a service, an event or a home, after which `in`, `near`,
-/// `around` or `outside` introduces a place with no determiner before them
-/// (`school in Dohar`, `wedding venue near Tandalti`, `the flat is in
-/// Natona`, `?flat_in=Luruaco`), and whose `branch` is a place key (`clinic
-/// branch: Kaliganj`); and relief, given where it is needed (`flood relief
-/// in Sakhipur`). Not in [`TRAVEL`]: their `from` and `to` lead to people
-/// and dates as often (`a note from school`, `wedding to Anne`).
+/// Those of [`WEATHER`] after which `in` introduces a place too (`weather in
+/// Kampot`; the units and languages that follow them are no place: see
+/// [`NO_PLACE`]); not `timezone` or `tides`.
+const WEATHER_IN: &str = "weather forecast forecasts rainfall sunrise sunset temperature";
+
+/// Stays, after which `at` introduces a place (`stayed at Kampot`, `layover at
+/// Gander`); not arrivals (`arrived at Checkout`).
+const STAYS: &str = "staying stayed layover stopover";
+
+/// Places of a service, of trade, of worship, of an event or a home, and
+/// meals, after which `in`, `near`, `around` or `outside` introduces a place
+/// with no determiner before them (`school in Dohar`, `wedding venue near
+/// Tandalti`, `the flat is in Natona`, `?flat_in=Luruaco`, `farms around
+/// Kampot`, `/farms-around/Kampot/`, `dinner in Ouidah`), and whose `branch`
+/// is a place key (`clinic branch: Kaliganj`); and relief, given where it is
+/// needed (`flood relief in Sakhipur`). Not in [`TRAVEL`]: their `from` and
+/// `to` lead to people and dates as often (`a note from school`, `wedding to
+/// Anne`). Not warehouses (`warehouse in Snowflake` is a data warehouse),
+/// `gym` or `marathon` (`marathon in Strava`), nor `store` and `shop` without
+/// a determiner (see [`SITES`]).
 const VENUES: &str = "venue venues wedding school schools clinic clinics hospital college \
-                      campus flat flats relief";
+                      campus flat flats relief farm farms market markets restaurant cafe \
+                      bakery church mosque temple stadium museum orchard vineyard ranch \
+                      plantation pharmacy university universities doctor dentist concert \
+                      concerts office offices atm atms dinner lunch breakfast brunch parking";
 
 /// What may come before a site noun.
-const DETERMINERS: &str = "the a an our your their my pickup dropoff collection field head";
+const DETERMINERS: &str = "the a an our your their my pickup dropoff collection field head meeting";
 
 /// A place in no gazetteer, told by what comes before it: a kind of place
 /// ([`PLACE_KIND`]) as a key (`town=Wommels`, `"city": "Alcácer do Sal"`)
@@ -575,12 +599,15 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
     // (SITES) after a determiner or a place key, then `in` or `near` (not
     // `store in Redis`), `is in` or `are in` (`their office is in`). Only
     // `to` after [`TO_PERSON`] may lead to a person (`ships to Anne Smith`).
+    // The two words may be joined as a key (`trip_to=`, `/farms-around/`)
+    // or nested (`{"trip":{"to":"Kampot"}}`).
     if i < 2
         || !matches!(x.gap, Gap::Space | Gap::Key)
-        || !w
+        || !(w
             .w
             .get(i - 1)
-            .is_some_and(|p| matches!(p.gap, Gap::Space | Gap::Join(b'_')))
+            .is_some_and(|p| matches!(p.gap, Gap::Space | Gap::Join(b'_' | b'-')))
+            || w.nested_key(i - 1))
     {
         return 0;
     }
@@ -614,10 +641,12 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
                     "ends starts begins finishes ended started began finished",
                 )
                 && w.is(i - 3, LEGS)));
-    // `weather for Kongerslev` (see [`WEATHER`]; not `in`: `weather in
-    // English`).
-    let weather = w.is(i - 1, "for") && w.is(i - 2, WEATHER);
-    if sited || weather {
+    // `weather for Kongerslev`, `weather in Kampot` (see [`WEATHER`],
+    // [`WEATHER_IN`]); `stayed at Kampot` (see [`STAYS`]).
+    let weather = (w.is(i - 1, "for") && w.is(i - 2, WEATHER))
+        || (w.is(i - 1, "in") && w.is(i - 2, WEATHER_IN));
+    let stay = w.is(i - 1, "at") && w.is(i - 2, STAYS);
+    if sited || weather || stay {
         SURE
     } else {
         0
