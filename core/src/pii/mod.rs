@@ -40,6 +40,7 @@ mod hit;
 mod iban;
 mod ipv6;
 mod json;
+mod mailbox;
 mod namelike;
 mod names;
 mod norm;

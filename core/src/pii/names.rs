@@ -11,6 +11,8 @@
 //! * a Title-case pair that is owned (`Kenji Iyer's records`, `Liv Ozturk
 //!   account`) or ends the clause after `for`/`by`/`cc` (`for Folake Asante`),
 //!   whatever the gazetteer says;
+//! * a mailbox's display name before its address (`Vuyo Mahlangu
+//!   <vuyo@example.org>`; see [`super::mailbox`]);
 //! * a lone word where someone approves, is on call or signs off
 //!   (`Approved by Serghei`, `on call: Gulnar`, `"sign_off": "Yolette"`,
 //!   `Thanks, Oluwaseun`);
@@ -62,6 +64,7 @@
 use super::cues::{ORG, OWN, STRONG, TITLE, WEAK};
 use super::gazetteer as gz;
 use super::hit::{file_ext, Hit};
+use super::mailbox::display_name;
 use super::namelike::Context::{Bounded, Cued};
 use super::places::{
     before_site, is_place, place_at, place_cue, place_len, region_at, toponym_head, Pending,
@@ -172,6 +175,11 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             // organisation (Morgan Stanley) is not a name.
             if place_len(w, i) >= 2 || is_org(w, i) {
                 return None;
+            }
+            // `From: Vuyo Mahlangu <vuyo@example.org>`: a mailbox's name.
+            if let Some(k) = display_name(w, i) {
+                out.push(hit(w, i, k, EntityType::Person, 750)?);
+                return Some(k + 1);
             }
             // `refund per Sahar` may end the text.
             if lone_per(w, i) {
@@ -3033,6 +3041,38 @@ mod tests {
         );
         assert_eq!(found("?counsel=Kribaso"), [(P, "Kribaso")]);
         assert_eq!(found("lesson with Priya on Tuesday"), [(P, "Priya")]);
+    }
+
+    /// A mailbox's display name is a person's, known to no list or not;
+    /// a business's (named in its domain, or a role's address) or a site's
+    /// is not, nor is the end of a product's name.
+    #[test]
+    fn mailbox_display_names() {
+        use EntityType::Person as P;
+        for (text, name) in [
+            ("From: Vuyo Mahlangu <vuyo@example.org>", "Vuyo Mahlangu"),
+            (r#""Orquiz Quarshie" <oq@example.org>"#, "Orquiz Quarshie"),
+            (
+                r#"{"from":"Vuyo Mahlangu <vm@example.org>"}"#,
+                "Vuyo Mahlangu",
+            ),
+            ("Contact Vuyo Mahlangu <v@example.org>", "Vuyo Mahlangu"),
+            ("Aigerim <aigerim.n@example.org>", "Aigerim"),
+            ("Priya <p@example.org>", "Priya"),
+        ] {
+            let f = found(text);
+            assert!(f.contains(&(P, name)), "{text}: {f:?}");
+        }
+        for text in [
+            "Coinbase Commerce <no-reply@coinbase.com>",
+            "Acme Payouts <noreply@mailer.example>",
+            "Zoom Rooms <rooms@zoom.us>",
+            "Kribaso Depot <depot@example.org>",
+            "Aigerim <ops@example.org>",
+            "Vuyo Mahlangu <not an address>",
+        ] {
+            assert_eq!(found(text), [], "{text}");
+        }
     }
 
     /// A greeting or a sign-off before two Title-case words that end the
