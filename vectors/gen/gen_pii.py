@@ -461,6 +461,14 @@ positives = [
          "checkout are nowhere",
          "temperature in Celsius; departure in Minutes; parking in Zone B; warehouse in Snowflake; "
          "meetup in Discord; workshop in Figma; arrived at Checkout; the market in Bitcoin"),
+    scan("distances, directions, a mayor, the Incoterms, downtown, and airports and harbours after a town lead to "
+         "places",
+         "10 km from Zorvaby; 5km north of Telmira; the mayor of Kribaso; FOB Zorvaby; downtown Telmira; "
+         "Kribaso airport",
+         [("LOCATION", "Zorvaby"), ("LOCATION", "Telmira"), ("LOCATION", "Kribaso"), ("LOCATION", "Zorvaby"),
+          ("LOCATION", "Telmira"), ("LOCATION", "Kribaso")]),
+    none("the ends of a shipment named in its terms, a distance from home and a database's port are nowhere",
+         "FOB Destination; FOB Origin; 10 km from Home; the Redis port"),
     scan("a mailbox's display name before its address is a person's",
          'From: Vuyo Mahlangu <vuyo@example.org>; "Orquiz Quarshie" <oq@example.org>; Aigerim <aigerim.n@example.org>',
          [("PERSON", "Vuyo Mahlangu"), ("EMAIL_ADDRESS", "vuyo@example.org"), ("PERSON", "Orquiz Quarshie"),

@@ -3043,6 +3043,36 @@ mod tests {
         assert_eq!(found("lesson with Priya on Tuesday"), [(P, "Priya")]);
     }
 
+    /// Distances, directions, a mayor, the Incoterms and `downtown` lead to
+    /// places, and so do airports and harbours after a town; the ends of a
+    /// shipment named in its terms do not.
+    #[test]
+    fn places_by_distance_direction_and_terms() {
+        use EntityType::Location as L;
+        for text in [
+            "10 km from Zorvaby",
+            "20 miles outside Zorvaby",
+            "5km north of Zorvaby",
+            "the mayor of Zorvaby",
+            "FOB Zorvaby",
+            "EXW Zorvaby",
+            "downtown Zorvaby",
+            "Zorvaby airport",
+            "Zorvaby harbour",
+        ] {
+            assert_eq!(found(text), [(L, "Zorvaby")], "{text}");
+        }
+        for text in [
+            "FOB Destination",
+            "FOB Origin",
+            "rural Development",
+            "10 km from Home",
+            "Redis port",
+        ] {
+            assert_eq!(found(text), [], "{text}");
+        }
+    }
+
     /// A mailbox's display name is a person's, known to no list or not;
     /// a business's (named in its domain, or a role's address) or a site's
     /// is not, nor is the end of a product's name.

@@ -253,13 +253,15 @@ pub(crate) const NETWORKS: &str = "avalanche polygon base solana ethereum arbitr
 /// (`package held in Customs`), languages (`school in English`), rooms and
 /// parking spaces (`layover in Room 4`, `the venue is in Building 2`,
 /// `parking in Zone B`), units (`temperature in Celsius`) and spans of time
-/// (`departure in Minutes`).
+/// (`departure in Minutes`), and the ends of a shipment named in its terms
+/// (`FOB Destination`).
 const NO_PLACE: &str = "none null nil various multiple remote online virtual tbd unspecified \
                         anywhere everywhere nowhere worldwide global auto main hq headquarters \
                         customs transit storage quarantine english spanish french german arabic \
                         portuguese chinese mandarin hindi russian japanese permanent temporary \
                         enabled disabled building room floor suite zone lot level celsius \
-                        fahrenheit kelvin minutes hours days weeks";
+                        fahrenheit kelvin minutes hours days weeks destination origin seller \
+                        buyer";
 
 /// Times that are no place alone (`conference in January`, `wedding in
 /// June`, `ride ended near Midnight`; the other months are stop words), and
@@ -450,10 +452,11 @@ const SITES_AFTER: &str = "branch office depot warehouse";
 
 /// Lower-case kinds of place that follow a town's name, determiner or
 /// not (`Zorvaby district`, `the Telmira municipality`, `the Damrei Phong
-/// region`); not `city` or `town` (`Sim city`, `Old town`) unless `hall`
-/// follows (see [`hall`]), nor `area` (`Member area`).
-const KINDS_AFTER: &str =
-    "district districts municipality province county borough township village suburb region";
+/// region`), and ports of air and sea (`Kribaso airport`); not `city` or
+/// `town` (`Sim city`, `Old town`) unless `hall` follows (see [`hall`]),
+/// nor `area` (`Member area`), nor `port` (`Redis port`).
+const KINDS_AFTER: &str = "district districts municipality province county borough township \
+                           village suburb region airport harbour harbor seaport";
 
 /// True when a run of title-case words from word `i` stands between a
 /// determiner and a site noun ([`SITES_AFTER`]: `stock kept at our Kribi
@@ -548,7 +551,25 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
         && w.is(i - 1, "of")
         && w.w.get(i - 1).is_some_and(|p| p.gap == Gap::Space)
         && (w.cue(i - 2) & PLACE_KIND != 0 || w.is(i - 2, DWELLERS));
-    if keyed || born || listed || of || labelled(w, i) || from_to(w, i) || after_address(w, i) {
+    // `10 km from Zorvaby`, `FOB Kribaso`, `downtown Telmira`.
+    let far = i > 1
+        && x.gap == Gap::Space
+        && w.spaced_lower(i - 1)
+        && w.is(i - 1, "from of outside near")
+        && w.is(i - 2, DISTANCES);
+    let before = x.gap == Gap::Space
+        && w.w.get(i - 1).is_some_and(|p| p.shape != Shape::Title)
+        && w.is(i - 1, BEFORE_PLACE);
+    if keyed
+        || born
+        || listed
+        || of
+        || far
+        || before
+        || labelled(w, i)
+        || from_to(w, i)
+        || after_address(w, i)
+    {
         return SURE;
     }
     // `departing Jekulo at 9:40`: a verb of travel whose object is a place
@@ -653,8 +674,20 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
     }
 }
 
-/// Who lives in a place, before `of` (`a resident of Zorvaby`).
-const DWELLERS: &str = "resident residents native natives citizen citizens outskirts";
+/// Who lives in or governs a place and where it lies, before `of` (`a
+/// resident of Zorvaby`, `the mayor of Kribaso`, `10 km north of Telmira`).
+const DWELLERS: &str = "resident residents native natives citizen citizens outskirts mayor \
+                        governor north south east west northeast northwest southeast southwest";
+
+/// Units of distance, before `from`, `of`, `outside` or `near` and a place
+/// (`10 km from Zorvaby`, `20 miles outside Kribaso`).
+const DISTANCES: &str = "km kms kilometres kilometers kilometre kilometer mi mile miles";
+
+/// The Incoterms rules, each named with a place (`FOB Kribaso`, `EXW
+/// Zorvaby`), and the lower-case words before a town that say where in it
+/// (`downtown Zorvaby`); not `rural` or `central` (`rural Development
+/// Bank`, `central Limit`).
+const BEFORE_PLACE: &str = "fob fas fca cif cfr cpt cip dap dpu ddp exw downtown uptown";
 
 /// True when word `i` is one end of a route after a noun of travel: `from`
 /// it `to` another title-case word (`train from Zorvaby to Telmira`,
