@@ -3043,6 +3043,33 @@ mod tests {
         assert_eq!(found("lesson with Priya on Tuesday"), [(P, "Priya")]);
     }
 
+    /// A `name` key nested in a thing's key names the thing, and in a
+    /// place's key the place; a place key's last camelCase hump and
+    /// Cloudflare's city header name places.
+    #[test]
+    fn nested_names_of_things_and_places() {
+        use EntityType::{Location as L, Person as P};
+        for text in [
+            r#"{"merchant":{"name":"Kribaso Coffee"}}"#,
+            r#"{"token":{"name":"Wrapped Ether"}}"#,
+            r#"{"product":{"name":"Desk Lamp"}}"#,
+        ] {
+            assert_eq!(found(text), [], "{text}");
+        }
+        for text in [
+            r#"{"location":{"name":"Zorvaby"}}"#,
+            r#"{"currentLocation":"Zorvaby"}"#,
+            "cf-ipcity: Zorvaby",
+            "?place=Zorvaby",
+        ] {
+            assert_eq!(found(text), [(L, "Zorvaby")], "{text}");
+        }
+        assert_eq!(
+            found(r#"{"customer":{"name":"Vuyo Mahlangu"}}"#),
+            [(P, "Vuyo Mahlangu")]
+        );
+    }
+
     /// Distances, directions, a mayor, the Incoterms and `downtown` lead to
     /// places, and so do airports and harbours after a town; the ends of a
     /// shipment named in its terms do not.

@@ -321,14 +321,16 @@ const SITES: &str = "store shop point office offices warehouse hotel branch depo
 /// What a `name` key names that is a place (`placeName`, `city_name`): its
 /// value is a place (see [`place_cue`]), and no person's name (`thing_name`
 /// in `names.rs`).
-pub(crate) const PLACE_NAMES: &str = "place city town village locality region";
+pub(crate) const PLACE_NAMES: &str = "place city town village locality region location";
 
 /// Keys and path segments whose value names a place on their own: sites
 /// and locations (`office: Krapina`, `/offices/Kribi/`, `location=Kuhmo`,
 /// `"depot": "Kongerslev"`, `/depots/Pogradec/stock`, `?near=Bibiani`,
 /// `hub: Batifa`, `?zone=Damboa`, `?departing=Jekulo`, `stopover: Gobu`,
 /// `/routes/Minas/stops`, `residence: Sachkhere`, `/geo/Gudauta/tiles`,
-/// `/locations/Kampot/`, `venue: Kampot`); not `origin`
+/// `/locations/Kampot/`, `venue: Kampot`, `place=Kampot`, Cloudflare's
+/// `cf-ipcity: Kampot`), as a camelCase key's last hump too
+/// (`"currentLocation":`); not `origin`
 /// (`origin: Organic`), `store`, `stores` or `shop`, whose names are brands
 /// as often
 /// (`/stores/Apple/hours`), nor `branch` (`branch: Develop`), nor before
@@ -336,7 +338,7 @@ pub(crate) const PLACE_NAMES: &str = "place city town village locality region";
 const SITE_KEYS: &str = "office offices location locality localities district neighbourhood \
                          neighborhood depot depots warehouse warehouses airport harbour harbor \
                          near hub hubs zone zones departing stopover stopovers layover layovers \
-                         routes residence geo locations venue";
+                         routes residence geo locations venue place ipcity";
 
 /// Nouns of what is told of a place: after them `for` introduces one
 /// (`weather for Kongerslev`).
@@ -533,6 +535,8 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
         && (w.cue(i - 1) & PLACE_KIND != 0
             || site(w, i - 1)
             || w.is(i - 1, SITE_KEYS)
+            || w.hump(i - 1)
+                .is_some_and(|h| super::hit::is_among(h, SITE_KEYS))
             || w.name_key_head(i - 1)
                 .is_some_and(|h| super::hit::is_among(h, PLACE_NAMES))
             || (i > 1

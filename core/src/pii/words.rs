@@ -447,8 +447,9 @@ impl<'a> Words<'a> {
     }
 
     /// What word `i`, a `name` key, names (`place` of `placeName:`, `city`
-    /// of `city_name=`): the part before a camelCase key's `Name` hump, or
-    /// the word joined before a `name` key; a [`Gap::Key`] after it.
+    /// of `city_name=`, `merchant` of `{"merchant":{"name":`): the part
+    /// before a camelCase key's `Name` hump, or the word joined before a
+    /// `name` key or whose object it opens; a [`Gap::Key`] after it.
     pub(crate) fn name_key_head(&self, i: usize) -> Option<&'a [u8]> {
         if self.w.get(i + 1).is_none_or(|y| y.gap != Gap::Key) {
             return None;
@@ -464,9 +465,10 @@ impl<'a> Words<'a> {
         }
         let x = self.w.get(i)?;
         let p = self.w.get(i.checked_sub(1)?)?;
-        (self.is(i, "name") && matches!(x.gap, Gap::Join(b'_' | b'-' | b'.')))
-            .then(|| b.get(p.s..p.e))
-            .flatten()
+        (self.is(i, "name")
+            && (matches!(x.gap, Gap::Join(b'_' | b'-' | b'.')) || self.nested_key(i)))
+        .then(|| b.get(p.s..p.e))
+        .flatten()
     }
 
     /// True when word `i` lowercased is one of the space-separated words
