@@ -474,6 +474,8 @@ positives = [
     scan("a name nested in a place's key, a place key's last hump and Cloudflare's city header name places",
          '{"location":{"name":"Zorvaby"}}; {"currentLocation":"Telmira"}; cf-ipcity: Kribaso',
          [("LOCATION", "Zorvaby"), ("LOCATION", "Telmira"), ("LOCATION", "Kribaso")]),
+    scan("the name on a card is a person's", 'name on card: Vuyo Mahlangu; {"nameOnCard":"Orquiz Quarshie"}',
+         [("PERSON", "Vuyo Mahlangu"), ("PERSON", "Orquiz Quarshie")]),
     scan("a mailbox's display name before its address is a person's",
          'From: Vuyo Mahlangu <vuyo@example.org>; "Orquiz Quarshie" <oq@example.org>; Aigerim <aigerim.n@example.org>',
          [("PERSON", "Vuyo Mahlangu"), ("EMAIL_ADDRESS", "vuyo@example.org"), ("PERSON", "Orquiz Quarshie"),

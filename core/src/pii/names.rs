@@ -672,15 +672,17 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
         && w.is(i - 1, APPROVING);
     // `on call: Abdizhamil`, `"sign_off": "Zoila"`, `approved: Emzar Ara`,
-    // `?greet=Ernie`, `{"name":[{"family":"Stanikzai"}]}`: a key that names
-    // who is on duty, signs off, approved or is greeted, or a part of a
+    // `?greet=Ernie`, `name on card: Vuyo Mahlangu`, `{"nameOnCard":`,
+    // `{"name":[{"family":"Stanikzai"}]}`: a key that names who is on duty,
+    // signs off, approved, is greeted or holds a card, or a part of a
     // person's name (see [`nested_name_part`]); like a role noun's key it
     // reads capitalised words only (`approved: yes`), and a lone one must
     // end the value.
     let duty_key = first.gap == Gap::Key
-        && (w.is(i, "approved greet greeting")
+        && (w.is(i, "approved greet greeting nameoncard")
             || on_duty(w, i).is_some()
             || (i > 0 && w.is(i, "off") && w.is(i - 1, "sign"))
+            || (i > 1 && w.is(i, "card") && w.is(i - 1, "on") && w.is(i - 2, "name"))
             || nested_name_part(w, i));
     // `pay Vimal Srigama for the cab ride`, `reimburse Rabit Zahri`: a
     // lower-case verb of payment before capitalised words.
@@ -2645,6 +2647,9 @@ mod tests {
             ("Approved by Zied; thanks", "Zied"),
             ("reviewed by Tolea.", "Tolea"),
             ("Meter reading 482; on call: Gulnar", "Gulnar"),
+            ("name on card: Vuyo Mahlangu", "Vuyo Mahlangu"),
+            (r#"{"nameOnCard":"Vuyo Mahlangu"}"#, "Vuyo Mahlangu"),
+            ("name_on_card=Aigerim", "Aigerim"),
             ("{\"note\":\"thanks\",\"sign_off\":\"Yolette\"}", "Yolette"),
             ("Billed per tile; Saul will sort out the tip", "Saul"),
             ("approved by Prof. Kowalski", "Kowalski"),
