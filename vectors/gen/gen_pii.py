@@ -467,8 +467,14 @@ positives = [
          "Kribaso airport",
          [("LOCATION", "Zorvaby"), ("LOCATION", "Telmira"), ("LOCATION", "Kribaso"), ("LOCATION", "Zorvaby"),
           ("LOCATION", "Telmira"), ("LOCATION", "Kribaso")]),
-    none("the ends of a shipment named in its terms, a distance from home and a database's port are nowhere",
-         "FOB Destination; FOB Origin; 10 km from Home; the Redis port"),
+    none("the ends of a shipment named in its terms, a distance from home, a database's port, a level of government "
+         "and what software is made in are nowhere",
+         "FOB Destination; FOB Origin; 10 km from Home; the Redis port; jurisdiction: Federal; made in Rust"),
+    scan("a label's Ship From, an origin, headquarters, a jurisdiction and where goods are roasted name places",
+         "Ship From: Zorvaby; country of origin: Telmira; HQ in Kribaso; jurisdiction: Zorvaby; "
+         "coffee roasted in Telmira",
+         [("LOCATION", "Zorvaby"), ("LOCATION", "Telmira"), ("LOCATION", "Kribaso"), ("LOCATION", "Zorvaby"),
+          ("LOCATION", "Telmira")]),
     none("a name nested in a merchant's, a token's or a product's key names the thing, no one",
          '{"merchant":{"name":"Kribaso Coffee"}}; {"token":{"name":"Wrapped Ether"}}; {"product":{"name":"Desk Lamp"}}'),
     scan("a name nested in a place's key, a place key's last hump and Cloudflare's city header name places",

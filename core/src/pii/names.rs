@@ -3076,8 +3076,10 @@ mod tests {
     }
 
     /// Distances, directions, a mayor, the Incoterms and `downtown` lead to
-    /// places, and so do airports and harbours after a town; the ends of a
-    /// shipment named in its terms do not.
+    /// places, and so do airports and harbours after a town, a label's
+    /// `Ship From`, an origin, headquarters, a jurisdiction, where goods
+    /// are grown or roasted and kiosks; the ends of a shipment named in its
+    /// terms, levels of government and `made in` do not.
     #[test]
     fn places_by_distance_direction_and_terms() {
         use EntityType::Location as L;
@@ -3091,6 +3093,13 @@ mod tests {
             "downtown Zorvaby",
             "Zorvaby airport",
             "Zorvaby harbour",
+            "Ship From: Zorvaby",
+            "country of origin: Zorvaby",
+            "HQ: Zorvaby",
+            "HQ in Zorvaby",
+            "jurisdiction: Zorvaby",
+            "coffee roasted in Zorvaby",
+            "kiosk in Zorvaby",
         ] {
             assert_eq!(found(text), [(L, "Zorvaby")], "{text}");
         }
@@ -3100,6 +3109,9 @@ mod tests {
             "rural Development",
             "10 km from Home",
             "Redis port",
+            "jurisdiction: Federal",
+            "HQ: Remote",
+            "made in Rust",
         ] {
             assert_eq!(found(text), [], "{text}");
         }

@@ -253,15 +253,15 @@ pub(crate) const NETWORKS: &str = "avalanche polygon base solana ethereum arbitr
 /// (`package held in Customs`), languages (`school in English`), rooms and
 /// parking spaces (`layover in Room 4`, `the venue is in Building 2`,
 /// `parking in Zone B`), units (`temperature in Celsius`) and spans of time
-/// (`departure in Minutes`), and the ends of a shipment named in its terms
-/// (`FOB Destination`).
+/// (`departure in Minutes`), the ends of a shipment named in its terms
+/// (`FOB Destination`) and levels of government (`jurisdiction: Federal`).
 const NO_PLACE: &str = "none null nil various multiple remote online virtual tbd unspecified \
                         anywhere everywhere nowhere worldwide global auto main hq headquarters \
                         customs transit storage quarantine english spanish french german arabic \
                         portuguese chinese mandarin hindi russian japanese permanent temporary \
                         enabled disabled building room floor suite zone lot level celsius \
                         fahrenheit kelvin minutes hours days weeks destination origin seller \
-                        buyer";
+                        buyer federal national international domestic local";
 
 /// Times that are no place alone (`conference in January`, `wedding in
 /// June`, `ride ended near Midnight`; the other months are stop words), and
@@ -338,7 +338,8 @@ pub(crate) const PLACE_NAMES: &str = "place city town village locality region lo
 const SITE_KEYS: &str = "office offices location locality localities district neighbourhood \
                          neighborhood depot depots warehouse warehouses airport harbour harbor \
                          near hub hubs zone zones departing stopover stopovers layover layovers \
-                         routes residence geo locations venue place ipcity";
+                         routes residence geo locations venue place ipcity hq headquarters \
+                         jurisdiction";
 
 /// Nouns of what is told of a place: after them `for` introduces one
 /// (`weather for Kongerslev`).
@@ -353,11 +354,13 @@ const WEATHER_IN: &str = "weather forecast forecasts rainfall sunrise sunset tem
 /// Gander`); not arrivals (`arrived at Checkout`).
 const STAYS: &str = "staying stayed layover stopover";
 
-/// Places of a service, of trade, of worship, of an event or a home, and
-/// meals, after which `in`, `near`, `around` or `outside` introduces a place
+/// Places of a service, of trade, of worship, of an event or a home,
+/// meals, and the making of goods, after which `in`, `near`, `around` or `outside` introduces a place
 /// with no determiner before them (`school in Dohar`, `wedding venue near
 /// Tandalti`, `the flat is in Natona`, `?flat_in=Luruaco`, `farms around
-/// Kampot`, `/farms-around/Kampot/`, `dinner in Ouidah`), and whose `branch`
+/// Kampot`, `/farms-around/Kampot/`, `dinner in Ouidah`, `HQ in Kribaso`,
+/// `roasted in Kampot`; not `made`, `built` or `printed`: `made in Rust`),
+/// and whose `branch`
 /// is a place key (`clinic branch: Kaliganj`); and relief, given where it is
 /// needed (`flood relief in Sakhipur`). Not in [`TRAVEL`]: their `from` and
 /// `to` lead to people and dates as often (`a note from school`, `wedding to
@@ -368,7 +371,9 @@ const VENUES: &str = "venue venues wedding school schools clinic clinics hospita
                       campus flat flats relief farm farms market markets restaurant cafe \
                       bakery church mosque temple stadium museum orchard vineyard ranch \
                       plantation pharmacy university universities doctor dentist concert \
-                      concerts office offices atm atms dinner lunch breakfast brunch parking";
+                      concerts office offices atm atms dinner lunch breakfast brunch parking \
+                      kiosk hq headquarters grown brewed roasted manufactured handmade harvested \
+                      woven distilled crafted";
 
 /// What may come before a site noun.
 const DETERMINERS: &str = "the a an our your their my pickup dropoff collection field head meeting";
@@ -530,7 +535,7 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
     // `clinic branch: Kaliganj`, `?ride_end=Gaurnadi`: a venue's branch, a
     // journey's end or start (see [`VENUES`], [`LEGS`]); `"placeName":
     // "Kobuleti"`, `city_name=Telavi`: a place's name (see [`PLACE_NAMES`]);
-    // `place of birth: Zaranj`.
+    // `place of birth: Zaranj`, `country of origin: Kampot`.
     let keyed = x.gap == Gap::Key
         && (w.cue(i - 1) & PLACE_KIND != 0
             || site(w, i - 1)
@@ -544,9 +549,9 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
                     || (w.is(i - 1, "end start") && w.is(i - 2, LEGS)))));
     let born = i >= 3
         && matches!(x.gap, Gap::Key | Gap::Break)
-        && w.is(i - 1, "birth")
+        && w.is(i - 1, "birth origin")
         && w.is(i - 2, "of")
-        && w.is(i - 3, "place city town country");
+        && w.is(i - 3, "place city town country region");
     let listed =
         i > 1 && x.gap == Gap::Comma && w.is(i - 1, SITES_AFTER) && w.is(i - 2, DETERMINERS);
     // `the village of Sauwerd`
@@ -601,13 +606,15 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
         return SURE;
     }
     // `ships from Dolores`, `ship_from=Belokany`, `{"route":{"from":
-    // "Curacautin"}}`: `from` after a lower-case noun of travel or of a way
-    // (not after those that lead from a sender too: [`FROM_SENDER`]). The
+    // "Curacautin"}}`, `Ship From: Kampot`: `from` after a lower-case noun
+    // of travel or of a way, or a label's Title-case one (not after those that lead from a sender too: [`FROM_SENDER`]). The
     // shapes first: the lists are read only after a lower-case word and
     // `from` (`from Lagos from Lagos …` reads none).
     if i >= 2
         && matches!(x.gap, Gap::Space | Gap::Key)
-        && w.w.get(i - 2).is_some_and(|p| p.shape == Shape::Lower)
+        && w.w.get(i - 2).is_some_and(|p| {
+            p.shape == Shape::Lower || (x.gap == Gap::Key && p.shape == Shape::Title)
+        })
         && w.is(i - 1, "from")
         && (w
             .w
