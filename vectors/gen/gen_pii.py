@@ -480,6 +480,9 @@ positives = [
     scan("a name nested in a place's key, a place key's last hump and Cloudflare's city header name places",
          '{"location":{"name":"Zorvaby"}}; {"currentLocation":"Telmira"}; cf-ipcity: Kribaso',
          [("LOCATION", "Zorvaby"), ("LOCATION", "Telmira"), ("LOCATION", "Kribaso")]),
+    none("values that name no one after a person's cue, and assistants after a weak cue, are no one",
+         "teacher: English; tenant: Staff; owner: Unassigned; guest: Remote; reviewed by Claude; "
+         "session with Claude; thanks Claude Code!"),
     scan("the name on a card is a person's", 'name on card: Vuyo Mahlangu; {"nameOnCard":"Orquiz Quarshie"}',
          [("PERSON", "Vuyo Mahlangu"), ("PERSON", "Orquiz Quarshie")]),
     scan("a mailbox's display name before its address is a person's",

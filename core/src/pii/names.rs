@@ -68,7 +68,7 @@ use super::mailbox::display_name;
 use super::namelike::Context::{Bounded, Cued};
 use super::places::{
     before_site, is_place, place_at, place_cue, place_len, region_at, toponym_head, Pending,
-    ROUTED, SURE,
+    NO_PLACE, ROUTED, SURE,
 };
 use super::words::{
     capital, hit, Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, PARTICLES, STOP,
@@ -888,6 +888,14 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         j += 1;
     }
     let end = end?;
+    // `owner: Unassigned`, `teacher: English`, `guest: Remote`: one word
+    // that names no one (see [`NOBODY`], `places::NO_PLACE`).
+    // A weak cue reads no assistant alone (see [`ASSISTANTS`]).
+    if units == 1
+        && (w.is(end, NOBODY) || w.is(end, NO_PLACE) || (!strong && w.is(end, ASSISTANTS)))
+    {
+        return None;
+    }
     // A key's value of words no list knows that goes on with a capitalised
     // stop word names a thing (`updatedBy: Release Bot`, `bank_account:
     // Savings Plus`, `repo_owner: Coinbase Developer Platform`, `created_by:
@@ -1239,7 +1247,16 @@ fn lone_before_verb(w: &mut Words<'_>, j: usize) -> bool {
         && !is_org(w, j)
 }
 
-/// Voice and chat assistants named like people (`ask Alexa about …`).
+/// Values of a person's key or words after a person's cue that name no one
+/// (`owner: Unassigned`, `tenant: Staff`, `patient Approved`); the values
+/// that name no place name no one either (`places::NO_PLACE`: `teacher:
+/// English`, `guest: Remote`).
+const NOBODY: &str = "unassigned unknown anonymous staff approved pending declined rejected \
+                      everyone nobody someone anyone self";
+
+/// Voice and chat assistants named like people (`ask Alexa about …`): a
+/// weak cue reads none of them alone (`reviewed by Claude`, `session with
+/// Claude`; `from Claude Dubois` is a person).
 const ASSISTANTS: &str = "siri alexa claude cortana";
 
 /// True when word `i`, a known given name ([`plain_given`]) and no
@@ -3147,6 +3164,28 @@ mod tests {
         ] {
             assert_eq!(found(text), [], "{text}");
         }
+    }
+
+    /// Values that name no one are no person after any cue, and assistants
+    /// are none after a weak one; a strong cue and a surname still read them.
+    #[test]
+    fn nobody_values_and_assistants() {
+        use EntityType::Person as P;
+        for text in [
+            "teacher: English",
+            "tenant: Staff",
+            "patient Approved",
+            "owner: Unassigned",
+            "guest: Remote",
+            "reviewed by Claude",
+            "chatted with Claude",
+            "session with Claude",
+            "thanks Claude Code!",
+        ] {
+            assert_eq!(found(text), [], "{text}");
+        }
+        assert_eq!(found("payer: Claude"), [(P, "Claude")]);
+        assert_eq!(found("from Claude Dubois"), [(P, "Claude Dubois")]);
     }
 
     /// A greeting or a sign-off before two Title-case words that end the

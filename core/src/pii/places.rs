@@ -255,7 +255,8 @@ pub(crate) const NETWORKS: &str = "avalanche polygon base solana ethereum arbitr
 /// `parking in Zone B`), units (`temperature in Celsius`) and spans of time
 /// (`departure in Minutes`), the ends of a shipment named in its terms
 /// (`FOB Destination`) and levels of government (`jurisdiction: Federal`).
-const NO_PLACE: &str = "none null nil various multiple remote online virtual tbd unspecified \
+pub(crate) const NO_PLACE: &str =
+    "none null nil various multiple remote online virtual tbd unspecified \
                         anywhere everywhere nowhere worldwide global auto main hq headquarters \
                         customs transit storage quarantine english spanish french german arabic \
                         portuguese chinese mandarin hindi russian japanese permanent temporary \
