@@ -483,6 +483,9 @@ positives = [
     none("values that name no one after a person's cue, and assistants after a weak cue, are no one",
          "teacher: English; tenant: Staff; owner: Unassigned; guest: Remote; reviewed by Claude; "
          "session with Claude; thanks Claude Code!"),
+    scan("a direction before a listed place is part of its name, and no person's",
+         "customer region North America; sold in Southern California; Greater London",
+         [("LOCATION", "North America"), ("LOCATION", "Southern California"), ("LOCATION", "Greater London")]),
     scan("the name on a card is a person's", 'name on card: Vuyo Mahlangu; {"nameOnCard":"Orquiz Quarshie"}',
          [("PERSON", "Vuyo Mahlangu"), ("PERSON", "Orquiz Quarshie")]),
     scan("a mailbox's display name before its address is a person's",

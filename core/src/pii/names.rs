@@ -68,7 +68,7 @@ use super::mailbox::display_name;
 use super::namelike::Context::{Bounded, Cued};
 use super::places::{
     before_site, is_place, place_at, place_cue, place_len, region_at, toponym_head, Pending,
-    NO_PLACE, ROUTED, SURE,
+    DIRECTIONS, NO_PLACE, ROUTED, SURE,
 };
 use super::words::{
     capital, hit, Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, PARTICLES, STOP,
@@ -171,9 +171,15 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             if place_cue(w, i) == SURE || before_site(w, i) {
                 return None;
             }
-            // A multi-word place (San Francisco, New York) or a known
-            // organisation (Morgan Stanley) is not a name.
-            if place_len(w, i) >= 2 || is_org(w, i) {
+            // A multi-word place (San Francisco, New York, Greater London:
+            // see `places::DIRECTIONS`) or a known organisation (Morgan
+            // Stanley) is not a name.
+            if place_len(w, i) >= 2
+                || is_org(w, i)
+                || (w.is(i, DIRECTIONS)
+                    && w.w.get(i + 1).is_some_and(|y| y.gap == Gap::Space)
+                    && place_len(w, i + 1) > 0)
+            {
                 return None;
             }
             // `From: Vuyo Mahlangu <vuyo@example.org>`: a mailbox's name.
@@ -3164,6 +3170,23 @@ mod tests {
         ] {
             assert_eq!(found(text), [], "{text}");
         }
+    }
+
+    /// A direction before a listed place is part of its name, and no
+    /// person's.
+    #[test]
+    fn directions_before_places() {
+        use EntityType::Location as L;
+        for (text, place) in [
+            ("customer region North America", "North America"),
+            ("ships to North America", "North America"),
+            ("Upper Egypt", "Upper Egypt"),
+            ("sold in Southern California", "Southern California"),
+            ("Greater London", "Greater London"),
+        ] {
+            assert_eq!(found(text), [(L, place)], "{text}");
+        }
+        assert_eq!(found("The North Face jacket"), []);
     }
 
     /// Values that name no one are no person after any cue, and assistants

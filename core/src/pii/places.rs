@@ -205,8 +205,16 @@ pub(crate) fn place_at(
         && w.w
             .get(i + 1)
             .is_some_and(|y| y.gap == Gap::Space && capital(y.shape));
-    // ... and one right after a capitalised word that is no place or stop
-    // word is a surname or part of a name (Stig Albuquerque, Celestina
+    // `North America`, `Upper Egypt`, `Southern California`: a direction
+    // before a listed place is part of its name.
+    let directed = i > 0
+        && x.gap == Gap::Space
+        && w.w.get(i - 1).is_some_and(|p| p.shape == Shape::Title)
+        && w.hit_end != i
+        && w.is(i - 1, DIRECTIONS);
+    let first = if directed { i - 1 } else { i };
+    // ... and one right after a capitalised word that is no place, stop
+    // word or direction is a surname or part of a name (Stig Albuquerque, Celestina
     // Salvador distillery), unless that word ends a finding of two words or
     // more (`John Smith Boston`): it is replaced, and the rescan would find
     // the place alone. After a one-word name (`by Daniele Çorlu`) it is that
@@ -214,6 +222,7 @@ pub(crate) fn place_at(
     if n == 1
         && !cue
         && !paired
+        && !directed
         && x.gap == Gap::Space
         && i > 0
         && w.hit_end != i
@@ -235,7 +244,7 @@ pub(crate) fn place_at(
         return None;
     }
     let score = if ambiguous { 700 } else { 800 };
-    let h = hit(w, i, last, EntityType::Location, score)?;
+    let h = hit(w, first, last, EntityType::Location, score)?;
     if org {
         pending.0.push((i, h));
         return None;
@@ -243,6 +252,13 @@ pub(crate) fn place_at(
     out.push(h);
     Some(last + 1)
 }
+
+/// Directions and parts of a region that start a place's name before a
+/// listed place (`North America`, `Central Asia`, `Upper Egypt`,
+/// `Greater London`), no person's.
+pub(crate) const DIRECTIONS: &str =
+    "north south east west central northern southern eastern western \
+                          northeast northwest southeast southwest upper lower greater";
 
 /// Chains whose networks x402 names (stop words too): the word after one
 /// names a network, never a place.
