@@ -476,7 +476,8 @@ positives = [
          [("LOCATION", "Zorvaby"), ("LOCATION", "Telmira"), ("LOCATION", "Kribaso"), ("LOCATION", "Zorvaby"),
           ("LOCATION", "Telmira")]),
     none("a name nested in a merchant's, a token's or a product's key names the thing, no one",
-         '{"merchant":{"name":"Kribaso Coffee"}}; {"token":{"name":"Wrapped Ether"}}; {"product":{"name":"Desk Lamp"}}'),
+         '{"merchant":{"name":"Kribaso Coffee"}}; {"token":{"name":"Wrapped Ether"}}; '
+         '{"product":{"name":"Desk Lamp"}}'),
     scan("a name nested in a place's key, a place key's last hump and Cloudflare's city header name places",
          '{"location":{"name":"Zorvaby"}}; {"currentLocation":"Telmira"}; cf-ipcity: Kribaso',
          [("LOCATION", "Zorvaby"), ("LOCATION", "Telmira"), ("LOCATION", "Kribaso")]),
@@ -486,6 +487,18 @@ positives = [
     scan("a direction before a listed place is part of its name, and no person's",
          "customer region North America; sold in Southern California; Greater London",
          [("LOCATION", "North America"), ("LOCATION", "Southern California"), ("LOCATION", "Greater London")]),
+    scan("expenses and travel: a station's or a drive's destination, a guesthouse, an offsite's venue and a per "
+         "diem's place are places; thanks again, a guest of, whom one met or dined with are people",
+         "taxi from the airport to Zorvaby; the drive to Telmira; a guesthouse in Kribaso; offsite held near Zorvaby; "
+         "per diem rate for Telmira; thanks again Gulsat!; guest of Messaoud; met Mago Kahar for lunch; "
+         "dinner with Gurban Latip (client)",
+         [("LOCATION", "Zorvaby"), ("LOCATION", "Telmira"), ("LOCATION", "Kribaso"), ("LOCATION", "Zorvaby"),
+          ("LOCATION", "Telmira"), ("PERSON", "Gulsat"), ("PERSON", "Messaoud"), ("PERSON", "Mago Kahar"),
+          ("PERSON", "Gurban Latip")]),
+    none("an invoice issued in a product, a hybrid conference, the guest of honour, /users/me/ and a seller's payout "
+         "path are no one and nowhere",
+         "invoice issued in Stripe; conference held in Hybrid; guest of Honour; https://a.example/users/me/orders; "
+         "https://a.example/sellers/payout/123"),
     scan("the name on a card is a person's", 'name on card: Vuyo Mahlangu; {"nameOnCard":"Orquiz Quarshie"}',
          [("PERSON", "Vuyo Mahlangu"), ("PERSON", "Orquiz Quarshie")]),
     scan("a mailbox's display name before its address is a person's",

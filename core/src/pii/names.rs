@@ -714,8 +714,11 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     // `Thanks, Amarilys`, `Kind regards, Zorvak Telmiri`: a sign-off that
     // opens its clause, a comma and a name (see [`SIGN_OFFS`]).
     let sign_off = comma && sign_off(w, i);
-    let strong = cue & STRONG != 0 || role || by_key || care_of || named_as || paid || duty_key;
-    let weak = !strong && (cue & WEAK != 0 || sign_off || contacted);
+    // `guest of Messaoud`, `wife of Zorvak Telmiri`: whose guest or kin.
+    let kin_of = spaced && i > 0 && w.is(i, "of") && w.is(i - 1, KIN_OF);
+    let strong =
+        cue & STRONG != 0 || role || by_key || care_of || named_as || paid || duty_key || kin_of;
+    let weak = !strong && (cue & WEAK != 0 || sign_off || contacted || greeting(w, i));
     if (!strong && !weak) || (comma && !sign_off && !(strong && lower_cue && !by_key)) {
         return None;
     }
@@ -1254,11 +1257,13 @@ fn lone_before_verb(w: &mut Words<'_>, j: usize) -> bool {
 }
 
 /// Values of a person's key or words after a person's cue that name no one
-/// (`owner: Unassigned`, `tenant: Staff`, `patient Approved`); the values
+/// (`owner: Unassigned`, `tenant: Staff`, `patient Approved`, `/users/me/`,
+/// `/sellers/payout/`, `/patients/intake/`); the values
 /// that name no place name no one either (`places::NO_PLACE`: `teacher:
 /// English`, `guest: Remote`).
 const NOBODY: &str = "unassigned unknown anonymous staff approved pending declined rejected \
-                      everyone nobody someone anyone self";
+                      everyone nobody someone anyone self me current new payout payouts intake \
+                      onboarding honour honor";
 
 /// Voice and chat assistants named like people (`ask Alexa about …`): a
 /// weak cue reads none of them alone (`reviewed by Claude`, `session with
@@ -1413,7 +1418,12 @@ fn on_duty(w: &Words<'_>, i: usize) -> Option<usize> {
 /// Lower-case verbs of contact whose object is a person (see `after_cue`):
 /// `ping Xime when it settles`, `remind Ercan to pay`. Not `call`, `text`
 /// or `email`, which name teams and products as often (`call Support`).
-const CONTACT_VERBS: &str = "ping remind nudge notify";
+const CONTACT_VERBS: &str = "ping remind nudge notify met meet";
+
+/// Guests and kin, before `of` and whose guest or kin they are: a strong
+/// cue (`guest of Messaoud`; see [`after_cue`]).
+const KIN_OF: &str = "guest guests wife husband widow son daughter mother father sister brother \
+                      friend friends child children parent parents";
 
 /// Verbs of assignment: with `to` after them, a cue whose lone word must
 /// read as a name (`assigned to Gunel`; not `escalated to Support`).
@@ -1646,7 +1656,7 @@ fn owned_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
 /// A product's name of two words may end a clause too (`paid for Hugging
 /// Face.`, `thanks Zoom Rooms!`).
 fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
-    if !w.ctx || !w.is(i, PAIR_CUES) {
+    if !w.ctx || !(w.is(i, PAIR_CUES) || thanked(w, i)) {
         return false;
     }
     let titled = (i + 1..=i + 2).all(|k| {
@@ -1662,13 +1672,13 @@ fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
         && (matches!(
             w.after(i + 2),
             0 | b'.' | b',' | b';' | b':' | b')' | b'"' | b'!'
-        ) || matches!(w.next_mark(i + 2), b'|' | b']' | b'\n')
+        ) || matches!(w.next_mark(i + 2), b'|' | b']' | b'(' | b'\n')
             || linker(w, i + 3))
 }
 
 /// The cues of [`clause_pair`]: weak cues, greetings and sign-offs.
 const PAIR_CUES: &str = "for by cc with of to from hi hello dear thanks welcome congrats regards \
-                         cheers best sincerely";
+                         cheers best sincerely met";
 
 /// Lower-case words that go on after a name without being its head noun
 /// (`requested by Juna Honan via agent`, `for Maria Garcia on Friday`,
@@ -1685,10 +1695,17 @@ fn linker(w: &Words<'_>, k: usize) -> bool {
 }
 
 /// True when the cue at word `i` is a greeting or thanks (`thanks Brid!`,
-/// `hello Sneha,`, `congrats Amara`): a lone capitalised word that ends the
+/// `hello Sneha,`, `congrats Amara`, `thanks again Gulsat!`): a lone
+/// capitalised word that ends the
 /// clause after it is a given name. Not `hey` (`hey Siri`, `hey Google`).
 fn greeting(w: &Words<'_>, i: usize) -> bool {
-    w.ctx && w.is(i, "thanks hello hi dear congrats")
+    w.ctx && (w.is(i, "thanks hello hi dear congrats") || thanked(w, i))
+}
+
+/// True when word `i` ends `thanks again` or `thank you` (`thanks again
+/// Gulsat!`, `thank you Vuyo Mahlangu`): a greeting (see [`greeting`]).
+fn thanked(w: &Words<'_>, i: usize) -> bool {
+    i > 0 && w.is(i, "again you") && w.is(i - 1, "thanks thank") && w.spaced_lower(i)
 }
 
 /// What a `name` key may name that is no person: a business, a product or
@@ -3167,6 +3184,46 @@ mod tests {
             "Kribaso Depot <depot@example.org>",
             "Aigerim <ops@example.org>",
             "Vuyo Mahlangu <not an address>",
+        ] {
+            assert_eq!(found(text), [], "{text}");
+        }
+    }
+
+    /// Expenses and travel: a station's or a drive's destination, a
+    /// guesthouse, an offsite's venue and a per diem's place are places;
+    /// thanks again, the guest of, whom one met and dined with are people;
+    /// `/users/me/` and `/sellers/payout/` are no one.
+    #[test]
+    fn expenses_travel_and_guests() {
+        use EntityType::{Location as L, Person as P};
+        for text in [
+            "taxi from the airport to Zorvaby",
+            "mileage claimed for the drive to Zorvaby",
+            "two nights at a guesthouse in Zorvaby",
+            "team offsite held near Zorvaby",
+            "per diem rate for Zorvaby",
+            "https://a.example/per-diem/Zorvaby/rates",
+            "https://a.example/offsites/Zorvaby/agenda",
+            "handwoven in Zorvaby",
+        ] {
+            assert_eq!(found(text), [(L, "Zorvaby")], "{text}");
+        }
+        for (text, name) in [
+            ("thanks again Gulsat!", "Gulsat"),
+            ("thank you Vuyo Mahlangu", "Vuyo Mahlangu"),
+            ("guest of Messaoud", "Messaoud"),
+            ("met Mago Kahar for lunch", "Mago Kahar"),
+            ("dinner with Gurban Latip (client)", "Gurban Latip"),
+        ] {
+            assert_eq!(found(text), [(P, name)], "{text}");
+        }
+        for text in [
+            "invoice issued in Stripe",
+            "conference held in Hybrid",
+            "drive to Success",
+            "guest of Honour",
+            "https://a.example/users/me/orders",
+            "https://a.example/sellers/payout/123",
         ] {
             assert_eq!(found(text), [], "{text}");
         }

@@ -272,7 +272,7 @@ pub(crate) const NETWORKS: &str = "avalanche polygon base solana ethereum arbitr
 /// (`departure in Minutes`), the ends of a shipment named in its terms
 /// (`FOB Destination`) and levels of government (`jurisdiction: Federal`).
 pub(crate) const NO_PLACE: &str =
-    "none null nil various multiple remote online virtual tbd unspecified \
+    "none null nil various multiple remote online virtual hybrid tbd unspecified \
                         anywhere everywhere nowhere worldwide global auto main hq headquarters \
                         customs transit storage quarantine english spanish french german arabic \
                         portuguese chinese mandarin hindi russian japanese permanent temporary \
@@ -345,7 +345,8 @@ pub(crate) const PLACE_NAMES: &str = "place city town village locality region lo
 /// `"depot": "Kongerslev"`, `/depots/Pogradec/stock`, `?near=Bibiani`,
 /// `hub: Batifa`, `?zone=Damboa`, `?departing=Jekulo`, `stopover: Gobu`,
 /// `/routes/Minas/stops`, `residence: Sachkhere`, `/geo/Gudauta/tiles`,
-/// `/locations/Kampot/`, `venue: Kampot`, `place=Kampot`, Cloudflare's
+/// `/locations/Kampot/`, `venue: Kampot`, `place=Kampot`, `/per-diem/Kaïs/`,
+/// `/offsites/Kaïs/agenda`, Cloudflare's
 /// `cf-ipcity: Kampot`), as a camelCase key's last hump too
 /// (`"currentLocation":`); not `origin`
 /// (`origin: Organic`), `store`, `stores` or `shop`, whose names are brands
@@ -356,7 +357,7 @@ const SITE_KEYS: &str = "office offices location locality localities district ne
                          neighborhood depot depots warehouse warehouses airport harbour harbor \
                          near hub hubs zone zones departing stopover stopovers layover layovers \
                          routes residence geo locations venue place ipcity hq headquarters \
-                         jurisdiction";
+                         jurisdiction guesthouses offsites diem";
 
 /// Nouns of what is told of a place: after them `for` introduces one
 /// (`weather for Kongerslev`).
@@ -376,7 +377,8 @@ const STAYS: &str = "staying stayed layover stopover";
 /// with no determiner before them (`school in Dohar`, `wedding venue near
 /// Tandalti`, `the flat is in Natona`, `?flat_in=Luruaco`, `farms around
 /// Kampot`, `/farms-around/Kampot/`, `dinner in Ouidah`, `HQ in Kribaso`,
-/// `roasted in Kampot`; not `made`, `built` or `printed`: `made in Rust`),
+/// `roasted in Kampot`, `a guesthouse in Aïn Taya`; not `made`, `built`,
+/// `printed` or `issued`: `made in Rust`, `invoice issued in Stripe`),
 /// and whose `branch`
 /// is a place key (`clinic branch: Kaliganj`); and relief, given where it is
 /// needed (`flood relief in Sakhipur`). Not in [`TRAVEL`]: their `from` and
@@ -390,7 +392,8 @@ const VENUES: &str = "venue venues wedding school schools clinic clinics hospita
                       plantation pharmacy university universities doctor dentist concert \
                       concerts office offices atm atms dinner lunch breakfast brunch parking \
                       kiosk hq headquarters grown brewed roasted manufactured handmade harvested \
-                      woven distilled crafted";
+                      woven distilled crafted handwoven handcrafted knitted guesthouse guesthouses \
+                      motel motels resort resorts lodge lodges inn offsite offsites";
 
 /// What may come before a site noun.
 const DETERMINERS: &str = "the a an our your their my pickup dropoff collection field head meeting";
@@ -661,9 +664,15 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
         return 0;
     }
     if w.is(i - 1, "to") {
+        // `taxi from the airport to Kaïs`, `mileage for the drive to Kazlų
+        // Ruda`: from a station, or a drive as a noun (not `drive to
+        // Success`).
+        let leg = w.is(i - 2, "airport station terminal")
+            || (i > 2 && w.is(i - 2, "drive") && w.is(i - 3, "the a our their"));
         return match (w.is(i - 2, TRAVEL), w.is(i - 2, TO_PERSON)) {
             (true, true) => ROUTED,
             (true, false) => SURE,
+            _ if leg => SURE,
             _ => 0,
         };
     }
@@ -685,14 +694,22 @@ pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
             || site(w, i - 2)
             || (i > 2 && w.is(i - 2, "is are") && (site(w, i - 3) || w.is(i - 3, VENUES)))
             || (i > 2
+                && w.is(i - 2, "held hosted")
+                && (w.is(i - 3, VENUES) || w.is(i - 3, TRAVEL)))
+            || (i > 2
                 && w.is(
                     i - 2,
                     "ends starts begins finishes ended started began finished",
                 )
                 && w.is(i - 3, LEGS)));
     // `weather for Kongerslev`, `weather in Kampot` (see [`WEATHER`],
-    // [`WEATHER_IN`]); `stayed at Kampot` (see [`STAYS`]).
-    let weather = (w.is(i - 1, "for") && w.is(i - 2, WEATHER))
+    // [`WEATHER_IN`]); `stayed at Kampot` (see [`STAYS`]); `the offsite
+    // held near Tierra Blanca`: an event's venue.
+    // `per diem rate for Aïn Taya`: a per diem's rate is a place's.
+    let weather = (w.is(i - 1, "for")
+        && (w.is(i - 2, WEATHER)
+            || w.is(i - 2, "diem")
+            || (i > 2 && w.is(i - 2, "rate rates") && w.is(i - 3, "diem"))))
         || (w.is(i - 1, "in") && w.is(i - 2, WEATHER_IN));
     let stay = w.is(i - 1, "at") && w.is(i - 2, STAYS);
     if sited || weather || stay {
