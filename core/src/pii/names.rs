@@ -1136,18 +1136,27 @@ const CHAINS: &str = "wendy macy denny claire carl lowe culver";
 const POSSESSED: &str = "share shares birthday gift gifts rent tip refund deposit salary wages \
                          allowance invoice bill payment fees fee cut half portion";
 
-/// True when word `i`, a known given name ([`plain_given`]) that opens a
-/// clause, owns what follows (`Kofi's share of the rent`, `Amara's
-/// birthday gift`): `'s` and a personal-record noun ([`OWN`]) or a thing
-/// owed ([`POSSESSED`]). Not a chain's name (`Wendy's order`, see
+/// What only a person has or uses of [`POSSESSED`] and more, after a lone
+/// word no list knows (`Guljahan's taxi home`; `Amazon's invoice` is a
+/// business's).
+const PERSONAL: &str = "birthday gift gifts tip salary wages allowance share shares taxi cab \
+                        ride flight trip hotel room meal dinner lunch ticket seat visa mileage";
+
+/// True when word `i`, opening a clause, owns what follows (`Kofi's share
+/// of the rent`, `Amara's birthday gift`, `Guljahan's taxi home`): `'s`
+/// and a personal-record noun ([`OWN`]), a thing owed ([`POSSESSED`]) or
+/// what only a person has after a known given name ([`plain_given`]), or what only a person has
+/// ([`PERSONAL`]) after a word no list knows that reads as a name
+/// ([`unknown_namelike`]). Not a chain's name (`Wendy's order`, see
 /// [`CHAINS`]).
 fn lone_owner(w: &mut Words<'_>, i: usize) -> bool {
     // The `s` of `'s` is a word of its own.
-    lower_after(w, i, b"'s ", 2)
-        && (w.is(i + 2, POSSESSED) || w.cue(i + 2) & OWN != 0)
-        && opens_clause(w, i)
-        && !w.is(i, CHAINS)
-        && plain_given(w, i)
+    if !lower_after(w, i, b"'s ", 2) || !opens_clause(w, i) || w.is(i, CHAINS) {
+        return false;
+    }
+    ((w.is(i + 2, POSSESSED) || w.is(i + 2, PERSONAL) || w.cue(i + 2) & OWN != 0)
+        && plain_given(w, i))
+        || (w.is(i + 2, PERSONAL) && unknown_namelike(w, i) && lone_name_word(w, i))
 }
 
 /// True when word `i`, a known given name ([`plain_given`]) that opens a
@@ -1458,7 +1467,11 @@ const PAY_VERBS: &str = "pay reimburse refund repay tip compensate";
 /// Verbs whose subject is a person, after a lone given name (see
 /// [`lone_subject`]): `Mahama said to bill the studio`. Not `says`, which
 /// products do as often (`Docs says`).
-const SUBJECT_VERBS: &str = "signs owes asks asked booked wrote emailed said told";
+const SUBJECT_VERBS: &str = "signs owes asks asked booked wrote emailed said told flew";
+
+/// Verbs of travel in the past whose subject is a person, after a pair
+/// (`Dowran Minou flew economy`; see [`owned_pair`]).
+const TRAVELLED: &str = "flew drove travelled traveled commuted";
 
 /// True when word `j`, a lone Title-case word of 3+ letters after a verb of
 /// payment or a thanks, is no place and a linking word follows it (`pay
@@ -1640,7 +1653,7 @@ fn owned_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
     });
     let verb = next.is_some_and(|z| z.gap == Gap::Space)
         && (w.cue(j + 1) & OWN != 0
-            || (present_verb(w, j + 1)
+            || ((present_verb(w, j + 1) || w.is(j + 1, TRAVELLED))
                 && w.w
                     .get(j + 2)
                     .is_some_and(|z| z.gap == Gap::Space && z.shape == Shape::Lower)
@@ -3214,6 +3227,8 @@ mod tests {
             ("guest of Messaoud", "Messaoud"),
             ("met Mago Kahar for lunch", "Mago Kahar"),
             ("dinner with Gurban Latip (client)", "Gurban Latip"),
+            ("Guljahan's taxi home after the event", "Guljahan"),
+            ("Modestas flew economy as per policy", "Modestas"),
         ] {
             assert_eq!(found(text), [(P, name)], "{text}");
         }
@@ -3224,6 +3239,7 @@ mod tests {
             "guest of Honour",
             "https://a.example/users/me/orders",
             "https://a.example/sellers/payout/123",
+            "Amazon's invoice",
         ] {
             assert_eq!(found(text), [], "{text}");
         }
