@@ -491,10 +491,12 @@ positives = [
          "diem's place are places; thanks again, a guest of, whom one met or dined with are people",
          "taxi from the airport to Zorvaby; the drive to Telmira; a guesthouse in Kribaso; offsite held near Zorvaby; "
          "per diem rate for Telmira; thanks again Gulsat!; guest of Messaoud; met Mago Kahar for lunch; "
-         "dinner with Gurban Latip (client); Guljahan's taxi home after the event",
+         "dinner with Gurban Latip (client); Guljahan's taxi home after the event; x; Dowran Minou flew economy; "
+         "passenger name Norkus/Giedrius",
          [("LOCATION", "Zorvaby"), ("LOCATION", "Telmira"), ("LOCATION", "Kribaso"), ("LOCATION", "Zorvaby"),
           ("LOCATION", "Telmira"), ("PERSON", "Gulsat"), ("PERSON", "Messaoud"), ("PERSON", "Mago Kahar"),
-          ("PERSON", "Gurban Latip"), ("PERSON", "Guljahan")]),
+          ("PERSON", "Gurban Latip"), ("PERSON", "Guljahan"), ("PERSON", "Dowran Minou"),
+          ("PERSON", "Norkus/Giedrius")]),
     none("an invoice issued in a product, a hybrid conference, the guest of honour, /users/me/ and a seller's payout "
          "path are no one and nowhere",
          "invoice issued in Stripe; conference held in Hybrid; guest of Honour; https://a.example/users/me/orders; "

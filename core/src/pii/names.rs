@@ -848,10 +848,21 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         if j > i + 1 {
             // `. ` joins after an initial only (`J. R. Smith`, not `By
             // Fewsats. Beneficiary …`).
+            // `passenger name Norkus/Giedrius`: a ticket's `Last/First`
+            // after a strong cue in free text.
+            let slash = |w: &Words<'_>| {
+                strong
+                    && !keyed
+                    && j == i + 2
+                    && w.w
+                        .get(j - 1)
+                        .is_some_and(|p| w.b.get(p.e..y.s) == Some(b"/".as_slice()))
+            };
             let joint = match y.gap {
                 Gap::Space => true,
                 Gap::DotSpace => w.w.get(j - 1).is_some_and(|p| p.shape == Shape::Initial),
                 Gap::Join(c) => keyed || c == b'-',
+                Gap::Key => slash(w),
                 _ => false,
             };
             if !joint {
@@ -1619,9 +1630,11 @@ const OBJECT_STARTS: &str = "the a an our your his her their its my this that th
 /// (`for Maria Garcia please`, `… tomorrow`, `… who`), and the verbs a
 /// name is the subject of whose form no suffix gives away: modals and
 /// auxiliaries (`Mrs Rogava will pick it up`, `… has paid`) and the
-/// irregular past tenses of paying and sending (`… paid the rest`).
+/// irregular past tenses of paying, sending and travelling (`… paid the
+/// rest`, `… flew economy`).
 const NOT_HEADS: &str = "will would shall should can could must might has had have was were are \
                          does did paid sent made bought sold gave got took left wrote said told \
+                         flew drove \
                          please thanks asap too instead here there then soon tomorrow yesterday \
                          tonight later who whose whom when where while";
 
@@ -3229,6 +3242,8 @@ mod tests {
             ("dinner with Gurban Latip (client)", "Gurban Latip"),
             ("Guljahan's taxi home after the event", "Guljahan"),
             ("Modestas flew economy as per policy", "Modestas"),
+            ("Dowran Minou flew economy as per policy", "Dowran Minou"),
+            ("passenger name Norkus/Giedrius", "Norkus/Giedrius"),
         ] {
             assert_eq!(found(text), [(P, name)], "{text}");
         }
@@ -3240,6 +3255,7 @@ mod tests {
             "https://a.example/users/me/orders",
             "https://a.example/sellers/payout/123",
             "Amazon's invoice",
+            "customer Acme/Support",
         ] {
             assert_eq!(found(text), [], "{text}");
         }
