@@ -538,6 +538,24 @@ const STATIONS: &str = "station terminal";
 /// How surely what comes before word `i` introduces a place in no gazetteer
 /// (see [`unlisted_place`]): [`SURE`], [`ROUTED`] or 0.
 pub(crate) fn place_cue(w: &mut Words<'_>, i: usize) -> u8 {
+    if let Some(c) = w
+        .place_cues
+        .get(i)
+        .map(core::cell::Cell::get)
+        .filter(|&c| c != 0)
+    {
+        return c - 1;
+    }
+    let c = place_cue_uncached(w, i);
+    if let Some(m) = w.place_cues.get(i) {
+        m.set(c + 1);
+    }
+    c
+}
+
+/// [`place_cue`], computed (it reads the words and their cues only, so it
+/// is memoised per word).
+fn place_cue_uncached(w: &mut Words<'_>, i: usize) -> u8 {
     let Some(x) = w.w.get(i).copied() else {
         return 0;
     };

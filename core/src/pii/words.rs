@@ -120,6 +120,9 @@ pub(crate) struct Words<'a> {
     /// Per word, the length of the place name starting there plus one (0:
     /// not yet looked up); see [`super::places::place_len`].
     pub(crate) place: Vec<core::cell::Cell<u8>>,
+    /// Per word, the place cue before it plus one (0: not yet computed);
+    /// see [`super::places::place_cue`].
+    pub(crate) place_cues: Vec<core::cell::Cell<u8>>,
     /// Per word, its flags ([`FIRST`]… [`PLACE_AMB`], with `DONE` once
     /// looked up); see [`Words::flags`].
     flags: Vec<core::cell::Cell<u16>>,
@@ -262,11 +265,13 @@ impl<'a> Words<'a> {
             prev_end = i;
         }
         let place = vec![core::cell::Cell::new(0); w.len()];
+        let place_cues = vec![core::cell::Cell::new(0); w.len()];
         let flags = vec![core::cell::Cell::new(0); w.len()];
         Words {
             b,
             w,
             place,
+            place_cues,
             flags,
             ctx: true,
             hit_end: usize::MAX,
