@@ -463,13 +463,13 @@ positives = [
          "meetup in Discord; workshop in Figma; arrived at Checkout; the market in Bitcoin"),
     scan("distances, directions, a mayor, the Incoterms, downtown, and airports and harbours after a town lead to "
          "places",
-         "10 km from Zorvaby; 5km north of Telmira; the mayor of Kribaso; FOB Zorvaby; downtown Telmira; "
+         "10 km from Zorvaby; 5km north of Telmira; the mayor of Kribaso; CIF Zorvaby; downtown Telmira; "
          "Kribaso airport",
          [("LOCATION", "Zorvaby"), ("LOCATION", "Telmira"), ("LOCATION", "Kribaso"), ("LOCATION", "Zorvaby"),
           ("LOCATION", "Telmira"), ("LOCATION", "Kribaso")]),
     none("the ends of a shipment named in its terms, a distance from home, a database's port, a level of government "
          "and what software is made in are nowhere",
-         "FOB Destination; FOB Origin; 10 km from Home; the Redis port; jurisdiction: Federal; made in Rust"),
+         "CIF Destination; EXW Origin; 10 km from Home; the Redis port; jurisdiction: Federal; made in Rust"),
     scan("a label's Ship From, an origin, headquarters, a jurisdiction and where goods are roasted name places",
          "Ship From: Zorvaby; country of origin: Telmira; HQ in Kribaso; jurisdiction: Zorvaby; "
          "coffee roasted in Telmira",

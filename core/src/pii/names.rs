@@ -1151,7 +1151,7 @@ const POSSESSED: &str = "share shares birthday gift gifts rent tip refund deposi
 /// word no list knows (`Guljahan's taxi home`; `Amazon's invoice` is a
 /// business's).
 const PERSONAL: &str = "birthday gift gifts tip salary wages allowance share shares taxi cab \
-                        ride flight trip hotel room meal dinner lunch ticket seat visa mileage";
+                        ride flight trip hotel room meal dinner ticket seat visa mileage";
 
 /// True when word `i`, opening a clause, owns what follows (`Kofi's share
 /// of the rent`, `Amara's birthday gift`, `Guljahan's taxi home`): `'s`
@@ -3154,7 +3154,7 @@ mod tests {
             "20 miles outside Zorvaby",
             "5km north of Zorvaby",
             "the mayor of Zorvaby",
-            "FOB Zorvaby",
+            "CIF Zorvaby",
             "EXW Zorvaby",
             "downtown Zorvaby",
             "Zorvaby airport",
@@ -3170,8 +3170,8 @@ mod tests {
             assert_eq!(found(text), [(L, "Zorvaby")], "{text}");
         }
         for text in [
-            "FOB Destination",
-            "FOB Origin",
+            "CIF Destination",
+            "EXW Origin",
             "rural Development",
             "10 km from Home",
             "Redis port",

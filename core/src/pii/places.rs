@@ -270,7 +270,7 @@ pub(crate) const NETWORKS: &str = "avalanche polygon base solana ethereum arbitr
 /// parking spaces (`layover in Room 4`, `the venue is in Building 2`,
 /// `parking in Zone B`), units (`temperature in Celsius`) and spans of time
 /// (`departure in Minutes`), the ends of a shipment named in its terms
-/// (`FOB Destination`) and levels of government (`jurisdiction: Federal`).
+/// (`CIF Destination`) and levels of government (`jurisdiction: Federal`).
 pub(crate) const NO_PLACE: &str =
     "none null nil various multiple remote online virtual hybrid tbd unspecified \
                         anywhere everywhere nowhere worldwide global auto main hq headquarters \
@@ -388,9 +388,9 @@ const STAYS: &str = "staying stayed layover stopover";
 /// a determiner (see [`SITES`]).
 const VENUES: &str = "venue venues wedding school schools clinic clinics hospital college \
                       campus flat flats relief farm farms market markets restaurant cafe \
-                      bakery church mosque temple stadium museum orchard vineyard ranch \
+                      church mosque temple stadium museum orchard vineyard ranch \
                       plantation pharmacy university universities doctor dentist concert \
-                      concerts office offices atm atms dinner lunch breakfast brunch parking \
+                      concerts office offices atm atms dinner breakfast brunch parking \
                       kiosk hq headquarters grown brewed roasted manufactured handmade harvested \
                       woven distilled crafted handwoven handcrafted knitted guesthouse guesthouses \
                       motel motels resort resorts lodge lodges inn offsite offsites";
@@ -598,7 +598,7 @@ fn place_cue_uncached(w: &mut Words<'_>, i: usize) -> u8 {
         && w.is(i - 1, "of")
         && w.w.get(i - 1).is_some_and(|p| p.gap == Gap::Space)
         && (w.cue(i - 2) & PLACE_KIND != 0 || w.is(i - 2, DWELLERS));
-    // `10 km from Zorvaby`, `FOB Kribaso`, `downtown Telmira`.
+    // `10 km from Zorvaby`, `CIF Kribaso`, `downtown Telmira`.
     let far = i > 1
         && x.gap == Gap::Space
         && w.spaced_lower(i - 1)
@@ -746,11 +746,11 @@ const DWELLERS: &str = "resident residents native natives citizen citizens outsk
 /// (`10 km from Zorvaby`, `20 miles outside Kribaso`).
 const DISTANCES: &str = "km kms kilometres kilometers kilometre kilometer mi mile miles";
 
-/// The Incoterms rules, each named with a place (`FOB Kribaso`, `EXW
+/// The Incoterms rules, each named with a place (`CIF Kribaso`, `EXW
 /// Zorvaby`), and the lower-case words before a town that say where in it
 /// (`downtown Zorvaby`); not `rural` or `central` (`rural Development
 /// Bank`, `central Limit`).
-const BEFORE_PLACE: &str = "fob fas fca cif cfr cpt cip dap dpu ddp exw downtown uptown";
+const BEFORE_PLACE: &str = "fas fca cif cfr cpt cip dap dpu ddp exw downtown uptown";
 
 /// True when word `i` is one end of a route after a noun of travel: `from`
 /// it `to` another title-case word (`train from Zorvaby to Telmira`,
