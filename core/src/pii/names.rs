@@ -1154,12 +1154,12 @@ const PERSONAL: &str = "birthday gift gifts tip salary wages allowance share sha
                         ride flight trip hotel room meal dinner ticket seat visa mileage";
 
 /// True when word `i`, opening a clause, owns what follows (`Kofi's share
-/// of the rent`, `Amara's birthday gift`, `Guljahan's taxi home`): `'s`
-/// and a personal-record noun ([`OWN`]), a thing owed ([`POSSESSED`]) or
-/// what only a person has after a known given name ([`plain_given`]), or what only a person has
-/// ([`PERSONAL`]) after a word no list knows that reads as a name
-/// ([`unknown_namelike`]). Not a chain's name (`Wendy's order`, see
-/// [`CHAINS`]).
+/// of the rent`, `Amara's birthday gift`, `Guljahan's taxi home`): `'s` and
+/// a personal-record noun ([`OWN`]), a thing owed ([`POSSESSED`]) or what
+/// only a person has ([`PERSONAL`]) after a known given name
+/// ([`plain_given`]); only the last after a word no list knows that reads
+/// as a name ([`unknown_namelike`]). Not a chain's name (`Wendy's order`,
+/// see [`CHAINS`]).
 fn lone_owner(w: &mut Words<'_>, i: usize) -> bool {
     // The `s` of `'s` is a word of its own.
     if !lower_after(w, i, b"'s ", 2) || !opens_clause(w, i) || w.is(i, CHAINS) {
@@ -1722,8 +1722,7 @@ fn linker(w: &Words<'_>, k: usize) -> bool {
 
 /// True when the cue at word `i` is a greeting or thanks (`thanks Brid!`,
 /// `hello Sneha,`, `congrats Amara`, `thanks again Gulsat!`): a lone
-/// capitalised word that ends the
-/// clause after it is a given name. Not `hey` (`hey Siri`, `hey Google`).
+/// capitalised word that ends the clause after it is a given name. Not `hey` (`hey Siri`, `hey Google`).
 fn greeting(w: &Words<'_>, i: usize) -> bool {
     w.ctx && (w.is(i, "thanks hello hi dear congrats") || thanked(w, i))
 }

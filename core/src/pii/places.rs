@@ -256,9 +256,9 @@ pub(crate) fn place_at(
 /// Directions and parts of a region that start a place's name before a
 /// listed place (`North America`, `Central Asia`, `Upper Egypt`,
 /// `Greater London`), no person's.
-pub(crate) const DIRECTIONS: &str =
-    "north south east west central northern southern eastern western \
-                          northeast northwest southeast southwest upper lower greater";
+pub(crate) const DIRECTIONS: &str = "north south east west central northern southern eastern \
+                                    western northeast northwest southeast southwest upper lower \
+                                    greater";
 
 /// Chains whose networks x402 names (stop words too): the word after one
 /// names a network, never a place.
@@ -372,16 +372,16 @@ const WEATHER_IN: &str = "weather forecast forecasts rainfall sunrise sunset tem
 /// Gander`); not arrivals (`arrived at Checkout`).
 const STAYS: &str = "staying stayed layover stopover";
 
-/// Places of a service, of trade, of worship, of an event or a home,
-/// meals, and the making of goods, after which `in`, `near`, `around` or `outside` introduces a place
-/// with no determiner before them (`school in Dohar`, `wedding venue near
-/// Tandalti`, `the flat is in Natona`, `?flat_in=Luruaco`, `farms around
-/// Kampot`, `/farms-around/Kampot/`, `dinner in Ouidah`, `HQ in Kribaso`,
-/// `roasted in Kampot`, `a guesthouse in Aïn Taya`; not `made`, `built`,
-/// `printed` or `issued`: `made in Rust`, `invoice issued in Stripe`),
-/// and whose `branch`
-/// is a place key (`clinic branch: Kaliganj`); and relief, given where it is
-/// needed (`flood relief in Sakhipur`). Not in [`TRAVEL`]: their `from` and
+/// Places of a service, of trade, of worship, of an event, of a stay or a
+/// home, meals, and the making of goods, after which `in`, `near`, `around`
+/// or `outside` introduces a place with no determiner before them (`school
+/// in Dohar`, `wedding venue near Tandalti`, `the flat is in Natona`,
+/// `?flat_in=Luruaco`, `farms around Kampot`, `/farms-around/Kampot/`,
+/// `dinner in Ouidah`, `HQ in Kribaso`, `roasted in Kampot`, `a guesthouse in
+/// Aïn Taya`; not `made`, `built`, `printed` or `issued`: `made in Rust`,
+/// `invoice issued in Stripe`), and whose `branch` is a place key (`clinic
+/// branch: Kaliganj`); and relief, given where it is needed (`flood relief
+/// in Sakhipur`). Not in [`TRAVEL`]: their `from` and
 /// `to` lead to people and dates as often (`a note from school`, `wedding to
 /// Anne`). Not warehouses (`warehouse in Snowflake` is a data warehouse),
 /// `gym` or `marathon` (`marathon in Strava`), nor `store` and `shop` without
