@@ -7,6 +7,7 @@
 //! address (`Acme Payouts <noreply@mailer.example>`): no person.
 
 use super::cues::ORG;
+use super::hit::is_among;
 use super::places::is_place;
 use super::words::{Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, STOP};
 
@@ -19,31 +20,9 @@ const MAX_ADDR: usize = 256;
 
 /// Local parts of the addresses that roles and systems write from, not
 /// people (`noreply@`, `billing@`).
-const ROLE_LOCALS: &[&[u8]] = &[
-    b"noreply",
-    b"no-reply",
-    b"donotreply",
-    b"do-not-reply",
-    b"support",
-    b"billing",
-    b"info",
-    b"hello",
-    b"team",
-    b"notifications",
-    b"notification",
-    b"alerts",
-    b"admin",
-    b"sales",
-    b"help",
-    b"contact",
-    b"accounts",
-    b"payments",
-    b"receipts",
-    b"orders",
-    b"mailer",
-    b"news",
-    b"newsletter",
-];
+const ROLE_LOCALS: &str = "noreply no-reply donotreply do-not-reply support billing info hello \
+                           team notifications notification alerts admin sales help contact \
+                           accounts payments receipts orders mailer news newsletter";
 
 /// Sites a mailbox may be named for (`Paris Office <paris@acme.example>`).
 const SITES: &str = "office branch store shop desk hq depot warehouse";
@@ -115,7 +94,7 @@ pub(crate) fn display_name(w: &mut Words<'_>, i: usize) -> Option<usize> {
         }
         j += 1;
     };
-    if ROLE_LOCALS.iter().any(|r| local.eq_ignore_ascii_case(r)) {
+    if is_among(local, ROLE_LOCALS) {
         return None;
     }
     let mut buf = [0u8; KEY_MAX];

@@ -1481,7 +1481,8 @@ const PAY_VERBS: &str = "pay reimburse refund repay tip compensate";
 const SUBJECT_VERBS: &str = "signs owes asks asked booked wrote emailed said told flew";
 
 /// Verbs of travel in the past whose subject is a person, after a pair
-/// (`Dowran Minou flew economy`; see [`owned_pair`]).
+/// (`Dowran Minou flew economy`; see [`owned_pair`]), and so no head noun
+/// ([`head_noun`]).
 const TRAVELLED: &str = "flew drove travelled traveled commuted";
 
 /// True when word `j`, a lone Title-case word of 3+ letters after a verb of
@@ -1576,6 +1577,7 @@ fn head_noun(w: &mut Words<'_>, mut b: usize) -> bool {
         && word.len() >= 3
         && c == 0
         && !super::hit::is_among(word, NOT_HEADS)
+        && !super::hit::is_among(word, TRAVELLED)
         && w.flags(b + 1) & STOP == 0
         && (!word.ends_with(b"ed") || super::hit::is_among(word, ED_NOUNS))
         && !(word.ends_with(b"ly") && word.len() >= 4)
@@ -1630,11 +1632,10 @@ const OBJECT_STARTS: &str = "the a an our your his her their its my this that th
 /// (`for Maria Garcia please`, `… tomorrow`, `… who`), and the verbs a
 /// name is the subject of whose form no suffix gives away: modals and
 /// auxiliaries (`Mrs Rogava will pick it up`, `… has paid`) and the
-/// irregular past tenses of paying, sending and travelling (`… paid the
-/// rest`, `… flew economy`).
+/// irregular past tenses of paying and sending (`… paid the rest`; those of
+/// travelling are [`TRAVELLED`]).
 const NOT_HEADS: &str = "will would shall should can could must might has had have was were are \
                          does did paid sent made bought sold gave got took left wrote said told \
-                         flew drove \
                          please thanks asap too instead here there then soon tomorrow yesterday \
                          tonight later who whose whom when where while";
 

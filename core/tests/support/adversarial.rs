@@ -220,6 +220,15 @@ pub fn cases() -> Vec<(&'static str, String)> {
         ("slug-file", fill("/telmirov-zorvak.csv&")),
         ("slug-json", fill("\"zorvak.telmirov\",")),
         ("toponym", fill("Puerto San Villa ")),
+        // A mailbox's display name before an address, closed and not
+        // (`pii::mailbox`), a ticket's `Last/First`, greeted pairs, a
+        // distance and a direction before every town, a nested name key.
+        ("mailbox", fill("From: Vuyo Mahlangu <vuyo@ex.org>, ")),
+        ("mailbox-open", fill("Vuyo Mahlangu <vuyo.mahlangu.")),
+        ("ticket", fill("passenger name Norkus/Giedrius/")),
+        ("greeted", fill("thanks again Vuyo Mahlangu! ")),
+        ("distance", fill("10 km north of Zorvak ")),
+        ("nested-name", fill("{\"merchant\":{\"name\":\"Zorvak\"}}")),
         ("label-colon", fill("card:4111111111111111;ip:fe80::1 ")),
         ("bracketed", fill("(4111111111111111)(12)")),
         ("digit-ext", fill("/4111111111111111.json?")),
