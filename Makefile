@@ -33,7 +33,7 @@ test: setup-rust
 	@$(MAKE) --no-print-directory test-serial
 
 ## test-serial: every test, one after another (what `make test` runs once test-compile and test-fetch are done)
-test-serial: setup-rust lint vectors-check test-core test-fuzz-replay test-component lint-python test-python test-seed-suite test-langchain lint-js test-js test-e2e test-sidecar test-dist test-stores test-redis-cluster test-faults test-deploy
+test-serial: setup-rust lint vectors-check check-pii-heads test-core test-fuzz-replay test-component lint-python test-python test-seed-suite test-langchain lint-js test-js test-e2e test-sidecar test-dist test-stores test-redis-cluster test-faults test-deploy
 
 ## test-compile: every Rust build `make test` needs (clippy, the test binaries, the component, the npm glue, the
 ##               wasm-bindgen CLI, the sidecar), without running a test
@@ -180,6 +180,12 @@ bench-js-install: js-package
 ## bench-core: criterion benchmarks of the core (decision path, audit/MPA, PII)
 bench-core:
 	$(CARGO) bench -p presidio-x402-core --bench decision --bench audit_mpa --bench pii
+
+## check-pii-heads: no brand head word of a held-out PII generator is an engine word (the generators' own
+##                  assert, with the standard library alone; see experiments/pii/check_heads.py)
+.PHONY: check-pii-heads
+check-pii-heads:
+	$(PYTHON) experiments/pii/check_heads.py
 
 ## pii-eval: PII corpora (ours, held-out, the seed 0.3.0 corpus), P/R/F1, latency and the P/R sweep vs presidio-hardened-x402 0.3.0 -> experiments/results/pii.md, pii-grid.{md,json,png}
 .PHONY: pii-eval

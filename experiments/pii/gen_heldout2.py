@@ -20,17 +20,15 @@ Usage: gen_heldout2.py OUT.jsonl [--n 2400] [--seed 7919]
 """
 import argparse
 import json
-import os
 import re
 import urllib.parse
 
 import gen_corpus
+import split_gen
 from faker import Faker
 from names_world import FIRST as TUNE_FIRST
 from names_world import LAST as TUNE_LAST
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
 FAKER_VERSION = "40.54.0"
 LOCALES = ["en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "sv_SE", "pl_PL", "pt_BR", "tr_TR",
            "en_IN", "yo_NG", "fi_FI", "cs_CZ", "ro_RO"]
@@ -87,25 +85,8 @@ PERSON_URL = ["?holder_name=[{F}%20{L}]", "?attendee=[{f}.{l}]", "/authors/[{f}-
 BRAND_TEXT = ["; partner: {}", "; sponsored by {}", "; assets from the {}", "; {} collection"]
 
 
-def engine_words():
-    """Every lowercase word the engine's rules or lists contain."""
-    words = set()
-    src = os.path.join(ROOT, "core", "src", "pii")
-    for name in os.listdir(src):
-        if name.endswith(".rs"):
-            with open(os.path.join(src, name), encoding="utf-8") as f:
-                # The rules' code only: not the tests (the end of each file)
-                # nor comments, whose quoted examples are no word list.
-                code = re.sub(r"//.*", "", re.split(r"^#\[cfg\(test\)\]\nmod tests", f.read(), flags=re.M)[0])
-                # Word lists are space-separated literals, some continued over
-                # lines (a `\` before the line break).
-                words.update(re.sub(r"\\\n\s*", " ", w).lower()
-                             for w in re.findall(r'b?"([A-Za-z](?:[A-Za-z\' ]|\\\n\s*)*)"', code))
-    for name in ("orgs", "stop"):
-        with open(os.path.join(src, "data", name + ".txt"), encoding="ascii") as f:
-            for k, line in enumerate(f.read().split("\n"), start=1):
-                words.update(line[i:i + k] for i in range(0, len(line), k))
-    return {p for w in words for p in w.split()} | words
+# Kept here under its old name: the later generators call `gen_heldout2.engine_words()`.
+engine_words = split_gen.engine_words
 
 
 def name_pool():

@@ -14,6 +14,7 @@ Template syntax (never `str.format`, so JSON braces are literal):
 * `⟦` `⟧` mark the ground-truth PERSON span (removed from the output).
 """
 import json
+import os
 import re
 import unicodedata
 import urllib.parse
@@ -26,6 +27,7 @@ FAKER_VERSION = "40.54.0"
 NAME_RE = re.compile(r"[^\W\d_]{2,14}")
 LAST_RE = re.compile(r"[^\W\d_]+(?:[ '\-][^\W\d_]+){0,2}")
 OPEN, CLOSE = "\u27e6", "\u27e7"
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def latin(s):
@@ -86,6 +88,26 @@ def template_strings(spec):
 # writing a new split does not show a test split's phrasings.
 TEST_SPLITS = {"gen_heldout4", "gen_heldout5", "gen_heldout6", "gen_heldout9", "gen_heldout11", "gen_heldout13",
                "gen_heldout14"}
+
+def engine_words():
+    """Every lowercase word the engine's rules or lists contain."""
+    words = set()
+    src = os.path.join(ROOT, "core", "src", "pii")
+    for name in os.listdir(src):
+        if name.endswith(".rs"):
+            with open(os.path.join(src, name), encoding="utf-8") as f:
+                # The rules' code only: not the tests (the end of each file)
+                # nor comments, whose quoted examples are no word list.
+                code = re.sub(r"//.*", "", re.split(r"^#\[cfg\(test\)\]\nmod tests", f.read(), flags=re.M)[0])
+                # Word lists are space-separated literals, some continued over
+                # lines (a `\` before the line break).
+                words.update(re.sub(r"\\\n\s*", " ", w).lower()
+                             for w in re.findall(r'b?"([A-Za-z](?:[A-Za-z\' ]|\\\n\s*)*)"', code))
+    for name in ("orgs", "stop"):
+        with open(os.path.join(src, "data", name + ".txt"), encoding="ascii") as f:
+            for k, line in enumerate(f.read().split("\n"), start=1):
+                words.update(line[i:i + k] for i in range(0, len(line), k))
+    return {p for w in words for p in w.split()} | words
 
 
 def assert_apart(spec, others, known_words):
