@@ -312,17 +312,16 @@ impl SpendState {
 
     /// The compact serialised form (JSON; amounts as decimal strings).
     pub fn to_json(&self) -> Value {
-        let ledgers: serde_json::Map<String, Value> = self
-            .ledgers
-            .iter()
-            .map(|(k, b)| {
-                let rows: Vec<Value> = b
-                    .iter()
-                    .map(|(i, x)| json!([i, x.committed.0.to_string(), x.reserved.0.to_string()]))
-                    .collect();
-                (k.clone(), Value::Array(rows))
-            })
-            .collect();
+        // Inserted one by one, not collected: a collected map sorts its
+        // entries first, and each such site added a sort to the component.
+        let mut ledgers = serde_json::Map::new();
+        for (k, b) in &self.ledgers {
+            let rows = b
+                .iter()
+                .map(|(i, x)| json!([i, x.committed.0.to_string(), x.reserved.0.to_string()]))
+                .collect();
+            ledgers.insert(k.clone(), Value::Array(rows));
+        }
         let res: Vec<Value> = self
             .reservations
             .values()

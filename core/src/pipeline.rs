@@ -202,11 +202,11 @@ pub fn metrics_json(metrics: &[Metric]) -> Value {
         metrics
             .iter()
             .map(|m| {
-                let labels: serde_json::Map<String, Value> = m
-                    .labels
-                    .iter()
-                    .map(|(k, v)| ((*k).to_string(), Value::String(v.clone())))
-                    .collect();
+                // Inserted, not collected (see `SpendState::to_json`).
+                let mut labels = serde_json::Map::new();
+                for (k, v) in &m.labels {
+                    labels.insert((*k).to_string(), Value::String(v.clone()));
+                }
                 serde_json::json!({"name": m.name, "labels": labels, "observe": m.observe})
             })
             .collect(),
@@ -417,8 +417,13 @@ fn assess_into(
         a.metadata.extra = requirements.get("extra").cloned().unwrap_or(Value::Null);
         Ok(requirements)
     })();
-    a.pii_entities = std::mem::take(&mut scan.entities);
-    a.pii_entities.sort_unstable();
+    // In `EntityType` order (its derived `Ord`) without a sort: each sort
+    // instance costs the component kilobytes.
+    let found = std::mem::take(&mut scan.entities);
+    a.pii_entities = EntityType::ALL
+        .into_iter()
+        .filter(|e| found.contains(e))
+        .collect();
     a.pii_count = scan.count;
     a.requirements = pii_result?;
     offer.raw = Value::Null;

@@ -193,7 +193,12 @@ impl Fired {
 
     /// `{"<fraction> <window>": fired_at_ms}`.
     pub fn to_json(&self) -> Value {
-        Value::Object(self.0.iter().map(|(k, t)| (k.clone(), json!(t))).collect())
+        // Inserted, not collected (see `SpendState::to_json`).
+        let mut m = serde_json::Map::new();
+        for (k, t) in &self.0 {
+            m.insert(k.clone(), json!(t));
+        }
+        Value::Object(m)
     }
 
     /// Parses [`Fired::to_json`] output.

@@ -88,11 +88,11 @@ impl Quotes {
 
     /// `{"<key>": ["<amount>", paid_at_ms]}`.
     pub fn to_json(&self) -> Value {
-        let m: Map<String, Value> = self
-            .0
-            .iter()
-            .map(|(k, (a, t))| (k.clone(), json!([a.to_string(), t])))
-            .collect();
+        // Inserted, not collected (see `SpendState::to_json`).
+        let mut m = Map::new();
+        for (k, (a, t)) in &self.0 {
+            m.insert(k.clone(), json!([a.to_string(), t]));
+        }
         Value::Object(m)
     }
 
