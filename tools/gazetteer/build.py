@@ -292,8 +292,10 @@ def roles(exclude):
 # trigram's bytes, low NAMELIKE_BITS bits) into buckets, add-k smoothed, clipped
 # at the NAMELIKE_CLIP quantile of the magnitudes of the buckets seen, and
 # quantised to 4 bits (level l stands for (2l - 15) / 15 of the clip). Chosen on
-# the dev splits (experiments/results/namelike-proto.md): 2^12 buckets fit the
-# component, sums beat means, k barely matters. The positives are the name lists
+# the dev splits (experiments/results/namelike-proto.md): sums beat means, k
+# barely matters, and more buckets tell better (fewer trigrams share one); 2^12
+# fitted the component until 2026-12-06, 2^14 (8 KiB) since (see BUCKETS in
+# core/src/pii/namelike.rs). The positives are the name lists
 # and, since 2026-12-05, nomquamgender's given names that NAMELIKE_MIN_SOURCES of
 # its sources list (43,700 names; the lists keep only those of 12 sources, for
 # their bytes): the letters of names of more countries, at no cost in size. Chosen
@@ -302,7 +304,7 @@ def roles(exclude):
 # +17 (6), +7 (9), with 2-3 more false positives on v19 (Cambodian villages read
 # as names) and none on any PII-free part or hard negative.
 NAMELIKE_MIN_SOURCES = 6
-NAMELIKE_BITS = 12
+NAMELIKE_BITS = 14
 NAMELIKE_K = 0.5
 NAMELIKE_CLIP = 0.99
 
