@@ -692,6 +692,18 @@ positives = [
          [("PERSON", "John Smith"), ("EMAIL_ADDRESS", "js@example.com"), ("US_SSN", "123-45-6789"),
           ("CREDIT_CARD", "4111111111111111"), ("PHONE_NUMBER", "(415) 555-2671"),
           ("IBAN_CODE", "DE89370400440532013000"), ("IP_ADDRESS", "10.0.0.1"), ("LOCATION", "Berlin")]),
+    scan("what is told of a place (air quality, a UV index, sunset times, pollen, rainfall) names it",
+         "Air quality in Zorvaby; UV index for Telmira today; sunset times for Kribaso; pollen count for Zorvaby; "
+         "rainfall in Telmira",
+         [("LOCATION", "Zorvaby"), ("LOCATION", "Telmira"), ("LOCATION", "Kribaso"), ("LOCATION", "Zorvaby"),
+          ("LOCATION", "Telmira")]),
+    none("a sensor's humidity, a plan's air quality, tomorrow's pollen, a server's time zone and a business "
+         "signing off are nowhere and no one",
+         "humidity for Sensor; Air quality for Enterprise plans; Pollen count for Tomorrow; Timezone for Server; "
+         "Signed, Acme Corp"),
+    scan("a sign-off before two Title-case words that end the clause names a person, whatever their letters",
+         "signed, Desy Santoso; Warmly, Kagiso Seretse",
+         [("PERSON", "Desy Santoso"), ("PERSON", "Kagiso Seretse")]),
 ]
 
 # ------------------------------------------- templates, filter, score, action

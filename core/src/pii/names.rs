@@ -1709,7 +1709,7 @@ fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
 
 /// The cues of [`clause_pair`]: weak cues, greetings and sign-offs.
 const PAIR_CUES: &str = "for by cc with of to from hi hello dear thanks welcome congrats regards \
-                         cheers best sincerely met";
+                         cheers best sincerely met signed thx warmly";
 
 /// Lower-case words that go on after a name without being its head noun
 /// (`requested by Juna Honan via agent`, `for Maria Garcia on Friday`,
@@ -2733,6 +2733,10 @@ mod tests {
             ("refund per Priya", "Priya"),
             ("per Priya's request", "Priya"),
             ("signed, Zorvak Telmiri", "Zorvak Telmiri"),
+            // Letters that read as a name only after a cue: the sign-off
+            // and the clause's end read them (see `clause_pair`).
+            ("signed, Desy Santoso", "Desy Santoso"),
+            ("Warmly, Desy Santoso", "Desy Santoso"),
             ("nominee: Zorvak Telmiri", "Zorvak Telmiri"),
             ("{\"household\":\"Telmiri\"}", "Telmiri"),
             ("/hello?greet=Zorvak", "Zorvak"),
@@ -2744,6 +2748,7 @@ mod tests {
         }
         for text in [
             "Approved by Payroll",
+            "Signed, Acme Corp",
             "approved by Compliance; ok",
             "on call: none",
             "on call: Ops",
@@ -3354,10 +3359,21 @@ mod tests {
             "/locations/Zorvaby/hours",
             "venue: Zorvaby",
             "meeting point: Zorvaby",
+            "Air quality in Zorvaby",
+            "UV index for Zorvaby today",
+            "Sunrise and sunset times for Zorvaby",
+            "pollen count for Zorvaby",
+            "rainfall in Zorvaby",
+            "Timezone for Zorvaby",
         ] {
             assert_eq!(found(text), [(L, "Zorvaby")], "{text}");
         }
         for text in [
+            "Air quality for Enterprise plans",
+            "humidity for Sensor",
+            "Pollen count for Tomorrow",
+            "Timezone for Server",
+            "Rainfall in January",
             "temperature in Celsius",
             "departure in Minutes",
             "parking in Zone B",

@@ -284,7 +284,7 @@ pub(crate) const NO_PLACE: &str =
 /// June`, `ride ended near Midnight`; the other months are stop words), and
 /// may start one (`moving to May Pen`, `Spring Hill`).
 const TIMES: &str = "january april may june august spring summer autumn winter midnight noon \
-                     tonight morning evening weekend";
+                     tonight tomorrow yesterday morning evening weekend";
 
 /// Nouns and verbs of travel, of gatherings held somewhere, and verbs of
 /// residence, and places and times to stay, after which `in` or `to`
@@ -360,13 +360,36 @@ const SITE_KEYS: &str = "office offices location locality localities district ne
                          jurisdiction guesthouses offsites diem";
 
 /// Nouns of what is told of a place: after them `for` introduces one
-/// (`weather for Kongerslev`).
-const WEATHER: &str = "weather forecast forecasts tides temperature sunrise sunset timezone";
+/// (`weather for Kongerslev`, `pollen for Kampot`); not `humidity` (`humidity
+/// for Sensor A`).
+const WEATHER: &str = "weather forecast forecasts tides temperature sunrise sunset timezone \
+                       rainfall pollen climate";
 
 /// Those of [`WEATHER`] after which `in` introduces a place too (`weather in
 /// Kampot`; the units and languages that follow them are no place: see
 /// [`NO_PLACE`]); not `timezone` or `tides`.
-const WEATHER_IN: &str = "weather forecast forecasts rainfall sunrise sunset temperature";
+const WEATHER_IN: &str = "weather forecast forecasts rainfall sunrise sunset temperature humidity \
+                          pollen climate";
+
+/// Two-word nouns of what is told of a place, read as [`WEATHER_IN`]
+/// (`air quality in Kampot`, `sunset times for Kampot`, `UV index for
+/// Kampot`): each word of the first list before its head in the second.
+/// Not `prayer times` (`prayer times for Ramadan`).
+const TOLD_PAIRS: [(&str, &str); 5] = [
+    ("air", "quality"),
+    ("time", "zone"),
+    ("sunrise sunset", "times"),
+    ("uv", "index"),
+    ("pollen", "count"),
+];
+
+/// True when words `k - 1` and `k` are one of the [`TOLD_PAIRS`].
+fn told_pair(w: &Words<'_>, k: usize) -> bool {
+    k > 0
+        && TOLD_PAIRS
+            .iter()
+            .any(|&(a, b)| w.is(k, b) && w.is(k - 1, a))
+}
 
 /// Stays, after which `at` introduces a place (`stayed at Kampot`, `layover at
 /// Gander`); not arrivals (`arrived at Checkout`).
@@ -727,8 +750,9 @@ fn place_cue_uncached(w: &mut Words<'_>, i: usize) -> u8 {
     let weather = (w.is(i - 1, "for")
         && (w.is(i - 2, WEATHER)
             || w.is(i - 2, "diem")
+            || told_pair(w, i - 2)
             || (i > 2 && w.is(i - 2, "rate rates") && w.is(i - 3, "diem"))))
-        || (w.is(i - 1, "in") && w.is(i - 2, WEATHER_IN));
+        || (w.is(i - 1, "in") && (w.is(i - 2, WEATHER_IN) || told_pair(w, i - 2)));
     let stay = w.is(i - 1, "at") && w.is(i - 2, STAYS);
     if sited || weather || stay {
         SURE
