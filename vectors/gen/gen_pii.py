@@ -701,6 +701,10 @@ positives = [
          "signing off are nowhere and no one",
          "humidity for Sensor; Air quality for Enterprise plans; Pollen count for Tomorrow; Timezone for Server; "
          "Signed, Acme Corp"),
+    scan("a weak cue before two Title-case words that a word of names only follows (is, was, last) names a person",
+         "Delivery for Vuyo Mahlangu is pending; the order of Orquiz Quarshie was shipped; support for Apple Pay is "
+         "live; data from Yahoo Finance is delayed",
+         [("PERSON", "Vuyo Mahlangu"), ("PERSON", "Orquiz Quarshie")]),
     scan("a sign-off before two Title-case words that end the clause names a person, whatever their letters",
          "signed, Desy Santoso; Warmly, Kagiso Seretse",
          [("PERSON", "Desy Santoso"), ("PERSON", "Kagiso Seretse")]),

@@ -776,7 +776,7 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         // on slack`, `entered as keabetswe huamani`; see [`LINKERS`]).
         if open_word(f)
             && open_word(g)
-            && (clause_end || linker(w, i + 3))
+            && (clause_end || pair_linker(w, i + 3))
             && w.cue(i + 2) == 0
             && w.namelike_pair(i + 1, i + 2, if strong { Cued } else { Bounded })
         {
@@ -1704,7 +1704,7 @@ fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
             w.after(i + 2),
             0 | b'.' | b',' | b';' | b':' | b')' | b'"' | b'!'
         ) || matches!(w.next_mark(i + 2), b'|' | b']' | b'(' | b'\n')
-            || linker(w, i + 3))
+            || pair_linker(w, i + 3))
 }
 
 /// The cues of [`clause_pair`]: weak cues, greetings and sign-offs.
@@ -1723,6 +1723,14 @@ const LINKERS: &str =
 /// space: the name before it has ended.
 fn linker(w: &Words<'_>, k: usize) -> bool {
     w.spaced_lower(k) && w.is(k, LINKERS)
+}
+
+/// True when word `k` is a linking word ([`LINKERS`]) or one that goes on
+/// after a pair of names only (`for Vuyo Mahlangu is pending`, `the order of
+/// Vuyo Mahlangu was shipped`, `prepared by Vuyo Mahlangu last week`), not
+/// after a lone word (`thanks Slack is great`).
+fn pair_linker(w: &Words<'_>, k: usize) -> bool {
+    linker(w, k) || (w.spaced_lower(k) && w.is(k, "is was last next this"))
 }
 
 /// True when the cue at word `i` is a greeting or thanks (`thanks Brid!`,
@@ -3313,7 +3321,8 @@ mod tests {
     }
 
     /// A greeting or a sign-off before two Title-case words that end the
-    /// clause names a person, known to no list or not.
+    /// clause names a person, known to no list or not; so does a weak cue
+    /// before a pair that a word of names only follows.
     #[test]
     fn greeted_and_signed_pairs() {
         use EntityType::Person as P;
@@ -3322,10 +3331,21 @@ mod tests {
             ("thanks Orquiz Quarshie!", "Orquiz Quarshie"),
             ("Kind regards, Vuyo Mahlangu", "Vuyo Mahlangu"),
             ("hello Orquiz Quarshie.", "Orquiz Quarshie"),
+            // A pair after a weak cue, before a word that goes on after
+            // names only (see `pair_linker`).
+            ("Delivery for Vuyo Mahlangu is pending", "Vuyo Mahlangu"),
+            ("the order of Vuyo Mahlangu was shipped", "Vuyo Mahlangu"),
+            (
+                "Invoice prepared by Vuyo Mahlangu last week",
+                "Vuyo Mahlangu",
+            ),
         ] {
             assert_eq!(found(text), [(P, name)], "{text}");
         }
         for text in [
+            "support for Apple Pay is live",
+            "invoice for Premium Plan is due",
+            "data from Yahoo Finance is delayed",
             "thanks Vuyo Mahlangu Studio for the frames",
             "hello World",
             "best Match Rate.",
