@@ -3388,6 +3388,14 @@ mod tests {
         ] {
             assert_eq!(found(text), [(L, "Zorvaby")], "{text}");
         }
+        // A pair right after a word that introduces only places is never
+        // read as a name by its letters (see `unknown_pair`).
+        for text in [
+            "from our team in Otdam Souriya",
+            "?collected_in=Otdam Souriya",
+        ] {
+            assert!(found(text).iter().all(|(e, _)| *e == L), "{text}");
+        }
         for text in [
             "Air quality for Enterprise plans",
             "humidity for Sensor",
