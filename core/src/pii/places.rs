@@ -365,9 +365,10 @@ const SITE_KEYS: &str = "office offices location locality localities district ne
 const WEATHER: &str = "weather forecast forecasts tides temperature sunrise sunset timezone \
                        rainfall pollen climate";
 
-/// Those of [`WEATHER`] after which `in` introduces a place too (`weather in
-/// Kampot`; the units and languages that follow them are no place: see
-/// [`NO_PLACE`]); not `timezone` or `tides`.
+/// Those of [`WEATHER`] after which `in` introduces a place too, and
+/// `humidity` (`weather in Kampot`, `humidity in Kampot`; the units and
+/// languages that follow them are no place: see [`NO_PLACE`]); not
+/// `timezone` or `tides`.
 const WEATHER_IN: &str = "weather forecast forecasts rainfall sunrise sunset temperature humidity \
                           pollen climate";
 
