@@ -51,7 +51,7 @@ def main():
             failed.append(f"{name}: no HEADS literal")
             continue
         heads += len(mine)
-        clash = sorted(h for h in mine if h in known or any(w in known for w in h.split()))
+        clash = split_gen.head_clashes(mine, known)
         if clash:
             shown = f"{len(clash)} head(s)" if name in split_gen.TEST_SPLITS else ", ".join(clash)
             failed.append(f"{name}: engine words in brand heads: {shown}")

@@ -306,8 +306,8 @@ def assert_mail_apart(spec, others):
 
 
 def assert_heads_apart(spec, known_words):
-    """No word of a brand head is an engine word (assert_apart checks whole heads only)."""
-    clash = sorted(h for h in spec.HEADS if any(w in known_words for w in h.split()))
+    """No word of a brand head is an engine word (assert_apart checks whole heads only; see split_gen.head_clashes)."""
+    clash = split_gen.head_clashes(spec.HEADS, known_words)
     assert not clash, f"head words in the engine's word lists: {clash}"
 
 

@@ -110,6 +110,11 @@ def engine_words():
     return {p for w in words for p in w.split()} | words
 
 
+def head_clashes(heads, known_words):
+    """The brand heads of which the whole or a word is an engine word (`engine_words`), sorted."""
+    return sorted(h for h in heads if h in known_words or any(w in known_words for w in h.split()))
+
+
 def assert_apart(spec, others, known_words):
     """The split shares no template, host or brand head with `others` (spec modules of other
     splits), and no brand head is a word of the engine's rules or lists. A clash with a test
