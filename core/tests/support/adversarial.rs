@@ -229,6 +229,11 @@ pub fn cases() -> Vec<(&'static str, String)> {
         ("greeted", fill("thanks again Vuyo Mahlangu! ")),
         ("distance", fill("10 km north of Zorvak ")),
         ("nested-name", fill("{\"merchant\":{\"name\":\"Zorvak\"}}")),
+        // What is told of a place before every town, a sign-off before
+        // every pair, a pair before a word of names only.
+        ("told-place", fill("UV index for Zorvak; ")),
+        ("signed-pair", fill("signed, Desy Santoso; ")),
+        ("pair-linker", fill("for Vuyo Mahlangu is ")),
         ("label-colon", fill("card:4111111111111111;ip:fe80::1 ")),
         ("bracketed", fill("(4111111111111111)(12)")),
         ("digit-ext", fill("/4111111111111111.json?")),
