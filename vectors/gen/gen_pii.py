@@ -705,6 +705,10 @@ positives = [
          "Delivery for Vuyo Mahlangu is pending; the order of Orquiz Quarshie was shipped; support for Apple Pay is "
          "live; data from Yahoo Finance is delayed",
          [("PERSON", "Vuyo Mahlangu"), ("PERSON", "Orquiz Quarshie")]),
+    scan("given names that 9 to 11 of nomquamgender's sources list read as names; a brand among them (Uber) is no one; "
+         "a surname slug before a given name is read whole",
+         "refund per Agung; Aishat: please pay this; paid Uber for the ride; /exports/7/vasileva-aysa.csv",
+         [("PERSON", "Agung"), ("PERSON", "Aishat"), ("PERSON", "vasileva-aysa")]),
     scan("a sign-off before two Title-case words that end the clause names a person, whatever their letters",
          "signed, Desy Santoso; Warmly, Kagiso Seretse",
          [("PERSON", "Desy Santoso"), ("PERSON", "Kagiso Seretse")]),
