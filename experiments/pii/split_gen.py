@@ -207,6 +207,11 @@ def generate(spec, out_path, n, seed, first, last, entity_weights):
                     if tmpl.startswith(OPEN):
                         spans.append({"field": field, "start": s, "end": e, "entity": "PERSON", "form": "leading"})
                         fields[field] = t + "; " + text
+                        # The field's brand phrase moves behind the name and its "; ".
+                        for h in hard:
+                            if h["field"] == field:
+                                h["start"] += len(t) + 2
+                                h["end"] += len(t) + 2
                         continue
                     spans.append({"field": field, "start": len(text) + s, "end": len(text) + e, "entity": "PERSON",
                                   "form": "url" if field == "url" else "text"})
