@@ -705,6 +705,14 @@ positives = [
          "Delivery for Vuyo Mahlangu is pending; the order of Orquiz Quarshie was shipped; support for Apple Pay is "
          "live; data from Yahoo Finance is delayed",
          [("PERSON", "Vuyo Mahlangu"), ("PERSON", "Orquiz Quarshie")]),
+    scan("tips, donations and local services: a clause-opening pair before a past verb and its object, walkers, "
+         "the tipped and those remembered are people; where a thing is collected, walked around or a charge holds is "
+         "a place; a product's pair before such a verb, a data store and a library in a language are not",
+         "Meimei Atias organised the fundraiser; ?walker=Nezar&slot=am; in memory of Zorvak Telmiri; courier collected "
+         "it from Tsz Wan Shan; dog walks around Al Ghurayfah on weekdays; callout fee applies outside Sidi Bin Zinah; "
+         "Coinbase Checkout confirmed payment; data collected in Datadog; a library in Rust",
+         [("PERSON", "Meimei Atias"), ("PERSON", "Nezar"), ("PERSON", "Zorvak Telmiri"), ("LOCATION", "Tsz Wan Shan"),
+          ("LOCATION", "Al Ghurayfah"), ("LOCATION", "Sidi Bin Zinah")]),
     scan("given names that 9 to 11 of nomquamgender's sources list read as names; a brand among them (Uber) is no one; "
          "a surname slug before a given name is read whole",
          "refund per Agung; Aishat: please pay this; paid Uber for the ride; /exports/7/vasileva-aysa.csv",

@@ -114,6 +114,20 @@ pub(crate) fn pair_namelike(a: &[u8], b: &[u8], context: Context) -> bool {
     }
 }
 
+/// True when both words are scored (3+ letters with a vowel) and do not
+/// read as a name's after a cue ([`Context::Cued`]): `Coinbase Checkout`,
+/// `Stripe Commerce`. A word the table cannot score (`Mhmd`,
+/// `Q'ipiani`) reads as no English.
+pub(crate) fn pair_english(a: &[u8], b: &[u8]) -> bool {
+    let scored = |x: &[u8]| {
+        x.len() >= 3
+            && x.iter()
+                .any(|c| b"aeiouy".contains(&c.to_ascii_lowercase()))
+            && score(x).is_some()
+    };
+    scored(a) && scored(b) && !pair_namelike(a, b, Context::Cued)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,5 +168,10 @@ mod tests {
         assert_eq!(score("zo\u{eb}".as_bytes()), None);
         assert_eq!(score(b"LANDRY"), score(b"landry"));
         assert!(score(b"thiruvalluvar") > score(b"settlement"));
+        // English by the letters needs both words scored.
+        let english = |a: &str, b: &str| pair_english(a.as_bytes(), b.as_bytes());
+        assert!(english("coinbase", "checkout") && english("stripe", "commerce"));
+        assert!(!english("zorvak", "telmiri") && !english("mhmd", "alkhafaji"));
+        assert!(!english("bidya", "q'ipiani"));
     }
 }

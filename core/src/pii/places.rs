@@ -392,6 +392,11 @@ fn told_pair(w: &Words<'_>, k: usize) -> bool {
             .any(|&(a, b)| w.is(k, b) && w.is(k - 1, a))
 }
 
+/// Walks, after which `around` or `near` introduces a place (`dog walks
+/// around Al Ghurayfah`); not in [`TRAVEL`], whose `to` would read `walking
+/// to Success`.
+const WALKS: &str = "walks walking walked hikes hiking";
+
 /// Stays, after which `at` introduces a place (`stayed at Kampot`, `layover at
 /// Gander`); not arrivals (`arrived at Checkout`).
 const STAYS: &str = "staying stayed layover stopover";
@@ -401,6 +406,7 @@ const STAYS: &str = "staying stayed layover stopover";
 /// or `outside` introduces a place with no determiner before them (`school
 /// in Dohar`, `wedding venue near Tandalti`, `the flat is in Natona`,
 /// `?flat_in=Luruaco`, `farms around Kampot`, `/farms-around/Kampot/`,
+/// `the animal shelter in Zintan`, `food pantry in Kampot`,
 /// `dinner in Ouidah`, `HQ in Kribaso`, `roasted in Kampot`, `a guesthouse in
 /// Aïn Taya`; not `made`, `built`, `printed` or `issued`: `made in Rust`,
 /// `invoice issued in Stripe`), and whose `branch` is a place key (`clinic
@@ -417,7 +423,8 @@ const VENUES: &str = "venue venues wedding school schools clinic clinics hospita
                       concerts office offices atm atms dinner breakfast brunch parking \
                       kiosk hq headquarters grown brewed roasted manufactured handmade harvested \
                       woven distilled crafted handwoven handcrafted knitted guesthouse guesthouses \
-                      motel motels resort resorts lodge lodges inn offsite offsites";
+                      motel motels resort resorts lodge lodges inn offsite offsites shelter \
+                      shelters pantry pantries";
 
 /// What may come before a site noun.
 const DETERMINERS: &str = "the a an our your their my pickup dropoff collection field head meeting";
@@ -520,7 +527,7 @@ pub(crate) fn before_site(w: &mut Words<'_>, i: usize) -> bool {
         .find(|&k| w.w.get(k).is_none_or(|y| y.shape != Shape::Title))
         .is_some_and(|k| {
             w.w.get(k).is_some_and(|y| y.shape == Shape::Lower)
-                && (w.is(k, KINDS_AFTER) || hall(w, k))
+                && (w.is(k, KINDS_AFTER) || hall(w, k) || surroundings(w, k))
         });
     (kind || (i > 0 && w.is(i - 1, "our the your their"))) && {
         let last = run_end(w, i);
@@ -544,6 +551,7 @@ fn site_after(w: &mut Words<'_>, i: usize, last: usize) -> bool {
     w.spaced_lower(last + 1)
         && (w.is(last + 1, KINDS_AFTER)
             || hall(w, last + 1)
+            || surroundings(w, last + 1)
             || (i > 0
                 && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
                 && (w.is(last + 1, SITES_AFTER) || station(w, last + 1) || market(w, last + 1))
@@ -554,6 +562,20 @@ fn site_after(w: &mut Words<'_>, i: usize, last: usize) -> bool {
 /// town's name (`venue: Qormi town hall`).
 fn hall(w: &Words<'_>, k: usize) -> bool {
     w.is(k, "town city") && w.spaced_lower(k + 1) && w.is(k + 1, "hall")
+}
+
+/// True when word `k` starts `and nearby villages`, `and surrounding
+/// areas` or the like, which follow a town's name (`covers Shahin Dezh and
+/// nearby villages`); not `Stripe and nearby services`.
+fn surroundings(w: &Words<'_>, k: usize) -> bool {
+    w.is(k, "and")
+        && w.spaced_lower(k + 1)
+        && w.is(k + 1, "nearby surrounding neighbouring neighboring")
+        && w.spaced_lower(k + 2)
+        && w.is(
+            k + 2,
+            "villages towns cities areas regions suburbs districts communities",
+        )
 }
 
 /// Stations after a kind of transport (see [`site_after`]).
@@ -643,6 +665,27 @@ fn place_cue_uncached(w: &mut Words<'_>, i: usize) -> u8 {
     {
         return SURE;
     }
+    // `courier collected it from Tsz Wan Shan`, `sofa to be collected in
+    // Zintan`: where a thing is collected (not `data collected in Datadog`);
+    // `tutoring at the public library in Al Mayah` (not `a library in
+    // Rust`); `streaming live from Hong Lok Yuen`: where a broadcast comes
+    // from, when two words or more follow (not `live from Twitch`).
+    if i >= 3
+        && x.gap == Gap::Space
+        && w.spaced_lower(i - 1)
+        && w.spaced_lower(i - 2)
+        && ((w.is(i - 1, "from")
+            && w.is(i - 2, "it them")
+            && w.is(i - 3, "collected collect collects picked fetched"))
+            || (w.is(i - 1, "in") && w.is(i - 2, "collected") && w.is(i - 3, "be"))
+            || (w.is(i - 1, "in") && w.is(i - 2, "library") && w.is(i - 3, "public"))
+            || (w.is(i - 1, "from")
+                && w.is(i - 2, "live")
+                && w.is(i - 3, "streaming streamed broadcasting broadcast")
+                && run_end(w, i) > i))
+    {
+        return SURE;
+    }
     // `departing Jekulo at 9:40`: a verb of travel whose object is a place
     // (not `visiting`: `visiting Anne`, `visiting Stripe`).
     if x.gap == Gap::Space
@@ -720,7 +763,9 @@ fn place_cue_uncached(w: &mut Words<'_>, i: usize) -> u8 {
     }
     // `drop-off in Barda`, `picked up outside Kurmuk`: a noun or verb of
     // travel and its particle; `stage 3 ends in Quellon`, `ride ended near
-    // Aroma`: a journey's part (see [`LEGS`]); `the flat is in Natona`.
+    // Aroma`: a journey's part (see [`LEGS`]); `the flat is in Natona`;
+    // `dog walks around Kampot` (see [`WALKS`]); `a callout fee applies
+    // outside Sidi Bin Zinah`: where a charge holds.
     let particle = |w: &Words<'_>| {
         i >= 3
             && w.w
@@ -731,6 +776,8 @@ fn place_cue_uncached(w: &mut Words<'_>, i: usize) -> u8 {
     };
     let sited = w.is(i - 1, "in near around outside")
         && (w.is(i - 2, TRAVEL)
+            || (w.is(i - 1, "around near") && w.is(i - 2, WALKS))
+            || (w.is(i - 1, "outside") && w.is(i - 2, "applies apply applied"))
             || w.is(i - 2, VENUES)
             || particle(w)
             || site(w, i - 2)

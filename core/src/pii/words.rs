@@ -319,6 +319,15 @@ impl<'a> Words<'a> {
             .is_some_and(|(a, b)| super::namelike::pair_namelike(a, b, context))
     }
 
+    /// True when words `i` and `j` read as English by their letters (see
+    /// [`super::namelike::pair_english`]).
+    pub(crate) fn pair_english(&self, i: usize, j: usize) -> bool {
+        let word = |k: usize| self.w.get(k).and_then(|w| self.b.get(w.s..w.e));
+        word(i)
+            .zip(word(j))
+            .is_some_and(|(a, b)| super::namelike::pair_english(a, b))
+    }
+
     /// The name-likeness of word `i` by its letters (see
     /// [`super::namelike::score`]), or `None` when it has too few or too
     /// many letters.
