@@ -649,6 +649,11 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     if cue & STRONG != 0 && thing_name(w, i) {
         return None;
     }
+    // `kin` is a cue in `next of kin` only: a slug's `szeto-kin` names
+    // someone itself (`/tutors/szeto-kin/sessions`).
+    if w.is(i, "kin") && !(i > 0 && w.is(i - 1, "of")) {
+        return None;
+    }
     // A lower-case role noun (`landlord`, `colleague`; see `Words::role`)
     // is a strong cue, before spaced words and as a key. As a key
     // (`landlord: Zorvak Telmiri`) it reads capitalised words only, and the
@@ -3773,6 +3778,7 @@ mod tests {
         assert_eq!(found("handed over to Sihle at the door"), [(P, "Sihle")]);
         assert_eq!(found("dog walked by Moaad (Tue/Thu)"), [(P, "Moaad")]);
         assert_eq!(found("listing posted by Zapier (auto)"), []);
+        assert_eq!(found("/tutors/szeto-kin/sessions"), [(P, "szeto-kin")]);
         // Where a thing is collected, walked around, held or streamed from,
         // and where a charge holds.
         assert_eq!(
