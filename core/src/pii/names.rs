@@ -652,7 +652,10 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     // `kin` hyphenated to a word other than `of` is a slug's end, no cue:
     // `szeto-kin` names someone itself (`/tutors/szeto-kin/sessions`;
     // `next-of-kin: …`, `/kin/kruger` are cues).
-    if w.is(i, "kin") && w.w.get(i).is_some_and(|x| x.gap == Gap::Join(b'-')) && !w.is(i - 1, "of")
+    if i > 0
+        && w.is(i, "kin")
+        && w.w.get(i).is_some_and(|x| x.gap == Gap::Join(b'-'))
+        && !w.is(i - 1, "of")
     {
         return None;
     }
@@ -1708,10 +1711,10 @@ const OBJECTS: &str = "the a an us me my our his her their them him";
 /// True when the pair `i`, `j` opens a clause before a verb in the past
 /// (lower case, 4+ letters, ending in `ed`, or one of [`GIVEN_VERBS`] and
 /// [`TRAVELLED`]) and its object (`Meimei Atias organised the fundraiser`,
-/// `Nagad Pori requested a refund`, `Marwan Almendares asked us to hold
-/// the order`), and its letters read as a name's: a product's pair reads
-/// as English (`Coinbase Commerce confirmed the payment`, `Apple Pay
-/// declined the card`).
+/// `Meimei Atias requested a refund`, `Zorvak Telmiri asked us to hold the
+/// order`), and its letters read as a name's: a product's pair reads as
+/// English (`Coinbase Commerce confirmed the payment`, `Apple Pay declined
+/// the card`).
 fn past_subject(w: &mut Words<'_>, i: usize, j: usize) -> bool {
     let past = w.w.get(j + 1).is_some_and(|v| {
         v.gap == Gap::Space
@@ -3764,6 +3767,10 @@ mod tests {
         assert_eq!(
             found("Meimei Atias organised the fundraiser"),
             [(P, "Meimei Atias")]
+        );
+        assert_eq!(
+            found("Zorvak Telmiri asked us to hold the order"),
+            [(P, "Zorvak Telmiri")]
         );
         assert_eq!(found("Coinbase Checkout confirmed payment"), []);
         assert_eq!(found("Stripe Commerce requests a refund"), []);

@@ -237,7 +237,10 @@ pub fn cases() -> Vec<(&'static str, String)> {
         // The v23 round: a pair before a past verb and its object at every
         // clause, a town before its nearby villages, a slug's `kin`.
         ("past-subject", fill("; Meimei Atias organised the ")),
-        ("nearby-villages", fill("covers Shahin Dezh and nearby villages ")),
+        (
+            "nearby-villages",
+            fill("covers Shahin Dezh and nearby villages "),
+        ),
         ("slug-kin", fill("/tutors/szeto-kin/sessions")),
         ("label-colon", fill("card:4111111111111111;ip:fe80::1 ")),
         ("bracketed", fill("(4111111111111111)(12)")),
