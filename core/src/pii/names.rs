@@ -256,10 +256,7 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             // First [Middle | M.] Last
             let (last, mid) = surname_after(w, i + 1);
             let lf = w.flags(last);
-            if lf & STOP != 0
-                || w.w.get(last).is_none_or(|y| y.e - y.s < 2)
-                || english_head(w, last)
-            {
+            if lf & STOP != 0 || w.w.get(last).is_none_or(|y| y.e - y.s < 2) {
                 return None;
             }
             let last_ok = lf & LAST != 0;
@@ -932,12 +929,6 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         j += 1;
     }
     let end = end?;
-    // `Quote from Jupiter Aggregator`, `backed by Paradigm Ventures`: after
-    // a weak cue, a name's word before a product's or a firm's head noun
-    // (a strong cue or key reads on: `nominee: Moustafa Bulnes`).
-    if !strong && units >= 2 && english_head(w, end) {
-        return None;
-    }
     // `owner: Unassigned`, `teacher: English`, `guest: Remote`: one word
     // that names no one (see [`NOBODY`], `places::NO_PLACE`).
     // A weak cue reads no assistant alone (see [`ASSISTANTS`]).
@@ -1712,20 +1703,6 @@ fn owned_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
                 && !w.is(j + 2, "of and or per")));
     possessive || role || verb || past_subject(w, i, j)
 }
-
-/// True when word `k`, the last of a capitalised run, is in no list and
-/// its letters read plainly as English (name-likeness below
-/// [`ENGLISH_HEAD`]): a product's or a firm's head noun (`Aggregator`,
-/// `Ventures`, `Trading`, `Solutions`), no surname.
-fn english_head(w: &Words<'_>, k: usize) -> bool {
-    w.flags(k) == 0 && w.namelike_word(k).is_some_and(|s| s < ENGLISH_HEAD)
-}
-
-/// The name-likeness under which a word no list knows ends no name
-/// ([`english_head`]): `Aggregator` -22, `Trading` -21, `Ventures` -26;
-/// of the 1,514 two-word names of the dev splits whose surname no list
-/// knows, one surname scores under it (`Mateńko`, -21) and 4 under -15.
-const ENGLISH_HEAD: i32 = -18;
 
 /// Objects after a verb in the past whose subject is a person (see
 /// [`past_subject`]): determiners and pronouns.
@@ -3850,18 +3827,5 @@ mod tests {
             [(L, "Shahin Dezh")]
         );
         assert_eq!(found("Stripe and nearby services"), []);
-    }
-
-    /// A word no list knows that reads plainly as English ends no name
-    /// after a weak cue or without one: it is a product's or a firm's head
-    /// noun (`english_head`); a strong cue or key reads on.
-    #[test]
-    fn english_head_nouns_end_no_name() {
-        use EntityType::Person as P;
-        assert_eq!(found("Quote from Jupiter Aggregator"), []);
-        assert_eq!(found("backed by Paradigm Ventures"), []);
-        assert_eq!(found("Anna Solutions"), []);
-        assert_eq!(found("for Vuyo Mahlangu"), [(P, "Vuyo Mahlangu")]);
-        assert_eq!(found("nominee: Moustafa Bulnes"), [(P, "Moustafa Bulnes")]);
     }
 }
