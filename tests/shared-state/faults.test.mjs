@@ -6,7 +6,8 @@
 // connections; twice (once every 30 s in a longer run), redis-server is killed (SIGKILL) while
 // a compare-and-set is on its way to it, and restarted on the same port with its append-only
 // file (`appendfsync always`: every write Redis acknowledged is on disk). Then the faults stop
-// (Redis stays up), and every worker buys again ($0.10, then $0.01) until the budget refuses.
+// (Redis stays up), and every worker buys once ($0.01), then all buy again ($0.10, then $0.01)
+// until the budget refuses.
 // At the end, from Redis, the audit files and what each worker printed:
 //
 // * no overspend: committed ≤ the limit and committed + reserved = the limit, exactly (BigInt,
@@ -86,9 +87,12 @@ test(`faults on a real Redis: 4 Node + 4 Python workers through a fault proxy fo
   const startAtMs = Date.now() + 4000;
   const faultsEndAtMs = startAtMs + FAULT_S * 1000;
   const recoverAtMs = faultsEndAtMs + 3000; // after the timeouts of commands sent into a black hole
+  // Each worker's first purchase after the faults comes before any worker drains the budget: a
+  // worker slower to reconnect is not left with a budget the others spent.
+  const drainAtMs = recoverAtMs + 5000;
   const ws = [0, 1, 2, 3].flatMap((i) => ["node", "py"].map((kind) => worker(kind, baseJob({
     mode: "faults", store: "redis", redisUrl: proxyUrl, tenant: "faults", replica: `${kind}-${i}`, auditDir,
-    attempts: cap, limitUsd: limitCents / 100, startAtMs, faultsEndAtMs, recoverAtMs, recoveryAttempts: cap + 200,
+    attempts: cap, limitUsd: limitCents / 100, startAtMs, faultsEndAtMs, recoverAtMs, drainAtMs, recoveryAttempts: cap + 200,
     rate: RATE }))));
   const finished = Promise.all(ws.map((w) => w.done));
   finished.catch(() => {});

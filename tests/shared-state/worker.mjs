@@ -4,7 +4,7 @@
 //   {mode: "spend"|"double"|"crash"|"faults"|"append"|"bench" (pays until endAtMs), store: "redis"|"redis-cluster"|"file", redisUrl?,
 //    clusterNodes? ([{host, port}]: an ioredis Cluster client, cluster.test.mjs), tenant?, dir?,
 //    replica, auditDir, replayKey, auditKey, attempts?, startAtMs?, urlBase, limitUsd?,
-//    faultsEndAtMs?, recoverAtMs?, recoveryAttempts?, rate?, run?}
+//    faultsEndAtMs?, recoverAtMs?, drainAtMs?, recoveryAttempts?, rate?, run?}
 // Each payment runs in the guard's driver: begin (reserved when allowed), then
 // the worker answers the driver's sign and send with a scripted payload and a
 // settled 200. It prints one JSON object per line on stdout:
@@ -130,7 +130,8 @@ async function purchase(id, phase, amount = "10000") {
  * Mode "faults": until `faultsEndAtMs`, at most `attempts` purchases (retries included), at
  * most `rate` a second; every 4th purchase id is shared by all workers, the others are this worker's.
  * A purchase refused with `store-unavailable` is tried again (same id) up to twice. From
- * `recoverAtMs` (the faults are off), purchases of $0.10 until the budget refuses one
+ * `recoverAtMs` (the faults are off), one purchase of this worker's own, then from `drainAtMs`
+ * purchases of $0.10 until the budget refuses one
  * (`policy-window-exceeded`), then of $0.01 until it refuses again (so the budget is spent to
  * the cent), at most `recoveryAttempts`: the guard must pay again.
  */
@@ -151,6 +152,10 @@ async function faults() {
     await run("faults", i);
   }
   await sleepUntil(job.recoverAtMs);
+  // First one purchase of this worker's own ($0.01), then, from `drainAtMs`, all drain the budget:
+  // no worker's first payment after the faults races the others' draining.
+  await purchase(`recovery-first/${job.replica}`, "recovery", "10000");
+  await sleepUntil(job.drainAtMs ?? job.recoverAtMs);
   let amount = "100000"; // $0.10 until the budget refuses, then $0.01 until it refuses again
   for (let i = 0; i < job.recoveryAttempts; i++) {
     if ((await run("recovery", i, amount)) !== "policy-window-exceeded") continue;

@@ -180,6 +180,12 @@ async def faults(guard: Guard, job: dict, codes: dict) -> None:
     wait = job["recoverAtMs"] / 1000 - time.time()
     if wait > 0:
         await asyncio.sleep(wait)
+    # First one purchase of this worker's own ($0.01), then, from `drainAtMs`, all drain the
+    # budget: no worker's first payment after the faults races the others' draining.
+    await purchase(guard, job, codes, f"recovery-first/{job['replica']}", "recovery", "10000")
+    wait = job.get("drainAtMs", job["recoverAtMs"]) / 1000 - time.time()
+    if wait > 0:
+        await asyncio.sleep(wait)
     amount = "100000"  # $0.10 until the budget refuses, then $0.01 until it refuses again
     for i in range(job["recoveryAttempts"]):
         if await run("recovery", i, amount) == "policy-window-exceeded":
