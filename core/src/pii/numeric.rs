@@ -83,7 +83,7 @@ const NOT_PII_KEYS: &[&str] = &[
 ];
 
 /// Words that make a following `number`/`no` a card number's label.
-const CARD_WORDS: &[&str] = &["card", "cc", "credit", "debit", "pan"];
+const CARD_WORDS: &[&str] = &["card", "cc", "credit", "debit", "pan", "maestro"];
 
 /// Where `word` (a slice of `b`, as [`word_before`] returns it) starts in
 /// `b`; 0 when it is not one.
@@ -449,14 +449,11 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, cx: Ctx<'_>) -> Option<(EntityTy
         }
         return None;
     }
-    // Card: 13..=19 digits, bare or in 4s (or Amex/Diners 4-6-5 / 4-6-4).
+    // Card: 13..=19 digits, bare or in 4s (or Amex/Diners 4-6-5 / 4-6-4,
+    // a 13-digit Visa 4-4-5); a 12-digit Maestro in 4-4-4, or bare after a
+    // card word.
     let card_seps = (seps_same && matches!(sep, 0 | b' ' | b'-')) || (ng >= 3 && seps_any);
-    if (13..=19).contains(&nd) && card_seps {
-        let shaped = bare
-            || (ng >= 3
-                && gs[..ng - 1].iter().all(|g| g.de - g.ds == 4)
-                && (1..=4).contains(&lens[ng.min(8) - 1]))
-            || (ng == 3 && lens[0] == 4 && lens[1] == 6 && (lens[2] == 5 || lens[2] == 4));
+    if (12..=19).contains(&nd) && card_seps {
         // `number`/`no` is a not-PII key unless it names a card (`card
         // number 4111…`, `card_number=…`, `cc no. …`).
         // The card word may stand one word further back (`card ending
@@ -465,6 +462,16 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, cx: Ctx<'_>) -> Option<(EntityTy
         let card_number = not_pii_key
             && (is_one_of(w1, CARD_WORDS)
                 || (!w1.is_empty() && is_one_of(word_before(b, word_start(b, w1)), CARD_WORDS)));
+        let shaped = if nd == 12 {
+            maestro(d)
+                && ((ng == 3 && lens[..3] == [4, 4, 4])
+                    || (bare && (card_number || is_one_of(before, CARD_WORDS))))
+        } else {
+            bare || (ng >= 3
+                && gs[..ng - 1].iter().all(|g| g.de - g.ds == 4)
+                && (1..=4).contains(&lens[ng.min(8) - 1]))
+                || (ng == 3 && matches!(lens[..3], [4, 6, 5] | [4, 6, 4] | [4, 4, 5]))
+        };
         if shaped && card_valid(d) && !(bare && not_pii_key && !card_number) {
             return Some((EntityType::CreditCard, if bare { 900 } else { 1000 }));
         }
@@ -598,20 +605,34 @@ fn ssn_valid(d: &[u8]) -> bool {
     !d.iter().all(|&x| x == d[0])
 }
 
+/// The first four digits of `d` (at least four) as a number.
+fn prefix4(d: &[u8]) -> u32 {
+    d[..4].iter().fold(0, |a, &x| a * 10 + u32::from(x))
+}
+
+/// True when `d` starts with a Maestro issuer prefix (5018, 5020, 5038,
+/// 5893, 6304, 6759, 6761-6763): the only scheme that issues 12-digit cards.
+fn maestro(d: &[u8]) -> bool {
+    matches!(
+        prefix4(d),
+        5018 | 5020 | 5038 | 5893 | 6304 | 6759 | 6761 | 6762 | 6763
+    )
+}
+
 fn card_valid(d: &[u8]) -> bool {
     // Issuer prefixes: Visa 4, Mastercard 51-55/2221-2720, Amex 34/37,
-    // Discover 6011/644-649/65, Diners 30/36/38/39, JCB 35, UnionPay 62,
-    // Maestro 50/56-69.
+    // Discover 6011/644-649/65, Diners 30/36/38/39, JCB 35 (and 1800/2131
+    // at 15 digits), UnionPay 62, Maestro 50/56-69, Mir 2200-2204, RuPay
+    // 81/82, Troy 9792.
     let p2 = d[0] * 10 + d[1];
-    let p4 = u32::from(p2) * 100 + u32::from(d[2]) * 10 + u32::from(d[3]);
+    let p4 = prefix4(d);
     let issuer = d[0] == 4
         || (51..=55).contains(&p2)
+        || (2200..=2204).contains(&p4)
         || (2221..=2720).contains(&p4)
-        || p2 == 34
-        || p2 == 37
-        || matches!(p2, 30 | 35 | 36 | 38 | 39)
-        || p2 == 50
-        || (56..=69).contains(&p2);
+        || matches!(p2, 30 | 34..=39 | 50 | 56..=69 | 81 | 82)
+        || p4 == 9792
+        || (d.len() == 15 && matches!(p4, 1800 | 2131));
     if !issuer {
         return false;
     }
@@ -758,6 +779,39 @@ mod tests {
             found("card ending block 4111111111111111"),
             [(CreditCard, "4111111111111111")]
         );
+    }
+
+    #[test]
+    fn every_scheme_and_grouping() {
+        use EntityType::CreditCard;
+        for t in [
+            "4518 1909 37869",     // Visa, 13 digits in 4-4-5
+            "4518.1909.37869",     // the same, dotted
+            "2131 882001 82638",   // JCB, 15 digits from 2131
+            "180020579868282",     // JCB, 15 digits from 1800
+            "6761 7838 4837",      // Maestro, 12 digits in 4-4-4
+            "6759-2616-7510",      // the same with dashes
+            "2200 1022 4807 8782", // Mir
+            "8137 7169 7481 3370", // RuPay
+            "9792 4372 8754 4966", // Troy
+        ] {
+            assert_eq!(found(t), [(CreditCard, t)], "{t}");
+        }
+        // A bare 12-digit Maestro number needs a card word before it.
+        assert_eq!(found("card 676178384837"), [(CreditCard, "676178384837")]);
+        assert_eq!(
+            found("maestro: 676178384837"),
+            [(CreditCard, "676178384837")]
+        );
+        for t in [
+            "order 676178384837 shipped",
+            "2131882001826380",    // 2131 issues 15 digits only
+            "2205 1540 9494 1006", // after Mir's range
+            "4111 1111 1111",      // 12 digits, not Maestro
+            "676 1783 84837",      // 12 digits in no card's grouping
+        ] {
+            assert!(found(t).is_empty(), "{t}: {:?}", found(t));
+        }
     }
 
     #[test]
