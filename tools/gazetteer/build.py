@@ -119,6 +119,8 @@ phone phones settings avatar documents notes preferences trips address addresses
 ssn ssns cards ibans landline landlines emails dob passport passports licence routing
 zapier asana zendesk freshdesk jira trello whatsapp okta uber
 gemini cortana llama ollama
+coinbase stripe paypal eventbrite vercel morpho
+aggregator commerce intelligence deploy subnet sonar label
 """.split()
 
 # Well-known organisations and products whose names look like "First Last"
@@ -139,7 +141,9 @@ morgan stanley|goldman sachs|charles schwab|wells fargo|dow jones|merrill lynch|
 |kate spade|michael kors|tory burch|vera wang|coco chanel|christian dior|yves saint
 |martha stewart|wolfgang puck|dr pepper|jimmy choo|ben franklin|benjamin moore
 |sherwin williams|allen edmonds|brooks brothers|marshall field|lane bryant|ann taylor
-|trader joe
+|trader joe|johnnie walker|warby parker
+|magic eden|alpha vantage|eigen layer|sky money|toast tab|chase sapphire|hugging face|circle mint
+|bored ape|pudgy penguins|luna virtuals|orca whirlpools|heurist mesh|daydreams router
 """.replace("\n", "").split("|")
 
 # Extra place names and aliases GeoNames' English names leave out.

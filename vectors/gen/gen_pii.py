@@ -281,6 +281,9 @@ positives = [
     scan("x402 networks are no places", "paid on Solana mainnet; network: Solana; on Avalanche Fuji", []),
     scan("a brand before a developer product's head noun is no name",
          "Served by Cloudflare Workers; price feed from Chainlink Oracle", []),
+    scan("payment, crypto and AI products named like people are no names",
+         "Airdrop from Magic Eden; Data provided by Alpha Vantage; Quote from Jupiter Aggregator; "
+         "embeddings by Jina AI; organizer: Eventbrite; Johnnie Walker Black Label", []),
     scan("a town named like a test network is a place elsewhere", "ships to Fuji", [("LOCATION", "Fuji")]),
     scan("places in labels: a region key, a bracketed kind of place, a branch",
          '{"region":"Pasaje"}; [region Medjez el Bab]; Nearest branch Pedro Carbo | data',

@@ -171,11 +171,14 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             if place_cue(w, i) == SURE || before_site(w, i) {
                 return None;
             }
+            // A known organisation (Morgan Stanley) is skipped whole: its
+            // second word starts no name (`Johnnie Walker Black Label`).
+            if is_org(w, i) {
+                return Some(i + 2);
+            }
             // A multi-word place (San Francisco, New York, Greater London:
-            // see `places::DIRECTIONS`) or a known organisation (Morgan
-            // Stanley) is not a name.
+            // see `places::DIRECTIONS`) is not a name.
             if place_len(w, i) >= 2
-                || is_org(w, i)
                 || (w.is(i, DIRECTIONS)
                     && w.w.get(i + 1).is_some_and(|y| y.gap == Gap::Space)
                     && place_len(w, i + 1) > 0)
@@ -3827,5 +3830,36 @@ mod tests {
             [(L, "Shahin Dezh")]
         );
         assert_eq!(found("Stripe and nearby services"), []);
+    }
+
+    /// Payment, crypto and AI products named like people (`orgs.txt`, stop
+    /// words, `AI` and `Network` as organisation words) are no names; the
+    /// people beside them still are.
+    #[test]
+    fn products_named_like_people() {
+        use EntityType::Person as P;
+        for t in [
+            "Airdrop from Magic Eden",
+            "Data provided by Alpha Vantage",
+            "Quote from Jupiter Aggregator",
+            "Data provided by Arkham Intelligence",
+            "Paid via Coinbase Commerce",
+            "Powered by Vercel Edge Functions",
+            "embeddings by Jina AI",
+            "Paid via Akash Network",
+            "organizer: Eventbrite",
+            "owner: Stripe",
+        ] {
+            assert_eq!(found(t), [], "{t}");
+        }
+        // An organisation's pair is skipped whole: its second word starts
+        // no name with the word after it.
+        assert_eq!(found("Johnnie Walker Black Label"), []);
+        assert_eq!(found("paid via Ralph Lauren Polo"), []);
+        assert_eq!(
+            found("Data provided by Alpha Vantage for Maria Lopez"),
+            [(P, "Maria Lopez")]
+        );
+        assert_eq!(found("user: Mint Chanthavong"), [(P, "Mint Chanthavong")]);
     }
 }
