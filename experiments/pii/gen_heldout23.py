@@ -16,7 +16,7 @@ brand head nouns, names and towns:
   as ASCII slugs, asserted), and minus the profile noise in NOT_NAMES (Czech names the dataset
   also ranks under Iran, pet forms, words, towns). No earlier split drew names from these
   countries: the names-dataset splits' COUNTRIES and the Faker splits' locales are asserted apart
-  (`assert_locales_apart`, which reports a clash by its number only);
+  (`split_gen.assert_locales_apart`, which reports a clash by its number only);
 * towns: GeoNames towns (cities5000) of the same countries under 50,000 people, minus v2-v22's;
 * templates, hosts, mail domains and brand heads asserted disjoint from v2's-v22's; phrasings
   that turned out to be a test split's were dropped (by a check that reports only their number),
@@ -26,11 +26,11 @@ Structural values come from gen_corpus.Gen with this seed. Driver: split_gen.py.
 packages as v12.
 Usage: gen_heldout23.py OUT.jsonl [--n 2400] [--seed 23023]
 """
-import re
 import sys
 
 import gen_heldout16
 import gen_heldout22
+import split_gen
 
 COUNTRIES = ["LY", "SG", "IR", "HK", "IL"]  # Libya, Singapore, Iran, Hong Kong, Israel
 # Profile noise among the top ranks of these countries (read once, before any engine run): Czech names that
@@ -128,27 +128,11 @@ PERSON_JSON = ['{"tip":{"creator":"⟦<F> <L>⟧","amount":"2.00"}}', '{"fundrai
 BRAND_TEXT = ["; tools from <B>", "; the kit came from <B>", "; promo code courtesy of <B>", "; sponsorship: <B>"]
 ENTITY_WEIGHTS = {"EMAIL_ADDRESS": 1, "US_SSN": 1, "CREDIT_CARD": 1, "PHONE_NUMBER": 1, "IBAN_CODE": 1,
                   "IP_ADDRESS": 1, "PERSON": 4, "LOCATION": 3}
-LOCALE_RE = re.compile(r"[a-z]{2,3}(?:_([A-Z]{2}))?")
-
-
 earlier_names, earlier_cities, earlier_modules = gen_heldout16.after(gen_heldout22)
 
 
-def assert_locales_apart(spec, others):
-    """No country of `spec` is one an earlier Faker split drew from: the `_XX` part of every locale
-    (`he_IL`) in a module-level list of `others` (a test split's clash is counted, never named)."""
-    mine = set(spec.COUNTRIES)
-    for o in others:
-        countries = set()
-        for value in vars(o).values():
-            if isinstance(value, (list, tuple)) and value and all(isinstance(x, str) for x in value):
-                countries |= {m.group(1) for x in value if (m := LOCALE_RE.fullmatch(x)) and m.group(1)}
-        clash = mine & countries
-        assert not clash, f"countries of {o.__name__}'s locales: {len(clash)}"
-
-
 def main():
-    assert_locales_apart(sys.modules[__name__], earlier_modules())
+    split_gen.assert_locales_apart(sys.modules[__name__], earlier_modules())
     gen_heldout16.run(sys.modules[__name__], "v23", 23023)
 
 

@@ -130,6 +130,23 @@ def assert_apart(spec, others, known_words):
     assert not clash, f"head words in the engine's word lists: {clash}"
 
 
+LOCALE_RE = re.compile(r"[a-z]{2,3}(?:_([A-Z]{2}))?")
+
+
+def assert_locales_apart(spec, others):
+    """No country of `spec.COUNTRIES` is one an earlier Faker split drew from: the `_XX` part of
+    every locale (`he_IL`) in a module-level list of `others` (a clash is counted, never named:
+    `others` may be test splits)."""
+    mine = set(spec.COUNTRIES)
+    for o in others:
+        countries = set()
+        for value in vars(o).values():
+            if isinstance(value, (list, tuple)) and value and all(isinstance(x, str) for x in value):
+                countries |= {m.group(1) for x in value if (m := LOCALE_RE.fullmatch(x)) and m.group(1)}
+        clash = mine & countries
+        assert not clash, f"countries of {o.__name__}'s locales: {len(clash)}"
+
+
 def fill_person(t, f, last, in_url):
     """Fills a PERSON template; returns (text, span start, span end) with the markers removed."""
     if in_url:

@@ -98,19 +98,22 @@ pub(crate) fn score(word: &[u8]) -> Option<i32> {
 #[inline(never)]
 pub(crate) fn pair_namelike(a: &[u8], b: &[u8], context: Context) -> bool {
     let (len, part_min, pair_min) = context.minimums();
-    let part = |x: &[u8]| {
-        let vowel = x
-            .iter()
-            .any(|c| b"aeiouy".contains(&c.to_ascii_lowercase()));
-        if x.len() >= len && vowel {
-            score(x)
-        } else {
-            None
-        }
-    };
-    match (part(a), part(b)) {
+    match (part(a, len), part(b, len)) {
         (Some(x), Some(y)) => x.min(y) >= part_min && x + y >= pair_min,
         _ => false,
+    }
+}
+
+/// The score of one word of a pair: `None` unless it has `len` letters or
+/// more and a vowel, and the table can score it (see [`score`]).
+fn part(x: &[u8], len: usize) -> Option<i32> {
+    let vowel = x
+        .iter()
+        .any(|c| b"aeiouy".contains(&c.to_ascii_lowercase()));
+    if x.len() >= len && vowel {
+        score(x)
+    } else {
+        None
     }
 }
 
@@ -119,13 +122,7 @@ pub(crate) fn pair_namelike(a: &[u8], b: &[u8], context: Context) -> bool {
 /// `Stripe Commerce`. A word the table cannot score (`Mhmd`,
 /// `Q'ipiani`) reads as no English.
 pub(crate) fn pair_english(a: &[u8], b: &[u8]) -> bool {
-    let scored = |x: &[u8]| {
-        x.len() >= 3
-            && x.iter()
-                .any(|c| b"aeiouy".contains(&c.to_ascii_lowercase()))
-            && score(x).is_some()
-    };
-    scored(a) && scored(b) && !pair_namelike(a, b, Context::Cued)
+    part(a, 3).is_some() && part(b, 3).is_some() && !pair_namelike(a, b, Context::Cued)
 }
 
 #[cfg(test)]

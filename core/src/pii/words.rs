@@ -313,19 +313,21 @@ impl<'a> Words<'a> {
     /// True when words `i` and `j` read as a personal name together by
     /// their letters (see [`super::namelike::pair_namelike`]).
     pub(crate) fn namelike_pair(&self, i: usize, j: usize, context: Context) -> bool {
-        let word = |k: usize| self.w.get(k).and_then(|w| self.b.get(w.s..w.e));
-        word(i)
-            .zip(word(j))
+        self.pair_bytes(i, j)
             .is_some_and(|(a, b)| super::namelike::pair_namelike(a, b, context))
     }
 
     /// True when words `i` and `j` read as English by their letters (see
     /// [`super::namelike::pair_english`]).
     pub(crate) fn pair_english(&self, i: usize, j: usize) -> bool {
-        let word = |k: usize| self.w.get(k).and_then(|w| self.b.get(w.s..w.e));
-        word(i)
-            .zip(word(j))
+        self.pair_bytes(i, j)
             .is_some_and(|(a, b)| super::namelike::pair_english(a, b))
+    }
+
+    /// The bytes of words `i` and `j`, when both exist.
+    fn pair_bytes(&self, i: usize, j: usize) -> Option<(&'a [u8], &'a [u8])> {
+        let word = |k: usize| self.w.get(k).and_then(|w| self.b.get(w.s..w.e));
+        word(i).zip(word(j))
     }
 
     /// The name-likeness of word `i` by its letters (see
