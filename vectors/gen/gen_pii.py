@@ -281,6 +281,10 @@ positives = [
     scan("x402 networks are no places", "paid on Solana mainnet; network: Solana; on Avalanche Fuji", []),
     scan("a brand before a developer product's head noun is no name",
          "Served by Cloudflare Workers; price feed from Chainlink Oracle", []),
+    scan("in before a word no list knows whose letters read as a name's is a town",
+         "from our team in Kanyosha; receipt issued in Lakhdaria", [("LOCATION", "Kanyosha"), ("LOCATION", "Lakhdaria")]),
+    scan("in after a verb of software or payment, or before an English-looking word, is no town",
+         "written in Kotlin; hosted in Heroku; paid in Klarna; meeting in Zoom", []),
     scan("payment, crypto and AI products named like people are no names",
          "Airdrop from Magic Eden; Data provided by Alpha Vantage; Quote from Jupiter Aggregator; "
          "embeddings by Jina AI; organizer: Eventbrite; Johnnie Walker Black Label", []),

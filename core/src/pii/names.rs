@@ -3862,4 +3862,28 @@ mod tests {
         );
         assert_eq!(found("user: Mint Chanthavong"), [(P, "Mint Chanthavong")]);
     }
+
+    /// `in` before a word no list knows whose letters read strongly as a
+    /// name's is a town, unless a verb of software or payment comes before
+    /// `in` or the letters read as English.
+    #[test]
+    fn unlisted_towns_after_in() {
+        use EntityType::Location as L;
+        assert_eq!(found("from our team in Kanyosha"), [(L, "Kanyosha")]);
+        assert_eq!(found("receipt issued in Lakhdaria"), [(L, "Lakhdaria")]);
+        assert_eq!(
+            found("the job was in Plettenberg Bay, two visits"),
+            [(L, "Plettenberg Bay")]
+        );
+        for t in [
+            "written in Kotlin",
+            "hosted in Heroku",
+            "available in Safari",
+            "paid in Klarna",
+            "meeting in Zoom",
+            "logged in Kanyosha",
+        ] {
+            assert_eq!(found(t), [], "{t}");
+        }
+    }
 }
