@@ -283,6 +283,8 @@ positives = [
          "Served by Cloudflare Workers; price feed from Chainlink Oracle", []),
     scan("in before a word no list knows whose letters read as a name's is a town",
          "from our team in Kanyosha; receipt issued in Lakhdaria", [("LOCATION", "Kanyosha"), ("LOCATION", "Lakhdaria")]),
+    scan("a town no list knows before its country in brackets", "shipped from Ulundi (South Africa)",
+         [("LOCATION", "Ulundi"), ("LOCATION", "South Africa")]),
     scan("in after a verb of software or payment, or before an English-looking word, is no town",
          "written in Kotlin; hosted in Heroku; paid in Klarna; meeting in Zoom", []),
     scan("payment, crypto and AI products named like people are no names",

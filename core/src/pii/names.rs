@@ -3885,5 +3885,12 @@ mod tests {
         ] {
             assert_eq!(found(t), [], "{t}");
         }
+        // A town no list knows before its country in brackets, as after a
+        // comma.
+        assert_eq!(
+            found("shipped from Ulundi (South Africa)"),
+            [(L, "Ulundi"), (L, "South Africa")]
+        );
+        assert_eq!(found("Acme (Berlin office)"), [(L, "Berlin")]);
     }
 }

@@ -993,15 +993,19 @@ fn before_region(w: &mut Words<'_>, i: usize) -> bool {
 
 /// True when word `r` starts a region after a town: a comma, a listed place
 /// (no word-like one alone) that ends a label ([`ends_label`]): `, Texas`
-/// in `Kilkee, Texas` and `holder: Paris, Texas`.
+/// in `Kilkee, Texas` and `holder: Paris, Texas`; or a listed place alone
+/// in brackets (`Ulundi (South Africa)`).
 pub(crate) fn region_at(w: &mut Words<'_>, r: usize) -> bool {
     let n = place_len(w, r);
-    n > 0
-        && w.w
-            .get(r)
-            .is_some_and(|y| y.gap == Gap::Comma && capital(y.shape))
-        && !(n == 1 && w.flags(r) & PLACE_AMB != 0)
-        && ends_label(w, r + n - 1)
+    let Some(y) = w.w.get(r).copied() else {
+        return false;
+    };
+    let comma = y.gap == Gap::Comma && ends_label(w, r + n - 1);
+    let bracketed = y.gap == Gap::Break
+        && y.s > 0
+        && w.b.get(y.s - 1) == Some(&b'(')
+        && w.next_mark(r + n - 1) == b')';
+    n > 0 && capital(y.shape) && (comma || bracketed) && !(n == 1 && w.flags(r) & PLACE_AMB != 0)
 }
 
 /// True when word `k` ends a label or a clause: after it, past spaces, comes

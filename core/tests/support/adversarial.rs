@@ -245,6 +245,7 @@ pub fn cases() -> Vec<(&'static str, String)> {
         // `in` before a name-like word no list knows, and cards of every
         // grouping (12-digit Maestro, 4-4-5 Visa).
         ("in-town", fill("from our team in Kanyosha ")),
+        ("region-bracket", fill("Ulundi (South Africa) ")),
         ("card-groups", fill("6761 7838 4837 4518 1909 37869 ")),
         ("label-colon", fill("card:4111111111111111;ip:fe80::1 ")),
         ("bracketed", fill("(4111111111111111)(12)")),
