@@ -142,7 +142,7 @@ morgan stanley|goldman sachs|charles schwab|wells fargo|dow jones|merrill lynch|
 |martha stewart|wolfgang puck|dr pepper|jimmy choo|ben franklin|benjamin moore
 |sherwin williams|allen edmonds|brooks brothers|marshall field|lane bryant|ann taylor
 |trader joe|johnnie walker|warby parker
-|magic eden|alpha vantage|eigen layer|sky money|toast tab|chase sapphire|hugging face|circle mint
+|magic eden|alpha vantage|eigen layer|sky money|chase sapphire|hugging face|circle mint
 |bored ape|pudgy penguins|luna virtuals|orca whirlpools|heurist mesh|daydreams router
 """.replace("\n", "").split("|")
 
