@@ -591,30 +591,28 @@ fn ssn_valid(d: &[u8]) -> bool {
     if d.len() != 9 {
         return false;
     }
-    let area = u32::from(d[0]) * 100 + u32::from(d[1]) * 10 + u32::from(d[2]);
-    let group = u32::from(d[3]) * 10 + u32::from(d[4]);
-    let serial = d[5..].iter().fold(0u32, |a, &x| a * 10 + u32::from(x));
+    let (area, group, serial) = (value(&d[..3]), value(&d[3..5]), value(&d[5..]));
     if area == 0 || area == 666 || area >= 900 || group == 0 || serial == 0 {
         return false;
     }
     // Famous invalid numbers: the Woolworth wallet card and the 1962 ad.
-    let all: u32 = d.iter().fold(0u32, |a, &x| a * 10 + u32::from(x));
+    let all = value(d);
     if all == 78_051_120 || all == 219_099_999 {
         return false;
     }
     !d.iter().all(|&x| x == d[0])
 }
 
-/// The first four digits of `d` (at least four) as a number.
-fn prefix4(d: &[u8]) -> u32 {
-    d[..4].iter().fold(0, |a, &x| a * 10 + u32::from(x))
+/// The number that the digit values `d` spell (at most nine digits).
+fn value(d: &[u8]) -> u32 {
+    d.iter().fold(0, |a, &x| a * 10 + u32::from(x))
 }
 
 /// True when `d` starts with a Maestro issuer prefix (5018, 5020, 5038,
 /// 5893, 6304, 6759, 6761-6763): the only scheme that issues 12-digit cards.
 fn maestro(d: &[u8]) -> bool {
     matches!(
-        prefix4(d),
+        value(&d[..4]),
         5018 | 5020 | 5038 | 5893 | 6304 | 6759 | 6761 | 6762 | 6763
     )
 }
@@ -625,7 +623,7 @@ fn card_valid(d: &[u8]) -> bool {
     // at 15 digits), UnionPay 62, Maestro 50/56-69, Mir 2200-2204, RuPay
     // 81/82, Troy 9792.
     let p2 = d[0] * 10 + d[1];
-    let p4 = prefix4(d);
+    let p4 = value(&d[..4]);
     let issuer = d[0] == 4
         || (51..=55).contains(&p2)
         || (2200..=2204).contains(&p4)

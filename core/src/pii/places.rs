@@ -997,7 +997,7 @@ fn before_region(w: &mut Words<'_>, i: usize) -> bool {
 /// in brackets (`Ulundi (South Africa)`).
 pub(crate) fn region_at(w: &mut Words<'_>, r: usize) -> bool {
     let n = place_len(w, r);
-    let Some(y) = w.w.get(r).copied() else {
+    let Some(y) = w.w.get(r).copied().filter(|_| n > 0) else {
         return false;
     };
     let comma = y.gap == Gap::Comma && ends_label(w, r + n - 1);
@@ -1005,7 +1005,7 @@ pub(crate) fn region_at(w: &mut Words<'_>, r: usize) -> bool {
         && y.s > 0
         && w.b.get(y.s - 1) == Some(&b'(')
         && w.next_mark(r + n - 1) == b')';
-    n > 0 && capital(y.shape) && (comma || bracketed) && !(n == 1 && w.flags(r) & PLACE_AMB != 0)
+    capital(y.shape) && (comma || bracketed) && !(n == 1 && w.flags(r) & PLACE_AMB != 0)
 }
 
 /// True when word `k` ends a label or a clause: after it, past spaces, comes
