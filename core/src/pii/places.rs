@@ -21,8 +21,8 @@ use super::cues::{LOC, ORG, PLACE_KIND};
 use super::gazetteer as gz;
 use super::hit::Hit;
 use super::words::{
-    capital, hit, Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, PLACE, PLACE_AMB, PREFIX,
-    STOP,
+    capital, hit, Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, PLACE, PLACE_AMB,
+    PREFIX, STOP,
 };
 use super::EntityType;
 
@@ -352,12 +352,30 @@ pub(crate) const PLACE_NAMES: &str = "place city town village locality region lo
 /// (`origin: Organic`), `store`, `stores` or `shop`, whose names are brands
 /// as often
 /// (`/stores/Apple/hours`), nor `branch` (`branch: Develop`), nor before
-/// `of` (`the office of Dr. Berg`), nor [`WEATHER`] (`forecast: Sunny`).
+/// `of` (`the office of Dr. Berg`), nor [`WEATHER`] as a key (`forecast:
+/// Sunny`; as a path segment it is one: see [`weather_path`]).
 const SITE_KEYS: &str = "office offices location locality localities district neighbourhood \
                          neighborhood depot depots warehouse warehouses airport harbour harbor \
                          near hub hubs zone zones departing stopover stopovers layover layovers \
                          routes residence geo locations venue place ipcity hq headquarters \
                          jurisdiction guesthouses offsites diem";
+
+/// True when word `i` is the path segment after one of [`WEATHER`]'s
+/// (`/weather/Kandy/today`, `/forecast/Tsumeb`: x402's own example route is
+/// `/weather`), unless it is a word-like name (`/weather/Current`,
+/// `/weather/Sunny`); a key's value there may be a sky's (`forecast:
+/// Sunny`).
+fn weather_path(w: &Words<'_>, i: usize) -> bool {
+    let segment = |k: usize| {
+        w.w.get(k)
+            .is_some_and(|x| x.s > 0 && w.b.get(x.s - 1) == Some(&b'/'))
+    };
+    i > 0
+        && segment(i)
+        && segment(i - 1)
+        && w.is(i - 1, WEATHER)
+        && w.flags(i) & (FIRST_AMB | LAST_WL) == 0
+}
 
 /// Nouns of what is told of a place: after them `for` introduces one
 /// (`weather for Kongerslev`, `pollen for Kampot`); not `humidity` (`humidity
@@ -470,13 +488,19 @@ fn unlisted_place(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usi
 /// Degen`; see [`PRODUCT_VERBS`]). English-looking words stay out
 /// (`meeting in Zoom`).
 fn in_unlisted_town(w: &mut Words<'_>, i: usize) -> bool {
+    after_in(w, i) && w.flags(i) == 0 && w.namelike_word(i).is_some_and(|s| s >= IN_TOWN_MIN)
+}
+
+/// True when word `i` follows a spaced `in` that no verb of software or
+/// payment comes before ([`PRODUCT_VERBS`]): where a town stands, not a
+/// person (`receipt issued in Sidi Khaled`, `from our team in Koh Kong`; see
+/// [`in_unlisted_town`] and `names::scan`).
+pub(crate) fn after_in(w: &Words<'_>, i: usize) -> bool {
     i > 1
         && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
         && w.w.get(i - 1).is_some_and(|x| x.gap == Gap::Space)
         && w.is(i - 1, "in")
         && !w.is(i - 2, PRODUCT_VERBS)
-        && w.flags(i) == 0
-        && w.namelike_word(i).is_some_and(|s| s >= IN_TOWN_MIN)
 }
 
 /// The least name-likeness (see [`super::namelike::score`]) of a word no
@@ -658,6 +682,7 @@ fn place_cue_uncached(w: &mut Words<'_>, i: usize) -> u8 {
         && (w.cue(i - 1) & PLACE_KIND != 0
             || site(w, i - 1)
             || w.is(i - 1, SITE_KEYS)
+            || weather_path(w, i)
             || w.hump(i - 1)
                 .is_some_and(|h| super::hit::is_among(h, SITE_KEYS))
             || w.name_key_head(i - 1)

@@ -247,6 +247,11 @@ pub fn cases() -> Vec<(&'static str, String)> {
         ("in-town", fill("from our team in Kanyosha ")),
         ("region-bracket", fill("Ulundi (South Africa) ")),
         ("card-groups", fill("6761 7838 4837 4518 1909 37869 ")),
+        // A name's parts echoed after it, a name read after `in` as a town,
+        // a town after a weather path segment.
+        ("echo", fill("patient: Zorvak Telmiri; Zorvak, Telmiri; ")),
+        ("in-name", fill("receipt issued in Sidi Khaled; ")),
+        ("weather-path", fill("/weather/Kandy/forecast/Tsumeb")),
         ("label-colon", fill("card:4111111111111111;ip:fe80::1 ")),
         ("bracketed", fill("(4111111111111111)(12)")),
         ("digit-ext", fill("/4111111111111111.json?")),
