@@ -165,27 +165,29 @@ fn echoes(w: &Words<'_>, start: usize, out: &mut Vec<Hit>) {
         return;
     }
     let bytes = |k: usize| w.w.get(k).and_then(|x| w.b.get(x.s..x.e));
-    // The findings' spans by start, walked once beside the words (a word
-    // is covered when a span starting before its end ends after its start).
-    let mut spans: Vec<(usize, usize)> = out.iter().map(|h| (h.start, h.end)).collect();
-    spans.sort_unstable();
-    let (mut next, mut reach) = (0, 0);
-    for (j, y) in w.w.iter().enumerate() {
-        while let Some(&(_, b)) = spans.get(next).filter(|s| s.0 < y.e) {
-            reach = reach.max(b);
-            next += 1;
+    // The words any finding covers (no sort: its code costs the component
+    // kilobytes).
+    let mut covered = vec![false; w.w.len()];
+    for h in out.iter() {
+        let from = w.w.partition_point(|y| y.e <= h.start);
+        let to = w.w.partition_point(|y| y.s < h.end);
+        for c in covered.get_mut(from..to).unwrap_or_default() {
+            *c = true;
         }
-        // A word beside another capitalised one is part of a run no rule
-        // read as a name (`imported by Phiri Masilo feather dusters`, a
-        // brand named like a person), not an echo.
-        let beside = |k: usize| {
-            w.w.get(k)
-                .is_some_and(|z| capital(z.shape) && z.gap == Gap::Space)
+    }
+    for (j, y) in w.w.iter().enumerate() {
+        // A word spaced beside another capitalised one is part of a run no
+        // rule read as a name (`imported by Phiri Masilo feather dusters`,
+        // a brand named like a person), not an echo.
+        let run = |a: usize, b: usize| {
+            w.w.get(a)
+                .zip(w.w.get(b))
+                .is_some_and(|(p, q)| capital(p.shape) && capital(q.shape) && q.gap == Gap::Space)
         };
-        if reach > y.s
+        if covered.get(j).copied().unwrap_or(true)
             || !capital(y.shape)
-            || (y.gap == Gap::Space && j > 0 && w.w.get(j - 1).is_some_and(|z| capital(z.shape)))
-            || beside(j + 1)
+            || (j > 0 && run(j - 1, j))
+            || run(j, j + 1)
         {
             continue;
         }
@@ -1227,21 +1229,23 @@ fn lone_approver(w: &mut Words<'_>, j: usize) -> bool {
 /// `Stripe handles payouts`, `Firecrawl scrapes the page` and `Stripe will
 /// charge` are the descriptions of products.
 fn lone_subject(w: &mut Words<'_>, i: usize) -> bool {
-    let (Some(x), Some(v), Some(z)) = (
-        w.w.get(i).copied(),
-        w.w.get(i + 1).copied(),
-        w.w.get(i + 2).copied(),
-    ) else {
+    let (Some(x), Some(v)) = (w.w.get(i).copied(), w.w.get(i + 1).copied()) else {
         return false;
     };
+    let given = w.flags(i) & FIRST != 0;
+    // The verb's object in lower case (`Mahama said to bill`), or, after a
+    // known given name, an amount or the clause's end (`Kofi paid 3 USDC`,
+    // `Priya paid.`).
+    let object = w.w.get(i + 2).map_or(given, |z| {
+        (z.gap == Gap::Space && z.shape == Shape::Lower) || (given && z.gap == Gap::Break)
+    });
     opens_clause(w, i)
         && x.shape == Shape::Title
         && x.e - x.s >= 3
         && v.gap == Gap::Space
         && v.shape == Shape::Lower
-        && z.gap == Gap::Space
-        && z.shape == Shape::Lower
-        && (w.is(i + 1, SUBJECT_VERBS) || (w.flags(i) & FIRST != 0 && w.is(i + 1, GIVEN_VERBS)))
+        && object
+        && (w.is(i + 1, SUBJECT_VERBS) || (given && w.is(i + 1, GIVEN_VERBS)))
         && w.flags(i) & (STOP | FIRST_AMB | LAST_WL) == 0
         && w.cue(i) == 0
         && !is_place(w, i, 1)
@@ -1275,7 +1279,7 @@ const CHAINS: &str = "wendy macy denny claire carl lowe culver";
 
 /// Things a person has a share of or is owed (see [`lone_owner`]).
 const POSSESSED: &str = "share shares birthday gift gifts rent tip refund deposit salary wages \
-                         allowance invoice bill payment fees fee cut half portion";
+                         allowance invoice bill payment fees fee cut half portion order orders";
 
 /// What only a person has or uses of [`POSSESSED`] and more, after a lone
 /// word no list knows (`Guljahan's taxi home`; `Amazon's invoice` is a
@@ -2552,6 +2556,9 @@ mod tests {
             ("Ruslan paid the deposit", "Ruslan"),
             ("Nnamdi wants the invoice", "Nnamdi"),
             ("congrats Priya", "Priya"),
+            ("Ruslan paid 3 USDC", "Ruslan"),
+            ("batch 4; Ruslan paid", "Ruslan"),
+            ("Order 4471; Priya's orders, week 3", "Priya"),
         ] {
             assert_eq!(found(t), [(P, name)], "{t}");
         }
@@ -2817,6 +2824,8 @@ mod tests {
         assert_eq!(found("Docs says to retry"), []);
         assert_eq!(found("Stripe handles payouts"), []);
         assert_eq!(found("Stripe will charge the card"), []);
+        assert_eq!(found("Stripe paid 3 USDC"), []);
+        assert_eq!(found("Wendy's order"), []);
         assert_eq!(found("Practical Examples of paid APIs"), []);
         assert_eq!(found("Zorvak Telmiri plans and prices"), []);
         assert_eq!(
