@@ -843,6 +843,10 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
                         && w.is(i, "to")
                         && w.is(i - 1, "it them over")
                         && w.is(i - 2, GIVING)))));
+    // `mentioned Olumide in the thread`: a verb of mention, a weak cue
+    // like `for` (a lone word must be a known given name: products are
+    // mentioned and tagged as often, `mentioned Kubernetes`).
+    let mentioned = spaced && capital_next && lower_cue && w.is(i, "mentioned tagged");
     // `Thanks, Amarilys`, `Kind regards, Zorvak Telmiri`: a sign-off that
     // opens its clause, a comma and a name (see [`SIGN_OFFS`]).
     let sign_off = comma && sign_off(w, i);
@@ -850,7 +854,7 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let kin_of = spaced && i > 0 && w.is(i, "of") && w.is(i - 1, KIN_OF);
     let strong =
         cue & STRONG != 0 || role || by_key || care_of || named_as || paid || duty_key || kin_of;
-    let weak = !strong && (cue & WEAK != 0 || sign_off || contacted || greeting(w, i));
+    let weak = !strong && (cue & WEAK != 0 || sign_off || contacted || mentioned || greeting(w, i));
     if (!strong && !weak) || (comma && !sign_off && !(strong && lower_cue && !by_key)) {
         return None;
     }
@@ -2559,6 +2563,7 @@ mod tests {
             ("Ruslan paid 3 USDC", "Ruslan"),
             ("batch 4; Ruslan paid", "Ruslan"),
             ("Order 4471; Priya's orders, week 3", "Priya"),
+            ("mentioned Olumide in the thread", "Olumide"),
         ] {
             assert_eq!(found(t), [(P, name)], "{t}");
         }
@@ -2826,6 +2831,10 @@ mod tests {
         assert_eq!(found("Stripe will charge the card"), []);
         assert_eq!(found("Stripe paid 3 USDC"), []);
         assert_eq!(found("Wendy's order"), []);
+        assert_eq!(
+            found("mentioned Kubernetes in the docs; tagged Grafana"),
+            []
+        );
         assert_eq!(found("Practical Examples of paid APIs"), []);
         assert_eq!(found("Zorvak Telmiri plans and prices"), []);
         assert_eq!(
