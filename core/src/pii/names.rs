@@ -2712,7 +2712,8 @@ mod tests {
     }
 
     /// After a kind of place as a key or before `of`, title-case words are
-    /// a place in no gazetteer; placeholders and lowercase values are not.
+    /// a place in no gazetteer; placeholders are not, and lowercase values
+    /// only by their letters.
     #[test]
     fn places_after_a_place_kind() {
         use EntityType::Location as L;
@@ -2726,7 +2727,8 @@ mod tests {
         assert_eq!(found("the village of Sauwerd is quiet"), [(L, "Sauwerd")]);
         assert_eq!(found("city: Remote"), []);
         assert_eq!(found("city: Unknown"), []);
-        assert_eq!(found("?city=tornio"), []);
+        // Lower case, read by its letters (see `lower_case_towns_by_their_keys`).
+        assert_eq!(found("?city=tornio"), [(L, "tornio")]);
         assert_eq!(found("Tornio"), []);
     }
 
@@ -4043,6 +4045,28 @@ mod tests {
             "https://a.example/weather/Sunny",
             "forecast: Cloudbreak",
             "weather/Kuressaare",
+        ] {
+            assert_eq!(found(t), [], "{t}");
+        }
+    }
+
+    /// A lower-case town no list knows (or knows as a name only) as the
+    /// value of a town's own key, read by its letters; not English words or
+    /// placeholders, nor the value of a region's key.
+    #[test]
+    fn lower_case_towns_by_their_keys() {
+        use EntityType::Location as L;
+        assert_eq!(found("?city=kuressaare&x=1"), [(L, "kuressaare")]);
+        assert_eq!(found("billing_city=ouidah"), [(L, "ouidah")]);
+        assert_eq!(found(r#"{"hometown":"tsumeb"}"#), [(L, "tsumeb")]);
+        assert_eq!(found("city: kandy"), [(L, "kandy")]);
+        for t in [
+            "?city=sample",
+            "?city=lorem",
+            "?city=current",
+            "?city=test",
+            "?region=kuressaare",
+            "?town=maria",
         ] {
             assert_eq!(found(t), [], "{t}");
         }

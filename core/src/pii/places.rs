@@ -456,6 +456,10 @@ const DETERMINERS: &str = "the a an our your their my pickup dropoff collection 
 /// it.
 fn unlisted_place(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let x = *w.w.get(i)?;
+    if lower_town(w, i) {
+        out.push(hit(w, i, i, EntityType::Location, 700)?);
+        return Some(i + 1);
+    }
     if x.shape != Shape::Title
         || (w.flags(i) & STOP != 0 && !assimilated(w, i))
         || w.is(i, NO_PLACE)
@@ -479,6 +483,33 @@ fn unlisted_place(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usi
     out.push(hit(w, i, last, EntityType::Location, 700)?);
     Some(last + 1)
 }
+
+/// True when word `i` is a lower-case value no list knows of a town's own
+/// key (`?city=kuressaare`, `"hometown": "tsumeb"`) or one a list knows as a
+/// name only (`?city=kandy`), a word of 3 letters or more whose letters read
+/// as a name's ([`LOWER_TOWN_MIN`]): URLs and forms write towns in lower
+/// case. Not a region's, a destination's or a pickup's
+/// key, whose lower-case values are settings as often (`region=auto`,
+/// `destination=checkout`, `pickup=curbside`).
+fn lower_town(w: &Words<'_>, i: usize) -> bool {
+    i > 0
+        && w.w
+            .get(i)
+            .is_some_and(|x| x.shape == Shape::Lower && x.gap == Gap::Key && x.e - x.s >= 3)
+        && w.is(i - 1, TOWN_KEYS)
+        && w.flags(i) & (STOP | FIRST_AMB | LAST_WL) == 0
+        && !w.is(i, NO_PLACE)
+        && w.namelike_word(i).is_some_and(|s| s >= LOWER_TOWN_MIN)
+}
+
+/// Keys whose lower-case value is a town (see [`lower_town`]).
+const TOWN_KEYS: &str = "city town village hometown birthplace municipality suburb township \
+                         borough county locality";
+
+/// The least name-likeness of a lower-case town ([`lower_town`]): English
+/// words and placeholders score below (`sample` -4, `current` -11, `lorem`
+/// 5), as do some towns (`sisimiut` 6, `bluefields` -10).
+const LOWER_TOWN_MIN: i32 = 10;
 
 /// True when word `i` follows a spaced `in`, no list knows it, and its
 /// letters read strongly as a name's (at least [`IN_TOWN_MIN`]): a town no
