@@ -289,6 +289,11 @@ positives = [
          [("LOCATION", "Sidi Khaled"), ("PERSON", "Maria Lopez")]),
     scan("the path segment after a weather word is a town, unless a word-like name",
          "https://a.example/weather/Kuressaare/today; https://a.example/weather/Sunny", [("LOCATION", "Kuressaare")]),
+    scan("Al and a word no list knows as a surname is a place's name, not the given name Al; a degree ends a name",
+         "coach travels from Al Kittah on Saturdays; Ahmed Al Mansouri paid; Al Gore paid; "
+         "assessment by Antri Shatnawi BSc (physiotherapist); Shahzad renewed for two years",
+         [("PERSON", "Ahmed Al Mansouri"), ("PERSON", "Al Gore"), ("PERSON", "Antri Shatnawi"),
+          ("PERSON", "Shahzad")]),
     scan("a lower-case town as a town key's value, read by its letters; placeholders and a region key's value are none",
          "https://a.example/stores?city=kuressaare&limit=3; ?city=lorem; ?region=tsumeb",
          [("LOCATION", "kuressaare")]),

@@ -254,10 +254,36 @@ fn given_before(w: &mut Words<'_>, before: usize, out: &mut [Hit]) {
 
 /// Tries every PERSON rule at word `i`; returns the index after the match.
 fn person_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
-    if let Some(r) = after_cue(w, i, out) {
-        return Some(r);
+    let before = out.len();
+    let r = after_cue(w, i, out).or_else(|| pattern_at(w, i, out));
+    if r.is_some() && article_pair(w, before, out) {
+        out.truncate(before);
+        return None;
     }
-    pattern_at(w, i, out)
+    r
+}
+
+/// True when the first finding from `before` on is `Al` and one word no
+/// list knows as a surname, with no strong cue before it: Arabic's article
+/// and a place's name (`from Al Kittah on Saturdays`, `clinic (Al Qatranah)`),
+/// not the given name `Al` (`Al Gore`, `Al Roker`: known surnames). After a
+/// strong cue it stays a person's (`patient: Al Mansouri`); after `in` the
+/// finding is kept, and read as a town (see [`town_not_person`]).
+fn article_pair(w: &mut Words<'_>, before: usize, out: &[Hit]) -> bool {
+    let Some(h) = out.get(before) else {
+        return false;
+    };
+    let Ok(k) = w.w.binary_search_by_key(&h.start, |y| y.s) else {
+        return false;
+    };
+    w.w.get(k).is_some_and(|x| x.shape == Shape::Title)
+        && w.is(k, "al")
+        && w.w
+            .get(k + 1)
+            .is_some_and(|y| y.e == h.end && y.gap == Gap::Space)
+        && w.flags(k + 1) & LAST == 0
+        && (k == 0 || w.cue(k - 1) & STRONG == 0)
+        && !after_in(w, k)
 }
 
 /// The cue-free PERSON patterns at word `i`.
@@ -1530,7 +1556,8 @@ fn given_names_joined(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option
 /// Verbs after a known given name with no cue (see [`lone_subject`]); a
 /// brand is their subject as often when the name is no known one
 /// (`Stripe will charge`, `Coinbase paid out`).
-const GIVEN_VERBS: &str = "will paid wants needs sent requested ordered bought covered";
+const GIVEN_VERBS: &str =
+    "will paid wants needs sent requested ordered bought covered renewed cancelled canceled";
 
 /// True when word `k` reads as a verb in the present tense's third person
 /// (`collects`, `covers`, `handles`): 5+ lower-case letters ending in `s`,
@@ -1876,7 +1903,21 @@ fn clause_pair(w: &mut Words<'_>, i: usize) -> bool {
             w.after(i + 2),
             0 | b'.' | b',' | b';' | b':' | b')' | b'"' | b'!'
         ) || matches!(w.next_mark(i + 2), b'|' | b']' | b'(' | b'\n')
-            || pair_linker(w, i + 3))
+            || pair_linker(w, i + 3)
+            || post_nominal(w, i + 3))
+}
+
+/// Degrees and suffixes written after a person's name (`assessment by
+/// Antri Shatnawi BSc`, `Kofi Boateng MD`): the name before one has ended.
+const POST_NOMINALS: &str = "bsc msc phd md mba cpa rn dds dmd dvm llb llm esq jr sr ba ma";
+
+/// True when word `k` is one of [`POST_NOMINALS`] after a space, in the
+/// case they are written in (`BSc`, `PhD`, `MD`, `Jr`), not a lower-case
+/// word (`ma`, `sr`).
+fn post_nominal(w: &Words<'_>, k: usize) -> bool {
+    w.w.get(k)
+        .is_some_and(|y| y.gap == Gap::Space && y.shape != Shape::Lower)
+        && w.is(k, POST_NOMINALS)
 }
 
 /// The cues of [`clause_pair`]: weak cues, greetings and sign-offs.
@@ -2564,6 +2605,8 @@ mod tests {
             ("batch 4; Ruslan paid", "Ruslan"),
             ("Order 4471; Priya's orders, week 3", "Priya"),
             ("mentioned Olumide in the thread", "Olumide"),
+            ("note; Shahzad renewed for two years", "Shahzad"),
+            ("Kyriakos cancelled twice this month", "Kyriakos"),
         ] {
             assert_eq!(found(t), [(P, name)], "{t}");
         }
@@ -2837,6 +2880,7 @@ mod tests {
             found("mentioned Kubernetes in the docs; tagged Grafana"),
             []
         );
+        assert_eq!(found("Netflix renewed for a year"), []);
         assert_eq!(found("Practical Examples of paid APIs"), []);
         assert_eq!(found("Zorvak Telmiri plans and prices"), []);
         assert_eq!(
@@ -4070,6 +4114,33 @@ mod tests {
         ] {
             assert_eq!(found(t), [], "{t}");
         }
+    }
+
+    /// Arabic's article: `Al` and a word no list knows as a surname is a
+    /// place's name, not the given name `Al`, unless a strong cue comes
+    /// before; in Title case inside a name it joins the surname; and a
+    /// degree after a pair ends the name.
+    #[test]
+    fn arabic_article_and_post_nominals() {
+        use EntityType::{Location as L, Person as P};
+        assert_eq!(found("coach travels from Al Kittah on Saturdays"), []);
+        assert_eq!(found("clinic (Al Qatranah) confirmed"), []);
+        assert_eq!(found("Al Gore paid"), [(P, "Al Gore")]);
+        assert_eq!(found("patient: Al Mansouri"), [(P, "Al Mansouri")]);
+        assert_eq!(
+            found("dental clinic on the high street in Al Jubayhah"),
+            [(L, "Al Jubayhah")]
+        );
+        assert_eq!(found("Ahmed Al Mansouri paid"), [(P, "Ahmed Al Mansouri")]);
+        assert_eq!(
+            found("covers Baqa el Gharbiya and nearby villages"),
+            [(L, "Baqa el Gharbiya")]
+        );
+        assert_eq!(
+            found("assessment by Antri Shatnawi BSc (physiotherapist)"),
+            [(P, "Antri Shatnawi")]
+        );
+        assert_eq!(found("for Pro Max"), []);
     }
 
     /// A name found once is found wherever its parts stand alone again in

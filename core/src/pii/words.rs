@@ -621,10 +621,13 @@ pub(crate) fn hit(
             b += 1;
         }
         // No name ends with a particle: the surname after it is part of the
-        // name (`Alketa Delos Santos`, where `Santos` is also a town).
+        // name (`Alketa Delos Santos`, where `Santos` is also a town), and
+        // none with Arabic's article in Title case (`Ahmed Al Mansouri` was
+        // `Ahmed Al`; lower case, `al` and `el` join places' names too:
+        // `Deir el Asad`).
         if a < b
             && w.w.get(b).is_some_and(|x| x.shape == Shape::Title)
-            && w.is(b, PARTICLES)
+            && (w.is(b, PARTICLES) || w.is(b, "al el"))
             && w.w
                 .get(b + 1)
                 .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Title)
