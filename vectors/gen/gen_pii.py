@@ -290,10 +290,14 @@ positives = [
     scan("the path segment after a weather word is a town, unless a word-like name",
          "https://a.example/weather/Kuressaare/today; https://a.example/weather/Sunny", [("LOCATION", "Kuressaare")]),
     scan("Al and a word no list knows as a surname is a place's name, not the given name Al; a degree ends a name",
-         "coach travels from Al Kittah on Saturdays; Ahmed Al Mansouri paid; Al Gore paid; "
+         "notes from Al Kittah on Saturdays; Ahmed Al Mansouri paid; Al Gore paid; "
          "assessment by Antri Shatnawi BSc (physiotherapist); Shahzad renewed for two years",
          [("PERSON", "Ahmed Al Mansouri"), ("PERSON", "Al Gore"), ("PERSON", "Antri Shatnawi"),
           ("PERSON", "Shahzad")]),
+    scan("a JSON list's first value under a place's or an attendee's key; a town after travels or travelling in from",
+         '{"locations":["Geroskipou"],"attendees":["Azul Liaw"],"tags":["Alpha"]}; '
+         "coach travels from Dura on Saturdays; travelling in from Tsumeb for the 10am",
+         [("LOCATION", "Geroskipou"), ("PERSON", "Azul Liaw"), ("LOCATION", "Dura"), ("LOCATION", "Tsumeb")]),
     scan("a lower-case town as a town key's value, read by its letters; placeholders and a region key's value are none",
          "https://a.example/stores?city=kuressaare&limit=3; ?city=lorem; ?region=tsumeb",
          [("LOCATION", "kuressaare")]),

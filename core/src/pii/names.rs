@@ -4123,7 +4123,11 @@ mod tests {
     #[test]
     fn arabic_article_and_post_nominals() {
         use EntityType::{Location as L, Person as P};
-        assert_eq!(found("coach travels from Al Kittah on Saturdays"), []);
+        assert_eq!(
+            found("coach travels from Al Kittah on Saturdays"),
+            [(L, "Al Kittah")]
+        );
+        assert_eq!(found("notes from Al Kittah on Saturdays"), []);
         assert_eq!(found("clinic (Al Qatranah) confirmed"), []);
         assert_eq!(found("Al Gore paid"), [(P, "Al Gore")]);
         assert_eq!(found("patient: Al Mansouri"), [(P, "Al Mansouri")]);
@@ -4141,6 +4145,29 @@ mod tests {
             [(P, "Antri Shatnawi")]
         );
         assert_eq!(found("for Pro Max"), []);
+    }
+
+    /// A JSON list's first value under a person's or a place's key, the
+    /// attendees and invitees of a booking, and a town after a verb of
+    /// travel and `in`, `back` or `over` before `from`.
+    #[test]
+    fn lists_attendees_and_travel_from() {
+        use EntityType::{Location as L, Person as P};
+        assert_eq!(
+            found(r#"{"locations":["Geroskipou"]}"#),
+            [(L, "Geroskipou")]
+        );
+        assert_eq!(
+            found(r#"{"patients": ["Zorvak Telmiri"]}"#),
+            [(P, "Zorvak Telmiri")]
+        );
+        assert_eq!(found(r#"{"tags":["Alpha","Beta"]}"#), []);
+        assert_eq!(found(r#"{"attendee":"Azul Liaw"}"#), [(P, "Azul Liaw")]);
+        assert_eq!(found("invitee: Kofi"), [(P, "Kofi")]);
+        assert_eq!(found("attendee: Remote"), []);
+        assert_eq!(found("coach travels from Dura on Saturdays"), [(L, "Dura")]);
+        assert_eq!(found("travelling in from Dura for the 10am"), [(L, "Dura")]);
+        assert_eq!(found("gift in from Kofi"), [(P, "Kofi")]);
     }
 
     /// A name found once is found wherever its parts stand alone again in

@@ -304,7 +304,14 @@ const TRAVEL: &str = "trip travel flight flights ship ships shipped shipping del
                       hotels hostel apartment apartments rental rentals fare fares taxi taxis \
                       cab shuttle pickup dropoff rent stopover lodging accommodation \
                       accommodations airbnb headquartered weekend holidays honeymoon getaway \
-                      retreat arrives departs departed departure";
+                      retreat arrives departs departed departure travels";
+
+/// True when word `k` is a word of [`TRAVEL`], or `in`, `back` or `over`
+/// after one (`travelling in from Dura`, `flying back from Gobu`).
+fn travel_word(w: &Words<'_>, k: usize) -> bool {
+    w.is(k, TRAVEL)
+        || (k > 0 && w.spaced_lower(k) && w.is(k, "in back over") && w.is(k - 1, TRAVEL))
+}
 
 /// Nouns and verbs of [`TRAVEL`] whose `to` may lead to a person as well as
 /// a place (`ships to Anne Smith`, `rent to Mr Okoye`, `returned to
@@ -816,7 +823,7 @@ fn place_cue_uncached(w: &mut Words<'_>, i: usize) -> u8 {
             .get(i - 1)
             .is_some_and(|p| matches!(p.gap, Gap::Space | Gap::Join(b'_') | Gap::Key))
             || w.nested_key(i - 1))
-        && ((w.is(i - 2, TRAVEL) && !w.is(i - 2, FROM_SENDER)) || w.is(i - 2, ROUTES))
+        && ((travel_word(w, i - 2) && !w.is(i - 2, FROM_SENDER)) || w.is(i - 2, ROUTES))
     {
         return SURE;
     }

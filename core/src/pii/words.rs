@@ -33,7 +33,8 @@ pub(crate) enum Gap {
     Comma,
     /// `. ` after an initial or a title (`Dr. `).
     DotSpace,
-    /// `=`, `:`, `: `, `/`, `="` and similar key/value or path joints.
+    /// `=`, `:`, `: `, `/`, `="`, a JSON key's `":"` or `":["` (its list's first
+    /// value) and similar key/value or path joints.
     Key,
     /// Anything else (or the text's edge).
     Break,
@@ -188,7 +189,9 @@ fn gap(g: &[u8]) -> Gap {
         | [b'=', b'"' | b'\'']
         | [b':', b' ', b'"']
         | [b'"', b':', b'"']
-        | [b'"', b':', b' ', b'"'] => Gap::Key,
+        | [b'"', b':', b' ', b'"']
+        | [b'"', b':', b'[', b'"']
+        | [b'"', b':', b' ', b'[', b'"'] => Gap::Key,
         _ if g.len() <= 3 && g.iter().all(|&c| c == b' ' || c == b'\t') => Gap::Space,
         _ => Gap::Break,
     }
