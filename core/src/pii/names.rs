@@ -4168,6 +4168,9 @@ mod tests {
         assert_eq!(found("coach travels from Dura on Saturdays"), [(L, "Dura")]);
         assert_eq!(found("travelling in from Dura for the 10am"), [(L, "Dura")]);
         assert_eq!(found("gift in from Kofi"), [(P, "Kofi")]);
+        // Around, outside or near, as after `in`.
+        assert_eq!(found("home visits around Kanyosha only"), [(L, "Kanyosha")]);
+        assert_eq!(found("outside Business Hours; around Christmas"), []);
     }
 
     /// A name found once is found wherever its parts stand alone again in

@@ -518,15 +518,22 @@ const TOWN_KEYS: &str = "city town village hometown birthplace municipality subu
 /// 5), as do some towns (`sisimiut` 6, `bluefields` -10).
 const LOWER_TOWN_MIN: i32 = 10;
 
-/// True when word `i` follows a spaced `in`, no list knows it, and its
-/// letters read strongly as a name's (at least [`IN_TOWN_MIN`]): a town no
-/// list holds (`from our team in Kanyosha`, `receipt issued in Lakhdaria`,
-/// `the job was in Chabahar`), not a product after a verb of software
-/// (`written in Kotlin`, `deployed in Heroku`) or of payment (`paid in
-/// Degen`; see [`PRODUCT_VERBS`]). English-looking words stay out
-/// (`meeting in Zoom`).
+/// True when word `i` follows a spaced `in` (see [`after_in`]), `around`,
+/// `outside` or `near`, no list knows it, and its letters read strongly as
+/// a name's (at least [`IN_TOWN_MIN`]): a town no list holds (`from our
+/// team in Kanyosha`, `receipt issued in Lakhdaria`, `home visits around
+/// Dhannabah only`), not a product after a verb of software (`written in
+/// Kotlin`, `deployed in Heroku`) or of payment (`paid in Degen`; see
+/// [`PRODUCT_VERBS`]). English-looking words stay out (`meeting in Zoom`,
+/// `outside Business Hours`).
 fn in_unlisted_town(w: &mut Words<'_>, i: usize) -> bool {
-    after_in(w, i) && w.flags(i) == 0 && w.namelike_word(i).is_some_and(|s| s >= IN_TOWN_MIN)
+    let around = i > 1
+        && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
+        && w.spaced_lower(i - 1)
+        && w.is(i - 1, "around outside near");
+    (after_in(w, i) || around)
+        && w.flags(i) == 0
+        && w.namelike_word(i).is_some_and(|s| s >= IN_TOWN_MIN)
 }
 
 /// True when word `i` follows a spaced `in` that no verb of software or
