@@ -252,6 +252,13 @@ pub fn cases() -> Vec<(&'static str, String)> {
         ("echo", fill("patient: Zorvak Telmiri; Zorvak, Telmiri; ")),
         ("in-name", fill("receipt issued in Sidi Khaled; ")),
         ("weather-path", fill("/weather/Kandy/forecast/Tsumeb")),
+        // The v24 round: Arabic's article before every word, a JSON list
+        // under every key, travel words before `from`, a town key's
+        // lower-case value.
+        ("al-pairs", fill("from Al Kittah Al Qatranah ")),
+        ("json-lists", fill(r#"{"attendees":["Azul Liaw","#)),
+        ("travel-from", fill("travelling in from Dura around Kanyosha ")),
+        ("lower-town", fill("?city=kuressaare&town=")),
         ("label-colon", fill("card:4111111111111111;ip:fe80::1 ")),
         ("bracketed", fill("(4111111111111111)(12)")),
         ("digit-ext", fill("/4111111111111111.json?")),
