@@ -257,7 +257,10 @@ pub fn cases() -> Vec<(&'static str, String)> {
         // lower-case value.
         ("al-pairs", fill("from Al Kittah Al Qatranah ")),
         ("json-lists", fill(r#"{"attendees":["Azul Liaw","#)),
-        ("travel-from", fill("travelling in from Dura around Kanyosha ")),
+        (
+            "travel-from",
+            fill("travelling in from Dura around Kanyosha "),
+        ),
         ("lower-town", fill("?city=kuressaare&town=")),
         ("label-colon", fill("card:4111111111111111;ip:fe80::1 ")),
         ("bracketed", fill("(4111111111111111)(12)")),
