@@ -601,7 +601,7 @@ positives = [
          [("PERSON", "Kofi"), ("PERSON", "Priya"), ("PERSON", "Ruslan"), ("PERSON", "Amara"), ("PERSON", "Yusuf"),
           ("PERSON", "Nnamdi")]),
     scan("three known given names joined by commas alone, and two without and that name no list",
-         "Attendees: Kofi, Priya, Ruslan; Paris, London; Kofi, Priya",
+         "Attendees: Kofi, Priya, Ruslan; Paris, London; Amara, Yusuf",
          [("PERSON", "Kofi"), ("PERSON", "Priya"), ("PERSON", "Ruslan"), ("LOCATION", "Paris"),
           ("LOCATION", "London")]),
     scan("chains in the possessive, labels and brands before a verb are no one",
