@@ -175,15 +175,15 @@ fn echoes(w: &Words<'_>, start: usize, out: &mut Vec<Hit>) {
             *c = true;
         }
     }
+    // A word spaced beside another capitalised one is part of a run no rule
+    // read as a name (`imported by Phiri Masilo feather dusters`, a brand
+    // named like a person), not an echo.
+    let run = |a: usize, b: usize| {
+        w.w.get(a)
+            .zip(w.w.get(b))
+            .is_some_and(|(p, q)| capital(p.shape) && capital(q.shape) && q.gap == Gap::Space)
+    };
     for (j, y) in w.w.iter().enumerate() {
-        // A word spaced beside another capitalised one is part of a run no
-        // rule read as a name (`imported by Phiri Masilo feather dusters`,
-        // a brand named like a person), not an echo.
-        let run = |a: usize, b: usize| {
-            w.w.get(a)
-                .zip(w.w.get(b))
-                .is_some_and(|(p, q)| capital(p.shape) && capital(q.shape) && q.gap == Gap::Space)
-        };
         if covered.get(j).copied().unwrap_or(true)
             || !capital(y.shape)
             || (j > 0 && run(j - 1, j))

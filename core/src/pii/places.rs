@@ -459,8 +459,8 @@ const DETERMINERS: &str = "the a an our your their my pickup dropoff collection 
 /// or before `of` (`the village of Sauwerd`), or a noun of travel or a site
 /// and `in`/`to` ([`TRAVEL`], [`SITES`]: `trip to Kuhmo`, `the store in
 /// Dalfsen`). The place is up to four title-case words, spaced or
-/// hyphenated, with lowercase joiners between them. Returns the index after
-/// it.
+/// hyphenated, with lowercase joiners between them, or one lower-case word
+/// after a town's own key (see [`lower_town`]). Returns the index after it.
 fn unlisted_place(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let x = *w.w.get(i)?;
     if lower_town(w, i) {
