@@ -86,8 +86,15 @@ def test_file_store_replicas_and_verify_dir(tmp_path):
     codes = [pay(g, f"https://api.example.com/{i}") for i, g in enumerate([ga, gb, ga, gb])]
     assert codes == [None, None, None, "policy-window-exceeded"]
     assert {p.name for p in fs.iterdir()} >= {"state.json", "replay.json", "head-a.json", "head-b.json"}
-    # a's 4 lines: its stored head is the last but one (the settled line's rides with the next step).
-    assert json.loads((fs / "head-a.json").read_text())["seq"] == 3
+    # a's 4 lines: its stored head trails the log by at most the settled line, whose head rides
+    # with the next step or the quiet flush 20 ms later (docs/STORES.md "Flushing the head"):
+    # which of the two depends on the machine's load. close() saves it either way.
+    head_a = fs / "head-a.json"
+    assert json.loads(head_a.read_text())["seq"] in (3, 4)
+    ga.close()
+    gb.close()
+    assert json.loads(head_a.read_text())["seq"] == 4
+    assert json.loads((fs / "head-b.json").read_text())["seq"] == len((logs / "b.jsonl").read_text().splitlines())
     assert verify_dir(logs, AUDIT_KEY).ok
 
 
