@@ -817,9 +817,8 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let care_of = spaced
         && i > 0
         && w.is(i, "o")
-        && w.w
-            .get(i)
-            .is_some_and(|x| x.gap == Gap::Key && x.s > 0 && w.b.get(x.s - 1) == Some(&b'/'))
+        && w.w.get(i).is_some_and(|x| x.gap == Gap::Key)
+        && w.after_slash(i)
         && w.is(i - 1, "c");
     // `registered as Huanca, Mesidor`, `known as Zorvak`: a verb of naming
     // and `as`, spaced or as a key (`"registered_as":`, `knownAs=`).

@@ -373,13 +373,9 @@ const SITE_KEYS: &str = "office offices location locality localities district ne
 /// `/weather/Sunny`); a key's value there may be a sky's (`forecast:
 /// Sunny`).
 fn weather_path(w: &Words<'_>, i: usize) -> bool {
-    let segment = |k: usize| {
-        w.w.get(k)
-            .is_some_and(|x| x.s > 0 && w.b.get(x.s - 1) == Some(&b'/'))
-    };
     i > 0
-        && segment(i)
-        && segment(i - 1)
+        && w.after_slash(i)
+        && w.after_slash(i - 1)
         && w.is(i - 1, WEATHER)
         && w.flags(i) & (FIRST_AMB | LAST_WL) == 0
 }
@@ -527,10 +523,7 @@ const LOWER_TOWN_MIN: i32 = 10;
 /// [`PRODUCT_VERBS`]). English-looking words stay out (`meeting in Zoom`,
 /// `outside Business Hours`).
 fn in_unlisted_town(w: &mut Words<'_>, i: usize) -> bool {
-    let around = i > 1
-        && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
-        && w.spaced_lower(i - 1)
-        && w.is(i - 1, "around outside near");
+    let around = w.spaced_after(i, "around outside near") && w.spaced_lower(i - 1);
     (after_in(w, i) || around)
         && w.flags(i) == 0
         && w.namelike_word(i).is_some_and(|s| s >= IN_TOWN_MIN)
@@ -541,11 +534,7 @@ fn in_unlisted_town(w: &mut Words<'_>, i: usize) -> bool {
 /// person (`receipt issued in Sidi Khaled`, `from our team in Koh Kong`; see
 /// [`in_unlisted_town`] and `names::scan`).
 pub(crate) fn after_in(w: &Words<'_>, i: usize) -> bool {
-    i > 1
-        && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
-        && w.w.get(i - 1).is_some_and(|x| x.gap == Gap::Space)
-        && w.is(i - 1, "in")
-        && !w.is(i - 2, PRODUCT_VERBS)
+    i > 1 && w.spaced_after(i, "in") && !w.is(i - 2, PRODUCT_VERBS)
 }
 
 /// The least name-likeness (see [`super::namelike::score`]) of a word no
@@ -744,9 +733,7 @@ fn place_cue_uncached(w: &mut Words<'_>, i: usize) -> u8 {
         i > 1 && x.gap == Gap::Comma && w.is(i - 1, SITES_AFTER) && w.is(i - 2, DETERMINERS);
     // `the village of Sauwerd`
     let of = i > 1
-        && x.gap == Gap::Space
-        && w.is(i - 1, "of")
-        && w.w.get(i - 1).is_some_and(|p| p.gap == Gap::Space)
+        && w.spaced_after(i, "of")
         && (w.cue(i - 2) & PLACE_KIND != 0 || w.is(i - 2, DWELLERS));
     // `10 km from Zorvaby`, `CIF Kribaso`, `downtown Telmira`.
     let far = i > 1

@@ -499,6 +499,23 @@ impl<'a> Words<'a> {
             .is_some_and(|s| is_among(s, list))
     }
 
+    /// True when word `i` starts right after a `/`: a path's segment
+    /// (`/weather/Kampot`, the `o` of `c/o`).
+    pub(crate) fn after_slash(&self, i: usize) -> bool {
+        self.w
+            .get(i)
+            .is_some_and(|x| x.s > 0 && self.b.get(x.s - 1) == Some(&b'/'))
+    }
+
+    /// True when words `i - 1` and `i` each follow a space and word `i - 1`
+    /// is one of `list` (see [`Words::is`]): `in Kampot`, `around Kampot`.
+    pub(crate) fn spaced_after(&self, i: usize, list: &str) -> bool {
+        i > 0
+            && self.w.get(i).is_some_and(|x| x.gap == Gap::Space)
+            && self.w.get(i - 1).is_some_and(|x| x.gap == Gap::Space)
+            && self.is(i - 1, list)
+    }
+
     /// True when word `i` is lower case and a space comes before it.
     pub(crate) fn spaced_lower(&self, i: usize) -> bool {
         self.w
