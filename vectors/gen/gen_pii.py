@@ -305,6 +305,17 @@ positives = [
          "Zorvak paid 3 USDC; patient: Zorvak Telmiri; patient: Maria Lopez; Maria said hi",
          [("PERSON", "Zorvak"), ("PERSON", "Zorvak Telmiri"), ("PERSON", "Maria Lopez"), ("PERSON", "Maria")]),
     scan("a text with no name echoes nothing", "Zorvak paid 3 USDC; Zorvak again", []),
+    scan("service roles are person cues; a preposition after a pair is no head noun, a noun still is",
+         "trainer: Alauddin; our hygienist Raneem is off; coached by Kofi Boateng since March; "
+         "restocked at Anna Smith seed trays",
+         [("PERSON", "Alauddin"), ("PERSON", "Raneem"), ("PERSON", "Kofi Boateng")]),
+    scan("a search's whole value of two lower-case name words is a name; a search for things is not",
+         "https://a.example/s?q=kofi+boateng&type=member; https://a.example/s?q=red+shoes; "
+         '{"lookup":{"query":"obada sahani","matches":0}}',
+         [("PERSON", "kofi+boateng"), ("PERSON", "obada sahani")]),
+    scan("a lone name told or invited reads as a name; a team does not",
+         "tell Pavlos the locker key is at reception; invite Finance to the channel",
+         [("PERSON", "Pavlos")]),
     scan("a known given name paying an amount or owning an order; a chain's or a brand's is none",
          "Ruslan paid 3 USDC; Priya's orders, week 3; Wendy's order; Stripe paid 3 USDC",
          [("PERSON", "Ruslan"), ("PERSON", "Priya")]),

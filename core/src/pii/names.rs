@@ -484,6 +484,9 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
         Shape::Lower => {
             // first-last / first_last / first.last slugs.
             let nx = nx?;
+            if nx.gap == Gap::Space {
+                return searched_pair(w, i, out);
+            }
             if !matches!(nx.gap, Gap::Join(_)) || nx.shape != Shape::Lower {
                 return None;
             }
@@ -509,6 +512,50 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
         }
         Shape::Other => None,
     }
+}
+
+/// The least name-likeness of each unknown word of [`searched_pair`]:
+/// searches are English as often as names, and a name read in a search's
+/// URL changes the resource's echo. On 3,000 random searches of two words
+/// (English, and developer and payment products before a word), 1 was
+/// read at 15 (27 with the pair's check alone, 5 at 10, none at 20), and
+/// 16 of 28 lower-case names (12 at 20); 2026-12-06.
+const SEARCH_MIN: i32 = 15;
+
+/// Keys whose value is what was searched for (`?q=`, `"query":`).
+const SEARCH_KEYS: &str = "q query search lookup term keyword keywords";
+
+/// `?q=kofi+boateng`, `{"query":"obada sahani"}`: a search's whole value of
+/// two lower-case words at word `i` is a name when they are a given name
+/// and a surname, neither word-like nor a stop word, or when no list knows
+/// either and their letters read as a name's standing alone (a search is no cue).
+/// Searches are written in lower case; not `?q=red+shoes` or `?q=jordan+
+/// sneakers`, and no place (`?q=santa+rosa`).
+fn searched_pair(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
+    let (x, y) = (*w.w.get(i)?, *w.w.get(i + 1)?);
+    if i == 0
+        || x.gap != Gap::Key
+        || y.shape != Shape::Lower
+        || !matches!(w.after(i + 1), 0 | b'&' | b'"' | b'#')
+        || !w.is(i - 1, SEARCH_KEYS)
+    {
+        return None;
+    }
+    let (f, g) = (w.flags(i), w.flags(i + 1));
+    let known = f & (FIRST | FIRST_AMB | STOP) == FIRST && g & (LAST | LAST_WL | STOP) == LAST;
+    let unknown = open_word(f)
+        && open_word(g)
+        && w.cue(i) == 0
+        && w.cue(i + 1) == 0
+        && w.namelike_pair(i, i + 1, Bounded)
+        && [i, i + 1]
+            .iter()
+            .all(|&k| w.namelike_word(k).is_some_and(|s| s >= SEARCH_MIN));
+    if !(known || unknown) || is_place(w, i, 1) || is_place(w, i, 2) || is_place(w, i + 1, 1) {
+        return None;
+    }
+    out.push(hit(w, i, i + 1, EntityType::Person, 650)?);
+    Some(i + 2)
 }
 
 /// True when words `i` and `j = i + 1`, two Title-case words no list knows
@@ -1600,9 +1647,11 @@ fn on_duty(w: &Words<'_>, i: usize) -> Option<usize> {
 }
 
 /// Lower-case verbs of contact whose object is a person (see `after_cue`):
-/// `ping Xime when it settles`, `remind Ercan to pay`. Not `call`, `text`
-/// or `email`, which name teams and products as often (`call Support`).
-const CONTACT_VERBS: &str = "ping remind nudge notify met meet";
+/// `ping Xime when it settles`, `remind Ercan to pay`, `tell Pavlos the key
+/// is at reception`, `invited Ximena`. Not `call`, `text` or `email`, which
+/// name teams and products as often (`call Support`).
+const CONTACT_VERBS: &str =
+    "ping remind nudge notify met meet tell told thank thanked invite invited";
 
 /// Guests and kin, before `of` and whose guest or kin they are, and
 /// `memory`: a strong cue (`guest of Messaoud`, `in memory of Sapir
@@ -1728,7 +1777,9 @@ fn head_noun(w: &mut Words<'_>, mut b: usize) -> bool {
     if object {
         return false;
     }
+    let closed = super::hit::is_among(word, NOT_HEADS);
     let plural = y.shape == Shape::Lower
+        && !closed
         && word.len() >= 4
         && word.ends_with(b"s")
         && !matches!(word.get(word.len() - 2), Some(b's' | b'u' | b'i'));
@@ -1744,7 +1795,7 @@ fn head_noun(w: &mut Words<'_>, mut b: usize) -> bool {
     let noun = y.shape == Shape::Lower
         && word.len() >= 3
         && c == 0
-        && !super::hit::is_among(word, NOT_HEADS)
+        && !closed
         && !super::hit::is_among(word, TRAVELLED)
         && w.flags(b + 1) & STOP == 0
         && (!word.ends_with(b"ed") || super::hit::is_among(word, ED_NOUNS))
@@ -1797,7 +1848,9 @@ const OBJECT_STARTS: &str = "the a an our your his her their its my this that th
     us him me every each all";
 
 /// Closed-class words that follow a name without being its head noun
-/// (`for Maria Garcia please`, `… tomorrow`, `… who`), and the verbs a
+/// (`for Maria Garcia please`, `… tomorrow`, `… who`): adverbs, the
+/// prepositions and conjunctions no list reads as a cue or a stop word
+/// (`Kofi Boateng since March`, `… until Friday`, `… because`), and the verbs a
 /// name is the subject of whose form no suffix gives away: modals and
 /// auxiliaries (`Mrs Rogava will pick it up`, `… has paid`) and the
 /// irregular past tenses of paying and sending (`… paid the rest`; those of
@@ -1805,7 +1858,13 @@ const OBJECT_STARTS: &str = "the a an our your his her their its my this that th
 const NOT_HEADS: &str = "will would shall should can could must might has had have was were are \
                          does did paid sent made bought sold gave got took left wrote said told \
                          please thanks asap too instead here there then soon tomorrow yesterday \
-                         tonight later who whose whom when where while";
+                         tonight later who whose whom when where while \
+                         above along amid among around before behind below beneath beside besides \
+                         beyond despite down during except inside near onto outside over past \
+                         since through throughout toward towards under underneath unlike until \
+                         upon versus within without although because though unless whereas \
+                         whether whilst once till nor yet even just still already ever never \
+                         only but";
 
 /// True when the pair `i`, `j` of Title-case words (neither a place, the
 /// pair not the tail of a longer capitalised phrase) is owned: a possessive
@@ -3711,6 +3770,11 @@ mod tests {
         use EntityType::Person as P;
         assert_eq!(found("ping Priya when it settles"), [(P, "Priya")]);
         assert_eq!(found("remind Siham to pay"), [(P, "Siham")]);
+        assert_eq!(
+            found("tell Pavlos the locker key is at reception"),
+            [(P, "Pavlos")]
+        );
+        assert_eq!(found("invited Ximena to the class"), [(P, "Ximena")]);
         assert_eq!(found("assigned to Gunel"), [(P, "Gunel")]);
         assert_eq!(found("welcome back, Egill"), [(P, "Egill")]);
         assert_eq!(found("on call tonight: Aynure"), [(P, "Aynure")]);
@@ -3730,10 +3794,63 @@ mod tests {
             "assigned to Finance",
             "escalated to Support",
             "ping Stripe when it settles",
+            "tell Support the key is here",
+            "invite Finance to the channel",
             "welcome back, Team",
             "on shift: Night",
             "restocked at Anna Smith seed trays",
             "/payees/ssn/",
+        ] {
+            assert_eq!(found(none), [], "{none}");
+        }
+    }
+
+    /// Service roles are person cues, as key and before a name; a
+    /// preposition or conjunction after a pair is no head noun.
+    #[test]
+    fn service_roles_and_prepositions_after_a_pair() {
+        use EntityType::Person as P;
+        assert_eq!(found("trainer: Alauddin"), [(P, "Alauddin")]);
+        assert_eq!(found(r#"{"stylist":"Zorvak"}"#), [(P, "Zorvak")]);
+        assert_eq!(found("our hygienist Raneem is off"), [(P, "Raneem")]);
+        assert_eq!(
+            found("your stylist, Raghda, is running late"),
+            [(P, "Raghda")]
+        );
+        for t in [
+            "Kofi Boateng since March",
+            "Kofi Boateng until Friday",
+            "Kofi Boateng towards Monday",
+            "coached by Kofi Boateng since last year",
+        ] {
+            assert_eq!(found(t), [(P, "Kofi Boateng")], "{t}");
+        }
+        // A head noun still makes the pair a brand's.
+        assert_eq!(found("restocked at Anna Smith seed trays"), []);
+        assert_eq!(found("trainer: the usual"), []);
+    }
+
+    /// A search's whole value of two lower-case words: a known given name
+    /// and surname, or two unknown words that read strongly as a name's.
+    #[test]
+    fn searched_names() {
+        // `+` is a space here: the normaliser folds it before the scan.
+        use EntityType::Person as P;
+        assert_eq!(
+            found("https://a.example/s?q=kofi boateng&type=member"),
+            [(P, "kofi boateng")]
+        );
+        assert_eq!(
+            found(r#"{"lookup":{"query":"obada sahani","matches":0}}"#),
+            [(P, "obada sahani")]
+        );
+        for none in [
+            "https://a.example/s?q=red shoes",
+            "https://a.example/s?q=jordan sneakers",
+            "https://a.example/s?q=santa rosa",
+            "https://a.example/s?q=django chimpanzees",
+            "https://a.example/s?q=kofi boateng bio",
+            "https://a.example/s?page=kofi boateng",
         ] {
             assert_eq!(found(none), [], "{none}");
         }

@@ -262,6 +262,11 @@ pub fn cases() -> Vec<(&'static str, String)> {
             fill("travelling in from Dura around Kanyosha "),
         ),
         ("lower-town", fill("?city=kuressaare&town=")),
+        ("searches", fill("?q=obada+sahani&query=kofi boateng&q=")),
+        (
+            "role-preps",
+            fill("trainer: Alauddin, Kofi Boateng since tell Pavlos "),
+        ),
         ("label-colon", fill("card:4111111111111111;ip:fe80::1 ")),
         ("bracketed", fill("(4111111111111111)(12)")),
         ("digit-ext", fill("/4111111111111111.json?")),
