@@ -313,6 +313,9 @@ positives = [
          "https://a.example/s?q=kofi+boateng&type=member; https://a.example/s?q=red+shoes; "
          '{"lookup":{"query":"obada sahani","matches":0}}',
          [("PERSON", "kofi+boateng"), ("PERSON", "obada sahani")]),
+    scan("a rota's noun before this week or today is a duty key; a known given name's surgery or lesson",
+         "cleaner this week: Sherlyn; special this week: Lasagna; Kofi's surgery went well",
+         [("PERSON", "Sherlyn"), ("PERSON", "Kofi")]),
     scan("a lone name told or invited reads as a name; a team does not",
          "tell Pavlos the locker key is at reception; invite Finance to the channel",
          [("PERSON", "Pavlos")]),

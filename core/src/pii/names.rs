@@ -1353,9 +1353,15 @@ fn plain_given(w: &mut Words<'_>, i: usize) -> bool {
 /// (`Wendy's`, `Macy's`): see [`lone_owner`].
 const CHAINS: &str = "wendy macy denny claire carl lowe culver";
 
-/// Things a person has a share of or is owed (see [`lone_owner`]).
+/// Things a person has a share of or is owed, and what a person has a turn
+/// at, takes or goes through (see [`lone_owner`]; `Kofi's surgery`,
+/// `Amara's lesson`). A list: brands own lower-case nouns too
+/// (`Nathan's hot dogs`, `Ben's cookies`).
 const POSSESSED: &str = "share shares birthday gift gifts rent tip refund deposit salary wages \
-                         allowance invoice bill payment fees fee cut half portion order orders";
+                         allowance invoice bill payment fees fee cut half portion order orders \
+                         turn round shift lesson lessons class appointment appointments surgery \
+                         treatment therapy tuition wedding funeral graduation retirement farewell \
+                         recovery membership pass";
 
 /// What only a person has or uses of [`POSSESSED`] and more, after a lone
 /// word no list knows (`Guljahan's taxi home`; `Amazon's invoice` is a
@@ -1635,16 +1641,29 @@ fn nested_name_part(w: &mut Words<'_>, i: usize) -> bool {
 
 /// The word `call`, `shift` or `duty` of an `on call`, `on shift` or `on
 /// duty` that word `i` ends, with a time word after it or not (`on call
-/// tonight: Aynure`, `driver on shift: Vefa Ozkan`): a duty key (see
-/// `after_cue`).
+/// tonight: Aynure`, `driver on shift: Vefa Ozkan`), or a person's noun
+/// before a time word (`cleaner this week: Sherlyn`, `nurse tonight:
+/// Aynure`; see [`ROTA`]): a duty key (see `after_cue`), whose lone word
+/// must read as a name unless it is on call.
 fn on_duty(w: &Words<'_>, i: usize) -> Option<usize> {
     let k = if w.is(i, "tonight today now") {
         i.checked_sub(1)?
+    } else if i > 1 && w.is(i, "week") && w.is(i - 1, "this") {
+        i - 2
     } else {
         i
     };
-    (k > 0 && w.is(k, "call shift duty") && w.is(k - 1, "on")).then_some(k)
+    let rota = k < i
+        && w.w.get(k).is_some_and(|x| x.shape == Shape::Lower)
+        && (w.role(k) || w.cue_uncached(k) & STRONG != 0 || w.is(k, ROTA));
+    ((k > 0 && w.is(k, "call shift duty") && w.is(k - 1, "on")) || rota).then_some(k)
 }
+
+/// Household and volunteer rotas' nouns no other list reads as a person's
+/// (see [`on_duty`]).
+const ROTA: &str =
+    "cleaner cleaners cook cooks sitter sitters walker walkers volunteer volunteers \
+                    helper helpers";
 
 /// Lower-case verbs of contact whose object is a person (see `after_cue`):
 /// `ping Xime when it settles`, `remind Ercan to pay`, `tell Pavlos the key
@@ -2662,6 +2681,8 @@ mod tests {
             ("Ruslan paid 3 USDC", "Ruslan"),
             ("batch 4; Ruslan paid", "Ruslan"),
             ("Order 4471; Priya's orders, week 3", "Priya"),
+            ("Kofi's surgery went well", "Kofi"),
+            ("batch 2; Amara's lesson moved", "Amara"),
             ("mentioned Olumide in the thread", "Olumide"),
             ("note; Shahzad renewed for two years", "Shahzad"),
             ("Kyriakos cancelled twice this month", "Kyriakos"),
@@ -2692,6 +2713,7 @@ mod tests {
         assert_eq!(found("Kofi and Ama Boateng"), [(P, "Ama Boateng")]);
         for t in [
             "Wendy's order",
+            "Nathan's hot dogs",
             "Macy's gift card",
             "Ben & Jerry's ice cream",
             "Note: please pay",
@@ -3778,6 +3800,8 @@ mod tests {
         assert_eq!(found("assigned to Gunel"), [(P, "Gunel")]);
         assert_eq!(found("welcome back, Egill"), [(P, "Egill")]);
         assert_eq!(found("on call tonight: Aynure"), [(P, "Aynure")]);
+        assert_eq!(found("cleaner this week: Sherlyn"), [(P, "Sherlyn")]);
+        assert_eq!(found("cook today: Kofi"), [(P, "Kofi")]);
         assert_eq!(
             found("driver on shift: Zorvak Telmiri"),
             [(P, "Zorvak Telmiri")]
@@ -3798,6 +3822,8 @@ mod tests {
             "invite Finance to the channel",
             "welcome back, Team",
             "on shift: Night",
+            "cleaner this week: the usual team",
+            "special this week: Lasagna",
             "restocked at Anna Smith seed trays",
             "/payees/ssn/",
         ] {

@@ -265,7 +265,7 @@ pub fn cases() -> Vec<(&'static str, String)> {
         ("searches", fill("?q=obada+sahani&query=kofi boateng&q=")),
         (
             "role-preps",
-            fill("trainer: Alauddin, Kofi Boateng since tell Pavlos "),
+            fill("trainer: Alauddin, Kofi Boateng since tell Pavlos cleaner this week: Kofi's surgery "),
         ),
         ("label-colon", fill("card:4111111111111111;ip:fe80::1 ")),
         ("bracketed", fill("(4111111111111111)(12)")),
