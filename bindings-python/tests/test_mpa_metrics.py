@@ -1,5 +1,6 @@
 """MPA (webhook and crypto) and metrics through the client."""
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -247,9 +248,14 @@ async def test_crypto_wrong_or_replayed_signatures_are_denied():
         await c.get("https://api.example.com/big", mpa_signatures={"alice": "00" * 32, "bob": "11" * 32})
     old = ApprovalRequest.from_canonical(e.value.approval_request["canonical"])
     sigs = {"alice": countersign(ALICE, old), "bob": countersign(BOB, old)}
-    # Signatures over an earlier request never approve another one.
-    with pytest.raises(MPADeniedError):
+    # Signatures over an earlier request never approve another one. A request's id is derived from
+    # the purchase, its amount and the millisecond it was made (core `ApprovalRequest::new`): the same
+    # purchase asked again within one millisecond is the same request, so the next one waits for the
+    # clock to move (a fast machine made both in one millisecond once).
+    await asyncio.sleep(0.005)
+    with pytest.raises(MPADeniedError) as e2:
         await c.get("https://api.example.com/big", mpa_signatures=sigs)
+    assert e2.value.approval_request["request_id"] != old.request_id
 
 
 async def test_seed_style_precomputed_signatures_are_pre_approvals():
