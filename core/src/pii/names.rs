@@ -1661,9 +1661,8 @@ fn on_duty(w: &Words<'_>, i: usize) -> Option<usize> {
 
 /// Household and volunteer rotas' nouns no other list reads as a person's
 /// (see [`on_duty`]).
-const ROTA: &str =
-    "cleaner cleaners cook cooks sitter sitters walker walkers volunteer volunteers \
-                    helper helpers";
+const ROTA: &str = "cleaner cleaners cook cooks sitter sitters walker walkers volunteer \
+                    volunteers helper helpers";
 
 /// Lower-case verbs of contact whose object is a person (see `after_cue`):
 /// `ping Xime when it settles`, `remind Ercan to pay`, `tell Pavlos the key
