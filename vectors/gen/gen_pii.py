@@ -313,6 +313,20 @@ positives = [
          "https://a.example/s?q=kofi+boateng&type=member; https://a.example/s?q=red+shoes; "
          '{"lookup":{"query":"obada sahani","matches":0}}',
          [("PERSON", "kofi+boateng"), ("PERSON", "obada sahani")]),
+    scan("a handle of a given name and a surname run together after @ or a referrer's key; a traffic source is none",
+         "https://a.example/u/@osaidmanasrah/bookings; https://a.example/c/1?referrer=ioanamokoena&promo=spring; "
+         "https://a.example/c/1?referrer=newsletter&promo=spring",
+         [("PERSON", "osaidmanasrah"), ("PERSON", "ioanamokoena")]),
+    scan("a form-encoded initial before a surname; a key naming a name's part after a person's word",
+         "https://a.example/c/1/receipt?coach=S.+Khasawneh&level=2; "
+         "https://a.example/c/2/hold?patient_last=Sawalha&dob_check=1",
+         [("PERSON", "S.+Khasawneh"), ("PERSON", "Sawalha")]),
+    scan("Last, First after a person's label and an em dash, or opening a field before a colon",
+         "Member name \u2014 Hanani, Wasem; plan \u2014 Gold, Silver",
+         [("PERSON", "Hanani, Wasem")]),
+    scan("Last, First before a colon; an unknown pair before since",
+         "Kyriakou, Jameela: annual dental check-up; coached by Styliana Mattar since March",
+         [("PERSON", "Kyriakou, Jameela"), ("PERSON", "Styliana Mattar")]),
     scan("a rota's noun before this week or today is a duty key; a known given name's surgery or lesson",
          "cleaner this week: Sherlyn; special this week: Lasagna; Kofi's surgery went well",
          [("PERSON", "Sherlyn"), ("PERSON", "Kofi")]),

@@ -36,6 +36,7 @@ mod cues;
 mod email;
 mod from_json;
 mod gazetteer;
+mod glued;
 mod hit;
 mod iban;
 mod ipv6;

@@ -63,6 +63,7 @@
 
 use super::cues::{LOC, ORG, OWN, STRONG, TITLE, WEAK};
 use super::gazetteer as gz;
+use super::glued::glued_name;
 use super::hit::{file_ext, Hit};
 use super::mailbox::display_name;
 use super::namelike::Context::{Bounded, Cued};
@@ -482,6 +483,9 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             None
         }
         Shape::Lower => {
+            if let Some(r) = glued_name(w, i, out) {
+                return Some(r);
+            }
             // first-last / first_last / first.last slugs.
             let nx = nx?;
             if nx.gap == Gap::Space {
@@ -645,7 +649,7 @@ fn open_word(f: u8) -> bool {
 }
 
 /// `Last, First` as a whole labelled value (`screening: Kobelt, Larissa`):
-/// after a colon, ending the clause, two Title-case words of 2+ letters,
+/// after a colon (or a person's label and a dash), ending the clause, two Title-case words of 2+ letters,
 /// neither a stop word nor a place, one of them known (a surname first or an
 /// unambiguous given name second).
 fn labelled_last_first(w: &mut Words<'_>, i: usize) -> bool {
@@ -653,7 +657,13 @@ fn labelled_last_first(w: &mut Words<'_>, i: usize) -> bool {
         return false;
     };
     let pre = w.b.get(..x.s).unwrap_or(&[]);
-    let labelled = pre.ends_with(b": ") || pre.ends_with(b":");
+    // A person's label and a spaced dash (`Member name — Hanani, Wasem`;
+    // the normaliser folds dashes to `-`) label the value as a colon does.
+    let dashed = pre.trim_ascii_end().ends_with(b" -")
+        && i > 0
+        && w.cue(i - 1) & STRONG != 0
+        && w.w.get(i - 1).is_some_and(|p| p.shape == Shape::Lower);
+    let labelled = pre.ends_with(b": ") || pre.ends_with(b":") || dashed;
     let (f, g) = (w.flags(i), w.flags(i + 1));
     labelled
         && x.shape == Shape::Title
@@ -689,7 +699,7 @@ fn unknown_first_after_last(w: &mut Words<'_>, i: usize) -> bool {
 /// distinctive surname), a comma, and a known given name (or, neither word
 /// known, both read as a name by their letters: `Vathana, Agilan`), where a clause
 /// starts (the text's start, after `;` or `:`) or after a cue word, and
-/// before the clause ends or a lower-case word. `Paris, Maria` is a place
+/// before the clause ends, a colon or a lower-case word. `Paris, Maria` is a place
 /// and a name; `apples, Grace notes` has no clause start.
 fn unknown_last_before_first(w: &mut Words<'_>, i: usize) -> bool {
     let (Some(x), Some(y)) = (w.w.get(i).copied(), w.w.get(i + 1).copied()) else {
@@ -700,8 +710,10 @@ fn unknown_last_before_first(w: &mut Words<'_>, i: usize) -> bool {
         || pre.ends_with(b";")
         || pre.ends_with(b":")
         || (i > 0 && x.gap == Gap::Space && w.cue(i - 1) != 0);
+    // A colon after the pair makes it the label of what follows
+    // (`Kyriakou, Jameela: annual check-up`).
     let end = match w.after(i + 1) {
-        0 | b'.' | b';' | b')' | b'"' => true,
+        0 | b'.' | b';' | b')' | b'"' | b':' => true,
         b' ' => w.w.get(i + 2).is_some_and(|z| z.shape == Shape::Lower),
         _ => false,
     };
@@ -2016,10 +2028,11 @@ fn linker(w: &Words<'_>, k: usize) -> bool {
 
 /// True when word `k` is a linking word ([`LINKERS`]) or one that goes on
 /// after a pair of names only (`for Vuyo Mahlangu is pending`, `the order of
-/// Vuyo Mahlangu was shipped`, `prepared by Vuyo Mahlangu last week`), not
-/// after a lone word (`thanks Slack is great`).
+/// Vuyo Mahlangu was shipped`, `prepared by Vuyo Mahlangu last week`,
+/// `coached by Vuyo Mahlangu since March`), not after a lone word (`thanks
+/// Slack is great`).
 fn pair_linker(w: &Words<'_>, k: usize) -> bool {
-    linker(w, k) || (w.spaced_lower(k) && w.is(k, "is was last next this"))
+    linker(w, k) || (w.spaced_lower(k) && w.is(k, "is was last next this since until till during"))
 }
 
 /// True when the cue at word `i` is a greeting or thanks (`thanks Brid!`,
@@ -3876,6 +3889,67 @@ mod tests {
             "https://a.example/s?q=django chimpanzees",
             "https://a.example/s?q=kofi boateng bio",
             "https://a.example/s?page=kofi boateng",
+        ] {
+            assert_eq!(found(none), [], "{none}");
+        }
+    }
+
+    /// A handle of a given name and a surname run together, after `@` or a
+    /// handle's key; a key naming a part of a person's name after a
+    /// person's word.
+    #[test]
+    fn glued_handles_and_name_part_keys() {
+        use EntityType::Person as P;
+        for (t, name) in [
+            ("https://a.example/u/@ioanamokoena/bookings", "ioanamokoena"),
+            (
+                "https://a.example/c/1?referrer=mariagarcia&promo=spring",
+                "mariagarcia",
+            ),
+            (
+                "https://a.example/creators/osaidmanasrah/tip",
+                "osaidmanasrah",
+            ),
+            (
+                "https://a.example/c/1?patient_last=Sawalha&dob_check=1",
+                "Sawalha",
+            ),
+            (r#"{"guestFirst":"Raeda","room":"4b"}"#, "Raeda"),
+        ] {
+            assert_eq!(found(t), [(P, name)], "{t}");
+        }
+        for none in [
+            "https://a.example/c/1?referrer=newsletter&promo=spring",
+            "https://a.example/c/1?referrer=producthunt",
+            "https://a.example/u/@coffeeshop/bookings",
+            "https://a.example/c/1?ref=homepage",
+            "https://a.example/ioanamokoena/bookings",
+            "https://a.example/c/1?promo_last=Spring",
+        ] {
+            assert_eq!(found(none), [], "{none}");
+        }
+    }
+
+    /// `Last, First` after a person's label and a dash, or opening the text
+    /// before a colon; a label of things is none.
+    #[test]
+    fn last_first_dashed_or_before_a_colon() {
+        use EntityType::Person as P;
+        for (t, name) in [
+            ("Member name - Hanani, Wasem", "Hanani, Wasem"),
+            (
+                "Kyriakou, Jameela: annual dental check-up",
+                "Kyriakou, Jameela",
+            ),
+            ("coached by Styliana Mattar since March", "Styliana Mattar"),
+        ] {
+            assert_eq!(found(t), [(P, name)], "{t}");
+        }
+        for none in [
+            "plan - Gold, Silver",
+            "customer - Premium, Gold",
+            "Tags, Notes: none",
+            "Sizes, Colours: see chart",
         ] {
             assert_eq!(found(none), [], "{none}");
         }

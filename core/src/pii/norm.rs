@@ -212,10 +212,12 @@ fn percent_layer(n: &Norm<'_>, plus_as_space: bool) -> Norm<'static> {
 }
 
 /// A form-encoded space stands between two letters or digits (`John+Smith`,
-/// `401+62+7719`, `+33+1+42+68+53+00`, `NL91+ABNA+0417`). Base64 values that
-/// hold a `+` are decoded from the original text as well (see `scan`).
+/// `401+62+7719`, `+33+1+42+68+53+00`, `NL91+ABNA+0417`), or after an
+/// initial's dot or a comma (`S.+Khasawneh`, `Boateng,+Kofi`: base64 has
+/// neither). Base64 values that hold a `+` are decoded from the original
+/// text as well (see `scan`).
 fn plus_between(a: u8, c: u8) -> bool {
-    a.is_ascii_alphanumeric() && c.is_ascii_alphanumeric()
+    (a.is_ascii_alphanumeric() || a == b'.' || a == b',') && c.is_ascii_alphanumeric()
 }
 
 /// Decides, for the `+`s of one text in increasing order, whether each reads

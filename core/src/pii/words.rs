@@ -99,7 +99,7 @@ pub(crate) const PLACE_AMB: u8 = gz::PLACE_AMB as u8;
 const DONE: u16 = 512;
 /// Memo bit: the word is a surname by its ending alone (see
 /// [`SURNAME_ENDINGS`]); its flags carry [`LAST`].
-const ENDING: u16 = 1024;
+pub(crate) const ENDING: u16 = 1024;
 /// Set in a word's cue bits once they were looked up.
 const CUE_DONE: u8 = 128;
 
@@ -210,6 +210,22 @@ fn plural_class(key: &[u8]) -> u16 {
         .and_then(gz::Key::new)
         .map_or(0, |k| gz::LEXICON.class(&k));
     c & (gz::STOP | gz::ROLE)
+}
+
+/// The lexicon class bits of a lower-case `key` as a word's (see
+/// `Words::class`): its own, or its singular's stop or role bits; a stop
+/// word's name bits dropped; a surname by its ending alone (`ENDING`).
+pub(crate) fn key_class(key: &[u8]) -> u16 {
+    let mut c = gz::Key::new(key).map_or(0, |k| gz::LEXICON.class(&k));
+    if c == 0 {
+        c = plural_class(key);
+    }
+    if c & gz::STOP != 0 {
+        c &= !(gz::FIRST | gz::FIRST_AMB | gz::LAST | gz::LAST_WL);
+    } else if c == 0 && surname_suffix(key) {
+        c = gz::LAST | ENDING;
+    }
+    c
 }
 
 impl<'a> Words<'a> {
@@ -355,20 +371,11 @@ impl<'a> Words<'a> {
         let mut c = 0;
         if let Some(n) = self.key(i, &mut buf) {
             let key = buf.get(..n).unwrap_or(&[]);
-            if let Some(k) = gz::Key::new(key) {
-                c = gz::LEXICON.class(&k);
-            }
-            if c == 0 {
-                c = plural_class(key);
-            }
-            if self.extension(i, key) {
-                c = gz::STOP;
-            }
-            if c & gz::STOP != 0 {
-                c &= !(gz::FIRST | gz::FIRST_AMB | gz::LAST | gz::LAST_WL);
-            } else if c == 0 && surname_suffix(key) {
-                c = gz::LAST | ENDING;
-            }
+            c = if self.extension(i, key) {
+                gz::STOP
+            } else {
+                key_class(key)
+            };
         }
         memo.set(DONE | c);
         c
@@ -429,7 +436,37 @@ impl<'a> Words<'a> {
                 c = bits_of(h) & (STRONG | WEAK | LOC | PLACE_KIND);
             }
         }
+        if c == 0 && self.role_name_part(i) {
+            c = STRONG;
+        }
         c
+    }
+
+    /// True when word `i` is a key naming part of a person's name after a
+    /// person's word (`patient_last=`, `guest-first:`, `"memberSurname":`):
+    /// read as `last_name` is, by its [`NAME_PARTS`] word and the strong cue
+    /// joined before it.
+    fn role_name_part(&self, i: usize) -> bool {
+        let (Some(x), Some(n)) = (self.w.get(i), self.w.get(i + 1)) else {
+            return false;
+        };
+        if n.gap != Gap::Key {
+            return false;
+        }
+        let b: &[u8] = self.b;
+        let whole = b.get(x.s..x.e).unwrap_or_default();
+        if let Some(h) = self.hump(i) {
+            let head = whole.get(..whole.len() - h.len()).unwrap_or_default();
+            return is_among(h, NAME_PARTS) && bits_of(head) & STRONG != 0;
+        }
+        matches!(x.gap, Gap::Join(b'_' | b'-' | b'.'))
+            && is_among(whole, NAME_PARTS)
+            && i > 0
+            && self
+                .w
+                .get(i - 1)
+                .and_then(|p| b.get(p.s..p.e))
+                .is_some_and(|p| bits_of(p) & STRONG != 0)
     }
 
     /// The last hump of word `i` when it is a camelCase key (`Name` of
@@ -589,6 +626,10 @@ fn bits_of(s: &[u8]) -> u8 {
 pub(crate) fn capital(s: Shape) -> bool {
     matches!(s, Shape::Title | Shape::Upper)
 }
+
+/// Words of a key that name part of a person's name after a person's word
+/// (see [`Words::role_name_part`]).
+const NAME_PARTS: &str = "last first given family middle surname forename lastname firstname";
 
 /// Name particles (lower-case keys) that join a given name to a surname:
 /// `van der`, `de la`, `de los`, the Filipino `Delos` and `Dela`, `von`,

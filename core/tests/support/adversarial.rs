@@ -267,6 +267,17 @@ pub fn cases() -> Vec<(&'static str, String)> {
             "role-preps",
             fill("trainer: Alauddin, Kofi Boateng since tell Pavlos cleaner this week: Kofi's surgery "),
         ),
+        // The v24 round 2: glued handles after `@` and a referrer's key
+        // (every split of a 24-letter word read), initials before `+`, a
+        // dashed label before `Last, First`.
+        (
+            "glued",
+            fill("/u/@osaidmanasrahosaidmanas/?referrer=ioanamokoenaioanamokoena&ref=margarine/"),
+        ),
+        (
+            "dashed-last-first",
+            fill("?coach=S.+Khasawneh&patient_last=Sawalha&x=Member name - Hanani, Wasem; Kyriakou, Jameela: "),
+        ),
         ("label-colon", fill("card:4111111111111111;ip:fe80::1 ")),
         ("bracketed", fill("(4111111111111111)(12)")),
         ("digit-ext", fill("/4111111111111111.json?")),
