@@ -327,6 +327,10 @@ positives = [
     scan("Last, First before a colon; an unknown pair before since",
          "Kyriakou, Jameela: annual dental check-up; coached by Styliana Mattar since March",
          [("PERSON", "Kyriakou, Jameela"), ("PERSON", "Styliana Mattar")]),
+    scan("an event's host key reads a known given name; a lower-case given name after a role's segment; a cloud host is none",
+         "https://a.example/a?host=Maisa&room=4b; https://a.example/instructors/douaa/timetable; "
+         "https://a.example/a?host=Heroku; https://a.example/instructors/active/timetable",
+         [("PERSON", "Maisa"), ("PERSON", "douaa")]),
     scan("a rota's noun before this week or today is a duty key; a known given name's surgery or lesson",
          "cleaner this week: Sherlyn; special this week: Lasagna; Kofi's surgery went well",
          [("PERSON", "Sherlyn"), ("PERSON", "Kofi")]),

@@ -486,6 +486,10 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             if let Some(r) = glued_name(w, i, out) {
                 return Some(r);
             }
+            if given_after_role(w, i) {
+                out.push(hit(w, i, i, EntityType::Person, 600)?);
+                return Some(i + 1);
+            }
             // first-last / first_last / first.last slugs.
             let nx = nx?;
             if nx.gap == Gap::Space {
@@ -516,6 +520,26 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
         }
         Shape::Other => None,
     }
+}
+
+/// True when word `i` is a known given name in lower case (no ambiguous
+/// one, stop word or place) that is a whole path segment after a role
+/// noun's (`/instructors/douaa/timetable`, `/tutors/nayef`): a role's key
+/// reads capitalised words only (see `after_cue`), and a lower-case word
+/// there is as often a view (`/instructors/active/`).
+fn given_after_role(w: &mut Words<'_>, i: usize) -> bool {
+    let Some(x) = w.w.get(i).copied() else {
+        return false;
+    };
+    x.gap == Gap::Key
+        && i > 0
+        && x.e - x.s >= 3
+        && w.after_slash(i)
+        && matches!(w.after(i), 0 | b'/' | b'?' | b'#')
+        && w.flags(i) & (FIRST | FIRST_AMB | STOP) == FIRST
+        && w.cue(i) == 0
+        && w.role(i - 1)
+        && !is_place(w, i, 1)
 }
 
 /// The least name-likeness of each unknown word of [`searched_pair`]:
@@ -931,6 +955,10 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     // like `for` (a lone word must be a known given name: products are
     // mentioned and tagged as often, `mentioned Kubernetes`).
     let mentioned = spaced && capital_next && lower_cue && w.is(i, "mentioned tagged");
+    // `?host=Joudy&room=4b`, `{"host":"Maisa"}`: an event's host as a key,
+    // a weak cue (in running text `host` is as often a hotel's or a cloud's:
+    // `our host AWS`).
+    let host_key = first.gap == Gap::Key && first.shape == Shape::Title && w.is(i, "host hosts");
     // `Thanks, Amarilys`, `Kind regards, Zorvak Telmiri`: a sign-off that
     // opens its clause, a comma and a name (see [`SIGN_OFFS`]).
     let sign_off = comma && sign_off(w, i);
@@ -938,7 +966,8 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let kin_of = spaced && i > 0 && w.is(i, "of") && w.is(i - 1, KIN_OF);
     let strong =
         cue & STRONG != 0 || role || by_key || care_of || named_as || paid || duty_key || kin_of;
-    let weak = !strong && (cue & WEAK != 0 || sign_off || contacted || mentioned || greeting(w, i));
+    let weak = !strong
+        && (cue & WEAK != 0 || sign_off || contacted || mentioned || host_key || greeting(w, i));
     if (!strong && !weak) || (comma && !sign_off && !(strong && lower_cue && !by_key)) {
         return None;
     }
@@ -954,7 +983,7 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     // A naming verb's key reads as its spaced form does (`"registered_as":
     // "Individual"` is a category, no name).
     let keyed = key && !role && !duty_key && !named_as;
-    if !key && !spaced && !comma {
+    if !key && !spaced && !comma && !host_key {
         return None;
     }
     // After a person's cue, joined currency codes are a pair unless one is
@@ -3925,6 +3954,29 @@ mod tests {
             "https://a.example/c/1?ref=homepage",
             "https://a.example/ioanamokoena/bookings",
             "https://a.example/c/1?promo_last=Spring",
+        ] {
+            assert_eq!(found(none), [], "{none}");
+        }
+    }
+
+    /// An event's host as a key reads a known given name; a lower-case
+    /// known given name is a whole segment after a role noun's.
+    #[test]
+    fn hosts_and_given_names_after_roles() {
+        use EntityType::Person as P;
+        for (t, name) in [
+            ("https://a.example/a?host=Maisa&room=4b", "Maisa"),
+            (r#"{"host":"Aliki","room":"4b"}"#, "Aliki"),
+            ("https://a.example/instructors/douaa/timetable", "douaa"),
+        ] {
+            assert_eq!(found(t), [(P, name)], "{t}");
+        }
+        for none in [
+            "https://a.example/a?host=Heroku",
+            "https://a.example/a?host=AWS",
+            "our host Hilton",
+            "https://a.example/instructors/active/timetable",
+            "https://a.example/instructors/douaa.json",
         ] {
             assert_eq!(found(none), [], "{none}");
         }
