@@ -331,6 +331,10 @@ positives = [
          "https://a.example/a?host=Maisa&room=4b; https://a.example/instructors/douaa/timetable; "
          "https://a.example/a?host=Heroku; https://a.example/instructors/active/timetable",
          [("PERSON", "Maisa"), ("PERSON", "douaa")]),
+    scan("a _to key after a verb of paying or giving and in memory of name a person; an organisation is none",
+         "https://a.example/a?tip_to=Kit+Wat&amount=3; donated in memory of Pat Mosavi; "
+         "https://a.example/a?paid_to=Acme+Inc",
+         [("PERSON", "Kit+Wat"), ("PERSON", "Pat Mosavi")]),
     scan("a rota's noun before this week or today is a duty key; a known given name's surgery or lesson",
          "cleaner this week: Sherlyn; special this week: Lasagna; Kofi's surgery went well",
          [("PERSON", "Sherlyn"), ("PERSON", "Kofi")]),

@@ -522,6 +522,34 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
     }
 }
 
+/// Verbs and nouns of paying and giving before a `_to` key (`tip_to=`,
+/// `paid_to:`, `giftTo`): the key names a person (see [`given_to_key`]).
+const GIVEN_TO: &str =
+    "tip tips tipped pay paid payout send sent transfer transferred gift gifted \
+                        donate donated refund refunded reimburse reimbursed";
+
+/// True when word `i` is a key `to` joined by `_` or `-` to one of
+/// [`GIVEN_TO`] (`tip_to`), or a camelCase key whose last hump is `To` after
+/// one of them (`giftTo`).
+fn given_to_key(w: &Words<'_>, i: usize) -> bool {
+    if let Some(h) = w.hump(i) {
+        let whole =
+            w.w.get(i)
+                .and_then(|x| w.b.get(x.s..x.e))
+                .unwrap_or_default();
+        return h.eq_ignore_ascii_case(b"to")
+            && whole
+                .get(..whole.len() - h.len())
+                .is_some_and(|head| super::hit::is_among(head, GIVEN_TO));
+    }
+    i > 0
+        && w.is(i, "to")
+        && w.w
+            .get(i)
+            .is_some_and(|x| matches!(x.gap, Gap::Join(b'_' | b'-')))
+        && w.is(i - 1, GIVEN_TO)
+}
+
 /// True when word `i` is a known given name in lower case (no ambiguous
 /// one, stop word or place) that is a whole path segment after a role
 /// noun's (`/instructors/douaa/timetable`, `/tutors/nayef`): a role's key
@@ -896,6 +924,12 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         && first.gap == Gap::Key
         && ((w.w.get(i).is_some_and(|x| x.gap == Gap::Join(b'_')) && w.is(i, "by"))
             || w.hump(i).is_some_and(|h| h.eq_ignore_ascii_case(b"by")));
+    // A key naming whom a payment or gift went to (`tip_to=`, `paid_to:`,
+    // `giftTo`; see [`GIVEN_TO`]); `ship_to` stays a place's key.
+    let to_key = first.gap == Gap::Key && given_to_key(w, i);
+    // `in memory of Pat Mosavi`, `?in_memory_of=`: whom a gift remembers.
+    let memory_of =
+        (spaced || first.gap == Gap::Key) && i > 0 && w.is(i, "of") && w.is(i - 1, "memory");
     // `c/o Zamri Kenfack`: care of.
     let care_of = spaced
         && i > 0
@@ -964,8 +998,16 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let sign_off = comma && sign_off(w, i);
     // `guest of Messaoud`, `wife of Zorvak Telmiri`: whose guest or kin.
     let kin_of = spaced && i > 0 && w.is(i, "of") && w.is(i - 1, KIN_OF);
-    let strong =
-        cue & STRONG != 0 || role || by_key || care_of || named_as || paid || duty_key || kin_of;
+    let strong = cue & STRONG != 0
+        || role
+        || by_key
+        || to_key
+        || memory_of
+        || care_of
+        || named_as
+        || paid
+        || duty_key
+        || kin_of;
     let weak = !strong
         && (cue & WEAK != 0 || sign_off || contacted || mentioned || host_key || greeting(w, i));
     if (!strong && !weak) || (comma && !sign_off && !(strong && lower_cue && !by_key)) {
@@ -3954,6 +3996,31 @@ mod tests {
             "https://a.example/c/1?ref=homepage",
             "https://a.example/ioanamokoena/bookings",
             "https://a.example/c/1?promo_last=Spring",
+        ] {
+            assert_eq!(found(none), [], "{none}");
+        }
+    }
+
+    /// A `_to` key after a verb of paying or giving, and `in memory of`,
+    /// name a person; a shipping key names a place, an organisation none.
+    #[test]
+    fn whom_a_gift_went_to() {
+        use EntityType::{Location as L, Person as P};
+        for (t, name) in [
+            ("https://a.example/a?tip_to=Kit Wat&amount=3", "Kit Wat"),
+            (r#"{"giftTo":"Nay Yuen"}"#, "Nay Yuen"),
+            ("donated in memory of Pat Mosavi", "Pat Mosavi"),
+        ] {
+            assert_eq!(found(t), [(P, name)], "{t}");
+        }
+        assert_eq!(
+            found("https://a.example/a?ship_to=Kit Wat"),
+            [(L, "Kit Wat")]
+        );
+        for none in [
+            "https://a.example/a?paid_to=Acme Inc",
+            "https://a.example/a?tip_to=Support Team",
+            "in memory of the victims",
         ] {
             assert_eq!(found(none), [], "{none}");
         }
