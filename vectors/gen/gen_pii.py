@@ -335,6 +335,9 @@ positives = [
          "https://a.example/a?tip_to=Kit+Wat&amount=3; donated in memory of Pat Mosavi; "
          "https://a.example/a?paid_to=Acme+Inc",
          [("PERSON", "Kit+Wat"), ("PERSON", "Pat Mosavi")]),
+    scan("a given name and a surname's initial after a person's key; every name part in a name's object; a range's ends are none",
+         'name: Maria G.; {"name":{"first":"Maria","last":"Garcia"}}; {"range":{"first":"Alpha","last":"Omega"}}',
+         [("PERSON", "Maria G"), ("PERSON", "Maria"), ("PERSON", "Garcia")]),
     scan("a rota's noun before this week or today is a duty key; a known given name's surgery or lesson",
          "cleaner this week: Sherlyn; special this week: Lasagna; Kofi's surgery went well",
          [("PERSON", "Sherlyn"), ("PERSON", "Kofi")]),

@@ -1219,8 +1219,17 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     if keyed && is_place(w, i + 1, end - i) && region_at(w, end + 1) {
         return None;
     }
+    // An initial ends a name only after a given name, known or read as one
+    // by its letters (`name: Maria G.`, `paid by Zorvak T. yesterday`): the
+    // loop above took every name word after it, so none follows; not `Plan
+    // B`.
+    let initial_end = w.w.get(end).is_some_and(|y| y.shape == Shape::Initial)
+        && !(end > i + 1
+            && w.w.get(end - 1).is_some_and(|p| p.shape == Shape::Title)
+            && (w.flags(end - 1) & (FIRST | FIRST_AMB | STOP) == FIRST
+                || unknown_namelike(w, end - 1)));
     if w.after(end).is_ascii_digit()
-        || w.w.get(end).is_some_and(|y| y.shape == Shape::Initial)
+        || initial_end
         || (comma
             && !sign_off
             && (w.after(end) != b','
@@ -1711,16 +1720,47 @@ fn present_verb(w: &mut Words<'_>, k: usize) -> bool {
         && w.cue(k) & !OWN == 0
 }
 
-/// True when word `i` is a `family` or `given` key nested in a `name`
-/// key's object or list, or in a person's key's object, as FHIR writes a
-/// person's name (`{"name":[{"family":"Stanikzai"}]}`, `{"claimant":
-/// {"given":"Nomsa"}}`); not a font's family (`{"font":{"family":`).
+/// Keys of a name's parts in a name's or a person's object (see
+/// [`nested_name_part`]).
+const NESTED_PARTS: &str = "family given first last middle forename";
+
+/// True when word `i` is a key of a name's part ([`NESTED_PARTS`]) in the
+/// object or list that a `name` key or a person's key opens, as FHIR and
+/// most APIs write a person's name (`{"name":[{"family":"Stanikzai"}]}`,
+/// `{"claimant":{"given":"Nomsa"}}`, `{"name":{"first":"Maria","last":
+/// "Garcia"}}`): the object's first key, or a later one with no brace
+/// between (at most [`NESTED_BACK`] words back); not a font's family
+/// (`{"font":{"family":`) nor a range's ends (`{"range":{"first":1`).
 fn nested_name_part(w: &mut Words<'_>, i: usize) -> bool {
-    i > 0
-        && w.is(i, "family given")
-        && w.nested_key(i)
-        && (w.is(i - 1, "name names") || w.cue(i - 1) & STRONG != 0)
+    // A strong cue's key (`surname`) reads any value already.
+    if i == 0 || !w.is(i, NESTED_PARTS) || w.cue(i) & STRONG != 0 {
+        return false;
+    }
+    let Some(x) = w.w.get(i).copied() else {
+        return false;
+    };
+    for k in (i.saturating_sub(NESTED_BACK).max(1)..=i).rev() {
+        let Some(y) = w.w.get(k).copied() else {
+            return false;
+        };
+        if w.b
+            .get(y.s..x.s)
+            .is_some_and(|g| g.iter().any(|&c| c == b'{' || c == b'}'))
+            && k != i
+        {
+            return false;
+        }
+        if w.nested_key(k) {
+            return w.is(k - 1, "name names") || w.cue(k - 1) & STRONG != 0;
+        }
+    }
+    false
 }
+
+/// How many words back [`nested_name_part`] looks for the key that opens
+/// a name's object: a given name, a middle name and a surname of a few
+/// words each.
+const NESTED_BACK: usize = 8;
 
 /// The word `call`, `shift` or `duty` of an `on call`, `on shift` or `on
 /// duty` that word `i` ends, with a time word after it or not (`on call
@@ -3996,6 +4036,32 @@ mod tests {
             "https://a.example/c/1?ref=homepage",
             "https://a.example/ioanamokoena/bookings",
             "https://a.example/c/1?promo_last=Spring",
+        ] {
+            assert_eq!(found(none), [], "{none}");
+        }
+    }
+
+    /// A given name and a surname's initial after a person's key; every
+    /// key of a name's parts in a name's or a person's object. A label
+    /// and a letter, a range's and a page's ends are none.
+    #[test]
+    fn initials_and_name_objects() {
+        use EntityType::Person as P;
+        assert_eq!(found("name: Maria G."), [(P, "Maria G")]);
+        assert_eq!(
+            found(r#"{"name":{"first":"Maria","middle":"J","last":"Garcia"}}"#),
+            [(P, "Maria"), (P, "Garcia")]
+        );
+        assert_eq!(
+            found(r#"{"customer":{"id":4,"first":"Zorvak","last":"Telmiri"}}"#),
+            [(P, "Zorvak"), (P, "Telmiri")]
+        );
+        for none in [
+            "customer: Plan B",
+            "name: API V.",
+            r#"{"range":{"first":1,"last":9}}"#,
+            r#"{"page":{"first":"Intro","last":"Summary"}}"#,
+            r#"{"font":{"family":"Inter","weight":400}}"#,
         ] {
             assert_eq!(found(none), [], "{none}");
         }

@@ -276,7 +276,7 @@ pub fn cases() -> Vec<(&'static str, String)> {
         ),
         (
             "dashed-last-first",
-            fill("?coach=S.+Khasawneh&patient_last=Sawalha&x=Member name - Hanani, Wasem; Kyriakou, Jameela: ?host=Maisa&/instructors/douaa/?tip_to=Kit+Wat&in_memory_of=Pat+Mosavi&"),
+            fill(r#"?coach=S.+Khasawneh&patient_last=Sawalha&x=Member name - Hanani, Wasem; Kyriakou, Jameela: ?host=Maisa&/instructors/douaa/?tip_to=Kit+Wat&in_memory_of=Pat+Mosavi&name: Maria G. {"name":{"first":"Maria","last":"Garcia","#),
         ),
         ("label-colon", fill("card:4111111111111111;ip:fe80::1 ")),
         ("bracketed", fill("(4111111111111111)(12)")),
