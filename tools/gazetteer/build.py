@@ -26,6 +26,7 @@ import glob
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -432,6 +433,12 @@ def main():
         # the name reading is the likelier one, and the PERSON rules keep it.
         if c["population"] >= CITY_BIG_POP or (c["population"] >= CITY_MIN_POP and name not in names):
             places.add(name)
+            # German names carry their river or region after `am`, `an der`,
+            # `im`, `ob der`, `in der` (Frankfurt am Main, Freiburg im
+            # Breisgau); people write the town's own name alone.
+            short = re.split(r" (?:am|an der|im|ob der|in der) ", name or "")[0]
+            if short != name and len(short) >= 5 and short not in names:
+                places.add(short)
     for a in PLACE_ALIASES:
         places.add(ascii_fold(a.strip()))
     places.discard(None)

@@ -338,6 +338,11 @@ positives = [
     scan("a given name and a surname's initial after a person's key; every name part in a name's object; a range's ends are none",
          'name: Maria G.; {"name":{"first":"Maria","last":"Garcia"}}; {"range":{"first":"Alpha","last":"Omega"}}',
          [("PERSON", "Maria G"), ("PERSON", "Maria"), ("PERSON", "Garcia")]),
+    scan("a form-encoded space in a path segment; a town's words joined by underscores; a place key's slug of given names",
+         "https://a.example/customers/Maria+Garcia/invoices; https://a.example/weather/New+York/today; "
+         "https://a.example/x?city=New_York; https://a.example/x?city=sao-paulo&n=1; office in Frankfurt",
+         [("PERSON", "Maria+Garcia"), ("LOCATION", "New+York"), ("LOCATION", "New_York"), ("LOCATION", "sao-paulo"),
+          ("LOCATION", "Frankfurt")]),
     scan("a rota's noun before this week or today is a duty key; a known given name's surgery or lesson",
          "cleaner this week: Sherlyn; special this week: Lasagna; Kofi's surgery went well",
          [("PERSON", "Sherlyn"), ("PERSON", "Kofi")]),

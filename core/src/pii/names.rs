@@ -483,6 +483,11 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             None
         }
         Shape::Lower => {
+            // A place's key's value (`?city=sao-paulo`) is a town's, not a
+            // slug of given names.
+            if place_cue(w, i) == SURE {
+                return None;
+            }
             if let Some(r) = glued_name(w, i, out) {
                 return Some(r);
             }
@@ -4039,6 +4044,27 @@ mod tests {
         ] {
             assert_eq!(found(none), [], "{none}");
         }
+    }
+
+    /// A town's words joined by underscores; a place key's slug is a
+    /// town's even when its words are given names; a German town's own
+    /// name without its river.
+    #[test]
+    fn towns_by_underscores_place_keys_and_short_names() {
+        use EntityType::{Location as L, Person as P};
+        assert_eq!(
+            found("https://a.example/x?city=New_York"),
+            [(L, "New_York")]
+        );
+        assert_eq!(
+            found("https://a.example/x?city=sao-paulo&n=1"),
+            [(L, "sao-paulo")]
+        );
+        assert_eq!(found("office in Frankfurt"), [(L, "Frankfurt")]);
+        assert_eq!(
+            found("https://a.example/users/maria_garcia/x"),
+            [(P, "maria_garcia")]
+        );
     }
 
     /// A given name and a surname's initial after a person's key; every

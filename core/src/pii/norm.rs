@@ -222,8 +222,9 @@ fn plus_between(a: u8, c: u8) -> bool {
 
 /// Decides, for the `+`s of one text in increasing order, whether each reads
 /// as a space: only inside a query value (`key=a+b`, the value running from
-/// the `=` to the next `&`, `#` or space) that holds no `@` (so
-/// `john+tag@example.com` keeps its plus). Linear in the text overall: the
+/// the `=` to the next `&`, `#` or space) or a path segment
+/// (`/weather/New+York/`, as servers and clients write spaces there too)
+/// that holds no `@` (so `john+tag@example.com` keeps its plus). Linear in the text overall: the
 /// value's start follows a cursor, its end is cached until passed, and `@`
 /// marks are counted by prefix sums (scanning each value per `+` was
 /// quadratic).
@@ -272,12 +273,20 @@ impl<'b> PlusValues<'b> {
             }
             self.cursor += 1;
         }
-        if self.start == 0 || b[self.start - 1] != b'=' {
-            return false;
-        }
+        // A query value (`key=a+b`) runs to the next `&`, `#` or space; a
+        // path segment (`/customers/Maria+Garcia/`) to the next `/` or `?`
+        // too.
+        let segment = match self.start.checked_sub(1).map(|k| b[k]) {
+            Some(b'=') => false,
+            Some(b'/') => true,
+            _ => return false,
+        };
         if self.end <= i {
             let mut r = i;
-            while r < b.len() && !matches!(b[r], b'&' | b'#' | b' ') {
+            while r < b.len()
+                && !matches!(b[r], b'&' | b'#' | b' ')
+                && !(segment && matches!(b[r], b'/' | b'?'))
+            {
                 r += 1;
             }
             self.end = r;
@@ -513,8 +522,20 @@ mod tests {
         assert_eq!(n.text, "?ssn=401 62 7719&tel=+33 1 42 68 53 00&n=1 2");
         let t = "?iban=NL91+ABNA+0417+1643+00";
         assert_eq!(normalize(t).text, "?iban=NL91 ABNA 0417 1643 00");
+        // A path segment's `+` between letters or digits is a space too
+        // (`/customers/Maria+Garcia/`), and so is one after an initial's dot
+        // or a comma; not one that starts a segment, nor one in a segment
+        // with an `@`.
         let t = "/a+b/c?d=e+f";
-        assert_eq!(normalize(t).text, "/a+b/c?d=e f");
+        assert_eq!(normalize(t).text, "/a b/c?d=e f");
+        let t = "/customers/Maria+Garcia/invoices?coach=S.+Khasawneh&who=Boateng,+Kofi";
+        assert_eq!(
+            normalize(t).text,
+            "/customers/Maria Garcia/invoices?coach=S. Khasawneh&who=Boateng, Kofi"
+        );
+        for t in ["/lines/+33/x", "/users/john+tag@example.com/x", "/c++/docs"] {
+            assert_eq!(normalize(t).text, t);
+        }
     }
 
     #[test]

@@ -103,7 +103,10 @@ fn longest_place(w: &Words<'_>, i: usize) -> usize {
     };
     for k in 1..5 {
         let Some(y) = w.w.get(i + k) else { break };
-        if !matches!(y.gap, Gap::Space | Gap::Join(b'-')) {
+        // Spaces, hyphens or underscores (`New York`, `new-york`,
+        // `?city=New_York`), one kind through the name.
+        let gap = w.w.get(i + 1).map(|z| z.gap);
+        if !matches!(y.gap, Gap::Space | Gap::Join(b'-' | b'_')) || Some(y.gap) != gap {
             break;
         }
         let joiner = y.shape == Shape::Lower && w.is(i + k, PLACE_JOINERS);
