@@ -343,6 +343,8 @@ positives = [
          "https://a.example/x?city=New_York; https://a.example/x?city=sao-paulo&n=1; office in Frankfurt",
          [("PERSON", "Maria+Garcia"), ("LOCATION", "New+York"), ("LOCATION", "New_York"), ("LOCATION", "sao-paulo"),
           ("LOCATION", "Frankfurt")]),
+    scan("a name percent-encoded in Latin-1", "https://a.example/x?name=Jos%E9+Garc%EDa&n=1",
+         [("PERSON", "Jos%E9+Garc%EDa")]),
     scan("a rota's noun before this week or today is a duty key; a known given name's surgery or lesson",
          "cleaner this week: Sherlyn; special this week: Lasagna; Kofi's surgery went well",
          [("PERSON", "Sherlyn"), ("PERSON", "Kofi")]),

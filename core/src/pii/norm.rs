@@ -184,7 +184,7 @@ fn percent_layer(n: &Norm<'_>, plus_as_space: bool) -> Norm<'static> {
                 raw.push(hex(b[i + 1]) << 4 | hex(b[i + 2]));
                 i += 3;
             }
-            emit_decoded(&mut out, src, &raw, run, &n.text);
+            emit_decoded(&mut out, src, &raw, run);
             lit = i;
             continue;
         }
@@ -310,8 +310,9 @@ fn flush_literal(out: &mut Out, n: &Norm<'_>, a: usize, b: usize) {
 }
 
 /// Emits the decoded bytes of the escape run starting at `run` (3 input bytes
-/// per decoded byte): valid UTF-8 decodes, invalid bytes stay as escapes.
-fn emit_decoded(out: &mut Out, src: Option<&[(u32, u32)]>, raw: &[u8], run: usize, text: &str) {
+/// per decoded byte): valid UTF-8 decodes, and each byte of an invalid
+/// sequence as its Latin-1 character.
+fn emit_decoded(out: &mut Out, src: Option<&[(u32, u32)]>, raw: &[u8], run: usize) {
     let mut k = 0;
     while k < raw.len() {
         match core::str::from_utf8(&raw[k..]) {
@@ -327,12 +328,12 @@ fn emit_decoded(out: &mut Out, src: Option<&[(u32, u32)]>, raw: &[u8], run: usiz
                     }
                     k += good;
                 }
-                // One undecodable byte stays as its three-byte escape.
+                // A byte that starts no UTF-8 character is read as Latin-1,
+                // as legacy forms encode (`Jos%E9+Garc%EDa`): otherwise a
+                // name so written would pass unread.
                 let at = run + 3 * k;
-                if let Some(t) = text.get(at..at + 3) {
-                    for (j, c) in t.char_indices() {
-                        out.push(c, span_of(src, at + j, at + j + 1));
-                    }
+                if let Some(&b) = raw.get(k) {
+                    out.push(char::from(b), span_of(src, at, at + 3));
                 }
                 k += 1;
             }
@@ -515,8 +516,13 @@ mod tests {
         assert_eq!(orig(t, &n, "bob@ex.com"), t);
         let t = "q=John+Smith&x=%E2%80%8B%ZZ%ff";
         let n = normalize(t);
-        assert_eq!(n.text, "q=John Smith&x=%ZZ%ff");
-        assert_eq!(orig(t, &n, "%ff"), "%ff");
+        // `%ff` starts no UTF-8 character: Latin-1's `ÿ`, folded to `y`.
+        assert_eq!(n.text, "q=John Smith&x=%ZZy");
+        assert_eq!(orig(t, &n, "y"), "%ff");
+        let t = "?name=Jos%E9+Garc%EDa";
+        let n = normalize(t);
+        assert_eq!(n.text, "?name=Jose Garcia");
+        assert_eq!(orig(t, &n, "Jose Garcia"), "Jos%E9+Garc%EDa");
         let t = "?ssn=401+62+7719&tel=%2B33+1+42+68+53+00&n=1+2";
         let n = normalize(t);
         assert_eq!(n.text, "?ssn=401 62 7719&tel=+33 1 42 68 53 00&n=1 2");
