@@ -483,11 +483,6 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             None
         }
         Shape::Lower => {
-            // A place's key's value (`?city=sao-paulo`) is a town's, not a
-            // slug of given names.
-            if place_cue(w, i) == SURE {
-                return None;
-            }
             if let Some(r) = glued_name(w, i, out) {
                 return Some(r);
             }
@@ -500,7 +495,12 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             if nx.gap == Gap::Space {
                 return searched_pair(w, i, out);
             }
-            if !matches!(nx.gap, Gap::Join(_)) || nx.shape != Shape::Lower {
+            // A place's key's value (`?city=sao-paulo`) is a town's, not a
+            // slug of given names.
+            if !matches!(nx.gap, Gap::Join(_))
+                || nx.shape != Shape::Lower
+                || place_cue(w, i) == SURE
+            {
                 return None;
             }
             let f = w.flags(i);
