@@ -327,7 +327,8 @@ positives = [
     scan("Last, First before a colon; an unknown pair before since",
          "Kyriakou, Jameela: annual dental check-up; coached by Styliana Mattar since March",
          [("PERSON", "Kyriakou, Jameela"), ("PERSON", "Styliana Mattar")]),
-    scan("an event's host key reads a known given name; a lower-case given name after a role's segment; a cloud host is none",
+    scan("an event's host key reads a known given name; a lower-case given name after a role's segment; "
+         "a cloud host is none",
          "https://a.example/a?host=Maisa&room=4b; https://a.example/instructors/douaa/timetable; "
          "https://a.example/a?host=Heroku; https://a.example/instructors/active/timetable",
          [("PERSON", "Maisa"), ("PERSON", "douaa")]),
@@ -335,10 +336,12 @@ positives = [
          "https://a.example/a?tip_to=Kit+Wat&amount=3; donated in memory of Pat Mosavi; "
          "https://a.example/a?paid_to=Acme+Inc",
          [("PERSON", "Kit+Wat"), ("PERSON", "Pat Mosavi")]),
-    scan("a given name and a surname's initial after a person's key; every name part in a name's object; a range's ends are none",
+    scan("a given name and a surname's initial after a person's key; every name part in a name's object; "
+         "a range's ends are none",
          'name: Maria G.; {"name":{"first":"Maria","last":"Garcia"}}; {"range":{"first":"Alpha","last":"Omega"}}',
          [("PERSON", "Maria G"), ("PERSON", "Maria"), ("PERSON", "Garcia")]),
-    scan("a form-encoded space in a path segment; a town's words joined by underscores; a place key's slug of given names",
+    scan("a form-encoded space in a path segment; a town's words joined by underscores; "
+         "a place key's slug of given names",
          "https://a.example/customers/Maria+Garcia/invoices; https://a.example/weather/New+York/today; "
          "https://a.example/x?city=New_York; https://a.example/x?city=sao-paulo&n=1; office in Frankfurt",
          [("PERSON", "Maria+Garcia"), ("LOCATION", "New+York"), ("LOCATION", "New_York"), ("LOCATION", "sao-paulo"),
