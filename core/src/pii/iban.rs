@@ -179,7 +179,7 @@ fn in_id(b: &[u8], start: usize) -> bool {
 }
 
 /// Reads `want` alphanumerics from `start`, compact or grouped by four with a
-/// single space or `-`; returns the end when the IBAN validates.
+/// single separator (see the loop); returns the end when the IBAN validates.
 fn read(b: &[u8], start: usize, want: usize) -> Option<usize> {
     let mut buf = [0u8; 34];
     let mut n = 0;
@@ -195,8 +195,9 @@ fn read(b: &[u8], start: usize, want: usize) -> Option<usize> {
             j += 1;
             continue;
         }
-        // A separator is allowed only after a full group of four.
-        if matches!(c, b' ' | b'-')
+        // A separator is allowed only after a full group of four, the same
+        // one throughout (a space, `-`, `.`, `_` or a tab).
+        if matches!(c, b' ' | b'-' | b'.' | b'_' | b'\t')
             && in_group == 4
             && sep.is_none_or(|s| s == c)
             && b.get(j + 1).is_some_and(u8::is_ascii_alphanumeric)
@@ -243,6 +244,15 @@ mod tests {
             found("GB82 WEST 1234 5698 7654 32 thanks"),
             ["GB82 WEST 1234 5698 7654 32"]
         );
+        // Groups of four by dots, underscores or tabs, one kind throughout.
+        for t in [
+            "DE89.3704.0044.0532.0130.00",
+            "DE89_3704_0044_0532_0130_00",
+            "DE89\t3704\t0044\t0532\t0130\t00",
+        ] {
+            assert_eq!(found(t), [t], "{t}");
+        }
+        assert_eq!(found("DE89.3704-0044.0532.0130.00"), Vec::<&str>::new());
         assert_eq!(found("DE89370400440532013001"), Vec::<&str>::new());
         assert_eq!(found("DE8937040044053201300012"), Vec::<&str>::new());
         assert_eq!(found("xDE89370400440532013000"), Vec::<&str>::new());

@@ -64,7 +64,7 @@
 use super::cues::{LOC, ORG, OWN, STRONG, TITLE, WEAK};
 use super::gazetteer as gz;
 use super::glued::glued_name;
-use super::hit::{file_ext, Hit};
+use super::hit::{file_ext, is_among, Hit};
 use super::mailbox::display_name;
 use super::namelike::Context::{Bounded, Cued};
 use super::places::{
@@ -529,9 +529,8 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
 
 /// Verbs and nouns of paying and giving before a `_to` key (`tip_to=`,
 /// `paid_to:`, `giftTo`): the key names a person (see [`given_to_key`]).
-const GIVEN_TO: &str =
-    "tip tips tipped pay paid payout send sent transfer transferred gift gifted \
-                        donate donated refund refunded reimburse reimbursed";
+const GIVEN_TO: &str = "tip tips tipped pay paid payout send sent transfer transferred \
+                        gift gifted donate donated refund refunded reimburse reimbursed";
 
 /// True when word `i` is a key `to` joined by `_` or `-` to one of
 /// [`GIVEN_TO`] (`tip_to`), or a camelCase key whose last hump is `To` after
@@ -545,7 +544,7 @@ fn given_to_key(w: &Words<'_>, i: usize) -> bool {
         return h.eq_ignore_ascii_case(b"to")
             && whole
                 .get(..whole.len() - h.len())
-                .is_some_and(|head| super::hit::is_among(head, GIVEN_TO));
+                .is_some_and(|head| is_among(head, GIVEN_TO));
     }
     i > 0
         && w.is(i, "to")
@@ -706,9 +705,9 @@ fn open_word(f: u8) -> bool {
 }
 
 /// `Last, First` as a whole labelled value (`screening: Kobelt, Larissa`):
-/// after a colon (or a person's label and a dash), ending the clause, two Title-case words of 2+ letters,
-/// neither a stop word nor a place, one of them known (a surname first or an
-/// unambiguous given name second).
+/// after a colon (or a person's label and a dash), ending the clause, two
+/// Title-case words of 2+ letters, neither a stop word nor a place, one of
+/// them known (a surname first or an unambiguous given name second).
 fn labelled_last_first(w: &mut Words<'_>, i: usize) -> bool {
     let (Some(x), Some(y)) = (w.w.get(i).copied(), w.w.get(i + 1).copied()) else {
         return false;
@@ -754,10 +753,10 @@ fn unknown_first_after_last(w: &mut Words<'_>, i: usize) -> bool {
 /// `Thangavelu, Siddhartha owes the balance`, `invoice for Thangavelu,
 /// Siddhartha`: a Title-case word of 4+ letters that no list knows (or a
 /// distinctive surname), a comma, and a known given name (or, neither word
-/// known, both read as a name by their letters: `Vathana, Agilan`), where a clause
-/// starts (the text's start, after `;` or `:`) or after a cue word, and
-/// before the clause ends, a colon or a lower-case word. `Paris, Maria` is a place
-/// and a name; `apples, Grace notes` has no clause start.
+/// known, both read as a name by their letters: `Vathana, Agilan`), where a
+/// clause starts (the text's start, after `;` or `:`) or after a cue word,
+/// and before the clause ends, a colon or a lower-case word. `Paris, Maria`
+/// is a place and a name; `apples, Grace notes` has no clause start.
 fn unknown_last_before_first(w: &mut Words<'_>, i: usize) -> bool {
     let (Some(x), Some(y)) = (w.w.get(i).copied(), w.w.get(i + 1).copied()) else {
         return false;
@@ -1225,9 +1224,8 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         return None;
     }
     // An initial ends a name only after a given name, known or read as one
-    // by its letters (`name: Maria G.`, `paid by Zorvak T. yesterday`): the
-    // loop above took every name word after it, so none follows; not `Plan
-    // B`.
+    // by its letters (`name: Maria G.`, `patient: Zorvak T.`): the loop
+    // above took every name word after it, so none follows; not `Plan B`.
     let initial_end = w.w.get(end).is_some_and(|y| y.shape == Shape::Initial)
         && !(end > i + 1
             && w.w.get(end - 1).is_some_and(|p| p.shape == Shape::Title)

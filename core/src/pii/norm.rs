@@ -224,10 +224,10 @@ fn plus_between(a: u8, c: u8) -> bool {
 /// as a space: only inside a query value (`key=a+b`, the value running from
 /// the `=` to the next `&`, `#` or space) or a path segment
 /// (`/weather/New+York/`, as servers and clients write spaces there too)
-/// that holds no `@` (so `john+tag@example.com` keeps its plus). Linear in the text overall: the
-/// value's start follows a cursor, its end is cached until passed, and `@`
-/// marks are counted by prefix sums (scanning each value per `+` was
-/// quadratic).
+/// that holds no `@` (so `john+tag@example.com` keeps its plus). Linear in
+/// the text overall: the value's start follows a cursor, its end is cached
+/// until passed, and `@` marks are counted by prefix sums (scanning each
+/// value per `+` was quadratic).
 struct PlusValues<'b> {
     b: &'b [u8],
     /// Bytes before `cursor` have been read for delimiters.

@@ -1,7 +1,8 @@
 //! Digit-group recognizers: US_SSN, CREDIT_CARD, PHONE_NUMBER and IPv4.
 //!
 //! A *chain* is a run of digit groups joined by single separators (space, `-`,
-//! `.`), optionally with a leading `+` and parenthesised groups. A chain glued
+//! `.`; a tab reads as a space and `_` as `-`), optionally with a leading `+`
+//! and parenthesised groups. A chain glued
 //! to letters (`ORD-123`, `v1.2.3.4`, UUID tails, hex digests) is never read.
 //! Every contiguous sub-chain (up to 8 groups, starting and ending at a space
 //! or at the chain's ends) is tried, longest first, against each validator.
@@ -270,8 +271,14 @@ fn chain(b: &[u8], mut i: usize, groups: &mut Vec<Group>) -> (usize, bool) {
             sep = b')';
             continue;
         }
-        if matches!(s, b' ' | b'-' | b'.') && next_ok(i + 1) {
-            sep = s;
+        // A tab reads as a space and an underscore as a dash (TSV columns,
+        // `4916_3385_0608_2832`): the rules below know three separators.
+        if matches!(s, b' ' | b'-' | b'.' | b'_' | b'\t') && next_ok(i + 1) {
+            sep = match s {
+                b'\t' => b' ',
+                b'_' => b'-',
+                s => s,
+            };
             i += 1;
             continue;
         }
@@ -795,6 +802,11 @@ mod tests {
         ] {
             assert_eq!(found(t), [(CreditCard, t)], "{t}");
         }
+        // A tab reads as a space and an underscore as a dash.
+        for t in ["4916_3385_0608_2832", "4916\t3385\t0608\t2832"] {
+            assert_eq!(found(t), [(CreditCard, t)], "{t}");
+        }
+        assert_eq!(found("401_62_7719"), [(EntityType::UsSsn, "401_62_7719")]);
         // A bare 12-digit Maestro number needs a card word before it.
         assert_eq!(found("card 676178384837"), [(CreditCard, "676178384837")]);
         assert_eq!(

@@ -101,11 +101,11 @@ fn longest_place(w: &Words<'_>, i: usize) -> usize {
     let Some(mut n) = w.key(i, &mut buf) else {
         return best;
     };
+    // Spaces, hyphens or underscores (`New York`, `new-york`,
+    // `?city=New_York`), one kind through the name.
+    let gap = w.w.get(i + 1).map(|z| z.gap);
     for k in 1..5 {
         let Some(y) = w.w.get(i + k) else { break };
-        // Spaces, hyphens or underscores (`New York`, `new-york`,
-        // `?city=New_York`), one kind through the name.
-        let gap = w.w.get(i + 1).map(|z| z.gap);
         if !matches!(y.gap, Gap::Space | Gap::Join(b'-' | b'_')) || Some(y.gap) != gap {
             break;
         }
