@@ -13,8 +13,10 @@ const VALUES: &[(EntityType, &str, &str)] = &[
     (EntityType::CreditCard, "card", "4723-8625-5118-4873"),
     (EntityType::CreditCard, "card", "4311-3879 8113.5111"),
     (EntityType::CreditCard, "card", "3481-478158-06997"),
+    (EntityType::CreditCard, "card", "4916_3385_0608_2832"),
     (EntityType::UsSsn, "ssn", "779-97-0438"),
     (EntityType::UsSsn, "ssn", "835-97.6808"),
+    (EntityType::UsSsn, "ssn", "401_62_7719"),
     (EntityType::PhoneNumber, "phone", "415-990-1408"),
     (EntityType::PhoneNumber, "phone", "(719) 474-9801"),
     (EntityType::PhoneNumber, "phone", "+1-439-886-8216"),
@@ -29,6 +31,7 @@ const VALUES: &[(EntityType, &str, &str)] = &[
     ),
     (EntityType::IbanCode, "iban", "NL74IJOG0971002011"),
     (EntityType::IbanCode, "iban", "BE13 6216 4778 6364"),
+    (EntityType::IbanCode, "iban", "DE89.3704.0044.0532.0130.00"),
 ];
 
 /// Contexts in free text: `{L}` is the type's label word, `{v}` the value.

@@ -343,9 +343,10 @@ positives = [
     scan("a form-encoded space in a path segment; a town's words joined by underscores; "
          "a place key's slug of given names",
          "https://a.example/customers/Maria+Garcia/invoices; https://a.example/weather/New+York/today; "
-         "https://a.example/x?city=New_York; https://a.example/x?city=sao-paulo&n=1; office in Frankfurt",
+         "https://a.example/x?city=New_York; https://a.example/x?city=sao-paulo&n=1; office in Frankfurt; "
+         "https://a.example/x?customer=Kofi++Boateng&c=c++",
          [("PERSON", "Maria+Garcia"), ("LOCATION", "New+York"), ("LOCATION", "New_York"), ("LOCATION", "sao-paulo"),
-          ("LOCATION", "Frankfurt")]),
+          ("LOCATION", "Frankfurt"), ("PERSON", "Kofi++Boateng")]),
     scan("a name percent-encoded in Latin-1", "https://a.example/x?name=Jos%E9+Garc%EDa&n=1",
          [("PERSON", "Jos%E9+Garc%EDa")]),
     scan("digits grouped by underscores or tabs, an IBAN by dots",

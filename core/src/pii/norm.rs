@@ -89,9 +89,7 @@ pub(crate) fn normalize(text: &str) -> Norm<'_> {
     }
     let pct = pct && has_percent_escape(b);
     let amp = amp && has_char_ref(b);
-    let plus = plus
-        && b.windows(3)
-            .any(|w| w[1] == b'+' && plus_between(w[0], w[2]));
+    let plus = plus && (1..b.len()).any(|i| plus_run_at(b, i).is_some());
     let bs = bs && has_string_escape(b);
     if ascii && !pct && !amp && !plus && !bs {
         return Norm {
@@ -188,18 +186,18 @@ fn percent_layer(n: &Norm<'_>, plus_as_space: bool) -> Norm<'static> {
             lit = i;
             continue;
         }
-        if plus_as_space
-            && b[i] == b'+'
-            && i > 0
-            && b.get(i + 1).is_some_and(|&c| plus_between(b[i - 1], c))
-            && plus_values
+        if let Some(e) = plus_as_space.then(|| plus_run_at(b, i)).flatten() {
+            if plus_values
                 .get_or_insert_with(|| PlusValues::new(b))
                 .is_space(i)
-        {
-            flush_literal(&mut out, n, lit, i);
-            out.push(' ', span_of(src, i, i + 1));
-            i += 1;
-            lit = i;
+            {
+                flush_literal(&mut out, n, lit, i);
+                for k in i..e {
+                    out.push(' ', span_of(src, k, k + 1));
+                }
+                lit = e;
+            }
+            i = e;
             continue;
         }
         i += 1;
@@ -209,6 +207,20 @@ fn percent_layer(n: &Norm<'_>, plus_as_space: bool) -> Norm<'static> {
         text: Cow::Owned(out.text),
         spans: Some(out.spans),
     }
+}
+
+/// The end of the run of `+` that starts at `i` when its form-encoded
+/// spaces stand where [`plus_between`] allows one (`Maria++Garcia`, two
+/// spaces; `c++/` is no run of spaces); `None` unless a run starts at `i`.
+fn plus_run_at(b: &[u8], i: usize) -> Option<usize> {
+    if b.get(i) != Some(&b'+') || i == 0 || b.get(i - 1) == Some(&b'+') {
+        return None;
+    }
+    let mut e = i;
+    while b.get(e) == Some(&b'+') {
+        e += 1;
+    }
+    plus_between(b[i - 1], *b.get(e)?).then_some(e)
 }
 
 /// A form-encoded space stands between two letters or digits (`John+Smith`,
@@ -542,6 +554,9 @@ mod tests {
         for t in ["/lines/+33/x", "/users/john+tag@example.com/x", "/c++/docs"] {
             assert_eq!(normalize(t).text, t);
         }
+        // A run of them is a run of spaces.
+        let t = "?customer=Maria++Garcia&c=c++";
+        assert_eq!(normalize(t).text, "?customer=Maria  Garcia&c=c++");
     }
 
     #[test]

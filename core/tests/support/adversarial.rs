@@ -274,7 +274,7 @@ pub fn cases() -> Vec<(&'static str, String)> {
             "glued",
             fill("/u/@osaidmanasrahosaidmanas/?referrer=ioanamokoenaioanamokoena&ref=margarine/"),
         ),
-        ("path-plus", fill("/customers/Maria+Garcia+Lopez/x?city=New_York_City&t=sao-paulo/")),
+        ("path-plus", fill("/customers/Maria++Garcia+Lopez/x?city=New_York_City&t=sao-paulo&c=c++/")),
         (
             "dashed-last-first",
             fill(r#"?coach=S.+Khasawneh&patient_last=Sawalha&x=Member name - Hanani, Wasem; Kyriakou, Jameela: ?host=Maisa&/instructors/douaa/?tip_to=Kit+Wat&in_memory_of=Pat+Mosavi&name: Maria G. {"name":{"first":"Maria","last":"Garcia","#),

@@ -1,0 +1,160 @@
+//! Names and towns that every list knows, written in each encoding and
+//! layout that metadata uses for them: a miss here is the engine's handling
+//! of the form, never its vocabulary. Each case must be found as a finding of
+//! its entity that covers the written value (its encoded bytes included),
+//! and a name must be found whole: a finding that covers half of it leaves
+//! the other half in the clear. The probes these forms came from are in
+//! `experiments/pii/HELDOUT.md` (v14 run 36).
+
+use presidio_x402_core::pii::{scan, EntityType, PiiConfig};
+
+/// Given names and surnames that the name lists know.
+const NAMES: &[(&str, &str)] = &[
+    ("Maria", "Garcia"),
+    ("Kofi", "Boateng"),
+    ("Priya", "Sharma"),
+    ("Olga", "Petrova"),
+];
+
+/// A name's layouts: `{F}`/`{L}` are the given name and the surname, `{f}`
+/// and `{l}` their lower case, `{FU}`/`{LU}` their capitals and `{i}` the
+/// given name's initial. The part of each text that must be redacted is
+/// between `⟦` and `⟧`.
+const NAME_FORMS: &[&str] = &[
+    "https://a.io/x?name=⟦{F}+{L}⟧&n=1",
+    "https://a.io/x?name=⟦{F}%20{L}⟧&n=1",
+    "https://a.io/x?name=⟦{i}.+{L}⟧&n=1",
+    "https://a.io/x?name=⟦{L}%2C+{F}⟧&n=1",
+    "https://a.io/x?name=⟦{L},+{F}⟧&n=1",
+    "https://a.io/x?name=⟦{F}+J.+{L}⟧&n=1",
+    "https://a.io/x?name=⟦{f}.{l}⟧&n=1",
+    "https://a.io/x?name=⟦{f}_{l}⟧&n=1",
+    "https://a.io/x?name=⟦{F}-{L}⟧&n=1",
+    "https://a.io/x?name=%22⟦{F}+{L}⟧%22&n=1",
+    "https://a.io/x?name=⟦{F}%09{L}⟧&n=1",
+    "https://a.io/x?name=⟦{F}%2520{L}⟧&n=1",
+    "https://a.io/x?name=⟦{FU}+{LU}⟧&n=1",
+    "https://a.io/x?customer=⟦{F}++{L}⟧&n=1",
+    "https://a.io/customers/⟦{F}+{L}⟧/invoices",
+    "https://a.io/customers/⟦{F}%20{L}⟧/invoices",
+    "https://a.io/customers/⟦{f}-{l}⟧/invoices",
+    "https://a.io/x#name=⟦{F}+{L}⟧",
+    "{\"name\":\"⟦{F} {L}⟧\"}",
+    "{\"name\":\"⟦{F}\\u0020{L}⟧\"}",
+    "{\"name\":\"⟦{F}\\t{L}⟧\"}",
+    "{\"name\":\"⟦{L}, {F}⟧\"}",
+    "{\"name\":\"⟦{FU} {LU}⟧\"}",
+    "{\"name\":\"⟦{F} J. {L}⟧\"}",
+    "{\"name\":\"Dr. ⟦{F} {L}⟧\"}",
+    "{\"name\":\"⟦{f} {l}⟧\"}",
+    "{\"name\":\"⟦{F}\\u00a0{L}⟧\"}",
+    "{\"customer\":\"⟦{F} {L}⟧ Jr.\"}",
+    "customer: ⟦{F} {L}⟧",
+    "customer: ⟦{F}\u{a0}{L}⟧",
+    "customer: ⟦{F}&nbsp;{L}⟧",
+    "customer: ⟦{FU} {LU}⟧",
+    "customer: ⟦{L}, {F}⟧",
+    "customer: ⟦{F} {L}⟧.",
+    "customer \u{2013} ⟦{F} {L}⟧",
+    "customer | ⟦{F} {L}⟧ | ok",
+];
+
+/// A name's parts in a name's object: each part is found.
+const OBJECTS: &[&str] = &[
+    "{\"name\":{\"first\":\"⟦{F}⟧\",\"last\":\"⟦{L}⟧\"}}",
+    "{\"customer\":{\"id\":4,\"first\":\"⟦{F}⟧\",\"middle\":\"J\",\"last\":\"⟦{L}⟧\"}}",
+    "{\"name\":[{\"family\":\"⟦{L}⟧\",\"given\":[\"⟦{F}⟧\"]}]}",
+];
+
+/// Towns that the place list knows, of one word and of several.
+const TOWNS: &[&str] = &[
+    "Nairobi",
+    "New York",
+    "Kuala Lumpur",
+    "Cape Town",
+    "Frankfurt",
+];
+
+/// A town's layouts: `{T}` is the town with `{s}` between its words, `{t}`
+/// in lower case; the part to redact is between `⟦` and `⟧`.
+const TOWN_FORMS: &[(&str, &str)] = &[
+    ("https://a.io/x?city=⟦{T}⟧&n=1", "+"),
+    ("https://a.io/x?city=⟦{T}⟧&n=1", "%20"),
+    ("https://a.io/x?city=⟦{T}⟧&n=1", "_"),
+    ("https://a.io/x?city=⟦{t}⟧&n=1", "-"),
+    ("https://a.io/x?town=⟦{T}⟧", "+"),
+    ("https://a.io/weather/⟦{T}⟧/today", "+"),
+    ("https://a.io/weather/⟦{T}⟧/today", "%20"),
+    ("https://a.io/cities/⟦{T}⟧/stores", "_"),
+    ("{\"city\":\"⟦{T}⟧\"}", " "),
+    ("{\"address\":{\"city\":\"⟦{T}⟧\"}}", " "),
+    ("office in ⟦{T}⟧", " "),
+    ("ships to ⟦{T}⟧ tomorrow", " "),
+];
+
+/// True when a finding of `entity` covers the bracketed part of `form`
+/// (written without its brackets).
+fn check(entity: EntityType, form: &str, misses: &mut Vec<String>) -> usize {
+    let mut text = String::new();
+    let mut want = Vec::new();
+    for (k, part) in form.split(['⟦', '⟧']).enumerate() {
+        if k % 2 == 1 {
+            want.push(text.len()..text.len() + part.len());
+        }
+        text.push_str(part);
+    }
+    let found = scan(&text, &PiiConfig::default()).expect("scan");
+    for w in &want {
+        if !found
+            .iter()
+            .any(|f| f.entity == entity && f.start <= w.start && w.end <= f.end)
+        {
+            misses.push(format!(
+                "{entity:?} {:?} in {text:?}: {found:?}",
+                &text[w.clone()]
+            ));
+        }
+    }
+    want.len()
+}
+
+#[test]
+fn known_names_and_towns_in_every_encoding() {
+    let mut misses = Vec::new();
+    let mut n = 0;
+    for &(first, last) in NAMES {
+        let fill = |t: &str| {
+            t.replace("{FU}", &first.to_uppercase())
+                .replace("{LU}", &last.to_uppercase())
+                .replace("{F}", first)
+                .replace("{L}", last)
+                .replace("{f}", &first.to_lowercase())
+                .replace("{l}", &last.to_lowercase())
+                .replace("{i}", &first[..1])
+        };
+        for form in NAME_FORMS.iter().chain(OBJECTS) {
+            n += check(EntityType::Person, &fill(form), &mut misses);
+        }
+    }
+    for town in TOWNS {
+        for &(form, sep) in TOWN_FORMS {
+            let t = form
+                .replace("{T}", &town.replace(' ', sep))
+                .replace("{t}", &town.to_lowercase().replace(' ', sep));
+            n += check(EntityType::Location, &t, &mut misses);
+        }
+    }
+    // A legacy form's Latin-1 escapes.
+    n += check(
+        EntityType::Person,
+        "https://a.io/x?name=⟦Jos%E9+Garc%EDa⟧&n=1",
+        &mut misses,
+    );
+    assert!(n > 200, "{n} cases");
+    assert!(
+        misses.is_empty(),
+        "{} of {n} missed:\n{}",
+        misses.len(),
+        misses.join("\n")
+    );
+}
