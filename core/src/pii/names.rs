@@ -536,15 +536,8 @@ const GIVEN_TO: &str = "tip tips tipped pay paid payout send sent transfer trans
 /// [`GIVEN_TO`] (`tip_to`), or a camelCase key whose last hump is `To` after
 /// one of them (`giftTo`).
 fn given_to_key(w: &Words<'_>, i: usize) -> bool {
-    if let Some(h) = w.hump(i) {
-        let whole =
-            w.w.get(i)
-                .and_then(|x| w.b.get(x.s..x.e))
-                .unwrap_or_default();
-        return h.eq_ignore_ascii_case(b"to")
-            && whole
-                .get(..whole.len() - h.len())
-                .is_some_and(|head| is_among(head, GIVEN_TO));
+    if let Some((head, h)) = w.hump_split(i) {
+        return h.eq_ignore_ascii_case(b"to") && is_among(head, GIVEN_TO);
     }
     i > 0
         && w.is(i, "to")

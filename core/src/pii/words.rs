@@ -453,12 +453,11 @@ impl<'a> Words<'a> {
         if n.gap != Gap::Key {
             return false;
         }
-        let b: &[u8] = self.b;
-        let whole = b.get(x.s..x.e).unwrap_or_default();
-        if let Some(h) = self.hump(i) {
-            let head = whole.get(..whole.len() - h.len()).unwrap_or_default();
+        if let Some((head, h)) = self.hump_split(i) {
             return is_among(h, NAME_PARTS) && bits_of(head) & STRONG != 0;
         }
+        let b: &[u8] = self.b;
+        let whole = b.get(x.s..x.e).unwrap_or_default();
         matches!(x.gap, Gap::Join(b'_' | b'-' | b'.'))
             && is_among(whole, NAME_PARTS)
             && i > 0
@@ -489,6 +488,16 @@ impl<'a> Words<'a> {
             .filter(|h| h.len() >= 2 && h.iter().skip(1).all(u8::is_ascii_lowercase))
     }
 
+    /// Word `i` split at its last camelCase hump (see [`Words::hump`]): the
+    /// part before it and the hump (`patient` and `Last` of `patientLast:`).
+    pub(crate) fn hump_split(&self, i: usize) -> Option<(&'a [u8], &'a [u8])> {
+        let h = self.hump(i)?;
+        let x = self.w.get(i)?;
+        let b: &'a [u8] = self.b;
+        let whole = b.get(x.s..x.e)?;
+        Some((whole.get(..whole.len() - h.len())?, h))
+    }
+
     /// True when word `k` is the first key of a JSON object that is the
     /// value of word `k - 1`'s key, or the first of a list of them
     /// (`{"route":{"from":`, `{"name":[{"family":`, spaces allowed).
@@ -511,13 +520,8 @@ impl<'a> Words<'a> {
             return None;
         }
         let b: &'a [u8] = self.b;
-        if let Some(h) = self.hump(i) {
-            let x = self.w.get(i)?;
-            let whole = b.get(x.s..x.e)?;
-            return h
-                .eq_ignore_ascii_case(b"name")
-                .then(|| whole.get(..whole.len() - h.len()))
-                .flatten();
+        if let Some((head, h)) = self.hump_split(i) {
+            return h.eq_ignore_ascii_case(b"name").then_some(head);
         }
         let x = self.w.get(i)?;
         let p = self.w.get(i.checked_sub(1)?)?;
