@@ -430,6 +430,18 @@ positives = [
          [("PERSON", "Zhana I"), ("PERSON", "Ayusma O")]),
     scan("a double surname is one name", "for Kwame Mensah-Bonsu; Ana García-López paid",
          [("PERSON", "Kwame Mensah-Bonsu"), ("PERSON", "Ana García-López")]),
+    scan("a second surname, particles in capitals and Jan before a particle are part of the name",
+         "for Maria Garcia Lopez today; customer: JUAN DE LA CRUZ; name=Jan+van+Dijk&n=1",
+         [("PERSON", "Maria Garcia Lopez"), ("PERSON", "JUAN DE LA CRUZ"), ("PERSON", "Jan+van+Dijk")]),
+    scan("Last, First with particles or two surnames after a person's key is one name; a word or a stop word "
+         "is no second surname",
+         '{"name":"de la Cruz, Juan"}; customer: Garcia Lopez, Maria; for Maria Garcia Baker; '
+         '{"customer":"Kofi Boateng Team"}',
+         [("PERSON", "de la Cruz, Juan"), ("PERSON", "Garcia Lopez, Maria"), ("PERSON", "Maria Garcia"),
+          ("PERSON", "Kofi Boateng")]),
+    scan("a form-encoded space beside another script's letter, written or escaped; a combining mark ends its name",
+         "https://a.io/x?name=José+Martínez&to=Lars+%C3%98lgaard&c=Rene%CC%81e+Co%CC%82te%CC%81",
+         [("PERSON", "José+Martínez"), ("PERSON", "Lars+%C3%98lgaard"), ("PERSON", "Rene%CC%81e+Co%CC%82te%CC%81")]),
     scan("camelCase keys are read by their last hump, and compound name keys are person cues",
          '{"customer":{"firstName":"Kofi","lastName":"Telmiri"},"createdBy":"Amara","surname":"Boateng"}',
          [("PERSON", "Kofi"), ("PERSON", "Telmiri"), ("PERSON", "Amara"), ("PERSON", "Boateng")]),

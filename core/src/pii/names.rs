@@ -1169,7 +1169,16 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
             capital(y.shape)
                 || (y.shape == Shape::Initial && j + 1 < w.w.len() && !w.initial_after(j - 1))
         };
-        if !ok_shape || f & STOP != 0 || (y.shape != Shape::Initial && y.e - y.s < 2) {
+        // A given name that is also a stop word opens a name before a
+        // particle (`name: Jan van Dijk`; `Jan` is a month's too).
+        let particle_next = j == i + 1
+            && y.shape == Shape::Title
+            && w.w.get(j + 1).is_some_and(|z| z.gap == Gap::Space)
+            && particle_run(w, j + 1).is_some();
+        if !ok_shape
+            || (f & STOP != 0 && !particle_next)
+            || (y.shape != Shape::Initial && y.e - y.s < 2)
+        {
             break;
         }
         // A surname named like a place after a particle inside the name is
@@ -3240,6 +3249,41 @@ mod tests {
             assert_eq!(found(text), [(P, name)], "{text}");
         }
         assert_eq!(found("for Anna Smith-2"), [(P, "Anna Smith")]);
+    }
+
+    /// A second surname, particles and hyphens in capitals, a stop word
+    /// that is a given name before a particle, and `Last, First` after a
+    /// strong key: each name is read whole, or a part of it stays in the
+    /// clear.
+    #[test]
+    fn names_whole_with_second_surnames_and_particles() {
+        use EntityType::Person as P;
+        for (text, name) in [
+            ("for Maria Garcia Lopez today", "Maria Garcia Lopez"),
+            ("customer: MARIA GARCIA LOPEZ", "MARIA GARCIA LOPEZ"),
+            ("customer: JUAN DE LA CRUZ", "JUAN DE LA CRUZ"),
+            ("customer: KWAME MENSAH-BONSU", "KWAME MENSAH-BONSU"),
+            ("customer: Jan van Dijk", "Jan van Dijk"),
+            ("name=Jan van Dijk", "Jan van Dijk"),
+            ("customer: de la Cruz, Juan", "de la Cruz, Juan"),
+            (r#"{"name":"Garcia Lopez, Maria"}"#, "Garcia Lopez, Maria"),
+            ("customer: Nguyen Van An", "Nguyen Van An"),
+            ("customer: anne-marie dubois", "anne-marie dubois"),
+        ] {
+            assert_eq!(found(text), [(P, name)], "{text}");
+        }
+        // Not a second surname: a word, a place, a stop word.
+        assert_eq!(found("for Maria Garcia Baker"), [(P, "Maria Garcia")]);
+        assert_eq!(found("for Maria Garcia Monday"), [(P, "Maria Garcia")]);
+        assert_eq!(
+            found(r#"{"customer": "Kofi Boateng Team"}"#),
+            [(P, "Kofi Boateng")]
+        );
+        // `Last, First` ends the key's value; a list of names goes on.
+        assert_eq!(
+            found("customer: Garcia Lopez, Maria Smith"),
+            [(P, "Garcia Lopez"), (P, "Maria Smith")]
+        );
     }
 
     /// A one-word name takes its surname's initial when that ends the

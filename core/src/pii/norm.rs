@@ -20,6 +20,7 @@
 
 use super::unicode::fold;
 use crate::canonical::json_escape;
+use crate::ucd::is_combining_mark;
 use std::borrow::Cow;
 
 /// Normalised text plus its map to the original.
@@ -142,7 +143,20 @@ fn unicode_layer(n: &Norm<'_>) -> Norm<'static> {
     let mut out = Out::with_capacity(n.text.len());
     for (i, c) in n.text.char_indices() {
         let span = span_of(src, i, i + c.len_utf8());
+        let len = out.text.len();
         fold(c, &mut |d| out.push(d, span));
+        // A dropped combining mark belongs to the letter before it (`é`
+        // written as `e` and U+0301, or `e%CC%81`): a finding that ends
+        // with the letter ends after the mark, so none stays in the clear.
+        if out.text.len() == len && is_combining_mark(c) {
+            let last = out.spans.last().copied();
+            for s in out.spans.iter_mut().rev() {
+                if Some(*s) != last {
+                    break;
+                }
+                s.1 = s.1.max(span.1);
+            }
+        }
     }
     Norm {
         text: Cow::Owned(out.text),
@@ -220,16 +234,28 @@ fn plus_run_at(b: &[u8], i: usize) -> Option<usize> {
     while b.get(e) == Some(&b'+') {
         e += 1;
     }
-    plus_between(b[i - 1], *b.get(e)?).then_some(e)
+    plus_between(b, i - 1, e).then_some(e)
 }
 
 /// A form-encoded space stands between two letters or digits (`John+Smith`,
 /// `401+62+7719`, `+33+1+42+68+53+00`, `NL91+ABNA+0417`), or after an
-/// initial's dot or a comma (`S.+Khasawneh`, `Boateng,+Kofi`: base64 has
-/// neither). Base64 values that hold a `+` are decoded from the original
-/// text as well (see `scan`).
-fn plus_between(a: u8, c: u8) -> bool {
-    (a.is_ascii_alphanumeric() || a == b'.' || a == b',') && c.is_ascii_alphanumeric()
+/// initial's dot or a comma (`S.+Khasawneh`, `Boateng,+Kofi`). A letter may
+/// be another script's, as written (`José+Martínez`, `Lars+Ølgaard`) or
+/// escaped (`Lars+%C3%98lgaard`: the escape of a UTF-8 lead byte). Base64
+/// has none of these; its values that hold a `+` are decoded from the
+/// original text as well (see `scan`).
+fn plus_between(b: &[u8], before: usize, after: usize) -> bool {
+    let (Some(&a), Some(&c)) = (b.get(before), b.get(after)) else {
+        return false;
+    };
+    let lead = |k: usize| {
+        let h = |j: usize| b.get(j).filter(|x| x.is_ascii_hexdigit()).map(|&x| hex(x));
+        h(k + 1)
+            .zip(h(k + 2))
+            .is_some_and(|(x, y)| (x << 4 | y) >= 0xC2)
+    };
+    (a.is_ascii_alphanumeric() || a >= 0x80 || a == b'.' || a == b',')
+        && (c.is_ascii_alphanumeric() || c >= 0xC2 || (c == b'%' && lead(after)))
 }
 
 /// Decides, for the `+`s of one text in increasing order, whether each reads
@@ -557,6 +583,30 @@ mod tests {
         // A run of them is a run of spaces.
         let t = "?customer=Maria++Garcia&c=c++";
         assert_eq!(normalize(t).text, "?customer=Maria  Garcia&c=c++");
+        // Beside another script's letter, written or escaped; not before an
+        // escape that starts no letter (`%2B`) nor after a `/`.
+        let t = "?a=José+Martínez&b=Lars+%C3%98lgaard&c=x+%2B1&d=a/+b";
+        assert_eq!(
+            normalize(t).text,
+            "?a=Jose Martinez&b=Lars Olgaard&c=x++1&d=a/+b"
+        );
+    }
+
+    /// A combining mark dropped by the fold belongs to the letter before
+    /// it, written or escaped: a span that ends with the letter takes it in.
+    #[test]
+    fn marks_join_their_letter() {
+        let t = "Co\u{302}te\u{301} x";
+        let n = normalize(t);
+        assert_eq!(n.text, "Cote x");
+        assert_eq!(orig(t, &n, "Cote"), "Co\u{302}te\u{301}");
+        let t = "?n=Co%CC%82te%CC%81";
+        let n = normalize(t);
+        assert_eq!(n.text, "?n=Cote");
+        assert_eq!(orig(t, &n, "Cote"), "Co%CC%82te%CC%81");
+        // A dropped format character is no mark: it stays outside.
+        let t = "Cote\u{200b} x";
+        assert_eq!(orig(t, &normalize(t), "Cote"), "Cote");
     }
 
     #[test]

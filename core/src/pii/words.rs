@@ -675,28 +675,85 @@ pub(crate) fn hit(
         {
             a += 1;
         }
-        while w
-            .w
-            .get(b + 1)
-            .is_some_and(|y| y.gap == Gap::Join(b'-') && y.shape == Shape::Title)
-        {
+        // A double surname's second half: `Anna Smith-Jones`, in capitals
+        // `KWAME MENSAH-BONSU`; in a lower-case slug only a listed surname
+        // (`sophie-dubois-martin`, not `maria-garcia-interview`).
+        while w.w.get(b + 1).is_some_and(|y| {
+            y.gap == Gap::Join(b'-')
+                && match w.w.get(b).map(|x| x.shape) {
+                    Some(Shape::Upper) => y.shape == Shape::Upper,
+                    Some(Shape::Lower) => {
+                        y.shape == Shape::Lower && w.flags(b + 1) & (LAST | LAST_WL | STOP) == LAST
+                    }
+                    _ => y.shape == Shape::Title,
+                }
+        }) {
             b += 1;
         }
         if a == b && w.initial_after(b) {
             b += 1;
         }
         // No name ends with a particle: the surname after it is part of the
-        // name (`Alketa Delos Santos`, where `Santos` is also a town), and
-        // none with Arabic's article in Title case (`Ahmed Al Mansouri` was
-        // `Ahmed Al`; lower case, `al` and `el` join places' names too:
-        // `Deir el Asad`).
-        if a < b
-            && w.w.get(b).is_some_and(|x| x.shape == Shape::Title)
-            && (w.is(b, PARTICLES) || w.is(b, "al el"))
+        // name (`Alketa Delos Santos`, where `Santos` is also a town;
+        // `JUAN DE LA CRUZ`), and none with Arabic's article in Title case
+        // (`Ahmed Al Mansouri` was `Ahmed Al`; lower case, `al` and `el`
+        // join places' names too: `Deir el Asad`).
+        while a < b
             && w.w
-                .get(b + 1)
-                .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Title)
+                .get(b)
+                .is_some_and(|x| matches!(x.shape, Shape::Title | Shape::Upper))
+            && (w.is(b, PARTICLES) || w.is(b, "al el"))
+            && w.w.get(b + 1).is_some_and(|y| {
+                y.gap == Gap::Space
+                    && (y.shape == Shape::Title
+                        || (y.shape == Shape::Upper && w.w[b].shape == Shape::Upper))
+            })
             && w.flags(b + 1) & STOP == 0
+        {
+            b += 1;
+        }
+        // A strong key's value (`customer: …`, `{"name":"…"}`).
+        let keyed = a > 0
+            && w.w.get(a).is_some_and(|x| x.gap == Gap::Key)
+            && w.cue_uncached(a - 1) & STRONG != 0;
+        // A value's last word ends at a key's joint or the text's edge.
+        let value_end = |k: usize| {
+            w.w.get(k + 1)
+                .is_none_or(|z| matches!(z.gap, Gap::Key | Gap::Break))
+        };
+        // A second surname after a pair, as Spanish and Portuguese names
+        // have (`Maria Garcia Lopez`, `anne-marie dubois`): a listed
+        // surname that is no word, given name or place, in the pair's case;
+        // in a strong key's value, any capitalised word of that case that
+        // ends it and is no stop word longer than two letters (`name: Nguyen
+        // Thi Mai`, `Nguyen Van An`; not `customer: Kofi Boateng Team`).
+        if a < b
+            && w.w.get(b + 1).is_some_and(|y| {
+                y.gap == Gap::Space
+                    && y.e - y.s >= 2
+                    && matches!(y.shape, Shape::Title | Shape::Upper | Shape::Lower)
+                    && w.w.get(b).is_some_and(|x| x.shape == y.shape)
+            })
+            && ((w.flags(b + 1) & (LAST | LAST_WL | STOP | FIRST | FIRST_AMB | PLACE | PLACE_AMB)
+                == LAST
+                && w.cue_uncached(b + 1) == 0)
+                || (keyed
+                    && value_end(b + 1)
+                    && w.w[b + 1].shape != Shape::Lower
+                    && (w.flags(b + 1) & STOP == 0 || w.w[b + 1].e - w.w[b + 1].s <= 2)))
+        {
+            b += 1;
+        }
+        // `customer: de la Cruz, Juan`, `{"name":"Garcia Lopez, Maria"}`: a
+        // strong key's value of surnames, a comma and a known given name
+        // that ends the value is `Last, First` whole.
+        if keyed
+            && !w.w[a + 1..=b].iter().any(|y| y.gap == Gap::Comma)
+            && w.w.get(b + 1).is_some_and(|y| {
+                y.gap == Gap::Comma && matches!(y.shape, Shape::Title | Shape::Upper)
+            })
+            && w.flags(b + 1) & (FIRST | FIRST_AMB | STOP) == FIRST
+            && value_end(b + 1)
         {
             b += 1;
         }

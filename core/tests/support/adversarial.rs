@@ -279,6 +279,13 @@ pub fn cases() -> Vec<(&'static str, String)> {
             "dashed-last-first",
             fill(r#"?coach=S.+Khasawneh&patient_last=Sawalha&x=Member name - Hanani, Wasem; Kyriakou, Jameela: ?host=Maisa&/instructors/douaa/?tip_to=Kit+Wat&in_memory_of=Pat+Mosavi&name: Maria G. {"name":{"first":"Maria","last":"Garcia","#),
         ),
+        // Second surnames, particles in capitals, `Last, First` after a
+        // key, form-encoded spaces beside other scripts' letters and
+        // combining marks (each read by `words::hit` or the normaliser).
+        (
+            "whole-names",
+            fill("customer: MARIA DE LA GARCIA LOPEZ-RUIZ, Juan; name=Jos\u{e9}+Mart\u{ed}nez+%C3%98lgaard+Co\u{302}te\u{301} "),
+        ),
         ("label-colon", fill("card:4111111111111111;ip:fe80::1 ")),
         ("bracketed", fill("(4111111111111111)(12)")),
         ("digit-ext", fill("/4111111111111111.json?")),
