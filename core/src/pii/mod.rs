@@ -49,6 +49,7 @@ mod numeric;
 mod phone;
 mod places;
 mod server_ip;
+mod translit;
 mod unicode;
 mod words;
 

@@ -1172,7 +1172,7 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         // A given name that is also a stop word opens a name before a
         // particle (`name: Jan van Dijk`; `Jan` is a month's too).
         let particle_next = j == i + 1
-            && y.shape == Shape::Title
+            && matches!(y.shape, Shape::Title | Shape::Upper)
             && w.w.get(j + 1).is_some_and(|z| z.gap == Gap::Space)
             && particle_run(w, j + 1).is_some();
         if !ok_shape
@@ -1187,8 +1187,16 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         if !keyed && place_len(w, j) > 0 && (weak || f & (FIRST | LAST) == 0) && !particle_surname {
             break;
         }
-        // An all-caps word is an acronym (SSN, API) unless it is a known name.
-        if y.shape == Shape::Upper && f & (FIRST | LAST) == 0 && !(caps_pair && j <= i + 2) {
+        // An all-caps word is an acronym (SSN, API) unless it is a known
+        // name, or a particle or a given name before one (`JAN VAN DIJK`:
+        // `words::hit` takes in the surname after the particle).
+        let particle = j > i + 1 && w.is(j, PARTICLES);
+        if y.shape == Shape::Upper
+            && f & (FIRST | LAST) == 0
+            && !(caps_pair && j <= i + 2)
+            && !particle
+            && !particle_next
+        {
             break;
         }
         if (f & FIRST != 0 && f & FIRST_AMB == 0) || (f & LAST != 0 && f & LAST_WL == 0) {
@@ -2233,7 +2241,10 @@ fn particle_run(w: &mut Words<'_>, j: usize) -> Option<usize> {
         if k > j && y.gap != Gap::Space {
             return None;
         }
-        let shaped = matches!(y.shape, Shape::Lower | Shape::Title | Shape::Initial);
+        let shaped = matches!(
+            y.shape,
+            Shape::Lower | Shape::Title | Shape::Initial | Shape::Upper
+        );
         // `an` only inside an Irish or Scottish particle (`Mac an Bhaird`).
         let gaelic = k > j && w.is(k, "an") && w.is(k - 1, "mac ni nic o");
         if !shaped || !(gaelic || w.is(k, PARTICLES)) || !w.ctx {
@@ -2244,8 +2255,11 @@ fn particle_run(w: &mut Words<'_>, j: usize) -> Option<usize> {
     if k == j {
         return None;
     }
+    // In capitals, particles and surname alike (`JAN VAN DIJK`).
     let z = *w.w.get(k)?;
-    if z.gap != Gap::Space || z.shape != Shape::Title || z.e - z.s < 2 {
+    let caps = w.w[j..k].iter().all(|y| y.shape == Shape::Upper);
+    let shape = if caps { Shape::Upper } else { Shape::Title };
+    if z.gap != Gap::Space || z.shape != shape || z.e - z.s < 2 {
         return None;
     }
     // After two particles a listed surname that is also a town ends the

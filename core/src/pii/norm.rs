@@ -4,10 +4,13 @@
 //! 1. Unicode folding ([`super::unicode::fold`]): Cf and invisible characters
 //!    dropped, NFKD compatibility forms with combining marks dropped (NFKC for
 //!    matching purposes), Cyrillic/Greek look-alikes and non-ASCII hyphens
-//!    folded.
+//!    folded; a word of Cyrillic or Greek letters alone, one of them with no
+//!    look-alike, romanised ([`super::translit`]: `Иванов` is `Ivanov`). A
+//!    dropped combining mark or sign shares the span of the letter before.
 //! 2. Percent-decoding, at most two rounds (`%2540` → `%40` → `@`); a run of
 //!    escapes is decoded only when it forms valid UTF-8. A `+` between two
-//!    letters or digits inside a query value reads as a space (form encoding).
+//!    letters or digits inside a query value or a path segment reads as a
+//!    space (form encoding; see `plus_between`).
 //! 3. HTML character references: `&#64;`, `&#x40;` and common named ones.
 //! 4. JSON string escapes (`\n` as a line break, `\/`, `\"`, `\u00e9` and
 //!    surrogate pairs): a JSON document kept as a string keeps them.
@@ -18,6 +21,7 @@
 //! one escape or one original char share one span. A finding at normalised
 //! `[s, e)` maps to original `[span(s).0, span(e - 1).1)`.
 
+use super::translit::{romanise, romanised};
 use super::unicode::fold;
 use crate::canonical::json_escape;
 use crate::ucd::is_combining_mark;
@@ -140,15 +144,38 @@ fn has_percent_escape(b: &[u8]) -> bool {
 
 fn unicode_layer(n: &Norm<'_>) -> Norm<'static> {
     let src = n.spans.as_deref();
-    let mut out = Out::with_capacity(n.text.len());
-    for (i, c) in n.text.char_indices() {
+    let text = n.text.as_ref();
+    let mut out = Out::with_capacity(text.len());
+    // The end of the romanised word being read (see `translit`), whether
+    // it is in capitals, and the character before.
+    let (mut roman_end, mut caps, mut prev) = (0, false, None);
+    let mut letter_before = false;
+    for (i, c) in text.char_indices() {
         let span = span_of(src, i, i + c.len_utf8());
         let len = out.text.len();
-        fold(c, &mut |d| out.push(d, span));
+        let letter = c.is_alphabetic() || is_combining_mark(c);
+        if i >= roman_end && !letter_before && !c.is_ascii() && c.is_alphabetic() {
+            let rest = text.get(i..).unwrap_or_default();
+            let word = rest
+                .find(|d: char| !(d.is_alphabetic() || is_combining_mark(d)))
+                .map_or(rest, |e| rest.get(..e).unwrap_or_default());
+            if romanised(word) {
+                roman_end = i + word.len();
+                caps = !word.chars().any(char::is_lowercase);
+            }
+        }
+        letter_before = letter;
+        if i < roman_end {
+            romanise(c, prev, caps, &mut |d| out.push(d, span));
+            prev = Some(c);
+        } else {
+            fold(c, &mut |d| out.push(d, span));
+        }
         // A dropped combining mark belongs to the letter before it (`é`
-        // written as `e` and U+0301, or `e%CC%81`): a finding that ends
-        // with the letter ends after the mark, so none stays in the clear.
-        if out.text.len() == len && is_combining_mark(c) {
+        // written as `e` and U+0301, or `e%CC%81`), as does a romanised
+        // word's sign (`Игорь` is `Igor`): a finding that ends with the
+        // letter ends after it, so none stays in the clear.
+        if out.text.len() == len && (i < roman_end || is_combining_mark(c)) {
             let last = out.spans.last().copied();
             for s in out.spans.iter_mut().rev() {
                 if Some(*s) != last {
@@ -607,6 +634,22 @@ mod tests {
         // A dropped format character is no mark: it stays outside.
         let t = "Cote\u{200b} x";
         assert_eq!(orig(t, &normalize(t), "Cote"), "Cote");
+    }
+
+    /// A Cyrillic or Greek word is romanised (see `translit`), its soft
+    /// sign inside the span of the letter before; look-alikes that pass for
+    /// Latin words, and words of mixed scripts, are folded as before.
+    #[test]
+    fn romanised_words() {
+        let t = "Игорь ЖУКОВ, Γιώργος: Jоhn ѕѕп";
+        let n = normalize(t);
+        assert_eq!(n.text, "Igor ZHUKOV, Giorgos: John ssn");
+        assert_eq!(orig(t, &n, "Igor"), "Игорь");
+        assert_eq!(orig(t, &n, "Giorgos"), "Γιώργος");
+        let t = "?n=%D0%98%D0%B2%D0%B0%D0%BD";
+        let n = normalize(t);
+        assert_eq!(n.text, "?n=Ivan");
+        assert_eq!(orig(t, &n, "Ivan"), "%D0%98%D0%B2%D0%B0%D0%BD");
     }
 
     #[test]

@@ -108,7 +108,7 @@ fn is_hyphen(c: char) -> bool {
 
 /// Cyrillic and Greek letters that look like Latin ones (after NFKD), and a
 /// few Latin variants NFKC leaves alone.
-fn homoglyph(c: char) -> Option<char> {
+pub(crate) fn homoglyph(c: char) -> Option<char> {
     Some(match c {
         // Cyrillic lower case
         'а' => 'a',

@@ -286,6 +286,14 @@ pub fn cases() -> Vec<(&'static str, String)> {
             "whole-names",
             fill("customer: MARIA DE LA GARCIA LOPEZ-RUIZ, Juan; name=Jos\u{e9}+Mart\u{ed}nez+%C3%98lgaard+Co\u{302}te\u{301} "),
         ),
+        // Cyrillic and Greek words romanised (`pii::translit`), look-alikes
+        // and mixed scripts folded, and one word of letters as long as the
+        // input (each word's letters are read once).
+        (
+            "romanised",
+            fill("name: Дмитрий Иванов; ΝΙΚΟΣ Παπαδόπουλος Игорь ѕѕп Jоhn "),
+        ),
+        ("romanised-word", fill("Дмитрий")),
         ("label-colon", fill("card:4111111111111111;ip:fe80::1 ")),
         ("bracketed", fill("(4111111111111111)(12)")),
         ("digit-ext", fill("/4111111111111111.json?")),
