@@ -53,7 +53,7 @@ pub fn redact_json_paths(
     Ok((v, w.all))
 }
 
-/// Carries out `cfg.action` on a JSON value, like [`apply`] on a string:
+/// Carries out `cfg.action` on a JSON value, like [`super::apply`] on a string:
 /// `redact` gives [`redact_json_paths`]' result, `warn` the value unchanged
 /// with the findings, and `block` fails with [`Code::PiiBlocked`] when
 /// anything is found. Caps apply in every mode.

@@ -21,7 +21,7 @@
 //! one escape or one original char share one span. A finding at normalised
 //! `[s, e)` maps to original `[span(s).0, span(e - 1).1)`.
 
-use super::translit::{romanise, romanised};
+use super::translit::{romanise, romanised, word_char};
 use super::unicode::fold;
 use crate::canonical::json_escape;
 use crate::ucd::is_combining_mark;
@@ -153,15 +153,15 @@ fn unicode_layer(n: &Norm<'_>) -> Norm<'static> {
     for (i, c) in text.char_indices() {
         let span = span_of(src, i, i + c.len_utf8());
         let len = out.text.len();
-        let letter = c.is_alphabetic() || is_combining_mark(c);
-        if i >= roman_end && !letter_before && !c.is_ascii() && c.is_alphabetic() {
+        let letter = word_char(c);
+        if i >= roman_end && !letter_before && letter && !c.is_ascii() {
             let rest = text.get(i..).unwrap_or_default();
             let word = rest
-                .find(|d: char| !(d.is_alphabetic() || is_combining_mark(d)))
+                .find(|d: char| !word_char(d))
                 .map_or(rest, |e| rest.get(..e).unwrap_or_default());
-            if romanised(word) {
+            if let Some(c) = romanised(word) {
                 roman_end = i + word.len();
-                caps = !word.chars().any(char::is_lowercase);
+                caps = c;
             }
         }
         letter_before = letter;
