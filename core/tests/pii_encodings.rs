@@ -3,8 +3,10 @@
 //! of the form, never its vocabulary. Each case must be found as a finding of
 //! its entity that covers the written value (its encoded bytes included),
 //! and a name must be found whole: a finding that covers half of it leaves
-//! the other half in the clear. The probes these forms came from are in
-//! `experiments/pii/HELDOUT.md` (v14 run 36).
+//! the other half in the clear. Whole names with particles, second surnames
+//! and other scripts' letters (romanised Cyrillic and Greek; scripts without
+//! case as a person's key's value) follow the same rule. The probes these
+//! forms came from are in `experiments/pii/HELDOUT.md` (v14 runs 36 and 37).
 
 use presidio_x402_core::pii::{scan, EntityType, PiiConfig};
 
@@ -130,6 +132,25 @@ const WHOLE_FORMS: &[&str] = &[
     "Paid on behalf of ⟦{N}⟧ for the March order",
 ];
 
+/// Names in scripts without case, read as a person's key's value only.
+const SCRIPT_NAMES: &[&str] = &[
+    "محمد أحمد",
+    "דוד כהן",
+    "王伟",
+    "山田 太郎",
+    "김민준",
+    "राहुल शर्मा",
+];
+
+/// A name's layouts as a person's key's value (see [`WHOLE_FORMS`]).
+const SCRIPT_FORMS: &[&str] = &[
+    "https://a.io/x?name=⟦{N+}⟧&n=1",
+    "https://a.io/x?name=⟦{Nq}⟧&n=1",
+    "https://a.io/customers/⟦{N%}⟧/invoices",
+    "{\"customer\":\"⟦{N}⟧\"}",
+    "recipient: ⟦{N}⟧",
+];
+
 /// Percent-encodes `s` as a form does (`+` for a space) or as a path does
 /// (`%20`).
 fn escape(s: &str, plus: bool) -> String {
@@ -219,6 +240,16 @@ fn known_names_and_towns_in_every_encoding() {
                 .replace("{NFD}", &nfd)
                 .replace("{NU}", &name.to_uppercase())
                 .replace("{LF}", &format!("{last}, {first}"))
+                .replace("{N}", name);
+            n += check(EntityType::Person, &t, &mut misses);
+        }
+    }
+    for name in SCRIPT_NAMES {
+        for form in SCRIPT_FORMS {
+            let t = form
+                .replace("{N+}", &name.replace(' ', "+"))
+                .replace("{Nq}", &escape(name, true))
+                .replace("{N%}", &escape(name, false))
                 .replace("{N}", name);
             n += check(EntityType::Person, &t, &mut misses);
         }

@@ -523,7 +523,7 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
             out.push(hit(w, i, last, EntityType::Person, 800)?);
             Some(last + 1)
         }
-        Shape::Other => None,
+        Shape::Other | Shape::Script => None,
     }
 }
 
@@ -1158,10 +1158,13 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
             }
         }
         let f = w.flags(j);
+        // A key's value reads words of any case, and of a script without
+        // case (`{"customer":"محمد أحمد"}`); in running text those are left
+        // unread, with no cue of their own.
         let ok_shape = if keyed {
             matches!(
                 y.shape,
-                Shape::Title | Shape::Upper | Shape::Lower | Shape::Initial
+                Shape::Title | Shape::Upper | Shape::Lower | Shape::Initial | Shape::Script
             )
         } else {
             // An initial that ends the clause is a one-word name's surname
@@ -3263,6 +3266,30 @@ mod tests {
             assert_eq!(found(text), [(P, name)], "{text}");
         }
         assert_eq!(found("for Anna Smith-2"), [(P, "Anna Smith")]);
+    }
+
+    /// A person's key's value in a script without case is a name; the same
+    /// words in running text or after another key, and a phrase of CJK
+    /// ideographs, are none.
+    #[test]
+    fn names_in_scripts_without_case() {
+        use EntityType::Person as P;
+        for (text, name) in [
+            (r#"{"customer":"محمد أحمد"}"#, "محمد أحمد"),
+            ("/customers/محمد-أحمد/invoices", "محمد-أحمد"),
+            ("recipient: דוד כהן", "דוד כהן"),
+            ("name=王伟&n=1", "王伟"),
+            ("customer: 김민준", "김민준"),
+        ] {
+            assert_eq!(found(text), [(P, name)], "{text}");
+        }
+        for text in [
+            "memo: محمد أحمد",
+            "paid محمد أحمد for March",
+            r#"{"name":"高级会员计划年度订阅"}"#,
+        ] {
+            assert_eq!(found(text), [], "{text}");
+        }
     }
 
     /// A second surname, particles and hyphens in capitals, a stop word

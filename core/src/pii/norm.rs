@@ -150,10 +150,13 @@ fn unicode_layer(n: &Norm<'_>) -> Norm<'static> {
     // it is in capitals, and the character before.
     let (mut roman_end, mut caps, mut prev) = (0, false, None);
     let mut letter_before = false;
+    // Greek and Cyrillic (U+0370..U+052F) start with these UTF-8 bytes; a
+    // text without them has no word to romanise.
+    let scripted = text.bytes().any(|b| (0xCD..=0xD4).contains(&b));
     for (i, c) in text.char_indices() {
         let span = span_of(src, i, i + c.len_utf8());
         let len = out.text.len();
-        let letter = word_char(c);
+        let letter = scripted && word_char(c);
         if i >= roman_end && !letter_before && letter && !c.is_ascii() {
             let rest = text.get(i..).unwrap_or_default();
             let word = rest

@@ -155,7 +155,7 @@ pub(crate) fn place_at(
     pending: &mut Pending,
 ) -> Option<usize> {
     let x = *w.w.get(i)?;
-    if matches!(x.shape, Shape::Other | Shape::Initial) {
+    if matches!(x.shape, Shape::Other | Shape::Initial | Shape::Script) {
         return None;
     }
     if x.shape == Shape::Lower && x.gap != Gap::Key {

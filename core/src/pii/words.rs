@@ -20,6 +20,10 @@ pub(crate) enum Shape {
     Initial,
     /// Anything else (`jOHN`, `iPhone`).
     Other,
+    /// Letters of a script without case (Arabic, Hebrew, the CJK scripts,
+    /// Devanagari, Thai…; see [`uncased_letter`]): read only as a person's
+    /// key's value (`{"customer":"محمد أحمد"}`, `?name=王伟`).
+    Script,
 }
 
 /// The bytes between two words.
@@ -40,7 +44,56 @@ pub(crate) enum Gap {
     Break,
 }
 
-/// One word: a run of ASCII letters, possibly with inner apostrophes.
+/// Letters of the scripts without case that names are written in, as the
+/// normaliser leaves them (marks dropped, Hangul as jamo), inclusive ranges:
+/// Hebrew, Arabic and its supplement, Devanagari, Bengali, Thai, Georgian,
+/// Hangul jamo, Hiragana and Katakana, CJK ideographs and extension A, and
+/// Hangul syllables (as written, before the normaliser).
+const UNCASED: [(u32, u32); 14] = [
+    (0x5D0, 0x5EA),
+    (0x620, 0x64A),
+    (0x66E, 0x6D3),
+    (0x750, 0x77F),
+    (0x904, 0x939),
+    (0x985, 0x9B9),
+    (0xE01, 0xE30),
+    (0x10D0, 0x10FA),
+    (0x1100, 0x11FF),
+    (0x3041, 0x3096),
+    (0x30A1, 0x30FC),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7A3),
+];
+
+/// True for a letter of [`UNCASED`].
+fn uncased_letter(c: char) -> bool {
+    let u = c as u32;
+    UNCASED.iter().any(|&(lo, hi)| (lo..=hi).contains(&u))
+}
+
+/// Most letters of a word of a script without case that may name someone:
+/// CJK ideographs ([`HAN_MAX`]) and others.
+const SCRIPT_MAX: usize = 16;
+
+/// Most CJK ideographs of a name's word (`王伟`, `欧阳娜娜`); a longer run
+/// is a phrase (`高级会员计划`, a plan's name).
+const HAN_MAX: usize = 4;
+
+/// [`Shape::Script`] for a word of a script without case that is short
+/// enough to name someone, else [`Shape::Other`].
+fn script_shape(word: &str) -> Shape {
+    let n = word.chars().count();
+    let han = word.chars().any(|c| ('\u{3400}'..='\u{9FFF}').contains(&c));
+    if n > SCRIPT_MAX || (han && n > HAN_MAX) {
+        Shape::Other
+    } else {
+        Shape::Script
+    }
+}
+
+/// One word: a run of ASCII letters, possibly with inner apostrophes, or
+/// of one script's letters without case ([`Shape::Script`]).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Word {
     /// Start byte in the normalised text.
@@ -237,7 +290,38 @@ impl<'a> Words<'a> {
         let mut prev_end = 0;
         while i < b.len() && w.len() < MAX_WORDS {
             if CLASS[b[i] as usize] & (UPPER | LOWER) == 0 {
-                i += 1;
+                // A run of letters of a script without case is a word.
+                let s = i;
+                let script = |i: usize| {
+                    t.get(i..)
+                        .and_then(|r| r.chars().next())
+                        .filter(|&c| uncased_letter(c))
+                };
+                while let Some(c) = b
+                    .get(i)
+                    .is_some_and(|&x| x >= 0xC0)
+                    .then(|| script(i))
+                    .flatten()
+                {
+                    i += c.len_utf8();
+                }
+                if i > s {
+                    let g = if w.is_empty() {
+                        Gap::Break
+                    } else {
+                        gap(&b[prev_end..s])
+                    };
+                    w.push(Word {
+                        s,
+                        e: i,
+                        shape: script_shape(t.get(s..i).unwrap_or_default()),
+                        gap: g,
+                        cue: 0,
+                    });
+                    prev_end = i;
+                } else {
+                    i += 1;
+                }
                 continue;
             }
             let s = i;

@@ -294,6 +294,10 @@ pub fn cases() -> Vec<(&'static str, String)> {
             fill("name: Дмитрий Иванов; ΝΙΚΟΣ Παπαδόπουλος Игорь ѕѕп Jоhn "),
         ),
         ("romanised-word", fill("Дмитрий")),
+        // Words of scripts without case after a person's key, and one run of
+        // ideographs as long as the input.
+        ("uncased", fill("customer: محمد أحمد; name=王伟&x=김민준 ")),
+        ("uncased-word", fill("王")),
         ("label-colon", fill("card:4111111111111111;ip:fe80::1 ")),
         ("bracketed", fill("(4111111111111111)(12)")),
         ("digit-ext", fill("/4111111111111111.json?")),
