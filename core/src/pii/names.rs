@@ -1175,6 +1175,7 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         // A given name that is also a stop word opens a name before a
         // particle (`name: Jan van Dijk`; `Jan` is a month's too).
         let particle_next = j == i + 1
+            && f & STOP != 0
             && matches!(y.shape, Shape::Title | Shape::Upper)
             && w.w.get(j + 1).is_some_and(|z| z.gap == Gap::Space)
             && particle_run(w, j + 1).is_some();

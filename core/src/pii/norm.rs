@@ -162,9 +162,9 @@ fn unicode_layer(n: &Norm<'_>) -> Norm<'static> {
             let word = rest
                 .find(|d: char| !word_char(d))
                 .map_or(rest, |e| rest.get(..e).unwrap_or_default());
-            if let Some(c) = romanised(word) {
+            if let Some(all_caps) = romanised(word) {
                 roman_end = i + word.len();
-                caps = c;
+                caps = all_caps;
             }
         }
         letter_before = letter;

@@ -72,8 +72,8 @@ fn uncased_letter(c: char) -> bool {
     UNCASED.iter().any(|&(lo, hi)| (lo..=hi).contains(&u))
 }
 
-/// Most letters of a word of a script without case that may name someone:
-/// CJK ideographs ([`HAN_MAX`]) and others.
+/// Most letters of a word of a script without case that may name someone
+/// (of CJK ideographs: [`HAN_MAX`]).
 const SCRIPT_MAX: usize = 16;
 
 /// Most CJK ideographs of a name's word (`王伟`, `欧阳娜娜`); a longer run
