@@ -430,9 +430,11 @@ positives = [
          [("PERSON", "Zhana I"), ("PERSON", "Ayusma O")]),
     scan("a double surname is one name", "for Kwame Mensah-Bonsu; Ana García-López paid",
          [("PERSON", "Kwame Mensah-Bonsu"), ("PERSON", "Ana García-López")]),
-    scan("a second surname, particles in capitals and Jan before a particle are part of the name",
-         "for Maria Garcia Lopez today; customer: JUAN DE LA CRUZ; name=Jan+van+Dijk&n=1",
-         [("PERSON", "Maria Garcia Lopez"), ("PERSON", "JUAN DE LA CRUZ"), ("PERSON", "Jan+van+Dijk")]),
+    scan("a second surname, particles in capitals, Jan before a particle and a town's name after a given name and a "
+         "particle are part of the name",
+         "for Maria Garcia Lopez today; customer: JUAN DE LA CRUZ; name=Jan+van+Dijk&n=1; paid for Pedro dos Santos",
+         [("PERSON", "Maria Garcia Lopez"), ("PERSON", "JUAN DE LA CRUZ"), ("PERSON", "Jan+van+Dijk"),
+          ("PERSON", "Pedro dos Santos")]),
     scan("Last, First with particles or two surnames after a person's key is one name; a word or a stop word "
          "is no second surname",
          '{"name":"de la Cruz, Juan"}; customer: Garcia Lopez, Maria; for Maria Garcia Baker; '

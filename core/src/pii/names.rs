@@ -2267,9 +2267,13 @@ fn particle_run(w: &mut Words<'_>, j: usize) -> Option<usize> {
         return None;
     }
     // After two particles a listed surname that is also a town ends the
-    // name (`Aquiles De Los Santos`); after one it may be a place's
-    // (`Paso de Carrasco`).
-    let surname = k >= j + 2 && w.flags(k) & LAST != 0;
+    // name (`Aquiles De Los Santos`), and after one when a known given name
+    // opens the run (`for Pedro dos Santos` left `Pedro` in the clear);
+    // else it may be a place's (`Paso de Carrasco`).
+    let given = j > 0
+        && w.w[j - 1].shape == Shape::Title
+        && w.flags(j - 1) & (FIRST | FIRST_AMB | STOP) == FIRST;
+    let surname = (k >= j + 2 || given) && w.flags(k) & LAST != 0;
     if w.flags(k) & STOP != 0 || (is_place(w, k, 1) && !surname) || w.cue(k) != 0 {
         return None;
     }
@@ -3311,6 +3315,9 @@ mod tests {
             (r#"{"name":"Garcia Lopez, Maria"}"#, "Garcia Lopez, Maria"),
             ("customer: Nguyen Van An", "Nguyen Van An"),
             ("customer: anne-marie dubois", "anne-marie dubois"),
+            // A surname that is also a town after a given name and one
+            // particle (`Santos` alone was a town, `Pedro` in the clear).
+            ("for Pedro dos Santos", "Pedro dos Santos"),
         ] {
             assert_eq!(found(text), [(P, name)], "{text}");
         }
