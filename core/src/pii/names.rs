@@ -3318,6 +3318,13 @@ mod tests {
             // A surname that is also a town after a given name and one
             // particle (`Santos` alone was a town, `Pedro` in the clear).
             ("for Pedro dos Santos", "Pedro dos Santos"),
+            // A person's segment's slug ends the name, whatever its last
+            // part, unless a stop word.
+            (
+                "/customers/kwame-mensah-bonsu/invoices",
+                "kwame-mensah-bonsu",
+            ),
+            ("?customer=kofi-boateng-admin&x=1", "kofi-boateng"),
         ] {
             assert_eq!(found(text), [(P, name)], "{text}");
         }

@@ -759,15 +759,29 @@ pub(crate) fn hit(
         {
             a += 1;
         }
+        // A strong key's value (`customer: …`, `{"name":"…"}`).
+        let keyed = a > 0
+            && w.w.get(a).is_some_and(|x| x.gap == Gap::Key)
+            && w.cue_uncached(a - 1) & STRONG != 0;
+        // A value's last word ends at a key's joint or the text's edge.
+        let value_end = |k: usize| {
+            w.w.get(k + 1)
+                .is_none_or(|z| matches!(z.gap, Gap::Key | Gap::Break))
+        };
         // A double surname's second half: `Anna Smith-Jones`, in capitals
-        // `KWAME MENSAH-BONSU`; in a lower-case slug only a listed surname
-        // (`sophie-dubois-martin`, not `maria-garcia-interview`).
+        // `KWAME MENSAH-BONSU`; in a lower-case slug a listed surname
+        // (`sophie-dubois-martin`, not `maria-garcia-interview`), or, in a
+        // strong key's value, a last part that is no stop word
+        // (`/customers/kwame-mensah-bonsu/`, the segment a person's).
         while w.w.get(b + 1).is_some_and(|y| {
             y.gap == Gap::Join(b'-')
                 && match w.w.get(b).map(|x| x.shape) {
                     Some(Shape::Upper) => y.shape == Shape::Upper,
                     Some(Shape::Lower) => {
-                        y.shape == Shape::Lower && w.flags(b + 1) & (LAST | LAST_WL | STOP) == LAST
+                        let f = w.flags(b + 1);
+                        y.shape == Shape::Lower
+                            && (f & (LAST | LAST_WL | STOP) == LAST
+                                || (keyed && value_end(b + 1) && f & STOP == 0))
                     }
                     _ => y.shape == Shape::Title,
                 }
@@ -796,15 +810,6 @@ pub(crate) fn hit(
         {
             b += 1;
         }
-        // A strong key's value (`customer: …`, `{"name":"…"}`).
-        let keyed = a > 0
-            && w.w.get(a).is_some_and(|x| x.gap == Gap::Key)
-            && w.cue_uncached(a - 1) & STRONG != 0;
-        // A value's last word ends at a key's joint or the text's edge.
-        let value_end = |k: usize| {
-            w.w.get(k + 1)
-                .is_none_or(|z| matches!(z.gap, Gap::Key | Gap::Break))
-        };
         // A second surname after a pair, as Spanish and Portuguese names
         // have (`Maria Garcia Lopez`, `anne-marie dubois`): a listed
         // surname that is no word, given name or place, in the pair's case;
