@@ -166,6 +166,21 @@ fn escape(s: &str, plus: bool) -> String {
     o
 }
 
+/// `form` of [`WHOLE_FORMS`] or [`SCRIPT_FORMS`] filled with `name`.
+fn whole(form: &str, name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let nfd: String = name.nfd().collect();
+    let (first, last) = name.split_once(' ').unwrap_or((name, ""));
+    form.replace("{N+}", &name.replace(' ', "+"))
+        .replace("{Nq}", &escape(name, true))
+        .replace("{N%}", &escape(name, false))
+        .replace("{NFDq}", &escape(&nfd, true))
+        .replace("{NFD}", &nfd)
+        .replace("{NU}", &name.to_uppercase())
+        .replace("{LF}", &format!("{last}, {first}"))
+        .replace("{N}", name)
+}
+
 /// True when a finding of `entity` covers the bracketed part of `form`
 /// (written without its brackets).
 fn check(entity: EntityType, form: &str, misses: &mut Vec<String>) -> usize {
@@ -219,9 +234,7 @@ fn known_names_and_towns_in_every_encoding() {
         }
     }
     for name in WHOLE_NAMES {
-        use unicode_normalization::UnicodeNormalization;
-        let nfd: String = name.nfd().collect();
-        let (first, last) = name.split_once(' ').expect("two words");
+        let first = name.split(' ').next().unwrap_or(name);
         for form in WHOLE_FORMS {
             // `Last, First` takes a given name the lists know, and a weak
             // cue in prose reads no stop word as a name's part: `Jan` is a
@@ -232,26 +245,12 @@ fn known_names_and_towns_in_every_encoding() {
             {
                 continue;
             }
-            let t = form
-                .replace("{N+}", &name.replace(' ', "+"))
-                .replace("{Nq}", &escape(name, true))
-                .replace("{N%}", &escape(name, false))
-                .replace("{NFDq}", &escape(&nfd, true))
-                .replace("{NFD}", &nfd)
-                .replace("{NU}", &name.to_uppercase())
-                .replace("{LF}", &format!("{last}, {first}"))
-                .replace("{N}", name);
-            n += check(EntityType::Person, &t, &mut misses);
+            n += check(EntityType::Person, &whole(form, name), &mut misses);
         }
     }
     for name in SCRIPT_NAMES {
         for form in SCRIPT_FORMS {
-            let t = form
-                .replace("{N+}", &name.replace(' ', "+"))
-                .replace("{Nq}", &escape(name, true))
-                .replace("{N%}", &escape(name, false))
-                .replace("{N}", name);
-            n += check(EntityType::Person, &t, &mut misses);
+            n += check(EntityType::Person, &whole(form, name), &mut misses);
         }
     }
     // A legacy form's Latin-1 escapes.
