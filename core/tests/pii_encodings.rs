@@ -5,8 +5,11 @@
 //! and a name must be found whole: a finding that covers half of it leaves
 //! the other half in the clear. Whole names with particles, second surnames
 //! and other scripts' letters (romanised Cyrillic and Greek; scripts without
-//! case as a person's key's value) follow the same rule. The probes these
-//! forms came from are in `experiments/pii/HELDOUT.md` (v14 runs 36 and 37).
+//! case as a person's key's value) follow the same rule, and so do names
+//! and towns whose parts no list needs to know, where their layout joins
+//! them (`LAST/FIRST`, particles in a slug, a town's joiners). The probes
+//! these forms came from are in `experiments/pii/HELDOUT.md` (v14 runs 36
+//! to 38).
 
 use presidio_x402_core::pii::{scan, EntityType, PiiConfig};
 
@@ -152,6 +155,58 @@ const SCRIPT_FORMS: &[&str] = &[
     "recipient: ⟦{N}⟧",
 ];
 
+/// Names and towns whose parts no list needs to know, in the layouts that
+/// join them: each must be found whole (see HELDOUT "v14 run 38").
+const JOINED: &[(EntityType, &str)] = &[
+    (
+        EntityType::Person,
+        "https://a.io/x?passenger=⟦Kitchen%2FDjilali⟧&n=1",
+    ),
+    (EntityType::Person, "passenger: ⟦SMITH/JOHN⟧ MR"),
+    (EntityType::Person, "customer: ⟦Mac Domhnaill, Cathriona⟧"),
+    (
+        EntityType::Person,
+        "https://a.io/x?customer=⟦de%20Plantard%2C%20Bohum%C3%ADr⟧",
+    ),
+    (
+        EntityType::Person,
+        "https://a.io/profiles/⟦kiki-o-danachair⟧",
+    ),
+    (
+        EntityType::Person,
+        "https://a.io/memorial/⟦leda-van-rooyen⟧/donate",
+    ),
+    (
+        EntityType::Person,
+        "https://a.io/owners/⟦perman-de-la-torre⟧/claims",
+    ),
+    (EntityType::Person, "https://a.io/tips/⟦arnas_de-jesus⟧"),
+    (
+        EntityType::Person,
+        "https://a.io/users/⟦sten.o-hearchaidh⟧/invoices",
+    ),
+    (
+        EntityType::Person,
+        "https://a.io/students/⟦san-martin.candela⟧/report-card",
+    ),
+    (
+        EntityType::Person,
+        "invoice ⟦Lubna Abu Zaid⟧ for both sessions",
+    ),
+    (EntityType::Location, "ships to ⟦Villers-en-Fagne⟧"),
+    (
+        EntityType::Location,
+        "ships to ⟦Sainte-Marie-aux-Mines⟧ tomorrow",
+    ),
+    (EntityType::Location, "ship-to city: ⟦Dasht-e Archi⟧"),
+    (EntityType::Location, "collected in ⟦Aliwal North⟧"),
+    (EntityType::Location, "nearest pharmacy is in ⟦Old City⟧"),
+    (
+        EntityType::Location,
+        "paid at the ⟦San Rafael Abajo⟧ market",
+    ),
+];
+
 /// Percent-encodes `s` as a form does (`+` for a space) or as a path does
 /// (`%20`).
 fn escape(s: &str, plus: bool) -> String {
@@ -252,6 +307,9 @@ fn known_names_and_towns_in_every_encoding() {
         for form in SCRIPT_FORMS {
             n += check(EntityType::Person, &whole(form, name), &mut misses);
         }
+    }
+    for &(entity, form) in JOINED {
+        n += check(entity, form, &mut misses);
     }
     // A legacy form's Latin-1 escapes.
     n += check(

@@ -40,7 +40,7 @@ def main():
     preds, _ = native_preds(path, corpus)
     sc = evaluate.score(corpus, preds)
     for row in evaluate.table(*sc[:4]):
-        ent, n, tp, fp, fn, _ex, p, r, f = row
+        ent, n, tp, fp, fn, _ex, p, r, f, _part = row
         print(f"{ent:14} n={n:4} tp={tp:4} fp={fp:3} fn={fn:3} P={p:.3f} R={r:.3f} F1={f:.3f}")
     c = Counter((k, e, s, t) for k, e, s, t in sc[4])
     for (k, e, s, t), m in c.most_common(nerr):

@@ -163,6 +163,7 @@ def main():
     base, base_preds = baseline(corpus_path, 20)
     rs = evaluate.score(corpus, rust_preds)
     bs = evaluate.score(corpus, base_preds)
+    parts = (evaluate.in_part(corpus, rust_preds), evaluate.in_part(corpus, base_preds))
 
     extra = []
     for title, path in ((f"Held-out v3, DEV split (seed {HELDOUT3_SEED}, gen_heldout3.py: Faker locales of its own, "
@@ -292,7 +293,7 @@ def main():
         c = [json.loads(ln) for ln in open(path, encoding="utf-8")]
         _, rp = native(path, c, 1)
         _, bp = baseline(path, 1)
-        extra.append((title, c, evaluate.score(c, rp), evaluate.score(c, bp), rp))
+        extra.append((title, c, evaluate.score(c, rp), evaluate.score(c, bp), rp, bp))
     summary = [("seed 0.3.0", extra[23]), ("v2 (tuned-after)", extra[22]), ("v3 (dev)", extra[0]),
                ("v7 (dev)", extra[4]), ("v8 (dev)", extra[5]), ("v10 (dev)", extra[7]), ("v12 (dev)", extra[9]),
                ("v15 (dev)", extra[12]), ("v16 (dev)", extra[13]), ("v17 (dev)", extra[14]), ("v18 (dev)", extra[15]),
@@ -301,9 +302,9 @@ def main():
                ("v5 (test)", extra[2]),
                ("v6 (test)", extra[3]), ("v9 (test)", extra[6]), ("v11 (test)", extra[8]), ("v13 (test)", extra[10]),
                ("v14 (test)", extra[11])]
-    for name, (_, c, r_sc, _, rp) in summary:
+    for name, (_, c, r_sc, _, rp, _) in summary:
         print("SPLIT " + split_line(name, c, r_sc, rp))
-    write_report(corpus, rust, base, rs, bs, hard_negative_stats(corpus, rust_preds), extra, rust_preds)
+    write_report(corpus, rust, base, rs, bs, hard_negative_stats(corpus, rust_preds), extra, rust_preds, parts)
     # The precision/recall sweep over the same corpora (writes pii-grid.md).
     py = os.path.join(ROOT, ".cache", "venv-bench", "bin", "python")
     sh([py if os.path.exists(py) else sys.executable, os.path.join(HERE, "grid.py")], stdout=subprocess.DEVNULL)
@@ -315,9 +316,11 @@ def split_line(name, corpus, sc, preds):
     per = rows["PERSON"]
     worst = min(evaluate.STRUCTURAL, key=lambda e: rows[e][8] if rows[e][1] else 1.0)
     free, fp_free = no_pii_findings(corpus, preds)
+    part = sum(evaluate.in_part(corpus, preds)[0].values())
     return (f"{name}: micro F1 {rows['micro (all)'][8]:.3f}; PERSON P/R/F1 {per[6]:.3f}/{per[7]:.3f}/{per[8]:.3f}; "
             f"structural F1 {rows['structural'][8]:.3f} (lowest {worst} {rows[worst][8]:.3f}); "
-            f"LOCATION F1 {rows['LOCATION'][8]:.3f}; findings on {free} PII-free triples: {fp_free}")
+            f"LOCATION F1 {rows['LOCATION'][8]:.3f}; findings on {free} PII-free triples: {fp_free}; "
+            f"found in part: {part}")
 
 
 def no_pii_findings(corpus, preds):
@@ -338,14 +341,14 @@ def hard_negative_stats(corpus, preds):
 
 
 def fmt_rows(rows):
-    out = ["| entity | truth | TP | FP | FN | exact span | precision | recall | F1 |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for ent, n, tp, fp, fn, ex, p, r, f in rows:
-        out.append(f"| {ent} | {n} | {tp} | {fp} | {fn} | {ex} | {p:.3f} | {r:.3f} | {f:.3f} |")
+    out = ["| entity | truth | TP | FP | FN | exact span | in part | precision | recall | F1 |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for ent, n, tp, fp, fn, ex, p, r, f, part in rows:
+        out.append(f"| {ent} | {n} | {tp} | {fp} | {fn} | {ex} | {part} | {p:.3f} | {r:.3f} | {f:.3f} |")
     return out
 
 
-def write_report(corpus, rust, base, rs, bs, hard, extra=(), preds=None):
+def write_report(corpus, rust, base, rs, bs, hard, extra=(), preds=None, parts=(None, None)):
     pos = sum(1 for r in corpus if r["spans"])
     cats = Counter(r["category"] for r in corpus)
     forms = Counter((s["entity"], s["form"]) for r in corpus for s in r["spans"])
@@ -353,8 +356,8 @@ def write_report(corpus, rust, base, rs, bs, hard, extra=(), preds=None):
     red_ns = [r["ns_redact"] for r in rust]
     base_ns = [b["ns"] for b in base]
     fin, fn_, lin, ln_ = gazetteer_coverage()
-    rrows = evaluate.table(*rs[:4])
-    brows = evaluate.table(*bs[:4])
+    rrows = evaluate.table(*rs[:4], part=parts[0] and parts[0][0])
+    brows = evaluate.table(*bs[:4], part=parts[1] and parts[1][0])
     lines = [
         "# PII engine: precision, recall and latency",
         "",
@@ -369,7 +372,9 @@ def write_report(corpus, rust, base, rs, bs, hard, extra=(), preds=None):
         "are in the gazetteer (the rest are found only through context rules).",
         "",
         "Matching: same entity type and overlapping span in the same field, one-to-one. "
-        "`exact span` counts predictions whose span equals the truth span.",
+        "`exact span` counts predictions whose span equals the truth span; `in part` counts the true "
+        "positives that leave a letter or digit of the truth span in the clear (a partial redaction; a "
+        "leading `mailto:` is no personal data).",
         "",
         "## presidio-x402-core (this engine, native, default config)",
         "",
@@ -405,7 +410,8 @@ def write_report(corpus, rust, base, rs, bs, hard, extra=(), preds=None):
         shown[(kind, ent)] += 1
         lines.append(f"- {kind} {ent}: `{s}` in `{text[:140]}`")
     lines.append("")
-    for title, c, r_sc, b_sc, rp in extra:
+    for title, c, r_sc, b_sc, rp, bp in extra:
+        r_part, b_part = evaluate.in_part(c, rp), evaluate.in_part(c, bp)
         pos = sum(1 for r in c if r["spans"])
         hard = hard_negative_stats(c, rp)
         free, fp_free = no_pii_findings(c, rp)
@@ -415,8 +421,9 @@ def write_report(corpus, rust, base, rs, bs, hard, extra=(), preds=None):
                   f"{free} PII-free triples: {fp_free}."
                   + ("".join(f" Hard negatives ({kind}): {k} of {n} phrases flagged."
                              for kind, (n, k) in sorted(hard.items()))), "",
-                  "This engine (native, default config):", "", *fmt_rows(evaluate.table(*r_sc[:4])), "",
-                  "presidio-hardened-x402 0.3.0, regex mode, same run:", "", *fmt_rows(evaluate.table(*b_sc[:4])), ""]
+                  "This engine (native, default config):", "", *fmt_rows(evaluate.table(*r_sc[:4], part=r_part[0])), "",
+                  "presidio-hardened-x402 0.3.0, regex mode, same run:", "",
+                  *fmt_rows(evaluate.table(*b_sc[:4], part=b_part[0])), ""]
         shown = Counter()
         errs = []
         for kind, ent, sp, text in ([] if "TEST split" in title else r_sc[4]):
@@ -424,6 +431,11 @@ def write_report(corpus, rust, base, rs, bs, hard, extra=(), preds=None):
                 continue
             shown[(kind, ent)] += 1
             errs.append(f"- {kind} {ent}: `{sp}` in `{text[:140]}`")
+        for ent, sp, found, text in ([] if "TEST split" in title else r_part[1]):
+            if shown[("PART", ent)] >= 3:
+                continue
+            shown[("PART", ent)] += 1
+            errs.append(f"- PART {ent}: `{sp}` found as {', '.join(f'`{x}`' for x in found)} in `{text[:140]}`")
         if errs:
             lines += ["Sample errors of this engine:", "", *errs, ""]
     out = os.path.join(ROOT, "experiments", "results", "pii.md")

@@ -457,6 +457,21 @@ positives = [
     scan("a person's segment's slug is the name to its end, unless its last part is a stop word",
          "/customers/kwame-mensah-bonsu/invoices; ?customer=kofi-boateng-admin&x=1",
          [("PERSON", "kwame-mensah-bonsu"), ("PERSON", "kofi-boateng")]),
+    scan("an airline's LAST/FIRST and a Last, First whose given name no list knows, after a person's key, are whole",
+         "?passenger=Kitchen%2FDjilali&n=1; passenger: SMITH/JOHN MR; customer: Mac Domhnaill, Cathriona; "
+         "/customers/Smith/Orders",
+         [("PERSON", "Kitchen%2FDjilali"), ("PERSON", "SMITH/JOHN"), ("PERSON", "Mac Domhnaill, Cathriona"),
+          ("PERSON", "Smith")]),
+    scan("a lower-case slug's particles join the parts around them; Abu ends no name",
+         "/profiles/kiki-o-danachair; /owners/perman-de-la-torre/claims; /users/sten.o-hearchaidh/invoices; "
+         "invoice Lubna Abu Zaid for both",
+         [("PERSON", "kiki-o-danachair"), ("PERSON", "perman-de-la-torre"), ("PERSON", "sten.o-hearchaidh"),
+          ("PERSON", "Lubna Abu Zaid")]),
+    scan("a town's name with its joiners (en, aux, ezafe) and a quarter after it is whole; a name's run is spaced",
+         "ships to Villers-en-Fagne; ship-to city: Dasht-e Archi; collected in Aliwal North; "
+         "paid at the San Rafael Abajo market; in Nigeria Central Bank; plan tier: Harbour; De Armas",
+         [("LOCATION", "Villers-en-Fagne"), ("LOCATION", "Dasht-e Archi"), ("LOCATION", "Aliwal North"),
+          ("LOCATION", "San Rafael Abajo"), ("LOCATION", "Nigeria"), ("PERSON", "De Armas")]),
     scan("a form-encoded space beside another script's letter, written or escaped; a combining mark ends its name",
          "https://a.io/x?name=José+Martínez&to=Lars+%C3%98lgaard&c=Rene%CC%81e+Co%CC%82te%CC%81",
          [("PERSON", "José+Martínez"), ("PERSON", "Lars+%C3%98lgaard"), ("PERSON", "Rene%CC%81e+Co%CC%82te%CC%81")]),

@@ -347,8 +347,12 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
                 out.push(hit(w, i, i + 1, EntityType::Person, 700)?);
                 return Some(i + 2);
             }
-            // First [particles] Last: `Krisztina van der Loo`, `Rowan O Liain`.
-            if let Some(k) = particle_run(w, i + 1) {
+            // First [particles] Last: `Krisztina van der Loo`, `Rowan O Liain`
+            // (spaced: `tier: Harbour; De Armas` is no name's run).
+            if let Some(k) = (nx.gap == Gap::Space)
+                .then(|| particle_run(w, i + 1))
+                .flatten()
+            {
                 let known = f & (FIRST | FIRST_AMB) == FIRST;
                 let shaped = x.shape == Shape::Title && x.e - x.s >= 3 && !is_place(w, i, 1);
                 if !(known || shaped) {

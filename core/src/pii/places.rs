@@ -27,7 +27,12 @@ use super::words::{
 use super::EntityType;
 
 /// Lowercase connectors inside multi-word place names.
-const PLACE_JOINERS: &str = "of and the de do da del du des di la le el al es los las upon on y";
+const PLACE_JOINERS: &str = "of and the de do da del du des di la le el al es los las upon on y \
+                             en sur sous aux les lez e ez ech";
+
+/// Words that end a town's name after it, as its part or quarter
+/// (`Aliwal North`, `Old City`, `San Rafael Abajo`): see [`joined_end`].
+const QUALIFIERS: &str = "north south east west central city town abajo arriba norte nord sud";
 
 /// Arabic's article where it takes the sound of the letter after it (`As
 /// Sanţah`, `An-Najaylah`, `Ash Shallal`, `Dar as Salam`).
@@ -572,6 +577,18 @@ fn joined_end(w: &mut Words<'_>, i: usize, spaced: bool) -> usize {
     let mut k = i + 1;
     while k < i + 4 {
         let Some(y) = w.w.get(k) else { break };
+        // A spaced qualifier ends the name when no capitalised word follows
+        // (`Aliwal North`, `San Rafael Abajo`; not `Nigeria Central Bank`).
+        let qualifier = y.gap == Gap::Space
+            && y.shape == Shape::Title
+            && w.is(k, QUALIFIERS)
+            && w.w
+                .get(k + 1)
+                .is_none_or(|z| !(z.gap == Gap::Space && capital(z.shape)));
+        if qualifier {
+            last = k;
+            break;
+        }
         if !gap_ok(y.gap) {
             break;
         }

@@ -773,20 +773,50 @@ pub(crate) fn hit(
         // (`sophie-dubois-martin`, not `maria-garcia-interview`), or, in a
         // strong key's value, a last part that is no stop word
         // (`/customers/kwame-mensah-bonsu/`, the segment a person's).
+        //
+        // A lower-case slug's particle joins with the part after it
+        // (`kiki-o-danachair`, `leda-van-rooyen`), and in a strong key's
+        // value a dot joins as a hyphen does (`sten.o-hearchaidh`,
+        // `/students/san-martin.candela`).
+        let particle = |k: usize| {
+            w.is(k, PARTICLES)
+                && w.w.get(k + 1).is_some_and(|z| {
+                    z.gap == Gap::Join(b'-')
+                        && z.shape == Shape::Lower
+                        && w.flags(k + 1) & STOP == 0
+                })
+        };
         while w.w.get(b + 1).is_some_and(|y| {
-            y.gap == Gap::Join(b'-')
+            let dot = keyed && y.gap == Gap::Join(b'.') && y.shape == Shape::Lower;
+            (y.gap == Gap::Join(b'-') || dot)
                 && match w.w.get(b).map(|x| x.shape) {
                     Some(Shape::Upper) => y.shape == Shape::Upper,
                     Some(Shape::Lower) => {
                         let f = w.flags(b + 1);
                         y.shape == Shape::Lower
                             && (f & (LAST | LAST_WL | STOP) == LAST
-                                || (keyed && value_end(b + 1) && f & STOP == 0))
+                                || (keyed && value_end(b + 1) && f & STOP == 0)
+                                || particle(b + 1)
+                                || (f & STOP == 0 && w.is(b, PARTICLES)))
                     }
                     _ => y.shape == Shape::Title,
                 }
         }) {
             b += 1;
+        }
+        // ... and a slug that the name's particle opens takes the given
+        // name before it (`perman-de-la-torre`, `arnas_de-jesus`).
+        if a > 0
+            && w.w
+                .get(a)
+                .is_some_and(|x| x.shape == Shape::Lower && matches!(x.gap, Gap::Join(b'-' | b'_')))
+            && w.is(a, PARTICLES)
+            && w.w.get(a - 1).is_some_and(|p| {
+                p.shape == Shape::Lower && p.e - p.s >= 2 && !matches!(p.gap, Gap::Join(_))
+            })
+            && w.flags(a - 1) & STOP == 0
+        {
+            a -= 1;
         }
         if a == b && w.initial_after(b) {
             b += 1;
@@ -795,12 +825,13 @@ pub(crate) fn hit(
         // name (`Alketa Delos Santos`, where `Santos` is also a town;
         // `JUAN DE LA CRUZ`), and none with Arabic's article in Title case
         // (`Ahmed Al Mansouri` was `Ahmed Al`; lower case, `al` and `el`
-        // join places' names too: `Deir el Asad`).
+        // join places' names too: `Deir el Asad`), nor with `Abu` (`Lubna
+        // Abu Zaid`).
         while a < b
             && w.w
                 .get(b)
                 .is_some_and(|x| matches!(x.shape, Shape::Title | Shape::Upper))
-            && (w.is(b, PARTICLES) || w.is(b, "al el"))
+            && (w.is(b, PARTICLES) || w.is(b, "al el abu"))
             && w.w.get(b + 1).is_some_and(|y| {
                 y.gap == Gap::Space
                     && (y.shape == Shape::Title
@@ -833,16 +864,32 @@ pub(crate) fn hit(
         {
             b += 1;
         }
-        // `customer: de la Cruz, Juan`, `{"name":"Garcia Lopez, Maria"}`: a
-        // strong key's value of surnames, a comma and a known given name
-        // that ends the value is `Last, First` whole.
+        // `customer: de la Cruz, Juan`, `{"name":"Garcia Lopez, Maria"}`,
+        // `?passenger=SMITH/JOHN` (an airline's `LAST/FIRST`): a strong
+        // key's value of surnames, a comma or a slash and a given name that
+        // ends the value (a known one, or a word of three letters or more no
+        // list or cue knows: `customer: Mac Domhnaill, Cathriona`) is the
+        // name whole. A booking's title may follow the slash form (`MR`).
+        let given = |k: usize| {
+            let f = w.flags(k);
+            f & (FIRST | FIRST_AMB | STOP) == FIRST
+                || (f == 0 && w.cue_uncached(k) == 0 && w.w[k].e - w.w[k].s >= 3)
+        };
+        let slashed = |k: usize| {
+            w.w.get(k).is_some_and(|y| {
+                y.gap == Gap::Key
+                    && y.s == w.w[k - 1].e + 1
+                    && w.b.get(y.s - 1) == Some(&b'/')
+                    && y.shape == w.w[k - 1].shape
+            }) && (value_end(k) || (w.is(k + 1, "mr mrs ms miss mstr dr") && value_end(k + 1)))
+        };
         if keyed
             && !w.w[a + 1..=b].iter().any(|y| y.gap == Gap::Comma)
             && w.w.get(b + 1).is_some_and(|y| {
-                y.gap == Gap::Comma && matches!(y.shape, Shape::Title | Shape::Upper)
+                matches!(y.shape, Shape::Title | Shape::Upper)
+                    && (y.gap == Gap::Comma && value_end(b + 1) || slashed(b + 1))
             })
-            && w.flags(b + 1) & (FIRST | FIRST_AMB | STOP) == FIRST
-            && value_end(b + 1)
+            && given(b + 1)
         {
             b += 1;
         }

@@ -286,6 +286,17 @@ pub fn cases() -> Vec<(&'static str, String)> {
             "whole-names",
             fill("customer: MARIA DE LA GARCIA LOPEZ-RUIZ, Juan; name=Jos\u{e9}+Mart\u{ed}nez+%C3%98lgaard+Co\u{302}te\u{301} "),
         ),
+        // The v14 run 38 joins: `LAST/FIRST` and an unknown given name after
+        // a person's key, particles and dots in a slug (one slug as long as
+        // the input), `Abu`, a town's joiners and quarters.
+        (
+            "joined",
+            fill("?passenger=Kitchen%2FDjilali&customer: Mac Domhnaill, Cathriona; /u/sten.o-hearchaidh/ perman-de-la-torre Lubna Abu Zaid to Villers-en-Fagne in Aliwal North city: Dasht-e Archi; "),
+        ),
+        (
+            "joined-slug",
+            fill_with(|i| if i == 0 { "/profiles/".into() } else { "kiki-o-danachair-de-".into() }),
+        ),
         // Cyrillic and Greek words romanised (`pii::translit`), look-alikes
         // and mixed scripts folded, and one word of letters as long as the
         // input (each word's letters are read once).
