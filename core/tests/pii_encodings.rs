@@ -193,6 +193,15 @@ const JOINED: &[(EntityType, &str)] = &[
         EntityType::Person,
         "invoice ⟦Lubna Abu Zaid⟧ for both sessions",
     ),
+    (EntityType::Person, "gift for ⟦Nataša Mac Giolla Ghuala⟧"),
+    (
+        EntityType::Person,
+        "https://a.io/x?customer=⟦Mac%20%C3%8Dos%C3%B3g%2C%20Bartley⟧",
+    ),
+    (
+        EntityType::Location,
+        "venue: ⟦Hartbeestfontein-A⟧ town hall",
+    ),
     (EntityType::Location, "ships to ⟦Villers-en-Fagne⟧"),
     (
         EntityType::Location,

@@ -462,16 +462,19 @@ positives = [
          "/customers/Smith/Orders",
          [("PERSON", "Kitchen%2FDjilali"), ("PERSON", "SMITH/JOHN"), ("PERSON", "Mac Domhnaill, Cathriona"),
           ("PERSON", "Smith")]),
-    scan("a lower-case slug's particles join the parts around them; Abu ends no name",
+    scan("a lower-case slug's particles join the parts around them; neither Abu nor Mac Giolla ends a name",
          "/profiles/kiki-o-danachair; /owners/perman-de-la-torre/claims; /users/sten.o-hearchaidh/invoices; "
-         "invoice Lubna Abu Zaid for both",
+         "invoice Lubna Abu Zaid for both; gift for Martim Mac Giolla Ghuala",
          [("PERSON", "kiki-o-danachair"), ("PERSON", "perman-de-la-torre"), ("PERSON", "sten.o-hearchaidh"),
-          ("PERSON", "Lubna Abu Zaid")]),
-    scan("a town's name with its joiners (en, aux, ezafe) and a quarter after it is whole; a name's run is spaced",
+          ("PERSON", "Lubna Abu Zaid"), ("PERSON", "Martim Mac Giolla Ghuala")]),
+    scan("a town's name with its joiners (en, aux, ezafe), a quarter or a letter after it is whole; "
+         "a name's run is spaced",
          "ships to Villers-en-Fagne; ship-to city: Dasht-e Archi; collected in Aliwal North; "
-         "paid at the San Rafael Abajo market; in Nigeria Central Bank; plan tier: Harbour; De Armas",
+         "paid at the San Rafael Abajo market; in Nigeria Central Bank; plan tier: Harbour; De Armas; "
+         "venue: Hartbeestfontein-A town hall",
          [("LOCATION", "Villers-en-Fagne"), ("LOCATION", "Dasht-e Archi"), ("LOCATION", "Aliwal North"),
-          ("LOCATION", "San Rafael Abajo"), ("LOCATION", "Nigeria"), ("PERSON", "De Armas")]),
+          ("LOCATION", "San Rafael Abajo"), ("LOCATION", "Nigeria"), ("PERSON", "De Armas"),
+          ("LOCATION", "Hartbeestfontein-A")]),
     scan("a form-encoded space beside another script's letter, written or escaped; a combining mark ends its name",
          "https://a.io/x?name=José+Martínez&to=Lars+%C3%98lgaard&c=Rene%CC%81e+Co%CC%82te%CC%81",
          [("PERSON", "José+Martínez"), ("PERSON", "Lars+%C3%98lgaard"), ("PERSON", "Rene%CC%81e+Co%CC%82te%CC%81")]),

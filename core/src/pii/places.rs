@@ -603,6 +603,11 @@ fn joined_end(w: &mut Words<'_>, i: usize, spaced: bool) -> usize {
             w.w.get(k)
                 .is_some_and(|z| gap_ok(z.gap) && z.shape == Shape::Title)
         };
+        // A hyphen and one capital end a name (`Hartbeestfontein-A`).
+        if y.gap == Gap::Join(b'-') && y.shape == Shape::Initial {
+            last = k;
+            break;
+        }
         if y.shape == Shape::Title && w.flags(k) & STOP == 0 {
             last = k;
         } else if joiner(w, k) && joiner(w, k + 1) && title(w, k + 2) {

@@ -725,7 +725,7 @@ const NAME_PARTS: &str = "last first given family middle surname forename lastna
 /// of` and `daughter of` (`bin`, `binti`, `ibn`). No name ends with one
 /// (see [`hit`]).
 pub(crate) const PARTICLES: &str =
-    "van von der den de del della di da du la le ter ten mac mc o ni \
+    "van von der den de del della di da du la le ter ten mac mc giolla o ni \
                                     nic dos das los las delos dela bin binti binte bint ibn";
 
 /// The `son of` and `daughter of` words that end Turkic patronymic names
@@ -867,13 +867,16 @@ pub(crate) fn hit(
         // `customer: de la Cruz, Juan`, `{"name":"Garcia Lopez, Maria"}`,
         // `?passenger=SMITH/JOHN` (an airline's `LAST/FIRST`): a strong
         // key's value of surnames, a comma or a slash and a given name that
-        // ends the value (a known one, or a word of three letters or more no
-        // list or cue knows: `customer: Mac Domhnaill, Cathriona`) is the
-        // name whole. A booking's title may follow the slash form (`MR`).
+        // ends the value (a known one, or a word of three letters or more
+        // that is no word, place or cue: `customer: Mac Domhnaill,
+        // Cathriona`, `Mac Íoság, Bartley`) is the name whole. A booking's
+        // title may follow the slash form (`MR`).
         let given = |k: usize| {
             let f = w.flags(k);
             f & (FIRST | FIRST_AMB | STOP) == FIRST
-                || (f == 0 && w.cue_uncached(k) == 0 && w.w[k].e - w.w[k].s >= 3)
+                || (f & (FIRST_AMB | LAST_WL | STOP | PLACE | PLACE_AMB) == 0
+                    && w.cue_uncached(k) == 0
+                    && w.w[k].e - w.w[k].s >= 3)
         };
         let slashed = |k: usize| {
             w.w.get(k).is_some_and(|y| {
