@@ -462,6 +462,9 @@ positives = [
          "/customers/Smith/Orders",
          [("PERSON", "Kitchen%2FDjilali"), ("PERSON", "SMITH/JOHN"), ("PERSON", "Mac Domhnaill, Cathriona"),
           ("PERSON", "Smith")]),
+    scan("an airline's LAST/FIRST and a title is a name anywhere; other pairs joined by a slash are not",
+         "booking for SMITH/JOHN MR; Okafor/Chidi Mrs, seat 4A; pair EUR/USD at 1.08; TCP/IP stack",
+         [("PERSON", "SMITH/JOHN"), ("PERSON", "Okafor/Chidi")]),
     scan("a lower-case slug's particles join the parts around them; neither Abu nor Mac Giolla ends a name",
          "/profiles/kiki-o-danachair; /owners/perman-de-la-torre/claims; /users/sten.o-hearchaidh/invoices; "
          "invoice Lubna Abu Zaid for both; gift for Martim Mac Giolla Ghuala",

@@ -325,6 +325,11 @@ fn pattern_at(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> 
                 out.push(hit(w, i, k, EntityType::Person, 750)?);
                 return Some(k + 1);
             }
+            // `SMITH/JOHN MR`: an airline's passenger name.
+            if booked_name(w, i) {
+                out.push(hit(w, i, i + 1, EntityType::Person, 800)?);
+                return Some(i + 2);
+            }
             // `refund per Sahar` may end the text.
             if lone_per(w, i) {
                 out.push(hit(w, i, i, EntityType::Person, 600)?);
@@ -1393,6 +1398,26 @@ fn lone_given_name(w: &mut Words<'_>, j: usize) -> bool {
         Some(b' ') => rest.get(1).is_none_or(|c| matches!(c, b'-' | b'(')),
         _ => false,
     }
+}
+
+/// True when words `i` and `i + 1` are an airline's passenger name,
+/// `LAST/FIRST` in one case and a booking's title after it (`SMITH/JOHN
+/// MR`, `Okafor/Chidi Mrs`): without the title a slash joins pairs of
+/// codes as often (`EUR/USD`, `TCP/IP`).
+fn booked_name(w: &mut Words<'_>, i: usize) -> bool {
+    let (Some(x), Some(y), Some(t)) = (w.w.get(i), w.w.get(i + 1), w.w.get(i + 2)) else {
+        return false;
+    };
+    matches!(x.shape, Shape::Title | Shape::Upper)
+        && y.shape == x.shape
+        && y.s == x.e + 1
+        && w.b.get(x.e) == Some(&b'/')
+        && x.e - x.s >= 2
+        && y.e - y.s >= 2
+        && t.gap == Gap::Space
+        && w.is(i + 2, "mr mrs ms miss mstr")
+        && w.flags(i) & STOP == 0
+        && w.flags(i + 1) & STOP == 0
 }
 
 /// True when word `j`, a lone word after `Approved by`, ends its clause
