@@ -845,8 +845,9 @@ pub(crate) fn hit(
         // have (`Maria Garcia Lopez`, `anne-marie dubois`): a listed
         // surname that is no word, given name or place, in the pair's case;
         // in a strong key's value, any capitalised word of that case that
-        // ends it and is no stop word longer than two letters (`name: Nguyen
-        // Thi Mai`, `Nguyen Van An`; not `customer: Kofi Boateng Team`).
+        // ends it and is no title and no stop word longer than two letters
+        // (`name: Nguyen Thi Mai`, `Nguyen Van An`; not `customer: Kofi
+        // Boateng Team` nor `passenger: SMITH/JOHN MR`).
         if a < b
             && w.w.get(b + 1).is_some_and(|y| {
                 y.gap == Gap::Space
@@ -860,7 +861,8 @@ pub(crate) fn hit(
                 || (keyed
                     && value_end(b + 1)
                     && w.w[b + 1].shape != Shape::Lower
-                    && (w.flags(b + 1) & STOP == 0 || w.w[b + 1].e - w.w[b + 1].s <= 2)))
+                    && (w.flags(b + 1) & STOP == 0 || w.w[b + 1].e - w.w[b + 1].s <= 2)
+                    && w.cue_uncached(b + 1) & TITLE == 0))
         {
             b += 1;
         }

@@ -291,7 +291,15 @@ pub fn cases() -> Vec<(&'static str, String)> {
         // the input), `Abu`, a town's joiners and quarters.
         (
             "joined",
-            fill("?passenger=Kitchen%2FDjilali&customer: Mac Domhnaill, Cathriona; Mac Giolla Ghuala Hartbeestfontein-A SMITH/JOHN MR /u/sten.o-hearchaidh/ perman-de-la-torre Lubna Abu Zaid to Villers-en-Fagne in Aliwal North city: Dasht-e Archi; "),
+            fill("?pax=Kitchen%2FDjilali&customer: Mac Domhnaill, Cathriona; SMITH/JOHN MR "),
+        ),
+        (
+            "joined-parts",
+            fill("Mac Giolla Ghuala /u/sten.o-hearchaidh/ perman-de-la-torre Lubna Abu Zaid "),
+        ),
+        (
+            "joined-towns",
+            fill("to Villers-en-Fagne in Aliwal North city: Dasht-e Archi; Hartbeestfontein-A "),
         ),
         (
             "joined-slug",
