@@ -72,8 +72,8 @@ use super::places::{
     Pending, DIRECTIONS, NO_PLACE, ROUTED, SURE,
 };
 use super::words::{
-    capital, hit, Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, PARTICLES, PLACE,
-    PLACE_AMB, STOP,
+    capital, hit, Gap, Shape, Words, BOOKING_TITLES, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL,
+    PARTICLES, PLACE, PLACE_AMB, STOP,
 };
 use super::EntityType;
 
@@ -1415,7 +1415,7 @@ fn booked_name(w: &mut Words<'_>, i: usize) -> bool {
         && x.e - x.s >= 2
         && y.e - y.s >= 2
         && t.gap == Gap::Space
-        && w.is(i + 2, "mr mrs ms miss mstr")
+        && w.is(i + 2, BOOKING_TITLES)
         && w.flags(i) & STOP == 0
         && w.flags(i + 1) & STOP == 0
 }

@@ -728,6 +728,10 @@ pub(crate) const PARTICLES: &str =
     "van von der den de del della di da du la le ter ten mac mc giolla o ni \
                                     nic dos das los las delos dela bin binti binte bint ibn";
 
+/// A booking's titles, after an airline's `LAST/FIRST` passenger name
+/// (`SMITH/JOHN MR`; see [`hit`] and `names::booked_name`).
+pub(crate) const BOOKING_TITLES: &str = "mr mrs ms miss mstr dr";
+
 /// The `son of` and `daughter of` words that end Turkic patronymic names
 /// (Kazakh `uly`, `qyzy`; Kyrgyz `uulu`, `kyzy`; Azerbaijani `oglu`, `qizi`;
 /// Uzbek `ugli`): part of the name before them (see [`hit`]), and no head
@@ -886,7 +890,7 @@ pub(crate) fn hit(
                     && y.s == w.w[k - 1].e + 1
                     && w.b.get(y.s - 1) == Some(&b'/')
                     && y.shape == w.w[k - 1].shape
-            }) && (value_end(k) || (w.is(k + 1, "mr mrs ms miss mstr dr") && value_end(k + 1)))
+            }) && (value_end(k) || (w.is(k + 1, BOOKING_TITLES) && value_end(k + 1)))
         };
         if keyed
             && !w.w[a + 1..=b].iter().any(|y| y.gap == Gap::Comma)
