@@ -204,6 +204,8 @@ const JOINED: &[(EntityType, &str)] = &[
         "venue: ⟦Hartbeestfontein-A⟧ town hall",
     ),
     (EntityType::Location, "ships to ⟦Villers-en-Fagne⟧"),
+    (EntityType::Location, "collected in ⟦Kafr Qasim⟧"),
+    (EntityType::Location, "collected in ⟦Dasht-e Archi⟧"),
     (
         EntityType::Location,
         "ships to ⟦Sainte-Marie-aux-Mines⟧ tomorrow",

@@ -462,6 +462,10 @@ positives = [
          "/customers/Smith/Orders",
          [("PERSON", "Kitchen%2FDjilali"), ("PERSON", "SMITH/JOHN"), ("PERSON", "Mac Domhnaill, Cathriona"),
           ("PERSON", "Smith")]),
+    scan("words no list knows after in are a town when the first two read as a name's and none is a word",
+         "collected in Kafr Qasim; collected in Dasht-e Archi; hosted in Google Cloud; switch in Dark Mode; "
+         "member in Good Standing",
+         [("LOCATION", "Kafr Qasim"), ("LOCATION", "Dasht-e Archi")]),
     scan("an airline's LAST/FIRST and a title is a name anywhere; other pairs joined by a slash are not",
          "booking for SMITH/JOHN MR; Okafor/Chidi Mrs, seat 4A; pair EUR/USD at 1.08; TCP/IP stack",
          [("PERSON", "SMITH/JOHN"), ("PERSON", "Okafor/Chidi")]),

@@ -20,6 +20,7 @@
 use super::cues::{LOC, ORG, PLACE_KIND};
 use super::gazetteer as gz;
 use super::hit::Hit;
+use super::namelike::Context;
 use super::words::{
     capital, hit, Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, PLACE, PLACE_AMB,
     PREFIX, STOP,
@@ -483,7 +484,7 @@ fn unlisted_place(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usi
     if last == i && (x.e - x.s < 3 || w.is(i, TIMES)) {
         return None;
     }
-    if place_cue(w, i) == 0 && !site_after(w, i, last) && !in_unlisted_town(w, i) {
+    if place_cue(w, i) == 0 && !site_after(w, i, last) && !in_unlisted_town(w, i, last) {
         return None;
     }
     // An organisation word or a site noun ends no place name (`ships to
@@ -529,12 +530,24 @@ const LOWER_TOWN_MIN: i32 = 10;
 /// Dhannabah only`), not a product after a verb of software (`written in
 /// Kotlin`, `deployed in Heroku`) or of payment (`paid in Degen`; see
 /// [`PRODUCT_VERBS`]). English-looking words stay out (`meeting in Zoom`,
-/// `outside Business Hours`).
-fn in_unlisted_town(w: &mut Words<'_>, i: usize) -> bool {
+/// `outside Business Hours`). A run of title-case words to `last` is a town
+/// when its first two read as a name's by their letters where they stand
+/// alone and none is a word (`collected in Kafr Qasim`, `Dasht-e Archi`,
+/// `Bayt Liqya`; not `in Google Cloud`, `in Dark Mode`).
+fn in_unlisted_town(w: &mut Words<'_>, i: usize, last: usize) -> bool {
     let around = w.spaced_after(i, "around outside near") && w.spaced_lower(i - 1);
-    (after_in(w, i) || around)
-        && w.flags(i) == 0
-        && w.namelike_word(i).is_some_and(|s| s >= IN_TOWN_MIN)
+    if !(after_in(w, i) || around) {
+        return false;
+    }
+    if w.flags(i) == 0 && w.namelike_word(i).is_some_and(|s| s >= IN_TOWN_MIN) {
+        return true;
+    }
+    let k = (i + 1..=last)
+        .find(|&k| w.w[k].shape == Shape::Title)
+        .unwrap_or(i);
+    k > i
+        && (i..=last).all(|k| w.flags(k) & (STOP | FIRST_AMB | LAST_WL | PLACE_AMB) == 0)
+        && w.namelike_pair(i, k, Context::Bounded)
 }
 
 /// True when word `i` follows a spaced `in` that no verb of software or

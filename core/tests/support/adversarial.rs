@@ -299,7 +299,7 @@ pub fn cases() -> Vec<(&'static str, String)> {
         ),
         (
             "joined-towns",
-            fill("to Villers-en-Fagne in Aliwal North city: Dasht-e Archi; Hartbeestfontein-A "),
+            fill("to Villers-en-Fagne in Aliwal North city: Dasht-e Archi; in Kafr Qasim Zorvab "),
         ),
         (
             "joined-slug",
