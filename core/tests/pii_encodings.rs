@@ -195,6 +195,7 @@ const JOINED: &[(EntityType, &str)] = &[
     ),
     (EntityType::Person, "gift for ⟦Nataša Mac Giolla Ghuala⟧"),
     (EntityType::Person, "booking for ⟦SMITH/JOHN⟧ MR, seat 4A"),
+    (EntityType::Person, "{\"name\":\"⟦A Khan⟧\"}"),
     (
         EntityType::Person,
         "https://a.io/x?customer=⟦Mac%20%C3%8Dos%C3%B3g%2C%20Bartley⟧",

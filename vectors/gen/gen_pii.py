@@ -466,6 +466,9 @@ positives = [
          "collected in Kafr Qasim; collected in Dasht-e Archi; hosted in Google Cloud; switch in Dark Mode; "
          "member in Good Standing",
          [("LOCATION", "Kafr Qasim"), ("LOCATION", "Dasht-e Archi")]),
+    scan("an initial that is also a word opens a name before a listed surname after a person's key",
+         'name: A Khan; {"customer":"O Petrova"}; name: A Good Day; plan: A Premium',
+         [("PERSON", "A Khan"), ("PERSON", "O Petrova")]),
     scan("an airline's LAST/FIRST and a title is a name anywhere; other pairs joined by a slash are not",
          "booking for SMITH/JOHN MR; Okafor/Chidi Mrs, seat 4A; pair EUR/USD at 1.08; TCP/IP stack",
          [("PERSON", "SMITH/JOHN"), ("PERSON", "Okafor/Chidi")]),

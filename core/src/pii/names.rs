@@ -1188,8 +1188,24 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
             && matches!(y.shape, Shape::Title | Shape::Upper)
             && w.w.get(j + 1).is_some_and(|z| z.gap == Gap::Space)
             && particle_run(w, j + 1).is_some();
+        // So does an initial that is also a word before a listed surname
+        // after a strong cue (`name: A Khan`; `A` is an article too), one
+        // that is also a word only where it ends the value (not `name: A
+        // Good Day`).
+        let initial_next = j == i + 1
+            && strong
+            && f & STOP != 0
+            && y.shape == Shape::Initial
+            && w.w
+                .get(j + 1)
+                .is_some_and(|z| z.gap == Gap::Space && z.shape == Shape::Title)
+            && w.flags(j + 1) & (LAST | FIRST_AMB | STOP) == LAST
+            && (w.flags(j + 1) & LAST_WL == 0
+                || w.w
+                    .get(j + 2)
+                    .is_none_or(|z| matches!(z.gap, Gap::Key | Gap::Break)));
         if !ok_shape
-            || (f & STOP != 0 && !particle_next)
+            || (f & STOP != 0 && !particle_next && !initial_next)
             || (y.shape != Shape::Initial && y.e - y.s < 2)
         {
             break;
