@@ -532,8 +532,9 @@ const LOWER_TOWN_MIN: i32 = 10;
 /// [`PRODUCT_VERBS`]). English-looking words stay out (`meeting in Zoom`,
 /// `outside Business Hours`). A run of title-case words to `last` is a town
 /// when its first two read as a name's by their letters where they stand
-/// alone and none is a word (`collected in Kafr Qasim`, `Dasht-e Archi`,
-/// `Bayt Liqya`; not `in Google Cloud`, `in Dark Mode`).
+/// alone (`namelike::Context::Bounded`) and none is a stop word, a
+/// word-like name or an ambiguous place (`collected in Kafr Qasim`,
+/// `Dasht-e Archi`, `Bayt Liqya`; not `in Google Cloud`, `in Dark Mode`).
 fn in_unlisted_town(w: &mut Words<'_>, i: usize, last: usize) -> bool {
     let around = w.spaced_after(i, "around outside near") && w.spaced_lower(i - 1);
     if !(after_in(w, i) || around) {
