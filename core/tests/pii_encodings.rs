@@ -198,6 +198,10 @@ const JOINED: &[(EntityType, &str)] = &[
     (EntityType::Person, "{\"name\":\"⟦A Khan⟧\"}"),
     (
         EntityType::Person,
+        "https://a.io/x?for=⟦maria+garcia⟧&amount=3",
+    ),
+    (
+        EntityType::Person,
         "https://a.io/x?customer=⟦Mac%20%C3%8Dos%C3%B3g%2C%20Bartley⟧",
     ),
     (

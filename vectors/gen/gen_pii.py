@@ -466,6 +466,9 @@ positives = [
          "collected in Kafr Qasim; collected in Dasht-e Archi; hosted in Google Cloud; switch in Dark Mode; "
          "member in Good Standing",
          [("LOCATION", "Kafr Qasim"), ("LOCATION", "Dasht-e Archi")]),
+    scan("the weak key for reads a lower-case given name and surname that fill its value; things stay",
+         '?for=maria+garcia&amount=3; {"for":"kofi boateng"}; ?for=android+devices; ?for=small+business',
+         [("PERSON", "maria+garcia"), ("PERSON", "kofi boateng")]),
     scan("an initial that is also a word opens a name before a listed surname after a person's key",
          'name: A Khan; {"customer":"O Petrova"}; name: A Good Day; plan: A Premium',
          [("PERSON", "A Khan"), ("PERSON", "O Petrova")]),

@@ -592,20 +592,25 @@ const SEARCH_KEYS: &str = "q query search lookup term keyword keywords";
 /// and a surname, neither word-like nor a stop word, or when no list knows
 /// either and their letters read as a name's standing alone (a search is no cue).
 /// Searches are written in lower case; not `?q=red+shoes` or `?q=jordan+
-/// sneakers`, and no place (`?q=santa+rosa`).
+/// sneakers`, and no place (`?q=santa+rosa`). The weak key `for` reads the
+/// known pair only (`?for=maria+garcia`, `{"for":"kofi boateng"}`).
 fn searched_pair(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let (x, y) = (*w.w.get(i)?, *w.w.get(i + 1)?);
     if i == 0
         || x.gap != Gap::Key
         || y.shape != Shape::Lower
         || !matches!(w.after(i + 1), 0 | b'&' | b'"' | b'#')
-        || !w.is(i - 1, SEARCH_KEYS)
     {
+        return None;
+    }
+    let search = w.is(i - 1, SEARCH_KEYS);
+    if !search && !w.is(i - 1, "for") {
         return None;
     }
     let (f, g) = (w.flags(i), w.flags(i + 1));
     let known = f & (FIRST | FIRST_AMB | STOP) == FIRST && g & (LAST | LAST_WL | STOP) == LAST;
-    let unknown = open_word(f)
+    let unknown = search
+        && open_word(f)
         && open_word(g)
         && w.cue(i) == 0
         && w.cue(i + 1) == 0

@@ -262,7 +262,7 @@ pub fn cases() -> Vec<(&'static str, String)> {
             fill("travelling in from Dura around Kanyosha "),
         ),
         ("lower-town", fill("?city=kuressaare&town=")),
-        ("searches", fill("?q=obada+sahani&query=kofi boateng&q=")),
+        ("searches", fill("?q=obada+sahani&query=kofi boateng&for=maria+garcia&q=")),
         (
             "role-preps",
             fill("trainer: Alauddin, Kofi Boateng since tell Pavlos cleaner this week: Kofi's surgery "),
