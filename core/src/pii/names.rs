@@ -1152,14 +1152,7 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
             // Fewsats. Beneficiary …`).
             // `passenger name Norkus/Giedrius`: a ticket's `Last/First`
             // after a strong cue in free text.
-            let slash = |w: &Words<'_>| {
-                strong
-                    && !keyed
-                    && j == i + 2
-                    && w.w
-                        .get(j - 1)
-                        .is_some_and(|p| w.b.get(p.e..y.s) == Some(b"/".as_slice()))
-            };
+            let slash = |w: &Words<'_>| strong && !keyed && j == i + 2 && w.slashed(j);
             let joint = match y.gap {
                 Gap::Space => true,
                 Gap::DotSpace => w.w.get(j - 1).is_some_and(|p| p.shape == Shape::Initial),
@@ -1186,33 +1179,23 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
             capital(y.shape)
                 || (y.shape == Shape::Initial && j + 1 < w.w.len() && !w.initial_after(j - 1))
         };
-        // A given name that is also a stop word opens a name before a
-        // particle (`name: Jan van Dijk`; `Jan` is a month's too).
-        let particle_next = j == i + 1
+        // A stop word opens a name where a name surely follows: a given
+        // name that is also one before a particle (`name: Jan van Dijk`;
+        // `Jan` is a month's too), or, after a strong cue, an initial that
+        // is also a word before a listed surname (`name: A Khan`; `A` is an
+        // article too), a surname that is also a word only where it ends
+        // the value (not `name: A Good Day`).
+        let opens = j == i + 1
             && f & STOP != 0
-            && matches!(y.shape, Shape::Title | Shape::Upper)
             && w.w.get(j + 1).is_some_and(|z| z.gap == Gap::Space)
-            && particle_run(w, j + 1).is_some();
-        // So does an initial that is also a word before a listed surname
-        // after a strong cue (`name: A Khan`; `A` is an article too), one
-        // that is also a word only where it ends the value (not `name: A
-        // Good Day`).
-        let initial_next = j == i + 1
-            && strong
-            && f & STOP != 0
-            && y.shape == Shape::Initial
-            && w.w
-                .get(j + 1)
-                .is_some_and(|z| z.gap == Gap::Space && z.shape == Shape::Title)
-            && w.flags(j + 1) & (LAST | FIRST_AMB | STOP) == LAST
-            && (w.flags(j + 1) & LAST_WL == 0
-                || w.w
-                    .get(j + 2)
-                    .is_none_or(|z| matches!(z.gap, Gap::Key | Gap::Break)));
-        if !ok_shape
-            || (f & STOP != 0 && !particle_next && !initial_next)
-            || (y.shape != Shape::Initial && y.e - y.s < 2)
-        {
+            && ((matches!(y.shape, Shape::Title | Shape::Upper)
+                && particle_run(w, j + 1).is_some())
+                || (strong
+                    && y.shape == Shape::Initial
+                    && w.w[j + 1].shape == Shape::Title
+                    && w.flags(j + 1) & (LAST | FIRST_AMB | STOP) == LAST
+                    && (w.flags(j + 1) & LAST_WL == 0 || w.value_end(j + 1))));
+        if !ok_shape || (f & STOP != 0 && !opens) || (y.shape != Shape::Initial && y.e - y.s < 2) {
             break;
         }
         // A surname named like a place after a particle inside the name is
@@ -1222,14 +1205,14 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
             break;
         }
         // An all-caps word is an acronym (SSN, API) unless it is a known
-        // name, or a particle or a given name before one (`JAN VAN DIJK`:
-        // `words::hit` takes in the surname after the particle).
+        // name, or a particle or a given name before one (`JAN VAN DIJK`, see
+        // `opens`; `words::hit` takes in the surname after the particle).
         let particle = j > i + 1 && w.is(j, PARTICLES);
         if y.shape == Shape::Upper
             && f & (FIRST | LAST) == 0
             && !(caps_pair && j <= i + 2)
             && !particle
-            && !particle_next
+            && !opens
         {
             break;
         }
@@ -1431,8 +1414,7 @@ fn booked_name(w: &mut Words<'_>, i: usize) -> bool {
     };
     matches!(x.shape, Shape::Title | Shape::Upper)
         && y.shape == x.shape
-        && y.s == x.e + 1
-        && w.b.get(x.e) == Some(&b'/')
+        && w.slashed(i + 1)
         && x.e - x.s >= 2
         && y.e - y.s >= 2
         && t.gap == Gap::Space

@@ -433,6 +433,24 @@ impl<'a> Words<'a> {
         word(i).zip(word(j))
     }
 
+    /// True when word `k` ends a value: the next word starts at a key's
+    /// joint, or none follows (the text's edge or a break).
+    pub(crate) fn value_end(&self, k: usize) -> bool {
+        self.w
+            .get(k + 1)
+            .is_none_or(|z| matches!(z.gap, Gap::Key | Gap::Break))
+    }
+
+    /// True when word `k` follows word `k - 1` after a single `/`
+    /// (`SMITH/JOHN`, a ticket's `Last/First`).
+    pub(crate) fn slashed(&self, k: usize) -> bool {
+        k > 0
+            && self
+                .w
+                .get(k)
+                .is_some_and(|y| self.b.get(self.w[k - 1].e..y.s) == Some(b"/".as_slice()))
+    }
+
     /// The name-likeness of word `i` by its letters (see
     /// [`super::namelike::score`]), or `None` when it has too few or too
     /// many letters.
@@ -767,11 +785,7 @@ pub(crate) fn hit(
         let keyed = a > 0
             && w.w.get(a).is_some_and(|x| x.gap == Gap::Key)
             && w.cue_uncached(a - 1) & STRONG != 0;
-        // A value's last word ends at a key's joint or the text's edge.
-        let value_end = |k: usize| {
-            w.w.get(k + 1)
-                .is_none_or(|z| matches!(z.gap, Gap::Key | Gap::Break))
-        };
+        let value_end = |k: usize| w.value_end(k);
         // A double surname's second half: `Anna Smith-Jones`, in capitals
         // `KWAME MENSAH-BONSU`; in a lower-case slug a listed surname
         // (`sophie-dubois-martin`, not `maria-garcia-interview`), or, in a
@@ -885,12 +899,9 @@ pub(crate) fn hit(
                     && w.w[k].e - w.w[k].s >= 3)
         };
         let slashed = |k: usize| {
-            w.w.get(k).is_some_and(|y| {
-                y.gap == Gap::Key
-                    && y.s == w.w[k - 1].e + 1
-                    && w.b.get(y.s - 1) == Some(&b'/')
-                    && y.shape == w.w[k - 1].shape
-            }) && (value_end(k) || (w.is(k + 1, BOOKING_TITLES) && value_end(k + 1)))
+            w.slashed(k)
+                && w.w[k].shape == w.w[k - 1].shape
+                && (value_end(k) || (w.is(k + 1, BOOKING_TITLES) && value_end(k + 1)))
         };
         if keyed
             && !w.w[a + 1..=b].iter().any(|y| y.gap == Gap::Comma)
