@@ -18,6 +18,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
 
+#[macro_use]
+mod json_object;
 pub mod assets;
 pub mod audit;
 pub mod canonical;

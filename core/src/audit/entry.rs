@@ -4,7 +4,7 @@
 use crate::error::Code;
 use crate::hex;
 use crate::money::Usd;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Longest accepted audit line, in bytes (without the newline).
 pub const MAX_LINE_BYTES: usize = 16 * 1024;
@@ -78,7 +78,7 @@ impl Head {
 
     /// The JSON form of a head: `{"seq", "mac"}`.
     pub fn to_json(&self) -> Value {
-        json!({"seq": self.seq, "mac": self.mac})
+        obj! { "seq" => self.seq, "mac" => self.mac }
     }
 
     /// Reads `{"seq", "mac"}` as given (`null` or absent: `None`); a missing

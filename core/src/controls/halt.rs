@@ -6,7 +6,7 @@
 //! compare-and-set, one audit line.
 
 use crate::error::Code;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Longest `by` or `reason` kept, in bytes.
 pub const MAX_TEXT_BYTES: usize = 256;
@@ -42,7 +42,7 @@ impl Halt {
 
     /// `{"by", "reason", "at_ms"}`.
     pub fn to_json(&self) -> Value {
-        json!({"by": self.by, "reason": self.reason, "at_ms": self.at_ms})
+        obj! { "by" => self.by, "reason" => self.reason, "at_ms" => self.at_ms }
     }
 
     /// Parses [`Halt::to_json`] output.

@@ -195,7 +195,7 @@ use crate::policy::GuardState;
 use payment::Payment;
 use reload::Reload;
 pub use reload::POLICY_URN;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 pub use wire::{actions_json, Action, Begin, Event, Profile, WebhookReply};
 
@@ -405,7 +405,7 @@ impl Driver {
         let actions = if self.needs_head() {
             vec![Action::new(
                 "load-head",
-                json!({"replica": self.replica, "from_store": self.profile.keep_head}),
+                obj! { "replica" => self.replica, "from_store" => self.profile.keep_head },
             )]
         } else {
             r.run(self, now_ms)
@@ -479,7 +479,7 @@ impl Driver {
             id,
             vec![Action::new(
                 "load-head",
-                json!({"replica": self.replica, "from_store": self.profile.keep_head}),
+                obj! { "replica" => self.replica, "from_store" => self.profile.keep_head },
             )],
         )
     }
@@ -876,7 +876,7 @@ impl Driver {
     fn save_head_action(&mut self, h: &Head) -> Action {
         let a = Action::new(
             "save-head",
-            json!({"replica": self.replica, "head": wire::head_json(h), "prev_seq": self.stored_seq()}),
+            obj! { "replica" => self.replica, "head" => wire::head_json(h), "prev_seq" => self.stored_seq() },
         );
         self.last_save = Some((h.seq, self.stored.replace(h.clone())));
         self.save_pending = Some(h.seq);
@@ -906,7 +906,8 @@ impl Driver {
             None => self.stored.clone()?,
         };
         self.riding = true;
-        let v = json!({"replica": self.replica, "head": wire::head_json(&h), "prev_seq": stored});
+        let v =
+            obj! { "replica" => self.replica, "head" => wire::head_json(&h), "prev_seq" => stored };
         Some((h, v))
     }
 
@@ -1005,7 +1006,7 @@ fn parse_state(text: &str) -> Result<GuardState, Code> {
 fn done_ok() -> Action {
     Action::new(
         "done",
-        json!({"allowed": true, "code": null, "family": null, "settlement": null, "metrics": [], "details": {}, "audit_line": null}),
+        obj! { "allowed" => true, "code" => Value::Null, "family" => Value::Null, "settlement" => Value::Null, "metrics" => Value::Array(Vec::new()), "details" => obj! {  }, "audit_line" => Value::Null },
     )
 }
 
@@ -1015,20 +1016,20 @@ fn done_refused(code: Code) -> Action {
 
 fn done_refused_detail(code: Code, reason: &str) -> Action {
     let details = if reason.is_empty() {
-        json!({})
+        obj! {}
     } else {
-        json!({"reason": reason})
+        obj! { "reason" => reason }
     };
     Action::new(
         "done",
-        json!({"allowed": false, "code": code.as_str(), "family": tables::family(code).as_str(), "settlement": null,
-               "metrics": [], "details": details, "audit_line": null}),
+        obj! { "allowed" => false, "code" => code.as_str(), "family" => tables::family(code).as_str(), "settlement" => Value::Null, "metrics" => Value::Array(Vec::new()), "details" => details, "audit_line" => Value::Null },
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     /// A v2 `PAYMENT-REQUIRED` header offering `amount` (6-decimal USDC on Base) for `url`.
     fn v2_header(url: &str, amount: &str) -> String {

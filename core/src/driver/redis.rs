@@ -7,7 +7,7 @@
 //! `'0'` when absent) and `s` (the state text); every key of one guard
 //! carries the tenant as its hash tag, so each script runs on one slot.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Compare-and-set of the state hash `KEYS[1]` on version `ARGV[1]`, storing
 /// `ARGV[2]`: `{1, new version}` when stored, else `{0, v, s}` (the state as
@@ -48,5 +48,5 @@ pub const ADOPT: &str = include_str!("redis/adopt.lua");
 /// Every script by name (`cas`, `cas_fp`, `cas_head`, `replay`, `head`, `adopt`), as
 /// JSON: what hosts register.
 pub fn scripts_json() -> Value {
-    json!({"cas": CAS, "cas_fp": CAS_FP, "cas_head": CAS_HEAD, "replay": REPLAY, "head": HEAD, "adopt": ADOPT})
+    obj! { "cas" => CAS, "cas_fp" => CAS_FP, "cas_head" => CAS_HEAD, "replay" => REPLAY, "head" => HEAD, "adopt" => ADOPT }
 }

@@ -5,7 +5,7 @@
 //! [`limits_json`] (or the typed [`family`] and [`METRICS`]) once at start-up.
 
 use crate::error::Code;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// The exception family of a code: the seed's six exception classes, plus
 /// the store and configuration families (both hosts keep `.code` on each).
@@ -119,14 +119,7 @@ pub fn codes_json() -> Value {
             .iter()
             .map(|&c| {
                 let f = family(c);
-                json!({
-                    "code": c.as_str(),
-                    "family": f.as_str(),
-                    "class": f.class(),
-                    "description": c.describe(),
-                    "limit_type": limit_type(c),
-                    "default": f.default_code() == c,
-                })
+                obj! { "code" => c.as_str(), "family" => f.as_str(), "class" => f.class(), "description" => c.describe(), "limit_type" => limit_type(c), "default" => f.default_code() == c }
             })
             .collect(),
     )
@@ -222,7 +215,7 @@ pub fn metrics_json() -> Value {
     Value::Array(
         METRICS
             .iter()
-            .map(|m| json!({"name": m.name, "type": m.kind, "help": m.help, "labels": m.labels, "buckets": m.buckets}))
+            .map(|m| obj! { "name" => m.name, "type" => m.kind, "help" => m.help, "labels" => m.labels, "buckets" => m.buckets })
             .collect(),
     )
 }
@@ -238,11 +231,7 @@ pub const CHALLENGE_READ_MS: u64 = 10_000;
 /// (then it stops and hands over what it read: a cut body is
 /// `challenge-bad-json`), and hands the bytes to the core undecoded.
 pub fn limits_json() -> Value {
-    json!({
-        "max_challenge_bytes": crate::challenge::MAX_CHALLENGE_BYTES,
-        "max_settlement_header_bytes": super::settlement::MAX_HEADER_BYTES,
-        "challenge_read_ms": CHALLENGE_READ_MS,
-    })
+    obj! { "max_challenge_bytes" => crate::challenge::MAX_CHALLENGE_BYTES, "max_settlement_header_bytes" => super::settlement::MAX_HEADER_BYTES, "challenge_read_ms" => CHALLENGE_READ_MS }
 }
 
 #[cfg(test)]

@@ -35,7 +35,7 @@ fn vote_json(v: Vote) -> Value {
         Vote::Bad(c) => Value::String(c.as_str().into()),
         _ => Value::Null,
     };
-    json!({ "vote": v.as_str(), "code": code })
+    obj! { "vote" => v.as_str(), "code" => code }
 }
 
 fn vote_from_str(s: &str) -> Option<Vote> {
@@ -122,9 +122,11 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
                 .and_then(Value::as_str)
                 .unwrap_or("mpa");
             Ok(match MpaConfig::from_json(cfg, prefix) {
-                Ok(c) => json!({ "ok": true, "config": c.summary(), "errors": [] }),
+                Ok(c) => {
+                    obj! { "ok" => true, "config" => c.summary(), "errors" => Value::Array(Vec::new()) }
+                }
                 Err(es) => {
-                    json!({ "ok": false, "config": null, "errors": config_errors_json(&es) })
+                    obj! { "ok" => false, "config" => Value::Null, "errors" => config_errors_json(&es) }
                 }
             })
         }
@@ -135,10 +137,9 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
                 u64_field(input, "now_ms")?,
                 u64_field(input, "timeout_ms")?,
             )?;
-            Ok(json!({
-                "request_id": r.request_id, "expires_at_ms": r.expires_at_ms,
-                "canonical": r.canonical(), "request": r.to_json(),
-            }))
+            Ok(
+                obj! { "request_id" => r.request_id.as_str(), "expires_at_ms" => r.expires_at_ms, "canonical" => r.canonical(), "request" => r.to_json() },
+            )
         }
         "mpa.preapprove" => {
             let amount = parse_atomic(str_field(input, "amount")?)?;
@@ -158,14 +159,14 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
             )?;
             let not_after = u64_field(input, "not_after_ms")?;
             let token = p.token(str_field(input, "secret")?.as_bytes(), not_after)?;
-            Ok(json!({ "token": token, "canonical": p.canonical(not_after) }))
+            Ok(obj! { "token" => token, "canonical" => p.canonical(not_after) })
         }
         "mpa.countersign" => {
             let sig = countersign(
                 str_field(input, "secret")?.as_bytes(),
                 &request_field(input)?,
             )?;
-            Ok(json!({ "signature": sig }))
+            Ok(obj! { "signature" => sig })
         }
         "mpa.verify" => {
             let cfg = mpa_config_field(input)?;
@@ -183,10 +184,9 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
                 .collect::<Result<_, _>>()?;
             let t = verify_countersignatures(&cfg, &req, &sigs, u64_field(input, "now_ms")?);
             t.verdict?;
-            Ok(json!({
-                "approved": true, "approvals": t.approvals, "threshold": t.threshold,
-                "approved_by": t.approved_by, "problems": problems_json(&t.problems),
-            }))
+            Ok(
+                obj! { "approved" => true, "approvals" => t.approvals, "threshold" => t.threshold, "approved_by" => t.approved_by, "problems" => problems_json(&t.problems) },
+            )
         }
         "mpa.judge-webhook" => {
             let cfg = mpa_config_field(input)?;
@@ -228,7 +228,7 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
                 })
                 .collect::<Result<_, Code>>()?;
             let n = tally(&cfg, &votes)?;
-            Ok(json!({ "approved": true, "approvals": n, "threshold": cfg.threshold }))
+            Ok(obj! { "approved" => true, "approvals" => n, "threshold" => cfg.threshold })
         }
         "mpa.begin" => {
             let cfg = mpa_config_field(input)?;
@@ -236,8 +236,9 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
             let now = u64_field(input, "now_ms")?;
             Ok(
                 match begin(&cfg, &p, usd_field(input, "amount_usd")?, now)? {
-                    Begin::Exempt => json!({"required": false, "request": null, "webhooks": [],
-                                        "countersign": null}),
+                    Begin::Exempt => {
+                        obj! { "required" => false, "request" => Value::Null, "webhooks" => Value::Array(Vec::new()), "countersign" => Value::Null }
+                    }
                     Begin::Required {
                         request: r,
                         deadline_ms,
@@ -247,18 +248,11 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
                         .approvers
                         .iter()
                         .filter_map(|a| match &a.mode {
-                            ApproverMode::Webhook { url, .. } => Some(json!({
-                                "approver_id": a.id, "url": url, "body": body, "deadline_ms": deadline_ms,
-                                "headers": {"content-type": "application/json", "x-mpa-request-id": r.request_id}})),
+                            ApproverMode::Webhook { url, .. } => Some(obj! { "approver_id" => a.id.as_str(), "url" => url.as_str(), "body" => body.as_str(), "deadline_ms" => deadline_ms, "headers" => obj! { "content-type" => "application/json", "x-mpa-request-id" => r.request_id.as_str() } }),
                             ApproverMode::Crypto { .. } | ApproverMode::Human => None,
                         })
                         .collect();
-                        json!({
-                            "required": true, "request": r.to_json(), "request_id": r.request_id,
-                            "expires_at_ms": r.expires_at_ms, "canonical": body, "deadline_ms": deadline_ms,
-                            "webhooks": webhooks,
-                            "countersign": {"request": body, "request_json": r.to_json(), "deadline_ms": deadline_ms},
-                        })
+                        obj! { "required" => true, "request" => r.to_json(), "request_id" => r.request_id.as_str(), "expires_at_ms" => r.expires_at_ms, "canonical" => body.as_str(), "deadline_ms" => deadline_ms, "webhooks" => webhooks, "countersign" => obj! { "request" => body.as_str(), "request_json" => r.to_json(), "deadline_ms" => deadline_ms } }
                     }
                 },
             )
@@ -280,19 +274,16 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
             );
             let message = d.message();
             Ok(match d {
-                Decision::AskWebhooks => json!({"verdict": "ask-webhooks", "message": message}),
+                Decision::AskWebhooks => obj! { "verdict" => "ask-webhooks", "message" => message },
                 Decision::Verdict {
                     verdict,
                     approvals,
                     threshold,
                     approved_by,
                     problems,
-                } => json!({
-                    "verdict": if verdict.is_ok() { "approved" } else { "refused" },
-                    "code": verdict.err().map(|c| c.as_str()),
-                    "approvals": approvals, "threshold": threshold, "approved_by": approved_by,
-                    "problems": problems_json(&problems), "message": message,
-                }),
+                } => {
+                    obj! { "verdict" => if verdict.is_ok() { "approved" } else { "refused" }, "code" => verdict.err().map(|c| c.as_str()), "approvals" => approvals, "threshold" => threshold, "approved_by" => approved_by, "problems" => problems_json(&problems), "message" => message }
+                }
             })
         }
         "mpa.webhook-address" => {
@@ -302,7 +293,7 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
             let private = is_private_host(addr)?;
-            Ok(json!({ "private": private, "allowed": allow || !private }))
+            Ok(obj! { "private" => private, "allowed" => allow || !private })
         }
         _ => Err(Code::InvalidInput),
     }

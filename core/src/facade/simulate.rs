@@ -11,7 +11,7 @@ use crate::money::Usd;
 use crate::pipeline::{self, Assessment, HostResults, Outcome, PaymentContext};
 use crate::policy::{self, GuardState, PolicyVerdict};
 use crate::url;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Runs one of these operations; `None` when `op` is not one of them.
 pub(super) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
@@ -50,12 +50,11 @@ fn policy_sequence(input: &Value) -> Result<Value, Code> {
                 )? {
                     PolicyVerdict::Allow(r) => {
                         reservations.push(Some(r.clone()));
-                        json!({"allowed": true, "reservation": r.id, "keys": r.keys})
+                        obj! { "allowed" => true, "reservation" => r.id, "keys" => r.keys }
                     }
                     PolicyVerdict::Deny(d) => {
                         reservations.push(None);
-                        let mut out = json!({"allowed": false, "code": d.code.as_str(),
-                                             "limit_usd": d.limit.to_string(), "current_usd": d.current.to_string()});
+                        let mut out = obj! { "allowed" => false, "code" => d.code.as_str(), "limit_usd" => d.limit.to_string(), "current_usd" => d.current.to_string() };
                         if let Some(words) = policy::limit_words(d.code) {
                             out["message"] = Value::String(format!(
                                 "{words}: {} spent + {usd} > limit {} USD",
@@ -79,7 +78,7 @@ fn policy_sequence(input: &Value) -> Result<Value, Code> {
                     state.release(&r)
                 }
                 reservations.push(None);
-                json!({"done": op})
+                obj! { "done" => op }
             }
             "total" => {
                 reservations.push(None);
@@ -87,14 +86,13 @@ fn policy_sequence(input: &Value) -> Result<Value, Code> {
                     opt_str(s, "key")?.map_or(policy::GLOBAL_KEY.to_string(), policy::endpoint_key);
                 state.rebucket(ledger::bucket_ms_for(cfg.window_ms()));
                 state.prune(at, cfg.window_ms());
-                json!({"total_usd": state.window_total(&key, at, cfg.window_ms()).to_string(),
-                       "open_reservations": state.reservations.len()})
+                obj! { "total_usd" => state.window_total(&key, at, cfg.window_ms()).to_string(), "open_reservations" => state.reservations.len() }
             }
             _ => return Err(Code::InvalidInput),
         };
         out.push(r);
     }
-    Ok(json!({"results": out}))
+    Ok(obj! { "results" => out })
 }
 
 /// Runs whole payments through the pipeline on one fresh state, with a host
@@ -205,7 +203,7 @@ fn pipeline_run(input: &Value) -> Result<Value, Code> {
         head.as_ref(),
     )
     .is_ok();
-    Ok(json!({"results": out, "audit_lines": lines, "audit_verifies": verified}))
+    Ok(obj! { "results" => out, "audit_lines" => lines, "audit_verifies" => verified })
 }
 
 fn base64_json(v: &Value) -> String {

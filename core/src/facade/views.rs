@@ -21,7 +21,7 @@ use crate::error::{Code, ConfigError};
 use crate::mpa::Vote;
 use crate::pii::Redaction;
 use crate::pipeline::{Assessment, Decision, Metadata};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::fmt::Write as _;
 
 /// Appends `s` as a JSON string literal: `"`, `\`, `\n`, `\r` and `\t`
@@ -342,7 +342,7 @@ pub fn decision_json(d: &Decision) -> Value {
 pub fn config_errors_json(errs: &[ConfigError]) -> Value {
     Value::Array(
         errs.iter()
-            .map(|e| json!({"path": e.path, "code": e.code.as_str()}))
+            .map(|e| obj! { "path" => e.path, "code" => e.code.as_str() })
             .collect(),
     )
 }
@@ -353,7 +353,7 @@ pub fn problems_json(problems: &[(String, Code)]) -> Value {
     Value::Array(
         problems
             .iter()
-            .map(|(a, c)| json!({"approver_id": a, "code": c.as_str()}))
+            .map(|(a, c)| obj! { "approver_id" => a, "code" => c.as_str() })
             .collect(),
     )
 }
@@ -364,7 +364,7 @@ pub fn redaction_json(r: &Redaction) -> Value {
     let mut entities: Vec<&str> = r.findings.iter().map(|f| f.entity.as_str()).collect();
     entities.sort_unstable();
     entities.dedup();
-    json!({"text": r.text, "count": r.findings.len(), "entities": entities})
+    obj! { "text" => r.text, "count" => r.findings.len(), "entities" => entities }
 }
 
 #[cfg(test)]

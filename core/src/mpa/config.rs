@@ -5,7 +5,7 @@ use super::address::{is_private_host, url_host};
 use crate::error::{Code, ConfigError};
 use crate::money::Usd;
 use core::fmt;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Keys of the `[mpa]` table.
 pub const CONFIG_KEYS: &[&str] = &[
@@ -270,26 +270,14 @@ impl MpaConfig {
                 ApproverMode::Webhook {
                     url,
                     response_hmac_secret,
-                } => json!({
-                    "approver_id": a.id, "mode": "webhook", "webhook_url": url,
-                    "has_secret": response_hmac_secret.is_some(),
-                }),
+                } => obj! { "approver_id" => a.id, "mode" => "webhook", "webhook_url" => url, "has_secret" => response_hmac_secret.is_some() },
                 ApproverMode::Crypto { .. } | ApproverMode::Human => {
                     let crypto = a.mode != ApproverMode::Human;
-                    json!({
-                        "approver_id": a.id, "mode": if crypto { "crypto" } else { "human" },
-                        "webhook_url": null, "has_secret": crypto,
-                    })
+                    obj! { "approver_id" => a.id, "mode" => if crypto { "crypto" } else { "human" }, "webhook_url" => Value::Null, "has_secret" => crypto }
                 }
             })
             .collect();
-        json!({
-            "threshold": self.threshold,
-            "min_amount_usd": self.min_amount_usd.to_string(),
-            "timeout_ms": self.timeout_ms,
-            "allow_private_webhooks": self.allow_private_webhooks,
-            "approvers": approvers,
-        })
+        obj! { "threshold" => self.threshold, "min_amount_usd" => self.min_amount_usd.to_string(), "timeout_ms" => self.timeout_ms, "allow_private_webhooks" => self.allow_private_webhooks, "approvers" => approvers }
     }
 }
 

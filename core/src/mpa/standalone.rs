@@ -29,7 +29,6 @@ use crate::canonical::to_canonical;
 use crate::error::Code;
 use crate::hex;
 use crate::money::Usd;
-use serde_json::json;
 use sha2::{Digest, Sha256};
 
 /// Domain tag of a stand-alone request's purchase digest.
@@ -77,11 +76,7 @@ pub fn begin(cfg: &MpaConfig, p: &Purchase, amount_usd: Usd, now_ms: u64) -> Res
         return Ok(Begin::Exempt);
     }
     let method = p.method.to_ascii_uppercase();
-    let digest = to_canonical(&json!({
-        "domain": STANDALONE_PURCHASE_DOMAIN, "resource_url": p.resource_url, "method": method,
-        "network": p.network, "asset": p.asset, "pay_to": p.pay_to, "scheme": p.scheme,
-        "agent_id": p.agent_id,
-    }))
+    let digest = to_canonical(&obj! { "domain" => STANDALONE_PURCHASE_DOMAIN, "resource_url" => p.resource_url, "method" => method, "network" => p.network, "asset" => p.asset, "pay_to" => p.pay_to, "scheme" => p.scheme, "agent_id" => p.agent_id })
     .map_err(|_| Code::InvalidInput)?;
     let fields = PaymentFields {
         resource_url: p.resource_url.clone(),

@@ -6,7 +6,6 @@ use crate::driver::wire::{self, Action};
 use crate::driver::{Driver, APPROVAL_MARGIN_MS};
 use crate::mpa::{ApproverMode, Vote};
 use crate::pipeline::{self, WebhookAnswer};
-use serde_json::json;
 
 impl Payment {
     pub(super) fn ask_approvals(&mut self, d: &mut Driver, now: u64) -> Vec<Action> {
@@ -32,8 +31,7 @@ impl Payment {
                     waiting.push(ap.id.clone());
                     out.push(Action::new(
                         "post-webhook",
-                        json!({"approver_id": ap.id, "url": url, "body": body, "deadline_ms": deadline,
-                               "headers": {"content-type": "application/json", "x-mpa-request-id": req.request_id}}),
+                        obj! { "approver_id" => ap.id, "url" => url, "body" => body, "deadline_ms" => deadline, "headers" => obj! { "content-type" => "application/json", "x-mpa-request-id" => req.request_id } },
                     ));
                 }
                 ApproverMode::Human => {
@@ -56,7 +54,7 @@ impl Payment {
         }
         out.push(Action::new(
             "countersign",
-            json!({"request": body, "request_json": req.to_json(), "deadline_ms": deadline}),
+            obj! { "request" => body, "request_json" => req.to_json(), "deadline_ms" => deadline },
         ));
         self.approvals = Approvals {
             waiting,

@@ -6,7 +6,6 @@ use crate::driver::wire::Action;
 use crate::driver::Driver;
 use crate::error::Code;
 use crate::pipeline::Outcome;
-use serde_json::json;
 
 impl Payment {
     /// The payment's last line was not written.
@@ -37,7 +36,7 @@ impl Payment {
             self.phase = Phase::HeadRepair;
             return vec![Action::new(
                 "load-head",
-                json!({"replica": d.replica, "from_store": true}),
+                obj! { "replica" => d.replica, "from_store" => true },
             )];
         }
         let forget = l.pre_sign_allowed;
