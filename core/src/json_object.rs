@@ -93,11 +93,11 @@ impl<T: Member + ?Sized> Member for &T {
     }
 }
 
-/// `obj! { "key" => value, .. }`: a JSON object whose values are taken by
+/// `obj!(("key", value), ..)`: a JSON object whose values are taken by
 /// reference, anything [`Member`] knows (nest `obj!` for an object,
 /// `Value::Null` for null).
 macro_rules! obj {
-    ($($k:literal => $v:expr),* $(,)?) => {
+    ($(($k:literal, $v:expr)),* $(,)?) => {
         $crate::json_object::object(&mut [$(($k, $crate::json_object::Member::member(&$v))),*])
     };
 }

@@ -327,7 +327,13 @@ impl SpendState {
             .values()
             .map(reservation_to_json)
             .collect();
-        let mut out = obj! { "v" => 1, "b" => self.bucket_ms, "n" => self.next_id, "l" => ledgers, "r" => res };
+        let mut out = obj!(
+            ("v", 1),
+            ("b", self.bucket_ms),
+            ("n", self.next_id),
+            ("l", ledgers),
+            ("r", res)
+        );
         if !self.velocity.is_empty() {
             let mut vel = serde_json::Map::new();
             for (k, ring) in &self.velocity {
@@ -439,7 +445,13 @@ fn amount(v: &Value) -> Result<Usd, Code> {
 
 /// A reservation as JSON: `{id, amount_atto, keys, bucket, expires_at_ms}`.
 pub fn reservation_to_json(r: &Reservation) -> Value {
-    let mut out = obj! { "id" => r.id, "amount_atto" => r.amount.0.to_string(), "keys" => r.keys, "bucket" => r.bucket, "expires_at_ms" => r.expires_at_ms };
+    let mut out = obj!(
+        ("id", r.id),
+        ("amount_atto", r.amount.0.to_string()),
+        ("keys", r.keys),
+        ("bucket", r.bucket),
+        ("expires_at_ms", r.expires_at_ms)
+    );
     // Holds are written only when present, so states without operator
     // controls keep their exact bytes.
     // `[at_ms, [velocity keys], [[ledger key, atomic amount], …]]`.

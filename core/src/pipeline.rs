@@ -207,7 +207,7 @@ pub fn metrics_json(metrics: &[Metric]) -> Value {
                 for (k, v) in &m.labels {
                     labels.insert((*k).to_string(), Value::String(v.clone()));
                 }
-                obj! { "name" => m.name, "labels" => labels, "observe" => m.observe }
+                obj!(("name", m.name), ("labels", labels), ("observe", m.observe))
             })
             .collect(),
     )

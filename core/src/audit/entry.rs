@@ -78,7 +78,7 @@ impl Head {
 
     /// The JSON form of a head: `{"seq", "mac"}`.
     pub fn to_json(&self) -> Value {
-        obj! { "seq" => self.seq, "mac" => self.mac }
+        obj!(("seq", self.seq), ("mac", self.mac))
     }
 
     /// Reads `{"seq", "mac"}` as given (`null` or absent: `None`); a missing

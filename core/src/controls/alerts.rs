@@ -88,7 +88,13 @@ impl Alert {
                 limit,
                 total,
             } if self.is_asset() => {
-                obj! { "kind" => "budget", "window" => window, "fraction" => fraction.to_string(), "limit_atomic" => limit.0.to_string(), "total_atomic" => total.0.to_string() }
+                obj!(
+                    ("kind", "budget"),
+                    ("window", window),
+                    ("fraction", fraction.to_string()),
+                    ("limit_atomic", limit.0.to_string()),
+                    ("total_atomic", total.0.to_string())
+                )
             }
             Alert::Budget {
                 window,
@@ -96,9 +102,15 @@ impl Alert {
                 limit,
                 total,
             } => {
-                obj! { "kind" => "budget", "window" => window, "fraction" => fraction.to_string(), "limit_usd" => limit.to_string(), "total_usd" => total.to_string() }
+                obj!(
+                    ("kind", "budget"),
+                    ("window", window),
+                    ("fraction", fraction.to_string()),
+                    ("limit_usd", limit.to_string()),
+                    ("total_usd", total.to_string())
+                )
             }
-            Alert::PinMismatch => obj! { "kind" => PIN_MISMATCH },
+            Alert::PinMismatch => obj!(("kind", PIN_MISMATCH)),
         }
     }
 }
@@ -158,7 +170,19 @@ pub fn webhook_action(
     if alerts.is_empty() {
         return None;
     }
-    let body = obj! { "v" => 1, "event" => "x402_alert", "at_ms" => now_ms, "agent_id" => (!agent_id.is_empty()).then(|| agent_id.to_string()), "alerts" => alerts.iter().map(Alert::to_json).collect::<Vec<_>>() };
+    let body = obj!(
+        ("v", 1),
+        ("event", "x402_alert"),
+        ("at_ms", now_ms),
+        (
+            "agent_id",
+            (!agent_id.is_empty()).then(|| agent_id.to_string())
+        ),
+        (
+            "alerts",
+            alerts.iter().map(Alert::to_json).collect::<Vec<_>>()
+        )
+    );
     let body = crate::canonical::to_canonical(&body).ok()?;
     let mut headers = Map::new();
     headers.insert("content-type".into(), "application/json".into());
@@ -169,7 +193,7 @@ pub fn webhook_action(
             crate::hex::encode(&mac).into(),
         );
     }
-    Some(obj! { "url" => w.url, "body" => body, "headers" => headers })
+    Some(obj!(("url", w.url), ("body", body), ("headers", headers)))
 }
 
 impl Fired {

@@ -42,7 +42,11 @@ impl Halt {
 
     /// `{"by", "reason", "at_ms"}`.
     pub fn to_json(&self) -> Value {
-        obj! { "by" => self.by, "reason" => self.reason, "at_ms" => self.at_ms }
+        obj!(
+            ("by", self.by),
+            ("reason", self.reason),
+            ("at_ms", self.at_ms)
+        )
     }
 
     /// Parses [`Halt::to_json`] output.

@@ -405,7 +405,10 @@ impl Driver {
         let actions = if self.needs_head() {
             vec![Action::new(
                 "load-head",
-                obj! { "replica" => self.replica, "from_store" => self.profile.keep_head },
+                obj!(
+                    ("replica", self.replica),
+                    ("from_store", self.profile.keep_head)
+                ),
             )]
         } else {
             r.run(self, now_ms)
@@ -479,7 +482,10 @@ impl Driver {
             id,
             vec![Action::new(
                 "load-head",
-                obj! { "replica" => self.replica, "from_store" => self.profile.keep_head },
+                obj!(
+                    ("replica", self.replica),
+                    ("from_store", self.profile.keep_head)
+                ),
             )],
         )
     }
@@ -876,7 +882,11 @@ impl Driver {
     fn save_head_action(&mut self, h: &Head) -> Action {
         let a = Action::new(
             "save-head",
-            obj! { "replica" => self.replica, "head" => wire::head_json(h), "prev_seq" => self.stored_seq() },
+            obj!(
+                ("replica", self.replica),
+                ("head", wire::head_json(h)),
+                ("prev_seq", self.stored_seq())
+            ),
         );
         self.last_save = Some((h.seq, self.stored.replace(h.clone())));
         self.save_pending = Some(h.seq);
@@ -906,8 +916,11 @@ impl Driver {
             None => self.stored.clone()?,
         };
         self.riding = true;
-        let v =
-            obj! { "replica" => self.replica, "head" => wire::head_json(&h), "prev_seq" => stored };
+        let v = obj!(
+            ("replica", self.replica),
+            ("head", wire::head_json(&h)),
+            ("prev_seq", stored)
+        );
         Some((h, v))
     }
 
@@ -1006,7 +1019,15 @@ fn parse_state(text: &str) -> Result<GuardState, Code> {
 fn done_ok() -> Action {
     Action::new(
         "done",
-        obj! { "allowed" => true, "code" => Value::Null, "family" => Value::Null, "settlement" => Value::Null, "metrics" => Value::Array(Vec::new()), "details" => obj! {  }, "audit_line" => Value::Null },
+        obj!(
+            ("allowed", true),
+            ("code", Value::Null),
+            ("family", Value::Null),
+            ("settlement", Value::Null),
+            ("metrics", Value::Array(Vec::new())),
+            ("details", obj!()),
+            ("audit_line", Value::Null)
+        ),
     )
 }
 
@@ -1016,13 +1037,21 @@ fn done_refused(code: Code) -> Action {
 
 fn done_refused_detail(code: Code, reason: &str) -> Action {
     let details = if reason.is_empty() {
-        obj! {}
+        obj!()
     } else {
-        obj! { "reason" => reason }
+        obj!(("reason", reason))
     };
     Action::new(
         "done",
-        obj! { "allowed" => false, "code" => code.as_str(), "family" => tables::family(code).as_str(), "settlement" => Value::Null, "metrics" => Value::Array(Vec::new()), "details" => details, "audit_line" => Value::Null },
+        obj!(
+            ("allowed", false),
+            ("code", code.as_str()),
+            ("family", tables::family(code).as_str()),
+            ("settlement", Value::Null),
+            ("metrics", Value::Array(Vec::new())),
+            ("details", details),
+            ("audit_line", Value::Null)
+        ),
     )
 }
 

@@ -157,7 +157,7 @@ impl Payment {
             self.phase = Phase::Opening;
             vec![Action::new(
                 "load-head",
-                obj! { "replica" => d.replica, "from_store" => d.profile.keep_head },
+                obj!(("replica", d.replica), ("from_store", d.profile.keep_head)),
             )]
         } else {
             self.start(d, kind, now)
@@ -462,7 +462,7 @@ impl Payment {
             attempt,
             staged: None,
         };
-        vec![Action::new("load-state", obj! {})]
+        vec![Action::new("load-state", obj!())]
     }
 
     /// Runs the step on a state the store answered (`fresh`: in this
@@ -497,7 +497,7 @@ impl Payment {
             // check): decided again on one read now.
             return self.load(kind, attempt);
         }
-        let mut cas = obj! { "state" => after, "version" => version };
+        let mut cas = obj!(("state", after), ("version", version));
         let fingerprint = match &staged {
             // Without `cas_fingerprint` the fingerprint is set by `replay-set`
             // once the reservation is stored (see `commit`).
@@ -584,7 +584,7 @@ impl Payment {
         self.phase = Phase::Wake { kind, attempt };
         let cap = (1u64 << attempt.min(6)).min(50);
         let until = now.saturating_add(self.jitter() % (cap + 1));
-        vec![Action::new("sleep", obj! { "until_ms" => until })]
+        vec![Action::new("sleep", obj!(("until_ms", until)))]
     }
 
     fn run(&mut self, d: &mut Driver, kind: Kind, now: u64) -> Staged {
@@ -690,7 +690,7 @@ impl Payment {
     fn forget(&self, d: &mut Driver) -> Option<Action> {
         let fp = self.a.as_ref().and_then(|a| a.fingerprint.clone())?;
         if d.profile.shared {
-            Some(Action::new("replay-forget", obj! { "fingerprint" => fp }))
+            Some(Action::new("replay-forget", obj!(("fingerprint", fp))))
         } else {
             d.replay.remove(&fp);
             None
@@ -718,7 +718,7 @@ impl Payment {
                 self.phase = Phase::Replay;
                 return vec![Action::new(
                     "replay-set",
-                    obj! { "fingerprint" => fp, "ttl_ms" => ttl },
+                    obj!(("fingerprint", fp), ("ttl_ms", ttl)),
                 )];
             }
             Staged::Stepped(b) => {
@@ -809,7 +809,7 @@ impl Payment {
 
     fn sign_action(&self) -> Action {
         let Some(a) = self.a.as_ref() else {
-            return Action::new("sign", obj! {});
+            return Action::new("sign", obj!());
         };
         let o = a.offer.as_ref();
         let m = &a.metadata;
@@ -884,11 +884,25 @@ impl Payment {
             }
             p
         } else if a.x402_version == 1 {
-            obj! { "x402Version" => 1, "scheme" => o.scheme, "network" => o.network_raw, "payload" => payload }
+            obj!(
+                ("x402Version", 1),
+                ("scheme", o.scheme),
+                ("network", o.network_raw),
+                ("payload", payload)
+            )
         } else if echo.is_null() {
-            obj! { "x402Version" => 2, "accepted" => a.requirements, "payload" => payload }
+            obj!(
+                ("x402Version", 2),
+                ("accepted", a.requirements),
+                ("payload", payload)
+            )
         } else {
-            obj! { "x402Version" => 2, "resource" => echo, "accepted" => a.requirements, "payload" => payload }
+            obj!(
+                ("x402Version", 2),
+                ("resource", echo),
+                ("accepted", a.requirements),
+                ("payload", payload)
+            )
         };
         let full = match (&a.payment_id, &a.payment_id_declaration) {
             (Some(id), Some(decl)) => with_payment_id(full, decl, id),

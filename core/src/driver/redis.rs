@@ -48,5 +48,12 @@ pub const ADOPT: &str = include_str!("redis/adopt.lua");
 /// Every script by name (`cas`, `cas_fp`, `cas_head`, `replay`, `head`, `adopt`), as
 /// JSON: what hosts register.
 pub fn scripts_json() -> Value {
-    obj! { "cas" => CAS, "cas_fp" => CAS_FP, "cas_head" => CAS_HEAD, "replay" => REPLAY, "head" => HEAD, "adopt" => ADOPT }
+    obj!(
+        ("cas", CAS),
+        ("cas_fp", CAS_FP),
+        ("cas_head", CAS_HEAD),
+        ("replay", REPLAY),
+        ("head", HEAD),
+        ("adopt", ADOPT)
+    )
 }

@@ -119,7 +119,14 @@ pub fn codes_json() -> Value {
             .iter()
             .map(|&c| {
                 let f = family(c);
-                obj! { "code" => c.as_str(), "family" => f.as_str(), "class" => f.class(), "description" => c.describe(), "limit_type" => limit_type(c), "default" => f.default_code() == c }
+                obj!(
+                    ("code", c.as_str()),
+                    ("family", f.as_str()),
+                    ("class", f.class()),
+                    ("description", c.describe()),
+                    ("limit_type", limit_type(c)),
+                    ("default", f.default_code() == c)
+                )
             })
             .collect(),
     )
@@ -215,7 +222,15 @@ pub fn metrics_json() -> Value {
     Value::Array(
         METRICS
             .iter()
-            .map(|m| obj! { "name" => m.name, "type" => m.kind, "help" => m.help, "labels" => m.labels, "buckets" => m.buckets })
+            .map(|m| {
+                obj!(
+                    ("name", m.name),
+                    ("type", m.kind),
+                    ("help", m.help),
+                    ("labels", m.labels),
+                    ("buckets", m.buckets)
+                )
+            })
             .collect(),
     )
 }
@@ -231,7 +246,14 @@ pub const CHALLENGE_READ_MS: u64 = 10_000;
 /// (then it stops and hands over what it read: a cut body is
 /// `challenge-bad-json`), and hands the bytes to the core undecoded.
 pub fn limits_json() -> Value {
-    obj! { "max_challenge_bytes" => crate::challenge::MAX_CHALLENGE_BYTES, "max_settlement_header_bytes" => super::settlement::MAX_HEADER_BYTES, "challenge_read_ms" => CHALLENGE_READ_MS }
+    obj!(
+        ("max_challenge_bytes", crate::challenge::MAX_CHALLENGE_BYTES),
+        (
+            "max_settlement_header_bytes",
+            super::settlement::MAX_HEADER_BYTES
+        ),
+        ("challenge_read_ms", CHALLENGE_READ_MS)
+    )
 }
 
 #[cfg(test)]

@@ -72,10 +72,26 @@ fn report_json(r: &Result<Head, AuditFailure>, check: HeadCheck) -> Value {
     let (head_check, past_head) = head_check_json(check);
     match r {
         Ok(h) => {
-            obj! { "ok" => true, "head" => h.to_json(), "line" => Value::Null, "seq" => Value::Null, "code" => Value::Null, "head_check" => head_check, "past_head" => past_head }
+            obj!(
+                ("ok", true),
+                ("head", h.to_json()),
+                ("line", Value::Null),
+                ("seq", Value::Null),
+                ("code", Value::Null),
+                ("head_check", head_check),
+                ("past_head", past_head)
+            )
         }
         Err(f) => {
-            obj! { "ok" => false, "head" => Value::Null, "line" => f.line, "seq" => f.seq, "code" => f.code.as_str(), "head_check" => head_check, "past_head" => past_head }
+            obj!(
+                ("ok", false),
+                ("head", Value::Null),
+                ("line", f.line),
+                ("seq", f.seq),
+                ("code", f.code.as_str()),
+                ("head_check", head_check),
+                ("past_head", past_head)
+            )
         }
     }
 }
@@ -127,9 +143,11 @@ fn repair_tail_json(input: &Value) -> Result<Value, Code> {
         .decode(b64)
         .map_err(|_| Code::InvalidInput)?;
     let r = repair_tail(&window, u64_field(input, "offset")?)?;
-    Ok(
-        obj! { "action" => r.action.as_str(), "at" => r.at, "head" => r.head.as_ref().map_or(Value::Null, Head::to_json) },
-    )
+    Ok(obj!(
+        ("action", r.action.as_str()),
+        ("at", r.at),
+        ("head", r.head.as_ref().map_or(Value::Null, Head::to_json))
+    ))
 }
 
 /// Runs an `audit.*` operation; `None` when `op` is not one.
@@ -141,11 +159,11 @@ pub(super) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
             let event = AuditEvent::from_json(input.get("event").ok_or(Code::InvalidInput)?)?;
             let now = u64_field(input, "now_ms")?;
             let (line, head) = append(&key, head.as_ref(), &event, now)?;
-            Ok(obj! { "line" => line, "head" => head.to_json() })
+            Ok(obj!(("line", line), ("head", head.to_json())))
         })(),
         "audit.repair-tail" => repair_tail_json(input),
         "audit.verify" => verify_input(input).and_then(|(r, _)| match r {
-            Ok(h) => Ok(obj! { "head" => h.to_json() }),
+            Ok(h) => Ok(obj!(("head", h.to_json()))),
             Err(f) => Err(f.code),
         }),
         "audit.verify-report" => verify_input(input).map(|(r, c)| report_json(&r, c)),
@@ -155,7 +173,10 @@ pub(super) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
             let heads = heads_field(input)?;
             let r = crate::audit::report(&key, &chains, heads.as_deref())?;
             // `json` is the report's canonical text (hosts parse it and write it as is).
-            Ok(obj! { "json" => r.to_json_text(), "markdown" => r.to_markdown() })
+            Ok(obj!(
+                ("json", r.to_json_text()),
+                ("markdown", r.to_markdown())
+            ))
         })(),
         "audit.verify-chains" => (|| {
             let key = key_field(input, "key_hex")?;
@@ -180,12 +201,19 @@ pub(super) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
                 .missing
                 .iter()
                 .map(|m| {
-                    obj! { "replica" => m.replica, "stored_head" => m.stored_head.to_json(), "code" => Code::AuditLogMissing.as_str() }
+                    obj!(
+                        ("replica", m.replica),
+                        ("stored_head", m.stored_head.to_json()),
+                        ("code", Code::AuditLogMissing.as_str())
+                    )
                 })
                 .collect();
-            Ok(
-                obj! { "ok" => d.ok(), "chains" => list, "missing" => missing, "truncation_checked" => d.truncation_checked },
-            )
+            Ok(obj!(
+                ("ok", d.ok()),
+                ("chains", list),
+                ("missing", missing),
+                ("truncation_checked", d.truncation_checked)
+            ))
         })(),
         _ => return None,
     };

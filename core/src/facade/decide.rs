@@ -36,7 +36,7 @@ pub(super) fn call(op: &str, input: &Value) -> Option<Result<Value, Code>> {
         "url.endpoint-match" => endpoint_match(input),
         "url.mask" => str_field(input, "url").map(|u| {
             let m = url_mask::mask(u);
-            obj! { "masked" => m != u, "url" => m }
+            obj!(("masked", m != u), ("url", m))
         }),
         "challenge.parse" => challenge_parse(input),
         "config.validate" => Ok(config_validate(input)),
@@ -72,7 +72,7 @@ fn spend_controls(input: &Value) -> Result<Value, Code> {
         "custom" => return Err(Code::ConfigClientSpendControls),
         _ => return Err(Code::InvalidInput),
     };
-    Ok(obj! { "action" => action })
+    Ok(obj!(("action", action)))
 }
 
 fn payload_check(input: &Value) -> Result<Value, Code> {
@@ -88,20 +88,24 @@ fn payload_check(input: &Value) -> Result<Value, Code> {
             payload,
             u64_field(input, "now_ms")?,
         ) {
-            Ok(()) => obj! { "allowed" => true },
-            Err(r) => obj! { "allowed" => false, "code" => r.code.as_str(), "field" => r.field },
+            Ok(()) => obj!(("allowed", true)),
+            Err(r) => obj!(
+                ("allowed", false),
+                ("code", r.code.as_str()),
+                ("field", r.field)
+            ),
         },
     )
 }
 
 fn parse_atomic(input: &Value) -> Result<Value, Code> {
     let v = money::parse_atomic(str_field(input, "amount")?)?;
-    Ok(obj! { "atomic" => v.to_string() })
+    Ok(obj!(("atomic", v.to_string())))
 }
 
 fn parse_usd(input: &Value) -> Result<Value, Code> {
     let v = money::Usd::parse(str_field(input, "usd")?)?;
-    Ok(obj! { "usd" => v.to_string(), "atto" => v.0.to_string() })
+    Ok(obj!(("usd", v.to_string()), ("atto", v.0.to_string())))
 }
 
 fn to_usd(input: &Value) -> Result<Value, Code> {
@@ -109,20 +113,23 @@ fn to_usd(input: &Value) -> Result<Value, Code> {
     let decimals = u8::try_from(u64_field(input, "decimals")?).map_err(|_| Code::InvalidInput)?;
     let price = money::Usd::parse(str_field(input, "price_usd")?)?;
     let v = money::to_usd(atomic, decimals, price)?;
-    Ok(obj! { "usd" => v.to_string() })
+    Ok(obj!(("usd", v.to_string())))
 }
 
 fn url_normalize(input: &Value) -> Result<Value, Code> {
     let u = url::parse(str_field(input, "url")?)?;
-    Ok(
-        obj! { "url" => u.to_url_string(), "origin" => u.origin(), "host" => u.host, "path" => u.path },
-    )
+    Ok(obj!(
+        ("url", u.to_url_string()),
+        ("origin", u.origin()),
+        ("host", u.host),
+        ("path", u.path)
+    ))
 }
 
 fn endpoint_match(input: &Value) -> Result<Value, Code> {
     let key = EndpointKey::parse(str_field(input, "key")?)?;
     let u = url::parse(str_field(input, "url")?)?;
-    Ok(obj! { "matches" => key.matches(&u), "key" => key.canonical() })
+    Ok(obj!(("matches", key.matches(&u)), ("key", key.canonical())))
 }
 
 fn challenge_parse(input: &Value) -> Result<Value, Code> {
@@ -133,30 +140,62 @@ fn challenge_parse(input: &Value) -> Result<Value, Code> {
         .iter()
         .map(|o| match o {
             Ok(o) => offer_json(o),
-            Err(c) => obj! { "error" => c.as_str() },
+            Err(c) => obj!(("error", c.as_str())),
         })
         .collect();
     let selected = challenge::select(&ch, &cfg.networks, &cfg.assets)?;
-    Ok(
-        obj! { "x402_version" => ch.x402_version, "error" => ch.error, "resource" => ch.resource, "offers" => offers, "selected" => offer_json(selected) },
-    )
+    Ok(obj!(
+        ("x402_version", ch.x402_version),
+        ("error", ch.error),
+        ("resource", ch.resource),
+        ("offers", offers),
+        ("selected", offer_json(selected))
+    ))
 }
 
 fn config_validate(input: &Value) -> Value {
     let cfg = input.get("config").cloned().unwrap_or(Value::Null);
     match GuardConfig::from_value(&cfg) {
         Ok(c) => {
-            obj! { "valid" => true, "errors" => Value::Array(Vec::new()), "max_per_call_usd" => c.max_per_call_usd.map(|u| u.to_string()), "daily_limit_usd" => c.daily_limit_usd.map(|u| u.to_string()), "window_seconds" => c.window_seconds, "per_endpoint" => c
-            .per_endpoint
-            .iter()
-            .map(|(k, u)| json!([k.canonical(), u.to_string()]))
-            .collect::<Vec<_>>(), "trusted_wallets" => c.trusted_wallets, "trusted_wallets_by_endpoint" => c
-            .trusted_wallets_by_endpoint
-            .iter()
-            .map(|(k, w)| json!([k.canonical(), w]))
-            .collect::<Vec<_>>(), "networks" => c.networks, "assets" => c.assets.len(), "pii_entities" => c.pii.entities.iter().map(|e| e.as_str()).collect::<Vec<_>>(), "pii_action" => c.pii.action.as_str(), "mpa_threshold" => c.mpa.as_ref().map(|m| m.threshold) }
+            obj!(
+                ("valid", true),
+                ("errors", Value::Array(Vec::new())),
+                (
+                    "max_per_call_usd",
+                    c.max_per_call_usd.map(|u| u.to_string())
+                ),
+                ("daily_limit_usd", c.daily_limit_usd.map(|u| u.to_string())),
+                ("window_seconds", c.window_seconds),
+                (
+                    "per_endpoint",
+                    c.per_endpoint
+                        .iter()
+                        .map(|(k, u)| json!([k.canonical(), u.to_string()]))
+                        .collect::<Vec<_>>()
+                ),
+                ("trusted_wallets", c.trusted_wallets),
+                (
+                    "trusted_wallets_by_endpoint",
+                    c.trusted_wallets_by_endpoint
+                        .iter()
+                        .map(|(k, w)| json!([k.canonical(), w]))
+                        .collect::<Vec<_>>()
+                ),
+                ("networks", c.networks),
+                ("assets", c.assets.len()),
+                (
+                    "pii_entities",
+                    c.pii
+                        .entities
+                        .iter()
+                        .map(|e| e.as_str())
+                        .collect::<Vec<_>>()
+                ),
+                ("pii_action", c.pii.action.as_str()),
+                ("mpa_threshold", c.mpa.as_ref().map(|m| m.threshold))
+            )
         }
-        Err(e) => obj! { "valid" => false, "errors" => config_errors_json(&e) },
+        Err(e) => obj!(("valid", false), ("errors", config_errors_json(&e))),
     }
 }
 
@@ -174,5 +213,8 @@ fn fingerprint(input: &Value) -> Result<Value, Code> {
         pay_to: str_field(input, "pay_to")?,
     };
     let fp = replay::fingerprint(&key, &id)?;
-    Ok(obj! { "fingerprint" => fp, "encoding_hex" => hex::encode(&replay::encode(&id)) })
+    Ok(obj!(
+        ("fingerprint", fp),
+        ("encoding_hex", hex::encode(&replay::encode(&id)))
+    ))
 }

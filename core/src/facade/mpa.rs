@@ -35,7 +35,7 @@ fn vote_json(v: Vote) -> Value {
         Vote::Bad(c) => Value::String(c.as_str().into()),
         _ => Value::Null,
     };
-    obj! { "vote" => v.as_str(), "code" => code }
+    obj!(("vote", v.as_str()), ("code", code))
 }
 
 fn vote_from_str(s: &str) -> Option<Vote> {
@@ -123,10 +123,18 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
                 .unwrap_or("mpa");
             Ok(match MpaConfig::from_json(cfg, prefix) {
                 Ok(c) => {
-                    obj! { "ok" => true, "config" => c.summary(), "errors" => Value::Array(Vec::new()) }
+                    obj!(
+                        ("ok", true),
+                        ("config", c.summary()),
+                        ("errors", Value::Array(Vec::new()))
+                    )
                 }
                 Err(es) => {
-                    obj! { "ok" => false, "config" => Value::Null, "errors" => config_errors_json(&es) }
+                    obj!(
+                        ("ok", false),
+                        ("config", Value::Null),
+                        ("errors", config_errors_json(&es))
+                    )
                 }
             })
         }
@@ -137,9 +145,12 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
                 u64_field(input, "now_ms")?,
                 u64_field(input, "timeout_ms")?,
             )?;
-            Ok(
-                obj! { "request_id" => r.request_id.as_str(), "expires_at_ms" => r.expires_at_ms, "canonical" => r.canonical(), "request" => r.to_json() },
-            )
+            Ok(obj!(
+                ("request_id", r.request_id.as_str()),
+                ("expires_at_ms", r.expires_at_ms),
+                ("canonical", r.canonical()),
+                ("request", r.to_json())
+            ))
         }
         "mpa.preapprove" => {
             let amount = parse_atomic(str_field(input, "amount")?)?;
@@ -159,14 +170,17 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
             )?;
             let not_after = u64_field(input, "not_after_ms")?;
             let token = p.token(str_field(input, "secret")?.as_bytes(), not_after)?;
-            Ok(obj! { "token" => token, "canonical" => p.canonical(not_after) })
+            Ok(obj!(
+                ("token", token),
+                ("canonical", p.canonical(not_after))
+            ))
         }
         "mpa.countersign" => {
             let sig = countersign(
                 str_field(input, "secret")?.as_bytes(),
                 &request_field(input)?,
             )?;
-            Ok(obj! { "signature" => sig })
+            Ok(obj!(("signature", sig)))
         }
         "mpa.verify" => {
             let cfg = mpa_config_field(input)?;
@@ -184,9 +198,13 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
                 .collect::<Result<_, _>>()?;
             let t = verify_countersignatures(&cfg, &req, &sigs, u64_field(input, "now_ms")?);
             t.verdict?;
-            Ok(
-                obj! { "approved" => true, "approvals" => t.approvals, "threshold" => t.threshold, "approved_by" => t.approved_by, "problems" => problems_json(&t.problems) },
-            )
+            Ok(obj!(
+                ("approved", true),
+                ("approvals", t.approvals),
+                ("threshold", t.threshold),
+                ("approved_by", t.approved_by),
+                ("problems", problems_json(&t.problems))
+            ))
         }
         "mpa.judge-webhook" => {
             let cfg = mpa_config_field(input)?;
@@ -228,7 +246,11 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
                 })
                 .collect::<Result<_, Code>>()?;
             let n = tally(&cfg, &votes)?;
-            Ok(obj! { "approved" => true, "approvals" => n, "threshold" => cfg.threshold })
+            Ok(obj!(
+                ("approved", true),
+                ("approvals", n),
+                ("threshold", cfg.threshold)
+            ))
         }
         "mpa.begin" => {
             let cfg = mpa_config_field(input)?;
@@ -237,7 +259,12 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
             Ok(
                 match begin(&cfg, &p, usd_field(input, "amount_usd")?, now)? {
                     Begin::Exempt => {
-                        obj! { "required" => false, "request" => Value::Null, "webhooks" => Value::Array(Vec::new()), "countersign" => Value::Null }
+                        obj!(
+                            ("required", false),
+                            ("request", Value::Null),
+                            ("webhooks", Value::Array(Vec::new())),
+                            ("countersign", Value::Null)
+                        )
                     }
                     Begin::Required {
                         request: r,
@@ -245,14 +272,42 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
                     } => {
                         let body = r.canonical();
                         let webhooks: Vec<Value> = cfg
-                        .approvers
-                        .iter()
-                        .filter_map(|a| match &a.mode {
-                            ApproverMode::Webhook { url, .. } => Some(obj! { "approver_id" => a.id.as_str(), "url" => url.as_str(), "body" => body.as_str(), "deadline_ms" => deadline_ms, "headers" => obj! { "content-type" => "application/json", "x-mpa-request-id" => r.request_id.as_str() } }),
-                            ApproverMode::Crypto { .. } | ApproverMode::Human => None,
-                        })
-                        .collect();
-                        obj! { "required" => true, "request" => r.to_json(), "request_id" => r.request_id.as_str(), "expires_at_ms" => r.expires_at_ms, "canonical" => body.as_str(), "deadline_ms" => deadline_ms, "webhooks" => webhooks, "countersign" => obj! { "request" => body.as_str(), "request_json" => r.to_json(), "deadline_ms" => deadline_ms } }
+                            .approvers
+                            .iter()
+                            .filter_map(|a| match &a.mode {
+                                ApproverMode::Webhook { url, .. } => Some(obj!(
+                                    ("approver_id", a.id.as_str()),
+                                    ("url", url.as_str()),
+                                    ("body", body.as_str()),
+                                    ("deadline_ms", deadline_ms),
+                                    (
+                                        "headers",
+                                        obj!(
+                                            ("content-type", "application/json"),
+                                            ("x-mpa-request-id", r.request_id.as_str())
+                                        )
+                                    )
+                                )),
+                                ApproverMode::Crypto { .. } | ApproverMode::Human => None,
+                            })
+                            .collect();
+                        obj!(
+                            ("required", true),
+                            ("request", r.to_json()),
+                            ("request_id", r.request_id.as_str()),
+                            ("expires_at_ms", r.expires_at_ms),
+                            ("canonical", body.as_str()),
+                            ("deadline_ms", deadline_ms),
+                            ("webhooks", webhooks),
+                            (
+                                "countersign",
+                                obj!(
+                                    ("request", body.as_str()),
+                                    ("request_json", r.to_json()),
+                                    ("deadline_ms", deadline_ms)
+                                )
+                            )
+                        )
                     }
                 },
             )
@@ -274,7 +329,7 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
             );
             let message = d.message();
             Ok(match d {
-                Decision::AskWebhooks => obj! { "verdict" => "ask-webhooks", "message" => message },
+                Decision::AskWebhooks => obj!(("verdict", "ask-webhooks"), ("message", message)),
                 Decision::Verdict {
                     verdict,
                     approvals,
@@ -282,7 +337,22 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
                     approved_by,
                     problems,
                 } => {
-                    obj! { "verdict" => if verdict.is_ok() { "approved" } else { "refused" }, "code" => verdict.err().map(|c| c.as_str()), "approvals" => approvals, "threshold" => threshold, "approved_by" => approved_by, "problems" => problems_json(&problems), "message" => message }
+                    obj!(
+                        (
+                            "verdict",
+                            if verdict.is_ok() {
+                                "approved"
+                            } else {
+                                "refused"
+                            }
+                        ),
+                        ("code", verdict.err().map(|c| c.as_str())),
+                        ("approvals", approvals),
+                        ("threshold", threshold),
+                        ("approved_by", approved_by),
+                        ("problems", problems_json(&problems)),
+                        ("message", message)
+                    )
                 }
             })
         }
@@ -293,7 +363,7 @@ fn op(op: &str, input: &Value) -> Result<Value, Code> {
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
             let private = is_private_host(addr)?;
-            Ok(obj! { "private" => private, "allowed" => allow || !private })
+            Ok(obj!(("private", private), ("allowed", allow || !private)))
         }
         _ => Err(Code::InvalidInput),
     }

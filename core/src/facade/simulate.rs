@@ -50,11 +50,16 @@ fn policy_sequence(input: &Value) -> Result<Value, Code> {
                 )? {
                     PolicyVerdict::Allow(r) => {
                         reservations.push(Some(r.clone()));
-                        obj! { "allowed" => true, "reservation" => r.id, "keys" => r.keys }
+                        obj!(("allowed", true), ("reservation", r.id), ("keys", r.keys))
                     }
                     PolicyVerdict::Deny(d) => {
                         reservations.push(None);
-                        let mut out = obj! { "allowed" => false, "code" => d.code.as_str(), "limit_usd" => d.limit.to_string(), "current_usd" => d.current.to_string() };
+                        let mut out = obj!(
+                            ("allowed", false),
+                            ("code", d.code.as_str()),
+                            ("limit_usd", d.limit.to_string()),
+                            ("current_usd", d.current.to_string())
+                        );
                         if let Some(words) = policy::limit_words(d.code) {
                             out["message"] = Value::String(format!(
                                 "{words}: {} spent + {usd} > limit {} USD",
@@ -78,7 +83,7 @@ fn policy_sequence(input: &Value) -> Result<Value, Code> {
                     state.release(&r)
                 }
                 reservations.push(None);
-                obj! { "done" => op }
+                obj!(("done", op))
             }
             "total" => {
                 reservations.push(None);
@@ -86,13 +91,19 @@ fn policy_sequence(input: &Value) -> Result<Value, Code> {
                     opt_str(s, "key")?.map_or(policy::GLOBAL_KEY.to_string(), policy::endpoint_key);
                 state.rebucket(ledger::bucket_ms_for(cfg.window_ms()));
                 state.prune(at, cfg.window_ms());
-                obj! { "total_usd" => state.window_total(&key, at, cfg.window_ms()).to_string(), "open_reservations" => state.reservations.len() }
+                obj!(
+                    (
+                        "total_usd",
+                        state.window_total(&key, at, cfg.window_ms()).to_string()
+                    ),
+                    ("open_reservations", state.reservations.len())
+                )
             }
             _ => return Err(Code::InvalidInput),
         };
         out.push(r);
     }
-    Ok(obj! { "results" => out })
+    Ok(obj!(("results", out)))
 }
 
 /// Runs whole payments through the pipeline on one fresh state, with a host
@@ -203,7 +214,11 @@ fn pipeline_run(input: &Value) -> Result<Value, Code> {
         head.as_ref(),
     )
     .is_ok();
-    Ok(obj! { "results" => out, "audit_lines" => lines, "audit_verifies" => verified })
+    Ok(obj!(
+        ("results", out),
+        ("audit_lines", lines),
+        ("audit_verifies", verified)
+    ))
 }
 
 fn base64_json(v: &Value) -> String {

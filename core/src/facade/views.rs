@@ -342,7 +342,7 @@ pub fn decision_json(d: &Decision) -> Value {
 pub fn config_errors_json(errs: &[ConfigError]) -> Value {
     Value::Array(
         errs.iter()
-            .map(|e| obj! { "path" => e.path, "code" => e.code.as_str() })
+            .map(|e| obj!(("path", e.path), ("code", e.code.as_str())))
             .collect(),
     )
 }
@@ -353,7 +353,7 @@ pub fn problems_json(problems: &[(String, Code)]) -> Value {
     Value::Array(
         problems
             .iter()
-            .map(|(a, c)| obj! { "approver_id" => a, "code" => c.as_str() })
+            .map(|(a, c)| obj!(("approver_id", a), ("code", c.as_str())))
             .collect(),
     )
 }
@@ -364,7 +364,11 @@ pub fn redaction_json(r: &Redaction) -> Value {
     let mut entities: Vec<&str> = r.findings.iter().map(|f| f.entity.as_str()).collect();
     entities.sort_unstable();
     entities.dedup();
-    obj! { "text" => r.text, "count" => r.findings.len(), "entities" => entities }
+    obj!(
+        ("text", r.text),
+        ("count", r.findings.len()),
+        ("entities", entities)
+    )
 }
 
 #[cfg(test)]

@@ -270,14 +270,30 @@ impl MpaConfig {
                 ApproverMode::Webhook {
                     url,
                     response_hmac_secret,
-                } => obj! { "approver_id" => a.id, "mode" => "webhook", "webhook_url" => url, "has_secret" => response_hmac_secret.is_some() },
+                } => obj!(
+                    ("approver_id", a.id),
+                    ("mode", "webhook"),
+                    ("webhook_url", url),
+                    ("has_secret", response_hmac_secret.is_some())
+                ),
                 ApproverMode::Crypto { .. } | ApproverMode::Human => {
                     let crypto = a.mode != ApproverMode::Human;
-                    obj! { "approver_id" => a.id, "mode" => if crypto { "crypto" } else { "human" }, "webhook_url" => Value::Null, "has_secret" => crypto }
+                    obj!(
+                        ("approver_id", a.id),
+                        ("mode", if crypto { "crypto" } else { "human" }),
+                        ("webhook_url", Value::Null),
+                        ("has_secret", crypto)
+                    )
                 }
             })
             .collect();
-        obj! { "threshold" => self.threshold, "min_amount_usd" => self.min_amount_usd.to_string(), "timeout_ms" => self.timeout_ms, "allow_private_webhooks" => self.allow_private_webhooks, "approvers" => approvers }
+        obj!(
+            ("threshold", self.threshold),
+            ("min_amount_usd", self.min_amount_usd.to_string()),
+            ("timeout_ms", self.timeout_ms),
+            ("allow_private_webhooks", self.allow_private_webhooks),
+            ("approvers", approvers)
+        )
     }
 }
 

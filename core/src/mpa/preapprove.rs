@@ -75,7 +75,17 @@ impl Preapproval {
 
     /// The signed bytes: RFC 8785 JSON of the binding, `not_after_ms` and the domain.
     pub fn canonical(&self, not_after_ms: u64) -> String {
-        let v = obj! { "domain" => PREAPPROVAL_DOMAIN, "method" => self.method, "request_url_sha256" => self.request_url_sha256, "network" => self.network, "asset" => self.asset, "pay_to" => self.pay_to, "amount" => self.amount.to_string(), "scheme" => self.scheme, "not_after_ms" => not_after_ms };
+        let v = obj!(
+            ("domain", PREAPPROVAL_DOMAIN),
+            ("method", self.method),
+            ("request_url_sha256", self.request_url_sha256),
+            ("network", self.network),
+            ("asset", self.asset),
+            ("pay_to", self.pay_to),
+            ("amount", self.amount.to_string()),
+            ("scheme", self.scheme),
+            ("not_after_ms", not_after_ms)
+        );
         to_canonical(&v).unwrap_or_default()
     }
 

@@ -96,7 +96,12 @@ impl ApprovalRequest {
             .ok_or(Code::InvalidInput)?;
         // The fingerprint names the purchase (the request), not its price:
         // the amount makes the same request at another price another id.
-        let seed = obj! { "domain" => REQUEST_ID_DOMAIN, "fingerprint" => payment.fingerprint, "amount" => payment.amount.to_string(), "now_ms" => now_ms };
+        let seed = obj!(
+            ("domain", REQUEST_ID_DOMAIN),
+            ("fingerprint", payment.fingerprint),
+            ("amount", payment.amount.to_string()),
+            ("now_ms", now_ms)
+        );
         let seed = to_canonical(&seed).map_err(|_| Code::InvalidInput)?;
         let digest = Sha256::digest(seed.as_bytes());
         let request_id = hex::encode(&digest[..16]);
@@ -110,7 +115,20 @@ impl ApprovalRequest {
     /// The request as JSON (no domain tag): the shape [`ApprovalRequest::from_json`] reads.
     pub fn to_json(&self) -> Value {
         let p = &self.payment;
-        obj! { "request_id" => self.request_id, "expires_at_ms" => self.expires_at_ms, "resource_url" => p.resource_url, "method" => p.method, "network" => p.network, "asset" => p.asset, "pay_to" => p.pay_to, "amount" => p.amount.to_string(), "amount_usd" => p.amount_usd.to_string(), "scheme" => p.scheme, "agent_id" => p.agent_id, "fingerprint" => p.fingerprint }
+        obj!(
+            ("request_id", self.request_id),
+            ("expires_at_ms", self.expires_at_ms),
+            ("resource_url", p.resource_url),
+            ("method", p.method),
+            ("network", p.network),
+            ("asset", p.asset),
+            ("pay_to", p.pay_to),
+            ("amount", p.amount.to_string()),
+            ("amount_usd", p.amount_usd.to_string()),
+            ("scheme", p.scheme),
+            ("agent_id", p.agent_id),
+            ("fingerprint", p.fingerprint)
+        )
     }
 
     /// The bytes approvers sign and webhooks receive: the RFC 8785 canonical

@@ -76,7 +76,16 @@ pub fn begin(cfg: &MpaConfig, p: &Purchase, amount_usd: Usd, now_ms: u64) -> Res
         return Ok(Begin::Exempt);
     }
     let method = p.method.to_ascii_uppercase();
-    let digest = to_canonical(&obj! { "domain" => STANDALONE_PURCHASE_DOMAIN, "resource_url" => p.resource_url, "method" => method, "network" => p.network, "asset" => p.asset, "pay_to" => p.pay_to, "scheme" => p.scheme, "agent_id" => p.agent_id })
+    let digest = to_canonical(&obj!(
+        ("domain", STANDALONE_PURCHASE_DOMAIN),
+        ("resource_url", p.resource_url),
+        ("method", method),
+        ("network", p.network),
+        ("asset", p.asset),
+        ("pay_to", p.pay_to),
+        ("scheme", p.scheme),
+        ("agent_id", p.agent_id)
+    ))
     .map_err(|_| Code::InvalidInput)?;
     let fields = PaymentFields {
         resource_url: p.resource_url.clone(),

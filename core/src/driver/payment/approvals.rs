@@ -31,7 +31,19 @@ impl Payment {
                     waiting.push(ap.id.clone());
                     out.push(Action::new(
                         "post-webhook",
-                        obj! { "approver_id" => ap.id, "url" => url, "body" => body, "deadline_ms" => deadline, "headers" => obj! { "content-type" => "application/json", "x-mpa-request-id" => req.request_id } },
+                        obj!(
+                            ("approver_id", ap.id),
+                            ("url", url),
+                            ("body", body),
+                            ("deadline_ms", deadline),
+                            (
+                                "headers",
+                                obj!(
+                                    ("content-type", "application/json"),
+                                    ("x-mpa-request-id", req.request_id)
+                                )
+                            )
+                        ),
                     ));
                 }
                 ApproverMode::Human => {
@@ -54,7 +66,11 @@ impl Payment {
         }
         out.push(Action::new(
             "countersign",
-            obj! { "request" => body, "request_json" => req.to_json(), "deadline_ms" => deadline },
+            obj!(
+                ("request", body),
+                ("request_json", req.to_json()),
+                ("deadline_ms", deadline)
+            ),
         ));
         self.approvals = Approvals {
             waiting,

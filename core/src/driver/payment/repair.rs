@@ -36,7 +36,7 @@ impl Payment {
             self.phase = Phase::HeadRepair;
             return vec![Action::new(
                 "load-head",
-                obj! { "replica" => d.replica, "from_store" => true },
+                obj!(("replica", d.replica), ("from_store", true)),
             )];
         }
         let forget = l.pre_sign_allowed;
