@@ -208,17 +208,11 @@ pub(crate) fn asset_id<'a>(
     let s = |k: &str| o.get(k).and_then(Value::as_str);
     let network = s("network").and_then(|n| normalize_network(n, 1).ok());
     if network.is_none() {
-        errs.push(ConfigError::new(
-            format!("{path}.network"),
-            Code::ConfigBadAsset,
-        ));
+        ConfigError::push(errs, &format!("{path}.network"), Code::ConfigBadAsset);
     }
     let address = s("address").filter(|a| network.as_ref().is_some_and(|n| valid_address(n, a)));
     if address.is_none() {
-        errs.push(ConfigError::new(
-            format!("{path}.address"),
-            Code::ConfigBadAddress,
-        ));
+        ConfigError::push(errs, &format!("{path}.address"), Code::ConfigBadAddress);
     }
     (network, address)
 }

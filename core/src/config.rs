@@ -156,7 +156,7 @@ impl GuardConfig {
         };
         for k in o.keys() {
             if !KEYS.contains(&k.as_str()) {
-                errs.push(ConfigError::new(k.clone(), Code::ConfigUnknownField));
+                ConfigError::push(&mut errs, k, Code::ConfigUnknownField);
             }
         }
         if let Some(x) = o.get("max_per_call_usd") {
@@ -182,8 +182,8 @@ impl GuardConfig {
                 Some(s) if s.len() <= 128 && !s.chars().any(char::is_control) => {
                     c.agent_id = s.to_string()
                 }
-                Some(_) => errs.push(ConfigError::new("agent_id", Code::ConfigOutOfRange)),
-                None => errs.push(ConfigError::new("agent_id", Code::ConfigBadType)),
+                Some(_) => ConfigError::push(&mut errs, "agent_id", Code::ConfigOutOfRange),
+                None => ConfigError::push(&mut errs, "agent_id", Code::ConfigBadType),
             }
         }
         if let Some(x) = o.get("replica_id") {
@@ -191,14 +191,14 @@ impl GuardConfig {
                 Some(s) if s.is_empty() || crate::audit::is_replica_id(s) => {
                     c.replica_id = s.to_string()
                 }
-                Some(_) => errs.push(ConfigError::new("replica_id", Code::ConfigOutOfRange)),
-                None => errs.push(ConfigError::new("replica_id", Code::ConfigBadType)),
+                Some(_) => ConfigError::push(&mut errs, "replica_id", Code::ConfigOutOfRange),
+                None => ConfigError::push(&mut errs, "replica_id", Code::ConfigBadType),
             }
         }
         if let Some(x) = o.get("pin_pay_to") {
             match x.as_bool() {
                 Some(b) => c.pin_pay_to = b,
-                None => errs.push(ConfigError::new("pin_pay_to", Code::ConfigBadType)),
+                None => ConfigError::push(&mut errs, "pin_pay_to", Code::ConfigBadType),
             }
         }
         if let Some(x) = o.get("per_endpoint") {
@@ -208,7 +208,7 @@ impl GuardConfig {
             match x.as_object() {
                 None => c.trusted_wallets = wallets(x, "trusted_wallets", &mut errs),
                 Some(m) if m.len() > MAX_ENDPOINTS => {
-                    errs.push(ConfigError::new("trusted_wallets", Code::ConfigOutOfRange));
+                    ConfigError::push(&mut errs, "trusted_wallets", Code::ConfigOutOfRange);
                 }
                 Some(m) => {
                     for (k, list) in m {
@@ -221,10 +221,10 @@ impl GuardConfig {
                         match EndpointKey::parse(k) {
                             // An empty list for an endpoint would silently allow any payee there.
                             Ok(_) if list.as_array().is_some_and(Vec::is_empty) => {
-                                errs.push(ConfigError::new(path, Code::ConfigOutOfRange))
+                                ConfigError::push(&mut errs, &path, Code::ConfigOutOfRange)
                             }
                             Ok(key) => c.trusted_wallets_by_endpoint.push((key, ws)),
-                            Err(code) => errs.push(ConfigError::new(path, code)),
+                            Err(code) => ConfigError::push(&mut errs, &path, code),
                         }
                     }
                 }
@@ -234,7 +234,7 @@ impl GuardConfig {
             for (i, s) in strings(x, "networks", &mut errs).into_iter().enumerate() {
                 match assets::normalize_network(&s, 1) {
                     Ok(n) => c.networks.push(n),
-                    Err(code) => errs.push(ConfigError::new(format!("networks[{i}]"), code)),
+                    Err(code) => ConfigError::push(&mut errs, &format!("networks[{i}]"), code),
                 }
             }
         }
@@ -272,14 +272,14 @@ fn usd(x: &Value, path: &str, errs: &mut Vec<ConfigError>) -> Option<Usd> {
         Value::Number(n) => n.to_string(),
         Value::String(s) => s.clone(),
         _ => {
-            errs.push(ConfigError::new(path, Code::ConfigBadType));
+            ConfigError::push(errs, path, Code::ConfigBadType);
             return None;
         }
     };
     match Usd::parse(&text) {
         Ok(u) => Some(u),
         Err(code) => {
-            errs.push(ConfigError::new(path, code));
+            ConfigError::push(errs, path, code);
             None
         }
     }
@@ -303,15 +303,15 @@ pub(crate) fn int_in(
     match x.as_u64() {
         Some(n) if (lo..=hi).contains(&n) => Some(n),
         Some(_) => {
-            errs.push(ConfigError::new(path, Code::ConfigOutOfRange));
+            ConfigError::push(errs, path, Code::ConfigOutOfRange);
             None
         }
         None if x.is_number() => {
-            errs.push(ConfigError::new(path, Code::ConfigOutOfRange));
+            ConfigError::push(errs, path, Code::ConfigOutOfRange);
             None
         }
         None => {
-            errs.push(ConfigError::new(path, Code::ConfigBadType));
+            ConfigError::push(errs, path, Code::ConfigBadType);
             None
         }
     }
@@ -324,10 +324,7 @@ fn wallets(x: &Value, path: &str, errs: &mut Vec<ConfigError>) -> Vec<String> {
         if (1..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()) {
             out.push(GuardConfig::canonical_wallet(&s));
         } else {
-            errs.push(ConfigError::new(
-                format!("{path}[{i}]"),
-                Code::ConfigBadAddress,
-            ));
+            ConfigError::push(errs, &format!("{path}[{i}]"), Code::ConfigBadAddress);
         }
     }
     out
@@ -335,21 +332,18 @@ fn wallets(x: &Value, path: &str, errs: &mut Vec<ConfigError>) -> Vec<String> {
 
 fn strings(x: &Value, path: &str, errs: &mut Vec<ConfigError>) -> Vec<String> {
     let Some(a) = x.as_array() else {
-        errs.push(ConfigError::new(path, Code::ConfigBadType));
+        ConfigError::push(errs, path, Code::ConfigBadType);
         return Vec::new();
     };
     if a.len() > MAX_LIST {
-        errs.push(ConfigError::new(path, Code::ConfigOutOfRange));
+        ConfigError::push(errs, path, Code::ConfigOutOfRange);
         return Vec::new();
     }
     let mut out = Vec::new();
     for (i, s) in a.iter().enumerate() {
         match s.as_str() {
             Some(s) => out.push(s.to_string()),
-            None => errs.push(ConfigError::new(
-                format!("{path}[{i}]"),
-                Code::ConfigBadType,
-            )),
+            None => ConfigError::push(errs, &format!("{path}[{i}]"), Code::ConfigBadType),
         }
     }
     out
@@ -357,11 +351,11 @@ fn strings(x: &Value, path: &str, errs: &mut Vec<ConfigError>) -> Vec<String> {
 
 fn per_endpoint(x: &Value, errs: &mut Vec<ConfigError>) -> Vec<(EndpointKey, Usd)> {
     let Some(m) = x.as_object() else {
-        errs.push(ConfigError::new("per_endpoint", Code::ConfigBadType));
+        ConfigError::push(errs, "per_endpoint", Code::ConfigBadType);
         return Vec::new();
     };
     if m.len() > MAX_ENDPOINTS {
-        errs.push(ConfigError::new("per_endpoint", Code::ConfigOutOfRange));
+        ConfigError::push(errs, "per_endpoint", Code::ConfigOutOfRange);
         return Vec::new();
     }
     let mut out: Vec<(EndpointKey, Usd)> = Vec::new();
@@ -372,12 +366,12 @@ fn per_endpoint(x: &Value, errs: &mut Vec<ConfigError>) -> Vec<(EndpointKey, Usd
         match (key, limit) {
             (Ok(key), Some(limit)) => {
                 if out.iter().any(|(e, _)| *e == key) {
-                    errs.push(ConfigError::new(path, Code::ConfigBadEndpoint));
+                    ConfigError::push(errs, &path, Code::ConfigBadEndpoint);
                 } else {
                     out.push((key, limit));
                 }
             }
-            (Err(code), _) => errs.push(ConfigError::new(path, code)),
+            (Err(code), _) => ConfigError::push(errs, &path, code),
             _ => {}
         }
     }
@@ -386,17 +380,17 @@ fn per_endpoint(x: &Value, errs: &mut Vec<ConfigError>) -> Vec<(EndpointKey, Usd
 
 fn extra_assets(x: &Value, table: &mut Vec<TrustedAsset>, errs: &mut Vec<ConfigError>) {
     let Some(a) = x.as_array() else {
-        errs.push(ConfigError::new("assets", Code::ConfigBadType));
+        ConfigError::push(errs, "assets", Code::ConfigBadType);
         return;
     };
     if a.len() > MAX_LIST {
-        errs.push(ConfigError::new("assets", Code::ConfigOutOfRange));
+        ConfigError::push(errs, "assets", Code::ConfigOutOfRange);
         return;
     }
     for (i, e) in a.iter().enumerate() {
         let path = format!("assets[{i}]");
         let Some(o) = e.as_object() else {
-            errs.push(ConfigError::new(path, Code::ConfigBadType));
+            ConfigError::push(errs, &path, Code::ConfigBadType);
             continue;
         };
         let before = errs.len();
@@ -407,18 +401,12 @@ fn extra_assets(x: &Value, table: &mut Vec<TrustedAsset>, errs: &mut Vec<ConfigE
             .and_then(Value::as_u64)
             .filter(|d| *d <= 38);
         if decimals.is_none() {
-            errs.push(ConfigError::new(
-                format!("{path}.decimals"),
-                Code::ConfigBadAsset,
-            ));
+            ConfigError::push(errs, &format!("{path}.decimals"), Code::ConfigBadAsset);
         }
         let price = match o.get("usd_price") {
             Some(p) => usd(p, &format!("{path}.usd_price"), errs),
             None => {
-                errs.push(ConfigError::new(
-                    format!("{path}.usd_price"),
-                    Code::ConfigBadAsset,
-                ));
+                ConfigError::push(errs, &format!("{path}.usd_price"), Code::ConfigBadAsset);
                 None
             }
         };
@@ -426,10 +414,7 @@ fn extra_assets(x: &Value, table: &mut Vec<TrustedAsset>, errs: &mut Vec<ConfigE
             None => String::new(),
             Some(Value::String(s)) if s.len() <= 32 => s.clone(),
             Some(_) => {
-                errs.push(ConfigError::new(
-                    format!("{path}.symbol"),
-                    Code::ConfigBadAsset,
-                ));
+                ConfigError::push(errs, &format!("{path}.symbol"), Code::ConfigBadAsset);
                 String::new()
             }
         };
@@ -458,22 +443,19 @@ fn extra_assets(x: &Value, table: &mut Vec<TrustedAsset>, errs: &mut Vec<ConfigE
 fn payload_table(x: &Value, errs: &mut Vec<ConfigError>) -> Binding {
     let mut b = Binding::default();
     let Some(o) = x.as_object() else {
-        errs.push(ConfigError::new("payload", Code::ConfigBadType));
+        ConfigError::push(errs, "payload", Code::ConfigBadType);
         return b;
     };
     for k in o.keys() {
         if !PAYLOAD_KEYS.contains(&k.as_str()) {
-            errs.push(ConfigError::new(
-                format!("payload.{k}"),
-                Code::ConfigUnknownField,
-            ));
+            ConfigError::push(errs, &format!("payload.{k}"), Code::ConfigUnknownField);
         }
     }
     if let Some(m) = o.get("check") {
         match m.as_str().map(payload::Mode::parse) {
             Some(Some(m)) => b.mode = m,
-            Some(None) => errs.push(ConfigError::new("payload.check", Code::ConfigOutOfRange)),
-            None => errs.push(ConfigError::new("payload.check", Code::ConfigBadType)),
+            Some(None) => ConfigError::push(errs, "payload.check", Code::ConfigOutOfRange),
+            None => ConfigError::push(errs, "payload.check", Code::ConfigBadType),
         }
     }
     if let Some(s) = o.get("skew_seconds") {
@@ -494,10 +476,8 @@ fn payload_table(x: &Value, errs: &mut Vec<ConfigError>) -> Binding {
         {
             b.wallet = Some(GuardConfig::canonical_wallet(w));
         }
-        Some(Value::String(_)) => {
-            errs.push(ConfigError::new("payload.wallet", Code::ConfigBadAddress))
-        }
-        Some(_) => errs.push(ConfigError::new("payload.wallet", Code::ConfigBadType)),
+        Some(Value::String(_)) => ConfigError::push(errs, "payload.wallet", Code::ConfigBadAddress),
+        Some(_) => ConfigError::push(errs, "payload.wallet", Code::ConfigBadType),
     }
     b
 }
@@ -505,15 +485,12 @@ fn payload_table(x: &Value, errs: &mut Vec<ConfigError>) -> Binding {
 fn pii(x: &Value, errs: &mut Vec<ConfigError>) -> PiiConfig {
     let mut p = PiiConfig::default();
     let Some(o) = x.as_object() else {
-        errs.push(ConfigError::new("pii", Code::ConfigBadType));
+        ConfigError::push(errs, "pii", Code::ConfigBadType);
         return p;
     };
     for k in o.keys() {
         if !PII_KEYS.contains(&k.as_str()) {
-            errs.push(ConfigError::new(
-                format!("pii.{k}"),
-                Code::ConfigUnknownField,
-            ));
+            ConfigError::push(errs, &format!("pii.{k}"), Code::ConfigUnknownField);
         }
     }
     if let Some(e) = o.get("entities") {
@@ -522,17 +499,14 @@ fn pii(x: &Value, errs: &mut Vec<ConfigError>) -> PiiConfig {
             match EntityType::parse(&s) {
                 Some(t) if !p.entities.contains(&t) => p.entities.push(t),
                 Some(_) => {}
-                None => errs.push(ConfigError::new(
-                    format!("pii.entities[{i}]"),
-                    Code::ConfigBadPii,
-                )),
+                None => ConfigError::push(errs, &format!("pii.entities[{i}]"), Code::ConfigBadPii),
             }
         }
     }
     if let Some(a) = o.get("action") {
         match a.as_str().and_then(PiiAction::parse) {
             Some(a) => p.action = a,
-            None => errs.push(ConfigError::new("pii.action", Code::ConfigBadPii)),
+            None => ConfigError::push(errs, "pii.action", Code::ConfigBadPii),
         }
     }
     if let Some(t) = o.get("template") {
@@ -544,13 +518,13 @@ fn pii(x: &Value, errs: &mut Vec<ConfigError>) -> PiiConfig {
             {
                 p.template = s.to_string()
             }
-            _ => errs.push(ConfigError::new("pii.template", Code::ConfigBadPii)),
+            _ => ConfigError::push(errs, "pii.template", Code::ConfigBadPii),
         }
     }
     if let Some(m) = o.get("min_score") {
         match m.as_u64().filter(|&n| n <= 1000) {
             Some(n) => p.min_score = n as u16,
-            None => errs.push(ConfigError::new("pii.min_score", Code::ConfigBadPii)),
+            None => ConfigError::push(errs, "pii.min_score", Code::ConfigBadPii),
         }
     }
     p

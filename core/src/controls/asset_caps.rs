@@ -72,12 +72,12 @@ fn atomic(x: Option<&Value>, path: String, errs: &mut Vec<ConfigError>) -> Optio
         Some(Value::String(s)) => match crate::money::parse_atomic(s) {
             Ok(n) => Some(n),
             Err(_) => {
-                errs.push(ConfigError::new(path, Code::ConfigOutOfRange));
+                ConfigError::push(errs, &path, Code::ConfigOutOfRange);
                 None
             }
         },
         Some(_) => {
-            errs.push(ConfigError::new(path, Code::ConfigBadType));
+            ConfigError::push(errs, &path, Code::ConfigBadType);
             None
         }
     }
@@ -86,18 +86,18 @@ fn atomic(x: Option<&Value>, path: String, errs: &mut Vec<ConfigError>) -> Optio
 /// Parses `asset_caps`: an array of `{network, address, max_per_call?, max_per_window?}`.
 pub(crate) fn parse(x: &Value, errs: &mut Vec<ConfigError>) -> Vec<AssetCap> {
     let Some(a) = x.as_array() else {
-        errs.push(ConfigError::new("asset_caps", Code::ConfigBadType));
+        ConfigError::push(errs, "asset_caps", Code::ConfigBadType);
         return Vec::new();
     };
     if a.len() > MAX_ASSET_CAPS {
-        errs.push(ConfigError::new("asset_caps", Code::ConfigOutOfRange));
+        ConfigError::push(errs, "asset_caps", Code::ConfigOutOfRange);
         return Vec::new();
     }
     let mut out: Vec<AssetCap> = Vec::new();
     for (i, e) in a.iter().enumerate() {
         let path = format!("asset_caps[{i}]");
         let Some(o) = e.as_object() else {
-            errs.push(ConfigError::new(path, Code::ConfigBadType));
+            ConfigError::push(errs, &path, Code::ConfigBadType);
             continue;
         };
         let before = errs.len();
@@ -113,13 +113,13 @@ pub(crate) fn parse(x: &Value, errs: &mut Vec<ConfigError>) -> Vec<AssetCap> {
             continue;
         }
         if per_call.is_none() && per_window.is_none() {
-            errs.push(ConfigError::new(path, Code::ConfigBadAsset));
+            ConfigError::push(errs, &path, Code::ConfigBadAsset);
             continue;
         }
         if let (Some(network), Some(address)) = (network, address) {
             let address = assets::canonical_address(&network, address);
             if find(&out, &network, &address).is_some() {
-                errs.push(ConfigError::new(path, Code::ConfigBadAsset));
+                ConfigError::push(errs, &path, Code::ConfigBadAsset);
                 continue;
             }
             out.push(AssetCap {

@@ -184,34 +184,32 @@ pub fn parse(o: &Map<String, Value>, errs: &mut Vec<ConfigError>) -> (Controls, 
             pinning = Some(true);
             c.pin_mode = PinMode::Warn;
         }
-        Some(Value::String(_)) => {
-            errs.push(ConfigError::new("wallet_pinning", Code::ConfigOutOfRange))
-        }
-        Some(_) => errs.push(ConfigError::new("wallet_pinning", Code::ConfigBadType)),
+        Some(Value::String(_)) => ConfigError::push(errs, "wallet_pinning", Code::ConfigOutOfRange),
+        Some(_) => ConfigError::push(errs, "wallet_pinning", Code::ConfigBadType),
     }
     match o.get("budget_alerts") {
         None | Some(Value::Null) => {}
         Some(Value::Array(a)) if a.len() > MAX_FRACTIONS => {
-            errs.push(ConfigError::new("budget_alerts", Code::ConfigOutOfRange))
+            ConfigError::push(errs, "budget_alerts", Code::ConfigOutOfRange)
         }
         Some(Value::Array(a)) => {
             for (i, x) in a.iter().enumerate() {
                 let path = format!("budget_alerts[{i}]");
                 match decimal(x, &path, errs) {
                     Some(f) if f.0 > 0 && f.0 <= crate::money::USD_ONE => c.budget_alerts.push(f),
-                    Some(_) => errs.push(ConfigError::new(path, Code::ConfigOutOfRange)),
+                    Some(_) => ConfigError::push(errs, &path, Code::ConfigOutOfRange),
                     None => {}
                 }
             }
             c.budget_alerts.sort_unstable();
             c.budget_alerts.dedup();
         }
-        Some(_) => errs.push(ConfigError::new("budget_alerts", Code::ConfigBadType)),
+        Some(_) => ConfigError::push(errs, "budget_alerts", Code::ConfigBadType),
     }
     match o.get("alert_webhook") {
         None | Some(Value::Null) => {}
         Some(Value::Object(w)) => c.alert_webhook = webhook(w, errs),
-        Some(_) => errs.push(ConfigError::new("alert_webhook", Code::ConfigBadType)),
+        Some(_) => ConfigError::push(errs, "alert_webhook", Code::ConfigBadType),
     }
     (c, pinning)
 }
@@ -221,11 +219,11 @@ fn webhook(w: &Map<String, Value>, errs: &mut Vec<ConfigError>) -> Option<AlertW
     let url = match w.get("url") {
         Some(Value::String(u)) if crate::url::parse(u).is_ok() => Some(u.clone()),
         Some(Value::String(_)) => {
-            errs.push(ConfigError::new("alert_webhook.url", Code::UrlInvalid));
+            ConfigError::push(errs, "alert_webhook.url", Code::UrlInvalid);
             None
         }
         _ => {
-            errs.push(ConfigError::new("alert_webhook.url", Code::ConfigBadType));
+            ConfigError::push(errs, "alert_webhook.url", Code::ConfigBadType);
             None
         }
     };
@@ -233,14 +231,11 @@ fn webhook(w: &Map<String, Value>, errs: &mut Vec<ConfigError>) -> Option<AlertW
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if s.len() >= MIN_SECRET_BYTES => Some(s.clone().into_bytes()),
         Some(Value::String(_)) => {
-            errs.push(ConfigError::new("alert_webhook.secret", Code::KeyTooShort));
+            ConfigError::push(errs, "alert_webhook.secret", Code::KeyTooShort);
             None
         }
         Some(_) => {
-            errs.push(ConfigError::new(
-                "alert_webhook.secret",
-                Code::ConfigBadType,
-            ));
+            ConfigError::push(errs, "alert_webhook.secret", Code::ConfigBadType);
             None
         }
     };
@@ -253,14 +248,14 @@ fn decimal(x: &Value, path: &str, errs: &mut Vec<ConfigError>) -> Option<Usd> {
         Value::Number(n) => n.to_string(),
         Value::String(s) => s.clone(),
         _ => {
-            errs.push(ConfigError::new(path, Code::ConfigBadType));
+            ConfigError::push(errs, path, Code::ConfigBadType);
             return None;
         }
     };
     match Usd::parse(&text) {
         Ok(u) => Some(u),
         Err(_) => {
-            errs.push(ConfigError::new(path, Code::ConfigOutOfRange));
+            ConfigError::push(errs, path, Code::ConfigOutOfRange);
             None
         }
     }
@@ -275,10 +270,7 @@ pub(crate) fn unknown_keys(
 ) {
     for k in o.keys() {
         if !keys.contains(&k.as_str()) {
-            errs.push(ConfigError::new(
-                format!("{path}.{k}"),
-                Code::ConfigUnknownField,
-            ));
+            ConfigError::push(errs, &format!("{path}.{k}"), Code::ConfigUnknownField);
         }
     }
 }

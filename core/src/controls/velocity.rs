@@ -93,11 +93,11 @@ fn rule(
         match o.get(k).map(|v| (v.as_u64(), v.is_number())) {
             Some((Some(n), _)) if (1..=hi).contains(&n) => Some(n),
             Some((_, true)) => {
-                errs.push(ConfigError::new(p, Code::ConfigOutOfRange));
+                ConfigError::push(errs, &p, Code::ConfigOutOfRange);
                 None
             }
             _ => {
-                errs.push(ConfigError::new(p, Code::ConfigBadType));
+                ConfigError::push(errs, &p, Code::ConfigBadType);
                 None
             }
         }
@@ -115,7 +115,7 @@ fn rule(
 /// the global pair is optional, but both or neither.
 pub(crate) fn parse(x: &Value, errs: &mut Vec<ConfigError>) -> Vec<Rule> {
     let Some(o) = x.as_object() else {
-        errs.push(ConfigError::new("velocity", Code::ConfigBadType));
+        ConfigError::push(errs, "velocity", Code::ConfigBadType);
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -134,32 +134,28 @@ pub(crate) fn parse(x: &Value, errs: &mut Vec<ConfigError>) -> Vec<Rule> {
                 let r = match v.as_object() {
                     Some(v) => rule(v, &path, RULE_KEYS, errs),
                     None => {
-                        errs.push(ConfigError::new(path.clone(), Code::ConfigBadType));
+                        ConfigError::push(errs, &path, Code::ConfigBadType);
                         None
                     }
                 };
                 match (key, r) {
                     (Ok(key), Some(mut r)) => {
                         if out.iter().any(|o: &Rule| o.endpoint.as_ref() == Some(&key)) {
-                            errs.push(ConfigError::new(path, Code::ConfigBadEndpoint));
+                            ConfigError::push(errs, &path, Code::ConfigBadEndpoint);
                         } else {
                             r.endpoint = Some(key);
                             out.push(r);
                         }
                     }
-                    (Err(code), _) => errs.push(ConfigError::new(path, code)),
+                    (Err(code), _) => ConfigError::push(errs, &path, code),
                     _ => {}
                 }
             }
         }
-        Some(Value::Object(_)) => errs.push(ConfigError::new(
-            "velocity.per_endpoint",
-            Code::ConfigOutOfRange,
-        )),
-        Some(_) => errs.push(ConfigError::new(
-            "velocity.per_endpoint",
-            Code::ConfigBadType,
-        )),
+        Some(Value::Object(_)) => {
+            ConfigError::push(errs, "velocity.per_endpoint", Code::ConfigOutOfRange)
+        }
+        Some(_) => ConfigError::push(errs, "velocity.per_endpoint", Code::ConfigBadType),
     }
     out
 }

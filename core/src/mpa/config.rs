@@ -129,17 +129,14 @@ impl MpaConfig {
         let p = |k: &str| join(path_prefix, k);
         for k in m.keys() {
             if !CONFIG_KEYS.contains(&k.as_str()) {
-                errs.push(ConfigError::new(p(k), Code::ConfigUnknownField));
+                ConfigError::push(&mut errs, &p(k), Code::ConfigUnknownField);
             }
         }
         let allow_private = match m.get("allow_private_webhooks") {
             None => false,
             Some(Value::Bool(b)) => *b,
             Some(_) => {
-                errs.push(ConfigError::new(
-                    p("allow_private_webhooks"),
-                    Code::ConfigBadType,
-                ));
+                ConfigError::push(&mut errs, &p("allow_private_webhooks"), Code::ConfigBadType);
                 false
             }
         };
@@ -148,7 +145,7 @@ impl MpaConfig {
             Some(Value::Number(n)) => usd_or(&n.to_string(), p("min_amount_usd"), &mut errs),
             Some(Value::String(s)) => usd_or(s, p("min_amount_usd"), &mut errs),
             Some(_) => {
-                errs.push(ConfigError::new(p("min_amount_usd"), Code::ConfigBadType));
+                ConfigError::push(&mut errs, &p("min_amount_usd"), Code::ConfigBadType);
                 Usd::ZERO
             }
         };
@@ -157,36 +154,30 @@ impl MpaConfig {
             Some(Value::Number(n)) => match n.as_u64() {
                 Some(t) if (1..=MAX_TIMEOUT_SECONDS).contains(&t) => t,
                 Some(_) => {
-                    errs.push(ConfigError::new(
-                        p("timeout_seconds"),
-                        Code::ConfigOutOfRange,
-                    ));
+                    ConfigError::push(&mut errs, &p("timeout_seconds"), Code::ConfigOutOfRange);
                     DEFAULT_TIMEOUT_SECONDS
                 }
                 None if n.as_i64().is_some() => {
-                    errs.push(ConfigError::new(
-                        p("timeout_seconds"),
-                        Code::ConfigOutOfRange,
-                    ));
+                    ConfigError::push(&mut errs, &p("timeout_seconds"), Code::ConfigOutOfRange);
                     DEFAULT_TIMEOUT_SECONDS
                 }
                 None => {
-                    errs.push(ConfigError::new(p("timeout_seconds"), Code::ConfigBadType));
+                    ConfigError::push(&mut errs, &p("timeout_seconds"), Code::ConfigBadType);
                     DEFAULT_TIMEOUT_SECONDS
                 }
             },
             Some(_) => {
-                errs.push(ConfigError::new(p("timeout_seconds"), Code::ConfigBadType));
+                ConfigError::push(&mut errs, &p("timeout_seconds"), Code::ConfigBadType);
                 DEFAULT_TIMEOUT_SECONDS
             }
         };
         let approvers = match m.get("approvers") {
             None => {
-                errs.push(ConfigError::new(p("approvers"), Code::ConfigBadApprover));
+                ConfigError::push(&mut errs, &p("approvers"), Code::ConfigBadApprover);
                 None
             }
             Some(Value::Array(a)) if a.is_empty() || a.len() > MAX_APPROVERS => {
-                errs.push(ConfigError::new(p("approvers"), Code::ConfigBadApprover));
+                ConfigError::push(&mut errs, &p("approvers"), Code::ConfigBadApprover);
                 None
             }
             Some(Value::Array(a)) => {
@@ -201,10 +192,11 @@ impl MpaConfig {
                         .filter(|id| valid_id(id))
                     {
                         Some(id) if seen.contains(&id) => {
-                            errs.push(ConfigError::new(
-                                join(&ap, "approver_id"),
+                            ConfigError::push(
+                                &mut errs,
+                                &join(&ap, "approver_id"),
                                 Code::ConfigBadApprover,
-                            ));
+                            );
                         }
                         Some(id) => seen.push(id),
                         None => {}
@@ -214,13 +206,13 @@ impl MpaConfig {
                 Some((a.len(), out))
             }
             Some(_) => {
-                errs.push(ConfigError::new(p("approvers"), Code::ConfigBadType));
+                ConfigError::push(&mut errs, &p("approvers"), Code::ConfigBadType);
                 None
             }
         };
         let threshold = match m.get("threshold") {
             None => {
-                errs.push(ConfigError::new(p("threshold"), Code::ConfigBadThreshold));
+                ConfigError::push(&mut errs, &p("threshold"), Code::ConfigBadThreshold);
                 0
             }
             Some(Value::Number(n)) if n.as_u64().is_some() || n.as_i64().is_some() => {
@@ -231,12 +223,12 @@ impl MpaConfig {
                     .as_ref()
                     .map_or(MAX_APPROVERS as u64, |(len, _)| *len as u64);
                 if t == 0 || t > count {
-                    errs.push(ConfigError::new(p("threshold"), Code::ConfigBadThreshold));
+                    ConfigError::push(&mut errs, &p("threshold"), Code::ConfigBadThreshold);
                 }
                 usize::try_from(t).unwrap_or(0)
             }
             Some(_) => {
-                errs.push(ConfigError::new(p("threshold"), Code::ConfigBadType));
+                ConfigError::push(&mut errs, &p("threshold"), Code::ConfigBadType);
                 0
             }
         };
@@ -299,7 +291,7 @@ impl MpaConfig {
 
 fn usd_or(text: &str, path: String, errs: &mut Vec<ConfigError>) -> Usd {
     Usd::parse(text).unwrap_or_else(|c| {
-        errs.push(ConfigError::new(path, c));
+        ConfigError::push(errs, &path, c);
         Usd::ZERO
     })
 }
@@ -311,21 +303,21 @@ fn approver_from_json(
     errs: &mut Vec<ConfigError>,
 ) -> Option<Approver> {
     let Some(m) = v.as_object() else {
-        errs.push(ConfigError::new(path, Code::ConfigBadType));
+        ConfigError::push(errs, path, Code::ConfigBadType);
         return None;
     };
     let before = errs.len();
     let p = |k: &str| join(path, k);
     for k in m.keys() {
         if !APPROVER_KEYS.contains(&k.as_str()) {
-            errs.push(ConfigError::new(p(k), Code::ConfigUnknownField));
+            ConfigError::push(errs, &p(k), Code::ConfigUnknownField);
         }
     }
     let mut string = |k: &str| match m.get(k) {
         None => None,
         Some(Value::String(s)) => Some(s.clone()),
         Some(_) => {
-            errs.push(ConfigError::new(p(k), Code::ConfigBadType));
+            ConfigError::push(errs, &p(k), Code::ConfigBadType);
             None
         }
     };
@@ -338,28 +330,28 @@ fn approver_from_json(
     if !id.as_deref().is_some_and(valid_id)
         && !matches!(m.get("approver_id"), Some(x) if !x.is_string())
     {
-        errs.push(ConfigError::new(p("approver_id"), Code::ConfigBadApprover));
+        ConfigError::push(errs, &p("approver_id"), Code::ConfigBadApprover);
     }
     let secret = secret.map(String::into_bytes);
     if secret.as_ref().is_some_and(|s| s.len() < MIN_SECRET_BYTES) {
-        errs.push(ConfigError::new(p("secret"), Code::KeyTooShort));
+        ConfigError::push(errs, &p("secret"), Code::KeyTooShort);
     }
     let mode = match mode.as_deref().unwrap_or("webhook") {
         "webhook" => match url {
             None => {
                 if m.get("webhook_url").is_none() {
-                    errs.push(ConfigError::new(p("webhook_url"), Code::ConfigBadApprover));
+                    ConfigError::push(errs, &p("webhook_url"), Code::ConfigBadApprover);
                 }
                 None
             }
             Some(u) => match url_host(&u) {
                 Err(c) => {
-                    errs.push(ConfigError::new(p("webhook_url"), c));
+                    ConfigError::push(errs, &p("webhook_url"), c);
                     None
                 }
                 Ok(host) => {
                     if !allow_private && is_private_host(&host).unwrap_or(true) {
-                        errs.push(ConfigError::new(p("webhook_url"), Code::ConfigBadApprover));
+                        ConfigError::push(errs, &p("webhook_url"), Code::ConfigBadApprover);
                     }
                     Some(ApproverMode::Webhook {
                         url: u,
@@ -370,13 +362,13 @@ fn approver_from_json(
         },
         "crypto" => {
             if m.contains_key("webhook_url") {
-                errs.push(ConfigError::new(p("webhook_url"), Code::ConfigBadApprover));
+                ConfigError::push(errs, &p("webhook_url"), Code::ConfigBadApprover);
             }
             match secret {
                 Some(s) => Some(ApproverMode::Crypto { secret: s }),
                 None => {
                     if m.get("secret").is_none() {
-                        errs.push(ConfigError::new(p("secret"), Code::ConfigBadApprover));
+                        ConfigError::push(errs, &p("secret"), Code::ConfigBadApprover);
                     }
                     None
                 }
@@ -385,13 +377,13 @@ fn approver_from_json(
         "human" => {
             for k in ["webhook_url", "secret"] {
                 if m.contains_key(k) {
-                    errs.push(ConfigError::new(p(k), Code::ConfigBadApprover));
+                    ConfigError::push(errs, &p(k), Code::ConfigBadApprover);
                 }
             }
             Some(ApproverMode::Human)
         }
         _ => {
-            errs.push(ConfigError::new(p("mode"), Code::ConfigBadApprover));
+            ConfigError::push(errs, &p("mode"), Code::ConfigBadApprover);
             None
         }
     };
