@@ -19,8 +19,8 @@
 //! (layout at [`lexicon`]): each block's first entry whole, with its 6-bit
 //! class symbol, so the block heads stay a binary search over fixed-width
 //! records, the others as (shared prefix length, a 3-bit short class code, the
-//! characters after the prefix); 242,032 bytes for 77,082 entries (blocks of
-//! 32; 2026-12-06), plus a 2,356-byte first-character index. The small table of
+//! characters after the prefix); 275,690 bytes for 84,016 entries (blocks of
+//! 32; 2026-12-07), plus a 2,356-byte first-character index. The small table of
 //! two-word organisations stays separate (fixed-width records). The per-list
 //! tables (`first.bin`…) are written too, for the tests; only the lexicon and
 //! the organisations are linked outside them.

@@ -101,3 +101,38 @@ macro_rules! obj {
         $crate::json_object::object(&mut [$(($k, $crate::json_object::Member::member(&$v))),*])
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    /// `obj!` gives what `json!` gives for every kind of member, by
+    /// reference, with a later member of the same key winning.
+    #[test]
+    fn obj_is_json() {
+        let s = String::from("x");
+        let list = vec![String::from("a"), String::from("b")];
+        let none: Option<&str> = None;
+        let v = obj!(
+            ("s", s),
+            ("str", "y"),
+            ("n", 7u64),
+            ("neg", -3i64),
+            ("b", true),
+            ("none", none),
+            ("some", Some(2u8)),
+            ("list", list),
+            ("nested", obj!(("k", Value::Null))),
+            ("dup", 1),
+            ("dup", 2),
+        );
+        assert_eq!(
+            v,
+            json!({"s": "x", "str": "y", "n": 7, "neg": -3, "b": true, "none": null,
+                   "some": 2, "list": ["a", "b"], "nested": {"k": null}, "dup": 2})
+        );
+        // Taken by reference: still usable here.
+        assert_eq!(s, "x");
+        assert_eq!(list.len(), 2);
+    }
+}

@@ -51,7 +51,9 @@ TOP_SURNAMES = 40000          # of 88,799 Census surnames, by frequency
 WORLD_MIN_SOURCES = 12        # a given name of nomquamgender is kept when this many of its 36 sources list it
 WORLD_RARE_MIN_SOURCES = 9    # ... or this many, when the name is no word of SCOWL's in any case and no place
 WORLD_NOT_SURNAMES = 5000     # ... and it is not among this many most frequent Census surnames
-CITY_MIN_POP = 50000          # GeoNames cities kept ...
+CITY_MIN_POP = 30000          # GeoNames cities kept ...
+CITY_NAME_POP = 50000         # ... named like no given name of any list below this size
+TOWN_NOT_NAME_SOURCES = 4     # ... nor like a name this many of nomquamgender's sources list
 CITY_BIG_POP = 200000         # ... also when named like a person from this size on
 
 # Census first names that are also common English words but are, in payment
@@ -427,11 +429,20 @@ def main():
     for s in geonames("us_states.json").values():
         places.add(ascii_fold(s["name"]))
     names = english_first | set(last)
+    given = set(first) | set(world_first(TOWN_NOT_NAME_SOURCES))
     for c in geonames("cities15000.json").values():
         name = ascii_fold(c["name"])
+        pop = c["population"]
         # A smaller city named like a person (Garcia, Alexandra) is left out:
         # the name reading is the likelier one, and the PERSON rules keep it.
-        if c["population"] >= CITY_BIG_POP or (c["population"] >= CITY_MIN_POP and name not in names):
+        # Below CITY_NAME_POP people that holds for the given names of every
+        # country too, down to those TOWN_NOT_NAME_SOURCES sources list (Sahar,
+        # Jasim, Lebohang, Sarab: a given name far more often than a town's in
+        # payment metadata; 570 of the 7,011 towns of 30,000 to 50,000 people),
+        # and of 4 letters or more (`prepared by Fatima Ozu`: a short town's
+        # name is a surname's as often).
+        if pop >= CITY_BIG_POP or (pop >= CITY_NAME_POP and name not in names) or (
+                pop >= CITY_MIN_POP and name not in names and name not in given and len(name or "") >= 4):
             places.add(name)
             # German names carry their river or region after `am`, `an der`,
             # `im`, `ob der`, `in der` (Frankfurt am Main, Freiburg im

@@ -466,6 +466,11 @@ positives = [
          "collected in Kafr Qasim; collected in Dasht-e Archi; hosted in Google Cloud; switch in Dark Mode; "
          "member in Good Standing",
          [("LOCATION", "Kafr Qasim"), ("LOCATION", "Dasht-e Archi")]),
+    scan("towns of 30,000 people or more are listed; before a person's verb one is a known given name's surname",
+         "collected in Narsipatnam; ships to Knokke Heist; Maria Centar paid the invoice; "
+         "Centar, John owes the balance; Centar, Elif: annual check-up",
+         [("LOCATION", "Narsipatnam"), ("LOCATION", "Knokke Heist"), ("PERSON", "Maria Centar"),
+          ("PERSON", "Centar, John"), ("LOCATION", "Centar")]),
     scan("the weak key for reads a lower-case given name and surname that fill its value; things stay",
          '?for=maria+garcia&amount=3; {"for":"kofi boateng"}; ?for=android+devices; ?for=small+business',
          [("PERSON", "maria+garcia"), ("PERSON", "kofi boateng")]),
