@@ -2691,13 +2691,12 @@ mod tests {
         assert_eq!(found(r#"{"memo":"for tide table"}"#), []);
     }
 
-    /// A given name in a surname's place is read where two unknown words
-    /// would be (see `open_word`), and a pair of currency codes is no name
-    /// (see `currency_pair`).
+    /// A listed town is a known given name's surname before a person's
+    /// verb (see `owned_pair`, `unknown_last_before_first`).
     #[test]
     fn towns_as_surnames_before_a_persons_verb() {
         use EntityType::{Location as L, Person as P};
-        // Centar (North Macedonia, 40,000 people) is a listed town; before
+        // Centar (37,000 people in GeoNames) is a listed town; before
         // a person's verb it is a known given name's surname.
         assert_eq!(
             found("Maria Centar paid the invoice"),
@@ -2713,6 +2712,9 @@ mod tests {
         assert_eq!(found("Centar, Maria: annual check-up"), [(L, "Centar")]);
     }
 
+    /// A given name in a surname's place is read where two unknown words
+    /// would be (see `open_word`), and a pair of currency codes is no name
+    /// (see `currency_pair`).
     #[test]
     fn given_names_as_surnames_and_currency_pairs() {
         use EntityType::Person as P;
