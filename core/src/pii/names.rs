@@ -795,7 +795,7 @@ fn unknown_last_before_first(w: &mut Words<'_>, i: usize) -> bool {
         && w.flags(i) & (FIRST | FIRST_AMB | LAST_WL | STOP) == 0
         && (given || (w.flags(i) | w.flags(i + 1)) == 0 && w.namelike_pair(i, i + 1, ctx))
         && w.cue(i) == 0
-        && (!is_place(w, i, 1) || verb && given)
+        && (!is_place(w, i, 1) || (verb && given))
         && !is_place(w, i + 1, 1)
 }
 
