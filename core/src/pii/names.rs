@@ -4783,4 +4783,59 @@ mod tests {
         );
         assert_eq!(found("Zorvak paid 3 USDC; Zorvak again"), []);
     }
+
+    /// A town no list holds, told by what joins it where its letters read
+    /// as a town's: `-based`, a clause's `branch`, a determiner's `hub`,
+    /// the keys `origin`, `area`, `site`, `collected_in` and an exam
+    /// centre's, a community hall's comma, a venue's brackets, a way
+    /// `between`, a petrol station, a community kitchen, a sports centre,
+    /// a move to a site and a label's `FROM … TO`; an arrow as a key's
+    /// separator. Not English-looking words, a help centre's product or
+    /// people between.
+    #[test]
+    fn towns_told_by_what_joins_them() {
+        use EntityType::{Location as L, Person as P};
+        for t in [
+            "our Kanyosha-based coach",
+            "Kanyosha branch, treatment room 2",
+            "meeting room booked at the Kanyosha hub",
+            "origin: Kanyosha",
+            "/returns/origin/Kanyosha",
+            "exam centre: Kanyosha",
+            "?exam_centre=Kanyosha",
+            "venue: community hall, Kanyosha",
+            "clinic (Kanyosha) confirmed the referral",
+            "shuttle between Kanyosha and the stadium",
+            "parcel locker at the Kanyosha petrol station",
+            "Kanyosha community kitchen appeal",
+            r#"{"listing":{"area":"Kanyosha"}}"#,
+            r#"{"locker":{"site":"Kanyosha"}}"#,
+            "?collected_in=Kanyosha",
+            "class location → Kanyosha",
+            "moving the membership from Kanyosha to the downtown branch",
+            "label: FROM Kanyosha TO central returns",
+        ] {
+            assert_eq!(found(t), [(L, "Kanyosha")], "{t}");
+        }
+        assert_eq!(
+            found("physio at the sports centre near Rehab"),
+            [(L, "Rehab")]
+        );
+        for t in [
+            "our Rust-based agent",
+            "origin: Organic",
+            "the Focus hub",
+            "Develop branch, merged",
+            "help center in Zendesk",
+            "split between Anne and Bob",
+            "status → Paid",
+        ] {
+            assert_eq!(found(t), [], "{t}");
+        }
+        assert_eq!(
+            found("forwarded from Anne to the finance office"),
+            [(P, "Anne")]
+        );
+        assert_eq!(found("payee → Zorvak Telmiri"), [(P, "Zorvak Telmiri")]);
+    }
 }

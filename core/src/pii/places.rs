@@ -364,8 +364,9 @@ pub(crate) const PLACE_NAMES: &str = "place city town village locality region lo
 /// `/locations/Kampot/`, `venue: Kampot`, `place=Kampot`, `/per-diem/Kaïs/`,
 /// `/offsites/Kaïs/agenda`, Cloudflare's
 /// `cf-ipcity: Kampot`), as a camelCase key's last hump too
-/// (`"currentLocation":`); not `origin`
-/// (`origin: Organic`), `store`, `stores` or `shop`, whose names are brands
+/// (`"currentLocation":`); not `origin`, `area` or `site` (`origin:
+/// Organic`; their values are read by their letters, see `told_after`),
+/// `store`, `stores` or `shop`, whose names are brands
 /// as often
 /// (`/stores/Apple/hours`), nor `branch` (`branch: Develop`), nor before
 /// `of` (`the office of Dr. Berg`), nor [`WEATHER`] as a key (`forecast:
@@ -438,14 +439,16 @@ const STAYS: &str = "staying stayed layover stopover";
 /// `?flat_in=Luruaco`, `farms around Kampot`, `/farms-around/Kampot/`,
 /// `the animal shelter in Zintan`, `food pantry in Kampot`,
 /// `dinner in Ouidah`, `HQ in Kribaso`, `roasted in Kampot`, `a guesthouse in
-/// Aïn Taya`; not `made`, `built`, `printed` or `issued`: `made in Rust`,
+/// Aïn Taya`, `the church hall in Dura`; not `made`, `built`, `printed` or
+/// `issued`: `made in Rust`,
 /// `invoice issued in Stripe`), and whose `branch` is a place key (`clinic
 /// branch: Kaliganj`); and relief, given where it is needed (`flood relief
 /// in Sakhipur`). Not in [`TRAVEL`]: their `from` and
 /// `to` lead to people and dates as often (`a note from school`, `wedding to
 /// Anne`). Not warehouses (`warehouse in Snowflake` is a data warehouse),
 /// `gym` or `marathon` (`marathon in Strava`), nor `store` and `shop` without
-/// a determiner (see [`SITES`]).
+/// a determiner (see [`SITES`]), nor a centre of no kind that stands in a
+/// town (see [`centre`]).
 const VENUES: &str = "venue venues wedding school schools clinic clinics hospital college \
                       campus flat flats relief farm farms market markets restaurant cafe \
                       church mosque temple stadium museum orchard vineyard ranch \
@@ -454,7 +457,20 @@ const VENUES: &str = "venue venues wedding school schools clinic clinics hospita
                       kiosk hq headquarters grown brewed roasted manufactured handmade harvested \
                       woven distilled crafted handwoven handcrafted knitted guesthouse guesthouses \
                       motel motels resort resorts lodge lodges inn offsite offsites shelter \
-                      shelters pantry pantries";
+                      shelters pantry pantries hall halls";
+
+/// True when word `k` is a centre of a kind that stands in a town (`the
+/// sports centre near Kitim`, `a test centre in Jawa`); not a help or
+/// admin centre (`help center in Zendesk`).
+fn centre(w: &Words<'_>, k: usize) -> bool {
+    k > 0
+        && w.is(k, "centre center centres centers")
+        && w.spaced_lower(k)
+        && w.is(
+            k - 1,
+            "sports community leisure health medical shopping garden fitness test exam call data",
+        )
+}
 
 /// What may come before a site noun.
 const DETERMINERS: &str = "the a an our your their my pickup dropoff collection field head meeting";
@@ -484,7 +500,11 @@ fn unlisted_place(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usi
     if last == i && (x.e - x.s < 3 || w.is(i, TIMES)) {
         return None;
     }
-    if place_cue(w, i) == 0 && !site_after(w, i, last) && !in_unlisted_town(w, i, last) {
+    if place_cue(w, i) == 0
+        && !site_after(w, i, last)
+        && !in_unlisted_town(w, i, last)
+        && !told_after(w, i, last)
+    {
         return None;
     }
     // An organisation word or a site noun ends no place name (`ships to
@@ -540,6 +560,16 @@ fn in_unlisted_town(w: &mut Words<'_>, i: usize, last: usize) -> bool {
     if !(after_in(w, i) || around) {
         return false;
     }
+    town_letters(w, i, last)
+}
+
+/// True when the run of title-case words `i..=last` reads as a town no list
+/// holds by its letters: one word no list knows whose letters read strongly
+/// as a name's (at least [`IN_TOWN_MIN`]), or two or more whose first two
+/// read as a name's where they stand alone (`namelike::Context::Bounded`)
+/// and none of which is a stop word, a word-like name or an ambiguous place
+/// (see [`in_unlisted_town`], [`told_after`]).
+fn town_letters(w: &mut Words<'_>, i: usize, last: usize) -> bool {
     if w.flags(i) == 0 && w.namelike_word(i).is_some_and(|s| s >= IN_TOWN_MIN) {
         return true;
     }
@@ -549,6 +579,77 @@ fn in_unlisted_town(w: &mut Words<'_>, i: usize, last: usize) -> bool {
     k > i
         && (i..=last).all(|k| w.flags(k) & (STOP | FIRST_AMB | LAST_WL | PLACE_AMB) == 0)
         && w.namelike_pair(i, k, Context::Bounded)
+}
+
+/// True when the run `i..=last`, whose letters read as a town's
+/// ([`town_letters`]: English-looking words and most brands stay out), is
+/// told a place by what joins it:
+/// * `-based` after it (`our Shahba-based coach`; not `Rust-based`);
+/// * `branch` after it where it opens a clause (`Idhna branch, treatment
+///   room 2`; after a determiner see [`site_after`]; not `Develop branch`);
+/// * `hub` after it and a determiner before it (`the Tibnah hub`; not `the
+///   Focus hub`);
+/// * the keys `origin`, `area`, `site` and `collected_in` before it
+///   (`origin: Peshkopi`, `/returns/origin/Emba`, `{"area": "Mizdah"}`,
+///   `?collected_in=Pocora`; not `origin: Organic`);
+/// * a community's kitchen, centre or hall after it, or a petrol station
+///   after it and a determiner before it (`Susah community kitchen`, `the
+///   Daryanah petrol station`);
+/// * a venue's brackets (`clinic (Jindayris) confirmed`);
+/// * `from` it `to` a site (`moving the membership from Subaykhan to the
+///   downtown branch`), or a label's `FROM` it `TO` in capitals (`label:
+///   FROM Maharda TO central returns`).
+fn told_after(w: &mut Words<'_>, i: usize, last: usize) -> bool {
+    let Some(x) = w.w.get(i).copied() else {
+        return false;
+    };
+    let based =
+        w.w.get(last + 1)
+            .is_some_and(|y| y.gap == Gap::Join(b'-') && y.shape == Shape::Lower)
+            && w.is(last + 1, "based");
+    let branch = x.gap == Gap::Break
+        && w.spaced_lower(last + 1)
+        && w.is(last + 1, "branch")
+        && matches!(w.after(last + 1), 0 | b',' | b';');
+    let hub = i > 0
+        && x.gap == Gap::Space
+        && w.is(i - 1, "the our")
+        && w.spaced_lower(last + 1)
+        && w.is(last + 1, "hub");
+    let keyed = i > 0
+        && x.gap == Gap::Key
+        && (w.is(i - 1, "origin area site")
+            || (i > 1 && w.is(i - 1, "in") && w.is(i - 2, "collected")));
+    let sited = w.spaced_lower(last + 1)
+        && w.spaced_lower(last + 2)
+        && ((w.is(last + 1, "community")
+            && w.is(last + 2, "kitchen centre center hall garden pantry fridge"))
+            || (i > 0
+                && w.is(i - 1, "the our")
+                && w.is(last + 1, "petrol gas fuel")
+                && w.is(last + 2, "station")));
+    let bracketed = i > 0
+        && x.s >= 2
+        && w.b.get(x.s - 2..x.s) == Some(b" (".as_slice())
+        && w.w
+            .get(i - 1)
+            .is_some_and(|p| p.e == x.s - 2 && p.shape == Shape::Lower)
+        && w.is(i - 1, VENUES)
+        && w.after(last) == b')';
+    // `moving the membership from Subaykhan to the downtown branch`: from a
+    // town to a site; `label: FROM Maharda TO central returns`: a label's
+    // route in capitals.
+    let from = i > 0 && x.gap == Gap::Space && w.is(i - 1, "from") && w.is(last + 1, "to");
+    let moved = from
+        && w.spaced_lower(last + 1)
+        && w.spaced_lower(last + 2)
+        && w.is(last + 2, "the our")
+        && (last + 3..last + 5).any(|k| w.spaced_lower(k) && w.is(k, SITES_AFTER));
+    let routed = from
+        && w.w.get(i - 1).is_some_and(|p| p.shape == Shape::Upper)
+        && w.w.get(last + 1).is_some_and(|t| t.shape == Shape::Upper);
+    (based || branch || hub || keyed || sited || bracketed || moved || routed)
+        && town_letters(w, i, last)
 }
 
 /// True when word `i` follows a spaced `in` that no verb of software or
@@ -762,14 +863,17 @@ fn place_cue_uncached(w: &mut Words<'_>, i: usize) -> u8 {
                 .is_some_and(|h| super::hit::is_among(h, PLACE_NAMES))
             || (i > 1
                 && ((w.is(i - 1, "branch") && w.is(i - 2, VENUES))
+                    || (w.is(i - 1, "centre center") && w.is(i - 2, "exam test testing"))
                     || (w.is(i - 1, "end start") && w.is(i - 2, LEGS)))));
     let born = i >= 3
         && matches!(x.gap, Gap::Key | Gap::Break)
         && w.is(i - 1, "birth origin")
         && w.is(i - 2, "of")
         && w.is(i - 3, "place city town country region");
-    let listed =
-        i > 1 && x.gap == Gap::Comma && w.is(i - 1, SITES_AFTER) && w.is(i - 2, DETERMINERS);
+    let listed = i > 1
+        && x.gap == Gap::Comma
+        && ((w.is(i - 1, SITES_AFTER) && w.is(i - 2, DETERMINERS))
+            || (w.is(i - 1, "hall") && w.is(i - 2, "community village church parish town")));
     // `the village of Sauwerd`
     let of = i > 1
         && w.spaced_after(i, "of")
@@ -904,11 +1008,16 @@ fn place_cue_uncached(w: &mut Words<'_>, i: usize) -> u8 {
             && w.is(i - 2, "off up")
             && w.is(i - 3, "drop pick dropped picked")
     };
+    // `shuttle between Nubl and the stadium`: a way between places (not
+    // `split between Anne and Bob`).
+    let between = w.is(i - 1, "between")
+        && (w.is(i - 2, TRAVEL) || w.is(i - 2, CARRIERS) || w.is(i - 2, ROUTES));
     let sited = w.is(i - 1, "in near around outside")
         && (w.is(i - 2, TRAVEL)
             || (w.is(i - 1, "around near") && w.is(i - 2, WALKS))
             || (w.is(i - 1, "outside") && w.is(i - 2, "applies apply applied"))
             || w.is(i - 2, VENUES)
+            || centre(w, i - 2)
             || particle(w)
             || site(w, i - 2)
             || (i > 2 && w.is(i - 2, "is are") && (site(w, i - 3) || w.is(i - 3, VENUES)))
@@ -932,7 +1041,7 @@ fn place_cue_uncached(w: &mut Words<'_>, i: usize) -> u8 {
             || (i > 2 && w.is(i - 2, "rate rates") && w.is(i - 3, "diem"))))
         || (w.is(i - 1, "in") && (w.is(i - 2, WEATHER_IN) || told_pair(w, i - 2)));
     let stay = w.is(i - 1, "at") && w.is(i - 2, STAYS);
-    if sited || weather || stay {
+    if sited || weather || stay || between {
         SURE
     } else {
         0
