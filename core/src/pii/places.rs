@@ -468,7 +468,7 @@ fn centre(w: &Words<'_>, k: usize) -> bool {
         && w.spaced_lower(k)
         && w.is(
             k - 1,
-            "sports community leisure health medical shopping garden fitness test exam call data",
+            "sports community leisure health medical shopping fitness test exam call data",
         )
 }
 
@@ -623,7 +623,7 @@ fn told_after(w: &mut Words<'_>, i: usize, last: usize) -> bool {
     let sited = w.spaced_lower(last + 1)
         && w.spaced_lower(last + 2)
         && ((w.is(last + 1, "community")
-            && w.is(last + 2, "kitchen centre center hall garden pantry fridge"))
+            && w.is(last + 2, "kitchen centre center hall pantry fridge"))
             || (i > 0
                 && w.is(i - 1, "the our")
                 && w.is(last + 1, "petrol gas fuel")
