@@ -472,13 +472,13 @@ positives = [
          [("LOCATION", "Narsipatnam"), ("LOCATION", "Knokke Heist"), ("PERSON", "Maria Centar"),
           ("PERSON", "Centar, John"), ("LOCATION", "Centar")]),
     scan("a town no list holds is told by what joins it when its letters read as a town's: -based, hub, "
-         "origin, a venue's brackets, a way between, a petrol station, FROM .. TO, an arrow's key",
+         "origin, a venue's brackets, a way between, a petrol station, FROM .. TO",
          "our Kanyosha-based coach; the Kanyosha hub; origin: Kanyosha; clinic (Kanyosha) confirmed; "
          "shuttle between Kanyosha and the stadium; at the Kanyosha petrol station; "
-         "label: FROM Kanyosha TO central returns; class location → Kanyosha; our Rust-based agent; "
-         "the Focus hub; origin: Organic; help center in Zendesk; split between Anne and Bob",
+         "label: FROM Kanyosha TO central returns; our Rust-based agent; "
+         "the Focus hub; origin: Organic; split between Anne and Bob",
          [("LOCATION", "Kanyosha"), ("LOCATION", "Kanyosha"), ("LOCATION", "Kanyosha"), ("LOCATION", "Kanyosha"),
-          ("LOCATION", "Kanyosha"), ("LOCATION", "Kanyosha"), ("LOCATION", "Kanyosha"), ("LOCATION", "Kanyosha")]),
+          ("LOCATION", "Kanyosha"), ("LOCATION", "Kanyosha"), ("LOCATION", "Kanyosha")]),
     scan("the weak key for reads a lower-case given name and surname that fill its value; things stay",
          '?for=maria+garcia&amount=3; {"for":"kofi boateng"}; ?for=android+devices; ?for=small+business',
          [("PERSON", "maria+garcia"), ("PERSON", "kofi boateng")]),

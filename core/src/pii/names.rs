@@ -4788,10 +4788,9 @@ mod tests {
     /// as a town's: `-based`, a clause's `branch`, a determiner's `hub`,
     /// the keys `origin`, `area`, `site`, `collected_in` and an exam
     /// centre's, a community hall's comma, a venue's brackets, a way
-    /// `between`, a petrol station, a community kitchen, a sports centre,
-    /// a move to a site and a label's `FROM … TO`; an arrow as a key's
-    /// separator. Not English-looking words, a help centre's product or
-    /// people between.
+    /// `between`, a petrol station, a community kitchen, a move to a site
+    /// and a label's `FROM … TO`. Not English-looking words or people
+    /// between.
     #[test]
     fn towns_told_by_what_joins_them() {
         use EntityType::{Location as L, Person as P};
@@ -4811,24 +4810,17 @@ mod tests {
             r#"{"listing":{"area":"Kanyosha"}}"#,
             r#"{"locker":{"site":"Kanyosha"}}"#,
             "?collected_in=Kanyosha",
-            "class location → Kanyosha",
             "moving the membership from Kanyosha to the downtown branch",
             "label: FROM Kanyosha TO central returns",
         ] {
             assert_eq!(found(t), [(L, "Kanyosha")], "{t}");
         }
-        assert_eq!(
-            found("physio at the sports centre near Rehab"),
-            [(L, "Rehab")]
-        );
         for t in [
             "our Rust-based agent",
             "origin: Organic",
             "the Focus hub",
             "Develop branch, merged",
-            "help center in Zendesk",
             "split between Anne and Bob",
-            "status → Paid",
         ] {
             assert_eq!(found(t), [], "{t}");
         }
@@ -4836,6 +4828,5 @@ mod tests {
             found("forwarded from Anne to the finance office"),
             [(P, "Anne")]
         );
-        assert_eq!(found("payee → Zorvak Telmiri"), [(P, "Zorvak Telmiri")]);
     }
 }

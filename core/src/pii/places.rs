@@ -439,16 +439,14 @@ const STAYS: &str = "staying stayed layover stopover";
 /// `?flat_in=Luruaco`, `farms around Kampot`, `/farms-around/Kampot/`,
 /// `the animal shelter in Zintan`, `food pantry in Kampot`,
 /// `dinner in Ouidah`, `HQ in Kribaso`, `roasted in Kampot`, `a guesthouse in
-/// Aïn Taya`, `the church hall in Dura`; not `made`, `built`, `printed` or
-/// `issued`: `made in Rust`,
+/// Aïn Taya`; not `made`, `built`, `printed` or `issued`: `made in Rust`,
 /// `invoice issued in Stripe`), and whose `branch` is a place key (`clinic
 /// branch: Kaliganj`); and relief, given where it is needed (`flood relief
 /// in Sakhipur`). Not in [`TRAVEL`]: their `from` and
 /// `to` lead to people and dates as often (`a note from school`, `wedding to
 /// Anne`). Not warehouses (`warehouse in Snowflake` is a data warehouse),
 /// `gym` or `marathon` (`marathon in Strava`), nor `store` and `shop` without
-/// a determiner (see [`SITES`]), nor a centre of no kind that stands in a
-/// town (see [`centre`]).
+/// a determiner (see [`SITES`]).
 const VENUES: &str = "venue venues wedding school schools clinic clinics hospital college \
                       campus flat flats relief farm farms market markets restaurant cafe \
                       church mosque temple stadium museum orchard vineyard ranch \
@@ -457,20 +455,7 @@ const VENUES: &str = "venue venues wedding school schools clinic clinics hospita
                       kiosk hq headquarters grown brewed roasted manufactured handmade harvested \
                       woven distilled crafted handwoven handcrafted knitted guesthouse guesthouses \
                       motel motels resort resorts lodge lodges inn offsite offsites shelter \
-                      shelters pantry pantries hall halls";
-
-/// True when word `k` is a centre of a kind that stands in a town (`the
-/// sports centre near Kitim`, `a test centre in Jawa`); not a help or
-/// admin centre (`help center in Zendesk`).
-fn centre(w: &Words<'_>, k: usize) -> bool {
-    k > 0
-        && w.is(k, "centre center centres centers")
-        && w.spaced_lower(k)
-        && w.is(
-            k - 1,
-            "sports community leisure health medical shopping fitness test exam call data",
-        )
-}
+                      shelters pantry pantries";
 
 /// What may come before a site noun.
 const DETERMINERS: &str = "the a an our your their my pickup dropoff collection field head meeting";
@@ -589,9 +574,13 @@ fn town_letters(w: &mut Words<'_>, i: usize, last: usize) -> bool {
 ///   room 2`; after a determiner see [`site_after`]; not `Develop branch`);
 /// * `hub` after it and a determiner before it (`the Tibnah hub`; not `the
 ///   Focus hub`);
-/// * the keys `origin`, `area`, `site` and `collected_in` before it
-///   (`origin: Peshkopi`, `/returns/origin/Emba`, `{"area": "Mizdah"}`,
-///   `?collected_in=Pocora`; not `origin: Organic`);
+/// * the keys `origin`, `area`, `site`, `collected_in` and an exam or test
+///   centre's before it (`origin: Peshkopi`, `/returns/origin/Emba`,
+///   `{"area": "Mizdah"}`, `?collected_in=Pocora`, `exam centre: Kharja`;
+///   not `origin: Organic`);
+/// * a community hall's comma or a way's `between` before it (`community
+///   hall, Salfit`, `shuttle between Nubl and the stadium`; not `split
+///   between Anne and Bob`);
 /// * a community's kitchen, centre or hall after it, or a petrol station
 ///   after it and a determiner before it (`Susah community kitchen`, `the
 ///   Daryanah petrol station`);
@@ -619,7 +608,19 @@ fn told_after(w: &mut Words<'_>, i: usize, last: usize) -> bool {
     let keyed = i > 0
         && x.gap == Gap::Key
         && (w.is(i - 1, "origin area site")
-            || (i > 1 && w.is(i - 1, "in") && w.is(i - 2, "collected")));
+            || (i > 1 && w.is(i - 1, "in") && w.is(i - 2, "collected"))
+            || (i > 1 && w.is(i - 1, "centre center") && w.is(i - 2, "exam test testing")));
+    // `community hall, Salfit`; `shuttle between Nubl and the stadium` (not
+    // `split between Anne and Bob`).
+    let hall = i > 1
+        && x.gap == Gap::Comma
+        && w.is(i - 1, "hall")
+        && w.is(i - 2, "community village church parish town");
+    let between = i > 1
+        && x.gap == Gap::Space
+        && w.spaced_lower(i - 1)
+        && w.is(i - 1, "between")
+        && (w.is(i - 2, TRAVEL) || w.is(i - 2, CARRIERS) || w.is(i - 2, ROUTES));
     let sited = w.spaced_lower(last + 1)
         && w.spaced_lower(last + 2)
         && ((w.is(last + 1, "community")
@@ -648,7 +649,7 @@ fn told_after(w: &mut Words<'_>, i: usize, last: usize) -> bool {
     let routed = from
         && w.w.get(i - 1).is_some_and(|p| p.shape == Shape::Upper)
         && w.w.get(last + 1).is_some_and(|t| t.shape == Shape::Upper);
-    (based || branch || hub || keyed || sited || bracketed || moved || routed)
+    (based || branch || hub || keyed || hall || between || sited || bracketed || moved || routed)
         && town_letters(w, i, last)
 }
 
@@ -863,17 +864,14 @@ fn place_cue_uncached(w: &mut Words<'_>, i: usize) -> u8 {
                 .is_some_and(|h| super::hit::is_among(h, PLACE_NAMES))
             || (i > 1
                 && ((w.is(i - 1, "branch") && w.is(i - 2, VENUES))
-                    || (w.is(i - 1, "centre center") && w.is(i - 2, "exam test testing"))
                     || (w.is(i - 1, "end start") && w.is(i - 2, LEGS)))));
     let born = i >= 3
         && matches!(x.gap, Gap::Key | Gap::Break)
         && w.is(i - 1, "birth origin")
         && w.is(i - 2, "of")
         && w.is(i - 3, "place city town country region");
-    let listed = i > 1
-        && x.gap == Gap::Comma
-        && ((w.is(i - 1, SITES_AFTER) && w.is(i - 2, DETERMINERS))
-            || (w.is(i - 1, "hall") && w.is(i - 2, "community village church parish town")));
+    let listed =
+        i > 1 && x.gap == Gap::Comma && w.is(i - 1, SITES_AFTER) && w.is(i - 2, DETERMINERS);
     // `the village of Sauwerd`
     let of = i > 1
         && w.spaced_after(i, "of")
@@ -1008,16 +1006,11 @@ fn place_cue_uncached(w: &mut Words<'_>, i: usize) -> u8 {
             && w.is(i - 2, "off up")
             && w.is(i - 3, "drop pick dropped picked")
     };
-    // `shuttle between Nubl and the stadium`: a way between places (not
-    // `split between Anne and Bob`).
-    let between = w.is(i - 1, "between")
-        && (w.is(i - 2, TRAVEL) || w.is(i - 2, CARRIERS) || w.is(i - 2, ROUTES));
     let sited = w.is(i - 1, "in near around outside")
         && (w.is(i - 2, TRAVEL)
             || (w.is(i - 1, "around near") && w.is(i - 2, WALKS))
             || (w.is(i - 1, "outside") && w.is(i - 2, "applies apply applied"))
             || w.is(i - 2, VENUES)
-            || centre(w, i - 2)
             || particle(w)
             || site(w, i - 2)
             || (i > 2 && w.is(i - 2, "is are") && (site(w, i - 3) || w.is(i - 3, VENUES)))
@@ -1041,7 +1034,7 @@ fn place_cue_uncached(w: &mut Words<'_>, i: usize) -> u8 {
             || (i > 2 && w.is(i - 2, "rate rates") && w.is(i - 3, "diem"))))
         || (w.is(i - 1, "in") && (w.is(i - 2, WEATHER_IN) || told_pair(w, i - 2)));
     let stay = w.is(i - 1, "at") && w.is(i - 2, STAYS);
-    if sited || weather || stay || between {
+    if sited || weather || stay {
         SURE
     } else {
         0

@@ -38,8 +38,7 @@ pub(crate) enum Gap {
     /// `. ` after an initial or a title (`Dr. `).
     DotSpace,
     /// `=`, `:`, `: `, `/`, `="`, a JSON key's `":"` or `":["` (its list's first
-    /// value), a spaced arrow ` → ` (`class location → Hajin`) and similar
-    /// key/value or path joints.
+    /// value) and similar key/value or path joints.
     Key,
     /// Anything else (or the text's edge).
     Break,
@@ -245,8 +244,7 @@ fn gap(g: &[u8]) -> Gap {
         | [b'"', b':', b'"']
         | [b'"', b':', b' ', b'"']
         | [b'"', b':', b'[', b'"']
-        | [b'"', b':', b' ', b'[', b'"']
-        | [b' ', 0xE2, 0x86, 0x92, b' '] => Gap::Key,
+        | [b'"', b':', b' ', b'[', b'"'] => Gap::Key,
         _ if g.len() <= 3 && g.iter().all(|&c| c == b' ' || c == b'\t') => Gap::Space,
         _ => Gap::Break,
     }
