@@ -1067,18 +1067,32 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
             return None;
         }
         let g = w.flags(i + 2);
-        let clause_end = matches!(w.after(i + 2), 0 | b'.' | b',' | b';' | b')' | b'"');
+        // A hyphenated second surname joins a pair no list knows
+        // (`emergency contact entela delos-reyes`; a known pair's is joined
+        // after the scan).
+        let end = if w
+            .w
+            .get(i + 3)
+            .is_some_and(|z| z.gap == Gap::Join(b'-') && z.shape == Shape::Lower)
+            && w.flags(i + 3) & STOP == 0
+        {
+            i + 3
+        } else {
+            i + 2
+        };
+        let ends = |k: usize| matches!(w.after(k), 0 | b'.' | b',' | b';' | b')' | b'"');
+        let clause_end = ends(i + 2);
         // Neither word known: both read as names by their letters, and the
         // clause ends or a linking word follows (`asked by avanti jayraman
         // on slack`, `entered as keabetswe huamani`; see [`LINKERS`]).
         if open_word(f)
             && open_word(g)
-            && (clause_end || pair_linker(w, i + 3))
+            && (ends(end) || pair_linker(w, end + 1))
             && w.cue(i + 2) == 0
             && w.namelike_pair(i + 1, i + 2, if strong { Cued } else { Bounded })
         {
-            out.push(hit(w, i + 1, i + 2, EntityType::Person, 600)?);
-            return Some(i + 3);
+            out.push(hit(w, i + 1, end, EntityType::Person, 600)?);
+            return Some(end + 1);
         }
         if g & LAST == 0 || g & STOP != 0 || w.after(i + 2).is_ascii_digit() {
             return None;
@@ -2393,6 +2407,12 @@ mod tests {
             [(P, "kian esposito")]
         );
         assert_eq!(found("priced for gpu hours"), []);
+        // A hyphenated second surname joins a lower-case pair no list knows.
+        assert_eq!(
+            found("emergency contact entela delos-reyes"),
+            [(P, "entela delos-reyes")]
+        );
+        assert_eq!(found("for john smith-style hats"), [(P, "john smith")]);
         assert_eq!(found("Member Services portal"), []);
         assert_eq!(found("user=mailto:grace@example.com"), []);
         assert_eq!(found("owner=did:key:z6MkhaXg"), []);
