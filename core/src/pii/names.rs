@@ -1068,8 +1068,8 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         }
         let g = w.flags(i + 2);
         // A hyphenated second surname joins a pair no list knows
-        // (`emergency contact entela delos-reyes`; a known pair's is joined
-        // after the scan).
+        // (`emergency contact entela delos-reyes`; a known pair keeps its
+        // own already: `for reza perez-sola`).
         let end = if w
             .w
             .get(i + 3)

@@ -365,7 +365,7 @@ pub(crate) const PLACE_NAMES: &str = "place city town village locality region lo
 /// `/offsites/Kaïs/agenda`, Cloudflare's
 /// `cf-ipcity: Kampot`), as a camelCase key's last hump too
 /// (`"currentLocation":`); not `origin`, `area` or `site` (`origin:
-/// Organic`; their values are read by their letters, see `told_after`),
+/// Organic`; their values are read by their letters, see [`told_after`]),
 /// `store`, `stores` or `shop`, whose names are brands
 /// as often
 /// (`/stores/Apple/hours`), nor `branch` (`branch: Develop`), nor before
@@ -592,65 +592,58 @@ fn told_after(w: &mut Words<'_>, i: usize, last: usize) -> bool {
     let Some(x) = w.w.get(i).copied() else {
         return false;
     };
-    let based =
-        w.w.get(last + 1)
-            .is_some_and(|y| y.gap == Gap::Join(b'-') && y.shape == Shape::Lower)
-            && w.is(last + 1, "based");
-    let branch = x.gap == Gap::Break
-        && w.spaced_lower(last + 1)
-        && w.is(last + 1, "branch")
-        && matches!(w.after(last + 1), 0 | b',' | b';');
-    let hub = i > 0
-        && x.gap == Gap::Space
-        && w.is(i - 1, "the our")
-        && w.spaced_lower(last + 1)
-        && w.is(last + 1, "hub");
-    let keyed = i > 0
-        && x.gap == Gap::Key
-        && (w.is(i - 1, "origin area site")
-            || (i > 1 && w.is(i - 1, "in") && w.is(i - 2, "collected"))
-            || (i > 1 && w.is(i - 1, "centre center") && w.is(i - 2, "exam test testing")));
-    // `community hall, Salfit`; `shuttle between Nubl and the stadium` (not
-    // `split between Anne and Bob`).
-    let hall = i > 1
-        && x.gap == Gap::Comma
-        && w.is(i - 1, "hall")
-        && w.is(i - 2, "community village church parish town");
-    let between = i > 1
-        && x.gap == Gap::Space
-        && w.spaced_lower(i - 1)
-        && w.is(i - 1, "between")
-        && (w.is(i - 2, TRAVEL) || w.is(i - 2, CARRIERS) || w.is(i - 2, ROUTES));
-    let sited = w.spaced_lower(last + 1)
-        && w.spaced_lower(last + 2)
-        && ((w.is(last + 1, "community")
-            && w.is(last + 2, "kitchen centre center hall pantry fridge"))
-            || (i > 0
-                && w.is(i - 1, "the our")
-                && w.is(last + 1, "petrol gas fuel")
-                && w.is(last + 2, "station")));
-    let bracketed = i > 0
-        && x.s >= 2
-        && w.b.get(x.s - 2..x.s) == Some(b" (".as_slice())
-        && w.w
-            .get(i - 1)
-            .is_some_and(|p| p.e == x.s - 2 && p.shape == Shape::Lower)
-        && w.is(i - 1, VENUES)
-        && w.after(last) == b')';
-    // `moving the membership from Subaykhan to the downtown branch`: from a
-    // town to a site; `label: FROM Maharda TO central returns`: a label's
-    // route in capitals.
-    let from = i > 0 && x.gap == Gap::Space && w.is(i - 1, "from") && w.is(last + 1, "to");
-    let moved = from
-        && w.spaced_lower(last + 1)
-        && w.spaced_lower(last + 2)
-        && w.is(last + 2, "the our")
-        && (last + 3..last + 5).any(|k| w.spaced_lower(k) && w.is(k, SITES_AFTER));
-    let routed = from
-        && w.w.get(i - 1).is_some_and(|p| p.shape == Shape::Upper)
-        && w.w.get(last + 1).is_some_and(|t| t.shape == Shape::Upper);
-    (based || branch || hub || keyed || hall || between || sited || bracketed || moved || routed)
-        && town_letters(w, i, last)
+    let after = |w: &Words<'_>, k: usize, list: &str| w.spaced_lower(k) && w.is(k, list);
+    // Each reading is tried only until one holds; the letters last.
+    let told = (w.w.get(last + 1)
+        .is_some_and(|y| y.gap == Gap::Join(b'-') && y.shape == Shape::Lower)
+        && w.is(last + 1, "based"))
+        || (x.gap == Gap::Break
+            && after(w, last + 1, "branch")
+            && matches!(w.after(last + 1), 0 | b',' | b';'))
+        || (after(w, last + 1, "community")
+            && after(w, last + 2, "kitchen centre center hall pantry fridge"))
+        || (i > 0
+            && x.gap == Gap::Space
+            && w.is(i - 1, "the our")
+            && (after(w, last + 1, "hub")
+                || (after(w, last + 1, "petrol gas fuel") && after(w, last + 2, "station"))))
+        || (i > 0
+            && x.gap == Gap::Key
+            && (w.is(i - 1, "origin area site")
+                || (i > 1 && w.is(i - 1, "in") && w.is(i - 2, "collected"))
+                || (i > 1 && w.is(i - 1, "centre center") && w.is(i - 2, "exam test testing"))))
+        // `community hall, Salfit`
+        || (i > 1
+            && x.gap == Gap::Comma
+            && w.is(i - 1, "hall")
+            && w.is(i - 2, "community village church parish town"))
+        // `shuttle between Nubl and the stadium` (not `split between Anne
+        // and Bob`)
+        || (i > 1
+            && x.gap == Gap::Space
+            && after(w, i - 1, "between")
+            && (w.is(i - 2, TRAVEL) || w.is(i - 2, CARRIERS) || w.is(i - 2, ROUTES)))
+        // `clinic (Jindayris) confirmed`
+        || (i > 0
+            && x.s >= 2
+            && w.b.get(x.s - 2..x.s) == Some(b" (".as_slice())
+            && w.w
+                .get(i - 1)
+                .is_some_and(|p| p.e == x.s - 2 && p.shape == Shape::Lower)
+            && w.is(i - 1, VENUES)
+            && w.after(last) == b')')
+        // `from Subaykhan to the downtown branch`: from a town to a site;
+        // `FROM Maharda TO central returns`: a label's route in capitals.
+        || (i > 0
+            && x.gap == Gap::Space
+            && w.is(i - 1, "from")
+            && w.is(last + 1, "to")
+            && ((after(w, last + 1, "to")
+                && after(w, last + 2, "the our")
+                && (last + 3..last + 5).any(|k| after(w, k, SITES_AFTER)))
+                || (w.w.get(i - 1).is_some_and(|p| p.shape == Shape::Upper)
+                    && w.w.get(last + 1).is_some_and(|t| t.shape == Shape::Upper))));
+    told && town_letters(w, i, last)
 }
 
 /// True when word `i` follows a spaced `in` that no verb of software or
