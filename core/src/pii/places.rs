@@ -592,21 +592,22 @@ fn told_after(w: &mut Words<'_>, i: usize, last: usize) -> bool {
     let Some(x) = w.w.get(i).copied() else {
         return false;
     };
-    let after = |w: &Words<'_>, k: usize, list: &str| w.spaced_lower(k) && w.is(k, list);
+    // Word `k`, lower case after a space, is one of `list`.
+    let spaced = |w: &Words<'_>, k: usize, list: &str| w.spaced_lower(k) && w.is(k, list);
     // Each reading is tried only until one holds; the letters last.
     let told = (w.w.get(last + 1)
         .is_some_and(|y| y.gap == Gap::Join(b'-') && y.shape == Shape::Lower)
         && w.is(last + 1, "based"))
         || (x.gap == Gap::Break
-            && after(w, last + 1, "branch")
+            && spaced(w, last + 1, "branch")
             && matches!(w.after(last + 1), 0 | b',' | b';'))
-        || (after(w, last + 1, "community")
-            && after(w, last + 2, "kitchen centre center hall pantry fridge"))
+        || (spaced(w, last + 1, "community")
+            && spaced(w, last + 2, "kitchen centre center hall pantry fridge"))
         || (i > 0
             && x.gap == Gap::Space
             && w.is(i - 1, "the our")
-            && (after(w, last + 1, "hub")
-                || (after(w, last + 1, "petrol gas fuel") && after(w, last + 2, "station"))))
+            && (spaced(w, last + 1, "hub")
+                || (spaced(w, last + 1, "petrol gas fuel") && spaced(w, last + 2, "station"))))
         || (i > 0
             && x.gap == Gap::Key
             && (w.is(i - 1, "origin area site")
@@ -621,7 +622,7 @@ fn told_after(w: &mut Words<'_>, i: usize, last: usize) -> bool {
         // and Bob`)
         || (i > 1
             && x.gap == Gap::Space
-            && after(w, i - 1, "between")
+            && spaced(w, i - 1, "between")
             && (w.is(i - 2, TRAVEL) || w.is(i - 2, CARRIERS) || w.is(i - 2, ROUTES)))
         // `clinic (Jindayris) confirmed`
         || (i > 0
@@ -638,9 +639,9 @@ fn told_after(w: &mut Words<'_>, i: usize, last: usize) -> bool {
             && x.gap == Gap::Space
             && w.is(i - 1, "from")
             && w.is(last + 1, "to")
-            && ((after(w, last + 1, "to")
-                && after(w, last + 2, "the our")
-                && (last + 3..last + 5).any(|k| after(w, k, SITES_AFTER)))
+            && ((spaced(w, last + 1, "to")
+                && spaced(w, last + 2, "the our")
+                && (last + 3..last + 5).any(|k| spaced(w, k, SITES_AFTER)))
                 || (w.w.get(i - 1).is_some_and(|p| p.shape == Shape::Upper)
                     && w.w.get(last + 1).is_some_and(|t| t.shape == Shape::Upper))));
     told && town_letters(w, i, last)
