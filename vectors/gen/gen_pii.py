@@ -479,6 +479,17 @@ positives = [
          "the Focus hub; origin: Organic; split between Anne and Bob",
          [("LOCATION", "Kanyosha"), ("LOCATION", "Kanyosha"), ("LOCATION", "Kanyosha"), ("LOCATION", "Kanyosha"),
           ("LOCATION", "Kanyosha"), ("LOCATION", "Kanyosha"), ("LOCATION", "Kanyosha")]),
+    scan("after a phone cue a national number is read as numbering plans write it: a trunk 0 or none, brackets, "
+         "7 to 12 digits; a number's word after the cue; not a date, a count in thousands or a number with no cue",
+         "phone: 2234 5678; tel 79 12 34 56; phone: (02) 3234 5678; phone: 8 (912) 345-67-89; "
+         "mobile no. 07781 123456; +683 7012; reach me at 2234 5678; call 2024-01-15; contact 1 000 000",
+         [("PHONE_NUMBER", "2234 5678"), ("PHONE_NUMBER", "79 12 34 56"), ("PHONE_NUMBER", "(02) 3234 5678"),
+          ("PHONE_NUMBER", "8 (912) 345-67-89"), ("PHONE_NUMBER", "07781 123456"), ("PHONE_NUMBER", "+683 7012")]),
+    scan("a card scheme's name labels a number as a card's, and so does its expiry or security code after it",
+         "visa no. 4111111111111111; number 5555555555554444, exp 12/29; ref 378282246310005 CVV 1234; "
+         "order number 4012888888881881; ref 6011111111111117 expired",
+         [("CREDIT_CARD", "4111111111111111"), ("CREDIT_CARD", "5555555555554444"),
+          ("CREDIT_CARD", "378282246310005")]),
     scan("the weak key for reads a lower-case given name and surname that fill its value; things stay",
          '?for=maria+garcia&amount=3; {"for":"kofi boateng"}; ?for=android+devices; ?for=small+business',
          [("PERSON", "maria+garcia"), ("PERSON", "kofi boateng")]),

@@ -83,8 +83,52 @@ const NOT_PII_KEYS: &[&str] = &[
     "min",
 ];
 
-/// Words that make a following `number`/`no` a card number's label.
-const CARD_WORDS: &[&str] = &["card", "cc", "credit", "debit", "pan", "maestro"];
+/// Words that make a following `number`/`no` a card number's label: a
+/// card's own words and the schemes' names (`visa no. 4111…`).
+const CARD_WORDS: &[&str] = &[
+    "card",
+    "cc",
+    "credit",
+    "debit",
+    "pan",
+    "maestro",
+    "visa",
+    "mastercard",
+    "amex",
+    "discover",
+    "jcb",
+    "diners",
+    "unionpay",
+];
+
+/// Words after a bare number that only a card's number has beside it: its
+/// expiry or its security code, when a date or 3 or 4 digits follow
+/// (`number 4111…, exp 12/29`, `… CVV 123`).
+const CARD_AFTER: &str = "exp expiry expires expiration cvv cvc cvv2 cvc2";
+
+/// True when a card's expiry or security code follows the number ending at
+/// `end` ([`CARD_AFTER`]): past a comma, a semicolon or spaces, the word,
+/// then past `:`, `.` or spaces a month and `/` (`exp 12/29`, `expiry:
+/// 03/2031`) or 3 or 4 digits ending there (`cvc 123`).
+fn card_label_after(b: &[u8], end: usize) -> bool {
+    let rest = b.get(end..).unwrap_or(&[]);
+    let skip = |r: &[u8], seps: &[u8]| r.iter().take(3).take_while(|c| seps.contains(c)).count();
+    let r = &rest[skip(rest, b",; ")..];
+    let n = r
+        .iter()
+        .take(12)
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
+    let (word, r) = r.split_at(n);
+    let r = &r[skip(r, b":. ")..];
+    let digits = r.iter().take(5).take_while(|c| c.is_ascii_digit()).count();
+    is_among(word, CARD_AFTER)
+        && if word[0].eq_ignore_ascii_case(&b'e') {
+            (1..=2).contains(&digits) && r.get(digits) == Some(&b'/')
+        } else {
+            (3..=4).contains(&digits) && !r.get(digits).is_some_and(u8::is_ascii_alphanumeric)
+        }
+}
 
 /// Where `word` (a slice of `b`, as [`word_before`] returns it) starts in
 /// `b`; 0 when it is not one.
@@ -113,6 +157,53 @@ const PHONE_CUES: &[&str] = &[
     "telephones",
     "mobiles",
 ];
+/// Words after a phone cue that label its number (`phone number`, `mobile
+/// no.`): the cue then stands one word further back.
+const NUMBER_WORDS: &[&str] = &["number", "no", "nr", "num"];
+
+/// True when `before` (the word before a chain, a slice of `b`) is a phone
+/// cue ([`PHONE_CUES`]), or a number's word after one (`phone number`,
+/// `mobile no.`).
+fn phone_cued(b: &[u8], before: &[u8]) -> bool {
+    is_one_of(before, PHONE_CUES)
+        || (is_one_of(before, NUMBER_WORDS)
+            && is_one_of(word_before(b, word_start(b, before)), PHONE_CUES))
+}
+
+/// True when, after a phone cue, the digits `d` in groups `gs` (of text `b`) are a
+/// national number written without its country's code, as the numbering
+/// plans of most countries write them (libphonenumber's national formats):
+/// 7 to 12 digits, in two or more groups of 8 digits at most, or 8 to 12
+/// bare; a trunk `0` (`089 5123467`, `(02) 3234 5678`, `07781 123456`)
+/// or none (`2234 5678`, `79 12 34 56`, `923 123 456`, `(11) 96123-4567`),
+/// where a bracketed group is the first, or the second after a trunk `8`
+/// (`8 (912) 345-67-89`). Not a date (`2024-01-15`) nor a count in
+/// thousands (`1 000 000`: a later group `000`).
+fn national(b: &[u8], d: &[u8], gs: &[Group]) -> bool {
+    let ng = gs.len();
+    let len = |g: &Group| g.de - g.ds;
+    let date = ng == 3
+        && len(&gs[0]) == 4
+        && len(&gs[1]) == 2
+        && len(&gs[2]) == 2
+        && matches!(d[..2], [1, 9] | [2, 0]);
+    let bracket_ok = gs
+        .iter()
+        .enumerate()
+        .all(|(k, g)| !g.paren || k == 0 || (k == 1 && len(&gs[0]) == 1 && d[0] == 8));
+    let trunk = d.first() == Some(&0) && d.get(1).is_some_and(|&x| x != 0);
+    let round = gs
+        .iter()
+        .skip(1)
+        .any(|g| b.get(g.ds..g.de) == Some(b"000".as_slice()));
+    (if ng == 1 { 8..=12 } else { 7..=12 }).contains(&d.len())
+        && (trunk || d[0] != 0)
+        && (ng == 1 || gs.iter().all(|g| len(g) <= 8))
+        && bracket_ok
+        && !date
+        && !round
+}
+
 /// Path segments before a bare 9-digit segment that make it an SSN
 /// (`/patients/312456789/…`).
 const RECORD_CUES: &[&str] = &[
@@ -369,7 +460,7 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, cx: Ctx<'_>) -> Option<(EntityTy
     // Cheap gates first: the digit count and the grouping each rule below
     // needs. Most sub-chains of a long run of short groups end here.
     let total: usize = gs.iter().map(|g| g.de - g.ds).sum();
-    if plus && !(8..=15).contains(&total) {
+    if plus && !(7..=15).contains(&total) {
         return None;
     }
     // `00`, then a calling code (never 0), then 8..=15 digits in all.
@@ -383,7 +474,8 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, cx: Ctx<'_>) -> Option<(EntityTy
         4 => total <= 19,
         _ => (13..=19).contains(&total) && gs[..ng - 1].iter().all(|g| g.de - g.ds == 4),
     };
-    let cued = (9..=15).contains(&total) && is_one_of(before, PHONE_CUES);
+    let phone_cue = phone_cued(b, before);
+    let cued = (7..=15).contains(&total) && phone_cue;
     if !(plus || lead00 || shaped || cued) {
         return None;
     }
@@ -409,11 +501,7 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, cx: Ctx<'_>) -> Option<(EntityTy
         return e164(d, gs).then_some((EntityType::PhoneNumber, 750));
     }
     // International prefix `00` instead of `+`, with separators or a cue.
-    if d.len() > 2
-        && d[..2] == [0, 0]
-        && (ng >= 2 || is_one_of(before, PHONE_CUES))
-        && e164_trimmed(&d[2..], gs, 2)
-    {
+    if d.len() > 2 && d[..2] == [0, 0] && (ng >= 2 || phone_cue) && e164_trimmed(&d[2..], gs, 2) {
         return Some((EntityType::PhoneNumber, 700));
     }
     // IPv4
@@ -438,7 +526,10 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, cx: Ctx<'_>) -> Option<(EntityTy
         }
     }
     if any_paren {
-        return nanp(d, gs).then_some((EntityType::PhoneNumber, 750));
+        if nanp(d, gs) {
+            return Some((EntityType::PhoneNumber, 750));
+        }
+        return (phone_cue && national(b, d, gs)).then_some((EntityType::PhoneNumber, 650));
     }
     // SSN: 3-2-4 with `-`, ` ` or `.` (mixed too), or 9 bare digits after a
     // cue (in a path, a segment naming people's records counts as one).
@@ -479,20 +570,21 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, cx: Ctx<'_>) -> Option<(EntityTy
                 && (1..=4).contains(&lens[ng.min(8) - 1]))
                 || (ng == 3 && matches!(lens[..3], [4, 6, 5] | [4, 6, 4] | [4, 4, 5]))
         };
+        let card_number = card_number || (bare && card_label_after(b, gs[0].end));
         if shaped && card_valid(d) && !(bare && not_pii_key && !card_number) {
             return Some((EntityType::CreditCard, if bare { 900 } else { 1000 }));
         }
     }
     // NANP phone: 3-3-4 (optionally 1-3-3-4) with separators, or 10 bare
     // digits after a phone cue.
-    if nanp(d, gs) && (!bare || is_one_of(before, PHONE_CUES)) {
+    if nanp(d, gs) && (!bare || phone_cue) {
         return Some((EntityType::PhoneNumber, 750));
     }
-    // After a phone cue: a national number with its trunk `0`
-    // (`tel: 089 5123467`), or an international one written without `+`.
-    if is_one_of(before, PHONE_CUES)
-        && (((9..=12).contains(&nd) && d.len() >= 2 && d[0] == 0 && d[1] != 0)
-            || (nd >= 10 && d.first().is_some_and(|&x| x != 0) && e164(d, gs)))
+    // After a phone cue: a national number ([`national`]; `tel: 089
+    // 5123467`, `phone: 2234 5678`), or an international one written
+    // without `+`.
+    if phone_cue
+        && (national(b, d, gs) || (nd >= 10 && d.first().is_some_and(|&x| x != 0) && e164(d, gs)))
     {
         return Some((EntityType::PhoneNumber, 650));
     }
@@ -572,7 +664,7 @@ fn nanp(d: &[u8], gs: &[Group]) -> bool {
     body[0] >= 2 && body[3] >= 2 && !(body[1] == 1 && body[2] == 1)
 }
 
-/// E.164 after `+`: 8..=15 digits that the numbering plan accepts (a known
+/// E.164 after `+`: 7..=15 digits (`+683 7012`, Niue) that the numbering plan accepts (a known
 /// calling code, a national number of an allowed length and first digit,
 /// NANP rules for code 1), with the calling code inside the first group.
 fn e164(d: &[u8], gs: &[Group]) -> bool {
@@ -582,7 +674,7 @@ fn e164(d: &[u8], gs: &[Group]) -> bool {
 /// [`e164`] over `gs` whose first `k` digits (an international prefix `00`)
 /// are not part of `d`.
 fn e164_trimmed(d: &[u8], gs: &[Group], k: usize) -> bool {
-    if !(8..=15).contains(&d.len()) {
+    if !(7..=15).contains(&d.len()) {
         return false;
     }
     let Some(cc) = super::phone::plan(d) else {
@@ -784,6 +876,69 @@ mod tests {
             found("card ending block 4111111111111111"),
             [(CreditCard, "4111111111111111")]
         );
+        // A scheme's name labels a number as a card's, and so does an
+        // expiry or a security code after it.
+        for t in [
+            "visa no. 4111111111111111",
+            "amex number 378282246310005",
+            "Mastercard no 5555555555554444",
+            "number 4111111111111111, exp 12/29",
+            "number 4111111111111111 expiry 12/2029",
+            "ref 4111111111111111; CVV 123",
+        ] {
+            assert_eq!(found(t).len(), 1, "{t}: {:?}", found(t));
+            assert_eq!(found(t)[0].0, CreditCard, "{t}");
+        }
+        // Not without them: an id's key, or words after it that are no
+        // card's, or an expiry's word with no date after it.
+        for t in [
+            "order number 4111111111111111",
+            "number 4111111111111111, expected soon",
+            "ref 4111111111111111 expired",
+            "nonce 4111111111111111 exp 1700003600",
+            "id 4111111111111111 cvv 12345",
+        ] {
+            assert!(found(t).is_empty(), "{t}: {:?}", found(t));
+        }
+    }
+
+    #[test]
+    fn national_numbers_after_a_phone_cue() {
+        use EntityType::PhoneNumber;
+        // National formats of libphonenumber's example numbers: a trunk `0`
+        // or none, brackets, 7 to 12 digits; and a number's word after the
+        // cue (`phone number`, `mobile no.`).
+        for (t, n) in [
+            ("phone: 2234 5678", "2234 5678"),
+            ("tel 79 12 34 56", "79 12 34 56"),
+            ("call 923 123 456 after 6", "923 123 456"),
+            ("phone: 560 1234", "560 1234"),
+            ("phone: 02 123 456", "02 123 456"),
+            ("phone: (02) 3234 5678", "(02) 3234 5678"),
+            ("phone: (11) 96123-4567", "(11) 96123-4567"),
+            ("phone: 8 (912) 345-67-89", "8 (912) 345-67-89"),
+            ("{\"mobile\":\"22345678\"}", "22345678"),
+            ("phone number 07781 123456", "07781 123456"),
+            ("mobile no. 07781 123456", "07781 123456"),
+            ("cell number 4155550100", "4155550100"),
+            ("+683 7012", "+683 7012"),
+        ] {
+            assert_eq!(found(t), [(PhoneNumber, n)], "{t}");
+        }
+        // Not without a cue, nor a date, round counts, a short number or
+        // one in no country's length.
+        for t in [
+            "reach me at 2234 5678",
+            "call 2024-01-15",
+            "contact 1 000 000",
+            "call 12 345",
+            "phone: 01 23",
+            "phone: 0123 456789012",
+            "order number 2234 5678",
+            "+1 234 5678",
+        ] {
+            assert!(found(t).is_empty(), "{t}: {:?}", found(t));
+        }
     }
 
     #[test]
