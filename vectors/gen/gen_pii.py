@@ -485,6 +485,12 @@ positives = [
          "mobile no. 07781 123456; +683 7012; reach me at 2234 5678; call 2024-01-15; contact 1 000 000",
          [("PHONE_NUMBER", "2234 5678"), ("PHONE_NUMBER", "79 12 34 56"), ("PHONE_NUMBER", "(02) 3234 5678"),
           ("PHONE_NUMBER", "8 (912) 345-67-89"), ("PHONE_NUMBER", "07781 123456"), ("PHONE_NUMBER", "+683 7012")]),
+    scan("IBANs of every country in schwifty's registry: SWIFT's, territories with their own code and countries "
+         "ahead of SWIFT's registry, compact and printed",
+         "refund to AO29 5638 6542 6932 8704 6205 5; iban SN55XB8365128756393025042018; "
+         "JE13 LBHJ 8920 1574 6959 75; account AX6467761923855932; AO2956386542693287046205",
+         [("IBAN_CODE", "AO29 5638 6542 6932 8704 6205 5"), ("IBAN_CODE", "SN55XB8365128756393025042018"),
+          ("IBAN_CODE", "JE13 LBHJ 8920 1574 6959 75"), ("IBAN_CODE", "AX6467761923855932")]),
     scan("a card scheme's name labels a number as a card's, and so does its expiry or security code after it",
          "visa no. 4111111111111111; number 5555555555554444, exp 12/29; ref 378282246310005 CVV 1234; "
          "order number 4012888888881881; ref 6011111111111117 expired",
