@@ -177,8 +177,10 @@ fn phone_cued(b: &[u8], before: &[u8]) -> bool {
 /// bare; a trunk `0` (`089 5123467`, `(02) 3234 5678`, `07781 123456`)
 /// or none (`2234 5678`, `79 12 34 56`, `923 123 456`, `(11) 96123-4567`),
 /// where a bracketed group is the first, or the second after a trunk `8`
-/// (`8 (912) 345-67-89`). Not a date (`2024-01-15`) nor a count in
-/// thousands (`1 000 000`: a later group `000`).
+/// (`8 (912) 345-67-89`). Not a date (`2024-01-15`), a count in
+/// thousands (`1 000 000`: a later group `000`) nor NANP's shapes (3-3-4,
+/// 1-3-3-4, 10 bare digits), which NANP's rules read (`123-555-2671` is
+/// none).
 fn national(b: &[u8], d: &[u8], gs: &[Group]) -> bool {
     let ng = gs.len();
     let len = |g: &Group| g.de - g.ds;
@@ -196,7 +198,15 @@ fn national(b: &[u8], d: &[u8], gs: &[Group]) -> bool {
         .iter()
         .skip(1)
         .any(|g| b.get(g.ds..g.de) == Some(b"000".as_slice()));
+    // NANP's shapes (never after a trunk `0`) are read by its own rules
+    // ([`nanp`]) only.
+    let lens = gs.iter().map(len);
+    let nanp_shaped = d[0] != 0
+        && ((ng == 1 && (d.len() == 10 || (d.len() == 11 && d[0] == 1)))
+            || lens.clone().eq([3, 3, 4])
+            || lens.eq([1, 3, 3, 4]));
     (if ng == 1 { 8..=12 } else { 7..=12 }).contains(&d.len())
+        && !nanp_shaped
         && (trunk || d[0] != 0)
         && (ng == 1 || gs.iter().all(|g| len(g) <= 8))
         && bracket_ok
@@ -936,6 +946,9 @@ mod tests {
             "phone: 0123 456789012",
             "order number 2234 5678",
             "+1 234 5678",
+            "call 123-555-2671",
+            "phone: (123) 555-2671",
+            "tel 1235552671",
         ] {
             assert!(found(t).is_empty(), "{t}: {:?}", found(t));
         }
