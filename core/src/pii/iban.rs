@@ -16,9 +16,9 @@ use data::LENGTHS;
 fn expected_len(cc: [u8; 2]) -> Option<usize> {
     let cc = [cc[0].to_ascii_uppercase(), cc[1].to_ascii_uppercase()];
     LENGTHS
-        .binary_search_by_key(&&cc, |(c, _)| *c)
+        .binary_search_by_key(&cc, |r| [r[0], r[1]])
         .ok()
-        .map(|i| usize::from(LENGTHS[i].1))
+        .map(|i| usize::from(LENGTHS[i][2]))
 }
 
 /// ISO 7064 mod 97-10 over the rearranged IBAN.
@@ -154,7 +154,7 @@ mod tests {
     #[test]
     fn every_registered_country() {
         // `expected_len` searches the generated table: sorted, one row a code.
-        assert!(LENGTHS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(LENGTHS.windows(2).all(|w| w[0][..2] < w[1][..2]));
         // Territories with their own code and countries ahead of SWIFT's
         // registry (schwifty's), compact and printed.
         for t in [
