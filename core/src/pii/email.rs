@@ -43,10 +43,19 @@ pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
         let at = from + off;
         from = at + 1;
         let mut s = at;
-        while s > 0 && at - s < 64 && is_local(b[s - 1]) {
+        // An apostrophe between letters is the local part's too
+        // (`o'brien@example.ie`); a quote before it is not (`'bob@x.io'`).
+        let part = |s: usize| {
+            is_local(b[s - 1])
+                || (b[s - 1] == b'\''
+                    && s >= 2
+                    && b[s - 2].is_ascii_alphanumeric()
+                    && b[s].is_ascii_alphanumeric())
+        };
+        while s > 0 && at - s < 64 && part(s) {
             s -= 1;
         }
-        if s > 0 && is_local(b[s - 1]) {
+        if s > 0 && part(s) {
             continue; // local part longer than 64
         }
         while s < at && matches!(b[s], b'.' | b'-' | b'+' | b'%') {
@@ -97,5 +106,9 @@ mod tests {
         assert_eq!(spans("pkg@1.2.3 and @scope/x"), Vec::<&str>::new());
         assert_eq!(spans("user@localhost"), Vec::<&str>::new());
         assert_eq!(spans("a@b.c"), Vec::<&str>::new());
+        // An apostrophe between letters, not a quote around the address.
+        assert_eq!(spans("mail o'brien@example.ie"), ["o'brien@example.ie"]);
+        assert_eq!(spans("{'to':'bob@example.com'}"), ["bob@example.com"]);
+        assert_eq!(spans("to='bob@example.com'"), ["bob@example.com"]);
     }
 }
