@@ -1115,6 +1115,8 @@ url_forms = [
         f"contact {R} today", ["EMAIL_ADDRESS"], ["UrlForm", "Email"]),
     red("Cyrillic e-mail local part redacted whole", "ёжик.петров@example.com",
         R, ["EMAIL_ADDRESS"], ["UrlForm", "Email"]),
+    red("an apostrophe in an e-mail's local part redacted whole; a quote around the address stays",
+        "mail o'brien@example.ie or 'bob@example.com'", f"mail {R} or '{R}'", ["EMAIL_ADDRESS"], ["UrlForm", "Email"]),
     red("base64url e-mail as a path segment", f"https://x.example.com/u/{b64('alice@example.com', True, False)}/orders",
         f"https://x.example.com/u/{R}/orders", ["EMAIL_ADDRESS"], ["UrlForm", "Base64", "Path"]),
     red("base64 SSN in a fragment", f"https://x.example.com/p#{b64('ssn 401-62-7719', False, False)}",
