@@ -170,9 +170,10 @@ fn phone_cued(b: &[u8], before: &[u8]) -> bool {
             && is_one_of(word_before(b, word_start(b, before)), PHONE_CUES))
 }
 
-/// True when, after a phone cue, the digits `d` in groups `gs` (of text `b`) are a
-/// national number written without its country's code, as the numbering
-/// plans of most countries write them (libphonenumber's national formats):
+/// True when, after a phone cue, the digits `d` in groups `gs` (of text
+/// `b`) are a national number written without its country's code, as the
+/// numbering plans of most countries write them (libphonenumber's national
+/// formats):
 /// 7 to 12 digits, in two or more groups of 8 digits at most, or 8 to 12
 /// bare; a trunk `0` (`089 5123467`, `(02) 3234 5678`, `07781 123456`)
 /// or none (`2234 5678`, `79 12 34 56`, `923 123 456`, `(11) 96123-4567`),
@@ -674,9 +675,10 @@ fn nanp(d: &[u8], gs: &[Group]) -> bool {
     body[0] >= 2 && body[3] >= 2 && !(body[1] == 1 && body[2] == 1)
 }
 
-/// E.164 after `+`: 7..=15 digits (`+683 7012`, Niue) that the numbering plan accepts (a known
-/// calling code, a national number of an allowed length and first digit,
-/// NANP rules for code 1), with the calling code inside the first group.
+/// E.164 after `+`: 7..=15 digits (`+683 7012`, Niue) that the numbering
+/// plan accepts (a known calling code, a national number of an allowed
+/// length and first digit, NANP rules for code 1), with the calling code
+/// inside the first group.
 fn e164(d: &[u8], gs: &[Group]) -> bool {
     e164_trimmed(d, gs, 0)
 }
