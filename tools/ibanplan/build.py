@@ -15,26 +15,16 @@ ahead of SWIFT's registry (schwifty's `aspirational` ones: `AO`, `CI`,
 
 Run: python3 tools/ibanplan/build.py
 """
-import glob
 import json
 import os
-import subprocess
 import sys
 import zipfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-CACHE = os.path.join(ROOT, ".cache", "ibanplan")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from pinned_wheel import ROOT, wheel, write_rs
+
 OUT = os.path.join(ROOT, "core", "src", "pii", "data", "iban_plan.rs")
 VERSION = "2026.10.1"
-
-
-def wheel():
-    os.makedirs(CACHE, exist_ok=True)
-    pattern = os.path.join(CACHE, f"schwifty-{VERSION}-*.whl")
-    if not glob.glob(pattern):
-        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", f"schwifty=={VERSION}",
-                        "-d", CACHE], check=True)
-    return glob.glob(pattern)[0]
 
 
 def merge(left, right):
@@ -47,7 +37,7 @@ def merge(left, right):
 
 def main():
     reg = {}
-    with zipfile.ZipFile(wheel()) as z:
+    with zipfile.ZipFile(wheel("ibanplan", "schwifty", VERSION)) as z:
         names = sorted(n for n in z.namelist() if n.startswith("schwifty/iban_registry/") and n.endswith(".json"))
         for n in names:
             reg = merge(reg, json.loads(z.read(n)))
@@ -67,8 +57,7 @@ def main():
     ]
     lines += [f"    [b'{cc[0]}', b'{cc[1]}', {n}]," for cc, n in rows]
     lines.append("];")
-    with open(OUT, "w", encoding="ascii", newline="\n") as f:
-        f.write("\n".join(lines) + "\n")
+    write_rs(OUT, lines)
     print(f"wrote {OUT}: {len(rows)} countries")
 
 
