@@ -32,6 +32,17 @@ fn valid_domain(d: &[u8]) -> bool {
     labels >= 2 && (2..=24).contains(&last.len()) && last.iter().all(u8::is_ascii_alphabetic)
 }
 
+/// The end of an IPv4 address literal at `i` (`[192.0.2.1]`, as
+/// `core::net::Ipv4Addr` parses it: no leading zero), if one stands there.
+fn ipv4_literal(b: &[u8], i: usize) -> Option<usize> {
+    let r = b.get(i..)?.strip_prefix(b"[")?;
+    let close = r.iter().take(16).position(|&c| c == b']')?;
+    let text = core::str::from_utf8(&r[..close]).ok()?;
+    text.parse::<core::net::Ipv4Addr>()
+        .is_ok()
+        .then_some(i + close + 2)
+}
+
 /// Finds e-mail addresses in normalised text.
 pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
     let b = t.as_bytes();
@@ -62,6 +73,13 @@ pub(crate) fn scan(t: &str, out: &mut Vec<Hit>) {
             s += 1;
         }
         if s == at || b[at - 1] == b'.' {
+            continue;
+        }
+        // An address literal (`user@[192.0.2.1]`, RFC 5321): the whole
+        // address, not only the IPv4 address inside it.
+        if let Some(e) = ipv4_literal(b, at + 1) {
+            out.push(Hit::new(EntityType::EmailAddress, s, e, 1000));
+            from = e;
             continue;
         }
         let mut e = at + 1;
@@ -110,5 +128,15 @@ mod tests {
         assert_eq!(spans("mail o'brien@example.ie"), ["o'brien@example.ie"]);
         assert_eq!(spans("{'to':'bob@example.com'}"), ["bob@example.com"]);
         assert_eq!(spans("to='bob@example.com'"), ["bob@example.com"]);
+        // An address literal is the whole address; a bad one is none.
+        assert_eq!(spans("mail user@[192.0.2.1] now"), ["user@[192.0.2.1]"]);
+        for t in [
+            "user@[192.0.2.256]",
+            "user@[1.2.3]",
+            "user@[01.2.3.4]",
+            "user@[a.b.c.d]",
+        ] {
+            assert_eq!(spans(t), Vec::<&str>::new(), "{t}");
+        }
     }
 }
