@@ -130,13 +130,15 @@ fn card_label_after(b: &[u8], end: usize) -> bool {
         }
 }
 
-/// Where `word` (a slice of `b`, as [`word_before`] returns it) starts in
-/// `b`; 0 when it is not one.
-fn word_start(b: &[u8], word: &[u8]) -> usize {
-    (word.as_ptr() as usize)
+/// The word before `word` (a slice of `b`, as [`word_before`] returns it):
+/// the label's first word in `card number`, `phone number`; empty when
+/// `word` is no slice of `b`.
+fn word_back<'a>(b: &'a [u8], word: &[u8]) -> &'a [u8] {
+    let start = (word.as_ptr() as usize)
         .checked_sub(b.as_ptr() as usize)
         .filter(|&o| o <= b.len())
-        .unwrap_or(0)
+        .unwrap_or(0);
+    word_before(b, start)
 }
 
 const SSN_CUES: &[&str] = &["ssn", "social", "security", "taxpayer", "tin", "itin", "ss"];
@@ -166,8 +168,7 @@ const NUMBER_WORDS: &[&str] = &["number", "no", "nr", "num"];
 /// `mobile no.`).
 fn phone_cued(b: &[u8], before: &[u8]) -> bool {
     is_one_of(before, PHONE_CUES)
-        || (is_one_of(before, NUMBER_WORDS)
-            && is_one_of(word_before(b, word_start(b, before)), PHONE_CUES))
+        || (is_one_of(before, NUMBER_WORDS) && is_one_of(word_back(b, before), PHONE_CUES))
 }
 
 /// True when, after a phone cue, the digits `d` in groups `gs` (of text
@@ -567,10 +568,10 @@ fn classify(b: &[u8], gs: &[Group], plus: bool, cx: Ctx<'_>) -> Option<(EntityTy
         // number 4111…`, `card_number=…`, `cc no. …`).
         // The card word may stand one word further back (`card ending
         // block 4111…`, `credit card no 4111…`).
-        let w1 = word_before(b, word_start(b, before));
+        let w1 = word_back(b, before);
         let card_number = not_pii_key
             && (is_one_of(w1, CARD_WORDS)
-                || (!w1.is_empty() && is_one_of(word_before(b, word_start(b, w1)), CARD_WORDS)));
+                || (!w1.is_empty() && is_one_of(word_back(b, w1), CARD_WORDS)));
         let shaped = if nd == 12 {
             maestro(d)
                 && ((ng == 3 && lens[..3] == [4, 4, 4])
