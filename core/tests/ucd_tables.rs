@@ -37,6 +37,25 @@ fn repertoire() -> impl Iterator<Item = char> {
     SCRIPTS.iter().flat_map(|&(a, b)| a..=b)
 }
 
+/// The code points [`lower_repertoire`] answers for: ASCII, the repertoire
+/// and what its NFKC maps to, in order.
+fn lower_domain() -> Vec<char> {
+    let mut v: Vec<char> = ('\0'..='\u{7F}').chain(repertoire()).collect();
+    v.extend(repertoire().filter_map(nfkc_reference).flatten());
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// `char::to_lowercase` of `c` when it is one code point.
+fn lower_reference(c: char) -> Option<char> {
+    let mut l = c.to_lowercase();
+    match (l.next(), l.next()) {
+        (Some(d), None) => Some(d),
+        _ => None,
+    }
+}
+
 /// The text of `tables.rs`.
 fn tables() -> String {
     let mut marks: Vec<(u32, u32)> = vec![];
@@ -84,19 +103,45 @@ fn tables() -> String {
         }
         idna_at.push(u16::try_from(idna_text.len()).unwrap());
     }
+    // Runs of code points lower-cased by one offset, every code point or
+    // every other one: start, end (inclusive), step, offset (wrapping); a
+    // step of 0 marks a code point without a one-point lower case.
+    let mut lower: Vec<[u16; 4]> = vec![];
+    for c in lower_domain() {
+        let u = u16::try_from(c as u32).expect("a BMP repertoire");
+        let (step, delta) = match lower_reference(c) {
+            Some(d) if d == c => continue,
+            Some(d) => (1, u16::try_from(d as u32).unwrap().wrapping_sub(u)),
+            None => (0, 0),
+        };
+        match lower.last_mut() {
+            Some(r)
+                if step > 0
+                    && r[3] == delta
+                    && r[2] != 0
+                    && (r[0] == r[1] || r[2] == u - r[1])
+                    && u - r[1] <= 2 =>
+            {
+                r[2] = u - r[1];
+                r[1] = u;
+            }
+            _ => lower.push([u, u, step, delta]),
+        }
+    }
     let mut s = String::new();
     let mut w = |line: String| writeln!(s, "{line}").unwrap();
     w("// @generated from unicode-normalization (the version in Cargo.lock) by".into());
     w("// core/tests/ucd_tables.rs (`tables_are_current`); do not edit.".into());
     w(format!(
-        "// {} mark ranges, {} BMP single mappings, {} runs, {} multi mappings ({} bytes), {} idna entries ({} bytes).",
+        "// {} mark ranges, {} BMP single mappings, {} runs, {} multi mappings ({} bytes), {} idna entries ({} bytes), {} lower-case runs.",
         marks.len(),
         bmp1.len(),
         runs.len(),
         multi_keys.len(),
         multi_text.len(),
         idna_keys.len(),
-        idna_text.len()
+        idna_text.len(),
+        lower.len()
     ));
     w(format!(
         "pub(super) const MARKS: &[(u32, u32)] = &{marks:?};"
@@ -117,6 +162,7 @@ fn tables() -> String {
     ));
     w(format!("pub(super) const IDNA_AT: &[u16] = &{idna_at:?};"));
     w(format!("pub(super) const IDNA_TEXT: &str = {idna_text:?};"));
+    w(format!("pub(super) const LOWER: &[[u16; 4]] = &{lower:?};"));
     s
 }
 
@@ -157,5 +203,13 @@ fn same_as_unicode_normalization() {
 fn idna_same_as_unicode_normalization() {
     for c in repertoire() {
         assert_eq!(nfkc_repertoire(c), nfkc_reference(c), "{:X}", c as u32);
+    }
+}
+
+/// ASCII, the repertoire and its NFKC: `lower_repertoire` is `char::to_lowercase`.
+#[test]
+fn lower_same_as_std() {
+    for c in lower_domain() {
+        assert_eq!(lower_repertoire(c), lower_reference(c), "{:X}", c as u32);
     }
 }

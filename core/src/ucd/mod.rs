@@ -118,3 +118,22 @@ pub(crate) fn nfkc_repertoire(c: char) -> Option<Vec<char>> {
         Err(_) => Some(vec![c]),
     }
 }
+
+/// `char::to_lowercase` of ASCII, of `url::idna`'s repertoire ([`SCRIPTS`])
+/// and of what [`nfkc_repertoire`] maps it to, without the standard
+/// library's lower-case table of every script (about 12 KB of the
+/// component): `None` when the lower case is more than one code point
+/// (`İ`). Elsewhere the answer is `c` itself and means nothing.
+pub(crate) fn lower_repertoire(c: char) -> Option<char> {
+    let Ok(u) = u16::try_from(c as u32) else {
+        return Some(c);
+    };
+    let k = LOWER.partition_point(|r| r[0] <= u);
+    match LOWER.get(k.wrapping_sub(1)) {
+        Some(&[_, _, 0, _]) if LOWER[k - 1][0] == u => None,
+        Some(&[start, end, step, delta]) if u <= end && step > 0 && (u - start) % step == 0 => {
+            char::from_u32(u32::from(u.wrapping_add(delta)))
+        }
+        _ => Some(c),
+    }
+}

@@ -18,8 +18,10 @@
 //!   of Latin-1, Latin Extended-A/B and Additional, Greek, Cyrillic (and its
 //!   supplement), Armenian, Hiragana, Katakana, CJK Unified Ideographs and
 //!   Hangul syllables. Each is mapped as NFKC then per-character lower case
-//!   (not `str::to_lowercase`, whose final-sigma rule UTS-46 does not have),
-//!   and every non-ASCII character of the result must be a letter of the
+//!   (`char::to_lowercase`, read from the core's own table of the repertoire,
+//!   [`crate::ucd::lower_repertoire`], as the standard library's of every
+//!   script took about 12 KB of the component; not `str::to_lowercase`, whose
+//!   final-sigma rule UTS-46 does not have), and every non-ASCII character of the result must be a letter of the
 //!   repertoire, not a combining mark, that lower case and NFKC leave as it
 //!   is: a mapped label is a fixed point of the mapping and already in NFC.
 //!   Non-ASCII labels are written `xn--` + punycode.
@@ -44,7 +46,7 @@
 //! (33,542 of them, inside a label and at its start, none differs).
 
 use crate::error::Code;
-use crate::ucd::{is_combining_mark, nfkc_repertoire, SCRIPTS};
+use crate::ucd::{is_combining_mark, lower_repertoire, nfkc_repertoire, SCRIPTS};
 
 /// Longest domain mapped, in characters (punycode is quadratic).
 pub(super) const MAX_DOMAIN_CHARS: usize = 512;
@@ -82,7 +84,9 @@ pub(super) fn domain_to_ascii(s: &str) -> Result<String, Code> {
             }
             c if in_scripts(c) => {
                 for d in nfkc_repertoire(c).ok_or(Code::UrlInvalid)? {
-                    mapped.extend(d.to_lowercase());
+                    // A lower case of more than one code point (`İ`: `i` +
+                    // U+0307) would leave the repertoire: refused.
+                    mapped.push(lower_repertoire(d).ok_or(Code::UrlInvalid)?);
                 }
             }
             _ => return Err(Code::UrlInvalid),
@@ -147,7 +151,7 @@ fn is_output(c: char) -> bool {
     in_scripts(c)
         && c.is_alphabetic()
         && !is_combining_mark(c)
-        && c.to_lowercase().eq(std::iter::once(c))
+        && lower_repertoire(c) == Some(c)
         && nfkc_repertoire(c).is_some_and(|m| m == [c])
 }
 
