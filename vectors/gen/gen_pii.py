@@ -471,6 +471,13 @@ positives = [
          "Centar, John owes the balance; Centar, Elif: annual check-up",
          [("LOCATION", "Narsipatnam"), ("LOCATION", "Knokke Heist"), ("PERSON", "Maria Centar"),
           ("PERSON", "Centar, John"), ("LOCATION", "Centar")]),
+    scan("towns of 26,000 people or more are listed; a listed town after a known given name is its surname, "
+         "in any layout, unless the given name is a place itself",
+         "collected in Cayambe; ships to Colwyn Bay; From: Maria Albertslund; weather in Albertslund; "
+         "Austin Texas; /r?guardian=maria_albertslund&n=1",
+         [("LOCATION", "Cayambe"), ("LOCATION", "Colwyn Bay"), ("PERSON", "Maria Albertslund"),
+          ("LOCATION", "Albertslund"), ("LOCATION", "Austin"), ("LOCATION", "Texas"),
+          ("PERSON", "maria_albertslund")]),
     scan("a town no list holds is told by what joins it when its letters read as a town's: -based, hub, "
          "origin, a venue's brackets, a way between, a petrol station, FROM .. TO",
          "our Kanyosha-based coach; the Kanyosha hub; origin: Kanyosha; clinic (Kanyosha) confirmed; "

@@ -830,7 +830,8 @@ fn half_known_slug(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<us
     let (f, g) = (w.flags(i), w.flags(i + 1));
     let plain = |k: u8| k & (FIRST | LAST | STOP) == 0;
     let distinct = |k: u8| k & (LAST | LAST_WL | STOP) == LAST;
-    let given = f & (FIRST | FIRST_AMB | STOP) == FIRST && open_word(g);
+    // The place a given name's surname may be is checked below (`maria_albertslund`).
+    let given = f & (FIRST | FIRST_AMB | STOP) == FIRST && open_word(g & !PLACE);
     // A surname first only when its ending says so (`petrovski-balabay`,
     // `vasileva-aysa`) or a plain given name follows (`kowalski-maria`): a
     // Census surname first is as often a brand (`garcia-widgets`).
@@ -2472,7 +2473,7 @@ mod tests {
     /// `Last, First`, and the context switch.
     #[test]
     fn brands_slugs_and_context() {
-        use EntityType::Person as P;
+        use EntityType::{Location as L, Person as P};
         assert_eq!(found("Licensed imagery; Gideon Farrow porcelain"), []);
         assert_eq!(
             found("Report for Maria Garcia please"),
@@ -2513,7 +2514,17 @@ mod tests {
         );
         assert_eq!(found("thanks Taher Motijheel"), [(P, "Taher Motijheel")]);
         assert_eq!(found("from San Carlo Rossi"), [(P, "San Carlo Rossi")]);
-        assert_eq!(found("Stig Albuquerque"), []);
+        // A one-word place after a known given name is its surname
+        // (`places::after_given`), in a slug too; not after a given name
+        // that is a place itself, nor after a word the lists do not know.
+        assert_eq!(found("Stig Albuquerque"), [(P, "Stig Albuquerque")]);
+        assert_eq!(found("From: Maria Albertslund"), [(P, "Maria Albertslund")]);
+        assert_eq!(
+            found("?guardian=maria_albertslund"),
+            [(P, "maria_albertslund")]
+        );
+        assert_eq!(found("Austin Texas"), [(L, "Texas"), (L, "Austin")]);
+        assert_eq!(found("weather in Albertslund"), [(L, "Albertslund")]);
         // x402's own words are stop words: no clause pair of them is a name.
         assert_eq!(found("Access to Protected Resource"), []);
         assert_eq!(found("Built with Base Sepolia"), []);

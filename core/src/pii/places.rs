@@ -99,7 +99,7 @@ pub(crate) fn place_len(w: &Words<'_>, i: usize) -> usize {
 /// while the words so far begin one, at one lexicon lookup a word.
 fn longest_place(w: &Words<'_>, i: usize) -> usize {
     let first = w.flags(i);
-    let mut best = usize::from(first & PLACE != 0);
+    let mut best = usize::from(first & PLACE != 0 && !after_given(w, i));
     if first & PREFIX == 0 {
         return best;
     }
@@ -147,6 +147,24 @@ fn longest_place(w: &Words<'_>, i: usize) -> usize {
         }
     }
     best
+}
+
+/// True when word `i` follows a known given name in the same case, spaced
+/// in Title case or joined by `_` or `-` in lower case: a one-word place
+/// there is the name's surname (`Maria Albertslund`, `From: Dessa
+/// Tambunan`, `?guardian=maria_albertslund`; a town's name is a surname in
+/// many countries). A given name that is itself a place or a word keeps the
+/// place (`Austin Texas`, `May Paris`).
+fn after_given(w: &Words<'_>, i: usize) -> bool {
+    let (Some(p), Some(x)) = (i.checked_sub(1).and_then(|h| w.w.get(h)), w.w.get(i)) else {
+        return false;
+    };
+    let joined = match (p.shape, x.shape) {
+        (Shape::Title, Shape::Title) => x.gap == Gap::Space,
+        (Shape::Lower, Shape::Lower) => matches!(x.gap, Gap::Join(b'_' | b'-')),
+        _ => false,
+    };
+    joined && w.flags(i - 1) & (FIRST | FIRST_AMB | STOP | PLACE | PLACE_AMB) == FIRST
 }
 
 pub(crate) fn is_place(w: &Words<'_>, i: usize, words: usize) -> bool {
