@@ -150,11 +150,19 @@ fn longest_place(w: &Words<'_>, i: usize) -> usize {
 }
 
 /// True when word `i` follows a known given name in the same case, spaced
-/// in Title case or joined by `_` or `-` in lower case: a one-word place
-/// there is the name's surname (`Maria Albertslund`, `From: Dessa
-/// Tambunan`, `?guardian=maria_albertslund`; a town's name is a surname in
-/// many countries). A given name that is itself a place or a word keeps the
-/// place (`Austin Texas`, `May Paris`).
+/// in Title case or joined by `_` or `-` in lower case, and the two stand
+/// alone: a one-word place there is the name's surname (`From: Maria
+/// Albertslund`, `thanks Maria Albertslund!`, `?guardian=maria_albertslund`;
+/// a town's name is a surname in many countries). A given name that is
+/// itself a place or a word keeps the place (`Austin Texas`, `May Paris`).
+///
+/// Alone: before the given name a key, a comma, a title's dot, a
+/// lower-case word or the start of the text, a clause or a group (`;`,
+/// `|`, `(`); after the place the text's end, a lower-case word, a bracket
+/// or no space. Inside a run of capitalised words the place stays (`Lisbon
+/// Maria Albertslund`, `Maria Albertslund Ensenada`), and nothing a
+/// redaction's template leaves (`* Maria Albertslund *`) reads as alone: the
+/// first scan finds what redaction's rescans find.
 fn after_given(w: &Words<'_>, i: usize) -> bool {
     let (Some(p), Some(x)) = (i.checked_sub(1).and_then(|h| w.w.get(h)), w.w.get(i)) else {
         return false;
@@ -164,7 +172,33 @@ fn after_given(w: &Words<'_>, i: usize) -> bool {
         (Shape::Lower, Shape::Lower) => matches!(x.gap, Gap::Join(b'_' | b'-')),
         _ => false,
     };
-    joined && w.flags(i - 1) & (FIRST | FIRST_AMB | STOP | PLACE | PLACE_AMB) == FIRST
+    let lower = |k: usize| w.w.get(k).is_some_and(|q| q.shape == Shape::Lower);
+    let before = match p.gap {
+        Gap::Key | Gap::Comma | Gap::DotSpace => true,
+        Gap::Space => i > 1 && lower(i - 2),
+        // The text's start, or a clause's or a group's (`; `, `| `, `(`).
+        Gap::Break => w.b.get(..p.s).is_some_and(|b| {
+            matches!(
+                b.trim_ascii_end().last(),
+                None | Some(b';' | b'|' | b'(' | b'[' | b'{')
+            )
+        }),
+        Gap::Join(_) => false,
+    };
+    let after = match w.b.get(x.e) {
+        None => true,
+        Some(b' ') => {
+            w.b.get(x.e..).is_some_and(|b| {
+                let rest = b.trim_ascii();
+                rest.is_empty() || rest.starts_with(b"(")
+            }) || (w.w.get(i + 1).is_some_and(|z| z.gap == Gap::Space) && lower(i + 1))
+        }
+        Some(_) => true,
+    };
+    joined
+        && before
+        && after
+        && w.flags(i - 1) & (FIRST | FIRST_AMB | STOP | PLACE | PLACE_AMB) == FIRST
 }
 
 pub(crate) fn is_place(w: &Words<'_>, i: usize, words: usize) -> bool {
