@@ -1,7 +1,7 @@
-//! Generates `core/src/ucd/tables.rs` from `unicode-normalization`, and
-//! checks the lookups against the crate for every code point. (An
-//! integration test because it writes the file; the module is compiled in
-//! here from its source.)
+//! Generates `core/src/ucd/tables.rs` from `unicode-normalization` and the
+//! standard library's `char::to_lowercase`, and checks the lookups against
+//! them for every code point. (An integration test because it writes the
+//! file; the module is compiled in here from its source.)
 
 #[path = "../src/ucd/mod.rs"]
 #[allow(dead_code)]
@@ -130,7 +130,8 @@ fn tables() -> String {
     }
     let mut s = String::new();
     let mut w = |line: String| writeln!(s, "{line}").unwrap();
-    w("// @generated from unicode-normalization (the version in Cargo.lock) by".into());
+    w("// @generated from unicode-normalization (the version in Cargo.lock) and the".into());
+    w("// standard library's char::to_lowercase (LOWER) by".into());
     w("// core/tests/ucd_tables.rs (`tables_are_current`); do not edit.".into());
     w(format!(
         "// {} mark ranges, {} BMP single mappings, {} runs, {} multi mappings ({} bytes), {} idna entries ({} bytes), {} lower-case runs.",

@@ -2514,10 +2514,14 @@ mod tests {
         );
         assert_eq!(found("thanks Taher Motijheel"), [(P, "Taher Motijheel")]);
         assert_eq!(found("from San Carlo Rossi"), [(P, "San Carlo Rossi")]);
-        // A one-word place after a known given name is its surname
-        // (`places::after_given`), in a slug too; not after a given name
-        // that is a place itself, nor after a word the lists do not know.
+        // A one-word place after a known given name is its surname where
+        // the two stand alone (`places::after_given`), in a slug too; not
+        // after a given name that is a place itself.
         assert_eq!(found("Stig Albuquerque"), [(P, "Stig Albuquerque")]);
+        assert_eq!(
+            found("thanks Maria Albertslund!"),
+            [(P, "Maria Albertslund")]
+        );
         assert_eq!(found("From: Maria Albertslund"), [(P, "Maria Albertslund")]);
         assert_eq!(
             found("?guardian=maria_albertslund"),

@@ -7,13 +7,16 @@
 //! * [`fold_nfkd`], `decompose_compatible(c)` with every combining mark
 //!   dropped (the PII scanner's folding);
 //! * [`nfkc_repertoire`], `url::idna`'s NFKC of one code point of its
-//!   repertoire ([`SCRIPTS`]).
+//!   repertoire ([`SCRIPTS`]);
+//! * [`lower_repertoire`], `char::to_lowercase` of that repertoire and of its
+//!   NFKC (the standard library's table of every script took about 12 KB).
 //!
 //! `tables.rs` is generated from `unicode-normalization` (a dev-dependency,
-//! pinned in `Cargo.lock`) by the test `core/tests/ucd_tables.rs`, which
-//! fails when the file differs and rewrites it when
-//! `PRESIDIO_X402_REGENERATE_UCD=1` is set. Two more tests there compare
-//! every code point with the crate.
+//! pinned in `Cargo.lock`) and the standard library's `char::to_lowercase`
+//! by the test `core/tests/ucd_tables.rs`, which fails when the file differs
+//! and rewrites it when `PRESIDIO_X402_REGENERATE_UCD=1` is set. Three more
+//! tests there compare every code point with the crate and the standard
+//! library.
 
 #[rustfmt::skip]
 mod tables;
@@ -130,7 +133,7 @@ pub(crate) fn lower_repertoire(c: char) -> Option<char> {
     };
     let k = LOWER.partition_point(|r| r[0] <= u);
     match LOWER.get(k.wrapping_sub(1)) {
-        Some(&[_, _, 0, _]) if LOWER[k - 1][0] == u => None,
+        Some(&[start, _, 0, _]) if start == u => None,
         Some(&[start, end, step, delta]) if u <= end && step > 0 && (u - start) % step == 0 => {
             char::from_u32(u32::from(u.wrapping_add(delta)))
         }

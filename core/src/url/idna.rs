@@ -21,7 +21,8 @@
 //!   (`char::to_lowercase`, read from the core's own table of the repertoire,
 //!   [`crate::ucd::lower_repertoire`], as the standard library's of every
 //!   script took about 12 KB of the component; not `str::to_lowercase`, whose
-//!   final-sigma rule UTS-46 does not have), and every non-ASCII character of the result must be a letter of the
+//!   final-sigma rule UTS-46 does not have), and every non-ASCII character of
+//!   the result must be a letter of the
 //!   repertoire, not a combining mark, that lower case and NFKC leave as it
 //!   is: a mapped label is a fixed point of the mapping and already in NFC.
 //!   Non-ASCII labels are written `xn--` + punycode.
