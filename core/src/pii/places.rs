@@ -172,10 +172,9 @@ fn after_given(w: &Words<'_>, i: usize) -> bool {
         (Shape::Lower, Shape::Lower) => matches!(x.gap, Gap::Join(b'_' | b'-')),
         _ => false,
     };
-    let lower = |k: usize| w.w.get(k).is_some_and(|q| q.shape == Shape::Lower);
     let before = match p.gap {
         Gap::Key | Gap::Comma | Gap::DotSpace => true,
-        Gap::Space => i > 1 && lower(i - 2),
+        Gap::Space => i > 1 && w.w.get(i - 2).is_some_and(|q| q.shape == Shape::Lower),
         // The text's start, or a clause's or a group's (`; `, `| `, `(`).
         Gap::Break => w.b.get(..p.s).is_some_and(|b| {
             matches!(
@@ -185,16 +184,7 @@ fn after_given(w: &Words<'_>, i: usize) -> bool {
         }),
         Gap::Join(_) => false,
     };
-    let after = match w.b.get(x.e) {
-        None => true,
-        Some(b' ') => {
-            w.b.get(x.e..).is_some_and(|b| {
-                let rest = b.trim_ascii();
-                rest.is_empty() || rest.starts_with(b"(")
-            }) || (w.w.get(i + 1).is_some_and(|z| z.gap == Gap::Space) && lower(i + 1))
-        }
-        Some(_) => true,
-    };
+    let after = w.after(i) != b' ' || matches!(w.next_mark(i), 0 | b'(') || w.spaced_lower(i + 1);
     joined
         && before
         && after
