@@ -478,6 +478,13 @@ positives = [
          [("LOCATION", "Cayambe"), ("LOCATION", "Colwyn Bay"), ("PERSON", "Maria Albertslund"),
           ("LOCATION", "Albertslund"), ("LOCATION", "Austin"), ("LOCATION", "Texas"),
           ("PERSON", "maria_albertslund")]),
+    scan("an owner's noun may come a few words into its phrase; thanks, a debt and a pickup take a person, "
+         "not a team or a brand, and a brand's gift cards are its own",
+         "Kofi's gym membership renews; Alon's mutual-aid round, week 4; big thanks to Obaapa for sorting it; "
+         "refund owed to Joujou; pickup by Gulzhan after 5pm; thanks to Support for the fix; "
+         "refund owed to Stripe; Amazon's gift card balance",
+         [("PERSON", "Kofi"), ("PERSON", "Alon"), ("PERSON", "Obaapa"), ("PERSON", "Joujou"),
+          ("PERSON", "Gulzhan")]),
     scan("a town no list holds is told by what joins it when its letters read as a town's: -based, hub, "
          "origin, a venue's brackets, a way between, a petrol station, FROM .. TO",
          "our Kanyosha-based coach; the Kanyosha hub; origin: Kanyosha; clinic (Kanyosha) confirmed; "
