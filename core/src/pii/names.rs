@@ -26,9 +26,10 @@
 //!   `household` (`Zebari household`), a subject after a person's noun
 //!   (`landlord Santosa wants the deposit`), after `requested by` before a
 //!   linking word, or as a greeting's key (`?greet=Ernie`); pinged,
-//!   assigned, opened by, shared with or handed to (`ping Priya when it
-//!   settles`, `assigned to Gunel`, `opened by Rathanak`, `handed it to
-//!   Sihle`: see `lone_named`), welcomed back, or from a department
+//!   assigned, opened by, shared with, handed to, thanked, owed or picking
+//!   up (`ping Priya when it settles`, `assigned to Gunel`, `opened by
+//!   Rathanak`, `handed it to Sihle`, `refund owed to Joujou`, `pickup by
+//!   Erbol`: see `lone_named`), welcomed back, or from a department
 //!   (`Vibol from accounting`);
 //! * two words no list knows, or that only the given names list knows
 //!   (`open_word`: `Bunga Marcelin`), that read as a name by their letters
