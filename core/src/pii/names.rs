@@ -4402,13 +4402,14 @@ mod tests {
         // Company and giving: `spoke with`, `handed it to`; thanks, a debt
         // and a pickup (`thanks to`, `owed to`, `pickup by`), but not a
         // team's or a product's word.
-        assert_eq!(found("shared with Senzo and the team"), [(P, "Senzo")]);
-        assert_eq!(
-            found("big thanks to Obaapa for sorting it"),
-            [(P, "Obaapa")]
-        );
-        assert_eq!(found("refund owed to Joujou"), [(P, "Joujou")]);
-        assert_eq!(found("pickup by Gulzhan after 5pm"), [(P, "Gulzhan")]);
+        for (t, name) in [
+            ("shared with Senzo and the team", "Senzo"),
+            ("big thanks to Obaapa for sorting it", "Obaapa"),
+            ("refund owed to Joujou", "Joujou"),
+            ("pickup by Gulzhan after 5pm", "Gulzhan"),
+        ] {
+            assert_eq!(found(t), [(P, name)], "{t}");
+        }
         for t in [
             "thanks to Support for the fix",
             "refund owed to Stripe",
