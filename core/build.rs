@@ -11,19 +11,18 @@
 //! stays a binary search over fixed-width records.
 //!
 //! The first-name, surname, stop-word and place lists and the derived place
-//! prefixes are also merged into one lexicon (`lexicon.bin`): each entry once,
-//! with its class (the set of lists it is in; up to 64 such sets, the most a
-//! 6-bit symbol holds: the build fails beyond), so a word costs one lookup
-//! instead of up to eight (see `Lexicon` in `src/pii/gazetteer.rs`). The
-//! lexicon is front coded in blocks of [`LEXICON_BLOCK`] entries a length
-//! (layout at [`lexicon`]): each block's first entry whole, with its 6-bit
-//! class symbol, so the block heads stay a binary search over fixed-width
-//! records, the others as (shared prefix length, a 3-bit short class code, the
-//! characters after the prefix); 275,690 bytes for 84,016 entries (blocks of
-//! 32; 2026-12-07), plus a 2,356-byte first-character index. The small table of
-//! two-word organisations stays separate (fixed-width records). The per-list
-//! tables (`first.bin`…) are written too, for the tests; only the lexicon and
-//! the organisations are linked outside them.
+//! prefixes are also merged into one lexicon: each entry once, with its class
+//! (the set of lists it is in; up to 64 such sets, the most a 6-bit symbol
+//! holds: the build fails beyond), so a word costs one lookup instead of up
+//! to eight (see `Lexicon` in `src/pii/gazetteer.rs`). Its packed layout
+//! (`lexicon.bin`: front-coded blocks, at `lexicon_code::pack`) is what the
+//! lookups read; the component carries it as a compressed stream
+//! (`lexicon.rc`, `src/pii/lexicon_code.rs`) that the core decodes and packs
+//! on first use: 181,681 bytes against 287,288 for the 86,420 entries of
+//! 2026-12-07. The small table of two-word organisations stays separate
+//! (fixed-width records). The per-list tables (`first.bin`…) and the packed
+//! lexicon are written too, for the tests; only the stream and the
+//! organisations are linked outside them.
 
 use std::env;
 use std::fs;
@@ -170,108 +169,20 @@ fn entries(text: &str) -> impl Iterator<Item = &[u8]> {
         .flat_map(|(i, line)| line.as_bytes().chunks(i + 1))
 }
 
-/// Entries a lexicon block holds: its head stored whole, the others front
-/// coded. Measured on the 37,620-entry lexicon of 2026-12-01 (5-bit class
-/// symbols; bytes of `lexicon.bin`; native lookup of every entry, best of
-/// 15, on the shared 2-core machine): fixed-width records 195,705
-/// bytes, ~55 ns; blocks of 4: 163,562, ~63 ns; 8: 142,922, ~66 ns (~69 ns
-/// with the index and one read an entry; the worst, a key after the last
-/// entry of a block, ~83 ns); 16: 132,610, ~82 ns, and the `rio`
-/// worst case (`Rio de ` repeated: both words near a block's end) went
-/// from 0.61 to 1.0 ms. With 8 the slowest case stays as before (~0.75 ms)
-/// but `rio` and `newyork` take ~0.1 ms more (0.57 -> 0.67-0.72 and 0.44 ->
-/// 0.53-0.57 ms, A/B on the same load); 4 measured the same there, so that
-/// cost is the head and block setup, not the block scan. On the 68,003-entry
-/// lexicon of 2026-12-05 (6-bit classes, short class codes, the
-/// first-character index), 16 against 8: 229,941 bytes against 250,773
-/// (12: 236,879), the component 20.8 KB smaller; the scan of `make pii-eval`'s
-/// dev triples 3.63 against 3.58 µs at the median (p95 7.30 against 7.13,
-/// three interleaved rounds), and every `pii_worst` case within the noise
-/// of two interleaved runs (`rio` 1.26 against 1.23 ms, the slowest,
-/// `CapsNo`, 1.55 against 1.69). A body's shared lengths then take more than
-/// one 64-bit read past 9 entries of 33+ characters, so the lookup reads
-/// them 57 bits at a time.
-const LEXICON_BLOCK: usize = 32;
-
-/// Bits of a lexicon entry's class symbol (`CLASS_BITS` in
-/// `src/pii/gazetteer.rs`): up to 64 classes.
-const CLASS_BITS: u32 = 6;
-
-/// Bits of a block body entry's short class code (`COMMON_BITS` in
-/// `src/pii/gazetteer.rs`): codes `0..7` name the seven classes most
-/// frequent in bodies (a first name only, a surname only, a place only…:
-/// 97 % of the 59,031 body entries of 2026-12-03), code 7 says the entry's [`CLASS_BITS`]-bit symbol
-/// is among the body's escapes. The stop words' class always has a short
-/// code: stop words are the entries a scan looks up most. Measured on the
-/// 60,661-entry lexicon of 2026-12-02: 247,599 bytes with every body
-/// entry's full symbol, 221,925 with a canonical prefix code (Huffman) for
-/// it, 228,821 with these codes. The prefix code was dropped for its lookup
-/// cost: every code before a hit had to be decoded (`Lexicon::class` took
-/// twice the instructions on the `cue-name-x` worst case, which went from
-/// 0.85 to 1.02 ms); with these codes a body costs one more read (its
-/// codes, and how many are escapes) and a hit none.
-const COMMON_BITS: u32 = 3;
-
-/// Bits of a shared-prefix length in a `k`-character bucket (lengths
-/// `0..k`; none for `k = 1`). `src/pii/gazetteer.rs` computes the same.
-fn lcp_bits(k: usize) -> u32 {
-    usize::BITS - (k - 1).leading_zeros()
-}
-
-/// Appends bits most significant first; `bytes` pads the last byte with zeros.
-#[derive(Default)]
-struct Bits {
-    out: Vec<u8>,
-    acc: u32,
-    n: u32,
-}
-
-impl Bits {
-    fn put(&mut self, value: u32, bits: u32) {
-        assert!(bits <= 8 && value < 1 << bits);
-        self.acc = (self.acc << bits) | value;
-        self.n += bits;
-        while self.n >= 8 {
-            self.n -= 8;
-            self.out.push((self.acc >> self.n) as u8);
-            self.acc &= (1 << self.n) - 1;
-        }
-    }
-
-    fn bytes(mut self) -> Vec<u8> {
-        if self.n > 0 {
-            self.out.push((self.acc << (8 - self.n)) as u8);
-        }
-        self.out
-    }
-}
+// The lexicon's packed layout, its compressed stream and the model between
+// them, shared with the core (which decodes what this script encodes).
+#[allow(dead_code)] // the decoder is the core's
+#[path = "src/pii/lexicon_code.rs"]
+mod lexicon_code;
+use lexicon_code::{walk, Encoder, BLOCK, CLASS_BITS, COMMON_BITS};
 
 /// The merged lexicon (see `Lexicon` in src/pii/gazetteer.rs): every entry
 /// of [`LEXICON_LISTS`] and of the place prefixes once, sorted per length as
-/// the tables are, each with one more [`CLASS_BITS`]-bit symbol: the index of
-/// its class (the set of lists it is in) in a table of at most 64 classes.
-///
-/// Layout of `lexicon.bin`, per length `k` (shortest first), the entries in
-/// blocks of [`LEXICON_BLOCK`]:
-/// - the heads: for each block, its first entry as a fixed-width record
-///   (`ceil((5k + 6) / 8)` bytes: the characters, five bits each, then the
-///   class symbol, most significant bits first), then the byte offset of the block's body
-///   from the start of this length's bodies (2 bytes, big-endian);
-/// - the bodies: for each block, starting on a byte, for each of its other
-///   entries in order the length of the prefix it shares with the entry
-///   before it ([`lcp_bits`] bits each, all together first, so a lookup reads
-///   up to 57 bits of them at once), then their short class codes ([`COMMON_BITS`] bits each,
-///   all together, two 57-bit reads), then the class symbols of the entries
-///   whose short code is the escape, in order, then each entry as the
-///   characters after its shared prefix (five bits each; the count is `k`
-///   minus the prefix).
-///
-/// `at[k - 1]` is `[heads start, bodies start, entries]` of length `k`;
-/// its bodies end where length `k + 1`'s heads start. `first[31 (k - 1) +
-/// c]` counts the heads of length `k` whose first character's code is below
-/// `c` (so a key starting with code `c` is in a block from `first[.. + c] -
-/// 1` to `first[.. + c + 1] - 1`, for `c` in 1..=30). Returns the Rust
-/// constant.
+/// the tables are, each with the index of its class (the set of lists it is
+/// in) in a table of at most 64 classes. Writes the packed layout
+/// (`lexicon.bin`, for the core's tests; layout at `lexicon_code::pack`) and
+/// the compressed stream the core carries (`lexicon.rc`), and returns the
+/// Rust constants.
 fn lexicon(data: &std::path::Path, prefixes: &str, out_dir: &std::path::Path) -> String {
     let mut all: std::collections::BTreeMap<Vec<u8>, u16> = std::collections::BTreeMap::new();
     for (file, bit) in LEXICON_LISTS {
@@ -293,102 +204,56 @@ fn lexicon(data: &std::path::Path, prefixes: &str, out_dir: &std::path::Path) ->
     );
     let longest = all.keys().map(Vec::len).max().unwrap_or(0);
     assert!(
-        (LEXICON_BLOCK as u32 - 1) * COMMON_BITS <= 114,
+        (BLOCK as u32 - 1) * COMMON_BITS <= 114,
         "a block's short class codes fit two 57-bit reads"
     );
-    // BTreeMap order is byte order, the packed order of the records.
-    let lines: Vec<Vec<(&Vec<u8>, u8)>> = (1..=longest)
-        .map(|k| {
-            all.iter()
-                .filter(|(e, _)| e.len() == k)
-                .map(|(e, c)| (e, classes.binary_search(c).expect("a listed class") as u8))
-                .collect()
-        })
-        .collect();
+    // BTreeMap order is byte order, the packed order of the records; the
+    // entries of each length one after the other, shortest first.
+    let (mut counts, mut codes, mut class) = (Vec::new(), Vec::new(), Vec::new());
+    for k in 1..=longest {
+        let line: Vec<_> = all.iter().filter(|(e, _)| e.len() == k).collect();
+        counts.push(u32::try_from(line.len()).expect("a small lexicon"));
+        for (e, c) in line {
+            codes.extend(e.iter().map(|&ch| code(ch)));
+            class.push(classes.binary_search(c).expect("a listed class") as u8);
+        }
+    }
     // The classes most frequent in block bodies get the short codes.
     let mut seen = vec![0usize; classes.len()];
-    for line in &lines {
-        for block in line.chunks(LEXICON_BLOCK) {
-            for &(_, class) in &block[1..] {
-                seen[usize::from(class)] += 1;
+    let mut i0 = 0;
+    for &n in &counts {
+        for (i, &c) in class[i0..i0 + n as usize].iter().enumerate() {
+            if i % BLOCK != 0 {
+                seen[usize::from(c)] += 1;
             }
         }
+        i0 += n as usize;
     }
     let mut common: Vec<u8> = (0..classes.len() as u8).collect();
     let stop = classes.binary_search(&STOP_BIT).ok().map(|i| i as u8);
     common.sort_by_key(|&c| (Some(c) != stop, std::cmp::Reverse(seen[usize::from(c)]), c));
     common.truncate((1 << COMMON_BITS) - 1);
-    let escape = (1u32 << COMMON_BITS) - 1;
-    let mut bytes = Vec::new();
-    let mut at: Vec<[u32; 3]> = Vec::new();
-    let mut first: Vec<u16> = Vec::new();
-    for (k, line) in (1..=longest).zip(&lines) {
-        let (mut heads, mut bodies) = (Vec::new(), Vec::new());
-        for block in line.chunks(LEXICON_BLOCK) {
-            let (head, class) = block[0];
-            let mut record = Bits::default();
-            for &ch in head {
-                record.put(u32::from(code(ch)), 5);
-            }
-            record.put(u32::from(class), CLASS_BITS);
-            heads.extend_from_slice(&record.bytes());
-            let offset = u16::try_from(bodies.len()).expect("a length's bodies under 64 KiB");
-            heads.extend_from_slice(&offset.to_be_bytes());
-            let mut body = Bits::default();
-            let shared: Vec<usize> = block
-                .windows(2)
-                .map(|pair| {
-                    let (prev, e) = (pair[0].0, pair[1].0);
-                    let n = prev
-                        .iter()
-                        .zip(e.iter())
-                        .take_while(|(a, b)| a == b)
-                        .count();
-                    assert!(n < k, "sorted, distinct entries");
-                    n
-                })
-                .collect();
-            for &n in &shared {
-                body.put(n as u32, lcp_bits(k));
-            }
-            let mut escapes = Vec::new();
-            for &(_, class) in &block[1..] {
-                match common.iter().position(|&c| c == class) {
-                    Some(short) => body.put(short as u32, COMMON_BITS),
-                    None => {
-                        body.put(escape, COMMON_BITS);
-                        escapes.push(class);
-                    }
-                }
-            }
-            for class in escapes {
-                body.put(u32::from(class), CLASS_BITS);
-            }
-            for (&n, &(e, _)) in shared.iter().zip(&block[1..]) {
-                for &ch in &e[n..] {
-                    body.put(u32::from(code(ch)), 5);
-                }
-            }
-            bodies.extend_from_slice(&body.bytes());
-        }
-        // The first block of each first character: how many heads start
-        // with a lower code (codes 1..=30; entry 0 is 0).
-        for c in 0..=30u8 {
-            let below = line
-                .chunks(LEXICON_BLOCK)
-                .filter(|b| code(b[0].0[0]) < c)
-                .count();
-            first.push(u16::try_from(below).expect("under 64 Ki blocks a length"));
-        }
-        let start = bytes.len();
-        bytes.extend_from_slice(&heads);
-        let body_start = bytes.len();
-        bytes.extend_from_slice(&bodies);
-        let n = |x: usize| u32::try_from(x).expect("a small lexicon");
-        at.push([n(start), n(body_start), n(line.len())]);
-    }
+    let (bytes, at, first) = lexicon_code::pack(&counts, &codes, &class, &common);
+    assert!(
+        at.iter().all(|&[h, b, _]| b - h <= u32::from(u16::MAX) + 1),
+        "a length's bodies under 64 KiB"
+    );
+    let mut encoder = Encoder::default();
+    let (mut c2, mut k2) = (codes.clone(), class.clone());
+    assert!(walk(&mut encoder, &counts, &mut c2, &mut k2) && c2 == codes && k2 == class);
+    let stream = encoder.finish();
     fs::write(out_dir.join("lexicon.bin"), &bytes).expect("writable OUT_DIR");
+    fs::write(out_dir.join("lexicon.rc"), &stream).expect("writable OUT_DIR");
     format!(
-        "pub(super) const LEXICON: Lexicon = Lexicon {{ packed: include_bytes!(concat!(env!(\"OUT_DIR\"), \"/lexicon.bin\")), at: &{at:?}, first: &{first:?}, classes: &{classes:?}, common: &{common:?}, block: {LEXICON_BLOCK} }};\n"
+        "pub(super) const LEXICON_STREAM: &[u8] = include_bytes!(concat!(env!(\"OUT_DIR\"), \"/lexicon.rc\"));\n\
+         #[cfg(test)] pub(super) const LEXICON_PACKED: &[u8] = include_bytes!(concat!(env!(\"OUT_DIR\"), \"/lexicon.bin\"));\n\
+         pub(super) const LEXICON_COUNTS: [u32; {longest}] = {counts:?};\n\
+         #[cfg(test)] pub(super) const LEXICON_AT: [[u32; 3]; {longest}] = {at:?};\n\
+         #[cfg(test)] pub(super) const LEXICON_FIRST: [u16; {nfirst}] = {first:?};\n\
+         pub(super) const LEXICON_CLASSES: [u16; {nclasses}] = {classes:?};\n\
+         pub(super) const LEXICON_COMMON: [u8; {ncommon}] = {common:?};\n",
+        nfirst = first.len(),
+        nclasses = classes.len(),
+        ncommon = common.len(),
     )
 }

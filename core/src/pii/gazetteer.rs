@@ -9,7 +9,8 @@
 //! character (see [`ALPHABET`]); a table lookup is a binary search over
 //! fixed-width records, a lexicon lookup one over the fixed-width heads of
 //! front-coded blocks then a read of at most one block (see [`Lexicon`]),
-//! with no index built at run time and no allocation.
+//! with no allocation. The lexicon is built once, on first use, from the
+//! compressed stream the component carries ([`lexicon`]).
 
 /// One packed table.
 pub(crate) struct Table {
@@ -20,12 +21,14 @@ pub(crate) struct Table {
     at: &'static [usize],
 }
 
-/// Bits of a lexicon entry's class symbol (`CLASS_BITS` in `core/build.rs`).
-const CLASS_BITS: usize = 6;
+use super::lexicon_code::{self, pack, walk, Decoder, BLOCK};
+
+/// Bits of a lexicon entry's class symbol.
+const CLASS_BITS: usize = lexicon_code::CLASS_BITS as usize;
 
 /// Bits of a block body entry's short class code (`COMMON_BITS` in
 /// `core/build.rs`): an index in [`Lexicon`]'s `common`, or the escape.
-const COMMON_BITS: usize = 3;
+const COMMON_BITS: usize = lexicon_code::COMMON_BITS as usize;
 
 /// The short code saying the entry's class symbol is among the body's escapes.
 const ESCAPE: u128 = (1 << COMMON_BITS) - 1;
@@ -39,8 +42,8 @@ const FIELD_LOW_BITS: u128 = (u128::MAX >> 2) / 7;
 /// in `classes` of the set of lists it is in (as [`FIRST`]… [`PLACE_AMB`]
 /// bits).
 ///
-/// Front coded in blocks (the full layout is in `core/build.rs`, function
-/// `lexicon`): the sorted entries of each length `k` are cut into blocks of
+/// Front coded in blocks (the full layout is at `pack` in
+/// [`super::lexicon_code`]): the sorted entries of each length `k` are cut into blocks of
 /// `block`; a block's first entry (its head) is a fixed-width record of
 /// `ceil((5k + 6) / 8)` bytes (characters as in a [`Table`], then a
 /// [`CLASS_BITS`]-bit class symbol) followed by the 2-byte offset of the
@@ -53,18 +56,19 @@ const FIELD_LOW_BITS: u128 = (u128::MAX >> 2) / 7;
 /// key's length that start with the key's first character (`first` says where
 /// they are), then reads at most one body (`block - 1` entries), skipping each
 /// entry that cannot equal the key from its shared length alone. 86,420 entries
-/// in 287,288 bytes (blocks of 32) and a 2,356-byte index; the answers are the
-/// lists' (`lexicon_answers_every_entry_and_its_near_misses`).
+/// in 287,288 bytes (blocks of 32) and a 2,356-byte index, built on first use
+/// ([`lexicon`]); the answers are the lists'
+/// (`lexicon_answers_every_entry_and_its_near_misses`).
 pub(crate) struct Lexicon {
     /// Each length's heads then bodies, shortest length first.
-    packed: &'static [u8],
+    packed: Vec<u8>,
     /// `[heads start, bodies start, entries]` of each length `k` at
     /// `at[k - 1]`; the bodies end where the next length's heads start.
-    at: &'static [[u32; 3]],
+    at: Vec<[u32; 3]>,
     /// Per length `k`, 31 counts from `31 (k - 1)` on: the heads whose first
     /// character's code is below `c`, for `c` in 0..=30 (so the head search
     /// starts among one first character's blocks).
-    first: &'static [u16],
+    first: Vec<u16>,
     /// The class bits of each class index (at most 64 classes).
     classes: &'static [u16],
     /// The class index of each short code of a body entry (the seven
@@ -120,7 +124,7 @@ fn cmp_codes(
 
 mod tables {
     #![allow(clippy::all, dead_code)]
-    use super::{Lexicon, Table};
+    use super::Table;
     include!(concat!(env!("OUT_DIR"), "/packed_tables.rs"));
 }
 
@@ -288,7 +292,7 @@ impl Lexicon {
             let ord = cmp_bytes(head, want).then((tail0 & mask).cmp(&last));
             match ord {
                 core::cmp::Ordering::Equal => {
-                    let index = peek(self.packed, 8 * (lo + m * hw) + 5 * k) >> (64 - CLASS_BITS);
+                    let index = peek(&self.packed, 8 * (lo + m * hw) + 5 * k) >> (64 - CLASS_BITS);
                     return self.classes.get(index as usize).copied().unwrap_or(0);
                 }
                 core::cmp::Ordering::Less => a = m + 1,
@@ -306,7 +310,7 @@ impl Lexicon {
         // the key. An entry sharing more with that one is below the key too
         // (its character `m` is the one below the key's); one sharing less is
         // above it (its character there is above the one the key has).
-        let Err((_, mut m)) = cmp_codes(self.packed, 8 * (lo + j * hw), key, 0, k) else {
+        let Err((_, mut m)) = cmp_codes(&self.packed, 8 * (lo + j * hw), key, 0, k) else {
             return 0;
         };
         let lcp_bits = usize::BITS - (k - 1).leading_zeros();
@@ -317,14 +321,14 @@ impl Lexicon {
         // holds at least 57 bits), then its entries: the next one at `at`.
         let start = 8 * (mid + offset);
         let per = 57usize.checked_div(lcp_bits as usize).unwrap_or(usize::MAX);
-        let mut lengths = peek(self.packed, start);
+        let mut lengths = peek(&self.packed, start);
         let mut left = per;
         let codes = start + others * lcp_bits as usize;
         // The short codes, field 0 highest, from two 57-bit reads (a read
         // holds at least 57 bits); `escaped` has the lowest bit of each
         // field that is the escape (all its bits set).
-        let pair = u128::from(peek(self.packed, codes) >> 7) << 57
-            | u128::from(peek(self.packed, codes + 57) >> 7);
+        let pair = u128::from(peek(&self.packed, codes) >> 7) << 57
+            | u128::from(peek(&self.packed, codes + 57) >> 7);
         let short = pair
             .checked_shr(114 - (others * COMMON_BITS) as u32)
             .unwrap_or(0);
@@ -333,7 +337,7 @@ impl Lexicon {
         let mut at = escapes + escaped.count_ones() as usize * CLASS_BITS;
         for i in 0..others {
             if left == 0 {
-                lengths = peek(self.packed, start + i * lcp_bits as usize);
+                lengths = peek(&self.packed, start + i * lcp_bits as usize);
                 left = per;
             }
             left -= 1;
@@ -347,7 +351,7 @@ impl Lexicon {
             if shared == m {
                 let ord = if n <= 11 {
                     let drop = 64 - 5 * n as u32;
-                    let (x, y) = (peek(self.packed, at) >> drop, rest >> drop);
+                    let (x, y) = (peek(&self.packed, at) >> drop, rest >> drop);
                     if x == y {
                         Ok(())
                     } else {
@@ -355,7 +359,7 @@ impl Lexicon {
                         Err((x.cmp(&y), shared + same))
                     }
                 } else {
-                    cmp_codes(self.packed, at, key, shared, n)
+                    cmp_codes(&self.packed, at, key, shared, n)
                 };
                 match ord {
                     Ok(()) => {
@@ -366,7 +370,7 @@ impl Lexicon {
                         } else {
                             // After the symbols of the escapes before it.
                             let before = (escaped >> (field + COMMON_BITS)).count_ones() as usize;
-                            (peek(self.packed, escapes + before * CLASS_BITS) >> (64 - CLASS_BITS))
+                            (peek(&self.packed, escapes + before * CLASS_BITS) >> (64 - CLASS_BITS))
                                 as u8
                         };
                         return self.classes.get(usize::from(index)).copied().unwrap_or(0);
@@ -471,8 +475,37 @@ fn cmp_bytes(a: &[u8], b: &[u8]) -> core::cmp::Ordering {
 
 /// Census first names, surnames, stop words, places (ambiguous ones too)
 /// and place prefixes in one lexicon (see [`Lexicon`]): a word costs one
-/// binary search, not one a list.
-pub(crate) const LEXICON: &Lexicon = &tables::LEXICON;
+/// binary search, not one a list. Unpacked on first use.
+pub(crate) fn lexicon() -> &'static Lexicon {
+    static LEXICON: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+    LEXICON.get_or_init(unpack)
+}
+
+/// The lexicon from the compressed stream the build wrote (see
+/// [`super::lexicon_code`]): decoded, then packed as the build packs it.
+/// The stream is 105,607 bytes smaller than the packed lexicon (the
+/// component 102,474 bytes smaller with the decoder); the first scan of a
+/// process pays for it once: about 18 ms natively (14.6 ms decoding, 3.1 ms
+/// packing) and 25 ms in the component under wasmtime (2026-12-07).
+fn unpack() -> Lexicon {
+    let counts = &tables::LEXICON_COUNTS;
+    let chars = counts.iter().zip(1..).map(|(&n, k)| n as usize * k).sum();
+    let entries = counts.iter().map(|&n| n as usize).sum();
+    let (mut codes, mut class) = (vec![0; chars], vec![0; entries]);
+    let mut stream = Decoder::new(tables::LEXICON_STREAM);
+    // The stream is the build's own, checked by the tests: a failure is a
+    // corrupt binary, and a scan without its lexicon must not run.
+    assert!(walk(&mut stream, counts, &mut codes, &mut class));
+    let (packed, at, first) = pack(counts, &codes, &class, &tables::LEXICON_COMMON);
+    Lexicon {
+        packed,
+        at,
+        first,
+        classes: &tables::LEXICON_CLASSES,
+        common: &tables::LEXICON_COMMON,
+        block: BLOCK,
+    }
+}
 /// Organisations and products named like people (`morgan stanley`; a small
 /// table of two-word entries).
 pub(crate) const ORGS: &Table = &tables::ORGS;
@@ -514,9 +547,42 @@ mod tests {
         assert_eq!(rows, 9, "every table has its README row");
     }
 
+    /// The lexicon the core unpacks from the compressed stream is, byte for
+    /// byte, the one the build packs (`lexicon.bin`), with its index.
+    #[test]
+    fn unpacked_lexicon_is_the_builds() {
+        let l = lexicon();
+        assert_eq!(l.packed, tables::LEXICON_PACKED);
+        assert_eq!(l.at, tables::LEXICON_AT);
+        assert_eq!(l.first, tables::LEXICON_FIRST);
+        assert!(tables::LEXICON_STREAM.len() * 3 < l.packed.len() * 2);
+    }
+
+    /// A stream that is cut short or altered does not decode into the
+    /// lexicon: the walk says so, or the entries differ.
+    #[test]
+    fn damaged_streams_do_not_pass_for_the_lexicon() {
+        let counts = &tables::LEXICON_COUNTS;
+        let chars = counts.iter().zip(1..).map(|(&n, k)| n as usize * k).sum();
+        let entries = counts.iter().map(|&n| n as usize).sum();
+        let decode = |stream: &[u8]| {
+            let (mut codes, mut class) = (vec![0u8; chars], vec![0u8; entries]);
+            let ok = walk(&mut Decoder::new(stream), counts, &mut codes, &mut class);
+            ok.then(|| pack(counts, &codes, &class, &tables::LEXICON_COMMON).0)
+        };
+        let whole = tables::LEXICON_STREAM;
+        assert_eq!(decode(whole).as_deref(), Some(tables::LEXICON_PACKED));
+        let cut = &whole[..whole.len() / 2];
+        let mut flipped = whole.to_vec();
+        flipped[whole.len() / 3] ^= 0x10;
+        for bad in [cut, &flipped[..]] {
+            assert_ne!(decode(bad).as_deref(), Some(tables::LEXICON_PACKED));
+        }
+    }
+
     #[test]
     fn lookups() {
-        let c = |k: &[u8]| LEXICON.class_of(k);
+        let c = |k: &[u8]| lexicon().class_of(k);
         assert_ne!(c(b"john") & FIRST, 0);
         assert_ne!(c(b"mary") & FIRST, 0);
         assert_ne!(c(b"smith") & LAST, 0);
@@ -602,7 +668,7 @@ mod tests {
         assert_eq!(want.len(), 86_420);
         let check = |key: &[u8]| {
             assert_eq!(
-                LEXICON.class_of(key),
+                lexicon().class_of(key),
                 want.get(key).copied().unwrap_or(0),
                 "{:?}",
                 String::from_utf8_lossy(key)
@@ -612,7 +678,7 @@ mod tests {
         let (mut found, mut checked) = (0usize, 0usize);
         for (e, bits) in &want {
             assert_eq!(
-                LEXICON.class_of(e),
+                lexicon().class_of(e),
                 *bits,
                 "{:?}",
                 String::from_utf8_lossy(e)
@@ -655,7 +721,7 @@ mod tests {
         assert!(want.len() > 30_000);
         for (e, bits) in &want {
             assert_eq!(
-                LEXICON.class_of(e),
+                lexicon().class_of(e),
                 *bits,
                 "{:?}",
                 String::from_utf8_lossy(e)
@@ -668,7 +734,7 @@ mod tests {
                 near[last] + 1
             };
             assert_eq!(
-                LEXICON.class_of(&near),
+                lexicon().class_of(&near),
                 want.get(&near).copied().unwrap_or(0),
                 "{:?}",
                 String::from_utf8_lossy(&near)

@@ -138,7 +138,7 @@ fn longest_place(w: &Words<'_>, i: usize) -> usize {
         let Some(key) = gz::Key::new(&buf[..n]) else {
             break;
         };
-        let class = gz::LEXICON.class(&key);
+        let class = gz::lexicon().class(&key);
         if class & gz::PLACE != 0 {
             best = k + 1;
         }

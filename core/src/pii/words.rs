@@ -261,7 +261,7 @@ fn plural_class(key: &[u8]) -> u16 {
     let c = key
         .get(..key.len() - 1)
         .and_then(gz::Key::new)
-        .map_or(0, |k| gz::LEXICON.class(&k));
+        .map_or(0, |k| gz::lexicon().class(&k));
     c & (gz::STOP | gz::ROLE)
 }
 
@@ -269,7 +269,7 @@ fn plural_class(key: &[u8]) -> u16 {
 /// `Words::class`): its own, or its singular's stop or role bits; a stop
 /// word's name bits dropped; a surname by its ending alone (`ENDING`).
 pub(crate) fn key_class(key: &[u8]) -> u16 {
-    let mut c = gz::Key::new(key).map_or(0, |k| gz::LEXICON.class(&k));
+    let mut c = gz::Key::new(key).map_or(0, |k| gz::lexicon().class(&k));
     if c == 0 {
         c = plural_class(key);
     }
