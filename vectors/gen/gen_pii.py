@@ -299,7 +299,7 @@ positives = [
          "coach travels from Dura on Saturdays; travelling in from Tsumeb for the 10am",
          [("LOCATION", "Geroskipou"), ("PERSON", "Azul Liaw"), ("LOCATION", "Dura"), ("LOCATION", "Tsumeb")]),
     scan("a lower-case town as a town key's value, read by its letters; placeholders and a region key's value are none",
-         "https://a.example/stores?city=kuressaare&limit=3; ?city=lorem; ?region=tsumeb",
+         "https://a.example/stores?city=kuressaare&limit=3; ?city=lorem; ?region=omaruru",
          [("LOCATION", "kuressaare")]),
     scan("a name found once is found wherever its parts stand alone again",
          "Zorvak paid 3 USDC; patient: Zorvak Telmiri; patient: Maria Lopez; Maria said hi",

@@ -26,8 +26,8 @@ use super::lexicon_code::{self, pack, walk, Decoder, BLOCK};
 /// Bits of a lexicon entry's class symbol.
 const CLASS_BITS: usize = lexicon_code::CLASS_BITS as usize;
 
-/// Bits of a block body entry's short class code (`COMMON_BITS` in
-/// `core/build.rs`): an index in [`Lexicon`]'s `common`, or the escape.
+/// Bits of a block body entry's short class code: an index in
+/// [`Lexicon`]'s `common`, or the escape.
 const COMMON_BITS: usize = lexicon_code::COMMON_BITS as usize;
 
 /// The short code saying the entry's class symbol is among the body's escapes.
@@ -55,8 +55,8 @@ const FIELD_LOW_BITS: u128 = (u128::MAX >> 2) / 7;
 /// shared prefix at five bits each. A lookup binary-searches the heads of the
 /// key's length that start with the key's first character (`first` says where
 /// they are), then reads at most one body (`block - 1` entries), skipping each
-/// entry that cannot equal the key from its shared length alone. 86,420 entries
-/// in 287,288 bytes (blocks of 32) and a 2,356-byte index, built on first use
+/// entry that cannot equal the key from its shared length alone. 97,068 entries
+/// in 340,978 bytes (blocks of 32) and a 2,356-byte index, built on first use
 /// ([`lexicon`]); the answers are the lists'
 /// (`lexicon_answers_every_entry_and_its_near_misses`).
 pub(crate) struct Lexicon {
@@ -483,10 +483,13 @@ pub(crate) fn lexicon() -> &'static Lexicon {
 
 /// The lexicon from the compressed stream the build wrote (see
 /// [`super::lexicon_code`]): decoded, then packed as the build packs it.
-/// The stream is 105,607 bytes smaller than the packed lexicon (the
-/// component 102,474 bytes smaller with the decoder); the first scan of a
-/// process pays for it once: about 18 ms natively (14.6 ms decoding, 3.1 ms
-/// packing) and 25 ms in the component under wasmtime (2026-12-07).
+/// The stream is 105,607 bytes smaller than the packed lexicon of 86,420
+/// entries (the component 102,474 bytes smaller with the decoder; 123,904
+/// for today's 97,068); the first scan of a process pays for it once:
+/// with 86,420 entries about 18 ms natively (14.6 ms decoding, 3.1 ms
+/// packing), with 97,068 about 22-27 ms natively and 27 ms in the
+/// component under wasmtime-py (2026-12-07), where compiling the component
+/// uncached takes about 0.5 s.
 fn unpack() -> Lexicon {
     let counts = &tables::LEXICON_COUNTS;
     let chars = counts.iter().zip(1..).map(|(&n, k)| n as usize * k).sum();
@@ -665,7 +668,7 @@ mod tests {
     #[test]
     fn lexicon_answers_every_entry_and_its_near_misses() {
         let want = reference();
-        assert_eq!(want.len(), 86_420);
+        assert_eq!(want.len(), 97_068);
         let check = |key: &[u8]| {
             assert_eq!(
                 lexicon().class_of(key),

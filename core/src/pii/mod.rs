@@ -41,7 +41,7 @@ mod hit;
 mod iban;
 mod ipv6;
 mod json;
-// The encoder is `core/build.rs`'s (which includes this file too).
+// Its encoder runs in `core/build.rs` only (which includes the file too).
 #[allow(dead_code)]
 mod lexicon_code;
 mod mailbox;

@@ -544,7 +544,7 @@ fn unlisted_place(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usi
 }
 
 /// True when word `i` is a lower-case value no list knows of a town's own
-/// key (`?city=kuressaare`, `"hometown": "tsumeb"`) or one a list knows as a
+/// key (`?city=kuressaare`, `"hometown": "omaruru"`) or one a list knows as a
 /// name only (`?city=kandy`), a word of 3 letters or more whose letters read
 /// as a name's ([`LOWER_TOWN_MIN`]): URLs and forms write towns in lower
 /// case. Not a region's, a destination's or a pickup's
