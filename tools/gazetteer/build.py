@@ -56,7 +56,8 @@ WORLD_NOT_SURNAMES = 5000     # ... and it is not among this many most frequent 
 CITY_MIN_POP = 15000          # GeoNames cities kept (every one of cities15000) ...
 CITY_NAME_POP = 50000         # ... named like no given name of any list below this size
 TOWN_NOT_NAME_SOURCES = 4     # ... nor like a name this many of nomquamgender's sources list
-SMALL_TOWN_POP = 26000        # ... and below this size like no name any of nomquamgender's sources lists, nor of English words alone
+SMALL_TOWN_POP = 26000        # ... and below this size like no name any of nomquamgender's sources lists,
+                              # nor of English words alone
 CITY_BIG_POP = 200000         # ... also when named like a person from this size on
 
 # Census first names that are also common English words but are, in payment
