@@ -234,8 +234,11 @@ fn lexicon(data: &std::path::Path, prefixes: &str, out_dir: &std::path::Path) ->
     common.sort_by_key(|&c| (Some(c) != stop, std::cmp::Reverse(seen[usize::from(c)]), c));
     common.truncate((1 << COMMON_BITS) - 1);
     let (bytes, at, first) = lexicon_code::pack(&counts, &codes, &class, &common);
+    // A block's body offset is 2 bytes: each length's bodies (from its
+    // bodies' start to the next length's heads) stay within 64 KiB.
+    let ends = at.iter().skip(1).map(|a| a[0]).chain([bytes.len() as u32]);
     assert!(
-        at.iter().all(|&[h, b, _]| b - h <= u32::from(u16::MAX) + 1),
+        at.iter().zip(ends).all(|(a, end)| end - a[1] <= 1 << 16),
         "a length's bodies under 64 KiB"
     );
     let mut encoder = Encoder::default();

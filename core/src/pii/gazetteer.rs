@@ -12,6 +12,8 @@
 //! with no allocation. The lexicon is built once, on first use, from the
 //! compressed stream the component carries ([`lexicon`]).
 
+use super::lexicon_code::{self, lcp_bits, pack, walk, Decoder, BLOCK};
+
 /// One packed table.
 pub(crate) struct Table {
     /// The records of every length, shortest first: `ceil(5k / 8)` bytes each.
@@ -20,8 +22,6 @@ pub(crate) struct Table {
     /// records of `k`-character entries.
     at: &'static [usize],
 }
-
-use super::lexicon_code::{self, pack, walk, Decoder, BLOCK};
 
 /// Bits of a lexicon entry's class symbol.
 const CLASS_BITS: usize = lexicon_code::CLASS_BITS as usize;
@@ -42,23 +42,15 @@ const FIELD_LOW_BITS: u128 = (u128::MAX >> 2) / 7;
 /// in `classes` of the set of lists it is in (as [`FIRST`]… [`PLACE_AMB`]
 /// bits).
 ///
-/// Front coded in blocks (the full layout is at `pack` in
-/// [`super::lexicon_code`]): the sorted entries of each length `k` are cut into blocks of
-/// `block`; a block's first entry (its head) is a fixed-width record of
-/// `ceil((5k + 6) / 8)` bytes (characters as in a [`Table`], then a
-/// [`CLASS_BITS`]-bit class symbol) followed by the 2-byte offset of the
-/// block's body; the body holds the shared-prefix length of each of the block's
-/// other entries (with the entry before), all together so a read gets as many
-/// as 57 bits hold, then their [`COMMON_BITS`]-bit short class codes (an index
-/// in `common`, or [`ESCAPE`]; two reads), then the class symbols of the
-/// escaped entries, then each of those entries as the characters after its
-/// shared prefix at five bits each. A lookup binary-searches the heads of the
-/// key's length that start with the key's first character (`first` says where
-/// they are), then reads at most one body (`block - 1` entries), skipping each
-/// entry that cannot equal the key from its shared length alone. 97,068 entries
-/// in 340,978 bytes (blocks of 32) and a 2,356-byte index, built on first use
-/// ([`lexicon`]); the answers are the lists'
-/// (`lexicon_answers_every_entry_and_its_near_misses`).
+/// Front coded in blocks of `block` entries a length, each block's first
+/// entry (its head) a fixed-width record and the others read from its body
+/// (the layout is stated at `pack` in [`super::lexicon_code`]). A lookup
+/// binary-searches the heads of the key's length that start with the key's
+/// first character (`first` says where they are), then reads at most one
+/// body (`block - 1` entries), skipping each entry that cannot equal the key
+/// from its shared length alone. 97,068 entries in 340,978 bytes (blocks of
+/// 32) and a 2,480-byte index, built on first use ([`lexicon`]); the answers
+/// are the lists' (`lexicon_answers_every_entry_and_its_near_misses`).
 pub(crate) struct Lexicon {
     /// Each length's heads then bodies, shortest length first.
     packed: Vec<u8>,
@@ -313,7 +305,7 @@ impl Lexicon {
         let Err((_, mut m)) = cmp_codes(&self.packed, 8 * (lo + j * hw), key, 0, k) else {
             return 0;
         };
-        let lcp_bits = usize::BITS - (k - 1).leading_zeros();
+        let lcp_bits = lcp_bits(k);
         // The key's bits from character `m` on.
         let mut rest = peek(&key.bytes, 5 * m);
         let others = count.saturating_sub(j * self.block).min(self.block) - 1;

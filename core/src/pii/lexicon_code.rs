@@ -431,3 +431,41 @@ pub(super) fn walk<C: Coder>(
     }
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the encoder writes the decoder reads back, entry for entry,
+    /// over lengths with no entries, one entry and shared prefixes; and a
+    /// decoder told of more entries than were written does not invent a
+    /// sorted lexicon.
+    #[test]
+    fn streams_round_trip() {
+        let entries: [&[u8]; 7] = [b"a", b"ab", b"ac", b"abcd", b"abce", b"abde", b"zzzz"];
+        let mut counts = vec![0u32; 4];
+        let (mut codes, mut class) = (Vec::new(), Vec::new());
+        for (i, e) in entries.iter().enumerate() {
+            counts[e.len() - 1] += 1;
+            codes.extend(e.iter().map(|&c| c - b'a' + 5));
+            class.push((i * 9 % 64) as u8);
+        }
+        let mut enc = Encoder::default();
+        let (mut c, mut k) = (codes.clone(), class.clone());
+        assert!(walk(&mut enc, &counts, &mut c, &mut k));
+        let stream = enc.finish();
+        let (mut c2, mut k2) = (vec![0; codes.len()], vec![0; class.len()]);
+        assert!(walk(&mut Decoder::new(&stream), &counts, &mut c2, &mut k2));
+        assert_eq!((c2, k2), (codes.clone(), class.clone()));
+        let (bytes, at, first) = pack(&counts, &codes, &class, &[0, 9, 18]);
+        assert_eq!(at.len(), 4);
+        assert_eq!(first.len(), 4 * 31);
+        assert_eq!(at[2], [at[2][0], at[2][1], 0], "no entry of three letters");
+        assert!(!bytes.is_empty());
+        let more: Vec<u32> = counts.iter().map(|n| n + 3).collect();
+        let chars: usize = more.iter().zip(1..).map(|(&n, k)| n as usize * k).sum();
+        let n: usize = more.iter().map(|&n| n as usize).sum();
+        let (mut c3, mut k3) = (vec![0; chars], vec![0; n]);
+        assert!(!walk(&mut Decoder::new(&stream), &more, &mut c3, &mut k3));
+    }
+}
