@@ -6,8 +6,11 @@
 //! ## The rule: this crate is pure
 //! This crate is fully deterministic. It contains no networking or file code,
 //! never reads a clock, never draws randomness, never reads the environment
-//! and keeps no global state. The current time (`now_ms`), keys and every piece
-//! of prior state come in as arguments; new state comes back as return values.
+//! and keeps no global state (the PII lexicon, constant data, is unpacked
+//! once on first use into a read-only table that no input changes; the
+//! purity test allows that one place). The current time (`now_ms`), keys and
+//! every piece of prior state come in as arguments; new state comes back as
+//! return values.
 //! It forbids `unsafe` code. The same inputs give the same bytes out, natively
 //! and inside the `presidio_x402.wasm` component (whose import list is empty,
 //! which CI checks).

@@ -22,7 +22,14 @@ const FORBIDDEN: &[&str] = &[
     "println!",
     "eprintln!",
     "dbg!",
+    "OnceLock",
+    "LazyLock",
 ];
+
+/// The one process-wide value the core may hold, and where: the PII
+/// lexicon, constant data unpacked once on first use into a read-only table
+/// (`gazetteer::lexicon`), which no input can change.
+const ONCE_ALLOWED: (&str, &str) = ("src/pii/gazetteer.rs", "OnceLock");
 
 fn scan(dir: &Path, bad: &mut Vec<String>) {
     for e in std::fs::read_dir(dir).unwrap() {
@@ -34,7 +41,8 @@ fn scan(dir: &Path, bad: &mut Vec<String>) {
             for (n, line) in text.lines().enumerate() {
                 let code = line.split("//").next().unwrap_or("");
                 for f in FORBIDDEN {
-                    if code.contains(f) {
+                    let allowed = p.ends_with(ONCE_ALLOWED.0) && *f == ONCE_ALLOWED.1;
+                    if code.contains(f) && !allowed {
                         bad.push(format!("{}:{}: {f}", p.display(), n + 1));
                     }
                 }
