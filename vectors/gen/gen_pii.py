@@ -493,6 +493,11 @@ positives = [
          "the Focus hub; origin: Organic; split between Anne and Bob",
          [("LOCATION", "Kanyosha"), ("LOCATION", "Kanyosha"), ("LOCATION", "Kanyosha"), ("LOCATION", "Kanyosha"),
           ("LOCATION", "Kanyosha"), ("LOCATION", "Kanyosha"), ("LOCATION", "Kanyosha")]),
+    scan("a town no list holds as a URL path's own segment in title case between lower-case ones, its letters a "
+         "town's, after Arabic's article too; not after an organisation's collection, the host or as a file's name",
+         "https://x.test/tours/2025/Kanyosha/tickets https://x.test/salons/in/Az%20Zallaq "
+         "https://x.test/integrations/Kanyosha/status https://x.test/Kanyosha/hours https://x.test/stores/Kanyosha.csv",
+         [("LOCATION", "Kanyosha"), ("LOCATION", "Az%20Zallaq")]),
     scan("after a phone cue a national number is read as numbering plans write it: a trunk 0 or none, brackets, "
          "7 to 12 digits; a number's word after the cue; not a date, a count in thousands or a number with no cue",
          "phone: 2234 5678; tel 79 12 34 56; phone: (02) 3234 5678; phone: 8 (912) 345-67-89; "

@@ -4782,7 +4782,12 @@ mod tests {
             [(L, "Al Kittah")]
         );
         assert_eq!(found("notes from Al Kittah on Saturdays"), []);
-        assert_eq!(found("clinic (Al Qatranah) confirmed"), []);
+        // A venue's brackets tell a town; the article's next word reads
+        // as one by its letters (`places::town_letters`).
+        assert_eq!(
+            found("clinic (Al Qatranah) confirmed"),
+            [(L, "Al Qatranah")]
+        );
         assert_eq!(found("Al Gore paid"), [(P, "Al Gore")]);
         assert_eq!(found("patient: Al Mansouri"), [(P, "Al Mansouri")]);
         assert_eq!(
@@ -4908,5 +4913,41 @@ mod tests {
             found("forwarded from Anne to the finance office"),
             [(P, "Anne")]
         );
+    }
+
+    /// A town no list holds as a URL path's segment of its own in title
+    /// case between lower-case ones, its letters a town's, and a town's
+    /// name after Arabic's article or a generic head word read by the words
+    /// after it. Not a segment after an organisation's collection, the
+    /// host, a file's name, English-looking words or a lower-case slug.
+    #[test]
+    fn towns_in_a_path_segment() {
+        use EntityType::Location as L;
+        for (t, town) in [
+            ("https://x.test/v1/stores/Kanyosha/hours", "Kanyosha"),
+            ("https://x.test/tours/2025/Kanyosha/tickets", "Kanyosha"),
+            ("https://x.test/clinics/Kanyosha", "Kanyosha"),
+            ("https://x.test/clinics/Kanyosha?day=2", "Kanyosha"),
+            // As the normaliser leaves `Az%20Zallaq` (see `pii::norm`).
+            ("https://x.test/salons/in/Az Zallaq", "Az Zallaq"),
+            ("https://x.test/clinics/Umm Kaddadah/branch", "Umm Kaddadah"),
+            ("our Al Kanyosha-based coach", "Al Kanyosha"),
+        ] {
+            assert_eq!(found(t), [(L, town)], "{t}");
+        }
+        for t in [
+            "https://x.test/integrations/Kanyosha/status",
+            "https://x.test/partners/2025/Kanyosha/invoices",
+            "https://x.test/Kanyosha/hours",
+            "https://Kanyosha.test/hours",
+            "https://x.test/stores/Kanyosha.csv",
+            "https://x.test/stores/Kanyosha/Hours",
+            "https://x.test/fhir/Observation/7",
+            "https://x.test/stores/Hours/today",
+            "https://x.test/stores/kanyosha/hours",
+            "stores/Kanyosha/hours",
+        ] {
+            assert_eq!(found(t), [], "{t}");
+        }
     }
 }

@@ -597,6 +597,15 @@ fn in_unlisted_town(w: &mut Words<'_>, i: usize, last: usize) -> bool {
 /// and none of which is a stop word, a word-like name or an ambiguous place
 /// (see [`in_unlisted_town`], [`told_after`]).
 fn town_letters(w: &mut Words<'_>, i: usize, last: usize) -> bool {
+    // `Al Karamah`, `Az Zallaq`, `Kafr Sawm`: the article or the generic
+    // word is no name of its own; the words after it may be read alone.
+    if i < last
+        && w.w.get(i + 1).is_some_and(|y| y.shape == Shape::Title)
+        && (assimilated(w, i) || w.is(i, TOWN_HEADS))
+        && town_letters(w, i + 1, last)
+    {
+        return true;
+    }
     if w.flags(i) == 0 && w.namelike_word(i).is_some_and(|s| s >= IN_TOWN_MIN) {
         return true;
     }
@@ -607,6 +616,11 @@ fn town_letters(w: &mut Words<'_>, i: usize, last: usize) -> bool {
         && (i..=last).all(|k| w.flags(k) & (STOP | FIRST_AMB | LAST_WL | PLACE_AMB) == 0)
         && w.namelike_pair(i, k, Context::Bounded)
 }
+
+/// Words that begin Arabic, Hebrew and Khmer towns' names before a name
+/// of their own (`Al Karamah`, `Umm Kaddadah`, `Kafr Sawm`, `Ou Char`): see
+/// [`town_letters`].
+const TOWN_HEADS: &str = "al el umm kafr bayt beit tel ein deir dayr ou";
 
 /// True when the run `i..=last`, whose letters read as a town's
 /// ([`town_letters`]: English-looking words and most brands stay out), is
@@ -686,8 +700,55 @@ fn told_after(w: &mut Words<'_>, i: usize, last: usize) -> bool {
                 && (last + 3..last + 5).any(|k| spaced(w, k, SITES_AFTER)))
                 || (w.w.get(i - 1).is_some_and(|p| p.shape == Shape::Upper)
                     && w.w.get(last + 1).is_some_and(|t| t.shape == Shape::Upper))));
+    let told = told || path_segment(w, i, last);
     told && town_letters(w, i, last)
 }
+
+/// True when the run `i..=last` is a URL path's segment of its own between
+/// lower-case ones (`/stores/Wommels/hours`, `/tours/2025/Qarah/tickets`,
+/// `/salons/in/Az%20Zallaq`): before it a lower-case segment, after any
+/// number's, that no organisation's collection is ([`ORG_COLLECTIONS`]:
+/// `/integrations/Klarna/status`), and after it the URL's end (the text's,
+/// a space or a quote), a lower-case or a number's segment, a query or a
+/// fragment. A path writes its own words in lower case; a word in title
+/// case there is a proper name's, and its letters tell a town's
+/// ([`town_letters`]).
+fn path_segment(w: &Words<'_>, i: usize, last: usize) -> bool {
+    let (Some(x), Some(y)) = (w.w.get(i), w.w.get(last)) else {
+        return false;
+    };
+    let Some((b'/', head)) = w.b.get(..x.s).and_then(<[u8]>::split_last) else {
+        return false;
+    };
+    // The segments before, nearest first; the first one of letters decides.
+    let mut segments = head.rsplit(|&c| c == b'/');
+    let collection = loop {
+        let seg = segments.next().unwrap_or_default();
+        let lower = |c: &u8| c.is_ascii_lowercase() || matches!(c, b'-' | b'_');
+        if seg.iter().all(u8::is_ascii_digit) && !seg.is_empty() {
+            continue;
+        }
+        break (!seg.is_empty() && seg.iter().all(lower)).then_some(seg);
+    };
+    // A segment with no `/` before it is the host's (or no path's).
+    let in_path = segments.next().is_some();
+    let after = match w.b.get(y.e..).unwrap_or_default() {
+        [] | [b'?' | b'#' | b'&' | b' ' | b'\n' | b'"', ..] => true,
+        [b'/', c, ..] => c.is_ascii_lowercase() || c.is_ascii_digit(),
+        _ => false,
+    };
+    in_path && after && collection.is_some_and(|c| !super::hit::is_among(c, ORG_COLLECTIONS))
+}
+
+/// Path segments whose next segment names an organisation or a product,
+/// not a town (see [`path_segment`]).
+const ORG_COLLECTIONS: &str = "integrations integration providers provider connectors connector \
+                               brands brand partners partner vendors vendor merchants merchant \
+                               apps app plugins plugin services service products product sellers \
+                               seller tools tool platforms platform networks network chains chain \
+                               tokens token exchanges exchange wallets wallet banks bank orgs org \
+                               organizations organization organisations organisation companies \
+                               company teams team repos repo projects project models model";
 
 /// True when word `i` follows a spaced `in` that no verb of software or
 /// payment comes before ([`PRODUCT_VERBS`]): where a town stands, not a
