@@ -493,6 +493,11 @@ positives = [
          "the Focus hub; origin: Organic; split between Anne and Bob",
          [("LOCATION", "Kanyosha"), ("LOCATION", "Kanyosha"), ("LOCATION", "Kanyosha"), ("LOCATION", "Kanyosha"),
           ("LOCATION", "Kanyosha"), ("LOCATION", "Kanyosha"), ("LOCATION", "Kanyosha")]),
+    scan("two capitalised words no list knows read as a name inside a sentence between a lower-case word and a "
+         "linking word; not after via, nor before a brand's head noun",
+         "delivered to Tshegofatso Mballa at reception; paid via Olipop Zevia for the order; "
+         "sold through Babaeva Aleksovska stopwatches",
+         [("PERSON", "Tshegofatso Mballa")]),
     scan("a town no list holds as a URL path's own segment in title case between lower-case ones, its letters a "
          "town's, after Arabic's article too; not after an organisation's collection, the host or as a file's name",
          "https://x.test/tours/2025/Kanyosha/tickets https://x.test/salons/in/Az%20Zallaq "

@@ -632,9 +632,12 @@ fn searched_pair(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usiz
 /// name by their letters (see [`super::namelike::pair_namelike`]): a
 /// clause, a key or the text opens before them, or a clause closes after
 /// them (`Tshegofatso Mballa — deposit`, `thanks — Syafiq Nsangou`,
-/// `?for=Bakang+Fotso&qty=1`, `coach Ketino Bisbas (weekly)`). In running
-/// text a capitalised pair is as often a brand (`The Mogami Java Client
-/// SDK`, `sold through Babaeva Aleksovska stopwatches`).
+/// `?for=Bakang+Fotso&qty=1`, `coach Ketino Bisbas (weekly)`), or inside a
+/// sentence a lower-case word other than `via` or `using` comes before them
+/// and a linking word after them ([`pair_linker`]: `delivered to Orquiz
+/// Quarshie at reception`). In running text a capitalised pair is as often
+/// a brand (`The Mogami Java Client SDK`, `sold through Babaeva Aleksovska
+/// stopwatches`).
 fn unknown_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
     let opens =
         w.w.get(i)
@@ -642,6 +645,16 @@ fn unknown_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
     // The normaliser folds dashes to `-`.
     let ends = matches!(w.after(j), 0 | b';' | b',' | b'.' | b')' | b'&' | b'"');
     let closes = ends || matches!(w.next_mark(j), b'|' | b'(' | b'-' | b'\n');
+    // Inside a sentence: a lower-case word before and a linking word
+    // after (`delivered to Orquiz Quarshie at reception`, `met Guzelya
+    // Blida for lunch`); a brand's pair goes on with its head noun
+    // (`sold through Babaeva Aleksovska stopwatches`), and `via` or
+    // `using` lead to a channel (`paid via Olipop Soda for the order`).
+    let linked = i > 0
+        && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
+        && w.w.get(i - 1).is_some_and(|p| p.shape == Shape::Lower)
+        && !w.is(i - 1, "via using")
+        && pair_linker(w, j + 1);
     // The whole value of a person's key (`?for=Judeline+Ngah&qty=1`,
     // `?from=Yvens%20Molebatsi`): read as after a cue.
     let ctx = if ends
@@ -657,7 +670,7 @@ fn unknown_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
     // Ângk Tasaôm`, `?collected_in=Otdam%20Souriya`) the pair is a town.
     let after_place_cue = i > 0 && w.cue(i - 1) & (LOC | STRONG | WEAK) == LOC;
     j == i + 1
-        && (opens || closes)
+        && (opens || closes || linked)
         && !after_place_cue
         && (i..=j).all(|k| {
             w.w.get(k).is_some_and(|z| z.shape == Shape::Title)
@@ -3284,9 +3297,19 @@ mod tests {
             "Stable Diffusion - image model",
             "The Mogami Java Client SDK makes it easy",
             "sold through Babaeva Aleksovska stopwatches",
+            "paid via Olipop Zevia for the order",
         ] {
             assert_eq!(found(text), [], "{text}");
         }
+        // Inside a sentence, between a lower-case word and a linking word.
+        assert_eq!(
+            found("delivered to Tshegofatso Mballa at reception"),
+            [(P, "Tshegofatso Mballa")]
+        );
+        assert_eq!(
+            found("front desk to call Tshegofatso Mballa when the room frees up"),
+            [(P, "Tshegofatso Mballa")]
+        );
     }
 
     /// Lone names in the slots of who approves, is on call or signs off,
