@@ -69,8 +69,8 @@ use super::hit::{file_ext, is_among, Hit};
 use super::mailbox::display_name;
 use super::namelike::Context::{Bounded, Cued};
 use super::places::{
-    after_in, before_site, is_place, place_at, place_cue, place_len, region_at, toponym_head,
-    Pending, DIRECTIONS, NO_PLACE, ROUTED, SURE,
+    after_in, before_site, is_place, place_at, place_cue, place_len, region_at, told_after,
+    toponym_head, Pending, DIRECTIONS, NO_PLACE, ROUTED, SURE,
 };
 use super::words::{
     capital, hit, Gap, Shape, Words, BOOKING_TITLES, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL,
@@ -637,7 +637,8 @@ fn searched_pair(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usiz
 /// and a linking word after them ([`pair_linker`]: `delivered to Orquiz
 /// Quarshie at reception`). In running text a capitalised pair is as often
 /// a brand (`The Mogami Java Client SDK`, `sold through Babaeva Aleksovska
-/// stopwatches`).
+/// stopwatches`). A pair that what joins it tells a town (`places::told_after`:
+/// `/noticeboard/Mazkeret%20Batya/furniture`) is none.
 fn unknown_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
     let opens =
         w.w.get(i)
@@ -679,6 +680,7 @@ fn unknown_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
                 && !is_place(w, k, 1)
         })
         && w.namelike_pair(i, j, ctx)
+        && !told_after(w, i, j)
 }
 
 /// ISO 4217 codes of the currencies in use and the tickers of the largest
@@ -4954,6 +4956,12 @@ mod tests {
             // As the normaliser leaves `Az%20Zallaq` (see `pii::norm`).
             ("https://x.test/salons/in/Az Zallaq", "Az Zallaq"),
             ("https://x.test/clinics/Umm Kaddadah/branch", "Umm Kaddadah"),
+            // A pair no list knows that its place tells a town is no
+            // person's (`unknown_pair`).
+            (
+                "https://x.test/noticeboard/Mazkeret Batya/furniture",
+                "Mazkeret Batya",
+            ),
             ("our Al Kanyosha-based coach", "Al Kanyosha"),
         ] {
             assert_eq!(found(t), [(L, town)], "{t}");

@@ -644,7 +644,7 @@ const TOWN_HEADS: &str = "al el umm kafr bayt beit tel ein deir dayr ou";
 /// * `from` it `to` a site (`moving the membership from Subaykhan to the
 ///   downtown branch`), or a label's `FROM` it `TO` in capitals (`label:
 ///   FROM Maharda TO central returns`).
-fn told_after(w: &mut Words<'_>, i: usize, last: usize) -> bool {
+pub(crate) fn told_after(w: &mut Words<'_>, i: usize, last: usize) -> bool {
     let Some(x) = w.w.get(i).copied() else {
         return false;
     };
