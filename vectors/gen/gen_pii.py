@@ -498,6 +498,11 @@ positives = [
          "delivered to Tshegofatso Mballa at reception; paid via Olipop Zevia for the order; "
          "sold through Babaeva Aleksovska stopwatches",
          [("PERSON", "Tshegofatso Mballa")]),
+    scan("a listed town before a surname and a product in the plural is a brand's name; a town goes on with its "
+         "site or its time",
+         "ordered from Chanda Thanigaivel rolling pins; shipped from Sarandí Grande warehouse; "
+         "conference in Novi Vinodolski next week",
+         [("LOCATION", "Sarandí Grande"), ("LOCATION", "Novi Vinodolski")]),
     scan("a town no list holds as a URL path's own segment in title case between lower-case ones, its letters a "
          "town's, after Arabic's article too; not after an organisation's collection, the host or as a file's name",
          "https://x.test/tours/2025/Kanyosha/tickets https://x.test/salons/in/Az%20Zallaq "

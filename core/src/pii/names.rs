@@ -4981,4 +4981,25 @@ mod tests {
             assert_eq!(found(t), [], "{t}");
         }
     }
+
+    /// A listed town before a surname and a product in the plural is a
+    /// brand's name, even after a word that introduces places; a town goes
+    /// on with its site or its time.
+    #[test]
+    fn brands_named_after_a_town_and_a_surname() {
+        use EntityType::Location as L;
+        for t in [
+            "ordered from Chanda Thanigaivel rolling pins",
+            "back in stock at Tambunan Sugiarto jam jars",
+        ] {
+            assert_eq!(found(t), [], "{t}");
+        }
+        for (t, town) in [
+            ("shipped from Sarandi Grande warehouse", "Sarandi Grande"),
+            ("conference in Novi Vinodolski next week", "Novi Vinodolski"),
+            ("ordered from Chanda today", "Chanda"),
+        ] {
+            assert_eq!(found(t), [(L, town)], "{t}");
+        }
+    }
 }

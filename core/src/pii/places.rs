@@ -191,6 +191,39 @@ fn after_given(w: &Words<'_>, i: usize) -> bool {
         && w.flags(i - 1) & (FIRST | FIRST_AMB | STOP | PLACE | PLACE_AMB) == FIRST
 }
 
+/// True when word `k`, Title-case, reads as a surname before a brand's
+/// product: a listed surname that is no place, word or given name, or a
+/// word no list knows whose letters read as a name's, and then a plural
+/// noun in lower case, right after it or after one more lower-case word
+/// (`rolling pins`, `door wedges`), where no place's name goes on
+/// ([`PLACE_GOES_ON`]). After a one-word place, even where a place is
+/// introduced, the two are a brand's name (`ordered from Chanda Thanigaivel
+/// rolling pins`), held back as an organisation's (see [`Pending`]); a town
+/// goes on with its site or its time (`from Sarandí Grande warehouse`, `in
+/// Novi Vinodolski next week`).
+fn surname_after(w: &Words<'_>, k: usize) -> bool {
+    let plural = |j: usize| {
+        w.spaced_lower(j)
+            && w.w.get(j).and_then(|z| w.b.get(z.s..z.e)).is_some_and(|t| {
+                t.len() >= 4
+                    && t.ends_with(b"s")
+                    && !matches!(t.get(t.len() - 2), Some(b's' | b'u' | b'i'))
+            })
+    };
+    w.w.get(k).is_some_and(|y| y.shape == Shape::Title)
+        && w.spaced_lower(k + 1)
+        && !w.is(k + 1, PLACE_GOES_ON)
+        && (plural(k + 1) || plural(k + 2))
+        && place_len(w, k) == 0
+        && (w.flags(k) & (FIRST | LAST | LAST_WL | STOP | PLACE | PLACE_AMB) == LAST
+            || (w.flags(k) == 0 && w.namelike_word(k).is_some_and(|s| s >= 9)))
+}
+
+/// Lower-case words that go on after a place's name (see [`surname_after`]).
+const PLACE_GOES_ON: &str =
+    "next last this since until and for from with via the was were are has \
+                             had will today tomorrow";
+
 pub(crate) fn is_place(w: &Words<'_>, i: usize, words: usize) -> bool {
     place_len(w, i) == words
 }
@@ -251,11 +284,11 @@ pub(crate) fn place_at(
     // otherwise; decided by the caller (see [`Pending`]) once it knows
     // whether that word starts a finding.
     let org = n == 1
-        && !cue
         && !paired
         && w.w
             .get(i + 1)
-            .is_some_and(|y| y.gap == Gap::Space && capital(y.shape));
+            .is_some_and(|y| y.gap == Gap::Space && capital(y.shape))
+        && (!cue || surname_after(w, i + 1));
     // `North America`, `Upper Egypt`, `Southern California`: a direction
     // before a listed place is part of its name.
     let directed = i > 0
