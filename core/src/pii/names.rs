@@ -4982,7 +4982,7 @@ mod tests {
         }
     }
 
-    /// A listed town before a surname and a product in the plural is a
+    /// A listed town before a name and a product in the plural is a
     /// brand's name, even after a word that introduces places; a town goes
     /// on with its site or its time.
     #[test]
@@ -4991,6 +4991,7 @@ mod tests {
         for t in [
             "ordered from Chanda Thanigaivel rolling pins",
             "back in stock at Tambunan Sugiarto jam jars",
+            "under licence from Sanaa Barakat dust pans",
         ] {
             assert_eq!(found(t), [], "{t}");
         }

@@ -191,9 +191,9 @@ fn after_given(w: &Words<'_>, i: usize) -> bool {
         && w.flags(i - 1) & (FIRST | FIRST_AMB | STOP | PLACE | PLACE_AMB) == FIRST
 }
 
-/// True when word `k`, Title-case, reads as a surname before a brand's
-/// product: a listed surname that is no place, word or given name, or a
-/// word no list knows whose letters read as a name's, and then a plural
+/// True when word `k`, Title-case, reads as a name before a brand's
+/// product: a listed given name or surname that is no place or stop word,
+/// or a word no list knows whose letters read as a name's, and then a plural
 /// noun in lower case, right after it or after one more lower-case word
 /// (`rolling pins`, `door wedges`), where no place's name goes on
 /// ([`PLACE_GOES_ON`]). After a one-word place, even where a place is
@@ -215,7 +215,8 @@ fn surname_after(w: &Words<'_>, k: usize) -> bool {
         && !w.is(k + 1, PLACE_GOES_ON)
         && (plural(k + 1) || plural(k + 2))
         && place_len(w, k) == 0
-        && (w.flags(k) & (FIRST | LAST | LAST_WL | STOP | PLACE | PLACE_AMB) == LAST
+        && w.flags(k) & (STOP | PLACE | PLACE_AMB) == 0
+        && (w.flags(k) & (FIRST | LAST) != 0
             || (w.flags(k) == 0 && w.namelike_word(k).is_some_and(|s| s >= 9)))
 }
 
