@@ -637,7 +637,7 @@ fn searched_pair(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usiz
 /// and a linking word after them ([`pair_linker`]: `delivered to Orquiz
 /// Quarshie at reception`). In running text a capitalised pair is as often
 /// a brand (`The Mogami Java Client SDK`, `sold through Babaeva Aleksovska
-/// stopwatches`). A pair that what joins it tells a town (`places::told_after`:
+/// stopwatches`). A pair told a town by what joins it (`places::told_after`:
 /// `/noticeboard/Mazkeret%20Batya/furniture`) is none.
 fn unknown_pair(w: &mut Words<'_>, i: usize, j: usize) -> bool {
     let opens =

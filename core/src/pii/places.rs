@@ -201,7 +201,7 @@ fn after_given(w: &Words<'_>, i: usize) -> bool {
 /// rolling pins`), held back as an organisation's (see [`Pending`]); a town
 /// goes on with its site or its time (`from Sarandí Grande warehouse`, `in
 /// Novi Vinodolski next week`).
-fn surname_after(w: &Words<'_>, k: usize) -> bool {
+fn brand_name_after(w: &Words<'_>, k: usize) -> bool {
     let plural = |j: usize| {
         w.spaced_lower(j)
             && w.w.get(j).and_then(|z| w.b.get(z.s..z.e)).is_some_and(|t| {
@@ -220,10 +220,9 @@ fn surname_after(w: &Words<'_>, k: usize) -> bool {
             || (w.flags(k) == 0 && w.namelike_word(k).is_some_and(|s| s >= 9)))
 }
 
-/// Lower-case words that go on after a place's name (see [`surname_after`]).
+/// Lower-case words that go on after a place's name (see [`brand_name_after`]).
 const PLACE_GOES_ON: &str =
-    "next last this since until and for from with via the was were are has \
-                             had will today tomorrow";
+    "next last this since until and for from with via the was were are has had will today tomorrow";
 
 pub(crate) fn is_place(w: &Words<'_>, i: usize, words: usize) -> bool {
     place_len(w, i) == words
@@ -289,7 +288,7 @@ pub(crate) fn place_at(
         && w.w
             .get(i + 1)
             .is_some_and(|y| y.gap == Gap::Space && capital(y.shape))
-        && (!cue || surname_after(w, i + 1));
+        && (!cue || brand_name_after(w, i + 1));
     // `North America`, `Upper Egypt`, `Southern California`: a direction
     // before a listed place is part of its name.
     let directed = i > 0
@@ -754,15 +753,15 @@ fn path_segment(w: &Words<'_>, i: usize, last: usize) -> bool {
     let Some((b'/', head)) = w.b.get(..x.s).and_then(<[u8]>::split_last) else {
         return false;
     };
-    // The segments before, nearest first; the first one of letters decides.
+    // The segments before, nearest first; the first one that is no
+    // number's decides.
+    let lower = |c: &u8| c.is_ascii_lowercase() || matches!(c, b'-' | b'_');
     let mut segments = head.rsplit(|&c| c == b'/');
     let collection = loop {
         let seg = segments.next().unwrap_or_default();
-        let lower = |c: &u8| c.is_ascii_lowercase() || matches!(c, b'-' | b'_');
-        if seg.iter().all(u8::is_ascii_digit) && !seg.is_empty() {
-            continue;
+        if seg.is_empty() || !seg.iter().all(u8::is_ascii_digit) {
+            break (!seg.is_empty() && seg.iter().all(lower)).then_some(seg);
         }
-        break (!seg.is_empty() && seg.iter().all(lower)).then_some(seg);
     };
     // A segment with no `/` before it is the host's (or no path's).
     let in_path = segments.next().is_some();
