@@ -779,7 +779,7 @@ const ORG_COLLECTIONS: &str = "integrations integration providers provider conne
                                brands brand partners partner vendors vendor merchants merchant \
                                apps app plugins plugin services service products product sellers \
                                seller tools tool platforms platform networks network chains chain \
-                               tokens token exchanges exchange banks bank orgs org \
+                               tokens token exchanges exchange orgs org \
                                organizations organization organisations organisation companies \
                                company teams team repos repo projects project models model";
 
