@@ -73,8 +73,8 @@ use super::places::{
     toponym_head, Pending, DIRECTIONS, NO_PLACE, ROUTED, SURE,
 };
 use super::words::{
-    capital, hit, Gap, Shape, Words, BOOKING_TITLES, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL,
-    PARTICLES, PLACE, PLACE_AMB, STOP,
+    capital, hit, s_ending, Gap, Shape, Words, BOOKING_TITLES, FIRST, FIRST_AMB, KEY_MAX, LAST,
+    LAST_WL, PARTICLES, PLACE, PLACE_AMB, STOP,
 };
 use super::EntityType;
 
@@ -1815,12 +1815,7 @@ fn present_verb(w: &mut Words<'_>, k: usize) -> bool {
         return false;
     };
     let b = w.b.get(v.s..v.e).unwrap_or_default();
-    v.shape == Shape::Lower
-        && b.len() >= 5
-        && b.ends_with(b"s")
-        && !(b.ends_with(b"ss") || b.ends_with(b"us") || b.ends_with(b"is"))
-        && w.flags(k) & STOP == 0
-        && w.cue(k) & !OWN == 0
+    v.shape == Shape::Lower && s_ending(b, 5) && w.flags(k) & STOP == 0 && w.cue(k) & !OWN == 0
 }
 
 /// Keys of a name's parts in a name's or a person's object (see
@@ -2023,11 +2018,7 @@ fn head_noun(w: &mut Words<'_>, mut b: usize) -> bool {
         return false;
     }
     let closed = super::hit::is_among(word, NOT_HEADS);
-    let plural = y.shape == Shape::Lower
-        && !closed
-        && word.len() >= 4
-        && word.ends_with(b"s")
-        && !matches!(word.get(word.len() - 2), Some(b's' | b'u' | b'i'));
+    let plural = y.shape == Shape::Lower && !closed && s_ending(word, 4);
     // Any other bare common noun right after the pair makes the pair its
     // modifier, which a person's name is not (`Tommy Bahama apparel`,
     // `Baker McKenzie briefing`): a lower-case word of 3+ letters that is no
@@ -4986,7 +4977,7 @@ mod tests {
     /// brand's name, even after a word that introduces places; a town goes
     /// on with its site or its time.
     #[test]
-    fn brands_named_after_a_town_and_a_surname() {
+    fn brands_named_after_a_town_and_a_person() {
         use EntityType::Location as L;
         for t in [
             "ordered from Chanda Thanigaivel rolling pins",

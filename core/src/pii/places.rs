@@ -22,8 +22,8 @@ use super::gazetteer as gz;
 use super::hit::Hit;
 use super::namelike::Context;
 use super::words::{
-    capital, hit, Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, PLACE, PLACE_AMB,
-    PREFIX, STOP,
+    capital, hit, s_ending, Gap, Shape, Words, FIRST, FIRST_AMB, KEY_MAX, LAST, LAST_WL, PLACE,
+    PLACE_AMB, PREFIX, STOP,
 };
 use super::EntityType;
 
@@ -204,11 +204,10 @@ fn after_given(w: &Words<'_>, i: usize) -> bool {
 fn brand_name_after(w: &Words<'_>, k: usize) -> bool {
     let plural = |j: usize| {
         w.spaced_lower(j)
-            && w.w.get(j).and_then(|z| w.b.get(z.s..z.e)).is_some_and(|t| {
-                t.len() >= 4
-                    && t.ends_with(b"s")
-                    && !matches!(t.get(t.len() - 2), Some(b's' | b'u' | b'i'))
-            })
+            && w.w
+                .get(j)
+                .and_then(|z| w.b.get(z.s..z.e))
+                .is_some_and(|t| s_ending(t, 4))
     };
     w.w.get(k).is_some_and(|y| y.shape == Shape::Title)
         && w.spaced_lower(k + 1)

@@ -728,6 +728,15 @@ fn bits_of(s: &[u8]) -> u8 {
     cue_bits(buf.get(..n).unwrap_or_default())
 }
 
+/// True when `word` has `min` letters or more and ends in an `s` that
+/// reads as a plural's or a verb's (`pins`, `covers`), not `ss`, `us` or
+/// `is` (`glass`, `bonus`, `basis`).
+pub(crate) fn s_ending(word: &[u8], min: usize) -> bool {
+    word.len() >= min
+        && word.ends_with(b"s")
+        && !matches!(word.get(word.len() - 2), Some(b's' | b'u' | b'i'))
+}
+
 /// A capitalised word shape (`John`, `JOHN`).
 pub(crate) fn capital(s: Shape) -> bool {
     matches!(s, Shape::Title | Shape::Upper)
