@@ -171,6 +171,16 @@ pub fn cases() -> Vec<(&'static str, String)> {
         ("namelike-lower", fill("by avanti jayraman on ")),
         ("namelike-pair", fill("Tshegofatso Mballa - ")),
         ("namelike-last-first", fill("; Vathana, Agilan owes ")),
+        // A town as a path's own title-case segment (`places::path_segment`
+        // looks back over the segments before it), after Arabic's article,
+        // a pair inside a sentence before a linking word, and a brand
+        // named after a town and a person (`places::brand_name_after`).
+        ("path-town", fill("/stores/Kanyosha/hours")),
+        ("path-numbers", fill("/1/2/Kanyosha")),
+        ("path-titles", fill("/Kanyosha")),
+        ("article-town", fill("in Al Az Umm Kanyosha ")),
+        ("linked-pair", fill("delivered to Tshegofatso Mballa at ")),
+        ("town-brand", fill("from Lagos Mballa door wedges ")),
         // Lone approvers and people on duty (`names::lone_approver`), and
         // double surnames taken in whole by `words::hit` (one long chain of
         // hyphenated Title-case words after a name, and many short ones).
