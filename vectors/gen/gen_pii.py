@@ -508,6 +508,13 @@ positives = [
          "https://x.test/tours/2025/Kanyosha/tickets https://x.test/salons/in/Az%20Zallaq "
          "https://x.test/integrations/Kanyosha/status https://x.test/Kanyosha/hours https://x.test/stores/Kanyosha.csv",
          [("LOCATION", "Kanyosha"), ("LOCATION", "Az%20Zallaq")]),
+    scan("a message's sender and recipient as keys of their own read a one-word known given name (given names "
+         "that 6 to 8 of nomquamgender's sources list are known); an arrow joins a label to its value; a club "
+         "is an organisation",
+         '{"from":"Tosin","via":"mobile"}; ?to=Priya&amount=3; collect_from=Lucky%20Hills; '
+         '{"from":"Grace Church"}; ?from=USD&to=EUR; class location → Kanyosha; '
+         '{"home_club":"Segun Tennis Club"}; ask for Toleen at the front desk',
+         [("PERSON", "Tosin"), ("PERSON", "Priya"), ("LOCATION", "Kanyosha"), ("PERSON", "Toleen")]),
     scan("after a phone cue a national number is read as numbering plans write it: a trunk 0 or none, brackets, "
          "7 to 12 digits; a number's word after the cue; not a date, a count in thousands or a number with no cue",
          "phone: 2234 5678; tel 79 12 34 56; phone: (02) 3234 5678; phone: 8 (912) 345-67-89; "

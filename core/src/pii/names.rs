@@ -1020,8 +1020,15 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     let mentioned = spaced && capital_next && lower_cue && w.is(i, "mentioned tagged");
     // `?host=Joudy&room=4b`, `{"host":"Maisa"}`: an event's host as a key,
     // a weak cue (in running text `host` is as often a hotel's or a cloud's:
-    // `our host AWS`).
-    let host_key = first.gap == Gap::Key && first.shape == Shape::Title && w.is(i, "host hosts");
+    // `our host AWS`); so are a message's sender and recipient as a key of
+    // their own (`{"from":"Tosin","via":"mobile"}`, `?to=Priya`; not
+    // `collect_from=`), whose value is one word, a known given name and no
+    // place (`{"from":"Lagos"}` is a town's, `{"from":"Grace Church"}` no
+    // one).
+    let own_key = || w.w.get(i).is_some_and(|x| !matches!(x.gap, Gap::Join(_)));
+    let host_key = first.gap == Gap::Key
+        && first.shape == Shape::Title
+        && (w.is(i, "host hosts") || (w.is(i, "from to") && own_key() && w.value_end(i + 1)));
     // `Thanks, Amarilys`, `Kind regards, Zorvak Telmiri`: a sign-off that
     // opens its clause, a comma and a name (see [`SIGN_OFFS`]).
     let sign_off = comma && sign_off(w, i);
@@ -2472,6 +2479,9 @@ mod tests {
         assert_eq!(found("Harold Lindqvist Holdings report"), []);
         assert_eq!(found("quotes via Tobias Marlowe Capital"), []);
         assert_eq!(found("Olamide Brightwater Inc. filings"), []);
+        // A club, a league, a society or an association is an organisation.
+        assert_eq!(found(r#"{"home_club":"Segun Tennis Club"}"#), []);
+        assert_eq!(found("dues to the Maria Rowing Society"), []);
         assert_eq!(
             found("Research task - Liv Ozturk account"),
             [(P, "Liv Ozturk")]
@@ -3908,7 +3918,9 @@ mod tests {
             "Acme Payouts <noreply@mailer.example>",
             "Zoom Rooms <rooms@zoom.us>",
             "Kribaso Depot <depot@example.org>",
-            "Aigerim <ops@example.org>",
+            // One word no list knows is a name where the address echoes it
+            // (`Zorvak <zorvak@example.org>`), not before another's.
+            "Zorvak <ops@example.org>",
             // No address, no mailbox: the pair then stands alone, and these
             // letters read as a name only after a cue (see `unknown_pair`).
             "Kagiso Seretse <not an address>",
@@ -4344,8 +4356,10 @@ mod tests {
         }
     }
 
-    /// An event's host as a key reads a known given name; a lower-case
-    /// known given name is a whole segment after a role noun's.
+    /// An event's host as a key reads a known given name, and so does a
+    /// message's sender or recipient as a key of its own, whose value is
+    /// one word; a lower-case known given name is a whole segment after a
+    /// role noun's.
     #[test]
     fn hosts_and_given_names_after_roles() {
         use EntityType::Person as P;
@@ -4353,6 +4367,8 @@ mod tests {
             ("https://a.example/a?host=Maisa&room=4b", "Maisa"),
             (r#"{"host":"Aliki","room":"4b"}"#, "Aliki"),
             ("https://a.example/instructors/douaa/timetable", "douaa"),
+            (r#"{"from":"Tosin","via":"mobile"}"#, "Tosin"),
+            ("https://a.example/a?to=Priya&amount=3", "Priya"),
         ] {
             assert_eq!(found(t), [(P, name)], "{t}");
         }
@@ -4362,6 +4378,10 @@ mod tests {
             "our host Hilton",
             "https://a.example/instructors/active/timetable",
             "https://a.example/instructors/douaa.json",
+            r#"{"from":"Grace Church"}"#,
+            r#"{"from":"USD","to":"EUR"}"#,
+            r#"{"from":"Zendesk"}"#,
+            "https://a.example/a?from=Jan&to=May",
         ] {
             assert_eq!(found(none), [], "{none}");
         }
@@ -4971,6 +4991,16 @@ mod tests {
         ] {
             assert_eq!(found(t), [], "{t}");
         }
+    }
+
+    /// An arrow between a label and its value is a key's joint (`class
+    /// location → Kanyosha` reads as `location: Kanyosha`).
+    #[test]
+    fn arrows_after_labels() {
+        use EntityType::{Location as L, Person as P};
+        assert_eq!(found("class location → Kanyosha"), [(L, "Kanyosha")]);
+        assert_eq!(found("patient → Wanjiru Kamau"), [(P, "Wanjiru Kamau")]);
+        assert_eq!(found("lookup: Kanyosha → none"), []);
     }
 
     /// A listed town before a name and a product in the plural is a

@@ -244,7 +244,9 @@ fn gap(g: &[u8]) -> Gap {
         | [b'"', b':', b'"']
         | [b'"', b':', b' ', b'"']
         | [b'"', b':', b'[', b'"']
-        | [b'"', b':', b' ', b'[', b'"'] => Gap::Key,
+        | [b'"', b':', b' ', b'[', b'"']
+        // `class location → Hajin`: an arrow between a label and its value.
+        | [b' ', 0xE2, 0x86, 0x92, b' '] => Gap::Key,
         _ if g.len() <= 3 && g.iter().all(|&c| c == b' ' || c == b'\t') => Gap::Space,
         _ => Gap::Break,
     }
