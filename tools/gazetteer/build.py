@@ -129,6 +129,7 @@ zapier asana zendesk freshdesk jira trello whatsapp okta uber
 gemini cortana llama ollama
 coinbase stripe paypal eventbrite vercel morpho
 aggregator commerce intelligence deploy subnet sonar label
+secondary primary elementary
 """.split()
 
 # Well-known organisations and products whose names look like "First Last"

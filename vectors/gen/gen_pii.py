@@ -515,6 +515,14 @@ positives = [
          '{"from":"Grace Church"}; ?from=USD&to=EUR; class location → Kanyosha; '
          '{"home_club":"Segun Tennis Club"}; ask for Toleen at the front desk',
          [("PERSON", "Tosin"), ("PERSON", "Priya"), ("LOCATION", "Kanyosha"), ("PERSON", "Toleen")]),
+    scan("an owner's phrase may open with a weekday; welcome aboard greets; a verb's preposition reads a known "
+         "given name and a surname by its letters in lower case; a given name before household is a family's; "
+         "a school's grade ends a town's name",
+         "Kofi's Tuesday pilates pass; welcome aboard, Egill!; handed over to tricia mahmoodi at the door; "
+         "Jabbar household, unit 4601; exam centre: Kanyosha Secondary School, hall B; "
+         "Amazon's Tuesday gift card deals; welcome aboard, Team!; Premium household, unit 4",
+         [("PERSON", "Kofi"), ("PERSON", "Egill"), ("PERSON", "tricia mahmoodi"), ("PERSON", "Jabbar"),
+          ("LOCATION", "Kanyosha")]),
     scan("after a phone cue a national number is read as numbering plans write it: a trunk 0 or none, brackets, "
          "7 to 12 digits; a number's word after the cue; not a date, a count in thousands or a number with no cue",
          "phone: 2234 5678; tel 79 12 34 56; phone: (02) 3234 5678; phone: 8 (912) 345-67-89; "

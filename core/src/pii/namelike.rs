@@ -108,6 +108,15 @@ pub(crate) fn pair_namelike(a: &[u8], b: &[u8], context: Context) -> bool {
     }
 }
 
+/// True when `b`, a word no list knows after a known given name, reads as
+/// its surname in `context`: its own score meets the least of a part and of
+/// the pair (a known given name's letters need not read as one: `tricia`
+/// scores 0 in `handed over to tricia mahmoodi`).
+pub(crate) fn surname_namelike(b: &[u8], context: Context) -> bool {
+    let (len, part_min, pair_min) = context.minimums();
+    part(b, len).is_some_and(|y| y >= part_min.max(pair_min))
+}
+
 /// The score of one word of a pair: `None` unless it has `len` letters or
 /// more and a vowel, and the table can score it (see [`score`]).
 fn part(x: &[u8], len: usize) -> Option<i32> {

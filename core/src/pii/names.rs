@@ -999,11 +999,12 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     // reporting and `by`, of company and `with`, or of giving, `it` and
     // `to` (see [`CONTACT_VERBS`], [`ASSIGNING`], [`REPORTING`],
     // [`SOCIAL`], [`GIVING`]); a weak cue whose lone word must read as a
-    // name ([`lone_named`]).
+    // name ([`lone_named`]). After a verb's preposition a lower-case pair
+    // may follow too (`handed over to tricia mahmoodi at the door`), read
+    // as after `for`.
     let contacted = spaced
-        && capital_next
         && lower_cue
-        && (w.is(i, CONTACT_VERBS)
+        && ((capital_next && w.is(i, CONTACT_VERBS))
             || (i > 0
                 && w.w.get(i).is_some_and(|x| x.gap == Gap::Space)
                 && ((w.is(i, "to") && w.is(i - 1, ASSIGNING))
@@ -1110,12 +1111,16 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         let clause_end = ends(i + 2);
         // Neither word known: both read as names by their letters, and the
         // clause ends or a linking word follows (`asked by avanti jayraman
-        // on slack`, `entered as keabetswe huamani`; see [`LINKERS`]).
+        // on slack`, `entered as keabetswe huamani`; see [`LINKERS`]); or a
+        // known given name and a word no list knows that reads as a surname
+        // alone (`handed over to tricia mahmoodi at the door`).
+        let context = if strong { Cued } else { Bounded };
         if open_word(f)
             && open_word(g)
             && (ends(end) || pair_linker(w, end + 1))
             && w.cue(i + 2) == 0
-            && w.namelike_pair(i + 1, i + 2, if strong { Cued } else { Bounded })
+            && (w.namelike_pair(i + 1, i + 2, context)
+                || (f == FIRST && g == 0 && w.surname_namelike(i + 2, context)))
         {
             out.push(hit(w, i + 1, end, EntityType::Person, 600)?);
             return Some(end + 1);
@@ -1558,15 +1563,23 @@ const PERSONAL: &str = "birthday tip salary wages allowance share shares taxi ca
 /// as a name ([`unknown_namelike`]). Not a chain's name (`Wendy's order`,
 /// see [`CHAINS`]).
 fn lone_owner(w: &mut Words<'_>, i: usize) -> bool {
-    // The `s` of `'s` is a word of its own.
-    if !lower_after(w, i, b"'s ", 2) || !opens_clause(w, i) || w.is(i, CHAINS) {
+    // The `s` of `'s` is a word of its own. A weekday may open the owned
+    // phrase (`Kofi's Tuesday pilates pass`).
+    let day = w.w.get(i + 2).is_some_and(|d| d.shape == Shape::Title)
+        && w.is(i + 2, WEEKDAYS)
+        && w.w
+            .get(i)
+            .is_some_and(|x| w.b.get(x.e..x.e + 3) == Some(b"'s ".as_slice()))
+        && w.spaced_lower(i + 3);
+    let from = if day { i + 3 } else { i + 2 };
+    if !(day || lower_after(w, i, b"'s ", 2)) || !opens_clause(w, i) || w.is(i, CHAINS) {
         return false;
     }
     let (mut owed, mut personal) = (false, false);
     // The owned noun may come after up to two lower-case words of its
     // phrase (`Kofi's gym membership`, `Alon's mutual-aid round`).
-    for k in i + 2..i + 2 + OWNED_REACH {
-        let joined = k == i + 2
+    for k in from..from + OWNED_REACH {
+        let joined = k == from
             || w.w.get(k).is_some_and(|y| {
                 y.shape == Shape::Lower && matches!(y.gap, Gap::Space | Gap::Join(b'-'))
             });
@@ -1582,6 +1595,9 @@ fn lone_owner(w: &mut Words<'_>, i: usize) -> bool {
 /// Words of the phrase after an owner's `'s` that [`lone_owner`] reads
 /// for the owned noun.
 const OWNED_REACH: usize = 3;
+
+/// Days of the week, which may open an owned phrase ([`lone_owner`]).
+const WEEKDAYS: &str = "monday tuesday wednesday thursday friday saturday sunday";
 
 /// True when word `i`, a known given name ([`plain_given`]) that opens a
 /// clause, is a speaker's label: `: ` and a lower-case word follow (`Kofi:
@@ -1604,14 +1620,17 @@ fn lone_here(w: &mut Words<'_>, i: usize) -> bool {
 
 /// True when word `i`, opening a clause, is a family's surname: `household`
 /// or `family` follows (`Zebari household, unit 4`, `the Okoye family`
-/// does not open a clause and is left to the cues). A known surname, or a
-/// word no list knows whose letters read as a name (`Product family`,
-/// `Premium household` are no one).
+/// does not open a clause and is left to the cues). A known surname, a
+/// word only the given names know (`Jabbar household`: many a surname is
+/// one), or a word no list knows whose letters read as a name (`Product
+/// family`, `Premium household` are no one).
 fn lone_household(w: &mut Words<'_>, i: usize) -> bool {
     w.spaced_lower(i + 1)
         && w.is(i + 1, "household family")
         && opens_clause(w, i)
-        && (w.flags(i) & (LAST | STOP | LAST_WL | FIRST_AMB) == LAST || unknown_namelike(w, i))
+        && (w.flags(i) & (LAST | STOP | LAST_WL | FIRST_AMB) == LAST
+            || w.flags(i) & (FIRST | LAST | STOP | FIRST_AMB) == FIRST
+            || unknown_namelike(w, i))
         && lone_name_word(w, i)
 }
 
@@ -2307,7 +2326,7 @@ fn lone_signer(w: &mut Words<'_>, j: usize) -> bool {
 /// True when word `i` is a sign-off ([`SIGN_OFFS`]) that opens its clause
 /// (the text, a sentence or a `;`-separated part starts there) or follows
 /// its modifier (`Kind regards`, `Many thanks`, `Best wishes`), or the
-/// greeting `welcome back` (`welcome back, Egill`).
+/// greetings `welcome back` and `welcome aboard` (`welcome back, Egill`).
 fn sign_off(w: &Words<'_>, i: usize) -> bool {
     let opens = |k: usize| {
         w.w.get(k)
@@ -2319,7 +2338,7 @@ fn sign_off(w: &Words<'_>, i: usize) -> bool {
     w.ctx
         && (w.is(i, SIGN_OFFS) && opens(i)
             || (w.is(i, "regards thanks wishes") && after("kind best warm warmest many with"))
-            || (w.is(i, "back") && after("welcome")))
+            || (w.is(i, "back aboard") && after("welcome")))
 }
 
 /// From word `j`: one or two name particles (separated by spaces) and a
@@ -3956,6 +3975,8 @@ mod tests {
             ("dinner with Gurban Latip (client)", "Gurban Latip"),
             ("Guljahan's taxi home after the event", "Guljahan"),
             ("Kofi's gym membership renews on the 1st", "Kofi"),
+            ("Kofi's Tuesday pilates pass", "Kofi"),
+            ("Jabbar household, unit 4601", "Jabbar"),
             ("Alon's mutual-aid round, week 4", "Alon"),
             ("Modestas flew economy as per policy", "Modestas"),
             ("Dowran Minou flew economy as per policy", "Dowran Minou"),
@@ -3972,6 +3993,8 @@ mod tests {
             "https://a.example/sellers/payout/123",
             "Amazon's invoice",
             "Amazon's gift card balance",
+            "Amazon's Tuesday gift card deals",
+            "Premium household, unit 4",
             "customer Acme/Support",
         ] {
             assert_eq!(found(text), [], "{text}");
@@ -4165,6 +4188,13 @@ mod tests {
         assert_eq!(found("invited Ximena to the class"), [(P, "Ximena")]);
         assert_eq!(found("assigned to Gunel"), [(P, "Gunel")]);
         assert_eq!(found("welcome back, Egill"), [(P, "Egill")]);
+        assert_eq!(found("welcome aboard, Egill!"), [(P, "Egill")]);
+        // A verb's preposition reads a lower-case pair too: a known given
+        // name and a word no list knows that reads as a surname.
+        assert_eq!(
+            found("handed over to tricia mahmoodi at the door"),
+            [(P, "tricia mahmoodi")]
+        );
         assert_eq!(found("on call tonight: Aynure"), [(P, "Aynure")]);
         assert_eq!(found("cleaner this week: Sherlyn"), [(P, "Sherlyn")]);
         assert_eq!(found("cook today: Kofi"), [(P, "Kofi")]);
@@ -4187,6 +4217,9 @@ mod tests {
             "tell Support the key is here",
             "invite Finance to the channel",
             "welcome back, Team",
+            "welcome aboard, Team!",
+            "handed over to tricia today",
+            "shared with grace notes today",
             "on shift: Night",
             "cleaner this week: the usual team",
             "special this week: Lasagna",
@@ -4994,13 +5027,19 @@ mod tests {
     }
 
     /// An arrow between a label and its value is a key's joint (`class
-    /// location → Kanyosha` reads as `location: Kanyosha`).
+    /// location → Kanyosha` reads as `location: Kanyosha`); a school's
+    /// grade is no part of a town's name.
     #[test]
     fn arrows_after_labels() {
         use EntityType::{Location as L, Person as P};
         assert_eq!(found("class location → Kanyosha"), [(L, "Kanyosha")]);
         assert_eq!(found("patient → Wanjiru Kamau"), [(P, "Wanjiru Kamau")]);
         assert_eq!(found("lookup: Kanyosha → none"), []);
+        // A school's grade ends the town's name before it.
+        assert_eq!(
+            found("exam centre: Kanyosha Secondary School, hall B"),
+            [(L, "Kanyosha")]
+        );
     }
 
     /// A listed town before a name and a product in the plural is a

@@ -422,6 +422,15 @@ impl<'a> Words<'a> {
             .is_some_and(|(a, b)| super::namelike::pair_namelike(a, b, context))
     }
 
+    /// True when word `j`, after a known given name, reads as its surname
+    /// by its letters (see [`super::namelike::surname_namelike`]).
+    pub(crate) fn surname_namelike(&self, j: usize, context: Context) -> bool {
+        self.w
+            .get(j)
+            .and_then(|x| self.b.get(x.s..x.e))
+            .is_some_and(|b| super::namelike::surname_namelike(b, context))
+    }
+
     /// True when words `i` and `j` read as English by their letters (see
     /// [`super::namelike::pair_english`]).
     pub(crate) fn pair_english(&self, i: usize, j: usize) -> bool {
