@@ -523,6 +523,11 @@ positives = [
          "Amazon's Tuesday gift card deals; welcome aboard, Team!; Premium household, unit 4",
          [("PERSON", "Kofi"), ("PERSON", "Egill"), ("PERSON", "tricia mahmoodi"), ("PERSON", "Jabbar"),
           ("LOCATION", "Kanyosha")]),
+    scan("a known given name before a kind of shop, a place to eat or a trade is a business's name, not a "
+         "person's; a person's booking at such a place stays a person's",
+         'Paid to Gwynfor Bakery for the order; {"merchant":"Priya Boutique"}; Receipt from Kofi Pizzeria; '
+         "bought at Tosin Cosmetics today; Anna Smith hotel booking",
+         [("PERSON", "Anna Smith")]),
     scan("after a phone cue a national number is read as numbering plans write it: a trunk 0 or none, brackets, "
          "7 to 12 digits; a number's word after the cue; not a date, a count in thousands or a number with no cue",
          "phone: 2234 5678; tel 79 12 34 56; phone: (02) 3234 5678; phone: 8 (912) 345-67-89; "

@@ -2501,6 +2501,12 @@ mod tests {
         // A club, a league, a society or an association is an organisation.
         assert_eq!(found(r#"{"home_club":"Segun Tennis Club"}"#), []);
         assert_eq!(found("dues to the Maria Rowing Society"), []);
+        // So is a shop, a studio's design or a place to eat named after
+        // its owner's given name.
+        assert_eq!(found("Paid to Gwynfor Bakery for the order"), []);
+        assert_eq!(found(r#"{"merchant":"Priya Boutique"}"#), []);
+        assert_eq!(found("Receipt from Kofi Pizzeria; thanks"), []);
+        assert_eq!(found("Anna Smith hotel booking"), [(P, "Anna Smith")]);
         assert_eq!(
             found("Research task - Liv Ozturk account"),
             [(P, "Liv Ozturk")]
