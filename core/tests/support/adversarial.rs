@@ -181,6 +181,11 @@ pub fn cases() -> Vec<(&'static str, String)> {
         ("article-town", fill("in Al Az Umm Kanyosha ")),
         ("linked-pair", fill("delivered to Tshegofatso Mballa at ")),
         ("town-brand", fill("from Lagos Mballa door wedges ")),
+        ("arrow-label", fill("location → Kanyosha → ")),
+        ("from-key", fill("{\"from\":\"Tosin\",\"to\":\"Priya\"}")),
+        ("lower-pair", fill("handed over to tricia mahmoodi at ")),
+        ("weekday-owner", fill("Kofi's Tuesday pilates pass; ")),
+        ("name-before-stop", fill("Paid to Gwynfor Studio Bakery ")),
         // Lone approvers and people on duty (`names::lone_approver`), and
         // double surnames taken in whole by `words::hit` (one long chain of
         // hyphenated Title-case words after a name, and many short ones).
