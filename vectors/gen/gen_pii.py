@@ -525,8 +525,8 @@ positives = [
           ("LOCATION", "Kanyosha")]),
     scan("a known given name before a kind of shop, a place to eat or a trade is a business's name, not a "
          "person's; a person's booking at such a place stays a person's",
-         'Paid to Gwynfor Bakery for the order; {"merchant":"Priya Boutique"}; Receipt from Kofi Pizzeria; '
-         "bought at Tosin Cosmetics today; Anna Smith hotel booking",
+         'Paid to Gwynfor Pharmacy for the order; {"merchant":"Priya Fitness"}; Receipt from Kofi Pizzeria; '
+         "bought at Tosin Catering today; Anna Smith hotel booking",
          [("PERSON", "Anna Smith")]),
     scan("after a phone cue a national number is read as numbering plans write it: a trunk 0 or none, brackets, "
          "7 to 12 digits; a number's word after the cue; not a date, a count in thousands or a number with no cue",

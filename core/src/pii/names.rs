@@ -2521,8 +2521,8 @@ mod tests {
         assert_eq!(found("dues to the Maria Rowing Society"), []);
         // So is a shop, a studio's design or a place to eat named after
         // its owner's given name.
-        assert_eq!(found("Paid to Gwynfor Bakery for the order"), []);
-        assert_eq!(found(r#"{"merchant":"Priya Boutique"}"#), []);
+        assert_eq!(found("Paid to Gwynfor Pharmacy for the order"), []);
+        assert_eq!(found(r#"{"merchant":"Priya Fitness"}"#), []);
         assert_eq!(found("Receipt from Kofi Pizzeria; thanks"), []);
         assert_eq!(found("Anna Smith hotel booking"), [(P, "Anna Smith")]);
         // A lone name before a capitalised stop word heads a business's
