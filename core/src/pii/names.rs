@@ -1312,14 +1312,14 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
         return None;
     }
     // `Paid to Gwynfor Studio`, `{"merchant":"Priya Media"}`: a lone word
-    // before a capitalised stop word other than a date's heads a
-    // business's name.
+    // before a capitalised stop word that names a kind of business heads
+    // the business's name (other stop words are surnames too: `Maria
+    // Long`, `Kofi West`, whose given name is still read).
     if units == 1
         && w.w
             .get(end + 1)
             .is_some_and(|y| y.gap == Gap::Space && y.shape == Shape::Title)
-        && w.flags(end + 1) & STOP != 0
-        && !w.is(end + 1, DATE_WORDS)
+        && w.is(end + 1, BUSINESS_STOPS)
     {
         return None;
     }
@@ -1611,11 +1611,9 @@ const OWNED_REACH: usize = 3;
 /// Days of the week, which may open an owned phrase ([`lone_owner`]).
 const WEEKDAYS: &str = "monday tuesday wednesday thursday friday saturday sunday";
 
-/// Days and months, which may follow a lone name (`thanks Priya Monday`).
-const DATE_WORDS: &str = "monday tuesday wednesday thursday friday saturday sunday mon tue wed \
-                          thu fri sat sun january february march april may june july august \
-                          september october november december jan feb mar apr jun jul aug sep \
-                          sept oct nov dec today";
+/// Stop words that name a kind of business after its owner's given name
+/// (`Gwynfor Studio`; see [`after_cue`]): no surname's.
+const BUSINESS_STOPS: &str = "studio media records hotel home shop store";
 
 /// True when word `i`, a known given name ([`plain_given`]) that opens a
 /// clause, is a speaker's label: `: ` and a lower-case word follow (`Kofi:
@@ -2525,10 +2523,10 @@ mod tests {
         assert_eq!(found(r#"{"merchant":"Priya Fitness"}"#), []);
         assert_eq!(found("Receipt from Kofi Pizzeria; thanks"), []);
         assert_eq!(found("Anna Smith hotel booking"), [(P, "Anna Smith")]);
-        // A lone name before a capitalised stop word heads a business's
-        // name; a date may follow a name.
+        // A lone name before a capitalised stop word that names a kind of
+        // business heads its name; other stop words are surnames too.
         assert_eq!(found("Paid to Gwynfor Studio for the order"), []);
-        assert_eq!(found("thanks Priya Monday"), [(P, "Priya")]);
+        assert_eq!(found("invoice for Maria Long"), [(P, "Maria")]);
         assert_eq!(
             found("Research task - Liv Ozturk account"),
             [(P, "Liv Ozturk")]
