@@ -2517,8 +2517,8 @@ mod tests {
         // A club, a league, a society or an association is an organisation.
         assert_eq!(found(r#"{"home_club":"Segun Tennis Club"}"#), []);
         assert_eq!(found("dues to the Maria Rowing Society"), []);
-        // So is a shop, a studio's design or a place to eat named after
-        // its owner's given name.
+        // So is a shop, a trade or a place to eat named after its owner's
+        // given name.
         assert_eq!(found("Paid to Gwynfor Pharmacy for the order"), []);
         assert_eq!(found(r#"{"merchant":"Priya Fitness"}"#), []);
         assert_eq!(found("Receipt from Kofi Pizzeria; thanks"), []);
