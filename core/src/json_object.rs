@@ -2,7 +2,7 @@
 //!
 //! `serde_json::json!` writes every member inline: the key's allocation, the
 //! value's `to_value(&v).unwrap()` (a serialiser and a panic path) and the
-//! insert. [`obj!`] gives the same [`Value`] (members by key, as any
+//! insert. `obj!` gives the same [`Value`] (members by key, as any
 //! `serde_json::Map`) from an array of `(key, Value)` pairs that [`object`]
 //! inserts in one loop, each value made by [`Member`]. The core's objects made
 //! this way instead of by `json!` freed 28,213 bytes of the component
@@ -21,7 +21,7 @@ pub(crate) fn object(members: &mut [(&str, Value)]) -> Value {
     Value::Object(m)
 }
 
-/// A value [`obj!`] takes by reference, as `json!` does, and writes as
+/// A value `obj!` takes by reference, as `json!` does, and writes as
 /// `serde_json::to_value` would.
 pub(crate) trait Member {
     /// The JSON value of `self`.

@@ -39,7 +39,7 @@
 //! There is no free-text channel: no field can carry an exception message,
 //! a key or raw metadata.
 //!
-//! [`report`] turns a verified log directory into the compliance report
+//! [`report()`] turns a verified log directory into the compliance report
 //! (totals over the lines that verified, as canonical JSON and Markdown).
 //!
 //! ## Call order

@@ -659,7 +659,7 @@ fn pinned_version(b: &[u8], start: usize) -> bool {
 /// Words that name an address: before `/` they make no product token.
 const IP_NAMES: &str = "ip ipv4 addr address host client peer remote";
 
-/// North American number: [1] NXX NXX XXXX in groups 3-3-4 / 1-3-3-4, or bare.
+/// North American number: \[1\] NXX NXX XXXX in groups 3-3-4 / 1-3-3-4, or bare.
 fn nanp(d: &[u8], gs: &[Group]) -> bool {
     if gs.len() > 4 {
         return false;
