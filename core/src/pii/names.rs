@@ -1026,10 +1026,10 @@ fn after_cue(w: &mut Words<'_>, i: usize, out: &mut Vec<Hit>) -> Option<usize> {
     // `collect_from=`), whose value is one word, a known given name and no
     // place (`{"from":"Lagos"}` is a town's, `{"from":"Grace Church"}` no
     // one).
-    let own_key = || w.w.get(i).is_some_and(|x| !matches!(x.gap, Gap::Join(_)));
+    let own_key = w.w.get(i).is_some_and(|x| !matches!(x.gap, Gap::Join(_)));
     let host_key = first.gap == Gap::Key
         && first.shape == Shape::Title
-        && (w.is(i, "host hosts") || (w.is(i, "from to") && own_key() && w.value_end(i + 1)));
+        && (w.is(i, "host hosts") || (own_key && w.is(i, "from to") && w.value_end(i + 1)));
     // `Thanks, Amarilys`, `Kind regards, Zorvak Telmiri`: a sign-off that
     // opens its clause, a comma and a name (see [`SIGN_OFFS`]).
     let sign_off = comma && sign_off(w, i);
@@ -1577,14 +1577,14 @@ const PERSONAL: &str = "birthday tip salary wages allowance share shares taxi ca
 fn lone_owner(w: &mut Words<'_>, i: usize) -> bool {
     // The `s` of `'s` is a word of its own. A weekday may open the owned
     // phrase (`Kofi's Tuesday pilates pass`).
-    let day = w.w.get(i + 2).is_some_and(|d| d.shape == Shape::Title)
+    let day = shaped_after(w, i, b"'s ", 2, Shape::Title)
         && w.is(i + 2, WEEKDAYS)
-        && w.w
-            .get(i)
-            .is_some_and(|x| w.b.get(x.e..x.e + 3) == Some(b"'s ".as_slice()))
         && w.spaced_lower(i + 3);
     let from = if day { i + 3 } else { i + 2 };
-    if !(day || lower_after(w, i, b"'s ", 2)) || !opens_clause(w, i) || w.is(i, CHAINS) {
+    if !(day || shaped_after(w, i, b"'s ", 2, Shape::Lower))
+        || !opens_clause(w, i)
+        || w.is(i, CHAINS)
+    {
         return false;
     }
     let (mut owed, mut personal) = (false, false);
@@ -1619,7 +1619,7 @@ const BUSINESS_STOPS: &str = "studio media records hotel home shop store";
 /// clause, is a speaker's label: `: ` and a lower-case word follow (`Kofi:
 /// please pay this`).
 fn lone_speaker(w: &mut Words<'_>, i: usize) -> bool {
-    lower_after(w, i, b": ", 1) && opens_clause(w, i) && plain_given(w, i)
+    shaped_after(w, i, b": ", 1, Shape::Lower) && opens_clause(w, i) && plain_given(w, i)
 }
 
 /// True when word `i`, opening a clause, introduces its writer: `here`
@@ -1756,14 +1756,14 @@ fn lone_asked(w: &mut Words<'_>, i: usize) -> bool {
         && plain_given(w, i)
 }
 
-/// True when `sep` follows word `i` and word `i + k`, lower case, starts
-/// right after it ([`lone_owner`], [`lone_speaker`]).
-fn lower_after(w: &Words<'_>, i: usize, sep: &[u8], k: usize) -> bool {
+/// True when `sep` follows word `i` and word `i + k`, of shape `shape`,
+/// starts right after it ([`lone_owner`], [`lone_speaker`]).
+fn shaped_after(w: &Words<'_>, i: usize, sep: &[u8], k: usize, shape: Shape) -> bool {
     w.w.get(i).is_some_and(|x| {
         w.b.get(x.e..x.e + sep.len()) == Some(sep)
             && w.w
                 .get(i + k)
-                .is_some_and(|y| y.s == x.e + sep.len() && y.shape == Shape::Lower)
+                .is_some_and(|y| y.s == x.e + sep.len() && y.shape == shape)
     })
 }
 
