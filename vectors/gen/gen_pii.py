@@ -528,6 +528,13 @@ positives = [
          'Paid to Gwynfor Pharmacy for the order; {"merchant":"Priya Fitness"}; Receipt from Kofi Pizzeria; '
          "bought at Tosin Catering today; Anna Smith hotel booking",
          [("PERSON", "Anna Smith")]),
+    scan("the round's readings through the evasions the normaliser undoes: a zero-width space before the "
+         "arrow, a percent-encoded letter in a recipient's key, a left-to-right mark in a sender's value, a "
+         "zero-width space inside a lower-case given name",
+         "class location \u200b→ Kanyosha; ?to=Pr%69ya&x=1; {\"from\":\"\u200eTosin\"}; "
+         "handed over to tri\u200bcia mahmoodi at the door",
+         [("LOCATION", "Kanyosha"), ("PERSON", "Pr%69ya"), ("PERSON", "Tosin"),
+          ("PERSON", "tri\u200bcia mahmoodi")]),
     scan("after a phone cue a national number is read as numbering plans write it: a trunk 0 or none, brackets, "
          "7 to 12 digits; a number's word after the cue; not a date, a count in thousands or a number with no cue",
          "phone: 2234 5678; tel 79 12 34 56; phone: (02) 3234 5678; phone: 8 (912) 345-67-89; "
