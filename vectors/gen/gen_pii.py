@@ -535,6 +535,12 @@ positives = [
          "handed over to tri\u200bcia mahmoodi at the door",
          [("LOCATION", "Kanyosha"), ("PERSON", "Pr%69ya"), ("PERSON", "Tosin"),
           ("PERSON", "tri\u200bcia mahmoodi")]),
+    scan("a town no list knows whose letters read no more as a name's than an English word's, told by a "
+         "letter written outside ASCII: raw, percent-encoded in a path, a JSON escape; the same letters in "
+         "ASCII stay unread, and a given name is no town for its marks",
+         "receipt issued in Galkynyş; /tours/2025/%C5%A2ubas/tickets; {\"note\":\"from our team in "
+         "P\\u00e9rgamos\"}; receipt issued in Galkynys; from our team in Pergamos; from our team in José",
+         [("LOCATION", "Galkynyş"), ("LOCATION", "%C5%A2ubas"), ("LOCATION", "P\\u00e9rgamos")]),
     scan("after a phone cue a national number is read as numbering plans write it: a trunk 0 or none, brackets, "
          "7 to 12 digits; a number's word after the cue; not a date, a count in thousands or a number with no cue",
          "phone: 2234 5678; tel 79 12 34 56; phone: (02) 3234 5678; phone: 8 (912) 345-67-89; "

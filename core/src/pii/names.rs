@@ -68,6 +68,7 @@ use super::glued::glued_name;
 use super::hit::{file_ext, is_among, Hit};
 use super::mailbox::display_name;
 use super::namelike::Context::{Bounded, Cued};
+use super::norm::Marks;
 use super::places::{
     after_in, before_site, is_place, place_at, place_cue, place_len, region_at, told_after,
     toponym_head, Pending, DIRECTIONS, NO_PLACE, ROUTED, SURE,
@@ -79,10 +80,19 @@ use super::words::{
 use super::EntityType;
 
 /// Finds PERSON (when `person`) and LOCATION (when `location`) in normalised
-/// text; without `ctx` no word is a cue.
-pub(crate) fn scan(t: &str, person: bool, location: bool, ctx: bool, out: &mut Vec<Hit>) {
+/// text, whose letters written outside ASCII `marks` tells; without `ctx` no
+/// word is a cue.
+pub(crate) fn scan(
+    t: &str,
+    marks: Marks<'_>,
+    person: bool,
+    location: bool,
+    ctx: bool,
+    out: &mut Vec<Hit>,
+) {
     let mut w = Words::new(t);
     w.ctx = ctx;
+    w.marks = marks;
     let n = w.w.len();
     let mut i = 0;
     let mut pending = Pending::default();
@@ -2451,7 +2461,7 @@ mod tests {
 
     fn found(t: &str) -> Vec<(EntityType, &str)> {
         let mut v = Vec::new();
-        scan(t, true, true, true, &mut v);
+        scan(t, Marks::plain(t), true, true, true, &mut v);
         v.iter().map(|h| (h.entity, &t[h.start..h.end])).collect()
     }
 
@@ -2634,6 +2644,7 @@ mod tests {
         let mut v = Vec::new();
         scan(
             "Lab results for patient Wanjiru.",
+            Marks::default(),
             true,
             true,
             false,

@@ -48,6 +48,70 @@ impl Norm<'_> {
     }
 }
 
+impl<'a> Norm<'a> {
+    /// Which words of the normalised text `original` wrote in letters
+    /// outside ASCII (see [`Marks`]).
+    pub(crate) fn marks<'b>(&'b self, original: &'b str) -> Marks<'b> {
+        Marks {
+            spans: self.spans.as_deref(),
+            original: original.as_bytes(),
+        }
+    }
+}
+
+/// The normalised text's map back to its original, read for one question:
+/// whether a run of normalised bytes came from letters written outside
+/// ASCII (`Pérgamos` reads `Pergamos`, `Ţubas` in a URL `%C5%A2ubas`, a
+/// romanised `Иванов`). English words and most brands are written in ASCII;
+/// a town or a name from elsewhere often is not.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Marks<'a> {
+    /// Per normalised byte, its original span (`None`: the text is its own
+    /// original, and its bytes tell).
+    spans: Option<&'a [(u32, u32)]>,
+    /// The original bytes.
+    original: &'a [u8],
+}
+
+impl<'a> Marks<'a> {
+    /// The marks of a text that is its own original (the tests of the
+    /// readings scan text with no escapes to undo).
+    #[cfg(test)]
+    pub(crate) fn plain(t: &'a str) -> Marks<'a> {
+        Marks {
+            spans: None,
+            original: t.as_bytes(),
+        }
+    }
+
+    /// True when a byte of `[s, e)` came from a character outside ASCII:
+    /// written as one, or as percent escapes of one (two escapes or more
+    /// for one byte: a single escape is an ASCII character, `%41`), or as
+    /// a JSON escape above U+007F (`\u00e9`).
+    pub(crate) fn any(&self, s: usize, e: usize) -> bool {
+        let Some(spans) = self.spans else {
+            return self
+                .original
+                .get(s..e)
+                .is_some_and(|b| b.iter().any(|&c| c >= 0x80));
+        };
+        spans.get(s..e).unwrap_or_default().iter().any(|&(a, b)| {
+            let o = self
+                .original
+                .get(a as usize..b as usize)
+                .unwrap_or_default();
+            match o {
+                [] | [_] => false,
+                [b'%', ..] => o.len() >= 6,
+                [b'\\', b'u', h @ ..] => h
+                    .get(..2)
+                    .is_some_and(|h| h != b"00" || o.get(4).is_some_and(|&c| c > b'7')),
+                _ => o.iter().any(|&c| c >= 0x80),
+            }
+        })
+    }
+}
+
 /// Collects output bytes and their spans.
 struct Out {
     text: String,
@@ -566,6 +630,30 @@ mod tests {
         let s = n.text.find(pat).expect("pattern in normalised text");
         let (a, b) = n.original(s, s + pat.len()).unwrap();
         &text[a..b]
+    }
+
+    #[test]
+    fn marks_tell_letters_written_outside_ascii() {
+        // The normalised word, and whether its original wrote a letter
+        // outside ASCII.
+        let marked = |t: &str, word: &str| {
+            let n = normalize(t);
+            let s = n.text.find(word).expect("word in normalised text");
+            n.marks(t).any(s, s + word.len())
+        };
+        assert!(marked("receipt issued in Galkynyş", "Galkynys"));
+        assert!(marked("/tours/2025/%C5%A2ubas/tickets", "Tubas"));
+        assert!(marked("{\"city\":\"P\\u00e9rgamos\"}", "Pergamos"));
+        assert!(marked("in Иванов", "Ivanov"));
+        assert!(!marked("receipt issued in Galkynys", "Galkynys"));
+        assert!(!marked("receipt issued in Galkynyş", "issued"));
+        assert!(!marked("/tours/%54ubas/x", "Tubas"), "one escape is ASCII");
+        assert!(
+            !marked("/tours/%2554ubas/x", "Tubas"),
+            "a double escape too"
+        );
+        assert!(!marked("{\"city\":\"\\u0054ubas\"}", "Tubas"));
+        assert!(!marked("Tubas &amp; Jenin", "Tubas"));
     }
 
     #[test]

@@ -638,7 +638,7 @@ fn town_letters(w: &mut Words<'_>, i: usize, last: usize) -> bool {
     {
         return true;
     }
-    if w.flags(i) == 0 && w.namelike_word(i).is_some_and(|s| s >= IN_TOWN_MIN) {
+    if w.flags(i) == 0 && (w.namelike_word(i).is_some_and(|s| s >= IN_TOWN_MIN) || w.accented(i)) {
         return true;
     }
     let k = (i + 1..=last)

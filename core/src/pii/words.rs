@@ -188,6 +188,9 @@ pub(crate) struct Words<'a> {
     /// word may still be its surname: a place there joins the finding (see
     /// [`super::places::place_at`]).
     pub(crate) hit_end: usize,
+    /// Which bytes came from letters outside ASCII (see
+    /// [`Words::accented`]).
+    pub(crate) marks: super::norm::Marks<'a>,
 }
 
 /// The shape of a word of `up` upper- and `low` lower-case letters. An
@@ -380,6 +383,7 @@ impl<'a> Words<'a> {
             flags,
             ctx: true,
             hit_end: usize::MAX,
+            marks: super::norm::Marks::default(),
         }
     }
 
@@ -468,6 +472,14 @@ impl<'a> Words<'a> {
     pub(crate) fn namelike_word(&self, i: usize) -> Option<i32> {
         let x = self.w.get(i)?;
         super::namelike::score(self.b.get(x.s..x.e)?)
+    }
+
+    /// True when word `i` was written with a letter outside ASCII
+    /// (`Pérgamos`, `Ţubas`, `Galkynyş`, which the normaliser folds; see
+    /// [`super::norm::Marks`]), which English words and most brands are
+    /// not.
+    pub(crate) fn accented(&self, i: usize) -> bool {
+        self.w.get(i).is_some_and(|x| self.marks.any(x.s, x.e))
     }
 
     /// The lexicon class bits of word `i`, memoised; a stop word's name

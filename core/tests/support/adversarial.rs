@@ -186,6 +186,9 @@ pub fn cases() -> Vec<(&'static str, String)> {
         ("lower-pair", fill("handed over to tricia mahmoodi at ")),
         ("weekday-owner", fill("Kofi's Tuesday pilates pass; ")),
         ("name-before-stop", fill("Paid to Gwynfor Studio Bakery ")),
+        // Towns told by letters written outside ASCII (`norm::Marks`), raw
+        // and percent-encoded.
+        ("marked-town", fill("issued in Galkynyş /tours/%C5%A2ubas/x ")),
         // Lone approvers and people on duty (`names::lone_approver`), and
         // double surnames taken in whole by `words::hit` (one long chain of
         // hyphenated Title-case words after a name, and many short ones).
