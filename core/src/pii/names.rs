@@ -4115,6 +4115,34 @@ mod tests {
     /// lodging before `in`, `near`, `around` or `at`, nested or joined as
     /// keys, name places; units, spans of time, parking spaces and data
     /// warehouses do not.
+    /// A town's generic word and Arabic's article before a name no list
+    /// knows (`Umm ar Rizam`) are read as `Umm Rizam` is; after `in`, a
+    /// listed town's name before title-case words no list knows starts
+    /// theirs, so no part is left in the clear (`Anlong Thnaot`), but not
+    /// before a listed word or an organisation's (`in Lagos Nigeria`, `in
+    /// Lagos Bank`).
+    #[test]
+    fn towns_after_an_article_and_past_a_listed_start() {
+        use EntityType::Location as L;
+        assert_eq!(
+            found("parcel locker at the Umm ar Rizam petrol station"),
+            [(L, "Umm ar Rizam")]
+        );
+        assert_eq!(
+            found("from our team in Umm ar Rizam"),
+            [(L, "Umm ar Rizam")]
+        );
+        assert_eq!(
+            found("Quarterly plan; collected in Anlong Thnaot"),
+            [(L, "Anlong Thnaot")]
+        );
+        assert_eq!(
+            found("from our team in Lagos Nigeria"),
+            [(L, "Lagos"), (L, "Nigeria")]
+        );
+        assert_eq!(found("from our team in Lagos Bank"), [(L, "Lagos")]);
+    }
+
     #[test]
     fn places_of_trade_stays_weather_and_nested_routes() {
         use EntityType::Location as L;

@@ -189,6 +189,7 @@ pub fn cases() -> Vec<(&'static str, String)> {
         // Towns told by letters written outside ASCII (`norm::Marks`), raw
         // and percent-encoded.
         ("marked-town", fill("issued in Galkynyş /tours/%C5%A2ubas/x ")),
+        ("article-listed-town", fill("in Umm ar Rizam in Anlong Thnaot Zorvak ")),
         // Lone approvers and people on duty (`names::lone_approver`), and
         // double surnames taken in whole by `words::hit` (one long chain of
         // hyphenated Title-case words after a name, and many short ones).
