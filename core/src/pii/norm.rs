@@ -656,6 +656,23 @@ mod tests {
         assert!(!marked("Tubas &amp; Jenin", "Tubas"));
     }
 
+    proptest::proptest! {
+        /// Text written in ASCII, with no escape that could stand for a
+        /// letter outside it, has no marked byte; any text's marks are read
+        /// without a panic over any range.
+        #[test]
+        fn ascii_text_has_no_marks(t in "[ -$'-\\[\\]-~]{0,64}", u in proptest::prelude::any::<String>()) {
+            let n = normalize(&t);
+            proptest::prop_assert!(!n.marks(&t).any(0, n.text.len()));
+            let n = normalize(&u);
+            let m = n.marks(&u);
+            for s in 0..=n.text.len() {
+                let _ = m.any(s, n.text.len());
+                let _ = m.any(n.text.len(), s);
+            }
+        }
+    }
+
     #[test]
     fn layers_and_spans() {
         let t = "mail alice%2540example.com now";
