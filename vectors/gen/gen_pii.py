@@ -548,6 +548,11 @@ positives = [
          "Nigeria",
          [("LOCATION", "Umm ar Rizam"), ("LOCATION", "Anlong Thnaot"), ("LOCATION", "Lagos"),
           ("LOCATION", "Nigeria")]),
+    scan("a name a town's key or a label's route in capitals tells is a town's; a gift's from and to in lower "
+         "case is a person's",
+         "https://x.example/classes/9/roster?exam_centre=Dayr%20Yusuf; label: FROM Dura TO central returns; "
+         "gift from Erkan to the office",
+         [("LOCATION", "Dayr%20Yusuf"), ("LOCATION", "Dura"), ("PERSON", "Erkan")]),
     scan("after a phone cue a national number is read as numbering plans write it: a trunk 0 or none, brackets, "
          "7 to 12 digits; a number's word after the cue; not a date, a count in thousands or a number with no cue",
          "phone: 2234 5678; tel 79 12 34 56; phone: (02) 3234 5678; phone: 8 (912) 345-67-89; "

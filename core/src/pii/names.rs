@@ -70,8 +70,8 @@ use super::mailbox::display_name;
 use super::namelike::Context::{Bounded, Cued};
 use super::norm::Marks;
 use super::places::{
-    after_in, before_site, is_place, place_at, place_cue, place_len, region_at, told_after,
-    toponym_head, Pending, DIRECTIONS, NO_PLACE, ROUTED, SURE,
+    after_in, before_site, is_place, keyed_or_routed, place_at, place_cue, place_len, region_at,
+    told_after, toponym_head, Pending, DIRECTIONS, NO_PLACE, ROUTED, SURE,
 };
 use super::words::{
     capital, hit, s_ending, Gap, Shape, Words, BOOKING_TITLES, FIRST, FIRST_AMB, KEY_MAX, LAST,
@@ -218,7 +218,10 @@ fn echoes(w: &Words<'_>, start: usize, out: &mut Vec<Hit>) {
 /// right after a spaced `in` (see [`after_in`]) is a town's, not a
 /// person's, unless a possessive follows (`in Maria Lopez's office`). On
 /// every dev split, the seed's corpus and ours, each of the 8 names read
-/// after `in` was a town (HELDOUT "v14 run 29").
+/// after `in` was a town (HELDOUT "v14 run 29"). So is one a town's key
+/// or a label's route in capitals tells (`?exam_centre=Dayr%20Yusuf`,
+/// `FROM Dura TO central returns`; see [`keyed_or_routed`]): on the dev
+/// splits each of the 3 was a town (HELDOUT "v14 run 52").
 fn town_not_person(w: &Words<'_>, before: usize, out: &mut [Hit]) {
     let Some(h) = out
         .get_mut(before..)
@@ -228,11 +231,13 @@ fn town_not_person(w: &Words<'_>, before: usize, out: &mut [Hit]) {
         return;
     };
     let possessive = w.b.get(h.end) == Some(&b'\'');
-    if !possessive
-        && w.w
-            .binary_search_by_key(&h.start, |y| y.s)
-            .is_ok_and(|k| after_in(w, k))
-    {
+    let (Ok(k), Ok(last)) = (
+        w.w.binary_search_by_key(&h.start, |y| y.s),
+        w.w.binary_search_by_key(&h.end, |y| y.e),
+    ) else {
+        return;
+    };
+    if !possessive && (after_in(w, k) || keyed_or_routed(w, k, last)) {
         h.entity = EntityType::Location;
     }
 }
@@ -4111,16 +4116,13 @@ mod tests {
         }
     }
 
-    /// Places of trade, of worship and of meals, stays, weather and
-    /// lodging before `in`, `near`, `around` or `at`, nested or joined as
-    /// keys, name places; units, spans of time, parking spaces and data
-    /// warehouses do not.
     /// A town's generic word and Arabic's article before a name no list
     /// knows (`Umm ar Rizam`) are read as `Umm Rizam` is; after `in`, a
     /// listed town's name before title-case words no list knows starts
     /// theirs, so no part is left in the clear (`Anlong Thnaot`), but not
     /// before a listed word or an organisation's (`in Lagos Nigeria`, `in
-    /// Lagos Bank`).
+    /// Lagos Bank`); a name a town's key or a label's route in capitals
+    /// tells is a town's.
     #[test]
     fn towns_after_an_article_and_past_a_listed_start() {
         use EntityType::Location as L;
@@ -4141,8 +4143,20 @@ mod tests {
             [(L, "Lagos"), (L, "Nigeria")]
         );
         assert_eq!(found("from our team in Lagos Bank"), [(L, "Lagos")]);
+        // A name a town's key or a label's route in capitals tells is a
+        // town's; a gift's `from` and `to` in lower case is a person's.
+        assert_eq!(found("?exam_centre=Dayr Yusuf"), [(L, "Dayr Yusuf")]);
+        assert_eq!(found("label: FROM Dura TO central returns"), [(L, "Dura")]);
+        assert_eq!(
+            found("gift from Erkan to the office"),
+            [(EntityType::Person, "Erkan")]
+        );
     }
 
+    /// Places of trade, of worship and of meals, stays, weather and
+    /// lodging before `in`, `near`, `around` or `at`, nested or joined as
+    /// keys, name places; units, spans of time, parking spaces and data
+    /// warehouses do not.
     #[test]
     fn places_of_trade_stays_weather_and_nested_routes() {
         use EntityType::Location as L;

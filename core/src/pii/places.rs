@@ -716,11 +716,6 @@ pub(crate) fn told_after(w: &mut Words<'_>, i: usize, last: usize) -> bool {
             && w.is(i - 1, "the our")
             && (spaced(w, last + 1, "hub")
                 || (spaced(w, last + 1, "petrol gas fuel") && spaced(w, last + 2, "station"))))
-        || (i > 0
-            && x.gap == Gap::Key
-            && (w.is(i - 1, "origin area site")
-                || (i > 1 && w.is(i - 1, "in") && w.is(i - 2, "collected"))
-                || (i > 1 && w.is(i - 1, "centre center") && w.is(i - 2, "exam test testing"))))
         // `community hall, Salfit`
         || (i > 1
             && x.gap == Gap::Comma
@@ -741,19 +736,41 @@ pub(crate) fn told_after(w: &mut Words<'_>, i: usize, last: usize) -> bool {
                 .is_some_and(|p| p.e == x.s - 2 && p.shape == Shape::Lower)
             && w.is(i - 1, VENUES)
             && w.after(last) == b')')
-        // `from Subaykhan to the downtown branch`: from a town to a site;
-        // `FROM Maharda TO central returns`: a label's route in capitals.
+        // `from Subaykhan to the downtown branch`: from a town to a site.
         || (i > 0
             && x.gap == Gap::Space
             && w.is(i - 1, "from")
-            && w.is(last + 1, "to")
-            && ((spaced(w, last + 1, "to")
-                && spaced(w, last + 2, "the our")
-                && (last + 3..last + 5).any(|k| spaced(w, k, SITES_AFTER)))
-                || (w.w.get(i - 1).is_some_and(|p| p.shape == Shape::Upper)
-                    && w.w.get(last + 1).is_some_and(|t| t.shape == Shape::Upper))));
+            && spaced(w, last + 1, "to")
+            && spaced(w, last + 2, "the our")
+            && (last + 3..last + 5).any(|k| spaced(w, k, SITES_AFTER)))
+        || keyed_or_routed(w, i, last);
     let told = told || path_segment(w, i, last);
     told && town_letters(w, i, last)
+}
+
+/// True when the run `i..=last` is told a town by a key or a route so
+/// surely that a name found there is a town's (see `names::town_not_person`;
+/// [`told_after`] reads its letters first where no name was found): the
+/// keys `origin`, `area`, `site`, `collected_in` and an exam or test
+/// centre's (`?exam_centre=Dayr%20Yusuf`, `?collected_in=Damrei%20Phong`),
+/// or a label's `FROM` it `TO` in capitals (`label: FROM Dura TO central
+/// returns`). Not `from` it `to` a site in lower case, which people give
+/// as often (`gift from Erkan to the office`).
+pub(crate) fn keyed_or_routed(w: &Words<'_>, i: usize, last: usize) -> bool {
+    let Some(x) = w.w.get(i).copied() else {
+        return false;
+    };
+    (i > 0
+        && x.gap == Gap::Key
+        && (w.is(i - 1, "origin area site")
+            || (i > 1 && w.is(i - 1, "in") && w.is(i - 2, "collected"))
+            || (i > 1 && w.is(i - 1, "centre center") && w.is(i - 2, "exam test testing"))))
+        || (i > 0
+            && x.gap == Gap::Space
+            && w.w.get(i - 1).is_some_and(|p| p.shape == Shape::Upper)
+            && w.is(i - 1, "from")
+            && w.w.get(last + 1).is_some_and(|t| t.shape == Shape::Upper)
+            && w.is(last + 1, "to"))
 }
 
 /// True when the run `i..=last` is a URL path's segment of its own between
