@@ -665,10 +665,10 @@ mod tests {
 
     /// A town no list knows whose letters read no more as a name's than an
     /// English word's is still told by a letter written outside ASCII
-    /// (`places::town_letters`): `Galkynyş` (10 folded) after `issued in`, `Ýpsonas`
-    /// (3) as an exam centre's, `Pérgamos` (2) after `our team in`, a
-    /// percent-encoded `Ţubas` as a path's segment. Written in ASCII, the
-    /// same letters stay unread, as brands do (`in Klarna` reads: 36).
+    /// (`places::town_letters`): `Galkynyş` (10 folded) after `issued in`,
+    /// `Ýpsonas` (3) as an exam centre's, `Pérgamos` (2) after `our team
+    /// in`. Written in ASCII, the same letters score under the least a town
+    /// needs there (15), and stay unread.
     #[test]
     fn towns_written_with_marks() {
         use EntityType::Location as L;

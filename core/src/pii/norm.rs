@@ -46,11 +46,9 @@ impl Norm<'_> {
             Some(v) => Some((v.get(s)?.0 as usize, v.get(e - 1)?.1 as usize)),
         }
     }
-}
 
-impl<'a> Norm<'a> {
-    /// Which words of the normalised text `original` wrote in letters
-    /// outside ASCII (see [`Marks`]).
+    /// Which bytes of this normalisation of `original` came from letters
+    /// written outside ASCII (see [`Marks`]).
     pub(crate) fn marks<'b>(&'b self, original: &'b str) -> Marks<'b> {
         Marks {
             spans: self.spans.as_deref(),
@@ -87,7 +85,8 @@ impl<'a> Marks<'a> {
     /// True when a byte of `[s, e)` came from a character outside ASCII:
     /// written as one, or as percent escapes of one (two escapes or more
     /// for one byte: a single escape is an ASCII character, `%41`), or as
-    /// a JSON escape above U+007F (`\u00e9`).
+    /// a JSON escape above U+007F (`\u00e9`). An HTML character reference
+    /// is not read (`&eacute;` counts as ASCII).
     pub(crate) fn any(&self, s: usize, e: usize) -> bool {
         let Some(spans) = self.spans else {
             return self

@@ -261,19 +261,25 @@ pub(crate) fn place_at(
     let sure = x.shape == Shape::Title && place_cue(w, i) == SURE;
     if sure {
         last = last.max(run_end(w, i));
-    } else if x.shape == Shape::Title && (cue || after_in(w, i)) && {
-        let r = run_end(w, i);
-        r > last
-            && (last + 1..=r)
-                .all(|k| w.w[k].shape != Shape::Title || (w.flags(k) == 0 && w.cue(k) & ORG == 0))
-    } {
-        // `collected in Anlong Thnaot`: after a cue or `in`, a listed town's
-        // name before title-case words no list knows starts theirs (a
-        // partial reading would leave `Thnaot` in the clear).
-        last = run_end(w, i);
     } else if x.shape == Shape::Title {
-        // ... and, anywhere, of a hyphenated one (`Stratford-upon-Avon`).
-        last = joined_end(w, last, false);
+        // ... after a cue or `in`, of one whose other title-case words no
+        // list knows (`collected in Anlong Thnaot`: a partial reading would
+        // leave `Thnaot` in the clear; not `in Lagos Nigeria`, `in Lagos
+        // Bank`); and, anywhere, of a hyphenated one (`Stratford-upon-Avon`).
+        let r = if cue || after_in(w, i) {
+            run_end(w, i)
+        } else {
+            last
+        };
+        let unknown = |w: &mut Words<'_>, k: usize| {
+            w.w.get(k).is_some_and(|y| y.shape != Shape::Title)
+                || (w.flags(k) == 0 && w.cue(k) & ORG == 0)
+        };
+        last = if r > last && (last + 1..=r).all(|k| unknown(w, k)) {
+            r
+        } else {
+            joined_end(w, last, false)
+        };
     }
     let cue = cue || sure;
     let mut buf = [0u8; KEY_MAX];
@@ -639,22 +645,21 @@ fn in_unlisted_town(w: &mut Words<'_>, i: usize, last: usize) -> bool {
 /// and none of which is a stop word, a word-like name or an ambiguous place
 /// (see [`in_unlisted_town`], [`told_after`]).
 fn town_letters(w: &mut Words<'_>, i: usize, last: usize) -> bool {
-    // `Al Karamah`, `Az Zallaq`, `Kafr Sawm`: the article or the generic
-    // word is no name of its own; the words after it may be read alone,
-    // and so may those after the generic word and an article (`Umm ar
-    // Rizam`).
-    if i < last
-        && w.w.get(i + 1).is_some_and(|y| y.shape == Shape::Title)
-        && (assimilated(w, i) || w.is(i, TOWN_HEADS))
-        && town_letters(w, i + 1, last)
-    {
-        return true;
-    }
-    if i + 1 < last
-        && w.is(i, TOWN_HEADS)
-        && w.w.get(i + 1).is_some_and(|y| y.shape == Shape::Lower)
-        && assimilated(w, i + 1)
-        && town_letters(w, i + 2, last)
+    // `Al Karamah`, `Az Zallaq`, `Kafr Sawm`, `Umm ar Rizam`: the article
+    // or the generic word (and an article after it) is no name of its own;
+    // the words after it may be read alone.
+    let head = w.is(i, TOWN_HEADS);
+    let rest =
+        if head && w.w.get(i + 1).is_some_and(|y| y.shape == Shape::Lower) && assimilated(w, i + 1)
+        {
+            i + 2
+        } else {
+            i + 1
+        };
+    if rest <= last
+        && w.w.get(rest).is_some_and(|y| y.shape == Shape::Title)
+        && (head || assimilated(w, i))
+        && town_letters(w, rest, last)
     {
         return true;
     }
