@@ -536,11 +536,13 @@ positives = [
          [("LOCATION", "Kanyosha"), ("PERSON", "Pr%69ya"), ("PERSON", "Tosin"),
           ("PERSON", "tri\u200bcia mahmoodi")]),
     scan("a town no list knows whose letters read no more as a name's than an English word's, told by a "
-         "letter written outside ASCII: raw, percent-encoded in a path, a JSON escape; the same letters in "
-         "ASCII stay unread, and a given name is no town for its marks",
+         "letter written outside ASCII: raw, percent-encoded in a path, a JSON escape, an HTML reference; the "
+         "same letters in ASCII stay unread, and a given name is no town for its marks",
          "receipt issued in Galkynyş; /tours/2025/%C5%A2ubas/tickets; {\"note\":\"from our team in "
-         "P\\u00e9rgamos\"}; receipt issued in Galkynys; from our team in Pergamos; from our team in José",
-         [("LOCATION", "Galkynyş"), ("LOCATION", "%C5%A2ubas"), ("LOCATION", "P\\u00e9rgamos")]),
+         "P\\u00e9rgamos\"}; receipt issued in Galkynys; from our team in Pergamos; from our team in José; "
+         "origin: &#221;psonas; origin: Ypsonas",
+         [("LOCATION", "Galkynyş"), ("LOCATION", "%C5%A2ubas"), ("LOCATION", "P\\u00e9rgamos"),
+          ("LOCATION", "&#221;psonas")]),
     scan("a town's generic word and Arabic's article before a name no list knows; after `in`, a listed town's "
          "name before title-case words no list knows starts theirs (no part left in the clear), not before a "
          "listed one",

@@ -690,5 +690,20 @@ mod tests {
         assert_eq!(found("written in Kötlin"), [], "a verb of software");
         // A given name is no town for its marks (`José`).
         assert_eq!(found("from our team in José"), []);
+        // THREATS.md's evasions keep the reading: a zero-width space or a
+        // BiDi override inside, the letter as an HTML reference or
+        // percent-encoded twice.
+        for t in [
+            "receipt issued in Galk\u{200b}ynyş",
+            "receipt issued in Galkynyş\u{202e}",
+            "receipt issued in Galkyny&#351;",
+            "receipt issued in Galkyny%25C5%259F",
+        ] {
+            let f = found(t);
+            assert!(
+                f.len() == 1 && f[0].0 == L && f[0].1.starts_with("Galk"),
+                "{t}: {f:?}"
+            );
+        }
     }
 }
